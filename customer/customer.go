@@ -1,0 +1,160 @@
+package customer
+
+import "time"
+
+// ID identifies a customer. It is any non-empty string the caller's system
+// uses (a member number, an ERP account).
+type ID string
+
+// Customer is what a brand knows of one customer (SEEDS §1: the unified
+// customer view). Name, Contact, Birthday and Profile.Height are personal
+// data: they are redacted in String, %v and slog output, and cleared by
+// [Customer.Anonymize].
+type Customer struct {
+	ID   ID
+	Kind Kind
+	// Role is the trade role of an intermediary; zero for a consumer.
+	Role Role
+
+	Name     string   // personal data
+	Contact  Contact  // personal data
+	Birthday Birthday // personal data; zero when unknown
+
+	// Region is the sales region or city, used to group customers and,
+	// for intermediaries, to size their market.
+	Region string
+	// Joined is when the customer became known (membership or first
+	// contract).
+	Joined time.Time
+
+	Consent Consent
+	Profile Profile
+
+	// Trade holds the inputs of an intermediary's potential value
+	// (SEEDS §2); nil for consumers.
+	Trade *Trade
+}
+
+// Contact holds a customer's contact details. All of it is personal data.
+type Contact struct {
+	Email   Email
+	Phone   Phone
+	Address string
+}
+
+// Email is an e-mail address. It prints redacted: "j***@example.com".
+type Email string
+
+// Phone is a telephone number in any common form. It prints redacted,
+// keeping only the last two digits.
+type Phone string
+
+// Birthday is a day of the year, with the year when known (Year 0 means
+// unknown). Birthday benefits need only the month and day.
+type Birthday struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// IsZero reports whether the birthday is unknown.
+func (b Birthday) IsZero() bool { return b.Month == 0 && b.Day == 0 && b.Year == 0 }
+
+// Consent records what the customer has agreed to (SEEDS §1: data
+// collection and marketing need explicit consent).
+type Consent struct {
+	// Marketing allows promotional contact: offers, coupons, campaigns.
+	Marketing bool
+	// Profiling allows using purchase history for personalised
+	// recommendations and segmentation-driven actions.
+	Profiling bool
+}
+
+// Fit is a preferred fit of clothes.
+type Fit uint8
+
+const (
+	// Slim fit.
+	Slim Fit = iota + 1
+	// Regular fit.
+	Regular
+	// Loose (relaxed, oversized) fit.
+	Loose
+)
+
+// Profile is the clothing profile of a customer (SEEDS §1: sizes, body
+// shape, height, preferred colours, styles and categories). Sizes are
+// labels of the size systems checked by [ValidTopSize], [ValidBottomSize]
+// and [ValidShoeSize]; an empty size is unknown.
+type Profile struct {
+	TopSize    string
+	BottomSize string
+	ShoeSize   string
+	// HeightCM is the body height in centimetres, 0 when unknown; personal
+	// data.
+	HeightCM int
+	Fit      Fit // zero when unknown
+	Styles   []string
+	Colours  []string
+	// Categories are favourite product categories ("coats", "knitwear").
+	Categories []string
+}
+
+// Complete reports whether the profile has every field that earns the
+// profile-completion bonus of a loyalty programme: the three sizes,
+// height, fit, and at least one style, colour and category.
+func (p Profile) Complete() bool {
+	return p.TopSize != "" && p.BottomSize != "" && p.ShoeSize != "" && p.HeightCM > 0 &&
+		p.Fit != 0 && len(p.Styles) > 0 && len(p.Colours) > 0 && len(p.Categories) > 0
+}
+
+// CreditRating is an intermediary's creditworthiness on the usual letter
+// scale, from AAA (best) to D (in default).
+type CreditRating uint8
+
+const (
+	// RatingD: in default.
+	RatingD CreditRating = iota + 1
+	// RatingC: default imminent.
+	RatingC
+	// RatingCCC: substantial risk.
+	RatingCCC
+	// RatingB: highly speculative.
+	RatingB
+	// RatingBB: speculative.
+	RatingBB
+	// RatingBBB: adequate.
+	RatingBBB
+	// RatingA: strong.
+	RatingA
+	// RatingAA: very strong.
+	RatingAA
+	// RatingAAA: extremely strong.
+	RatingAAA
+)
+
+// Score maps the rating to [0, 1]: D is 0, AAA is 1, evenly spaced.
+func (r CreditRating) Score() float64 {
+	if r < RatingD || r > RatingAAA {
+		return 0
+	}
+	return float64(r-RatingD) / float64(RatingAAA-RatingD)
+}
+
+// Trade holds the facts behind an intermediary's potential value (SEEDS
+// §2: operating strength, creditworthiness, cooperation loyalty, regional
+// market size).
+type Trade struct {
+	// AnnualTurnover is the intermediary's own yearly sales, all brands,
+	// in its currency: the main measure of operating strength.
+	AnnualTurnover Money
+	// Outlets is the number of shops or points of sale it runs.
+	Outlets int
+	// Rating is its credit rating.
+	Rating CreditRating
+	// CooperationStart is when it started to sell the brand.
+	CooperationStart time.Time
+	// MarketSize is the yearly clothing spend of its region, in its
+	// currency (a market-research estimate).
+	MarketSize Money
+}

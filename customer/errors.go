@@ -1,0 +1,99 @@
+package customer
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+// ErrNotFound is returned by stores for an unknown customer, order or
+// record.
+var ErrNotFound = errors.New("customer: not found")
+
+// ErrInvalid is matched by every [*ValidationError]:
+// errors.Is(err, ErrInvalid) tells a caller that the input, not the system,
+// is at fault.
+var ErrInvalid = errors.New("invalid record")
+
+// Codes of [FieldError] that callers may translate.
+const (
+	CodeRequired  = "required" // the field is empty
+	CodeNegative  = "negative" // a value below zero where none is allowed
+	CodeNotPos    = "not_positive"
+	CodeRange     = "out_of_range" // outside the documented bounds
+	CodeFuture    = "future"       // later than the time of validation
+	CodeOrder     = "order"        // dated before something it must follow
+	CodeDuplicate = "duplicate"    // an ID used twice
+	CodeUnknown   = "unknown"      // a code or reference that does not exist
+	CodeMismatch  = "mismatch"     // disagrees with another field or record
+	CodeFormat    = "format"       // not in the expected form
+	CodeTooMany   = "too_many"     // more than is available
+)
+
+// FieldError is one problem with one field of a record. Field is a path
+// such as "lines[2].quantity"; Code is one of the Code constants.
+type FieldError struct {
+	Field   string
+	Code    string
+	Message string
+}
+
+func (e FieldError) String() string { return e.Field + ": " + e.Message }
+
+// ValidationError lists every problem found in one record. Record names
+// the record, such as `order "O-17"`. Its errors are sorted by field, so
+// the message is deterministic.
+type ValidationError struct {
+	Record string
+	Fields []FieldError
+}
+
+// Error returns `customer: order "O-17": lines[0].quantity: must be
+// positive; ...`.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("customer: ")
+	b.WriteString(e.Record)
+	b.WriteString(": ")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.String())
+	}
+	return b.String()
+}
+
+// Is reports whether target is [ErrInvalid].
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Has reports whether the error names field with code; an empty code
+// matches any code.
+func (e *ValidationError) Has(field, code string) bool {
+	for _, f := range e.Fields {
+		if f.Field == field && (code == "" || f.Code == code) {
+			return true
+		}
+	}
+	return false
+}
+
+// problems collects the field errors of one record.
+type problems struct {
+	fields []FieldError
+}
+
+func (p *problems) add(field, code, msg string) {
+	p.fields = append(p.fields, FieldError{Field: field, Code: code, Message: msg})
+}
+
+// err returns nil when nothing was added, else a *ValidationError for
+// record with its fields sorted.
+func (p *problems) err(record string) error {
+	if len(p.fields) == 0 {
+		return nil
+	}
+	f := append([]FieldError(nil), p.fields...)
+	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
+	return &ValidationError{Record: record, Fields: f}
+}

@@ -1,0 +1,346 @@
+package customer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Currency is an ISO 4217 alphabetic currency code such as "EUR" or "CNY".
+// Only codes in the table of [ParseCurrency] are valid.
+type Currency string
+
+// currencyDigits maps the ISO 4217 codes that tailor knows to the number of
+// digits of their minor unit (ISO 4217, list one).
+var currencyDigits = map[Currency]int32{
+	"AED": 2, "ARS": 2, "AUD": 2, "BGN": 2, "BHD": 3, "BRL": 2, "CAD": 2,
+	"CHF": 2, "CLP": 0, "CNY": 2, "COP": 2, "CZK": 2, "DKK": 2, "EGP": 2,
+	"EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2, "ILS": 2, "INR": 2,
+	"ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3, "MAD": 2, "MXN": 2,
+	"MYR": 2, "NGN": 2, "NOK": 2, "NZD": 2, "OMR": 3, "PEN": 2, "PHP": 2,
+	"PKR": 2, "PLN": 2, "QAR": 2, "RON": 2, "RSD": 2, "RUB": 2, "SAR": 2,
+	"SEK": 2, "SGD": 2, "THB": 2, "TND": 3, "TRY": 2, "TWD": 2, "UAH": 2,
+	"USD": 2, "VND": 0, "ZAR": 2,
+}
+
+// ErrUnknownCurrency is returned for a currency code that is not in the
+// table of known ISO 4217 codes.
+var ErrUnknownCurrency = errors.New("customer: unknown currency")
+
+// ParseCurrency returns the currency with code s. The code must be three
+// upper-case letters and one of the ISO 4217 codes tailor knows; anything
+// else returns an error wrapping [ErrUnknownCurrency].
+func ParseCurrency(s string) (Currency, error) {
+	c := Currency(s)
+	if _, ok := currencyDigits[c]; !ok {
+		return "", fmt.Errorf("%w %q", ErrUnknownCurrency, s)
+	}
+	return c, nil
+}
+
+// Valid reports whether c is a known ISO 4217 code.
+func (c Currency) Valid() bool {
+	_, ok := currencyDigits[c]
+	return ok
+}
+
+// Digits returns the number of digits of c's minor unit (2 for EUR, 0 for
+// JPY, 3 for KWD), or 2 for an unknown currency.
+func (c Currency) Digits() int32 {
+	if d, ok := currencyDigits[c]; ok {
+		return d
+	}
+	return 2
+}
+
+// String returns the code.
+func (c Currency) String() string { return string(c) }
+
+// CurrencyMismatchError is returned by operations that would combine
+// amounts of two currencies.
+type CurrencyMismatchError struct {
+	A, B Currency
+}
+
+func (e *CurrencyMismatchError) Error() string {
+	return fmt.Sprintf("customer: currency mismatch: %s and %s", e.A, e.B)
+}
+
+// Money is an exact decimal amount in one currency. The zero Money has no
+// currency and amount zero; it is the identity of [Money.Add], so a sum can
+// start from it.
+//
+// Money never holds a float: construct it with [NewMoney] or
+// [MoneyFromDecimal].
+type Money struct {
+	amount   decimal.Decimal
+	currency Currency
+}
+
+// NewMoney parses amount as a decimal number ("49.90", "-3", "1200.5") in
+// currency code cur. It rejects the empty string, NaN, infinities,
+// exponents that overflow, anything that is not a plain decimal number, and
+// unknown currencies. More decimals than the currency's minor unit are
+// allowed (unit prices and costs may need them); round with [Money.Round].
+func NewMoney(amount, cur string) (Money, error) {
+	c, err := ParseCurrency(cur)
+	if err != nil {
+		return Money{}, err
+	}
+	d, err := ParseAmount(amount)
+	if err != nil {
+		return Money{}, err
+	}
+	return Money{amount: d, currency: c}, nil
+}
+
+// MoneyFromDecimal returns d in currency cur.
+func MoneyFromDecimal(d decimal.Decimal, cur Currency) (Money, error) {
+	if !cur.Valid() {
+		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, string(cur))
+	}
+	return Money{amount: d, currency: cur}, nil
+}
+
+// Zero returns an amount of zero in currency cur.
+func Zero(cur Currency) Money { return Money{currency: cur} }
+
+// maxAmountDigits bounds the size of a parsed amount: no shop sells for more
+// than 10^30 of anything, and a bound keeps "1e400" from allocating a
+// 400-digit number.
+const maxAmountDigits = 30
+
+// ParseAmount parses a plain decimal number: an optional sign, digits, and
+// an optional fraction ("12", "-0.5", "1200.50"). It rejects "", "NaN",
+// "Inf", exponents ("1e400"), thousands separators and anything else that is
+// not such a number, and numbers of more than 30 integer digits.
+func ParseAmount(s string) (decimal.Decimal, error) {
+	if err := checkAmountSyntax(s); err != nil {
+		return decimal.Decimal{}, err
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%q: not a decimal number", s)
+	}
+	return d, nil
+}
+
+func checkAmountSyntax(s string) error {
+	if s == "" {
+		return errors.New("empty amount")
+	}
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i++
+	}
+	intDigits, fracDigits, dot := 0, 0, false
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if dot {
+				fracDigits++
+			} else {
+				intDigits++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return fmt.Errorf("%q: not a decimal number", s)
+		}
+	}
+	if intDigits+fracDigits == 0 {
+		return fmt.Errorf("%q: not a decimal number", s)
+	}
+	if intDigits > maxAmountDigits {
+		return fmt.Errorf("%q: too large", s)
+	}
+	return nil
+}
+
+// Amount returns the decimal amount.
+func (m Money) Amount() decimal.Decimal { return m.amount }
+
+// Currency returns the currency, empty for the zero Money.
+func (m Money) Currency() Currency { return m.currency }
+
+// IsZero reports whether the amount is zero.
+func (m Money) IsZero() bool { return m.amount.IsZero() }
+
+// Sign returns -1, 0 or +1 as the amount is negative, zero or positive.
+func (m Money) Sign() int { return m.amount.Sign() }
+
+// Neg returns -m.
+func (m Money) Neg() Money { return Money{amount: m.amount.Neg(), currency: m.currency} }
+
+// Mul returns m multiplied by the exact factor f.
+func (m Money) Mul(f decimal.Decimal) Money {
+	return Money{amount: m.amount.Mul(f), currency: m.currency}
+}
+
+func (m Money) common(n Money) (Currency, error) {
+	switch {
+	case m.currency == n.currency:
+		return m.currency, nil
+	case m.currency == "" && m.amount.IsZero():
+		return n.currency, nil
+	case n.currency == "" && n.amount.IsZero():
+		return m.currency, nil
+	}
+	return "", &CurrencyMismatchError{A: m.currency, B: n.currency}
+}
+
+// Add returns m + n, or a [*CurrencyMismatchError] when the currencies
+// differ. The zero Money adds to any currency.
+func (m Money) Add(n Money) (Money, error) {
+	c, err := m.common(n)
+	if err != nil {
+		return Money{}, err
+	}
+	return Money{amount: m.amount.Add(n.amount), currency: c}, nil
+}
+
+// Sub returns m − n, or a [*CurrencyMismatchError] when the currencies
+// differ.
+func (m Money) Sub(n Money) (Money, error) { return m.Add(n.Neg()) }
+
+// Cmp compares m and n: -1 if m < n, 0 if equal, +1 if m > n; an error when
+// the currencies differ.
+func (m Money) Cmp(n Money) (int, error) {
+	if _, err := m.common(n); err != nil {
+		return 0, err
+	}
+	return m.amount.Cmp(n.amount), nil
+}
+
+// Equal reports whether m and n have the same currency and amount.
+func (m Money) Equal(n Money) bool {
+	_, err := m.common(n)
+	return err == nil && m.amount.Equal(n.amount)
+}
+
+// RoundingMode says how an amount is rounded to the minor unit.
+type RoundingMode uint8
+
+const (
+	// HalfUp rounds halves away from zero (0.125 → 0.13), the usual rule
+	// on receipts.
+	HalfUp RoundingMode = iota + 1
+	// HalfEven rounds halves to the even digit (0.125 → 0.12), banker's
+	// rounding.
+	HalfEven
+	// Down truncates toward zero.
+	Down
+)
+
+var roundingNames = []string{"", "half-up", "half-even", "down"}
+
+// String returns "half-up", "half-even" or "down".
+func (r RoundingMode) String() string {
+	if r > 0 && int(r) < len(roundingNames) {
+		return roundingNames[r]
+	}
+	return fmt.Sprintf("RoundingMode(%d)", uint8(r))
+}
+
+// Round returns m rounded to its currency's minor unit with mode r. An
+// invalid mode rounds half up.
+func (m Money) Round(r RoundingMode) Money {
+	return Money{amount: RoundAmount(m.amount, m.currency.Digits(), r), currency: m.currency}
+}
+
+// RoundAmount rounds d to places decimals with mode r. An invalid mode
+// rounds half up.
+func RoundAmount(d decimal.Decimal, places int32, r RoundingMode) decimal.Decimal {
+	switch r {
+	case HalfEven:
+		return d.RoundBank(places)
+	case Down:
+		return d.Truncate(places)
+	default:
+		return d.Round(places)
+	}
+}
+
+// Split divides m into n parts that differ by at most one minor unit and
+// sum exactly to m rounded to the minor unit; the remainder goes to the
+// first parts. It returns an error when n < 1.
+func (m Money) Split(n int) ([]Money, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("customer: split into %d parts", n)
+	}
+	ratios := make([]decimal.Decimal, n)
+	for i := range ratios {
+		ratios[i] = decimal.NewFromInt(1)
+	}
+	return m.Allocate(ratios...)
+}
+
+// Allocate divides m in proportion to ratios, in whole minor units, so that
+// the parts sum exactly to m rounded half up to the minor unit. Each part
+// is rounded toward zero and the minor units left over go one each to the
+// first parts. Ratios must be non-negative and not all zero.
+func (m Money) Allocate(ratios ...decimal.Decimal) ([]Money, error) {
+	if len(ratios) == 0 {
+		return nil, errors.New("customer: allocate with no ratios")
+	}
+	total := decimal.Zero
+	for i, r := range ratios {
+		if r.Sign() < 0 {
+			return nil, fmt.Errorf("customer: allocate: ratio %d is negative", i)
+		}
+		total = total.Add(r)
+	}
+	if total.IsZero() {
+		return nil, errors.New("customer: allocate: ratios sum to zero")
+	}
+	digits := m.currency.Digits()
+	whole := m.amount.Round(digits)
+	parts := make([]Money, len(ratios))
+	left := whole
+	for i, r := range ratios {
+		p := whole.Mul(r).DivRound(total, digits+8).Truncate(digits)
+		parts[i] = Money{amount: p, currency: m.currency}
+		left = left.Sub(p)
+	}
+	unit := decimal.New(1, -digits)
+	if whole.Sign() < 0 {
+		unit = unit.Neg()
+	}
+	for i := 0; !left.IsZero() && i < len(parts); i++ {
+		parts[i].amount = parts[i].amount.Add(unit)
+		left = left.Sub(unit)
+	}
+	return parts, nil
+}
+
+// String formats m as "49.90 EUR", with at least the currency's minor-unit
+// digits.
+func (m Money) String() string {
+	if m.currency == "" {
+		return m.amount.StringFixed(2)
+	}
+	d := m.currency.Digits()
+	if -m.amount.Exponent() > d {
+		return m.amount.String() + " " + string(m.currency)
+	}
+	return m.amount.StringFixed(d) + " " + string(m.currency)
+}
+
+// MarshalText encodes m as "49.90 EUR".
+func (m Money) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText decodes the form written by [Money.MarshalText].
+func (m *Money) UnmarshalText(b []byte) error {
+	amount, cur, ok := strings.Cut(string(b), " ")
+	if !ok {
+		return fmt.Errorf("customer: money %q: want \"AMOUNT CODE\"", b)
+	}
+	v, err := NewMoney(amount, cur)
+	if err != nil {
+		return fmt.Errorf("customer: money %q: %w", b, err)
+	}
+	*m = v
+	return nil
+}

@@ -1,0 +1,619 @@
+package customer
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Day is one calendar day of a customer's history: the orders placed that
+// day and their net amount after refunds of those orders' returns. A day
+// with Orders == 0 carries only refunds whose order is unknown (see
+// [Summary.AddRefund]) and is not a purchase day.
+type Day struct {
+	Date   Date
+	Orders int
+	Net    decimal.Decimal
+}
+
+// SummaryOptions configure how a [Summary] is built. A nil *SummaryOptions
+// means the defaults.
+type SummaryOptions struct {
+	// DefaultMargin is the gross margin assumed for lines whose unit cost
+	// is not known: cost = net × (1 − DefaultMargin). The default, 0.55, is
+	// a typical gross margin of branded apparel retail.
+	DefaultMargin decimal.Decimal
+}
+
+// DefaultMargin is the margin used when [SummaryOptions] give none.
+var DefaultMargin = decimal.RequireFromString("0.55")
+
+func (o *SummaryOptions) margin() decimal.Decimal {
+	if o == nil || o.DefaultMargin.IsZero() {
+		return DefaultMargin
+	}
+	return o.DefaultMargin
+}
+
+// Summary is what the analytic packages need to know of one customer's
+// history, as of one instant. It is built incrementally ([NewSummary] and
+// the Add methods, or [Summarize] over a stream) and holds no order: its
+// size grows with the number of distinct purchase days and categories, not
+// with the number of order lines.
+//
+// Summaries are mergeable: the summaries of two disjoint parts of one
+// customer's history (a return travels with its order) merge, by
+// [Summary.Merge], into exactly the summary of the whole.
+//
+// All money fields are in Currency; a summary never adds two currencies.
+type Summary struct {
+	CustomerID ID
+	Kind       Kind
+	// AsOf is the instant of the analysis: facts dated after it are left
+	// out and counted in Later.
+	AsOf time.Time
+	// Currency of every order; empty until the first order.
+	Currency Currency
+
+	Orders        int // orders placed
+	Units         int // units bought
+	ReturnedUnits int // units returned, refunded or exchanged
+	Returns       int // return records
+	Exchanges     int // return records that were exchanges
+
+	Gross        decimal.Decimal // Σ quantity × unit price
+	Discounts    decimal.Decimal // Σ line discounts
+	Refunded     decimal.Decimal // money paid back for returned units
+	Cost         decimal.Decimal // cost of goods of the units kept
+	FullPriceNet decimal.Decimal // net of lines sold without any discount
+
+	// Days are the distinct days with orders or refunds, ascending.
+	Days []Day
+	// Categories are the distinct categories bought, sorted.
+	Categories []string
+
+	Interactions    int       // interactions recorded
+	LastInteraction time.Time // zero when none
+
+	// Later counts the records left out because they are dated after AsOf.
+	Later int
+
+	margin decimal.Decimal
+}
+
+// NewSummary returns an empty summary of customer id of kind k as of asOf.
+func NewSummary(id ID, k Kind, asOf time.Time, opts *SummaryOptions) *Summary {
+	return &Summary{CustomerID: id, Kind: k, AsOf: asOf, margin: opts.margin()}
+}
+
+// Event is one fact of a customer's history for [Summarize]: exactly one of
+// its fields is set.
+type Event struct {
+	Order       *Order
+	Return      *Return
+	Interaction *Interaction
+}
+
+// Summarize builds the summary of customer id as of asOf from a stream of
+// its history. Orders must come before their returns; the stream is read
+// once and only an index of each order's lines is kept, to price returns.
+// The first invalid record stops it with an error naming that record.
+func Summarize(id ID, k Kind, asOf time.Time, history iter.Seq[Event], opts *SummaryOptions) (Summary, error) {
+	s := NewSummary(id, k, asOf, opts)
+	orders := make(map[string]Order)
+	for e := range history {
+		var err error
+		switch {
+		case e.Order != nil:
+			err = s.AddOrder(*e.Order)
+			if err == nil && !e.Order.Time.After(asOf) {
+				orders[e.Order.ID] = *e.Order
+			}
+		case e.Return != nil:
+			o, ok := orders[e.Return.OrderID]
+			if !ok {
+				if e.Return.Time.After(asOf) {
+					s.Later++
+					continue
+				}
+				return Summary{}, fmt.Errorf("customer: return %q: order %q: %w", e.Return.ID, e.Return.OrderID, ErrNotFound)
+			}
+			err = s.AddReturn(*e.Return, o)
+		case e.Interaction != nil:
+			err = s.AddInteraction(*e.Interaction)
+		}
+		if err != nil {
+			return Summary{}, err
+		}
+	}
+	return *s, nil
+}
+
+func (s *Summary) ensureMargin() {
+	if s.margin.IsZero() {
+		s.margin = DefaultMargin
+	}
+}
+
+func (s *Summary) day(d Date) *Day {
+	i := sort.Search(len(s.Days), func(i int) bool { return s.Days[i].Date >= d })
+	if i == len(s.Days) || s.Days[i].Date != d {
+		s.Days = slices.Insert(s.Days, i, Day{Date: d})
+	}
+	return &s.Days[i]
+}
+
+func (s *Summary) currency(c Currency) error {
+	if s.Currency == "" {
+		s.Currency = c
+		return nil
+	}
+	if s.Currency != c {
+		return &CurrencyMismatchError{A: s.Currency, B: c}
+	}
+	return nil
+}
+
+// ErrWrongCustomer is returned when a record of one customer is added to
+// another customer's summary.
+var ErrWrongCustomer = errors.New("customer: record of another customer")
+
+// AddOrder adds o to the summary. An order dated after AsOf is left out
+// and counted in Later. An invalid order (see [Order.Validate]), an order
+// of another customer, or one in another currency than the summary's
+// returns an error and changes nothing.
+func (s *Summary) AddOrder(o Order) error {
+	if o.Time.After(s.AsOf) {
+		s.Later++
+		return nil
+	}
+	if err := o.Validate(s.AsOf); err != nil {
+		return err
+	}
+	if o.CustomerID != s.CustomerID {
+		return fmt.Errorf("order %q of customer %q: %w %q", o.ID, o.CustomerID, ErrWrongCustomer, s.CustomerID)
+	}
+	if s.Currency != "" && s.Currency != o.Currency {
+		return fmt.Errorf("order %q: %w", o.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
+	}
+	s.ensureMargin()
+	_ = s.currency(o.Currency)
+	net := decimal.Zero
+	for _, l := range o.Lines {
+		ln := l.Net()
+		net = net.Add(ln)
+		s.Units += l.Quantity
+		s.Gross = s.Gross.Add(l.Gross())
+		s.Discounts = s.Discounts.Add(l.Discount)
+		s.Cost = s.Cost.Add(s.lineCost(l, ln))
+		if l.Discount.IsZero() {
+			s.FullPriceNet = s.FullPriceNet.Add(ln)
+		}
+		if l.Category != "" {
+			if i, found := slices.BinarySearch(s.Categories, l.Category); !found {
+				s.Categories = slices.Insert(s.Categories, i, l.Category)
+			}
+		}
+	}
+	s.Orders++
+	d := s.day(DateOf(o.Time))
+	d.Orders++
+	d.Net = d.Net.Add(net)
+	return nil
+}
+
+func (s *Summary) lineCost(l Line, net decimal.Decimal) decimal.Decimal {
+	if l.UnitCost.Valid {
+		return l.UnitCost.Decimal.Mul(decimal.NewFromInt(int64(l.Quantity)))
+	}
+	return net.Mul(decimal.NewFromInt(1).Sub(s.margin))
+}
+
+// refundScale is the number of decimals kept when a line's net amount is
+// shared pro rata among returned units.
+const refundScale = 10
+
+// AddReturn adds r, a return of order o's lines. A refund pays back the
+// returned share of each line's net amount (net × returned ÷ sold) and
+// takes it off the order's day; an exchange moves no money but counts as a
+// return. A return dated after AsOf is left out and counted in Later. An
+// invalid return (see [Return.Validate]) returns an error and changes
+// nothing.
+func (s *Summary) AddReturn(r Return, o Order) error {
+	if r.Time.After(s.AsOf) {
+		s.Later++
+		return nil
+	}
+	if err := r.Validate(o, s.AsOf); err != nil {
+		return err
+	}
+	if r.CustomerID != s.CustomerID {
+		return fmt.Errorf("return %q of customer %q: %w %q", r.ID, r.CustomerID, ErrWrongCustomer, s.CustomerID)
+	}
+	if s.Currency != "" && s.Currency != o.Currency {
+		return fmt.Errorf("return %q: %w", r.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
+	}
+	s.ensureMargin()
+	_ = s.currency(o.Currency)
+	refund := decimal.Zero
+	for _, rl := range r.Lines {
+		l := o.line(rl.LineID)
+		back := -rl.Quantity
+		s.ReturnedUnits += back
+		if r.Kind != Refund {
+			continue
+		}
+		share := l.Net().Mul(decimal.NewFromInt(int64(back))).DivRound(decimal.NewFromInt(int64(l.Quantity)), refundScale)
+		refund = refund.Add(share)
+		s.Cost = s.Cost.Sub(s.lineCost(l, l.Net()).Mul(decimal.NewFromInt(int64(back))).DivRound(decimal.NewFromInt(int64(l.Quantity)), refundScale))
+		if l.Discount.IsZero() {
+			s.FullPriceNet = s.FullPriceNet.Sub(share)
+		}
+	}
+	s.Returns++
+	if r.Kind == Exchange {
+		s.Exchanges++
+	}
+	s.Refunded = s.Refunded.Add(refund)
+	d := s.day(DateOf(o.Time))
+	d.Net = d.Net.Sub(refund)
+	return nil
+}
+
+// AddRefund records money paid back when the order it belongs to is not
+// known, as in sales exports where a return is a row with a negative
+// amount: amount (> 0) is taken off day t, and units (>= 0) count as
+// returned. Cost of the returned goods is reduced at the default margin.
+// A refund dated after AsOf is left out and counted in Later.
+func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
+	if t.After(s.AsOf) {
+		s.Later++
+		return nil
+	}
+	var p problems
+	if t.IsZero() {
+		p.add("time", CodeRequired, "is zero")
+	}
+	if amount.Sign() <= 0 {
+		p.add("amount", CodeNotPos, "must be positive")
+	}
+	if !amount.Currency().Valid() {
+		p.add("currency", CodeUnknown, fmt.Sprintf("unknown currency %q", amount.Currency()))
+	}
+	if units < 0 {
+		p.add("units", CodeNegative, "must not be negative")
+	}
+	if err := p.err(fmt.Sprintf("refund of customer %q", s.CustomerID)); err != nil {
+		return err
+	}
+	if s.Currency != "" && s.Currency != amount.Currency() {
+		return &CurrencyMismatchError{A: s.Currency, B: amount.Currency()}
+	}
+	s.ensureMargin()
+	_ = s.currency(amount.Currency())
+	a := amount.Amount()
+	s.ReturnedUnits += units
+	s.Returns++
+	s.Refunded = s.Refunded.Add(a)
+	s.Cost = s.Cost.Sub(a.Mul(decimal.NewFromInt(1).Sub(s.margin)))
+	d := s.day(DateOf(t))
+	d.Net = d.Net.Sub(a)
+	return nil
+}
+
+// AddInteraction counts i. One dated after AsOf is left out and counted
+// in Later.
+func (s *Summary) AddInteraction(i Interaction) error {
+	if i.Time.After(s.AsOf) {
+		s.Later++
+		return nil
+	}
+	if err := i.Validate(s.AsOf); err != nil {
+		return err
+	}
+	if i.CustomerID != s.CustomerID {
+		return fmt.Errorf("interaction of customer %q: %w %q", i.CustomerID, ErrWrongCustomer, s.CustomerID)
+	}
+	s.Interactions++
+	if i.Time.After(s.LastInteraction) {
+		s.LastInteraction = i.Time
+	}
+	return nil
+}
+
+// ErrMergeMismatch is returned by [Summary.Merge] for summaries of
+// different customers, kinds or as-of instants.
+var ErrMergeMismatch = errors.New("customer: summaries do not describe the same customer as of the same instant")
+
+// Merge returns the summary of the union of the two histories that s and
+// t summarise. They must be of the same customer, kind and AsOf, and in
+// the same currency (or one of them without orders).
+func (s Summary) Merge(t Summary) (Summary, error) {
+	if s.CustomerID != t.CustomerID || s.Kind != t.Kind || !s.AsOf.Equal(t.AsOf) {
+		return Summary{}, ErrMergeMismatch
+	}
+	m := s
+	if s.Currency == "" {
+		m.Currency = t.Currency
+	} else if t.Currency != "" && t.Currency != s.Currency {
+		return Summary{}, &CurrencyMismatchError{A: s.Currency, B: t.Currency}
+	}
+	if m.margin.IsZero() {
+		m.margin = t.margin
+	}
+	m.Orders += t.Orders
+	m.Units += t.Units
+	m.ReturnedUnits += t.ReturnedUnits
+	m.Returns += t.Returns
+	m.Exchanges += t.Exchanges
+	m.Gross = s.Gross.Add(t.Gross)
+	m.Discounts = s.Discounts.Add(t.Discounts)
+	m.Refunded = s.Refunded.Add(t.Refunded)
+	m.Cost = s.Cost.Add(t.Cost)
+	m.FullPriceNet = s.FullPriceNet.Add(t.FullPriceNet)
+	m.Interactions += t.Interactions
+	if t.LastInteraction.After(m.LastInteraction) {
+		m.LastInteraction = t.LastInteraction
+	}
+	m.Later += t.Later
+	m.Days = mergeDays(s.Days, t.Days)
+	m.Categories = mergeSorted(s.Categories, t.Categories)
+	return m, nil
+}
+
+func mergeDays(a, b []Day) []Day {
+	out := make([]Day, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i].Date < b[j].Date):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j].Date < a[i].Date:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, Day{Date: a[i].Date, Orders: a[i].Orders + b[j].Orders, Net: a[i].Net.Add(b[j].Net)})
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+func mergeSorted(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	out = append(out, a...)
+	out = append(out, b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Net returns what the customer paid and kept: Gross − Discounts −
+// Refunded.
+func (s Summary) Net() decimal.Decimal { return s.Gross.Sub(s.Discounts).Sub(s.Refunded) }
+
+// GrossProfit returns Net − Cost.
+func (s Summary) GrossProfit() decimal.Decimal { return s.Net().Sub(s.Cost) }
+
+// AverageOrderValue returns Net ÷ Orders, to four decimals; zero without
+// orders.
+func (s Summary) AverageOrderValue() decimal.Decimal {
+	if s.Orders == 0 {
+		return decimal.Zero
+	}
+	return s.Net().DivRound(decimal.NewFromInt(int64(s.Orders)), 4)
+}
+
+// ReturnRate returns ReturnedUnits ÷ Units, in [0, 1]; zero without units.
+func (s Summary) ReturnRate() float64 {
+	if s.Units == 0 {
+		return 0
+	}
+	return float64(s.ReturnedUnits) / float64(s.Units)
+}
+
+// FullPriceShare returns the share of the net amount kept that was paid
+// at full price (lines with no discount), in [0, 1]; zero without sales.
+func (s Summary) FullPriceShare() float64 {
+	n := s.Net()
+	if n.Sign() <= 0 || s.FullPriceNet.Sign() <= 0 {
+		return 0
+	}
+	f, _ := s.FullPriceNet.Div(n).Float64()
+	return min(f, 1)
+}
+
+// CategoryBreadth returns the number of distinct categories bought.
+func (s Summary) CategoryBreadth() int { return len(s.Categories) }
+
+// purchaseDates returns the dates of the days with orders.
+func (s Summary) purchaseDates() []Date {
+	out := make([]Date, 0, len(s.Days))
+	for _, d := range s.Days {
+		if d.Orders > 0 {
+			out = append(out, d.Date)
+		}
+	}
+	return out
+}
+
+// PurchaseDays returns the number of distinct days with an order.
+func (s Summary) PurchaseDays() int {
+	n := 0
+	for _, d := range s.Days {
+		if d.Orders > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// FirstPurchase returns the day of the first order; ok is false without
+// orders.
+func (s Summary) FirstPurchase() (d Date, ok bool) {
+	for _, x := range s.Days {
+		if x.Orders > 0 {
+			return x.Date, true
+		}
+	}
+	return 0, false
+}
+
+// LastPurchase returns the day of the last order; ok is false without
+// orders.
+func (s Summary) LastPurchase() (d Date, ok bool) {
+	for i := len(s.Days) - 1; i >= 0; i-- {
+		if s.Days[i].Orders > 0 {
+			return s.Days[i].Date, true
+		}
+	}
+	return 0, false
+}
+
+// DaysSinceLastPurchase returns the whole days from the last order to
+// AsOf; ok is false without orders.
+func (s Summary) DaysSinceLastPurchase() (days int, ok bool) {
+	last, ok := s.LastPurchase()
+	if !ok {
+		return 0, false
+	}
+	return int(DateOf(s.AsOf) - last), true
+}
+
+// Gaps returns the days between consecutive purchase days, oldest first.
+func (s Summary) Gaps() []int {
+	d := s.purchaseDates()
+	if len(d) < 2 {
+		return nil
+	}
+	g := make([]int, len(d)-1)
+	for i := 1; i < len(d); i++ {
+		g[i-1] = int(d[i] - d[i-1])
+	}
+	return g
+}
+
+// GapStats describes the intervals between a customer's purchase days, in
+// days. N is the number of gaps (purchase days − 1); the other fields are
+// zero when N is 0.
+type GapStats struct {
+	N      int
+	Mean   float64
+	Median float64
+	Last   int
+}
+
+// GapStats returns the mean, median and last gap between purchase days.
+func (s Summary) GapStats() GapStats {
+	g := s.Gaps()
+	if len(g) == 0 {
+		return GapStats{}
+	}
+	sum := 0
+	for _, x := range g {
+		sum += x
+	}
+	last := g[len(g)-1]
+	slices.Sort(g)
+	n := len(g)
+	med := float64(g[n/2])
+	if n%2 == 0 {
+		med = float64(g[n/2-1]+g[n/2]) / 2
+	}
+	return GapStats{N: n, Mean: float64(sum) / float64(n), Median: med, Last: last}
+}
+
+// SpendLast12Months returns the net amount of the days in the year up to
+// AsOf (after AsOf minus one year), and SpendPrior12Months that of the
+// year before. Together they measure growth.
+func (s Summary) SpendLast12Months() decimal.Decimal {
+	a := DateOf(s.AsOf)
+	return s.spendBetween(DateOf(s.AsOf.AddDate(-1, 0, 0)), a)
+}
+
+// SpendPrior12Months returns the net amount of the days after AsOf minus
+// two years and up to AsOf minus one year.
+func (s Summary) SpendPrior12Months() decimal.Decimal {
+	return s.spendBetween(DateOf(s.AsOf.AddDate(-2, 0, 0)), DateOf(s.AsOf.AddDate(-1, 0, 0)))
+}
+
+// spendBetween sums the net of days in (from, to].
+func (s Summary) spendBetween(from, to Date) decimal.Decimal {
+	sum := decimal.Zero
+	for _, d := range s.Days {
+		if d.Date > from && d.Date <= to {
+			sum = sum.Add(d.Net)
+		}
+	}
+	return sum
+}
+
+// Period is the time unit of the buy-till-you-die triple.
+type Period uint8
+
+const (
+	// Days counts time in whole days between dates.
+	Days Period = iota + 1
+	// Weeks counts time in days ÷ 7.
+	Weeks
+)
+
+// BTYD returns the triple of the buy-till-you-die models as of AsOf, with
+// the conventions of the BTYD literature (Fader, Hardie & Lee 2005), the
+// lifetimes library and CLVTools: the orders of one day are one
+// transaction; frequency is the number of purchase days after the first,
+// recency the time from the first to the last purchase day, and T the time
+// from the first purchase day to the day of AsOf, in days or weeks (days ÷
+// 7). ok is false without orders.
+func (s Summary) BTYD(unit Period) (frequency int, recency, T float64, ok bool) {
+	first, ok := s.FirstPurchase()
+	if !ok {
+		return 0, 0, 0, false
+	}
+	last, _ := s.LastPurchase()
+	div := 1.0
+	if unit == Weeks {
+		div = 7
+	}
+	return s.PurchaseDays() - 1, float64(last-first) / div, float64(DateOf(s.AsOf)-first) / div, true
+}
+
+// MeanRepeatSpend returns the mean net amount of the repeat transactions:
+// the net of the purchase days after the first, divided by their number.
+// It is the input of the Gamma-Gamma spend model (Fader, Hardie & Lee
+// 2005, "RFM and CLV"), which excludes the first transaction. ok is false
+// when there is no repeat purchase.
+func (s Summary) MeanRepeatSpend() (mean decimal.Decimal, ok bool) {
+	sum, n, seen := decimal.Zero, 0, false
+	for _, d := range s.Days {
+		if d.Orders == 0 {
+			continue
+		}
+		if !seen {
+			seen = true
+			continue
+		}
+		sum = sum.Add(d.Net)
+		n++
+	}
+	if n == 0 {
+		return decimal.Zero, false
+	}
+	return sum.DivRound(decimal.NewFromInt(int64(n)), 8), true
+}
+
+// Tenure returns the whole days from the first purchase to AsOf; ok is
+// false without orders.
+func (s Summary) Tenure() (days int, ok bool) {
+	first, ok := s.FirstPurchase()
+	if !ok {
+		return 0, false
+	}
+	return int(DateOf(s.AsOf) - first), true
+}

@@ -1,0 +1,156 @@
+package customer
+
+import (
+	"fmt"
+	"time"
+)
+
+// checkTime reports a zero time, or one after now when now is not zero.
+func checkTime(p *problems, field string, t, now time.Time) {
+	switch {
+	case t.IsZero():
+		p.add(field, CodeRequired, "is zero")
+	case !now.IsZero() && t.After(now):
+		p.add(field, CodeFuture, fmt.Sprintf("%s is after %s", t.Format(time.RFC3339), now.Format(time.RFC3339)))
+	}
+}
+
+// Validate checks o as recorded at time now and reports every problem at
+// once in a [*ValidationError]: an empty order, customer or line ID; a zero
+// time or one after now (a zero now skips that check); an unknown channel
+// or currency; no lines; duplicate line IDs; a quantity ≤ 0; a negative
+// unit price, unit cost or discount; a discount larger than the line; a
+// price with more decimals than the currency's minor unit.
+func (o Order) Validate(now time.Time) error {
+	var p problems
+	if o.ID == "" {
+		p.add("id", CodeRequired, "is empty")
+	}
+	if o.CustomerID == "" {
+		p.add("customer_id", CodeRequired, "is empty")
+	}
+	checkTime(&p, "time", o.Time, now)
+	if !o.Channel.Valid() {
+		p.add("channel", CodeUnknown, fmt.Sprintf("unknown channel %d", uint8(o.Channel)))
+	}
+	if !o.Currency.Valid() {
+		p.add("currency", CodeUnknown, fmt.Sprintf("unknown currency %q", string(o.Currency)))
+	}
+	if len(o.Lines) == 0 {
+		p.add("lines", CodeRequired, "an order needs at least one line")
+	}
+	digits := o.Currency.Digits()
+	seen := make(map[string]int, len(o.Lines))
+	for i, l := range o.Lines {
+		f := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
+		if l.ID == "" {
+			p.add(f("id"), CodeRequired, "is empty")
+		} else if j, dup := seen[l.ID]; dup {
+			p.add(f("id"), CodeDuplicate, fmt.Sprintf("line ID %q is also lines[%d]", l.ID, j))
+		} else {
+			seen[l.ID] = i
+		}
+		if l.Quantity <= 0 {
+			p.add(f("quantity"), CodeNotPos, fmt.Sprintf("must be positive, is %d", l.Quantity))
+		}
+		if l.UnitPrice.Sign() < 0 {
+			p.add(f("unit_price"), CodeNegative, "must not be negative")
+		} else if -l.UnitPrice.Exponent() > digits && !l.UnitPrice.Equal(l.UnitPrice.Round(digits)) {
+			p.add(f("unit_price"), CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", l.UnitPrice, o.Currency, digits))
+		}
+		if l.UnitCost.Valid && l.UnitCost.Decimal.Sign() < 0 {
+			p.add(f("unit_cost"), CodeNegative, "must not be negative")
+		}
+		if l.Discount.Sign() < 0 {
+			p.add(f("discount"), CodeNegative, "must not be negative")
+		} else if l.Quantity > 0 && l.UnitPrice.Sign() >= 0 && l.Discount.GreaterThan(l.Gross()) {
+			p.add(f("discount"), CodeRange, fmt.Sprintf("%s is more than the line's %s", l.Discount, l.Gross()))
+		}
+	}
+	return p.err(fmt.Sprintf("order %q", o.ID))
+}
+
+// line returns the line with id, or the zero Line.
+func (o Order) line(id string) Line {
+	for _, l := range o.Lines {
+		if l.ID == id {
+			return l
+		}
+	}
+	return Line{}
+}
+
+// Validate checks r, a return of order o, as recorded at time now, and
+// reports every problem at once: an empty return or order ID; an order ID
+// other than o's; another customer than o's; a zero time, one after now,
+// or one before the order; an unknown kind or reason; no lines; a line
+// that is not in the order or appears twice; a quantity ≥ 0 (returned
+// units are negative, as on a credit note); more units than the line
+// sold.
+func (r Return) Validate(o Order, now time.Time) error {
+	var p problems
+	if r.ID == "" {
+		p.add("id", CodeRequired, "is empty")
+	}
+	switch {
+	case r.OrderID == "":
+		p.add("order_id", CodeRequired, "is empty")
+	case r.OrderID != o.ID:
+		p.add("order_id", CodeMismatch, fmt.Sprintf("is %q, the order given is %q", r.OrderID, o.ID))
+	}
+	switch {
+	case r.CustomerID == "":
+		p.add("customer_id", CodeRequired, "is empty")
+	case r.CustomerID != o.CustomerID:
+		p.add("customer_id", CodeMismatch, fmt.Sprintf("is %q, the order's customer is %q", r.CustomerID, o.CustomerID))
+	}
+	checkTime(&p, "time", r.Time, now)
+	if !r.Time.IsZero() && r.Time.Before(o.Time) {
+		p.add("time", CodeOrder, fmt.Sprintf("%s is before the order's %s", r.Time.Format(time.RFC3339), o.Time.Format(time.RFC3339)))
+	}
+	if !r.Kind.Valid() {
+		p.add("kind", CodeUnknown, fmt.Sprintf("unknown return kind %d", uint8(r.Kind)))
+	}
+	if !r.Reason.Valid() {
+		p.add("reason", CodeUnknown, fmt.Sprintf("unknown return reason %d", uint8(r.Reason)))
+	}
+	if len(r.Lines) == 0 {
+		p.add("lines", CodeRequired, "a return needs at least one line")
+	}
+	seen := make(map[string]bool, len(r.Lines))
+	for i, rl := range r.Lines {
+		f := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
+		if rl.Quantity >= 0 {
+			p.add(f("quantity"), CodeRange, fmt.Sprintf("must be negative (units returned), is %d", rl.Quantity))
+		}
+		switch {
+		case rl.LineID == "":
+			p.add(f("line_id"), CodeRequired, "is empty")
+		case seen[rl.LineID]:
+			p.add(f("line_id"), CodeDuplicate, fmt.Sprintf("line %q is returned twice in one return", rl.LineID))
+		default:
+			seen[rl.LineID] = true
+			l := o.line(rl.LineID)
+			if l.ID == "" {
+				p.add(f("line_id"), CodeUnknown, fmt.Sprintf("order %q has no line %q", o.ID, rl.LineID))
+			} else if -rl.Quantity > l.Quantity {
+				p.add(f("quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d", -rl.Quantity, l.Quantity))
+			}
+		}
+	}
+	return p.err(fmt.Sprintf("return %q", r.ID))
+}
+
+// Validate checks i as recorded at time now: an empty customer ID, a zero
+// or future time, an unknown kind.
+func (i Interaction) Validate(now time.Time) error {
+	var p problems
+	if i.CustomerID == "" {
+		p.add("customer_id", CodeRequired, "is empty")
+	}
+	checkTime(&p, "time", i.Time, now)
+	if !i.Kind.Valid() {
+		p.add("kind", CodeUnknown, fmt.Sprintf("unknown interaction kind %d", uint8(i.Kind)))
+	}
+	return p.err(fmt.Sprintf("interaction of customer %q", i.CustomerID))
+}

@@ -1,0 +1,44 @@
+// Package enumtext implements the text form shared by tailor's enumerated
+// types: a lower-case name per value, the zero value invalid, and
+// "Type(n)" for values outside the table.
+package enumtext
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Enum is the underlying type of an enumeration whose zero value is invalid
+// and whose valid values are 1..len(names)-1.
+type Enum interface{ ~uint8 }
+
+// String returns names[v], or typeName(v) when v has no name.
+func String[T Enum](v T, names []string, typeName string) string {
+	if v > 0 && int(v) < len(names) {
+		return names[v]
+	}
+	return typeName + "(" + strconv.Itoa(int(v)) + ")"
+}
+
+// Parse returns the value whose name is s. names[0] is never matched.
+func Parse[T Enum](s string, names []string, typeName string) (T, error) {
+	for i := 1; i < len(names); i++ {
+		if names[i] == s {
+			return T(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown %s %q", typeName, s)
+}
+
+// Valid reports whether v has a name.
+func Valid[T Enum](v T, names []string) bool {
+	return v > 0 && int(v) < len(names)
+}
+
+// Marshal returns the text form of v, or an error when v has no name.
+func Marshal[T Enum](v T, names []string, typeName string) ([]byte, error) {
+	if !Valid(v, names) {
+		return nil, fmt.Errorf("invalid %s %d", typeName, uint8(v))
+	}
+	return []byte(names[v]), nil
+}

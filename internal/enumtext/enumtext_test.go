@@ -1,0 +1,36 @@
+package enumtext
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type colour uint8
+
+var colourNames = []string{"", "red", "green"}
+
+func TestRoundTrip(t *testing.T) {
+	for v := colour(1); int(v) < len(colourNames); v++ {
+		s := String(v, colourNames, "Colour")
+		got, err := Parse[colour](s, colourNames, "colour")
+		require.NoError(t, err)
+		assert.Equal(t, v, got)
+		b, err := Marshal(v, colourNames, "colour")
+		require.NoError(t, err)
+		assert.Equal(t, s, string(b))
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	assert.Equal(t, "Colour(0)", String(colour(0), colourNames, "Colour"))
+	assert.Equal(t, "Colour(9)", String(colour(9), colourNames, "Colour"))
+	_, err := Parse[colour]("", colourNames, "colour")
+	assert.ErrorContains(t, err, `unknown colour ""`)
+	_, err = Parse[colour]("blue", colourNames, "colour")
+	assert.Error(t, err)
+	_, err = Marshal(colour(0), colourNames, "colour")
+	assert.Error(t, err)
+	assert.False(t, Valid(colour(3), colourNames))
+}
