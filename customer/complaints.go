@@ -1,0 +1,30 @@
+package customer
+
+import "time"
+
+// ComplaintSignals summarise one customer's complaints as of an instant,
+// in the form the churn risk consumes (SEEDS §4: complaint records predict
+// churn; 71% of customers who leave do so after a bad experience). The
+// complaint package computes them from its cases; callers with their own
+// complaint system fill them directly.
+type ComplaintSignals struct {
+	// Total is the number of complaints recorded up to the instant.
+	Total int
+	// Recent is the number of complaints recorded within Window before
+	// the instant.
+	Recent int
+	// Window is the length of the recent window (the complaint package
+	// uses 90 days by default).
+	Window time.Duration
+	// Unresolved is the number of cases still open (not closed, rejected
+	// or withdrawn).
+	Unresolved int
+	// SLABreaches is the number of cases that missed a service-level
+	// deadline.
+	SLABreaches int
+	// MaxSeverity is the highest severity among the recent complaints,
+	// from 0 (none) through 1 (low) to 4 (critical).
+	MaxSeverity int
+	// Last is when the most recent complaint was recorded; zero when none.
+	Last time.Time
+}
