@@ -1,1 +1,76 @@
+// Package tailor is an embeddable library for the customer-relationship
+// logic of clothing retail: it turns a brand's customers, purchases,
+// returns and complaints into value scores, segments, churn risk, a
+// complaint workflow and a loyalty programme.
+//
+// ERP systems and e-shop backends import it. It never opens a file, a
+// socket or a database, never reads the clock, and never keeps global
+// state: time is a parameter, storage is an interface the caller
+// implements, and the same input always gives the same output.
+//
+// # Packages
+//
+//   - [github.com/tailorcrm/tailor/customer]: the validated facts —
+//     customers (end consumers and intermediaries such as dealers and
+//     franchisees), orders, returns, interactions, exact decimal money ([github.com/shopspring/decimal]) in
+//     one currency per amount — and a mergeable per-customer Summary.
+//   - [github.com/tailorcrm/tailor/value]: what a customer is worth, now
+//     (current value) and later (potential value), from a weighted
+//     indicator hierarchy with AHP weights; RFM scores and segments.
+//   - [github.com/tailorcrm/tailor/segment]: the four value quadrants
+//     (current × potential against the mean of the customer's kind),
+//     lifecycle stages, the four shop types, strategy playbooks, and the
+//     migration between periods.
+//   - [github.com/tailorcrm/tailor/churn]: buy-till-you-die models
+//     (BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma), customer lifetime value
+//     and a complaint-aware churn risk with reasons.
+//   - [github.com/tailorcrm/tailor/complaint]: the complaint-handling
+//     workflow as a typed state machine with an audit trail and SLAs.
+//   - [github.com/tailorcrm/tailor/loyalty]: points ledger, tiers, coupons
+//     and discount cards, birthday benefits.
+//
+// # How data flows
+//
+// The caller reads purchases from its own storage and hands them to the
+// customer package, which validates every record (all bad fields of a
+// record are reported at once) and folds each customer's history into a
+// Summary as of a date. Summaries hold no orders, only what the models
+// need, and two summaries of disjoint parts of a history merge into the
+// summary of the whole, so the work can be sharded.
+//
+// Anything that needs the whole population is split in two steps: a fit
+// over all summaries that returns an immutable, goroutine-safe value
+// (normalisation statistics, quadrant means, RFM quantiles, model
+// parameters), and an apply step per customer. Population statistics merge
+// across shards too, so the same code runs in one process or on the
+// workers of a distributed engine.
+//
+//	storage ─► customer (facts, Summary) ─► value, churn (fit, then score)
+//	                                      ─► segment (quadrants, RFM, lifecycle, shop types)
+//	events  ─► complaint (workflow, SLAs) ─► complaint signals for churn risk
+//	        ─► loyalty (ledger, tiers, coupons)
+//
+// # Storage
+//
+// Packages that keep state across calls — customer, complaint and loyalty —
+// declare the few methods they need as small interfaces, with optimistic
+// concurrency (versions and ErrConflict) or idempotency keys (ErrDuplicate)
+// wherever two writers can race. Each ships an in-memory implementation and
+// a conformance kit (customertest, complainttest, loyaltytest) that a caller
+// runs against an adapter for its own database, as testing/fstest checks a
+// file system.
+//
+// # Money and time
+//
+// Money is always a decimal amount with a currency code; adding two
+// currencies is an error, not a silent sum. Scores, probabilities and model
+// parameters are float64 and never NaN or infinite. Every computation that
+// depends on time takes the instant as a parameter.
+//
+// # Privacy
+//
+// Personal data (name, contact details, birthday, body measurements) is
+// redacted when a customer is printed or logged, consent flags gate
+// marketing actions, and erasure anonymises a customer while keeping the
+// aggregates finance needs.
 package tailor
