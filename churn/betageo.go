@@ -1,0 +1,246 @@
+package churn
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mathext"
+)
+
+// betaGeo holds the computations shared by BG/NBD (shift 0) and MBG/NBD
+// (shift 1). With k = x + shift, both likelihoods read
+//
+//	L = B(a, b+k)/B(a,b) · Γ(r+x)/Γ(r) · α^r/(α+T)^{r+x}
+//	  + 1{k>0} · B(a+1, b+k−1)/B(a,b) · Γ(r+x)/Γ(r) · α^r/(α+t_x)^{r+x},
+//
+// (BG/NBD: Fader, Hardie & Lee 2005, eq. 6; MBG/NBD: Batislam, Denizel &
+// Filiztekin 2007, eq. 7), and B(a+1, b+k−1)/B(a, b+k) = a/(b+k−1).
+type betaGeo struct {
+	r, alpha, a, b float64
+	shift          float64
+}
+
+func (m betaGeo) valid() bool { return positiveFinite(m.r, m.alpha, m.a, m.b) }
+
+// logLik is ln L for one customer (no constant term is dropped).
+func (m betaGeo) logLik(x, tx, T float64) float64 {
+	k := x + m.shift
+	rx := m.r + x
+	c := lgamma(rx) - lgamma(m.r) + m.r*math.Log(m.alpha) +
+		lgamma(m.a+m.b) + lgamma(m.b+k) - lgamma(m.b) - lgamma(m.a+m.b+k)
+	a3 := -rx * math.Log(m.alpha+T)
+	if k == 0 {
+		return c + a3
+	}
+	a4 := math.Log(m.a) - math.Log(m.b+k-1) - rx*math.Log(m.alpha+tx)
+	return c + a3 + log1pexp(a4-a3)
+}
+
+// logOdds is ln[(1 − P(alive))/P(alive)] = ln(a/(b+k−1)) + (r+x) ln((α+T)/(α+t_x))
+// (FHL 2005 eq. 11 for BG/NBD; Batislam et al. 2007 for MBG/NBD); −Inf
+// when k = 0 (a BG/NBD customer without repeat purchase is alive).
+func (m betaGeo) logOdds(x, tx, T float64) float64 {
+	k := x + m.shift
+	if k == 0 {
+		return math.Inf(-1)
+	}
+	return math.Log(m.a) - math.Log(m.b+k-1) + (m.r+x)*math.Log1p((T-tx)/(m.alpha+tx))
+}
+
+func (m betaGeo) pAlive(x, tx, T float64) float64 {
+	return clamp01(logistic(-m.logOdds(x, tx, T)))
+}
+
+// conditional is E[Y(t) | x, t_x, T] (FHL 2005 eq. 10; Batislam et al.
+// 2007 for MBG/NBD, i.e. b+x → b+x+1):
+//
+//	(a+b+k−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+k; a+b+k−1; t/(α+T+t))] · P(alive)
+//
+// evaluated with bgExpect (Euler-transformed, finite for large x and at a = 1).
+func (m betaGeo) conditional(x, T, t, palive float64) (float64, bool) {
+	if t == 0 || palive == 0 {
+		return 0, true
+	}
+	k := x + m.shift
+	C := m.a + m.b + k - 1
+	z := t / (m.alpha + T + t)
+	v, ok := bgExpect(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, z)
+	if !ok {
+		return 0, false
+	}
+	return math.Max(v*palive, 0), true
+}
+
+// unconditional is E[X(t)] (FHL 2005 eq. 9; Batislam et al. 2007):
+//
+//	BG/NBD:  (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))]
+//	MBG/NBD: b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))]
+func (m betaGeo) unconditional(t float64) (float64, bool) {
+	if t == 0 {
+		return 0, true
+	}
+	z := t / (m.alpha + t)
+	var v float64
+	var ok bool
+	if m.shift == 0 {
+		C := m.a + m.b - 1
+		v, ok = bgExpect(C, 1, C-m.r, m.a-1, C, z)
+	} else {
+		C := m.a + m.b
+		v, ok = bgExpect(m.b, m.b/C, C-m.r, m.a-1, C, z)
+	}
+	if !ok {
+		return 0, false
+	}
+	return math.Max(v, 0), true
+}
+
+// probPurchases is P(X(t) = n) (FHL 2005 eq. 8 for BG/NBD; for MBG/NBD the
+// same argument with dropout possible at time 0):
+//
+//	B(a, b+k)/B(a,b) · NB(n; r, α/(α+t))
+//	+ 1{k>0} · B(a+1, b+k−1)/B(a,b) · P(NB(r, α/(α+t)) ≥ n),
+//
+// with k = n + shift, NB(n; r, p) = Γ(r+n)/(Γ(r) n!) p^r (1−p)^n and the
+// tail P(NB ≥ n) = 1 − Σ_{j<n} NB(j) = I_{1−p}(n, r), the regularised
+// incomplete beta function (no cancellation for large n).
+func (m betaGeo) probPurchases(n int, t float64) float64 {
+	if t == 0 {
+		if n == 0 {
+			return 1
+		}
+		return 0
+	}
+	x := float64(n)
+	k := x + m.shift
+	lp := math.Log(m.alpha / (m.alpha + t))
+	lq := math.Log(t / (m.alpha + t))
+	lbab := lbeta(m.a, m.b)
+	lnb := lgamma(m.r+x) - lgamma(m.r) - lgamma(x+1) + m.r*lp + x*lq
+	v := math.Exp(lbeta(m.a, m.b+k) - lbab + lnb)
+	if k > 0 {
+		tail := 1.0
+		if n > 0 {
+			tail = mathext.RegIncBeta(x, m.r, t/(m.alpha+t))
+		}
+		v += math.Exp(lbeta(m.a+1, m.b+k-1)-lbab) * tail
+	}
+	return clamp01(v)
+}
+
+// betaGeoObjective returns the mean negative log-likelihood over p and its
+// analytic gradient with respect to θ = (ln r, ln α, ln a, ln b). With
+// A1 = ln Γ(r+x) − ln Γ(r) + r ln α, A2 = ln B(a, b+k) − ln B(a, b),
+// A3 = −(r+x) ln(α+T), A4 = ln a − ln(b+k−1) − (r+x) ln(α+t_x) and
+// π = e^{A4}/(e^{A3}+e^{A4}):
+//
+//	∂/∂r = ψ(r+x) − ψ(r) + ln α − (1−π) ln(α+T) − π ln(α+t_x)
+//	∂/∂α = r/α − (r+x)[(1−π)/(α+T) + π/(α+t_x)]
+//	∂/∂a = ψ(a+b) − ψ(a+b+k) + π/a
+//	∂/∂b = ψ(a+b) + ψ(b+k) − ψ(b) − ψ(a+b+k) − π/(b+k−1)
+func betaGeoObjective(p *prepared, shift float64) objective {
+	return func(theta, grad []float64) float64 {
+		if outOfRange(theta) {
+			return math.Inf(1)
+		}
+		r, alpha, a, b := math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])
+		for i, T := range p.Ts {
+			p.lT[i] = math.Log(alpha + T)
+			p.iT[i] = 1 / (alpha + T)
+		}
+		for i, tx := range p.txs {
+			p.ltx[i] = math.Log(alpha + tx)
+			p.itx[i] = 1 / (alpha + tx)
+		}
+		la := math.Log(a)
+		lgr, lgb, lgab := lgamma(r), lgamma(b), lgamma(a+b)
+		ll := p.n * r * math.Log(alpha)
+		var dr, da, db float64
+		var psr, psb, psab float64
+		if grad != nil {
+			psr, psb, psab = mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
+		}
+		for i, x := range p.xs {
+			w := p.xw[i]
+			k := x + shift
+			ll += w * (lgamma(r+x) - lgr + lgab + lgamma(b+k) - lgb - lgamma(a+b+k))
+			if k > 0 {
+				p.xa[i] = la - math.Log(b+k-1)
+				p.xb[i] = 1 / (b + k - 1)
+			}
+			if grad != nil {
+				psabk := mathext.Digamma(a + b + k)
+				dr += w * (mathext.Digamma(r+x) - psr)
+				da += w * (psab - psabk)
+				db += w * (psab + mathext.Digamma(b+k) - psb - psabk)
+			}
+		}
+		var gr, gal, ga, gb float64
+		for j, w := range p.gw {
+			x := p.gx[j]
+			rx := r + x
+			iT := p.giT[j]
+			a3 := -rx * p.lT[iT]
+			ix := p.gix[j]
+			if x+shift == 0 {
+				ll += w * a3
+				gr -= w * p.lT[iT]
+				gal -= w * rx * p.iT[iT]
+				continue
+			}
+			itx := p.gtx[j]
+			a4 := p.xa[ix] - rx*p.ltx[itx]
+			d := a4 - a3
+			var lse, pi float64
+			if d > 0 {
+				e := math.Exp(-d)
+				lse = a4 + math.Log1p(e)
+				pi = 1 / (1 + e)
+			} else {
+				e := math.Exp(d)
+				lse = a3 + math.Log1p(e)
+				pi = e / (1 + e)
+			}
+			ll += w * lse
+			if grad != nil {
+				gr -= w * ((1-pi)*p.lT[iT] + pi*p.ltx[itx])
+				gal -= w * rx * ((1-pi)*p.iT[iT] + pi*p.itx[itx])
+				ga += w * pi
+				gb -= w * pi * p.xb[ix]
+			}
+		}
+		f := -ll / p.n
+		if !finite(f) {
+			return math.Inf(1)
+		}
+		if grad != nil {
+			grad[0] = -r * (dr + p.n*math.Log(alpha) + gr) / p.n
+			grad[1] = -alpha * (p.n*r/alpha + gal) / p.n
+			grad[2] = -a * (da + ga/a) / p.n
+			grad[3] = -b * (db + gb) / p.n
+			if !finite(maxAbs(grad)) {
+				return math.Inf(1)
+			}
+		}
+		return f
+	}
+}
+
+// fitBetaGeo fits BG/NBD (shift 0) or MBG/NBD (shift 1).
+func fitBetaGeo(name string, g *Groups, opts *FitOptions, shift float64) (betaGeo, FitInfo, []Param, error) {
+	names := []string{"r", "alpha", "a", "b"}
+	if err := checkTransactionData(g); err != nil {
+		return betaGeo{}, FitInfo{}, nil, fmt.Errorf("churn: fit %s: %w", name, err)
+	}
+	p := prepare(g)
+	lr, lal := defaultRateStart(p)
+	th0, err := startTheta(4, opts, [maxDim]float64{lr, lal, 0, 0})
+	if err != nil {
+		return betaGeo{}, FitInfo{}, nil, fmt.Errorf("churn: fit %s: %w", name, err)
+	}
+	f := betaGeoObjective(p, shift)
+	res := minimize(4, f, th0, settings(opts, 1e-9))
+	info, ps, err := finishFit(name, names, f, res, g.Customers(), g.Len())
+	m := betaGeo{r: ps[0].Value, alpha: ps[1].Value, a: ps[2].Value, b: ps[3].Value, shift: shift}
+	return m, info, ps, err
+}

@@ -1,0 +1,91 @@
+package churn
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+var (
+	// ErrInvalidInput is matched (errors.Is) by every *InputError.
+	ErrInvalidInput = errors.New("churn: invalid input")
+	// ErrInsufficientData means the population cannot identify the model,
+	// e.g. no customer has a repeat purchase. A rule-based score (recency
+	// alone) is the fallback.
+	ErrInsufficientData = errors.New("churn: insufficient data to fit the model")
+	// ErrInvalidParams means a model's parameters are not finite and positive
+	// (or violate a model-specific condition such as q > 1 for the
+	// Gamma-Gamma population mean).
+	ErrInvalidParams = errors.New("churn: invalid model parameters")
+	// ErrNoConvergence is matched by every *ConvergenceError.
+	ErrNoConvergence = errors.New("churn: fit did not converge")
+	// ErrBoundary is matched by every *BoundaryError.
+	ErrBoundary = errors.New("churn: maximum likelihood on the parameter boundary")
+	// ErrNumerical means a quantity could not be computed to full accuracy
+	// in finite arithmetic (e.g. a hypergeometric series that does not
+	// converge within its term budget for an extreme horizon).
+	ErrNumerical = errors.New("churn: numerical evaluation failed")
+)
+
+// ConvergenceError reports a fit that stopped before meeting its
+// convergence criterion (iteration budget exhausted or the line search could
+// not improve the likelihood). It carries the best point reached.
+type ConvergenceError struct {
+	// Model is the model name ("bgnbd", ...).
+	Model string
+	// Reason says why the optimiser stopped.
+	Reason string
+	// LogLikelihood is the total log-likelihood at Params.
+	LogLikelihood float64
+	// GradientNorm is the max-norm of the gradient of the mean
+	// log-likelihood per customer with respect to the log-parameters.
+	GradientNorm float64
+	// Iterations is the number of quasi-Newton iterations done.
+	Iterations int
+	// Params are the parameters reached, named as in Params().
+	Params []Param
+}
+
+// Error implements error.
+func (e *ConvergenceError) Error() string {
+	return fmt.Sprintf("churn: %s fit did not converge after %d iterations (%s): loglik %.6f, gradient norm %.3g, params %s",
+		e.Model, e.Iterations, e.Reason, e.LogLikelihood, e.GradientNorm, formatParams(e.Params))
+}
+
+// Unwrap lets errors.Is(err, ErrNoConvergence) match.
+func (e *ConvergenceError) Unwrap() error { return ErrNoConvergence }
+
+// BoundaryError reports a fit whose likelihood keeps increasing towards the
+// edge of the parameter space (a parameter running to 0 or to +∞, e.g. a
+// dropout probability → 0). The fit returned with it holds the best finite
+// point found, which is a usable but not unique estimate.
+type BoundaryError struct {
+	// Model is the model name.
+	Model string
+	// Names lists the parameters at the boundary.
+	Names []string
+	// LogLikelihood is the total log-likelihood reached.
+	LogLikelihood float64
+	// Params are the parameters reached.
+	Params []Param
+}
+
+// Error implements error.
+func (e *BoundaryError) Error() string {
+	return fmt.Sprintf("churn: %s fit: likelihood maximised at the parameter boundary (%s): loglik %.6f, params %s",
+		e.Model, strings.Join(e.Names, ", "), e.LogLikelihood, formatParams(e.Params))
+}
+
+// Unwrap lets errors.Is(err, ErrBoundary) match.
+func (e *BoundaryError) Unwrap() error { return ErrBoundary }
+
+func formatParams(ps []Param) string {
+	var sb strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			sb.WriteString(" ")
+		}
+		fmt.Fprintf(&sb, "%s=%.6g", p.Name, p.Value)
+	}
+	return sb.String()
+}

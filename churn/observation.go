@@ -1,0 +1,436 @@
+package churn
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Observation is one customer's calibration-period summary, the input of the
+// transaction models (the (x, t_x, T) triple of Fader, Hardie & Lee 2005).
+//
+// Time is in the caller's period unit (days, weeks, ...), the same unit for
+// every customer of a fit and for every horizon given to a fitted model.
+type Observation struct {
+	// ID optionally identifies the customer; it is used only in error
+	// messages.
+	ID string
+	// Frequency x is the number of repeat transactions (distinct purchase
+	// periods after the first purchase): a non-negative integer.
+	Frequency float64
+	// Recency t_x is the time from the first to the last purchase
+	// (0 when Frequency is 0), 0 ≤ t_x ≤ T.
+	Recency float64
+	// T is the time from the first purchase to the end of the calibration
+	// period, T > 0.
+	T float64
+}
+
+// FieldError describes one bad field of an input record.
+type FieldError struct {
+	// Field is the field name: "frequency", "recency", "T", "mean_spend".
+	Field string
+	// Value is the offending value.
+	Value float64
+	// Reason says what is wrong, e.g. "must not be negative".
+	Reason string
+}
+
+// Error implements error.
+func (e FieldError) Error() string {
+	return fmt.Sprintf("%s %v: %s", e.Field, e.Value, e.Reason)
+}
+
+// InputError reports every bad field of one customer record. Index is the
+// position of the record in the slice given to the function that rejected it.
+// errors.Is(err, ErrInvalidInput) is true for an *InputError.
+type InputError struct {
+	// Index is the record's position in its input slice.
+	Index int
+	// ID is the record's ID, if it has one.
+	ID string
+	// Fields lists the bad fields in field order (never empty).
+	Fields []FieldError
+}
+
+// Error implements error.
+func (e *InputError) Error() string {
+	var sb strings.Builder
+	sb.WriteString("churn: customer ")
+	if e.ID != "" {
+		fmt.Fprintf(&sb, "%q (index %d)", e.ID, e.Index)
+	} else {
+		fmt.Fprintf(&sb, "index %d", e.Index)
+	}
+	for i, f := range e.Fields {
+		if i == 0 {
+			sb.WriteString(": ")
+		} else {
+			sb.WriteString("; ")
+		}
+		sb.WriteString(f.Error())
+	}
+	return sb.String()
+}
+
+// Unwrap lets errors.Is(err, ErrInvalidInput) match.
+func (e *InputError) Unwrap() error { return ErrInvalidInput }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Validate checks the triple and returns nil or an *InputError (with Index 0)
+// listing every bad field: frequency must be a finite non-negative integer,
+// recency finite with 0 ≤ recency ≤ T, T finite and > 0, and recency must be 0
+// when frequency is 0.
+func (o Observation) Validate() error {
+	return o.validate(0)
+}
+
+func (o Observation) validate(index int) error {
+	// Fast path: the common valid case allocates nothing.
+	x, tx, T := o.Frequency, o.Recency, o.T
+	if x >= 0 && x == math.Trunc(x) && x <= maxFrequency && tx >= 0 && T > 0 && tx <= T && T <= maxTime && (x > 0 || tx == 0) {
+		return nil
+	}
+	var fs []FieldError
+	switch {
+	case !finite(x):
+		fs = append(fs, FieldError{"frequency", x, "must be finite"})
+	case x < 0:
+		fs = append(fs, FieldError{"frequency", x, "must not be negative"})
+	case x != math.Trunc(x):
+		fs = append(fs, FieldError{"frequency", x, "must be an integer"})
+	case x > maxFrequency:
+		fs = append(fs, FieldError{"frequency", x, fmt.Sprintf("must be at most %g", float64(maxFrequency))})
+	}
+	switch {
+	case !finite(tx):
+		fs = append(fs, FieldError{"recency", tx, "must be finite"})
+	case tx < 0:
+		fs = append(fs, FieldError{"recency", tx, "must not be negative"})
+	case finite(T) && tx > T:
+		fs = append(fs, FieldError{"recency", tx, fmt.Sprintf("must not exceed T (%v)", T)})
+	case x == 0 && tx != 0:
+		fs = append(fs, FieldError{"recency", tx, "must be 0 when frequency is 0"})
+	}
+	switch {
+	case !finite(T):
+		fs = append(fs, FieldError{"T", T, "must be finite"})
+	case T <= 0:
+		fs = append(fs, FieldError{"T", T, "must be positive"})
+	case T > maxTime:
+		fs = append(fs, FieldError{"T", T, fmt.Sprintf("must be at most %g", maxTime)})
+	}
+	return &InputError{Index: index, ID: o.ID, Fields: fs}
+}
+
+const (
+	// maxFrequency bounds the repeat-purchase count (no real customer comes
+	// near it; it keeps every intermediate quantity finite).
+	maxFrequency = 1e7
+	// maxTime bounds T and recency, in the caller's unit.
+	maxTime = 1e9
+)
+
+// ValidateObservations checks every observation and returns the *InputError
+// of the first invalid one (naming its index, ID and every bad field), or nil.
+func ValidateObservations(obs []Observation) error {
+	for i, o := range obs {
+		if err := o.validate(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Group is a set of customers with the same (x, t_x, T) triple.
+type Group struct {
+	// Frequency, Recency and T are the shared triple (see Observation).
+	Frequency, Recency, T float64
+	// Count is the number of customers in the group, ≥ 1.
+	Count int64
+}
+
+type groupKey struct{ x, tx, T float64 }
+
+// Groups is the grouped form of a population of observations: each distinct
+// (x, t_x, T) triple once, with the number of customers that share it. The
+// log-likelihood of the population is the count-weighted sum over groups, so
+// a fit costs time in proportion to the number of distinct triples, not of
+// customers.
+//
+// Groups are mergeable: Merge of two shards' groups gives the groups of the
+// union, in any order, so the same fit runs on one machine or on a
+// distributed engine that groups per worker and merges the results.
+//
+// The zero value is an empty population ready to use. A Groups is not safe
+// for concurrent mutation.
+type Groups struct {
+	index  map[groupKey]int
+	groups []Group
+	total  int64
+}
+
+// GroupObservations validates obs and groups them. It returns the
+// *InputError of the first invalid observation.
+func GroupObservations(obs []Observation) (*Groups, error) {
+	g := &Groups{}
+	for i, o := range obs {
+		if err := o.validate(i); err != nil {
+			return nil, err
+		}
+		g.add(o.Frequency, o.Recency, o.T, 1)
+	}
+	return g, nil
+}
+
+// Add validates o and adds it to the groups; an invalid observation is
+// rejected with an *InputError (Index 0) and changes nothing.
+func (g *Groups) Add(o Observation) error {
+	if err := o.validate(0); err != nil {
+		return err
+	}
+	g.add(o.Frequency, o.Recency, o.T, 1)
+	return nil
+}
+
+// AddGroup adds count customers with the triple of grp (grp.Count is
+// ignored). It validates like Add and also rejects count < 1.
+func (g *Groups) AddGroup(grp Group, count int64) error {
+	o := Observation{Frequency: grp.Frequency, Recency: grp.Recency, T: grp.T}
+	if err := o.validate(0); err != nil {
+		return err
+	}
+	if count < 1 {
+		return &InputError{Fields: []FieldError{{"count", float64(count), "must be at least 1"}}}
+	}
+	if g.total > math.MaxInt64-count {
+		return &InputError{Fields: []FieldError{{"count", float64(count), "total count overflows int64"}}}
+	}
+	g.add(grp.Frequency, grp.Recency, grp.T, count)
+	return nil
+}
+
+func (g *Groups) add(x, tx, T float64, n int64) {
+	if g.index == nil {
+		g.index = make(map[groupKey]int)
+	}
+	k := groupKey{x + 0, tx + 0, T + 0} // +0 turns -0 into 0
+	if i, ok := g.index[k]; ok {
+		g.groups[i].Count += n
+	} else {
+		g.index[k] = len(g.groups)
+		g.groups = append(g.groups, Group{Frequency: k.x, Recency: k.tx, T: k.T, Count: n})
+	}
+	g.total += n
+}
+
+// Merge adds every group of other to g (other is unchanged). Merging is
+// associative and commutative up to the order of Slice, which is sorted.
+func (g *Groups) Merge(other *Groups) error {
+	if other == nil {
+		return nil
+	}
+	if g.total > math.MaxInt64-other.total {
+		return fmt.Errorf("churn: merge: total count overflows int64: %w", ErrInvalidInput)
+	}
+	for _, o := range other.groups {
+		g.add(o.Frequency, o.Recency, o.T, o.Count)
+	}
+	return nil
+}
+
+// Len is the number of distinct triples.
+func (g *Groups) Len() int {
+	if g == nil {
+		return 0
+	}
+	return len(g.groups)
+}
+
+// Customers is the number of customers (the sum of the counts).
+func (g *Groups) Customers() int64 {
+	if g == nil {
+		return 0
+	}
+	return g.total
+}
+
+// Slice returns a copy of the groups sorted by (frequency, recency, T), so
+// the result (and every sum over it) does not depend on insertion order.
+func (g *Groups) Slice() []Group {
+	if g == nil {
+		return nil
+	}
+	out := slices.Clone(g.groups)
+	sortGroups(out)
+	return out
+}
+
+func sortGroups(gs []Group) {
+	slices.SortFunc(gs, func(a, b Group) int {
+		if c := cmp.Compare(a.Frequency, b.Frequency); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Recency, b.Recency); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.T, b.T)
+	})
+}
+
+// SpendObservation is one customer's input to the Gamma-Gamma spend model.
+type SpendObservation struct {
+	// ID optionally identifies the customer (used in error messages).
+	ID string
+	// Frequency x is the number of repeat transactions.
+	Frequency float64
+	// MeanSpend z̄ is the mean value of the x repeat transactions, in the
+	// caller's currency unit (a model input, not a bookkeeping amount).
+	MeanSpend float64
+}
+
+func (o SpendObservation) validate(index int) error {
+	var fs []FieldError
+	x, m := o.Frequency, o.MeanSpend
+	switch {
+	case !finite(x):
+		fs = append(fs, FieldError{"frequency", x, "must be finite"})
+	case x < 0:
+		fs = append(fs, FieldError{"frequency", x, "must not be negative"})
+	case x != math.Trunc(x):
+		fs = append(fs, FieldError{"frequency", x, "must be an integer"})
+	case x > maxFrequency:
+		fs = append(fs, FieldError{"frequency", x, fmt.Sprintf("must be at most %g", float64(maxFrequency))})
+	}
+	switch {
+	case !finite(m):
+		fs = append(fs, FieldError{"mean_spend", m, "must be finite"})
+	case math.Abs(m) > maxSpend:
+		fs = append(fs, FieldError{"mean_spend", m, fmt.Sprintf("must be at most %g in absolute value", maxSpend)})
+	}
+	if fs == nil {
+		return nil
+	}
+	return &InputError{Index: index, ID: o.ID, Fields: fs}
+}
+
+const maxSpend = 1e15
+
+// SpendGroup is a set of repeat customers with the same (x, z̄) pair.
+type SpendGroup struct {
+	// Frequency x ≥ 1 and MeanSpend z̄ > 0 are the shared pair.
+	Frequency, MeanSpend float64
+	// Count is the number of customers in the group.
+	Count int64
+}
+
+type spendKey struct{ x, m float64 }
+
+// SpendGroups is the grouped, mergeable input of the Gamma-Gamma model.
+// Customers with frequency 0 or a non-positive mean spend carry no
+// information on spend; they are not grouped but counted in Excluded, so the
+// caller always sees how many were left out. The zero value is empty and
+// ready to use.
+type SpendGroups struct {
+	index    map[spendKey]int
+	groups   []SpendGroup
+	total    int64
+	excluded int64
+}
+
+// GroupSpend validates obs and groups the customers the Gamma-Gamma model
+// uses (x ≥ 1 and mean spend > 0); the others are counted as excluded.
+func GroupSpend(obs []SpendObservation) (*SpendGroups, error) {
+	g := &SpendGroups{}
+	for i, o := range obs {
+		if err := o.validate(i); err != nil {
+			return nil, err
+		}
+		g.add(o.Frequency, o.MeanSpend, 1)
+	}
+	return g, nil
+}
+
+// Add validates o and adds it (or counts it as excluded).
+func (g *SpendGroups) Add(o SpendObservation) error {
+	if err := o.validate(0); err != nil {
+		return err
+	}
+	g.add(o.Frequency, o.MeanSpend, 1)
+	return nil
+}
+
+func (g *SpendGroups) add(x, m float64, n int64) {
+	if x == 0 || m <= 0 {
+		g.excluded += n
+		return
+	}
+	if g.index == nil {
+		g.index = make(map[spendKey]int)
+	}
+	k := spendKey{x, m}
+	if i, ok := g.index[k]; ok {
+		g.groups[i].Count += n
+	} else {
+		g.index[k] = len(g.groups)
+		g.groups = append(g.groups, SpendGroup{Frequency: x, MeanSpend: m, Count: n})
+	}
+	g.total += n
+}
+
+// Merge adds other's groups and excluded count to g.
+func (g *SpendGroups) Merge(other *SpendGroups) error {
+	if other == nil {
+		return nil
+	}
+	if g.total > math.MaxInt64-other.total || g.excluded > math.MaxInt64-other.excluded {
+		return fmt.Errorf("churn: merge: count overflows int64: %w", ErrInvalidInput)
+	}
+	for _, o := range other.groups {
+		g.add(o.Frequency, o.MeanSpend, o.Count)
+	}
+	g.excluded += other.excluded
+	return nil
+}
+
+// Customers is the number of customers used by the model.
+func (g *SpendGroups) Customers() int64 {
+	if g == nil {
+		return 0
+	}
+	return g.total
+}
+
+// Excluded is the number of customers left out (frequency 0 or mean spend ≤ 0).
+func (g *SpendGroups) Excluded() int64 {
+	if g == nil {
+		return 0
+	}
+	return g.excluded
+}
+
+// Len is the number of distinct (x, z̄) pairs.
+func (g *SpendGroups) Len() int {
+	if g == nil {
+		return 0
+	}
+	return len(g.groups)
+}
+
+// Slice returns a copy of the groups sorted by (frequency, mean spend).
+func (g *SpendGroups) Slice() []SpendGroup {
+	if g == nil {
+		return nil
+	}
+	out := slices.Clone(g.groups)
+	slices.SortFunc(out, func(a, b SpendGroup) int {
+		if c := cmp.Compare(a.Frequency, b.Frequency); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.MeanSpend, b.MeanSpend)
+	})
+	return out
+}

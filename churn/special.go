@@ -1,0 +1,149 @@
+package churn
+
+import (
+	"math"
+)
+
+// lgamma is ln Γ(x) for x > 0.
+func lgamma(x float64) float64 {
+	v, _ := math.Lgamma(x)
+	return v
+}
+
+// lbeta is ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a+b).
+func lbeta(a, b float64) float64 {
+	return lgamma(a) + lgamma(b) - lgamma(a+b)
+}
+
+// log1pexp is ln(1 + e^x) without overflow.
+func log1pexp(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
+// logistic is 1/(1 + e^{-x}) without overflow.
+func logistic(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// expm1Ratio is (1 − e^{εL})/ε = −expm1(εL)/ε, continued by −L at ε = 0.
+func expm1Ratio(eps, L float64) float64 {
+	if eps == 0 {
+		return -L
+	}
+	return -math.Expm1(eps*L) / eps
+}
+
+// maxSeriesTerms bounds every hypergeometric series; a series that needs
+// more (argument extremely close to 1) reports failure.
+const maxSeriesTerms = 1_000_000
+
+// bgExpect evaluates the bracket shared by the BG/NBD and MBG/NBD
+// expectations,
+//
+//	P/(a−1) · [1 − (1−z)^{a−1} ₂F₁(A, a−1; C; z)],
+//
+// which is what the published forms P/(a−1)·[1 − (1−z)^{c1} ₂F₁(a1, b1; C; z)]
+// become after Euler's transformation ₂F₁(a1,b1;C;z) =
+// (1−z)^{C−a1−b1} ₂F₁(C−a1, C−b1; C; z) (Abramowitz & Stegun 15.3.3).
+// Writing ε = a−1 and (ε)_k = ε(ε+1)_{k−1}, the ratio has no singularity
+// at a = 1:
+//
+//	P·(1 − (1−z)^ε)/ε − (1−z)^ε · Σ_{k≥1} P (A)_k (ε+1)_{k−1} / ((C)_k k!) z^k.
+//
+// pOverC is P/C, given separately so that P = C needs no division by a C
+// that may be ≤ 0. The series has ratio → z; z must be in [0, 1).
+func bgExpect(P, pOverC, A, eps, C, z float64) (float64, bool) {
+	L := math.Log1p(-z)
+	head := P * expm1Ratio(eps, L)
+	u := pOverC * A * z
+	sum := 0.0
+	for k := 1.0; u != 0; k++ {
+		sum += u
+		if math.Abs(u) <= 1e-17*math.Abs(sum) {
+			break
+		}
+		if k > maxSeriesTerms || !finite(sum) {
+			return 0, false
+		}
+		u *= (A + k) * (eps + k) * z / ((C + k) * (k + 1))
+	}
+	v := head - math.Exp(eps*L)*sum
+	if !finite(v) {
+		return 0, false
+	}
+	return v, true
+}
+
+// Gauss–Legendre 8-point nodes and weights on [−1, 1].
+var (
+	glNodes   = [8]float64{-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498, 0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363}
+	glWeights = [8]float64{0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620, 0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763}
+)
+
+// log2F1Pareto returns ln ₂F₁(a, b; a+1; z) for a > 0, b > 0, 0 ≤ z < 1,
+// the hypergeometric function of the Pareto/NBD likelihood.
+//
+// For z ≤ 0.95 it sums the series Σ_k a/(a+k) · (b)_k/k! · z^k (all terms
+// positive), rescaling to stay finite. Closer to 1 it integrates Euler's
+// representation ₂F₁(a,b;a+1;z) = a∫₀¹ t^{a−1}(1−zt)^{−b} dt, which after
+// t = e^{−y/a} becomes ∫₀^∞ e^{−y} (1 − z e^{−y/a})^{−b} dy; with
+// ε = a(1−z)/z the integrand varies on the scale ε near 0, so it uses
+// Gauss–Legendre panels that double in width from ε/16 up to width 2, then
+// width-2 panels to y = 50, and factors out (1−z)^{−b} to work in logs.
+func log2F1Pareto(a, b, z float64) (float64, bool) {
+	if z == 0 {
+		return 0, true
+	}
+	if z <= 0.95 {
+		sum, u, logScale := 1.0, 1.0, 0.0
+		v := 1.0 // (b)_k/k! z^k (scaled)
+		for k := 1.0; ; k++ {
+			v *= (b + k - 1) * z / k
+			u = v * a / (a + k)
+			sum += u
+			if u <= 1e-17*sum && (b+k)*z < k+1 {
+				break
+			}
+			if k > maxSeriesTerms {
+				return 0, false
+			}
+			if sum > 1e250 {
+				sum *= 1e-250
+				v *= 1e-250
+				logScale += 250 * math.Ln10
+			}
+		}
+		return math.Log(sum) + logScale, true
+	}
+	omz := 1 - z
+	eps := a * omz / z
+	h := min(eps, 1) / 16
+	integ := 0.0
+	lo := 0.0
+	for lo < 50 {
+		w := h
+		if lo > 0 {
+			w = min(lo, 2)
+		}
+		hi := lo + w
+		mid, half := (lo+hi)/2, w/2
+		for i, x := range glNodes {
+			y := mid + half*x
+			// (1 − z e^{−y/a})/(1−z) = 1 + z(1 − e^{−y/a})/(1−z)
+			g := math.Exp(-y - b*math.Log1p(-z*math.Expm1(-y/a)/omz))
+			integ += glWeights[i] * half * g
+		}
+		lo = hi
+	}
+	if !(integ > 0) || !finite(integ) {
+		return 0, false
+	}
+	return -b*math.Log1p(-z) + math.Log(integ), true
+}
