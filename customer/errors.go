@@ -3,12 +3,19 @@ package customer
 import (
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // ErrNotFound is returned by stores for an unknown customer, order or
 // record.
 var ErrNotFound = errors.New("customer: not found")
+
+// ErrDuplicate is returned when a record arrives under an ID that is
+// already taken by a record with different content: an order, return or
+// customer delivered twice in two versions. A redelivery of identical
+// content is not an error; it is a no-op.
+var ErrDuplicate = errors.New("customer: duplicate ID with different content")
 
 // ErrInvalid is matched by every [*ValidationError]:
 // errors.Is(err, ErrInvalid) tells a caller that the input, not the system,
@@ -88,12 +95,14 @@ func (p *problems) add(field, code, msg string) {
 }
 
 // err returns nil when nothing was added, else a *ValidationError for
-// record with its fields sorted.
-func (p *problems) err(record string) error {
+// the record `kind "id"` with its fields sorted. The record's name is
+// formatted only when there is an error, so a valid record costs no
+// allocation.
+func (p *problems) err(kind, id string) error {
 	if len(p.fields) == 0 {
 		return nil
 	}
 	f := append([]FieldError(nil), p.fields...)
 	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
-	return &ValidationError{Record: record, Fields: f}
+	return &ValidationError{Record: kind + " " + strconv.Quote(id), Fields: f}
 }

@@ -61,7 +61,7 @@ func (s *Summary) AddSale(x Sale) error {
 	if sign >= 0 && x.Cost.Valid && x.Cost.Decimal.Sign() < 0 {
 		p.add("cost", CodeNegative, "must not be negative on a sale")
 	}
-	if err := p.err(fmt.Sprintf("sale of customer %q", s.CustomerID)); err != nil {
+	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
 		return err
 	}
 	if s.Currency != "" && s.Currency != cur {

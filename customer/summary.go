@@ -1,11 +1,12 @@
 package customer
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -99,39 +100,162 @@ type Event struct {
 	Interaction *Interaction
 }
 
+// Time returns the instant of the record the event carries, or the zero
+// time for an empty event.
+func (e Event) Time() time.Time {
+	switch {
+	case e.Order != nil:
+		return e.Order.Time
+	case e.Return != nil:
+		return e.Return.Time
+	case e.Interaction != nil:
+		return e.Interaction.Time
+	}
+	return time.Time{}
+}
+
+func (e Event) records() int {
+	n := 0
+	if e.Order != nil {
+		n++
+	}
+	if e.Return != nil {
+		n++
+	}
+	if e.Interaction != nil {
+		n++
+	}
+	return n
+}
+
 // Summarize builds the summary of customer id as of asOf from a stream of
-// its history. Orders must come before their returns; the stream is read
-// once and only an index of each order's lines is kept, to price returns.
+// its history. The stream is read once, in any order: a return that comes
+// before its order waits until the order arrives, so the result does not
+// depend on the order of the events.
+//
+// Summarize keeps each order's lines (to price returns and to recognise a
+// redelivery) and the returns seen, not the summary's inputs as a whole.
+// It checks what a single record cannot show: the same order or return ID
+// delivered twice is a no-op when the content is identical ([Order.Equal])
+// and an error wrapping [ErrDuplicate] when it differs; the returns of one
+// line may not take back more units than it sold, in total
+// ([Return.ValidateAfter]); a return whose order never comes is an error
+// wrapping [ErrNotFound], unless it is dated after asOf. Interactions,
+// which carry no ID, are counted each time they occur.
+//
 // The first invalid record stops it with an error naming that record.
 func Summarize(id ID, k Kind, asOf time.Time, history iter.Seq[Event], opts *SummaryOptions) (Summary, error) {
-	s := NewSummary(id, k, asOf, opts)
-	orders := make(map[string]Order)
+	b := summarizer{s: NewSummary(id, k, asOf, opts)}
 	for e := range history {
-		var err error
-		switch {
-		case e.Order != nil:
-			err = s.AddOrder(*e.Order)
-			if err == nil && !e.Order.Time.After(asOf) {
-				orders[e.Order.ID] = *e.Order
-			}
-		case e.Return != nil:
-			o, ok := orders[e.Return.OrderID]
-			if !ok {
-				if e.Return.Time.After(asOf) {
-					s.Later++
-					continue
-				}
-				return Summary{}, fmt.Errorf("customer: return %q: order %q: %w", e.Return.ID, e.Return.OrderID, ErrNotFound)
-			}
-			err = s.AddReturn(*e.Return, o)
-		case e.Interaction != nil:
-			err = s.AddInteraction(*e.Interaction)
-		}
-		if err != nil {
+		if err := b.add(e); err != nil {
 			return Summary{}, err
 		}
 	}
-	return *s, nil
+	if err := b.finish(); err != nil {
+		return Summary{}, err
+	}
+	return *b.s, nil
+}
+
+// orderEntry is what Summarize keeps of an order: the order, and the units
+// of each line returned so far (nil until the first return).
+type orderEntry struct {
+	order    Order
+	returned map[string]int
+}
+
+// summarizer is the state of one [Summarize] run.
+type summarizer struct {
+	s       *Summary
+	acc     accum
+	orders  map[string]orderEntry
+	returns map[string]Return
+	pending []Return
+}
+
+func (b *summarizer) add(e Event) error {
+	if n := e.records(); n != 1 {
+		return fmt.Errorf("customer: event in the history of %q carries %d records, want exactly one", b.s.CustomerID, n)
+	}
+	switch {
+	case e.Order != nil:
+		o := e.Order
+		if prev, ok := b.orders[o.ID]; ok {
+			if prev.order.Equal(*o) {
+				return nil
+			}
+			return fmt.Errorf("customer: order %q delivered twice with different content: %w", o.ID, ErrDuplicate)
+		}
+		if err := b.s.addOrder(o, &b.acc); err != nil {
+			return err
+		}
+		if b.orders == nil {
+			b.orders = make(map[string]orderEntry)
+		}
+		b.orders[o.ID] = orderEntry{order: *o}
+	case e.Return != nil:
+		r := e.Return
+		if prev, ok := b.returns[r.ID]; ok {
+			if prev.Equal(*r) {
+				return nil
+			}
+			return fmt.Errorf("customer: return %q delivered twice with different content: %w", r.ID, ErrDuplicate)
+		}
+		if b.returns == nil {
+			b.returns = make(map[string]Return)
+		}
+		b.returns[r.ID] = *r
+		if _, ok := b.orders[r.OrderID]; !ok {
+			b.pending = append(b.pending, *r)
+			return nil
+		}
+		return b.addReturn(r)
+	case e.Interaction != nil:
+		return b.s.AddInteraction(*e.Interaction)
+	}
+	return nil
+}
+
+// addReturn adds r, whose order is known, checking the units returned
+// by earlier returns of the same order.
+func (b *summarizer) addReturn(r *Return) error {
+	if r.Time.After(b.s.AsOf) {
+		b.s.Later++
+		return nil
+	}
+	entry := b.orders[r.OrderID]
+	if err := r.ValidateAfter(entry.order, entry.returned, b.s.AsOf); err != nil {
+		return err
+	}
+	if err := b.s.AddReturn(*r, entry.order); err != nil {
+		return err
+	}
+	if entry.returned == nil {
+		entry.returned = make(map[string]int, len(r.Lines))
+	}
+	for _, rl := range r.Lines {
+		entry.returned[rl.LineID] -= rl.Quantity
+	}
+	b.orders[r.OrderID] = entry
+	return nil
+}
+
+func (b *summarizer) finish() error {
+	for i := range b.pending {
+		r := &b.pending[i]
+		if _, ok := b.orders[r.OrderID]; !ok {
+			if r.Time.After(b.s.AsOf) {
+				b.s.Later++
+				continue
+			}
+			return fmt.Errorf("customer: return %q: order %q: %w", r.ID, r.OrderID, ErrNotFound)
+		}
+		if err := b.addReturn(r); err != nil {
+			return err
+		}
+	}
+	b.s.flush(&b.acc)
+	return nil
 }
 
 func (s *Summary) ensureMargin() {
@@ -140,13 +264,16 @@ func (s *Summary) ensureMargin() {
 	}
 }
 
-func (s *Summary) day(d Date) *Day {
-	i := sort.Search(len(s.Days), func(i int) bool { return s.Days[i].Date >= d })
-	if i == len(s.Days) || s.Days[i].Date != d {
+// dayIndex returns the index in Days of day d, inserting it if needed.
+func (s *Summary) dayIndex(d Date) int {
+	i, found := slices.BinarySearchFunc(s.Days, d, func(x Day, d Date) int { return cmp.Compare(x.Date, d) })
+	if !found {
 		s.Days = slices.Insert(s.Days, i, Day{Date: d})
 	}
-	return &s.Days[i]
+	return i
 }
+
+func (s *Summary) day(d Date) *Day { return &s.Days[s.dayIndex(d)] }
 
 func (s *Summary) currency(c Currency) error {
 	if s.Currency == "" {
@@ -167,7 +294,124 @@ var ErrWrongCustomer = errors.New("customer: record of another customer")
 // and counted in Later. An invalid order (see [Order.Validate]), an order
 // of another customer, or one in another currency than the summary's
 // returns an error and changes nothing.
-func (s *Summary) AddOrder(o Order) error {
+//
+// AddOrder does not know the orders added before: it is the caller's job
+// not to add one order twice ([Summarize] does it for a stream).
+func (s *Summary) AddOrder(o Order) error { return s.addOrder(&o, nil) }
+
+// orderTotals are the sums of an order's lines in fixed point.
+type orderTotals struct {
+	gross, discounts, net, knownCost, unknownCostNet, fullPriceNet int64
+}
+
+// plus returns t + u, or false on overflow.
+func (t orderTotals) plus(u orderTotals) (orderTotals, bool) {
+	var ok [6]bool
+	t.gross, ok[0] = addFixed(t.gross, u.gross)
+	t.discounts, ok[1] = addFixed(t.discounts, u.discounts)
+	t.net, ok[2] = addFixed(t.net, u.net)
+	t.knownCost, ok[3] = addFixed(t.knownCost, u.knownCost)
+	t.unknownCostNet, ok[4] = addFixed(t.unknownCostNet, u.unknownCostNet)
+	t.fullPriceNet, ok[5] = addFixed(t.fullPriceNet, u.fullPriceNet)
+	return t, ok == [6]bool{true, true, true, true, true, true}
+}
+
+// fixOrder returns the totals of o's lines, or false when an amount does
+// not fit the fixed-point fast path.
+func fixOrder(o *Order) (orderTotals, bool) {
+	var t orderTotals
+	for i := range o.Lines {
+		f, ok := fixLine(&o.Lines[i])
+		if !ok {
+			return t, false
+		}
+		net := f.gross - f.discount
+		u := orderTotals{gross: f.gross, discounts: f.discount, net: net}
+		if f.costKnown {
+			u.knownCost = f.cost
+		} else {
+			u.unknownCostNet = net
+		}
+		if f.discount == 0 {
+			u.fullPriceNet = net
+		}
+		if t, ok = t.plus(u); !ok {
+			return t, false
+		}
+	}
+	return t, true
+}
+
+// accum holds the fixed-point totals of orders that [Summarize] has added
+// but not yet carried into the decimal fields, so that a stream of orders
+// costs a handful of decimal operations instead of several per line.
+type accum struct {
+	t    orderTotals
+	days []dayNet // sorted by date
+}
+
+type dayNet struct {
+	date Date
+	net  int64
+}
+
+func (a *accum) tryAdd(t orderTotals, d Date) bool {
+	sum, ok := a.t.plus(t)
+	if !ok {
+		return false
+	}
+	i, found := slices.BinarySearchFunc(a.days, d, func(x dayNet, d Date) int { return cmp.Compare(x.date, d) })
+	if found {
+		n, ok := addFixed(a.days[i].net, t.net)
+		if !ok {
+			return false
+		}
+		a.days[i].net = n
+	} else {
+		a.days = slices.Insert(a.days, i, dayNet{date: d, net: t.net})
+	}
+	a.t = sum
+	return true
+}
+
+var one = decimal.NewFromInt(1)
+
+// addTotals adds fixed-point totals to the decimal fields; the net of the
+// days is added by the caller.
+func (s *Summary) addTotals(t orderTotals) {
+	if t.gross != 0 {
+		s.Gross = addDec(s.Gross, fromFixed(t.gross))
+	}
+	if t.discounts != 0 {
+		s.Discounts = addDec(s.Discounts, fromFixed(t.discounts))
+	}
+	if t.knownCost != 0 {
+		s.Cost = addDec(s.Cost, fromFixed(t.knownCost))
+	}
+	if t.unknownCostNet != 0 {
+		s.Cost = addDec(s.Cost, fromFixed(t.unknownCostNet).Mul(one.Sub(s.margin)))
+	}
+	if t.fullPriceNet != 0 {
+		s.FullPriceNet = addDec(s.FullPriceNet, fromFixed(t.fullPriceNet))
+	}
+}
+
+// flush carries a's totals into the decimal fields and empties a.
+func (s *Summary) flush(a *accum) {
+	s.addTotals(a.t)
+	for _, d := range a.days {
+		if d.net != 0 {
+			x := s.day(d.date)
+			x.Net = addDec(x.Net, fromFixed(d.net))
+		}
+	}
+	a.t = orderTotals{}
+	a.days = a.days[:0]
+}
+
+// addOrder adds o; with a non-nil acc, the amounts of the fast path go to
+// acc, to be flushed later.
+func (s *Summary) addOrder(o *Order, acc *accum) error {
 	if o.Time.After(s.AsOf) {
 		s.Later++
 		return nil
@@ -183,35 +427,61 @@ func (s *Summary) AddOrder(o Order) error {
 	}
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
+	date := DateOf(o.Time)
+	i := s.dayIndex(date)
+	t, fast := fixOrder(o)
+	switch {
+	case fast && acc != nil:
+		if !acc.tryAdd(t, date) {
+			s.flush(acc)
+			acc.tryAdd(t, date) // an empty accumulator takes any one order
+			i = s.dayIndex(date)
+		}
+	case fast:
+		s.addTotals(t)
+		if t.net != 0 {
+			s.Days[i].Net = addDec(s.Days[i].Net, fromFixed(t.net))
+		}
+	default:
+		s.addOrderDecimal(o, &s.Days[i])
+	}
+	for j := range o.Lines {
+		l := &o.Lines[j]
+		s.Units += l.Quantity
+		if l.Category != "" {
+			if k, found := slices.BinarySearch(s.Categories, l.Category); !found {
+				s.Categories = slices.Insert(s.Categories, k, l.Category)
+			}
+		}
+	}
+	s.Orders++
+	s.Days[i].Orders++
+	return nil
+}
+
+// addOrderDecimal adds o's amounts with decimal arithmetic, for amounts
+// outside the fixed-point range.
+func (s *Summary) addOrderDecimal(o *Order, d *Day) {
 	net := decimal.Zero
 	for _, l := range o.Lines {
-		ln := l.Net()
+		g := l.Gross()
+		ln := g.Sub(l.Discount)
 		net = net.Add(ln)
-		s.Units += l.Quantity
-		s.Gross = s.Gross.Add(l.Gross())
+		s.Gross = s.Gross.Add(g)
 		s.Discounts = s.Discounts.Add(l.Discount)
 		s.Cost = s.Cost.Add(s.lineCost(l, ln))
 		if l.Discount.IsZero() {
 			s.FullPriceNet = s.FullPriceNet.Add(ln)
 		}
-		if l.Category != "" {
-			if i, found := slices.BinarySearch(s.Categories, l.Category); !found {
-				s.Categories = slices.Insert(s.Categories, i, l.Category)
-			}
-		}
 	}
-	s.Orders++
-	d := s.day(DateOf(o.Time))
-	d.Orders++
 	d.Net = d.Net.Add(net)
-	return nil
 }
 
 func (s *Summary) lineCost(l Line, net decimal.Decimal) decimal.Decimal {
 	if l.UnitCost.Valid {
 		return l.UnitCost.Decimal.Mul(decimal.NewFromInt(int64(l.Quantity)))
 	}
-	return net.Mul(decimal.NewFromInt(1).Sub(s.margin))
+	return net.Mul(one.Sub(s.margin))
 }
 
 // refundScale is the number of decimals kept when a line's net amount is
@@ -240,17 +510,27 @@ func (s *Summary) AddReturn(r Return, o Order) error {
 	}
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
-	refund := decimal.Zero
+	// Refunds of lines whose share divides exactly in fixed point are
+	// summed in rt; the others in decimal. Both are exact, so the result
+	// does not depend on the path.
+	var rt orderTotals
+	refund := decimal.Decimal{}
 	for _, rl := range r.Lines {
-		l := o.line(rl.LineID)
+		l := &o.Lines[o.lineIndex(rl.LineID)]
 		back := -rl.Quantity
 		s.ReturnedUnits += back
 		if r.Kind != Refund {
 			continue
 		}
+		if u, ok := fixRefund(l, back); ok {
+			if sum, ok := rt.plus(u); ok {
+				rt = sum
+				continue
+			}
+		}
 		share := l.Net().Mul(decimal.NewFromInt(int64(back))).DivRound(decimal.NewFromInt(int64(l.Quantity)), refundScale)
 		refund = refund.Add(share)
-		s.Cost = s.Cost.Sub(s.lineCost(l, l.Net()).Mul(decimal.NewFromInt(int64(back))).DivRound(decimal.NewFromInt(int64(l.Quantity)), refundScale))
+		s.Cost = s.Cost.Sub(s.lineCost(*l, l.Net()).Mul(decimal.NewFromInt(int64(back))).DivRound(decimal.NewFromInt(int64(l.Quantity)), refundScale))
 		if l.Discount.IsZero() {
 			s.FullPriceNet = s.FullPriceNet.Sub(share)
 		}
@@ -259,10 +539,70 @@ func (s *Summary) AddReturn(r Return, o Order) error {
 	if r.Kind == Exchange {
 		s.Exchanges++
 	}
-	s.Refunded = s.Refunded.Add(refund)
-	d := s.day(DateOf(o.Time))
-	d.Net = d.Net.Sub(refund)
+	if rt != (orderTotals{}) {
+		// rt holds positive amounts taken back: subtract them.
+		s.addTotals(orderTotals{knownCost: -rt.knownCost, unknownCostNet: -rt.unknownCostNet, fullPriceNet: -rt.fullPriceNet})
+		refund = addDec(refund, fromFixed(rt.net))
+	}
+	if refund.Sign() != 0 {
+		s.Refunded = addDec(s.Refunded, refund)
+		d := s.day(DateOf(o.Time))
+		d.Net = addDec(d.Net, refund.Neg())
+	}
 	return nil
+}
+
+// fixRefund returns the amounts taken back by returning back units of l,
+// in fixed point (net: refund; knownCost or unknownCostNet: cost share;
+// fullPriceNet: the refund when l sold at full price), or false when they
+// do not divide exactly.
+func fixRefund(l *Line, back int) (orderTotals, bool) {
+	f, ok := fixLine(l)
+	if !ok || back <= 0 || back > l.Quantity {
+		return orderTotals{}, false
+	}
+	q, b := int64(l.Quantity), int64(back)
+	net := f.gross - f.discount
+	share, ok := mulDivExact(net, b, q)
+	if !ok {
+		return orderTotals{}, false
+	}
+	u := orderTotals{net: share}
+	if f.costKnown {
+		if u.knownCost, ok = mulDivExact(f.cost, b, q); !ok {
+			return orderTotals{}, false
+		}
+	} else {
+		u.unknownCostNet = share
+	}
+	if f.discount == 0 {
+		u.fullPriceNet = share
+	}
+	return u, true
+}
+
+// mulDivExact returns v × b ÷ q for 0 < b ≤ q, or false when the product
+// overflows or the quotient is not exact.
+func mulDivExact(v, b, q int64) (int64, bool) {
+	if b == q {
+		return v, true
+	}
+	if v > math.MaxInt64/b || v < -math.MaxInt64/b {
+		return 0, false
+	}
+	p := v * b
+	if p%q != 0 {
+		return 0, false
+	}
+	return p / q, true
+}
+
+// addDec returns a + b, without an addition when a is zero.
+func addDec(a, b decimal.Decimal) decimal.Decimal {
+	if a.Sign() == 0 {
+		return b
+	}
+	return a.Add(b)
 }
 
 // AddRefund records money paid back when the order it belongs to is not
@@ -288,7 +628,7 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 	if units < 0 {
 		p.add("units", CodeNegative, "must not be negative")
 	}
-	if err := p.err(fmt.Sprintf("refund of customer %q", s.CustomerID)); err != nil {
+	if err := p.err("refund of customer", string(s.CustomerID)); err != nil {
 		return err
 	}
 	if s.Currency != "" && s.Currency != amount.Currency() {

@@ -2,6 +2,7 @@ package customer
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -15,12 +16,23 @@ func checkTime(p *problems, field string, t, now time.Time) {
 	}
 }
 
+// lineField returns "lines[i].name". It is called only on the error path.
+func lineField(i int, name string) string {
+	return "lines[" + strconv.Itoa(i) + "]." + name
+}
+
+// smallOrder is the number of lines up to which duplicate line IDs are
+// found by a linear scan instead of a map: cheaper, and no allocation.
+const smallOrder = 16
+
 // Validate checks o as recorded at time now and reports every problem at
 // once in a [*ValidationError]: an empty order, customer or line ID; a zero
 // time or one after now (a zero now skips that check); an unknown channel
 // or currency; no lines; duplicate line IDs; a quantity ≤ 0; a negative
 // unit price, unit cost or discount; a discount larger than the line; a
 // price with more decimals than the currency's minor unit.
+//
+// A valid order is checked without allocating.
 func (o Order) Validate(now time.Time) error {
 	var p problems
 	if o.ID == "" {
@@ -40,42 +52,72 @@ func (o Order) Validate(now time.Time) error {
 		p.add("lines", CodeRequired, "an order needs at least one line")
 	}
 	digits := o.Currency.Digits()
-	seen := make(map[string]int, len(o.Lines))
-	for i, l := range o.Lines {
-		f := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
-		if l.ID == "" {
-			p.add(f("id"), CodeRequired, "is empty")
-		} else if j, dup := seen[l.ID]; dup {
-			p.add(f("id"), CodeDuplicate, fmt.Sprintf("line ID %q is also lines[%d]", l.ID, j))
-		} else {
-			seen[l.ID] = i
+	var seen map[string]int
+	if len(o.Lines) > smallOrder {
+		seen = make(map[string]int, len(o.Lines))
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		switch {
+		case l.ID == "":
+			p.add(lineField(i, "id"), CodeRequired, "is empty")
+		case seen != nil:
+			if j, dup := seen[l.ID]; dup {
+				p.add(lineField(i, "id"), CodeDuplicate, fmt.Sprintf("line ID %q is also lines[%d]", l.ID, j))
+			} else {
+				seen[l.ID] = i
+			}
+		default:
+			for j := range i {
+				if o.Lines[j].ID == l.ID {
+					p.add(lineField(i, "id"), CodeDuplicate, fmt.Sprintf("line ID %q is also lines[%d]", l.ID, j))
+					break
+				}
+			}
 		}
 		if l.Quantity <= 0 {
-			p.add(f("quantity"), CodeNotPos, fmt.Sprintf("must be positive, is %d", l.Quantity))
+			p.add(lineField(i, "quantity"), CodeNotPos, fmt.Sprintf("must be positive, is %d", l.Quantity))
 		}
 		if l.UnitPrice.Sign() < 0 {
-			p.add(f("unit_price"), CodeNegative, "must not be negative")
+			p.add(lineField(i, "unit_price"), CodeNegative, "must not be negative")
 		} else if -l.UnitPrice.Exponent() > digits && !l.UnitPrice.Equal(l.UnitPrice.Round(digits)) {
-			p.add(f("unit_price"), CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", l.UnitPrice, o.Currency, digits))
+			p.add(lineField(i, "unit_price"), CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", l.UnitPrice, o.Currency, digits))
 		}
 		if l.UnitCost.Valid && l.UnitCost.Decimal.Sign() < 0 {
-			p.add(f("unit_cost"), CodeNegative, "must not be negative")
+			p.add(lineField(i, "unit_cost"), CodeNegative, "must not be negative")
 		}
 		if l.Discount.Sign() < 0 {
-			p.add(f("discount"), CodeNegative, "must not be negative")
-		} else if l.Quantity > 0 && l.UnitPrice.Sign() >= 0 && l.Discount.GreaterThan(l.Gross()) {
-			p.add(f("discount"), CodeRange, fmt.Sprintf("%s is more than the line's %s", l.Discount, l.Gross()))
+			p.add(lineField(i, "discount"), CodeNegative, "must not be negative")
+		} else if l.Quantity > 0 && l.UnitPrice.Sign() >= 0 && discountTooLarge(l) {
+			p.add(lineField(i, "discount"), CodeRange, fmt.Sprintf("%s is more than the line's %s", l.Discount, l.Gross()))
 		}
 	}
-	return p.err(fmt.Sprintf("order %q", o.ID))
+	return p.err("order", o.ID)
+}
+
+// discountTooLarge reports whether l's discount exceeds its gross amount,
+// in fixed point when the amounts fit.
+func discountTooLarge(l *Line) bool {
+	if f, ok := fixLine(l); ok {
+		return f.discount > f.gross
+	}
+	return l.Discount.GreaterThan(l.Gross())
+}
+
+// lineIndex returns the index of the line with id, or -1.
+func (o Order) lineIndex(id string) int {
+	for i := range o.Lines {
+		if o.Lines[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // line returns the line with id, or the zero Line.
 func (o Order) line(id string) Line {
-	for _, l := range o.Lines {
-		if l.ID == id {
-			return l
-		}
+	if i := o.lineIndex(id); i >= 0 {
+		return o.Lines[i]
 	}
 	return Line{}
 }
@@ -87,7 +129,20 @@ func (o Order) line(id string) Line {
 // that is not in the order or appears twice; a quantity ≥ 0 (returned
 // units are negative, as on a credit note); more units than the line
 // sold.
+//
+// Validate looks at r alone: when earlier returns of the same order
+// exist, use [Return.ValidateAfter], which also counts the units they
+// took back.
 func (r Return) Validate(o Order, now time.Time) error {
+	return r.ValidateAfter(o, nil, now)
+}
+
+// ValidateAfter is [Return.Validate] for a return that follows earlier
+// returns of the same order: returned maps a line ID to the units (a
+// positive count) that earlier returns already took back, and a line may
+// not take back more than it sold in total. A nil map means no earlier
+// returns.
+func (r Return) ValidateAfter(o Order, returned map[string]int, now time.Time) error {
 	var p problems
 	if r.ID == "" {
 		p.add("id", CodeRequired, "is empty")
@@ -117,28 +172,39 @@ func (r Return) Validate(o Order, now time.Time) error {
 	if len(r.Lines) == 0 {
 		p.add("lines", CodeRequired, "a return needs at least one line")
 	}
-	seen := make(map[string]bool, len(r.Lines))
 	for i, rl := range r.Lines {
-		f := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
 		if rl.Quantity >= 0 {
-			p.add(f("quantity"), CodeRange, fmt.Sprintf("must be negative (units returned), is %d", rl.Quantity))
+			p.add(lineField(i, "quantity"), CodeRange, fmt.Sprintf("must be negative (units returned), is %d", rl.Quantity))
+		}
+		dup := false
+		for j := range i {
+			if r.Lines[j].LineID == rl.LineID {
+				dup = true
+				break
+			}
 		}
 		switch {
 		case rl.LineID == "":
-			p.add(f("line_id"), CodeRequired, "is empty")
-		case seen[rl.LineID]:
-			p.add(f("line_id"), CodeDuplicate, fmt.Sprintf("line %q is returned twice in one return", rl.LineID))
+			p.add(lineField(i, "line_id"), CodeRequired, "is empty")
+		case dup:
+			p.add(lineField(i, "line_id"), CodeDuplicate, fmt.Sprintf("line %q is returned twice in one return", rl.LineID))
 		default:
-			seen[rl.LineID] = true
-			l := o.line(rl.LineID)
-			if l.ID == "" {
-				p.add(f("line_id"), CodeUnknown, fmt.Sprintf("order %q has no line %q", o.ID, rl.LineID))
-			} else if -rl.Quantity > l.Quantity {
-				p.add(f("quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d", -rl.Quantity, l.Quantity))
+			k := o.lineIndex(rl.LineID)
+			if k < 0 {
+				p.add(lineField(i, "line_id"), CodeUnknown, fmt.Sprintf("order %q has no line %q", o.ID, rl.LineID))
+				break
+			}
+			sold, before := o.Lines[k].Quantity, returned[rl.LineID]
+			if rl.Quantity < 0 && -rl.Quantity > sold-before {
+				if before == 0 {
+					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d", -rl.Quantity, sold))
+				} else {
+					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d and %d came back before", -rl.Quantity, sold, before))
+				}
 			}
 		}
 	}
-	return p.err(fmt.Sprintf("return %q", r.ID))
+	return p.err("return", r.ID)
 }
 
 // Validate checks i as recorded at time now: an empty customer ID, a zero
@@ -152,5 +218,5 @@ func (i Interaction) Validate(now time.Time) error {
 	if !i.Kind.Valid() {
 		p.add("kind", CodeUnknown, fmt.Sprintf("unknown interaction kind %d", uint8(i.Kind)))
 	}
-	return p.err(fmt.Sprintf("interaction of customer %q", i.CustomerID))
+	return p.err("interaction of customer", string(i.CustomerID))
 }

@@ -1,0 +1,98 @@
+package customer
+
+import (
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
+
+// Equal reports whether o and p have the same content: the same IDs,
+// instant (time.Time.Equal), channel, store, currency and lines in the
+// same order, with amounts compared by value (1.5 equals 1.50). Stores and
+// [Summarize] use it to tell a redelivery (a no-op) from a conflicting
+// second version (an error wrapping [ErrDuplicate]).
+func (o Order) Equal(p Order) bool {
+	return o.ID == p.ID && o.CustomerID == p.CustomerID && o.Time.Equal(p.Time) &&
+		o.Channel == p.Channel && o.Store == p.Store && o.Currency == p.Currency &&
+		slices.EqualFunc(o.Lines, p.Lines, Line.Equal)
+}
+
+// Equal reports whether l and m have the same content, amounts compared
+// by value.
+func (l Line) Equal(m Line) bool {
+	return l.ID == m.ID && l.SKU == m.SKU && l.Category == m.Category && l.Season == m.Season &&
+		l.Size == m.Size && l.Colour == m.Colour && l.Quantity == m.Quantity &&
+		l.UnitPrice.Equal(m.UnitPrice) && nullEqual(l.UnitCost, m.UnitCost) &&
+		l.Discount.Equal(m.Discount)
+}
+
+func nullEqual(a, b decimal.NullDecimal) bool {
+	return a.Valid == b.Valid && (!a.Valid || a.Decimal.Equal(b.Decimal))
+}
+
+// Equal reports whether r and s have the same content: IDs, instant, kind,
+// reason and lines in the same order.
+func (r Return) Equal(s Return) bool {
+	return r.ID == s.ID && r.OrderID == s.OrderID && r.CustomerID == s.CustomerID &&
+		r.Time.Equal(s.Time) && r.Kind == s.Kind && r.Reason == s.Reason &&
+		slices.Equal(r.Lines, s.Lines)
+}
+
+// Equal reports whether i and j have the same content. Interactions carry
+// no ID: two interactions are the same fact exactly when they are equal.
+func (i Interaction) Equal(j Interaction) bool {
+	return i.CustomerID == j.CustomerID && i.Time.Equal(j.Time) && i.Kind == j.Kind && i.Subject == j.Subject
+}
+
+// Equal reports whether c and d have the same content: every field,
+// instants compared with time.Time.Equal, money by value, the Trade facts
+// by content (both nil, or equal).
+func (c Customer) Equal(d Customer) bool {
+	return c.ID == d.ID && c.Kind == d.Kind && c.Role == d.Role && c.Name == d.Name &&
+		c.Contact == d.Contact && c.Birthday == d.Birthday && c.Region == d.Region &&
+		c.Joined.Equal(d.Joined) && c.Consent == d.Consent && c.Profile.Equal(d.Profile) &&
+		c.Trade.Equal(d.Trade)
+}
+
+// Equal reports whether p and q have the same content, slices compared
+// element by element (nil and empty are equal).
+func (p Profile) Equal(q Profile) bool {
+	return p.TopSize == q.TopSize && p.BottomSize == q.BottomSize && p.ShoeSize == q.ShoeSize &&
+		p.HeightCM == q.HeightCM && p.Fit == q.Fit && slices.Equal(p.Styles, q.Styles) &&
+		slices.Equal(p.Colours, q.Colours) && slices.Equal(p.Categories, q.Categories)
+}
+
+// Equal reports whether t and u are both nil or have the same content.
+func (t *Trade) Equal(u *Trade) bool {
+	if t == nil || u == nil {
+		return t == u
+	}
+	return t.AnnualTurnover.Equal(u.AnnualTurnover) && t.Outlets == u.Outlets && t.Rating == u.Rating &&
+		t.CooperationStart.Equal(u.CooperationStart) && t.MarketSize.Equal(u.MarketSize)
+}
+
+// Clone returns a deep copy of c: the profile's slices and the Trade facts
+// are copied, so changing the copy never changes c. Stores use it so that
+// they never share memory with their callers.
+func (c Customer) Clone() Customer {
+	c.Profile.Styles = slices.Clone(c.Profile.Styles)
+	c.Profile.Colours = slices.Clone(c.Profile.Colours)
+	c.Profile.Categories = slices.Clone(c.Profile.Categories)
+	if c.Trade != nil {
+		t := *c.Trade
+		c.Trade = &t
+	}
+	return c
+}
+
+// Clone returns a copy of o whose lines do not share memory with o's.
+func (o Order) Clone() Order {
+	o.Lines = slices.Clone(o.Lines)
+	return o
+}
+
+// Clone returns a copy of r whose lines do not share memory with r's.
+func (r Return) Clone() Return {
+	r.Lines = slices.Clone(r.Lines)
+	return r
+}
