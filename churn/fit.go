@@ -120,13 +120,13 @@ func dot(a, b []float64) float64 {
 // minimize runs BFGS (inverse-Hessian form, Nocedal & Wright 2006, Algorithm
 // 6.1) with a backtracking Armijo line search (quadratic interpolation,
 // halving on non-finite values) and a step cap in log-parameter space.
-func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) optResult {
-	var r optResult
+func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) (r optResult) {
 	x := r.theta[:n]
 	copy(x, theta0[:n])
 	g := r.grad[:n]
 	r.f = f(x, g)
 	r.evals = 1
+	defer polish(n, f, &r, s)
 	if !finite(r.f) || !finite(maxAbs(g)) {
 		r.reason = "likelihood not finite at the start values"
 		r.gnorm = 0
@@ -175,7 +175,7 @@ func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) optResu
 			}
 			fn = f(xn, gn)
 			r.evals++
-			if finite(fn) && fn <= r.f+1e-4*t*slope && finite(maxAbs(gn)) {
+			if finite(fn) && fn <= r.f+1e-4*t*slope && fn < r.f && finite(maxAbs(gn)) {
 				ok = true
 				break
 			}
@@ -237,6 +237,80 @@ func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) optResu
 	return r
 }
 
+// hessianFD fills hess with the central-difference Jacobian of the gradient
+// of f at theta (step h), symmetrised.
+func hessianFD(n int, f objective, theta [maxDim]float64, h float64, hess *[maxDim * maxDim]float64) bool {
+	var gp, gm [maxDim]float64
+	for j := 0; j < n; j++ {
+		tp, tm := theta, theta
+		tp[j] += h
+		tm[j] -= h
+		fp := f(tp[:n], gp[:n])
+		fm := f(tm[:n], gm[:n])
+		if !finite(fp) || !finite(fm) {
+			return false
+		}
+		for i := 0; i < n; i++ {
+			hess[i*n+j] = (gp[i] - gm[i]) / (2 * h)
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < i; j++ {
+			v := 0.5 * (hess[i*n+j] + hess[j*n+i])
+			hess[i*n+j], hess[j*n+i] = v, v
+		}
+	}
+	return true
+}
+
+// polish refines a quasi-Newton result with up to four Newton steps on the
+// finite-difference Hessian of the gradient. Near the optimum the
+// likelihood's rounding noise (≈1e-13 relative) hides the decrease a line
+// search needs, while the gradient stays accurate; a Newton step is
+// accepted when it shrinks the gradient norm and does not raise the
+// objective beyond that noise.
+func polish(n int, f objective, r *optResult, s optSettings) {
+	if !finite(r.f) || r.gnorm <= s.gradTol {
+		return
+	}
+	for it := 0; it < 4; it++ {
+		var hess [maxDim * maxDim]float64
+		if !hessianFD(n, f, r.theta, 1e-4, &hess) {
+			return
+		}
+		r.evals += 2 * n
+		inv, ok := invertSPD(n, hess)
+		if !ok {
+			return
+		}
+		var tn [maxDim]float64
+		var gn [maxDim]float64
+		for i := 0; i < n; i++ {
+			step := 0.0
+			for j := 0; j < n; j++ {
+				step -= inv[i*n+j] * r.grad[j]
+			}
+			if math.Abs(step) > 1 {
+				return
+			}
+			tn[i] = r.theta[i] + step
+		}
+		fn := f(tn[:n], gn[:n])
+		r.evals++
+		gnn := maxAbs(gn[:n])
+		if !finite(fn) || fn > r.f+1e-12*math.Abs(r.f) || !(gnn < r.gnorm) {
+			return
+		}
+		r.theta, r.grad, r.f, r.gnorm = tn, gn, fn, gnn
+		r.iters++
+		if gnn <= s.gradTol {
+			r.converged = true
+			r.reason = ""
+			return
+		}
+	}
+}
+
 // stdErrors returns the standard errors of the natural parameters
 // p = exp(θ) from the Hessian of the objective (mean negative
 // log-likelihood per customer) at θ, computed by central differences of
@@ -246,28 +320,10 @@ func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) optResu
 func stdErrors(n int, f objective, theta [maxDim]float64, customers float64) ([maxDim]float64, bool) {
 	var se [maxDim]float64
 	var hess [maxDim * maxDim]float64
-	const h = 1e-4
-	var gp, gm [maxDim]float64
-	for j := 0; j < n; j++ {
-		tp, tm := theta, theta
-		tp[j] += h
-		tm[j] -= h
-		fp := f(tp[:n], gp[:n])
-		fm := f(tm[:n], gm[:n])
-		if !finite(fp) || !finite(fm) {
-			return se, false
-		}
-		for i := 0; i < n; i++ {
-			hess[i*n+j] = (gp[i] - gm[i]) / (2 * h)
-		}
+	if !hessianFD(n, f, theta, 1e-4, &hess) {
+		return se, false
 	}
-	// Symmetrise and scale to the total log-likelihood.
-	for i := 0; i < n; i++ {
-		for j := 0; j < i; j++ {
-			v := 0.5 * (hess[i*n+j] + hess[j*n+i])
-			hess[i*n+j], hess[j*n+i] = v, v
-		}
-	}
+	// Scale to the total log-likelihood.
 	for i := range hess[:n*n] {
 		hess[i] *= customers
 	}

@@ -1,0 +1,161 @@
+package risk
+
+import "github.com/tailorcrm/tailor/internal/enumtext"
+
+// Band is an early-warning level derived from a risk by the thresholds of
+// [Bands]: a customer whose risk is at least Bands.Critical is
+// BandCritical, at least Bands.High is BandHigh, at least Bands.Watch is
+// BandWatch, and BandLow otherwise.
+type Band uint8
+
+const (
+	// BandLow needs no action.
+	BandLow Band = iota + 1
+	// BandWatch is worth watching: include in routine retention contact.
+	BandWatch
+	// BandHigh is likely to leave: contact and ask what is wrong (SEEDS §4).
+	BandHigh
+	// BandCritical is very likely to leave: act now (offer, service recovery).
+	BandCritical
+)
+
+var bandNames = []string{"", "low", "watch", "high", "critical"}
+
+// ParseBand parses the text form of a Band: "low", "watch", "high" or
+// "critical".
+func ParseBand(s string) (Band, error) { return enumtext.Parse[Band](s, bandNames, "band") }
+
+// String returns the text form, or "Band(n)" for an undefined value.
+func (b Band) String() string { return enumtext.String(b, bandNames, "Band") }
+
+// Valid reports whether b is a defined Band.
+func (b Band) Valid() bool { return enumtext.Valid(b, bandNames) }
+
+// MarshalText implements [encoding.TextMarshaler]; an undefined value is an
+// error.
+func (b Band) MarshalText() ([]byte, error) { return enumtext.Marshal(b, bandNames, "band") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (b *Band) UnmarshalText(text []byte) (err error) {
+	*b, err = ParseBand(string(text))
+	return err
+}
+
+// Method says which model produced a risk.
+type Method uint8
+
+const (
+	// MethodFitted is a logistic regression fitted on labelled history
+	// (see [Fit]).
+	MethodFitted Method = iota + 1
+	// MethodRules is the documented fixed-weight score (see [Rules]), used
+	// when there is too little labelled history to fit.
+	MethodRules
+)
+
+var methodNames = []string{"", "fitted", "rules"}
+
+// ParseMethod parses the text form of a Method: "fitted" or "rules".
+func ParseMethod(s string) (Method, error) {
+	return enumtext.Parse[Method](s, methodNames, "method")
+}
+
+// String returns the text form, or "Method(n)" for an undefined value.
+func (m Method) String() string { return enumtext.String(m, methodNames, "Method") }
+
+// Valid reports whether m is a defined Method.
+func (m Method) Valid() bool { return enumtext.Valid(m, methodNames) }
+
+// MarshalText implements [encoding.TextMarshaler]; an undefined value is an
+// error.
+func (m Method) MarshalText() ([]byte, error) { return enumtext.Marshal(m, methodNames, "method") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (m *Method) UnmarshalText(text []byte) (err error) {
+	*m, err = ParseMethod(string(text))
+	return err
+}
+
+// Feature identifies one input of the risk model. Features are numbered
+// 1..NumFeatures-1 in a fixed order, which is also the order of
+// coefficients and contributions.
+type Feature uint8
+
+const (
+	// FeatureNotAlive is 1 − P(alive), the buy-till-you-die probability
+	// that the customer has already left. Missing when no P(alive) is
+	// given.
+	FeatureNotAlive Feature = iota + 1
+	// FeatureOverdue is ln(1 + d ÷ g): d the days since the last purchase,
+	// g the customer's typical gap between purchase days (see
+	// [Model.TypicalGap]). It is ln 2 when the customer is exactly one
+	// usual gap away from the last purchase, and grows slowly beyond.
+	FeatureOverdue
+	// FeatureFrequencyDecline is (p − l) ÷ (p + l), with l and p the
+	// purchase days in the last 12 months and in the 12 months before: +1
+	// when purchases stopped, −1 when they started, 0 when steady. Missing
+	// when the customer's first purchase is less than a year old or when
+	// p + l = 0.
+	FeatureFrequencyDecline
+	// FeatureSpendDecline is (p − l) ÷ (p + l) on the net spend of the same
+	// two years, negative amounts counted as zero. Missing as
+	// FeatureFrequencyDecline.
+	FeatureSpendDecline
+	// FeatureReturnRate is the share of units bought that were returned,
+	// in [0, 1].
+	FeatureReturnRate
+	// FeatureRecentComplaints is ln(1 + complaints within the recent
+	// window).
+	FeatureRecentComplaints
+	// FeatureUnresolved is ln(1 + complaints still unresolved).
+	FeatureUnresolved
+	// FeatureSLABreaches is ln(1 + complaints that missed a service-level
+	// deadline).
+	FeatureSLABreaches
+	// FeatureSeverity is the highest recent complaint severity ÷ 4, in
+	// [0, 1].
+	FeatureSeverity
+	// FeatureComplaintRecency is 2^(−a ÷ h), a the days since the last
+	// complaint and h the half-life ([Options].ComplaintHalfLife, 90 days by
+	// default): 1 for a complaint today, ½ after h days, 0 with no
+	// complaint.
+	FeatureComplaintRecency
+
+	// NumFeatures is one more than the last Feature: arrays indexed by
+	// Feature have this length, and index 0 is unused.
+	NumFeatures int = iota + 1
+)
+
+var featureNames = []string{"", "not_alive", "overdue", "frequency_decline", "spend_decline",
+	"return_rate", "recent_complaints", "unresolved_complaints", "sla_breaches",
+	"complaint_severity", "complaint_recency"}
+
+// Features returns every Feature in order.
+func Features() []Feature {
+	out := make([]Feature, 0, NumFeatures-1)
+	for f := Feature(1); int(f) < NumFeatures; f++ {
+		out = append(out, f)
+	}
+	return out
+}
+
+// ParseFeature parses the text form of a Feature, such as "overdue".
+func ParseFeature(s string) (Feature, error) {
+	return enumtext.Parse[Feature](s, featureNames, "feature")
+}
+
+// String returns the text form, or "Feature(n)" for an undefined value.
+func (f Feature) String() string { return enumtext.String(f, featureNames, "Feature") }
+
+// Valid reports whether f is a defined Feature.
+func (f Feature) Valid() bool { return enumtext.Valid(f, featureNames) }
+
+// MarshalText implements [encoding.TextMarshaler]; an undefined value is an
+// error.
+func (f Feature) MarshalText() ([]byte, error) { return enumtext.Marshal(f, featureNames, "feature") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (f *Feature) UnmarshalText(text []byte) (err error) {
+	*f, err = ParseFeature(string(text))
+	return err
+}

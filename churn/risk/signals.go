@@ -1,0 +1,247 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Input is what the risk needs to know of one customer: the summary of
+// the purchase history as of the instant of the analysis
+// (Summary.AsOf), the complaint signals as of the same instant, and,
+// optionally, the probability that the customer is still active from a
+// fitted buy-till-you-die model (the churn package's BG/NBD, Pareto/NBD or
+// MBG/NBD), computed by the caller for the same instant.
+type Input struct {
+	Summary    customer.Summary
+	Complaints customer.ComplaintSignals
+	// PAlive is P(alive) in [0, 1]; read only when HasPAlive is true.
+	PAlive    float64
+	HasPAlive bool
+}
+
+// Signals are the plain numbers the risk is computed from, in the units a
+// person reads: days, counts, amounts and shares. [NewSignals] derives
+// them from an [Input]; callers with their own aggregates may fill them
+// directly. The reasons quote these numbers.
+type Signals struct {
+	Customer customer.ID
+	// AsOf is the instant of the analysis. It is needed only to age the
+	// last complaint (Complaints.Last).
+	AsOf time.Time
+	// PAlive is P(alive) in [0, 1]; read only when HasPAlive is true.
+	PAlive    float64
+	HasPAlive bool
+	// DaysSinceLastPurchase counts whole days from the last purchase day
+	// to AsOf.
+	DaysSinceLastPurchase int
+	// PurchaseDays is the number of distinct days with an order (≥ 1).
+	PurchaseDays int
+	// MedianGap is the median number of days between consecutive purchase
+	// days; 0 when PurchaseDays is 1.
+	MedianGap float64
+	// PriorYear is true when the first purchase is at least a year before
+	// AsOf, so that the year-on-year trends are defined.
+	PriorYear bool
+	// PurchaseDaysLast12 and PurchaseDaysPrior12 count purchase days in
+	// the 12 months up to AsOf and in the 12 months before those.
+	PurchaseDaysLast12  int
+	PurchaseDaysPrior12 int
+	// SpendLast12 and SpendPrior12 are the net spend in the same two
+	// years (see [customer.Summary.SpendLast12Months]).
+	SpendLast12  decimal.Decimal
+	SpendPrior12 decimal.Decimal
+	// ReturnRate is the share of units bought that were returned, in
+	// [0, 1].
+	ReturnRate float64
+	// Complaints are the customer's complaint signals as of AsOf.
+	Complaints customer.ComplaintSignals
+}
+
+// NewSignals validates in and derives its [Signals]. A customer without a
+// purchase, a P(alive) that is NaN or outside [0, 1], and inconsistent
+// complaint signals (see [Signals.Validate]) are errors naming the
+// customer and every bad field. The return rate is capped at 1: a sales
+// export can carry refunds of units bought before its first row.
+func NewSignals(in Input) (Signals, error) {
+	s := &in.Summary
+	sig := Signals{
+		Customer:   s.CustomerID,
+		AsOf:       s.AsOf,
+		PAlive:     in.PAlive,
+		HasPAlive:  in.HasPAlive,
+		Complaints: in.Complaints,
+	}
+	if days, ok := s.DaysSinceLastPurchase(); ok {
+		sig.DaysSinceLastPurchase = days
+		sig.PurchaseDays = s.PurchaseDays()
+		sig.MedianGap = s.GapStats().Median
+		first, _ := s.FirstPurchase()
+		yearAgo := customer.DateOf(s.AsOf.AddDate(-1, 0, 0))
+		twoYearsAgo := customer.DateOf(s.AsOf.AddDate(-2, 0, 0))
+		asOf := customer.DateOf(s.AsOf)
+		sig.PriorYear = first <= yearAgo
+		for _, d := range s.Days {
+			if d.Orders == 0 {
+				continue
+			}
+			switch {
+			case d.Date > yearAgo && d.Date <= asOf:
+				sig.PurchaseDaysLast12++
+			case d.Date > twoYearsAgo && d.Date <= yearAgo:
+				sig.PurchaseDaysPrior12++
+			}
+		}
+		sig.SpendLast12 = s.SpendLast12Months()
+		sig.SpendPrior12 = s.SpendPrior12Months()
+		sig.ReturnRate = min(s.ReturnRate(), 1)
+	}
+	if err := sig.Validate(); err != nil {
+		return Signals{}, err
+	}
+	return sig, nil
+}
+
+// MaxSeverity is the highest complaint severity of
+// [customer.ComplaintSignals] (critical).
+const MaxSeverity = 4
+
+// Validate reports every bad field of s in one [*InputError]: P(alive)
+// NaN or outside [0, 1]; no purchase day ([ErrNoPurchase]); negative day
+// counts; a median gap that is not positive for a customer with two or
+// more purchase days; a return rate outside [0, 1]; negative complaint
+// counts, recent, unresolved or breached complaints exceeding the total,
+// a severity outside 0–4, recent complaints without a window, a last
+// complaint after AsOf or without any complaint.
+func (s Signals) Validate() error {
+	var p []customer.FieldError
+	add := func(field, code, msg string) {
+		p = append(p, customer.FieldError{Field: field, Code: code, Message: msg})
+	}
+	if s.HasPAlive && !(s.PAlive >= 0 && s.PAlive <= 1) {
+		add("p_alive", customer.CodeRange, fmt.Sprintf("must be in [0, 1], got %v", s.PAlive))
+	}
+	if s.PurchaseDays < 1 {
+		add("purchase_days", customer.CodeRequired, fmt.Sprintf("no purchase (%d purchase days)", s.PurchaseDays))
+	}
+	if s.DaysSinceLastPurchase < 0 {
+		add("days_since_last_purchase", customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", s.DaysSinceLastPurchase))
+	}
+	switch {
+	case math.IsNaN(s.MedianGap) || math.IsInf(s.MedianGap, 0) || s.MedianGap < 0:
+		add("median_gap", customer.CodeRange, fmt.Sprintf("must be finite and non-negative, got %v", s.MedianGap))
+	case s.PurchaseDays >= 2 && s.MedianGap <= 0:
+		add("median_gap", customer.CodeNotPos, fmt.Sprintf("must be positive with %d purchase days", s.PurchaseDays))
+	}
+	if s.PurchaseDaysLast12 < 0 {
+		add("purchase_days_last_12", customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", s.PurchaseDaysLast12))
+	}
+	if s.PurchaseDaysPrior12 < 0 {
+		add("purchase_days_prior_12", customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", s.PurchaseDaysPrior12))
+	}
+	if !(s.ReturnRate >= 0 && s.ReturnRate <= 1) {
+		add("return_rate", customer.CodeRange, fmt.Sprintf("must be in [0, 1], got %v", s.ReturnRate))
+	}
+	c := s.Complaints
+	for _, n := range []struct {
+		field string
+		v     int
+	}{{"complaints.total", c.Total}, {"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}} {
+		if n.v < 0 {
+			add(n.field, customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", n.v))
+		}
+	}
+	for _, n := range []struct {
+		field string
+		v     int
+	}{{"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}} {
+		if n.v > c.Total && c.Total >= 0 {
+			add(n.field, customer.CodeTooMany, fmt.Sprintf("%d exceeds the %d complaints in total", n.v, c.Total))
+		}
+	}
+	if c.MaxSeverity < 0 || c.MaxSeverity > MaxSeverity {
+		add("complaints.max_severity", customer.CodeRange, fmt.Sprintf("must be in 0–%d, got %d", MaxSeverity, c.MaxSeverity))
+	}
+	if c.Window < 0 {
+		add("complaints.window", customer.CodeNegative, fmt.Sprintf("must not be negative, got %v", c.Window))
+	} else if c.Window == 0 && c.Recent > 0 {
+		add("complaints.window", customer.CodeRequired, fmt.Sprintf("is zero with %d recent complaints", c.Recent))
+	}
+	if !c.Last.IsZero() {
+		switch {
+		case c.Total == 0:
+			add("complaints.last", customer.CodeMismatch, "is set with no complaint")
+		case s.AsOf.IsZero():
+			add("as_of", customer.CodeRequired, "is zero but the last complaint is dated")
+		case c.Last.After(s.AsOf):
+			add("complaints.last", customer.CodeFuture, fmt.Sprintf("%s is after the as-of instant %s", c.Last.Format(time.RFC3339), s.AsOf.Format(time.RFC3339)))
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	sortFields(p)
+	return &InputError{Customer: s.Customer, Fields: p}
+}
+
+func sortFields(p []customer.FieldError) {
+	// insertion sort, stable, by field: the lists are short
+	for i := 1; i < len(p); i++ {
+		for j := i; j > 0 && p[j].Field < p[j-1].Field; j-- {
+			p[j], p[j-1] = p[j-1], p[j]
+		}
+	}
+}
+
+// ComplaintSource gives the complaint signals of a customer as of an
+// instant. The complaint package's case store can serve it; callers with
+// their own complaint system implement it directly. It must return zero
+// signals (not an error) for a customer without complaints.
+type ComplaintSource interface {
+	ComplaintSignals(id customer.ID, asOf time.Time) (customer.ComplaintSignals, error)
+}
+
+// AliveModel is the part of a fitted buy-till-you-die model the risk
+// uses: the probability that a customer with the given frequency
+// (repeat purchase days), recency (time from the first to the last
+// purchase day) and T (time from the first purchase day to the as-of
+// instant) is still active. Times are in the unit the model was fitted
+// in. An adapter over the churn package's models is one line.
+type AliveModel interface {
+	PAlive(frequency, recency, T float64) (float64, error)
+}
+
+// Collect builds the inputs of summaries, asking complaints (when not
+// nil) for each customer's complaint signals as of the summary's AsOf,
+// and alive (when not nil) for P(alive) from the summary's
+// buy-till-you-die triple in unit. Customers without a purchase have no
+// triple and get no P(alive). An error from either source stops it,
+// wrapped with the customer and its index.
+func Collect(summaries []customer.Summary, complaints ComplaintSource, alive AliveModel, unit customer.Period) ([]Input, error) {
+	out := make([]Input, len(summaries))
+	for i, s := range summaries {
+		in := Input{Summary: s}
+		if complaints != nil {
+			c, err := complaints.ComplaintSignals(s.CustomerID, s.AsOf)
+			if err != nil {
+				return nil, fmt.Errorf("risk: complaint signals of customer %q (#%d): %w", s.CustomerID, i, err)
+			}
+			in.Complaints = c
+		}
+		if alive != nil {
+			if x, r, t, ok := s.BTYD(unit); ok {
+				p, err := alive.PAlive(float64(x), r, t)
+				if err != nil {
+					return nil, fmt.Errorf("risk: P(alive) of customer %q (#%d): %w", s.CustomerID, i, err)
+				}
+				in.PAlive, in.HasPAlive = p, true
+			}
+		}
+		out[i] = in
+	}
+	return out, nil
+}
