@@ -122,6 +122,11 @@ func log2F1Pareto(a, b, z float64) (float64, bool) {
 		}
 		return math.Log(sum) + logScale, true
 	}
+	return log2F1ParetoQuad(a, b, z)
+}
+
+// log2F1ParetoQuad is the quadrature branch of log2F1Pareto (any z in (0, 1)).
+func log2F1ParetoQuad(a, b, z float64) (float64, bool) {
 	omz := 1 - z
 	eps := a * omz / z
 	h := min(eps, 1) / 16
@@ -146,4 +151,61 @@ func log2F1Pareto(a, b, z float64) (float64, bool) {
 		return 0, false
 	}
 	return -b*math.Log1p(-z) + math.Log(integ), true
+}
+
+// log2F1ParetoGrad returns ln F = ln ₂F₁(a, b; a+1; z) and its partial
+// derivatives ∂lnF/∂a, ∂lnF/∂b, ∂lnF/∂z. On the series branch (z ≤ 0.95)
+// they are summed with the series, term u_k = a/(a+k) · v_k, v_k = (b)_k z^k/k!:
+//
+//	∂F/∂a = Σ k/(a+k)² v_k,  ∂F/∂b = Σ u_k (ψ(b+k) − ψ(b)),  ∂F/∂z = Σ k u_k / z,
+//
+// with ψ(b+k) − ψ(b) = Σ_{j<k} 1/(b+j). On the quadrature branch they are
+// central differences of log2F1Pareto (relative step 1e-6).
+func log2F1ParetoGrad(a, b, z float64) (lf, da, db, dz float64, ok bool) {
+	if z == 0 {
+		return 0, 0, 0, a * b / (a + 1), true
+	}
+	if z <= 0.95 {
+		sum, sa, sb, sz := 1.0, 0.0, 0.0, 0.0
+		v, hk, logScale := 1.0, 0.0, 0.0
+		for k := 1.0; ; k++ {
+			hk += 1 / (b + k - 1)
+			v *= (b + k - 1) * z / k
+			ak := a + k
+			u := v * a / ak
+			sum += u
+			sa += v * k / (ak * ak)
+			sb += u * hk
+			sz += u * k
+			if u*max(1, hk, k) <= 1e-17*sum && (b+k)*z < k+1 {
+				break
+			}
+			if k > maxSeriesTerms {
+				return 0, 0, 0, 0, false
+			}
+			if sum > 1e250 {
+				sum *= 1e-250
+				sa *= 1e-250
+				sb *= 1e-250
+				sz *= 1e-250
+				v *= 1e-250
+				logScale += 250 * math.Ln10
+			}
+		}
+		return math.Log(sum) + logScale, sa / sum, sb / sum, sz / (z * sum), true
+	}
+	lf, ok = log2F1Pareto(a, b, z)
+	if !ok {
+		return 0, 0, 0, 0, false
+	}
+	diff := func(f func(h float64) (float64, bool), h float64) (float64, bool) {
+		p, ok1 := f(h)
+		m, ok2 := f(-h)
+		return (p - m) / (2 * h), ok1 && ok2
+	}
+	var ok1, ok2, ok3 bool
+	da, ok1 = diff(func(h float64) (float64, bool) { return log2F1Pareto(a+h, b, z) }, 1e-6*a)
+	db, ok2 = diff(func(h float64) (float64, bool) { return log2F1Pareto(a, b+h, z) }, 1e-6*b)
+	dz, ok3 = diff(func(h float64) (float64, bool) { return log2F1Pareto(a, b, z+h) }, 1e-6*(1-z))
+	return lf, da, db, dz, ok1 && ok2 && ok3
 }

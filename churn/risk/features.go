@@ -1,0 +1,171 @@
+package risk
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// vector holds raw feature values indexed by Feature; present[f] is false
+// for a missing feature.
+type vector struct {
+	x       [NumFeatures]float64
+	present [NumFeatures]bool
+}
+
+// typicalGap returns the gap, in days, that the customer's recency is
+// measured against: the median gap between the customer's purchase days
+// when there are at least two, else the population's prior gap; either
+// floored at minGap. own tells which.
+func typicalGap(s *Signals, prior, minGap float64) (gap float64, own bool) {
+	if s.PurchaseDays >= 2 {
+		return max(s.MedianGap, minGap), true
+	}
+	return max(prior, minGap), false
+}
+
+// complaintAge returns the whole days from the last complaint to AsOf;
+// ok is false without a dated complaint.
+func complaintAge(s *Signals) (days int, ok bool) {
+	if s.Complaints.Last.IsZero() {
+		return 0, false
+	}
+	return int(customer.DateOf(s.AsOf) - customer.DateOf(s.Complaints.Last)), true
+}
+
+// decline returns (p − l) ÷ (p + l) with negative values counted as zero;
+// ok is false when p + l is 0.
+func decline(prior, last float64) (float64, bool) {
+	prior, last = max(prior, 0), max(last, 0)
+	if prior+last == 0 {
+		return 0, false
+	}
+	return (prior - last) / (prior + last), true
+}
+
+// features computes the raw features of a valid s (see [Feature] for the
+// formulas), with prior the typical gap of single-purchase customers.
+func features(s *Signals, prior, minGap, halfLife float64) vector {
+	var v vector
+	set := func(f Feature, x float64) { v.x[f], v.present[f] = x, true }
+	if s.HasPAlive {
+		set(FeatureNotAlive, 1-s.PAlive)
+	}
+	g, _ := typicalGap(s, prior, minGap)
+	set(FeatureOverdue, math.Log1p(float64(s.DaysSinceLastPurchase)/g))
+	if s.PriorYear {
+		if d, ok := decline(float64(s.PurchaseDaysPrior12), float64(s.PurchaseDaysLast12)); ok {
+			set(FeatureFrequencyDecline, d)
+		}
+		p, _ := s.SpendPrior12.Float64()
+		l, _ := s.SpendLast12.Float64()
+		if d, ok := decline(p, l); ok && finite(d) {
+			set(FeatureSpendDecline, d)
+		}
+	}
+	set(FeatureReturnRate, s.ReturnRate)
+	c := &s.Complaints
+	set(FeatureRecentComplaints, math.Log1p(float64(c.Recent)))
+	set(FeatureUnresolved, math.Log1p(float64(c.Unresolved)))
+	set(FeatureSLABreaches, math.Log1p(float64(c.SLABreaches)))
+	set(FeatureSeverity, float64(c.MaxSeverity)/MaxSeverity)
+	fresh := 0.0
+	if a, ok := complaintAge(s); ok {
+		fresh = math.Exp2(-float64(a) / halfLife)
+	}
+	set(FeatureComplaintRecency, fresh)
+	return v
+}
+
+// LogGapMoments returns the moments of ln g over the customers with at
+// least two purchase days, g their median gap floored at
+// [Options].MinGap. Their exponentiated mean, the geometric mean of the
+// typical gaps, is the prior gap [Fit] gives single-purchase customers;
+// the moments of shards merge (see [Moments]), so all shards can agree
+// on one prior before accumulating a [Standardizer]. Invalid signals are
+// skipped here; [Fit] reports them.
+func LogGapMoments(sigs []Signals, opts *Options) (Moments, error) {
+	c, err := opts.config()
+	if err != nil {
+		return Moments{}, err
+	}
+	var m Moments
+	for i := range sigs {
+		if sigs[i].PurchaseDays >= 2 && sigs[i].MedianGap > 0 && finite(sigs[i].MedianGap) {
+			m = m.Add(math.Log(max(sigs[i].MedianGap, c.minGap)))
+		}
+	}
+	return m, nil
+}
+
+// Standardizer holds the population statistics that standardise the
+// features of the fitted model: for each feature, the [Moments] of its
+// present values, computed with one prior gap. A feature is standardised
+// as
+//
+//	z = clip((x − mean) ÷ sd, ±Clip),
+//
+// and z = 0 when the feature is missing or the population has no spread
+// (sd = 0): such a feature neither adds to nor takes from the risk.
+// Standardizers of shards built with the same prior gap and options merge
+// into the standardizer of the union.
+type Standardizer struct {
+	// PriorGap is the typical gap, in days, of single-purchase customers.
+	PriorGap float64
+	// Features are the moments of each feature's present values, indexed
+	// by Feature.
+	Features [NumFeatures]Moments
+
+	minGap, halfLife float64
+}
+
+// NewStandardizer returns an empty standardizer whose single-purchase
+// customers are measured against priorGap days (which must be positive;
+// see [LogGapMoments]).
+func NewStandardizer(priorGap float64, opts *Options) (*Standardizer, error) {
+	c, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	if !finite(priorGap) || priorGap <= 0 {
+		return nil, &OptionError{Field: "prior_gap", Value: priorGap, Reason: "must be positive and finite"}
+	}
+	return &Standardizer{PriorGap: priorGap, minGap: c.minGap, halfLife: c.halfLife}, nil
+}
+
+// Add validates s and adds its features. An invalid s returns its
+// [*InputError] and changes nothing.
+func (z *Standardizer) Add(s Signals) error {
+	if !(z.PriorGap > 0 && z.minGap > 0 && z.halfLife > 0) {
+		return errUnbuiltStandardizer
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	z.add(features(&s, z.PriorGap, z.minGap, z.halfLife))
+	return nil
+}
+
+func (z *Standardizer) add(v vector) {
+	for f := 1; f < NumFeatures; f++ {
+		if v.present[f] {
+			z.Features[f] = z.Features[f].Add(v.x[f])
+		}
+	}
+}
+
+var errUnbuiltStandardizer = errors.New("risk: standardizer not made by NewStandardizer")
+
+// Merge adds the statistics of o, a standardizer of another shard. Both
+// must have the same prior gap and options.
+func (z *Standardizer) Merge(o *Standardizer) error {
+	if z.PriorGap != o.PriorGap || z.minGap != o.minGap || z.halfLife != o.halfLife {
+		return fmt.Errorf("risk: merge standardizers with different prior gaps or options (%v vs %v days)", z.PriorGap, o.PriorGap)
+	}
+	for f := 1; f < NumFeatures; f++ {
+		z.Features[f] = z.Features[f].Merge(o.Features[f])
+	}
+	return nil
+}

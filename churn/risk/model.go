@@ -1,0 +1,230 @@
+package risk
+
+import (
+	"math"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Model turns a customer's [Signals] into a churn risk, a band and
+// reasons. It is made by [Fit] (a logistic regression on standardised
+// features) or [Rules] (fixed weights on raw features), is immutable and
+// safe for concurrent use. Both compute
+//
+//	risk = σ(b₀ + Σ_f β_f·z_f),  z_f = clip((x_f − c_f) ÷ s_f, ±Clip),
+//
+// with x_f the raw feature, c_f its centre (the population mean, or the
+// rule's reference) and s_f its scale (the population standard deviation,
+// or 1 for the rules). The contribution of a feature is β_f·z_f: the
+// change in log-odds it causes against a customer at the centre.
+type Model struct {
+	method    Method
+	intercept float64
+	coef      [NumFeatures]float64
+	center    [NumFeatures]float64
+	scale     [NumFeatures]float64 // 0: the feature contributes nothing
+	priorGap  float64
+	cfg       config
+}
+
+// Coefficient is one feature's term of a [Model].
+type Coefficient struct {
+	Feature Feature
+	// Weight is β_f, in log-odds per unit of z_f.
+	Weight float64
+	// Center and Scale standardise the raw feature: z = (x − Center) ÷
+	// Scale. Scale 0 means the feature is ignored (no spread in the
+	// training population).
+	Center, Scale float64
+}
+
+// Rules returns the rule-based model: the weights of opts.Rules (nil:
+// [DefaultRules]) on the raw features, single-purchase customers measured
+// against opts.PriorGap (zero: [DefaultPriorGap]) days.
+func Rules(opts *Options) (*Model, error) {
+	c, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	return rulesModel(c), nil
+}
+
+func rulesModel(c config) *Model {
+	m := &Model{method: MethodRules, intercept: c.rules.Intercept, cfg: c, priorGap: c.priorGap}
+	if m.priorGap == 0 {
+		m.priorGap = DefaultPriorGap
+	}
+	for f := 1; f < NumFeatures; f++ {
+		m.coef[f] = c.rules.Features[f].Weight
+		m.center[f] = c.rules.Features[f].Reference
+		m.scale[f] = 1
+	}
+	return m
+}
+
+// Method returns which model this is.
+func (m *Model) Method() Method { return m.method }
+
+// Intercept returns b₀, the log-odds of a customer at the centre of every
+// feature.
+func (m *Model) Intercept() float64 { return m.intercept }
+
+// Coefficients returns the terms of the model in Feature order.
+func (m *Model) Coefficients() []Coefficient {
+	out := make([]Coefficient, 0, NumFeatures-1)
+	for f := Feature(1); int(f) < NumFeatures; f++ {
+		out = append(out, Coefficient{Feature: f, Weight: m.coef[f], Center: m.center[f], Scale: m.scale[f]})
+	}
+	return out
+}
+
+// PriorGap returns the typical gap, in days, that single-purchase
+// customers are measured against.
+func (m *Model) PriorGap() float64 { return m.priorGap }
+
+// Bands returns the early-warning thresholds.
+func (m *Model) Bands() Bands { return m.cfg.bands }
+
+// TypicalGap returns the gap, in days, that s's recency is measured
+// against: the median gap between the customer's purchase days when there
+// are at least two (own is true), else the model's prior gap; either
+// floored at [Options].MinGap.
+func (m *Model) TypicalGap(s Signals) (gap float64, own bool) {
+	return typicalGap(&s, m.priorGap, m.cfg.minGap)
+}
+
+// standardise returns the contributions β_f·z_f of v and the log-odds.
+func (m *Model) standardise(v *vector, z, contrib *[NumFeatures]float64) float64 {
+	logit := m.intercept
+	for f := 1; f < NumFeatures; f++ {
+		if !v.present[f] || m.scale[f] == 0 {
+			z[f], contrib[f] = 0, 0
+			continue
+		}
+		zf := (v.x[f] - m.center[f]) / m.scale[f]
+		zf = max(-m.cfg.clip, min(m.cfg.clip, zf))
+		z[f] = zf
+		contrib[f] = m.coef[f] * zf
+		logit += contrib[f]
+	}
+	return logit
+}
+
+// Risk returns the churn risk of s, in [0, 1], without the explanation:
+// the cheap path for ranking many customers. Invalid signals return an
+// [*InputError].
+func (m *Model) Risk(s Signals) (float64, error) {
+	if err := s.Validate(); err != nil {
+		return 0, err
+	}
+	v := features(&s, m.priorGap, m.cfg.minGap, m.cfg.halfLife)
+	var z, c [NumFeatures]float64
+	return sigmoid(m.standardise(&v, &z, &c)), nil
+}
+
+// Contribution is one feature's part in a customer's risk.
+type Contribution struct {
+	Feature Feature
+	// Present is false when the feature could not be computed (no
+	// P(alive) given; no prior year for the trends).
+	Present bool
+	// Value is the raw feature x_f (see [Feature]).
+	Value float64
+	// Z is the standardised feature z_f.
+	Z float64
+	// Contribution is β_f·z_f, in log-odds.
+	Contribution float64
+}
+
+// Result is the churn risk of one customer, explained.
+type Result struct {
+	Customer customer.ID
+	// Risk is the probability of no purchase in the horizon the model was
+	// trained for (for the rules: a calibrated-by-judgement score), in
+	// [0, 1].
+	Risk float64
+	// Band is the early-warning level of Risk.
+	Band Band
+	// Method says which model produced it.
+	Method Method
+	// Logit is b₀ + Σ contributions = ln(Risk ÷ (1 − Risk)).
+	Logit float64
+	// TypicalGap is the gap, in days, recency was measured against, and
+	// OwnGap whether it is the customer's own median gap.
+	TypicalGap float64
+	OwnGap     bool
+	// Contributions has one entry per feature, in Feature order.
+	Contributions []Contribution
+	// Reasons are the largest positive contributions in words, largest
+	// first, at most [Options].TopReasons.
+	Reasons []Reason
+}
+
+// Score validates in and returns its explained risk.
+func (m *Model) Score(in Input) (Result, error) {
+	s, err := NewSignals(in)
+	if err != nil {
+		return Result{}, err
+	}
+	return m.score(&s), nil
+}
+
+// ScoreSignals validates s and returns its explained risk.
+func (m *Model) ScoreSignals(s Signals) (Result, error) {
+	if err := s.Validate(); err != nil {
+		return Result{}, err
+	}
+	return m.score(&s), nil
+}
+
+func (m *Model) score(s *Signals) Result {
+	v := features(s, m.priorGap, m.cfg.minGap, m.cfg.halfLife)
+	var z, c [NumFeatures]float64
+	logit := m.standardise(&v, &z, &c)
+	risk := sigmoid(logit)
+	gap, own := typicalGap(s, m.priorGap, m.cfg.minGap)
+	r := Result{
+		Customer:      s.Customer,
+		Risk:          risk,
+		Band:          m.cfg.bands.Band(risk),
+		Method:        m.method,
+		Logit:         logit,
+		TypicalGap:    gap,
+		OwnGap:        own,
+		Contributions: make([]Contribution, NumFeatures-1),
+	}
+	for f := 1; f < NumFeatures; f++ {
+		r.Contributions[f-1] = Contribution{Feature: Feature(f), Present: v.present[f], Value: v.x[f], Z: z[f], Contribution: c[f]}
+	}
+	r.Reasons = reasons(s, &v, &c, gap, own, m.cfg.topReasons)
+	return r
+}
+
+// ScoreAll scores every input; the first invalid one stops it with an
+// [*InputError] whose Index is its position.
+func (m *Model) ScoreAll(ins []Input) ([]Result, error) {
+	out := make([]Result, len(ins))
+	for i := range ins {
+		r, err := m.Score(ins[i])
+		if err != nil {
+			return nil, withIndex(err, i)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+func withIndex(err error, i int) error {
+	if e, ok := err.(*InputError); ok {
+		c := *e
+		c.Index = i
+		return &c
+	}
+	return err
+}
+
+// logitOf clamps a probability away from 0 and 1 and returns its log-odds.
+func logitOf(p float64) float64 {
+	p = max(1e-12, min(1-1e-12, p))
+	return math.Log(p / (1 - p))
+}

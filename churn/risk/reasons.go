@@ -1,0 +1,175 @@
+package risk
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Reason is one warning sign of a customer, in words, with the
+// contribution (log-odds) of the features it quotes.
+type Reason struct {
+	// Features are the features the text quotes; complaint features are
+	// grouped into one reason.
+	Features []Feature
+	// Contribution is the sum of their contributions, positive.
+	Contribution float64
+	// Text states the customer's own numbers, such as "no purchase for 214
+	// days where this customer's usual gap is 60 days".
+	Text string
+}
+
+var severityWords = [MaxSeverity + 1]string{"", "low", "medium", "high", "critical"}
+
+// reasons builds the reasons of s: one per topic whose quoted features
+// have a positive total contribution, largest first (ties in Feature
+// order), at most top. Topics are P(alive), recency, purchase frequency,
+// spend, returns, and complaints (recent, unresolved, SLA breaches,
+// severity and age of the last one, quoting only those that are non-zero
+// and push the risk up). Text is deterministic: the same signals give the
+// same words.
+func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bool, top int) []Reason {
+	var out []Reason
+	single := func(f Feature, text func() string) {
+		if v.present[f] && c[f] > 0 {
+			out = append(out, Reason{Features: []Feature{f}, Contribution: c[f], Text: text()})
+		}
+	}
+	single(FeatureNotAlive, func() string {
+		return "a " + percent(s.PAlive) + " chance of still being an active customer"
+	})
+	single(FeatureOverdue, func() string {
+		if own {
+			return "no purchase for " + days(s.DaysSinceLastPurchase) + " where this customer's usual gap is " + daysF(gap)
+		}
+		return "a single purchase, " + days(s.DaysSinceLastPurchase) + " ago, where the typical gap between purchases is " + daysF(gap)
+	})
+	single(FeatureFrequencyDecline, func() string {
+		l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12
+		if l == 0 {
+			return "no purchase in the last 12 months against " + count(p, "purchase day", "purchase days") + " the year before"
+		}
+		return count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
+	})
+	single(FeatureSpendDecline, func() string {
+		p, _ := s.SpendPrior12.Float64()
+		l, _ := s.SpendLast12.Float64()
+		p, l = max(p, 0), max(l, 0)
+		switch {
+		case p == 0:
+			return "spend in the last 12 months against none the year before"
+		case l <= p:
+			return "spend in the last 12 months down " + percent((p-l)/p) + " on the year before"
+		}
+		return "spend in the last 12 months up " + percent((l-p)/p) + " on the year before"
+	})
+	single(FeatureReturnRate, func() string {
+		return "returns " + percent(s.ReturnRate) + " of units bought"
+	})
+	if r, ok := complaintReason(s, c); ok {
+		out = append(out, r)
+	}
+	slices.SortStableFunc(out, func(a, b Reason) int {
+		switch {
+		case a.Contribution > b.Contribution:
+			return -1
+		case a.Contribution < b.Contribution:
+			return 1
+		}
+		return 0
+	})
+	if len(out) > top {
+		out = out[:top]
+	}
+	return out
+}
+
+// complaintReason groups the complaint features into one sentence, such
+// as "2 complaints in 90 days, 1 unresolved".
+func complaintReason(s *Signals, c *[NumFeatures]float64) (Reason, bool) {
+	cs := &s.Complaints
+	age, hasAge := complaintAge(s)
+	type part struct {
+		f          Feature
+		on         bool
+		head, tail string
+	}
+	parts := [...]part{
+		{FeatureRecentComplaints, cs.Recent > 0,
+			count(cs.Recent, "complaint", "complaints") + " in " + duration(cs.Window), ""},
+		{FeatureUnresolved, cs.Unresolved > 0,
+			count(cs.Unresolved, "unresolved complaint", "unresolved complaints"),
+			strconv.Itoa(cs.Unresolved) + " unresolved"},
+		{FeatureSLABreaches, cs.SLABreaches > 0,
+			plural(cs.SLABreaches, "1 complaint past its service deadline", strconv.Itoa(cs.SLABreaches)+" complaints past their service deadline"),
+			plural(cs.SLABreaches, "1 past its service deadline", strconv.Itoa(cs.SLABreaches)+" past their service deadline")},
+		{FeatureSeverity, cs.MaxSeverity > 0,
+			"a complaint of " + severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))] + " severity",
+			"the worst of " + severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))] + " severity"},
+		{FeatureComplaintRecency, hasAge,
+			"the last complaint " + ago(age), "the last " + ago(age)},
+	}
+	var r Reason
+	var b strings.Builder
+	for _, p := range parts {
+		if !p.on || c[p.f] <= 0 {
+			continue
+		}
+		if len(r.Features) == 0 {
+			b.WriteString(p.head)
+		} else {
+			b.WriteString(", ")
+			b.WriteString(p.tail)
+		}
+		r.Features = append(r.Features, p.f)
+		r.Contribution += c[p.f]
+	}
+	if len(r.Features) == 0 || !(r.Contribution > 0) {
+		return Reason{}, false
+	}
+	r.Text = b.String()
+	return r, true
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func count(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural(n, one, many)
+}
+
+func days(n int) string { return count(n, "day", "days") }
+
+func ago(n int) string {
+	if n == 0 {
+		return "today"
+	}
+	return days(n) + " ago"
+}
+
+// daysF writes a number of days with at most one decimal.
+func daysF(d float64) string {
+	r := math.Round(d*10) / 10
+	if r == math.Trunc(r) {
+		return days(int(r))
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64) + " days"
+}
+
+func duration(d time.Duration) string { return daysF(d.Hours() / 24) }
+
+// percent writes a share as a whole percentage, "under 1%" for a small
+// positive share.
+func percent(x float64) string {
+	p := math.Round(100 * x)
+	if p == 0 && x > 0 {
+		return "under 1%"
+	}
+	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
+}
