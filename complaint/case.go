@@ -1,0 +1,415 @@
+package complaint
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// ID identifies a complaint case. The caller chooses it (a ticket number);
+// the package generates nothing.
+type ID string
+
+// ActorID identifies a person or system acting on a case: a staff member,
+// a job, or the complainant (then it equals the customer ID).
+type ActorID string
+
+// Actor is who applies a command, and in which role.
+type Actor struct {
+	ID   ActorID `json:"id"`
+	Role Role    `json:"role"`
+}
+
+// String returns "role:id", for example "supervisor:S-3".
+func (a Actor) String() string { return a.Role.String() + ":" + string(a.ID) }
+
+// staff reports whether the actor is staff of at least role min.
+func (a Actor) staff(min Role) bool {
+	return a.Role >= min && a.Role <= RoleManager
+}
+
+// Case is the state of one complaint, as produced by [Apply] and
+// reproduced by [Rebuild] from its events. A Case is a value: Apply returns
+// a new one and never modifies the slices of the one it was given.
+type Case struct {
+	// ID is the case ID from the intake.
+	ID ID `json:"id"`
+	// Version is the number of events applied; the next event has
+	// sequence number Version+1.
+	Version int `json:"version"`
+	// State is the current step.
+	State State `json:"state"`
+	// Intake is the complaint form (step 1).
+	Intake Intake `json:"intake"`
+	// Priority is derived from severity and value class at recording
+	// and raised by each escalation.
+	Priority Priority `json:"priority"`
+	// Opened is when the case was recorded; Updated when the last event
+	// happened.
+	Opened  time.Time `json:"opened"`
+	Updated time.Time `json:"updated"`
+
+	// Reply is the tactful reply sent with a rejection (step 2).
+	Reply string `json:"reply,omitempty"`
+	// Decided is when the case was last accepted or rejected.
+	Decided time.Time `json:"decided,omitzero"`
+
+	// Department and Handler own the case (step 3).
+	Department string  `json:"department,omitempty"`
+	Handler    ActorID `json:"handler,omitempty"`
+
+	// Finding is the result of the investigation (step 4).
+	Finding *Finding `json:"finding,omitempty"`
+
+	// Proposal is the current proposal (step 5) and ProposedBy who made
+	// it; ApprovedBy who approved it (step 6). A send-back clears all
+	// three.
+	Proposal   *Proposal `json:"proposal,omitempty"`
+	ProposedBy ActorID   `json:"proposed_by,omitempty"`
+	ApprovedBy ActorID   `json:"approved_by,omitempty"`
+	// SendBackReason is the reason of the last send-back.
+	SendBackReason string `json:"send_back_reason,omitempty"`
+
+	// Execution is what was done (step 7); CarriedOut when.
+	Execution  *Execution `json:"execution,omitempty"`
+	CarriedOut time.Time  `json:"carried_out,omitzero"`
+	// Feedback is the customer's latest feedback.
+	Feedback *Feedback `json:"feedback,omitempty"`
+
+	// Evaluation is the closing summary (step 8); Closed when.
+	Evaluation *Evaluation `json:"evaluation,omitempty"`
+	Closed     time.Time   `json:"closed,omitzero"`
+
+	// ResumeTo is the state a waiting case returns to; WaitReason what
+	// the customer was asked.
+	ResumeTo   State  `json:"resume_to,omitempty"`
+	WaitReason string `json:"wait_reason,omitempty"`
+
+	// Counters of the exceptional paths, used by the analytics.
+	Escalations int `json:"escalations,omitempty"`
+	SendBacks   int `json:"send_backs,omitempty"`
+	Reopens     int `json:"reopens,omitempty"`
+	Reassigns   int `json:"reassigns,omitempty"`
+	Waits       int `json:"waits,omitempty"`
+
+	// WithdrawReason is the customer's reason for withdrawing.
+	WithdrawReason string `json:"withdraw_reason,omitempty"`
+}
+
+// Open reports whether the case still needs work: it is not closed,
+// rejected or withdrawn.
+func (c Case) Open() bool {
+	switch c.State {
+	case StateClosed, StateRejected, StateWithdrawn:
+		return false
+	}
+	return c.Version > 0
+}
+
+// Clone returns a deep copy of c that shares no slice or pointer with it.
+// Stores use it so that callers cannot change what was saved.
+func (c Case) Clone() Case {
+	c.Intake = c.Intake.clone()
+	if c.Finding != nil {
+		f := *c.Finding
+		c.Finding = &f
+	}
+	if c.Proposal != nil {
+		p := *c.Proposal
+		c.Proposal = &p
+	}
+	if c.Execution != nil {
+		e := c.Execution.clone()
+		c.Execution = &e
+	}
+	if c.Feedback != nil {
+		f := *c.Feedback
+		c.Feedback = &f
+	}
+	if c.Evaluation != nil {
+		e := *c.Evaluation
+		c.Evaluation = &e
+	}
+	return c
+}
+
+// Intake is the complaint form (SEEDS §5 step 1): who complains, when,
+// how, about what, and what they demand.
+type Intake struct {
+	// ID is the case ID the caller assigns.
+	ID ID `json:"id"`
+	// Complainant is the customer.
+	Complainant customer.ID `json:"complainant"`
+	// Channel is how the complaint arrived.
+	Channel Channel `json:"channel"`
+	// Received is when the customer complained; not after the time the
+	// case is recorded.
+	Received time.Time `json:"received"`
+	// Subject is what the complaint is about.
+	Subject Subject `json:"subject"`
+	// Category is the kind of problem.
+	Category Category `json:"category"`
+	// Severity is how serious it is.
+	Severity Severity `json:"severity"`
+	// Value is the customer's value class; zero when not classified,
+	// which the default priority policy treats as [ValueLow].
+	Value ValueClass `json:"value,omitempty"`
+	// Currency is the currency of the order or shop; every amount of the
+	// case is in it.
+	Currency customer.Currency `json:"currency"`
+	// OrderValue is the value of the goods concerned, when known; a
+	// refund or price reduction may not exceed it.
+	OrderValue customer.Money `json:"order_value,omitzero"`
+	// Demand is what the customer asks for.
+	Demand Demand `json:"demand"`
+	// Description is the customer's account in their words.
+	Description string `json:"description"`
+	// Attachments are references (URLs, document IDs) to photos,
+	// receipts and letters; the package does not read them.
+	Attachments []string `json:"attachments,omitempty"`
+}
+
+func (in Intake) clone() Intake {
+	if in.Attachments != nil {
+		in.Attachments = append([]string(nil), in.Attachments...)
+	}
+	return in
+}
+
+// Subject is what a complaint is about. The field that matches Kind must
+// be filled; the others may add context.
+type Subject struct {
+	Kind     SubjectKind `json:"kind"`
+	Order    string      `json:"order,omitempty"`
+	SKU      string      `json:"sku,omitempty"`
+	Store    string      `json:"store,omitempty"`
+	Staff    string      `json:"staff,omitempty"`
+	Delivery string      `json:"delivery,omitempty"`
+}
+
+// Demand is what the customer asks for. Amount is set only when the
+// demand moves money.
+type Demand struct {
+	Kind   ResolutionKind `json:"kind"`
+	Amount customer.Money `json:"amount,omitzero"`
+	Text   string         `json:"text,omitempty"`
+}
+
+// Assignment names the responsible department and the handler (step 3).
+type Assignment struct {
+	Department string  `json:"department"`
+	Handler    ActorID `json:"handler"`
+}
+
+// Finding is the result of an investigation (step 4). Staff names the
+// staff member directly responsible, when there is one; carrying out the
+// resolution then needs an accountability entry for them.
+type Finding struct {
+	Cause       Cause   `json:"cause"`
+	Responsible Party   `json:"responsible"`
+	Staff       ActorID `json:"staff,omitempty"`
+	Detail      string  `json:"detail"`
+}
+
+// Proposal is a proposed resolution (step 5). Amount is positive and in
+// the case's currency when Kind moves money, and the zero Money otherwise.
+type Proposal struct {
+	Kind   ResolutionKind `json:"kind"`
+	Amount customer.Money `json:"amount,omitzero"`
+	Detail string         `json:"detail"`
+}
+
+// Execution records that the resolution was carried out (step 7): how
+// the customer was notified and what happened to responsible staff.
+type Execution struct {
+	Notified       Channel          `json:"notified"`
+	Accountability []Accountability `json:"accountability,omitempty"`
+	Detail         string           `json:"detail,omitempty"`
+}
+
+func (e Execution) clone() Execution {
+	if e.Accountability != nil {
+		e.Accountability = append([]Accountability(nil), e.Accountability...)
+	}
+	return e
+}
+
+// Accountability is the measure taken with one responsible staff member
+// (SEEDS §5 step 7: e.g. a share of performance pay, by the size of the
+// loss). Deduction is positive, in the case's currency, for
+// [ActionPayDeduction] and the zero Money otherwise.
+type Accountability struct {
+	Staff     ActorID              `json:"staff"`
+	Action    AccountabilityAction `json:"action"`
+	Deduction customer.Money       `json:"deduction,omitzero"`
+}
+
+// Scales of [Feedback].
+const (
+	// ValueScaleMax is the top of the 0–10 scale on which perceived and
+	// expected value are asked.
+	ValueScaleMax = 10
+	// CSATMax is the top of the 1–5 customer satisfaction score.
+	CSATMax = 5
+)
+
+// Feedback is the customer's judgement of the resolution (step 7). The
+// customer rates the value they expected from the resolution and the value
+// they perceived, each from 0 to [ValueScaleMax] (expected at least 1),
+// and gives a plain CSAT score from 1 to [CSATMax].
+type Feedback struct {
+	Perceived int    `json:"perceived"`
+	Expected  int    `json:"expected"`
+	CSAT      int    `json:"csat"`
+	Comment   string `json:"comment,omitempty"`
+}
+
+// Satisfaction returns perceived / expected value (SEEDS §5, from the
+// e-shop's procedure: "satisfaction = perceived value / expected value").
+// 1 means expectations met, above 1 exceeded. It is 0 when Expected is
+// not positive, which [Apply] never accepts.
+func (f Feedback) Satisfaction() float64 {
+	if f.Expected <= 0 {
+		return 0
+	}
+	return float64(f.Perceived) / float64(f.Expected)
+}
+
+// Satisfied reports whether the customer is satisfied: expectations met
+// (Satisfaction ≥ 1) and a CSAT of 4 or 5.
+func (f Feedback) Satisfied() bool {
+	return f.Perceived >= f.Expected && f.CSAT >= 4
+}
+
+// Evaluation closes a case (step 8): what was learned and what will
+// change to lower the complaint rate.
+type Evaluation struct {
+	Lessons     string `json:"lessons"`
+	Improvement string `json:"improvement"`
+}
+
+// problems collects field errors of one record into a
+// [*customer.ValidationError].
+type problems struct {
+	fields []customer.FieldError
+}
+
+func (p *problems) add(field, code, msg string) {
+	p.fields = append(p.fields, customer.FieldError{Field: field, Code: code, Message: msg})
+}
+
+func (p *problems) err(record string) error {
+	if len(p.fields) == 0 {
+		return nil
+	}
+	f := append([]customer.FieldError(nil), p.fields...)
+	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
+	return &customer.ValidationError{Record: record, Fields: f}
+}
+
+func (p *problems) required(field, v string) {
+	if v == "" {
+		p.add(field, customer.CodeRequired, "is empty")
+	}
+}
+
+type validator interface{ Valid() bool }
+
+func (p *problems) enum(field string, v validator, value uint8) {
+	if !v.Valid() {
+		p.add(field, customer.CodeUnknown, fmt.Sprintf("undefined value %d", value))
+	}
+}
+
+// money checks an amount of a case: positive and in currency cur when
+// moves is true, the zero Money otherwise.
+func (p *problems) money(field string, m customer.Money, moves bool, cur customer.Currency, what string) {
+	if !moves {
+		if m.Currency() != "" || !m.IsZero() {
+			p.add(field, customer.CodeMismatch, "must be empty for "+what)
+		}
+		return
+	}
+	if m.Sign() <= 0 {
+		p.add(field, customer.CodeNotPos, fmt.Sprintf("must be positive, got %s", m))
+		return
+	}
+	if m.Currency() != cur {
+		p.add(field, customer.CodeMismatch, fmt.Sprintf("currency %s differs from the case's %s", m.Currency(), cur))
+	}
+}
+
+// MovesMoney reports whether the resolution pays the customer: refund,
+// price reduction and compensation.
+func (k ResolutionKind) MovesMoney() bool {
+	return k == ResolutionRefund || k == ResolutionPriceReduction || k == ResolutionCompensation
+}
+
+// Validate checks the form as recorded at time now and reports every
+// problem at once in a [*customer.ValidationError]: empty ID or
+// complainant, undefined channel, category, severity, subject kind or
+// demand kind, a value class outside the defined ones, an unknown
+// currency, a zero receipt time or one after now, a subject without the
+// field its kind needs, a demand or order value that is not positive or in
+// another currency, an empty description or attachment reference.
+func (in Intake) Validate(now time.Time) error {
+	var p problems
+	in.check(&p, now)
+	return p.err(fmt.Sprintf("complaint %q", in.ID))
+}
+
+func (in Intake) check(p *problems, now time.Time) {
+	p.required("id", string(in.ID))
+	p.required("complainant", string(in.Complainant))
+	p.enum("channel", in.Channel, uint8(in.Channel))
+	p.enum("category", in.Category, uint8(in.Category))
+	p.enum("severity", in.Severity, uint8(in.Severity))
+	if in.Value != 0 {
+		p.enum("value", in.Value, uint8(in.Value))
+	}
+	curOK := in.Currency.Valid()
+	if !curOK {
+		p.add("currency", customer.CodeUnknown, fmt.Sprintf("unknown currency %q", string(in.Currency)))
+	}
+	switch {
+	case in.Received.IsZero():
+		p.add("received", customer.CodeRequired, "is zero")
+	case in.Received.After(now):
+		p.add("received", customer.CodeFuture, fmt.Sprintf("%s is after %s", in.Received.Format(time.RFC3339), now.Format(time.RFC3339)))
+	}
+	s := in.Subject
+	switch s.Kind {
+	case SubjectOrder:
+		p.required("subject.order", s.Order)
+	case SubjectProduct:
+		p.required("subject.sku", s.SKU)
+	case SubjectStore:
+		p.required("subject.store", s.Store)
+	case SubjectStaff:
+		p.required("subject.staff", s.Staff)
+	case SubjectDelivery:
+		if s.Order == "" && s.Delivery == "" {
+			p.add("subject.delivery", customer.CodeRequired, "needs an order or a delivery reference")
+		}
+	case SubjectService:
+	default:
+		p.enum("subject.kind", s.Kind, uint8(s.Kind))
+	}
+	if !in.OrderValue.IsZero() || in.OrderValue.Currency() != "" {
+		if curOK {
+			p.money("order_value", in.OrderValue, true, in.Currency, "")
+		}
+	}
+	p.enum("demand.kind", in.Demand.Kind, uint8(in.Demand.Kind))
+	if curOK && (!in.Demand.Amount.IsZero() || in.Demand.Amount.Currency() != "") {
+		p.money("demand.amount", in.Demand.Amount, in.Demand.Kind.MovesMoney(), in.Currency, "a demand of "+in.Demand.Kind.String())
+	}
+	p.required("description", in.Description)
+	for i, a := range in.Attachments {
+		if a == "" {
+			p.add(fmt.Sprintf("attachments[%d]", i), customer.CodeRequired, "is empty")
+		}
+	}
+}

@@ -1,0 +1,226 @@
+package complaint
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Command is one request to move a case: a kind, an optional note, and
+// the one payload the kind needs (see the table on each field). It is the
+// wire form of the workflow: it encodes to JSON with the kind as text and
+// is stored verbatim in the [Event] it produces.
+type Command struct {
+	Kind CommandKind `json:"kind"`
+	// Note is free text kept in the audit trail; every kind accepts it.
+	Note string `json:"note,omitempty"`
+
+	// Intake is the complaint form; required by record.
+	Intake *Intake `json:"intake,omitempty"`
+	// Reply is the tactful reply to the customer; required by reject.
+	Reply string `json:"reply,omitempty"`
+	// Reason is required by send-back, wait, escalate and reopen, and
+	// optional for reassign and withdraw.
+	Reason string `json:"reason,omitempty"`
+	// Assignment is required by assign and reassign.
+	Assignment *Assignment `json:"assignment,omitempty"`
+	// Finding is required by investigate.
+	Finding *Finding `json:"finding,omitempty"`
+	// Proposal is required by propose.
+	Proposal *Proposal `json:"proposal,omitempty"`
+	// Execution is required by carry-out.
+	Execution *Execution `json:"execution,omitempty"`
+	// Feedback is required by record-feedback and optional for reopen
+	// (the dissatisfied feedback that motivates it).
+	Feedback *Feedback `json:"feedback,omitempty"`
+	// Evaluation is required by close.
+	Evaluation *Evaluation `json:"evaluation,omitempty"`
+}
+
+// clone returns a deep copy of cmd.
+func (cmd Command) clone() Command {
+	if cmd.Intake != nil {
+		in := cmd.Intake.clone()
+		cmd.Intake = &in
+	}
+	if cmd.Assignment != nil {
+		a := *cmd.Assignment
+		cmd.Assignment = &a
+	}
+	if cmd.Finding != nil {
+		f := *cmd.Finding
+		cmd.Finding = &f
+	}
+	if cmd.Proposal != nil {
+		p := *cmd.Proposal
+		cmd.Proposal = &p
+	}
+	if cmd.Execution != nil {
+		e := cmd.Execution.clone()
+		cmd.Execution = &e
+	}
+	if cmd.Feedback != nil {
+		f := *cmd.Feedback
+		cmd.Feedback = &f
+	}
+	if cmd.Evaluation != nil {
+		e := *cmd.Evaluation
+		cmd.Evaluation = &e
+	}
+	return cmd
+}
+
+// payload bits: which optional parts of a Command are present.
+type payload uint16
+
+const (
+	pIntake payload = 1 << iota
+	pReply
+	pReason
+	pAssignment
+	pFinding
+	pProposal
+	pExecution
+	pFeedback
+	pEvaluation
+)
+
+var payloadNames = []struct {
+	bit  payload
+	name string
+}{
+	{pIntake, "intake"}, {pReply, "reply"}, {pReason, "reason"},
+	{pAssignment, "assignment"}, {pFinding, "finding"}, {pProposal, "proposal"},
+	{pExecution, "execution"}, {pFeedback, "feedback"}, {pEvaluation, "evaluation"},
+}
+
+func (cmd Command) present() payload {
+	var b payload
+	set := func(ok bool, bit payload) {
+		if ok {
+			b |= bit
+		}
+	}
+	set(cmd.Intake != nil, pIntake)
+	set(cmd.Reply != "", pReply)
+	set(cmd.Reason != "", pReason)
+	set(cmd.Assignment != nil, pAssignment)
+	set(cmd.Finding != nil, pFinding)
+	set(cmd.Proposal != nil, pProposal)
+	set(cmd.Execution != nil, pExecution)
+	set(cmd.Feedback != nil, pFeedback)
+	set(cmd.Evaluation != nil, pEvaluation)
+	return b
+}
+
+// shape is what a command kind requires and allows.
+type shape struct{ required, allowed payload }
+
+var shapes = [...]shape{
+	CmdRecord:         {pIntake, pIntake},
+	CmdAccept:         {0, 0},
+	CmdReject:         {pReply, pReply},
+	CmdAssign:         {pAssignment, pAssignment},
+	CmdReassign:       {pAssignment, pAssignment | pReason},
+	CmdInvestigate:    {pFinding, pFinding},
+	CmdPropose:        {pProposal, pProposal},
+	CmdApprove:        {0, 0},
+	CmdSendBack:       {pReason, pReason},
+	CmdCarryOut:       {pExecution, pExecution},
+	CmdRecordFeedback: {pFeedback, pFeedback},
+	CmdClose:          {pEvaluation, pEvaluation},
+	CmdWait:           {pReason, pReason},
+	CmdResume:         {0, 0},
+	CmdEscalate:       {pReason, pReason},
+	CmdReopen:         {pReason, pReason | pFeedback},
+	CmdWithdraw:       {0, pReason},
+}
+
+// checkCommand validates the payload of cmd against case c (for the
+// currency and order value) at time now. It does not check guards.
+func checkCommand(p *problems, c Case, cmd Command, now time.Time) {
+	if !cmd.Kind.Valid() {
+		p.enum("command.kind", cmd.Kind, uint8(cmd.Kind))
+		return
+	}
+	sh := shapes[cmd.Kind]
+	have := cmd.present()
+	for _, pn := range payloadNames {
+		switch {
+		case sh.required&pn.bit != 0 && have&pn.bit == 0:
+			p.add("command."+pn.name, customer.CodeRequired, "is required by "+cmd.Kind.String())
+		case sh.allowed&pn.bit == 0 && have&pn.bit != 0:
+			p.add("command."+pn.name, customer.CodeMismatch, "is not used by "+cmd.Kind.String())
+		}
+	}
+	cur := c.Intake.Currency
+	if cmd.Intake != nil {
+		cur = cmd.Intake.Currency
+		var q problems
+		cmd.Intake.check(&q, now)
+		for _, f := range q.fields {
+			p.add("command.intake."+f.Field, f.Code, f.Message)
+		}
+	}
+	if a := cmd.Assignment; a != nil {
+		p.required("command.assignment.department", a.Department)
+		p.required("command.assignment.handler", string(a.Handler))
+	}
+	if f := cmd.Finding; f != nil {
+		p.enum("command.finding.cause", f.Cause, uint8(f.Cause))
+		p.enum("command.finding.responsible", f.Responsible, uint8(f.Responsible))
+		p.required("command.finding.detail", f.Detail)
+	}
+	if pr := cmd.Proposal; pr != nil {
+		p.enum("command.proposal.kind", pr.Kind, uint8(pr.Kind))
+		if pr.Kind.Valid() {
+			p.money("command.proposal.amount", pr.Amount, pr.Kind.MovesMoney(), cur, pr.Kind.String())
+		}
+		p.required("command.proposal.detail", pr.Detail)
+		ov := c.Intake.OrderValue
+		if (pr.Kind == ResolutionRefund || pr.Kind == ResolutionPriceReduction) && ov.Sign() > 0 && pr.Amount.Currency() == ov.Currency() {
+			if pr.Amount.Amount().GreaterThan(ov.Amount()) {
+				p.add("command.proposal.amount", customer.CodeTooMany, fmt.Sprintf("%s exceeds the order value %s", pr.Amount, ov))
+			}
+		}
+	}
+	if e := cmd.Execution; e != nil {
+		p.enum("command.execution.notified", e.Notified, uint8(e.Notified))
+		for i, a := range e.Accountability {
+			f := fmt.Sprintf("command.execution.accountability[%d].", i)
+			p.required(f+"staff", string(a.Staff))
+			p.enum(f+"action", a.Action, uint8(a.Action))
+			if a.Action.Valid() {
+				p.money(f+"deduction", a.Deduction, a.Action == ActionPayDeduction, cur, a.Action.String())
+			}
+		}
+	}
+	if f := cmd.Feedback; f != nil {
+		if f.Perceived < 0 || f.Perceived > ValueScaleMax {
+			p.add("command.feedback.perceived", customer.CodeRange, fmt.Sprintf("%d is outside 0–%d", f.Perceived, ValueScaleMax))
+		}
+		if f.Expected < 1 || f.Expected > ValueScaleMax {
+			p.add("command.feedback.expected", customer.CodeRange, fmt.Sprintf("%d is outside 1–%d (satisfaction divides by it)", f.Expected, ValueScaleMax))
+		}
+		if f.CSAT < 1 || f.CSAT > CSATMax {
+			p.add("command.feedback.csat", customer.CodeRange, fmt.Sprintf("%d is outside 1–%d", f.CSAT, CSATMax))
+		}
+	}
+	if e := cmd.Evaluation; e != nil {
+		p.required("command.evaluation.lessons", e.Lessons)
+		p.required("command.evaluation.improvement", e.Improvement)
+	}
+}
+
+// checkActor validates the actor and the time of a command on c.
+func checkActor(p *problems, c Case, actor Actor, now time.Time) {
+	p.required("actor.id", string(actor.ID))
+	p.enum("actor.role", actor.Role, uint8(actor.Role))
+	switch {
+	case now.IsZero():
+		p.add("now", customer.CodeRequired, "is zero")
+	case now.Before(c.Updated):
+		p.add("now", customer.CodeOrder, fmt.Sprintf("%s is before the case's last event at %s", now.Format(time.RFC3339), c.Updated.Format(time.RFC3339)))
+	}
+}

@@ -1,0 +1,51 @@
+// Package complaint implements the complaint-handling workflow of a
+// clothing brand as a typed state machine with an audit trail, service
+// levels and analytics (SEEDS §5: the eight steps of one e-shop's written
+// procedure).
+//
+// # Workflow
+//
+// A case is recorded from a complaint form ([Intake]), judged valid or
+// rejected with a tactful reply, assigned to a department and a handler,
+// investigated (cause and responsible party), given a proposed resolution
+// (refund, exchange, repair, price reduction, compensation, apology),
+// approved or sent back, carried out (customer notified, feedback
+// collected, staff accountability recorded), and evaluated and closed.
+// Besides: waiting for the customer (the SLA clocks pause), escalation,
+// reopening within a window when the customer is not satisfied, and
+// withdrawal by the customer.
+//
+// The workflow is a pure transition table ([Rules], drawn by [Graph]).
+// [Apply] is a pure function of (case, command, actor, time): no
+// callbacks, no clock. It returns the new [Case] and the [Event] that
+// records the transition; a refused command returns a [*TransitionError]
+// (no such transition, or the guards that failed) or a
+// [*customer.ValidationError] (bad payload), and the case is unchanged.
+//
+// Rejected cases end there, except that a supervisor may reopen them
+// within the reopen window when the customer contests the decision;
+// withdrawn cases are final; closed cases may be reopened within the
+// window when the customer's feedback shows they are not satisfied.
+//
+// # Audit trail
+//
+// Events are immutable and numbered 1, 2, 3… per case. [Rebuild]
+// reproduces a case exactly from its events and rejects a log that is out
+// of order, has a gap or records a transition the table does not have.
+// SLA clocks ([SLAPolicy.Status]) and analytics ([Analyze], [Signals]) are
+// computed from the events, so changing a policy recomputes them without
+// losing anything.
+//
+// # Storage
+//
+// A [Store] persists a case and its event together with optimistic
+// concurrency ([ErrConflict]); [MemStore] is the in-memory one, and the
+// conformance kit complainttest.TestStore checks any implementation.
+// [Service] loads, applies and saves.
+//
+// # Priority
+//
+// Priority comes from severity and the customer's value class through a
+// [PriorityPolicy], so this package does not depend on how value is
+// computed; the default puts customers of high current value first.
+package complaint

@@ -1,0 +1,121 @@
+package complaint
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Event is one entry of a case's audit trail: the transition that
+// command Command, applied by Actor at At, made from state From (0 for the
+// recording) to state To. Seq numbers a case's events 1, 2, 3… without
+// gaps; after the event the case has Version == Seq. Priority is the
+// case's priority after the event (derived by the policy at recording,
+// raised by escalation), so that rebuilding needs no policy.
+//
+// Events are immutable facts: a case is rebuilt from them with [Rebuild],
+// and SLAs and analytics are computed from them.
+type Event struct {
+	Case     ID        `json:"case"`
+	Seq      int       `json:"seq"`
+	At       time.Time `json:"at"`
+	Actor    Actor     `json:"actor"`
+	From     State     `json:"from,omitempty"`
+	To       State     `json:"to"`
+	Command  Command   `json:"command"`
+	Priority Priority  `json:"priority"`
+}
+
+// Clone returns a deep copy of e.
+func (e Event) Clone() Event {
+	e.Command = e.Command.clone()
+	return e
+}
+
+// ErrBadLog is matched by the errors of [Rebuild]: the events are empty,
+// out of order, have a gap, mix cases, or record a transition the table
+// does not have.
+var ErrBadLog = errors.New("complaint: bad event log")
+
+func badLog(id ID, seq int, format string, args ...any) error {
+	return fmt.Errorf("complaint %q: event %d: %s: %w", id, seq, fmt.Sprintf(format, args...), ErrBadLog)
+}
+
+// Rebuild reproduces a case from its events, in order. It checks that the
+// log is well formed — sequence numbers 1, 2, 3… without gap, one case ID,
+// times that never go back, each event's From equal to the state reached,
+// a transition the table has, a To that the table (or, for resume, the
+// waiting case) gives, a valid actor and payload, the priority the event
+// may set — and returns an error wrapping [ErrBadLog] otherwise. It does
+// not re-check guards: they were checked under the policy in force when
+// the event happened, and a later policy change must not rewrite history.
+//
+// For every case c and its events evs produced by [Apply],
+// Rebuild(evs) equals c.
+func Rebuild(events []Event) (Case, error) {
+	var c Case
+	if len(events) == 0 {
+		return c, fmt.Errorf("complaint: no events: %w", ErrBadLog)
+	}
+	for i := range events {
+		var err error
+		if c, err = replay(c, events[i]); err != nil {
+			return Case{}, err
+		}
+	}
+	return c, nil
+}
+
+// replay checks ev against c and applies it.
+func replay(c Case, ev Event) (Case, error) {
+	id := c.ID
+	if c.Version == 0 {
+		if ev.Command.Intake != nil {
+			id = ev.Command.Intake.ID
+		} else {
+			id = ev.Case
+		}
+	}
+	if ev.Seq != c.Version+1 {
+		return c, badLog(id, ev.Seq, "expected sequence number %d", c.Version+1)
+	}
+	if ev.Case != id {
+		return c, badLog(id, ev.Seq, "belongs to case %q", ev.Case)
+	}
+	if ev.At.Before(c.Updated) {
+		return c, badLog(id, ev.Seq, "at %s, before the previous event", ev.At.Format(time.RFC3339))
+	}
+	from := c.State
+	if c.Version == 0 {
+		from = 0
+	}
+	if ev.From != from {
+		return c, badLog(id, ev.Seq, "from %s, but the case is in %s", ev.From, from)
+	}
+	r, ok := lookup(from, ev.Command.Kind)
+	if !ok {
+		return c, badLog(id, ev.Seq, "%s is not a transition from %s", ev.Command.Kind, from)
+	}
+	to := r.to
+	if to == 0 {
+		to = c.ResumeTo
+	}
+	if ev.To != to {
+		return c, badLog(id, ev.Seq, "to %s, but %s leads to %s", ev.To, ev.Command.Kind, to)
+	}
+	var p problems
+	checkActor(&p, c, ev.Actor, ev.At)
+	checkCommand(&p, c, ev.Command, ev.At)
+	if err := p.err(fmt.Sprintf("complaint %q: %s", id, ev.Command.Kind)); err != nil {
+		return c, badLog(id, ev.Seq, "%v", err)
+	}
+	switch {
+	case !ev.Priority.Valid():
+		return c, badLog(id, ev.Seq, "undefined priority %d", uint8(ev.Priority))
+	case ev.Command.Kind == CmdEscalate && ev.Priority != min(c.Priority+1, PriorityUrgent):
+		return c, badLog(id, ev.Seq, "escalation to priority %s from %s", ev.Priority, c.Priority)
+	case ev.Command.Kind != CmdRecord && ev.Command.Kind != CmdEscalate && ev.Priority != c.Priority:
+		return c, badLog(id, ev.Seq, "priority %s changed by %s", ev.Priority, ev.Command.Kind)
+	}
+	return evolve(c, ev), nil
+}

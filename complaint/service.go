@@ -1,0 +1,102 @@
+package complaint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Service runs the workflow against a [Store]: it loads a case, applies
+// a command with [Policy.Apply], and saves the new case and its event
+// together. Behaviour lives here; a Store only persists.
+//
+// Service holds no state of its own besides its fields and is safe for
+// concurrent use when its Store is.
+type Service struct {
+	// Store persists cases and events; required.
+	Store Store
+	// Policy configures the guards and priorities; nil means
+	// [DefaultPolicy].
+	Policy *Policy
+}
+
+// Record opens a new case from intake. It returns an error matching
+// [ErrConflict] when a case with the intake's ID exists.
+func (s *Service) Record(ctx context.Context, intake Intake, note string, actor Actor, now time.Time) (Case, Event, error) {
+	c, ev, err := s.Policy.Apply(Case{}, Command{Kind: CmdRecord, Note: note, Intake: &intake}, actor, now)
+	if err != nil {
+		return Case{}, Event{}, err
+	}
+	if err := s.Store.Save(ctx, c, ev); err != nil {
+		return Case{}, Event{}, fmt.Errorf("complaint %q: record: %w", c.ID, err)
+	}
+	return c, ev, nil
+}
+
+// Do loads case id, applies cmd and saves the result. When the command
+// is refused the store is not touched. When another writer saved first it
+// returns an error matching [ErrConflict] and nothing is saved: the caller
+// may call Do again, which re-reads the case and re-checks the command
+// against its new state.
+func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
+	c, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return Case{}, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+	}
+	next, ev, err := s.Policy.Apply(c, cmd, actor, now)
+	if err != nil {
+		return c, Event{}, err
+	}
+	if err := s.Store.Save(ctx, next, ev); err != nil {
+		return c, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+	}
+	return next, ev, nil
+}
+
+// DoRetry is [Service.Do] retried up to attempts times while the error
+// matches [ErrConflict].
+func (s *Service) DoRetry(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time, attempts int) (Case, Event, error) {
+	var (
+		c   Case
+		ev  Event
+		err error
+	)
+	for i := 0; i < max(attempts, 1); i++ {
+		c, ev, err = s.Do(ctx, id, cmd, actor, now)
+		if !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
+	return c, ev, err
+}
+
+// History returns the case's events from the store.
+func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
+	return s.Store.Events(ctx, id)
+}
+
+// Verify rebuilds case id from its stored events and reports an error
+// matching [ErrBadLog] when the log is bad or gives another version or
+// state than the stored case.
+func (s *Service) Verify(ctx context.Context, id ID) error {
+	c, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	evs, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	r, err := Rebuild(evs)
+	if err != nil {
+		return err
+	}
+	if r.Version != c.Version || r.State != c.State {
+		return fmt.Errorf("complaint %q: stored version %d in %s, events give version %d in %s: %w", id, c.Version, c.State, r.Version, r.State, ErrBadLog)
+	}
+	return nil
+}
+
+func sortIDs(ids []ID) { sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) }

@@ -1,0 +1,376 @@
+package complaint
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Calendar is a business-hours calendar: working time runs from Open to
+// Close (offsets from local midnight in Location) on the Workdays, except
+// on Holidays. A nil *Calendar means the clock runs around the clock.
+type Calendar struct {
+	// Location is the time zone of the hours and holidays; nil is UTC.
+	Location *time.Location
+	// Open and Close bound the working hours of a day, 0 ≤ Open < Close ≤ 24h.
+	Open, Close time.Duration
+	// Workdays marks the working days of the week, indexed by
+	// [time.Weekday].
+	Workdays [7]bool
+	// Holidays are dates (in Location) without working hours.
+	Holidays []customer.Date
+}
+
+// OfficeHours returns a Monday-to-Friday calendar from open to close in
+// loc, with the given holidays.
+func OfficeHours(loc *time.Location, open, close time.Duration, holidays ...customer.Date) *Calendar {
+	c := &Calendar{Location: loc, Open: open, Close: close, Holidays: holidays}
+	for d := time.Monday; d <= time.Friday; d++ {
+		c.Workdays[d] = true
+	}
+	return c
+}
+
+// ErrCalendar is matched by the error of [Calendar.Validate].
+var ErrCalendar = errors.New("complaint: invalid calendar")
+
+// Validate reports hours outside 0 ≤ Open < Close ≤ 24h or a week
+// without a working day. A nil calendar is valid.
+func (cal *Calendar) Validate() error {
+	if cal == nil {
+		return nil
+	}
+	if cal.Open < 0 || cal.Close > 24*time.Hour || cal.Open >= cal.Close {
+		return fmt.Errorf("%w: hours %s–%s", ErrCalendar, cal.Open, cal.Close)
+	}
+	for _, w := range cal.Workdays {
+		if w {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: no working day", ErrCalendar)
+}
+
+func (cal *Calendar) loc() *time.Location {
+	if cal.Location == nil {
+		return time.UTC
+	}
+	return cal.Location
+}
+
+// window returns the working hours of the day containing t, and false
+// when that day has none.
+func (cal *Calendar) window(y int, m time.Month, d int) (open, close time.Time, ok bool) {
+	loc := cal.loc()
+	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if !cal.Workdays[day.Weekday()] {
+		return open, close, false
+	}
+	date := customer.DateFromYMD(y, m, d)
+	for _, h := range cal.Holidays {
+		if h == date {
+			return open, close, false
+		}
+	}
+	open = time.Date(y, m, d, 0, 0, 0, int(cal.Open), loc)
+	close = time.Date(y, m, d, 0, 0, 0, int(cal.Close), loc)
+	return open, close, true
+}
+
+// Working returns the working time between from and to: to − from for a
+// nil calendar, else the sum of the overlaps of [from, to) with the
+// working hours; 0 when to is not after from.
+func (cal *Calendar) Working(from, to time.Time) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	if cal == nil {
+		return to.Sub(from)
+	}
+	var sum time.Duration
+	y, m, d := from.In(cal.loc()).Date()
+	for {
+		day := time.Date(y, m, d, 0, 0, 0, 0, cal.loc())
+		if !day.Before(to) {
+			return sum
+		}
+		if o, c, ok := cal.window(y, m, d); ok {
+			a, b := later(from, o), earlier(to, c)
+			if b.After(a) {
+				sum += b.Sub(a)
+			}
+		}
+		y, m, d = day.AddDate(0, 0, 1).Date()
+	}
+}
+
+// maxIdleDays bounds the search of [Calendar.Add] for a working day.
+const maxIdleDays = 800
+
+// Add returns the instant at which d of working time has passed after t.
+// For d ≤ 0 it returns t. It returns the zero time when the calendar has
+// no working hours within 800 days.
+func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return t
+	}
+	if cal == nil {
+		return t.Add(d)
+	}
+	y, m, dd := t.In(cal.loc()).Date()
+	idle := 0
+	for idle < maxIdleDays {
+		if o, c, ok := cal.window(y, m, dd); ok && c.After(t) {
+			a := later(t, o)
+			avail := c.Sub(a)
+			if d <= avail {
+				return a.Add(d)
+			}
+			d -= avail
+			idle = 0
+		} else {
+			idle++
+		}
+		y, m, dd = time.Date(y, m, dd+1, 0, 0, 0, 0, cal.loc()).Date()
+	}
+	return time.Time{}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// Targets holds one duration per priority, indexed by [Priority]; zero
+// means no target.
+type Targets [PriorityUrgent + 1]time.Duration
+
+// SLAPolicy sets the service-level targets: for each step (the state a
+// case is in) and priority, how much working time the step may take, and
+// for the whole case how much working time may pass until the resolution
+// is carried out. Time spent waiting for the customer never counts. A nil
+// *SLAPolicy means [DefaultSLA].
+//
+// Everything is computed from the event log, so changing the policy
+// recomputes every clock without losing the pauses, which are events.
+type SLAPolicy struct {
+	// Steps are the targets of each step.
+	Steps map[State]Targets
+	// Resolution is the target from recording to carried out (or another
+	// end).
+	Resolution Targets
+	// EscalateAt is the multiple of a target after which escalation is
+	// due (1.5: when half the target again has passed); values below 1
+	// count as 1.
+	EscalateAt float64
+	// Calendar is the business-hours calendar; nil counts all hours.
+	Calendar *Calendar
+}
+
+// DefaultSLA returns targets in hours, around the clock, escalation at
+// 1.5 × target:
+//
+//	step          low  normal  high  urgent
+//	recorded       48      24     4       2   (judge)
+//	accepted       48      24     4       2   (assign)
+//	assigned      120      72    48      24   (investigate)
+//	investigated   72      48    24       8   (propose)
+//	proposed       48      24     8       4   (approve)
+//	approved      120      72    48      24   (carry out)
+//	carried-out   168     120    72      48   (feedback and close)
+//	resolution    336     240   120      72
+func DefaultSLA() *SLAPolicy {
+	h := func(low, normal, high, urgent int) Targets {
+		return Targets{
+			PriorityLow: time.Duration(low) * time.Hour, PriorityNormal: time.Duration(normal) * time.Hour,
+			PriorityHigh: time.Duration(high) * time.Hour, PriorityUrgent: time.Duration(urgent) * time.Hour,
+		}
+	}
+	return &SLAPolicy{
+		Steps: map[State]Targets{
+			StateRecorded:     h(48, 24, 4, 2),
+			StateAccepted:     h(48, 24, 4, 2),
+			StateAssigned:     h(120, 72, 48, 24),
+			StateInvestigated: h(72, 48, 24, 8),
+			StateProposed:     h(48, 24, 8, 4),
+			StateApproved:     h(120, 72, 48, 24),
+			StateCarriedOut:   h(168, 120, 72, 48),
+		},
+		Resolution: h(336, 240, 120, 72),
+		EscalateAt: 1.5,
+	}
+}
+
+var defaultSLA = DefaultSLA()
+
+// Clock is one SLA clock as of an instant: a step visit (State set) or
+// the whole resolution (State 0).
+type Clock struct {
+	// State is the step; 0 for the resolution clock.
+	State State
+	// Started is when the clock started.
+	Started time.Time
+	// Elapsed is the working time counted, pauses excluded.
+	Elapsed time.Duration
+	// Target is the allowed working time, fixed by the priority when the
+	// clock started; 0 means none.
+	Target time.Duration
+	// Due is when Elapsed reached or will reach Target: zero when there
+	// is no target, or when it is not reached and the clock is not
+	// running.
+	Due time.Time
+	// Running reports whether the clock counts at the instant (it is the
+	// current step and the case is not waiting for the customer).
+	Running bool
+	// Overdue reports Elapsed > Target (with a target).
+	Overdue bool
+	// EscalationDue reports Elapsed > EscalateAt × Target.
+	EscalationDue bool
+}
+
+// SLAStatus is a case's service-level position as of an instant.
+type SLAStatus struct {
+	AsOf     time.Time
+	State    State
+	Priority Priority
+	// Paused reports that the case is waiting for the customer.
+	Paused bool
+	// PausedFor is the total wall-clock time spent waiting.
+	PausedFor time.Duration
+	// Step is the clock of the current step (for a waiting case, of the
+	// step it will resume); zero for a case in a final state.
+	Step Clock
+	// Resolution runs from recording until the resolution is carried out
+	// or the case ends, and again after a reopening.
+	Resolution Clock
+	// Visits are the clocks of every step visit, in order; the last is
+	// Step when the case is open.
+	Visits []Clock
+	// Breaches counts the overdue visits plus the resolution when overdue.
+	Breaches int
+}
+
+// Overdue reports whether the current step or the resolution is overdue.
+func (s SLAStatus) Overdue() bool { return s.Step.Overdue || s.Resolution.Overdue }
+
+// EscalationDue reports whether the current step or the resolution has
+// passed its escalation point.
+func (s SLAStatus) EscalationDue() bool { return s.Step.EscalationDue || s.Resolution.EscalationDue }
+
+// ErrAsOf is returned when an SLA is asked for before the case was
+// recorded.
+var ErrAsOf = errors.New("complaint: as-of time before the case was recorded")
+
+// resolutionCounts reports whether time in s counts toward resolution.
+func resolutionCounts(s State) bool {
+	switch s {
+	case StateWaiting, StateCarriedOut, StateClosed, StateRejected, StateWithdrawn:
+		return false
+	}
+	return true
+}
+
+func (p *SLAPolicy) count(c *Clock, a, b time.Time) {
+	w := p.Calendar.Working(a, b)
+	if c.Target > 0 && c.Elapsed < c.Target && c.Elapsed+w >= c.Target {
+		c.Due = p.Calendar.Add(a, c.Target-c.Elapsed)
+	}
+	c.Elapsed += w
+}
+
+func (p *SLAPolicy) finish(c *Clock, asOf time.Time) {
+	if c.Target <= 0 {
+		return
+	}
+	if c.Running && c.Due.IsZero() {
+		c.Due = p.Calendar.Add(asOf, c.Target-c.Elapsed)
+	}
+	c.Overdue = c.Elapsed > c.Target
+	f := max(p.EscalateAt, 1)
+	c.EscalationDue = float64(c.Elapsed) > f*float64(c.Target)
+}
+
+// Status computes the case's SLA clocks as of asOf from its events
+// (events after asOf are ignored). The log is checked as by [Rebuild].
+// A visit to a step starts when the case enters it and continues across
+// waits for the customer and self-transitions (escalation, feedback);
+// re-entering the step later (after a send-back or reopening) starts a
+// new visit. Targets are fixed when a clock starts, from the priority then.
+func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
+	if p == nil {
+		p = defaultSLA
+	}
+	if err := p.Calendar.Validate(); err != nil {
+		return SLAStatus{}, err
+	}
+	if _, err := Rebuild(events); err != nil {
+		return SLAStatus{}, err
+	}
+	if asOf.Before(events[0].At) {
+		return SLAStatus{}, fmt.Errorf("complaint %q: %s: %w", events[0].Case, asOf.Format(time.RFC3339), ErrAsOf)
+	}
+	n := len(events)
+	for n > 0 && events[n-1].At.After(asOf) {
+		n--
+	}
+	evs := events[:n]
+	st := SLAStatus{AsOf: asOf}
+	cur := -1 // index in st.Visits of the open visit
+	res := &st.Resolution
+	res.Started = evs[0].At
+	res.Target = p.Resolution[evs[0].Priority]
+	for i, ev := range evs {
+		end := asOf
+		if i+1 < len(evs) {
+			end = evs[i+1].At
+		}
+		switch {
+		case ev.To == StateWaiting || ev.To == ev.From:
+		case ev.From == StateWaiting && cur >= 0 && st.Visits[cur].State == ev.To:
+		case !Case{State: ev.To, Version: 1}.Open():
+			cur = -1
+		default:
+			st.Visits = append(st.Visits, Clock{State: ev.To, Started: ev.At, Target: p.Steps[ev.To][ev.Priority]})
+			cur = len(st.Visits) - 1
+		}
+		if ev.To == StateWaiting {
+			st.PausedFor += end.Sub(ev.At)
+		} else if cur >= 0 {
+			p.count(&st.Visits[cur], ev.At, end)
+		}
+		if resolutionCounts(ev.To) {
+			p.count(res, ev.At, end)
+		}
+		st.State, st.Priority = ev.To, ev.Priority
+	}
+	st.Paused = st.State == StateWaiting
+	if cur >= 0 {
+		st.Visits[cur].Running = !st.Paused
+	}
+	res.Running = resolutionCounts(st.State)
+	for i := range st.Visits {
+		p.finish(&st.Visits[i], asOf)
+		if st.Visits[i].Overdue {
+			st.Breaches++
+		}
+	}
+	p.finish(res, asOf)
+	if res.Overdue {
+		st.Breaches++
+	}
+	if cur >= 0 {
+		st.Step = st.Visits[cur]
+	}
+	return st, nil
+}

@@ -1,0 +1,126 @@
+package complaint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// ErrNotFound is returned by a [Store] for an unknown case.
+var ErrNotFound = errors.New("complaint: case not found")
+
+// ErrConflict is returned by [Store.Save] when the stored version of the
+// case is not the one the new state was computed from: someone else saved
+// first. Reload the case and apply the command again.
+var ErrConflict = errors.New("complaint: version conflict")
+
+// ErrMismatch is returned by [Store.Save] when the case and the event do
+// not belong together (different case IDs, or the event's sequence number
+// is not the case's version).
+var ErrMismatch = errors.New("complaint: case and event do not match")
+
+// Store persists cases and their audit trails with optimistic
+// concurrency. Implementations must be safe for concurrent use; ctx is
+// never nil. The conformance kit complainttest.TestStore checks every
+// sentence below.
+type Store interface {
+	// Get returns the current case. For an unknown ID it returns an error
+	// for which errors.Is(err, ErrNotFound) is true.
+	Get(ctx context.Context, id ID) (Case, error)
+	// Save stores c and ev together, atomically: afterwards both are
+	// stored or neither is. It requires ev.Case == c.ID and
+	// ev.Seq == c.Version, else it returns an error matching
+	// ErrMismatch. It succeeds only when the stored version is
+	// c.Version-1 (0: the case does not exist yet); otherwise it stores
+	// nothing and returns an error matching ErrConflict. Of several
+	// concurrent Saves of the same version exactly one succeeds. Save
+	// must not retain c's or ev's slices or pointers.
+	Save(ctx context.Context, c Case, ev Event) error
+	// Events returns the case's events ordered by Seq (1, 2, …,
+	// Version). For an unknown ID it returns an error matching
+	// ErrNotFound. The caller may modify the result.
+	Events(ctx context.Context, id ID) ([]Event, error)
+}
+
+// MemStore is the in-memory [Store]. The zero value is ready to use.
+type MemStore struct {
+	mu    sync.RWMutex
+	cases map[ID]*memEntry
+}
+
+type memEntry struct {
+	c      Case
+	events []Event
+}
+
+var _ Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty in-memory store.
+func NewMemStore() *MemStore { return &MemStore{} }
+
+// Get implements [Store].
+func (s *MemStore) Get(_ context.Context, id ID) (Case, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.cases[id]
+	if !ok {
+		return Case{}, fmt.Errorf("complaint %q: %w", id, ErrNotFound)
+	}
+	return e.c.Clone(), nil
+}
+
+// Save implements [Store].
+func (s *MemStore) Save(_ context.Context, c Case, ev Event) error {
+	if ev.Case != c.ID || ev.Seq != c.Version || c.ID == "" {
+		return fmt.Errorf("complaint %q: event %q/%d for version %d: %w", c.ID, ev.Case, ev.Seq, c.Version, ErrMismatch)
+	}
+	c, ev = c.Clone(), ev.Clone()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.cases[c.ID]
+	stored := 0
+	if e != nil {
+		stored = e.c.Version
+	}
+	if stored != c.Version-1 {
+		return fmt.Errorf("complaint %q: saving version %d over version %d: %w", c.ID, c.Version, stored, ErrConflict)
+	}
+	if e == nil {
+		if s.cases == nil {
+			s.cases = make(map[ID]*memEntry)
+		}
+		e = &memEntry{}
+		s.cases[c.ID] = e
+	}
+	e.c = c
+	e.events = append(e.events, ev)
+	return nil
+}
+
+// Events implements [Store].
+func (s *MemStore) Events(_ context.Context, id ID) ([]Event, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.cases[id]
+	if !ok {
+		return nil, fmt.Errorf("complaint %q: %w", id, ErrNotFound)
+	}
+	out := make([]Event, len(e.events))
+	for i, ev := range e.events {
+		out[i] = ev.Clone()
+	}
+	return out, nil
+}
+
+// IDs returns the IDs of the stored cases, sorted.
+func (s *MemStore) IDs() []ID {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]ID, 0, len(s.cases))
+	for id := range s.cases {
+		out = append(out, id)
+	}
+	sortIDs(out)
+	return out
+}

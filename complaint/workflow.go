@@ -1,0 +1,428 @@
+package complaint
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// ErrNotPermitted is matched by every [*TransitionError].
+var ErrNotPermitted = errors.New("complaint: command not permitted")
+
+// TransitionError is returned when a command is not allowed: either the
+// table has no transition for the command in the case's state
+// (FailedGuards is empty), or it has one whose guards fail (FailedGuards
+// names them, in table order). The case is unchanged.
+type TransitionError struct {
+	Case         ID
+	From         State
+	Command      CommandKind
+	FailedGuards []string
+}
+
+// Error returns, for example, `complaint "C-1": approve in state proposed:
+// refused by guard: approver is not the proposer`.
+func (e *TransitionError) Error() string {
+	from := "state " + e.From.String()
+	if e.From == 0 {
+		from = "a new case"
+	}
+	if len(e.FailedGuards) == 0 {
+		return fmt.Sprintf("complaint %q: %s is not a transition from %s", e.Case, e.Command, from)
+	}
+	return fmt.Sprintf("complaint %q: %s in %s: refused by guard: %s", e.Case, e.Command, from, strings.Join(e.FailedGuards, "; "))
+}
+
+// Is reports whether target is [ErrNotPermitted].
+func (e *TransitionError) Is(target error) bool { return target == ErrNotPermitted }
+
+// Rule is one row of the transition table: command On moves a case from
+// From to To when every named guard holds. From 0 is a case not yet
+// recorded; To 0 means "back to the state the case was in before it
+// started waiting" (the resume command).
+type Rule struct {
+	From   State
+	On     CommandKind
+	To     State
+	Guards []string
+}
+
+// guard is a named pure predicate over a proposed transition.
+type guard struct {
+	name string
+	ok   func(g *guardInput) bool
+}
+
+type guardInput struct {
+	c      Case
+	cmd    Command
+	actor  Actor
+	now    time.Time
+	policy *Policy
+}
+
+func (g *guardInput) complainant() customer.ID {
+	if g.c.Version == 0 && g.cmd.Intake != nil {
+		return g.cmd.Intake.Complainant
+	}
+	return g.c.Intake.Complainant
+}
+
+func (g *guardInput) isComplainant() bool {
+	return g.actor.Role == RoleCustomer && string(g.actor.ID) == string(g.complainant())
+}
+
+func staffGuard(min Role) guard {
+	return guard{"actor is " + min.String() + " or above", func(g *guardInput) bool { return g.actor.staff(min) }}
+}
+
+func staffOrComplainant(min Role) guard {
+	return guard{"actor is " + min.String() + " or above, or the complainant", func(g *guardInput) bool {
+		return g.actor.staff(min) || g.isComplainant()
+	}}
+}
+
+var (
+	gHandler = guard{"actor is the assigned handler or a supervisor", func(g *guardInput) bool {
+		return g.actor.staff(RoleSupervisor) || (g.actor.staff(RoleAgent) && g.actor.ID == g.c.Handler)
+	}}
+	gOwner = guard{"actor is the assigned handler or a supervisor (any staff before assignment)", func(g *guardInput) bool {
+		if g.c.Handler == "" {
+			return g.actor.staff(RoleAgent)
+		}
+		return g.actor.staff(RoleSupervisor) || (g.actor.staff(RoleAgent) && g.actor.ID == g.c.Handler)
+	}}
+	gEscalator = guard{"actor is agent or above, or the system", func(g *guardInput) bool {
+		return g.actor.staff(RoleAgent) || g.actor.Role == RoleSystem
+	}}
+	gAuthority = guard{"approver's authority covers the amount (manager above the approval threshold)", func(g *guardInput) bool {
+		if !g.actor.staff(RoleSupervisor) {
+			return false
+		}
+		if g.actor.Role == RoleManager || g.c.Proposal == nil {
+			return true
+		}
+		return !g.policy.needsManager(g.c.Proposal.Amount)
+	}}
+	gFourEyes = guard{"approver is not the proposer", func(g *guardInput) bool {
+		return g.actor.ID != g.c.ProposedBy
+	}}
+	gAccountable = guard{"accountability recorded for the responsible staff member", func(g *guardInput) bool {
+		if g.c.Finding == nil || g.c.Finding.Staff == "" {
+			return true
+		}
+		for _, a := range g.cmd.Execution.Accountability {
+			if a.Staff == g.c.Finding.Staff {
+				return true
+			}
+		}
+		return false
+	}}
+	gFeedback = guard{"customer feedback collected", func(g *guardInput) bool { return g.c.Feedback != nil }}
+	gWindow   = guard{"within the reopen window", func(g *guardInput) bool {
+		since := g.c.CarriedOut
+		if g.c.State == StateRejected {
+			since = g.c.Decided
+		}
+		return !g.now.After(since.Add(g.policy.ReopenWindow))
+	}}
+	gUnsatisfied = guard{"customer is not satisfied", func(g *guardInput) bool {
+		f := g.c.Feedback
+		if g.cmd.Feedback != nil {
+			f = g.cmd.Feedback
+		}
+		return f != nil && !f.Satisfied()
+	}}
+)
+
+type rule struct {
+	from, to State
+	on       CommandKind
+	guards   []guard
+}
+
+// openStates are the states from which the customer may still wait,
+// escalate or withdraw (carried-out cases cannot be withdrawn).
+var workingStates = []State{StateRecorded, StateAccepted, StateAssigned, StateInvestigated, StateProposed, StateApproved, StateCarriedOut}
+
+// table is the workflow. Keep it readable: one line per transition.
+var table = buildTable()
+
+func buildTable() []rule {
+	agent := staffGuard(RoleAgent)
+	supervisor := staffGuard(RoleSupervisor)
+	t := []rule{
+		{0, StateRecorded, CmdRecord, []guard{staffOrComplainant(RoleAgent)}},
+		{StateRecorded, StateAccepted, CmdAccept, []guard{agent}},
+		{StateRecorded, StateRejected, CmdReject, []guard{agent}},
+		{StateAccepted, StateAssigned, CmdAssign, []guard{agent}},
+		{StateAssigned, StateAssigned, CmdReassign, []guard{supervisor}},
+		{StateInvestigated, StateInvestigated, CmdReassign, []guard{supervisor}},
+		{StateApproved, StateApproved, CmdReassign, []guard{supervisor}},
+		{StateAssigned, StateInvestigated, CmdInvestigate, []guard{gHandler}},
+		{StateInvestigated, StateInvestigated, CmdInvestigate, []guard{gHandler}},
+		{StateInvestigated, StateProposed, CmdPropose, []guard{gHandler}},
+		{StateProposed, StateApproved, CmdApprove, []guard{gAuthority, gFourEyes}},
+		{StateProposed, StateInvestigated, CmdSendBack, []guard{supervisor}},
+		{StateApproved, StateCarriedOut, CmdCarryOut, []guard{gHandler, gAccountable}},
+		{StateCarriedOut, StateCarriedOut, CmdRecordFeedback, []guard{staffOrComplainant(RoleAgent)}},
+		{StateCarriedOut, StateClosed, CmdClose, []guard{gHandler, gFeedback}},
+		{StateCarriedOut, StateAssigned, CmdReopen, []guard{staffOrComplainant(RoleAgent), gWindow, gUnsatisfied}},
+		{StateClosed, StateAssigned, CmdReopen, []guard{staffOrComplainant(RoleAgent), gWindow, gUnsatisfied}},
+		{StateRejected, StateRecorded, CmdReopen, []guard{supervisor, gWindow}},
+		{StateWaiting, 0, CmdResume, []guard{staffOrComplainant(RoleAgent)}},
+		{StateWaiting, StateWaiting, CmdEscalate, []guard{gEscalator}},
+		{StateWaiting, StateWithdrawn, CmdWithdraw, []guard{staffOrComplainant(RoleAgent)}},
+	}
+	for _, s := range workingStates {
+		t = append(t, rule{s, StateWaiting, CmdWait, []guard{gOwner}})
+		t = append(t, rule{s, s, CmdEscalate, []guard{gEscalator}})
+		if s != StateCarriedOut {
+			t = append(t, rule{s, StateWithdrawn, CmdWithdraw, []guard{staffOrComplainant(RoleAgent)}})
+		}
+	}
+	sort.SliceStable(t, func(i, j int) bool {
+		if t[i].from != t[j].from {
+			return t[i].from < t[j].from
+		}
+		return t[i].on < t[j].on
+	})
+	return t
+}
+
+func lookup(from State, on CommandKind) (rule, bool) {
+	for _, r := range table {
+		if r.from == from && r.on == on {
+			return r, true
+		}
+	}
+	return rule{}, false
+}
+
+// Rules returns the transition table, sorted by From then by command.
+func Rules() []Rule {
+	out := make([]Rule, len(table))
+	for i, r := range table {
+		names := make([]string, len(r.guards))
+		for j, g := range r.guards {
+			names[j] = g.name
+		}
+		out[i] = Rule{From: r.from, On: r.on, To: r.to, Guards: names}
+	}
+	return out
+}
+
+// Permitted returns the commands the table allows in c's state, sorted,
+// without checking guards (which depend on the actor and the payload).
+// For a case not yet recorded (Version 0) it returns [CmdRecord].
+func Permitted(c Case) []CommandKind {
+	from := c.State
+	if c.Version == 0 {
+		from = 0
+	}
+	var out []CommandKind
+	for _, r := range table {
+		if r.from == from {
+			out = append(out, r.on)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Policy holds the configurable parts of the workflow's guards and the
+// priority rule. A nil *Policy means [DefaultPolicy].
+type Policy struct {
+	// ApprovalThresholds is, per currency, the largest amount a
+	// supervisor may approve; above it a manager must approve. An amount
+	// in a currency that is not in the map always needs a manager.
+	ApprovalThresholds map[customer.Currency]decimal.Decimal
+	// ReopenWindow is how long after a resolution was carried out (or a
+	// complaint rejected) the case may be reopened. Zero forbids reopening.
+	ReopenWindow time.Duration
+	// Priority maps severity and value class to a priority; nil means
+	// [DefaultPriority].
+	Priority PriorityPolicy
+}
+
+// DefaultPolicy returns supervisors approving up to 100 EUR, USD, GBP or
+// CHF and 800 CNY, a 30-day reopen window and [DefaultPriority].
+func DefaultPolicy() *Policy {
+	h := decimal.NewFromInt(100)
+	return &Policy{
+		ApprovalThresholds: map[customer.Currency]decimal.Decimal{
+			"EUR": h, "USD": h, "GBP": h, "CHF": h, "CNY": decimal.NewFromInt(800),
+		},
+		ReopenWindow: 30 * 24 * time.Hour,
+		Priority:     DefaultPriority{},
+	}
+}
+
+var defaultPolicy = DefaultPolicy()
+
+func (p *Policy) orDefault() *Policy {
+	if p == nil {
+		return defaultPolicy
+	}
+	return p
+}
+
+func (p *Policy) needsManager(m customer.Money) bool {
+	if m.IsZero() {
+		return false
+	}
+	limit, ok := p.ApprovalThresholds[m.Currency()]
+	return !ok || m.Amount().GreaterThan(limit)
+}
+
+func (p *Policy) priority(s Severity, v ValueClass) Priority {
+	pp := p.Priority
+	if pp == nil {
+		pp = DefaultPriority{}
+	}
+	pr := pp.Priority(s, v)
+	if !pr.Valid() {
+		return PriorityNormal
+	}
+	return pr
+}
+
+// Apply applies cmd to c on behalf of actor at time now with the
+// [DefaultPolicy]. See [Policy.Apply].
+func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
+	return defaultPolicy.Apply(c, cmd, actor, now)
+}
+
+// Apply is the workflow's only way to change a case: a pure function of
+// the case, the command, the actor and the time. It returns the new case
+// and the event that records the transition; the caller persists both
+// together (see [Store]), so there is nothing to roll back.
+//
+// On failure it returns c unchanged, a zero Event and
+//   - a [*customer.ValidationError] listing every bad field of the actor,
+//     the time (zero, or before the case's last event) and the command's
+//     payload (missing, not used by the command, or invalid), or
+//   - a [*TransitionError] when the table has no transition for the
+//     command in c's state, or a guard refuses it.
+//
+// To record a new complaint, pass the zero Case and a [CmdRecord] command.
+func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
+	p = p.orDefault()
+	from := c.State
+	id := c.ID
+	if c.Version == 0 {
+		from = 0
+		if cmd.Intake != nil {
+			id = cmd.Intake.ID
+		}
+	}
+	var pr problems
+	checkActor(&pr, c, actor, now)
+	checkCommand(&pr, c, cmd, now)
+	if err := pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind)); err != nil {
+		return c, Event{}, err
+	}
+	r, ok := lookup(from, cmd.Kind)
+	if !ok {
+		return c, Event{}, &TransitionError{Case: id, From: from, Command: cmd.Kind}
+	}
+	in := guardInput{c: c, cmd: cmd, actor: actor, now: now, policy: p}
+	var failed []string
+	for _, g := range r.guards {
+		if !g.ok(&in) {
+			failed = append(failed, g.name)
+		}
+	}
+	if failed != nil {
+		return c, Event{}, &TransitionError{Case: id, From: from, Command: cmd.Kind, FailedGuards: failed}
+	}
+	to := r.to
+	if to == 0 {
+		to = c.ResumeTo
+	}
+	ev := Event{
+		Case: id, Seq: c.Version + 1, At: now, Actor: actor,
+		From: from, To: to, Command: cmd.clone(), Priority: c.Priority,
+	}
+	switch cmd.Kind {
+	case CmdRecord:
+		ev.Priority = p.priority(cmd.Intake.Severity, cmd.Intake.Value)
+	case CmdEscalate:
+		if ev.Priority < PriorityUrgent {
+			ev.Priority++
+		}
+	}
+	return evolve(c, ev), ev, nil
+}
+
+// evolve returns c with the effect of ev. It trusts ev: Apply builds it,
+// Rebuild checks it first. It never modifies c's slices or pointees.
+func evolve(c Case, ev Event) Case {
+	cmd := ev.Command.clone()
+	c.Version = ev.Seq
+	c.State = ev.To
+	c.Updated = ev.At
+	c.Priority = ev.Priority
+	switch cmd.Kind {
+	case CmdRecord:
+		c = Case{ID: ev.Case, Version: ev.Seq, State: ev.To, Intake: *cmd.Intake, Priority: ev.Priority, Opened: ev.At, Updated: ev.At}
+	case CmdAccept:
+		c.Decided = ev.At
+	case CmdReject:
+		c.Reply = cmd.Reply
+		c.Decided = ev.At
+	case CmdAssign:
+		c.Department, c.Handler = cmd.Assignment.Department, cmd.Assignment.Handler
+	case CmdReassign:
+		c.Department, c.Handler = cmd.Assignment.Department, cmd.Assignment.Handler
+		c.Reassigns++
+	case CmdInvestigate:
+		c.Finding = cmd.Finding
+	case CmdPropose:
+		c.Proposal, c.ProposedBy, c.ApprovedBy = cmd.Proposal, ev.Actor.ID, ""
+	case CmdApprove:
+		c.ApprovedBy = ev.Actor.ID
+	case CmdSendBack:
+		c.Proposal, c.ProposedBy, c.ApprovedBy = nil, "", ""
+		c.SendBackReason = cmd.Reason
+		c.SendBacks++
+	case CmdCarryOut:
+		c.Execution = cmd.Execution
+		c.CarriedOut = ev.At
+		c.Feedback = nil
+	case CmdRecordFeedback:
+		c.Feedback = cmd.Feedback
+	case CmdClose:
+		c.Evaluation = cmd.Evaluation
+		c.Closed = ev.At
+	case CmdWait:
+		c.ResumeTo = ev.From
+		c.WaitReason = cmd.Reason
+		c.Waits++
+	case CmdResume:
+		c.ResumeTo, c.WaitReason = 0, ""
+	case CmdEscalate:
+		c.Escalations++
+	case CmdReopen:
+		c.Reopens++
+		if cmd.Feedback != nil {
+			c.Feedback = cmd.Feedback
+		}
+		if ev.From == StateRejected {
+			c.Reply, c.Decided = "", time.Time{}
+		} else {
+			c.Proposal, c.ProposedBy, c.ApprovedBy = nil, "", ""
+			c.Execution, c.CarriedOut = nil, time.Time{}
+			c.Evaluation, c.Closed = nil, time.Time{}
+		}
+	case CmdWithdraw:
+		c.WithdrawReason = cmd.Reason
+		c.ResumeTo, c.WaitReason = 0, ""
+	}
+	return c
+}
