@@ -1,0 +1,342 @@
+package shopgen
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"iter"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// CSVColumns are the columns [WriteCSV] writes, in order. The first
+// columns are those of the `csv` input format of the crm command
+// (../shared/CLI.md); the others are extra, and readers that find columns
+// by name ignore them:
+//
+//   - customer_id, date (YYYY-MM-DD, the day of the order or return in
+//     its time's location), order_id, line_id (unique within the order);
+//   - sku, category, season (the collection, "2025-AW"), size, colour;
+//   - channel (store, online, social, wholesale) and store;
+//   - quantity: units, negative on a return row;
+//   - unit_price, discount: the line's list price per unit and the
+//     discount on the row, so that amount = quantity × unit_price −
+//     discount on sale and refund rows;
+//   - amount: what the customer paid for the row, negative for a refund;
+//   - cost: cost of goods of the row (quantity × unit cost), negative for
+//     a refund, empty when the unit cost is unknown;
+//   - currency, kind (consumer or intermediary), role (dealer,
+//     franchisee, wholesaler, agent; empty for consumers);
+//   - type: sale, return (a refund) or exchange; reason: the return
+//     reason on return and exchange rows.
+//
+// An exchange row has the returned units as a negative quantity, amount
+// and cost 0 and an empty discount: the units came back and others went
+// out, no money moved.
+var CSVColumns = []string{
+	"customer_id", "date", "order_id", "line_id", "sku", "category", "season", "size", "colour",
+	"channel", "store", "quantity", "unit_price", "discount", "amount", "cost", "currency",
+	"kind", "role", "type", "reason",
+}
+
+// CSVOptions configure [WriteCSV]. A nil *CSVOptions means the defaults.
+type CSVOptions struct {
+	// NoHeader leaves out the header row (to append shards to one file).
+	NoHeader bool
+}
+
+// WriteCSV writes one row per order line and per returned line of every
+// record, in the columns of [CSVColumns], and returns the number of data
+// rows written.
+//
+// Rows come customer by customer, in the order of records; within a
+// customer, in time order (an order's rows before the rows of a return of
+// the same instant; within an order or return, in line order). The file
+// as a whole is therefore not sorted by date: a reader must not assume it
+// is (the crm command does not), and `sort -t, -k2,2 -s` sorts it by date
+// if needed. A return row carries the order_id of its order and the date
+// of the return.
+//
+// WriteCSV buffers its output; it returns the first write error.
+func WriteCSV(w io.Writer, records iter.Seq[Record], opts *CSVOptions) (rows int64, err error) {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	cw := csvWriter{w: bw}
+	if opts == nil || !opts.NoHeader {
+		for i, c := range CSVColumns {
+			if i > 0 {
+				cw.buf = append(cw.buf, ',')
+			}
+			cw.buf = append(cw.buf, c...)
+		}
+		cw.buf = append(cw.buf, '\n')
+		if _, err := bw.Write(cw.buf); err != nil {
+			return 0, err
+		}
+	}
+	for rec := range records {
+		if err := cw.record(&rec); err != nil {
+			return cw.rows, err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.rows, err
+	}
+	return cw.rows, nil
+}
+
+type csvWriter struct {
+	w    *bufio.Writer
+	buf  []byte
+	rows int64
+}
+
+func (cw *csvWriter) record(rec *Record) error {
+	i, j := 0, 0
+	for i < len(rec.Orders) || j < len(rec.Returns) {
+		if j == len(rec.Returns) || (i < len(rec.Orders) && !rec.Returns[j].Time.Before(rec.Orders[i].Time)) {
+			o := &rec.Orders[i]
+			for k := range o.Lines {
+				if err := cw.row(rec, o, &o.Lines[k], nil, 0); err != nil {
+					return err
+				}
+			}
+			i++
+			continue
+		}
+		r := &rec.Returns[j]
+		j++
+		o, ok := rec.Order(r.OrderID)
+		if !ok {
+			return fmt.Errorf("shopgen: csv: customer %q: return %q: order %q: %w", rec.Customer.ID, r.ID, r.OrderID, customer.ErrNotFound)
+		}
+		for _, rl := range r.Lines {
+			l, ok := lineOf(&o, rl.LineID)
+			if !ok {
+				return fmt.Errorf("shopgen: csv: customer %q: return %q: order %q has no line %q", rec.Customer.ID, r.ID, o.ID, rl.LineID)
+			}
+			if err := cw.row(rec, &o, l, r, rl.Quantity); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func lineOf(o *customer.Order, id string) (*customer.Line, bool) {
+	for k := range o.Lines {
+		if o.Lines[k].ID == id {
+			return &o.Lines[k], true
+		}
+	}
+	return nil, false
+}
+
+// row writes one sale row (r == nil) or one returned line (qty < 0).
+func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *customer.Return, qty int) error {
+	b := cw.buf[:0]
+	digits := o.Currency.Digits()
+	b = appendField(b, string(rec.Customer.ID))
+	b = append(b, ',')
+	t := o.Time
+	if r != nil {
+		t = r.Time
+	}
+	b = appendDate(b, t)
+	b = append(b, ',')
+	b = appendField(b, o.ID)
+	b = append(b, ',')
+	b = appendField(b, l.ID)
+	b = append(b, ',')
+	b = appendField(b, l.SKU)
+	b = append(b, ',')
+	b = appendField(b, l.Category)
+	b = append(b, ',')
+	b = appendField(b, l.Season)
+	b = append(b, ',')
+	b = appendField(b, l.Size)
+	b = append(b, ',')
+	b = appendField(b, l.Colour)
+	b = append(b, ',')
+	if o.Channel.Valid() {
+		b = append(b, o.Channel.String()...)
+	}
+	b = append(b, ',')
+	b = appendField(b, o.Store)
+	b = append(b, ',')
+	sold := l.Quantity
+	if r == nil {
+		qty = sold
+	}
+	b = strconv.AppendInt(b, int64(qty), 10)
+	b = append(b, ',')
+	b = appendMoney(b, l.UnitPrice, digits)
+	b = append(b, ',')
+	exchange := r != nil && r.Kind == customer.Exchange
+	switch {
+	case exchange:
+		b = append(b, ',')
+		b = appendMoney(b, decimal.Zero, digits)
+		b = append(b, ',')
+		if l.UnitCost.Valid {
+			b = appendMoney(b, decimal.Zero, digits)
+		}
+	default:
+		b = cw.amounts(b, l, qty, sold, digits)
+	}
+	b = append(b, ',')
+	b = append(b, o.Currency...)
+	b = append(b, ',')
+	if rec.Customer.Kind.Valid() {
+		b = append(b, rec.Customer.Kind.String()...)
+	}
+	b = append(b, ',')
+	if rec.Customer.Role.Valid() {
+		b = append(b, rec.Customer.Role.String()...)
+	}
+	b = append(b, ',')
+	switch {
+	case r == nil:
+		b = append(b, "sale,"...)
+	case exchange:
+		b = append(b, "exchange,"...)
+	default:
+		b = append(b, "return,"...)
+	}
+	if r != nil && r.Reason.Valid() {
+		b = append(b, r.Reason.String()...)
+	}
+	b = append(b, '\n')
+	cw.buf = b
+	cw.rows++
+	_, err := cw.w.Write(b)
+	return err
+}
+
+// amounts appends "discount,amount,cost" of qty of the sold units of l
+// (qty < 0 for returned units, which get their pro rata share of the
+// line's discount).
+func (cw *csvWriter) amounts(b []byte, l *customer.Line, qty, sold int, digits int32) []byte {
+	p, ok1 := fixed(l.UnitPrice, digits)
+	d, ok2 := fixed(l.Discount, digits)
+	c, ok3 := int64(0), true
+	if l.UnitCost.Valid {
+		c, ok3 = fixed(l.UnitCost.Decimal, digits)
+	}
+	q, s := int64(qty), int64(sold)
+	if ok1 && ok2 && ok3 && (qty == sold || d*q%s == 0) {
+		disc := d * q / s
+		b = appendFixed(b, disc, digits)
+		b = append(b, ',')
+		b = appendFixed(b, q*p-disc, digits)
+		b = append(b, ',')
+		if l.UnitCost.Valid {
+			b = appendFixed(b, q*c, digits)
+		}
+		return b
+	}
+	// Exact decimal arithmetic for amounts outside the fast path.
+	dq, ds := decimal.NewFromInt(q), decimal.NewFromInt(s)
+	disc := l.Discount.Mul(dq).DivRound(ds, digits)
+	b = appendMoney(b, disc, digits)
+	b = append(b, ',')
+	b = appendMoney(b, l.UnitPrice.Mul(dq).Sub(disc), digits)
+	b = append(b, ',')
+	if l.UnitCost.Valid {
+		b = appendMoney(b, l.UnitCost.Decimal.Mul(dq), digits)
+	}
+	return b
+}
+
+var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000, 1000000}
+
+// fixed returns d in units of 10^-digits when that is exact and small
+// enough to compute rows with int64 without overflow (|d| < 10^12 units).
+func fixed(d decimal.Decimal, digits int32) (int64, bool) {
+	if d.NumDigits() > 15 {
+		return 0, false
+	}
+	c, e := d.CoefficientInt64(), d.Exponent()
+	var v int64
+	switch k := e + digits; {
+	case k == 0:
+		v = c
+	case k > 0 && k < int32(len(pow10)):
+		v = c * pow10[k]
+	case k < 0 && -k < int32(len(pow10)) && c%pow10[-k] == 0:
+		v = c / pow10[-k]
+	default:
+		return 0, false
+	}
+	if v >= 1e12 || v <= -1e12 {
+		return 0, false
+	}
+	return v, true
+}
+
+// appendFixed appends v units of 10^-digits with exactly digits decimals.
+func appendFixed(b []byte, v int64, digits int32) []byte {
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	if digits == 0 {
+		return strconv.AppendInt(b, v, 10)
+	}
+	unit := pow10[digits]
+	b = strconv.AppendInt(b, v/unit, 10)
+	b = append(b, '.')
+	f := v % unit
+	for u := unit / 10; u > 0; u /= 10 {
+		b = append(b, byte('0'+f/u%10))
+	}
+	return b
+}
+
+// appendMoney appends d with at least digits decimals (more when d has
+// more, never rounded).
+func appendMoney(b []byte, d decimal.Decimal, digits int32) []byte {
+	if v, ok := fixed(d, digits); ok {
+		return appendFixed(b, v, digits)
+	}
+	if -d.Exponent() > digits {
+		return append(b, d.String()...)
+	}
+	return append(b, d.StringFixed(digits)...)
+}
+
+// appendDate appends t's calendar day as YYYY-MM-DD.
+func appendDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	if y >= 0 && y <= 9999 {
+		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+			byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+d/10), byte('0'+d%10))
+		return b
+	}
+	return t.AppendFormat(b, time.DateOnly)
+}
+
+// appendField appends s, quoted as RFC 4180 requires when it holds a
+// comma, a quote or a line break.
+func appendField(b []byte, s string) []byte {
+	quote := false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {
+			quote = true
+			break
+		}
+	}
+	if !quote {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
