@@ -1,0 +1,597 @@
+package loyalty
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Apply returns the account after event e at time now, and the entries
+// that took it there. It is a pure function of (a, e, now): no clock, no
+// I/O, and a is never changed. The caller appends the entries to its
+// [Store] (or lets a [Service] do it).
+//
+// Apply first brings the ledger up to now (as [Tick] does: releases,
+// expiries, tier reviews, in time order), then applies e, then brings the
+// ledger up to now again, which settles an order delivered after its
+// return window. A now before a.AsOf is taken as a.AsOf, so time never
+// runs backwards in one ledger.
+//
+// Errors change nothing: an event that fails validation returns a
+// [*customer.ValidationError] naming the fields; a key already in the
+// ledger returns a [*DuplicateError] (matching [ErrDuplicate]); too few
+// points return a [*InsufficientError]; an event on a member that has not
+// joined returns [ErrNotMember]; a result too large for int64 returns an
+// error wrapping [ErrOverflow].
+func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, error) {
+	if e == nil {
+		return a, nil, errors.New("loyalty: nil event")
+	}
+	if now.IsZero() {
+		return a, nil, errors.New("loyalty: apply at the zero time")
+	}
+	if now.Before(a.AsOf) {
+		now = a.AsOf
+	}
+	member := e.MemberID()
+	_, isJoin := e.(Join)
+	switch {
+	case member == "":
+		return a, nil, fmt.Errorf("loyalty: %T: empty member", e)
+	case a.Member == "" && !isJoin:
+		return a, nil, fmt.Errorf("loyalty: member %q: %w", member, ErrNotMember)
+	case a.Member != "" && member != a.Member:
+		return a, nil, fmt.Errorf("loyalty: %T for member %q applied to the account of %q", e, member, a.Member)
+	}
+	key := e.Key()
+	if key != "" && a.keys != nil {
+		if old, dup := a.keys[key]; dup {
+			return a, nil, &DuplicateError{Member: member, Key: key, Same: old == fingerprint(e)}
+		}
+	}
+	if err := e.validate(p, &a, now); err != nil {
+		return a, nil, err
+	}
+	b := &builder{p: p, w: a.clone(), now: now, member: member, key: key}
+	if key != "" {
+		b.fp = fingerprint(e)
+	}
+	if !isJoin {
+		if err := b.settle(); err != nil {
+			return a, nil, err
+		}
+	}
+	if err := e.apply(b); err != nil {
+		return a, nil, err
+	}
+	if err := b.settle(); err != nil {
+		return a, nil, err
+	}
+	return b.w, b.out, nil
+}
+
+// builder makes the entries of one Apply, folding each into a working
+// copy as it goes so that later decisions see earlier entries.
+type builder struct {
+	p      *Programme
+	w      Account
+	now    time.Time
+	member customer.ID
+	key    string
+	fp     uint64
+	out    []Entry
+}
+
+func (b *builder) emit(e Entry) error {
+	e.Seq = b.w.Version + 1
+	e.Member = b.member
+	e.Time = b.now
+	if e.Key == "" {
+		e.Key = fmt.Sprintf("%s:%d", e.Kind, e.Seq)
+	}
+	if err := b.w.fold(&e); err != nil {
+		return err
+	}
+	b.out = append(b.out, e)
+	return nil
+}
+
+// event stamps the event's own key and fingerprint on its main entry.
+func (b *builder) event(e Entry) error {
+	e.Key, e.Fingerprint = b.key, b.fp
+	return b.emit(e)
+}
+
+func (p *Programme) expiry(t time.Time) time.Time {
+	if p.cfg.ExpiryMonths == 0 {
+		return time.Time{}
+	}
+	return t.AddDate(0, p.cfg.ExpiryMonths, 0)
+}
+
+func (p *Programme) multiTier() bool { return len(p.cfg.Tiers.Levels) > 1 }
+
+func (p *Programme) birthdayGift(level int) Points {
+	g := p.cfg.Earn.Birthday.Gift
+	if level >= 0 && level < len(p.cfg.Tiers.Levels) {
+		if s, err := addPoints(g, p.cfg.Tiers.Levels[level].BirthdayGift); err == nil {
+			g = s
+		}
+	}
+	return g
+}
+
+// pointsValue returns the money paid by n points: n / rate, truncated to
+// the currency's minor unit.
+func (p *Programme) pointsValue(n Points) decimal.Decimal {
+	d := p.cfg.Currency.Digits()
+	return decimal.NewFromInt(int64(n)).DivRound(p.cfg.Redeem.PointsPerUnit, d+8).Truncate(d)
+}
+
+func (e Join) apply(b *builder) error {
+	next := time.Time{}
+	if b.p.multiTier() {
+		next = e.Time.AddDate(0, b.p.cfg.Tiers.ReviewMonths, 0)
+	}
+	return b.event(Entry{Kind: EntryJoin, Effective: e.Time, Birthday: e.Birthday, NextReview: next,
+		Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
+}
+
+func (m Multiplier) matches(o customer.Order, l customer.Line) bool {
+	in := func(list []string, v string) bool {
+		if len(list) == 0 {
+			return true
+		}
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	if !in(m.Categories, l.Category) || !in(m.Seasons, l.Season) {
+		return false
+	}
+	if len(m.Channels) > 0 {
+		ok := false
+		for _, c := range m.Channels {
+			ok = ok || c == o.Channel
+		}
+		if !ok {
+			return false
+		}
+	}
+	return (m.From.IsZero() || !o.Time.Before(m.From)) && (m.Until.IsZero() || o.Time.Before(m.Until))
+}
+
+// Earning is the points an order would earn, line by line, with the
+// multipliers used.
+type Earning struct {
+	Points Points
+	// Lines hold each line's exact, unrounded share.
+	Lines []LineRecord
+	// Spend is the order's net amount paid.
+	Spend decimal.Decimal
+	// Multipliers name the multipliers applied to at least one line.
+	Multipliers []string
+	// BirthdayYear is the year whose birthday multiplier was used, or 0.
+	BirthdayYear int
+}
+
+// Earn computes what order o earns for a member in tier level with the
+// given birthday, whose birthday multiplier was last used in
+// usedBirthdayYear, following the formula of [EarnConfig]. It changes
+// nothing; [Programme.Apply] uses it for a [Purchase].
+func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday, usedBirthdayYear int) (Earning, error) {
+	if level < 0 || level >= len(p.cfg.Tiers.Levels) {
+		return Earning{}, fmt.Errorf("loyalty: tier level %d out of range", level)
+	}
+	tier := p.cfg.Tiers.Levels[level]
+	var out Earning
+	names := map[string]bool{}
+	bm := p.cfg.Earn.Birthday.Multiplier
+	useBirthday := !bm.IsZero() && !bm.Equal(one) && !birthday.IsZero() &&
+		o.Time.Month() == birthday.Month && usedBirthdayYear != o.Time.Year()
+	if useBirthday {
+		out.BirthdayYear = o.Time.Year()
+		names["birthday month ×"+bm.String()] = true
+	}
+	if !tier.Multiplier.Equal(one) {
+		names["tier "+tier.Name+" ×"+tier.Multiplier.String()] = true
+	}
+	total := decimal.Zero
+	out.Spend = decimal.Zero
+	for _, l := range o.Lines {
+		net := l.Net()
+		w := net.Mul(p.cfg.Earn.PointsPerUnit).Mul(tier.Multiplier)
+		for _, m := range p.cfg.Earn.Multipliers {
+			if m.matches(o, l) {
+				w = w.Mul(m.Factor)
+				names[m.Name+" ×"+m.Factor.String()] = true
+			}
+		}
+		if useBirthday {
+			w = w.Mul(bm)
+		}
+		total = total.Add(w)
+		out.Spend = out.Spend.Add(net)
+		out.Lines = append(out.Lines, LineRecord{LineID: l.ID, Quantity: l.Quantity, Net: net, Weight: w})
+	}
+	pts, err := pointsOf(total, p.cfg.Earn.Rounding)
+	if err != nil {
+		return Earning{}, fmt.Errorf("loyalty: order %q: %w", o.ID, err)
+	}
+	out.Points = pts
+	for n := range names {
+		out.Multipliers = append(out.Multipliers, n)
+	}
+	slices.Sort(out.Multipliers)
+	return out, nil
+}
+
+func (e Purchase) apply(b *builder) error {
+	o := e.Order
+	w := &b.w
+	earn, err := b.p.Earn(o, w.Level, w.Birthday, w.birthdayMultYear)
+	if err != nil {
+		return err
+	}
+	lot := ""
+	if earn.Points > 0 {
+		lot = b.key
+	}
+	note := fmt.Sprintf("%d points for %s %s paid", earn.Points, earn.Spend.StringFixed(o.Currency.Digits()), o.Currency)
+	if len(earn.Multipliers) > 0 {
+		note += " (" + strings.Join(earn.Multipliers, ", ") + ")"
+	}
+	avail := o.Time.Add(time.Duration(b.p.cfg.PendingDays) * 24 * time.Hour)
+	if err := b.event(Entry{Kind: EntryEarn, Effective: o.Time, Points: earn.Points, Lot: lot,
+		AvailableAt: avail, ExpiresAt: b.p.expiry(o.Time), OrderID: o.ID, Lines: earn.Lines,
+		Spend: earn.Spend, Qualifying: earn.Points, Year: earn.BirthdayYear, Note: note}); err != nil {
+		return err
+	}
+	if lot != "" && !avail.After(o.Time) {
+		if err := b.repay(lot, o.Time); err != nil {
+			return err
+		}
+	}
+	return b.upgrade()
+}
+
+// upgrade moves the member up at once when it qualifies for a higher
+// tier. The review clock restarts, so a new tier is held for at least one
+// review period.
+func (b *builder) upgrade() error {
+	if !b.p.multiTier() {
+		return nil
+	}
+	q := b.p.qualifyingLevel(&b.w, b.now)
+	if q <= b.w.Level {
+		return nil
+	}
+	return b.emit(Entry{Kind: EntryTier, Effective: b.now, From: b.w.Level, To: q,
+		NextReview: b.now.AddDate(0, b.p.cfg.Tiers.ReviewMonths, 0),
+		Note:       fmt.Sprintf("upgraded from %s to %s: qualifying %s", b.p.cfg.Tiers.Levels[b.w.Level].Name, b.p.cfg.Tiers.Levels[q].Name, b.p.Qualifying(b.w, b.now))})
+}
+
+// Qualifying returns the member's qualifying value at t (see
+// [TierConfig]): the spend or points of purchases in (t − WindowMonths,
+// t], less what was returned.
+func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal {
+	from := t.AddDate(0, -p.cfg.Tiers.WindowMonths, 0)
+	sum := decimal.Zero
+	for _, id := range a.orderList {
+		o := a.orders[id]
+		if !o.time.After(from) || o.time.After(t) {
+			continue
+		}
+		if p.cfg.Tiers.Basis == BasisPoints {
+			sum = sum.Add(decimal.NewFromInt(int64(o.qual)))
+		} else {
+			sum = sum.Add(o.spend.Sub(o.returned))
+		}
+	}
+	return sum
+}
+
+// QualifyingLevel returns the highest tier whose Min the member's
+// qualifying value at t reaches.
+func (p *Programme) QualifyingLevel(a Account, t time.Time) int { return p.qualifyingLevel(&a, t) }
+
+func (p *Programme) qualifyingLevel(a *Account, t time.Time) int {
+	if !p.multiTier() {
+		return 0
+	}
+	v := p.Qualifying(*a, t)
+	level := 0
+	for i, l := range p.cfg.Tiers.Levels {
+		if v.GreaterThanOrEqual(l.Min) {
+			level = i
+		}
+	}
+	return level
+}
+
+// repay settles debt from a lot that just became available.
+func (b *builder) repay(lot string, at time.Time) error {
+	w := &b.w
+	if w.Debt == 0 {
+		return nil
+	}
+	i := w.lotIndex(lot)
+	if i < 0 || w.lots[i].Pending {
+		return nil
+	}
+	x := min(w.Debt, w.lots[i].Remaining)
+	return b.emit(Entry{Kind: EntryRepay, Effective: at, Parts: []LotPart{{Lot: lot, Points: x}}, Debt: -x,
+		Note: fmt.Sprintf("%d points settle debt", x)})
+}
+
+// draw takes n points from the lots, first the lot named first (if any),
+// then available lots nearest expiry first, then, when withPending,
+// pending lots nearest expiry first. It returns the parts and what it
+// could not take.
+func (w *Account) draw(n Points, first string, withPending bool) ([]LotPart, Points) {
+	var parts []LotPart
+	take := func(l Lot) {
+		if n == 0 || l.Remaining == 0 {
+			return
+		}
+		x := min(n, l.Remaining)
+		parts = append(parts, LotPart{Lot: l.ID, Points: x})
+		n -= x
+	}
+	if i := w.lotIndex(first); first != "" && i >= 0 {
+		take(w.lots[i])
+	}
+	for _, pending := range []bool{false, true} {
+		if pending && !withPending {
+			break
+		}
+		for _, l := range w.lots {
+			if l.Pending == pending && l.ID != first {
+				take(l)
+			}
+		}
+	}
+	return parts, n
+}
+
+func sumParts(parts []LotPart) Points {
+	var s Points
+	for _, p := range parts {
+		s += p.Points // bounded by the lots' sum, which fits
+	}
+	return s
+}
+
+func (e Returned) apply(b *builder) error {
+	r := e.Return
+	w := &b.w
+	o := w.orders[r.OrderID]
+	units := map[string]int{}
+	for l, u := range o.units {
+		units[l] = u
+	}
+	var lines []LineRecord
+	digits := b.p.cfg.Currency.Digits()
+	for _, rl := range r.Lines {
+		units[rl.LineID] += -rl.Quantity
+	}
+	retWeight, totalWeight, retSpend := decimal.Zero, decimal.Zero, decimal.Zero
+	for _, l := range o.lines {
+		totalWeight = totalWeight.Add(l.Weight)
+		u := units[l.LineID]
+		if u == 0 {
+			continue
+		}
+		q := decimal.NewFromInt(int64(l.Quantity))
+		uu := decimal.NewFromInt(int64(u))
+		retWeight = retWeight.Add(l.Weight.Mul(uu).DivRound(q, 16))
+		retSpend = retSpend.Add(l.Net.Mul(uu).DivRound(q, digits))
+	}
+	for _, rl := range r.Lines {
+		for _, l := range o.lines {
+			if l.LineID == rl.LineID {
+				q := decimal.NewFromInt(int64(l.Quantity))
+				lines = append(lines, LineRecord{LineID: l.LineID, Quantity: -rl.Quantity,
+					Net: l.Net.Mul(decimal.NewFromInt(int64(-rl.Quantity))).DivRound(q, digits)})
+			}
+		}
+	}
+	// Cumulative target, rounded half up: points × returned weight / total
+	// weight. It only grows as units come back and reaches the order's
+	// points exactly when everything is returned, so the claw-backs of an
+	// order never add up to more than it earned.
+	target := Points(0)
+	if totalWeight.Sign() > 0 && o.points > 0 {
+		t := decimal.NewFromInt(int64(o.points)).Mul(retWeight).DivRound(totalWeight, 16).Round(0)
+		target = Points(t.IntPart())
+		if t.GreaterThanOrEqual(decimal.NewFromInt(int64(o.points))) {
+			target = o.points
+		}
+	}
+	delta := max(target-o.clawed, 0)
+	spendDelta := retSpend.Sub(o.returned)
+	if spendDelta.Sign() < 0 {
+		spendDelta = decimal.Zero
+	}
+	parts, rest := w.draw(delta, o.lot, true)
+	taken := sumParts(parts)
+	var debt, forgiven Points
+	if b.p.cfg.DebtPolicy == DebtRecord {
+		debt = rest
+	} else {
+		forgiven = rest
+	}
+	note := fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, spendDelta.StringFixed(digits))
+	if debt > 0 {
+		note += fmt.Sprintf("; %d already spent, recorded as debt", debt)
+	}
+	if forgiven > 0 {
+		note += fmt.Sprintf("; %d already spent, written off (cap at zero)", forgiven)
+	}
+	return b.event(Entry{Kind: EntryClawback, Effective: r.Time, Points: -(taken + debt), Parts: parts,
+		Debt: debt, Forgiven: forgiven, OrderID: o.id, Lines: lines, Spend: spendDelta.Neg(),
+		Qualifying: -delta, Note: note})
+}
+
+func (e Redemption) apply(b *builder) error {
+	w := &b.w
+	if w.Available < e.Points {
+		return &InsufficientError{Member: w.Member, Requested: e.Points, Available: w.Available}
+	}
+	parts, _ := w.draw(e.Points, "", false)
+	return b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts,
+		Note: fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.pointsValue(e.Points).StringFixed(b.p.cfg.Currency.Digits()), b.p.cfg.Currency)})
+}
+
+func (e Adjustment) apply(b *builder) error {
+	w := &b.w
+	if e.Points > 0 {
+		if err := b.event(Entry{Kind: EntryAdjust, Effective: e.Time, Points: e.Points, Lot: b.key,
+			AvailableAt: e.Time, ExpiresAt: b.p.expiry(e.Time), Reason: e.Reason, Operator: e.Operator,
+			Note: fmt.Sprintf("%d points added by %s: %s", e.Points, e.Operator, e.Reason)}); err != nil {
+			return err
+		}
+		return b.repay(b.key, e.Time)
+	}
+	n := -e.Points
+	if n < 0 || w.Available < n {
+		return &InsufficientError{Member: w.Member, Requested: n, Available: w.Available}
+	}
+	parts, _ := w.draw(n, "", false)
+	return b.event(Entry{Kind: EntryAdjust, Effective: e.Time, Points: e.Points, Parts: parts,
+		Reason: e.Reason, Operator: e.Operator,
+		Note: fmt.Sprintf("%d points removed by %s: %s", n, e.Operator, e.Reason)})
+}
+
+func (b *builder) bonus(kind BonusKind, pts Points, at time.Time, year int, note string) error {
+	if err := b.event(Entry{Kind: EntryBonus, Effective: at, Points: pts, Lot: b.key, AvailableAt: at,
+		ExpiresAt: b.p.expiry(at), Bonus: kind, Year: year, Note: note}); err != nil {
+		return err
+	}
+	return b.repay(b.key, at)
+}
+
+func (e ProfileCompleted) apply(b *builder) error {
+	return b.bonus(BonusProfile, b.p.cfg.Earn.ProfileBonus, e.Time, 0,
+		fmt.Sprintf("%d points for completing the profile", b.p.cfg.Earn.ProfileBonus))
+}
+
+func (e SurveyAnswered) apply(b *builder) error {
+	return b.bonus(BonusSurvey, b.p.cfg.Earn.SurveyBonus, e.Time, 0,
+		fmt.Sprintf("%d points for answering survey %q", b.p.cfg.Earn.SurveyBonus, e.SurveyID))
+}
+
+func (e BirthdayClaim) apply(b *builder) error {
+	g := b.p.birthdayGift(b.w.Level)
+	if g == 0 {
+		return fmt.Errorf("%w: birthday gift", ErrNoBenefit)
+	}
+	return b.bonus(BonusBirthday, g, e.Time, e.Time.Year(),
+		fmt.Sprintf("%d points birthday gift %d (tier %s)", g, e.Time.Year(), b.p.cfg.Tiers.Levels[b.w.Level].Name))
+}
+
+func (Tick) apply(*builder) error { return nil }
+
+// due kinds, in the order they run when due at the same instant.
+const (
+	dueRelease = iota
+	dueExpire
+	dueReview
+	dueGrace
+)
+
+// settle runs everything due at or before now, earliest first.
+func (b *builder) settle() error {
+	for {
+		w := &b.w
+		at, kind, lot := time.Time{}, -1, ""
+		consider := func(t time.Time, k int, id string) {
+			if t.IsZero() || t.After(b.now) {
+				return
+			}
+			if kind < 0 || t.Before(at) || (t.Equal(at) && k < kind) {
+				at, kind, lot = t, k, id
+			}
+		}
+		for _, l := range w.lots {
+			if l.Pending {
+				consider(l.AvailableAt, dueRelease, l.ID)
+			}
+			consider(l.ExpiresAt, dueExpire, l.ID)
+		}
+		if b.p.multiTier() {
+			consider(w.NextReview, dueReview, "")
+			consider(w.GraceUntil, dueGrace, "")
+		}
+		var err error
+		switch kind {
+		case -1:
+			return nil
+		case dueRelease:
+			l := w.lots[w.lotIndex(lot)]
+			err = b.emit(Entry{Kind: EntryRelease, Key: "release:" + lot, Effective: at,
+				Parts: []LotPart{{Lot: lot, Points: l.Remaining}},
+				Note:  fmt.Sprintf("%d points available: the return window ended", l.Remaining)})
+			if err == nil {
+				err = b.repay(lot, at)
+			}
+		case dueExpire:
+			l := w.lots[w.lotIndex(lot)]
+			err = b.emit(Entry{Kind: EntryExpire, Key: "expire:" + lot, Effective: at, Points: -l.Remaining,
+				Parts: []LotPart{{Lot: lot, Points: l.Remaining}},
+				Note:  fmt.Sprintf("%d points earned %s expired", l.Remaining, l.EarnedAt.Format(time.DateOnly))})
+		case dueReview:
+			err = b.review(at)
+		case dueGrace:
+			err = b.graceEnd(at)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (b *builder) review(at time.Time) error {
+	w := &b.w
+	t := b.p.cfg.Tiers
+	q := b.p.qualifyingLevel(w, at)
+	next := at.AddDate(0, t.ReviewMonths, 0)
+	name := func(i int) string { return t.Levels[i].Name }
+	v := b.p.Qualifying(*w, at)
+	switch {
+	case q > w.Level:
+		return b.emit(Entry{Kind: EntryTier, Effective: at, From: w.Level, To: q, NextReview: next,
+			Note: fmt.Sprintf("review: upgraded from %s to %s, qualifying %s", name(w.Level), name(q), v)})
+	case q == w.Level:
+		return b.emit(Entry{Kind: EntryReview, Effective: at, From: w.Level, To: w.Level, NextReview: next,
+			Note: fmt.Sprintf("review: %s kept, qualifying %s", name(q), v)})
+	case t.GraceDays == 0:
+		return b.emit(Entry{Kind: EntryTier, Effective: at, From: w.Level, To: q, NextReview: next,
+			Note: fmt.Sprintf("review: downgraded from %s to %s, qualifying %s below %s", name(w.Level), name(q), v, t.Levels[w.Level].Min)})
+	default:
+		grace := at.Add(time.Duration(t.GraceDays) * 24 * time.Hour)
+		return b.emit(Entry{Kind: EntryReview, Effective: at, From: w.Level, To: w.Level, NextReview: next, GraceUntil: grace,
+			Note: fmt.Sprintf("review: qualifying %s is below %s for %s; grace until %s", v, t.Levels[w.Level].Min, name(w.Level), grace.Format(time.DateOnly))})
+	}
+}
+
+func (b *builder) graceEnd(at time.Time) error {
+	w := &b.w
+	t := b.p.cfg.Tiers
+	q := b.p.qualifyingLevel(w, at)
+	v := b.p.Qualifying(*w, at)
+	if q < w.Level {
+		return b.emit(Entry{Kind: EntryTier, Effective: at, From: w.Level, To: q, NextReview: w.NextReview,
+			Note: fmt.Sprintf("grace ended: downgraded from %s to %s, qualifying %s", t.Levels[w.Level].Name, t.Levels[q].Name, v)})
+	}
+	return b.emit(Entry{Kind: EntryReview, Effective: at, From: w.Level, To: w.Level, NextReview: w.NextReview,
+		Note: fmt.Sprintf("grace ended: %s kept, qualifying %s", t.Levels[w.Level].Name, v)})
+}

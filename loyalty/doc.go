@@ -1,0 +1,56 @@
+// Package loyalty runs a clothing brand's membership programme: points
+// earned by the amount paid and spent as money off, pending points during
+// the return window, expiry, claw-back on returns, member tiers with
+// their benefits, birthday benefits, bonus points for a completed profile
+// or a survey answer, and coupons, discount cards, quantity and seasonal
+// discounts (SEEDS §6).
+//
+// # Programme as data
+//
+// A [Config] is plain data, usually JSON decoded with [DecodeProgramme];
+// [Compile] checks it (every bad field at once, named by its JSON path)
+// and returns an immutable [Programme] safe for concurrent use.
+//
+// # Ledger
+//
+// Each member has an append-only ledger of [Entry] values: join, earn,
+// bonus, release (pending → available), redeem, expire, claw-back,
+// repayment of debt, manual adjustment with reason and operator, tier
+// changes and reviews. Every entry carries an idempotency key, unique in
+// the ledger, so an event delivered twice takes effect once
+// ([ErrDuplicate]). Points are exact int64 values; arithmetic that would
+// overflow is an error ([ErrOverflow]).
+//
+// [Programme.Apply] is a pure function of (account, event, now): it
+// returns the entries an [Event] produces and the [Account] after them,
+// and never reads a clock. [Replay] folds stored entries back into the
+// same Account. The net balance (available + pending − debt) is always the
+// sum of the entries' Points.
+//
+// Points are redeemed nearest expiry first. A return claws back the
+// order's points in proportion to the returned lines' share of them;
+// points already spent become debt or are written off, as [DebtPolicy]
+// says. The balance is never negative: what is owed shows as
+// [Account.Debt].
+//
+// # Tiers
+//
+// A member moves up a tier as soon as its qualifying spend or points over
+// the rolling window reach the tier's minimum, and down only at a
+// periodic review, after a grace period ([TierConfig]).
+//
+// # Pricing
+//
+// [Programme.Price] prices a basket with the programme's seasonal and
+// quantity discounts, the coupons presented and points, in exact decimal
+// arithmetic: the total is never negative (each deduction is capped and
+// the cap reported) and every deduction is explained in the [Quote].
+//
+// # Storage
+//
+// A [Store] keeps ledgers: two methods, an atomic append conditioned on
+// the ledger's version and on unused idempotency keys. [MemStore] is the
+// in-memory implementation; loyaltytest.TestStore checks any
+// implementation. [Service] loads, applies and appends, retrying when
+// another writer appended first.
+package loyalty

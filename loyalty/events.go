@@ -1,0 +1,373 @@
+package loyalty
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Event is something that happened to a member. [Programme.Apply] turns
+// an event into ledger entries. Every event but [Tick] has an idempotency
+// key ([Event.Key]): the ledger accepts each key once, so an event
+// delivered twice takes effect once.
+//
+// The events are [Join], [Purchase], [Returned], [Redemption],
+// [Adjustment], [ProfileCompleted], [SurveyAnswered], [BirthdayClaim] and
+// [Tick].
+type Event interface {
+	// Key returns the idempotency key, "" for [Tick].
+	Key() string
+	// MemberID returns the member the event is about.
+	MemberID() customer.ID
+	validate(p *Programme, a *Account, now time.Time) error
+	apply(b *builder) error
+}
+
+// Join opens a member's ledger. Key "join".
+type Join struct {
+	Member customer.ID
+	// Birthday is needed for birthday benefits; zero when unknown.
+	Birthday customer.Birthday
+	Time     time.Time
+}
+
+// Purchase earns the points of an order (SEEDS §6: points by the amount
+// spent). Key "order:" + the order ID.
+type Purchase struct{ Order customer.Order }
+
+// Returned claws back the points of the returned units. Key "return:" +
+// the return ID. Quantities are negative, as on a credit note
+// ([customer.ReturnLine]).
+type Returned struct{ Return customer.Return }
+
+// Redemption spends available points, nearest expiry first. Key
+// "redeem:" + ID.
+type Redemption struct {
+	Member customer.ID
+	// ID identifies the redemption in the caller's system, e.g. the order
+	// paid with the points.
+	ID     string
+	Points Points
+	// OrderTotal, when not zero, is the amount of the order the points pay
+	// for; the value of the points must not exceed
+	// [RedeemConfig.MaxShare] of it.
+	OrderTotal customer.Money
+	Time       time.Time
+}
+
+// Adjustment is a manual correction by an operator. Key "adjust:" + ID.
+// Positive points create a lot available at once; negative points draw on
+// available points, nearest expiry first, and never below zero.
+type Adjustment struct {
+	Member   customer.ID
+	ID       string
+	Points   Points
+	Reason   string
+	Operator string
+	Time     time.Time
+}
+
+// ProfileCompleted gives [EarnConfig.ProfileBonus] once for a complete
+// clothing profile. Key "profile".
+type ProfileCompleted struct {
+	Member  customer.ID
+	Profile customer.Profile
+	Time    time.Time
+}
+
+// SurveyAnswered gives [EarnConfig.SurveyBonus] once per survey. Key
+// "survey:" + SurveyID.
+type SurveyAnswered struct {
+	Member   customer.ID
+	SurveyID string
+	Time     time.Time
+}
+
+// BirthdayClaim gives the birthday gift ([BirthdayConfig.Gift] plus the
+// tier's [TierLevel.BirthdayGift]). It is accepted only within the
+// member's birthday month and once per calendar year: key "birthday:" +
+// the year. A year not claimed is not carried over.
+type BirthdayClaim struct {
+	Member customer.ID
+	Time   time.Time
+}
+
+// Tick brings a ledger up to now without an event: it releases pending
+// points whose return window ended, expires lots, and runs due tier
+// reviews. It has no key; a Tick with nothing to do produces no entry.
+type Tick struct{ Member customer.ID }
+
+// Key returns "join".
+func (Join) Key() string { return "join" }
+
+// Key returns "order:" + the order ID.
+func (e Purchase) Key() string { return "order:" + e.Order.ID }
+
+// Key returns "return:" + the return ID.
+func (e Returned) Key() string { return "return:" + e.Return.ID }
+
+// Key returns "redeem:" + ID.
+func (e Redemption) Key() string { return "redeem:" + e.ID }
+
+// Key returns "adjust:" + ID.
+func (e Adjustment) Key() string { return "adjust:" + e.ID }
+
+// Key returns "profile".
+func (ProfileCompleted) Key() string { return "profile" }
+
+// Key returns "survey:" + SurveyID.
+func (e SurveyAnswered) Key() string { return "survey:" + e.SurveyID }
+
+// Key returns "birthday:" + the year of Time.
+func (e BirthdayClaim) Key() string { return "birthday:" + strconv.Itoa(e.Time.Year()) }
+
+// Key returns "".
+func (Tick) Key() string { return "" }
+
+// MemberID returns Member.
+func (e Join) MemberID() customer.ID { return e.Member }
+
+// MemberID returns the order's customer.
+func (e Purchase) MemberID() customer.ID { return e.Order.CustomerID }
+
+// MemberID returns the return's customer.
+func (e Returned) MemberID() customer.ID { return e.Return.CustomerID }
+
+// MemberID returns Member.
+func (e Redemption) MemberID() customer.ID { return e.Member }
+
+// MemberID returns Member.
+func (e Adjustment) MemberID() customer.ID { return e.Member }
+
+// MemberID returns Member.
+func (e ProfileCompleted) MemberID() customer.ID { return e.Member }
+
+// MemberID returns Member.
+func (e SurveyAnswered) MemberID() customer.ID { return e.Member }
+
+// MemberID returns Member.
+func (e BirthdayClaim) MemberID() customer.ID { return e.Member }
+
+// MemberID returns Member.
+func (e Tick) MemberID() customer.ID { return e.Member }
+
+// fingerprint hashes the content of an event (FNV-1a 64 of its JSON).
+func fingerprint(e Event) uint64 {
+	b, err := json.Marshal(e)
+	if err != nil {
+		b = []byte(fmt.Sprintf("%T %s", e, e.Key()))
+	}
+	h := fnv.New64a()
+	h.Write([]byte(fmt.Sprintf("%T", e)))
+	h.Write(b)
+	return h.Sum64()
+}
+
+// checkWhen adds problems for a zero time, one after now, or one before
+// the member joined.
+func checkWhen(p *problems, field string, t, now time.Time, a *Account) {
+	switch {
+	case t.IsZero():
+		p.add(field, customer.CodeRequired, "is zero")
+	case t.After(now):
+		p.add(field, customer.CodeFuture, "%s is after %s", t.Format(time.RFC3339), now.Format(time.RFC3339))
+	case !a.Joined.IsZero() && t.Before(a.Joined):
+		p.add(field, customer.CodeOrder, "%s is before the member joined (%s)", t.Format(time.RFC3339), a.Joined.Format(time.RFC3339))
+	}
+}
+
+func validBirthday(b customer.Birthday) bool {
+	if b.Month < time.January || b.Month > time.December || b.Day < 1 || b.Year < 0 {
+		return false
+	}
+	y := b.Year
+	if y == 0 {
+		y = 2000 // a leap year, so 29 February is a valid birthday
+	}
+	return time.Date(y, b.Month, b.Day, 0, 0, 0, 0, time.UTC).Day() == b.Day
+}
+
+func (e Join) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	if e.Member == "" {
+		pr.add("member", customer.CodeRequired, "is empty")
+	}
+	checkWhen(&pr, "time", e.Time, now, a)
+	if !e.Birthday.IsZero() && !validBirthday(e.Birthday) {
+		pr.add("birthday", customer.CodeRange, "%d-%02d-%02d is not a date", e.Birthday.Year, int(e.Birthday.Month), e.Birthday.Day)
+	}
+	return pr.err(fmt.Sprintf("join of member %q", e.Member))
+}
+
+func (e Purchase) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	pr.merge("order.", e.Order.Validate(now))
+	if e.Order.CustomerID != "" && e.Order.CustomerID != a.Member {
+		pr.add("order.customer_id", customer.CodeMismatch, "is %q, the account is %q", e.Order.CustomerID, a.Member)
+	}
+	if e.Order.Currency.Valid() && e.Order.Currency != p.cfg.Currency {
+		pr.add("order.currency", customer.CodeMismatch, "is %s, the programme's currency is %s", e.Order.Currency, p.cfg.Currency)
+	}
+	if !e.Order.Time.IsZero() && e.Order.Time.Before(a.Joined) {
+		pr.add("order.time", customer.CodeOrder, "%s is before the member joined (%s)", e.Order.Time.Format(time.RFC3339), a.Joined.Format(time.RFC3339))
+	}
+	return pr.err(fmt.Sprintf("purchase %q", e.Order.ID))
+}
+
+func (e Returned) validate(p *Programme, a *Account, now time.Time) error {
+	r := e.Return
+	var pr problems
+	if r.ID == "" {
+		pr.add("return.id", customer.CodeRequired, "is empty")
+	}
+	if r.CustomerID != a.Member {
+		pr.add("return.customer_id", customer.CodeMismatch, "is %q, the account is %q", r.CustomerID, a.Member)
+	}
+	checkWhen(&pr, "return.time", r.Time, now, a)
+	if !r.Kind.Valid() {
+		pr.add("return.kind", customer.CodeUnknown, "unknown return kind %d", uint8(r.Kind))
+	}
+	if !r.Reason.Valid() {
+		pr.add("return.reason", customer.CodeUnknown, "unknown return reason %d", uint8(r.Reason))
+	}
+	record := fmt.Sprintf("return %q", r.ID)
+	if r.OrderID == "" {
+		pr.add("return.order_id", customer.CodeRequired, "is empty")
+		return pr.err(record)
+	}
+	o, ok := a.orders[r.OrderID]
+	if !ok {
+		if err := pr.err(record); err != nil {
+			return err
+		}
+		return fmt.Errorf("loyalty: return %q of member %q: order %q: %w", r.ID, a.Member, r.OrderID, ErrUnknownOrder)
+	}
+	if !r.Time.IsZero() && r.Time.Before(o.time) {
+		pr.add("return.time", customer.CodeOrder, "%s is before the order's %s", r.Time.Format(time.RFC3339), o.time.Format(time.RFC3339))
+	}
+	if len(r.Lines) == 0 {
+		pr.add("return.lines", customer.CodeRequired, "a return needs at least one line")
+	}
+	seen := map[string]bool{}
+	for i, rl := range r.Lines {
+		f := fmt.Sprintf("return.lines[%d]", i)
+		if rl.Quantity >= 0 {
+			pr.add(f+".quantity", customer.CodeRange, "must be negative (units returned), is %d", rl.Quantity)
+		}
+		if seen[rl.LineID] {
+			pr.add(f+".line_id", customer.CodeDuplicate, "line %q is returned twice in one return", rl.LineID)
+			continue
+		}
+		seen[rl.LineID] = true
+		sold := -1
+		for _, l := range o.lines {
+			if l.LineID == rl.LineID {
+				sold = l.Quantity
+			}
+		}
+		switch {
+		case sold < 0:
+			pr.add(f+".line_id", customer.CodeUnknown, "order %q has no line %q", o.id, rl.LineID)
+		case rl.Quantity < 0 && o.units[rl.LineID]-rl.Quantity > sold:
+			pr.add(f+".quantity", customer.CodeTooMany, "%d units returned before and %d now, the line sold %d", o.units[rl.LineID], -rl.Quantity, sold)
+		}
+	}
+	return pr.err(record)
+}
+
+func (e Redemption) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	if e.ID == "" {
+		pr.add("id", customer.CodeRequired, "is empty")
+	}
+	checkWhen(&pr, "time", e.Time, now, a)
+	switch {
+	case e.Points <= 0:
+		pr.add("points", customer.CodeNotPos, "must be positive, is %d", e.Points)
+	case e.Points < p.cfg.Redeem.MinPoints:
+		pr.add("points", customer.CodeRange, "%d is below the minimum of %d", e.Points, p.cfg.Redeem.MinPoints)
+	}
+	if !e.OrderTotal.IsZero() {
+		if e.OrderTotal.Currency() != p.cfg.Currency {
+			pr.add("order_total", customer.CodeMismatch, "is in %s, the programme's currency is %s", e.OrderTotal.Currency(), p.cfg.Currency)
+		} else if e.Points > 0 {
+			limit := e.OrderTotal.Amount().Mul(p.cfg.Redeem.MaxShare)
+			if v := p.pointsValue(e.Points); v.GreaterThan(limit) {
+				pr.add("points", customer.CodeRange, "pay %s, more than the maximum share %s of the order's %s", v.String(), p.cfg.Redeem.MaxShare.String(), e.OrderTotal)
+			}
+		}
+	}
+	return pr.err(fmt.Sprintf("redemption %q", e.ID))
+}
+
+func (e Adjustment) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	if e.ID == "" {
+		pr.add("id", customer.CodeRequired, "is empty")
+	}
+	checkWhen(&pr, "time", e.Time, now, a)
+	if e.Points == 0 {
+		pr.add("points", customer.CodeRequired, "is zero")
+	}
+	if e.Reason == "" {
+		pr.add("reason", customer.CodeRequired, "is empty")
+	}
+	if e.Operator == "" {
+		pr.add("operator", customer.CodeRequired, "is empty")
+	}
+	return pr.err(fmt.Sprintf("adjustment %q", e.ID))
+}
+
+func (e ProfileCompleted) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	checkWhen(&pr, "time", e.Time, now, a)
+	if !e.Profile.Complete() {
+		pr.add("profile", customer.CodeRequired, "is not complete (sizes, height, fit, a style, a colour and a category)")
+	}
+	if err := pr.err(fmt.Sprintf("profile bonus of member %q", e.Member)); err != nil {
+		return err
+	}
+	if p.cfg.Earn.ProfileBonus == 0 {
+		return fmt.Errorf("%w: profile bonus", ErrNoBenefit)
+	}
+	return nil
+}
+
+func (e SurveyAnswered) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	if e.SurveyID == "" {
+		pr.add("survey_id", customer.CodeRequired, "is empty")
+	}
+	checkWhen(&pr, "time", e.Time, now, a)
+	if err := pr.err(fmt.Sprintf("survey bonus of member %q", e.Member)); err != nil {
+		return err
+	}
+	if p.cfg.Earn.SurveyBonus == 0 {
+		return fmt.Errorf("%w: survey bonus", ErrNoBenefit)
+	}
+	return nil
+}
+
+func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	checkWhen(&pr, "time", e.Time, now, a)
+	switch {
+	case a.Birthday.IsZero():
+		pr.add("birthday", customer.CodeRequired, "the member's birthday is unknown")
+	case !e.Time.IsZero() && e.Time.Month() != a.Birthday.Month:
+		pr.add("time", customer.CodeRange, "%s is not in the birthday month (%s)", e.Time.Format(time.DateOnly), a.Birthday.Month)
+	}
+	if err := pr.err(fmt.Sprintf("birthday claim of member %q", e.Member)); err != nil {
+		return err
+	}
+	if p.birthdayGift(a.Level) == 0 {
+		return fmt.Errorf("%w: birthday gift", ErrNoBenefit)
+	}
+	return nil
+}
+
+func (Tick) validate(*Programme, *Account, time.Time) error { return nil }

@@ -1,0 +1,417 @@
+package loyalty
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Entry is one append-only record of a member's points ledger. Entries are
+// produced by [Programme.Apply] and replayed by [Replay]; a store keeps
+// them as they are and never edits one. The fields used depend on Kind;
+// the others are zero.
+//
+// Points is the change of the member's net balance (available + pending −
+// debt), so the net balance is always the sum of the entries' Points.
+type Entry struct {
+	// Seq is the entry's position in the member's ledger, from 1; the
+	// ledger's version is the Seq of its last entry.
+	Seq int64
+	// Member owns the ledger.
+	Member customer.ID
+	// Key is the idempotency key, unique within the member's ledger.
+	Key string
+	// Fingerprint identifies the content of the event behind the entry, so
+	// that a key reused for another event is told apart from a redelivery.
+	Fingerprint uint64
+	Kind        EntryKind
+	// Time is when the entry was recorded (the now of Apply).
+	Time time.Time
+	// Effective is when it took effect: the order time of an earn, the end
+	// of the return window of a release, the expiry date of an expiry.
+	Effective time.Time
+	// Points is the change of the net balance.
+	Points Points
+	// Lot is the lot created by an earn, a bonus or a positive adjustment.
+	Lot string
+	// AvailableAt and ExpiresAt describe the created lot; a zero ExpiresAt
+	// never expires.
+	AvailableAt time.Time
+	ExpiresAt   time.Time
+	// Parts are the lots drawn on by a release, redeem, expiry, claw-back,
+	// repayment or negative adjustment, in the order drawn.
+	Parts []LotPart
+	// Debt is the change of the member's debt.
+	Debt Points
+	// Forgiven is what a claw-back wrote off under [DebtCapAtZero].
+	Forgiven Points
+	// OrderID is the order of an earn or claw-back.
+	OrderID string
+	// Lines are the order's lines (earn) or the units returned
+	// (claw-back).
+	Lines []LineRecord
+	// Spend is the change of qualifying spend: the net amount paid (earn)
+	// or returned (claw-back, negative).
+	Spend decimal.Decimal
+	// Qualifying is the change of qualifying points (purchase points less
+	// claw-backs).
+	Qualifying Points
+	// Bonus says why a bonus was given.
+	Bonus BonusKind
+	// Year is the calendar year of a birthday benefit.
+	Year int
+	// Reason and Operator explain a manual adjustment.
+	Reason   string
+	Operator string
+	// From and To are tier levels (indexes into [Programme.Levels]) of a
+	// tier change.
+	From, To int
+	// NextReview and GraceUntil are the review schedule after a join,
+	// review or tier entry.
+	NextReview time.Time
+	GraceUntil time.Time
+	// Birthday is the member's birthday (join).
+	Birthday customer.Birthday
+	// Note explains the entry in words.
+	Note string
+}
+
+// LotPart is an amount of points drawn from one lot.
+type LotPart struct {
+	Lot    string
+	Points Points
+}
+
+// LineRecord is what an earn remembers of an order line, so that returns
+// can claw back in proportion, or the units of a line that a claw-back
+// returned.
+type LineRecord struct {
+	LineID   string
+	Quantity int
+	// Net is what was paid for the units (earn) or the part of it returned
+	// (claw-back).
+	Net decimal.Decimal
+	// Weight is the line's exact share of the order's points before
+	// rounding: net × rate × multipliers.
+	Weight decimal.Decimal
+}
+
+// Lot is a quantity of points earned together, with one expiry date.
+// Redemptions draw on lots nearest expiry first.
+type Lot struct {
+	ID       string
+	EarnedAt time.Time
+	// AvailableAt is when the lot stops being pending.
+	AvailableAt time.Time
+	// ExpiresAt is when what is left expires; zero never.
+	ExpiresAt time.Time
+	// Points is what the lot was created with; Remaining what is left.
+	Points    Points
+	Remaining Points
+	// Pending is true until the lot is released.
+	Pending bool
+	// OrderID is the order that earned the lot, if any.
+	OrderID string
+}
+
+// orderRecord is what the ledger knows of one order.
+type orderRecord struct {
+	id       string
+	time     time.Time
+	lot      string
+	points   Points // earned
+	clawed   Points // covered by claw-backs, including what was forgiven
+	spend    decimal.Decimal
+	returned decimal.Decimal // spend returned
+	qual     Points          // qualifying points left
+	lines    []LineRecord
+	units    map[string]int // units returned by line
+}
+
+// Account is the state of one member's ledger: the fold of its entries. It
+// is a value: [Programme.Apply] returns a new Account and never changes
+// the one given, so an Account may be shared between goroutines.
+type Account struct {
+	// Member is the member's customer ID; empty before the join entry.
+	Member customer.ID
+	// Birthday is the member's birthday, zero when unknown.
+	Birthday customer.Birthday
+	// Joined is when the member joined.
+	Joined time.Time
+	// Version is the Seq of the last entry, 0 for an empty ledger.
+	Version int64
+	// AsOf is the latest now the ledger was brought to.
+	AsOf time.Time
+	// Available, Pending and Debt are the balances: spendable points,
+	// points in their return window, and points owed.
+	Available Points
+	Pending   Points
+	Debt      Points
+	// Level is the current tier, an index into [Programme.Levels].
+	Level int
+	// LevelSince is when the member reached Level.
+	LevelSince time.Time
+	// NextReview is the next periodic tier review.
+	NextReview time.Time
+	// GraceUntil is the end of a grace period after a failed review, zero
+	// outside one.
+	GraceUntil time.Time
+
+	lots             []Lot // open lots, nearest expiry first
+	keys             map[string]uint64
+	orders           map[string]*orderRecord
+	orderList        []string // order IDs in the order they were earned
+	birthdayGiftYear int
+	birthdayMultYear int
+}
+
+// Balance returns the net balance, available + pending − debt: the sum of
+// the Points of every entry.
+func (a *Account) Balance() Points { return a.Available + a.Pending - a.Debt }
+
+// Lots returns a copy of the open lots (Remaining > 0), nearest expiry
+// first; lots that never expire come last.
+func (a *Account) Lots() []Lot { return slices.Clone(a.lots) }
+
+// HasKey reports whether the ledger holds an entry with idempotency key k.
+func (a *Account) HasKey(k string) bool { _, ok := a.keys[k]; return ok }
+
+// OrderPoints returns the points order id earned and the points clawed
+// back from it so far (including what was written off), and whether the
+// ledger knows the order.
+func (a *Account) OrderPoints(id string) (earned, clawed Points, ok bool) {
+	o, ok := a.orders[id]
+	if !ok {
+		return 0, 0, false
+	}
+	return o.points, o.clawed, true
+}
+
+// Replay folds entries, in order, into the Account they describe. It
+// returns an error wrapping [ErrCorrupt] when they do not form a valid
+// ledger (a gap in Seq, another member, a repeated key, an unknown lot,
+// a lot drawn below zero), or [ErrOverflow].
+func Replay(entries []Entry) (Account, error) {
+	var a Account
+	return a.With(entries...)
+}
+
+// With returns the account after entries, which must continue its ledger
+// (the first Seq is Version+1). a is unchanged. Errors are as for
+// [Replay].
+func (a Account) With(entries ...Entry) (Account, error) {
+	w := a.clone()
+	for i := range entries {
+		if err := w.fold(&entries[i]); err != nil {
+			return a, err
+		}
+	}
+	return w, nil
+}
+
+// clone returns a deep copy that fold may change.
+func (a *Account) clone() Account {
+	w := *a
+	w.lots = slices.Clone(a.lots)
+	w.keys = maps.Clone(a.keys)
+	if w.keys == nil {
+		w.keys = map[string]uint64{}
+	}
+	w.orders = make(map[string]*orderRecord, len(a.orders))
+	for id, o := range a.orders {
+		w.orders[id] = o // copied on write, see order
+	}
+	w.orderList = slices.Clone(a.orderList)
+	return w
+}
+
+// order returns a private copy of order id's record for changing.
+func (a *Account) order(id string) *orderRecord {
+	o, ok := a.orders[id]
+	if !ok {
+		return nil
+	}
+	c := *o
+	c.units = maps.Clone(o.units)
+	a.orders[id] = &c
+	return &c
+}
+
+func corrupt(e *Entry, format string, args ...any) error {
+	return fmt.Errorf("%w: member %q entry %d (%s %q): %s", ErrCorrupt, e.Member, e.Seq, e.Kind, e.Key, fmt.Sprintf(format, args...))
+}
+
+func lotLess(a, b Lot) int {
+	// Nearest expiry first; lots that never expire last; then oldest.
+	switch {
+	case a.ExpiresAt.IsZero() && !b.ExpiresAt.IsZero():
+		return 1
+	case !a.ExpiresAt.IsZero() && b.ExpiresAt.IsZero():
+		return -1
+	}
+	if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
+		return c
+	}
+	if c := a.EarnedAt.Compare(b.EarnedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func (a *Account) lotIndex(id string) int {
+	for i := range a.lots {
+		if a.lots[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// fold applies one entry to a working copy. It checks what a replay must
+// check; the decisions themselves were made by Apply.
+func (a *Account) fold(e *Entry) error {
+	if e.Seq != a.Version+1 {
+		return corrupt(e, "sequence %d does not follow version %d", e.Seq, a.Version)
+	}
+	if a.Member == "" && e.Kind != EntryJoin {
+		return fmt.Errorf("%w: member %q: ledger does not start with a join entry", ErrCorrupt, e.Member)
+	}
+	if a.Member != "" && e.Member != a.Member {
+		return corrupt(e, "belongs to member %q", a.Member)
+	}
+	if e.Key == "" {
+		return corrupt(e, "empty key")
+	}
+	if a.keys == nil {
+		a.keys = map[string]uint64{}
+	}
+	if _, dup := a.keys[e.Key]; dup {
+		return corrupt(e, "key used twice")
+	}
+	before := a.Balance()
+	// Draw the parts first: every kind that has parts takes points out of
+	// lots (a release empties a pending lot into the same lot, available).
+	for _, part := range e.Parts {
+		i := a.lotIndex(part.Lot)
+		if i < 0 {
+			return corrupt(e, "unknown or empty lot %q", part.Lot)
+		}
+		l := &a.lots[i]
+		if part.Points <= 0 || part.Points > l.Remaining {
+			return corrupt(e, "draws %d points from lot %q holding %d", part.Points, l.ID, l.Remaining)
+		}
+		if e.Kind == EntryRelease {
+			if !l.Pending || part.Points != l.Remaining {
+				return corrupt(e, "releases lot %q that is not wholly pending", l.ID)
+			}
+			l.Pending = false
+			a.Pending -= part.Points
+			a.Available += part.Points // cannot overflow: the sum was held before
+			continue
+		}
+		l.Remaining -= part.Points
+		if l.Pending {
+			a.Pending -= part.Points
+		} else {
+			a.Available -= part.Points
+		}
+		if l.Remaining == 0 {
+			a.lots = slices.Delete(a.lots, i, i+1)
+		}
+	}
+	var err error
+	switch e.Kind {
+	case EntryJoin:
+		if a.Member != "" {
+			return corrupt(e, "second join")
+		}
+		a.Member, a.Birthday, a.Joined = e.Member, e.Birthday, e.Effective
+		a.LevelSince, a.NextReview = e.Effective, e.NextReview
+	case EntryEarn, EntryBonus, EntryAdjust:
+		if e.Lot != "" {
+			if e.Points <= 0 {
+				return corrupt(e, "creates lot %q of %d points", e.Lot, e.Points)
+			}
+			if a.lotIndex(e.Lot) >= 0 {
+				return corrupt(e, "lot %q exists", e.Lot)
+			}
+			pending := e.AvailableAt.After(e.Effective)
+			l := Lot{ID: e.Lot, EarnedAt: e.Effective, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt,
+				Points: e.Points, Remaining: e.Points, Pending: pending, OrderID: e.OrderID}
+			if pending {
+				a.Pending, err = addPoints(a.Pending, e.Points)
+			} else {
+				a.Available, err = addPoints(a.Available, e.Points)
+			}
+			if err != nil {
+				return fmt.Errorf("loyalty: member %q: %w", e.Member, err)
+			}
+			i, _ := slices.BinarySearchFunc(a.lots, l, lotLess)
+			a.lots = slices.Insert(a.lots, i, l)
+		}
+		if e.Kind == EntryEarn {
+			if _, dup := a.orders[e.OrderID]; dup || e.OrderID == "" {
+				return corrupt(e, "order %q earned twice or unnamed", e.OrderID)
+			}
+			if a.orders == nil {
+				a.orders = map[string]*orderRecord{}
+			}
+			a.orders[e.OrderID] = &orderRecord{id: e.OrderID, time: e.Effective, lot: e.Lot, points: e.Points,
+				spend: e.Spend, qual: e.Qualifying, lines: e.Lines}
+			a.orderList = append(a.orderList, e.OrderID)
+			if e.Year != 0 {
+				a.birthdayMultYear = e.Year
+			}
+		}
+		if e.Kind == EntryBonus && e.Bonus == BonusBirthday {
+			a.birthdayGiftYear = e.Year
+		}
+	case EntryClawback:
+		o := a.order(e.OrderID)
+		if o == nil {
+			return corrupt(e, "claws back unknown order %q", e.OrderID)
+		}
+		for _, l := range e.Lines {
+			if o.units == nil {
+				o.units = map[string]int{}
+			}
+			o.units[l.LineID] += l.Quantity
+		}
+		o.clawed += -e.Points + e.Forgiven
+		o.returned = o.returned.Sub(e.Spend)
+		o.qual += e.Qualifying
+		if o.clawed > o.points {
+			return corrupt(e, "claws back %d of order %q that earned %d", o.clawed, o.id, o.points)
+		}
+	}
+	a.Debt, err = addPoints(a.Debt, e.Debt)
+	if err != nil {
+		return fmt.Errorf("loyalty: member %q: %w", e.Member, err)
+	}
+	if a.Debt < 0 {
+		return corrupt(e, "debt below zero")
+	}
+	if _, err := addPoints(a.Available, a.Pending); err != nil {
+		return fmt.Errorf("loyalty: member %q: %w", e.Member, err)
+	}
+	if got := a.Balance() - before; got != e.Points {
+		return corrupt(e, "changes the balance by %d but says %d", got, e.Points)
+	}
+	if e.Kind == EntryTier {
+		a.Level, a.LevelSince = e.To, e.Effective
+	}
+	if e.Kind == EntryTier || e.Kind == EntryReview {
+		a.NextReview, a.GraceUntil = e.NextReview, e.GraceUntil
+	}
+	a.keys[e.Key] = e.Fingerprint
+	a.Version = e.Seq
+	if e.Time.After(a.AsOf) {
+		a.AsOf = e.Time
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package loyalty
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/shopspring/decimal"
+)
+
+// Points is an exact whole number of loyalty points. Arithmetic on points
+// in this package is checked: a result that does not fit in an int64 is
+// an error wrapping [ErrOverflow], never a wrap-around.
+type Points int64
+
+// MaxPoints is the largest number of points a lot, a balance or an
+// operation may hold.
+const MaxPoints Points = math.MaxInt64
+
+var maxPointsDec = decimal.NewFromInt(math.MaxInt64)
+
+// addPoints returns a+b, or an error wrapping ErrOverflow.
+func addPoints(a, b Points) (Points, error) {
+	s := a + b
+	if (b > 0 && s < a) || (b < 0 && s > a) {
+		return 0, fmt.Errorf("%w: %d + %d", ErrOverflow, a, b)
+	}
+	return s, nil
+}
+
+// subPoints returns a-b, or an error wrapping ErrOverflow.
+func subPoints(a, b Points) (Points, error) {
+	if b == math.MinInt64 {
+		return 0, fmt.Errorf("%w: %d - %d", ErrOverflow, a, b)
+	}
+	return addPoints(a, -b)
+}
+
+// pointsOf converts a non-negative decimal number of points to Points
+// with rounding r, or an error wrapping ErrOverflow when it is too large.
+func pointsOf(d decimal.Decimal, r Rounding) (Points, error) {
+	var w decimal.Decimal
+	if r == RoundHalfUp {
+		w = d.Round(0)
+	} else {
+		w = d.Floor()
+	}
+	if w.GreaterThan(maxPointsDec) || w.LessThan(maxPointsDec.Neg()) {
+		return 0, fmt.Errorf("%w: %s points", ErrOverflow, w.String())
+	}
+	return Points(w.IntPart()), nil
+}

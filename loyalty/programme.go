@@ -1,0 +1,542 @@
+package loyalty
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Config is a loyalty programme as data: what a brand writes in its
+// configuration file (JSON, see [DecodeProgramme]) and what [Compile]
+// turns into a [Programme]. The rules come from SEEDS §6: points earned by
+// the amount spent and redeemed for money off, birthday benefits, bonus
+// points for a completed profile or a survey answer, member tiers, and
+// discount cards, quantity and seasonal discounts.
+//
+// Zero values of optional fields take the defaults documented on each
+// field.
+type Config struct {
+	// Name names the programme in error messages.
+	Name string `json:"name"`
+	// Currency is the one currency of the programme's orders.
+	Currency customer.Currency `json:"currency"`
+	// Earn holds the earning rules.
+	Earn EarnConfig `json:"earn"`
+	// Redeem holds the redemption rules.
+	Redeem RedeemConfig `json:"redeem"`
+	// ExpiryMonths is how many months after they were earned points
+	// expire: a lot earned at t expires at t.AddDate(0, ExpiryMonths, 0)
+	// (time.AddDate normalises, so 31 January + 1 month is 3 March).
+	// 0 means points never expire.
+	ExpiryMonths int `json:"expiry_months"`
+	// PendingDays is the return window: points of a purchase stay pending,
+	// not spendable, until PendingDays × 24 h after the order. 0 makes them
+	// available at once.
+	PendingDays int `json:"pending_days"`
+	// Tiers holds the member tiers; none means a single tier "member".
+	Tiers TierConfig `json:"tiers"`
+	// DebtPolicy applies when a return claws back points already spent.
+	// Default [DebtRecord].
+	DebtPolicy DebtPolicy `json:"debt_policy"`
+	// Pricing holds coupon bounds and the quantity and seasonal discounts.
+	Pricing PricingConfig `json:"pricing"`
+}
+
+// EarnConfig holds the earning rules.
+//
+// The points of a purchase are
+//
+//	points = round( Σ_lines net_l × PointsPerUnit × Π m_l )
+//
+// where net_l is what was paid for line l (quantity × unit price −
+// discount, [customer.Line.Net]), the product runs over every multiplier
+// that applies to the line (the tier's, each matching [Multiplier], the
+// birthday multiplier), and round is [EarnConfig.Rounding] applied once
+// to the order's exact decimal total (SEEDS §6: points by the amount
+// spent).
+type EarnConfig struct {
+	// PointsPerUnit is the points per one currency unit of the net amount
+	// paid, > 0 (1 = one point per euro).
+	PointsPerUnit decimal.Decimal `json:"points_per_unit"`
+	// Rounding turns the exact total into whole points. Default
+	// [RoundDown].
+	Rounding Rounding `json:"rounding"`
+	// Multipliers raise the points of matching lines.
+	Multipliers []Multiplier `json:"multipliers"`
+	// Birthday is the birthday-month benefit.
+	Birthday BirthdayConfig `json:"birthday"`
+	// ProfileBonus is given once when the member completes the clothing
+	// profile ([customer.Profile.Complete]); 0 gives nothing.
+	ProfileBonus Points `json:"profile_bonus"`
+	// SurveyBonus is given for each distinct survey answered; 0 gives
+	// nothing.
+	SurveyBonus Points `json:"survey_bonus"`
+}
+
+// Multiplier multiplies the points of the lines it matches. Every
+// non-empty condition must hold; empty conditions match everything.
+type Multiplier struct {
+	// Name explains the multiplier in entries, e.g. "double points on
+	// knitwear".
+	Name string `json:"name"`
+	// Factor multiplies the points, > 0 (2 = double points).
+	Factor decimal.Decimal `json:"factor"`
+	// Categories match [customer.Line.Category].
+	Categories []string `json:"categories,omitempty"`
+	// Seasons match [customer.Line.Season], the collection ("2026-AW").
+	Seasons []string `json:"seasons,omitempty"`
+	// Channels match [customer.Order.Channel].
+	Channels []customer.Channel `json:"channels,omitempty"`
+	// From and Until bound the order time, From inclusive, Until
+	// exclusive; a zero time leaves that side open.
+	From  time.Time `json:"from"`
+	Until time.Time `json:"until"`
+}
+
+// BirthdayConfig is the birthday benefit (SEEDS §6). Both parts are
+// granted at most once per calendar year and only within the member's
+// birthday month: a year in which the member did not claim them is lost,
+// never carried over, so benefits never stack across missed years.
+type BirthdayConfig struct {
+	// Multiplier multiplies the points of the member's first purchase in
+	// the birthday month, each year. 0 or 1 means no multiplier.
+	Multiplier decimal.Decimal `json:"multiplier"`
+	// Gift is the points given by a [BirthdayClaim], added to the tier's
+	// [TierLevel.BirthdayGift].
+	Gift Points `json:"gift"`
+}
+
+// RedeemConfig holds the redemption rules: points pay for part of an order.
+//
+//	value = points / PointsPerUnit, truncated to the currency's minor unit
+type RedeemConfig struct {
+	// PointsPerUnit is how many points pay one currency unit, > 0 (100 =
+	// 100 points per euro).
+	PointsPerUnit decimal.Decimal `json:"points_per_unit"`
+	// MinPoints is the fewest points one redemption may use.
+	MinPoints Points `json:"min_points"`
+	// MaxShare is the largest share of an order's amount (after
+	// discounts) that points may pay, in (0, 1]. Default 1.
+	MaxShare decimal.Decimal `json:"max_share"`
+}
+
+// TierConfig holds the member tiers.
+//
+// The qualifying value of a member at time t is the spend or the points
+// ([Basis]) of the purchases made in (t − WindowMonths, t], less what was
+// returned. A member moves up at once when a purchase brings it to a
+// higher tier's Min; a member moves down only at a periodic review, every
+// ReviewMonths from joining: a member who no longer qualifies gets
+// GraceDays of grace and is moved down to the tier it qualifies for at
+// the end of the grace period if it still falls short then.
+type TierConfig struct {
+	// Basis is what qualifies. Default [BasisSpend].
+	Basis Basis `json:"basis"`
+	// WindowMonths is the rolling qualifying window, > 0 with two or more
+	// levels.
+	WindowMonths int `json:"window_months"`
+	// ReviewMonths is the time between reviews, > 0 with two or more
+	// levels.
+	ReviewMonths int `json:"review_months"`
+	// GraceDays is the grace period after a failed review, ≥ 0.
+	GraceDays int `json:"grace_days"`
+	// Levels are the tiers from lowest to highest. The first must have
+	// Min 0; each range [Min, Max) must start where the previous ends.
+	Levels []TierLevel `json:"levels"`
+}
+
+// TierLevel is one tier and its benefits.
+type TierLevel struct {
+	// Name is unique, e.g. "silver".
+	Name string `json:"name"`
+	// Min is the qualifying value from which the tier applies.
+	Min decimal.Decimal `json:"min"`
+	// Max, when set, is where the tier ends (exclusive); it must equal the
+	// next level's Min. The last level has no Max.
+	Max decimal.NullDecimal `json:"max"`
+	// Multiplier multiplies the points of every purchase. 0 means 1.
+	Multiplier decimal.Decimal `json:"multiplier"`
+	// BirthdayGift is added to the programme's birthday gift.
+	BirthdayGift Points `json:"birthday_gift"`
+	// EarlyAccess grants early access to new collections and sales
+	// (SEEDS §6: priority rights for loyal customers).
+	EarlyAccess bool `json:"early_access"`
+	// FreeAlterations grants free alterations of garments bought.
+	FreeAlterations bool `json:"free_alterations"`
+}
+
+// PricingConfig holds coupon bounds and the programme's own discounts.
+type PricingConfig struct {
+	// MinPercent and MaxPercent bound a percentage coupon (SEEDS §6: a
+	// discount rate typically of 5%–60%). Defaults 5 and 60.
+	MinPercent decimal.Decimal `json:"min_percent"`
+	MaxPercent decimal.Decimal `json:"max_percent"`
+	// Quantity are quantity discounts.
+	Quantity []QuantityDiscount `json:"quantity"`
+	// Seasonal are off-season discounts.
+	Seasonal []SeasonalDiscount `json:"seasonal"`
+}
+
+// Scope is what a coupon or discount applies to.
+type Scope struct {
+	Kind ScopeKind `json:"kind"`
+	// Values are the SKUs, categories or series; empty for [ScopeAll].
+	Values []string `json:"values,omitempty"`
+}
+
+// QuantityDiscount takes Percent off the lines in Scope when the order has
+// at least MinQuantity units in scope (SEEDS §6: quantity discounts). When
+// several apply to a line, the largest percentage wins.
+type QuantityDiscount struct {
+	Name        string          `json:"name"`
+	Scope       Scope           `json:"scope"`
+	MinQuantity int             `json:"min_quantity"`
+	Percent     decimal.Decimal `json:"percent"`
+}
+
+// SeasonalDiscount takes Percent off lines of past collections while the
+// promotion runs (SEEDS §6: seasonal discounts for off-season buying).
+// When several apply to a line, the largest percentage wins.
+type SeasonalDiscount struct {
+	Name string `json:"name"`
+	// Seasons are the collections on sale, matched against
+	// [customer.Line.Season].
+	Seasons []string        `json:"seasons"`
+	Percent decimal.Decimal `json:"percent"`
+	// From (inclusive) and Until (exclusive) bound when it runs; zero
+	// leaves that side open.
+	From  time.Time `json:"from"`
+	Until time.Time `json:"until"`
+}
+
+// Programme is a validated, immutable loyalty programme. It is safe for
+// concurrent use. Build one with [Compile] or [DecodeProgramme].
+type Programme struct {
+	cfg Config
+}
+
+var (
+	one     = decimal.NewFromInt(1)
+	hundred = decimal.NewFromInt(100)
+)
+
+// DecodeProgramme decodes a JSON programme strictly (unknown fields,
+// trailing data and type errors are errors) and compiles it. Every error
+// is a [*customer.ValidationError] naming the fields at fault.
+func DecodeProgramme(data []byte) (*Programme, error) {
+	var c Config
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	record := "loyalty programme"
+	if err := dec.Decode(&c); err != nil {
+		return nil, decodeError(record, data, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var p problems
+		p.add("(json)", customer.CodeFormat, "trailing data after the programme")
+		return nil, p.err(record)
+	}
+	return Compile(c)
+}
+
+func decodeError(record string, data []byte, err error) error {
+	var p problems
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := position(data, syn.Offset)
+		p.add("(json)", customer.CodeFormat, "malformed JSON at line %d, column %d: %v", line, col, syn)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "(json)"
+		}
+		p.add(field, customer.CodeFormat, "want %s, got JSON %s", typ.Type, typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		p.add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), customer.CodeUnknown, "unknown field")
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		p.add("(json)", customer.CodeFormat, "empty or truncated JSON")
+	default:
+		p.add("(json)", customer.CodeFormat, "%v", err)
+	}
+	return p.err(record)
+}
+
+func position(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	col = int(off) - bytes.LastIndexByte(data[:off], '\n') - 1
+	return line, col
+}
+
+// Compile checks c, fills the documented defaults, and returns the
+// programme. It reports every problem at once in a
+// [*customer.ValidationError] with fields named by their JSON paths
+// ("tiers.levels[1].min", "earn.multipliers[0].factor").
+func Compile(c Config) (*Programme, error) {
+	c = c.clone()
+	c.defaults()
+	var p problems
+	c.check(&p)
+	name := "loyalty programme"
+	if c.Name != "" {
+		name = fmt.Sprintf("loyalty programme %q", c.Name)
+	}
+	if err := p.err(name); err != nil {
+		return nil, err
+	}
+	return &Programme{cfg: c}, nil
+}
+
+// Config returns a copy of the programme's configuration, defaults filled.
+func (p *Programme) Config() Config { return p.cfg.clone() }
+
+// Levels returns a copy of the tiers, lowest first. [Account.Level]
+// indexes this slice.
+func (p *Programme) Levels() []TierLevel { return slices.Clone(p.cfg.Tiers.Levels) }
+
+func (c Config) clone() Config {
+	c.Earn.Multipliers = slices.Clone(c.Earn.Multipliers)
+	for i := range c.Earn.Multipliers {
+		m := &c.Earn.Multipliers[i]
+		m.Categories, m.Seasons, m.Channels = slices.Clone(m.Categories), slices.Clone(m.Seasons), slices.Clone(m.Channels)
+	}
+	c.Tiers.Levels = slices.Clone(c.Tiers.Levels)
+	c.Pricing.Quantity = slices.Clone(c.Pricing.Quantity)
+	for i := range c.Pricing.Quantity {
+		c.Pricing.Quantity[i].Scope.Values = slices.Clone(c.Pricing.Quantity[i].Scope.Values)
+	}
+	c.Pricing.Seasonal = slices.Clone(c.Pricing.Seasonal)
+	for i := range c.Pricing.Seasonal {
+		c.Pricing.Seasonal[i].Seasons = slices.Clone(c.Pricing.Seasonal[i].Seasons)
+	}
+	return c
+}
+
+func (c *Config) defaults() {
+	if c.Earn.Rounding == 0 {
+		c.Earn.Rounding = RoundDown
+	}
+	if c.DebtPolicy == 0 {
+		c.DebtPolicy = DebtRecord
+	}
+	if c.Tiers.Basis == 0 {
+		c.Tiers.Basis = BasisSpend
+	}
+	if len(c.Tiers.Levels) == 0 {
+		c.Tiers.Levels = []TierLevel{{Name: "member"}}
+	}
+	for i := range c.Tiers.Levels {
+		if c.Tiers.Levels[i].Multiplier.IsZero() {
+			c.Tiers.Levels[i].Multiplier = one
+		}
+	}
+	if c.Redeem.MaxShare.IsZero() {
+		c.Redeem.MaxShare = one
+	}
+	if c.Pricing.MinPercent.IsZero() {
+		c.Pricing.MinPercent = decimal.NewFromInt(5)
+	}
+	if c.Pricing.MaxPercent.IsZero() {
+		c.Pricing.MaxPercent = decimal.NewFromInt(60)
+	}
+}
+
+// sane reports whether d is small enough to compute with: at most 30
+// digits and an exponent within ±30. It keeps "1e999999999" from turning a
+// comparison into a billion-digit multiplication.
+func sane(d decimal.Decimal) bool {
+	return d.Exponent() >= -30 && d.Exponent() <= 30 && d.NumDigits() <= 30 &&
+		d.NumDigits()+int(d.Exponent()) <= 30
+}
+
+// checkRange adds a problem unless lo <= d <= hi (or lo < d when open).
+func checkRange(p *problems, field string, d, lo, hi decimal.Decimal, openLow bool) {
+	switch {
+	case !sane(d):
+		p.add(field, customer.CodeRange, "%s is too large or too precise", d.String())
+	case d.Sign() < 0:
+		p.add(field, customer.CodeNegative, "must not be negative, is %s", d.String())
+	case openLow && d.LessThanOrEqual(lo):
+		p.add(field, customer.CodeRange, "must be more than %s, is %s", lo.String(), d.String())
+	case d.LessThan(lo) || d.GreaterThan(hi):
+		p.add(field, customer.CodeRange, "must be within [%s, %s], is %s", lo.String(), hi.String(), d.String())
+	}
+}
+
+var (
+	maxRate   = decimal.New(1, 9)
+	maxFactor = decimal.New(1, 18)
+	maxMoney  = decimal.New(1, 18)
+)
+
+func checkWindow(p *problems, field string, from, until time.Time) {
+	if !from.IsZero() && !until.IsZero() && !from.Before(until) {
+		p.add(field+".until", customer.CodeOrder, "must be after from")
+	}
+}
+
+func checkNonNeg(p *problems, field string, v Points) {
+	if v < 0 {
+		p.add(field, customer.CodeNegative, "must not be negative, is %d", v)
+	}
+}
+
+func (c *Config) check(p *problems) {
+	if !c.Currency.Valid() {
+		p.add("currency", customer.CodeUnknown, "unknown currency %q", string(c.Currency))
+	}
+	checkRange(p, "earn.points_per_unit", c.Earn.PointsPerUnit, decimal.Zero, maxRate, true)
+	if !c.Earn.Rounding.Valid() {
+		p.add("earn.rounding", customer.CodeUnknown, "unknown rounding %d", uint8(c.Earn.Rounding))
+	}
+	for i, m := range c.Earn.Multipliers {
+		f := fmt.Sprintf("earn.multipliers[%d]", i)
+		checkRange(p, f+".factor", m.Factor, decimal.Zero, maxFactor, true)
+		for j, ch := range m.Channels {
+			if !ch.Valid() {
+				p.add(fmt.Sprintf("%s.channels[%d]", f, j), customer.CodeUnknown, "unknown channel %d", uint8(ch))
+			}
+		}
+		checkWindow(p, f, m.From, m.Until)
+	}
+	if !c.Earn.Birthday.Multiplier.IsZero() {
+		checkRange(p, "earn.birthday.multiplier", c.Earn.Birthday.Multiplier, decimal.Zero, maxFactor, true)
+	}
+	checkNonNeg(p, "earn.birthday.gift", c.Earn.Birthday.Gift)
+	checkNonNeg(p, "earn.profile_bonus", c.Earn.ProfileBonus)
+	checkNonNeg(p, "earn.survey_bonus", c.Earn.SurveyBonus)
+
+	checkRange(p, "redeem.points_per_unit", c.Redeem.PointsPerUnit, decimal.Zero, maxRate, true)
+	checkNonNeg(p, "redeem.min_points", c.Redeem.MinPoints)
+	checkRange(p, "redeem.max_share", c.Redeem.MaxShare, decimal.Zero, one, true)
+
+	if c.ExpiryMonths < 0 || c.ExpiryMonths > 1200 {
+		p.add("expiry_months", customer.CodeRange, "must be within [0, 1200], is %d", c.ExpiryMonths)
+	}
+	if c.PendingDays < 0 || c.PendingDays > 3650 {
+		p.add("pending_days", customer.CodeRange, "must be within [0, 3650], is %d", c.PendingDays)
+	} else if c.ExpiryMonths > 0 && c.PendingDays >= 28*c.ExpiryMonths {
+		p.add("pending_days", customer.CodeRange, "the return window (%d days) must end before points expire (%d months)", c.PendingDays, c.ExpiryMonths)
+	}
+	if !c.DebtPolicy.Valid() {
+		p.add("debt_policy", customer.CodeUnknown, "unknown debt policy %d", uint8(c.DebtPolicy))
+	}
+	c.checkTiers(p)
+	c.checkPricing(p)
+}
+
+func (c *Config) checkTiers(p *problems) {
+	t := &c.Tiers
+	if !t.Basis.Valid() {
+		p.add("tiers.basis", customer.CodeUnknown, "unknown basis %d", uint8(t.Basis))
+	}
+	multi := len(t.Levels) > 1
+	if t.WindowMonths < 0 || t.WindowMonths > 120 || (multi && t.WindowMonths == 0) {
+		p.add("tiers.window_months", customer.CodeRange, "must be within [1, 120] with two or more tiers, is %d", t.WindowMonths)
+	}
+	if t.ReviewMonths < 0 || t.ReviewMonths > 120 || (multi && t.ReviewMonths == 0) {
+		p.add("tiers.review_months", customer.CodeRange, "must be within [1, 120] with two or more tiers, is %d", t.ReviewMonths)
+	}
+	if t.GraceDays < 0 || t.GraceDays > 3650 {
+		p.add("tiers.grace_days", customer.CodeRange, "must be within [0, 3650], is %d", t.GraceDays)
+	}
+	if multi && t.ReviewMonths > 0 && t.GraceDays >= 28*t.ReviewMonths {
+		p.add("tiers.grace_days", customer.CodeRange, "grace (%d days) must end before the next review (%d months)", t.GraceDays, t.ReviewMonths)
+	}
+	names := map[string]int{}
+	for i, l := range t.Levels {
+		f := fmt.Sprintf("tiers.levels[%d]", i)
+		if l.Name == "" {
+			p.add(f+".name", customer.CodeRequired, "is empty")
+		} else if j, dup := names[l.Name]; dup {
+			p.add(f+".name", customer.CodeDuplicate, "%q is also tiers.levels[%d]", l.Name, j)
+		} else {
+			names[l.Name] = i
+		}
+		checkRange(p, f+".min", l.Min, decimal.Zero, maxMoney, false)
+		checkRange(p, f+".multiplier", l.Multiplier, decimal.Zero, maxFactor, true)
+		checkNonNeg(p, f+".birthday_gift", l.BirthdayGift)
+		if i == 0 && sane(l.Min) && !l.Min.IsZero() {
+			p.add(f+".min", customer.CodeRange, "the first tier must start at 0, starts at %s", l.Min.String())
+		}
+		if l.Max.Valid && !sane(l.Max.Decimal) {
+			p.add(f+".max", customer.CodeRange, "%s is too large or too precise", l.Max.Decimal.String())
+			continue
+		}
+		if !sane(l.Min) {
+			continue
+		}
+		if l.Max.Valid && l.Max.Decimal.LessThanOrEqual(l.Min) {
+			p.add(f+".max", customer.CodeRange, "max %s must be above min %s", l.Max.Decimal.String(), l.Min.String())
+		}
+		if i+1 == len(t.Levels) {
+			if l.Max.Valid {
+				p.add(f+".max", customer.CodeRange, "the highest tier must have no max (values above %s would have no tier)", l.Max.Decimal.String())
+			}
+			continue
+		}
+		next := t.Levels[i+1]
+		if !sane(next.Min) {
+			continue
+		}
+		if !next.Min.GreaterThan(l.Min) {
+			p.add(fmt.Sprintf("tiers.levels[%d].min", i+1), customer.CodeRange, "overlaps tiers.levels[%d]: min %s is not above %s", i, next.Min.String(), l.Min.String())
+		}
+		if l.Max.Valid {
+			switch l.Max.Decimal.Cmp(next.Min) {
+			case 1:
+				p.add(f+".max", customer.CodeRange, "overlaps tiers.levels[%d]: max %s is above its min %s", i+1, l.Max.Decimal.String(), next.Min.String())
+			case -1:
+				p.add(f+".max", customer.CodeRange, "leaves a gap before tiers.levels[%d]: max %s is below its min %s", i+1, l.Max.Decimal.String(), next.Min.String())
+			}
+		}
+	}
+}
+
+func checkScope(p *problems, field string, s Scope) {
+	switch {
+	case !s.Kind.Valid():
+		p.add(field+".kind", customer.CodeUnknown, "unknown scope kind %d", uint8(s.Kind))
+	case s.Kind == ScopeAll && len(s.Values) > 0:
+		p.add(field+".values", customer.CodeMismatch, "scope all takes no values")
+	case s.Kind != ScopeAll && len(s.Values) == 0:
+		p.add(field+".values", customer.CodeRequired, "scope %s needs at least one value", s.Kind)
+	}
+}
+
+func (c *Config) checkPricing(p *problems) {
+	pr := &c.Pricing
+	checkRange(p, "pricing.min_percent", pr.MinPercent, decimal.Zero, hundred, true)
+	checkRange(p, "pricing.max_percent", pr.MaxPercent, decimal.Zero, hundred, true)
+	if sane(pr.MinPercent) && sane(pr.MaxPercent) && pr.MinPercent.GreaterThan(pr.MaxPercent) {
+		p.add("pricing.max_percent", customer.CodeRange, "must not be below min_percent %s", pr.MinPercent.String())
+	}
+	for i, q := range pr.Quantity {
+		f := fmt.Sprintf("pricing.quantity[%d]", i)
+		checkScope(p, f+".scope", q.Scope)
+		if q.MinQuantity < 1 {
+			p.add(f+".min_quantity", customer.CodeNotPos, "must be at least 1, is %d", q.MinQuantity)
+		}
+		checkRange(p, f+".percent", q.Percent, decimal.Zero, hundred, true)
+	}
+	for i, s := range pr.Seasonal {
+		f := fmt.Sprintf("pricing.seasonal[%d]", i)
+		if len(s.Seasons) == 0 {
+			p.add(f+".seasons", customer.CodeRequired, "needs at least one season")
+		}
+		checkRange(p, f+".percent", s.Percent, decimal.Zero, hundred, true)
+		checkWindow(p, f, s.From, s.Until)
+	}
+}

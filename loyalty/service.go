@@ -1,0 +1,130 @@
+package loyalty
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Service applies events to members' ledgers kept in a [Store]: it loads
+// the account, applies the event with [Programme.Apply], and appends the
+// entries conditioned on the version it loaded. When another writer got
+// there first ([ErrConflict]), it reloads and tries again, up to
+// [ServiceOptions.Retries] times. It is safe for concurrent use.
+//
+// The Service caches each member's account and reads only the entries
+// appended since, so an operation costs the new entries, not the whole
+// ledger. The cache is only an optimisation: the store is the truth.
+type Service struct {
+	programme *Programme
+	store     Store
+	retries   int
+
+	mu    sync.Mutex
+	cache map[customer.ID]Account
+}
+
+// ServiceOptions configures a [Service]; nil means the defaults.
+type ServiceOptions struct {
+	// Retries is how many times an append that lost a race is retried.
+	// Default 32.
+	Retries int
+	// NoCache makes every operation replay the member's whole ledger.
+	NoCache bool
+}
+
+// NewService returns a service for programme p on store s.
+func NewService(p *Programme, s Store, opts *ServiceOptions) *Service {
+	sv := &Service{programme: p, store: s, retries: 32}
+	if opts != nil && opts.Retries > 0 {
+		sv.retries = opts.Retries
+	}
+	if opts == nil || !opts.NoCache {
+		sv.cache = map[customer.ID]Account{}
+	}
+	return sv
+}
+
+// Programme returns the service's programme.
+func (s *Service) Programme() *Programme { return s.programme }
+
+// Account returns the member's account as stored, without bringing it up
+// to any time. An unknown member has the zero Account.
+func (s *Service) Account(ctx context.Context, member customer.ID) (Account, error) {
+	return s.load(ctx, member)
+}
+
+func (s *Service) load(ctx context.Context, member customer.ID) (Account, error) {
+	var a Account
+	if s.cache != nil {
+		s.mu.Lock()
+		a = s.cache[member]
+		s.mu.Unlock()
+	}
+	entries, err := s.store.Entries(ctx, member, a.Version)
+	if err != nil {
+		return Account{}, fmt.Errorf("loyalty: load member %q: %w", member, err)
+	}
+	if len(entries) == 0 {
+		return a, nil
+	}
+	next, err := a.With(entries...)
+	if err != nil {
+		return Account{}, fmt.Errorf("loyalty: load member %q: %w", member, err)
+	}
+	s.remember(next)
+	return next, nil
+}
+
+func (s *Service) remember(a Account) {
+	if s.cache == nil || a.Member == "" {
+		return
+	}
+	s.mu.Lock()
+	if old, ok := s.cache[a.Member]; !ok || old.Version < a.Version {
+		s.cache[a.Member] = a
+	}
+	s.mu.Unlock()
+}
+
+// Apply applies e to its member's ledger at time now and stores the
+// entries. It returns the account after them and the entries appended.
+// Errors are those of [Programme.Apply] (a redelivered event returns a
+// [*DuplicateError] and changes nothing), the store's errors wrapped, or
+// an error matching [ErrConflict] when every retry lost a race.
+func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, []Entry, error) {
+	if e == nil {
+		return Account{}, nil, errors.New("loyalty: nil event")
+	}
+	member := e.MemberID()
+	var last error
+	for attempt := 0; attempt <= s.retries; attempt++ {
+		a, err := s.load(ctx, member)
+		if err != nil {
+			return Account{}, nil, err
+		}
+		next, entries, err := s.programme.Apply(a, e, now)
+		if err != nil {
+			return a, nil, err
+		}
+		if len(entries) == 0 {
+			return next, nil, nil
+		}
+		err = s.store.Append(ctx, member, a.Version, entries)
+		if err == nil {
+			s.remember(next)
+			return next, entries, nil
+		}
+		if !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicate) {
+			return a, nil, fmt.Errorf("loyalty: append for member %q: %w", member, err)
+		}
+		last = err
+		runtime.Gosched()
+	}
+	return Account{}, nil, fmt.Errorf("loyalty: member %q: gave up after %d retries: %w", member, s.retries, last)
+}
