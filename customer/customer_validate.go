@@ -1,0 +1,326 @@
+package customer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Bounds of the checks of [Customer.Validate].
+const (
+	// MinHeightCM and MaxHeightCM bound a known body height: 40 cm is a
+	// newborn, 250 cm is above the tallest people recorded. 0 means
+	// unknown and is allowed.
+	MinHeightCM = 40
+	MaxHeightCM = 250
+	// MinBirthYear is the earliest birth year accepted.
+	MinBirthYear = 1900
+)
+
+// Validate checks c as recorded at time now and reports every problem at
+// once in a [*ValidationError] for the record `customer "ID"`. Fields are
+// named as in the list below; a zero now skips the checks against the
+// present.
+//
+//   - id: empty.
+//   - kind: not [Consumer] or [Intermediary].
+//   - role: set for a consumer, or missing (or unknown) for an
+//     intermediary.
+//   - trade: missing for an intermediary, or set for a consumer.
+//   - trade.annual_turnover, trade.market_size: negative, or in an unknown
+//     currency (the zero Money means unknown and is allowed).
+//   - trade.outlets: negative.
+//   - trade.rating: not a [CreditRating] from RatingD to RatingAAA.
+//   - trade.cooperation_start: zero or after now.
+//   - birthday: partly set, a month outside 1..12, a day that the month
+//     does not have (31 February; 29 February only in leap years, or when
+//     the year is unknown), a year before [MinBirthYear], a date after now.
+//   - profile.height_cm: other than 0 (unknown) and outside
+//     [MinHeightCM]..[MaxHeightCM].
+//   - profile.top_size, profile.bottom_size, profile.shoe_size: not empty
+//     and not in the size system of [ValidTopSize], [ValidBottomSize],
+//     [ValidShoeSize].
+//   - profile.fit: set and not Slim, Regular or Loose.
+//   - contact.email: not empty and not shaped like an address
+//     ([ValidEmail]).
+//   - contact.phone: not empty and not shaped like a number
+//     ([ValidPhone]).
+//   - joined: zero or after now.
+func (c Customer) Validate(now time.Time) error {
+	var p problems
+	if c.ID == "" {
+		p.add("id", CodeRequired, "is empty")
+	}
+	switch c.Kind {
+	case Consumer:
+		if c.Role != 0 {
+			p.add("role", CodeMismatch, fmt.Sprintf("a consumer has no trade role, got %s", c.Role))
+		}
+		if c.Trade != nil {
+			p.add("trade", CodeMismatch, "a consumer has no trade facts")
+		}
+	case Intermediary:
+		if !c.Role.Valid() {
+			p.add("role", CodeRequired, fmt.Sprintf("an intermediary needs a role (dealer, franchisee, wholesaler, agent), got %s", c.Role))
+		}
+		if c.Trade == nil {
+			p.add("trade", CodeRequired, "an intermediary needs its trade facts")
+		}
+	default:
+		p.add("kind", CodeUnknown, fmt.Sprintf("unknown customer kind %d", uint8(c.Kind)))
+	}
+	if c.Trade != nil {
+		c.Trade.check(&p, now)
+	}
+	checkBirthday(&p, c.Birthday, now)
+	c.Profile.check(&p)
+	if c.Contact.Email != "" && !ValidEmail(string(c.Contact.Email)) {
+		p.add("contact.email", CodeFormat, "is not an e-mail address (name@domain.tld)")
+	}
+	if c.Contact.Phone != "" && !ValidPhone(string(c.Contact.Phone)) {
+		p.add("contact.phone", CodeFormat, "is not a telephone number (6 to 15 digits, optional +, spaces, dashes, dots, brackets)")
+	}
+	checkTime(&p, "joined", c.Joined, now)
+	return p.err("customer", string(c.ID))
+}
+
+func checkMoney(p *problems, field string, m Money) {
+	if m == (Money{}) {
+		return
+	}
+	if !m.Currency().Valid() {
+		p.add(field, CodeUnknown, fmt.Sprintf("unknown currency %q", string(m.Currency())))
+	}
+	if m.Sign() < 0 {
+		p.add(field, CodeNegative, "must not be negative")
+	}
+}
+
+func (t *Trade) check(p *problems, now time.Time) {
+	checkMoney(p, "trade.annual_turnover", t.AnnualTurnover)
+	checkMoney(p, "trade.market_size", t.MarketSize)
+	if t.Outlets < 0 {
+		p.add("trade.outlets", CodeNegative, fmt.Sprintf("must not be negative, is %d", t.Outlets))
+	}
+	if t.Rating < RatingD || t.Rating > RatingAAA {
+		p.add("trade.rating", CodeUnknown, fmt.Sprintf("unknown credit rating %d", uint8(t.Rating)))
+	}
+	checkTime(p, "trade.cooperation_start", t.CooperationStart, now)
+}
+
+// daysIn returns the number of days of month m in year y; a year of 0
+// (unknown) counts as a leap year, so 29 February is accepted.
+func daysIn(y int, m time.Month) int {
+	if y == 0 {
+		y = 2000
+	}
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func checkBirthday(p *problems, b Birthday, now time.Time) {
+	if b.IsZero() {
+		return
+	}
+	switch {
+	case b.Month < time.January || b.Month > time.December:
+		p.add("birthday", CodeRange, fmt.Sprintf("month %d is not 1..12", int(b.Month)))
+	case b.Day < 1 || b.Day > daysIn(b.Year, b.Month):
+		p.add("birthday", CodeRange, fmt.Sprintf("%s has no day %d", b.Month, b.Day))
+	}
+	switch {
+	case b.Year == 0:
+	case b.Year < MinBirthYear:
+		p.add("birthday", CodeRange, fmt.Sprintf("year %d is before %d", b.Year, MinBirthYear))
+	case !now.IsZero() && b.Year > now.Year():
+		p.add("birthday", CodeFuture, fmt.Sprintf("year %d is in the future", b.Year))
+	case !now.IsZero() && b.Year == now.Year() && b.Month >= 1 && b.Month <= 12 &&
+		DateFromYMD(b.Year, b.Month, b.Day) > DateOf(now):
+		p.add("birthday", CodeFuture, "is in the future")
+	}
+}
+
+func (pr Profile) check(p *problems) {
+	if pr.HeightCM != 0 && (pr.HeightCM < MinHeightCM || pr.HeightCM > MaxHeightCM) {
+		p.add("profile.height_cm", CodeRange, fmt.Sprintf("%d cm is outside %d..%d (0 means unknown)", pr.HeightCM, MinHeightCM, MaxHeightCM))
+	}
+	if pr.TopSize != "" && !ValidTopSize(pr.TopSize) {
+		p.add("profile.top_size", CodeFormat, fmt.Sprintf("%q is not a top size (XXS..5XL, EU 32..64, EU children 50..176)", pr.TopSize))
+	}
+	if pr.BottomSize != "" && !ValidBottomSize(pr.BottomSize) {
+		p.add("profile.bottom_size", CodeFormat, fmt.Sprintf("%q is not a bottom size (XXS..5XL, EU 32..64, W28/L32)", pr.BottomSize))
+	}
+	if pr.ShoeSize != "" && !ValidShoeSize(pr.ShoeSize) {
+		p.add("profile.shoe_size", CodeFormat, fmt.Sprintf("%q is not an EU shoe size (16..52, halves allowed)", pr.ShoeSize))
+	}
+	if pr.Fit != 0 && (pr.Fit < Slim || pr.Fit > Loose) {
+		p.add("profile.fit", CodeUnknown, fmt.Sprintf("unknown fit %d", uint8(pr.Fit)))
+	}
+}
+
+// letterSizes are the international letter sizes, smallest first. "2XL"
+// and "XXXL" are accepted as other spellings of "XXL" and "3XL".
+var letterSizes = map[string]bool{
+	"XXS": true, "XS": true, "S": true, "M": true, "L": true, "XL": true,
+	"XXL": true, "2XL": true, "XXXL": true, "3XL": true, "4XL": true, "5XL": true,
+}
+
+// childSizes are the EU children's sizes: the child's height in cm (EN
+// 13402), in steps of 6 cm from 50 to 176.
+func childSize(n int) bool { return n >= 50 && n <= 176 && (n-50)%6 == 0 }
+
+func atoiStrict(s string) (int, bool) {
+	if s == "" || len(s) > 3 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// garmentSize reports whether s is a letter size or an EU numeric size.
+func garmentSize(s string) bool {
+	if letterSizes[strings.ToUpper(s)] {
+		return true
+	}
+	n, ok := atoiStrict(s)
+	return ok && ((n >= 32 && n <= 64 && n%2 == 0) || childSize(n))
+}
+
+// ValidTopSize reports whether s is a size of the top (shirts, knitwear,
+// coats, dresses) size system:
+//
+//   - a letter size XXS, XS, S, M, L, XL, XXL (or 2XL), 3XL (or XXXL), 4XL,
+//     5XL, in any case;
+//   - an EU numeric garment size, an even number from 32 to 64 (women's
+//     32–54, men's 44–64);
+//   - an EU children's size, the height in cm from 50 to 176 in steps of 6
+//     (EN 13402-3).
+func ValidTopSize(s string) bool { return garmentSize(s) }
+
+// ValidBottomSize reports whether s is a size of the bottom (trousers,
+// jeans, skirts) size system: any top size (see [ValidTopSize]), or waist
+// and inseam in inches, written "32/34", "W32L34" or "W32 L34" (waist 22 to
+// 50, inseam 26 to 38), or a waist alone as "W32".
+func ValidBottomSize(s string) bool {
+	if garmentSize(s) {
+		return true
+	}
+	u := strings.ToUpper(s)
+	var waist, leg string
+	switch {
+	case strings.HasPrefix(u, "W"):
+		rest := u[1:]
+		if i := strings.IndexByte(rest, 'L'); i >= 0 {
+			waist, leg = strings.TrimSuffix(rest[:i], " "), rest[i+1:]
+			if leg == "" {
+				return false
+			}
+		} else {
+			waist = rest
+		}
+	default:
+		var ok bool
+		if waist, leg, ok = strings.Cut(u, "/"); !ok {
+			return false
+		}
+	}
+	w, ok := atoiStrict(waist)
+	if !ok || w < 22 || w > 50 {
+		return false
+	}
+	if leg == "" {
+		return true
+	}
+	l, ok := atoiStrict(leg)
+	return ok && l >= 26 && l <= 38
+}
+
+// ValidShoeSize reports whether s is an EU (Paris point) shoe size from 16
+// (infants) to 52, whole or half: "42", "42.5" (also "42,5").
+func ValidShoeSize(s string) bool {
+	whole, half, hasHalf := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
+	n, ok := atoiStrict(whole)
+	if !ok || n < 16 || n > 52 {
+		return false
+	}
+	return !hasHalf || (half == "5" && n < 52)
+}
+
+// ValidEmail reports whether s is shaped like an e-mail address: one "@";
+// a local part of 1 to 64 characters without spaces, control characters
+// or any of `"(),:;<>[\]`, not starting or ending with a dot nor holding
+// two dots in a row; a domain of at least two dot-separated labels of
+// letters, digits and hyphens (not at a label's ends), the last at least
+// two letters; at most 254 characters in all. It does not check that the
+// address exists.
+func ValidEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || len(local) > 64 || strings.Contains(domain, "@") {
+		return false
+	}
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if c <= ' ' || c == 0x7f || strings.IndexByte(`"(),:;<>[\]`, c) >= 0 {
+			return false
+		}
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	if len(tld) < 2 {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		if c := tld[i]; c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidPhone reports whether s is shaped like a telephone number: an
+// optional leading "+", then digits with optional single spaces, dashes,
+// dots or brackets between them, 6 to 15 digits in all (15 is the E.164
+// maximum).
+func ValidPhone(s string) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '+' && i == 0:
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+			if i == 0 && c != '(' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return digits >= 6 && digits <= 15
+}

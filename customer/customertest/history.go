@@ -1,0 +1,526 @@
+package customertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"pgregory.net/rapid"
+)
+
+func sampleOrder(id string, c customer.ID, t time.Time) customer.Order {
+	return customer.Order{
+		ID: id, CustomerID: c, Time: t, Channel: customer.Online, Store: "web", Currency: "EUR",
+		Lines: []customer.Line{
+			{ID: "1", SKU: "COAT-1", Category: "coats", Season: "2025-AW", Size: "M", Colour: "navy",
+				Quantity: 2, UnitPrice: decimal.RequireFromString("199.00"),
+				UnitCost: decimal.NewNullDecimal(decimal.RequireFromString("80.00")), Discount: decimal.RequireFromString("20")},
+			{ID: "2", SKU: "SCARF-3", Category: "accessories", Quantity: 1, UnitPrice: decimal.RequireFromString("39.90")},
+		},
+	}
+}
+
+func sampleReturn(id, order string, c customer.ID, t time.Time) customer.Return {
+	return customer.Return{ID: id, OrderID: order, CustomerID: c, Time: t, Kind: customer.Refund,
+		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -1}}}
+}
+
+// TestHistoryStore checks that the [customer.HistoryStore] returned by
+// newStores keeps every promise of the interface. newStores returns an
+// empty directory and the history store that goes with it (often one
+// value implementing both); the kit creates customers through the
+// directory before it appends their records.
+func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Directory, customer.HistoryStore)) {
+	t.Helper()
+	ctx := context.Background()
+	setup := func(t *testing.T, ids ...customer.ID) customer.HistoryStore {
+		t.Helper()
+		d, h := newStores(t)
+		for _, id := range ids {
+			mustPut(t, d, sampleCustomer(id))
+		}
+		return h
+	}
+
+	// An order of an unknown customer must fail with customer.ErrNotFound and store nothing.
+	t.Run("AppendOrderUnknownCustomerReturnsErrNotFound", func(t *testing.T) {
+		h := setup(t, "C-1")
+		if err := h.AppendOrder(ctx, sampleOrder("O-1", "nobody", day0)); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("AppendOrder(unknown customer) = %v, want an error matching customer.ErrNotFound", err)
+		}
+		if err := h.AppendOrder(ctx, sampleOrder("O-1", "C-1", day0)); err != nil {
+			t.Errorf("the rejected order's ID was taken: AppendOrder of a known customer = %v", err)
+		}
+	})
+
+	// An order or return with an empty ID must fail with customer.ErrInvalid.
+	t.Run("AppendEmptyIDIsInvalid", func(t *testing.T) {
+		h := setup(t, "C-1")
+		if err := h.AppendOrder(ctx, sampleOrder("", "C-1", day0)); !errors.Is(err, customer.ErrInvalid) {
+			t.Errorf("AppendOrder(empty ID) = %v, want an error matching customer.ErrInvalid", err)
+		}
+		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
+		if err := h.AppendReturn(ctx, sampleReturn("", "O-1", "C-1", day0.Add(time.Hour))); !errors.Is(err, customer.ErrInvalid) {
+			t.Errorf("AppendReturn(empty ID) = %v, want an error matching customer.ErrInvalid", err)
+		}
+		if n := len(history(t, h, "C-1")); n != 1 {
+			t.Errorf("after rejected appends the history has %d events, want 1", n)
+		}
+	})
+
+	// The same order delivered twice is a no-op; under the same ID with other content it fails with customer.ErrDuplicate.
+	t.Run("AppendOrderIsIdempotent", func(t *testing.T) {
+		h := setup(t, "C-1", "C-2")
+		o := sampleOrder("O-1", "C-1", day0)
+		mustAppendOrder(t, h, o)
+		if err := h.AppendOrder(ctx, o.Clone()); err != nil {
+			t.Errorf("identical redelivery: AppendOrder = %v, want nil", err)
+		}
+		changed := o.Clone()
+		changed.Lines[0].Quantity = 3
+		if err := h.AppendOrder(ctx, changed); !errors.Is(err, customer.ErrDuplicate) {
+			t.Errorf("same ID, other quantity: AppendOrder = %v, want an error matching customer.ErrDuplicate", err)
+		}
+		other := sampleOrder("O-1", "C-2", day0)
+		if err := h.AppendOrder(ctx, other); !errors.Is(err, customer.ErrDuplicate) {
+			t.Errorf("same order ID for another customer: AppendOrder = %v, want an error matching customer.ErrDuplicate", err)
+		}
+		evs := history(t, h, "C-1")
+		if len(evs) != 1 || evs[0].Order == nil || !evs[0].Order.Equal(o) {
+			t.Errorf("after redeliveries the history is %s, want the first order once", describe(evs))
+		}
+		if n := len(history(t, h, "C-2")); n != 0 {
+			t.Errorf("a rejected order was stored for C-2: %d events", n)
+		}
+	})
+
+	// A return needs a stored order of the same customer (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict customer.ErrDuplicate.
+	t.Run("AppendReturnRules", func(t *testing.T) {
+		h := setup(t, "C-1", "C-2")
+		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
+		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
+		r := sampleReturn("R-1", "O-1", "C-1", day0.Add(48*time.Hour))
+		if err := h.AppendReturn(ctx, sampleReturn("R-0", "O-404", "C-1", day0)); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("AppendReturn(unknown order) = %v, want an error matching customer.ErrNotFound", err)
+		}
+		if err := h.AppendReturn(ctx, sampleReturn("R-0", "O-2", "C-1", day0)); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("AppendReturn(another customer's order) = %v, want an error matching customer.ErrNotFound", err)
+		}
+		if err := h.AppendReturn(ctx, sampleReturn("R-0", "O-1", "nobody", day0)); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("AppendReturn(unknown customer) = %v, want an error matching customer.ErrNotFound", err)
+		}
+		if err := h.AppendReturn(ctx, r); err != nil {
+			t.Fatalf("AppendReturn: %v", err)
+		}
+		if err := h.AppendReturn(ctx, r.Clone()); err != nil {
+			t.Errorf("identical redelivery: AppendReturn = %v, want nil", err)
+		}
+		changed := r.Clone()
+		changed.Reason = customer.QualityDefect
+		if err := h.AppendReturn(ctx, changed); !errors.Is(err, customer.ErrDuplicate) {
+			t.Errorf("same return ID, other reason: AppendReturn = %v, want an error matching customer.ErrDuplicate", err)
+		}
+		evs := history(t, h, "C-1")
+		if len(evs) != 2 || evs[1].Return == nil || !evs[1].Return.Equal(r) {
+			t.Errorf("history is %s, want the order then the return once", describe(evs))
+		}
+	})
+
+	// An interaction of an unknown customer fails with customer.ErrNotFound; an equal one delivered twice is stored once.
+	t.Run("AppendInteractionRules", func(t *testing.T) {
+		h := setup(t, "C-1")
+		i := customer.Interaction{CustomerID: "C-1", Time: day0, Kind: customer.Wishlist, Subject: "COAT-1"}
+		if err := h.AppendInteraction(ctx, customer.Interaction{CustomerID: "nobody", Time: day0, Kind: customer.Cart}); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("AppendInteraction(unknown customer) = %v, want an error matching customer.ErrNotFound", err)
+		}
+		for range 2 {
+			if err := h.AppendInteraction(ctx, i); err != nil {
+				t.Errorf("AppendInteraction: %v", err)
+			}
+		}
+		j := i
+		j.Subject = "COAT-2"
+		if err := h.AppendInteraction(ctx, j); err != nil {
+			t.Errorf("AppendInteraction: %v", err)
+		}
+		if evs := history(t, h, "C-1"); len(evs) != 2 {
+			t.Errorf("history is %s, want two distinct interactions", describe(evs))
+		}
+	})
+
+	// History yields a customer's events in the order of customer.CompareEvents, each with one record.
+	t.Run("HistoryInTimeOrder", func(t *testing.T) {
+		h := setup(t, "C-1", "C-2")
+		at := func(d int) time.Time { return day0.Add(time.Duration(d) * time.Hour) }
+		mustAppendOrder(t, h, sampleOrder("O-b", "C-1", at(10)))
+		mustAppendOrder(t, h, sampleOrder("O-a", "C-1", at(10)))
+		mustAppendOrder(t, h, sampleOrder("O-c", "C-1", at(2)))
+		mustAppendOrder(t, h, sampleOrder("O-x", "C-2", at(1)))
+		for _, i := range []customer.Interaction{
+			{CustomerID: "C-1", Time: at(10), Kind: customer.Cart, Subject: "b"},
+			{CustomerID: "C-1", Time: at(10), Kind: customer.Cart, Subject: "a"},
+			{CustomerID: "C-1", Time: at(1), Kind: customer.SiteVisit},
+		} {
+			if err := h.AppendInteraction(ctx, i); err != nil {
+				t.Errorf("AppendInteraction: %v", err)
+			}
+		}
+		for _, r := range []customer.Return{
+			sampleReturn("R-2", "O-c", "C-1", at(10)),
+			sampleReturn("R-1", "O-a", "C-1", at(30)),
+		} {
+			if err := h.AppendReturn(ctx, r); err != nil {
+				t.Errorf("AppendReturn: %v", err)
+			}
+		}
+		evs := history(t, h, "C-1")
+		want := []string{"interaction site-visit ", "order O-c", "order O-a", "order O-b", "return R-2", "interaction cart a", "interaction cart b", "return R-1"}
+		if got := names(evs); !slices.Equal(got, want) {
+			t.Errorf("History yields\n\t%q\nwant\n\t%q", got, want)
+		}
+		for i, e := range evs {
+			if n := records(e); n != 1 {
+				t.Errorf("event %d carries %d records, want 1", i, n)
+			}
+		}
+	})
+
+	// History of an unknown customer yields one error matching customer.ErrNotFound; of a customer without records, nothing.
+	t.Run("HistoryUnknownAndEmpty", func(t *testing.T) {
+		h := setup(t, "C-1")
+		var errs []error
+		n := 0
+		for _, err := range h.History(ctx, "nobody") {
+			n++
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if n != 1 || len(errs) != 1 || !errors.Is(errs[0], customer.ErrNotFound) {
+			t.Errorf("History(unknown) yielded %d elements, errors %v; want exactly one error matching customer.ErrNotFound", n, errs)
+		}
+		if evs := history(t, h, "C-1"); len(evs) != 0 {
+			t.Errorf("History of a customer without records is %s, want empty", describe(evs))
+		}
+	})
+
+	// Appends do not retain the caller's lines, and records yielded by History share no memory with the store.
+	t.Run("HistoryIsolation", func(t *testing.T) {
+		h := setup(t, "C-1")
+		o := sampleOrder("O-1", "C-1", day0)
+		want := o.Clone()
+		mustAppendOrder(t, h, o)
+		o.Lines[0].Quantity = 99
+		evs := history(t, h, "C-1")
+		if len(evs) != 1 || evs[0].Order == nil {
+			t.Fatalf("history is %s, want one order", describe(evs))
+		}
+		if !evs[0].Order.Equal(want) {
+			t.Errorf("changing the caller's lines after AppendOrder changed the store")
+		}
+		evs[0].Order.Lines[0].Quantity = 77
+		again := history(t, h, "C-1")
+		if len(again) != 1 || again[0].Order == nil || !again[0].Order.Equal(want) {
+			t.Errorf("changing an order yielded by History changed the store")
+		}
+	})
+
+	// Calls with a context that is done fail with an error wrapping ctx.Err() and store nothing.
+	t.Run("CanceledContext", func(t *testing.T) {
+		h := setup(t, "C-1")
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := h.AppendOrder(cctx, sampleOrder("O-1", "C-1", day0)); !errors.Is(err, context.Canceled) {
+			t.Errorf("AppendOrder(canceled) = %v, want an error matching context.Canceled", err)
+		}
+		if err := h.AppendInteraction(cctx, customer.Interaction{CustomerID: "C-1", Time: day0, Kind: customer.Cart}); !errors.Is(err, context.Canceled) {
+			t.Errorf("AppendInteraction(canceled) = %v, want an error matching context.Canceled", err)
+		}
+		var histErr error
+		for _, err := range h.History(cctx, "C-1") {
+			if err != nil {
+				histErr = err
+			}
+		}
+		if !errors.Is(histErr, context.Canceled) {
+			t.Errorf("History(canceled) yielded %v, want an error matching context.Canceled", histErr)
+		}
+		if evs := history(t, h, "C-1"); len(evs) != 0 {
+			t.Errorf("calls with a canceled context stored %s", describe(evs))
+		}
+	})
+
+	// The history feeds customer.Summarize unchanged: the summary counts each stored order once.
+	t.Run("HistoryFeedsSummarize", func(t *testing.T) {
+		h := setup(t, "C-1")
+		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
+		mustAppendOrder(t, h, sampleOrder("O-2", "C-1", day0.AddDate(0, 1, 0)))
+		if err := h.AppendReturn(ctx, sampleReturn("R-1", "O-1", "C-1", day0.AddDate(0, 0, 3))); err != nil {
+			t.Fatalf("AppendReturn: %v", err)
+		}
+		var failed error
+		seq := func(yield func(customer.Event) bool) {
+			for e, err := range h.History(ctx, "C-1") {
+				if err != nil {
+					failed = err
+					return
+				}
+				if !yield(e) {
+					return
+				}
+			}
+		}
+		s, err := customer.Summarize("C-1", customer.Intermediary, day0.AddDate(1, 0, 0), seq, nil)
+		if err != nil || failed != nil {
+			t.Fatalf("Summarize over History: %v, %v", err, failed)
+		}
+		if s.Orders != 2 || s.Units != 6 || s.Returns != 1 || s.ReturnedUnits != 1 {
+			t.Errorf("summary has %d orders, %d units, %d returns, %d returned units; want 2, 6, 1, 1", s.Orders, s.Units, s.Returns, s.ReturnedUnits)
+		}
+	})
+
+	// Concurrent appends, with redeliveries of the same records from several writers, store each record once (run with -race).
+	t.Run("Concurrent", func(t *testing.T) {
+		h := setup(t, "C-1", "C-2")
+		const writers, orders = 4, 20
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*orders*3)
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range orders {
+					c := customer.ID([]string{"C-1", "C-2"}[i%2])
+					id := fmt.Sprintf("O-%03d", i)
+					if err := h.AppendOrder(ctx, sampleOrder(id, c, day0.Add(time.Duration(i)*time.Hour))); err != nil {
+						errs <- fmt.Errorf("writer %d: AppendOrder %s: %w", w, id, err)
+						continue
+					}
+					if err := h.AppendReturn(ctx, sampleReturn("R"+id, id, c, day0.Add(time.Duration(i+1)*time.Hour))); err != nil {
+						errs <- fmt.Errorf("writer %d: AppendReturn R%s: %w", w, id, err)
+					}
+					for range h.History(ctx, c) {
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		for _, c := range []customer.ID{"C-1", "C-2"} {
+			if evs := history(t, h, c); len(evs) != orders {
+				t.Errorf("history of %s has %d events after concurrent redeliveries, want %d", c, len(evs), orders)
+			}
+		}
+	})
+
+	// Any sequence of appends, redeliveries and conflicts behaves as the model: a map of records per ID (rapid).
+	t.Run("StateMachine", func(t *testing.T) {
+		rapid.Check(t, func(rt *rapid.T) {
+			d, h := newStores(t)
+			m := &historyMachine{h: h, orders: map[string]customer.Order{}, returns: map[string]customer.Return{}}
+			for _, c := range historyCustomers {
+				if err := d.Put(ctx, sampleCustomer(c)); err != nil {
+					rt.Fatalf("Put: %v", err)
+				}
+			}
+			rt.Repeat(map[string]func(*rapid.T){
+				"AppendOrder":       m.appendOrder,
+				"RedeliverOrder":    m.redeliverOrder,
+				"ConflictOrder":     m.conflictOrder,
+				"AppendReturn":      m.appendReturn,
+				"AppendInteraction": m.appendInteraction,
+				"":                  m.check,
+			})
+		})
+	})
+}
+
+var historyCustomers = []customer.ID{"C-1", "C-2"}
+
+func mustAppendOrder(t *testing.T, h customer.HistoryWriter, o customer.Order) {
+	t.Helper()
+	if err := h.AppendOrder(context.Background(), o); err != nil {
+		t.Fatalf("AppendOrder %q: %v", o.ID, err)
+	}
+}
+
+func history(t *testing.T, h customer.HistoryReader, id customer.ID) []customer.Event {
+	t.Helper()
+	var evs []customer.Event
+	for e, err := range h.History(context.Background(), id) {
+		if err != nil {
+			t.Errorf("History %q: %v", id, err)
+			break
+		}
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+func records(e customer.Event) int {
+	n := 0
+	for _, set := range []bool{e.Order != nil, e.Return != nil, e.Interaction != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+func names(evs []customer.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		switch {
+		case e.Order != nil:
+			out[i] = "order " + e.Order.ID
+		case e.Return != nil:
+			out[i] = "return " + e.Return.ID
+		case e.Interaction != nil:
+			out[i] = "interaction " + e.Interaction.Kind.String() + " " + e.Interaction.Subject
+		default:
+			out[i] = "empty event"
+		}
+	}
+	return out
+}
+
+func describe(evs []customer.Event) string { return fmt.Sprintf("%q", names(evs)) }
+
+// historyMachine is the model-based test of a HistoryStore.
+type historyMachine struct {
+	h            customer.HistoryStore
+	orders       map[string]customer.Order
+	returns      map[string]customer.Return
+	interactions []customer.Interaction
+}
+
+func (m *historyMachine) appendOrder(t *rapid.T) {
+	id := fmt.Sprintf("O-%d", rapid.IntRange(0, 30).Draw(t, "order"))
+	if _, ok := m.orders[id]; ok {
+		t.Skip("order ID taken")
+	}
+	c := rapid.SampledFrom(historyCustomers).Draw(t, "customer")
+	o := sampleOrder(id, c, day0.Add(time.Duration(rapid.IntRange(0, 50).Draw(t, "hour"))*time.Hour))
+	if err := m.h.AppendOrder(context.Background(), o); err != nil {
+		t.Fatalf("AppendOrder %s: %v", id, err)
+	}
+	m.orders[id] = o
+}
+
+func (m *historyMachine) someOrder(t *rapid.T) customer.Order {
+	if len(m.orders) == 0 {
+		t.Skip("no order yet")
+	}
+	ids := make([]string, 0, len(m.orders))
+	for id := range m.orders {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return m.orders[rapid.SampledFrom(ids).Draw(t, "stored order")]
+}
+
+func (m *historyMachine) redeliverOrder(t *rapid.T) {
+	o := m.someOrder(t)
+	if err := m.h.AppendOrder(context.Background(), o.Clone()); err != nil {
+		t.Fatalf("redelivery of %s: %v, want nil", o.ID, err)
+	}
+}
+
+func (m *historyMachine) conflictOrder(t *rapid.T) {
+	o := m.someOrder(t).Clone()
+	o.Lines[1].Quantity += rapid.IntRange(1, 5).Draw(t, "more")
+	if err := m.h.AppendOrder(context.Background(), o); !errors.Is(err, customer.ErrDuplicate) {
+		t.Fatalf("conflicting %s: %v, want customer.ErrDuplicate", o.ID, err)
+	}
+}
+
+func (m *historyMachine) appendReturn(t *rapid.T) {
+	o := m.someOrder(t)
+	id := fmt.Sprintf("R-%d", rapid.IntRange(0, 30).Draw(t, "return"))
+	r := sampleReturn(id, o.ID, o.CustomerID, o.Time.Add(time.Hour))
+	err := m.h.AppendReturn(context.Background(), r)
+	prev, taken := m.returns[id]
+	switch {
+	case !taken:
+		if err != nil {
+			t.Fatalf("AppendReturn %s: %v", id, err)
+		}
+		m.returns[id] = r
+	case prev.Equal(r):
+		if err != nil {
+			t.Fatalf("redelivery of return %s: %v, want nil", id, err)
+		}
+	default:
+		if !errors.Is(err, customer.ErrDuplicate) {
+			t.Fatalf("return %s under a taken ID with other content: %v, want customer.ErrDuplicate", id, err)
+		}
+	}
+}
+
+func (m *historyMachine) appendInteraction(t *rapid.T) {
+	i := customer.Interaction{
+		CustomerID: rapid.SampledFrom(historyCustomers).Draw(t, "customer"),
+		Time:       day0.Add(time.Duration(rapid.IntRange(0, 50).Draw(t, "hour")) * time.Hour),
+		Kind:       rapid.SampledFrom([]customer.InteractionKind{customer.Cart, customer.Wishlist}).Draw(t, "kind"),
+		Subject:    rapid.SampledFrom([]string{"", "COAT-1"}).Draw(t, "subject"),
+	}
+	if err := m.h.AppendInteraction(context.Background(), i); err != nil {
+		t.Fatalf("AppendInteraction: %v", err)
+	}
+	if !slices.ContainsFunc(m.interactions, i.Equal) {
+		m.interactions = append(m.interactions, i)
+	}
+}
+
+func (m *historyMachine) check(t *rapid.T) {
+	for _, c := range historyCustomers {
+		var want []customer.Event
+		for _, o := range m.orders {
+			if o.CustomerID == c {
+				want = append(want, customer.Event{Order: &o})
+			}
+		}
+		for _, r := range m.returns {
+			if r.CustomerID == c {
+				want = append(want, customer.Event{Return: &r})
+			}
+		}
+		for _, i := range m.interactions {
+			if i.CustomerID == c {
+				want = append(want, customer.Event{Interaction: &i})
+			}
+		}
+		slices.SortFunc(want, customer.CompareEvents)
+		var got []customer.Event
+		for e, err := range m.h.History(context.Background(), c) {
+			if err != nil {
+				t.Fatalf("History %s: %v", c, err)
+			}
+			got = append(got, e)
+		}
+		if !slices.EqualFunc(got, want, eventEqual) {
+			t.Fatalf("History %s = %q, model %q", c, names(got), names(want))
+		}
+	}
+}
+
+func eventEqual(a, b customer.Event) bool {
+	switch {
+	case a.Order != nil && b.Order != nil:
+		return a.Order.Equal(*b.Order)
+	case a.Return != nil && b.Return != nil:
+		return a.Return.Equal(*b.Return)
+	case a.Interaction != nil && b.Interaction != nil:
+		return a.Interaction.Equal(*b.Interaction)
+	}
+	return false
+}

@@ -1,0 +1,499 @@
+// Package customertest checks implementations of the storage interfaces
+// of package customer, as testing/fstest checks an fs.FS: an ERP team runs
+// [TestStore] and [TestHistoryStore] against its database adapter and
+// learns every promise the adapter breaks, not only the first.
+//
+//	func TestPostgresStore(t *testing.T) {
+//		customertest.TestStore(t, func(t *testing.T) customer.Directory {
+//			return newEmptyPostgresStore(t)
+//		})
+//	}
+//
+// Each check is a named subtest whose comment states the rule it
+// enforces; each is given a new, empty store by the constructor. The kits
+// include a model-based test (pgregory.net/rapid state machine, with a Go
+// map as the model) and a concurrent case, so run them with -race.
+package customertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+	"pgregory.net/rapid"
+)
+
+// day0 is the instant around which the kits date their records.
+var day0 = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
+
+// sampleCustomer returns a customer with every kind of field set: slices,
+// a Trade pointer, money, times.
+func sampleCustomer(id customer.ID) customer.Customer {
+	turnover, _ := customer.NewMoney("1250000.00", "EUR")
+	market, _ := customer.NewMoney("80000000", "EUR")
+	return customer.Customer{
+		ID: id, Kind: customer.Intermediary, Role: customer.Dealer,
+		Name:     "Moda Rossi S.r.l.",
+		Contact:  customer.Contact{Email: "buyer@modarossi.example", Phone: "+39 02 1234 5678", Address: "Via Roma 1, Milano"},
+		Birthday: customer.Birthday{Year: 1971, Month: time.May, Day: 3},
+		Region:   "Lombardy", Joined: day0.AddDate(-3, 0, 0),
+		Consent: customer.Consent{Marketing: true},
+		Profile: customer.Profile{TopSize: "M", BottomSize: "32/34", ShoeSize: "42", HeightCM: 180,
+			Fit: customer.Regular, Styles: []string{"smart"}, Colours: []string{"navy", "grey"}, Categories: []string{"coats"}},
+		Trade: &customer.Trade{AnnualTurnover: turnover, Outlets: 3, Rating: customer.RatingA,
+			CooperationStart: day0.AddDate(-3, 0, 0), MarketSize: market},
+	}
+}
+
+// TestStore checks that the [customer.Directory] returned by newStore
+// keeps every promise of the interface. newStore is called once per
+// check (and once per case of the model-based test) and must return an
+// empty store.
+func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
+	t.Helper()
+	ctx := context.Background()
+
+	// Get must return an error matching customer.ErrNotFound for an unknown ID.
+	t.Run("GetMissingReturnsErrNotFound", func(t *testing.T) {
+		s := newStore(t)
+		if _, err := s.Get(ctx, "nobody"); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("Get(unknown) = %v, want an error matching customer.ErrNotFound", err)
+		}
+	})
+
+	// Get returns what Put stored, field for field.
+	t.Run("PutThenGetReturnsEqualCustomer", func(t *testing.T) {
+		s := newStore(t)
+		want := sampleCustomer("C-1")
+		if err := s.Put(ctx, want); err != nil {
+			t.Fatalf("Put: %v", err)
+		}
+		got, err := s.Get(ctx, "C-1")
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if !got.Equal(want) {
+			t.Errorf("Get returned %#v, Put stored %#v (fields differ)", got, want)
+		}
+		if got.Name != want.Name || got.Contact != want.Contact || got.Birthday != want.Birthday {
+			t.Errorf("Get lost personal data: the store must keep it (only printing redacts it)")
+		}
+	})
+
+	// Put replaces the customer with the same ID.
+	t.Run("PutReplaces", func(t *testing.T) {
+		s := newStore(t)
+		c := sampleCustomer("C-1")
+		mustPut(t, s, c)
+		c.Region = "Piedmont"
+		c.Trade = nil
+		c.Kind = customer.Consumer
+		c.Role = 0
+		mustPut(t, s, c)
+		got, err := s.Get(ctx, "C-1")
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if !got.Equal(c) {
+			t.Errorf("after a second Put, Get returned %#v, want %#v", got, c)
+		}
+		if n := len(listIDs(t, s)); n != 1 {
+			t.Errorf("after two Puts of one ID, List yields %d customers, want 1", n)
+		}
+	})
+
+	// Put must reject an empty ID with an error matching customer.ErrInvalid and store nothing.
+	t.Run("PutEmptyIDIsInvalid", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.Put(ctx, sampleCustomer("")); !errors.Is(err, customer.ErrInvalid) {
+			t.Errorf("Put(empty ID) = %v, want an error matching customer.ErrInvalid", err)
+		}
+		if ids := listIDs(t, s); len(ids) != 0 {
+			t.Errorf("after a rejected Put, List yields %q, want nothing", ids)
+		}
+	})
+
+	// Put must not retain the caller's slices or Trade.
+	t.Run("PutDoesNotRetainCallerMemory", func(t *testing.T) {
+		s := newStore(t)
+		c := sampleCustomer("C-1")
+		want := c.Clone()
+		mustPut(t, s, c)
+		c.Profile.Colours[0] = "changed"
+		c.Profile.Styles[0] = "changed"
+		c.Profile.Categories[0] = "changed"
+		c.Trade.Outlets = 99
+		got, err := s.Get(ctx, "C-1")
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if !got.Equal(want) {
+			t.Errorf("changing the caller's copy after Put changed the store: got %#v", got)
+		}
+	})
+
+	// Get returns a customer that shares no memory with the store.
+	t.Run("GetReturnsIndependentCopy", func(t *testing.T) {
+		s := newStore(t)
+		want := sampleCustomer("C-1")
+		mustPut(t, s, want)
+		got, err := s.Get(ctx, "C-1")
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		got.Profile.Colours[0] = "changed"
+		got.Trade.Outlets = 99
+		again, err := s.Get(ctx, "C-1")
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if !again.Equal(want) {
+			t.Errorf("changing a customer returned by Get changed the store: got %#v", again)
+		}
+	})
+
+	// Delete removes the customer; a second Delete and a Get then match customer.ErrNotFound.
+	t.Run("DeleteRemoves", func(t *testing.T) {
+		s := newStore(t)
+		mustPut(t, s, sampleCustomer("C-1"))
+		mustPut(t, s, sampleCustomer("C-2"))
+		if err := s.Delete(ctx, "C-1"); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		if _, err := s.Get(ctx, "C-1"); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("Get after Delete = %v, want an error matching customer.ErrNotFound", err)
+		}
+		if err := s.Delete(ctx, "C-1"); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("second Delete = %v, want an error matching customer.ErrNotFound", err)
+		}
+		if ids := listIDs(t, s); !slices.Equal(ids, []customer.ID{"C-2"}) {
+			t.Errorf("List after Delete yields %q, want [C-2]", ids)
+		}
+	})
+
+	// Delete of an unknown ID must return an error matching customer.ErrNotFound.
+	t.Run("DeleteMissingReturnsErrNotFound", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.Delete(ctx, "nobody"); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("Delete(unknown) = %v, want an error matching customer.ErrNotFound", err)
+		}
+	})
+
+	// List yields every customer once, sorted by ID in byte-wise order.
+	t.Run("ListSortedByID", func(t *testing.T) {
+		s := newStore(t)
+		ids := []customer.ID{"b", "B", "10", "9", "a", "ä", "C-100", "C-20", " x"}
+		for _, id := range ids {
+			mustPut(t, s, sampleCustomer(id))
+		}
+		want := slices.Clone(ids)
+		slices.Sort(want)
+		if got := listIDs(t, s); !slices.Equal(got, want) {
+			t.Errorf("List yields %q, want %q", got, want)
+		}
+	})
+
+	// List on an empty store yields nothing, and a consumer may stop early.
+	t.Run("ListEmptyAndEarlyStop", func(t *testing.T) {
+		s := newStore(t)
+		if ids := listIDs(t, s); len(ids) != 0 {
+			t.Errorf("List of an empty store yields %q", ids)
+		}
+		mustPut(t, s, sampleCustomer("a"))
+		mustPut(t, s, sampleCustomer("b"))
+		n := 0
+		for _, err := range s.List(ctx) {
+			if err != nil {
+				t.Fatalf("List: %v", err)
+			}
+			n++
+			break
+		}
+		if n != 1 {
+			t.Errorf("stopping List after one customer gave %d", n)
+		}
+	})
+
+	// Every method must return an error wrapping ctx.Err() when the context is done, and change nothing.
+	t.Run("CanceledContext", func(t *testing.T) {
+		s := newStore(t)
+		mustPut(t, s, sampleCustomer("C-1"))
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.Get(cctx, "C-1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Get(canceled) = %v, want an error matching context.Canceled", err)
+		}
+		if err := s.Put(cctx, sampleCustomer("C-2")); !errors.Is(err, context.Canceled) {
+			t.Errorf("Put(canceled) = %v, want an error matching context.Canceled", err)
+		}
+		if err := s.Delete(cctx, "C-1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Delete(canceled) = %v, want an error matching context.Canceled", err)
+		}
+		var listErr error
+		for _, err := range s.List(cctx) {
+			if err != nil {
+				listErr = err
+			}
+		}
+		if !errors.Is(listErr, context.Canceled) {
+			t.Errorf("List(canceled) yielded error %v, want one matching context.Canceled", listErr)
+		}
+		if ids := listIDs(t, s); !slices.Equal(ids, []customer.ID{"C-1"}) {
+			t.Errorf("calls with a canceled context changed the store: List yields %q, want [C-1]", ids)
+		}
+	})
+
+	// A store that offers customer.BatchGetter returns customers in the order asked, or ErrNotFound and none.
+	t.Run("BatchGetter", func(t *testing.T) {
+		s := newStore(t)
+		b, ok := s.(customer.BatchGetter)
+		if !ok {
+			t.Skip("the store does not implement customer.BatchGetter")
+		}
+		for _, id := range []customer.ID{"a", "b", "c"} {
+			mustPut(t, s, sampleCustomer(id))
+		}
+		got, err := b.GetMany(ctx, []customer.ID{"c", "a"})
+		if err != nil {
+			t.Fatalf("GetMany: %v", err)
+		}
+		if len(got) != 2 || got[0].ID != "c" || got[1].ID != "a" {
+			t.Errorf("GetMany(c, a) returned %d customers %v, want c then a", len(got), got)
+		}
+		got, err = b.GetMany(ctx, []customer.ID{"a", "nobody"})
+		if !errors.Is(err, customer.ErrNotFound) || got != nil {
+			t.Errorf("GetMany(a, unknown) = %d customers, %v; want none and an error matching customer.ErrNotFound", len(got), err)
+		}
+	})
+
+	// Concurrent Puts, Gets, Deletes and Lists are safe and each Put is kept (run with -race).
+	t.Run("Concurrent", func(t *testing.T) {
+		s := newStore(t)
+		const workers, each = 4, 25
+		var wg sync.WaitGroup
+		errs := make(chan error, workers*each*4)
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					id := customer.ID(fmt.Sprintf("w%d-%03d", w, i))
+					c := sampleCustomer(id)
+					if err := s.Put(ctx, c); err != nil {
+						errs <- fmt.Errorf("Put %s: %w", id, err)
+						continue
+					}
+					if got, err := s.Get(ctx, id); err != nil || !got.Equal(c) {
+						errs <- fmt.Errorf("Get %s right after its Put: %v (equal: %t)", id, err, got.Equal(c))
+					}
+					// Every worker also writes one shared ID; the last Put wins.
+					if err := s.Put(ctx, sampleCustomer("shared")); err != nil {
+						errs <- fmt.Errorf("Put shared: %w", err)
+					}
+					if i%5 == 4 {
+						if err := s.Delete(ctx, id); err != nil {
+							errs <- fmt.Errorf("Delete %s: %w", id, err)
+						}
+					}
+					if i%10 == 0 {
+						for _, err := range s.List(ctx) {
+							if err != nil {
+								errs <- fmt.Errorf("List: %w", err)
+							}
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		var want []customer.ID
+		for w := range workers {
+			for i := range each {
+				if i%5 != 4 {
+					want = append(want, customer.ID(fmt.Sprintf("w%d-%03d", w, i)))
+				}
+			}
+		}
+		want = append(want, "shared")
+		slices.Sort(want)
+		if got := listIDs(t, s); !slices.Equal(got, want) {
+			t.Errorf("after the concurrent run List yields %d IDs, want %d (%s)", len(got), len(want), diffIDs(got, want))
+		}
+	})
+
+	// Any sequence of Put, Get, Delete and List behaves as a map from ID to customer (model-based, rapid).
+	t.Run("StateMachine", func(t *testing.T) {
+		rapid.Check(t, func(rt *rapid.T) {
+			m := &storeMachine{s: newStore(t), model: map[customer.ID]customer.Customer{}}
+			rt.Repeat(map[string]func(*rapid.T){
+				"Put":    m.put,
+				"Get":    m.get,
+				"GetNew": m.getMissing,
+				"Delete": m.delete,
+				"List":   m.list,
+				"":       m.check,
+			})
+		})
+	})
+}
+
+func mustPut(t *testing.T, s customer.Directory, c customer.Customer) {
+	t.Helper()
+	if err := s.Put(context.Background(), c); err != nil {
+		t.Fatalf("Put %q: %v", c.ID, err)
+	}
+}
+
+func listIDs(t *testing.T, s customer.Lister) []customer.ID {
+	t.Helper()
+	var ids []customer.ID
+	for c, err := range s.List(context.Background()) {
+		if err != nil {
+			t.Errorf("List: %v", err)
+			break
+		}
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func diffIDs(got, want []customer.ID) string {
+	var b strings.Builder
+	for _, id := range want {
+		if !slices.Contains(got, id) {
+			fmt.Fprintf(&b, " missing %q", id)
+		}
+	}
+	for _, id := range got {
+		if !slices.Contains(want, id) {
+			fmt.Fprintf(&b, " extra %q", id)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// storeMachine is the model-based test of a Directory: the model is a map.
+type storeMachine struct {
+	s     customer.Directory
+	model map[customer.ID]customer.Customer
+}
+
+var genID = rapid.SampledFrom([]customer.ID{"a", "b", "c", "d", "e", "C-1", "C-10", "C-2"})
+
+func genCustomer(id customer.ID) *rapid.Generator[customer.Customer] {
+	return rapid.Custom(func(t *rapid.T) customer.Customer {
+		c := customer.Customer{
+			ID:     id,
+			Kind:   customer.Consumer,
+			Name:   rapid.SampledFrom([]string{"", "Ana", "Li Wei"}).Draw(t, "name"),
+			Region: rapid.SampledFrom([]string{"", "Berlin", "Shanghai"}).Draw(t, "region"),
+			Joined: day0.Add(-time.Duration(rapid.IntRange(0, 1000).Draw(t, "joined")) * time.Hour),
+			Profile: customer.Profile{
+				HeightCM: rapid.IntRange(0, 200).Draw(t, "height"),
+				Colours:  rapid.SliceOfN(rapid.SampledFrom([]string{"red", "navy"}), 0, 2).Draw(t, "colours"),
+			},
+		}
+		if rapid.Bool().Draw(t, "intermediary") {
+			c.Kind, c.Role = customer.Intermediary, customer.Wholesaler
+			c.Trade = &customer.Trade{Outlets: rapid.IntRange(0, 50).Draw(t, "outlets"), Rating: customer.RatingBB}
+		}
+		return c
+	})
+}
+
+func (m *storeMachine) put(t *rapid.T) {
+	id := genID.Draw(t, "id")
+	c := genCustomer(id).Draw(t, "customer")
+	if err := m.s.Put(context.Background(), c); err != nil {
+		t.Fatalf("Put %q: %v", id, err)
+	}
+	m.model[id] = c.Clone()
+}
+
+func (m *storeMachine) existing(t *rapid.T) customer.ID {
+	if len(m.model) == 0 {
+		t.Skip("no customer stored yet")
+	}
+	ids := make([]customer.ID, 0, len(m.model))
+	for id := range m.model {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return rapid.SampledFrom(ids).Draw(t, "existing")
+}
+
+func (m *storeMachine) get(t *rapid.T) {
+	id := m.existing(t)
+	got, err := m.s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Get %q of a stored customer: %v", id, err)
+	}
+	if !got.Equal(m.model[id]) {
+		t.Fatalf("Get %q = %#v, model has %#v", id, got, m.model[id])
+	}
+}
+
+func (m *storeMachine) getMissing(t *rapid.T) {
+	id := genID.Draw(t, "id")
+	if _, ok := m.model[id]; ok {
+		t.Skip("stored")
+	}
+	if _, err := m.s.Get(context.Background(), id); !errors.Is(err, customer.ErrNotFound) {
+		t.Fatalf("Get %q of an unknown customer = %v, want customer.ErrNotFound", id, err)
+	}
+}
+
+func (m *storeMachine) delete(t *rapid.T) {
+	id := genID.Draw(t, "id")
+	err := m.s.Delete(context.Background(), id)
+	if _, ok := m.model[id]; ok {
+		if err != nil {
+			t.Fatalf("Delete %q of a stored customer: %v", id, err)
+		}
+		delete(m.model, id)
+	} else if !errors.Is(err, customer.ErrNotFound) {
+		t.Fatalf("Delete %q of an unknown customer = %v, want customer.ErrNotFound", id, err)
+	}
+}
+
+func (m *storeMachine) list(t *rapid.T) {
+	var got []customer.Customer
+	for c, err := range m.s.List(context.Background()) {
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		got = append(got, c)
+	}
+	ids := make([]customer.ID, 0, len(m.model))
+	for id := range m.model {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if len(got) != len(ids) {
+		t.Fatalf("List yields %d customers, the model has %d", len(got), len(ids))
+	}
+	for i, id := range ids {
+		if !got[i].Equal(m.model[id]) {
+			t.Fatalf("List element %d = %#v, want %#v", i, got[i], m.model[id])
+		}
+	}
+}
+
+func (m *storeMachine) check(t *rapid.T) {
+	for id, want := range m.model {
+		got, err := m.s.Get(context.Background(), id)
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("store and model differ on %q: Get = %#v, %v; model %#v", id, got, err, want)
+		}
+	}
+}

@@ -1,0 +1,257 @@
+package customer
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// MemStore is an in-memory [Directory] and [HistoryStore] (with
+// [BatchGetter]), safe for concurrent use. It suits tests, examples and
+// batch jobs that load a shop into memory. The zero MemStore is empty and
+// ready to use; it must not be copied after first use.
+//
+// Deleting a customer deletes its history too.
+type MemStore struct {
+	mu        sync.RWMutex
+	customers map[ID]Customer
+	orders    map[string]Order
+	returns   map[string]Return
+	history   map[ID][]Event
+}
+
+// NewMemStore returns an empty store.
+func NewMemStore() *MemStore { return &MemStore{} }
+
+var (
+	_ Directory    = (*MemStore)(nil)
+	_ HistoryStore = (*MemStore)(nil)
+	_ BatchGetter  = (*MemStore)(nil)
+)
+
+func ctxErr(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("customer: %s: %w", op, err)
+	}
+	return nil
+}
+
+func (m *MemStore) init() {
+	if m.customers == nil {
+		m.customers = make(map[ID]Customer)
+		m.orders = make(map[string]Order)
+		m.returns = make(map[string]Return)
+		m.history = make(map[ID][]Event)
+	}
+}
+
+// Get implements [Getter].
+func (m *MemStore) Get(ctx context.Context, id ID) (Customer, error) {
+	if err := ctxErr(ctx, "get"); err != nil {
+		return Customer{}, err
+	}
+	m.mu.RLock()
+	c, ok := m.customers[id]
+	m.mu.RUnlock()
+	if !ok {
+		return Customer{}, fmt.Errorf("customer: get %q: %w", id, ErrNotFound)
+	}
+	return c.Clone(), nil
+}
+
+// GetMany implements [BatchGetter].
+func (m *MemStore) GetMany(ctx context.Context, ids []ID) ([]Customer, error) {
+	if err := ctxErr(ctx, "get many"); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]Customer, len(ids))
+	for i, id := range ids {
+		c, ok := m.customers[id]
+		if !ok {
+			return nil, fmt.Errorf("customer: get %q: %w", id, ErrNotFound)
+		}
+		out[i] = c.Clone()
+	}
+	return out, nil
+}
+
+// List implements [Lister]: a snapshot taken when iteration starts.
+func (m *MemStore) List(ctx context.Context) iter.Seq2[Customer, error] {
+	return func(yield func(Customer, error) bool) {
+		if err := ctxErr(ctx, "list"); err != nil {
+			yield(Customer{}, err)
+			return
+		}
+		m.mu.RLock()
+		cs := slices.Collect(maps.Values(m.customers))
+		m.mu.RUnlock()
+		slices.SortFunc(cs, func(a, b Customer) int { return strings.Compare(string(a.ID), string(b.ID)) })
+		for _, c := range cs {
+			if !yield(c.Clone(), nil) {
+				return
+			}
+		}
+	}
+}
+
+// Put implements [Directory].
+func (m *MemStore) Put(ctx context.Context, c Customer) error {
+	if err := ctxErr(ctx, "put"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return &ValidationError{Record: `customer ""`, Fields: []FieldError{{Field: "id", Code: CodeRequired, Message: "is empty"}}}
+	}
+	c = c.Clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	m.customers[c.ID] = c
+	return nil
+}
+
+// Delete implements [Directory]; it deletes the customer's history too.
+func (m *MemStore) Delete(ctx context.Context, id ID) error {
+	if err := ctxErr(ctx, "delete"); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[id]; !ok {
+		return fmt.Errorf("customer: delete %q: %w", id, ErrNotFound)
+	}
+	for _, e := range m.history[id] {
+		switch {
+		case e.Order != nil:
+			delete(m.orders, e.Order.ID)
+		case e.Return != nil:
+			delete(m.returns, e.Return.ID)
+		}
+	}
+	delete(m.history, id)
+	delete(m.customers, id)
+	return nil
+}
+
+func emptyID(record, field string) error {
+	return &ValidationError{Record: record + ` ""`, Fields: []FieldError{{Field: field, Code: CodeRequired, Message: "is empty"}}}
+}
+
+// AppendOrder implements [HistoryWriter].
+func (m *MemStore) AppendOrder(ctx context.Context, o Order) error {
+	if err := ctxErr(ctx, "append order"); err != nil {
+		return err
+	}
+	if o.ID == "" {
+		return emptyID("order", "id")
+	}
+	o = o.Clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[o.CustomerID]; !ok {
+		return fmt.Errorf("customer: order %q: customer %q: %w", o.ID, o.CustomerID, ErrNotFound)
+	}
+	if prev, ok := m.orders[o.ID]; ok {
+		if prev.Equal(o) {
+			return nil
+		}
+		return fmt.Errorf("customer: order %q: %w", o.ID, ErrDuplicate)
+	}
+	m.orders[o.ID] = o
+	m.history[o.CustomerID] = append(m.history[o.CustomerID], Event{Order: &o})
+	return nil
+}
+
+// AppendReturn implements [HistoryWriter].
+func (m *MemStore) AppendReturn(ctx context.Context, r Return) error {
+	if err := ctxErr(ctx, "append return"); err != nil {
+		return err
+	}
+	if r.ID == "" {
+		return emptyID("return", "id")
+	}
+	r = r.Clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[r.CustomerID]; !ok {
+		return fmt.Errorf("customer: return %q: customer %q: %w", r.ID, r.CustomerID, ErrNotFound)
+	}
+	if prev, ok := m.returns[r.ID]; ok {
+		if prev.Equal(r) {
+			return nil
+		}
+		return fmt.Errorf("customer: return %q: %w", r.ID, ErrDuplicate)
+	}
+	if o, ok := m.orders[r.OrderID]; !ok || o.CustomerID != r.CustomerID {
+		return fmt.Errorf("customer: return %q: order %q of customer %q: %w", r.ID, r.OrderID, r.CustomerID, ErrNotFound)
+	}
+	m.returns[r.ID] = r
+	m.history[r.CustomerID] = append(m.history[r.CustomerID], Event{Return: &r})
+	return nil
+}
+
+// AppendInteraction implements [HistoryWriter].
+func (m *MemStore) AppendInteraction(ctx context.Context, i Interaction) error {
+	if err := ctxErr(ctx, "append interaction"); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[i.CustomerID]; !ok {
+		return fmt.Errorf("customer: interaction: customer %q: %w", i.CustomerID, ErrNotFound)
+	}
+	for _, e := range m.history[i.CustomerID] {
+		if e.Interaction != nil && e.Interaction.Equal(i) {
+			return nil
+		}
+	}
+	m.history[i.CustomerID] = append(m.history[i.CustomerID], Event{Interaction: &i})
+	return nil
+}
+
+// History implements [HistoryReader]: a snapshot taken when iteration
+// starts, sorted by [CompareEvents].
+func (m *MemStore) History(ctx context.Context, id ID) iter.Seq2[Event, error] {
+	return func(yield func(Event, error) bool) {
+		if err := ctxErr(ctx, "history"); err != nil {
+			yield(Event{}, err)
+			return
+		}
+		m.mu.RLock()
+		_, known := m.customers[id]
+		evs := slices.Clone(m.history[id])
+		m.mu.RUnlock()
+		if !known {
+			yield(Event{}, fmt.Errorf("customer: history of %q: %w", id, ErrNotFound))
+			return
+		}
+		slices.SortStableFunc(evs, CompareEvents)
+		for _, e := range evs {
+			if !yield(e.clone(), nil) {
+				return
+			}
+		}
+	}
+}
+
+// clone returns a copy of e whose record shares no memory with e's.
+func (e Event) clone() Event {
+	switch {
+	case e.Order != nil:
+		o := e.Order.Clone()
+		return Event{Order: &o}
+	case e.Return != nil:
+		r := e.Return.Clone()
+		return Event{Return: &r}
+	case e.Interaction != nil:
+		i := *e.Interaction
+		return Event{Interaction: &i}
+	}
+	return Event{}
+}

@@ -1,0 +1,159 @@
+package customer
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+)
+
+// Storage interfaces. The library never stores anything itself: callers
+// bring their database through these small interfaces, and the
+// conformance kit in package customertest checks that an implementation
+// keeps every promise written below. [MemStore] is the in-memory
+// implementation. Every method takes a non-nil context first; an
+// implementation must return an error wrapping ctx.Err() when the context
+// is already done when a call starts.
+
+// Getter reads one customer.
+type Getter interface {
+	// Get returns the customer with id. It must return an error for which
+	// errors.Is(err, ErrNotFound) is true when id is unknown. The customer
+	// returned shares no memory with the store: the caller may change it.
+	Get(ctx context.Context, id ID) (Customer, error)
+}
+
+// BatchGetter is an optional capability of a [Getter] that reads many
+// customers in one round trip. [GetMany] uses it when available.
+type BatchGetter interface {
+	// GetMany returns the customers with ids, in the order of ids. It
+	// must return an error for which errors.Is(err, ErrNotFound) is true,
+	// and no customers, when any id is unknown.
+	GetMany(ctx context.Context, ids []ID) ([]Customer, error)
+}
+
+// GetMany returns the customers with ids, in the order of ids, through
+// g's [BatchGetter] method when it has one and one Get at a time
+// otherwise. An unknown id gives an error wrapping [ErrNotFound].
+func GetMany(ctx context.Context, g Getter, ids []ID) ([]Customer, error) {
+	if b, ok := g.(BatchGetter); ok {
+		return b.GetMany(ctx, ids)
+	}
+	out := make([]Customer, 0, len(ids))
+	for _, id := range ids {
+		c, err := g.Get(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("customer: get %q: %w", id, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Lister reads all customers.
+type Lister interface {
+	// List yields every customer, sorted by ID (byte-wise string order),
+	// each once. An error is yielded as the last element, with a zero
+	// Customer. Customers yielded share no memory with the store. A store
+	// may be changed while a List is under way; the listing then reflects
+	// the store at some instant during the call or, for a store that
+	// pages, each page such an instant.
+	List(ctx context.Context) iter.Seq2[Customer, error]
+}
+
+// Directory holds customers: the storage behind the customer directory
+// of an ERP or shop. (It is not called Store because [Store] is the
+// channel of a physical shop.)
+type Directory interface {
+	Getter
+	Lister
+	// Put stores c, replacing the customer with the same ID. It must
+	// reject an empty ID with an error for which errors.Is(err,
+	// ErrInvalid) is true and store nothing. Put must not retain c's
+	// slices or Trade: changing them afterwards does not change the
+	// store. Checking the rest of c is the caller's job
+	// ([Customer.Validate]).
+	Put(ctx context.Context, c Customer) error
+	// Delete removes the customer with id. It must return an error for
+	// which errors.Is(err, ErrNotFound) is true when id is unknown.
+	Delete(ctx context.Context, id ID) error
+}
+
+// HistoryReader reads a customer's history.
+type HistoryReader interface {
+	// History yields the events of customer id in time order, each with
+	// exactly one record set (see [CompareEvents] for the order of events
+	// at the same instant). It must yield a single error wrapping
+	// ErrNotFound when id is not a stored customer, and nothing for a
+	// customer without history. Records yielded share no memory with the
+	// store.
+	History(ctx context.Context, id ID) iter.Seq2[Event, error]
+}
+
+// HistoryWriter appends to customers' histories. Appends are idempotent:
+// delivering a record again is safe.
+type HistoryWriter interface {
+	// AppendOrder stores o. It must return an error wrapping ErrNotFound
+	// when o.CustomerID is not a stored customer, and one wrapping
+	// ErrInvalid when o.ID is empty. When an order with o.ID is already
+	// stored (order IDs are unique across customers), it must return nil
+	// if that order equals o ([Order.Equal]) and an error wrapping
+	// ErrDuplicate otherwise. A failed append stores nothing. Checking the
+	// rest of o is the caller's job ([Order.Validate]).
+	AppendOrder(ctx context.Context, o Order) error
+	// AppendReturn stores r, with the obligations of AppendOrder (return
+	// IDs are unique across customers), and must return an error wrapping
+	// ErrNotFound when r.OrderID is not a stored order of r.CustomerID.
+	// Checking the rest of r is the caller's job
+	// ([Return.ValidateAfter]).
+	AppendReturn(ctx context.Context, r Return) error
+	// AppendInteraction stores i. It must return an error wrapping
+	// ErrNotFound when i.CustomerID is not a stored customer. An
+	// interaction equal to one already stored ([Interaction.Equal]) is
+	// the same fact delivered again: nil, and nothing stored.
+	AppendInteraction(ctx context.Context, i Interaction) error
+}
+
+// HistoryStore reads and appends customers' histories.
+type HistoryStore interface {
+	HistoryReader
+	HistoryWriter
+}
+
+// eventRank orders the kinds of events at one instant: an order before
+// its returns, interactions last.
+func (e Event) rank() int {
+	switch {
+	case e.Order != nil:
+		return 0
+	case e.Return != nil:
+		return 1
+	}
+	return 2
+}
+
+// CompareEvents orders events as [HistoryReader.History] yields them: by
+// time; at the same instant orders first, then returns, then
+// interactions; then orders and returns by ID, interactions by kind and
+// subject. It returns -1, 0 or +1.
+func CompareEvents(a, b Event) int {
+	if c := a.Time().Compare(b.Time()); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.rank(), b.rank()); c != 0 {
+		return c
+	}
+	switch {
+	case a.Order != nil && b.Order != nil:
+		return strings.Compare(a.Order.ID, b.Order.ID)
+	case a.Return != nil && b.Return != nil:
+		return strings.Compare(a.Return.ID, b.Return.ID)
+	case a.Interaction != nil && b.Interaction != nil:
+		if c := cmp.Compare(a.Interaction.Kind, b.Interaction.Kind); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Interaction.Subject, b.Interaction.Subject)
+	}
+	return 0
+}
