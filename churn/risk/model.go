@@ -1,8 +1,6 @@
 package risk
 
 import (
-	"math"
-
 	"github.com/tailorcrm/tailor/customer"
 )
 
@@ -93,18 +91,25 @@ func (m *Model) TypicalGap(s Signals) (gap float64, own bool) {
 	return typicalGap(&s, m.priorGap, m.cfg.minGap)
 }
 
-// standardise returns the contributions β_f·z_f of v and the log-odds.
-func (m *Model) standardise(v *vector, z, contrib *[NumFeatures]float64) float64 {
-	logit := m.intercept
+// zscores writes the standardised features of v into z: 0 for a
+// missing feature or one without spread.
+func (m *Model) zscores(v *vector, z *[NumFeatures]float64) {
 	for f := 1; f < NumFeatures; f++ {
 		if !v.present[f] || m.scale[f] == 0 {
-			z[f], contrib[f] = 0, 0
+			z[f] = 0
 			continue
 		}
-		zf := (v.x[f] - m.center[f]) / m.scale[f]
-		zf = max(-m.cfg.clip, min(m.cfg.clip, zf))
-		z[f] = zf
-		contrib[f] = m.coef[f] * zf
+		z[f] = max(-m.cfg.clip, min(m.cfg.clip, (v.x[f]-m.center[f])/m.scale[f]))
+	}
+}
+
+// standardise writes the standardised features of v into z and their
+// contributions β_f·z_f into contrib, and returns the log-odds.
+func (m *Model) standardise(v *vector, z, contrib *[NumFeatures]float64) float64 {
+	m.zscores(v, z)
+	logit := m.intercept
+	for f := 1; f < NumFeatures; f++ {
+		contrib[f] = m.coef[f] * z[f]
 		logit += contrib[f]
 	}
 	return logit
@@ -221,10 +226,4 @@ func withIndex(err error, i int) error {
 		return &c
 	}
 	return err
-}
-
-// logitOf clamps a probability away from 0 and 1 and returns its log-odds.
-func logitOf(p float64) float64 {
-	p = max(1e-12, min(1-1e-12, p))
-	return math.Log(p / (1 - p))
 }

@@ -38,7 +38,7 @@ func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bo
 		}
 	}
 	single(FeatureNotAlive, func() string {
-		return "a " + percent(s.PAlive) + " chance of still being an active customer"
+		return "probability of still being an active customer only " + percent(s.PAlive)
 	})
 	single(FeatureOverdue, func() string {
 		if own {
@@ -109,7 +109,7 @@ func complaintReason(s *Signals, c *[NumFeatures]float64) (Reason, bool) {
 			"a complaint of " + severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))] + " severity",
 			"the worst of " + severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))] + " severity"},
 		{FeatureComplaintRecency, hasAge,
-			"the last complaint " + ago(age), "the last " + ago(age)},
+			"the last complaint " + ago(age), "the last one " + ago(age)},
 	}
 	var r Reason
 	var b strings.Builder

@@ -1,0 +1,41 @@
+// Package risk computes a complaint-aware churn risk for every customer:
+// a probability in [0, 1] that the customer makes no purchase in the
+// coming window, an early-warning [Band], and the reasons in words, each
+// quoting the customer's own numbers ("no purchase for 214 days where
+// this customer's usual gap is 60 days"; "2 complaints in 90 days, 1
+// unresolved").
+//
+// SEEDS §4 asks for a churn model from the time of the last purchase, the
+// change in purchase frequency and complaint records. The risk combines,
+// as the [Feature] list documents with formulas: the buy-till-you-die
+// P(alive) (computed by the caller with the churn package's models, or
+// through [AliveModel]), recency measured against the customer's own
+// rhythm, the year-on-year trend of purchase days and spend, the return
+// rate, and the complaint signals of [customer.ComplaintSignals] (taken
+// through [ComplaintSource], so the complaint package can feed it).
+//
+// # Fit, then apply
+//
+// [Fit] learns a logistic regression with an L2 penalty from labelled
+// history: customers' [Signals] at the end of a calibration period and
+// whether they bought in the holdout window after it ([Label],
+// [HoldoutPurchases]). Features are standardised by population
+// statistics that merge across shards ([Standardizer], [Moments]).
+// [Evaluate] reports the holdout AUC, Brier score and log-loss. When
+// there are too few labelled customers, or only one class, [Fit] returns
+// the documented rule-based model instead ([Rules], [DefaultRules]) and
+// says so: every [Result] carries the [Method] that produced it.
+//
+// # Explain every number
+//
+// A [Result] carries each feature's contribution to the log-odds
+// (coefficient × standardised feature) and the largest positive ones as
+// [Reason]s, deterministic for the same input.
+//
+// # Errors
+//
+// Bad input — a NaN P(alive) or one outside [0, 1], negative counts,
+// inconsistent complaint signals, a customer without a purchase — is an
+// [*InputError] naming the customer and every bad field; it matches
+// [customer.ErrInvalid]. No NaN or Inf is ever returned.
+package risk

@@ -1,0 +1,299 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Example is one labelled customer: the signals as of the end of a
+// calibration period, and whether the customer churned, that is made no
+// purchase in the holdout window after it.
+type Example struct {
+	Signals Signals
+	Churned bool
+}
+
+// Label returns the example of in, a customer's input as of the end of
+// the calibration period (in.Summary.AsOf), given the number of purchases
+// the customer made in the holdout window that follows: churned means
+// holdoutPurchases is 0. A negative count, or an invalid input, is an
+// error naming the customer.
+func Label(in Input, holdoutPurchases int) (Example, error) {
+	if holdoutPurchases < 0 {
+		return Example{}, &InputError{Customer: in.Summary.CustomerID, Fields: []customer.FieldError{{
+			Field: "holdout_purchases", Code: customer.CodeNegative,
+			Message: fmt.Sprintf("must not be negative, got %d", holdoutPurchases)}}}
+	}
+	s, err := NewSignals(in)
+	if err != nil {
+		return Example{}, err
+	}
+	return Example{Signals: s, Churned: holdoutPurchases == 0}, nil
+}
+
+// HoldoutPurchases counts the purchase days of full (a summary of the
+// same customer as of the end of the holdout window) after the day of
+// calibrationEnd: the holdout count for [Label].
+func HoldoutPurchases(full customer.Summary, calibrationEnd time.Time) int {
+	end := customer.DateOf(calibrationEnd)
+	n := 0
+	for _, d := range full.Days {
+		if d.Orders > 0 && d.Date > end {
+			n++
+		}
+	}
+	return n
+}
+
+// FitReport describes a fit.
+type FitReport struct {
+	// Method is MethodFitted, or MethodRules when the data were too few.
+	Method Method
+	// Fallback is nil for a fitted model, else an
+	// [*InsufficientDataError] saying why the rules serve.
+	Fallback error
+	// Examples and Churned count the labelled customers.
+	Examples, Churned int
+	// Lambda is the L2 penalty weight used.
+	Lambda float64
+	// Iterations of Newton's method (0 for the rules).
+	Iterations int
+	// Intercept and Coefficients of the model returned.
+	Intercept    float64
+	Coefficients []Coefficient
+	// LogLoss is the mean log-loss of the returned model on the examples,
+	// in nats (ln 2 ≈ 0.693 is a coin toss).
+	LogLoss float64
+	// PriorGap is the typical gap, in days, of single-purchase customers.
+	PriorGap float64
+}
+
+// Fit fits the churn risk on labelled history: a logistic regression of
+// Churned on the standardised features (see [Standardizer]), with an L2
+// penalty λ (see [Options].Lambda), by Newton's method. The
+// standardisation is fitted on the examples unless opts.Standardizer is
+// given; the prior gap of single-purchase customers is the geometric mean
+// of the other customers' typical gaps unless opts.PriorGap is given.
+//
+// With fewer than opts.MinExamples examples, or fewer than
+// opts.MinPerClass of either class, Fit returns the rule-based model
+// (see [Rules]) and a report whose Method is MethodRules and whose
+// Fallback says why; this is not an error. An invalid example is an
+// [*InputError] naming it; bad options an [*OptionError].
+func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
+	c, err := opts.config()
+	if err != nil {
+		return nil, FitReport{}, err
+	}
+	churned := 0
+	for i := range examples {
+		if err := examples[i].Signals.Validate(); err != nil {
+			return nil, FitReport{}, withIndex(err, i)
+		}
+		if examples[i].Churned {
+			churned++
+		}
+	}
+	n := len(examples)
+	rep := FitReport{Examples: n, Churned: churned, Lambda: c.lambda}
+	if n < c.minExamples || churned < c.minPerClass || n-churned < c.minPerClass {
+		m := rulesModel(c)
+		rep.Method = MethodRules
+		rep.Fallback = &InsufficientDataError{Examples: n, Churned: churned, Need: c.minExamples, NeedClass: c.minPerClass}
+		m.report(&rep, examples)
+		return m, rep, nil
+	}
+
+	std := c.std
+	if std != nil {
+		if !(std.PriorGap > 0) || std.minGap != c.minGap || std.halfLife != c.halfLife {
+			return nil, FitReport{}, &OptionError{Field: "standardizer", Value: std.PriorGap, Reason: "not made by NewStandardizer with these options"}
+		}
+	} else {
+		prior := c.priorGap
+		if prior == 0 {
+			sigs := make([]Signals, n)
+			for i := range examples {
+				sigs[i] = examples[i].Signals
+			}
+			lg, _ := LogGapMoments(sigs, opts)
+			prior = DefaultPriorGap
+			if lg.N > 0 {
+				prior = math.Exp(lg.Mean)
+			}
+		}
+		std = &Standardizer{PriorGap: prior, minGap: c.minGap, halfLife: c.halfLife}
+		for i := range examples {
+			std.add(features(&examples[i].Signals, prior, c.minGap, c.halfLife))
+		}
+	}
+
+	m := &Model{method: MethodFitted, cfg: c, priorGap: std.PriorGap}
+	for f := 1; f < NumFeatures; f++ {
+		mo := std.Features[f]
+		m.center[f] = mo.Mean
+		if sd := mo.SD(); sd > 1e-12*max(1, math.Abs(mo.Mean)) && finite(sd) {
+			m.scale[f] = sd
+		}
+	}
+	// The design matrix holds the columns with spread only; the others
+	// keep a zero coefficient.
+	var cols []int
+	for f := 1; f < NumFeatures; f++ {
+		if m.scale[f] > 0 {
+			cols = append(cols, f)
+		}
+	}
+	p := len(cols)
+	x := make([]float64, n*p)
+	y := make([]bool, n)
+	var z [NumFeatures]float64
+	for i := range examples {
+		v := features(&examples[i].Signals, m.priorGap, c.minGap, c.halfLife)
+		m.zscores(&v, &z)
+		for j, f := range cols {
+			x[i*p+j] = z[f]
+		}
+		y[i] = examples[i].Churned
+	}
+	lr, err := fitLogistic(x, p, y, c.lambda, c.maxIter)
+	if err != nil {
+		return nil, FitReport{}, err
+	}
+	m.intercept = lr.beta[0]
+	for j, f := range cols {
+		m.coef[f] = lr.beta[j+1]
+	}
+	rep.Method = MethodFitted
+	rep.Iterations = lr.iterations
+	m.report(&rep, examples)
+	return m, rep, nil
+}
+
+func (m *Model) report(rep *FitReport, examples []Example) {
+	rep.Intercept = m.intercept
+	rep.Coefficients = m.Coefficients()
+	rep.PriorGap = m.priorGap
+	if len(examples) == 0 {
+		return
+	}
+	s := 0.0
+	for i := range examples {
+		v := features(&examples[i].Signals, m.priorGap, m.cfg.minGap, m.cfg.halfLife)
+		var z, c [NumFeatures]float64
+		s += logLoss(m.standardise(&v, &z, &c), examples[i].Churned)
+	}
+	rep.LogLoss = s / float64(len(examples))
+}
+
+// Evaluation measures a model's risks against known outcomes.
+type Evaluation struct {
+	// N and Churned count the examples.
+	N, Churned int
+	// AUC is the area under the ROC curve of the risk as a classifier of
+	// churn (see [AUC]); valid only when HasAUC (both classes present).
+	AUC    float64
+	HasAUC bool
+	// Brier is the Brier score (1/N)·Σ(risk − y)², y = 1 for churned
+	// (Brier 1950, "Verification of forecasts expressed in terms of
+	// probability"): 0 is perfect, 0.25 a constant ½.
+	Brier float64
+	// LogLoss is −(1/N)·Σ[y ln risk + (1 − y) ln(1 − risk)], in nats.
+	LogLoss float64
+}
+
+// Evaluate scores every example with m and compares the risks with the
+// labels, typically on a holdout set the model was not fitted on. No
+// examples is [ErrNoExamples]; an invalid example an [*InputError].
+func Evaluate(m *Model, examples []Example) (Evaluation, error) {
+	if len(examples) == 0 {
+		return Evaluation{}, ErrNoExamples
+	}
+	risks := make([]float64, len(examples))
+	labels := make([]bool, len(examples))
+	var ev Evaluation
+	for i := range examples {
+		s := &examples[i].Signals
+		if err := s.Validate(); err != nil {
+			return Evaluation{}, withIndex(err, i)
+		}
+		v := features(s, m.priorGap, m.cfg.minGap, m.cfg.halfLife)
+		var z, c [NumFeatures]float64
+		logit := m.standardise(&v, &z, &c)
+		r := sigmoid(logit)
+		y := examples[i].Churned
+		risks[i], labels[i] = r, y
+		yf := 0.0
+		if y {
+			yf = 1
+			ev.Churned++
+		}
+		ev.Brier += (r - yf) * (r - yf)
+		ev.LogLoss += logLoss(logit, y)
+	}
+	ev.N = len(examples)
+	ev.Brier /= float64(ev.N)
+	ev.LogLoss /= float64(ev.N)
+	if auc, err := AUC(risks, labels); err == nil {
+		ev.AUC, ev.HasAUC = auc, true
+	}
+	return ev, nil
+}
+
+// AUC returns the area under the ROC curve of scores as a classifier of
+// positive: the probability that a random positive scores higher than a
+// random negative, ties counting one half. It is computed by ranks (the
+// Mann–Whitney U statistic; Hanley & McNeil 1982, "The meaning and use of
+// the area under a ROC curve"): with tied scores given their average
+// rank, AUC = (R₊ − n₊(n₊ + 1)/2) ÷ (n₊·n₋), R₊ the sum of the positives'
+// ranks. Only one class is [ErrOneClass]; mismatched lengths or a NaN
+// score an error.
+func AUC(scores []float64, positive []bool) (float64, error) {
+	if len(scores) != len(positive) {
+		return 0, fmt.Errorf("risk: AUC of %d scores and %d labels", len(scores), len(positive))
+	}
+	idx := make([]int, len(scores))
+	npos := 0
+	for i, s := range scores {
+		if math.IsNaN(s) {
+			return 0, fmt.Errorf("risk: AUC: score #%d is NaN", i)
+		}
+		idx[i] = i
+		if positive[i] {
+			npos++
+		}
+	}
+	nneg := len(scores) - npos
+	if npos == 0 || nneg == 0 {
+		return 0, ErrOneClass
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		switch {
+		case scores[a] < scores[b]:
+			return -1
+		case scores[a] > scores[b]:
+			return 1
+		}
+		return a - b
+	})
+	rankSum := 0.0
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		avg := float64(i+j+1) / 2 // ranks i+1..j, averaged
+		for k := i; k < j; k++ {
+			if positive[idx[k]] {
+				rankSum += avg
+			}
+		}
+		i = j
+	}
+	fp, fn := float64(npos), float64(nneg)
+	return (rankSum - fp*(fp+1)/2) / (fp * fn), nil
+}

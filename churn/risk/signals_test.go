@@ -1,0 +1,178 @@
+package risk
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+func TestNewSignalsFromSummary(t *testing.T) {
+	// Purchases 700, 640, 580, 400, 340 and 214 days before asOf: gaps 60,
+	// 60, 180, 60, 126 (median 60); 2 purchase days in the last 12 months
+	// (340 and 214 days ago), 4 in the year before.
+	s := summaryOf(t, "C-1",
+		buy{700, "100", 2, 0}, buy{640, "100", 2, 0}, buy{580, "100", 2, 1},
+		buy{400, "80", 2, 0}, buy{340, "60", 2, 0}, buy{214, "40", 2, 2})
+	sig, err := NewSignals(Input{Summary: s, PAlive: 0.3, HasPAlive: true})
+	require.NoError(t, err)
+	assert.Equal(t, customer.ID("C-1"), sig.Customer)
+	assert.Equal(t, 214, sig.DaysSinceLastPurchase)
+	assert.Equal(t, 6, sig.PurchaseDays)
+	assert.Equal(t, 60.0, sig.MedianGap)
+	assert.True(t, sig.PriorYear)
+	assert.Equal(t, 2, sig.PurchaseDaysLast12)
+	assert.Equal(t, 4, sig.PurchaseDaysPrior12)
+	assert.Equal(t, "60", sig.SpendLast12.String())   // 60 + 40 − 2 × 20 refunded
+	assert.Equal(t, "330", sig.SpendPrior12.String()) // 3 × 100 − 50 refunded + 80
+	assert.InDelta(t, 3.0/12, sig.ReturnRate, 1e-12)
+	assert.Equal(t, 0.3, sig.PAlive)
+}
+
+func TestNewSignalsNewCustomerHasNoTrend(t *testing.T) {
+	s := summaryOf(t, "C-2", buy{100, "50", 1, 0})
+	sig, err := NewSignals(Input{Summary: s})
+	require.NoError(t, err)
+	assert.False(t, sig.PriorYear)
+	assert.Equal(t, 1, sig.PurchaseDays)
+	assert.Zero(t, sig.MedianGap)
+	v := features(&sig, 90, 7, 90)
+	assert.False(t, v.present[FeatureFrequencyDecline])
+	assert.False(t, v.present[FeatureSpendDecline])
+	assert.False(t, v.present[FeatureNotAlive])
+	assert.InDelta(t, math.Log1p(100.0/90), v.x[FeatureOverdue], 1e-12)
+}
+
+func TestNewSignalsNoPurchase(t *testing.T) {
+	s := *customer.NewSummary("C-0", customer.Consumer, asOf, nil)
+	_, err := NewSignals(Input{Summary: s})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrNoPurchase)
+	assert.ErrorIs(t, err, customer.ErrInvalid)
+	assert.Contains(t, err.Error(), `customer "C-0"`)
+}
+
+func TestSignalsValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(*Signals)
+		fields []string
+	}{
+		{"NaN P(alive)", func(s *Signals) { s.PAlive, s.HasPAlive = math.NaN(), true }, []string{"p_alive"}},
+		{"P(alive) above 1", func(s *Signals) { s.PAlive, s.HasPAlive = 1.5, true }, []string{"p_alive"}},
+		{"P(alive) negative", func(s *Signals) { s.PAlive, s.HasPAlive = -0.1, true }, []string{"p_alive"}},
+		{"P(alive) infinite", func(s *Signals) { s.PAlive, s.HasPAlive = math.Inf(1), true }, []string{"p_alive"}},
+		{"NaN P(alive) ignored when absent", func(s *Signals) { s.PAlive = math.NaN() }, nil},
+		{"no purchase", func(s *Signals) { s.PurchaseDays = 0 }, []string{"purchase_days"}},
+		{"negative recency", func(s *Signals) { s.DaysSinceLastPurchase = -1 }, []string{"days_since_last_purchase"}},
+		{"NaN gap", func(s *Signals) { s.MedianGap = math.NaN() }, []string{"median_gap"}},
+		{"zero gap with repeat purchases", func(s *Signals) { s.MedianGap = 0 }, []string{"median_gap"}},
+		{"negative year counts", func(s *Signals) { s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = -1, -2 },
+			[]string{"purchase_days_last_12", "purchase_days_prior_12"}},
+		{"return rate above 1", func(s *Signals) { s.ReturnRate = 1.2 }, []string{"return_rate"}},
+		{"NaN return rate", func(s *Signals) { s.ReturnRate = math.NaN() }, []string{"return_rate"}},
+		{"negative complaint counts", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: -1, Recent: -1, Unresolved: -2, SLABreaches: -3}
+		}, []string{"complaints.recent", "complaints.sla_breaches", "complaints.total", "complaints.unresolved"}},
+		{"more unresolved than total", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Unresolved: 2, SLABreaches: 3}
+		}, []string{"complaints.sla_breaches", "complaints.unresolved"}},
+		{"severity out of range", func(s *Signals) { s.Complaints = customer.ComplaintSignals{Total: 1, MaxSeverity: 5} },
+			[]string{"complaints.max_severity"}},
+		{"recent without window", func(s *Signals) { s.Complaints = customer.ComplaintSignals{Total: 1, Recent: 1} },
+			[]string{"complaints.window"}},
+		{"negative window", func(s *Signals) { s.Complaints = customer.ComplaintSignals{Window: -time.Hour} },
+			[]string{"complaints.window"}},
+		{"last complaint in the future", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Last: asOf.Add(time.Hour)}
+		}, []string{"complaints.last"}},
+		{"last complaint without complaint", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Last: asOf.Add(-time.Hour)}
+		}, []string{"complaints.last"}},
+		{"dated complaint without as-of", func(s *Signals) {
+			s.AsOf = time.Time{}
+			s.Complaints = customer.ComplaintSignals{Total: 1, Last: asOf}
+		}, []string{"as_of"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := steady("C-9", 30, 60)
+			tt.edit(&s)
+			err := s.Validate()
+			if tt.fields == nil {
+				require.NoError(t, err)
+				return
+			}
+			var ie *InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, customer.ID("C-9"), ie.Customer)
+			var got []string
+			for _, f := range ie.Fields {
+				got = append(got, f.Field)
+			}
+			assert.Equal(t, tt.fields, got)
+			assert.ErrorIs(t, err, customer.ErrInvalid)
+			assert.Contains(t, err.Error(), `customer "C-9"`)
+
+			// every entry point rejects it and returns no number
+			m, err := Rules(nil)
+			require.NoError(t, err)
+			_, err = m.Risk(s)
+			assert.ErrorAs(t, err, &ie)
+			_, err = m.ScoreSignals(s)
+			assert.ErrorAs(t, err, &ie)
+		})
+	}
+}
+
+func TestInputErrorMessage(t *testing.T) {
+	s := steady("C-7", 10, 30)
+	s.PAlive, s.HasPAlive = math.NaN(), true
+	s.ReturnRate = -1
+	err := s.Validate()
+	assert.EqualError(t, err, `risk: customer "C-7" (#0): p_alive: must be in [0, 1], got NaN; return_rate: must be in [0, 1], got -1`)
+	assert.False(t, errors.Is(err, ErrNoPurchase))
+}
+
+type fakeComplaints map[customer.ID]customer.ComplaintSignals
+
+func (f fakeComplaints) ComplaintSignals(id customer.ID, at time.Time) (customer.ComplaintSignals, error) {
+	if id == "broken" {
+		return customer.ComplaintSignals{}, errors.New("store down")
+	}
+	return f[id], nil
+}
+
+type fakeAlive struct{ calls [][3]float64 }
+
+func (f *fakeAlive) PAlive(x, r, T float64) (float64, error) {
+	f.calls = append(f.calls, [3]float64{x, r, T})
+	return 1 / (1 + x), nil
+}
+
+func TestCollect(t *testing.T) {
+	a := summaryOf(t, "A", buy{70, "10", 1, 0}, buy{14, "10", 1, 0})
+	b := summaryOf(t, "B", buy{21, "10", 1, 0})
+	src := fakeComplaints{"B": {Total: 1, Recent: 1, Window: 90 * 24 * time.Hour, Last: asOf.AddDate(0, 0, -3)}}
+	alive := &fakeAlive{}
+	ins, err := Collect([]customer.Summary{a, b}, src, alive, customer.Weeks)
+	require.NoError(t, err)
+	require.Len(t, ins, 2)
+	assert.Equal(t, [][3]float64{{1, 8, 10}, {0, 0, 3}}, alive.calls)
+	assert.Equal(t, 0.5, ins[0].PAlive)
+	assert.True(t, ins[1].HasPAlive)
+	assert.Equal(t, 1, ins[1].Complaints.Recent)
+	assert.Zero(t, ins[0].Complaints.Total)
+
+	_, err = Collect([]customer.Summary{a, summaryOf(t, "broken", buy{3, "1", 1, 0})}, src, nil, customer.Days)
+	assert.ErrorContains(t, err, `customer "broken" (#1): store down`)
+
+	none, err := Collect([]customer.Summary{a}, nil, nil, customer.Days)
+	require.NoError(t, err)
+	assert.False(t, none[0].HasPAlive)
+}
