@@ -1,0 +1,166 @@
+package input
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// CDNOWReader reads the CDNOW transaction format.
+type CDNOWReader struct {
+	name string
+	g    *guard
+	br   *bufio.Reader
+	line int
+	cols int // 4 or 5 once the first data line is read
+	done bool
+	// started is set after the first non-empty line.
+	started bool
+	field   [6]string
+	row     Row
+}
+
+// NewCDNOWReader returns a reader of r, named name in errors.
+func NewCDNOWReader(r io.Reader, name string) *CDNOWReader {
+	g := &guard{r: r, name: name}
+	return &CDNOWReader{name: name, g: g, br: bufio.NewReaderSize(g, 64<<10)}
+}
+
+// Offset returns the bytes consumed so far.
+func (c *CDNOWReader) Offset() int64 { return c.g.n }
+
+// Columns returns the column count of the file (4 or 5), 0 before the
+// first data line.
+func (c *CDNOWReader) Columns() int { return c.cols }
+
+func isSpace(b byte) bool { return b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\v' || b == '\f' }
+
+// split fills c.field with the whitespace-separated fields of s and
+// returns their number (at most len(c.field); more fields count as
+// len(c.field)).
+func (c *CDNOWReader) split(s string) int {
+	n := 0
+	i := 0
+	for i < len(s) {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		j := i
+		for j < len(s) && !isSpace(s[j]) {
+			j++
+		}
+		if n == len(c.field) {
+			return n
+		}
+		c.field[n] = s[i:j]
+		n++
+		i = j
+	}
+	return n
+}
+
+// isHeader reports whether the first non-empty line, split into n
+// fields, is a header: 4 or 5 fields whose date field (the second or
+// third) begins with a letter, as in "customer_id date quantity amount".
+// A data line with a malformed date begins with a digit and is reported.
+func (c *CDNOWReader) isHeader(n int) bool {
+	if n != 4 && n != 5 {
+		return false
+	}
+	d := c.field[n-3]
+	b := d[0] | 0x20
+	return b >= 'a' && b <= 'z'
+}
+
+// Read returns the next row.
+func (c *CDNOWReader) Read() (*Row, error) {
+	for {
+		if c.done {
+			return nil, io.EOF
+		}
+		b, err := c.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: read it whole, within the
+			// guard's bound.
+			long := append([]byte(nil), b...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				b, err = c.br.ReadSlice('\n')
+				long = append(long, b...)
+			}
+			b = long
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		if err == io.EOF {
+			c.done = true
+			if len(b) == 0 {
+				return nil, io.EOF
+			}
+		}
+		c.line++
+		s := string(b)
+		n := c.split(s)
+		if n == 0 {
+			continue
+		}
+		if !c.started {
+			c.started = true
+			if c.isHeader(n) {
+				continue
+			}
+		}
+		if c.cols == 0 {
+			if n != 4 && n != 5 {
+				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%d fields, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)", n)}
+			}
+			c.cols = n
+		}
+		if n != c.cols {
+			more := ""
+			if n == len(c.field) {
+				more = " or more"
+			}
+			return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%d fields%s, the first data line has %d", n, more, c.cols)}
+		}
+		return c.parse()
+	}
+}
+
+func (c *CDNOWReader) parse() (*Row, error) {
+	f := c.field[:c.cols]
+	if c.cols == 5 {
+		f = f[1:]
+	}
+	r := &c.row
+	*r = Row{Line: c.line, CustomerID: trimZeros(f[0])}
+	var why string
+	if r.Date, why = parseCompactDate(f[1]); why != "" {
+		return nil, valueError(c.name, c.line, ColDate, f[1], why)
+	}
+	if r.Units, why = parseUnits(f[2]); why != "" {
+		return nil, valueError(c.name, c.line, ColQuantity, f[2], why)
+	}
+	if r.Amount, why = parseAmount(f[3]); why != "" {
+		return nil, valueError(c.name, c.line, ColAmount, f[3], why)
+	}
+	return r, nil
+}
+
+// trimZeros drops the leading zeros of an all-digit ID ("0001" → "1"), so
+// that IDs match the ID column of the CDNOW summary files; "0000" is "0".
+func trimZeros(id string) string {
+	if !isDigits(id) {
+		return id
+	}
+	t := strings.TrimLeft(id, "0")
+	if t == "" {
+		return "0"
+	}
+	return t
+}

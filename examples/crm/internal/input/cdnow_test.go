@@ -1,0 +1,140 @@
+package input
+
+import (
+	"encoding/csv"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+const cdnowDir = "../../../../churn/testdata/cdnow/"
+
+func readCDNOW(t *testing.T, data string, o Options) (*Result, error) {
+	t.Helper()
+	return Summarize(NewCDNOWReader(strings.NewReader(data), "cdnow.txt"), "cdnow.txt", o)
+}
+
+// TestCDNOWSampleMatchesTheReferenceSummary reads the CDNOW sample and
+// checks every customer's (frequency, recency, T) in weeks against the
+// calibration summary of reference_bgnbd_sample.csv (lifetimes 0.11.3),
+// and the counts given in the data's README.
+func TestCDNOWSampleMatchesTheReferenceSummary(t *testing.T) {
+	f, err := os.Open(cdnowDir + "CDNOW_sample.txt")
+	require.NoError(t, err)
+	defer f.Close()
+	r := NewCDNOWReader(f, "CDNOW_sample.txt")
+	res, err := Summarize(r, "CDNOW_sample.txt", Options{AsOf: day(t, "1997-09-30")})
+	require.NoError(t, err)
+	assert.Equal(t, 5, r.Columns())
+	assert.EqualValues(t, 6919, res.Rows)
+	assert.EqualValues(t, 1959, res.Later, "README: 1,959 rows after 1997-09-30")
+	assert.Zero(t, res.Skipped)
+	require.Len(t, res.Summaries, 2357)
+
+	ref, err := os.Open(cdnowDir + "reference_bgnbd_sample.csv")
+	require.NoError(t, err)
+	defer ref.Close()
+	recs, err := csv.NewReader(ref).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, 2358)
+	sumF, net := 0, decimal.Zero
+	for i, rec := range recs[1:] {
+		s := res.Summaries[i]
+		require.Equal(t, rec[0], string(s.CustomerID), "sorted in numeric order like the reference")
+		x, tx, T, ok := s.BTYD(customer.Weeks)
+		require.True(t, ok)
+		wantX, _ := strconv.ParseFloat(rec[1], 64)
+		wantTx, _ := strconv.ParseFloat(rec[2], 64)
+		wantT, _ := strconv.ParseFloat(rec[3], 64)
+		assert.Equal(t, wantX, float64(x), rec[0])
+		assert.InDelta(t, wantTx, tx, 1e-12, rec[0])
+		assert.InDelta(t, wantT, T, 1e-12, rec[0])
+		sumF += x
+		net = net.Add(s.Net())
+	}
+	assert.Equal(t, 2457, sumF, "README: sum of frequency")
+	assert.True(t, net.IsPositive())
+}
+
+func TestCDNOWWholeFileTotals(t *testing.T) {
+	data, err := os.ReadFile(cdnowDir + "CDNOW_sample.txt")
+	require.NoError(t, err)
+	res, err := readCDNOW(t, string(data), Options{AsOf: day(t, "1998-06-30")})
+	require.NoError(t, err)
+	require.Len(t, res.Summaries, 2357)
+	units, net := 0, decimal.Zero
+	for _, s := range res.Summaries {
+		units += s.Units
+		net = net.Add(s.Net())
+	}
+	assert.Equal(t, 16479, units, "README: 16,479 CDs")
+	assert.Equal(t, "244091.94", net.StringFixed(2), "README: $244,091.94")
+}
+
+func TestCDNOWFormats(t *testing.T) {
+	asOf := Options{AsOf: day(t, "1998-12-31")}
+	t.Run("four columns, header, LF", func(t *testing.T) {
+		res, err := readCDNOW(t, "customer_id date quantity amount\n0001 19970101 2 29.33\n0001 19970118 1 9.73\n\n0002 19970102 1 0.00\n", asOf)
+		require.NoError(t, err)
+		assert.EqualValues(t, 3, res.Rows)
+		m := byID(res)
+		require.Len(t, m, 2)
+		assert.Equal(t, 2, m["1"].Orders)
+		assert.Equal(t, 3, m["1"].Units)
+		assert.Equal(t, 1, m["2"].Orders, "a zero-amount row is still a transaction")
+	})
+	t.Run("five columns, header, CRLF, tabs", func(t *testing.T) {
+		res, err := readCDNOW(t, "master_id\tcustomer_id\tdate\tquantity\tamount\r\n 00004   0001 19970101  2  29.33\r\n00004 0001 19970101 1 1.00\r\n", asOf)
+		require.NoError(t, err)
+		m := byID(res)
+		assert.Equal(t, 1, m["1"].Orders, "the same day is one transaction")
+		assert.True(t, m["1"].Net().Equal(decimal.RequireFromString("30.33")))
+	})
+	t.Run("no final newline", func(t *testing.T) {
+		res, err := readCDNOW(t, "1 19970101 1 1.5", asOf)
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, res.Rows)
+	})
+	t.Run("non-numeric IDs kept as they are", func(t *testing.T) {
+		res, err := readCDNOW(t, "A01 19970101 1 1.5\n0000 19970101 1 1\n", asOf)
+		require.NoError(t, err)
+		assert.Equal(t, customer.ID("0"), res.Summaries[0].CustomerID)
+		assert.Equal(t, customer.ID("A01"), res.Summaries[1].CustomerID)
+	})
+}
+
+func TestCDNOWMalformed(t *testing.T) {
+	tests := []struct{ name, data, want string }{
+		{"empty", "", "cdnow.txt: no data rows"},
+		{"header only", "customer_id date quantity amount\r\n", "cdnow.txt: no data rows"},
+		{"blank lines only", "\n\n  \n", "cdnow.txt: no data rows"},
+		{"three fields", "1 19970101 1\n", "cdnow.txt:1: 3 fields, want 4"},
+		{"changing count", "1 19970101 1 1\n1 1 19970101 1 1\n", "cdnow.txt:2: 5 fields, the first data line has 4"},
+		{"many fields", "1 19970101 1 1\n1 2 3 4 5 6 7 8\n", "cdnow.txt:2: 6 fields or more, the first data line has 4"},
+		{"bad date", "1 19970101 1 1\n1 19971301 1 1\n", `cdnow.txt:2: date "19971301": want YYYYMMDD`},
+		{"dashed date", "1 1997-01-01 1 1\n", `cdnow.txt:1: date "1997-01-01": want YYYYMMDD`},
+		{"letter in first-line date", "1 1997O101 1 1\n", `cdnow.txt:1: date "1997O101": want YYYYMMDD`},
+		{"bad quantity", "1 19970101 x 1\n", `cdnow.txt:1: quantity "x": not an integer`},
+		{"NaN", "1 19970101 1 NaN\n", `cdnow.txt:1: amount "NaN": not a decimal number`},
+		{"Inf", "1 19970101 1 +Inf\n", `cdnow.txt:1: amount "+Inf": not a decimal number`},
+		{"1e400", "1 19970101 1 1e400\n", `cdnow.txt:1: amount "1e400": not a decimal number`},
+		{"sign mismatch", "1 19970101 -1 5\n", `cdnow.txt:1: quantity: -1 units for an amount of 5`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := readCDNOW(t, tt.data, Options{AsOf: day(t, "1998-12-31")})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	res, err := readCDNOW(t, "1 19970101 1 1\n1 19971301 1 1\n2 19970101 1 x\n2 19970105 1 1\n", Options{AsOf: day(t, "1998-12-31"), SkipInvalid: true})
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, res.Skipped)
+	assert.Len(t, res.Summaries, 2)
+}

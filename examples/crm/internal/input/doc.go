@@ -1,0 +1,49 @@
+// Package input reads the sales exports of the crm command and summarises
+// them per customer, streaming: a file is read once, row by row, and the
+// memory kept grows with the number of customers (and their orders), never
+// with the number of rows, so files of many gigabytes work.
+//
+// # Formats
+//
+// [CSV] is a header row and then one row per order line (or per order).
+// Columns are found by header name (trimmed, case-insensitive, a UTF-8 byte
+// order mark is ignored), in any order; unknown columns are ignored.
+// Required: customer_id, date (YYYY-MM-DD or RFC 3339; an RFC 3339 time
+// belongs to the calendar day of its own offset), amount (a plain decimal
+// number, negative for a return or cancellation). Optional: order_id,
+// quantity (integer), cost (decimal cost of goods of the row), currency
+// (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
+// wholesaler), category. Other columns of the format (channel, sku, size,
+// season) are accepted and not used. Fields are trimmed of surrounding
+// spaces; an empty optional field counts as absent.
+//
+// [CDNOW] is the whitespace-separated format of the CDNOW transaction
+// files: an optional header line (a first line holding a letter), then four
+// columns customer_id date(YYYYMMDD) quantity amount, or five columns
+// master_id customer_id date quantity amount. Every line must have the
+// column count of the first data line. An all-digit customer ID loses its
+// leading zeros ("0001" is customer "1"), as in the ID column of the CDNOW
+// summary files.
+//
+// # Errors
+//
+// A malformed row gives a [*RowError] naming file, line, column and
+// reason, such as
+//
+//	orders.csv:5: amount "12x": not a decimal number
+//
+// A reader can go on after a *RowError (the caller decides whether to
+// skip); any other error ends the file. A physical line longer than
+// [MaxLineBytes] ends the file with an error, so that a file without line
+// breaks cannot exhaust memory.
+//
+// # Orders
+//
+// Rows with the same order_id (per customer) are one order; without an
+// order_id, one customer's rows on one calendar day are one order. To
+// count orders without keeping order IDs, each customer keeps the 64-bit
+// FNV-1a hashes of its order keys (a sorted slice, a hash set past
+// [smallOrderSet] orders), 8 bytes an order; order rows need not be
+// adjacent. Two distinct order IDs of one customer with n orders collide
+// with probability about n²/2⁶⁵, which would undercount one order.
+package input

@@ -1,0 +1,218 @@
+package input
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"pgregory.net/rapid"
+)
+
+// checkResult checks what holds for any successful Summarize.
+func checkResult(t *testing.T, res *Result, skip bool) {
+	t.Helper()
+	require.LessOrEqual(t, res.Skipped, res.Rows)
+	require.LessOrEqual(t, res.Later, res.Rows)
+	require.Len(t, res.Errors, int(min(res.Skipped, MaxReportedErrors)))
+	if !skip {
+		require.Zero(t, res.Skipped)
+	}
+	for i, s := range res.Summaries {
+		require.NotEmpty(t, s.CustomerID)
+		if i > 0 {
+			require.Negative(t, CompareIDs(string(res.Summaries[i-1].CustomerID), string(s.CustomerID)), "sorted, unique")
+		}
+		require.True(t, s.Currency == "" || s.Currency == res.Currency)
+		require.GreaterOrEqual(t, s.Orders, 0)
+		if x, tx, T, ok := s.BTYD(customer.Days); ok {
+			require.GreaterOrEqual(t, x, 0)
+			require.GreaterOrEqual(t, tx, 0.0)
+			require.LessOrEqual(t, tx, T)
+		}
+	}
+}
+
+func fingerprint(res *Result) string {
+	var b strings.Builder
+	for _, s := range res.Summaries {
+		fmt.Fprintf(&b, "%s %d %d %s %s|", s.CustomerID, s.Orders, s.Units, s.Net(), s.Cost)
+	}
+	fmt.Fprintf(&b, "%d %d %d", res.Rows, res.Later, res.Skipped)
+	return b.String()
+}
+
+func FuzzCSV(f *testing.F) {
+	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,1\n"), false)
+	f.Add([]byte("\ufeffamount,customer_id,date,order_id,quantity,cost,kind,currency\r\n1.5,\"C,1\",2024-01-01T10:00:00+02:00,O1,1,0.5,wholesaler,USD\r\n-1.5,\"C,1\",2024-01-02,O1,-1,,,\r\n"), true)
+	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,NaN\nC1,2024-13-01,1\n,2024-01-01,1\nC1,2024-01-01,1e400\n"), true)
+	f.Add([]byte("customer_id,date,amount\n\"C1,2024-01-01,1\nC2,2024-01-01,1\n"), true)
+	f.Add([]byte("customer_id,date\n"), false)
+	f.Add([]byte(""), false)
+	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
+		o := Options{AsOf: customer.DateFromYMD(2024, 6, 30), SkipInvalid: skip}
+		run := func() (*Result, error) {
+			r, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+			if err != nil {
+				return nil, err
+			}
+			return Summarize(r, "f.csv", o)
+		}
+		res, err := run()
+		if err != nil {
+			require.True(t, strings.HasPrefix(err.Error(), "f.csv") || strings.HasPrefix(err.Error(), "unknown currency"), err.Error())
+			return
+		}
+		checkResult(t, res, skip)
+		res2, err := run()
+		require.NoError(t, err)
+		require.Equal(t, fingerprint(res), fingerprint(res2), "deterministic")
+	})
+}
+
+func FuzzCDNOW(f *testing.F) {
+	f.Add([]byte("00004 0001 19970101 2 29.33\r\n00004 0001 19970118 2 29.73\r\n"), false)
+	f.Add([]byte("customer_id date quantity amount\n1 19970101 1 1\n1 19970101 1 -1\n"), true)
+	f.Add([]byte("1 19970101 1 NaN\n1 19971301 1 1\n1 19970101 1\n1 2 3 4 5 6 7\n"), true)
+	f.Add([]byte("\n\n"), false)
+	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
+		o := Options{AsOf: customer.DateFromYMD(1997, 9, 30), SkipInvalid: skip}
+		res, err := Summarize(NewCDNOWReader(bytes.NewReader(data), "f.txt"), "f.txt", o)
+		if err != nil {
+			require.True(t, strings.HasPrefix(err.Error(), "f.txt"), err.Error())
+			return
+		}
+		checkResult(t, res, skip)
+		res2, err := Summarize(NewCDNOWReader(bytes.NewReader(data), "f.txt"), "f.txt", o)
+		require.NoError(t, err)
+		require.Equal(t, fingerprint(res), fingerprint(res2), "deterministic")
+	})
+}
+
+type genRow struct {
+	cust, order string
+	date        customer.Date
+	cents       int64
+	units       int
+}
+
+// TestSummarizeMatchesAModel writes random exports (columns in random
+// order, an unknown column, quoting, LF or CRLF) and checks the summaries
+// against a direct computation of the documented rules: rows after as-of
+// left out and counted; orders are the distinct order keys (order_id, or
+// the day without one) of non-negative rows; the net is the sum of
+// amounts; a purchase day is a day where an order first appears.
+func TestSummarizeMatchesAModel(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		base := customer.DateFromYMD(2024, 1, 1)
+		asOf := base + 30
+		withOrder := rapid.Bool().Draw(t, "withOrder")
+		n := rapid.IntRange(1, 40).Draw(t, "rows")
+		rows := make([]genRow, n)
+		for i := range rows {
+			r := genRow{
+				cust:  rapid.SampledFrom([]string{"C1", "C2", "x,y", "10", "9"}).Draw(t, "cust"),
+				date:  base + customer.Date(rapid.IntRange(0, 60).Draw(t, "day")),
+				cents: rapid.Int64Range(-5000, 20000).Draw(t, "cents"),
+			}
+			if withOrder {
+				r.order = rapid.SampledFrom([]string{"", "A", "B", "C", "D"}).Draw(t, "order")
+			}
+			switch {
+			case r.cents > 0:
+				r.units = rapid.IntRange(0, 3).Draw(t, "units")
+			case r.cents < 0:
+				r.units = -rapid.IntRange(0, 3).Draw(t, "units")
+			}
+			rows[i] = r
+		}
+		cols := []string{"customer_id", "date", "amount", "quantity", "note"}
+		if withOrder {
+			cols = append(cols, "order_id")
+		}
+		perm := rapid.Permutation(cols).Draw(t, "columns")
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		w.UseCRLF = rapid.Bool().Draw(t, "crlf")
+		require.NoError(t, w.Write(perm))
+		for _, r := range rows {
+			rec := make([]string, len(perm))
+			for j, c := range perm {
+				switch c {
+				case "customer_id":
+					rec[j] = r.cust
+				case "date":
+					rec[j] = r.date.String()
+				case "amount":
+					rec[j] = decimal.New(r.cents, -2).String()
+				case "quantity":
+					rec[j] = fmt.Sprint(r.units)
+				case "note":
+					rec[j] = "a \"quoted\", note"
+				case "order_id":
+					rec[j] = r.order
+				}
+			}
+			require.NoError(t, w.Write(rec))
+		}
+		w.Flush()
+
+		cr, err := NewCSVReader(&buf, "m.csv")
+		require.NoError(t, err)
+		res, err := Summarize(cr, "m.csv", Options{AsOf: asOf})
+		require.NoError(t, err)
+
+		type model struct {
+			orders   map[string]bool
+			net      int64
+			units    int
+			buyDays  []customer.Date
+			returned int
+		}
+		want := map[string]*model{}
+		later := int64(0)
+		for _, r := range rows {
+			if r.date > asOf {
+				later++
+				continue
+			}
+			m := want[r.cust]
+			if m == nil {
+				m = &model{orders: map[string]bool{}}
+				want[r.cust] = m
+			}
+			m.net += r.cents
+			if r.cents < 0 {
+				m.returned -= r.units
+				continue
+			}
+			m.units += r.units
+			key := "order:" + r.order
+			if r.order == "" {
+				key = "day:" + r.date.String()
+			}
+			if !m.orders[key] {
+				m.orders[key] = true
+				if !slices.Contains(m.buyDays, r.date) {
+					m.buyDays = append(m.buyDays, r.date)
+				}
+			}
+		}
+		require.Equal(t, later, res.Later)
+		require.Len(t, res.Summaries, len(want))
+		for _, s := range res.Summaries {
+			m := want[string(s.CustomerID)]
+			require.NotNil(t, m)
+			require.Equal(t, len(m.orders), s.Orders, s.CustomerID)
+			require.Equal(t, m.units, s.Units)
+			require.Equal(t, m.returned, s.ReturnedUnits)
+			require.True(t, s.Net().Equal(decimal.New(m.net, -2)), "%s: %s != %d", s.CustomerID, s.Net(), m.net)
+			require.Equal(t, len(m.buyDays), s.PurchaseDays())
+		}
+	})
+}

@@ -1,0 +1,363 @@
+package input
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+func day(t *testing.T, s string) customer.Date {
+	t.Helper()
+	d, err := ParseDay(s)
+	require.NoError(t, err)
+	return d
+}
+
+func readCSV(t *testing.T, data string, o Options) (*Result, error) {
+	t.Helper()
+	r, err := NewCSVReader(strings.NewReader(data), "orders.csv")
+	if err != nil {
+		return nil, err
+	}
+	return Summarize(r, "orders.csv", o)
+}
+
+func byID(res *Result) map[string]*customer.Summary {
+	m := map[string]*customer.Summary{}
+	for _, s := range res.Summaries {
+		m[string(s.CustomerID)] = s
+	}
+	return m
+}
+
+func TestCSVReadsColumnsByNameInAnyOrder(t *testing.T) {
+	data := "\ufeffAmount, Date ,extra,customer_id,order_id,quantity,category\r\n" +
+		"49.90,2024-01-05,x,C1,O1,1,tops\r\n" +
+		"\"1,000.00\",2024-01-05,x,C9,O9,1,tops\r\n"
+	_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+	// "1,000.00" is read as one field (the quoted comma does not split it)
+	// and rejected as an amount with a thousands separator.
+	require.EqualError(t, err, `orders.csv:3: amount "1,000.00": not a decimal number`)
+
+	data = "\ufeffAmount, Date ,extra,customer_id,order_id,quantity,category\r\n" +
+		"49.90,2024-01-05,\"a, b\",C1,O1,1,\"tops, shirts\"\r\n" +
+		"10.10,2024-01-05T23:30:00+01:00,y,C1,O1,2,jeans\r\n" +
+		"5,2024-02-01,z,\"C, 2\",O2,1,\r\n"
+	res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, res.Rows)
+	assert.Equal(t, customer.Currency("USD"), res.Currency)
+	m := byID(res)
+	require.Len(t, m, 2)
+	c1 := m["C1"]
+	assert.Equal(t, 1, c1.Orders, "two rows of one order")
+	assert.Equal(t, 3, c1.Units)
+	assert.True(t, c1.Net().Equal(decimal.RequireFromString("60.00")), c1.Net().String())
+	assert.Equal(t, []string{"jeans", "tops, shirts"}, c1.Categories)
+	assert.Equal(t, customer.Consumer, c1.Kind)
+	require.NotNil(t, m["C, 2"])
+	assert.Equal(t, 1, m["C, 2"].Orders)
+}
+
+func TestCSVHeaderErrors(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"empty file", "", "orders.csv: empty file (want a header row naming customer_id, date, amount)"},
+		{"missing amount", "customer_id,date\nC1,2024-01-01\n", `orders.csv:1: missing required column "amount"`},
+		{"missing two", "date,quantity\n", `orders.csv:1: missing required column "amount", "customer_id"`},
+		{"duplicate", "customer_id,date,amount,Amount\n", `orders.csv:1: column "amount" appears twice in the header`},
+		{"bad quote in header", "customer_id,\"date,amount\n", `orders.csv:1: header: extraneous or missing " in quoted-field`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := readCSV(t, tt.data, Options{AsOf: day(t, "2024-12-31")})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestCSVHeaderOnlyIsAnError(t *testing.T) {
+	for _, data := range []string{"customer_id,date,amount\n", "customer_id,date,amount", "customer_id,date,amount\r\n\r\n"} {
+		_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+		require.ErrorIs(t, err, ErrNoRows)
+		assert.Contains(t, err.Error(), "orders.csv: no data rows")
+	}
+}
+
+func TestCSVMalformedRows(t *testing.T) {
+	const head = "customer_id,date,amount,quantity,cost,currency,kind\n"
+	const good = "C0,2024-01-01,1.00,1,,,\n"
+	tests := []struct {
+		name, row, want string
+	}{
+		{"bad amount", "C1,2024-01-02,12x,1,,,", `orders.csv:5: amount "12x": not a decimal number`},
+		{"empty amount", "C1,2024-01-02,,1,,,", `orders.csv:5: amount "": empty`},
+		{"NaN", "C1,2024-01-02,NaN,1,,,", `orders.csv:5: amount "NaN": not a decimal number`},
+		{"Inf", "C1,2024-01-02,Inf,1,,,", `orders.csv:5: amount "Inf": not a decimal number`},
+		{"-Inf", "C1,2024-01-02,-Inf,1,,,", `orders.csv:5: amount "-Inf": not a decimal number`},
+		{"1e400", "C1,2024-01-02,1e400,1,,,", `orders.csv:5: amount "1e400": not a decimal number`},
+		{"too large", "C1,2024-01-02,1" + strings.Repeat("0", 40) + ",1,,,", `orders.csv:5: amount "1` + strings.Repeat("0", 40) + `": too large`},
+		{"bad date", "C1,2024-13-02,1,1,,,", `orders.csv:5: date "2024-13-02": want YYYY-MM-DD or RFC 3339`},
+		{"31 February", "C1,2024-02-31,1,1,,,", `orders.csv:5: date "2024-02-31": want YYYY-MM-DD or RFC 3339`},
+		{"slashes", "C1,02/01/2024,1,1,,,", `orders.csv:5: date "02/01/2024": want YYYY-MM-DD or RFC 3339`},
+		{"empty date", "C1,,1,1,,,", `orders.csv:5: date "": want YYYY-MM-DD or RFC 3339`},
+		{"empty customer", " ,2024-01-02,1,1,,,", `orders.csv:5: customer_id "": empty`},
+		{"bad quantity", "C1,2024-01-02,1,1.5,,,", `orders.csv:5: quantity "1.5": not an integer`},
+		{"huge quantity", "C1,2024-01-02,1,99999999999,,,", `orders.csv:5: quantity "99999999999": out of range`},
+		{"bad cost", "C1,2024-01-02,1,1,abc,,", `orders.csv:5: cost "abc": not a decimal number`},
+		{"bad currency", "C1,2024-01-02,1,1,,XYZ,", `orders.csv:5: currency "XYZ": unknown ISO 4217 currency code`},
+		{"bad kind", "C1,2024-01-02,1,1,,,robot", `orders.csv:5: kind "robot": want consumer or intermediary`},
+		{"sign mismatch", "C1,2024-01-02,-5,2,,,", `orders.csv:5: quantity: 2 units for an amount of -5`},
+		{"negative cost", "C1,2024-01-02,5,1,-1,,", `orders.csv:5: cost: must not be negative on a sale`},
+		{"second currency", "C1,2024-01-02,5,1,,EUR,", `orders.csv:5: currency "EUR": the file is in USD`},
+		{"kind changes", "C0,2024-01-02,5,1,,,intermediary", `orders.csv:5: kind "intermediary": customer "C0" is consumer on earlier rows`},
+		{"too few fields", "C1,2024-01-02,5", `orders.csv:5: 3 fields, the header has 7`},
+		{"too many fields", "C1,2024-01-02,5,1,,,,", `orders.csv:5: 8 fields, the header has 7`},
+		{"bare quote", "C1,2024-01-02,5\"0,1,,,", `orders.csv:5: bare " in non-quoted-field`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := head + good + good + "\n" + tt.row + "\n" + good
+			_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+			require.Error(t, err)
+			var re *RowError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, 5, re.Line)
+			assert.Contains(t, err.Error(), tt.want)
+
+			res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
+			require.NoError(t, err)
+			assert.EqualValues(t, 1, res.Skipped)
+			assert.EqualValues(t, 4, res.Rows)
+			require.Len(t, res.Errors, 1)
+			assert.Contains(t, res.Errors[0].Error(), tt.want)
+			m := byID(res)
+			assert.Len(t, m, 1, "the bad row changed nothing")
+			assert.Equal(t, 1, m["C0"].Orders, "the three good rows are on one day")
+			assert.True(t, m["C0"].Net().Equal(decimal.RequireFromString("3")), m["C0"].Net().String())
+		})
+	}
+}
+
+func TestSkipInvalidKeepsTheFirstTenErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for i := 0; i < 25; i++ {
+		fmt.Fprintf(&b, "C%d,2024-01-01,bad%d\nC%d,2024-01-01,1\n", i, i, i)
+	}
+	res, err := readCSV(t, b.String(), Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
+	require.NoError(t, err)
+	assert.EqualValues(t, 25, res.Skipped)
+	assert.EqualValues(t, 50, res.Rows)
+	require.Len(t, res.Errors, MaxReportedErrors)
+	assert.EqualError(t, res.Errors[0], `orders.csv:2: amount "bad0": not a decimal number`)
+	assert.EqualError(t, res.Errors[9], `orders.csv:20: amount "bad9": not a decimal number`)
+	assert.Len(t, res.Summaries, 25)
+}
+
+func TestAllRowsInvalidWithSkipGivesNoCustomers(t *testing.T) {
+	res, err := readCSV(t, "customer_id,date,amount\nC1,x,1\n", Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
+	require.NoError(t, err)
+	assert.Empty(t, res.Summaries)
+	assert.EqualValues(t, 1, res.Skipped)
+}
+
+func TestCSVLineNumbersAfterMultiLineField(t *testing.T) {
+	data := "customer_id,category,date,amount\n" +
+		"C1,\"two\nlines\",2024-01-01,1\n" +
+		"C1,x,2024-01-01,oops\n"
+	_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+	require.EqualError(t, err, `orders.csv:4: amount "oops": not a decimal number`)
+}
+
+func TestCSVOrderGrouping(t *testing.T) {
+	t.Run("order_id groups rows, adjacent or not", func(t *testing.T) {
+		data := "customer_id,order_id,date,amount,quantity\n" +
+			"C1,A,2024-01-01,10,1\n" +
+			"C1,B,2024-01-01,20,1\n" +
+			"C2,A,2024-01-01,5,1\n" + // the same order ID for another customer is another order
+			"C1,A,2024-01-01,10,1\n" +
+			"C1,C,2024-03-01,30,3\n" +
+			"C1,C,2024-03-01,-10,-1\n" + // a return does not count an order
+			"C1,D,2024-04-01,-10,-1\n" // neither does a return of an unseen order
+		res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+		require.NoError(t, err)
+		m := byID(res)
+		assert.Equal(t, 3, m["C1"].Orders)
+		assert.Equal(t, 2, m["C1"].Returns)
+		assert.Equal(t, 2, m["C1"].ReturnedUnits)
+		assert.True(t, m["C1"].Net().Equal(decimal.NewFromInt(50)), m["C1"].Net().String())
+		assert.Equal(t, 1, m["C2"].Orders)
+		f, rec, T, ok := m["C1"].BTYD(customer.Days)
+		require.True(t, ok)
+		assert.Equal(t, 1, f, "purchase days 2024-01-01 and 2024-03-01")
+		assert.InDelta(t, 60, rec, 0)
+		assert.InDelta(t, 365, T, 0)
+	})
+	t.Run("without order_id, a customer's day is one order", func(t *testing.T) {
+		data := "customer_id,date,amount\n" +
+			"C1,2024-01-01,10\n" +
+			"C1,2024-01-02,10\n" +
+			"C1,2024-01-01,10\n" +
+			"C1,2024-01-01T10:00:00Z,10\n"
+		res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+		require.NoError(t, err)
+		assert.Equal(t, 2, byID(res)["C1"].Orders)
+	})
+	t.Run("an empty order_id falls back to the day", func(t *testing.T) {
+		data := "customer_id,date,amount,order_id\n" +
+			"C1,2024-01-01,10,\n" +
+			"C1,2024-01-01,10,\n" +
+			"C1,2024-01-01,10,X\n"
+		res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+		require.NoError(t, err)
+		assert.Equal(t, 2, byID(res)["C1"].Orders)
+	})
+	t.Run("many orders of one customer", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("customer_id,date,amount,order_id\n")
+		for i := 0; i < 1000; i++ {
+			fmt.Fprintf(&b, "W,2024-01-01,1,O%d\nW,2024-01-01,1,O%d\n", (i*7919)%1000, (i*104729)%1000)
+		}
+		res, err := readCSV(t, b.String(), Options{AsOf: day(t, "2024-12-31")})
+		require.NoError(t, err)
+		assert.Equal(t, 1000, byID(res)["W"].Orders)
+	})
+}
+
+func TestAsOfLeavesOutLaterRows(t *testing.T) {
+	data := "customer_id,date,amount\n" +
+		"C1,2024-01-01,10\n" +
+		"C1,2024-06-30T23:59:59-12:00,10\n" + // the calendar day of its own offset
+		"C1,2024-07-01,10\n" +
+		"C2,2024-07-02,10\n" +
+		"C2,2024-08-01,10\n"
+	res, err := readCSV(t, data, Options{AsOf: day(t, "2024-06-30")})
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, res.Later)
+	assert.EqualValues(t, 5, res.Rows)
+	require.Len(t, res.Summaries, 1, "C2 has only later rows")
+	s := res.Summaries[0]
+	assert.Equal(t, customer.ID("C1"), s.CustomerID)
+	assert.Equal(t, 2, s.Orders)
+	assert.Equal(t, day(t, "2024-06-30"), customer.DateOf(s.AsOf))
+	assert.Equal(t, 0, s.Later, "later rows never reach the summary")
+}
+
+func TestKindAndCurrencyColumns(t *testing.T) {
+	data := "customer_id,date,amount,kind,currency,cost\n" +
+		"W1,2024-01-01,1000,wholesaler,EUR,400\n" +
+		"W1,2024-02-01,500,,EUR,\n" +
+		"C1,2024-01-01,50,,,\n"
+	res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31"), Currency: "EUR", Margin: decimal.RequireFromString("0.5")})
+	require.NoError(t, err)
+	m := byID(res)
+	assert.Equal(t, customer.Intermediary, m["W1"].Kind)
+	assert.Equal(t, customer.Consumer, m["C1"].Kind)
+	assert.Equal(t, customer.Currency("EUR"), res.Currency)
+	assert.True(t, m["W1"].Cost.Equal(decimal.NewFromInt(650)), "400 given + 500 × (1 − 0.5): %s", m["W1"].Cost)
+
+	res, err = readCSV(t, "customer_id,date,amount\nC1,2024-01-01,50\n", Options{AsOf: day(t, "2024-12-31"), Kind: customer.Intermediary})
+	require.NoError(t, err)
+	assert.Equal(t, customer.Intermediary, res.Summaries[0].Kind)
+
+	_, err = readCSV(t, "customer_id,date,amount\nC1,2024-01-01,50\n", Options{AsOf: day(t, "2024-12-31"), Currency: "XXX"})
+	require.EqualError(t, err, `unknown currency "XXX"`)
+}
+
+func TestLineLongerThanTheLimitStopsTheFile(t *testing.T) {
+	data := "customer_id,date,amount\nC1,2024-01-01,1\nC1," + strings.Repeat("x", MaxLineBytes+10) + "\n"
+	_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "orders.csv:3: line longer than")
+
+	r := NewCDNOWReader(strings.NewReader("1 19970101 1 1\n"+strings.Repeat("9", MaxLineBytes+10)), "c.txt")
+	_, err = Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01"), SkipInvalid: true})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "c.txt:2: line longer than")
+}
+
+type failingReader struct{ n int }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n == 0 {
+		f.n++
+		return copy(p, "customer_id,date,amount\nC1,2024-01-01,1\n"), nil
+	}
+	return 0, errors.New("disk on fire")
+}
+
+func TestReadErrorStopsEvenWithSkipInvalid(t *testing.T) {
+	r, err := NewCSVReader(&failingReader{}, "x.csv")
+	require.NoError(t, err)
+	_, err = Summarize(r, "x.csv", Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
+	require.EqualError(t, err, "disk on fire")
+}
+
+func TestProgressIsCalled(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for i := 0; i < ProgressEvery*2+5; i++ {
+		fmt.Fprintf(&b, "C%d,2024-01-01,1\n", i%100)
+	}
+	var calls []int64
+	res, err := readCSV(t, b.String(), Options{AsOf: day(t, "2024-12-31"), Progress: func(rows, bytes int64) {
+		calls = append(calls, rows)
+		assert.Positive(t, bytes)
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ProgressEvery, 2 * ProgressEvery}, calls)
+	assert.Len(t, res.Summaries, 100)
+}
+
+func TestCompareIDs(t *testing.T) {
+	ids := []string{"b", "10", "2", "a", "007", "7", "", "0", "A1"}
+	want := []string{"0", "2", "007", "7", "10", "", "A1", "a", "b"}
+	got := append([]string(nil), ids...)
+	sortIDs(got)
+	assert.Equal(t, want, got)
+	for _, a := range ids {
+		for _, b := range ids {
+			assert.Equal(t, -CompareIDs(b, a), CompareIDs(a, b), "%q %q", a, b)
+			if a != b {
+				assert.NotZero(t, CompareIDs(a, b))
+			}
+		}
+	}
+}
+
+func sortIDs(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && CompareIDs(s[j-1], s[j]) > 0; j-- {
+			s[j-1], s[j] = s[j], s[j-1]
+		}
+	}
+}
+
+func TestParseFormatAndDay(t *testing.T) {
+	f, err := ParseFormat("cdnow")
+	require.NoError(t, err)
+	assert.Equal(t, CDNOW, f)
+	assert.Equal(t, "csv", CSV.String())
+	assert.Equal(t, "Format(9)", Format(9).String())
+	_, err = ParseFormat("xlsx")
+	assert.EqualError(t, err, `unknown format "xlsx" (want csv or cdnow)`)
+	for _, bad := range []string{"", "1997-9-30", "19970930", "1997-02-29", "1997-09-30T00:00:00Z", "0000-01-01"} {
+		_, err := ParseDay(bad)
+		assert.Error(t, err, bad)
+	}
+	d, err := ParseDay("1996-02-29")
+	require.NoError(t, err)
+	assert.Equal(t, "1996-02-29", d.String())
+}
+
+var _ io.Reader = (*guard)(nil)

@@ -1,0 +1,244 @@
+package input
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Format is an input file format.
+type Format uint8
+
+const (
+	// CSV is the comma-separated sales export with a header row.
+	CSV Format = iota + 1
+	// CDNOW is the whitespace-separated CDNOW transaction format.
+	CDNOW
+)
+
+var formatNames = []string{"", "csv", "cdnow"}
+
+// ParseFormat parses "csv" or "cdnow".
+func ParseFormat(s string) (Format, error) {
+	for i := 1; i < len(formatNames); i++ {
+		if formatNames[i] == s {
+			return Format(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown format %q (want csv or cdnow)", s)
+}
+
+// String returns "csv" or "cdnow".
+func (f Format) String() string {
+	if f > 0 && int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// Row is one parsed data row. Its strings stay valid after the next Read
+// (they are not overwritten), but they may share memory with the row's
+// line: clone what is kept long.
+type Row struct {
+	// Line is the line number of the row (of its first field), from 1.
+	Line int
+	// CustomerID is never empty.
+	CustomerID string
+	// Date is the calendar day of the row.
+	Date customer.Date
+	// OrderID is empty when the file has no order_id or the field is empty.
+	OrderID string
+	// Amount is the money of the row, negative for a return.
+	Amount decimal.Decimal
+	// Units is the quantity, 0 when absent.
+	Units int
+	// Cost is the cost of goods, when given.
+	Cost decimal.NullDecimal
+	// Currency is empty when not given.
+	Currency customer.Currency
+	// Kind is zero when not given.
+	Kind customer.Kind
+	// Category is empty when not given.
+	Category string
+}
+
+// Reader reads data rows one at a time.
+type Reader interface {
+	// Read returns the next row, io.EOF after the last one, a *RowError
+	// for a malformed row (reading may go on), or another error that ends
+	// the file. The returned row is valid until the next call.
+	Read() (*Row, error)
+	// Offset returns the number of bytes consumed from the underlying
+	// reader so far (for progress).
+	Offset() int64
+}
+
+// RowError is a malformed row: File:Line, the column and the reason.
+type RowError struct {
+	File   string
+	Line   int
+	Column string // header name; empty for a problem of the whole row
+	Value  string // the offending text, if any
+	// HasValue says Value is shown (it may be empty, as in amount "").
+	HasValue bool
+	Reason   string
+}
+
+// Error returns `orders.csv:5: amount "12x": not a decimal number`.
+func (e *RowError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	b.WriteByte(':')
+	b.WriteString(strconv.Itoa(e.Line))
+	b.WriteString(": ")
+	if e.Column != "" {
+		b.WriteString(e.Column)
+		if e.HasValue {
+			b.WriteByte(' ')
+			b.WriteString(strconv.Quote(e.Value))
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+func valueError(file string, line int, column, value, reason string) *RowError {
+	return &RowError{File: file, Line: line, Column: column, Value: value, HasValue: true, Reason: reason}
+}
+
+// ErrNoRows is returned (wrapped) for a file without data rows.
+var ErrNoRows = errors.New("no data rows")
+
+// MaxLineBytes bounds the length of one physical line.
+const MaxLineBytes = 1 << 20
+
+// guard counts the bytes and lines read through it and fails on a line
+// longer than MaxLineBytes.
+type guard struct {
+	r       io.Reader
+	name    string
+	n       int64
+	lines   int
+	lineLen int
+}
+
+func (g *guard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	b := p[:n]
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			g.lineLen += len(b)
+			break
+		}
+		g.lineLen += i
+		if g.lineLen > MaxLineBytes {
+			break
+		}
+		g.lines++
+		g.lineLen = 0
+		b = b[i+1:]
+	}
+	g.n += int64(n)
+	if g.lineLen > MaxLineBytes {
+		return n, fmt.Errorf("%s:%d: line longer than %d bytes", g.name, g.lines+1, MaxLineBytes)
+	}
+	return n, err
+}
+
+// parseDate parses YYYY-MM-DD or RFC 3339 (the calendar day in the time's
+// own offset).
+func parseDate(s string) (customer.Date, string) {
+	if len(s) == 10 {
+		if d, ok := ymd(s[0:4], s[5:7], s[8:10]); ok && s[4] == '-' && s[7] == '-' {
+			return d, ""
+		}
+		return 0, "want YYYY-MM-DD or RFC 3339"
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return 0, "want YYYY-MM-DD or RFC 3339"
+	}
+	return customer.DateOf(t), ""
+}
+
+// parseCompactDate parses YYYYMMDD.
+func parseCompactDate(s string) (customer.Date, string) {
+	if len(s) == 8 {
+		if d, ok := ymd(s[0:4], s[4:6], s[6:8]); ok {
+			return d, ""
+		}
+	}
+	return 0, "want YYYYMMDD"
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(s) > 0
+}
+
+func ymd(ys, ms, ds string) (customer.Date, bool) {
+	y, ok1 := digits(ys)
+	m, ok2 := digits(ms)
+	d, ok3 := digits(ds)
+	if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+		return 0, false
+	}
+	return customer.DateFromYMD(y, time.Month(m), d), true
+}
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// ParseDay parses a YYYY-MM-DD date given on the command line.
+func ParseDay(s string) (customer.Date, error) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		if d, ok := ymd(s[0:4], s[5:7], s[8:10]); ok {
+			return d, nil
+		}
+	}
+	return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+}
+
+// parseAmount parses a decimal with customer.ParseAmount and returns the
+// reason without the quoted value that ParseAmount puts first.
+func parseAmount(s string) (decimal.Decimal, string) {
+	d, err := customer.ParseAmount(s)
+	if err != nil {
+		if s == "" {
+			return d, "empty"
+		}
+		return d, strings.TrimPrefix(err.Error(), strconv.Quote(s)+": ")
+	}
+	return d, ""
+}
+
+// maxUnits bounds a quantity, so that sums of units cannot overflow.
+const maxUnits = 1_000_000_000
+
+func parseUnits(s string) (int, string) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, "not an integer"
+	}
+	if n > maxUnits || n < -maxUnits {
+		return 0, "out of range (|quantity| ≤ 1e9)"
+	}
+	return n, ""
+}

@@ -1,0 +1,236 @@
+package input
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// DefaultCurrency is the currency of rows that name none, unless
+// [Options.Currency] says otherwise. The CDNOW data are in US dollars.
+const DefaultCurrency customer.Currency = "USD"
+
+// MaxReportedErrors is the number of skipped-row errors kept in
+// [Result.Errors].
+const MaxReportedErrors = 10
+
+// ProgressEvery is the number of rows between two Progress calls.
+const ProgressEvery = 1 << 16
+
+// Options configure [Summarize].
+type Options struct {
+	// AsOf is the day of the analysis: rows dated after it are counted in
+	// Result.Later and left out.
+	AsOf customer.Date
+	// Currency of rows without a currency; DefaultCurrency when empty.
+	Currency customer.Currency
+	// Kind of customers whose rows name none; consumer when zero.
+	Kind customer.Kind
+	// Margin is the gross margin assumed for rows without a cost; zero
+	// means customer.DefaultMargin.
+	Margin decimal.Decimal
+	// SkipInvalid skips malformed rows (counting them) instead of stopping.
+	SkipInvalid bool
+	// Progress, if not nil, is called every ProgressEvery rows with the
+	// rows and bytes read so far.
+	Progress func(rows, bytes int64)
+}
+
+// Result is the outcome of [Summarize].
+type Result struct {
+	// Summaries holds one summary per customer with a row on or before
+	// AsOf, sorted by customer ID in the order of [CompareIDs].
+	Summaries []*customer.Summary
+	// Rows is the number of data rows read, valid or not.
+	Rows int64
+	// Later is the number of valid rows dated after AsOf.
+	Later int64
+	// Skipped is the number of malformed rows skipped.
+	Skipped int64
+	// Errors are the first MaxReportedErrors errors of skipped rows.
+	Errors []error
+	// Currency is the currency of the file.
+	Currency customer.Currency
+}
+
+type account struct {
+	s      customer.Summary
+	orders orderSet
+}
+
+// Summarize reads every row of r and returns the per-customer summaries as
+// of o.AsOf. The first malformed row stops it with a [*RowError] unless
+// o.SkipInvalid is set; a file without data rows returns an error wrapping
+// [ErrNoRows]. A file holds one currency: a row in another currency is
+// malformed. A rejected row changes no summary.
+func Summarize(r Reader, name string, o Options) (*Result, error) {
+	if o.Currency == "" {
+		o.Currency = DefaultCurrency
+	}
+	if !o.Currency.Valid() {
+		return nil, fmt.Errorf("unknown currency %q", string(o.Currency))
+	}
+	if o.Kind == 0 {
+		o.Kind = customer.Consumer
+	}
+	sopts := &customer.SummaryOptions{DefaultMargin: o.Margin}
+	res := &Result{}
+	accounts := make(map[string]*account)
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		var re *RowError
+		if err != nil && !errors.As(err, &re) {
+			return nil, err
+		}
+		res.Rows++
+		if o.Progress != nil && res.Rows%ProgressEvery == 0 {
+			o.Progress(res.Rows, r.Offset())
+		}
+		if err == nil {
+			re = add(accounts, row, name, &o, sopts, res)
+		}
+		if re != nil {
+			if !o.SkipInvalid {
+				return nil, re
+			}
+			res.Skipped++
+			if len(res.Errors) < MaxReportedErrors {
+				res.Errors = append(res.Errors, re)
+			}
+		}
+	}
+	if res.Rows == 0 {
+		return nil, fmt.Errorf("%s: %w (only a header, or nothing)", name, ErrNoRows)
+	}
+	if res.Currency == "" {
+		res.Currency = o.Currency
+	}
+	res.Summaries = make([]*customer.Summary, 0, len(accounts))
+	for _, a := range accounts {
+		a.orders = orderSet{}
+		res.Summaries = append(res.Summaries, &a.s)
+	}
+	slices.SortFunc(res.Summaries, func(a, b *customer.Summary) int {
+		return CompareIDs(string(a.CustomerID), string(b.CustomerID))
+	})
+	return res, nil
+}
+
+// add adds one valid row; it returns a *RowError, and changes nothing,
+// when the row cannot be added.
+func add(accounts map[string]*account, row *Row, name string, o *Options, sopts *customer.SummaryOptions, res *Result) *RowError {
+	cur := row.Currency
+	if cur == "" {
+		cur = o.Currency
+	}
+	if res.Currency == "" {
+		res.Currency = cur
+	} else if cur != res.Currency {
+		return valueError(name, row.Line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", res.Currency))
+	}
+	if row.Date > o.AsOf {
+		res.Later++
+		return nil
+	}
+	a := accounts[row.CustomerID]
+	if a != nil && row.Kind != 0 && row.Kind != a.s.Kind {
+		return valueError(name, row.Line, ColKind, row.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", row.CustomerID, a.s.Kind))
+	}
+	fresh := a == nil
+	if fresh {
+		k := row.Kind
+		if k == 0 {
+			k = o.Kind
+		}
+		a = &account{s: *customer.NewSummary(customer.ID(strings.Clone(row.CustomerID)), k, o.AsOf.Time(), sopts)}
+	}
+	amount, err := customer.MoneyFromDecimal(row.Amount, cur)
+	if err != nil {
+		return valueError(name, row.Line, ColCurrency, string(cur), err.Error())
+	}
+	key := orderKey(row.OrderID, row.Date)
+	sale := row.Amount.Sign() >= 0
+	newOrder := sale && !a.orders.contains(key)
+	err = a.s.AddSale(customer.Sale{
+		Time:     row.Date.Time(),
+		NewOrder: newOrder,
+		Amount:   amount,
+		Units:    row.Units,
+		Cost:     row.Cost,
+		Category: row.Category,
+	})
+	if err != nil {
+		return saleError(name, row, err)
+	}
+	if newOrder {
+		a.orders.insert(key)
+	}
+	if fresh {
+		accounts[string(a.s.CustomerID)] = a
+	}
+	return nil
+}
+
+// columnOf maps the fields of customer.Sale to the csv columns.
+var columnOf = map[string]string{"time": ColDate, "currency": ColCurrency, "units": ColQuantity, "cost": ColCost, "amount": ColAmount}
+
+func saleError(name string, row *Row, err error) *RowError {
+	var ve *customer.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		parts := make([]string, len(ve.Fields))
+		for i, f := range ve.Fields {
+			parts[i] = f.Message
+		}
+		col := columnOf[ve.Fields[0].Field]
+		if col == "" {
+			col = ve.Fields[0].Field
+		}
+		return &RowError{File: name, Line: row.Line, Column: col, Reason: strings.Join(parts, "; ")}
+	}
+	var cm *customer.CurrencyMismatchError
+	if errors.As(err, &cm) {
+		return valueError(name, row.Line, ColCurrency, string(cm.B), fmt.Sprintf("customer %q buys in %s", row.CustomerID, cm.A))
+	}
+	return &RowError{File: name, Line: row.Line, Reason: err.Error()}
+}
+
+// CompareIDs orders customer IDs naturally: IDs of decimal digits only come
+// first, in numeric order ("2" before "10"; "007" and "7" by value, then
+// bytes), then the others in byte order. It is a total order, so sorting by
+// it is deterministic.
+func CompareIDs(a, b string) int {
+	na, nb := isDigits(a), isDigits(b)
+	switch {
+	case na && !nb:
+		return -1
+	case nb && !na:
+		return 1
+	case na && nb:
+		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if c := cmp.Compare(len(ta), len(tb)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(ta, tb); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
