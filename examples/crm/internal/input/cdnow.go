@@ -35,7 +35,9 @@ func (c *CDNOWReader) Offset() int64 { return c.g.n }
 // first data line.
 func (c *CDNOWReader) Columns() int { return c.cols }
 
-func isSpace(b byte) bool { return b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\v' || b == '\f' }
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\v' || b == '\f'
+}
 
 // split fills c.field with the whitespace-separated fields of s and
 // returns their number (at most len(c.field); more fields count as
