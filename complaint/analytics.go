@@ -1,0 +1,310 @@
+package complaint
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// CategoryCount is the number of cases of one category and their rate
+// per 1,000 orders.
+type CategoryCount struct {
+	Category    Category
+	Cases       int
+	RatePer1000 float64
+}
+
+// CauseCount is the number of investigated cases with one cause.
+type CauseCount struct {
+	Cause Cause
+	Cases int
+}
+
+// StepTime summarises the working time of completed visits to one step.
+type StepTime struct {
+	State  State
+	Visits int
+	Median time.Duration
+	P90    time.Duration
+}
+
+// SatisfactionSummary aggregates the latest feedback of each case.
+type SatisfactionSummary struct {
+	// Responses is the number of cases with feedback.
+	Responses int
+	// MeanRatio is the mean of perceived / expected value (SEEDS §5).
+	MeanRatio float64
+	// MetShare is the share of responses with perceived ≥ expected.
+	MetShare float64
+	// MeanCSAT is the mean CSAT score (1–5).
+	MeanCSAT float64
+	// CSAT is the share of responses scoring 4 or 5, the usual CSAT
+	// percentage as a fraction.
+	CSAT float64
+}
+
+// Report is the complaint analytics of one period.
+type Report struct {
+	// From and To bound the period: cases recorded in [From, To) count,
+	// and their state is taken as of To.
+	From, To time.Time
+	// Orders is the number of orders of the period, given by the caller.
+	Orders int
+	// Cases is the number of cases recorded in the period.
+	Cases int
+	// RatePer1000 is Cases / Orders × 1000 (0 without orders).
+	RatePer1000 float64
+	// ByCategory counts cases per category, most frequent first (ties by
+	// category order).
+	ByCategory []CategoryCount
+	// ByCause counts investigated cases per cause, most frequent first.
+	ByCause []CauseCount
+	// StepTimes are the working times of completed step visits, in state
+	// order, under the SLA policy's calendar.
+	StepTimes []StepTime
+	// Resolved is the number of cases whose resolution was carried out.
+	Resolved int
+	// FirstContact is the share of resolved cases resolved in one pass:
+	// never reopened, sent back, reassigned, escalated or paused to wait
+	// for the customer.
+	FirstContact float64
+	// Reopened is the number of resolved or rejected cases reopened, and
+	// ReopenRate Reopened / (Resolved + rejected cases).
+	Reopened   int
+	ReopenRate float64
+	// Complainants is the number of distinct customers, Repeat the number
+	// with two or more cases in the period, RepeatShare their share.
+	Complainants int
+	Repeat       int
+	RepeatShare  float64
+	// Satisfaction aggregates the feedback.
+	Satisfaction SatisfactionSummary
+	// Breached is the number of cases with at least one SLA breach, and
+	// Breaches the total number of breaches.
+	Breached, Breaches int
+}
+
+// ErrPeriod is returned for a period whose end is not after its start or
+// a negative order count.
+var ErrPeriod = errors.New("complaint: invalid period")
+
+// upTo returns the events at or before t.
+func upTo(evs []Event, t time.Time) []Event {
+	n := len(evs)
+	for n > 0 && evs[n-1].At.After(t) {
+		n--
+	}
+	return evs[:n]
+}
+
+// Analyze computes the complaint analytics of the period [from, to) from
+// the event logs of cases (one log per case, as returned by
+// [Store.Events]); logs of cases recorded outside the period are skipped.
+// orders is the number of orders of the period. A bad log is an error
+// naming its case (see [Rebuild]).
+//
+// Quantiles use linear interpolation between order statistics (type 7 of
+// Hyndman & Fan 1996, the default of R and NumPy).
+func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Report, error) {
+	r := Report{From: from, To: to, Orders: orders}
+	if !to.After(from) || orders < 0 {
+		return r, fmt.Errorf("%w: %s to %s with %d orders", ErrPeriod, from.Format(time.RFC3339), to.Format(time.RFC3339), orders)
+	}
+	byCat := map[Category]int{}
+	byCause := map[Cause]int{}
+	steps := map[State][]time.Duration{}
+	perCustomer := map[customer.ID]int{}
+	var fcr, rejected, ratioN int
+	var ratioSum, csatSum float64
+	var met, csatTop int
+	for _, log := range logs {
+		if len(log) == 0 || log[0].At.Before(from) || !log[0].At.Before(to) {
+			continue
+		}
+		evs := upTo(log, to)
+		c, err := Rebuild(evs)
+		if err != nil {
+			return Report{}, err
+		}
+		st, err := sla.Status(evs, to)
+		if err != nil {
+			return Report{}, err
+		}
+		r.Cases++
+		byCat[c.Intake.Category]++
+		perCustomer[c.Intake.Complainant]++
+		if c.Finding != nil {
+			byCause[c.Finding.Cause]++
+		}
+		for i, v := range st.Visits {
+			if v.Running || (i == len(st.Visits)-1 && c.Open()) {
+				continue
+			}
+			steps[v.State] = append(steps[v.State], v.Elapsed)
+		}
+		resolved := false
+		for _, ev := range evs {
+			if ev.To == StateCarriedOut {
+				resolved = true
+			}
+			if ev.To == StateRejected {
+				rejected++
+				break
+			}
+		}
+		if resolved {
+			r.Resolved++
+			if c.Reopens == 0 && c.SendBacks == 0 && c.Reassigns == 0 && c.Escalations == 0 && c.Waits == 0 {
+				fcr++
+			}
+		}
+		if c.Reopens > 0 {
+			r.Reopened++
+		}
+		if f := c.Feedback; f != nil {
+			ratioN++
+			ratioSum += f.Satisfaction()
+			csatSum += float64(f.CSAT)
+			if f.Perceived >= f.Expected {
+				met++
+			}
+			if f.CSAT >= 4 {
+				csatTop++
+			}
+		}
+		if st.Breaches > 0 {
+			r.Breached++
+			r.Breaches += st.Breaches
+		}
+	}
+	r.RatePer1000 = per1000(r.Cases, orders)
+	for cat, n := range byCat {
+		r.ByCategory = append(r.ByCategory, CategoryCount{cat, n, per1000(n, orders)})
+	}
+	sort.Slice(r.ByCategory, func(i, j int) bool {
+		a, b := r.ByCategory[i], r.ByCategory[j]
+		return a.Cases > b.Cases || (a.Cases == b.Cases && a.Category < b.Category)
+	})
+	for cause, n := range byCause {
+		r.ByCause = append(r.ByCause, CauseCount{cause, n})
+	}
+	sort.Slice(r.ByCause, func(i, j int) bool {
+		a, b := r.ByCause[i], r.ByCause[j]
+		return a.Cases > b.Cases || (a.Cases == b.Cases && a.Cause < b.Cause)
+	})
+	for s := StateRecorded; s.Valid(); s++ {
+		d := steps[s]
+		if len(d) == 0 {
+			continue
+		}
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		r.StepTimes = append(r.StepTimes, StepTime{State: s, Visits: len(d), Median: Quantile(d, 0.5), P90: Quantile(d, 0.9)})
+	}
+	r.FirstContact = share(fcr, r.Resolved)
+	r.ReopenRate = share(r.Reopened, r.Resolved+rejected)
+	r.Complainants = len(perCustomer)
+	for _, n := range perCustomer {
+		if n >= 2 {
+			r.Repeat++
+		}
+	}
+	r.RepeatShare = share(r.Repeat, r.Complainants)
+	if ratioN > 0 {
+		r.Satisfaction = SatisfactionSummary{
+			Responses: ratioN, MeanRatio: ratioSum / float64(ratioN), MetShare: share(met, ratioN),
+			MeanCSAT: csatSum / float64(ratioN), CSAT: share(csatTop, ratioN),
+		}
+	}
+	return r, nil
+}
+
+func per1000(n, orders int) float64 {
+	if orders <= 0 {
+		return 0
+	}
+	return float64(n) / float64(orders) * 1000
+}
+
+func share(n, of int) float64 {
+	if of <= 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// Quantile returns the q-quantile (0 ≤ q ≤ 1) of sorted durations by
+// linear interpolation between order statistics (Hyndman & Fan 1996,
+// type 7): with h = (n−1)·q, x[⌊h⌋] + (h−⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). It
+// returns 0 for no data and clamps q to [0, 1].
+func Quantile(sorted []time.Duration, q float64) time.Duration {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	if !(q > 0) {
+		return sorted[0]
+	}
+	if q >= 1 {
+		return sorted[n-1]
+	}
+	h := float64(n-1) * q
+	lo := int(math.Floor(h))
+	if lo+1 >= n {
+		return sorted[n-1]
+	}
+	frac := h - float64(lo)
+	return sorted[lo] + time.Duration(math.Round(frac*float64(sorted[lo+1]-sorted[lo])))
+}
+
+// DefaultSignalWindow is the recent window of [Signals] when none is
+// given.
+const DefaultSignalWindow = 90 * 24 * time.Hour
+
+// Signals computes each complainant's complaint signals as of asOf, in
+// the form the churn risk consumes ([customer.ComplaintSignals]), from the
+// cases' event logs. Cases recorded after asOf are ignored; window ≤ 0
+// means [DefaultSignalWindow]. A case counts as recent when recorded in
+// (asOf − window, asOf], as unresolved when open at asOf, and as an SLA
+// breach when any of its clocks under sla was overdue as of asOf.
+func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolicy) (map[customer.ID]customer.ComplaintSignals, error) {
+	if window <= 0 {
+		window = DefaultSignalWindow
+	}
+	out := map[customer.ID]customer.ComplaintSignals{}
+	for _, log := range logs {
+		evs := upTo(log, asOf)
+		if len(evs) == 0 {
+			continue
+		}
+		c, err := Rebuild(evs)
+		if err != nil {
+			return nil, err
+		}
+		st, err := sla.Status(evs, asOf)
+		if err != nil {
+			return nil, err
+		}
+		s := out[c.Intake.Complainant]
+		s.Window = window
+		s.Total++
+		if c.Opened.After(asOf.Add(-window)) {
+			s.Recent++
+			s.MaxSeverity = max(s.MaxSeverity, int(c.Intake.Severity))
+		}
+		if c.Open() {
+			s.Unresolved++
+		}
+		if st.Breaches > 0 {
+			s.SLABreaches++
+		}
+		if c.Opened.After(s.Last) {
+			s.Last = c.Opened
+		}
+		out[c.Intake.Complainant] = s
+	}
+	return out, nil
+}

@@ -1,0 +1,90 @@
+package complainttest
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/tailorcrm/tailor/complaint"
+)
+
+// ErrInjected is the error a [FaultStore] returns for an injected fault.
+var ErrInjected = errors.New("complainttest: injected fault")
+
+// FaultStore wraps a [complaint.Store] and fails chosen calls, to prove
+// that a failed save leaves no half-applied case and that retrying gives
+// the result a fault-free run gives. Calls to Get, Save and Events are
+// counted together, from 1. It is safe for concurrent use.
+type FaultStore struct {
+	// Store is the wrapped store.
+	Store complaint.Store
+	// FailCall fails the call with this number; 0 never.
+	FailCall int
+	// FailEvery fails every call whose number is a multiple of it; 0
+	// never.
+	FailEvery int
+	// LoseAck makes a failing Save first reach the wrapped store (the
+	// write happens, its acknowledgement is lost); otherwise a failing
+	// call never reaches it.
+	LoseAck bool
+
+	mu     sync.Mutex
+	calls  int
+	faults int
+}
+
+var _ complaint.Store = (*FaultStore)(nil)
+
+// fail counts a call and reports whether it fails.
+func (s *FaultStore) fail() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	f := s.calls == s.FailCall || (s.FailEvery > 0 && s.calls%s.FailEvery == 0)
+	if f {
+		s.faults++
+	}
+	return f
+}
+
+// Calls returns the number of calls so far, and Faults the number that
+// failed.
+func (s *FaultStore) Calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls
+}
+
+// Faults returns the number of injected faults so far.
+func (s *FaultStore) Faults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults
+}
+
+// Get implements [complaint.Store].
+func (s *FaultStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
+	if s.fail() {
+		return complaint.Case{}, ErrInjected
+	}
+	return s.Store.Get(ctx, id)
+}
+
+// Save implements [complaint.Store].
+func (s *FaultStore) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
+	if s.fail() {
+		if s.LoseAck {
+			_ = s.Store.Save(ctx, c, ev)
+		}
+		return ErrInjected
+	}
+	return s.Store.Save(ctx, c, ev)
+}
+
+// Events implements [complaint.Store].
+func (s *FaultStore) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
+	if s.fail() {
+		return nil, ErrInjected
+	}
+	return s.Store.Events(ctx, id)
+}
