@@ -225,7 +225,7 @@ func ValidBottomSize(s string) bool {
 		}
 	default:
 		var ok bool
-		if waist, leg, ok = strings.Cut(u, "/"); !ok {
+		if waist, leg, ok = strings.Cut(u, "/"); !ok || leg == "" {
 			return false
 		}
 	}

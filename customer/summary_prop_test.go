@@ -1,0 +1,336 @@
+package customer
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+var pAsOf = time.Date(2026, 3, 31, 18, 0, 0, 0, time.UTC)
+
+// Amounts drawn by the generators: ordinary prices, amounts with more
+// decimals or more digits than the fixed-point fast path takes (so both
+// paths and their mix are exercised), and zero.
+var (
+	genPriceText = []string{"0", "9.95", "19.90", "49.90", "120", "349.00", "0.01", "123456789012.34", "99999999.99"}
+	genCostText  = []string{"0", "3.10", "12.345678", "80", "1.5", "55555555555.5"}
+)
+
+// histGen draws a valid history of customer "C" as of pAsOf: orders (some
+// after asOf), returns that never take back more than was sold, and
+// interactions.
+func histGen() *rapid.Generator[[]Event] {
+	return rapid.Custom(func(t *rapid.T) []Event {
+		n := rapid.IntRange(0, 12).Draw(t, "orders")
+		var evs []Event
+		for i := range n {
+			// Times within two and a half years before asOf, a few after it.
+			hours := rapid.IntRange(-22000, 300).Draw(t, "hours")
+			o := Order{ID: fmt.Sprintf("O%d", i), CustomerID: "C", Time: pAsOf.Add(time.Duration(hours) * time.Hour),
+				Channel: Channel(rapid.IntRange(1, 4).Draw(t, "channel")), Currency: "EUR"}
+			for j := range rapid.IntRange(1, 4).Draw(t, "lines") {
+				l := Line{
+					ID:        fmt.Sprintf("L%d", j),
+					Category:  rapid.SampledFrom([]string{"", "coats", "knitwear", "shoes"}).Draw(t, "category"),
+					Quantity:  rapid.IntRange(1, 6).Draw(t, "qty"),
+					UnitPrice: d(rapid.SampledFrom(genPriceText).Draw(t, "price")),
+				}
+				if rapid.Bool().Draw(t, "has cost") {
+					l.UnitCost = decimal.NewNullDecimal(d(rapid.SampledFrom(genCostText).Draw(t, "cost")))
+				}
+				if rapid.IntRange(0, 2).Draw(t, "discounted") == 0 {
+					pct := rapid.IntRange(0, 100).Draw(t, "pct")
+					l.Discount = l.Gross().Mul(decimal.New(int64(pct), -2)).Round(2)
+					if l.Discount.GreaterThan(l.Gross()) {
+						l.Discount = l.Gross()
+					}
+				}
+				o.Lines = append(o.Lines, l)
+			}
+			evs = append(evs, Event{Order: &o})
+			left := make([]int, len(o.Lines))
+			for j, l := range o.Lines {
+				left[j] = l.Quantity
+			}
+			for k := range rapid.IntRange(0, 2).Draw(t, "returns") {
+				j := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
+				if left[j] == 0 {
+					continue
+				}
+				back := rapid.IntRange(1, left[j]).Draw(t, "back")
+				left[j] -= back
+				r := Return{ID: fmt.Sprintf("R%d-%d", i, k), OrderID: o.ID, CustomerID: "C",
+					Time: o.Time.Add(time.Duration(rapid.IntRange(0, 2000).Draw(t, "return hours")) * time.Hour),
+					Kind: ReturnKind(rapid.IntRange(1, 2).Draw(t, "kind")), Reason: SizeFit,
+					Lines: []ReturnLine{{LineID: o.Lines[j].ID, Quantity: -back}}}
+				evs = append(evs, Event{Return: &r})
+			}
+		}
+		for range rapid.IntRange(0, 3).Draw(t, "interactions") {
+			i := Interaction{CustomerID: "C", Time: pAsOf.Add(-time.Duration(rapid.IntRange(-100, 9000).Draw(t, "ihours")) * time.Hour),
+				Kind: InteractionKind(rapid.IntRange(1, 6).Draw(t, "ikind"))}
+			evs = append(evs, Event{Interaction: &i})
+		}
+		return evs
+	})
+}
+
+func summarizeT(t require.TestingT, evs []Event) Summary {
+	s, err := Summarize("C", Consumer, pAsOf, seqOf(evs), nil)
+	require.NoError(t, err)
+	return s
+}
+
+// assertSameSummary compares every exported field and derived value.
+func assertSameSummary(t require.TestingT, want, got Summary) {
+	dec := func(name string, a, b decimal.Decimal) {
+		assert.True(t, a.Equal(b), "%s: want %s, got %s", name, a, b)
+	}
+	assert.Equal(t, want.CustomerID, got.CustomerID)
+	assert.Equal(t, want.Kind, got.Kind)
+	assert.True(t, want.AsOf.Equal(got.AsOf))
+	assert.Equal(t, want.Currency, got.Currency, "Currency")
+	assert.Equal(t, want.Orders, got.Orders, "Orders")
+	assert.Equal(t, want.Units, got.Units, "Units")
+	assert.Equal(t, want.ReturnedUnits, got.ReturnedUnits, "ReturnedUnits")
+	assert.Equal(t, want.Returns, got.Returns, "Returns")
+	assert.Equal(t, want.Exchanges, got.Exchanges, "Exchanges")
+	dec("Gross", want.Gross, got.Gross)
+	dec("Discounts", want.Discounts, got.Discounts)
+	dec("Refunded", want.Refunded, got.Refunded)
+	dec("Cost", want.Cost, got.Cost)
+	dec("FullPriceNet", want.FullPriceNet, got.FullPriceNet)
+	if assert.Equal(t, len(want.Days), len(got.Days), "number of days") {
+		for i := range want.Days {
+			assert.Equal(t, want.Days[i].Date, got.Days[i].Date, "Days[%d].Date", i)
+			assert.Equal(t, want.Days[i].Orders, got.Days[i].Orders, "Days[%d].Orders", i)
+			dec(fmt.Sprintf("Days[%d].Net", i), want.Days[i].Net, got.Days[i].Net)
+		}
+	}
+	assert.Equal(t, len(want.Categories), len(got.Categories))
+	assert.True(t, slices.Equal(want.Categories, got.Categories), "Categories %v vs %v", want.Categories, got.Categories)
+	assert.Equal(t, want.Interactions, got.Interactions, "Interactions")
+	assert.True(t, want.LastInteraction.Equal(got.LastInteraction), "LastInteraction")
+	assert.Equal(t, want.Later, got.Later, "Later")
+
+	dec("Net()", want.Net(), got.Net())
+	dec("GrossProfit()", want.GrossProfit(), got.GrossProfit())
+	dec("AverageOrderValue()", want.AverageOrderValue(), got.AverageOrderValue())
+	assert.Equal(t, want.ReturnRate(), got.ReturnRate(), "ReturnRate")
+	assert.Equal(t, want.FullPriceShare(), got.FullPriceShare(), "FullPriceShare")
+	assert.Equal(t, want.CategoryBreadth(), got.CategoryBreadth())
+	assert.Equal(t, want.PurchaseDays(), got.PurchaseDays())
+	wf, wok := want.FirstPurchase()
+	gf, gok := got.FirstPurchase()
+	assert.Equal(t, [2]any{wf, wok}, [2]any{gf, gok}, "FirstPurchase")
+	wl, wok := want.LastPurchase()
+	gl, gok := got.LastPurchase()
+	assert.Equal(t, [2]any{wl, wok}, [2]any{gl, gok}, "LastPurchase")
+	wd, wok := want.DaysSinceLastPurchase()
+	gd, gok := got.DaysSinceLastPurchase()
+	assert.Equal(t, [2]any{wd, wok}, [2]any{gd, gok}, "DaysSinceLastPurchase")
+	assert.Equal(t, want.Gaps(), got.Gaps(), "Gaps")
+	assert.Equal(t, want.GapStats(), got.GapStats(), "GapStats")
+	dec("SpendLast12Months()", want.SpendLast12Months(), got.SpendLast12Months())
+	dec("SpendPrior12Months()", want.SpendPrior12Months(), got.SpendPrior12Months())
+	for _, p := range []Period{Days, Weeks} {
+		wf, wr, wt, wok := want.BTYD(p)
+		gf, gr, gt, gok := got.BTYD(p)
+		assert.Equal(t, []any{wf, wr, wt, wok}, []any{gf, gr, gt, gok}, "BTYD(%d)", p)
+	}
+	wm, wok := want.MeanRepeatSpend()
+	gm, gok := got.MeanRepeatSpend()
+	assert.Equal(t, wok, gok, "MeanRepeatSpend ok")
+	dec("MeanRepeatSpend()", wm, gm)
+	wt, wok := want.Tenure()
+	gt, gok := got.Tenure()
+	assert.Equal(t, [2]any{wt, wok}, [2]any{gt, gok}, "Tenure")
+}
+
+// TestPropMergeOfShardsEqualsWhole: for any history and any partition of
+// its orders (each return travelling with its order) and interactions into
+// two shards, merging the shards' summaries gives the summary of the whole.
+func TestPropMergeOfShardsEqualsWhole(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		evs := histGen().Draw(t, "history")
+		inA := map[string]bool{}
+		var a, b []Event
+		for _, e := range evs {
+			var toA bool
+			switch {
+			case e.Order != nil:
+				toA = rapid.Bool().Draw(t, "order to A")
+				inA[e.Order.ID] = toA
+			case e.Return != nil:
+				toA = inA[e.Return.OrderID]
+			default:
+				toA = rapid.Bool().Draw(t, "interaction to A")
+			}
+			if toA {
+				a = append(a, e)
+			} else {
+				b = append(b, e)
+			}
+		}
+		whole := summarizeT(t, evs)
+		sa, sb := summarizeT(t, a), summarizeT(t, b)
+		ab, err := sa.Merge(sb)
+		require.NoError(t, err)
+		assertSameSummary(t, whole, ab)
+		ba, err := sb.Merge(sa)
+		require.NoError(t, err)
+		assertSameSummary(t, whole, ba)
+	})
+}
+
+// TestPropInputOrderDoesNotMatter: any permutation of a history, returns
+// before their orders included, gives the same summary.
+func TestPropInputOrderDoesNotMatter(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		evs := histGen().Draw(t, "history")
+		perm := rapid.Permutation(evs).Draw(t, "permutation")
+		assertSameSummary(t, summarizeT(t, evs), summarizeT(t, perm))
+	})
+}
+
+// TestPropRedeliveryIsNoOp: delivering any records of a history a second
+// time (identical content) changes nothing.
+func TestPropRedeliveryIsNoOp(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		evs := histGen().Draw(t, "history")
+		var again []Event
+		for _, e := range evs {
+			again = append(again, e)
+			if e.Interaction == nil && rapid.Bool().Draw(t, "redeliver") {
+				again = append(again, e.clone())
+			}
+		}
+		assertSameSummary(t, summarizeT(t, evs), summarizeT(t, again))
+	})
+}
+
+// referenceSummary computes a summary the plain way, line by line in
+// decimal arithmetic, for comparison with the fixed-point fast path.
+func referenceSummary(evs []Event) Summary {
+	s := Summary{CustomerID: "C", Kind: Consumer, AsOf: pAsOf}
+	orders := map[string]Order{}
+	for _, e := range evs {
+		if e.Order != nil {
+			orders[e.Order.ID] = *e.Order
+		}
+	}
+	for _, e := range evs {
+		switch {
+		case e.Order != nil:
+			o := e.Order
+			if o.Time.After(pAsOf) {
+				s.Later++
+				continue
+			}
+			s.Currency = o.Currency
+			s.Orders++
+			net := decimal.Zero
+			for _, l := range o.Lines {
+				ln := l.UnitPrice.Mul(decimal.NewFromInt(int64(l.Quantity))).Sub(l.Discount)
+				net = net.Add(ln)
+				s.Units += l.Quantity
+				s.Gross = s.Gross.Add(l.UnitPrice.Mul(decimal.NewFromInt(int64(l.Quantity))))
+				s.Discounts = s.Discounts.Add(l.Discount)
+				if l.UnitCost.Valid {
+					s.Cost = s.Cost.Add(l.UnitCost.Decimal.Mul(decimal.NewFromInt(int64(l.Quantity))))
+				} else {
+					s.Cost = s.Cost.Add(ln.Mul(d("0.45")))
+				}
+				if l.Discount.IsZero() {
+					s.FullPriceNet = s.FullPriceNet.Add(ln)
+				}
+				if l.Category != "" && !slices.Contains(s.Categories, l.Category) {
+					s.Categories = append(s.Categories, l.Category)
+				}
+			}
+			dd := s.day(DateOf(o.Time))
+			dd.Orders++
+			dd.Net = dd.Net.Add(net)
+		case e.Return != nil:
+			r := e.Return
+			if r.Time.After(pAsOf) {
+				s.Later++
+				continue
+			}
+			o := orders[r.OrderID]
+			s.Returns++
+			if r.Kind == Exchange {
+				s.Exchanges++
+			}
+			for _, rl := range r.Lines {
+				l := o.line(rl.LineID)
+				back := decimal.NewFromInt(int64(-rl.Quantity))
+				q := decimal.NewFromInt(int64(l.Quantity))
+				s.ReturnedUnits -= rl.Quantity
+				if r.Kind != Refund {
+					continue
+				}
+				share := l.Net().Mul(back).DivRound(q, refundScale)
+				s.Refunded = s.Refunded.Add(share)
+				cost := l.Net().Mul(d("0.45"))
+				if l.UnitCost.Valid {
+					cost = l.UnitCost.Decimal.Mul(q)
+				}
+				s.Cost = s.Cost.Sub(cost.Mul(back).DivRound(q, refundScale))
+				if l.Discount.IsZero() {
+					s.FullPriceNet = s.FullPriceNet.Sub(share)
+				}
+				dd := s.day(DateOf(o.Time))
+				dd.Net = dd.Net.Sub(share)
+			}
+		case e.Interaction != nil:
+			if e.Interaction.Time.After(pAsOf) {
+				s.Later++
+				continue
+			}
+			s.Interactions++
+			if e.Interaction.Time.After(s.LastInteraction) {
+				s.LastInteraction = e.Interaction.Time
+			}
+		}
+	}
+	slices.Sort(s.Categories)
+	return s
+}
+
+// TestPropSummarizeMatchesReference: the fast path gives exactly the
+// amounts of plain decimal arithmetic.
+func TestPropSummarizeMatchesReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		evs := histGen().Draw(t, "history")
+		assertSameSummary(t, referenceSummary(evs), summarizeT(t, evs))
+	})
+}
+
+// TestPropAddOrderMatchesSummarize: adding orders and returns one by one
+// with the public methods gives the summary that Summarize gives.
+func TestPropAddOrderMatchesSummarize(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		evs := histGen().Draw(t, "history")
+		s := NewSummary("C", Consumer, pAsOf, nil)
+		orders := map[string]Order{}
+		for _, e := range evs {
+			switch {
+			case e.Order != nil:
+				require.NoError(t, s.AddOrder(*e.Order))
+				orders[e.Order.ID] = *e.Order
+			case e.Return != nil:
+				require.NoError(t, s.AddReturn(*e.Return, orders[e.Return.OrderID]))
+			case e.Interaction != nil:
+				require.NoError(t, s.AddInteraction(*e.Interaction))
+			}
+		}
+		assertSameSummary(t, summarizeT(t, evs), *s)
+	})
+}
