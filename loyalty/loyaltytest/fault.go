@@ -1,0 +1,97 @@
+package loyaltytest
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+// ErrInjected is the error a [FaultStore] returns by default.
+var ErrInjected = errors.New("loyaltytest: injected fault")
+
+// Fault says which calls of one method of a [FaultStore] fail.
+type Fault struct {
+	// Call fails the Call-th call (from 1); 0 fails none by number.
+	Call int
+	// Every fails every Every-th call; 0 fails none by period.
+	Every int
+	// AfterWrite, for Append, performs the append before returning the
+	// error: the write happened but the caller never heard of it, as when
+	// a connection drops after the commit. Otherwise the call fails
+	// before it reaches the store.
+	AfterWrite bool
+}
+
+func (f Fault) hits(n int) bool {
+	return (f.Call > 0 && n == f.Call) || (f.Every > 0 && n%f.Every == 0)
+}
+
+// FaultStore wraps a [loyalty.Store] and fails chosen calls, to prove that
+// a failed append changes nothing and that redelivering an event after a
+// fault takes effect exactly once. It is safe for concurrent use.
+type FaultStore struct {
+	Store loyalty.Store
+	// FailAppend and FailEntries choose the failing calls of each method.
+	FailAppend  Fault
+	FailEntries Fault
+	// Err is the error returned; nil means [ErrInjected].
+	Err error
+
+	mu                         sync.Mutex
+	appendCalls, entriesCalls  int
+	injectedAppend, injectedEn int
+}
+
+var _ loyalty.Store = (*FaultStore)(nil)
+
+func (f *FaultStore) err() error {
+	if f.Err != nil {
+		return f.Err
+	}
+	return ErrInjected
+}
+
+// Injected returns how many faults were injected so far, by method.
+func (f *FaultStore) Injected() (appends, entries int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.injectedAppend, f.injectedEn
+}
+
+// Entries implements [loyalty.Store].
+func (f *FaultStore) Entries(ctx context.Context, member customer.ID, after int64) ([]loyalty.Entry, error) {
+	f.mu.Lock()
+	f.entriesCalls++
+	fail := f.FailEntries.hits(f.entriesCalls)
+	if fail {
+		f.injectedEn++
+	}
+	f.mu.Unlock()
+	if fail {
+		return nil, f.err()
+	}
+	return f.Store.Entries(ctx, member, after)
+}
+
+// Append implements [loyalty.Store].
+func (f *FaultStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	f.mu.Lock()
+	f.appendCalls++
+	fail := f.FailAppend.hits(f.appendCalls)
+	if fail {
+		f.injectedAppend++
+	}
+	f.mu.Unlock()
+	if !fail {
+		return f.Store.Append(ctx, member, expected, entries)
+	}
+	if f.FailAppend.AfterWrite {
+		if err := f.Store.Append(ctx, member, expected, entries); err != nil {
+			return err
+		}
+	}
+	return f.err()
+}

@@ -1,0 +1,531 @@
+// Package loyaltytest checks implementations of [loyalty.Store]: a
+// caller runs [TestStore] against its own database adapter and knows it
+// keeps ledgers as the loyalty package needs. It also has [FaultStore], a
+// wrapper that fails chosen calls, for testing what a fault leaves behind.
+package loyaltytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+	"pgregory.net/rapid"
+)
+
+// TestStore runs the conformance tests on stores made by newStore, which
+// must return a new, empty store on each call. Each subtest checks one
+// sentence of the [loyalty.Store] documentation, or what [loyalty.Service]
+// builds on it.
+func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
+	t.Helper()
+	tests := []struct {
+		name string
+		run  func(t *testing.T, newStore func(t *testing.T) loyalty.Store)
+	}{
+		// An unknown member has no entries and no error.
+		{"EntriesOfUnknownMemberAreEmpty", testUnknownMember},
+		// What is appended comes back, field for field, in Seq order.
+		{"AppendThenEntriesRoundTrips", testRoundTrip},
+		// Entries(after) returns only the entries with Seq > after.
+		{"EntriesAfterVersionReturnsOnlyLater", testEntriesAfter},
+		// An append at a version other than the ledger's is ErrConflict and changes nothing.
+		{"AppendAtWrongVersionIsConflict", testConflict},
+		// An append with a key already in the ledger is ErrDuplicate and changes nothing, even at the right version.
+		{"AppendKnownKeyIsDuplicate", testDuplicate},
+		// A key twice in one batch is ErrDuplicate and nothing is appended.
+		{"AppendKeyTwiceInBatchIsDuplicate", testDuplicateInBatch},
+		// An append is all or nothing.
+		{"AppendIsAllOrNothing", testAllOrNothing},
+		// Ledgers of two members are independent: same keys, own versions.
+		{"MembersAreIndependent", testMembersIndependent},
+		// Append does not retain the caller's slice; Entries' result is the caller's.
+		{"NoSharedSlices", testNoSharedSlices},
+		// Of many concurrent appends at one version, exactly one wins.
+		{"ConcurrentAppendsAtOneVersionOneWins", testConcurrentOneWins},
+		// Many goroutines earning and redeeming on one account, with duplicate deliveries, through a Service: no lost update, no double earn, no double spend.
+		{"ConcurrentEarnersAndRedeemers", testConcurrentEarnRedeem},
+		// A failed append leaves balance and lots exactly as before.
+		{"FailedAppendChangesNothing", testFailedAppend},
+		// An event redelivered after a fault (also one that lost its acknowledgement) takes effect exactly once.
+		{"RedeliveryAfterFaultEarnsOnce", testRedeliveryAfterFault},
+		// A rapid state-machine test against a model ledger map.
+		{"ModelBased", testModel},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore) })
+	}
+}
+
+// Programme returns the small programme the kit uses: one point per euro,
+// 100 points per euro redeemed, points available at once, no expiry, one
+// tier.
+func Programme() *loyalty.Programme {
+	p, err := loyalty.Compile(loyalty.Config{
+		Name:     "conformance",
+		Currency: "EUR",
+		Earn:     loyalty.EarnConfig{PointsPerUnit: decimal.NewFromInt(1)},
+		Redeem:   loyalty.RedeemConfig{PointsPerUnit: decimal.NewFromInt(100)},
+	})
+	if err != nil {
+		panic("loyaltytest: the kit's programme is invalid: " + err.Error())
+	}
+	return p
+}
+
+var epoch = time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+
+// Order returns an order of one line of price euros for member, placed
+// at epoch plus minute minutes.
+func Order(id string, member customer.ID, price int64, minute int) customer.Order {
+	return customer.Order{ID: id, CustomerID: member, Time: epoch.Add(time.Duration(minute) * time.Minute),
+		Channel: customer.Store, Currency: "EUR",
+		Lines: []customer.Line{{ID: "1", SKU: "SKU-" + id, Category: "coats", Quantity: 1, UnitPrice: decimal.NewFromInt(price)}}}
+}
+
+// ledger returns the real entries of a small history of member: join,
+// two purchases, a redemption and a partial return.
+func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
+	t.Helper()
+	p := Programme()
+	var a loyalty.Account
+	var all []loyalty.Entry
+	o2 := Order("B", member, 40, 2)
+	o2.Lines = append(o2.Lines, customer.Line{ID: "2", SKU: "SCARF", Category: "scarves", Quantity: 2, UnitPrice: decimal.RequireFromString("19.95")})
+	for _, e := range []loyalty.Event{
+		loyalty.Join{Member: member, Birthday: customer.Birthday{Month: time.May, Day: 4}, Time: epoch},
+		loyalty.Purchase{Order: Order("A", member, 120, 1)},
+		loyalty.Purchase{Order: o2},
+		loyalty.Redemption{Member: member, ID: "R", Points: 150, Time: epoch.Add(3 * time.Minute)},
+		loyalty.Returned{Return: customer.Return{ID: "X", OrderID: "B", CustomerID: member, Time: epoch.Add(4 * time.Minute),
+			Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}},
+	} {
+		next, entries, err := p.Apply(a, e, epoch.Add(time.Hour))
+		require.NoError(t, err)
+		a, all = next, append(all, entries...)
+	}
+	return all
+}
+
+var ctx = context.Background()
+
+func entries(t *testing.T, s loyalty.Store, member customer.ID, after int64) []loyalty.Entry {
+	t.Helper()
+	got, err := s.Entries(ctx, member, after)
+	require.NoError(t, err)
+	return got
+}
+
+// sameEntries compares entries field by field, times with Equal and
+// decimals by value, so an adapter may change locations and scales.
+func sameEntries(t *testing.T, want, got []loyalty.Entry) {
+	t.Helper()
+	require.Len(t, got, len(want))
+	for i := range want {
+		assert.Equal(t, norm(want[i]), norm(got[i]), "entry %d", i)
+	}
+}
+
+func norm(e loyalty.Entry) string {
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "0"
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	d := func(x decimal.Decimal) string { return x.String() }
+	s := fmt.Sprintf("%d %s %s %x %s t=%s eff=%s pts=%d lot=%s av=%s exp=%s debt=%d forg=%d order=%s spend=%s qual=%d bonus=%s year=%d %s/%s %d→%d next=%s grace=%s bd=%+v note=%s",
+		e.Seq, e.Member, e.Key, e.Fingerprint, e.Kind, ts(e.Time), ts(e.Effective), e.Points, e.Lot, ts(e.AvailableAt), ts(e.ExpiresAt),
+		e.Debt, e.Forgiven, e.OrderID, d(e.Spend), e.Qualifying, e.Bonus, e.Year, e.Reason, e.Operator, e.From, e.To,
+		ts(e.NextReview), ts(e.GraceUntil), e.Birthday, e.Note)
+	for _, p := range e.Parts {
+		s += fmt.Sprintf(" part(%s,%d)", p.Lot, p.Points)
+	}
+	for _, l := range e.Lines {
+		s += fmt.Sprintf(" line(%s,%d,%s,%s)", l.LineID, l.Quantity, d(l.Net), d(l.Weight))
+	}
+	return s
+}
+
+func testUnknownMember(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	assert.Empty(t, entries(t, s, "nobody", 0))
+	assert.Empty(t, entries(t, s, "nobody", 5))
+}
+
+func testRoundTrip(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:2]))
+	require.NoError(t, s.Append(ctx, "M1", 2, all[2:]))
+	sameEntries(t, all, entries(t, s, "M1", 0))
+	got := entries(t, s, "M1", 0)
+	a, err := loyalty.Replay(got)
+	require.NoError(t, err, "stored entries replay")
+	want, _ := loyalty.Replay(all)
+	assert.Equal(t, want.Balance(), a.Balance())
+	assert.Equal(t, want.Lots(), a.Lots())
+}
+
+func testEntriesAfter(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all))
+	for after := 0; after <= len(all); after++ {
+		sameEntries(t, all[after:], entries(t, s, "M1", int64(after)))
+	}
+	assert.Empty(t, entries(t, s, "M1", int64(len(all)+3)))
+}
+
+func testConflict(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:3]))
+	for _, v := range []int64{0, 2, 4} {
+		batch := renumber(all[3:4], v)
+		err := s.Append(ctx, "M1", v, batch)
+		require.ErrorIs(t, err, loyalty.ErrConflict, "append at version %d of a ledger at 3", v)
+	}
+	sameEntries(t, all[:3], entries(t, s, "M1", 0))
+}
+
+// renumber returns a copy of entries numbered from after+1.
+func renumber(entries []loyalty.Entry, after int64) []loyalty.Entry {
+	out := make([]loyalty.Entry, len(entries))
+	for i, e := range entries {
+		e.Seq = after + int64(i) + 1
+		out[i] = e
+	}
+	return out
+}
+
+func testDuplicate(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:3]))
+	dup := renumber(all[1:2], 3)
+	require.ErrorIs(t, s.Append(ctx, "M1", 3, dup), loyalty.ErrDuplicate, "right version, known key")
+	dup = renumber(all[1:2], 1)
+	require.ErrorIs(t, s.Append(ctx, "M1", 1, dup), loyalty.ErrDuplicate, "a known key wins over a stale version")
+	sameEntries(t, all[:3], entries(t, s, "M1", 0))
+}
+
+func testDuplicateInBatch(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	batch := renumber([]loyalty.Entry{all[0], all[1], all[1]}, 0)
+	require.ErrorIs(t, s.Append(ctx, "M1", 0, batch), loyalty.ErrDuplicate)
+	assert.Empty(t, entries(t, s, "M1", 0))
+}
+
+func testAllOrNothing(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:2]))
+	batch := renumber([]loyalty.Entry{all[2], all[3], all[0]}, 2) // the last one's key is known
+	require.ErrorIs(t, s.Append(ctx, "M1", 2, batch), loyalty.ErrDuplicate)
+	sameEntries(t, all[:2], entries(t, s, "M1", 0))
+	require.NoError(t, s.Append(ctx, "M1", 2, all[2:]), "the ledger still accepts the right batch")
+	sameEntries(t, all, entries(t, s, "M1", 0))
+}
+
+func testMembersIndependent(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	a, b := ledger(t, "MA"), ledger(t, "MB")
+	require.NoError(t, s.Append(ctx, "MA", 0, a))
+	require.NoError(t, s.Append(ctx, "MB", 0, b[:2]), "same keys, other member, own version")
+	sameEntries(t, a, entries(t, s, "MA", 0))
+	sameEntries(t, b[:2], entries(t, s, "MB", 0))
+}
+
+func testNoSharedSlices(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	batch := append([]loyalty.Entry(nil), all...)
+	require.NoError(t, s.Append(ctx, "M1", 0, batch))
+	for i := range batch {
+		batch[i].Key, batch[i].Points = "changed", 999
+	}
+	got := entries(t, s, "M1", 0)
+	sameEntries(t, all, got)
+	got[0].Key = "changed too"
+	sameEntries(t, all, entries(t, s, "M1", 0))
+}
+
+func testConcurrentOneWins(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:1]))
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for g := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := all[1]
+			e.Key = fmt.Sprintf("writer-%d", g)
+			errs[g] = s.Append(ctx, "M1", 1, []loyalty.Entry{e})
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		if err == nil {
+			won++
+		} else {
+			assert.ErrorIs(t, err, loyalty.ErrConflict)
+		}
+	}
+	assert.Equal(t, 1, won)
+	assert.Len(t, entries(t, s, "M1", 0), 2)
+}
+
+func testConcurrentEarnRedeem(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	p := Programme()
+	svc := loyalty.NewService(p, s, &loyalty.ServiceOptions{Retries: 10000})
+	now := epoch.Add(24 * time.Hour)
+	_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: epoch}, now)
+	require.NoError(t, err)
+	const (
+		workers = 8
+		orders  = 40 // each order is delivered by two workers
+		price   = 30
+	)
+	var (
+		mu       sync.Mutex
+		earned   = map[string]int{}
+		redeemed loyalty.Points
+	)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 7))
+			for k := range orders {
+				if k%workers != w && (k+1)%workers != w {
+					continue
+				}
+				id := fmt.Sprintf("O%d", k)
+				_, _, err := svc.Apply(ctx, loyalty.Purchase{Order: Order(id, "M1", price, k)}, now)
+				mu.Lock()
+				switch {
+				case err == nil:
+					earned[id]++
+				case !errors.Is(err, loyalty.ErrDuplicate):
+					t.Errorf("purchase %s: %v", id, err)
+				}
+				mu.Unlock()
+				pts := loyalty.Points(5 + r.IntN(20))
+				rid := fmt.Sprintf("R%d-%d", w, k)
+				for range 2 { // the redemption is delivered twice
+					_, _, err := svc.Apply(ctx, loyalty.Redemption{Member: "M1", ID: rid, Points: pts, Time: now}, now)
+					mu.Lock()
+					switch {
+					case err == nil:
+						redeemed += pts
+					case errors.Is(err, loyalty.ErrDuplicate), errors.Is(err, loyalty.ErrInsufficient):
+					default:
+						t.Errorf("redeem %s: %v", rid, err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	stored := entries(t, s, "M1", 0)
+	a, err := loyalty.Replay(stored)
+	require.NoError(t, err)
+	var sum loyalty.Points
+	earns, redeems := 0, loyalty.Points(0)
+	for _, e := range stored {
+		sum += e.Points
+		if e.Kind == loyalty.EntryEarn {
+			earns++
+		}
+		if e.Kind == loyalty.EntryRedeem {
+			redeems -= e.Points
+		}
+	}
+	assert.Len(t, earned, orders, "every order earned")
+	for id, n := range earned {
+		assert.Equal(t, 1, n, "order %s earned once", id)
+	}
+	assert.Equal(t, orders, earns, "one earn entry per order")
+	assert.Equal(t, redeemed, redeems, "every successful redemption is stored once, none lost")
+	assert.Equal(t, sum, a.Balance(), "balance = sum of entries")
+	assert.Equal(t, loyalty.Points(orders*price)-redeemed, a.Balance())
+	assert.GreaterOrEqual(t, a.Available, loyalty.Points(0))
+	assert.Equal(t, loyalty.Points(0), a.Debt)
+}
+
+func snapshot(t *testing.T, s loyalty.Store, member customer.ID) loyalty.Account {
+	t.Helper()
+	a, err := loyalty.Replay(entries(t, s, member, 0))
+	require.NoError(t, err)
+	return a
+}
+
+func testFailedAppend(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	for _, every := range []int{1, 2, 3} {
+		t.Run(fmt.Sprintf("every%d", every), func(t *testing.T) {
+			inner := newStore(t)
+			f := &FaultStore{Store: inner}
+			svc := loyalty.NewService(Programme(), f, &loyalty.ServiceOptions{NoCache: true})
+			now := epoch.Add(time.Hour)
+			_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: epoch}, now)
+			require.NoError(t, err)
+			_, _, err = svc.Apply(ctx, loyalty.Purchase{Order: Order("A", "M1", 80, 1)}, now)
+			require.NoError(t, err)
+			f.mu.Lock()
+			f.FailAppend = Fault{Every: every}
+			f.appendCalls = 0
+			f.mu.Unlock()
+			for k := range 6 {
+				before := snapshot(t, inner, "M1")
+				var e loyalty.Event = loyalty.Purchase{Order: Order(fmt.Sprintf("B%d", k), "M1", 10, 10+k)}
+				if k%2 == 1 {
+					e = loyalty.Redemption{Member: "M1", ID: fmt.Sprint(k), Points: 7, Time: now}
+				}
+				_, _, err := svc.Apply(ctx, e, now)
+				after := snapshot(t, inner, "M1")
+				if err != nil {
+					require.ErrorIs(t, err, ErrInjected)
+					assert.Equal(t, before.Version, after.Version, "a failed append adds nothing")
+					assert.Equal(t, before.Balance(), after.Balance())
+					assert.Equal(t, before.Available, after.Available)
+					assert.Equal(t, before.Lots(), after.Lots())
+				} else {
+					assert.Greater(t, after.Version, before.Version)
+				}
+			}
+			n, _ := f.Injected()
+			assert.Positive(t, n)
+		})
+	}
+}
+
+func testRedeliveryAfterFault(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	for _, afterWrite := range []bool{false, true} {
+		t.Run(fmt.Sprintf("afterWrite=%v", afterWrite), func(t *testing.T) {
+			inner := newStore(t)
+			f := &FaultStore{Store: inner}
+			svc := loyalty.NewService(Programme(), f, nil)
+			now := epoch.Add(time.Hour)
+			_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: epoch}, now)
+			require.NoError(t, err)
+			f.mu.Lock()
+			f.FailAppend = Fault{Call: f.appendCalls + 1, AfterWrite: afterWrite}
+			f.mu.Unlock()
+			buy := loyalty.Purchase{Order: Order("A", "M1", 75, 1)}
+			_, _, err = svc.Apply(ctx, buy, now)
+			require.ErrorIs(t, err, ErrInjected)
+			_, _, err = svc.Apply(ctx, buy, now) // the caller redelivers
+			if afterWrite {
+				require.ErrorIs(t, err, loyalty.ErrDuplicate, "the first delivery was written")
+			} else {
+				require.NoError(t, err)
+			}
+			_, _, err = svc.Apply(ctx, buy, now) // and once more
+			require.ErrorIs(t, err, loyalty.ErrDuplicate)
+			a := snapshot(t, inner, "M1")
+			assert.Equal(t, loyalty.Points(75), a.Balance(), "earned exactly once")
+			earned, _, ok := a.OrderPoints("A")
+			assert.True(t, ok)
+			assert.Equal(t, loyalty.Points(75), earned)
+		})
+	}
+}
+
+// storeModel is the model of a store: each member's entries.
+type storeModel map[customer.ID][]loyalty.Entry
+
+func testModel(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	members := []customer.ID{"M1", "M2"}
+	keys := []string{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"}
+	rapid.Check(t, func(rt *rapid.T) {
+		s := newStore(t)
+		model := storeModel{}
+		hasKey := func(m customer.ID, k string) bool {
+			for _, e := range model[m] {
+				if e.Key == k {
+					return true
+				}
+			}
+			return false
+		}
+		rt.Repeat(map[string]func(*rapid.T){
+			"Append": func(rt *rapid.T) {
+				m := rapid.SampledFrom(members).Draw(rt, "member")
+				version := int64(len(model[m]))
+				expected := version + int64(rapid.IntRange(-1, 1).Draw(rt, "skew"))
+				n := rapid.IntRange(1, 3).Draw(rt, "n")
+				batch := make([]loyalty.Entry, n)
+				dup := false
+				seen := map[string]bool{}
+				for i := range batch {
+					k := rapid.SampledFrom(keys).Draw(rt, "key")
+					dup = dup || seen[k] || hasKey(m, k)
+					seen[k] = true
+					batch[i] = loyalty.Entry{Seq: expected + int64(i) + 1, Member: m, Key: k, Kind: loyalty.EntryAdjust,
+						Points: loyalty.Points(rapid.IntRange(1, 100).Draw(rt, "points")), Time: epoch}
+				}
+				err := s.Append(ctx, m, expected, batch)
+				switch {
+				case dup:
+					if !errors.Is(err, loyalty.ErrDuplicate) {
+						rt.Fatalf("append with a known key: got %v, want ErrDuplicate", err)
+					}
+				case expected != version:
+					if !errors.Is(err, loyalty.ErrConflict) {
+						rt.Fatalf("append at %d of a ledger at %d: got %v, want ErrConflict", expected, version, err)
+					}
+				default:
+					if err != nil {
+						rt.Fatalf("append: %v", err)
+					}
+					model[m] = append(model[m], batch...)
+				}
+			},
+			"Entries": func(rt *rapid.T) {
+				m := rapid.SampledFrom(members).Draw(rt, "member")
+				after := rapid.IntRange(0, len(model[m])+1).Draw(rt, "after")
+				got, err := s.Entries(ctx, m, int64(after))
+				if err != nil {
+					rt.Fatalf("entries: %v", err)
+				}
+				want := []loyalty.Entry{}
+				if after < len(model[m]) {
+					want = model[m][after:]
+				}
+				if len(got) != len(want) {
+					rt.Fatalf("entries(%s, %d): %d entries, want %d", m, after, len(got), len(want))
+				}
+				for i := range want {
+					if norm(got[i]) != norm(want[i]) {
+						rt.Fatalf("entries(%s, %d)[%d] = %s, want %s", m, after, i, norm(got[i]), norm(want[i]))
+					}
+				}
+			},
+			"": func(rt *rapid.T) {
+				for _, m := range members {
+					got, err := s.Entries(ctx, m, 0)
+					if err != nil || len(got) != len(model[m]) {
+						rt.Fatalf("member %s: %d entries (err %v), model has %d", m, len(got), err, len(model[m]))
+					}
+				}
+			},
+		})
+	})
+}

@@ -1,0 +1,516 @@
+package loyalty
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Item is one line of a basket to price: an order line and the brand or
+// product series it belongs to, which coupons may be scoped to.
+type Item struct {
+	customer.Line
+	// Series is the brand or product series, e.g. "heritage-tweed";
+	// optional.
+	Series string
+}
+
+// Coupon is a coupon or discount card (SEEDS §6): a percentage (within
+// the programme's bounds, 5%–60% by default) or a fixed amount off the
+// lines in its scope, valid in a window, single- or multi-use, personal
+// or bearer, with usage limits and a stacking rule. A discount card is a
+// personal percentage coupon with no usage limit and a long validity.
+type Coupon struct {
+	Code string     `json:"code"`
+	Kind CouponKind `json:"kind"`
+	// Percent is the percentage off, for [CouponPercent] (20 = 20%).
+	Percent decimal.Decimal `json:"percent"`
+	// Amount is the money off, for [CouponFixed].
+	Amount customer.Money `json:"amount"`
+	Scope  Scope          `json:"scope"`
+	// ValidFrom (inclusive) and ValidUntil (exclusive) bound when the
+	// coupon can be used; a zero time leaves that side open.
+	ValidFrom  time.Time `json:"valid_from"`
+	ValidUntil time.Time `json:"valid_until"`
+	// MaxUses limits the uses of the code by everyone; 1 is a single-use
+	// coupon, 0 is unlimited.
+	MaxUses int `json:"max_uses"`
+	// MaxUsesPerMember limits the uses by one member; 0 is unlimited.
+	MaxUsesPerMember int `json:"max_uses_per_member"`
+	// Holder makes the coupon personal: only this member may use it.
+	// Empty for a bearer coupon.
+	Holder customer.ID `json:"holder"`
+	// Stacking says whether it combines with other coupons.
+	Stacking Stacking `json:"stacking"`
+	// MinSpend is the least amount of in-scope lines (after the
+	// programme's discounts) for the coupon to apply; zero for none.
+	MinSpend decimal.Decimal `json:"min_spend"`
+}
+
+// CouponUses is how often a coupon was used before, as the caller's
+// records show: by everyone, and by the member presenting it.
+type CouponUses struct {
+	Total    int
+	ByMember int
+}
+
+// Basket is an order to price.
+type Basket struct {
+	// Member is the buyer, empty for an anonymous buyer (who may use bearer
+	// coupons but not points or personal coupons).
+	Member   customer.ID
+	Time     time.Time
+	Currency customer.Currency
+	Items    []Item
+	// Coupons are presented in the order they apply.
+	Coupons []Coupon
+	// Uses are the coupons' earlier uses, by code.
+	Uses map[string]CouponUses
+	// Points are the points the member wants to pay with; Available is how
+	// many it has available ([Account.Available]).
+	Points    Points
+	Available Points
+}
+
+// Quote is a priced basket. Amounts are exact decimals in the basket's
+// currency. Total = Subtotal − Discount − PointsValue, and 0 ≤ Total ≤
+// Subtotal.
+type Quote struct {
+	Currency customer.Currency
+	// Subtotal is what the lines cost before the programme's deductions:
+	// Σ (quantity × unit price − the line's own discount).
+	Subtotal decimal.Decimal
+	// Lines break the quote down by line.
+	Lines []QuoteLine
+	// Deductions explain every amount taken off, in the order applied.
+	Deductions []Deduction
+	// Discount is the sum of the seasonal, quantity and coupon
+	// deductions.
+	Discount decimal.Decimal
+	// PointsUsed is what the member pays in points, and PointsValue their
+	// value in money.
+	PointsUsed  Points
+	PointsValue decimal.Decimal
+	// Total is what the member pays in money.
+	Total decimal.Decimal
+}
+
+// QuoteLine is one line of a [Quote].
+type QuoteLine struct {
+	ID string
+	// Amount is the line's starting amount; Discount what the seasonal,
+	// quantity and coupon deductions took off it; Points the part paid in
+	// points; Total what is paid in money.
+	Amount   decimal.Decimal
+	Discount decimal.Decimal
+	Points   decimal.Decimal
+	Total    decimal.Decimal
+}
+
+// Deduction is one amount taken off a basket and why.
+type Deduction struct {
+	Kind DeductionKind
+	// Name is the coupon code or the discount's name.
+	Name string
+	// Lines are the IDs of the lines it applied to.
+	Lines []string
+	// Amount is what was taken off.
+	Amount decimal.Decimal
+	// Capped is true when less than Requested was taken, because the lines
+	// (or the points' maximum share) did not allow more: the total is never
+	// pushed below zero.
+	Capped    bool
+	Requested decimal.Decimal
+	// Explain says how the amount was computed.
+	Explain string
+}
+
+func (s Scope) matches(it Item) bool {
+	switch s.Kind {
+	case ScopeAll:
+		return true
+	case ScopeSKU:
+		return slices.Contains(s.Values, it.SKU)
+	case ScopeCategory:
+		return slices.Contains(s.Values, it.Category)
+	case ScopeSeries:
+		return slices.Contains(s.Values, it.Series)
+	}
+	return false
+}
+
+// CheckCoupon checks the coupon's definition against the programme: a code, a
+// known kind, a percentage within [PricingConfig.MinPercent,
+// MaxPercent] or a positive amount in the programme's currency, a valid
+// scope and window, non-negative limits. It returns a [*CouponError].
+func (p *Programme) CheckCoupon(c Coupon) error {
+	refuse := func(rule, format string, args ...any) error {
+		return &CouponError{Code: c.Code, Rule: rule, Detail: fmt.Sprintf(format, args...)}
+	}
+	pr := p.cfg.Pricing
+	switch {
+	case c.Code == "":
+		return refuse(RuleDefined, "empty code")
+	case c.Kind == CouponPercent && (!sane(c.Percent) || c.Percent.LessThan(pr.MinPercent) || c.Percent.GreaterThan(pr.MaxPercent)):
+		return refuse(RuleBounds, "%s%% is outside the bounds %s%%–%s%%", c.Percent.String(), pr.MinPercent.String(), pr.MaxPercent.String())
+	case c.Kind == CouponFixed && c.Amount.Currency() != p.cfg.Currency:
+		return refuse(RuleCurrency, "amount %s is not in %s", c.Amount, p.cfg.Currency)
+	case c.Kind == CouponFixed && (c.Amount.Sign() <= 0 || !sane(c.Amount.Amount())):
+		return refuse(RuleDefined, "amount %s must be positive", c.Amount)
+	case !c.Kind.Valid():
+		return refuse(RuleDefined, "unknown kind %d", uint8(c.Kind))
+	case !c.Stacking.Valid():
+		return refuse(RuleDefined, "unknown stacking rule %d", uint8(c.Stacking))
+	case c.MaxUses < 0 || c.MaxUsesPerMember < 0:
+		return refuse(RuleDefined, "negative usage limit")
+	case c.MinSpend.Sign() < 0 || !sane(c.MinSpend):
+		return refuse(RuleDefined, "minimum spend %s must not be negative", c.MinSpend.String())
+	case !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && !c.ValidFrom.Before(c.ValidUntil):
+		return refuse(RuleDefined, "valid_until is not after valid_from")
+	}
+	var pb problems
+	checkScope(&pb, "scope", c.Scope)
+	if len(pb.fields) > 0 {
+		return refuse(RuleDefined, "%s", pb.fields[0])
+	}
+	return nil
+}
+
+func (b *Basket) validate(p *Programme) error {
+	var pr problems
+	if b.Time.IsZero() {
+		pr.add("time", customer.CodeRequired, "is zero")
+	}
+	if b.Currency != p.cfg.Currency {
+		pr.add("currency", customer.CodeMismatch, "is %q, the programme's currency is %s", string(b.Currency), p.cfg.Currency)
+	}
+	if len(b.Items) == 0 {
+		pr.add("items", customer.CodeRequired, "a basket needs at least one item")
+	}
+	digits := p.cfg.Currency.Digits()
+	seen := map[string]bool{}
+	for i, it := range b.Items {
+		f := fmt.Sprintf("items[%d].", i)
+		switch {
+		case it.ID == "":
+			pr.add(f+"id", customer.CodeRequired, "is empty")
+		case seen[it.ID]:
+			pr.add(f+"id", customer.CodeDuplicate, "line ID %q appears twice", it.ID)
+		}
+		seen[it.ID] = true
+		if it.Quantity <= 0 {
+			pr.add(f+"quantity", customer.CodeNotPos, "must be positive, is %d", it.Quantity)
+		}
+		for name, d := range map[string]decimal.Decimal{"unit_price": it.UnitPrice, "discount": it.Discount} {
+			switch {
+			case !sane(d):
+				pr.add(f+name, customer.CodeRange, "%s is too large or too precise", d.String())
+			case d.Sign() < 0:
+				pr.add(f+name, customer.CodeNegative, "must not be negative")
+			case !d.Equal(d.Truncate(digits)):
+				pr.add(f+name, customer.CodeFormat, "%s has more decimals than %s allows (%d)", d.String(), p.cfg.Currency, digits)
+			}
+		}
+		if it.Quantity > 0 && sane(it.UnitPrice) && sane(it.Discount) && it.Discount.GreaterThan(it.Gross()) {
+			pr.add(f+"discount", customer.CodeRange, "%s is more than the line's %s", it.Discount.String(), it.Gross().String())
+		}
+	}
+	if b.Points < 0 {
+		pr.add("points", customer.CodeNegative, "must not be negative, is %d", b.Points)
+	}
+	if b.Points > 0 && b.Member == "" {
+		pr.add("points", customer.CodeMismatch, "an anonymous buyer cannot pay with points")
+	}
+	return pr.err("basket")
+}
+
+// Price prices basket b. The steps, each on what the previous left:
+//
+//  1. seasonal discounts running at b.Time, the largest per line;
+//  2. quantity discounts whose minimum quantity the in-scope units reach,
+//     the largest per line;
+//  3. the coupons, in the order given: a percentage coupon takes
+//     round(amount × percent / 100) off each in-scope line (half up, to
+//     the minor unit); a fixed coupon takes its amount off the in-scope
+//     lines in proportion to their amounts ([customer.Money.Allocate]),
+//     capped at what they still cost;
+//  4. points: value = points / [RedeemConfig.PointsPerUnit], truncated to
+//     the minor unit, capped at [RedeemConfig.MaxShare] of what is left
+//     (the points are then reduced to what the capped value is worth).
+//
+// No deduction takes a line below zero; a capped deduction says so. A
+// coupon that is malformed, outside its window, out of scope, used up,
+// personal to someone else, combined against its stacking rule or
+// presented twice refuses the whole quote with a [*CouponError] naming
+// the rule. Points beyond b.Available return a [*InsufficientError].
+func (p *Programme) Price(b Basket) (Quote, error) {
+	if err := b.validate(p); err != nil {
+		return Quote{}, err
+	}
+	cur := p.cfg.Currency
+	digits := cur.Digits()
+	q := Quote{Currency: cur, Subtotal: decimal.Zero, Discount: decimal.Zero, PointsValue: decimal.Zero}
+	amounts := make([]decimal.Decimal, len(b.Items))
+	for i, it := range b.Items {
+		amounts[i] = it.Net()
+		q.Subtotal = q.Subtotal.Add(amounts[i])
+		q.Lines = append(q.Lines, QuoteLine{ID: it.ID, Amount: amounts[i], Discount: decimal.Zero, Points: decimal.Zero})
+	}
+	take := func(i int, d decimal.Decimal) decimal.Decimal {
+		d = decimal.Min(d, amounts[i])
+		amounts[i] = amounts[i].Sub(d)
+		q.Lines[i].Discount = q.Lines[i].Discount.Add(d)
+		return d
+	}
+	percentOff := func(i int, pct decimal.Decimal) decimal.Decimal {
+		return take(i, amounts[i].Mul(pct).Shift(-2).Round(digits))
+	}
+	// Per-line best promotions, grouped into one deduction per promotion.
+	promo := func(kind DeductionKind, best func(i int) (int, decimal.Decimal), names func(int) string) {
+		byName := map[int]*Deduction{}
+		var order []int
+		for i := range b.Items {
+			k, pct := best(i)
+			if k < 0 {
+				continue
+			}
+			d := percentOff(i, pct)
+			dd, ok := byName[k]
+			if !ok {
+				dd = &Deduction{Kind: kind, Name: names(k), Amount: decimal.Zero, Requested: decimal.Zero,
+					Explain: fmt.Sprintf("%s%% off", pct.String())}
+				byName[k] = dd
+				order = append(order, k)
+			}
+			dd.Lines = append(dd.Lines, b.Items[i].ID)
+			dd.Amount = dd.Amount.Add(d)
+			dd.Requested = dd.Requested.Add(d)
+		}
+		slices.Sort(order)
+		for _, k := range order {
+			q.Deductions = append(q.Deductions, *byName[k])
+		}
+	}
+	seasonal := p.cfg.Pricing.Seasonal
+	promo(DeductSeasonal, func(i int) (int, decimal.Decimal) {
+		k, bestPct := -1, decimal.Zero
+		for j, s := range seasonal {
+			running := (s.From.IsZero() || !b.Time.Before(s.From)) && (s.Until.IsZero() || b.Time.Before(s.Until))
+			if running && slices.Contains(s.Seasons, b.Items[i].Season) && s.Percent.GreaterThan(bestPct) {
+				k, bestPct = j, s.Percent
+			}
+		}
+		return k, bestPct
+	}, func(k int) string { return seasonal[k].Name })
+	quantity := p.cfg.Pricing.Quantity
+	reached := make([]bool, len(quantity))
+	for j, qd := range quantity {
+		n := 0
+		for _, it := range b.Items {
+			if qd.Scope.matches(it) {
+				n += it.Quantity
+			}
+		}
+		reached[j] = n >= qd.MinQuantity
+	}
+	promo(DeductQuantity, func(i int) (int, decimal.Decimal) {
+		k, bestPct := -1, decimal.Zero
+		for j, qd := range quantity {
+			if reached[j] && qd.Scope.matches(b.Items[i]) && qd.Percent.GreaterThan(bestPct) {
+				k, bestPct = j, qd.Percent
+			}
+		}
+		return k, bestPct
+	}, func(k int) string { return quantity[k].Name })
+
+	if err := p.applyCoupons(&b, &q, amounts, take, percentOff); err != nil {
+		return Quote{}, err
+	}
+	for _, d := range q.Deductions {
+		q.Discount = q.Discount.Add(d.Amount)
+	}
+	if err := p.payWithPoints(&b, &q, amounts); err != nil {
+		return Quote{}, err
+	}
+	q.Total = decimal.Zero
+	for i := range q.Lines {
+		q.Lines[i].Total = amounts[i]
+		q.Total = q.Total.Add(amounts[i])
+	}
+	return q, nil
+}
+
+func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
+	take func(int, decimal.Decimal) decimal.Decimal, percentOff func(int, decimal.Decimal) decimal.Decimal) error {
+	seen := map[string]bool{}
+	for _, c := range b.Coupons {
+		refuse := func(rule, format string, args ...any) error {
+			return &CouponError{Code: c.Code, Rule: rule, Detail: fmt.Sprintf(format, args...)}
+		}
+		if seen[c.Code] {
+			return refuse(RuleRepeated, "presented twice on one order")
+		}
+		seen[c.Code] = true
+		if err := p.CheckCoupon(c); err != nil {
+			return err
+		}
+		if c.Stacking == StackExclusive && len(b.Coupons) > 1 {
+			return refuse(RuleStacking, "exclusive, but %d coupons were presented", len(b.Coupons))
+		}
+		if !c.ValidFrom.IsZero() && b.Time.Before(c.ValidFrom) {
+			return refuse(RuleValidity, "valid from %s", c.ValidFrom.Format(time.RFC3339))
+		}
+		if !c.ValidUntil.IsZero() && !b.Time.Before(c.ValidUntil) {
+			return refuse(RuleValidity, "expired at %s", c.ValidUntil.Format(time.RFC3339))
+		}
+		if c.Holder != "" && c.Holder != b.Member {
+			return refuse(RulePersonal, "personal to another member")
+		}
+		u := b.Uses[c.Code]
+		if c.MaxUses > 0 && u.Total >= c.MaxUses {
+			return refuse(RuleUses, "used %d of %d times", u.Total, c.MaxUses)
+		}
+		if c.MaxUsesPerMember > 0 && u.ByMember >= c.MaxUsesPerMember {
+			return refuse(RuleUses, "used %d of %d times by this member", u.ByMember, c.MaxUsesPerMember)
+		}
+		var lines []int
+		eligible := decimal.Zero
+		for i, it := range b.Items {
+			if c.Scope.matches(it) {
+				lines = append(lines, i)
+				eligible = eligible.Add(amounts[i])
+			}
+		}
+		if len(lines) == 0 {
+			return refuse(RuleScope, "no line is in its scope (%s %s)", c.Scope.Kind, strings.Join(c.Scope.Values, ", "))
+		}
+		if eligible.LessThan(c.MinSpend) {
+			return refuse(RuleMinSpend, "in-scope lines cost %s, the minimum is %s", eligible.String(), c.MinSpend.String())
+		}
+		d := Deduction{Kind: DeductCoupon, Name: c.Code, Amount: decimal.Zero}
+		for _, i := range lines {
+			d.Lines = append(d.Lines, b.Items[i].ID)
+		}
+		switch c.Kind {
+		case CouponPercent:
+			for _, i := range lines {
+				d.Amount = d.Amount.Add(percentOff(i, c.Percent))
+			}
+			d.Requested = d.Amount
+			d.Explain = fmt.Sprintf("%s%% off %s", c.Percent.String(), eligible.String())
+		case CouponFixed:
+			want := c.Amount.Amount()
+			d.Requested = want
+			got := decimal.Min(want, eligible)
+			if got.Sign() > 0 {
+				ratios := make([]decimal.Decimal, len(lines))
+				for k, i := range lines {
+					ratios[k] = amounts[i]
+				}
+				m, _ := customer.MoneyFromDecimal(got, p.cfg.Currency)
+				parts, err := m.Allocate(ratios...)
+				if err != nil {
+					return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
+				}
+				for k, i := range lines {
+					d.Amount = d.Amount.Add(take(i, parts[k].Amount()))
+				}
+			}
+			d.Capped = d.Amount.LessThan(want)
+			d.Explain = fmt.Sprintf("%s off", c.Amount)
+			if d.Capped {
+				d.Explain += fmt.Sprintf(", capped at the %s the in-scope lines cost", eligible.String())
+			}
+		}
+		q.Deductions = append(q.Deductions, d)
+	}
+	return nil
+}
+
+func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal) error {
+	if b.Points == 0 {
+		return nil
+	}
+	rc := p.cfg.Redeem
+	if b.Points > b.Available {
+		return &InsufficientError{Member: b.Member, Requested: b.Points, Available: b.Available}
+	}
+	if b.Points < rc.MinPoints {
+		var pr problems
+		pr.add("points", customer.CodeRange, "%d is below the minimum of %d", b.Points, rc.MinPoints)
+		return pr.err("basket")
+	}
+	digits := p.cfg.Currency.Digits()
+	left := decimal.Zero
+	for _, a := range amounts {
+		left = left.Add(a)
+	}
+	want := p.pointsValue(b.Points)
+	limit := left.Mul(rc.MaxShare).Truncate(digits)
+	pts, value := b.Points, want
+	d := Deduction{Kind: DeductPoints, Name: "points", Requested: want}
+	if value.GreaterThan(limit) {
+		n, err := pointsOf(limit.Mul(rc.PointsPerUnit), RoundDown)
+		if err != nil {
+			return err
+		}
+		pts = min(n, b.Points)
+		if pts < rc.MinPoints {
+			pts = 0
+		}
+		value = p.pointsValue(pts)
+		d.Capped = true
+	}
+	d.Amount = value
+	d.Explain = fmt.Sprintf("%d points at %s points per %s", pts, rc.PointsPerUnit.String(), p.cfg.Currency)
+	if d.Capped {
+		d.Explain += fmt.Sprintf("; %d points asked, capped at %s of the %s left to pay", b.Points, rc.MaxShare.String(), left.String())
+	}
+	if value.Sign() > 0 {
+		var idx []int
+		var ratios []decimal.Decimal
+		for i, a := range amounts {
+			if a.Sign() > 0 {
+				idx = append(idx, i)
+				ratios = append(ratios, a)
+			}
+		}
+		m, _ := customer.MoneyFromDecimal(value, p.cfg.Currency)
+		parts, err := m.Allocate(ratios...)
+		if err != nil {
+			return fmt.Errorf("loyalty: pay with points: %w", err)
+		}
+		for k, i := range idx {
+			x := decimal.Min(parts[k].Amount(), amounts[i])
+			amounts[i] = amounts[i].Sub(x)
+			q.Lines[i].Points = q.Lines[i].Points.Add(x)
+		}
+		d.Lines = nil
+		for _, i := range idx {
+			d.Lines = append(d.Lines, b.Items[i].ID)
+		}
+	}
+	q.PointsUsed, q.PointsValue = pts, value
+	q.Deductions = append(q.Deductions, d)
+	return nil
+}
+
+// Order returns the priced basket as a [customer.Order] for a
+// [Purchase]: each line's Discount holds its own discount, the quote's
+// deductions and the part paid in points, so the order's net amount is
+// what was paid in money and earns points on that alone.
+func (q Quote) Order(id string, member customer.ID, at time.Time, channel customer.Channel, items []Item) customer.Order {
+	o := customer.Order{ID: id, CustomerID: member, Time: at, Channel: channel, Currency: q.Currency}
+	for i, it := range items {
+		l := it.Line
+		if i < len(q.Lines) && q.Lines[i].ID == l.ID {
+			l.Discount = l.Discount.Add(q.Lines[i].Discount).Add(q.Lines[i].Points)
+		}
+		o.Lines = append(o.Lines, l)
+	}
+	return o
+}
