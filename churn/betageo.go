@@ -191,14 +191,17 @@ func betaGeoObjective(p *prepared, shift float64) objective {
 			itx := p.gtx[j]
 			a4 := p.xa[ix] - rx*p.ltx[itx]
 			d := a4 - a3
+			// ln(1+e) with e ∈ (0, 1] is taken as math.Log(1+e): its
+			// absolute error stays below 2.3e-16, which is all a sum of
+			// log-likelihoods needs, and it is faster than math.Log1p.
 			var lse, pi float64
 			if d > 0 {
 				e := math.Exp(-d)
-				lse = a4 + math.Log1p(e)
+				lse = a4 + math.Log(1+e)
 				pi = 1 / (1 + e)
 			} else {
 				e := math.Exp(d)
-				lse = a3 + math.Log1p(e)
+				lse = a3 + math.Log(1+e)
 				pi = e / (1 + e)
 			}
 			ll += w * lse

@@ -169,7 +169,7 @@ func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) (r optR
 		}
 		var fn float64
 		ok := false
-		for ls := 0; ls < 60; ls++ {
+		for ls := 0; ls < 40; ls++ {
 			for i := range xn {
 				xn[i] = x[i] + t*p[i]
 			}
@@ -190,7 +190,7 @@ func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) (r optR
 		if !ok {
 			// No decrease along the search direction: at the floor of
 			// floating-point resolution, or a bad quasi-Newton model.
-			if stalls == 0 {
+			if stalls == 0 && r.gnorm > 1e-5 {
 				stalls++
 				setIdentity(1)
 				continue

@@ -55,14 +55,18 @@ func (m ParetoNBD) paretoTerms(x, tx, T float64, grad *[8]float64) (l1, l2 float
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	rx := r + x
 	a1 := rx + s
-	l1 = -rx*math.Log(al+T) - s*math.Log(be+T)
-	var b1, base, diff float64
+	laT, lbeT := math.Log(al+T), math.Log(be+T)
+	l1 = -rx*laT - s*lbeT
+	var b1, base, diff, lbT float64
 	if al >= be {
-		b1, base, diff = s+1, al, al-be
+		b1, base, diff, lbT = s+1, al, al-be, laT
 	} else {
-		b1, base, diff = rx, be, be-al
+		b1, base, diff, lbT = rx, be, be-al, lbeT
 	}
-	lbx, lbT := math.Log(base+tx), math.Log(base+T)
+	lbx := lbT
+	if tx != T {
+		lbx = math.Log(base + tx)
+	}
 	var fx, fT, dx, dT [4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z
 	if grad != nil {
 		fx[0], fx[1], fx[2], fx[3], ok = log2F1ParetoGrad(a1, b1, diff/(base+tx))
@@ -108,9 +112,9 @@ func (m ParetoNBD) paretoTerms(x, tx, T float64, grad *[8]float64) (l1, l2 float
 	}
 	dF(fx, tx, lbx, &dx)
 	dF(fT, T, lbT, &dT)
-	grad[0] = -math.Log(al + T)
+	grad[0] = -laT
 	grad[1] = -rx / (al + T)
-	grad[2] = -math.Log(be + T)
+	grad[2] = -lbeT
 	grad[3] = -s / (be + T)
 	if e < 1 {
 		for i := 0; i < 4; i++ {

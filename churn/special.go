@@ -62,9 +62,12 @@ const maxSeriesTerms = 1_000_000
 func bgExpect(P, pOverC, A, eps, C, z float64) (float64, bool) {
 	L := math.Log1p(-z)
 	head := P * expm1Ratio(eps, L)
-	u := pOverC * A * z
+	// u_k = num_k/den_k: two multiplicative recurrences with the division
+	// off the loop-carried chain; both are rescaled together when large.
+	num, den := pOverC*A*z, 1.0
 	sum := 0.0
-	for k := 1.0; u != 0; k++ {
+	for k := 1.0; num != 0; k++ {
+		u := num / den
 		sum += u
 		if math.Abs(u) <= 1e-17*math.Abs(sum) {
 			break
@@ -72,7 +75,12 @@ func bgExpect(P, pOverC, A, eps, C, z float64) (float64, bool) {
 		if k > maxSeriesTerms || !finite(sum) {
 			return 0, false
 		}
-		u *= (A + k) * (eps + k) * z / ((C + k) * (k + 1))
+		num *= (A + k) * (eps + k) * z
+		den *= (C + k) * (k + 1)
+		if math.Abs(den) > 1e150 {
+			num *= 1e-150
+			den *= 1e-150
+		}
 	}
 	v := head - math.Exp(eps*L)*sum
 	if !finite(v) {
@@ -102,11 +110,18 @@ func log2F1Pareto(a, b, z float64) (float64, bool) {
 		return 0, true
 	}
 	if z <= 0.95 {
-		sum, u, logScale := 1.0, 1.0, 0.0
-		v := 1.0 // (b)_k/k! z^k (scaled)
+		sum, logScale := 1.0, 0.0
+		// v = (b)_k z^k / k! = num/den (scaled), the division kept off the
+		// loop-carried chain.
+		num, den := 1.0, 1.0
 		for k := 1.0; ; k++ {
-			v *= (b + k - 1) * z / k
-			u = v * a / (a + k)
+			num *= (b + k - 1) * z
+			den *= k
+			if den > 1e150 {
+				num *= 1e-150
+				den *= 1e-150
+			}
+			u := num * a / (den * (a + k))
 			sum += u
 			if u <= 1e-17*sum && (b+k)*z < k+1 {
 				break
@@ -116,7 +131,7 @@ func log2F1Pareto(a, b, z float64) (float64, bool) {
 			}
 			if sum > 1e250 {
 				sum *= 1e-250
-				v *= 1e-250
+				num *= 1e-250
 				logScale += 250 * math.Ln10
 			}
 		}

@@ -1,0 +1,92 @@
+package churn
+
+import (
+	"testing"
+)
+
+// perturbed returns k copies of obs; copy c shifts T by c·0.013 and scales
+// the recency by 1 − c·0.001, so almost every copy forms new groups.
+func perturbed(obs []Observation, k int) []Observation {
+	out := make([]Observation, 0, len(obs)*k)
+	for c := 0; c < k; c++ {
+		for _, o := range obs {
+			o.T += float64(c) * 0.013
+			o.Recency *= 1 - float64(c)*0.001
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func benchFit(b *testing.B, obs []Observation, fit func(*Groups) error) {
+	g := groupsOf(b, obs)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := fit(g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFitBGNBD_CDNOW(b *testing.B) {
+	benchFit(b, cdnowExactWeeks(b).cal, func(g *Groups) error { _, err := FitBGNBD(g, nil); return err })
+}
+
+func BenchmarkFitBGNBD_CDNOW10x(b *testing.B) {
+	benchFit(b, perturbed(cdnowExactWeeks(b).cal, 10), func(g *Groups) error { _, err := FitBGNBD(g, nil); return err })
+}
+
+func BenchmarkFitMBGNBD_CDNOW(b *testing.B) {
+	benchFit(b, cdnowExactWeeks(b).cal, func(g *Groups) error { _, err := FitMBGNBD(g, nil); return err })
+}
+
+func BenchmarkFitParetoNBD_CDNOW(b *testing.B) {
+	benchFit(b, cdnowExactWeeks(b).cal, func(g *Groups) error { _, err := FitParetoNBD(g, nil); return err })
+}
+
+func BenchmarkFitGammaGamma_CDNOW(b *testing.B) {
+	g, err := GroupSpend(cdnowExactWeeks(b).spend)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := FitGammaGamma(g, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGroupObservations_CDNOW(b *testing.B) {
+	obs := cdnowExactWeeks(b).cal
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := GroupObservations(obs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScoreAll_1M scores 1,000,000 customers (CDNOW replicated and
+// perturbed): P(alive) and expected purchases in the next 39 weeks.
+func benchScore(b *testing.B, m TransactionModel) {
+	base := cdnowExactWeeks(b).cal
+	obs := perturbed(base, (1_000_000+len(base)-1)/len(base))[:1_000_000]
+	out := make([]Score, len(obs))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := ScoreAll(m, obs, 39, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkScoreAll_1M_BGNBD(b *testing.B) {
+	benchScore(b, BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591})
+}
+
+func BenchmarkScoreAll_1M_ParetoNBD(b *testing.B) {
+	benchScore(b, ParetoNBD{R: 0.553277, Alpha: 10.577732, S: 0.606209, Beta: 11.667659})
+}

@@ -1,0 +1,151 @@
+package churn
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// HoldoutEvaluation compares a transaction model's predictions for a
+// holdout period with what customers actually did.
+type HoldoutEvaluation struct {
+	// Customers is the number of customers evaluated.
+	Customers int
+	// Expected, Actual and PAlive are per customer, in input order:
+	// E[Y(horizon) | calibration], the actual holdout count, and P(alive)
+	// at the end of calibration.
+	Expected, Actual, PAlive []float64
+	// TotalExpected and TotalActual are the sums over customers.
+	TotalExpected, TotalActual float64
+	// MAE and RMSE are the mean absolute and root mean squared errors of
+	// Expected against Actual per customer.
+	MAE, RMSE float64
+	// ByFrequency groups customers by calibration frequency 0, 1, …, K−1
+	// and K+ (the last bin, AndAbove).
+	ByFrequency []FrequencyBin
+	// AUC is the area under the ROC curve of 1 − P(alive) as a score for
+	// the positive class "no purchase in the holdout", by the rank
+	// (Mann–Whitney) method with tied scores given their mean rank:
+	// AUC = (Σ ranks of positives − n₊(n₊+1)/2) / (n₊ n₋).
+	AUC float64
+	// AUCDefined is false when all customers are in one class (AUC is 0).
+	AUCDefined bool
+	// Brier is the Brier score of the same classifier,
+	// mean over customers of ((1 − P(alive)) − 1{no holdout purchase})².
+	Brier float64
+}
+
+// FrequencyBin is one row of HoldoutEvaluation.ByFrequency.
+type FrequencyBin struct {
+	// Frequency is the calibration frequency of the bin (its lower bound
+	// when AndAbove).
+	Frequency int
+	// AndAbove marks the last bin, frequency ≥ Frequency.
+	AndAbove bool
+	// Customers is the number of customers in the bin.
+	Customers int
+	// MeanExpected and MeanActual are the bin's mean holdout purchases.
+	MeanExpected, MeanActual float64
+}
+
+// EvaluateHoldout scores the calibration observations with m over the
+// holdout horizon and compares with actual (the holdout repeat purchase
+// counts, same order and length, finite and ≥ 0). Frequency bins run from 0
+// to maxBin, the last one collecting maxBin and above (maxBin ≥ 1; 7 is
+// the customary choice of Fader, Hardie & Lee 2005, Figure 4).
+func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, horizon float64, maxBin int) (HoldoutEvaluation, error) {
+	var ev HoldoutEvaluation
+	if len(cal) != len(actual) {
+		return ev, fmt.Errorf("churn: evaluate: %d observations but %d holdout counts: %w", len(cal), len(actual), ErrInvalidInput)
+	}
+	if len(cal) == 0 {
+		return ev, fmt.Errorf("churn: evaluate: no customers: %w", ErrInsufficientData)
+	}
+	if maxBin < 1 {
+		return ev, &InputError{Fields: []FieldError{{"max_bin", float64(maxBin), "must be at least 1"}}}
+	}
+	for i, a := range actual {
+		if !finite(a) || a < 0 {
+			return ev, &InputError{Index: i, ID: cal[i].ID, Fields: []FieldError{{"actual", a, "must be finite and non-negative"}}}
+		}
+	}
+	scores := make([]Score, len(cal))
+	if err := ScoreAll(m, cal, horizon, scores); err != nil {
+		return ev, err
+	}
+	n := len(cal)
+	ev.Customers = n
+	ev.Expected = make([]float64, n)
+	ev.Actual = slices.Clone(actual)
+	ev.PAlive = make([]float64, n)
+	bins := make([]FrequencyBin, maxBin+1)
+	for i := range bins {
+		bins[i].Frequency = i
+	}
+	bins[maxBin].AndAbove = true
+	var sae, sse, brier float64
+	for i, s := range scores {
+		e, a := s.ExpectedPurchases, actual[i]
+		ev.Expected[i] = e
+		ev.PAlive[i] = s.PAlive
+		ev.TotalExpected += e
+		ev.TotalActual += a
+		sae += math.Abs(e - a)
+		sse += (e - a) * (e - a)
+		y := 0.0
+		if a == 0 {
+			y = 1
+		}
+		d := (1 - s.PAlive) - y
+		brier += d * d
+		b := &bins[min(int(cal[i].Frequency), maxBin)]
+		b.Customers++
+		b.MeanExpected += e
+		b.MeanActual += a
+	}
+	for i := range bins {
+		if c := bins[i].Customers; c > 0 {
+			bins[i].MeanExpected /= float64(c)
+			bins[i].MeanActual /= float64(c)
+		}
+	}
+	ev.ByFrequency = bins
+	ev.MAE = sae / float64(n)
+	ev.RMSE = math.Sqrt(sse / float64(n))
+	ev.Brier = brier / float64(n)
+	ev.AUC, ev.AUCDefined = rankAUC(ev.PAlive, actual)
+	return ev, nil
+}
+
+// rankAUC computes the AUC of score 1 − pAlive for the positive class
+// actual == 0 by the rank-sum method, ties getting their average rank.
+func rankAUC(pAlive, actual []float64) (float64, bool) {
+	n := len(pAlive)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	// Ascending score 1 − P(alive) is descending P(alive).
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(pAlive[b], pAlive[a]) })
+	var pos, rankSum float64
+	for i := 0; i < n; {
+		j := i
+		for j < n && pAlive[idx[j]] == pAlive[idx[i]] {
+			j++
+		}
+		avg := float64(i+j+1) / 2 // mean of ranks i+1 … j
+		for k := i; k < j; k++ {
+			if actual[idx[k]] == 0 {
+				pos++
+				rankSum += avg
+			}
+		}
+		i = j
+	}
+	neg := float64(n) - pos
+	if pos == 0 || neg == 0 {
+		return 0, false
+	}
+	return (rankSum - pos*(pos+1)/2) / (pos * neg), true
+}
