@@ -301,7 +301,8 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 // Apply is the workflow's only way to change a case: a pure function of
 // the case, the command, the actor and the time. It returns the new case
 // and the event that records the transition; the caller persists both
-// together (see [Store]), so there is nothing to roll back.
+// together (see [Store]), so there is nothing to roll back. The results
+// share no slice or pointer with c or cmd.
 //
 // On failure it returns c unchanged, a zero Event and
 //   - a [*customer.ValidationError] listing every bad field of the actor,
@@ -360,10 +361,14 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 	return evolve(c, ev), ev, nil
 }
 
-// evolve returns c with the effect of ev. It trusts ev: Apply builds it,
-// Rebuild checks it first. It never modifies c's slices or pointees.
+// evolve returns a copy of c with the effect of ev, sharing no slice or
+// pointer with c or ev. It trusts ev: Apply builds it, Rebuild checks it
+// first.
 func evolve(c Case, ev Event) Case {
 	cmd := ev.Command.clone()
+	if cmd.Kind != CmdRecord {
+		c = c.Clone()
+	}
 	c.Version = ev.Seq
 	c.State = ev.To
 	c.Updated = ev.At
