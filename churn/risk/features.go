@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/tailorcrm/tailor/customer"
 )
 
@@ -45,6 +47,30 @@ func decline(prior, last float64) (float64, bool) {
 	return (prior - last) / (prior + last), true
 }
 
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// toFloat returns the float64 nearest to d, for the spend ratios (a
+// score, not money). Amounts of up to 15 significant digits and 22
+// decimals, that is all real ones, convert without allocating: the
+// coefficient and the power of ten are exact in float64, so one
+// correctly rounded division or product gives the nearest float.
+func toFloat(d decimal.Decimal) float64 {
+	if d.IsZero() {
+		return 0
+	}
+	if d.NumDigits() <= 15 {
+		c, e := float64(d.CoefficientInt64()), int(d.Exponent())
+		switch {
+		case e >= 0 && e < len(pow10):
+			return c * pow10[e]
+		case e < 0 && -e < len(pow10):
+			return c / pow10[-e]
+		}
+	}
+	return d.InexactFloat64()
+}
+
 // features computes the raw features of a valid s (see [Feature] for the
 // formulas), with prior the typical gap of single-purchase customers.
 func features(s *Signals, prior, minGap, halfLife float64) vector {
@@ -59,9 +85,7 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 		if d, ok := decline(float64(s.PurchaseDaysPrior12), float64(s.PurchaseDaysLast12)); ok {
 			set(FeatureFrequencyDecline, d)
 		}
-		p, _ := s.SpendPrior12.Float64()
-		l, _ := s.SpendLast12.Float64()
-		if d, ok := decline(p, l); ok && finite(d) {
+		if d, ok := decline(toFloat(s.SpendPrior12), toFloat(s.SpendLast12)); ok && finite(d) {
 			set(FeatureSpendDecline, d)
 		}
 	}

@@ -262,3 +262,13 @@ func FuzzScoreSignals(f *testing.F) {
 		}
 	})
 }
+
+func TestPropertyToFloat(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := decimal.New(rapid.Int64Range(-1e17, 1e17).Draw(t, "coef"), int32(rapid.IntRange(-30, 30).Draw(t, "exp")))
+		want := d.InexactFloat64()
+		if got := toFloat(d); got != want {
+			t.Fatalf("%s: %v, want %v", d, got, want)
+		}
+	})
+}

@@ -54,9 +54,7 @@ func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bo
 		return count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
 	})
 	single(FeatureSpendDecline, func() string {
-		p, _ := s.SpendPrior12.Float64()
-		l, _ := s.SpendLast12.Float64()
-		p, l = max(p, 0), max(l, 0)
+		p, l := max(toFloat(s.SpendPrior12), 0), max(toFloat(s.SpendLast12), 0)
 		switch {
 		case p == 0:
 			return "spend in the last 12 months against none the year before"
@@ -91,40 +89,61 @@ func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bo
 func complaintReason(s *Signals, c *[NumFeatures]float64) (Reason, bool) {
 	cs := &s.Complaints
 	age, hasAge := complaintAge(s)
-	type part struct {
-		f          Feature
-		on         bool
-		head, tail string
-	}
-	parts := [...]part{
-		{FeatureRecentComplaints, cs.Recent > 0,
-			count(cs.Recent, "complaint", "complaints") + " in " + duration(cs.Window), ""},
-		{FeatureUnresolved, cs.Unresolved > 0,
-			count(cs.Unresolved, "unresolved complaint", "unresolved complaints"),
-			strconv.Itoa(cs.Unresolved) + " unresolved"},
-		{FeatureSLABreaches, cs.SLABreaches > 0,
-			plural(cs.SLABreaches, "1 complaint past its service deadline", strconv.Itoa(cs.SLABreaches)+" complaints past their service deadline"),
-			plural(cs.SLABreaches, "1 past its service deadline", strconv.Itoa(cs.SLABreaches)+" past their service deadline")},
-		{FeatureSeverity, cs.MaxSeverity > 0,
-			"a complaint of " + severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))] + " severity",
-			"the worst of " + severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))] + " severity"},
-		{FeatureComplaintRecency, hasAge,
-			"the last complaint " + ago(age), "the last one " + ago(age)},
-	}
+	sev := severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))]
 	var r Reason
 	var b strings.Builder
-	for _, p := range parts {
-		if !p.on || c[p.f] <= 0 {
+	for _, f := range [...]Feature{FeatureRecentComplaints, FeatureUnresolved, FeatureSLABreaches, FeatureSeverity, FeatureComplaintRecency} {
+		var on bool
+		switch f {
+		case FeatureRecentComplaints:
+			on = cs.Recent > 0
+		case FeatureUnresolved:
+			on = cs.Unresolved > 0
+		case FeatureSLABreaches:
+			on = cs.SLABreaches > 0
+		case FeatureSeverity:
+			on = cs.MaxSeverity > 0
+		case FeatureComplaintRecency:
+			on = hasAge
+		}
+		if !on || c[f] <= 0 {
 			continue
 		}
-		if len(r.Features) == 0 {
-			b.WriteString(p.head)
-		} else {
+		head := len(r.Features) == 0
+		if !head {
 			b.WriteString(", ")
-			b.WriteString(p.tail)
 		}
-		r.Features = append(r.Features, p.f)
-		r.Contribution += c[p.f]
+		switch f {
+		case FeatureRecentComplaints:
+			b.WriteString(count(cs.Recent, "complaint", "complaints") + " in " + duration(cs.Window))
+		case FeatureUnresolved:
+			if head {
+				b.WriteString(count(cs.Unresolved, "unresolved complaint", "unresolved complaints"))
+			} else {
+				b.WriteString(strconv.Itoa(cs.Unresolved) + " unresolved")
+			}
+		case FeatureSLABreaches:
+			n := cs.SLABreaches
+			if head {
+				b.WriteString(plural(n, "1 complaint past its service deadline", strconv.Itoa(n)+" complaints past their service deadline"))
+			} else {
+				b.WriteString(plural(n, "1 past its service deadline", strconv.Itoa(n)+" past their service deadline"))
+			}
+		case FeatureSeverity:
+			if head {
+				b.WriteString("a complaint of " + sev + " severity")
+			} else {
+				b.WriteString("the worst of " + sev + " severity")
+			}
+		case FeatureComplaintRecency:
+			if head {
+				b.WriteString("the last complaint " + ago(age))
+			} else {
+				b.WriteString("the last one " + ago(age))
+			}
+		}
+		r.Features = append(r.Features, f)
+		r.Contribution += c[f]
 	}
 	if len(r.Features) == 0 || !(r.Contribution > 0) {
 		return Reason{}, false

@@ -169,3 +169,23 @@ func TestOptionsRejected(t *testing.T) {
 		assert.ErrorAs(t, err, &oe, name)
 	}
 }
+
+func TestComplaintReasonQuotesOnlyNonZeroFacts(t *testing.T) {
+	// A fitted model may give a complaint feature a negative weight, so a
+	// customer without that fact gets a positive contribution from it;
+	// the text must not invent the fact nor leave a stray comma.
+	s := steady("C-1", 60, 60)
+	s.Complaints = customer.ComplaintSignals{Total: 1, Unresolved: 1, Window: 90 * day}
+	var c [NumFeatures]float64
+	c[FeatureRecentComplaints] = 0.3 // Recent is 0
+	c[FeatureUnresolved] = 0.5
+	c[FeatureSeverity] = 0.2 // MaxSeverity is 0
+	r, ok := complaintReason(&s, &c)
+	require.True(t, ok)
+	assert.Equal(t, "1 unresolved complaint", r.Text)
+	assert.Equal(t, []Feature{FeatureUnresolved}, r.Features)
+	assert.Equal(t, 0.5, r.Contribution)
+	s.Complaints.Unresolved = 0
+	_, ok = complaintReason(&s, &c)
+	assert.False(t, ok)
+}
