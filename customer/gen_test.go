@@ -116,3 +116,5 @@ func countLines(evs []Event) int {
 	}
 	return n
 }
+
+func decimalInt(n int) decimal.Decimal { return decimal.NewFromInt(int64(n)) }
