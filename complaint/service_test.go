@@ -1,0 +1,242 @@
+package complaint_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/complaint/complainttest"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+func TestMemStoreConformance(t *testing.T) {
+	complainttest.TestStore(t, func(*testing.T) complaint.Store { return complaint.NewMemStore() })
+}
+
+// conflictStore reports ErrConflict for the first n saves.
+type conflictStore struct {
+	complaint.Store
+	n int
+}
+
+func (s *conflictStore) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
+	if s.n > 0 {
+		s.n--
+		return complaint.ErrConflict
+	}
+	return s.Store.Save(ctx, c, ev)
+}
+
+// staleStore returns its case with an older version.
+type staleStore struct{ complaint.Store }
+
+func (s staleStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
+	c, err := s.Store.Get(ctx, id)
+	c.Version--
+	return c, err
+}
+
+func TestService(t *testing.T) {
+	ctx := context.Background()
+	mem := complaint.NewMemStore()
+	svc := &complaint.Service{Store: mem}
+	in := complainttest.Intake("C-1", t0)
+	c, ev, err := svc.Record(ctx, in, "by phone", agent, t0)
+	require.NoError(t, err)
+	assert.Equal(t, "by phone", ev.Command.Note)
+	assert.Equal(t, 1, c.Version)
+
+	_, _, err = svc.Record(ctx, in, "", agent, t0)
+	assert.ErrorIs(t, err, complaint.ErrConflict, "same ID twice")
+
+	bad := in
+	bad.ID = "C-2"
+	bad.Description = ""
+	_, _, err = svc.Record(ctx, bad, "", agent, t0)
+	assert.ErrorIs(t, err, customer.ErrInvalid)
+	_, err = mem.Get(ctx, "C-2")
+	assert.ErrorIs(t, err, complaint.ErrNotFound, "nothing saved")
+
+	_, _, err = svc.Do(ctx, "C-9", complaint.Command{Kind: complaint.CmdAccept}, agent, hours(1))
+	assert.ErrorIs(t, err, complaint.ErrNotFound)
+
+	got, _, err := svc.Do(ctx, "C-1", complaint.Command{Kind: complaint.CmdAssign, Assignment: &complaint.Assignment{Department: "q", Handler: "h"}}, agent, hours(1))
+	assert.ErrorIs(t, err, complaint.ErrNotPermitted)
+	assert.Equal(t, 1, got.Version, "the loaded case is returned unchanged")
+	stored, err := mem.Get(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Equal(t, 1, stored.Version)
+
+	c, _, err = svc.Do(ctx, "C-1", complaint.Command{Kind: complaint.CmdAccept}, agent, hours(1))
+	require.NoError(t, err)
+	assert.Equal(t, complaint.StateAccepted, c.State)
+	evs, err := svc.History(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Len(t, evs, 2)
+	assert.NoError(t, svc.Verify(ctx, "C-1"))
+	assert.ErrorIs(t, (&complaint.Service{Store: staleStore{mem}}).Verify(ctx, "C-1"), complaint.ErrBadLog)
+	assert.ErrorIs(t, svc.Verify(ctx, "C-9"), complaint.ErrNotFound)
+	assert.Equal(t, []complaint.ID{"C-1"}, mem.IDs())
+
+	// Retries on conflict.
+	flaky := &complaint.Service{Store: &conflictStore{Store: mem, n: 2}}
+	_, _, err = flaky.DoRetry(ctx, "C-1", complaint.Command{Kind: complaint.CmdEscalate, Reason: "r"}, agent, hours(2), 2)
+	assert.ErrorIs(t, err, complaint.ErrConflict)
+	flaky = &complaint.Service{Store: &conflictStore{Store: mem, n: 2}}
+	c, _, err = flaky.DoRetry(ctx, "C-1", complaint.Command{Kind: complaint.CmdEscalate, Reason: "r"}, agent, hours(2), 3)
+	require.NoError(t, err)
+	assert.Equal(t, 3, c.Version)
+	var zero complaint.MemStore
+	_, err = zero.Events(ctx, "x")
+	assert.ErrorIs(t, err, complaint.ErrNotFound)
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	c, evs := reach(8)
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	var back complaint.Case
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.True(t, complainttest.Same(c, back))
+	assert.Contains(t, string(b), `"state":"closed"`)
+	assert.Contains(t, string(b), `"order_value":"189.00 EUR"`)
+
+	b, err = json.Marshal(evs)
+	require.NoError(t, err)
+	var evBack []complaint.Event
+	require.NoError(t, json.Unmarshal(b, &evBack))
+	assert.True(t, complainttest.SameEvents(evs, evBack))
+	r, err := complaint.Rebuild(evBack)
+	require.NoError(t, err)
+	assert.True(t, complainttest.Same(c, r))
+	assert.Contains(t, string(b), `"kind":"record-feedback"`)
+
+	var cmd complaint.Command
+	assert.Error(t, json.Unmarshal([]byte(`{"kind":"fly"}`), &cmd))
+	assert.Error(t, json.Unmarshal([]byte(`{"kind":"propose","proposal":{"kind":"refund","amount":"NaN EUR"}}`), &cmd))
+	_, err = json.Marshal(complaint.Command{})
+	assert.Error(t, err, "the zero command kind has no text form")
+}
+
+func seedJSON(f *testing.F, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+}
+
+// fixpoint decodes data into a new T and, when that succeeds and the
+// value encodes, checks that decoding and encoding again is stable.
+func fixpoint[T any](t *testing.T, data []byte) (T, bool) {
+	var v T
+	if json.Unmarshal(data, &v) != nil {
+		return v, false
+	}
+	b1, err := json.Marshal(v)
+	if err != nil {
+		return v, false
+	}
+	var w T
+	require.NoError(t, json.Unmarshal(b1, &w), "re-decoding %s", b1)
+	b2, err := json.Marshal(w)
+	require.NoError(t, err)
+	require.Equal(t, string(b1), string(b2))
+	return w, true
+}
+
+func FuzzCommandJSON(f *testing.F) {
+	in := complainttest.Intake("C-1", t0)
+	seedJSON(f, complaint.Command{Kind: complaint.CmdRecord, Intake: &in})
+	for _, s := range complainttest.HappyPath() {
+		seedJSON(f, s.Command)
+	}
+	seedJSON(f, complaint.Command{Kind: complaint.CmdReopen, Reason: "r", Feedback: &complaint.Feedback{Perceived: 1, Expected: 9, CSAT: 1}})
+	f.Add([]byte(`{"kind":"propose","proposal":{"kind":"refund","amount":"-1 EUR","detail":"x"}}`))
+	f.Add([]byte(`{"kind":"record-feedback","feedback":{"perceived":5,"expected":0,"csat":9}}`))
+	f.Add([]byte(`{"kind":"wait"}`))
+	states := make([]complaint.Case, 0, 9)
+	for n := 0; n <= 8; n++ {
+		c, _ := reach(n)
+		states = append(states, c)
+	}
+	actors := []complaint.Actor{agent, handler, supervisor, manager, complainant, system}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cmd, ok := fixpoint[complaint.Command](t, data)
+		if !ok {
+			return
+		}
+		for _, c := range append(states, complaint.Case{}) {
+			for _, a := range actors {
+				next, ev, err := complaint.Apply(c, cmd, a, hours(100))
+				if err != nil {
+					require.Equal(t, c, next, "refused command changed the case")
+					continue
+				}
+				require.Equal(t, c.Version+1, next.Version)
+				prior := []complaint.Event{}
+				if c.Version > 0 {
+					_, prior = reach(c.Version - 1)
+				}
+				r, err := complaint.Rebuild(append(prior, ev))
+				require.NoError(t, err)
+				require.True(t, complainttest.Same(next, r))
+			}
+		}
+	})
+}
+
+func FuzzEventsJSON(f *testing.F) {
+	_, evs := reach(8)
+	seedJSON(f, evs)
+	_, evs = reach(3)
+	seedJSON(f, evs)
+	f.Add([]byte(`[{"case":"C-1","seq":1,"to":"recorded","command":{"kind":"accept"},"priority":"low"}]`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		evs, ok := fixpoint[[]complaint.Event](t, data)
+		if !ok {
+			return
+		}
+		c, err := complaint.Rebuild(evs)
+		if err != nil {
+			require.ErrorIs(t, err, complaint.ErrBadLog)
+			return
+		}
+		require.Equal(t, len(evs), c.Version)
+		st, err := complaint.DefaultSLA().Status(evs, evs[len(evs)-1].At)
+		require.NoError(t, err)
+		var sum time.Duration
+		for _, v := range st.Visits {
+			require.GreaterOrEqual(t, v.Elapsed, time.Duration(0))
+			sum += v.Elapsed
+		}
+		span := evs[len(evs)-1].At.Sub(evs[0].At)
+		require.LessOrEqual(t, sum+st.PausedFor, span, "clocks never count more than the elapsed time")
+		_, err = complaint.Analyze([][]complaint.Event{evs}, evs[0].At, evs[0].At.Add(time.Hour), 1, nil)
+		require.NoError(t, err)
+	})
+}
+
+func FuzzCaseJSON(f *testing.F) {
+	for _, n := range []int{0, 4, 8} {
+		c, _ := reach(n)
+		seedJSON(f, c)
+	}
+	f.Add([]byte(`{"id":"x","version":3,"state":"waiting","resume_to":"closed"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, ok := fixpoint[complaint.Case](t, data)
+		if !ok {
+			return
+		}
+		_ = complaint.Permitted(c)
+		next, _, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdEscalate, Reason: "r"}, supervisor, c.Updated.Add(time.Hour))
+		if err != nil {
+			require.Equal(t, c, next)
+		}
+	})
+}
