@@ -110,7 +110,7 @@ func (o Observation) validate(index int) error {
 		fs = append(fs, FieldError{"recency", tx, "must be finite"})
 	case tx < 0:
 		fs = append(fs, FieldError{"recency", tx, "must not be negative"})
-	case finite(T) && tx > T:
+	case finite(T) && T > 0 && tx > T:
 		fs = append(fs, FieldError{"recency", tx, fmt.Sprintf("must not exceed T (%v)", T)})
 	case x == 0 && tx != 0:
 		fs = append(fs, FieldError{"recency", tx, "must be 0 when frequency is 0"})

@@ -129,10 +129,10 @@ func log2F1Pareto(a, b, z float64) (float64, bool) {
 			if k > maxSeriesTerms {
 				return 0, false
 			}
-			if sum > 1e250 {
-				sum *= 1e-250
-				num *= 1e-250
-				logScale += 250 * math.Ln10
+			if num > 1e200 {
+				sum *= 1e-200
+				num *= 1e-200
+				logScale += 200 * math.Ln10
 			}
 		}
 		return math.Log(sum) + logScale, true

@@ -1,0 +1,171 @@
+package churn
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+func TestObservationValidate(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		name   string
+		obs    Observation
+		fields []string
+	}{
+		{"valid", Observation{Frequency: 2, Recency: 30.43, T: 38.86}, nil},
+		{"valid zero", Observation{Frequency: 0, Recency: 0, T: 1}, nil},
+		{"valid recency = T", Observation{Frequency: 1, Recency: 5, T: 5}, nil},
+		{"negative frequency", Observation{Frequency: -1, Recency: 1, T: 2}, []string{"frequency"}},
+		{"fractional frequency", Observation{Frequency: 1.5, Recency: 1, T: 2}, []string{"frequency"}},
+		{"NaN frequency", Observation{Frequency: nan, Recency: 1, T: 2}, []string{"frequency"}},
+		{"negative recency", Observation{Frequency: 1, Recency: -1, T: 2}, []string{"recency"}},
+		{"recency > T", Observation{Frequency: 1, Recency: 3, T: 2}, []string{"recency"}},
+		{"recency without repeat", Observation{Frequency: 0, Recency: 1, T: 2}, []string{"recency"}},
+		{"zero T", Observation{Frequency: 0, Recency: 0, T: 0}, []string{"T"}},
+		{"negative T", Observation{Frequency: 0, Recency: 0, T: -3}, []string{"T"}},
+		{"Inf T", Observation{Frequency: 1, Recency: 1, T: inf}, []string{"T"}},
+		{"huge T", Observation{Frequency: 1, Recency: 1, T: 1e12}, []string{"T"}},
+		{"all bad", Observation{ID: "c7", Frequency: -2, Recency: nan, T: -inf}, []string{"frequency", "recency", "T"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.obs.Validate()
+			if tc.fields == nil {
+				require.NoError(t, err)
+				return
+			}
+			var ie *InputError
+			require.ErrorAs(t, err, &ie)
+			require.ErrorIs(t, err, ErrInvalidInput)
+			var got []string
+			for _, f := range ie.Fields {
+				got = append(got, f.Field)
+			}
+			require.Equal(t, tc.fields, got)
+			require.Equal(t, tc.obs.ID, ie.ID)
+		})
+	}
+}
+
+func TestGroupObservationsNamesTheCustomer(t *testing.T) {
+	obs := []Observation{{ID: "a", Frequency: 1, Recency: 1, T: 2}, {ID: "b", Frequency: 1, Recency: 3, T: 2}}
+	_, err := GroupObservations(obs)
+	var ie *InputError
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, 1, ie.Index)
+	require.Equal(t, "b", ie.ID)
+	require.Contains(t, err.Error(), `"b" (index 1)`)
+	require.Contains(t, err.Error(), "recency 3: must not exceed T (2)")
+	// A rejected Add changes nothing.
+	g := &Groups{}
+	require.NoError(t, g.Add(obs[0]))
+	require.Error(t, g.Add(obs[1]))
+	require.Equal(t, int64(1), g.Customers())
+	require.Equal(t, 1, g.Len())
+	require.Error(t, g.AddGroup(Group{Frequency: 1, Recency: 1, T: 2}, 0))
+	require.Equal(t, int64(1), g.Customers())
+}
+
+func TestGroupsCountIdenticalTriples(t *testing.T) {
+	g, err := GroupObservations(cdnowSummary(t))
+	require.NoError(t, err)
+	require.Equal(t, int64(2357), g.Customers())
+	require.Less(t, g.Len(), 1200)
+	var sumX float64
+	for _, gr := range g.Slice() {
+		sumX += gr.Frequency * float64(gr.Count)
+	}
+	require.Equal(t, 2457.0, sumX) // README: sum of frequency
+	// -0 and 0 are one group.
+	h := &Groups{}
+	require.NoError(t, h.Add(Observation{Frequency: 0, Recency: math.Copysign(0, -1), T: 3}))
+	require.NoError(t, h.Add(Observation{Frequency: 0, Recency: 0, T: 3}))
+	require.Equal(t, 1, h.Len())
+}
+
+func genObservation(t *rapid.T, label string) Observation {
+	T := rapid.Float64Range(0.1, 3650).Draw(t, label+"T")
+	x := float64(rapid.IntRange(0, 600).Draw(t, label+"x"))
+	tx := 0.0
+	if x > 0 {
+		tx = rapid.Float64Range(0, 1).Draw(t, label+"frac") * T
+	}
+	return Observation{Frequency: x, Recency: tx, T: T}
+}
+
+// Merging shards gives the groups of the union, whatever the split, and the
+// log-likelihood of the union is the sum of the shards' log-likelihoods.
+func TestGroupsMergeProperty(t *testing.T) {
+	m := BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}
+	p := ParetoNBD{R: 0.55, Alpha: 10.6, S: 0.6, Beta: 11.7}
+	rapid.Check(t, func(t *rapid.T) {
+		// Draw from a small pool so duplicates occur.
+		pool := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Observation { return genObservation(t, "") }), 1, 8).Draw(t, "pool")
+		obs := rapid.SliceOfN(rapid.SampledFrom(pool), 1, 60).Draw(t, "obs")
+		cut := rapid.IntRange(0, len(obs)).Draw(t, "cut")
+		all, err := GroupObservations(obs)
+		require.NoError(t, err)
+		a, err := GroupObservations(obs[:cut])
+		require.NoError(t, err)
+		b, err := GroupObservations(obs[cut:])
+		require.NoError(t, err)
+		ab := &Groups{}
+		require.NoError(t, ab.Merge(b))
+		require.NoError(t, ab.Merge(a))
+		require.Equal(t, all.Slice(), ab.Slice())
+		require.Equal(t, all.Customers(), ab.Customers())
+		for _, model := range []interface {
+			TotalLogLikelihood(*Groups) (float64, error)
+		}{m, p, MBGNBD(m)} {
+			la, err := model.TotalLogLikelihood(a)
+			require.NoError(t, err)
+			lb, err := model.TotalLogLikelihood(b)
+			require.NoError(t, err)
+			lab, err := model.TotalLogLikelihood(ab)
+			require.NoError(t, err)
+			require.InDelta(t, la+lb, lab, 1e-9*math.Max(1, math.Abs(lab)))
+		}
+	})
+}
+
+func TestSpendGroupsMergeAndExclusion(t *testing.T) {
+	obs := []SpendObservation{{Frequency: 2, MeanSpend: 10}, {Frequency: 0, MeanSpend: 0}, {Frequency: 3, MeanSpend: -1},
+		{Frequency: 2, MeanSpend: 10}, {Frequency: 1, MeanSpend: 0}, {Frequency: 4, MeanSpend: 22.5}}
+	all, err := GroupSpend(obs)
+	require.NoError(t, err)
+	require.Equal(t, int64(3), all.Customers())
+	require.Equal(t, int64(3), all.Excluded())
+	require.Equal(t, 2, all.Len())
+	a, _ := GroupSpend(obs[:2])
+	b, _ := GroupSpend(obs[2:])
+	require.NoError(t, a.Merge(b))
+	require.Equal(t, all.Slice(), a.Slice())
+	require.Equal(t, all.Excluded(), a.Excluded())
+	_, err = GroupSpend([]SpendObservation{{ID: "z", Frequency: 1, MeanSpend: math.NaN()}})
+	var ie *InputError
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, "mean_spend", ie.Fields[0].Field)
+}
+
+func TestInsufficientData(t *testing.T) {
+	g := groupsOf(t, []Observation{{Frequency: 0, T: 10}, {Frequency: 0, T: 20}})
+	_, err := FitBGNBD(g, nil)
+	require.ErrorIs(t, err, ErrInsufficientData)
+	_, err = FitMBGNBD(g, nil)
+	require.ErrorIs(t, err, ErrInsufficientData)
+	_, err = FitParetoNBD(g, nil)
+	require.ErrorIs(t, err, ErrInsufficientData)
+	_, err = FitBGNBD(&Groups{}, nil)
+	require.ErrorIs(t, err, ErrInsufficientData)
+	_, err = FitBGNBD(nil, nil)
+	require.ErrorIs(t, err, ErrInsufficientData)
+	sg, err := GroupSpend([]SpendObservation{{Frequency: 0}, {Frequency: 0}, {Frequency: 2, MeanSpend: 5}})
+	require.NoError(t, err)
+	fit, err := FitGammaGamma(sg, nil)
+	require.ErrorIs(t, err, ErrInsufficientData)
+	require.Equal(t, int64(2), fit.Excluded)
+	require.False(t, errors.Is(err, ErrNoConvergence))
+}
