@@ -1,7 +1,6 @@
 package shopgen
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"iter"
@@ -46,6 +45,9 @@ var CSVColumns = []string{
 type CSVOptions struct {
 	// NoHeader leaves out the header row (to append shards to one file).
 	NoHeader bool
+	// Workers is the number of goroutines of [Generator.WriteCSV];
+	// 0 means GOMAXPROCS. The output does not depend on it.
+	Workers int
 }
 
 // WriteCSV writes one row per order line and per returned line of every
@@ -60,37 +62,46 @@ type CSVOptions struct {
 // if needed. A return row carries the order_id of its order and the date
 // of the return.
 //
-// WriteCSV buffers its output; it returns the first write error.
+// WriteCSV writes in blocks of about 256 KiB; it returns the first write
+// error. [Generator.WriteCSV] writes the same bytes using every core.
 func WriteCSV(w io.Writer, records iter.Seq[Record], opts *CSVOptions) (rows int64, err error) {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	cw := csvWriter{w: bw}
+	var cw csvWriter
 	if opts == nil || !opts.NoHeader {
-		for i, c := range CSVColumns {
-			if i > 0 {
-				cw.buf = append(cw.buf, ',')
-			}
-			cw.buf = append(cw.buf, c...)
-		}
-		cw.buf = append(cw.buf, '\n')
-		if _, err := bw.Write(cw.buf); err != nil {
-			return 0, err
-		}
+		cw.header()
 	}
 	for rec := range records {
 		if err := cw.record(&rec); err != nil {
 			return cw.rows, err
 		}
+		if len(cw.out) >= 256<<10 {
+			if _, err := w.Write(cw.out); err != nil {
+				return cw.rows, err
+			}
+			cw.out = cw.out[:0]
+		}
 	}
-	if err := bw.Flush(); err != nil {
-		return cw.rows, err
+	if len(cw.out) > 0 {
+		if _, err := w.Write(cw.out); err != nil {
+			return cw.rows, err
+		}
 	}
 	return cw.rows, nil
 }
 
+// csvWriter appends CSV rows to out.
 type csvWriter struct {
-	w    *bufio.Writer
-	buf  []byte
+	out  []byte
 	rows int64
+}
+
+func (cw *csvWriter) header() {
+	for i, c := range CSVColumns {
+		if i > 0 {
+			cw.out = append(cw.out, ',')
+		}
+		cw.out = append(cw.out, c...)
+	}
+	cw.out = append(cw.out, '\n')
 }
 
 func (cw *csvWriter) record(rec *Record) error {
@@ -99,9 +110,7 @@ func (cw *csvWriter) record(rec *Record) error {
 		if j == len(rec.Returns) || (i < len(rec.Orders) && !rec.Returns[j].Time.Before(rec.Orders[i].Time)) {
 			o := &rec.Orders[i]
 			for k := range o.Lines {
-				if err := cw.row(rec, o, &o.Lines[k], nil, 0); err != nil {
-					return err
-				}
+				cw.row(rec, o, &o.Lines[k], nil, 0)
 			}
 			i++
 			continue
@@ -117,9 +126,7 @@ func (cw *csvWriter) record(rec *Record) error {
 			if !ok {
 				return fmt.Errorf("shopgen: csv: customer %q: return %q: order %q has no line %q", rec.Customer.ID, r.ID, o.ID, rl.LineID)
 			}
-			if err := cw.row(rec, &o, l, r, rl.Quantity); err != nil {
-				return err
-			}
+			cw.row(rec, &o, l, r, rl.Quantity)
 		}
 	}
 	return nil
@@ -135,8 +142,8 @@ func lineOf(o *customer.Order, id string) (*customer.Line, bool) {
 }
 
 // row writes one sale row (r == nil) or one returned line (qty < 0).
-func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *customer.Return, qty int) error {
-	b := cw.buf[:0]
+func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *customer.Return, qty int) {
+	b := cw.out
 	digits := o.Currency.Digits()
 	b = appendField(b, string(rec.Customer.ID))
 	b = append(b, ',')
@@ -209,10 +216,8 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 		b = append(b, r.Reason.String()...)
 	}
 	b = append(b, '\n')
-	cw.buf = b
+	cw.out = b
 	cw.rows++
-	_, err := cw.w.Write(b)
-	return err
 }
 
 // amounts appends "discount,amount,cost" of qty of the sold units of l
@@ -252,13 +257,28 @@ func (cw *csvWriter) amounts(b []byte, l *customer.Line, qty, sold int, digits i
 
 var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000, 1000000}
 
+// fixedLimits[e+fixedBias] is ±10^15 with exponent e, to bound a
+// coefficient by [decimal.Decimal.Cmp] without allocating (Cmp of two
+// decimals with the same exponent compares their coefficients).
+var fixedLimits, fixedNegLimits = func() (pos, neg [32]decimal.Decimal) {
+	for i := range pos {
+		pos[i] = decimal.New(1e15, int32(i-fixedBias))
+		neg[i] = decimal.New(-1e15, int32(i-fixedBias))
+	}
+	return
+}()
+
+const fixedBias = 16
+
 // fixed returns d in units of 10^-digits when that is exact and small
 // enough to compute rows with int64 without overflow (|d| < 10^12 units).
 func fixed(d decimal.Decimal, digits int32) (int64, bool) {
-	if d.NumDigits() > 15 {
+	e := d.Exponent()
+	if e+fixedBias < 0 || e+fixedBias >= int32(len(fixedLimits)) ||
+		d.Cmp(fixedLimits[e+fixedBias]) >= 0 || d.Cmp(fixedNegLimits[e+fixedBias]) <= 0 {
 		return 0, false
 	}
-	c, e := d.CoefficientInt64(), d.Exponent()
+	c := d.CoefficientInt64()
 	var v int64
 	switch k := e + digits; {
 	case k == 0:
@@ -318,19 +338,23 @@ func appendDate(b []byte, t time.Time) []byte {
 	return t.AppendFormat(b, time.DateOnly)
 }
 
+// needsQuote marks the bytes that force a CSV field into quotes.
+var needsQuote = [256]bool{',': true, '"': true, '\n': true, '\r': true}
+
 // appendField appends s, quoted as RFC 4180 requires when it holds a
 // comma, a quote or a line break.
 func appendField(b []byte, s string) []byte {
-	quote := false
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {
-			quote = true
-			break
+	start := len(b)
+	b = append(b, s...)
+	for _, c := range b[start:] {
+		if needsQuote[c] {
+			return appendQuoted(b[:start], s)
 		}
 	}
-	if !quote {
-		return append(b, s...)
-	}
+	return b
+}
+
+func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
 		if s[i] == '"' {

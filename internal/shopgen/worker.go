@@ -34,7 +34,8 @@ type body struct {
 	letter  int // index into letterSizes
 	inseam  int // index into inseams
 	shoe    int // half-size index (0 is EU 34)
-	colours []uint8
+	colours [3]uint8
+	nCol    int
 	chanCum [3]float64
 	t0      float64 // acquisition, in days of the window
 	death   float64 // end of life, in days of the window
@@ -52,6 +53,10 @@ const (
 	dropMean  = 0.55
 	// Extra lines per order ~ Poisson(extraLines).
 	extraLines = 0.75
+	// returnCalibration scales the per-unit return chance so that the
+	// configured return rates hold on average over the category mix and
+	// the sizes bought (the relative propensities average about 0.93).
+	returnCalibration = 1.08
 	// Share of a sale order's lines taken from the marked-down collections.
 	saleShare = 0.65
 	// Chance that an article is bought in another size than the
@@ -163,14 +168,35 @@ func (w *worker) consumer(rec *Record, id customer.ID) {
 	if !b.women {
 		first, firstLower = menNames[fi], menLower[fi]
 	}
-	c.Name = first + " " + surnames[si]
-	c.Contact.Email = customer.Email(firstLower + "." + surLower[si] + numbers[r.IntN(100)] + "@example.com")
+	// The identity strings share one allocation.
+	buf := append(w.buf[:0], first...)
+	buf = append(buf, ' ')
+	buf = append(buf, surnames[si]...)
+	nName := len(buf)
+	buf = append(buf, firstLower...)
+	buf = append(buf, '.')
+	buf = append(buf, surLower[si]...)
+	buf = append(buf, numbers[r.IntN(100)]...)
+	buf = append(buf, "@example.com"...)
+	nEmail := len(buf)
 	if r.chance(0.7) {
-		c.Contact.Phone = customer.Phone("+49 1550 " + strconv.Itoa(1_000_000+r.IntN(9_000_000)))
+		buf = append(buf, "+49 1550 "...)
+		buf = strconv.AppendInt(buf, int64(1_000_000+r.IntN(9_000_000)), 10)
 	}
+	nPhone := len(buf)
 	if r.chance(0.5) {
-		c.Contact.Address = streets[r.IntN(len(streets))] + " " + numbers[1+r.IntN(98)] + ", " + c.Region
+		buf = append(buf, streets[r.IntN(len(streets))]...)
+		buf = append(buf, ' ')
+		buf = append(buf, numbers[1+r.IntN(98)]...)
+		buf = append(buf, ", "...)
+		buf = append(buf, c.Region...)
 	}
+	all := string(buf)
+	w.buf = buf
+	c.Name = all[:nName]
+	c.Contact.Email = customer.Email(all[nName:nEmail])
+	c.Contact.Phone = customer.Phone(all[nEmail:nPhone])
+	c.Contact.Address = all[nPhone:]
 	endYear := g.cfg.End.UTC().Year()
 	age := r.between(18, 35)
 	if r.chance(0.35) {
@@ -205,10 +231,11 @@ func (w *worker) consumer(rec *Record, id customer.ID) {
 
 	// Taste: favourite colours and categories, channels.
 	nCol := r.between(1, 3)
-	for len(b.colours) < nCol {
+	for b.nCol < nCol {
 		k := uint8(r.IntN(len(colours)))
-		if !slices.Contains(b.colours, k) {
-			b.colours = append(b.colours, k)
+		if !slices.Contains(b.colours[:b.nCol], k) {
+			b.colours[b.nCol] = k
+			b.nCol++
 		}
 	}
 	var favCats [3]int
@@ -256,20 +283,26 @@ func (w *worker) consumer(rec *Record, id customer.ID) {
 	if r.chance(0.6) {
 		p.Fit = customer.Fit(1 + r.IntN(3))
 	}
+	tags := make([]string, 0, 1+b.nCol+nFav) // one allocation for the three lists
 	if r.chance(0.7) {
-		p.Styles = append(p.Styles, styleNames[r.IntN(len(styleNames))])
+		tags = append(tags, styleNames[r.IntN(len(styleNames))])
+		p.Styles = tags[0:1:1]
 	}
 	if r.chance(0.8) {
-		for _, k := range b.colours {
-			p.Colours = append(p.Colours, colours[k].name)
+		n := len(tags)
+		for _, k := range b.colours[:b.nCol] {
+			tags = append(tags, colours[k].name)
 		}
+		p.Colours = tags[n:len(tags):len(tags)]
 	}
 	if r.chance(0.7) {
+		n := len(tags)
 		for _, k := range favCats[:nFav] {
-			if !slices.Contains(p.Categories, categories[k].name) {
-				p.Categories = append(p.Categories, categories[k].name)
+			if !slices.Contains(tags[n:], categories[k].name) {
+				tags = append(tags, categories[k].name)
 			}
 		}
+		p.Categories = tags[n:len(tags):len(tags)]
 	}
 
 	// Acquisition and the buy-till-you-die clock.
@@ -285,6 +318,7 @@ func (w *worker) consumer(rec *Record, id customer.ID) {
 		w.potential(rec, &b)
 	} else {
 		rec.Truth.PurchaseRate = lambda
+		rec.Orders = make([]customer.Order, 0, 2+int(lambda*2))
 		t := b.t0
 		for n := 0; t >= 0; n++ {
 			w.consumerOrder(rec, &b, t, n)
@@ -335,6 +369,9 @@ func (w *worker) interact(rec *Record, b *body, t float64, kind customer.Interac
 			subject = "satisfaction survey"
 		}
 	}
+	if rec.Interactions == nil {
+		rec.Interactions = make([]customer.Interaction, 0, 4)
+	}
 	rec.Interactions = append(rec.Interactions, customer.Interaction{
 		CustomerID: rec.Customer.ID, Time: w.at(t), Kind: kind, Subject: subject,
 	})
@@ -382,7 +419,7 @@ func (w *worker) consumerOrder(rec *Record, b *body, t float64, n int) {
 		slot := r.IntN(len(st.colours))
 		if r.chance(0.6) {
 			for s, col := range st.colours {
-				if slices.Contains(b.colours, col) {
+				if slices.Contains(b.colours[:b.nCol], col) {
 					slot = s
 					break
 				}
@@ -440,7 +477,7 @@ func (w *worker) consumerReturn(rec *Record, b *body, o *customer.Order, t float
 	var lines []customer.ReturnLine
 	sizeIssue, sized := false, false
 	for j, l := range o.Lines {
-		p := base * categories[cats[j]].returns
+		p := base * returnCalibration * categories[cats[j]].returns
 		if mismatch&(1<<j) != 0 {
 			p *= 2.5
 		} else {

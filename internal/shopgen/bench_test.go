@@ -1,0 +1,73 @@
+package shopgen
+
+import (
+	"io"
+	"testing"
+)
+
+// BenchmarkGenerate measures customers generated per second.
+func BenchmarkGenerate(b *testing.B) {
+	cfg := DefaultConfig()
+	g, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	lines := 0
+	i := 0
+	for b.Loop() {
+		rec := g.Customer(i)
+		for _, o := range rec.Orders {
+			lines += len(o.Lines)
+		}
+		i++
+	}
+	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "customers/s")
+	b.ReportMetric(float64(lines)/float64(i), "lines/customer")
+}
+
+// BenchmarkWriteCSV measures CSV rows written per second, generation
+// included.
+func BenchmarkWriteCSV(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Customers = 2000
+	g, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var rows int64
+	for b.Loop() {
+		n, err := WriteCSV(io.Discard, g.All(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += n
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkGeneratorWriteCSV measures the parallel CSV export: customers
+// and rows per second on all cores.
+func BenchmarkGeneratorWriteCSV(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Customers = 20_000
+	g, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var rows int64
+	n := 0
+	for b.Loop() {
+		r, err := g.WriteCSV(io.Discard, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += r
+		n += cfg.Customers
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "customers/s")
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package shopgen
+
+const raceEnabled = false
