@@ -37,6 +37,15 @@
 // [MaxLineBytes] ends the file with an error, so that a file without line
 // breaks cannot exhaust memory.
 //
+// # Rows
+//
+// A row with a positive amount is a sale, one with a negative amount a
+// refund (a return or cancellation, [customer.Summary.AddSale]). A row
+// with amount 0 and a negative quantity is an exchange: the units count as
+// returned (and the return as an exchange), no money moves and no units
+// are bought. Other zero-amount rows are sales of nothing (free goods)
+// and count as transactions, as in the CDNOW data.
+//
 // # Orders
 //
 // Rows with the same order_id (per customer) are one order; without an

@@ -361,3 +361,19 @@ func TestParseFormatAndDay(t *testing.T) {
 }
 
 var _ io.Reader = (*guard)(nil)
+
+func TestExchangeRows(t *testing.T) {
+	data := "customer_id,date,amount,quantity,order_id\n" +
+		"C1,2024-01-01,100,2,O1\n" +
+		"C1,2024-01-09,0,-1,O1\n"
+	res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+	require.NoError(t, err)
+	s := res.Summaries[0]
+	assert.Equal(t, 2, s.Units)
+	assert.Equal(t, 1, s.ReturnedUnits)
+	assert.Equal(t, 1, s.Exchanges)
+	assert.Equal(t, 1, s.Returns)
+	assert.Equal(t, 1, s.Orders)
+	assert.Equal(t, 1, s.PurchaseDays(), "an exchange is not a purchase")
+	assert.True(t, s.Net().Equal(decimal.NewFromInt(100)))
+}

@@ -159,17 +159,29 @@ func add(accounts map[string]*account, row *Row, name string, o *Options, sopts 
 	}
 	key := orderKey(row.OrderID, row.Date)
 	sale := row.Amount.Sign() >= 0
+	units := row.Units
+	exchange := row.Amount.Sign() == 0 && units < 0
+	if exchange {
+		// Units came back for others: no money moved, no units bought.
+		units = 0
+		sale = false
+	}
 	newOrder := sale && !a.orders.contains(key)
 	err = a.s.AddSale(customer.Sale{
 		Time:     row.Date.Time(),
 		NewOrder: newOrder,
 		Amount:   amount,
-		Units:    row.Units,
+		Units:    units,
 		Cost:     row.Cost,
 		Category: row.Category,
 	})
 	if err != nil {
 		return saleError(name, row, err)
+	}
+	if exchange {
+		a.s.ReturnedUnits -= row.Units
+		a.s.Returns++
+		a.s.Exchanges++
 	}
 	if newOrder {
 		a.orders.insert(key)

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+)
+
+// errHelp is returned when -h was asked for; the usage is already printed.
+var errHelp = errors.New("help requested")
+
+// newFlags returns the flag set of subcommand name; synopsis is printed
+// by -h above the flags.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("crm "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: crm %s %s\n\nflags:\n", name, synopsis)
+		fs.SetOutput(e.stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args; -h prints the usage and returns errHelp, a bad
+// flag or a stray argument is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return errHelp
+		}
+		return &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (flags come as -name value)", fs.Arg(0))
+	}
+	return nil
+}
+
+// parseDay parses the YYYY-MM-DD value of flag name; empty is a usage
+// error when required.
+func parseDay(name, s string) (customer.Date, error) {
+	if s == "" {
+		return 0, usagef("-%s YYYY-MM-DD is required", name)
+	}
+	d, err := input.ParseDay(s)
+	if err != nil {
+		return 0, usagef("-%s: %v", name, err)
+	}
+	return d, nil
+}
+
+// inputFlags are the flags of every subcommand that reads an export.
+type inputFlags struct {
+	in, format, currency, kind, margin string
+	skipInvalid                        bool
+}
+
+func (f *inputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.in, "in", "", "input `file` (required; - for stdin)")
+	fs.StringVar(&f.format, "format", "csv", "input format: csv or cdnow")
+	fs.StringVar(&f.currency, "currency", string(input.DefaultCurrency), "ISO 4217 currency of rows without a currency column (a file holds one currency)")
+	fs.StringVar(&f.kind, "kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
+	fs.StringVar(&f.margin, "margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1): cost = amount × (1 − margin)")
+	fs.BoolVar(&f.skipInvalid, "skip-invalid", false, "skip malformed rows (their count and the first ten errors go to stderr) instead of stopping")
+}
+
+// source is an opened input, validated flags included.
+type source struct {
+	name   string
+	format input.Format
+	r      io.Reader
+	size   int64 // -1 when unknown
+	close  func()
+	opts   input.Options
+}
+
+// open checks the input flags and opens the input. Every problem with the
+// flags or a missing file is a usage error.
+func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
+	format, err := input.ParseFormat(f.format)
+	if err != nil {
+		return nil, usagef("-format: %v", err)
+	}
+	cur, err := customer.ParseCurrency(f.currency)
+	if err != nil {
+		return nil, usagef("-currency: %v", err)
+	}
+	kind, err := customer.ParseKind(f.kind)
+	if err != nil {
+		return nil, usagef("-kind: %v", err)
+	}
+	margin, err := customer.ParseAmount(f.margin)
+	if err != nil || margin.Sign() <= 0 || margin.GreaterThanOrEqual(decimal.NewFromInt(1)) {
+		return nil, usagef("-margin %q: want a decimal number between 0 and 1 (exclusive)", f.margin)
+	}
+	if f.in == "" {
+		return nil, usagef("-in FILE is required")
+	}
+	s := &source{format: format, size: -1, close: func() {}, opts: input.Options{
+		AsOf: asOf, Currency: cur, Kind: kind, Margin: margin, SkipInvalid: f.skipInvalid,
+	}}
+	if f.in == "-" {
+		s.name, s.r = "stdin", e.stdin
+		return s, nil
+	}
+	file, err := os.Open(f.in)
+	if err != nil {
+		return nil, usagef("-in: %v", err)
+	}
+	if st, err := file.Stat(); err == nil {
+		if st.IsDir() {
+			file.Close()
+			return nil, usagef("-in %s: is a directory", f.in)
+		}
+		s.size = st.Size()
+	}
+	s.name, s.r, s.close = f.in, file, func() { file.Close() }
+	return s, nil
+}
+
+// summarize reads the whole input and returns the per-customer summaries
+// as of the source's AsOf, reporting on stderr what was skipped and left
+// out; what names the as-of flag in those reports.
+func (s *source) summarize(e *env, what string) (*input.Result, error) {
+	defer s.close()
+	var rd input.Reader
+	switch s.format {
+	case input.CDNOW:
+		rd = input.NewCDNOWReader(s.r, s.name)
+	default:
+		cr, err := input.NewCSVReader(s.r, s.name)
+		if err != nil {
+			return nil, err
+		}
+		rd = cr
+	}
+	p := newProgress(e.stderr, s.name, s.size)
+	if p != nil {
+		s.opts.Progress = p.update
+	}
+	res, err := input.Summarize(rd, s.name, s.opts)
+	p.done()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %d customers", s.name, res.Rows, len(res.Summaries))
+	if res.Later > 0 {
+		fmt.Fprintf(e.stderr, "; %d rows dated after %s %s left out", res.Later, what, s.opts.AsOf)
+	}
+	fmt.Fprintln(e.stderr)
+	if res.Skipped > 0 {
+		fmt.Fprintf(e.stderr, "crm: %s: skipped %d malformed rows (-skip-invalid); the first %d:\n", s.name, res.Skipped, len(res.Errors))
+		for _, err := range res.Errors {
+			fmt.Fprintf(e.stderr, "  %v\n", err)
+		}
+	}
+	if len(res.Summaries) == 0 {
+		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
+	}
+	return res, nil
+}
+
+// output is where data goes: stdout, or a file written through a
+// temporary file in the same directory and renamed by commit.
+type output struct {
+	w    *bufio.Writer
+	f    *os.File
+	path string
+	done bool
+}
+
+// createOutput opens path ("" or "-" for stdout).
+func createOutput(e *env, path string) (*output, error) {
+	if path == "" || path == "-" {
+		return &output{w: bufio.NewWriterSize(e.stdout, 64<<10)}, nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, usagef("-out %s: is a directory", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("-out: %w", err)
+	}
+	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path}, nil
+}
+
+// Write writes to the buffered output.
+func (o *output) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+// commit flushes the output and, for a file, moves it into place.
+func (o *output) commit() error {
+	if err := o.w.Flush(); err != nil {
+		o.abort()
+		return fmt.Errorf("write %s: %w", o.name(), err)
+	}
+	if o.f == nil {
+		o.done = true
+		return nil
+	}
+	tmp := o.f.Name()
+	err := o.f.Chmod(0o644)
+	if err == nil {
+		err = o.f.Sync()
+	}
+	if cerr := o.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, o.path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", o.path, err)
+	}
+	o.done = true
+	return nil
+}
+
+// abort removes the temporary file of an output not committed; it is a
+// no-op after commit.
+func (o *output) abort() {
+	if o == nil || o.done {
+		return
+	}
+	o.done = true
+	if o.f != nil {
+		o.f.Close()
+		os.Remove(o.f.Name())
+	}
+}
+
+func (o *output) name() string {
+	if o.f == nil {
+		return "stdout"
+	}
+	return o.path
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress writes a one-line progress report to a terminal.
+type progress struct {
+	w     io.Writer
+	name  string
+	size  int64
+	start time.Time
+	last  time.Time
+	shown bool
+}
+
+// newProgress returns nil unless w is a terminal.
+func newProgress(w io.Writer, name string, size int64) *progress {
+	if !isTerminal(w) {
+		return nil
+	}
+	now := time.Now()
+	return &progress{w: w, name: name, size: size, start: now, last: now}
+}
+
+func (p *progress) update(rows, bytes int64) {
+	now := time.Now()
+	if now.Sub(p.last) < 250*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.shown = true
+	fmt.Fprintf(p.w, "\r%s", progressLine(p.name, rows, bytes, p.size, now.Sub(p.start)))
+}
+
+// progressLine formats "orders.csv: 1.2M rows, 35% of 1.4 GB, 2.1M rows/s".
+func progressLine(name string, rows, bytes, size int64, elapsed time.Duration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s rows", name, si(float64(rows)))
+	if size > 0 {
+		fmt.Fprintf(&b, ", %d%% of %sB", bytes*100/size, si(float64(size)))
+	}
+	if s := elapsed.Seconds(); s > 0 {
+		fmt.Fprintf(&b, ", %s rows/s", si(float64(rows)/s))
+	}
+	b.WriteString("   ")
+	return b.String()
+}
+
+func (p *progress) done() {
+	if p != nil && p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// si formats x with a k, M or G suffix.
+func si(x float64) string {
+	switch {
+	case x >= 1e9:
+		return strconv.FormatFloat(x/1e9, 'f', 1, 64) + "G"
+	case x >= 1e6:
+		return strconv.FormatFloat(x/1e6, 'f', 1, 64) + "M"
+	case x >= 1e3:
+		return strconv.FormatFloat(x/1e3, 'f', 1, 64) + "k"
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64)
+}
+
+// num formats x with the fewest digits that read back to x.
+func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -1,0 +1,487 @@
+package main
+
+import (
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Model names of -model and -spend.
+const (
+	modelBGNBD      = "bgnbd"
+	modelParetoNBD  = "paretonbd"
+	modelMBGNBD     = "mbgnbd"
+	modelGammaGamma = "gammagamma"
+	modelBGBB       = "bgbb"
+)
+
+var transactionModels = []string{modelBGNBD, modelParetoNBD, modelMBGNBD}
+
+func checkModel(name string, allowed []string) error {
+	for _, m := range allowed {
+		if m == name {
+			return nil
+		}
+	}
+	switch {
+	case name == "":
+		return usagef("-model is required (one of %s)", strings.Join(allowed, ", "))
+	case name == modelBGBB:
+		return usagef("-model bgbb: the BG/BB model is not available yet (want %s)", strings.Join(allowed, ", "))
+	case name == modelGammaGamma:
+		return usagef("-model gammagamma is a spend model: score a transaction model (%s) with -spend gammagamma", strings.Join(allowed, ", "))
+	}
+	return usagef("-model: unknown model %q (want %s)", name, strings.Join(allowed, ", "))
+}
+
+func parsePeriod(s string) (customer.Period, error) {
+	switch s {
+	case "week":
+		return customer.Weeks, nil
+	case "day":
+		return customer.Days, nil
+	}
+	return 0, usagef("-period: unknown period %q (want day or week)", s)
+}
+
+func periodName(p customer.Period) string {
+	if p == customer.Days {
+		return "day"
+	}
+	return "week"
+}
+
+// modelFlags are the flags shared by fit and score.
+type modelFlags struct {
+	inputFlags
+	model, calEnd, period, out string
+}
+
+func (f *modelFlags) register(fs *flag.FlagSet, models string) {
+	f.inputFlags.register(fs)
+	fs.StringVar(&f.model, "model", "", "model: "+models+" (required)")
+	fs.StringVar(&f.calEnd, "calibration-end", "", "last day of the calibration period, `YYYY-MM-DD` (required): later rows are left out")
+	fs.StringVar(&f.period, "period", "week", "time unit: day or week (days ÷ 7)")
+	fs.StringVar(&f.out, "out", "", "output `file` (default stdout)")
+}
+
+// population is the model input built from the summaries.
+type population struct {
+	obs       []churn.Observation // one per customer with a purchase, sorted by ID
+	spend     []float64           // mean repeat spend per obs (0 without repeat)
+	groups    *churn.Groups       // customers with T > 0
+	spendG    *churn.SpendGroups
+	noBuy     int // customers without a purchase in the calibration period
+	firstOnly int // customers whose first purchase is on the calibration end (T = 0)
+}
+
+// buildPopulation turns the summaries into (x, t_x, T) observations and
+// mean repeat spends, and groups them for fitting. Customers whose first
+// purchase is on the last calibration day have T = 0, which the models'
+// likelihood does not take (they would add 0 to it): they are left out of
+// the fit but scored.
+func buildPopulation(sums []*customer.Summary, period customer.Period) (*population, error) {
+	p := &population{groups: &churn.Groups{}, spendG: &churn.SpendGroups{}}
+	for _, s := range sums {
+		x, tx, T, ok := s.BTYD(period)
+		if !ok {
+			p.noBuy++
+			continue
+		}
+		o := churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}
+		z := 0.0
+		if m, ok := s.MeanRepeatSpend(); ok {
+			z = m.InexactFloat64()
+		}
+		p.obs = append(p.obs, o)
+		p.spend = append(p.spend, z)
+		if T == 0 {
+			p.firstOnly++
+			continue
+		}
+		if err := p.groups.Add(o); err != nil {
+			return nil, fmt.Errorf("customer %q: %w", s.CustomerID, err)
+		}
+		if err := p.spendG.Add(churn.SpendObservation{ID: o.ID, Frequency: o.Frequency, MeanSpend: z}); err != nil {
+			return nil, fmt.Errorf("customer %q: %w", s.CustomerID, err)
+		}
+	}
+	return p, nil
+}
+
+func (p *population) report(e *env, calEnd customer.Date) {
+	if p.noBuy > 0 {
+		fmt.Fprintf(e.stderr, "crm: %d customers without a purchase on or before %s (only returns) left out\n", p.noBuy, calEnd)
+	}
+	if p.firstOnly > 0 {
+		fmt.Fprintf(e.stderr, "crm: %d customers whose first purchase is on %s (T = 0) left out of the fit\n", p.firstOnly, calEnd)
+	}
+}
+
+// fitted is a fitted model of any kind.
+type fitted struct {
+	name     string
+	params   []churn.Param
+	info     churn.FitInfo
+	tx       churn.TransactionModel // nil for gammagamma
+	spend    churn.GammaGamma
+	excluded int64 // gammagamma: customers without repeat purchase or positive spend
+}
+
+func fitModel(name string, p *population) (fitted, error) {
+	f := fitted{name: name}
+	var err error
+	switch name {
+	case modelBGNBD:
+		var r churn.BGNBDFit
+		r, err = churn.FitBGNBD(p.groups, nil)
+		f.params, f.info, f.tx = r.Params(), r.FitInfo, r.Model
+	case modelParetoNBD:
+		var r churn.ParetoNBDFit
+		r, err = churn.FitParetoNBD(p.groups, nil)
+		f.params, f.info, f.tx = r.Params(), r.FitInfo, r.Model
+	case modelMBGNBD:
+		var r churn.MBGNBDFit
+		r, err = churn.FitMBGNBD(p.groups, nil)
+		f.params, f.info, f.tx = r.Params(), r.FitInfo, r.Model
+	case modelGammaGamma:
+		var r churn.GammaGammaFit
+		r, err = churn.FitGammaGamma(p.spendG, nil)
+		f.params, f.info, f.spend, f.excluded = r.Params(), r.FitInfo, r.Model, r.Excluded
+	default:
+		return f, usagef("-model: unknown model %q", name)
+	}
+	if err != nil {
+		return f, fmt.Errorf("fit %s: %w", name, err)
+	}
+	for _, p := range f.params {
+		if !finite(p.Value) || !finite(p.StdErr) {
+			return f, fmt.Errorf("fit %s: parameter %s is not finite", name, p.Name)
+		}
+	}
+	if !finite(f.info.LogLikelihood) {
+		return f, fmt.Errorf("fit %s: log-likelihood is not finite", name)
+	}
+	return f, nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// fitJSON returns the JSON object of CLI.md, with the parameters in the
+// model's order and every number in its shortest round-trip form:
+//
+//	{"model":"bgnbd","params":{"r":…,"alpha":…,"a":…,"b":…},"loglik":…,
+//	 "customers":…,"converged":true,"iterations":…,"std_errors":{…},
+//	 "period":"week","calibration_end":"1997-09-30","groups":…,
+//	 "gradient_norm":…}
+//
+// std_errors is empty when the observed information matrix is not positive
+// definite. A gammagamma fit adds "excluded", the customers without a
+// repeat purchase or with a non-positive mean repeat spend.
+func fitJSON(f fitted, period customer.Period, calEnd customer.Date) string {
+	var b strings.Builder
+	obj := func(key func(churn.Param) float64) {
+		b.WriteByte('{')
+		for i, p := range f.params {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(p.Name))
+			b.WriteByte(':')
+			b.WriteString(num(key(p)))
+		}
+		b.WriteByte('}')
+	}
+	fmt.Fprintf(&b, `{"model":%q,"params":`, f.name)
+	obj(func(p churn.Param) float64 { return p.Value })
+	fmt.Fprintf(&b, `,"loglik":%s,"customers":%d,"converged":%t,"iterations":%d,"std_errors":`,
+		num(f.info.LogLikelihood), f.info.Customers, f.info.Converged, f.info.Iterations)
+	if f.info.StdErrOK {
+		obj(func(p churn.Param) float64 { return p.StdErr })
+	} else {
+		b.WriteString("{}")
+	}
+	fmt.Fprintf(&b, `,"period":%q,"calibration_end":%q,"groups":%d,"gradient_norm":%s`,
+		periodName(period), calEnd.String(), f.info.Groups, num(f.info.GradientNorm))
+	if f.name == modelGammaGamma {
+		fmt.Fprintf(&b, `,"excluded":%d`, f.excluded)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// fitText is the readable form of a fit.
+func fitText(f fitted, period customer.Period, calEnd customer.Date) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "model        %s (time in %ss, calibration to %s)\n", f.name, periodName(period), calEnd)
+	fmt.Fprintf(&b, "customers    %d (%d distinct inputs)\n", f.info.Customers, f.info.Groups)
+	if f.name == modelGammaGamma {
+		fmt.Fprintf(&b, "excluded     %d (no repeat purchase or non-positive mean spend)\n", f.excluded)
+	}
+	for _, p := range f.params {
+		if f.info.StdErrOK {
+			fmt.Fprintf(&b, "%-12s %.6g ± %.3g\n", p.Name, p.Value, p.StdErr)
+		} else {
+			fmt.Fprintf(&b, "%-12s %.6g\n", p.Name, p.Value)
+		}
+	}
+	fmt.Fprintf(&b, "loglik       %.4f\n", f.info.LogLikelihood)
+	fmt.Fprintf(&b, "converged    %t after %d iterations (gradient norm %.3g)\n", f.info.Converged, f.info.Iterations, f.info.GradientNorm)
+	return b.String()
+}
+
+func runFit(e *env, args []string) error {
+	fs := newFlags(e, "fit", "-model MODEL -in FILE [-format csv|cdnow] -calibration-end YYYY-MM-DD [-period day|week] [-json] [-out FILE]")
+	var f modelFlags
+	f.register(fs, "bgnbd, paretonbd, mbgnbd or gammagamma")
+	asJSON := fs.Bool("json", false, "print the fit as one JSON object (otherwise as text)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkModel(f.model, []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelGammaGamma}); err != nil {
+		return err
+	}
+	period, err := parsePeriod(f.period)
+	if err != nil {
+		return err
+	}
+	calEnd, err := parseDay("calibration-end", f.calEnd)
+	if err != nil {
+		return err
+	}
+	src, err := f.open(e, calEnd)
+	if err != nil {
+		return err
+	}
+	out, err := createOutput(e, f.out)
+	if err != nil {
+		src.close()
+		return err
+	}
+	defer out.abort()
+	res, err := src.summarize(e, "-calibration-end")
+	if err != nil {
+		return err
+	}
+	pop, err := buildPopulation(res.Summaries, period)
+	if err != nil {
+		return err
+	}
+	pop.report(e, calEnd)
+	fit, err := fitModel(f.model, pop)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		io.WriteString(out, fitJSON(fit, period, calEnd))
+	} else {
+		io.WriteString(out, fitText(fit, period, calEnd))
+	}
+	return out.commit()
+}
+
+// annualToPeriod converts an annual discount rate to a rate per period.
+func annualToPeriod(annual float64, period customer.Period) float64 {
+	n := 52.0
+	if period == customer.Days {
+		n = 365
+	}
+	return math.Expm1(math.Log1p(annual) / n)
+}
+
+func runScore(e *env, args []string) error {
+	fs := newFlags(e, "score", "-model MODEL -in FILE [-format csv|cdnow] -calibration-end YYYY-MM-DD [-period day|week] [-horizon H] [-spend gammagamma [-discount-rate R]] [-out FILE]")
+	var f modelFlags
+	f.register(fs, "bgnbd, paretonbd or mbgnbd")
+	horizon := fs.Float64("horizon", 0, "`periods` after the calibration end over which purchases (and CLV) are expected (default 52 weeks or 365 days)")
+	spend := fs.String("spend", "", "spend `model` for a clv column: gammagamma")
+	discount := fs.Float64("discount-rate", 0.10, "annual discount `rate` of the CLV, converted to the period: (1+R)^(1/52) − 1 per week, (1+R)^(1/365) − 1 per day")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkModel(f.model, transactionModels); err != nil {
+		return err
+	}
+	period, err := parsePeriod(f.period)
+	if err != nil {
+		return err
+	}
+	calEnd, err := parseDay("calibration-end", f.calEnd)
+	if err != nil {
+		return err
+	}
+	h := *horizon
+	if h == 0 {
+		h = 52
+		if period == customer.Days {
+			h = 365
+		}
+	}
+	if !finite(h) || h <= 0 || h > 1e6 {
+		return usagef("-horizon %v: want a number of periods in (0, 1e6]", *horizon)
+	}
+	switch *spend {
+	case "":
+	case modelGammaGamma:
+		if h != math.Trunc(h) {
+			return usagef("-horizon %v: the CLV needs a whole number of periods", h)
+		}
+		if !finite(*discount) || *discount < 0 || *discount > 10 {
+			return usagef("-discount-rate %v: want an annual rate in [0, 10]", *discount)
+		}
+	default:
+		return usagef("-spend: unknown spend model %q (want gammagamma)", *spend)
+	}
+	src, err := f.open(e, calEnd)
+	if err != nil {
+		return err
+	}
+	out, err := createOutput(e, f.out)
+	if err != nil {
+		src.close()
+		return err
+	}
+	defer out.abort()
+	res, err := src.summarize(e, "-calibration-end")
+	if err != nil {
+		return err
+	}
+	pop, err := buildPopulation(res.Summaries, period)
+	if err != nil {
+		return err
+	}
+	pop.report(e, calEnd)
+	fit, err := fitModel(f.model, pop)
+	if err != nil {
+		return err
+	}
+	var gg *fitted
+	if *spend != "" {
+		s, err := fitModel(modelGammaGamma, pop)
+		if err != nil {
+			return err
+		}
+		gg = &s
+		fmt.Fprintf(e.stderr, "crm: gammagamma p=%s q=%s v=%s on %d repeat customers (%d excluded)\n",
+			num(s.spend.P), num(s.spend.Q), num(s.spend.V), s.info.Customers, s.excluded)
+	}
+	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
+	return writeScores(out, fit, gg, pop, h, annualToPeriod(*discount, period))
+}
+
+// writeScores writes one row per scored customer:
+// customer_id,frequency,recency,T,p_alive,expected_purchases[,clv].
+func writeScores(out *output, fit fitted, gg *fitted, pop *population, h, d float64) error {
+	w := csv.NewWriter(out)
+	head := []string{"customer_id", "frequency", "recency", "T", "p_alive", "expected_purchases"}
+	if gg != nil {
+		head = append(head, "clv")
+	}
+	if err := w.Write(head); err != nil {
+		return err
+	}
+	scores, err := scoreAll(fit.tx, pop.obs, h)
+	if err != nil {
+		return err
+	}
+	rec := make([]string, len(head))
+	for i, o := range pop.obs {
+		sc := scores[i]
+		rec[0] = o.ID
+		rec[1] = strconv.Itoa(int(o.Frequency))
+		rec[2], rec[3] = num(o.Recency), num(o.T)
+		rec[4], rec[5] = num(sc.PAlive), num(sc.ExpectedPurchases)
+		if gg != nil {
+			v, err := clv(fit.tx, gg.spend, o, pop.spend[i], int(h), d)
+			if err != nil {
+				return fmt.Errorf("clv of customer %q: %w", o.ID, err)
+			}
+			rec[6] = num(v)
+		}
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return out.commit()
+}
+
+// scoreAll scores every customer over horizon h, on both cores. A
+// customer whose first purchase is on the calibration end (T = 0) has made
+// no repeat purchase and had no time to drop out: P(alive) = 1 and the
+// expected purchases are those of a new customer, E[X(h)].
+func scoreAll(m churn.TransactionModel, obs []churn.Observation, h float64) ([]churn.Score, error) {
+	scores := make([]churn.Score, len(obs))
+	var idx []int
+	var pos []churn.Observation
+	for i, o := range obs {
+		if o.T > 0 {
+			idx = append(idx, i)
+			pos = append(pos, o)
+			continue
+		}
+		e, err := m.ExpectedPurchases(h)
+		if err != nil {
+			return nil, fmt.Errorf("score customer %q: %w", o.ID, err)
+		}
+		scores[i] = churn.Score{PAlive: 1, ExpectedPurchases: e}
+	}
+	if len(pos) == len(obs) {
+		if err := churn.ScoreAll(m, obs, h, scores); err != nil {
+			return nil, fmt.Errorf("score: %w", err)
+		}
+		return scores, nil
+	}
+	out := make([]churn.Score, len(pos))
+	if err := churn.ScoreAll(m, pos, h, out); err != nil {
+		return nil, fmt.Errorf("score: %w", err)
+	}
+	for j, i := range idx {
+		scores[i] = out[j]
+	}
+	return scores, nil
+}
+
+// clv is the expected customer lifetime value over the next n periods,
+// discounted at rate d per period: churn.CLV (Fader, Hardie & Lee 2005,
+// "RFM and CLV", eq. 2, discretised per period as lifetimes does),
+//
+//	CLV = E[Z | x, z̄] · Σ_{k=1}^{n} (E[Y(k)] − E[Y(k−1)]) / (1+d)^k,
+//
+// and for a customer with T = 0 the same sum over the unconditional
+// expected purchases E[X(k)] of a new customer.
+func clv(m churn.TransactionModel, gg churn.GammaGamma, o churn.Observation, meanSpend float64, n int, d float64) (float64, error) {
+	if o.T > 0 {
+		return churn.CLV(m, gg, o, meanSpend, n, d)
+	}
+	z, err := gg.ConditionalExpectedSpend(o.Frequency, meanSpend)
+	if err != nil {
+		return 0, err
+	}
+	prev, sum := 0.0, 0.0
+	lf := math.Log1p(d)
+	for k := 1; k <= n; k++ {
+		e, err := m.ExpectedPurchases(float64(k))
+		if err != nil {
+			return 0, err
+		}
+		sum += math.Max(e-prev, 0) * math.Exp(-float64(k)*lf)
+		prev = e
+	}
+	v := z * sum
+	if !finite(v) {
+		return 0, errors.New("not finite")
+	}
+	return v, nil
+}

@@ -1,0 +1,144 @@
+// Command crm analyses a sales export: customer value and segments, "buy
+// till you die" model fits and scores, and synthetic test data.
+//
+//	crm segment  -in FILE -format csv -as-of YYYY-MM-DD -out OUT.csv
+//	crm fit      -model MODEL -in FILE -format FMT -calibration-end YYYY-MM-DD -period day|week -json
+//	crm score    -model MODEL -in FILE -format FMT -calibration-end YYYY-MM-DD -period day|week -horizon H -out OUT.csv
+//	crm generate -customers N -seed S -out FILE
+//
+// The contract (flags, formats, columns) is ../shared/CLI.md; `crm
+// SUBCOMMAND -h` lists every flag. Everything a person reads goes to
+// stderr; data goes to -out, or to stdout when -out is absent or "-". An
+// output file is written to a temporary file in the same directory and
+// renamed at the end, so a failed run leaves no file behind, half-written
+// or not.
+//
+// # Input
+//
+// -format csv (the default) reads a header row and then one row per order
+// line or per order, columns found by name in any order: customer_id,
+// date (YYYY-MM-DD or RFC 3339) and amount (decimal, negative for a return)
+// are required; order_id, quantity, cost, currency, kind and category are
+// used when present; other columns are ignored. Rows with the same
+// order_id are one order; without an order_id, a customer's rows on one
+// day are one order. -format cdnow reads the whitespace-separated CDNOW
+// transaction files (4 or 5 columns, optional header). -in - reads stdin.
+//
+// Input flags shared by every subcommand that reads: -currency (of rows
+// without one, default USD; a file holds one currency), -margin (gross
+// margin assumed for rows without a cost, default 0.55), -kind (kind of
+// customers whose rows name none, default consumer), -skip-invalid.
+//
+// A malformed row stops the run with an error naming file, line, column
+// and reason (`orders.csv:5: amount "12x": not a decimal number`); with
+// -skip-invalid it is skipped, and the count and the first ten errors go
+// to stderr. Rows dated after -as-of (segment) or -calibration-end (fit,
+// score) are left out and counted on stderr. Progress goes to stderr when
+// it is a terminal.
+//
+// # Exit status
+//
+// 0 on success, 2 on a usage error (unknown subcommand, format, model or
+// period, a missing -in file, a date that does not parse), 1 on any other
+// error.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// usageError is an error in the command line, reported with exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// env is what a subcommand runs with.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+type command struct {
+	name, synopsis string
+	run            func(e *env, args []string) error
+}
+
+var commands = []command{
+	{"segment", "value scores, quadrants, RFM, lifecycle and shop type per customer", runSegment},
+	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, gammagamma) and print it as JSON", runFit},
+	{"score", "fit a transaction model and score every customer (P(alive), expected purchases, CLV)", runScore},
+	{"generate", "write a synthetic clothing shop in the csv format", runGenerate},
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: crm SUBCOMMAND [flags]")
+	fmt.Fprintln(w, "\nsubcommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.synopsis)
+	}
+	fmt.Fprintln(w, "\nrun 'crm SUBCOMMAND -h' for its flags")
+}
+
+// run runs the command line args (without the program name) and returns
+// the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	if name == "-h" || name == "-help" || name == "--help" || name == "help" {
+		usage(stderr)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		err := c.run(&env{stdin: stdin, stdout: stdout, stderr: stderr}, args[1:])
+		var ue *usageError
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, errHelp):
+			return exitOK
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "crm %s: %v\n", name, err)
+			fmt.Fprintf(stderr, "run 'crm %s -h' for usage\n", name)
+			return exitUsage
+		default:
+			fmt.Fprintf(stderr, "crm %s: %v\n", name, err)
+			return exitError
+		}
+	}
+	fmt.Fprintf(stderr, "crm: unknown subcommand %q (want %s)\n", name, commandNames())
+	usage(stderr)
+	return exitUsage
+}
+
+func commandNames() string {
+	n := make([]string, len(commands))
+	for i, c := range commands {
+		n[i] = c.name
+	}
+	return strings.Join(n, ", ")
+}
