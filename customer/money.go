@@ -115,7 +115,8 @@ const maxAmountDigits = 30
 // ParseAmount parses a plain decimal number: an optional sign, digits, and
 // an optional fraction ("12", "-0.5", "1200.50"). It rejects "", "NaN",
 // "Inf", exponents ("1e400"), thousands separators and anything else that is
-// not such a number, and numbers of more than 30 integer digits.
+// not such a number, and numbers of more than 30 integer digits or more
+// than 30 decimals.
 func ParseAmount(s string) (decimal.Decimal, error) {
 	if err := checkAmountSyntax(s); err != nil {
 		return decimal.Decimal{}, err
@@ -155,6 +156,9 @@ func checkAmountSyntax(s string) error {
 	}
 	if intDigits > maxAmountDigits {
 		return fmt.Errorf("%q: too large", s)
+	}
+	if fracDigits > maxAmountDigits {
+		return fmt.Errorf("%q: more than %d decimals", s, maxAmountDigits)
 	}
 	return nil
 }
@@ -272,7 +276,7 @@ func (m Money) Split(n int) ([]Money, error) {
 	}
 	ratios := make([]decimal.Decimal, n)
 	for i := range ratios {
-		ratios[i] = decimal.NewFromInt(1)
+		ratios[i] = one
 	}
 	return m.Allocate(ratios...)
 }
@@ -280,7 +284,8 @@ func (m Money) Split(n int) ([]Money, error) {
 // Allocate divides m in proportion to ratios, in whole minor units, so that
 // the parts sum exactly to m rounded half up to the minor unit. Each part
 // is rounded toward zero and the minor units left over go one each to the
-// first parts. Ratios must be non-negative and not all zero.
+// first parts whose ratio is not zero (a part of ratio zero gets nothing).
+// Ratios must be non-negative and not all zero.
 func (m Money) Allocate(ratios ...decimal.Decimal) ([]Money, error) {
 	if len(ratios) == 0 {
 		return nil, errors.New("customer: allocate with no ratios")
@@ -300,16 +305,22 @@ func (m Money) Allocate(ratios ...decimal.Decimal) ([]Money, error) {
 	parts := make([]Money, len(ratios))
 	left := whole
 	for i, r := range ratios {
-		p := whole.Mul(r).DivRound(total, digits+8).Truncate(digits)
+		p, _ := whole.Mul(r).QuoRem(total, digits) // truncated toward zero
 		parts[i] = Money{amount: p, currency: m.currency}
 		left = left.Sub(p)
 	}
+	// Each part is at most its exact share, so left has the sign of whole
+	// and is fewer minor units than there are parts of non-zero ratio.
 	unit := decimal.New(1, -digits)
-	if whole.Sign() < 0 {
+	if left.Sign() < 0 {
 		unit = unit.Neg()
 	}
-	for i := 0; !left.IsZero() && i < len(parts); i++ {
-		parts[i].amount = parts[i].amount.Add(unit)
+	for i := 0; !left.IsZero() && i < 2*len(parts); i++ {
+		k := i % len(parts)
+		if ratios[k].IsZero() {
+			continue
+		}
+		parts[k].amount = parts[k].amount.Add(unit)
 		left = left.Sub(unit)
 	}
 	return parts, nil

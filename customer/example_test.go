@@ -1,0 +1,155 @@
+package customer_test
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+func ExampleNewMoney() {
+	price, err := customer.NewMoney("49.90", "EUR")
+	if err != nil {
+		panic(err)
+	}
+	fee, _ := customer.NewMoney("4.95", "EUR")
+	total, _ := price.Add(fee)
+	fmt.Println(total)
+
+	_, err = customer.NewMoney("1e400", "EUR")
+	fmt.Println(err)
+	yen, _ := customer.NewMoney("1500", "JPY")
+	_, err = total.Add(yen)
+	fmt.Println(err)
+	// Output:
+	// 54.85 EUR
+	// "1e400": not a decimal number
+	// customer: currency mismatch: EUR and JPY
+}
+
+func ExampleMoney_Split() {
+	bill, _ := customer.NewMoney("100.00", "EUR")
+	parts, _ := bill.Split(3)
+	fmt.Println(parts)
+	// Output: [33.34 EUR 33.33 EUR 33.33 EUR]
+}
+
+func ExampleMoney_Allocate() {
+	// A coupon of 10 EUR spread over lines worth 60, 30 and 10.
+	coupon, _ := customer.NewMoney("10", "EUR")
+	parts, _ := coupon.Allocate(decimal.NewFromInt(60), decimal.NewFromInt(30), decimal.NewFromInt(10))
+	fmt.Println(parts)
+	// Output: [6.00 EUR 3.00 EUR 1.00 EUR]
+}
+
+var (
+	asOf = time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	dec  = decimal.RequireFromString
+)
+
+func history() []customer.Event {
+	o1 := customer.Order{ID: "O-1", CustomerID: "C-7", Time: time.Date(2026, 1, 10, 15, 0, 0, 0, time.UTC),
+		Channel: customer.Store, Currency: "EUR", Lines: []customer.Line{
+			{ID: "1", Category: "coats", Quantity: 1, UnitPrice: dec("299.00"), Discount: dec("30")},
+			{ID: "2", Category: "knitwear", Quantity: 2, UnitPrice: dec("79.00")},
+		}}
+	r1 := customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-7", Time: time.Date(2026, 1, 20, 11, 0, 0, 0, time.UTC),
+		Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}
+	o2 := customer.Order{ID: "O-2", CustomerID: "C-7", Time: time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC),
+		Channel: customer.Online, Currency: "EUR", Lines: []customer.Line{
+			{ID: "1", Category: "shirts", Quantity: 3, UnitPrice: dec("39.90")},
+		}}
+	return []customer.Event{{Order: &o1}, {Return: &r1}, {Order: &o2}}
+}
+
+func ExampleSummarize() {
+	s, err := customer.Summarize("C-7", customer.Consumer, asOf, slices.Values(history()), nil)
+	if err != nil {
+		panic(err)
+	}
+	f, r, T, _ := s.BTYD(customer.Days)
+	fmt.Println("orders:", s.Orders, "units:", s.Units, "returned:", s.ReturnedUnits)
+	fmt.Println("net:", s.Net().StringFixed(2), "refunded:", s.Refunded.StringFixed(2))
+	fmt.Println("categories:", s.Categories)
+	fmt.Printf("return rate: %.2f\n", s.ReturnRate())
+	fmt.Printf("frequency %d, recency %.0f days, T %.0f days\n", f, r, T)
+	// Output:
+	// orders: 2 units: 6 returned: 1
+	// net: 467.70 refunded: 79.00
+	// categories: [coats knitwear shirts]
+	// return rate: 0.17
+	// frequency 1, recency 82 days, T 171 days
+}
+
+func ExampleSummary_Merge() {
+	h := history()
+	// Two workers each summarise part of the history; a return travels
+	// with its order.
+	a, _ := customer.Summarize("C-7", customer.Consumer, asOf, slices.Values(h[:2]), nil)
+	b, _ := customer.Summarize("C-7", customer.Consumer, asOf, slices.Values(h[2:]), nil)
+	merged, _ := a.Merge(b)
+	whole, _ := customer.Summarize("C-7", customer.Consumer, asOf, slices.Values(h), nil)
+	fmt.Println(merged.Orders, merged.Net().StringFixed(2), merged.PurchaseDays())
+	fmt.Println(whole.Orders, whole.Net().StringFixed(2), whole.PurchaseDays())
+	// Output:
+	// 2 467.70 2
+	// 2 467.70 2
+}
+
+func ExampleOrder_Validate() {
+	o := customer.Order{ID: "O-9", CustomerID: "C-7", Time: asOf.AddDate(0, 0, 2),
+		Channel: customer.Online, Currency: "EUR", Lines: []customer.Line{
+			{ID: "1", Quantity: 0, UnitPrice: dec("19.999")},
+			{ID: "1", Quantity: 1, UnitPrice: dec("10"), Discount: dec("12")},
+		}}
+	err := o.Validate(asOf)
+	var ve *customer.ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			fmt.Printf("%s (%s): %s\n", f.Field, f.Code, f.Message)
+		}
+	}
+	// Output:
+	// lines[0].quantity (not_positive): must be positive, is 0
+	// lines[0].unit_price (format): 19.999 has more decimals than EUR allows (2)
+	// lines[1].discount (out_of_range): 12 is more than the line's 10
+	// lines[1].id (duplicate): line ID "1" is also lines[0]
+	// time (future): 2026-07-02T00:00:00Z is after 2026-06-30T00:00:00Z
+}
+
+func ExampleCustomer_redacted() {
+	c := customer.Customer{
+		ID: "C-7", Kind: customer.Consumer, Name: "Mei Chen",
+		Contact:  customer.Contact{Email: "mei.chen@example.com", Phone: "+86 21 5555 0188", Address: "88 Nanjing Rd"},
+		Birthday: customer.Birthday{Year: 1988, Month: time.March, Day: 14},
+		Region:   "Shanghai", Joined: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
+		Consent: customer.Consent{Marketing: true},
+		Profile: customer.Profile{TopSize: "S", HeightCM: 162},
+	}
+	fmt.Println(c)
+	fmt.Printf("%+v\n", c)
+	fmt.Println(c.Contact.Email, c.Contact.Phone)
+
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{} // keep the output stable
+			}
+			return a
+		},
+	}))
+	log.Info("customer saved", "customer", c)
+
+	fmt.Println(c.Anonymize())
+	// Output:
+	// customer "C-7" (consumer, region "Shanghai", joined 2024-03-01, consent marketing=true profiling=false, personal data redacted)
+	// customer "C-7" (consumer, region "Shanghai", joined 2024-03-01, consent marketing=true profiling=false, personal data redacted)
+	// m***@example.com ***88
+	// {"level":"INFO","msg":"customer saved","customer":{"id":"C-7","kind":"consumer","region":"Shanghai","joined":"2024-03-01T00:00:00Z","consent_marketing":true,"consent_profiling":false,"personal_data":"[redacted]"}}
+	// customer "C-7" (consumer, region "Shanghai", joined 2024-03-01, consent marketing=false profiling=false)
+}
