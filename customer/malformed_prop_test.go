@@ -59,7 +59,9 @@ func TestPropMalformedOrderRejected(t *testing.T) {
 				fault[Order]{"time", CodeRequired, func(o *Order) { o.Time = time.Time{} }},
 				fault[Order]{"time", CodeFuture, func(o *Order) { o.Time = vNow.Add(time.Minute) }}),
 			{"channel", CodeUnknown, func(o *Order) { o.Channel = Channel(rapid.SampledFrom([]uint8{0, 5, 255}).Draw(t, "channel")) }},
-			{"currency", CodeUnknown, func(o *Order) { o.Currency = Currency(rapid.SampledFrom([]string{"", "eur", "XXX", "EURO"}).Draw(t, "cur")) }},
+			{"currency", CodeUnknown, func(o *Order) {
+				o.Currency = Currency(rapid.SampledFrom([]string{"", "eur", "XXX", "EURO"}).Draw(t, "cur"))
+			}},
 		}
 		lineFaults := []fault[Line]{
 			{"id", CodeRequired, func(l *Line) { l.ID = "" }},
@@ -167,12 +169,22 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 			{"profile.height_cm", CodeRange, func(c *Customer) {
 				c.Profile.HeightCM = rapid.OneOf(rapid.IntRange(-300, -1), rapid.IntRange(1, 39), rapid.IntRange(251, 1000)).Draw(t, "height")
 			}},
-			{"profile.top_size", CodeFormat, func(c *Customer) { c.Profile.TopSize = rapid.SampledFrom([]string{"XXXXXL", "33", "M/L", "medium"}).Draw(t, "top") }},
-			{"profile.bottom_size", CodeFormat, func(c *Customer) { c.Profile.BottomSize = rapid.SampledFrom([]string{"W70L30", "32/", "6XL"}).Draw(t, "bottom") }},
-			{"profile.shoe_size", CodeFormat, func(c *Customer) { c.Profile.ShoeSize = rapid.SampledFrom([]string{"60", "42.7", "15"}).Draw(t, "shoe") }},
+			{"profile.top_size", CodeFormat, func(c *Customer) {
+				c.Profile.TopSize = rapid.SampledFrom([]string{"XXXXXL", "33", "M/L", "medium"}).Draw(t, "top")
+			}},
+			{"profile.bottom_size", CodeFormat, func(c *Customer) {
+				c.Profile.BottomSize = rapid.SampledFrom([]string{"W70L30", "32/", "6XL"}).Draw(t, "bottom")
+			}},
+			{"profile.shoe_size", CodeFormat, func(c *Customer) {
+				c.Profile.ShoeSize = rapid.SampledFrom([]string{"60", "42.7", "15"}).Draw(t, "shoe")
+			}},
 			{"profile.fit", CodeUnknown, func(c *Customer) { c.Profile.Fit = 4 }},
-			{"contact.email", CodeFormat, func(c *Customer) { c.Contact.Email = Email(rapid.SampledFrom([]string{"a@", "no-at", "a b@c.de", "x@y"}).Draw(t, "email")) }},
-			{"contact.phone", CodeFormat, func(c *Customer) { c.Contact.Phone = Phone(rapid.SampledFrom([]string{"12", "phone", "+49 30 abc"}).Draw(t, "phone")) }},
+			{"contact.email", CodeFormat, func(c *Customer) {
+				c.Contact.Email = Email(rapid.SampledFrom([]string{"a@", "no-at", "a b@c.de", "x@y"}).Draw(t, "email"))
+			}},
+			{"contact.phone", CodeFormat, func(c *Customer) {
+				c.Contact.Phone = Phone(rapid.SampledFrom([]string{"12", "phone", "+49 30 abc"}).Draw(t, "phone"))
+			}},
 			oneOf(t, "joined",
 				fault[Customer]{"joined", CodeRequired, func(c *Customer) { c.Joined = time.Time{} }},
 				fault[Customer]{"joined", CodeFuture, func(c *Customer) { c.Joined = vNow.Add(time.Hour) }}),
