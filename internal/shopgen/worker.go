@@ -496,6 +496,7 @@ func (w *worker) consumerReturn(rec *Record, b *body, o *customer.Order, t float
 		}
 	}
 	var ret *customer.Return
+	var retT float64
 	if lines != nil {
 		var reason customer.ReturnReason
 		switch {
@@ -522,7 +523,7 @@ func (w *worker) consumerReturn(rec *Record, b *body, o *customer.Order, t float
 				ID: o.ID + "-R1", OrderID: o.ID, CustomerID: o.CustomerID, Time: w.at(rt),
 				Kind: kind, Reason: reason, Lines: lines,
 			})
-			ret = &rec.Returns[len(rec.Returns)-1]
+			ret, retT = &rec.Returns[len(rec.Returns)-1], rt
 			if reason == customer.QualityDefect && r.chance(0.1) {
 				b.death = min(b.death, rt+r.exp(1.0/90))
 			}
@@ -538,7 +539,7 @@ func (w *worker) consumerReturn(rec *Record, b *body, o *customer.Order, t float
 		if cat == 0 {
 			cat = ComplaintCategory(1 + r.pick(otherComplaints))
 		}
-		ct = t + float64(ret.Time.Sub(o.Time))/float64(24*time.Hour) + r.uniform(0, 3)
+		ct = retT + r.uniform(0, 3)
 	} else if r.chance(0.006) {
 		switch {
 		case sale && r.chance(0.4):
