@@ -1,4 +1,76 @@
 // Package churn fits and applies the "buy till you die" models of
-// customer-base analysis in non-contractual settings: BG/NBD, Pareto/NBD,
-// MBG/NBD and the Gamma-Gamma spend model.
+// customer-base analysis for non-contractual settings such as clothing
+// retail, where customers leave without telling anyone: BG/NBD, Pareto/NBD,
+// MBG/NBD for the number of transactions and the Gamma-Gamma model for the
+// spend per transaction. It imports no other tailor package.
+//
+// # Input
+//
+// Each customer is summarised by an [Observation] (x, t_x, T): x repeat
+// transactions (purchase periods after the first), the time t_x of the last
+// one and the time T since the first purchase, all measured from the first
+// purchase and in one time unit of the caller's choice (days, weeks). Same-day
+// purchases count as one transaction. [GroupObservations] validates and
+// groups identical triples ([Groups]); the likelihoods are count-weighted
+// sums over groups, so a fit costs time in proportion to the distinct
+// triples. Groups are mergeable ([Groups.Merge]): shards grouped on several
+// workers merge into the groups of the union, and the fit of the merged
+// groups is the fit of the whole population. [SpendGroups] does the same
+// for the Gamma-Gamma input and counts the customers it must exclude.
+//
+// # Models and formulas
+//
+// Transaction rate while active: λ ~ Gamma(r, α) (α in time units). Dropout:
+//
+//   - BG/NBD (Fader, Hardie & Lee 2005, Marketing Science 24(2)): after each
+//     repeat purchase, p ~ Beta(a, b). Likelihood (eq. 6)
+//     L = B(a,b+x)/B(a,b)·Γ(r+x)α^r/(Γ(r)(α+T)^{r+x}) + 1{x>0}·B(a+1,b+x−1)/B(a,b)·Γ(r+x)α^r/(Γ(r)(α+t_x)^{r+x});
+//     P(alive) = 1/(1 + 1{x>0}·a/(b+x−1)·((α+T)/(α+t_x))^{r+x}) (eq. 11).
+//   - MBG/NBD (Batislam, Denizel & Filiztekin 2007): as BG/NBD but dropout is
+//     also possible right after the first purchase (b+x → b+x+1, no 1{x>0}).
+//   - Pareto/NBD (Schmittlein, Morrison & Colombo 1987): exponential lifetime
+//     with μ ~ Gamma(s, β). The likelihood (Fader & Hardie 2005 note, eq. 22)
+//     involves ₂F₁(r+s+x, ·; r+s+x+1; z), evaluated in log space: a positive
+//     series for z ≤ 0.95 and Euler's integral by Gauss–Legendre quadrature
+//     closer to 1, with derivatives for an analytic gradient.
+//   - Gamma-Gamma (Fader, Hardie & Lee 2005, JMR 42(4); Fader & Hardie note
+//     025): transaction values ~ Gamma(p, ν), ν ~ Gamma(q, γ); the fit uses the
+//     density of the mean repeat spend z̄, the prediction is
+//     E[Z | x, z̄] = p(γ + x z̄)/(px + q − 1).
+//
+// The expectations E[X(t)] and E[Y(t) | x, t_x, T] of BG/NBD and MBG/NBD
+// contain (…)/(a−1)·[1 − (1−z)^{c}·₂F₁(…; z)]. The package applies Euler's
+// transformation ₂F₁(a1,b1;c1;z) = (1−z)^{c1−a1−b1}₂F₁(c1−a1, c1−b1; c1; z)
+// (Abramowitz & Stegun 15.3.3), after which the bracket is
+// (1 − (1−z)^{a−1}·₂F₁(A, a−1; C; z))/(a−1): the factor a−1 cancels
+// analytically, so a = 1 is no singularity, and the powers of (1−z) that
+// overflow for large x cancel too. Each method's doc comment gives its
+// formula and source.
+//
+// # Fitting
+//
+// [FitBGNBD], [FitMBGNBD], [FitParetoNBD] and [FitGammaGamma] maximise the
+// likelihood over the logarithms of the parameters (which keeps them
+// positive) with BFGS, analytic gradients for all four models, a
+// backtracking line search, and a few Newton steps on the finite-difference
+// Hessian of the gradient at the end (the likelihood's rounding noise hides
+// the last digits from a line search, the gradient does not). Standard
+// errors come from the inverse observed information at the optimum. The
+// log-likelihoods are full (no constant dropped); on the CDNOW sample they
+// are −9582.4292 (BG/NBD), −9594.9762 (Pareto/NBD), −9582.1357 (MBG/NBD)
+// and −4055.9177 (Gamma-Gamma), as published and as in CLVTools.
+//
+// Errors are typed: [ErrInsufficientData] (nobody repeats), [*ConvergenceError]
+// (iteration budget, with the last log-likelihood, gradient norm and
+// parameters), [*BoundaryError] (a parameter runs to 0 or ∞; the fit holds
+// the best finite point), [*InputError] (names the customer index, ID and
+// every bad field). No NaN or Inf is ever returned.
+//
+// # Applying a model
+//
+// The fitted models implement [TransactionModel]; [ScoreAll] scores many
+// customers on all cores; [CLV] combines a transaction model with the
+// Gamma-Gamma spend model; [EvaluateHoldout] compares predictions with a
+// holdout period (MAE, RMSE, by-frequency means, AUC and Brier score of
+// P(alive) as a churn classifier).
 package churn

@@ -1,0 +1,98 @@
+package churn_test
+
+import (
+	"fmt"
+
+	"github.com/tailorcrm/tailor/churn"
+)
+
+// A small shop: weekly summaries of 12 customers, some of whom stopped buying.
+var shop = []churn.Observation{
+	{ID: "ana", Frequency: 6, Recency: 35, T: 38},
+	{ID: "ben", Frequency: 2, Recency: 8, T: 38},
+	{ID: "cai", Frequency: 0, Recency: 0, T: 38},
+	{ID: "dan", Frequency: 4, Recency: 30, T: 36},
+	{ID: "eva", Frequency: 1, Recency: 3, T: 36},
+	{ID: "fei", Frequency: 0, Recency: 0, T: 35},
+	{ID: "gus", Frequency: 9, Recency: 33, T: 34},
+	{ID: "hua", Frequency: 3, Recency: 10, T: 33},
+	{ID: "ivy", Frequency: 0, Recency: 0, T: 30},
+	{ID: "jon", Frequency: 5, Recency: 28, T: 30},
+	{ID: "kim", Frequency: 1, Recency: 20, T: 29},
+	{ID: "lea", Frequency: 2, Recency: 4, T: 28},
+}
+
+func ExampleFitBGNBD() {
+	groups, err := churn.GroupObservations(shop)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fit, err := churn.FitBGNBD(groups, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range fit.Params() {
+		fmt.Printf("%s = %.3f\n", p.Name, p.Value)
+	}
+	fmt.Printf("loglik = %.3f, converged: %v\n", fit.LogLikelihood, fit.Converged)
+	for _, o := range shop[:3] {
+		s, _ := fit.Model.Score(o, 13)
+		fmt.Printf("%s: P(alive) %.3f, next 13 weeks %.2f purchases\n", o.ID, s.PAlive, s.ExpectedPurchases)
+	}
+	// In BG/NBD a customer without repeat purchase (cai) is alive by
+	// assumption; MBG/NBD and Pareto/NBD let such customers drop out.
+
+	// Output:
+	// r = 1.021
+	// alpha = 8.038
+	// a = 0.606
+	// b = 3.094
+	// loglik = -109.890, converged: true
+	// ana: P(alive) 0.893, next 13 weeks 1.66 purchases
+	// ben: P(alive) 0.218, next 13 weeks 0.18 purchases
+	// cai: P(alive) 1.000, next 13 weeks 0.28 purchases
+}
+
+func ExampleBGNBD_PAlive() {
+	// The parameters of Fader, Hardie & Lee (2005) for CDNOW (weeks).
+	m := churn.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	for _, o := range []churn.Observation{
+		{Frequency: 2, Recency: 30.43, T: 38.86}, // bought recently
+		{Frequency: 2, Recency: 5, T: 38.86},     // silent for 34 weeks
+	} {
+		p, _ := m.PAlive(o)
+		fmt.Printf("x=%v t_x=%v: P(alive) = %.3f\n", o.Frequency, o.Recency, p)
+	}
+	// Output:
+	// x=2 t_x=30.43: P(alive) = 0.727
+	// x=2 t_x=5: P(alive) = 0.124
+}
+
+func ExampleGroups_Merge() {
+	a, _ := churn.GroupObservations(shop[:6])
+	b, _ := churn.GroupObservations(shop[6:])
+	if err := a.Merge(b); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(a.Customers(), "customers in", a.Len(), "groups")
+	// Output:
+	// 12 customers in 12 groups
+}
+
+func ExampleCLV() {
+	m := churn.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	spend := churn.GammaGamma{P: 6.25, Q: 3.74, V: 15.44}
+	o := churn.Observation{Frequency: 2, Recency: 30.43, T: 38.86}
+	// 52 weeks, 0.2% discount per week; the customer's mean repeat spend is 22.35.
+	v, err := churn.CLV(m, spend, o, 22.35, 52, 0.002)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("CLV over 52 weeks: %.2f\n", v)
+	// Output:
+	// CLV over 52 weeks: 36.61
+}
