@@ -47,12 +47,12 @@ func (r *Record) Order(id string) (customer.Order, bool) {
 	return customer.Order{}, false
 }
 
-// Validate checks every order, return and interaction of r with the
-// customer package's rules as of now, and that r's complaints are well
-// formed, and joins the errors of every bad record.
+// Validate checks the customer and every order, return and interaction of
+// r with the customer package's rules as of now, and that r's complaints
+// are well formed, and joins the errors of every bad record.
 func (r *Record) Validate(now time.Time) error {
 	var errs []error
-	if err := validateCustomer(r.Customer); err != nil {
+	if err := validateCustomer(r.Customer, now); err != nil {
 		errs = append(errs, err)
 	}
 	for _, o := range r.Orders {

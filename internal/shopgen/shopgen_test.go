@@ -112,7 +112,16 @@ func TestEveryRecordValid(t *testing.T) {
 			assert.True(t, o.Time.Before(cfg.End), "order %s after the window", o.ID)
 			assert.False(t, o.Time.Before(c.Joined), "order %s before the customer joined", o.ID)
 			for _, l := range o.Lines {
-				assert.True(t, validSize(categoryIndex(l.Category), l.Size), "order %s line %s: size %q of %s", o.ID, l.ID, l.Size, l.Category)
+				k := categoryIndex(l.Category)
+				assert.True(t, validSize(k, l.Size), "order %s line %s: size %q of %s", o.ID, l.ID, l.Size, l.Category)
+				switch categories[k].sizes {
+				case letterSize, euGarment:
+					assert.True(t, customer.ValidTopSize(l.Size), l.Size)
+				case waistInseam:
+					assert.True(t, customer.ValidBottomSize(l.Size), l.Size)
+				case euShoe:
+					assert.True(t, customer.ValidShoeSize(l.Size), l.Size)
+				}
 			}
 		}
 		for _, x := range rec.Interactions {
@@ -188,6 +197,7 @@ func TestProfileSizesMatchLabels(t *testing.T) {
 	g := newGen(t, 400, 9)
 	for rec := range g.All() {
 		p := rec.Customer.Profile
+		require.NoError(t, rec.Customer.Validate(g.Config().End))
 		if p.TopSize != "" {
 			assert.True(t, validSize(categoryIndex("t-shirts"), p.TopSize), p.TopSize)
 		}
