@@ -76,11 +76,12 @@ func toFloat(d decimal.Decimal) float64 {
 func features(s *Signals, prior, minGap, halfLife float64) vector {
 	var v vector
 	set := func(f Feature, x float64) { v.x[f], v.present[f] = x, true }
-	if s.HasPAlive {
+	if s.HasPAlive && s.PurchaseDays >= 2 {
 		set(FeatureNotAlive, 1-s.PAlive)
 	}
 	g, _ := typicalGap(s, prior, minGap)
 	set(FeatureOverdue, math.Log1p(float64(s.DaysSinceLastPurchase)/g))
+	set(FeatureFewPurchases, 1/float64(s.PurchaseDays))
 	if s.PriorYear {
 		if d, ok := decline(float64(s.PurchaseDaysPrior12), float64(s.PurchaseDaysLast12)); ok {
 			set(FeatureFrequencyDecline, d)

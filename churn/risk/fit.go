@@ -116,19 +116,26 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 	} else {
 		prior := c.priorGap
 		if prior == 0 {
-			sigs := make([]Signals, n)
+			var lg Moments
 			for i := range examples {
-				sigs[i] = examples[i].Signals
+				if s := &examples[i].Signals; s.PurchaseDays >= 2 {
+					lg = lg.Add(math.Log(max(s.MedianGap, c.minGap)))
+				}
 			}
-			lg, _ := LogGapMoments(sigs, opts)
 			prior = DefaultPriorGap
 			if lg.N > 0 {
 				prior = math.Exp(lg.Mean)
 			}
 		}
 		std = &Standardizer{PriorGap: prior, minGap: c.minGap, halfLife: c.halfLife}
-		for i := range examples {
-			std.add(features(&examples[i].Signals, prior, c.minGap, c.halfLife))
+	}
+	vs := make([]vector, n)
+	for i := range examples {
+		vs[i] = features(&examples[i].Signals, std.PriorGap, c.minGap, c.halfLife)
+	}
+	if c.std == nil {
+		for i := range vs {
+			std.add(vs[i])
 		}
 	}
 
@@ -152,9 +159,8 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 	x := make([]float64, n*p)
 	y := make([]bool, n)
 	var z [NumFeatures]float64
-	for i := range examples {
-		v := features(&examples[i].Signals, m.priorGap, c.minGap, c.halfLife)
-		m.zscores(&v, &z)
+	for i := range vs {
+		m.zscores(&vs[i], &z)
 		for j, f := range cols {
 			x[i*p+j] = z[f]
 		}

@@ -102,7 +102,9 @@ func TestFitRecoversKnownModel(t *testing.T) {
 		v := features(&s, 60, DefaultMinGap, DefaultComplaintHalfLife)
 		logit := b0
 		for f, b := range truth {
-			logit += b * (v.x[f] - std.Features[f].Mean) / std.Features[f].SD()
+			if v.present[f] { // a missing feature has z = 0
+				logit += b * (v.x[f] - std.Features[f].Mean) / std.Features[f].SD()
+			}
 		}
 		ex[i] = Example{Signals: s, Churned: rng.Float64() < sigmoid(logit)}
 	}
@@ -129,7 +131,9 @@ func TestFitRecoversKnownModel(t *testing.T) {
 		v := features(&s, 60, DefaultMinGap, DefaultComplaintHalfLife)
 		logit := b0
 		for f, b := range truth {
-			logit += b * (v.x[f] - std.Features[f].Mean) / std.Features[f].SD()
+			if v.present[f] { // a missing feature has z = 0
+				logit += b * (v.x[f] - std.Features[f].Mean) / std.Features[f].SD()
+			}
 		}
 		hold[i] = Example{Signals: s, Churned: rng.Float64() < sigmoid(logit)}
 	}

@@ -136,12 +136,13 @@ type RuleWeights struct {
 // complaints — 71% of customers who leave do so after a bad experience)
 // on a scale where each sign at a plainly worrying level adds about one
 // unit of log-odds. The reference customer (P(alive) ½, one usual gap
-// since the last purchase, steady year on year, 20% of units returned, no
-// complaint) has a risk of σ(−1.4) ≈ 0.2.
+// since the last purchase, four purchase days, steady year on year, 20%
+// of units returned, no complaint) has a risk of σ(−1.4) ≈ 0.2.
 //
 //	feature               weight  reference  worrying level → contribution
 //	not_alive              2.5     0.5       P(alive) 0.1 → +1.0
 //	overdue                1.5     ln 2      6 usual gaps → +1.9
+//	few_purchases          1.0     0.25      one-time buyer → +0.75
 //	frequency_decline      1.0     0         purchases stopped → +1.0
 //	spend_decline          1.0     0         spend stopped → +1.0
 //	return_rate            1.5     0.2       60% returned → +0.6
@@ -155,6 +156,7 @@ func DefaultRules() RuleWeights {
 	w.Intercept = -1.4
 	w.Features[FeatureNotAlive] = Rule{2.5, 0.5}
 	w.Features[FeatureOverdue] = Rule{1.5, math.Ln2}
+	w.Features[FeatureFewPurchases] = Rule{1.0, 0.25}
 	w.Features[FeatureFrequencyDecline] = Rule{1.0, 0}
 	w.Features[FeatureSpendDecline] = Rule{1.0, 0}
 	w.Features[FeatureReturnRate] = Rule{1.5, 0.2}

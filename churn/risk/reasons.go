@@ -25,11 +25,11 @@ var severityWords = [MaxSeverity + 1]string{"", "low", "medium", "high", "critic
 
 // reasons builds the reasons of s: one per topic whose quoted features
 // have a positive total contribution, largest first (ties in Feature
-// order), at most top. Topics are P(alive), recency, purchase frequency,
-// spend, returns, and complaints (recent, unresolved, SLA breaches,
-// severity and age of the last one, quoting only those that are non-zero
-// and push the risk up). Text is deterministic: the same signals give the
-// same words.
+// order), at most top. Topics are P(alive), recency, the number of
+// purchase days, purchase frequency, spend, returns, and complaints
+// (recent, unresolved, SLA breaches, severity and age of the last one,
+// quoting only those that are non-zero and push the risk up). Text is
+// deterministic: the same signals give the same words.
 func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bool, top int) []Reason {
 	var out []Reason
 	single := func(f Feature, text func() string) {
@@ -44,7 +44,10 @@ func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bo
 		if own {
 			return "no purchase for " + days(s.DaysSinceLastPurchase) + " where this customer's usual gap is " + daysF(gap)
 		}
-		return "a single purchase, " + days(s.DaysSinceLastPurchase) + " ago, where the typical gap between purchases is " + daysF(gap)
+		return "no purchase for " + days(s.DaysSinceLastPurchase) + " where the typical customer's gap is " + daysF(gap)
+	})
+	single(FeatureFewPurchases, func() string {
+		return "only " + count(s.PurchaseDays, "purchase day", "purchase days") + " so far"
 	})
 	single(FeatureFrequencyDecline, func() string {
 		l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12
