@@ -1,0 +1,41 @@
+// Package value scores what each customer is worth, now and later (SEEDS
+// §2): customer value = current value + potential value, measured by an
+// indicator hierarchy of up to four levels whose weights are given
+// directly or derived by the analytic hierarchy process ([AHP]).
+//
+// # Indicators
+//
+// [Extract] reads one customer's measurable indicators ([Indicator]) from
+// its [customer.Summary] and, for intermediaries, the facts of
+// [customer.Trade], into a flat [Indicators] value: decimals are turned
+// into float64 once, because scores are dimensionless numbers, not money.
+//
+// # Models
+//
+// A [Model] is a hierarchy value → current / potential → groups →
+// indicators for one kind of customer. [DefaultModel] returns the models
+// SEEDS §2 names (profit and purchase volume for current value; for end
+// customers consumption characteristics, loyalty and growth; for
+// intermediaries operating strength, creditworthiness, cooperation
+// loyalty and regional market size). Each leaf's [Measure] says how its
+// indicator is normalised to [0, 1]: winsorised at fitted quantiles,
+// log-transformed (money spans five orders of magnitude in wholesale
+// data), then min–max, z-score or percentile rank, inverted when lower is
+// better.
+//
+// # Fit, then apply
+//
+// [Stats] gathers the population statistics of a model customer by
+// customer and merges across shards exactly (DESIGN principle 3);
+// [Stats.Scorer] (or [Fit]) fits them into an immutable, goroutine-safe
+// [Scorer], whose [Scorer.ScoreInto] scores one customer without
+// allocating. A [Score] holds current, potential and total value and the
+// contribution of every leaf; they add up exactly (see [Unit]).
+// [RFMStats] and [RFMScorer] do the same for RFM scores and segments.
+//
+// Degenerate populations are defined, never NaN: an indicator on which
+// every customer is equal (and so any population of one) scores 0.5; an
+// empty population is [ErrEmpty]. Scoring is invariant under a
+// permutation of the population and under multiplying every amount by
+// the same positive constant.
+package value

@@ -1,0 +1,85 @@
+package value
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+var (
+	// ErrEmpty is returned when a fit has no customer to learn from.
+	ErrEmpty = errors.New("value: empty population")
+	// ErrInvalidModel is matched (errors.Is) by every *ModelError.
+	ErrInvalidModel = errors.New("value: invalid model")
+	// ErrInconsistent is matched by every *ConsistencyError.
+	ErrInconsistent = errors.New("value: pairwise comparisons are inconsistent")
+	// ErrInvalidInput is matched by every *InputError.
+	ErrInvalidInput = errors.New("value: invalid input")
+)
+
+// ModelError reports a defect of a [Model] or of an AHP matrix: Path
+// names the node ("potential/growth/recent-spend"), Reason what is wrong.
+type ModelError struct {
+	Path   string
+	Reason string
+}
+
+// Error implements error.
+func (e *ModelError) Error() string {
+	if e.Path == "" {
+		return "value: invalid model: " + e.Reason
+	}
+	return fmt.Sprintf("value: invalid model at %q: %s", e.Path, e.Reason)
+}
+
+// Is lets errors.Is(err, ErrInvalidModel) match.
+func (e *ModelError) Is(target error) bool { return target == ErrInvalidModel }
+
+// ConsistencyError reports a pairwise-comparison matrix whose consistency
+// ratio CR = CI ÷ RI is 0.1 or more (Saaty 1980), so its weights are not
+// to be trusted: revise the comparisons.
+type ConsistencyError struct {
+	Path string  // node whose Pairwise matrix it is; empty for [AHP]
+	CR   float64 // consistency ratio
+	CI   float64 // consistency index (λmax − n) ÷ (n − 1)
+}
+
+// Error implements error.
+func (e *ConsistencyError) Error() string {
+	where := ""
+	if e.Path != "" {
+		where = fmt.Sprintf(" at %q", e.Path)
+	}
+	return fmt.Sprintf("value: pairwise comparisons%s are inconsistent: consistency ratio %.4f ≥ 0.1 (CI %.4f)", where, e.CR, e.CI)
+}
+
+// Is lets errors.Is(err, ErrInconsistent) match.
+func (e *ConsistencyError) Is(target error) bool { return target == ErrInconsistent }
+
+// InputError reports an indicator value that is not a finite number, or a
+// customer that does not fit the model (wrong kind, other currency).
+type InputError struct {
+	Customer  customer.ID
+	Indicator Indicator // zero when the problem is not one indicator
+	Value     float64
+	Reason    string // set when Indicator is zero
+	Err       error  // underlying cause, may be nil
+}
+
+// Error implements error.
+func (e *InputError) Error() string {
+	if e.Indicator != 0 {
+		return fmt.Sprintf("value: customer %q: indicator %s = %v: not a finite number", e.Customer, e.Indicator, e.Value)
+	}
+	if e.Err != nil {
+		return fmt.Sprintf("value: customer %q: %s: %v", e.Customer, e.Reason, e.Err)
+	}
+	return fmt.Sprintf("value: customer %q: %s", e.Customer, e.Reason)
+}
+
+// Is lets errors.Is(err, ErrInvalidInput) match.
+func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+
+// Unwrap returns the underlying cause.
+func (e *InputError) Unwrap() error { return e.Err }

@@ -1,0 +1,369 @@
+package value
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/enumtext"
+)
+
+// Indicator is a measurable indicator (level 4 of the hierarchy, SEEDS §2):
+// one number per customer, read from its [customer.Summary] and, for the
+// trade indicators of intermediaries, from [customer.Customer.Trade].
+// Money indicators are in the summary's currency, counts are plain
+// numbers, times are whole days.
+type Indicator uint8
+
+const (
+	// Profit is the gross profit of the goods kept:
+	// Summary.GrossProfit() = Net − Cost (money).
+	Profit Indicator = iota + 1
+	// Revenue is the net amount paid and kept: Summary.Net() = Gross −
+	// Discounts − Refunded (money).
+	Revenue
+	// Units is the number of units kept: Summary.Units − ReturnedUnits.
+	Units
+	// Orders is the number of orders placed: Summary.Orders.
+	Orders
+	// AverageOrderValue is Net ÷ Orders (money); unknown without orders.
+	AverageOrderValue
+	// FullPriceShare is the share of the net paid at full price,
+	// Summary.FullPriceShare() in [0, 1]: interest in the brand itself
+	// rather than in its discounts.
+	FullPriceShare
+	// CategoryBreadth is the number of distinct categories bought,
+	// Summary.CategoryBreadth().
+	CategoryBreadth
+	// ReturnRate is Summary.ReturnRate() = ReturnedUnits ÷ Units, in
+	// [0, 1]; lower is better.
+	ReturnRate
+	// Interactions is the number of non-purchase contacts (visits, wish
+	// lists, events), Summary.Interactions.
+	Interactions
+	// PurchaseDays is the number of distinct days with an order,
+	// Summary.PurchaseDays(): the frequency of buying.
+	PurchaseDays
+	// Tenure is the number of days from the first purchase to AsOf,
+	// Summary.Tenure(); unknown without orders.
+	Tenure
+	// Recency is the number of days from the last purchase to AsOf,
+	// Summary.DaysSinceLastPurchase(); lower is better; unknown without
+	// orders.
+	Recency
+	// Growth compares the net of the last twelve months L
+	// (Summary.SpendLast12Months) with that of the twelve before P
+	// (Summary.SpendPrior12Months), each floored at 0:
+	// (L − P) ÷ (L + P), in [−1, 1]; 0 when both are 0. It is the
+	// symmetric growth rate, scale-free and finite for new customers.
+	Growth
+	// RecentSpend is the net of the last twelve months,
+	// Summary.SpendLast12Months() (money).
+	RecentSpend
+	// Turnover is an intermediary's own annual sales,
+	// Trade.AnnualTurnover (money); unknown without Trade or when zero.
+	Turnover
+	// Outlets is the number of points of sale an intermediary runs,
+	// Trade.Outlets; unknown without Trade.
+	Outlets
+	// Credit is an intermediary's credit rating as a score in [0, 1],
+	// Trade.Rating.Score(); unknown without Trade or rating.
+	Credit
+	// Cooperation is the number of days since the intermediary started to
+	// sell the brand, AsOf − Trade.CooperationStart; unknown without Trade
+	// or start date.
+	Cooperation
+	// MarketSize is the annual clothing spend of the intermediary's
+	// region, Trade.MarketSize (money); unknown without Trade or when zero.
+	MarketSize
+)
+
+// NumIndicators is one more than the largest [Indicator]: the length of
+// [Indicators.Values].
+const NumIndicators = int(MarketSize) + 1
+
+var indicatorNames = []string{"", "profit", "revenue", "units", "orders", "average-order-value",
+	"full-price-share", "category-breadth", "return-rate", "interactions", "purchase-days",
+	"tenure", "recency", "growth", "recent-spend", "turnover", "outlets", "credit",
+	"cooperation", "market-size"}
+
+// ParseIndicator parses an indicator's name, such as "profit" or
+// "average-order-value".
+func ParseIndicator(s string) (Indicator, error) {
+	return enumtext.Parse[Indicator](s, indicatorNames, "value indicator")
+}
+
+// String returns the indicator's name.
+func (i Indicator) String() string { return enumtext.String(i, indicatorNames, "Indicator") }
+
+// Valid reports whether i is a defined indicator.
+func (i Indicator) Valid() bool { return enumtext.Valid(i, indicatorNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (i Indicator) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(i, indicatorNames, "value indicator")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (i *Indicator) UnmarshalText(b []byte) (err error) {
+	*i, err = ParseIndicator(string(b))
+	return err
+}
+
+// Money reports whether the indicator is an amount of money (and so
+// spread over orders of magnitude in wholesale data).
+func (i Indicator) Money() bool {
+	switch i {
+	case Profit, Revenue, AverageOrderValue, RecentSpend, Turnover, MarketSize:
+		return true
+	}
+	return false
+}
+
+// Indicators are the raw indicator values of one customer, extracted once
+// by [Extract] so that fitting and scoring never touch decimals again.
+// Values[i] is meaningful only when Known(i).
+type Indicators struct {
+	ID       customer.ID
+	Kind     customer.Kind
+	Currency customer.Currency // of the summary; empty without orders
+	Values   [NumIndicators]float64
+	known    uint32
+}
+
+// Set sets indicator i to v and marks it known.
+func (x *Indicators) Set(i Indicator, v float64) {
+	x.Values[i] = v
+	x.known |= 1 << i
+}
+
+// Unset marks indicator i unknown.
+func (x *Indicators) Unset(i Indicator) {
+	x.Values[i] = 0
+	x.known &^= 1 << i
+}
+
+// Known reports whether indicator i has a value.
+func (x *Indicators) Known(i Indicator) bool {
+	return i < Indicator(NumIndicators) && x.known&(1<<i) != 0
+}
+
+// Get returns indicator i and whether it is known.
+func (x *Indicators) Get(i Indicator) (float64, bool) {
+	if !x.Known(i) {
+		return 0, false
+	}
+	return x.Values[i], true
+}
+
+// Extract reads the indicators of the customer summarised by s into dst
+// (overwriting it). c is the customer's record and may be nil (sales
+// exports know only transactions); the trade indicators are then unknown
+// and the model's fallbacks apply (see [Measure]). Trade amounts in
+// another currency than the summary's are an error, as is an amount too
+// large for float64.
+func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
+	*dst = Indicators{ID: s.CustomerID, Kind: s.Kind, Currency: s.Currency}
+	if c != nil && c.ID != s.CustomerID {
+		return fmt.Errorf("value: customer %q: record of customer %q: %w", s.CustomerID, c.ID, customer.ErrWrongCustomer)
+	}
+	var acc exactSum
+	acc.add(s.Gross, 1)
+	acc.add(s.Discounts, -1)
+	acc.add(s.Refunded, -1)
+	net := acc.float()
+	acc.add(s.Cost, -1)
+	dst.Set(Profit, acc.float())
+	dst.Set(Revenue, net)
+	dst.Set(Units, float64(s.Units-s.ReturnedUnits))
+	dst.Set(Orders, float64(s.Orders))
+	if s.Orders > 0 {
+		dst.Set(AverageOrderValue, net/float64(s.Orders))
+	}
+	if fp := Float(s.FullPriceNet); net > 0 && fp > 0 {
+		dst.Set(FullPriceShare, min(fp/net, 1))
+	} else {
+		dst.Set(FullPriceShare, 0)
+	}
+	dst.Set(CategoryBreadth, float64(len(s.Categories)))
+	dst.Set(ReturnRate, s.ReturnRate())
+	dst.Set(Interactions, float64(s.Interactions))
+
+	asOf := customer.DateOf(s.AsOf)
+	lastYear := customer.DateOf(s.AsOf.AddDate(-1, 0, 0))
+	twoYears := customer.DateOf(s.AsOf.AddDate(-2, 0, 0))
+	var first, last customer.Date
+	days := 0
+	var ls, ps exactSum
+	for i := range s.Days {
+		d := &s.Days[i]
+		if d.Orders > 0 {
+			if days == 0 {
+				first = d.Date
+			}
+			last = d.Date
+			days++
+		}
+		switch {
+		case d.Date > lastYear && d.Date <= asOf:
+			ls.add(d.Net, 1)
+		case d.Date > twoYears && d.Date <= lastYear:
+			ps.add(d.Net, 1)
+		}
+	}
+	dst.Set(PurchaseDays, float64(days))
+	if days > 0 {
+		dst.Set(Tenure, float64(asOf-first))
+		dst.Set(Recency, float64(asOf-last))
+	}
+	l, p := ls.float(), ps.float()
+	dst.Set(RecentSpend, l)
+	l, p = max(l, 0), max(p, 0)
+	if l+p > 0 {
+		dst.Set(Growth, (l-p)/(l+p))
+	} else {
+		dst.Set(Growth, 0)
+	}
+
+	if c != nil && c.Trade != nil {
+		t := c.Trade
+		for _, m := range []struct {
+			i Indicator
+			v customer.Money
+		}{{Turnover, t.AnnualTurnover}, {MarketSize, t.MarketSize}} {
+			if m.v.IsZero() {
+				continue
+			}
+			if s.Currency != "" && m.v.Currency() != s.Currency {
+				return fmt.Errorf("value: customer %q: trade %s: %w", s.CustomerID, m.i,
+					&customer.CurrencyMismatchError{A: s.Currency, B: m.v.Currency()})
+			}
+			dst.Set(m.i, Float(m.v.Amount()))
+		}
+		dst.Set(Outlets, float64(t.Outlets))
+		if t.Rating >= customer.RatingD && t.Rating <= customer.RatingAAA {
+			dst.Set(Credit, t.Rating.Score())
+		}
+		if !t.CooperationStart.IsZero() {
+			dst.Set(Cooperation, float64(asOf-customer.DateOf(t.CooperationStart)))
+		}
+	}
+	for i := Indicator(1); i < Indicator(NumIndicators); i++ {
+		if v, ok := dst.Get(i); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			return &InputError{Customer: s.CustomerID, Indicator: i, Value: v}
+		}
+	}
+	return nil
+}
+
+// limit bounds the coefficients of exactSum.
+const limit = 1 << 62
+
+// exactSum adds decimals exactly: in an int64 coefficient at a common
+// exponent while that fits (no allocation), in decimal arithmetic after.
+// Sums that are equal as decimals are then equal as float64, so ties
+// between customers survive the conversion.
+type exactSum struct {
+	c     int64
+	e     int32
+	big   bool
+	exact decimal.Decimal
+}
+
+func (a *exactSum) add(d decimal.Decimal, sign int64) {
+	if d.IsZero() {
+		return
+	}
+	if !a.big {
+		if c, e, ok := small(d); ok {
+			if a.c == 0 {
+				a.c, a.e = sign*c, e
+				return
+			}
+			// Both terms are below 2⁶² in magnitude after align, so
+			// their sum does not overflow.
+			if v, ae, ok := align(a.c, a.e, c, e); ok {
+				if s := v[0] + sign*v[1]; s > -limit && s < limit {
+					a.c, a.e = s, ae
+					return
+				}
+			}
+		}
+		a.big = true
+		a.exact = decimal.New(a.c, a.e)
+	}
+	if sign < 0 {
+		d = d.Neg()
+	}
+	a.exact = a.exact.Add(d)
+}
+
+func (a *exactSum) float() float64 {
+	switch {
+	case a.big:
+		return Float(a.exact)
+	case a.c == 0:
+		return 0
+	case a.c < 1<<53 && a.c > -(1<<53) && a.e >= -22 && a.e <= 22:
+		if a.e < 0 {
+			return float64(a.c) / pow10[-a.e]
+		}
+		return float64(a.c) * pow10[a.e]
+	}
+	return Float(decimal.New(a.c, a.e))
+}
+
+// small returns d's coefficient and exponent when the coefficient has at
+// most 15 digits.
+func small(d decimal.Decimal) (int64, int32, bool) {
+	e := d.Exponent()
+	if e < -22 || e > 22 || d.NumDigits() > 15 {
+		return 0, 0, false
+	}
+	return d.CoefficientInt64(), e, true
+}
+
+// align rescales a·10^ea and b·10^eb to the smaller exponent.
+func align(a int64, ea int32, b int64, eb int32) ([2]int64, int32, bool) {
+	for ea > eb {
+		if a > limit/10 || a < -limit/10 {
+			return [2]int64{}, 0, false
+		}
+		a *= 10
+		ea--
+	}
+	for eb > ea {
+		if b > limit/10 || b < -limit/10 {
+			return [2]int64{}, 0, false
+		}
+		b *= 10
+		eb--
+	}
+	return [2]int64{a, b}, ea, true
+}
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// Float converts a decimal amount to the nearest float64 without
+// allocating in the common case (a coefficient of at most 15 digits and
+// an exponent within ±22, where one exact division or multiplication
+// rounds correctly); other amounts take the exact, slower path. Amounts
+// beyond the float64 range become ±Inf, which [Extract] rejects.
+// Scores are float64 (DESIGN principle 2); money stays decimal elsewhere.
+func Float(d decimal.Decimal) float64 {
+	if d.IsZero() {
+		return 0
+	}
+	e := d.Exponent()
+	if e >= -22 && e <= 22 && d.NumDigits() <= 15 {
+		c := float64(d.CoefficientInt64())
+		if e < 0 {
+			return c / pow10[-e]
+		}
+		return c * pow10[e]
+	}
+	return d.InexactFloat64()
+}

@@ -1,0 +1,274 @@
+package value
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/enumtext"
+)
+
+// Transform is applied to a raw indicator before it is normalised.
+type Transform uint8
+
+const (
+	// Linear leaves the value as it is.
+	Linear Transform = iota + 1
+	// Log is the signed logarithm t(x) = sign(x)·ln(1 + |x| ÷ s), where
+	// the scale s is the population median of |x| over the customers with
+	// x ≠ 0 (1 when there is none). It tames money spread over orders of
+	// magnitude, keeps the order of customers, handles 0 and negative
+	// profit, and — because s scales with the amounts — is unchanged when
+	// every amount is multiplied by the same positive constant.
+	Log
+)
+
+var transformNames = []string{"", "linear", "log"}
+
+// ParseTransform parses "linear" or "log".
+func ParseTransform(s string) (Transform, error) {
+	return enumtext.Parse[Transform](s, transformNames, "value transform")
+}
+
+// String returns the transform's name.
+func (t Transform) String() string { return enumtext.String(t, transformNames, "Transform") }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (t Transform) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(t, transformNames, "value transform")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (t *Transform) UnmarshalText(b []byte) (err error) {
+	*t, err = ParseTransform(string(b))
+	return err
+}
+
+// Method normalises a (transformed) indicator to [0, 1] across the
+// population.
+type Method uint8
+
+const (
+	// MinMax maps t to (t − min) ÷ (max − min) over the population
+	// (after winsorising, when set); values outside the fitted range are
+	// clamped to [0, 1].
+	MinMax Method = iota + 1
+	// ZScore maps t to Φ((t − μ) ÷ σ), the standard normal distribution
+	// function of the z-score, with μ and σ the population mean and
+	// standard deviation (divisor n). Φ puts the z-score on [0, 1] so it
+	// adds up with the other indicators.
+	ZScore
+	// PercentileRank maps x to its mid-rank share of the population,
+	// (#below + #equal ÷ 2) ÷ n, robust to any outlier; see [Scorer] for
+	// the interpolation between fitted knots.
+	PercentileRank
+)
+
+var methodNames = []string{"", "min-max", "z-score", "percentile-rank"}
+
+// ParseMethod parses "min-max", "z-score" or "percentile-rank".
+func ParseMethod(s string) (Method, error) {
+	return enumtext.Parse[Method](s, methodNames, "normalisation method")
+}
+
+// String returns the method's name.
+func (m Method) String() string { return enumtext.String(m, methodNames, "Method") }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (m Method) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(m, methodNames, "normalisation method")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (m *Method) UnmarshalText(b []byte) (err error) { *m, err = ParseMethod(string(b)); return err }
+
+// Measure says how a leaf of the hierarchy turns a raw indicator into a
+// normalised score in [0, 1] (1 is best):
+//
+//  1. winsorise: clamp x to the population values at sorted positions
+//     k and n − 1 − k, k = ⌊Winsor·(n − 1)⌋ (so a population smaller than
+//     1 ÷ Winsor + 1 is not clipped); PercentileRank ignores Winsor;
+//  2. transform (see [Transform]);
+//  3. normalise (see [Method]); a constant indicator (all customers equal,
+//     or a population of one) scores 0.5 for everybody;
+//  4. invert to 1 − score when LowerIsBetter.
+//
+// A customer whose indicator is unknown gets the normalised score of
+// Fallback (an indicator normalised the same way over its own population)
+// when that is known, and Missing otherwise.
+type Measure struct {
+	Indicator     Indicator
+	Transform     Transform
+	Method        Method
+	Winsor        float64 // share clipped at each tail, in [0, 0.5); 0 = none
+	LowerIsBetter bool
+	Fallback      Indicator // optional
+	Missing       float64   // in [0, 1]
+}
+
+// Node is a node of the indicator hierarchy (SEEDS §2: value → current /
+// potential → indicator groups → measurable indicators, at most four
+// levels). A leaf has a Measure and no children. Weight is the node's
+// share of its parent: the weights of siblings are positive and sum to 1
+// (within 1e-9; the leaves' global weights are then rescaled to sum to
+// exactly 1). When Pairwise is set, the children's weights are instead
+// derived from it by [AHP] (row i compares child i), and a matrix with
+// CR ≥ 0.1 is an error.
+type Node struct {
+	Name     string
+	Weight   float64
+	Pairwise [][]float64
+	Children []Node
+	Measure  *Measure
+}
+
+// Model is an indicator hierarchy for one kind of customer. Its level 1 is
+// the customer's value; Current and Potential are its two level-2 nodes,
+// whose weights sum to 1. A customer's total score is the weighted sum of
+// its normalised leaves, Σ w_leaf·score_leaf, where w_leaf is the product
+// of the weights on the leaf's path; the current and potential scores are
+// the parts of that sum under each node, so current + potential = total.
+type Model struct {
+	Kind      customer.Kind
+	Current   Node
+	Potential Node
+}
+
+// MaxLeaves is the largest number of leaves a [Model] may have: the size
+// of the breakdown arrays of [Score].
+const MaxLeaves = 32
+
+// Leaf describes one compiled leaf of a fitted model.
+type Leaf struct {
+	Path    string  // "current/profit/profit"
+	Weight  float64 // global weight: product of the weights on the path
+	Measure Measure
+	// InCurrent is true for leaves under the current-value node.
+	InCurrent bool
+}
+
+// compile validates m and flattens it into leaves with global weights.
+func (m *Model) compile() ([]Leaf, error) {
+	if !m.Kind.Valid() {
+		return nil, &ModelError{Reason: fmt.Sprintf("kind %v: must be consumer or intermediary", m.Kind)}
+	}
+	top := []Node{m.Current, m.Potential}
+	if err := checkWeights("", top); err != nil {
+		return nil, err
+	}
+	var leaves []Leaf
+	for i := range top {
+		if err := flatten(&top[i], top[i].Name, top[i].Weight, 2, i == 0, &leaves); err != nil {
+			return nil, err
+		}
+	}
+	// Rescale so the global weights sum to 1 to the last bit (sibling
+	// weights were accepted within 1e-9 of summing to 1).
+	sum := 0.0
+	for _, l := range leaves {
+		sum += l.Weight
+	}
+	for i := range leaves {
+		leaves[i].Weight /= sum
+	}
+	if len(leaves) > MaxLeaves {
+		return nil, &ModelError{Reason: fmt.Sprintf("%d leaves: at most %d", len(leaves), MaxLeaves)}
+	}
+	return leaves, nil
+}
+
+func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) error {
+	if n.Name == "" {
+		return &ModelError{Path: path, Reason: "node without a name"}
+	}
+	if n.Measure != nil {
+		if len(n.Children) > 0 {
+			return &ModelError{Path: path, Reason: "a leaf (with a measure) cannot have children"}
+		}
+		if level < 3 {
+			return &ModelError{Path: path, Reason: "current and potential need indicators below them"}
+		}
+		if err := checkMeasure(path, n.Measure); err != nil {
+			return err
+		}
+		*out = append(*out, Leaf{Path: path, Weight: w, Measure: *n.Measure, InCurrent: cur})
+		return nil
+	}
+	if len(n.Children) == 0 {
+		return &ModelError{Path: path, Reason: "node has neither a measure nor children"}
+	}
+	if level >= 4 {
+		return &ModelError{Path: path, Reason: "more than four levels: a level-4 node must be a measurable indicator"}
+	}
+	var weights []float64
+	if n.Pairwise != nil {
+		if len(n.Pairwise) != len(n.Children) {
+			return &ModelError{Path: path, Reason: fmt.Sprintf("pairwise matrix of order %d for %d children", len(n.Pairwise), len(n.Children))}
+		}
+		r, err := AHP(n.Pairwise)
+		if err != nil {
+			switch e := err.(type) {
+			case *ConsistencyError:
+				e.Path = path
+			case *ModelError:
+				e.Path = path
+			}
+			return err
+		}
+		weights = r.Weights
+	} else if err := checkWeights(path, n.Children); err != nil {
+		return err
+	}
+	for i := range n.Children {
+		c := &n.Children[i]
+		cw := c.Weight
+		if weights != nil {
+			cw = weights[i]
+		}
+		if err := flatten(c, path+"/"+c.Name, w*cw, level+1, cur, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkWeights(path string, nodes []Node) error {
+	sum := 0.0
+	for _, c := range nodes {
+		p := c.Name
+		if path != "" {
+			p = path + "/" + c.Name
+		}
+		if math.IsNaN(c.Weight) || math.IsInf(c.Weight, 0) || c.Weight <= 0 {
+			return &ModelError{Path: p, Reason: fmt.Sprintf("weight %v: must be positive (remove a node to leave it out)", c.Weight)}
+		}
+		sum += c.Weight
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		where := path
+		if where == "" {
+			where = "value"
+		}
+		return &ModelError{Path: where, Reason: fmt.Sprintf("weights of the children sum to %v, want 1", sum)}
+	}
+	return nil
+}
+
+func checkMeasure(path string, m *Measure) error {
+	bad := func(f string, a ...any) error { return &ModelError{Path: path, Reason: fmt.Sprintf(f, a...)} }
+	switch {
+	case !m.Indicator.Valid():
+		return bad("indicator %v is not defined", m.Indicator)
+	case m.Transform != Linear && m.Transform != Log:
+		return bad("transform %v is not defined", m.Transform)
+	case m.Method < MinMax || m.Method > PercentileRank:
+		return bad("method %v is not defined", m.Method)
+	case !(m.Winsor >= 0 && m.Winsor < 0.5):
+		return bad("winsor share %v: must be in [0, 0.5)", m.Winsor)
+	case m.Fallback != 0 && !m.Fallback.Valid():
+		return bad("fallback indicator %v is not defined", m.Fallback)
+	case !(m.Missing >= 0 && m.Missing <= 1):
+		return bad("missing score %v: must be in [0, 1]", m.Missing)
+	}
+	return nil
+}

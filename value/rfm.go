@@ -1,0 +1,317 @@
+package value
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/enumtext"
+)
+
+// RFMSegment is a named group of the R × F grid of RFM analysis (SEEDS §2,
+// 001: RFM finds the high-net-worth, the about-to-churn and the
+// high-frequency customers).
+type RFMSegment uint8
+
+const (
+	// Champions bought recently and often.
+	Champions RFMSegment = iota + 1
+	// Loyal buy often and fairly recently.
+	Loyal
+	// PotentialLoyalist bought recently, a few times.
+	PotentialLoyalist
+	// New bought for the first time very recently.
+	New
+	// Promising bought recently, once.
+	Promising
+	// NeedsAttention are average in recency and frequency.
+	NeedsAttention
+	// AboutToSleep are fading: middling recency, low frequency.
+	AboutToSleep
+	// AtRisk bought often, but long ago.
+	AtRisk
+	// CantLose bought most often, but long ago.
+	CantLose
+	// Hibernating bought rarely and long ago.
+	Hibernating
+	// Lost bought least often and longest ago.
+	Lost
+)
+
+var rfmSegmentNames = []string{"", "champions", "loyal", "potential-loyalist", "new", "promising",
+	"needs-attention", "about-to-sleep", "at-risk", "cant-lose", "hibernating", "lost"}
+
+// ParseRFMSegment parses a segment name such as "champions" or "cant-lose".
+func ParseRFMSegment(s string) (RFMSegment, error) {
+	return enumtext.Parse[RFMSegment](s, rfmSegmentNames, "RFM segment")
+}
+
+// String returns the segment's name.
+func (s RFMSegment) String() string { return enumtext.String(s, rfmSegmentNames, "RFMSegment") }
+
+// Valid reports whether s is a defined segment.
+func (s RFMSegment) Valid() bool { return enumtext.Valid(s, rfmSegmentNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (s RFMSegment) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(s, rfmSegmentNames, "RFM segment")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (s *RFMSegment) UnmarshalText(b []byte) (err error) {
+	*s, err = ParseRFMSegment(string(b))
+	return err
+}
+
+// RFMRule assigns Segment to the customers whose R and F scores, on the
+// 1–5 grid, lie in [RMin, RMax] × [FMin, FMax].
+type RFMRule struct {
+	Segment    RFMSegment
+	RMin, RMax uint8
+	FMin, FMax uint8
+}
+
+// DefaultRFMRules returns the usual R × F segment grid (the one popularised
+// by Putler's "RFM analysis for successful customer segmentation" and
+// reused widely), with "lost" carved out of its hibernating corner. The
+// first matching rule wins:
+//
+//	        F=1          F=2          F=3              F=4        F=5
+//	R=5  new          potential-loyalist ───        champions ───
+//	R=4  promising    potential-loyalist ───        loyal ───
+//	R=3  about-to-sleep ───        needs-attention  loyal ───
+//	R=2  hibernating ───           at-risk ───                  cant-lose
+//	R=1  lost         hibernating  at-risk ───                  cant-lose
+func DefaultRFMRules() []RFMRule {
+	return []RFMRule{
+		{Lost, 1, 1, 1, 1},
+		{Hibernating, 1, 2, 1, 2},
+		{AtRisk, 1, 2, 3, 4},
+		{CantLose, 1, 2, 5, 5},
+		{AboutToSleep, 3, 3, 1, 2},
+		{NeedsAttention, 3, 3, 3, 3},
+		{Loyal, 3, 4, 4, 5},
+		{Promising, 4, 4, 1, 1},
+		{New, 5, 5, 1, 1},
+		{PotentialLoyalist, 4, 5, 2, 3},
+		{Champions, 5, 5, 4, 5},
+	}
+}
+
+// RFMOptions configure RFM scoring; nil means the defaults.
+type RFMOptions struct {
+	// Bins is the number of scores, 2 … 10; 0 means 5.
+	Bins int
+	// Rules map R and F scores to segments; nil means DefaultRFMRules.
+	// Rules are written on the 1–5 grid: with B bins a score s is read
+	// as ⌈5·s ÷ B⌉. They must cover the whole grid.
+	Rules []RFMRule
+}
+
+// RFMScore is a customer's RFM scores, each 1 … Bins (higher is better:
+// more recent, more frequent, more spend), and its segment.
+type RFMScore struct {
+	R, F, M uint8
+	Segment RFMSegment
+}
+
+// RFMStats are the mergeable population statistics of RFM: the exact
+// multisets of recency, frequency and monetary value over the customers
+// with at least one purchase (see [Stats] for exactness). R is the days
+// since the last purchase (Recency), F the number of purchase days
+// (PurchaseDays), M the net amount kept (Revenue).
+type RFMStats struct {
+	kind    customer.Kind
+	bins    int
+	grid    [6][6]RFMSegment
+	r, f, m sample
+	n       int64
+}
+
+// NewRFMStats returns empty RFM statistics for customers of kind k, or a
+// *[ModelError] when opts are invalid.
+func NewRFMStats(k customer.Kind, opts *RFMOptions) (*RFMStats, error) {
+	bins, rules := 5, DefaultRFMRules()
+	if opts != nil {
+		if opts.Bins != 0 {
+			bins = opts.Bins
+		}
+		if opts.Rules != nil {
+			rules = opts.Rules
+		}
+	}
+	if bins < 2 || bins > 10 {
+		return nil, &ModelError{Path: "rfm", Reason: fmt.Sprintf("%d bins: want 2 … 10", bins)}
+	}
+	s := &RFMStats{kind: k, bins: bins}
+	for i, r := range rules {
+		if !r.Segment.Valid() || r.RMin < 1 || r.RMax > 5 || r.RMin > r.RMax || r.FMin < 1 || r.FMax > 5 || r.FMin > r.FMax {
+			return nil, &ModelError{Path: fmt.Sprintf("rfm/rules[%d]", i), Reason: fmt.Sprintf("rule %+v: want a segment and ranges within 1 … 5", r)}
+		}
+		for rr := r.RMin; rr <= r.RMax; rr++ {
+			for ff := r.FMin; ff <= r.FMax; ff++ {
+				if s.grid[rr][ff] == 0 {
+					s.grid[rr][ff] = r.Segment
+				}
+			}
+		}
+	}
+	for rr := 1; rr <= 5; rr++ {
+		for ff := 1; ff <= 5; ff++ {
+			if s.grid[rr][ff] == 0 {
+				return nil, &ModelError{Path: "rfm/rules", Reason: fmt.Sprintf("no rule for R=%d, F=%d", rr, ff)}
+			}
+		}
+	}
+	return s, nil
+}
+
+// Add adds a customer. Customers without a purchase are not part of the
+// quantiles (they score 1, 1, 1). A customer of another kind, or with a
+// non-finite value, is rejected and changes nothing.
+func (s *RFMStats) Add(x *Indicators) error {
+	if x.Kind != s.kind {
+		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the RFM statistics are for %v customers", x.Kind, s.kind)}
+	}
+	r, ok := x.Get(Recency)
+	if !ok {
+		return nil
+	}
+	f, m := x.Values[PurchaseDays], x.Values[Revenue]
+	for _, v := range [...]struct {
+		i Indicator
+		v float64
+	}{{Recency, r}, {PurchaseDays, f}, {Revenue, m}} {
+		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
+			return &InputError{Customer: x.ID, Indicator: v.i, Value: v.v}
+		}
+	}
+	s.r.add(-r)
+	s.f.add(f)
+	s.m.add(m)
+	s.n++
+	return nil
+}
+
+// Merge adds the statistics of o (another shard) to s; o is not changed.
+func (s *RFMStats) Merge(o *RFMStats) error {
+	if s.kind != o.kind || s.bins != o.bins || s.grid != o.grid {
+		return &ModelError{Path: "rfm", Reason: "cannot merge RFM statistics with other options"}
+	}
+	s.r.merge(&o.r)
+	s.f.merge(&o.f)
+	s.m.merge(&o.m)
+	s.n += o.n
+	return nil
+}
+
+// Scorer fits the quantile cut points. A population in which nobody has
+// bought yet is valid: everybody scores 1, 1, 1.
+func (s *RFMStats) Scorer() *RFMScorer {
+	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n}
+	for r := 1; r <= 10; r++ {
+		for f := 1; f <= 10; f++ {
+			if r <= s.bins && f <= s.bins {
+				sc.grid[r][f] = s.grid[(5*r+s.bins-1)/s.bins][(5*f+s.bins-1)/s.bins]
+			}
+		}
+	}
+	sc.r = cuts(&s.r, s.bins)
+	sc.f = cuts(&s.f, s.bins)
+	sc.m = cuts(&s.m, s.bins)
+	return sc
+}
+
+// quantileScore is the score of a value whose mid-rank share is p:
+// min(B, 1 + ⌊B·p⌋).
+func quantileScore(p float64, bins int) int { return min(bins, 1+int(math.Floor(float64(bins)*p))) }
+
+// cuts returns c[k] for k = 0 … bins−2: the smallest value scoring k + 2
+// or more (+Inf when none does).
+func cuts(s *sample, bins int) [9]float64 {
+	var c [9]float64
+	for k := range c {
+		c[k] = math.Inf(1)
+	}
+	s.compact()
+	n := s.n()
+	if n == 0 {
+		return c
+	}
+	var below int64
+	for i, v := range s.vals {
+		p := (float64(below) + float64(s.cnts[i])/2) / float64(n)
+		sc := quantileScore(p, bins)
+		for k := 2; k <= sc; k++ {
+			if math.IsInf(c[k-2], 1) {
+				c[k-2] = v
+			}
+		}
+		below += s.cnts[i]
+	}
+	return c
+}
+
+// RFMScorer assigns RFM scores by the fitted quantiles. It is immutable
+// and safe for concurrent use.
+//
+// Each score is by mid-rank quantile: a value x whose share of the fitted
+// population is p = (#below + #equal ÷ 2) ÷ n scores min(B, 1 + ⌊B·p⌋).
+// Ties get the same score, whatever the order of the customers; a
+// column with fewer distinct values than bins leaves some scores unused;
+// a constant column (or a population of one) gives everybody the middle
+// score 1 + ⌊B ÷ 2⌋ (3 of 5). A value not seen in the fit scores like
+// the largest fitted value at or below it. Recency is scored reversed
+// (fewer days is better).
+type RFMScorer struct {
+	kind    customer.Kind
+	bins    int
+	n       int64
+	r, f, m [9]float64
+	grid    [11][11]RFMSegment
+}
+
+// Bins returns the number of scores.
+func (sc *RFMScorer) Bins() int { return sc.bins }
+
+// Cuts returns the fitted cut points: a customer scores k + 2 or more in
+// R when its recency is at most recencyDays[k], in F when its purchase
+// days are at least frequency[k], in M when its revenue is at least
+// monetary[k]. A cut no value reached is +Inf (−Inf for recency).
+func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
+	b := sc.bins - 1
+	r := make([]float64, b)
+	for k := range r {
+		r[k] = -sc.r[k]
+	}
+	return r, append([]float64(nil), sc.f[:b]...), append([]float64(nil), sc.m[:b]...)
+}
+
+func score(c *[9]float64, bins int, x float64) uint8 {
+	s := uint8(1)
+	for k := 0; k < bins-1; k++ {
+		if x >= c[k] {
+			s++
+		}
+	}
+	return s
+}
+
+// Score returns the RFM scores and segment of x, which must be of the
+// scorer's kind. A customer without a purchase scores 1, 1, 1.
+func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
+	if x.Kind != sc.kind {
+		return RFMScore{}, &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the RFM scorer is for %v customers", x.Kind, sc.kind)}
+	}
+	r, ok := x.Get(Recency)
+	if !ok {
+		return RFMScore{R: 1, F: 1, M: 1, Segment: sc.grid[1][1]}, nil
+	}
+	out := RFMScore{
+		R: score(&sc.r, sc.bins, -r),
+		F: score(&sc.f, sc.bins, x.Values[PurchaseDays]),
+		M: score(&sc.m, sc.bins, x.Values[Revenue]),
+	}
+	out.Segment = sc.grid[out.R][out.F]
+	return out, nil
+}

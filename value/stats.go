@@ -1,0 +1,140 @@
+package value
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Stats are the population statistics of one [Model]: for every indicator
+// the model reads, the exact multiset of its values (distinct values with
+// their counts). They are built customer by customer with Add and are
+// mergeable: the Stats of two shards merged with Merge equal, exactly,
+// the Stats of the union, in any order — so a [Scorer] fitted from merged
+// shards gives bit-for-bit the scores of one fitted on the whole.
+//
+// Exactness costs memory: 16 bytes per distinct value per indicator
+// (8 per customer until compacted). Counts, days and shares have few
+// distinct values; money has about one per customer.
+//
+// A Stats is not safe for concurrent use; use one per goroutine or shard
+// and merge them.
+type Stats struct {
+	kind     customer.Kind
+	leaves   []Leaf
+	used     []Indicator
+	samples  [NumIndicators]*sample
+	n        int64
+	currency customer.Currency
+}
+
+// NewStats returns empty statistics for model m, or an error when m is
+// invalid (see [Model], [Node], [Measure]; *[ModelError] or
+// *[ConsistencyError]).
+func NewStats(m Model) (*Stats, error) {
+	leaves, err := m.compile()
+	if err != nil {
+		return nil, err
+	}
+	s := &Stats{kind: m.Kind, leaves: leaves}
+	for _, l := range leaves {
+		for _, i := range []Indicator{l.Measure.Indicator, l.Measure.Fallback} {
+			if i != 0 && s.samples[i] == nil {
+				s.samples[i] = &sample{}
+				s.used = append(s.used, i)
+			}
+		}
+	}
+	return s, nil
+}
+
+// N returns the number of customers added.
+func (s *Stats) N() int64 { return s.n }
+
+// Add adds one customer's indicators. A customer of another kind than the
+// model's, in another currency than the customers before, or with a
+// non-finite indicator is rejected with an *[InputError] and changes
+// nothing.
+func (s *Stats) Add(x *Indicators) error {
+	if x.Kind != s.kind {
+		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the model is for %v customers", x.Kind, s.kind)}
+	}
+	if x.Currency != "" && s.currency != "" && x.Currency != s.currency {
+		return &InputError{Customer: x.ID, Reason: "currency", Err: &customer.CurrencyMismatchError{A: s.currency, B: x.Currency}}
+	}
+	for _, i := range s.used {
+		if v, ok := x.Get(i); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			return &InputError{Customer: x.ID, Indicator: i, Value: v}
+		}
+	}
+	if s.currency == "" {
+		s.currency = x.Currency
+	}
+	for _, i := range s.used {
+		if v, ok := x.Get(i); ok {
+			s.samples[i].add(v)
+		}
+	}
+	s.n++
+	return nil
+}
+
+// Merge adds the statistics of o (another shard of the same model) to s;
+// o is not changed. Statistics of different models, or of shards in
+// different currencies, do not merge and leave s unchanged.
+func (s *Stats) Merge(o *Stats) error {
+	if s.kind != o.kind || !reflect.DeepEqual(s.leaves, o.leaves) {
+		return &ModelError{Reason: "cannot merge the statistics of different models"}
+	}
+	if s.currency != "" && o.currency != "" && s.currency != o.currency {
+		return &InputError{Reason: "merge", Err: &customer.CurrencyMismatchError{A: s.currency, B: o.currency}}
+	}
+	if s.currency == "" {
+		s.currency = o.currency
+	}
+	for _, i := range s.used {
+		s.samples[i].merge(o.samples[i])
+	}
+	s.n += o.n
+	return nil
+}
+
+// Scorer fits the model to the statistics: it returns an immutable,
+// goroutine-safe [Scorer], or [ErrEmpty] when no customer was added.
+func (s *Stats) Scorer() (*Scorer, error) {
+	if s.n == 0 {
+		return nil, fmt.Errorf("value: fit %v model: %w", s.kind, ErrEmpty)
+	}
+	for _, i := range s.used {
+		s.samples[i].compact()
+	}
+	sc := &Scorer{kind: s.kind, leaves: s.leaves, n: s.n, currency: s.currency}
+	for k, l := range s.leaves {
+		m := l.Measure
+		c := compiled{ind: m.Indicator, w: l.Weight, missing: m.Missing}
+		c.prim, c.fitted[0] = newNorm(&m, s.samples[m.Indicator])
+		if m.Fallback != 0 {
+			c.fb = m.Fallback
+			c.fall, c.fitted[1] = newNorm(&m, s.samples[m.Fallback])
+		}
+		sc.cl[k] = c
+	}
+	return sc, nil
+}
+
+// Fit fits model m to a population of customers of m's kind: NewStats,
+// Add for each, Scorer.
+func Fit(m Model, population []Indicators) (*Scorer, error) {
+	s, err := NewStats(m)
+	if err != nil {
+		return nil, err
+	}
+	for i := range population {
+		if err := s.Add(&population[i]); err != nil {
+			return nil, err
+		}
+	}
+	return s.Scorer()
+}
