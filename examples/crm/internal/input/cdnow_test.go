@@ -138,3 +138,10 @@ func TestCDNOWMalformed(t *testing.T) {
 	assert.EqualValues(t, 2, res.Skipped)
 	assert.Len(t, res.Summaries, 2)
 }
+
+func cdnowBytes(tb testing.TB) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(cdnowDir + "CDNOW_sample.txt")
+	require.NoError(tb, err)
+	return data
+}

@@ -161,7 +161,7 @@ func (c *CSVReader) Read() (*Row, error) {
 		r.Currency = cur
 	}
 	if s := field(rec, c.col.kind); s != "" {
-		k, err := customer.ParseKind(strings.ToLower(s))
+		k, err := parseKind(s)
 		if err != nil {
 			return nil, valueError(c.name, lineOf(c.col.kind), ColKind, s, "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)")
 		}
@@ -175,4 +175,16 @@ func (c *CSVReader) Read() (*Row, error) {
 // after which reading can go on with the next record.
 func isSyntaxErr(err error) bool {
 	return errors.Is(err, csv.ErrBareQuote) || errors.Is(err, csv.ErrQuote) || errors.Is(err, csv.ErrFieldCount)
+}
+
+// parseKind is customer.ParseKind, case-insensitive, with a fast path for
+// the two kind names.
+func parseKind(s string) (customer.Kind, error) {
+	switch s {
+	case "consumer":
+		return customer.Consumer, nil
+	case "intermediary":
+		return customer.Intermediary, nil
+	}
+	return customer.ParseKind(strings.ToLower(s))
 }

@@ -1,0 +1,74 @@
+package input
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/shopgen"
+)
+
+var (
+	benchOnce sync.Once
+	benchCSV  []byte
+	benchRows int64
+)
+
+// benchData is a generated shop of 5,000 customers in the csv format.
+func benchData(b *testing.B) ([]byte, int64) {
+	benchOnce.Do(func() {
+		cfg := shopgen.DefaultConfig()
+		cfg.Customers = 5000
+		g, err := shopgen.New(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		benchRows, err = shopgen.WriteCSV(&buf, g.All(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchCSV = buf.Bytes()
+	})
+	return benchCSV, benchRows
+}
+
+// BenchmarkSummarizeCSV reads and summarises a generated export (rows/s
+// and MB/s are per core).
+func BenchmarkSummarizeCSV(b *testing.B) {
+	data, rows := benchData(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := NewCSVReader(bytes.NewReader(data), "bench.csv")
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := Summarize(r, "bench.csv", Options{AsOf: customer.DateFromYMD(2025, 12, 31)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Rows != rows {
+			b.Fatalf("%d rows, want %d", res.Rows, rows)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkSummarizeCDNOW reads and summarises the CDNOW sample.
+func BenchmarkSummarizeCDNOW(b *testing.B) {
+	data := cdnowBytes(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Summarize(NewCDNOWReader(bytes.NewReader(data), "c.txt"), "c.txt", Options{AsOf: customer.DateFromYMD(1997, 9, 30)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Rows != 6919 {
+			b.Fatal(res.Rows)
+		}
+	}
+	b.ReportMetric(6919*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
