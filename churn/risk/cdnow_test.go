@@ -138,7 +138,8 @@ func TestCDNOWHoldout(t *testing.T) {
 	// The fitted risk ranks at least as well as P(alive) alone (it
 	// contains it) and is better calibrated than the rules, which were
 	// not fitted to this shop's base rate.
-	assert.Greater(t, ev.AUC, 0.75)
+	assert.Greater(t, ev.AUC, 0.77)
+	assert.Greater(t, ev.AUC, rules.AUC)
 	assert.GreaterOrEqual(t, ev.AUC, pAUC-0.005)
 	assert.Less(t, ev.Brier, rules.Brier)
 	assert.Less(t, ev.Brier, 0.2)

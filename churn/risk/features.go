@@ -34,7 +34,9 @@ func complaintAge(s *Signals) (days int, ok bool) {
 	if s.Complaints.Last.IsZero() {
 		return 0, false
 	}
-	return int(customer.DateOf(s.AsOf) - customer.DateOf(s.Complaints.Last)), true
+	// max: a last complaint in another time zone may fall on a later
+	// calendar day than AsOf although it is not after it
+	return max(0, int(customer.DateOf(s.AsOf)-customer.DateOf(s.Complaints.Last))), true
 }
 
 // decline returns (p − l) ÷ (p + l) with negative values counted as zero;

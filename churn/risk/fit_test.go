@@ -415,3 +415,25 @@ func TestScoreAllNamesIndex(t *testing.T) {
 	assert.Len(t, rs, 1)
 	_ = time.Second
 }
+
+func TestFitConstantFeaturesGivesBaseRate(t *testing.T) {
+	// identical customers, 30 of 100 churned: no feature has spread, the
+	// model is the base rate and no feature contributes
+	ex := make([]Example, 100)
+	for i := range ex {
+		ex[i] = Example{Signals: steady("C", 30, 60), Churned: i < 30}
+	}
+	m, rep, err := Fit(ex, nil)
+	require.NoError(t, err)
+	assert.Equal(t, MethodFitted, rep.Method)
+	assert.InDelta(t, math.Log(0.3/0.7), m.Intercept(), 1e-9)
+	for _, c := range m.Coefficients() {
+		assert.Zero(t, c.Weight, "%v", c.Feature)
+		assert.Zero(t, c.Scale, "%v", c.Feature)
+	}
+	r, err := m.ScoreSignals(ex[0].Signals)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.3, r.Risk, 1e-9)
+	assert.Empty(t, r.Reasons)
+	assert.Equal(t, BandWatch, r.Band)
+}

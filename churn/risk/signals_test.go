@@ -176,3 +176,17 @@ func TestCollect(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, none[0].HasPAlive)
 }
+
+func TestComplaintInLaterTimeZoneIsToday(t *testing.T) {
+	at := time.Date(2026, 2, 28, 23, 30, 0, 0, time.UTC)
+	s := steady("C-3", 10, 30)
+	s.AsOf = at
+	east := time.FixedZone("UTC+2", 2*3600)
+	s.Complaints = customer.ComplaintSignals{Total: 1, Last: at.Add(-30 * time.Minute).In(east)}
+	require.NoError(t, s.Validate())
+	age, ok := complaintAge(&s)
+	assert.True(t, ok)
+	assert.Zero(t, age)
+	v := features(&s, 90, DefaultMinGap, DefaultComplaintHalfLife)
+	assert.Equal(t, 1.0, v.x[FeatureComplaintRecency])
+}
