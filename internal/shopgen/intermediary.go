@@ -127,7 +127,9 @@ func (w *worker) intermediary(rec *Record, id customer.ID) {
 	perYear := turnover * r.uniform(0.04, 0.25) * wholesaleShare * g.level
 	ordersPerYear := tp.replenish + float64(len(g.cfg.Collections))*0.8
 	budget := perYear / ordersPerYear
-	rec.Orders = make([]customer.Order, 0, len(plan))
+	if cap(rec.Orders) < len(plan) {
+		rec.Orders = make([]customer.Order, 0, len(plan))
+	}
 	for n, p := range plan {
 		w.interOrder(rec, p, n, budget*r.uniform(0.6, 1.4), outlets)
 	}
@@ -166,7 +168,7 @@ func (w *worker) interOrder(rec *Record, p interOrder, n int, budget float64, ou
 		Store: "B2B", Currency: g.cfg.Currency}
 	nStyles := r.between(2, 5)
 	linesPer := 1 + len(sizeRunWeights)*3/4
-	o.Lines = make([]customer.Line, 0, nStyles*len(sizeRunWeights))
+	o.Lines = w.lines(0, nStyles*len(sizeRunWeights))
 	lineBudget := budget / float64(nStyles*linesPer)
 	for range nStyles {
 		var ci int16

@@ -20,7 +20,7 @@ func (g *Generator) WriteCSV(w io.Writer, opts *CSVOptions) (int64, error) {
 		workers = opts.Workers
 	}
 	if workers == 1 {
-		return WriteCSV(w, g.All(), opts)
+		return g.writeCSV1(w, opts)
 	}
 	type chunk struct {
 		buf  []byte
@@ -51,10 +51,12 @@ func (g *Generator) WriteCSV(w io.Writer, opts *CSVOptions) (int64, error) {
 		go func() {
 			defer wg.Done()
 			wk := g.newWorker()
+			wk.reuse = true
+			var rec Record
 			for j := range jobs {
 				cw := csvWriter{out: j.c.buf}
 				for i := j.lo; i < j.hi && j.c.err == nil; i++ {
-					rec := wk.customer(i)
+					wk.fill(&rec, i)
 					j.c.err = cw.record(&rec)
 				}
 				j.c.buf, j.c.rows = cw.out, cw.rows
@@ -103,4 +105,34 @@ func (g *Generator) WriteCSV(w io.Writer, opts *CSVOptions) (int64, error) {
 	}
 	wg.Wait()
 	return rows, err
+}
+
+// writeCSV1 is WriteCSV on the calling goroutine, recycling each record's
+// memory for the next.
+func (g *Generator) writeCSV1(w io.Writer, opts *CSVOptions) (int64, error) {
+	var cw csvWriter
+	if opts == nil || !opts.NoHeader {
+		cw.header()
+	}
+	wk := g.newWorker()
+	wk.reuse = true
+	var rec Record
+	for i := range g.cfg.Customers {
+		wk.fill(&rec, i)
+		if err := cw.record(&rec); err != nil {
+			return cw.rows, err
+		}
+		if len(cw.out) >= 256<<10 {
+			if _, err := w.Write(cw.out); err != nil {
+				return cw.rows, err
+			}
+			cw.out = cw.out[:0]
+		}
+	}
+	if len(cw.out) > 0 {
+		if _, err := w.Write(cw.out); err != nil {
+			return cw.rows, err
+		}
+	}
+	return cw.rows, nil
 }

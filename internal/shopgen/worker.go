@@ -17,6 +17,9 @@ type worker struct {
 	r    *rng
 	catW [2][]float64 // cumulative category weights of the current customer, per season
 	buf  []byte
+	// reuse recycles the memory of the previous record (see fill).
+	reuse bool
+	slab  []customer.Line
 }
 
 func (g *Generator) newWorker() *worker {
@@ -66,21 +69,45 @@ const (
 )
 
 func (w *worker) customer(i int) Record {
+	var rec Record
+	w.fill(&rec, i)
+	return rec
+}
+
+// fill generates customer i into rec. When the worker reuses memory (the
+// CSV export, which formats a record and drops it), rec's slices and the
+// worker's line slab are recycled: the previous record must be dead.
+func (w *worker) fill(rec *Record, i int) {
 	w.r.reset(w.g.cfg.Seed, uint64(i))
-	rec := Record{Index: i}
+	*rec = Record{Index: i, Orders: rec.Orders[:0], Returns: rec.Returns[:0],
+		Interactions: rec.Interactions[:0], Complaints: rec.Complaints[:0]}
+	w.slab = w.slab[:0]
 	w.buf = append(w.buf[:0], 'C')
 	w.buf = appendPadded(w.buf, i+1, 8)
 	id := customer.ID(w.buf)
 	if w.r.chance(w.g.cfg.IntermediaryShare) {
-		w.intermediary(&rec, id)
+		w.intermediary(rec, id)
 	} else {
-		w.consumer(&rec, id)
+		w.consumer(rec, id)
 	}
 	byTime := func(a, b time.Time) int { return a.Compare(b) }
 	slices.SortStableFunc(rec.Returns, func(a, b customer.Return) int { return byTime(a.Time, b.Time) })
 	slices.SortStableFunc(rec.Interactions, func(a, b customer.Interaction) int { return byTime(a.Time, b.Time) })
 	slices.SortStableFunc(rec.Complaints, func(a, b Complaint) int { return byTime(a.Time, b.Time) })
-	return rec
+}
+
+// lines returns a slice of n lines with capacity c: fresh memory, or
+// when reusing, a piece of the worker's slab.
+func (w *worker) lines(n, c int) []customer.Line {
+	if !w.reuse {
+		return make([]customer.Line, n, c)
+	}
+	if cap(w.slab)-len(w.slab) < c {
+		w.slab = make([]customer.Line, 0, max(2*cap(w.slab), c, 256))
+	}
+	k := len(w.slab)
+	w.slab = w.slab[:k+c]
+	return w.slab[k : k+n : k+c]
 }
 
 // appendPadded appends n in decimal with at least width digits.
@@ -318,7 +345,9 @@ func (w *worker) consumer(rec *Record, id customer.ID) {
 		w.potential(rec, &b)
 	} else {
 		rec.Truth.PurchaseRate = lambda
-		rec.Orders = make([]customer.Order, 0, 2+int(lambda*2))
+		if rec.Orders == nil {
+			rec.Orders = make([]customer.Order, 0, 2+int(lambda*2))
+		}
 		t := b.t0
 		for n := 0; t >= 0; n++ {
 			w.consumerOrder(rec, &b, t, n)
@@ -369,7 +398,7 @@ func (w *worker) interact(rec *Record, b *body, t float64, kind customer.Interac
 			subject = "satisfaction survey"
 		}
 	}
-	if rec.Interactions == nil {
+	if cap(rec.Interactions) == 0 {
 		rec.Interactions = make([]customer.Interaction, 0, 4)
 	}
 	rec.Interactions = append(rec.Interactions, customer.Interaction{
@@ -400,7 +429,7 @@ func (w *worker) consumerOrder(rec *Record, b *body, t float64, n int) {
 		coupon = 10 + 5*r.IntN(3)
 	}
 	nLines := 1 + min(r.poisson(extraLines), 7)
-	o.Lines = make([]customer.Line, nLines)
+	o.Lines = w.lines(nLines, nLines)
 	var mismatch uint16
 	var cats [8]uint8
 	for j := range o.Lines {
