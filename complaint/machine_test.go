@@ -1,0 +1,377 @@
+package complaint_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/complaint/complainttest"
+	"github.com/tailorcrm/tailor/customer"
+	"pgregory.net/rapid"
+)
+
+// workflowModel is the simple model of the workflow the rapid test
+// checks Apply against. It restates the procedure of SEEDS §5 from
+// scratch, without the package's table or guards.
+type workflowModel struct {
+	state, resumeTo complaint.State
+	handler         complaint.ActorID
+	proposer        complaint.ActorID
+	amount          int // EUR of the current proposal
+	staff           complaint.ActorID
+	feedback        *complaint.Feedback
+	carriedAt       time.Time
+	decidedAt       time.Time
+	priority        complaint.Priority
+	version         int
+	// SLA bookkeeping: time in open non-waiting states, time waiting,
+	// and time counting toward the resolution.
+	active, paused, resolution time.Duration
+	last                       time.Time
+}
+
+var working = map[complaint.State]bool{
+	complaint.StateRecorded: true, complaint.StateAccepted: true, complaint.StateAssigned: true,
+	complaint.StateInvestigated: true, complaint.StateProposed: true, complaint.StateApproved: true,
+	complaint.StateCarriedOut: true,
+}
+
+func rank(a complaint.Actor) int {
+	switch a.Role {
+	case complaint.RoleAgent:
+		return 1
+	case complaint.RoleHandler:
+		return 2
+	case complaint.RoleSupervisor:
+		return 3
+	case complaint.RoleManager:
+		return 4
+	}
+	return 0
+}
+
+// predict returns whether the model accepts a well-formed command and
+// the state it leads to.
+func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now time.Time) (bool, complaint.State) {
+	staff := rank(a) >= 1
+	sup := rank(a) >= 3
+	self := a.Role == complaint.RoleCustomer && a.ID == complainant.ID
+	owner := sup || (staff && a.ID == m.handler)
+	s := m.state
+	switch cmd.Kind {
+	case complaint.CmdAccept:
+		return s == complaint.StateRecorded && staff, complaint.StateAccepted
+	case complaint.CmdReject:
+		return s == complaint.StateRecorded && staff, complaint.StateRejected
+	case complaint.CmdAssign:
+		return s == complaint.StateAccepted && staff, complaint.StateAssigned
+	case complaint.CmdReassign:
+		return (s == complaint.StateAssigned || s == complaint.StateInvestigated || s == complaint.StateApproved) && sup, s
+	case complaint.CmdInvestigate:
+		return (s == complaint.StateAssigned || s == complaint.StateInvestigated) && owner, complaint.StateInvestigated
+	case complaint.CmdPropose:
+		return s == complaint.StateInvestigated && owner, complaint.StateProposed
+	case complaint.CmdApprove:
+		return s == complaint.StateProposed && sup && (m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer, complaint.StateApproved
+	case complaint.CmdSendBack:
+		return s == complaint.StateProposed && sup, complaint.StateInvestigated
+	case complaint.CmdCarryOut:
+		accountable := m.staff == ""
+		for _, acc := range cmd.Execution.Accountability {
+			accountable = accountable || acc.Staff == m.staff
+		}
+		return s == complaint.StateApproved && owner && accountable, complaint.StateCarriedOut
+	case complaint.CmdRecordFeedback:
+		return s == complaint.StateCarriedOut && (staff || self), s
+	case complaint.CmdClose:
+		return s == complaint.StateCarriedOut && owner && m.feedback != nil, complaint.StateClosed
+	case complaint.CmdWait:
+		return working[s] && ((m.handler == "" && staff) || (m.handler != "" && owner)), complaint.StateWaiting
+	case complaint.CmdResume:
+		return s == complaint.StateWaiting && (staff || self), m.resumeTo
+	case complaint.CmdEscalate:
+		return (working[s] || s == complaint.StateWaiting) && (staff || a.Role == complaint.RoleSystem), s
+	case complaint.CmdWithdraw:
+		return (working[s] && s != complaint.StateCarriedOut || s == complaint.StateWaiting) && (staff || self), complaint.StateWithdrawn
+	case complaint.CmdReopen:
+		window := 30 * 24 * time.Hour
+		if s == complaint.StateRejected {
+			return sup && !now.After(m.decidedAt.Add(window)), complaint.StateRecorded
+		}
+		fb := m.feedback
+		if cmd.Feedback != nil {
+			fb = cmd.Feedback
+		}
+		unhappy := fb != nil && (fb.Perceived < fb.Expected || fb.CSAT < 4)
+		return (s == complaint.StateCarriedOut || s == complaint.StateClosed) && (staff || self) && !now.After(m.carriedAt.Add(window)) && unhappy, complaint.StateAssigned
+	}
+	return false, 0 // record on an existing case
+}
+
+// advance books the time from the last event to t in the model's state.
+func (m *workflowModel) advance(t time.Time) {
+	d := t.Sub(m.last)
+	switch {
+	case m.state == complaint.StateWaiting:
+		m.paused += d
+	case working[m.state]:
+		m.active += d
+	}
+	if working[m.state] && m.state != complaint.StateCarriedOut {
+		m.resolution += d
+	}
+	m.last = t
+}
+
+func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now time.Time, to complaint.State) {
+	m.advance(now)
+	switch cmd.Kind {
+	case complaint.CmdAccept, complaint.CmdReject:
+		m.decidedAt = now
+	case complaint.CmdAssign, complaint.CmdReassign:
+		m.handler = cmd.Assignment.Handler
+	case complaint.CmdInvestigate:
+		m.staff = cmd.Finding.Staff
+	case complaint.CmdPropose:
+		m.proposer = a.ID
+		m.amount = int(cmd.Proposal.Amount.Amount().IntPart())
+	case complaint.CmdSendBack:
+		m.proposer, m.amount = "", 0
+	case complaint.CmdCarryOut:
+		m.carriedAt, m.feedback = now, nil
+	case complaint.CmdRecordFeedback:
+		m.feedback = cmd.Feedback
+	case complaint.CmdWait:
+		m.resumeTo = m.state
+	case complaint.CmdEscalate:
+		m.priority = min(m.priority+1, complaint.PriorityUrgent)
+	case complaint.CmdReopen:
+		if cmd.Feedback != nil {
+			m.feedback = cmd.Feedback
+		}
+		m.proposer, m.amount = "", 0
+	}
+	m.state = to
+	m.version++
+}
+
+var machineActors = []complaint.Actor{
+	agent, handler, handler2, supervisor,
+	{ID: "supervisor-2", Role: complaint.RoleSupervisor}, manager,
+	complainant, stranger, system,
+}
+
+// natural returns the command a diligent team gives next in c's state,
+// and who gives it.
+func natural(c complaint.Case) (complaint.Command, complaint.Actor) {
+	h := complaint.Actor{ID: c.Handler, Role: complaint.RoleHandler}
+	eur20, _ := customer.NewMoney("20", "EUR")
+	switch c.State {
+	case complaint.StateRecorded:
+		return complaint.Command{Kind: complaint.CmdAccept}, agent
+	case complaint.StateAccepted:
+		return complaint.Command{Kind: complaint.CmdAssign, Assignment: &complaint.Assignment{Department: "quality", Handler: "handler-1"}}, agent
+	case complaint.StateAssigned:
+		return complaint.Command{Kind: complaint.CmdInvestigate, Finding: &complaint.Finding{Cause: complaint.CauseManufacturing, Responsible: complaint.PartySupplier, Staff: "qc-1", Detail: "d"}}, h
+	case complaint.StateInvestigated:
+		return complaint.Command{Kind: complaint.CmdPropose, Proposal: &complaint.Proposal{Kind: complaint.ResolutionCompensation, Amount: eur20, Detail: "d"}}, h
+	case complaint.StateProposed:
+		if c.SendBacks == 0 {
+			return complaint.Command{Kind: complaint.CmdSendBack, Reason: "first proposals go back once"}, supervisor
+		}
+		return complaint.Command{Kind: complaint.CmdApprove}, manager
+	case complaint.StateApproved:
+		return complaint.Command{Kind: complaint.CmdCarryOut, Execution: &complaint.Execution{Notified: complaint.ChannelEmail, Accountability: []complaint.Accountability{{Staff: "qc-1", Action: complaint.ActionCoaching}}}}, h
+	case complaint.StateCarriedOut:
+		if c.Feedback == nil {
+			return complaint.Command{Kind: complaint.CmdRecordFeedback, Feedback: &complaint.Feedback{Perceived: 6, Expected: 8, CSAT: 3}}, complainant
+		}
+		return complaint.Command{Kind: complaint.CmdClose, Evaluation: &complaint.Evaluation{Lessons: "l", Improvement: "i"}}, h
+	case complaint.StateWaiting:
+		return complaint.Command{Kind: complaint.CmdResume}, complainant
+	case complaint.StateRejected:
+		return complaint.Command{Kind: complaint.CmdReopen, Reason: "contests"}, supervisor
+	}
+	return complaint.Command{Kind: complaint.CmdReopen, Reason: "not satisfied"}, complainant
+}
+
+// drawCommand draws a command of a random kind with a well-formed
+// payload, or (broken = true) one with a payload Apply must reject.
+// Most draws take a kind the table lists for the state, other than
+// withdrawal (it ends the run); the rest take any kind.
+func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bool) {
+	var likely []complaint.CommandKind
+	for _, k := range complaint.Permitted(c) {
+		switch k {
+		case complaint.CmdWithdraw:
+		default:
+			likely = append(likely, k)
+		}
+	}
+	kind := complaint.CommandKind(rapid.IntRange(int(complaint.CmdRecord), int(complaint.CmdWithdraw)).Draw(t, "any kind"))
+	if len(likely) > 0 && rapid.IntRange(0, 9).Draw(t, "likely") > 1 {
+		kind = rapid.SampledFrom(likely).Draw(t, "kind")
+	}
+	cmd = complaint.Command{Kind: kind, Note: rapid.SampledFrom([]string{"", "note"}).Draw(t, "note")}
+	money := func(s string) customer.Money {
+		m, err := customer.NewMoney(s, "EUR")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	switch kind {
+	case complaint.CmdRecord:
+		in := complainttest.Intake("C-1", t0)
+		cmd.Intake = &in
+	case complaint.CmdReject:
+		cmd.Reply = "sorry"
+	case complaint.CmdAssign, complaint.CmdReassign:
+		cmd.Assignment = &complaint.Assignment{Department: "quality", Handler: rapid.SampledFrom([]complaint.ActorID{"handler-1", "handler-2"}).Draw(t, "handler")}
+	case complaint.CmdInvestigate:
+		cmd.Finding = &complaint.Finding{Cause: complaint.CauseMaterial, Responsible: complaint.PartySupplier, Staff: rapid.SampledFrom([]complaint.ActorID{"", "qc-1"}).Draw(t, "staff"), Detail: "d"}
+	case complaint.CmdPropose:
+		k := complaint.ResolutionKind(rapid.IntRange(1, 6).Draw(t, "resolution"))
+		cmd.Proposal = &complaint.Proposal{Kind: k, Detail: "d"}
+		if k.MovesMoney() {
+			cmd.Proposal.Amount = money(rapid.SampledFrom([]string{"20", "100", "150"}).Draw(t, "amount"))
+		}
+	case complaint.CmdCarryOut:
+		cmd.Execution = &complaint.Execution{Notified: complaint.ChannelPhone}
+		if rapid.Bool().Draw(t, "accountable") {
+			cmd.Execution.Accountability = []complaint.Accountability{{Staff: "qc-1", Action: complaint.ActionWarning}}
+		}
+	case complaint.CmdRecordFeedback:
+		cmd.Feedback = &complaint.Feedback{Perceived: rapid.IntRange(0, 10).Draw(t, "perceived"), Expected: rapid.IntRange(1, 10).Draw(t, "expected"), CSAT: rapid.IntRange(1, 5).Draw(t, "csat")}
+	case complaint.CmdClose:
+		cmd.Evaluation = &complaint.Evaluation{Lessons: "l", Improvement: "i"}
+	case complaint.CmdWait, complaint.CmdEscalate, complaint.CmdSendBack:
+		cmd.Reason = "r"
+	case complaint.CmdReopen:
+		cmd.Reason = "r"
+		if rapid.Bool().Draw(t, "with feedback") {
+			cmd.Feedback = &complaint.Feedback{Perceived: rapid.IntRange(0, 10).Draw(t, "perceived"), Expected: rapid.IntRange(1, 10).Draw(t, "expected"), CSAT: rapid.IntRange(1, 5).Draw(t, "csat")}
+		}
+	}
+	if rapid.IntRange(0, 9).Draw(t, "break") != 0 {
+		return cmd, false
+	}
+	switch {
+	case kind == complaint.CmdPropose && cmd.Proposal.Kind.MovesMoney():
+		cmd.Proposal.Amount = money("0")
+	case kind == complaint.CmdRecordFeedback:
+		cmd.Feedback.Expected = 0
+	case kind == complaint.CmdClose:
+		cmd.Reply = "unexpected"
+	default:
+		cmd.Evaluation = &complaint.Evaluation{Lessons: "unexpected", Improvement: "payload"}
+	}
+	return cmd, true
+}
+
+func TestWorkflowMatchesModel(t *testing.T) {
+	// Coverage of the generated runs: states reached, commands accepted
+	// and refused.
+	reached := map[complaint.State]int{}
+	accepted := map[complaint.CommandKind]int{}
+	refusedN := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		c, ev := complainttest.Record("C-1", t0)
+		events := []complaint.Event{ev}
+		m := &workflowModel{state: complaint.StateRecorded, version: 1, priority: c.Priority, last: t0}
+		now := t0
+		try := func(t *rapid.T, cmd complaint.Command, broken bool, a complaint.Actor, step time.Duration) {
+			now = now.Add(step)
+			want, to := m.predict(cmd, a, now)
+			want = want && !broken
+			next, ev, err := complaint.Apply(c, cmd, a, now)
+			if err != nil {
+				if want {
+					t.Fatalf("%s by %s in %s refused, model accepts: %v", cmd.Kind, a, m.state, err)
+				}
+				if !reflect.DeepEqual(next, c) || !reflect.DeepEqual(ev, complaint.Event{}) {
+					t.Fatalf("refused %s changed the case", cmd.Kind)
+				}
+				refusedN++
+				return
+			}
+			if !want {
+				t.Fatalf("%s by %s in %s accepted into %s, model refuses (broken payload: %v)", cmd.Kind, a, m.state, next.State, broken)
+			}
+			if next.State != to || ev.From != m.state || ev.To != to || ev.Seq != m.version+1 || ev.Actor != a || !ev.At.Equal(now) {
+				t.Fatalf("%s: event %+v, model %s → %s", cmd.Kind, ev, m.state, to)
+			}
+			m.accept(cmd, a, now, to)
+			reached[to]++
+			accepted[cmd.Kind]++
+			c = next
+			events = append(events, ev)
+		}
+		rt.Repeat(map[string]func(*rapid.T){
+			"act": func(t *rapid.T) {
+				cmd, broken := drawCommand(t, c)
+				a := rapid.SampledFrom(machineActors).Draw(t, "any actor")
+				if rapid.IntRange(0, 3).Draw(t, "staff") > 0 {
+					cur := complaint.Actor{ID: c.Handler, Role: complaint.RoleHandler}
+					if c.Handler == "" {
+						cur = agent
+					}
+					a = rapid.SampledFrom([]complaint.Actor{cur, cur, agent, supervisor, machineActors[4], manager}).Draw(t, "actor")
+				}
+				step := rapid.SampledFrom([]time.Duration{0, time.Minute, time.Hour, 20 * time.Hour}).Draw(t, "step")
+				if rapid.IntRange(0, 19).Draw(t, "long") == 0 {
+					step = 40 * 24 * time.Hour
+				}
+				try(t, cmd, broken, a, step)
+			},
+			"next": func(t *rapid.T) {
+				cmd, a := natural(c)
+				try(t, cmd, false, a, rapid.SampledFrom([]time.Duration{time.Minute, 5 * time.Hour}).Draw(t, "step"))
+			},
+			"": func(t *rapid.T) {
+				if c.State != m.state || c.Version != m.version || len(events) != c.Version || c.Priority != m.priority || c.Handler != m.handler {
+					t.Fatalf("case %s v%d %s handler %q, model %s v%d %s handler %q", c.State, c.Version, c.Priority, c.Handler, m.state, m.version, m.priority, m.handler)
+				}
+				r, err := complaint.Rebuild(events)
+				if err != nil {
+					t.Fatalf("rebuild: %v", err)
+				}
+				if !reflect.DeepEqual(r, c) {
+					t.Fatalf("rebuilt case differs from the live one")
+				}
+				// The SLA clocks count exactly the non-waiting time, up to an
+				// instant after the last event.
+				asOf := now.Add(3 * time.Hour)
+				st, err := complaint.DefaultSLA().Status(events, asOf)
+				if err != nil {
+					t.Fatalf("sla: %v", err)
+				}
+				mm := *m
+				mm.advance(asOf)
+				var sum time.Duration
+				for _, v := range st.Visits {
+					sum += v.Elapsed
+				}
+				if sum != mm.active || st.PausedFor != mm.paused || st.Resolution.Elapsed != mm.resolution {
+					t.Fatalf("sla: visits %s paused %s resolution %s; model active %s paused %s resolution %s",
+						sum, st.PausedFor, st.Resolution.Elapsed, mm.active, mm.paused, mm.resolution)
+				}
+				if st.Paused != (m.state == complaint.StateWaiting) {
+					t.Fatalf("sla paused = %v in %s", st.Paused, m.state)
+				}
+			},
+		})
+	})
+	t.Logf("states reached %v; commands accepted %v; refused %d", reached, accepted, refusedN)
+	for s := complaint.StateRecorded; s.Valid(); s++ {
+		if reached[s] == 0 {
+			t.Errorf("no generated run reached %s", s)
+		}
+	}
+	for k := complaint.CmdAccept; k.Valid(); k++ {
+		if accepted[k] == 0 {
+			t.Errorf("no generated run had %s accepted", k)
+		}
+	}
+}
