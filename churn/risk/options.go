@@ -33,6 +33,8 @@ const (
 	// DefaultClip bounds standardised features to ±DefaultClip standard
 	// deviations, so one extreme customer cannot dominate the fit.
 	DefaultClip = 6.0
+	// MaxClip is the largest Clip accepted.
+	MaxClip = 100.0
 )
 
 // Options configure [Fit] and [Rules]. A nil *Options, and every zero
@@ -66,7 +68,8 @@ type Options struct {
 	// ComplaintHalfLife is the half-life, in days, of
 	// [FeatureComplaintRecency]. Default [DefaultComplaintHalfLife].
 	ComplaintHalfLife float64
-	// Clip bounds standardised features to ±Clip. Default [DefaultClip].
+	// Clip bounds standardised features to ±Clip; at most [MaxClip].
+	// Default [DefaultClip].
 	Clip float64
 	// Rules are the weights of the rule-based model. Nil means
 	// [DefaultRules].
@@ -246,6 +249,9 @@ func (o *Options) config() (config, error) {
 		if err != nil {
 			return config{}, err
 		}
+	}
+	if c.clip > MaxClip {
+		return config{}, &OptionError{Field: "clip", Value: c.clip, Reason: "must be at most 100"}
 	}
 	if o.Bands != (Bands{}) {
 		if err := o.Bands.validate(); err != nil {

@@ -161,6 +161,7 @@ func TestOptionsRejected(t *testing.T) {
 		"lambda":      {Lambda: -1},
 		"lambda NaN":  {Lambda: math.NaN()},
 		"min gap":     {MinGap: math.Inf(1)},
+		"clip":        {Clip: 101},
 		"top reasons": {TopReasons: -2},
 		"min class":   {MinPerClass: -1},
 		"rules":       {Rules: &w},
