@@ -106,8 +106,8 @@ func replay(c Case, ev Event) (Case, error) {
 	var p problems
 	checkActor(&p, c, ev.Actor, ev.At)
 	checkCommand(&p, c, ev.Command, ev.At)
-	if err := p.err(fmt.Sprintf("complaint %q: %s", id, ev.Command.Kind)); err != nil {
-		return c, badLog(id, ev.Seq, "%v", err)
+	if len(p.fields) > 0 {
+		return c, badLog(id, ev.Seq, "%v", p.err(fmt.Sprintf("complaint %q: %s", id, ev.Command.Kind)))
 	}
 	switch {
 	case !ev.Priority.Valid():

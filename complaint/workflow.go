@@ -325,8 +325,8 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 	var pr problems
 	checkActor(&pr, c, actor, now)
 	checkCommand(&pr, c, cmd, now)
-	if err := pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind)); err != nil {
-		return c, Event{}, err
+	if len(pr.fields) > 0 {
+		return c, Event{}, pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))
 	}
 	r, ok := lookup(from, cmd.Kind)
 	if !ok {
