@@ -10,8 +10,8 @@
 // as the [Feature] list documents with formulas: the buy-till-you-die
 // P(alive) (computed by the caller with the churn package's models, or
 // through [AliveModel]), recency measured against the customer's own
-// rhythm, the year-on-year trend of purchase days and spend, the return
-// rate, and the complaint signals of [customer.ComplaintSignals] (taken
+// rhythm, the number of purchase days, the year-on-year trend of purchase
+// days and spend, the return rate, and the complaint signals of [customer.ComplaintSignals] (taken
 // through [ComplaintSource], so the complaint package can feed it).
 //
 // # Fit, then apply

@@ -102,3 +102,54 @@ func ExampleFit() {
 	// - 1 unresolved complaint
 	// - no purchase for 158 days where this customer's usual gap is 54 days
 }
+
+// complaintDesk stands for the complaint package's case store, or the
+// caller's own complaint system.
+type complaintDesk map[customer.ID]customer.ComplaintSignals
+
+func (d complaintDesk) ComplaintSignals(id customer.ID, asOf time.Time) (customer.ComplaintSignals, error) {
+	return d[id], nil
+}
+
+// fixedAlive stands for a fitted buy-till-you-die model (an adapter over
+// the churn package's BG/NBD is one line).
+type fixedAlive struct{}
+
+func (fixedAlive) PAlive(frequency, recency, T float64) (float64, error) {
+	return 0.35, nil
+}
+
+// Collect gathers each customer's complaint signals and P(alive) through
+// the two small interfaces, ready for scoring.
+func ExampleCollect() {
+	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	s := customer.NewSummary("C-7", customer.Consumer, asOf, nil)
+	for i, daysAgo := range []int{200, 170, 140, 110} {
+		_ = s.AddOrder(customer.Order{
+			ID: fmt.Sprint("O-", i), CustomerID: "C-7", Time: asOf.AddDate(0, 0, -daysAgo),
+			Channel: customer.Store, Currency: "EUR",
+			Lines: []customer.Line{{ID: "1", Quantity: 1, UnitPrice: decimal.NewFromInt(45)}},
+		})
+	}
+	desk := complaintDesk{"C-7": {Total: 1, Recent: 1, Window: 90 * 24 * time.Hour, SLABreaches: 1, MaxSeverity: 3, Last: asOf.AddDate(0, 0, -40)}}
+	ins, err := risk.Collect([]customer.Summary{*s}, desk, fixedAlive{}, customer.Weeks)
+	if err != nil {
+		panic(err)
+	}
+	m, _ := risk.Rules(nil)
+	rs, err := m.ScoreAll(ins)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range rs {
+		fmt.Printf("%s %.2f %v\n", r.Customer, r.Risk, r.Band)
+		for _, reason := range r.Reasons {
+			fmt.Println("-", reason.Text)
+		}
+	}
+	// Output:
+	// C-7 0.84 critical
+	// - 1 complaint in 90 days, 1 past its service deadline, the worst of high severity, the last one 40 days ago
+	// - no purchase for 110 days where this customer's usual gap is 30 days
+	// - probability of still being an active customer only 35%
+}
