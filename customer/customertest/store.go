@@ -142,7 +142,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	t.Run("GetReturnsIndependentCopy", func(t *testing.T) {
 		s := newStore(t)
 		want := sampleCustomer("C-1")
-		mustPut(t, s, want)
+		mustPut(t, s, want.Clone())
 		got, err := s.Get(ctx, "C-1")
 		if err != nil {
 			t.Fatalf("Get: %v", err)

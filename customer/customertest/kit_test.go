@@ -1,0 +1,127 @@
+package customertest_test
+
+import (
+	"context"
+	"iter"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/customertest"
+)
+
+// Broken stores, each breaking one promise, to show that the kit notices.
+
+// unsorted lists customers in reverse order.
+type unsorted struct{ *customer.MemStore }
+
+func (s unsorted) List(ctx context.Context) iter.Seq2[customer.Customer, error] {
+	return func(yield func(customer.Customer, error) bool) {
+		var all []customer.Customer
+		for c, err := range s.MemStore.List(ctx) {
+			if err != nil {
+				yield(c, err)
+				return
+			}
+			all = append(all, c)
+		}
+		slices.Reverse(all)
+		for _, c := range all {
+			if !yield(c, nil) {
+				return
+			}
+		}
+	}
+}
+
+// retaining keeps the caller's customer as given, sharing its slices.
+type retaining struct {
+	*customer.MemStore
+	kept map[customer.ID]customer.Customer
+}
+
+func (s retaining) Put(ctx context.Context, c customer.Customer) error {
+	if err := s.MemStore.Put(ctx, c); err != nil {
+		return err
+	}
+	s.kept[c.ID] = c
+	return nil
+}
+
+func (s retaining) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	if _, err := s.MemStore.Get(ctx, id); err != nil {
+		return customer.Customer{}, err
+	}
+	return s.kept[id], nil
+}
+
+// silentDelete returns nil for unknown IDs.
+type silentDelete struct{ *customer.MemStore }
+
+func (s silentDelete) Delete(ctx context.Context, id customer.ID) error {
+	_ = s.MemStore.Delete(ctx, id)
+	return nil
+}
+
+// conflictBlind accepts a second version of an order without complaint.
+type conflictBlind struct{ *customer.MemStore }
+
+func (s conflictBlind) AppendOrder(ctx context.Context, o customer.Order) error {
+	_ = s.MemStore.AppendOrder(ctx, o)
+	return nil
+}
+
+// TestBrokenStoreHelper runs the kit on the broken store named by
+// $CUSTOMERTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
+// does nothing otherwise.
+func TestBrokenStoreHelper(t *testing.T) {
+	switch os.Getenv("CUSTOMERTEST_BROKEN") {
+	case "unsorted":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return unsorted{customer.NewMemStore()} })
+	case "retaining":
+		customertest.TestStore(t, func(*testing.T) customer.Directory {
+			return retaining{customer.NewMemStore(), map[customer.ID]customer.Customer{}}
+		})
+	case "silentDelete":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return silentDelete{customer.NewMemStore()} })
+	case "conflictBlind":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, conflictBlind{s}
+		})
+	}
+}
+
+// TestKitDetectsBrokenStores runs the kit on stores that break one
+// promise each and checks that the kit fails the subtests of that promise.
+func TestKitDetectsBrokenStores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the test binary four times")
+	}
+	for broken, wantFailed := range map[string][]string{
+		"unsorted":      {"ListSortedByID", "StateMachine"},
+		"retaining":     {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
+		"silentDelete":  {"DeleteRemoves", "DeleteMissingReturnsErrNotFound", "StateMachine"},
+		"conflictBlind": {"AppendOrderIsIdempotent", "StateMachine"},
+	} {
+		t.Run(broken, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")
+			cmd.Env = append(os.Environ(), "CUSTOMERTEST_BROKEN="+broken)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the kit passed a store that breaks a promise (%s):\n%s", broken, out)
+			}
+			for _, name := range wantFailed {
+				if !strings.Contains(string(out), "--- FAIL: TestBrokenStoreHelper/"+name+" ") {
+					t.Errorf("the kit did not fail %s on the %s store", name, broken)
+				}
+			}
+			if n := strings.Count(string(out), "    --- "); n < 10 {
+				t.Errorf("the kit ran %d checks: it stops at the first fault instead of running every check:\n%s", n, out)
+			}
+		})
+	}
+}
