@@ -206,7 +206,10 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 	}
 	total := decimal.Zero
 	out.Spend = decimal.Zero
-	for _, l := range o.Lines {
+	for i, l := range o.Lines {
+		if !sane(l.UnitPrice) || !sane(l.Discount) {
+			return Earning{}, fmt.Errorf("loyalty: order %q line %d: price or discount too large or too precise", o.ID, i)
+		}
 		net := l.Net()
 		w := net.Mul(p.cfg.Earn.PointsPerUnit).Mul(tier.Multiplier)
 		for _, m := range p.cfg.Earn.Multipliers {

@@ -205,6 +205,17 @@ func (e Join) validate(p *Programme, a *Account, now time.Time) error {
 
 func (e Purchase) validate(p *Programme, a *Account, now time.Time) error {
 	var pr problems
+	for i, l := range e.Order.Lines {
+		if !sane(l.UnitPrice) {
+			pr.add(fmt.Sprintf("order.lines[%d].unit_price", i), customer.CodeRange, "%s is too large or too precise", brief(l.UnitPrice))
+		}
+		if !sane(l.Discount) {
+			pr.add(fmt.Sprintf("order.lines[%d].discount", i), customer.CodeRange, "%s is too large or too precise", brief(l.Discount))
+		}
+	}
+	if len(pr.fields) > 0 {
+		return pr.err(fmt.Sprintf("purchase %q", e.Order.ID))
+	}
 	pr.merge("order.", e.Order.Validate(now))
 	if e.Order.CustomerID != "" && e.Order.CustomerID != a.Member {
 		pr.add("order.customer_id", customer.CodeMismatch, "is %q, the account is %q", e.Order.CustomerID, a.Member)
@@ -292,7 +303,9 @@ func (e Redemption) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("points", customer.CodeRange, "%d is below the minimum of %d", e.Points, p.cfg.Redeem.MinPoints)
 	}
 	if !e.OrderTotal.IsZero() {
-		if e.OrderTotal.Currency() != p.cfg.Currency {
+		if !sane(e.OrderTotal.Amount()) || e.OrderTotal.Sign() < 0 {
+			pr.add("order_total", customer.CodeRange, "%s is negative, too large or too precise", brief(e.OrderTotal.Amount()))
+		} else if e.OrderTotal.Currency() != p.cfg.Currency {
 			pr.add("order_total", customer.CodeMismatch, "is in %s, the programme's currency is %s", e.OrderTotal.Currency(), p.cfg.Currency)
 		} else if e.Points > 0 {
 			limit := e.OrderTotal.Amount().Mul(p.cfg.Redeem.MaxShare)

@@ -91,3 +91,333 @@ func TestReplayEqualsApply(t *testing.T) {
 		t.Logf("%d %-8s %5d debt %d  %s", e.Seq, e.Kind, e.Points, e.Debt, e.Note)
 	}
 }
+
+func TestPartialReturnClawsBackInProportion(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	// 200 (coat) + 3 × 20 scarves = 260 points.
+	o := order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "200", 1), line("SCARF", "scarves", "20", 3))
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: o})
+	require.Equal(t, loyalty.Points(260), a.Pending)
+
+	// One scarf of three: 260 × 20/260 = 20 points.
+	a, entries, err := p.Apply(a, loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 2, 5), customer.ReturnLine{LineID: "SCARF", Quantity: -1})}, day(2026, 2, 5))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, loyalty.Points(-20), entries[0].Points)
+	assert.Equal(t, loyalty.Points(240), a.Pending)
+	assert.True(t, entries[0].Spend.Equal(dec("-20")))
+
+	// The same return again: duplicate, nothing changes.
+	_, _, err = p.Apply(a, loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 2, 5), customer.ReturnLine{LineID: "SCARF", Quantity: -1})}, day(2026, 2, 6))
+	require.ErrorIs(t, err, loyalty.ErrDuplicate)
+
+	// Three more scarves than are left: refused, naming the field.
+	_, _, err = p.Apply(a, loyalty.Returned{Return: ret("X2", "O1", "M1", day(2026, 2, 6), customer.ReturnLine{LineID: "SCARF", Quantity: -3})}, day(2026, 2, 6))
+	assert.Contains(t, fieldsOf(t, err), "return.lines[0].quantity")
+
+	// Everything else: the order's claw-backs add up to exactly what it earned.
+	a = apply(t, p, a, day(2026, 2, 7), loyalty.Returned{Return: ret("X3", "O1", "M1", day(2026, 2, 7),
+		customer.ReturnLine{LineID: "SCARF", Quantity: -2}, customer.ReturnLine{LineID: "COAT", Quantity: -1})})
+	earned, clawed, ok := a.OrderPoints("O1")
+	require.True(t, ok)
+	assert.Equal(t, earned, clawed)
+	assert.Equal(t, loyalty.Points(0), a.Balance())
+	assert.Empty(t, a.Lots())
+}
+
+func TestReturnOfUnknownOrderOrOneThatEarnedNothing(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	_, _, err := p.Apply(a, loyalty.Returned{Return: ret("X1", "NOPE", "M1", day(2026, 2, 5), customer.ReturnLine{LineID: "A", Quantity: -1})}, day(2026, 2, 5))
+	require.ErrorIs(t, err, loyalty.ErrUnknownOrder)
+	require.ErrorIs(t, err, customer.ErrNotFound)
+
+	free := order("O0", "M1", day(2026, 2, 1), line("GIFT", "accessories", "0.50", 1))
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: free})
+	earned, _, _ := a.OrderPoints("O0")
+	require.Equal(t, loyalty.Points(0), earned)
+	a2, entries, err := p.Apply(a, loyalty.Returned{Return: ret("X2", "O0", "M1", day(2026, 2, 2), customer.ReturnLine{LineID: "GIFT", Quantity: -1})}, day(2026, 2, 2))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, loyalty.Points(0), entries[0].Points, "no negative claw-back")
+	assert.Equal(t, a.Balance(), a2.Balance())
+}
+
+func debtProgramme(t *testing.T, policy string) *loyalty.Programme {
+	c := club(t).Config()
+	c.DebtPolicy, _ = loyalty.ParseDebtPolicy(policy)
+	c.PendingDays = 0
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	return p
+}
+
+func TestSpentPointsBecomeDebtOrAreCapped(t *testing.T) {
+	for _, tc := range []struct {
+		policy          string
+		debt, forgiven  loyalty.Points
+		balanceAfterBuy loyalty.Points
+	}{
+		{"debt", 250, 0, -50},
+		{"cap-at-zero", 0, 250, 200},
+	} {
+		t.Run(tc.policy, func(t *testing.T) {
+			p := debtProgramme(t, tc.policy)
+			a := joined(t, p, day(2026, 1, 5))
+			a = apply(t, p, a, day(2026, 2, 1),
+				loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "300", 1))},
+				loyalty.Redemption{Member: "M1", ID: "R1", Points: 250, Time: day(2026, 2, 1)})
+			require.Equal(t, loyalty.Points(50), a.Available)
+			a, entries, err := p.Apply(a, loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 2, 3), customer.ReturnLine{LineID: "COAT", Quantity: -1})}, day(2026, 2, 3))
+			require.NoError(t, err)
+			claw := entries[0]
+			assert.Equal(t, tc.debt, claw.Debt)
+			assert.Equal(t, tc.forgiven, claw.Forgiven)
+			assert.Equal(t, tc.debt, a.Debt)
+			assert.Equal(t, loyalty.Points(0), a.Available, "the 50 left are taken")
+			assert.Equal(t, -tc.debt, a.Balance(), "negative only as visible debt")
+			_, clawed, _ := a.OrderPoints("O1")
+			assert.Equal(t, loyalty.Points(300), clawed, "never more than the order earned")
+
+			// The next purchase settles the debt first.
+			a, entries, err = p.Apply(a, loyalty.Purchase{Order: order("O2", "M1", day(2026, 2, 10), line("HAT", "hats", "200", 1))}, day(2026, 2, 10))
+			require.NoError(t, err)
+			assert.Equal(t, tc.balanceAfterBuy, a.Balance())
+			assert.GreaterOrEqual(t, a.Available, loyalty.Points(0))
+			if tc.debt > 0 {
+				assert.Equal(t, loyalty.EntryRepay, entries[1].Kind)
+				assert.Equal(t, tc.debt-200, a.Debt)
+				assert.Equal(t, loyalty.Points(0), a.Available)
+			}
+		})
+	}
+}
+
+func TestRedeemNearestExpiryFirst(t *testing.T) {
+	p := debtProgramme(t, "debt")
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 3, 1),
+		loyalty.Purchase{Order: order("O1", "M1", day(2026, 1, 10), line("A", "coats", "100", 1))},
+		loyalty.Adjustment{Member: "M1", ID: "goodwill", Points: 30, Reason: "late delivery", Operator: "clerk-7", Time: day(2026, 2, 20)},
+		loyalty.Purchase{Order: order("O2", "M1", day(2026, 2, 1), line("B", "coats", "100", 1))})
+	lots := a.Lots()
+	require.Len(t, lots, 3)
+	assert.Equal(t, "order:O1", lots[0].ID)
+	assert.Equal(t, "order:O2", lots[1].ID)
+	assert.Equal(t, "adjust:goodwill", lots[2].ID)
+
+	a, entries, err := p.Apply(a, loyalty.Redemption{Member: "M1", ID: "R1", Points: 150, Time: day(2026, 3, 1)}, day(2026, 3, 1))
+	require.NoError(t, err)
+	assert.Equal(t, []loyalty.LotPart{{Lot: "order:O1", Points: 100}, {Lot: "order:O2", Points: 50}}, entries[0].Parts)
+
+	// O2's remaining 50 expire on 2027-02-01; the adjustment's 30 on 2027-02-20.
+	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 2, 10))
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+	assert.Equal(t, loyalty.EntryReview, entries[0].Kind, "the yearly tier review on 2027-01-05")
+	entries = entries[1:]
+	assert.Equal(t, loyalty.EntryExpire, entries[0].Kind)
+	assert.Equal(t, loyalty.Points(-50), entries[0].Points)
+	assert.Equal(t, day(2027, 2, 1), entries[0].Effective)
+	assert.Equal(t, loyalty.Points(30), a.Available)
+}
+
+func TestRedemptionRules(t *testing.T) {
+	p := debtProgramme(t, "debt")
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "500", 1))})
+	eur := func(s string) customer.Money { m, err := customer.NewMoney(s, "EUR"); require.NoError(t, err); return m }
+	tests := []struct {
+		name  string
+		e     loyalty.Redemption
+		field string
+		err   error
+	}{
+		{"below minimum", loyalty.Redemption{ID: "r", Points: 99}, "points", nil},
+		{"zero", loyalty.Redemption{ID: "r", Points: 0}, "points", nil},
+		{"no id", loyalty.Redemption{Points: 100}, "id", nil},
+		{"over the order's share", loyalty.Redemption{ID: "r", Points: 400, OrderTotal: eur("7.00")}, "points", nil},
+		{"other currency", loyalty.Redemption{ID: "r", Points: 100, OrderTotal: customer.Money{}}, "", nil},
+		{"future", loyalty.Redemption{ID: "r", Points: 100, Time: day(2026, 5, 1)}, "time", nil},
+		{"more than available", loyalty.Redemption{ID: "r", Points: 501}, "", loyalty.ErrInsufficient},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := tc.e
+			e.Member = "M1"
+			if e.Time.IsZero() {
+				e.Time = day(2026, 2, 2)
+			}
+			a2, entries, err := p.Apply(a, e, day(2026, 2, 2))
+			if tc.field == "" && tc.err == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+			} else {
+				assert.Contains(t, fieldsOf(t, err), tc.field)
+			}
+			assert.Empty(t, entries)
+			assert.Equal(t, a.Version, a2.Version)
+			assert.Equal(t, a.Available, a2.Available)
+		})
+	}
+	_, _, err := p.Apply(a, loyalty.Redemption{Member: "M1", ID: "ok", Points: 400, OrderTotal: eur("8.00"), Time: day(2026, 2, 2)}, day(2026, 2, 2))
+	require.NoError(t, err, "4.00 is half of 8.00")
+}
+
+func TestBirthdayBenefitsOncePerYearNeverStacking(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2025, 6, 1)) // birthday 3 October
+	// First October purchase is doubled; the second is not.
+	a, entries, err := p.Apply(a, loyalty.Purchase{Order: order("O1", "M1", day(2025, 10, 5), line("A", "coats", "100", 1))}, day(2025, 10, 5))
+	require.NoError(t, err)
+	assert.Equal(t, loyalty.Points(200), entries[0].Points)
+	assert.Equal(t, 2025, entries[0].Year)
+	a, entries, err = p.Apply(a, loyalty.Purchase{Order: order("O2", "M1", day(2025, 10, 20), line("B", "coats", "100", 1))}, day(2025, 10, 20))
+	require.NoError(t, err)
+	assert.Equal(t, loyalty.Points(100), entries[0].Points)
+
+	claim := func(at time.Time) error {
+		next, _, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: at}, at)
+		if err == nil {
+			a = next
+		}
+		return err
+	}
+	require.NoError(t, claim(day(2025, 10, 21)))
+	require.ErrorIs(t, claim(day(2025, 10, 22)), loyalty.ErrDuplicate, "once per year")
+	assert.Contains(t, fieldsOf(t, claim(day(2026, 11, 2))), "time", "only in the birthday month")
+	// 2026 is skipped; in 2027 there is one gift, not two.
+	a2, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: day(2027, 10, 3)}, day(2027, 10, 3))
+	require.NoError(t, err)
+	var gift loyalty.Points
+	for _, e := range entries {
+		if e.Kind == loyalty.EntryBonus {
+			gift += e.Points
+		}
+	}
+	a = a2
+	assert.True(t, a.HasKey("birthday:2025"))
+	assert.False(t, a.HasKey("birthday:2026"), "a missed year is not carried over")
+	assert.True(t, a.HasKey("birthday:2027"))
+	assert.Equal(t, loyalty.Points(100), gift, "one programme gift of 100 in the member tier")
+	require.ErrorIs(t, claim(day(2027, 10, 30)), loyalty.ErrDuplicate)
+
+	unknown := apply(t, p, loyalty.Account{}, day(2025, 1, 1), loyalty.Join{Member: "M2", Time: day(2025, 1, 1)})
+	_, _, err = p.Apply(unknown, loyalty.BirthdayClaim{Member: "M2", Time: day(2025, 3, 1)}, day(2025, 3, 1))
+	assert.Contains(t, fieldsOf(t, err), "birthday")
+}
+
+func TestBonusesForProfileAndSurvey(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	complete := customer.Profile{TopSize: "M", BottomSize: "32", ShoeSize: "42", HeightCM: 178, Fit: customer.Regular,
+		Styles: []string{"classic"}, Colours: []string{"navy"}, Categories: []string{"coats"}}
+	_, _, err := p.Apply(a, loyalty.ProfileCompleted{Member: "M1", Profile: customer.Profile{TopSize: "M"}, Time: day(2026, 1, 6)}, day(2026, 1, 6))
+	assert.Contains(t, fieldsOf(t, err), "profile")
+	a = apply(t, p, a, day(2026, 1, 6),
+		loyalty.ProfileCompleted{Member: "M1", Profile: complete, Time: day(2026, 1, 6)},
+		loyalty.SurveyAnswered{Member: "M1", SurveyID: "fit-2026", Time: day(2026, 1, 6)},
+		loyalty.SurveyAnswered{Member: "M1", SurveyID: "colours-2026", Time: day(2026, 1, 6)})
+	assert.Equal(t, loyalty.Points(90), a.Available, "bonuses are available at once")
+	_, _, err = p.Apply(a, loyalty.ProfileCompleted{Member: "M1", Profile: complete, Time: day(2026, 1, 7)}, day(2026, 1, 7))
+	require.ErrorIs(t, err, loyalty.ErrDuplicate, "the profile bonus is given once")
+	_, _, err = p.Apply(a, loyalty.SurveyAnswered{Member: "M1", Time: day(2026, 1, 7)}, day(2026, 1, 7))
+	assert.Contains(t, fieldsOf(t, err), "survey_id")
+
+	c := p.Config()
+	c.Earn.SurveyBonus = 0
+	none, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	_, _, err = none.Apply(a, loyalty.SurveyAnswered{Member: "M1", SurveyID: "x", Time: day(2026, 1, 7)}, day(2026, 1, 7))
+	require.ErrorIs(t, err, loyalty.ErrNoBenefit)
+}
+
+func TestAdjustments(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	_, _, err := p.Apply(a, loyalty.Adjustment{Member: "M1", ID: "a1", Points: 10, Time: day(2026, 1, 6)}, day(2026, 1, 6))
+	assert.Subset(t, fieldsOf(t, err), []string{"reason", "operator"})
+	a = apply(t, p, a, day(2026, 1, 6), loyalty.Adjustment{Member: "M1", ID: "a1", Points: 40, Reason: "goodwill", Operator: "anna", Time: day(2026, 1, 6)})
+	_, _, err = p.Apply(a, loyalty.Adjustment{Member: "M1", ID: "a2", Points: -41, Reason: "error", Operator: "anna", Time: day(2026, 1, 6)}, day(2026, 1, 6))
+	require.ErrorIs(t, err, loyalty.ErrInsufficient, "never below zero")
+	a, entries, err := p.Apply(a, loyalty.Adjustment{Member: "M1", ID: "a2", Points: -15, Reason: "error", Operator: "anna", Time: day(2026, 1, 6)}, day(2026, 1, 6))
+	require.NoError(t, err)
+	assert.Equal(t, "anna", entries[0].Operator)
+	assert.Equal(t, "error", entries[0].Reason)
+	assert.Equal(t, loyalty.Points(25), a.Available)
+}
+
+func TestOverflowIsAnError(t *testing.T) {
+	c := club(t).Config()
+	c.Earn.Multipliers[0].Factor = dec("1000000000000000000")
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	a := joined(t, p, day(2026, 1, 5))
+	o := order("O1", "M1", day(2026, 2, 1), line("K", "knitwear", "100", 1))
+	a2, entries, err := p.Apply(a, loyalty.Purchase{Order: o}, day(2026, 2, 1))
+	require.ErrorIs(t, err, loyalty.ErrOverflow)
+	assert.Empty(t, entries)
+	assert.Equal(t, a.Version, a2.Version)
+
+	// Two lots that fit alone but not together.
+	c.Earn.Multipliers[0].Factor = dec("50000000000000000")
+	p, err = loyalty.Compile(c)
+	require.NoError(t, err)
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: o}) // 5e18 points
+	o.ID = "O2"
+	_, _, err = p.Apply(a, loyalty.Purchase{Order: o}, day(2026, 2, 1))
+	require.ErrorIs(t, err, loyalty.ErrOverflow)
+}
+
+func TestEventValidation(t *testing.T) {
+	p := club(t)
+	var empty loyalty.Account
+	_, _, err := p.Apply(empty, loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "1", 1))}, day(2026, 2, 1))
+	require.ErrorIs(t, err, loyalty.ErrNotMember)
+	_, _, err = p.Apply(empty, loyalty.Join{Member: "M1", Birthday: customer.Birthday{Month: 2, Day: 31}, Time: day(2026, 1, 1)}, day(2026, 1, 1))
+	assert.Contains(t, fieldsOf(t, err), "birthday")
+	_, _, err = p.Apply(empty, loyalty.Join{Member: "M1", Birthday: customer.Birthday{Month: 2, Day: 29}, Time: day(2026, 1, 1)}, day(2026, 1, 1))
+	require.NoError(t, err, "29 February is a birthday")
+	_, _, err = p.Apply(empty, nil, day(2026, 1, 1))
+	require.Error(t, err)
+	_, _, err = p.Apply(empty, loyalty.Join{Member: "M1", Time: day(2026, 1, 1)}, time.Time{})
+	require.Error(t, err)
+
+	a := joined(t, p, day(2026, 1, 5))
+	_, _, err = p.Apply(a, loyalty.Join{Member: "M1", Time: day(2026, 1, 5)}, day(2026, 1, 6))
+	require.ErrorIs(t, err, loyalty.ErrDuplicate)
+
+	bad := order("O1", "M1", day(2026, 3, 1), line("A", "coats", "-1", 0))
+	bad.Currency = "USD"
+	_, _, err = p.Apply(a, loyalty.Purchase{Order: bad}, day(2026, 2, 1))
+	assert.Subset(t, fieldsOf(t, err), []string{"order.time", "order.currency", "order.lines[0].unit_price"})
+
+	early := order("O2", "M1", day(2025, 12, 1), line("A", "coats", "10", 1))
+	_, _, err = p.Apply(a, loyalty.Purchase{Order: early}, day(2026, 2, 1))
+	assert.Contains(t, fieldsOf(t, err), "order.time", "before joining")
+
+	huge := order("O3", "M1", day(2026, 2, 1), line("A", "coats", "1", 1))
+	huge.Lines[0].UnitPrice = dec("1e999999999")
+	_, _, err = p.Apply(a, loyalty.Purchase{Order: huge}, day(2026, 2, 1))
+	assert.Contains(t, fieldsOf(t, err), "order.lines[0].unit_price")
+
+	_, _, err = p.Apply(a, loyalty.Tick{Member: "M2"}, day(2026, 2, 1))
+	require.Error(t, err, "an event of another member")
+}
+
+func TestNowNeverRunsBackwards(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "100", 1))})
+	a = apply(t, p, a, day(2026, 3, 10), loyalty.Tick{Member: "M1"})
+	require.Equal(t, loyalty.Points(100), a.Available)
+	a2, entries, err := p.Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 1, 6))
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+	assert.Equal(t, a.Available, a2.Available)
+}

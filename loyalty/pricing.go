@@ -155,11 +155,14 @@ func (p *Programme) CheckCoupon(c Coupon) error {
 	switch {
 	case c.Code == "":
 		return refuse(RuleDefined, "empty code")
-	case c.Kind == CouponPercent && (!sane(c.Percent) || c.Percent.LessThan(pr.MinPercent) || c.Percent.GreaterThan(pr.MaxPercent)):
+	case !sane(c.Percent) || !sane(c.Amount.Amount()) || !sane(c.MinSpend):
+		return refuse(RuleDefined, "a number is too large or too precise (percent %s, amount %s, min spend %s)",
+			brief(c.Percent), brief(c.Amount.Amount()), brief(c.MinSpend))
+	case c.Kind == CouponPercent && (c.Percent.LessThan(pr.MinPercent) || c.Percent.GreaterThan(pr.MaxPercent)):
 		return refuse(RuleBounds, "%s%% is outside the bounds %s%%–%s%%", c.Percent.String(), pr.MinPercent.String(), pr.MaxPercent.String())
 	case c.Kind == CouponFixed && c.Amount.Currency() != p.cfg.Currency:
 		return refuse(RuleCurrency, "amount %s is not in %s", c.Amount, p.cfg.Currency)
-	case c.Kind == CouponFixed && (c.Amount.Sign() <= 0 || !sane(c.Amount.Amount())):
+	case c.Kind == CouponFixed && c.Amount.Sign() <= 0:
 		return refuse(RuleDefined, "amount %s must be positive", c.Amount)
 	case !c.Kind.Valid():
 		return refuse(RuleDefined, "unknown kind %d", uint8(c.Kind))
@@ -167,7 +170,7 @@ func (p *Programme) CheckCoupon(c Coupon) error {
 		return refuse(RuleDefined, "unknown stacking rule %d", uint8(c.Stacking))
 	case c.MaxUses < 0 || c.MaxUsesPerMember < 0:
 		return refuse(RuleDefined, "negative usage limit")
-	case c.MinSpend.Sign() < 0 || !sane(c.MinSpend):
+	case c.MinSpend.Sign() < 0:
 		return refuse(RuleDefined, "minimum spend %s must not be negative", c.MinSpend.String())
 	case !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && !c.ValidFrom.Before(c.ValidUntil):
 		return refuse(RuleDefined, "valid_until is not after valid_from")
@@ -208,7 +211,7 @@ func (b *Basket) validate(p *Programme) error {
 		for name, d := range map[string]decimal.Decimal{"unit_price": it.UnitPrice, "discount": it.Discount} {
 			switch {
 			case !sane(d):
-				pr.add(f+name, customer.CodeRange, "%s is too large or too precise", d.String())
+				pr.add(f+name, customer.CodeRange, "%s is too large or too precise", brief(d))
 			case d.Sign() < 0:
 				pr.add(f+name, customer.CodeNegative, "must not be negative")
 			case !d.Equal(d.Truncate(digits)):

@@ -365,7 +365,7 @@ func sane(d decimal.Decimal) bool {
 func checkRange(p *problems, field string, d, lo, hi decimal.Decimal, openLow bool) {
 	switch {
 	case !sane(d):
-		p.add(field, customer.CodeRange, "%s is too large or too precise", d.String())
+		p.add(field, customer.CodeRange, "%s is too large or too precise", brief(d))
 	case d.Sign() < 0:
 		p.add(field, customer.CodeNegative, "must not be negative, is %s", d.String())
 	case openLow && d.LessThanOrEqual(lo):
@@ -472,7 +472,7 @@ func (c *Config) checkTiers(p *problems) {
 			p.add(f+".min", customer.CodeRange, "the first tier must start at 0, starts at %s", l.Min.String())
 		}
 		if l.Max.Valid && !sane(l.Max.Decimal) {
-			p.add(f+".max", customer.CodeRange, "%s is too large or too precise", l.Max.Decimal.String())
+			p.add(f+".max", customer.CodeRange, "%s is too large or too precise", brief(l.Max.Decimal))
 			continue
 		}
 		if !sane(l.Min) {
@@ -539,4 +539,13 @@ func (c *Config) checkPricing(p *problems) {
 		checkRange(p, f+".percent", s.Percent, decimal.Zero, hundred, true)
 		checkWindow(p, f, s.From, s.Until)
 	}
+}
+
+// brief formats d without expanding its exponent: "123e-45".
+func brief(d decimal.Decimal) string {
+	c := d.Coefficient().String()
+	if len(c) > 40 {
+		c = c[:40] + "…"
+	}
+	return fmt.Sprintf("%se%d", c, d.Exponent())
 }

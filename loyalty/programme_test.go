@@ -1,0 +1,162 @@
+package loyalty_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+func TestDecodeProgrammeDefaults(t *testing.T) {
+	p, err := loyalty.DecodeProgramme([]byte(`{"currency":"EUR","earn":{"points_per_unit":"1"},"redeem":{"points_per_unit":"100"}}`))
+	require.NoError(t, err)
+	c := p.Config()
+	assert.Equal(t, loyalty.RoundDown, c.Earn.Rounding)
+	assert.Equal(t, loyalty.DebtRecord, c.DebtPolicy)
+	assert.Equal(t, loyalty.BasisSpend, c.Tiers.Basis)
+	assert.True(t, c.Redeem.MaxShare.Equal(dec("1")))
+	assert.True(t, c.Pricing.MinPercent.Equal(dec("5")))
+	assert.True(t, c.Pricing.MaxPercent.Equal(dec("60")))
+	require.Len(t, p.Levels(), 1)
+	assert.Equal(t, "member", p.Levels()[0].Name)
+}
+
+func TestProgrammeRoundTripsThroughJSON(t *testing.T) {
+	p := club(t)
+	data, err := json.Marshal(p.Config())
+	require.NoError(t, err)
+	q, err := loyalty.DecodeProgramme(data)
+	require.NoError(t, err)
+	assert.Equal(t, p.Config().Tiers.Levels[2].Name, q.Config().Tiers.Levels[2].Name)
+	assert.True(t, q.Config().Earn.Multipliers[1].Factor.Equal(dec("1.5")))
+}
+
+// fieldsOf returns the fields named by a validation error.
+func fieldsOf(t *testing.T, err error) []string {
+	t.Helper()
+	var ve *customer.ValidationError
+	require.True(t, errors.As(err, &ve), "want a *customer.ValidationError, got %v", err)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	var out []string
+	for _, f := range ve.Fields {
+		out = append(out, f.Field)
+	}
+	return out
+}
+
+func TestDecodeProgrammeRejects(t *testing.T) {
+	base, err := os.ReadFile("testdata/programme.json")
+	require.NoError(t, err)
+	edit := func(old, new string) string {
+		require.Contains(t, string(base), old)
+		return strings.Replace(string(base), old, new, 1)
+	}
+	tests := []struct {
+		name  string
+		json  string
+		field string
+	}{
+		{"malformed JSON", `{"currency": "EUR",`, "(json)"},
+		{"not an object", `[1,2]`, "(json)"},
+		{"empty", ``, "(json)"},
+		{"trailing data", string(base) + `{}`, "(json)"},
+		{"unknown field", edit(`"pending_days": 30`, `"pending_days": 30, "pending_dayz": 3`), "pending_dayz"},
+		{"wrong type", edit(`"pending_days": 30`, `"pending_days": "thirty"`), "pending_days"},
+		{"unknown currency", edit(`"currency": "EUR"`, `"currency": "EUX"`), "currency"},
+		{"negative earn rate", edit(`"points_per_unit": "1"`, `"points_per_unit": "-1"`), "earn.points_per_unit"},
+		{"zero earn rate", edit(`"points_per_unit": "1"`, `"points_per_unit": "0"`), "earn.points_per_unit"},
+		{"huge exponent", edit(`"points_per_unit": "1"`, `"points_per_unit": "1e999999999"`), "earn.points_per_unit"},
+		{"negative redeem rate", edit(`"points_per_unit": "100"`, `"points_per_unit": "-100"`), "redeem.points_per_unit"},
+		{"max share above 1", edit(`"max_share": "0.5"`, `"max_share": "1.5"`), "redeem.max_share"},
+		{"negative minimum", edit(`"min_points": 100`, `"min_points": -1`), "redeem.min_points"},
+		{"negative multiplier", edit(`"factor": "2"`, `"factor": "-2"`), "earn.multipliers[0].factor"},
+		{"unknown channel", edit(`"channels": ["online"]`, `"channels": ["fax"]`), "(json)"},
+		{"window backwards", edit(`"until": "2026-03-08T00:00:00Z"`, `"until": "2026-02-08T00:00:00Z"`), "earn.multipliers[1].until"},
+		{"negative bonus", edit(`"profile_bonus": 50`, `"profile_bonus": -50`), "earn.profile_bonus"},
+		{"negative gift", edit(`"gift": 100`, `"gift": -100`), "earn.birthday.gift"},
+		{"overlapping tiers", edit(`"min": "1500"`, `"min": "400"`), "tiers.levels[2].min"},
+		{"tier max overlaps", edit(`{"name": "member", "min": "0"}`, `{"name": "member", "min": "0", "max": "600"}`), "tiers.levels[0].max"},
+		{"tier max leaves gap", edit(`{"name": "member", "min": "0"}`, `{"name": "member", "min": "0", "max": "400"}`), "tiers.levels[0].max"},
+		{"first tier above zero", edit(`{"name": "member", "min": "0"}`, `{"name": "member", "min": "10"}`), "tiers.levels[0].min"},
+		{"duplicate tier", edit(`"name": "gold"`, `"name": "silver"`), "tiers.levels[2].name"},
+		{"negative tier rate", edit(`"multiplier": "1.25"`, `"multiplier": "-1.25"`), "tiers.levels[1].multiplier"},
+		{"no window", edit(`"window_months": 12`, `"window_months": 0`), "tiers.window_months"},
+		{"no review", edit(`"review_months": 12`, `"review_months": 0`), "tiers.review_months"},
+		{"grace longer than review", edit(`"grace_days": 30`, `"grace_days": 400`), "tiers.grace_days"},
+		{"unknown basis", edit(`"basis": "spend"`, `"basis": "visits"`), "(json)"},
+		{"unknown debt policy", edit(`"debt_policy": "debt"`, `"debt_policy": "forgive"`), "(json)"},
+		{"pending outlives expiry", edit(`"pending_days": 30`, `"pending_days": 400`), "pending_days"},
+		{"negative expiry", edit(`"expiry_months": 12`, `"expiry_months": -1`), "expiry_months"},
+		{"coupon bounds reversed", edit(`"min_percent": "5"`, `"min_percent": "70"`), "pricing.max_percent"},
+		{"quantity of zero", edit(`"min_quantity": 3`, `"min_quantity": 0`), "pricing.quantity[0].min_quantity"},
+		{"scope without values", edit(`"values": ["socks"]`, `"values": []`), "pricing.quantity[0].scope.values"},
+		{"seasonal percent negative", edit(`"percent": "30"`, `"percent": "-30"`), "pricing.seasonal[0].percent"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := loyalty.DecodeProgramme([]byte(tc.json))
+			require.Error(t, err)
+			assert.Nil(t, p)
+			assert.Contains(t, fieldsOf(t, err), tc.field, "%v", err)
+		})
+	}
+}
+
+func TestCompileReportsEveryProblem(t *testing.T) {
+	_, err := loyalty.Compile(loyalty.Config{Currency: "XXX", PendingDays: -1})
+	fields := fieldsOf(t, err)
+	assert.Subset(t, fields, []string{"currency", "earn.points_per_unit", "redeem.points_per_unit", "pending_days"})
+	assert.Contains(t, err.Error(), "loyalty programme")
+}
+
+func TestCompileCopiesTheConfig(t *testing.T) {
+	c := club(t).Config()
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	c.Tiers.Levels[0].Name = "changed"
+	c.Earn.Multipliers[0].Categories[0] = "changed"
+	assert.Equal(t, "member", p.Levels()[0].Name)
+	assert.Equal(t, "knitwear", p.Config().Earn.Multipliers[0].Categories[0])
+}
+
+func FuzzDecodeProgramme(f *testing.F) {
+	base, err := os.ReadFile("testdata/programme.json")
+	require.NoError(f, err)
+	f.Add(base)
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"currency":"EUR","earn":{"points_per_unit":"1e-40"}}`))
+	f.Add([]byte(`{"currency":"JPY","earn":{"points_per_unit":1},"redeem":{"points_per_unit":1},"tiers":{"levels":[{"name":"a"},{"name":"b","min":1}]}}`))
+	f.Add([]byte(`{"tiers":{"levels":[{"name":"a","max":"1e9999"}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := loyalty.DecodeProgramme(data)
+		if err != nil {
+			var ve *customer.ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
+				t.Fatalf("error is not a validation error naming a field: %v", err)
+			}
+			if p != nil {
+				t.Fatal("a programme with an error")
+			}
+			return
+		}
+		// A programme that decodes is usable: it prices and earns without
+		// panicking, and survives a round trip.
+		c := p.Config()
+		again, err := json.Marshal(c)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		if _, err := loyalty.DecodeProgramme(again); err != nil {
+			t.Fatalf("round trip: %v\n%s", err, again)
+		}
+		o := order("O1", "M1", day(2026, 3, 3), line("A", "knitwear", "10.50", 2))
+		o.Currency = c.Currency
+		_, _ = p.Earn(o, len(p.Levels())-1, customer.Birthday{Month: 3, Day: 1}, 0)
+	})
+}
