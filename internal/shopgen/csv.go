@@ -274,9 +274,20 @@ const fixedBias = 16
 // enough to compute rows with int64 without overflow (|d| < 10^12 units).
 func fixed(d decimal.Decimal, digits int32) (int64, bool) {
 	e := d.Exponent()
-	if e+fixedBias < 0 || e+fixedBias >= int32(len(fixedLimits)) ||
-		d.Cmp(fixedLimits[e+fixedBias]) >= 0 || d.Cmp(fixedNegLimits[e+fixedBias]) <= 0 {
+	if e+fixedBias < 0 || e+fixedBias >= int32(len(fixedLimits)) {
 		return 0, false
+	}
+	switch d.Sign() {
+	case 0:
+		return 0, true
+	case 1:
+		if d.Cmp(fixedLimits[e+fixedBias]) >= 0 {
+			return 0, false
+		}
+	default:
+		if d.Cmp(fixedNegLimits[e+fixedBias]) <= 0 {
+			return 0, false
+		}
 	}
 	c := d.CoefficientInt64()
 	var v int64

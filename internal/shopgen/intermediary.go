@@ -166,7 +166,7 @@ func (w *worker) interOrder(rec *Record, p interOrder, n int, budget float64, ou
 	id := rec.Customer.ID
 	o := customer.Order{ID: orderID(id, n), CustomerID: id, Time: w.at(p.t), Channel: customer.Wholesale,
 		Store: "B2B", Currency: g.cfg.Currency}
-	nStyles := r.between(2, 5)
+	nStyles := r.between(1, 4)
 	linesPer := 1 + len(sizeRunWeights)*3/4
 	o.Lines = w.lines(0, nStyles*len(sizeRunWeights))
 	lineBudget := budget / float64(nStyles*linesPer)
