@@ -227,7 +227,11 @@ func TestRedemptionRules(t *testing.T) {
 	p := debtProgramme(t, "debt")
 	a := joined(t, p, day(2026, 1, 5))
 	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "500", 1))})
-	eur := func(s string) customer.Money { m, err := customer.NewMoney(s, "EUR"); require.NoError(t, err); return m }
+	eur := func(s string) customer.Money {
+		m, err := customer.NewMoney(s, "EUR")
+		require.NoError(t, err)
+		return m
+	}
 	tests := []struct {
 		name  string
 		e     loyalty.Redemption
