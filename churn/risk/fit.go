@@ -214,8 +214,12 @@ type Evaluation struct {
 
 // Evaluate scores every example with m and compares the risks with the
 // labels, typically on a holdout set the model was not fitted on. No
-// examples is [ErrNoExamples]; an invalid example an [*InputError].
+// examples is [ErrNoExamples]; an invalid example an [*InputError]; a
+// nil or zero model [ErrNoModel].
 func Evaluate(m *Model, examples []Example) (Evaluation, error) {
+	if err := m.check(); err != nil {
+		return Evaluation{}, err
+	}
 	if len(examples) == 0 {
 		return Evaluation{}, ErrNoExamples
 	}

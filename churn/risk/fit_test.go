@@ -437,3 +437,20 @@ func TestFitConstantFeaturesGivesBaseRate(t *testing.T) {
 	assert.Empty(t, r.Reasons)
 	assert.Equal(t, BandWatch, r.Band)
 }
+
+func TestZeroModelIsAnError(t *testing.T) {
+	s := steady("C", 10, 30)
+	s.PurchaseDays = 1
+	for _, m := range []*Model{nil, {}} {
+		_, err := m.Risk(s)
+		assert.ErrorIs(t, err, ErrNoModel)
+		_, err = m.ScoreSignals(s)
+		assert.ErrorIs(t, err, ErrNoModel)
+		_, err = m.Score(Input{})
+		assert.ErrorIs(t, err, ErrNoModel)
+		_, err = m.ScoreAll([]Input{{}})
+		assert.ErrorIs(t, err, ErrNoModel)
+		_, err = Evaluate(m, []Example{{Signals: s}})
+		assert.ErrorIs(t, err, ErrNoModel)
+	}
+}

@@ -1,6 +1,8 @@
 package risk
 
 import (
+	"errors"
+
 	"github.com/tailorcrm/tailor/customer"
 )
 
@@ -58,6 +60,17 @@ func rulesModel(c config) *Model {
 		m.scale[f] = 1
 	}
 	return m
+}
+
+// ErrNoModel is returned when scoring with a nil or zero Model: one must
+// come from [Fit], [Rules] or [Model.UnmarshalJSON].
+var ErrNoModel = errors.New("risk: model not made by Fit, Rules or UnmarshalJSON")
+
+func (m *Model) check() error {
+	if m == nil || !m.method.Valid() {
+		return ErrNoModel
+	}
+	return nil
 }
 
 // Method returns which model this is.
@@ -119,6 +132,9 @@ func (m *Model) standardise(v *vector, z, contrib *[NumFeatures]float64) float64
 // the cheap path for ranking many customers. Invalid signals return an
 // [*InputError].
 func (m *Model) Risk(s Signals) (float64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
 	if err := s.Validate(); err != nil {
 		return 0, err
 	}
@@ -167,6 +183,9 @@ type Result struct {
 
 // Score validates in and returns its explained risk.
 func (m *Model) Score(in Input) (Result, error) {
+	if err := m.check(); err != nil {
+		return Result{}, err
+	}
 	s, err := NewSignals(in)
 	if err != nil {
 		return Result{}, err
@@ -176,6 +195,9 @@ func (m *Model) Score(in Input) (Result, error) {
 
 // ScoreSignals validates s and returns its explained risk.
 func (m *Model) ScoreSignals(s Signals) (Result, error) {
+	if err := m.check(); err != nil {
+		return Result{}, err
+	}
 	if err := s.Validate(); err != nil {
 		return Result{}, err
 	}
