@@ -13,23 +13,23 @@ import (
 // CategoryCount is the number of cases of one category and their rate
 // per 1,000 orders.
 type CategoryCount struct {
-	Category    Category
-	Cases       int
-	RatePer1000 float64
+	Category    Category // the category
+	Cases       int      // cases of it in the period
+	RatePer1000 float64  // Cases / orders × 1000
 }
 
 // CauseCount is the number of investigated cases with one cause.
 type CauseCount struct {
-	Cause Cause
-	Cases int
+	Cause Cause // the cause found
+	Cases int   // investigated cases with it
 }
 
 // StepTime summarises the working time of completed visits to one step.
 type StepTime struct {
-	State  State
-	Visits int
-	Median time.Duration
-	P90    time.Duration
+	State  State         // the step
+	Visits int           // completed visits
+	Median time.Duration // median working time of a visit
+	P90    time.Duration // 90th percentile
 }
 
 // SatisfactionSummary aggregates the latest feedback of each case.
@@ -75,12 +75,12 @@ type Report struct {
 	// Reopened is the number of resolved or rejected cases reopened, and
 	// ReopenRate Reopened / (Resolved + rejected cases).
 	Reopened   int
-	ReopenRate float64
+	ReopenRate float64 // Reopened / (Resolved + rejected)
 	// Complainants is the number of distinct customers, Repeat the number
 	// with two or more cases in the period, RepeatShare their share.
 	Complainants int
-	Repeat       int
-	RepeatShare  float64
+	Repeat       int     // customers with two or more cases
+	RepeatShare  float64 // Repeat / Complainants
 	// Satisfaction aggregates the feedback.
 	Satisfaction SatisfactionSummary
 	// Breached is the number of cases with at least one SLA breach, and

@@ -18,8 +18,8 @@ type ActorID string
 
 // Actor is who applies a command, and in which role.
 type Actor struct {
-	ID   ActorID `json:"id"`
-	Role Role    `json:"role"`
+	ID   ActorID `json:"id"`   // who
+	Role Role    `json:"role"` // acting as
 }
 
 // String returns "role:id", for example "supervisor:S-3".
@@ -49,7 +49,7 @@ type Case struct {
 	// Opened is when the case was recorded; Updated when the last event
 	// happened.
 	Opened  time.Time `json:"opened"`
-	Updated time.Time `json:"updated"`
+	Updated time.Time `json:"updated"` // time of the last event
 
 	// Reply is the tactful reply sent with a rejection (step 2).
 	Reply string `json:"reply,omitempty"`
@@ -58,7 +58,7 @@ type Case struct {
 
 	// Department and Handler own the case (step 3).
 	Department string  `json:"department,omitempty"`
-	Handler    ActorID `json:"handler,omitempty"`
+	Handler    ActorID `json:"handler,omitempty"` // the assigned handler
 
 	// Finding is the result of the investigation (step 4).
 	Finding *Finding `json:"finding,omitempty"`
@@ -67,32 +67,32 @@ type Case struct {
 	// it; ApprovedBy who approved it (step 6). A send-back clears all
 	// three.
 	Proposal   *Proposal `json:"proposal,omitempty"`
-	ProposedBy ActorID   `json:"proposed_by,omitempty"`
-	ApprovedBy ActorID   `json:"approved_by,omitempty"`
+	ProposedBy ActorID   `json:"proposed_by,omitempty"` // who proposed
+	ApprovedBy ActorID   `json:"approved_by,omitempty"` // who approved
 	// SendBackReason is the reason of the last send-back.
 	SendBackReason string `json:"send_back_reason,omitempty"`
 
 	// Execution is what was done (step 7); CarriedOut when.
 	Execution  *Execution `json:"execution,omitempty"`
-	CarriedOut time.Time  `json:"carried_out,omitzero"`
+	CarriedOut time.Time  `json:"carried_out,omitzero"` // when; the reopen window starts here
 	// Feedback is the customer's latest feedback.
 	Feedback *Feedback `json:"feedback,omitempty"`
 
 	// Evaluation is the closing summary (step 8); Closed when.
 	Evaluation *Evaluation `json:"evaluation,omitempty"`
-	Closed     time.Time   `json:"closed,omitzero"`
+	Closed     time.Time   `json:"closed,omitzero"` // when closed
 
 	// ResumeTo is the state a waiting case returns to; WaitReason what
 	// the customer was asked.
 	ResumeTo   State  `json:"resume_to,omitempty"`
-	WaitReason string `json:"wait_reason,omitempty"`
+	WaitReason string `json:"wait_reason,omitempty"` // what the customer was asked
 
 	// Counters of the exceptional paths, used by the analytics.
 	Escalations int `json:"escalations,omitempty"`
-	SendBacks   int `json:"send_backs,omitempty"`
-	Reopens     int `json:"reopens,omitempty"`
-	Reassigns   int `json:"reassigns,omitempty"`
-	Waits       int `json:"waits,omitempty"`
+	SendBacks   int `json:"send_backs,omitempty"` // proposals sent back
+	Reopens     int `json:"reopens,omitempty"`    // reopenings
+	Reassigns   int `json:"reassigns,omitempty"`  // reassignments
+	Waits       int `json:"waits,omitempty"`      // waits for the customer
 
 	// WithdrawReason is the customer's reason for withdrawing.
 	WithdrawReason string `json:"withdraw_reason,omitempty"`
@@ -181,52 +181,52 @@ func (in Intake) clone() Intake {
 // Subject is what a complaint is about. The field that matches Kind must
 // be filled; the others may add context.
 type Subject struct {
-	Kind     SubjectKind `json:"kind"`
-	Order    string      `json:"order,omitempty"`
-	SKU      string      `json:"sku,omitempty"`
-	Store    string      `json:"store,omitempty"`
-	Staff    string      `json:"staff,omitempty"`
-	Delivery string      `json:"delivery,omitempty"`
+	Kind     SubjectKind `json:"kind"`               // what kind of thing
+	Order    string      `json:"order,omitempty"`    // order number
+	SKU      string      `json:"sku,omitempty"`      // article (stock-keeping unit)
+	Store    string      `json:"store,omitempty"`    // shop
+	Staff    string      `json:"staff,omitempty"`    // staff member
+	Delivery string      `json:"delivery,omitempty"` // delivery or tracking reference
 }
 
 // Demand is what the customer asks for. Amount is set only when the
 // demand moves money.
 type Demand struct {
-	Kind   ResolutionKind `json:"kind"`
-	Amount customer.Money `json:"amount,omitzero"`
-	Text   string         `json:"text,omitempty"`
+	Kind   ResolutionKind `json:"kind"`            // the remedy asked for
+	Amount customer.Money `json:"amount,omitzero"` // the sum asked for, if any
+	Text   string         `json:"text,omitempty"`  // the demand in the customer's words
 }
 
 // Assignment names the responsible department and the handler (step 3).
 type Assignment struct {
-	Department string  `json:"department"`
-	Handler    ActorID `json:"handler"`
+	Department string  `json:"department"` // responsible department
+	Handler    ActorID `json:"handler"`    // person handling the case
 }
 
 // Finding is the result of an investigation (step 4). Staff names the
 // staff member directly responsible, when there is one; carrying out the
 // resolution then needs an accountability entry for them.
 type Finding struct {
-	Cause       Cause   `json:"cause"`
-	Responsible Party   `json:"responsible"`
-	Staff       ActorID `json:"staff,omitempty"`
-	Detail      string  `json:"detail"`
+	Cause       Cause   `json:"cause"`           // why it happened
+	Responsible Party   `json:"responsible"`     // who is responsible
+	Staff       ActorID `json:"staff,omitempty"` // staff member directly responsible, if any
+	Detail      string  `json:"detail"`          // what was found
 }
 
 // Proposal is a proposed resolution (step 5). Amount is positive and in
 // the case's currency when Kind moves money, and the zero Money otherwise.
 type Proposal struct {
-	Kind   ResolutionKind `json:"kind"`
-	Amount customer.Money `json:"amount,omitzero"`
-	Detail string         `json:"detail"`
+	Kind   ResolutionKind `json:"kind"`            // the remedy
+	Amount customer.Money `json:"amount,omitzero"` // money paid to the customer, if the remedy moves money
+	Detail string         `json:"detail"`          // what exactly is offered
 }
 
 // Execution records that the resolution was carried out (step 7): how
 // the customer was notified and what happened to responsible staff.
 type Execution struct {
-	Notified       Channel          `json:"notified"`
-	Accountability []Accountability `json:"accountability,omitempty"`
-	Detail         string           `json:"detail,omitempty"`
+	Notified       Channel          `json:"notified"`                 // how the customer was told
+	Accountability []Accountability `json:"accountability,omitempty"` // measures with responsible staff
+	Detail         string           `json:"detail,omitempty"`         // what was done
 }
 
 func (e Execution) clone() Execution {
@@ -241,9 +241,9 @@ func (e Execution) clone() Execution {
 // loss). Deduction is positive, in the case's currency, for
 // [ActionPayDeduction] and the zero Money otherwise.
 type Accountability struct {
-	Staff     ActorID              `json:"staff"`
-	Action    AccountabilityAction `json:"action"`
-	Deduction customer.Money       `json:"deduction,omitzero"`
+	Staff     ActorID              `json:"staff"`              // the staff member
+	Action    AccountabilityAction `json:"action"`             // the measure
+	Deduction customer.Money       `json:"deduction,omitzero"` // pay deducted, for ActionPayDeduction
 }
 
 // Scales of [Feedback].
@@ -260,10 +260,10 @@ const (
 // they perceived, each from 0 to [ValueScaleMax] (expected at least 1),
 // and gives a plain CSAT score from 1 to [CSATMax].
 type Feedback struct {
-	Perceived int    `json:"perceived"`
-	Expected  int    `json:"expected"`
-	CSAT      int    `json:"csat"`
-	Comment   string `json:"comment,omitempty"`
+	Perceived int    `json:"perceived"`         // value perceived, 0–10
+	Expected  int    `json:"expected"`          // value expected, 1–10
+	CSAT      int    `json:"csat"`              // satisfaction score, 1–5
+	Comment   string `json:"comment,omitempty"` // the customer's words
 }
 
 // Satisfaction returns perceived / expected value (SEEDS §5, from the
@@ -286,8 +286,8 @@ func (f Feedback) Satisfied() bool {
 // Evaluation closes a case (step 8): what was learned and what will
 // change to lower the complaint rate.
 type Evaluation struct {
-	Lessons     string `json:"lessons"`
-	Improvement string `json:"improvement"`
+	Lessons     string `json:"lessons"`     // what was learned
+	Improvement string `json:"improvement"` // the measure that will prevent a repeat
 }
 
 // problems collects field errors of one record into a

@@ -12,7 +12,7 @@ import (
 // wire form of the workflow: it encodes to JSON with the kind as text and
 // is stored verbatim in the [Event] it produces.
 type Command struct {
-	Kind CommandKind `json:"kind"`
+	Kind CommandKind `json:"kind"` // which transition
 	// Note is free text kept in the audit trail; every kind accepts it.
 	Note string `json:"note,omitempty"`
 

@@ -16,14 +16,14 @@ import (
 // Events are immutable facts: a case is rebuilt from them with [Rebuild],
 // and SLAs and analytics are computed from them.
 type Event struct {
-	Case     ID        `json:"case"`
-	Seq      int       `json:"seq"`
-	At       time.Time `json:"at"`
-	Actor    Actor     `json:"actor"`
-	From     State     `json:"from,omitempty"`
-	To       State     `json:"to"`
-	Command  Command   `json:"command"`
-	Priority Priority  `json:"priority"`
+	Case     ID        `json:"case"`           // the case
+	Seq      int       `json:"seq"`            // 1, 2, 3… within the case
+	At       time.Time `json:"at"`             // when
+	Actor    Actor     `json:"actor"`          // who, in which role
+	From     State     `json:"from,omitempty"` // state before; 0 for the recording
+	To       State     `json:"to"`             // state after
+	Command  Command   `json:"command"`        // the command with its note and payload
+	Priority Priority  `json:"priority"`       // priority after the event
 }
 
 // Clone returns a deep copy of e.

@@ -241,9 +241,9 @@ type Clock struct {
 
 // SLAStatus is a case's service-level position as of an instant.
 type SLAStatus struct {
-	AsOf     time.Time
-	State    State
-	Priority Priority
+	AsOf     time.Time // the instant
+	State    State     // the case's state then
+	Priority Priority  // the case's priority then
 	// Paused reports that the case is waiting for the customer.
 	Paused bool
 	// PausedFor is the total wall-clock time spent waiting.

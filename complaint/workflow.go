@@ -19,10 +19,10 @@ var ErrNotPermitted = errors.New("complaint: command not permitted")
 // (FailedGuards is empty), or it has one whose guards fail (FailedGuards
 // names them, in table order). The case is unchanged.
 type TransitionError struct {
-	Case         ID
-	From         State
-	Command      CommandKind
-	FailedGuards []string
+	Case         ID          // the case
+	From         State       // its state (0: not yet recorded)
+	Command      CommandKind // the refused command
+	FailedGuards []string    // names of the failed guards; empty when no transition exists
 }
 
 // Error returns, for example, `complaint "C-1": approve in state proposed:
@@ -46,10 +46,10 @@ func (e *TransitionError) Is(target error) bool { return target == ErrNotPermitt
 // recorded; To 0 means "back to the state the case was in before it
 // started waiting" (the resume command).
 type Rule struct {
-	From   State
-	On     CommandKind
-	To     State
-	Guards []string
+	From   State       // source state
+	On     CommandKind // the command
+	To     State       // target state
+	Guards []string    // names of the guards
 }
 
 // guard is a named pure predicate over a proposed transition.

@@ -17,8 +17,8 @@ var (
 
 // Step is one command of a script and who gives it.
 type Step struct {
-	Command complaint.Command
-	Actor   complaint.Actor
+	Command complaint.Command // what
+	Actor   complaint.Actor   // who
 }
 
 func money(amount string) customer.Money {
