@@ -146,6 +146,11 @@ func (e Event) records() int {
 // The first invalid record stops it with an error naming that record.
 func Summarize(id ID, k Kind, asOf time.Time, history iter.Seq[Event], opts *SummaryOptions) (Summary, error) {
 	b := summarizer{s: NewSummary(id, k, asOf, opts)}
+	// Room for a typical customer's days and categories, so that the
+	// slices do not grow one allocation at a time.
+	b.s.Days = make([]Day, 0, 8)
+	b.s.Categories = make([]string, 0, 4)
+	b.acc.days = make([]dayNet, 0, 8)
 	for e := range history {
 		if err := b.add(e); err != nil {
 			return Summary{}, err
