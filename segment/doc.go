@@ -1,0 +1,39 @@
+// Package segment classifies customers (SEEDS §3): the four value
+// quadrants, RFM segments, lifecycle stages and the four shop types, with
+// a strategy playbook filtered by consent and the migration KPIs that
+// show whether the strategies work.
+//
+// # One call
+//
+// [FitInputs] takes the whole population (summaries, with customer
+// records when known), fits, and returns a [Model] and the customers'
+// [Observation]s; [Model.Classify] then fills a [Result] per customer
+// without allocating: current, potential and total value (with their
+// breakdown), quadrant, R, F, M, RFM segment, lifecycle stage and shop
+// type.
+//
+// # Quadrants
+//
+// A customer's current value is high when it is strictly above the
+// threshold of its kind, likewise potential value (SEEDS §3.1: above the
+// average is high). The default threshold is the mean of the kind —
+// consumers and intermediaries are valued by different models and never
+// compared with each other; [Median] and [Fixed] are options.
+// [Model.Thresholds] reports the thresholds used. Scores lie on the
+// [value.Unit] grid, so the mean is an exact sum divided once: anyone can
+// recompute it from the printed values and find the same quadrants.
+//
+// # Fit, then apply, over shards
+//
+// Fitting takes two passes: [Stats] (value and RFM statistics per kind)
+// gives a [Scoring]; its [ThresholdStats] (sums or exact samples of the
+// scores) give the [Model]. Both merge across shards exactly, so a
+// distributed fit equals the fit on the whole. [Fit] does both passes
+// over a slice.
+//
+// # Lifecycle and shop types
+//
+// Lifecycle windows follow each customer's own purchase rhythm with
+// floors and ceilings ([LifecycleOptions]); the shop types follow
+// documented rules ([ShopTypeOptions]).
+package segment

@@ -1,0 +1,146 @@
+package segment
+
+import "github.com/tailorcrm/tailor/internal/enumtext"
+
+// Quadrant is the class of SEEDS §3.1: current value and potential value,
+// each high or low against a threshold of the customer's kind.
+type Quadrant uint8
+
+const (
+	// HighValue: high current and high potential value (高价值客户).
+	HighValue Quadrant = iota + 1
+	// PotentialValue: low current, high potential value (潜在价值客户).
+	PotentialValue
+	// SecondaryValue: high current, low potential value (次价值客户).
+	SecondaryValue
+	// LowValue: low current and low potential value (低价值客户).
+	LowValue
+)
+
+var quadrantNames = []string{"", "high-value", "potential-value", "secondary-value", "low-value"}
+
+// ParseQuadrant parses "high-value", "potential-value", "secondary-value"
+// or "low-value".
+func ParseQuadrant(s string) (Quadrant, error) {
+	return enumtext.Parse[Quadrant](s, quadrantNames, "quadrant")
+}
+
+// String returns the quadrant's name.
+func (q Quadrant) String() string { return enumtext.String(q, quadrantNames, "Quadrant") }
+
+// Valid reports whether q is a defined quadrant.
+func (q Quadrant) Valid() bool { return enumtext.Valid(q, quadrantNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (q Quadrant) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(q, quadrantNames, "quadrant")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (q *Quadrant) UnmarshalText(b []byte) (err error) {
+	*q, err = ParseQuadrant(string(b))
+	return err
+}
+
+// Stage is a lifecycle stage of SEEDS §3.3.
+type Stage uint8
+
+const (
+	// StageNew: first purchase within the new-customer window.
+	StageNew Stage = iota + 1
+	// StageActive: buying in their own rhythm.
+	StageActive
+	// StageDormant (sleeping): overdue by their own rhythm.
+	StageDormant
+	// StageLost: so long overdue that they are probably gone.
+	StageLost
+)
+
+var stageNames = []string{"", "new", "active", "dormant", "lost"}
+
+// ParseStage parses "new", "active", "dormant" or "lost".
+func ParseStage(s string) (Stage, error) {
+	return enumtext.Parse[Stage](s, stageNames, "lifecycle stage")
+}
+
+// String returns the stage's name.
+func (s Stage) String() string { return enumtext.String(s, stageNames, "Stage") }
+
+// Valid reports whether s is a defined stage.
+func (s Stage) Valid() bool { return enumtext.Valid(s, stageNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (s Stage) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(s, stageNames, "lifecycle stage")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (s *Stage) UnmarshalText(b []byte) (err error) { *s, err = ParseStage(string(b)); return err }
+
+// ShopType is one of the four customer types of a clothing shop (SEEDS
+// §3.2).
+type ShopType uint8
+
+const (
+	// ShopLoyal (忠诚型): large spend, high frequency, buying in rhythm.
+	ShopLoyal ShopType = iota + 1
+	// ShopPotential (潜在型): shows interest (visits, wish lists, events)
+	// without having decided to buy.
+	ShopPotential
+	// ShopDrifting (游离型): occasional, small or unstable buying.
+	ShopDrifting
+	// ShopLost (流失型): bought before, but not for a long time and no
+	// longer in contact.
+	ShopLost
+)
+
+var shopTypeNames = []string{"", "loyal", "potential", "drifting", "lost"}
+
+// ParseShopType parses "loyal", "potential", "drifting" or "lost".
+func ParseShopType(s string) (ShopType, error) {
+	return enumtext.Parse[ShopType](s, shopTypeNames, "shop type")
+}
+
+// String returns the type's name.
+func (t ShopType) String() string { return enumtext.String(t, shopTypeNames, "ShopType") }
+
+// Valid reports whether t is a defined shop type.
+func (t ShopType) Valid() bool { return enumtext.Valid(t, shopTypeNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (t ShopType) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(t, shopTypeNames, "shop type")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (t *ShopType) UnmarshalText(b []byte) (err error) {
+	*t, err = ParseShopType(string(b))
+	return err
+}
+
+// Rule is how the quadrant thresholds are set.
+type Rule uint8
+
+const (
+	// Mean: the mean current and potential value of the customer's kind
+	// (SEEDS §3.1: above the average is high). The default.
+	Mean Rule = iota + 1
+	// Median: the median of the customer's kind.
+	Median
+	// Fixed: the thresholds given in [Options].
+	Fixed
+)
+
+var ruleNames = []string{"", "mean", "median", "fixed"}
+
+// ParseRule parses "mean", "median" or "fixed".
+func ParseRule(s string) (Rule, error) { return enumtext.Parse[Rule](s, ruleNames, "threshold rule") }
+
+// String returns the rule's name.
+func (r Rule) String() string { return enumtext.String(r, ruleNames, "Rule") }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (r Rule) MarshalText() ([]byte, error) { return enumtext.Marshal(r, ruleNames, "threshold rule") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (r *Rule) UnmarshalText(b []byte) (err error) { *r, err = ParseRule(string(b)); return err }

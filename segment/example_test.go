@@ -1,0 +1,69 @@
+package segment_test
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// history builds a consumer's summary from (days ago, amount) purchases.
+func history(id string, asOf time.Time, buys map[int]string) *customer.Summary {
+	s := customer.NewSummary(customer.ID(id), customer.Consumer, asOf, nil)
+	for daysAgo, amount := range buys {
+		_ = s.AddOrder(customer.Order{ID: fmt.Sprint(id, daysAgo), CustomerID: s.CustomerID,
+			Time: asOf.AddDate(0, 0, -daysAgo), Channel: customer.Online, Currency: "EUR",
+			Lines: []customer.Line{{ID: "1", Category: "knitwear", Quantity: 1, UnitPrice: decimal.RequireFromString(amount)}}})
+	}
+	return s
+}
+
+func ExampleFitInputs() {
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	population := []segment.Input{
+		{Summary: history("ana", asOf, map[int]string{20: "240.00", 130: "89.90", 250: "120.00"}),
+			Customer: &customer.Customer{ID: "ana", Kind: customer.Consumer, Consent: customer.Consent{Marketing: true, Profiling: true}}},
+		{Summary: history("ben", asOf, map[int]string{400: "39.90"})},
+		{Summary: history("eva", asOf, map[int]string{45: "60.00", 600: "450.00"})},
+		{Summary: history("kim", asOf, map[int]string{10: "75.00"})},
+	}
+	m, obs, err := segment.FitInputs(population, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	th := m.Thresholds(customer.Consumer)
+	fmt.Printf("thresholds (%v of %d consumers): current %.4f, potential %.4f\n", th.Rule, th.N, th.Current, th.Potential)
+	var r segment.Result
+	for i := range obs {
+		if err := m.Classify(&r, &obs[i]); err != nil {
+			fmt.Println(err)
+			return
+		}
+		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+		fmt.Println(r.ID, f(r.Value.Current), f(r.Value.Potential), f(r.Value.Total), r.Quadrant,
+			r.RFM.R, r.RFM.F, r.RFM.M, r.RFM.Segment, r.Stage, r.ShopType)
+	}
+	// Ana agreed to marketing and profiling: every action of her
+	// segments applies. Ben, without a customer record, would get only
+	// the service actions.
+	_ = m.Classify(&r, &obs[0])
+	for _, a := range segment.DefaultPlaybook().Actions(&r) {
+		fmt.Println("ana:", a.Code)
+	}
+	// Output:
+	// thresholds (mean of 4 consumers): current 0.2519, potential 0.2582
+	// ana 0.4720 0.3894 0.8614 high-value 4 5 4 loyal active loyal
+	// ben 0.0000 0.0966 0.0966 low-value 1 2 1 hibernating dormant drifting
+	// eva 0.4668 0.3287 0.7955 high-value 2 4 5 at-risk active loyal
+	// kim 0.0688 0.2183 0.2871 low-value 5 2 2 potential-loyalist new drifting
+	// ana: vip-service
+	// ana: learn-needs
+	// ana: early-access
+	// ana: personal-recommendations
+	// ana: priority-benefits
+	// ana: member-events
+}

@@ -1,0 +1,330 @@
+package segment
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/value"
+)
+
+// kinds are the customer kinds, in the order of the per-kind arrays.
+var kinds = [2]customer.Kind{customer.Consumer, customer.Intermediary}
+
+func kindIndex(k customer.Kind) int {
+	if k == customer.Intermediary {
+		return 1
+	}
+	return 0
+}
+
+// Stats are the first-pass population statistics of a segmentation: the
+// value and RFM statistics of each kind ([value.Stats],
+// [value.RFMStats]). They merge across shards exactly.
+type Stats struct {
+	opts  Options
+	rules rules
+	value [2]*value.Stats
+	rfm   [2]*value.RFMStats
+}
+
+// NewStats returns empty first-pass statistics, or an error for invalid
+// options or models.
+func NewStats(opts *Options) (*Stats, error) {
+	r, err := opts.compile()
+	if err != nil {
+		return nil, err
+	}
+	s := &Stats{rules: r}
+	if opts != nil {
+		s.opts = *opts
+	}
+	for i, k := range kinds {
+		m := value.DefaultModel(k)
+		if k == customer.Consumer && s.opts.Consumer != nil {
+			m = *s.opts.Consumer
+		}
+		if k == customer.Intermediary && s.opts.Intermediary != nil {
+			m = *s.opts.Intermediary
+		}
+		if m.Kind != k {
+			return nil, fmt.Errorf("segment: the %v model is for %v customers: %w", k, m.Kind, ErrInvalidOptions)
+		}
+		if s.value[i], err = value.NewStats(m); err != nil {
+			return nil, err
+		}
+		if s.rfm[i], err = value.NewRFMStats(k, s.opts.RFM); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Add adds one customer; an invalid one is rejected and changes nothing.
+func (s *Stats) Add(o *Observation) error {
+	if !o.Kind.Valid() {
+		return fmt.Errorf("segment: customer %q: kind %v: %w", o.ID, o.Kind, value.ErrInvalidInput)
+	}
+	i := kindIndex(o.Kind)
+	// The RFM statistics read a subset of what the value statistics
+	// check, so once Add of value succeeds that of RFM cannot fail.
+	if err := s.value[i].Add(&o.Indicators); err != nil {
+		return err
+	}
+	return s.rfm[i].Add(&o.Indicators)
+}
+
+// Merge adds the statistics of another shard (fitted with the same
+// options); o is not changed.
+func (s *Stats) Merge(o *Stats) error {
+	for i := range kinds {
+		if err := s.value[i].Merge(o.value[i]); err != nil {
+			return err
+		}
+		if err := s.rfm[i].Merge(o.rfm[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Scoring is the fitted first pass: value and RFM scorers per kind.
+// It is immutable and safe for concurrent use.
+type Scoring struct {
+	opts   Options
+	rules  rules
+	value  [2]*value.Scorer // nil for a kind without customers
+	rfm    [2]*value.RFMScorer
+	counts [2]int64
+}
+
+// Scoring fits the first pass, or returns [ErrEmpty] without customers.
+func (s *Stats) Scoring() (*Scoring, error) {
+	sc := &Scoring{opts: s.opts, rules: s.rules}
+	total := int64(0)
+	for i := range kinds {
+		n := s.value[i].N()
+		sc.counts[i] = n
+		total += n
+		if n == 0 {
+			continue
+		}
+		v, err := s.value[i].Scorer()
+		if err != nil {
+			return nil, err
+		}
+		sc.value[i], sc.rfm[i] = v, s.rfm[i].Scorer()
+	}
+	if total == 0 {
+		return nil, ErrEmpty
+	}
+	return sc, nil
+}
+
+// ValueScorer returns the value scorer of kind k, nil when the fit had no
+// customer of that kind.
+func (sc *Scoring) ValueScorer(k customer.Kind) *value.Scorer { return sc.value[kindIndex(k)] }
+
+// RFMScorer returns the RFM scorer of kind k, nil when the fit had no
+// customer of that kind.
+func (sc *Scoring) RFMScorer(k customer.Kind) *value.RFMScorer { return sc.rfm[kindIndex(k)] }
+
+// ThresholdStats are the second-pass statistics: the quadrant thresholds
+// need the population's value scores, so they are gathered after the
+// first pass has been fitted. The sums are exact integers in units of
+// [value.Unit] and the median samples exact, so they merge across shards
+// exactly.
+type ThresholdStats struct {
+	sc       *Scoring
+	n        [2]int64
+	cur, pot [2]int64
+	curs     [2][]float64 // Median rule only
+	pots     [2][]float64
+}
+
+// NewThresholdStats returns empty second-pass statistics.
+func (sc *Scoring) NewThresholdStats() *ThresholdStats { return &ThresholdStats{sc: sc} }
+
+// Add scores o and adds its values.
+func (t *ThresholdStats) Add(o *Observation) error {
+	var s value.Score
+	i := kindIndex(o.Kind)
+	if err := t.sc.score(&s, o); err != nil {
+		return err
+	}
+	t.n[i]++
+	t.cur[i] += int64(s.Current / value.Unit)
+	t.pot[i] += int64(s.Potential / value.Unit)
+	if t.sc.opts.Rule == Median {
+		t.curs[i] = append(t.curs[i], s.Current)
+		t.pots[i] = append(t.pots[i], s.Potential)
+	}
+	return nil
+}
+
+// Merge adds the statistics of another shard of the same Scoring.
+func (t *ThresholdStats) Merge(o *ThresholdStats) error {
+	if t.sc != o.sc {
+		return fmt.Errorf("segment: cannot merge threshold statistics of different fits: %w", ErrInvalidOptions)
+	}
+	for i := range kinds {
+		t.n[i] += o.n[i]
+		t.cur[i] += o.cur[i]
+		t.pot[i] += o.pot[i]
+		t.curs[i] = append(t.curs[i], o.curs[i]...)
+		t.pots[i] = append(t.pots[i], o.pots[i]...)
+	}
+	return nil
+}
+
+// Thresholds are the quadrant thresholds of one kind: a customer's value
+// is high when it is strictly above the threshold.
+type Thresholds struct {
+	Kind               customer.Kind
+	Rule               Rule
+	N                  int64 // customers of the kind in the fit
+	Current, Potential float64
+}
+
+// Model classifies customers. It is immutable and safe for concurrent use.
+type Model struct {
+	*Scoring
+	thresholds [2]Thresholds
+}
+
+// lowerMedian returns the lower median of v (sorting it).
+func lowerMedian(v []float64) float64 {
+	slices.SortFunc(v, cmp.Compare[float64])
+	return v[(len(v)-1)/2]
+}
+
+// Model fits the thresholds: for the Mean rule the mean of the kind,
+// Σ value ÷ n (the sum is exact; one rounding in the division); for
+// Median the lower median; for Fixed the given values.
+func (t *ThresholdStats) Model() (*Model, error) {
+	m := &Model{Scoring: t.sc}
+	for i, k := range kinds {
+		th := Thresholds{Kind: k, Rule: t.sc.opts.Rule, N: t.n[i]}
+		if th.Rule == 0 {
+			th.Rule = Mean
+		}
+		switch {
+		case th.Rule == Fixed:
+			th.Current, th.Potential = t.sc.opts.FixedCurrent, t.sc.opts.FixedPotential
+		case t.n[i] == 0:
+		case th.Rule == Median:
+			th.Current, th.Potential = lowerMedian(t.curs[i]), lowerMedian(t.pots[i])
+		default:
+			th.Current = float64(t.cur[i]) * value.Unit / float64(t.n[i])
+			th.Potential = float64(t.pot[i]) * value.Unit / float64(t.n[i])
+		}
+		m.thresholds[i] = th
+	}
+	return m, nil
+}
+
+// Fit fits a segmentation to a population in two passes over it (see
+// [Stats] and [ThresholdStats], which do the same over shards).
+func Fit(population []Observation, opts *Options) (*Model, error) {
+	st, err := NewStats(opts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range population {
+		if err := st.Add(&population[i]); err != nil {
+			return nil, err
+		}
+	}
+	sc, err := st.Scoring()
+	if err != nil {
+		return nil, err
+	}
+	ts := sc.NewThresholdStats()
+	for i := range population {
+		if err := ts.Add(&population[i]); err != nil {
+			return nil, err
+		}
+	}
+	return ts.Model()
+}
+
+// FitInputs observes every input (see [Observe]), fits, and returns the
+// model with the observations, in input order, ready for
+// [Model.Classify]. It is the one-call entry point for a whole
+// population.
+func FitInputs(population []Input, opts *Options) (*Model, []Observation, error) {
+	obs := make([]Observation, len(population))
+	for i, in := range population {
+		if err := Observe(in, &obs[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	m, err := Fit(obs, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, obs, nil
+}
+
+// Thresholds returns the quadrant thresholds of kind k.
+func (m *Model) Thresholds(k customer.Kind) Thresholds { return m.thresholds[kindIndex(k)] }
+
+// Result is a customer's classification, with every number it rests on.
+type Result struct {
+	ID       customer.ID
+	Kind     customer.Kind
+	Value    value.Score
+	Quadrant Quadrant
+	RFM      value.RFMScore
+	Stage    Stage
+	ShopType ShopType
+	// Consent, Net and PurchaseDays are carried over from the
+	// observation for the playbook and the KPIs of [Migrate].
+	Consent      customer.Consent
+	Net          decimal.Decimal
+	PurchaseDays int
+}
+
+func (sc *Scoring) score(dst *value.Score, o *Observation) error {
+	if !o.Kind.Valid() {
+		return fmt.Errorf("segment: customer %q: kind %v: %w", o.ID, o.Kind, value.ErrInvalidInput)
+	}
+	v := sc.value[kindIndex(o.Kind)]
+	if v == nil {
+		return fmt.Errorf("segment: customer %q (%v): %w", o.ID, o.Kind, ErrNotFitted)
+	}
+	return v.ScoreInto(dst, &o.Indicators)
+}
+
+// Classify classifies o into dst without allocating: value scores,
+// quadrant against the thresholds of o's kind, RFM, lifecycle stage and
+// shop type.
+func (m *Model) Classify(dst *Result, o *Observation) error {
+	if err := m.score(&dst.Value, o); err != nil {
+		return err
+	}
+	i := kindIndex(o.Kind)
+	rfm, err := m.rfm[i].Score(&o.Indicators)
+	if err != nil {
+		return err
+	}
+	th := &m.thresholds[i]
+	hiC, hiP := dst.Value.Current > th.Current, dst.Value.Potential > th.Potential
+	switch {
+	case hiC && hiP:
+		dst.Quadrant = HighValue
+	case hiP:
+		dst.Quadrant = PotentialValue
+	case hiC:
+		dst.Quadrant = SecondaryValue
+	default:
+		dst.Quadrant = LowValue
+	}
+	dst.ID, dst.Kind, dst.RFM = o.ID, o.Kind, rfm
+	dst.Stage = m.rules.stage(o)
+	dst.ShopType = m.rules.shopType(o, dst.Stage, rfm)
+	dst.Consent, dst.Net, dst.PurchaseDays = o.Consent, o.Net, o.days(value.PurchaseDays)
+	return nil
+}

@@ -1,0 +1,215 @@
+package segment
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/tailorcrm/tailor/value"
+)
+
+const day = 24 * time.Hour
+
+// LifecycleOptions set the lifecycle windows (SEEDS §3.3). Clothing is
+// seasonal (SEEDS §7: a customer who buys twice a year can still be
+// perfectly active), so a customer's windows follow their own rhythm —
+// the median gap between their purchase days — and are bounded by floors
+// and ceilings:
+//
+//	rhythm        = median gap, or DefaultGap with a single purchase day
+//	dormant after = clamp(DormantFactor × rhythm, DormantFloor, DormantCeiling)
+//	lost after    = max(clamp(LostFactor × rhythm, LostFloor, LostCeiling), dormant after)
+//
+// Then, with r the days since the last purchase: r > lost after → lost;
+// r > dormant after → dormant; first purchase within NewWindow → new;
+// otherwise active. A customer without any purchase (only returns or
+// interactions) is new when it interacted within NewWindow, lost
+// otherwise. Zero fields take the defaults: NewWindow 90 days, DefaultGap
+// 120 days (about one season), DormantFactor 2, LostFactor 4,
+// DormantFloor 180 days, LostFloor 365 days, DormantCeiling 730 days,
+// LostCeiling 1095 days. So a customer who buys monthly is dormant after
+// 180 days and lost after a year; one who buys every autumn (gap 365) is
+// dormant after 730 days and lost after 1095.
+type LifecycleOptions struct {
+	NewWindow                   time.Duration
+	DefaultGap                  time.Duration
+	DormantFactor, LostFactor   float64
+	DormantFloor, LostFloor     time.Duration
+	DormantCeiling, LostCeiling time.Duration
+}
+
+// ShopTypeOptions set the rules of the four shop types (SEEDS §3.2),
+// applied in this order:
+//
+//   - lost: lifecycle stage lost and no interaction within InterestWindow;
+//   - loyal: stage new or active, and RFM F ≥ LoyalMinF and M ≥ LoyalMinM
+//     (frequent and big spenders, on the 1–5 grid as RFM rules are);
+//   - potential: an interaction within InterestWindow after the last
+//     purchase, or interactions without any purchase — interest not yet
+//     turned into buying;
+//   - drifting: everybody else (occasional, small or irregular buying).
+//
+// Zero fields take the defaults: LoyalMinF 4, LoyalMinM 4, InterestWindow
+// 90 days.
+type ShopTypeOptions struct {
+	LoyalMinF, LoyalMinM uint8
+	InterestWindow       time.Duration
+}
+
+// Options configure [Fit]; nil means the defaults.
+type Options struct {
+	// Consumer and Intermediary are the value models; nil means
+	// value.DefaultModel of the kind.
+	Consumer, Intermediary *value.Model
+	// RFM configures the RFM scores; nil means the defaults.
+	RFM *value.RFMOptions
+	// Rule sets the quadrant thresholds; zero means Mean.
+	Rule Rule
+	// FixedCurrent and FixedPotential are the thresholds of Rule Fixed,
+	// on the scale of the scores (current and potential value each lie
+	// in [0, the node's weight]).
+	FixedCurrent, FixedPotential float64
+	Lifecycle                    LifecycleOptions
+	ShopTypes                    ShopTypeOptions
+}
+
+// rules is the compiled, validated form of the lifecycle and shop-type
+// options, in days.
+type rules struct {
+	newWindow, defaultGap       float64
+	dormantFactor, lostFactor   float64
+	dormantFloor, lostFloor     float64
+	dormantCeiling, lostCeiling float64
+	loyalMinF, loyalMinM        uint8
+	interestWindow              float64
+	bins                        int
+}
+
+func orDays(d, def time.Duration) float64 {
+	if d == 0 {
+		d = def
+	}
+	return float64(d) / float64(day)
+}
+
+func or(f, def float64) float64 {
+	if f == 0 {
+		return def
+	}
+	return f
+}
+
+func (o *Options) compile() (rules, error) {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	l, s := opt.Lifecycle, opt.ShopTypes
+	r := rules{
+		newWindow:      orDays(l.NewWindow, 90*day),
+		defaultGap:     orDays(l.DefaultGap, 120*day),
+		dormantFactor:  or(l.DormantFactor, 2),
+		lostFactor:     or(l.LostFactor, 4),
+		dormantFloor:   orDays(l.DormantFloor, 180*day),
+		lostFloor:      orDays(l.LostFloor, 365*day),
+		dormantCeiling: orDays(l.DormantCeiling, 730*day),
+		lostCeiling:    orDays(l.LostCeiling, 1095*day),
+		loyalMinF:      s.LoyalMinF,
+		loyalMinM:      s.LoyalMinM,
+		interestWindow: orDays(s.InterestWindow, 90*day),
+	}
+	if r.loyalMinF == 0 {
+		r.loyalMinF = 4
+	}
+	if r.loyalMinM == 0 {
+		r.loyalMinM = 4
+	}
+	bad := func(f string, a ...any) (rules, error) {
+		return rules{}, fmt.Errorf("segment: %s: %w", fmt.Sprintf(f, a...), ErrInvalidOptions)
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"NewWindow", r.newWindow}, {"DefaultGap", r.defaultGap}, {"DormantFactor", r.dormantFactor},
+		{"LostFactor", r.lostFactor}, {"DormantFloor", r.dormantFloor}, {"LostFloor", r.lostFloor},
+		{"DormantCeiling", r.dormantCeiling}, {"LostCeiling", r.lostCeiling}, {"InterestWindow", r.interestWindow}} {
+		if !(c.v > 0) || math.IsInf(c.v, 0) {
+			return bad("%s = %v: must be positive", c.name, c.v)
+		}
+	}
+	switch {
+	case r.dormantFloor > r.dormantCeiling:
+		return bad("DormantFloor %v days is above DormantCeiling %v days", r.dormantFloor, r.dormantCeiling)
+	case r.lostFloor > r.lostCeiling:
+		return bad("LostFloor %v days is above LostCeiling %v days", r.lostFloor, r.lostCeiling)
+	case r.loyalMinF > 5 || r.loyalMinM > 5:
+		return bad("LoyalMinF %d, LoyalMinM %d: scores are on the 1–5 grid", r.loyalMinF, r.loyalMinM)
+	}
+	switch opt.Rule {
+	case 0, Mean, Median:
+	case Fixed:
+		for _, v := range []float64{opt.FixedCurrent, opt.FixedPotential} {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 1 {
+				return bad("fixed threshold %v: must be in [0, 1]", v)
+			}
+		}
+	default:
+		return bad("rule %v", opt.Rule)
+	}
+	r.bins = 5
+	if opt.RFM != nil && opt.RFM.Bins != 0 {
+		r.bins = opt.RFM.Bins
+	}
+	return r, nil
+}
+
+// windows returns the dormant and lost windows of o, in days.
+func (r *rules) windows(o *Observation) (dormant, lost float64) {
+	rhythm := r.defaultGap
+	if o.Gaps > 0 {
+		rhythm = o.MedianGap
+	}
+	dormant = min(max(r.dormantFactor*rhythm, r.dormantFloor), r.dormantCeiling)
+	lost = max(min(max(r.lostFactor*rhythm, r.lostFloor), r.lostCeiling), dormant)
+	return dormant, lost
+}
+
+// stage returns o's lifecycle stage.
+func (r *rules) stage(o *Observation) Stage {
+	if !o.purchased() {
+		if o.Interacted && float64(o.SinceInteraction) <= r.newWindow {
+			return StageNew
+		}
+		return StageLost
+	}
+	dormant, lost := r.windows(o)
+	rec := o.Values[value.Recency]
+	switch {
+	case rec > lost:
+		return StageLost
+	case rec > dormant:
+		return StageDormant
+	case o.Values[value.Tenure] <= r.newWindow:
+		return StageNew
+	}
+	return StageActive
+}
+
+// onGrid maps a score on a B-bin grid to the 1–5 grid: ⌈5·s ÷ B⌉.
+func onGrid(s uint8, bins int) uint8 { return uint8((5*int(s) + bins - 1) / bins) }
+
+// shopType returns o's shop type.
+func (r *rules) shopType(o *Observation, st Stage, rfm value.RFMScore) ShopType {
+	interest := o.Interacted && float64(o.SinceInteraction) <= r.interestWindow &&
+		(!o.purchased() || float64(o.SinceInteraction) < o.Values[value.Recency])
+	switch {
+	case st == StageLost && !interest:
+		return ShopLost
+	case (st == StageNew || st == StageActive) && o.purchased() &&
+		onGrid(rfm.F, r.bins) >= r.loyalMinF && onGrid(rfm.M, r.bins) >= r.loyalMinM:
+		return ShopLoyal
+	case interest:
+		return ShopPotential
+	}
+	return ShopDrifting
+}
