@@ -49,5 +49,12 @@
 // are drawn with floating point; on another CPU architecture a rare
 // rounding difference is possible.)
 //
-// [WriteCSV] writes the `csv` input format of the crm command.
+// # CSV
+//
+// [WriteCSV] writes any sequence of records in the `csv` input format of
+// the crm command, one row per order line and per returned line, customer
+// by customer. [Generator.WriteCSV] writes the same bytes for the whole
+// shop, generating and formatting shards of customers on every core and
+// recycling each record's memory; it streams a million customers (about
+// ten million rows) in a few seconds.
 package shopgen

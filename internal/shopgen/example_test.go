@@ -66,7 +66,7 @@ func ExampleNew() {
 	}
 	fmt.Printf("%d customers, %d buyers, %d intermediaries, %d returns\n", cfg.Customers, buyers, intermediaries, returns)
 	// Output:
-	// 1000 customers, 920 buyers, 40 intermediaries, 755 returns
+	// 1000 customers, 920 buyers, 40 intermediaries, 749 returns
 }
 
 // Customer i is the same whether generated alone, in a shard or in the

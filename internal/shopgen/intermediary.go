@@ -97,6 +97,9 @@ func (w *worker) intermediary(rec *Record, id customer.ID) {
 		t := float64(cl.launch) - r.uniform(30, 75)
 		if t >= from && t < end {
 			plan = append(plan, interOrder{t: t, kind: 0, coll: int16(ci)})
+			if ev := t - r.uniform(1, 14); ev >= from && r.chance(0.5) { // the collection's showroom
+				w.interAt(rec, ev, customer.EventAttended, cl.label)
+			}
 		}
 	}
 	for t := from + r.exp(tp.replenish/daysPerYear); t < end; t += r.exp(tp.replenish / daysPerYear) {
@@ -133,6 +136,13 @@ func (w *worker) intermediary(rec *Record, id customer.ID) {
 	for n, p := range plan {
 		w.interOrder(rec, p, n, budget*r.uniform(0.6, 1.4), outlets)
 	}
+}
+
+// interAt records an intermediary's interaction at day offset t.
+func (w *worker) interAt(rec *Record, t float64, kind customer.InteractionKind, subject string) {
+	rec.Interactions = append(rec.Interactions, customer.Interaction{
+		CustomerID: rec.Customer.ID, Time: w.at(t), Kind: kind, Subject: subject,
+	})
 }
 
 // money returns v (in currency units) rounded to whole units.
