@@ -133,7 +133,7 @@ type RuleWeights struct {
 	Features  [NumFeatures]Rule
 }
 
-// DefaultRules returns the published weights of the rule-based model.
+// DefaultRules returns the documented weights of the rule-based model.
 // They are not fitted: they encode the direction of each warning sign
 // (SEEDS §4: time since the last purchase, a fall in purchase frequency,
 // complaints — 71% of customers who leave do so after a bad experience)
