@@ -272,3 +272,70 @@ func TestPropertyToFloat(t *testing.T) {
 		}
 	})
 }
+
+// TestStateMachineStandardizer drives shards of standardizers with Add,
+// invalid Add and Merge, against a model that keeps every feature vector
+// of every shard; Check compares each shard's moments with the moments
+// recomputed from the model.
+func TestStateMachineStandardizer(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		const prior = 45
+		var shards []*Standardizer
+		var model [][]vector
+		newShard := func() {
+			z, err := NewStandardizer(prior, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shards = append(shards, z)
+			model = append(model, nil)
+		}
+		newShard()
+		t.Repeat(map[string]func(*rapid.T){
+			"add": func(t *rapid.T) {
+				i := rapid.IntRange(0, len(shards)-1).Draw(t, "shard")
+				s := genSignals().Draw(t, "signals")
+				if err := shards[i].Add(s); err != nil {
+					t.Fatalf("valid signals rejected: %v", err)
+				}
+				model[i] = append(model[i], features(&s, prior, DefaultMinGap, DefaultComplaintHalfLife))
+			},
+			"add_invalid": func(t *rapid.T) {
+				i := rapid.IntRange(0, len(shards)-1).Draw(t, "shard")
+				s := genSignals().Draw(t, "signals")
+				s.Complaints.Unresolved = -1
+				if err := shards[i].Add(s); err == nil {
+					t.Fatalf("invalid signals accepted")
+				}
+			},
+			"new_shard": func(t *rapid.T) { newShard() },
+			"merge": func(t *rapid.T) {
+				if len(shards) < 2 {
+					t.Skip("one shard")
+				}
+				j := rapid.IntRange(1, len(shards)-1).Draw(t, "from")
+				if err := shards[0].Merge(shards[j]); err != nil {
+					t.Fatal(err)
+				}
+				model[0] = append(model[0], model[j]...)
+				shards = append(shards[:j], shards[j+1:]...)
+				model = append(model[:j], model[j+1:]...)
+			},
+			"": func(t *rapid.T) {
+				for i, z := range shards {
+					var want Standardizer
+					for _, v := range model[i] {
+						want.add(v)
+					}
+					for f := 1; f < NumFeatures; f++ {
+						got, w := z.Features[f], want.Features[f]
+						if got.N != w.N || math.Abs(got.Mean-w.Mean) > 1e-9*(1+math.Abs(w.Mean)) ||
+							math.Abs(got.M2-w.M2) > 1e-7*(1+w.M2) {
+							t.Fatalf("shard %d %v: %+v, want %+v", i, Feature(f), got, w)
+						}
+					}
+				}
+			},
+		})
+	})
+}
