@@ -8,17 +8,50 @@
 // Amounts are [github.com/shopspring/decimal.Decimal] values, never
 // float64. [Money] pairs an amount with a [Currency]; adding two
 // currencies returns a [*CurrencyMismatchError] instead of a silent sum.
+// [Money.Split] and [Money.Allocate] divide an amount in whole minor units
+// that add up exactly.
 //
 // # Validation
 //
-// Validate methods report every bad field of a record at once, in a
-// [*ValidationError] whose fields are sorted, so messages are
-// deterministic. A rejected record changes nothing.
+// [Customer.Validate], [Order.Validate], [Return.Validate] (and
+// [Return.ValidateAfter] for later returns of one order) and
+// [Interaction.Validate] report every bad field of a record at once, in a
+// [*ValidationError] whose fields are sorted and carry a stable code, so
+// messages are deterministic and callers can act on codes. Every check is
+// made against an explicit instant, never the clock. A rejected record
+// changes nothing.
 //
 // # Summaries
 //
 // A [Summary] is built as of an instant from a customer's history, one
-// record at a time, and keeps only what the analytic packages need. Two
+// record at a time, and keeps only what the analytic packages need.
+// [Summarize] reads a history in any order, ignores identical
+// redeliveries, and rejects a second version of an order or return
+// ([ErrDuplicate]) and returns that take back more than was sold. Two
 // summaries of disjoint parts of one history merge into the summary of the
 // whole, so the work can be split across shards.
+//
+// Summarize is on the hot path of batch jobs: it sums the amounts of
+// ordinary prices in 64-bit fixed point and touches decimals once per
+// purchase day, with exactly the result of decimal arithmetic (amounts
+// beyond the fixed-point range take the decimal path).
+//
+// # Privacy
+//
+// Name, contact details, address, birthday and body height are personal
+// data. [Customer], [Contact], [Email], [Phone], [Birthday] and [Profile]
+// redact them in String, in every fmt verb and in log/slog output
+// ([slog.LogValuer]); stores keep them. [Customer.Anonymize] erases them
+// for an erasure request and keeps what finance and the models need.
+//
+// # Storage
+//
+// The library stores nothing itself. Callers bring their database through
+// small interfaces: [Getter] (with the optional [BatchGetter]), [Lister],
+// [Directory] for customers, and [HistoryReader] and [HistoryWriter] for
+// their orders, returns and interactions, appended idempotently.
+// [MemStore] implements them all in memory. Package customertest is the
+// conformance kit: run customertest.TestStore and
+// customertest.TestHistoryStore against an adapter to check every promise
+// the interfaces make.
 package customer
