@@ -82,6 +82,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 	sopts := &customer.SummaryOptions{DefaultMargin: o.Margin}
 	res := &Result{}
 	accounts := make(map[string]*account)
+	in := interner{}
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
@@ -96,7 +97,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 			o.Progress(res.Rows, r.Offset())
 		}
 		if err == nil {
-			re = add(accounts, row, name, &o, sopts, res)
+			re = add(accounts, in, row, name, &o, sopts, res)
 		}
 		if re != nil {
 			if !o.SkipInvalid {
@@ -127,10 +128,12 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 
 // add adds one valid row; it returns a *RowError, and changes nothing,
 // when the row cannot be added.
-func add(accounts map[string]*account, row *Row, name string, o *Options, sopts *customer.SummaryOptions, res *Result) *RowError {
+func add(accounts map[string]*account, in interner, row *Row, name string, o *Options, sopts *customer.SummaryOptions, res *Result) *RowError {
 	cur := row.Currency
 	if cur == "" {
 		cur = o.Currency
+	} else {
+		cur = customer.Currency(in.get(string(cur)))
 	}
 	if res.Currency == "" {
 		res.Currency = cur
@@ -173,7 +176,7 @@ func add(accounts map[string]*account, row *Row, name string, o *Options, sopts 
 		Amount:   amount,
 		Units:    units,
 		Cost:     row.Cost,
-		Category: row.Category,
+		Category: in.get(row.Category),
 	})
 	if err != nil {
 		return saleError(name, row, err)
@@ -190,6 +193,23 @@ func add(accounts map[string]*account, row *Row, name string, o *Options, sopts 
 		accounts[string(a.s.CustomerID)] = a
 	}
 	return nil
+}
+
+// interner shares one copy of each distinct short string (categories,
+// currency codes) that summaries keep, so that no summary holds on to the
+// memory of the line it was read from.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c, ok := in[s]; ok {
+		return c
+	}
+	c := strings.Clone(s)
+	in[c] = c
+	return c
 }
 
 // columnOf maps the fields of customer.Sale to the csv columns.
