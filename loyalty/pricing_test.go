@@ -1,0 +1,250 @@
+package loyalty_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+	"pgregory.net/rapid"
+)
+
+func item(id, category, season, price string, qty int) loyalty.Item {
+	return loyalty.Item{Line: customer.Line{ID: id, SKU: id, Category: category, Season: season, Quantity: qty, UnitPrice: dec(price)}}
+}
+
+func eur(t testing.TB, s string) customer.Money {
+	m, err := customer.NewMoney(s, "EUR")
+	require.NoError(t, err)
+	return m
+}
+
+func TestPriceSeasonalQuantityCouponsAndPoints(t *testing.T) {
+	p := club(t)
+	b := loyalty.Basket{
+		Member: "M1", Time: day(2026, 2, 10), Currency: "EUR",
+		Items: []loyalty.Item{
+			item("COAT", "coats", "2025-AW", "200", 1), // last winter: 30% off → 140
+			item("SOCK", "socks", "2026-SS", "5", 3),   // three pairs: 20% off → 12
+			item("KNIT", "knitwear", "2026-SS", "80", 1),
+		},
+		Coupons: []loyalty.Coupon{
+			{Code: "KNIT10", Kind: loyalty.CouponPercent, Percent: dec("10"), Scope: loyalty.Scope{Kind: loyalty.ScopeCategory, Values: []string{"knitwear"}}, Stacking: loyalty.StackCombinable},
+			{Code: "FIVE", Kind: loyalty.CouponFixed, Amount: eur(t, "5"), Scope: loyalty.Scope{Kind: loyalty.ScopeAll}, Stacking: loyalty.StackCombinable},
+		},
+		Points: 1000, Available: 1200,
+	}
+	q, err := p.Price(b)
+	require.NoError(t, err)
+	assert.True(t, q.Subtotal.Equal(dec("295")), q.Subtotal.String())
+	require.Len(t, q.Deductions, 5)
+	kinds := []loyalty.DeductionKind{loyalty.DeductSeasonal, loyalty.DeductQuantity, loyalty.DeductCoupon, loyalty.DeductCoupon, loyalty.DeductPoints}
+	for i, d := range q.Deductions {
+		assert.Equal(t, kinds[i], d.Kind)
+		assert.NotEmpty(t, d.Explain)
+	}
+	assert.True(t, q.Deductions[0].Amount.Equal(dec("60")))
+	assert.True(t, q.Deductions[1].Amount.Equal(dec("3")))
+	assert.True(t, q.Deductions[2].Amount.Equal(dec("8")))
+	assert.True(t, q.Deductions[3].Amount.Equal(dec("5")))
+	// Left 219; 1000 points = 10.00 EUR, within half.
+	assert.Equal(t, loyalty.Points(1000), q.PointsUsed)
+	assert.True(t, q.PointsValue.Equal(dec("10")))
+	assert.True(t, q.Total.Equal(dec("209")), q.Total.String())
+	assert.True(t, q.Discount.Equal(dec("76")))
+
+	sum := decimal.Zero
+	for _, l := range q.Lines {
+		sum = sum.Add(l.Total)
+		assert.True(t, l.Amount.Equal(l.Discount.Add(l.Points).Add(l.Total)), "line %s adds up", l.ID)
+	}
+	assert.True(t, sum.Equal(q.Total))
+
+	// The order built from the quote earns on the money paid: 209 points.
+	o := q.Order("O9", "M1", b.Time, customer.Online, b.Items)
+	require.NoError(t, o.Validate(b.Time))
+	a := joined(t, p, day(2026, 1, 5))
+	_, entries, err := p.Apply(a, loyalty.Purchase{Order: o}, b.Time)
+	require.NoError(t, err)
+	assert.True(t, entries[0].Spend.Equal(dec("209")))
+}
+
+func TestPricePointsCappedAtMaxShare(t *testing.T) {
+	p := club(t)
+	q, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR",
+		Items: []loyalty.Item{item("HAT", "hats", "2026-SS", "30", 1)}, Points: 5000, Available: 5000})
+	require.NoError(t, err)
+	d := q.Deductions[0]
+	assert.True(t, d.Capped)
+	assert.True(t, d.Requested.Equal(dec("50")))
+	assert.True(t, d.Amount.Equal(dec("15")), "half of 30")
+	assert.Equal(t, loyalty.Points(1500), q.PointsUsed)
+	assert.True(t, q.Total.Equal(dec("15")))
+}
+
+func TestPriceFixedCouponCappedAtZero(t *testing.T) {
+	p := club(t)
+	q, err := p.Price(loyalty.Basket{Time: day(2026, 5, 1), Currency: "EUR",
+		Items:   []loyalty.Item{item("SOCK", "socks", "2026-SS", "4.99", 1), item("HAT", "hats", "2026-SS", "30", 1)},
+		Coupons: []loyalty.Coupon{{Code: "SOCKS50", Kind: loyalty.CouponFixed, Amount: eur(t, "50"), Scope: loyalty.Scope{Kind: loyalty.ScopeSKU, Values: []string{"SOCK"}}, Stacking: loyalty.StackExclusive}}})
+	require.NoError(t, err)
+	d := q.Deductions[0]
+	assert.True(t, d.Capped, "the cap is reported")
+	assert.True(t, d.Amount.Equal(dec("4.99")))
+	assert.True(t, q.Total.Equal(dec("30")))
+	assert.Contains(t, d.Explain, "capped")
+}
+
+func TestPriceRefusesCoupons(t *testing.T) {
+	p := club(t)
+	at := day(2026, 5, 1)
+	all := loyalty.Scope{Kind: loyalty.ScopeAll}
+	pct := func(code, percent string) loyalty.Coupon {
+		return loyalty.Coupon{Code: code, Kind: loyalty.CouponPercent, Percent: dec(percent), Scope: all, Stacking: loyalty.StackCombinable}
+	}
+	mod := func(c loyalty.Coupon, f func(*loyalty.Coupon)) loyalty.Coupon { f(&c); return c }
+	tests := []struct {
+		name    string
+		coupons []loyalty.Coupon
+		uses    map[string]loyalty.CouponUses
+		rule    string
+	}{
+		{"same coupon twice", []loyalty.Coupon{pct("A", "10"), pct("A", "10")}, nil, loyalty.RuleRepeated},
+		{"below bounds", []loyalty.Coupon{pct("A", "4")}, nil, loyalty.RuleBounds},
+		{"above bounds", []loyalty.Coupon{pct("A", "61")}, nil, loyalty.RuleBounds},
+		{"not yet valid", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.ValidFrom = day(2026, 6, 1) })}, nil, loyalty.RuleValidity},
+		{"expired", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.ValidUntil = at })}, nil, loyalty.RuleValidity},
+		{"out of scope", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.Scope = loyalty.Scope{Kind: loyalty.ScopeSeries, Values: []string{"tweed"}} })}, nil, loyalty.RuleScope},
+		{"single use used", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.MaxUses = 1 })}, map[string]loyalty.CouponUses{"A": {Total: 1}}, loyalty.RuleUses},
+		{"member limit", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.MaxUsesPerMember = 2 })}, map[string]loyalty.CouponUses{"A": {Total: 9, ByMember: 2}}, loyalty.RuleUses},
+		{"someone else's", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.Holder = "M2" })}, nil, loyalty.RulePersonal},
+		{"exclusive with another", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.Stacking = loyalty.StackExclusive }), pct("B", "10")}, nil, loyalty.RuleStacking},
+		{"fixed in dollars", []loyalty.Coupon{{Code: "U", Kind: loyalty.CouponFixed, Amount: customer.Money{}, Scope: all, Stacking: loyalty.StackCombinable}}, nil, loyalty.RuleCurrency},
+		{"below minimum spend", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.MinSpend = dec("100") })}, nil, loyalty.RuleMinSpend},
+		{"no code", []loyalty.Coupon{pct("", "10")}, nil, loyalty.RuleDefined},
+		{"no kind", []loyalty.Coupon{{Code: "Z", Scope: all, Stacking: loyalty.StackCombinable}}, nil, loyalty.RuleDefined},
+		{"huge percent", []loyalty.Coupon{pct("A", "1e999999999")}, nil, loyalty.RuleDefined},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := p.Price(loyalty.Basket{Member: "M1", Time: at, Currency: "EUR",
+				Items: []loyalty.Item{item("HAT", "hats", "2026-SS", "30", 1)}, Coupons: tc.coupons, Uses: tc.uses})
+			require.ErrorIs(t, err, loyalty.ErrCouponRefused)
+			var ce *loyalty.CouponError
+			require.True(t, errors.As(err, &ce))
+			assert.Equal(t, tc.rule, ce.Rule, "%v", err)
+		})
+	}
+}
+
+func TestPriceRejectsBadBaskets(t *testing.T) {
+	p := club(t)
+	tests := []struct {
+		name  string
+		b     loyalty.Basket
+		field string
+	}{
+		{"no time", loyalty.Basket{Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 1)}}, "time"},
+		{"other currency", loyalty.Basket{Time: day(2026, 1, 1), Currency: "USD", Items: []loyalty.Item{item("A", "c", "s", "1", 1)}}, "currency"},
+		{"no items", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR"}, "items"},
+		{"duplicate line", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 1), item("A", "c", "s", "1", 1)}}, "items[1].id"},
+		{"zero quantity", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 0)}}, "items[0].quantity"},
+		{"negative price", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "-1", 1)}}, "items[0].unit_price"},
+		{"sub-cent price", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1.001", 1)}}, "items[0].unit_price"},
+		{"anonymous points", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 1)}, Points: 100, Available: 100}, "points"},
+		{"below minimum points", loyalty.Basket{Member: "M1", Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)}, Points: 50, Available: 100}, "points"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := p.Price(tc.b)
+			assert.Contains(t, fieldsOf(t, err), tc.field)
+		})
+	}
+	_, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)}, Points: 500, Available: 100})
+	require.ErrorIs(t, err, loyalty.ErrInsufficient)
+}
+
+// TestPriceProperties: for any basket and coupons, the total is between 0
+// and the subtotal, every line adds up, deductions sum to the difference,
+// and the same coupon presented twice is refused.
+func TestPriceProperties(t *testing.T) {
+	p := club(t)
+	cats := []string{"coats", "socks", "knitwear", "hats"}
+	seasons := []string{"2025-AW", "2026-SS"}
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 5).Draw(rt, "lines")
+		var items []loyalty.Item
+		for i := range n {
+			cents := rapid.Int64Range(0, 100000).Draw(rt, "cents")
+			qty := rapid.IntRange(1, 4).Draw(rt, "qty")
+			it := loyalty.Item{Line: customer.Line{ID: fmt.Sprint("L", i), SKU: fmt.Sprint("S", i%3),
+				Category: rapid.SampledFrom(cats).Draw(rt, "cat"), Season: rapid.SampledFrom(seasons).Draw(rt, "season"),
+				Quantity: qty, UnitPrice: decimal.New(cents, -2)}, Series: rapid.SampledFrom([]string{"", "tweed"}).Draw(rt, "series")}
+			if rapid.Bool().Draw(rt, "markdown") {
+				it.Discount = decimal.New(rapid.Int64Range(0, cents*int64(qty)).Draw(rt, "markdown cents"), -2)
+			}
+			items = append(items, it)
+		}
+		var coupons []loyalty.Coupon
+		for i := range rapid.IntRange(0, 3).Draw(rt, "coupons") {
+			c := loyalty.Coupon{Code: fmt.Sprint("C", i), Stacking: loyalty.StackCombinable,
+				Scope: rapid.SampledFrom([]loyalty.Scope{{Kind: loyalty.ScopeAll}, {Kind: loyalty.ScopeCategory, Values: []string{"coats", "hats"}}, {Kind: loyalty.ScopeSeries, Values: []string{"tweed"}}}).Draw(rt, "scope")}
+			if rapid.Bool().Draw(rt, "percent") {
+				c.Kind, c.Percent = loyalty.CouponPercent, decimal.NewFromInt(int64(rapid.IntRange(5, 60).Draw(rt, "pct")))
+			} else {
+				c.Kind = loyalty.CouponFixed
+				c.Amount, _ = customer.MoneyFromDecimal(decimal.New(rapid.Int64Range(1, 200000).Draw(rt, "amount"), -2), "EUR")
+			}
+			coupons = append(coupons, c)
+		}
+		pts := loyalty.Points(rapid.Int64Range(0, 100000).Draw(rt, "points"))
+		if pts > 0 && pts < 100 {
+			pts = 100
+		}
+		b := loyalty.Basket{Member: "M1", Time: day(2026, rapid.SampledFrom([]time.Month{2, 6}).Draw(rt, "month"), 1),
+			Currency: "EUR", Items: items, Coupons: coupons, Points: pts, Available: pts}
+		q, err := p.Price(b)
+		if err != nil {
+			var ce *loyalty.CouponError
+			if !errors.As(err, &ce) || ce.Rule != loyalty.RuleScope && ce.Rule != loyalty.RuleMinSpend {
+				rt.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if q.Total.Sign() < 0 || q.Total.GreaterThan(q.Subtotal) {
+			rt.Fatalf("total %s outside [0, %s]", q.Total, q.Subtotal)
+		}
+		ded := decimal.Zero
+		for _, d := range q.Deductions {
+			if d.Amount.Sign() < 0 || d.Amount.GreaterThan(d.Requested) {
+				rt.Fatalf("deduction %s: %s of %s requested", d.Name, d.Amount, d.Requested)
+			}
+			ded = ded.Add(d.Amount)
+		}
+		if !q.Subtotal.Sub(ded).Equal(q.Total) {
+			rt.Fatalf("subtotal %s − deductions %s ≠ total %s", q.Subtotal, ded, q.Total)
+		}
+		for _, l := range q.Lines {
+			if l.Total.Sign() < 0 || !l.Amount.Equal(l.Discount.Add(l.Points).Add(l.Total)) {
+				rt.Fatalf("line %s does not add up: %+v", l.ID, l)
+			}
+		}
+		limit := q.Subtotal.Sub(q.Discount).Mul(dec("0.5"))
+		if q.PointsValue.GreaterThan(limit) || q.PointsUsed > pts {
+			rt.Fatalf("points %d worth %s exceed the share or the request", q.PointsUsed, q.PointsValue)
+		}
+		if len(coupons) > 0 {
+			b.Coupons = append(b.Coupons, coupons[0])
+			_, err := p.Price(b)
+			var ce *loyalty.CouponError
+			if !errors.As(err, &ce) || ce.Rule != loyalty.RuleRepeated {
+				rt.Fatalf("the same coupon twice: got %v", err)
+			}
+		}
+	})
+}

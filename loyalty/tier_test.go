@@ -1,0 +1,112 @@
+package loyalty_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+func TestTierUpgradeAtOnceDowngradeOnlyAtReviewAfterGrace(t *testing.T) {
+	p := club(t) // silver from 500, gold from 1500; yearly review; 30 days grace
+	a := joined(t, p, day(2026, 1, 5))
+
+	a, entries, err := p.Apply(a, loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "600", 1))}, day(2026, 2, 1))
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+	assert.Equal(t, loyalty.EntryTier, entries[1].Kind)
+	assert.Equal(t, 1, a.Level, "silver at once")
+	assert.Equal(t, day(2027, 2, 1), a.NextReview, "a new tier is held for a full period")
+
+	// Silver earns 1.25 points per euro.
+	a, entries, err = p.Apply(a, loyalty.Purchase{Order: order("O2", "M1", day(2026, 3, 10), line("HAT", "hats", "100", 1))}, day(2026, 3, 10))
+	require.NoError(t, err)
+	assert.Equal(t, loyalty.Points(125), ofKind(entries, loyalty.EntryEarn)[0].Points)
+
+	// A return lowers the qualifying spend but not the tier.
+	a = apply(t, p, a, day(2026, 3, 12), loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 3, 12), customer.ReturnLine{LineID: "COAT", Quantity: -1})})
+	assert.Equal(t, 1, a.Level)
+	assert.True(t, p.Qualifying(a, day(2026, 3, 12)).Equal(dec("100")))
+
+	// Review on 2027-02-01: 100 < 500, grace until 2027-03-03.
+	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 2, 2))
+	require.NoError(t, err)
+	var review *loyalty.Entry
+	for i := range entries {
+		if entries[i].Kind == loyalty.EntryReview {
+			review = &entries[i]
+		}
+		assert.NotEqual(t, loyalty.EntryTier, entries[i].Kind, "no downgrade before grace ends")
+	}
+	require.NotNil(t, review)
+	assert.Equal(t, 1, a.Level)
+	assert.Equal(t, day(2027, 3, 3), a.GraceUntil)
+
+	// The grace ends with the member still short: silver → member.
+	down, entries, err := p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 3, 4))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, loyalty.EntryTier, entries[0].Kind)
+	assert.Equal(t, day(2027, 3, 3), entries[0].Effective)
+	assert.Equal(t, 0, down.Level)
+	assert.True(t, down.GraceUntil.IsZero())
+
+	// Buying enough during the grace keeps the tier (and with 1600, goes to gold).
+	kept := apply(t, p, a, day(2027, 2, 20), loyalty.Purchase{Order: order("O3", "M1", day(2027, 2, 20), line("SUIT", "suits", "1600", 1))})
+	assert.Equal(t, 2, kept.Level)
+	assert.True(t, kept.GraceUntil.IsZero())
+	kept = apply(t, p, kept, day(2027, 3, 4), loyalty.Tick{Member: "M1"})
+	assert.Equal(t, 2, kept.Level)
+}
+
+func TestTierOnPointsBasisAndWithoutGrace(t *testing.T) {
+	c := club(t).Config()
+	c.Tiers.Basis = loyalty.BasisPoints
+	c.Tiers.GraceDays = 0
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	a := joined(t, p, day(2026, 1, 5))
+	// 300 of knitwear earn 600 points (double): silver on points though spend is 300.
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("K", "knitwear", "300", 1))})
+	assert.Equal(t, 1, a.Level)
+	// Without grace, the review downgrades at once; the window has moved past O1.
+	a, entries, err := p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 2, 2))
+	require.NoError(t, err)
+	require.NotEmpty(t, entries)
+	last := entries[len(entries)-1]
+	assert.Equal(t, loyalty.EntryTier, last.Kind)
+	assert.Equal(t, day(2027, 2, 1), last.Effective)
+	assert.Equal(t, 0, a.Level)
+	assert.Equal(t, 0, p.QualifyingLevel(a, day(2027, 2, 2)))
+}
+
+func TestTierBenefitsBirthdayGift(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 9, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 9, 1), line("SUIT", "suits", "1600", 1))})
+	require.Equal(t, 2, a.Level)
+	assert.True(t, p.Levels()[a.Level].FreeAlterations)
+	assert.True(t, p.Levels()[a.Level].EarlyAccess)
+	_, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: day(2026, 10, 3)}, day(2026, 10, 3))
+	require.NoError(t, err)
+	var gift loyalty.Points
+	for _, e := range entries {
+		if e.Kind == loyalty.EntryBonus {
+			gift = e.Points
+		}
+	}
+	assert.Equal(t, loyalty.Points(400), gift, "100 from the programme + 300 gold")
+}
+
+// ofKind returns the entries of kind k.
+func ofKind(entries []loyalty.Entry, k loyalty.EntryKind) []loyalty.Entry {
+	var out []loyalty.Entry
+	for _, e := range entries {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
+}
