@@ -41,7 +41,7 @@
 // Name, contact details, address, birthday and body height are personal
 // data. [Customer], [Contact], [Email], [Phone], [Birthday] and [Profile]
 // redact them in String, in every fmt verb and in log/slog output
-// ([slog.LogValuer]); stores keep them. [Customer.Anonymize] erases them
+// ([log/slog.LogValuer]); stores keep them. [Customer.Anonymize] erases them
 // for an erasure request and keeps what finance and the models need.
 //
 // # Storage

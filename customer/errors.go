@@ -45,6 +45,7 @@ type FieldError struct {
 	Message string
 }
 
+// String returns "field: message".
 func (e FieldError) String() string { return e.Field + ": " + e.Message }
 
 // ValidationError lists every problem found in one record. Record names

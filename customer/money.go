@@ -64,6 +64,7 @@ type CurrencyMismatchError struct {
 	A, B Currency
 }
 
+// Error returns "customer: currency mismatch: A and B".
 func (e *CurrencyMismatchError) Error() string {
 	return fmt.Sprintf("customer: currency mismatch: %s and %s", e.A, e.B)
 }

@@ -87,6 +87,15 @@ type Summary struct {
 	margin decimal.Decimal
 }
 
+// Clone returns a copy of s that shares no memory with it. A Summary holds
+// slices: adding to a plain copy would change the original's days too, so
+// clone a summary before adding to a copy of it.
+func (s Summary) Clone() Summary {
+	s.Days = slices.Clone(s.Days)
+	s.Categories = slices.Clone(s.Categories)
+	return s
+}
+
 // NewSummary returns an empty summary of customer id of kind k as of asOf.
 func NewSummary(id ID, k Kind, asOf time.Time, opts *SummaryOptions) *Summary {
 	return &Summary{CustomerID: id, Kind: k, AsOf: asOf, margin: opts.margin()}

@@ -247,3 +247,15 @@ func TestToFixed(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, int64(-2), v)
 }
+
+func TestSummaryCloneIsIndependent(t *testing.T) {
+	s := NewSummary("C-1", Consumer, vNow, nil)
+	require.NoError(t, s.AddOrder(validOrder()))
+	c := s.Clone()
+	o := validOrder()
+	o.ID, o.Lines[0].Category = "O-2", "zzz"
+	require.NoError(t, c.AddOrder(o))
+	assert.Equal(t, 1, s.Days[0].Orders, "adding to the clone changed the original's day")
+	assert.Equal(t, []string{"accessories", "coats"}, s.Categories)
+	assert.Equal(t, 2, c.Days[0].Orders)
+}
