@@ -73,6 +73,22 @@ func toFloat(d decimal.Decimal) float64 {
 	return d.InexactFloat64()
 }
 
+// lnCounts[n] is ln(1 + n) for the small counts of complaints.
+var lnCounts = func() (t [64]float64) {
+	for n := range t {
+		t[n] = math.Log1p(float64(n))
+	}
+	return t
+}()
+
+// lnCount returns ln(1 + n) for n ≥ 0.
+func lnCount(n int) float64 {
+	if n < len(lnCounts) {
+		return lnCounts[n]
+	}
+	return math.Log1p(float64(n))
+}
+
 // features computes the raw features of a valid s (see [Feature] for the
 // formulas), with prior the typical gap of single-purchase customers.
 func features(s *Signals, prior, minGap, halfLife float64) vector {
@@ -94,9 +110,9 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 	}
 	set(FeatureReturnRate, s.ReturnRate)
 	c := &s.Complaints
-	set(FeatureRecentComplaints, math.Log1p(float64(c.Recent)))
-	set(FeatureUnresolved, math.Log1p(float64(c.Unresolved)))
-	set(FeatureSLABreaches, math.Log1p(float64(c.SLABreaches)))
+	set(FeatureRecentComplaints, lnCount(c.Recent))
+	set(FeatureUnresolved, lnCount(c.Unresolved))
+	set(FeatureSLABreaches, lnCount(c.SLABreaches))
 	set(FeatureSeverity, float64(c.MaxSeverity)/MaxSeverity)
 	fresh := 0.0
 	if a, ok := complaintAge(s); ok {
