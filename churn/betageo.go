@@ -57,18 +57,49 @@ func (m betaGeo) pAlive(x, tx, T float64) float64 {
 //	(a+b+k−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+k; a+b+k−1; t/(α+T+t))] · P(alive)
 //
 // evaluated with bgExpect (Euler-transformed, finite for large x and at a = 1).
-func (m betaGeo) conditional(x, T, t, palive float64) (float64, bool) {
+func (m betaGeo) conditional(x, T, t, palive float64, cache *bracketCache) (float64, bool) {
 	if t == 0 || palive == 0 {
 		return 0, true
+	}
+	var e *bracketEntry
+	if cache != nil {
+		e = cache.slot(x, T)
+		if e.set && e.x == x && e.T == T {
+			return math.Max(e.v*palive, 0), e.ok
+		}
 	}
 	k := x + m.shift
 	C := m.a + m.b + k - 1
 	z := t / (m.alpha + T + t)
 	v, ok := bgExpect(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, z)
+	if e != nil {
+		*e = bracketEntry{x: x, T: T, v: v, ok: ok, set: true}
+	}
 	if !ok {
 		return 0, false
 	}
 	return math.Max(v*palive, 0), true
+}
+
+// bracketCache memoises, within one ScoreAll call (one model, one
+// horizon), a hypergeometric value that depends on a pair (x, t) only: for
+// BG/NBD and MBG/NBD the bracket of the conditional expectation at (x, T),
+// for Pareto/NBD ln ₂F₁ at (x, t_x) and (x, T). Customers who share x and T
+// (every customer without a repeat purchase who started on the same day,
+// for instance) pay for the series once. Direct-mapped; a collision just
+// recomputes, so results are identical with and without the cache.
+type bracketCache struct {
+	entries [1 << 12]bracketEntry
+}
+
+type bracketEntry struct {
+	x, T, v float64
+	ok, set bool
+}
+
+func (c *bracketCache) slot(x, T float64) *bracketEntry {
+	h := math.Float64bits(x)*0x9E3779B97F4A7C15 ^ math.Float64bits(T)*0xC2B2AE3D27D4EB4F
+	return &c.entries[(h^h>>29)>>(64-12)]
 }
 
 // unconditional is E[X(t)] (FHL 2005 eq. 9; Batislam et al. 2007):

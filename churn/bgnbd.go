@@ -112,10 +112,18 @@ func (m BGNBD) Score(o Observation, t float64) (Score, error) {
 	if err != nil {
 		return Score{}, err
 	}
-	return scoreBetaGeo(bg, o, t)
+	return scoreBetaGeo(bg, o, t, nil)
 }
 
-func scoreBetaGeo(bg betaGeo, o Observation, t float64) (Score, error) {
+func (m BGNBD) scoreCached(o Observation, t float64, c *bracketCache) (Score, error) {
+	bg, err := m.core()
+	if err != nil {
+		return Score{}, err
+	}
+	return scoreBetaGeo(bg, o, t, c)
+}
+
+func scoreBetaGeo(bg betaGeo, o Observation, t float64, cache *bracketCache) (Score, error) {
 	if err := o.validate(0); err != nil {
 		return Score{}, err
 	}
@@ -123,7 +131,7 @@ func scoreBetaGeo(bg betaGeo, o Observation, t float64) (Score, error) {
 		return Score{}, err
 	}
 	pa := bg.pAlive(o.Frequency, o.Recency, o.T)
-	e, ok := bg.conditional(o.Frequency, o.T, t, pa)
+	e, ok := bg.conditional(o.Frequency, o.T, t, pa, cache)
 	if !ok {
 		return Score{}, fmt.Errorf("churn: conditional expectation for customer %q, t=%v: %w", o.ID, t, ErrNumerical)
 	}

@@ -182,11 +182,13 @@ func TestScoreAllMatchesScore(t *testing.T) {
 	obs := perturbed(base, 5)
 	m := ParetoNBD{R: 0.553277, Alpha: 10.577732, S: 0.606209, Beta: 11.667659}
 	out := make([]Score, len(obs))
-	require.NoError(t, ScoreAll(m, obs, 39, out))
-	for i := 0; i < len(obs); i += 97 {
-		s, err := m.Score(obs[i], 39)
-		require.NoError(t, err)
-		require.Equal(t, s, out[i])
+	for _, model := range []TransactionModel{m, BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591}, MBGNBD{R: 0.5, Alpha: 6, A: 0.9, B: 1.6}} {
+		require.NoError(t, ScoreAll(model, obs, 39, out))
+		for i := range obs {
+			s, err := model.Score(obs[i], 39)
+			require.NoError(t, err)
+			require.Equal(t, s, out[i])
+		}
 	}
 	bad := append([]Observation(nil), obs...)
 	bad[9000].T = math.NaN()

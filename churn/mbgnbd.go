@@ -101,7 +101,15 @@ func (m MBGNBD) Score(o Observation, t float64) (Score, error) {
 	if err != nil {
 		return Score{}, err
 	}
-	return scoreBetaGeo(bg, o, t)
+	return scoreBetaGeo(bg, o, t, nil)
+}
+
+func (m MBGNBD) scoreCached(o Observation, t float64, c *bracketCache) (Score, error) {
+	bg, err := m.core()
+	if err != nil {
+		return Score{}, err
+	}
+	return scoreBetaGeo(bg, o, t, c)
 }
 
 // ProbPurchases is P(X(t) = n) for the MBG/NBD model:

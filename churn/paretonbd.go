@@ -3,6 +3,8 @@ package churn
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/mathext"
 )
@@ -52,10 +54,46 @@ func (m ParetoNBD) check() error {
 // overflows nor underflows; L2 = −Inf when t_x = T (A₀ = 0).
 // If grad is non-nil it receives ∂(L1, L2)/∂(r, α, s, β) in grad[0:4] and grad[4:8].
 func (m ParetoNBD) paretoTerms(x, tx, T float64, grad *[8]float64) (l1, l2 float64, ok bool) {
+	return m.paretoTermsCached(x, tx, T, grad, nil)
+}
+
+// log2F1At is ln ₂F₁(a1, b1; a1+1; diff/(base+t)), memoised by (x, t) in
+// cache when one is given (within one ScoreAll call the model is fixed, so
+// a1, b1, diff and base depend on x alone).
+func log2F1At(a1, b1, diff, base, x, t float64, cache *bracketCache) (float64, bool) {
+	if cache == nil {
+		return log2F1Pareto(a1, b1, diff/(base+t))
+	}
+	e := cache.slot(x, t)
+	if e.set && e.x == x && e.T == t {
+		return e.v, e.ok
+	}
+	v, ok := log2F1Pareto(a1, b1, diff/(base+t))
+	*e = bracketEntry{x: x, T: t, v: v, ok: ok, set: true}
+	return v, ok
+}
+
+func (m ParetoNBD) paretoTermsCached(x, tx, T float64, grad *[8]float64, cache *bracketCache) (l1, l2 float64, ok bool) {
+	laT, lbeT := math.Log(m.Alpha+T), math.Log(m.Beta+T)
+	var lbx float64
+	switch {
+	case tx == T:
+		lbx = math.NaN() // not used
+	case m.Alpha >= m.Beta:
+		lbx = math.Log(m.Alpha + tx)
+	default:
+		lbx = math.Log(m.Beta + tx)
+	}
+	return m.paretoTermsLogs(x, tx, T, laT, lbeT, lbx, grad, cache)
+}
+
+// paretoTermsLogs is paretoTerms given laT = ln(α+T), lbeT = ln(β+T) and
+// lbx = ln(max(α,β)+t_x) (ignored when t_x = T), so that a fit computes
+// them once per distinct T and t_x.
+func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]float64, cache *bracketCache) (l1, l2 float64, ok bool) {
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	rx := r + x
 	a1 := rx + s
-	laT, lbeT := math.Log(al+T), math.Log(be+T)
 	l1 = -rx*laT - s*lbeT
 	var b1, base, diff, lbT float64
 	if al >= be {
@@ -63,9 +101,8 @@ func (m ParetoNBD) paretoTerms(x, tx, T float64, grad *[8]float64) (l1, l2 float
 	} else {
 		b1, base, diff, lbT = rx, be, be-al, lbeT
 	}
-	lbx := lbT
-	if tx != T {
-		lbx = math.Log(base + tx)
+	if tx == T {
+		lbx = lbT
 	}
 	var fx, fT, dx, dT [4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z
 	if grad != nil {
@@ -74,9 +111,9 @@ func (m ParetoNBD) paretoTerms(x, tx, T float64, grad *[8]float64) (l1, l2 float
 			fT[0], fT[1], fT[2], fT[3], ok = log2F1ParetoGrad(a1, b1, diff/(base+T))
 		}
 	} else {
-		fx[0], ok = log2F1Pareto(a1, b1, diff/(base+tx))
+		fx[0], ok = log2F1At(a1, b1, diff, base, x, tx, cache)
 		if ok {
-			fT[0], ok = log2F1Pareto(a1, b1, diff/(base+T))
+			fT[0], ok = log2F1At(a1, b1, diff, base, x, T, cache)
 		}
 	}
 	if !ok {
@@ -177,11 +214,11 @@ func (m ParetoNBD) PAlive(o Observation) (float64, error) {
 	if err := o.validate(0); err != nil {
 		return 0, err
 	}
-	return m.pAlive(o)
+	return m.pAlive(o, nil)
 }
 
-func (m ParetoNBD) pAlive(o Observation) (float64, error) {
-	l1, l2, ok := m.paretoTerms(o.Frequency, o.Recency, o.T, nil)
+func (m ParetoNBD) pAlive(o Observation, cache *bracketCache) (float64, error) {
+	l1, l2, ok := m.paretoTermsCached(o.Frequency, o.Recency, o.T, nil, cache)
 	if !ok {
 		return 0, fmt.Errorf("churn: paretonbd P(alive) for customer %q: %w", o.ID, ErrNumerical)
 	}
@@ -217,6 +254,10 @@ func (m ParetoNBD) ConditionalExpectedPurchases(o Observation, t float64) (float
 
 // Score returns PAlive and ConditionalExpectedPurchases(o, t) together.
 func (m ParetoNBD) Score(o Observation, t float64) (Score, error) {
+	return m.scoreCached(o, t, nil)
+}
+
+func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (Score, error) {
 	if err := m.check(); err != nil {
 		return Score{}, err
 	}
@@ -226,7 +267,7 @@ func (m ParetoNBD) Score(o Observation, t float64) (Score, error) {
 	if err := checkHorizon(t); err != nil {
 		return Score{}, err
 	}
-	pa, err := m.pAlive(o)
+	pa, err := m.pAlive(o, cache)
 	if err != nil {
 		return Score{}, err
 	}
@@ -330,6 +371,7 @@ func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
 }
 
 func paretoObjective(p *prepared) objective {
+	var parts [2]paretoPartial
 	return func(theta, grad []float64) float64 {
 		if outOfRange(theta) {
 			return math.Inf(1)
@@ -353,25 +395,40 @@ func paretoObjective(p *prepared) objective {
 				g[0] += p.xw[i] * (mathext.Digamma(r+x) - psr)
 			}
 		}
-		var tg [8]float64
-		var gp *[8]float64
-		if grad != nil {
-			gp = &tg
+		// The group sum is split into two fixed halves added in a fixed
+		// order, so the result does not depend on whether the second half
+		// runs on another core.
+		// Logs per distinct T and t_x (scratch: lT = ln(α+T),
+		// iT = ln(β+T), ltx = ln(max(α,β)+t_x)).
+		base := max(m.Alpha, m.Beta)
+		for i, T := range p.Ts {
+			p.lT[i] = math.Log(m.Alpha + T)
+			p.iT[i] = math.Log(m.Beta + T)
 		}
-		for j, w := range p.gw {
-			l1, l2, ok := m.paretoTerms(p.gx[j], p.txs[p.gtx[j]], p.Ts[p.giT[j]], gp)
-			if !ok {
+		for i, tx := range p.txs {
+			p.ltx[i] = math.Log(base + tx)
+		}
+		mid := len(p.gw) / 2
+		if len(p.gw) >= 256 && runtime.GOMAXPROCS(0) > 1 {
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				parts[1] = m.groupSum(p, mid, len(p.gw), grad != nil)
+			}()
+			parts[0] = m.groupSum(p, 0, mid, grad != nil)
+			wg.Wait()
+		} else {
+			parts[0] = m.groupSum(p, 0, mid, grad != nil)
+			parts[1] = m.groupSum(p, mid, len(p.gw), grad != nil)
+		}
+		for _, part := range parts {
+			if !part.ok {
 				return math.Inf(1)
 			}
-			ll += w * logAddExp(l1, l2)
-			if grad != nil {
-				pi := 0.0
-				if !math.IsInf(l2, -1) {
-					pi = logistic(l2 - l1)
-				}
-				for i := 0; i < 4; i++ {
-					g[i] += w * ((1-pi)*tg[i] + pi*tg[4+i])
-				}
+			ll += part.ll
+			for i := range g {
+				g[i] += part.g[i]
 			}
 		}
 		f := -ll / p.n
@@ -388,4 +445,42 @@ func paretoObjective(p *prepared) objective {
 		}
 		return f
 	}
+}
+
+type paretoPartial struct {
+	ll float64
+	g  [4]float64
+	ok bool
+}
+
+// groupSum adds up the per-group log-likelihood terms ln(e^{L1} + e^{L2})
+// of groups [lo, hi) and, if withGrad, their gradient
+// (1−π)∇L1 + π∇L2 with π = e^{L2}/(e^{L1}+e^{L2}).
+func (m ParetoNBD) groupSum(p *prepared, lo, hi int, withGrad bool) paretoPartial {
+	var out paretoPartial
+	var tg [8]float64
+	var gp *[8]float64
+	if withGrad {
+		gp = &tg
+	}
+	for j := lo; j < hi; j++ {
+		w := p.gw[j]
+		iT, itx := p.giT[j], p.gtx[j]
+		l1, l2, ok := m.paretoTermsLogs(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], p.ltx[itx], gp, nil)
+		if !ok {
+			return out
+		}
+		out.ll += w * logAddExp(l1, l2)
+		if withGrad {
+			pi := 0.0
+			if !math.IsInf(l2, -1) {
+				pi = logistic(l2 - l1)
+			}
+			for i := 0; i < 4; i++ {
+				out.g[i] += w * ((1-pi)*tg[i] + pi*tg[4+i])
+			}
+		}
+	}
+	out.ok = true
+	return out
 }

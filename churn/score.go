@@ -56,7 +56,24 @@ func ScoreAll(m TransactionModel, obs []Observation, t float64, out []Score) err
 	return nil
 }
 
+// cachedScorer is implemented by the models whose conditional expectation
+// has an (x, T)-only part worth memoising across customers.
+type cachedScorer interface {
+	scoreCached(o Observation, t float64, c *bracketCache) (Score, error)
+}
+
 func scoreRange(m TransactionModel, obs []Observation, t float64, out []Score, offset int) error {
+	if cs, ok := m.(cachedScorer); ok {
+		cache := new(bracketCache)
+		for i, o := range obs {
+			s, err := cs.scoreCached(o, t, cache)
+			if err != nil {
+				return withIndex(err, offset+i)
+			}
+			out[i] = s
+		}
+		return nil
+	}
 	for i, o := range obs {
 		s, err := m.Score(o, t)
 		if err != nil {

@@ -181,32 +181,44 @@ func log2F1ParetoGrad(a, b, z float64) (lf, da, db, dz float64, ok bool) {
 		return 0, 0, 0, a * b / (a + 1), true
 	}
 	if z <= 0.95 {
+		// sa accumulates Σ u_k·k/(a+k) = a·∂F/∂a; v_k = num/den.
 		sum, sa, sb, sz := 1.0, 0.0, 0.0, 0.0
-		v, hk, logScale := 1.0, 0.0, 0.0
+		num, den, hk, logScale := 1.0, 1.0, 0.0, 0.0
 		for k := 1.0; ; k++ {
-			hk += 1 / (b + k - 1)
-			v *= (b + k - 1) * z / k
+			bk := b + k - 1
 			ak := a + k
-			u := v * a / ak
+			num *= bk * z
+			den *= k
+			// One division per term: inv = 1/(bk·ak·den) gives 1/bk,
+			// u = a·num/(den·ak) and u/ak.
+			inv := 1 / (bk * ak * den)
+			hk += inv * ak * den
+			u := a * num * inv * bk
 			sum += u
-			sa += v * k / (ak * ak)
+			uk := u * k
+			sa += uk * inv * bk * den
 			sb += u * hk
-			sz += u * k
-			if u*max(1, hk, k) <= 1e-17*sum && (b+k)*z < k+1 {
+			sz += uk
+			if uk+u*hk <= 1e-17*sum && bk*z < k {
 				break
 			}
 			if k > maxSeriesTerms {
 				return 0, 0, 0, 0, false
 			}
-			if sum > 1e250 {
-				sum *= 1e-250
-				sa *= 1e-250
-				sb *= 1e-250
-				sz *= 1e-250
-				v *= 1e-250
-				logScale += 250 * math.Ln10
+			if den > 1e150 {
+				num *= 1e-150
+				den *= 1e-150
+			}
+			if num > 1e200 {
+				sum *= 1e-200
+				sa *= 1e-200
+				sb *= 1e-200
+				sz *= 1e-200
+				num *= 1e-200
+				logScale += 200 * math.Ln10
 			}
 		}
+		sa /= a
 		return math.Log(sum) + logScale, sa / sum, sb / sum, sz / (z * sum), true
 	}
 	lf, ok = log2F1Pareto(a, b, z)
