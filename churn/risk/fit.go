@@ -140,6 +140,7 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 	}
 
 	m := &Model{method: MethodFitted, cfg: c, priorGap: std.PriorGap}
+	m.cfg.std = nil // the model keeps its own copy of the statistics
 	for f := 1; f < NumFeatures; f++ {
 		mo := std.Features[f]
 		m.center[f] = mo.Mean

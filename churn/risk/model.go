@@ -51,6 +51,7 @@ func Rules(opts *Options) (*Model, error) {
 
 func rulesModel(c config) *Model {
 	m := &Model{method: MethodRules, intercept: c.rules.Intercept, cfg: c, priorGap: c.priorGap}
+	m.cfg.std = nil
 	if m.priorGap == 0 {
 		m.priorGap = DefaultPriorGap
 	}
