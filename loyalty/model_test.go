@@ -1,0 +1,402 @@
+package loyalty_test
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+	"pgregory.net/rapid"
+)
+
+// modelProgramme is a programme whose rules the model below can follow
+// on its own: one point per euro (no multipliers), a 10-day return
+// window, expiry after 3 months, tiers on spend over 2 months reviewed
+// every 2 months with 5 days of grace.
+func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme {
+	p, err := loyalty.Compile(loyalty.Config{
+		Name: "model", Currency: "EUR",
+		Earn:         loyalty.EarnConfig{PointsPerUnit: dec("1")},
+		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100")},
+		ExpiryMonths: 3, PendingDays: 10, DebtPolicy: policy,
+		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: 2, GraceDays: 5, Levels: []loyalty.TierLevel{
+			{Name: "base"}, {Name: "silver", Min: dec("300")}, {Name: "gold", Min: dec("900")},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// modelOrder is what the model knows of an order.
+type modelOrder struct {
+	at       time.Time
+	qty      map[string]int
+	price    map[string]int64 // whole euros per unit
+	returned map[string]int
+	earned   loyalty.Points
+}
+
+func (o *modelOrder) spendAt() decimal.Decimal {
+	var s int64
+	for id, q := range o.qty {
+		s += int64(q-o.returned[id]) * o.price[id]
+	}
+	return decimal.NewFromInt(s)
+}
+
+type ledgerMachine struct {
+	p       *loyalty.Programme
+	policy  loyalty.DebtPolicy
+	now     time.Time
+	a       loyalty.Account
+	log     []loyalty.Entry
+	orders  map[string]*modelOrder
+	ids     []string
+	events  []loyalty.Event // applied events, for redelivery
+	nextID  int
+	reviews map[time.Time]bool // review and grace-end instants scheduled by the ledger
+}
+
+// apply applies e and checks the rules that hold for every event; it
+// returns the entries, or nil and the error.
+func (m *ledgerMachine) apply(rt *rapid.T, e loyalty.Event) ([]loyalty.Entry, error) {
+	before := m.a
+	next, entries, err := m.p.Apply(m.a, e, m.now)
+	if err != nil {
+		if next.Version != before.Version || next.Balance() != before.Balance() {
+			rt.Fatalf("%T failed (%v) but changed the account", e, err)
+		}
+		if len(entries) != 0 {
+			rt.Fatalf("%T failed but returned entries", e)
+		}
+		return nil, err
+	}
+	// Each entry is checked against the state just before it.
+	cur := before
+	for i := range entries {
+		m.checkEntry(rt, cur, entries[i])
+		cur, err = cur.With(entries[i])
+		if err != nil {
+			rt.Fatalf("entry %d does not fold: %v", i, err)
+		}
+	}
+	m.a = next
+	m.log = append(m.log, entries...)
+	m.events = append(m.events, e)
+	return entries, nil
+}
+
+// fifo sorts lots nearest expiry first, the model's own ordering.
+func fifo(lots []loyalty.Lot) []loyalty.Lot {
+	lots = slices.Clone(lots)
+	slices.SortStableFunc(lots, func(a, b loyalty.Lot) int {
+		if c := a.ExpiresAt.Compare(b.ExpiresAt); c != 0 {
+			return c
+		}
+		if c := a.EarnedAt.Compare(b.EarnedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return lots
+}
+
+// qualifying is the model's own qualifying spend at t.
+func (m *ledgerMachine) qualifying(t time.Time) decimal.Decimal {
+	from := t.AddDate(0, -2, 0)
+	s := decimal.Zero
+	for _, id := range m.ids {
+		o := m.orders[id]
+		if o.at.After(from) && !o.at.After(t) {
+			s = s.Add(o.spendAt())
+		}
+	}
+	return s
+}
+
+func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {
+	levels := m.p.Levels()
+	switch e.Kind {
+	case loyalty.EntryRedeem:
+		// Nearest expiry first: the parts are exactly the prefix of the
+		// available lots in expiry order.
+		want := e.Points * -1
+		var parts []loyalty.LotPart
+		for _, l := range fifo(pre.Lots()) {
+			if want == 0 {
+				break
+			}
+			if l.Pending {
+				continue
+			}
+			x := min(want, l.Remaining)
+			parts = append(parts, loyalty.LotPart{Lot: l.ID, Points: x})
+			want -= x
+		}
+		if !slices.Equal(parts, e.Parts) {
+			rt.Fatalf("redeem drew %v, nearest expiry first is %v", e.Parts, parts)
+		}
+	case loyalty.EntryExpire:
+		if e.Effective.After(m.now) {
+			rt.Fatalf("expired in the future: %v", e.Effective)
+		}
+	case loyalty.EntryTier:
+		v := m.qualifying(e.Effective)
+		if e.To > e.From && v.LessThan(levels[e.To].Min) {
+			rt.Fatalf("upgrade to %s with qualifying %s < %s", levels[e.To].Name, v, levels[e.To].Min)
+		}
+		if e.To < e.From {
+			if !m.reviews[e.Effective] && !e.Effective.Equal(pre.NextReview) && !e.Effective.Equal(pre.GraceUntil) {
+				rt.Fatalf("downgrade at %v, not at a review or the end of a grace", e.Effective)
+			}
+			if v.GreaterThanOrEqual(levels[e.From].Min) {
+				rt.Fatalf("downgrade from %s with qualifying %s ≥ %s", levels[e.From].Name, v, levels[e.From].Min)
+			}
+			if !pre.GraceUntil.IsZero() && !e.Effective.Equal(pre.GraceUntil) {
+				rt.Fatalf("downgrade at %v during a grace until %v", e.Effective, pre.GraceUntil)
+			}
+		}
+	case loyalty.EntryReview:
+		if !e.Effective.Equal(pre.NextReview) && !e.Effective.Equal(pre.GraceUntil) {
+			rt.Fatalf("review at %v, not scheduled (next %v, grace %v)", e.Effective, pre.NextReview, pre.GraceUntil)
+		}
+	}
+}
+
+func (m *ledgerMachine) Check(rt *rapid.T) {
+	a := m.a
+	// Balance = sum of entries, and the stored entries replay to the account.
+	var sum loyalty.Points
+	earns := map[string]int{}
+	for _, e := range m.log {
+		sum += e.Points
+		if e.Kind == loyalty.EntryEarn {
+			earns[e.OrderID]++
+		}
+	}
+	if sum != a.Balance() {
+		rt.Fatalf("balance %d ≠ sum of entries %d", a.Balance(), sum)
+	}
+	r, err := loyalty.Replay(m.log)
+	if err != nil {
+		rt.Fatalf("replay: %v", err)
+	}
+	if r.Balance() != a.Balance() || r.Debt != a.Debt || r.Level != a.Level || !slices.Equal(r.Lots(), a.Lots()) {
+		rt.Fatalf("replay differs from the applied account")
+	}
+	// No double earn.
+	for id, n := range earns {
+		if n != 1 {
+			rt.Fatalf("order %s earned %d times", id, n)
+		}
+	}
+	// Never negative outside the debt policy.
+	if a.Available < 0 || a.Pending < 0 || a.Debt < 0 {
+		rt.Fatalf("negative balance: %d available, %d pending, %d debt", a.Available, a.Pending, a.Debt)
+	}
+	if a.Debt > 0 && m.policy != loyalty.DebtRecord {
+		rt.Fatalf("debt %d under %s", a.Debt, m.policy)
+	}
+	if a.Debt > 0 && a.Available > 0 {
+		rt.Fatalf("debt %d left unpaid with %d available", a.Debt, a.Available)
+	}
+	// Lots: pending exactly within the return window, nothing overdue.
+	var avail, pend loyalty.Points
+	for _, l := range a.Lots() {
+		if l.Pending != l.AvailableAt.After(a.AsOf) && !(l.Pending && !l.AvailableAt.After(l.EarnedAt)) {
+			rt.Fatalf("lot %s pending=%v, available at %v, ledger at %v", l.ID, l.Pending, l.AvailableAt, a.AsOf)
+		}
+		if !l.ExpiresAt.IsZero() && !l.ExpiresAt.After(a.AsOf) {
+			rt.Fatalf("lot %s should have expired at %v", l.ID, l.ExpiresAt)
+		}
+		if l.Pending {
+			pend += l.Remaining
+		} else {
+			avail += l.Remaining
+		}
+	}
+	if avail != a.Available || pend != a.Pending {
+		rt.Fatalf("lots hold %d+%d, account says %d+%d", avail, pend, a.Available, a.Pending)
+	}
+	// Claw-back never removes more than the order earned; all of it when
+	// everything came back.
+	for id, o := range m.orders {
+		earned, clawed, ok := a.OrderPoints(id)
+		if !ok || earned != o.earned {
+			rt.Fatalf("order %s: earned %d, model %d", id, earned, o.earned)
+		}
+		if clawed < 0 || clawed > earned {
+			rt.Fatalf("order %s: clawed %d of %d", id, clawed, earned)
+		}
+		if o.spendAt().IsZero() && clawed != earned {
+			rt.Fatalf("order %s fully returned, clawed %d of %d", id, clawed, earned)
+		}
+	}
+	// The tier is never below what the member qualifies for now.
+	if q := m.p.QualifyingLevel(a, a.AsOf); q > a.Level {
+		rt.Fatalf("qualifies for level %d, holds %d", q, a.Level)
+	}
+	if !m.p.Qualifying(a, a.AsOf).Equal(m.qualifying(a.AsOf)) {
+		rt.Fatalf("qualifying spend %s, model %s", m.p.Qualifying(a, a.AsOf), m.qualifying(a.AsOf))
+	}
+}
+
+func (m *ledgerMachine) Wait(rt *rapid.T) {
+	m.now = m.now.Add(time.Duration(rapid.IntRange(1, 40*24).Draw(rt, "hours")) * time.Hour)
+	if _, err := m.apply(rt, loyalty.Tick{Member: "M1"}); err != nil {
+		rt.Fatalf("tick: %v", err)
+	}
+}
+
+func (m *ledgerMachine) Buy(rt *rapid.T) {
+	m.nextID++
+	id := fmt.Sprint("O", m.nextID)
+	o := customer.Order{ID: id, CustomerID: "M1", Time: m.now, Channel: customer.Online, Currency: "EUR"}
+	mo := &modelOrder{at: m.now, qty: map[string]int{}, price: map[string]int64{}, returned: map[string]int{}}
+	var net int64
+	for i := range rapid.IntRange(1, 3).Draw(rt, "lines") {
+		lid := fmt.Sprint("L", i)
+		q := rapid.IntRange(1, 3).Draw(rt, "qty")
+		pr := rapid.Int64Range(0, 400).Draw(rt, "price")
+		o.Lines = append(o.Lines, customer.Line{ID: lid, SKU: lid, Category: "coats", Quantity: q, UnitPrice: decimal.NewFromInt(pr)})
+		mo.qty[lid], mo.price[lid] = q, pr
+		net += int64(q) * pr
+	}
+	m.orders[id] = mo // the model knows the order when the entries are checked
+	m.ids = append(m.ids, id)
+	entries, err := m.apply(rt, loyalty.Purchase{Order: o})
+	if err != nil {
+		rt.Fatalf("purchase: %v", err)
+	}
+	earn := ofKind(entries, loyalty.EntryEarn)
+	if len(earn) != 1 || earn[0].Points != loyalty.Points(net) {
+		rt.Fatalf("purchase of %d euros earned %v", net, earn)
+	}
+	mo.earned = earn[0].Points
+}
+
+func (m *ledgerMachine) Return(rt *rapid.T) {
+	var open []string
+	for _, id := range m.ids {
+		if m.orders[id].spendAt().Sign() > 0 || m.orders[id].earned == 0 && !m.allReturned(id) {
+			open = append(open, id)
+		}
+	}
+	if len(open) == 0 {
+		rt.Skip("nothing to return")
+	}
+	id := rapid.SampledFrom(open).Draw(rt, "order")
+	o := m.orders[id]
+	var lines []string
+	for lid, q := range o.qty {
+		if q > o.returned[lid] {
+			lines = append(lines, lid)
+		}
+	}
+	if len(lines) == 0 {
+		rt.Skip("order fully returned")
+	}
+	slices.Sort(lines)
+	lid := rapid.SampledFrom(lines).Draw(rt, "line")
+	units := rapid.IntRange(1, o.qty[lid]-o.returned[lid]).Draw(rt, "units")
+	m.nextID++
+	r := customer.Return{ID: fmt.Sprint("X", m.nextID), OrderID: id, CustomerID: "M1", Time: m.now,
+		Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: lid, Quantity: -units}}}
+	_, preClawed, _ := m.a.OrderPoints(id)
+	entries, err := m.apply(rt, loyalty.Returned{Return: r})
+	if err != nil {
+		rt.Fatalf("return: %v", err)
+	}
+	o.returned[lid] += units
+	c := ofKind(entries, loyalty.EntryClawback)
+	if len(c) != 1 || -c[0].Points+c[0].Forgiven+preClawed > o.earned {
+		rt.Fatalf("claw-back %v of an order that earned %d (clawed %d before)", c, o.earned, preClawed)
+	}
+	// Too many units: refused, nothing changes.
+	r.ID += "-again"
+	r.Lines = []customer.ReturnLine{{LineID: lid, Quantity: -(o.qty[lid] - o.returned[lid] + 1)}}
+	if _, err := m.apply(rt, loyalty.Returned{Return: r}); err == nil {
+		rt.Fatalf("returning more units than sold was accepted")
+	}
+}
+
+func (m *ledgerMachine) allReturned(id string) bool {
+	o := m.orders[id]
+	for lid, q := range o.qty {
+		if o.returned[lid] < q {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *ledgerMachine) Redeem(rt *rapid.T) {
+	pts := loyalty.Points(rapid.Int64Range(1, 2000).Draw(rt, "points"))
+	m.nextID++
+	// The points available once the ledger is brought to now.
+	settled, _, err := m.p.Apply(m.a, loyalty.Tick{Member: "M1"}, m.now)
+	if err != nil {
+		rt.Fatalf("tick: %v", err)
+	}
+	_, err = m.apply(rt, loyalty.Redemption{Member: "M1", ID: fmt.Sprint("R", m.nextID), Points: pts, Time: m.now})
+	switch {
+	case pts > settled.Available && !errors.Is(err, loyalty.ErrInsufficient):
+		rt.Fatalf("redeemed %d of %d available: %v", pts, settled.Available, err)
+	case pts <= settled.Available && err != nil:
+		rt.Fatalf("redeem %d of %d available: %v", pts, settled.Available, err)
+	}
+}
+
+func (m *ledgerMachine) Adjust(rt *rapid.T) {
+	pts := loyalty.Points(rapid.Int64Range(-300, 300).Draw(rt, "points"))
+	if pts == 0 {
+		rt.Skip("zero adjustment")
+	}
+	m.nextID++
+	_, err := m.apply(rt, loyalty.Adjustment{Member: "M1", ID: fmt.Sprint("A", m.nextID), Points: pts, Reason: "model", Operator: "rapid", Time: m.now})
+	if err != nil && !errors.Is(err, loyalty.ErrInsufficient) {
+		rt.Fatalf("adjust %d: %v", pts, err)
+	}
+}
+
+func (m *ledgerMachine) Redeliver(rt *rapid.T) {
+	var keyed []loyalty.Event
+	for _, e := range m.events {
+		if e.Key() != "" {
+			keyed = append(keyed, e)
+		}
+	}
+	e := rapid.SampledFrom(keyed).Draw(rt, "event")
+	_, err := m.apply(rt, e)
+	var de *loyalty.DuplicateError
+	if !errors.As(err, &de) || !de.Same {
+		rt.Fatalf("redelivered %s: got %v, want a duplicate", e.Key(), err)
+	}
+}
+
+// TestLedgerModel runs random histories of one member against a model:
+// balance = sum of entries; no double earn; nothing negative outside the
+// debt policy; redemption nearest expiry first; claw-back never above
+// what the order earned; tier changes only as the rules say.
+func TestLedgerModel(t *testing.T) {
+	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
+		t.Run(policy.String(), func(t *testing.T) {
+			rapid.Check(t, func(rt *rapid.T) {
+				p := modelProgramme(t, policy)
+				start := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+				m := &ledgerMachine{p: p, policy: policy, now: start, orders: map[string]*modelOrder{}, reviews: map[time.Time]bool{}}
+				if _, err := m.apply(rt, loyalty.Join{Member: "M1", Time: start}); err != nil {
+					rt.Fatal(err)
+				}
+				rt.Repeat(rapid.StateMachineActions(m))
+			})
+		})
+	}
+}
