@@ -168,7 +168,7 @@ func FuzzOrderValidate(f *testing.F) {
 				(l.UnitCost.Valid && l.UnitCost.Decimal.Sign() < 0) || l.Net().Sign() < 0 {
 				t.Fatalf("line %d accepted with a bad amount: %+v", i, l)
 			}
-			if !l.UnitPrice.Equal(l.UnitPrice.Round(o.Currency.Digits())) {
+			if !l.UnitPrice.Equal(l.UnitPrice.Round(o.Currency.Digits())) || !l.Discount.Equal(l.Discount.Round(o.Currency.Digits())) {
 				t.Fatalf("line %d: price %s has more decimals than %s allows", i, l.UnitPrice, o.Currency)
 			}
 			total = total.Add(l.Net())

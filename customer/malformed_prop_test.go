@@ -71,6 +71,7 @@ func TestPropMalformedOrderRejected(t *testing.T) {
 			{"unit_price", CodeFormat, func(l *Line) { l.UnitPrice = d("19.999") }},
 			{"unit_cost", CodeNegative, func(l *Line) { l.UnitCost = decimal.NewNullDecimal(d("-4")) }},
 			{"discount", CodeNegative, func(l *Line) { l.Discount = d("-1") }},
+			{"discount", CodeFormat, func(l *Line) { l.Discount = d("0.015") }},
 			{"discount", CodeRange, func(l *Line) { l.Discount = l.Gross().Add(d("0.01")) }},
 		}
 		faults := pickFaults(t, cands)

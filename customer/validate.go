@@ -30,7 +30,8 @@ const smallOrder = 16
 // time or one after now (a zero now skips that check); an unknown channel
 // or currency; no lines; duplicate line IDs; a quantity ≤ 0; a negative
 // unit price, unit cost or discount; a discount larger than the line; a
-// price with more decimals than the currency's minor unit.
+// unit price or discount with more decimals than the currency's minor unit
+// (a unit cost may have more: cost accounting often carries them).
 //
 // A valid order is checked without allocating.
 func (o Order) Validate(now time.Time) error {
@@ -88,6 +89,8 @@ func (o Order) Validate(now time.Time) error {
 		}
 		if l.Discount.Sign() < 0 {
 			p.add(lineField(i, "discount"), CodeNegative, "must not be negative")
+		} else if -l.Discount.Exponent() > digits && !l.Discount.Equal(l.Discount.Round(digits)) {
+			p.add(lineField(i, "discount"), CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", l.Discount, o.Currency, digits))
 		} else if l.Quantity > 0 && l.UnitPrice.Sign() >= 0 && discountTooLarge(l) {
 			p.add(lineField(i, "discount"), CodeRange, fmt.Sprintf("%s is more than the line's %s", l.Discount, l.Gross()))
 		}

@@ -106,6 +106,8 @@ func TestOrderValidate(t *testing.T) {
 		{"negative cost", func(o *Order) { o.Lines[1].UnitCost = decimal.NewNullDecimal(d("-3")) }, []FieldError{fe("lines[1].unit_cost", CodeNegative)}},
 		{"negative discount", func(o *Order) { o.Lines[0].Discount = d("-5") }, []FieldError{fe("lines[0].discount", CodeNegative)}},
 		{"discount above the line", func(o *Order) { o.Lines[0].Discount = d("200.01") }, []FieldError{fe("lines[0].discount", CodeRange)}},
+		{"discount with more decimals than EUR allows", func(o *Order) { o.Lines[0].Discount = d("0.005") }, []FieldError{fe("lines[0].discount", CodeFormat)}},
+		{"cost may have more decimals", func(o *Order) { o.Lines[1].UnitCost = decimal.NewNullDecimal(d("12.34567")) }, nil},
 		{"discount equal to the line", func(o *Order) { o.Lines[0].Discount = d("200") }, nil},
 		{"every fault at once", func(o *Order) {
 			o.ID, o.CustomerID, o.Time, o.Channel, o.Currency = "", "", time.Time{}, 0, "XYZ"
