@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/value"
+	"github.com/tailorcrm/tailor/segment"
 )
 
 // segmentColumns are the columns of crm segment, in order (CLI.md); the
@@ -44,134 +44,77 @@ func runSegment(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := segmentRows(res.Summaries)
-	if err != nil {
-		return err
-	}
-	if err := writeSegments(out, res.Summaries, rows); err != nil {
+	if err := writeSegments(out, res.Summaries); err != nil {
 		return err
 	}
 	return out.commit()
 }
 
-// segmentRow is what crm segment computes for one customer.
-type segmentRow struct {
-	score     value.Score
-	rfm       value.RFMScore
-	quadrant  string
-	lifecycle string
-	shopType  string
-}
-
-// kindModels are the fitted models of one kind of customer.
-type kindModels struct {
-	stats    *value.Stats
-	rfmStats *value.RFMStats
-	scorer   *value.Scorer
-	rfm      *value.RFMScorer
-	// sumCurrent and sumPotential add up the scores of the kind; scores
-	// are multiples of value.Unit, so the sums are exact in any order
-	// for fewer than 2^20 customers, and so are the means.
-	sumCurrent, sumPotential float64
-	n                        int
-}
-
-// segmentRows fits the value and RFM models per kind of customer (fit,
-// then apply: the first pass gathers the population statistics, the
-// second scores) and classifies every customer.
-func segmentRows(sums []*customer.Summary) ([]segmentRow, error) {
-	models := map[customer.Kind]*kindModels{}
-	var x value.Indicators
+// fitSegments fits the segmentation of package segment with its default
+// options to the summaries, in the two passes of fit-then-apply (value and
+// RFM statistics per kind, then the quadrant thresholds: the mean value of
+// each kind). Observations are recomputed in each pass rather than kept,
+// so memory stays with the summaries.
+func fitSegments(sums []*customer.Summary) (*segment.Model, error) {
+	st, err := segment.NewStats(nil)
+	if err != nil {
+		return nil, err
+	}
+	var o segment.Observation
 	for _, s := range sums {
-		km := models[s.Kind]
-		if km == nil {
-			st, err := value.NewStats(value.DefaultModel(s.Kind))
-			if err != nil {
-				return nil, err
-			}
-			rs, err := value.NewRFMStats(s.Kind, nil)
-			if err != nil {
-				return nil, err
-			}
-			km = &kindModels{stats: st, rfmStats: rs}
-			models[s.Kind] = km
-		}
-		if err := value.Extract(s, nil, &x); err != nil {
+		if err := segment.Observe(segment.Input{Summary: s}, &o); err != nil {
 			return nil, err
 		}
-		if err := km.stats.Add(&x); err != nil {
-			return nil, err
-		}
-		if err := km.rfmStats.Add(&x); err != nil {
+		if err := st.Add(&o); err != nil {
 			return nil, err
 		}
 	}
-	for _, km := range models {
-		sc, err := km.stats.Scorer()
-		if err != nil {
-			return nil, err
-		}
-		km.scorer, km.rfm = sc, km.rfmStats.Scorer()
-		km.stats, km.rfmStats = nil, nil
+	sc, err := st.Scoring()
+	if err != nil {
+		return nil, err
 	}
-	rows := make([]segmentRow, len(sums))
-	for i, s := range sums {
-		km := models[s.Kind]
-		if err := value.Extract(s, nil, &x); err != nil {
+	ts := sc.NewThresholdStats()
+	for _, s := range sums {
+		if err := segment.Observe(segment.Input{Summary: s}, &o); err != nil {
 			return nil, err
 		}
-		r := &rows[i]
-		if err := km.scorer.ScoreInto(&r.score, &x); err != nil {
+		if err := ts.Add(&o); err != nil {
 			return nil, err
 		}
-		rfm, err := km.rfm.Score(&x)
-		if err != nil {
-			return nil, err
-		}
-		r.rfm = rfm
-		km.sumCurrent += r.score.Current
-		km.sumPotential += r.score.Potential
-		km.n++
 	}
-	for i, s := range sums {
-		km := models[s.Kind]
-		r := &rows[i]
-		r.quadrant = quadrant(r.score.Current, r.score.Potential, km.sumCurrent/float64(km.n), km.sumPotential/float64(km.n))
-	}
-	return rows, nil
+	return ts.Model()
 }
 
-// quadrant is the class of SEEDS §3.1: current and potential value each
-// high when above the mean of the customer's kind.
-func quadrant(cur, pot, meanCur, meanPot float64) string {
-	switch hc, hp := cur > meanCur, pot > meanPot; {
-	case hc && hp:
-		return "high-value"
-	case hp:
-		return "potential-value"
-	case hc:
-		return "secondary-value"
+// writeSegments classifies every customer and writes one row each, in
+// the order of sums (sorted by customer ID).
+func writeSegments(out *output, sums []*customer.Summary) error {
+	m, err := fitSegments(sums)
+	if err != nil {
+		return err
 	}
-	return "low-value"
-}
-
-func writeSegments(out *output, sums []*customer.Summary, rows []segmentRow) error {
 	w := csv.NewWriter(out)
 	if err := w.Write(segmentColumns); err != nil {
 		return err
 	}
 	rec := make([]string, len(segmentColumns))
-	for i, s := range sums {
-		r := &rows[i]
+	var o segment.Observation
+	var r segment.Result
+	for _, s := range sums {
+		if err := segment.Observe(segment.Input{Summary: s}, &o); err != nil {
+			return err
+		}
+		if err := m.Classify(&r, &o); err != nil {
+			return err
+		}
 		rec[0] = string(s.CustomerID)
 		rec[1] = s.Kind.String()
-		rec[2], rec[3], rec[4] = num(r.score.Current), num(r.score.Potential), num(r.score.Total)
-		rec[5] = r.quadrant
-		rec[6] = strconv.Itoa(int(r.rfm.R))
-		rec[7] = strconv.Itoa(int(r.rfm.F))
-		rec[8] = strconv.Itoa(int(r.rfm.M))
-		rec[9] = r.rfm.Segment.String()
-		rec[10], rec[11] = r.lifecycle, r.shopType
+		rec[2], rec[3], rec[4] = num(r.Value.Current), num(r.Value.Potential), num(r.Value.Total)
+		rec[5] = r.Quadrant.String()
+		rec[6] = strconv.Itoa(int(r.RFM.R))
+		rec[7] = strconv.Itoa(int(r.RFM.F))
+		rec[8] = strconv.Itoa(int(r.RFM.M))
+		rec[9] = r.RFM.Segment.String()
+		rec[10], rec[11] = r.Stage.String(), r.ShopType.String()
 		rec[12] = strconv.Itoa(s.Orders)
 		rec[13] = s.Net().String()
 		rec[14] = string(s.Currency)

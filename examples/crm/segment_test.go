@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+	"github.com/tailorcrm/tailor/segment"
 	"github.com/tailorcrm/tailor/value"
 )
 
@@ -47,7 +48,7 @@ func TestSegmentOutput(t *testing.T) {
 	require.Equal(t, want, recs[0][:len(want)], "the columns of CLI.md, in order")
 	rows := recs[1:]
 	require.Greater(t, len(rows), 1000)
-	kinds := map[string]int{}
+	kinds, stages := map[string]int{}, map[string]int{}
 	for i, rec := range rows {
 		if i > 0 {
 			require.Negative(t, input.CompareIDs(rows[i-1][0], rec[0]), "sorted by customer_id, unique")
@@ -66,7 +67,13 @@ func TestSegmentOutput(t *testing.T) {
 		}
 		_, err := value.ParseRFMSegment(rec[9])
 		assert.NoError(t, err, rec[9])
+		_, err = segment.ParseStage(rec[10])
+		assert.NoError(t, err, rec[10])
+		stages[rec[10]]++
+		_, err = segment.ParseShopType(rec[11])
+		assert.NoError(t, err, rec[11])
 	}
+	assert.Len(t, stages, 4, "every lifecycle stage is used: %v", stages)
 	assert.Positive(t, kinds["consumer"])
 	assert.Positive(t, kinds["intermediary"])
 	counts := checkQuadrants(t, recs)
