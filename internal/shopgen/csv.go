@@ -92,6 +92,9 @@ func WriteCSV(w io.Writer, records iter.Seq[Record], opts *CSVOptions) (rows int
 type csvWriter struct {
 	out  []byte
 	rows int64
+	// the last UTC day written and its text, for appendDate
+	day     int64
+	dayText [10]byte
 }
 
 func (cw *csvWriter) header() {
@@ -109,8 +112,9 @@ func (cw *csvWriter) record(rec *Record) error {
 	for i < len(rec.Orders) || j < len(rec.Returns) {
 		if j == len(rec.Returns) || (i < len(rec.Orders) && !rec.Returns[j].Time.Before(rec.Orders[i].Time)) {
 			o := &rec.Orders[i]
+			digits := o.Currency.Digits()
 			for k := range o.Lines {
-				cw.row(rec, o, &o.Lines[k], nil, 0)
+				cw.row(rec, o, &o.Lines[k], nil, 0, digits)
 			}
 			i++
 			continue
@@ -121,12 +125,13 @@ func (cw *csvWriter) record(rec *Record) error {
 		if !ok {
 			return fmt.Errorf("shopgen: csv: customer %q: return %q: order %q: %w", rec.Customer.ID, r.ID, r.OrderID, customer.ErrNotFound)
 		}
+		digits := o.Currency.Digits()
 		for _, rl := range r.Lines {
 			l, ok := lineOf(&o, rl.LineID)
 			if !ok {
 				return fmt.Errorf("shopgen: csv: customer %q: return %q: order %q has no line %q", rec.Customer.ID, r.ID, o.ID, rl.LineID)
 			}
-			cw.row(rec, &o, l, r, rl.Quantity)
+			cw.row(rec, &o, l, r, rl.Quantity, digits)
 		}
 	}
 	return nil
@@ -142,16 +147,15 @@ func lineOf(o *customer.Order, id string) (*customer.Line, bool) {
 }
 
 // row writes one sale row (r == nil) or one returned line (qty < 0).
-func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *customer.Return, qty int) {
+func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *customer.Return, qty int, digits int32) {
 	b := cw.out
-	digits := o.Currency.Digits()
 	b = appendField(b, string(rec.Customer.ID))
 	b = append(b, ',')
 	t := o.Time
 	if r != nil {
 		t = r.Time
 	}
-	b = appendDate(b, t)
+	b = cw.appendDate(b, t)
 	b = append(b, ',')
 	b = appendField(b, o.ID)
 	b = append(b, ',')
@@ -179,7 +183,12 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 	}
 	b = strconv.AppendInt(b, int64(qty), 10)
 	b = append(b, ',')
-	b = appendMoney(b, l.UnitPrice, digits)
+	p, pok := fixed(l.UnitPrice, digits)
+	if pok {
+		b = appendFixed(b, p, digits)
+	} else {
+		b = appendMoney(b, l.UnitPrice, digits)
+	}
 	b = append(b, ',')
 	exchange := r != nil && r.Kind == customer.Exchange
 	switch {
@@ -191,7 +200,7 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 			b = appendMoney(b, decimal.Zero, digits)
 		}
 	default:
-		b = cw.amounts(b, l, qty, sold, digits)
+		b = cw.amounts(b, l, qty, sold, digits, p, pok)
 	}
 	b = append(b, ',')
 	b = append(b, o.Currency...)
@@ -223,8 +232,7 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 // amounts appends "discount,amount,cost" of qty of the sold units of l
 // (qty < 0 for returned units, which get their pro rata share of the
 // line's discount).
-func (cw *csvWriter) amounts(b []byte, l *customer.Line, qty, sold int, digits int32) []byte {
-	p, ok1 := fixed(l.UnitPrice, digits)
+func (cw *csvWriter) amounts(b []byte, l *customer.Line, qty, sold int, digits int32, p int64, ok1 bool) []byte {
 	d, ok2 := fixed(l.Discount, digits)
 	c, ok3 := int64(0), true
 	if l.UnitCost.Valid {
@@ -336,6 +344,24 @@ func appendMoney(b []byte, d decimal.Decimal, digits int32) []byte {
 		return append(b, d.String()...)
 	}
 	return append(b, d.StringFixed(digits)...)
+}
+
+// appendDate appends t's calendar day as YYYY-MM-DD, remembering the
+// last UTC day (rows of one customer often share a day).
+func (cw *csvWriter) appendDate(b []byte, t time.Time) []byte {
+	if t.Location() != time.UTC {
+		return appendDate(b, t)
+	}
+	day := t.Unix()
+	day = (day - ((day%86400)+86400)%86400) / 86400 // floor division
+	if day != cw.day || cw.dayText[0] == 0 {
+		if d := appendDate(cw.dayText[:0], t); len(d) != len(cw.dayText) {
+			cw.dayText[0] = 0 // a year outside 0..9999: not cached
+			return append(b, d...)
+		}
+		cw.day = day
+	}
+	return append(b, cw.dayText[:]...)
 }
 
 // appendDate appends t's calendar day as YYYY-MM-DD.

@@ -245,3 +245,22 @@ func TestFixed(t *testing.T) {
 		}
 	}
 }
+
+func TestCSVDates(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	times := []time.Time{
+		time.Date(2025, 3, 4, 23, 30, 0, 0, cet), // 22:30 UTC, still the 4th locally
+		time.Date(2025, 3, 4, 0, 30, 0, 0, cet),  // 23:30 UTC on the 3rd
+		time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC),
+		time.Date(2025, 3, 4, 23, 59, 59, 0, time.UTC),
+		time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 12, 0, 0, 0, time.UTC),
+		time.Date(12345, 1, 2, 0, 0, 0, 0, time.UTC),
+		time.Date(2025, 3, 5, 8, 0, 0, 0, time.UTC),
+	}
+	var cw csvWriter
+	for _, tm := range times {
+		got := string(cw.appendDate(nil, tm))
+		assert.Equal(t, tm.Format(time.DateOnly), got, "%v", tm)
+	}
+}

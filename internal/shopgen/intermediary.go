@@ -48,10 +48,13 @@ func (w *worker) intermediary(rec *Record, id customer.ID) {
 	reg := r.pick(regionWeights)
 	c.Region = regions[reg].name
 	si := r.IntN(len(surnames))
-	c.Name = surnames[si] + tradeNames[int(c.Role)]
-	c.Contact.Email = customer.Email("orders." + string(id[1:]) + "@example.com")
-	c.Contact.Phone = customer.Phone("+49 30 555 " + strconv.Itoa(10_000+r.IntN(90_000)))
-	c.Contact.Address = streets[r.IntN(len(streets))] + " " + numbers[1+r.IntN(98)] + ", " + c.Region
+	phone, street, house := 10_000+r.IntN(90_000), r.IntN(len(streets)), 1+r.IntN(98)
+	if !w.lean {
+		c.Name = surnames[si] + tradeNames[int(c.Role)]
+		c.Contact.Email = customer.Email("orders." + string(id[1:]) + "@example.com")
+		c.Contact.Phone = customer.Phone("+49 30 555 " + strconv.Itoa(phone))
+		c.Contact.Address = streets[street] + " " + numbers[house] + ", " + c.Region
+	}
 	c.Consent = customer.Consent{Marketing: r.chance(0.8), Profiling: r.chance(0.7)}
 
 	// Trade facts: turnover log-normal, spread over orders of magnitude.

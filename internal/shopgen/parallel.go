@@ -51,7 +51,7 @@ func (g *Generator) WriteCSV(w io.Writer, opts *CSVOptions) (int64, error) {
 		go func() {
 			defer wg.Done()
 			wk := g.newWorker()
-			wk.reuse = true
+			wk.reuse, wk.lean = true, true
 			var rec Record
 			for j := range jobs {
 				cw := csvWriter{out: j.c.buf}
@@ -115,7 +115,7 @@ func (g *Generator) writeCSV1(w io.Writer, opts *CSVOptions) (int64, error) {
 		cw.header()
 	}
 	wk := g.newWorker()
-	wk.reuse = true
+	wk.reuse, wk.lean = true, true
 	var rec Record
 	for i := range g.cfg.Customers {
 		wk.fill(&rec, i)

@@ -19,7 +19,10 @@ type worker struct {
 	buf  []byte
 	// reuse recycles the memory of the previous record (see fill).
 	reuse bool
-	slab  []customer.Line
+	// lean leaves out what the CSV export does not write (names, contact
+	// details, profile lists) while drawing the same random numbers.
+	lean bool
+	slab []customer.Line
 }
 
 func (g *Generator) newWorker() *worker {
@@ -195,35 +198,44 @@ func (w *worker) consumer(rec *Record, id customer.ID) {
 	if !b.women {
 		first, firstLower = menNames[fi], menLower[fi]
 	}
-	// The identity strings share one allocation.
-	buf := append(w.buf[:0], first...)
-	buf = append(buf, ' ')
-	buf = append(buf, surnames[si]...)
-	nName := len(buf)
-	buf = append(buf, firstLower...)
-	buf = append(buf, '.')
-	buf = append(buf, surLower[si]...)
-	buf = append(buf, numbers[r.IntN(100)]...)
-	buf = append(buf, "@example.com"...)
-	nEmail := len(buf)
+	emailN := r.IntN(100)
+	phoneN, street, house := -1, -1, 0
 	if r.chance(0.7) {
-		buf = append(buf, "+49 1550 "...)
-		buf = strconv.AppendInt(buf, int64(1_000_000+r.IntN(9_000_000)), 10)
+		phoneN = 1_000_000 + r.IntN(9_000_000)
 	}
-	nPhone := len(buf)
 	if r.chance(0.5) {
-		buf = append(buf, streets[r.IntN(len(streets))]...)
-		buf = append(buf, ' ')
-		buf = append(buf, numbers[1+r.IntN(98)]...)
-		buf = append(buf, ", "...)
-		buf = append(buf, c.Region...)
+		street, house = r.IntN(len(streets)), 1+r.IntN(98)
 	}
-	all := string(buf)
-	w.buf = buf
-	c.Name = all[:nName]
-	c.Contact.Email = customer.Email(all[nName:nEmail])
-	c.Contact.Phone = customer.Phone(all[nEmail:nPhone])
-	c.Contact.Address = all[nPhone:]
+	if !w.lean { // the identity strings share one allocation
+		buf := append(w.buf[:0], first...)
+		buf = append(buf, ' ')
+		buf = append(buf, surnames[si]...)
+		nName := len(buf)
+		buf = append(buf, firstLower...)
+		buf = append(buf, '.')
+		buf = append(buf, surLower[si]...)
+		buf = append(buf, numbers[emailN]...)
+		buf = append(buf, "@example.com"...)
+		nEmail := len(buf)
+		if phoneN >= 0 {
+			buf = append(buf, "+49 1550 "...)
+			buf = strconv.AppendInt(buf, int64(phoneN), 10)
+		}
+		nPhone := len(buf)
+		if street >= 0 {
+			buf = append(buf, streets[street]...)
+			buf = append(buf, ' ')
+			buf = append(buf, numbers[house]...)
+			buf = append(buf, ", "...)
+			buf = append(buf, c.Region...)
+		}
+		all := string(buf)
+		w.buf = buf
+		c.Name = all[:nName]
+		c.Contact.Email = customer.Email(all[nName:nEmail])
+		c.Contact.Phone = customer.Phone(all[nEmail:nPhone])
+		c.Contact.Address = all[nPhone:]
+	}
 	endYear := g.cfg.End.UTC().Year()
 	age := r.between(18, 35)
 	if r.chance(0.35) {
@@ -310,26 +322,33 @@ func (w *worker) consumer(rec *Record, id customer.ID) {
 	if r.chance(0.6) {
 		p.Fit = customer.Fit(1 + r.IntN(3))
 	}
-	tags := make([]string, 0, 1+b.nCol+nFav) // one allocation for the three lists
+	style := -1
 	if r.chance(0.7) {
-		tags = append(tags, styleNames[r.IntN(len(styleNames))])
-		p.Styles = tags[0:1:1]
+		style = r.IntN(len(styleNames))
 	}
-	if r.chance(0.8) {
-		n := len(tags)
-		for _, k := range b.colours[:b.nCol] {
-			tags = append(tags, colours[k].name)
+	showColours, showCats := r.chance(0.8), r.chance(0.7)
+	if !w.lean {
+		tags := make([]string, 0, 1+b.nCol+nFav) // one allocation for the three lists
+		if style >= 0 {
+			tags = append(tags, styleNames[style])
+			p.Styles = tags[0:1:1]
 		}
-		p.Colours = tags[n:len(tags):len(tags)]
-	}
-	if r.chance(0.7) {
-		n := len(tags)
-		for _, k := range favCats[:nFav] {
-			if !slices.Contains(tags[n:], categories[k].name) {
-				tags = append(tags, categories[k].name)
+		if showColours {
+			n := len(tags)
+			for _, k := range b.colours[:b.nCol] {
+				tags = append(tags, colours[k].name)
 			}
+			p.Colours = tags[n:len(tags):len(tags)]
 		}
-		p.Categories = tags[n:len(tags):len(tags)]
+		if showCats {
+			n := len(tags)
+			for _, k := range favCats[:nFav] {
+				if !slices.Contains(tags[n:], categories[k].name) {
+					tags = append(tags, categories[k].name)
+				}
+			}
+			p.Categories = tags[n:len(tags):len(tags)]
+		}
 	}
 
 	// Acquisition and the buy-till-you-die clock.
