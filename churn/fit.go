@@ -179,6 +179,11 @@ func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) (r optR
 				ok = true
 				break
 			}
+			if -t*slope < 1e-16*math.Abs(r.f) {
+				// The predicted decrease is below the likelihood's
+				// rounding noise: no step can be verified.
+				break
+			}
 			if finite(fn) {
 				tq := -slope * t * t / (2 * (fn - r.f - slope*t))
 				t = min(max(tq, 0.1*t), 0.5*t)

@@ -78,3 +78,22 @@ func TestParetoAnalyticGradient(t *testing.T) {
 		checkGradient(t, 4, f, th)
 	}
 }
+
+// The series derivatives of ln ₂F₁(a, b; a+1; z) agree with central
+// differences of the value, on both branches.
+func TestLog2F1ParetoGradient(t *testing.T) {
+	for _, tc := range []struct{ a, b, z float64 }{
+		{3.16, 1.61, 0.05}, {1.2, 0.6, 0.5}, {40, 3, 0.9}, {600, 500, 0.3}, {2, 1.5, 0.97}, {0.8, 2.5, 0.99},
+	} {
+		lf, da, db, dz, ok := log2F1ParetoGrad(tc.a, tc.b, tc.z)
+		require.True(t, ok)
+		want, ok := log2F1Pareto(tc.a, tc.b, tc.z)
+		require.True(t, ok)
+		closeTo(t, want, lf, 1e-12, tc)
+		num := func(f func(h float64) float64, h float64) float64 { return (f(h) - f(-h)) / (2 * h) }
+		at := func(a, b, z float64) float64 { v, _ := log2F1Pareto(a, b, z); return v }
+		closeTo(t, num(func(h float64) float64 { return at(tc.a+h, tc.b, tc.z) }, 1e-5*tc.a), da, 1e-6, "da", tc)
+		closeTo(t, num(func(h float64) float64 { return at(tc.a, tc.b+h, tc.z) }, 1e-5*tc.b), db, 1e-6, "db", tc)
+		closeTo(t, num(func(h float64) float64 { return at(tc.a, tc.b, tc.z+h) }, 1e-6*(1-tc.z)), dz, 1e-5, "dz", tc)
+	}
+}
