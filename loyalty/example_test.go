@@ -1,0 +1,155 @@
+package loyalty_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+const yearProgramme = `{
+  "name": "atelier club",
+  "currency": "EUR",
+  "earn": {"points_per_unit": "1", "birthday": {"multiplier": "2", "gift": 100}},
+  "redeem": {"points_per_unit": "100", "min_points": 100, "max_share": "0.5"},
+  "expiry_months": 12,
+  "pending_days": 30,
+  "tiers": {"basis": "spend", "window_months": 12, "review_months": 12, "grace_days": 30,
+    "levels": [
+      {"name": "member", "min": "0"},
+      {"name": "silver", "min": "500", "multiplier": "1.25", "birthday_gift": 100, "free_alterations": true}
+    ]},
+  "debt_policy": "debt"
+}`
+
+// A member's year: she joins, buys a coat and a scarf, returns the scarf,
+// reaches silver, has a birthday month, spends points, and the rest of
+// the coat's points expire a year after the purchase.
+func Example_membersYear() {
+	p, err := loyalty.DecodeProgramme([]byte(yearProgramme))
+	if err != nil {
+		panic(err)
+	}
+	svc := loyalty.NewService(p, loyalty.NewMemStore(), nil)
+	ctx := context.Background()
+	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 11, 0, 0, 0, time.UTC) }
+	buy := func(id string, t time.Time, lines ...customer.Line) loyalty.Event {
+		return loyalty.Purchase{Order: customer.Order{ID: id, CustomerID: "anna", Time: t, Channel: customer.Store, Currency: "EUR", Lines: lines}}
+	}
+	item := func(id, category, price string) customer.Line {
+		return customer.Line{ID: id, SKU: id, Category: category, Quantity: 1, UnitPrice: decimal.RequireFromString(price)}
+	}
+	step := func(what string, e loyalty.Event, now time.Time) {
+		a, entries, err := svc.Apply(ctx, e, now)
+		if err != nil {
+			fmt.Println(what+":", err)
+			return
+		}
+		fmt.Printf("%s — %s\n", now.Format("2006-01-02"), what)
+		for _, e := range entries {
+			fmt.Printf("  %-8s %+5d  %s\n", e.Kind, e.Points, e.Note)
+		}
+		fmt.Printf("  balance %d (available %d, pending %d), tier %s\n", a.Balance(), a.Available, a.Pending, p.Levels()[a.Level].Name)
+	}
+
+	step("joins", loyalty.Join{Member: "anna", Birthday: customer.Birthday{Month: time.September, Day: 14}, Time: at(1, 10)}, at(1, 10))
+	step("buys a coat and a scarf", buy("O-1", at(1, 20), item("COAT", "coats", "320.00"), item("SCARF", "scarves", "45.00")), at(1, 20))
+	step("returns the scarf", loyalty.Returned{Return: customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "anna", Time: at(2, 1),
+		Kind: customer.Refund, Reason: customer.ChangedMind, Lines: []customer.ReturnLine{{LineID: "SCARF", Quantity: -1}}}}, at(2, 1))
+	step("the till delivers the coat again", buy("O-1", at(1, 20), item("COAT", "coats", "320.00"), item("SCARF", "scarves", "45.00")), at(2, 2))
+	step("buys boots", buy("O-2", at(5, 5), item("BOOTS", "shoes", "180.00")), at(5, 5))
+	step("claims the birthday gift", loyalty.BirthdayClaim{Member: "anna", Time: at(9, 14)}, at(9, 14))
+	step("buys knitwear in her birthday month", buy("O-3", at(9, 20), item("KNIT", "knitwear", "120.00")), at(9, 20))
+	step("pays with points", loyalty.Redemption{Member: "anna", ID: "O-4", Points: 300, Time: at(11, 2)}, at(11, 2))
+	step("a year on", loyalty.Tick{Member: "anna"}, time.Date(2027, 1, 21, 9, 0, 0, 0, time.UTC))
+
+	// Output:
+	// 2026-01-10 — joins
+	//   join        +0  joined the programme in tier member
+	//   balance 0 (available 0, pending 0), tier member
+	// 2026-01-20 — buys a coat and a scarf
+	//   earn      +365  365 points for 365.00 EUR paid
+	//   balance 365 (available 0, pending 365), tier member
+	// 2026-02-01 — returns the scarf
+	//   clawback   -45  45 of the 365 points of order "O-1" clawed back for 45.00 returned
+	//   balance 320 (available 0, pending 320), tier member
+	// the till delivers the coat again: loyalty: member "anna": event "order:O-1" already applied
+	// 2026-05-05 — buys boots
+	//   release     +0  320 points available: the return window ended
+	//   earn      +180  180 points for 180.00 EUR paid
+	//   tier        +0  upgraded from member to silver: qualifying 500
+	//   balance 500 (available 320, pending 180), tier silver
+	// 2026-09-14 — claims the birthday gift
+	//   release     +0  180 points available: the return window ended
+	//   bonus     +200  200 points birthday gift 2026 (tier silver)
+	//   balance 700 (available 700, pending 0), tier silver
+	// 2026-09-20 — buys knitwear in her birthday month
+	//   earn      +300  300 points for 120.00 EUR paid (birthday month ×2, tier silver ×1.25)
+	//   balance 1000 (available 700, pending 300), tier silver
+	// 2026-11-02 — pays with points
+	//   release     +0  300 points available: the return window ended
+	//   redeem    -300  300 points redeemed for 3.00 EUR
+	//   balance 700 (available 700, pending 0), tier silver
+	// 2027-01-21 — a year on
+	//   expire     -20  20 points earned 2026-01-20 expired
+	//   balance 680 (available 680, pending 0), tier silver
+}
+
+// Pricing an order with an off-season discount, a coupon and points: each
+// deduction is explained, and the total never goes below zero.
+func ExampleProgramme_Price() {
+	p, err := loyalty.DecodeProgramme([]byte(`{
+	  "currency": "EUR",
+	  "earn": {"points_per_unit": "1"},
+	  "redeem": {"points_per_unit": "100", "max_share": "0.5"},
+	  "pricing": {"seasonal": [{"name": "last winter", "seasons": ["2025-AW"], "percent": "30"}]}
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	price := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+	ten, _ := customer.NewMoney("10", "EUR")
+	q, err := p.Price(loyalty.Basket{
+		Member: "anna", Time: time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC), Currency: "EUR",
+		Items: []loyalty.Item{
+			{Line: customer.Line{ID: "1", SKU: "COAT-AW25", Category: "coats", Season: "2025-AW", Quantity: 1, UnitPrice: price("200")}},
+			{Line: customer.Line{ID: "2", SKU: "BELT", Category: "belts", Season: "2026-SS", Quantity: 1, UnitPrice: price("25")}, Series: "heritage"},
+		},
+		Coupons: []loyalty.Coupon{
+			{Code: "HERITAGE", Kind: loyalty.CouponFixed, Amount: ten, Stacking: loyalty.StackCombinable,
+				Scope: loyalty.Scope{Kind: loyalty.ScopeSeries, Values: []string{"heritage"}}},
+		},
+		Points: 20000, Available: 25000,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("subtotal", q.Subtotal.StringFixed(2))
+	for _, d := range q.Deductions {
+		fmt.Printf("- %s %s: %s (%s)\n", d.Kind, d.Name, d.Amount.StringFixed(2), d.Explain)
+	}
+	fmt.Println("total", q.Total.StringFixed(2), "and", q.PointsUsed, "points")
+	// Output:
+	// subtotal 225.00
+	// - seasonal last winter: 60.00 (30% off)
+	// - coupon HERITAGE: 10.00 (10.00 EUR off)
+	// - points points: 77.50 (7750 points at 100 points per EUR; 20000 points asked, capped at 0.5 of the 155 left to pay)
+	// total 77.50 and 7750 points
+}
+
+// A programme with overlapping tiers is refused with the field at fault.
+func ExampleDecodeProgramme_invalid() {
+	_, err := loyalty.DecodeProgramme([]byte(`{
+	  "currency": "EUR",
+	  "earn": {"points_per_unit": "-1"},
+	  "redeem": {"points_per_unit": "100"},
+	  "tiers": {"window_months": 12, "review_months": 12,
+	    "levels": [{"name": "member", "min": "0"}, {"name": "silver", "min": "500"}, {"name": "gold", "min": "400"}]}
+	}`))
+	fmt.Println(err)
+	// Output:
+	// customer: loyalty programme: earn.points_per_unit: must not be negative, is -1; tiers.levels[2].min: overlaps tiers.levels[1]: min 400 is not above 500
+}
