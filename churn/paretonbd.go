@@ -218,11 +218,50 @@ func (m ParetoNBD) PAlive(o Observation) (float64, error) {
 }
 
 func (m ParetoNBD) pAlive(o Observation, cache *bracketCache) (float64, error) {
-	l1, l2, ok := m.paretoTermsCached(o.Frequency, o.Recency, o.T, nil, cache)
+	odds, ok := m.deadOdds(o.Frequency, o.Recency, o.T, cache)
 	if !ok {
 		return 0, fmt.Errorf("churn: paretonbd P(alive) for customer %q: %w", o.ID, ErrNumerical)
 	}
-	return clamp01(logistic(l1 - l2)), nil
+	return clamp01(1 / (1 + odds)), nil
+}
+
+// deadOdds is (1 − P(alive))/P(alive) = e^{L2−L1} = s/(r+s+x) · e^{F(t_x)−L1} · (1 − e^{F(T)−F(t_x)})
+// with F(t) = ln ₂F₁(…; z(t)) − (r+s+x) ln(max(α,β)+t) (see paretoTerms):
+// two exponentials and no logarithm of the result in the common case; +Inf
+// (P(alive) = 0) when it overflows.
+func (m ParetoNBD) deadOdds(x, tx, T float64, cache *bracketCache) (float64, bool) {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	rx := r + x
+	a1 := rx + s
+	laT, lbeT := math.Log(al+T), math.Log(be+T)
+	var b1, base, diff, lbT float64
+	if al >= be {
+		b1, base, diff, lbT = s+1, al, al-be, laT
+	} else {
+		b1, base, diff, lbT = rx, be, be-al, lbeT
+	}
+	lbx := lbT
+	if tx != T {
+		lbx = math.Log(base + tx)
+	}
+	fx, ok := log2F1At(a1, b1, diff, base, x, tx, cache)
+	if !ok {
+		return 0, false
+	}
+	fT, ok := log2F1At(a1, b1, diff, base, x, T, cache)
+	if !ok {
+		return 0, false
+	}
+	Fx := fx - a1*lbx
+	d := Fx + rx*laT + s*lbeT // F(t_x) − L1
+	g := -math.Expm1(fT - a1*lbT - Fx)
+	if !(g > 0) {
+		return 0, true
+	}
+	if d < 700 {
+		return s / a1 * math.Exp(d) * g, true
+	}
+	return math.Exp(math.Log(s/a1) + d + math.Log(g)), true
 }
 
 // ExpectedPurchases is E[X(t)] (Schmittlein et al. 1987, eq. 17):
