@@ -61,12 +61,15 @@ func BenchmarkFit1M(b *testing.B) {
 	obs := synthetic(1_000_000)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
 		if _, err := segment.Fit(obs, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu := processCPU() - cpu0
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ns/customer")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ns/customer")
 }
 
 // BenchmarkClassify1M scores and classifies 1,000,000 customers (value

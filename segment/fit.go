@@ -62,6 +62,15 @@ func NewStats(opts *Options) (*Stats, error) {
 	return s, nil
 }
 
+// Grow tells the statistics that about n more customers will be added,
+// so that buffers are sized once.
+func (s *Stats) Grow(n int) {
+	for i := range kinds {
+		s.value[i].Grow(n)
+		s.rfm[i].Grow(n)
+	}
+}
+
 // Add adds one customer; an invalid one is rejected and changes nothing.
 func (s *Stats) Add(o *Observation) error {
 	if !o.Kind.Valid() {
@@ -232,6 +241,7 @@ func Fit(population []Observation, opts *Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.Grow(len(population))
 	for i := range population {
 		if err := st.Add(&population[i]); err != nil {
 			return nil, err

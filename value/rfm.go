@@ -166,6 +166,13 @@ func NewRFMStats(k customer.Kind, opts *RFMOptions) (*RFMStats, error) {
 	return s, nil
 }
 
+// Grow tells the statistics that about n more customers will be added.
+func (s *RFMStats) Grow(n int) {
+	for _, x := range []*sample{&s.r, &s.f, &s.m} {
+		x.hint = max(0, n) + int(x.n())
+	}
+}
+
 // Add adds a customer. Customers without a purchase are not part of the
 // quantiles (they score 1, 1, 1). A customer of another kind, or with a
 // non-finite value, is rejected and changes nothing.

@@ -1,9 +1,9 @@
 package value
 
 import (
-	"cmp"
 	"math"
 	"slices"
+	"sort"
 )
 
 // sample is an exact multiset of float64 values: sorted distinct values
@@ -12,12 +12,31 @@ import (
 // of the values or of the merges, so every statistic computed from a
 // compacted sample is a deterministic function of the population.
 type sample struct {
-	buf  []float64
-	vals []float64
-	cnts []int64
+	buf   []float64
+	vals  []float64
+	cnts  []int64
+	dense bool // many distinct values: compact only when asked
+	hint  int  // expected number of values, to size a dense buffer
 }
 
-func (s *sample) add(v float64) { s.buf = append(s.buf, v) }
+// compactEvery is the buffer length at which a sample with few distinct
+// values (counts, days) is compacted while values are added, so its
+// memory stays proportional to its distinct values.
+const compactEvery = 1 << 16
+
+func (s *sample) add(v float64) {
+	s.buf = append(s.buf, v)
+	if len(s.buf) == compactEvery && !s.dense {
+		before := len(s.vals)
+		s.compact()
+		// More than one distinct value in four: keeping the raw values
+		// (8 bytes each) is cheaper than run lengths (16 bytes each).
+		s.dense = len(s.vals)-before > compactEvery/4
+		if s.dense && s.hint > len(s.buf) {
+			s.buf = slices.Grow(s.buf, s.hint-len(s.buf))
+		}
+	}
+}
 
 // n returns the number of values.
 func (s *sample) n() int64 {
@@ -47,7 +66,7 @@ func (s *sample) compact() {
 		i = j
 	}
 	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, vals, cnts)
-	s.buf = nil
+	s.buf = s.buf[:0]
 }
 
 // mergeRLE merges two sorted run-length lists.
@@ -108,31 +127,38 @@ func (s *sample) at(pos int64) float64 {
 }
 
 // absMedian returns the lower median of |x| over the values x ≠ 0, or 1
-// when every value is 0.
+// when every value is 0. It walks outwards from zero through the sorted
+// values, merging the negative and the positive side.
 func (s *sample) absMedian() float64 {
-	type vc struct {
-		v float64
-		c int64
+	p := sort.SearchFloat64s(s.vals, 0) // first value ≥ 0
+	neg := p - 1                         // last negative value
+	for p < len(s.vals) && s.vals[p] == 0 {
+		p++
 	}
-	var a []vc
 	var m int64
 	for i, v := range s.vals {
 		if v != 0 {
-			a = append(a, vc{math.Abs(v), s.cnts[i]})
 			m += s.cnts[i]
 		}
 	}
 	if m == 0 {
 		return 1
 	}
-	slices.SortFunc(a, func(x, y vc) int { return cmp.Compare(x.v, y.v) })
 	pos := (m - 1) / 2
 	var cum int64
-	for _, e := range a {
-		cum += e.c
+	for {
+		var v float64
+		var c int64
+		if neg >= 0 && (p >= len(s.vals) || -s.vals[neg] <= s.vals[p]) {
+			v, c = -s.vals[neg], s.cnts[neg]
+			neg--
+		} else {
+			v, c = s.vals[p], s.cnts[p]
+			p++
+		}
+		cum += c
 		if pos < cum {
-			return e.v
+			return v
 		}
 	}
-	return a[len(a)-1].v
 }

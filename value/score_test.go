@@ -72,6 +72,15 @@ func TestNormalisationMethods(t *testing.T) {
 	// Negative profit keeps its order under the signed log.
 	got := normalized(t, logm, -50, 0, 50, 500)
 	assert.True(t, got[0] < got[1] && got[1] < got[2] && got[2] < got[3], "%v", got)
+	for _, tc := range []struct {
+		vs    []float64
+		scale float64
+	}{{[]float64{-50, 0, 50, 500}, 50}, {[]float64{-300, -2, 0, 0, 5, 7}, 5}, {[]float64{-9, -4, -1}, 4}, {[]float64{0, 0}, 1}, {[]float64{3, 1, 2, -2, -2}, 2}} {
+		sc, err := value.Fit(oneLeaf(logm), revenues(tc.vs...))
+		require.NoError(t, err)
+		f, _ := sc.Fitted(0)
+		assert.Equal(t, tc.scale, f.Scale, "lower median of the non-zero |x| of %v", tc.vs)
+	}
 }
 
 func TestWinsorClipsAtFittedQuantiles(t *testing.T) {
@@ -406,4 +415,40 @@ func TestExtractMatchesSummary(t *testing.T) {
 			require.False(t, x.Known(value.Recency))
 		}
 	})
+}
+
+// TestLargePopulationCompaction crosses the incremental compaction of the
+// statistics (65,536 values) and checks it changes nothing: shards (below it) and
+// reversed order give the same scores.
+func TestLargePopulationCompaction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("80,000 customers")
+	}
+	pop := synthetic(80_000)
+	m := value.DefaultModel(customer.Consumer)
+	whole, err := value.Fit(m, pop)
+	require.NoError(t, err)
+	rev := make([]value.Indicators, len(pop))
+	for i := range pop {
+		rev[len(pop)-1-i] = pop[i]
+	}
+	a, err := value.NewStats(m)
+	require.NoError(t, err)
+	b, err := value.NewStats(m)
+	require.NoError(t, err)
+	for i := range rev {
+		if i < 30_000 {
+			require.NoError(t, a.Add(&rev[i]))
+		} else {
+			require.NoError(t, b.Add(&rev[i]))
+		}
+	}
+	require.NoError(t, b.Merge(a))
+	merged, err := b.Scorer()
+	require.NoError(t, err)
+	for i := 0; i < len(pop); i += 997 {
+		s1, _ := whole.Score(&pop[i])
+		s2, _ := merged.Score(&pop[i])
+		require.Equal(t, s1, s2)
+	}
 }

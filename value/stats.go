@@ -50,6 +50,14 @@ func NewStats(m Model) (*Stats, error) {
 	return s, nil
 }
 
+// Grow tells the statistics that about n more customers will be added,
+// so that their buffers are sized once instead of grown step by step.
+func (s *Stats) Grow(n int) {
+	for _, i := range s.used {
+		s.samples[i].hint = max(0, n) + int(s.samples[i].n())
+	}
+}
+
 // N returns the number of customers added.
 func (s *Stats) N() int64 { return s.n }
 
