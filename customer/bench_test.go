@@ -45,3 +45,29 @@ func BenchmarkSummarize(b *testing.B) {
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/total, "allocs/line")
 	b.ReportMetric(float64(lines), "lines/op")
 }
+
+// BenchmarkAddOrder adds one three-line order to a summary through the
+// public method, which carries the amounts into the decimal fields at once.
+func BenchmarkAddOrder(b *testing.B) {
+	o := validOrder()
+	o.Lines = append(o.Lines, Line{ID: "3", Category: "shoes", Quantity: 1, UnitPrice: d("89.95"), Discount: d("9.95")})
+	s := NewSummary("C-1", Consumer, vNow, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.AddOrder(o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOrderValidate checks a valid three-line order.
+func BenchmarkOrderValidate(b *testing.B) {
+	o := validOrder()
+	o.Lines = append(o.Lines, Line{ID: "3", Quantity: 1, UnitPrice: d("89.95")})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := o.Validate(vNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

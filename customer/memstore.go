@@ -21,7 +21,22 @@ type MemStore struct {
 	customers map[ID]Customer
 	orders    map[string]Order
 	returns   map[string]Return
+	seen      map[interactionKey]bool
 	history   map[ID][]Event
+}
+
+// interactionKey identifies an interaction by content: equal interactions
+// (Interaction.Equal) have equal keys.
+type interactionKey struct {
+	customer ID
+	sec      int64
+	nsec     int
+	kind     InteractionKind
+	subject  string
+}
+
+func keyOf(i Interaction) interactionKey {
+	return interactionKey{i.CustomerID, i.Time.Unix(), i.Time.Nanosecond(), i.Kind, i.Subject}
 }
 
 // NewMemStore returns an empty store.
@@ -45,6 +60,7 @@ func (m *MemStore) init() {
 		m.customers = make(map[ID]Customer)
 		m.orders = make(map[string]Order)
 		m.returns = make(map[string]Return)
+		m.seen = make(map[interactionKey]bool)
 		m.history = make(map[ID][]Event)
 	}
 }
@@ -132,6 +148,8 @@ func (m *MemStore) Delete(ctx context.Context, id ID) error {
 			delete(m.orders, e.Order.ID)
 		case e.Return != nil:
 			delete(m.returns, e.Return.ID)
+		case e.Interaction != nil:
+			delete(m.seen, keyOf(*e.Interaction))
 		}
 	}
 	delete(m.history, id)
@@ -206,11 +224,11 @@ func (m *MemStore) AppendInteraction(ctx context.Context, i Interaction) error {
 	if _, ok := m.customers[i.CustomerID]; !ok {
 		return fmt.Errorf("customer: interaction: customer %q: %w", i.CustomerID, ErrNotFound)
 	}
-	for _, e := range m.history[i.CustomerID] {
-		if e.Interaction != nil && e.Interaction.Equal(i) {
-			return nil
-		}
+	k := keyOf(i)
+	if m.seen[k] {
+		return nil
 	}
+	m.seen[k] = true
 	m.history[i.CustomerID] = append(m.history[i.CustomerID], Event{Interaction: &i})
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"time"
 )
 
 // Storage interfaces. The library never stores anything itself: callers
@@ -156,4 +157,28 @@ func CompareEvents(a, b Event) int {
 		return strings.Compare(a.Interaction.Subject, b.Interaction.Subject)
 	}
 	return 0
+}
+
+// SummarizeHistory builds the summary of customer id as of asOf from its
+// history in h, as [Summarize] does from a stream. An error of the store
+// (such as one wrapping [ErrNotFound] for an unknown customer) stops it
+// and is returned, wrapped.
+func SummarizeHistory(ctx context.Context, h HistoryReader, id ID, k Kind, asOf time.Time, opts *SummaryOptions) (Summary, error) {
+	var storeErr error
+	events := func(yield func(Event) bool) {
+		for e, err := range h.History(ctx, id) {
+			if err != nil {
+				storeErr = err
+				return
+			}
+			if !yield(e) {
+				return
+			}
+		}
+	}
+	s, err := Summarize(id, k, asOf, events, opts)
+	if storeErr != nil {
+		return Summary{}, fmt.Errorf("customer: history of %q: %w", id, storeErr)
+	}
+	return s, err
 }

@@ -85,6 +85,16 @@ type Summary struct {
 	Later int
 
 	margin decimal.Decimal
+	// costShare caches 1 − margin, the share of a net amount that is cost.
+	costShare decimal.Decimal
+}
+
+// costFactor returns 1 − margin, computed once.
+func (s *Summary) costFactor() decimal.Decimal {
+	if s.costShare.IsZero() {
+		s.costShare = one.Sub(s.margin)
+	}
+	return s.costShare
 }
 
 // Clone returns a copy of s that shares no memory with it. A Summary holds
@@ -403,7 +413,7 @@ func (s *Summary) addTotals(t orderTotals) {
 		s.Cost = addDec(s.Cost, fromFixed(t.knownCost))
 	}
 	if t.unknownCostNet != 0 {
-		s.Cost = addDec(s.Cost, fromFixed(t.unknownCostNet).Mul(one.Sub(s.margin)))
+		s.Cost = addDec(s.Cost, fromFixed(t.unknownCostNet).Mul(s.costFactor()))
 	}
 	if t.fullPriceNet != 0 {
 		s.FullPriceNet = addDec(s.FullPriceNet, fromFixed(t.fullPriceNet))
@@ -495,7 +505,7 @@ func (s *Summary) lineCost(l Line, net decimal.Decimal) decimal.Decimal {
 	if l.UnitCost.Valid {
 		return l.UnitCost.Decimal.Mul(decimal.NewFromInt(int64(l.Quantity)))
 	}
-	return net.Mul(one.Sub(s.margin))
+	return net.Mul(s.costFactor())
 }
 
 // refundScale is the number of decimals kept when a line's net amount is
@@ -698,7 +708,7 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 		return Summary{}, &CurrencyMismatchError{A: s.Currency, B: t.Currency}
 	}
 	if m.margin.IsZero() {
-		m.margin = t.margin
+		m.margin, m.costShare = t.margin, t.costShare
 	}
 	m.Orders += t.Orders
 	m.Units += t.Units
