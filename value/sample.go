@@ -131,7 +131,7 @@ func (s *sample) at(pos int64) float64 {
 // values, merging the negative and the positive side.
 func (s *sample) absMedian() float64 {
 	p := sort.SearchFloat64s(s.vals, 0) // first value ≥ 0
-	neg := p - 1                         // last negative value
+	neg := p - 1                        // last negative value
 	for p < len(s.vals) && s.vals[p] == 0 {
 		p++
 	}
