@@ -204,7 +204,7 @@ func (b *summarizer) add(e Event) error {
 	switch {
 	case e.Order != nil:
 		o := e.Order
-		if prev, ok := b.orders[o.ID]; ok {
+		if prev, ok := b.orders[o.ID]; ok && o.ID != "" {
 			if prev.order.Equal(*o) {
 				return nil
 			}
@@ -219,7 +219,7 @@ func (b *summarizer) add(e Event) error {
 		b.orders[o.ID] = orderEntry{order: *o}
 	case e.Return != nil:
 		r := e.Return
-		if prev, ok := b.returns[r.ID]; ok {
+		if prev, ok := b.returns[r.ID]; ok && r.ID != "" {
 			if prev.Equal(*r) {
 				return nil
 			}

@@ -259,3 +259,11 @@ func TestSummaryCloneIsIndependent(t *testing.T) {
 	assert.Equal(t, []string{"accessories", "coats"}, s.Categories)
 	assert.Equal(t, 2, c.Days[0].Orders)
 }
+
+func TestSummarizeEmptyIDsAreInvalidNotDuplicates(t *testing.T) {
+	r1, r2 := validReturn(), validReturn()
+	r1.ID, r2.ID, r2.Reason = "", "", QualityDefect
+	_, err := Summarize("C-1", Consumer, vNow, seqOf([]Event{evR(r1), evR(r2), evO(validOrder())}), nil)
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.NotErrorIs(t, err, ErrDuplicate)
+}
