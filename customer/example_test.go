@@ -1,6 +1,7 @@
 package customer_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -152,4 +153,39 @@ func ExampleCustomer_redacted() {
 	// m***@example.com ***88
 	// {"level":"INFO","msg":"customer saved","customer":{"id":"C-7","kind":"consumer","region":"Shanghai","joined":"2024-03-01T00:00:00Z","consent_marketing":true,"consent_profiling":false,"personal_data":"[redacted]"}}
 	// customer "C-7" (consumer, region "Shanghai", joined 2024-03-01, consent marketing=false profiling=false)
+}
+
+func ExampleCustomer_Validate() {
+	c := customer.Customer{
+		ID: "C-8", Kind: customer.Consumer, Joined: asOf.AddDate(-1, 0, 0),
+		Birthday: customer.Birthday{Year: 1995, Month: time.February, Day: 31},
+		Profile:  customer.Profile{TopSize: "M", ShoeSize: "44.3", HeightCM: 400},
+		Contact:  customer.Contact{Email: "c8@example"},
+	}
+	fmt.Println(c.Validate(asOf))
+	// Output:
+	// customer: customer "C-8": birthday: February has no day 31; contact.email: is not an e-mail address (name@domain.tld); profile.height_cm: 400 cm is outside 40..250 (0 means unknown); profile.shoe_size: "44.3" is not an EU shoe size (16..52, halves allowed)
+}
+
+func ExampleMemStore() {
+	ctx := context.Background()
+	store := customer.NewMemStore()
+	_ = store.Put(ctx, customer.Customer{ID: "C-7", Kind: customer.Consumer, Joined: asOf.AddDate(-2, 0, 0)})
+	for _, e := range history() {
+		switch {
+		case e.Order != nil:
+			_ = store.AppendOrder(ctx, *e.Order)
+			_ = store.AppendOrder(ctx, *e.Order) // a redelivery is a no-op
+		case e.Return != nil:
+			_ = store.AppendReturn(ctx, *e.Return)
+		}
+	}
+	err := store.AppendOrder(ctx, customer.Order{ID: "O-3", CustomerID: "C-404"})
+	fmt.Println(errors.Is(err, customer.ErrNotFound))
+
+	s, _ := customer.SummarizeHistory(ctx, store, "C-7", customer.Consumer, asOf, nil)
+	fmt.Println(s.Orders, s.Returns, s.Net().StringFixed(2))
+	// Output:
+	// true
+	// 2 1 467.70
 }
