@@ -14,7 +14,7 @@ import (
 //	  + 1{k>0} · B(a+1, b+k−1)/B(a,b) · Γ(r+x)/Γ(r) · α^r/(α+t_x)^{r+x},
 //
 // (BG/NBD: Fader, Hardie & Lee 2005, eq. 6; MBG/NBD: Batislam, Denizel &
-// Filiztekin 2007, eq. 7), and B(a+1, b+k−1)/B(a, b+k) = a/(b+k−1).
+// Filiztekin 2007), and B(a+1, b+k−1)/B(a, b+k) = a/(b+k−1).
 type betaGeo struct {
 	r, alpha, a, b float64
 	shift          float64
@@ -37,7 +37,7 @@ func (m betaGeo) logLik(x, tx, T float64) float64 {
 }
 
 // logOdds is ln[(1 − P(alive))/P(alive)] = ln(a/(b+k−1)) + (r+x) ln((α+T)/(α+t_x))
-// (FHL 2005 eq. 11 for BG/NBD; Batislam et al. 2007 for MBG/NBD); −Inf
+// (Fader, Hardie & Lee, note 021 "Computing P(alive) Using the BG/NBD Model", for BG/NBD; Batislam et al. 2007 for MBG/NBD); −Inf
 // when k = 0 (a BG/NBD customer without repeat purchase is alive).
 func (m betaGeo) logOdds(x, tx, T float64) float64 {
 	k := x + m.shift

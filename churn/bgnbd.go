@@ -62,7 +62,7 @@ func (m BGNBD) TotalLogLikelihood(g *Groups) (float64, error) {
 }
 
 // PAlive is the probability that the customer is still active at T
-// (FHL 2005 eq. 11; Hardie's note 021 for x = 0):
+// (Fader, Hardie & Lee, note 021 "Computing P(alive) Using the BG/NBD Model"):
 //
 //	P(alive | x, t_x, T) = 1 / (1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^{r+x})
 func (m BGNBD) PAlive(o Observation) (float64, error) {

@@ -25,11 +25,11 @@
 //   - BG/NBD (Fader, Hardie & Lee 2005, Marketing Science 24(2)): after each
 //     repeat purchase, p ~ Beta(a, b). Likelihood (eq. 6)
 //     L = B(a,b+x)/B(a,b)·Γ(r+x)α^r/(Γ(r)(α+T)^{r+x}) + 1{x>0}·B(a+1,b+x−1)/B(a,b)·Γ(r+x)α^r/(Γ(r)(α+t_x)^{r+x});
-//     P(alive) = 1/(1 + 1{x>0}·a/(b+x−1)·((α+T)/(α+t_x))^{r+x}) (eq. 11).
+//     P(alive) = 1/(1 + 1{x>0}·a/(b+x−1)·((α+T)/(α+t_x))^{r+x}) (note 021).
 //   - MBG/NBD (Batislam, Denizel & Filiztekin 2007): as BG/NBD but dropout is
 //     also possible right after the first purchase (b+x → b+x+1, no 1{x>0}).
 //   - Pareto/NBD (Schmittlein, Morrison & Colombo 1987): exponential lifetime
-//     with μ ~ Gamma(s, β). The likelihood (Fader & Hardie 2005 note, eq. 22)
+//     with μ ~ Gamma(s, β). The likelihood (Fader & Hardie 2005, note 009)
 //     involves ₂F₁(r+s+x, ·; r+s+x+1; z), evaluated in log space: a positive
 //     series for z ≤ 0.95 and Euler's integral by Gauss–Legendre quadrature
 //     closer to 1, with derivatives for an analytic gradient.

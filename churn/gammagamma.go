@@ -50,7 +50,7 @@ func checkSpend(x, mean float64) error {
 }
 
 // ggLogLik is the log density of the mean z̄ of x transaction values
-// (note 025, eq. 5):
+// (note 025):
 //
 //	f(z̄ | p, q, γ; x) = Γ(px+q)/(Γ(px)Γ(q)) · γ^q z̄^{px−1} x^{px} / (γ + x z̄)^{px+q}
 func (m GammaGamma) logLik(x, z float64) float64 {
@@ -61,7 +61,7 @@ func (m GammaGamma) logLik(x, z float64) float64 {
 
 // LogLikelihood is ln f(z̄ | p, q, γ; x) for one repeat customer, the full
 // density of the observed mean spend including the Jacobian term
-// (px−1)·ln z̄ + px·ln x (note 025, eq. 5). This is the convention of
+// (px−1)·ln z̄ + px·ln x (note 025). This is the convention of
 // lifetimes and of CLVTools: on CDNOW it gives −4055.9177 at the optimum.
 func (m GammaGamma) LogLikelihood(x, meanSpend float64) (float64, error) {
 	if err := m.check(); err != nil {
@@ -86,7 +86,7 @@ func (m GammaGamma) TotalLogLikelihood(g *SpendGroups) (float64, error) {
 }
 
 // ExpectedSpend is the population mean spend per transaction,
-// E[Z] = pγ/(q−1) (note 025, eq. 3); it needs q > 1.
+// E[Z] = pγ/(q−1) (note 025); it needs q > 1.
 func (m GammaGamma) ExpectedSpend() (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
@@ -98,7 +98,7 @@ func (m GammaGamma) ExpectedSpend() (float64, error) {
 }
 
 // ConditionalExpectedSpend is the expected spend per transaction of a
-// customer with x repeat transactions of mean z̄ (note 025, eq. 6; FHL 2005):
+// customer with x repeat transactions of mean z̄ (note 025; FHL 2005, JMR):
 //
 //	E[Z | p, q, γ, z̄, x] = p(γ + x z̄)/(px + q − 1)
 //	  = (q−1)/(px+q−1) · pγ/(q−1) + px/(px+q−1) · z̄,

@@ -32,7 +32,7 @@ func (m MBGNBD) Params() []Param {
 }
 
 // LogLikelihood is the log-likelihood of one customer (Batislam et al.
-// 2007, eq. 7):
+// 2007):
 //
 //	L = B(a, b+x+1)/B(a,b) · Γ(r+x)α^r / (Γ(r)(α+T)^{r+x})
 //	  + B(a+1, b+x)/B(a,b) · Γ(r+x)α^r / (Γ(r)(α+t_x)^{r+x})

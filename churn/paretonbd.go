@@ -13,7 +13,7 @@ import (
 // (1987), "Counting Your Customers: Who Are They and What Will They Do
 // Next?", Management Science 33(1):1–24, with the likelihood of Fader &
 // Hardie, "A Note on Deriving the Pareto/NBD Model and Related Expressions"
-// (2005) and "Deriving the Conditional PMF of the Pareto/NBD Model" (2006).
+// (2005) and "Deriving the Conditional PMF of the Pareto/NBD Model" (note 028).
 //
 // While active a customer buys as a Poisson process with rate λ ~ Gamma(r, α);
 // the lifetime is exponential with rate μ ~ Gamma(s, β), λ and μ independent.
@@ -39,7 +39,8 @@ func (m ParetoNBD) check() error {
 }
 
 // paretoTerms returns, for one customer, the two log terms of the
-// likelihood bracket (Fader & Hardie 2005 note, eq. 22):
+// likelihood bracket (Fader & Hardie 2005, note 009, "A Note on Deriving the
+// Pareto/NBD Model and Related Expressions"):
 //
 //	L = Γ(r+x)α^r β^s / Γ(r) · [ 1/((α+T)^{r+x}(β+T)^s) + s/(r+s+x) · A₀ ]
 //
@@ -183,7 +184,7 @@ func logAddExp(a, b float64) float64 {
 
 // LogLikelihood is the log-likelihood of one customer,
 // ln Γ(r+x) − ln Γ(r) + r ln α + s ln β + ln(e^{L1} + e^{L2}) with L1, L2
-// as in the Fader & Hardie (2005) note, eq. 22 (no constant dropped).
+// as in Fader & Hardie (2005, note 009) (no constant dropped).
 func (m ParetoNBD) LogLikelihood(o Observation) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
@@ -203,7 +204,7 @@ func (m ParetoNBD) TotalLogLikelihood(g *Groups) (float64, error) {
 }
 
 // PAlive is the probability that the customer is still active at T
-// (Fader & Hardie 2005 note, eq. 24):
+// (Fader & Hardie 2005, note 009; Schmittlein et al. 1987):
 //
 //	P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x) · (α+T)^{r+x} (β+T)^s · A₀)
 //	                     = 1 / (1 + e^{L2 − L1}).
@@ -264,7 +265,7 @@ func (m ParetoNBD) deadOdds(x, tx, T float64, cache *bracketCache) (float64, boo
 	return math.Exp(math.Log(s/a1) + d + math.Log(g)), true
 }
 
-// ExpectedPurchases is E[X(t)] (Schmittlein et al. 1987, eq. 17):
+// ExpectedPurchases is E[X(t)] (Schmittlein et al. 1987; note 009):
 //
 //	E[X(t)] = rβ/(α(s−1)) · [1 − (β/(β+t))^{s−1}],
 //
@@ -281,7 +282,7 @@ func (m ParetoNBD) ExpectedPurchases(t float64) (float64, error) {
 }
 
 // ConditionalExpectedPurchases is E[Y(t) | x, t_x, T] (Schmittlein et al.
-// 1987, eq. 22; Fader & Hardie 2005 note, eq. 27):
+// 1987; Fader & Hardie 2005, note 009):
 //
 //	E[Y(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}] · P(alive),
 //
@@ -319,8 +320,8 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 }
 
 // ProbPurchases is P(X(t) = n) for a new customer. It evaluates the exact
-// mixture behind the closed form of Fader, Hardie & Lee (2005, "RFM and
-// CLV", appendix eq. A3): a customer still alive at t (probability
+// mixture behind the closed form of Fader & Hardie, note 012 "Deriving an
+// Expression for P(X(t)=x) Under the Pareto/NBD Model": a customer still alive at t (probability
 // (β/(β+t))^s) has made NB(n) purchases; one who died at τ ≤ t (density
 // sβ^s/(β+τ)^{s+1}) has made NB_τ(n):
 //

@@ -128,7 +128,7 @@ func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d flo
 // CLV is the expected customer lifetime value over the next n periods,
 // discounted at rate d per period: the Gamma-Gamma conditional expected
 // spend per transaction times DiscountedExpectedPurchases (Fader, Hardie &
-// Lee 2005, "RFM and CLV", eq. 2, discretised per period; spend and
+// Lee 2005, "RFM and CLV", discretised per period; spend and
 // purchases independent by assumption). meanSpend is the customer's mean
 // repeat-transaction value z̄ (ignored when the frequency is 0, which gets
 // the population mean). The result is a model estimate in the currency unit
