@@ -144,7 +144,7 @@ func TestReturnOfUnknownOrderOrOneThatEarnedNothing(t *testing.T) {
 	assert.Equal(t, a.Balance(), a2.Balance())
 }
 
-func debtProgramme(t *testing.T, policy string) *loyalty.Programme {
+func debtProgramme(t testing.TB, policy string) *loyalty.Programme {
 	c := club(t).Config()
 	c.DebtPolicy, _ = loyalty.ParseDebtPolicy(policy)
 	c.PendingDays = 0

@@ -27,14 +27,6 @@ func addPoints(a, b Points) (Points, error) {
 	return s, nil
 }
 
-// subPoints returns a-b, or an error wrapping ErrOverflow.
-func subPoints(a, b Points) (Points, error) {
-	if b == math.MinInt64 {
-		return 0, fmt.Errorf("%w: %d - %d", ErrOverflow, a, b)
-	}
-	return addPoints(a, -b)
-}
-
 // pointsOf converts a non-negative decimal number of points to Points
 // with rounding r, or an error wrapping ErrOverflow when it is too large.
 func pointsOf(d decimal.Decimal, r Rounding) (Points, error) {

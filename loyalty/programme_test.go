@@ -63,6 +63,7 @@ func TestDecodeProgrammeRejects(t *testing.T) {
 		field string
 	}{
 		{"malformed JSON", `{"currency": "EUR",`, "(json)"},
+		{"syntax error", "{\n  \"currency\": \"EUR\" \"name\": 1}", "(json)"},
 		{"not an object", `[1,2]`, "(json)"},
 		{"empty", ``, "(json)"},
 		{"trailing data", string(base) + `{}`, "(json)"},
