@@ -57,6 +57,7 @@ func relClose(t *testing.T, want, got, tol float64, msg string) {
 // reference values of churn/testdata/cdnow/README.md (lifetimes 0.11.3 and
 // CLVTools 0.12.1).
 func TestFitCDNOW(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		model  string
 		params map[string]float64
@@ -98,12 +99,14 @@ func TestFitCDNOW(t *testing.T) {
 }
 
 func TestFitKeepsParameterOrder(t *testing.T) {
+	t.Parallel()
 	r := crm(t, "", "fit", "-model", "paretonbd", "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30", "-json")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, `^\{"model":"paretonbd","params":\{"r":[^,]+,"alpha":[^,]+,"s":[^,]+,"beta":[^,]+\},"loglik":[^,]+,"customers":2357,"converged":true,"iterations":\d+,"std_errors":\{"r":`, r.stdout)
 }
 
 func TestFitText(t *testing.T) {
+	t.Parallel()
 	r := crm(t, "", "fit", "-model", "bgnbd", "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "model        bgnbd (time in weeks, calibration to 1997-09-30)")
@@ -129,6 +132,7 @@ func parseF(t *testing.T, s string) float64 {
 // 39-week horizon and compares every customer's P(alive) and expected
 // holdout purchases with lifetimes 0.11.3 (reference_bgnbd_sample.csv).
 func TestScoreMatchesTheReference(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "scores.csv")
 	r := crm(t, "", "score", "-model", "bgnbd", "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30", "-period", "week", "-horizon", "39", "-out", out)
 	require.Equal(t, 0, r.code, r.stderr)
@@ -170,6 +174,7 @@ func abs(x float64) float64 {
 // (p x + q − 1) for x > 0 and p v / (q − 1) for x = 0 (Fader & Hardie,
 // note 025), with p, q, v from crm fit -model gammagamma.
 func TestScoreCLV(t *testing.T) {
+	t.Parallel()
 	r := crm(t, "", "fit", "-model", "gammagamma", "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30", "-json")
 	require.Equal(t, 0, r.code, r.stderr)
 	var gg fitOutput
@@ -208,6 +213,7 @@ func TestScoreCLV(t *testing.T) {
 }
 
 func TestScoreDaysAndOtherModels(t *testing.T) {
+	t.Parallel()
 	for _, m := range []string{"paretonbd", "mbgnbd"} {
 		r := crm(t, "", "score", "-model", m, "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30", "-period", "day", "-horizon", "273")
 		require.Equal(t, 0, r.code, r.stderr)
@@ -239,6 +245,7 @@ func cdnowAsCSV(t *testing.T) string {
 }
 
 func TestScoreFirstPurchaseOnCalibrationEnd(t *testing.T) {
+	t.Parallel()
 	data := cdnowAsCSV(t) + "1,E,10,1997-09-30\r\n-1,F,-10,1997-09-30\r\n"
 	r := crm(t, data, "score", "-model", "bgnbd", "-in", "-", "-calibration-end", "1997-09-30", "-period", "week", "-horizon", "39")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -262,6 +269,7 @@ func TestScoreFirstPurchaseOnCalibrationEnd(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.csv")
 	csvIn := filepath.Join(dir, "in.csv")
@@ -342,6 +350,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestDataErrorsLeaveNoOutput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.json")
 	in := filepath.Join(dir, "orders.csv")
@@ -380,6 +389,7 @@ func TestDataErrorsLeaveNoOutput(t *testing.T) {
 }
 
 func TestFitNeedsRepeatBuyers(t *testing.T) {
+	t.Parallel()
 	data := "customer_id,date,amount\nC1,2024-01-01,1\nC2,2024-01-03,3\n"
 	r := crm(t, data, "fit", "-model", "bgnbd", "-in", "-", "-calibration-end", "2024-06-30", "-json")
 	assert.Equal(t, exitError, r.code)
@@ -393,6 +403,7 @@ func TestFitNeedsRepeatBuyers(t *testing.T) {
 }
 
 func TestSkipInvalid(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(cdnowSample)
 	require.NoError(t, err)
 	lines := strings.SplitAfter(string(data), "\n")
@@ -431,6 +442,7 @@ func countGone(lines []string) int {
 }
 
 func TestDeterministicOutput(t *testing.T) {
+	t.Parallel()
 	args := []string{"score", "-model", "paretonbd", "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30", "-spend", "gammagamma", "-horizon", "10"}
 	a, b := crm(t, "", args...), crm(t, "", args...)
 	require.Equal(t, 0, a.code, a.stderr)
@@ -438,6 +450,7 @@ func TestDeterministicOutput(t *testing.T) {
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, b, c := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "c.csv")
 	r := crm(t, "", "generate", "-customers", "300", "-seed", "7", "-out", a)
@@ -471,6 +484,7 @@ func TestProgressLine(t *testing.T) {
 
 // TestBinary builds the command and runs it as a process.
 func TestBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

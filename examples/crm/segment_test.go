@@ -39,6 +39,7 @@ func generatedShop(t *testing.T) string {
 }
 
 func TestSegmentOutput(t *testing.T) {
+	t.Parallel()
 	shop := generatedShop(t)
 	r := crm(t, shop, "segment", "-in", "-", "-format", "csv", "-as-of", "2025-06-30")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -122,6 +123,7 @@ func checkQuadrants(t *testing.T, recs [][]string) map[string]int {
 }
 
 func TestSegmentIsDeterministicAndOrderFree(t *testing.T) {
+	t.Parallel()
 	shop := generatedShop(t)
 	dir := t.TempDir()
 	in, out1, out2, out3 := filepath.Join(dir, "shop.csv"), filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "c.csv")
@@ -151,6 +153,7 @@ func TestSegmentIsDeterministicAndOrderFree(t *testing.T) {
 }
 
 func TestSegmentAsOf(t *testing.T) {
+	t.Parallel()
 	data := "customer_id,date,amount,kind\n" +
 		"A,2024-01-05,100,\nA,2024-03-01,50,\n" +
 		"B,2024-02-01,30,\nB,2024-07-01,30,\n" +
@@ -174,6 +177,7 @@ func TestSegmentAsOf(t *testing.T) {
 }
 
 func TestSegmentErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "seg.csv")
 	data := "customer_id,date,amount\nA,2024-01-05,100\nA,2024-01-06,1e400\n"
@@ -195,6 +199,7 @@ func TestSegmentErrors(t *testing.T) {
 }
 
 func TestSegmentCDNOW(t *testing.T) {
+	t.Parallel()
 	r := crm(t, "", "segment", "-in", cdnowSample, "-format", "cdnow", "-as-of", "1997-09-30")
 	require.Equal(t, 0, r.code, r.stderr)
 	recs := readCSVFile(t, r.stdout)
@@ -203,4 +208,24 @@ func TestSegmentCDNOW(t *testing.T) {
 	assert.Equal(t, "USD", recs[1][14])
 	counts := checkQuadrants(t, recs)
 	assert.Len(t, counts, 4, "every quadrant is used: %v", counts)
+}
+
+// TestSegmentReadsAwkwardCSV runs the command on an export with a byte
+// order mark, CRLF line ends, quoted fields holding commas and quotes, and
+// columns in an unusual order with extra ones.
+func TestSegmentReadsAwkwardCSV(t *testing.T) {
+	t.Parallel()
+	data := "\ufeffnote,Amount,date,customer_id,category\r\n" +
+		"\"a, b\",100.50,2024-01-05,\"Smith, J\",\"tops, \"\"basic\"\"\"\r\n" +
+		"x,20,2024-03-01T10:00:00+08:00,\"Smith, J\",jeans\r\n" +
+		"y,35,2024-02-01,B,\r\n"
+	r := crm(t, data, "segment", "-in", "-", "-as-of", "2024-06-30")
+	require.Equal(t, 0, r.code, r.stderr)
+	recs := readCSVFile(t, r.stdout)
+	require.Len(t, recs, 3)
+	assert.Equal(t, "B", recs[1][0])
+	assert.Equal(t, "Smith, J", recs[2][0])
+	assert.Equal(t, "2", recs[2][12], "two orders")
+	assert.Equal(t, "120.5", recs[2][13])
+	assert.Contains(t, r.stdout, "\"Smith, J\",consumer,")
 }
