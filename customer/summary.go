@@ -251,7 +251,7 @@ func (b *summarizer) addReturn(r *Return) error {
 	if err := r.ValidateAfter(entry.order, entry.returned, b.s.AsOf); err != nil {
 		return err
 	}
-	if err := b.s.AddReturn(*r, entry.order); err != nil {
+	if err := b.s.addReturn(r, &entry.order, &b.acc); err != nil {
 		return err
 	}
 	if entry.returned == nil {
@@ -325,19 +325,20 @@ func (s *Summary) AddOrder(o Order) error { return s.addOrder(&o, nil) }
 
 // orderTotals are the sums of an order's lines in fixed point.
 type orderTotals struct {
-	gross, discounts, net, knownCost, unknownCostNet, fullPriceNet int64
+	gross, discounts, net, knownCost, unknownCostNet, fullPriceNet, refunded int64
 }
 
 // plus returns t + u, or false on overflow.
 func (t orderTotals) plus(u orderTotals) (orderTotals, bool) {
-	var ok [6]bool
+	var ok [7]bool
 	t.gross, ok[0] = addFixed(t.gross, u.gross)
 	t.discounts, ok[1] = addFixed(t.discounts, u.discounts)
 	t.net, ok[2] = addFixed(t.net, u.net)
 	t.knownCost, ok[3] = addFixed(t.knownCost, u.knownCost)
 	t.unknownCostNet, ok[4] = addFixed(t.unknownCostNet, u.unknownCostNet)
 	t.fullPriceNet, ok[5] = addFixed(t.fullPriceNet, u.fullPriceNet)
-	return t, ok == [6]bool{true, true, true, true, true, true}
+	t.refunded, ok[6] = addFixed(t.refunded, u.refunded)
+	return t, ok == [7]bool{true, true, true, true, true, true, true}
 }
 
 // fixOrder returns the totals of o's lines, or false when an amount does
@@ -417,6 +418,9 @@ func (s *Summary) addTotals(t orderTotals) {
 	}
 	if t.fullPriceNet != 0 {
 		s.FullPriceNet = addDec(s.FullPriceNet, fromFixed(t.fullPriceNet))
+	}
+	if t.refunded != 0 {
+		s.Refunded = addDec(s.Refunded, fromFixed(t.refunded))
 	}
 }
 
@@ -518,12 +522,17 @@ const refundScale = 10
 // return. A return dated after AsOf is left out and counted in Later. An
 // invalid return (see [Return.Validate]) returns an error and changes
 // nothing.
-func (s *Summary) AddReturn(r Return, o Order) error {
+func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o, nil) }
+
+// addReturn adds r; with a non-nil acc, the amounts of the fast path go to
+// acc, to be flushed later.
+func (s *Summary) addReturn(rp *Return, op *Order, acc *accum) error {
+	r, o := *rp, op
 	if r.Time.After(s.AsOf) {
 		s.Later++
 		return nil
 	}
-	if err := r.Validate(o, s.AsOf); err != nil {
+	if err := r.Validate(*o, s.AsOf); err != nil {
 		return err
 	}
 	if r.CustomerID != s.CustomerID {
@@ -565,8 +574,12 @@ func (s *Summary) AddReturn(r Return, o Order) error {
 	}
 	if rt != (orderTotals{}) {
 		// rt holds positive amounts taken back: subtract them.
-		s.addTotals(orderTotals{knownCost: -rt.knownCost, unknownCostNet: -rt.unknownCostNet, fullPriceNet: -rt.fullPriceNet})
-		refund = addDec(refund, fromFixed(rt.net))
+		back := orderTotals{knownCost: -rt.knownCost, unknownCostNet: -rt.unknownCostNet,
+			fullPriceNet: -rt.fullPriceNet, refunded: rt.net, net: -rt.net}
+		if acc == nil || !acc.tryAdd(back, DateOf(o.Time)) {
+			s.addTotals(orderTotals{knownCost: back.knownCost, unknownCostNet: back.unknownCostNet, fullPriceNet: back.fullPriceNet})
+			refund = addDec(refund, fromFixed(rt.net))
+		}
 	}
 	if refund.Sign() != 0 {
 		s.Refunded = addDec(s.Refunded, refund)
