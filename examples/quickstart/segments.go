@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// classify fits the segment model on sums (with the shop's customer
+// records) and classifies every customer.
+func classify(s *shop, sums []customer.Summary) (*segment.Model, []segment.Result, error) {
+	in := make([]segment.Input, len(sums))
+	for i := range sums {
+		in[i] = segment.Input{Summary: &sums[i], Customer: s.customers[sums[i].CustomerID]}
+	}
+	m, obs, err := segment.FitInputs(in, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := make([]segment.Result, len(obs))
+	for i := range obs {
+		if err := m.Classify(&res[i], &obs[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return m, res, nil
+}
+
+func valueAndSegments(w io.Writer, s *shop) error {
+	heading(w, "What customers are worth")
+	m, now, err := classify(s, append(append([]customer.Summary(nil), s.summaries...), s.browsers...))
+	if err != nil {
+		return err
+	}
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		th := m.Thresholds(k)
+		fmt.Fprintf(w, "%-12s high when above the %v of %d: current value %.3f, potential value %.3f.\n",
+			k.String()+":", th.Rule, th.N, th.Current, th.Potential)
+	}
+	var count [5]int
+	var net [5]float64
+	total := 0.0
+	for _, r := range now {
+		f, _ := r.Net.Float64()
+		count[r.Quadrant]++
+		net[r.Quadrant] += f
+		total += f
+	}
+	fmt.Fprintf(w, "\n  %-16s %9s %14s\n", "quadrant", "customers", "share of sales")
+	for q := segment.HighValue; q.Valid(); q++ {
+		fmt.Fprintf(w, "  %-16s %9d %13.1f%%\n", q, count[q], 100*net[q]/total)
+	}
+
+	stages, types, rfm := map[segment.Stage]int{}, map[segment.ShopType]int{}, map[string]int{}
+	for _, r := range now {
+		stages[r.Stage]++
+		types[r.ShopType]++
+		rfm[r.RFM.Segment.String()]++
+	}
+	fmt.Fprint(w, "\nLifecycle:")
+	for st := segment.StageNew; st.Valid(); st++ {
+		fmt.Fprintf(w, " %s %d;", st, stages[st])
+	}
+	fmt.Fprint(w, "\nShop types:")
+	for t := segment.ShopLoyal; t.Valid(); t++ {
+		fmt.Fprintf(w, " %s %d;", t, types[t])
+	}
+	fmt.Fprintf(w, "\nRFM: champions %d, loyal %d, at risk %d, can't lose %d, hibernating %d, lost %d.\n",
+		rfm["champions"], rfm["loyal"], rfm["at-risk"], rfm["cant-lose"], rfm["hibernating"], rfm["lost"])
+
+	// What to do with one potential-value shopper, as far as her consent
+	// allows.
+	book := segment.DefaultPlaybook()
+	for i := range now {
+		r := &now[i]
+		if r.Quadrant == segment.PotentialValue && r.Kind == customer.Consumer && r.Consent.Marketing {
+			fmt.Fprintf(w, "\n%s is a %s customer (current %.3f, potential %.3f), %s, %s. Playbook:\n",
+				r.ID, r.Quadrant, r.Value.Current, r.Value.Potential, r.Stage, r.ShopType)
+			for _, a := range book.Actions(r) {
+				fmt.Fprintf(w, "  - %s\n", a.Description)
+			}
+			break
+		}
+	}
+
+	// Did it work? The same shop half a year earlier, against today.
+	var before []customer.Summary
+	halfYear := asOf.AddDate(0, -6, 0)
+	for i := range s.records {
+		r := &s.records[i]
+		sum, err := customer.Summarize(r.Customer.ID, r.Customer.Kind, halfYear, r.Events(), nil)
+		if err != nil {
+			return err
+		}
+		if sum.Orders > 0 || sum.Interactions > 0 {
+			before = append(before, sum)
+		}
+	}
+	_, then, err := classify(s, before)
+	if err != nil {
+		return err
+	}
+	mig, err := segment.Migrate(then, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nSince %s: retention %.1f%%, repurchase %.1f%%, new customers %.1f%%, potential → high value %.1f%%.\n",
+		halfYear.Format(time.DateOnly), 100*mig.Retention.Value, 100*mig.Repurchase.Value,
+		100*mig.NewCustomers.Value, 100*mig.Conversion.Value)
+	return nil
+}
