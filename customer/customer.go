@@ -42,11 +42,14 @@ type Contact struct {
 	Address string
 }
 
-// Email is an e-mail address. It prints redacted: "j***@example.com".
+// Email is an e-mail address. It prints redacted ("j***@example.com") in
+// every fmt verb and in slog output; string(e) is the address itself, for
+// the code that sends the mail.
 type Email string
 
 // Phone is a telephone number in any common form. It prints redacted,
-// keeping only the last two digits.
+// keeping only the last two digits ("***56"); string(p) is the number
+// itself.
 type Phone string
 
 // Birthday is a day of the year, with the year when known (Year 0 means
