@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -213,6 +214,8 @@ func (c Config) validate() error {
 			bad(f+".Name", "is empty")
 		case seen[s.Name]:
 			bad(f+".Name", "%q is used twice", s.Name)
+		case strings.ContainsAny(s.Name, ",\"\r\n"):
+			bad(f+".Name", "%q holds a comma, quote or line break", s.Name)
 		}
 		seen[s.Name] = true
 		if s.Season != SpringSummer && s.Season != AutumnWinter {

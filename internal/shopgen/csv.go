@@ -92,6 +92,11 @@ func WriteCSV(w io.Writer, records iter.Seq[Record], opts *CSVOptions) (rows int
 type csvWriter struct {
 	out  []byte
 	rows int64
+	// plain skips the quoting check: set only for records of a Generator,
+	// whose strings never need quotes (see Config.validate).
+	plain bool
+	// fx holds the amounts of the current record of a lean worker.
+	fx *fxTable
 	// the last UTC day written and its text, for appendDate
 	day     int64
 	dayText [10]byte
@@ -114,42 +119,76 @@ func (cw *csvWriter) record(rec *Record) error {
 			o := &rec.Orders[i]
 			digits := o.Currency.Digits()
 			for k := range o.Lines {
-				cw.row(rec, o, &o.Lines[k], nil, 0, digits)
+				cw.row(rec, o, &o.Lines[k], nil, 0, digits, cw.fx.line(i, k))
 			}
 			i++
 			continue
 		}
 		r := &rec.Returns[j]
 		j++
-		o, ok := rec.Order(r.OrderID)
-		if !ok {
+		oi := orderIndex(rec, r.OrderID)
+		if oi < 0 {
 			return fmt.Errorf("shopgen: csv: customer %q: return %q: order %q: %w", rec.Customer.ID, r.ID, r.OrderID, customer.ErrNotFound)
 		}
+		o := &rec.Orders[oi]
 		digits := o.Currency.Digits()
 		for _, rl := range r.Lines {
-			l, ok := lineOf(&o, rl.LineID)
-			if !ok {
+			k := lineIndex(o, rl.LineID)
+			if k < 0 {
 				return fmt.Errorf("shopgen: csv: customer %q: return %q: order %q has no line %q", rec.Customer.ID, r.ID, o.ID, rl.LineID)
 			}
-			cw.row(rec, &o, l, r, rl.Quantity, digits)
+			cw.row(rec, o, &o.Lines[k], r, rl.Quantity, digits, cw.fx.line(oi, k))
 		}
 	}
 	return nil
 }
 
-func lineOf(o *customer.Order, id string) (*customer.Line, bool) {
-	for k := range o.Lines {
-		if o.Lines[k].ID == id {
-			return &o.Lines[k], true
+// orderIndex returns the index of the order with id in rec, or -1.
+func orderIndex(rec *Record, id string) int {
+	for i := len(rec.Orders) - 1; i >= 0; i-- {
+		if rec.Orders[i].ID == id {
+			return i
 		}
 	}
-	return nil, false
+	return -1
+}
+
+// lineIndex returns the index of the line with id in o, or -1.
+func lineIndex(o *customer.Order, id string) int {
+	for k := range o.Lines {
+		if o.Lines[k].ID == id {
+			return k
+		}
+	}
+	return -1
+}
+
+// lineFx is a generated line's amounts in minor units, which a lean
+// worker keeps beside its record (whose line discounts it leaves zero) so
+// that the export formats them without decimal arithmetic. Generated
+// discounts are whole minor units per unit, so every returned share is
+// exact.
+type lineFx struct{ price, disc, cost int64 } // unit price, line discount, unit cost
+
+// fxTable holds the lineFx of one record: orders[i] is the index in lines
+// of order i's first line.
+type fxTable struct {
+	lines  []lineFx
+	orders []int32
+}
+
+// line returns the amounts of line k of order i, or nil without a table.
+func (t *fxTable) line(i, k int) *lineFx {
+	if t == nil {
+		return nil
+	}
+	return &t.lines[int(t.orders[i])+k]
 }
 
 // row writes one sale row (r == nil) or one returned line (qty < 0).
-func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *customer.Return, qty int, digits int32) {
+func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *customer.Return, qty int, digits int32, f *lineFx) {
 	b := cw.out
-	b = appendField(b, string(rec.Customer.ID))
+	b = cw.field(b, string(rec.Customer.ID))
 	b = append(b, ',')
 	t := o.Time
 	if r != nil {
@@ -157,25 +196,25 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 	}
 	b = cw.appendDate(b, t)
 	b = append(b, ',')
-	b = appendField(b, o.ID)
+	b = cw.field(b, o.ID)
 	b = append(b, ',')
-	b = appendField(b, l.ID)
+	b = cw.field(b, l.ID)
 	b = append(b, ',')
-	b = appendField(b, l.SKU)
+	b = cw.field(b, l.SKU)
 	b = append(b, ',')
-	b = appendField(b, l.Category)
+	b = cw.field(b, l.Category)
 	b = append(b, ',')
-	b = appendField(b, l.Season)
+	b = cw.field(b, l.Season)
 	b = append(b, ',')
-	b = appendField(b, l.Size)
+	b = cw.field(b, l.Size)
 	b = append(b, ',')
-	b = appendField(b, l.Colour)
+	b = cw.field(b, l.Colour)
 	b = append(b, ',')
 	if o.Channel.Valid() {
 		b = append(b, o.Channel.String()...)
 	}
 	b = append(b, ',')
-	b = appendField(b, o.Store)
+	b = cw.field(b, o.Store)
 	b = append(b, ',')
 	sold := l.Quantity
 	if r == nil {
@@ -183,7 +222,12 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 	}
 	b = strconv.AppendInt(b, int64(qty), 10)
 	b = append(b, ',')
-	p, pok := fixed(l.UnitPrice, digits)
+	p, pok := int64(0), true
+	if f != nil {
+		p = f.price
+	} else {
+		p, pok = fixed(l.UnitPrice, digits)
+	}
 	if pok {
 		b = appendFixed(b, p, digits)
 	} else {
@@ -200,7 +244,7 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 			b = appendMoney(b, decimal.Zero, digits)
 		}
 	default:
-		b = cw.amounts(b, l, qty, sold, digits, p, pok)
+		b = cw.amounts(b, l, f, qty, sold, digits, p, pok)
 	}
 	b = append(b, ',')
 	b = append(b, o.Currency...)
@@ -232,14 +276,19 @@ func (cw *csvWriter) row(rec *Record, o *customer.Order, l *customer.Line, r *cu
 // amounts appends "discount,amount,cost" of qty of the sold units of l
 // (qty < 0 for returned units, which get their pro rata share of the
 // line's discount).
-func (cw *csvWriter) amounts(b []byte, l *customer.Line, qty, sold int, digits int32, p int64, ok1 bool) []byte {
-	d, ok2 := fixed(l.Discount, digits)
-	c, ok3 := int64(0), true
-	if l.UnitCost.Valid {
-		c, ok3 = fixed(l.UnitCost.Decimal, digits)
+func (cw *csvWriter) amounts(b []byte, l *customer.Line, f *lineFx, qty, sold int, digits int32, p int64, ok1 bool) []byte {
+	var d, c int64
+	ok2, ok3 := true, true
+	if f != nil {
+		d, c = f.disc, f.cost
+	} else {
+		d, ok2 = fixed(l.Discount, digits)
+		if l.UnitCost.Valid {
+			c, ok3 = fixed(l.UnitCost.Decimal, digits)
+		}
 	}
 	q, s := int64(qty), int64(sold)
-	if ok1 && ok2 && ok3 && (qty == sold || d*q%s == 0) {
+	if f != nil || ok1 && ok2 && ok3 && (qty == sold || d*q%s == 0) {
 		disc := d * q / s
 		b = appendFixed(b, disc, digits)
 		b = append(b, ',')
@@ -373,6 +422,14 @@ func appendDate(b []byte, t time.Time) []byte {
 		return b
 	}
 	return t.AppendFormat(b, time.DateOnly)
+}
+
+// field appends s as a CSV field.
+func (cw *csvWriter) field(b []byte, s string) []byte {
+	if cw.plain {
+		return append(b, s...)
+	}
+	return appendField(b, s)
 }
 
 // needsQuote marks the bytes that force a CSV field into quotes.

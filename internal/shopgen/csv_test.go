@@ -264,3 +264,51 @@ func TestCSVDates(t *testing.T) {
 		assert.Equal(t, tm.Format(time.DateOnly), got, "%v", tm)
 	}
 }
+
+// The export of a Generator writes its strings without a quoting check;
+// every string it can produce must therefore be free of commas, quotes
+// and line breaks.
+func TestGeneratedStringsNeedNoQuotes(t *testing.T) {
+	clean := func(s string) {
+		t.Helper()
+		assert.False(t, strings.ContainsAny(s, ",\"\r\n"), "%q", s)
+	}
+	for _, c := range categories {
+		clean(c.name)
+		clean(c.code)
+	}
+	for _, c := range colours {
+		clean(c.name)
+		clean(c.code)
+	}
+	for _, s := range letterSizes {
+		clean(s)
+	}
+	for _, s := range shoeLabels {
+		clean(s)
+	}
+	for _, l := range waistLabels {
+		for _, s := range l {
+			clean(s)
+		}
+	}
+	g := newGen(t, 1, 1)
+	for _, c := range g.colls {
+		clean(c.label)
+		for _, st := range c.styles {
+			for _, s := range st {
+				for _, sku := range s.skus {
+					clean(sku)
+				}
+			}
+		}
+	}
+	for _, st := range g.stores {
+		for _, s := range st {
+			clean(s)
+		}
+	}
+	for _, s := range []string{"WEB", "SOCIAL", "B2B"} {
+		clean(s)
+	}
+}

@@ -218,11 +218,13 @@ func (w *worker) interOrder(rec *Record, p interOrder, n int, budget float64, ou
 			if lp < 5 && qty >= 100 {
 				lp = 5 // volume discount
 			}
+			disc, discD := w.discount(st.wholesale, lp, qty)
+			w.keep(len(o.Lines) == 0, st, true, disc, qty)
 			o.Lines = append(o.Lines, customer.Line{
 				ID: lineID(len(o.Lines)), SKU: st.skus[slot], Category: cat.name, Season: cl.label,
 				Size: sizeRun(cat.sizes, women, s), Colour: colours[st.colours[slot]].name, Quantity: qty,
 				UnitPrice: st.wholesaleD, UnitCost: decimal.NullDecimal{Decimal: st.costD, Valid: true},
-				Discount: w.discount(st.wholesale, lp, qty),
+				Discount: discD,
 			})
 		}
 	}

@@ -54,7 +54,7 @@ func (g *Generator) WriteCSV(w io.Writer, opts *CSVOptions) (int64, error) {
 			wk.reuse, wk.lean = true, true
 			var rec Record
 			for j := range jobs {
-				cw := csvWriter{out: j.c.buf}
+				cw := csvWriter{out: j.c.buf, plain: true, fx: &wk.fx}
 				for i := j.lo; i < j.hi && j.c.err == nil; i++ {
 					wk.fill(&rec, i)
 					j.c.err = cw.record(&rec)
@@ -110,12 +110,12 @@ func (g *Generator) WriteCSV(w io.Writer, opts *CSVOptions) (int64, error) {
 // writeCSV1 is WriteCSV on the calling goroutine, recycling each record's
 // memory for the next.
 func (g *Generator) writeCSV1(w io.Writer, opts *CSVOptions) (int64, error) {
-	var cw csvWriter
+	wk := g.newWorker()
+	wk.reuse, wk.lean = true, true
+	cw := csvWriter{plain: true, fx: &wk.fx}
 	if opts == nil || !opts.NoHeader {
 		cw.header()
 	}
-	wk := g.newWorker()
-	wk.reuse, wk.lean = true, true
 	var rec Record
 	for i := range g.cfg.Customers {
 		wk.fill(&rec, i)

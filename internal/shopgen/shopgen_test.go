@@ -449,6 +449,7 @@ func TestConfigErrors(t *testing.T) {
 		{"price level", mod(func(c *Config) { c.PriceLevel = decimal.Zero }), "PriceLevel"},
 		{"no collections", mod(func(c *Config) { c.Collections = nil }), "Collections"},
 		{"duplicate collection", mod(func(c *Config) { c.Collections[1].Name = c.Collections[0].Name }), "Collections[1].Name"},
+		{"comma in a collection", mod(func(c *Config) { c.Collections[2].Name = "PRE,AW" }), "Collections[2].Name"},
 		{"bad launch", mod(func(c *Config) { c.Collections[0].Launch = MonthDay{time.February, 30} }), "Collections[0].Launch"},
 		{"bad season", mod(func(c *Config) { c.Collections[0].Season = 9 }), "Collections[0].Season"},
 		{"bad offset", mod(func(c *Config) { c.Collections[0].YearOffset = 2 }), "Collections[0].YearOffset"},
@@ -559,4 +560,23 @@ func TestWriteErrors(t *testing.T) {
 	}
 	_, err := g.WriteCSV(io.Discard, nil)
 	assert.NoError(t, err)
+}
+
+// The export of a Generator formats from the generator's own integer
+// amounts; it must write exactly what WriteCSV writes from the records'
+// decimals, in any currency and for both kinds of customer.
+func TestGeneratorExportMatchesRecords(t *testing.T) {
+	for _, cur := range []customer.Currency{"EUR", "JPY", "KWD"} {
+		cfg := DefaultConfig()
+		cfg.Customers, cfg.Seed, cfg.IntermediaryShare, cfg.Currency = 300, 99, 0.5, cur
+		g, err := New(cfg)
+		require.NoError(t, err)
+		want := csvBytes(t, g)
+		for _, workers := range []int{1, 3} {
+			var buf bytes.Buffer
+			_, err := g.WriteCSV(&buf, &CSVOptions{Workers: workers})
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(want, buf.Bytes()), "%s, workers=%d", cur, workers)
+		}
+	}
 }

@@ -20,9 +20,11 @@ type worker struct {
 	// reuse recycles the memory of the previous record (see fill).
 	reuse bool
 	// lean leaves out what the CSV export does not write (names, contact
-	// details, profile lists) while drawing the same random numbers.
+	// details, profile lists, line discounts as decimals) while drawing
+	// the same random numbers, and keeps the amounts in fx.
 	lean bool
 	slab []customer.Line
+	fx   fxTable
 }
 
 func (g *Generator) newWorker() *worker {
@@ -85,6 +87,7 @@ func (w *worker) fill(rec *Record, i int) {
 	*rec = Record{Index: i, Orders: rec.Orders[:0], Returns: rec.Returns[:0],
 		Interactions: rec.Interactions[:0], Complaints: rec.Complaints[:0]}
 	w.slab = w.slab[:0]
+	w.fx.lines, w.fx.orders = w.fx.lines[:0], w.fx.orders[:0]
 	w.buf = append(w.buf[:0], 'C')
 	w.buf = appendPadded(w.buf, i+1, 8)
 	id := customer.ID(w.buf)
@@ -481,11 +484,13 @@ func (w *worker) consumerOrder(rec *Record, b *body, t float64, n int) {
 		if cat.maxQty > 1 && r.chance(0.15) {
 			qty = r.between(2, cat.maxQty)
 		}
+		disc, discD := w.discount(st.price, pct, qty)
+		w.keep(j == 0, st, false, disc, qty)
 		o.Lines[j] = customer.Line{
 			ID: lineID(j), SKU: st.skus[slot], Category: cat.name, Season: cl.label,
 			Size: size, Colour: colours[st.colours[slot]].name, Quantity: qty,
 			UnitPrice: st.priceD, UnitCost: decimal.NullDecimal{Decimal: st.costD, Valid: true},
-			Discount: w.discount(st.price, pct, qty),
+			Discount: discD,
 		}
 	}
 	rec.Orders = append(rec.Orders, o)
@@ -664,13 +669,34 @@ func (w *worker) size(sys sizeSystem, b *body) (string, bool) {
 
 // discount returns the discount of a line of qty units at unit price
 // (minor units) with pct percent off, rounded half up to the minor unit
-// per unit, so a return refunds whole units exactly.
-func (w *worker) discount(price int64, pct, qty int) decimal.Decimal {
+// per unit, so a return refunds whole units exactly; in minor units and
+// as the line's decimal (left zero by a lean worker, which formats from
+// the integers).
+func (w *worker) discount(price int64, pct, qty int) (int64, decimal.Decimal) {
 	if pct == 0 {
-		return decimal.Zero
+		return 0, decimal.Zero
 	}
-	unit := (price*int64(pct) + 50) / 100
-	return decimal.New(unit*int64(qty), -w.g.digits)
+	units := (price*int64(pct) + 50) / 100 * int64(qty)
+	if w.lean {
+		return units, decimal.Zero
+	}
+	return units, decimal.New(units, -w.g.digits)
+}
+
+// keep records the amounts of a new line of the current order (lean
+// workers only); first starts a new order.
+func (w *worker) keep(first bool, st *style, wholesale bool, disc int64, qty int) {
+	if !w.lean {
+		return
+	}
+	if first {
+		w.fx.orders = append(w.fx.orders, int32(len(w.fx.lines)))
+	}
+	p := st.price
+	if wholesale {
+		p = st.wholesale
+	}
+	w.fx.lines = append(w.fx.lines, lineFx{price: p, disc: disc, cost: st.cost})
 }
 
 // Return reasons: size and fit first, online more "not as described" and
