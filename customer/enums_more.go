@@ -1,0 +1,75 @@
+package customer
+
+import "github.com/tailorcrm/tailor/internal/enumtext"
+
+var fitNames = []string{"", "slim", "regular", "loose"}
+
+// ParseFit parses "slim", "regular" or "loose".
+func ParseFit(s string) (Fit, error) { return enumtext.Parse[Fit](s, fitNames, "fit") }
+
+// String returns the fit's name.
+func (f Fit) String() string { return enumtext.String(f, fitNames, "Fit") }
+
+// Valid reports whether f is a defined fit.
+func (f Fit) Valid() bool { return enumtext.Valid(f, fitNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (f Fit) MarshalText() ([]byte, error) { return enumtext.Marshal(f, fitNames, "fit") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (f *Fit) UnmarshalText(b []byte) (err error) { *f, err = ParseFit(string(b)); return err }
+
+var ratingNames = []string{"", "D", "C", "CCC", "B", "BB", "BBB", "A", "AA", "AAA"}
+
+// ParseCreditRating parses a letter rating from "D" to "AAA" (upper case).
+func ParseCreditRating(s string) (CreditRating, error) {
+	return enumtext.Parse[CreditRating](s, ratingNames, "credit rating")
+}
+
+// String returns the letter rating, such as "BBB".
+func (r CreditRating) String() string { return enumtext.String(r, ratingNames, "CreditRating") }
+
+// Valid reports whether r is a defined rating.
+func (r CreditRating) Valid() bool { return enumtext.Valid(r, ratingNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (r CreditRating) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(r, ratingNames, "credit rating")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (r *CreditRating) UnmarshalText(b []byte) (err error) {
+	*r, err = ParseCreditRating(string(b))
+	return err
+}
+
+var periodNames = []string{"", "day", "week"}
+
+// ParsePeriod parses "day" or "week", the -period values of the crm
+// command.
+func ParsePeriod(s string) (Period, error) { return enumtext.Parse[Period](s, periodNames, "period") }
+
+// String returns "day" or "week".
+func (p Period) String() string { return enumtext.String(p, periodNames, "Period") }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (p Period) MarshalText() ([]byte, error) { return enumtext.Marshal(p, periodNames, "period") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (p *Period) UnmarshalText(b []byte) (err error) { *p, err = ParsePeriod(string(b)); return err }
+
+// ParseRoundingMode parses "half-up", "half-even" or "down".
+func ParseRoundingMode(s string) (RoundingMode, error) {
+	return enumtext.Parse[RoundingMode](s, roundingNames, "rounding mode")
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (r RoundingMode) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(r, roundingNames, "rounding mode")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (r *RoundingMode) UnmarshalText(b []byte) (err error) {
+	*r, err = ParseRoundingMode(string(b))
+	return err
+}
