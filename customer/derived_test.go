@@ -72,5 +72,3 @@ func TestDerivedValues(t *testing.T) {
 	assert.Zero(t, empty.FullPriceShare())
 	assert.True(t, empty.AverageOrderValue().IsZero())
 }
-
-
