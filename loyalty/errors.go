@@ -41,11 +41,12 @@ var (
 // was reused for a different event, which is a caller error worth a look.
 // It matches [ErrDuplicate].
 type DuplicateError struct {
-	Member customer.ID
-	Key    string
-	Same   bool
+	Member customer.ID // the ledger's member
+	Key    string      // the idempotency key seen before
+	Same   bool        // whether the earlier event had the same content
 }
 
+// Error says whether the event was applied already or the key reused.
 func (e *DuplicateError) Error() string {
 	if e.Same {
 		return fmt.Sprintf("loyalty: member %q: event %q already applied", e.Member, e.Key)
@@ -59,11 +60,12 @@ func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
 // InsufficientError reports an operation that needs more available points
 // than the member has. It matches [ErrInsufficient].
 type InsufficientError struct {
-	Member    customer.ID
-	Requested Points
-	Available Points
+	Member    customer.ID // the member
+	Requested Points      // the points the operation needs
+	Available Points      // the points available
 }
 
+// Error states the points requested and available.
 func (e *InsufficientError) Error() string {
 	return fmt.Sprintf("loyalty: member %q: %d points requested, %d available", e.Member, e.Requested, e.Available)
 }
@@ -75,9 +77,9 @@ func (e *InsufficientError) Is(target error) bool { return target == ErrInsuffic
 // the Rule constants; callers branch on it, not on the message. It matches
 // [ErrCouponRefused].
 type CouponError struct {
-	Code   string
-	Rule   string
-	Detail string
+	Code   string // the coupon's code
+	Rule   string // one of the Rule constants
+	Detail string // what exactly failed, for people
 }
 
 // Rules a coupon can fail, reported in [CouponError.Rule].
@@ -97,6 +99,7 @@ const (
 // ErrCouponRefused is matched by every [*CouponError].
 var ErrCouponRefused = errors.New("loyalty: coupon refused")
 
+// Error names the coupon, the rule and the detail.
 func (e *CouponError) Error() string {
 	return fmt.Sprintf("loyalty: coupon %q refused (%s): %s", e.Code, e.Rule, e.Detail)
 }

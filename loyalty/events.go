@@ -29,62 +29,74 @@ type Event interface {
 
 // Join opens a member's ledger. Key "join".
 type Join struct {
+	// Member is the new member's customer ID.
 	Member customer.ID
 	// Birthday is needed for birthday benefits; zero when unknown.
 	Birthday customer.Birthday
-	Time     time.Time
+	// Time is when the member joined.
+	Time time.Time
 }
 
 // Purchase earns the points of an order (SEEDS §6: points by the amount
 // spent). Key "order:" + the order ID.
-type Purchase struct{ Order customer.Order }
+type Purchase struct {
+	// Order is the purchase, validated by [customer.Order.Validate].
+	Order customer.Order
+}
 
 // Returned claws back the points of the returned units. Key "return:" +
 // the return ID. Quantities are negative, as on a credit note
 // ([customer.ReturnLine]).
-type Returned struct{ Return customer.Return }
+type Returned struct {
+	// Return is the return; its order must have earned in this ledger.
+	Return customer.Return
+}
 
 // Redemption spends available points, nearest expiry first. Key
 // "redeem:" + ID.
 type Redemption struct {
+	// Member spends the points.
 	Member customer.ID
 	// ID identifies the redemption in the caller's system, e.g. the order
 	// paid with the points.
-	ID     string
+	ID string
+	// Points is how many points to spend, > 0 and at least
+	// [RedeemConfig.MinPoints].
 	Points Points
 	// OrderTotal, when not zero, is the amount of the order the points pay
 	// for; the value of the points must not exceed
 	// [RedeemConfig.MaxShare] of it.
 	OrderTotal customer.Money
-	Time       time.Time
+	// Time is when the points were spent.
+	Time time.Time
 }
 
 // Adjustment is a manual correction by an operator. Key "adjust:" + ID.
 // Positive points create a lot available at once; negative points draw on
 // available points, nearest expiry first, and never below zero.
 type Adjustment struct {
-	Member   customer.ID
-	ID       string
-	Points   Points
-	Reason   string
-	Operator string
-	Time     time.Time
+	Member   customer.ID // the member whose points change
+	ID       string      // the correction's ID in the caller's system
+	Points   Points      // points added (> 0) or removed (< 0)
+	Reason   string      // why, required
+	Operator string      // who, required
+	Time     time.Time   // when
 }
 
 // ProfileCompleted gives [EarnConfig.ProfileBonus] once for a complete
 // clothing profile. Key "profile".
 type ProfileCompleted struct {
-	Member  customer.ID
-	Profile customer.Profile
-	Time    time.Time
+	Member  customer.ID      // the member
+	Profile customer.Profile // must be [customer.Profile.Complete]
+	Time    time.Time        // when it was completed
 }
 
 // SurveyAnswered gives [EarnConfig.SurveyBonus] once per survey. Key
 // "survey:" + SurveyID.
 type SurveyAnswered struct {
-	Member   customer.ID
-	SurveyID string
-	Time     time.Time
+	Member   customer.ID // the member
+	SurveyID string      // the survey, required
+	Time     time.Time   // when it was answered
 }
 
 // BirthdayClaim gives the birthday gift ([BirthdayConfig.Gift] plus the
@@ -92,14 +104,17 @@ type SurveyAnswered struct {
 // member's birthday month and once per calendar year: key "birthday:" +
 // the year. A year not claimed is not carried over.
 type BirthdayClaim struct {
-	Member customer.ID
-	Time   time.Time
+	Member customer.ID // the member
+	Time   time.Time   // when the gift is claimed, in the birthday month
 }
 
 // Tick brings a ledger up to now without an event: it releases pending
 // points whose return window ended, expires lots, and runs due tier
 // reviews. It has no key; a Tick with nothing to do produces no entry.
-type Tick struct{ Member customer.ID }
+type Tick struct {
+	// Member is the member whose ledger is brought up to now.
+	Member customer.ID
+}
 
 // Key returns "join".
 func (Join) Key() string { return "join" }

@@ -29,7 +29,8 @@ type Entry struct {
 	// Fingerprint identifies the content of the event behind the entry, so
 	// that a key reused for another event is told apart from a redelivery.
 	Fingerprint uint64
-	Kind        EntryKind
+	// Kind says what the entry records.
+	Kind EntryKind
 	// Time is when the entry was recorded (the now of Apply).
 	Time time.Time
 	// Effective is when it took effect: the order time of an earn, the end
@@ -83,8 +84,8 @@ type Entry struct {
 
 // LotPart is an amount of points drawn from one lot.
 type LotPart struct {
-	Lot    string
-	Points Points
+	Lot    string // the lot's ID
+	Points Points // the points drawn, > 0
 }
 
 // LineRecord is what an earn remembers of an order line, so that returns
@@ -104,7 +105,9 @@ type LineRecord struct {
 // Lot is a quantity of points earned together, with one expiry date.
 // Redemptions draw on lots nearest expiry first.
 type Lot struct {
-	ID       string
+	// ID is the idempotency key of the entry that created the lot.
+	ID string
+	// EarnedAt is when the points were earned (the order time).
 	EarnedAt time.Time
 	// AvailableAt is when the lot stops being pending.
 	AvailableAt time.Time

@@ -25,7 +25,9 @@ type Item struct {
 // or bearer, with usage limits and a stacking rule. A discount card is a
 // personal percentage coupon with no usage limit and a long validity.
 type Coupon struct {
-	Code string     `json:"code"`
+	// Code identifies the coupon; one code may be used once per order.
+	Code string `json:"code"`
+	// Kind is percentage or fixed amount.
 	Kind CouponKind `json:"kind"`
 	// Percent is the percentage off, for [CouponPercent] (20 = 20%).
 	Percent decimal.Decimal `json:"percent"`
@@ -54,8 +56,8 @@ type Coupon struct {
 // CouponUses is how often a coupon was used before, as the caller's
 // records show: by everyone, and by the member presenting it.
 type CouponUses struct {
-	Total    int
-	ByMember int
+	Total    int // uses by everyone
+	ByMember int // uses by the member of the basket
 }
 
 // Basket is an order to price.

@@ -33,6 +33,7 @@ func (f Fault) hits(n int) bool {
 // a failed append changes nothing and that redelivering an event after a
 // fault takes effect exactly once. It is safe for concurrent use.
 type FaultStore struct {
+	// Store is the wrapped store.
 	Store loyalty.Store
 	// FailAppend and FailEntries choose the failing calls of each method.
 	FailAppend  Fault
