@@ -57,8 +57,10 @@ func (e *ConvergenceError) Unwrap() error { return ErrNoConvergence }
 
 // BoundaryError reports a fit whose likelihood keeps increasing towards the
 // edge of the parameter space (a parameter running to 0 or to +∞, e.g. a
-// dropout probability → 0). The fit returned with it holds the best finite
-// point found, which is a usable but not unique estimate.
+// dropout probability → 0): a parameter ends beyond e^±18 (≈ 1.5e-8 or
+// 6.6e7), or beyond e^±9.2 (≈ 1e-4 or 1e4) with a log-scale standard error
+// above 2 (a ridge the data cannot resolve). The fit returned with it holds
+// the best finite point found, which is a usable but not unique estimate.
 type BoundaryError struct {
 	// Model is the model name.
 	Model string

@@ -1,6 +1,7 @@
 package churn_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/tailorcrm/tailor/churn"
@@ -95,4 +96,68 @@ func ExampleCLV() {
 	fmt.Printf("CLV over 52 weeks: %.2f\n", v)
 	// Output:
 	// CLV over 52 weeks: 36.61
+}
+
+func ExampleScoreAll() {
+	m := churn.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.668}
+	scores := make([]churn.Score, len(shop))
+	if err := churn.ScoreAll(m, shop, 13, scores); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, s := range scores[:4] {
+		fmt.Printf("%s: P(alive) %.3f, next 13 weeks %.2f\n", shop[i].ID, s.PAlive, s.ExpectedPurchases)
+	}
+	// Output:
+	// ana: P(alive) 0.954, next 13 weeks 1.56
+	// ben: P(alive) 0.218, next 13 weeks 0.14
+	// cai: P(alive) 0.300, next 13 weeks 0.04
+	// dan: P(alive) 0.894, next 13 weeks 1.05
+}
+
+func ExampleGammaGamma_ConditionalExpectedSpend() {
+	// Fader & Hardie (note 025) on CDNOW: p 6.25, q 3.74, γ 15.44.
+	m := churn.GammaGamma{P: 6.25, Q: 3.74, V: 15.44}
+	pop, _ := m.ExpectedSpend()
+	fmt.Printf("population mean %.2f\n", pop)
+	for _, c := range []struct{ x, zbar float64 }{{1, 100}, {10, 100}, {3, 10}} {
+		z, _ := m.ConditionalExpectedSpend(c.x, c.zbar)
+		fmt.Printf("x=%v, mean %v: expected %.2f\n", c.x, c.zbar, z)
+	}
+	// Output:
+	// population mean 35.22
+	// x=1, mean 100: expected 80.26
+	// x=10, mean 100: expected 97.28
+	// x=3, mean 10: expected 13.22
+}
+
+// A small sample may not identify the model: the fit says so and still
+// returns its best point.
+func ExampleFitGammaGamma() {
+	groups, err := churn.GroupSpend([]churn.SpendObservation{
+		{ID: "ana", Frequency: 6, MeanSpend: 148.5},
+		{ID: "ben", Frequency: 2, MeanSpend: 30},
+		{ID: "cai", Frequency: 0}, // no repeat purchase: excluded, counted
+		{ID: "dan", Frequency: 4, MeanSpend: 61.25},
+		{ID: "eva", Frequency: 1, MeanSpend: 12},
+		{ID: "gus", Frequency: 9, MeanSpend: 19.9},
+		{ID: "hua", Frequency: 3, MeanSpend: 25},
+		{ID: "ivy", Frequency: 7, MeanSpend: 310},
+		{ID: "jon", Frequency: 5, MeanSpend: 80},
+		{ID: "kim", Frequency: 8, MeanSpend: 9.5},
+		{ID: "lea", Frequency: 2, MeanSpend: 35.5},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fit, err := churn.FitGammaGamma(groups, nil)
+	fmt.Println("used", fit.Customers, "excluded", fit.Excluded)
+	var be *churn.BoundaryError
+	if errors.As(err, &be) {
+		fmt.Println("not identified:", be.Names)
+	}
+	// Output:
+	// used 10 excluded 1
+	// not identified: [p v]
 }

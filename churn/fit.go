@@ -63,6 +63,10 @@ const (
 	// boundaryTheta flags a fit whose parameter ends beyond e^±18
 	// (≈ 1.5e-8 or 6.6e7) as a boundary solution.
 	boundaryTheta = 18
+	// ridgeTheta: a parameter beyond e^±9.2 (≈ 1e4 or 1e-4) whose
+	// log-scale standard error exceeds 2 is reported as a boundary
+	// (ridge) solution too.
+	ridgeTheta = 9.2
 	// maxStep caps a quasi-Newton step in log-parameter space.
 	maxStep = 3
 )
@@ -465,6 +469,11 @@ func finishFit(model string, names []string, f objective, r optResult, customers
 		info.StdErrOK = ok
 		for i := range ps {
 			ps[i].StdErr = se[i]
+			// A ridge: the parameter is extreme and the data do not pin
+			// it down (its standard error on the log scale exceeds 2).
+			if ok && math.Abs(r.theta[i]) > ridgeTheta && se[i] > 2*ps[i].Value {
+				bnames = append(bnames, names[i])
+			}
 		}
 	}
 	switch {

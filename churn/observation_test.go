@@ -169,3 +169,85 @@ func TestInsufficientData(t *testing.T) {
 	require.Equal(t, int64(2), fit.Excluded)
 	require.False(t, errors.Is(err, ErrNoConvergence))
 }
+
+// groupsMachine checks Groups against a plain map model under any sequence
+// of Add, AddGroup (valid and invalid) and Merge.
+type groupsMachine struct {
+	g     *Groups
+	model map[[3]float64]int64
+	pool  []Observation
+}
+
+func (m *groupsMachine) Add(t *rapid.T) {
+	o := rapid.SampledFrom(m.pool).Draw(t, "obs")
+	if rapid.Bool().Draw(t, "corrupt") {
+		o.Recency = o.T + 1
+		require.Error(t, m.g.Add(o))
+		return
+	}
+	require.NoError(t, m.g.Add(o))
+	m.model[[3]float64{o.Frequency, o.Recency, o.T}]++
+}
+
+func (m *groupsMachine) AddGroup(t *rapid.T) {
+	o := rapid.SampledFrom(m.pool).Draw(t, "obs")
+	n := rapid.Int64Range(-1, 5).Draw(t, "n")
+	err := m.g.AddGroup(Group{Frequency: o.Frequency, Recency: o.Recency, T: o.T}, n)
+	if n < 1 {
+		require.ErrorIs(t, err, ErrInvalidInput)
+		return
+	}
+	require.NoError(t, err)
+	m.model[[3]float64{o.Frequency, o.Recency, o.T}] += n
+}
+
+func (m *groupsMachine) Merge(t *rapid.T) {
+	obs := rapid.SliceOfN(rapid.SampledFrom(m.pool), 0, 10).Draw(t, "shard")
+	other, err := GroupObservations(obs)
+	require.NoError(t, err)
+	require.NoError(t, m.g.Merge(other))
+	for _, o := range obs {
+		m.model[[3]float64{o.Frequency, o.Recency, o.T}]++
+	}
+}
+
+func (m *groupsMachine) Check(t *rapid.T) {
+	var total int64
+	for _, c := range m.model {
+		total += c
+	}
+	require.Equal(t, total, m.g.Customers())
+	require.Equal(t, len(m.model), m.g.Len())
+	gs := m.g.Slice()
+	for i, gr := range gs {
+		require.Equal(t, m.model[[3]float64{gr.Frequency, gr.Recency, gr.T}], gr.Count)
+		if i > 0 {
+			prev := gs[i-1]
+			require.True(t, prev.Frequency < gr.Frequency ||
+				prev.Frequency == gr.Frequency && (prev.Recency < gr.Recency || prev.Recency == gr.Recency && prev.T < gr.T))
+		}
+	}
+}
+
+func TestGroupsStateMachine(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		pool := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Observation { return genObservation(t, "") }), 1, 6).Draw(t, "pool")
+		m := &groupsMachine{g: &Groups{}, model: map[[3]float64]int64{}, pool: pool}
+		t.Repeat(rapid.StateMachineActions(m))
+	})
+}
+
+// The likelihood loops allocate nothing.
+func TestGroupSumsDoNotAllocate(t *testing.T) {
+	p := prepare(groupsOf(t, cdnowExactWeeks(t).cal))
+	pn := ParetoNBD{R: 0.55, Alpha: 10.6, S: 0.6, Beta: 11.7}
+	f := paretoObjective(p)
+	require.True(t, finite(f([]float64{-0.6, 2.36, -0.5, 2.46}, nil))) // fills the log scratch
+	bg := betaGeoObjective(p, 0)
+	require.True(t, finite(bg([]float64{-1.4, 1.5, -0.2, 0.9}, nil)))
+	allocs := testing.AllocsPerRun(5, func() {
+		pn.groupSum(p, 0, len(p.gw), true)
+		betaGeoGroupSum(p, 0, 0.24, 0, len(p.gw), true)
+	})
+	require.Zero(t, allocs)
+}
