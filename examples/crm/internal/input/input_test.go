@@ -306,16 +306,16 @@ func TestReadErrorStopsEvenWithSkipInvalid(t *testing.T) {
 func TestProgressIsCalled(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("customer_id,date,amount\n")
-	for i := 0; i < ProgressEvery*2+5; i++ {
+	for i := 0; i < 2005; i++ {
 		fmt.Fprintf(&b, "C%d,2024-01-01,1\n", i%100)
 	}
 	var calls []int64
-	res, err := readCSV(t, b.String(), Options{AsOf: day(t, "2024-12-31"), Progress: func(rows, bytes int64) {
+	res, err := readCSV(t, b.String(), Options{AsOf: day(t, "2024-12-31"), Every: 1000, Progress: func(rows, bytes int64) {
 		calls = append(calls, rows)
 		assert.Positive(t, bytes)
 	}})
 	require.NoError(t, err)
-	assert.Equal(t, []int64{ProgressEvery, 2 * ProgressEvery}, calls)
+	assert.Equal(t, []int64{1000, 2000}, calls)
 	assert.Len(t, res.Summaries, 100)
 }
 

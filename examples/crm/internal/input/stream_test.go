@@ -50,8 +50,8 @@ func liveHeap() uint64 {
 // same, and far below the size of the input.
 func TestMemoryDoesNotGrowWithRows(t *testing.T) {
 	n := 300_000
-	if testing.Short() {
-		n = 60_000
+	if testing.Short() || raceEnabled {
+		n = 40_000
 	}
 	measure := func(rows int) (uint64, *Result) {
 		base := liveHeap()

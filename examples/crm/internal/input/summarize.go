@@ -37,9 +37,10 @@ type Options struct {
 	Margin decimal.Decimal
 	// SkipInvalid skips malformed rows (counting them) instead of stopping.
 	SkipInvalid bool
-	// Progress, if not nil, is called every ProgressEvery rows with the
-	// rows and bytes read so far.
+	// Progress, if not nil, is called every ProgressEvery rows (or every
+	// Every rows when Every > 0) with the rows and bytes read so far.
 	Progress func(rows, bytes int64)
+	Every    int64
 }
 
 // Result is the outcome of [Summarize].
@@ -79,6 +80,9 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 	if o.Kind == 0 {
 		o.Kind = customer.Consumer
 	}
+	if o.Every <= 0 {
+		o.Every = ProgressEvery
+	}
 	sopts := &customer.SummaryOptions{DefaultMargin: o.Margin}
 	res := &Result{}
 	accounts := make(map[string]*account)
@@ -93,7 +97,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 			return nil, err
 		}
 		res.Rows++
-		if o.Progress != nil && res.Rows%ProgressEvery == 0 {
+		if o.Progress != nil && res.Rows%o.Every == 0 {
 			o.Progress(res.Rows, r.Offset())
 		}
 		if err == nil {
