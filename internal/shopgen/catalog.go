@@ -128,12 +128,14 @@ var shoeLabels = func() []string {
 func shoeSize(h int) string { return shoeLabels[min(max(h, 0), len(shoeLabels)-2)] }
 
 // style is one article of a collection: its prices in minor units and as
-// decimals (shared by every line that sells it), and its colourways.
+// decimals (shared by every line that sells it), and its colourways, all
+// in one block of memory.
 type style struct {
 	price, cost, wholesale    int64
 	priceD, costD, wholesaleD decimal.Decimal
-	colours                   []uint8  // palette indices
-	skus                      []string // one per colourway
+	nCol                      int
+	colours                   [4]uint8  // palette indices, nCol of them
+	skus                      [4]string // one per colourway
 }
 
 // stylesPerCategory is the number of styles of each category in each
@@ -161,9 +163,8 @@ func (g *Generator) buildStyles(r *rng, label string, cat int) []style {
 		s.costD = decimal.New(cost, -g.digits)
 		s.wholesaleD = decimal.New(ws, -g.digits)
 		n := r.between(1, 4)
-		num := prefix + strconv.Itoa(100 + i)[1:] + "-"
 		used := uint32(0)
-		for len(s.colours) < n {
+		for s.nCol < n {
 			k := r.IntN(len(colours))
 			if k >= 5 && r.chance(0.5) { // neutrals are the most common colourways
 				k = r.IntN(5)
@@ -172,10 +173,29 @@ func (g *Generator) buildStyles(r *rng, label string, cat int) []style {
 				continue
 			}
 			used |= 1 << k
-			s.colours = append(s.colours, uint8(k))
-			s.skus = append(s.skus, num+colours[k].code)
+			s.colours[s.nCol] = uint8(k)
+			s.nCol++
 		}
 		out[i] = s
+	}
+	// The SKUs of the category share one string: "2025-AW-COA-07-BLK".
+	var buf []byte
+	var ends [stylesPerCategory][4]int
+	for i := range out {
+		for k := range out[i].nCol {
+			buf = append(buf, prefix...)
+			buf = append(buf, padded2(i)...)
+			buf = append(buf, '-')
+			buf = append(buf, colours[out[i].colours[k]].code...)
+			ends[i][k] = len(buf)
+		}
+	}
+	all, start := string(buf), 0
+	for i := range out {
+		for k := range out[i].nCol {
+			out[i].skus[k] = all[start:ends[i][k]]
+			start = ends[i][k]
+		}
 	}
 	return out
 }

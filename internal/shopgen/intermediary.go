@@ -198,7 +198,7 @@ func (w *worker) interOrder(rec *Record, p interOrder, n int, budget float64, ou
 		k := r.pick(w.interCats(cl.season))
 		cat := &categories[k]
 		st := &cl.styles[k][popular(r)]
-		slot := r.IntN(len(st.colours))
+		slot := r.IntN(st.nCol)
 		women := cat.womens || r.chance(0.6)
 		lo, hi := 0, 0
 		if cat.sizes != noSize {

@@ -411,7 +411,7 @@ func (w *worker) interact(rec *Record, b *body, t float64, kind customer.Interac
 		switch kind {
 		case customer.Wishlist, customer.Cart:
 			st := &cl.styles[r.IntN(len(categories))][r.IntN(stylesPerCategory)]
-			subject = st.skus[r.IntN(len(st.skus))]
+			subject = st.skus[r.IntN(st.nCol)]
 		case customer.SiteVisit:
 			subject = categories[r.IntN(len(categories))].name
 		case customer.EventAttended:
@@ -467,9 +467,9 @@ func (w *worker) consumerOrder(rec *Record, b *body, t float64, n int) {
 		cat := &categories[k]
 		cats[j] = uint8(k)
 		st := &cl.styles[k][popular(r)]
-		slot := r.IntN(len(st.colours))
+		slot := r.IntN(st.nCol)
 		if r.chance(0.6) {
-			for s, col := range st.colours {
+			for s, col := range st.colours[:st.nCol] {
 				if slices.Contains(b.colours[:b.nCol], col) {
 					slot = s
 					break
