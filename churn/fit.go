@@ -279,8 +279,8 @@ func hessianFD(n int, f objective, theta [maxDim]float64, h float64, hess *[maxD
 // accepted when it shrinks the gradient norm and does not raise the
 // objective beyond that noise.
 func polish(n int, f objective, r *optResult, s optSettings) {
-	if !finite(r.f) || r.gnorm <= s.gradTol {
-		return
+	if !finite(r.f) || r.gnorm <= s.gradTol || r.gnorm > 1e-5 {
+		return // done, or too far from the optimum for Newton steps
 	}
 	for it := 0; it < 4; it++ {
 		var hess [maxDim * maxDim]float64

@@ -63,7 +63,7 @@ type cachedScorer interface {
 }
 
 func scoreRange(m TransactionModel, obs []Observation, t float64, out []Score, offset int) error {
-	if cs, ok := m.(cachedScorer); ok {
+	if cs, ok := m.(cachedScorer); ok && len(obs) >= 1024 {
 		cache := new(bracketCache)
 		for i, o := range obs {
 			s, err := cs.scoreCached(o, t, cache)
