@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -152,4 +153,24 @@ func ExampleDecodeProgramme_invalid() {
 	fmt.Println(err)
 	// Output:
 	// customer: loyalty programme: earn.points_per_unit: must not be negative, is -1; tiers.levels[2].min: overlaps tiers.levels[1]: min 400 is not above 500
+}
+
+// The same order delivered twice earns once: the second delivery is a
+// duplicate and changes nothing.
+func ExampleProgramme_Apply() {
+	p, err := loyalty.DecodeProgramme([]byte(`{"currency": "EUR", "earn": {"points_per_unit": "2"}, "redeem": {"points_per_unit": "100"}}`))
+	if err != nil {
+		panic(err)
+	}
+	t := time.Date(2026, 3, 1, 15, 0, 0, 0, time.UTC)
+	a, _, _ := p.Apply(loyalty.Account{}, loyalty.Join{Member: "leo", Time: t}, t)
+	o := customer.Order{ID: "T-88", CustomerID: "leo", Time: t, Channel: customer.Online, Currency: "EUR",
+		Lines: []customer.Line{{ID: "1", SKU: "SHIRT", Quantity: 2, UnitPrice: decimal.RequireFromString("39.95")}}}
+	a, entries, err := p.Apply(a, loyalty.Purchase{Order: o}, t)
+	fmt.Println(entries[0].Kind, entries[0].Points, err)
+	again, entries, err := p.Apply(a, loyalty.Purchase{Order: o}, t.Add(time.Minute))
+	fmt.Println(len(entries), errors.Is(err, loyalty.ErrDuplicate), again.Balance())
+	// Output:
+	// earn 159 <nil>
+	// 0 true 159
 }
