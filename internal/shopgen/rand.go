@@ -85,7 +85,12 @@ func (r *rng) poisson(m float64) int {
 	if m > 30 {
 		return max(0, int(math.Round(m+math.Sqrt(m)*r.NormFloat64())))
 	}
-	l, k, p := math.Exp(-m), 0, 1.0
+	return r.poissonExp(math.Exp(-m))
+}
+
+// poissonExp is poisson for a mean m given as l = e^(−m), m ≤ 30.
+func (r *rng) poissonExp(l float64) int {
+	k, p := 0, 1.0
 	for {
 		p *= r.Float64()
 		if p <= l {

@@ -73,6 +73,9 @@ const (
 	daysPerYear = 365.25
 )
 
+// expNegExtraLines is e^(−extraLines), for the Poisson draw of lines.
+var expNegExtraLines = math.Exp(-extraLines)
+
 func (w *worker) customer(i int) Record {
 	var rec Record
 	w.fill(&rec, i)
@@ -450,7 +453,7 @@ func (w *worker) consumerOrder(rec *Record, b *body, t float64, n int) {
 	if di.markdown == 0 && r.chance(0.07) {
 		coupon = 10 + 5*r.IntN(3)
 	}
-	nLines := 1 + min(r.poisson(extraLines), 7)
+	nLines := 1 + min(r.poissonExp(expNegExtraLines), 7)
 	o.Lines = w.lines(nLines, nLines)
 	var mismatch uint16
 	var cats [8]uint8
