@@ -98,14 +98,24 @@ func BenchmarkApplyLongHistory(b *testing.B) {
 // of activity (join, 12 purchases, a return, 2 redemptions, a birthday
 // gift), ledger entries in the MemStore plus the Service's cached account.
 func BenchmarkMemoryPerMember(b *testing.B) {
-	const members = 2000
+	for _, cached := range []bool{false, true} {
+		name := "store"
+		if cached {
+			name = "store+cache"
+		}
+		b.Run(name, func(b *testing.B) { memoryPerMember(b, cached) })
+	}
+}
+
+func memoryPerMember(b *testing.B, cached bool) {
+	const members = 1000
 	for range b.N {
 		p := club(b)
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		store := loyalty.NewMemStore()
-		svc := loyalty.NewService(p, store, nil)
+		svc := loyalty.NewService(p, store, &loyalty.ServiceOptions{NoCache: !cached})
 		ctx := context.Background()
 		start := day(2026, 1, 1)
 		for m := range members {
