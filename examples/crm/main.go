@@ -36,6 +36,33 @@
 // score) are left out and counted on stderr. Progress goes to stderr when
 // it is a terminal.
 //
+// # Output
+//
+// crm segment writes customer_id, kind, current_value, potential_value,
+// total_value, quadrant, r, f, m, rfm_segment, lifecycle, shop_type, then
+// orders, net and currency: the value, RFM, quadrant (above the mean of
+// the customer's kind is high), lifecycle and shop-type results of
+// packages value and segment with their default models, one row per
+// customer with a row on or before -as-of.
+//
+// crm fit prints the fitted parameters, the total log-likelihood in the
+// chosen time unit, the customers used and the convergence diagnostics
+// (one JSON object with -json). crm score writes customer_id, frequency,
+// recency, T, p_alive and expected_purchases (the expected repeat
+// purchases in the -horizon periods after the calibration end; default 52
+// weeks or 365 days), plus clv with -spend gammagamma: the Gamma-Gamma
+// expected spend per transaction times the expected purchases of each of
+// the -horizon periods discounted at -discount-rate, an annual rate (default
+// 0.10) converted to the period, in the currency of the input. Customers
+// whose first purchase is on the calibration end (T = 0) are scored but
+// left out of the fit; customers without any purchase are left out; both
+// are counted on stderr.
+//
+// Rows are sorted by customer ID: all-digit IDs first in numeric order,
+// then the others in byte order, so output is byte-identical for
+// identical input. Numbers are printed in their shortest form that reads
+// back to the same float64.
+//
 // # Exit status
 //
 // 0 on success, 2 on a usage error (unknown subcommand, format, model or
