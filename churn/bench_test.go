@@ -2,6 +2,7 @@ package churn
 
 import (
 	"testing"
+	"time"
 )
 
 // perturbed returns k copies of obs; copy c shifts T by c·0.013 and scales
@@ -18,15 +19,26 @@ func perturbed(obs []Observation, k int) []Observation {
 	return out
 }
 
+// cpuPerOp reports the process CPU time per iteration as "cpu-ns/op"
+// alongside the wall time: on a shared machine the wall time also counts
+// the time other processes hold the cores.
+func cpuPerOp(b *testing.B, start time.Duration) {
+	if c := processCPU() - start; c > 0 {
+		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
 func benchFit(b *testing.B, obs []Observation, fit func(*Groups) error) {
 	g := groupsOf(b, obs)
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := processCPU()
 	for b.Loop() {
 		if err := fit(g); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpuPerOp(b, c0)
 }
 
 func BenchmarkFitBGNBD_CDNOW(b *testing.B) {
@@ -51,11 +63,13 @@ func BenchmarkFitGammaGamma_CDNOW(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	c0 := processCPU()
 	for b.Loop() {
 		if _, err := FitGammaGamma(g, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpuPerOp(b, c0)
 }
 
 func BenchmarkGroupObservations_CDNOW(b *testing.B) {
@@ -76,11 +90,13 @@ func benchScore(b *testing.B, m TransactionModel) {
 	out := make([]Score, len(obs))
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := processCPU()
 	for b.Loop() {
 		if err := ScoreAll(m, obs, 39, out); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpuPerOp(b, c0)
 }
 
 func BenchmarkScoreAll_1M_BGNBD(b *testing.B) {
