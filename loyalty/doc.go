@@ -46,6 +46,12 @@
 // arithmetic: the total is never negative (each deduction is capped and
 // the cap reported) and every deduction is explained in the [Quote].
 //
+// # Privacy
+//
+// The member's birthday is the only personal data in a ledger (in the
+// join entry and the [Account]); [Account] and [Entry] leave it out of
+// String and slog output.
+//
 // # Storage
 //
 // A [Store] keeps ledgers: two methods, an atomic append conditioned on
