@@ -549,7 +549,11 @@ func (f *failWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteErrors(t *testing.T) {
-	g := newGen(t, 1500, 1)
+	n := 1500
+	if raceEnabled {
+		n = 600 // still several 256 KiB blocks
+	}
+	g := newGen(t, n, 1)
 	for _, after := range []int{0, 1, 3} {
 		_, err := WriteCSV(&failWriter{after: after}, g.All(), nil)
 		assert.ErrorIs(t, err, errDiskFull, "sequential, after %d writes", after)
@@ -568,7 +572,10 @@ func TestWriteErrors(t *testing.T) {
 func TestGeneratorExportMatchesRecords(t *testing.T) {
 	for _, cur := range []customer.Currency{"EUR", "JPY", "KWD"} {
 		cfg := DefaultConfig()
-		cfg.Customers, cfg.Seed, cfg.IntermediaryShare, cfg.Currency = 300, 99, 0.5, cur
+		cfg.Customers, cfg.Seed, cfg.IntermediaryShare, cfg.Currency = 120, 99, 0.5, cur
+		if raceEnabled {
+			cfg.Customers = 40
+		}
 		g, err := New(cfg)
 		require.NoError(t, err)
 		want := csvBytes(t, g)
