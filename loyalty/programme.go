@@ -549,3 +549,14 @@ func brief(d decimal.Decimal) string {
 	}
 	return fmt.Sprintf("%se%d", c, d.Exponent())
 }
+
+// Tier returns the member's current tier with its benefits (multiplier,
+// birthday gift, early access, free alterations). A level outside the
+// programme's tiers (a ledger written under another programme) returns
+// the lowest tier.
+func (p *Programme) Tier(a Account) TierLevel {
+	if a.Level < 0 || a.Level >= len(p.cfg.Tiers.Levels) {
+		return p.cfg.Tiers.Levels[0]
+	}
+	return p.cfg.Tiers.Levels[a.Level]
+}

@@ -87,8 +87,12 @@ func TestTierBenefitsBirthdayGift(t *testing.T) {
 	a := joined(t, p, day(2026, 1, 5))
 	a = apply(t, p, a, day(2026, 9, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 9, 1), line("SUIT", "suits", "1600", 1))})
 	require.Equal(t, 2, a.Level)
-	assert.True(t, p.Levels()[a.Level].FreeAlterations)
-	assert.True(t, p.Levels()[a.Level].EarlyAccess)
+	assert.True(t, p.Tier(a).FreeAlterations)
+	assert.True(t, p.Tier(a).EarlyAccess)
+	assert.Equal(t, "gold", p.Tier(a).Name)
+	a.Level = 9
+	assert.Equal(t, "member", p.Tier(a).Name, "an unknown level is the lowest tier")
+	a.Level = 2
 	_, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: day(2026, 10, 3)}, day(2026, 10, 3))
 	require.NoError(t, err)
 	var gift loyalty.Points
