@@ -11,8 +11,7 @@ type FitOptions struct {
 	MaxIterations int
 	// GradientTolerance is the convergence threshold on the max-norm of the
 	// gradient of the mean log-likelihood per customer with respect to the
-	// log-parameters (default 1e-9 with analytic gradients; models with
-	// finite-difference gradients use at least 1e-7).
+	// log-parameters (default 1e-9; values below 1e-11 are raised to 1e-11).
 	GradientTolerance float64
 	// Start optionally gives the starting parameters, in the order and
 	// units of the model's Params(); they must be finite and positive.

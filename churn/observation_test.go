@@ -245,9 +245,17 @@ func TestGroupSumsDoNotAllocate(t *testing.T) {
 	require.True(t, finite(f([]float64{-0.6, 2.36, -0.5, 2.46}, nil))) // fills the log scratch
 	bg := betaGeoObjective(p, 0)
 	require.True(t, finite(bg([]float64{-1.4, 1.5, -0.2, 0.9}, nil)))
+	tab := newParetoTableForTest(p, pn)
 	allocs := testing.AllocsPerRun(5, func() {
-		pn.groupSum(p, 0, len(p.gw), true)
+		require.True(t, tab.fill(pn, true, false))
+		pn.groupSum(p, tab, 0, len(p.gw), true)
 		betaGeoGroupSum(p, 0, 0.24, 0, len(p.gw), true)
 	})
 	require.Zero(t, allocs)
+}
+
+func newParetoTableForTest(p *prepared, m ParetoNBD) *paretoTable {
+	tab := newParetoTable(p)
+	tab.fill(m, true, false)
+	return tab
 }

@@ -105,7 +105,7 @@ func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]fl
 	if tx == T {
 		lbx = lbT
 	}
-	var fx, fT, dx, dT [4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z
+	var fx, fT [4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z
 	if grad != nil {
 		fx[0], fx[1], fx[2], fx[3], ok = log2F1ParetoGrad(a1, b1, diff/(base+tx))
 		if ok {
@@ -120,6 +120,28 @@ func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]fl
 	if !ok {
 		return 0, 0, false
 	}
+	l1, l2 = m.paretoCombine(x, tx, T, laT, lbeT, lbx, &fx, &fT, grad)
+	return l1, l2, true
+}
+
+// paretoCombine finishes paretoTermsLogs from fx and fT, the values (and,
+// with grad, the partial derivatives ∂/∂a, ∂/∂b, ∂/∂z) of ln ₂F₁ at t_x
+// and at T.
+func (m ParetoNBD) paretoCombine(x, tx, T, laT, lbeT, lbx float64, fx, fT *[4]float64, grad *[8]float64) (l1, l2 float64) {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	rx := r + x
+	a1 := rx + s
+	l1 = -rx*laT - s*lbeT
+	var base, lbT float64
+	if al >= be {
+		base, lbT = al, laT
+	} else {
+		base, lbT = be, lbeT
+	}
+	if tx == T {
+		lbx = lbT
+	}
+	var dx, dT [4]float64
 	Fx := fx[0] - a1*lbx
 	FT := fT[0] - a1*lbT
 	e := math.Exp(FT - Fx)
@@ -129,10 +151,10 @@ func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]fl
 		l2 = math.Log(s/a1) + Fx + math.Log1p(-e)
 	}
 	if grad == nil {
-		return l1, l2, true
+		return l1, l2
 	}
 	// ∂F/∂(r, α, s, β) for F = ln ₂F₁(a1, b1; a1+1; z) − a1 ln(base+t).
-	dF := func(f [4]float64, t, lb float64, out *[4]float64) {
+	dF := func(f *[4]float64, t, lb float64, out *[4]float64) {
 		bt := base + t
 		zq := f[3] / bt // ∂ln₂F₁/∂z · ∂z/∂(diff)
 		if al >= be {
@@ -161,7 +183,7 @@ func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]fl
 		grad[4] -= 1 / a1
 		grad[6] += 1/s - 1/a1
 	}
-	return l1, l2, true
+	return l1, l2
 }
 
 func (m ParetoNBD) logLik(x, tx, T float64) float64 {
@@ -390,7 +412,8 @@ func (f ParetoNBDFit) Params() []Param { return cloneParams(f.params) }
 
 // FitParetoNBD fits the Pareto/NBD model by maximum likelihood over
 // θ = ln(r, α, s, β) with BFGS and the analytic gradient (the derivatives
-// of ln ₂F₁ are summed alongside its series; see log2F1ParetoGrad). Start
+// of ln ₂F₁ with respect to its parameters and argument are summed
+// alongside its series). Start
 // values: r = s = 1, α = ΣT/Σx, β = mean T (or opts.Start). Errors as for
 // FitBGNBD.
 func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
@@ -412,6 +435,7 @@ func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
 
 func paretoObjective(p *prepared) objective {
 	var parts [2]paretoPartial
+	tab := newParetoTable(p)
 	return func(theta, grad []float64) float64 {
 		if outOfRange(theta) {
 			return math.Inf(1)
@@ -448,19 +472,23 @@ func paretoObjective(p *prepared) objective {
 		for i, tx := range p.txs {
 			p.ltx[i] = math.Log(base + tx)
 		}
+		parallel := len(p.gw) >= 256 && runtime.GOMAXPROCS(0) > 1
+		if !tab.fill(m, grad != nil, parallel) {
+			return math.Inf(1)
+		}
 		mid := len(p.gw) / 2
-		if len(p.gw) >= 256 && runtime.GOMAXPROCS(0) > 1 {
+		if parallel {
 			var wg sync.WaitGroup
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				parts[1] = m.groupSum(p, mid, len(p.gw), grad != nil)
+				parts[1] = m.groupSum(p, tab, mid, len(p.gw), grad != nil)
 			}()
-			parts[0] = m.groupSum(p, 0, mid, grad != nil)
+			parts[0] = m.groupSum(p, tab, 0, mid, grad != nil)
 			wg.Wait()
 		} else {
-			parts[0] = m.groupSum(p, 0, mid, grad != nil)
-			parts[1] = m.groupSum(p, mid, len(p.gw), grad != nil)
+			parts[0] = m.groupSum(p, tab, 0, mid, grad != nil)
+			parts[1] = m.groupSum(p, tab, mid, len(p.gw), grad != nil)
 		}
 		for _, part := range parts {
 			if !part.ok {
@@ -493,10 +521,90 @@ type paretoPartial struct {
 	ok bool
 }
 
+// paretoTable holds ln ₂F₁ (and its partial derivatives) at the distinct
+// (x, t) pairs the groups need, t being a T or a t_x: groups share them
+// (every customer without repeat purchase needs the one at (0, 0)), so one
+// likelihood evaluation sums each series once.
+type paretoTable struct {
+	xs, ts []float64    // the distinct pairs, in order of first use
+	f      [][4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z per pair
+	gT     []int32      // per group: pair (x, T)
+	gTx    []int32      // per group: pair (x, t_x)
+	ok     [2]bool
+}
+
+func newParetoTable(p *prepared) *paretoTable {
+	type pair struct{ x, t float64 }
+	tab := &paretoTable{gT: make([]int32, len(p.gw)), gTx: make([]int32, len(p.gw))}
+	index := map[pair]int32{}
+	add := func(x, t float64) int32 {
+		k := pair{x, t}
+		if i, ok := index[k]; ok {
+			return i
+		}
+		i := int32(len(tab.xs))
+		index[k] = i
+		tab.xs = append(tab.xs, x)
+		tab.ts = append(tab.ts, t)
+		return i
+	}
+	for j := range p.gw {
+		tab.gT[j] = add(p.gx[j], p.Ts[p.giT[j]])
+		tab.gTx[j] = add(p.gx[j], p.txs[p.gtx[j]])
+	}
+	tab.f = make([][4]float64, len(tab.xs))
+	return tab
+}
+
+// fill evaluates the table for model m, in two fixed halves (concurrently
+// when parallel); false if a series failed.
+func (tab *paretoTable) fill(m ParetoNBD, withGrad, parallel bool) bool {
+	mid := len(tab.xs) / 2
+	if parallel {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tab.ok[1] = tab.fillRange(m, withGrad, mid, len(tab.xs))
+		}()
+		tab.ok[0] = tab.fillRange(m, withGrad, 0, mid)
+		wg.Wait()
+	} else {
+		tab.ok[0] = tab.fillRange(m, withGrad, 0, mid)
+		tab.ok[1] = tab.fillRange(m, withGrad, mid, len(tab.xs))
+	}
+	return tab.ok[0] && tab.ok[1]
+}
+
+func (tab *paretoTable) fillRange(m ParetoNBD, withGrad bool, lo, hi int) bool {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	for i := lo; i < hi; i++ {
+		x, t := tab.xs[i], tab.ts[i]
+		a1 := r + s + x
+		var b1, z float64
+		if al >= be {
+			b1, z = s+1, (al-be)/(al+t)
+		} else {
+			b1, z = r+x, (be-al)/(be+t)
+		}
+		f := &tab.f[i]
+		var ok bool
+		if withGrad {
+			f[0], f[1], f[2], f[3], ok = log2F1ParetoGrad(a1, b1, z)
+		} else {
+			f[0], ok = log2F1Pareto(a1, b1, z)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // groupSum adds up the per-group log-likelihood terms ln(e^{L1} + e^{L2})
 // of groups [lo, hi) and, if withGrad, their gradient
 // (1−π)∇L1 + π∇L2 with π = e^{L2}/(e^{L1}+e^{L2}).
-func (m ParetoNBD) groupSum(p *prepared, lo, hi int, withGrad bool) paretoPartial {
+func (m ParetoNBD) groupSum(p *prepared, tab *paretoTable, lo, hi int, withGrad bool) paretoPartial {
 	var out paretoPartial
 	var tg [8]float64
 	var gp *[8]float64
@@ -506,10 +614,8 @@ func (m ParetoNBD) groupSum(p *prepared, lo, hi int, withGrad bool) paretoPartia
 	for j := lo; j < hi; j++ {
 		w := p.gw[j]
 		iT, itx := p.giT[j], p.gtx[j]
-		l1, l2, ok := m.paretoTermsLogs(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], p.ltx[itx], gp, nil)
-		if !ok {
-			return out
-		}
+		l1, l2 := m.paretoCombine(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], p.ltx[itx],
+			&tab.f[tab.gTx[j]], &tab.f[tab.gT[j]], gp)
 		out.ll += w * logAddExp(l1, l2)
 		if withGrad {
 			pi := 0.0
