@@ -68,3 +68,23 @@ func BenchmarkGeneratorWriteCSV(b *testing.B) {
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "customers/s")
 }
+
+// BenchmarkGeneratorWriteCSVMillion is the target workload: a million
+// customers generated and written as CSV (to io.Discard) on all cores.
+// One iteration takes seconds; run it alone with
+// `go test -run '^$' -bench Million -benchtime 1x ./internal/shopgen/`.
+func BenchmarkGeneratorWriteCSVMillion(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a million customers")
+	}
+	g := newGen(b, 1_000_000, 1)
+	var rows int64
+	for b.Loop() {
+		n, err := g.WriteCSV(io.Discard, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += n
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
