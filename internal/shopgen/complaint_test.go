@@ -45,10 +45,36 @@ func TestDemandText(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestSeasonString(t *testing.T) {
+func TestSeasonText(t *testing.T) {
 	assert.Equal(t, "SS", SpringSummer.String())
 	assert.Equal(t, "AW", AutumnWinter.String())
 	assert.Equal(t, "Season(0)", Season(0).String())
+	for _, s := range []Season{SpringSummer, AutumnWinter} {
+		b, err := s.MarshalText()
+		require.NoError(t, err)
+		var back Season
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, s, back)
+	}
+	_, err := Season(3).MarshalText()
+	assert.Error(t, err)
+	_, err = ParseSeason("FW")
+	assert.Error(t, err)
+}
+
+func TestConfigIsCopied(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Customers = 5
+	g, err := New(cfg)
+	require.NoError(t, err)
+	before := csvBytes(t, g)
+	cfg.Sales[0].Markdowns[0] = 90
+	got := g.Config()
+	got.Collections[0].Name = "changed"
+	got.Sales[1].Markdowns[0] = 90
+	assert.Equal(t, 20, g.Config().Sales[0].Markdowns[0])
+	assert.Equal(t, "PRE-SS", g.Config().Collections[0].Name)
+	assert.Equal(t, before, csvBytes(t, g))
 }
 
 func TestComplaintsAreWellFormed(t *testing.T) {

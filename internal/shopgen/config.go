@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/enumtext"
 )
 
 // Config describes the shop to generate. Start from [DefaultConfig] and
@@ -77,16 +78,24 @@ const (
 	AutumnWinter
 )
 
-// String returns "SS" or "AW".
-func (s Season) String() string {
-	switch s {
-	case SpringSummer:
-		return "SS"
-	case AutumnWinter:
-		return "AW"
-	}
-	return fmt.Sprintf("Season(%d)", uint8(s))
+var seasonNames = []string{"", "SS", "AW"}
+
+// ParseSeason parses "SS" or "AW".
+func ParseSeason(s string) (Season, error) {
+	return enumtext.Parse[Season](s, seasonNames, "season")
 }
+
+// String returns "SS" or "AW".
+func (s Season) String() string { return enumtext.String(s, seasonNames, "Season") }
+
+// Valid reports whether s is a defined season.
+func (s Season) Valid() bool { return enumtext.Valid(s, seasonNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (s Season) MarshalText() ([]byte, error) { return enumtext.Marshal(s, seasonNames, "season") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (s *Season) UnmarshalText(b []byte) (err error) { *s, err = ParseSeason(string(b)); return err }
 
 // MonthDay is a day of the year.
 type MonthDay struct {
@@ -218,7 +227,7 @@ func (c Config) validate() error {
 			bad(f+".Name", "%q holds a comma, quote or line break", s.Name)
 		}
 		seen[s.Name] = true
-		if s.Season != SpringSummer && s.Season != AutumnWinter {
+		if !s.Season.Valid() {
 			bad(f+".Season", "unknown season %d", uint8(s.Season))
 		}
 		if !s.Launch.valid() {
@@ -236,7 +245,7 @@ func (c Config) validate() error {
 		if !s.To.valid() {
 			bad(f+".To", "not a day of the year")
 		}
-		if s.Season != SpringSummer && s.Season != AutumnWinter {
+		if !s.Season.Valid() {
 			bad(f+".Season", "unknown season %d", uint8(s.Season))
 		}
 		if len(s.Markdowns) == 0 {

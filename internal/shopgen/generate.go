@@ -2,6 +2,7 @@ package shopgen
 
 import (
 	"iter"
+	"slices"
 	"sort"
 	"time"
 
@@ -55,6 +56,11 @@ func New(cfg Config) (*Generator, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	cfg.Collections = slices.Clone(cfg.Collections)
+	cfg.Sales = slices.Clone(cfg.Sales)
+	for i := range cfg.Sales {
+		cfg.Sales[i].Markdowns = slices.Clone(cfg.Sales[i].Markdowns)
+	}
 	g := &Generator{cfg: cfg, digits: cfg.Currency.Digits(), level: cfg.PriceLevel.InexactFloat64()}
 	g.start = dayOf(cfg.Start)
 	g.startUnix = int64(g.start) * 86400
@@ -75,8 +81,17 @@ func New(cfg Config) (*Generator, error) {
 // dayOf returns the UTC calendar day of t.
 func dayOf(t time.Time) customer.Date { return customer.DateOf(t.UTC()) }
 
-// Config returns the generator's configuration.
-func (g *Generator) Config() Config { return g.cfg }
+// Config returns the generator's configuration (a copy: changing it
+// does not change the generator).
+func (g *Generator) Config() Config {
+	c := g.cfg
+	c.Collections = slices.Clone(c.Collections)
+	c.Sales = slices.Clone(c.Sales)
+	for i := range c.Sales {
+		c.Sales[i].Markdowns = slices.Clone(c.Sales[i].Markdowns)
+	}
+	return c
+}
 
 func (g *Generator) buildCollections() {
 	r := newRNG()
