@@ -124,12 +124,40 @@ func TestCSVAmountsMatchSummary(t *testing.T) {
 		cfg.IntermediaryShare = rapid.Float64Range(0, 0.5).Draw(t, "intermediaries")
 		cfg.PotentialShare = rapid.Float64Range(0, 0.5).Draw(t, "potential")
 		cfg.Currency = customer.Currency(rapid.SampledFrom([]string{"EUR", "JPY", "KWD", "CNY"}).Draw(t, "currency"))
-		cfg.PriceLevel = decimal.NewFromInt(int64(rapid.IntRange(1, 200).Draw(t, "level")))
+		cfg.PriceLevel = decimal.New(int64(rapid.IntRange(1, 1000).Draw(t, "level")), int32(rapid.IntRange(-3, 3).Draw(t, "level_exp")))
 		cfg.Start = time.Date(rapid.IntRange(2000, 2030).Draw(t, "year"), time.Month(rapid.IntRange(1, 12).Draw(t, "month")), 1, 0, 0, 0, 0, time.UTC)
 		cfg.End = cfg.Start.AddDate(0, 0, rapid.IntRange(28, 2000).Draw(t, "days"))
+		if rapid.Bool().Draw(t, "own_calendar") {
+			day := func(label string) MonthDay {
+				return MonthDay{time.Month(rapid.IntRange(1, 12).Draw(t, label+"_month")), rapid.IntRange(1, 28).Draw(t, label+"_day")}
+			}
+			season := func(label string) Season { return Season(rapid.IntRange(1, 2).Draw(t, label)) }
+			cfg.Collections = nil
+			for i := range rapid.IntRange(1, 5).Draw(t, "collections") {
+				cfg.Collections = append(cfg.Collections, CollectionSpec{Name: "C" + strconv.Itoa(i),
+					Season: season("season"), Launch: day("launch"), YearOffset: -rapid.IntRange(0, 1).Draw(t, "offset")})
+			}
+			cfg.Sales = nil
+			for range rapid.IntRange(0, 3).Draw(t, "sales") {
+				cfg.Sales = append(cfg.Sales, SalePeriod{Name: "sale", From: day("from"), To: day("to"), Season: season("sale_season"),
+					Markdowns: rapid.SliceOfN(rapid.IntRange(1, 90), 1, 4).Draw(t, "markdowns")})
+			}
+		}
 		g, err := New(cfg)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The generator's own export writes what WriteCSV writes from the
+		// records.
+		var whole, fast bytes.Buffer
+		if _, err := WriteCSV(&whole, g.All(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.WriteCSV(&fast, &CSVOptions{Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(whole.Bytes(), fast.Bytes()) {
+			t.Fatalf("the generator's export differs from WriteCSV of its records")
 		}
 		for rec := range g.All() {
 			if err := rec.Validate(cfg.End); err != nil {
