@@ -27,8 +27,10 @@ type Record struct {
 // Truth is the hidden state behind a customer's history.
 type Truth struct {
 	// PurchaseRate is the expected number of orders per year while the
-	// customer is alive (before seasonal modulation). Zero for a
-	// potential customer.
+	// customer is alive: for a consumer the rate λ of the purchase
+	// process (before seasonal modulation), for an intermediary its
+	// replenishment rate plus one pre-order per collection (small
+	// partners skip some). Zero for a potential customer.
 	PurchaseRate float64
 	// Dropout is when the customer stopped buying for good; zero when
 	// the customer is still alive at the end of the window.
