@@ -1,0 +1,91 @@
+package pgstore
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// instant splits t into what a timestamptz keeps (microseconds) and the
+// nanoseconds below them (0–999).
+func instant(t time.Time) (time.Time, int16) {
+	us := t.Truncate(time.Microsecond)
+	return us, int16(t.Sub(us))
+}
+
+// nullInstant is instant with the zero time stored as NULL.
+func nullInstant(t time.Time) (any, int16) {
+	if t.IsZero() {
+		return nil, 0
+	}
+	return instant(t)
+}
+
+// fromInstant is the inverse of instant and nullInstant: NULL is the zero
+// time, other instants are in UTC.
+func fromInstant(ts pgtype.Timestamptz, ns int16) time.Time {
+	if !ts.Valid {
+		return time.Time{}
+	}
+	return ts.Time.Add(time.Duration(ns)).UTC()
+}
+
+// dec returns d as text for a NUMERIC parameter: exact, scale kept.
+func dec(d decimal.Decimal) string { return d.String() }
+
+// nullDec returns d as text, or nil (NULL) when d is not valid.
+func nullDec(d decimal.NullDecimal) any {
+	if !d.Valid {
+		return nil
+	}
+	return d.Decimal.String()
+}
+
+// parseDec reads a NUMERIC column selected as text.
+func parseDec(s string, field string) (decimal.Decimal, error) {
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("column %s: %w", field, err)
+	}
+	return d, nil
+}
+
+// parseNullDec reads a nullable NUMERIC column selected as text.
+func parseNullDec(s *string, field string) (decimal.NullDecimal, error) {
+	if s == nil {
+		return decimal.NullDecimal{}, nil
+	}
+	d, err := parseDec(*s, field)
+	return decimal.NullDecimal{Decimal: d, Valid: err == nil}, err
+}
+
+// money rebuilds a customer.Money from its amount and currency columns.
+// A zero amount gives the zero Money of that currency, whatever the code;
+// any other amount needs a known currency.
+func money(amount decimal.Decimal, cur string) (customer.Money, error) {
+	if amount.IsZero() {
+		return customer.Zero(customer.Currency(cur)), nil
+	}
+	return customer.MoneyFromDecimal(amount, customer.Currency(cur))
+}
+
+// pgCode returns the SQLSTATE of a server error in err's chain and the
+// name of the constraint it names, or "" when err is not a server error.
+func pgCode(err error) (code, constraint string) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code, pe.ConstraintName
+	}
+	return "", ""
+}
+
+// SQLSTATE codes the stores map to the library's errors.
+const (
+	uniqueViolation     = "23505"
+	foreignKeyViolation = "23503"
+)

@@ -1,0 +1,143 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/tailorcrm/tailor/complaint"
+)
+
+// ComplaintStore keeps complaint cases and their audit trails: a
+// [complaint.Store]. A case is a row of complaint_cases (its JSON in
+// body, and the fields one queries — state, priority, complainant,
+// handler, opened, updated — as columns); each event is a row of
+// complaint_events keyed by (case_id, seq). It is safe for concurrent use.
+type ComplaintStore struct {
+	db *DB
+}
+
+var _ complaint.Store = (*ComplaintStore)(nil)
+
+// Get implements [complaint.Store].
+func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
+	if err := ctxErr(ctx, "get complaint"); err != nil {
+		return complaint.Case{}, err
+	}
+	var body []byte
+	err := s.db.pool.QueryRow(ctx, `SELECT body FROM `+s.db.t.cases+` WHERE id = $1`, string(id)).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return complaint.Case{}, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
+	}
+	if err != nil {
+		return complaint.Case{}, fmt.Errorf("pgstore: get complaint %q: %w", id, err)
+	}
+	var c complaint.Case
+	if err := json.Unmarshal(body, &c); err != nil {
+		return complaint.Case{}, fmt.Errorf("pgstore: complaint %q: stored case: %w", id, err)
+	}
+	return c, nil
+}
+
+// Save implements [complaint.Store]. Version 1 inserts the case (a
+// second insert of the same ID finds the primary key taken: ErrConflict);
+// later versions update it only "WHERE version = c.Version-1", so that of
+// concurrent savers of one version the database lets exactly one through
+// (the others wait for its row lock, then match no row). The event is
+// inserted in the same transaction; the primary key (case_id, seq) backs
+// the version check.
+func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
+	if err := ctxErr(ctx, "save complaint"); err != nil {
+		return err
+	}
+	if ev.Case != c.ID || ev.Seq != c.Version || c.ID == "" {
+		return fmt.Errorf("pgstore: complaint %q: event %q/%d for version %d: %w", c.ID, ev.Case, ev.Seq, c.Version, complaint.ErrMismatch)
+	}
+	conflict := func() error {
+		return fmt.Errorf("pgstore: complaint %q: saving version %d: the stored version is not %d: %w", c.ID, c.Version, c.Version-1, complaint.ErrConflict)
+	}
+	if c.Version < 1 {
+		return conflict()
+	}
+	caseBody, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("pgstore: complaint %q: encode case: %w", c.ID, err)
+	}
+	evBody, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("pgstore: complaint %q: encode event %d: %w", c.ID, ev.Seq, err)
+	}
+	opened, _ := nullInstant(c.Opened)
+	updated, _ := nullInstant(c.Updated)
+	at, _ := nullInstant(ev.At)
+	err = s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		var q string
+		if c.Version == 1 {
+			q = `INSERT INTO ` + s.db.t.cases + ` (id, version, state, priority, complainant, handler, opened, updated, body)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`
+		} else {
+			q = `UPDATE ` + s.db.t.cases + ` SET version = $2, state = $3, priority = $4, complainant = $5,
+					handler = $6, opened = $7, updated = $8, body = $9
+				WHERE id = $1 AND version = $2 - 1`
+		}
+		tag, err := tx.Exec(ctx, q, string(c.ID), c.Version, c.State.String(), c.Priority.String(),
+			string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return conflict()
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO `+s.db.t.caseEvents+`
+			(case_id, seq, at, actor, role, command, from_state, to_state, body)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			string(ev.Case), ev.Seq, at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(),
+			stateName(ev.From), ev.To.String(), evBody)
+		if code, _ := pgCode(err); code == uniqueViolation {
+			return conflict()
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, complaint.ErrConflict) {
+		return fmt.Errorf("pgstore: save complaint %q version %d: %w", c.ID, c.Version, err)
+	}
+	return err
+}
+
+// stateName is the from_state column: empty for the recording event,
+// which comes from no state.
+func stateName(s complaint.State) string {
+	if s == 0 {
+		return ""
+	}
+	return s.String()
+}
+
+// Events implements [complaint.Store].
+func (s *ComplaintStore) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
+	if err := ctxErr(ctx, "complaint events"); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.pool.Query(ctx, `SELECT body FROM `+s.db.t.caseEvents+` WHERE case_id = $1 ORDER BY seq`, string(id))
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: events of complaint %q: %w", id, err)
+	}
+	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (complaint.Event, error) {
+		var body []byte
+		if err := r.Scan(&body); err != nil {
+			return complaint.Event{}, err
+		}
+		var ev complaint.Event
+		return ev, json.Unmarshal(body, &ev)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: events of complaint %q: %w", id, err)
+	}
+	if len(evs) == 0 {
+		// A stored case always has its recording event.
+		return nil, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
+	}
+	return evs, nil
+}

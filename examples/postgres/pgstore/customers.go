@@ -1,0 +1,287 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// CustomerStore is the customer directory and the customers' histories
+// in PostgreSQL: a [customer.Directory], [customer.BatchGetter] and
+// [customer.HistoryStore]. Deleting a customer deletes its history
+// (ON DELETE CASCADE). It is safe for concurrent use.
+type CustomerStore struct {
+	db *DB
+}
+
+var (
+	_ customer.Directory    = (*CustomerStore)(nil)
+	_ customer.BatchGetter  = (*CustomerStore)(nil)
+	_ customer.HistoryStore = (*CustomerStore)(nil)
+)
+
+// ListPageSize is the number of customers [CustomerStore.List] reads per
+// query; each page reflects the directory at one instant, and no
+// connection is held while the caller handles a page.
+const ListPageSize = 500
+
+const customerColumns = `id, kind, role, name, email, phone, address,
+	birth_year, birth_month, birth_day, region, joined, joined_ns,
+	consent_marketing, consent_profiling,
+	top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories,
+	has_trade, annual_turnover::text, annual_turnover_currency, outlets, rating,
+	cooperation_start, cooperation_start_ns, market_size::text, market_size_currency`
+
+// scanCustomer reads one row of customerColumns.
+func scanCustomer(row pgx.Row) (customer.Customer, error) {
+	var (
+		c                       customer.Customer
+		id, email, phone        string
+		kind, role, fit         int16
+		month                   int64
+		joined, coop            pgtype.Timestamptz
+		joinedNS                int16
+		coopNS, rating          *int16
+		hasTrade                bool
+		turnover, market        *string
+		turnoverCur, marketCur  *string
+		outlets                 *int64
+		birthYear, birthDay, ht int64
+	)
+	err := row.Scan(&id, &kind, &role, &c.Name, &email, &phone, &c.Contact.Address,
+		&birthYear, &month, &birthDay, &c.Region, &joined, &joinedNS,
+		&c.Consent.Marketing, &c.Consent.Profiling,
+		&c.Profile.TopSize, &c.Profile.BottomSize, &c.Profile.ShoeSize, &ht, &fit,
+		&c.Profile.Styles, &c.Profile.Colours, &c.Profile.Categories,
+		&hasTrade, &turnover, &turnoverCur, &outlets, &rating, &coop, &coopNS, &market, &marketCur)
+	if err != nil {
+		return customer.Customer{}, err
+	}
+	c.ID, c.Kind, c.Role = customer.ID(id), customer.Kind(kind), customer.Role(role)
+	c.Contact.Email, c.Contact.Phone = customer.Email(email), customer.Phone(phone)
+	c.Birthday = customer.Birthday{Year: int(birthYear), Month: time.Month(month), Day: int(birthDay)}
+	c.Joined = fromInstant(joined, joinedNS)
+	c.Profile.HeightCM, c.Profile.Fit = int(ht), customer.Fit(fit)
+	if !hasTrade {
+		return c, nil
+	}
+	t := &customer.Trade{}
+	if outlets != nil {
+		t.Outlets = int(*outlets)
+	}
+	if rating != nil {
+		t.Rating = customer.CreditRating(*rating)
+	}
+	var ns int16
+	if coopNS != nil {
+		ns = *coopNS
+	}
+	t.CooperationStart = fromInstant(coop, ns)
+	if t.AnnualTurnover, err = nullMoney(turnover, turnoverCur, "annual_turnover"); err != nil {
+		return customer.Customer{}, fmt.Errorf("customer %q: %w", id, err)
+	}
+	if t.MarketSize, err = nullMoney(market, marketCur, "market_size"); err != nil {
+		return customer.Customer{}, fmt.Errorf("customer %q: %w", id, err)
+	}
+	c.Trade = t
+	return c, nil
+}
+
+// nullMoney reads a money pair of nullable columns.
+func nullMoney(amount, cur *string, field string) (customer.Money, error) {
+	if amount == nil {
+		return customer.Money{}, nil
+	}
+	d, err := parseDec(*amount, field)
+	if err != nil {
+		return customer.Money{}, err
+	}
+	c := ""
+	if cur != nil {
+		c = *cur
+	}
+	m, err := money(d, c)
+	if err != nil {
+		return customer.Money{}, fmt.Errorf("column %s: %w", field, err)
+	}
+	return m, nil
+}
+
+// nonNil returns s, or an empty slice for nil: the array columns are NOT
+// NULL, and nil and empty are the same profile.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Get implements [customer.Getter].
+func (s *CustomerStore) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	if err := ctxErr(ctx, "get customer"); err != nil {
+		return customer.Customer{}, err
+	}
+	c, err := scanCustomer(s.db.pool.QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1`, string(id)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return customer.Customer{}, fmt.Errorf("pgstore: customer %q: %w", id, customer.ErrNotFound)
+	}
+	if err != nil {
+		return customer.Customer{}, fmt.Errorf("pgstore: get customer %q: %w", id, err)
+	}
+	return c, nil
+}
+
+// GetMany implements [customer.BatchGetter] in one query.
+func (s *CustomerStore) GetMany(ctx context.Context, ids []customer.ID) ([]customer.Customer, error) {
+	if err := ctxErr(ctx, "get customers"); err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = string(id)
+	}
+	rows, err := s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = ANY($1)`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: get customers: %w", err)
+	}
+	found := make(map[customer.ID]customer.Customer, len(ids))
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("pgstore: get customers: %w", err)
+		}
+		found[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: get customers: %w", err)
+	}
+	out := make([]customer.Customer, len(ids))
+	for i, id := range ids {
+		c, ok := found[id]
+		if !ok {
+			return nil, fmt.Errorf("pgstore: customer %q: %w", id, customer.ErrNotFound)
+		}
+		// A customer asked for twice is returned twice, each its own copy.
+		out[i] = c.Clone()
+	}
+	return out, nil
+}
+
+// List implements [customer.Lister]. It reads [ListPageSize] customers per
+// query, in the order of the primary key (COLLATE "C": byte order).
+func (s *CustomerStore) List(ctx context.Context) iter.Seq2[customer.Customer, error] {
+	return func(yield func(customer.Customer, error) bool) {
+		if err := ctxErr(ctx, "list customers"); err != nil {
+			yield(customer.Customer{}, err)
+			return
+		}
+		after, first := "", true
+		for {
+			page, err := s.page(ctx, after, first)
+			if err != nil {
+				yield(customer.Customer{}, fmt.Errorf("pgstore: list customers: %w", err))
+				return
+			}
+			for _, c := range page {
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if len(page) < ListPageSize {
+				return
+			}
+			after, first = string(page[len(page)-1].ID), false
+		}
+	}
+}
+
+// page reads the customers after the ID after (from the first when first).
+func (s *CustomerStore) page(ctx context.Context, after string, first bool) ([]customer.Customer, error) {
+	rows, err := s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
+		WHERE $1 OR id > $2 ORDER BY id LIMIT $3`, first, after, ListPageSize)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.Customer, error) { return scanCustomer(r) })
+}
+
+// Put implements [customer.Directory]: one upsert.
+func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
+	if err := ctxErr(ctx, "put customer"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return &customer.ValidationError{Record: `customer ""`, Fields: []customer.FieldError{{Field: "id", Code: customer.CodeRequired, Message: "is empty"}}}
+	}
+	joined, joinedNS := nullInstant(c.Joined)
+	var (
+		turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur any
+	)
+	if t := c.Trade; t != nil {
+		turnover, turnoverCur = dec(t.AnnualTurnover.Amount()), string(t.AnnualTurnover.Currency())
+		market, marketCur = dec(t.MarketSize.Amount()), string(t.MarketSize.Currency())
+		outlets, rating = int64(t.Outlets), int16(t.Rating)
+		var ns int16
+		coop, ns = nullInstant(t.CooperationStart)
+		coopNS = ns
+	}
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.customers+` (`+customerInsertColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32)
+		ON CONFLICT (id) DO UPDATE SET `+customerUpdates,
+		string(c.ID), int16(c.Kind), int16(c.Role), c.Name, string(c.Contact.Email), string(c.Contact.Phone), c.Contact.Address,
+		int64(c.Birthday.Year), int64(c.Birthday.Month), int64(c.Birthday.Day), c.Region, joined, joinedNS,
+		c.Consent.Marketing, c.Consent.Profiling,
+		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, int64(c.Profile.HeightCM), int16(c.Profile.Fit),
+		nonNil(c.Profile.Styles), nonNil(c.Profile.Colours), nonNil(c.Profile.Categories),
+		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur)
+	if err != nil {
+		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, err)
+	}
+	return nil
+}
+
+const customerInsertColumns = `id, kind, role, name, email, phone, address,
+	birth_year, birth_month, birth_day, region, joined, joined_ns,
+	consent_marketing, consent_profiling,
+	top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories,
+	has_trade, annual_turnover, annual_turnover_currency, outlets, rating,
+	cooperation_start, cooperation_start_ns, market_size, market_size_currency`
+
+// customerUpdates is the SET list of Put's upsert: every column but id
+// takes the new value.
+var customerUpdates = func() string {
+	var b strings.Builder
+	for i, col := range strings.Split(customerInsertColumns, ",")[1:] {
+		col = strings.TrimSpace(col)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(col + " = EXCLUDED." + col)
+	}
+	return b.String()
+}()
+
+// Delete implements [customer.Directory]; the customer's orders, returns
+// and interactions go with it.
+func (s *CustomerStore) Delete(ctx context.Context, id customer.ID) error {
+	if err := ctxErr(ctx, "delete customer"); err != nil {
+		return err
+	}
+	tag, err := s.db.pool.Exec(ctx, `DELETE FROM `+s.db.t.customers+` WHERE id = $1`, string(id))
+	if err != nil {
+		return fmt.Errorf("pgstore: delete customer %q: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("pgstore: delete customer %q: %w", id, customer.ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Options configure a [DB].
+type Options struct {
+	// Schema is the PostgreSQL schema that holds the tables; "public"
+	// when empty. Migrate creates it when it does not exist. Several
+	// schemas keep independent data sets in one database (one per shop,
+	// or one per test).
+	Schema string
+}
+
+// DB is a tailor database in PostgreSQL: a connection pool and the schema
+// the tables live in. Its stores ([DB.Customers], [DB.Complaints],
+// [DB.Loyalty]) are safe for concurrent use and share the pool.
+type DB struct {
+	pool   *pgxpool.Pool
+	owned  bool
+	schema string
+	t      tables
+}
+
+// tables holds the quoted, schema-qualified names of the tables.
+type tables struct {
+	version, customers, orders, orderLines, returns, returnLines, interactions string
+	cases, caseEvents, entries                                                 string
+}
+
+// New returns a DB over pool with the tables in opts.Schema (opts may be
+// nil). It does no I/O: call [DB.Migrate] before the first use unless the
+// schema is known to be up to date. Close does not close a pool passed to
+// New.
+func New(pool *pgxpool.Pool, opts *Options) *DB {
+	schema := "public"
+	if opts != nil && opts.Schema != "" {
+		schema = opts.Schema
+	}
+	q := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
+	return &DB{pool: pool, schema: schema, t: tables{
+		version:      q("schema_version"),
+		customers:    q("customers"),
+		orders:       q("orders"),
+		orderLines:   q("order_lines"),
+		returns:      q("returns"),
+		returnLines:  q("return_lines"),
+		interactions: q("interactions"),
+		cases:        q("complaint_cases"),
+		caseEvents:   q("complaint_events"),
+		entries:      q("loyalty_entries"),
+	}}
+}
+
+// Open connects to the database at dsn (a PostgreSQL URL or key=value
+// string, as pgxpool.ParseConfig reads it), brings the schema up to date
+// with [DB.Migrate] and returns the DB. Close releases the pool.
+func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: open: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: open: %w", err)
+	}
+	db := New(pool, opts)
+	db.owned = true
+	if err := db.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the pool when the DB opened it ([Open]); a pool passed to
+// [New] stays open, as its owner may still use it.
+func (db *DB) Close() {
+	if db.owned {
+		db.pool.Close()
+	}
+}
+
+// Pool returns the connection pool.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Schema returns the name of the schema that holds the tables.
+func (db *DB) Schema() string { return db.schema }
+
+// Customers returns the customer directory and history store.
+func (db *DB) Customers() *CustomerStore { return &CustomerStore{db: db} }
+
+// Complaints returns the complaint store.
+func (db *DB) Complaints() *ComplaintStore { return &ComplaintStore{db: db} }
+
+// Loyalty returns the loyalty ledger store.
+func (db *DB) Loyalty() *LoyaltyStore { return &LoyaltyStore{db: db} }
+
+// inTx runs f in a transaction and commits it; any error of f, or of the
+// commit, rolls back and is returned.
+func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		// The rollback of a broken connection fails too; the server
+		// rolls back on its own when the session ends.
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// ErrSchemaTooNew is returned by [DB.Migrate] when the database was
+// migrated by a newer version of this package: its tables may hold what
+// this version cannot read.
+var ErrSchemaTooNew = errors.New("pgstore: database schema is newer than this program")
+
+// ctxErr returns an error wrapping ctx.Err() when ctx is done.
+func ctxErr(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("pgstore: %s: %w", op, err)
+	}
+	return nil
+}

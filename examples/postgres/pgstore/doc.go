@@ -1,0 +1,58 @@
+// Package pgstore stores tailor's data in PostgreSQL: it implements every
+// storage interface of the library over a [pgxpool.Pool] —
+// [customer.Directory], [customer.BatchGetter] and [customer.HistoryStore]
+// ([CustomerStore]), [complaint.Store] ([ComplaintStore]) and
+// [loyalty.Store] ([LoyaltyStore]) — and passes the library's conformance
+// kits (customertest, complainttest, loyaltytest) against a real server.
+//
+//	db, err := pgstore.Open(ctx, "postgres://app@db.example:5432/shop")
+//	if err != nil { … }
+//	defer db.Close()
+//	svc := loyalty.NewService(programme, db.Loyalty(), nil)
+//
+// # Schema
+//
+// [DB.Migrate] (called by [Open]) creates and upgrades the tables in one
+// PostgreSQL schema (Options.Schema, "public" by default): it applies the
+// numbered migrations that the schema_version table does not list yet, in
+// order, each in its own transaction, under a transaction-level advisory
+// lock taken per schema, so that several processes starting at once
+// migrate safely (one applies, the others wait and find the work done).
+// A database migrated by a newer version of this package is refused
+// rather than misread.
+//
+// Fields that callers query get their own columns: identifiers, kinds and
+// states, times, points, amounts. Amounts are NUMERIC (exact, scale kept);
+// money is an amount and a currency code. Nested payloads that are read
+// and written whole (a complaint case, an event, the details of a ledger
+// entry) are JSONB in the library's own JSON form. Text columns that are
+// sorted or compared use COLLATE "C", so that PostgreSQL orders them byte
+// by byte as Go does.
+//
+// # Times
+//
+// A timestamptz column keeps microseconds; Go keeps nanoseconds. Each
+// instant is therefore stored as a timestamptz truncated to the
+// microsecond (readable and indexable) plus a smallint column *_ns with the
+// nanoseconds below it (0–999), and read back exactly. The zero
+// time.Time is stored as NULL where a column may be unknown. Instants come
+// back in UTC (time.Time.Equal holds; the location is not kept).
+//
+// # Concurrency and atomicity
+//
+// Conflicts between writers are detected by the database: a unique key
+// (case, seq) for complaint events, (member, seq) and (member, key) for
+// ledger entries, and primary keys for order and return IDs. A
+// unique_violation (SQLSTATE 23505) becomes [complaint.ErrConflict],
+// [loyalty.ErrConflict] or [loyalty.ErrDuplicate]; an optimistic
+// "UPDATE … WHERE version = $n" that matches no row is a conflict too.
+// Every write that touches more than one row runs in one transaction, so
+// a dropped connection or a cancelled context leaves nothing half-applied.
+//
+// # Limits
+//
+// PostgreSQL text cannot hold the NUL byte or invalid UTF-8: a record
+// with such a string is refused with an error (nothing is stored). Times
+// must lie within PostgreSQL's timestamptz range (4713 BC to 294276 AD),
+// and times inside JSON payloads within years 0–9999.
+package pgstore

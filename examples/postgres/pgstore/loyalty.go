@@ -1,0 +1,248 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+// LoyaltyStore keeps members' points ledgers: a [loyalty.Store]. Each
+// entry is a row of loyalty_entries with the primary key (member, seq) and
+// the unique key (member, key); the fields one queries (kind, times,
+// points, order, spend) are columns, the rest of the entry is the JSONB
+// column detail. It is safe for concurrent use.
+type LoyaltyStore struct {
+	db *DB
+}
+
+var _ loyalty.Store = (*LoyaltyStore)(nil)
+
+// entryDetail is the JSON form of the fields of a [loyalty.Entry] that
+// have no column of their own. Times are RFC 3339 in UTC with
+// nanoseconds; amounts are decimal strings.
+type entryDetail struct {
+	Lot         string            `json:"lot,omitempty"`
+	AvailableAt time.Time         `json:"available_at,omitzero"`
+	ExpiresAt   time.Time         `json:"expires_at,omitzero"`
+	Parts       []lotPart         `json:"parts,omitempty"`
+	Debt        int64             `json:"debt,omitempty"`
+	Forgiven    int64             `json:"forgiven,omitempty"`
+	Lines       []lineRecord      `json:"lines,omitempty"`
+	Qualifying  int64             `json:"qualifying,omitempty"`
+	Bonus       uint8             `json:"bonus,omitempty"`
+	Year        int               `json:"year,omitempty"`
+	Reason      string            `json:"reason,omitempty"`
+	Operator    string            `json:"operator,omitempty"`
+	From        int               `json:"from,omitempty"`
+	To          int               `json:"to,omitempty"`
+	NextReview  time.Time         `json:"next_review,omitzero"`
+	GraceUntil  time.Time         `json:"grace_until,omitzero"`
+	Birthday    customer.Birthday `json:"birthday,omitzero"`
+	Note        string            `json:"note,omitempty"`
+}
+
+type lotPart struct {
+	Lot    string `json:"lot"`
+	Points int64  `json:"points"`
+}
+
+type lineRecord struct {
+	LineID   string          `json:"line_id"`
+	Quantity int             `json:"quantity"`
+	Net      decimal.Decimal `json:"net"`
+	Weight   decimal.Decimal `json:"weight"`
+}
+
+// utc returns t in UTC, the zero time unchanged.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func detailOf(e loyalty.Entry) entryDetail {
+	d := entryDetail{
+		Lot: e.Lot, AvailableAt: utc(e.AvailableAt), ExpiresAt: utc(e.ExpiresAt),
+		Debt: int64(e.Debt), Forgiven: int64(e.Forgiven), Qualifying: int64(e.Qualifying),
+		Bonus: uint8(e.Bonus), Year: e.Year, Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To,
+		NextReview: utc(e.NextReview), GraceUntil: utc(e.GraceUntil), Birthday: e.Birthday, Note: e.Note,
+	}
+	for _, p := range e.Parts {
+		d.Parts = append(d.Parts, lotPart{Lot: p.Lot, Points: int64(p.Points)})
+	}
+	for _, l := range e.Lines {
+		d.Lines = append(d.Lines, lineRecord{LineID: l.LineID, Quantity: l.Quantity, Net: l.Net, Weight: l.Weight})
+	}
+	return d
+}
+
+func (d entryDetail) fill(e *loyalty.Entry) {
+	e.Lot, e.AvailableAt, e.ExpiresAt = d.Lot, d.AvailableAt, d.ExpiresAt
+	e.Debt, e.Forgiven, e.Qualifying = loyalty.Points(d.Debt), loyalty.Points(d.Forgiven), loyalty.Points(d.Qualifying)
+	e.Bonus, e.Year, e.Reason, e.Operator, e.From, e.To = loyalty.BonusKind(d.Bonus), d.Year, d.Reason, d.Operator, d.From, d.To
+	e.NextReview, e.GraceUntil, e.Birthday, e.Note = d.NextReview, d.GraceUntil, d.Birthday, d.Note
+	for _, p := range d.Parts {
+		e.Parts = append(e.Parts, loyalty.LotPart{Lot: p.Lot, Points: loyalty.Points(p.Points)})
+	}
+	for _, l := range d.Lines {
+		e.Lines = append(e.Lines, loyalty.LineRecord{LineID: l.LineID, Quantity: l.Quantity, Net: l.Net, Weight: l.Weight})
+	}
+}
+
+// Entries implements [loyalty.Store].
+func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after int64) ([]loyalty.Entry, error) {
+	if err := ctxErr(ctx, "loyalty entries"); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.pool.Query(ctx, `SELECT seq, key, fingerprint, kind, at, at_ns, effective, effective_ns,
+			points, order_id, spend::text, detail
+		FROM `+s.db.t.entries+` WHERE member = $1 AND seq > $2 ORDER BY seq`, string(member), after)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: entries of member %q: %w", member, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (loyalty.Entry, error) {
+		var (
+			e               loyalty.Entry
+			fp              int64
+			kind, atNS, eNS int16
+			at, eff         pgtype.Timestamptz
+			spend           string
+			detail          []byte
+		)
+		if err := r.Scan(&e.Seq, &e.Key, &fp, &kind, &at, &atNS, &eff, &eNS, &e.Points, &e.OrderID, &spend, &detail); err != nil {
+			return e, err
+		}
+		e.Member, e.Fingerprint, e.Kind = member, uint64(fp), loyalty.EntryKind(kind)
+		e.Time, e.Effective = fromInstant(at, atNS), fromInstant(eff, eNS)
+		var err error
+		if e.Spend, err = parseDec(spend, "spend"); err != nil {
+			return e, fmt.Errorf("entry %d: %w", e.Seq, err)
+		}
+		var d entryDetail
+		if err := json.Unmarshal(detail, &d); err != nil {
+			return e, fmt.Errorf("entry %d: detail: %w", e.Seq, err)
+		}
+		d.fill(&e)
+		return e, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: entries of member %q: %w", member, err)
+	}
+	if out == nil {
+		out = []loyalty.Entry{}
+	}
+	return out, nil
+}
+
+// Append implements [loyalty.Store]. It first looks for a known key and
+// the ledger's version (one query, so that a known key is reported as
+// ErrDuplicate even at a stale version), then inserts the whole batch in
+// one INSERT … SELECT FROM unnest(…) statement, which is atomic by
+// itself. When another writer got there in between, the unique keys
+// (member, seq) and (member, key) make the insert fail with a
+// unique_violation; the store then looks again and reports ErrDuplicate
+// when a key of the batch is now in the ledger, ErrConflict otherwise.
+func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := ctxErr(ctx, "append entries"); err != nil {
+		return err
+	}
+	n := len(entries)
+	keys := make([]string, n)
+	fps := make(map[string]uint64, n)
+	for i, e := range entries {
+		if fp, seen := fps[e.Key]; seen {
+			return &loyalty.DuplicateError{Member: member, Key: e.Key, Same: fp == e.Fingerprint}
+		}
+		fps[e.Key] = e.Fingerprint
+		keys[i] = e.Key
+	}
+	for i, e := range entries {
+		if e.Seq != expected+int64(i)+1 || e.Member != member {
+			return fmt.Errorf("pgstore: member %q: entry %d has seq %d and member %q, want seq %d: %w",
+				member, i, e.Seq, e.Member, expected+int64(i)+1, customer.ErrInvalid)
+		}
+	}
+	if err := s.check(ctx, member, expected, keys, fps); err != nil || n == 0 {
+		return err
+	}
+	var (
+		seq, fp, points           = make([]int64, n), make([]int64, n), make([]int64, n)
+		kind, atNS, effNS         = make([]int16, n), make([]int16, n), make([]int16, n)
+		at, eff                   = make([]*time.Time, n), make([]*time.Time, n)
+		orderID, spend, detailTxt = make([]string, n), make([]string, n), make([]string, n)
+	)
+	for i, e := range entries {
+		seq[i], fp[i], points[i], kind[i] = e.Seq, int64(e.Fingerprint), int64(e.Points), int16(e.Kind)
+		at[i], atNS[i] = timeParam(e.Time)
+		eff[i], effNS[i] = timeParam(e.Effective)
+		orderID[i], spend[i] = e.OrderID, dec(e.Spend)
+		b, err := json.Marshal(detailOf(e))
+		if err != nil {
+			return fmt.Errorf("pgstore: member %q: entry %d: encode: %w", member, e.Seq, err)
+		}
+		detailTxt[i] = string(b)
+	}
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.entries+`
+		(member, seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)
+		SELECT $1, u.seq, u.key, u.fingerprint, u.kind, u.at, u.at_ns, u.effective, u.effective_ns,
+			u.points, u.order_id, u.spend::numeric, u.detail::jsonb
+		FROM unnest($2::int8[], $3::text[], $4::int8[], $5::int2[], $6::timestamptz[], $7::int2[],
+			$8::timestamptz[], $9::int2[], $10::int8[], $11::text[], $12::text[], $13::text[])
+			AS u(seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)`,
+		string(member), seq, keys, fp, kind, at, atNS, eff, effNS, points, orderID, spend, detailTxt)
+	if code, _ := pgCode(err); code == uniqueViolation {
+		// Lost a race: tell a key taken meanwhile from a version moved on.
+		if err := s.check(context.WithoutCancel(ctx), member, expected, keys, fps); err != nil {
+			return err
+		}
+		return fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, loyalty.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, err)
+	}
+	return nil
+}
+
+// timeParam is nullInstant for an element of a timestamptz array.
+func timeParam(t time.Time) (*time.Time, int16) {
+	if t.IsZero() {
+		return nil, 0
+	}
+	us, ns := instant(t)
+	return &us, ns
+}
+
+// check returns a [*loyalty.DuplicateError] when one of keys is in
+// member's ledger (Same when the stored entry has the fingerprint fps
+// gives for its key) and an error matching ErrConflict when the ledger's
+// version is not expected, in that order.
+func (s *LoyaltyStore) check(ctx context.Context, member customer.ID, expected int64, keys []string, fps map[string]uint64) error {
+	var (
+		version int64
+		known   *string
+		fp      *int64
+	)
+	err := s.db.pool.QueryRow(ctx, `SELECT
+			(SELECT coalesce(max(seq), 0) FROM `+s.db.t.entries+` WHERE member = $1), k.key, k.fingerprint
+		FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+			SELECT key, fingerprint FROM `+s.db.t.entries+` WHERE member = $1 AND key = ANY($2) ORDER BY seq LIMIT 1
+		) AS k ON true`,
+		string(member), keys).Scan(&version, &known, &fp)
+	switch {
+	case err != nil:
+		return fmt.Errorf("pgstore: member %q: read ledger version: %w", member, err)
+	case known != nil:
+		return &loyalty.DuplicateError{Member: member, Key: *known, Same: fp != nil && uint64(*fp) == fps[*known]}
+	case version != expected:
+		return fmt.Errorf("pgstore: member %q at version %d, expected %d: %w", member, version, expected, loyalty.ErrConflict)
+	}
+	return nil
+}

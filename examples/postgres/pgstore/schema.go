@@ -1,0 +1,238 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// migration is one step of the schema. Steps are applied in order and
+// never changed once released: a new column or table is a new step.
+type migration struct {
+	description string
+	sql         string
+}
+
+// migrations are the schema's steps; step i+1 is migrations[i]. They run
+// with search_path set to the DB's schema.
+var migrations = []migration{
+	{"customers and their histories", `
+CREATE TABLE customers (
+	id                text COLLATE "C" PRIMARY KEY,
+	kind              smallint NOT NULL,
+	role              smallint NOT NULL,
+	name              text NOT NULL,
+	email             text NOT NULL,
+	phone             text NOT NULL,
+	address           text NOT NULL,
+	birth_year        bigint NOT NULL,
+	birth_month       bigint NOT NULL,
+	birth_day         bigint NOT NULL,
+	region            text NOT NULL,
+	joined            timestamptz,
+	joined_ns         smallint NOT NULL,
+	consent_marketing boolean NOT NULL,
+	consent_profiling boolean NOT NULL,
+	top_size          text NOT NULL,
+	bottom_size       text NOT NULL,
+	shoe_size         text NOT NULL,
+	height_cm         bigint NOT NULL,
+	fit               smallint NOT NULL,
+	styles            text[] NOT NULL,
+	colours           text[] NOT NULL,
+	categories        text[] NOT NULL,
+	has_trade                boolean NOT NULL,
+	annual_turnover          numeric,
+	annual_turnover_currency text,
+	outlets                  bigint,
+	rating                   smallint,
+	cooperation_start        timestamptz,
+	cooperation_start_ns     smallint,
+	market_size              numeric,
+	market_size_currency     text
+);
+
+CREATE TABLE orders (
+	id          text COLLATE "C" PRIMARY KEY,
+	customer_id text COLLATE "C" NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+	at          timestamptz,
+	at_ns       smallint NOT NULL,
+	channel     smallint NOT NULL,
+	store       text NOT NULL,
+	currency    text NOT NULL,
+	UNIQUE (id, customer_id)
+);
+CREATE INDEX orders_customer_at ON orders (customer_id, at);
+
+CREATE TABLE order_lines (
+	order_id   text COLLATE "C" NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+	pos        integer NOT NULL,
+	line_id    text NOT NULL,
+	sku        text NOT NULL,
+	category   text NOT NULL,
+	season     text NOT NULL,
+	size       text NOT NULL,
+	colour     text NOT NULL,
+	quantity   bigint NOT NULL,
+	unit_price numeric NOT NULL,
+	unit_cost  numeric,
+	discount   numeric NOT NULL,
+	PRIMARY KEY (order_id, pos)
+);
+
+CREATE TABLE returns (
+	id          text COLLATE "C" PRIMARY KEY,
+	order_id    text COLLATE "C" NOT NULL,
+	customer_id text COLLATE "C" NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+	at          timestamptz,
+	at_ns       smallint NOT NULL,
+	kind        smallint NOT NULL,
+	reason      smallint NOT NULL,
+	FOREIGN KEY (order_id, customer_id) REFERENCES orders (id, customer_id) ON DELETE CASCADE
+);
+CREATE INDEX returns_customer_at ON returns (customer_id, at);
+CREATE INDEX returns_order ON returns (order_id, customer_id);
+
+CREATE TABLE return_lines (
+	return_id text COLLATE "C" NOT NULL REFERENCES returns (id) ON DELETE CASCADE,
+	pos       integer NOT NULL,
+	line_id   text NOT NULL,
+	quantity  bigint NOT NULL,
+	PRIMARY KEY (return_id, pos)
+);
+
+CREATE TABLE interactions (
+	customer_id text COLLATE "C" NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+	at          timestamptz NOT NULL,
+	at_ns       smallint NOT NULL,
+	kind        smallint NOT NULL,
+	subject     text COLLATE "C" NOT NULL,
+	PRIMARY KEY (customer_id, at, at_ns, kind, subject)
+);
+`},
+	{"complaint cases and their audit trails", `
+CREATE TABLE complaint_cases (
+	id          text COLLATE "C" PRIMARY KEY,
+	version     bigint NOT NULL CHECK (version > 0),
+	state       text NOT NULL,
+	priority    text NOT NULL,
+	complainant text COLLATE "C" NOT NULL,
+	handler     text NOT NULL,
+	opened      timestamptz,
+	updated     timestamptz,
+	body        jsonb NOT NULL
+);
+CREATE INDEX complaint_cases_state_updated ON complaint_cases (state, updated);
+CREATE INDEX complaint_cases_complainant ON complaint_cases (complainant);
+
+CREATE TABLE complaint_events (
+	case_id    text COLLATE "C" NOT NULL REFERENCES complaint_cases (id) ON DELETE CASCADE,
+	seq        bigint NOT NULL CHECK (seq > 0),
+	at         timestamptz,
+	actor      text NOT NULL,
+	role       text NOT NULL,
+	command    text NOT NULL,
+	from_state text NOT NULL,
+	to_state   text NOT NULL,
+	body       jsonb NOT NULL,
+	CONSTRAINT complaint_events_pkey PRIMARY KEY (case_id, seq)
+);
+`},
+	{"loyalty ledgers", `
+CREATE TABLE loyalty_entries (
+	member       text COLLATE "C" NOT NULL,
+	seq          bigint NOT NULL CHECK (seq > 0),
+	key          text COLLATE "C" NOT NULL,
+	fingerprint  bigint NOT NULL,
+	kind         smallint NOT NULL,
+	at           timestamptz,
+	at_ns        smallint NOT NULL,
+	effective    timestamptz,
+	effective_ns smallint NOT NULL,
+	points       bigint NOT NULL,
+	order_id     text NOT NULL,
+	spend        numeric NOT NULL,
+	detail       jsonb NOT NULL,
+	CONSTRAINT loyalty_entries_pkey PRIMARY KEY (member, seq),
+	CONSTRAINT loyalty_entries_member_key UNIQUE (member, key)
+);
+CREATE INDEX loyalty_entries_order ON loyalty_entries (member, order_id) WHERE order_id <> '';
+`},
+}
+
+// SchemaVersion is the number of the last migration this package knows:
+// the version [DB.Migrate] brings a database to.
+func SchemaVersion() int { return len(migrations) }
+
+// lockClass is the first key of the advisory lock that serialises
+// migrations; the second is a hash of the schema name.
+const lockClass = 0x7a11
+
+// Migrate creates the schema and its tables when they do not exist and
+// applies, in order, every migration the schema_version table does not
+// list yet, with a row in schema_version for each, all in one
+// transaction: a failed upgrade leaves the schema as it was. A
+// transaction-level advisory lock (per schema) makes concurrent Migrate
+// calls, from this process or others, wait for each other, so each
+// migration is applied once. It returns an error matching
+// [ErrSchemaTooNew] when the database lists a migration this package does
+// not know.
+func (db *DB) Migrate(ctx context.Context) error {
+	if err := ctxErr(ctx, "migrate"); err != nil {
+		return err
+	}
+	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClass, db.schema); err != nil {
+			return err
+		}
+		schema := pgx.Identifier{db.schema}.Sanitize()
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, db.t.version).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			// Only now: CREATE SCHEMA needs the CREATE right on the
+			// database even when the schema exists.
+			if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema+`;
+				CREATE TABLE `+db.t.version+` (
+					version     integer PRIMARY KEY,
+					description text NOT NULL,
+					applied_at  timestamptz NOT NULL DEFAULT now())`); err != nil {
+				return err
+			}
+		}
+		var current int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+db.t.version).Scan(&current); err != nil {
+			return err
+		}
+		return db.apply(ctx, tx, schema, current)
+	})
+	if err != nil {
+		return fmt.Errorf("pgstore: migrate schema %q: %w", db.schema, err)
+	}
+	return nil
+}
+
+// apply applies the migrations after version current in tx.
+func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current int) error {
+	if current > len(migrations) {
+		return fmt.Errorf("%w: it is at version %d, this program knows %d", ErrSchemaTooNew, current, len(migrations))
+	}
+	if current == len(migrations) {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema); err != nil {
+		return err
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		m := migrations[v-1]
+		if _, err := tx.Exec(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %d (%s): %w", v, m.description, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO `+db.t.version+` (version, description) VALUES ($1, $2)`, v, m.description); err != nil {
+			return err
+		}
+	}
+	return nil
+}
