@@ -92,6 +92,18 @@ func (m betaGeo) conditional(x, T, t, palive float64, cache *bracketCache) (floa
 // recomputes, so results are identical with and without the cache.
 type bracketCache struct {
 	entries [1 << 12]bracketEntry
+	tvals   [1 << 10]tEntry
+}
+
+// tEntry holds the Pareto/NBD scoring terms that depend on T alone.
+type tEntry struct {
+	T, laT, lbeT, k float64
+	set             bool
+}
+
+func (c *bracketCache) tslot(T float64) *tEntry {
+	h := math.Float64bits(T) * 0x9E3779B97F4A7C15
+	return &c.tvals[(h^h>>29)>>(64-10)]
 }
 
 type bracketEntry struct {

@@ -253,10 +253,14 @@ func (m ParetoNBD) pAlive(o Observation, cache *bracketCache) (float64, error) {
 // two exponentials and no logarithm of the result in the common case; +Inf
 // (P(alive) = 0) when it overflows.
 func (m ParetoNBD) deadOdds(x, tx, T float64, cache *bracketCache) (float64, bool) {
+	return m.deadOddsLogs(x, tx, T, math.Log(m.Alpha+T), math.Log(m.Beta+T), cache)
+}
+
+// deadOddsLogs is deadOdds given laT = ln(α+T) and lbeT = ln(β+T).
+func (m ParetoNBD) deadOddsLogs(x, tx, T, laT, lbeT float64, cache *bracketCache) (float64, bool) {
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	rx := r + x
 	a1 := rx + s
-	laT, lbeT := math.Log(al+T), math.Log(be+T)
 	var b1, base, diff, lbT float64
 	if al >= be {
 		b1, base, diff, lbT = s+1, al, al-be, laT
@@ -329,12 +333,28 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 	if err := checkHorizon(t); err != nil {
 		return Score{}, err
 	}
-	pa, err := m.pAlive(o, cache)
-	if err != nil {
-		return Score{}, err
+	// Terms that depend on T alone, memoised per T within ScoreAll:
+	// ln(α+T), ln(β+T) and (β+T)/(α+T) · (1 − ((β+T)/(β+T+t))^{s−1})/(s−1).
+	var tv *tEntry
+	if cache != nil {
+		tv = cache.tslot(o.T)
 	}
-	bt := m.Beta + o.T
-	e := (m.R + o.Frequency) * bt / (m.Alpha + o.T) * expm1Ratio(m.S-1, -math.Log1p(t/bt)) * pa
+	if tv == nil || !tv.set || tv.T != o.T {
+		bt := m.Beta + o.T
+		v := tEntry{T: o.T, set: true, laT: math.Log(m.Alpha + o.T), lbeT: math.Log(bt),
+			k: bt / (m.Alpha + o.T) * expm1Ratio(m.S-1, -math.Log1p(t/bt))}
+		if tv == nil {
+			tv = &v
+		} else {
+			*tv = v
+		}
+	}
+	odds, ok := m.deadOddsLogs(o.Frequency, o.Recency, o.T, tv.laT, tv.lbeT, cache)
+	if !ok {
+		return Score{}, fmt.Errorf("churn: paretonbd P(alive) for customer %q: %w", o.ID, ErrNumerical)
+	}
+	pa := clamp01(1 / (1 + odds))
+	e := (m.R + o.Frequency) * tv.k * pa
 	if !finite(e) {
 		return Score{}, fmt.Errorf("churn: paretonbd expectation for customer %q: %w", o.ID, ErrNumerical)
 	}
