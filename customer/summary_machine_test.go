@@ -1,0 +1,125 @@
+package customer
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// summaryMachine is the model-based test of the Add methods of a Summary:
+// the model is the list of records accepted so far, and after every step
+// the summary must equal the plain decimal summary of that list
+// (referenceSummary). Rejected records must leave it unchanged.
+type summaryMachine struct {
+	s      *Summary
+	model  []Event
+	orders []Order // accepted orders dated up to asOf
+	left   map[string][]int
+	n      int
+}
+
+func (m *summaryMachine) drawOrder(t *rapid.T) Order {
+	m.n++
+	o := Order{ID: fmt.Sprintf("O%d", m.n), CustomerID: "C", Channel: Online, Currency: "EUR",
+		Time: pAsOf.Add(time.Duration(rapid.IntRange(-20000, 200).Draw(t, "hours")) * time.Hour)}
+	for j := range rapid.IntRange(1, 3).Draw(t, "lines") {
+		l := Line{ID: fmt.Sprintf("L%d", j), Category: rapid.SampledFrom([]string{"coats", "shoes", ""}).Draw(t, "cat"),
+			Quantity: rapid.IntRange(1, 4).Draw(t, "qty"), UnitPrice: d(rapid.SampledFrom(genPriceText).Draw(t, "price"))}
+		if rapid.Bool().Draw(t, "cost") {
+			l.UnitCost = decimal.NewNullDecimal(d(rapid.SampledFrom(genCostText).Draw(t, "unit cost")))
+		}
+		o.Lines = append(o.Lines, l)
+	}
+	return o
+}
+
+func (m *summaryMachine) addOrder(t *rapid.T) {
+	o := m.drawOrder(t)
+	require.NoError(t, m.s.AddOrder(o))
+	m.model = append(m.model, Event{Order: &o})
+	if !o.Time.After(pAsOf) {
+		m.orders = append(m.orders, o)
+		m.left[o.ID] = make([]int, len(o.Lines))
+		for i, l := range o.Lines {
+			m.left[o.ID][i] = l.Quantity
+		}
+	}
+}
+
+func (m *summaryMachine) addBadOrder(t *rapid.T) {
+	o := m.drawOrder(t)
+	o.Time = pAsOf.Add(-time.Hour)
+	switch rapid.IntRange(0, 3).Draw(t, "fault") {
+	case 0:
+		o.Lines[0].Quantity = 0
+	case 1:
+		o.CustomerID = "other"
+	case 2:
+		o.Currency = "USD"
+		if m.s.Currency == "" {
+			t.Skip("no currency to mismatch yet")
+		}
+	case 3:
+		o.Lines[0].Discount = o.Lines[0].Gross().Add(d("1"))
+	}
+	require.Error(t, m.s.AddOrder(o))
+}
+
+func (m *summaryMachine) addReturn(t *rapid.T) {
+	if len(m.orders) == 0 {
+		t.Skip("no order to return")
+	}
+	o := rapid.SampledFrom(m.orders).Draw(t, "order")
+	j := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
+	if m.left[o.ID][j] == 0 {
+		t.Skip("line fully returned")
+	}
+	back := rapid.IntRange(1, m.left[o.ID][j]).Draw(t, "back")
+	m.n++
+	r := Return{ID: fmt.Sprintf("R%d", m.n), OrderID: o.ID, CustomerID: "C", Kind: ReturnKind(rapid.IntRange(1, 2).Draw(t, "kind")),
+		Reason: QualityDefect, Time: o.Time.Add(time.Duration(rapid.IntRange(0, 500).Draw(t, "after")) * time.Hour),
+		Lines: []ReturnLine{{LineID: o.Lines[j].ID, Quantity: -back}}}
+	require.NoError(t, m.s.AddReturn(r, o))
+	m.model = append(m.model, Event{Return: &r})
+	if !r.Time.After(pAsOf) {
+		m.left[o.ID][j] -= back
+	}
+}
+
+func (m *summaryMachine) addBadReturn(t *rapid.T) {
+	if len(m.orders) == 0 {
+		t.Skip("no order to return")
+	}
+	o := rapid.SampledFrom(m.orders).Draw(t, "order")
+	r := Return{ID: "bad", OrderID: o.ID, CustomerID: "C", Kind: Refund, Reason: SizeFit, Time: o.Time,
+		Lines: []ReturnLine{{LineID: o.Lines[0].ID, Quantity: -(o.Lines[0].Quantity + 1)}}}
+	require.Error(t, m.s.AddReturn(r, o))
+}
+
+func (m *summaryMachine) addInteraction(t *rapid.T) {
+	i := Interaction{CustomerID: "C", Kind: Cart, Time: pAsOf.Add(time.Duration(rapid.IntRange(-9000, 100).Draw(t, "hours")) * time.Hour)}
+	require.NoError(t, m.s.AddInteraction(i))
+	m.model = append(m.model, Event{Interaction: &i})
+}
+
+func (m *summaryMachine) check(t *rapid.T) {
+	assertSameSummary(t, referenceSummary(m.model), *m.s)
+}
+
+func TestSummaryStateMachine(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := &summaryMachine{s: NewSummary("C", Consumer, pAsOf, nil), left: map[string][]int{}}
+		t.Repeat(map[string]func(*rapid.T){
+			"AddOrder":       m.addOrder,
+			"AddBadOrder":    m.addBadOrder,
+			"AddReturn":      m.addReturn,
+			"AddBadReturn":   m.addBadReturn,
+			"AddInteraction": m.addInteraction,
+			"":               m.check,
+		})
+	})
+}
