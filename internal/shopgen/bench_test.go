@@ -4,19 +4,36 @@ import (
 	"io"
 	"slices"
 	"testing"
+	"time"
 )
 
-// BenchmarkGenerate measures customers generated per second.
-func BenchmarkGenerate(b *testing.B) {
-	cfg := DefaultConfig()
-	g, err := New(cfg)
-	if err != nil {
-		b.Fatal(err)
+// cpuMeter reports a benchmark's throughput per second of process CPU
+// time besides the usual per wall-clock second.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU() cpuMeter {
+	d, ok := processCPU()
+	return cpuMeter{start: d, ok: ok}
+}
+
+// report adds "unit/s" (wall clock) and "unit/cpu-s" metrics for n units.
+func (m cpuMeter) report(b *testing.B, n float64, unit string) {
+	b.ReportMetric(n/b.Elapsed().Seconds(), unit+"/s")
+	if end, ok := processCPU(); ok && m.ok && end > m.start {
+		b.ReportMetric(n/(end-m.start).Seconds(), unit+"/cpu-s")
 	}
+}
+
+// BenchmarkGenerate measures customers generated per second, one at a
+// time on one goroutine.
+func BenchmarkGenerate(b *testing.B) {
+	g := newGen(b, DefaultConfig().Customers, 1)
 	b.ReportAllocs()
-	b.ResetTimer()
-	lines := 0
-	i := 0
+	lines, i := 0, 0
+	cpu := startCPU()
 	for b.Loop() {
 		rec := g.Customer(i)
 		for _, o := range rec.Orders {
@@ -24,7 +41,7 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 		i++
 	}
-	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "customers/s")
+	cpu.report(b, float64(i), "customers")
 	b.ReportMetric(float64(lines)/float64(i), "lines/customer")
 }
 
@@ -35,6 +52,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 	recs := slices.Collect(g.All())
 	b.ReportAllocs()
 	var rows int64
+	cpu := startCPU()
 	for b.Loop() {
 		n, err := WriteCSV(io.Discard, slices.Values(recs), nil)
 		if err != nil {
@@ -42,31 +60,27 @@ func BenchmarkWriteCSV(b *testing.B) {
 		}
 		rows += n
 	}
-	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	cpu.report(b, float64(rows), "rows")
 }
 
-// BenchmarkGeneratorWriteCSV measures the parallel CSV export: customers
-// and rows per second on all cores.
+// BenchmarkGeneratorWriteCSV measures the export of a whole shop on all
+// cores, generation included.
 func BenchmarkGeneratorWriteCSV(b *testing.B) {
-	cfg := DefaultConfig()
-	cfg.Customers = 20_000
-	g, err := New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := newGen(b, 20_000, 1)
 	b.ReportAllocs()
 	var rows int64
 	n := 0
+	cpu := startCPU()
 	for b.Loop() {
 		r, err := g.WriteCSV(io.Discard, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
 		rows += r
-		n += cfg.Customers
+		n += 20_000
 	}
-	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "customers/s")
+	cpu.report(b, float64(rows), "rows")
+	cpu.report(b, float64(n), "customers")
 }
 
 // BenchmarkGeneratorWriteCSVMillion is the target workload: a million
@@ -79,6 +93,7 @@ func BenchmarkGeneratorWriteCSVMillion(b *testing.B) {
 	}
 	g := newGen(b, 1_000_000, 1)
 	var rows int64
+	cpu := startCPU()
 	for b.Loop() {
 		n, err := g.WriteCSV(io.Discard, nil)
 		if err != nil {
@@ -86,5 +101,8 @@ func BenchmarkGeneratorWriteCSVMillion(b *testing.B) {
 		}
 		rows += n
 	}
-	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	cpu.report(b, float64(rows), "rows")
+	if end, ok := processCPU(); ok && cpu.ok {
+		b.ReportMetric((end-cpu.start).Seconds()/float64(b.N), "cpu-s/op")
+	}
 }
