@@ -124,6 +124,15 @@ func TestEveryRecordValid(t *testing.T) {
 				}
 			}
 		}
+		if rec.Truth.Potential {
+			assert.Empty(t, rec.Orders, "a potential customer never buys")
+			assert.NotEmpty(t, rec.Interactions, "a potential customer shows interest")
+		}
+		if d := rec.Truth.Dropout; !d.IsZero() {
+			for _, o := range rec.Orders {
+				assert.False(t, o.Time.After(d), "order %s after the customer dropped out", o.ID)
+			}
+		}
 		for _, x := range rec.Interactions {
 			assert.True(t, x.Time.Before(cfg.End))
 			assert.False(t, x.Time.Before(c.Joined), "interaction before joining")
