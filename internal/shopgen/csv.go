@@ -45,8 +45,9 @@ var CSVColumns = []string{
 type CSVOptions struct {
 	// NoHeader leaves out the header row (to append shards to one file).
 	NoHeader bool
-	// Workers is the number of goroutines of [Generator.WriteCSV];
-	// 0 means GOMAXPROCS. The output does not depend on it.
+	// Workers is the number of goroutines of [Generator.WriteCSV]; 0 or
+	// less means GOMAXPROCS. The output does not depend on it; WriteCSV
+	// ignores it.
 	Workers int
 }
 
