@@ -35,15 +35,21 @@ func fromInstant(ts pgtype.Timestamptz, ns int16) time.Time {
 	return ts.Time.Add(time.Duration(ns)).UTC()
 }
 
-// dec returns d as text for a NUMERIC parameter: exact, scale kept.
-func dec(d decimal.Decimal) string { return d.String() }
+// dec returns d as text for a NUMERIC parameter: exact, with its scale
+// ("199.00" stays 199.00; decimal.String would write 199).
+func dec(d decimal.Decimal) string {
+	if e := d.Exponent(); e < 0 {
+		return d.StringFixed(-e)
+	}
+	return d.String()
+}
 
 // nullDec returns d as text, or nil (NULL) when d is not valid.
 func nullDec(d decimal.NullDecimal) any {
 	if !d.Valid {
 		return nil
 	}
-	return d.Decimal.String()
+	return dec(d.Decimal)
 }
 
 // parseDec reads a NUMERIC column selected as text.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
 )
@@ -26,7 +25,7 @@ var _ loyalty.Store = (*LoyaltyStore)(nil)
 
 // entryDetail is the JSON form of the fields of a [loyalty.Entry] that
 // have no column of their own. Times are RFC 3339 in UTC with
-// nanoseconds; amounts are decimal strings.
+// nanoseconds; amounts are decimal strings with their scale.
 type entryDetail struct {
 	Lot         string            `json:"lot,omitempty"`
 	AvailableAt time.Time         `json:"available_at,omitzero"`
@@ -54,10 +53,10 @@ type lotPart struct {
 }
 
 type lineRecord struct {
-	LineID   string          `json:"line_id"`
-	Quantity int             `json:"quantity"`
-	Net      decimal.Decimal `json:"net"`
-	Weight   decimal.Decimal `json:"weight"`
+	LineID   string `json:"line_id"`
+	Quantity int    `json:"quantity"`
+	Net      string `json:"net"`
+	Weight   string `json:"weight"`
 }
 
 // utc returns t in UTC, the zero time unchanged.
@@ -79,12 +78,12 @@ func detailOf(e loyalty.Entry) entryDetail {
 		d.Parts = append(d.Parts, lotPart{Lot: p.Lot, Points: int64(p.Points)})
 	}
 	for _, l := range e.Lines {
-		d.Lines = append(d.Lines, lineRecord{LineID: l.LineID, Quantity: l.Quantity, Net: l.Net, Weight: l.Weight})
+		d.Lines = append(d.Lines, lineRecord{LineID: l.LineID, Quantity: l.Quantity, Net: dec(l.Net), Weight: dec(l.Weight)})
 	}
 	return d
 }
 
-func (d entryDetail) fill(e *loyalty.Entry) {
+func (d entryDetail) fill(e *loyalty.Entry) error {
 	e.Lot, e.AvailableAt, e.ExpiresAt = d.Lot, d.AvailableAt, d.ExpiresAt
 	e.Debt, e.Forgiven, e.Qualifying = loyalty.Points(d.Debt), loyalty.Points(d.Forgiven), loyalty.Points(d.Qualifying)
 	e.Bonus, e.Year, e.Reason, e.Operator, e.From, e.To = loyalty.BonusKind(d.Bonus), d.Year, d.Reason, d.Operator, d.From, d.To
@@ -93,8 +92,17 @@ func (d entryDetail) fill(e *loyalty.Entry) {
 		e.Parts = append(e.Parts, loyalty.LotPart{Lot: p.Lot, Points: loyalty.Points(p.Points)})
 	}
 	for _, l := range d.Lines {
-		e.Lines = append(e.Lines, loyalty.LineRecord{LineID: l.LineID, Quantity: l.Quantity, Net: l.Net, Weight: l.Weight})
+		net, err := parseDec(l.Net, "detail.lines.net")
+		if err != nil {
+			return err
+		}
+		weight, err := parseDec(l.Weight, "detail.lines.weight")
+		if err != nil {
+			return err
+		}
+		e.Lines = append(e.Lines, loyalty.LineRecord{LineID: l.LineID, Quantity: l.Quantity, Net: net, Weight: weight})
 	}
+	return nil
 }
 
 // Entries implements [loyalty.Store].
@@ -130,7 +138,9 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 		if err := json.Unmarshal(detail, &d); err != nil {
 			return e, fmt.Errorf("entry %d: detail: %w", e.Seq, err)
 		}
-		d.fill(&e)
+		if err := d.fill(&e); err != nil {
+			return e, fmt.Errorf("entry %d: %w", e.Seq, err)
+		}
 		return e, nil
 	})
 	if err != nil {

@@ -179,6 +179,11 @@ const lockClass = 0x7a11
 // [ErrSchemaTooNew] when the database lists a migration this package does
 // not know.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrateTo(ctx, len(migrations))
+}
+
+// migrateTo is Migrate up to version target.
+func (db *DB) migrateTo(ctx context.Context, target int) error {
 	if err := ctxErr(ctx, "migrate"); err != nil {
 		return err
 	}
@@ -206,7 +211,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+db.t.version).Scan(&current); err != nil {
 			return err
 		}
-		return db.apply(ctx, tx, schema, current)
+		return db.apply(ctx, tx, schema, current, target)
 	})
 	if err != nil {
 		return fmt.Errorf("pgstore: migrate schema %q: %w", db.schema, err)
@@ -214,18 +219,18 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// apply applies the migrations after version current in tx.
-func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current int) error {
+// apply applies the migrations after version current up to target in tx.
+func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, target int) error {
 	if current > len(migrations) {
 		return fmt.Errorf("%w: it is at version %d, this program knows %d", ErrSchemaTooNew, current, len(migrations))
 	}
-	if current == len(migrations) {
+	if current >= target {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema); err != nil {
 		return err
 	}
-	for v := current + 1; v <= len(migrations); v++ {
+	for v := current + 1; v <= target; v++ {
 		m := migrations[v-1]
 		if _, err := tx.Exec(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %d (%s): %w", v, m.description, err)

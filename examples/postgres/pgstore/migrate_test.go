@@ -1,0 +1,143 @@
+package pgstore_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/complaint/complainttest"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/postgres/pgstore"
+)
+
+// versions returns the rows of schema's schema_version table.
+func versions(t *testing.T, schema string) []int {
+	t.Helper()
+	rows, err := sharedPool(t).Query(context.Background(), `SELECT version FROM `+pgx.Identifier{schema, "schema_version"}.Sanitize()+` ORDER BY version`)
+	require.NoError(t, err)
+	vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	require.NoError(t, err)
+	return vs
+}
+
+func allVersions() []int {
+	var vs []int
+	for v := 1; v <= pgstore.SchemaVersion(); v++ {
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+// Several processes migrating one new schema at once: each migration is
+// applied once and every Migrate succeeds.
+func TestMigrateConcurrently(t *testing.T) {
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = pgstore.New(p, &pgstore.Options{Schema: schema}).Migrate(context.Background())
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "migration %d", i)
+	}
+	assert.Equal(t, allVersions(), versions(t, schema))
+}
+
+// Migrate on an up-to-date schema changes nothing and keeps the data.
+func TestMigrateAgainKeepsData(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	require.NoError(t, db.Customers().Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer, Name: "Ana"}))
+	require.NoError(t, db.Migrate(ctx))
+	require.NoError(t, pgstore.New(db.Pool(), &pgstore.Options{Schema: db.Schema()}).Migrate(ctx))
+	c, err := db.Customers().Get(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Equal(t, "Ana", c.Name)
+	assert.Equal(t, allVersions(), versions(t, db.Schema()))
+}
+
+// A schema at an older version is brought up to date, its data kept.
+func TestMigrateUpgradesOldSchema(t *testing.T) {
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	ctx := context.Background()
+	db := pgstore.New(p, &pgstore.Options{Schema: schema})
+	require.NoError(t, pgstore.MigrateTo(ctx, db, 1))
+	assert.Equal(t, []int{1}, versions(t, schema))
+	require.NoError(t, db.Customers().Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer}))
+	c, ev := complainttest.Record("K-1", complainttest.T0)
+	require.Error(t, db.Complaints().Save(ctx, c, ev), "the complaint tables do not exist yet")
+
+	require.NoError(t, db.Migrate(ctx))
+	assert.Equal(t, allVersions(), versions(t, schema))
+	_, err := db.Customers().Get(ctx, "C-1")
+	require.NoError(t, err)
+	require.NoError(t, db.Complaints().Save(ctx, c, ev))
+	_, err = db.Complaints().Get(ctx, "K-1")
+	require.NoError(t, err)
+}
+
+// A database migrated by a newer program is refused, not misread.
+func TestMigrateRefusesNewerSchema(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	_, err := db.Pool().Exec(ctx, `INSERT INTO `+pgx.Identifier{db.Schema(), "schema_version"}.Sanitize()+
+		` (version, description) VALUES ($1, 'from the future')`, pgstore.SchemaVersion()+1)
+	require.NoError(t, err)
+	err = db.Migrate(ctx)
+	require.ErrorIs(t, err, pgstore.ErrSchemaTooNew)
+	_, err = pgstore.Open(ctx, testDSN(t), &pgstore.Options{Schema: db.Schema()})
+	require.ErrorIs(t, err, pgstore.ErrSchemaTooNew)
+}
+
+// Open connects, migrates a new schema and gives working stores; Close
+// closes the pool it opened, and a pool passed to New stays open.
+func TestOpen(t *testing.T) {
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, sharedPool(t), schema) })
+	ctx := context.Background()
+	db, err := pgstore.Open(ctx, testDSN(t), &pgstore.Options{Schema: schema})
+	require.NoError(t, err)
+	assert.Equal(t, schema, db.Schema())
+	c, ev := complainttest.Record("K-1", complainttest.T0)
+	require.NoError(t, db.Complaints().Save(ctx, c, ev))
+	db.Close()
+	_, err = db.Complaints().Get(ctx, "K-1")
+	assert.Error(t, err, "the pool is closed")
+	assert.NotErrorIs(t, err, complaint.ErrNotFound)
+
+	shared := pgstore.New(sharedPool(t), &pgstore.Options{Schema: schema})
+	shared.Close()
+	_, err = shared.Complaints().Get(ctx, "K-1")
+	assert.NoError(t, err, "Close closed a pool it did not open")
+
+	_, err = pgstore.Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=1", nil)
+	assert.Error(t, err)
+	_, err = pgstore.Open(ctx, "::not a dsn::", nil)
+	assert.Error(t, err)
+}
+
+// Migrate with a context that is done fails with its error.
+func TestMigrateCanceled(t *testing.T) {
+	p := sharedPool(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Nanosecond)
+	defer cancel()
+	<-ctx.Done()
+	err := pgstore.New(p, &pgstore.Options{Schema: newSchemaName()}).Migrate(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}

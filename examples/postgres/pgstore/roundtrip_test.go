@@ -1,0 +1,252 @@
+package pgstore_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+	"pgregory.net/rapid"
+)
+
+// Generators of awkward but legal values: instants with nanoseconds in
+// odd zones from year 1 to 9999, decimals of every scale, full-range
+// integers, any text but NUL.
+
+var zones = []*time.Location{time.UTC, time.FixedZone("NPT", 5*3600+45*60), time.FixedZone("HST", -10*3600), time.FixedZone("LMT", 3208)}
+
+func genTime() *rapid.Generator[time.Time] {
+	return rapid.Custom(func(t *rapid.T) time.Time {
+		if rapid.IntRange(0, 9).Draw(t, "zero") == 0 {
+			return time.Time{}
+		}
+		sec := rapid.Int64Range(-62135596800, 253402300799).Draw(t, "sec")
+		ns := rapid.Int64Range(0, 999999999).Draw(t, "ns")
+		return time.Unix(sec, ns).In(rapid.SampledFrom(zones).Draw(t, "zone"))
+	})
+}
+
+func genDec() *rapid.Generator[decimal.Decimal] {
+	return rapid.Custom(func(t *rapid.T) decimal.Decimal {
+		return decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-20, 6).Draw(t, "exp")))
+	})
+}
+
+var genText = rapid.StringOf(rapid.Rune().Filter(func(r rune) bool { return r != 0 }))
+
+func genMoney() *rapid.Generator[customer.Money] {
+	return rapid.Custom(func(t *rapid.T) customer.Money {
+		cur := rapid.SampledFrom([]customer.Currency{"", "EUR", "JPY", "BHD"}).Draw(t, "currency")
+		d := genDec().Draw(t, "amount")
+		if cur == "" || d.IsZero() {
+			return customer.Zero(cur)
+		}
+		m, err := customer.MoneyFromDecimal(d, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	})
+}
+
+func genCustomer(id customer.ID) *rapid.Generator[customer.Customer] {
+	return rapid.Custom(func(t *rapid.T) customer.Customer {
+		c := customer.Customer{
+			ID: id, Kind: customer.Kind(rapid.Uint8().Draw(t, "kind")), Role: customer.Role(rapid.Uint8().Draw(t, "role")),
+			Name: genText.Draw(t, "name"),
+			Contact: customer.Contact{Email: customer.Email(genText.Draw(t, "email")), Phone: customer.Phone(genText.Draw(t, "phone")),
+				Address: genText.Draw(t, "address")},
+			Birthday: customer.Birthday{Year: rapid.Int().Draw(t, "year"), Month: time.Month(rapid.Int().Draw(t, "month")), Day: rapid.Int().Draw(t, "day")},
+			Region:   genText.Draw(t, "region"), Joined: genTime().Draw(t, "joined"),
+			Consent: customer.Consent{Marketing: rapid.Bool().Draw(t, "marketing"), Profiling: rapid.Bool().Draw(t, "profiling")},
+			Profile: customer.Profile{TopSize: genText.Draw(t, "top"), BottomSize: genText.Draw(t, "bottom"), ShoeSize: genText.Draw(t, "shoe"),
+				HeightCM: rapid.Int().Draw(t, "height"), Fit: customer.Fit(rapid.Uint8().Draw(t, "fit")),
+				Styles:     rapid.SliceOf(genText).Draw(t, "styles"),
+				Colours:    rapid.SliceOf(genText).Draw(t, "colours"),
+				Categories: rapid.SliceOf(genText).Draw(t, "categories")},
+		}
+		if rapid.Bool().Draw(t, "trade") {
+			c.Trade = &customer.Trade{AnnualTurnover: genMoney().Draw(t, "turnover"), Outlets: rapid.Int().Draw(t, "outlets"),
+				Rating: customer.CreditRating(rapid.Uint8().Draw(t, "rating")), CooperationStart: genTime().Draw(t, "coop"),
+				MarketSize: genMoney().Draw(t, "market")}
+		}
+		return c
+	})
+}
+
+func genOrder(id string, c customer.ID) *rapid.Generator[customer.Order] {
+	return rapid.Custom(func(t *rapid.T) customer.Order {
+		o := customer.Order{ID: id, CustomerID: c, Time: genTime().Draw(t, "time"), Channel: customer.Channel(rapid.Uint8().Draw(t, "channel")),
+			Store: genText.Draw(t, "store"), Currency: customer.Currency(genText.Draw(t, "currency"))}
+		for i := range rapid.IntRange(0, 4).Draw(t, "lines") {
+			l := customer.Line{ID: fmt.Sprint(i), SKU: genText.Draw(t, "sku"), Category: genText.Draw(t, "category"),
+				Season: genText.Draw(t, "season"), Size: genText.Draw(t, "size"), Colour: genText.Draw(t, "colour"),
+				Quantity: rapid.Int().Draw(t, "qty"), UnitPrice: genDec().Draw(t, "price"), Discount: genDec().Draw(t, "discount")}
+			if rapid.Bool().Draw(t, "cost") {
+				l.UnitCost = decimal.NewNullDecimal(genDec().Draw(t, "unit cost"))
+			}
+			o.Lines = append(o.Lines, l)
+		}
+		return o
+	})
+}
+
+// Any customer comes back from Put and Get equal, and from GetMany and
+// List too.
+func TestCustomerRoundTrip(t *testing.T) {
+	s := newDB(t).Customers()
+	ctx := context.Background()
+	n := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		n++
+		id := customer.ID(fmt.Sprintf("%s#%04d", genText.Draw(rt, "id"), n))
+		want := genCustomer(id).Draw(rt, "customer")
+		require.NoError(rt, s.Put(ctx, want))
+		got, err := s.Get(ctx, id)
+		require.NoError(rt, err)
+		if !got.Equal(want) {
+			rt.Fatalf("Get returned\n%#v\nPut stored\n%#v", got, want)
+		}
+		many, err := s.GetMany(ctx, []customer.ID{id, id})
+		require.NoError(rt, err)
+		require.Len(rt, many, 2)
+		assert.True(rt, many[0].Equal(want) && many[1].Equal(want))
+	})
+	var prev customer.ID
+	count := 0
+	for c, err := range s.List(ctx) {
+		require.NoError(t, err)
+		if count > 0 && strings.Compare(string(prev), string(c.ID)) >= 0 {
+			t.Errorf("List yields %q after %q: not in byte order", c.ID, prev)
+		}
+		prev = c.ID
+		count++
+	}
+	assert.Equal(t, n, count)
+}
+
+// Any order comes back from AppendOrder and History equal, amounts with
+// their scale, and its redelivery is accepted.
+func TestOrderRoundTrip(t *testing.T) {
+	s := newDB(t).Customers()
+	ctx := context.Background()
+	require.NoError(t, s.Put(ctx, customer.Customer{ID: "C-1"}))
+	n := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		n++
+		id := fmt.Sprintf("%s#%04d", genText.Draw(rt, "id"), n)
+		want := genOrder(id, "C-1").Draw(rt, "order")
+		require.NoError(rt, s.AppendOrder(ctx, want))
+		require.NoError(rt, s.AppendOrder(ctx, want.Clone()), "redelivery")
+		var got *customer.Order
+		for e, err := range s.History(ctx, "C-1") {
+			require.NoError(rt, err)
+			if e.Order != nil && e.Order.ID == id {
+				got = e.Order
+			}
+		}
+		require.NotNil(rt, got)
+		if !got.Equal(want) {
+			rt.Fatalf("History returned\n%#v\nAppendOrder stored\n%#v", *got, want)
+		}
+		for i, l := range got.Lines {
+			if w := want.Lines[i]; l.UnitPrice.String() != w.UnitPrice.String() || (w.UnitPrice.Exponent() < 0 && l.UnitPrice.Exponent() != w.UnitPrice.Exponent()) {
+				rt.Fatalf("line %d: unit price %s (exponent %d), stored %s (exponent %d)", i, l.UnitPrice, l.UnitPrice.Exponent(), w.UnitPrice, w.UnitPrice.Exponent())
+			}
+		}
+	})
+}
+
+// normEntry prints every field of e, instants in UTC and amounts with
+// their scale.
+func normEntry(e loyalty.Entry) string {
+	for _, t := range []*time.Time{&e.Time, &e.Effective, &e.AvailableAt, &e.ExpiresAt, &e.NextReview, &e.GraceUntil} {
+		if t.IsZero() {
+			*t = time.Time{}
+		} else {
+			*t = t.UTC()
+		}
+	}
+	s := fmt.Sprintf("%+v spend=%s", e, e.Spend.StringFixed(max(-e.Spend.Exponent(), 0)))
+	for _, l := range e.Lines {
+		s += fmt.Sprintf(" net=%s weight=%s", l.Net.StringFixed(max(-l.Net.Exponent(), 0)), l.Weight.StringFixed(max(-l.Weight.Exponent(), 0)))
+	}
+	return s
+}
+
+// Any ledger entry comes back from Append and Entries field for field.
+func TestEntryRoundTrip(t *testing.T) {
+	s := newDB(t).Loyalty()
+	ctx := context.Background()
+	var version int64
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 4).Draw(rt, "n")
+		batch := make([]loyalty.Entry, n)
+		for i := range batch {
+			e := loyalty.Entry{
+				Seq: version + int64(i) + 1, Member: "M-ä", Key: fmt.Sprintf("%s#%d", genText.Draw(rt, "key"), version+int64(i)),
+				Fingerprint: rapid.Uint64().Draw(rt, "fp"), Kind: loyalty.EntryKind(rapid.Uint8().Draw(rt, "kind")),
+				Time: genTime().Draw(rt, "time"), Effective: genTime().Draw(rt, "effective"),
+				Points: loyalty.Points(rapid.Int64().Draw(rt, "points")), Lot: genText.Draw(rt, "lot"),
+				AvailableAt: genTime().Draw(rt, "available"), ExpiresAt: genTime().Draw(rt, "expires"),
+				Debt: loyalty.Points(rapid.Int64().Draw(rt, "debt")), Forgiven: loyalty.Points(rapid.Int64().Draw(rt, "forgiven")),
+				OrderID: genText.Draw(rt, "order"), Spend: genDec().Draw(rt, "spend"), Qualifying: loyalty.Points(rapid.Int64().Draw(rt, "qualifying")),
+				Bonus: loyalty.BonusKind(rapid.Uint8().Draw(rt, "bonus")), Year: rapid.Int().Draw(rt, "year"),
+				Reason: genText.Draw(rt, "reason"), Operator: genText.Draw(rt, "operator"),
+				From: rapid.Int().Draw(rt, "from"), To: rapid.Int().Draw(rt, "to"),
+				NextReview: genTime().Draw(rt, "review"), GraceUntil: genTime().Draw(rt, "grace"),
+				Birthday: customer.Birthday{Year: rapid.Int().Draw(rt, "by"), Month: time.Month(rapid.Int().Draw(rt, "bm")), Day: rapid.Int().Draw(rt, "bd")},
+				Note:     genText.Draw(rt, "note"),
+			}
+			for range rapid.IntRange(0, 2).Draw(rt, "parts") {
+				e.Parts = append(e.Parts, loyalty.LotPart{Lot: genText.Draw(rt, "part lot"), Points: loyalty.Points(rapid.Int64().Draw(rt, "part points"))})
+			}
+			for range rapid.IntRange(0, 2).Draw(rt, "lines") {
+				e.Lines = append(e.Lines, loyalty.LineRecord{LineID: genText.Draw(rt, "line"), Quantity: rapid.Int().Draw(rt, "qty"),
+					Net: genDec().Draw(rt, "net"), Weight: genDec().Draw(rt, "weight")})
+			}
+			batch[i] = e
+		}
+		require.NoError(rt, s.Append(ctx, "M-ä", version, batch))
+		got, err := s.Entries(ctx, "M-ä", version)
+		require.NoError(rt, err)
+		require.Len(rt, got, n)
+		for i := range batch {
+			if a, b := normEntry(got[i]), normEntry(batch[i]); a != b {
+				rt.Fatalf("entry %d:\ngot  %s\nwant %s", i, a, b)
+			}
+		}
+		version += int64(n)
+	})
+}
+
+// Text PostgreSQL cannot hold (NUL) is refused with an error and nothing
+// is stored.
+func TestNULIsRefused(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	s := db.Customers()
+	err := s.Put(ctx, customer.Customer{ID: "C-1", Name: "a\x00b"})
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, customer.ErrNotFound)
+	_, err = s.Get(ctx, "C-1")
+	assert.ErrorIs(t, err, customer.ErrNotFound)
+
+	require.NoError(t, s.Put(ctx, customer.Customer{ID: "C-1"}))
+	o := customer.Order{ID: "O-1", CustomerID: "C-1", Time: time.Unix(0, 0), Lines: []customer.Line{{ID: "1", SKU: "x\x00"}}}
+	require.Error(t, s.AppendOrder(ctx, o))
+	o.Lines[0].SKU = "x"
+	require.NoError(t, s.AppendOrder(ctx, o), "the refused order left nothing behind")
+
+	e := loyalty.Entry{Seq: 1, Member: "M", Key: "k", Note: "\x00"}
+	require.Error(t, db.Loyalty().Append(ctx, "M", 0, []loyalty.Entry{e}))
+	got, err := db.Loyalty().Entries(ctx, "M", 0)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
