@@ -79,7 +79,10 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stop := startProfiles(os.Stderr)
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // Exit statuses.
@@ -114,6 +117,7 @@ var commands = []command{
 	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, gammagamma) and print it as JSON", runFit},
 	{"score", "fit a transaction model and score every customer (P(alive), expected purchases, CLV)", runScore},
 	{"generate", "write a synthetic clothing shop in the csv format", runGenerate},
+	{"report", "write the visual report: one self-contained HTML page of charts and a table", runReport},
 }
 
 func usage(w io.Writer) {

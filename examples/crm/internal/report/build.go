@@ -1,0 +1,503 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tailorcrm/tailor/churn/risk"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
+	"github.com/tailorcrm/tailor/value"
+)
+
+// Defaults of Options.
+const (
+	// DefaultHoldout is the holdout period of the churn models, in days:
+	// 26 weeks, half a year, two fashion seasons.
+	DefaultHoldout = 182
+	// DefaultMinCalibration is the shortest calibration period, in days
+	// from the first purchase in the data to the calibration end, that the
+	// churn models are fitted and checked on: a quarter.
+	DefaultMinCalibration = 91
+	// DefaultMaxPoints is the most customers of one kind drawn as dots in
+	// the quadrant chart; more are drawn as a density grid.
+	DefaultMaxPoints = 3000
+	// DefaultTopN is the number of customers of each kind in the at-risk
+	// table.
+	DefaultTopN = 10
+	// DefaultMaxTraining is the most labelled customers the churn risk is
+	// fitted on (and as many evaluated on); larger populations are
+	// sampled by a fixed stride, so the result stays deterministic.
+	DefaultMaxTraining = 100000
+)
+
+// RiskBins is the number of bars of the churn-risk histogram, each 5
+// points of probability wide.
+const RiskBins = 20
+
+// Options configure Build. A nil *Options, and every zero field, means the
+// default.
+type Options struct {
+	// Holdout is the holdout period in days: the calibration period ends
+	// Holdout days before the as-of day. Default DefaultHoldout.
+	Holdout int
+	// MinCalibration is the shortest calibration period in days. Default
+	// DefaultMinCalibration.
+	MinCalibration int
+	// MaxPoints is the most customers of a kind drawn as dots. Default
+	// DefaultMaxPoints.
+	MaxPoints int
+	// TopN is the number of rows of each kind in the at-risk table. Default
+	// DefaultTopN.
+	TopN int
+	// MaxTraining caps the labelled customers of the risk fit. Default
+	// DefaultMaxTraining.
+	MaxTraining int
+}
+
+func (o *Options) withDefaults() Options {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.Holdout <= 0 {
+		r.Holdout = DefaultHoldout
+	}
+	if r.MinCalibration <= 0 {
+		r.MinCalibration = DefaultMinCalibration
+	}
+	if r.MaxPoints <= 0 {
+		r.MaxPoints = DefaultMaxPoints
+	}
+	if r.TopN <= 0 {
+		r.TopN = DefaultTopN
+	}
+	if r.MaxTraining <= 0 {
+		r.MaxTraining = DefaultMaxTraining
+	}
+	return r
+}
+
+// CalibrationEnd returns the last day of the calibration period for an
+// analysis as of asOf: opts.Holdout days earlier.
+func CalibrationEnd(asOf customer.Date, opts *Options) customer.Date {
+	o := opts.withDefaults()
+	return asOf - customer.Date(o.Holdout)
+}
+
+// Customer is one customer's classification by package segment, in the
+// compact form the report keeps (a segment.Result holds the whole value
+// breakdown).
+type Customer struct {
+	// Current and Potential are the value scores.
+	Current, Potential float64
+	Quadrant           segment.Quadrant
+	// R, F and M are the RFM scores, 1 … RFMBins.
+	R, F, M    uint8
+	RFMSegment value.RFMSegment
+	Stage      segment.Stage
+	ShopType   segment.ShopType
+}
+
+// Classified returns the compact form of r.
+func Classified(r *segment.Result) Customer {
+	return Customer{
+		Current: r.Value.Current, Potential: r.Value.Potential, Quadrant: r.Quadrant,
+		R: r.RFM.R, F: r.RFM.F, M: r.RFM.M, RFMSegment: r.RFM.Segment,
+		Stage: r.Stage, ShopType: r.ShopType,
+	}
+}
+
+// Input is what the report is built from.
+type Input struct {
+	// Source names the export in the heading (a file name; "" for none).
+	Source string
+	// AsOf is the day of the analysis.
+	AsOf customer.Date
+	// Currency of every amount.
+	Currency customer.Currency
+	// Summaries are the customers as of AsOf, one each, in a fixed order
+	// (the report keeps it where it lists customers with equal keys).
+	Summaries []*customer.Summary
+	// Segments[i] is the classification of Summaries[i].
+	Segments []Customer
+	// Thresholds are the quadrant thresholds of the kinds present.
+	Thresholds []segment.Thresholds
+	// RFMBins is the number of RFM scores (5 by default in package value).
+	RFMBins int
+	// Calibration are the customers as of CalibrationEnd (the same
+	// export read only up to that day), or nil when there is no
+	// calibration period.
+	Calibration    []*customer.Summary
+	CalibrationEnd customer.Date
+}
+
+// Report is everything the page shows, computed.
+type Report struct {
+	Source   string
+	AsOf     customer.Date
+	Currency customer.Currency
+	// Customers, Orders and Net are totals over every kind.
+	Customers, Orders int
+	Net               decimal.Decimal
+	// Kinds are the kinds present, consumers first.
+	Kinds []*KindReport
+	// RFM is the heat map of every customer.
+	RFM RFMGrid
+	// CalibrationEnd and HoldoutWeeks describe the holdout split (also
+	// when it could not be used).
+	CalibrationEnd customer.Date
+	HoldoutWeeks   float64
+	// AtRiskNet is the net revenue of every customer at high or critical
+	// risk, of any value; AtRiskCustomers counts them.
+	AtRiskNet       decimal.Decimal
+	AtRiskCustomers int
+	// MaxPoints is Options.MaxPoints.
+	MaxPoints int
+}
+
+// KindReport is the part of the report about one kind of customer.
+type KindReport struct {
+	Kind              customer.Kind
+	Customers, Orders int
+	Net               decimal.Decimal
+	Thresholds        segment.Thresholds
+	// Quadrants is indexed by segment.Quadrant (index 0 unused).
+	Quadrants [5]QuadrantStats
+	// Points are the (current, potential) values of every customer.
+	Points [][2]float64
+	// Spend is the histogram of net revenue per customer.
+	Spend SpendHistogram
+	// Stages and ShopTypes count customers, indexed by the enum.
+	Stages    [5]int
+	ShopTypes [5]int
+	// Churn is the churn analysis of the kind.
+	Churn ChurnReport
+	// AtRisk are the customers of high current value at high or critical
+	// risk, largest net revenue first, at most Options.TopN; AtRiskTotal
+	// counts all of them.
+	AtRisk      []AtRisk
+	AtRiskTotal int
+}
+
+// QuadrantStats are the customers of one quadrant of one kind.
+type QuadrantStats struct {
+	Customers int
+	Net       decimal.Decimal
+	// CustomerShare and NetShare are shares of the kind's customers and
+	// of its net revenue, in [0, 1]; NetShare is 0 when the kind's net
+	// revenue is not positive.
+	CustomerShare, NetShare float64
+}
+
+// SpendHistogram counts customers by net revenue on a logarithmic scale:
+// Counts[i] holds the customers with net revenue in [10^(Lo + i·Step),
+// 10^(Lo + (i+1)·Step)); NonPositive those with none (returns outweigh
+// purchases, or free goods only).
+type SpendHistogram struct {
+	Lo, Step    float64
+	Counts      []int
+	NonPositive int
+	// Median is the median net revenue of the customers with a positive
+	// one (0 when none).
+	Median float64
+}
+
+// RFMGrid is the R × F heat map: Cells[r-1][f-1] are the customers with
+// recency score r and frequency score f.
+type RFMGrid struct {
+	Bins  int
+	Cells [][]RFMCell
+}
+
+// RFMCell is one cell of the heat map.
+type RFMCell struct {
+	Customers int
+	// MeanM is the mean monetary score of its customers (0 when empty).
+	MeanM float64
+	// Segment is the RFM segment most of its customers are in.
+	Segment value.RFMSegment
+	sumM    float64
+	segs    [16]int
+}
+
+// AtRisk is one row of the at-risk table.
+type AtRisk struct {
+	ID           customer.ID
+	Kind         customer.Kind
+	Quadrant     segment.Quadrant
+	Net          decimal.Decimal
+	LastPurchase customer.Date
+	Risk         float64
+	Band         string
+	// Reasons are the risk model's reasons, in words.
+	Reasons []string
+	// Actions are the playbook's actions for the customer's segments.
+	Actions []Action
+}
+
+// Action is a recommended action and the consent it needs.
+type Action struct {
+	Description string
+	// Needs names the consent the action requires ("marketing",
+	// "profiling", "marketing and profiling"), "" for a service action.
+	// Sales exports carry no consent, so the page marks such actions as
+	// needing it instead of leaving them out.
+	Needs string
+}
+
+// Build computes the report. The summaries and their classifications must
+// match one for one; an empty population is an error.
+func Build(in *Input, opts *Options) (*Report, error) {
+	o := opts.withDefaults()
+	if len(in.Summaries) == 0 {
+		return nil, errors.New("report: no customers")
+	}
+	if len(in.Segments) != len(in.Summaries) {
+		return nil, fmt.Errorf("report: %d classifications for %d customers", len(in.Segments), len(in.Summaries))
+	}
+	rep := &Report{
+		Source: in.Source, AsOf: in.AsOf, Currency: in.Currency,
+		CalibrationEnd: in.CalibrationEnd, MaxPoints: o.MaxPoints,
+		HoldoutWeeks: float64(in.AsOf-in.CalibrationEnd) / 7,
+	}
+	bins := in.RFMBins
+	if bins <= 0 {
+		bins = 5
+	}
+	rep.RFM = newRFMGrid(bins)
+
+	kinds := map[customer.Kind]*KindReport{}
+	kindOf := make([]*KindReport, len(in.Summaries))
+	for i, s := range in.Summaries {
+		k := kinds[s.Kind]
+		if k == nil {
+			k = &KindReport{Kind: s.Kind}
+			kinds[s.Kind] = k
+			rep.Kinds = append(rep.Kinds, k)
+		}
+		kindOf[i] = k
+		c := &in.Segments[i]
+		net := s.Net()
+		k.Customers++
+		k.Orders += s.Orders
+		k.Net = k.Net.Add(net)
+		if c.Quadrant.Valid() {
+			q := &k.Quadrants[c.Quadrant]
+			q.Customers++
+			q.Net = q.Net.Add(net)
+		}
+		k.Points = append(k.Points, [2]float64{finite(c.Current), finite(c.Potential)})
+		if c.Stage.Valid() {
+			k.Stages[c.Stage]++
+		}
+		if c.ShopType.Valid() {
+			k.ShopTypes[c.ShopType]++
+		}
+		rep.RFM.add(c)
+	}
+	slices.SortFunc(rep.Kinds, func(a, b *KindReport) int { return int(a.Kind) - int(b.Kind) })
+	for _, th := range in.Thresholds {
+		if k := kinds[th.Kind]; k != nil {
+			k.Thresholds = th
+		}
+	}
+	for _, k := range rep.Kinds {
+		rep.Customers += k.Customers
+		rep.Orders += k.Orders
+		rep.Net = rep.Net.Add(k.Net)
+		for q := range k.Quadrants {
+			qs := &k.Quadrants[q]
+			qs.CustomerShare = float64(qs.Customers) / float64(k.Customers)
+			if k.Net.Sign() > 0 {
+				qs.NetShare = qs.Net.Div(k.Net).InexactFloat64()
+			}
+		}
+	}
+	rep.RFM.finish()
+	for _, k := range rep.Kinds {
+		k.Spend = spendHistogram(in.Summaries, k.Kind)
+	}
+
+	// Churn, kind by kind.
+	risks := make([]float64, len(in.Summaries))
+	for i := range risks {
+		risks[i] = -1
+	}
+	models := map[customer.Kind]*kindChurn{}
+	for _, k := range rep.Kinds {
+		kc, err := analyseChurn(in, k, &o, risks)
+		if err != nil {
+			return nil, fmt.Errorf("report: churn of %ss: %w", k.Kind, err)
+		}
+		models[k.Kind] = kc
+	}
+	if err := rep.atRisk(in, &o, risks, models); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func finite(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return x
+}
+
+func newRFMGrid(bins int) RFMGrid {
+	g := RFMGrid{Bins: bins, Cells: make([][]RFMCell, bins)}
+	for r := range g.Cells {
+		g.Cells[r] = make([]RFMCell, bins)
+	}
+	return g
+}
+
+func (g *RFMGrid) add(c *Customer) {
+	r, f := int(c.R), int(c.F)
+	if r < 1 || r > g.Bins || f < 1 || f > g.Bins {
+		return
+	}
+	cell := &g.Cells[r-1][f-1]
+	cell.Customers++
+	cell.sumM += float64(c.M)
+	if int(c.RFMSegment) < len(cell.segs) {
+		cell.segs[c.RFMSegment]++
+	}
+}
+
+func (g *RFMGrid) finish() {
+	for r := range g.Cells {
+		for f := range g.Cells[r] {
+			c := &g.Cells[r][f]
+			if c.Customers == 0 {
+				continue
+			}
+			c.MeanM = c.sumM / float64(c.Customers)
+			best := 0
+			for s, n := range c.segs {
+				if n > c.segs[best] {
+					best = s
+				}
+			}
+			c.Segment = value.RFMSegment(best)
+		}
+	}
+}
+
+// spendHistogram bins the net revenue of the customers of kind k in
+// quarter decades.
+func spendHistogram(sums []*customer.Summary, k customer.Kind) SpendHistogram {
+	const step = 0.25
+	var h SpendHistogram
+	var pos []float64
+	for _, s := range sums {
+		if s.Kind != k {
+			continue
+		}
+		f := s.Net().InexactFloat64()
+		if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			h.NonPositive++
+			continue
+		}
+		pos = append(pos, f)
+	}
+	h.Step = step
+	if len(pos) == 0 {
+		return h
+	}
+	slices.Sort(pos)
+	h.Median = pos[len(pos)/2]
+	if len(pos)%2 == 0 {
+		h.Median = (pos[len(pos)/2-1] + pos[len(pos)/2]) / 2
+	}
+	lo := math.Floor(math.Log10(pos[0])/step) * step
+	hi := math.Floor(math.Log10(pos[len(pos)-1])/step)*step + step
+	n := int(math.Round((hi - lo) / step))
+	h.Lo, h.Counts = lo, make([]int, max(n, 1))
+	for _, f := range pos {
+		i := int(math.Floor((math.Log10(f) - lo) / step))
+		h.Counts[min(max(i, 0), len(h.Counts)-1)]++
+	}
+	return h
+}
+
+// atRisk fills the at-risk figures and tables: customers whose risk is in
+// the high or critical band; the table of each kind keeps those of high
+// current value (quadrant high-value or secondary-value), largest net
+// revenue first. Kinds are ranked apart: an intermediary's revenue is
+// that of a whole shop.
+func (rep *Report) atRisk(in *Input, o *Options, risks []float64, models map[customer.Kind]*kindChurn) error {
+	for _, k := range rep.Kinds {
+		if err := rep.atRiskOf(in, o, k, risks, models); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (rep *Report) atRiskOf(in *Input, o *Options, k *KindReport, risks []float64, models map[customer.Kind]*kindChurn) error {
+	var cand []int
+	for i, s := range in.Summaries {
+		kc := models[s.Kind]
+		if s.Kind != k.Kind || risks[i] < 0 || kc == nil || kc.model.Bands().Band(risks[i]) < risk.BandHigh {
+			continue
+		}
+		rep.AtRiskCustomers++
+		rep.AtRiskNet = rep.AtRiskNet.Add(s.Net())
+		if q := in.Segments[i].Quadrant; q == segment.HighValue || q == segment.SecondaryValue {
+			cand = append(cand, i)
+		}
+	}
+	k.AtRiskTotal = len(cand)
+	nets := make(map[int]decimal.Decimal, len(cand))
+	for _, i := range cand {
+		nets[i] = in.Summaries[i].Net()
+	}
+	slices.SortStableFunc(cand, func(a, b int) int { return nets[b].Cmp(nets[a]) })
+	book := segment.DefaultPlaybook()
+	all := customer.Consent{Marketing: true, Profiling: true}
+	for _, i := range cand[:min(len(cand), o.TopN)] {
+		s, c := in.Summaries[i], &in.Segments[i]
+		kc := models[s.Kind]
+		sig, err := risk.NewSignals(input(s, kc.alive))
+		if err != nil {
+			return err
+		}
+		res, err := kc.model.ScoreSignals(sig)
+		if err != nil {
+			return err
+		}
+		last, _ := s.LastPurchase()
+		row := AtRisk{
+			ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Net: nets[i],
+			LastPurchase: last, Risk: res.Risk, Band: res.Band.String(),
+		}
+		for _, r := range res.Reasons {
+			row.Reasons = append(row.Reasons, r.Text)
+		}
+		sr := segment.Result{ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Stage: c.Stage, ShopType: c.ShopType, Consent: all}
+		for _, a := range book.Actions(&sr) {
+			row.Actions = append(row.Actions, Action{Description: a.Description, Needs: needs(a.Needs)})
+		}
+		k.AtRisk = append(k.AtRisk, row)
+	}
+	return nil
+}
+
+// needs names the consent n stands for.
+func needs(n segment.Needs) string {
+	var parts []string
+	if n&segment.NeedsMarketing != 0 {
+		parts = append(parts, "marketing")
+	}
+	if n&segment.NeedsProfiling != 0 {
+		parts = append(parts, "profiling")
+	}
+	return strings.Join(parts, " and ")
+}

@@ -1,0 +1,683 @@
+package report
+
+import (
+	"bufio"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tailorcrm/tailor/churn/risk"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// Colours of the kinds, in the order of customer.Kind (index 0 unused).
+var kindColour = [...]string{"#777", "#2b6cb0", "#c05621"}
+
+func kindClass(k customer.Kind) string {
+	if k == customer.Intermediary {
+		return "k-int"
+	}
+	return "k-con"
+}
+
+// kindPlural names the customers of a kind.
+func kindPlural(k customer.Kind) string {
+	switch k {
+	case customer.Consumer:
+		return "Consumers"
+	case customer.Intermediary:
+		return "Intermediaries"
+	}
+	return k.String()
+}
+
+// quadrantName is the display name of a quadrant.
+func quadrantName(q segment.Quadrant) string {
+	switch q {
+	case segment.HighValue:
+		return "High value"
+	case segment.PotentialValue:
+		return "Potential value"
+	case segment.SecondaryValue:
+		return "Secondary value"
+	case segment.LowValue:
+		return "Low value"
+	}
+	return q.String()
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+const css = `
+*{box-sizing:border-box}
+body{margin:0;background:#f4f5f7;color:#1f2933;font:14px/1.45 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"DejaVu Sans",sans-serif}
+main{max-width:1320px;margin:0 auto;padding:24px 28px 48px}
+h1{font-size:26px;margin:0 0 2px}
+h2{font-size:19px;margin:0 0 4px}
+h3{font-size:15px;margin:0 0 6px}
+.sub,.note{color:#52606d}
+.note{font-size:12.5px;margin:6px 0 0}
+section,.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:16px 18px;margin:16px 0}
+.row{display:flex;flex-wrap:wrap;gap:16px}
+.row>.card{flex:1 1 560px;margin:0}
+.headline{display:flex;flex-wrap:wrap;gap:12px;background:none;border:none;padding:0}
+.stat{flex:1 1 200px;background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:12px 16px}
+.stat .v{font-size:26px;font-weight:600;display:block}
+.stat .l{color:#52606d;font-size:12.5px}
+.stat.alert .v{color:#b42318}
+.charts{display:flex;flex-wrap:wrap;gap:12px}
+.chart{flex:0 1 590px}
+.chart.holdout{max-width:600px}
+svg{display:block;max-width:100%;height:auto;font-family:inherit}
+svg text{font-size:11px;fill:#3e4c59}
+svg .axis{stroke:#9aa5b1;stroke-width:1}
+svg .grid{stroke:#e4e7eb;stroke-width:1}
+svg .mean{stroke:#1f2933;stroke-width:1.3;stroke-dasharray:5 4}
+svg .axis-title{font-size:12px;fill:#1f2933}
+svg .q-high-value{fill:#e3f5e9}
+svg .q-potential-value{fill:#e6f0fb}
+svg .q-secondary-value{fill:#fdf3df}
+svg .q-low-value{fill:#f2f3f5}
+svg .label-box{fill:#fff;fill-opacity:.86;stroke:#cbd2d9}
+svg .quadrant-label{font-size:12px;font-weight:600;fill:#1f2933}
+svg .quadrant-figures{font-size:11px;fill:#3e4c59}
+svg .pt{fill-opacity:.45}
+svg .k-con{fill:#2b6cb0}
+svg .k-int{fill:#c05621}
+svg .cell-count{font-size:13px;font-weight:600}
+svg .cell-m,.cell-seg{font-size:10px}
+svg .light{fill:#fff}
+svg .band-low{fill:#edf7ed}
+svg .band-watch{fill:#fff8e1}
+svg .band-high{fill:#fdeee3}
+svg .band-critical{fill:#fde4e4}
+svg .expected{fill:#a9c7e8}
+svg .actual{fill:#1d4f91}
+svg .median{stroke:#b42318;stroke-width:1.5;stroke-dasharray:3 3}
+svg .median-label{fill:#b42318}
+svg .value-label{font-size:10.5px}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;vertical-align:top;padding:7px 8px;border-bottom:1px solid #e4e7eb}
+th{background:#f7f8fa;font-weight:600;white-space:nowrap}
+td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td ul{margin:0;padding-left:16px}
+.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:nowrap}
+.band{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
+.band.critical{background:#fde4e4;color:#9b1c1c}
+.band.high{background:#fdeee3;color:#9c4221}
+.needs{color:#7b8794;font-size:12px;margin:4px 0 0}
+.legend{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:middle}
+.empty{color:#52606d;font-style:italic;padding:12px 0}
+footer{color:#7b8794;font-size:12px;margin-top:24px}
+`
+
+// WriteHTML writes the report as one self-contained HTML page.
+func (rep *Report) WriteHTML(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	p := func(s ...string) {
+		for _, x := range s {
+			bw.WriteString(x)
+		}
+	}
+	title := "Customer report as of " + rep.AsOf.String()
+	p(`<!DOCTYPE html>`, "\n", `<html lang="en"><head><meta charset="utf-8"/>`,
+		`<meta name="viewport" content="width=device-width, initial-scale=1"/>`,
+		`<title>`, esc(title), `</title><style>`, css, `</style></head>`, "\n<body><main>\n")
+
+	p(`<header><h1>Customer report</h1><p class="sub">`)
+	if rep.Source != "" {
+		p(esc(rep.Source), " · ")
+	}
+	p(`as of `, rep.AsOf.String(), ` · amounts in `, esc(string(rep.Currency)), "</p></header>\n")
+
+	rep.headline(p)
+	rep.quadrantSection(p)
+	rep.spendSection(p)
+	p(`<div class="row">`)
+	rep.rfmSection(p)
+	rep.lifecycleSection(p)
+	p("</div>\n")
+	rep.riskSection(p)
+	rep.holdoutSection(p)
+	rep.tableSection(p)
+	p(`<footer>Values, quadrants, RFM, lifecycle and shop types: packages value and segment with their default models; `,
+		`quadrant thresholds are the mean value of each kind. Churn: MBG/NBD (Batislam, Denizel &amp; Filiztekin 2007) `,
+		`and the complaint-aware risk of package churn/risk. Customers are named by ID only.</footer>`,
+		"\n</main></body></html>\n")
+	return bw.Flush()
+}
+
+type printer func(s ...string)
+
+func (rep *Report) headline(p printer) {
+	p(`<section class="headline" id="headline">`)
+	stat := func(class, v, l string) {
+		p(`<div class="stat`, class, `"><span class="v">`, v, `</span><span class="l">`, l, `</span></div>`)
+	}
+	var parts []string
+	for _, k := range rep.Kinds {
+		parts = append(parts, grouped(k.Customers)+" "+strings.ToLower(kindPlural(k.Kind)))
+	}
+	stat("", grouped(rep.Customers), "customers: "+esc(strings.Join(parts, ", ")))
+	stat("", grouped(rep.Orders), "orders")
+	stat("", money(rep.Net)+" "+esc(string(rep.Currency)), "net revenue (sales less returns)")
+	stat("", rep.AsOf.String(), "as of (rows dated later are left out)")
+	share := 0.0
+	if rep.Net.Sign() > 0 {
+		share = rep.AtRiskNet.Div(rep.Net).InexactFloat64()
+	}
+	stat(" alert", grouped(rep.AtRiskCustomers), "customers at high or critical churn risk, holding "+pct(share)+" of net revenue")
+	p("</section>\n")
+}
+
+// quadrantSection draws one four-quadrant panel per kind.
+func (rep *Report) quadrantSection(p printer) {
+	p(`<section id="quadrants"><h2>Current and potential value</h2>`,
+		`<p class="sub">Each customer by current value (what they bring now) and potential value (what they could bring), scores in [0, 1]. `,
+		`The dashed lines are the mean of the kind: above the mean is high. Consumers and intermediaries are valued by different models and shown apart.</p>`,
+		`<div class="charts">`)
+	for _, k := range rep.Kinds {
+		p(`<div class="chart"><h3>`, kindPlural(k.Kind), ` (`, grouped(k.Customers), `)</h3>`, rep.quadrantChart(k), `</div>`)
+	}
+	p("</div></section>\n")
+}
+
+func (rep *Report) quadrantChart(k *KindReport) string {
+	const W, H = 590, 470
+	const ml, mr, mt, mb = 58.0, 14.0, 22.0, 46.0
+	pw, ph := W-ml-mr, H-mt-mb
+	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, pt := range k.Points {
+		minX, maxX = math.Min(minX, pt[0]), math.Max(maxX, pt[0])
+		minY, maxY = math.Min(minY, pt[1]), math.Max(maxY, pt[1])
+	}
+	th := k.Thresholds
+	minX, maxX = math.Min(minX, th.Current), math.Max(maxX, th.Current)
+	minY, maxY = math.Min(minY, th.Potential), math.Max(maxY, th.Potential)
+	// Room above and below the data for the quadrant labels.
+	pad := 0.2 * (maxY - minY)
+	x0, x1, xs := axisRange(math.Max(0, minX), maxX, 6)
+	y0, y1, ys := axisRange(math.Max(0, minY-pad), maxY+pad, 6)
+	X := func(v float64) float64 { return ml + (v-x0)/(x1-x0)*pw }
+	Y := func(v float64) float64 { return mt + ph - (v-y0)/(y1-y0)*ph }
+
+	s := newSVG("quadrant-chart", W, H, kindPlural(k.Kind)+": current against potential value")
+	tx, ty := X(th.Current), Y(th.Potential)
+	// Quadrant backgrounds: high potential on top, high current right.
+	s.rect(tx, mt, ml+pw-tx, ty-mt, "q-high-value", "")
+	s.rect(ml, mt, tx-ml, ty-mt, "q-potential-value", "")
+	s.rect(tx, ty, ml+pw-tx, mt+ph-ty, "q-secondary-value", "")
+	s.rect(ml, ty, tx-ml, mt+ph-ty, "q-low-value", "")
+	for _, v := range ticks(x0, x1, xs) {
+		s.line(X(v), mt, X(v), mt+ph, "grid")
+		s.text(X(v), mt+ph+15, "middle", "", tickLabel(v, xs))
+	}
+	for _, v := range ticks(y0, y1, ys) {
+		s.line(ml, Y(v), ml+pw, Y(v), "grid")
+		s.text(ml-6, Y(v)+4, "end", "", tickLabel(v, ys))
+	}
+	cls := kindClass(k.Kind)
+	if len(k.Points) <= rep.MaxPoints {
+		s.raw(`<g class="points">`)
+		for _, pt := range k.Points {
+			s.circle(X(pt[0]), Y(pt[1]), 2.2, "pt "+cls)
+		}
+		s.raw(`</g>`)
+	} else {
+		density(s, k.Points, cls, X, Y, x0, x1, y0, y1, pw, ph)
+	}
+	s.line(ml, mt+ph, ml+pw, mt+ph, "axis")
+	s.line(ml, mt, ml, mt+ph, "axis")
+	s.line(tx, mt, tx, mt+ph, "mean")
+	s.line(ml, ty, ml+pw, ty, "mean")
+	s.text(tx, mt-6, "middle", "", "mean "+fixed(th.Current, 3))
+	s.text(ml+pw-4, ty-5, "end", "", "mean "+fixed(th.Potential, 3))
+	s.text(ml+pw/2, H-8, "middle", "axis-title", "current value →")
+	s.textRot(16, mt+ph/2, "axis-title", "potential value →")
+
+	// Labels in the outer corners.
+	type corner struct {
+		q      segment.Quadrant
+		x, y   float64
+		anchor string
+	}
+	const bw, bh = 176.0, 52.0
+	for _, c := range []corner{
+		{segment.PotentialValue, ml + 6, mt + 6, "start"},
+		{segment.HighValue, ml + pw - 6 - bw, mt + 6, "start"},
+		{segment.LowValue, ml + 6, mt + ph - 6 - bh, "start"},
+		{segment.SecondaryValue, ml + pw - 6 - bw, mt + ph - 6 - bh, "start"},
+	} {
+		q := k.Quadrants[c.q]
+		s.raw(`<g class="quadrant" data-quadrant="` + c.q.String() + `">`)
+		s.rect(c.x, c.y, bw, bh, "label-box", "")
+		s.text(c.x+8, c.y+16, "start", "quadrant-label", quadrantName(c.q))
+		s.text(c.x+8, c.y+31, "start", "quadrant-figures", grouped(q.Customers)+" customers ("+pct(q.CustomerShare)+")")
+		s.text(c.x+8, c.y+45, "start", "quadrant-figures", pct(q.NetShare)+" of net revenue")
+		s.raw(`</g>`)
+	}
+	return s.String()
+}
+
+// density draws points as a grid of squares, darker for more customers
+// (opacity by the logarithm of the count).
+func density(s *svg, pts [][2]float64, cls string, X, Y func(float64) float64, x0, x1, y0, y1, pw, ph float64) {
+	const nx, ny = 90, 66
+	counts := make([]int, nx*ny)
+	for _, pt := range pts {
+		i := int((pt[0] - x0) / (x1 - x0) * nx)
+		j := int((pt[1] - y0) / (y1 - y0) * ny)
+		i, j = min(max(i, 0), nx-1), min(max(j, 0), ny-1)
+		counts[j*nx+i]++
+	}
+	most := 0
+	for _, c := range counts {
+		most = max(most, c)
+	}
+	cw, ch := pw/nx, ph/ny
+	s.raw(`<g class="density">`)
+	for j := range ny {
+		for i := range nx {
+			c := counts[j*nx+i]
+			if c == 0 {
+				continue
+			}
+			op := 0.15 + 0.85*math.Log1p(float64(c))/math.Log1p(float64(most))
+			x := X(x0 + float64(i)/nx*(x1-x0))
+			y := Y(y0 + float64(j+1)/ny*(y1-y0))
+			s.rectTitle(x, y, cw+0.3, ch+0.3, "cell "+cls, "fill-opacity:"+fixed(op, 2), strconv.Itoa(c)+" customers")
+		}
+	}
+	s.raw(`</g>`)
+}
+
+// spendSection draws the net revenue per customer on a log axis.
+func (rep *Report) spendSection(p printer) {
+	p(`<section id="spend"><h2>Net revenue per customer</h2>`,
+		`<p class="sub">On a logarithmic axis, because spend is skewed: a few customers buy many times what the median customer buys. `,
+		`The red line is the median.</p><div class="charts">`)
+	for _, k := range rep.Kinds {
+		p(`<div class="chart"><h3>`, kindPlural(k.Kind), `</h3>`, rep.spendChart(k), `</div>`)
+	}
+	p("</div></section>\n")
+}
+
+func (rep *Report) spendChart(k *KindReport) string {
+	const W, H = 590, 230
+	const ml, mr, mt, mb = 58.0, 14.0, 30.0, 40.0
+	pw, ph := W-ml-mr, H-mt-mb
+	h := k.Spend
+	s := newSVG("spend-chart", W, H, kindPlural(k.Kind)+": net revenue per customer")
+	if h.NonPositive > 0 {
+		s.text(ml+pw, 12, "end", "", grouped(h.NonPositive)+" customers without net revenue are not shown")
+	}
+	if len(h.Counts) == 0 {
+		s.text(ml+pw/2, mt+ph/2, "middle", "", "no customer with net revenue")
+		return s.String()
+	}
+	most := 0
+	for _, c := range h.Counts {
+		most = max(most, c)
+	}
+	_, ytop, ys := axisRange(0, float64(most), 4)
+	lo, hi := h.Lo, h.Lo+float64(len(h.Counts))*h.Step
+	X := func(l float64) float64 { return ml + (l-lo)/(hi-lo)*pw }
+	Y := func(v float64) float64 { return mt + ph - v/ytop*ph }
+	for _, v := range ticks(0, ytop, ys) {
+		s.line(ml, Y(v), ml+pw, Y(v), "grid")
+		s.text(ml-6, Y(v)+4, "end", "", grouped(int(v)))
+	}
+	bw := pw / float64(len(h.Counts))
+	cls := kindClass(k.Kind)
+	for i, c := range h.Counts {
+		a, b := math.Pow(10, lo+float64(i)*h.Step), math.Pow(10, lo+float64(i+1)*h.Step)
+		s.rectTitle(X(lo+float64(i)*h.Step)+0.5, Y(float64(c)), bw-1, Y(0)-Y(float64(c)), "spend-bar "+cls, "",
+			grouped(c)+" customers with "+compact(a)+" to "+compact(b))
+	}
+	for d := math.Ceil(lo); d <= hi+1e-9; d++ {
+		s.line(X(d), mt+ph, X(d), mt+ph+4, "axis")
+		s.text(X(d), mt+ph+16, "middle", "", compact(math.Pow(10, d)))
+	}
+	s.line(ml, mt+ph, ml+pw, mt+ph, "axis")
+	if h.Median > 0 {
+		mx := X(math.Log10(h.Median))
+		s.line(mx, mt, mx, mt+ph, "median")
+		s.text(mx, mt-6, "middle", "median-label", "median "+compact(h.Median))
+	}
+	s.text(ml+pw/2, H-6, "middle", "axis-title", "net revenue per customer, "+string(rep.Currency)+" (log scale)")
+	return s.String()
+}
+
+// rfmSection draws the R × F heat map.
+func (rep *Report) rfmSection(p printer) {
+	g := rep.RFM
+	p(`<div class="card" id="rfm"><h2>RFM heat map</h2>`,
+		`<p class="sub">Customers by recency score (rows, most recent on top) and frequency score (columns); each cell gives the customers, `,
+		`their mean monetary score M̄ and their RFM segment. Scores are quintiles within each kind.</p>`)
+	const cell = 92.0
+	const ml, mt = 46.0, 14.0
+	n := float64(g.Bins)
+	W, H := int(ml+n*cell+10), int(mt+n*cell+44)
+	s := newSVG("rfm-heatmap", W, H, "RFM heat map")
+	most := 0
+	for _, row := range g.Cells {
+		for _, c := range row {
+			most = max(most, c.Customers)
+		}
+	}
+	lightC, darkC := [3]float64{240, 246, 252}, [3]float64{8, 69, 148}
+	for r := g.Bins; r >= 1; r-- {
+		y := mt + float64(g.Bins-r)*cell
+		s.text(ml-10, y+cell/2+4, "end", "", "R"+strconv.Itoa(r))
+		for f := 1; f <= g.Bins; f++ {
+			c := g.Cells[r-1][f-1]
+			x := ml + float64(f-1)*cell
+			t := 0.0
+			if most > 0 {
+				t = math.Sqrt(float64(c.Customers) / float64(most))
+			}
+			seg := ""
+			if c.Segment.Valid() {
+				seg = c.Segment.String()
+			}
+			s.rectTitle(x+1, y+1, cell-2, cell-2, "rfm-cell", "fill:"+mix(lightC, darkC, t),
+				"R"+strconv.Itoa(r)+" F"+strconv.Itoa(f)+": "+grouped(c.Customers)+" customers")
+			tc := ""
+			if t > 0.55 {
+				tc = " light"
+			}
+			s.text(x+cell/2, y+cell/2-8, "middle", "cell-count"+tc, grouped(c.Customers))
+			if c.Customers > 0 {
+				s.text(x+cell/2, y+cell/2+8, "middle", "cell-m"+tc, "M̄ "+fixed(c.MeanM, 1))
+				s.text(x+cell/2, y+cell/2+22, "middle", "cell-seg"+tc, seg)
+			}
+		}
+	}
+	for f := 1; f <= g.Bins; f++ {
+		s.text(ml+(float64(f)-0.5)*cell, mt+n*cell+16, "middle", "", "F"+strconv.Itoa(f))
+	}
+	s.text(ml+n*cell/2, mt+n*cell+36, "middle", "axis-title", "frequency score →")
+	p(s.String(), "</div>\n")
+}
+
+// lifecycleSection draws the lifecycle stages and shop types.
+func (rep *Report) lifecycleSection(p printer) {
+	p(`<div class="card" id="lifecycle"><h2>Lifecycle and shop types</h2>`,
+		`<p class="sub">Lifecycle stages follow each customer's own buying rhythm; the four shop types follow the documented rules of package segment.`)
+	for _, k := range rep.Kinds {
+		p(`<span class="legend" style="background:`, kindColour[k.Kind], `"></span>`, kindPlural(k.Kind))
+	}
+	p(`</p>`)
+	var stages, types [][]int
+	var stageNames, typeNames []string
+	for st := segment.StageNew; st.Valid(); st++ {
+		stageNames = append(stageNames, capital(st.String()))
+		var row []int
+		for _, k := range rep.Kinds {
+			row = append(row, k.Stages[st])
+		}
+		stages = append(stages, row)
+	}
+	for t := segment.ShopLoyal; t.Valid(); t++ {
+		typeNames = append(typeNames, capital(t.String()))
+		var row []int
+		for _, k := range rep.Kinds {
+			row = append(row, k.ShopTypes[t])
+		}
+		types = append(types, row)
+	}
+	p(rep.bars("lifecycle-bars", "Lifecycle stage", stageNames, stages))
+	p(rep.bars("shoptype-bars", "Shop type", typeNames, types))
+	p("</div>\n")
+}
+
+// bars draws horizontal bars, one per name, stacked by kind.
+func (rep *Report) bars(class, title string, names []string, counts [][]int) string {
+	const W = 560.0
+	const ml, mr, rowH, mt = 92.0, 84.0, 30.0, 24.0
+	H := mt + rowH*float64(len(names)) + 6
+	s := newSVG(class, int(W), int(H), title)
+	s.text(0, 14, "start", "axis-title", title)
+	total, most := 0, 0
+	for _, row := range counts {
+		n := 0
+		for _, c := range row {
+			n += c
+		}
+		total += n
+		most = max(most, n)
+	}
+	pw := W - ml - mr
+	for i, name := range names {
+		y := mt + float64(i)*rowH
+		s.raw(`<g class="bar-row">`)
+		s.text(ml-8, y+rowH/2+4, "end", "", name)
+		x := ml
+		n := 0
+		for j, c := range counts[i] {
+			w := 0.0
+			if most > 0 {
+				w = float64(c) / float64(most) * pw
+			}
+			k := rep.Kinds[j]
+			s.rectTitle(x, y+4, w, rowH-8, "bar "+kindClass(k.Kind), "", kindPlural(k.Kind)+": "+grouped(c))
+			x += w
+			n += c
+		}
+		share := 0.0
+		if total > 0 {
+			share = float64(n) / float64(total)
+		}
+		s.text(x+6, y+rowH/2+4, "start", "value-label", grouped(n)+" ("+pct(share)+")")
+		s.raw(`</g>`)
+	}
+	s.line(ml, mt, ml, mt+rowH*float64(len(names)), "axis")
+	return s.String()
+}
+
+// riskSection draws the churn-risk histogram.
+func (rep *Report) riskSection(p printer) {
+	p(`<section id="risk"><h2>Churn risk</h2>`,
+		`<p class="sub">The probability that a customer makes no purchase in the next `, strconv.Itoa(int(math.Round(rep.HoldoutWeeks))),
+		` weeks, from recency against the customer's own rhythm, purchase days, trends, returns and P(alive). `,
+		`Background: the early-warning bands.`)
+	for _, k := range rep.Kinds {
+		p(`<span class="legend" style="background:`, kindColour[k.Kind], `"></span>`, kindPlural(k.Kind))
+	}
+	p(`</p>`, rep.riskChart())
+	for _, k := range rep.Kinds {
+		c := k.Churn
+		p(`<p class="note"><b>`, kindPlural(k.Kind), `:</b> `)
+		for b := risk.BandLow; b.Valid(); b++ {
+			if b > risk.BandLow {
+				p(", ")
+			}
+			p(grouped(c.Bands[b]), " ", b.String())
+		}
+		p(`. Risk model: `, esc(c.Note), `. P(alive): `, esc(c.Alive), `.</p>`)
+	}
+	p("</section>\n")
+}
+
+func (rep *Report) riskChart() string {
+	const W, H = 1260, 300
+	const ml, mr, mt, mb = 62.0, 14.0, 24.0, 42.0
+	pw, ph := W-ml-mr, H-mt-mb
+	s := newSVG("risk-histogram", W, H, "Churn-risk histogram")
+	var stack [RiskBins]int
+	most := 0
+	for i := range RiskBins {
+		for _, k := range rep.Kinds {
+			stack[i] += k.Churn.Histogram[i]
+		}
+		most = max(most, stack[i])
+	}
+	_, ytop, ys := axisRange(0, float64(max(most, 1)), 5)
+	X := func(r float64) float64 { return ml + r*pw }
+	Y := func(v float64) float64 { return mt + ph - v/ytop*ph }
+	cuts := risk.DefaultBands
+	if len(rep.Kinds) > 0 {
+		cuts = rep.Kinds[0].Churn.Cuts
+	}
+	edges := []float64{0, cuts.Watch, cuts.High, cuts.Critical, 1}
+	for b := risk.BandLow; b.Valid(); b++ {
+		a, z := edges[b-1], edges[b]
+		s.rect(X(a), mt, X(z)-X(a), ph, "band-"+b.String(), "")
+		s.text((X(a)+X(z))/2, mt-8, "middle", "axis-title", b.String())
+	}
+	for _, v := range ticks(0, ytop, ys) {
+		s.line(ml, Y(v), ml+pw, Y(v), "grid")
+		s.text(ml-6, Y(v)+4, "end", "", grouped(int(v)))
+	}
+	bw := pw / RiskBins
+	for i := range RiskBins {
+		base := 0
+		for _, k := range rep.Kinds {
+			c := k.Churn.Histogram[i]
+			if c == 0 {
+				continue
+			}
+			s.rectTitle(X(float64(i)/RiskBins)+1, Y(float64(base+c)), bw-2, Y(float64(base))-Y(float64(base+c)), "risk-bar "+kindClass(k.Kind), "",
+				kindPlural(k.Kind)+": "+grouped(c)+" with risk "+strconv.Itoa(i*100/RiskBins)+"–"+strconv.Itoa((i+1)*100/RiskBins)+"%")
+			base += c
+		}
+	}
+	for i := 0; i <= 10; i++ {
+		x := X(float64(i) / 10)
+		s.line(x, mt+ph, x, mt+ph+4, "axis")
+		s.text(x, mt+ph+16, "middle", "", strconv.Itoa(i*10)+"%")
+	}
+	s.line(ml, mt+ph, ml+pw, mt+ph, "axis")
+	s.text(ml+pw/2, H-6, "middle", "axis-title", "churn risk")
+	s.textRot(16, mt+ph/2, "axis-title", "customers")
+	return s.String()
+}
+
+// holdoutSection draws expected against actual holdout purchases.
+func (rep *Report) holdoutSection(p printer) {
+	p(`<section id="holdout"><h2>Does the model predict? Expected against actual purchases</h2>`,
+		`<p class="sub">The transaction model was fitted on the history up to `, rep.CalibrationEnd.String(),
+		` and predicted the repeat purchases of the following `, fixed(rep.HoldoutWeeks, 0), ` weeks, up to `, rep.AsOf.String(),
+		`. Bars: mean purchases per customer by the number of repeat purchases before the split.`,
+		`<span class="legend expected-key" style="background:#a9c7e8"></span>expected<span class="legend" style="background:#1d4f91"></span>actual</p>`,
+		`<div class="charts">`)
+	for _, k := range rep.Kinds {
+		h := k.Churn.Holdout
+		if h == nil {
+			p(`<div class="chart holdout"><h3>`, kindPlural(k.Kind), `</h3><p class="empty holdout-missing">No holdout check: `, esc(k.Churn.HoldoutNote), `.</p></div>`)
+			continue
+		}
+		p(`<div class="chart holdout"><h3>`, kindPlural(k.Kind), `</h3>`, holdoutChart(k.Kind, h))
+		p(`<p class="note">`, grouped(h.Customers), ` customers: `, fixed(h.TotalExpected, 0), ` repeat purchases expected, `,
+			fixed(h.TotalActual, 0), ` made; mean absolute error `, fixed(h.MAE, 2), ` per customer`)
+		if h.AUCDefined {
+			p(`; P(alive) ranks the customers who did not come back with AUC `, fixed(h.AUC, 2))
+		}
+		p(`.<br/>`, esc(h.Params), `.</p></div>`)
+	}
+	p("</div></section>\n")
+}
+
+func holdoutChart(k customer.Kind, h *Holdout) string {
+	const W, H = 590, 290
+	const ml, mr, mt, mb = 52.0, 14.0, 12.0, 58.0
+	pw, ph := W-ml-mr, H-mt-mb
+	s := newSVG("holdout-chart", W, H, kindPlural(k)+": expected against actual holdout purchases")
+	most := 0.0
+	for _, b := range h.Bins {
+		most = math.Max(most, math.Max(b.MeanExpected, b.MeanActual))
+	}
+	_, ytop, ys := axisRange(0, math.Max(most, 0.1), 5)
+	Y := func(v float64) float64 { return mt + ph - v/ytop*ph }
+	for _, v := range ticks(0, ytop, ys) {
+		s.line(ml, Y(v), ml+pw, Y(v), "grid")
+		s.text(ml-6, Y(v)+4, "end", "", tickLabel(v, ys))
+	}
+	n := float64(len(h.Bins))
+	gw := pw / math.Max(n, 1)
+	for i, b := range h.Bins {
+		x := ml + float64(i)*gw
+		bw := (gw - 14) / 2
+		s.rectTitle(x+7, Y(b.MeanExpected), bw, Y(0)-Y(b.MeanExpected), "holdout-bar expected", "", "expected "+fixed(b.MeanExpected, 2))
+		s.rectTitle(x+7+bw, Y(b.MeanActual), bw, Y(0)-Y(b.MeanActual), "holdout-bar actual", "", "actual "+fixed(b.MeanActual, 2))
+		label := strconv.Itoa(b.Frequency)
+		if b.AndAbove {
+			label += "+"
+		}
+		s.text(x+gw/2, mt+ph+15, "middle", "", label)
+		s.text(x+gw/2, mt+ph+29, "middle", "value-label", "n="+grouped(b.Customers))
+	}
+	s.line(ml, mt+ph, ml+pw, mt+ph, "axis")
+	s.text(ml+pw/2, H-8, "middle", "axis-title", "repeat purchases in the calibration period")
+	s.textRot(14, mt+ph/2, "axis-title", "purchases per customer")
+	return s.String()
+}
+
+// tableSection lists the customers most worth a call, kind by kind.
+func (rep *Report) tableSection(p printer) {
+	p(`<section id="at-risk"><h2>High-value customers at risk</h2>`,
+		`<p class="sub">Customers of high current value (quadrants high value and secondary value) whose churn risk is high or critical, `,
+		`largest net revenue first. Actions are those of the strategy playbook; the export carries no consent, `,
+		`so actions that need it are listed apart, to use where the customer agreed.</p>`)
+	for _, k := range rep.Kinds {
+		p(`<h3>`, kindPlural(k.Kind))
+		if k.AtRiskTotal > len(k.AtRisk) {
+			p(`: the first `, grouped(len(k.AtRisk)), ` of `, grouped(k.AtRiskTotal))
+		}
+		p(`</h3>`)
+		if len(k.AtRisk) == 0 {
+			p(`<p class="empty">No `, strings.ToLower(kindPlural(k.Kind)), ` of high current value at high or critical risk.</p>`, "\n")
+			continue
+		}
+		p(`<table class="at-risk"><thead><tr><th>#</th><th>Customer</th><th>Quadrant</th><th>Net revenue (`, esc(string(rep.Currency)),
+			`)</th><th>Last purchase</th><th>Risk</th><th>Why</th><th>What to do</th></tr></thead><tbody>`)
+		for i, r := range k.AtRisk {
+			p(`<tr class="at-risk-row"><td class="num">`, strconv.Itoa(i+1), `</td><td class="id">`, esc(string(r.ID)),
+				`</td><td>`, quadrantName(r.Quadrant), `</td><td class="num">`, money(r.Net), `</td><td class="num">`, r.LastPurchase.String(),
+				`</td><td class="num">`, riskPercent(r.Risk), ` <span class="band `, r.Band, `">`, r.Band, `</span></td><td><ul>`)
+			for _, why := range r.Reasons {
+				p(`<li>`, esc(why), `</li>`)
+			}
+			p(`</ul></td><td><ul>`)
+			var gated []string
+			for _, a := range r.Actions {
+				if a.Needs == "" {
+					p(`<li>`, esc(a.Description), `</li>`)
+				} else {
+					gated = append(gated, short(a.Description))
+				}
+			}
+			p(`</ul>`)
+			if len(gated) > 0 {
+				p(`<p class="needs">With consent: `, esc(strings.Join(gated, "; ")), `.</p>`)
+			}
+			p("</td></tr>\n")
+		}
+		p("</tbody></table>\n")
+	}
+	p("</section>\n")
+}
+
+// riskPercent formats a risk as a whole percentage, never rounding a
+// risk below 1 up to 100%.
+func riskPercent(r float64) string {
+	if r < 1 && r >= 0.995 {
+		return "&gt;99%"
+	}
+	return fixed(100*r, 0) + "%"
+}
+
+// short returns a description up to its first comma or colon.
+func short(s string) string {
+	if i := strings.IndexAny(s, ",:"); i > 0 {
+		return s[:i]
+	}
+	return s
+}

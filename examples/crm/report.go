@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/crm/internal/report"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// runReport writes the visual report: one self-contained HTML page.
+//
+// The export is read twice: as of -as-of, and as of the calibration end
+// (-holdout days earlier) for the holdout check of the churn models and
+// the fit of the churn risk. Standard input is first copied to a
+// temporary file so that it can be read twice.
+func runReport(e *env, args []string) error {
+	fs := newFlags(e, "report", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-out report.html]")
+	var f inputFlags
+	f.register(fs)
+	asOfFlag := fs.String("as-of", "", "day of the analysis, `YYYY-MM-DD` (required): later rows are left out and counted")
+	outPath := fs.String("out", "", "output `file` (default stdout)")
+	holdout := fs.Int("holdout", report.DefaultHoldout, "holdout period of the churn models, in `days` before -as-of")
+	top := fs.Int("top", report.DefaultTopN, "rows of the table of high-value customers at risk")
+	points := fs.Int("max-points", report.DefaultMaxPoints, "most customers of a kind drawn as dots; more are drawn as a density grid")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	asOf, err := parseDay("as-of", *asOfFlag)
+	if err != nil {
+		return err
+	}
+	if *holdout < 7 {
+		return usagef("-holdout %d: want at least 7 days", *holdout)
+	}
+	if *top < 1 || *points < 1 {
+		return usagef("-top and -max-points must be positive")
+	}
+	opts := &report.Options{Holdout: *holdout, TopN: *top, MaxPoints: *points}
+	calEnd := report.CalibrationEnd(asOf, opts)
+
+	source := filepath.Base(f.in)
+	if f.in == "-" {
+		source = "stdin"
+		tmp, err := spool(e.stdin)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp)
+		f.in = tmp
+	}
+	src, err := f.open(e, asOf)
+	if err != nil {
+		return err
+	}
+	out, err := createOutput(e, *outPath)
+	if err != nil {
+		src.close()
+		return err
+	}
+	defer out.abort()
+	res, err := src.summarize(e, "-as-of")
+	if err != nil {
+		return err
+	}
+	in := &report.Input{
+		Source: source, AsOf: asOf, Currency: res.Currency,
+		Summaries: res.Summaries, CalibrationEnd: calEnd,
+	}
+	if err := classifyAll(in); err != nil {
+		return err
+	}
+
+	// The same export as of the calibration end. Errors were reported in
+	// the first pass; a file that changed in between fails here.
+	calSrc, err := f.open(e, calEnd)
+	if err != nil {
+		return err
+	}
+	cal, err := calSrc.summarize(e, "the calibration end")
+	switch {
+	case err == nil:
+		in.Calibration = cal.Summaries
+	default:
+		// No customer before the calibration end: the report says the
+		// data are too short for a holdout check.
+		fmt.Fprintf(e.stderr, "crm: no holdout check: %v\n", err)
+		in.Calibration = []*customer.Summary{}
+	}
+
+	rep, err := report.Build(in, opts)
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteHTML(out); err != nil {
+		return fmt.Errorf("write %s: %w", out.name(), err)
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "crm: report of %d customers as of %s written to %s\n", rep.Customers, asOf, out.name())
+	return nil
+}
+
+// classifyAll fits the segmentation (fitSegments) and fills the compact
+// classification of every customer, the thresholds and the RFM bins.
+func classifyAll(in *report.Input) error {
+	m, err := fitSegments(in.Summaries)
+	if err != nil {
+		return err
+	}
+	in.Segments = make([]report.Customer, len(in.Summaries))
+	seen := map[customer.Kind]bool{}
+	var o segment.Observation
+	var r segment.Result
+	for i, s := range in.Summaries {
+		if err := segment.Observe(segment.Input{Summary: s}, &o); err != nil {
+			return err
+		}
+		if err := m.Classify(&r, &o); err != nil {
+			return err
+		}
+		in.Segments[i] = report.Classified(&r)
+		if !seen[s.Kind] {
+			seen[s.Kind] = true
+			in.Thresholds = append(in.Thresholds, m.Thresholds(s.Kind))
+			if sc := m.RFMScorer(s.Kind); sc != nil {
+				in.RFMBins = max(in.RFMBins, sc.Bins())
+			}
+		}
+	}
+	return nil
+}
+
+// spool copies r to a temporary file and returns its path.
+func spool(r io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "crm-report-*.in")
+	if err != nil {
+		return "", fmt.Errorf("copy stdin: %w", err)
+	}
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("copy stdin: %w", err)
+	}
+	return f.Name(), nil
+}
