@@ -25,6 +25,8 @@ type worker struct {
 	lean bool
 	slab []customer.Line
 	fx   fxTable
+	// discs caches the decimal discounts of single units.
+	discs map[discKey]decimal.Decimal
 }
 
 func (g *Generator) newWorker() *worker {
@@ -683,7 +685,26 @@ func (w *worker) discount(price int64, pct, qty int) (int64, decimal.Decimal) {
 	if w.lean {
 		return units, decimal.Zero
 	}
-	return units, decimal.New(units, -w.g.digits)
+	if qty != 1 {
+		return units, decimal.New(units, -w.g.digits)
+	}
+	// Most consumer lines are one unit: reuse the decimal (immutable).
+	k := discKey{price: price, pct: int16(pct)}
+	d, ok := w.discs[k]
+	if !ok {
+		d = decimal.New(units, -w.g.digits)
+		if w.discs == nil {
+			w.discs = make(map[discKey]decimal.Decimal)
+		}
+		w.discs[k] = d
+	}
+	return units, d
+}
+
+// discKey identifies the discount of one unit at a price and percentage.
+type discKey struct {
+	price int64
+	pct   int16
 }
 
 // keep records the amounts of a new line of the current order (lean
