@@ -79,10 +79,7 @@ import (
 )
 
 func main() {
-	stop := startProfiles(os.Stderr)
-	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // Exit statuses.
