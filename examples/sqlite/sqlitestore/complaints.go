@@ -1,0 +1,178 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/tailorcrm/tailor/complaint"
+)
+
+// Complaints is the [complaint.Store] of a [DB]. Make it with
+// [DB.Complaints].
+//
+// A case is a row of complaint_cases (ID, version, state, priority,
+// complainant, opening and last-event times in columns, the case as JSON
+// in its own wire form); each event a row of complaint_events with the
+// primary key (case, seq).
+type Complaints struct{ db *DB }
+
+var _ complaint.Store = (*Complaints)(nil)
+
+// Get implements [complaint.Store].
+func (s *Complaints) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
+	var c complaint.Case
+	err := s.db.read(ctx, "get complaint", func(tx *sql.Tx) error {
+		var doc []byte
+		err := tx.QueryRowContext(ctx, `SELECT doc FROM complaint_cases WHERE id = ?`, string(id)).Scan(&doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return refuse(fmt.Errorf("sqlitestore: complaint %q: %w", id, complaint.ErrNotFound))
+		}
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(doc, &c); err != nil {
+			return fmt.Errorf("complaint %q: stored document: %w", id, err)
+		}
+		return nil
+	})
+	return c, err
+}
+
+// caseRow is the column form of a case.
+type caseRow struct {
+	state, priority, opened, updated string
+	doc                              []byte
+}
+
+func encodeCase(c complaint.Case) (caseRow, error) {
+	var r caseRow
+	var err error
+	if r.state, err = enumName(c.State); err != nil {
+		return r, fmt.Errorf("state: %w", err)
+	}
+	if r.priority, err = enumName(c.Priority); err != nil {
+		return r, fmt.Errorf("priority: %w", err)
+	}
+	if r.opened, err = timeText(c.Opened); err != nil {
+		return r, fmt.Errorf("opened: %w", err)
+	}
+	if r.updated, err = timeText(c.Updated); err != nil {
+		return r, fmt.Errorf("updated: %w", err)
+	}
+	r.doc, err = json.Marshal(c)
+	return r, err
+}
+
+// Save implements [complaint.Store]. In one write transaction it checks
+// the stored version, writes the case (insert for version 1, update
+// guarded by the previous version otherwise) and inserts the event; a
+// version or (case, seq) clash is ErrConflict.
+func (s *Complaints) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
+	if err := s.db.start(ctx, "save complaint"); err != nil {
+		return err
+	}
+	if ev.Case != c.ID || ev.Seq != c.Version || c.ID == "" {
+		return fmt.Errorf("sqlitestore: complaint %q: event %q/%d for version %d: %w",
+			c.ID, ev.Case, ev.Seq, c.Version, complaint.ErrMismatch)
+	}
+	conflict := func(stored int) error {
+		return refuse(fmt.Errorf("sqlitestore: complaint %q: saving version %d over version %d: %w",
+			c.ID, c.Version, stored, complaint.ErrConflict))
+	}
+	if c.Version < 1 {
+		return conflict(-1)
+	}
+	row, err := encodeCase(c)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: complaint %q version %d: %w", c.ID, c.Version, err)
+	}
+	at, err := timeText(ev.At)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: complaint %q event %d: at: %w", c.ID, ev.Seq, err)
+	}
+	command, err := enumName(ev.Command.Kind)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: complaint %q event %d: command: %w", c.ID, ev.Seq, err)
+	}
+	evDoc, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: complaint %q event %d: %w", c.ID, ev.Seq, err)
+	}
+	return s.db.write(ctx, "save complaint", func(tx *sql.Tx) error {
+		var stored int
+		err := tx.QueryRowContext(ctx, `SELECT version FROM complaint_cases WHERE id = ?`, string(c.ID)).Scan(&stored)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if stored != c.Version-1 {
+			return conflict(stored)
+		}
+		if c.Version == 1 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO complaint_cases
+				(id, version, state, priority, complainant, opened, updated, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				string(c.ID), c.Version, row.state, row.priority, string(c.Intake.Complainant), row.opened, row.updated, row.doc)
+		} else {
+			var res sql.Result
+			res, err = tx.ExecContext(ctx, `UPDATE complaint_cases
+				SET version = ?, state = ?, priority = ?, complainant = ?, opened = ?, updated = ?, doc = ?
+				WHERE id = ? AND version = ?`,
+				c.Version, row.state, row.priority, string(c.Intake.Complainant), row.opened, row.updated, row.doc,
+				string(c.ID), c.Version-1)
+			if err == nil {
+				var n int64
+				if n, err = res.RowsAffected(); err == nil && n != 1 {
+					return conflict(stored)
+				}
+			}
+		}
+		if err != nil {
+			if code := constraint(err); code == violatedPrimaryKey || code == violatedUnique {
+				return conflict(stored)
+			}
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO complaint_events (case_id, seq, at, command, actor, doc)
+			VALUES (?, ?, ?, ?, ?, ?)`, string(ev.Case), ev.Seq, at, command, ev.Actor.String(), evDoc)
+		if code := constraint(err); code == violatedPrimaryKey || code == violatedUnique {
+			return conflict(stored)
+		}
+		return err
+	})
+}
+
+// Events implements [complaint.Store].
+func (s *Complaints) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
+	var evs []complaint.Event
+	err := s.db.read(ctx, "complaint events", func(tx *sql.Tx) error {
+		var version int
+		err := tx.QueryRowContext(ctx, `SELECT version FROM complaint_cases WHERE id = ?`, string(id)).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return refuse(fmt.Errorf("sqlitestore: complaint %q: %w", id, complaint.ErrNotFound))
+		}
+		if err != nil {
+			return err
+		}
+		evs = make([]complaint.Event, 0, version)
+		return each(ctx, tx, `SELECT seq, doc FROM complaint_events WHERE case_id = ? ORDER BY seq`,
+			[]any{string(id)}, func(rows *sql.Rows) error {
+				var seq int
+				var doc []byte
+				if err := rows.Scan(&seq, &doc); err != nil {
+					return err
+				}
+				var ev complaint.Event
+				if err := json.Unmarshal(doc, &ev); err != nil {
+					return fmt.Errorf("complaint %q event %d: stored document: %w", id, seq, err)
+				}
+				evs = append(evs, ev)
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return evs, nil
+}

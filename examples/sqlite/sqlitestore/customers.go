@@ -1,0 +1,621 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Customers is the customer directory and history store of a [DB]:
+// a [customer.Directory], [customer.HistoryStore] and
+// [customer.BatchGetter]. Make it with [DB.Customers].
+type Customers struct{ db *DB }
+
+var (
+	_ customer.Directory    = (*Customers)(nil)
+	_ customer.HistoryStore = (*Customers)(nil)
+	_ customer.BatchGetter  = (*Customers)(nil)
+)
+
+// listPage is the number of customers List reads per query.
+const listPage = 256
+
+// customerDoc is the document of a customer: everything but the ID.
+type customerDoc struct {
+	Kind     customer.Kind    `json:"kind,omitzero"`
+	Role     customer.Role    `json:"role,omitzero"`
+	Name     string           `json:"name,omitempty"`
+	Email    string           `json:"email,omitempty"`
+	Phone    string           `json:"phone,omitempty"`
+	Address  string           `json:"address,omitempty"`
+	Birthday birthdayDoc      `json:"birthday,omitzero"`
+	Region   string           `json:"region,omitempty"`
+	Joined   time.Time        `json:"joined,omitzero"`
+	Consent  customer.Consent `json:"consent"`
+	Profile  profileDoc       `json:"profile,omitzero"`
+	Trade    *tradeDoc        `json:"trade,omitempty"`
+}
+
+type birthdayDoc struct {
+	Year  int        `json:"year,omitempty"`
+	Month time.Month `json:"month,omitempty"`
+	Day   int        `json:"day,omitempty"`
+}
+
+type profileDoc struct {
+	TopSize    string       `json:"top_size,omitempty"`
+	BottomSize string       `json:"bottom_size,omitempty"`
+	ShoeSize   string       `json:"shoe_size,omitempty"`
+	HeightCM   int          `json:"height_cm,omitempty"`
+	Fit        customer.Fit `json:"fit,omitempty"`
+	Styles     []string     `json:"styles,omitempty"`
+	Colours    []string     `json:"colours,omitempty"`
+	Categories []string     `json:"categories,omitempty"`
+}
+
+type tradeDoc struct {
+	AnnualTurnover   moneyDoc              `json:"annual_turnover,omitzero"`
+	Outlets          int                   `json:"outlets,omitempty"`
+	Rating           customer.CreditRating `json:"rating,omitempty"`
+	CooperationStart time.Time             `json:"cooperation_start,omitzero"`
+	MarketSize       moneyDoc              `json:"market_size,omitzero"`
+}
+
+// encodeCustomer returns the kind column and the document of c, or a
+// validation error naming the fields SQLite cannot hold.
+func encodeCustomer(c customer.Customer) (kind string, doc []byte, err error) {
+	var f fields
+	kind, kerr := enumName(c.Kind)
+	f.enum("kind", uint8(c.Kind), kerr)
+	_, rerr := enumName(c.Role)
+	f.enum("role", uint8(c.Role), rerr)
+	f.time("joined", c.Joined)
+	p := c.Profile
+	d := customerDoc{
+		Kind: c.Kind, Role: c.Role, Name: c.Name,
+		Email: string(c.Contact.Email), Phone: string(c.Contact.Phone), Address: c.Contact.Address,
+		Birthday: birthdayDoc{c.Birthday.Year, c.Birthday.Month, c.Birthday.Day},
+		Region:   c.Region, Joined: utc(c.Joined), Consent: c.Consent,
+		Profile: profileDoc{p.TopSize, p.BottomSize, p.ShoeSize, p.HeightCM, p.Fit,
+			p.Styles, p.Colours, p.Categories},
+	}
+	if t := c.Trade; t != nil {
+		turnover, err := docOfMoney(t.AnnualTurnover)
+		if err != nil {
+			f.add("trade.annual_turnover", customer.CodeMismatch, err.Error())
+		}
+		market, err := docOfMoney(t.MarketSize)
+		if err != nil {
+			f.add("trade.market_size", customer.CodeMismatch, err.Error())
+		}
+		f.time("trade.cooperation_start", t.CooperationStart)
+		d.Trade = &tradeDoc{turnover, t.Outlets, t.Rating, utc(t.CooperationStart), market}
+	}
+	if err := f.err(fmt.Sprintf("customer %q", c.ID)); err != nil {
+		return "", nil, err
+	}
+	doc, err = json.Marshal(d)
+	if err != nil {
+		return "", nil, invalid(fmt.Sprintf("customer %q", c.ID), "", customer.CodeFormat, err.Error())
+	}
+	return kind, doc, nil
+}
+
+func decodeCustomer(id string, doc []byte) (customer.Customer, error) {
+	var d customerDoc
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return customer.Customer{}, fmt.Errorf("customer %q: stored document: %w", id, err)
+	}
+	c := customer.Customer{
+		ID: customer.ID(id), Kind: d.Kind, Role: d.Role, Name: d.Name,
+		Contact:  customer.Contact{Email: customer.Email(d.Email), Phone: customer.Phone(d.Phone), Address: d.Address},
+		Birthday: customer.Birthday{Year: d.Birthday.Year, Month: d.Birthday.Month, Day: d.Birthday.Day},
+		Region:   d.Region, Joined: d.Joined, Consent: d.Consent,
+		Profile: customer.Profile{TopSize: d.Profile.TopSize, BottomSize: d.Profile.BottomSize,
+			ShoeSize: d.Profile.ShoeSize, HeightCM: d.Profile.HeightCM, Fit: d.Profile.Fit,
+			Styles: d.Profile.Styles, Colours: d.Profile.Colours, Categories: d.Profile.Categories},
+	}
+	if t := d.Trade; t != nil {
+		turnover, err := t.AnnualTurnover.money()
+		if err != nil {
+			return customer.Customer{}, fmt.Errorf("customer %q: stored annual turnover: %w", id, err)
+		}
+		market, err := t.MarketSize.money()
+		if err != nil {
+			return customer.Customer{}, fmt.Errorf("customer %q: stored market size: %w", id, err)
+		}
+		c.Trade = &customer.Trade{AnnualTurnover: turnover, Outlets: t.Outlets, Rating: t.Rating,
+			CooperationStart: t.CooperationStart, MarketSize: market}
+	}
+	return c, nil
+}
+
+func notFound(format string, args ...any) error {
+	return refuse(fmt.Errorf("sqlitestore: "+format+": %w", append(args, customer.ErrNotFound)...))
+}
+
+// Get implements [customer.Getter].
+func (s *Customers) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	var c customer.Customer
+	err := s.db.read(ctx, "get customer", func(tx *sql.Tx) error {
+		var doc []byte
+		err := tx.QueryRowContext(ctx, `SELECT doc FROM customers WHERE id = ?`, string(id)).Scan(&doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("customer %q", id)
+		}
+		if err != nil {
+			return err
+		}
+		c, err = decodeCustomer(string(id), doc)
+		return err
+	})
+	return c, err
+}
+
+// GetMany implements [customer.BatchGetter]: one read transaction for
+// all ids.
+func (s *Customers) GetMany(ctx context.Context, ids []customer.ID) ([]customer.Customer, error) {
+	out := make([]customer.Customer, 0, len(ids))
+	err := s.db.read(ctx, "get customers", func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `SELECT doc FROM customers WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, id := range ids {
+			var doc []byte
+			err := stmt.QueryRowContext(ctx, string(id)).Scan(&doc)
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("customer %q", id)
+			}
+			if err != nil {
+				return err
+			}
+			c, err := decodeCustomer(string(id), doc)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// List implements [customer.Lister]. It reads 256 customers per query,
+// each page in its own read transaction, so a long listing holds no
+// snapshot open and the consumer may write to the store while it lists.
+func (s *Customers) List(ctx context.Context) iter.Seq2[customer.Customer, error] {
+	return func(yield func(customer.Customer, error) bool) {
+		after, first := "", true
+		for {
+			var page []customer.Customer
+			err := s.db.read(ctx, "list customers", func(tx *sql.Tx) error {
+				q, args := `SELECT id, doc FROM customers ORDER BY id LIMIT ?`, []any{listPage}
+				if !first {
+					q, args = `SELECT id, doc FROM customers WHERE id > ? ORDER BY id LIMIT ?`, []any{after, listPage}
+				}
+				rows, err := tx.QueryContext(ctx, q, args...)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var id string
+					var doc []byte
+					if err := rows.Scan(&id, &doc); err != nil {
+						return err
+					}
+					c, err := decodeCustomer(id, doc)
+					if err != nil {
+						return err
+					}
+					page = append(page, c)
+				}
+				return rows.Err()
+			})
+			if err != nil {
+				yield(customer.Customer{}, err)
+				return
+			}
+			for _, c := range page {
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if len(page) < listPage {
+				return
+			}
+			after, first = string(page[len(page)-1].ID), false
+		}
+	}
+}
+
+// Put implements [customer.Directory]. Replacing a customer keeps its
+// history.
+func (s *Customers) Put(ctx context.Context, c customer.Customer) error {
+	if err := s.db.start(ctx, "put customer"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return invalid(`customer ""`, "id", customer.CodeRequired, "is empty")
+	}
+	kind, doc, err := encodeCustomer(c)
+	if err != nil {
+		return err
+	}
+	return s.db.write(ctx, "put customer", func(tx *sql.Tx) error {
+		// An upsert, not INSERT OR REPLACE: replacing would delete the row
+		// and, through the foreign keys, the customer's history.
+		_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, kind, region, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, region = excluded.region, doc = excluded.doc`,
+			string(c.ID), kind, c.Region, doc)
+		return err
+	})
+}
+
+// Delete implements [customer.Directory]; it deletes the customer's
+// history too.
+func (s *Customers) Delete(ctx context.Context, id customer.ID) error {
+	return s.db.write(ctx, "delete customer", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, string(id))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return notFound("delete customer %q", id)
+		}
+		return nil
+	})
+}
+
+// orderDoc is the document of an order: all but its ID, customer, time
+// and currency, which are columns.
+type orderDoc struct {
+	Channel customer.Channel `json:"channel,omitzero"`
+	Store   string           `json:"store,omitempty"`
+	Lines   []lineDoc        `json:"lines,omitempty"`
+}
+
+type lineDoc struct {
+	ID        string `json:"id"`
+	SKU       string `json:"sku,omitempty"`
+	Category  string `json:"category,omitempty"`
+	Season    string `json:"season,omitempty"`
+	Size      string `json:"size,omitempty"`
+	Colour    string `json:"colour,omitempty"`
+	Quantity  int    `json:"quantity"`
+	UnitPrice dec    `json:"unit_price"`
+	UnitCost  *dec   `json:"unit_cost,omitempty"`
+	Discount  dec    `json:"discount,omitzero"`
+}
+
+func encodeOrder(o customer.Order) (at string, doc []byte, err error) {
+	var f fields
+	_, cerr := enumName(o.Channel)
+	f.enum("channel", uint8(o.Channel), cerr)
+	at = f.time("time", o.Time)
+	d := orderDoc{Channel: o.Channel, Store: o.Store, Lines: make([]lineDoc, len(o.Lines))}
+	for i, l := range o.Lines {
+		d.Lines[i] = lineDoc{ID: l.ID, SKU: l.SKU, Category: l.Category, Season: l.Season, Size: l.Size,
+			Colour: l.Colour, Quantity: l.Quantity, UnitPrice: dec{l.UnitPrice}, Discount: dec{l.Discount}}
+		if l.UnitCost.Valid {
+			d.Lines[i].UnitCost = &dec{l.UnitCost.Decimal}
+		}
+	}
+	record := fmt.Sprintf("order %q", o.ID)
+	if err := f.err(record); err != nil {
+		return "", nil, err
+	}
+	if doc, err = json.Marshal(d); err != nil {
+		return "", nil, invalid(record, "", customer.CodeFormat, err.Error())
+	}
+	return at, doc, nil
+}
+
+func decodeOrder(id, cust, at, currency string, doc []byte) (customer.Order, error) {
+	t, err := parseTime(at)
+	if err != nil {
+		return customer.Order{}, fmt.Errorf("order %q: %w", id, err)
+	}
+	var d orderDoc
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return customer.Order{}, fmt.Errorf("order %q: stored document: %w", id, err)
+	}
+	o := customer.Order{ID: id, CustomerID: customer.ID(cust), Time: t, Channel: d.Channel, Store: d.Store,
+		Currency: customer.Currency(currency)}
+	if len(d.Lines) > 0 {
+		o.Lines = make([]customer.Line, len(d.Lines))
+	}
+	for i, l := range d.Lines {
+		o.Lines[i] = customer.Line{ID: l.ID, SKU: l.SKU, Category: l.Category, Season: l.Season, Size: l.Size,
+			Colour: l.Colour, Quantity: l.Quantity, UnitPrice: l.UnitPrice.Decimal, Discount: l.Discount.Decimal}
+		if l.UnitCost != nil {
+			o.Lines[i].UnitCost.Decimal, o.Lines[i].UnitCost.Valid = l.UnitCost.Decimal, true
+		}
+	}
+	return o, nil
+}
+
+// returnDoc is the document of a return: all but its ID, order,
+// customer and time.
+type returnDoc struct {
+	Kind   customer.ReturnKind   `json:"kind,omitzero"`
+	Reason customer.ReturnReason `json:"reason,omitzero"`
+	Lines  []returnLineDoc       `json:"lines,omitempty"`
+}
+
+type returnLineDoc struct {
+	LineID   string `json:"line_id"`
+	Quantity int    `json:"quantity"`
+}
+
+func encodeReturn(r customer.Return) (at string, doc []byte, err error) {
+	var f fields
+	_, kerr := enumName(r.Kind)
+	f.enum("kind", uint8(r.Kind), kerr)
+	_, rerr := enumName(r.Reason)
+	f.enum("reason", uint8(r.Reason), rerr)
+	at = f.time("time", r.Time)
+	d := returnDoc{Kind: r.Kind, Reason: r.Reason, Lines: make([]returnLineDoc, len(r.Lines))}
+	for i, l := range r.Lines {
+		d.Lines[i] = returnLineDoc{l.LineID, l.Quantity}
+	}
+	record := fmt.Sprintf("return %q", r.ID)
+	if err := f.err(record); err != nil {
+		return "", nil, err
+	}
+	if doc, err = json.Marshal(d); err != nil {
+		return "", nil, invalid(record, "", customer.CodeFormat, err.Error())
+	}
+	return at, doc, nil
+}
+
+func decodeReturn(id, order, cust, at string, doc []byte) (customer.Return, error) {
+	t, err := parseTime(at)
+	if err != nil {
+		return customer.Return{}, fmt.Errorf("return %q: %w", id, err)
+	}
+	var d returnDoc
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return customer.Return{}, fmt.Errorf("return %q: stored document: %w", id, err)
+	}
+	r := customer.Return{ID: id, OrderID: order, CustomerID: customer.ID(cust), Time: t, Kind: d.Kind, Reason: d.Reason}
+	if len(d.Lines) > 0 {
+		r.Lines = make([]customer.ReturnLine, len(d.Lines))
+	}
+	for i, l := range d.Lines {
+		r.Lines[i] = customer.ReturnLine{LineID: l.LineID, Quantity: l.Quantity}
+	}
+	return r, nil
+}
+
+// customerExists reports whether id is a stored customer.
+func customerExists(ctx context.Context, tx *sql.Tx, id customer.ID) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM customers WHERE id = ?`, string(id)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// AppendOrder implements [customer.HistoryWriter].
+func (s *Customers) AppendOrder(ctx context.Context, o customer.Order) error {
+	if err := s.db.start(ctx, "append order"); err != nil {
+		return err
+	}
+	if o.ID == "" {
+		return invalid(`order ""`, "id", customer.CodeRequired, "is empty")
+	}
+	at, doc, err := encodeOrder(o)
+	if err != nil {
+		return err
+	}
+	return s.db.write(ctx, "append order", func(tx *sql.Tx) error {
+		if ok, err := customerExists(ctx, tx, o.CustomerID); err != nil {
+			return err
+		} else if !ok {
+			return notFound("order %q: customer %q", o.ID, o.CustomerID)
+		}
+		var cust, pat, cur string
+		var pdoc []byte
+		err := tx.QueryRowContext(ctx, `SELECT customer_id, at, currency, doc FROM orders WHERE id = ?`, o.ID).
+			Scan(&cust, &pat, &cur, &pdoc)
+		switch {
+		case err == nil:
+			prev, err := decodeOrder(o.ID, cust, pat, cur, pdoc)
+			if err != nil {
+				return err
+			}
+			if prev.Equal(o) {
+				return nil
+			}
+			return refuse(fmt.Errorf("sqlitestore: order %q: %w", o.ID, customer.ErrDuplicate))
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO orders (id, customer_id, at, currency, doc) VALUES (?, ?, ?, ?, ?)`,
+			o.ID, string(o.CustomerID), at, string(o.Currency), doc)
+		return err
+	})
+}
+
+// AppendReturn implements [customer.HistoryWriter].
+func (s *Customers) AppendReturn(ctx context.Context, r customer.Return) error {
+	if err := s.db.start(ctx, "append return"); err != nil {
+		return err
+	}
+	if r.ID == "" {
+		return invalid(`return ""`, "id", customer.CodeRequired, "is empty")
+	}
+	at, doc, err := encodeReturn(r)
+	if err != nil {
+		return err
+	}
+	return s.db.write(ctx, "append return", func(tx *sql.Tx) error {
+		if ok, err := customerExists(ctx, tx, r.CustomerID); err != nil {
+			return err
+		} else if !ok {
+			return notFound("return %q: customer %q", r.ID, r.CustomerID)
+		}
+		var order, cust, pat string
+		var pdoc []byte
+		err := tx.QueryRowContext(ctx, `SELECT order_id, customer_id, at, doc FROM returns WHERE id = ?`, r.ID).
+			Scan(&order, &cust, &pat, &pdoc)
+		switch {
+		case err == nil:
+			prev, err := decodeReturn(r.ID, order, cust, pat, pdoc)
+			if err != nil {
+				return err
+			}
+			if prev.Equal(r) {
+				return nil
+			}
+			return refuse(fmt.Errorf("sqlitestore: return %q: %w", r.ID, customer.ErrDuplicate))
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		var one int
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM orders WHERE id = ? AND customer_id = ?`,
+			r.OrderID, string(r.CustomerID)).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("return %q: order %q of customer %q", r.ID, r.OrderID, r.CustomerID)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO returns (id, order_id, customer_id, at, doc) VALUES (?, ?, ?, ?, ?)`,
+			r.ID, r.OrderID, string(r.CustomerID), at, doc)
+		return err
+	})
+}
+
+// AppendInteraction implements [customer.HistoryWriter]. The primary key
+// (customer, time, kind, subject) makes an equal interaction a no-op.
+func (s *Customers) AppendInteraction(ctx context.Context, i customer.Interaction) error {
+	if err := s.db.start(ctx, "append interaction"); err != nil {
+		return err
+	}
+	var f fields
+	kind, kerr := enumName(i.Kind)
+	f.enum("kind", uint8(i.Kind), kerr)
+	at := f.time("time", i.Time)
+	if err := f.err(fmt.Sprintf("interaction of customer %q", i.CustomerID)); err != nil {
+		return err
+	}
+	return s.db.write(ctx, "append interaction", func(tx *sql.Tx) error {
+		if ok, err := customerExists(ctx, tx, i.CustomerID); err != nil {
+			return err
+		} else if !ok {
+			return notFound("interaction: customer %q", i.CustomerID)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO interactions (customer_id, at, kind, subject) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, string(i.CustomerID), at, kind, i.Subject)
+		return err
+	})
+}
+
+// History implements [customer.HistoryReader]. It reads the whole
+// history in one read transaction, then yields it in the order of
+// [customer.CompareEvents].
+func (s *Customers) History(ctx context.Context, id customer.ID) iter.Seq2[customer.Event, error] {
+	return func(yield func(customer.Event, error) bool) {
+		evs, err := s.history(ctx, id)
+		if err != nil {
+			yield(customer.Event{}, err)
+			return
+		}
+		for _, e := range evs {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (s *Customers) history(ctx context.Context, id customer.ID) ([]customer.Event, error) {
+	var evs []customer.Event
+	err := s.db.read(ctx, "history", func(tx *sql.Tx) error {
+		if ok, err := customerExists(ctx, tx, id); err != nil {
+			return err
+		} else if !ok {
+			return notFound("history of %q", id)
+		}
+		if err := each(ctx, tx, `SELECT id, at, currency, doc FROM orders WHERE customer_id = ? ORDER BY at, id`,
+			[]any{string(id)}, func(rows *sql.Rows) error {
+				var oid, at, cur string
+				var doc []byte
+				if err := rows.Scan(&oid, &at, &cur, &doc); err != nil {
+					return err
+				}
+				o, err := decodeOrder(oid, string(id), at, cur, doc)
+				evs = append(evs, customer.Event{Order: &o})
+				return err
+			}); err != nil {
+			return err
+		}
+		if err := each(ctx, tx, `SELECT id, order_id, at, doc FROM returns WHERE customer_id = ? ORDER BY at, id`,
+			[]any{string(id)}, func(rows *sql.Rows) error {
+				var rid, order, at string
+				var doc []byte
+				if err := rows.Scan(&rid, &order, &at, &doc); err != nil {
+					return err
+				}
+				r, err := decodeReturn(rid, order, string(id), at, doc)
+				evs = append(evs, customer.Event{Return: &r})
+				return err
+			}); err != nil {
+			return err
+		}
+		return each(ctx, tx, `SELECT at, kind, subject FROM interactions WHERE customer_id = ? ORDER BY at`,
+			[]any{string(id)}, func(rows *sql.Rows) error {
+				var at, kind, subject string
+				if err := rows.Scan(&at, &kind, &subject); err != nil {
+					return err
+				}
+				t, err := parseTime(at)
+				if err != nil {
+					return fmt.Errorf("interaction of %q: %w", id, err)
+				}
+				k, err := parseEnum[customer.InteractionKind](kind)
+				if err != nil {
+					return fmt.Errorf("interaction of %q: stored kind: %w", id, err)
+				}
+				evs = append(evs, customer.Event{Interaction: &customer.Interaction{CustomerID: id, Time: t, Kind: k, Subject: subject}})
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(evs, customer.CompareEvents)
+	return evs, nil
+}
+
+// each runs query in tx and calls fn for each row.
+func each(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,51 @@
+// Package sqlitestore keeps tailor's records in one SQLite file: customers
+// and their histories ([customer.Directory], [customer.HistoryStore],
+// [customer.BatchGetter]), complaint cases with their audit trails
+// ([complaint.Store]) and loyalty ledgers ([loyalty.Store]). It uses the
+// pure-Go driver modernc.org/sqlite, so it builds without cgo.
+//
+// [Open] creates the file when it is missing, switches it to WAL mode
+// (readers never block the writer, nor the writer readers), sets a busy
+// time-out and turns foreign keys on, and brings the schema to the version
+// this package knows by running, in one transaction, the migrations the
+// file has not had yet. Each store is a view of the [DB]:
+//
+//	db, err := sqlitestore.Open(ctx, "shop.db", nil)
+//	...
+//	defer db.Close()
+//	svc := &complaint.Service{Store: db.Complaints()}
+//	ledger := loyalty.NewService(programme, db.Loyalty(), nil)
+//
+// # Concurrency
+//
+// Writes run in transactions opened with BEGIN IMMEDIATE on a single
+// writing connection, so writers of one process queue in Go (honouring
+// their contexts) instead of polling a lock, and a writer never has to
+// upgrade a read lock, the cause of SQLITE_BUSY dead-ends in deferred
+// transactions. Writers of other processes wait up to
+// [Options.BusyTimeout]. Reads use a pool of read-only connections, each
+// read in one transaction, so it sees one committed state. The checks that
+// make optimistic concurrency safe are also in the schema: a case's events
+// have the primary key (case, seq), a ledger's entries (member, seq) and
+// the unique key (member, key), so two writers that raced past the version
+// check would still be told apart by the database, and the loser gets
+// ErrConflict or ErrDuplicate.
+//
+// # Representation
+//
+// What is looked up or ordered by is kept in columns: IDs, versions,
+// sequence numbers, idempotency keys, states, kinds and instants. The rest
+// of a record is one JSON document, written with encoding/json and the
+// types' own text forms (enums by name, customer.Money as "49.90 EUR").
+// Amounts are decimal strings that keep their scale ("199.00" stays
+// "199.00"); nothing goes through float64. Instants are stored in UTC,
+// with nanoseconds, as fixed-width text that sorts in time order; a time
+// read back is the same instant (time.Time.Equal) in UTC, without the
+// caller's location or monotonic reading.
+//
+// Customer.Put stores what it is given, except what SQLite cannot hold
+// faithfully: an undefined enumeration value or a non-zero amount without
+// a currency is rejected with an error matching [customer.ErrInvalid].
+// Deleting a customer deletes its history (orders, returns, interactions),
+// as [customer.MemStore] does; replacing it with Put keeps the history.
+package sqlitestore
