@@ -76,8 +76,14 @@ func observation(s *customer.Summary) (churn.Observation, bool) {
 	return churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}, true
 }
 
-// fitMBG fits the MBG/NBD model to obs. A boundary fit is kept (the best
-// finite point, said in the description); any other failure is returned.
+// maxGradient is the largest gradient norm (of the mean log-likelihood per
+// customer, see churn.FitInfo) at which a fit that did not meet its
+// convergence criterion is still used.
+const maxGradient = 1e-4
+
+// fitMBG fits the MBG/NBD model to obs. A boundary fit, and a fit stopped
+// where the gradient is below maxGradient, are kept (the best point found,
+// said in the description); any other failure is returned.
 func fitMBG(obs []churn.Observation) (churn.MBGNBD, string, error) {
 	g, err := churn.GroupObservations(obs)
 	if err != nil {
@@ -85,11 +91,20 @@ func fitMBG(obs []churn.Observation) (churn.MBGNBD, string, error) {
 	}
 	f, err := churn.FitMBGNBD(g, nil)
 	note := ""
-	if err != nil {
-		if !errors.Is(err, churn.ErrBoundary) {
-			return churn.MBGNBD{}, "", err
-		}
+	var ce *churn.ConvergenceError
+	switch {
+	case err == nil:
+	case errors.Is(err, churn.ErrBoundary):
 		note = " (a parameter at the edge of its range: a usable, not unique, estimate)"
+	case errors.As(err, &ce) && ce.GradientNorm <= maxGradient:
+		// The optimiser stopped on a flat ridge, at a point where the
+		// likelihood no longer changes: as good as the optimum.
+		note = " (the fit stopped on a flat ridge of the likelihood, gradient norm " + strconv.FormatFloat(ce.GradientNorm, 'g', 2, 64) + ")"
+	default:
+		return churn.MBGNBD{}, "", err
+	}
+	if _, err := f.Model.PAlive(churn.Observation{Frequency: 1, Recency: 1, T: 2}); err != nil {
+		return churn.MBGNBD{}, "", err
 	}
 	var b strings.Builder
 	b.WriteString("MBG/NBD on ")

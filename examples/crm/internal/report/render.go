@@ -88,7 +88,7 @@ svg .q-low-value{fill:#f2f3f5}
 svg .label-box{fill:#fff;fill-opacity:.86;stroke:#cbd2d9}
 svg .quadrant-label{font-size:12px;font-weight:600;fill:#1f2933}
 svg .quadrant-figures{font-size:11px;fill:#3e4c59}
-svg .pt{fill-opacity:.45}
+svg .pt{fill-opacity:.5}
 svg .k-con{fill:#2b6cb0}
 svg .k-int{fill:#c05621}
 svg .cell-count{font-size:13px;font-weight:600}
@@ -226,8 +226,12 @@ func (rep *Report) quadrantChart(k *KindReport) string {
 	cls := kindClass(k.Kind)
 	if len(k.Points) <= rep.MaxPoints {
 		s.raw(`<g class="points">`)
+		r := 2.2
+		if len(k.Points) < 500 {
+			r = 3
+		}
 		for _, pt := range k.Points {
-			s.circle(X(pt[0]), Y(pt[1]), 2.2, "pt "+cls)
+			s.circle(X(pt[0]), Y(pt[1]), r, "pt "+cls)
 		}
 		s.raw(`</g>`)
 	} else {

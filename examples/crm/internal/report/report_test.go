@@ -1,0 +1,472 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tailorcrm/tailor/churn/risk"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/shopgen"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// hostile is put in front of every intermediary's ID: the page must
+// escape it wherever it prints an ID.
+const hostile = `<i>&"'`
+
+var testAsOf = customer.DateFromYMD(2025, time.December, 31)
+
+// shop generates n customers over [start, end) and builds the report
+// input as crm report does: summaries as of testAsOf and as of the
+// calibration end, classified by package segment without customer
+// records (a sales export has none).
+func shop(t testing.TB, n int, seed uint64, start, end time.Time) *Input {
+	t.Helper()
+	cfg := shopgen.DefaultConfig()
+	cfg.Customers, cfg.Seed, cfg.Start, cfg.End = n, seed, start, end
+	cfg.IntermediaryShare = 0.05
+	recs, err := shopgen.Generate(cfg)
+	require.NoError(t, err)
+	calEnd := CalibrationEnd(testAsOf, nil)
+	in := &Input{Source: "shop.csv", AsOf: testAsOf, Currency: "EUR", CalibrationEnd: calEnd, Calibration: []*customer.Summary{}}
+	for r := range recs {
+		id := r.Customer.ID
+		if r.Customer.Kind == customer.Intermediary {
+			id = hostile + id
+		}
+		full, err := customer.Summarize(r.Customer.ID, r.Customer.Kind, testAsOf.Time(), r.Events(), nil)
+		require.NoError(t, err)
+		if full.Orders == 0 {
+			continue
+		}
+		full.CustomerID = id
+		in.Summaries = append(in.Summaries, &full)
+		cal, err := customer.Summarize(r.Customer.ID, r.Customer.Kind, calEnd.Time(), r.Events(), nil)
+		require.NoError(t, err)
+		if cal.Orders > 0 {
+			cal.CustomerID = id
+			in.Calibration = append(in.Calibration, &cal)
+		}
+	}
+	classify(t, in)
+	return in
+}
+
+func classify(t testing.TB, in *Input) {
+	t.Helper()
+	pop := make([]segment.Input, len(in.Summaries))
+	for i, s := range in.Summaries {
+		pop[i] = segment.Input{Summary: s}
+	}
+	m, obs, err := segment.FitInputs(pop, nil)
+	require.NoError(t, err)
+	in.Segments = make([]Customer, len(obs))
+	var r segment.Result
+	for i := range obs {
+		require.NoError(t, m.Classify(&r, &obs[i]))
+		in.Segments[i] = Classified(&r)
+	}
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		if th := m.Thresholds(k); th.N > 0 {
+			in.Thresholds = append(in.Thresholds, th)
+		}
+	}
+	in.RFMBins = m.RFMScorer(customer.Consumer).Bins()
+}
+
+var (
+	fixtureOnce sync.Once
+	fixtureIn   *Input
+	fixtureRep  *Report
+	fixtureHTML []byte
+	fixtureErr  error
+)
+
+// fixture is a three-year shop of 1,500 customers, its report and page.
+func fixture(t *testing.T) (*Input, *Report, []byte) {
+	t.Helper()
+	fixtureOnce.Do(func() {
+		def := shopgen.DefaultConfig()
+		fixtureIn = shop(t, 1500, 11, def.Start, def.End)
+		fixtureRep, fixtureErr = Build(fixtureIn, nil)
+		if fixtureErr != nil {
+			return
+		}
+		var b bytes.Buffer
+		fixtureErr = fixtureRep.WriteHTML(&b)
+		fixtureHTML = b.Bytes()
+	})
+	require.NoError(t, fixtureErr)
+	return fixtureIn, fixtureRep, fixtureHTML
+}
+
+// element is one parsed element of the page.
+type element struct {
+	name    string
+	classes []string
+	attrs   map[string]string
+	text    string // the character data directly inside it
+	parents []string
+}
+
+func (e *element) has(class string) bool {
+	for _, c := range e.classes {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// parsePage parses the page as XML (strictly: every element closed,
+// every entity known) and returns its elements in document order.
+func parsePage(t *testing.T, page []byte) []*element {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(page))
+	d.Strict = true
+	var out []*element
+	var stack []*element
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err, "the page must be well-formed")
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			e := &element{name: tok.Name.Local, attrs: map[string]string{}}
+			for _, a := range tok.Attr {
+				e.attrs[a.Name.Local] = a.Value
+				if a.Name.Local == "class" {
+					e.classes = strings.Fields(a.Value)
+				}
+			}
+			for _, p := range stack {
+				e.parents = append(e.parents, p.name)
+			}
+			out = append(out, e)
+			stack = append(stack, e)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text += string(tok)
+			}
+		}
+	}
+	require.Empty(t, stack, "every element is closed")
+	return out
+}
+
+func count(els []*element, name, class string) int {
+	n := 0
+	for _, e := range els {
+		if (name == "" || e.name == name) && (class == "" || e.has(class)) {
+			n++
+		}
+	}
+	return n
+}
+
+func texts(els []*element, class string) []string {
+	var s []string
+	for _, e := range els {
+		if e.has(class) {
+			s = append(s, e.text)
+		}
+	}
+	return s
+}
+
+func TestBuildFigures(t *testing.T) {
+	in, rep, _ := fixture(t)
+	require.Len(t, rep.Kinds, 2)
+	assert.Equal(t, customer.Consumer, rep.Kinds[0].Kind)
+	assert.Equal(t, customer.Intermediary, rep.Kinds[1].Kind)
+	assert.Equal(t, len(in.Summaries), rep.Customers)
+
+	orders, net := 0, decimal.Zero
+	for _, s := range in.Summaries {
+		orders += s.Orders
+		net = net.Add(s.Net())
+	}
+	assert.Equal(t, orders, rep.Orders)
+	assert.True(t, net.Equal(rep.Net), "net %s, report %s", net, rep.Net)
+
+	rfm := 0
+	for _, row := range rep.RFM.Cells {
+		for _, c := range row {
+			rfm += c.Customers
+			if c.Customers > 0 {
+				assert.True(t, c.Segment.Valid())
+				assert.GreaterOrEqual(t, c.MeanM, 1.0)
+				assert.LessOrEqual(t, c.MeanM, float64(rep.RFM.Bins))
+			}
+		}
+	}
+	assert.Equal(t, rep.Customers, rfm, "every customer is in one RFM cell")
+
+	for _, k := range rep.Kinds {
+		var n, stages, types int
+		qnet := decimal.Zero
+		share, nshare := 0.0, 0.0
+		for q := segment.HighValue; q.Valid(); q++ {
+			n += k.Quadrants[q].Customers
+			qnet = qnet.Add(k.Quadrants[q].Net)
+			share += k.Quadrants[q].CustomerShare
+			nshare += k.Quadrants[q].NetShare
+		}
+		assert.Equal(t, k.Customers, n, "%s: quadrants hold every customer", k.Kind)
+		assert.True(t, qnet.Equal(k.Net))
+		assert.InDelta(t, 1, share, 1e-9)
+		assert.InDelta(t, 1, nshare, 1e-9)
+		for i := range k.Stages {
+			stages += k.Stages[i]
+			types += k.ShopTypes[i]
+		}
+		assert.Equal(t, k.Customers, stages)
+		assert.Equal(t, k.Customers, types)
+		assert.Len(t, k.Points, k.Customers)
+
+		spend := k.Spend.NonPositive
+		for _, c := range k.Spend.Counts {
+			spend += c
+		}
+		assert.Equal(t, k.Customers, spend, "%s: spend histogram holds every customer", k.Kind)
+
+		c := k.Churn
+		hist, bands := 0, 0
+		for _, h := range c.Histogram {
+			hist += h
+		}
+		for _, b := range c.Bands {
+			bands += b
+		}
+		assert.Equal(t, c.Scored, hist)
+		assert.Equal(t, c.Scored, bands)
+		assert.Equal(t, k.Customers, c.Scored, "every customer has a purchase")
+		assert.True(t, c.AliveOK, c.Alive)
+		require.NotNil(t, c.Holdout, "%s: three years of history allow a holdout check: %s", k.Kind, c.HoldoutNote)
+		assert.Len(t, c.Holdout.Bins, HoldoutBins+1)
+		binned := 0
+		for _, b := range c.Holdout.Bins {
+			binned += b.Customers
+		}
+		assert.Equal(t, c.Holdout.Customers, binned)
+		assert.Greater(t, c.Holdout.TotalActual, 0.0)
+		if k.Kind == customer.Consumer {
+			// Consumers buy as the model assumes; intermediaries' bulk
+			// orders of each collection do not.
+			assert.InEpsilon(t, c.Holdout.TotalActual, c.Holdout.TotalExpected, 0.25, "the model predicts the consumers' holdout within 25%")
+		}
+		assert.Greater(t, c.Holdout.TotalExpected, 0.0)
+	}
+	assert.Equal(t, risk.MethodFitted, rep.Kinds[0].Churn.Method, rep.Kinds[0].Churn.Note)
+	assert.Contains(t, rep.Kinds[0].Churn.Note, "AUC")
+}
+
+func TestAtRiskTable(t *testing.T) {
+	in, rep, _ := fixture(t)
+	index := map[customer.ID]int{}
+	for i, s := range in.Summaries {
+		index[s.CustomerID] = i
+	}
+	total := 0
+	for _, k := range rep.Kinds {
+		total += k.AtRiskTotal
+		assert.LessOrEqual(t, len(k.AtRisk), DefaultTopN)
+		for j, r := range k.AtRisk {
+			i, ok := index[r.ID]
+			require.True(t, ok)
+			s, c := in.Summaries[i], in.Segments[i]
+			assert.Equal(t, k.Kind, s.Kind)
+			assert.Contains(t, []segment.Quadrant{segment.HighValue, segment.SecondaryValue}, c.Quadrant, "only customers of high current value")
+			assert.Contains(t, []string{"high", "critical"}, r.Band)
+			assert.GreaterOrEqual(t, r.Risk, k.Churn.Cuts.High)
+			assert.True(t, s.Net().Equal(r.Net))
+			assert.NotEmpty(t, r.Reasons)
+			assert.NotEmpty(t, r.Actions)
+			if j > 0 {
+				assert.LessOrEqual(t, r.Net.Cmp(k.AtRisk[j-1].Net), 0, "largest net revenue first")
+			}
+		}
+	}
+	assert.Positive(t, total, "a three-year shop has valuable customers at risk")
+	assert.LessOrEqual(t, total, rep.AtRiskCustomers)
+	assert.True(t, rep.AtRiskNet.IsPositive())
+}
+
+func TestPageStructure(t *testing.T) {
+	_, rep, page := fixture(t)
+	els := parsePage(t, page)
+	kinds := len(rep.Kinds)
+	assert.Equal(t, 0, count(els, "script", ""), "no script")
+	assert.Equal(t, strings.Count(string(page), "http://"), strings.Count(string(page), `xmlns="http://www.w3.org/2000/svg"`))
+
+	assert.Equal(t, kinds, count(els, "svg", "quadrant-chart"))
+	assert.Equal(t, 4*kinds, count(els, "text", "quadrant-label"), "four quadrant labels per kind")
+	var want []string
+	for range rep.Kinds {
+		want = append(want, "Potential value", "High value", "Low value", "Secondary value")
+	}
+	assert.Equal(t, want, texts(els, "quadrant-label"))
+	assert.Equal(t, 2*kinds, count(els, "line", "mean"), "two mean lines per kind")
+	// 1,500 customers are drawn as dots.
+	assert.Equal(t, rep.Customers, count(els, "circle", "pt"))
+
+	assert.Equal(t, kinds, count(els, "svg", "spend-chart"))
+	assert.Equal(t, 1, count(els, "svg", "rfm-heatmap"))
+	assert.Equal(t, rep.RFM.Bins*rep.RFM.Bins, count(els, "rect", "rfm-cell"))
+	assert.Equal(t, 4, count(els, "svg", "lifecycle-bars")+count(els, "svg", "shoptype-bars")+2)
+	assert.Equal(t, 8, count(els, "g", "bar-row"), "four stages and four shop types")
+	assert.Equal(t, 8*kinds, count(els, "rect", "bar"), "one bar segment per kind and row")
+
+	assert.Equal(t, 1, count(els, "svg", "risk-histogram"))
+	bars := 0
+	for _, k := range rep.Kinds {
+		for _, h := range k.Churn.Histogram {
+			if h > 0 {
+				bars++
+			}
+		}
+	}
+	assert.Equal(t, bars, count(els, "rect", "risk-bar"))
+	assert.Equal(t, kinds, count(els, "svg", "holdout-chart"))
+	assert.Equal(t, 2*(HoldoutBins+1)*kinds, count(els, "rect", "holdout-bar"))
+	assert.Equal(t, 0, count(els, "", "holdout-missing"))
+
+	rows := 0
+	for _, k := range rep.Kinds {
+		rows += len(k.AtRisk)
+	}
+	assert.Equal(t, rows, count(els, "tr", "at-risk-row"))
+	var ids []string
+	for _, e := range els {
+		if e.name == "td" && e.has("id") {
+			ids = append(ids, e.text)
+		}
+	}
+	require.Len(t, ids, rows)
+	for _, k := range rep.Kinds {
+		for _, r := range k.AtRisk {
+			assert.Contains(t, ids, string(r.ID), "the table names customers by their ID, read back intact")
+		}
+	}
+}
+
+func TestPageEscapesIDs(t *testing.T) {
+	_, rep, page := fixture(t)
+	require.NotEmpty(t, rep.Kinds[1].AtRisk, "an intermediary with the hostile ID is in the table")
+	assert.NotContains(t, string(page), hostile)
+	assert.Contains(t, string(page), esc(hostile))
+}
+
+func TestPageIsDeterministic(t *testing.T) {
+	in, _, page := fixture(t)
+	rep, err := Build(in, nil)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, rep.WriteHTML(&b))
+	assert.Equal(t, page, b.Bytes())
+}
+
+func TestDensityForManyCustomers(t *testing.T) {
+	in, _, _ := fixture(t)
+	rep, err := Build(in, &Options{MaxPoints: 20})
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, rep.WriteHTML(&b))
+	els := parsePage(t, b.Bytes())
+	assert.Equal(t, 0, count(els, "circle", "pt"), "past MaxPoints no customer is a dot")
+	cells := count(els, "rect", "cell")
+	assert.Positive(t, cells)
+	assert.Less(t, cells, rep.Customers)
+	assert.Equal(t, 4*len(rep.Kinds), count(els, "text", "quadrant-label"))
+}
+
+func TestShortHistory(t *testing.T) {
+	// Two months of history: no calibration period before the holdout.
+	in := shop(t, 300, 5, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.Empty(t, in.Calibration)
+	rep, err := Build(in, nil)
+	require.NoError(t, err)
+	for _, k := range rep.Kinds {
+		assert.Nil(t, k.Churn.Holdout)
+		assert.Contains(t, k.Churn.HoldoutNote, "too short")
+		assert.Equal(t, risk.MethodRules, k.Churn.Method)
+		assert.Equal(t, k.Customers, k.Churn.Scored)
+	}
+	var b bytes.Buffer
+	require.NoError(t, rep.WriteHTML(&b))
+	els := parsePage(t, b.Bytes())
+	assert.Equal(t, 0, count(els, "svg", "holdout-chart"))
+	assert.Equal(t, len(rep.Kinds), count(els, "p", "holdout-missing"))
+	assert.Contains(t, b.String(), "No holdout check: the data are too short")
+	assert.Equal(t, 1, count(els, "svg", "risk-histogram"))
+}
+
+func TestCalibrationTooShort(t *testing.T) {
+	// History from 2025-05-01: the calibration period up to 2025-07-02 is
+	// two months, shorter than DefaultMinCalibration.
+	in := shop(t, 300, 6, time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.NotEmpty(t, in.Calibration)
+	rep, err := Build(in, nil)
+	require.NoError(t, err)
+	k := rep.Kinds[0]
+	assert.Nil(t, k.Churn.Holdout)
+	assert.Contains(t, k.Churn.HoldoutNote, "needs 91 days of calibration")
+	assert.Equal(t, risk.MethodRules, k.Churn.Method)
+}
+
+func TestBuildErrors(t *testing.T) {
+	_, err := Build(&Input{AsOf: testAsOf}, nil)
+	assert.ErrorContains(t, err, "no customers")
+	in, _, _ := fixture(t)
+	bad := *in
+	bad.Segments = bad.Segments[:1]
+	_, err = Build(&bad, nil)
+	assert.ErrorContains(t, err, "classifications")
+}
+
+func TestFormatting(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{grouped(0), "0"},
+		{grouped(999), "999"},
+		{grouped(1000), "1,000"},
+		{grouped(-1234567), "-1,234,567"},
+		{money(decimal.RequireFromString("1234567.5")), "1,234,568"},
+		{money(decimal.RequireFromString("-0.4")), "0"},
+		{money(decimal.RequireFromString("-1500")), "-1,500"},
+		{compact(2500), "2.5k"},
+		{compact(1e6), "1M"},
+		{compact(10), "10"},
+		{pct(0.1234), "12.3%"},
+		{fixed(-0.0001, 2), "0.00"},
+		{f1(-0.01), "0.0"},
+		{riskPercent(0.996), "&gt;99%"},
+		{riskPercent(1), "100%"},
+		{riskPercent(0.5), "50%"},
+		{short("Priority benefits: points exchange, gifts"), "Priority benefits"},
+		{short("Win-back offer"), "Win-back offer"},
+		{tickLabel(0.1, 0.1), "0.1"},
+		{tickLabel(2000, 500), "2000"},
+		{esc(`<a href="x">'&`), "&lt;a href=&#34;x&#34;&gt;&#39;&amp;"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.got)
+	}
+	lo, hi, step := axisRange(0.095, 0.452, 6)
+	assert.Equal(t, []float64{0, 0.5, 0.1}, []float64{lo, hi, step})
+	assert.Equal(t, []float64{0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5}, ticks(lo, hi, step))
+	assert.Equal(t, 1.0, niceStep(0, 5))
+}
