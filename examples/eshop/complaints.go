@@ -1,0 +1,344 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// Case IDs are assigned by the server: "<customer>:<n>", n = 1, 2, 3… per
+// customer. A customer's cases are then found without an index of their
+// own (Get n = 1, 2, … until ErrNotFound), which the churn risk needs for
+// the complaint signals, and the complaint.Store interface offers none.
+
+// caseID is the ID of customer id's n-th case.
+func caseID(id customer.ID, n int) complaint.ID {
+	return complaint.ID(string(id) + ":" + strconv.Itoa(n))
+}
+
+// casesOf returns the event logs of customer id's cases, in case order.
+func (s *Server) casesOf(ctx context.Context, id customer.ID) ([][]complaint.Event, error) {
+	var logs [][]complaint.Event
+	for n := 1; ; n++ {
+		evs, err := s.stores.Complaints.Events(ctx, caseID(id, n))
+		if errors.Is(err, complaint.ErrNotFound) {
+			return logs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		logs = append(logs, evs)
+	}
+}
+
+type subjectIn struct {
+	Kind     string `json:"kind"`
+	Order    string `json:"order"`
+	SKU      string `json:"sku"`
+	Store    string `json:"store"`
+	Staff    string `json:"staff"`
+	Delivery string `json:"delivery"`
+}
+
+type demandIn struct {
+	Kind   string `json:"kind"`
+	Amount string `json:"amount"`
+	Text   string `json:"text"`
+}
+
+// intakeIn is the complaint form. The case ID is assigned by the server.
+type intakeIn struct {
+	Complainant string    `json:"complainant"`
+	Channel     string    `json:"channel"`
+	Received    string    `json:"received"`
+	Subject     subjectIn `json:"subject"`
+	Category    string    `json:"category"`
+	Severity    string    `json:"severity"`
+	Currency    string    `json:"currency"`
+	OrderValue  string    `json:"order_value"`
+	Demand      demandIn  `json:"demand"`
+	Description string    `json:"description"`
+	Attachments []string  `json:"attachments"`
+	Note        string    `json:"note"`
+}
+
+func (in *intakeIn) intake(p *problems) complaint.Intake {
+	if !validID.MatchString(in.Complainant) {
+		p.add("complainant", "must be 1–64 letters, digits, '.', '-' or '_'")
+	}
+	cur := parseCurrency(p, "currency", in.Currency)
+	return complaint.Intake{
+		Complainant: customer.ID(in.Complainant),
+		Channel:     parseEnum(p, "channel", in.Channel, true, complaint.ParseChannel),
+		Received:    parseTime(p, "received", in.Received, true),
+		Subject: complaint.Subject{
+			Kind:  parseEnum(p, "subject.kind", in.Subject.Kind, true, complaint.ParseSubjectKind),
+			Order: in.Subject.Order, SKU: in.Subject.SKU, Store: in.Subject.Store,
+			Staff: in.Subject.Staff, Delivery: in.Subject.Delivery,
+		},
+		Category:   parseEnum(p, "category", in.Category, true, complaint.ParseCategory),
+		Severity:   parseEnum(p, "severity", in.Severity, true, complaint.ParseSeverity),
+		Currency:   cur,
+		OrderValue: parseMoney(p, "order_value", in.OrderValue, cur),
+		Demand: complaint.Demand{
+			Kind:   parseEnum(p, "demand.kind", in.Demand.Kind, true, complaint.ParseResolutionKind),
+			Amount: parseMoney(p, "demand.amount", in.Demand.Amount, cur),
+			Text:   in.Demand.Text,
+		},
+		Description: in.Description,
+		Attachments: in.Attachments,
+	}
+}
+
+// actor is who acts on a complaint for caller: a staff key in its own
+// role; the shop's key as the complainant (the web complaint form).
+func actor(caller Caller, complainant customer.ID) complaint.Actor {
+	if r := caller.Role.complaintRole(); r != 0 {
+		return complaint.Actor{ID: complaint.ActorID(caller.ID), Role: r}
+	}
+	return complaint.Actor{ID: complaint.ActorID(complainant), Role: complaint.RoleCustomer}
+}
+
+type caseOut struct {
+	Case      complaint.Case          `json:"case"`
+	Events    []complaint.Event       `json:"events,omitempty"`
+	Permitted []complaint.CommandKind `json:"permitted"`
+}
+
+func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
+	var in intakeIn
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	var p problems
+	intake := in.intake(&p)
+	if err := p.err(); err != nil {
+		return 0, nil, err
+	}
+	now := s.now()
+	intake.ID = "pending"
+	if err := intake.Validate(now); err != nil {
+		return 0, nil, err
+	}
+	if _, err := s.stores.Customers.Get(ctx, intake.Complainant); err != nil {
+		return 0, nil, notFound(err, "complainant", "no such customer")
+	}
+	// The value class sets the priority (high current value first).
+	intake.Value = s.valueClass(ctx, intake.Complainant, now)
+	defer s.lock(intake.Complainant)()
+	logs, err := s.casesOf(ctx, intake.Complainant)
+	if err != nil {
+		return 0, nil, err
+	}
+	for n := len(logs) + 1; ; n++ {
+		intake.ID = caseID(intake.Complainant, n)
+		c, ev, err := s.cases.Record(ctx, intake, in.Note, actor(caller, intake.Complainant), now)
+		if errors.Is(err, complaint.ErrConflict) && n < len(logs)+8 {
+			continue // another process took the number
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
+	}
+}
+
+// valueClass is the complainant's value quadrant under the current
+// models, or 0 (not classified) when there are none or it fails.
+func (s *Server) valueClass(ctx context.Context, id customer.ID, now time.Time) complaint.ValueClass {
+	m := s.models.Load()
+	if m == nil {
+		return 0
+	}
+	res, _, err := s.classify(ctx, m, id, now)
+	if err != nil {
+		return 0
+	}
+	switch res.Quadrant {
+	case segment.HighValue:
+		return complaint.ValueHighBoth
+	case segment.PotentialValue:
+		return complaint.ValueHighPotential
+	case segment.SecondaryValue:
+		return complaint.ValueHighCurrent
+	case segment.LowValue:
+		return complaint.ValueLow
+	}
+	return 0
+}
+
+func caseIDFromPath(r *http.Request) (complaint.ID, customer.ID, error) {
+	id := r.PathValue("id")
+	cust, n, ok := strings.Cut(id, ":")
+	if k, err := strconv.Atoi(n); !ok || err != nil || k < 1 || !validID.MatchString(cust) {
+		return "", "", &apiError{status: http.StatusNotFound, field: "id", msg: "no such complaint"}
+	}
+	return complaint.ID(id), customer.ID(cust), nil
+}
+
+func (s *Server) getComplaint(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
+	id, _, err := caseIDFromPath(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := s.stores.Complaints.Get(ctx, id)
+	if errors.Is(err, complaint.ErrNotFound) {
+		return 0, nil, &apiError{status: http.StatusNotFound, field: "id", msg: "no such complaint"}
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	evs, err := s.cases.History(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, caseOut{Case: c, Events: evs, Permitted: complaint.Permitted(c)}, nil
+}
+
+type assignmentIn struct {
+	Department string `json:"department"`
+	Handler    string `json:"handler"`
+}
+
+type findingIn struct {
+	Cause       string `json:"cause"`
+	Responsible string `json:"responsible"`
+	Staff       string `json:"staff"`
+	Detail      string `json:"detail"`
+}
+
+type proposalIn struct {
+	Kind   string `json:"kind"`
+	Amount string `json:"amount"`
+	Detail string `json:"detail"`
+}
+
+type accountabilityIn struct {
+	Staff     string `json:"staff"`
+	Action    string `json:"action"`
+	Deduction string `json:"deduction"`
+}
+
+type executionIn struct {
+	Notified       string             `json:"notified"`
+	Accountability []accountabilityIn `json:"accountability"`
+	Detail         string             `json:"detail"`
+}
+
+type feedbackIn struct {
+	Perceived int    `json:"perceived"`
+	Expected  int    `json:"expected"`
+	CSAT      int    `json:"csat"`
+	Comment   string `json:"comment"`
+}
+
+type evaluationIn struct {
+	Lessons     string `json:"lessons"`
+	Improvement string `json:"improvement"`
+}
+
+// commandIn is one step of the workflow. Amounts are in the case's
+// currency.
+type commandIn struct {
+	Kind       string        `json:"kind"`
+	Note       string        `json:"note"`
+	Reply      string        `json:"reply"`
+	Reason     string        `json:"reason"`
+	Assignment *assignmentIn `json:"assignment"`
+	Finding    *findingIn    `json:"finding"`
+	Proposal   *proposalIn   `json:"proposal"`
+	Execution  *executionIn  `json:"execution"`
+	Feedback   *feedbackIn   `json:"feedback"`
+	Evaluation *evaluationIn `json:"evaluation"`
+}
+
+func (in *commandIn) command(p *problems, cur customer.Currency) complaint.Command {
+	cmd := complaint.Command{
+		Kind: parseEnum(p, "kind", in.Kind, true, complaint.ParseCommandKind),
+		Note: in.Note, Reply: in.Reply, Reason: in.Reason,
+	}
+	if cmd.Kind == complaint.CmdRecord {
+		p.add("kind", "a complaint is recorded with POST /v1/complaints")
+	}
+	if a := in.Assignment; a != nil {
+		cmd.Assignment = &complaint.Assignment{Department: a.Department, Handler: complaint.ActorID(a.Handler)}
+	}
+	if f := in.Finding; f != nil {
+		cmd.Finding = &complaint.Finding{
+			Cause:       parseEnum(p, "finding.cause", f.Cause, true, complaint.ParseCause),
+			Responsible: parseEnum(p, "finding.responsible", f.Responsible, true, complaint.ParseParty),
+			Staff:       complaint.ActorID(f.Staff), Detail: f.Detail,
+		}
+	}
+	if pr := in.Proposal; pr != nil {
+		cmd.Proposal = &complaint.Proposal{
+			Kind:   parseEnum(p, "proposal.kind", pr.Kind, true, complaint.ParseResolutionKind),
+			Amount: parseMoney(p, "proposal.amount", pr.Amount, cur),
+			Detail: pr.Detail,
+		}
+	}
+	if e := in.Execution; e != nil {
+		cmd.Execution = &complaint.Execution{
+			Notified: parseEnum(p, "execution.notified", e.Notified, true, complaint.ParseChannel),
+			Detail:   e.Detail,
+		}
+		for i, a := range e.Accountability {
+			f := func(name string) string { return fmt.Sprintf("execution.accountability[%d].%s", i, name) }
+			cmd.Execution.Accountability = append(cmd.Execution.Accountability, complaint.Accountability{
+				Staff:     complaint.ActorID(a.Staff),
+				Action:    parseEnum(p, f("action"), a.Action, true, complaint.ParseAccountabilityAction),
+				Deduction: parseMoney(p, f("deduction"), a.Deduction, cur),
+			})
+		}
+	}
+	if f := in.Feedback; f != nil {
+		cmd.Feedback = &complaint.Feedback{Perceived: f.Perceived, Expected: f.Expected, CSAT: f.CSAT, Comment: f.Comment}
+	}
+	if e := in.Evaluation; e != nil {
+		cmd.Evaluation = &complaint.Evaluation{Lessons: e.Lessons, Improvement: e.Improvement}
+	}
+	return cmd
+}
+
+// postCommand moves a case one step, as the key's actor. The library's
+// guards decide what each role may do (only a manager approves above the
+// approval threshold; only the assigned handler investigates); a refusal
+// for the actor is 403, one for the case's state 409.
+func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
+	id, cust, err := caseIDFromPath(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in commandIn
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.stores.Complaints.Get(ctx, id)
+	if errors.Is(err, complaint.ErrNotFound) {
+		return 0, nil, &apiError{status: http.StatusNotFound, field: "id", msg: "no such complaint"}
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	var p problems
+	cmd := in.command(&p, c.Intake.Currency)
+	if err := p.err(); err != nil {
+		return 0, nil, err
+	}
+	c, ev, err := s.cases.DoRetry(ctx, id, cmd, actor(caller, cust), s.now(), 4)
+	if errors.Is(err, complaint.ErrConflict) {
+		return 0, nil, &apiError{status: http.StatusConflict, field: "kind", msg: "the case changed meanwhile: reload it and try again"}
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
+}

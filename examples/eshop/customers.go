@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+// customerIn is a customer as the shop registers it. Every consumer who
+// registers joins the loyalty programme.
+type customerIn struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Phone    string `json:"phone"`
+	Address  string `json:"address"`
+	Birthday string `json:"birthday"` // "1990-04-12", or "--04-12" without the year
+	Region   string `json:"region"`
+	Joined   string `json:"joined"` // RFC 3339; empty means now
+	Consent  struct {
+		Marketing bool `json:"marketing"`
+		Profiling bool `json:"profiling"`
+	} `json:"consent"`
+}
+
+// customerOut is a customer's record, personal data included: only keys
+// with the right to read customers see it.
+type customerOut struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Name     string `json:"name,omitempty"`
+	Email    string `json:"email,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Address  string `json:"address,omitempty"`
+	Birthday string `json:"birthday,omitempty"`
+	Region   string `json:"region,omitempty"`
+	Joined   string `json:"joined"`
+	Consent  struct {
+		Marketing bool `json:"marketing"`
+		Profiling bool `json:"profiling"`
+	} `json:"consent"`
+}
+
+func parseBirthday(p *problems, s string) customer.Birthday {
+	if s == "" {
+		return customer.Birthday{}
+	}
+	var y, m, d int
+	var err error
+	switch {
+	case strings.HasPrefix(s, "--") && len(s) == 7 && s[4] == '-':
+		m, err = strconv.Atoi(s[2:4])
+		if err == nil {
+			d, err = strconv.Atoi(s[5:])
+		}
+	case len(s) == 10 && s[4] == '-' && s[7] == '-':
+		y, err = strconv.Atoi(s[:4])
+		if err == nil {
+			m, err = strconv.Atoi(s[5:7])
+		}
+		if err == nil {
+			d, err = strconv.Atoi(s[8:])
+		}
+	default:
+		err = errors.New("format")
+	}
+	if err != nil {
+		p.add("birthday", "must be YYYY-MM-DD, or --MM-DD without the year")
+		return customer.Birthday{}
+	}
+	// Customer.Validate checks the day against the month.
+	return customer.Birthday{Year: y, Month: time.Month(m), Day: d}
+}
+
+func formatBirthday(b customer.Birthday) string {
+	switch {
+	case b.IsZero():
+		return ""
+	case b.Year == 0:
+		return fmt.Sprintf("--%02d-%02d", int(b.Month), b.Day)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", b.Year, int(b.Month), b.Day)
+}
+
+// putCustomer registers or replaces a customer and makes it a member of
+// the loyalty programme.
+func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
+	id := r.PathValue("id")
+	if err := checkID("id", id); err != nil {
+		return 0, nil, err
+	}
+	var in customerIn
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	now := s.now()
+	var p problems
+	kind := parseEnum(&p, "kind", in.Kind, true, customer.ParseKind)
+	if kind == customer.Intermediary {
+		p.add("kind", "intermediaries are registered in the ERP, not through the shop")
+	}
+	c := customer.Customer{
+		ID:       customer.ID(id),
+		Kind:     kind,
+		Name:     in.Name,
+		Contact:  customer.Contact{Email: customer.Email(in.Email), Phone: customer.Phone(in.Phone), Address: in.Address},
+		Birthday: parseBirthday(&p, in.Birthday),
+		Region:   in.Region,
+		Joined:   parseTime(&p, "joined", in.Joined, false),
+		Consent:  customer.Consent{Marketing: in.Consent.Marketing, Profiling: in.Consent.Profiling},
+	}
+	if err := p.err(); err != nil {
+		return 0, nil, err
+	}
+	if c.Joined.IsZero() {
+		c.Joined = now
+	}
+	if err := c.Validate(now); err != nil {
+		return 0, nil, err
+	}
+	defer s.lock(c.ID)()
+	if err := s.stores.Customers.Put(ctx, c); err != nil {
+		return 0, nil, err
+	}
+	acct, err := s.join(ctx, c, now)
+	if err != nil {
+		return 0, nil, err
+	}
+	// The customer's LogValue leaves the personal data out.
+	s.log.LogAttrs(ctx, slog.LevelInfo, "customer registered", slog.Any("customer", c), slog.String("caller", caller.ID))
+	return http.StatusOK, map[string]any{"id": id, "member": true, "points": s.pointsView(acct, now)}, nil
+}
+
+// join opens c's ledger unless it is open already.
+func (s *Server) join(ctx context.Context, c customer.Customer, now time.Time) (loyalty.Account, error) {
+	acct, _, err := s.ledger.Apply(ctx, loyalty.Join{Member: c.ID, Birthday: c.Birthday, Time: c.Joined}, now)
+	if errors.Is(err, loyalty.ErrDuplicate) {
+		return s.ledger.Account(ctx, c.ID)
+	}
+	return acct, err
+}
+
+func (s *Server) getCustomer(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
+	id := r.PathValue("id")
+	if err := checkID("id", id); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.stores.Customers.Get(ctx, customer.ID(id))
+	if err != nil {
+		return 0, nil, notFound(err, "id", "no such customer")
+	}
+	out := customerOut{
+		ID: string(c.ID), Kind: c.Kind.String(), Name: c.Name,
+		Email: string(c.Contact.Email), Phone: string(c.Contact.Phone), Address: c.Contact.Address,
+		Birthday: formatBirthday(c.Birthday), Region: c.Region, Joined: formatTime(c.Joined),
+	}
+	out.Consent.Marketing, out.Consent.Profiling = c.Consent.Marketing, c.Consent.Profiling
+	return http.StatusOK, out, nil
+}
+
+// notFound turns an error matching customer.ErrNotFound into a 404 naming
+// field; other errors pass through.
+func notFound(err error, field, msg string) error {
+	if errors.Is(err, customer.ErrNotFound) {
+		return &apiError{status: http.StatusNotFound, field: field, msg: msg}
+	}
+	return err
+}

@@ -1,0 +1,438 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/churn/risk"
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// The population models — the quadrant thresholds and RFM bins of segment,
+// the MBG/NBD and Gamma-Gamma parameters of churn, the coefficients of the
+// churn risk — need every customer, so they are fitted from the stored
+// histories by Server.Refresh: at start-up, every -refresh interval and on
+// POST /v1/models/refresh. Between fits they are stale: a customer's own
+// numbers (summary, recency, complaints, P(alive) from the fitted
+// parameters) are always computed afresh at the request, but they are
+// compared with the population as it was at the fit. Every insight
+// response says when that was ("model.fitted_at", "model.age_seconds").
+
+// HoldoutWeeks is the length of the window after the calibration period
+// whose purchases label the churn risk's training examples: a customer
+// with no purchase in it churned.
+const HoldoutWeeks = 26
+
+// Models are the population models of one fit. They are immutable.
+type Models struct {
+	// AsOf is the instant of the fit; Took how long it took.
+	AsOf time.Time
+	Took time.Duration
+	// Customers is the number of customers read; Segmented those with a
+	// history, in the segment fit; Skipped those whose history could not
+	// be summarised.
+	Customers, Segmented, Skipped int
+	// Segment classifies customers; nil when nobody has a history yet.
+	Segment *segment.Model
+	// Alive is MBG/NBD fitted on the consumers' purchase histories, in
+	// weeks; nil (and Notes say why) when it could not be fitted.
+	Alive churn.TransactionModel
+	// Spend is the Gamma-Gamma spend model; nil when it could not be
+	// fitted.
+	Spend *churn.GammaGamma
+	// Risk is the churn risk model, fitted on a calibration split or the
+	// rule-based fallback.
+	Risk       *risk.Model
+	RiskReport risk.FitReport
+	// Notes explain the models that could not be fitted.
+	Notes []string
+}
+
+// alive adapts a transaction model to risk.AliveModel.
+type alive struct{ m churn.TransactionModel }
+
+func (a alive) PAlive(x, tx, T float64) (float64, error) {
+	return a.m.PAlive(churn.Observation{Frequency: x, Recency: tx, T: T})
+}
+
+// signalMap serves complaint signals computed beforehand.
+type signalMap map[customer.ID]customer.ComplaintSignals
+
+func (m signalMap) ComplaintSignals(id customer.ID, _ time.Time) (customer.ComplaintSignals, error) {
+	return m[id], nil
+}
+
+func btyd(s customer.Summary) (churn.Observation, bool) {
+	x, tx, T, ok := s.BTYD(customer.Weeks)
+	if !ok || T <= 0 {
+		return churn.Observation{}, false
+	}
+	return churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}, true
+}
+
+// Refresh fits the population models on the stored customers as of now
+// and installs them. Only one fit runs at a time. Store errors are
+// returned (the previous models stay); models that cannot be fitted on the
+// data are left out and explained in Models.Notes.
+func (s *Server) Refresh(ctx context.Context) (*Models, error) {
+	s.fitting.Lock()
+	defer s.fitting.Unlock()
+	start := time.Now()
+	now := s.now()
+	calEnd := now.AddDate(0, 0, -7*HoldoutWeeks)
+	m := &Models{AsOf: now}
+
+	var (
+		inputs             []segment.Input
+		full, cal, calFull []customer.Summary
+		sigCal             = signalMap{}
+	)
+	for c, err := range s.stores.Customers.List(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		m.Customers++
+		var events []customer.Event
+		for ev, err := range s.stores.Customers.History(ctx, c.ID) {
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, ev)
+		}
+		sumNow, err := customer.Summarize(c.ID, c.Kind, now, slices.Values(events), nil)
+		if err != nil {
+			m.Skipped++
+			s.log.LogAttrs(ctx, slog.LevelWarn, "refresh: history skipped", slog.String("error", err.Error()))
+			continue
+		}
+		if sumNow.Orders == 0 && sumNow.Interactions == 0 {
+			continue
+		}
+		logs, err := s.casesOf(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(logs) > 0 {
+			sig, err := complaint.Signals(logs, calEnd, 0, nil)
+			if err != nil {
+				return nil, fmt.Errorf("complaint signals: %w", err)
+			}
+			sigCal[c.ID] = sig[c.ID]
+		}
+		inputs = append(inputs, segment.Input{Summary: &sumNow, Customer: &c})
+		if c.Kind != customer.Consumer || sumNow.Orders == 0 {
+			continue
+		}
+		full = append(full, sumNow)
+		sumCal, err := customer.Summarize(c.ID, c.Kind, calEnd, slices.Values(events), nil)
+		if err == nil && sumCal.Orders > 0 {
+			cal = append(cal, sumCal)
+			calFull = append(calFull, sumNow)
+		}
+	}
+	m.Segmented = len(inputs)
+	if len(inputs) > 0 {
+		seg, _, err := segment.FitInputs(inputs, nil)
+		if err != nil {
+			m.Notes = append(m.Notes, "segment: "+err.Error())
+		}
+		m.Segment = seg
+	} else {
+		m.Notes = append(m.Notes, "segment: no customer with a history yet")
+	}
+
+	// The churn risk learns who did not come back: signals as of the end
+	// of a calibration period, labelled by the holdout half year.
+	calAlive := s.fitAlive(cal, &m.Notes, "calibration")
+	var examples []risk.Example
+	if len(cal) > 0 {
+		var am risk.AliveModel
+		if calAlive != nil {
+			am = alive{calAlive}
+		}
+		ins, err := risk.Collect(cal, sigCal, am, customer.Weeks)
+		if err != nil {
+			m.Notes = append(m.Notes, "risk: "+err.Error())
+		}
+		for i, in := range ins {
+			ex, err := risk.Label(in, risk.HoldoutPurchases(calFull[i], calEnd))
+			if err == nil {
+				examples = append(examples, ex)
+			}
+		}
+	}
+	rm, rep, err := risk.Fit(examples, nil)
+	if err != nil {
+		m.Notes = append(m.Notes, "risk: "+err.Error()+"; the rule-based model serves")
+		if rm, err = risk.Rules(nil); err != nil {
+			return nil, err
+		}
+		rep = risk.FitReport{Method: risk.MethodRules}
+	} else if rep.Fallback != nil {
+		m.Notes = append(m.Notes, "risk: "+rep.Fallback.Error()+"; the rule-based model serves")
+	}
+	m.Risk, m.RiskReport = rm, rep
+
+	// Today's parameters, on everything.
+	m.Alive = s.fitAlive(full, &m.Notes, "current")
+	var spend []churn.SpendObservation
+	for _, sum := range full {
+		if mean, ok := sum.MeanRepeatSpend(); ok {
+			x, _, _, _ := sum.BTYD(customer.Weeks)
+			f, _ := mean.Float64()
+			spend = append(spend, churn.SpendObservation{ID: string(sum.CustomerID), Frequency: float64(x), MeanSpend: f})
+		}
+	}
+	if g, err := churn.GroupSpend(spend); err != nil {
+		m.Notes = append(m.Notes, "gamma-gamma: "+err.Error())
+	} else if fit, err := churn.FitGammaGamma(g, nil); err != nil {
+		m.Notes = append(m.Notes, "gamma-gamma: "+err.Error())
+	} else {
+		m.Spend = &fit.Model
+	}
+	m.Took = time.Since(start)
+	s.models.Store(m)
+	s.log.LogAttrs(ctx, slog.LevelInfo, "models fitted", slog.Int("customers", m.Customers),
+		slog.Int("segmented", m.Segmented), slog.Bool("alive", m.Alive != nil), slog.String("risk", m.RiskReport.Method.String()),
+		slog.Duration("took", m.Took))
+	return m, nil
+}
+
+// fitAlive fits MBG/NBD (which, unlike BG/NBD, lets one-off buyers leave)
+// on the consumers' summaries in weeks; nil when it cannot.
+func (s *Server) fitAlive(sums []customer.Summary, notes *[]string, what string) churn.TransactionModel {
+	var obs []churn.Observation
+	for _, sum := range sums {
+		if o, ok := btyd(sum); ok {
+			obs = append(obs, o)
+		}
+	}
+	if len(obs) == 0 {
+		*notes = append(*notes, "mbgnbd ("+what+"): no consumer with a purchase history")
+		return nil
+	}
+	g, err := churn.GroupObservations(obs)
+	if err != nil {
+		*notes = append(*notes, "mbgnbd ("+what+"): "+err.Error())
+		return nil
+	}
+	fit, err := churn.FitMBGNBD(g, nil)
+	if err != nil {
+		*notes = append(*notes, "mbgnbd ("+what+"): "+err.Error())
+		return nil
+	}
+	return fit.Model
+}
+
+// classify summarises customer id's history as of now and classifies it
+// with the fitted segment model.
+func (s *Server) classify(ctx context.Context, m *Models, id customer.ID, now time.Time) (segment.Result, customer.Summary, error) {
+	c, err := s.stores.Customers.Get(ctx, id)
+	if err != nil {
+		return segment.Result{}, customer.Summary{}, notFound(err, "id", "no such customer")
+	}
+	sum, err := customer.SummarizeHistory(ctx, s.stores.Customers, id, c.Kind, now, nil)
+	if err != nil {
+		return segment.Result{}, customer.Summary{}, err
+	}
+	if m.Segment == nil {
+		return segment.Result{}, sum, &apiError{status: http.StatusServiceUnavailable, msg: "no segment model yet: no customer had a history at the last fit"}
+	}
+	var obs segment.Observation
+	if err := segment.Observe(segment.Input{Summary: &sum, Customer: &c}, &obs); err != nil {
+		return segment.Result{}, sum, err
+	}
+	var res segment.Result
+	if err := m.Segment.Classify(&res, &obs); err != nil {
+		if errors.Is(err, segment.ErrNotFitted) {
+			return segment.Result{}, sum, &apiError{status: http.StatusServiceUnavailable, field: "id",
+				msg: "no customer of this kind was in the last fit; refresh the models"}
+		}
+		return segment.Result{}, sum, err
+	}
+	return res, sum, nil
+}
+
+type modelOut struct {
+	FittedAt   string   `json:"fitted_at"`
+	AgeSeconds float64  `json:"age_seconds"`
+	Customers  int      `json:"customers"`
+	Segmented  int      `json:"segmented"`
+	Alive      string   `json:"transaction_model,omitempty"`
+	Spend      bool     `json:"spend_model"`
+	Risk       string   `json:"risk_method"`
+	Took       string   `json:"took,omitempty"`
+	Notes      []string `json:"notes,omitempty"`
+}
+
+func (m *Models) out(now time.Time) modelOut {
+	o := modelOut{FittedAt: formatTime(m.AsOf), AgeSeconds: math.Max(0, now.Sub(m.AsOf).Seconds()),
+		Customers: m.Customers, Segmented: m.Segmented, Spend: m.Spend != nil,
+		Risk: m.RiskReport.Method.String(), Took: m.Took.String(), Notes: m.Notes}
+	if m.Alive != nil {
+		o.Alive = m.Alive.Name()
+	}
+	return o
+}
+
+type partOut struct {
+	Indicator  string  `json:"indicator"`
+	Weight     float64 `json:"weight"`
+	Normalized float64 `json:"normalized"`
+	Part       float64 `json:"part"`
+	Current    bool    `json:"current"`
+	Source     string  `json:"source"`
+}
+
+type insightOut struct {
+	Customer string   `json:"customer"`
+	AsOf     string   `json:"as_of"`
+	Model    modelOut `json:"model"`
+	Summary  struct {
+		Orders       int     `json:"orders"`
+		PurchaseDays int     `json:"purchase_days"`
+		Net          string  `json:"net"`
+		Currency     string  `json:"currency,omitempty"`
+		LastPurchase string  `json:"last_purchase,omitempty"`
+		DaysSince    *int    `json:"days_since_last_purchase,omitempty"`
+		ReturnRate   float64 `json:"return_rate"`
+	} `json:"summary"`
+	Segment struct {
+		Quadrant   string     `json:"quadrant"`
+		Threshold  [2]float64 `json:"thresholds"` // current, potential
+		Rule       string     `json:"threshold_rule"`
+		RFM        [3]uint8   `json:"rfm"`
+		RFMSegment string     `json:"rfm_segment"`
+		Stage      string     `json:"stage"`
+		ShopType   string     `json:"shop_type"`
+	} `json:"segment"`
+	Value struct {
+		Current   float64   `json:"current"`
+		Potential float64   `json:"potential"`
+		Total     float64   `json:"total"`
+		Breakdown []partOut `json:"breakdown"`
+	} `json:"value"`
+	Churn   *churnOut `json:"churn,omitempty"`
+	Actions []string  `json:"actions"`
+}
+
+type churnOut struct {
+	PAlive            *float64 `json:"p_alive,omitempty"`
+	ExpectedPurchases *float64 `json:"expected_purchases_52w,omitempty"`
+	CLV               *float64 `json:"clv_52w,omitempty"`
+	Risk              float64  `json:"risk"`
+	Band              string   `json:"band"`
+	Method            string   `json:"method"`
+	Reasons           []string `json:"reasons"`
+}
+
+// weeklyDiscount is a 10% yearly discount rate per week: 1.1^(1/52) − 1.
+var weeklyDiscount = math.Pow(1.1, 1.0/52) - 1
+
+func (s *Server) getInsight(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
+	id := customer.ID(r.PathValue("id"))
+	if err := checkID("id", string(id)); err != nil {
+		return 0, nil, err
+	}
+	m := s.models.Load()
+	if m == nil {
+		return 0, nil, &apiError{status: http.StatusServiceUnavailable, msg: "models not fitted yet"}
+	}
+	now := s.now()
+	res, sum, err := s.classify(ctx, m, id, now)
+	if err != nil {
+		return 0, nil, err
+	}
+	var out insightOut
+	out.Customer, out.AsOf, out.Model = string(id), formatTime(now), m.out(now)
+	out.Summary.Orders, out.Summary.PurchaseDays = sum.Orders, sum.PurchaseDays()
+	out.Summary.Net, out.Summary.Currency = sum.Net().StringFixed(sum.Currency.Digits()), string(sum.Currency)
+	out.Summary.ReturnRate = sum.ReturnRate()
+	if d, ok := sum.LastPurchase(); ok {
+		out.Summary.LastPurchase = d.String()
+		days, _ := sum.DaysSinceLastPurchase()
+		out.Summary.DaysSince = &days
+	}
+	th := m.Segment.Thresholds(res.Kind)
+	out.Segment.Quadrant, out.Segment.Threshold, out.Segment.Rule = res.Quadrant.String(), [2]float64{th.Current, th.Potential}, th.Rule.String()
+	out.Segment.RFM = [3]uint8{res.RFM.R, res.RFM.F, res.RFM.M}
+	out.Segment.RFMSegment, out.Segment.Stage, out.Segment.ShopType = res.RFM.Segment.String(), res.Stage.String(), res.ShopType.String()
+	out.Value.Current, out.Value.Potential, out.Value.Total = res.Value.Current, res.Value.Potential, res.Value.Total
+	if sc := m.Segment.ValueScorer(res.Kind); sc != nil {
+		for k, leaf := range sc.Leaves() {
+			if k >= res.Value.N {
+				break
+			}
+			out.Value.Breakdown = append(out.Value.Breakdown, partOut{Indicator: leaf.Path, Weight: leaf.Weight,
+				Normalized: res.Value.Normalized[k], Part: res.Value.Part[k], Current: leaf.InCurrent, Source: res.Value.Source[k].String()})
+		}
+	}
+	for _, a := range segment.DefaultPlaybook().Actions(&res) {
+		out.Actions = append(out.Actions, a.Description)
+	}
+	if sum.Orders > 0 && sum.Kind == customer.Consumer {
+		c, err := s.churnOf(ctx, m, sum, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		out.Churn = c
+	}
+	return http.StatusOK, out, nil
+}
+
+// churnOf scores the churn risk of a consumer with purchases.
+func (s *Server) churnOf(ctx context.Context, m *Models, sum customer.Summary, now time.Time) (*churnOut, error) {
+	logs, err := s.casesOf(ctx, sum.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	in := risk.Input{Summary: sum}
+	if len(logs) > 0 {
+		sig, err := complaint.Signals(logs, now, 0, nil)
+		if err != nil {
+			return nil, err
+		}
+		in.Complaints = sig[sum.CustomerID]
+	}
+	out := &churnOut{}
+	if o, ok := btyd(sum); ok && m.Alive != nil {
+		if sc, err := m.Alive.Score(o, 52); err == nil {
+			in.PAlive, in.HasPAlive = sc.PAlive, true
+			out.PAlive, out.ExpectedPurchases = &sc.PAlive, &sc.ExpectedPurchases
+			if m.Spend != nil {
+				mean, _ := sum.MeanRepeatSpend()
+				f, _ := mean.Float64()
+				if clv, err := churn.CLV(m.Alive, *m.Spend, o, f, 52, weeklyDiscount); err == nil {
+					out.CLV = &clv
+				}
+			}
+		}
+	}
+	res, err := m.Risk.Score(in)
+	if err != nil {
+		return nil, err
+	}
+	out.Risk, out.Band, out.Method = res.Risk, res.Band.String(), res.Method.String()
+	out.Reasons = []string{}
+	for _, r := range res.Reasons {
+		out.Reasons = append(out.Reasons, r.Text)
+	}
+	return out, nil
+}
+
+func (s *Server) postRefresh(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
+	m, err := s.Refresh(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, m.out(s.now()), nil
+}

@@ -1,0 +1,379 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+// DefaultMaxBody is the largest request body accepted, in bytes.
+const DefaultMaxBody = 64 << 10
+
+// Config configures a Server.
+type Config struct {
+	Stores *Stores
+	Keys   *Keyring
+	// Programme is the loyalty programme; nil means the built-in one.
+	Programme *loyalty.Programme
+	// Coupons are the coupons a basket may present, by code.
+	Coupons map[string]loyalty.Coupon
+	// Policy is the complaint workflow's policy; nil means the default.
+	Policy *complaint.Policy
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives one line per request, without personal data; nil
+	// discards.
+	Logger *slog.Logger
+	// MaxBody is the largest request body in bytes; 0 means
+	// DefaultMaxBody.
+	MaxBody int64
+}
+
+// Server is the shop backend's HTTP handler.
+type Server struct {
+	stores    *Stores
+	keys      *Keyring
+	programme *loyalty.Programme
+	coupons   map[string]loyalty.Coupon
+	ledger    *loyalty.Service
+	cases     *complaint.Service
+	now       func() time.Time
+	log       *slog.Logger
+	maxBody   int64
+	mux       *http.ServeMux
+	members   [64]sync.Mutex
+
+	models    atomic.Pointer[Models]
+	fitting   sync.Mutex
+	fitErrors atomic.Int64
+}
+
+// NewServer returns a server on cfg's stores. It fits no model: call
+// Server.Refresh (main does, at start-up and on an interval).
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Stores == nil || cfg.Keys == nil {
+		return nil, errors.New("eshop: config needs stores and keys")
+	}
+	s := &Server{
+		stores:    cfg.Stores,
+		keys:      cfg.Keys,
+		programme: cfg.Programme,
+		coupons:   cfg.Coupons,
+		now:       cfg.Now,
+		log:       cfg.Logger,
+		maxBody:   cfg.MaxBody,
+	}
+	if s.programme == nil {
+		p, err := loyalty.DecodeProgramme([]byte(defaultProgramme))
+		if err != nil {
+			return nil, err
+		}
+		s.programme = p
+	}
+	if s.coupons == nil {
+		c, err := decodeCoupons(s.programme, []byte(defaultCoupons))
+		if err != nil {
+			return nil, err
+		}
+		s.coupons = c
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	s.ledger = loyalty.NewService(s.programme, cfg.Stores.Ledgers, nil)
+	s.cases = &complaint.Service{Store: cfg.Stores.Complaints, Policy: cfg.Policy}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": s.stores.Name})
+	})
+	s.handle("PUT /v1/customers/{id}", RightCustomersWrite, s.putCustomer)
+	s.handle("GET /v1/customers/{id}", RightCustomersRead, s.getCustomer)
+	s.handle("GET /v1/customers/{id}/insight", RightInsight, s.getInsight)
+	s.handle("POST /v1/orders", RightOrders, s.postOrder)
+	s.handle("POST /v1/returns", RightOrders, s.postReturn)
+	s.handle("POST /v1/baskets/price", RightPrice, s.priceBasket)
+	s.handle("GET /v1/members/{id}/points", RightPointsRead, s.getPoints)
+	s.handle("POST /v1/members/{id}/adjustments", RightPointsAdjust, s.postAdjustment)
+	s.handle("POST /v1/complaints", RightComplaintOpen, s.postComplaint)
+	s.handle("GET /v1/complaints/{id}", RightComplaintRead, s.getComplaint)
+	s.handle("POST /v1/complaints/{id}/commands", RightComplaintWork, s.postCommand)
+	s.handle("POST /v1/models/refresh", RightModels, s.postRefresh)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{status: http.StatusNotFound, msg: "no such endpoint"})
+	})
+}
+
+// handlerFunc is an endpoint: it returns the status and body of a success,
+// or an error that writeError turns into a response.
+type handlerFunc func(ctx context.Context, c Caller, r *http.Request) (int, any, error)
+
+// handle registers an endpoint behind authentication, the right check,
+// the body limit and the request log.
+func (s *Server) handle(pattern string, need Right, h handlerFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		status, field := 0, ""
+		var caller Caller
+		defer func() {
+			// The log line names the route pattern, not the path: paths
+			// carry customer IDs, which a shop may derive from personal
+			// data. Errors of 4xx are the caller's; only their field is
+			// logged.
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(r.Context(), level, "request",
+				slog.String("route", pattern), slog.Int("status", status),
+				slog.String("caller", caller.ID), slog.String("role", roleName(caller.Role)),
+				slog.String("field", field), slog.Duration("took", time.Since(start)))
+		}()
+		key, ok := bearer(r)
+		if !ok {
+			status = writeError(w, errUnauthenticated)
+			return
+		}
+		if caller, ok = s.keys.Check(key); !ok {
+			status = writeError(w, errUnauthenticated)
+			return
+		}
+		if !caller.Role.Can(need) {
+			status = writeError(w, &apiError{status: http.StatusForbidden,
+				msg: fmt.Sprintf("a %s key may not do this", caller.Role)})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+		code, body, err := h(r.Context(), caller, r)
+		if err != nil {
+			ae := s.errorResponse(r.Context(), err)
+			field = ae.field
+			status = writeError(w, ae)
+			return
+		}
+		status = code
+		writeJSON(w, code, body)
+	})
+}
+
+func roleName(r Role) string {
+	if r == 0 {
+		return ""
+	}
+	return r.String()
+}
+
+// lock serialises the writes of one member within this process: the
+// library's optimistic concurrency stays the guarantee (and covers other
+// processes), the lock only spares concurrent writers of one ledger the
+// retries.
+func (s *Server) lock(id customer.ID) func() {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	m := &s.members[h.Sum32()%uint32(len(s.members))]
+	m.Lock()
+	return m.Unlock
+}
+
+// apiError is an error response: status, message and the request field at
+// fault.
+type apiError struct {
+	status int
+	msg    string
+	field  string
+	fields []fieldProblem
+}
+
+type fieldProblem struct {
+	Field string `json:"field"`
+	Code  string `json:"code,omitempty"`
+	Error string `json:"error"`
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+var errUnauthenticated = &apiError{status: http.StatusUnauthorized, msg: "missing or invalid API key"}
+
+// badRequest is a 400 naming field.
+func badRequest(field, format string, args ...any) *apiError {
+	return &apiError{status: http.StatusBadRequest, field: field, msg: field + ": " + fmt.Sprintf(format, args...)}
+}
+
+// errorResponse turns an error into its response. Errors of the input are
+// 4xx naming the field; errors of the store are 503; anything else 500.
+func (s *Server) errorResponse(ctx context.Context, err error) *apiError {
+	var ae *apiError
+	var ve *customer.ValidationError
+	var te *complaint.TransitionError
+	var ce *loyalty.CouponError
+	var ie *loyalty.InsufficientError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &mbe):
+		return &apiError{status: http.StatusRequestEntityTooLarge, field: "body",
+			msg: fmt.Sprintf("request body larger than %d bytes", mbe.Limit)}
+	case errors.As(err, &ve):
+		out := &apiError{status: http.StatusBadRequest, msg: ve.Error()}
+		for _, f := range ve.Fields {
+			out.fields = append(out.fields, fieldProblem{Field: f.Field, Code: f.Code, Error: f.Message})
+		}
+		if len(ve.Fields) > 0 {
+			out.field = ve.Fields[0].Field
+		}
+		return out
+	case errors.As(err, &te):
+		status := http.StatusConflict
+		for _, g := range te.FailedGuards {
+			if strings.HasPrefix(g, "actor") || strings.HasPrefix(g, "approver") {
+				status = http.StatusForbidden
+			}
+		}
+		return &apiError{status: status, msg: te.Error(), field: "kind"}
+	case errors.As(err, &ce):
+		return &apiError{status: http.StatusUnprocessableEntity, msg: ce.Error(), field: "coupons"}
+	case errors.As(err, &ie):
+		return &apiError{status: http.StatusUnprocessableEntity, msg: ie.Error(), field: "points"}
+	case errors.Is(err, loyalty.ErrOverflow):
+		return &apiError{status: http.StatusUnprocessableEntity, msg: err.Error(), field: "points"}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &apiError{status: http.StatusServiceUnavailable, msg: "request cancelled or timed out"}
+	}
+	s.log.LogAttrs(ctx, slog.LevelError, "store or internal error", slog.String("error", err.Error()))
+	return &apiError{status: http.StatusServiceUnavailable, msg: "storage unavailable; the request was not applied, or applied whole: retry it"}
+}
+
+// writeError writes e as {"error": ..., "field": ...} and returns the status.
+func writeError(w http.ResponseWriter, e *apiError) int {
+	body := struct {
+		Error  string         `json:"error"`
+		Field  string         `json:"field,omitempty"`
+		Fields []fieldProblem `json:"fields,omitempty"`
+	}{e.msg, e.field, e.fields}
+	if e.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="eshop"`)
+	}
+	writeJSON(w, e.status, body)
+	return e.status
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error":"response could not be encoded"}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// decode reads the request body into v strictly: JSON only, unknown
+// fields and trailing data rejected, type errors naming the field.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &apiError{status: http.StatusUnsupportedMediaType, field: "body", msg: "Content-Type must be application/json"}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return badRequest("body", "data after the JSON object")
+	}
+	return nil
+}
+
+var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
+
+func decodeError(err error) error {
+	var mbe *http.MaxBytesError
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &mbe):
+		return err
+	case errors.Is(err, io.EOF):
+		return badRequest("body", "empty; a JSON object is expected")
+	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("body", "malformed JSON: %v", err)
+	case errors.As(err, &te):
+		f := te.Field
+		if f == "" {
+			f = "body"
+		}
+		return badRequest(f, "must be %s", jsonKind(te.Type.Kind().String()))
+	}
+	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+		return badRequest(m[1], "unknown field")
+	}
+	// Errors of UnmarshalText (enums, money, times) carry no field in
+	// encoding/json v1; the message names the value.
+	return badRequest("body", "%v", err)
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "int", "int64", "int32", "uint8", "uint16", "uint32", "uint64":
+		return "an integer"
+	case "struct", "map":
+		return "an object"
+	case "slice":
+		return "an array"
+	case "bool":
+		return "true or false"
+	}
+	return "of another type"
+}
+
+// validID is the form of the customer, order, return and adjustment IDs
+// this API accepts: they travel in URL paths.
+var validID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func checkID(field, id string) error {
+	if !validID.MatchString(id) {
+		return badRequest(field, "must be 1–64 letters, digits, '.', '-' or '_'")
+	}
+	return nil
+}
