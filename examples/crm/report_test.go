@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tailorcrm/tailor/internal/shopgen"
+)
+
+// writeShop writes a generated shop of n customers over [start, end) in
+// the csv format and returns the file's path.
+func writeShop(t *testing.T, n int, seed uint64, start, end time.Time) string {
+	t.Helper()
+	cfg := shopgen.DefaultConfig()
+	cfg.Customers, cfg.Seed, cfg.Start, cfg.End = n, seed, start, end
+	recs, err := shopgen.Generate(cfg)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	_, err = shopgen.WriteCSV(&b, recs, nil)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "orders.csv")
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	return path
+}
+
+// classCounts parses page strictly as XML and counts the elements of each
+// name.class, e.g. "text.quadrant-label".
+func classCounts(t *testing.T, page []byte) map[string]int {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(page))
+	d.Strict = true
+	n := map[string]int{}
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return n
+		}
+		require.NoError(t, err, "the page is well-formed")
+		if se, ok := tok.(xml.StartElement); ok {
+			n[se.Name.Local]++
+			for _, a := range se.Attr {
+				if a.Name.Local == "class" {
+					for _, c := range strings.Fields(a.Value) {
+						n[se.Name.Local+"."+c]++
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestReport(t *testing.T) {
+	t.Parallel()
+	def := shopgen.DefaultConfig()
+	in := writeShop(t, 600, 4, def.Start, def.End)
+	out := filepath.Join(t.TempDir(), "report.html")
+	r := crm(t, "", "report", "-in", in, "-format", "csv", "-as-of", "2025-12-31", "-out", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.stdout)
+	assert.Contains(t, r.stderr, "rows dated after the calibration end 2025-07-02 left out")
+	assert.Contains(t, r.stderr, "written to "+out)
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+
+	n := classCounts(t, page)
+	assert.Equal(t, 0, n["script"])
+	assert.Equal(t, 2, n["svg.quadrant-chart"], "consumers and intermediaries apart")
+	assert.Equal(t, 8, n["text.quadrant-label"])
+	assert.Equal(t, 25, n["rect.rfm-cell"])
+	assert.Equal(t, 8, n["g.bar-row"])
+	assert.Equal(t, 1, n["svg.risk-histogram"])
+	assert.Equal(t, 2, n["svg.holdout-chart"])
+	assert.Positive(t, n["tr.at-risk-row"])
+	s := string(page)
+	assert.Contains(t, s, "orders.csv · as of 2025-12-31 · amounts in EUR")
+	assert.NotContains(t, s, "@", "no e-mail address or other personal data")
+
+	// The same bytes again, and from standard input.
+	again := filepath.Join(t.TempDir(), "again.html")
+	require.Equal(t, 0, crm(t, "", "report", "-in", in, "-as-of", "2025-12-31", "-out", again).code)
+	page2, err := os.ReadFile(again)
+	require.NoError(t, err)
+	assert.Equal(t, page, page2, "identical input, identical page")
+	csv, err := os.ReadFile(in)
+	require.NoError(t, err)
+	r = crm(t, string(csv), "report", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, strings.Replace(s, "orders.csv · ", "stdin · ", 1), r.stdout)
+}
+
+func TestReportCDNOW(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "cdnow.html")
+	r := crm(t, "", "report", "-in", cdnowSample, "-format", "cdnow", "-as-of", "1998-06-30", "-out", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+	n := classCounts(t, page)
+	assert.Equal(t, 1, n["svg.quadrant-chart"], "CDNOW has consumers only")
+	assert.Equal(t, 4, n["text.quadrant-label"])
+	assert.Equal(t, 1, n["svg.holdout-chart"])
+	assert.Equal(t, 10, n["tr.at-risk-row"])
+	assert.Contains(t, string(page), "2,357")
+}
+
+func TestReportShortHistory(t *testing.T) {
+	t.Parallel()
+	in := writeShop(t, 200, 9, time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	r := crm(t, "", "report", "-in", in, "-as-of", "2025-12-31")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "no holdout check")
+	n := classCounts(t, []byte(r.stdout))
+	assert.Equal(t, 0, n["svg.holdout-chart"])
+	assert.Equal(t, 2, n["p.holdout-missing"])
+	assert.Contains(t, r.stdout, "No holdout check: the data are too short")
+	assert.Equal(t, 1, n["svg.risk-histogram"], "the rule-based risk still scores everyone")
+}
+
+func TestReportErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("customer_id,date,amount\nC1,2025-01-02,12x\n"), 0o644))
+	out := filepath.Join(dir, "report.html")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no as-of", []string{"-in", cdnowSample, "-format", "cdnow"}, exitUsage, "-as-of YYYY-MM-DD is required"},
+		{"bad as-of", []string{"-in", cdnowSample, "-as-of", "1998-13-01"}, exitUsage, "-as-of"},
+		{"no input", []string{"-as-of", "1998-06-30"}, exitUsage, "-in FILE is required"},
+		{"missing file", []string{"-in", filepath.Join(dir, "none.csv"), "-as-of", "1998-06-30"}, exitUsage, "none.csv"},
+		{"short holdout", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1998-06-30", "-holdout", "3"}, exitUsage, "-holdout 3"},
+		{"bad top", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1998-06-30", "-top", "0"}, exitUsage, "-top"},
+		{"malformed row", []string{"-in", bad, "-as-of", "2025-06-30", "-out", out}, exitError, `bad.csv:2: amount "12x"`},
+		{"nothing before as-of", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1990-01-01", "-out", out}, exitError, "no customer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := crm(t, "", append([]string{"report"}, tt.args...)...)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tt.msg)
+			assert.NoFileExists(t, out, "a failed run leaves no page")
+		})
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file is left behind")
+}
