@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
@@ -95,3 +96,21 @@ const (
 	uniqueViolation     = "23505"
 	foreignKeyViolation = "23503"
 )
+
+// scanOne returns a result function for [DB.write] that scans the
+// statement's one row into dst.
+func scanOne(dst ...any) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			return pgx.ErrNoRows
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return err
+		}
+		rows.Close()
+		return rows.Err()
+	}
+}

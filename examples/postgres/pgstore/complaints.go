@@ -41,12 +41,13 @@ func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Ca
 	return c, nil
 }
 
-// Save implements [complaint.Store]. Version 1 inserts the case (a
-// second insert of the same ID finds the primary key taken: ErrConflict);
-// later versions update it only "WHERE version = c.Version-1", so that of
-// concurrent savers of one version the database lets exactly one through
-// (the others wait for its row lock, then match no row). The event is
-// inserted in the same transaction; the primary key (case_id, seq) backs
+// Save implements [complaint.Store] in one statement ([DB.write]:
+// atomic, and nothing stored when it fails). Version 1 inserts the case (a second insert of the same ID
+// finds the primary key taken: ErrConflict); later versions update it
+// only "WHERE version = c.Version-1", so that of concurrent savers of one
+// version the database lets exactly one through (the others wait for its
+// row lock, then match no row). The event is inserted by the same
+// statement, from the row written; the primary key (case_id, seq) backs
 // the version check.
 func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
 	if err := ctxErr(ctx, "save complaint"); err != nil {
@@ -72,38 +73,37 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 	opened, _ := nullInstant(c.Opened)
 	updated, _ := nullInstant(c.Updated)
 	at, _ := nullInstant(ev.At)
-	err = s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		var q string
-		if c.Version == 1 {
-			q = `INSERT INTO ` + s.db.t.cases + ` (id, version, state, priority, complainant, handler, opened, updated, body)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`
-		} else {
-			q = `UPDATE ` + s.db.t.cases + ` SET version = $2, state = $3, priority = $4, complainant = $5,
+	// One statement, atomic by itself: the case's insert or versioned
+	// update, and the event's insert only when the case row was written.
+	var q string
+	if c.Version == 1 {
+		q = `WITH c AS (
+				INSERT INTO ` + s.db.t.cases + ` (id, version, state, priority, complainant, handler, opened, updated, body)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id)`
+	} else {
+		q = `WITH c AS (
+				UPDATE ` + s.db.t.cases + ` SET version = $2, state = $3, priority = $4, complainant = $5,
 					handler = $6, opened = $7, updated = $8, body = $9
-				WHERE id = $1 AND version = $2 - 1`
-		}
-		tag, err := tx.Exec(ctx, q, string(c.ID), c.Version, c.State.String(), c.Priority.String(),
-			string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return conflict()
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO `+s.db.t.caseEvents+`
-			(case_id, seq, at, actor, role, command, from_state, to_state, body)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			string(ev.Case), ev.Seq, at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(),
-			stateName(ev.From), ev.To.String(), evBody)
-		if code, _ := pgCode(err); code == uniqueViolation {
-			return conflict()
-		}
-		return err
-	})
-	if err != nil && !errors.Is(err, complaint.ErrConflict) {
+				WHERE id = $1 AND version = $2 - 1 RETURNING id)`
+	}
+	var written int64
+	err = s.db.write(ctx, func(rows pgx.Rows) error {
+		rows.Close()
+		written = rows.CommandTag().RowsAffected()
+		return rows.Err()
+	}, q+`
+		INSERT INTO `+s.db.t.caseEvents+` (case_id, seq, at, actor, role, command, from_state, to_state, body)
+		SELECT c.id, $2, $10, $11, $12, $13, $14, $15, $16 FROM c`,
+		string(c.ID), c.Version, c.State.String(), c.Priority.String(),
+		string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody,
+		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), evBody)
+	if code, _ := pgCode(err); code == uniqueViolation || (err == nil && written == 0) {
+		return conflict()
+	}
+	if err != nil {
 		return fmt.Errorf("pgstore: save complaint %q version %d: %w", c.ID, c.Version, err)
 	}
-	return err
+	return nil
 }
 
 // stateName is the from_state column: empty for the recording event,

@@ -100,7 +100,11 @@ func (db *DB) Customers() *CustomerStore { return &CustomerStore{db: db} }
 func (db *DB) Complaints() *ComplaintStore { return &ComplaintStore{db: db} }
 
 // Loyalty returns the loyalty ledger store.
-func (db *DB) Loyalty() *LoyaltyStore { return &LoyaltyStore{db: db} }
+func (db *DB) Loyalty() *LoyaltyStore {
+	s := &LoyaltyStore{db: db}
+	s.stateSQL = s.stateSQLFor()
+	return s
+}
 
 // inTx runs f in a transaction and commits it; any error of f, or of the
 // commit, rolls back and is returned.
@@ -116,6 +120,35 @@ func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) er
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// write runs one statement in a transaction of its own: BEGIN and the
+// statement in one round trip, then COMMIT in a second, sent only when
+// result (which reads the statement's rows) returned nil. So an error —
+// a context cancelled or a connection dropped while the statement runs
+// or waits for a lock — leaves nothing written; only the loss of the
+// COMMIT's own acknowledgement is ambiguous, as with any database. An
+// autocommitted statement would commit as soon as it finished, even when
+// the caller had stopped waiting for it.
+func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string, args ...any) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// A connection left inside a transaction (after an error) is
+	// closed by the pool on release, which rolls the transaction back.
+	defer conn.Release()
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(sql, args...).Query(result)
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `ROLLBACK`)
+		return err
+	}
+	if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

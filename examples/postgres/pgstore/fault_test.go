@@ -21,8 +21,9 @@ import (
 	"github.com/tailorcrm/tailor/loyalty/loyaltytest"
 )
 
-// hook is a pgx query tracer that runs action once, just before the
-// first statement whose SQL contains match is sent.
+// hook is a pgx query and batch tracer that runs action once, just
+// before the first statement (or batch with a statement) whose SQL
+// contains match is sent.
 type hook struct {
 	mu     sync.Mutex
 	match  string
@@ -31,8 +32,22 @@ type hook struct {
 }
 
 func (h *hook) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	h.maybeFire(conn, data.SQL)
+	return ctx
+}
+
+func (h *hook) TraceBatchStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	for _, q := range data.Batch.QueuedQueries {
+		if h.maybeFire(conn, q.SQL) {
+			break
+		}
+	}
+	return ctx
+}
+
+func (h *hook) maybeFire(conn *pgx.Conn, sql string) bool {
 	h.mu.Lock()
-	fire := h.action != nil && !h.fired && strings.Contains(data.SQL, h.match)
+	fire := h.action != nil && !h.fired && strings.Contains(sql, h.match)
 	if fire {
 		h.fired = true
 	}
@@ -40,10 +55,12 @@ func (h *hook) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.Tra
 	if fire {
 		h.action(conn)
 	}
-	return ctx
+	return fire
 }
 
-func (h *hook) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (h *hook) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData)     {}
+func (h *hook) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (h *hook) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
 
 // arm sets the statement to catch and what to do then.
 func (h *hook) arm(match string, action func(conn *pgx.Conn)) {
@@ -105,13 +122,14 @@ func historyLen(t *testing.T, s *pgstore.CustomerStore, id customer.ID) int {
 	return n
 }
 
-// A connection that drops between the order row and its lines leaves no
-// order behind; the same order delivered again is then stored whole.
+// A connection that drops after the order and its lines were written, but
+// before the commit, leaves no order behind; the same order delivered
+// again is then stored whole.
 func TestDroppedConnectionAppendOrder(t *testing.T) {
 	broken, check, h := faultyDB(t)
 	ctx := context.Background()
 	require.NoError(t, check.Customers().Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer}))
-	h.arm("order_lines", terminate(t))
+	h.arm("COMMIT", terminate(t))
 	o := sampleOrder("O-1", "C-1")
 	err := broken.Customers().AppendOrder(ctx, o)
 	t.Logf("AppendOrder over a dropped connection: %v", err)
@@ -131,8 +149,8 @@ func TestDroppedConnectionAppendOrder(t *testing.T) {
 	assert.True(t, got[0].Order.Equal(o))
 }
 
-// A context cancelled between the return row and its lines leaves no
-// return behind.
+// A context cancelled after the return was written, before the commit,
+// leaves no return behind.
 func TestCanceledAppendReturn(t *testing.T) {
 	broken, check, h := faultyDB(t)
 	ctx := context.Background()
@@ -140,7 +158,7 @@ func TestCanceledAppendReturn(t *testing.T) {
 	require.NoError(t, check.Customers().AppendOrder(ctx, sampleOrder("O-1", "C-1")))
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	h.arm("return_lines", func(*pgx.Conn) { cancel() })
+	h.arm("COMMIT", func(*pgx.Conn) { cancel() })
 	r := customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: time.Date(2025, 5, 3, 0, 0, 0, 0, time.UTC),
 		Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}
 	err := broken.Customers().AppendReturn(cctx, r)
@@ -150,9 +168,9 @@ func TestCanceledAppendReturn(t *testing.T) {
 	assert.Equal(t, 2, historyLen(t, check.Customers(), "C-1"))
 }
 
-// A connection that drops after the case was updated but before its
-// event was inserted leaves the case at its old version; a retry of the
-// same save then succeeds.
+// A connection that drops after the case was updated and its event
+// inserted, but before the commit, leaves the case at its old version; a
+// retry of the same save then succeeds.
 func TestDroppedConnectionComplaintSave(t *testing.T) {
 	broken, check, h := faultyDB(t)
 	ctx := context.Background()
@@ -164,7 +182,7 @@ func TestDroppedConnectionComplaintSave(t *testing.T) {
 	}
 	next, err := complaint.Rebuild(evs)
 	require.NoError(t, err)
-	h.arm("INSERT INTO", terminate(t))
+	h.arm("COMMIT", terminate(t))
 	err = broken.Complaints().Save(ctx, next, evs[2])
 	t.Logf("Save over a dropped connection: %v", err)
 	require.Error(t, err)
@@ -285,6 +303,28 @@ func waitBlocked(t *testing.T, pid uint32) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Errorf("server process %d never waited for the lock", pid)
+}
+
+// A context cancelled after the entries were written, before the commit,
+// leaves the ledger as it was.
+func TestCanceledLoyaltyAppend(t *testing.T) {
+	broken, check, h := faultyDB(t)
+	ctx := context.Background()
+	batch := []loyalty.Entry{
+		{Seq: 1, Member: "M1", Key: "adj-1", Kind: loyalty.EntryAdjust, Points: 5},
+		{Seq: 2, Member: "M1", Key: "adj-2", Kind: loyalty.EntryAdjust, Points: 7},
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	h.arm("COMMIT", func(*pgx.Conn) { cancel() })
+	require.ErrorIs(t, broken.Loyalty().Append(cctx, "M1", 0, batch), context.Canceled)
+	got, err := check.Loyalty().Entries(ctx, "M1", 0)
+	require.NoError(t, err)
+	assert.Empty(t, got, "a cancelled append changed the ledger")
+	require.NoError(t, broken.Loyalty().Append(ctx, "M1", 0, batch))
+	got, err = check.Loyalty().Entries(ctx, "M1", 0)
+	require.NoError(t, err)
+	assert.Len(t, got, 2)
 }
 
 // Closing the pool while writers are busy: every call returns nil or an

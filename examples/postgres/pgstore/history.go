@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -21,20 +20,12 @@ func emptyID(record string) error {
 	return &customer.ValidationError{Record: record + ` ""`, Fields: []customer.FieldError{{Field: "id", Code: customer.CodeRequired, Message: "is empty"}}}
 }
 
-// lockCustomer checks that customer id exists and keeps it from being
-// deleted until the transaction ends.
-func (s *CustomerStore) lockCustomer(ctx context.Context, tx pgx.Tx, id customer.ID, record string) error {
-	var one int
-	err := tx.QueryRow(ctx, `SELECT 1 FROM `+s.db.t.customers+` WHERE id = $1 FOR KEY SHARE`, string(id)).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errNoCustomer(record, id)
-	}
-	return err
-}
-
-// AppendOrder implements [customer.HistoryWriter]: the order and its
-// lines in one transaction. A redelivery is compared with the stored
-// order ([customer.Order.Equal]).
+// AppendOrder implements [customer.HistoryWriter] in one statement
+// ([DB.write]: atomic, and nothing stored when it fails): it locks the customer row against deletion
+// (FOR KEY SHARE), inserts the order unless its ID is taken, and the
+// lines with it. When the ID is taken, the stored order is read and
+// compared ([customer.Order.Equal]): a redelivery is nil, anything else
+// ErrDuplicate.
 func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error {
 	if err := ctxErr(ctx, "append order"); err != nil {
 		return err
@@ -43,67 +34,63 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 		return emptyID("order")
 	}
 	record := fmt.Sprintf("order %q", o.ID)
-	err := s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		if err := s.lockCustomer(ctx, tx, o.CustomerID, record); err != nil {
-			return err
+	n := len(o.Lines)
+	pos := make([]int32, n)
+	lineID, sku, cat, season, size, colour := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	qty := make([]int64, n)
+	price, cost, disc := make([]string, n), make([]*string, n), make([]string, n)
+	for i, l := range o.Lines {
+		pos[i] = int32(i)
+		lineID[i], sku[i], cat[i], season[i], size[i], colour[i] = l.ID, l.SKU, l.Category, l.Season, l.Size, l.Colour
+		qty[i] = int64(l.Quantity)
+		price[i], disc[i] = dec(l.UnitPrice), dec(l.Discount)
+		if l.UnitCost.Valid {
+			c := dec(l.UnitCost.Decimal)
+			cost[i] = &c
 		}
-		at, ns := nullInstant(o.Time)
-		tag, err := tx.Exec(ctx, `INSERT INTO `+s.db.t.orders+` (id, customer_id, at, at_ns, channel, store, currency)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-			o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency))
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			prev, err := s.orders(ctx, tx, `o.id = $1`, o.ID)
-			if err != nil {
-				return err
-			}
-			if len(prev) == 1 && prev[0].Equal(o) {
-				return nil
-			}
-			return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
-		}
-		n := len(o.Lines)
-		pos := make([]int32, n)
-		lineID, sku, cat, season, size, colour := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		qty := make([]int64, n)
-		price, cost, disc := make([]string, n), make([]*string, n), make([]string, n)
-		for i, l := range o.Lines {
-			pos[i] = int32(i)
-			lineID[i], sku[i], cat[i], season[i], size[i], colour[i] = l.ID, l.SKU, l.Category, l.Season, l.Size, l.Colour
-			qty[i] = int64(l.Quantity)
-			price[i], disc[i] = dec(l.UnitPrice), dec(l.Discount)
-			if l.UnitCost.Valid {
-				c := dec(l.UnitCost.Decimal)
-				cost[i] = &c
-			}
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO `+s.db.t.orderLines+`
-			(order_id, pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount)
-			SELECT $1, u.pos, u.line_id, u.sku, u.category, u.season, u.size, u.colour, u.quantity,
-				u.unit_price::numeric, u.unit_cost::numeric, u.discount::numeric
-			FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-				$9::int8[], $10::text[], $11::text[], $12::text[])
-				AS u(pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount)`,
-			o.ID, pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc)
-		return err
-	})
-	return wrapAppend(err, record)
-}
-
-// wrapAppend adds context to an error of an append that is not already
-// one of the store's own.
-func wrapAppend(err error, record string) error {
-	if err == nil || errors.Is(err, customer.ErrNotFound) || errors.Is(err, customer.ErrDuplicate) {
-		return err
 	}
-	return fmt.Errorf("pgstore: append %s: %w", record, err)
+	at, ns := nullInstant(o.Time)
+	var known, inserted bool
+	err := s.db.write(ctx, scanOne(&known, &inserted), `WITH
+		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $2 FOR KEY SHARE),
+		o AS (INSERT INTO `+s.db.t.orders+` (id, customer_id, at, at_ns, channel, store, currency)
+			SELECT $1, c.id, $3, $4, $5, $6, $7 FROM c
+			ON CONFLICT (id) DO NOTHING RETURNING id),
+		l AS (INSERT INTO `+s.db.t.orderLines+`
+			(order_id, pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount)
+			SELECT o.id, u.pos, u.line_id, u.sku, u.category, u.season, u.size, u.colour, u.quantity,
+				u.unit_price::numeric, u.unit_cost::numeric, u.discount::numeric
+			FROM o, unnest($8::int4[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+				$15::int8[], $16::text[], $17::text[], $18::text[])
+				AS u(pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount))
+		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM o)`,
+		o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
+		pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc)
+	switch {
+	case err != nil:
+		return fmt.Errorf("pgstore: append %s: %w", record, err)
+	case !known:
+		return errNoCustomer(record, o.CustomerID)
+	case inserted:
+		return nil
+	}
+	rows, err := s.db.pool.Query(ctx, s.ordersSQL(`o.id = $1`), o.ID)
+	if err != nil {
+		return fmt.Errorf("pgstore: append %s: read the stored order: %w", record, err)
+	}
+	prev, err := scanOrders(rows)
+	if err != nil {
+		return fmt.Errorf("pgstore: append %s: read the stored order: %w", record, err)
+	}
+	if len(prev) == 1 && prev[0].Equal(o) {
+		return nil
+	}
+	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
 }
 
-// AppendReturn implements [customer.HistoryWriter]. The foreign key
-// (order_id, customer_id) → orders makes the database refuse a return of
-// an order that is not the customer's.
+// AppendReturn implements [customer.HistoryWriter] in one statement, as
+// AppendOrder. The foreign key (order_id, customer_id) → orders makes the
+// database refuse a return of an order that is not the customer's.
 func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) error {
 	if err := ctxErr(ctx, "append return"); err != nil {
 		return err
@@ -112,41 +99,45 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 		return emptyID("return")
 	}
 	record := fmt.Sprintf("return %q", r.ID)
-	err := s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		if err := s.lockCustomer(ctx, tx, r.CustomerID, record); err != nil {
-			return err
-		}
-		at, ns := nullInstant(r.Time)
-		tag, err := tx.Exec(ctx, `INSERT INTO `+s.db.t.returns+` (id, order_id, customer_id, at, at_ns, kind, reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-			r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason))
-		if code, _ := pgCode(err); code == foreignKeyViolation {
-			return fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			prev, err := s.returns(ctx, tx, `r.id = $1`, r.ID)
-			if err != nil {
-				return err
-			}
-			if len(prev) == 1 && prev[0].Equal(r) {
-				return nil
-			}
-			return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
-		}
-		n := len(r.Lines)
-		pos, lineID, qty := make([]int32, n), make([]string, n), make([]int64, n)
-		for i, l := range r.Lines {
-			pos[i], lineID[i], qty[i] = int32(i), l.LineID, int64(l.Quantity)
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO `+s.db.t.returnLines+` (return_id, pos, line_id, quantity)
-			SELECT $1, u.pos, u.line_id, u.quantity FROM unnest($2::int4[], $3::text[], $4::int8[]) AS u(pos, line_id, quantity)`,
-			r.ID, pos, lineID, qty)
-		return err
-	})
-	return wrapAppend(err, record)
+	n := len(r.Lines)
+	pos, lineID, qty := make([]int32, n), make([]string, n), make([]int64, n)
+	for i, l := range r.Lines {
+		pos[i], lineID[i], qty[i] = int32(i), l.LineID, int64(l.Quantity)
+	}
+	at, ns := nullInstant(r.Time)
+	var known, inserted bool
+	err := s.db.write(ctx, scanOne(&known, &inserted), `WITH
+		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $3 FOR KEY SHARE),
+		r AS (INSERT INTO `+s.db.t.returns+` (id, order_id, customer_id, at, at_ns, kind, reason)
+			SELECT $1, $2, c.id, $4, $5, $6, $7 FROM c
+			ON CONFLICT (id) DO NOTHING RETURNING id),
+		l AS (INSERT INTO `+s.db.t.returnLines+` (return_id, pos, line_id, quantity)
+			SELECT r.id, u.pos, u.line_id, u.quantity
+			FROM r, unnest($8::int4[], $9::text[], $10::int8[]) AS u(pos, line_id, quantity))
+		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM r)`,
+		r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason), pos, lineID, qty)
+	switch code, _ := pgCode(err); {
+	case code == foreignKeyViolation:
+		return fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("pgstore: append %s: %w", record, err)
+	case !known:
+		return errNoCustomer(record, r.CustomerID)
+	case inserted:
+		return nil
+	}
+	rows, err := s.db.pool.Query(ctx, s.returnsSQL(`r.id = $1`), r.ID)
+	if err != nil {
+		return fmt.Errorf("pgstore: append %s: read the stored return: %w", record, err)
+	}
+	prev, err := scanReturns(rows)
+	if err != nil {
+		return fmt.Errorf("pgstore: append %s: read the stored return: %w", record, err)
+	}
+	if len(prev) == 1 && prev[0].Equal(r) {
+		return nil
+	}
+	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
 }
 
 // AppendInteraction implements [customer.HistoryWriter]: one insert that
@@ -169,55 +160,57 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 }
 
 // History implements [customer.HistoryReader]. It reads the customer's
-// orders, returns and interactions in one read-only REPEATABLE READ
-// transaction (one snapshot), sorts them with [customer.CompareEvents] and
-// yields them after the connection is back in the pool.
+// orders, returns and interactions in one round trip (a pipelined batch)
+// inside a read-only REPEATABLE READ transaction (one snapshot), sorts
+// them with [customer.CompareEvents] and yields them after the connection
+// is back in the pool.
 func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[customer.Event, error] {
 	return func(yield func(customer.Event, error) bool) {
 		if err := ctxErr(ctx, "history"); err != nil {
 			yield(customer.Event{}, err)
 			return
 		}
-		var evs []customer.Event
-		err := s.db.inTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-			var one int
-			err := tx.QueryRow(ctx, `SELECT 1 FROM `+s.db.t.customers+` WHERE id = $1`, string(id)).Scan(&one)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("pgstore: history of %q: %w", id, customer.ErrNotFound)
-			}
-			if err != nil {
-				return err
-			}
-			orders, err := s.orders(ctx, tx, `o.customer_id = $1`, string(id))
-			if err != nil {
-				return err
-			}
-			returns, err := s.returns(ctx, tx, `r.customer_id = $1`, string(id))
-			if err != nil {
-				return err
-			}
-			interactions, err := s.interactions(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			evs = make([]customer.Event, 0, len(orders)+len(returns)+len(interactions))
-			for i := range orders {
-				evs = append(evs, customer.Event{Order: &orders[i]})
-			}
-			for i := range returns {
-				evs = append(evs, customer.Event{Return: &returns[i]})
-			}
-			for i := range interactions {
-				evs = append(evs, customer.Event{Interaction: &interactions[i]})
-			}
-			return nil
+		var (
+			known        bool
+			orders       []customer.Order
+			returns      []customer.Return
+			interactions []customer.Interaction
+		)
+		b := &pgx.Batch{}
+		b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
+		b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1)`, string(id)).QueryRow(func(r pgx.Row) error {
+			return r.Scan(&known)
 		})
-		if err != nil {
-			if !errors.Is(err, customer.ErrNotFound) {
-				err = fmt.Errorf("pgstore: history of %q: %w", id, err)
-			}
-			yield(customer.Event{}, err)
+		b.Queue(s.ordersSQL(`o.customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
+			orders, err = scanOrders(rows)
+			return err
+		})
+		b.Queue(s.returnsSQL(`r.customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
+			returns, err = scanReturns(rows)
+			return err
+		})
+		b.Queue(`SELECT at, at_ns, kind, subject FROM `+s.db.t.interactions+` WHERE customer_id = $1`, string(id)).Query(func(rows pgx.Rows) (err error) {
+			interactions, err = scanInteractions(rows, id)
+			return err
+		})
+		b.Queue(`COMMIT`)
+		if err := s.db.pool.SendBatch(ctx, b).Close(); err != nil {
+			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, err))
 			return
+		}
+		if !known {
+			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, customer.ErrNotFound))
+			return
+		}
+		evs := make([]customer.Event, 0, len(orders)+len(returns)+len(interactions))
+		for i := range orders {
+			evs = append(evs, customer.Event{Order: &orders[i]})
+		}
+		for i := range returns {
+			evs = append(evs, customer.Event{Return: &returns[i]})
+		}
+		for i := range interactions {
+			evs = append(evs, customer.Event{Interaction: &interactions[i]})
 		}
 		slices.SortStableFunc(evs, customer.CompareEvents)
 		for _, e := range evs {
@@ -228,17 +221,18 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 	}
 }
 
-// orders reads the orders matching where (on alias o, one parameter arg)
-// with their lines.
-func (s *CustomerStore) orders(ctx context.Context, tx pgx.Tx, where string, arg any) ([]customer.Order, error) {
-	rows, err := tx.Query(ctx, `SELECT o.id, o.customer_id, o.at, o.at_ns, o.channel, o.store, o.currency,
+// ordersSQL selects the orders matching where (on alias o) with their
+// lines, for scanOrders.
+func (s *CustomerStore) ordersSQL(where string) string {
+	return `SELECT o.id, o.customer_id, o.at, o.at_ns, o.channel, o.store, o.currency,
 			l.line_id, l.sku, l.category, l.season, l.size, l.colour, l.quantity,
 			l.unit_price::text, l.unit_cost::text, l.discount::text
-		FROM `+s.db.t.orders+` o LEFT JOIN `+s.db.t.orderLines+` l ON l.order_id = o.id
-		WHERE `+where+` ORDER BY o.id, l.pos`, arg)
-	if err != nil {
-		return nil, err
-	}
+		FROM ` + s.db.t.orders + ` o LEFT JOIN ` + s.db.t.orderLines + ` l ON l.order_id = o.id
+		WHERE ` + where + ` ORDER BY o.id, l.pos`
+}
+
+// scanOrders reads the rows of ordersSQL and closes them.
+func scanOrders(rows pgx.Rows) ([]customer.Order, error) {
 	defer rows.Close()
 	var out []customer.Order
 	for rows.Next() {
@@ -262,6 +256,7 @@ func (s *CustomerStore) orders(ctx context.Context, tx pgx.Tx, where string, arg
 			continue // an order without lines
 		}
 		l := customer.Line{ID: *lineID, SKU: *sku, Category: *cat, Season: *season, Size: *size, Colour: *colour, Quantity: int(*qty)}
+		var err error
 		if l.UnitPrice, err = parseDec(*price, "unit_price"); err != nil {
 			return nil, fmt.Errorf("order %q: %w", id, err)
 		}
@@ -277,15 +272,16 @@ func (s *CustomerStore) orders(ctx context.Context, tx pgx.Tx, where string, arg
 	return out, rows.Err()
 }
 
-// returns reads the returns matching where (on alias r, one parameter
-// arg) with their lines.
-func (s *CustomerStore) returns(ctx context.Context, tx pgx.Tx, where string, arg any) ([]customer.Return, error) {
-	rows, err := tx.Query(ctx, `SELECT r.id, r.order_id, r.customer_id, r.at, r.at_ns, r.kind, r.reason, l.line_id, l.quantity
-		FROM `+s.db.t.returns+` r LEFT JOIN `+s.db.t.returnLines+` l ON l.return_id = r.id
-		WHERE `+where+` ORDER BY r.id, l.pos`, arg)
-	if err != nil {
-		return nil, err
-	}
+// returnsSQL selects the returns matching where (on alias r) with their
+// lines, for scanReturns.
+func (s *CustomerStore) returnsSQL(where string) string {
+	return `SELECT r.id, r.order_id, r.customer_id, r.at, r.at_ns, r.kind, r.reason, l.line_id, l.quantity
+		FROM ` + s.db.t.returns + ` r LEFT JOIN ` + s.db.t.returnLines + ` l ON l.return_id = r.id
+		WHERE ` + where + ` ORDER BY r.id, l.pos`
+}
+
+// scanReturns reads the rows of returnsSQL and closes them.
+func scanReturns(rows pgx.Rows) ([]customer.Return, error) {
 	defer rows.Close()
 	var out []customer.Return
 	for rows.Next() {
@@ -311,12 +307,8 @@ func (s *CustomerStore) returns(ctx context.Context, tx pgx.Tx, where string, ar
 	return out, rows.Err()
 }
 
-// interactions reads the interactions of customer id.
-func (s *CustomerStore) interactions(ctx context.Context, tx pgx.Tx, id customer.ID) ([]customer.Interaction, error) {
-	rows, err := tx.Query(ctx, `SELECT at, at_ns, kind, subject FROM `+s.db.t.interactions+` WHERE customer_id = $1`, string(id))
-	if err != nil {
-		return nil, err
-	}
+// scanInteractions reads interactions of customer id.
+func scanInteractions(rows pgx.Rows, id customer.ID) ([]customer.Interaction, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.Interaction, error) {
 		var (
 			at       pgtype.Timestamptz

@@ -18,7 +18,8 @@ import (
 // points, order, spend) are columns, the rest of the entry is the JSONB
 // column detail. It is safe for concurrent use.
 type LoyaltyStore struct {
-	db *DB
+	db       *DB
+	stateSQL string
 }
 
 var _ loyalty.Store = (*LoyaltyStore)(nil)
@@ -152,14 +153,15 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 	return out, nil
 }
 
-// Append implements [loyalty.Store]. It first looks for a known key and
-// the ledger's version (one query, so that a known key is reported as
-// ErrDuplicate even at a stale version), then inserts the whole batch in
-// one INSERT … SELECT FROM unnest(…) statement, which is atomic by
-// itself. When another writer got there in between, the unique keys
-// (member, seq) and (member, key) make the insert fail with a
-// unique_violation; the store then looks again and reports ErrDuplicate
-// when a key of the batch is now in the ledger, ErrConflict otherwise.
+// Append implements [loyalty.Store] in one statement ([DB.write]:
+// atomic, and nothing stored when it fails): it reads the ledger's version and looks for a known key of the
+// batch, and inserts the whole batch (INSERT … SELECT FROM unnest(…))
+// only when no key is known and the version is expected; a known key is
+// reported as ErrDuplicate even at a stale version. When another writer
+// commits in between, the unique keys (member, seq) and (member, key)
+// make the insert fail with a unique_violation; the store then looks
+// again and reports ErrDuplicate when a key of the batch is now in the
+// ledger, ErrConflict otherwise.
 func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
 	if err := ctxErr(ctx, "append entries"); err != nil {
 		return err
@@ -180,8 +182,8 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 				member, i, e.Seq, e.Member, expected+int64(i)+1, customer.ErrInvalid)
 		}
 	}
-	if err := s.check(ctx, member, expected, keys, fps); err != nil || n == 0 {
-		return err
+	if n == 0 {
+		return s.check(ctx, member, expected, keys, fps)
 	}
 	var (
 		seq, fp, points           = make([]int64, n), make([]int64, n), make([]int64, n)
@@ -200,14 +202,25 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 		}
 		detailTxt[i] = string(b)
 	}
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.entries+`
-		(member, seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)
-		SELECT $1, u.seq, u.key, u.fingerprint, u.kind, u.at, u.at_ns, u.effective, u.effective_ns,
-			u.points, u.order_id, u.spend::numeric, u.detail::jsonb
-		FROM unnest($2::int8[], $3::text[], $4::int8[], $5::int2[], $6::timestamptz[], $7::int2[],
-			$8::timestamptz[], $9::int2[], $10::int8[], $11::text[], $12::text[], $13::text[])
-			AS u(seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)`,
-		string(member), seq, keys, fp, kind, at, atNS, eff, effNS, points, orderID, spend, detailTxt)
+	var (
+		version  int64
+		known    *string
+		knownFP  *int64
+		inserted int
+	)
+	err := s.db.write(ctx, scanOne(&version, &known, &knownFP, &inserted), `WITH
+		state AS (`+s.stateSQL+`),
+		ins AS (INSERT INTO `+s.db.t.entries+`
+			(member, seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)
+			SELECT $1, u.seq, u.key, u.fingerprint, u.kind, u.at, u.at_ns, u.effective, u.effective_ns,
+				u.points, u.order_id, u.spend::numeric, u.detail::jsonb
+			FROM state, unnest($4::int8[], $2::text[], $5::int8[], $6::int2[], $7::timestamptz[], $8::int2[],
+				$9::timestamptz[], $10::int2[], $11::int8[], $12::text[], $13::text[], $14::text[])
+				AS u(seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)
+			WHERE state.key IS NULL AND state.version = $3
+			RETURNING 1)
+		SELECT state.version, state.key, state.fingerprint, (SELECT count(*) FROM ins) FROM state`,
+		string(member), keys, expected, seq, fp, kind, at, atNS, eff, effNS, points, orderID, spend, detailTxt)
 	if code, _ := pgCode(err); code == uniqueViolation {
 		// Lost a race: tell a key taken meanwhile from a version moved on.
 		if err := s.check(context.WithoutCancel(ctx), member, expected, keys, fps); err != nil {
@@ -218,7 +231,10 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 	if err != nil {
 		return fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, err)
 	}
-	return nil
+	if err := verdict(member, expected, version, known, knownFP, fps); err != nil || inserted == n {
+		return err
+	}
+	return fmt.Errorf("pgstore: member %q: append at version %d: %d of %d entries inserted", member, expected, inserted, n)
 }
 
 // timeParam is nullInstant for an element of a timestamptz array.
@@ -230,25 +246,35 @@ func timeParam(t time.Time) (*time.Time, int16) {
 	return &us, ns
 }
 
-// check returns a [*loyalty.DuplicateError] when one of keys is in
-// member's ledger (Same when the stored entry has the fingerprint fps
-// gives for its key) and an error matching ErrConflict when the ledger's
-// version is not expected, in that order.
+// stateSQL selects, for member $1 and the keys $2, the ledger's version
+// and the first entry (by seq) whose key is among the keys, if any.
+func (s *LoyaltyStore) stateSQLFor() string {
+	return `SELECT (SELECT coalesce(max(seq), 0) FROM ` + s.db.t.entries + ` WHERE member = $1) AS version,
+			k.key, k.fingerprint
+		FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+			SELECT key, fingerprint FROM ` + s.db.t.entries + ` WHERE member = $1 AND key = ANY($2) ORDER BY seq LIMIT 1
+		) AS k ON true`
+}
+
+// check reads the ledger's state and returns verdict's error.
 func (s *LoyaltyStore) check(ctx context.Context, member customer.ID, expected int64, keys []string, fps map[string]uint64) error {
 	var (
 		version int64
 		known   *string
 		fp      *int64
 	)
-	err := s.db.pool.QueryRow(ctx, `SELECT
-			(SELECT coalesce(max(seq), 0) FROM `+s.db.t.entries+` WHERE member = $1), k.key, k.fingerprint
-		FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-			SELECT key, fingerprint FROM `+s.db.t.entries+` WHERE member = $1 AND key = ANY($2) ORDER BY seq LIMIT 1
-		) AS k ON true`,
-		string(member), keys).Scan(&version, &known, &fp)
-	switch {
-	case err != nil:
+	if err := s.db.pool.QueryRow(ctx, s.stateSQL, string(member), keys).Scan(&version, &known, &fp); err != nil {
 		return fmt.Errorf("pgstore: member %q: read ledger version: %w", member, err)
+	}
+	return verdict(member, expected, version, known, fp, fps)
+}
+
+// verdict returns a [*loyalty.DuplicateError] when known is a key in the
+// ledger (Same when its stored fingerprint fp is the one fps gives for
+// it), and otherwise an error matching ErrConflict when the ledger's
+// version is not expected.
+func verdict(member customer.ID, expected, version int64, known *string, fp *int64, fps map[string]uint64) error {
+	switch {
 	case known != nil:
 		return &loyalty.DuplicateError{Member: member, Key: *known, Same: fp != nil && uint64(*fp) == fps[*known]}
 	case version != expected:
