@@ -203,10 +203,21 @@ func (s *CustomerStore) List(ctx context.Context) iter.Seq2[customer.Customer, e
 	}
 }
 
-// page reads the customers after the ID after (from the first when first).
+// page reads the customers after the ID after (from the first when
+// first). The first page and the later ones are two statements, so that
+// each keeps a plan that walks the primary key.
 func (s *CustomerStore) page(ctx context.Context, after string, first bool) ([]customer.Customer, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
-		WHERE $1 OR id > $2 ORDER BY id LIMIT $3`, first, after, ListPageSize)
+	var (
+		rows pgx.Rows
+		err  error
+	)
+	if first {
+		rows, err = s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
+			ORDER BY id LIMIT $1`, ListPageSize)
+	} else {
+		rows, err = s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
+			WHERE id > $1 ORDER BY id LIMIT $2`, after, ListPageSize)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -45,9 +45,21 @@
 // ledger entries, and primary keys for order and return IDs. A
 // unique_violation (SQLSTATE 23505) becomes [complaint.ErrConflict],
 // [loyalty.ErrConflict] or [loyalty.ErrDuplicate]; an optimistic
-// "UPDATE … WHERE version = $n" that matches no row is a conflict too.
-// Every write that touches more than one row runs in one transaction, so
-// a dropped connection or a cancelled context leaves nothing half-applied.
+// "UPDATE … WHERE version = $n" that matches no row is a conflict too, and
+// a foreign_key_violation (23503) becomes [customer.ErrNotFound].
+//
+// Each write — an order with its lines, a return, a complaint case with
+// its event, a batch of ledger entries — is a single SQL statement (data-
+// modifying WITH clauses), run in a transaction of its own: BEGIN and the
+// statement travel in one round trip, COMMIT in a second one that is sent
+// only after the statement's result is in. A write is therefore never
+// half-applied, and when a call fails — its context cancelled, or its
+// connection dropped while the statement ran or waited for a lock —
+// nothing was written. (Only a COMMIT whose acknowledgement is lost is
+// ambiguous, as with any database; the library's idempotency keys and
+// version checks make the redelivery safe.) A read that needs several
+// queries ([CustomerStore.History]) sends them in one pipelined batch
+// inside a read-only REPEATABLE READ transaction: one snapshot.
 //
 // # Limits
 //

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/postgres/pgstore"
 	"github.com/tailorcrm/tailor/loyalty"
 	"pgregory.net/rapid"
 )
@@ -249,4 +251,33 @@ func TestNULIsRefused(t *testing.T) {
 	got, err := db.Loyalty().Entries(ctx, "M", 0)
 	require.NoError(t, err)
 	assert.Empty(t, got)
+}
+
+// List reads page after page: every customer once, in byte order, across
+// page boundaries, and stops when the caller does.
+func TestListPages(t *testing.T) {
+	s := newDB(t).Customers()
+	ctx := context.Background()
+	n := 2*pgstore.ListPageSize + 1
+	var want []customer.ID
+	for i := range n {
+		id := customer.ID(fmt.Sprintf("C-%d", i)) // "C-10" sorts before "C-2"
+		want = append(want, id)
+		require.NoError(t, s.Put(ctx, customer.Customer{ID: id}))
+	}
+	slices.Sort(want)
+	var got []customer.ID
+	for c, err := range s.List(ctx) {
+		require.NoError(t, err)
+		got = append(got, c.ID)
+	}
+	assert.Equal(t, want, got)
+	k := 0
+	for range s.List(ctx) {
+		k++
+		if k == pgstore.ListPageSize+3 {
+			break
+		}
+	}
+	assert.Equal(t, pgstore.ListPageSize+3, k)
 }
