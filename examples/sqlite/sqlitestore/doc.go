@@ -38,10 +38,12 @@
 // of a record is one JSON document, written with encoding/json and the
 // types' own text forms (enums by name, customer.Money as "49.90 EUR").
 // Amounts are decimal strings that keep their scale ("199.00" stays
-// "199.00"); nothing goes through float64. Instants are stored in UTC,
-// with nanoseconds, as fixed-width text that sorts in time order; a time
-// read back is the same instant (time.Time.Equal) in UTC, without the
-// caller's location or monotonic reading.
+// "199.00"); nothing goes through float64. Instants in columns are UTC,
+// with nanoseconds, as fixed-width text that sorts in time order
+// (years 0 to 9999). A time read back is the same instant
+// (time.Time.Equal), in UTC for customers, histories and ledgers; a
+// complaint case or event keeps the offset its times had, as its own JSON
+// form does. No location name or monotonic reading is kept.
 //
 // Customer.Put stores what it is given, except what SQLite cannot hold
 // faithfully: an undefined enumeration value or a non-zero amount without

@@ -65,7 +65,7 @@ func flagSet(name string) bool {
 
 // newDB opens a new database file, a copy of the template, in a
 // temporary directory of t; it is closed when t ends.
-func newDB(t *testing.T) *sqlitestore.DB {
+func newDB(t testing.TB) *sqlitestore.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "tailor.db")
 	require.NoError(t, os.WriteFile(path, template, 0o600))

@@ -1,0 +1,140 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+func tables(t *testing.T, db *DB) []string {
+	t.Helper()
+	rows, err := db.r.QueryContext(context.Background(), `SELECT name FROM sqlite_schema ORDER BY name`)
+	require.NoError(t, err)
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		require.NoError(t, rows.Scan(&n))
+		names = append(names, n)
+	}
+	require.NoError(t, rows.Err())
+	return names
+}
+
+// Opening a migrated file again applies nothing and changes no table.
+func TestMigratingTwiceIsANoOp(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.db")
+	db, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	schema := tables(t, db)
+	require.NoError(t, db.Close())
+
+	db, err = Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	assert.Equal(t, schema, tables(t, db))
+	n, err := migrate(ctx, db.w, len(migrations))
+	require.NoError(t, err)
+	assert.Zero(t, n, "migrations applied to a current file")
+	var rows int
+	require.NoError(t, db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&rows))
+	assert.Equal(t, LatestSchema, rows, "one schema_version row per migration")
+	v, err := db.SchemaVersion(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, LatestSchema, v)
+}
+
+// A file of schema version 1 (customers only) with data is upgraded by
+// Open: the data stays, the later stores work.
+func TestOldVersionIsUpgraded(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := open(ctx, path, nil, 1)
+	require.NoError(t, err)
+	c := customer.Customer{ID: "C-1", Kind: customer.Consumer, Name: "Ana"}
+	require.NoError(t, old.Customers().Put(ctx, c))
+	_, err = old.Loyalty().Entries(ctx, "C-1", 0)
+	require.Error(t, err, "a version-1 file has no ledgers")
+	v, err := old.SchemaVersion(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, v)
+	require.NoError(t, old.Close())
+
+	db, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	v, err = db.SchemaVersion(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, LatestSchema, v)
+	got, err := db.Customers().Get(ctx, "C-1")
+	require.NoError(t, err)
+	assert.True(t, got.Equal(c))
+	require.NoError(t, db.Loyalty().Append(ctx, "C-1", 0, []loyalty.Entry{{Seq: 1, Member: "C-1", Key: "k", Kind: loyalty.EntryAdjust, Points: 5}}))
+	_, err = db.Complaints().Get(ctx, "K-1")
+	assert.ErrorContains(t, err, "not found")
+}
+
+// A file written by a newer program is refused, unchanged.
+func TestNewerSchemaIsRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new.db")
+	db, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	_, err = db.w.ExecContext(ctx, `INSERT INTO schema_version (version, name) VALUES (?, 'from the future')`, LatestSchema+1)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	_, err = Open(ctx, path, nil)
+	require.ErrorIs(t, err, ErrSchemaTooNew)
+}
+
+// The connections run in WAL mode with foreign keys and a busy time-out;
+// the readers cannot write.
+func TestConnectionSettings(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"), &Options{BusyTimeout: 1500 * time.Millisecond, Readers: 2, Durable: true})
+	require.NoError(t, err)
+	defer db.Close()
+	pragma := func(pool *sql.DB, name string) string {
+		var v string
+		require.NoError(t, pool.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v))
+		return v
+	}
+	for _, pool := range []*sql.DB{db.w, db.r} {
+		assert.Equal(t, "wal", pragma(pool, "journal_mode"))
+		assert.Equal(t, "1", pragma(pool, "foreign_keys"))
+		assert.Equal(t, "1500", pragma(pool, "busy_timeout"))
+	}
+	assert.Equal(t, "2", pragma(db.w, "synchronous"), "Durable is synchronous = FULL")
+	assert.Equal(t, "1", pragma(db.r, "query_only"))
+	_, err = db.r.ExecContext(ctx, `DELETE FROM customers`)
+	assert.Error(t, err, "a reader connection writes")
+}
+
+// A writer that waits for the writing connection stops waiting when its
+// context ends, with the context's error, and writes nothing.
+func TestContextEndsTheWaitForTheWriter(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"), nil)
+	require.NoError(t, err)
+	defer db.Close()
+	busy, err := db.w.BeginTx(ctx, nil) // holds the one writing connection
+	require.NoError(t, err)
+	wctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = db.Loyalty().Append(wctx, "M", 0, []loyalty.Entry{{Seq: 1, Member: "M", Key: "k", Kind: loyalty.EntryAdjust}})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 5*time.Second, "the wait ended with the context, not the busy time-out")
+	require.NoError(t, busy.Rollback())
+	entries, err := db.Loyalty().Entries(ctx, "M", 0)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+}
