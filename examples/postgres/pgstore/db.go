@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -114,9 +115,9 @@ func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) er
 		return err
 	}
 	if err := f(tx); err != nil {
-		// The rollback of a broken connection fails too; the server
-		// rolls back on its own when the session ends.
-		_ = tx.Rollback(context.WithoutCancel(ctx))
+		rctx, cancel := rollbackContext(ctx)
+		defer cancel()
+		_ = tx.Rollback(rctx)
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -145,13 +146,27 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 	b.Queue(`BEGIN`)
 	b.Queue(sql, args...).Query(result)
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		_, _ = conn.Exec(context.WithoutCancel(ctx), `ROLLBACK`)
+		rctx, cancel := rollbackContext(ctx)
+		defer cancel()
+		_, _ = conn.Exec(rctx, `ROLLBACK`)
 		return err
 	}
 	if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// rollbackTimeout bounds a rollback after a failure. The rollback of a
+// broken connection fails at once or times out; either way the pool
+// closes a connection left inside a transaction, and the server rolls
+// back when the session ends.
+const rollbackTimeout = 5 * time.Second
+
+// rollbackContext returns a context for a rollback after ctx failed: not
+// cancelled with ctx, but bounded by rollbackTimeout.
+func rollbackContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
 }
 
 // ErrSchemaTooNew is returned by [DB.Migrate] when the database was
