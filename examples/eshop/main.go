@@ -6,6 +6,7 @@
 //
 //	eshop -keys keys.json                      # SQLite file eshop.db
 //	eshop -keys keys.json -postgres "$DSN"     # PostgreSQL
+//	eshop -keys keys.json -memory -demo 2000    # a generated shop, in memory
 //	eshop -newkey shop-web:shop                # print a new key and its keys-file entry
 //
 // Every request authenticates with an API key (Authorization: Bearer) whose
@@ -52,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	refresh := fs.Duration("refresh", time.Hour, "how often the population models are refitted (0: only at start and on request)")
 	maxBody := fs.Int64("max-body", DefaultMaxBody, "largest request body, in bytes")
 	newKey := fs.String("newkey", "", "print a new API key for id:role and its keys-file entry, then exit")
+	demo := fs.Int("demo", 0, "before serving, fill the store with a generated shop of this many customers (idempotent)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -126,6 +128,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := NewServer(cfg)
 	if err != nil {
 		return err
+	}
+	if *demo > 0 {
+		n, err := Seed(ctx, stores, srv.programme, *demo, time.Now())
+		if err != nil {
+			return fmt.Errorf("demo shop: %w", err)
+		}
+		log.Info("demo shop generated", "customers", n)
 	}
 	if _, err := srv.Refresh(ctx); err != nil {
 		return fmt.Errorf("fitting the models: %w", err)

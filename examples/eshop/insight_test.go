@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// A generated shop, fitted: an analyst reads a customer's segment, value
+// and churn risk with the numbers they rest on, and when the population
+// models were fitted.
+func TestInsight(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	ctx := context.Background()
+	n, err := Seed(ctx, e.stores, e.srv.programme, 400, testNow)
+	require.NoError(t, err)
+	require.Equal(t, 400, n)
+
+	r := e.do("GET", "/v1/customers/x/insight", "analyst-1", nil)
+	assert.Equal(t, http.StatusServiceUnavailable, r.Status, "no models before the first fit: %s", r)
+
+	r = e.do("POST", "/v1/models/refresh", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.EqualValues(t, 400, num(r.Body["customers"]))
+	assert.Equal(t, "mbgnbd", r.Body["transaction_model"], r.String())
+	assert.Equal(t, true, r.Body["spend_model"], r.String())
+	assert.Contains(t, []any{"fitted", "rules"}, r.Body["risk_method"])
+
+	// A consumer with several purchases.
+	var id customer.ID
+	for c, err := range e.stores.Customers.List(ctx) {
+		require.NoError(t, err)
+		sum, err := customer.SummarizeHistory(ctx, e.stores.Customers, c.ID, c.Kind, testNow, nil)
+		require.NoError(t, err)
+		if c.Kind == customer.Consumer && sum.PurchaseDays() >= 3 {
+			id = c.ID
+			break
+		}
+	}
+	require.NotEmpty(t, id)
+	e.advance(time.Hour)
+	r = e.do("GET", "/v1/customers/"+string(id)+"/insight", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	model := r.Body["model"].(map[string]any)
+	assert.Equal(t, testNow.Format(time.RFC3339Nano), model["fitted_at"])
+	assert.InDelta(t, 3600, model["age_seconds"], 1e-6, "the response says how stale the population models are")
+	seg := r.Body["segment"].(map[string]any)
+	assert.Contains(t, []any{"high-value", "potential-value", "secondary-value", "low-value"}, seg["quadrant"])
+	assert.NotEmpty(t, seg["stage"])
+	value := r.Body["value"].(map[string]any)
+	assert.NotEmpty(t, value["breakdown"])
+	var parts float64
+	for _, p := range value["breakdown"].([]any) {
+		parts += p.(map[string]any)["part"].(float64)
+	}
+	assert.InDelta(t, value["total"].(float64), parts, 1e-9, "the breakdown adds up to the total")
+	ch := r.Body["churn"].(map[string]any)
+	assert.GreaterOrEqual(t, ch["risk"].(float64), 0.0)
+	assert.LessOrEqual(t, ch["risk"].(float64), 1.0)
+	assert.NotNil(t, ch["p_alive"])
+	assert.NotEmpty(t, ch["band"])
+
+	for _, k := range []string{"shop", "agent-1", "handler-1"} {
+		r := e.do("GET", "/v1/customers/"+string(id)+"/insight", k, nil)
+		assert.Equal(t, http.StatusForbidden, r.Status, "%s: %s", k, r)
+	}
+	r = e.do("GET", "/v1/customers/nobody/insight", "supervisor-1", nil)
+	assert.Equal(t, http.StatusNotFound, r.Status, r.String())
+
+	// A complaint of a classified customer gets the priority of its value.
+	r = e.do("POST", "/v1/complaints", "agent-1", map[string]any{
+		"complainant": string(id), "channel": "phone", "received": testNow.Format(time.RFC3339),
+		"subject": map[string]any{"kind": "service"}, "category": "other", "severity": "medium",
+		"currency": "EUR", "demand": map[string]any{"kind": "apology"}, "description": "long wait on the hotline",
+	})
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.NotEmpty(t, r.Body["case"].(map[string]any)["intake"].(map[string]any)["value"])
+}
