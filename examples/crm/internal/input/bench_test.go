@@ -72,3 +72,26 @@ func BenchmarkSummarizeCDNOW(b *testing.B) {
 	}
 	b.ReportMetric(6919*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkScanCSV reads the same export as BenchmarkSummarizeCSV with
+// ScanCSV on every core and builds every summary once (rows/s are of the
+// whole process, not per core).
+func BenchmarkScanCSV(b *testing.B) {
+	data, rows := benchData(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var s customer.Summary
+	for b.Loop() {
+		t, err := ScanCSV(bytes.NewReader(data), "bench.csv", Options{AsOf: customer.DateFromYMD(2025, 12, 31)}, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if t.Rows != rows {
+			b.Fatalf("%d rows, want %d", t.Rows, rows)
+		}
+		for i := 0; i < t.Len(); i++ {
+			t.Summary(i, &s)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -28,13 +28,10 @@ var requiredColumns = []string{ColCustomerID, ColDate, ColAmount}
 
 // CSVReader reads the csv format.
 type CSVReader struct {
-	name   string
-	g      *guard
-	r      *csv.Reader
-	fields int
-	col    struct {
-		id, date, amount, order, qty, cost, cur, kind, cat int
-	}
+	name string
+	g    *guard
+	r    *csv.Reader
+	layout
 	row Row
 }
 
@@ -57,7 +54,7 @@ func NewCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		}
 		return nil, fmt.Errorf("%s: header: %w", name, err)
 	}
-	c := &CSVReader{name: name, g: g, r: cr, fields: len(h)}
+	c := &CSVReader{name: name, g: g, r: cr, layout: layout{fields: len(h)}}
 	idx := map[string]int{}
 	for i, f := range h {
 		if i == 0 {
@@ -125,50 +122,68 @@ func (c *CSVReader) Read() (*Row, error) {
 		l, _ := c.r.FieldPos(i)
 		return l
 	}
-	r := &c.row
+	if re := c.layout.parse(c.name, rec, line, lineOf, &c.row); re != nil {
+		return nil, re
+	}
+	return &c.row, nil
+}
+
+// layout is where the columns of a csv file are: the index of each known
+// column (-1 when absent) and the number of fields of the header.
+type layout struct {
+	fields int
+	col    struct {
+		id, date, amount, order, qty, cost, cur, kind, cat int
+	}
+}
+
+// parse parses the fields of one record, whose first field is on line
+// line and field i on line lineOf(i), into r. rec has the header's number
+// of fields.
+func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int, r *Row) *RowError {
 	*r = Row{Line: line}
 	r.CustomerID = field(rec, c.col.id)
 	if r.CustomerID == "" {
-		return nil, valueError(c.name, lineOf(c.col.id), ColCustomerID, "", "empty")
+		return valueError(name, lineOf(c.col.id), ColCustomerID, "", "empty")
 	}
 	ds := field(rec, c.col.date)
 	var why string
 	if r.Date, why = parseDate(ds); why != "" {
-		return nil, valueError(c.name, lineOf(c.col.date), ColDate, ds, why)
+		return valueError(name, lineOf(c.col.date), ColDate, ds, why)
 	}
 	as := field(rec, c.col.amount)
 	if r.Amount, why = parseAmount(as); why != "" {
-		return nil, valueError(c.name, lineOf(c.col.amount), ColAmount, as, why)
+		return valueError(name, lineOf(c.col.amount), ColAmount, as, why)
 	}
 	r.OrderID = field(rec, c.col.order)
 	if s := field(rec, c.col.qty); s != "" {
 		if r.Units, why = parseUnits(s); why != "" {
-			return nil, valueError(c.name, lineOf(c.col.qty), ColQuantity, s, why)
+			return valueError(name, lineOf(c.col.qty), ColQuantity, s, why)
 		}
 	}
 	if s := field(rec, c.col.cost); s != "" {
 		d, why := parseAmount(s)
 		if why != "" {
-			return nil, valueError(c.name, lineOf(c.col.cost), ColCost, s, why)
+			return valueError(name, lineOf(c.col.cost), ColCost, s, why)
 		}
 		r.Cost.Decimal, r.Cost.Valid = d, true
 	}
 	if s := field(rec, c.col.cur); s != "" {
 		cur, err := customer.ParseCurrency(s)
 		if err != nil {
-			return nil, valueError(c.name, lineOf(c.col.cur), ColCurrency, s, "unknown ISO 4217 currency code")
+			return valueError(name, lineOf(c.col.cur), ColCurrency, s, "unknown ISO 4217 currency code")
 		}
 		r.Currency = cur
 	}
 	if s := field(rec, c.col.kind); s != "" {
 		k, err := parseKind(s)
 		if err != nil {
-			return nil, valueError(c.name, lineOf(c.col.kind), ColKind, s, "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)")
+			return valueError(name, lineOf(c.col.kind), ColKind, s, "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)")
 		}
 		r.Kind = k
 	}
 	r.Category = field(rec, c.col.cat)
-	return r, nil
+	return nil
 }
 
 // isSyntaxErr reports whether err is one of encoding/csv's syntax errors,

@@ -160,11 +160,23 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 		}
 		a = &account{s: *customer.NewSummary(customer.ID(strings.Clone(row.CustomerID)), k, o.AsOf.Time(), sopts)}
 	}
+	if re := a.add(row, orderKey(row.OrderID, row.Date), cur, in.get(row.Category), name); re != nil {
+		return re
+	}
+	if fresh {
+		accounts[string(a.s.CustomerID)] = a
+	}
+	return nil
+}
+
+// add adds the money and units of one valid row, dated on or before the
+// summary's as-of day, to a; key is the row's order key. It returns a
+// *RowError, and changes nothing, when AddSale rejects the row.
+func (a *account) add(row *Row, key uint64, cur customer.Currency, category, name string) *RowError {
 	amount, err := customer.MoneyFromDecimal(row.Amount, cur)
 	if err != nil {
 		return valueError(name, row.Line, ColCurrency, string(cur), err.Error())
 	}
-	key := orderKey(row.OrderID, row.Date)
 	sale := row.Amount.Sign() >= 0
 	units := row.Units
 	exchange := row.Amount.Sign() == 0 && units < 0
@@ -180,7 +192,7 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 		Amount:   amount,
 		Units:    units,
 		Cost:     row.Cost,
-		Category: in.get(row.Category),
+		Category: category,
 	})
 	if err != nil {
 		return saleError(name, row, err)
@@ -192,9 +204,6 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 	}
 	if newOrder {
 		a.orders.insert(key)
-	}
-	if fresh {
-		accounts[string(a.s.CustomerID)] = a
 	}
 	return nil
 }

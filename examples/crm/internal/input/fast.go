@@ -1,0 +1,168 @@
+package input
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// The fast path of [ScanCSV] parses the common shapes of fields without
+// allocating: amounts as int64 counts of 10⁻⁴ (fixScale decimals), dates
+// of the form YYYY-MM-DD, small integers. Anything else (more decimals, an
+// exponent-free but huge number, an RFC 3339 time, a value that is not
+// valid) goes to the exact parser of [layout.parse], so both paths accept
+// the same rows with the same values and reject the others with the same
+// errors.
+
+// fixScale is the number of decimals of a fixed-point amount.
+const fixScale = 4
+
+// fixIntDigits bounds the integer digits of a fixed-point amount, so that
+// an amount is below 10¹⁸ in units of 10⁻⁴.
+const fixIntDigits = 14
+
+var fixPow = [...]int64{1, 10, 100, 1000, 10000}
+
+// parseFixed parses an optional sign, 1 to fixIntDigits digits and
+// optionally a point followed by 1 to fixScale digits, returning the value
+// in units of 10⁻⁴. ok is false for any other text, which the decimal
+// parser then judges.
+func parseFixed(s string) (v int64, ok bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		neg = true
+		i = 1
+	}
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		v = v*10 + int64(s[i]-'0')
+		i++
+	}
+	n := i - start
+	if n == 0 || n > fixIntDigits {
+		return 0, false
+	}
+	frac := 0
+	if i < len(s) {
+		if s[i] != '.' {
+			return 0, false
+		}
+		i++
+		fs := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			v = v*10 + int64(s[i]-'0')
+			i++
+		}
+		frac = i - fs
+		if frac == 0 || frac > fixScale || i != len(s) {
+			return 0, false
+		}
+	}
+	v *= fixPow[fixScale-frac]
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// parseDay10 parses a valid YYYY-MM-DD date (year ≥ 1) without time.Date.
+func parseDay10(s string) (customer.Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
+	}
+	y, m, d := 0, 0, 0
+	for _, c := range []byte{s[0], s[1], s[2], s[3]} {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		y = y*10 + int(c-'0')
+	}
+	for _, c := range []byte{s[5], s[6]} {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		m = m*10 + int(c-'0')
+	}
+	for _, c := range []byte{s[8], s[9]} {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d = d*10 + int(c-'0')
+	}
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > monthDays(y, m) {
+		return 0, false
+	}
+	return customer.Date(civil(y, m, d)), true
+}
+
+func monthDays(y, m int) int {
+	switch time.Month(m) {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// civil returns the days since 1970-01-01 of a proleptic Gregorian date
+// (H. Hinnant, "chrono-compatible low-level date algorithms",
+// days_from_civil), as customer.DateFromYMD does through time.Date.
+func civil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
+
+// parseSmallInt parses an optional sign and 1 to 10 digits within
+// ±maxUnits.
+func parseSmallInt(s string) (int, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		i = 1
+	}
+	if i == len(s) || len(s)-i > 10 {
+		return 0, false
+	}
+	n := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if n > maxUnits {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// trim is strings.TrimSpace with a fast path for fields that need no
+// trimming.
+func trim(s string) string {
+	if len(s) == 0 {
+		return s
+	}
+	if c, d := s[0], s[len(s)-1]; c > ' ' && c < 0x80 && d > ' ' && d < 0x80 {
+		return s
+	}
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,225 @@
+package input
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/shopgen"
+	"pgregory.net/rapid"
+)
+
+// summaryText prints every field of a summary that the analyses read,
+// money by value, so that two summaries print alike exactly when they are
+// equal.
+func summaryText(s *customer.Summary) string {
+	var b strings.Builder
+	v := func(d decimal.Decimal) string { return d.String() }
+	fmt.Fprintf(&b, "%s %s %s %s o%d u%d ru%d r%d x%d g%s d%s rf%s c%s fp%s i%d l%d [",
+		s.CustomerID, s.Kind, s.AsOf.Format("2006-01-02"), s.Currency, s.Orders, s.Units, s.ReturnedUnits,
+		s.Returns, s.Exchanges, v(s.Gross), v(s.Discounts), v(s.Refunded), v(s.Cost), v(s.FullPriceNet),
+		s.Interactions, s.Later)
+	for _, d := range s.Days {
+		fmt.Fprintf(&b, "%s:%d:%s ", d.Date, d.Orders, v(d.Net))
+	}
+	fmt.Fprintf(&b, "] %q", s.Categories)
+	return b.String()
+}
+
+// outcome is what a read of a file gives, as text.
+func outcome(res *Result, err error) string {
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "rows %d later %d skipped %d currency %s\n", res.Rows, res.Later, res.Skipped, res.Currency)
+	for _, e := range res.Errors {
+		fmt.Fprintln(&b, e)
+	}
+	for _, s := range res.Summaries {
+		fmt.Fprintln(&b, summaryText(s))
+	}
+	return b.String()
+}
+
+func tableOutcome(t *Table, err error) string {
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "rows %d later %d skipped %d currency %s\n", t.Rows, t.Later, t.Skipped, t.Currency)
+	for _, e := range t.Errors {
+		fmt.Fprintln(&b, e)
+	}
+	var s customer.Summary
+	for i := 0; i < t.Len(); i++ {
+		t.Summary(i, &s)
+		fmt.Fprintln(&b, summaryText(&s))
+	}
+	return b.String()
+}
+
+func summarizeBytes(data []byte, o Options) string {
+	r, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return outcome(Summarize(r, "f.csv", o))
+}
+
+// checkScan checks that ScanCSV, with 1 to 3 workers and however the
+// input is cut into reads, gives what Summarize gives.
+func checkScan(t *testing.T, data []byte, o Options) {
+	t.Helper()
+	want := summarizeBytes(data, o)
+	for _, workers := range []int{1, 2, 3} {
+		got := tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, workers))
+		require.Equal(t, want, got, "%d workers", workers)
+	}
+	sizes := []int{4096}
+	if len(data) < 1<<14 {
+		got := tableOutcome(ScanCSV(iotest.OneByteReader(bytes.NewReader(data)), "f.csv", o, 2))
+		require.Equal(t, want, got, "one byte a read")
+		sizes = []int{1, 7, 64}
+	}
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	for _, n := range sizes {
+		chunkBytes = n
+		got := tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, 2))
+		require.Equal(t, want, got, "blocks of %d bytes", n)
+	}
+}
+
+func TestScanMatchesSummarizeOnAGeneratedShop(t *testing.T) {
+	cfg := shopgen.DefaultConfig()
+	cfg.Customers = 3000
+	if testing.Short() || raceEnabled {
+		cfg.Customers = 400
+	}
+	g, err := shopgen.New(cfg)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = shopgen.WriteCSV(&buf, g.All(), nil)
+	require.NoError(t, err)
+	for _, asOf := range []customer.Date{customer.DateFromYMD(2025, 12, 31), customer.DateFromYMD(2024, 6, 30)} {
+		checkScan(t, buf.Bytes(), Options{AsOf: asOf})
+	}
+}
+
+func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
+	const head = "customer_id,date,amount,quantity,cost,currency,kind,order_id,category\n"
+	tests := map[string]string{
+		"bom, crlf, quotes": "\ufeffamount,customer_id,date,order_id,quantity,cost,kind,currency\r\n1.5,\"C,1\",2024-01-01T10:00:00+02:00,O1,1,0.5,wholesaler,USD\r\n-1.5,\"C,1\",2024-01-02,O1,-1,,,\r\n",
+		"multi-line field":  "customer_id,category,date,amount\nC1,\"two\nlines\",2024-01-01,1\nC1,x,2024-01-01,oops\nC2,\"a\"\"b\",2024-01-03,2\n",
+		"bad rows": head + "C1,2024-01-02,12x,1,,,,,\nC1,2024-01-02,,1,,,,,\nC1,2024-13-02,1,1,,,,,\n ,2024-01-02,1,1,,,,,\n" +
+			"C1,2024-01-02,1,1.5,,,,,\nC1,2024-01-02,1,99999999999,,,,,\nC1,2024-01-02,1,1,abc,,,,\nC1,2024-01-02,1,1,,XYZ,,,\n" +
+			"C1,2024-01-02,1,1,,,robot,,\nC1,2024-01-02,-5,2,,,,,\nC1,2024-01-02,5,1,-1,,,,\nC1,2024-01-02,5\nC1,2024-01-02,5\"0,1,,,,,\n" +
+			"C2,2024-01-02,\"5,1,,,,,\nC3,2024-01-01,1,1,,,,,\n",
+		"second currency": head + "C1,2024-01-02,5,1,,EUR,,,\nC2,2024-01-02,5,1,,USD,,,\nC2,2024-01-03,5,1,,eur,,,\n",
+		"kind changes":    head + "C0,2024-01-01,5,1,,,,,\nC0,2024-01-02,5,1,,,intermediary,,\nW,2024-01-02,5,1,,,wholesaler,,\nW,2024-01-03,5,1,,,intermediary,,\n",
+		"exchanges and free goods": head + "C1,2024-01-01,0,-1,,,,A,x\nC1,2024-01-01,0,2,,,,B,y\nC1,2024-01-05,10,1,4,,,C,z\nC1,2024-01-06,-10,-1,4,,,C,z\n" +
+			"C1,2024-01-06,-3,0,-2,,,,\n",
+		"many decimals and huge amounts": head + "C1,2024-01-01,0.123456,1,0.1,,,,\nC1,2024-01-02,1.5,1,,,,,\nC2,2024-01-01,99999999999999.9999,1,,,,,\n" +
+			"C2,2024-01-02,99999999999999.9999,1,,,,,\nC2,2024-01-03,-99999999999999.9999,-1,,,,,\nC3,2024-01-01,1" + strings.Repeat("0", 25) + ",1,,,,,\n",
+		"later rows":        head + "C1,2024-01-01,1,1,,,,,\nC1,2025-01-01,1,1,,,,,\nC2,2025-01-01,1,1,,,,,\nC3,2025-01-01,1,1,,XYZ,,,\n",
+		"blank lines":       head + "\n\r\nC1,2024-01-01,1,1,,,,,\n\n\nC1,2024-01-02,1,1,,,,,\r\n\r\n",
+		"no final break":    head + "C1,2024-01-01,1,1,,,,,\nC1,2024-01-02,1,1,,,,,\r",
+		"only bad rows":     head + "C1,x,1,1,,,,,\n",
+		"header only":       head,
+		"unterminated":      head + "C1,2024-01-01,1,1,,,,,\nC1,2024-01-02,1,1,,,,\"x\n",
+		"quote after quote": head + "C1,2024-01-01,1,1,,,,\"a\"b,x\nC1,2024-01-02,1,1,,,,,\n",
+		"spaces":            head + " C1 , 2024-01-01 , 1.50 , 1 , , , consumer , , cat \n",
+		"digits ids":        head + "10,2024-01-01,1,1,,,,,\n2,2024-01-01,1,1,,,,,\n007,2024-01-01,1,1,,,,,\n7,2024-01-01,1,1,,,,,\nb,2024-01-01,1,1,,,,,\nA,2024-01-01,1,1,,,,,\n",
+		"many orders and days": func() string {
+			var b strings.Builder
+			b.WriteString(head)
+			for i := 0; i < 2500; i++ {
+				fmt.Fprintf(&b, "W,%s,1.25,1,,,,O%d,c%d\n", customer.DateFromYMD(2000, 1, 1)+customer.Date(i%1500), (i*7919)%2000, i%70)
+			}
+			return b.String()
+		}(),
+	}
+	for name, data := range tests {
+		t.Run(name, func(t *testing.T) {
+			for _, skip := range []bool{false, true} {
+				checkScan(t, []byte(data), Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: skip})
+			}
+		})
+	}
+}
+
+func TestScanLongLineAndReadError(t *testing.T) {
+	data := "customer_id,date,amount\nC1,2024-01-01,1\nC1," + strings.Repeat("x", MaxLineBytes+10) + "\n"
+	for _, skip := range []bool{false, true} {
+		_, err := ScanCSV(strings.NewReader(data), "orders.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: skip}, 2)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "orders.csv:3: line longer than")
+	}
+	data = "customer_id,date,amount\nC1,2024-01-01,x\nC1," + strings.Repeat("x", MaxLineBytes+10) + ",1\nC2,2024-01-01,1\n"
+	checkScan(t, []byte(data), Options{AsOf: customer.DateFromYMD(2024, 12, 31)})
+
+	r := io.MultiReader(strings.NewReader("customer_id,date,amount\nC1,2024-01-01,1\n"), iotest.ErrReader(fmt.Errorf("disk on fire")))
+	_, err := ScanCSV(r, "x.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: true}, 2)
+	require.EqualError(t, err, "disk on fire")
+}
+
+// TestScanMatchesSummarizeOnRandomFiles writes random small exports with
+// quoting, CRLF, bad fields and shuffled rows.
+func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var b strings.Builder
+		b.WriteString("customer_id,date,amount,quantity,order_id,cost,category\n")
+		eol := rapid.SampledFrom([]string{"\n", "\r\n"}).Draw(rt, "eol")
+		n := rapid.IntRange(0, 60).Draw(rt, "rows")
+		for i := 0; i < n; i++ {
+			id := rapid.SampledFrom([]string{"C1", "C2", "\"C,3\"", "10", "9", " C1", ""}).Draw(rt, "id")
+			date := rapid.SampledFrom([]string{"2024-01-01", "2024-02-29", "2023-02-29", "2024-03-01T23:00:00-05:00", "2025-06-01", "x"}).Draw(rt, "date")
+			amount := rapid.SampledFrom([]string{"1", "12.34", "-12.34", "0", "0.00001", "+5", "1e3", "-0.5", "\"7,5\"", "999999999999999999"}).Draw(rt, "amount")
+			qty := rapid.SampledFrom([]string{"", "1", "-1", "2", "x"}).Draw(rt, "qty")
+			order := rapid.SampledFrom([]string{"", "A", "B", "\"A\""}).Draw(rt, "order")
+			cost := rapid.SampledFrom([]string{"", "1", "0.5", "-1"}).Draw(rt, "cost")
+			cat := rapid.SampledFrom([]string{"", "jeans", "\"two\nlines\"", "shirts"}).Draw(rt, "cat")
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s%s", id, date, amount, qty, order, cost, cat, eol)
+		}
+		skip := rapid.Bool().Draw(rt, "skip")
+		data := []byte(b.String())
+		o := Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: skip}
+		want := summarizeBytes(data, o)
+		defer func(n int) { chunkBytes = n }(chunkBytes)
+		for _, workers := range []int{1, 2} {
+			chunkBytes = rapid.IntRange(1, 300).Draw(rt, "block")
+			got := tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, workers))
+			if want != got {
+				rt.Fatalf("%d workers:\nwant %s\ngot  %s", workers, want, got)
+			}
+		}
+	})
+}
+
+func TestFastParsersAgreeWithTheExactOnes(t *testing.T) {
+	for _, s := range []string{"0", "1", "-1", "12.34", "-0.0001", "0.00001", "99999999999999.9999", "999999999999999", "1.", ".5", "+1", "1e3", "", "-", "1.2.3", "00012.5000"} {
+		v, ok := parseFixed(s)
+		d, why := parseAmount(s)
+		if ok {
+			require.Empty(t, why, s)
+			require.True(t, d.Equal(decimal.New(v, -4)), s)
+		}
+	}
+	for d := customer.DateFromYMD(1, 1, 1); d < customer.DateFromYMD(10000, 1, 1); d += 97 {
+		s := d.String()
+		got, ok := parseDay10(s)
+		require.True(t, ok, s)
+		require.Equal(t, d, got, s)
+	}
+	for _, s := range []string{"2023-02-29", "2024-02-30", "0000-01-01", "2024-1-01", "2024-01-01T00:00:00Z"} {
+		_, ok := parseDay10(s)
+		require.False(t, ok, s)
+	}
+}

@@ -1,0 +1,514 @@
+package input
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"slices"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// crec is the state of one customer in fixed point: the fields of a
+// customer.Summary built by AddSale, with Orders the sum of the days'
+// orders and FullPriceNet equal to Gross (sales exports carry no
+// discounts). Money is in units of 10⁻⁴; Cost is knownCost + unknownNet ×
+// (1 − margin).
+type crec struct {
+	id                                     uint64 // ids arena offset
+	gross, refunded, knownCost, unknownNet int64
+	units, returnedUnits                   int64
+	returns, exchanges                     uint32
+	idLen                                  uint32
+	cats                                   uint64 // bit i: category i of the shard
+	days, orders                           blk
+	kind                                   customer.Kind
+	slow                                   bool // the state is in shard.slow
+}
+
+// blk is a run of n entries in a word arena; its capacity is n rounded
+// up to a power of two.
+type blk struct{ off, n uint32 }
+
+func capOf(n uint32) uint32 {
+	if n <= 1 {
+		return n
+	}
+	return 1 << bits.Len32(n-1)
+}
+
+// Limits past which a customer takes the decimal path (a sorted slice
+// of order keys is then too slow to insert into).
+const (
+	maxFastOrders = 1024
+	maxFastDays   = 1 << 14
+)
+
+const (
+	recChunk   = 1 << 12
+	arenaChunk = 1 << 17 // words
+	idChunk    = 1 << 20 // bytes
+)
+
+// arena hands out blocks of 2^k words from fixed-size chunks, with a free
+// list per size.
+type arena struct {
+	chunks [][]uint64
+	top    uint32
+	free   [18]uint32 // head + 1
+}
+
+func (a *arena) alloc(words uint32) uint32 {
+	c := bits.Len32(words - 1)
+	if h := a.free[c]; h != 0 {
+		off := h - 1
+		a.free[c] = uint32(a.chunks[off/arenaChunk][off%arenaChunk])
+		return off
+	}
+	end := uint32(len(a.chunks)) * arenaChunk
+	if a.top+words > end {
+		a.chunks = append(a.chunks, make([]uint64, arenaChunk))
+		a.top = end
+	}
+	off := a.top
+	a.top += words
+	return off
+}
+
+func (a *arena) release(off, words uint32) {
+	if words == 0 {
+		return
+	}
+	c := bits.Len32(words - 1)
+	a.chunks[off/arenaChunk][off%arenaChunk] = uint64(a.free[c])
+	a.free[c] = off + 1
+}
+
+func (a *arena) slice(off, words uint32) []uint64 {
+	o := off % arenaChunk
+	return a.chunks[off/arenaChunk][o : o+words : o+words]
+}
+
+// grow makes room for one more entry of size words in b, moving it to a
+// block twice as large when it is full.
+func (a *arena) grow(b *blk, size uint32) []uint64 {
+	if c := capOf(b.n); b.n == c {
+		nc := max(1, 2*c)
+		off := a.alloc(nc * size)
+		if b.n > 0 {
+			copy(a.slice(off, b.n*size), a.slice(b.off, b.n*size))
+			a.release(b.off, c*size)
+		}
+		b.off = off
+	}
+	b.n++
+	return a.slice(b.off, capOf(b.n)*size)
+}
+
+// shard holds the customers of one worker.
+type shard struct {
+	recs   [][]crec
+	n      int32
+	table  []uint64 // tag<<32 | index+1, open addressing
+	ids    [][]byte
+	days   arena // 2 words a day: date<<32 | orders, net
+	orders arena // sorted order keys
+	cats   []string
+	catID  map[string]int
+	extra  map[int32][]int // categories past the 64th
+	slow   map[int32]*account
+	tmpl   *customer.Summary
+	share  decimal.Decimal // 1 − margin
+	seed   maphash.Seed
+	sorted []int32
+}
+
+func newShard(tmpl *customer.Summary, share decimal.Decimal, seed maphash.Seed) *shard {
+	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share, seed: seed}
+}
+
+func (s *shard) rec(i int32) *crec { return &s.recs[i/recChunk][i%recChunk] }
+
+func (s *shard) id(r *crec) string {
+	b := s.ids[r.id>>32]
+	o := uint32(r.id)
+	return unsafe.String(&b[o], int(r.idLen))
+}
+
+func (s *shard) lookup(id string, h uint64) int32 {
+	mask := uint64(len(s.table) - 1)
+	tag := h >> 32
+	for p := h & mask; ; p = (p + 1) & mask {
+		e := s.table[p]
+		if e == 0 {
+			return -1
+		}
+		if e>>32 == tag {
+			i := int32(uint32(e) - 1)
+			if s.id(s.rec(i)) == id {
+				return i
+			}
+		}
+	}
+}
+
+func (s *shard) put(h uint64, i int32) {
+	mask := uint64(len(s.table) - 1)
+	p := h & mask
+	for s.table[p] != 0 {
+		p = (p + 1) & mask
+	}
+	s.table[p] = h>>32<<32 | uint64(i+1)
+}
+
+// insert adds a new customer and returns its index.
+func (s *shard) insert(id string, h uint64, k customer.Kind) int32 {
+	if int(s.n+1)*4 > len(s.table)*3 {
+		old := s.table
+		s.table = make([]uint64, 2*len(old))
+		for _, e := range old {
+			if e != 0 {
+				s.put2(e)
+			}
+		}
+	}
+	i := s.n
+	if int(i)%recChunk == 0 {
+		s.recs = append(s.recs, make([]crec, recChunk))
+	}
+	s.n++
+	r := s.rec(i)
+	*r = crec{kind: k, idLen: uint32(len(id))}
+	// The ID goes to the byte arena.
+	last := len(s.ids) - 1
+	if last < 0 || len(s.ids[last])+len(id) > cap(s.ids[last]) {
+		s.ids = append(s.ids, make([]byte, 0, max(idChunk, len(id))))
+		last++
+	}
+	r.id = uint64(last)<<32 | uint64(len(s.ids[last]))
+	s.ids[last] = append(s.ids[last], id...)
+	s.put(h, i)
+	return i
+}
+
+// put2 re-inserts a table entry after growth; the position comes from
+// the customer's hash, recomputed from the tag and the ID.
+func (s *shard) put2(e uint64) {
+	i := int32(uint32(e) - 1)
+	h := maphash.String(s.seed, s.id(s.rec(i)))
+	s.table[s.probe(h)] = e
+}
+
+func (s *shard) probe(h uint64) uint64 {
+	mask := uint64(len(s.table) - 1)
+	p := h & mask
+	for s.table[p] != 0 {
+		p = (p + 1) & mask
+	}
+	return p
+}
+
+// category returns the index of category c, adding it.
+func (s *shard) category(c string) int {
+	if i, ok := s.catID[c]; ok {
+		return i
+	}
+	i := len(s.cats)
+	c = strings.Clone(c)
+	s.cats = append(s.cats, c)
+	s.catID[c] = i
+	return i
+}
+
+func add64(a, b int64) (int64, bool) {
+	c := a + b
+	return c, (c > a) == (b > 0)
+}
+
+// addFixed adds a valid row dated on or before AsOf to customer i, as
+// account.add does, and reports whether it could: false (nothing
+// changed) when the customer is on the decimal path or a sum would
+// overflow or a limit is reached.
+func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool {
+	r := s.rec(i)
+	if r.slow {
+		return false
+	}
+	a := fr.amount
+	x := *r
+	ok := true
+	var ok1, ok2 bool
+	if fr.hasCost {
+		c := fr.cost
+		if sign < 0 && c > 0 {
+			c = -c
+		}
+		x.knownCost, ok1 = add64(x.knownCost, c)
+	} else {
+		x.unknownNet, ok1 = add64(x.unknownNet, a)
+	}
+	ok = ok && ok1
+	if sign < 0 {
+		x.returnedUnits -= int64(units)
+		x.returns++
+		x.refunded, ok2 = add64(x.refunded, -a)
+	} else {
+		x.units += int64(units)
+		x.gross, ok2 = add64(x.gross, a)
+	}
+	ok = ok && ok2
+	if exchange {
+		x.returnedUnits -= int64(fr.units)
+		x.returns++
+		x.exchanges++
+	}
+	if !ok || x.returns < r.returns || x.exchanges < r.exchanges {
+		return false
+	}
+	// The day, found from the end: rows mostly come in date order.
+	var days []uint64
+	if x.days.n > 0 {
+		days = s.days.slice(x.days.off, x.days.n*2)
+	}
+	j := int(x.days.n)
+	for j > 0 && customer.Date(int32(days[2*(j-1)]>>32)) > fr.date {
+		j--
+	}
+	found := j > 0 && customer.Date(int32(days[2*(j-1)]>>32)) == fr.date
+	newOrder := false
+	var k int
+	if sign >= 0 && !exchange {
+		var ks []uint64
+		if x.orders.n > 0 {
+			ks = s.orders.slice(x.orders.off, x.orders.n)
+		}
+		var hit bool
+		k, hit = slices.BinarySearch(ks, fr.key)
+		newOrder = !hit
+	}
+	if found {
+		d := days[2*(j-1):]
+		n, ok := add64(int64(d[1]), a)
+		if !ok || (newOrder && uint32(d[0]) == 1<<32-1) {
+			return false
+		}
+		if newOrder && x.orders.n >= maxFastOrders {
+			return false
+		}
+		d[1] = uint64(n)
+		if newOrder {
+			d[0]++
+		}
+	} else {
+		if x.days.n >= maxFastDays || (newOrder && x.orders.n >= maxFastOrders) {
+			return false
+		}
+		days = s.days.grow(&x.days, 2)
+		copy(days[2*j+2:2*int(x.days.n)], days[2*j:2*int(x.days.n)-2])
+		var o uint64
+		if newOrder {
+			o = 1
+		}
+		days[2*j] = uint64(uint32(fr.date))<<32 | o
+		days[2*j+1] = uint64(a)
+	}
+	if newOrder {
+		ks := s.orders.grow(&x.orders, 1)
+		copy(ks[k+1:x.orders.n], ks[k:x.orders.n-1])
+		ks[k] = fr.key
+	}
+	if sign >= 0 && fr.cat != "" {
+		c := s.category(fr.cat)
+		if c < 64 {
+			x.cats |= 1 << c
+		} else {
+			e := s.extra[i]
+			if p, hit := slices.BinarySearch(e, c); !hit {
+				if s.extra == nil {
+					s.extra = map[int32][]int{}
+				}
+				s.extra[i] = slices.Insert(e, p, c)
+			}
+		}
+	}
+	*r = x
+	return true
+}
+
+// account moves customer i to the decimal path, if not there yet, and
+// returns its account.
+func (s *shard) account(i int32, cur customer.Currency) *account {
+	r := s.rec(i)
+	if r.slow {
+		return s.slow[i]
+	}
+	a := &account{}
+	s.fill(i, &a.s, cur)
+	a.s.Days = slices.Clone(a.s.Days)
+	a.s.Categories = slices.Clone(a.s.Categories)
+	if r.orders.n > 0 {
+		for _, k := range s.orders.slice(r.orders.off, r.orders.n) {
+			a.orders.insert(k)
+		}
+	}
+	s.days.release(r.days.off, capOf(r.days.n)*2)
+	s.orders.release(r.orders.off, capOf(r.orders.n))
+	r.days, r.orders = blk{}, blk{}
+	r.slow = true
+	if s.slow == nil {
+		s.slow = map[int32]*account{}
+	}
+	s.slow[i] = a
+	return a
+}
+
+// dec returns v units of 10⁻⁴ as a decimal.
+func dec(v int64) decimal.Decimal {
+	if v == 0 {
+		return decimal.Decimal{}
+	}
+	return decimal.New(v, -fixScale)
+}
+
+// fill writes the summary of customer i into dst, reusing dst's slices.
+func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
+	r := s.rec(i)
+	if r.slow {
+		*dst = s.slow[i].s
+		return
+	}
+	days, cats := dst.Days[:0], dst.Categories[:0]
+	*dst = *s.tmpl
+	dst.CustomerID = customer.ID(s.id(r))
+	dst.Kind = r.kind
+	dst.Currency = cur
+	dst.Units, dst.ReturnedUnits = int(r.units), int(r.returnedUnits)
+	dst.Returns, dst.Exchanges = int(r.returns), int(r.exchanges)
+	dst.Gross = dec(r.gross)
+	dst.FullPriceNet = dst.Gross
+	dst.Refunded = dec(r.refunded)
+	cost := dec(r.knownCost)
+	if r.unknownNet != 0 {
+		cost = cost.Add(dec(r.unknownNet).Mul(s.share))
+	}
+	dst.Cost = cost
+	var w []uint64
+	if r.days.n > 0 {
+		w = s.days.slice(r.days.off, r.days.n*2)
+	}
+	orders := 0
+	for j := 0; j < int(r.days.n); j++ {
+		d := customer.Day{Date: customer.Date(int32(w[2*j] >> 32)), Orders: int(uint32(w[2*j])), Net: dec(int64(w[2*j+1]))}
+		orders += d.Orders
+		days = append(days, d)
+	}
+	dst.Orders = orders
+	dst.Days = days
+	for m := r.cats; m != 0; m &= m - 1 {
+		cats = append(cats, s.cats[bits.TrailingZeros64(m)])
+	}
+	for _, c := range s.extra[i] {
+		cats = append(cats, s.cats[c])
+	}
+	slices.Sort(cats)
+	dst.Categories = cats
+}
+
+// Table is the result of [ScanCSV]: the per-customer state and the counts
+// of [Result], with the customers sorted by [CompareIDs].
+type Table struct {
+	// Rows, Later, Skipped, Errors and Currency are as in [Result].
+	Rows, Later, Skipped int64
+	Errors               []error
+	Currency             customer.Currency
+
+	asOf     customer.Date
+	template customer.Summary
+	shards   []*shard
+	order    []uint64 // shard<<32 | index, sorted by ID
+	sums     []*customer.Summary
+}
+
+// TableOf wraps the summaries of a [Result] in a Table.
+func TableOf(res *Result) *Table {
+	return &Table{Rows: res.Rows, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors,
+		Currency: res.Currency, sums: res.Summaries}
+}
+
+// Len returns the number of customers.
+func (t *Table) Len() int {
+	if t.sums != nil {
+		return len(t.sums)
+	}
+	return len(t.order)
+}
+
+// Summary writes the summary of the i-th customer (in ID order) into dst,
+// reusing the memory of dst's slices: a summary to keep must be cloned.
+// The summaries are those Summarize returns for the same input.
+func (t *Table) Summary(i int, dst *customer.Summary) {
+	if t.sums != nil {
+		*dst = *t.sums[i]
+		return
+	}
+	o := t.order[i]
+	t.shards[o>>32].fill(int32(uint32(o)), dst, t.Currency)
+}
+
+// ID returns the ID of the i-th customer.
+func (t *Table) ID(i int) customer.ID {
+	if t.sums != nil {
+		return t.sums[i].CustomerID
+	}
+	o := t.order[i]
+	s := t.shards[o>>32]
+	return customer.ID(s.id(s.rec(int32(uint32(o)))))
+}
+
+// sort orders the customers by ID: each shard on its own goroutine, then
+// a merge.
+func (t *Table) sort() {
+	var wg sync.WaitGroup
+	for _, s := range t.shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.sorted = make([]int32, s.n)
+			for i := range s.sorted {
+				s.sorted[i] = int32(i)
+			}
+			slices.SortFunc(s.sorted, func(a, b int32) int { return CompareIDs(s.id(s.rec(a)), s.id(s.rec(b))) })
+			// The table and the order keys are no longer needed.
+			s.table = nil
+			s.orders = arena{}
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, s := range t.shards {
+		n += len(s.sorted)
+	}
+	t.order = make([]uint64, 0, n)
+	pos := make([]int, len(t.shards))
+	for len(t.order) < n {
+		best := -1
+		var bid string
+		for k, s := range t.shards {
+			if pos[k] == len(s.sorted) {
+				continue
+			}
+			id := s.id(s.rec(s.sorted[pos[k]]))
+			if best < 0 || CompareIDs(id, bid) < 0 {
+				best, bid = k, id
+			}
+		}
+		t.order = append(t.order, uint64(best)<<32|uint64(uint32(t.shards[best].sorted[pos[best]])))
+		pos[best]++
+	}
+	for _, s := range t.shards {
+		s.sorted = nil
+	}
+}

@@ -1,0 +1,327 @@
+package input
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sync/atomic"
+	"unsafe"
+)
+
+// chunkBytes is the size of the blocks the input is read in (a variable
+// for tests).
+var chunkBytes = 2 << 20
+
+// chunk is a run of whole csv records of the input, starting on line
+// Line. The last chunk of a file has last set, and err when the input
+// ended with an error other than io.EOF (errLine is then the line of a
+// line too long, 0 for a read error).
+type chunk struct {
+	data    []byte
+	line    int
+	last    bool
+	err     error
+	errLine int
+	// refs counts the workers that have not finished with data.
+	refs atomic.Int32
+}
+
+// splitter reads the input in blocks and cuts them at record boundaries:
+// at the last line break of a block without quotes, else at the last line
+// break outside a quoted field, found the way encoding/csv reads records.
+type splitter struct {
+	r    io.Reader
+	name string
+	buf  []byte // unread bytes carried into the next block
+	line int    // line of the first byte of buf
+	eof  bool
+	rerr error
+	free chan []byte
+	read int64
+}
+
+func (s *splitter) next() *chunk {
+	if s.eof && len(s.buf) == 0 && s.rerr == nil {
+		return &chunk{line: s.line, last: true}
+	}
+	size := chunkBytes
+	for {
+		b := s.take(max(size, len(s.buf)+chunkBytes/2))
+		b = append(b, s.buf...)
+		for len(b) < cap(b) && !s.eof {
+			n, err := s.r.Read(b[len(b):cap(b)])
+			b = b[:len(b)+n]
+			s.read += int64(n)
+			if err != nil {
+				s.eof = true
+				if err != io.EOF {
+					s.rerr = err
+				}
+			}
+		}
+		if s.eof {
+			c := &chunk{data: b, line: s.line, last: true, err: s.rerr, errLine: math.MaxInt}
+			s.buf = nil
+			if tail := len(b) - (bytes.LastIndexByte(b, '\n') + 1); tail > MaxLineBytes {
+				c.err = fmt.Errorf("%s:%d: line longer than %d bytes", s.name, s.line+bytes.Count(b, nl), MaxLineBytes)
+				c.errLine = s.line + bytes.Count(b, nl)
+				c.data = b[:len(b)-tail]
+			}
+			return c
+		}
+		cut := boundary(b)
+		if cut > 0 {
+			c := &chunk{data: b[:cut], line: s.line}
+			s.buf = append(s.buf[:0:0], b[cut:]...)
+			s.line += bytes.Count(c.data, nl)
+			return c
+		}
+		// No whole record in the block: a long line or a long quoted
+		// field. A line longer than the limit ends the file.
+		if tail := len(b) - (bytes.LastIndexByte(b, '\n') + 1); tail > MaxLineBytes {
+			nls := bytes.Count(b, nl)
+			s.eof, s.buf = true, nil
+			return &chunk{data: b[:len(b)-tail], line: s.line, last: true,
+				err:     fmt.Errorf("%s:%d: line longer than %d bytes", s.name, s.line+nls, MaxLineBytes),
+				errLine: s.line + nls}
+		}
+		s.buf = b
+		size = 2 * len(b)
+	}
+}
+
+var nl = []byte{'\n'}
+
+// take returns an empty buffer of capacity at least n, recycled when one
+// is free.
+func (s *splitter) take(n int) []byte {
+	select {
+	case b := <-s.free:
+		if cap(b) >= n {
+			return b[:0]
+		}
+	default:
+	}
+	return make([]byte, 0, n)
+}
+
+// boundary returns the end of the last whole record of b (0 if none),
+// for a block that does not end the input.
+func boundary(b []byte) int {
+	if bytes.IndexByte(b, '"') < 0 {
+		return bytes.LastIndexByte(b, '\n') + 1
+	}
+	last, i := 0, 0
+	for i < len(b) {
+		end := recordEnd(b, i)
+		if end < 0 {
+			break
+		}
+		last, i = end, end
+	}
+	return last
+}
+
+// recordEnd returns the index after the line break that ends the record
+// starting at i, or -1 when b ends first. It follows encoding/csv (comma
+// ',', no lazy quotes): a field starting with a quote runs to the closing
+// quote, across lines; a quote in an unquoted field, or a closing quote
+// followed by anything but a comma or the end of the line, is an error
+// that ends the record at the end of that line.
+func recordEnd(b []byte, i int) int {
+	le := lineEnd(b, i)
+	if le < 0 {
+		return -1
+	}
+	f := i
+	for {
+		if f < le && b[f] == '"' {
+			p := f + 1
+			for {
+				q := bytes.IndexByte(b[p:], '"')
+				if q < 0 {
+					return -1
+				}
+				q += p
+				for q > le {
+					if le = lineEnd(b, le+1); le < 0 {
+						return -1
+					}
+				}
+				switch {
+				case q+1 < le && b[q+1] == '"':
+					p = q + 2
+					continue
+				case q+1 < le && b[q+1] == ',':
+					f = q + 2
+				default:
+					// End of the line (`"\n`, `"\r\n`) or an error: the
+					// record ends with this line either way.
+					return le + 1
+				}
+				break
+			}
+			continue
+		}
+		c := bytes.IndexByte(b[f:le], ',')
+		end := le
+		if c >= 0 {
+			end = f + c
+		}
+		if c < 0 || bytes.IndexByte(b[f:end], '"') >= 0 {
+			return le + 1
+		}
+		f = end + 1
+	}
+}
+
+func lineEnd(b []byte, i int) int {
+	j := bytes.IndexByte(b[i:], '\n')
+	if j < 0 {
+		return -1
+	}
+	return i + j
+}
+
+// walker splits the records of chunks into fields: a line without quotes
+// by its commas, without copying (the fields alias the chunk), any other
+// record with encoding/csv. Empty lines are skipped as encoding/csv does.
+type walker struct {
+	name   string
+	fields []string
+	lines  []int // line of each field of a record read by encoding/csv
+}
+
+// record is one record of a walk: its fields, the line of its first
+// field, and the line of each field (nil when all are on line).
+type record struct {
+	fields []string
+	line   int
+	lines  []int
+}
+
+func (r *record) lineOf(i int) int {
+	if r.lines == nil {
+		return r.line
+	}
+	return r.lines[i]
+}
+
+// walk calls fn for each record of c in order, with a *RowError for a
+// record that encoding/csv rejects, until fn returns false. It returns the
+// error that ends the input in c (a line too long, a read error) with its
+// line, or nil.
+func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, int) {
+	data, line := c.data, c.line
+	pos := 0
+	var rec record
+	for pos < len(data) {
+		end := bytes.IndexByte(data[pos:], '\n')
+		next := 0
+		if end < 0 {
+			end, next = len(data), len(data)
+		} else {
+			end += pos
+			next = end + 1
+		}
+		if end-pos > MaxLineBytes {
+			return fmt.Errorf("%s:%d: line longer than %d bytes", w.name, line, MaxLineBytes), line
+		}
+		l := data[pos:end]
+		if n := len(l); n > 0 && l[n-1] == '\r' && (next > end || c.last) {
+			l = l[:n-1]
+		}
+		if len(l) == 0 {
+			pos, line = next, line+1
+			continue
+		}
+		if bytes.IndexByte(l, '"') >= 0 {
+			consumed, err := w.quoted(data[pos:], line, &rec)
+			var re *RowError
+			if err != nil {
+				if e, long := err.(*longLine); long {
+					return fmt.Errorf("%s:%d: line longer than %d bytes", w.name, e.line, MaxLineBytes), e.line
+				}
+				re = err.(*RowError)
+			}
+			if !fn(&rec, re) {
+				return nil, 0
+			}
+			line += bytes.Count(data[pos:pos+consumed], nl)
+			pos += consumed
+			continue
+		}
+		w.fields = w.fields[:0]
+		s := unsafe.String(unsafe.SliceData(l), len(l))
+		for {
+			i := indexComma(s)
+			if i < 0 {
+				w.fields = append(w.fields, s)
+				break
+			}
+			w.fields = append(w.fields, s[:i])
+			s = s[i+1:]
+		}
+		rec = record{fields: w.fields, line: line}
+		if !fn(&rec, nil) {
+			return nil, 0
+		}
+		pos, line = next, line+1
+	}
+	if c.err != nil {
+		return c.err, c.errLine
+	}
+	return nil, 0
+}
+
+func indexComma(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ',' {
+			return i
+		}
+	}
+	return -1
+}
+
+type longLine struct{ line int }
+
+func (e *longLine) Error() string { return "line too long" }
+
+// quoted reads the record at the start of b with encoding/csv and returns
+// the bytes it takes.
+func (w *walker) quoted(b []byte, line int, rec *record) (int, error) {
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.FieldsPerRecord = -1
+	fields, err := cr.Read()
+	consumed := int(cr.InputOffset())
+	if consumed == 0 {
+		consumed = len(b)
+	}
+	for p, l := 0, line; p < consumed; l++ {
+		e := bytes.IndexByte(b[p:consumed], '\n')
+		if e < 0 {
+			e = consumed - p
+		}
+		if e > MaxLineBytes {
+			return consumed, &longLine{line: l}
+		}
+		p += e + 1
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && isSyntaxErr(pe.Err) {
+			return consumed, &RowError{File: w.name, Line: line + pe.Line - 1, Reason: pe.Err.Error()}
+		}
+		return consumed, &RowError{File: w.name, Line: line, Reason: err.Error()}
+	}
+	w.lines = w.lines[:0]
+	for i := range fields {
+		l, _ := cr.FieldPos(i)
+		w.lines = append(w.lines, line+l-1)
+	}
+	*rec = record{fields: fields, line: w.lines[0], lines: w.lines}
+	return consumed, nil
+}
