@@ -62,7 +62,7 @@ type DB struct {
 // when the file has a newer schema than this package knows, or is not a
 // SQLite database. The connections run in WAL mode with foreign keys on.
 func Open(ctx context.Context, path string, opts *Options) (*DB, error) {
-	return open(ctx, path, opts, len(migrations))
+	return open(ctx, path, opts, LatestSchema)
 }
 
 // open is Open migrating to version target (tests make old files).

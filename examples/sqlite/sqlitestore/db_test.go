@@ -364,3 +364,26 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 	_, err = db.Customers().Get(ctx, "C-1")
 	assert.NoError(t, err)
 }
+
+// IDs are bytes: any string, valid UTF-8 or not, is kept as given and
+// listed in byte-wise order, as Go compares strings.
+func TestIDsAreBytes(t *testing.T) {
+	cs := newDB(t).Customers()
+	ids := []customer.ID{"b", "\xff\xfe", "a\x00b", "a", "ä", "Z", "\u00e4\u0301", "a\x00"}
+	for _, id := range ids {
+		require.NoError(t, cs.Put(ctx, consumer(id)))
+	}
+	var got []customer.ID
+	for c, err := range cs.List(ctx) {
+		require.NoError(t, err)
+		got = append(got, c.ID)
+	}
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	assert.Equal(t, want, got)
+	for _, id := range ids {
+		c, err := cs.Get(ctx, id)
+		require.NoError(t, err, "%q", id)
+		assert.Equal(t, id, c.ID)
+	}
+}

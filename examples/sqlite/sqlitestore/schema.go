@@ -94,7 +94,7 @@ var migrations = []migration{
 
 // LatestSchema is the schema version this package writes: the number of
 // its migrations.
-var LatestSchema = len(migrations)
+const LatestSchema = 3
 
 // migrate brings the schema of w's file to version target, in one
 // transaction, and returns the number of migrations it applied (0 when
@@ -119,6 +119,9 @@ func migrate(ctx context.Context, w *sql.DB, target int) (applied int, err error
 	var have int
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&have); err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	if target > len(migrations) {
+		return 0, fmt.Errorf("migrate: no schema version %d", target)
 	}
 	if have > len(migrations) {
 		return 0, fmt.Errorf("schema version %d, this program knows %d: %w", have, len(migrations), ErrSchemaTooNew)

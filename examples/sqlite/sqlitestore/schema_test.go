@@ -138,3 +138,39 @@ func TestContextEndsTheWaitForTheWriter(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, entries)
 }
+
+// The schema itself refuses a second entry at one (member, seq) or with
+// one (member, key), a second event at one (case, seq), and a history
+// record of an unknown customer; constraint tells these violations apart
+// for the stores to map them to their sentinels.
+func TestSchemaConstraints(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"), nil)
+	require.NoError(t, err)
+	defer db.Close()
+	exec := func(q string, args ...any) error {
+		_, err := db.w.ExecContext(ctx, q, args...)
+		return err
+	}
+	entry := `INSERT INTO loyalty_entries (member, seq, key, kind, at, points, order_id, doc) VALUES (?, ?, ?, 'adjust', '', 0, '', '{}')`
+	require.NoError(t, exec(entry, "M", 1, "k1"))
+	assert.Equal(t, violatedPrimaryKey, constraint(exec(entry, "M", 1, "k2")), "same (member, seq)")
+	assert.Equal(t, violatedUnique, constraint(exec(entry, "M", 2, "k1")), "same (member, key)")
+	require.NoError(t, exec(entry, "N", 1, "k1"), "another member's ledger")
+
+	require.NoError(t, exec(`INSERT INTO complaint_cases (id, version, state, priority, complainant, opened, updated, doc)
+		VALUES ('K', 1, 'recorded', 'low', 'C', '', '', '{}')`))
+	event := `INSERT INTO complaint_events (case_id, seq, at, command, actor, doc) VALUES (?, 1, '', 'record', '', '{}')`
+	require.NoError(t, exec(event, "K"))
+	assert.Equal(t, violatedPrimaryKey, constraint(exec(event, "K")), "same (case, seq)")
+	assert.Equal(t, violatedForeignKey, constraint(exec(event, "nobody")), "event of an unknown case")
+
+	assert.Equal(t, violatedForeignKey, constraint(exec(`INSERT INTO orders (id, customer_id, at, currency, doc)
+		VALUES ('O', 'nobody', '', 'EUR', '{}')`)), "order of an unknown customer")
+	assert.Zero(t, constraint(nil))
+	assert.Zero(t, constraint(context.Canceled))
+}
+
+func TestLatestSchemaCountsTheMigrations(t *testing.T) {
+	assert.Len(t, migrations, LatestSchema)
+}
