@@ -74,21 +74,22 @@ func runReport(e *env, args []string) error {
 		return err
 	}
 
-	// The same export as of the calibration end. Errors were reported in
-	// the first pass; a file that changed in between fails here.
-	calSrc, err := f.open(e, calEnd)
-	if err != nil {
-		return err
-	}
-	cal, err := calSrc.summarize(e, "the calibration end")
-	switch {
-	case err == nil:
+	// The same export as of the calibration end, when it has a row by
+	// then; otherwise the report says the data are too short for a
+	// holdout check. Malformed rows were reported by the first pass.
+	in.Calibration = []*customer.Summary{}
+	if startsBy(res.Summaries, calEnd) {
+		calSrc, err := f.open(e, calEnd)
+		if err != nil {
+			return err
+		}
+		cal, err := calSrc.summarize(e, "the calibration end")
+		if err != nil {
+			return err
+		}
 		in.Calibration = cal.Summaries
-	default:
-		// No customer before the calibration end: the report says the
-		// data are too short for a holdout check.
-		fmt.Fprintf(e.stderr, "crm: no holdout check: %v\n", err)
-		in.Calibration = []*customer.Summary{}
+	} else {
+		fmt.Fprintf(e.stderr, "crm: no holdout check: no row is dated on or before the calibration end %s\n", calEnd)
 	}
 
 	rep, err := report.Build(in, opts)
@@ -133,6 +134,17 @@ func classifyAll(in *report.Input) error {
 		}
 	}
 	return nil
+}
+
+// startsBy reports whether some customer has a row (an order or a
+// refund) dated on or before d.
+func startsBy(sums []*customer.Summary, d customer.Date) bool {
+	for _, s := range sums {
+		if len(s.Days) > 0 && s.Days[0].Date <= d {
+			return true
+		}
+	}
+	return false
 }
 
 // spool copies r to a temporary file and returns its path.
