@@ -11,13 +11,25 @@
 # on stdout (everything else goes to stderr). stop stops that server and
 # removes its directory; it does nothing when no server was started. The
 # data directory's path is kept in $TAILOR_PG_STATE (default
-# /tmp/tailor-pg.dir).
+# /tmp/tailor-pg.dir). When start fails it prints "false" on stdout, so
+# that the eval fails too instead of running the tests without a server.
 set -euo pipefail
 
 port=${TAILOR_PG_PORT:-54329}
 state=${TAILOR_PG_STATE:-/tmp/tailor-pg.dir}
 
 log() { echo "postgres.sh: $*" >&2; }
+
+# fail reports a failed start: the message and the server's log (if any)
+# on stderr, "false" on stdout for the caller's eval.
+fail() {
+	log "$*"
+	if [ -n "${dir:-}" ] && [ -f "$dir/log" ]; then
+		cat "$dir/log" >&2 || true
+	fi
+	echo false
+	exit 1
+}
 
 pgbin() {
 	local d
@@ -35,6 +47,7 @@ as_postgres() {
 }
 
 start() {
+	trap 'echo false' ERR
 	if [ -s "$state" ] && [ -d "$(cat "$state")" ]; then
 		log "a server started by this script is still recorded in $state; stopping it first"
 		stop
@@ -45,9 +58,8 @@ start() {
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -qq >&2
 		apt-get install -y -qq postgresql >&2
-		bin=$(pgbin) || { log "no initdb after installing postgresql"; exit 1; }
+		bin=$(pgbin) || fail "no initdb after installing postgresql"
 	fi
-	local dir
 	dir=$(mktemp -d /tmp/tailor-pg.XXXXXX)
 	chmod 700 "$dir"
 	if [ "$(id -u)" = 0 ]; then
@@ -55,28 +67,24 @@ start() {
 	fi
 	echo "$dir" >"$state"
 	as_postgres "$bin/initdb -D $dir -A trust -U postgres -E UTF8 --locale=C.UTF-8" >/dev/null 2>&1 ||
-		as_postgres "$bin/initdb -D $dir -A trust -U postgres -E UTF8 --locale=C" >&2
+		as_postgres "$bin/initdb -D $dir -A trust -U postgres -E UTF8 --locale=C" >&2 ||
+		fail "initdb failed"
 	# Settings for a throw-away test server: no durability wait, room for
 	# parallel test packages.
 	as_postgres "$bin/pg_ctl -D $dir -w -t 60 -l $dir/log \
-		-o '-k $dir -p $port -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200' start" >&2 || {
-		log "the server did not start; its log:"
-		cat "$dir/log" >&2 || true
-		exit 1
-	}
+		-o '-k $dir -p $port -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200' start" >&2 ||
+		fail "the server did not start; its log:"
 	local i
 	for i in $(seq 1 60); do
 		if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres; then
 			break
 		fi
 		if [ "$i" = 60 ]; then
-			log "the server does not accept connections after 30 s; its log:"
-			cat "$dir/log" >&2 || true
-			exit 1
+			fail "the server does not accept connections after 30 s; its log:"
 		fi
 		sleep 0.5
 	done
-	log "PostgreSQL $("$bin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$port, data in $dir"
+	log "$("$bin/postgres" --version) on 127.0.0.1:$port, data in $dir"
 	echo "export TAILOR_POSTGRES_DSN='postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable'"
 }
 
