@@ -40,12 +40,12 @@ func runSegment(e *env, args []string) error {
 		return err
 	}
 	defer out.abort()
-	res, err := src.summarize(e, "-as-of")
+	t, err := src.scan(e, "-as-of")
 	if err != nil {
 		return err
 	}
-	if err := writeSegments(out, res.Summaries); err != nil {
-		return err
+	if err := writeSegmentsTable(out, t); err != nil {
+		return fmt.Errorf("write %s: %w", out.name(), err)
 	}
 	return out.commit()
 }

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+	"github.com/tailorcrm/tailor/segment"
+)
+
+// scan reads the whole input like summarize, but keeps the customers in
+// the compact form of input.Table (csv) instead of one customer.Summary
+// each, so that a million customers fit in a few hundred megabytes.
+func (s *source) scan(e *env, what string) (*input.Table, error) {
+	if s.format == input.CDNOW {
+		res, err := s.summarize(e, what)
+		if err != nil {
+			return nil, err
+		}
+		return input.TableOf(res), nil
+	}
+	defer s.close()
+	p := newProgress(e.stderr, s.name, s.size)
+	if p != nil {
+		s.opts.Progress = p.update
+	}
+	t, err := input.ScanCSV(s.r, s.name, s.opts, 0)
+	p.done()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %d customers", s.name, t.Rows, t.Len())
+	if t.Later > 0 {
+		fmt.Fprintf(e.stderr, "; %d rows dated after %s %s left out", t.Later, what, s.opts.AsOf)
+	}
+	fmt.Fprintln(e.stderr)
+	if t.Skipped > 0 {
+		fmt.Fprintf(e.stderr, "crm: %s: skipped %d malformed rows (-skip-invalid); the first %d:\n", s.name, t.Skipped, len(t.Errors))
+		for _, err := range t.Errors {
+			fmt.Fprintf(e.stderr, "  %v\n", err)
+		}
+	}
+	if t.Len() == 0 {
+		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
+	}
+	return t, nil
+}
+
+// parts splits n customers into at most GOMAXPROCS contiguous parts and
+// runs fn on each in its own goroutine; the error is that of the first
+// part (in customer order) that failed.
+func parts(n int, fn func(part, lo, hi int) error) (int, error) {
+	k := max(1, min(runtime.GOMAXPROCS(0), n/1024))
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for p := 0; p < k; p++ {
+		lo, hi := n*p/k, n*(p+1)/k
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[p] = fn(p, lo, hi)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return k, err
+		}
+	}
+	return k, nil
+}
+
+// fitSegmentsTable is fitSegments on a table: both passes split over the
+// cores, the statistics of the parts merged.
+func fitSegmentsTable(t *input.Table) (*segment.Model, error) {
+	n := t.Len()
+	stats := make([]*segment.Stats, runtime.GOMAXPROCS(0))
+	k, err := parts(n, func(p, lo, hi int) error {
+		st, err := segment.NewStats(nil)
+		if err != nil {
+			return err
+		}
+		stats[p] = st
+		var s customer.Summary
+		var o segment.Observation
+		for i := lo; i < hi; i++ {
+			t.Summary(i, &s)
+			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
+				return err
+			}
+			if err := st.Add(&o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range stats[1:k] {
+		if err := stats[0].Merge(st); err != nil {
+			return nil, err
+		}
+	}
+	sc, err := stats[0].Scoring()
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]*segment.ThresholdStats, k)
+	if _, err := parts(n, func(p, lo, hi int) error {
+		ts[p] = sc.NewThresholdStats()
+		var s customer.Summary
+		var o segment.Observation
+		for i := lo; i < hi; i++ {
+			t.Summary(i, &s)
+			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
+				return err
+			}
+			if err := ts[p].Add(&o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, x := range ts[1:] {
+		if err := ts[0].Merge(x); err != nil {
+			return nil, err
+		}
+	}
+	return ts[0].Model()
+}
+
+// blockSize is the number of customers formatted at a time by one worker.
+const blockSize = 4096
+
+// writeOrdered formats the rows of n customers in blocks on every core
+// and writes the blocks in order. row appends the row of customer i to
+// buf, using the worker's scratch summary.
+func writeOrdered(out io.Writer, n int, row func(i int, s *customer.Summary, buf []byte) ([]byte, error)) error {
+	workers := runtime.GOMAXPROCS(0)
+	blocks := (n + blockSize - 1) / blockSize
+	type result struct {
+		buf []byte
+		err error
+	}
+	chans := make([]chan result, workers)
+	done := make(chan struct{})
+	defer close(done)
+	for w := range chans {
+		chans[w] = make(chan result, 2)
+		go func() {
+			var s customer.Summary
+			var buf []byte
+			for b := w; b < blocks; b += workers {
+				buf = buf[:0:0]
+				var err error
+				for i := b * blockSize; i < min(n, (b+1)*blockSize) && err == nil; i++ {
+					buf, err = row(i, &s, buf)
+				}
+				select {
+				case chans[w] <- result{buf, err}:
+				case <-done:
+					return
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	for b := 0; b < blocks; b++ {
+		r := <-chans[b%workers]
+		if r.err != nil {
+			return r.err
+		}
+		if _, err := out.Write(r.buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendField appends a csv field as encoding/csv.Writer writes it.
+func appendField(dst []byte, f string) []byte {
+	if !fieldNeedsQuotes(f) {
+		return append(dst, f...)
+	}
+	dst = append(dst, '"')
+	for {
+		i := strings.IndexByte(f, '"')
+		if i < 0 {
+			break
+		}
+		dst = append(dst, f[:i+1]...)
+		dst = append(dst, '"')
+		f = f[i+1:]
+	}
+	dst = append(dst, f...)
+	return append(dst, '"')
+}
+
+// fieldNeedsQuotes is encoding/csv's rule for the comma ','.
+func fieldNeedsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` || strings.ContainsAny(f, ",\"\r\n") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
+}
+
+func appendNum(dst []byte, x float64) []byte { return strconv.AppendFloat(dst, x, 'g', -1, 64) }
+
+// appendSegment appends the columns of crm segment for s, classified by
+// m, without the line break.
+func appendSegment(dst []byte, m *segment.Model, s *customer.Summary, o *segment.Observation, r *segment.Result) ([]byte, error) {
+	if err := segment.Observe(segment.Input{Summary: s}, o); err != nil {
+		return dst, err
+	}
+	if err := m.Classify(r, o); err != nil {
+		return dst, err
+	}
+	dst = appendField(dst, string(s.CustomerID))
+	dst = append(dst, ',')
+	dst = append(dst, s.Kind.String()...)
+	for _, x := range []float64{r.Value.Current, r.Value.Potential, r.Value.Total} {
+		dst = append(dst, ',')
+		dst = appendNum(dst, x)
+	}
+	dst = append(dst, ',')
+	dst = append(dst, r.Quadrant.String()...)
+	for _, x := range []int{int(r.RFM.R), int(r.RFM.F), int(r.RFM.M)} {
+		dst = append(dst, ',')
+		dst = strconv.AppendInt(dst, int64(x), 10)
+	}
+	dst = append(dst, ',')
+	dst = appendField(dst, r.RFM.Segment.String())
+	dst = append(dst, ',')
+	dst = appendField(dst, r.Stage.String())
+	dst = append(dst, ',')
+	dst = appendField(dst, r.ShopType.String())
+	dst = append(dst, ',')
+	dst = strconv.AppendInt(dst, int64(s.Orders), 10)
+	dst = append(dst, ',')
+	dst = append(dst, s.Net().String()...)
+	dst = append(dst, ',')
+	dst = appendField(dst, string(s.Currency))
+	return dst, nil
+}
+
+// writeSegmentsTable writes the output of crm segment for a table.
+func writeSegmentsTable(out io.Writer, t *input.Table) error {
+	m, err := fitSegmentsTable(t)
+	if err != nil {
+		return err
+	}
+	var head bytes.Buffer
+	head.WriteString(strings.Join(segmentColumns, ",") + "\n")
+	if _, err := out.Write(head.Bytes()); err != nil {
+		return err
+	}
+	return writeOrdered(out, t.Len(), func(i int, s *customer.Summary, buf []byte) ([]byte, error) {
+		var o segment.Observation
+		var r segment.Result
+		t.Summary(i, s)
+		buf, err := appendSegment(buf, m, s, &o, &r)
+		return append(buf, '\n'), err
+	})
+}
