@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tailorcrm/tailor/examples/sqlite/sqlitestore"
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
@@ -108,4 +110,51 @@ func TestConcurrentDistinctOrders(t *testing.T) {
 		r := e.do("GET", "/v1/members/C-1/points", "shop", nil)
 		assert.EqualValues(t, sum, num(r.Body["balance"]))
 	})
+}
+
+// Two servers on one SQLite file, each with its own connections — two
+// processes, as far as the database can tell — share no lock in memory:
+// the stores' idempotency and optimistic concurrency alone make 64
+// deliveries split between them earn once, and racing distinct orders
+// lose nothing.
+func TestTwoServersOneDatabase(t *testing.T) {
+	a, db := sqliteEnv(t)
+	db2, err := sqlitestore.Open(t.Context(), db.Path(), nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { db2.Close() })
+	b := newEnv(t, liteStores(db2))
+	a.register("C-1")
+	same := order("O-1", "C-1", testNow.Add(-time.Hour), 1, "120.00")
+	const n = 64
+	statuses := make([]int, n)
+	var sum atomic.Int64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			e := a
+			if i%2 == 1 {
+				e = b
+			}
+			if r, err := e.try("POST", "/v1/orders", e.keys["shop"], same); err == nil {
+				statuses[i] = r.Status
+			}
+			o := order(fmt.Sprintf("O-x-%d", i), "C-1", testNow.Add(-time.Duration(i+2)*time.Minute), 1, "10.00")
+			if r, err := e.try("POST", "/v1/orders", e.keys["shop"], o); err == nil && r.Status == http.StatusCreated {
+				sum.Add(num(r.Body["points_earned"]))
+			} else {
+				sum.Add(-1 << 40) // a failure shows in the balance check
+			}
+		})
+	}
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	assert.Equal(t, map[int]int{http.StatusCreated: 1, http.StatusOK: n - 1}, count)
+	acct := a.account("C-1")
+	earned, _, _ := acct.OrderPoints("O-1")
+	assert.EqualValues(t, 174, earned)
+	assert.EqualValues(t, sum.Load()+174, acct.Balance())
+	assert.Len(t, a.orders("C-1"), n+1)
 }

@@ -98,10 +98,12 @@ type pointsOut struct {
 }
 
 // pointsView brings a to now in memory (releases and expiries due; nothing
-// is stored) and returns its balances.
+// is stored) unless it is there already, and returns its balances.
 func (s *Server) pointsView(a loyalty.Account, now time.Time) pointsOut {
-	if b, _, err := s.programme.Apply(a, loyalty.Tick{Member: a.Member}, now); err == nil {
-		a = b
+	if a.AsOf.Before(now) {
+		if b, _, err := s.programme.Apply(a, loyalty.Tick{Member: a.Member}, now); err == nil {
+			a = b
+		}
 	}
 	return pointsOut{
 		Member: string(a.Member), Available: int64(a.Available), Pending: int64(a.Pending),

@@ -272,19 +272,21 @@ func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (in
 	if err != nil {
 		return 0, nil, err
 	}
+	digits := q.Currency.Digits()
+	fx := func(d decimal.Decimal) string { return d.StringFixed(digits) }
 	out := quoteOut{
-		Currency: string(q.Currency), Subtotal: q.Subtotal.StringFixed(2), Discount: q.Discount.StringFixed(2),
-		PointsUsed: int64(q.PointsUsed), PointsValue: q.PointsValue.StringFixed(2), Total: q.Total.StringFixed(2),
+		Currency: string(q.Currency), Subtotal: fx(q.Subtotal), Discount: fx(q.Discount),
+		PointsUsed: int64(q.PointsUsed), PointsValue: fx(q.PointsValue), Total: fx(q.Total),
 	}
 	for _, l := range q.Lines {
-		out.Lines = append(out.Lines, quoteLineOut{ID: l.ID, Amount: l.Amount.StringFixed(2),
-			Discount: l.Discount.StringFixed(2), Points: l.Points.StringFixed(2), Total: l.Total.StringFixed(2)})
+		out.Lines = append(out.Lines, quoteLineOut{ID: l.ID, Amount: fx(l.Amount),
+			Discount: fx(l.Discount), Points: fx(l.Points), Total: fx(l.Total)})
 	}
 	for _, d := range q.Deductions {
-		do := deductionOut{Kind: d.Kind.String(), Name: d.Name, Lines: d.Lines, Amount: d.Amount.StringFixed(2),
+		do := deductionOut{Kind: d.Kind.String(), Name: d.Name, Lines: d.Lines, Amount: fx(d.Amount),
 			Capped: d.Capped, Explain: d.Explain}
 		if d.Capped {
-			do.Requested = d.Requested.StringFixed(2)
+			do.Requested = fx(d.Requested)
 		}
 		out.Deductions = append(out.Deductions, do)
 	}
