@@ -328,3 +328,25 @@ func TestBadRequests(t *testing.T) {
 	_, err := e.stores.Customers.Get(t.Context(), "C-2")
 	assert.Error(t, err)
 }
+
+// An order placed before the customer joined the programme is recorded
+// (it is part of the history the models learn from) and earns nothing;
+// its return claws back nothing. Neither is refused.
+func TestOrderBeforeJoining(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1") // joined a year before testNow
+	at := testNow.AddDate(-2, 0, 0)
+	r := e.do("POST", "/v1/orders", "shop", order("O-old", "C-1", at, 1, "80.00"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.EqualValues(t, 0, num(r.Body["points_earned"]))
+	assert.Contains(t, r.Body["note"], "before the member joined")
+	assert.Len(t, e.orders("C-1"), 1)
+	r = e.do("POST", "/v1/returns", "shop", map[string]any{"id": "R-old", "order_id": "O-old", "customer_id": "C-1",
+		"time": at.Add(time.Hour).Format(time.RFC3339), "kind": "refund", "reason": "changed-mind",
+		"lines": []map[string]any{{"line_id": "2", "quantity": -1}}})
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.EqualValues(t, 0, num(r.Body["points_clawed_back"]))
+	r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.EqualValues(t, 0, num(r.Body["balance"]))
+}

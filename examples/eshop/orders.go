@@ -115,6 +115,7 @@ type orderOut struct {
 	OrderID   string    `json:"order_id"`
 	Duplicate bool      `json:"duplicate"`
 	Earned    int64     `json:"points_earned"`
+	Note      string    `json:"note,omitempty"`
 	Points    pointsOut `json:"points"`
 }
 
@@ -146,6 +147,7 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	out := orderOut{OrderID: o.ID}
 	acct, entries, err := s.ledger.Apply(ctx, loyalty.Purchase{Order: o}, now)
 	var dup *loyalty.DuplicateError
+	var ve *customer.ValidationError
 	switch {
 	case errors.As(err, &dup) && dup.Same:
 		out.Duplicate = true
@@ -159,6 +161,13 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		// Registered, but the join did not land (the store failed
 		// after the customer was stored): settle joins and earns.
 		if acct, err = s.settle(ctx, o.CustomerID, now); err != nil {
+			return 0, nil, err
+		}
+	case errors.As(err, &ve):
+		// A valid order the programme does not reward (placed before
+		// the member joined): it stays recorded and earns nothing.
+		out.Note = "earns no points: " + ve.Error()
+		if acct, err = s.ledger.Account(ctx, o.CustomerID); err != nil {
 			return 0, nil, err
 		}
 	case err != nil:
@@ -195,6 +204,7 @@ type returnOut struct {
 	ReturnID  string    `json:"return_id"`
 	Duplicate bool      `json:"duplicate"`
 	Clawed    int64     `json:"points_clawed_back"`
+	Note      string    `json:"note,omitempty"`
 	Points    pointsOut `json:"points"`
 }
 
@@ -266,6 +276,7 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	_, clawed0, _ := s.orderPoints(ctx, ret.CustomerID, ret.OrderID)
 	acct, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
 	var dup *loyalty.DuplicateError
+	var ve *customer.ValidationError
 	switch {
 	case errors.As(err, &dup) && dup.Same:
 		out.Duplicate = true
@@ -275,8 +286,12 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 			msg: fmt.Sprintf("return %q clawed back points before with other content", ret.ID)}
 	case errors.Is(err, customer.ErrNotFound):
 		// The order's earn (or the join) has not landed yet: settle
-		// applies it, then this return, in time order.
+		// applies it, then this return, in time order. An order that
+		// earned nothing has nothing to claw back.
 		acct, err = s.settle(ctx, ret.CustomerID, now)
+	case errors.As(err, &ve):
+		out.Note = "claws back no points: " + ve.Error()
+		acct, err = s.ledger.Account(ctx, ret.CustomerID)
 	}
 	if err != nil {
 		return 0, nil, err
@@ -352,7 +367,7 @@ func (s *Server) settle(ctx context.Context, member customer.ID, now time.Time) 
 				return loyalty.Account{}, err
 			}
 		case errors.As(err, &ve), errors.Is(err, loyalty.ErrUnknownOrder):
-			s.log.LogAttrs(ctx, slog.LevelWarn, "settle: record not applicable to the ledger",
+			s.log.LogAttrs(ctx, slog.LevelDebug, "settle: record not applicable to the ledger",
 				slog.String("key", e.Key()), slog.String("error", err.Error()))
 		default:
 			return loyalty.Account{}, err

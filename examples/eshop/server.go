@@ -168,7 +168,7 @@ func (s *Server) handle(pattern string, need Right, h handlerFunc) {
 		}
 		if !caller.Role.Can(need) {
 			status = writeError(w, &apiError{status: http.StatusForbidden,
-				msg: fmt.Sprintf("a %s key may not do this", caller.Role)})
+				msg: fmt.Sprintf("the %s role may not do this", caller.Role)})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
