@@ -65,13 +65,18 @@ func (r Role) String() string { return enumtext.String(r, roleNames, "Role") }
 // Valid reports whether r is a defined role.
 func (r Role) Valid() bool { return enumtext.Valid(r, roleNames) }
 
-// MarshalText implements [encoding.TextMarshaler].
+// MarshalText implements [encoding.TextMarshaler]. The zero Role (a
+// consumer has none) encodes as the empty string.
 func (r Role) MarshalText() ([]byte, error) {
-	return enumtext.Marshal(r, roleNames, "intermediary role")
+	return enumtext.MarshalOptional(r, roleNames, "intermediary role")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *Role) UnmarshalText(b []byte) (err error) { *r, err = ParseRole(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; the empty string
+// decodes as the zero Role.
+func (r *Role) UnmarshalText(b []byte) (err error) {
+	*r, err = enumtext.ParseOptional[Role](string(b), roleNames, "intermediary role")
+	return err
+}
 
 // Channel is where an order was placed (SEEDS §1).
 type Channel uint8

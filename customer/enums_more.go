@@ -13,11 +13,16 @@ func (f Fit) String() string { return enumtext.String(f, fitNames, "Fit") }
 // Valid reports whether f is a defined fit.
 func (f Fit) Valid() bool { return enumtext.Valid(f, fitNames) }
 
-// MarshalText implements [encoding.TextMarshaler].
-func (f Fit) MarshalText() ([]byte, error) { return enumtext.Marshal(f, fitNames, "fit") }
+// MarshalText implements [encoding.TextMarshaler]. The zero Fit (unknown)
+// encodes as the empty string.
+func (f Fit) MarshalText() ([]byte, error) { return enumtext.MarshalOptional(f, fitNames, "fit") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (f *Fit) UnmarshalText(b []byte) (err error) { *f, err = ParseFit(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; the empty string
+// decodes as the zero Fit.
+func (f *Fit) UnmarshalText(b []byte) (err error) {
+	*f, err = enumtext.ParseOptional[Fit](string(b), fitNames, "fit")
+	return err
+}
 
 var ratingNames = []string{"", "D", "C", "CCC", "B", "BB", "BBB", "A", "AA", "AAA"}
 
@@ -32,14 +37,16 @@ func (r CreditRating) String() string { return enumtext.String(r, ratingNames, "
 // Valid reports whether r is a defined rating.
 func (r CreditRating) Valid() bool { return enumtext.Valid(r, ratingNames) }
 
-// MarshalText implements [encoding.TextMarshaler].
+// MarshalText implements [encoding.TextMarshaler]. The zero rating (not
+// rated) encodes as the empty string.
 func (r CreditRating) MarshalText() ([]byte, error) {
-	return enumtext.Marshal(r, ratingNames, "credit rating")
+	return enumtext.MarshalOptional(r, ratingNames, "credit rating")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
+// UnmarshalText implements [encoding.TextUnmarshaler]; the empty string
+// decodes as the zero rating.
 func (r *CreditRating) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseCreditRating(string(b))
+	*r, err = enumtext.ParseOptional[CreditRating](string(b), ratingNames, "credit rating")
 	return err
 }
 

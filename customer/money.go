@@ -341,10 +341,21 @@ func (m Money) String() string {
 }
 
 // MarshalText encodes m as "49.90 EUR".
-func (m Money) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+// The zero Money, which has no currency, encodes as the empty string.
+func (m Money) MarshalText() ([]byte, error) {
+	if m.currency == "" && m.amount.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(m.String()), nil
+}
 
-// UnmarshalText decodes the form written by [Money.MarshalText].
+// UnmarshalText decodes the form written by [Money.MarshalText]; the empty
+// string decodes as the zero Money.
 func (m *Money) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*m = Money{}
+		return nil
+	}
 	amount, cur, ok := strings.Cut(string(b), " ")
 	if !ok {
 		return fmt.Errorf("customer: money %q: want \"AMOUNT CODE\"", b)

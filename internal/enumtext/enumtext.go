@@ -42,3 +42,21 @@ func Marshal[T Enum](v T, names []string, typeName string) ([]byte, error) {
 	}
 	return []byte(names[v]), nil
 }
+
+// MarshalOptional is Marshal for a field where the zero value means "not
+// set": it encodes zero as the empty string.
+func MarshalOptional[T Enum](v T, names []string, typeName string) ([]byte, error) {
+	if v == 0 {
+		return []byte{}, nil
+	}
+	return Marshal(v, names, typeName)
+}
+
+// ParseOptional is Parse for a field where the zero value means "not
+// set": it decodes the empty string as zero.
+func ParseOptional[T Enum](s string, names []string, typeName string) (T, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return Parse[T](s, names, typeName)
+}

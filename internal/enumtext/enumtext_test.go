@@ -34,3 +34,19 @@ func TestInvalid(t *testing.T) {
 	assert.Error(t, err)
 	assert.False(t, Valid(colour(3), colourNames))
 }
+
+func TestOptional(t *testing.T) {
+	b, err := MarshalOptional(colour(0), colourNames, "colour")
+	require.NoError(t, err)
+	assert.Empty(t, b)
+	v, err := ParseOptional[colour]("", colourNames, "colour")
+	require.NoError(t, err)
+	assert.Equal(t, colour(0), v)
+	b, err = MarshalOptional(colour(2), colourNames, "colour")
+	require.NoError(t, err)
+	assert.Equal(t, "green", string(b))
+	_, err = ParseOptional[colour]("blue", colourNames, "colour")
+	assert.Error(t, err)
+	_, err = MarshalOptional(colour(9), colourNames, "colour")
+	assert.Error(t, err)
+}
