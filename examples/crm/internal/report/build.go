@@ -131,8 +131,9 @@ type Input struct {
 	// RFMBins is the number of RFM scores (5 by default in package value).
 	RFMBins int
 	// Calibration are the customers as of CalibrationEnd (the same
-	// export read only up to that day), or nil when there is no
-	// calibration period.
+	// export read only up to that day): empty when no row is dated on or
+	// before it, and the report then says the history is too short for
+	// a holdout check.
 	Calibration    []*customer.Summary
 	CalibrationEnd customer.Date
 }

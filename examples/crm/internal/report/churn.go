@@ -196,11 +196,6 @@ func analyseChurn(in *Input, k *KindReport, o *Options, risks []float64) (*kindC
 // k.Churn) when the history has no usable calibration period.
 func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 	cr := &k.Churn
-	if in.Calibration == nil {
-		cr.HoldoutNote = "no calibration period was read"
-		cr.Note = "rules: no holdout period to learn from"
-		return nil, nil
-	}
 	calEnd := in.CalibrationEnd
 	var cal, full []*customer.Summary
 	first := customer.Date(0)
@@ -254,12 +249,15 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 		calModel = m
 		ev, err := churn.EvaluateHoldout(m, obs, actual, float64(in.AsOf-calEnd)/7, HoldoutBins)
 		if err != nil {
-			return nil, err
-		}
-		cr.Holdout = &Holdout{
-			Model: "MBG/NBD", Params: desc, Customers: ev.Customers, Bins: ev.ByFrequency,
-			TotalExpected: ev.TotalExpected, TotalActual: ev.TotalActual, MAE: ev.MAE,
-			AUC: ev.AUC, AUCDefined: ev.AUCDefined,
+			// A fit on few or degenerate data can leave predictions
+			// that cannot be computed; P(alive) may still serve.
+			cr.HoldoutNote = "the MBG/NBD model fitted on the calibration period cannot predict the holdout period: " + err.Error()
+		} else {
+			cr.Holdout = &Holdout{
+				Model: "MBG/NBD", Params: desc, Customers: ev.Customers, Bins: ev.ByFrequency,
+				TotalExpected: ev.TotalExpected, TotalActual: ev.TotalActual, MAE: ev.MAE,
+				AUC: ev.AUC, AUCDefined: ev.AUCDefined,
+			}
 		}
 	}
 
@@ -281,7 +279,10 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 	}
 	model, fr, err := risk.Fit(train, nil)
 	if err != nil {
-		return nil, err
+		// Newton's method cannot fail on a well-posed problem; if it
+		// does, the documented rules serve and the page says why.
+		cr.Note = "rules: the fit of the churn risk failed (" + err.Error() + ")"
+		return nil, nil
 	}
 	if fr.Method != risk.MethodFitted {
 		cr.Note = "rules: " + fr.Fallback.Error()
@@ -290,10 +291,7 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 	cr.Note = fmt.Sprintf("fitted on %d customers as of %s (%d did not buy again in the next %d days)", fr.Examples, calEnd, fr.Churned, o.Holdout)
 	if len(test) > 0 {
 		ev, err := risk.Evaluate(model, test)
-		if err != nil {
-			return nil, err
-		}
-		if ev.HasAUC {
+		if err == nil && ev.HasAUC {
 			cr.Note += fmt.Sprintf("; on %d others it ranks leavers first with AUC %.2f", ev.N, ev.AUC)
 		}
 	}

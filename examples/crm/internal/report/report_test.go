@@ -32,11 +32,19 @@ var testAsOf = customer.DateFromYMD(2025, time.December, 31)
 // records (a sales export has none).
 func shop(t testing.TB, n int, seed uint64, start, end time.Time) *Input {
 	t.Helper()
+	in, err := buildShop(n, seed, start, end)
+	require.NoError(t, err)
+	return in
+}
+
+func buildShop(n int, seed uint64, start, end time.Time) (*Input, error) {
 	cfg := shopgen.DefaultConfig()
 	cfg.Customers, cfg.Seed, cfg.Start, cfg.End = n, seed, start, end
 	cfg.IntermediaryShare = 0.05
 	recs, err := shopgen.Generate(cfg)
-	require.NoError(t, err)
+	if err != nil {
+		return nil, err
+	}
 	calEnd := CalibrationEnd(testAsOf, nil)
 	in := &Input{Source: "shop.csv", AsOf: testAsOf, Currency: "EUR", CalibrationEnd: calEnd, Calibration: []*customer.Summary{}}
 	for r := range recs {
@@ -45,43 +53,57 @@ func shop(t testing.TB, n int, seed uint64, start, end time.Time) *Input {
 			id = hostile + id
 		}
 		full, err := customer.Summarize(r.Customer.ID, r.Customer.Kind, testAsOf.Time(), r.Events(), nil)
-		require.NoError(t, err)
+		if err != nil {
+			return nil, err
+		}
 		if full.Orders == 0 {
 			continue
 		}
 		full.CustomerID = id
 		in.Summaries = append(in.Summaries, &full)
 		cal, err := customer.Summarize(r.Customer.ID, r.Customer.Kind, calEnd.Time(), r.Events(), nil)
-		require.NoError(t, err)
+		if err != nil {
+			return nil, err
+		}
 		if cal.Orders > 0 {
 			cal.CustomerID = id
 			in.Calibration = append(in.Calibration, &cal)
 		}
 	}
-	classify(t, in)
-	return in
+	return in, classify(in)
 }
 
-func classify(t testing.TB, in *Input) {
-	t.Helper()
+// classify classifies in.Summaries with package segment, as crm report
+// does.
+func classify(in *Input) error {
 	pop := make([]segment.Input, len(in.Summaries))
 	for i, s := range in.Summaries {
 		pop[i] = segment.Input{Summary: s}
 	}
 	m, obs, err := segment.FitInputs(pop, nil)
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	in.Segments = make([]Customer, len(obs))
 	var r segment.Result
 	for i := range obs {
-		require.NoError(t, m.Classify(&r, &obs[i]))
+		if err := m.Classify(&r, &obs[i]); err != nil {
+			return err
+		}
 		in.Segments[i] = Classified(&r)
 	}
+	in.Thresholds = nil
 	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
 		if th := m.Thresholds(k); th.N > 0 {
 			in.Thresholds = append(in.Thresholds, th)
 		}
 	}
-	in.RFMBins = m.RFMScorer(customer.Consumer).Bins()
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		if sc := m.RFMScorer(k); sc != nil {
+			in.RFMBins = max(in.RFMBins, sc.Bins())
+		}
+	}
+	return nil
 }
 
 var (
@@ -93,7 +115,7 @@ var (
 )
 
 // fixture is a three-year shop of 1,500 customers, its report and page.
-func fixture(t *testing.T) (*Input, *Report, []byte) {
+func fixture(t testing.TB) (*Input, *Report, []byte) {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		def := shopgen.DefaultConfig()
@@ -130,8 +152,10 @@ func (e *element) has(class string) bool {
 
 // parsePage parses the page as XML (strictly: every element closed,
 // every entity known) and returns its elements in document order.
-func parsePage(t *testing.T, page []byte) []*element {
-	t.Helper()
+func parsePage(t require.TestingT, page []byte) []*element {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 	d := xml.NewDecoder(bytes.NewReader(page))
 	d.Strict = true
 	var out []*element

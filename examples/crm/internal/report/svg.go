@@ -5,12 +5,29 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
 
-// esc escapes s for HTML and XML text and attribute values.
-func esc(s string) string { return html.EscapeString(s) }
+// esc escapes s for HTML and XML text and attribute values. Bytes that
+// are not UTF-8 and characters that XML does not allow (most control
+// characters) become U+FFFD, so that any customer ID prints safely.
+func esc(s string) string { return html.EscapeString(clean(s)) }
+
+// clean replaces invalid UTF-8 and characters outside XML's Char
+// production (W3C XML 1.0 §2.2) with U+FFFD.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
 
 // f1 formats a coordinate with one decimal, without a negative zero.
 func f1(x float64) string {
