@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/churn/risk"
+	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+)
+
+// TestSegmentMatchesTheSequentialPath compares crm segment (input.ScanCSV,
+// parallel passes) with the sequential path it replaced (input.Summarize,
+// fitSegments, writeSegments with encoding/csv) byte for byte.
+func TestSegmentMatchesTheSequentialPath(t *testing.T) {
+	t.Parallel()
+	shop := generatedShop(t)
+	dates := []string{"2025-12-31", "2024-06-30"}
+	if raceEnabled {
+		dates = dates[:1]
+	}
+	for _, asOf := range dates {
+		r := crm(t, shop, "segment", "-in", "-", "-as-of", asOf)
+		require.Equal(t, 0, r.code, r.stderr)
+
+		cr, err := input.NewCSVReader(strings.NewReader(shop), "stdin")
+		require.NoError(t, err)
+		day, err := input.ParseDay(asOf)
+		require.NoError(t, err)
+		res, err := input.Summarize(cr, "stdin", input.Options{AsOf: day})
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		out := &output{w: bufioWriter(&buf)}
+		require.NoError(t, writeSegments(out, res.Summaries))
+		require.NoError(t, out.commit())
+		require.Equal(t, buf.String(), r.stdout, "as of %s", asOf)
+	}
+}
+
+// TestBatchIsSegmentPlusScore checks that crm batch writes the columns of
+// crm segment and, for every customer with a purchase, those of crm score
+// -spend gammagamma at the same date, to the last digit, then a churn risk
+// in [0, 1] and its band.
+func TestBatchIsSegmentPlusScore(t *testing.T) {
+	t.Parallel()
+	shop := generatedShop(t)
+	seg := crm(t, shop, "segment", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, seg.code, seg.stderr)
+	sc := crm(t, shop, "score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", "2025-12-31")
+	require.Equal(t, 0, sc.code, sc.stderr)
+	b := crm(t, shop, "batch", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, b.code, b.stderr)
+
+	batch := readCSVFile(t, b.stdout)
+	segs := readCSVFile(t, seg.stdout)
+	scores := readCSVFile(t, sc.stdout)
+	require.Len(t, batch, len(segs))
+	nseg := len(segs[0])
+	require.Equal(t, append(append([]string{}, segs[0]...), batchColumns...), batch[0])
+	j := 1
+	bands := map[string]int{}
+	for i := 1; i < len(batch); i++ {
+		require.Equal(t, segs[i], batch[i][:nseg])
+		churnCols := batch[i][nseg:]
+		if churnCols[0] == "" {
+			assert.Equal(t, []string{"", "", "", "", "", "", "", ""}, churnCols, "no purchase: no churn columns")
+			continue
+		}
+		require.Equal(t, scores[j][0], batch[i][0])
+		require.Equal(t, scores[j][1:], churnCols[:6], "customer %s", batch[i][0])
+		j++
+		r, err := strconv.ParseFloat(churnCols[6], 64)
+		require.NoError(t, err)
+		require.True(t, r >= 0 && r <= 1)
+		band, err := risk.ParseBand(churnCols[7])
+		require.NoError(t, err)
+		bands[band.String()]++
+	}
+	require.Equal(t, len(scores), j, "every scored customer is in the batch")
+	assert.Greater(t, len(bands), 1, "more than one band")
+}
+
+func TestBatchUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"batch", "-in", "x.csv"},
+		{"batch", "-in", "x.csv", "-as-of", "2025-01-01", "-model", "gammagamma"},
+		{"batch", "-in", "x.csv", "-as-of", "2025-01-01", "-horizon", "1.5"},
+		{"batch", "-in", "x.csv", "-as-of", "2025-01-01", "-period", "month"},
+	} {
+		r := crm(t, "", args...)
+		assert.Equal(t, exitUsage, r.code, "%v: %s", args, r.stderr)
+	}
+}
+
+func bufioWriter(b *bytes.Buffer) *bufio.Writer { return bufio.NewWriter(b) }
