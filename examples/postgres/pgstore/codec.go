@@ -3,7 +3,10 @@ package pgstore
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -113,4 +116,78 @@ func scanOne(dst ...any) func(pgx.Rows) error {
 		rows.Close()
 		return rows.Err()
 	}
+}
+
+// checkText returns a [*customer.ValidationError] (matching
+// customer.ErrInvalid) naming the first string field of v, walked
+// depth-first, that PostgreSQL cannot store as given: one that is not
+// valid UTF-8 (encoding/json would silently replace the bad bytes in a
+// JSONB payload) or that holds a NUL byte (no text or jsonb value can).
+// record names the record in the error.
+func checkText(record string, v any) error {
+	path, msg := badText(reflect.ValueOf(v), "")
+	if msg == "" {
+		return nil
+	}
+	return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: path, Code: customer.CodeFormat, Message: msg}}}
+}
+
+func badText(v reflect.Value, path string) (string, string) {
+	join := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	switch v.Kind() {
+	case reflect.String:
+		s := v.String()
+		switch {
+		case !utf8.ValidString(s):
+			return path, "is not valid UTF-8"
+		case strings.IndexByte(s, 0) >= 0:
+			return path, "contains a NUL byte, which PostgreSQL cannot store"
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return badText(v.Elem(), path)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p, m := badText(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); m != "" {
+				return p, m
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			if p, m := badText(iter.Key(), path); m != "" {
+				return p, m
+			}
+			if p, m := badText(iter.Value(), path); m != "" {
+				return p, m
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range v.NumField() {
+			if !t.Field(i).IsExported() {
+				continue // unexported state (money amounts, times) holds no text
+			}
+			if p, m := badText(v.Field(i), join(strings.ToLower(t.Field(i).Name))); m != "" {
+				return p, m
+			}
+		}
+	}
+	return "", ""
+}
+
+// classify marks an error of the server that rejected the data itself
+// (SQLSTATE class 22, data exception: a time out of range, a number too
+// large, text it cannot hold) as matching customer.ErrInvalid too.
+func classify(err error) error {
+	if code, _ := pgCode(err); strings.HasPrefix(code, "22") {
+		return fmt.Errorf("%w: %w", customer.ErrInvalid, err)
+	}
+	return err
 }

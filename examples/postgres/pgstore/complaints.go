@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // ComplaintStore keeps complaint cases and their audit trails: a
@@ -62,13 +63,19 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 	if c.Version < 1 {
 		return conflict()
 	}
+	if err := checkText(fmt.Sprintf("complaint %q", c.ID), c); err != nil {
+		return err
+	}
+	if err := checkText(fmt.Sprintf("complaint %q event %d", c.ID, ev.Seq), ev); err != nil {
+		return err
+	}
 	caseBody, err := json.Marshal(c)
 	if err != nil {
-		return fmt.Errorf("pgstore: complaint %q: encode case: %w", c.ID, err)
+		return fmt.Errorf("pgstore: complaint %q: encode case: %w: %w", c.ID, customer.ErrInvalid, err)
 	}
 	evBody, err := json.Marshal(ev)
 	if err != nil {
-		return fmt.Errorf("pgstore: complaint %q: encode event %d: %w", c.ID, ev.Seq, err)
+		return fmt.Errorf("pgstore: complaint %q: encode event %d: %w: %w", c.ID, ev.Seq, customer.ErrInvalid, err)
 	}
 	opened, _ := nullInstant(c.Opened)
 	updated, _ := nullInstant(c.Updated)

@@ -224,13 +224,18 @@ func (s *CustomerStore) page(ctx context.Context, after string, first bool) ([]c
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.Customer, error) { return scanCustomer(r) })
 }
 
-// Put implements [customer.Directory]: one upsert.
+// Put implements [customer.Directory]: one upsert. Text PostgreSQL
+// cannot hold (NUL bytes, invalid UTF-8) and times outside its range are
+// refused with an error matching customer.ErrInvalid.
 func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 	if err := ctxErr(ctx, "put customer"); err != nil {
 		return err
 	}
 	if c.ID == "" {
 		return &customer.ValidationError{Record: `customer ""`, Fields: []customer.FieldError{{Field: "id", Code: customer.CodeRequired, Message: "is empty"}}}
+	}
+	if err := checkText(fmt.Sprintf("customer %q", c.ID), c); err != nil {
+		return err
 	}
 	joined, joinedNS := nullInstant(c.Joined)
 	var (
@@ -255,7 +260,7 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 		nonNil(c.Profile.Styles), nonNil(c.Profile.Colours), nonNil(c.Profile.Categories),
 		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur)
 	if err != nil {
-		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, err)
+		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, classify(err))
 	}
 	return nil
 }

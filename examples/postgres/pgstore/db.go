@@ -133,7 +133,8 @@ func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) er
 // or waits for a lock — leaves nothing written; only the loss of the
 // COMMIT's own acknowledgement is ambiguous, as with any database. An
 // autocommitted statement would commit as soon as it finished, even when
-// the caller had stopped waiting for it.
+// the caller had stopped waiting for it. Data the server rejects
+// (SQLSTATE class 22) gives an error matching customer.ErrInvalid.
 func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string, args ...any) error {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
@@ -149,7 +150,7 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 		rctx, cancel := rollbackContext(ctx)
 		defer cancel()
 		_, _ = conn.Exec(rctx, `ROLLBACK`)
-		return err
+		return classify(err)
 	}
 	if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("commit: %w", err)

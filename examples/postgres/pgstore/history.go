@@ -34,6 +34,9 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 		return emptyID("order")
 	}
 	record := fmt.Sprintf("order %q", o.ID)
+	if err := checkText(record, o); err != nil {
+		return err
+	}
 	n := len(o.Lines)
 	pos := make([]int32, n)
 	lineID, sku, cat, season, size, colour := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -99,6 +102,9 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 		return emptyID("return")
 	}
 	record := fmt.Sprintf("return %q", r.ID)
+	if err := checkText(record, r); err != nil {
+		return err
+	}
 	n := len(r.Lines)
 	pos, lineID, qty := make([]int32, n), make([]string, n), make([]int64, n)
 	for i, l := range r.Lines {
@@ -146,6 +152,9 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 	if err := ctxErr(ctx, "append interaction"); err != nil {
 		return err
 	}
+	if err := checkText(fmt.Sprintf("interaction of customer %q", i.CustomerID), i); err != nil {
+		return err
+	}
 	at, ns := instant(i.Time)
 	_, err := s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.interactions+` (customer_id, at, at_ns, kind, subject)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
@@ -154,7 +163,7 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 		return errNoCustomer("interaction", i.CustomerID)
 	}
 	if err != nil {
-		return fmt.Errorf("pgstore: append interaction of customer %q: %w", i.CustomerID, err)
+		return fmt.Errorf("pgstore: append interaction of customer %q: %w", i.CustomerID, classify(err))
 	}
 	return nil
 }

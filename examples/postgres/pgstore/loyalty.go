@@ -177,6 +177,9 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 		keys[i] = e.Key
 	}
 	for i, e := range entries {
+		if err := checkText(fmt.Sprintf("loyalty entry %d of member %q", e.Seq, member), e); err != nil {
+			return err
+		}
 		if e.Seq != expected+int64(i)+1 || e.Member != member {
 			return fmt.Errorf("pgstore: member %q: entry %d has seq %d and member %q, want seq %d: %w",
 				member, i, e.Seq, e.Member, expected+int64(i)+1, customer.ErrInvalid)
@@ -198,7 +201,7 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 		orderID[i], spend[i] = e.OrderID, dec(e.Spend)
 		b, err := json.Marshal(detailOf(e))
 		if err != nil {
-			return fmt.Errorf("pgstore: member %q: entry %d: encode: %w", member, e.Seq, err)
+			return fmt.Errorf("pgstore: member %q: entry %d: encode: %w: %w", member, e.Seq, customer.ErrInvalid, err)
 		}
 		detailTxt[i] = string(b)
 	}

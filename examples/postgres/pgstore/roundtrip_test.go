@@ -11,6 +11,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/complaint/complainttest"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/postgres/pgstore"
 	"github.com/tailorcrm/tailor/loyalty"
@@ -228,29 +230,55 @@ func TestEntryRoundTrip(t *testing.T) {
 	})
 }
 
-// Text PostgreSQL cannot hold (NUL) is refused with an error and nothing
-// is stored.
-func TestNULIsRefused(t *testing.T) {
+// Data PostgreSQL cannot hold — NUL bytes, invalid UTF-8, times beyond
+// its range — is refused with an error matching customer.ErrInvalid that
+// names the field, and nothing is stored; invalid UTF-8 is not silently
+// replaced in a JSON payload.
+func TestUnstorableDataIsInvalid(t *testing.T) {
 	db := newDB(t)
 	ctx := context.Background()
 	s := db.Customers()
 	err := s.Put(ctx, customer.Customer{ID: "C-1", Name: "a\x00b"})
-	require.Error(t, err)
-	assert.NotErrorIs(t, err, customer.ErrNotFound)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	assert.Contains(t, err.Error(), "name")
+	err = s.Put(ctx, customer.Customer{ID: "C-1", Profile: customer.Profile{Colours: []string{"navy", "\xffred"}}})
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	assert.Contains(t, err.Error(), "profile.colours[1]")
+	err = s.Put(ctx, customer.Customer{ID: "C-1", Joined: time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	require.ErrorIs(t, err, customer.ErrInvalid, "a time beyond timestamptz's range")
 	_, err = s.Get(ctx, "C-1")
 	assert.ErrorIs(t, err, customer.ErrNotFound)
 
 	require.NoError(t, s.Put(ctx, customer.Customer{ID: "C-1"}))
-	o := customer.Order{ID: "O-1", CustomerID: "C-1", Time: time.Unix(0, 0), Lines: []customer.Line{{ID: "1", SKU: "x\x00"}}}
-	require.Error(t, s.AppendOrder(ctx, o))
+	o := customer.Order{ID: "O-1", CustomerID: "C-1", Time: time.Unix(0, 0), Lines: []customer.Line{{ID: "1", SKU: "x\xc3"}}}
+	err = s.AppendOrder(ctx, o)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	assert.Contains(t, err.Error(), "lines[0].sku")
 	o.Lines[0].SKU = "x"
 	require.NoError(t, s.AppendOrder(ctx, o), "the refused order left nothing behind")
+	require.ErrorIs(t, s.AppendInteraction(ctx, customer.Interaction{CustomerID: "C-1", Subject: "\x00"}), customer.ErrInvalid)
 
-	e := loyalty.Entry{Seq: 1, Member: "M", Key: "k", Note: "\x00"}
-	require.Error(t, db.Loyalty().Append(ctx, "M", 0, []loyalty.Entry{e}))
-	got, err := db.Loyalty().Entries(ctx, "M", 0)
+	l := db.Loyalty()
+	for _, e := range []loyalty.Entry{
+		{Seq: 1, Member: "M", Key: "k", Note: "\x00"},
+		{Seq: 1, Member: "M", Key: "k", Note: "caf\xe9"},
+		{Seq: 1, Member: "M", Key: "k", ExpiresAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Seq: 1, Member: "M", Key: "k", Time: time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		require.ErrorIs(t, l.Append(ctx, "M", 0, []loyalty.Entry{e}), customer.ErrInvalid, "%+v", e)
+	}
+	got, err := l.Entries(ctx, "M", 0)
 	require.NoError(t, err)
 	assert.Empty(t, got)
+
+	c, ev := complainttest.Record("K-1", complainttest.T0)
+	c.Intake.Description = "broken \xff"
+	ev.Command.Intake.Description = c.Intake.Description
+	err = db.Complaints().Save(ctx, c, ev)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	assert.Contains(t, err.Error(), "intake.description")
+	_, err = db.Complaints().Get(ctx, "K-1")
+	assert.ErrorIs(t, err, complaint.ErrNotFound)
 }
 
 // List reads page after page: every customer once, in byte order, across
