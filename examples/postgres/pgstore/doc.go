@@ -15,9 +15,10 @@
 // [DB.Migrate] (called by [Open]) creates and upgrades the tables in one
 // PostgreSQL schema (Options.Schema, "public" by default): it applies the
 // numbered migrations that the schema_version table does not list yet, in
-// order, each in its own transaction, under a transaction-level advisory
-// lock taken per schema, so that several processes starting at once
-// migrate safely (one applies, the others wait and find the work done).
+// order, all in one transaction (a failed upgrade changes nothing), under
+// a transaction-level advisory lock taken per schema, so that several
+// processes starting at once migrate safely (one applies, the others wait
+// and find the work done).
 // A database migrated by a newer version of this package is refused
 // rather than misread.
 //
@@ -63,8 +64,12 @@
 //
 // # Limits
 //
-// PostgreSQL text cannot hold the NUL byte or invalid UTF-8: a record
-// with such a string is refused with an error (nothing is stored). Times
-// must lie within PostgreSQL's timestamptz range (4713 BC to 294276 AD),
-// and times inside JSON payloads within years 0–9999.
+// PostgreSQL text cannot hold the NUL byte or invalid UTF-8, and
+// encoding/json would silently replace invalid UTF-8 in a JSONB payload:
+// a record with such a string is refused before it is sent, with a
+// [*customer.ValidationError] (matching customer.ErrInvalid) naming the
+// field, and nothing is stored. Times must lie within PostgreSQL's
+// timestamptz range (4713 BC to 294276 AD), and times inside JSON
+// payloads within years 0–9999; data the server rejects (SQLSTATE class
+// 22) gives an error matching customer.ErrInvalid too.
 package pgstore
