@@ -49,8 +49,8 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 		return a, nil, fmt.Errorf("loyalty: %T for member %q applied to the account of %q", e, member, a.Member)
 	}
 	key := e.Key()
-	if key != "" && a.keys != nil {
-		if old, dup := a.keys[key]; dup {
+	if key != "" {
+		if old, dup := a.keys.get(key); dup {
 			return a, nil, &DuplicateError{Member: member, Key: key, Same: old == fingerprint(e)}
 		}
 	}
@@ -287,19 +287,14 @@ func (b *builder) upgrade() error {
 // t], less what was returned.
 func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal {
 	from := t.AddDate(0, -p.cfg.Tiers.WindowMonths, 0)
-	sum := decimal.Zero
-	for _, id := range a.orderList {
-		o := a.orders[id]
-		if !o.time.After(from) || o.time.After(t) {
-			continue
-		}
-		if p.cfg.Tiers.Basis == BasisPoints {
-			sum = sum.Add(decimal.NewFromInt(int64(o.qual)))
-		} else {
-			sum = sum.Add(o.spend.Sub(o.returned))
-		}
+	if !from.Before(t) {
+		return decimal.Zero
 	}
-	return sum
+	// Two prefix sums of the order treap: (from, t] = (−∞, t] − (−∞, from].
+	if p.cfg.Tiers.Basis == BasisPoints {
+		return qpoints(a.qual, t).sub(qpoints(a.qual, from)).decimal()
+	}
+	return qspend(a.qual, t).Sub(qspend(a.qual, from))
 }
 
 // QualifyingLevel returns the highest tier whose Min the member's
@@ -376,7 +371,7 @@ func sumParts(parts []LotPart) Points {
 func (e Returned) apply(b *builder) error {
 	r := e.Return
 	w := &b.w
-	o := w.orders[r.OrderID]
+	o, _ := w.orders.get(r.OrderID)
 	units := map[string]int{}
 	for l, u := range o.units {
 		units[l] = u

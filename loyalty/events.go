@@ -265,7 +265,7 @@ func (e Returned) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("return.order_id", customer.CodeRequired, "is empty")
 		return pr.err(record)
 	}
-	o, ok := a.orders[r.OrderID]
+	o, ok := a.orders.get(r.OrderID)
 	if !ok {
 		if err := pr.err(record); err != nil {
 			return err

@@ -165,10 +165,11 @@ type Account struct {
 	// outside one.
 	GraceUntil time.Time
 
-	lots             []Lot // open lots, nearest expiry first
-	keys             map[string]uint64
-	orders           map[string]*orderRecord
-	orderList        []string // order IDs in the order they were earned
+	lots             []Lot // open lots, nearest expiry first; shared until ownLots
+	lotsOwned        bool  // lots is a private copy that fold may change
+	keys             pmap[uint64]
+	orders           pmap[*orderRecord]
+	qual             *qnode // orders by time with their qualifying sums
 	birthdayGiftYear int
 	birthdayMultYear int
 }
@@ -182,13 +183,13 @@ func (a *Account) Balance() Points { return a.Available + a.Pending - a.Debt }
 func (a *Account) Lots() []Lot { return slices.Clone(a.lots) }
 
 // HasKey reports whether the ledger holds an entry with idempotency key k.
-func (a *Account) HasKey(k string) bool { _, ok := a.keys[k]; return ok }
+func (a *Account) HasKey(k string) bool { _, ok := a.keys.get(k); return ok }
 
 // OrderPoints returns the points order id earned and the points clawed
 // back from it so far (including what was written off), and whether the
 // ledger knows the order.
 func (a *Account) OrderPoints(id string) (earned, clawed Points, ok bool) {
-	o, ok := a.orders[id]
+	o, ok := a.orders.get(id)
 	if !ok {
 		return 0, 0, false
 	}
@@ -217,32 +218,39 @@ func (a Account) With(entries ...Entry) (Account, error) {
 	return w, nil
 }
 
-// clone returns a deep copy that fold may change.
+// clone returns a copy that fold may change. It is O(1): the indexes are
+// persistent (never changed in place) and the lots are copied on the
+// first write (see ownLots).
 func (a *Account) clone() Account {
 	w := *a
-	w.lots = slices.Clone(a.lots)
-	w.keys = maps.Clone(a.keys)
-	if w.keys == nil {
-		w.keys = map[string]uint64{}
-	}
-	w.orders = make(map[string]*orderRecord, len(a.orders))
-	for id, o := range a.orders {
-		w.orders[id] = o // copied on write, see order
-	}
-	w.orderList = slices.Clone(a.orderList)
+	w.lotsOwned = false
 	return w
 }
 
-// order returns a private copy of order id's record for changing.
+// ownLots makes a's lots a private copy before fold changes them.
+func (a *Account) ownLots() {
+	if !a.lotsOwned {
+		a.lots = slices.Clone(a.lots)
+		a.lotsOwned = true
+	}
+}
+
+// order returns a private copy of order id's record for changing; the
+// caller stores it back with setOrder.
 func (a *Account) order(id string) *orderRecord {
-	o, ok := a.orders[id]
+	o, ok := a.orders.get(id)
 	if !ok {
 		return nil
 	}
 	c := *o
 	c.units = maps.Clone(o.units)
-	a.orders[id] = &c
 	return &c
+}
+
+// setOrder stores the changed record o and its qualifying contribution.
+func (a *Account) setOrder(o *orderRecord) {
+	a.orders = a.orders.set(o.id, o)
+	a.qual = qupdate(a.qual, o.time, o.id, o.spend.Sub(o.returned), o.qual)
 }
 
 func corrupt(e *Entry, format string, args ...any) error {
@@ -290,15 +298,15 @@ func (a *Account) fold(e *Entry) error {
 	if e.Key == "" {
 		return corrupt(e, "empty key")
 	}
-	if a.keys == nil {
-		a.keys = map[string]uint64{}
-	}
-	if _, dup := a.keys[e.Key]; dup {
+	if _, dup := a.keys.get(e.Key); dup {
 		return corrupt(e, "key used twice")
 	}
 	before := a.Balance()
 	// Draw the parts first: every kind that has parts takes points out of
 	// lots (a release empties a pending lot into the same lot, available).
+	if len(e.Parts) > 0 {
+		a.ownLots()
+	}
 	for _, part := range e.Parts {
 		i := a.lotIndex(part.Lot)
 		if i < 0 {
@@ -355,18 +363,16 @@ func (a *Account) fold(e *Entry) error {
 				return fmt.Errorf("loyalty: member %q: %w", e.Member, err)
 			}
 			i, _ := slices.BinarySearchFunc(a.lots, l, lotLess)
+			a.ownLots()
 			a.lots = slices.Insert(a.lots, i, l)
 		}
 		if e.Kind == EntryEarn {
-			if _, dup := a.orders[e.OrderID]; dup || e.OrderID == "" {
+			if _, dup := a.orders.get(e.OrderID); dup || e.OrderID == "" {
 				return corrupt(e, "order %q earned twice or unnamed", e.OrderID)
 			}
-			if a.orders == nil {
-				a.orders = map[string]*orderRecord{}
-			}
-			a.orders[e.OrderID] = &orderRecord{id: e.OrderID, time: e.Effective, lot: e.Lot, points: e.Points,
-				spend: e.Spend, qual: e.Qualifying, lines: e.Lines}
-			a.orderList = append(a.orderList, e.OrderID)
+			a.orders = a.orders.set(e.OrderID, &orderRecord{id: e.OrderID, time: e.Effective, lot: e.Lot, points: e.Points,
+				spend: e.Spend, qual: e.Qualifying, lines: e.Lines})
+			a.qual = qinsert(a.qual, e.Effective, e.OrderID, e.Spend, e.Qualifying)
 			if e.Year != 0 {
 				a.birthdayMultYear = e.Year
 			}
@@ -391,6 +397,7 @@ func (a *Account) fold(e *Entry) error {
 		if o.clawed > o.points {
 			return corrupt(e, "claws back %d of order %q that earned %d", o.clawed, o.id, o.points)
 		}
+		a.setOrder(o)
 	}
 	a.Debt, err = addPoints(a.Debt, e.Debt)
 	if err != nil {
@@ -411,7 +418,7 @@ func (a *Account) fold(e *Entry) error {
 	if e.Kind == EntryTier || e.Kind == EntryReview {
 		a.NextReview, a.GraceUntil = e.NextReview, e.GraceUntil
 	}
-	a.keys[e.Key] = e.Fingerprint
+	a.keys = a.keys.set(e.Key, e.Fingerprint)
 	a.Version = e.Seq
 	if e.Time.After(a.AsOf) {
 		a.AsOf = e.Time
