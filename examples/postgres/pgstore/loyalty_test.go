@@ -3,13 +3,16 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
+	"github.com/tailorcrm/tailor/loyalty/loyaltytest"
 )
 
 // Concurrent deliveries of one entry (same key, same version): one is
@@ -69,4 +72,54 @@ func TestAppendMisnumberedBatchIsInvalid(t *testing.T) {
 	got, err := s.Entries(ctx, "M1", 0)
 	require.NoError(t, err)
 	assert.Empty(t, got)
+}
+
+// The e-shop's case: 64 concurrent deliveries of one order event through
+// loyalty.Service earn once; the others are told it was a duplicate. And
+// 16 different orders of one member, concurrently, all earn (the
+// service's retries absorb the version conflicts).
+func TestServiceConcurrentDeliveries(t *testing.T) {
+	s := newDB(t).Loyalty()
+	ctx := context.Background()
+	svc := loyalty.NewService(loyaltytest.Programme(), s, &loyalty.ServiceOptions{Retries: 1000})
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}, now)
+	require.NoError(t, err)
+
+	run := func(n int, event func(i int) loyalty.Event) []error {
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				_, _, errs[i] = svc.Apply(ctx, event(i), now)
+			})
+		}
+		close(start)
+		wg.Wait()
+		return errs
+	}
+	errs := run(64, func(int) loyalty.Event { return loyalty.Purchase{Order: loyaltytest.Order("O-1", "M1", 80, 1)} })
+	won := 0
+	for _, err := range errs {
+		if err == nil {
+			won++
+		} else {
+			assert.ErrorIs(t, err, loyalty.ErrDuplicate)
+		}
+	}
+	assert.Equal(t, 1, won, "deliveries that earned")
+
+	errs = run(16, func(i int) loyalty.Event {
+		return loyalty.Purchase{Order: loyaltytest.Order(fmt.Sprintf("O-%d", i+2), "M1", 10, i+2)}
+	})
+	for _, err := range errs {
+		assert.NoError(t, err)
+	}
+	entries, err := s.Entries(ctx, "M1", 0)
+	require.NoError(t, err)
+	a, err := loyalty.Replay(entries)
+	require.NoError(t, err)
+	assert.Equal(t, loyalty.Points(80+16*10), a.Balance())
 }
