@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,11 +119,19 @@ func TestConcurrentDistinctOrders(t *testing.T) {
 // deliveries split between them earn once, and racing distinct orders
 // lose nothing.
 func TestTwoServersOneDatabase(t *testing.T) {
-	a, db := sqliteEnv(t)
-	db2, err := sqlitestore.Open(t.Context(), db.Path(), nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { db2.Close() })
-	b := newEnv(t, liteStores(db2))
+	// Writers of two processes wait for each other's lock up to the busy
+	// time-out; under the race detector on a loaded machine the default 5 s
+	// can run out, which would be a 503, not a lost order.
+	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
+	path := filepath.Join(t.TempDir(), "shop.db")
+	var envs [2]*testEnv
+	for i := range envs {
+		db, err := sqlitestore.Open(t.Context(), path, opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		envs[i] = newEnv(t, liteStores(db))
+	}
+	a, b := envs[0], envs[1]
 	a.register("C-1")
 	same := order("O-1", "C-1", testNow.Add(-time.Hour), 1, "120.00")
 	const n = 64
