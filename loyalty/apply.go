@@ -336,7 +336,7 @@ func (b *builder) repay(lot string, at time.Time) error {
 // could not take.
 func (w *Account) draw(n Points, first string, withPending bool) ([]LotPart, Points) {
 	var parts []LotPart
-	take := func(l Lot) {
+	take := func(l *Lot) {
 		if n == 0 || l.Remaining == 0 {
 			return
 		}

@@ -165,8 +165,8 @@ type Account struct {
 	// outside one.
 	GraceUntil time.Time
 
-	lots             []Lot // open lots, nearest expiry first; shared until ownLots
-	lotsOwned        bool  // lots is a private copy that fold may change
+	lots             []*Lot // open lots, nearest expiry first; shared until ownLots, never changed in place
+	lotsOwned        bool   // lots (the slice, not the Lots) is a private copy that fold may change
 	keys             pmap[uint64]
 	orders           pmap[*orderRecord]
 	qual             *qnode // orders by time with their qualifying sums
@@ -180,7 +180,13 @@ func (a *Account) Balance() Points { return a.Available + a.Pending - a.Debt }
 
 // Lots returns a copy of the open lots (Remaining > 0), nearest expiry
 // first; lots that never expire come last.
-func (a *Account) Lots() []Lot { return slices.Clone(a.lots) }
+func (a *Account) Lots() []Lot {
+	out := make([]Lot, len(a.lots))
+	for i, l := range a.lots {
+		out[i] = *l
+	}
+	return out
+}
 
 // HasKey reports whether the ledger holds an entry with idempotency key k.
 func (a *Account) HasKey(k string) bool { _, ok := a.keys.get(k); return ok }
@@ -227,7 +233,8 @@ func (a *Account) clone() Account {
 	return w
 }
 
-// ownLots makes a's lots a private copy before fold changes them.
+// ownLots makes the slice of a's lots a private copy before fold changes
+// it. The Lots it points to stay shared: fold replaces a Lot it changes.
 func (a *Account) ownLots() {
 	if !a.lotsOwned {
 		a.lots = slices.Clone(a.lots)
@@ -257,7 +264,7 @@ func corrupt(e *Entry, format string, args ...any) error {
 	return fmt.Errorf("%w: member %q entry %d (%s %q): %s", ErrCorrupt, e.Member, e.Seq, e.Kind, e.Key, fmt.Sprintf(format, args...))
 }
 
-func lotLess(a, b Lot) int {
+func lotLess(a, b *Lot) int {
 	// Nearest expiry first; lots that never expire last; then oldest.
 	switch {
 	case a.ExpiresAt.IsZero() && !b.ExpiresAt.IsZero():
@@ -312,7 +319,9 @@ func (a *Account) fold(e *Entry) error {
 		if i < 0 {
 			return corrupt(e, "unknown or empty lot %q", part.Lot)
 		}
-		l := &a.lots[i]
+		c := *a.lots[i] // the Lot may be shared with other accounts
+		l := &c
+		a.lots[i] = l
 		if part.Points <= 0 || part.Points > l.Remaining {
 			return corrupt(e, "draws %d points from lot %q holding %d", part.Points, l.ID, l.Remaining)
 		}
@@ -362,9 +371,9 @@ func (a *Account) fold(e *Entry) error {
 			if err != nil {
 				return fmt.Errorf("loyalty: member %q: %w", e.Member, err)
 			}
-			i, _ := slices.BinarySearchFunc(a.lots, l, lotLess)
+			i, _ := slices.BinarySearchFunc(a.lots, &l, lotLess)
 			a.ownLots()
-			a.lots = slices.Insert(a.lots, i, l)
+			a.lots = slices.Insert(a.lots, i, &l)
 		}
 		if e.Kind == EntryEarn {
 			if _, dup := a.orders.get(e.OrderID); dup || e.OrderID == "" {
