@@ -60,8 +60,9 @@ func New(pool *pgxpool.Pool, opts *Options) *DB {
 }
 
 // Open connects to the database at dsn (a PostgreSQL URL or key=value
-// string, as pgxpool.ParseConfig reads it), brings the schema up to date
-// with [DB.Migrate] and returns the DB. Close releases the pool.
+// string, as pgxpool.ParseConfig reads it; pool settings such as
+// pool_max_conns go there too), brings the schema up to date with
+// [DB.Migrate] and returns the DB. Close releases the pool.
 func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
