@@ -169,6 +169,17 @@ func (m Multiplier) matches(o customer.Order, l customer.Line) bool {
 	return (m.From.IsZero() || !o.Time.Before(m.From)) && (m.Until.IsZero() || o.Time.Before(m.Until))
 }
 
+// addFromZero returns sum + d, where first says that sum is still the
+// decimal.Zero the sum started from. A first d with an exponent ≤ 0 is
+// then the exact result, with the exponent Zero.Add(d) would have, and
+// needs no arithmetic.
+func addFromZero(sum, d decimal.Decimal, first bool) decimal.Decimal {
+	if first && d.Exponent() <= 0 {
+		return d
+	}
+	return sum.Add(d)
+}
+
 // Earning is the points an order would earn, line by line, with the
 // multipliers used.
 type Earning struct {
@@ -221,8 +232,8 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 		if useBirthday {
 			w = w.Mul(bm)
 		}
-		total = total.Add(w)
-		out.Spend = out.Spend.Add(net)
+		total = addFromZero(total, w, i == 0)
+		out.Spend = addFromZero(out.Spend, net, i == 0)
 		out.Lines = append(out.Lines, LineRecord{LineID: l.ID, Quantity: l.Quantity, Net: net, Weight: w})
 	}
 	pts, err := pointsOf(total, p.cfg.Earn.Rounding)
@@ -285,7 +296,9 @@ func (b *builder) upgrade() error {
 // Qualifying returns the member's qualifying value at t (see
 // [TierConfig]): the spend or points of purchases in (t − WindowMonths,
 // t], less what was returned.
-func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal {
+func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal { return p.qualifying(&a, t) }
+
+func (p *Programme) qualifying(a *Account, t time.Time) decimal.Decimal {
 	from := t.AddDate(0, -p.cfg.Tiers.WindowMonths, 0)
 	if !from.Before(t) {
 		return decimal.Zero
@@ -294,7 +307,12 @@ func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal {
 	if p.cfg.Tiers.Basis == BasisPoints {
 		return qpoints(a.qual, t).sub(qpoints(a.qual, from)).decimal()
 	}
-	return qspend(a.qual, t).Sub(qspend(a.qual, from))
+	upto, _ := qspend(a.qual, t)
+	before, any := qspend(a.qual, from)
+	if !any {
+		return upto
+	}
+	return upto.Sub(before)
 }
 
 // QualifyingLevel returns the highest tier whose Min the member's
@@ -305,7 +323,7 @@ func (p *Programme) qualifyingLevel(a *Account, t time.Time) int {
 	if !p.multiTier() {
 		return 0
 	}
-	v := p.Qualifying(*a, t)
+	v := p.qualifying(a, t)
 	level := 0
 	for i, l := range p.cfg.Tiers.Levels {
 		if v.GreaterThanOrEqual(l.Min) {

@@ -224,22 +224,23 @@ func qupdate(n *qnode, t time.Time, id string, spend decimal.Decimal, qual Point
 	return &c
 }
 
-// qspend returns the sum of spend less returns over the orders at or
-// before t.
-func qspend(n *qnode, t time.Time) decimal.Decimal {
-	sum := decimal.Zero
+// qspend returns the sum, from decimal.Zero, of spend less returns over
+// the orders at or before t, and whether there are any.
+func qspend(n *qnode, t time.Time) (decimal.Decimal, bool) {
+	sum, any := decimal.Zero, false
 	for n != nil {
 		if n.t.After(t) {
 			n = n.left
 			continue
 		}
-		sum = sum.Add(n.spend)
+		sum = addFromZero(sum, n.spend, !any)
+		any = true
 		if n.left != nil {
 			sum = sum.Add(n.left.sumSpend)
 		}
 		n = n.right
 	}
-	return sum
+	return sum, any
 }
 
 // qpoints returns the sum of qualifying points over the orders at or

@@ -16,7 +16,10 @@ type Points int64
 // operation may hold.
 const MaxPoints Points = math.MaxInt64
 
-var maxPointsDec = decimal.NewFromInt(math.MaxInt64)
+var (
+	maxPointsDec = decimal.NewFromInt(math.MaxInt64)
+	minPointsDec = maxPointsDec.Neg()
+)
 
 // addPoints returns a+b, or an error wrapping ErrOverflow.
 func addPoints(a, b Points) (Points, error) {
@@ -36,7 +39,7 @@ func pointsOf(d decimal.Decimal, r Rounding) (Points, error) {
 	} else {
 		w = d.Floor()
 	}
-	if w.GreaterThan(maxPointsDec) || w.LessThan(maxPointsDec.Neg()) {
+	if w.GreaterThan(maxPointsDec) || w.LessThan(minPointsDec) {
 		return 0, fmt.Errorf("%w: %s points", ErrOverflow, w.String())
 	}
 	return Points(w.IntPart()), nil
