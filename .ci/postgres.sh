@@ -52,6 +52,13 @@ start() {
 		log "a server started by this script is still recorded in $state; stopping it first"
 		stop
 	fi
+	if [ ! -c /dev/null ] && [ "$(id -u)" = 0 ]; then
+		# Something replaced the device with a regular file (a program
+		# that writes its output by renaming a temporary file over the
+		# path it was given); initdb, run as postgres, needs the device.
+		log "/dev/null is not a character device; restoring it"
+		mknod -m 666 "/dev/.null.$$" c 1 3 && mv -f "/dev/.null.$$" /dev/null
+	fi
 	local bin
 	if ! bin=$(pgbin); then
 		log "installing PostgreSQL from the Debian packages"
