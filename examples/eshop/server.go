@@ -344,6 +344,9 @@ func decodeError(err error) error {
 		return badRequest(f, "must be %s", jsonKind(te.Type.Kind().String()))
 	}
 	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+		if m[1] == "" {
+			return badRequest("body", `unknown field ""`)
+		}
 		return badRequest(m[1], "unknown field")
 	}
 	// Errors of UnmarshalText (enums, money, times) carry no field in
