@@ -1,10 +1,14 @@
 package loyalty
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -38,8 +42,78 @@ type MemStore struct {
 }
 
 type memLedger struct {
-	entries []Entry
+	// batches are the appended batches, each sized exactly, so that the
+	// ledger holds no spare capacity; batches[i][0].Seq grows with i.
+	batches [][]memEntry
+	n       int64 // entries in all batches: the version
 	keys    map[string]struct{}
+}
+
+// memEntry is an [Entry] as MemStore keeps it: the member is the
+// ledger's, and the fields that most kinds leave zero are in x, nil when
+// they are all zero. It converts back to the same Entry.
+type memEntry struct {
+	Seq         int64
+	Key         string
+	Fingerprint uint64
+	Points      Points
+	Time        time.Time
+	Effective   time.Time
+	Parts       []LotPart
+	Note        string
+	Kind        EntryKind
+	x           *memExtra
+}
+
+type memExtra struct {
+	Lot                    string
+	AvailableAt, ExpiresAt time.Time
+	Debt, Forgiven         Points
+	OrderID                string
+	Lines                  []LineRecord
+	Spend                  decimal.Decimal
+	Qualifying             Points
+	Bonus                  BonusKind
+	Year                   int
+	Reason, Operator       string
+	From, To               int
+	NextReview, GraceUntil time.Time
+	Birthday               customer.Birthday
+}
+
+func (x *memExtra) zero() bool {
+	// == on the times and the decimal, not IsZero: the Entry must come
+	// back identical, location and all.
+	var zt time.Time
+	return x.Lot == "" && x.AvailableAt == zt && x.ExpiresAt == zt && x.Debt == 0 && x.Forgiven == 0 &&
+		x.OrderID == "" && x.Lines == nil && x.Spend == (decimal.Decimal{}) && x.Qualifying == 0 && x.Bonus == 0 &&
+		x.Year == 0 && x.Reason == "" && x.Operator == "" && x.From == 0 && x.To == 0 &&
+		x.NextReview == zt && x.GraceUntil == zt && x.Birthday == (customer.Birthday{})
+}
+
+func packEntry(e *Entry) memEntry {
+	m := memEntry{Seq: e.Seq, Key: e.Key, Fingerprint: e.Fingerprint, Points: e.Points, Time: e.Time,
+		Effective: e.Effective, Parts: e.Parts, Note: e.Note, Kind: e.Kind}
+	x := memExtra{Lot: e.Lot, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt, Debt: e.Debt, Forgiven: e.Forgiven,
+		OrderID: e.OrderID, Lines: e.Lines, Spend: e.Spend, Qualifying: e.Qualifying, Bonus: e.Bonus, Year: e.Year,
+		Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To, NextReview: e.NextReview,
+		GraceUntil: e.GraceUntil, Birthday: e.Birthday}
+	if !x.zero() {
+		m.x = &x
+	}
+	return m
+}
+
+func (m *memEntry) unpack(member customer.ID) Entry {
+	e := Entry{Seq: m.Seq, Member: member, Key: m.Key, Fingerprint: m.Fingerprint, Kind: m.Kind, Time: m.Time,
+		Effective: m.Effective, Points: m.Points, Parts: m.Parts, Note: m.Note}
+	if x := m.x; x != nil {
+		e.Lot, e.AvailableAt, e.ExpiresAt, e.Debt, e.Forgiven = x.Lot, x.AvailableAt, x.ExpiresAt, x.Debt, x.Forgiven
+		e.OrderID, e.Lines, e.Spend, e.Qualifying, e.Bonus, e.Year = x.OrderID, x.Lines, x.Spend, x.Qualifying, x.Bonus, x.Year
+		e.Reason, e.Operator, e.From, e.To = x.Reason, x.Operator, x.From, x.To
+		e.NextReview, e.GraceUntil, e.Birthday = x.NextReview, x.GraceUntil, x.Birthday
+	}
+	return e
 }
 
 // NewMemStore returns an empty store.
@@ -53,13 +127,26 @@ func (s *MemStore) Entries(ctx context.Context, member customer.ID, after int64)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	l := s.ledgers[member]
-	if l == nil || after >= int64(len(l.entries)) {
+	if l == nil || after >= l.n {
 		return []Entry{}, nil
 	}
 	if after < 0 {
 		after = 0
 	}
-	return slices.Clone(l.entries[after:]), nil
+	out := make([]Entry, 0, l.n-after)
+	// The first batch holding Seq after+1: the last whose first Seq <= after+1.
+	i, found := slices.BinarySearchFunc(l.batches, after+1, func(b []memEntry, seq int64) int { return cmp.Compare(b[0].Seq, seq) })
+	if !found {
+		i--
+	}
+	for _, b := range l.batches[i:] {
+		for j := range b {
+			if b[j].Seq > after {
+				out = append(out, b[j].unpack(member))
+			}
+		}
+	}
+	return out, nil
 }
 
 // Append implements [Store].
@@ -72,7 +159,7 @@ func (s *MemStore) Append(ctx context.Context, member customer.ID, expected int6
 	l := s.ledgers[member]
 	var version int64
 	if l != nil {
-		version = int64(len(l.entries))
+		version = l.n
 	}
 	batch := make(map[string]struct{}, len(entries))
 	for _, e := range entries {
@@ -101,9 +188,15 @@ func (s *MemStore) Append(ctx context.Context, member customer.ID, expected int6
 		l = &memLedger{keys: map[string]struct{}{}}
 		s.ledgers[member] = l
 	}
-	for _, e := range entries {
-		l.entries = append(l.entries, e)
-		l.keys[e.Key] = struct{}{}
+	if len(entries) == 0 {
+		return nil
 	}
+	b := make([]memEntry, len(entries))
+	for i := range entries {
+		b[i] = packEntry(&entries[i])
+		l.keys[entries[i].Key] = struct{}{}
+	}
+	l.batches = append(l.batches, b)
+	l.n += int64(len(b))
 	return nil
 }
