@@ -174,13 +174,16 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	return res, nil
 }
 
-// output is where data goes: stdout, or a file written through a
-// temporary file in the same directory and renamed by commit.
+// output is where data goes: stdout; a regular file, written through a
+// temporary file in the same directory and renamed by commit; or a device
+// or named pipe (/dev/null, a FIFO), written directly, since renaming over
+// it would replace it.
 type output struct {
-	w    *bufio.Writer
-	f    *os.File
-	path string
-	done bool
+	w      *bufio.Writer
+	f      *os.File
+	path   string
+	direct bool // f is path itself, not a temporary file
+	done   bool
 }
 
 // createOutput opens path ("" or "-" for stdout).
@@ -190,6 +193,12 @@ func createOutput(e *env, path string) (*output, error) {
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, usagef("-out %s: is a directory", path)
+	} else if err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("-out: %w", err)
+		}
+		return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, direct: true}, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -209,6 +218,13 @@ func (o *output) commit() error {
 	}
 	if o.f == nil {
 		o.done = true
+		return nil
+	}
+	if o.direct {
+		o.done = true
+		if err := o.f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", o.path, err)
+		}
 		return nil
 	}
 	tmp := o.f.Name()
@@ -239,7 +255,9 @@ func (o *output) abort() {
 	o.done = true
 	if o.f != nil {
 		o.f.Close()
-		os.Remove(o.f.Name())
+		if !o.direct {
+			os.Remove(o.f.Name())
+		}
 	}
 }
 
