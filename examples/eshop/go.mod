@@ -9,6 +9,7 @@ require (
 	github.com/tailorcrm/tailor v0.0.0-00010101000000-000000000000
 	github.com/tailorcrm/tailor/examples/postgres v0.0.0-00010101000000-000000000000
 	github.com/tailorcrm/tailor/examples/sqlite v0.0.0-00010101000000-000000000000
+	pgregory.net/rapid v1.3.0
 )
 
 require (
