@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/tailorcrm/tailor/churn/risk"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/segment"
@@ -108,6 +110,9 @@ th,td{text-align:left;vertical-align:top;padding:7px 8px;border-bottom:1px solid
 th{background:#f7f8fa;font-weight:600;white-space:nowrap}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td ul{margin:0;padding-left:16px}
+td.why{width:31%}
+td.todo{width:33%}
+td.q{white-space:nowrap}
 .id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:nowrap}
 .band{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
 .band.critical{background:#fde4e4;color:#9b1c1c}
@@ -167,7 +172,12 @@ func (rep *Report) headline(p printer) {
 	}
 	stat("", grouped(rep.Customers), "customers: "+esc(strings.Join(parts, ", ")))
 	stat("", grouped(rep.Orders), "orders")
-	stat("", money(rep.Net)+" "+esc(string(rep.Currency)), "net revenue (sales less returns)")
+	cur := esc(string(rep.Currency))
+	if big := shortMoney(rep.Net); big != "" {
+		stat("", big+" "+cur, "net revenue (sales less returns): "+money(rep.Net)+" "+cur)
+	} else {
+		stat("", money(rep.Net)+" "+cur, "net revenue (sales less returns)")
+	}
 	stat("", rep.AsOf.String(), "as of (rows dated later are left out)")
 	share := 0.0
 	if rep.Net.Sign() > 0 {
@@ -175,6 +185,20 @@ func (rep *Report) headline(p printer) {
 	}
 	stat(" alert", grouped(rep.AtRiskCustomers), "customers at high or critical churn risk, holding "+pct(share)+" of net revenue")
 	p("</section>\n")
+}
+
+// shortMoney writes an amount of a hundred million or more in millions
+// or billions ("645.4 million", "29.45 billion"); "" for smaller ones,
+// which fit the headline in full.
+func shortMoney(d decimal.Decimal) string {
+	a := d.Abs()
+	switch {
+	case a.GreaterThanOrEqual(decimal.New(1, 9)):
+		return d.Shift(-9).StringFixed(2) + " billion"
+	case a.GreaterThanOrEqual(decimal.New(1, 8)):
+		return d.Shift(-6).StringFixed(1) + " million"
+	}
+	return ""
 }
 
 // quadrantSection draws one four-quadrant panel per kind.
@@ -644,12 +668,12 @@ func (rep *Report) tableSection(p printer) {
 			`)</th><th>Last purchase</th><th>Risk</th><th>Why</th><th>What to do</th></tr></thead><tbody>`)
 		for i, r := range k.AtRisk {
 			p(`<tr class="at-risk-row"><td class="num">`, strconv.Itoa(i+1), `</td><td class="id">`, esc(string(r.ID)),
-				`</td><td>`, quadrantName(r.Quadrant), `</td><td class="num">`, money(r.Net), `</td><td class="num">`, r.LastPurchase.String(),
-				`</td><td class="num">`, riskPercent(r.Risk), ` <span class="band `, r.Band, `">`, r.Band, `</span></td><td><ul>`)
+				`</td><td class="q">`, quadrantName(r.Quadrant), `</td><td class="num">`, money(r.Net), `</td><td class="num">`, r.LastPurchase.String(),
+				`</td><td class="num">`, riskPercent(r.Risk), ` <span class="band `, r.Band, `">`, r.Band, `</span></td><td class="why"><ul>`)
 			for _, why := range r.Reasons {
 				p(`<li>`, esc(why), `</li>`)
 			}
-			p(`</ul></td><td><ul>`)
+			p(`</ul></td><td class="todo"><ul>`)
 			var gated []string
 			for _, a := range r.Actions {
 				if a.Needs == "" {
