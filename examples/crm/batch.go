@@ -96,19 +96,28 @@ type batch struct {
 	dep    []float64              // of groups: discounted expected purchases over h periods
 	new    churn.Score            // of a customer with T = 0
 	risk   *risk.Model
+	spend  []float64 // mean repeat spend of each customer, from the first pass
 }
 
 // btyd returns the model input of s: the triple and the mean repeat spend.
 func btyd(s *customer.Summary, p customer.Period) (churn.Observation, float64, bool) {
-	x, tx, T, ok := s.BTYD(p)
+	o, ok := triple(s, p)
 	if !ok {
-		return churn.Observation{}, 0, false
+		return o, 0, false
 	}
 	z := 0.0
 	if m, ok := s.MeanRepeatSpend(); ok {
 		z = m.InexactFloat64()
 	}
-	return churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}, z, true
+	return o, z, true
+}
+
+func triple(s *customer.Summary, p customer.Period) (churn.Observation, bool) {
+	x, tx, T, ok := s.BTYD(p)
+	if !ok {
+		return churn.Observation{}, false
+	}
+	return churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}, true
 }
 
 // fit makes the first pass over the customers (segment statistics, BTYD
@@ -116,6 +125,7 @@ func btyd(s *customer.Summary, p customer.Period) (churn.Observation, float64, b
 // and scores every distinct (x, t_x, T) once.
 func (b *batch) fit(e *env, model string) error {
 	t := b.t
+	b.spend = make([]float64, t.Len())
 	stats := make([]*segment.Stats, runtime.GOMAXPROCS(0))
 	pops := make([]*population, len(stats))
 	k, err := parts(t.Len(), func(p, lo, hi int) error {
@@ -136,6 +146,7 @@ func (b *batch) fit(e *env, model string) error {
 				return err
 			}
 			ob, z, ok := btyd(&s, b.period)
+			b.spend[i] = z
 			switch {
 			case !ok:
 				pop.noBuy++
@@ -301,15 +312,15 @@ func (b *batch) write(out *output) error {
 		if err != nil {
 			return buf, err
 		}
-		buf, err = b.appendChurn(buf, s)
+		buf, err = b.appendChurn(buf, s, b.spend[i])
 		return append(buf, '\n'), err
 	})
 }
 
 // appendChurn appends the columns of batchColumns; those that cannot be
 // computed (no purchase, no fit) are empty.
-func (b *batch) appendChurn(buf []byte, s *customer.Summary) ([]byte, error) {
-	ob, z, ok := btyd(s, b.period)
+func (b *batch) appendChurn(buf []byte, s *customer.Summary, z float64) ([]byte, error) {
+	ob, ok := triple(s, b.period)
 	if !ok || b.tx == nil {
 		return append(buf, ",,,,,,,"...), nil
 	}

@@ -71,6 +71,9 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		c := sp.next()
 		held = append(held, c)
 		w0.walk(c, func(r *record, re *RowError) bool {
+			if re == nil && r.fields == nil {
+				w0.split(r)
+			}
 			if re != nil || len(r.fields) != cr.fields {
 				return true
 			}
@@ -253,30 +256,30 @@ func (w *worker) record(r *record, re *RowError) bool {
 	if int64(r.line) > w.stop.Load() {
 		return false
 	}
-	if re != nil || len(r.fields) != w.lay.fields {
-		if w.id != 0 {
-			return true
-		}
-		w.rows++
-		if re == nil {
-			re = &RowError{File: w.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", len(r.fields), w.lay.fields)}
-		}
-		return w.fail(re)
+	// The owner of a record is that of its customer ID; a record without
+	// one (malformed, too few fields, an empty ID) is worker 0's.
+	idField, hasID := "", false
+	switch {
+	case re != nil:
+	case r.fields == nil:
+		idField, hasID = r.field(w.lay.col.id)
+	case len(r.fields) > w.lay.col.id:
+		idField, hasID = r.fields[w.lay.col.id], true
 	}
-	id := trim(r.fields[w.lay.col.id])
-	if id == "" {
-		if w.id != 0 {
-			return true
-		}
-		w.rows++
-		return w.fail(valueError(w.name, r.lineOf(w.lay.col.id), ColCustomerID, "", "empty"))
-	}
+	id := trim(idField)
 	var h uint64
-	if string(w.lastID) == id {
+	switch {
+	case !hasID || id == "":
+		if w.id != 0 {
+			return true
+		}
+		w.lastID = w.lastID[:0]
+		w.lastOw, w.lastIx = 0, -1
+	case string(w.lastID) == id:
 		if w.lastOw != w.id {
 			return true
 		}
-	} else {
+	default:
 		h = maphash.String(w.seed, id)
 		w.lastID = append(w.lastID[:0], id...)
 		w.lastOw = int((h >> 32) * uint64(w.n) >> 32)
@@ -284,6 +287,21 @@ func (w *worker) record(r *record, re *RowError) bool {
 		if w.lastOw != w.id {
 			return true
 		}
+	}
+	if re != nil {
+		w.rows++
+		return w.fail(re)
+	}
+	if r.fields == nil {
+		w.split(r)
+	}
+	if len(r.fields) != w.lay.fields {
+		w.rows++
+		return w.fail(&RowError{File: w.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", len(r.fields), w.lay.fields)})
+	}
+	if id == "" {
+		w.rows++
+		return w.fail(valueError(w.name, r.lineOf(w.lay.col.id), ColCustomerID, "", "empty"))
 	}
 	w.rows++
 	fr := &w.fr

@@ -58,11 +58,22 @@ func tableOutcome(t *Table, err error) string {
 	for _, e := range t.Errors {
 		fmt.Fprintln(&b, e)
 	}
+	// Twice over, with one summary for all: building one summary must not
+	// change another.
 	var s customer.Summary
+	var first, second strings.Builder
 	for i := 0; i < t.Len(); i++ {
 		t.Summary(i, &s)
-		fmt.Fprintln(&b, summaryText(&s))
+		fmt.Fprintln(&first, summaryText(&s))
 	}
+	for i := 0; i < t.Len(); i++ {
+		t.Summary(i, &s)
+		fmt.Fprintln(&second, summaryText(&s))
+	}
+	if first.String() != second.String() {
+		return "summaries changed between two reads"
+	}
+	b.WriteString(second.String())
 	return b.String()
 }
 
@@ -137,6 +148,14 @@ func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 		"quote after quote": head + "C1,2024-01-01,1,1,,,,\"a\"b,x\nC1,2024-01-02,1,1,,,,,\n",
 		"spaces":            head + " C1 , 2024-01-01 , 1.50 , 1 , , , consumer , , cat \n",
 		"digits ids":        head + "10,2024-01-01,1,1,,,,,\n2,2024-01-01,1,1,,,,,\n007,2024-01-01,1,1,,,,,\n7,2024-01-01,1,1,,,,,\nb,2024-01-01,1,1,,,,,\nA,2024-01-01,1,1,,,,,\n",
+		"many orders on one day": func() string {
+			var b strings.Builder
+			b.WriteString(head)
+			for i := 0; i < 700; i++ {
+				fmt.Fprintf(&b, "W,2024-01-01,2.5,1,,,,O%d,\nW,2024-01-02,-0.5,-1,,,,O%d,\n", i, i)
+			}
+			return b.String()
+		}(),
 		"many orders and days": func() string {
 			var b strings.Builder
 			b.WriteString(head)
@@ -221,5 +240,26 @@ func TestFastParsersAgreeWithTheExactOnes(t *testing.T) {
 	for _, s := range []string{"2023-02-29", "2024-02-30", "0000-01-01", "2024-1-01", "2024-01-01T00:00:00Z"} {
 		_, ok := parseDay10(s)
 		require.False(t, ok, s)
+	}
+}
+
+func TestPackDay(t *testing.T) {
+	for _, d := range []customer.Date{customer.DateFromYMD(1, 1, 1), 0, customer.DateFromYMD(9999, 12, 31)} {
+		for _, o := range []uint32{0, 1, dayMaxOrders} {
+			for _, n := range []int64{0, 1, -1, 1<<36 - 1, -(1 << 36)} {
+				w, ok := packDay(d, o, n)
+				require.True(t, ok)
+				assert.Equal(t, d, dayDate(w))
+				assert.Equal(t, o, dayOrders(w))
+				assert.Equal(t, n, dayNet(w))
+			}
+		}
+	}
+	for _, bad := range []struct {
+		o uint32
+		n int64
+	}{{dayMaxOrders + 1, 0}, {0, 1 << 36}, {0, -(1 << 36) - 1}} {
+		_, ok := packDay(0, bad.o, bad.n)
+		assert.False(t, ok)
 	}
 }

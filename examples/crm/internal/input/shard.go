@@ -29,6 +29,28 @@ type crec struct {
 	slow                                   bool // the state is in shard.slow
 }
 
+// A day is one word: the date (offset by dayBias) in the top 23 bits, the
+// orders in the next 4, the net (units of 10⁻⁴, up to ±6.8 million
+// currency units) in the low 37, signed. A day that does not fit moves
+// its customer to the decimal path.
+const (
+	dayBias      = 1 << 22
+	dayMaxOrders = 1<<4 - 1
+	dayNetBits   = 37
+)
+
+func packDay(d customer.Date, orders uint32, net int64) (uint64, bool) {
+	dd := int64(d) + dayBias
+	if dd < 0 || dd >= 1<<23 || orders > dayMaxOrders || net < -(1<<(dayNetBits-1)) || net >= 1<<(dayNetBits-1) {
+		return 0, false
+	}
+	return uint64(dd)<<41 | uint64(orders)<<dayNetBits | uint64(net)&(1<<dayNetBits-1), true
+}
+
+func dayDate(w uint64) customer.Date { return customer.Date(int64(w>>41) - dayBias) }
+func dayOrders(w uint64) uint32      { return uint32(w>>dayNetBits) & dayMaxOrders }
+func dayNet(w uint64) int64          { return int64(w<<(64-dayNetBits)) >> (64 - dayNetBits) }
+
 // blk is a run of n entries in a word arena; its capacity is n rounded
 // up to a power of two.
 type blk struct{ off, n uint32 }
@@ -114,7 +136,7 @@ type shard struct {
 	n      int32
 	table  []uint64 // tag<<32 | index+1, open addressing
 	ids    [][]byte
-	days   arena // 2 words a day: date<<32 | orders, net
+	days   arena // a word a day (packDay)
 	orders arena // sorted order keys
 	cats   []string
 	catID  map[string]int
@@ -271,13 +293,13 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	// The day, found from the end: rows mostly come in date order.
 	var days []uint64
 	if x.days.n > 0 {
-		days = s.days.slice(x.days.off, x.days.n*2)
+		days = s.days.slice(x.days.off, x.days.n)
 	}
 	j := int(x.days.n)
-	for j > 0 && customer.Date(int32(days[2*(j-1)]>>32)) > fr.date {
+	for j > 0 && dayDate(days[j-1]) > fr.date {
 		j--
 	}
-	found := j > 0 && customer.Date(int32(days[2*(j-1)]>>32)) == fr.date
+	found := j > 0 && dayDate(days[j-1]) == fr.date
 	newOrder := false
 	var k int
 	if sign >= 0 && !exchange {
@@ -289,31 +311,31 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		k, hit = slices.BinarySearch(ks, fr.key)
 		newOrder = !hit
 	}
+	if newOrder && x.orders.n >= maxFastOrders {
+		return false
+	}
+	var o uint32
+	if newOrder {
+		o = 1
+	}
 	if found {
-		d := days[2*(j-1):]
-		n, ok := add64(int64(d[1]), a)
-		if !ok || (newOrder && uint32(d[0]) == 1<<32-1) {
+		n, ok := add64(dayNet(days[j-1]), a)
+		if !ok {
 			return false
 		}
-		if newOrder && x.orders.n >= maxFastOrders {
+		w, ok := packDay(fr.date, dayOrders(days[j-1])+o, n)
+		if !ok {
 			return false
 		}
-		d[1] = uint64(n)
-		if newOrder {
-			d[0]++
-		}
+		days[j-1] = w
 	} else {
-		if x.days.n >= maxFastDays || (newOrder && x.orders.n >= maxFastOrders) {
+		w, ok := packDay(fr.date, o, a)
+		if !ok || x.days.n >= maxFastDays {
 			return false
 		}
-		days = s.days.grow(&x.days, 2)
-		copy(days[2*j+2:2*int(x.days.n)], days[2*j:2*int(x.days.n)-2])
-		var o uint64
-		if newOrder {
-			o = 1
-		}
-		days[2*j] = uint64(uint32(fr.date))<<32 | o
-		days[2*j+1] = uint64(a)
+		days = s.days.grow(&x.days, 1)
+		copy(days[j+1:x.days.n], days[j:x.days.n-1])
+		days[j] = w
 	}
 	if newOrder {
 		ks := s.orders.grow(&x.orders, 1)
@@ -354,7 +376,7 @@ func (s *shard) account(i int32, cur customer.Currency) *account {
 			a.orders.insert(k)
 		}
 	}
-	s.days.release(r.days.off, capOf(r.days.n)*2)
+	s.days.release(r.days.off, capOf(r.days.n))
 	s.orders.release(r.orders.off, capOf(r.orders.n))
 	r.days, r.orders = blk{}, blk{}
 	r.slow = true
@@ -365,10 +387,22 @@ func (s *shard) account(i int32, cur customer.Currency) *account {
 	return a
 }
 
+// copySummary copies src into dst, into dst's own slices.
+func copySummary(dst, src *customer.Summary) {
+	days := append(dst.Days[:0], src.Days...)
+	cats := append(dst.Categories[:0], src.Categories...)
+	*dst = *src
+	dst.Days, dst.Categories = days, cats
+}
+
+// zero4 is 0 with the exponent of the fixed-point amounts: sums and
+// differences of decimals with equal exponents need no rescaling.
+var zero4 = decimal.New(0, -fixScale)
+
 // dec returns v units of 10⁻⁴ as a decimal.
 func dec(v int64) decimal.Decimal {
 	if v == 0 {
-		return decimal.Decimal{}
+		return zero4
 	}
 	return decimal.New(v, -fixScale)
 }
@@ -376,11 +410,11 @@ func dec(v int64) decimal.Decimal {
 // fill writes the summary of customer i into dst, reusing dst's slices.
 func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	r := s.rec(i)
+	days, cats := dst.Days[:0], dst.Categories[:0]
 	if r.slow {
-		*dst = s.slow[i].s
+		copySummary(dst, &s.slow[i].s)
 		return
 	}
-	days, cats := dst.Days[:0], dst.Categories[:0]
 	*dst = *s.tmpl
 	dst.CustomerID = customer.ID(s.id(r))
 	dst.Kind = r.kind
@@ -388,6 +422,7 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	dst.Units, dst.ReturnedUnits = int(r.units), int(r.returnedUnits)
 	dst.Returns, dst.Exchanges = int(r.returns), int(r.exchanges)
 	dst.Gross = dec(r.gross)
+	dst.Discounts = zero4
 	dst.FullPriceNet = dst.Gross
 	dst.Refunded = dec(r.refunded)
 	cost := dec(r.knownCost)
@@ -397,11 +432,11 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	dst.Cost = cost
 	var w []uint64
 	if r.days.n > 0 {
-		w = s.days.slice(r.days.off, r.days.n*2)
+		w = s.days.slice(r.days.off, r.days.n)
 	}
 	orders := 0
-	for j := 0; j < int(r.days.n); j++ {
-		d := customer.Day{Date: customer.Date(int32(w[2*j] >> 32)), Orders: int(uint32(w[2*j])), Net: dec(int64(w[2*j+1]))}
+	for _, x := range w {
+		d := customer.Day{Date: dayDate(x), Orders: int(dayOrders(x)), Net: dec(dayNet(x))}
 		orders += d.Orders
 		days = append(days, d)
 	}
@@ -451,7 +486,7 @@ func (t *Table) Len() int {
 // The summaries are those Summarize returns for the same input.
 func (t *Table) Summary(i int, dst *customer.Summary) {
 	if t.sums != nil {
-		*dst = *t.sums[i]
+		copySummary(dst, t.sums[i])
 		return
 	}
 	o := t.order[i]

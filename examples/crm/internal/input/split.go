@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync/atomic"
 	"unsafe"
 )
@@ -195,9 +196,11 @@ type walker struct {
 	lines  []int // line of each field of a record read by encoding/csv
 }
 
-// record is one record of a walk: its fields, the line of its first
-// field, and the line of each field (nil when all are on line).
+// record is one record of a walk: its fields (or, for a line without
+// quotes, the raw line, split on demand by walker.split), the line of its
+// first field, and the line of each field (nil when all are on line).
 type record struct {
+	raw    string
 	fields []string
 	line   int
 	lines  []int
@@ -254,18 +257,7 @@ func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, i
 			pos += consumed
 			continue
 		}
-		w.fields = w.fields[:0]
-		s := unsafe.String(unsafe.SliceData(l), len(l))
-		for {
-			i := indexComma(s)
-			if i < 0 {
-				w.fields = append(w.fields, s)
-				break
-			}
-			w.fields = append(w.fields, s[:i])
-			s = s[i+1:]
-		}
-		rec = record{fields: w.fields, line: line}
+		rec = record{raw: unsafe.String(unsafe.SliceData(l), len(l)), line: line}
 		if !fn(&rec, nil) {
 			return nil, 0
 		}
@@ -277,13 +269,37 @@ func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, i
 	return nil, 0
 }
 
-func indexComma(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ',' {
-			return i
+// split splits the raw line of r at its commas, into fields that alias it.
+func (w *walker) split(r *record) {
+	w.fields = w.fields[:0]
+	s := r.raw
+	for {
+		i := strings.IndexByte(s, ',')
+		if i < 0 {
+			w.fields = append(w.fields, s)
+			break
 		}
+		w.fields = append(w.fields, s[:i])
+		s = s[i+1:]
 	}
-	return -1
+	r.fields = w.fields
+}
+
+// field returns field i of the raw line of r, and false when the line has
+// fewer fields.
+func (r *record) field(i int) (string, bool) {
+	s := r.raw
+	for ; i > 0; i-- {
+		j := strings.IndexByte(s, ',')
+		if j < 0 {
+			return "", false
+		}
+		s = s[j+1:]
+	}
+	if j := strings.IndexByte(s, ','); j >= 0 {
+		s = s[:j]
+	}
+	return s, true
 }
 
 type longLine struct{ line int }
