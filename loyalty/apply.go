@@ -325,8 +325,8 @@ func (p *Programme) qualifyingLevel(a *Account, t time.Time) int {
 	}
 	v := p.qualifying(a, t)
 	level := 0
-	for i, l := range p.cfg.Tiers.Levels {
-		if v.GreaterThanOrEqual(l.Min) {
+	for i := range p.cfg.Tiers.Levels {
+		if v.GreaterThanOrEqual(p.tierMin(i, v.Exponent())) {
 			level = i
 		}
 	}

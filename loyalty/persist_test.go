@@ -178,3 +178,20 @@ func TestQualifyingTreap(t *testing.T) {
 		}
 	})
 }
+
+// TestTierMinRescaled checks that the kept tier minimums equal the
+// configured ones at every exponent they are used with.
+func TestTierMinRescaled(t *testing.T) {
+	for _, min := range []string{"0", "500", "1000.5", "1.25", "1E+3", "0.000001"} {
+		c := Config{Currency: "EUR"}
+		c.Tiers.Levels = []TierLevel{{Name: "a", Multiplier: decimal.NewFromInt(1)}, {Name: "b", Min: decimal.RequireFromString(min), Multiplier: decimal.NewFromInt(1)}}
+		p := newProgramme(c)
+		for e := int32(-20); e <= 5; e++ {
+			got := p.tierMin(1, e)
+			require.True(t, got.Equal(c.Tiers.Levels[1].Min), "min %s at exponent %d: %s", min, e, got)
+			if e <= 0 && e >= -minScales && e <= c.Tiers.Levels[1].Min.Exponent() {
+				require.Equal(t, e, got.Exponent(), "min %s", min)
+			}
+		}
+	}
+}

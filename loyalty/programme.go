@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -221,6 +222,42 @@ type SeasonalDiscount struct {
 // concurrent use. Build one with [Compile] or [DecodeProgramme].
 type Programme struct {
 	cfg Config
+	// mins[i][k] is the Min of tier i with exponent −k (the same value),
+	// so that comparing a qualifying value of that exponent with it
+	// rescales nothing. Only for Mins with an exponent ≥ −minScales.
+	mins [][]decimal.Decimal
+}
+
+// minScales bounds the exponents (−minScales..0) of the rescaled tier
+// minimums a Programme keeps.
+const minScales = 12
+
+func newProgramme(c Config) *Programme {
+	p := &Programme{cfg: c}
+	for _, l := range c.Tiers.Levels {
+		var at []decimal.Decimal
+		if e := l.Min.Exponent(); e >= -minScales && e <= minScales {
+			at = make([]decimal.Decimal, minScales+1)
+			for k := range at {
+				if int32(-k) > e {
+					continue // would lose digits: left zero, not used
+				}
+				c := l.Min.Coefficient()
+				c.Mul(c, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(e)+int64(k)), nil))
+				at[k] = decimal.NewFromBigInt(c, int32(-k))
+			}
+		}
+		p.mins = append(p.mins, at)
+	}
+	return p
+}
+
+// tierMin returns tier i's Min, with exponent e when it has one kept.
+func (p *Programme) tierMin(i int, e int32) decimal.Decimal {
+	if i < len(p.mins) && e <= 0 && e >= -minScales && int(-e) < len(p.mins[i]) && e <= p.cfg.Tiers.Levels[i].Min.Exponent() {
+		return p.mins[i][-e]
+	}
+	return p.cfg.Tiers.Levels[i].Min
 }
 
 var (
@@ -296,7 +333,7 @@ func Compile(c Config) (*Programme, error) {
 	if err := p.err(name); err != nil {
 		return nil, err
 	}
-	return &Programme{cfg: c}, nil
+	return newProgramme(c), nil
 }
 
 // Config returns a copy of the programme's configuration, defaults filled.
