@@ -24,7 +24,7 @@ func runReport(e *env, args []string) error {
 	asOfFlag := fs.String("as-of", "", "day of the analysis, `YYYY-MM-DD` (required): later rows are left out and counted")
 	outPath := fs.String("out", "", "output `file` (default stdout)")
 	holdout := fs.Int("holdout", report.DefaultHoldout, "holdout period of the churn models, in `days` before -as-of")
-	top := fs.Int("top", report.DefaultTopN, "rows of the table of high-value customers at risk")
+	top := fs.Int("top", report.DefaultTopN, "rows of each kind in the table of high-value customers at risk")
 	points := fs.Int("max-points", report.DefaultMaxPoints, "most customers of a kind drawn as dots; more are drawn as a density grid")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -416,6 +416,10 @@ func TestDensityForManyCustomers(t *testing.T) {
 	assert.Positive(t, cells)
 	assert.Less(t, cells, rep.Customers)
 	assert.Equal(t, 4*len(rep.Kinds), count(els, "text", "quadrant-label"))
+	// The grid has at most 90 × 66 cells a kind, whatever the number of
+	// customers: the page stays small for a million.
+	assert.LessOrEqual(t, cells, 2*90*66)
+	assert.Less(t, b.Len(), 1<<20)
 }
 
 func TestShortHistory(t *testing.T) {
