@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -19,16 +20,24 @@ const clients = 64
 //
 // members: distinct orders spread over 64 members; one-member: distinct
 // orders of a single member (every write on one ledger); redelivery: the
-// same order delivered again and again (idempotent no-ops).
+// same order delivered again and again (idempotent no-ops). With
+// TAILOR_POSTGRES_DSN set it measures PostgreSQL too.
 func BenchmarkRecordOrder(b *testing.B) {
-	for _, backend := range []string{"memory", "sqlite"} {
+	backendNames := []string{"memory", "sqlite"}
+	if os.Getenv("TAILOR_POSTGRES_DSN") != "" {
+		backendNames = append(backendNames, "postgres")
+	}
+	for _, backend := range backendNames {
 		for _, load := range []string{"members", "one-member", "redelivery"} {
 			b.Run(backend+"/"+load, func(b *testing.B) {
 				var e *testEnv
-				if backend == "memory" {
+				switch backend {
+				case "memory":
 					e = newEnv(b, memoryStores())
-				} else {
+				case "sqlite":
 					e, _ = sqliteEnv(b)
+				case "postgres":
+					e = newEnv(b, postgresTestStores(b))
 				}
 				for i := range clients {
 					e.register(fmt.Sprintf("C-%d", i))

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -16,12 +17,19 @@ import (
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
-// backends runs f on the in-memory stores and on a SQLite file.
+// backends runs f on the in-memory stores, on a SQLite file and, when
+// TAILOR_POSTGRES_DSN is set, on PostgreSQL.
 func backends(t *testing.T, f func(t *testing.T, e *testEnv)) {
 	t.Run("memory", func(t *testing.T) { f(t, newEnv(t, memoryStores())) })
 	t.Run("sqlite", func(t *testing.T) {
 		e, _ := sqliteEnv(t)
 		f(t, e)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		if os.Getenv("TAILOR_POSTGRES_DSN") == "" {
+			t.Skip("TAILOR_POSTGRES_DSN is not set: no PostgreSQL server to test against")
+		}
+		f(t, newEnv(t, postgresTestStores(t)))
 	})
 }
 

@@ -241,6 +241,23 @@ func TestSQLiteDropMidRequest(t *testing.T) {
 	})
 }
 
+// postgresTestStores returns stores in a fresh schema of the server at
+// TAILOR_POSTGRES_DSN, dropped at the end of the test.
+func postgresTestStores(t testing.TB) *Stores {
+	ctx := context.Background()
+	dsn := os.Getenv("TAILOR_POSTGRES_DSN")
+	schema := fmt.Sprintf("eshop_test_%d", time.Now().UnixNano())
+	pool, err := pgxpool.New(ctx, dsn)
+	require.NoError(t, err)
+	db := pgstore.New(pool, &pgstore.Options{Schema: schema})
+	require.NoError(t, db.Migrate(ctx))
+	t.Cleanup(func() {
+		pool.Exec(ctx, `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`)
+		pool.Close()
+	})
+	return pgStores(db)
+}
+
 // Closing the PostgreSQL pool while orders are being recorded. It needs a
 // server: TAILOR_POSTGRES_DSN, as for the pgstore tests.
 func TestPostgresDropMidRequest(t *testing.T) {
