@@ -36,7 +36,7 @@ type pnode[V any] struct {
 	items []pitem[V]     // leaf items otherwise
 }
 
-const pLeafMax = 8
+const pLeafMax = 32
 
 // Len returns the number of keys.
 func (m pmap[V]) Len() int { return m.n }
