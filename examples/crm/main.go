@@ -106,9 +106,9 @@ import (
 func main() {
 	if os.Getenv("GOGC") == "" {
 		// The customers of a large file live in pointer-free arenas that
-		// a collection does not scan, so collecting often is cheap, and
+		// a collection does not scan, so collecting often is cheap (GOGC=10), and
 		// it keeps the heap near its live size instead of twice that.
-		debug.SetGCPercent(25)
+		debug.SetGCPercent(10)
 	}
 	stop := startProfiles(os.Stderr)
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

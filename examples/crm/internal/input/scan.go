@@ -143,8 +143,14 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		close(ch)
 	}
 	wg.Wait()
+	if afterScan != nil {
+		afterScan()
+	}
 	return t, t.finish(ws, name, &o)
 }
+
+// afterScan, when set (by tests), is called when the workers are done.
+var afterScan func()
 
 // recorder keeps a copy of what is read through it.
 type recorder struct {

@@ -18,13 +18,13 @@ import (
 // discounts). Money is in units of 10⁻⁴; Cost is knownCost + unknownNet ×
 // (1 − margin).
 type crec struct {
-	id                                     uint64 // ids arena offset
+	id                                     uint64 // ids arena: chunk<<32 | offset
 	gross, refunded, knownCost, unknownNet int64
-	units, returnedUnits                   int64
-	returns, exchanges                     uint32
-	idLen                                  uint32
 	cats                                   uint64 // bit i: category i of the shard
 	days, orders                           blk
+	units, returnedUnits                   int32
+	returns, exchanges                     uint32
+	idLen                                  uint32
 	kind                                   customer.Kind
 	slow                                   bool // the state is in shard.slow
 }
@@ -245,6 +245,24 @@ func (s *shard) category(c string) int {
 	return i
 }
 
+// addUnits returns the units and returned units after a row (as
+// account.add counts them), or false when they leave the int32 range.
+func addUnits(units, returned int32, u, sign int, exchange bool, rowUnits int) ([2]int32, bool) {
+	nu, nr := int64(units), int64(returned)
+	if sign < 0 {
+		nr -= int64(u)
+	} else {
+		nu += int64(u)
+	}
+	if exchange {
+		nr -= int64(rowUnits)
+	}
+	if nu != int64(int32(nu)) || nr != int64(int32(nr)) {
+		return [2]int32{}, false
+	}
+	return [2]int32{int32(nu), int32(nr)}, true
+}
+
 func add64(a, b int64) (int64, bool) {
 	c := a + b
 	return c, (c > a) == (b > 0)
@@ -263,6 +281,11 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	x := *r
 	ok := true
 	var ok1, ok2 bool
+	if u, ok := addUnits(x.units, x.returnedUnits, units, sign, exchange, fr.units); ok {
+		x.units, x.returnedUnits = u[0], u[1]
+	} else {
+		return false
+	}
 	if fr.hasCost {
 		c := fr.cost
 		if sign < 0 && c > 0 {
@@ -274,16 +297,13 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	}
 	ok = ok && ok1
 	if sign < 0 {
-		x.returnedUnits -= int64(units)
 		x.returns++
 		x.refunded, ok2 = add64(x.refunded, -a)
 	} else {
-		x.units += int64(units)
 		x.gross, ok2 = add64(x.gross, a)
 	}
 	ok = ok && ok2
 	if exchange {
-		x.returnedUnits -= int64(fr.units)
 		x.returns++
 		x.exchanges++
 	}
