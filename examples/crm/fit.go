@@ -12,6 +12,7 @@ import (
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/crm/internal/input"
 )
 
 // Model names of -model and -spend.
@@ -88,9 +89,12 @@ type population struct {
 // purchase is on the last calibration day have T = 0, which the models'
 // likelihood does not take (they would add 0 to it): they are left out of
 // the fit but scored.
-func buildPopulation(sums []*customer.Summary, period customer.Period) (*population, error) {
+func buildPopulation(t *input.Table, period customer.Period) (*population, error) {
 	p := &population{groups: &churn.Groups{}, spendG: &churn.SpendGroups{}}
-	for _, s := range sums {
+	var sum customer.Summary
+	for i := 0; i < t.Len(); i++ {
+		s := &sum
+		t.Summary(i, s)
 		x, tx, T, ok := s.BTYD(period)
 		if !ok {
 			p.noBuy++
@@ -267,11 +271,11 @@ func runFit(e *env, args []string) error {
 		return err
 	}
 	defer out.abort()
-	res, err := src.summarize(e, "-calibration-end")
+	t, err := src.scan(e, "-calibration-end")
 	if err != nil {
 		return err
 	}
-	pop, err := buildPopulation(res.Summaries, period)
+	pop, err := buildPopulation(t, period)
 	if err != nil {
 		return err
 	}
@@ -350,11 +354,11 @@ func runScore(e *env, args []string) error {
 		return err
 	}
 	defer out.abort()
-	res, err := src.summarize(e, "-calibration-end")
+	t, err := src.scan(e, "-calibration-end")
 	if err != nil {
 		return err
 	}
-	pop, err := buildPopulation(res.Summaries, period)
+	pop, err := buildPopulation(t, period)
 	if err != nil {
 		return err
 	}
