@@ -1,0 +1,166 @@
+// Command beam runs the fit-then-apply batch of the crm command — per
+// customer summaries, value scores, quadrants, RFM, lifecycle, shop types,
+// and the BG/NBD fit with P(alive) and expected purchases — as an Apache
+// Beam pipeline, so that it runs on one machine (the direct or prism
+// runner) or spread over the workers of Flink, Spark or Dataflow.
+//
+//	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv] [--runner=direct]
+//
+// -out receives the rows of `crm segment` and -scores those of `crm score
+// -model bgnbd` (calibration end = -as-of), sorted by customer ID as crm
+// sorts them. README.md describes the stages, what is per customer and what
+// is population-wide, and the flags of each runner.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
+	// Registers every runner and the local and GCS file systems.
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+var (
+	in       = flag.String("in", "", "input csv `file` (required; any Beam file system: /local/path, gs://bucket/path)")
+	asOf     = flag.String("as-of", "", "day of the analysis and calibration end, `YYYY-MM-DD` (required): later rows are left out")
+	out      = flag.String("out", "", "output `file` of the segments (required)")
+	scores   = flag.String("scores", "", "output `file` of the BG/NBD scores (optional)")
+	currency = flag.String("currency", "USD", "ISO 4217 currency of rows without a currency column")
+	kind     = flag.String("kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
+	margin   = flag.String("margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1)")
+	period   = flag.String("period", "week", "time unit of the scores: day or week")
+	horizon  = flag.Float64("horizon", 0, "`periods` after the calibration end over which purchases are expected (default 52 weeks or 365 days)")
+)
+
+func main() {
+	flag.Parse()
+	beam.Init()
+	cfg, err := configFromFlags()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "beam: %v\n", err)
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := run(context.Background(), cfg); err != nil {
+		fmt.Fprintf(os.Stderr, "beam: %v\n", cause(err))
+		os.Exit(1)
+	}
+}
+
+func configFromFlags() (config, error) {
+	if *in == "" || *out == "" || *asOf == "" {
+		return config{}, errors.New("-in, -out and -as-of are required")
+	}
+	d, err := parseDay(*asOf)
+	if err != nil {
+		return config{}, fmt.Errorf("-as-of: %w", err)
+	}
+	cur, err := customer.ParseCurrency(*currency)
+	if err != nil {
+		return config{}, fmt.Errorf("-currency: %w", err)
+	}
+	k, err := customer.ParseKind(*kind)
+	if err != nil {
+		return config{}, fmt.Errorf("-kind: %w", err)
+	}
+	m, err := customer.ParseAmount(*margin)
+	if err != nil || m.Sign() <= 0 || m.GreaterThanOrEqual(decimal.NewFromInt(1)) {
+		return config{}, fmt.Errorf("-margin %q: want a decimal number between 0 and 1 (exclusive)", *margin)
+	}
+	cfg := config{In: *in, AsOf: d, Out: *out, Scores: *scores, Currency: cur, Kind: k, Margin: m.String(), Horizon: *horizon}
+	switch *period {
+	case "week":
+		cfg.Period = customer.Weeks
+	case "day":
+		cfg.Period = customer.Days
+	default:
+		return config{}, fmt.Errorf("-period: unknown period %q (want day or week)", *period)
+	}
+	if cfg.Horizon == 0 {
+		cfg.Horizon = 52
+		if cfg.Period == customer.Days {
+			cfg.Horizon = 365
+		}
+	}
+	if !finite(cfg.Horizon) || cfg.Horizon <= 0 || cfg.Horizon > 1e6 {
+		return config{}, fmt.Errorf("-horizon %v: want a number of periods in (0, 1e6]", cfg.Horizon)
+	}
+	return cfg, nil
+}
+
+// run builds the pipeline of cfg and runs it on the runner named by the
+// --runner flag (prism by default), then reports the counters on stderr.
+func run(ctx context.Context, cfg config) error {
+	c, err := execute(ctx, *runners.Runner, cfg) // "" is beamx's default
+	if err != nil {
+		return err
+	}
+	if c.known {
+		fmt.Fprintf(os.Stderr, "beam: %s: %d rows, %d customers", cfg.In, c.rows, c.customers)
+		if c.later > 0 {
+			fmt.Fprintf(os.Stderr, "; %d rows dated after -as-of %s left out", c.later, cfg.AsOf)
+		}
+		fmt.Fprintln(os.Stderr)
+	}
+	return nil
+}
+
+// cause returns the error a DoFn failed with, without the execution plan
+// that the runners put around it.
+func cause(err error) error {
+	var re *rowError
+	if errors.As(err, &re) {
+		return re
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "failed:\n"); i >= 0 {
+		return errors.New(strings.TrimSpace(msg[i+len("failed:\n"):]))
+	}
+	return err
+}
+
+// counts are the counters of a run, when the runner reports them.
+type counts struct {
+	known                  bool
+	rows, later, customers int64
+}
+
+// execute builds the pipeline of cfg and runs it on runner ("direct",
+// "prism", "flink", "spark", "dataflow", …; "" for prism).
+func execute(ctx context.Context, runner string, cfg config) (counts, error) {
+	p, s := beam.NewPipelineWithRoot()
+	if err := build(ctx, s, cfg); err != nil {
+		return counts{}, err
+	}
+	if runner == "" {
+		runner = "prism"
+	}
+	res, err := beam.Run(ctx, runner, p)
+	if err != nil || res == nil {
+		return counts{}, err
+	}
+	var c counts
+	for _, m := range res.Metrics().AllMetrics().Counters() {
+		if m.Key.Namespace != "crm" {
+			continue
+		}
+		c.known = true
+		switch m.Key.Name {
+		case "rows":
+			c.rows += m.Result()
+		case "rows-after-as-of":
+			c.later += m.Result()
+		case "customers":
+			c.customers += m.Result()
+		}
+	}
+	return c, nil
+}

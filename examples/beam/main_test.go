@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	beam.Init()
+	os.Exit(m.Run())
+}
+
+// crmBinary builds the crm command of the root module once per test run.
+func crmBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "crm")
+	cmd := exec.Command("go", "build", "-o", bin, "./examples/crm")
+	cmd.Dir = filepath.Join("..", "..")
+	outb, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build ./examples/crm: %s", outb)
+	return bin
+}
+
+func runCRM(t *testing.T, bin string, args ...string) {
+	t.Helper()
+	outb, err := exec.Command(bin, args...).CombinedOutput()
+	require.NoError(t, err, "crm %v: %s", args, outb)
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	return recs
+}
+
+// sameTable checks that got has the header and customers of want, in the
+// same order, with every field equal except the float columns, which
+// must agree within 1e-9. It returns the number of byte-identical rows.
+func sameTable(t *testing.T, want, got [][]string, floats map[string]bool) int {
+	t.Helper()
+	require.NotEmpty(t, want)
+	require.Equal(t, want[0], got[0], "header")
+	require.Equal(t, len(want), len(got), "rows")
+	identical := 0
+	for i := 1; i < len(want); i++ {
+		w, g := want[i], got[i]
+		require.Len(t, g, len(w), "row %d", i)
+		require.Equal(t, w[0], g[0], "customer of row %d", i)
+		same := true
+		for j, col := range want[0] {
+			if w[j] == g[j] {
+				continue
+			}
+			same = false
+			if !floats[col] {
+				assert.Equal(t, w[j], g[j], "customer %s, %s", w[0], col)
+				continue
+			}
+			a, err1 := strconv.ParseFloat(w[j], 64)
+			b, err2 := strconv.ParseFloat(g[j], 64)
+			require.NoError(t, err1)
+			require.NoError(t, err2)
+			assert.InDelta(t, a, b, 1e-9, "customer %s, %s", w[0], col)
+		}
+		if same {
+			identical++
+		}
+	}
+	return identical
+}
+
+// TestMatchesCRM runs the pipeline on a generated shop and checks that its
+// outputs are those of crm segment and crm score -model bgnbd on the same
+// file, on the direct runner and on prism (which encodes every element,
+// accumulator and side input, as a distributed runner does).
+func TestMatchesCRM(t *testing.T) {
+	bin := crmBinary(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "orders.csv")
+	runCRM(t, bin, "generate", "-customers", "300", "-seed", "3", "-out", in)
+	const asOf = "2025-06-30"
+	wantSeg, wantScore := filepath.Join(dir, "crm-segments.csv"), filepath.Join(dir, "crm-scores.csv")
+	runCRM(t, bin, "segment", "-in", in, "-as-of", asOf, "-out", wantSeg)
+	runCRM(t, bin, "score", "-model", "bgnbd", "-in", in, "-calibration-end", asOf, "-period", "week", "-horizon", "52", "-out", wantScore)
+	d, err := parseDay(asOf)
+	require.NoError(t, err)
+
+	runners := []string{"direct", "prism"}
+	if testing.Short() {
+		runners = runners[:1]
+	}
+	for _, runner := range runners {
+		t.Run(runner, func(t *testing.T) {
+			cfg := config{
+				In: in, AsOf: d,
+				Out: filepath.Join(dir, runner+"-segments.csv"), Scores: filepath.Join(dir, runner+"-scores.csv"),
+				Currency: "USD", Kind: customer.Consumer, Margin: customer.DefaultMargin.String(),
+				Period: customer.Weeks, Horizon: 52,
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			start := time.Now()
+			c, err := execute(ctx, runner, cfg)
+			require.NoError(t, err)
+			t.Logf("%s: %v", runner, time.Since(start))
+
+			seg := readCSV(t, cfg.Out)
+			want := readCSV(t, wantSeg)
+			require.Greater(t, len(want), 100)
+			n := sameTable(t, want, seg, map[string]bool{"current_value": true, "potential_value": true, "total_value": true})
+			t.Logf("segments: %d of %d rows byte-identical", n, len(want)-1)
+			sc := readCSV(t, cfg.Scores)
+			n = sameTable(t, readCSV(t, wantScore), sc, map[string]bool{"recency": true, "T": true, "p_alive": true, "expected_purchases": true})
+			t.Logf("scores: %d of %d rows byte-identical", n, len(sc)-1)
+			if c.known {
+				assert.Equal(t, int64(len(want)-1), c.customers)
+				assert.Equal(t, int64(2549), c.rows)
+			}
+		})
+	}
+}

@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
+	"github.com/tailorcrm/tailor/value"
+	"pgregory.net/rapid"
+)
+
+var testSummarizer = summarizer{File: "orders.csv", AsOf: int32(customer.DateFromYMD(2025, 6, 30)), Kind: uint8(customer.Consumer), Margin: "0.55"}
+
+func mustParse(t *testing.T, off int64, line string) row {
+	t.Helper()
+	_, r, ok, err := testParser.parse(off, line)
+	require.NoError(t, err)
+	require.True(t, ok)
+	return r
+}
+
+func TestSummarize(t *testing.T) {
+	day := func(d int) customer.Date { return customer.DateFromYMD(2025, 1, d) }
+	t.Run("orders, refunds and exchanges, in file order whatever the delivery order", func(t *testing.T) {
+		rows := []row{
+			// Order o-1 has a refund row first (no order counted), then two
+			// sale rows on two days: the first sale in the file counts the
+			// order, on its own day.
+			mustParse(t, 10, "c,2025-01-03,-5,o-1,-1,,EUR,,shirts"),
+			mustParse(t, 20, "c,2025-01-04,30,o-1,1,,EUR,,coats"),
+			mustParse(t, 30, "c,2025-01-03,20,o-1,1,,EUR,,shirts"),
+			// Two rows without order on one day are one order.
+			mustParse(t, 40, "c,2025-01-09,10,,1,,EUR,,"),
+			mustParse(t, 50, "c,2025-01-09,15,,1,4,EUR,,"),
+			// An exchange: no money, a unit back.
+			mustParse(t, 60, "c,2025-01-10,0,o-9,-1,,EUR,,"),
+		}
+		want, err := testSummarizer.summarize("c", slices.Clone(rows))
+		require.NoError(t, err)
+		assert.Equal(t, 2, want.Orders)
+		assert.Equal(t, 4, want.Units)
+		assert.Equal(t, 2, want.ReturnedUnits)
+		assert.Equal(t, 2, want.Returns)
+		assert.Equal(t, 1, want.Exchanges)
+		assert.Equal(t, "70", want.Net().String())
+		assert.Equal(t, []string{"coats", "shirts"}, want.Categories)
+		orders := map[customer.Date]int{}
+		for _, d := range want.Days {
+			orders[d.Date] = d.Orders
+		}
+		assert.Equal(t, map[customer.Date]int{day(3): 0, day(4): 1, day(9): 1, day(10): 0}, orders)
+		for range 20 {
+			shuffled := slices.Clone(rows)
+			rand.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+			got, err := testSummarizer.summarize("c", shuffled)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		}
+	})
+	t.Run("kind of the first row", func(t *testing.T) {
+		s, err := testSummarizer.summarize("c", []row{
+			mustParse(t, 20, "c,2025-01-04,30,,1,,EUR,,"),
+			mustParse(t, 10, "c,2025-01-03,20,,1,,EUR,intermediary,"),
+		})
+		require.NoError(t, err)
+		assert.Equal(t, customer.Intermediary, s.Kind)
+	})
+	errs := []struct {
+		name   string
+		rows   []string
+		column string
+		msg    string
+	}{
+		{"kind changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,EUR,intermediary,"}, colKind,
+			`orders.csv, byte 2: kind "intermediary": customer "c" is consumer on earlier rows`},
+		{"units against amount", []string{"c,2025-01-03,20,,-1,,EUR,,"}, colQuantity, "orders.csv, byte 1: quantity: "},
+		{"negative cost on a sale", []string{"c,2025-01-03,20,,1,-3,EUR,,"}, colCost, "orders.csv, byte 1: cost: "},
+		{"currency changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,USD,,"}, colCurrency,
+			`orders.csv, byte 2: currency "USD": customer "c" buys in EUR`},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			var rows []row
+			for i, l := range tt.rows {
+				rows = append(rows, mustParse(t, int64(i+1), l))
+			}
+			_, err := testSummarizer.summarize("c", rows)
+			var re *rowError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, tt.column, re.Column)
+			assert.Contains(t, err.Error(), tt.msg)
+		})
+	}
+}
+
+// TestSummaryCoder checks that a summary reads back from its encoded form
+// as the same summary for every use the pipeline makes of it.
+func TestSummaryCoder(t *testing.T) {
+	s, err := testSummarizer.summarize("c", []row{
+		mustParse(t, 1, "c,2025-01-03,20.10,o1,1,8.05,EUR,,shirts"),
+		mustParse(t, 2, "c,2024-03-04,30.5,o2,2,,EUR,,coats"),
+		mustParse(t, 3, "c,2024-03-05,-10,o2,-1,,EUR,,coats"),
+	})
+	require.NoError(t, err)
+	b, err := encodeSummary(s)
+	require.NoError(t, err)
+	got, err := decodeSummary(b)
+	require.NoError(t, err)
+	assert.Equal(t, s.CustomerID, got.CustomerID)
+	assert.True(t, s.AsOf.Equal(got.AsOf))
+	assert.Equal(t, s.Net().String(), got.Net().String())
+	assert.Equal(t, s.GrossProfit().String(), got.GrossProfit().String())
+	var o1, o2 segment.Observation
+	require.NoError(t, segment.Observe(segment.Input{Summary: &s}, &o1))
+	require.NoError(t, segment.Observe(segment.Input{Summary: &got}, &o2))
+	assert.Equal(t, pointOf(&o1), pointOf(&o2))
+	assert.Equal(t, o1.MedianGap, o2.MedianGap)
+	x1, r1, T1, ok1 := s.BTYD(customer.Weeks)
+	x2, r2, T2, ok2 := got.BTYD(customer.Weeks)
+	assert.Equal(t, []any{x1, r1, T1, ok1}, []any{x2, r2, T2, ok2})
+	_, err = decodeSummary([]byte("{"))
+	assert.Error(t, err)
+}
+
+func genPoint(t *rapid.T) point {
+	p := point{Kind: rapid.SampledFrom([]uint8{uint8(customer.Consumer), uint8(customer.Intermediary)}).Draw(t, "kind"), Currency: "EUR"}
+	for i := 1; i < value.NumIndicators; i++ {
+		if rapid.Bool().Draw(t, "known") {
+			p.Known |= 1 << i
+			// Few distinct values, so that equal points occur.
+			p.Values = append(p.Values, float64(rapid.IntRange(0, 3).Draw(t, "v")))
+		}
+	}
+	return p
+}
+
+// TestSampleMerge checks that the sample of a population is the same
+// however the customers are split into shards and the shards merged.
+func TestSampleMerge(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		pts := rapid.SliceOfN(rapid.Custom(genPoint), 1, 40).Draw(t, "points")
+		fn := &sampleFn{}
+		whole := fn.CreateAccumulator()
+		for _, p := range pts {
+			whole = fn.AddInput(whole, p)
+		}
+		whole = fn.ExtractOutput(whole)
+		var n int64
+		for _, r := range whole.Runs {
+			n += r.Count
+		}
+		if n != int64(len(pts)) {
+			t.Fatalf("sample counts %d customers, want %d", n, len(pts))
+		}
+		shards := rapid.IntRange(1, 5).Draw(t, "shards")
+		acc := make([]sample, shards)
+		for i := range acc {
+			acc[i] = fn.CreateAccumulator()
+		}
+		for _, p := range pts {
+			k := rapid.IntRange(0, shards-1).Draw(t, "shard")
+			acc[k] = fn.AddInput(acc[k], p)
+		}
+		perm := rapid.Permutation(acc).Draw(t, "order")
+		got := perm[0]
+		for _, a := range perm[1:] {
+			got = fn.MergeAccumulators(got, a)
+		}
+		got = fn.ExtractOutput(got)
+		if !assert.ObjectsAreEqual(whole, got) {
+			t.Fatalf("merged sample differs:\n%v\n%v", whole, got)
+		}
+	})
+}
+
+// TestSampleStats checks that the statistics rebuilt from the sample
+// score like the fit on the observations themselves.
+func TestSampleStats(t *testing.T) {
+	var obs []segment.Observation
+	var sums []customer.Summary
+	var smp sample
+	fn := &sampleFn{}
+	for i := range 30 {
+		s := customer.NewSummary(customer.ID("c"+itoa(int32(i))), customer.Consumer, customer.DateFromYMD(2025, 6, 30).Time(), nil)
+		for k := 0; k <= i%4; k++ {
+			m, err := customer.NewMoney(itoa(int32(10+7*i+k)), "EUR")
+			require.NoError(t, err)
+			require.NoError(t, s.AddSale(customer.Sale{Time: customer.DateFromYMD(2024, time.Month(1+i%12), 1+k).Time(), NewOrder: true, Amount: m, Units: 1}))
+		}
+		var o segment.Observation
+		require.NoError(t, segment.Observe(segment.Input{Summary: s}, &o))
+		obs = append(obs, o)
+		sums = append(sums, *s)
+		smp = fn.AddInput(smp, pointOf(&o))
+	}
+	smp = fn.ExtractOutput(smp)
+	want, err := segment.Fit(obs, nil)
+	require.NoError(t, err)
+	var thr thresholdSums
+	tf, sum := &thresholdFn{}, &thresholdSumFn{}
+	for i := range sums {
+		one, err := tf.ProcessElement("", sums[i], smp, func(*currencies) bool { return false })
+		require.NoError(t, err)
+		thr = sum.MergeAccumulators(thr, one)
+	}
+	assert.Equal(t, int64(len(sums)), thr.N[0])
+	assert.Zero(t, thr.N[1])
+	cur, pot := thr.thresholds(0)
+	th := want.Thresholds(customer.Consumer)
+	assert.Equal(t, th.Current, cur)
+	assert.Equal(t, th.Potential, pot)
+	f, err := fitSegmentation(&smp, &thr)
+	require.NoError(t, err)
+	for i := range obs {
+		var a, b segment.Result
+		require.NoError(t, want.Classify(&a, &obs[i]))
+		require.NoError(t, f.classify(&b, &obs[i]))
+		assert.Equal(t, a, b)
+	}
+	o := obs[0]
+	o.Kind = customer.Intermediary
+	var r segment.Result
+	assert.ErrorIs(t, f.classify(&r, &o), segment.ErrNotFitted)
+}
+
+// TestGroupsCoder checks that churn.Groups cross a worker boundary intact
+// and that merged shards fit like the whole.
+func TestGroupsCoder(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		fn := &groupsFn{}
+		whole, a, b := fn.CreateAccumulator(), fn.CreateAccumulator(), fn.CreateAccumulator()
+		for range rapid.IntRange(1, 30).Draw(t, "n") {
+			T := float64(rapid.IntRange(1, 20).Draw(t, "T"))
+			x := rapid.IntRange(0, 5).Draw(t, "x")
+			tx := 0.0
+			if x > 0 {
+				tx = float64(rapid.IntRange(1, int(T)).Draw(t, "tx"))
+			}
+			g := churn.Group{Frequency: float64(x), Recency: tx, T: T}
+			var err error
+			if whole, err = fn.AddInput(whole, g); err != nil {
+				t.Fatal(err)
+			}
+			if rapid.Bool().Draw(t, "shard") {
+				a, err = fn.AddInput(a, g)
+			} else {
+				b, err = fn.AddInput(b, g)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		enc, err := encodeGroups(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b2, err := decodeGroups(enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := fn.MergeAccumulators(a, b2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !assert.ObjectsAreEqual(fn.ExtractOutput(whole), fn.ExtractOutput(m)) {
+			t.Fatalf("merged groups differ from the whole")
+		}
+	})
+	_, err := decodeGroups([]byte(`[{"Frequency":1,"Recency":5,"T":2,"Count":1}]`))
+	assert.Error(t, err, "recency after T")
+}
+
+func TestCompareIDs(t *testing.T) {
+	ids := []string{"b", "10", "a", "007", "2", "7", "A", ""}
+	slices.SortFunc(ids, compareIDs)
+	assert.Equal(t, []string{"2", "007", "7", "10", "", "A", "a", "b"}, ids)
+}
+
+// TestPipelineErrors checks that bad input fails the run with an error
+// naming the row, and writes no output.
+func TestPipelineErrors(t *testing.T) {
+	d := customer.DateFromYMD(2025, 6, 30)
+	tests := []struct{ name, text, err string }{
+		{"bad amount", "customer_id,date,amount\nc1,2025-01-01,10\nc1,2025-01-02,12x\n", `orders.csv, byte 41: amount "12x"`},
+		{"two currencies", "customer_id,date,amount,currency\nc1,2025-01-01,10,EUR\nc2,2025-01-02,12,USD\n", "more than one currency (EUR, USD)"},
+		{"only later rows", "customer_id,date,amount\nc1,2025-07-01,10\n", "no customer"},
+		{"bad header", "customer,date,amount\n", `missing required column "customer_id"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "orders.csv")
+			require.NoError(t, os.WriteFile(in, []byte(tt.text), 0o644))
+			cfg := config{In: in, AsOf: d, Out: filepath.Join(dir, "seg.csv"), Currency: "USD", Kind: customer.Consumer, Margin: "0.55", Period: customer.Weeks, Horizon: 52}
+			_, err := execute(context.Background(), "direct", cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.err)
+			short := cause(err).Error()
+			assert.Contains(t, short, tt.err)
+			assert.NotContains(t, short, "Plan")
+			_, serr := os.Stat(cfg.Out)
+			assert.True(t, os.IsNotExist(serr), "output written")
+		})
+	}
+}
+
+func BenchmarkSummarize(b *testing.B) {
+	var rows []row
+	for i := range 40 {
+		_, r, _, err := testParser.parse(int64(i), "c,2025-01-"+itoa(int32(10+i%20))+",19.90,o"+itoa(int32(i/3))+",1,,EUR,,coats")
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = append(rows, r)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := testSummarizer.summarize("c", rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+func writeFile(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "orders.csv")
+	require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	return p
+}
+
+func TestReadHeader(t *testing.T) {
+	tests := []struct {
+		name, text, err string
+		want            columns
+	}{
+		{name: "all columns, any order, BOM, case and spaces",
+			text: "\ufeffAmount, Customer_ID ,date,order_id,quantity,cost,currency,kind,category,sku\r\n1,a,2024-01-01,,,,,,,\n",
+			want: columns{Fields: 10, ID: 1, Date: 2, Amount: 0, Order: 3, Qty: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}},
+		{name: "required only", text: "customer_id,date,amount",
+			want: columns{Fields: 3, ID: 0, Date: 1, Amount: 2, Order: -1, Qty: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}},
+		{name: "missing", text: "customer_id,when\n", err: `missing required column "amount", "date"`},
+		{name: "twice", text: "customer_id,date,amount,Date\n", err: `column "date" appears twice`},
+		{name: "empty", text: "", err: "empty file"},
+		{name: "bad quote", text: "customer_id,\"date,amount\n", err: "header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readHeader(context.Background(), writeFile(t, tt.text))
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	_, err := readHeader(context.Background(), filepath.Join(t.TempDir(), "missing.csv"))
+	assert.Error(t, err)
+}
+
+var testParser = parser{File: "orders.csv", Currency: "USD", Cols: columns{
+	Fields: 9, ID: 0, Date: 1, Amount: 2, Order: 3, Qty: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+}}
+
+func TestParse(t *testing.T) {
+	day := int32(customer.DateFromYMD(2024, 3, 5))
+	tests := []struct {
+		name, line string
+		id         string
+		want       row
+		skip       bool
+		err        string // the whole message
+		column     string
+	}{
+		{name: "full row", line: " c1 ,2024-03-05,19.90,o-1,2,8.10,EUR,Wholesaler,coats", id: "c1",
+			want: row{Offset: 7, Date: day, Order: "oo-1", Amount: "19.90", Units: 2, Cost: "8.10", Currency: "EUR", Kind: uint8(customer.Intermediary), Category: "coats"}},
+		{name: "defaults and day order", line: "c2,2024-03-05,-5,,,,,,", id: "c2",
+			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "-5", Currency: "USD"}},
+		{name: "RFC 3339 in its own offset", line: "c3,2024-03-05T23:30:00-05:00,1,,,,,,", id: "c3",
+			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "1", Currency: "USD"}},
+		{name: "quoted id", line: `"c,4",2024-03-05,1,,,,,,`, id: "c,4",
+			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "1", Currency: "USD"}},
+		{name: "empty line", line: "", skip: true},
+		{name: "fields", line: "c1,2024-03-05,1", err: "orders.csv, byte 7: 3 fields, the header has 9"},
+		{name: "empty id", line: " ,2024-03-05,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: colCustomerID},
+		{name: "date", line: "c1,2024-02-30,1,,,,,,", err: `orders.csv, byte 7: date "2024-02-30": want YYYY-MM-DD or RFC 3339`, column: colDate},
+		{name: "amount", line: "c1,2024-03-05,12x,,,,,,", column: colAmount},
+		{name: "empty amount", line: "c1,2024-03-05,,,,,,,", err: `orders.csv, byte 7: amount "": empty`, column: colAmount},
+		{name: "quantity", line: "c1,2024-03-05,1,,1.5,,,,", err: `orders.csv, byte 7: quantity "1.5": not an integer`, column: colQuantity},
+		{name: "quantity range", line: "c1,2024-03-05,1,,2000000000,,,,", err: `orders.csv, byte 7: quantity "2000000000": out of range (|quantity| ≤ 1e9)`, column: colQuantity},
+		{name: "cost", line: "c1,2024-03-05,1,,,abc,,,", column: colCost},
+		{name: "currency", line: "c1,2024-03-05,1,,,,eur,,", err: `orders.csv, byte 7: currency "eur": unknown ISO 4217 currency code`, column: colCurrency},
+		{name: "kind", line: "c1,2024-03-05,1,,,,,robot,", column: colKind},
+		{name: "bare quote", line: `c1,2024"-03-05,1,,,,,,`, err: "orders.csv, byte 7: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id, r, ok, err := testParser.parse(7, tt.line)
+			if tt.err != "" || tt.column != "" {
+				require.Error(t, err)
+				var re *rowError
+				require.ErrorAs(t, err, &re)
+				assert.Equal(t, int64(7), re.Offset)
+				assert.Equal(t, tt.column, re.Column)
+				if tt.err != "" {
+					assert.True(t, strings.HasPrefix(err.Error(), tt.err), "%q does not start with %q", err.Error(), tt.err)
+				}
+				return
+			}
+			require.NoError(t, err)
+			if tt.skip {
+				assert.False(t, ok)
+				return
+			}
+			require.True(t, ok)
+			assert.Equal(t, tt.id, id)
+			assert.Equal(t, tt.want, r)
+		})
+	}
+}
+
+func itoa(d int32) string { return strconv.Itoa(int(d)) }
+
+func TestParseDay(t *testing.T) {
+	d, err := parseDay("2025-06-30")
+	require.NoError(t, err)
+	assert.Equal(t, customer.DateFromYMD(2025, 6, 30), d)
+	for _, bad := range []string{"", "2025-6-30", "2025-06-31", "20250630", "2025/06/30", "0000-01-01"} {
+		_, err := parseDay(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+// FuzzParse checks that no line makes the parser panic, and that an
+// accepted row holds valid values.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"c1,2024-03-05,19.90,o-1,2,8.10,EUR,consumer,coats",
+		"c1,2024-03-05T23:30:00-05:00,-1,,,,,,",
+		`"a""b",2024-03-05,0,,-1,,,,`,
+		"c1,2024-03-05,1e3,,,,,,", ",,,,,,,,", "", `"`, "x,y",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		id, r, ok, err := testParser.parse(1, line)
+		if err != nil || !ok {
+			return
+		}
+		require.NotEmpty(t, id)
+		_, err = customer.ParseAmount(r.Amount)
+		require.NoError(t, err)
+		if r.Cost != "" {
+			_, err = customer.ParseAmount(r.Cost)
+			require.NoError(t, err)
+		}
+		require.True(t, customer.Currency(r.Currency).Valid())
+		require.True(t, r.Kind == 0 || customer.Kind(r.Kind).Valid())
+		require.NotEmpty(t, r.Order)
+	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	line := "C00000001,2023-09-19,211.65,O00000001-001,2,98.93,EUR,consumer,coats"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, err := testParser.parse(100, line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
