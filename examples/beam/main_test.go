@@ -129,10 +129,10 @@ func TestMatchesCRM(t *testing.T) {
 			sc := readCSV(t, cfg.Scores)
 			n = sameTable(t, readCSV(t, wantScore), sc, map[string]bool{"recency": true, "T": true, "p_alive": true, "expected_purchases": true})
 			t.Logf("scores: %d of %d rows byte-identical", n, len(sc)-1)
-			if c.known {
-				assert.Equal(t, int64(len(want)-1), c.customers)
-				assert.Equal(t, int64(2549), c.rows)
-			}
+			require.True(t, c.known, "counters")
+			assert.Equal(t, int64(len(want)-1), c.customers)
+			assert.Equal(t, int64(2549), c.rows)
+			assert.Equal(t, int64(532), c.later)
 		})
 	}
 }

@@ -25,10 +25,10 @@ import (
 func init() {
 	register.DoFn4x1[context.Context, *sdf.LockRTracker, fileio.ReadableFile, func(int64, string), error](&linesFn{})
 	register.Emitter2[int64, string]()
-	register.DoFn4x1[int64, string, func(string, row), func(string), error](&parseFn{})
+	register.DoFn5x1[context.Context, int64, string, func(string, row), func(string), error](&parseFn{})
 	register.Emitter2[string, row]()
 	register.Emitter1[string]()
-	register.DoFn3x1[string, func(*row) bool, func(string, customer.Summary), error](&summarizeFn{})
+	register.DoFn4x1[context.Context, string, func(*row) bool, func(string, customer.Summary), error](&summarizeFn{})
 	register.Iter1[row]()
 	register.Emitter2[string, customer.Summary]()
 	register.Function2x2(observe)
@@ -139,7 +139,7 @@ type parseFn struct {
 }
 
 // ProcessElement parses one line.
-func (fn *parseFn) ProcessElement(off int64, line string, emit func(string, row), emitCurrency func(string)) error {
+func (fn *parseFn) ProcessElement(ctx context.Context, off int64, line string, emit func(string, row), emitCurrency func(string)) error {
 	if off == 0 {
 		return nil
 	}
@@ -147,10 +147,10 @@ func (fn *parseFn) ProcessElement(off int64, line string, emit func(string, row)
 	if err != nil || !ok {
 		return err
 	}
-	rowsRead.Inc(context.Background(), 1)
+	rowsRead.Inc(ctx, 1)
 	emitCurrency(r.Currency)
 	if r.Date > fn.AsOf {
-		rowsLater.Inc(context.Background(), 1)
+		rowsLater.Inc(ctx, 1)
 		return nil
 	}
 	emit(id, r)
@@ -163,7 +163,7 @@ type summarizeFn struct {
 }
 
 // ProcessElement summarises one customer.
-func (fn *summarizeFn) ProcessElement(id string, next func(*row) bool, emit func(string, customer.Summary)) error {
+func (fn *summarizeFn) ProcessElement(ctx context.Context, id string, next func(*row) bool, emit func(string, customer.Summary)) error {
 	var rows []row
 	var r row
 	for next(&r) {
@@ -173,7 +173,7 @@ func (fn *summarizeFn) ProcessElement(id string, next func(*row) bool, emit func
 	if err != nil {
 		return err
 	}
-	customers.Inc(context.Background(), 1)
+	customers.Inc(ctx, 1)
 	emit(id, s)
 	return nil
 }
