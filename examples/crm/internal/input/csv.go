@@ -88,6 +88,7 @@ func NewCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	c.col.id, c.col.date, c.col.amount = get(ColCustomerID), get(ColDate), get(ColAmount)
 	c.col.order, c.col.qty, c.col.cost = get(ColOrderID), get(ColQuantity), get(ColCost)
 	c.col.cur, c.col.kind, c.col.cat = get(ColCurrency), get(ColKind), get(ColCategory)
+	c.used = 1 + max(c.col.id, c.col.date, c.col.amount, c.col.order, c.col.qty, c.col.cost, c.col.cur, c.col.kind, c.col.cat)
 	return c, nil
 }
 
@@ -135,6 +136,7 @@ type layout struct {
 	col    struct {
 		id, date, amount, order, qty, cost, cur, kind, cat int
 	}
+	used int // 1 + the largest index of a known column
 }
 
 // parse parses the fields of one record, whose first field is on line

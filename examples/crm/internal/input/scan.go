@@ -72,9 +72,9 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		held = append(held, c)
 		w0.walk(c, func(r *record, re *RowError) bool {
 			if re == nil && r.fields == nil {
-				w0.split(r)
+				w0.split(r, 0)
 			}
-			if re != nil || len(r.fields) != cr.fields {
+			if re != nil || r.nfields != cr.fields {
 				return true
 			}
 			if cr.layout.parse(name, r.fields, r.line, r.lineOf, &row) != nil {
@@ -299,11 +299,11 @@ func (w *worker) record(r *record, re *RowError) bool {
 		return w.fail(re)
 	}
 	if r.fields == nil {
-		w.split(r)
+		w.split(r, w.lay.used)
 	}
-	if len(r.fields) != w.lay.fields {
+	if r.nfields != w.lay.fields {
 		w.rows++
-		return w.fail(&RowError{File: w.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", len(r.fields), w.lay.fields)})
+		return w.fail(&RowError{File: w.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", r.nfields, w.lay.fields)})
 	}
 	if id == "" {
 		w.rows++

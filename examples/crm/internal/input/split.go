@@ -200,10 +200,11 @@ type walker struct {
 // quotes, the raw line, split on demand by walker.split), the line of its
 // first field, and the line of each field (nil when all are on line).
 type record struct {
-	raw    string
-	fields []string
-	line   int
-	lines  []int
+	raw     string
+	fields  []string
+	nfields int // the number of fields, split or not
+	line    int
+	lines   []int
 }
 
 func (r *record) lineOf(i int) int {
@@ -269,14 +270,20 @@ func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, i
 	return nil, 0
 }
 
-// split splits the raw line of r at its commas, into fields that alias it.
-func (w *walker) split(r *record) {
+// split splits the raw line of r at its commas, into fields that alias
+// it: the first n fields only (all when n ≤ 0), the others are counted.
+func (w *walker) split(r *record, n int) {
 	w.fields = w.fields[:0]
 	s := r.raw
 	for {
+		if n > 0 && len(w.fields) == n {
+			r.nfields = n + strings.Count(s, ",") + 1
+			break
+		}
 		i := strings.IndexByte(s, ',')
 		if i < 0 {
 			w.fields = append(w.fields, s)
+			r.nfields = len(w.fields)
 			break
 		}
 		w.fields = append(w.fields, s[:i])
@@ -338,6 +345,6 @@ func (w *walker) quoted(b []byte, line int, rec *record) (int, error) {
 		l, _ := cr.FieldPos(i)
 		w.lines = append(w.lines, line+l-1)
 	}
-	*rec = record{fields: fields, line: w.lines[0], lines: w.lines}
+	*rec = record{fields: fields, nfields: len(fields), line: w.lines[0], lines: w.lines}
 	return consumed, nil
 }
