@@ -99,19 +99,7 @@ type batch struct {
 	spend  []float64 // mean repeat spend of each customer, from the first pass
 }
 
-// btyd returns the model input of s: the triple and the mean repeat spend.
-func btyd(s *customer.Summary, p customer.Period) (churn.Observation, float64, bool) {
-	o, ok := triple(s, p)
-	if !ok {
-		return o, 0, false
-	}
-	z := 0.0
-	if m, ok := s.MeanRepeatSpend(); ok {
-		z = m.InexactFloat64()
-	}
-	return o, z, true
-}
-
+// triple returns the BTYD triple of s.
 func triple(s *customer.Summary, p customer.Period) (churn.Observation, bool) {
 	x, tx, T, ok := s.BTYD(p)
 	if !ok {
@@ -120,21 +108,21 @@ func triple(s *customer.Summary, p customer.Period) (churn.Observation, bool) {
 	return churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}, true
 }
 
-// fit makes the first pass over the customers (segment statistics, BTYD
-// groups), fits the segmentation, the transaction model and Gamma-Gamma,
-// and scores every distinct (x, t_x, T) once.
+// fit makes the first two passes over the customers, the segment
+// statistics and then the quadrant thresholds together with the BTYD
+// groups (so that the statistics of the first pass are gone when the
+// groups are built), fits the segmentation, the transaction model and
+// Gamma-Gamma, and scores every distinct (x, t_x, T) once.
 func (b *batch) fit(e *env, model string) error {
 	t := b.t
 	b.spend = make([]float64, t.Len())
 	stats := make([]*segment.Stats, runtime.GOMAXPROCS(0))
-	pops := make([]*population, len(stats))
 	k, err := parts(t.Len(), func(p, lo, hi int) error {
 		st, err := segment.NewStats(nil)
 		if err != nil {
 			return err
 		}
-		pop := &population{groups: &churn.Groups{}, spendG: &churn.SpendGroups{}}
-		stats[p], pops[p] = st, pop
+		stats[p] = st
 		var s customer.Summary
 		var o segment.Observation
 		for i := lo; i < hi; i++ {
@@ -145,20 +133,8 @@ func (b *batch) fit(e *env, model string) error {
 			if err := st.Add(&o); err != nil {
 				return err
 			}
-			ob, z, ok := btyd(&s, b.period)
-			b.spend[i] = z
-			switch {
-			case !ok:
-				pop.noBuy++
-			case ob.T == 0:
-				pop.firstOnly++
-			default:
-				if err := pop.groups.Add(ob); err != nil {
-					return fmt.Errorf("customer %q: %w", s.CustomerID, err)
-				}
-				if err := pop.spendG.Add(churn.SpendObservation{ID: ob.ID, Frequency: ob.Frequency, MeanSpend: z}); err != nil {
-					return fmt.Errorf("customer %q: %w", s.CustomerID, err)
-				}
+			if m, ok := s.MeanRepeatSpend(); ok {
+				b.spend[i] = m.InexactFloat64()
 			}
 		}
 		return nil
@@ -166,25 +142,18 @@ func (b *batch) fit(e *env, model string) error {
 	if err != nil {
 		return err
 	}
-	pop := pops[0]
-	for p := 1; p < k; p++ {
-		if err := stats[0].Merge(stats[p]); err != nil {
+	for _, st := range stats[1:k] {
+		if err := stats[0].Merge(st); err != nil {
 			return err
 		}
-		if err := pop.groups.Merge(pops[p].groups); err != nil {
-			return err
-		}
-		if err := pop.spendG.Merge(pops[p].spendG); err != nil {
-			return err
-		}
-		pop.noBuy += pops[p].noBuy
-		pop.firstOnly += pops[p].firstOnly
 	}
 	sc, err := stats[0].Scoring()
 	if err != nil {
 		return err
 	}
-	if b.seg, err = b.thresholds(sc); err != nil {
+	stats = nil
+	pop, err := b.thresholds(sc)
+	if err != nil {
 		return err
 	}
 	if b.risk, err = risk.Rules(nil); err != nil {
@@ -209,12 +178,16 @@ func (b *batch) fit(e *env, model string) error {
 	return b.scoreGroups()
 }
 
-// thresholds is the second pass: the quadrant thresholds.
-func (b *batch) thresholds(sc *segment.Scoring) (*segment.Model, error) {
+// thresholds is the second pass: the quadrant thresholds, and the model
+// input of every customer with a purchase.
+func (b *batch) thresholds(sc *segment.Scoring) (*population, error) {
 	t := b.t
 	ts := make([]*segment.ThresholdStats, runtime.GOMAXPROCS(0))
+	pops := make([]*population, len(ts))
 	k, err := parts(t.Len(), func(p, lo, hi int) error {
 		ts[p] = sc.NewThresholdStats()
+		pop := &population{groups: &churn.Groups{}, spendG: &churn.SpendGroups{}}
+		pops[p] = pop
 		var s customer.Summary
 		var o segment.Observation
 		for i := lo; i < hi; i++ {
@@ -225,18 +198,44 @@ func (b *batch) thresholds(sc *segment.Scoring) (*segment.Model, error) {
 			if err := ts[p].Add(&o); err != nil {
 				return err
 			}
+			ob, ok := triple(&s, b.period)
+			switch {
+			case !ok:
+				pop.noBuy++
+			case ob.T == 0:
+				pop.firstOnly++
+			default:
+				if err := pop.groups.Add(ob); err != nil {
+					return fmt.Errorf("customer %q: %w", s.CustomerID, err)
+				}
+				if err := pop.spendG.Add(churn.SpendObservation{ID: ob.ID, Frequency: ob.Frequency, MeanSpend: b.spend[i]}); err != nil {
+					return fmt.Errorf("customer %q: %w", s.CustomerID, err)
+				}
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, x := range ts[1:k] {
-		if err := ts[0].Merge(x); err != nil {
+	pop := pops[0]
+	for p := 1; p < k; p++ {
+		if err := ts[0].Merge(ts[p]); err != nil {
 			return nil, err
 		}
+		if err := pop.groups.Merge(pops[p].groups); err != nil {
+			return nil, err
+		}
+		if err := pop.spendG.Merge(pops[p].spendG); err != nil {
+			return nil, err
+		}
+		pop.noBuy += pops[p].noBuy
+		pop.firstOnly += pops[p].firstOnly
 	}
-	return ts[0].Model()
+	if b.seg, err = ts[0].Model(); err != nil {
+		return nil, err
+	}
+	return pop, nil
 }
 
 // scoreGroups scores every distinct triple once: P(alive) and the
