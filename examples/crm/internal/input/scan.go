@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -143,14 +144,8 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		close(ch)
 	}
 	wg.Wait()
-	if afterScan != nil {
-		afterScan()
-	}
 	return t, t.finish(ws, name, &o)
 }
-
-// afterScan, when set (by tests), is called when the workers are done.
-var afterScan func()
 
 // recorder keeps a copy of what is read through it.
 type recorder struct {
@@ -421,6 +416,10 @@ func (w *worker) addRow(row *Row, h uint64) *RowError {
 	return w.addFixed(fr, h, row)
 }
 
+// zeroDate is 0001-01-01, the day of the zero time.Time, which AddSale
+// rejects as a missing time.
+var zeroDate = customer.DateOf(time.Time{})
+
 // toFixed returns d in units of 10⁻⁴ when it has at most four decimals
 // and fits the fast path's range.
 func toFixed(d decimal.Decimal) (int64, bool) {
@@ -484,7 +483,7 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	if row != nil && row.Cost.Valid {
 		costNeg = row.Cost.Decimal.Sign() < 0
 	}
-	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && costNeg) {
+	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && costNeg) || fr.date == zeroDate {
 		// The exact error, from AddSale on an empty summary.
 		a := account{s: *customer.NewSummary(customer.ID(fr.id), customer.Consumer, w.o.AsOf.Time(), nil)}
 		return a.add(w.exact(fr, row), fr.key, w.cur, fr.cat, w.name)
