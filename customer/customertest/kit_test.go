@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -37,13 +38,18 @@ func (s unsorted) List(ctx context.Context) iter.Seq2[customer.Customer, error] 
 	}
 }
 
-// retaining keeps the caller's customer as given, sharing its slices.
+// retaining keeps the caller's customer as given, sharing its slices. It
+// is safe for concurrent use (the kit's concurrent case must not crash
+// it): only the retaining is broken.
 type retaining struct {
 	*customer.MemStore
+	mu   *sync.Mutex
 	kept map[customer.ID]customer.Customer
 }
 
 func (s retaining) Put(ctx context.Context, c customer.Customer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err := s.MemStore.Put(ctx, c); err != nil {
 		return err
 	}
@@ -52,6 +58,8 @@ func (s retaining) Put(ctx context.Context, c customer.Customer) error {
 }
 
 func (s retaining) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, err := s.MemStore.Get(ctx, id); err != nil {
 		return customer.Customer{}, err
 	}
@@ -83,7 +91,7 @@ func TestBrokenStoreHelper(t *testing.T) {
 		customertest.TestStore(t, func(*testing.T) customer.Directory { return unsorted{customer.NewMemStore()} })
 	case "retaining":
 		customertest.TestStore(t, func(*testing.T) customer.Directory {
-			return retaining{customer.NewMemStore(), map[customer.ID]customer.Customer{}}
+			return retaining{customer.NewMemStore(), &sync.Mutex{}, map[customer.ID]customer.Customer{}}
 		})
 	case "silentDelete":
 		customertest.TestStore(t, func(*testing.T) customer.Directory { return silentDelete{customer.NewMemStore()} })
