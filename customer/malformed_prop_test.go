@@ -11,7 +11,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-// fault is one bad input of ../shared/BAD_INPUTS.md "customer (records)":
+// fault is one bad input a customer record must be rejected for:
 // apply breaks a valid record, field and code are what the error must
 // name.
 type fault[T any] struct {

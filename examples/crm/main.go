@@ -6,8 +6,9 @@
 //	crm score    -model MODEL -in FILE -format FMT -calibration-end YYYY-MM-DD -period day|week -horizon H -out OUT.csv
 //	crm batch    -in FILE -format csv -as-of YYYY-MM-DD [-model bgnbd] [-period week] [-horizon H] -out OUT.csv
 //	crm generate -customers N -seed S -out FILE
+//	crm report   -in FILE -format csv -as-of YYYY-MM-DD -out report.html
 //
-// The contract (flags, formats, columns) is ../shared/CLI.md; `crm
+// This comment is the command's contract (flags, formats, columns); `crm
 // SUBCOMMAND -h` lists every flag. Everything a person reads goes to
 // stderr; data goes to -out, or to stdout when -out is absent or "-". An
 // output file is written to a temporary file in the same directory and

@@ -13,7 +13,7 @@ import (
 
 // CSVColumns are the columns [WriteCSV] writes, in order. The first
 // columns are those of the `csv` input format of the crm command
-// (../shared/CLI.md); the others are extra, and readers that find columns
+// (see the crm command's documentation); the others are extra, and readers that find columns
 // by name ignore them:
 //
 //   - customer_id, date (YYYY-MM-DD, the day of the order or return in

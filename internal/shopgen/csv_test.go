@@ -27,7 +27,7 @@ func readCSV(t testing.TB, out []byte) ([]string, [][]string) {
 }
 
 func TestCSVColumnsCoverTheCLIFormat(t *testing.T) {
-	// ../shared/CLI.md: required and optional columns of the csv format.
+	// The crm command's contract: required and optional columns of the csv format.
 	for _, c := range []string{"customer_id", "date", "amount", "order_id", "quantity", "cost",
 		"category", "channel", "currency", "kind", "sku", "size", "season"} {
 		assert.Contains(t, CSVColumns, c)
