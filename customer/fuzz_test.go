@@ -33,7 +33,7 @@ func FuzzParseAmount(f *testing.F) {
 }
 
 func FuzzMoneyUnmarshalText(f *testing.F) {
-	for _, s := range []string{"49.90 EUR", "1500 JPY", "-0.125 KWD", "49.90", "EUR 49.90", "1e3 EUR", "NaN EUR", "1 eur", "1  EUR", " EUR", "1 EUR "} {
+	for _, s := range []string{"49.90 EUR", "1500 JPY", "-0.125 KWD", "49.90", "EUR 49.90", "1e3 EUR", "NaN EUR", "1 eur", "1  EUR", " EUR", "1 EUR ", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -41,6 +41,13 @@ func FuzzMoneyUnmarshalText(f *testing.F) {
 		if err := m.UnmarshalText([]byte(s)); err != nil {
 			if m != (Money{}) {
 				t.Fatalf("a failed UnmarshalText(%q) changed the money to %s", s, m)
+			}
+			return
+		}
+		if s == "" {
+			// The empty text is the zero Money, which has no currency.
+			if !m.Equal(Money{}) || m.Currency() != "" {
+				t.Fatalf(`UnmarshalText("") = %s, want the zero Money`, m)
 			}
 			return
 		}
