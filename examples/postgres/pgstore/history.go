@@ -69,7 +69,11 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM o)`,
 		o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
 		pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc)
-	switch {
+	switch code, _ := pgCode(err); {
+	case code == uniqueViolation:
+		// A concurrent writer of the same ID committed first, and the
+		// race surfaced at a unique index other than the ON CONFLICT
+		// arbiter: the ID is taken, so compare with what it stored.
 	case err != nil:
 		return fmt.Errorf("pgstore: append %s: %w", record, err)
 	case !known:
@@ -125,6 +129,9 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 	switch code, _ := pgCode(err); {
 	case code == foreignKeyViolation:
 		return fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound)
+	case code == uniqueViolation:
+		// A concurrent writer of the same ID committed first: compare
+		// with what it stored, as for orders.
 	case err != nil:
 		return fmt.Errorf("pgstore: append %s: %w", record, err)
 	case !known:
