@@ -242,6 +242,36 @@ func fitText(f fitted, period customer.Period, calEnd customer.Date) string {
 	return b.String()
 }
 
+// readAndFit is what fit and score share: it reads the input up to
+// calEnd, opens the output, builds the model input in period units and fits
+// f.model. On success the caller commits or aborts out.
+func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Period) (out *output, pop *population, fit fitted, err error) {
+	src, err := f.open(e, calEnd)
+	if err != nil {
+		return nil, nil, fitted{}, err
+	}
+	if out, err = createOutput(e, f.out); err != nil {
+		src.close()
+		return nil, nil, fitted{}, err
+	}
+	defer func() {
+		if err != nil {
+			out.abort()
+			out = nil
+		}
+	}()
+	t, err := src.scan(e, "-calibration-end")
+	if err != nil {
+		return out, nil, fitted{}, err
+	}
+	if pop, err = buildPopulation(t, period); err != nil {
+		return out, nil, fitted{}, err
+	}
+	pop.report(e, calEnd)
+	fit, err = fitModel(f.model, pop)
+	return out, pop, fit, err
+}
+
 func runFit(e *env, args []string) error {
 	fs := newFlags(e, "fit", "-model MODEL -in FILE [-format csv|cdnow] -calibration-end YYYY-MM-DD [-period day|week] [-json] [-out FILE]")
 	var f modelFlags
@@ -261,29 +291,11 @@ func runFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := f.open(e, calEnd)
+	out, _, fit, err := f.readAndFit(e, calEnd, period)
 	if err != nil {
-		return err
-	}
-	out, err := createOutput(e, f.out)
-	if err != nil {
-		src.close()
 		return err
 	}
 	defer out.abort()
-	t, err := src.scan(e, "-calibration-end")
-	if err != nil {
-		return err
-	}
-	pop, err := buildPopulation(t, period)
-	if err != nil {
-		return err
-	}
-	pop.report(e, calEnd)
-	fit, err := fitModel(f.model, pop)
-	if err != nil {
-		return err
-	}
 	if *asJSON {
 		io.WriteString(out, fitJSON(fit, period, calEnd))
 	} else {
@@ -344,29 +356,11 @@ func runScore(e *env, args []string) error {
 	default:
 		return usagef("-spend: unknown spend model %q (want gammagamma)", *spend)
 	}
-	src, err := f.open(e, calEnd)
+	out, pop, fit, err := f.readAndFit(e, calEnd, period)
 	if err != nil {
-		return err
-	}
-	out, err := createOutput(e, f.out)
-	if err != nil {
-		src.close()
 		return err
 	}
 	defer out.abort()
-	t, err := src.scan(e, "-calibration-end")
-	if err != nil {
-		return err
-	}
-	pop, err := buildPopulation(t, period)
-	if err != nil {
-		return err
-	}
-	pop.report(e, calEnd)
-	fit, err := fitModel(f.model, pop)
-	if err != nil {
-		return err
-	}
 	var gg *fitted
 	if *spend != "" {
 		s, err := fitModel(modelGammaGamma, pop)
