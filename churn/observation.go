@@ -95,16 +95,7 @@ func (o Observation) validate(index int) error {
 		return nil
 	}
 	var fs []FieldError
-	switch {
-	case !finite(x):
-		fs = append(fs, FieldError{"frequency", x, "must be finite"})
-	case x < 0:
-		fs = append(fs, FieldError{"frequency", x, "must not be negative"})
-	case x != math.Trunc(x):
-		fs = append(fs, FieldError{"frequency", x, "must be an integer"})
-	case x > maxFrequency:
-		fs = append(fs, FieldError{"frequency", x, fmt.Sprintf("must be at most %g", float64(maxFrequency))})
-	}
+	fs = checkFrequency(fs, x)
 	switch {
 	case !finite(tx):
 		fs = append(fs, FieldError{"recency", tx, "must be finite"})
@@ -295,16 +286,7 @@ type SpendObservation struct {
 func (o SpendObservation) validate(index int) error {
 	var fs []FieldError
 	x, m := o.Frequency, o.MeanSpend
-	switch {
-	case !finite(x):
-		fs = append(fs, FieldError{"frequency", x, "must be finite"})
-	case x < 0:
-		fs = append(fs, FieldError{"frequency", x, "must not be negative"})
-	case x != math.Trunc(x):
-		fs = append(fs, FieldError{"frequency", x, "must be an integer"})
-	case x > maxFrequency:
-		fs = append(fs, FieldError{"frequency", x, fmt.Sprintf("must be at most %g", float64(maxFrequency))})
-	}
+	fs = checkFrequency(fs, x)
 	switch {
 	case !finite(m):
 		fs = append(fs, FieldError{"mean_spend", m, "must be finite"})
@@ -433,4 +415,20 @@ func (g *SpendGroups) Slice() []SpendGroup {
 		return cmp.Compare(a.MeanSpend, b.MeanSpend)
 	})
 	return out
+}
+
+// checkFrequency appends the problems of a frequency x to fs: it must be a
+// finite, non-negative integer of at most maxFrequency.
+func checkFrequency(fs []FieldError, x float64) []FieldError {
+	switch {
+	case !finite(x):
+		fs = append(fs, FieldError{"frequency", x, "must be finite"})
+	case x < 0:
+		fs = append(fs, FieldError{"frequency", x, "must not be negative"})
+	case x != math.Trunc(x):
+		fs = append(fs, FieldError{"frequency", x, "must be an integer"})
+	case x > maxFrequency:
+		fs = append(fs, FieldError{"frequency", x, fmt.Sprintf("must be at most %g", float64(maxFrequency))})
+	}
+	return fs
 }
