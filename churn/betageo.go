@@ -339,3 +339,14 @@ func betaGeoGroupSum(p *prepared, shift, r float64, lo, hi int, withGrad bool) [
 	ll += math.Log(prod)
 	return [5]float64{ll, gr, gal, ga, gb}
 }
+
+// aliveExpectation is the bracket of conditional without P(alive): the
+// expected purchases in (T, T+t] of a customer alive at T.
+func (m betaGeo) aliveExpectation(x, T, t float64) (float64, bool) {
+	if t == 0 {
+		return 0, true
+	}
+	k := x + m.shift
+	C := m.a + m.b + k - 1
+	return bgExpect(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, t/(m.alpha+T+t))
+}

@@ -222,3 +222,11 @@ func checkCount(n int, t float64) error {
 }
 
 var _ = math.Inf
+
+func (m BGNBD) aliveExpectation(x, T, t float64) (float64, bool) {
+	bg, err := m.core()
+	if err != nil {
+		return 0, false
+	}
+	return bg.aliveExpectation(x, T, t)
+}

@@ -151,3 +151,11 @@ func FitMBGNBD(g *Groups, opts *FitOptions) (MBGNBDFit, error) {
 	}
 	return MBGNBDFit{Model: MBGNBD{R: bg.r, Alpha: bg.alpha, A: bg.a, B: bg.b}, FitInfo: info, params: ps}, err
 }
+
+func (m MBGNBD) aliveExpectation(x, T, t float64) (float64, bool) {
+	bg, err := m.core()
+	if err != nil {
+		return 0, false
+	}
+	return bg.aliveExpectation(x, T, t)
+}

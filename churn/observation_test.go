@@ -2,6 +2,7 @@ package churn
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -258,4 +259,72 @@ func newParetoTableForTest(p *prepared, m ParetoNBD) *paretoTable {
 	tab := newParetoTable(p)
 	tab.fill(m, true, false)
 	return tab
+}
+
+// GroupsOf and SpendGroupsOf give the same groups as adding one customer
+// at a time, and the result still takes Add and Merge.
+func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 200).Draw(t, "n")
+		var obs []Observation
+		var spend []SpendObservation
+		var list []Group
+		for i := range n {
+			x := float64(rapid.IntRange(0, 3).Draw(t, "x"))
+			T := float64(rapid.IntRange(1, 4).Draw(t, "T"))
+			tx := 0.0
+			if x > 0 {
+				tx = float64(rapid.IntRange(0, int(T)).Draw(t, "tx"))
+			}
+			c := int64(rapid.IntRange(1, 3).Draw(t, "count"))
+			for range c {
+				obs = append(obs, Observation{Frequency: x, Recency: tx, T: T})
+			}
+			list = append(list, Group{Frequency: x, Recency: tx, T: T, Count: c})
+			spend = append(spend, SpendObservation{ID: fmt.Sprint(i), Frequency: x, MeanSpend: float64(rapid.IntRange(-1, 3).Draw(t, "m"))})
+		}
+		want, err := GroupObservations(obs)
+		require.NoError(t, err)
+		got, err := GroupsOf(list)
+		require.NoError(t, err)
+		require.Equal(t, want.Slice(), got.Slice())
+		require.Equal(t, want.Len(), got.Len())
+		require.Equal(t, want.Customers(), got.Customers())
+		extra := Observation{Frequency: 1, Recency: 1, T: 2}
+		require.NoError(t, want.Add(extra))
+		require.NoError(t, got.Add(extra))
+		require.NoError(t, got.Merge(want))
+		require.NoError(t, want.Merge(want))
+		require.Equal(t, want.Slice(), got.Slice())
+
+		ws, err := GroupSpend(spend)
+		require.NoError(t, err)
+		gs, err := SpendGroupsOf(spend)
+		require.NoError(t, err)
+		require.Equal(t, ws.Slice(), gs.Slice())
+		require.Equal(t, ws.Customers(), gs.Customers())
+		require.Equal(t, ws.Excluded(), gs.Excluded())
+		require.NoError(t, ws.Add(SpendObservation{Frequency: 1, MeanSpend: 2}))
+		require.NoError(t, gs.Add(SpendObservation{Frequency: 1, MeanSpend: 2}))
+		require.Equal(t, ws.Slice(), gs.Slice())
+	})
+}
+
+func TestGroupsOfRejects(t *testing.T) {
+	var ie *InputError
+	_, err := GroupsOf([]Group{{Frequency: 1, Recency: 1, T: 2, Count: 1}, {Frequency: 1, Recency: 3, T: 2, Count: 1}})
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, 1, ie.Index)
+	_, err = GroupsOf([]Group{{Frequency: 1, Recency: 1, T: 2, Count: 0}})
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, "count", ie.Fields[0].Field)
+	_, err = GroupsOf([]Group{{T: 1, Count: math.MaxInt64}, {T: 2, Count: 1}})
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, 1, ie.Index)
+	_, err = SpendGroupsOf([]SpendObservation{{ID: "a", Frequency: 1, MeanSpend: 2}, {ID: "b", Frequency: -1, MeanSpend: 2}})
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, 1, ie.Index)
+	g, err := GroupsOf(nil)
+	require.NoError(t, err)
+	require.Zero(t, g.Len())
 }

@@ -650,3 +650,11 @@ func (m ParetoNBD) groupSum(p *prepared, tab *paretoTable, lo, hi int, withGrad 
 	out.ok = true
 	return out
 }
+
+// aliveExpectation is the conditional expectation without P(alive):
+// (r+x)(β+T)/((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}].
+func (m ParetoNBD) aliveExpectation(x, T, t float64) (float64, bool) {
+	bt := m.Beta + T
+	g := (m.R + x) * (bt / (m.Alpha + T) * expm1Ratio(m.S-1, -math.Log1p(t/bt)))
+	return g, finite(g)
+}

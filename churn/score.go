@@ -106,11 +106,22 @@ func withIndex(err error, index int) error {
 // a step of one model period; E[Y(0)] = 0. n must be in [1, 100000] and d
 // finite and ≥ 0.
 func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d float64) (float64, error) {
-	if n < 1 || n > 100000 {
-		return 0, &InputError{ID: o.ID, Fields: []FieldError{{"periods", float64(n), "must be between 1 and 100000"}}}
+	if err := checkDiscount(o.ID, n, d); err != nil {
+		return 0, err
 	}
-	if !finite(d) || d < 0 {
-		return 0, &InputError{ID: o.ID, Fields: []FieldError{{"discount_rate", d, "must be finite and non-negative"}}}
+	if f, ok := m.(aliveFactored); ok {
+		pa, err := m.PAlive(o)
+		if err != nil {
+			return 0, err
+		}
+		if pa == 0 {
+			return 0, nil
+		}
+		s, err := discountedAlive(f, o.Frequency, o.T, n, d)
+		if err != nil {
+			return 0, fmt.Errorf("churn: discounted expected purchases of customer %q: %w", o.ID, err)
+		}
+		return finiteOr(pa * s)
 	}
 	prev, sum := 0.0, 0.0
 	lf := math.Log1p(d)
@@ -123,6 +134,165 @@ func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d flo
 		prev = e
 	}
 	return finiteOr(sum)
+}
+
+func checkDiscount(id string, n int, d float64) error {
+	if n < 1 || n > 100000 {
+		return &InputError{ID: id, Fields: []FieldError{{"periods", float64(n), "must be between 1 and 100000"}}}
+	}
+	if !finite(d) || d < 0 {
+		return &InputError{ID: id, Fields: []FieldError{{"discount_rate", d, "must be finite and non-negative"}}}
+	}
+	return nil
+}
+
+// aliveFactored is implemented by the models whose conditional expectation
+// factors as
+//
+//	E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) · g(x, T, t),
+//
+// where g, the expected purchases in (T, T+t] of a customer known to be
+// alive at T, does not depend on t_x: BG/NBD (Fader, Hardie & Lee 2005,
+// eq. 10), MBG/NBD (Batislam et al. 2007) and Pareto/NBD (Schmittlein,
+// Morrison & Colombo 1987; Fader, Hardie & Lee 2005, "A note on deriving
+// the Pareto/NBD model", eq. 22). The discounted sum of a horizon then
+// costs one P(alive) per customer and one series per distinct (x, T).
+type aliveFactored interface {
+	aliveExpectation(x, T, t float64) (float64, bool)
+}
+
+// discountedAlive is Σ_{k=1}^{n} max(g⁺(k) − g⁺(k−1), 0) / (1+d)^k with
+// g⁺ = max(g, 0) and g⁺(0) = 0. Since P(alive) ≥ 0, P(alive) times it is
+// the sum of DiscountedExpectedPurchases term by term.
+func discountedAlive(f aliveFactored, x, T float64, n int, d float64) (float64, error) {
+	prev, sum := 0.0, 0.0
+	lf := math.Log1p(d)
+	for k := 1; k <= n; k++ {
+		g, ok := f.aliveExpectation(x, T, float64(k))
+		if !ok {
+			return 0, ErrNumerical
+		}
+		g = math.Max(g, 0)
+		sum += math.Max(g-prev, 0) * math.Exp(-float64(k)*lf)
+		prev = g
+	}
+	return finiteOr(sum)
+}
+
+// DiscountedExpectedPurchasesAll sets out[i] to
+// DiscountedExpectedPurchases(m, obs[i], n, d) for every observation, to
+// the last bit, splitting the work over GOMAXPROCS goroutines. For the
+// models of this package the sum over the n periods is computed once per
+// distinct (frequency, T) and scaled by each customer's P(alive), so a
+// population of a million customers with a few thousand distinct pairs
+// costs little more than its P(alive). out must have len(obs) elements; on
+// error (the first invalid observation by index, reported with its index)
+// out must not be used.
+func DiscountedExpectedPurchasesAll(m TransactionModel, obs []Observation, n int, d float64, out []float64) error {
+	if m == nil {
+		return fmt.Errorf("churn: discounted expected purchases: nil model: %w", ErrInvalidParams)
+	}
+	if len(out) != len(obs) {
+		return fmt.Errorf("churn: discounted expected purchases: %d observations but %d result slots: %w", len(obs), len(out), ErrInvalidInput)
+	}
+	if err := checkDiscount("", n, d); err != nil {
+		return err
+	}
+	if _, err := m.ExpectedPurchases(0); err != nil {
+		return err // invalid parameters
+	}
+	f, ok := m.(aliveFactored)
+	if !ok {
+		return inParallel(len(obs), func(lo, hi int) error {
+			for i := lo; i < hi; i++ {
+				v, err := DiscountedExpectedPurchases(m, obs[i], n, d)
+				if err != nil {
+					return withIndex(err, i)
+				}
+				out[i] = v
+			}
+			return nil
+		})
+	}
+	// P(alive) of every customer into out, and the distinct (x, T).
+	type pair struct{ x, T float64 }
+	err := inParallel(len(obs), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			pa, err := m.PAlive(obs[i])
+			if err != nil {
+				return withIndex(err, i)
+			}
+			out[i] = pa
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	index := make(map[pair]int32)
+	var pairs []pair
+	key := make([]int32, len(obs))
+	for i, o := range obs {
+		p := pair{o.Frequency, o.T}
+		j, seen := index[p]
+		if !seen {
+			j = int32(len(pairs))
+			index[p] = j
+			pairs = append(pairs, p)
+		}
+		key[i] = j
+	}
+	index = nil
+	sums := make([]float64, len(pairs))
+	errs := make([]error, len(pairs))
+	_ = inParallel(len(pairs), func(lo, hi int) error {
+		for j := lo; j < hi; j++ {
+			sums[j], errs[j] = discountedAlive(f, pairs[j].x, pairs[j].T, n, d)
+		}
+		return nil
+	})
+	for i, o := range obs {
+		pa := out[i]
+		if pa == 0 {
+			continue
+		}
+		if err := errs[key[i]]; err != nil {
+			return withIndex(fmt.Errorf("churn: discounted expected purchases of customer %q: %w", o.ID, err), i)
+		}
+		v, err := finiteOr(pa * sums[key[i]])
+		if err != nil {
+			return withIndex(err, i)
+		}
+		out[i] = v
+	}
+	return nil
+}
+
+// inParallel calls fn on contiguous ranges covering [0, n), one per
+// goroutine (at most GOMAXPROCS, and ranges of at least 1024), and
+// returns the error of the lowest range that failed.
+func inParallel(n int, fn func(lo, hi int) error) error {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/1024))
+	if workers == 1 {
+		return fn(0, n)
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CLV is the expected customer lifetime value over the next n periods,
