@@ -2,12 +2,14 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/churn/risk"
@@ -92,6 +94,7 @@ type batch struct {
 	tx     churn.TransactionModel // nil when the fit failed
 	gg     *churn.GammaGamma      // nil when the fit failed
 	groups []churn.Group          // sorted (frequency, recency, T), T > 0
+	group  []int32                // of each customer: index in groups, or -1 (no purchase or T = 0)
 	scores []churn.Score          // of groups, over h
 	dep    []float64              // of groups: discounted expected purchases over h periods
 	new    churn.Score            // of a customer with T = 0
@@ -108,16 +111,27 @@ func triple(s *customer.Summary, p customer.Period) (churn.Observation, bool) {
 	return churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}, true
 }
 
-// fit makes the first two passes over the customers, the segment
-// statistics and then the quadrant thresholds together with the BTYD
-// groups (so that the statistics of the first pass are gone when the
-// groups are built), fits the segmentation, the transaction model and
-// Gamma-Gamma, and scores every distinct (x, t_x, T) once.
+// keyed is a customer's BTYD triple with the customer's index.
+type keyed struct {
+	x, tx, T float64
+	i        int32
+}
+
+// noPurchase is the T of the triple of a customer without a purchase.
+const noPurchase = -1.0
+
+// fit makes the first pass over the customers, which gathers the segment
+// statistics, the BTYD triples and the mean repeat spends; groups the
+// triples by sorting; fits the transaction model and Gamma-Gamma (at the
+// same time) while the second pass gathers the quadrant thresholds; and
+// scores every distinct (x, t_x, T) once.
 func (b *batch) fit(e *env, model string) error {
 	t := b.t
-	b.spend = make([]float64, t.Len())
+	n := t.Len()
+	b.spend = make([]float64, n)
+	tri := make([]keyed, n)
 	stats := make([]*segment.Stats, runtime.GOMAXPROCS(0))
-	k, err := parts(t.Len(), func(p, lo, hi int) error {
+	k, err := parts(n, func(p, lo, hi int) error {
 		st, err := segment.NewStats(nil)
 		if err != nil {
 			return err
@@ -136,6 +150,11 @@ func (b *batch) fit(e *env, model string) error {
 			if m, ok := s.MeanRepeatSpend(); ok {
 				b.spend[i] = m.InexactFloat64()
 			}
+			x, tx, T, ok := s.BTYD(b.period)
+			if !ok {
+				T = noPurchase
+			}
+			tri[i] = keyed{x: float64(x), tx: tx, T: T, i: int32(i)}
 		}
 		return nil
 	})
@@ -152,24 +171,35 @@ func (b *batch) fit(e *env, model string) error {
 		return err
 	}
 	stats = nil
-	pop, err := b.thresholds(sc)
+	pop, err := b.groupTriples(tri)
 	if err != nil {
 		return err
 	}
+	tri = nil
 	if b.risk, err = risk.Rules(nil); err != nil {
 		return err
 	}
 	pop.report(e, b.asOf)
-	b.groups = pop.groups.Slice()
-	fit, err := fitModel(model, pop)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "crm: %v; the churn columns are left empty\n", err)
+
+	// The fits run while the second pass gathers the thresholds.
+	var fit, gg fitted
+	var fitErr, ggErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { fit, fitErr = fitModel(model, pop) })
+	wg.Go(func() { gg, ggErr = fitModel(modelGammaGamma, pop) })
+	thrErr := b.thresholds(sc)
+	wg.Wait()
+	if thrErr != nil {
+		return thrErr
+	}
+	if fitErr != nil {
+		fmt.Fprintf(e.stderr, "crm: %v; the churn columns are left empty\n", fitErr)
 		return nil
 	}
 	b.tx = fit.tx
 	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
-	if gg, err := fitModel(modelGammaGamma, pop); err != nil {
-		fmt.Fprintf(e.stderr, "crm: %v; the clv column is left empty\n", err)
+	if ggErr != nil {
+		fmt.Fprintf(e.stderr, "crm: %v; the clv column is left empty\n", ggErr)
 	} else {
 		b.gg = &gg.spend
 		fmt.Fprintf(e.stderr, "crm: gammagamma p=%s q=%s v=%s on %d repeat customers (%d excluded)\n",
@@ -178,16 +208,106 @@ func (b *batch) fit(e *env, model string) error {
 	return b.scoreGroups()
 }
 
-// thresholds is the second pass: the quadrant thresholds, and the model
-// input of every customer with a purchase.
-func (b *batch) thresholds(sc *segment.Scoring) (*population, error) {
+// groupTriples sorts the triples of the customers with T > 0 (in place), sets
+// b.groups to the distinct ones and b.group to each customer's, and
+// returns the population to fit: the groups and the spend groups.
+func (b *batch) groupTriples(tri []keyed) (*population, error) {
+	pop := &population{}
+	b.group = make([]int32, len(tri))
+	spend := make([]churn.SpendObservation, 0, len(tri))
+	fitted := tri[:0]
+	for _, k := range tri {
+		b.group[k.i] = -1
+		switch {
+		case k.T < 0:
+			pop.noBuy++
+		case k.T == 0:
+			pop.firstOnly++
+		default:
+			fitted = append(fitted, k)
+			spend = append(spend, churn.SpendObservation{Frequency: k.x, MeanSpend: b.spend[k.i]})
+		}
+	}
+	var err error
+	if pop.spendG, err = churn.SpendGroupsOf(spend); err != nil {
+		if j := inputIndex(err); j >= 0 && j < len(fitted) {
+			return nil, fmt.Errorf("customer %q: %w", b.t.ID(int(fitted[j].i)), err)
+		}
+		return nil, err
+	}
+	spend = nil
+	sortKeyed(fitted)
+	gs := make([]churn.Group, 0, len(fitted)/2)
+	for _, k := range fitted {
+		if n := len(gs); n > 0 && gs[n-1].Frequency == k.x && gs[n-1].Recency == k.tx && gs[n-1].T == k.T {
+			gs[n-1].Count++
+		} else {
+			gs = append(gs, churn.Group{Frequency: k.x, Recency: k.tx, T: k.T, Count: 1})
+		}
+		b.group[k.i] = int32(len(gs) - 1)
+	}
+	b.groups = slices.Clip(gs)
+	if pop.groups, err = churn.GroupsOf(b.groups); err != nil {
+		if j := inputIndex(err); j >= 0 {
+			if i := slices.Index(b.group, int32(j)); i >= 0 {
+				return nil, fmt.Errorf("customer %q: %w", b.t.ID(i), err)
+			}
+		}
+		return nil, err
+	}
+	return pop, nil
+}
+
+// inputIndex returns the record index of a *churn.InputError, or -1.
+func inputIndex(err error) int {
+	var ie *churn.InputError
+	if errors.As(err, &ie) {
+		return ie.Index
+	}
+	return -1
+}
+
+// sortKeyed sorts ks by (x, t_x, T), in two halves at once and a merge.
+func sortKeyed(ks []keyed) {
+	less := func(a, b keyed) int {
+		switch {
+		case a.x != b.x:
+			return cmp.Compare(a.x, b.x)
+		case a.tx != b.tx:
+			return cmp.Compare(a.tx, b.tx)
+		}
+		return cmp.Compare(a.T, b.T)
+	}
+	if len(ks) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(ks, less)
+		return
+	}
+	h := len(ks) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(ks[:h], less) })
+	slices.SortFunc(ks[h:], less)
+	wg.Wait()
+	merged := make([]keyed, 0, len(ks))
+	a, c := ks[:h], ks[h:]
+	for len(a) > 0 && len(c) > 0 {
+		if less(c[0], a[0]) < 0 {
+			merged = append(merged, c[0])
+			c = c[1:]
+		} else {
+			merged = append(merged, a[0])
+			a = a[1:]
+		}
+	}
+	merged = append(append(merged, a...), c...)
+	copy(ks, merged)
+}
+
+// thresholds is the second pass: the quadrant thresholds.
+func (b *batch) thresholds(sc *segment.Scoring) error {
 	t := b.t
 	ts := make([]*segment.ThresholdStats, runtime.GOMAXPROCS(0))
-	pops := make([]*population, len(ts))
 	k, err := parts(t.Len(), func(p, lo, hi int) error {
 		ts[p] = sc.NewThresholdStats()
-		pop := &population{groups: &churn.Groups{}, spendG: &churn.SpendGroups{}}
-		pops[p] = pop
 		var s customer.Summary
 		var o segment.Observation
 		for i := lo; i < hi; i++ {
@@ -198,53 +318,26 @@ func (b *batch) thresholds(sc *segment.Scoring) (*population, error) {
 			if err := ts[p].Add(&o); err != nil {
 				return err
 			}
-			ob, ok := triple(&s, b.period)
-			switch {
-			case !ok:
-				pop.noBuy++
-			case ob.T == 0:
-				pop.firstOnly++
-			default:
-				if err := pop.groups.Add(ob); err != nil {
-					return fmt.Errorf("customer %q: %w", s.CustomerID, err)
-				}
-				if err := pop.spendG.Add(churn.SpendObservation{ID: ob.ID, Frequency: ob.Frequency, MeanSpend: b.spend[i]}); err != nil {
-					return fmt.Errorf("customer %q: %w", s.CustomerID, err)
-				}
-			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	pop := pops[0]
 	for p := 1; p < k; p++ {
 		if err := ts[0].Merge(ts[p]); err != nil {
-			return nil, err
+			return err
 		}
-		if err := pop.groups.Merge(pops[p].groups); err != nil {
-			return nil, err
-		}
-		if err := pop.spendG.Merge(pops[p].spendG); err != nil {
-			return nil, err
-		}
-		pop.noBuy += pops[p].noBuy
-		pop.firstOnly += pops[p].firstOnly
 	}
-	if b.seg, err = ts[0].Model(); err != nil {
-		return nil, err
-	}
-	return pop, nil
+	b.seg, err = ts[0].Model()
+	return err
 }
 
 // scoreGroups scores every distinct triple once: P(alive) and the
 // expected purchases over the horizon, and the discounted expected
-// purchases of the CLV, Σ_{k=1}^{h} max(E[Y(k)] − E[Y(k−1)], 0)/(1+d)^k,
-// computed exactly as churn.DiscountedExpectedPurchases does but one
-// horizon k at a time over all triples (churn.ScoreAll, which shares the
-// hypergeometric terms of equal (x, T)), so that the result is the same
-// to the last bit at a fraction of the cost.
+// purchases of the CLV with churn.DiscountedExpectedPurchasesAll (the
+// same to the last bit as churn.DiscountedExpectedPurchases, as crm score
+// computes it).
 func (b *batch) scoreGroups() error {
 	obs := make([]churn.Observation, len(b.groups))
 	for i, g := range b.groups {
@@ -261,39 +354,14 @@ func (b *batch) scoreGroups() error {
 		return fmt.Errorf("score: %w", err)
 	}
 	b.new = churn.Score{PAlive: 1, ExpectedPurchases: e}
-	if b.gg == nil {
+	if b.gg == nil || len(obs) == 0 {
 		return nil
 	}
-	n := int(b.h)
 	b.dep = make([]float64, len(obs))
-	prev := make([]float64, len(obs))
-	cur := make([]churn.Score, len(obs))
-	lf := math.Log1p(b.d)
-	for k := 1; k <= n && len(obs) > 0; k++ {
-		if err := churn.ScoreAll(b.tx, obs, float64(k), cur); err != nil {
-			return fmt.Errorf("clv: %w", err)
-		}
-		w := math.Exp(-float64(k) * lf)
-		for i := range obs {
-			e := cur[i].ExpectedPurchases
-			b.dep[i] += math.Max(e-prev[i], 0) * w
-			prev[i] = e
-		}
+	if err := churn.DiscountedExpectedPurchasesAll(b.tx, obs, int(b.h), b.d, b.dep); err != nil {
+		return fmt.Errorf("clv: %w", err)
 	}
 	return nil
-}
-
-// group returns the index of o's triple in b.groups.
-func (b *batch) group(o churn.Observation) (int, bool) {
-	return slices.BinarySearchFunc(b.groups, o, func(g churn.Group, o churn.Observation) int {
-		if c := cmp.Compare(g.Frequency, o.Frequency); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(g.Recency, o.Recency); c != 0 {
-			return c
-		}
-		return cmp.Compare(g.T, o.T)
-	})
 }
 
 // write is the last pass: classify, score and write every customer.
@@ -311,14 +379,15 @@ func (b *batch) write(out *output) error {
 		if err != nil {
 			return buf, err
 		}
-		buf, err = b.appendChurn(buf, s, b.spend[i])
+		buf, err = b.appendChurn(buf, i, s)
 		return append(buf, '\n'), err
 	})
 }
 
 // appendChurn appends the columns of batchColumns; those that cannot be
 // computed (no purchase, no fit) are empty.
-func (b *batch) appendChurn(buf []byte, s *customer.Summary, z float64) ([]byte, error) {
+func (b *batch) appendChurn(buf []byte, i int, s *customer.Summary) ([]byte, error) {
+	z := b.spend[i]
 	ob, ok := triple(s, b.period)
 	if !ok || b.tx == nil {
 		return append(buf, ",,,,,,,"...), nil
@@ -331,8 +400,8 @@ func (b *batch) appendChurn(buf []byte, s *customer.Summary, z float64) ([]byte,
 	buf = appendNum(buf, ob.T)
 	sc, dep, clvOK := b.new, 0.0, b.gg != nil
 	if ob.T > 0 {
-		j, found := b.group(ob)
-		if !found {
+		j := b.group[i]
+		if j < 0 {
 			return buf, fmt.Errorf("customer %q: triple not fitted", s.CustomerID)
 		}
 		sc = b.scores[j]

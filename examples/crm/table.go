@@ -154,6 +154,9 @@ func writeOrdered(out io.Writer, n int, row func(i int, s *customer.Summary, buf
 		err error
 	}
 	chans := make([]chan result, workers)
+	// Written blocks come back for reuse, so that the buffers stop growing
+	// after the first few blocks.
+	free := make(chan []byte, 3*workers)
 	done := make(chan struct{})
 	defer close(done)
 	for w := range chans {
@@ -162,7 +165,11 @@ func writeOrdered(out io.Writer, n int, row func(i int, s *customer.Summary, buf
 			var s customer.Summary
 			var buf []byte
 			for b := w; b < blocks; b += workers {
-				buf = buf[:0:0]
+				select {
+				case buf = <-free:
+				default:
+					buf = nil
+				}
 				var err error
 				for i := b * blockSize; i < min(n, (b+1)*blockSize) && err == nil; i++ {
 					buf, err = row(i, &s, buf)
@@ -185,6 +192,10 @@ func writeOrdered(out io.Writer, n int, row func(i int, s *customer.Summary, buf
 		}
 		if _, err := out.Write(r.buf); err != nil {
 			return err
+		}
+		select {
+		case free <- r.buf[:0]:
+		default:
 		}
 	}
 	return nil
