@@ -12,8 +12,72 @@ type Date int32
 // DateOf returns the calendar day of t in t's own location: an order at
 // 23:30 local time belongs to that local day.
 func DateOf(t time.Time) Date {
+	// The day of t is that of its Unix time shifted by its zone's
+	// offset, which is what t.Date computes, without the detour through
+	// year, month and day.
+	u := t.Unix()
+	if t.Location() != time.UTC {
+		_, off := t.Zone()
+		u += int64(off)
+	}
+	if u > -fastUnix && u < fastUnix {
+		return Date(floorDiv(u, 86400))
+	}
 	y, m, d := t.Date()
 	return DateFromYMD(y, m, d)
+}
+
+// fastUnix bounds the Unix times (about ±35 million years) whose day
+// DateOf and YearsBefore compute by integer arithmetic alone.
+const fastUnix = 1 << 50
+
+// YearsBefore returns the calendar day n years before the day of t, that
+// is DateOf(t.AddDate(-n, 0, 0)): February 29 of a leap year goes to
+// March 1 of a common year, as time.Date normalises it. For t in UTC it
+// is computed from the day number alone (the civil-calendar algorithms of
+// H. Hinnant, "chrono-compatible low-level date algorithms", 2013).
+func YearsBefore(t time.Time, n int) Date {
+	if u := t.Unix(); t.Location() == time.UTC && u > -fastUnix && u < fastUnix && n > -1e6 && n < 1e6 {
+		y, m, d := civil(floorDiv(u, 86400))
+		return Date(daysFromCivil(y-int64(n), m, d))
+	}
+	return DateOf(t.AddDate(-n, 0, 0))
+}
+
+// civil returns the proleptic Gregorian year, month (1–12) and day of
+// day number z, counted from 1970-01-01.
+func civil(z int64) (y int64, m, d int64) {
+	z += 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], from March
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if mp >= 10 {
+		m = mp - 9
+	}
+	y = yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// daysFromCivil returns the day number, from 1970-01-01, of year y,
+// month m (1–12), day d; a day past the end of the month counts on into
+// the next, as in time.Date.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }
 
 // DateFromYMD returns the Date of year y, month m, day d (normalised as

@@ -773,10 +773,25 @@ func mergeSorted(a, b []string) []string {
 
 // Net returns what the customer paid and kept: Gross − Discounts −
 // Refunded.
-func (s Summary) Net() decimal.Decimal { return s.Gross.Sub(s.Discounts).Sub(s.Refunded) }
+func (s Summary) Net() decimal.Decimal {
+	a := s.netSum()
+	return a.value()
+}
+
+// netSum returns Gross − Discounts − Refunded as an exact sum.
+func (s *Summary) netSum() decSum {
+	a := sumFrom(s.Gross)
+	a.add(s.Discounts, true)
+	a.add(s.Refunded, true)
+	return a
+}
 
 // GrossProfit returns Net − Cost.
-func (s Summary) GrossProfit() decimal.Decimal { return s.Net().Sub(s.Cost) }
+func (s Summary) GrossProfit() decimal.Decimal {
+	a := s.netSum()
+	a.add(s.Cost, true)
+	return a.value()
+}
 
 // AverageOrderValue returns Net ÷ Orders, to four decimals; zero without
 // orders.
@@ -784,7 +799,8 @@ func (s Summary) AverageOrderValue() decimal.Decimal {
 	if s.Orders == 0 {
 		return decimal.Zero
 	}
-	return s.Net().DivRound(decimal.NewFromInt(int64(s.Orders)), 4)
+	a := s.netSum()
+	return a.divRound(int64(s.Orders), 4)
 }
 
 // ReturnRate returns ReturnedUnits ÷ Units, in [0, 1]; zero without units.
@@ -808,17 +824,6 @@ func (s Summary) FullPriceShare() float64 {
 
 // CategoryBreadth returns the number of distinct categories bought.
 func (s Summary) CategoryBreadth() int { return len(s.Categories) }
-
-// purchaseDates returns the dates of the days with orders.
-func (s Summary) purchaseDates() []Date {
-	out := make([]Date, 0, len(s.Days))
-	for _, d := range s.Days {
-		if d.Orders > 0 {
-			out = append(out, d.Date)
-		}
-	}
-	return out
-}
 
 // PurchaseDays returns the number of distinct days with an order.
 func (s Summary) PurchaseDays() int {
@@ -865,13 +870,26 @@ func (s Summary) DaysSinceLastPurchase() (days int, ok bool) {
 
 // Gaps returns the days between consecutive purchase days, oldest first.
 func (s Summary) Gaps() []int {
-	d := s.purchaseDates()
-	if len(d) < 2 {
+	n := s.PurchaseDays()
+	if n < 2 {
 		return nil
 	}
-	g := make([]int, len(d)-1)
-	for i := 1; i < len(d); i++ {
-		g[i-1] = int(d[i] - d[i-1])
+	return s.appendGaps(make([]int, 0, n-1))
+}
+
+// appendGaps appends the gaps between consecutive purchase days to g.
+func (s *Summary) appendGaps(g []int) []int {
+	var prev Date
+	seen := false
+	for i := range s.Days {
+		d := &s.Days[i]
+		if d.Orders <= 0 {
+			continue
+		}
+		if seen {
+			g = append(g, int(d.Date-prev))
+		}
+		prev, seen = d.Date, true
 	}
 	return g
 }
@@ -886,9 +904,13 @@ type GapStats struct {
 	Last   int
 }
 
+// gapBuf is the number of gaps GapStats sorts without allocating.
+const gapBuf = 64
+
 // GapStats returns the mean, median and last gap between purchase days.
 func (s Summary) GapStats() GapStats {
-	g := s.Gaps()
+	var buf [gapBuf]int
+	g := s.appendGaps(buf[:0])
 	if len(g) == 0 {
 		return GapStats{}
 	}
@@ -897,7 +919,16 @@ func (s Summary) GapStats() GapStats {
 		sum += x
 	}
 	last := g[len(g)-1]
-	slices.Sort(g)
+	if len(g) <= 16 {
+		// insertion sort: a customer has a handful of gaps
+		for i := 1; i < len(g); i++ {
+			for j := i; j > 0 && g[j] < g[j-1]; j-- {
+				g[j], g[j-1] = g[j-1], g[j]
+			}
+		}
+	} else {
+		slices.Sort(g)
+	}
 	n := len(g)
 	med := float64(g[n/2])
 	if n%2 == 0 {
@@ -910,25 +941,57 @@ func (s Summary) GapStats() GapStats {
 // AsOf (after AsOf minus one year), and SpendPrior12Months that of the
 // year before. Together they measure growth.
 func (s Summary) SpendLast12Months() decimal.Decimal {
-	a := DateOf(s.AsOf)
-	return s.spendBetween(DateOf(s.AsOf.AddDate(-1, 0, 0)), a)
+	return s.spendBetween(YearsBefore(s.AsOf, 1), DateOf(s.AsOf))
 }
 
 // SpendPrior12Months returns the net amount of the days after AsOf minus
 // two years and up to AsOf minus one year.
 func (s Summary) SpendPrior12Months() decimal.Decimal {
-	return s.spendBetween(DateOf(s.AsOf.AddDate(-2, 0, 0)), DateOf(s.AsOf.AddDate(-1, 0, 0)))
+	return s.spendBetween(YearsBefore(s.AsOf, 2), YearsBefore(s.AsOf, 1))
+}
+
+// Spend12Months returns SpendLast12Months and SpendPrior12Months in one
+// pass over the days.
+func (s *Summary) Spend12Months() (last, prior decimal.Decimal) {
+	asOf := DateOf(s.AsOf)
+	yearAgo, twoYears := YearsBefore(s.AsOf, 1), YearsBefore(s.AsOf, 2)
+	l, p := zeroSum(), zeroSum()
+	nl, np := 0, 0
+	for i := range s.Days {
+		d := &s.Days[i]
+		switch {
+		case d.Date > yearAgo && d.Date <= asOf:
+			l.add(d.Net, false)
+			nl++
+		case d.Date > twoYears && d.Date <= yearAgo:
+			p.add(d.Net, false)
+			np++
+		}
+	}
+	last, prior = decimal.Zero, decimal.Zero
+	if nl > 0 {
+		last = l.value()
+	}
+	if np > 0 {
+		prior = p.value()
+	}
+	return last, prior
 }
 
 // spendBetween sums the net of days in (from, to].
-func (s Summary) spendBetween(from, to Date) decimal.Decimal {
-	sum := decimal.Zero
-	for _, d := range s.Days {
+func (s *Summary) spendBetween(from, to Date) decimal.Decimal {
+	sum, n := zeroSum(), 0
+	for i := range s.Days {
+		d := &s.Days[i]
 		if d.Date > from && d.Date <= to {
-			sum = sum.Add(d.Net)
+			sum.add(d.Net, false)
+			n++
 		}
 	}
-	return sum
+	if n == 0 {
+		return decimal.Zero
+	}
+	return sum.value()
 }
 
 // Period is the time unit of the buy-till-you-die triple.
@@ -967,8 +1030,9 @@ func (s Summary) BTYD(unit Period) (frequency int, recency, T float64, ok bool) 
 // 2005, "RFM and CLV"), which excludes the first transaction. ok is false
 // when there is no repeat purchase.
 func (s Summary) MeanRepeatSpend() (mean decimal.Decimal, ok bool) {
-	sum, n, seen := decimal.Zero, 0, false
-	for _, d := range s.Days {
+	sum, n, seen := zeroSum(), 0, false
+	for i := range s.Days {
+		d := &s.Days[i]
 		if d.Orders == 0 {
 			continue
 		}
@@ -976,13 +1040,13 @@ func (s Summary) MeanRepeatSpend() (mean decimal.Decimal, ok bool) {
 			seen = true
 			continue
 		}
-		sum = sum.Add(d.Net)
+		sum.add(d.Net, false)
 		n++
 	}
 	if n == 0 {
 		return decimal.Zero, false
 	}
-	return sum.DivRound(decimal.NewFromInt(int64(n)), 8), true
+	return sum.divRound(int64(n), 8), true
 }
 
 // Tenure returns the whole days from the first purchase to AsOf; ok is
