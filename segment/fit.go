@@ -312,29 +312,50 @@ func (sc *Scoring) score(dst *value.Score, o *Observation) error {
 // quadrant against the thresholds of o's kind, RFM, lifecycle stage and
 // shop type.
 func (m *Model) Classify(dst *Result, o *Observation) error {
-	if err := m.score(&dst.Value, o); err != nil {
+	if err := m.Scoring.Classify(dst, o); err != nil {
 		return err
 	}
-	i := kindIndex(o.Kind)
-	rfm, err := m.rfm[i].Score(&o.Indicators)
+	dst.Quadrant = m.Quadrant(o.Kind, dst.Value)
+	return nil
+}
+
+// Classify classifies o into dst like [Model.Classify] but without the
+// quadrant, which needs the thresholds of the second pass: dst.Quadrant
+// is left zero. With [Model.Quadrant] it lets a caller classify during the
+// second pass, keep the results, and set the quadrants once the thresholds
+// are known, instead of observing every customer a third time.
+func (sc *Scoring) Classify(dst *Result, o *Observation) error {
+	if err := sc.score(&dst.Value, o); err != nil {
+		return err
+	}
+	rfm, err := sc.rfm[kindIndex(o.Kind)].Score(&o.Indicators)
 	if err != nil {
 		return err
 	}
-	th := &m.thresholds[i]
-	hiC, hiP := dst.Value.Current > th.Current, dst.Value.Potential > th.Potential
-	switch {
-	case hiC && hiP:
-		dst.Quadrant = HighValue
-	case hiP:
-		dst.Quadrant = PotentialValue
-	case hiC:
-		dst.Quadrant = SecondaryValue
-	default:
-		dst.Quadrant = LowValue
-	}
+	dst.Quadrant = 0
 	dst.ID, dst.Kind, dst.RFM = o.ID, o.Kind, rfm
-	dst.Stage = m.rules.stage(o)
-	dst.ShopType = m.rules.shopType(o, dst.Stage, rfm)
+	dst.Stage = sc.rules.stage(o)
+	dst.ShopType = sc.rules.shopType(o, dst.Stage, rfm)
 	dst.Consent, dst.Net, dst.PurchaseDays = o.Consent, o.Net, o.days(value.PurchaseDays)
 	return nil
+}
+
+// Quadrant returns the quadrant of value scores v of a customer of kind k:
+// current and potential value each high when strictly above the
+// threshold of the kind. An invalid kind gives the zero Quadrant.
+func (m *Model) Quadrant(k customer.Kind, v value.Score) Quadrant {
+	if !k.Valid() {
+		return 0
+	}
+	th := &m.thresholds[kindIndex(k)]
+	hiC, hiP := v.Current > th.Current, v.Potential > th.Potential
+	switch {
+	case hiC && hiP:
+		return HighValue
+	case hiP:
+		return PotentialValue
+	case hiC:
+		return SecondaryValue
+	}
+	return LowValue
 }
