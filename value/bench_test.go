@@ -105,3 +105,25 @@ func BenchmarkFit1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStatsAdd adds 200,000 customers to the statistics of the
+// default consumer model and fits the scorer; one op is all of it.
+func BenchmarkStatsAdd(b *testing.B) {
+	pop := synthetic(200_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := value.NewStats(value.DefaultModel(customer.Consumer))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range pop {
+			if err := st.Add(&pop[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := st.Scorer(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pop)), "ns/customer")
+}

@@ -191,8 +191,8 @@ func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	dst.Set(Interactions, float64(s.Interactions))
 
 	asOf := customer.DateOf(s.AsOf)
-	lastYear := customer.DateOf(s.AsOf.AddDate(-1, 0, 0))
-	twoYears := customer.DateOf(s.AsOf.AddDate(-2, 0, 0))
+	lastYear := customer.YearsBefore(s.AsOf, 1)
+	twoYears := customer.YearsBefore(s.AsOf, 2)
 	var first, last customer.Date
 	days := 0
 	var ls, ps exactSum
@@ -314,11 +314,40 @@ func (a *exactSum) float() float64 {
 	return Float(decimal.New(a.c, a.e))
 }
 
-// small returns d's coefficient and exponent when the coefficient has at
-// most 15 digits.
+// small returns d's coefficient and exponent when the coefficient is
+// below limit in magnitude and the exponent within ±22.
 func small(d decimal.Decimal) (int64, int32, bool) {
+	return coefWithin(d, &limitHi, &limitLo)
+}
+
+// exact53 bounds the coefficients that float64 holds exactly.
+const exact53 = 1 << 53
+
+// limitHi, limitLo, exactHi and exactLo[e+22] are ±limit and ±exact53 at
+// exponent e: a decimal compares with the bound of its own exponent
+// without rescaling or allocating.
+var limitHi, limitLo, exactHi, exactLo = func() (lh, ll, eh, el [45]decimal.Decimal) {
+	for i := range lh {
+		e := int32(i - 22)
+		lh[i], ll[i] = decimal.New(limit, e), decimal.New(-limit, e)
+		eh[i], el[i] = decimal.New(exact53, e), decimal.New(-exact53, e)
+	}
+	return
+}()
+
+// coefWithin returns d's coefficient and exponent when the exponent is
+// within ±22 and the coefficient strictly between the bounds lo and hi
+// of that exponent.
+func coefWithin(d decimal.Decimal, hi, lo *[45]decimal.Decimal) (int64, int32, bool) {
 	e := d.Exponent()
-	if e < -22 || e > 22 || d.NumDigits() > 15 {
+	if e < -22 || e > 22 {
+		return 0, 0, false
+	}
+	if d.Sign() == 0 {
+		// also the zero Decimal, which Cmp would allocate for
+		return 0, e, true
+	}
+	if d.Cmp(hi[e+22]) >= 0 || d.Cmp(lo[e+22]) <= 0 {
 		return 0, 0, false
 	}
 	return d.CoefficientInt64(), e, true
@@ -348,22 +377,21 @@ var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // Float converts a decimal amount to the nearest float64 without
-// allocating in the common case (a coefficient of at most 15 digits and
-// an exponent within ±22, where one exact division or multiplication
-// rounds correctly); other amounts take the exact, slower path. Amounts
+// allocating in the common case (a coefficient below 2⁵³ in magnitude and
+// an exponent within ±22, both exact in float64, where one correctly
+// rounded division or multiplication gives the nearest float64); other
+// amounts take the exact, slower path, with the same result. Amounts
 // beyond the float64 range become ±Inf, which [Extract] rejects.
 // Scores are float64 (DESIGN principle 2); money stays decimal elsewhere.
 func Float(d decimal.Decimal) float64 {
 	if d.IsZero() {
 		return 0
 	}
-	e := d.Exponent()
-	if e >= -22 && e <= 22 && d.NumDigits() <= 15 {
-		c := float64(d.CoefficientInt64())
+	if c, e, ok := coefWithin(d, &exactHi, &exactLo); ok {
 		if e < 0 {
-			return c / pow10[-e]
+			return float64(c) / pow10[-e]
 		}
-		return c * pow10[e]
+		return float64(c) * pow10[e]
 	}
 	return d.InexactFloat64()
 }
