@@ -95,7 +95,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		cur = o.Currency
 	}
 
-	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers)}
+	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers), decs: new(decCache)}
 	t.template = *customer.NewSummary("", o.Kind, o.AsOf.Time(), &customer.SummaryOptions{DefaultMargin: o.Margin})
 	margin := o.Margin
 	if margin.IsZero() {
@@ -110,7 +110,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	var wg sync.WaitGroup
 	for i := range ws {
 		w := &worker{id: i, n: workers, name: name, lay: cr.layout, o: &o, cur: cur, seed: seed,
-			stop: &stop, free: sp.free, sh: newShard(&t.template, share, seed)}
+			stop: &stop, free: sp.free, sh: newShard(&t.template, share, seed, t.decs)}
 		w.walker.name = name
 		ws[i] = w
 		t.shards[i] = w.sh

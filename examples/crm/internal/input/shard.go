@@ -146,10 +146,15 @@ type shard struct {
 	share  decimal.Decimal // 1 − margin
 	seed   maphash.Seed
 	sorted []int32
+	decs   *decCache
+	// byRank holds the first 64 categories in sorted order, and rank the
+	// place of each there; both are set when the scan is over.
+	byRank []string
+	rank   []uint8
 }
 
-func newShard(tmpl *customer.Summary, share decimal.Decimal, seed maphash.Seed) *shard {
-	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share, seed: seed}
+func newShard(tmpl *customer.Summary, share decimal.Decimal, seed maphash.Seed, decs *decCache) *shard {
+	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share, seed: seed, decs: decs}
 }
 
 func (s *shard) rec(i int32) *crec { return &s.recs[i/recChunk][i%recChunk] }
@@ -419,14 +424,6 @@ func copySummary(dst, src *customer.Summary) {
 // differences of decimals with equal exponents need no rescaling.
 var zero4 = decimal.New(0, -fixScale)
 
-// dec returns v units of 10⁻⁴ as a decimal.
-func dec(v int64) decimal.Decimal {
-	if v == 0 {
-		return zero4
-	}
-	return decimal.New(v, -fixScale)
-}
-
 // fill writes the summary of customer i into dst, reusing dst's slices.
 func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	r := s.rec(i)
@@ -441,6 +438,7 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	dst.Currency = cur
 	dst.Units, dst.ReturnedUnits = int(r.units), int(r.returnedUnits)
 	dst.Returns, dst.Exchanges = int(r.returns), int(r.exchanges)
+	dec := s.decs.dec
 	dst.Gross = dec(r.gross)
 	dst.Discounts = zero4
 	dst.FullPriceNet = dst.Gross
@@ -462,6 +460,18 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	}
 	dst.Orders = orders
 	dst.Days = days
+	if s.rank != nil && s.extra[i] == nil {
+		// The categories by rank: in sorted order without sorting.
+		var m uint64
+		for c := r.cats; c != 0; c &= c - 1 {
+			m |= 1 << s.rank[bits.TrailingZeros64(c)]
+		}
+		for ; m != 0; m &= m - 1 {
+			cats = append(cats, s.byRank[bits.TrailingZeros64(m)])
+		}
+		dst.Categories = cats
+		return
+	}
 	for m := r.cats; m != 0; m &= m - 1 {
 		cats = append(cats, s.cats[bits.TrailingZeros64(m)])
 	}
@@ -470,6 +480,22 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	}
 	slices.Sort(cats)
 	dst.Categories = cats
+}
+
+// rankCategories sets byRank and rank from the first 64 categories.
+func (s *shard) rankCategories() {
+	n := min(len(s.cats), 64)
+	ix := make([]uint8, n)
+	for i := range ix {
+		ix[i] = uint8(i)
+	}
+	slices.SortFunc(ix, func(a, b uint8) int { return strings.Compare(s.cats[a], s.cats[b]) })
+	s.byRank = make([]string, n)
+	s.rank = make([]uint8, n)
+	for r, c := range ix {
+		s.byRank[r] = s.cats[c]
+		s.rank[c] = uint8(r)
+	}
 }
 
 // Table is the result of [ScanCSV]: the per-customer state and the counts
@@ -485,6 +511,7 @@ type Table struct {
 	shards   []*shard
 	order    []uint64 // shard<<32 | index, sorted by ID
 	sums     []*customer.Summary
+	decs     *decCache
 }
 
 // TableOf wraps the summaries of a [Result] in a Table.
@@ -536,6 +563,7 @@ func (t *Table) sort() {
 				s.sorted[i] = int32(i)
 			}
 			slices.SortFunc(s.sorted, func(a, b int32) int { return CompareIDs(s.id(s.rec(a)), s.id(s.rec(b))) })
+			s.rankCategories()
 			// The table and the order keys are no longer needed.
 			s.table = nil
 			s.orders = arena{}
