@@ -53,25 +53,36 @@ var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // toFloat returns the float64 nearest to d, for the spend ratios (a
-// score, not money). Amounts of up to 15 significant digits and 22
+// score, not money). Amounts with a coefficient below 2⁵³ and at most 22
 // decimals, that is all real ones, convert without allocating: the
 // coefficient and the power of ten are exact in float64, so one
-// correctly rounded division or product gives the nearest float.
+// correctly rounded division or product gives the nearest float, as the
+// exact conversion of the other amounts does.
 func toFloat(d decimal.Decimal) float64 {
 	if d.IsZero() {
 		return 0
 	}
-	if d.NumDigits() <= 15 {
-		c, e := float64(d.CoefficientInt64()), int(d.Exponent())
-		switch {
-		case e >= 0 && e < len(pow10):
-			return c * pow10[e]
-		case e < 0 && -e < len(pow10):
+	if e := int(d.Exponent()); e > -len(pow10) && e < len(pow10) &&
+		d.Cmp(exactHi[e+len(pow10)-1]) < 0 && d.Cmp(exactLo[e+len(pow10)-1]) > 0 {
+		// |coefficient| < 2⁵³: exact in float64, as is the power of ten
+		c := float64(d.CoefficientInt64())
+		if e < 0 {
 			return c / pow10[-e]
 		}
+		return c * pow10[e]
 	}
 	return d.InexactFloat64()
 }
+
+// exactHi and exactLo[e+22] are ±2⁵³ at exponent e, for toFloat to
+// compare a coefficient with, without rescaling or allocating.
+var exactHi, exactLo = func() (hi, lo [2*len(pow10) - 1]decimal.Decimal) {
+	for i := range hi {
+		e := int32(i - len(pow10) + 1)
+		hi[i], lo[i] = decimal.New(1<<53, e), decimal.New(-(1 << 53), e)
+	}
+	return hi, lo
+}()
 
 // lnCounts[n] is ln(1 + n) for the small counts of complaints.
 var lnCounts = func() (t [64]float64) {

@@ -76,28 +76,39 @@ func NewSignals(in Input) (Signals, error) {
 		HasPAlive:  in.HasPAlive,
 		Complaints: in.Complaints,
 	}
-	if days, ok := s.DaysSinceLastPurchase(); ok {
-		sig.DaysSinceLastPurchase = days
-		sig.PurchaseDays = s.PurchaseDays()
-		sig.MedianGap = s.GapStats().Median
-		first, _ := s.FirstPurchase()
-		yearAgo := customer.DateOf(s.AsOf.AddDate(-1, 0, 0))
-		twoYearsAgo := customer.DateOf(s.AsOf.AddDate(-2, 0, 0))
-		asOf := customer.DateOf(s.AsOf)
-		sig.PriorYear = first <= yearAgo
-		for _, d := range s.Days {
-			if d.Orders == 0 {
-				continue
-			}
-			switch {
-			case d.Date > yearAgo && d.Date <= asOf:
-				sig.PurchaseDaysLast12++
-			case d.Date > twoYearsAgo && d.Date <= yearAgo:
-				sig.PurchaseDaysPrior12++
-			}
+	// One pass over the days for the purchase days, the first and last
+	// of them and the counts of the two years; the dates of AsOf and one
+	// and two years before are computed once.
+	asOf := customer.DateOf(s.AsOf)
+	yearAgo := customer.YearsBefore(s.AsOf, 1)
+	twoYearsAgo := customer.YearsBefore(s.AsOf, 2)
+	var first, last customer.Date
+	for i := range s.Days {
+		d := &s.Days[i]
+		if d.Orders == 0 {
+			continue
 		}
-		sig.SpendLast12 = s.SpendLast12Months()
-		sig.SpendPrior12 = s.SpendPrior12Months()
+		if d.Orders > 0 {
+			if sig.PurchaseDays == 0 {
+				first = d.Date
+			}
+			last = d.Date
+			sig.PurchaseDays++
+		}
+		switch {
+		case d.Date > yearAgo && d.Date <= asOf:
+			sig.PurchaseDaysLast12++
+		case d.Date > twoYearsAgo && d.Date <= yearAgo:
+			sig.PurchaseDaysPrior12++
+		}
+	}
+	if sig.PurchaseDays > 0 {
+		sig.DaysSinceLastPurchase = int(asOf - last)
+		if sig.PurchaseDays > 1 {
+			sig.MedianGap = s.GapStats().Median
+		}
+		sig.PriorYear = first <= yearAgo
+		sig.SpendLast12, sig.SpendPrior12 = s.Spend12Months()
 		sig.ReturnRate = min(s.ReturnRate(), 1)
 	}
 	if err := sig.Validate(); err != nil {
