@@ -79,7 +79,7 @@ func toFloat(d decimal.Decimal) float64 {
 var exactHi, exactLo = func() (hi, lo [2*len(pow10) - 1]decimal.Decimal) {
 	for i := range hi {
 		e := int32(i - len(pow10) + 1)
-		hi[i], lo[i] = decimal.New(1<<53, e), decimal.New(-(1 << 53), e)
+		hi[i], lo[i] = decimal.New(1<<53, e), decimal.New(-(1<<53), e)
 	}
 	return hi, lo
 }()
