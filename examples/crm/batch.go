@@ -16,6 +16,7 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
 	"github.com/tailorcrm/tailor/segment"
+	"github.com/tailorcrm/tailor/value"
 )
 
 // batchColumns are the columns crm batch adds after those of crm segment.
@@ -94,21 +95,16 @@ type batch struct {
 	tx     churn.TransactionModel // nil when the fit failed
 	gg     *churn.GammaGamma      // nil when the fit failed
 	groups []churn.Group          // sorted (frequency, recency, T), T > 0
-	group  []int32                // of each customer: index in groups, or -1 (no purchase or T = 0)
+	group  []int32                // of each customer: index in groups, noTriple or firstDay
 	scores []churn.Score          // of groups, over h
 	dep    []float64              // of groups: discounted expected purchases over h periods
 	new    churn.Score            // of a customer with T = 0
 	risk   *risk.Model
 	spend  []float64 // mean repeat spend of each customer, from the first pass
-}
 
-// triple returns the BTYD triple of s.
-func triple(s *customer.Summary, p customer.Period) (churn.Observation, bool) {
-	x, tx, T, ok := s.BTYD(p)
-	if !ok {
-		return churn.Observation{}, false
-	}
-	return churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}, true
+	rows       []row               // of each customer, from the second pass
+	bigNets    map[int32]string    // nets of the rows marked bigNet, by customer
+	currencies []customer.Currency // of the rows, by index
 }
 
 // keyed is a customer's BTYD triple with the customer's index.
@@ -119,6 +115,13 @@ type keyed struct {
 
 // noPurchase is the T of the triple of a customer without a purchase.
 const noPurchase = -1.0
+
+// The group of a customer without a purchase, and of one whose first
+// purchase is on the last day (T = 0, not in the fit).
+const (
+	noTriple int32 = -1
+	firstDay int32 = -2
+)
 
 // fit makes the first pass over the customers, which gathers the segment
 // statistics, the BTYD triples and the mean repeat spends; groups the
@@ -181,31 +184,31 @@ func (b *batch) fit(e *env, model string) error {
 	}
 	pop.report(e, b.asOf)
 
-	// The fits run while the second pass gathers the thresholds.
+	// The two fits at once, then the scores of every distinct triple.
 	var fit, gg fitted
 	var fitErr, ggErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { fit, fitErr = fitModel(model, pop) })
 	wg.Go(func() { gg, ggErr = fitModel(modelGammaGamma, pop) })
-	thrErr := b.thresholds(sc)
+	fit, fitErr = fitModel(model, pop)
 	wg.Wait()
-	if thrErr != nil {
-		return thrErr
-	}
+	pop = nil
 	if fitErr != nil {
 		fmt.Fprintf(e.stderr, "crm: %v; the churn columns are left empty\n", fitErr)
-		return nil
-	}
-	b.tx = fit.tx
-	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
-	if ggErr != nil {
-		fmt.Fprintf(e.stderr, "crm: %v; the clv column is left empty\n", ggErr)
 	} else {
-		b.gg = &gg.spend
-		fmt.Fprintf(e.stderr, "crm: gammagamma p=%s q=%s v=%s on %d repeat customers (%d excluded)\n",
-			num(gg.spend.P), num(gg.spend.Q), num(gg.spend.V), gg.info.Customers, gg.excluded)
+		b.tx = fit.tx
+		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
+		if ggErr != nil {
+			fmt.Fprintf(e.stderr, "crm: %v; the clv column is left empty\n", ggErr)
+		} else {
+			b.gg = &gg.spend
+			fmt.Fprintf(e.stderr, "crm: gammagamma p=%s q=%s v=%s on %d repeat customers (%d excluded)\n",
+				num(gg.spend.P), num(gg.spend.Q), num(gg.spend.V), gg.info.Customers, gg.excluded)
+		}
+		if err := b.scoreGroups(); err != nil {
+			return err
+		}
 	}
-	return b.scoreGroups()
+	return b.classify(sc)
 }
 
 // groupTriples sorts the triples of the customers with T > 0 (in place), sets
@@ -217,11 +220,12 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 	spend := make([]churn.SpendObservation, 0, len(tri))
 	fitted := tri[:0]
 	for _, k := range tri {
-		b.group[k.i] = -1
 		switch {
 		case k.T < 0:
+			b.group[k.i] = noTriple
 			pop.noBuy++
 		case k.T == 0:
+			b.group[k.i] = firstDay
 			pop.firstOnly++
 		default:
 			fitted = append(fitted, k)
@@ -302,20 +306,79 @@ func sortKeyed(ks []keyed) {
 	copy(ks, merged)
 }
 
-// thresholds is the second pass: the quadrant thresholds.
-func (b *batch) thresholds(sc *segment.Scoring) error {
+// row is what the second pass keeps of a customer for the output: its
+// classification but the quadrant, which needs the thresholds that the
+// pass gathers, and its churn risk. The rest is in the table or in the
+// per-customer slices of batch.
+type row struct {
+	current, potential, total float64
+	risk                      float64
+	net                       int64 // coefficient of the net amount (see netExp)
+	netExp                    int32 // exponent, or bigNet when the net is in batch.bigNets
+	orders                    int32
+	kind                      customer.Kind
+	rfm                       value.RFMScore
+	stage                     segment.Stage
+	shop                      segment.ShopType
+	band                      risk.Band
+	currency                  uint8 // index in batch.currencies
+}
+
+// bigNet marks a row whose net amount does not fit the int64 coefficient.
+const bigNet = math.MinInt32
+
+// classify is the second pass: it classifies every customer but the
+// quadrant, computes the churn risk and gathers the quadrant thresholds.
+func (b *batch) classify(sc *segment.Scoring) error {
 	t := b.t
+	b.rows = make([]row, t.Len())
 	ts := make([]*segment.ThresholdStats, runtime.GOMAXPROCS(0))
+	type odd struct {
+		nets       map[int32]string
+		currencies []customer.Currency
+	}
+	odds := make([]odd, len(ts))
 	k, err := parts(t.Len(), func(p, lo, hi int) error {
 		ts[p] = sc.NewThresholdStats()
+		od := &odds[p]
 		var s customer.Summary
 		var o segment.Observation
+		var r segment.Result
 		for i := lo; i < hi; i++ {
 			t.Summary(i, &s)
 			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
 				return err
 			}
 			if err := ts[p].Add(&o); err != nil {
+				return err
+			}
+			if err := sc.Classify(&r, &o); err != nil {
+				return err
+			}
+			w := &b.rows[i]
+			*w = row{current: r.Value.Current, potential: r.Value.Potential, total: r.Value.Total,
+				orders: int32(s.Orders), kind: s.Kind, rfm: r.RFM, stage: r.Stage, shop: r.ShopType}
+			if s.Orders > math.MaxInt32 {
+				return fmt.Errorf("customer %q: %d orders: too many", s.CustomerID, s.Orders)
+			}
+			if r.Net.NumDigits() <= 18 && r.Net.Exponent() != bigNet {
+				w.net, w.netExp = r.Net.CoefficientInt64(), r.Net.Exponent()
+			} else {
+				if od.nets == nil {
+					od.nets = make(map[int32]string)
+				}
+				od.nets[int32(i)] = r.Net.String()
+				w.netExp = bigNet
+			}
+			if s.Currency != t.Currency {
+				j := slices.Index(od.currencies, s.Currency)
+				if j < 0 {
+					j = len(od.currencies)
+					od.currencies = append(od.currencies, s.Currency)
+				}
+				w.currency = uint8(j + 1) // resolved after the pass
+			}
+			if err := b.scoreRisk(w, i, &s); err != nil {
 				return err
 			}
 		}
@@ -329,8 +392,62 @@ func (b *batch) thresholds(sc *segment.Scoring) error {
 			return err
 		}
 	}
-	b.seg, err = ts[0].Model()
-	return err
+	if b.seg, err = ts[0].Model(); err != nil {
+		return err
+	}
+	// The rare nets beyond int64 and currencies other than the table's.
+	b.currencies = []customer.Currency{t.Currency}
+	for p := range k {
+		for i, net := range odds[p].nets {
+			if b.bigNets == nil {
+				b.bigNets = make(map[int32]string)
+			}
+			b.bigNets[i] = net
+		}
+		if len(odds[p].currencies) == 0 {
+			continue
+		}
+		lo, hi := t.Len()*p/k, t.Len()*(p+1)/k
+		for i := lo; i < hi; i++ {
+			w := &b.rows[i]
+			if w.currency == 0 {
+				continue
+			}
+			c := odds[p].currencies[w.currency-1]
+			j := slices.Index(b.currencies, c)
+			if j < 0 {
+				j = len(b.currencies)
+				b.currencies = append(b.currencies, c)
+			}
+			if j > math.MaxUint8 {
+				return fmt.Errorf("customer %q: more than %d currencies", t.ID(i), math.MaxUint8)
+			}
+			w.currency = uint8(j)
+		}
+	}
+	return nil
+}
+
+// scoreRisk sets the churn risk of customer i, who has summary s, when
+// the customer has a purchase and the transaction model is fitted.
+func (b *batch) scoreRisk(w *row, i int, s *customer.Summary) error {
+	if b.tx == nil || b.group[i] == noTriple {
+		return nil
+	}
+	sc := b.new
+	if j := b.group[i]; j >= 0 {
+		sc = b.scores[j]
+	}
+	sig, err := risk.NewSignals(risk.Input{Summary: *s, PAlive: sc.PAlive, HasPAlive: true})
+	if err != nil {
+		return fmt.Errorf("churn risk of customer %q: %w", s.CustomerID, err)
+	}
+	rv, err := b.risk.Risk(sig)
+	if err != nil {
+		return fmt.Errorf("churn risk of customer %q: %w", s.CustomerID, err)
+	}
+	w.risk, w.band = rv, b.risk.Bands().Band(rv)
+	return nil
 }
 
 // scoreGroups scores every distinct triple once: P(alive) and the
@@ -364,33 +481,111 @@ func (b *batch) scoreGroups() error {
 	return nil
 }
 
-// write is the last pass: classify, score and write every customer.
+// write is the last pass: it sets the quadrant of every customer and
+// writes the rows.
 func (b *batch) write(out *output) error {
 	head := strings.Join(segmentColumns, ",") + "," + strings.Join(batchColumns, ",") + "\n"
 	if _, err := out.Write([]byte(head)); err != nil {
 		return err
 	}
-	t := b.t
-	return writeOrdered(out, t.Len(), func(i int, s *customer.Summary, buf []byte) ([]byte, error) {
-		var o segment.Observation
-		var r segment.Result
-		t.Summary(i, s)
-		buf, err := appendSegment(buf, b.seg, s, &o, &r)
-		if err != nil {
-			return buf, err
-		}
-		buf, err = b.appendChurn(buf, i, s)
+	return writeOrdered(out, b.t.Len(), func(i int, _ *customer.Summary, buf []byte) ([]byte, error) {
+		buf = b.appendSegment(buf, i)
+		buf, err := b.appendChurn(buf, i)
 		return append(buf, '\n'), err
 	})
 }
 
+// appendSegment appends the columns of crm segment for customer i, as
+// appendSegment (table.go) writes them from a summary.
+func (b *batch) appendSegment(dst []byte, i int) []byte {
+	w := &b.rows[i]
+	dst = appendField(dst, string(b.t.ID(i)))
+	dst = append(dst, ',')
+	dst = append(dst, w.kind.String()...)
+	for _, x := range [...]float64{w.current, w.potential, w.total} {
+		dst = append(dst, ',')
+		dst = appendNum(dst, x)
+	}
+	dst = append(dst, ',')
+	dst = append(dst, b.seg.Quadrant(w.kind, value.Score{Current: w.current, Potential: w.potential}).String()...)
+	for _, x := range [...]uint8{w.rfm.R, w.rfm.F, w.rfm.M} {
+		dst = append(dst, ',')
+		dst = strconv.AppendUint(dst, uint64(x), 10)
+	}
+	dst = append(dst, ',')
+	dst = appendField(dst, w.rfm.Segment.String())
+	dst = append(dst, ',')
+	dst = appendField(dst, w.stage.String())
+	dst = append(dst, ',')
+	dst = appendField(dst, w.shop.String())
+	dst = append(dst, ',')
+	dst = strconv.AppendInt(dst, int64(w.orders), 10)
+	dst = append(dst, ',')
+	if w.netExp == bigNet {
+		dst = append(dst, b.bigNets[int32(i)]...)
+	} else {
+		dst = appendDecimal(dst, w.net, w.netExp)
+	}
+	dst = append(dst, ',')
+	return appendField(dst, string(b.currencies[w.currency]))
+}
+
+// appendDecimal appends c·10^exp as decimal.Decimal's String writes it:
+// no exponent, the trailing zeros of the fraction dropped.
+func appendDecimal(dst []byte, c int64, exp int32) []byte {
+	if c < 0 {
+		dst = append(dst, '-')
+	}
+	var digits [24]byte
+	d := strconv.AppendUint(digits[:0], uint64(c), 10)
+	if c < 0 {
+		d = strconv.AppendUint(digits[:0], -uint64(c), 10)
+	}
+	if c == 0 {
+		return append(dst, '0')
+	}
+	if exp >= 0 {
+		dst = append(dst, d...)
+		for range exp {
+			dst = append(dst, '0')
+		}
+		return dst
+	}
+	point := len(d) + int(exp) // digits before the point
+	frac := d
+	if point > 0 {
+		dst = append(dst, d[:point]...)
+		frac = d[point:]
+	} else {
+		dst = append(dst, '0')
+	}
+	frac = []byte(strings.TrimRight(string(frac), "0"))
+	if len(frac) == 0 {
+		return dst
+	}
+	dst = append(dst, '.')
+	for range max(0, -point) {
+		dst = append(dst, '0')
+	}
+	return append(dst, frac...)
+}
+
 // appendChurn appends the columns of batchColumns; those that cannot be
 // computed (no purchase, no fit) are empty.
-func (b *batch) appendChurn(buf []byte, i int, s *customer.Summary) ([]byte, error) {
-	z := b.spend[i]
-	ob, ok := triple(s, b.period)
-	if !ok || b.tx == nil {
+func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
+	j := b.group[i]
+	if j == noTriple || b.tx == nil {
 		return append(buf, ",,,,,,,"...), nil
+	}
+	ob := churn.Observation{ID: string(b.t.ID(i))}
+	sc, dep, clvOK := b.new, 0.0, b.gg != nil
+	if j >= 0 {
+		g := &b.groups[j]
+		ob.Frequency, ob.Recency, ob.T = g.Frequency, g.Recency, g.T
+		sc = b.scores[j]
+		if clvOK {
+			dep = b.dep[j]
+		}
 	}
 	buf = append(buf, ',')
 	buf = strconv.AppendInt(buf, int64(ob.Frequency), 10)
@@ -398,23 +593,13 @@ func (b *batch) appendChurn(buf []byte, i int, s *customer.Summary) ([]byte, err
 	buf = appendNum(buf, ob.Recency)
 	buf = append(buf, ',')
 	buf = appendNum(buf, ob.T)
-	sc, dep, clvOK := b.new, 0.0, b.gg != nil
-	if ob.T > 0 {
-		j := b.group[i]
-		if j < 0 {
-			return buf, fmt.Errorf("customer %q: triple not fitted", s.CustomerID)
-		}
-		sc = b.scores[j]
-		if clvOK {
-			dep = b.dep[j]
-		}
-	}
 	buf = append(buf, ',')
 	buf = appendNum(buf, sc.PAlive)
 	buf = append(buf, ',')
 	buf = appendNum(buf, sc.ExpectedPurchases)
 	buf = append(buf, ',')
 	if clvOK {
+		z := b.spend[i]
 		var v float64
 		var err error
 		if ob.T > 0 {
@@ -427,21 +612,14 @@ func (b *batch) appendChurn(buf []byte, i int, s *customer.Summary) ([]byte, err
 			v, err = clv(b.tx, *b.gg, ob, z, int(b.h), b.d)
 		}
 		if err != nil {
-			return buf, fmt.Errorf("clv of customer %q: %w", s.CustomerID, err)
+			return buf, fmt.Errorf("clv of customer %q: %w", ob.ID, err)
 		}
 		buf = appendNum(buf, v)
 	}
-	sig, err := risk.NewSignals(risk.Input{Summary: *s, PAlive: sc.PAlive, HasPAlive: true})
-	if err != nil {
-		return buf, fmt.Errorf("churn risk of customer %q: %w", s.CustomerID, err)
-	}
-	rv, err := b.risk.Risk(sig)
-	if err != nil {
-		return buf, fmt.Errorf("churn risk of customer %q: %w", s.CustomerID, err)
-	}
+	w := &b.rows[i]
 	buf = append(buf, ',')
-	buf = appendNum(buf, rv)
+	buf = appendNum(buf, w.risk)
 	buf = append(buf, ',')
-	buf = append(buf, b.risk.Bands().Band(rv).String()...)
+	buf = append(buf, w.band.String()...)
 	return buf, nil
 }

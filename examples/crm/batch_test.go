@@ -3,14 +3,17 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/churn/risk"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+	"pgregory.net/rapid"
 )
 
 // TestSegmentMatchesTheSequentialPath compares crm segment (input.ScanCSV,
@@ -98,3 +101,14 @@ func TestBatchUsage(t *testing.T) {
 }
 
 func bufioWriter(b *bytes.Buffer) *bufio.Writer { return bufio.NewWriter(b) }
+
+// appendDecimal writes what decimal.Decimal's String writes.
+func TestPropertyAppendDecimal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := rapid.OneOf(rapid.Int64(), rapid.Int64Range(-100000, 100000),
+			rapid.SampledFrom([]int64{0, 1, -1, 10, -10, 1000, math.MaxInt64, math.MinInt64})).Draw(t, "coefficient")
+		exp := int32(rapid.IntRange(-25, 6).Draw(t, "exp"))
+		want := decimal.New(c, exp).String()
+		require.Equal(t, want, string(appendDecimal([]byte("x"), c, exp))[1:])
+	})
+}
