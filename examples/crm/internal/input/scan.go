@@ -95,7 +95,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		cur = o.Currency
 	}
 
-	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers), decs: new(decCache)}
+	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers)}
 	t.template = *customer.NewSummary("", o.Kind, o.AsOf.Time(), &customer.SummaryOptions{DefaultMargin: o.Margin})
 	margin := o.Margin
 	if margin.IsZero() {
@@ -110,7 +110,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	var wg sync.WaitGroup
 	for i := range ws {
 		w := &worker{id: i, n: workers, name: name, lay: cr.layout, o: &o, cur: cur, seed: seed,
-			stop: &stop, free: sp.free, sh: newShard(&t.template, share, seed, t.decs)}
+			stop: &stop, free: sp.free, sh: newShard(&t.template, share, seed)}
 		w.walker.name = name
 		ws[i] = w
 		t.shards[i] = w.sh
@@ -294,7 +294,7 @@ func (w *worker) record(r *record, re *RowError) bool {
 		return w.fail(re)
 	}
 	if r.fields == nil {
-		w.split(r, w.lay.used)
+		w.cut(r, w.lay.used)
 	}
 	if r.nfields != w.lay.fields {
 		w.rows++
@@ -311,6 +311,9 @@ func (w *worker) record(r *record, re *RowError) bool {
 			return w.fail(re)
 		}
 		return true
+	}
+	if r.fields == nil {
+		w.strings(r)
 	}
 	if re := w.lay.parse(w.name, r.fields, r.line, r.lineOf, &w.row); re != nil {
 		return w.fail(re)
@@ -339,24 +342,23 @@ type frow struct {
 // it to layout.parse.
 func (w *worker) fast(r *record, id string, fr *frow) bool {
 	c := &w.lay.col
-	f := r.fields
 	var ok bool
 	*fr = frow{line: r.line, id: id}
-	if fr.date, ok = parseDay10(trim(f[c.date])); !ok {
+	if fr.date, ok = parseDay10(trim(r.at(c.date))); !ok {
 		return false
 	}
-	if fr.amount, ok = parseFixed(trim(f[c.amount])); !ok {
+	if fr.amount, ok = parseFixed(trim(r.at(c.amount))); !ok {
 		return false
 	}
 	if c.qty >= 0 {
-		if s := trim(f[c.qty]); s != "" {
+		if s := trim(r.at(c.qty)); s != "" {
 			if fr.units, ok = parseSmallInt(s); !ok {
 				return false
 			}
 		}
 	}
 	if c.cost >= 0 {
-		if s := trim(f[c.cost]); s != "" {
+		if s := trim(r.at(c.cost)); s != "" {
 			if fr.cost, ok = parseFixed(s); !ok {
 				return false
 			}
@@ -364,12 +366,12 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		}
 	}
 	if c.cur >= 0 {
-		if s := trim(f[c.cur]); s != "" && s != string(w.cur) {
+		if s := trim(r.at(c.cur)); s != "" && s != string(w.cur) {
 			return false
 		}
 	}
 	if c.kind >= 0 {
-		switch trim(f[c.kind]) {
+		switch trim(r.at(c.kind)) {
 		case "":
 		case "consumer":
 			fr.kind = customer.Consumer
@@ -381,11 +383,11 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	}
 	order := ""
 	if c.order >= 0 {
-		order = trim(f[c.order])
+		order = trim(r.at(c.order))
 	}
 	fr.key = orderKey(order, fr.date)
 	if c.cat >= 0 {
-		fr.cat = trim(f[c.cat])
+		fr.cat = trim(r.at(c.cat))
 	}
 	return true
 }

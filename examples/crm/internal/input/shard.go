@@ -146,15 +146,14 @@ type shard struct {
 	share  decimal.Decimal // 1 − margin
 	seed   maphash.Seed
 	sorted []int32
-	decs   *decCache
 	// byRank holds the first 64 categories in sorted order, and rank the
 	// place of each there; both are set when the scan is over.
 	byRank []string
 	rank   []uint8
 }
 
-func newShard(tmpl *customer.Summary, share decimal.Decimal, seed maphash.Seed, decs *decCache) *shard {
-	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share, seed: seed, decs: decs}
+func newShard(tmpl *customer.Summary, share decimal.Decimal, seed maphash.Seed) *shard {
+	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share, seed: seed}
 }
 
 func (s *shard) rec(i int32) *crec { return &s.recs[i/recChunk][i%recChunk] }
@@ -424,6 +423,14 @@ func copySummary(dst, src *customer.Summary) {
 // differences of decimals with equal exponents need no rescaling.
 var zero4 = decimal.New(0, -fixScale)
 
+// dec returns v units of 10⁻⁴ as a decimal.
+func dec(v int64) decimal.Decimal {
+	if v == 0 {
+		return zero4
+	}
+	return decimal.New(v, -fixScale)
+}
+
 // fill writes the summary of customer i into dst, reusing dst's slices.
 func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	r := s.rec(i)
@@ -438,7 +445,6 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency) {
 	dst.Currency = cur
 	dst.Units, dst.ReturnedUnits = int(r.units), int(r.returnedUnits)
 	dst.Returns, dst.Exchanges = int(r.returns), int(r.exchanges)
-	dec := s.decs.dec
 	dst.Gross = dec(r.gross)
 	dst.Discounts = zero4
 	dst.FullPriceNet = dst.Gross
@@ -511,7 +517,6 @@ type Table struct {
 	shards   []*shard
 	order    []uint64 // shard<<32 | index, sorted by ID
 	sums     []*customer.Summary
-	decs     *decCache
 }
 
 // TableOf wraps the summaries of a [Result] in a Table.
