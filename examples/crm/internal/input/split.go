@@ -208,7 +208,7 @@ type record struct {
 	raw     string
 	fields  []string
 	ends    []int32 // the end of each field cut from raw (walker.cut)
-	nfields int // the number of fields, split or not
+	nfields int     // the number of fields, split or not
 	line    int
 	lines   []int
 }
