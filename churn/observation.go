@@ -389,26 +389,40 @@ func (g *SpendGroups) Add(o SpendObservation) error {
 	return nil
 }
 
-// SpendGroupsOf returns the spend groups of obs like GroupSpend, but with
-// one sort instead of a hash map: much cheaper for a population held in
-// memory. The groups, and so the fit, are the same.
-func SpendGroupsOf(obs []SpendObservation) (*SpendGroups, error) {
+// SpendGroupsOf returns the spend groups of gs, a list of (x, z̄) pairs
+// with their counts in any order, in which a pair may appear more than
+// once (the counts are added). Pairs with frequency 0 or a non-positive
+// mean spend are counted as excluded, as GroupSpend does, so a whole
+// population's excluded customers can be one entry. It validates every
+// entry like SpendObservation and returns the *InputError of the first
+// invalid one, with its index. gs is not modified. For a population held
+// in memory it is much cheaper than Add per customer: one sort instead of
+// a hash map.
+func SpendGroupsOf(gs []SpendGroup) (*SpendGroups, error) {
 	g := &SpendGroups{}
-	for i, o := range obs {
-		if err := o.validate(i); err != nil {
+	var total int64
+	for i, gr := range gs {
+		if err := (SpendObservation{Frequency: gr.Frequency, MeanSpend: gr.MeanSpend}).validate(i); err != nil {
 			return nil, err
 		}
-		if o.Frequency == 0 || o.MeanSpend <= 0 {
-			g.excluded++
+		if gr.Count < 1 {
+			return nil, &InputError{Index: i, Fields: []FieldError{{"count", float64(gr.Count), "must be at least 1"}}}
+		}
+		if total > math.MaxInt64-gr.Count {
+			return nil, &InputError{Index: i, Fields: []FieldError{{"count", float64(gr.Count), "total count overflows int64"}}}
+		}
+		total += gr.Count
+		if gr.Frequency == 0 || gr.MeanSpend <= 0 {
+			g.excluded += gr.Count
 			continue
 		}
-		g.groups = append(g.groups, SpendGroup{Frequency: o.Frequency, MeanSpend: o.MeanSpend, Count: 1})
+		g.groups = append(g.groups, gr)
 	}
 	slices.SortFunc(g.groups, compareSpend)
 	out := g.groups[:0]
 	for _, gr := range g.groups {
 		if n := len(out); n > 0 && out[n-1].Frequency == gr.Frequency && out[n-1].MeanSpend == gr.MeanSpend {
-			out[n-1].Count++
+			out[n-1].Count += gr.Count
 			continue
 		}
 		out = append(out, gr)
@@ -417,7 +431,7 @@ func SpendGroupsOf(obs []SpendObservation) (*SpendGroups, error) {
 	if len(out) == 0 {
 		g.groups = nil
 	}
-	g.total = int64(len(obs)) - g.excluded
+	g.total = total - g.excluded
 	return g, nil
 }
 

@@ -268,6 +268,7 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 		n := rapid.IntRange(0, 200).Draw(t, "n")
 		var obs []Observation
 		var spend []SpendObservation
+		var spendList []SpendGroup
 		var list []Group
 		for i := range n {
 			x := float64(rapid.IntRange(0, 3).Draw(t, "x"))
@@ -281,7 +282,11 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 				obs = append(obs, Observation{Frequency: x, Recency: tx, T: T})
 			}
 			list = append(list, Group{Frequency: x, Recency: tx, T: T, Count: c})
-			spend = append(spend, SpendObservation{ID: fmt.Sprint(i), Frequency: x, MeanSpend: float64(rapid.IntRange(-1, 3).Draw(t, "m"))})
+			m := float64(rapid.IntRange(-1, 3).Draw(t, "m"))
+			for range c {
+				spend = append(spend, SpendObservation{ID: fmt.Sprint(i), Frequency: x, MeanSpend: m})
+			}
+			spendList = append(spendList, SpendGroup{Frequency: x, MeanSpend: m, Count: c})
 		}
 		want, err := GroupObservations(obs)
 		require.NoError(t, err)
@@ -299,7 +304,7 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 
 		ws, err := GroupSpend(spend)
 		require.NoError(t, err)
-		gs, err := SpendGroupsOf(spend)
+		gs, err := SpendGroupsOf(spendList)
 		require.NoError(t, err)
 		require.Equal(t, ws.Slice(), gs.Slice())
 		require.Equal(t, ws.Customers(), gs.Customers())
@@ -321,9 +326,12 @@ func TestGroupsOfRejects(t *testing.T) {
 	_, err = GroupsOf([]Group{{T: 1, Count: math.MaxInt64}, {T: 2, Count: 1}})
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, 1, ie.Index)
-	_, err = SpendGroupsOf([]SpendObservation{{ID: "a", Frequency: 1, MeanSpend: 2}, {ID: "b", Frequency: -1, MeanSpend: 2}})
+	_, err = SpendGroupsOf([]SpendGroup{{Frequency: 1, MeanSpend: 2, Count: 1}, {Frequency: -1, MeanSpend: 2, Count: 1}})
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, 1, ie.Index)
+	_, err = SpendGroupsOf([]SpendGroup{{Frequency: 1, MeanSpend: 2, Count: 0}})
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, "count", ie.Fields[0].Field)
 	g, err := GroupsOf(nil)
 	require.NoError(t, err)
 	require.Zero(t, g.Len())

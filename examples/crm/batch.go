@@ -107,14 +107,15 @@ type batch struct {
 	currencies []customer.Currency // of the rows, by index
 }
 
-// keyed is a customer's BTYD triple with the customer's index.
+// keyed is a customer's BTYD triple in whole days, with the customer's
+// index: half the size of the float triple, and faster to sort.
 type keyed struct {
-	x, tx, T float64
+	x, tx, T int32
 	i        int32
 }
 
 // noPurchase is the T of the triple of a customer without a purchase.
-const noPurchase = -1.0
+const noPurchase = -1
 
 // The group of a customer without a purchase, and of one whose first
 // purchase is on the last day (T = 0, not in the fit).
@@ -153,11 +154,15 @@ func (b *batch) fit(e *env, model string) error {
 			if m, ok := s.MeanRepeatSpend(); ok {
 				b.spend[i] = m.InexactFloat64()
 			}
-			x, tx, T, ok := s.BTYD(b.period)
+			// In days, then converted as BTYD converts them: days ÷ 7.
+			x, tx, T, ok := s.BTYD(customer.Days)
 			if !ok {
 				T = noPurchase
 			}
-			tri[i] = keyed{x: float64(x), tx: tx, T: T, i: int32(i)}
+			if x > math.MaxInt32 || T > math.MaxInt32 {
+				return fmt.Errorf("customer %q: BTYD triple (%d, %v, %v) out of range", s.CustomerID, x, tx, T)
+			}
+			tri[i] = keyed{x: int32(x), tx: int32(tx), T: int32(T), i: int32(i)}
 		}
 		return nil
 	})
@@ -217,7 +222,11 @@ func (b *batch) fit(e *env, model string) error {
 func (b *batch) groupTriples(tri []keyed) (*population, error) {
 	pop := &population{}
 	b.group = make([]int32, len(tri))
-	spend := make([]churn.SpendObservation, 0, len(tri))
+	div := 1.0
+	if b.period == customer.Weeks {
+		div = 7
+	}
+	spend := make([]churn.SpendGroup, 1, len(tri)/2)
 	fitted := tri[:0]
 	for _, k := range tri {
 		switch {
@@ -229,25 +238,29 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 			pop.firstOnly++
 		default:
 			fitted = append(fitted, k)
-			spend = append(spend, churn.SpendObservation{Frequency: k.x, MeanSpend: b.spend[k.i]})
+			// The customers Gamma-Gamma leaves out are one entry.
+			if m := b.spend[k.i]; k.x > 0 && m > 0 {
+				spend = append(spend, churn.SpendGroup{Frequency: float64(k.x), MeanSpend: m, Count: 1})
+			} else {
+				spend[0].Count++
+			}
 		}
+	}
+	if spend[0].Count == 0 {
+		spend = spend[1:]
 	}
 	var err error
 	if pop.spendG, err = churn.SpendGroupsOf(spend); err != nil {
-		if j := inputIndex(err); j >= 0 && j < len(fitted) {
-			return nil, fmt.Errorf("customer %q: %w", b.t.ID(int(fitted[j].i)), err)
-		}
-		return nil, err
+		return nil, err // a mean spend beyond the model's range, which the fit would reject too
 	}
 	spend = nil
 	sortKeyed(fitted)
 	gs := make([]churn.Group, 0, len(fitted)/2)
-	for _, k := range fitted {
-		if n := len(gs); n > 0 && gs[n-1].Frequency == k.x && gs[n-1].Recency == k.tx && gs[n-1].T == k.T {
-			gs[n-1].Count++
-		} else {
-			gs = append(gs, churn.Group{Frequency: k.x, Recency: k.tx, T: k.T, Count: 1})
+	for n, k := range fitted {
+		if n == 0 || k.x != fitted[n-1].x || k.tx != fitted[n-1].tx || k.T != fitted[n-1].T {
+			gs = append(gs, churn.Group{Frequency: float64(k.x), Recency: float64(k.tx) / div, T: float64(k.T) / div})
 		}
+		gs[len(gs)-1].Count++
 		b.group[k.i] = int32(len(gs) - 1)
 	}
 	b.groups = slices.Clip(gs)
