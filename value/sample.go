@@ -2,71 +2,279 @@ package value
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 )
 
 // sample is an exact multiset of float64 values: sorted distinct values
-// with their counts, plus a buffer of values not yet sorted in. Two
+// with their counts, plus the values added since the last compaction. Two
 // samples merge into exactly the sample of the union, whatever the order
 // of the values or of the merges, so every statistic computed from a
 // compacted sample is a deterministic function of the population.
+//
+// Values added wait in one of two forms. While the sample has few
+// distinct values (counts, days, shares of small numbers), they are
+// counted in a hash table keyed by their bits, so that memory stays
+// proportional to the distinct values and nothing is sorted but the
+// distinct values. Once the table holds more than maxDistinct values
+// the sample is dense (money: about one value per customer) and raw
+// values are kept in fixed-size blocks, which grow without copying, to be
+// radix-sorted once when compacted.
+//
+// Values that compare equal are one value of the multiset: −0 and +0
+// are counted together, under whichever a compaction sorts first (−0).
 type sample struct {
-	buf   []float64
-	vals  []float64
-	cnts  []int64
-	dense bool // many distinct values: compact only when asked
-	hint  int  // expected number of values, to size a dense buffer
+	tab    countTable  // pending values of a sparse sample
+	blocks [][]float64 // pending values of a dense sample
+	vals   []float64
+	cnts   []int64
+	dense  bool
+	hint   int // expected number of values, to size the list of blocks
 }
 
-// compactEvery is the buffer length at which a sample with few distinct
-// values (counts, days) is compacted while values are added, so its
-// memory stays proportional to its distinct values.
-const compactEvery = 1 << 16
+// maxDistinct is the number of distinct pending values at which a sample
+// turns dense; blockLen the number of values of a block.
+const (
+	maxDistinct = 1 << 14
+	blockLen    = 1 << 14
+)
 
 func (s *sample) add(v float64) {
-	s.buf = append(s.buf, v)
-	if len(s.buf) == compactEvery && !s.dense {
-		before := len(s.vals)
-		s.compact()
-		// More than one distinct value in four: keeping the raw values
-		// (8 bytes each) is cheaper than run lengths (16 bytes each).
-		s.dense = len(s.vals)-before > compactEvery/4
-		if s.dense && s.hint > len(s.buf) {
-			s.buf = slices.Grow(s.buf, s.hint-len(s.buf))
+	if !s.dense && v == v { // NaN has no place in a table of equal values
+		if s.tab.add(v) {
+			return
 		}
+		// The table is full: its values go to the compacted part, and
+		// the sample counts its values raw from now on.
+		s.compact()
+		s.dense = true
 	}
+	if len(s.blocks) == 0 || len(s.blocks[len(s.blocks)-1]) == blockLen {
+		if s.blocks == nil && s.hint > 0 {
+			s.blocks = make([][]float64, 0, s.hint/blockLen+1)
+		}
+		s.blocks = append(s.blocks, make([]float64, 0, blockLen))
+	}
+	b := &s.blocks[len(s.blocks)-1]
+	*b = append(*b, v)
 }
 
 // n returns the number of values.
 func (s *sample) n() int64 {
-	t := int64(len(s.buf))
+	t := s.tab.total
+	for _, b := range s.blocks {
+		t += int64(len(b))
+	}
 	for _, c := range s.cnts {
 		t += c
 	}
 	return t
 }
 
-// compact sorts the buffer into the distinct values.
+// compact moves the pending values into the sorted distinct values.
 func (s *sample) compact() {
-	if len(s.buf) == 0 {
-		return
+	v, c := s.pending()
+	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, v, c)
+	s.tab = countTable{}
+	s.blocks = nil
+}
+
+// pending returns the pending values as sorted distinct values with
+// their counts, in new slices, without changing s.
+func (s *sample) pending() ([]float64, []int64) {
+	tv, tc := s.tab.sorted()
+	n := 0
+	for _, b := range s.blocks {
+		n += len(b)
 	}
-	b := s.buf
-	slices.Sort(b)
-	var vals []float64
-	var cnts []int64
-	for i := 0; i < len(b); {
+	if n == 0 {
+		return tv, tc
+	}
+	keys := make([]uint64, 0, n)
+	for _, b := range s.blocks {
+		for _, v := range b {
+			keys = append(keys, sortKey(v))
+		}
+	}
+	keys = radixSort(keys, make([]uint64, n))
+	distinct := 1
+	for i := 1; i < len(keys); i++ {
+		if keys[i] != keys[i-1] {
+			distinct++
+		}
+	}
+	vals := make([]float64, 0, distinct)
+	cnts := make([]int64, 0, distinct)
+	for i := 0; i < len(keys); {
+		v := fromSortKey(keys[i])
 		j := i + 1
-		for j < len(b) && b[j] == b[i] {
+		for j < len(keys) && fromSortKey(keys[j]) == v {
 			j++
 		}
-		vals = append(vals, b[i])
+		vals = append(vals, v)
 		cnts = append(cnts, int64(j-i))
 		i = j
 	}
-	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, vals, cnts)
-	s.buf = s.buf[:0]
+	return mergeRLE(tv, tc, vals, cnts)
+}
+
+// sortKey maps v to a key whose unsigned order is the order of the
+// floats (−0 before +0; NaNs, which the statistics reject, at the ends).
+func sortKey(v float64) uint64 {
+	b := math.Float64bits(v)
+	if b>>63 != 0 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// fromSortKey inverts sortKey.
+func fromSortKey(k uint64) float64 {
+	if k>>63 != 0 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
+}
+
+// radixSort sorts keys (using tmp, of the same length, as scratch) by
+// least-significant-digit radix sort in 11-bit digits, skipping the
+// digits all keys share; it returns whichever of the two holds the
+// result.
+func radixSort(keys, tmp []uint64) []uint64 {
+	const digit, buckets = 11, 1 << 11
+	const passes = (64 + digit - 1) / digit
+	if len(keys) < 1024 {
+		// fewer keys than the counters: a comparison sort is cheaper
+		slices.Sort(keys)
+		return keys
+	}
+	var count [passes][buckets]int
+	for _, k := range keys {
+		for p := range passes {
+			count[p][(k>>(p*digit))&(buckets-1)]++
+		}
+	}
+	src, dst := keys, tmp
+	for p := range passes {
+		c := &count[p]
+		shift := p * digit
+		if c[(src[0]>>shift)&(buckets-1)] == len(src) {
+			continue
+		}
+		sum := 0
+		for i, n := range c {
+			c[i] = sum
+			sum += n
+		}
+		for _, k := range src {
+			d := (k >> shift) & (buckets - 1)
+			dst[c[d]] = k
+			c[d]++
+		}
+		src, dst = dst, src
+	}
+	return src
+}
+
+// countTable counts values by their bits, in open addressing with linear
+// probing. The zero countTable is empty.
+type countTable struct {
+	keys  []uint64 // sortKey of the value; 0 (a NaN's key) marks an empty slot
+	cnts  []int64
+	used  int
+	total int64
+}
+
+// add counts v, or returns false when the table holds maxDistinct
+// values and v is not one of them. v must not be NaN.
+func (t *countTable) add(v float64) bool {
+	k := sortKey(v)
+	if t.keys == nil {
+		t.keys, t.cnts = make([]uint64, 64), make([]int64, 64)
+	}
+	mask := uint64(len(t.keys) - 1)
+	for i := slot(k, mask); ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case k:
+			t.cnts[i]++
+			t.total++
+			return true
+		case 0:
+			if t.used >= maxDistinct {
+				return false
+			}
+			t.keys[i], t.cnts[i] = k, 1
+			t.used++
+			t.total++
+			if 2*t.used > len(t.keys) {
+				t.grow()
+			}
+			return true
+		}
+	}
+}
+
+// slot returns the home slot of key k in a table of mask + 1 slots: the
+// high bits of a Fibonacci hash, which depend on all bits of k (the low
+// bits of a whole number's float are all zero).
+func slot(k, mask uint64) uint64 {
+	return (k * 0x9e3779b97f4a7c15) >> (64 - bits.Len64(mask))
+}
+
+// grow doubles the table.
+func (t *countTable) grow() {
+	keys, cnts := t.keys, t.cnts
+	t.keys, t.cnts = make([]uint64, 2*len(keys)), make([]int64, 2*len(keys))
+	mask := uint64(len(t.keys) - 1)
+	for j, k := range keys {
+		if k == 0 {
+			continue
+		}
+		i := slot(k, mask)
+		for t.keys[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.keys[i], t.cnts[i] = k, cnts[j]
+	}
+}
+
+// sorted returns the table's values, sorted, with their counts; values
+// that compare equal (−0 and +0) are one.
+func (t *countTable) sorted() ([]float64, []int64) {
+	if t.used == 0 {
+		return nil, nil
+	}
+	type entry struct {
+		k uint64
+		c int64
+	}
+	es := make([]entry, 0, t.used)
+	for i, k := range t.keys {
+		if k != 0 {
+			es = append(es, entry{k, t.cnts[i]})
+		}
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		switch {
+		case a.k < b.k:
+			return -1
+		case a.k > b.k:
+			return 1
+		}
+		return 0
+	})
+	vals := make([]float64, 0, len(es))
+	cnts := make([]int64, 0, len(es))
+	for _, e := range es {
+		v := fromSortKey(e.k)
+		if n := len(vals); n > 0 && vals[n-1] == v {
+			cnts[n-1] += e.c
+			continue
+		}
+		vals, cnts = append(vals, v), append(cnts, e.c)
+	}
+	return vals, cnts
 }
 
 // mergeRLE merges two sorted run-length lists.
@@ -100,9 +308,8 @@ func mergeRLE(av []float64, ac []int64, bv []float64, bc []int64) ([]float64, []
 // merge adds the values of o to s; o is not changed.
 func (s *sample) merge(o *sample) {
 	s.compact()
-	c := sample{buf: slices.Clone(o.buf)}
-	c.compact()
-	v, n := mergeRLE(o.vals, o.cnts, c.vals, c.cnts)
+	pv, pc := o.pending()
+	v, n := mergeRLE(o.vals, o.cnts, pv, pc)
 	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, slices.Clone(v), slices.Clone(n))
 }
 
