@@ -194,11 +194,8 @@ func (g *Groups) AddGroup(grp Group, count int64) error {
 	if err := o.validate(0); err != nil {
 		return err
 	}
-	if count < 1 {
-		return &InputError{Fields: []FieldError{{"count", float64(count), "must be at least 1"}}}
-	}
-	if g.total > math.MaxInt64-count {
-		return &InputError{Fields: []FieldError{{"count", float64(count), "total count overflows int64"}}}
+	if err := checkGroupCount(0, count, g.total); err != nil {
+		return err
 	}
 	g.add(grp.Frequency, grp.Recency, grp.T, count)
 	return nil
@@ -217,11 +214,8 @@ func GroupsOf(gs []Group) (*Groups, error) {
 		if err := o.validate(i); err != nil {
 			return nil, err
 		}
-		if gr.Count < 1 {
-			return nil, &InputError{Index: i, Fields: []FieldError{{"count", float64(gr.Count), "must be at least 1"}}}
-		}
-		if total > math.MaxInt64-gr.Count {
-			return nil, &InputError{Index: i, Fields: []FieldError{{"count", float64(gr.Count), "total count overflows int64"}}}
+		if err := checkGroupCount(i, gr.Count, total); err != nil {
+			return nil, err
 		}
 		total += gr.Count
 	}
@@ -242,6 +236,17 @@ func GroupsOf(gs []Group) (*Groups, error) {
 		out = nil
 	}
 	return &Groups{groups: slices.Clip(out), total: total}, nil
+}
+
+// checkGroupCount checks the count of the i-th group, to be added to total.
+func checkGroupCount(i int, count, total int64) error {
+	if count < 1 {
+		return &InputError{Index: i, Fields: []FieldError{{"count", float64(count), "must be at least 1"}}}
+	}
+	if total > math.MaxInt64-count {
+		return &InputError{Index: i, Fields: []FieldError{{"count", float64(count), "total count overflows int64"}}}
+	}
+	return nil
 }
 
 func (g *Groups) add(x, tx, T float64, n int64) {
@@ -405,11 +410,8 @@ func SpendGroupsOf(gs []SpendGroup) (*SpendGroups, error) {
 		if err := (SpendObservation{Frequency: gr.Frequency, MeanSpend: gr.MeanSpend}).validate(i); err != nil {
 			return nil, err
 		}
-		if gr.Count < 1 {
-			return nil, &InputError{Index: i, Fields: []FieldError{{"count", float64(gr.Count), "must be at least 1"}}}
-		}
-		if total > math.MaxInt64-gr.Count {
-			return nil, &InputError{Index: i, Fields: []FieldError{{"count", float64(gr.Count), "total count overflows int64"}}}
+		if err := checkGroupCount(i, gr.Count, total); err != nil {
+			return nil, err
 		}
 		total += gr.Count
 		if gr.Frequency == 0 || gr.MeanSpend <= 0 {

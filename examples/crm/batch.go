@@ -512,28 +512,10 @@ func (b *batch) write(out *output) error {
 // appendSegment (table.go) writes them from a summary.
 func (b *batch) appendSegment(dst []byte, i int) []byte {
 	w := &b.rows[i]
-	dst = appendField(dst, string(b.t.ID(i)))
-	dst = append(dst, ',')
-	dst = append(dst, w.kind.String()...)
-	for _, x := range [...]float64{w.current, w.potential, w.total} {
-		dst = append(dst, ',')
-		dst = appendNum(dst, x)
-	}
-	dst = append(dst, ',')
-	dst = append(dst, b.seg.Quadrant(w.kind, value.Score{Current: w.current, Potential: w.potential}).String()...)
-	for _, x := range [...]uint8{w.rfm.R, w.rfm.F, w.rfm.M} {
-		dst = append(dst, ',')
-		dst = strconv.AppendUint(dst, uint64(x), 10)
-	}
-	dst = append(dst, ',')
-	dst = appendField(dst, w.rfm.Segment.String())
-	dst = append(dst, ',')
-	dst = appendField(dst, w.stage.String())
-	dst = append(dst, ',')
-	dst = appendField(dst, w.shop.String())
-	dst = append(dst, ',')
-	dst = strconv.AppendInt(dst, int64(w.orders), 10)
-	dst = append(dst, ',')
+	r := segment.Result{Kind: w.kind, RFM: w.rfm, Stage: w.stage, ShopType: w.shop,
+		Value: value.Score{Current: w.current, Potential: w.potential, Total: w.total}}
+	r.Quadrant = b.seg.Quadrant(w.kind, r.Value)
+	dst = appendSegmentHead(dst, b.t.ID(i), &r, int(w.orders))
 	if w.netExp == bigNet {
 		dst = append(dst, b.bigNets[int32(i)]...)
 	} else {

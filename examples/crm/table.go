@@ -243,18 +243,28 @@ func appendSegment(dst []byte, m *segment.Model, s *customer.Summary, o *segment
 	if err := m.Classify(r, o); err != nil {
 		return dst, err
 	}
-	dst = appendField(dst, string(s.CustomerID))
+	dst = appendSegmentHead(dst, s.CustomerID, r, s.Orders)
+	dst = append(dst, s.Net().String()...)
 	dst = append(dst, ',')
-	dst = append(dst, s.Kind.String()...)
-	for _, x := range []float64{r.Value.Current, r.Value.Potential, r.Value.Total} {
+	dst = appendField(dst, string(s.Currency))
+	return dst, nil
+}
+
+// appendSegmentHead appends the columns of crm segment up to the orders
+// and the comma after them, for the customer id classified as r.
+func appendSegmentHead(dst []byte, id customer.ID, r *segment.Result, orders int) []byte {
+	dst = appendField(dst, string(id))
+	dst = append(dst, ',')
+	dst = append(dst, r.Kind.String()...)
+	for _, x := range [...]float64{r.Value.Current, r.Value.Potential, r.Value.Total} {
 		dst = append(dst, ',')
 		dst = appendNum(dst, x)
 	}
 	dst = append(dst, ',')
 	dst = append(dst, r.Quadrant.String()...)
-	for _, x := range []int{int(r.RFM.R), int(r.RFM.F), int(r.RFM.M)} {
+	for _, x := range [...]uint8{r.RFM.R, r.RFM.F, r.RFM.M} {
 		dst = append(dst, ',')
-		dst = strconv.AppendInt(dst, int64(x), 10)
+		dst = strconv.AppendUint(dst, uint64(x), 10)
 	}
 	dst = append(dst, ',')
 	dst = appendField(dst, r.RFM.Segment.String())
@@ -263,12 +273,8 @@ func appendSegment(dst []byte, m *segment.Model, s *customer.Summary, o *segment
 	dst = append(dst, ',')
 	dst = appendField(dst, r.ShopType.String())
 	dst = append(dst, ',')
-	dst = strconv.AppendInt(dst, int64(s.Orders), 10)
-	dst = append(dst, ',')
-	dst = append(dst, s.Net().String()...)
-	dst = append(dst, ',')
-	dst = appendField(dst, string(s.Currency))
-	return dst, nil
+	dst = strconv.AppendInt(dst, int64(orders), 10)
+	return append(dst, ',')
 }
 
 // writeSegmentsTable writes the output of crm segment for a table.
