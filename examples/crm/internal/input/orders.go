@@ -1,6 +1,7 @@
 package input
 
 import (
+	"encoding/binary"
 	"slices"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -53,30 +54,51 @@ func (s *orderSet) len() int {
 	return len(s.small)
 }
 
+// Seeds of the two kinds of order key, so that a day never meets an
+// order ID.
 const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
+	orderSeed = 0x9e3779b97f4a7c15
+	daySeed   = 0x6a09e667f3bcc909
 )
 
-// orderKey returns the FNV-1a hash of an order key: the order ID when
-// there is one, else the day (tagged so that the two kinds of key never
-// meet).
+// mix64 is the finaliser of MurmurHash3 (A. Appleby, MurmurHash3.cpp,
+// fmix64): a bijection of 64-bit words in which every input bit changes
+// every output bit with probability near ½.
+func mix64(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}
+
+// orderKey returns a 64-bit hash of an order key: the order ID when
+// there is one, else the day (from another seed, so that the two kinds
+// of key meet only by a chance of 2⁻⁶⁴). The ID is read eight bytes at a
+// time, its length first, each word folded in by mix64; a tail shorter
+// than a word is read as the last eight bytes of the ID when it has that
+// many.
 func orderKey(orderID string, d customer.Date) uint64 {
-	h := uint64(fnvOffset)
 	if orderID == "" {
-		h ^= 0xff
-		h *= fnvPrime
-		for i := 0; i < 4; i++ {
-			h ^= uint64(byte(uint32(d) >> (8 * i)))
-			h *= fnvPrime
-		}
-		return h
+		return mix64(daySeed ^ uint64(uint32(d)))
 	}
-	h ^= 'o'
-	h *= fnvPrime
-	for i := 0; i < len(orderID); i++ {
-		h ^= uint64(orderID[i])
-		h *= fnvPrime
+	s := orderID
+	h := mix64(orderSeed ^ uint64(len(s)))
+	for len(s) >= 8 {
+		h = mix64(h ^ binary.LittleEndian.Uint64([]byte(s[:8])))
+		s = s[8:]
+	}
+	switch {
+	case len(s) == 0:
+	case len(orderID) >= 8:
+		h = mix64(h ^ binary.LittleEndian.Uint64([]byte(orderID[len(orderID)-8:])))
+	default:
+		var w uint64
+		for i := len(s) - 1; i >= 0; i-- {
+			w = w<<8 | uint64(s[i])
+		}
+		h = mix64(h ^ w)
 	}
 	return h
 }

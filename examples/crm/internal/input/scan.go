@@ -110,7 +110,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	var wg sync.WaitGroup
 	for i := range ws {
 		w := &worker{id: i, n: workers, name: name, lay: cr.layout, o: &o, cur: cur, seed: seed,
-			stop: &stop, free: sp.free, sh: newShard(&t.template, share, seed)}
+			stop: &stop, free: sp.free, sh: newShard(&t.template, share)}
 		w.walker.name = name
 		ws[i] = w
 		t.shards[i] = w.sh
@@ -207,6 +207,10 @@ type worker struct {
 	lastID []byte
 	lastOw int
 	lastIx int32
+	// day is the text of the last date parsed by fast, date its value.
+	day   [10]byte
+	date  customer.Date
+	dayOK bool
 
 	rows, later, skipped int64
 	errs                 []*RowError
@@ -344,8 +348,16 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	c := &w.lay.col
 	var ok bool
 	*fr = frow{line: r.line, id: id}
-	if fr.date, ok = parseDay10(trim(r.at(c.date))); !ok {
-		return false
+	// Rows come in orders of a few lines on one day: the last day parsed
+	// is kept.
+	if ds := trim(r.at(c.date)); w.dayOK && string(w.day[:]) == ds {
+		fr.date = w.date
+	} else {
+		if fr.date, ok = parseDay10(ds); !ok {
+			return false
+		}
+		copy(w.day[:], ds)
+		w.date, w.dayOK = fr.date, true
 	}
 	if fr.amount, ok = parseFixed(trim(r.at(c.amount))); !ok {
 		return false

@@ -1,7 +1,6 @@
 package input
 
 import (
-	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strings"
@@ -52,12 +51,19 @@ func dayOrders(w uint64) uint32      { return uint32(w>>dayNetBits) & dayMaxOrde
 func dayNet(w uint64) int64          { return int64(w<<(64-dayNetBits)) >> (64 - dayNetBits) }
 
 // blk is a run of n entries in a word arena; its capacity is n rounded
-// up to a power of two.
+// up to a power of two, at least minBlk (0 when n is 0).
 type blk struct{ off, n uint32 }
 
+// minBlk is the smallest capacity of a blk: most customers have a few
+// days and orders, which then take no copies.
+const minBlk = 4
+
 func capOf(n uint32) uint32 {
-	if n <= 1 {
-		return n
+	switch {
+	case n == 0:
+		return 0
+	case n <= minBlk:
+		return minBlk
 	}
 	return 1 << bits.Len32(n-1)
 }
@@ -118,7 +124,7 @@ func (a *arena) slice(off, words uint32) []uint64 {
 // block twice as large when it is full.
 func (a *arena) grow(b *blk, size uint32) []uint64 {
 	if c := capOf(b.n); b.n == c {
-		nc := max(1, 2*c)
+		nc := max(minBlk, 2*c)
 		off := a.alloc(nc * size)
 		if b.n > 0 {
 			copy(a.slice(off, b.n*size), a.slice(b.off, b.n*size))
@@ -144,7 +150,6 @@ type shard struct {
 	slow   map[int32]*account
 	tmpl   *customer.Summary
 	share  decimal.Decimal // 1 − margin
-	seed   maphash.Seed
 	sorted []int32
 	// byRank holds the first 64 categories in sorted order, and rank the
 	// place of each there; both are set when the scan is over.
@@ -152,8 +157,8 @@ type shard struct {
 	rank   []uint8
 }
 
-func newShard(tmpl *customer.Summary, share decimal.Decimal, seed maphash.Seed) *shard {
-	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share, seed: seed}
+func newShard(tmpl *customer.Summary, share decimal.Decimal) *shard {
+	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share}
 }
 
 func (s *shard) rec(i int32) *crec { return &s.recs[i/recChunk][i%recChunk] }
@@ -164,10 +169,16 @@ func (s *shard) id(r *crec) string {
 	return unsafe.String(&b[o], int(r.idLen))
 }
 
+// The table holds tag<<32 | index+1 for each customer, where the tag is
+// the top half of the hash of the ID, and the home slot is the tag modulo
+// the size of the table: the table grows without hashing the IDs again.
+// (The owner of a customer is a function of the top bits of the tag, so
+// its low bits, the slot, are spread evenly within a shard.)
+
 func (s *shard) lookup(id string, h uint64) int32 {
 	mask := uint64(len(s.table) - 1)
 	tag := h >> 32
-	for p := h & mask; ; p = (p + 1) & mask {
+	for p := tag & mask; ; p = (p + 1) & mask {
 		e := s.table[p]
 		if e == 0 {
 			return -1
@@ -182,12 +193,7 @@ func (s *shard) lookup(id string, h uint64) int32 {
 }
 
 func (s *shard) put(h uint64, i int32) {
-	mask := uint64(len(s.table) - 1)
-	p := h & mask
-	for s.table[p] != 0 {
-		p = (p + 1) & mask
-	}
-	s.table[p] = h>>32<<32 | uint64(i+1)
+	s.put2(h>>32<<32 | uint64(i+1))
 }
 
 // insert adds a new customer and returns its index.
@@ -220,25 +226,25 @@ func (s *shard) insert(id string, h uint64, k customer.Kind) int32 {
 	return i
 }
 
-// put2 re-inserts a table entry after growth; the position comes from
-// the customer's hash, recomputed from the tag and the ID.
+// put2 inserts a table entry at the first free slot from its home.
 func (s *shard) put2(e uint64) {
-	i := int32(uint32(e) - 1)
-	h := maphash.String(s.seed, s.id(s.rec(i)))
-	s.table[s.probe(h)] = e
-}
-
-func (s *shard) probe(h uint64) uint64 {
 	mask := uint64(len(s.table) - 1)
-	p := h & mask
+	p := e >> 32 & mask
 	for s.table[p] != 0 {
 		p = (p + 1) & mask
 	}
-	return p
+	s.table[p] = e
 }
 
-// category returns the index of category c, adding it.
+// category returns the index of category c, adding it. A shop has a
+// handful of categories: the first few are compared in turn, which is
+// quicker than hashing.
 func (s *shard) category(c string) int {
+	for i, x := range s.cats[:min(len(s.cats), 16)] {
+		if x == c {
+			return i
+		}
+	}
 	if i, ok := s.catID[c]; ok {
 		return i
 	}
