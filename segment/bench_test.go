@@ -142,3 +142,33 @@ func BenchmarkObserve(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStatsAdd adds 200,000 customers to the statistics of the first
+// pass on two shards, merges them and fits the scoring; one op is all of
+// it.
+func BenchmarkStatsAdd(b *testing.B) {
+	obs := synthetic(200_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		var shards [2]*segment.Stats
+		for k := range shards {
+			st, err := segment.NewStats(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := k; i < len(obs); i += 2 {
+				if err := st.Add(&obs[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			shards[k] = st
+		}
+		if err := shards[0].Merge(shards[1]); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := shards[0].Scoring(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(obs)), "ns/customer")
+}
