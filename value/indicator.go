@@ -343,12 +343,17 @@ func coefWithin(d decimal.Decimal, hi, lo *[45]decimal.Decimal) (int64, int32, b
 	if e < -22 || e > 22 {
 		return 0, 0, false
 	}
-	if d.Sign() == 0 {
-		// also the zero Decimal, which Cmp would allocate for
+	switch d.Sign() {
+	case 0: // also the zero Decimal, which Cmp would allocate for
 		return 0, e, true
-	}
-	if d.Cmp(hi[e+22]) >= 0 || d.Cmp(lo[e+22]) <= 0 {
-		return 0, 0, false
+	case 1:
+		if d.Cmp(hi[e+22]) >= 0 {
+			return 0, 0, false
+		}
+	default:
+		if d.Cmp(lo[e+22]) <= 0 {
+			return 0, 0, false
+		}
 	}
 	return d.CoefficientInt64(), e, true
 }

@@ -74,27 +74,35 @@ func (s *sample) n() int64 {
 
 // compact moves the pending values into the sorted distinct values.
 func (s *sample) compact() {
-	v, c := s.pending()
+	v, c := pending(s)
 	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, v, c)
 	s.tab = countTable{}
 	s.blocks = nil
 }
 
-// pending returns the pending values as sorted distinct values with
-// their counts, in new slices, without changing s.
-func (s *sample) pending() ([]float64, []int64) {
-	tv, tc := s.tab.sorted()
+// pending returns the pending values of the samples together as sorted
+// distinct values with their counts, in new slices, without changing the
+// samples.
+func pending(ss ...*sample) ([]float64, []int64) {
+	var tv []float64
+	var tc []int64
 	n := 0
-	for _, b := range s.blocks {
-		n += len(b)
+	for _, s := range ss {
+		v, c := s.tab.sorted()
+		tv, tc = mergeRLE(tv, tc, v, c)
+		for _, b := range s.blocks {
+			n += len(b)
+		}
 	}
 	if n == 0 {
 		return tv, tc
 	}
 	keys := make([]uint64, 0, n)
-	for _, b := range s.blocks {
-		for _, v := range b {
-			keys = append(keys, sortKey(v))
+	for _, s := range ss {
+		for _, b := range s.blocks {
+			for _, v := range b {
+				keys = append(keys, sortKey(v))
+			}
 		}
 	}
 	keys = radixSort(keys, make([]uint64, n))
@@ -305,12 +313,17 @@ func mergeRLE(av []float64, ac []int64, bv []float64, bc []int64) ([]float64, []
 	return vals, cnts
 }
 
-// merge adds the values of o to s; o is not changed.
+// merge adds the values of o to s; o is not changed. The pending values
+// of both are sorted together, then merged with the compacted ones.
 func (s *sample) merge(o *sample) {
-	s.compact()
-	pv, pc := o.pending()
+	pv, pc := pending(s, o)
+	s.tab, s.blocks = countTable{}, nil
 	v, n := mergeRLE(o.vals, o.cnts, pv, pc)
-	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, slices.Clone(v), slices.Clone(n))
+	if len(pv) == 0 && len(s.vals) == 0 {
+		// v is o's own: copy it
+		v, n = slices.Clone(v), slices.Clone(n)
+	}
+	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, v, n)
 }
 
 // quantileWinsor returns the values at sorted positions k and n − 1 − k,
