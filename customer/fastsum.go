@@ -39,12 +39,17 @@ func coefOf(d decimal.Decimal) (c int64, e int32, ok bool) {
 	if i < 0 || i >= len(coefHi) {
 		return 0, 0, false
 	}
-	if d.Sign() == 0 {
-		// also the zero Decimal, which Cmp would allocate for
+	switch d.Sign() {
+	case 0: // also the zero Decimal, which Cmp would allocate for
 		return 0, e, true
-	}
-	if d.Cmp(coefHi[i]) >= 0 || d.Cmp(coefLo[i]) <= 0 {
-		return 0, 0, false
+	case 1:
+		if d.Cmp(coefHi[i]) >= 0 {
+			return 0, 0, false
+		}
+	default:
+		if d.Cmp(coefLo[i]) <= 0 {
+			return 0, 0, false
+		}
 	}
 	return d.CoefficientInt64(), e, true
 }

@@ -63,7 +63,7 @@ func toFloat(d decimal.Decimal) float64 {
 		return 0
 	}
 	if e := int(d.Exponent()); e > -len(pow10) && e < len(pow10) &&
-		d.Cmp(exactHi[e+len(pow10)-1]) < 0 && d.Cmp(exactLo[e+len(pow10)-1]) > 0 {
+		(d.Sign() > 0 && d.Cmp(exactHi[e+len(pow10)-1]) < 0 || d.Sign() < 0 && d.Cmp(exactLo[e+len(pow10)-1]) > 0) {
 		// |coefficient| < 2⁵³: exact in float64, as is the power of ten
 		c := float64(d.CoefficientInt64())
 		if e < 0 {
