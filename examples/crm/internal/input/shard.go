@@ -138,14 +138,18 @@ func (a *arena) grow(b *blk, size uint32) []uint64 {
 
 // shard holds the customers of one worker.
 type shard struct {
-	recs   [][]crec
-	n      int32
-	table  []uint64 // tag<<32 | index+1, open addressing
-	ids    [][]byte
-	days   arena // a word a day (packDay)
-	orders arena // sorted order keys
-	cats   []string
-	catID  map[string]int
+	recs    [][]crec
+	n       int32
+	table   []uint64 // tag<<32 | index+1, open addressing
+	ids     [][]byte
+	days    arena // a word a day (packDay)
+	orders  arena // sorted order keys
+	cats    []string
+	catID   map[string]int
+	catSlot [64]struct {
+		name string
+		i    int32
+	}
 	extra  map[int32][]int // categories past the 64th
 	slow   map[int32]*account
 	tmpl   *customer.Summary
@@ -236,15 +240,21 @@ func (s *shard) put2(e uint64) {
 	s.table[p] = e
 }
 
-// category returns the index of category c, adding it. A shop has a
-// handful of categories: the first few are compared in turn, which is
-// quicker than hashing.
+// category returns the index of category c (not empty), adding it. A
+// shop has a handful of categories: a small table indexed by the length
+// and the outer bytes of the name finds one with a single comparison.
 func (s *shard) category(c string) int {
-	for i, x := range s.cats[:min(len(s.cats), 16)] {
-		if x == c {
-			return i
-		}
+	slot := &s.catSlot[(len(c)+3*int(c[0])+5*int(c[len(c)-1]))%len(s.catSlot)]
+	if slot.name == c && slot.name != "" {
+		return int(slot.i)
 	}
+	i := s.categoryIndex(c)
+	slot.name, slot.i = s.cats[i], int32(i)
+	return i
+}
+
+// categoryIndex returns the index of category c, adding it.
+func (s *shard) categoryIndex(c string) int {
 	if i, ok := s.catID[c]; ok {
 		return i
 	}
