@@ -189,3 +189,26 @@ func ExampleMemStore() {
 	// true
 	// 2 1 467.70
 }
+
+func ExampleYearsBefore() {
+	asOf := time.Date(2024, 2, 29, 18, 0, 0, 0, time.UTC)
+	fmt.Println(customer.DateOf(asOf), customer.YearsBefore(asOf, 1), customer.YearsBefore(asOf, 4))
+	// Output: 2024-02-29 2023-03-01 2020-02-29
+}
+
+func ExampleSummary_Spend12Months() {
+	s := customer.Summary{AsOf: time.Date(2025, 12, 31, 12, 0, 0, 0, time.UTC)}
+	for _, d := range []struct {
+		date, net string
+	}{{"2024-03-15", "120.50"}, {"2025-01-10", "80.00"}, {"2025-11-30", "45.25"}} {
+		day, _ := customer.ParseDate(d.date)
+		s.Days = append(s.Days, customer.Day{Date: day, Orders: 1, Net: decimal.RequireFromString(d.net)})
+	}
+	last, prior := s.Spend12Months()
+	fmt.Println(last, prior)
+	mean, _ := s.MeanRepeatSpendFloat()
+	fmt.Println(mean)
+	// Output:
+	// 125.25 120.5
+	// 62.625
+}

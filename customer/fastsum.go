@@ -140,6 +140,15 @@ func (a *decSum) value() decimal.Decimal {
 // zero to places decimals: what decimal.Decimal.DivRound(NewFromInt(n),
 // places) returns for the sum.
 func (a *decSum) divRound(n int64, places int32) decimal.Decimal {
+	if q, ok := a.divRoundInt(n, places); ok {
+		return decimal.New(q, -places)
+	}
+	return a.value().DivRound(decimal.NewFromInt(n), places)
+}
+
+// divRoundInt returns the coefficient q of divRound's result q ×
+// 10^-places, or false when it takes decimal arithmetic.
+func (a *decSum) divRoundInt(n int64, places int32) (int64, bool) {
 	if !a.big && n > 0 && n < coefLimit {
 		// sum ÷ n in units of 10^-places is num ÷ den.
 		num, den, ok := a.c, n, true
@@ -160,8 +169,8 @@ func (a *decSum) divRound(n int64, places int32) decimal.Decimal {
 					q++
 				}
 			}
-			return decimal.New(q, -places)
+			return q, true
 		}
 	}
-	return a.value().DivRound(decimal.NewFromInt(n), places)
+	return 0, false
 }

@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"math"
 	"math/big"
 	"slices"
 	"testing"
@@ -158,6 +159,11 @@ func TestFastSumsMatchDecimal(t *testing.T) {
 		m, ok := s.MeanRepeatSpend()
 		assert.Equal(t, wok, ok)
 		sameDecimal(t, wm, m, "MeanRepeatSpend")
+		f, ok := s.MeanRepeatSpendFloat()
+		assert.Equal(t, wok, ok)
+		if wok {
+			assert.Equal(t, math.Float64bits(wm.InexactFloat64()), math.Float64bits(f), "MeanRepeatSpendFloat of %s", wm)
+		}
 		assert.Equal(t, refGapStats(s), s.GapStats())
 	})
 }
@@ -193,6 +199,8 @@ func TestMeanRepeatSpendRounding(t *testing.T) {
 			got, ok := s.MeanRepeatSpend()
 			require.True(t, ok)
 			sameDecimal(t, want, got, tt.name)
+			f, _ := s.MeanRepeatSpendFloat()
+			assert.Equal(t, math.Float64bits(want.InexactFloat64()), math.Float64bits(f), "float of %s", want)
 		})
 	}
 }

@@ -1030,6 +1030,32 @@ func (s Summary) BTYD(unit Period) (frequency int, recency, T float64, ok bool) 
 // 2005, "RFM and CLV"), which excludes the first transaction. ok is false
 // when there is no repeat purchase.
 func (s Summary) MeanRepeatSpend() (mean decimal.Decimal, ok bool) {
+	sum, n := s.repeatSpend()
+	if n == 0 {
+		return decimal.Zero, false
+	}
+	return sum.divRound(int64(n), 8), true
+}
+
+// MeanRepeatSpendFloat returns [Summary.MeanRepeatSpend] as the nearest
+// float64 (what decimal.Decimal.InexactFloat64 of it gives), for models
+// that work in float64 such as Gamma-Gamma. It does not allocate for the
+// amounts of real shops: a mean below 2⁵³ × 10⁻⁸ is its coefficient,
+// exact in float64, divided by 10⁸, one correctly rounded division.
+func (s Summary) MeanRepeatSpendFloat() (mean float64, ok bool) {
+	sum, n := s.repeatSpend()
+	if n == 0 {
+		return 0, false
+	}
+	if q, ok := sum.divRoundInt(int64(n), 8); ok && q > -(1<<53) && q < 1<<53 {
+		return float64(q) / 1e8, true
+	}
+	return sum.divRound(int64(n), 8).InexactFloat64(), true
+}
+
+// repeatSpend returns the sum of the net of the purchase days after the
+// first, and their number.
+func (s *Summary) repeatSpend() (decSum, int) {
 	sum, n, seen := zeroSum(), 0, false
 	for i := range s.Days {
 		d := &s.Days[i]
@@ -1043,10 +1069,7 @@ func (s Summary) MeanRepeatSpend() (mean decimal.Decimal, ok bool) {
 		sum.add(d.Net, false)
 		n++
 	}
-	if n == 0 {
-		return decimal.Zero, false
-	}
-	return sum.divRound(int64(n), 8), true
+	return sum, n
 }
 
 // Tenure returns the whole days from the first purchase to AsOf; ok is

@@ -30,6 +30,7 @@ var (
 	sinkGaps  GapStats
 	sinkDate  Date
 	sinkValid bool
+	sinkFloat float64
 )
 
 // BenchmarkSummaryNet is Summary.Net on generated summaries.
@@ -88,5 +89,14 @@ func BenchmarkDateOf(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		sinkDate = DateOf(ts[i%len(ts)])
+	}
+}
+
+// BenchmarkMeanRepeatSpendFloat is Summary.MeanRepeatSpendFloat.
+func BenchmarkMeanRepeatSpendFloat(b *testing.B) {
+	sums := benchSummaries(b, 1000)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		sinkFloat, sinkValid = sums[i%len(sums)].MeanRepeatSpendFloat()
 	}
 }
