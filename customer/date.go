@@ -2,7 +2,6 @@ package customer
 
 import (
 	"fmt"
-	"sync/atomic"
 	"time"
 )
 
@@ -39,36 +38,25 @@ const fastUnix = 1 << 50
 // H. Hinnant, "chrono-compatible low-level date algorithms", 2013).
 func YearsBefore(t time.Time, n int) Date {
 	if u := t.Unix(); t.Location() == time.UTC && u > -fastUnix && u < fastUnix && n > -1e6 && n < 1e6 {
-		z := floorDiv(u, 86400)
-		if n >= 0 && n < len(yearsEntry{}.before) {
-			// An analysis asks for the same as-of day's years again
-			// and again, once per customer.
-			if e := lastYears.Load(); e != nil && e.day == z {
-				return e.before[n]
-			}
-			e := &yearsEntry{day: z}
-			y, m, d := civil(z)
-			for k := range e.before {
-				e.before[k] = Date(daysFromCivil(y-int64(k), m, d))
-			}
-			lastYears.Store(e)
-			return e.before[n]
-		}
-		y, m, d := civil(z)
+		y, m, d := civil(floorDiv(u, 86400))
 		return Date(daysFromCivil(y-int64(n), m, d))
 	}
 	return DateOf(t.AddDate(-n, 0, 0))
 }
 
-// yearsEntry holds the days 0, 1 and 2 years before one day (in UTC).
-type yearsEntry struct {
-	day    int64
-	before [3]Date
+// SpendWindows returns the day of t and the days one and two years
+// before it (see [YearsBefore]): the bounds of the windows of
+// [Summary.SpendLast12Months], (yearAgo, day], and
+// [Summary.SpendPrior12Months], (twoYearsAgo, yearAgo]. It reads the
+// calendar once for the three.
+func SpendWindows(t time.Time) (day, yearAgo, twoYearsAgo Date) {
+	if u := t.Unix(); t.Location() == time.UTC && u > -fastUnix && u < fastUnix {
+		z := floorDiv(u, 86400)
+		y, m, d := civil(z)
+		return Date(z), Date(daysFromCivil(y-1, m, d)), Date(daysFromCivil(y-2, m, d))
+	}
+	return DateOf(t), YearsBefore(t, 1), YearsBefore(t, 2)
 }
-
-// lastYears caches the yearsEntry of the day YearsBefore was last asked
-// about. It is a pure function's cache: any goroutine may replace it.
-var lastYears atomic.Pointer[yearsEntry]
 
 // civil returns the proleptic Gregorian year, month (1–12) and day of
 // day number z, counted from 1970-01-01.

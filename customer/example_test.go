@@ -212,3 +212,9 @@ func ExampleSummary_Spend12Months() {
 	// 125.25 120.5
 	// 62.625
 }
+
+func ExampleSpendWindows() {
+	day, yearAgo, twoYearsAgo := customer.SpendWindows(time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC))
+	fmt.Println(day, yearAgo, twoYearsAgo)
+	// Output: 2025-12-31 2024-12-31 2023-12-31
+}

@@ -941,20 +941,21 @@ func (s Summary) GapStats() GapStats {
 // AsOf (after AsOf minus one year), and SpendPrior12Months that of the
 // year before. Together they measure growth.
 func (s Summary) SpendLast12Months() decimal.Decimal {
-	return s.spendBetween(YearsBefore(s.AsOf, 1), DateOf(s.AsOf))
+	day, yearAgo, _ := SpendWindows(s.AsOf)
+	return s.spendBetween(yearAgo, day)
 }
 
 // SpendPrior12Months returns the net amount of the days after AsOf minus
 // two years and up to AsOf minus one year.
 func (s Summary) SpendPrior12Months() decimal.Decimal {
-	return s.spendBetween(YearsBefore(s.AsOf, 2), YearsBefore(s.AsOf, 1))
+	_, yearAgo, twoYears := SpendWindows(s.AsOf)
+	return s.spendBetween(twoYears, yearAgo)
 }
 
 // Spend12Months returns SpendLast12Months and SpendPrior12Months in one
 // pass over the days.
 func (s *Summary) Spend12Months() (last, prior decimal.Decimal) {
-	asOf := DateOf(s.AsOf)
-	yearAgo, twoYears := YearsBefore(s.AsOf, 1), YearsBefore(s.AsOf, 2)
+	asOf, yearAgo, twoYears := SpendWindows(s.AsOf)
 	l, p := zeroSum(), zeroSum()
 	nl, np := 0, 0
 	for i := range s.Days {

@@ -190,9 +190,7 @@ func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	dst.Set(ReturnRate, s.ReturnRate())
 	dst.Set(Interactions, float64(s.Interactions))
 
-	asOf := customer.DateOf(s.AsOf)
-	lastYear := customer.YearsBefore(s.AsOf, 1)
-	twoYears := customer.YearsBefore(s.AsOf, 2)
+	asOf, lastYear, twoYears := customer.SpendWindows(s.AsOf)
 	var first, last customer.Date
 	days := 0
 	var ls, ps exactSum

@@ -79,9 +79,7 @@ func NewSignals(in Input) (Signals, error) {
 	// One pass over the days for the purchase days, the first and last
 	// of them and the counts of the two years; the dates of AsOf and one
 	// and two years before are computed once.
-	asOf := customer.DateOf(s.AsOf)
-	yearAgo := customer.YearsBefore(s.AsOf, 1)
-	twoYearsAgo := customer.YearsBefore(s.AsOf, 2)
+	asOf, yearAgo, twoYearsAgo := customer.SpendWindows(s.AsOf)
 	var first, last customer.Date
 	for i := range s.Days {
 		d := &s.Days[i]
