@@ -158,11 +158,15 @@ func parseSmallInt(s string) (int, bool) {
 // trim is strings.TrimSpace with a fast path for fields that need no
 // trimming.
 func trim(s string) string {
-	if len(s) == 0 {
-		return s
-	}
-	if c, d := s[0], s[len(s)-1]; c > ' ' && c < 0x80 && d > ' ' && d < 0x80 {
+	if plain(s) {
 		return s
 	}
 	return strings.TrimSpace(s)
+}
+
+// plain reports whether s needs no trimming for a reason trim can see
+// without a call: it is empty, or it starts and ends with printable
+// ASCII.
+func plain(s string) bool {
+	return len(s) == 0 || s[0]-'!' < 0x7f-'!' && s[len(s)-1]-'!' < 0x7f-'!'
 }

@@ -271,7 +271,10 @@ func (w *worker) record(r *record, re *RowError) bool {
 	case len(r.fields) > w.lay.col.id:
 		idField, hasID = r.fields[w.lay.col.id], true
 	}
-	id := trim(idField)
+	id := idField
+	if !plain(id) {
+		id = trim(id)
+	}
 	var h uint64
 	switch {
 	case !hasID || id == "":
@@ -347,10 +350,18 @@ type frow struct {
 func (w *worker) fast(r *record, id string, fr *frow) bool {
 	c := &w.lay.col
 	var ok bool
+	// f returns field i, trimmed: a call only for a field that needs it.
+	f := func(i int) string {
+		s := r.at(i)
+		if !plain(s) {
+			s = trim(s)
+		}
+		return s
+	}
 	*fr = frow{line: r.line, id: id}
 	// Rows come in orders of a few lines on one day: the last day parsed
 	// is kept.
-	if ds := trim(r.at(c.date)); w.dayOK && string(w.day[:]) == ds {
+	if ds := f(c.date); w.dayOK && string(w.day[:]) == ds {
 		fr.date = w.date
 	} else {
 		if fr.date, ok = parseDay10(ds); !ok {
@@ -359,18 +370,18 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		copy(w.day[:], ds)
 		w.date, w.dayOK = fr.date, true
 	}
-	if fr.amount, ok = parseFixed(trim(r.at(c.amount))); !ok {
+	if fr.amount, ok = parseFixed(f(c.amount)); !ok {
 		return false
 	}
 	if c.qty >= 0 {
-		if s := trim(r.at(c.qty)); s != "" {
+		if s := f(c.qty); s != "" {
 			if fr.units, ok = parseSmallInt(s); !ok {
 				return false
 			}
 		}
 	}
 	if c.cost >= 0 {
-		if s := trim(r.at(c.cost)); s != "" {
+		if s := f(c.cost); s != "" {
 			if fr.cost, ok = parseFixed(s); !ok {
 				return false
 			}
@@ -378,12 +389,12 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		}
 	}
 	if c.cur >= 0 {
-		if s := trim(r.at(c.cur)); s != "" && s != string(w.cur) {
+		if s := f(c.cur); s != "" && s != string(w.cur) {
 			return false
 		}
 	}
 	if c.kind >= 0 {
-		switch trim(r.at(c.kind)) {
+		switch f(c.kind) {
 		case "":
 		case "consumer":
 			fr.kind = customer.Consumer
@@ -395,11 +406,11 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	}
 	order := ""
 	if c.order >= 0 {
-		order = trim(r.at(c.order))
+		order = f(c.order)
 	}
 	fr.key = orderKey(order, fr.date)
 	if c.cat >= 0 {
-		fr.cat = trim(r.at(c.cat))
+		fr.cat = f(c.cat)
 	}
 	return true
 }

@@ -138,15 +138,19 @@ func (a *arena) grow(b *blk, size uint32) []uint64 {
 
 // shard holds the customers of one worker.
 type shard struct {
-	recs    [][]crec
-	n       int32
-	table   []uint64 // tag<<32 | index+1, open addressing
-	ids     [][]byte
-	days    arena // a word a day (packDay)
-	orders  arena // sorted order keys
-	cats    []string
-	catID   map[string]int
-	catSlot [64]struct {
+	recs   [][]crec
+	n      int32
+	table  []uint64 // tag<<32 | index+1, open addressing
+	ids    [][]byte
+	days   arena // a word a day (packDay)
+	orders arena // sorted order keys
+	// lastKey is an order key of customer lastKeyOf, that of the last
+	// sale added.
+	lastKey   uint64
+	lastKeyOf int32
+	cats      []string
+	catID     map[string]int
+	catSlot   [64]struct {
 		name string
 		i    int32
 	}
@@ -162,7 +166,7 @@ type shard struct {
 }
 
 func newShard(tmpl *customer.Summary, share decimal.Decimal) *shard {
-	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share}
+	return &shard{table: make([]uint64, 1<<10), catID: map[string]int{}, tmpl: tmpl, share: share, lastKeyOf: -1}
 }
 
 func (s *shard) rec(i int32) *crec { return &s.recs[i/recChunk][i%recChunk] }
@@ -347,9 +351,13 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		if x.orders.n > 0 {
 			ks = s.orders.slice(x.orders.off, x.orders.n)
 		}
-		var hit bool
-		k, hit = slices.BinarySearch(ks, fr.key)
-		newOrder = !hit
+		// The lines of an order come together: the key of the last row
+		// is known to be there.
+		if i != s.lastKeyOf || fr.key != s.lastKey {
+			var hit bool
+			k, hit = slices.BinarySearch(ks, fr.key)
+			newOrder = !hit
+		}
 	}
 	if newOrder && x.orders.n >= maxFastOrders {
 		return false
@@ -397,6 +405,9 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		}
 	}
 	*r = x
+	if sign >= 0 && !exchange {
+		s.lastKey, s.lastKeyOf = fr.key, i
+	}
 	return true
 }
 

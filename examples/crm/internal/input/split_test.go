@@ -85,3 +85,21 @@ func TestBoundaryTellsPlainBlocks(t *testing.T) {
 	assert.Equal(t, 10, cut)
 	assert.False(t, plain)
 }
+
+func TestCategoryIndexesSurviveSlotCollisions(t *testing.T) {
+	s := newShard(nil, zero4)
+	// Same length and outer bytes: the same slot.
+	names := []string{"axb", "ayb", "azb", "a b", "jeans", "shirts", "axb"}
+	want := map[string]int{}
+	for round := 0; round < 3; round++ {
+		for _, n := range names {
+			i := s.category(string([]byte(n))) // not the memory of the slot
+			if w, ok := want[n]; ok {
+				require.Equal(t, w, i, n)
+			}
+			want[n] = i
+			require.Equal(t, n, s.cats[i])
+		}
+	}
+	require.Len(t, s.cats, 6)
+}
