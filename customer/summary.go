@@ -954,7 +954,7 @@ func (s Summary) SpendPrior12Months() decimal.Decimal {
 
 // Spend12Months returns SpendLast12Months and SpendPrior12Months in one
 // pass over the days.
-func (s *Summary) Spend12Months() (last, prior decimal.Decimal) {
+func (s Summary) Spend12Months() (last, prior decimal.Decimal) {
 	asOf, yearAgo, twoYears := SpendWindows(s.AsOf)
 	l, p := zeroSum(), zeroSum()
 	nl, np := 0, 0
