@@ -107,10 +107,11 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	stop.Store(1 << 62)
 	ws := make([]*worker, workers)
 	chans := make([]chan *chunk, workers)
+	x := &indexer{col: cr.layout.col.id, n: workers, seed: seed, free: make(chan *lineIndex, 16)}
 	var wg sync.WaitGroup
 	for i := range ws {
 		w := &worker{id: i, n: workers, name: name, lay: cr.layout, o: &o, cur: cur, seed: seed,
-			stop: &stop, free: sp.free, sh: newShard(&t.template, share)}
+			stop: &stop, free: sp.free, freeIx: x.free, sh: newShard(&t.template, share)}
 		w.walker.name = name
 		ws[i] = w
 		t.shards[i] = w.sh
@@ -122,6 +123,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		}()
 	}
 	send := func(c *chunk) {
+		x.index(c)
 		c.refs.Store(int32(workers))
 		for _, ch := range chans {
 			ch <- c
@@ -201,6 +203,7 @@ type worker struct {
 	seed   maphash.Seed
 	stop   *atomic.Int64
 	free   chan []byte
+	freeIx chan *lineIndex
 	sh     *shard
 	row    Row
 	fr     frow
@@ -222,14 +225,29 @@ func (w *worker) run(in <-chan *chunk) {
 	w.lastIx = -1
 	for c := range in {
 		if w.fatal == nil && int64(c.line) <= w.stop.Load() {
-			if err, line := w.walk(c, w.record); err != nil {
+			var err error
+			var line int
+			if c.ix != nil {
+				err, line = w.walkIndexed(c, uint8(w.id), w.record)
+			} else {
+				err, line = w.walk(c, w.record)
+			}
+			if err != nil {
 				w.fatal, w.fatalLine = err, line
 			}
 		}
-		if c.refs.Add(-1) == 0 && c.data != nil {
-			select {
-			case w.free <- c.data[:0]:
-			default:
+		if c.refs.Add(-1) == 0 {
+			if c.data != nil {
+				select {
+				case w.free <- c.data[:0]:
+				default:
+				}
+			}
+			if c.ix != nil {
+				select {
+				case w.freeIx <- c.ix:
+				default:
+				}
 			}
 		}
 	}

@@ -26,7 +26,8 @@ type chunk struct {
 	data    []byte
 	line    int
 	last    bool
-	plain   bool // data holds no quote
+	plain   bool       // data holds no quote
+	ix      *lineIndex // set by indexer.index, or nil
 	err     error
 	errLine int
 	// refs counts the workers that have not finished with data.
