@@ -21,14 +21,17 @@ import (
 // memory:
 //
 //   - the input is read in blocks cut at record boundaries, and each of
-//     workers goroutines (GOMAXPROCS when workers ≤ 0) walks every block
-//     and parses the rows of the customers it owns (by a hash of the
-//     customer ID), so a customer's rows are added in file order by one
-//     goroutine, without locks;
-//   - lines without quotes are split without copying; amounts with at
-//     most four decimals are added as int64 counts of 10⁻⁴, exactly
-//     (others, and sums that would overflow, fall back to the decimal
-//     path of [customer.Summary.AddSale] for that customer);
+//     workers goroutines (GOMAXPROCS when workers ≤ 0) parses the rows
+//     of the customers it owns (by a hash of the customer ID), so a
+//     customer's rows are added in file order by one goroutine, without
+//     locks; in a block without quotes the reading goroutine finds the
+//     lines and their owners once, and a worker reads only its own
+//     lines; a block with quotes is walked by every worker;
+//   - lines without quotes are split without copying, their commas found
+//     eight bytes at a time; amounts with at most four decimals are added
+//     as int64 counts of 10⁻⁴, exactly (others, and sums that would
+//     overflow, fall back to the decimal path of
+//     [customer.Summary.AddSale] for that customer);
 //   - each customer is a fixed-size record without pointers (the ID in a
 //     byte arena, days and order keys in word arenas), so memory is about
 //     a hundred bytes per customer plus 16 per day and 8 per order, and
