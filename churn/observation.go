@@ -404,7 +404,7 @@ func (g *SpendGroups) Add(o SpendObservation) error {
 // in memory it is much cheaper than Add per customer: one sort instead of
 // a hash map.
 func SpendGroupsOf(gs []SpendGroup) (*SpendGroups, error) {
-	g := &SpendGroups{}
+	g := &SpendGroups{groups: make([]SpendGroup, 0, len(gs))}
 	var total int64
 	for i, gr := range gs {
 		if err := (SpendObservation{Frequency: gr.Frequency, MeanSpend: gr.MeanSpend}).validate(i); err != nil {
