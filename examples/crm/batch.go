@@ -169,16 +169,20 @@ func (b *batch) fit(e *env, model string) error {
 	if err != nil {
 		return err
 	}
-	for _, st := range stats[1:k] {
-		if err := stats[0].Merge(st); err != nil {
-			return err
+	// The segment statistics merge while the triples are grouped and the
+	// models fitted.
+	var sc *segment.Scoring
+	var scErr error
+	var merging sync.WaitGroup
+	merging.Go(func() {
+		for _, st := range stats[1:k] {
+			if scErr = stats[0].Merge(st); scErr != nil {
+				return
+			}
 		}
-	}
-	sc, err := stats[0].Scoring()
-	if err != nil {
-		return err
-	}
-	stats = nil
+		sc, scErr = stats[0].Scoring()
+	})
+	defer merging.Wait()
 	pop, err := b.groupTriples(tri)
 	if err != nil {
 		return err
@@ -213,6 +217,11 @@ func (b *batch) fit(e *env, model string) error {
 			return err
 		}
 	}
+	merging.Wait()
+	if scErr != nil {
+		return scErr
+	}
+	stats = nil
 	return b.classify(sc)
 }
 
