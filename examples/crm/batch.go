@@ -151,8 +151,8 @@ func (b *batch) fit(e *env, model string) error {
 			if err := st.Add(&o); err != nil {
 				return err
 			}
-			if m, ok := s.MeanRepeatSpend(); ok {
-				b.spend[i] = m.InexactFloat64()
+			if m, ok := s.MeanRepeatSpendFloat(); ok {
+				b.spend[i] = m
 			}
 			// In days, then converted as BTYD converts them: days ÷ 7.
 			x, tx, T, ok := s.BTYD(customer.Days)

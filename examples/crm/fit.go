@@ -102,8 +102,8 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 		}
 		o := churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}
 		z := 0.0
-		if m, ok := s.MeanRepeatSpend(); ok {
-			z = m.InexactFloat64()
+		if m, ok := s.MeanRepeatSpendFloat(); ok {
+			z = m
 		}
 		p.obs = append(p.obs, o)
 		p.spend = append(p.spend, z)
