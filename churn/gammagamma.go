@@ -79,7 +79,7 @@ func (m GammaGamma) TotalLogLikelihood(g *SpendGroups) (float64, error) {
 		return 0, err
 	}
 	s := 0.0
-	for _, gr := range g.Slice() {
+	for _, gr := range g.inOrder() {
 		s += float64(gr.Count) * m.logLik(gr.Frequency, gr.MeanSpend)
 	}
 	return finiteOr(s)
@@ -172,7 +172,7 @@ func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 // gammaGammaObjective returns the mean negative log-likelihood over
 // θ = ln(p, q, γ) with its analytic gradient, and the mean z̄.
 func gammaGammaObjective(g *SpendGroups) (objective, float64) {
-	gs := g.Slice()
+	gs := g.inOrder()
 	n := float64(g.Customers())
 	xsAll := make([]float64, len(gs))
 	for i, gr := range gs {

@@ -162,6 +162,7 @@ type Groups struct {
 	index  map[groupKey]int
 	groups []Group
 	total  int64
+	sorted bool // groups is in the order of Slice
 }
 
 // GroupObservations validates obs and groups them. It returns the
@@ -235,7 +236,7 @@ func GroupsOf(gs []Group) (*Groups, error) {
 	if len(out) == 0 {
 		out = nil
 	}
-	return &Groups{groups: slices.Clip(out), total: total}, nil
+	return &Groups{groups: slices.Clip(out), total: total, sorted: true}, nil
 }
 
 // checkGroupCount checks the count of the i-th group, to be added to total.
@@ -263,6 +264,7 @@ func (g *Groups) add(x, tx, T float64, n int64) {
 	} else {
 		g.index[k] = len(g.groups)
 		g.groups = append(g.groups, Group{Frequency: k.x, Recency: k.tx, T: k.T, Count: n})
+		g.sorted = false
 	}
 	g.total += n
 }
@@ -307,6 +309,15 @@ func (g *Groups) Slice() []Group {
 	out := slices.Clone(g.groups)
 	sortGroups(out)
 	return out
+}
+
+// inOrder returns the groups in the order of Slice, without a copy when
+// they are already in it; the result must not be modified.
+func (g *Groups) inOrder() []Group {
+	if g != nil && g.sorted {
+		return g.groups
+	}
+	return g.Slice()
 }
 
 func sortGroups(gs []Group) {
@@ -370,6 +381,7 @@ type SpendGroups struct {
 	groups   []SpendGroup
 	total    int64
 	excluded int64
+	sorted   bool // groups is in the order of Slice
 }
 
 // GroupSpend validates obs and groups the customers the Gamma-Gamma model
@@ -433,6 +445,7 @@ func SpendGroupsOf(gs []SpendGroup) (*SpendGroups, error) {
 	if len(out) == 0 {
 		g.groups = nil
 	}
+	g.sorted = true
 	g.total = total - g.excluded
 	return g, nil
 }
@@ -454,6 +467,7 @@ func (g *SpendGroups) add(x, m float64, n int64) {
 	} else {
 		g.index[k] = len(g.groups)
 		g.groups = append(g.groups, SpendGroup{Frequency: x, MeanSpend: m, Count: n})
+		g.sorted = false
 	}
 	g.total += n
 }
@@ -505,6 +519,15 @@ func (g *SpendGroups) Slice() []SpendGroup {
 	out := slices.Clone(g.groups)
 	slices.SortFunc(out, compareSpend)
 	return out
+}
+
+// inOrder returns the groups in the order of Slice, without a copy when
+// they are already in it; the result must not be modified.
+func (g *SpendGroups) inOrder() []SpendGroup {
+	if g != nil && g.sorted {
+		return g.groups
+	}
+	return g.Slice()
 }
 
 func compareSpend(a, b SpendGroup) int {

@@ -298,9 +298,11 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 		extra := Observation{Frequency: 1, Recency: 1, T: 2}
 		require.NoError(t, want.Add(extra))
 		require.NoError(t, got.Add(extra))
+		require.Equal(t, got.Slice(), got.inOrder())
 		require.NoError(t, got.Merge(want))
 		require.NoError(t, want.Merge(want))
 		require.Equal(t, want.Slice(), got.Slice())
+		require.Equal(t, got.Slice(), got.inOrder())
 
 		ws, err := GroupSpend(spend)
 		require.NoError(t, err)
@@ -310,8 +312,10 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 		require.Equal(t, ws.Customers(), gs.Customers())
 		require.Equal(t, ws.Excluded(), gs.Excluded())
 		require.NoError(t, ws.Add(SpendObservation{Frequency: 1, MeanSpend: 2}))
+		require.Equal(t, gs.Slice(), gs.inOrder())
 		require.NoError(t, gs.Add(SpendObservation{Frequency: 1, MeanSpend: 2}))
 		require.Equal(t, ws.Slice(), gs.Slice())
+		require.Equal(t, gs.Slice(), gs.inOrder())
 	})
 }
 

@@ -37,7 +37,7 @@ func indexOf(s []float64, v float64) int32 {
 }
 
 func prepare(g *Groups) *prepared {
-	gs := g.Slice()
+	gs := g.inOrder()
 	p := &prepared{n: float64(g.Customers())}
 	all := make([]float64, len(gs))
 	for i, gr := range gs {
