@@ -333,21 +333,22 @@ func sortKeyed(ks []keyed) {
 // pass gathers, and its churn risk. The rest is in the table or in the
 // per-customer slices of batch.
 type row struct {
-	current, potential, total float64
-	risk                      float64
-	net                       int64 // coefficient of the net amount (see netExp)
-	netExp                    int32 // exponent, or bigNet when the net is in batch.bigNets
-	orders                    int32
-	kind                      customer.Kind
-	rfm                       value.RFMScore
-	stage                     segment.Stage
-	shop                      segment.ShopType
-	band                      risk.Band
-	currency                  uint8 // index in batch.currencies
+	current, potential float64 // the total is their sum, exactly (see value.Score)
+	risk               float64
+	net                int64 // coefficient of the net amount (see netExp)
+	orders             int32
+	netExp             int8 // exponent, or bigNet when the net is in batch.bigNets
+	kind               customer.Kind
+	rfm                value.RFMScore
+	stage              segment.Stage
+	shop               segment.ShopType
+	band               risk.Band
+	currency           uint8 // index in batch.currencies
 }
 
-// bigNet marks a row whose net amount does not fit the int64 coefficient.
-const bigNet = math.MinInt32
+// bigNet marks a row whose net amount does not fit the int64 coefficient
+// and an int8 exponent.
+const bigNet = math.MinInt8
 
 // classify is the second pass: it classifies every customer but the
 // quadrant, computes the churn risk and gathers the quadrant thresholds.
@@ -378,13 +379,16 @@ func (b *batch) classify(sc *segment.Scoring) error {
 				return err
 			}
 			w := &b.rows[i]
-			*w = row{current: r.Value.Current, potential: r.Value.Potential, total: r.Value.Total,
+			if r.Value.Total != r.Value.Current+r.Value.Potential {
+				return fmt.Errorf("customer %q: total value %v is not current %v + potential %v", s.CustomerID, r.Value.Total, r.Value.Current, r.Value.Potential)
+			}
+			*w = row{current: r.Value.Current, potential: r.Value.Potential,
 				orders: int32(s.Orders), kind: s.Kind, rfm: r.RFM, stage: r.Stage, shop: r.ShopType}
 			if s.Orders > math.MaxInt32 {
 				return fmt.Errorf("customer %q: %d orders: too many", s.CustomerID, s.Orders)
 			}
-			if r.Net.NumDigits() <= 18 && r.Net.Exponent() != bigNet {
-				w.net, w.netExp = r.Net.CoefficientInt64(), r.Net.Exponent()
+			if exp := r.Net.Exponent(); r.Net.NumDigits() <= 18 && exp > bigNet && exp <= math.MaxInt8 {
+				w.net, w.netExp = r.Net.CoefficientInt64(), int8(exp)
 			} else {
 				if od.nets == nil {
 					od.nets = make(map[int32]string)
@@ -522,13 +526,13 @@ func (b *batch) write(out *output) error {
 func (b *batch) appendSegment(dst []byte, i int) []byte {
 	w := &b.rows[i]
 	r := segment.Result{Kind: w.kind, RFM: w.rfm, Stage: w.stage, ShopType: w.shop,
-		Value: value.Score{Current: w.current, Potential: w.potential, Total: w.total}}
+		Value: value.Score{Current: w.current, Potential: w.potential, Total: w.current + w.potential}}
 	r.Quadrant = b.seg.Quadrant(w.kind, r.Value)
 	dst = appendSegmentHead(dst, b.t.ID(i), &r, int(w.orders))
 	if w.netExp == bigNet {
 		dst = append(dst, b.bigNets[int32(i)]...)
 	} else {
-		dst = appendDecimal(dst, w.net, w.netExp)
+		dst = appendDecimal(dst, w.net, int32(w.netExp))
 	}
 	dst = append(dst, ',')
 	return appendField(dst, string(b.currencies[w.currency]))

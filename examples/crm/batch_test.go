@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -111,4 +112,10 @@ func TestPropertyAppendDecimal(t *testing.T) {
 		want := decimal.New(c, exp).String()
 		require.Equal(t, want, string(appendDecimal([]byte("x"), c, exp))[1:])
 	})
+}
+
+// A row is kept for every customer between the last two passes of crm
+// batch: 48 bytes, 44 MB for a million customers.
+func TestRowSize(t *testing.T) {
+	require.Equal(t, uintptr(48), unsafe.Sizeof(row{}))
 }
