@@ -205,9 +205,11 @@ func (g *Groups) AddGroup(grp Group, count int64) error {
 // GroupsOf returns the groups of gs, a list of triples with their counts
 // in any order, in which a triple may appear more than once (its counts
 // are added). It validates every entry like AddGroup and returns the
-// *InputError of the first invalid one, with its index. gs is not
-// modified. For a population already held in memory it is much cheaper
-// than Add per customer: one sort instead of a hash map.
+// *InputError of the first invalid one, with its index, leaving gs
+// unchanged. Otherwise the result takes gs over: it is sorted and
+// compacted in place and kept, so the caller must not use gs afterwards.
+// For a population already held in memory it is much cheaper than Add per
+// customer: one sort instead of a hash map, and no copy.
 func GroupsOf(gs []Group) (*Groups, error) {
 	var total int64
 	for i, gr := range gs {
@@ -220,13 +222,13 @@ func GroupsOf(gs []Group) (*Groups, error) {
 		}
 		total += gr.Count
 	}
-	sorted := make([]Group, len(gs))
-	for i, gr := range gs {
-		sorted[i] = Group{Frequency: gr.Frequency + 0, Recency: gr.Recency + 0, T: gr.T + 0, Count: gr.Count} // +0 turns -0 into 0
+	for i := range gs {
+		g := &gs[i]
+		g.Frequency, g.Recency, g.T = g.Frequency+0, g.Recency+0, g.T+0 // +0 turns -0 into 0
 	}
-	sortGroups(sorted)
-	out := sorted[:0]
-	for _, gr := range sorted {
+	sortGroups(gs)
+	out := gs[:0]
+	for _, gr := range gs {
 		if n := len(out); n > 0 && out[n-1].Frequency == gr.Frequency && out[n-1].Recency == gr.Recency && out[n-1].T == gr.T {
 			out[n-1].Count += gr.Count
 			continue
@@ -412,11 +414,12 @@ func (g *SpendGroups) Add(o SpendObservation) error {
 // mean spend are counted as excluded, as GroupSpend does, so a whole
 // population's excluded customers can be one entry. It validates every
 // entry like SpendObservation and returns the *InputError of the first
-// invalid one, with its index. gs is not modified. For a population held
-// in memory it is much cheaper than Add per customer: one sort instead of
-// a hash map.
+// invalid one, with its index, leaving gs unchanged. Otherwise the result
+// takes gs over, like GroupsOf: the caller must not use gs afterwards.
+// For a population held in memory it is much cheaper than Add per
+// customer: one sort instead of a hash map, and no copy.
 func SpendGroupsOf(gs []SpendGroup) (*SpendGroups, error) {
-	g := &SpendGroups{groups: make([]SpendGroup, 0, len(gs))}
+	g := &SpendGroups{}
 	var total int64
 	for i, gr := range gs {
 		if err := (SpendObservation{Frequency: gr.Frequency, MeanSpend: gr.MeanSpend}).validate(i); err != nil {
@@ -426,15 +429,18 @@ func SpendGroupsOf(gs []SpendGroup) (*SpendGroups, error) {
 			return nil, err
 		}
 		total += gr.Count
+	}
+	kept := gs[:0]
+	for _, gr := range gs {
 		if gr.Frequency == 0 || gr.MeanSpend <= 0 {
 			g.excluded += gr.Count
 			continue
 		}
-		g.groups = append(g.groups, gr)
+		kept = append(kept, gr)
 	}
-	slices.SortFunc(g.groups, compareSpend)
-	out := g.groups[:0]
-	for _, gr := range g.groups {
+	slices.SortFunc(kept, compareSpend)
+	out := kept[:0]
+	for _, gr := range kept {
 		if n := len(out); n > 0 && out[n-1].Frequency == gr.Frequency && out[n-1].MeanSpend == gr.MeanSpend {
 			out[n-1].Count += gr.Count
 			continue

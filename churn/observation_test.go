@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -321,18 +322,24 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 
 func TestGroupsOfRejects(t *testing.T) {
 	var ie *InputError
-	_, err := GroupsOf([]Group{{Frequency: 1, Recency: 1, T: 2, Count: 1}, {Frequency: 1, Recency: 3, T: 2, Count: 1}})
+	bad := []Group{{Frequency: 2, Recency: 1, T: 2, Count: 1}, {Frequency: 1, Recency: 1, T: 2, Count: 1}, {Frequency: 1, Recency: 3, T: 2, Count: 1}}
+	before := slices.Clone(bad)
+	_, err := GroupsOf(bad)
 	require.ErrorAs(t, err, &ie)
-	require.Equal(t, 1, ie.Index)
+	require.Equal(t, 2, ie.Index)
+	require.Equal(t, before, bad, "a rejected list is left as it was")
 	_, err = GroupsOf([]Group{{Frequency: 1, Recency: 1, T: 2, Count: 0}})
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, "count", ie.Fields[0].Field)
 	_, err = GroupsOf([]Group{{T: 1, Count: math.MaxInt64}, {T: 2, Count: 1}})
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, 1, ie.Index)
-	_, err = SpendGroupsOf([]SpendGroup{{Frequency: 1, MeanSpend: 2, Count: 1}, {Frequency: -1, MeanSpend: 2, Count: 1}})
+	badSpend := []SpendGroup{{Frequency: 2, MeanSpend: 2, Count: 1}, {Frequency: 0, MeanSpend: 2, Count: 1}, {Frequency: -1, MeanSpend: 2, Count: 1}}
+	beforeSpend := slices.Clone(badSpend)
+	_, err = SpendGroupsOf(badSpend)
 	require.ErrorAs(t, err, &ie)
-	require.Equal(t, 1, ie.Index)
+	require.Equal(t, 2, ie.Index)
+	require.Equal(t, beforeSpend, badSpend, "a rejected list is left as it was")
 	_, err = SpendGroupsOf([]SpendGroup{{Frequency: 1, MeanSpend: 2, Count: 0}})
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, "count", ie.Fields[0].Field)

@@ -200,6 +200,7 @@ func (b *batch) fit(e *env, model string) error {
 	wg.Go(func() { gg, ggErr = fitModel(modelGammaGamma, pop) })
 	fit, fitErr = fitModel(model, pop)
 	wg.Wait()
+	b.groups = pop.groups.Slice() // in the order of b.group: sorted and distinct already
 	pop = nil
 	if fitErr != nil {
 		fmt.Fprintf(e.stderr, "crm: %v; the churn columns are left empty\n", fitErr)
@@ -272,8 +273,9 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 		gs[len(gs)-1].Count++
 		b.group[k.i] = int32(len(gs) - 1)
 	}
-	b.groups = slices.Clip(gs)
-	if pop.groups, err = churn.GroupsOf(b.groups); err != nil {
+	// GroupsOf takes gs over; the fits are done with it before b.groups
+	// is set from it, so the groups are held once.
+	if pop.groups, err = churn.GroupsOf(gs); err != nil {
 		if j := inputIndex(err); j >= 0 {
 			if i := slices.Index(b.group, int32(j)); i >= 0 {
 				return nil, fmt.Errorf("customer %q: %w", b.t.ID(i), err)
@@ -293,9 +295,9 @@ func inputIndex(err error) int {
 	return -1
 }
 
-// sortKeyed sorts ks by (x, t_x, T), in two halves at once and a merge.
+// sortKeyed sorts ks by (x, t_x, T), in place.
 func sortKeyed(ks []keyed) {
-	less := func(a, b keyed) int {
+	slices.SortFunc(ks, func(a, b keyed) int {
 		switch {
 		case a.x != b.x:
 			return cmp.Compare(a.x, b.x)
@@ -303,29 +305,7 @@ func sortKeyed(ks []keyed) {
 			return cmp.Compare(a.tx, b.tx)
 		}
 		return cmp.Compare(a.T, b.T)
-	}
-	if len(ks) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
-		slices.SortFunc(ks, less)
-		return
-	}
-	h := len(ks) / 2
-	var wg sync.WaitGroup
-	wg.Go(func() { slices.SortFunc(ks[:h], less) })
-	slices.SortFunc(ks[h:], less)
-	wg.Wait()
-	merged := make([]keyed, 0, len(ks))
-	a, c := ks[:h], ks[h:]
-	for len(a) > 0 && len(c) > 0 {
-		if less(c[0], a[0]) < 0 {
-			merged = append(merged, c[0])
-			c = c[1:]
-		} else {
-			merged = append(merged, a[0])
-			a = a[1:]
-		}
-	}
-	merged = append(append(merged, a...), c...)
-	copy(ks, merged)
+	})
 }
 
 // row is what the second pass keeps of a customer for the output: its
