@@ -309,7 +309,9 @@ func (g *Groups) Slice() []Group {
 		return nil
 	}
 	out := slices.Clone(g.groups)
-	sortGroups(out)
+	if !g.sorted {
+		sortGroups(out)
+	}
 	return out
 }
 
@@ -523,7 +525,9 @@ func (g *SpendGroups) Slice() []SpendGroup {
 		return nil
 	}
 	out := slices.Clone(g.groups)
-	slices.SortFunc(out, compareSpend)
+	if !g.sorted {
+		slices.SortFunc(out, compareSpend)
+	}
 	return out
 }
 
