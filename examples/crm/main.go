@@ -77,11 +77,25 @@
 // The csv format is read by input.ScanCSV: blocks cut at record
 // boundaries, parsed on every core with each customer owned by one
 // goroutine, amounts in fixed point, each customer a compact record (about
-// 200 bytes for a customer of a handful of orders). The summaries are
-// rebuilt from it in each pass, which also run on every core, and rows are
-// formatted in parallel and written in order. Memory grows with the
-// customers, not with the rows. CRM_CPUPROFILE=file and CRM_MEMPROFILE=file
-// write pprof profiles of a run.
+// 200 bytes for a customer of a handful of orders). Memory grows with the
+// customers, not with the rows.
+//
+// crm batch then makes three passes over the customers, each split over
+// the cores, rebuilding the summaries from the records. The first gathers
+// the segment statistics and each customer's BTYD triple (in whole days)
+// and mean repeat spend. The triples are grouped by sorting, and the
+// transaction model and Gamma-Gamma are fitted at once while the segment
+// statistics merge; P(alive) and the expected purchases are computed once
+// per distinct triple, and the discounted sum of the CLV once per distinct
+// (frequency, T) (churn.DiscountedExpectedPurchasesAll). The second pass
+// classifies every customer but for the quadrant, computes the churn risk,
+// keeps 48 bytes per customer and gathers the quadrant thresholds; the
+// last only sets the quadrants and formats the rows, in parallel, writing
+// them in order. The garbage collector runs with GOGC=10 (the records live
+// in pointer-free arenas that a collection does not scan), so the heap
+// stays near its live size; the GOGC environment variable overrides it.
+// CRM_CPUPROFILE=file and CRM_MEMPROFILE=file write pprof profiles of a
+// run.
 //
 // Rows are sorted by customer ID: all-digit IDs first in numeric order,
 // then the others in byte order, so output is byte-identical for
