@@ -95,3 +95,35 @@ func BenchmarkScanCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkTableSummary builds every summary of a scanned export once
+// per op, as each pass of crm batch does.
+func BenchmarkTableSummary(b *testing.B) {
+	data, _ := benchData(b)
+	t, err := ScanCSV(bytes.NewReader(data), "bench.csv", Options{AsOf: customer.DateFromYMD(2025, 12, 31)}, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var s customer.Summary
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := 0; i < t.Len(); i++ {
+			t.Summary(i, &s)
+		}
+	}
+	b.ReportMetric(float64(t.Len())*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+}
+
+// BenchmarkCutLine finds the fields of a typical line of a sales export.
+func BenchmarkCutLine(b *testing.B) {
+	const line = "C00000001,2025-05-29,O00000001-002,1,2025-PRE-AW-SHI-17-GRY,shirts,2025-PRE-AW,XXS,grey,social,SOCIAL,1,64.95,9.74,55.21,24.50,EUR,consumer,,sale,"
+	var w walker
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		r := record{raw: line}
+		w.cut(&r, 18)
+		if r.nfields != 21 {
+			b.Fatal(r.nfields)
+		}
+	}
+}
