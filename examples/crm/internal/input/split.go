@@ -299,11 +299,11 @@ func (w *walker) strings(r *record) {
 // cut finds the ends of the first n fields of the raw line of r (all
 // when n ≤ 0) and counts its fields.
 //
-// The line is read eight bytes at a time, the commas of each word found
-// at once (SWAR: the zero bytes of the word xor ",,,,,,,,"; H. S. Warren,
-// "Hacker's Delight", 2nd ed., § 6-1, the exact test, which has no false
-// positives) and gathered into a bit mask of 64 bytes, whose set bits are
-// then the field ends: no call and no branch per byte or per word.
+// The line is read eight bytes at a time, and the commas of each word
+// found at once (SWAR: the zero bytes of the word xor ",,,,,,,,"; H. S.
+// Warren, "Hacker's Delight", 2nd ed., § 6-1, the exact test, which has
+// no false positives), so that the short fields of a sales export cost
+// no call each.
 func (w *walker) cut(r *record, n int) {
 	s := r.raw
 	if n <= 0 || n > len(s)+1 {
@@ -314,51 +314,33 @@ func (w *walker) cut(r *record, n int) {
 	}
 	ends := w.ends[:n]
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	k, commas := 0, 0
-	for base := 0; base < len(b); base += 64 {
-		m := commaMask(b, base)
-		commas += bits.OnesCount64(m)
-		for ; m != 0 && k < n; m &= m - 1 {
-			ends[k] = int32(base + bits.TrailingZeros64(m))
+	k, more, i := 0, 0, 0
+	for ; i+8 <= len(b); i += 8 {
+		for m := commaBits(binary.LittleEndian.Uint64(b[i:])); m != 0; m &= m - 1 {
+			if k == n {
+				more += bits.OnesCount64(m)
+				break
+			}
+			ends[k] = int32(i + bits.TrailingZeros64(m)>>3)
 			k++
 		}
 	}
-	r.nfields = commas + 1
+	for ; i < len(b); i++ {
+		if b[i] == ',' {
+			if k == n {
+				more++
+				continue
+			}
+			ends[k] = int32(i)
+			k++
+		}
+	}
+	r.nfields = k + more + 1
 	if k < n {
 		ends[k] = int32(len(s))
 		k++
 	}
 	r.ends = ends[:k]
-}
-
-// commaMask returns the commas of b[base:base+64] as bits, bit i for
-// byte base+i.
-func commaMask(b []byte, base int) uint64 {
-	end := min(base+64, len(b))
-	var m uint64
-	i := base
-	for ; i+8 <= end; i += 8 {
-		m |= gatherBits(commaBits(binary.LittleEndian.Uint64(b[i:]))) << (i - base)
-	}
-	switch {
-	case i == end:
-	case len(b) >= 8:
-		// The last end-i bytes of b, the top of the word that ends b.
-		g := gatherBits(commaBits(binary.LittleEndian.Uint64(b[len(b)-8:])))
-		m |= g >> (8 - (end - i)) << (i - base)
-	default:
-		for ; i < end; i++ {
-			x := uint64(b[i] ^ ',')
-			m |= (x - 1) >> 63 << (i - base)
-		}
-	}
-	return m
-}
-
-// gatherBits packs the top bits of the eight bytes of x into one byte,
-// the bit of byte i in bit i (the other bits of x must be 0).
-func gatherBits(x uint64) uint64 {
-	return (x >> 7) * 0x0102040810204080 >> 56
 }
 
 // at returns field i of a record split by encoding/csv or cut, i below
