@@ -123,3 +123,35 @@ func ParseDate(s string) (Date, error) {
 	}
 	return DateOf(t), nil
 }
+
+// ParseDay parses the calendar day of a date or a timestamp as sales
+// exports write them:
+//
+//   - YYYY-MM-DD;
+//   - YYYY-MM-DD, then 'T' or a space, then a time of day hh:mm or
+//     hh:mm:ss with an optional fraction of a second and no offset: a
+//     local wall-clock time, whose day is the one written;
+//   - RFC 3339 (the same with an offset or Z, 'T' or a space between date
+//     and time): the calendar day in the time's own offset, so
+//     2025-03-01T23:30:00-05:00 is 1 March.
+//
+// Anything else, including a day that is not in the calendar, is an
+// error.
+func ParseDay(s string) (Date, error) {
+	if len(s) == 10 {
+		if d, err := ParseDate(s); err == nil {
+			return d, nil
+		}
+	} else if len(s) > 10 && (s[10] == ' ' || s[10] == 't') {
+		s = s[:10] + "T" + s[11:]
+	}
+	for _, layout := range [...]string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return DateOf(t), nil
+		}
+	}
+	return 0, fmt.Errorf("date %q: %s", s, WantDay)
+}
+
+// WantDay says what [ParseDay] accepts, for error messages.
+const WantDay = "want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339"

@@ -351,21 +351,15 @@ func parseAmount(s string) (decimal.Decimal, string) {
 	return d, ""
 }
 
-// parseDate parses YYYY-MM-DD or RFC 3339 (the calendar day in the time's
-// own offset).
+// parseDate parses a day as customer.ParseDay does: YYYY-MM-DD, a
+// timestamp without offset (the day written), or RFC 3339 (the calendar
+// day in the time's own offset).
 func parseDate(s string) (customer.Date, string) {
-	const want = "want YYYY-MM-DD or RFC 3339"
-	if len(s) == 10 {
-		if d, ok := ymd(s); ok {
-			return d, ""
-		}
-		return 0, want
-	}
-	t, err := time.Parse(time.RFC3339, s)
+	d, err := customer.ParseDay(s)
 	if err != nil {
-		return 0, want
+		return 0, customer.WantDay
 	}
-	return customer.DateOf(t), ""
+	return d, ""
 }
 
 // ymd parses YYYY-MM-DD strictly (digits only, a real calendar day).

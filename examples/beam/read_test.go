@@ -76,7 +76,7 @@ func TestParse(t *testing.T) {
 		{name: "empty line", line: "", skip: true},
 		{name: "fields", line: "c1,2024-03-05,1", err: "orders.csv, byte 7: 3 fields, the header has 9"},
 		{name: "empty id", line: " ,2024-03-05,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: colCustomerID},
-		{name: "date", line: "c1,2024-02-30,1,,,,,,", err: `orders.csv, byte 7: date "2024-02-30": want YYYY-MM-DD or RFC 3339`, column: colDate},
+		{name: "date", line: "c1,2024-02-30,1,,,,,,", err: `orders.csv, byte 7: date "2024-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`, column: colDate},
 		{name: "amount", line: "c1,2024-03-05,12x,,,,,,", column: colAmount},
 		{name: "empty amount", line: "c1,2024-03-05,,,,,,,", err: `orders.csv, byte 7: amount "": empty`, column: colAmount},
 		{name: "quantity", line: "c1,2024-03-05,1,,1.5,,,,", err: `orders.csv, byte 7: quantity "1.5": not an integer`, column: colQuantity},

@@ -8,8 +8,10 @@
 // [CSV] is a header row and then one row per order line (or per order).
 // Columns are found by header name (trimmed, case-insensitive, a UTF-8 byte
 // order mark is ignored), in any order; unknown columns are ignored.
-// Required: customer_id, date (YYYY-MM-DD or RFC 3339; an RFC 3339 time
-// belongs to the calendar day of its own offset), amount (a plain decimal
+// Required: customer_id, date (YYYY-MM-DD, a timestamp YYYY-MM-DD hh:mm:ss
+// without offset, which belongs to the day written, or RFC 3339, which
+// belongs to the calendar day of its own offset: see customer.ParseDay),
+// amount (a plain decimal
 // number, negative for a return or cancellation). Optional: order_id,
 // quantity (integer), cost (decimal cost of goods of the row), currency
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as

@@ -106,10 +106,10 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"-Inf", "C1,2024-01-02,-Inf,1,,,", `orders.csv:5: amount "-Inf": not a decimal number`},
 		{"1e400", "C1,2024-01-02,1e400,1,,,", `orders.csv:5: amount "1e400": not a decimal number`},
 		{"too large", "C1,2024-01-02,1" + strings.Repeat("0", 40) + ",1,,,", `orders.csv:5: amount "1` + strings.Repeat("0", 40) + `": too large`},
-		{"bad date", "C1,2024-13-02,1,1,,,", `orders.csv:5: date "2024-13-02": want YYYY-MM-DD or RFC 3339`},
-		{"31 February", "C1,2024-02-31,1,1,,,", `orders.csv:5: date "2024-02-31": want YYYY-MM-DD or RFC 3339`},
-		{"slashes", "C1,02/01/2024,1,1,,,", `orders.csv:5: date "02/01/2024": want YYYY-MM-DD or RFC 3339`},
-		{"empty date", "C1,,1,1,,,", `orders.csv:5: date "": want YYYY-MM-DD or RFC 3339`},
+		{"bad date", "C1,2024-13-02,1,1,,,", `orders.csv:5: date "2024-13-02": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
+		{"31 February", "C1,2024-02-31,1,1,,,", `orders.csv:5: date "2024-02-31": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
+		{"slashes", "C1,02/01/2024,1,1,,,", `orders.csv:5: date "02/01/2024": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
+		{"empty date", "C1,,1,1,,,", `orders.csv:5: date "": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
 		{"empty customer", " ,2024-01-02,1,1,,,", `orders.csv:5: customer_id "": empty`},
 		{"bad quantity", "C1,2024-01-02,1,1.5,,,", `orders.csv:5: quantity "1.5": not an integer`},
 		{"huge quantity", "C1,2024-01-02,1,99999999999,,,", `orders.csv:5: quantity "99999999999": out of range`},
@@ -376,4 +376,20 @@ func TestExchangeRows(t *testing.T) {
 	assert.Equal(t, 1, s.Orders)
 	assert.Equal(t, 1, s.PurchaseDays(), "an exchange is not a purchase")
 	assert.True(t, s.Net().Equal(decimal.NewFromInt(100)))
+}
+
+// Timestamps count on their own day, with or without an offset, and give
+// the same summaries as the plain dates of those days, in both readers.
+func TestTimestampDates(t *testing.T) {
+	const head = "customer_id,date,order_id,amount\n"
+	plain := head + "C1,2025-03-01,O1,10.00\nC1,2025-03-05,O2,20.00\nC2,2025-03-02,O3,5.50\n"
+	stamped := head + "C1,2025-03-01 09:15:00,O1,10.00\nC1,2025-03-05T18:00,O2,20.00\nC2,2025-03-02T23:30:00-05:00,O3,5.50\n"
+	o := Options{AsOf: day(t, "2025-12-31")}
+	want, err := readCSV(t, plain, o)
+	require.NoError(t, err)
+	got, err := readCSV(t, stamped, o)
+	require.NoError(t, err)
+	require.Equal(t, want.Summaries, got.Summaries)
+	checkScan(t, []byte(stamped), o)
+	require.Equal(t, summarizeBytes([]byte(plain), o), tableOutcome(ScanCSV(strings.NewReader(stamped), "f.csv", o, 2)))
 }

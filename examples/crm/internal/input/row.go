@@ -154,20 +154,15 @@ func (g *guard) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// parseDate parses YYYY-MM-DD or RFC 3339 (the calendar day in the time's
-// own offset).
+// parseDate parses a day as customer.ParseDay does: YYYY-MM-DD, a
+// timestamp without offset (the day written), or RFC 3339 (the calendar
+// day in the time's own offset).
 func parseDate(s string) (customer.Date, string) {
-	if len(s) == 10 {
-		if d, ok := ymd(s[0:4], s[5:7], s[8:10]); ok && s[4] == '-' && s[7] == '-' {
-			return d, ""
-		}
-		return 0, "want YYYY-MM-DD or RFC 3339"
-	}
-	t, err := time.Parse(time.RFC3339, s)
+	d, err := customer.ParseDay(s)
 	if err != nil {
-		return 0, "want YYYY-MM-DD or RFC 3339"
+		return 0, customer.WantDay
 	}
-	return customer.DateOf(t), ""
+	return d, ""
 }
 
 // parseCompactDate parses YYYYMMDD.
