@@ -52,9 +52,10 @@
 //
 // Rows with the same order_id (per customer) are one order; without an
 // order_id, one customer's rows on one calendar day are one order. To
-// count orders without keeping order IDs, each customer keeps the 64-bit
-// FNV-1a hashes of its order keys (a sorted slice, a hash set past
-// [smallOrderSet] orders), 8 bytes an order; order rows need not be
+// count orders without keeping order IDs, each customer keeps 64-bit
+// hashes of its order keys, in a sorted slice or a hash set past
+// [smallOrderSet] orders, 8 bytes an order (orderKey: the ID a word at a
+// time, each word folded in by MurmurHash3's finaliser); order rows need not be
 // adjacent. Two distinct order IDs of one customer with n orders collide
 // with probability about n²/2⁶⁵, which would undercount one order.
 package input

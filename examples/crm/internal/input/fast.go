@@ -66,6 +66,40 @@ func parseFixed(s string) (v int64, ok bool) {
 	return v, true
 }
 
+// clockTime reports whether t, what follows YYYY-MM-DD in a date field,
+// is 'T', 't' or a space and then a time of day hh:mm, hh:mm:ss or
+// hh:mm:ss.fraction without offset, which customer.ParseDay reads as a
+// time on the day written. Other forms (offsets, one-digit hours) are
+// left to it.
+func clockTime(t string) bool {
+	if len(t) < 6 || t[0] != 'T' && t[0] != 't' && t[0] != ' ' {
+		return false
+	}
+	t = t[1:]
+	two := func(s string, max int) bool {
+		return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && int(s[0]-'0')*10+int(s[1]-'0') <= max
+	}
+	if !two(t, 23) || t[2] != ':' || !two(t[3:], 59) {
+		return false
+	}
+	switch {
+	case len(t) == 5:
+		return true
+	case len(t) < 8 || t[5] != ':' || !two(t[6:], 59):
+		return false
+	case len(t) == 8:
+		return true
+	case t[8] != '.' || len(t) == 9:
+		return false
+	}
+	for i := 9; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // parseDay10 parses a valid YYYY-MM-DD date (year ≥ 1) without time.Date.
 func parseDay10(s string) (customer.Date, bool) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {

@@ -216,3 +216,24 @@ func TestSummarizeMatchesAModel(t *testing.T) {
 		}
 	})
 }
+
+// The fast path's timestamps are a subset of what customer.ParseDay reads,
+// on the same day.
+func FuzzClockTime(f *testing.F) {
+	for _, s := range []string{"2025-03-01 09:15:00", "2025-03-01T23:59", "2025-03-01t00:00:00.5", "2025-03-01 24:00",
+		"2025-03-01T10:00:00Z", "2025-03-01 9:15", "2025-03-01T10:00:00.", "2025-02-29 10:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) <= 10 || !clockTime(s[10:]) {
+			return
+		}
+		want, ok := parseDay10(s[:10])
+		if !ok {
+			return // left to the slow path, which is customer.ParseDay
+		}
+		got, err := customer.ParseDay(s)
+		require.NoError(t, err, "%q", s)
+		require.Equal(t, want, got, "%q", s)
+	})
+}

@@ -382,7 +382,11 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	*fr = frow{line: r.line, id: id}
 	// Rows come in orders of a few lines on one day: the last day parsed
 	// is kept.
-	if ds := f(c.date); w.dayOK && string(w.day[:]) == ds {
+	ds := f(c.date)
+	if len(ds) > 10 && clockTime(ds[10:]) {
+		ds = ds[:10] // a time of day without offset: the day written
+	}
+	if w.dayOK && string(w.day[:]) == ds {
 		fr.date = w.date
 	} else {
 		if fr.date, ok = parseDay10(ds); !ok {
