@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -181,6 +182,7 @@ func (b *batch) fit(e *env, model string) error {
 			}
 		}
 		sc, scErr = stats[0].Scoring()
+		stats = nil // the Scoring has what it needs
 	})
 	defer merging.Wait()
 	pop, err := b.groupTriples(tri)
@@ -222,7 +224,10 @@ func (b *batch) fit(e *env, model string) error {
 	if scErr != nil {
 		return scErr
 	}
-	stats = nil
+	// The first pass's statistics, the triples and the fits' work are
+	// garbage now; the rows of the second pass take their place. Handing
+	// the free pages back first keeps the peak memory near the live size.
+	debug.FreeOSMemory()
 	return b.classify(sc)
 }
 
@@ -462,14 +467,25 @@ func (b *batch) scoreRisk(w *row, i int, s *customer.Summary) error {
 // same to the last bit as churn.DiscountedExpectedPurchases, as crm score
 // computes it).
 func (b *batch) scoreGroups() error {
-	obs := make([]churn.Observation, len(b.groups))
-	for i, g := range b.groups {
-		obs[i] = churn.Observation{Frequency: g.Frequency, Recency: g.Recency, T: g.T}
+	b.scores = make([]churn.Score, len(b.groups))
+	if b.gg != nil {
+		b.dep = make([]float64, len(b.groups))
 	}
-	b.scores = make([]churn.Score, len(obs))
-	if len(obs) > 0 {
-		if err := churn.ScoreAll(b.tx, obs, b.h, b.scores); err != nil {
+	// In chunks, so that the observations are not all held at once.
+	obs := make([]churn.Observation, 0, min(len(b.groups), 1<<16))
+	for lo := 0; lo < len(b.groups); lo += cap(obs) {
+		hi := min(lo+cap(obs), len(b.groups))
+		obs = obs[:0]
+		for _, g := range b.groups[lo:hi] {
+			obs = append(obs, churn.Observation{Frequency: g.Frequency, Recency: g.Recency, T: g.T})
+		}
+		if err := churn.ScoreAll(b.tx, obs, b.h, b.scores[lo:hi]); err != nil {
 			return fmt.Errorf("score: %w", err)
+		}
+		if b.gg != nil {
+			if err := churn.DiscountedExpectedPurchasesAll(b.tx, obs, int(b.h), b.d, b.dep[lo:hi]); err != nil {
+				return fmt.Errorf("clv: %w", err)
+			}
 		}
 	}
 	e, err := b.tx.ExpectedPurchases(b.h)
@@ -477,13 +493,6 @@ func (b *batch) scoreGroups() error {
 		return fmt.Errorf("score: %w", err)
 	}
 	b.new = churn.Score{PAlive: 1, ExpectedPurchases: e}
-	if b.gg == nil || len(obs) == 0 {
-		return nil
-	}
-	b.dep = make([]float64, len(obs))
-	if err := churn.DiscountedExpectedPurchasesAll(b.tx, obs, int(b.h), b.d, b.dep); err != nil {
-		return fmt.Errorf("clv: %w", err)
-	}
 	return nil
 }
 
