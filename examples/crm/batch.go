@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -224,10 +223,6 @@ func (b *batch) fit(e *env, model string) error {
 	if scErr != nil {
 		return scErr
 	}
-	// The first pass's statistics, the triples and the fits' work are
-	// garbage now; the rows of the second pass take their place. Handing
-	// the free pages back first keeps the peak memory near the live size.
-	debug.FreeOSMemory()
 	return b.classify(sc)
 }
 
