@@ -2,7 +2,6 @@ package customer
 
 import (
 	"math"
-	"math/big"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/internal/decimalgen"
 	"pgregory.net/rapid"
 )
 
@@ -87,40 +87,6 @@ func sameDecimal(t require.TestingT, want, got decimal.Decimal, what string) {
 	assert.Equal(t, want.String(), got.String(), what)
 }
 
-// decGen draws amounts of every kind the fast path must tell apart: the
-// zero value, zeros of other exponents, ordinary prices with 0–4
-// decimals, exponents from −30 to +30, negatives, and coefficients near
-// and beyond the int64 range.
-func decGen() *rapid.Generator[decimal.Decimal] {
-	return rapid.Custom(func(t *rapid.T) decimal.Decimal {
-		switch rapid.IntRange(0, 6).Draw(t, "kind") {
-		case 0:
-			return decimal.Decimal{}
-		case 1:
-			return decimal.New(0, int32(rapid.IntRange(-8, 3).Draw(t, "zero exp")))
-		case 2, 3:
-			return decimal.New(rapid.Int64Range(-5_000_000, 50_000_000).Draw(t, "cents"), int32(-rapid.IntRange(0, 4).Draw(t, "decimals")))
-		case 4:
-			return decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-30, 30).Draw(t, "exp")))
-		case 5:
-			// around ±2⁶², where the fast path gives way
-			c := new(big.Int).Lsh(big.NewInt(1), 62)
-			c.Add(c, big.NewInt(rapid.Int64Range(-3, 3).Draw(t, "off")))
-			if rapid.Bool().Draw(t, "neg") {
-				c.Neg(c)
-			}
-			return decimal.NewFromBigInt(c, int32(rapid.IntRange(-6, 2).Draw(t, "exp")))
-		default:
-			// beyond int64: 19 to 40 digits
-			c, _ := new(big.Int).SetString(rapid.StringMatching(`[1-9][0-9]{18,39}`).Draw(t, "digits"), 10)
-			if rapid.Bool().Draw(t, "neg") {
-				c.Neg(c)
-			}
-			return decimal.NewFromBigInt(c, int32(rapid.IntRange(-20, 5).Draw(t, "exp")))
-		}
-	})
-}
-
 // summaryGen draws a summary with arbitrary amounts and days (not one a
 // history could give: the sums must hold for any decimals).
 func summaryGen() *rapid.Generator[Summary] {
@@ -128,12 +94,12 @@ func summaryGen() *rapid.Generator[Summary] {
 		asOf := time.Date(rapid.IntRange(1995, 2040).Draw(t, "year"), time.Month(rapid.IntRange(1, 12).Draw(t, "month")),
 			rapid.IntRange(1, 31).Draw(t, "day"), rapid.IntRange(0, 23).Draw(t, "hour"), 0, 0, 0, time.UTC)
 		s := Summary{CustomerID: "C", Kind: Consumer, AsOf: asOf,
-			Gross: decGen().Draw(t, "gross"), Discounts: decGen().Draw(t, "discounts"),
-			Refunded: decGen().Draw(t, "refunded"), Cost: decGen().Draw(t, "cost"),
+			Gross: decimalgen.Amount().Draw(t, "gross"), Discounts: decimalgen.Amount().Draw(t, "discounts"),
+			Refunded: decimalgen.Amount().Draw(t, "refunded"), Cost: decimalgen.Amount().Draw(t, "cost"),
 			Orders: rapid.IntRange(0, 50).Draw(t, "orders")}
 		date := DateOf(asOf) - Date(rapid.IntRange(0, 1200).Draw(t, "start"))
 		for range rapid.IntRange(0, 80).Draw(t, "days") {
-			s.Days = append(s.Days, Day{Date: date, Orders: rapid.IntRange(0, 3).Draw(t, "day orders"), Net: decGen().Draw(t, "net")})
+			s.Days = append(s.Days, Day{Date: date, Orders: rapid.IntRange(0, 3).Draw(t, "day orders"), Net: decimalgen.Amount().Draw(t, "net")})
 			date += Date(rapid.IntRange(1, 120).Draw(t, "gap"))
 		}
 		return s

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
+	"github.com/tailorcrm/tailor/internal/decimalgen"
 	"pgregory.net/rapid"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -48,26 +49,6 @@ func refNewSignals(in Input) (Signals, error) {
 	return sig, nil
 }
 
-// amountGen draws net amounts of a day: ordinary ones with 0–4 decimals,
-// zeros of several exponents, and rare large or many-decimal ones.
-func amountGen() *rapid.Generator[decimal.Decimal] {
-	return rapid.Custom(func(t *rapid.T) decimal.Decimal {
-		switch rapid.IntRange(0, 5).Draw(t, "kind") {
-		case 0:
-			return decimal.Decimal{}
-		case 1:
-			return decimal.New(0, int32(rapid.IntRange(-4, 1).Draw(t, "zero exp")))
-		case 2:
-			return decimal.New(rapid.Int64().Draw(t, "coef"), int32(rapid.IntRange(-25, 25).Draw(t, "exp")))
-		case 3:
-			c, _ := new(big.Int).SetString(rapid.StringMatching(`-?[1-9][0-9]{18,30}`).Draw(t, "digits"), 10)
-			return decimal.NewFromBigInt(c, int32(rapid.IntRange(-20, 3).Draw(t, "exp")))
-		default:
-			return decimal.New(rapid.Int64Range(-500_000, 5_000_000).Draw(t, "cents"), int32(-rapid.IntRange(0, 4).Draw(t, "decimals")))
-		}
-	})
-}
-
 func TestNewSignalsMatchesReference(t *testing.T) {
 	berlin := time.FixedZone("CET", 3600)
 	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
@@ -81,7 +62,7 @@ func TestNewSignalsMatchesReference(t *testing.T) {
 			Units: rapid.IntRange(0, 40).Draw(t, "units"), ReturnedUnits: rapid.IntRange(0, 50).Draw(t, "returned")}
 		date := customer.DateOf(asOf) - customer.Date(rapid.IntRange(0, 1500).Draw(t, "start"))
 		for range rapid.IntRange(0, 30).Draw(t, "days") {
-			s.Days = append(s.Days, customer.Day{Date: date, Orders: rapid.IntRange(-1, 3).Draw(t, "orders"), Net: amountGen().Draw(t, "net")})
+			s.Days = append(s.Days, customer.Day{Date: date, Orders: rapid.IntRange(-1, 3).Draw(t, "orders"), Net: decimalgen.Amount().Draw(t, "net")})
 			date += customer.Date(rapid.IntRange(1, 200).Draw(t, "gap"))
 		}
 		in := Input{Summary: s, PAlive: rapid.Float64Range(0, 1).Draw(t, "p"), HasPAlive: rapid.Bool().Draw(t, "has p")}
@@ -101,7 +82,7 @@ func TestNewSignalsMatchesReference(t *testing.T) {
 // for bit.
 func TestToFloatIsNearest(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		d := amountGen().Draw(t, "d")
+		d := decimalgen.Amount().Draw(t, "d")
 		if rapid.Bool().Draw(t, "near 2^53") {
 			c := new(big.Int).Lsh(big.NewInt(1), 53)
 			c.Add(c, big.NewInt(rapid.Int64Range(-3, 3).Draw(t, "off")))
