@@ -57,11 +57,20 @@ func TestEmailPhoneRedaction(t *testing.T) {
 	assert.Equal(t, `"***56"`, fmt.Sprintf("%#v", Phone("+420 601 123 456")))
 }
 
+// noTime leaves the time out of the log lines, so that the digits of a
+// timestamp cannot be taken for leaked personal data.
+var noTime = &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}}
+
 func TestCustomerSlogRedacts(t *testing.T) {
 	c := validConsumer()
 	for name, mk := range map[string]func(*bytes.Buffer) slog.Handler{
-		"json": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
-		"text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
+		"json": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, noTime) },
+		"text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, noTime) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
