@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/crm/internal/input"
 	"github.com/tailorcrm/tailor/examples/crm/internal/report"
 	"github.com/tailorcrm/tailor/segment"
 )
@@ -62,14 +63,15 @@ func runReport(e *env, args []string) error {
 		return err
 	}
 	defer out.abort()
-	res, err := src.summarize(e, "-as-of")
+	t, err := src.scan(e, "-as-of")
 	if err != nil {
 		return err
 	}
 	in := &report.Input{
-		Source: source, AsOf: asOf, Currency: res.Currency,
-		Summaries: res.Summaries, CalibrationEnd: calEnd,
+		Source: source, AsOf: asOf, Currency: t.Currency,
+		Summaries: summariesOf(t), CalibrationEnd: calEnd,
 	}
+	t = nil
 	if err := classifyAll(in); err != nil {
 		return err
 	}
@@ -78,16 +80,16 @@ func runReport(e *env, args []string) error {
 	// then; otherwise the report says the data are too short for a
 	// holdout check. Malformed rows were reported by the first pass.
 	in.Calibration = []*customer.Summary{}
-	if startsBy(res.Summaries, calEnd) {
+	if startsBy(in.Summaries, calEnd) {
 		calSrc, err := f.open(e, calEnd)
 		if err != nil {
 			return err
 		}
-		cal, err := calSrc.summarize(e, "the calibration end")
+		cal, err := calSrc.scan(e, "the calibration end")
 		if err != nil {
 			return err
 		}
-		in.Calibration = cal.Summaries
+		in.Calibration = summariesOf(cal)
 	} else {
 		fmt.Fprintf(e.stderr, "crm: no holdout check: no row is dated on or before the calibration end %s\n", calEnd)
 	}
@@ -104,6 +106,21 @@ func runReport(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "crm: report of %d customers as of %s written to %s\n", rep.Customers, asOf, out.name())
 	return nil
+}
+
+// summariesOf builds the summary of every customer of t, in t's order,
+// on every core: the report needs them all at once.
+func summariesOf(t *input.Table) []*customer.Summary {
+	store := make([]customer.Summary, t.Len())
+	out := make([]*customer.Summary, t.Len())
+	parts(t.Len(), func(_, lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			t.Summary(i, &store[i])
+			out[i] = &store[i]
+		}
+		return nil
+	})
+	return out
 }
 
 // classifyAll fits the segmentation (fitSegments) and fills the compact
