@@ -119,7 +119,7 @@ import (
 )
 
 func main() {
-	if os.Getenv("GOGC") == "" {
+	if os.Getenv("GOGC") == "" && len(os.Args) > 1 && compactHeap(os.Args[1]) {
 		// The customers of a large file live in pointer-free arenas that
 		// a collection does not scan, so collecting often is cheap (GOGC=10), and
 		// it keeps the heap near its live size instead of twice that.
@@ -156,15 +156,30 @@ type env struct {
 type command struct {
 	name, synopsis string
 	run            func(e *env, args []string) error
+	// compact is true when the command keeps its customers in the
+	// pointer-free records of input.Table, which a collection need not
+	// scan, rather than in a customer.Summary each.
+	compact bool
 }
 
 var commands = []command{
-	{"segment", "value scores, quadrants, RFM, lifecycle and shop type per customer", runSegment},
-	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, gammagamma) and print it as JSON", runFit},
-	{"score", "fit a transaction model and score every customer (P(alive), expected purchases, CLV)", runScore},
-	{"batch", "segment columns plus frequency, recency, T, P(alive), expected purchases, CLV and churn risk, in one pass", runBatch},
-	{"generate", "write a synthetic clothing shop in the csv format", runGenerate},
-	{"report", "write the visual report: one self-contained HTML page of charts and a table", runReport},
+	{"segment", "value scores, quadrants, RFM, lifecycle and shop type per customer", runSegment, true},
+	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, gammagamma) and print it as JSON", runFit, true},
+	{"score", "fit a transaction model and score every customer (P(alive), expected purchases, CLV)", runScore, true},
+	{"batch", "segment columns plus frequency, recency, T, P(alive), expected purchases, CLV and churn risk, in one pass", runBatch, true},
+	{"generate", "write a synthetic clothing shop in the csv format", runGenerate, false},
+	{"report", "write the visual report: one self-contained HTML page of charts and a table", runReport, false},
+}
+
+// compactHeap reports whether subcommand name keeps its heap compact
+// (see command.compact), so that frequent collections are cheap.
+func compactHeap(name string) bool {
+	for _, c := range commands {
+		if c.name == name {
+			return c.compact
+		}
+	}
+	return false
 }
 
 func usage(w io.Writer) {
