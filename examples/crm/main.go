@@ -91,9 +91,11 @@
 // classifies every customer but for the quadrant, computes the churn risk,
 // keeps 48 bytes per customer and gathers the quadrant thresholds; the
 // last only sets the quadrants and formats the rows, in parallel, writing
-// them in order. The garbage collector runs with GOGC=10 (the records live
-// in pointer-free arenas that a collection does not scan), so the heap
-// stays near its live size; the GOGC environment variable overrides it.
+// them in order. crm segment, fit, score and batch run the garbage
+// collector with GOGC=10 (the records live in pointer-free arenas that a
+// collection does not scan), so the heap stays near its live size; crm
+// report, which holds a customer.Summary per customer, keeps Go's default.
+// The GOGC environment variable overrides both.
 // CRM_CPUPROFILE=file and CRM_MEMPROFILE=file write pprof profiles of a
 // run.
 //
