@@ -22,6 +22,9 @@ import (
 // batchColumns are the columns crm batch adds after those of crm segment.
 var batchColumns = []string{"frequency", "recency", "T", "p_alive", "expected_purchases", "clv", "churn_risk", "risk_band"}
 
+// emptyBatchColumns are the columns of batchColumns, all empty.
+var emptyBatchColumns = strings.Repeat(",", len(batchColumns))
+
 func runBatch(e *env, args []string) error {
 	fs := newFlags(e, "batch", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-model bgnbd|paretonbd|mbgnbd] [-period day|week] [-horizon H] [-discount-rate R] [-out FILE]")
 	var f inputFlags
@@ -236,7 +239,7 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 	if b.period == customer.Weeks {
 		div = 7
 	}
-	spend := make([]churn.SpendGroup, 1, len(tri)/2)
+	spend := make([]churn.SpendGroup, 1, 1+len(tri)/2)
 	fitted := tri[:0]
 	for _, k := range tri {
 		switch {
@@ -567,7 +570,7 @@ func appendDecimal(dst []byte, c int64, exp int32) []byte {
 func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 	j := b.group[i]
 	if j == noTriple || b.tx == nil {
-		return append(buf, ",,,,,,,"...), nil
+		return append(buf, emptyBatchColumns...), nil
 	}
 	ob := churn.Observation{ID: string(b.t.ID(i))}
 	sc, dep, clvOK := b.new, 0.0, b.gg != nil

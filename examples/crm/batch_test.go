@@ -119,3 +119,31 @@ func TestPropertyAppendDecimal(t *testing.T) {
 func TestRowSize(t *testing.T) {
 	require.Equal(t, uintptr(48), unsafe.Sizeof(row{}))
 }
+
+// Tiny populations: one customer, one with a single purchase, customers
+// whose only rows are refunds or fall on the last day. The batch writes a
+// row for each and leaves the churn columns empty when no model fits.
+func TestBatchTinyPopulations(t *testing.T) {
+	const head = "customer_id,date,amount\n"
+	for name, rows := range map[string]string{
+		"one purchase":          "A,2025-01-01,10\n",
+		"one customer":          "A,2025-01-01,10\nA,2025-03-01,12\nA,2025-05-01,9\n",
+		"refund only":           "A,2025-01-01,10\nB,2025-02-01,-5\n",
+		"first on the last day": "A,2025-01-01,10\nA,2025-02-01,10\nB,2025-12-31,7\n",
+		"two customers":         "A,2025-01-01,10\nB,2025-03-01 10:00:00,5\nB,2025-04-01,7\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := crm(t, head+rows, "batch", "-in", "-", "-as-of", "2025-12-31")
+			require.Equal(t, 0, r.code, r.stderr)
+			lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+			ids := map[string]bool{}
+			for _, row := range strings.Split(strings.TrimSpace(rows), "\n") {
+				ids[row[:strings.IndexByte(row, ',')]] = true
+			}
+			require.Len(t, lines, 1+len(ids), r.stdout)
+			for _, l := range lines[1:] {
+				require.Len(t, strings.Split(l, ","), len(segmentColumns)+len(batchColumns), l)
+			}
+		})
+	}
+}
