@@ -364,6 +364,11 @@ func TestWorkflowMatchesModel(t *testing.T) {
 		})
 	})
 	t.Logf("states reached %v; commands accepted %v; refused %d", reached, accepted, refusedN)
+	if testing.Short() {
+		// rapid makes a fifth of the runs, shorter, under -short: too few
+		// to reach every state and command reliably.
+		return
+	}
 	for s := complaint.StateRecorded; s.Valid(); s++ {
 		if reached[s] == 0 {
 			t.Errorf("no generated run reached %s", s)
