@@ -62,20 +62,11 @@ func runBatch(e *env, args []string) error {
 	if !finite(*discount) || *discount < 0 || *discount > 10 {
 		return usagef("-discount-rate %v: want an annual rate in [0, 10]", *discount)
 	}
-	src, err := f.open(e, asOf)
+	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of")
 	if err != nil {
-		return err
-	}
-	out, err := createOutput(e, *outPath)
-	if err != nil {
-		src.close()
 		return err
 	}
 	defer out.abort()
-	t, err := src.scan(e, "-as-of")
-	if err != nil {
-		return err
-	}
 	b := &batch{t: t, asOf: asOf, period: period, h: h, d: annualToPeriod(*discount, period)}
 	if err := b.fit(e, *model); err != nil {
 		return err
@@ -137,41 +128,25 @@ func (b *batch) fit(e *env, model string) error {
 	n := t.Len()
 	b.spend = make([]float64, n)
 	tri := make([]keyed, n)
-	stats := make([]*segment.Stats, runtime.GOMAXPROCS(0))
-	k, err := parts(n, func(p, lo, hi int) error {
-		st, err := segment.NewStats(nil)
-		if err != nil {
-			return err
+	stats, err := observeParts(t, func(i int, s *customer.Summary) error {
+		if m, ok := s.MeanRepeatSpendFloat(); ok {
+			b.spend[i] = m
 		}
-		stats[p] = st
-		var s customer.Summary
-		var o segment.Observation
-		for i := lo; i < hi; i++ {
-			t.Summary(i, &s)
-			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
-				return err
-			}
-			if err := st.Add(&o); err != nil {
-				return err
-			}
-			if m, ok := s.MeanRepeatSpendFloat(); ok {
-				b.spend[i] = m
-			}
-			// In days, then converted as BTYD converts them: days ÷ 7.
-			x, tx, T, ok := s.BTYD(customer.Days)
-			if !ok {
-				T = noPurchase
-			}
-			if x > math.MaxInt32 || T > math.MaxInt32 {
-				return fmt.Errorf("customer %q: BTYD triple (%d, %v, %v) out of range", s.CustomerID, x, tx, T)
-			}
-			tri[i] = keyed{x: int32(x), tx: int32(tx), T: int32(T), i: int32(i)}
+		// In days, then converted as BTYD converts them: days ÷ 7.
+		x, tx, T, ok := s.BTYD(customer.Days)
+		if !ok {
+			T = noPurchase
 		}
+		if x > math.MaxInt32 || T > math.MaxInt32 {
+			return fmt.Errorf("customer %q: BTYD triple (%d, %v, %v) out of range", s.CustomerID, x, tx, T)
+		}
+		tri[i] = keyed{x: int32(x), tx: int32(tx), T: int32(T), i: int32(i)}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	k := len(stats)
 	// The segment statistics merge while the triples are grouped and the
 	// models fitted.
 	var sc *segment.Scoring

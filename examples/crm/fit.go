@@ -246,12 +246,8 @@ func fitText(f fitted, period customer.Period, calEnd customer.Date) string {
 // calEnd, opens the output, builds the model input in period units and fits
 // f.model. On success the caller commits or aborts out.
 func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Period) (out *output, pop *population, fit fitted, err error) {
-	src, err := f.open(e, calEnd)
+	t, out, err := f.scanTo(e, calEnd, f.out, "-calibration-end")
 	if err != nil {
-		return nil, nil, fitted{}, err
-	}
-	if out, err = createOutput(e, f.out); err != nil {
-		src.close()
 		return nil, nil, fitted{}, err
 	}
 	defer func() {
@@ -260,10 +256,6 @@ func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Pe
 			out = nil
 		}
 	}()
-	t, err := src.scan(e, "-calibration-end")
-	if err != nil {
-		return out, nil, fitted{}, err
-	}
 	if pop, err = buildPopulation(t, period); err != nil {
 		return out, nil, fitted{}, err
 	}

@@ -53,20 +53,11 @@ func runReport(e *env, args []string) error {
 		defer os.Remove(tmp)
 		f.in = tmp
 	}
-	src, err := f.open(e, asOf)
+	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of")
 	if err != nil {
-		return err
-	}
-	out, err := createOutput(e, *outPath)
-	if err != nil {
-		src.close()
 		return err
 	}
 	defer out.abort()
-	t, err := src.scan(e, "-as-of")
-	if err != nil {
-		return err
-	}
 	in := &report.Input{
 		Source: source, AsOf: asOf, Currency: t.Currency,
 		Summaries: summariesOf(t), CalibrationEnd: calEnd,

@@ -30,20 +30,11 @@ func runSegment(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := f.open(e, asOf)
+	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of")
 	if err != nil {
-		return err
-	}
-	out, err := createOutput(e, *outPath)
-	if err != nil {
-		src.close()
 		return err
 	}
 	defer out.abort()
-	t, err := src.scan(e, "-as-of")
-	if err != nil {
-		return err
-	}
 	if err := writeSegmentsTable(out, t); err != nil {
 		return fmt.Errorf("write %s: %w", out.name(), err)
 	}

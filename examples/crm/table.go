@@ -54,6 +54,28 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	return t, nil
 }
 
+// scanTo opens the input as of asOf, creates the output at outPath and
+// reads the input into a table (what names asOf in messages). On error
+// nothing is left open and no output is left behind; on success the
+// caller commits or aborts out.
+func (f *inputFlags) scanTo(e *env, asOf customer.Date, outPath, what string) (*input.Table, *output, error) {
+	src, err := f.open(e, asOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := createOutput(e, outPath)
+	if err != nil {
+		src.close()
+		return nil, nil, err
+	}
+	t, err := src.scan(e, what)
+	if err != nil {
+		out.abort()
+		return nil, nil, err
+	}
+	return t, out, nil
+}
+
 // parts splits n customers into at most GOMAXPROCS contiguous parts and
 // runs fn on each in its own goroutine; the error is that of the first
 // part (in customer order) that failed.
@@ -78,12 +100,13 @@ func parts(n int, fn func(part, lo, hi int) error) (int, error) {
 	return k, nil
 }
 
-// fitSegmentsTable is fitSegments on a table: both passes split over the
-// cores, the statistics of the parts merged.
-func fitSegmentsTable(t *input.Table) (*segment.Model, error) {
-	n := t.Len()
+// observeParts is the first pass over t: it observes every customer into
+// segment statistics, one per part (see parts), calling each(i, s) with
+// the customer's summary too when each is not nil, and returns the
+// statistics of the parts.
+func observeParts(t *input.Table, each func(i int, s *customer.Summary) error) ([]*segment.Stats, error) {
 	stats := make([]*segment.Stats, runtime.GOMAXPROCS(0))
-	k, err := parts(n, func(p, lo, hi int) error {
+	k, err := parts(t.Len(), func(p, lo, hi int) error {
 		st, err := segment.NewStats(nil)
 		if err != nil {
 			return err
@@ -99,12 +122,26 @@ func fitSegmentsTable(t *input.Table) (*segment.Model, error) {
 			if err := st.Add(&o); err != nil {
 				return err
 			}
+			if each != nil {
+				if err := each(i, &s); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
+	return stats[:k], err
+}
+
+// fitSegmentsTable is fitSegments on a table: both passes split over the
+// cores, the statistics of the parts merged.
+func fitSegmentsTable(t *input.Table) (*segment.Model, error) {
+	n := t.Len()
+	stats, err := observeParts(t, nil)
 	if err != nil {
 		return nil, err
 	}
+	k := len(stats)
 	for _, st := range stats[1:k] {
 		if err := stats[0].Merge(st); err != nil {
 			return nil, err
