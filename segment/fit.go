@@ -3,6 +3,7 @@ package segment
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -159,16 +160,34 @@ func (sc *Scoring) NewThresholdStats() *ThresholdStats { return &ThresholdStats{
 // Add scores o and adds its values.
 func (t *ThresholdStats) Add(o *Observation) error {
 	var s value.Score
-	i := kindIndex(o.Kind)
 	if err := t.sc.score(&s, o); err != nil {
 		return err
 	}
+	return t.AddScore(o.Kind, s)
+}
+
+// AddScore adds the value v of a customer of kind k that the caller has
+// already scored with this Scoring, as [Scoring.Classify] does into
+// Result.Value: it is Add without scoring the customer a second time. v
+// must be such a score: Current and Potential in [0, 1] and multiples of
+// [value.Unit]; anything else is an error wrapping [value.ErrInvalidInput],
+// and changes nothing.
+func (t *ThresholdStats) AddScore(k customer.Kind, v value.Score) error {
+	if !k.Valid() {
+		return fmt.Errorf("segment: threshold statistics: kind %v: %w", k, value.ErrInvalidInput)
+	}
+	for _, x := range [...]float64{v.Current, v.Potential} {
+		if !(x >= 0 && x <= 1) || math.Trunc(x/value.Unit) != x/value.Unit {
+			return fmt.Errorf("segment: threshold statistics: value %v is not a score on the grid of value.Unit: %w", x, value.ErrInvalidInput)
+		}
+	}
+	i := kindIndex(k)
 	t.n[i]++
-	t.cur[i] += int64(s.Current / value.Unit)
-	t.pot[i] += int64(s.Potential / value.Unit)
+	t.cur[i] += int64(v.Current / value.Unit)
+	t.pot[i] += int64(v.Potential / value.Unit)
 	if t.sc.opts.Rule == Median {
-		t.curs[i] = append(t.curs[i], s.Current)
-		t.pots[i] = append(t.pots[i], s.Potential)
+		t.curs[i] = append(t.curs[i], v.Current)
+		t.pots[i] = append(t.pots[i], v.Potential)
 	}
 	return nil
 }
