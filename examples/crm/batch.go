@@ -97,6 +97,7 @@ type batch struct {
 	spend  []float64 // mean repeat spend of each customer, from the first pass
 
 	rows       []row               // of each customer, from the second pass
+	periods    *periodTexts        // of the recencies and ages, for the output
 	bigNets    map[int32]string    // nets of the rows marked bigNet, by customer
 	currencies []customer.Currency // of the rows, by index
 }
@@ -214,7 +215,15 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 	if b.period == customer.Weeks {
 		div = 7
 	}
-	spend := make([]churn.SpendGroup, 1, 1+len(tri)/2)
+	// The repeat customers with a mean spend, counted first so that the
+	// spend groups are allocated once.
+	repeat := 0
+	for _, k := range tri {
+		if k.T > 0 && k.x > 0 && b.spend[k.i] > 0 {
+			repeat++
+		}
+	}
+	spend := make([]churn.SpendGroup, 1, 1+repeat)
 	fitted := tri[:0]
 	for _, k := range tri {
 		switch {
@@ -325,15 +334,16 @@ func (b *batch) classify(sc *segment.Scoring) error {
 		var s customer.Summary
 		var o segment.Observation
 		var r segment.Result
+		z := t.Summarizer()
 		for i := lo; i < hi; i++ {
-			t.Summary(i, &s)
+			z.Summary(i, &s)
 			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
 				return err
 			}
-			if err := ts[p].Add(&o); err != nil {
+			if err := sc.Classify(&r, &o); err != nil {
 				return err
 			}
-			if err := sc.Classify(&r, &o); err != nil {
+			if err := ts[p].AddScore(r.Kind, r.Value); err != nil {
 				return err
 			}
 			w := &b.rows[i]
@@ -476,6 +486,7 @@ func (b *batch) write(out *output) error {
 	if _, err := out.Write([]byte(head)); err != nil {
 		return err
 	}
+	b.periods = newPeriodTexts(b.groups, b.period)
 	return writeOrdered(out, b.t.Len(), func(i int, _ *customer.Summary, buf []byte) ([]byte, error) {
 		buf = b.appendSegment(buf, i)
 		buf, err := b.appendChurn(buf, i)
@@ -560,9 +571,9 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 	buf = append(buf, ',')
 	buf = strconv.AppendInt(buf, int64(ob.Frequency), 10)
 	buf = append(buf, ',')
-	buf = appendNum(buf, ob.Recency)
+	buf = b.periods.append(buf, ob.Recency)
 	buf = append(buf, ',')
-	buf = appendNum(buf, ob.T)
+	buf = b.periods.append(buf, ob.T)
 	buf = append(buf, ',')
 	buf = appendNum(buf, sc.PAlive)
 	buf = append(buf, ',')
@@ -592,4 +603,41 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 	buf = append(buf, ',')
 	buf = append(buf, w.band.String()...)
 	return buf, nil
+}
+
+// periodTexts holds the text of the whole numbers of days, converted to
+// periods (÷ 7 for weeks), up to the largest T of the groups: recency
+// and T take few distinct values, which are formatted once.
+type periodTexts struct {
+	div  float64
+	text []string
+}
+
+// maxPeriodTexts bounds the days held: about 180 years.
+const maxPeriodTexts = 1 << 16
+
+func newPeriodTexts(groups []churn.Group, p customer.Period) *periodTexts {
+	pt := &periodTexts{div: 1}
+	if p == customer.Weeks {
+		pt.div = 7
+	}
+	days := 0.0
+	for _, g := range groups {
+		days = max(days, math.Round(g.T*pt.div))
+	}
+	pt.text = make([]string, int(min(days+1, maxPeriodTexts)))
+	for d := range pt.text {
+		pt.text[d] = string(appendNum(nil, float64(d)/pt.div))
+	}
+	return pt
+}
+
+// append appends x as appendNum does, from the table when x is a whole
+// number of days converted.
+func (pt *periodTexts) append(dst []byte, x float64) []byte {
+	d := math.Round(x * pt.div)
+	if d >= 0 && d < float64(len(pt.text)) && float64(int(d))/pt.div == x && !math.Signbit(x) {
+		return append(dst, pt.text[int(d)]...)
+	}
+	return appendNum(dst, x)
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/churn/risk"
+	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
 	"pgregory.net/rapid"
 )
@@ -146,4 +148,31 @@ func TestBatchTinyPopulations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The texts of recency and T from the table of periods are appendNum's,
+// for whole days in days and weeks and for any other number.
+func TestPeriodTextsAreAppendNum(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := rapid.SampledFrom([]customer.Period{customer.Days, customer.Weeks}).Draw(t, "period")
+		div := 1.0
+		if p == customer.Weeks {
+			div = 7
+		}
+		maxT := rapid.IntRange(0, 3000).Draw(t, "max T")
+		pt := newPeriodTexts([]churn.Group{{Frequency: 1, Recency: 0, T: float64(maxT) / div, Count: 1}}, p)
+		days := rapid.SliceOf(rapid.IntRange(-10, maxT+10)).Draw(t, "days")
+		for _, d := range days {
+			x := float64(d) / div
+			if got, want := string(pt.append(nil, x)), string(appendNum(nil, x)); got != want {
+				t.Fatalf("%d days: %q, want %q", d, got, want)
+			}
+		}
+		for _, x := range rapid.SliceOf(rapid.Float64()).Draw(t, "numbers") {
+			if got, want := string(pt.append(nil, x)), string(appendNum(nil, x)); got != want {
+				t.Fatalf("%v: %q, want %q", x, got, want)
+			}
+		}
+	})
+	require.Equal(t, "0.14285714285714285", string(newPeriodTexts(nil, customer.Weeks).append(nil, 1.0/7)))
 }

@@ -92,9 +92,10 @@ type population struct {
 func buildPopulation(t *input.Table, period customer.Period) (*population, error) {
 	p := &population{groups: &churn.Groups{}, spendG: &churn.SpendGroups{}}
 	var sum customer.Summary
+	z := t.Summarizer()
 	for i := 0; i < t.Len(); i++ {
 		s := &sum
-		t.Summary(i, s)
+		z.Summary(i, s)
 		x, tx, T, ok := s.BTYD(period)
 		if !ok {
 			p.noBuy++

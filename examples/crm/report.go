@@ -105,8 +105,9 @@ func summariesOf(t *input.Table) []*customer.Summary {
 	store := make([]customer.Summary, t.Len())
 	out := make([]*customer.Summary, t.Len())
 	parts(t.Len(), func(_, lo, hi int) error {
+		z := t.Summarizer()
 		for i := lo; i < hi; i++ {
-			t.Summary(i, &store[i])
+			z.Summary(i, &store[i])
 			out[i] = &store[i]
 		}
 		return nil

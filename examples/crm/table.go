@@ -73,6 +73,7 @@ func (f *inputFlags) scanTo(e *env, asOf customer.Date, outPath, what string) (*
 		out.abort()
 		return nil, nil, err
 	}
+	tightenGC()
 	return t, out, nil
 }
 
@@ -114,8 +115,9 @@ func observeParts(t *input.Table, each func(i int, s *customer.Summary) error) (
 		stats[p] = st
 		var s customer.Summary
 		var o segment.Observation
+		z := t.Summarizer()
 		for i := lo; i < hi; i++ {
-			t.Summary(i, &s)
+			z.Summary(i, &s)
 			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
 				return err
 			}
@@ -156,8 +158,9 @@ func fitSegmentsTable(t *input.Table) (*segment.Model, error) {
 		ts[p] = sc.NewThresholdStats()
 		var s customer.Summary
 		var o segment.Observation
+		z := t.Summarizer()
 		for i := lo; i < hi; i++ {
-			t.Summary(i, &s)
+			z.Summary(i, &s)
 			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
 				return err
 			}
@@ -303,12 +306,13 @@ func appendSegmentHead(dst []byte, id customer.ID, r *segment.Result, orders int
 		dst = append(dst, ',')
 		dst = strconv.AppendUint(dst, uint64(x), 10)
 	}
+	// The names of the segments, stages and shop types need no quotes.
 	dst = append(dst, ',')
-	dst = appendField(dst, r.RFM.Segment.String())
+	dst = append(dst, r.RFM.Segment.String()...)
 	dst = append(dst, ',')
-	dst = appendField(dst, r.Stage.String())
+	dst = append(dst, r.Stage.String()...)
 	dst = append(dst, ',')
-	dst = appendField(dst, r.ShopType.String())
+	dst = append(dst, r.ShopType.String()...)
 	dst = append(dst, ',')
 	dst = strconv.AppendInt(dst, int64(orders), 10)
 	return append(dst, ',')

@@ -59,15 +59,17 @@ func tableOutcome(t *Table, err error) string {
 		fmt.Fprintln(&b, e)
 	}
 	// Twice over, with one summary for all: building one summary must not
-	// change another.
+	// change another. The second time through a Summarizer, which must
+	// build the same summaries with its cache of amounts.
 	var s customer.Summary
 	var first, second strings.Builder
 	for i := 0; i < t.Len(); i++ {
 		t.Summary(i, &s)
 		fmt.Fprintln(&first, summaryText(&s))
 	}
+	z := t.Summarizer()
 	for i := 0; i < t.Len(); i++ {
-		t.Summary(i, &s)
+		z.Summary(i, &s)
 		fmt.Fprintln(&second, summaryText(&s))
 	}
 	if first.String() != second.String() {
@@ -280,4 +282,21 @@ func FuzzScanCSV(f *testing.F) {
 		got := tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, 2))
 		require.Equal(t, want, got)
 	})
+}
+
+// The cache of amounts gives dec's decimal, exponent included, whatever
+// came before: hits, misses and collisions.
+func TestAmountCacheGivesDec(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var c amountCache
+		vs := rapid.SliceOfN(rapid.OneOf(rapid.Int64Range(-50, 50), rapid.Int64()), 1, 400).Draw(t, "amounts")
+		for _, v := range vs {
+			got, want := c.dec(v), dec(v)
+			if !got.Equal(want) || got.Exponent() != want.Exponent() {
+				t.Fatalf("dec(%d): %v (exponent %d), want %v (exponent %d)", v, got, got.Exponent(), want, want.Exponent())
+			}
+		}
+	})
+	var nilCache *amountCache
+	require.True(t, nilCache.dec(12345).Equal(dec(12345)))
 }
