@@ -28,6 +28,9 @@
 //     workflow as a typed state machine with an audit trail and SLAs.
 //   - [github.com/tailorcrm/tailor/loyalty]: points ledger, tiers, coupons
 //     and discount cards, birthday benefits.
+//   - [github.com/tailorcrm/tailor/salesrow]: the rules of one row of a
+//     sales export (columns by header name, fields, how a row adds to a
+//     Summary), shared by the programs that read such exports.
 //
 // # How data flows
 //

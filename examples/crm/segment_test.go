@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+	"github.com/tailorcrm/tailor/salesrow"
 	"github.com/tailorcrm/tailor/segment"
 	"github.com/tailorcrm/tailor/value"
 )
@@ -52,7 +52,7 @@ func TestSegmentOutput(t *testing.T) {
 	kinds, stages := map[string]int{}, map[string]int{}
 	for i, rec := range rows {
 		if i > 0 {
-			require.Negative(t, input.CompareIDs(rows[i-1][0], rec[0]), "sorted by customer_id, unique")
+			require.Negative(t, salesrow.CompareIDs(rows[i-1][0], rec[0]), "sorted by customer_id, unique")
 		}
 		kinds[rec[1]]++
 		cur, pot, tot := parseF(t, rec[2]), parseF(t, rec[3]), parseF(t, rec[4])

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tailorcrm/tailor/salesrow"
 )
 
 // CDNOWReader reads the CDNOW transaction format.
@@ -140,15 +142,15 @@ func (c *CDNOWReader) parse() (*Row, error) {
 		f = f[1:]
 	}
 	r := &c.row
-	*r = Row{Line: c.line, CustomerID: trimZeros(f[0])}
+	*r = Row{Line: c.line, Row: salesrow.Row{CustomerID: trimZeros(f[0])}}
 	var why string
 	if r.Date, why = parseCompactDate(f[1]); why != "" {
 		return nil, valueError(c.name, c.line, ColDate, f[1], why)
 	}
-	if r.Units, why = parseUnits(f[2]); why != "" {
+	if r.Units, why = salesrow.ParseUnits(f[2]); why != "" {
 		return nil, valueError(c.name, c.line, ColQuantity, f[2], why)
 	}
-	if r.Amount, why = parseAmount(f[3]); why != "" {
+	if r.Amount, why = salesrow.ParseAmount(f[3]); why != "" {
 		return nil, valueError(c.name, c.line, ColAmount, f[3], why)
 	}
 	return r, nil
@@ -165,4 +167,13 @@ func trimZeros(id string) string {
 		return "0"
 	}
 	return t
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 	"pgregory.net/rapid"
 )
 
@@ -26,7 +27,7 @@ func checkResult(t *testing.T, res *Result, skip bool) {
 	for i, s := range res.Summaries {
 		require.NotEmpty(t, s.CustomerID)
 		if i > 0 {
-			require.Negative(t, CompareIDs(string(res.Summaries[i-1].CustomerID), string(s.CustomerID)), "sorted, unique")
+			require.Negative(t, salesrow.CompareIDs(string(res.Summaries[i-1].CustomerID), string(s.CustomerID)), "sorted, unique")
 		}
 		require.True(t, s.Currency == "" || s.Currency == res.Currency)
 		require.GreaterOrEqual(t, s.Orders, 0)

@@ -319,30 +319,6 @@ func TestProgressIsCalled(t *testing.T) {
 	assert.Len(t, res.Summaries, 100)
 }
 
-func TestCompareIDs(t *testing.T) {
-	ids := []string{"b", "10", "2", "a", "007", "7", "", "0", "A1"}
-	want := []string{"0", "2", "007", "7", "10", "", "A1", "a", "b"}
-	got := append([]string(nil), ids...)
-	sortIDs(got)
-	assert.Equal(t, want, got)
-	for _, a := range ids {
-		for _, b := range ids {
-			assert.Equal(t, -CompareIDs(b, a), CompareIDs(a, b), "%q %q", a, b)
-			if a != b {
-				assert.NotZero(t, CompareIDs(a, b))
-			}
-		}
-	}
-}
-
-func sortIDs(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && CompareIDs(s[j-1], s[j]) > 0; j-- {
-			s[j-1], s[j] = s[j], s[j-1]
-		}
-	}
-}
-
 func TestParseFormatAndDay(t *testing.T) {
 	f, err := ParseFormat("cdnow")
 	require.NoError(t, err)

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 )
 
 // Format is an input file format.
@@ -43,30 +43,14 @@ func (f Format) String() string {
 	return "Format(" + strconv.Itoa(int(f)) + ")"
 }
 
-// Row is one parsed data row. Its strings stay valid after the next Read
-// (they are not overwritten), but they may share memory with the row's
-// line: clone what is kept long.
+// Row is one parsed data row: its line and the fields of the format
+// (salesrow.Row). Its strings stay valid after the next Read (they are
+// not overwritten), but they may share memory with the row's line: clone
+// what is kept long.
 type Row struct {
 	// Line is the line number of the row (of its first field), from 1.
 	Line int
-	// CustomerID is never empty.
-	CustomerID string
-	// Date is the calendar day of the row.
-	Date customer.Date
-	// OrderID is empty when the file has no order_id or the field is empty.
-	OrderID string
-	// Amount is the money of the row, negative for a return.
-	Amount decimal.Decimal
-	// Units is the quantity, 0 when absent.
-	Units int
-	// Cost is the cost of goods, when given.
-	Cost decimal.NullDecimal
-	// Currency is empty when not given.
-	Currency customer.Currency
-	// Kind is zero when not given.
-	Kind customer.Kind
-	// Category is empty when not given.
-	Category string
+	salesrow.Row
 }
 
 // Reader reads data rows one at a time.
@@ -114,6 +98,11 @@ func valueError(file string, line int, column, value, reason string) *RowError {
 	return &RowError{File: file, Line: line, Column: column, Value: value, HasValue: true, Reason: reason}
 }
 
+// rowError places a salesrow.FieldError in file at line.
+func rowError(file string, line int, fe *salesrow.FieldError) *RowError {
+	return &RowError{File: file, Line: line, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: fe.Reason}
+}
+
 // ErrNoRows is returned (wrapped) for a file without data rows.
 var ErrNoRows = errors.New("no data rows")
 
@@ -152,17 +141,6 @@ func (g *guard) Read(p []byte) (int, error) {
 		return n, fmt.Errorf("%s:%d: line longer than %d bytes", g.name, g.lines+1, MaxLineBytes)
 	}
 	return n, err
-}
-
-// parseDate parses a day as customer.ParseDay does: YYYY-MM-DD, a
-// timestamp without offset (the day written), or RFC 3339 (the calendar
-// day in the time's own offset).
-func parseDate(s string) (customer.Date, string) {
-	d, err := customer.ParseDay(s)
-	if err != nil {
-		return 0, customer.WantDay
-	}
-	return d, ""
 }
 
 // parseCompactDate parses YYYYMMDD.
@@ -211,29 +189,5 @@ func ParseDay(s string) (customer.Date, error) {
 	return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
 }
 
-// parseAmount parses a decimal with customer.ParseAmount and returns the
-// reason without the quoted value that ParseAmount puts first.
-func parseAmount(s string) (decimal.Decimal, string) {
-	d, err := customer.ParseAmount(s)
-	if err != nil {
-		if s == "" {
-			return d, "empty"
-		}
-		return d, strings.TrimPrefix(err.Error(), strconv.Quote(s)+": ")
-	}
-	return d, ""
-}
-
 // maxUnits bounds a quantity, so that sums of units cannot overflow.
-const maxUnits = 1_000_000_000
-
-func parseUnits(s string) (int, string) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, "not an integer"
-	}
-	if n > maxUnits || n < -maxUnits {
-		return 0, "out of range (|quantity| ≤ 1e9)"
-	}
-	return n, ""
-}
+const maxUnits = salesrow.MaxUnits

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 )
 
 // ScanCSV reads a csv export like [NewCSVReader] and [Summarize] together,
@@ -535,7 +536,11 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	}
 	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && costNeg) || fr.date == zeroDate {
 		// The exact error, from AddSale on an empty summary.
-		a := account{s: *customer.NewSummary(customer.ID(fr.id), customer.Consumer, w.o.AsOf.Time(), nil)}
+		k := fr.kind
+		if k == 0 {
+			k = customer.Consumer
+		}
+		a := account{s: *customer.NewSummary(customer.ID(fr.id), k, w.o.AsOf.Time(), nil)}
 		return a.add(w.exact(fr, row), fr.key, w.cur, fr.cat, w.name)
 	}
 	if ix < 0 {
@@ -563,8 +568,8 @@ func (w *worker) exact(fr *frow, row *Row) *Row {
 		return row
 	}
 	x := &w.row
-	*x = Row{Line: fr.line, CustomerID: fr.id, Date: fr.date, Amount: decimal.New(fr.amount, -fixScale),
-		Units: fr.units, Currency: w.cur, Kind: fr.kind, Category: fr.cat}
+	*x = Row{Line: fr.line, Row: salesrow.Row{CustomerID: fr.id, Date: fr.date, Amount: decimal.New(fr.amount, -fixScale),
+		Units: fr.units, Currency: w.cur, Kind: fr.kind, Category: fr.cat}}
 	if fr.hasCost {
 		x.Cost = decimal.NewNullDecimal(decimal.New(fr.cost, -fixScale))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/internal/shopgen"
+	"github.com/tailorcrm/tailor/salesrow"
 	"pgregory.net/rapid"
 )
 
@@ -227,7 +228,7 @@ func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 func TestFastParsersAgreeWithTheExactOnes(t *testing.T) {
 	for _, s := range []string{"0", "1", "-1", "12.34", "-0.0001", "0.00001", "99999999999999.9999", "999999999999999", "1.", ".5", "+1", "1e3", "", "-", "1.2.3", "00012.5000"} {
 		v, ok := parseFixed(s)
-		d, why := parseAmount(s)
+		d, why := salesrow.ParseAmount(s)
 		if ok {
 			require.Empty(t, why, s)
 			require.True(t, d.Equal(decimal.New(v, -4)), s)

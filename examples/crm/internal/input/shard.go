@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 )
 
 // crec is the state of one customer in fixed point: the fields of a
@@ -554,7 +555,7 @@ func (s *shard) rankCategories() {
 }
 
 // Table is the result of [ScanCSV]: the per-customer state and the counts
-// of [Result], with the customers sorted by [CompareIDs].
+// of [Result], with the customers sorted by [salesrow.CompareIDs].
 type Table struct {
 	// Rows, Later, Skipped, Errors and Currency are as in [Result].
 	Rows, Later, Skipped int64
@@ -636,7 +637,7 @@ func (t *Table) sort() {
 			for i := range s.sorted {
 				s.sorted[i] = int32(i)
 			}
-			slices.SortFunc(s.sorted, func(a, b int32) int { return CompareIDs(s.id(s.rec(a)), s.id(s.rec(b))) })
+			slices.SortFunc(s.sorted, func(a, b int32) int { return salesrow.CompareIDs(s.id(s.rec(a)), s.id(s.rec(b))) })
 			s.rankCategories()
 			// The table and the order keys are no longer needed.
 			s.table = nil
@@ -658,7 +659,7 @@ func (t *Table) sort() {
 				continue
 			}
 			id := s.id(s.rec(s.sorted[pos[k]]))
-			if best < 0 || CompareIDs(id, bid) < 0 {
+			if best < 0 || salesrow.CompareIDs(id, bid) < 0 {
 				best, bid = k, id
 			}
 		}

@@ -1,7 +1,6 @@
 package input
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 )
 
 // DefaultCurrency is the currency of rows that name none, unless
@@ -46,7 +46,7 @@ type Options struct {
 // Result is the outcome of [Summarize].
 type Result struct {
 	// Summaries holds one summary per customer with a row on or before
-	// AsOf, sorted by customer ID in the order of [CompareIDs].
+	// AsOf, sorted by customer ID in the order of [salesrow.CompareIDs].
 	Summaries []*customer.Summary
 	// Rows is the number of data rows read, valid or not.
 	Rows int64
@@ -125,7 +125,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 		res.Summaries = append(res.Summaries, &a.s)
 	}
 	slices.SortFunc(res.Summaries, func(a, b *customer.Summary) int {
-		return CompareIDs(string(a.CustomerID), string(b.CustomerID))
+		return salesrow.CompareIDs(string(a.CustomerID), string(b.CustomerID))
 	})
 	return res, nil
 }
@@ -149,9 +149,6 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 		return nil
 	}
 	a := accounts[row.CustomerID]
-	if a != nil && row.Kind != 0 && row.Kind != a.s.Kind {
-		return valueError(name, row.Line, ColKind, row.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", row.CustomerID, a.s.Kind))
-	}
 	fresh := a == nil
 	if fresh {
 		k := row.Kind
@@ -169,38 +166,16 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 	return nil
 }
 
-// add adds the money and units of one valid row, dated on or before the
-// summary's as-of day, to a; key is the row's order key. It returns a
-// *RowError, and changes nothing, when AddSale rejects the row.
+// add adds one valid row, dated on or before the summary's as-of day, to
+// a with the rules of salesrow.Add; key is the row's order key, cur its
+// currency and category its category, interned. It returns a *RowError,
+// and changes nothing, when the row cannot be added.
 func (a *account) add(row *Row, key uint64, cur customer.Currency, category, name string) *RowError {
-	amount, err := customer.MoneyFromDecimal(row.Amount, cur)
-	if err != nil {
-		return valueError(name, row.Line, ColCurrency, string(cur), err.Error())
-	}
-	sale := row.Amount.Sign() >= 0
-	units := row.Units
-	exchange := row.Amount.Sign() == 0 && units < 0
-	if exchange {
-		// Units came back for others: no money moved, no units bought.
-		units = 0
-		sale = false
-	}
-	newOrder := sale && !a.orders.contains(key)
-	err = a.s.AddSale(customer.Sale{
-		Time:     row.Date.Time(),
-		NewOrder: newOrder,
-		Amount:   amount,
-		Units:    units,
-		Cost:     row.Cost,
-		Category: category,
-	})
-	if err != nil {
-		return saleError(name, row, err)
-	}
-	if exchange {
-		a.s.ReturnedUnits -= row.Units
-		a.s.Returns++
-		a.s.Exchanges++
+	r := row.Row
+	r.Category = category
+	newOrder, fe := salesrow.Add(&a.s, &r, cur, a.orders.contains(key))
+	if fe != nil {
+		return rowError(name, row.Line, fe)
 	}
 	if newOrder {
 		a.orders.insert(key)
@@ -223,59 +198,4 @@ func (in interner) get(s string) string {
 	c := strings.Clone(s)
 	in[c] = c
 	return c
-}
-
-// columnOf maps the fields of customer.Sale to the csv columns.
-var columnOf = map[string]string{"time": ColDate, "currency": ColCurrency, "units": ColQuantity, "cost": ColCost, "amount": ColAmount}
-
-func saleError(name string, row *Row, err error) *RowError {
-	var ve *customer.ValidationError
-	if errors.As(err, &ve) && len(ve.Fields) > 0 {
-		parts := make([]string, len(ve.Fields))
-		for i, f := range ve.Fields {
-			parts[i] = f.Message
-		}
-		col := columnOf[ve.Fields[0].Field]
-		if col == "" {
-			col = ve.Fields[0].Field
-		}
-		return &RowError{File: name, Line: row.Line, Column: col, Reason: strings.Join(parts, "; ")}
-	}
-	var cm *customer.CurrencyMismatchError
-	if errors.As(err, &cm) {
-		return valueError(name, row.Line, ColCurrency, string(cm.B), fmt.Sprintf("customer %q buys in %s", row.CustomerID, cm.A))
-	}
-	return &RowError{File: name, Line: row.Line, Reason: err.Error()}
-}
-
-// CompareIDs orders customer IDs naturally: IDs of decimal digits only come
-// first, in numeric order ("2" before "10"; "007" and "7" by value, then
-// bytes), then the others in byte order. It is a total order, so sorting by
-// it is deterministic.
-func CompareIDs(a, b string) int {
-	na, nb := isDigits(a), isDigits(b)
-	switch {
-	case na && !nb:
-		return -1
-	case nb && !na:
-		return 1
-	case na && nb:
-		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-		if c := cmp.Compare(len(ta), len(tb)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(ta, tb); c != 0 {
-			return c
-		}
-	}
-	return strings.Compare(a, b)
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -1,0 +1,78 @@
+package salesrow
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Add adds row r to s, the summary of r's customer, as a sale, a refund
+// or an exchange (see the package comment). cur is the row's currency:
+// r.Currency, or the caller's default when r names none. seen reports
+// whether r's order is already counted in s: the caller keeps the orders
+// it has seen, by order_id, or by day when there is none. Add returns
+// whether r opened a new order, which the caller then records.
+//
+// A row that cannot be added is a *FieldError naming the column, and
+// changes nothing: a kind other than that of s, an amount in a currency
+// other than the customer's, or whatever [customer.Summary.AddSale]
+// rejects (such as a sale of negative units, or a negative cost).
+func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrder bool, err *FieldError) {
+	if r.Kind != 0 && r.Kind != s.Kind {
+		return false, valueError(-1, ColKind, r.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", r.CustomerID, s.Kind))
+	}
+	amount, merr := customer.MoneyFromDecimal(r.Amount, cur)
+	if merr != nil {
+		return false, valueError(-1, ColCurrency, string(cur), merr.Error())
+	}
+	sale := r.Amount.Sign() >= 0
+	units := r.Units
+	exchange := r.Amount.Sign() == 0 && units < 0
+	if exchange {
+		// Units came back for others: no money moved, no units bought.
+		units, sale = 0, false
+	}
+	newOrder = sale && !seen
+	if aerr := s.AddSale(customer.Sale{
+		Time:     r.Date.Time(),
+		NewOrder: newOrder,
+		Amount:   amount,
+		Units:    units,
+		Cost:     r.Cost,
+		Category: r.Category,
+	}); aerr != nil {
+		return false, saleError(r, aerr)
+	}
+	if exchange {
+		s.ReturnedUnits -= r.Units
+		s.Returns++
+		s.Exchanges++
+	}
+	return newOrder, nil
+}
+
+// columnOf maps the fields of customer.Sale to the columns.
+var columnOf = map[string]string{"time": ColDate, "currency": ColCurrency, "units": ColQuantity, "cost": ColCost, "amount": ColAmount}
+
+// saleError turns an error of Summary.AddSale into a *FieldError.
+func saleError(r *Row, err error) *FieldError {
+	var ve *customer.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		parts := make([]string, len(ve.Fields))
+		for i, f := range ve.Fields {
+			parts[i] = f.Message
+		}
+		col := columnOf[ve.Fields[0].Field]
+		if col == "" {
+			col = ve.Fields[0].Field
+		}
+		return &FieldError{Field: -1, Column: col, Reason: strings.Join(parts, "; ")}
+	}
+	var cm *customer.CurrencyMismatchError
+	if errors.As(err, &cm) {
+		return valueError(-1, ColCurrency, string(cm.B), fmt.Sprintf("customer %q buys in %s", r.CustomerID, cm.A))
+	}
+	return &FieldError{Field: -1, Reason: err.Error()}
+}

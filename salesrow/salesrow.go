@@ -1,0 +1,298 @@
+// Package salesrow holds the rules of one row of a sales export, the csv
+// format of the crm command: which columns there are, found by their
+// header names; how each field is read and checked; and how a row adds to
+// a customer's [customer.Summary]. Programs that read such exports, on one
+// machine or spread over many, share these rules and so agree on every
+// row.
+//
+// The package reads no file. A caller splits its lines into fields (with
+// encoding/csv or a splitter of its own), finds the columns once with
+// [NewLayout], parses each record with [Layout.Parse] and adds the row
+// with [Add]. The errors name the column, the value and the reason; the
+// caller says where the row came from (a file and a line, or a byte
+// offset), as in
+//
+//	orders.csv:5: amount "12x": not a decimal number
+//
+// # Columns
+//
+// Columns are found by header name, trimmed of spaces and compared in
+// lower case; a UTF-8 byte order mark before the first name is ignored;
+// unknown columns are ignored. Required: customer_id, date, amount.
+// Optional: order_id, quantity, cost, currency, kind, category.
+//
+// # Fields
+//
+// Every field is trimmed of surrounding spaces, and an empty optional
+// field counts as absent.
+//
+//   - customer_id: not empty.
+//   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
+//     without offset (the day written), or RFC 3339 (the calendar day of
+//     its own offset).
+//   - amount and cost: plain decimal numbers ([customer.ParseAmount]).
+//   - quantity: an integer, |quantity| ≤ 10⁹, so that sums of units
+//     cannot overflow.
+//   - currency: an ISO 4217 code.
+//   - kind: consumer or intermediary, or an intermediary role such as
+//     dealer, franchisee, wholesaler or agent, in any case.
+//
+// # Rows
+//
+// A row with a positive amount is a sale, one with a negative amount a
+// refund (a return or cancellation). A row with amount 0 and a negative
+// quantity is an exchange: the units count as returned (and the return as
+// an exchange), no money moves and no units are bought. Other zero-amount
+// rows are sales of nothing (free goods) and count as transactions.
+package salesrow
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Column names of the format.
+const (
+	ColCustomerID = "customer_id"
+	ColDate       = "date"
+	ColAmount     = "amount"
+	ColOrderID    = "order_id"
+	ColQuantity   = "quantity"
+	ColCost       = "cost"
+	ColCurrency   = "currency"
+	ColKind       = "kind"
+	ColCategory   = "category"
+)
+
+// RequiredColumns are the columns every export has.
+var RequiredColumns = []string{ColCustomerID, ColDate, ColAmount}
+
+// MaxUnits bounds the absolute value of a quantity.
+const MaxUnits = 1_000_000_000
+
+// Layout is where the columns of an export are: the index of each column
+// in a record, -1 for an absent optional column, and the number of fields
+// of the header, which every record must have.
+type Layout struct {
+	Fields                                            int
+	CustomerID, Date, Amount                          int
+	OrderID, Quantity, Cost, Currency, Kind, Category int
+}
+
+// NewLayout finds the columns in the fields of a header row. A column
+// named twice, or a required column missing, is an error.
+func NewLayout(header []string) (*Layout, error) {
+	idx := make(map[string]int, len(header))
+	for i, name := range header {
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\ufeff")
+		}
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		if _, dup := idx[name]; dup {
+			return nil, fmt.Errorf("column %q appears twice in the header", name)
+		}
+		idx[name] = i
+	}
+	var missing []string
+	for _, req := range RequiredColumns {
+		if _, ok := idx[req]; !ok {
+			missing = append(missing, strconv.Quote(req))
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("missing required column %s (header has %d columns; need %s)",
+			strings.Join(missing, ", "), len(header), strings.Join(RequiredColumns, ", "))
+	}
+	get := func(name string) int {
+		if i, ok := idx[name]; ok {
+			return i
+		}
+		return -1
+	}
+	return &Layout{
+		Fields:     len(header),
+		CustomerID: get(ColCustomerID), Date: get(ColDate), Amount: get(ColAmount),
+		OrderID: get(ColOrderID), Quantity: get(ColQuantity), Cost: get(ColCost),
+		Currency: get(ColCurrency), Kind: get(ColKind), Category: get(ColCategory),
+	}, nil
+}
+
+// Used returns one more than the largest index of a known column: the
+// fields of a record past it are never read.
+func (l *Layout) Used() int {
+	return 1 + max(l.CustomerID, l.Date, l.Amount, l.OrderID, l.Quantity, l.Cost, l.Currency, l.Kind, l.Category)
+}
+
+// Row is one parsed row. Its strings are the record's own (trimmed), so
+// they share the memory of the record.
+type Row struct {
+	// CustomerID is never empty.
+	CustomerID string
+	// Date is the calendar day of the row.
+	Date customer.Date
+	// OrderID is empty when the export has no order_id or the field is
+	// empty: the row's order is then its customer's order of that day.
+	OrderID string
+	// Amount is the money of the row, negative for a refund.
+	Amount decimal.Decimal
+	// Units is the quantity, 0 when absent.
+	Units int
+	// Cost is the cost of goods of the row, when given.
+	Cost decimal.NullDecimal
+	// Currency is empty when not given.
+	Currency customer.Currency
+	// Kind is zero when not given.
+	Kind customer.Kind
+	// Category is empty when not given.
+	Category string
+}
+
+// FieldError is a record or a row that the rules reject: the field (its
+// index in the record, -1 when the error is not that of one field), its
+// column, its text and the reason.
+type FieldError struct {
+	Field  int
+	Column string // empty for an error of the whole record
+	Value  string
+	// HasValue says Value is shown (it may be empty, as in amount "").
+	HasValue bool
+	Reason   string
+}
+
+// Error returns `amount "12x": not a decimal number`, or the reason alone
+// for an error of the whole record.
+func (e *FieldError) Error() string {
+	if e.Column == "" {
+		return e.Reason
+	}
+	if e.HasValue {
+		return e.Column + " " + strconv.Quote(e.Value) + ": " + e.Reason
+	}
+	return e.Column + ": " + e.Reason
+}
+
+func valueError(field int, column, value, reason string) *FieldError {
+	return &FieldError{Field: field, Column: column, Value: value, HasValue: true, Reason: reason}
+}
+
+// field returns field i of rec, trimmed; "" for an absent column.
+func field(rec []string, i int) string {
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// Parse parses record rec into r (overwriting it). A record without the
+// header's number of fields, or a field that does not parse, is a
+// *FieldError; r is then not to be used.
+func (l *Layout) Parse(rec []string, r *Row) *FieldError {
+	if len(rec) != l.Fields {
+		return &FieldError{Field: -1, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), l.Fields)}
+	}
+	*r = Row{}
+	if r.CustomerID = field(rec, l.CustomerID); r.CustomerID == "" {
+		return valueError(l.CustomerID, ColCustomerID, "", "empty")
+	}
+	s := field(rec, l.Date)
+	var why string
+	if r.Date, why = ParseDate(s); why != "" {
+		return valueError(l.Date, ColDate, s, why)
+	}
+	s = field(rec, l.Amount)
+	if r.Amount, why = ParseAmount(s); why != "" {
+		return valueError(l.Amount, ColAmount, s, why)
+	}
+	r.OrderID = field(rec, l.OrderID)
+	if s = field(rec, l.Quantity); s != "" {
+		if r.Units, why = ParseUnits(s); why != "" {
+			return valueError(l.Quantity, ColQuantity, s, why)
+		}
+	}
+	if s = field(rec, l.Cost); s != "" {
+		d, why := ParseAmount(s)
+		if why != "" {
+			return valueError(l.Cost, ColCost, s, why)
+		}
+		r.Cost = decimal.NewNullDecimal(d)
+	}
+	if s = field(rec, l.Currency); s != "" {
+		cur, err := customer.ParseCurrency(s)
+		if err != nil {
+			return valueError(l.Currency, ColCurrency, s, "unknown ISO 4217 currency code")
+		}
+		r.Currency = cur
+	}
+	if s = field(rec, l.Kind); s != "" {
+		k, why := ParseKind(s)
+		if why != "" {
+			return valueError(l.Kind, ColKind, s, why)
+		}
+		r.Kind = k
+	}
+	r.Category = field(rec, l.Category)
+	return nil
+}
+
+// ParseDate parses the date field as [customer.ParseDay] does; the reason
+// is empty when it parses.
+func ParseDate(s string) (customer.Date, string) {
+	d, err := customer.ParseDay(s)
+	if err != nil {
+		return 0, customer.WantDay
+	}
+	return d, ""
+}
+
+// ParseAmount parses an amount or a cost with [customer.ParseAmount]; the
+// reason is empty when it parses, else that of ParseAmount without the
+// quoted text that it puts first.
+func ParseAmount(s string) (decimal.Decimal, string) {
+	d, err := customer.ParseAmount(s)
+	if err != nil {
+		if s == "" {
+			return d, "empty"
+		}
+		return d, strings.TrimPrefix(err.Error(), strconv.Quote(s)+": ")
+	}
+	return d, ""
+}
+
+// ParseUnits parses a quantity: an integer of absolute value at most
+// [MaxUnits]. The reason is empty when it parses.
+func ParseUnits(s string) (int, string) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, "not an integer"
+	}
+	if n > MaxUnits || n < -MaxUnits {
+		return 0, "out of range (|quantity| ≤ 1e9)"
+	}
+	return n, ""
+}
+
+// ParseKind parses a kind, in any case: consumer, intermediary or an
+// intermediary role ([customer.ParseKind]). The reason is empty when it
+// parses.
+func ParseKind(s string) (customer.Kind, string) {
+	switch s {
+	case "consumer":
+		return customer.Consumer, ""
+	case "intermediary":
+		return customer.Intermediary, ""
+	}
+	k, err := customer.ParseKind(strings.ToLower(s))
+	if err != nil {
+		return 0, "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)"
+	}
+	return k, ""
+}

@@ -1,0 +1,203 @@
+package salesrow_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
+	"pgregory.net/rapid"
+)
+
+func TestNewLayout(t *testing.T) {
+	l, err := salesrow.NewLayout([]string{"\ufeffAmount", " Customer_ID ", "date", "order_id", "quantity", "cost", "currency", "kind", "category", "sku", ""})
+	require.NoError(t, err)
+	assert.Equal(t, &salesrow.Layout{Fields: 11, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}, l)
+	assert.Equal(t, 9, l.Used())
+
+	l, err = salesrow.NewLayout([]string{"customer_id", "date", "amount"})
+	require.NoError(t, err)
+	assert.Equal(t, &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}, l)
+	assert.Equal(t, 3, l.Used())
+
+	for _, tc := range []struct {
+		header []string
+		err    string
+	}{
+		{[]string{"customer_id", "when"}, `missing required column "amount", "date" (header has 2 columns; need customer_id, date, amount)`},
+		{nil, `missing required column "amount", "customer_id", "date" (header has 0 columns; need customer_id, date, amount)`},
+		{[]string{"customer_id", "date", "amount", "Date"}, `column "date" appears twice in the header`},
+		{[]string{"x", "\ufeffcustomer_id", "date", "amount"}, `missing required column "customer_id"`},
+	} {
+		_, err := salesrow.NewLayout(tc.header)
+		require.Error(t, err, "%q", tc.header)
+		assert.Contains(t, err.Error(), tc.err)
+	}
+}
+
+var layout9 = &salesrow.Layout{Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}
+
+func TestParse(t *testing.T) {
+	day := customer.DateFromYMD(2024, 3, 5)
+	var r salesrow.Row
+	require.Nil(t, layout9.Parse(strings.Split(" c1 ,2024-03-05, 19.90 ,o-1,2,8.10,EUR,Wholesaler, coats ", ","), &r))
+	assert.Equal(t, salesrow.Row{CustomerID: "c1", Date: day, OrderID: "o-1", Amount: decimal.RequireFromString("19.90"), Units: 2,
+		Cost: decimal.NewNullDecimal(decimal.RequireFromString("8.10")), Currency: "EUR", Kind: customer.Intermediary, Category: "coats"}, r)
+
+	// Absent optional fields, a timestamp, and a row parsed over an old one.
+	require.Nil(t, layout9.Parse(strings.Split("c2,2024-03-05 18:30:00,-5,,,,,,", ","), &r))
+	assert.Equal(t, salesrow.Row{CustomerID: "c2", Date: day, Amount: decimal.RequireFromString("-5")}, r)
+
+	for _, tc := range []struct {
+		name, line string
+		field      int
+		err        string
+	}{
+		{"fields", "c1,2024-03-05,1", -1, "3 fields, the header has 9"},
+		{"empty id", " ,2024-03-05,1,,,,,,", 0, `customer_id "": empty`},
+		{"date", "c1,2024-02-30,1,,,,,,", 1, `date "2024-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
+		{"amount", "c1,2024-03-05,12x,,,,,,", 2, `amount "12x": `},
+		{"empty amount", "c1,2024-03-05, ,,,,,,", 2, `amount "": empty`},
+		{"quantity", "c1,2024-03-05,1,,1.5,,,,", 4, `quantity "1.5": not an integer`},
+		{"quantity range", "c1,2024-03-05,1,,-2000000000,,,,", 4, `quantity "-2000000000": out of range (|quantity| ≤ 1e9)`},
+		{"cost", "c1,2024-03-05,1,,,abc,,,", 5, `cost "abc": `},
+		{"currency", "c1,2024-03-05,1,,,,eur,,", 6, `currency "eur": unknown ISO 4217 currency code`},
+		{"kind", "c1,2024-03-05,1,,,,,robot,", 7, `kind "robot": want consumer or intermediary (or dealer, franchisee, wholesaler, agent)`},
+	} {
+		fe := layout9.Parse(strings.Split(tc.line, ","), &r)
+		require.NotNil(t, fe, tc.name)
+		assert.Equal(t, tc.field, fe.Field, tc.name)
+		assert.True(t, strings.HasPrefix(fe.Error(), tc.err), "%s: %q does not start with %q", tc.name, fe.Error(), tc.err)
+	}
+}
+
+func TestFieldErrorText(t *testing.T) {
+	assert.Equal(t, `amount "": empty`, (&salesrow.FieldError{Column: "amount", HasValue: true, Reason: "empty"}).Error())
+	assert.Equal(t, `quantity: units must be ≥ 0`, (&salesrow.FieldError{Column: "quantity", Reason: "units must be ≥ 0"}).Error())
+	assert.Equal(t, `3 fields, the header has 9`, (&salesrow.FieldError{Field: -1, Reason: "3 fields, the header has 9"}).Error())
+}
+
+var asOf = time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+
+func row(t *testing.T, line string) salesrow.Row {
+	t.Helper()
+	var r salesrow.Row
+	require.Nil(t, layout9.Parse(strings.Split(line, ","), &r), line)
+	return r
+}
+
+// add adds lines to a new summary, counting orders by order_id.
+func add(t *testing.T, s *customer.Summary, seen map[string]bool, lines ...string) *salesrow.FieldError {
+	t.Helper()
+	for _, l := range lines {
+		r := row(t, l)
+		cur := r.Currency
+		if cur == "" {
+			cur = "EUR"
+		}
+		newOrder, fe := salesrow.Add(s, &r, cur, seen[r.OrderID])
+		if fe != nil {
+			return fe
+		}
+		if newOrder {
+			seen[r.OrderID] = true
+		}
+	}
+	return nil
+}
+
+func TestAddSalesRefundsAndExchanges(t *testing.T) {
+	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+	seen := map[string]bool{}
+	require.Nil(t, add(t, s, seen,
+		"c,2025-03-01,50,o1,2,20,,,coats",    // a sale of two: a new order
+		"c,2025-03-01,30,o1,1,,,,shirts",     // the same order
+		"c,2025-03-10,-25,o1,-1,-10,,,coats", // a refund of one unit
+		"c,2025-03-11,0,o1,-1,,,,coats",      // an exchange of one unit
+		"c,2025-04-01,0,o2,1,,,,socks",       // free goods: a new order
+	))
+	assert.Equal(t, 2, s.Orders)
+	assert.Equal(t, 4, s.Units)
+	assert.Equal(t, 2, s.ReturnedUnits)
+	assert.Equal(t, 2, s.Returns)
+	assert.Equal(t, 1, s.Exchanges)
+	assert.True(t, s.Net().Equal(decimal.NewFromInt(55)), "net %v", s.Net())
+	assert.Equal(t, []string{"coats", "shirts", "socks"}, s.Categories)
+}
+
+// A row that cannot be added names its column and changes nothing.
+func TestAddRejectsAndChangesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name, line, column, err string
+	}{
+		{"kind changes", "c,2025-05-01,20,o9,1,,,intermediary,", salesrow.ColKind, `kind "intermediary": customer "c" is consumer on earlier rows`},
+		{"units against amount", "c,2025-05-01,20,o9,-1,,,,", salesrow.ColQuantity, "quantity: "},
+		{"negative cost on a sale", "c,2025-05-01,20,o9,1,-3,,,", salesrow.ColCost, "cost: "},
+		{"currency changes", "c,2025-05-01,20,o9,1,,USD,,", salesrow.ColCurrency, `currency "USD": customer "c" buys in EUR`},
+		{"too many decimals for the currency", "c,2025-05-01,20.001,o9,1,,JPY,,", salesrow.ColCurrency, `currency "JPY": `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+			seen := map[string]bool{}
+			require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,EUR,,coats"))
+			before := s.Clone()
+			fe := add(t, s, seen, tc.line)
+			require.NotNil(t, fe)
+			assert.Equal(t, tc.column, fe.Column)
+			assert.True(t, strings.HasPrefix(fe.Error(), tc.err), "%q does not start with %q", fe.Error(), tc.err)
+			assert.Equal(t, before, *s, "the summary is unchanged")
+			assert.Equal(t, map[string]bool{"o1": true}, seen)
+		})
+	}
+}
+
+// Rows add to the same summary whether or not the caller's order
+// bookkeeping sees a row's order first on a refund: only sales open
+// orders.
+func TestAddOpensOrdersOnSalesOnly(t *testing.T) {
+	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+	r := row(t, "c,2025-03-10,-25,o1,-1,,,,")
+	newOrder, fe := salesrow.Add(s, &r, "EUR", false)
+	require.Nil(t, fe)
+	assert.False(t, newOrder)
+	r = row(t, "c,2025-03-01,25,o1,1,,,,")
+	newOrder, fe = salesrow.Add(s, &r, "EUR", true)
+	require.Nil(t, fe)
+	assert.False(t, newOrder, "an order already seen")
+	assert.Zero(t, s.Orders)
+}
+
+func TestCompareIDs(t *testing.T) {
+	ids := []string{"b", "10", "2", "a", "007", "7", "", "0", "A1"}
+	want := []string{"0", "2", "007", "7", "10", "", "A1", "a", "b"}
+	got := append([]string(nil), ids...)
+	for i := 1; i < len(got); i++ {
+		for j := i; j > 0 && salesrow.CompareIDs(got[j-1], got[j]) > 0; j-- {
+			got[j-1], got[j] = got[j], got[j-1]
+		}
+	}
+	assert.Equal(t, want, got)
+}
+
+// CompareIDs is a total order: antisymmetric, transitive, and zero only
+// for equal IDs.
+func TestPropertyCompareIDsIsATotalOrder(t *testing.T) {
+	id := rapid.OneOf(rapid.StringMatching(`0{0,2}[0-9]{0,4}`), rapid.StringMatching(`[0-9A-Za-z]{0,4}`))
+	rapid.Check(t, func(t *rapid.T) {
+		a, b, c := id.Draw(t, "a"), id.Draw(t, "b"), id.Draw(t, "c")
+		ab, ba := salesrow.CompareIDs(a, b), salesrow.CompareIDs(b, a)
+		if ab != -ba {
+			t.Fatalf("compare(%q, %q) = %d, compare(%q, %q) = %d", a, b, ab, b, a, ba)
+		}
+		if (ab == 0) != (a == b) {
+			t.Fatalf("compare(%q, %q) = %d", a, b, ab)
+		}
+		if ab <= 0 && salesrow.CompareIDs(b, c) <= 0 && salesrow.CompareIDs(a, c) > 0 {
+			t.Fatalf("%q ≤ %q ≤ %q but %q > %q", a, b, c, a, c)
+		}
+	})
+}
