@@ -18,6 +18,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 	"github.com/tailorcrm/tailor/segment"
 	"github.com/tailorcrm/tailor/value"
 )
@@ -97,7 +98,7 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	// meet in one group and make one summary.
 	files := fileio.ReadMatches(s, fileio.MatchFiles(s, cfg.In, fileio.MatchEmptyDisallow()), fileio.ReadUncompressed())
 	lines := beam.ParDo(s, &linesFn{}, files)
-	rows, curs := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: cols, Currency: string(cfg.Currency)}, AsOf: int32(cfg.AsOf)}, lines)
+	rows, curs := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Currency: string(cfg.Currency)}, AsOf: int32(cfg.AsOf)}, lines)
 	sums := beam.ParDo(s, &summarizeFn{Z: summarizer{File: name, AsOf: int32(cfg.AsOf), Kind: uint8(cfg.Kind), Margin: cfg.Margin}}, beam.GroupByKey(s, rows))
 	currency := beam.Combine(s, &currencyFn{}, curs)
 
@@ -450,7 +451,7 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, rows func(*stri
 	if len(all) == 0 {
 		return fmt.Errorf("%s: no customer has a valid row on or before the as-of day", fn.What)
 	}
-	slices.SortFunc(all, func(a, b rec) int { return compareIDs(a.id, b.id) })
+	slices.SortFunc(all, func(a, b rec) int { return salesrow.CompareIDs(a.id, b.id) })
 	var b bytes.Buffer
 	b.WriteString(fn.Header)
 	b.WriteByte('\n')

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 	"github.com/tailorcrm/tailor/segment"
 	"github.com/tailorcrm/tailor/value"
 	"pgregory.net/rapid"
@@ -80,11 +81,11 @@ func TestSummarize(t *testing.T) {
 		column string
 		msg    string
 	}{
-		{"kind changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,EUR,intermediary,"}, colKind,
+		{"kind changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,EUR,intermediary,"}, salesrow.ColKind,
 			`orders.csv, byte 2: kind "intermediary": customer "c" is consumer on earlier rows`},
-		{"units against amount", []string{"c,2025-01-03,20,,-1,,EUR,,"}, colQuantity, "orders.csv, byte 1: quantity: "},
-		{"negative cost on a sale", []string{"c,2025-01-03,20,,1,-3,EUR,,"}, colCost, "orders.csv, byte 1: cost: "},
-		{"currency changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,USD,,"}, colCurrency,
+		{"units against amount", []string{"c,2025-01-03,20,,-1,,EUR,,"}, salesrow.ColQuantity, "orders.csv, byte 1: quantity: "},
+		{"negative cost on a sale", []string{"c,2025-01-03,20,,1,-3,EUR,,"}, salesrow.ColCost, "orders.csv, byte 1: cost: "},
+		{"currency changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,USD,,"}, salesrow.ColCurrency,
 			`orders.csv, byte 2: currency "USD": customer "c" buys in EUR`},
 	}
 	for _, tt := range errs {
@@ -281,7 +282,7 @@ func TestGroupsCoder(t *testing.T) {
 
 func TestCompareIDs(t *testing.T) {
 	ids := []string{"b", "10", "a", "007", "2", "7", "A", ""}
-	slices.SortFunc(ids, compareIDs)
+	slices.SortFunc(ids, salesrow.CompareIDs)
 	assert.Equal(t, []string{"2", "007", "7", "10", "", "A", "a", "b"}, ids)
 }
 

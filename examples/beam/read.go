@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,94 +15,39 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/rtrackers/offsetrange"
-	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 )
 
-// Column names of the csv format (CLI.md); the others are ignored.
-const (
-	colCustomerID = "customer_id"
-	colDate       = "date"
-	colAmount     = "amount"
-	colOrderID    = "order_id"
-	colQuantity   = "quantity"
-	colCost       = "cost"
-	colCurrency   = "currency"
-	colKind       = "kind"
-	colCategory   = "category"
-)
-
-// columns are the positions of the columns used, -1 for an absent
-// optional column, and the number of fields of the header. They are read
-// from the file's first line when the pipeline is built.
-type columns struct {
-	Fields                         int
-	ID, Date, Amount, Order, Qty   int
-	Cost, Currency, Kind, Category int
-}
-
-// readHeader reads the first line of path and finds the columns, with the
-// rules of the crm command: names trimmed and compared in lower case, a
-// UTF-8 byte order mark ignored, a column named twice or a required
-// column missing is an error.
-func readHeader(ctx context.Context, path string) (columns, error) {
+// readHeader reads the first line of path and finds the columns with the
+// rules of salesrow (those of the crm command).
+func readHeader(ctx context.Context, path string) (*salesrow.Layout, error) {
 	fs, err := filesystem.New(ctx, path)
 	if err != nil {
-		return columns{}, err
+		return nil, err
 	}
 	defer fs.Close()
 	f, err := fs.OpenRead(ctx, path)
 	if err != nil {
-		return columns{}, err
+		return nil, err
 	}
 	defer f.Close()
 	line, err := bufio.NewReader(f).ReadString('\n')
 	if err != nil && !(err == io.EOF && line != "") {
 		if err == io.EOF {
-			return columns{}, fmt.Errorf("%s: empty file (want a header row naming customer_id, date, amount)", path)
+			return nil, fmt.Errorf("%s: empty file (want a header row naming customer_id, date, amount)", path)
 		}
-		return columns{}, err
+		return nil, err
 	}
 	h, err := splitLine(line)
 	if err != nil {
-		return columns{}, fmt.Errorf("%s:1: header: %v", path, err)
+		return nil, fmt.Errorf("%s:1: header: %v", path, err)
 	}
-	idx := map[string]int{}
-	for i, name := range h {
-		if i == 0 {
-			name = strings.TrimPrefix(name, "\ufeff")
-		}
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name == "" {
-			continue
-		}
-		if _, dup := idx[name]; dup {
-			return columns{}, fmt.Errorf("%s:1: column %q appears twice in the header", path, name)
-		}
-		idx[name] = i
+	l, err := salesrow.NewLayout(h)
+	if err != nil {
+		return nil, fmt.Errorf("%s:1: %w", path, err)
 	}
-	var missing []string
-	for _, req := range []string{colCustomerID, colDate, colAmount} {
-		if _, ok := idx[req]; !ok {
-			missing = append(missing, strconv.Quote(req))
-		}
-	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return columns{}, fmt.Errorf("%s:1: missing required column %s (header has %d columns; need customer_id, date, amount)", path, strings.Join(missing, ", "), len(h))
-	}
-	get := func(n string) int {
-		if i, ok := idx[n]; ok {
-			return i
-		}
-		return -1
-	}
-	return columns{
-		Fields: len(h),
-		ID:     get(colCustomerID), Date: get(colDate), Amount: get(colAmount),
-		Order: get(colOrderID), Qty: get(colQuantity), Cost: get(colCost),
-		Currency: get(colCurrency), Kind: get(colKind), Category: get(colCategory),
-	}, nil
+	return l, nil
 }
 
 // splitLine splits one physical line into its csv fields. A record must
@@ -250,18 +194,11 @@ func (e *rowError) Error() string {
 	return b.String()
 }
 
-// parser turns lines into rows, with the rules of the crm command.
+// parser turns lines into rows, with the rules of salesrow.
 type parser struct {
 	File     string
-	Cols     columns
+	Cols     salesrow.Layout
 	Currency string // of rows without a currency
-}
-
-func field(rec []string, i int) string {
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSpace(rec[i])
 }
 
 // parse parses the line at offset off into a customer ID and a row. It
@@ -274,92 +211,31 @@ func (p *parser) parse(off int64, line string) (id string, r row, ok bool, err e
 	if len(rec) == 0 {
 		return "", r, false, nil
 	}
-	bad := func(col, val, reason string) error {
-		return &rowError{File: p.File, Offset: off, Column: col, Value: val, HasValue: true, Reason: reason}
+	var sr salesrow.Row
+	if fe := p.Cols.Parse(rec, &sr); fe != nil {
+		return "", r, false, fieldError(p.File, off, fe)
 	}
-	if len(rec) != p.Cols.Fields {
-		return "", r, false, &rowError{File: p.File, Offset: off, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), p.Cols.Fields)}
+	r = row{Offset: off, Date: int32(sr.Date), Units: int64(sr.Units), Currency: p.Currency,
+		Kind: uint8(sr.Kind), Category: sr.Category}
+	// The amounts as written, which parse to those of sr.
+	r.Amount = strings.TrimSpace(rec[p.Cols.Amount])
+	if sr.Cost.Valid {
+		r.Cost = strings.TrimSpace(rec[p.Cols.Cost])
 	}
-	r.Offset = off
-	if id = field(rec, p.Cols.ID); id == "" {
-		return "", r, false, bad(colCustomerID, "", "empty")
+	if sr.Currency != "" {
+		r.Currency = string(sr.Currency)
 	}
-	ds := field(rec, p.Cols.Date)
-	d, why := parseDate(ds)
-	if why != "" {
-		return "", r, false, bad(colDate, ds, why)
-	}
-	r.Date = int32(d)
-	as := field(rec, p.Cols.Amount)
-	if _, why := parseAmount(as); why != "" {
-		return "", r, false, bad(colAmount, as, why)
-	}
-	r.Amount = as
-	if s := field(rec, p.Cols.Qty); s != "" {
-		n, err := strconv.Atoi(s)
-		switch {
-		case err != nil:
-			return "", r, false, bad(colQuantity, s, "not an integer")
-		case n > maxUnits || n < -maxUnits:
-			return "", r, false, bad(colQuantity, s, "out of range (|quantity| ≤ 1e9)")
-		}
-		r.Units = int64(n)
-	}
-	if s := field(rec, p.Cols.Cost); s != "" {
-		if _, why := parseAmount(s); why != "" {
-			return "", r, false, bad(colCost, s, why)
-		}
-		r.Cost = s
-	}
-	r.Currency = p.Currency
-	if s := field(rec, p.Cols.Currency); s != "" {
-		cur, err := customer.ParseCurrency(s)
-		if err != nil {
-			return "", r, false, bad(colCurrency, s, "unknown ISO 4217 currency code")
-		}
-		r.Currency = string(cur)
-	}
-	if s := field(rec, p.Cols.Kind); s != "" {
-		k, err := customer.ParseKind(strings.ToLower(s))
-		if err != nil {
-			return "", r, false, bad(colKind, s, "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)")
-		}
-		r.Kind = uint8(k)
-	}
-	if r.Order = field(rec, p.Cols.Order); r.Order != "" {
-		r.Order = "o" + r.Order
+	if sr.OrderID != "" {
+		r.Order = "o" + sr.OrderID
 	} else {
 		r.Order = "d" + strconv.Itoa(int(r.Date))
 	}
-	r.Category = field(rec, p.Cols.Category)
-	return id, r, true, nil
+	return sr.CustomerID, r, true, nil
 }
 
-// maxUnits bounds a quantity, so that sums of units cannot overflow.
-const maxUnits = 1_000_000_000
-
-// parseAmount parses a decimal with customer.ParseAmount and returns the
-// reason without the quoted value that ParseAmount puts first.
-func parseAmount(s string) (decimal.Decimal, string) {
-	d, err := customer.ParseAmount(s)
-	if err != nil {
-		if s == "" {
-			return d, "empty"
-		}
-		return d, strings.TrimPrefix(err.Error(), strconv.Quote(s)+": ")
-	}
-	return d, ""
-}
-
-// parseDate parses a day as customer.ParseDay does: YYYY-MM-DD, a
-// timestamp without offset (the day written), or RFC 3339 (the calendar
-// day in the time's own offset).
-func parseDate(s string) (customer.Date, string) {
-	d, err := customer.ParseDay(s)
-	if err != nil {
-		return 0, customer.WantDay
-	}
-	return d, ""
+// fieldError places a salesrow.FieldError at byte off of file.
+func fieldError(file string, off int64, fe *salesrow.FieldError) *rowError {
+	return &rowError{File: file, Offset: off, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: fe.Reason}
 }
 
 // ymd parses YYYY-MM-DD strictly (digits only, a real calendar day).

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/salesrow"
 )
 
 func writeFile(t *testing.T, text string) string {
@@ -23,13 +24,13 @@ func writeFile(t *testing.T, text string) string {
 func TestReadHeader(t *testing.T) {
 	tests := []struct {
 		name, text, err string
-		want            columns
+		want            *salesrow.Layout
 	}{
 		{name: "all columns, any order, BOM, case and spaces",
 			text: "\ufeffAmount, Customer_ID ,date,order_id,quantity,cost,currency,kind,category,sku\r\n1,a,2024-01-01,,,,,,,\n",
-			want: columns{Fields: 10, ID: 1, Date: 2, Amount: 0, Order: 3, Qty: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}},
+			want: &salesrow.Layout{Fields: 10, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}},
 		{name: "required only", text: "customer_id,date,amount",
-			want: columns{Fields: 3, ID: 0, Date: 1, Amount: 2, Order: -1, Qty: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}},
+			want: &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}},
 		{name: "missing", text: "customer_id,when\n", err: `missing required column "amount", "date"`},
 		{name: "twice", text: "customer_id,date,amount,Date\n", err: `column "date" appears twice`},
 		{name: "empty", text: "", err: "empty file"},
@@ -51,8 +52,8 @@ func TestReadHeader(t *testing.T) {
 	assert.Error(t, err)
 }
 
-var testParser = parser{File: "orders.csv", Currency: "USD", Cols: columns{
-	Fields: 9, ID: 0, Date: 1, Amount: 2, Order: 3, Qty: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+var testParser = parser{File: "orders.csv", Currency: "USD", Cols: salesrow.Layout{
+	Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
 }}
 
 func TestParse(t *testing.T) {
@@ -75,15 +76,15 @@ func TestParse(t *testing.T) {
 			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "1", Currency: "USD"}},
 		{name: "empty line", line: "", skip: true},
 		{name: "fields", line: "c1,2024-03-05,1", err: "orders.csv, byte 7: 3 fields, the header has 9"},
-		{name: "empty id", line: " ,2024-03-05,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: colCustomerID},
-		{name: "date", line: "c1,2024-02-30,1,,,,,,", err: `orders.csv, byte 7: date "2024-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`, column: colDate},
-		{name: "amount", line: "c1,2024-03-05,12x,,,,,,", column: colAmount},
-		{name: "empty amount", line: "c1,2024-03-05,,,,,,,", err: `orders.csv, byte 7: amount "": empty`, column: colAmount},
-		{name: "quantity", line: "c1,2024-03-05,1,,1.5,,,,", err: `orders.csv, byte 7: quantity "1.5": not an integer`, column: colQuantity},
-		{name: "quantity range", line: "c1,2024-03-05,1,,2000000000,,,,", err: `orders.csv, byte 7: quantity "2000000000": out of range (|quantity| ≤ 1e9)`, column: colQuantity},
-		{name: "cost", line: "c1,2024-03-05,1,,,abc,,,", column: colCost},
-		{name: "currency", line: "c1,2024-03-05,1,,,,eur,,", err: `orders.csv, byte 7: currency "eur": unknown ISO 4217 currency code`, column: colCurrency},
-		{name: "kind", line: "c1,2024-03-05,1,,,,,robot,", column: colKind},
+		{name: "empty id", line: " ,2024-03-05,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: salesrow.ColCustomerID},
+		{name: "date", line: "c1,2024-02-30,1,,,,,,", err: `orders.csv, byte 7: date "2024-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`, column: salesrow.ColDate},
+		{name: "amount", line: "c1,2024-03-05,12x,,,,,,", column: salesrow.ColAmount},
+		{name: "empty amount", line: "c1,2024-03-05,,,,,,,", err: `orders.csv, byte 7: amount "": empty`, column: salesrow.ColAmount},
+		{name: "quantity", line: "c1,2024-03-05,1,,1.5,,,,", err: `orders.csv, byte 7: quantity "1.5": not an integer`, column: salesrow.ColQuantity},
+		{name: "quantity range", line: "c1,2024-03-05,1,,2000000000,,,,", err: `orders.csv, byte 7: quantity "2000000000": out of range (|quantity| ≤ 1e9)`, column: salesrow.ColQuantity},
+		{name: "cost", line: "c1,2024-03-05,1,,,abc,,,", column: salesrow.ColCost},
+		{name: "currency", line: "c1,2024-03-05,1,,,,eur,,", err: `orders.csv, byte 7: currency "eur": unknown ISO 4217 currency code`, column: salesrow.ColCurrency},
+		{name: "kind", line: "c1,2024-03-05,1,,,,,robot,", column: salesrow.ColKind},
 		{name: "bare quote", line: `c1,2024"-03-05,1,,,,,,`, err: "orders.csv, byte 7: "},
 	}
 	for _, tt := range tests {
