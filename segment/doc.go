@@ -28,8 +28,9 @@
 // Fitting takes two passes: [Stats] (value and RFM statistics per kind)
 // gives a [Scoring]; its [ThresholdStats] (sums or exact samples of the
 // scores) give the [Model]. Both merge across shards exactly, so a
-// distributed fit equals the fit on the whole. [Fit] does both passes
-// over a slice.
+// distributed fit equals the fit on the whole; [Stats] travel between
+// machines in their binary encoding ([Stats.MarshalBinary]). [Fit] does
+// both passes over a slice.
 //
 // # Lifecycle and shop types
 //

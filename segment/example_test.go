@@ -67,3 +67,45 @@ func ExampleFitInputs() {
 	// ana: priority-benefits
 	// ana: member-events
 }
+
+// Two workers each gather the first-pass statistics of their customers
+// and ship them encoded; the fit merges them as if one process had seen
+// everyone.
+func ExampleStats_MarshalBinary() {
+	asOf := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	shards := [][]*customer.Summary{
+		{history("anna", asOf, map[int]string{10: "120", 200: "80"}), history("ben", asOf, map[int]string{400: "35"})},
+		{history("cleo", asOf, map[int]string{3: "640", 30: "310", 90: "150"})},
+	}
+	var shipped [][]byte
+	for _, sums := range shards {
+		st, _ := segment.NewStats(nil)
+		var o segment.Observation
+		for _, s := range sums {
+			if err := segment.Observe(segment.Input{Summary: s}, &o); err != nil {
+				fmt.Println(err)
+				return
+			}
+			_ = st.Add(&o)
+		}
+		b, _ := st.MarshalBinary()
+		shipped = append(shipped, b)
+	}
+	all, _ := segment.NewStats(nil)
+	for _, b := range shipped {
+		st, _ := segment.NewStats(nil)
+		if err := st.UnmarshalBinary(b); err != nil {
+			fmt.Println(err)
+			return
+		}
+		_ = all.Merge(st)
+	}
+	sc, err := all.Scoring()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("customers:", sc.ValueScorer(customer.Consumer).N())
+	// Output:
+	// customers: 3
+}

@@ -32,6 +32,9 @@
 // allocating. A [Score] holds current, potential and total value and the
 // contribution of every leaf; they add up exactly (see [Unit]).
 // [RFMStats] and [RFMScorer] do the same for RFM scores and segments.
+// Both statistics have a binary encoding ([Stats.MarshalBinary],
+// [Stats.UnmarshalBinary]), so that shards gathered on other machines can
+// be shipped and merged.
 //
 // Degenerate populations are defined, never NaN: an indicator on which
 // every customer is equal (and so any population of one) scores 0.5; an

@@ -1,0 +1,75 @@
+package segment
+
+import (
+	"encoding"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/tailorcrm/tailor/value"
+)
+
+// statsTag and statsVersion start the encoding of Stats.
+const (
+	statsTag     = "tss"
+	statsVersion = 1
+)
+
+// MarshalBinary encodes the first-pass statistics gathered so far: for
+// each kind, its [value.Stats] and [value.RFMStats], in their own
+// encodings. The options are not encoded. Shards gathered on different
+// machines can so be shipped and merged, as the combiners of a
+// distributed engine do.
+func (s *Stats) MarshalBinary() ([]byte, error) {
+	b := append([]byte(statsTag), statsVersion)
+	for i := range kinds {
+		for _, m := range []encoding.BinaryMarshaler{s.value[i], s.rfm[i]} {
+			e, err := m.MarshalBinary()
+			if err != nil {
+				return nil, err
+			}
+			b = binary.AppendUvarint(b, uint64(len(e)))
+			b = append(b, e...)
+		}
+	}
+	return b, nil
+}
+
+// UnmarshalBinary replaces the statistics of s by those encoded in data
+// by MarshalBinary. s must come from [NewStats] with options whose value
+// and RFM models are those of the encoded statistics; the quadrant rule
+// may differ, since the first pass does not read it. Data of other
+// models, or that is not such an encoding, is an error wrapping
+// [value.ErrInvalidInput] and leaves s unchanged.
+func (s *Stats) UnmarshalBinary(data []byte) error {
+	bad := func(why string) error {
+		return fmt.Errorf("segment: decode statistics: %s: %w", why, value.ErrInvalidInput)
+	}
+	if len(data) < len(statsTag)+1 || string(data[:len(statsTag)]) != statsTag {
+		return bad("not an encoding of segment statistics")
+	}
+	if v := data[len(statsTag)]; v != statsVersion {
+		return bad(fmt.Sprintf("version %d, want %d", v, statsVersion))
+	}
+	data = data[len(statsTag)+1:]
+	t, err := NewStats(&s.opts)
+	if err != nil {
+		return err
+	}
+	for i := range kinds {
+		for _, u := range []encoding.BinaryUnmarshaler{t.value[i], t.rfm[i]} {
+			n, k := binary.Uvarint(data)
+			if k <= 0 || n > uint64(len(data)-k) {
+				return bad("truncated")
+			}
+			if err := u.UnmarshalBinary(data[k : k+int(n)]); err != nil {
+				return fmt.Errorf("segment: decode statistics of %v customers: %w", kinds[i], err)
+			}
+			data = data[k+int(n):]
+		}
+	}
+	if len(data) > 0 {
+		return bad(fmt.Sprintf("%d bytes after the end", len(data)))
+	}
+	s.value, s.rfm = t.value, t.rfm
+	return nil
+}

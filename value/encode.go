@@ -1,0 +1,337 @@
+package value
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// The encoded forms of the statistics, so that shards gathered on
+// different machines can be shipped and merged (as the combiners of a
+// distributed engine do). An encoding starts with a tag and a version
+// byte; numbers are unsigned varints, floats their IEEE 754 bits in 8
+// little-endian bytes, strings a length and their bytes. A sample is its
+// number of distinct values, the values in increasing order, and their
+// counts. The decoders check everything they read.
+const (
+	statsTag    = "tvs"
+	rfmStatsTag = "trf"
+	encVersion  = 1
+)
+
+// MarshalBinary encodes the statistics gathered so far: the model's
+// leaves, the number of customers, the currency and the exact samples of
+// the indicators. The pending values of the samples are compacted first;
+// the statistics stay the same.
+func (s *Stats) MarshalBinary() ([]byte, error) {
+	b := append([]byte(statsTag), encVersion, byte(s.kind))
+	b = binary.AppendUvarint(b, uint64(len(s.leaves)))
+	for i := range s.leaves {
+		b = appendLeaf(b, &s.leaves[i])
+	}
+	b = binary.AppendUvarint(b, uint64(s.n))
+	b = appendString(b, string(s.currency))
+	for _, i := range s.used {
+		s.samples[i].compact()
+		b = appendSample(b, s.samples[i])
+	}
+	return b, nil
+}
+
+// UnmarshalBinary replaces the statistics of s by those encoded in data
+// by MarshalBinary. s must come from [NewStats] with the same model as
+// the encoded statistics (the same kind and leaves: weights, measures and
+// all), since the model itself is not decoded; then s equals the
+// statistics that were encoded, and merges with others of that model.
+// Data of another model, or that is not such an encoding, is an error
+// and leaves s unchanged.
+func (s *Stats) UnmarshalBinary(data []byte) error {
+	d := decoder{b: data}
+	d.header(statsTag)
+	if k := customer.Kind(d.byte()); d.err == nil && k != s.kind {
+		return &decodeError{"statistics", fmt.Errorf("kind %v, want %v", k, s.kind)}
+	}
+	nl := d.count(8)
+	leaves := make([]Leaf, 0, nl)
+	for range nl {
+		leaves = append(leaves, d.leaf())
+	}
+	if d.err == nil && !reflect.DeepEqual(leaves, s.leaves) {
+		return &decodeError{"statistics", errors.New("the statistics of another model")}
+	}
+	n := d.int()
+	cur := customer.Currency(d.string())
+	if d.err == nil && cur != "" && !cur.Valid() {
+		d.fail("currency %q", string(cur))
+	}
+	samples := make([]sample, len(s.used))
+	for k := range samples {
+		samples[k] = d.sample(n)
+	}
+	if err := d.end(); err != nil {
+		return &decodeError{"statistics", err}
+	}
+	for k, i := range s.used {
+		*s.samples[i] = samples[k]
+	}
+	s.n, s.currency = n, cur
+	return nil
+}
+
+// MarshalBinary encodes the RFM statistics gathered so far: kind, bins,
+// the number of customers and the exact samples of recency, frequency
+// and monetary value. The pending values are compacted first; the
+// statistics stay the same.
+func (s *RFMStats) MarshalBinary() ([]byte, error) {
+	b := append([]byte(rfmStatsTag), encVersion, byte(s.kind))
+	b = binary.AppendUvarint(b, uint64(s.bins))
+	for r := range s.grid {
+		for f := range s.grid[r] {
+			b = append(b, byte(s.grid[r][f]))
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(s.n))
+	for _, x := range []*sample{&s.r, &s.f, &s.m} {
+		x.compact()
+		b = appendSample(b, x)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary replaces the statistics of s by those encoded in data
+// by MarshalBinary. s must come from [NewRFMStats] with the same kind and
+// options as the encoded statistics. Data of other options, or that is
+// not such an encoding, is an error and leaves s unchanged.
+func (s *RFMStats) UnmarshalBinary(data []byte) error {
+	d := decoder{b: data}
+	d.header(rfmStatsTag)
+	k := customer.Kind(d.byte())
+	bins := d.int()
+	var grid [6][6]RFMSegment
+	for r := range grid {
+		for f := range grid[r] {
+			grid[r][f] = RFMSegment(d.byte())
+		}
+	}
+	if d.err == nil && (k != s.kind || bins != int64(s.bins) || grid != s.grid) {
+		return &decodeError{"RFM statistics", errors.New("the statistics of other options")}
+	}
+	n := d.int()
+	var x [3]sample
+	for i := range x {
+		x[i] = d.sample(n)
+	}
+	if err := d.end(); err != nil {
+		return &decodeError{"RFM statistics", err}
+	}
+	s.r, s.f, s.m, s.n = x[0], x[1], x[2], n
+	return nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendFloat(b []byte, v float64) []byte {
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func appendLeaf(b []byte, l *Leaf) []byte {
+	b = appendString(b, l.Path)
+	b = appendFloat(b, l.Weight)
+	m := &l.Measure
+	b = append(b, byte(m.Indicator), byte(m.Transform), byte(m.Method))
+	b = appendFloat(b, m.Winsor)
+	b = appendBool(b, m.LowerIsBetter)
+	b = append(b, byte(m.Fallback))
+	b = appendFloat(b, m.Missing)
+	return appendBool(b, l.InCurrent)
+}
+
+// appendSample appends a compacted sample.
+func appendSample(b []byte, s *sample) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s.vals)))
+	for _, v := range s.vals {
+		b = appendFloat(b, v)
+	}
+	for _, c := range s.cnts {
+		b = binary.AppendUvarint(b, uint64(c))
+	}
+	return b
+}
+
+// decoder reads an encoding, remembering the first error: after one,
+// every read returns a zero value.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+var errTruncated = errors.New("truncated")
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (d *decoder) header(tag string) {
+	if len(d.b) < len(tag)+1 || string(d.b[:len(tag)]) != tag {
+		d.fail("not an encoding of these statistics")
+		return
+	}
+	if v := d.b[len(tag)]; v != encVersion {
+		d.fail("version %d, want %d", v, encVersion)
+		return
+	}
+	d.b = d.b[len(tag)+1:]
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) == 0 {
+		d.err = errTruncated
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errTruncated
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// int reads a count, which must fit an int64.
+func (d *decoder) int() int64 {
+	v := d.uvarint()
+	if v > math.MaxInt64 {
+		d.fail("count %d out of range", v)
+		return 0
+	}
+	return int64(v)
+}
+
+// count reads the length of a list whose elements take at least size
+// bytes each, so that a bad length cannot make the decoder allocate more
+// than the data could hold.
+func (d *decoder) count(size int) int {
+	v := d.uvarint()
+	if d.err == nil && v > uint64(len(d.b)/size) {
+		d.err = errTruncated
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) float() float64 {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) < 8 {
+		d.err = errTruncated
+		return 0
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *decoder) bool() bool { return d.byte() != 0 }
+
+func (d *decoder) string() string {
+	n := d.count(1)
+	if d.err != nil {
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) leaf() Leaf {
+	var l Leaf
+	l.Path = d.string()
+	l.Weight = d.float()
+	m := &l.Measure
+	m.Indicator, m.Transform, m.Method = Indicator(d.byte()), Transform(d.byte()), Method(d.byte())
+	m.Winsor = d.float()
+	m.LowerIsBetter = d.bool()
+	m.Fallback = Indicator(d.byte())
+	m.Missing = d.float()
+	l.InCurrent = d.bool()
+	return l
+}
+
+// sample reads a compacted sample of at most n values: distinct finite
+// values in increasing order, each counted at least once.
+func (d *decoder) sample(n int64) sample {
+	k := d.count(9)
+	var s sample
+	if d.err != nil {
+		return s
+	}
+	s.vals = make([]float64, k)
+	s.cnts = make([]int64, k)
+	for i := range s.vals {
+		v := d.float()
+		if d.err == nil && (math.IsNaN(v) || math.IsInf(v, 0) || (i > 0 && !(s.vals[i-1] < v))) {
+			d.fail("sample values not finite, distinct and increasing at %v", v)
+		}
+		s.vals[i] = v
+	}
+	var total int64
+	for i := range s.cnts {
+		c := d.int()
+		if d.err == nil && (c < 1 || c > n-total) {
+			d.fail("sample counts: %d customers, more counted", n)
+		}
+		s.cnts[i] = c
+		total += c
+	}
+	if k == 0 {
+		s.vals, s.cnts = nil, nil
+	}
+	return s
+}
+
+// end reports the first error, or one for bytes left over.
+func (d *decoder) end() error {
+	if d.err == nil && len(d.b) > 0 {
+		d.err = fmt.Errorf("%d bytes after the end", len(d.b))
+	}
+	return d.err
+}
+
+// decodeError is data that UnmarshalBinary rejects: what was decoded and
+// why. It wraps ErrInvalidInput.
+type decodeError struct {
+	what string
+	err  error
+}
+
+func (e *decodeError) Error() string   { return "value: decode " + e.what + ": " + e.err.Error() }
+func (e *decodeError) Unwrap() []error { return []error{e.err, ErrInvalidInput} }
