@@ -32,11 +32,12 @@ func init() {
 	register.DoFn4x1[context.Context, string, func(*row) bool, func(string, customer.Summary), error](&summarizeFn{})
 	register.Iter1[row]()
 	register.Emitter2[string, customer.Summary]()
-	register.Function2x2(observe)
-	register.Combiner3[sample, point, sample](&sampleFn{})
-	register.DoFn4x2[string, customer.Summary, sample, func(*currencies) bool, thresholdSums, error](&thresholdFn{})
+	register.DoFn3x1[customer.Summary, func(*currencies) bool, func(customer.Summary), error](&oneCurrencyFn{})
+	register.Emitter1[customer.Summary]()
+	register.Combiner3[stats, customer.Summary, []byte](&statsFn{})
+	register.DoFn4x2[string, customer.Summary, []byte, func(*currencies) bool, thresholdSums, error](&thresholdFn{})
 	register.Combiner1[thresholdSums](&thresholdSumFn{})
-	register.DoFn4x3[string, customer.Summary, sample, thresholdSums, string, string, error](&classifyFn{})
+	register.DoFn4x3[string, customer.Summary, []byte, thresholdSums, string, string, error](&classifyFn{})
 	register.Combiner3[currencies, string, currencies](&currencyFn{})
 	register.DoFn3x1[string, customer.Summary, func(churn.Group), error](&btydFn{})
 	register.Emitter1[churn.Group]()
@@ -49,6 +50,7 @@ func init() {
 
 	beam.RegisterCoder(reflect.TypeOf(customer.Summary{}), encodeSummary, decodeSummary)
 	beam.RegisterCoder(reflect.TypeOf(groupsAcc{}), encodeGroups, decodeGroups)
+	beam.RegisterCoder(reflect.TypeOf(stats{}), encodeStats, decodeStats)
 }
 
 // encodeSummary encodes the exported fields of a summary as JSON; its
@@ -102,10 +104,11 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	sums := beam.ParDo(s, &summarizeFn{Z: summarizer{File: name, AsOf: int32(cfg.AsOf), Kind: uint8(cfg.Kind), Margin: cfg.Margin}}, beam.GroupByKey(s, rows))
 	currency := beam.Combine(s, &currencyFn{}, curs)
 
-	// Population, first pass: the exact sample of what segment.Stats
-	// reads. Second pass: the value scores against that fit, summed per
-	// kind into the quadrant thresholds.
-	smp := beam.Combine(s, &sampleFn{}, beam.ParDo(s, observe, sums))
+	// Population, first pass: segment.Stats combined over the shards.
+	// Second pass: the value scores against that fit, summed per kind
+	// into the quadrant thresholds.
+	one := beam.ParDo(s, &oneCurrencyFn{}, beam.DropKey(s, sums), beam.SideInput{Input: currency})
+	smp := beam.Combine(s, &statsFn{}, one)
 	thr := beam.Combine(s, &thresholdSumFn{}, beam.ParDo(s, &thresholdFn{}, sums, beam.SideInput{Input: smp}, beam.SideInput{Input: currency}))
 	seg := beam.ParDo(s, &classifyFn{}, sums, beam.SideInput{Input: smp}, beam.SideInput{Input: thr})
 	beam.ParDo0(s, &writeFn{Path: cfg.Out, Header: strings.Join(segmentColumns, ","), What: "segments"}, beam.Impulse(s),
@@ -179,29 +182,20 @@ func (fn *summarizeFn) ProcessElement(ctx context.Context, id string, next func(
 	return nil
 }
 
-// observe returns the point of one customer for the first pass.
-func observe(_ string, s customer.Summary) (point, error) {
-	var o segment.Observation
-	if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
-		return point{}, err
-	}
-	return pointOf(&o), nil
-}
-
-// thresholdFn scores each customer against the first-pass fit (rebuilt
-// from the sample once per worker) and returns its share of the
+// thresholdFn scores each customer against the first-pass fit (decoded
+// from the statistics once per worker) and returns its share of the
 // threshold sums. It fails first when the file holds several currencies.
 type thresholdFn struct {
 	sc *segment.Scoring
 }
 
 // ProcessElement scores one customer.
-func (fn *thresholdFn) ProcessElement(_ string, s customer.Summary, smp sample, curs func(*currencies) bool) (thresholdSums, error) {
+func (fn *thresholdFn) ProcessElement(_ string, s customer.Summary, smp []byte, curs func(*currencies) bool) (thresholdSums, error) {
 	if fn.sc == nil {
 		if err := checkCurrencies(curs); err != nil {
 			return thresholdSums{}, err
 		}
-		st, err := smp.stats(nil)
+		st, err := decodeSegmentStats(smp, nil)
 		if err != nil {
 			return thresholdSums{}, err
 		}
@@ -257,9 +251,9 @@ type classifyFn struct {
 }
 
 // ProcessElement classifies one customer.
-func (fn *classifyFn) ProcessElement(id string, s customer.Summary, smp sample, thr thresholdSums) (string, string, error) {
+func (fn *classifyFn) ProcessElement(id string, s customer.Summary, smp []byte, thr thresholdSums) (string, string, error) {
 	if fn.f == nil {
-		f, err := fitSegmentation(&smp, &thr)
+		f, err := fitSegmentation(smp, &thr)
 		if err != nil {
 			return "", "", err
 		}
@@ -470,6 +464,26 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, rows func(*stri
 	if err := filesystem.Rename(ctx, fs, tmp, fn.Path); err != nil {
 		return fmt.Errorf("write %s: %w", fn.Path, err)
 	}
+	return nil
+}
+
+// oneCurrencyFn passes the summaries on once the file is known to hold
+// one currency (checked once per worker), so that a file of several
+// fails with checkCurrencies' error rather than with the first-pass
+// statistics' refusal of a second currency.
+type oneCurrencyFn struct {
+	checked bool
+}
+
+// ProcessElement passes one summary on.
+func (fn *oneCurrencyFn) ProcessElement(s customer.Summary, curs func(*currencies) bool, emit func(customer.Summary)) error {
+	if !fn.checked {
+		if err := checkCurrencies(curs); err != nil {
+			return err
+		}
+		fn.checked = true
+	}
+	emit(s)
 	return nil
 }
 

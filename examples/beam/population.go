@@ -1,11 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
@@ -23,144 +21,58 @@ func kindIndex(k customer.Kind) int {
 	return 0
 }
 
-// point is what the first pass of the segmentation (segment.Stats.Add)
-// reads of one customer: kind, currency and the known indicator values.
-// segment.Stats has no encoded form, so this is what travels between
-// workers in its place.
-type point struct {
-	Kind     uint8
-	Currency string
-	// Known has bit i set when indicator i is known; Values holds the
-	// known values in indicator order.
-	Known  uint64
-	Values []float64
+// stats is the accumulator of the first pass: the segment statistics
+// (segment.Stats), which merge exactly across shards, shipped between
+// workers in their binary encoding.
+type stats struct {
+	s *segment.Stats
 }
 
-func pointOf(o *segment.Observation) point {
-	p := point{Kind: uint8(o.Kind), Currency: string(o.Currency)}
-	for i := 1; i < value.NumIndicators; i++ {
-		if v, ok := o.Get(value.Indicator(i)); ok {
-			p.Known |= 1 << i
-			p.Values = append(p.Values, v)
-		}
-	}
-	return p
+func encodeStats(a stats) ([]byte, error) { return a.s.MarshalBinary() }
+
+func decodeStats(b []byte) (stats, error) {
+	s, err := decodeSegmentStats(b, nil)
+	return stats{s}, err
 }
 
-// observation returns the observation that Stats.Add reads.
-func (p *point) observation(dst *segment.Observation) error {
-	*dst = segment.Observation{}
-	dst.Kind, dst.Currency = customer.Kind(p.Kind), customer.Currency(p.Currency)
-	j := 0
-	for i := 1; i < value.NumIndicators; i++ {
-		if p.Known&(1<<i) == 0 {
-			continue
-		}
-		if j >= len(p.Values) {
-			return errors.New("population sample: fewer values than known indicators")
-		}
-		dst.Set(value.Indicator(i), p.Values[j])
-		j++
-	}
-	if j != len(p.Values) {
-		return errors.New("population sample: more values than known indicators")
-	}
-	return nil
-}
-
-func comparePoints(a, b *point) int {
-	if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Currency, b.Currency); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Known, b.Known); c != 0 {
-		return c
-	}
-	return slices.Compare(a.Values, b.Values)
-}
-
-// pointRun is a point with the number of customers that share it.
-type pointRun struct {
-	Point point
-	Count int64
-}
-
-// sample is the exact sample of the first pass: every distinct point
-// with its count. Two shards' samples merge into the sample of the union
-// whatever the order, so the statistics built from it, and the fit, are a
-// function of the population alone.
-type sample struct {
-	// Runs are sorted and distinct when Sorted is true.
-	Runs   []pointRun
-	Sorted bool
-}
-
-// normalize sorts the runs and adds up equal points.
-func (s *sample) normalize() {
-	if s.Sorted {
-		return
-	}
-	slices.SortFunc(s.Runs, func(a, b pointRun) int { return comparePoints(&a.Point, &b.Point) })
-	out := s.Runs[:0]
-	for _, r := range s.Runs {
-		if n := len(out); n > 0 && comparePoints(&out[n-1].Point, &r.Point) == 0 {
-			out[n-1].Count += r.Count
-			continue
-		}
-		out = append(out, r)
-	}
-	s.Runs, s.Sorted = out, true
-}
-
-// stats builds the first-pass statistics of the sample with opts.
-func (s *sample) stats(opts *segment.Options) (*segment.Stats, error) {
-	st, err := segment.NewStats(opts)
+// decodeSegmentStats decodes encoded first-pass statistics into new ones
+// with opts.
+func decodeSegmentStats(b []byte, opts *segment.Options) (*segment.Stats, error) {
+	s, err := segment.NewStats(opts)
 	if err != nil {
 		return nil, err
 	}
-	var o segment.Observation
-	for i := range s.Runs {
-		r := &s.Runs[i]
-		if err := r.Point.observation(&o); err != nil {
-			return nil, err
-		}
-		for range r.Count {
-			if err := st.Add(&o); err != nil {
-				return nil, err
-			}
-		}
+	if err := s.UnmarshalBinary(b); err != nil {
+		return nil, err
 	}
-	return st, nil
+	return s, nil
 }
 
-// sampleFn combines the customers' points into the population sample.
-type sampleFn struct{}
+// statsFn combines the customers' summaries into the first-pass
+// statistics of the population, and outputs their encoding: the workers
+// that read it as a side input each decode their own copy.
+type statsFn struct{}
 
-// CreateAccumulator returns an empty sample.
-func (sampleFn) CreateAccumulator() sample { return sample{Sorted: true} }
-
-// AddInput adds one customer.
-func (sampleFn) AddInput(s sample, p point) sample {
-	s.Runs = append(s.Runs, pointRun{Point: p, Count: 1})
-	s.Sorted = false
-	return s
+// CreateAccumulator returns empty statistics.
+func (*statsFn) CreateAccumulator() (stats, error) {
+	s, err := segment.NewStats(nil)
+	return stats{s}, err
 }
 
-// MergeAccumulators merges two shards' samples.
-func (sampleFn) MergeAccumulators(a, b sample) sample {
-	a.Runs = append(a.Runs, b.Runs...)
-	a.Sorted = false
-	a.normalize()
-	return a
+// AddInput observes one customer and adds it.
+func (*statsFn) AddInput(a stats, s customer.Summary) (stats, error) {
+	var o segment.Observation
+	if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
+		return a, err
+	}
+	return a, a.s.Add(&o)
 }
 
-// ExtractOutput returns the sample in its canonical (sorted) form.
-func (sampleFn) ExtractOutput(s sample) sample {
-	s.normalize()
-	return s
-}
+// MergeAccumulators merges two shards' statistics.
+func (*statsFn) MergeAccumulators(a, b stats) (stats, error) { return a, a.s.Merge(b.s) }
+
+// ExtractOutput returns the encoded statistics.
+func (*statsFn) ExtractOutput(a stats) ([]byte, error) { return a.s.MarshalBinary() }
 
 // thresholdSums are the second-pass statistics of the Mean rule: per
 // kind, the customers and the sums of their current and potential value
@@ -183,21 +95,22 @@ func (t *thresholdSums) thresholds(i int) (current, potential float64) {
 }
 
 // fitted is the segmentation fitted from the two passes, rebuilt on each
-// worker from the side inputs (the sample and the threshold sums): one
+// worker from the side inputs (the first-pass statistics and the
+// threshold sums): one
 // model per kind, with that kind's mean thresholds given as the Fixed
 // rule, so that classification is segment.Model.Classify itself.
 type fitted struct {
 	models [2]*segment.Model
 }
 
-func fitSegmentation(s *sample, t *thresholdSums) (*fitted, error) {
+func fitSegmentation(smp []byte, t *thresholdSums) (*fitted, error) {
 	f := &fitted{}
 	for i := range kinds {
 		if t.N[i] == 0 {
 			continue
 		}
 		cur, pot := t.thresholds(i)
-		st, err := s.stats(&segment.Options{Rule: segment.Fixed, FixedCurrent: cur, FixedPotential: pot})
+		st, err := decodeSegmentStats(smp, &segment.Options{Rule: segment.Fixed, FixedCurrent: cur, FixedPotential: pot})
 		if err != nil {
 			return nil, err
 		}

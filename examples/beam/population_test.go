@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"math/rand/v2"
 	"os"
@@ -123,7 +124,7 @@ func TestSummaryCoder(t *testing.T) {
 	var o1, o2 segment.Observation
 	require.NoError(t, segment.Observe(segment.Input{Summary: &s}, &o1))
 	require.NoError(t, segment.Observe(segment.Input{Summary: &got}, &o2))
-	assert.Equal(t, pointOf(&o1), pointOf(&o2))
+	assert.Equal(t, o1.Indicators, o2.Indicators)
 	assert.Equal(t, o1.MedianGap, o2.MedianGap)
 	x1, r1, T1, ok1 := s.BTYD(customer.Weeks)
 	x2, r2, T2, ok2 := got.BTYD(customer.Weeks)
@@ -132,64 +133,82 @@ func TestSummaryCoder(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func genPoint(t *rapid.T) point {
-	p := point{Kind: rapid.SampledFrom([]uint8{uint8(customer.Consumer), uint8(customer.Intermediary)}).Draw(t, "kind"), Currency: "EUR"}
-	for i := 1; i < value.NumIndicators; i++ {
-		if rapid.Bool().Draw(t, "known") {
-			p.Known |= 1 << i
-			// Few distinct values, so that equal points occur.
-			p.Values = append(p.Values, float64(rapid.IntRange(0, 3).Draw(t, "v")))
-		}
+// genSummary draws a consumer's summary with few distinct amounts and
+// days, so that equal values occur.
+func genSummary(t *rapid.T, i int) customer.Summary {
+	s := customer.NewSummary(customer.ID("c"+itoa(int32(i))), customer.Consumer, customer.DateFromYMD(2025, 6, 30).Time(), nil)
+	for k := range rapid.IntRange(1, 4).Draw(t, "sales") {
+		m, err := customer.NewMoney(itoa(int32(rapid.IntRange(1, 4).Draw(t, "amount")*10)), "EUR")
+		require.NoError(t, err)
+		day := customer.DateFromYMD(2024, time.Month(1+rapid.IntRange(0, 11).Draw(t, "month")), 1+k)
+		require.NoError(t, s.AddSale(customer.Sale{Time: day.Time(), NewOrder: true, Amount: m, Units: 1}))
 	}
-	return p
+	return *s
 }
 
-// TestSampleMerge checks that the sample of a population is the same
-// however the customers are split into shards and the shards merged.
-func TestSampleMerge(t *testing.T) {
+// TestStatsCombiner checks that the first-pass statistics of a population
+// are the same however the customers are split into shards, the shards
+// shipped in their encoding and merged in any order.
+func TestStatsCombiner(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		pts := rapid.SliceOfN(rapid.Custom(genPoint), 1, 40).Draw(t, "points")
-		fn := &sampleFn{}
-		whole := fn.CreateAccumulator()
-		for _, p := range pts {
-			whole = fn.AddInput(whole, p)
+		n := rapid.IntRange(1, 30).Draw(t, "customers")
+		sums := make([]customer.Summary, n)
+		for i := range sums {
+			sums[i] = genSummary(t, i)
 		}
-		whole = fn.ExtractOutput(whole)
-		var n int64
-		for _, r := range whole.Runs {
-			n += r.Count
+		fn := &statsFn{}
+		whole, err := fn.CreateAccumulator()
+		require.NoError(t, err)
+		for _, s := range sums {
+			whole, err = fn.AddInput(whole, s)
+			require.NoError(t, err)
 		}
-		if n != int64(len(pts)) {
-			t.Fatalf("sample counts %d customers, want %d", n, len(pts))
-		}
+		want, err := fn.ExtractOutput(whole)
+		require.NoError(t, err)
+
 		shards := rapid.IntRange(1, 5).Draw(t, "shards")
-		acc := make([]sample, shards)
+		acc := make([]stats, shards)
 		for i := range acc {
-			acc[i] = fn.CreateAccumulator()
+			acc[i], err = fn.CreateAccumulator()
+			require.NoError(t, err)
 		}
-		for _, p := range pts {
+		for _, s := range sums {
 			k := rapid.IntRange(0, shards-1).Draw(t, "shard")
-			acc[k] = fn.AddInput(acc[k], p)
+			acc[k], err = fn.AddInput(acc[k], s)
+			require.NoError(t, err)
+		}
+		// Each shard crosses a worker boundary.
+		for i := range acc {
+			b, err := encodeStats(acc[i])
+			require.NoError(t, err)
+			acc[i], err = decodeStats(b)
+			require.NoError(t, err)
 		}
 		perm := rapid.Permutation(acc).Draw(t, "order")
 		got := perm[0]
 		for _, a := range perm[1:] {
-			got = fn.MergeAccumulators(got, a)
+			got, err = fn.MergeAccumulators(got, a)
+			require.NoError(t, err)
 		}
-		got = fn.ExtractOutput(got)
-		if !assert.ObjectsAreEqual(whole, got) {
-			t.Fatalf("merged sample differs:\n%v\n%v", whole, got)
+		out, err := fn.ExtractOutput(got)
+		require.NoError(t, err)
+		if !bytes.Equal(want, out) {
+			t.Fatalf("merged statistics differ from the whole")
 		}
 	})
+	_, err := decodeStats([]byte("tss\x01"))
+	assert.ErrorIs(t, err, value.ErrInvalidInput)
 }
 
-// TestSampleStats checks that the statistics rebuilt from the sample
-// score like the fit on the observations themselves.
-func TestSampleStats(t *testing.T) {
+// TestFirstPassStats checks that the segmentation fitted from the
+// combined statistics and the threshold sums classifies like the fit on
+// the observations themselves.
+func TestFirstPassStats(t *testing.T) {
 	var obs []segment.Observation
 	var sums []customer.Summary
-	var smp sample
-	fn := &sampleFn{}
+	fn := &statsFn{}
+	acc, err := fn.CreateAccumulator()
+	require.NoError(t, err)
 	for i := range 30 {
 		s := customer.NewSummary(customer.ID("c"+itoa(int32(i))), customer.Consumer, customer.DateFromYMD(2025, 6, 30).Time(), nil)
 		for k := 0; k <= i%4; k++ {
@@ -201,9 +220,11 @@ func TestSampleStats(t *testing.T) {
 		require.NoError(t, segment.Observe(segment.Input{Summary: s}, &o))
 		obs = append(obs, o)
 		sums = append(sums, *s)
-		smp = fn.AddInput(smp, pointOf(&o))
+		acc, err = fn.AddInput(acc, *s)
+		require.NoError(t, err)
 	}
-	smp = fn.ExtractOutput(smp)
+	smp, err := fn.ExtractOutput(acc)
+	require.NoError(t, err)
 	want, err := segment.Fit(obs, nil)
 	require.NoError(t, err)
 	var thr thresholdSums
@@ -219,7 +240,7 @@ func TestSampleStats(t *testing.T) {
 	th := want.Thresholds(customer.Consumer)
 	assert.Equal(t, th.Current, cur)
 	assert.Equal(t, th.Potential, pot)
-	f, err := fitSegmentation(&smp, &thr)
+	f, err := fitSegmentation(smp, &thr)
 	require.NoError(t, err)
 	for i := range obs {
 		var a, b segment.Result
