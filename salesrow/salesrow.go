@@ -199,6 +199,16 @@ func (l *Layout) Parse(rec []string, r *Row) *FieldError {
 	if len(rec) != l.Fields {
 		return &FieldError{Field: -1, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), l.Fields)}
 	}
+	return l.ParseUsed(rec, r)
+}
+
+// ParseUsed is Parse for a reader that has checked the record's number of
+// fields itself and split only the fields it reads: rec holds at least
+// the first [Layout.Used] fields of the record.
+func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
+	if len(rec) < l.Used() {
+		return &FieldError{Field: -1, Reason: fmt.Sprintf("%d fields split, the columns need %d", len(rec), l.Used())}
+	}
 	*r = Row{}
 	if r.CustomerID = field(rec, l.CustomerID); r.CustomerID == "" {
 		return valueError(l.CustomerID, ColCustomerID, "", "empty")

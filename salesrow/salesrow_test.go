@@ -75,6 +75,23 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// ParseUsed reads a record of which only the used fields are split, as
+// Parse reads the whole record.
+func TestParseUsed(t *testing.T) {
+	l, err := salesrow.NewLayout([]string{"customer_id", "date", "amount", "channel", "sku"})
+	require.NoError(t, err)
+	var whole, prefix salesrow.Row
+	require.Nil(t, l.Parse([]string{"c1", "2024-03-05", "10", "web", "x"}, &whole))
+	require.Nil(t, l.ParseUsed([]string{"c1", "2024-03-05", "10"}, &prefix))
+	assert.Equal(t, whole, prefix)
+	fe := l.ParseUsed([]string{"c1", "2024-03-05"}, &prefix)
+	require.NotNil(t, fe)
+	assert.Equal(t, "2 fields split, the columns need 3", fe.Error())
+	fe = l.Parse([]string{"c1", "2024-03-05", "10"}, &prefix)
+	require.NotNil(t, fe)
+	assert.Equal(t, "3 fields, the header has 5", fe.Error())
+}
+
 func TestFieldErrorText(t *testing.T) {
 	assert.Equal(t, `amount "": empty`, (&salesrow.FieldError{Column: "amount", HasValue: true, Reason: "empty"}).Error())
 	assert.Equal(t, `quantity: units must be ≥ 0`, (&salesrow.FieldError{Column: "quantity", Reason: "units must be ≥ 0"}).Error())

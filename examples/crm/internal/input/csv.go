@@ -109,10 +109,11 @@ func newLayout(l *salesrow.Layout) layout {
 
 // parse parses the fields of one record, whose first field is on line
 // line and field i on line lineOf(i), into r, with the rules of
-// salesrow.
+// salesrow. The caller has checked that the record has the header's
+// number of fields; rec holds at least the first c.used of them.
 func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int, r *Row) *RowError {
 	r.Line = line
-	if fe := c.rules.Parse(rec, &r.Row); fe != nil {
+	if fe := c.rules.ParseUsed(rec, &r.Row); fe != nil {
 		if fe.Field >= 0 {
 			line = lineOf(fe.Field)
 		}
