@@ -95,8 +95,8 @@
 // collector with GOGC=10 (the records live in pointer-free arenas that a
 // collection does not scan), so the heap stays near its live size, and
 // with GOGC=5 once the input is read when the live heap is past 64 MiB;
-// crm report, which holds a customer.Summary per customer, keeps Go's
-// default.
+// crm report, which reads its tables a summary at a time, keeps Go's
+// default, and GOGC=10 past 64 MiB.
 // The GOGC environment variable overrides both.
 // CRM_CPUPROFILE=file and CRM_MEMPROFILE=file write pprof profiles of a
 // run.
@@ -124,12 +124,16 @@ import (
 )
 
 func main() {
-	if os.Getenv("GOGC") == "" && len(os.Args) > 1 && compactHeap(os.Args[1]) {
-		// The customers of a large file live in pointer-free arenas that
-		// a collection does not scan, so collecting often is cheap (GOGC=10), and
-		// it keeps the heap near its live size instead of twice that.
-		debug.SetGCPercent(10)
-		tightGC = true
+	if os.Getenv("GOGC") == "" && len(os.Args) > 1 {
+		gcTuned = true
+		if compactHeap(os.Args[1]) {
+			// The customers of a large file live in pointer-free arenas
+			// that a collection does not scan, so collecting often is
+			// cheap (GOGC=10), and it keeps the heap near its live size
+			// instead of twice that.
+			debug.SetGCPercent(10)
+			tightGC = true
+		}
 	}
 	stop := startProfiles(os.Stderr)
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
@@ -137,27 +141,34 @@ func main() {
 	os.Exit(code)
 }
 
-// tightGC is set when main runs the collector with GOGC=10 for a
+// gcTuned is set when main may tune the collector (the GOGC environment
+// variable is not set), and tightGC when it runs it with GOGC=10 for a
 // subcommand whose records are pointer-free; see tightenGC.
-var tightGC bool
+var gcTuned, tightGC bool
 
-// largeHeap is the live heap past which tightenGC lowers GOGC to 5.
+// largeHeap is the live heap past which tightenGC lowers GOGC.
 const largeHeap = 64 << 20
 
-// tightenGC lowers GOGC from 10 to 5 once the input is scanned, when
-// main set it and the live heap (the table of customers) is past
-// largeHeap: the passes that follow allocate little and keep the table,
-// so a collection every 5% of it is still cheap, and the peak memory is
-// lower by 5% of the table. Below that size the collections would come
-// too often for what they save.
+// tightenGC lowers GOGC once an input is scanned, when main may tune it
+// and the live heap (the table of customers, pointer-free) is past
+// largeHeap: to 5 from 10 for the subcommands that keep their heap
+// compact, and to 10 from Go's default for crm report, which reads the
+// tables a summary at a time. A collection then still finds little to
+// scan, and the peak memory is near the live heap. Below that size the
+// collections would come too often for what they save.
 func tightenGC() {
-	if !tightGC {
+	if !gcTuned {
 		return
 	}
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() == metrics.KindUint64 && s[0].Value.Uint64() > largeHeap {
+	if s[0].Value.Kind() != metrics.KindUint64 || s[0].Value.Uint64() <= largeHeap {
+		return
+	}
+	if tightGC {
 		debug.SetGCPercent(5)
+	} else {
+		debug.SetGCPercent(10)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
@@ -58,20 +59,20 @@ func runReport(e *env, args []string) error {
 		return err
 	}
 	defer out.abort()
+	// The report reads the customers from the tables, a summary at a
+	// time, instead of holding a summary per customer.
 	in := &report.Input{
 		Source: source, AsOf: asOf, Currency: t.Currency,
-		Summaries: summariesOf(t), CalibrationEnd: calEnd,
+		Summaries: t.Summarizer(), CalibrationEnd: calEnd,
 	}
-	t = nil
-	if err := classifyAll(in); err != nil {
+	if err := classifyAll(in, t); err != nil {
 		return err
 	}
 
 	// The same export as of the calibration end, when it has a row by
 	// then; otherwise the report says the data are too short for a
 	// holdout check. Malformed rows were reported by the first pass.
-	in.Calibration = []*customer.Summary{}
-	if startsBy(in.Summaries, calEnd) {
+	if startsBy(t, calEnd) {
 		calSrc, err := f.open(e, calEnd)
 		if err != nil {
 			return err
@@ -80,7 +81,7 @@ func runReport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		in.Calibration = summariesOf(cal)
+		in.Calibration = cal.Summarizer()
 	} else {
 		fmt.Fprintf(e.stderr, "crm: no holdout check: no row is dated on or before the calibration end %s\n", calEnd)
 	}
@@ -99,56 +100,67 @@ func runReport(e *env, args []string) error {
 	return nil
 }
 
-// summariesOf builds the summary of every customer of t, in t's order,
-// on every core: the report needs them all at once.
-func summariesOf(t *input.Table) []*customer.Summary {
-	store := make([]customer.Summary, t.Len())
-	out := make([]*customer.Summary, t.Len())
-	parts(t.Len(), func(_, lo, hi int) error {
-		z := t.Summarizer()
-		for i := lo; i < hi; i++ {
-			z.Summary(i, &store[i])
-			out[i] = &store[i]
-		}
-		return nil
-	})
-	return out
-}
-
-// classifyAll fits the segmentation (fitSegments) and fills the compact
-// classification of every customer, the thresholds and the RFM bins.
-func classifyAll(in *report.Input) error {
-	m, err := fitSegments(in.Summaries)
+// classifyAll fits the segmentation of the customers of t (both passes
+// on every core) and fills the compact classification of every customer,
+// the thresholds and the RFM bins.
+func classifyAll(in *report.Input, t *input.Table) error {
+	m, err := fitSegmentsTable(t)
 	if err != nil {
 		return err
 	}
-	in.Segments = make([]report.Customer, len(in.Summaries))
-	seen := map[customer.Kind]bool{}
-	var o segment.Observation
-	var r segment.Result
-	for i, s := range in.Summaries {
-		if err := segment.Observe(segment.Input{Summary: s}, &o); err != nil {
-			return err
-		}
-		if err := m.Classify(&r, &o); err != nil {
-			return err
-		}
-		in.Segments[i] = report.Classified(&r)
-		if !seen[s.Kind] {
-			seen[s.Kind] = true
-			in.Thresholds = append(in.Thresholds, m.Thresholds(s.Kind))
-			if sc := m.RFMScorer(s.Kind); sc != nil {
-				in.RFMBins = max(in.RFMBins, sc.Bins())
+	in.Segments = make([]report.Customer, t.Len())
+	kinds := make([][2]bool, runtime.GOMAXPROCS(0))
+	if _, err := parts(t.Len(), func(p, lo, hi int) error {
+		z := t.Summarizer()
+		var s customer.Summary
+		var o segment.Observation
+		var r segment.Result
+		for i := lo; i < hi; i++ {
+			z.Summary(i, &s)
+			if err := segment.Observe(segment.Input{Summary: &s}, &o); err != nil {
+				return err
 			}
+			if err := m.Classify(&r, &o); err != nil {
+				return err
+			}
+			in.Segments[i] = report.Classified(&r)
+			kinds[p][kindSlot(s.Kind)] = true
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		seen := false
+		for p := range kinds {
+			seen = seen || kinds[p][kindSlot(k)]
+		}
+		if !seen {
+			continue
+		}
+		in.Thresholds = append(in.Thresholds, m.Thresholds(k))
+		if sc := m.RFMScorer(k); sc != nil {
+			in.RFMBins = max(in.RFMBins, sc.Bins())
 		}
 	}
 	return nil
 }
 
-// startsBy reports whether some customer has a row (an order or a
+// kindSlot is 1 for intermediaries and 0 for the other kinds.
+func kindSlot(k customer.Kind) int {
+	if k == customer.Intermediary {
+		return 1
+	}
+	return 0
+}
+
+// startsBy reports whether some customer of t has a row (an order or a
 // refund) dated on or before d.
-func startsBy(sums []*customer.Summary, d customer.Date) bool {
-	for _, s := range sums {
+func startsBy(t *input.Table, d customer.Date) bool {
+	z := t.Summarizer()
+	var s customer.Summary
+	for i := range t.Len() {
+		z.Summary(i, &s)
 		if len(s.Days) > 0 && s.Days[0].Date <= d {
 			return true
 		}

@@ -14,7 +14,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+	"github.com/tailorcrm/tailor/examples/crm/internal/report"
 	"github.com/tailorcrm/tailor/internal/shopgen"
+	"github.com/tailorcrm/tailor/segment"
 )
 
 // writeShop writes a generated shop of n customers over [start, end) in
@@ -158,4 +162,57 @@ func TestReportErrors(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary file is left behind")
+}
+
+// TestReportFromTablesAsFromSummaries checks that crm report, which reads
+// its tables a summary at a time, writes the page that the report package
+// builds from every summary held in memory and classified one by one.
+func TestReportFromTablesAsFromSummaries(t *testing.T) {
+	t.Parallel()
+	def := shopgen.DefaultConfig()
+	path := writeShop(t, 400, 9, def.Start, def.End)
+	out := filepath.Join(t.TempDir(), "report.html")
+	r := crm(t, "", "report", "-in", path, "-as-of", "2025-12-31", "-out", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+
+	asOf := customer.DateFromYMD(2025, 12, 31)
+	calEnd := report.CalibrationEnd(asOf, nil)
+	held := func(d customer.Date) report.SummarySlice {
+		f, err := os.Open(path)
+		require.NoError(t, err)
+		defer f.Close()
+		tab, err := input.ScanCSV(f, "orders.csv", input.Options{AsOf: d}, 1)
+		require.NoError(t, err)
+		sums := make(report.SummarySlice, tab.Len())
+		for i := range sums {
+			var s customer.Summary
+			tab.Summary(i, &s)
+			c := s.Clone()
+			sums[i] = &c
+		}
+		return sums
+	}
+	sums := held(asOf)
+	in := &report.Input{Source: "orders.csv", AsOf: asOf, Currency: "EUR", Summaries: sums,
+		Calibration: held(calEnd), CalibrationEnd: calEnd}
+	m, err := fitSegments(sums)
+	require.NoError(t, err)
+	var o segment.Observation
+	var res segment.Result
+	for _, s := range sums {
+		require.NoError(t, segment.Observe(segment.Input{Summary: s}, &o))
+		require.NoError(t, m.Classify(&res, &o))
+		in.Segments = append(in.Segments, report.Classified(&res))
+	}
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		in.Thresholds = append(in.Thresholds, m.Thresholds(k))
+		in.RFMBins = max(in.RFMBins, m.RFMScorer(k).Bins())
+	}
+	rep, err := report.Build(in, nil)
+	require.NoError(t, err)
+	var want bytes.Buffer
+	require.NoError(t, rep.WriteHTML(&want))
+	assert.Equal(t, want.String(), string(page))
 }

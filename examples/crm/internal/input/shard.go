@@ -615,6 +615,9 @@ func (t *Table) Summarizer() *Summarizer { return &Summarizer{t: t} }
 // [Table.Summary] does.
 func (z *Summarizer) Summary(i int, dst *customer.Summary) { z.t.summary(i, dst, &z.cache) }
 
+// Len returns the number of customers of the table.
+func (z *Summarizer) Len() int { return z.t.Len() }
+
 // ID returns the ID of the i-th customer.
 func (t *Table) ID(i int) customer.ID {
 	if t.sums != nil {

@@ -113,6 +113,27 @@ func Classified(r *segment.Result) Customer {
 	}
 }
 
+// Summaries are the customers of a report, read one at a time: Len of
+// them, the i-th built by Summary into dst (reusing dst's memory), so that
+// a large population need not be held in memory as summaries. Building a
+// summary must not change another. The report reads a source several
+// times, in order and by index, from one goroutine, and does not change
+// the summaries.
+type Summaries interface {
+	Len() int
+	Summary(i int, dst *customer.Summary)
+}
+
+// SummarySlice is Summaries held in memory.
+type SummarySlice []*customer.Summary
+
+// Len returns the number of summaries.
+func (s SummarySlice) Len() int { return len(s) }
+
+// Summary copies the i-th summary into dst; the copy shares the
+// summary's slices.
+func (s SummarySlice) Summary(i int, dst *customer.Summary) { *dst = *s[i] }
+
 // Input is what the report is built from.
 type Input struct {
 	// Source names the export in the heading (a file name; "" for none).
@@ -123,7 +144,7 @@ type Input struct {
 	Currency customer.Currency
 	// Summaries are the customers as of AsOf, one each, in a fixed order
 	// (the report keeps it where it lists customers with equal keys).
-	Summaries []*customer.Summary
+	Summaries Summaries
 	// Segments[i] is the classification of Summaries[i].
 	Segments []Customer
 	// Thresholds are the quadrant thresholds of the kinds present.
@@ -133,8 +154,8 @@ type Input struct {
 	// Calibration are the customers as of CalibrationEnd (the same
 	// export read only up to that day): empty when no row is dated on or
 	// before it, and the report then says the history is too short for
-	// a holdout check.
-	Calibration    []*customer.Summary
+	// a holdout check. Nil counts as empty.
+	Calibration    Summaries
 	CalibrationEnd customer.Date
 }
 
@@ -256,11 +277,12 @@ type Action struct {
 // match one for one; an empty population is an error.
 func Build(in *Input, opts *Options) (*Report, error) {
 	o := opts.withDefaults()
-	if len(in.Summaries) == 0 {
+	if in.Summaries == nil || in.Summaries.Len() == 0 {
 		return nil, errors.New("report: no customers")
 	}
-	if len(in.Segments) != len(in.Summaries) {
-		return nil, fmt.Errorf("report: %d classifications for %d customers", len(in.Segments), len(in.Summaries))
+	n := in.Summaries.Len()
+	if len(in.Segments) != n {
+		return nil, fmt.Errorf("report: %d classifications for %d customers", len(in.Segments), n)
 	}
 	rep := &Report{
 		Source: in.Source, AsOf: in.AsOf, Currency: in.Currency,
@@ -274,8 +296,11 @@ func Build(in *Input, opts *Options) (*Report, error) {
 	rep.RFM = newRFMGrid(bins)
 
 	kinds := map[customer.Kind]*KindReport{}
-	kindOf := make([]*KindReport, len(in.Summaries))
-	for i, s := range in.Summaries {
+	kindOf := make([]*KindReport, n)
+	var buf customer.Summary
+	for i := range n {
+		s := &buf
+		in.Summaries.Summary(i, s)
 		k := kinds[s.Kind]
 		if k == nil {
 			k = &KindReport{Kind: s.Kind}
@@ -326,7 +351,7 @@ func Build(in *Input, opts *Options) (*Report, error) {
 	}
 
 	// Churn, kind by kind.
-	risks := make([]float64, len(in.Summaries))
+	risks := make([]float64, n)
 	for i := range risks {
 		risks[i] = -1
 	}
@@ -393,11 +418,14 @@ func (g *RFMGrid) finish() {
 
 // spendHistogram bins the net revenue of the customers of kind k in
 // quarter decades.
-func spendHistogram(sums []*customer.Summary, k customer.Kind) SpendHistogram {
+func spendHistogram(sums Summaries, k customer.Kind) SpendHistogram {
 	const step = 0.25
 	var h SpendHistogram
 	var pos []float64
-	for _, s := range sums {
+	var buf customer.Summary
+	for i := range sums.Len() {
+		s := &buf
+		sums.Summary(i, s)
 		if s.Kind != k {
 			continue
 		}
@@ -444,27 +472,30 @@ func (rep *Report) atRisk(in *Input, o *Options, risks []float64, models map[cus
 
 func (rep *Report) atRiskOf(in *Input, o *Options, k *KindReport, risks []float64, models map[customer.Kind]*kindChurn) error {
 	var cand []int
-	for i, s := range in.Summaries {
+	nets := make(map[int]decimal.Decimal)
+	var buf customer.Summary
+	for i := range in.Summaries.Len() {
+		s := &buf
+		in.Summaries.Summary(i, s)
 		kc := models[s.Kind]
 		if s.Kind != k.Kind || risks[i] < 0 || kc == nil || kc.model.Bands().Band(risks[i]) < risk.BandHigh {
 			continue
 		}
 		rep.AtRiskCustomers++
-		rep.AtRiskNet = rep.AtRiskNet.Add(s.Net())
+		net := s.Net()
+		rep.AtRiskNet = rep.AtRiskNet.Add(net)
 		if q := in.Segments[i].Quadrant; q == segment.HighValue || q == segment.SecondaryValue {
 			cand = append(cand, i)
+			nets[i] = net
 		}
 	}
 	k.AtRiskTotal = len(cand)
-	nets := make(map[int]decimal.Decimal, len(cand))
-	for _, i := range cand {
-		nets[i] = in.Summaries[i].Net()
-	}
 	slices.SortStableFunc(cand, func(a, b int) int { return nets[b].Cmp(nets[a]) })
 	book := segment.DefaultPlaybook()
 	all := customer.Consent{Marketing: true, Profiling: true}
 	for _, i := range cand[:min(len(cand), o.TopN)] {
-		s, c := in.Summaries[i], &in.Segments[i]
+		s, c := &buf, &in.Segments[i]
+		in.Summaries.Summary(i, s)
 		kc := models[s.Kind]
 		sig, err := risk.NewSignals(input(s, kc.alive))
 		if err != nil {

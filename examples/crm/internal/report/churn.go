@@ -155,7 +155,10 @@ func analyseChurn(in *Input, k *KindReport, o *Options, risks []float64) (*kindC
 
 	// Today: P(alive) from the whole history, then every customer's risk.
 	var obs []churn.Observation
-	for _, s := range in.Summaries {
+	var buf customer.Summary
+	for i := range in.Summaries.Len() {
+		s := &buf
+		in.Summaries.Summary(i, s)
 		if s.Kind != k.Kind {
 			continue
 		}
@@ -168,7 +171,9 @@ func analyseChurn(in *Input, k *KindReport, o *Options, risks []float64) (*kindC
 	} else {
 		kc.alive, cr.Alive, cr.AliveOK = m, desc, true
 	}
-	for i, s := range in.Summaries {
+	for i := range in.Summaries.Len() {
+		s := &buf
+		in.Summaries.Summary(i, s)
 		if s.Kind != k.Kind {
 			continue
 		}
@@ -197,16 +202,29 @@ func analyseChurn(in *Input, k *KindReport, o *Options, risks []float64) (*kindC
 func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 	cr := &k.Churn
 	calEnd := in.CalibrationEnd
-	var cal, full []*customer.Summary
+	// The customers known at the calibration end, by index in
+	// in.Calibration, each with its observation then and its purchases in
+	// the holdout period (from its summary as of AsOf).
+	var cal []int
+	var obs []churn.Observation
+	var actual []float64
 	first := customer.Date(0)
 	haveFirst := false
-	byID := make(map[customer.ID]*customer.Summary)
-	for _, s := range in.Summaries {
-		if s.Kind == k.Kind {
-			byID[s.CustomerID] = s
+	byID := make(map[customer.ID]int)
+	var buf, fbuf customer.Summary
+	for i := range in.Summaries.Len() {
+		in.Summaries.Summary(i, &buf)
+		if buf.Kind == k.Kind {
+			byID[buf.CustomerID] = i
 		}
 	}
-	for _, s := range in.Calibration {
+	calN := 0
+	if in.Calibration != nil {
+		calN = in.Calibration.Len()
+	}
+	for i := range calN {
+		s := &buf
+		in.Calibration.Summary(i, s)
 		if s.Kind != k.Kind {
 			continue
 		}
@@ -217,13 +235,17 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 		if !haveFirst || d < first {
 			first, haveFirst = d, true
 		}
-		f := byID[s.CustomerID]
-		if _, ok := observation(s); !ok || f == nil {
+		j, known := byID[s.CustomerID]
+		ob, ok := observation(s)
+		if !ok || !known {
 			continue
 		}
-		cal = append(cal, s)
-		full = append(full, f)
+		in.Summaries.Summary(j, &fbuf)
+		cal = append(cal, i)
+		obs = append(obs, ob)
+		actual = append(actual, float64(risk.HoldoutPurchases(fbuf, calEnd.Time())))
 	}
+	byID = nil
 	switch {
 	case !haveFirst:
 		cr.HoldoutNote = fmt.Sprintf("the data are too short for a holdout check: no purchase on or before the calibration end %s, %d days before the as-of day", calEnd, o.Holdout)
@@ -235,12 +257,6 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 		return nil, nil
 	}
 
-	obs := make([]churn.Observation, len(cal))
-	actual := make([]float64, len(cal))
-	for i, s := range cal {
-		obs[i], _ = observation(s)
-		actual[i] = float64(risk.HoldoutPurchases(*full[i], calEnd.Time()))
-	}
 	var calModel churn.TransactionModel
 	m, desc, err := fitMBG(obs)
 	if err != nil {
@@ -267,7 +283,8 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 	stride := max(1, (len(cal)+2*o.MaxTraining-1)/(2*o.MaxTraining))
 	var train, test []risk.Example
 	for i := 0; i < len(cal); i += stride {
-		ex, err := risk.Label(input(cal[i], calModel), int(actual[i]))
+		in.Calibration.Summary(cal[i], &buf)
+		ex, err := risk.Label(input(&buf, calModel), int(actual[i]))
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,7 @@ func ExampleBuild() {
 		"C4": {"2025-12-24"},
 	}
 	in := &report.Input{Source: "orders.csv", AsOf: asOf, Currency: "EUR", CalibrationEnd: report.CalibrationEnd(asOf, nil)}
+	var sums report.SummarySlice
 	for _, id := range []customer.ID{"C1", "C2", "C3", "C4"} {
 		s := customer.NewSummary(id, customer.Consumer, asOf.Time(), nil)
 		for _, d := range days[id] {
@@ -31,11 +32,12 @@ func ExampleBuild() {
 				return
 			}
 		}
-		in.Summaries = append(in.Summaries, s)
+		sums = append(sums, s)
 	}
+	in.Summaries = sums
 	// Classify as crm report does: package segment with its defaults.
-	pop := make([]segment.Input, len(in.Summaries))
-	for i, s := range in.Summaries {
+	pop := make([]segment.Input, len(sums))
+	for i, s := range sums {
 		pop[i] = segment.Input{Summary: s}
 	}
 	m, obs, err := segment.FitInputs(pop, nil)

@@ -57,9 +57,9 @@ func randomInput(t *rapid.T) *Input {
 		if _, ok := full.FirstPurchase(); !ok {
 			continue
 		}
-		in.Summaries = append(in.Summaries, full)
+		in.Summaries = append(list(in.Summaries), full)
 		if _, ok := cal.FirstPurchase(); ok {
-			in.Calibration = append(in.Calibration, cal)
+			in.Calibration = append(list(in.Calibration), cal)
 		}
 	}
 	return in
@@ -71,13 +71,13 @@ func randomInput(t *rapid.T) *Input {
 func TestBuildProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		in := randomInput(t)
-		if len(in.Summaries) == 0 {
+		if len(list(in.Summaries)) == 0 {
 			t.Skip("no customer with a purchase")
 		}
 		require.NoError(t, classify(in))
 		rep, err := Build(in, &Options{MaxPoints: rapid.IntRange(1, 30).Draw(t, "max points")})
 		require.NoError(t, err)
-		assert.Equal(t, len(in.Summaries), rep.Customers)
+		assert.Equal(t, len(list(in.Summaries)), rep.Customers)
 		scored := 0
 		for _, k := range rep.Kinds {
 			n := 0

@@ -46,7 +46,7 @@ func buildShop(n int, seed uint64, start, end time.Time) (*Input, error) {
 		return nil, err
 	}
 	calEnd := CalibrationEnd(testAsOf, nil)
-	in := &Input{Source: "shop.csv", AsOf: testAsOf, Currency: "EUR", CalibrationEnd: calEnd, Calibration: []*customer.Summary{}}
+	in := &Input{Source: "shop.csv", AsOf: testAsOf, Currency: "EUR", CalibrationEnd: calEnd, Calibration: SummarySlice{}}
 	for r := range recs {
 		id := r.Customer.ID
 		if r.Customer.Kind == customer.Intermediary {
@@ -60,24 +60,32 @@ func buildShop(n int, seed uint64, start, end time.Time) (*Input, error) {
 			continue
 		}
 		full.CustomerID = id
-		in.Summaries = append(in.Summaries, &full)
+		in.Summaries = append(list(in.Summaries), &full)
 		cal, err := customer.Summarize(r.Customer.ID, r.Customer.Kind, calEnd.Time(), r.Events(), nil)
 		if err != nil {
 			return nil, err
 		}
 		if cal.Orders > 0 {
 			cal.CustomerID = id
-			in.Calibration = append(in.Calibration, &cal)
+			in.Calibration = append(list(in.Calibration), &cal)
 		}
 	}
 	return in, classify(in)
 }
 
+// list returns the summaries of a test input, held in memory.
+func list(s Summaries) SummarySlice {
+	if s == nil {
+		return nil
+	}
+	return s.(SummarySlice)
+}
+
 // classify classifies in.Summaries with package segment, as crm report
 // does.
 func classify(in *Input) error {
-	pop := make([]segment.Input, len(in.Summaries))
-	for i, s := range in.Summaries {
+	pop := make([]segment.Input, len(list(in.Summaries)))
+	for i, s := range list(in.Summaries) {
 		pop[i] = segment.Input{Summary: s}
 	}
 	m, obs, err := segment.FitInputs(pop, nil)
@@ -217,10 +225,10 @@ func TestBuildFigures(t *testing.T) {
 	require.Len(t, rep.Kinds, 2)
 	assert.Equal(t, customer.Consumer, rep.Kinds[0].Kind)
 	assert.Equal(t, customer.Intermediary, rep.Kinds[1].Kind)
-	assert.Equal(t, len(in.Summaries), rep.Customers)
+	assert.Equal(t, len(list(in.Summaries)), rep.Customers)
 
 	orders, net := 0, decimal.Zero
-	for _, s := range in.Summaries {
+	for _, s := range list(in.Summaries) {
 		orders += s.Orders
 		net = net.Add(s.Net())
 	}
@@ -302,7 +310,7 @@ func TestBuildFigures(t *testing.T) {
 func TestAtRiskTable(t *testing.T) {
 	in, rep, _ := fixture(t)
 	index := map[customer.ID]int{}
-	for i, s := range in.Summaries {
+	for i, s := range list(in.Summaries) {
 		index[s.CustomerID] = i
 	}
 	total := 0
@@ -312,7 +320,7 @@ func TestAtRiskTable(t *testing.T) {
 		for j, r := range k.AtRisk {
 			i, ok := index[r.ID]
 			require.True(t, ok)
-			s, c := in.Summaries[i], in.Segments[i]
+			s, c := list(in.Summaries)[i], in.Segments[i]
 			assert.Equal(t, k.Kind, s.Kind)
 			assert.Contains(t, []segment.Quadrant{segment.HighValue, segment.SecondaryValue}, c.Quadrant, "only customers of high current value")
 			assert.Contains(t, []string{"high", "critical"}, r.Band)
@@ -425,7 +433,7 @@ func TestDensityForManyCustomers(t *testing.T) {
 func TestShortHistory(t *testing.T) {
 	// Two months of history: no calibration period before the holdout.
 	in := shop(t, 300, 5, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	require.Empty(t, in.Calibration)
+	require.Empty(t, list(in.Calibration))
 	rep, err := Build(in, nil)
 	require.NoError(t, err)
 	for _, k := range rep.Kinds {
@@ -447,7 +455,7 @@ func TestCalibrationTooShort(t *testing.T) {
 	// History from 2025-05-01: the calibration period up to 2025-07-02 is
 	// two months, shorter than DefaultMinCalibration.
 	in := shop(t, 300, 6, time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	require.NotEmpty(t, in.Calibration)
+	require.NotEmpty(t, list(in.Calibration))
 	rep, err := Build(in, nil)
 	require.NoError(t, err)
 	k := rep.Kinds[0]
