@@ -151,7 +151,7 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 	names := []string{"p", "q", "v"}
 	if g == nil || g.Len() < 2 {
-		return GammaGammaFit{Excluded: g.Excluded()}, fmt.Errorf("churn: fit gammagamma: %d customers with repeat purchases and positive spend: %w", g.Customers(), ErrInsufficientData)
+		return GammaGammaFit{Excluded: g.Excluded()}, fmt.Errorf("churn: fit gammagamma: %w", &dataError{fmt.Sprintf("%d distinct (frequency, mean spend) among %d customers with repeat purchases and positive spend, want 2", g.Len(), g.Customers())})
 	}
 	f, meanZ := gammaGammaObjective(g)
 	def := [maxDim]float64{0, math.Log(2), math.Log(meanZ)}

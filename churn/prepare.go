@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
@@ -82,15 +83,22 @@ func prepare(g *Groups) *prepared {
 // transaction model.
 func checkTransactionData(g *Groups) error {
 	if g == nil || g.Customers() == 0 {
-		return ErrInsufficientData
+		return &dataError{"no customers"}
 	}
 	for _, gr := range g.groups {
 		if gr.Frequency > 0 {
 			return nil
 		}
 	}
-	return ErrInsufficientData
+	return &dataError{fmt.Sprintf("none of %d customers has a repeat purchase", g.Customers())}
 }
+
+// dataError is ErrInsufficientData with what is missing; its text does
+// not repeat the package name that the fit's own context gives.
+type dataError struct{ why string }
+
+func (e *dataError) Error() string { return "insufficient data to fit the model: " + e.why }
+func (e *dataError) Unwrap() error { return ErrInsufficientData }
 
 // defaultRateStart returns log start values r = 1, α = ΣT/Σx (so that the
 // mean purchase rate r/α matches the observed repeat rate).

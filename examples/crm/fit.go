@@ -165,7 +165,7 @@ func fitModel(name string, p *population) (fitted, error) {
 		return f, usagef("-model: unknown model %q", name)
 	}
 	if err != nil {
-		return f, fmt.Errorf("fit %s: %w", name, err)
+		return f, err // the fits name themselves ("churn: fit bgnbd: …")
 	}
 	for _, p := range f.params {
 		if !finite(p.Value) || !finite(p.StdErr) {
