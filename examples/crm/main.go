@@ -92,7 +92,8 @@
 // keeps 48 bytes per customer and gathers the quadrant thresholds; the
 // last only sets the quadrants and formats the rows, in parallel, writing
 // them in order. crm segment, fit, score and batch run the garbage
-// collector with GOGC=10 (the records live in pointer-free arenas that a
+// collector with a GOGC that falls from 100 to 10 as the table of
+// customers grows (the records live in pointer-free arenas that a
 // collection does not scan), so the heap stays near its live size, and
 // with GOGC=5 once the input is read when the live heap is past 64 MiB;
 // crm report, which reads its tables a summary at a time, keeps Go's
@@ -121,19 +122,17 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
+	"sync/atomic"
 )
 
 func main() {
 	if os.Getenv("GOGC") == "" && len(os.Args) > 1 {
 		gcTuned = true
-		if compactHeap(os.Args[1]) {
-			// The customers of a large file live in pointer-free arenas
-			// that a collection does not scan, so collecting often is
-			// cheap (GOGC=10), and it keeps the heap near its live size
-			// instead of twice that.
-			debug.SetGCPercent(10)
-			tightGC = true
-		}
+		// The customers of a large file live in pointer-free arenas
+		// that a collection does not scan, so collecting often is cheap,
+		// and it keeps the heap near its live size instead of twice
+		// that: paceGC lowers GOGC as the table grows.
+		tightGC = compactHeap(os.Args[1])
 	}
 	stop := startProfiles(os.Stderr)
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
@@ -149,6 +148,47 @@ var gcTuned, tightGC bool
 // largeHeap is the live heap past which tightenGC lowers GOGC.
 const largeHeap = 64 << 20
 
+// gcHeadroom is the allocation between collections that paceGC allows at
+// least, while GOGC ≥ 10.
+const gcHeadroom = 16 << 20
+
+// gcPercent is the GOGC that paceGC set last; 0 before, for Go's default
+// of 100.
+var gcPercent atomic.Int32
+
+// paceGC sets GOGC while an input is read by a subcommand that keeps its
+// heap compact, from the live heap: 100 × gcHeadroom ÷ live, in steps of
+// 10 between 10 and 100. A small table is then collected every 16 MiB of
+// allocation or more, not every few hundred kilobytes as GOGC=10 would
+// (which costs a small file a third of its time), and a large one every
+// tenth of its size, which keeps the peak near the live heap.
+func paceGC() {
+	if !gcTuned || !tightGC {
+		return
+	}
+	pct := int32(10)
+	if live := liveHeap(); live < gcHeadroom*10 {
+		pct = int32(min(100, max(10, 100*gcHeadroom/max(live, 1)/10*10)))
+	}
+	old := gcPercent.Swap(pct)
+	if old == 0 {
+		old = 100
+	}
+	if old != pct {
+		debug.SetGCPercent(int(pct))
+	}
+}
+
+// liveHeap returns the live heap after the last collection, in bytes.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
 // tightenGC lowers GOGC once an input is scanned, when main may tune it
 // and the live heap (the table of customers, pointer-free) is past
 // largeHeap: to 5 from 10 for the subcommands that keep their heap
@@ -160,9 +200,7 @@ func tightenGC() {
 	if !gcTuned {
 		return
 	}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 || s[0].Value.Uint64() <= largeHeap {
+	if liveHeap() <= largeHeap {
 		return
 	}
 	if tightGC {

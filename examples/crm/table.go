@@ -29,8 +29,11 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	}
 	defer s.close()
 	p := newProgress(e.stderr, s.name, s.size)
-	if p != nil {
-		s.opts.Progress = p.update
+	s.opts.Progress = func(rows, bytes int64) {
+		paceGC()
+		if p != nil {
+			p.update(rows, bytes)
+		}
 	}
 	t, err := input.ScanCSV(s.r, s.name, s.opts, 0)
 	p.done()
