@@ -350,3 +350,19 @@ func (m betaGeo) aliveExpectation(x, T, t float64) (float64, bool) {
 	C := m.a + m.b + k - 1
 	return bgExpect(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, t/(m.alpha+T+t))
 }
+
+// aliveExpectations sets out[j] to aliveExpectation(x, T, t0+j) for t0 ≥ 1
+// and up to maxBatch periods, with one series for all (bgExpectMany).
+func (m betaGeo) aliveExpectations(x, T float64, t0 int, out []float64) bool {
+	var zs [maxBatch]float64
+	if len(out) > maxBatch || t0 < 1 {
+		return false
+	}
+	for j := range out {
+		t := float64(t0 + j)
+		zs[j] = t / (m.alpha + T + t)
+	}
+	k := x + m.shift
+	C := m.a + m.b + k - 1
+	return bgExpectMany(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, zs[:len(out)], out)
+}

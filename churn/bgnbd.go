@@ -230,3 +230,11 @@ func (m BGNBD) aliveExpectation(x, T, t float64) (float64, bool) {
 	}
 	return bg.aliveExpectation(x, T, t)
 }
+
+func (m BGNBD) aliveExpectations(x, T float64, t0 int, out []float64) bool {
+	bg, err := m.core()
+	if err != nil {
+		return false
+	}
+	return bg.aliveExpectations(x, T, t0, out)
+}

@@ -31,7 +31,7 @@ func TestPropertyDiscountedFactorisation(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := genModel(t)
 		o := genObservation(t, "c")
-		n := rapid.IntRange(1, 60).Draw(t, "n")
+		n := rapid.IntRange(1, 150).Draw(t, "n") // across batches of periods
 		d := rapid.Float64Range(0, 0.05).Draw(t, "d")
 		want, err := termByTerm(m, o, n, d)
 		require.NoError(t, err)
@@ -42,6 +42,30 @@ func TestPropertyDiscountedFactorisation(t *testing.T) {
 		require.NoError(t, err)
 		require.InDelta(t, want, generic, 1e-12*math.Max(1, want))
 	})
+}
+
+// The batched series of BG/NBD and MBG/NBD give g(x, T, t) of each
+// period as the series of one period does, to 1e-13.
+func TestPropertyAliveExpectationsBatched(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m, ok := genModel(t).(aliveBatched)
+		if !ok {
+			t.Skip("Pareto/NBD: one period at a time")
+		}
+		o := genObservation(t, "")
+		t0 := rapid.IntRange(1, 400).Draw(t, "first period")
+		out := make([]float64, rapid.IntRange(1, maxBatch).Draw(t, "periods"))
+		require.True(t, m.aliveExpectations(o.Frequency, o.T, t0, out))
+		f := m.(aliveFactored)
+		for j, got := range out {
+			want, ok := f.aliveExpectation(o.Frequency, o.T, float64(t0+j))
+			require.True(t, ok)
+			require.InDelta(t, want, got, 1e-13*math.Max(1, math.Abs(want)), "period %d", t0+j)
+		}
+	})
+	var g [maxBatch + 1]float64
+	require.False(t, BGNBD{R: 1, Alpha: 1, A: 1, B: 1}.aliveExpectations(1, 10, 1, g[:]), "more periods than a batch")
+	require.False(t, BGNBD{R: 1, Alpha: 1, A: 1, B: 1}.aliveExpectations(1, 10, 0, g[:1]), "period 0")
 }
 
 func TestPropertyDiscountedAllEqualsOne(t *testing.T) {

@@ -167,16 +167,34 @@ type aliveFactored interface {
 func discountedAlive(f aliveFactored, x, T float64, n int, d float64) (float64, error) {
 	prev, sum := 0.0, 0.0
 	lf := math.Log1p(d)
-	for k := 1; k <= n; k++ {
-		g, ok := f.aliveExpectation(x, T, float64(k))
-		if !ok {
-			return 0, ErrNumerical
+	many, _ := f.(aliveBatched)
+	var gs [maxBatch]float64
+	for k0 := 1; k0 <= n; k0 += maxBatch {
+		b := gs[:min(maxBatch, n-k0+1)]
+		if many == nil || !many.aliveExpectations(x, T, k0, b) {
+			for j := range b {
+				g, ok := f.aliveExpectation(x, T, float64(k0+j))
+				if !ok {
+					return 0, ErrNumerical
+				}
+				b[j] = g
+			}
 		}
-		g = math.Max(g, 0)
-		sum += math.Max(g-prev, 0) * math.Exp(-float64(k)*lf)
-		prev = g
+		for j, g := range b {
+			g = math.Max(g, 0)
+			sum += math.Max(g-prev, 0) * math.Exp(-float64(k0+j)*lf)
+			prev = g
+		}
 	}
 	return finiteOr(sum)
+}
+
+// aliveBatched is implemented by the models that compute g(x, T, t) of
+// aliveFactored for consecutive periods at once, sharing the work of the
+// series: out[j] = g(x, T, t0+j), up to maxBatch periods. false means
+// that it could not (the caller falls back to one period at a time).
+type aliveBatched interface {
+	aliveExpectations(x, T float64, t0 int, out []float64) bool
 }
 
 // DiscountedExpectedPurchasesAll sets out[i] to

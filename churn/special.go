@@ -89,6 +89,58 @@ func bgExpect(P, pOverC, A, eps, C, z float64) (float64, bool) {
 	return v, true
 }
 
+// maxBatch is the most arguments bgExpectMany takes at once.
+const maxBatch = 64
+
+// bgExpectMany sets out[j] to bgExpect(P, pOverC, A, eps, C, zs[j]) for
+// up to maxBatch arguments, to the same accuracy (not to the last bit):
+// the terms of the series are c_k·z^k with c_k = (P/C)·A·(A+1)_{k−1}
+// (ε+1)_{k−1} / ((C+1)_{k−1} k!) the same for every z, so c_k is computed
+// once per k for all of them, and each series stops at its own term
+// (|u| ≤ 1e-17·|sum|). It reports false where bgExpect would.
+func bgExpectMany(P, pOverC, A, eps, C float64, zs, out []float64) bool {
+	n := len(zs)
+	if n > maxBatch || len(out) != n {
+		return false
+	}
+	var sum, zk [maxBatch]float64
+	var done [maxBatch]bool
+	copy(zk[:n], zs)
+	c := pOverC * A
+	left := n
+	for k := 1.0; left > 0; k++ {
+		for j := range n {
+			if done[j] {
+				continue
+			}
+			u := c * zk[j]
+			sum[j] += u
+			if math.Abs(u) <= 1e-17*math.Abs(sum[j]) {
+				done[j] = true
+				left--
+				continue
+			}
+			zk[j] *= zs[j]
+		}
+		if left == 0 {
+			break
+		}
+		if k > maxSeriesTerms || !finite(c) {
+			return false
+		}
+		c *= (A + k) * (eps + k) / ((C + k) * (k + 1))
+	}
+	for j, z := range zs {
+		L := math.Log1p(-z)
+		v := P*expm1Ratio(eps, L) - math.Exp(eps*L)*sum[j]
+		if !finite(v) {
+			return false
+		}
+		out[j] = v
+	}
+	return true
+}
+
 // Gauss–Legendre 8-point nodes and weights on [−1, 1].
 var (
 	glNodes   = [8]float64{-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498, 0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363}
