@@ -90,36 +90,75 @@ type population struct {
 // likelihood does not take (they would add 0 to it): they are left out of
 // the fit but scored.
 func buildPopulation(t *input.Table, period customer.Period) (*population, error) {
-	p := &population{groups: &churn.Groups{}, spendG: &churn.SpendGroups{}}
-	var sum customer.Summary
-	z := t.Summarizer()
-	for i := 0; i < t.Len(); i++ {
-		s := &sum
-		z.Summary(i, s)
-		x, tx, T, ok := s.BTYD(period)
-		if !ok {
+	// The triples and mean spends of every customer, on every core.
+	type triple struct {
+		x, tx, T, spend float64
+		ok              bool
+	}
+	tri := make([]triple, t.Len())
+	parts(t.Len(), func(_, lo, hi int) error {
+		z := t.Summarizer()
+		var s customer.Summary
+		for i := lo; i < hi; i++ {
+			z.Summary(i, &s)
+			x, tx, T, ok := s.BTYD(period)
+			m, _ := s.MeanRepeatSpendFloat()
+			tri[i] = triple{x: float64(x), tx: tx, T: T, spend: m, ok: ok}
+		}
+		return nil
+	})
+	// Then grouped by sorting (churn.GroupsOf, SpendGroupsOf), each
+	// group of the lists remembering its customer for the errors.
+	p := &population{}
+	bought, fitted := 0, 0
+	for _, c := range tri {
+		if c.ok {
+			bought++
+			if c.T > 0 {
+				fitted++
+			}
+		}
+	}
+	p.obs = make([]churn.Observation, 0, bought)
+	p.spend = make([]float64, 0, bought)
+	gs := make([]churn.Group, 0, fitted)
+	sg := make([]churn.SpendGroup, 0, fitted)
+	of := make([]int32, 0, fitted) // the customer of each entry of gs and sg
+	for i, c := range tri {
+		if !c.ok {
 			p.noBuy++
 			continue
 		}
-		o := churn.Observation{ID: string(s.CustomerID), Frequency: float64(x), Recency: tx, T: T}
-		z := 0.0
-		if m, ok := s.MeanRepeatSpendFloat(); ok {
-			z = m
-		}
+		o := churn.Observation{ID: string(t.ID(i)), Frequency: c.x, Recency: c.tx, T: c.T}
 		p.obs = append(p.obs, o)
-		p.spend = append(p.spend, z)
-		if T == 0 {
+		p.spend = append(p.spend, c.spend)
+		if c.T == 0 {
 			p.firstOnly++
 			continue
 		}
-		if err := p.groups.Add(o); err != nil {
-			return nil, fmt.Errorf("customer %q: %w", s.CustomerID, err)
-		}
-		if err := p.spendG.Add(churn.SpendObservation{ID: o.ID, Frequency: o.Frequency, MeanSpend: z}); err != nil {
-			return nil, fmt.Errorf("customer %q: %w", s.CustomerID, err)
-		}
+		gs = append(gs, churn.Group{Frequency: c.x, Recency: c.tx, T: c.T, Count: 1})
+		sg = append(sg, churn.SpendGroup{Frequency: c.x, MeanSpend: c.spend, Count: 1})
+		of = append(of, int32(i))
+	}
+	tri = nil
+	var err error
+	if p.groups, err = churn.GroupsOf(gs); err != nil {
+		return nil, customerError(t, err, of)
+	}
+	if p.spendG, err = churn.SpendGroupsOf(sg); err != nil {
+		return nil, customerError(t, err, of)
 	}
 	return p, nil
+}
+
+// customerError names the customer of a *churn.InputError about entry
+// j of a list whose entries are those of the customers of[j], by index
+// in t.
+func customerError(t *input.Table, err error, of []int32) error {
+	if j := inputIndex(err); j >= 0 && j < len(of) {
+		return fmt.Errorf("customer %q: %w", t.ID(int(of[j])), err)
+	}
+	return err
 }
 
 func (p *population) report(e *env, calEnd customer.Date) {
@@ -383,6 +422,12 @@ func writeScores(out *output, fit fitted, gg *fitted, pop *population, h, d floa
 	if err != nil {
 		return err
 	}
+	var dep []float64
+	if gg != nil {
+		if dep, err = discountedAll(fit.tx, pop.obs, int(h), d); err != nil {
+			return err
+		}
+	}
 	rec := make([]string, len(head))
 	for i, o := range pop.obs {
 		sc := scores[i]
@@ -391,7 +436,19 @@ func writeScores(out *output, fit fitted, gg *fitted, pop *population, h, d floa
 		rec[2], rec[3] = num(o.Recency), num(o.T)
 		rec[4], rec[5] = num(sc.PAlive), num(sc.ExpectedPurchases)
 		if gg != nil {
-			v, err := clv(fit.tx, gg.spend, o, pop.spend[i], int(h), d)
+			// churn.CLV, with the discounted purchases of every customer
+			// computed at once (to the same bit).
+			var v float64
+			var err error
+			if o.T > 0 {
+				v, err = gg.spend.ConditionalExpectedSpend(o.Frequency, pop.spend[i])
+				v *= dep[i]
+				if err == nil && !finite(v) {
+					err = churn.ErrNumerical
+				}
+			} else {
+				v, err = clv(fit.tx, gg.spend, o, pop.spend[i], int(h), d)
+			}
 			if err != nil {
 				return fmt.Errorf("clv of customer %q: %w", o.ID, err)
 			}
@@ -442,6 +499,33 @@ func scoreAll(m churn.TransactionModel, obs []churn.Observation, h float64) ([]c
 		scores[i] = out[j]
 	}
 	return scores, nil
+}
+
+// discountedAll returns churn.DiscountedExpectedPurchases of every
+// observation with T > 0, by index in obs (0 for the others), computed
+// with churn.DiscountedExpectedPurchasesAll.
+func discountedAll(m churn.TransactionModel, obs []churn.Observation, n int, d float64) ([]float64, error) {
+	var idx []int
+	var pos []churn.Observation
+	for i, o := range obs {
+		if o.T > 0 {
+			idx = append(idx, i)
+			pos = append(pos, o)
+		}
+	}
+	out := make([]float64, len(pos))
+	if err := churn.DiscountedExpectedPurchasesAll(m, pos, n, d, out); err != nil {
+		var ie *churn.InputError
+		if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(pos) {
+			return nil, fmt.Errorf("clv of customer %q: %w", pos[ie.Index].ID, err)
+		}
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	dep := make([]float64, len(obs))
+	for j, i := range idx {
+		dep[i] = out[j]
+	}
+	return dep, nil
 }
 
 // clv is the expected customer lifetime value over the next n periods,
