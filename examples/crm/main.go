@@ -91,7 +91,9 @@
 // classifies every customer but for the quadrant, computes the churn risk,
 // keeps 48 bytes per customer and gathers the quadrant thresholds; the
 // last only sets the quadrants and formats the rows, in parallel, writing
-// them in order. crm segment, fit, score and batch run the garbage
+// them in order. crm fit and score gather the triples the same way, and
+// score computes the discounted sum of the CLV once per distinct
+// (frequency, T) too. crm segment, fit, score and batch run the garbage
 // collector with a GOGC that falls from 100 to 10 as the table of
 // customers grows (the records live in pointer-free arenas that a
 // collection does not scan), so the heap stays near its live size, and
