@@ -471,12 +471,9 @@ func writeScores(out *output, fit fitted, gg *fitted, pop *population, h, d floa
 // expected purchases are those of a new customer, E[X(h)].
 func scoreAll(m churn.TransactionModel, obs []churn.Observation, h float64) ([]churn.Score, error) {
 	scores := make([]churn.Score, len(obs))
-	var idx []int
-	var pos []churn.Observation
+	idx, pos := positiveT(obs)
 	for i, o := range obs {
 		if o.T > 0 {
-			idx = append(idx, i)
-			pos = append(pos, o)
 			continue
 		}
 		e, err := m.ExpectedPurchases(h)
@@ -501,18 +498,23 @@ func scoreAll(m churn.TransactionModel, obs []churn.Observation, h float64) ([]c
 	return scores, nil
 }
 
-// discountedAll returns churn.DiscountedExpectedPurchases of every
-// observation with T > 0, by index in obs (0 for the others), computed
-// with churn.DiscountedExpectedPurchasesAll.
-func discountedAll(m churn.TransactionModel, obs []churn.Observation, n int, d float64) ([]float64, error) {
-	var idx []int
-	var pos []churn.Observation
+// positiveT returns the observations of obs with T > 0, and their
+// indices in obs.
+func positiveT(obs []churn.Observation) (idx []int, pos []churn.Observation) {
 	for i, o := range obs {
 		if o.T > 0 {
 			idx = append(idx, i)
 			pos = append(pos, o)
 		}
 	}
+	return idx, pos
+}
+
+// discountedAll returns churn.DiscountedExpectedPurchases of every
+// observation with T > 0, by index in obs (0 for the others), computed
+// with churn.DiscountedExpectedPurchasesAll.
+func discountedAll(m churn.TransactionModel, obs []churn.Observation, n int, d float64) ([]float64, error) {
+	idx, pos := positiveT(obs)
 	out := make([]float64, len(pos))
 	if err := churn.DiscountedExpectedPurchasesAll(m, pos, n, d, out); err != nil {
 		var ie *churn.InputError

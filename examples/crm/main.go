@@ -135,6 +135,7 @@ func main() {
 		// and it keeps the heap near its live size instead of twice
 		// that: paceGC lowers GOGC as the table grows.
 		tightGC = compactHeap(os.Args[1])
+		gcPercent.Store(100)
 	}
 	stop := startProfiles(os.Stderr)
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
@@ -143,8 +144,8 @@ func main() {
 }
 
 // gcTuned is set when main may tune the collector (the GOGC environment
-// variable is not set), and tightGC when it runs it with GOGC=10 for a
-// subcommand whose records are pointer-free; see tightenGC.
+// variable is not set), and tightGC besides when the subcommand keeps its
+// records pointer-free; see paceGC and tightenGC.
 var gcTuned, tightGC bool
 
 // largeHeap is the live heap past which tightenGC lowers GOGC.
@@ -154,8 +155,7 @@ const largeHeap = 64 << 20
 // least, while GOGC ≥ 10.
 const gcHeadroom = 16 << 20
 
-// gcPercent is the GOGC that paceGC set last; 0 before, for Go's default
-// of 100.
+// gcPercent is the GOGC that paceGC set last (Go's default, 100, before).
 var gcPercent atomic.Int32
 
 // paceGC sets GOGC while an input is read by a subcommand that keeps its
@@ -165,18 +165,14 @@ var gcPercent atomic.Int32
 // (which costs a small file a third of its time), and a large one every
 // tenth of its size, which keeps the peak near the live heap.
 func paceGC() {
-	if !gcTuned || !tightGC {
+	if !tightGC {
 		return
 	}
 	pct := int32(10)
 	if live := liveHeap(); live < gcHeadroom*10 {
 		pct = int32(min(100, max(10, 100*gcHeadroom/max(live, 1)/10*10)))
 	}
-	old := gcPercent.Swap(pct)
-	if old == 0 {
-		old = 100
-	}
-	if old != pct {
+	if gcPercent.Swap(pct) != pct {
 		debug.SetGCPercent(int(pct))
 	}
 }

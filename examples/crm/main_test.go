@@ -266,6 +266,21 @@ func TestScoreFirstPurchaseOnCalibrationEnd(t *testing.T) {
 	ref := crm(t, "", "score", "-model", "bgnbd", "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30", "-period", "week", "-horizon", "39")
 	require.Equal(t, 0, ref.code)
 	assert.Equal(t, ref.stdout, strings.Join(strings.SplitAfter(r.stdout, "\n")[:2358], ""))
+
+	// With the CLV: the customers with T > 0 get theirs from the
+	// discounted purchases computed for all at once, the new customer
+	// from the population's; every other column is unchanged.
+	v := crm(t, data, "score", "-model", "bgnbd", "-in", "-", "-calibration-end", "1997-09-30", "-period", "week", "-horizon", "39", "-spend", "gammagamma")
+	require.Equal(t, 0, v.code, v.stderr)
+	withCLV := readCSVFile(t, v.stdout)
+	require.Len(t, withCLV, len(recs))
+	for i := range recs {
+		require.Equal(t, recs[i], withCLV[i][:len(recs[i])], "row %d", i)
+	}
+	assert.Positive(t, parseF(t, withCLV[2358][6]), "the new customer's CLV")
+	for _, row := range withCLV[1:] {
+		assert.GreaterOrEqual(t, parseF(t, row[6]), 0.0, "customer %s", row[0])
+	}
 }
 
 func TestUsageErrors(t *testing.T) {

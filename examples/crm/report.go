@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
@@ -109,8 +108,7 @@ func classifyAll(in *report.Input, t *input.Table) error {
 		return err
 	}
 	in.Segments = make([]report.Customer, t.Len())
-	kinds := make([][2]bool, runtime.GOMAXPROCS(0))
-	if _, err := parts(t.Len(), func(p, lo, hi int) error {
+	if _, err := parts(t.Len(), func(_, lo, hi int) error {
 		z := t.Summarizer()
 		var s customer.Summary
 		var o segment.Observation
@@ -124,34 +122,23 @@ func classifyAll(in *report.Input, t *input.Table) error {
 				return err
 			}
 			in.Segments[i] = report.Classified(&r)
-			kinds[p][kindSlot(s.Kind)] = true
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
+	// The kinds present are those of the fit.
 	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
-		seen := false
-		for p := range kinds {
-			seen = seen || kinds[p][kindSlot(k)]
-		}
-		if !seen {
+		th := m.Thresholds(k)
+		if th.N == 0 {
 			continue
 		}
-		in.Thresholds = append(in.Thresholds, m.Thresholds(k))
+		in.Thresholds = append(in.Thresholds, th)
 		if sc := m.RFMScorer(k); sc != nil {
 			in.RFMBins = max(in.RFMBins, sc.Bins())
 		}
 	}
 	return nil
-}
-
-// kindSlot is 1 for intermediaries and 0 for the other kinds.
-func kindSlot(k customer.Kind) int {
-	if k == customer.Intermediary {
-		return 1
-	}
-	return 0
 }
 
 // startsBy reports whether some customer of t has a row (an order or a

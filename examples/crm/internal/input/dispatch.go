@@ -1,7 +1,6 @@
 package input
 
 import (
-	"bytes"
 	"hash/maphash"
 	"unsafe"
 )
@@ -48,14 +47,7 @@ func (x *indexer) index(c *chunk) {
 	x.lastOw = 0
 	hasLast := false
 	for pos := 0; pos < len(data); {
-		end := bytes.IndexByte(data[pos:], '\n')
-		next := 0
-		if end < 0 {
-			end, next = len(data), len(data)
-		} else {
-			end += pos
-			next = end + 1
-		}
+		end, next := lineAt(data, pos)
 		if end-pos > MaxLineBytes {
 			// walk reports it.
 			select {

@@ -221,6 +221,16 @@ func (r *record) lineOf(i int) int {
 	return r.lines[i]
 }
 
+// lineAt returns the end of the line of data that starts at pos, before
+// its line break, and the start of the next line (len(data) at the end).
+func lineAt(data []byte, pos int) (end, next int) {
+	end = bytes.IndexByte(data[pos:], '\n')
+	if end < 0 {
+		return len(data), len(data)
+	}
+	return pos + end, pos + end + 1
+}
+
 // walk calls fn for each record of c in order, with a *RowError for a
 // record that encoding/csv rejects, until fn returns false. It returns the
 // error that ends the input in c (a line too long, a read error) with its
@@ -230,14 +240,7 @@ func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, i
 	pos := 0
 	var rec record
 	for pos < len(data) {
-		end := bytes.IndexByte(data[pos:], '\n')
-		next := 0
-		if end < 0 {
-			end, next = len(data), len(data)
-		} else {
-			end += pos
-			next = end + 1
-		}
+		end, next := lineAt(data, pos)
 		if end-pos > MaxLineBytes {
 			return fmt.Errorf("%s:%d: line longer than %d bytes", w.name, line, MaxLineBytes), line
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -133,6 +134,23 @@ func (s SummarySlice) Len() int { return len(s) }
 // Summary copies the i-th summary into dst; the copy shares the
 // summary's slices.
 func (s SummarySlice) Summary(i int, dst *customer.Summary) { *dst = *s[i] }
+
+// all yields the summaries of src in order (none when src is nil), each
+// built into the same buffer: a summary is valid until the next.
+func all(src Summaries) iter.Seq2[int, *customer.Summary] {
+	return func(yield func(int, *customer.Summary) bool) {
+		if src == nil {
+			return
+		}
+		var s customer.Summary
+		for i := range src.Len() {
+			src.Summary(i, &s)
+			if !yield(i, &s) {
+				return
+			}
+		}
+	}
+}
 
 // Input is what the report is built from.
 type Input struct {
@@ -297,10 +315,7 @@ func Build(in *Input, opts *Options) (*Report, error) {
 
 	kinds := map[customer.Kind]*KindReport{}
 	kindOf := make([]*KindReport, n)
-	var buf customer.Summary
-	for i := range n {
-		s := &buf
-		in.Summaries.Summary(i, s)
+	for i, s := range all(in.Summaries) {
 		k := kinds[s.Kind]
 		if k == nil {
 			k = &KindReport{Kind: s.Kind}
@@ -422,10 +437,7 @@ func spendHistogram(sums Summaries, k customer.Kind) SpendHistogram {
 	const step = 0.25
 	var h SpendHistogram
 	var pos []float64
-	var buf customer.Summary
-	for i := range sums.Len() {
-		s := &buf
-		sums.Summary(i, s)
+	for _, s := range all(sums) {
 		if s.Kind != k {
 			continue
 		}
@@ -473,10 +485,7 @@ func (rep *Report) atRisk(in *Input, o *Options, risks []float64, models map[cus
 func (rep *Report) atRiskOf(in *Input, o *Options, k *KindReport, risks []float64, models map[customer.Kind]*kindChurn) error {
 	var cand []int
 	nets := make(map[int]decimal.Decimal)
-	var buf customer.Summary
-	for i := range in.Summaries.Len() {
-		s := &buf
-		in.Summaries.Summary(i, s)
+	for i, s := range all(in.Summaries) {
 		kc := models[s.Kind]
 		if s.Kind != k.Kind || risks[i] < 0 || kc == nil || kc.model.Bands().Band(risks[i]) < risk.BandHigh {
 			continue
@@ -493,6 +502,7 @@ func (rep *Report) atRiskOf(in *Input, o *Options, k *KindReport, risks []float6
 	slices.SortStableFunc(cand, func(a, b int) int { return nets[b].Cmp(nets[a]) })
 	book := segment.DefaultPlaybook()
 	all := customer.Consent{Marketing: true, Profiling: true}
+	var buf customer.Summary
 	for _, i := range cand[:min(len(cand), o.TopN)] {
 		s, c := &buf, &in.Segments[i]
 		in.Summaries.Summary(i, s)

@@ -155,10 +155,7 @@ func analyseChurn(in *Input, k *KindReport, o *Options, risks []float64) (*kindC
 
 	// Today: P(alive) from the whole history, then every customer's risk.
 	var obs []churn.Observation
-	var buf customer.Summary
-	for i := range in.Summaries.Len() {
-		s := &buf
-		in.Summaries.Summary(i, s)
+	for _, s := range all(in.Summaries) {
 		if s.Kind != k.Kind {
 			continue
 		}
@@ -171,9 +168,7 @@ func analyseChurn(in *Input, k *KindReport, o *Options, risks []float64) (*kindC
 	} else {
 		kc.alive, cr.Alive, cr.AliveOK = m, desc, true
 	}
-	for i := range in.Summaries.Len() {
-		s := &buf
-		in.Summaries.Summary(i, s)
+	for i, s := range all(in.Summaries) {
 		if s.Kind != k.Kind {
 			continue
 		}
@@ -211,20 +206,13 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 	first := customer.Date(0)
 	haveFirst := false
 	byID := make(map[customer.ID]int)
-	var buf, fbuf customer.Summary
-	for i := range in.Summaries.Len() {
-		in.Summaries.Summary(i, &buf)
-		if buf.Kind == k.Kind {
-			byID[buf.CustomerID] = i
+	for i, s := range all(in.Summaries) {
+		if s.Kind == k.Kind {
+			byID[s.CustomerID] = i
 		}
 	}
-	calN := 0
-	if in.Calibration != nil {
-		calN = in.Calibration.Len()
-	}
-	for i := range calN {
-		s := &buf
-		in.Calibration.Summary(i, s)
+	var full customer.Summary
+	for i, s := range all(in.Calibration) {
 		if s.Kind != k.Kind {
 			continue
 		}
@@ -240,12 +228,12 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 		if !ok || !known {
 			continue
 		}
-		in.Summaries.Summary(j, &fbuf)
+		in.Summaries.Summary(j, &full)
 		cal = append(cal, i)
 		obs = append(obs, ob)
-		actual = append(actual, float64(risk.HoldoutPurchases(fbuf, calEnd.Time())))
+		actual = append(actual, float64(risk.HoldoutPurchases(full, calEnd.Time())))
 	}
-	byID = nil
+	byID = nil // released before the fits
 	switch {
 	case !haveFirst:
 		cr.HoldoutNote = fmt.Sprintf("the data are too short for a holdout check: no purchase on or before the calibration end %s, %d days before the as-of day", calEnd, o.Holdout)
@@ -282,9 +270,10 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 	// test.
 	stride := max(1, (len(cal)+2*o.MaxTraining-1)/(2*o.MaxTraining))
 	var train, test []risk.Example
+	var s customer.Summary
 	for i := 0; i < len(cal); i += stride {
-		in.Calibration.Summary(cal[i], &buf)
-		ex, err := risk.Label(input(&buf, calModel), int(actual[i]))
+		in.Calibration.Summary(cal[i], &s)
+		ex, err := risk.Label(input(&s, calModel), int(actual[i]))
 		if err != nil {
 			return nil, err
 		}
