@@ -56,11 +56,11 @@ type ValidationError struct {
 	Fields []FieldError
 }
 
-// Error returns `customer: order "O-17": lines[0].quantity: must be
-// positive; ...`.
+// Error returns `order "O-17": lines[0].quantity: must be positive; ...`.
+// It has no package prefix: other packages (complaint, loyalty) report
+// their records with it too, and the record's name says what it is.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	b.WriteString("customer: ")
 	b.WriteString(e.Record)
 	b.WriteString(": ")
 	for i, f := range e.Fields {

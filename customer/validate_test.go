@@ -151,7 +151,7 @@ func TestOrderValidateMessageNamesRecordSorted(t *testing.T) {
 	o.CustomerID = ""
 	err := o.Validate(vNow)
 	require.Error(t, err)
-	assert.Equal(t, `customer: order "O-1": customer_id: is empty; lines[1].quantity: must be positive, is 0`, err.Error())
+	assert.Equal(t, `order "O-1": customer_id: is empty; lines[1].quantity: must be positive, is 0`, err.Error())
 }
 
 func TestOrderValidateDoesNotAllocate(t *testing.T) {

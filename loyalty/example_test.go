@@ -152,7 +152,7 @@ func ExampleDecodeProgramme_invalid() {
 	}`))
 	fmt.Println(err)
 	// Output:
-	// customer: loyalty programme: earn.points_per_unit: must not be negative, is -1; tiers.levels[2].min: overlaps tiers.levels[1]: min 400 is not above 500
+	// loyalty programme: earn.points_per_unit: must not be negative, is -1; tiers.levels[2].min: overlaps tiers.levels[1]: min 400 is not above 500
 }
 
 // The same order delivered twice earns once: the second delivery is a
