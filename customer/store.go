@@ -77,7 +77,12 @@ type Directory interface {
 	// ([Customer.Validate]).
 	Put(ctx context.Context, c Customer) error
 	// Delete removes the customer with id. It must return an error for
-	// which errors.Is(err, ErrNotFound) is true when id is unknown.
+	// which errors.Is(err, ErrNotFound) is true when id is unknown. A
+	// store that also keeps the customer's history ([HistoryStore])
+	// erases it in the same step, as a request to erase personal data
+	// needs: afterwards History fails with ErrNotFound, and once the
+	// customer is Put again it starts with an empty history, in which
+	// the erased orders' and returns' IDs may be used again.
 	Delete(ctx context.Context, id ID) error
 }
 

@@ -207,7 +207,8 @@ func sortFields(p []customer.FieldError) {
 }
 
 // ComplaintSource gives the complaint signals of a customer as of an
-// instant. The complaint package's case store can serve it; callers with
+// instant. complaint.Signals computes the signals of every complainant
+// from the cases' event logs, which a map can then serve; callers with
 // their own complaint system implement it directly. It must return zero
 // signals (not an error) for a customer without complaints.
 type ComplaintSource interface {

@@ -100,6 +100,42 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 	})
 
+	// Delete erases the customer's history with it: History then fails with customer.ErrNotFound, a customer put again starts empty, and the erased IDs are free.
+	t.Run("DeleteErasesHistory", func(t *testing.T) {
+		d, h := newStores(t)
+		mustPut(t, d, sampleCustomer("C-1"))
+		mustPut(t, d, sampleCustomer("C-2"))
+		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
+		if err := h.AppendReturn(ctx, sampleReturn("R-1", "O-1", "C-1", day0.Add(48*time.Hour))); err != nil {
+			t.Fatalf("AppendReturn = %v", err)
+		}
+		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
+		if err := d.Delete(ctx, "C-1"); err != nil {
+			t.Fatalf("Delete = %v", err)
+		}
+		var errs []error
+		n := 0
+		for _, err := range h.History(ctx, "C-1") {
+			n++
+			errs = append(errs, err)
+		}
+		if n != 1 || !errors.Is(errs[0], customer.ErrNotFound) {
+			t.Errorf("History of a deleted customer yielded %d elements, errors %v; want exactly one error matching customer.ErrNotFound", n, errs)
+		}
+		mustPut(t, d, sampleCustomer("C-1"))
+		if evs := history(t, h, "C-1"); len(evs) != 0 {
+			t.Errorf("a deleted customer put again has history %s, want none", describe(evs))
+		}
+		again := sampleOrder("O-1", "C-1", day0.Add(time.Hour))
+		mustAppendOrder(t, h, again)
+		if evs := history(t, h, "C-1"); len(evs) != 1 || evs[0].Order == nil || !evs[0].Order.Equal(again) {
+			t.Errorf("after re-adding order O-1 the history is %s, want the new order alone", describe(evs))
+		}
+		if evs := history(t, h, "C-2"); len(evs) != 1 {
+			t.Errorf("deleting C-1 changed C-2's history: %s", describe(evs))
+		}
+	})
+
 	// A return needs a stored order of the same customer (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict customer.ErrDuplicate.
 	t.Run("AppendReturnRules", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
