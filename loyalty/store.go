@@ -24,13 +24,15 @@ type Store interface {
 	// a nil error. The caller may keep and change the returned slice.
 	Entries(ctx context.Context, member customer.ID, after int64) ([]Entry, error)
 	// Append appends entries to the member's ledger atomically: all or
-	// none. entries[i].Seq is expected+i+1 and entries[i].Member is
-	// member. When any entry's Key is already in the member's ledger (or
-	// twice in entries), Append returns an error matching [ErrDuplicate];
-	// otherwise, when the ledger's version (the Seq of its last entry, 0
-	// when empty) is not expected, it returns an error matching
-	// [ErrConflict]. On any error the ledger is unchanged. Append must not
-	// retain entries.
+	// none. entries[i].Seq must be expected+i+1 and entries[i].Member
+	// must be member. When any entry's Key is already in the member's
+	// ledger (or twice in entries), Append returns an error matching
+	// [ErrDuplicate]; otherwise, when the ledger's version (the Seq of its
+	// last entry, 0 when empty) is not expected, it returns an error
+	// matching [ErrConflict]; otherwise, when an entry's Seq or Member is
+	// not as required, it returns an error matching [customer.ErrInvalid]
+	// that names the entry. On any error the ledger is unchanged. Append
+	// must not retain entries.
 	Append(ctx context.Context, member customer.ID, expected int64, entries []Entry) error
 }
 
@@ -178,7 +180,8 @@ func (s *MemStore) Append(ctx context.Context, member customer.ID, expected int6
 	}
 	for i, e := range entries {
 		if e.Seq != expected+int64(i)+1 || e.Member != member {
-			return fmt.Errorf("loyalty: member %q: entry %d has seq %d and member %q", member, i, e.Seq, e.Member)
+			return fmt.Errorf("loyalty: member %q: entries[%d] has seq %d and member %q, want seq %d and member %q: %w",
+				member, i, e.Seq, e.Member, expected+int64(i)+1, member, customer.ErrInvalid)
 		}
 	}
 	if l == nil {

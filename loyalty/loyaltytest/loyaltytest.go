@@ -43,6 +43,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"AppendKnownKeyIsDuplicate", testDuplicate},
 		// A key twice in one batch is ErrDuplicate and nothing is appended.
 		{"AppendKeyTwiceInBatchIsDuplicate", testDuplicateInBatch},
+		// A batch numbered other than expected+1, expected+2, … or holding another member's entry is customer.ErrInvalid and changes nothing.
+		{"AppendMisnumberedBatchIsInvalid", testMisnumbered},
 		// An append is all or nothing.
 		{"AppendIsAllOrNothing", testAllOrNothing},
 		// Ledgers of two members are independent: same keys, own versions.
@@ -224,6 +226,23 @@ func testDuplicateInBatch(t *testing.T, newStore func(*testing.T) loyalty.Store)
 	batch := renumber([]loyalty.Entry{all[0], all[1], all[1]}, 0)
 	require.ErrorIs(t, s.Append(ctx, "M1", 0, batch), loyalty.ErrDuplicate)
 	assert.Empty(t, entries(t, s, "M1", 0))
+}
+
+func testMisnumbered(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:2]))
+	gap := renumber(all[2:4], 2)
+	gap[1].Seq++
+	require.ErrorIs(t, s.Append(ctx, "M1", 2, gap), customer.ErrInvalid, "seqs 3, 5")
+	stale := renumber(all[2:4], 1)
+	require.ErrorIs(t, s.Append(ctx, "M1", 2, stale), customer.ErrInvalid, "seqs 2, 3 at version 2")
+	foreign := renumber(all[2:4], 2)
+	foreign[0].Member = "M2"
+	require.ErrorIs(t, s.Append(ctx, "M1", 2, foreign), customer.ErrInvalid, "an entry of member M2")
+	sameEntries(t, all[:2], entries(t, s, "M1", 0))
+	assert.Empty(t, entries(t, s, "M2", 0))
+	require.NoError(t, s.Append(ctx, "M1", 2, renumber(all[2:4], 2)), "the ledger still accepts the right batch")
 }
 
 func testAllOrNothing(t *testing.T, newStore func(*testing.T) loyalty.Store) {
