@@ -224,7 +224,7 @@ func (m *Model) score(s *Signals) Result {
 	for f := 1; f < NumFeatures; f++ {
 		r.Contributions[f-1] = Contribution{Feature: Feature(f), Present: v.present[f], Value: v.x[f], Z: z[f], Contribution: c[f]}
 	}
-	r.Reasons = reasons(s, &v, &c, gap, own, m.cfg.topReasons)
+	r.Reasons = reasons(s, &v, &z, &c, gap, own, m.cfg.topReasons)
 	return r
 }
 

@@ -30,10 +30,18 @@ var severityWords = [MaxSeverity + 1]string{"", "low", "medium", "high", "critic
 // (recent, unresolved, SLA breaches, severity and age of the last one,
 // quoting only those that are non-zero and push the risk up). Text is
 // deterministic: the same signals give the same words.
-func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bool, top int) []Reason {
+//
+// A feature is a warning sign only on its risky side: every feature
+// grows with the risk it measures, so it is quoted only when its value
+// is positive (a decline, not a rise) and above the population's mean
+// (z > 0) as well as pushing the risk up. A fitted coefficient of the
+// unexpected sign, which correlated features can produce, makes a
+// contribution positive for a customer below the mean; that is part of
+// the score, but a rising spend is not put into words as a reason.
+func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own bool, top int) []Reason {
 	var out []Reason
 	single := func(f Feature, text func() string) {
-		if v.present[f] && c[f] > 0 {
+		if warns(f, v, z, c) {
 			out = append(out, Reason{Features: []Feature{f}, Contribution: c[f], Text: text()})
 		}
 	}
@@ -57,19 +65,14 @@ func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bo
 		return count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
 	})
 	single(FeatureSpendDecline, func() string {
+		// quoted only as a decline: spend before > spend since ≥ 0
 		p, l := max(toFloat(s.SpendPrior12), 0), max(toFloat(s.SpendLast12), 0)
-		switch {
-		case p == 0:
-			return "spend in the last 12 months against none the year before"
-		case l <= p:
-			return "spend in the last 12 months down " + percent((p-l)/p) + " on the year before"
-		}
-		return "spend in the last 12 months up " + percent((l-p)/p) + " on the year before"
+		return "spend in the last 12 months down " + percent((p-l)/p) + " on the year before"
 	})
 	single(FeatureReturnRate, func() string {
 		return "returns " + percent(s.ReturnRate) + " of units bought"
 	})
-	if r, ok := complaintReason(s, c); ok {
+	if r, ok := complaintReason(s, v, z, c); ok {
 		out = append(out, r)
 	}
 	slices.SortStableFunc(out, func(a, b Reason) int {
@@ -87,9 +90,15 @@ func reasons(s *Signals, v *vector, c *[NumFeatures]float64, gap float64, own bo
 	return out
 }
 
+// warns reports whether feature f of v is a warning sign: present,
+// positive, above the population's mean and pushing the risk up.
+func warns(f Feature, v *vector, z, c *[NumFeatures]float64) bool {
+	return v.present[f] && v.x[f] > 0 && z[f] > 0 && c[f] > 0
+}
+
 // complaintReason groups the complaint features into one sentence, such
 // as "2 complaints in 90 days, 1 unresolved".
-func complaintReason(s *Signals, c *[NumFeatures]float64) (Reason, bool) {
+func complaintReason(s *Signals, v *vector, z, c *[NumFeatures]float64) (Reason, bool) {
 	cs := &s.Complaints
 	age, hasAge := complaintAge(s)
 	sev := severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))]
@@ -109,7 +118,7 @@ func complaintReason(s *Signals, c *[NumFeatures]float64) (Reason, bool) {
 		case FeatureComplaintRecency:
 			on = hasAge
 		}
-		if !on || c[f] <= 0 {
+		if !on || !warns(f, v, z, c) {
 			continue
 		}
 		head := len(r.Features) == 0

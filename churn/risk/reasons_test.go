@@ -185,12 +185,51 @@ func TestComplaintReasonQuotesOnlyNonZeroFacts(t *testing.T) {
 	c[FeatureRecentComplaints] = 0.3 // Recent is 0
 	c[FeatureUnresolved] = 0.5
 	c[FeatureSeverity] = 0.2 // MaxSeverity is 0
-	r, ok := complaintReason(&s, &c)
+	v := features(&s, 30, 1, 180)
+	var z [NumFeatures]float64
+	for f := range z {
+		z[f] = 1
+	}
+	r, ok := complaintReason(&s, &v, &z, &c)
 	require.True(t, ok)
 	assert.Equal(t, "1 unresolved complaint", r.Text)
 	assert.Equal(t, []Feature{FeatureUnresolved}, r.Features)
 	assert.Equal(t, 0.5, r.Contribution)
+	z[FeatureUnresolved] = -0.4 // fewer unresolved complaints than the mean
+	_, ok = complaintReason(&s, &v, &z, &c)
+	assert.False(t, ok, "a count below the population's mean is no warning sign")
+	z[FeatureUnresolved] = 1
 	s.Complaints.Unresolved = 0
-	_, ok = complaintReason(&s, &c)
+	_, ok = complaintReason(&s, &v, &z, &c)
 	assert.False(t, ok)
+}
+
+func TestReasonsOnlyOnTheRiskySide(t *testing.T) {
+	// A fitted model can weigh a trend with the unexpected sign; then a
+	// customer whose spend rises, or declines less than the mean, gets
+	// a positive contribution, which stays in the score but is not
+	// worded as a warning sign.
+	s := steady("C-1", 60, 60)
+	s.PriorYear = true
+	for _, tc := range []struct {
+		name      string
+		x, z, c   float64
+		wantTexts int
+	}{
+		{"decline above the mean, weighed up", 0.3, 1.2, 0.4, 1},
+		{"rise, negative coefficient", -0.2, -1, 0.4, 0},
+		{"decline below the mean, negative coefficient", 0.1, -0.5, 0.3, 0},
+		{"decline above the mean, negative coefficient", 0.3, 1.2, -0.4, 0},
+	} {
+		var v vector
+		var z, c [NumFeatures]float64
+		v.present[FeatureSpendDecline], v.x[FeatureSpendDecline] = true, tc.x
+		z[FeatureSpendDecline], c[FeatureSpendDecline] = tc.z, tc.c
+		s.SpendPrior12, s.SpendLast12 = decimal.NewFromInt(1000), decimal.NewFromInt(400)
+		got := reasons(&s, &v, &z, &c, 60, true, 3)
+		require.Len(t, got, tc.wantTexts, tc.name)
+		if tc.wantTexts > 0 {
+			assert.Equal(t, "spend in the last 12 months down 60% on the year before", got[0].Text, tc.name)
+		}
+	}
 }
