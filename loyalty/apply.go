@@ -390,6 +390,18 @@ func (e Returned) apply(b *builder) error {
 	r := e.Return
 	w := &b.w
 	o, _ := w.orders.get(r.OrderID)
+	if r.Kind == customer.Exchange {
+		// No money moves: the replacement is the same sale. The entry
+		// records the event (and its key) but claws back nothing, keeps
+		// the qualifying spend and leaves the units with the member, so a
+		// later refund of the replacement claws back as usual.
+		n := 0
+		for _, rl := range r.Lines {
+			n -= rl.Quantity
+		}
+		return b.event(Entry{Kind: EntryClawback, Effective: r.Time, OrderID: o.id, Spend: decimal.Zero,
+			Note: fmt.Sprintf("exchange of %d units of order %q: no money moved, nothing clawed back", n, o.id)})
+	}
 	units := map[string]int{}
 	for l, u := range o.units {
 		units[l] = u

@@ -27,10 +27,13 @@
 // same Account. The net balance (available + pending − debt) is always the
 // sum of the entries' Points.
 //
-// Points are redeemed nearest expiry first. A return claws back the
+// Points are redeemed nearest expiry first. A refund claws back the
 // order's points in proportion to the returned lines' share of them;
 // points already spent become debt or are written off, as [DebtPolicy]
-// says. The balance is never negative: what is owed shows as
+// says. An exchange ([customer.Exchange]: another size or colour, no
+// money moves) claws back nothing and keeps the qualifying spend: the
+// replacement is the same sale, and a later refund of it claws back as
+// usual. The balance is never negative: what is owed shows as
 // [Account.Debt].
 //
 // # Tiers

@@ -23,7 +23,8 @@ const (
 	EntryRedeem
 	// EntryExpire removes what is left of a lot on its expiry date.
 	EntryExpire
-	// EntryClawback takes back the points of returned goods.
+	// EntryClawback takes back the points of refunded goods; for an
+	// exchange it takes nothing and only records the event.
 	EntryClawback
 	// EntryRepay settles debt from points as they become available. It does
 	// not change the balance.

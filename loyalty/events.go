@@ -47,6 +47,12 @@ type Purchase struct {
 // Returned claws back the points of the returned units. Key "return:" +
 // the return ID. Quantities are negative, as on a credit note
 // ([customer.ReturnLine]).
+//
+// A [customer.Refund] claws back the refunded units' share of the order's
+// points and takes their amount off the qualifying spend. A
+// [customer.Exchange] moves no money: its claw-back entry takes no points
+// and no spend and leaves the units with the member (the replacement is
+// the same sale), so a later refund of them claws back as usual.
 type Returned struct {
 	// Return is the return; its order must have earned in this ledger.
 	Return customer.Return

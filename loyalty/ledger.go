@@ -53,11 +53,11 @@ type Entry struct {
 	Forgiven Points
 	// OrderID is the order of an earn or claw-back.
 	OrderID string
-	// Lines are the order's lines (earn) or the units returned
-	// (claw-back).
+	// Lines are the order's lines (earn) or the units refunded
+	// (claw-back; none for an exchange, whose units stay sold).
 	Lines []LineRecord
 	// Spend is the change of qualifying spend: the net amount paid (earn)
-	// or returned (claw-back, negative).
+	// or refunded (claw-back, negative; zero for an exchange).
 	Spend decimal.Decimal
 	// Qualifying is the change of qualifying points (purchase points less
 	// claw-backs).

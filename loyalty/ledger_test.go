@@ -425,3 +425,45 @@ func TestNowNeverRunsBackwards(t *testing.T) {
 	assert.Empty(t, entries)
 	assert.Equal(t, a.Available, a2.Available)
 }
+
+func TestExchangeClawsBackNothing(t *testing.T) {
+	p := debtProgramme(t, "debt") // no pending days: the points can be spent at once
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 2, 1),
+		loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), customer.Line{ID: "a", SKU: "COAT-M", Category: "coats", Quantity: 1, UnitPrice: dec("600")})},
+		loyalty.Redemption{Member: "M1", ID: "R1", Points: 500, Time: day(2026, 2, 1)})
+	require.Equal(t, 1, a.Level, "silver")
+	require.Equal(t, loyalty.Points(100), a.Available)
+
+	// Another size: no money moves, so no points move and the spend still counts.
+	x := ret("X1", "O1", "M1", day(2026, 2, 3), customer.ReturnLine{LineID: "a", Quantity: -1})
+	x.Kind = customer.Exchange
+	before := a
+	a, entries, err := p.Apply(a, loyalty.Returned{Return: x}, day(2026, 2, 3))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	e := entries[0]
+	assert.Equal(t, loyalty.EntryClawback, e.Kind)
+	assert.Equal(t, loyalty.Points(0), e.Points)
+	assert.Equal(t, loyalty.Points(0), e.Qualifying)
+	assert.Equal(t, loyalty.Points(0), e.Debt)
+	assert.True(t, e.Spend.IsZero(), "spend %s", e.Spend)
+	assert.Contains(t, e.Note, "exchange")
+	assert.Equal(t, before.Balance(), a.Balance())
+	assert.Equal(t, loyalty.Points(0), a.Debt)
+	assert.Equal(t, 1, a.Level)
+	assert.True(t, p.Qualifying(a, day(2026, 2, 3)).Equal(dec("600")), "qualifying %s", p.Qualifying(a, day(2026, 2, 3)))
+	_, clawed, _ := a.OrderPoints("O1")
+	assert.Equal(t, loyalty.Points(0), clawed)
+
+	// The same exchange again: a duplicate.
+	_, _, err = p.Apply(a, loyalty.Returned{Return: x}, day(2026, 2, 4))
+	require.ErrorIs(t, err, loyalty.ErrDuplicate)
+
+	// The replacement is the same sale: refunding it later claws back the order's points.
+	a, entries, err = p.Apply(a, loyalty.Returned{Return: ret("X2", "O1", "M1", day(2026, 2, 10), customer.ReturnLine{LineID: "a", Quantity: -1})}, day(2026, 2, 10))
+	require.NoError(t, err)
+	assert.Equal(t, loyalty.Points(-600), entries[0].Points)
+	assert.Equal(t, loyalty.Points(500), a.Debt)
+	assert.True(t, p.Qualifying(a, day(2026, 2, 10)).IsZero())
+}

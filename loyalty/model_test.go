@@ -327,6 +327,50 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	}
 }
 
+// Exchange swaps units of an order for another size: no money moves, so
+// nothing is clawed back, the qualifying spend stays, and the units stay
+// sold (the model's returned counts do not change).
+func (m *ledgerMachine) Exchange(rt *rapid.T) {
+	type unit struct {
+		order, line string
+		left        int
+	}
+	var open []unit
+	for _, id := range m.ids {
+		o := m.orders[id]
+		for lid, q := range o.qty {
+			if q > o.returned[lid] {
+				open = append(open, unit{id, lid, q - o.returned[lid]})
+			}
+		}
+	}
+	if len(open) == 0 {
+		rt.Skip("nothing to exchange")
+	}
+	slices.SortFunc(open, func(a, b unit) int { return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.line, b.line)) })
+	u := rapid.SampledFrom(open).Draw(rt, "unit")
+	units := rapid.IntRange(1, u.left).Draw(rt, "units")
+	m.nextID++
+	r := customer.Return{ID: fmt.Sprint("E", m.nextID), OrderID: u.order, CustomerID: "M1", Time: m.now,
+		Kind: customer.Exchange, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: u.line, Quantity: -units}}}
+	before := m.a
+	_, preClawed, _ := before.OrderPoints(u.order)
+	entries, err := m.apply(rt, loyalty.Returned{Return: r})
+	if err != nil {
+		rt.Fatalf("exchange: %v", err)
+	}
+	c := ofKind(entries, loyalty.EntryClawback)
+	if len(c) != 1 || c[0].Points != 0 || c[0].Qualifying != 0 || c[0].Debt != 0 || c[0].Forgiven != 0 || !c[0].Spend.IsZero() {
+		rt.Fatalf("exchange clawed back %v", c)
+	}
+	if _, clawed, _ := m.a.OrderPoints(u.order); clawed != preClawed {
+		rt.Fatalf("exchange changed the order's claw-back from %d to %d", preClawed, clawed)
+	}
+	if m.a.Debt > before.Debt {
+		rt.Fatalf("exchange raised the debt from %d to %d", before.Debt, m.a.Debt)
+	}
+}
+
 func (m *ledgerMachine) allReturned(id string) bool {
 	o := m.orders[id]
 	for lid, q := range o.qty {

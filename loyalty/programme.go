@@ -133,7 +133,7 @@ type RedeemConfig struct {
 //
 // The qualifying value of a member at time t is the spend or the points
 // ([Basis]) of the purchases made in (t − WindowMonths, t], less what was
-// returned. A member moves up at once when a purchase brings it to a
+// refunded (an exchange takes nothing off). A member moves up at once when a purchase brings it to a
 // higher tier's Min; a member moves down only at a periodic review, every
 // ReviewMonths from joining: a member who no longer qualifies gets
 // GraceDays of grace and is moved down to the tier it qualifies for at
