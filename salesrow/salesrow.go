@@ -51,6 +51,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -175,7 +176,7 @@ func (e *FieldError) Error() string {
 		return e.Reason
 	}
 	if e.HasValue {
-		return e.Column + " " + strconv.Quote(e.Value) + ": " + e.Reason
+		return e.Column + " " + quoteShort(e.Value) + ": " + e.Reason
 	}
 	return e.Column + ": " + e.Reason
 }
@@ -305,4 +306,19 @@ func ParseKind(s string) (customer.Kind, string) {
 		return 0, "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)"
 	}
 	return k, ""
+}
+
+// quoteShort quotes an offending value for an error message, cut to its
+// first 40 bytes (on a character boundary) with the full length noted, so
+// that a binary file or a runaway field does not flood the terminal.
+func quoteShort(v string) string {
+	const keep = 40
+	if len(v) <= keep+16 {
+		return strconv.Quote(v)
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return strconv.Quote(v[:cut]) + "… (" + strconv.Itoa(len(v)) + " bytes)"
 }

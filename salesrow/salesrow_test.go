@@ -96,6 +96,12 @@ func TestFieldErrorText(t *testing.T) {
 	assert.Equal(t, `amount "": empty`, (&salesrow.FieldError{Column: "amount", HasValue: true, Reason: "empty"}).Error())
 	assert.Equal(t, `quantity: units must be ≥ 0`, (&salesrow.FieldError{Column: "quantity", Reason: "units must be ≥ 0"}).Error())
 	assert.Equal(t, `3 fields, the header has 9`, (&salesrow.FieldError{Field: -1, Reason: "3 fields, the header has 9"}).Error())
+	long := strings.Repeat("x", 39) + "é" + strings.Repeat("\x00", 600)
+	assert.Equal(t, `amount "`+strings.Repeat("x", 39)+`"… (641 bytes): not a decimal number`,
+		(&salesrow.FieldError{Column: "amount", Value: long, HasValue: true, Reason: "not a decimal number"}).Error(),
+		"a long value is cut on a character boundary")
+	edge := strings.Repeat("y", 56)
+	assert.Equal(t, `sku "`+edge+`": bad`, (&salesrow.FieldError{Column: "sku", Value: edge, HasValue: true, Reason: "bad"}).Error())
 }
 
 var asOf = time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)

@@ -49,15 +49,9 @@ func runBatch(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h := *horizon
-	if h == 0 {
-		h = 52
-		if period == customer.Days {
-			h = 365
-		}
-	}
-	if !finite(h) || h < 1 || h > 1e5 || h != math.Trunc(h) {
-		return usagef("-horizon %v: want a whole number of periods in [1, 100000]", *horizon)
+	h, err := horizonOf(fs, *horizon, period, true)
+	if err != nil {
+		return err
 	}
 	if !finite(*discount) || *discount < 0 || *discount > 10 {
 		return usagef("-discount-rate %v: want an annual rate in [0, 10]", *discount)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,8 +40,7 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return errHelp
+			return errHelp // Parse has printed the usage
 		}
 		return &usageError{msg: err.Error()}
 	}
@@ -48,6 +48,33 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usagef("unexpected argument %q (flags come as -name value)", fs.Arg(0))
 	}
 	return nil
+}
+
+// isSet reports whether flag name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// horizonOf returns the -horizon h, or its default of a year (52 weeks
+// or 365 days) when the flag is absent. It must be in (0, 100000]
+// periods, and a whole number of periods when whole is set (the CLV sums
+// over whole periods).
+func horizonOf(fs *flag.FlagSet, h float64, period customer.Period, whole bool) (float64, error) {
+	if !isSet(fs, "horizon") {
+		if period == customer.Days {
+			return 365, nil
+		}
+		return 52, nil
+	}
+	switch {
+	case whole && (!finite(h) || h < 1 || h > 1e5 || h != math.Trunc(h)):
+		return 0, usagef("-horizon %v: want a whole number of periods in [1, 100000] for the CLV", h)
+	case !finite(h) || h <= 0 || h > 1e5:
+		return 0, usagef("-horizon %v: want a number of periods in (0, 100000]", h)
+	}
+	return h, nil
 }
 
 // parseDay parses the YYYY-MM-DD value of flag name; empty is a usage
@@ -83,9 +110,19 @@ type source struct {
 	name   string
 	format input.Format
 	r      io.Reader
-	size   int64 // -1 when unknown
+	size   int64       // -1 when unknown
+	info   os.FileInfo // of the input file; nil for stdin
 	close  func()
 	opts   input.Options
+}
+
+// same reports whether path names the input file itself.
+func (s *source) same(path string) bool {
+	if s.info == nil || path == "" || path == "-" {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && os.SameFile(s.info, st)
 }
 
 // open checks the input flags and opens the input. Every problem with the
@@ -126,7 +163,7 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 			file.Close()
 			return nil, usagef("-in %s: is a directory", f.in)
 		}
-		s.size = st.Size()
+		s.size, s.info = st.Size(), st
 	}
 	s.name, s.r, s.close = f.in, file, func() { file.Close() }
 	return s, nil
@@ -200,9 +237,17 @@ func createOutput(e *env, path string) (*output, error) {
 		}
 		return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, direct: true}, nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, usagef("-out %s: no directory %s", path, dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("-out: %w", err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary file's name would only confuse
+		}
+		return nil, fmt.Errorf("-out %s: %w", path, err)
 	}
 	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path}, nil
 }

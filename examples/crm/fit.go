@@ -366,22 +366,13 @@ func runScore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h := *horizon
-	if h == 0 {
-		h = 52
-		if period == customer.Days {
-			h = 365
-		}
-	}
-	if !finite(h) || h <= 0 || h > 1e6 {
-		return usagef("-horizon %v: want a number of periods in (0, 1e6]", *horizon)
+	h, err := horizonOf(fs, *horizon, period, *spend != "")
+	if err != nil {
+		return err
 	}
 	switch *spend {
 	case "":
 	case modelGammaGamma:
-		if h != math.Trunc(h) {
-			return usagef("-horizon %v: the CLV needs a whole number of periods", h)
-		}
 		if !finite(*discount) || *discount < 0 || *discount > 10 {
 			return usagef("-discount-rate %v: want an annual rate in [0, 10]", *discount)
 		}

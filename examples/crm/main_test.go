@@ -329,6 +329,12 @@ func TestUsageErrors(t *testing.T) {
 		{"generate bad window", []string{"generate", "-start", "2024-01-01", "-end", "2024-01-05", "-out", out}, "shorter than 28 days"},
 		{"generate bad start", []string{"generate", "-start", "2024-1-1", "-out", out}, "-start"},
 		{"-out is a directory", fitArgs("-out", dir), "is a directory"},
+		{"-out in a missing directory", fitArgs("-out", filepath.Join(dir, "nodir", "x.csv")), "-out " + filepath.Join(dir, "nodir", "x.csv") + ": no directory"},
+		{"-out is -in", []string{"segment", "-in", csvIn, "-as-of", "2024-02-01", "-out", csvIn}, "is the input file"},
+		{"zero horizon", []string{"score", "-model", "bgnbd", "-horizon", "0", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "-horizon 0"},
+		{"horizon beyond the range", []string{"score", "-model", "bgnbd", "-horizon", "1e6", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "(0, 100000]"},
+		{"batch zero horizon", []string{"batch", "-horizon", "0", "-in", csvIn, "-as-of", "2024-02-01", "-out", out}, "-horizon 0"},
+		{"batch fractional horizon", []string{"batch", "-horizon", "2.5", "-in", csvIn, "-as-of", "2024-02-01", "-out", out}, "whole number of periods"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,6 +346,9 @@ func TestUsageErrors(t *testing.T) {
 			assertNoTempFiles(t, dir)
 		})
 	}
+	in, err := os.ReadFile(csvIn)
+	require.NoError(t, err)
+	assert.Equal(t, "customer_id,date,amount\nC1,2024-01-01,1\n", string(in), "the input is intact")
 }
 
 func assertNoTempFiles(t *testing.T, dir string) {
@@ -352,10 +361,10 @@ func assertNoTempFiles(t *testing.T, dir string) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, sub := range []string{"fit", "score", "segment", "generate"} {
+	for _, sub := range []string{"fit", "score", "segment", "batch", "report", "generate"} {
 		r := crm(t, "", sub, "-h")
 		assert.Equal(t, 0, r.code)
-		assert.Contains(t, r.stderr, "usage: crm "+sub)
+		assert.Equal(t, 1, strings.Count(r.stderr, "usage: crm "+sub), "the usage once:\n%s", r.stderr)
 		assert.Contains(t, r.stderr, "-out")
 		assert.Empty(t, r.stdout)
 	}

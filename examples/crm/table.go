@@ -66,6 +66,10 @@ func (f *inputFlags) scanTo(e *env, asOf customer.Date, outPath, what string) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if src.same(outPath) {
+		src.close()
+		return nil, nil, usagef("-out %s is the input file: the export would be replaced", outPath)
+	}
 	out, err := createOutput(e, outPath)
 	if err != nil {
 		src.close()

@@ -101,6 +101,13 @@ func TestCDNOWFormats(t *testing.T) {
 		require.NoError(t, err)
 		assert.EqualValues(t, 1, res.Rows)
 	})
+	t.Run("byte order mark", func(t *testing.T) {
+		res, err := readCDNOW(t, "\ufeff0001 19970101 2 29.33\r\n0001 19970201 2 29.33\r\n", asOf)
+		require.NoError(t, err)
+		m := byID(res)
+		require.Len(t, m, 1, "the mark is not part of the first customer's ID")
+		assert.Equal(t, 2, m["1"].Orders)
+	})
 	t.Run("non-numeric IDs kept as they are", func(t *testing.T) {
 		res, err := readCDNOW(t, "A01 19970101 1 1.5\n0000 19970101 1 1\n", asOf)
 		require.NoError(t, err)

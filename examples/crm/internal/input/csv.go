@@ -36,6 +36,12 @@ type CSVReader struct {
 // file, a header missing a required column or naming a column twice is
 // an error.
 func NewCSVReader(r io.Reader, name string) (*CSVReader, error) {
+	return newCSVReader(skipBOM(r), name)
+}
+
+// newCSVReader is NewCSVReader on a reader whose byte order mark, if any,
+// is skipped already.
+func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	g := &guard{r: r, name: name}
 	cr := csv.NewReader(g)
 	cr.FieldsPerRecord = -1

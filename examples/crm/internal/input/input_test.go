@@ -85,6 +85,11 @@ func TestCSVHeaderErrors(t *testing.T) {
 	}
 }
 
+func TestRowErrorCutsLongValues(t *testing.T) {
+	e := valueError("f.csv", 3, "amount", strings.Repeat("\x00", 500), "not a decimal number")
+	assert.Equal(t, `f.csv:3: amount "`+strings.Repeat(`\x00`, 40)+`"… (500 bytes): not a decimal number`, e.Error())
+}
+
 func TestCSVHeaderOnlyIsAnError(t *testing.T) {
 	for _, data := range []string{"customer_id,date,amount\n", "customer_id,date,amount", "customer_id,date,amount\r\n\r\n"} {
 		_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/salesrow"
@@ -86,7 +87,7 @@ func (e *RowError) Error() string {
 		b.WriteString(e.Column)
 		if e.HasValue {
 			b.WriteByte(' ')
-			b.WriteString(strconv.Quote(e.Value))
+			b.WriteString(quoteShort(e.Value))
 		}
 		b.WriteString(": ")
 	}
@@ -108,6 +109,48 @@ var ErrNoRows = errors.New("no data rows")
 
 // MaxLineBytes bounds the length of one physical line.
 const MaxLineBytes = 1 << 20
+
+// skipBOM returns r without its leading UTF-8 byte order mark, if it has
+// one: spreadsheet programs start their CSV exports with it, and a
+// quoted first header name would not parse behind it.
+func skipBOM(r io.Reader) io.Reader { return &bomSkipper{r: r} }
+
+// bomSkipper drops a byte order mark from the start of r. It checks in
+// the caller's buffer, so it adds no copy and no small read.
+type bomSkipper struct {
+	r       io.Reader
+	checked bool
+	pending []byte // read by the check but not yet returned (tiny first reads)
+}
+
+func (s *bomSkipper) Read(p []byte) (int, error) {
+	if len(s.pending) > 0 {
+		n := copy(p, s.pending)
+		s.pending = s.pending[n:]
+		return n, nil
+	}
+	if s.checked {
+		return s.r.Read(p)
+	}
+	s.checked = true
+	buf := p
+	if len(buf) < 3 {
+		buf = make([]byte, 3)
+	}
+	n, err := io.ReadAtLeast(s.r, buf, 3)
+	if err == io.ErrUnexpectedEOF {
+		err = nil // fewer than 3 bytes: the next read reports the end
+	}
+	if n >= 3 && string(buf[:3]) == "\ufeff" {
+		n = copy(buf, buf[3:n])
+	}
+	if len(p) < 3 {
+		k := copy(p, buf[:n])
+		s.pending = buf[k:n]
+		return k, err
+	}
+	return n, err
+}
 
 // guard counts the bytes and lines read through it and fails on a line
 // longer than MaxLineBytes.
@@ -191,3 +234,18 @@ func ParseDay(s string) (customer.Date, error) {
 
 // maxUnits bounds a quantity, so that sums of units cannot overflow.
 const maxUnits = salesrow.MaxUnits
+
+// quoteShort quotes an offending value for an error message, cut to its
+// first 40 bytes (on a character boundary) with the full length noted, so
+// that a binary file or a runaway field does not flood the terminal.
+func quoteShort(v string) string {
+	const keep = 40
+	if len(v) <= keep+16 {
+		return strconv.Quote(v)
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return strconv.Quote(v[:cut]) + "… (" + strconv.Itoa(len(v)) + " bytes)"
+}

@@ -54,8 +54,9 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	r = skipBOM(r)
 	rec := &recorder{r: r}
-	cr, err := NewCSVReader(rec, name)
+	cr, err := newCSVReader(rec, name)
 	if err != nil {
 		return nil, err
 	}

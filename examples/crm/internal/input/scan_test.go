@@ -127,11 +127,23 @@ func TestScanMatchesSummarizeOnAGeneratedShop(t *testing.T) {
 	}
 }
 
+func TestQuotedHeaderAfterByteOrderMark(t *testing.T) {
+	data := "\ufeff\"customer_id\",\"date\",\"amount\"\r\n\"A\",\"2024-01-01\",\"1.50\"\r\n"
+	tab, err := ScanCSV(strings.NewReader(data), "f.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31)}, 1)
+	require.NoError(t, err)
+	require.Equal(t, 1, tab.Len())
+	var s customer.Summary
+	tab.Summary(0, &s)
+	assert.Equal(t, customer.ID("A"), s.CustomerID)
+	assert.Equal(t, "1.5", s.Net().String())
+}
+
 func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 	const head = "customer_id,date,amount,quantity,cost,currency,kind,order_id,category\n"
 	tests := map[string]string{
-		"bom, crlf, quotes": "\ufeffamount,customer_id,date,order_id,quantity,cost,kind,currency\r\n1.5,\"C,1\",2024-01-01T10:00:00+02:00,O1,1,0.5,wholesaler,USD\r\n-1.5,\"C,1\",2024-01-02,O1,-1,,,\r\n",
-		"multi-line field":  "customer_id,category,date,amount\nC1,\"two\nlines\",2024-01-01,1\nC1,x,2024-01-01,oops\nC2,\"a\"\"b\",2024-01-03,2\n",
+		"bom, crlf, quotes":  "\ufeffamount,customer_id,date,order_id,quantity,cost,kind,currency\r\n1.5,\"C,1\",2024-01-01T10:00:00+02:00,O1,1,0.5,wholesaler,USD\r\n-1.5,\"C,1\",2024-01-02,O1,-1,,,\r\n",
+		"bom, quoted header": "\ufeff\"customer_id\",\"date\",\"amount\"\r\n\"A\",\"2024-01-01\",\"1.50\"\r\n",
+		"multi-line field":   "customer_id,category,date,amount\nC1,\"two\nlines\",2024-01-01,1\nC1,x,2024-01-01,oops\nC2,\"a\"\"b\",2024-01-03,2\n",
 		"bad rows": head + "C1,2024-01-02,12x,1,,,,,\nC1,2024-01-02,,1,,,,,\nC1,2024-13-02,1,1,,,,,\n ,2024-01-02,1,1,,,,,\n" +
 			"C1,2024-01-02,1,1.5,,,,,\nC1,2024-01-02,1,99999999999,,,,,\nC1,2024-01-02,1,1,abc,,,,\nC1,2024-01-02,1,1,,XYZ,,,\n" +
 			"C1,2024-01-02,1,1,,,robot,,\nC1,2024-01-02,-5,2,,,,,\nC1,2024-01-02,5,1,-1,,,,\nC1,2024-01-02,5\nC1,2024-01-02,5\"0,1,,,,,\n" +
