@@ -17,6 +17,11 @@ var ErrNotFound = errors.New("customer: not found")
 // content is not an error; it is a no-op.
 var ErrDuplicate = errors.New("customer: duplicate ID with different content")
 
+// ErrOverflow is returned when a count of a [Summary] (units, orders,
+// returns) would no longer fit in an int. The record that would overflow
+// it is not added, and the summary is unchanged.
+var ErrOverflow = errors.New("customer: count overflow")
+
 // ErrInvalid is matched by every [*ValidationError]:
 // errors.Is(err, ErrInvalid) tells a caller that the input, not the system,
 // is at fault.

@@ -39,8 +39,9 @@ type Sale struct {
 // [Summary.AddRefund]. A row dated after AsOf is left out and counted in
 // Later. An invalid row returns an error and changes nothing: zero time,
 // zero amount with no units, unknown currency, a currency other than the
-// summary's, units whose sign differs from the amount's, a negative cost on
-// a sale.
+// summary's, units whose sign differs from the amount's or beyond
+// ±[MaxLineQuantity], a negative cost on a sale, units that would overflow
+// Units or ReturnedUnits ([ErrOverflow]).
 func (s *Summary) AddSale(x Sale) error {
 	if x.Time.After(s.AsOf) {
 		s.Later++
@@ -57,6 +58,8 @@ func (s *Summary) AddSale(x Sale) error {
 	sign := x.Amount.Sign()
 	if (sign > 0 && x.Units < 0) || (sign < 0 && x.Units > 0) {
 		p.add("units", CodeMismatch, fmt.Sprintf("%d units for an amount of %s", x.Units, x.Amount.Amount()))
+	} else if x.Units > MaxLineQuantity || x.Units < -MaxLineQuantity {
+		p.add("units", CodeRange, fmt.Sprintf("%d is beyond the maximum of %d units per row", x.Units, MaxLineQuantity))
 	}
 	if sign >= 0 && x.Cost.Valid && x.Cost.Decimal.Sign() < 0 {
 		p.add("cost", CodeNegative, "must not be negative on a sale")
@@ -66,6 +69,13 @@ func (s *Summary) AddSale(x Sale) error {
 	}
 	if s.Currency != "" && s.Currency != cur {
 		return &CurrencyMismatchError{A: s.Currency, B: cur}
+	}
+	if sign < 0 {
+		if _, ok := addCount(s.ReturnedUnits, -x.Units); !ok {
+			return s.overflow("sale", "returned units", s.ReturnedUnits, -x.Units)
+		}
+	} else if _, ok := addCount(s.Units, x.Units); !ok {
+		return s.overflow("sale", "units", s.Units, x.Units)
 	}
 	s.ensureMargin()
 	_ = s.currency(cur)

@@ -314,10 +314,26 @@ func (s *Summary) currency(c Currency) error {
 // another customer's summary.
 var ErrWrongCustomer = errors.New("customer: record of another customer")
 
+// addCount returns a + b, or false when it does not fit in an int.
+func addCount(a, b int) (int, bool) {
+	c := a + b
+	if (b > 0 && c < a) || (b < 0 && c > a) {
+		return 0, false
+	}
+	return c, true
+}
+
+// overflow returns the error for adding n to the count field (now v) of
+// s by record.
+func (s *Summary) overflow(record, field string, v, n int) error {
+	return fmt.Errorf("%s of customer %q: %s: %d + %d does not fit in an int: %w", record, s.CustomerID, field, v, n, ErrOverflow)
+}
+
 // AddOrder adds o to the summary. An order dated after AsOf is left out
 // and counted in Later. An invalid order (see [Order.Validate]), an order
-// of another customer, or one in another currency than the summary's
-// returns an error and changes nothing.
+// of another customer, one in another currency than the summary's, or one
+// whose units would overflow Units ([ErrOverflow]) returns an error and
+// changes nothing.
 //
 // AddOrder does not know the orders added before: it is the caller's job
 // not to add one order twice ([Summarize] does it for a stream).
@@ -453,6 +469,16 @@ func (s *Summary) addOrder(o *Order, acc *accum) error {
 	if s.Currency != "" && s.Currency != o.Currency {
 		return fmt.Errorf("order %q: %w", o.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
 	}
+	units, ok := 0, true
+	for j := 0; j < len(o.Lines) && ok; j++ {
+		units, ok = addCount(units, o.Lines[j].Quantity)
+	}
+	if ok {
+		_, ok = addCount(s.Units, units)
+	}
+	if !ok {
+		return s.overflow(fmt.Sprintf("order %q", o.ID), "units", s.Units, units)
+	}
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
 	date := DateOf(o.Time)
@@ -473,9 +499,9 @@ func (s *Summary) addOrder(o *Order, acc *accum) error {
 	default:
 		s.addOrderDecimal(o, &s.Days[i])
 	}
+	s.Units += units
 	for j := range o.Lines {
 		l := &o.Lines[j]
-		s.Units += l.Quantity
 		if l.Category != "" {
 			if k, found := slices.BinarySearch(s.Categories, l.Category); !found {
 				s.Categories = slices.Insert(s.Categories, k, l.Category)
@@ -520,7 +546,8 @@ const refundScale = 10
 // returned share of each line's net amount (net × returned ÷ sold) and
 // takes it off the order's day; an exchange moves no money but counts as a
 // return. A return dated after AsOf is left out and counted in Later. An
-// invalid return (see [Return.Validate]) returns an error and changes
+// invalid return (see [Return.Validate]), or one whose units would
+// overflow ReturnedUnits ([ErrOverflow]), returns an error and changes
 // nothing.
 func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o, nil) }
 
@@ -541,6 +568,15 @@ func (s *Summary) addReturn(rp *Return, op *Order, acc *accum) error {
 	if s.Currency != "" && s.Currency != o.Currency {
 		return fmt.Errorf("return %q: %w", r.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
 	}
+	// Valid: each −rl.Quantity is in [1, the line's quantity], so the
+	// sum fits as the order's units did.
+	units := 0
+	for _, rl := range r.Lines {
+		units -= rl.Quantity
+	}
+	if _, ok := addCount(s.ReturnedUnits, units); !ok {
+		return s.overflow(fmt.Sprintf("return %q", r.ID), "returned units", s.ReturnedUnits, units)
+	}
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
 	// Refunds of lines whose share divides exactly in fixed point are
@@ -551,7 +587,6 @@ func (s *Summary) addReturn(rp *Return, op *Order, acc *accum) error {
 	for _, rl := range r.Lines {
 		l := &o.Lines[o.lineIndex(rl.LineID)]
 		back := -rl.Quantity
-		s.ReturnedUnits += back
 		if r.Kind != Refund {
 			continue
 		}
@@ -568,6 +603,7 @@ func (s *Summary) addReturn(rp *Return, op *Order, acc *accum) error {
 			s.FullPriceNet = s.FullPriceNet.Sub(share)
 		}
 	}
+	s.ReturnedUnits += units
 	s.Returns++
 	if r.Kind == Exchange {
 		s.Exchanges++
@@ -644,9 +680,12 @@ func addDec(a, b decimal.Decimal) decimal.Decimal {
 
 // AddRefund records money paid back when the order it belongs to is not
 // known, as in sales exports where a return is a row with a negative
-// amount: amount (> 0) is taken off day t, and units (>= 0) count as
-// returned. Cost of the returned goods is reduced at the default margin.
-// A refund dated after AsOf is left out and counted in Later.
+// amount: amount (> 0) is taken off day t, and units (in [0,
+// [MaxLineQuantity]]) count as returned. Cost of the returned goods is
+// reduced at the default margin. A refund dated after AsOf is left out
+// and counted in Later. An invalid refund, or one whose units would
+// overflow ReturnedUnits ([ErrOverflow]), returns an error and changes
+// nothing.
 func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 	if t.After(s.AsOf) {
 		s.Later++
@@ -664,12 +703,17 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 	}
 	if units < 0 {
 		p.add("units", CodeNegative, "must not be negative")
+	} else if units > MaxLineQuantity {
+		p.add("units", CodeRange, fmt.Sprintf("%d is above the maximum of %d", units, MaxLineQuantity))
 	}
 	if err := p.err("refund of customer", string(s.CustomerID)); err != nil {
 		return err
 	}
 	if s.Currency != "" && s.Currency != amount.Currency() {
 		return &CurrencyMismatchError{A: s.Currency, B: amount.Currency()}
+	}
+	if _, ok := addCount(s.ReturnedUnits, units); !ok {
+		return s.overflow("refund", "returned units", s.ReturnedUnits, units)
 	}
 	s.ensureMargin()
 	_ = s.currency(amount.Currency())
@@ -709,7 +753,8 @@ var ErrMergeMismatch = errors.New("customer: summaries do not describe the same 
 
 // Merge returns the summary of the union of the two histories that s and
 // t summarise. They must be of the same customer, kind and AsOf, and in
-// the same currency (or one of them without orders).
+// the same currency (or one of them without orders); a count of the
+// union that would not fit in an int is an error matching [ErrOverflow].
 func (s Summary) Merge(t Summary) (Summary, error) {
 	if s.CustomerID != t.CustomerID || s.Kind != t.Kind || !s.AsOf.Equal(t.AsOf) {
 		return Summary{}, ErrMergeMismatch
@@ -723,21 +768,32 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 	if m.margin.IsZero() {
 		m.margin, m.costShare = t.margin, t.costShare
 	}
-	m.Orders += t.Orders
-	m.Units += t.Units
-	m.ReturnedUnits += t.ReturnedUnits
-	m.Returns += t.Returns
-	m.Exchanges += t.Exchanges
+	counts := [...]struct {
+		name string
+		a, b int
+	}{
+		{"orders", s.Orders, t.Orders}, {"units", s.Units, t.Units},
+		{"returned units", s.ReturnedUnits, t.ReturnedUnits}, {"returns", s.Returns, t.Returns},
+		{"exchanges", s.Exchanges, t.Exchanges}, {"interactions", s.Interactions, t.Interactions},
+		{"later", s.Later, t.Later},
+	}
+	var sums [len(counts)]int
+	for i, c := range counts {
+		v, ok := addCount(c.a, c.b)
+		if !ok {
+			return Summary{}, fmt.Errorf("merge of customer %q: %s: %d + %d does not fit in an int: %w", s.CustomerID, c.name, c.a, c.b, ErrOverflow)
+		}
+		sums[i] = v
+	}
+	m.Orders, m.Units, m.ReturnedUnits, m.Returns, m.Exchanges, m.Interactions, m.Later = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]
 	m.Gross = s.Gross.Add(t.Gross)
 	m.Discounts = s.Discounts.Add(t.Discounts)
 	m.Refunded = s.Refunded.Add(t.Refunded)
 	m.Cost = s.Cost.Add(t.Cost)
 	m.FullPriceNet = s.FullPriceNet.Add(t.FullPriceNet)
-	m.Interactions += t.Interactions
 	if t.LastInteraction.After(m.LastInteraction) {
 		m.LastInteraction = t.LastInteraction
 	}
-	m.Later += t.Later
 	m.Days = mergeDays(s.Days, t.Days)
 	m.Categories = mergeSorted(s.Categories, t.Categories)
 	return m, nil

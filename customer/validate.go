@@ -21,6 +21,14 @@ func lineField(i int, name string) string {
 	return "lines[" + strconv.Itoa(i) + "]." + name
 }
 
+// MaxLineQuantity is the most units one order line may sell, and the most
+// a sales row ([Sale]) or a refund ([Summary.AddRefund]) may carry: a
+// billion, the bound the sales-export reader (package salesrow, MaxUnits)
+// puts on a quantity. No clothing order comes near it; a larger number is
+// a data error (a barcode or an amount in the quantity column), and the
+// bound keeps the unit counts of a summary far from overflow.
+const MaxLineQuantity = 1_000_000_000
+
 // smallOrder is the number of lines up to which duplicate line IDs are
 // found by a linear scan instead of a map: cheaper, and no allocation.
 const smallOrder = 16
@@ -28,7 +36,8 @@ const smallOrder = 16
 // Validate checks o as recorded at time now and reports every problem at
 // once in a [*ValidationError]: an empty order, customer or line ID; a zero
 // time or one after now (a zero now skips that check); an unknown channel
-// or currency; no lines; duplicate line IDs; a quantity ≤ 0; a negative
+// or currency; no lines; duplicate line IDs; a quantity ≤ 0 or above
+// [MaxLineQuantity]; a negative
 // unit price, unit cost or discount; a discount larger than the line; a
 // unit price or discount with more decimals than the currency's minor unit
 // (a unit cost may have more: cost accounting often carries them).
@@ -78,6 +87,8 @@ func (o Order) Validate(now time.Time) error {
 		}
 		if l.Quantity <= 0 {
 			p.add(lineField(i, "quantity"), CodeNotPos, fmt.Sprintf("must be positive, is %d", l.Quantity))
+		} else if l.Quantity > MaxLineQuantity {
+			p.add(lineField(i, "quantity"), CodeRange, fmt.Sprintf("%d is above the maximum of %d units per line", l.Quantity, MaxLineQuantity))
 		}
 		if l.UnitPrice.Sign() < 0 {
 			p.add(lineField(i, "unit_price"), CodeNegative, "must not be negative")
@@ -198,11 +209,14 @@ func (r Return) ValidateAfter(o Order, returned map[string]int, now time.Time) e
 				break
 			}
 			sold, before := o.Lines[k].Quantity, returned[rl.LineID]
-			if rl.Quantity < 0 && -rl.Quantity > sold-before {
+			// rl.Quantity < -(sold-before), without negating rl.Quantity,
+			// which overflows for math.MinInt.
+			if rl.Quantity < 0 && rl.Quantity < before-sold {
+				back := uint(-(rl.Quantity + 1)) + 1 // |rl.Quantity|, also for math.MinInt
 				if before == 0 {
-					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d", -rl.Quantity, sold))
+					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d", back, sold))
 				} else {
-					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d and %d came back before", -rl.Quantity, sold, before))
+					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d and %d came back before", back, sold, before))
 				}
 			}
 		}
