@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/churn/risk"
@@ -68,6 +69,9 @@ func runBatch(e *env, args []string) error {
 	if err := b.write(out); err != nil {
 		return fmt.Errorf("write %s: %w", out.name(), err)
 	}
+	if n := b.noCLV.Load(); n > 0 {
+		fmt.Fprintln(e.stderr, noCLVNote(n))
+	}
 	return out.commit()
 }
 
@@ -81,14 +85,16 @@ type batch struct {
 
 	seg    *segment.Model
 	tx     churn.TransactionModel // nil when the fit failed
-	gg     *churn.GammaGamma      // nil when the fit failed
+	gg     *spendFits             // by kind; nil when no spend model was fitted
 	groups []churn.Group          // sorted (frequency, recency, T), T > 0
 	group  []int32                // of each customer: index in groups, noTriple or firstDay
 	scores []churn.Score          // of groups, over h
 	dep    []float64              // of groups: discounted expected purchases over h periods
 	new    churn.Score            // of a customer with T = 0
 	risk   *risk.Model
-	spend  []float64 // mean repeat spend of each customer, from the first pass
+	spend  []float64       // mean repeat spend of each customer, from the first pass
+	kinds  []customer.Kind // of each customer, from the first pass
+	noCLV  atomic.Int64    // customers whose clv is undefined under their spend model
 
 	rows       []row               // of each customer, from the second pass
 	periods    *periodTexts        // of the recencies and ages, for the output
@@ -122,11 +128,16 @@ func (b *batch) fit(e *env, model string) error {
 	t := b.t
 	n := t.Len()
 	b.spend = make([]float64, n)
+	b.kinds = make([]customer.Kind, n)
 	tri := make([]keyed, n)
 	stats, err := observeParts(t, func(i int, s *customer.Summary) error {
 		if m, ok := s.MeanRepeatSpendFloat(); ok {
 			b.spend[i] = m
 		}
+		if !validKind(s.Kind) {
+			return fmt.Errorf("customer %q: kind %d", s.CustomerID, s.Kind)
+		}
+		b.kinds[i] = s.Kind
 		// In days, then converted as BTYD converts them: days ÷ 7.
 		x, tx, T, ok := s.BTYD(customer.Days)
 		if !ok {
@@ -168,10 +179,11 @@ func (b *batch) fit(e *env, model string) error {
 	pop.report(e, b.asOf)
 
 	// The two fits at once, then the scores of every distinct triple.
-	var fit, gg fitted
+	var fit fitted
+	var gg spendFits
 	var fitErr, ggErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { gg, ggErr = fitModel(modelGammaGamma, pop) })
+	wg.Go(func() { gg, ggErr = fitSpend(&pop.spendIn) })
 	fit, fitErr = fitModel(model, pop)
 	wg.Wait()
 	b.groups = pop.groups.Slice() // in the order of b.group: sorted and distinct already
@@ -181,12 +193,13 @@ func (b *batch) fit(e *env, model string) error {
 	} else {
 		b.tx = fit.tx
 		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
+		for _, n := range gg.notes {
+			fmt.Fprintln(e.stderr, n)
+		}
 		if ggErr != nil {
 			fmt.Fprintf(e.stderr, "crm: %v; the clv column is left empty\n", ggErr)
 		} else {
-			b.gg = &gg.spend
-			fmt.Fprintf(e.stderr, "crm: gammagamma p=%s q=%s v=%s on %d repeat customers (%d excluded)\n",
-				num(gg.spend.P), num(gg.spend.Q), num(gg.spend.V), gg.info.Customers, gg.excluded)
+			b.gg = &gg
 		}
 		if err := b.scoreGroups(); err != nil {
 			return err
@@ -209,17 +222,23 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 	if b.period == customer.Weeks {
 		div = 7
 	}
-	// The repeat customers with a mean spend, counted first so that the
-	// spend groups are allocated once.
-	repeat := 0
+	// The repeat customers with a mean spend, by kind, counted first so
+	// that the spend groups are allocated once.
+	var repeat [customer.Intermediary + 1]int
 	for _, k := range tri {
 		if k.T > 0 && k.x > 0 && b.spend[k.i] > 0 {
-			repeat++
+			repeat[b.kinds[k.i]]++
 		}
 	}
-	spend := make([]churn.SpendGroup, 1, 1+repeat)
+	var spend [customer.Intermediary + 1][]churn.SpendGroup
+	for _, kind := range kinds {
+		spend[kind] = make([]churn.SpendGroup, 1, 1+repeat[kind])
+	}
 	fitted := tri[:0]
 	for _, k := range tri {
+		if k.T >= 0 {
+			pop.spendIn.present[b.kinds[k.i]] = true
+		}
 		switch {
 		case k.T < 0:
 			b.group[k.i] = noTriple
@@ -230,21 +249,27 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 		default:
 			fitted = append(fitted, k)
 			// The customers Gamma-Gamma leaves out are one entry.
+			sp := spend[b.kinds[k.i]]
 			if m := b.spend[k.i]; k.x > 0 && m > 0 {
-				spend = append(spend, churn.SpendGroup{Frequency: float64(k.x), MeanSpend: m, Count: 1})
+				sp = append(sp, churn.SpendGroup{Frequency: float64(k.x), MeanSpend: m, Count: 1})
 			} else {
-				spend[0].Count++
+				sp[0].Count++
 			}
+			spend[b.kinds[k.i]] = sp
 		}
 	}
-	if spend[0].Count == 0 {
-		spend = spend[1:]
+	for _, kind := range kinds {
+		if spend[kind][0].Count == 0 {
+			spend[kind] = spend[kind][1:]
+		}
 	}
+	// A mean spend beyond the model's range is an error, which the fit
+	// would give too.
+	if err := pop.spendIn.group(spend, func(_ customer.Kind, err error) error { return err }); err != nil {
+		return nil, err
+	}
+	clear(spend[:])
 	var err error
-	if pop.spendG, err = churn.SpendGroupsOf(spend); err != nil {
-		return nil, err // a mean spend beyond the model's range, which the fit would reject too
-	}
-	spend = nil
 	sortKeyed(fitted)
 	gs := make([]churn.Group, 0, len(fitted)/2)
 	for n, k := range fitted {
@@ -553,7 +578,11 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 		return append(buf, emptyBatchColumns...), nil
 	}
 	ob := churn.Observation{ID: string(b.t.ID(i))}
-	sc, dep, clvOK := b.new, 0.0, b.gg != nil
+	var gg *churn.GammaGamma
+	if b.gg != nil {
+		gg = b.gg.of(b.kinds[i])
+	}
+	sc, dep, clvOK := b.new, 0.0, gg != nil
 	if j >= 0 {
 		g := &b.groups[j]
 		ob.Frequency, ob.Recency, ob.T = g.Frequency, g.Recency, g.T
@@ -574,22 +603,15 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 	buf = appendNum(buf, sc.ExpectedPurchases)
 	buf = append(buf, ',')
 	if clvOK {
-		z := b.spend[i]
-		var v float64
-		var err error
-		if ob.T > 0 {
-			v, err = b.gg.ConditionalExpectedSpend(ob.Frequency, z)
-			v *= dep
-			if err == nil && !finite(v) {
-				err = churn.ErrNumerical
-			}
-		} else {
-			v, err = clv(b.tx, *b.gg, ob, z, int(b.h), b.d)
-		}
+		v, ok, err := customerCLV(b.tx, gg, ob, b.spend[i], dep, int(b.h), b.d)
 		if err != nil {
 			return buf, fmt.Errorf("clv of customer %q: %w", ob.ID, err)
 		}
-		buf = appendNum(buf, v)
+		if ok {
+			buf = appendNum(buf, v)
+		} else {
+			b.noCLV.Add(1)
+		}
 	}
 	w := &b.rows[i]
 	buf = append(buf, ',')

@@ -78,8 +78,10 @@ func (f *modelFlags) register(fs *flag.FlagSet, models string) {
 type population struct {
 	obs       []churn.Observation // one per customer with a purchase, sorted by ID
 	spend     []float64           // mean repeat spend per obs (0 without repeat)
+	kind      []customer.Kind     // per obs
 	groups    *churn.Groups       // customers with T > 0
-	spendG    *churn.SpendGroups
+	spendG    *churn.SpendGroups  // all customers with T > 0
+	spendIn   spendInput          // the same by kind
 	noBuy     int // customers without a purchase in the calibration period
 	firstOnly int // customers whose first purchase is on the calibration end (T = 0)
 }
@@ -94,6 +96,7 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 	type triple struct {
 		x, tx, T, spend float64
 		ok              bool
+		kind            customer.Kind
 	}
 	tri := make([]triple, t.Len())
 	parts(t.Len(), func(_, lo, hi int) error {
@@ -103,7 +106,7 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 			z.Summary(i, &s)
 			x, tx, T, ok := s.BTYD(period)
 			m, _ := s.MeanRepeatSpendFloat()
-			tri[i] = triple{x: float64(x), tx: tx, T: T, spend: m, ok: ok}
+			tri[i] = triple{x: float64(x), tx: tx, T: T, spend: m, ok: ok, kind: s.Kind}
 		}
 		return nil
 	})
@@ -111,45 +114,67 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 	// group of the lists remembering its customer for the errors.
 	p := &population{}
 	bought, fitted := 0, 0
+	var fittedK [customer.Intermediary + 1]int
 	for _, c := range tri {
 		if c.ok {
 			bought++
 			if c.T > 0 {
 				fitted++
+				if validKind(c.kind) {
+					fittedK[c.kind]++
+				}
 			}
 		}
 	}
 	p.obs = make([]churn.Observation, 0, bought)
 	p.spend = make([]float64, 0, bought)
+	p.kind = make([]customer.Kind, 0, bought)
 	gs := make([]churn.Group, 0, fitted)
-	sg := make([]churn.SpendGroup, 0, fitted)
-	of := make([]int32, 0, fitted) // the customer of each entry of gs and sg
+	of := make([]int32, 0, fitted) // the customer of each entry of gs
+	var sg [customer.Intermediary + 1][]churn.SpendGroup
+	var sgOf [customer.Intermediary + 1][]int32 // the customer of each entry of sg
+	for _, k := range kinds {
+		sg[k] = make([]churn.SpendGroup, 0, fittedK[k])
+		sgOf[k] = make([]int32, 0, fittedK[k])
+	}
 	for i, c := range tri {
 		if !c.ok {
 			p.noBuy++
 			continue
 		}
+		if !validKind(c.kind) {
+			return nil, fmt.Errorf("customer %q: kind %d", t.ID(i), c.kind)
+		}
 		o := churn.Observation{ID: string(t.ID(i)), Frequency: c.x, Recency: c.tx, T: c.T}
 		p.obs = append(p.obs, o)
 		p.spend = append(p.spend, c.spend)
+		p.kind = append(p.kind, c.kind)
+		p.spendIn.present[c.kind] = true
 		if c.T == 0 {
 			p.firstOnly++
 			continue
 		}
 		gs = append(gs, churn.Group{Frequency: c.x, Recency: c.tx, T: c.T, Count: 1})
-		sg = append(sg, churn.SpendGroup{Frequency: c.x, MeanSpend: c.spend, Count: 1})
 		of = append(of, int32(i))
+		sg[c.kind] = append(sg[c.kind], churn.SpendGroup{Frequency: c.x, MeanSpend: c.spend, Count: 1})
+		sgOf[c.kind] = append(sgOf[c.kind], int32(i))
 	}
 	tri = nil
 	var err error
 	if p.groups, err = churn.GroupsOf(gs); err != nil {
 		return nil, customerError(t, err, of)
 	}
-	if p.spendG, err = churn.SpendGroupsOf(sg); err != nil {
-		return nil, customerError(t, err, of)
+	if err := p.spendIn.group(sg, func(k customer.Kind, err error) error { return customerError(t, err, sgOf[k]) }); err != nil {
+		return nil, err
+	}
+	if p.spendG, err = p.spendIn.all(); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
+
+// validKind reports whether k is a kind of customer.
+func validKind(k customer.Kind) bool { return k == customer.Consumer || k == customer.Intermediary }
 
 // customerError names the customer of a *churn.InputError about entry
 // j of a list whose entries are those of the customers of[j], by index
@@ -323,11 +348,14 @@ func runFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, _, fit, err := f.readAndFit(e, calEnd, period)
+	out, pop, fit, err := f.readAndFit(e, calEnd, period)
 	if err != nil {
 		return err
 	}
 	defer out.abort()
+	if f.model == modelGammaGamma && pop.spendIn.present[customer.Consumer] && pop.spendIn.present[customer.Intermediary] {
+		fmt.Fprintln(e.stderr, "crm: this is the fit on consumers and intermediaries together; crm score and crm batch fit each kind on its own")
+	}
 	if *asJSON {
 		io.WriteString(out, fitJSON(fit, period, calEnd))
 	} else {
@@ -384,24 +412,29 @@ func runScore(e *env, args []string) error {
 		return err
 	}
 	defer out.abort()
-	var gg *fitted
+	var gg *spendFits
 	if *spend != "" {
-		s, err := fitModel(modelGammaGamma, pop)
+		s, err := fitSpend(&pop.spendIn)
+		for _, n := range s.notes {
+			fmt.Fprintln(e.stderr, n)
+		}
 		if err != nil {
 			return err
 		}
 		gg = &s
-		fmt.Fprintf(e.stderr, "crm: gammagamma p=%s q=%s v=%s on %d repeat customers (%d excluded)\n",
-			num(s.spend.P), num(s.spend.Q), num(s.spend.V), s.info.Customers, s.excluded)
 	}
 	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
-	return writeScores(out, fit, gg, pop, h, annualToPeriod(*discount, period))
+	return writeScores(e, out, fit, gg, pop, h, annualToPeriod(*discount, period))
 }
 
 // writeScores writes one row per scored customer:
 // customer_id,frequency,recency,T,p_alive,expected_purchases[,clv].
-func writeScores(out *output, fit fitted, gg *fitted, pop *population, h, d float64) error {
+//
+// The clv of a customer is that of the Gamma-Gamma fit of its kind; a
+// customer whose kind has no fit has an empty clv.
+func writeScores(e *env, out *output, fit fitted, gg *spendFits, pop *population, h, d float64) error {
 	w := csv.NewWriter(out)
+	var noCLV int64
 	head := []string{"customer_id", "frequency", "recency", "T", "p_alive", "expected_purchases"}
 	if gg != nil {
 		head = append(head, "clv")
@@ -427,23 +460,22 @@ func writeScores(out *output, fit fitted, gg *fitted, pop *population, h, d floa
 		rec[2], rec[3] = num(o.Recency), num(o.T)
 		rec[4], rec[5] = num(sc.PAlive), num(sc.ExpectedPurchases)
 		if gg != nil {
-			// churn.CLV, with the discounted purchases of every customer
-			// computed at once (to the same bit).
-			var v float64
-			var err error
-			if o.T > 0 {
-				v, err = gg.spend.ConditionalExpectedSpend(o.Frequency, pop.spend[i])
-				v *= dep[i]
-				if err == nil && !finite(v) {
-					err = churn.ErrNumerical
+			rec[6] = ""
+			if m := gg.of(pop.kind[i]); m != nil {
+				var dp float64
+				if o.T > 0 {
+					dp = dep[i]
 				}
-			} else {
-				v, err = clv(fit.tx, gg.spend, o, pop.spend[i], int(h), d)
+				v, ok, err := customerCLV(fit.tx, m, o, pop.spend[i], dp, int(h), d)
+				if err != nil {
+					return fmt.Errorf("clv of customer %q: %w", o.ID, err)
+				}
+				if ok {
+					rec[6] = num(v)
+				} else {
+					noCLV++
+				}
 			}
-			if err != nil {
-				return fmt.Errorf("clv of customer %q: %w", o.ID, err)
-			}
-			rec[6] = num(v)
 		}
 		if err := w.Write(rec); err != nil {
 			return err
@@ -452,6 +484,9 @@ func writeScores(out *output, fit fitted, gg *fitted, pop *population, h, d floa
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return err
+	}
+	if noCLV > 0 {
+		fmt.Fprintln(e.stderr, noCLVNote(noCLV))
 	}
 	return out.commit()
 }

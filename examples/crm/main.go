@@ -60,6 +60,16 @@
 // left out of the fit; customers without any purchase are left out; both
 // are counted on stderr.
 //
+// Gamma-Gamma is fitted to consumers and to intermediaries each on their
+// own, since a dealer's order is often worth a hundred of a shopper's:
+// with one fit, a one-time shopper's expected spend would be raised by
+// the dealers'. The transaction model is fitted to all customers. A kind
+// too small for a fit of its own uses the fit on all customers, and
+// stderr says so; crm fit -model gammagamma fits all customers together
+// (filter the rows by kind to fit one). A customer to whom the fit of its
+// kind gives no finite expected spend (q ≤ 1 and no repeat purchase) has
+// an empty clv, counted on stderr.
+//
 // crm batch runs the whole analysis in one pass over the input: it writes
 // the columns of crm segment (all of them, in the same order) followed by
 // frequency, recency, T, p_alive, expected_purchases, clv, churn_risk and

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Gamma-Gamma is fitted to each kind of customer on its own. Consumers
+// and intermediaries (dealers, franchisees) spend on different scales —
+// an order of a dealer is often worth a hundred of a shopper's — and the
+// two kinds have different value models (SEEDS §1). A pooled fit would
+// give a one-time shopper, whose expected spend is the population's mean,
+// the dealers' order sizes. The transaction model (BG/NBD and the others)
+// stays pooled: its gamma heterogeneity of purchase rates spans both
+// kinds, and intermediaries are too few in most shops for a fit of their
+// own.
+
+// kinds are the kinds of customer, in the order the fits are reported.
+var kinds = [...]customer.Kind{customer.Consumer, customer.Intermediary}
+
+// spendInput is the Gamma-Gamma input of a population, by kind.
+type spendInput struct {
+	groups  [customer.Intermediary + 1]*churn.SpendGroups // nil for a kind without customers
+	present [customer.Intermediary + 1]bool                // the kind has customers to score
+}
+
+// group makes the spend groups of each kind from its (x, z̄) pairs, as
+// churn.SpendGroupsOf does (taking them over); named maps an error about
+// an entry of kind k to one naming the customer.
+func (in *spendInput) group(pairs [customer.Intermediary + 1][]churn.SpendGroup, named func(k customer.Kind, err error) error) error {
+	for _, k := range kinds {
+		if len(pairs[k]) == 0 {
+			continue
+		}
+		g, err := churn.SpendGroupsOf(pairs[k])
+		if err != nil {
+			return named(k, err)
+		}
+		in.groups[k] = g
+	}
+	return nil
+}
+
+// all returns the spend groups of every kind together: those of the one
+// kind that has any, or a merged copy.
+func (in *spendInput) all() (*churn.SpendGroups, error) {
+	var only *churn.SpendGroups
+	n := 0
+	for _, k := range kinds {
+		if in.groups[k] != nil {
+			only = in.groups[k]
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return &churn.SpendGroups{}, nil
+	case 1:
+		return only, nil
+	}
+	all := &churn.SpendGroups{}
+	for _, k := range kinds {
+		if in.groups[k] != nil {
+			if err := all.Merge(in.groups[k]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return all, nil
+}
+
+// spendFits are the Gamma-Gamma fits by kind; a kind without a fit has
+// nil, and notes say why.
+type spendFits struct {
+	byKind [customer.Intermediary + 1]*fitted
+	notes  []string // to print on stderr, in order
+}
+
+// of returns the fit of customers of kind k, nil when there is none.
+func (s *spendFits) of(k customer.Kind) *churn.GammaGamma {
+	if int(k) >= len(s.byKind) || s.byKind[k] == nil {
+		return nil
+	}
+	return &s.byKind[k].spend
+}
+
+// fitSpend fits Gamma-Gamma to each kind present. With one kind it is the
+// fit on all customers. A kind whose own fit fails (too few repeat
+// customers, say) uses the fit on all customers instead, and a note says
+// so; when that fails too the kind has no fit. err is set only when no
+// kind has a fit.
+func fitSpend(in *spendInput) (spendFits, error) {
+	var out spendFits
+	var present []customer.Kind
+	for _, k := range kinds {
+		if in.present[k] {
+			present = append(present, k)
+		}
+	}
+	if len(present) <= 1 {
+		g, err := in.all()
+		if err != nil {
+			return out, err
+		}
+		f, err := fitModel(modelGammaGamma, &population{spendG: g})
+		if err != nil {
+			return out, err
+		}
+		for _, k := range present {
+			out.byKind[k] = &f
+		}
+		out.notes = append(out.notes, spendLine("", f))
+		return out, nil
+	}
+	var pooled *fitted
+	var pooledErr error
+	pooledTried := false
+	var firstErr error
+	for _, k := range present {
+		g := in.groups[k]
+		if g == nil {
+			g = &churn.SpendGroups{}
+		}
+		f, err := fitModel(modelGammaGamma, &population{spendG: g})
+		if err == nil {
+			out.byKind[k] = &f
+			out.notes = append(out.notes, spendLine(plural(k), f))
+			continue
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+		if !pooledTried {
+			pooledTried = true
+			var all *churn.SpendGroups
+			if all, pooledErr = in.all(); pooledErr == nil {
+				var p fitted
+				if p, pooledErr = fitModel(modelGammaGamma, &population{spendG: all}); pooledErr == nil {
+					pooled = &p
+				}
+			}
+		}
+		if pooled == nil {
+			out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; on all customers: %v", plural(k), err, pooledErr))
+			continue
+		}
+		out.byKind[k] = pooled
+		out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; they use the fit on all customers:", plural(k), err), spendLine("all customers", *pooled))
+	}
+	for _, k := range present {
+		if out.byKind[k] != nil {
+			return out, nil
+		}
+	}
+	return out, firstErr
+}
+
+// plural names the customers of kind k.
+func plural(k customer.Kind) string {
+	if k == customer.Intermediary {
+		return "intermediaries"
+	}
+	return "consumers"
+}
+
+// spendLine reports a Gamma-Gamma fit on stderr; who is empty for the
+// fit on the whole population.
+func spendLine(who string, f fitted) string {
+	if who != "" {
+		who = " for " + who
+	}
+	return fmt.Sprintf("crm: gammagamma%s p=%s q=%s v=%s on %d repeat customers (%d excluded)",
+		who, num(f.spend.P), num(f.spend.Q), num(f.spend.V), f.info.Customers, f.excluded)
+}
+
+// customerCLV is churn.CLV of a customer with observation o and mean
+// repeat spend z under the spend model m, over h periods discounted at d
+// per period; dep is the customer's discounted expected purchases, which
+// the caller computed for every customer at once (churn.CLV to the same
+// bit). A customer whose first purchase is on the last day (T = 0) gets
+// the CLV of a new customer. ok is false when m gives the customer no
+// finite expected spend: Gamma-Gamma needs p·x + q > 1 (q > 1 without a
+// repeat purchase), which a fit with q ≤ 1 does not meet.
+func customerCLV(tx churn.TransactionModel, m *churn.GammaGamma, o churn.Observation, z, dep float64, h int, d float64) (v float64, ok bool, err error) {
+	if o.T > 0 {
+		v, err = m.ConditionalExpectedSpend(o.Frequency, z)
+		v *= dep
+		if err == nil && !finite(v) {
+			err = churn.ErrNumerical
+		}
+	} else {
+		v, err = clv(tx, *m, o, z, h, d)
+	}
+	if errors.Is(err, churn.ErrInvalidParams) {
+		return 0, false, nil
+	}
+	return v, err == nil, err
+}
+
+// noCLVNote explains the empty clv of n customers.
+func noCLVNote(n int64) string {
+	who := fmt.Sprintf("%d customers have", n)
+	if n == 1 {
+		who = "1 customer has"
+	}
+	return "crm: " + who + " an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)"
+}

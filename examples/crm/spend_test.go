@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/churn"
+)
+
+// rowsOfKind returns the header and the rows of a generated shop whose
+// kind column is kind.
+func rowsOfKind(t *testing.T, shop, kind string) string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(shop)).ReadAll()
+	require.NoError(t, err)
+	col := -1
+	for i, name := range recs[0] {
+		if name == "kind" {
+			col = i
+		}
+	}
+	require.GreaterOrEqual(t, col, 0, "a kind column")
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	require.NoError(t, w.Write(recs[0]))
+	n := 0
+	for _, r := range recs[1:] {
+		if r[col] == kind {
+			require.NoError(t, w.Write(r))
+			n++
+		}
+	}
+	w.Flush()
+	require.Positive(t, n, "rows of kind %s", kind)
+	return b.String()
+}
+
+// TestSpendModelPerKind checks that crm score fits Gamma-Gamma to the
+// consumers alone on a shop with intermediaries: the consumers' fit is
+// that of crm fit on the consumers' rows, to the last digit, and a
+// one-time consumer's expected spend is the consumers' mean, not one
+// raised by the dealers' orders.
+func TestSpendModelPerKind(t *testing.T) {
+	t.Parallel()
+	shop := generatedShop(t)
+	const calEnd = "2025-06-30"
+	sc := crm(t, shop, "score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", calEnd)
+	require.Equal(t, 0, sc.code, sc.stderr)
+	re := regexp.MustCompile(`gammagamma for (consumers|intermediaries) p=(\S+) q=(\S+) v=(\S+) on`)
+	fits := map[string][]string{}
+	for _, m := range re.FindAllStringSubmatch(sc.stderr, -1) {
+		fits[m[1]] = m[2:]
+	}
+	require.Contains(t, fits, "consumers", sc.stderr)
+	require.Contains(t, fits, "intermediaries", sc.stderr)
+
+	for kind, who := range map[string]string{"consumer": "consumers", "intermediary": "intermediaries"} {
+		f := crm(t, rowsOfKind(t, shop, kind), "fit", "-model", "gammagamma", "-json", "-in", "-", "-calibration-end", calEnd)
+		require.Equal(t, 0, f.code, f.stderr)
+		assert.NotContains(t, f.stderr, "together", "one kind only")
+		var got struct {
+			Params map[string]json.Number `json:"params"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(f.stdout), &got))
+		assert.Equal(t, fits[who], []string{got.Params["p"].String(), got.Params["q"].String(), got.Params["v"].String()}, who)
+	}
+
+	pooled := crm(t, shop, "fit", "-model", "gammagamma", "-json", "-in", "-", "-calibration-end", calEnd)
+	require.Equal(t, 0, pooled.code, pooled.stderr)
+	assert.Contains(t, pooled.stderr, "the fit on consumers and intermediaries together")
+}
+
+// TestSpendModelFallsBackToThePooledFit checks that a kind too small for
+// a Gamma-Gamma fit of its own (one dealer) uses the fit on all
+// customers, says so, and gets a clv.
+func TestSpendModelFallsBackToThePooledFit(t *testing.T) {
+	t.Parallel()
+	shop := rowsOfKind(t, generatedShop(t), "consumer")
+	head := shop[:strings.IndexByte(shop, '\n')]
+	cols := strings.Split(head, ",")
+	row := func(date, order, amount string) string {
+		f := make([]string, len(cols))
+		for i, c := range cols {
+			switch c {
+			case "customer_id":
+				f[i] = "DEALER"
+			case "date":
+				f[i] = date
+			case "order_id":
+				f[i] = order
+			case "amount":
+				f[i] = amount
+			case "quantity":
+				f[i] = "10"
+			case "kind":
+				f[i] = "intermediary"
+			}
+		}
+		return strings.Join(f, ",") + "\n"
+	}
+	shop += row("2024-03-01", "D1", "2500.00") + row("2024-09-01", "D2", "3100.00")
+	for _, cmd := range [][]string{
+		{"score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", "2025-06-30"},
+		{"batch", "-in", "-", "-as-of", "2025-06-30"},
+	} {
+		r := crm(t, shop, cmd...)
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "gammagamma for consumers p=", cmd[0])
+		assert.Regexp(t, `gammagamma for intermediaries: .*insufficient data.*they use the fit on all customers`, r.stderr, cmd[0])
+		assert.Contains(t, r.stderr, "gammagamma for all customers p=", cmd[0])
+		var dealer []string
+		for _, rec := range readCSVFile(t, r.stdout) {
+			if rec[0] == "DEALER" {
+				dealer = rec
+			}
+		}
+		require.NotNil(t, dealer, cmd[0])
+		clv := dealer[len(dealer)-1]
+		if cmd[0] == "batch" {
+			clv = dealer[len(dealer)-3]
+		}
+		assert.NotEmpty(t, clv, "%s: the dealer has a clv", cmd[0])
+	}
+}
+
+// TestCLVUndefinedUnderTheSpendModel checks that a customer to whom the
+// Gamma-Gamma fit gives no finite expected spend (q ≤ 1, no repeat
+// purchase) gets no clv and no error, and the others get theirs.
+func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
+	tx := churn.BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}
+	m := &churn.GammaGamma{P: 0.81, Q: 0.84, V: 11100}
+	for _, tc := range []struct {
+		o      churn.Observation
+		z      float64
+		wantOK bool
+	}{
+		{churn.Observation{Frequency: 0, Recency: 0, T: 30}, 0, false},
+		{churn.Observation{Frequency: 0, Recency: 0, T: 0}, 0, false},
+		{churn.Observation{Frequency: 2, Recency: 20, T: 30}, 0, false}, // no positive mean spend: the prior mean
+		{churn.Observation{Frequency: 2, Recency: 20, T: 30}, 800, true},
+	} {
+		dep, err := churn.DiscountedExpectedPurchases(tx, tc.o, 52, 0.002)
+		if tc.o.T == 0 {
+			dep, err = 0, nil
+		}
+		require.NoError(t, err)
+		v, ok, err := customerCLV(tx, m, tc.o, tc.z, dep, 52, 0.002)
+		require.NoError(t, err, "%+v", tc.o)
+		assert.Equal(t, tc.wantOK, ok, "%+v z̄=%v", tc.o, tc.z)
+		if ok {
+			assert.True(t, v > 0 && finite(v), "clv %v", v)
+		}
+	}
+	assert.Equal(t, "crm: 1 customer has an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)", noCLVNote(1))
+}
