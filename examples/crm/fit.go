@@ -82,8 +82,8 @@ type population struct {
 	groups    *churn.Groups       // customers with T > 0
 	spendG    *churn.SpendGroups  // all customers with T > 0
 	spendIn   spendInput          // the same by kind
-	noBuy     int // customers without a purchase in the calibration period
-	firstOnly int // customers whose first purchase is on the calibration end (T = 0)
+	noBuy     int                 // customers without a purchase in the calibration period
+	firstOnly int                 // customers whose first purchase is on the calibration end (T = 0)
 }
 
 // buildPopulation turns the summaries into (x, t_x, T) observations and

@@ -24,7 +24,7 @@ var kinds = [...]customer.Kind{customer.Consumer, customer.Intermediary}
 // spendInput is the Gamma-Gamma input of a population, by kind.
 type spendInput struct {
 	groups  [customer.Intermediary + 1]*churn.SpendGroups // nil for a kind without customers
-	present [customer.Intermediary + 1]bool                // the kind has customers to score
+	present [customer.Intermediary + 1]bool               // the kind has customers to score
 }
 
 // group makes the spend groups of each kind from its (x, z̄) pairs, as
