@@ -106,3 +106,23 @@ func TestSaleAndRefundUnitsAreBounded(t *testing.T) {
 	assert.Zero(t, s.ReturnedUnits)
 	assert.False(t, errors.Is(err, ErrOverflow))
 }
+
+// TestReturnRateIsClampedToOne: refunds in the window may bring back more
+// units than the window sold (the sale happened before it); the rate is
+// still in [0, 1], as documented.
+func TestReturnRateIsClampedToOne(t *testing.T) {
+	s := NewSummary("C-1", Consumer, vNow, nil)
+	o := validOrder()
+	o.Lines = o.Lines[1:] // one scarf at 30
+	require.NoError(t, s.AddOrder(o))
+	require.NoError(t, s.AddRefund(vNow, mustMoney("5000", "EUR"), 1000))
+	assert.Equal(t, 1, s.Units)
+	assert.Equal(t, 1000, s.ReturnedUnits, "the units are kept as recorded")
+	assert.Equal(t, 1.0, s.ReturnRate())
+
+	half := NewSummary("C-1", Consumer, vNow, nil)
+	require.NoError(t, half.AddOrder(validOrder()))
+	require.NoError(t, half.AddRefund(vNow, mustMoney("10", "EUR"), 1))
+	assert.InDelta(t, 1.0/3, half.ReturnRate(), 1e-12, "below 1 unchanged")
+	assert.Equal(t, 0.0, NewSummary("C-1", Consumer, vNow, nil).ReturnRate(), "zero without units")
+}

@@ -14,20 +14,31 @@ import (
 // trade indicators of intermediaries, from [customer.Customer.Trade].
 // Money indicators are in the summary's currency, counts are plain
 // numbers, times are whole days.
+//
+// Profit, Revenue, Units, AverageOrderValue and RecentSpend are net of
+// returns and may be negative: refunds in the history can bring back goods
+// bought before it (a sales export's window starts after the sale). They
+// are kept as they are, not floored, so a customer who took back more than
+// it bought ranks below one who bought nothing; the signed [Log] transform
+// and the normalisation handle negative values. Growth floors each year
+// at 0, and ReturnRate is clamped to [0, 1].
 type Indicator uint8
 
 const (
 	// Profit is the gross profit of the goods kept:
-	// Summary.GrossProfit() = Net − Cost (money).
+	// Summary.GrossProfit() = Net − Cost (money); negative for a loss.
 	Profit Indicator = iota + 1
 	// Revenue is the net amount paid and kept: Summary.Net() = Gross −
-	// Discounts − Refunded (money).
+	// Discounts − Refunded (money); negative when the refunds exceed the
+	// sales of the history.
 	Revenue
-	// Units is the number of units kept: Summary.Units − ReturnedUnits.
+	// Units is the number of units kept: Summary.Units − ReturnedUnits;
+	// negative when more units came back than the history sold.
 	Units
 	// Orders is the number of orders placed: Summary.Orders.
 	Orders
-	// AverageOrderValue is Net ÷ Orders (money); unknown without orders.
+	// AverageOrderValue is Net ÷ Orders (money), negative when Net is;
+	// unknown without orders.
 	AverageOrderValue
 	// FullPriceShare is the share of the net paid at full price,
 	// Summary.FullPriceShare() in [0, 1]: interest in the brand itself
@@ -36,8 +47,9 @@ const (
 	// CategoryBreadth is the number of distinct categories bought,
 	// Summary.CategoryBreadth().
 	CategoryBreadth
-	// ReturnRate is Summary.ReturnRate() = ReturnedUnits ÷ Units, in
-	// [0, 1]; lower is better.
+	// ReturnRate is Summary.ReturnRate() = ReturnedUnits ÷ Units, clamped
+	// to [0, 1] (more units refunded than the history sold is a rate of 1);
+	// 0 without units; lower is better.
 	ReturnRate
 	// Interactions is the number of non-purchase contacts (visits, wish
 	// lists, events), Summary.Interactions.
@@ -59,7 +71,8 @@ const (
 	// symmetric growth rate, scale-free and finite for new customers.
 	Growth
 	// RecentSpend is the net of the last twelve months,
-	// Summary.SpendLast12Months() (money).
+	// Summary.SpendLast12Months() (money); negative when the year's
+	// refunds exceed its sales.
 	RecentSpend
 	// Turnover is an intermediary's own annual sales,
 	// Trade.AnnualTurnover (money); unknown without Trade or when zero.

@@ -452,3 +452,35 @@ func TestLargePopulationCompaction(t *testing.T) {
 		require.Equal(t, s1, s2)
 	}
 }
+
+// TestExtractRefundsBeyondTheWindowsSales: a refund of more than the
+// window sold (the sale came before the data window) gives a return rate
+// of 1, not 500.5, negative revenue, profit and units kept, and finite
+// scores in [0, 1].
+func TestExtractRefundsBeyondTheWindowsSales(t *testing.T) {
+	sum := summarize(t, spec{ID: "r", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 10, Qty: 1, Cents: 10000}}}, 1)
+	refund, err := customer.NewMoney("5000", "EUR")
+	require.NoError(t, err)
+	require.NoError(t, sum.AddRefund(asOf.AddDate(0, 0, -5), refund, 1000))
+	var x value.Indicators
+	require.NoError(t, value.Extract(sum, nil, &x))
+	v, _ := x.Get(value.ReturnRate)
+	assert.Equal(t, 1.0, v)
+	v, _ = x.Get(value.Revenue)
+	assert.Equal(t, -4900.0, v)
+	v, _ = x.Get(value.Units)
+	assert.Equal(t, -999.0, v)
+	v, _ = x.Get(value.RecentSpend)
+	assert.Equal(t, -4900.0, v)
+	v, _ = x.Get(value.Growth)
+	assert.Equal(t, 0.0, v, "a negative year counts as 0")
+
+	other := extract(t, spec{ID: "o", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 30, Qty: 2, Cents: 5000, Refund: 1}}}, 1)
+	sc, err := value.Fit(value.DefaultModel(customer.Consumer), []value.Indicators{x, other})
+	require.NoError(t, err)
+	for _, in := range []value.Indicators{x, other} {
+		s, err := sc.Score(&in)
+		require.NoError(t, err)
+		requireFinite01(t, s)
+	}
+}
