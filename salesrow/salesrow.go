@@ -30,10 +30,13 @@
 //   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
 //     without offset (the day written), or RFC 3339 (the calendar day of
 //     its own offset).
-//   - amount and cost: plain decimal numbers ([customer.ParseAmount]).
+//   - amount and cost: plain decimal numbers ([customer.ParseAmount]),
+//     kept exactly as written: an amount with more decimals than its
+//     currency's minor unit (a computed net such as 12.345 EUR, common in
+//     exports) is neither rounded nor rejected.
 //   - quantity: an integer, |quantity| ≤ 10⁹, so that sums of units
 //     cannot overflow.
-//   - currency: an ISO 4217 code.
+//   - currency: an ISO 4217 code, in any case (eur is EUR).
 //   - kind: consumer or intermediary, or an intermediary role such as
 //     dealer, franchisee, wholesaler or agent, in any case.
 //
@@ -43,7 +46,9 @@
 // refund (a return or cancellation). A row with amount 0 and a negative
 // quantity is an exchange: the units count as returned (and the return as
 // an exchange), no money moves and no units are bought. Other zero-amount
-// rows are sales of nothing (free goods) and count as transactions.
+// rows are sales of nothing (free goods) and count as transactions. A
+// sale's quantity may be 0 or absent: a delivery or service charge adds
+// money but no units.
 package salesrow
 
 import (
@@ -237,7 +242,7 @@ func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 		r.Cost = decimal.NewNullDecimal(d)
 	}
 	if s = field(rec, l.Currency); s != "" {
-		cur, err := customer.ParseCurrency(s)
+		cur, err := customer.ParseCurrency(strings.ToUpper(s))
 		if err != nil {
 			return valueError(l.Currency, ColCurrency, s, "unknown ISO 4217 currency code")
 		}

@@ -65,13 +65,21 @@ func TestParse(t *testing.T) {
 		{"quantity", "c1,2024-03-05,1,,1.5,,,,", 4, `quantity "1.5": not an integer`},
 		{"quantity range", "c1,2024-03-05,1,,-2000000000,,,,", 4, `quantity "-2000000000": out of range (|quantity| ≤ 1e9)`},
 		{"cost", "c1,2024-03-05,1,,,abc,,,", 5, `cost "abc": `},
-		{"currency", "c1,2024-03-05,1,,,,eur,,", 6, `currency "eur": unknown ISO 4217 currency code`},
+		{"currency", "c1,2024-03-05,1,,,,euro,,", 6, `currency "euro": unknown ISO 4217 currency code`},
 		{"kind", "c1,2024-03-05,1,,,,,robot,", 7, `kind "robot": want consumer or intermediary (or dealer, franchisee, wholesaler, agent)`},
 	} {
 		fe := layout9.Parse(strings.Split(tc.line, ","), &r)
 		require.NotNil(t, fe, tc.name)
 		assert.Equal(t, tc.field, fe.Field, tc.name)
 		assert.True(t, strings.HasPrefix(fe.Error(), tc.err), "%s: %q does not start with %q", tc.name, fe.Error(), tc.err)
+	}
+}
+
+func TestParseCurrencyInAnyCase(t *testing.T) {
+	var r salesrow.Row
+	for _, code := range []string{"eur", "Eur", "EUR"} {
+		require.Nil(t, layout9.Parse(strings.Split("c1,2024-03-05,1,,,,"+code+",,", ","), &r), code)
+		assert.Equal(t, customer.Currency("EUR"), r.Currency, code)
 	}
 }
 

@@ -132,7 +132,7 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 	if err != nil {
 		return nil, usagef("-format: %v", err)
 	}
-	cur, err := customer.ParseCurrency(f.currency)
+	cur, err := customer.ParseCurrency(strings.ToUpper(f.currency))
 	if err != nil {
 		return nil, usagef("-currency: %v", err)
 	}
