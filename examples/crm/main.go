@@ -24,7 +24,10 @@
 // used when present; other columns are ignored. Rows with the same
 // order_id are one order; without an order_id, a customer's rows on one
 // day are one order. -format cdnow reads the whitespace-separated CDNOW
-// transaction files (4 or 5 columns, optional header). -in - reads stdin.
+// transaction files (4 or 5 columns, optional header); their all-digit
+// customer IDs are numbers, written without leading zeros ("0001" is 1),
+// as in the CDNOW summary files. -in - reads stdin. A UTF-8 byte order
+// mark at the start of either format is skipped.
 //
 // Input flags shared by every subcommand that reads: -currency (of rows
 // without one, default USD; a file holds one currency), -margin (gross
