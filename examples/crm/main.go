@@ -21,9 +21,11 @@
 // line or per order, columns found by name in any order: customer_id,
 // date (YYYY-MM-DD or RFC 3339) and amount (decimal, negative for a return)
 // are required; order_id, quantity, cost, currency, kind and category are
-// used when present; other columns are ignored. Rows with the same
-// order_id are one order; without an order_id, a customer's rows on one
-// day are one order. -format cdnow reads the whitespace-separated CDNOW
+// used when present; other columns are ignored. A customer's rows with
+// the same order_id are one order, also on different days (a return
+// booked against its order); order IDs are not checked across customers,
+// so one order_id under two customers counts as an order of each.
+// Without an order_id, a customer's rows on one day are one order. -format cdnow reads the whitespace-separated CDNOW
 // transaction files (4 or 5 columns, optional header); their all-digit
 // customer IDs are numbers, written without leading zeros ("0001" is 1),
 // as in the CDNOW summary files. -in - reads stdin. A UTF-8 byte order
