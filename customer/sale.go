@@ -43,6 +43,9 @@ type Sale struct {
 // ±[MaxLineQuantity], a negative cost on a sale, units that would overflow
 // Units or ReturnedUnits ([ErrOverflow]).
 func (s *Summary) AddSale(x Sale) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if x.Time.After(s.AsOf) {
 		s.Later++
 		return nil

@@ -26,10 +26,30 @@ type Day struct {
 // means the defaults.
 type SummaryOptions struct {
 	// DefaultMargin is the gross margin assumed for lines whose unit cost
-	// is not known: cost = net × (1 − DefaultMargin). The default, 0.55, is
-	// a typical gross margin of branded apparel retail.
+	// is not known: cost = net × (1 − DefaultMargin). It must be in
+	// [0, 1]; zero means the default, 0.55, a typical gross margin of
+	// branded apparel retail.
 	DefaultMargin decimal.Decimal
 }
+
+// Validate reports a DefaultMargin outside [0, 1] in a
+// [*ValidationError] naming "default_margin". Nil options are valid.
+func (o *SummaryOptions) Validate() error {
+	var p problems
+	o.check(&p)
+	if len(p.fields) == 0 {
+		return nil
+	}
+	return &ValidationError{Record: "summary options", Fields: p.fields}
+}
+
+func (o *SummaryOptions) check(p *problems) {
+	if o != nil && marginOutOfRange(o.DefaultMargin) {
+		p.add("default_margin", CodeRange, fmt.Sprintf("must be in [0, 1], is %s", o.DefaultMargin))
+	}
+}
+
+func marginOutOfRange(m decimal.Decimal) bool { return m.Sign() < 0 || m.GreaterThan(one) }
 
 // DefaultMargin is the margin used when [SummaryOptions] give none.
 var DefaultMargin = decimal.RequireFromString("0.55")
@@ -87,6 +107,9 @@ type Summary struct {
 	margin decimal.Decimal
 	// costShare caches 1 − margin, the share of a net amount that is cost.
 	costShare decimal.Decimal
+	// badMargin says that NewSummary was given a margin outside [0, 1],
+	// kept in margin for the error.
+	badMargin bool
 }
 
 // costFactor returns 1 − margin, computed once.
@@ -107,8 +130,38 @@ func (s Summary) Clone() Summary {
 }
 
 // NewSummary returns an empty summary of customer id of kind k as of asOf.
+//
+// NewSummary reports no error: a summary with a zero AsOf, an unknown Kind
+// or a DefaultMargin outside [0, 1] refuses every record (the Add methods
+// and [Summary.Merge]) with a [*ValidationError] naming "as_of", "kind" or
+// "default_margin", and stays empty. [Summarize] reports them at once.
 func NewSummary(id ID, k Kind, asOf time.Time, opts *SummaryOptions) *Summary {
-	return &Summary{CustomerID: id, Kind: k, AsOf: asOf, margin: opts.margin()}
+	s := &Summary{CustomerID: id, Kind: k, AsOf: asOf, margin: opts.margin()}
+	s.badMargin = marginOutOfRange(s.margin)
+	return s
+}
+
+// usable returns nil when s can take records, else the error naming what
+// is wrong with its AsOf, Kind or margin.
+func (s *Summary) usable() error {
+	if !s.badMargin && !s.AsOf.IsZero() && s.Kind.Valid() {
+		return nil
+	}
+	var p problems
+	checkSummary(&p, s.Kind, s.AsOf)
+	if s.badMargin {
+		p.add("default_margin", CodeRange, fmt.Sprintf("must be in [0, 1], is %s", s.margin))
+	}
+	return p.err("summary of customer", string(s.CustomerID))
+}
+
+func checkSummary(p *problems, k Kind, asOf time.Time) {
+	if !k.Valid() {
+		p.add("kind", CodeUnknown, fmt.Sprintf("unknown customer kind %d", uint8(k)))
+	}
+	if asOf.IsZero() {
+		p.add("as_of", CodeRequired, "is zero: the summary needs the instant of the analysis")
+	}
 }
 
 // Event is one fact of a customer's history for [Summarize]: exactly one of
@@ -162,8 +215,20 @@ func (e Event) records() int {
 // wrapping [ErrNotFound], unless it is dated after asOf. Interactions,
 // which carry no ID, are counted each time they occur.
 //
-// The first invalid record stops it with an error naming that record.
+// The first invalid record stops it with an error naming that record. An
+// empty id, an unknown kind, a zero asOf or a DefaultMargin outside
+// [0, 1] is a [*ValidationError] naming every such field, returned before
+// the history is read.
 func Summarize(id ID, k Kind, asOf time.Time, history iter.Seq[Event], opts *SummaryOptions) (Summary, error) {
+	var p problems
+	if id == "" {
+		p.add("customer_id", CodeRequired, "is empty")
+	}
+	checkSummary(&p, k, asOf)
+	opts.check(&p)
+	if err := p.err("summary of customer", string(id)); err != nil {
+		return Summary{}, err
+	}
 	b := summarizer{s: NewSummary(id, k, asOf, opts)}
 	// Room for a typical customer's days and categories, so that the
 	// slices do not grow one allocation at a time.
@@ -456,6 +521,9 @@ func (s *Summary) flush(a *accum) {
 // addOrder adds o; with a non-nil acc, the amounts of the fast path go to
 // acc, to be flushed later.
 func (s *Summary) addOrder(o *Order, acc *accum) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if o.Time.After(s.AsOf) {
 		s.Later++
 		return nil
@@ -555,6 +623,9 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // acc, to be flushed later.
 func (s *Summary) addReturn(rp *Return, op *Order, acc *accum) error {
 	r, o := *rp, op
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if r.Time.After(s.AsOf) {
 		s.Later++
 		return nil
@@ -687,6 +758,9 @@ func addDec(a, b decimal.Decimal) decimal.Decimal {
 // overflow ReturnedUnits ([ErrOverflow]), returns an error and changes
 // nothing.
 func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if t.After(s.AsOf) {
 		s.Later++
 		return nil
@@ -730,6 +804,9 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 // AddInteraction counts i. One dated after AsOf is left out and counted
 // in Later.
 func (s *Summary) AddInteraction(i Interaction) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if i.Time.After(s.AsOf) {
 		s.Later++
 		return nil
@@ -758,6 +835,12 @@ var ErrMergeMismatch = errors.New("customer: summaries do not describe the same 
 func (s Summary) Merge(t Summary) (Summary, error) {
 	if s.CustomerID != t.CustomerID || s.Kind != t.Kind || !s.AsOf.Equal(t.AsOf) {
 		return Summary{}, ErrMergeMismatch
+	}
+	if err := s.usable(); err != nil {
+		return Summary{}, err
+	}
+	if err := t.usable(); err != nil {
+		return Summary{}, err
 	}
 	m := s
 	if s.Currency == "" {
