@@ -173,13 +173,17 @@ func (x *Indicators) Get(i Indicator) (float64, bool) {
 // Extract reads the indicators of the customer summarised by s into dst
 // (overwriting it). c is the customer's record and may be nil (sales
 // exports know only transactions); the trade indicators are then unknown
-// and the model's fallbacks apply (see [Measure]). Trade amounts in
-// another currency than the summary's are an error, as is an amount too
-// large for float64.
+// and the model's fallbacks apply (see [Measure]). A record of another
+// customer, or of another kind than the summary's (an [*InputError]
+// naming both kinds), is an error; so are trade amounts in another
+// currency than the summary's and an amount too large for float64.
 func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	*dst = Indicators{ID: s.CustomerID, Kind: s.Kind, Currency: s.Currency}
 	if c != nil && c.ID != s.CustomerID {
 		return fmt.Errorf("value: customer %q: record of customer %q: %w", s.CustomerID, c.ID, customer.ErrWrongCustomer)
+	}
+	if c != nil && c.Kind != s.Kind {
+		return &InputError{Customer: s.CustomerID, Reason: fmt.Sprintf("the customer record is of kind %s, the summary of kind %s", c.Kind, s.Kind)}
 	}
 	var acc exactSum
 	acc.add(s.Gross, 1)

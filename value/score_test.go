@@ -484,3 +484,20 @@ func TestExtractRefundsBeyondTheWindowsSales(t *testing.T) {
 		requireFinite01(t, s)
 	}
 }
+
+// TestExtractRejectsAKindMismatch: a customer record of another kind than
+// its summary is not scored as the summary's kind; the error names both.
+func TestExtractRejectsAKindMismatch(t *testing.T) {
+	sum := summarize(t, spec{ID: "d1", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 10, Qty: 1, Cents: 10000}}}, 1)
+	turnover, _ := customer.NewMoney("2500000", "EUR")
+	c := &customer.Customer{ID: "d1", Kind: customer.Intermediary, Trade: &customer.Trade{AnnualTurnover: turnover, Outlets: 4}}
+	var x value.Indicators
+	err := value.Extract(sum, c, &x)
+	require.ErrorIs(t, err, value.ErrInvalidInput)
+	assert.ErrorContains(t, err, `"d1"`)
+	assert.ErrorContains(t, err, "intermediary")
+	assert.ErrorContains(t, err, "consumer")
+
+	c.Kind = customer.Consumer
+	require.NoError(t, value.Extract(sum, c, &x))
+}
