@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -46,10 +47,15 @@ type DuplicateError struct {
 	Same   bool        // whether the earlier event had the same content
 }
 
-// Error says whether the event was applied already or the key reused.
+// Error says whether the event was applied already or the key reused. A
+// second [BirthdayClaim] in one year says that the year's birthday
+// benefit was already claimed.
 func (e *DuplicateError) Error() string {
 	if e.Same {
 		return fmt.Sprintf("loyalty: member %q: event %q already applied", e.Member, e.Key)
+	}
+	if year, ok := strings.CutPrefix(e.Key, "birthday:"); ok {
+		return fmt.Sprintf("loyalty: member %q: the birthday benefit of %s was already claimed (key %q)", e.Member, year, e.Key)
 	}
 	return fmt.Sprintf("loyalty: member %q: key %q already used by a different event", e.Member, e.Key)
 }

@@ -293,7 +293,9 @@ func TestBirthdayBenefitsOncePerYearNeverStacking(t *testing.T) {
 		return err
 	}
 	require.NoError(t, claim(day(2025, 10, 21)))
-	require.ErrorIs(t, claim(day(2025, 10, 22)), loyalty.ErrDuplicate, "once per year")
+	err = claim(day(2025, 10, 22))
+	require.ErrorIs(t, err, loyalty.ErrDuplicate, "once per year")
+	assert.ErrorContains(t, err, "birthday benefit of 2025 was already claimed")
 	assert.Contains(t, fieldsOf(t, claim(day(2026, 11, 2))), "time", "only in the birthday month")
 	// 2026 is skipped; in 2027 there is one gift, not two.
 	a2, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: day(2027, 10, 3)}, day(2027, 10, 3))

@@ -70,10 +70,12 @@ type Basket struct {
 	Items    []Item
 	// Coupons are presented in the order they apply.
 	Coupons []Coupon
-	// Uses are the coupons' earlier uses, by code.
+	// Uses are the coupons' earlier uses, by code; no count may be
+	// negative.
 	Uses map[string]CouponUses
 	// Points are the points the member wants to pay with; Available is how
-	// many it has available ([Account.Available]).
+	// many it has available ([Account.Available]). Neither may be
+	// negative.
 	Points    Points
 	Available Points
 }
@@ -226,6 +228,18 @@ func (b *Basket) validate(p *Programme) error {
 	}
 	if b.Points < 0 {
 		pr.add("points", customer.CodeNegative, "must not be negative, is %d", b.Points)
+	}
+	if b.Available < 0 {
+		pr.add("available", customer.CodeNegative, "must not be negative, is %d", b.Available)
+	}
+	for code, u := range b.Uses {
+		f := fmt.Sprintf("uses[%q].", code)
+		if u.Total < 0 {
+			pr.add(f+"total", customer.CodeNegative, "must not be negative, is %d", u.Total)
+		}
+		if u.ByMember < 0 {
+			pr.add(f+"by_member", customer.CodeNegative, "must not be negative, is %d", u.ByMember)
+		}
 	}
 	if b.Points > 0 && b.Member == "" {
 		pr.add("points", customer.CodeMismatch, "an anonymous buyer cannot pay with points")

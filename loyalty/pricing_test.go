@@ -158,6 +158,13 @@ func TestPriceRejectsBadBaskets(t *testing.T) {
 		{"sub-cent price", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1.001", 1)}}, "items[0].unit_price"},
 		{"anonymous points", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 1)}, Points: 100, Available: 100}, "points"},
 		{"below minimum points", loyalty.Basket{Member: "M1", Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)}, Points: 50, Available: 100}, "points"},
+		{"negative points", loyalty.Basket{Member: "M1", Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)}, Points: -1}, "points"},
+		{"negative available", loyalty.Basket{Member: "M1", Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)}, Available: -10}, "available"},
+		{"negative available, no points asked", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)}, Available: -10}, "available"},
+		{"negative total uses", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)},
+			Uses: map[string]loyalty.CouponUses{"SPRING": {Total: -1}}}, `uses["SPRING"].total`},
+		{"negative uses by member", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)},
+			Uses: map[string]loyalty.CouponUses{"SPRING": {ByMember: -3}}}, `uses["SPRING"].by_member`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
