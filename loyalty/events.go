@@ -304,8 +304,8 @@ func (e Returned) validate(p *Programme, a *Account, now time.Time) error {
 		switch {
 		case sold < 0:
 			pr.add(f+".line_id", customer.CodeUnknown, "order %q has no line %q", o.id, rl.LineID)
-		case rl.Quantity < 0 && o.units[rl.LineID]-rl.Quantity > sold:
-			pr.add(f+".quantity", customer.CodeTooMany, "%d units returned before and %d now, the line sold %d", o.units[rl.LineID], -rl.Quantity, sold)
+		case rl.Quantity < 0 && rl.Quantity < o.units[rl.LineID]-sold: // −rl.Quantity overflows for math.MinInt
+			pr.add(f+".quantity", customer.CodeTooMany, "%d units returned before and %d now, the line sold %d", o.units[rl.LineID], uint(-(rl.Quantity+1))+1, sold)
 		}
 	}
 	return pr.err(record)

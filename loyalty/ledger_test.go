@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -468,4 +469,17 @@ func TestExchangeClawsBackNothing(t *testing.T) {
 	assert.Equal(t, loyalty.Points(-600), entries[0].Points)
 	assert.Equal(t, loyalty.Points(500), a.Debt)
 	assert.True(t, p.Qualifying(a, day(2026, 2, 10)).IsZero())
+}
+
+// TestReturnOfTheMostNegativeQuantity: −math.MinInt overflows to itself;
+// such a return line is still more units than the line sold, refused.
+func TestReturnOfTheMostNegativeQuantity(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "200", 1))})
+	next, entries, err := p.Apply(a, loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 2, 5), customer.ReturnLine{LineID: "COAT", Quantity: math.MinInt})}, day(2026, 2, 5))
+	assert.Contains(t, fieldsOf(t, err), "return.lines[0].quantity")
+	assert.Empty(t, entries)
+	assert.Equal(t, a.Version, next.Version)
+	assert.Equal(t, a.Balance(), next.Balance())
 }
