@@ -166,7 +166,13 @@ func (c Customer) Format(f fmt.State, verb rune) {
 // not personal data (id, kind, role, region, joined, consent), with
 // "personal_data": "[redacted]" when any personal field is set. slog
 // handlers, text or JSON, therefore never print a name, contact detail,
-// birthday or height.
+// birthday or height of a customer logged as an attribute's value.
+//
+// slog resolves a LogValuer only where it is the attribute's value: a
+// slice, map or struct holding customers reaches slog.JSONHandler's
+// encoding/json field by field, personal data included (the text handler
+// formats it with fmt, which redacts). Log each customer as an attribute
+// of its own, or their IDs.
 func (c Customer) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("id", string(c.ID)),
