@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailorcrm/tailor/churn"
@@ -170,11 +171,11 @@ func churnRisk(w io.Writer, s *shop) error {
 	for _, r := range results {
 		bands[r.Band]++
 	}
-	fmt.Fprint(w, "Early warning today:")
+	var counts []string
 	for b := risk.BandLow; b.Valid(); b++ {
-		fmt.Fprintf(w, " %s %d;", b, bands[b])
+		counts = append(counts, fmt.Sprintf("%s %d", b, bands[b]))
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Early warning today: %s.\n", strings.Join(counts, "; "))
 
 	// The customers most worth a call: high spend, high risk.
 	type pick struct {

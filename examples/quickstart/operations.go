@@ -182,8 +182,16 @@ func memberPoints(w io.Writer, s *shop) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Shopper %s: %d orders, %d returns since %s.\n", id, len(rec.Orders), len(rec.Returns), joined.Format(time.DateOnly))
+	fmt.Fprintf(w, "Shopper %s: %s, %s since %s.\n", id, plural(len(rec.Orders), "order"), plural(len(rec.Returns), "return"), joined.Format(time.DateOnly))
 	fmt.Fprintf(w, "Earned %d points, %d clawed back for returns, %d repeated deliveries earned nothing.\n", earned, clawed, duplicates)
 	fmt.Fprintf(w, "Today: %d points available, %d pending, tier %s.\n", a.Available, a.Pending, p.Levels()[a.Level].Name)
 	return nil
+}
+
+// plural writes "1 order" or "n orders".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
