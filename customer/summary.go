@@ -942,13 +942,18 @@ func (s Summary) AverageOrderValue() decimal.Decimal {
 	return a.divRound(int64(s.Orders), 4)
 }
 
-// ReturnRate returns ReturnedUnits ÷ Units, clamped to [0, 1]; zero
-// without units. The ratio can exceed 1 when refunds ([Summary.AddRefund],
-// [Summary.AddSale]) bring back units sold before the history summarised
-// (a sales export's window): every unit sold in the window came back, so
-// the rate is 1. ReturnedUnits itself keeps the count as recorded.
+// ReturnRate returns ReturnedUnits ÷ Units, clamped to [0, 1]: zero
+// without units returned, 1 for units returned without units bought. The
+// ratio can exceed 1 when refunds ([Summary.AddRefund], [Summary.AddSale])
+// bring back units sold before the history summarised (a sales export's
+// window): every unit sold in the window came back, so the rate is 1; a
+// customer whose window holds only returns is the limit of that. Returned
+// Units itself keeps the count as recorded.
 func (s Summary) ReturnRate() float64 {
 	if s.Units <= 0 {
+		if s.ReturnedUnits > 0 {
+			return 1
+		}
 		return 0
 	}
 	return min(max(float64(s.ReturnedUnits)/float64(s.Units), 0), 1)

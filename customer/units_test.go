@@ -125,4 +125,9 @@ func TestReturnRateIsClampedToOne(t *testing.T) {
 	require.NoError(t, half.AddRefund(vNow, mustMoney("10", "EUR"), 1))
 	assert.InDelta(t, 1.0/3, half.ReturnRate(), 1e-12, "below 1 unchanged")
 	assert.Equal(t, 0.0, NewSummary("C-1", Consumer, vNow, nil).ReturnRate(), "zero without units")
+
+	only := NewSummary("C-1", Consumer, vNow, nil)
+	require.NoError(t, only.AddRefund(vNow, mustMoney("20", "EUR"), 2))
+	assert.Equal(t, 0, only.Units)
+	assert.Equal(t, 1.0, only.ReturnRate(), "returns without purchases: the limit, 1")
 }
