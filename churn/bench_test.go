@@ -106,3 +106,53 @@ func BenchmarkScoreAll_1M_BGNBD(b *testing.B) {
 func BenchmarkScoreAll_1M_ParetoNBD(b *testing.B) {
 	benchScore(b, ParetoNBD{R: 0.553277, Alpha: 10.577732, S: 0.606209, Beta: 11.667659})
 }
+
+// benchScoreEach scores the CDNOW calibration customers one by one (no
+// cache shared between customers): P(alive) and expected purchases in the
+// next 39 weeks.
+func benchScoreEach(b *testing.B, m TransactionModel) {
+	obs := cdnowExactWeeks(b).cal
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := processCPU()
+	for b.Loop() {
+		for _, o := range obs {
+			if _, err := m.Score(o, 39); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	cpuPerOp(b, c0)
+}
+
+func BenchmarkScoreEach_CDNOW_BGNBD(b *testing.B) {
+	benchScoreEach(b, BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591})
+}
+
+func BenchmarkScoreEach_CDNOW_MBGNBD(b *testing.B) {
+	benchScoreEach(b, MBGNBD{R: 0.524843, Alpha: 6.183082, A: 0.891360, B: 1.614003})
+}
+
+// BenchmarkDiscountedAll_CDNOW10x_BGNBD sums 52 discounted periods for the
+// CDNOW customers replicated ten times (batched series per distinct (x, T)).
+func BenchmarkDiscountedAll_CDNOW10x_BGNBD(b *testing.B) {
+	obs := perturbed(cdnowExactWeeks(b).cal, 10)
+	m := BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591}
+	out := make([]float64, len(obs))
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := processCPU()
+	for b.Loop() {
+		if err := DiscountedExpectedPurchasesAll(m, obs, 52, 0.01, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpuPerOp(b, c0)
+}
+
+// BenchmarkScoreEach_CDNOW_BGNBD_LargeA scores the CDNOW customers with the
+// parameters of a fit where dropout is rare (a and b in the millions and
+// billions), which the Euler series alone cannot evaluate.
+func BenchmarkScoreEach_CDNOW_BGNBD_LargeA(b *testing.B) {
+	benchScoreEach(b, BGNBD{R: 0.8, Alpha: 30, A: 2.3e7, B: 7.7e9})
+}

@@ -58,7 +58,7 @@ func (m betaGeo) pAlive(x, tx, T float64) float64 {
 //
 //	(a+b+k−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+k; a+b+k−1; t/(α+T+t))] · P(alive)
 //
-// evaluated with bgExpect (Euler-transformed, finite for large x and at a = 1).
+// evaluated with bgBracket (finite for large x, at a = 1 and for large a, b).
 func (m betaGeo) conditional(x, T, t, palive float64, cache *bracketCache) (float64, bool) {
 	if t == 0 || palive == 0 {
 		return 0, true
@@ -70,10 +70,8 @@ func (m betaGeo) conditional(x, T, t, palive float64, cache *bracketCache) (floa
 			return math.Max(e.v*palive, 0), e.ok
 		}
 	}
-	k := x + m.shift
-	C := m.a + m.b + k - 1
-	z := t / (m.alpha + T + t)
-	v, ok := bgExpect(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, z)
+	q := m.aliveBracket(x)
+	v, ok := q.eval(t / (m.alpha + T + t))
 	if e != nil {
 		*e = bracketEntry{x: x, T: T, v: v, ok: ok, set: true}
 	}
@@ -124,16 +122,8 @@ func (m betaGeo) unconditional(t float64) (float64, bool) {
 	if t == 0 {
 		return 0, true
 	}
-	z := t / (m.alpha + t)
-	var v float64
-	var ok bool
-	if m.shift == 0 {
-		C := m.a + m.b - 1
-		v, ok = bgExpect(C, 1, C-m.r, m.a-1, C, z)
-	} else {
-		C := m.a + m.b
-		v, ok = bgExpect(m.b, m.b/C, C-m.r, m.a-1, C, z)
-	}
+	q := m.newBracket()
+	v, ok := q.eval(t / (m.alpha + t))
 	if !ok {
 		return 0, false
 	}
@@ -340,19 +330,39 @@ func betaGeoGroupSum(p *prepared, shift, r float64, lo, hi int, withGrad bool) [
 	return [5]float64{ll, gr, gal, ga, gb}
 }
 
+// newBracket is the bracket of unconditional: BG/NBD G(r, a, b; z), and
+// MBG/NBD b/(a+b)·G(r, a, b+1; z).
+func (m betaGeo) newBracket() bgBracket {
+	if m.shift == 0 {
+		C := m.a + m.b - 1
+		return bgBracket{P: C, pOverC: 1, A: C - m.r, C: C, r: m.r, a: m.a, b: m.b}
+	}
+	C := m.a + m.b
+	return bgBracket{P: m.b, pOverC: m.b / C, A: C - m.r, C: C, r: m.r, a: m.a, b: m.b + 1}
+}
+
+// aliveBracket is the bracket of conditional for frequency x: with
+// k = x + shift, G(r+x, a, b+k; z) (the posterior of λ and p of a customer
+// alive at T is Gamma(r+x, α+T) × Beta(a, b+k)).
+func (m betaGeo) aliveBracket(x float64) bgBracket {
+	k := x + m.shift
+	C := m.a + m.b + k - 1
+	return bgBracket{P: C, pOverC: 1, A: m.a + m.b - 1 - m.r + m.shift, C: C, r: m.r + x, a: m.a, b: m.b + k}
+}
+
 // aliveExpectation is the bracket of conditional without P(alive): the
 // expected purchases in (T, T+t] of a customer alive at T.
 func (m betaGeo) aliveExpectation(x, T, t float64) (float64, bool) {
 	if t == 0 {
 		return 0, true
 	}
-	k := x + m.shift
-	C := m.a + m.b + k - 1
-	return bgExpect(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, t/(m.alpha+T+t))
+	q := m.aliveBracket(x)
+	return q.eval(t / (m.alpha + T + t))
 }
 
 // aliveExpectations sets out[j] to aliveExpectation(x, T, t0+j) for t0 ≥ 1
-// and up to maxBatch periods, with one series for all (bgExpectMany).
+// and up to maxBatch periods, with one series for all where it is well
+// conditioned (bgBracket.evalMany).
 func (m betaGeo) aliveExpectations(x, T float64, t0 int, out []float64) bool {
 	var zs [maxBatch]float64
 	if len(out) > maxBatch || t0 < 1 {
@@ -362,7 +372,6 @@ func (m betaGeo) aliveExpectations(x, T float64, t0 int, out []float64) bool {
 		t := float64(t0 + j)
 		zs[j] = t / (m.alpha + T + t)
 	}
-	k := x + m.shift
-	C := m.a + m.b + k - 1
-	return bgExpectMany(C, 1, m.a+m.b-1-m.r+m.shift, m.a-1, C, zs[:len(out)], out)
+	q := m.aliveBracket(x)
+	return q.evalMany(zs[:len(out)], out)
 }

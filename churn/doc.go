@@ -44,7 +44,16 @@
 // (Abramowitz & Stegun 15.3.3), after which the bracket is
 // (1 − (1−z)^{a−1}·₂F₁(A, a−1; C; z))/(a−1): the factor a−1 cancels
 // analytically, so a = 1 is no singularity, and the powers of (1−z) that
-// overflow for large x cancel too. Each method's doc comment gives its
+// overflow for large x cancel too. That series is used where it is well
+// conditioned (ordinary fits); for large a (its terms grow like
+// (1−z)^{−(a−1)}: fits on long histories where dropout is rare give a and
+// b in the millions) or a result much smaller than (a+b−1)/(a−1), the
+// bracket is evaluated from the model's definition E[(1 − (1+p·w)^{−r})/p],
+// p ~ Beta(a, b), w = z/(1−z): as a series of positive terms (the negative
+// binomial probabilities of the purchase count times the survival sums
+// Σ_{j<m} (b)_j/(a+b)_j) or by the trapezoidal rule in the log-odds of p,
+// whichever is cheaper; all three agree with a math/big evaluation of the
+// published formulas to about 1e-12. Each method's doc comment gives its
 // formula and source.
 //
 // # Fitting

@@ -59,7 +59,18 @@ const maxSeriesTerms = 1_000_000
 //
 // pOverC is P/C, given separately so that P = C needs no division by a C
 // that may be ≤ 0. The series has ratio → z; z must be in [0, 1).
-func bgExpect(P, pOverC, A, eps, C, z float64) (float64, bool) {
+//
+// mag is the magnitude of the final difference: |head| + (1−z)^ε·sum
+// with head = P·(1 − (1−z)^ε)/ε when the terms have one sign (A ≥ 0 and
+// C > 0, P/C > 0), +Inf otherwise (terms of both signs, whose
+// cancellation is not measured). kappa = mag/|v| is the condition number
+// of the difference: the relative error of v is about kappa times the
+// rounding unit. It is large when the result is much smaller than
+// P/(a−1) (rare dropout and a short horizon) and it grows without bound,
+// as do the terms, for large a (the terms peak near k ≈ (a−1)z/(1−z) at
+// about (1−z)^{−ε} times the result); bgBracket.eval then uses another
+// method.
+func bgExpect(P, pOverC, A, eps, C, z float64) (v, mag float64, ok bool) {
 	L := math.Log1p(-z)
 	head := P * expm1Ratio(eps, L)
 	// u_k = num_k/den_k: two multiplicative recurrences with the division
@@ -73,7 +84,7 @@ func bgExpect(P, pOverC, A, eps, C, z float64) (float64, bool) {
 			break
 		}
 		if k > maxSeriesTerms || !finite(sum) {
-			return 0, false
+			return 0, 0, false
 		}
 		num *= (A + k) * (eps + k) * z
 		den *= (C + k) * (k + 1)
@@ -82,25 +93,37 @@ func bgExpect(P, pOverC, A, eps, C, z float64) (float64, bool) {
 			den *= 1e-150
 		}
 	}
-	v := head - math.Exp(eps*L)*sum
+	e := math.Exp(eps * L)
+	v = head - e*sum
 	if !finite(v) {
-		return 0, false
+		return 0, 0, false
 	}
-	return v, true
+	return v, eulerMag(head, e*sum, pOverC, A, C), true
+}
+
+// eulerMag is mag of bgExpect: |head| + |tail| for terms of one sign, +Inf
+// otherwise.
+func eulerMag(head, tail, pOverC, A, C float64) float64 {
+	if A >= 0 && C > 0 && pOverC > 0 {
+		return math.Abs(head) + math.Abs(tail)
+	}
+	return math.Inf(1)
 }
 
 // maxBatch is the most arguments bgExpectMany takes at once.
 const maxBatch = 64
 
 // bgExpectMany sets out[j] to bgExpect(P, pOverC, A, eps, C, zs[j]) for
-// up to maxBatch arguments, to the same accuracy (not to the last bit):
-// the terms of the series are c_k·z^k with c_k = (P/C)·A·(A+1)_{k−1}
-// (ε+1)_{k−1} / ((C+1)_{k−1} k!) the same for every z, so c_k is computed
-// once per k for all of them, and each series stops at its own term
-// (|u| ≤ 1e-17·|sum|). It reports false where bgExpect would.
-func bgExpectMany(P, pOverC, A, eps, C float64, zs, out []float64) bool {
+// up to maxBatch arguments, to the same accuracy (not to the last bit),
+// and kappa[j] to its condition number mag/|v| (+Inf where bgExpect
+// fails or mag is +Inf): the terms of the series are c_k·z^k with
+// c_k = (P/C)·A·(A+1)_{k−1} (ε+1)_{k−1} / ((C+1)_{k−1} k!) the same for
+// every z, so c_k is computed once per k for all of them, and each series
+// stops at its own term (|u| ≤ 1e-17·|sum|). It reports false when the
+// shared coefficients overflow or the series do not converge.
+func bgExpectMany(P, pOverC, A, eps, C float64, zs, out, kappa []float64) bool {
 	n := len(zs)
-	if n > maxBatch || len(out) != n {
+	if n > maxBatch || len(out) != n || len(kappa) != n {
 		return false
 	}
 	var sum, zk [maxBatch]float64
@@ -132,11 +155,13 @@ func bgExpectMany(P, pOverC, A, eps, C float64, zs, out []float64) bool {
 	}
 	for j, z := range zs {
 		L := math.Log1p(-z)
-		v := P*expm1Ratio(eps, L) - math.Exp(eps*L)*sum[j]
-		if !finite(v) {
-			return false
+		head := P * expm1Ratio(eps, L)
+		e := math.Exp(eps * L)
+		v := head - e*sum[j]
+		out[j], kappa[j] = v, math.Inf(1)
+		if finite(v) {
+			kappa[j] = eulerMag(head, e*sum[j], pOverC, A, C) / math.Abs(v)
 		}
-		out[j] = v
 	}
 	return true
 }
