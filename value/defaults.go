@@ -2,9 +2,11 @@ package value
 
 import "github.com/tailorcrm/tailor/customer"
 
-// DefaultWinsor is the tail share clipped by the default money measures:
-// the 1 % most extreme customers at each end no longer stretch the scale
-// for everybody else. It only bites in populations of 101 or more.
+// DefaultWinsor is the tail share clipped by the default money and count
+// measures: the 1 % most extreme customers at each end no longer stretch
+// the scale for everybody else. The quantiles only bite in populations
+// of 101 or more; the outer fences and the gap cap that come with them
+// (see [Measure]) clip a far-out value at any population size.
 const DefaultWinsor = 0.01
 
 func money(i Indicator) *Measure {
@@ -86,7 +88,8 @@ func IntermediaryPotentialComparisons() [][]float64 {
 // by its tenure as a buyer, and its credit and market size are neutral
 // (0.5 for everybody), so they do not move its rank. Unless said, a
 // measure is linear, min-max, not winsorised, higher is better, and an
-// unknown value scores 0.
+// unknown value scores 0. A winsorised measure is also clipped at the
+// outer fences and the gap cap of [Measure].
 func DefaultModel(k customer.Kind) Model {
 	profitW, volumeW := 0.6, 0.4
 	if k == customer.Intermediary {

@@ -18,10 +18,10 @@
 // customers consumption characteristics, loyalty and growth; for
 // intermediaries operating strength, creditworthiness, cooperation
 // loyalty and regional market size). Each leaf's [Measure] says how its
-// indicator is normalised to [0, 1]: winsorised at fitted quantiles,
-// log-transformed (money spans five orders of magnitude in wholesale
-// data), then min–max, z-score or percentile rank, inverted when lower is
-// better.
+// indicator is normalised to [0, 1]: clipped at fitted quantiles and
+// outlier fences, log-transformed (money spans five orders of magnitude
+// in wholesale data), then min–max, z-score or percentile rank, inverted
+// when lower is better.
 //
 // # Fit, then apply
 //

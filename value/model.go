@@ -50,12 +50,12 @@ type Method uint8
 
 const (
 	// MinMax maps t to (t − min) ÷ (max − min) over the population
-	// (after winsorising, when set); values outside the fitted range are
-	// clamped to [0, 1].
+	// (after clipping, when set; see [Measure]); values outside the
+	// fitted range are clamped to [0, 1].
 	MinMax Method = iota + 1
 	// ZScore maps t to Φ((t − μ) ÷ σ), the standard normal distribution
 	// function of the z-score, with μ and σ the population mean and
-	// standard deviation (divisor n). Φ puts the z-score on [0, 1] so it
+	// standard deviation (divisor n) after clipping, when set. Φ puts the z-score on [0, 1] so it
 	// adds up with the other indicators.
 	ZScore
 	// PercentileRank maps x to its mid-rank share of the population,
@@ -85,13 +85,56 @@ func (m *Method) UnmarshalText(b []byte) (err error) { *m, err = ParseMethod(str
 // Measure says how a leaf of the hierarchy turns a raw indicator into a
 // normalised score in [0, 1] (1 is best):
 //
-//  1. winsorise: clamp x to the population values at sorted positions
-//     k and n − 1 − k, k = ⌊Winsor·(n − 1)⌋ (so a population smaller than
-//     1 ÷ Winsor + 1 is not clipped); PercentileRank ignores Winsor;
+//  1. clip, when Winsor > 0 (PercentileRank, robust already, ignores it):
+//     clamp x to the bounds below, fitted on the population;
 //  2. transform (see [Transform]);
 //  3. normalise (see [Method]); a constant indicator (all customers equal,
 //     or a population of one) scores 0.5 for everybody;
 //  4. invert to 1 − score when LowerIsBetter.
+//
+// The clipping bounds are found on the transformed values. Let
+// t₀ ≤ … ≤ tₙ₋₁ be the transformed values of the n customers,
+// k = ⌊Winsor·(n − 1)⌋, a = tₖ and b = tₙ₋₁₋ₖ the winsorising quantiles
+// (which clip nothing in a population smaller than 1 ÷ Winsor + 1), and
+// H₁, H₃ Tukey's hinges: the values at depth (⌊(n + 1) ÷ 2⌋ + 1) ÷ 2 from
+// either end, the mean of two neighbours when the depth is a half. The
+// upper bound is the least of
+//
+//   - b;
+//   - the outer fence H₃ + 3·(H₃ − a), when the hinges lie strictly
+//     inside the quantiles and H₃ > a: Tukey's outer fence, two steps of
+//     1.5 spreads beyond the hinge (Tukey 1977, Exploratory Data
+//     Analysis), with the spread measured from a instead of from H₁. It
+//     catches a cluster of far-out values;
+//   - the gap cap a + 2·(tₙ₋₂₋ₖ − a), when n − 2 − k > 1 + k (the
+//     runners-up at either end are different customers): the most extreme value reaches at most twice as far from
+//     a as the runner-up, that is the gap ratio (b − tₙ₋₂₋ₖ) ÷ (b − a) of
+//     Dixon's test for a single outlier is at most ½ (Dixon 1950,
+//     "Analysis of extreme values", Ann. Math. Statist. 21). It catches a
+//     lone extreme value at any population size;
+//
+// and the lower bound mirrors it: the greatest of a, H₁ − 3·(b − H₁) and
+// b − 2·(b − t₁₊ₖ). The money and count measures of [DefaultModel] are so
+// clipped (Winsor = [DefaultWinsor]): with 60 customers spending
+// 20 … 2,380 € and one spending 1e9, the current values of the 60 span
+// 0.040 … 0.250 (0.040 … 0.460 without the outlier; 0.040 … 0.073 with
+// the quantiles alone); money spread evenly over five orders of
+// magnitude is not clipped.
+//
+// A bound is the fence itself, not the nearest population value inside
+// it, and is anchored at the opposite quantile, not at the other hinge:
+// then the clipping never makes a customer whose own amount rises score
+// lower on a min–max measure after a refit (a bound snapped to a population value would jump past the customer as
+// its rise let a far-out value back in, and a fence anchored at H₁ would
+// outrun the customer at H₃). The price is that a lone outlier still
+// halves the range of the others.
+//
+// If the two bounds meet while the customers differ (most customers
+// share one value, such as no interactions, and the bounds fall on it),
+// clipping would make the indicator constant and erase a rare signal: the
+// bounds then move out to the nearest distinct values below and above
+// the median, so that the one customer in 102 with interactions still
+// scores 1 and the others 0.
 //
 // A customer whose indicator is unknown gets the normalised score of
 // Fallback (an indicator normalised the same way over its own population)
@@ -100,7 +143,7 @@ type Measure struct {
 	Indicator     Indicator
 	Transform     Transform
 	Method        Method
-	Winsor        float64 // share clipped at each tail, in [0, 0.5); 0 = none
+	Winsor        float64 // quantile share clipped at each tail, in [0, 0.5); 0 = no clipping at all
 	LowerIsBetter bool
 	Fallback      Indicator // optional
 	Missing       float64   // in [0, 1]
@@ -128,6 +171,10 @@ type Node struct {
 // its normalised leaves, Σ w_leaf·score_leaf, where w_leaf is the product
 // of the weights on the leaf's path; the current and potential scores are
 // the parts of that sum under each node, so current + potential = total.
+// Each leaf is normalised over the population as its [Measure] says,
+// with far-out values clipped by quantiles, Tukey's outer fences (Tukey
+// 1977) and a cap on the lead of the most extreme customer, and rare
+// signals kept from being clipped away.
 type Model struct {
 	Kind      customer.Kind
 	Current   Node

@@ -1,6 +1,9 @@
 package value
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // maxKnots is the number of knots of a percentile-rank table: with at most
 // this many distinct values the table is exact at every value seen.
@@ -11,8 +14,10 @@ const maxKnots = 1025
 type Fitted struct {
 	N        int64   // customers with the indicator known
 	Min, Max float64 // raw range
-	// Lo and Hi are the winsorising bounds (Min and Max when the measure
-	// does not winsorise).
+	// Lo and Hi are the clipping bounds of step 1 of [Measure], as raw
+	// values: population values when a quantile or the widening sets
+	// them, fences in between otherwise (Min and Max when the measure
+	// does not clip).
 	Lo, Hi float64
 	// Scale is the median |x| of the Log transform (1 for Linear).
 	Scale float64
@@ -55,6 +60,14 @@ func (n *norm) transform(x float64) float64 {
 	return x
 }
 
+// untransform inverts transform, up to rounding.
+func (n *norm) untransform(t float64) float64 {
+	if n.log {
+		return math.Copysign(math.Expm1(math.Abs(t))/n.inv, t)
+	}
+	return t
+}
+
 // newNorm fits measure m to the compacted sample s.
 func newNorm(m *Measure, s *sample) (norm, Fitted) {
 	f, n := fit(m, s)
@@ -81,12 +94,12 @@ func fit(m *Measure, s *sample) (Fitted, norm) {
 	n.Min, n.Max = s.vals[0], s.vals[len(s.vals)-1]
 	n.Lo, n.Hi = n.Min, n.Max
 	n.Scale = 1
-	if m.Winsor > 0 && m.Method != PercentileRank {
-		n.Lo, n.Hi = s.quantileWinsor(m.Winsor, cnt)
-	}
 	if nm.log {
 		n.Scale = s.absMedian()
 		nm.inv = 1 / n.Scale
+	}
+	if m.Winsor > 0 && m.Method != PercentileRank {
+		n.Lo, n.Hi = clipBounds(s, m.Winsor, cnt, &nm)
 	}
 	n.Constant = n.Lo == n.Hi
 	switch m.Method {
@@ -198,4 +211,89 @@ func (n *norm) rank(x float64) float64 {
 	}
 	f := (x - kx[lo]) / (kx[hi] - kx[lo])
 	return n.knotsP[lo] + f*(n.knotsP[hi]-n.knotsP[lo])
+}
+
+// fenceK is Tukey's outer-fence multiple: a fence lies fenceK spreads
+// beyond its hinge (Tukey 1977: two steps of 1.5 H-spreads).
+const fenceK = 3
+
+// gapK bounds the lead of the most extreme value: its reach from the
+// opposite quantile is at most 1 + gapK times that of the runner-up.
+const gapK = 1
+
+// clipBounds returns the clipping bounds, as raw values, of step 1 of
+// [Measure] for the compacted, non-empty sample s of n values, nm
+// carrying the transform. They depend on the multiset only.
+//
+// Every candidate upper bound has the form a + λ·(u − a), u a value or
+// the mean of two, anchored at the lower quantile a (and the lower ones
+// mirror it): when the customer at u rises, its min-max score
+// (u − lo) ÷ (a + λ·(u − a) − lo) does not fall, because lo ≥ a; when
+// anyone else rises, the bound does not move. The bounds are continuous
+// in the values, never snapped to a population value, which would jump.
+// So a customer's score never falls when only its own value rises
+// (TestBuyingMoreNeverLowersCurrentValue, TestFencesKeepTheProperties).
+func clipBounds(s *sample, w float64, n int64, nm *norm) (lo, hi float64) {
+	k := int64(math.Floor(w * float64(n-1)))
+	// Tukey's hinges lie at depth (⌊(n + 1) ÷ 2⌋ + 1) ÷ 2 from each end:
+	// the mean of the values at positions p and q (0-based), which differ
+	// when the depth is a half. The fences need the hinges strictly
+	// inside the quantiles, so that the anchor is not a hinge; the gap
+	// cap needs the two runners-up at different positions.
+	h := (n+1)/2 + 1
+	p, q := h/2-1, (h-1)/2
+	fence, gap := p > k, n-2-k > 1+k
+	// The positions in increasing order (when fence and gap hold):
+	// k, 1+k, p, q, n−1−q, n−1−p, n−2−k, n−1−k.
+	var v [8]float64
+	pos := [8]int64{k, 1 + k, p, q, n - 1 - q, n - 1 - p, n - 2 - k, n - 1 - k}
+	if !gap {
+		pos[1], pos[6] = k, n-1-k
+	}
+	if !fence {
+		pos[2], pos[3], pos[4], pos[5] = pos[1], pos[1], pos[6], pos[6]
+	}
+	s.atEach(pos[:], v[:])
+	var t [8]float64
+	for i := range v {
+		t[i] = nm.transform(v[i])
+	}
+	lo, hi = v[0], v[7]
+	a, b := t[0], t[7]
+	tlo, thi := a, b
+	if fence {
+		h1, h3 := 0.5*t[2]+0.5*t[3], 0.5*t[5]+0.5*t[4]
+		if h3 > a {
+			thi = min(thi, a+(1+fenceK)*(h3-a))
+		}
+		if h1 < b {
+			tlo = max(tlo, b-(1+fenceK)*(b-h1))
+		}
+	}
+	if gap {
+		thi = min(thi, a+(1+gapK)*(t[6]-a))
+		tlo = max(tlo, b-(1+gapK)*(b-t[1]))
+	}
+	if thi > tlo {
+		if thi < b {
+			hi = min(nm.untransform(thi), hi)
+		}
+		if tlo > a {
+			lo = max(nm.untransform(tlo), lo)
+		}
+		return lo, hi
+	}
+	// The bounds met, at the median: the clipped range would make a
+	// varying indicator constant. Move each bound out to the nearest
+	// distinct value, where there is one.
+	med := s.at((n - 1) / 2)
+	lo, hi = med, med
+	i, _ := slices.BinarySearch(s.vals, med)
+	if i > 0 {
+		lo = s.vals[i-1]
+	}
+	if i < len(s.vals)-1 {
+		hi = s.vals[i+1]
+	}
+	return lo, hi
 }

@@ -326,12 +326,25 @@ func (s *sample) merge(o *sample) {
 	s.vals, s.cnts = mergeRLE(s.vals, s.cnts, v, n)
 }
 
-// quantileWinsor returns the values at sorted positions k and n − 1 − k,
-// k = ⌊w·(n − 1)⌋: values of the sample, so they scale exactly with the
-// data. s must be compacted and non-empty.
-func (s *sample) quantileWinsor(w float64, n int64) (lo, hi float64) {
-	k := int64(math.Floor(w * float64(n-1)))
-	return s.at(k), s.at(n - 1 - k)
+// atEach sets vals[i] to the value at sorted position pos[i], for
+// positions in increasing order, in one walk through the sample. s must
+// be compacted and non-empty.
+func (s *sample) atEach(pos []int64, vals []float64) {
+	var cum int64
+	j := 0
+	for i, c := range s.cnts {
+		cum += c
+		for j < len(pos) && pos[j] < cum {
+			vals[j] = s.vals[i]
+			j++
+		}
+		if j == len(pos) {
+			return
+		}
+	}
+	for ; j < len(pos); j++ {
+		vals[j] = s.vals[len(s.vals)-1]
+	}
 }
 
 // at returns the value at sorted position pos.
