@@ -71,7 +71,7 @@ func (s *Summary) AddSale(x Sale) error {
 		return err
 	}
 	if s.Currency != "" && s.Currency != cur {
-		return &CurrencyMismatchError{A: s.Currency, B: cur}
+		return fmt.Errorf("sale of customer %q: %w", s.CustomerID, &CurrencyMismatchError{A: s.Currency, B: cur})
 	}
 	if sign < 0 {
 		if _, ok := addCount(s.ReturnedUnits, -x.Units); !ok {

@@ -784,7 +784,7 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 		return err
 	}
 	if s.Currency != "" && s.Currency != amount.Currency() {
-		return &CurrencyMismatchError{A: s.Currency, B: amount.Currency()}
+		return fmt.Errorf("refund of customer %q: %w", s.CustomerID, &CurrencyMismatchError{A: s.Currency, B: amount.Currency()})
 	}
 	if _, ok := addCount(s.ReturnedUnits, units); !ok {
 		return s.overflow("refund", "returned units", s.ReturnedUnits, units)

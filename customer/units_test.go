@@ -131,3 +131,18 @@ func TestReturnRateIsClampedToOne(t *testing.T) {
 	assert.Equal(t, 0, only.Units)
 	assert.Equal(t, 1.0, only.ReturnRate(), "returns without purchases: the limit, 1")
 }
+
+func TestCurrencyMismatchNamesTheRecord(t *testing.T) {
+	s := NewSummary("C-1", Consumer, vNow, nil)
+	require.NoError(t, s.AddOrder(validOrder()))
+	before := *s
+	err := s.AddRefund(vNow, mustMoney("5", "USD"), 1)
+	var cm *CurrencyMismatchError
+	require.ErrorAs(t, err, &cm)
+	assert.Contains(t, err.Error(), `refund of customer "C-1"`)
+	err = s.AddSale(Sale{Time: vNow, Amount: mustMoney("5", "USD"), Units: 1})
+	require.ErrorAs(t, err, &cm)
+	assert.Contains(t, err.Error(), `sale of customer "C-1"`)
+	assert.Equal(t, before.Net(), s.Net(), "nothing changed")
+	assert.Equal(t, before.Units, s.Units)
+}
