@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/salesrow"
@@ -76,23 +74,11 @@ type RowError struct {
 	Reason   string
 }
 
-// Error returns `orders.csv:5: amount "12x": not a decimal number`.
+// Error returns `orders.csv:5: amount "12x": not a decimal number`: the
+// file and line, then the problem as [salesrow.FieldError] words it.
 func (e *RowError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	b.WriteByte(':')
-	b.WriteString(strconv.Itoa(e.Line))
-	b.WriteString(": ")
-	if e.Column != "" {
-		b.WriteString(e.Column)
-		if e.HasValue {
-			b.WriteByte(' ')
-			b.WriteString(quoteShort(e.Value))
-		}
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Reason)
-	return b.String()
+	fe := salesrow.FieldError{Column: e.Column, Value: e.Value, HasValue: e.HasValue, Reason: e.Reason}
+	return e.File + ":" + strconv.Itoa(e.Line) + ": " + fe.Error()
 }
 
 func valueError(file string, line int, column, value, reason string) *RowError {
@@ -234,18 +220,3 @@ func ParseDay(s string) (customer.Date, error) {
 
 // maxUnits bounds a quantity, so that sums of units cannot overflow.
 const maxUnits = salesrow.MaxUnits
-
-// quoteShort quotes an offending value for an error message, cut to its
-// first 40 bytes (on a character boundary) with the full length noted, so
-// that a binary file or a runaway field does not flood the terminal.
-func quoteShort(v string) string {
-	const keep = 40
-	if len(v) <= keep+16 {
-		return strconv.Quote(v)
-	}
-	cut := keep
-	for cut > 0 && !utf8.RuneStart(v[cut]) {
-		cut--
-	}
-	return strconv.Quote(v[:cut]) + "… (" + strconv.Itoa(len(v)) + " bytes)"
-}
