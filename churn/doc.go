@@ -30,9 +30,14 @@
 //     also possible right after the first purchase (b+x → b+x+1, no 1{x>0}).
 //   - Pareto/NBD (Schmittlein, Morrison & Colombo 1987): exponential lifetime
 //     with μ ~ Gamma(s, β). The likelihood (Fader & Hardie 2005, note 009)
-//     involves ₂F₁(r+s+x, ·; r+s+x+1; z), evaluated in log space: a positive
-//     series for z ≤ 0.95 and Euler's integral by Gauss–Legendre quadrature
-//     closer to 1, with derivatives for an analytic gradient.
+//     involves ₂F₁(r+s+x, ·; r+s+x+1; z), evaluated in log space by the
+//     positive series of its Euler transformation (A&S 15.3.3), whose terms
+//     fall at least as fast as z^k and, for large x, much faster. Where that
+//     series is slow (z near 1 with few purchases, or a large s), the
+//     likelihood term it belongs to is integrated directly,
+//     ∫_{t_x}^T (α+τ)^{−(r+x)}(β+τ)^{−(s+1)} dτ (the customer dies between
+//     the last purchase and T), by Gauss–Legendre quadrature, with the
+//     derivatives under the integral sign for an analytic gradient.
 //   - Gamma-Gamma (Fader, Hardie & Lee 2005, JMR 42(4); Fader & Hardie note
 //     025): transaction values ~ Gamma(p, ν), ν ~ Gamma(q, γ); the fit uses the
 //     density of the mean repeat spend z̄, the prediction is

@@ -52,8 +52,10 @@ func (m ParetoNBD) check() error {
 //
 // and for α < β the same with (s+1, α) replaced by (r+x, β) and α−β by
 // β−α. ₂F₁ is taken in log space (log2F1Pareto), so large x neither
-// overflows nor underflows; L2 = −Inf when t_x = T (A₀ = 0).
-// If grad is non-nil it receives ∂(L1, L2)/∂(r, α, s, β) in grad[0:4] and grad[4:8].
+// overflows nor underflows; L2 = −Inf when t_x = T (A₀ = 0). When either
+// ₂F₁ has no fast series (seriesOK), L2 is integrated directly instead
+// (l2Direct). If grad is non-nil it receives ∂(L1, L2)/∂(r, α, s, β) in
+// grad[0:4] and grad[4:8].
 func (m ParetoNBD) paretoTerms(x, tx, T float64, grad *[8]float64) (l1, l2 float64, ok bool) {
 	return m.paretoTermsCached(x, tx, T, grad, nil)
 }
@@ -96,6 +98,9 @@ func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]fl
 	rx := r + x
 	a1 := rx + s
 	l1 = -rx*laT - s*lbeT
+	if g := grad != nil; !m.seriesOK(x, tx, g) || !m.seriesOK(x, T, g) {
+		return m.paretoTermsDirect(x, tx, T, laT, lbeT, grad)
+	}
 	var b1, base, diff, lbT float64
 	if al >= be {
 		b1, base, diff, lbT = s+1, al, al-be, laT
@@ -186,6 +191,134 @@ func (m ParetoNBD) paretoCombine(x, tx, T, laT, lbeT, lbx float64, fx, fT *[4]fl
 	return l1, l2
 }
 
+// seriesOK reports whether ln ₂F₁ of the likelihood at (x, t) (and, with
+// grad, its derivatives) has a fast series, so that log2F1Pareto does not
+// need its quadrature: see paretoTerms for the arguments.
+func (m ParetoNBD) seriesOK(x, t float64, grad bool) bool {
+	a1 := m.R + m.S + x
+	if m.Alpha >= m.Beta {
+		return seriesOK(a1, m.S+1, (m.Alpha-m.Beta)/(m.Alpha+t), grad)
+	}
+	return seriesOK(a1, m.R+x, (m.Beta-m.Alpha)/(m.Beta+t), grad)
+}
+
+// paretoTermsDirect is paretoTermsLogs with L2 from l2Direct.
+func (m ParetoNBD) paretoTermsDirect(x, tx, T, laT, lbeT float64, grad *[8]float64) (l1, l2 float64, ok bool) {
+	rx := m.R + x
+	l1 = -rx*laT - m.S*lbeT
+	var g2 [4]float64
+	var gp *[4]float64
+	if grad != nil {
+		gp = &g2
+	}
+	l2, ok = m.l2Direct(x, tx, T, gp)
+	if !ok {
+		return 0, 0, false
+	}
+	if grad != nil {
+		grad[0] = -laT
+		grad[1] = -rx / (m.Alpha + T)
+		grad[2] = -lbeT
+		grad[3] = -m.S / (m.Beta + T)
+		copy(grad[4:], g2[:])
+	}
+	return l1, l2, true
+}
+
+// l2Direct is L2 of paretoTerms from the integral it comes from (Fader &
+// Hardie 2005, note 009: the customer dies at τ ∈ (t_x, T], with density
+// sβ^s/(β+τ)^{s+1} after integrating μ out, having made x purchases by then,
+// Γ(r+x)α^r/(Γ(r)(α+τ)^{r+x}) after integrating λ out):
+//
+//	s/(r+s+x) · A₀ = s · I,  I = ∫_{t_x}^T (α+τ)^{−(r+x)} (β+τ)^{−(s+1)} dτ,
+//
+// so L2 = ln s + ln I, with no difference of two ₂F₁ terms. With m the
+// smaller of α and β (exponent p_m), M the larger (exponent p_M),
+// ρ = (m+t_x)/(M+t_x) ≤ 1 and m+τ = (m+t_x)e^u,
+//
+//	I = (m+t_x)^{1−p_m} (M+t_x)^{−p_M} ∫₀^U e^{(1−p_m)u} (1 + ρ(e^u − 1))^{−p_M} du,
+//
+// U = ln((m+T)/(m+t_x)). The integrand g is log-concave: its log-slope
+// (1−p_m) − p_M·(m+τ)/(M+τ) falls monotonically, so its largest magnitude
+// on an interval is at an end; and its singularities lie π off the real
+// axis. So [0, U] is cut into 8-point Gauss–Legendre panels no wider than
+// 1, nor than 2/|log-slope| at either end; once g decreases at slope −κ,
+// the rest is at most g/κ and the sum stops when that is below 1e-17 of
+// it. If grad is non-nil it receives ∂L2/∂(r, α, s, β): with ⟨·⟩ the mean
+// over the integrand, −⟨ln(α+τ)⟩, −(r+x)⟨1/(α+τ)⟩, 1/s − ⟨ln(β+τ)⟩ and
+// −(s+1)⟨1/(β+τ)⟩. L2 = −Inf (and grad zero) when t_x = T.
+func (m ParetoNBD) l2Direct(x, tx, T float64, grad *[4]float64) (float64, bool) {
+	if grad != nil {
+		*grad = [4]float64{}
+	}
+	if tx >= T {
+		return math.Inf(-1), true
+	}
+	p, q := m.R+x, m.S+1
+	sm, sM, pm, pM := m.Alpha, m.Beta, p, q
+	swap := m.Alpha > m.Beta
+	if swap {
+		sm, sM, pm, pM = m.Beta, m.Alpha, q, p
+	}
+	mt, Mt := sm+tx, sM+tx
+	rho := mt / Mt
+	U := math.Log1p((T - tx) / mt)
+	// slope is the log-slope of g at u, (1−p_m) − p_M·ρe^u/(1 + ρ(e^u − 1)).
+	slope := func(u float64) float64 {
+		eu := math.Exp(u)
+		return 1 - pm - pM*rho*eu/(1+rho*(eu-1))
+	}
+	var s0, su, sl, sa, sb float64
+	for lo := 0.0; lo < U; {
+		w := min(1, U-lo)
+		if k := math.Abs(slope(lo)); k*w > 2 {
+			w = 2 / k
+		}
+		if k := math.Abs(slope(lo + w)); k*w > 2 {
+			w = 2 / k
+		}
+		half := w / 2
+		mid := lo + half
+		var last, em float64
+		for i, xg := range glNodes {
+			u := mid + half*xg
+			em = math.Expm1(u)
+			l := math.Log1p(rho * em)
+			last = math.Exp((1-pm)*u - pM*l)
+			g := glWeights[i] * half * last
+			s0 += g
+			if grad != nil {
+				su += g * u
+				sl += g * l
+				sa += g / (1 + em)
+				sb += g / (1 + rho*em)
+			}
+		}
+		lo += w
+		// the log-slope at the last node, as in slope
+		if kappa := pm - 1 + pM*rho*(1+em)/(1+rho*em); kappa > 0 && last <= 1e-17*kappa*s0 {
+			break
+		}
+	}
+	if !(s0 > 0) || !finite(s0) {
+		return 0, false
+	}
+	lmt, lMt := math.Log(mt), math.Log(Mt)
+	l2 := math.Log(m.S) + (1-pm)*lmt - pM*lMt + math.Log(s0)
+	if grad != nil {
+		em, eM := lmt+su/s0, lMt+sl/s0 // ⟨ln(m+τ)⟩, ⟨ln(M+τ)⟩
+		im, iM := sa/s0/mt, sb/s0/Mt   // ⟨1/(m+τ)⟩, ⟨1/(M+τ)⟩
+		if swap {
+			em, eM, im, iM = eM, em, iM, im
+		}
+		grad[0] = -em
+		grad[1] = -p * im
+		grad[2] = 1/m.S - eM
+		grad[3] = -q * iM
+	}
+	return l2, finite(l2)
+}
+
 func (m ParetoNBD) logLik(x, tx, T float64) float64 {
 	l1, l2, ok := m.paretoTerms(x, tx, T, nil)
 	if !ok {
@@ -261,6 +394,17 @@ func (m ParetoNBD) deadOddsLogs(x, tx, T, laT, lbeT float64, cache *bracketCache
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	rx := r + x
 	a1 := rx + s
+	if !m.seriesOK(x, tx, false) || !m.seriesOK(x, T, false) {
+		l2, ok := m.l2Direct(x, tx, T, nil)
+		if !ok {
+			return 0, false
+		}
+		d := l2 + rx*laT + s*lbeT // L2 − L1
+		if d < 700 {
+			return math.Exp(d), true
+		}
+		return math.Inf(1), true
+	}
 	var b1, base, diff, lbT float64
 	if al >= be {
 		b1, base, diff, lbT = s+1, al, al-be, laT
@@ -433,7 +577,7 @@ func (f ParetoNBDFit) Params() []Param { return cloneParams(f.params) }
 // FitParetoNBD fits the Pareto/NBD model by maximum likelihood over
 // θ = ln(r, α, s, β) with BFGS and the analytic gradient (the derivatives
 // of ln ₂F₁ with respect to its parameters and argument are summed
-// alongside its series). Start
+// alongside its series, or integrated with it; see paretoTerms). Start
 // values: r = s = 1, α = ΣT/Σx, β = mean T (or opts.Start). Errors as for
 // FitBGNBD.
 func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
@@ -544,10 +688,14 @@ type paretoPartial struct {
 // paretoTable holds ln ₂F₁ (and its partial derivatives) at the distinct
 // (x, t) pairs the groups need, t being a T or a t_x: groups share them
 // (every customer without repeat purchase needs the one at (0, 0)), so one
-// likelihood evaluation sums each series once.
+// likelihood evaluation sums each series once. A pair without a fast
+// series (seriesOK) is not evaluated but marked direct: the groups that
+// need it integrate L2 themselves (l2Direct), one integral per group
+// instead of two quadratures per pair.
 type paretoTable struct {
 	xs, ts []float64    // the distinct pairs, in order of first use
 	f      [][4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z per pair
+	direct []bool       // per pair: no fast series, so its groups use l2Direct
 	gT     []int32      // per group: pair (x, T)
 	gTx    []int32      // per group: pair (x, t_x)
 	ok     [2]bool
@@ -573,6 +721,7 @@ func newParetoTable(p *prepared) *paretoTable {
 		tab.gTx[j] = add(p.gx[j], p.txs[p.gtx[j]])
 	}
 	tab.f = make([][4]float64, len(tab.xs))
+	tab.direct = make([]bool, len(tab.xs))
 	return tab
 }
 
@@ -607,6 +756,10 @@ func (tab *paretoTable) fillRange(m ParetoNBD, withGrad bool, lo, hi int) bool {
 		} else {
 			b1, z = r+x, (be-al)/(be+t)
 		}
+		tab.direct[i] = !seriesOK(a1, b1, z, withGrad)
+		if tab.direct[i] {
+			continue
+		}
 		f := &tab.f[i]
 		var ok bool
 		if withGrad {
@@ -623,7 +776,8 @@ func (tab *paretoTable) fillRange(m ParetoNBD, withGrad bool, lo, hi int) bool {
 
 // groupSum adds up the per-group log-likelihood terms ln(e^{L1} + e^{L2})
 // of groups [lo, hi) and, if withGrad, their gradient
-// (1−π)∇L1 + π∇L2 with π = e^{L2}/(e^{L1}+e^{L2}).
+// (1−π)∇L1 + π∇L2 with π = e^{L2}/(e^{L1}+e^{L2}); L2 comes from the
+// table, or from l2Direct when one of the group's pairs is marked direct.
 func (m ParetoNBD) groupSum(p *prepared, tab *paretoTable, lo, hi int, withGrad bool) paretoPartial {
 	var out paretoPartial
 	var tg [8]float64
@@ -634,8 +788,17 @@ func (m ParetoNBD) groupSum(p *prepared, tab *paretoTable, lo, hi int, withGrad 
 	for j := lo; j < hi; j++ {
 		w := p.gw[j]
 		iT, itx := p.giT[j], p.gtx[j]
-		l1, l2 := m.paretoCombine(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], p.ltx[itx],
-			&tab.f[tab.gTx[j]], &tab.f[tab.gT[j]], gp)
+		var l1, l2 float64
+		if tab.direct[tab.gTx[j]] || tab.direct[tab.gT[j]] {
+			var ok bool
+			l1, l2, ok = m.paretoTermsDirect(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], gp)
+			if !ok {
+				return out
+			}
+		} else {
+			l1, l2 = m.paretoCombine(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], p.ltx[itx],
+				&tab.f[tab.gTx[j]], &tab.f[tab.gT[j]], gp)
+		}
 		out.ll += w * logAddExp(l1, l2)
 		if withGrad {
 			pi := 0.0

@@ -175,141 +175,345 @@ var (
 // log2F1Pareto returns ln ₂F₁(a, b; a+1; z) for a > 0, b > 0, 0 ≤ z < 1,
 // the hypergeometric function of the Pareto/NBD likelihood.
 //
-// For z ≤ 0.95 it sums the series Σ_k a/(a+k) · (b)_k/k! · z^k (all terms
-// positive), rescaling to stay finite. Closer to 1 it integrates Euler's
-// representation ₂F₁(a,b;a+1;z) = a∫₀¹ t^{a−1}(1−zt)^{−b} dt, which after
-// t = e^{−y/a} becomes ∫₀^∞ e^{−y} (1 − z e^{−y/a})^{−b} dy; with
-// ε = a(1−z)/z the integrand varies on the scale ε near 0, so it uses
-// Gauss–Legendre panels that double in width from ε/16 up to width 2, then
-// width-2 panels to y = 50, and factors out (1−z)^{−b} to work in logs.
+// When b < a+1 (always so in the likelihood, where a+1 = r+s+x+1 and b is
+// s+1 or r+x) it sums Euler's transformation (log2F1Euler), whose terms
+// fall at least as fast as z^k, and which needs few terms even for z near
+// 1 when b is large. When that series may need more than eulerTermBudget
+// terms (b small or a large, and z near 1: eulerFeasible), or when b ≥ a+1
+// and z > 0.95, it integrates Euler's integral (log2F1ParetoQuad); for
+// b ≥ a+1 and z ≤ 0.95 it sums the Gauss series Σ_k a/(a+k) · (b)_k/k! · z^k
+// (all terms positive), rescaling to stay finite.
 func log2F1Pareto(a, b, z float64) (float64, bool) {
 	if z == 0 {
 		return 0, true
 	}
-	if z <= 0.95 {
-		sum, logScale := 1.0, 0.0
-		// v = (b)_k z^k / k! = num/den (scaled), the division kept off the
-		// loop-carried chain.
-		num, den := 1.0, 1.0
-		for k := 1.0; ; k++ {
-			num *= (b + k - 1) * z
-			den *= k
-			if den > 1e150 {
-				num *= 1e-150
-				den *= 1e-150
-			}
-			u := num * a / (den * (a + k))
-			sum += u
-			if u <= 1e-17*sum && (b+k)*z < k+1 {
-				break
-			}
-			if k > maxSeriesTerms {
-				return 0, false
-			}
-			if num > 1e200 {
-				sum *= 1e-200
-				num *= 1e-200
-				logScale += 200 * math.Ln10
+	if b < a+1 {
+		if eulerFeasible(a, b, z, false) {
+			if v, ok := log2F1Euler(a, b, z); ok {
+				return v, true
 			}
 		}
-		return math.Log(sum) + logScale, true
+		return log2F1ParetoQuad(a, b, z)
+	}
+	if z <= 0.95 {
+		return log2F1Gauss(a, b, z)
 	}
 	return log2F1ParetoQuad(a, b, z)
 }
 
-// log2F1ParetoQuad is the quadrature branch of log2F1Pareto (any z in (0, 1)).
-func log2F1ParetoQuad(a, b, z float64) (float64, bool) {
+// eulerFeasible reports whether log2F1Euler (grad false) or
+// log2F1EulerGrad (grad true) is sure to stop within K = eulerTermBudget
+// terms, from the term t_K,
+//
+//	ln t_K = ln Γ(e+K) − ln Γ(e) − ln Γ(c+K) + ln Γ(c) + K ln z,
+//
+// and q = z/(1−z): the sum S ≥ 1, so the value stops once t_K·q ≤ 1e-17;
+// the weighted sums of log2F1EulerGrad are at least t₁ = ez/c times their
+// first weight, and their tail bounds at K are at most t_K·q·(K + 1/(1−z))
+// times that weight, so they stop once t_K·q·(K + 1/(1−z)) ≤ 1e-15·t₁.
+// Up to z = 0.9 the bound t_k ≤ z^k settles both without the log-gamma
+// calls.
+func eulerFeasible(a, b, z float64, grad bool) bool {
+	if z <= 0.9 {
+		return true
+	}
+	e, c, k := a+1-b, a+1, float64(eulerTermBudget)
 	omz := 1 - z
-	eps := a * omz / z
-	h := min(eps, 1) / 16
-	integ := 0.0
-	lo := 0.0
-	for lo < 50 {
-		w := h
-		if lo > 0 {
-			w = min(lo, 2)
+	lt := lgamma(e+k) - lgamma(e) - lgamma(c+k) + lgamma(c) + k*math.Log(z) + math.Log(z/omz)
+	if !grad {
+		return lt <= math.Log(1e-17)
+	}
+	return lt+math.Log(k+1/omz)-math.Log(e*z/c) <= math.Log(1e-15)
+}
+
+// seriesOK reports whether log2F1Pareto(a, b, z) (grad false) or
+// log2F1ParetoGrad (grad true) sums a series rather than integrating (the
+// series costs a few terms for most arguments, the quadrature a few hundred
+// nodes).
+func seriesOK(a, b, z float64, grad bool) bool {
+	if b < a+1 {
+		return eulerFeasible(a, b, z, grad)
+	}
+	return z <= 0.95
+}
+
+// eulerTermBudget is the most terms log2F1Euler and log2F1EulerGrad sum;
+// beyond it the quadrature is cheaper.
+const eulerTermBudget = 1000
+
+// log2F1Euler is ln ₂F₁(a, b; a+1; z) for 0 < b < a+1 by Euler's
+// transformation (Abramowitz & Stegun 15.3.3),
+//
+//	₂F₁(a, b; a+1; z) = (1−z)^{1−b} ₂F₁(1, e; c; z) = (1−z)^{1−b} Σ_{k≥0} (e)_k/(c)_k z^k,
+//
+// with e = a+1−b > 0 and c = a+1. The term ratio (e+k)/(c+k)·z is below z,
+// so the terms are positive and the tail after a term t is at most
+// t·z/(1−z); the sum stops when that bound is below 1e-17 of the sum. It
+// reports false after eulerTermBudget terms.
+func log2F1Euler(a, b, z float64) (float64, bool) {
+	e, c := a+1-b, a+1
+	q := z / (1 - z)
+	sum, t := 1.0, 1.0
+	for k := 0.0; ; k++ {
+		t *= (e + k) / (c + k) * z
+		sum += t
+		if t*q <= 1e-17*sum {
+			break
 		}
-		hi := lo + w
-		mid, half := (lo+hi)/2, w/2
+		if k >= eulerTermBudget {
+			return 0, false
+		}
+	}
+	return (1-b)*math.Log1p(-z) + math.Log(sum), true
+}
+
+// log2F1EulerGrad is log2F1Euler with the partial derivatives of
+// ln F = ln ₂F₁(a, b; a+1; z). With S = Σ t_k, t_k = (e)_k/(c)_k z^k,
+// H_k = Σ_{j<k} 1/(e+j) and D_k = Σ_{j<k} b/((e+j)(c+j)) = H_k(e) − H_k(c)
+// (ψ(e+k) − ψ(e) = H_k):
+//
+//	∂lnF/∂a = Σ t_k D_k / S,
+//	∂lnF/∂b = −ln(1−z) − Σ t_k H_k / S,
+//	∂lnF/∂z = (b−1)/(1−z) + Σ k t_k / (z S),
+//
+// since e and c both move with a and e moves against b. The sum stops as
+// in log2F1Euler once, in addition, the tails of the weighted sums are below
+// 1e-15 of them: with t_{K+j} ≤ t_K z^j, H_{K+j} ≤ H_K + j/(e+K) and
+// D_{K+j} ≤ D_K + j·b/((e+K)(c+K)), the tails after term K are at most
+// t_K·q·(K + 1/(1−z)), t_K·q·(H_K + 1/((e+K)(1−z))) and
+// t_K·q·(D_K + b/((e+K)(c+K)(1−z))), q = z/(1−z).
+func log2F1EulerGrad(a, b, z float64) (lf, da, db, dz float64, ok bool) {
+	e, c := a+1-b, a+1
+	omz := 1 - z
+	q := z / omz
+	sum, t := 1.0, 1.0
+	var sh, sd, sk, h, d float64
+	for k := 0.0; ; k++ {
+		ek, ck := e+k, c+k
+		inv := 1 / (ek * ck)
+		t *= ek * inv * ek * z // (e+k)/(c+k)·z
+		h += ck * inv          // 1/(e+k)
+		d += b * inv
+		sum += t
+		sh += t * h
+		sd += t * d
+		sk += t * (k + 1)
+		if tq := t * q; tq <= 1e-17*sum {
+			tail := tq / omz
+			if tq*(k+1)+tail <= 1e-15*sk && tq*h+tail*ck*inv <= 1e-15*sh && tq*d+tail*b*inv <= 1e-15*sd {
+				break
+			}
+		}
+		if k >= eulerTermBudget {
+			return 0, 0, 0, 0, false
+		}
+	}
+	l1z := math.Log1p(-z)
+	return (1-b)*l1z + math.Log(sum), sd / sum, -l1z - sh/sum, (b-1)/omz + sk/(z*sum), true
+}
+
+// log2F1Gauss sums the Gauss series of ln ₂F₁(a, b; a+1; z),
+// Σ_k a/(a+k) · (b)_k/k! · z^k, for z ≤ 0.95.
+func log2F1Gauss(a, b, z float64) (float64, bool) {
+	sum, logScale := 1.0, 0.0
+	// v = (b)_k z^k / k! = num/den (scaled), the division kept off the
+	// loop-carried chain.
+	num, den := 1.0, 1.0
+	for k := 1.0; ; k++ {
+		num *= (b + k - 1) * z
+		den *= k
+		if den > 1e150 {
+			num *= 1e-150
+			den *= 1e-150
+		}
+		u := num * a / (den * (a + k))
+		sum += u
+		if u <= 1e-17*sum && (b+k)*z < k+1 {
+			break
+		}
+		if k > maxSeriesTerms {
+			return 0, false
+		}
+		if num > 1e200 {
+			sum *= 1e-200
+			num *= 1e-200
+			logScale += 200 * math.Ln10
+		}
+	}
+	return math.Log(sum) + logScale, true
+}
+
+// log2F1ParetoQuad is ln ₂F₁(a, b; a+1; z) for any z in (0, 1) by Euler's
+// integral ₂F₁(a,b;a+1;z) = a∫₀¹ t^{a−1}(1−zt)^{−b} dt (A&S 15.3.1), which
+// after t = e^{−y/a} becomes
+//
+//	₂F₁ = (1−z)^{−b} I,  I = ∫₀^∞ e^{−y} h(y)^{−b} dy,  h = 1 + κ(1 − e^{−y/a}),  κ = z/(1−z).
+//
+// h vanishes at y = −ε + 2πina (n integer), ε = a ln(1/z) ≈ a(1−z)/z,
+// and h^{−b} falls on the scale ε/b near 0. With σ = min(ε/max(b, 1), 1)
+// and y = σ(e^u − 1), the integrand is smooth in u on the scale 1 (its
+// singularities lie at least π/2 off the real axis), so I is summed by
+// 8-point Gauss–Legendre panels of width 1/2 in u until they would be
+// wider than 2 in y, then by panels of width 2 in y, up to y = 40. The
+// integrand e^{−y}h^{−b} decreases, so the part of I beyond a point y₀ is
+// at most its value there; the sum stops once that is below 1e-17·I.
+// Against 30-digit references (mpmath) the relative error of ln ₂F₁ is
+// below 2e-15.
+func log2F1ParetoQuad(a, b, z float64) (float64, bool) {
+	lf, _, _, _, ok := quadPareto(a, b, z, false)
+	return lf, ok
+}
+
+// quadU is the panel width in u of log2F1ParetoQuad; quadExp[i] is
+// e^{quadU·x_i/2} for the Gauss–Legendre nodes x_i, quadExpm1First[i] is
+// e^{quadU(1+x_i)/2} − 1 (the nodes of the first panel), and a panel
+// [u−quadU/2, u+quadU/2] spans e^u·quadSpan in y/σ.
+const quadU = 0.5
+
+var quadSpan = 2 * math.Sinh(quadU/2)
+
+var quadExp, quadExpm1First = func() (e, f [8]float64) {
+	for i, x := range glNodes {
+		e[i] = math.Exp(quadU / 2 * x)
+		f[i] = math.Expm1(quadU / 2 * (1 + x))
+	}
+	return e, f
+}()
+
+// quadPareto is log2F1ParetoQuad and, if withGrad, the partial derivatives
+// of ln F under the integral sign, with w = e^{−y}h^{−b} and ⟨·⟩ the mean
+// over w:
+//
+//	∂lnF/∂a = bκ/a² · ⟨y e^{−y/a}/h⟩,
+//	∂lnF/∂b = −ln(1−z) − ⟨ln h⟩,
+//	∂lnF/∂z = b/(1−z) · ⟨e^{−y/a}/h⟩
+//
+// (the last from ∂h/∂z = (1 − e^{−y/a})/(1−z)² and
+// 1 − (1 − e^{−y/a})/((1−z)h) = e^{−y/a}/h, so it has no cancellation).
+func quadPareto(a, b, z float64, withGrad bool) (lf, da, db, dz float64, ok bool) {
+	omz := 1 - z
+	kap := z / omz
+	sig := min(-a*math.Log1p(-omz)/max(b, 1), 1)
+	var integ, sa, sb, sz, last float64
+	node := func(y, wt float64) {
+		em := math.Expm1(-y / a) // e^{−y/a} − 1
+		lh := math.Log1p(-kap * em)
+		last = math.Exp(-y - b*lh)
+		g := wt * last
+		integ += g
+		if withGrad {
+			gh := g * (1 + em) / (1 - kap*em)
+			sz += gh
+			sa += gh * y
+			sb += g * lh
+		}
+	}
+	// Panels in u: [k·quadU, (k+1)·quadU], e^u at the nodes = emid·quadExp[i].
+	y := 0.0
+	emid := math.Exp(quadU / 2)
+	for k := 0; ; k++ {
+		if sig*emid*quadSpan > 2 {
+			break // the panel would be wider than 2 in y
+		}
+		for i := range glNodes {
+			eu := emid * quadExp[i]
+			yi := sig * (eu - 1)
+			if k == 0 {
+				yi = sig * quadExpm1First[i]
+			}
+			node(yi, glWeights[i]*quadU/2*sig*eu)
+		}
+		y = sig * (emid*math.Exp(quadU/2) - 1)
+		emid *= math.Exp(quadU)
+		if last <= 1e-17*integ {
+			y = 40
+			break
+		}
+	}
+	for y < 40 {
+		mid := y + 1
 		for i, x := range glNodes {
-			y := mid + half*x
-			// (1 − z e^{−y/a})/(1−z) = 1 + z(1 − e^{−y/a})/(1−z)
-			g := math.Exp(-y - b*math.Log1p(-z*math.Expm1(-y/a)/omz))
-			integ += glWeights[i] * half * g
+			node(mid+x, glWeights[i])
 		}
-		lo = hi
+		y += 2
+		if last <= 1e-17*integ {
+			break
+		}
 	}
 	if !(integ > 0) || !finite(integ) {
-		return 0, false
+		return 0, 0, 0, 0, false
 	}
-	return -b*math.Log1p(-z) + math.Log(integ), true
+	l1z := math.Log1p(-z)
+	lf = -b*l1z + math.Log(integ)
+	if withGrad {
+		da = b * kap / (a * a) * sa / integ
+		db = -l1z - sb/integ
+		dz = b / omz * sz / integ
+	}
+	return lf, da, db, dz, true
 }
 
 // log2F1ParetoGrad returns ln F = ln ₂F₁(a, b; a+1; z) and its partial
-// derivatives ∂lnF/∂a, ∂lnF/∂b, ∂lnF/∂z. On the series branch (z ≤ 0.95)
-// they are summed with the series, term u_k = a/(a+k) · v_k, v_k = (b)_k z^k/k!:
+// derivatives ∂lnF/∂a, ∂lnF/∂b, ∂lnF/∂z, on the branches of log2F1Pareto:
+// Euler's series (log2F1EulerGrad, when eulerFeasible for the derivatives
+// too), the quadrature (quadPareto), or the Gauss series, whose term
+// u_k = a/(a+k) · v_k, v_k = (b)_k z^k/k! gives
 //
 //	∂F/∂a = Σ k/(a+k)² v_k,  ∂F/∂b = Σ u_k (ψ(b+k) − ψ(b)),  ∂F/∂z = Σ k u_k / z,
 //
-// with ψ(b+k) − ψ(b) = Σ_{j<k} 1/(b+j). On the quadrature branch they are
-// central differences of log2F1Pareto (relative step 1e-6).
+// with ψ(b+k) − ψ(b) = Σ_{j<k} 1/(b+j).
 func log2F1ParetoGrad(a, b, z float64) (lf, da, db, dz float64, ok bool) {
 	if z == 0 {
 		return 0, 0, 0, a * b / (a + 1), true
 	}
-	if z <= 0.95 {
-		// sa accumulates Σ u_k·k/(a+k) = a·∂F/∂a; v_k = num/den.
-		sum, sa, sb, sz := 1.0, 0.0, 0.0, 0.0
-		num, den, hk, logScale := 1.0, 1.0, 0.0, 0.0
-		for k := 1.0; ; k++ {
-			bk := b + k - 1
-			ak := a + k
-			num *= bk * z
-			den *= k
-			// One division per term: inv = 1/(bk·ak·den) gives 1/bk,
-			// u = a·num/(den·ak) and u/ak.
-			inv := 1 / (bk * ak * den)
-			hk += inv * ak * den
-			u := a * num * inv * bk
-			sum += u
-			uk := u * k
-			sa += uk * inv * bk * den
-			sb += u * hk
-			sz += uk
-			if uk+u*hk <= 1e-17*sum && bk*z < k {
-				break
-			}
-			if k > maxSeriesTerms {
-				return 0, 0, 0, 0, false
-			}
-			if den > 1e150 {
-				num *= 1e-150
-				den *= 1e-150
-			}
-			if num > 1e200 {
-				sum *= 1e-200
-				sa *= 1e-200
-				sb *= 1e-200
-				sz *= 1e-200
-				num *= 1e-200
-				logScale += 200 * math.Ln10
+	if b < a+1 {
+		if eulerFeasible(a, b, z, true) {
+			if lf, da, db, dz, ok = log2F1EulerGrad(a, b, z); ok {
+				return lf, da, db, dz, true
 			}
 		}
-		sa /= a
-		return math.Log(sum) + logScale, sa / sum, sb / sum, sz / (z * sum), true
+		return quadPareto(a, b, z, true)
 	}
-	lf, ok = log2F1Pareto(a, b, z)
-	if !ok {
-		return 0, 0, 0, 0, false
+	if z > 0.95 {
+		return quadPareto(a, b, z, true)
 	}
-	diff := func(f func(h float64) (float64, bool), h float64) (float64, bool) {
-		p, ok1 := f(h)
-		m, ok2 := f(-h)
-		return (p - m) / (2 * h), ok1 && ok2
+	// sa accumulates Σ u_k·k/(a+k) = a·∂F/∂a; v_k = num/den.
+	sum, sa, sb, sz := 1.0, 0.0, 0.0, 0.0
+	num, den, hk, logScale := 1.0, 1.0, 0.0, 0.0
+	for k := 1.0; ; k++ {
+		bk := b + k - 1
+		ak := a + k
+		num *= bk * z
+		den *= k
+		// One division per term: inv = 1/(bk·ak·den) gives 1/bk,
+		// u = a·num/(den·ak) and u/ak.
+		inv := 1 / (bk * ak * den)
+		hk += inv * ak * den
+		u := a * num * inv * bk
+		sum += u
+		uk := u * k
+		sa += uk * inv * bk * den
+		sb += u * hk
+		sz += uk
+		if uk+u*hk <= 1e-17*sum && bk*z < k {
+			break
+		}
+		if k > maxSeriesTerms {
+			return 0, 0, 0, 0, false
+		}
+		if den > 1e150 {
+			num *= 1e-150
+			den *= 1e-150
+		}
+		if num > 1e200 {
+			sum *= 1e-200
+			sa *= 1e-200
+			sb *= 1e-200
+			sz *= 1e-200
+			num *= 1e-200
+			logScale += 200 * math.Ln10
+		}
 	}
-	var ok1, ok2, ok3 bool
-	da, ok1 = diff(func(h float64) (float64, bool) { return log2F1Pareto(a+h, b, z) }, 1e-6*a)
-	db, ok2 = diff(func(h float64) (float64, bool) { return log2F1Pareto(a, b+h, z) }, 1e-6*b)
-	dz, ok3 = diff(func(h float64) (float64, bool) { return log2F1Pareto(a, b, z+h) }, 1e-6*(1-z))
-	return lf, da, db, dz, ok1 && ok2 && ok3
+	sa /= a
+	return math.Log(sum) + logScale, sa / sum, sb / sum, sz / (z * sum), true
 }
