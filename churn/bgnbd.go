@@ -174,8 +174,11 @@ func (f BGNBDFit) Params() []Param { return cloneParams(f.params) }
 //
 // Errors: ErrInsufficientData (wrapped) when no customer has a repeat
 // purchase; *BoundaryError (with the best finite fit filled in) when a
-// parameter runs to 0 or +∞; *ConvergenceError (fit filled in with the
-// last point) when the iteration budget runs out.
+// parameter runs to 0 or +∞, e.g. a → 0 or b → ∞ when nobody seems to drop
+// out (see BoundaryError for the criterion); *ConvergenceError (fit filled
+// in with the last point) when the iteration budget runs out, or when the
+// line search stalls short of the gradient criterion at parameters that
+// are not extreme.
 func FitBGNBD(g *Groups, opts *FitOptions) (BGNBDFit, error) {
 	bg, info, ps, err := fitBetaGeo("bgnbd", g, opts, 0)
 	if ps == nil {

@@ -76,9 +76,10 @@
 //
 // Errors are typed: [ErrInsufficientData] (nobody repeats), [*ConvergenceError]
 // (iteration budget, with the last log-likelihood, gradient norm and
-// parameters), [*BoundaryError] (a parameter runs to 0 or ∞; the fit holds
-// the best finite point), [*InputError] (names the customer index, ID and
-// every bad field). No NaN or Inf is ever returned.
+// parameters), [*BoundaryError] (a parameter runs to 0 or ∞, e.g. no
+// dropout: β → ∞ for Pareto/NBD, a → 0 for BG/NBD and MBG/NBD; the fit
+// holds the best finite point), [*InputError] (names the customer index,
+// ID and every bad field). No NaN or Inf is ever returned.
 //
 // # Applying a model
 //

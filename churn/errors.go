@@ -57,10 +57,16 @@ func (e *ConvergenceError) Unwrap() error { return ErrNoConvergence }
 
 // BoundaryError reports a fit whose likelihood keeps increasing towards the
 // edge of the parameter space (a parameter running to 0 or to +∞, e.g. a
-// dropout probability → 0): a parameter ends beyond e^±18 (≈ 1.5e-8 or
-// 6.6e7), or beyond e^±9.2 (≈ 1e-4 or 1e4) with a log-scale standard error
-// above 2 (a ridge the data cannot resolve). The fit returned with it holds
-// the best finite point found, which is a usable but not unique estimate.
+// dropout probability or rate → 0): a parameter ends beyond e^±18 (≈ 1.5e-8
+// or 6.6e7), or beyond e^±9.2 (≈ 1e-4 or 1e4) on a ridge the data cannot
+// resolve: its log-scale standard error is above 2, the observed
+// information matrix is not positive definite, or the line search stalled
+// there because the likelihood changes by less than its rounding noise.
+// Names lists the parameters that end so. The fit returned with it holds
+// the best finite point found, which is a usable but not unique estimate
+// (its likelihood is that of the limit to within the rounding noise); its
+// standard errors are 0 when a parameter is beyond e^±18 or the information
+// matrix is not positive definite.
 type BoundaryError struct {
 	// Model is the model name.
 	Model string

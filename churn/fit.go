@@ -62,9 +62,11 @@ const (
 	// boundaryTheta flags a fit whose parameter ends beyond e^±18
 	// (≈ 1.5e-8 or 6.6e7) as a boundary solution.
 	boundaryTheta = 18
-	// ridgeTheta: a parameter beyond e^±9.2 (≈ 1e4 or 1e-4) whose
-	// log-scale standard error exceeds 2 is reported as a boundary
-	// (ridge) solution too.
+	// ridgeTheta: a parameter beyond e^±9.2 (≈ 1e4 or 1e-4) is reported
+	// as a boundary (ridge) solution too when the data do not pin it down:
+	// its log-scale standard error exceeds 2, the observed information
+	// matrix is not positive definite, or the line search stalled there
+	// (see finishFit).
 	ridgeTheta = 9.2
 	// maxStep caps a quasi-Newton step in log-parameter space.
 	maxStep = 3
@@ -101,7 +103,10 @@ type optResult struct {
 	iters     int
 	evals     int
 	converged bool
-	reason    string
+	// stalled: the line search found no decrease (at the floor of the
+	// likelihood's rounding noise), as opposed to the budget running out.
+	stalled bool
+	reason  string
 }
 
 func maxAbs(v []float64) float64 {
@@ -204,6 +209,7 @@ func minimize(n int, f objective, theta0 [maxDim]float64, s optSettings) (r optR
 				continue
 			}
 			r.reason = "line search could not improve the likelihood"
+			r.stalled = true
 			if r.gnorm <= 100*s.gradTol {
 				r.converged = true
 			}
@@ -469,8 +475,12 @@ func finishFit(model string, names []string, f objective, r optResult, customers
 		for i := range ps {
 			ps[i].StdErr = se[i]
 			// A ridge: the parameter is extreme and the data do not pin
-			// it down (its standard error on the log scale exceeds 2).
-			if ok && math.Abs(r.theta[i]) > ridgeTheta && se[i] > 2*ps[i].Value {
+			// it down: its standard error on the log scale exceeds 2, the
+			// observed information is not positive definite (flat or
+			// still rising outwards), or the line search stalled because
+			// the likelihood changes by less than its rounding noise
+			// along the way out.
+			if math.Abs(r.theta[i]) > ridgeTheta && (!ok || se[i] > 2*ps[i].Value || (r.stalled && !r.converged)) {
 				bnames = append(bnames, names[i])
 			}
 		}

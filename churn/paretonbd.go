@@ -578,8 +578,14 @@ func (f ParetoNBDFit) Params() []Param { return cloneParams(f.params) }
 // θ = ln(r, α, s, β) with BFGS and the analytic gradient (the derivatives
 // of ln ₂F₁ with respect to its parameters and argument are summed
 // alongside its series, or integrated with it; see paretoTerms). Start
-// values: r = s = 1, α = ΣT/Σx, β = mean T (or opts.Start). Errors as for
-// FitBGNBD.
+// values: r = s = 1, α = ΣT/Σx, β = mean T (or opts.Start).
+//
+// Errors as for FitBGNBD. When nobody seems to drop out, the likelihood
+// keeps rising towards mean dropout rate s/β → 0 (β → ∞ or s → 0), or
+// towards one dropout rate for all (s, β → ∞ with s/β fixed); the fit then
+// returns a *BoundaryError naming s and/or β, with the best finite point
+// found, whose likelihood is that of the limit to within its rounding
+// noise (see BoundaryError for the criterion).
 func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
 	names := []string{"r", "alpha", "s", "beta"}
 	if err := checkTransactionData(g); err != nil {

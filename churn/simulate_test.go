@@ -169,3 +169,94 @@ func TestFitParetoNBD_LongHistory(t *testing.T) {
 		}
 	}
 }
+
+// nbdMaxLogLik is the maximum (and its r, α) over (r, α) of the NBD log-likelihood
+// Σ ln[Γ(r+x)α^r / (Γ(r)(α+T)^{r+x})], the common limit of the three
+// transaction models when nobody drops out (β → ∞ for Pareto/NBD, a → 0
+// for BG/NBD and MBG/NBD).
+func nbdMaxLogLik(t *testing.T, g *Groups) (ll, r, alpha float64) {
+	gs := g.Slice()
+	n := float64(g.Customers())
+	nll := func(th []float64) float64 {
+		r, al := math.Exp(th[0]), math.Exp(th[1])
+		s := 0.0
+		for _, gr := range gs {
+			x := gr.Frequency
+			s += float64(gr.Count) * (lgamma(r+x) - lgamma(r) + r*math.Log(al) - (r+x)*math.Log(al+gr.T))
+		}
+		return -s / n
+	}
+	f := func(th, grad []float64) float64 {
+		if grad != nil && !centralGradient(2, nll, th, grad) {
+			return math.Inf(1)
+		}
+		return nll(th)
+	}
+	res := minimize(2, f, [maxDim]float64{0, 2}, optSettings{maxIter: 300, gradTol: 1e-8})
+	require.Less(t, res.gnorm, 1e-6)
+	return -res.f * n, math.Exp(res.theta[0]), math.Exp(res.theta[1])
+}
+
+// A population in which nobody drops out puts the Pareto/NBD and MBG/NBD
+// likelihood maxima on the boundary (no dropout). The fits say so with a
+// *BoundaryError, never a *ConvergenceError or a silent fit, and return
+// finite parameters whose likelihood is the no-dropout maximum. Before,
+// the weekly data gave a *ConvergenceError for MBG/NBD (the line search
+// stalled on the ridge a → 0, b → ∞) and the r = 3 data an error-free
+// Pareto/NBD fit with s = 7e-6, β = 3e7 and no standard errors. (BG/NBD,
+// in which a customer without repeat purchase cannot drop out, finds an
+// interior maximum on the weekly data.)
+func TestFitBoundaryNoDropout(t *testing.T) {
+	weekly := simulateParetoNBD(2, 2000, 1.5, 18, 1, math.Inf(1), 30, 40)
+	for _, tc := range []struct {
+		name string
+		obs  []Observation
+	}{
+		{"days", longHistoryNoDropout()},
+		{"days r=3", simulateParetoNBD(1, 2000, 3, 30, 1, math.Inf(1), 1000, 3650)},
+		{"weeks", weekly},
+	} {
+		g := groupsOf(t, tc.obs)
+		limit, r, alpha := nbdMaxLogLik(t, g)
+		for _, fit := range []struct {
+			model   string
+			dropout []string
+			run     func() (FitInfo, []Param, func(*Groups) (float64, error), error)
+		}{
+			{"paretonbd", []string{"s", "beta"}, func() (FitInfo, []Param, func(*Groups) (float64, error), error) {
+				f, err := FitParetoNBD(g, nil)
+				return f.FitInfo, f.Params(), f.Model.TotalLogLikelihood, err
+			}},
+			{"mbgnbd", []string{"a", "b"}, func() (FitInfo, []Param, func(*Groups) (float64, error), error) {
+				f, err := FitMBGNBD(g, nil)
+				return f.FitInfo, f.Params(), f.Model.TotalLogLikelihood, err
+			}},
+		} {
+			info, ps, total, err := fit.run()
+			msg := tc.name + " " + fit.model
+			var be *BoundaryError
+			require.ErrorAs(t, err, &be, msg)
+			require.ErrorIs(t, err, ErrBoundary, msg)
+			require.False(t, errors.Is(err, ErrNoConvergence), msg)
+			require.Equal(t, fit.model, be.Model)
+			require.NotEmpty(t, be.Names, msg)
+			for _, name := range be.Names {
+				require.Contains(t, fit.dropout, name, msg)
+			}
+			require.Equal(t, ps, be.Params, msg)
+			require.Equal(t, info.LogLikelihood, be.LogLikelihood, msg)
+			for _, p := range ps {
+				require.True(t, finite(p.Value) && p.Value > 0, msg, p)
+				require.True(t, finite(p.StdErr), msg, p)
+			}
+			ll, err := total(g)
+			require.NoError(t, err, msg)
+			relClose(t, ll, info.LogLikelihood, 1e-10, msg)
+			// The best likelihood: that of the no-dropout limit.
+			relClose(t, limit, info.LogLikelihood, 1e-9, msg)
+			// The purchase process is that of the limit too.
+			relClose(t, r, ps[0].Value, 1e-4, msg)
+			relClose(t, alpha, ps[1].Value, 1e-4, msg)
+		}
+	}
+}
