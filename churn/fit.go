@@ -498,7 +498,11 @@ func finishFit(model string, names []string, f objective, r optResult, customers
 // centralGradient fills grad with central differences of f at theta
 // (step 1e-5 per log-parameter); used where no analytic gradient exists.
 func centralGradient(n int, f func(theta []float64) float64, theta, grad []float64) bool {
-	const h = 1e-5
+	return centralGradientStep(n, f, theta, grad, 1e-5)
+}
+
+// centralGradientStep is centralGradient with step h.
+func centralGradientStep(n int, f func(theta []float64) float64, theta, grad []float64, h float64) bool {
 	var tb [maxDim]float64
 	t := tb[:n]
 	for i := 0; i < n; i++ {

@@ -142,20 +142,3 @@ func TestParetoAnalyticGradientLongHistory(t *testing.T) {
 		}
 	}
 }
-
-// centralGradientStep is centralGradient with step h.
-func centralGradientStep(n int, f func(theta []float64) float64, theta, grad []float64, h float64) bool {
-	t := make([]float64, n)
-	for i := 0; i < n; i++ {
-		copy(t, theta)
-		t[i] = theta[i] + h
-		fp := f(t)
-		t[i] = theta[i] - h
-		fm := f(t)
-		if !finite(fp) || !finite(fm) {
-			return false
-		}
-		grad[i] = (fp - fm) / (2 * h)
-	}
-	return true
-}
