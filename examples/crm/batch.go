@@ -134,7 +134,7 @@ func (b *batch) fit(e *env, model string) error {
 		if m, ok := s.MeanRepeatSpendFloat(); ok {
 			b.spend[i] = m
 		}
-		if !validKind(s.Kind) {
+		if !s.Kind.Valid() {
 			return fmt.Errorf("customer %q: kind %d", s.CustomerID, s.Kind)
 		}
 		b.kinds[i] = s.Kind

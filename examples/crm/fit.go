@@ -80,7 +80,7 @@ type population struct {
 	spend     []float64           // mean repeat spend per obs (0 without repeat)
 	kind      []customer.Kind     // per obs
 	groups    *churn.Groups       // customers with T > 0
-	spendG    *churn.SpendGroups  // all customers with T > 0
+	spendG    *churn.SpendGroups  // all customers with T > 0; set for crm fit -model gammagamma
 	spendIn   spendInput          // the same by kind
 	noBuy     int                 // customers without a purchase in the calibration period
 	firstOnly int                 // customers whose first purchase is on the calibration end (T = 0)
@@ -120,7 +120,7 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 			bought++
 			if c.T > 0 {
 				fitted++
-				if validKind(c.kind) {
+				if c.kind.Valid() {
 					fittedK[c.kind]++
 				}
 			}
@@ -142,7 +142,7 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 			p.noBuy++
 			continue
 		}
-		if !validKind(c.kind) {
+		if !c.kind.Valid() {
 			return nil, fmt.Errorf("customer %q: kind %d", t.ID(i), c.kind)
 		}
 		o := churn.Observation{ID: string(t.ID(i)), Frequency: c.x, Recency: c.tx, T: c.T}
@@ -167,14 +167,8 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 	if err := p.spendIn.group(sg, func(k customer.Kind, err error) error { return customerError(t, err, sgOf[k]) }); err != nil {
 		return nil, err
 	}
-	if p.spendG, err = p.spendIn.all(); err != nil {
-		return nil, err
-	}
 	return p, nil
 }
-
-// validKind reports whether k is a kind of customer.
-func validKind(k customer.Kind) bool { return k == customer.Consumer || k == customer.Intermediary }
 
 // customerError names the customer of a *churn.InputError about entry
 // j of a list whose entries are those of the customers of[j], by index
@@ -325,6 +319,11 @@ func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Pe
 		return out, nil, fitted{}, err
 	}
 	pop.report(e, calEnd)
+	if f.model == modelGammaGamma {
+		if pop.spendG, err = pop.spendIn.all(); err != nil {
+			return out, nil, fitted{}, err
+		}
+	}
 	fit, err = fitModel(f.model, pop)
 	return out, pop, fit, err
 }

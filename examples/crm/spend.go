@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
@@ -115,9 +117,15 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		out.notes = append(out.notes, spendLine("", f))
 		return out, nil
 	}
-	var pooled *fitted
-	var pooledErr error
-	pooledTried := false
+	// The fit on all customers, made when a kind's own fit fails.
+	pooled := sync.OnceValues(func() (*fitted, error) {
+		all, err := in.all()
+		if err != nil {
+			return nil, err
+		}
+		f, err := fitModel(modelGammaGamma, &population{spendG: all})
+		return &f, err
+	})
 	var firstErr error
 	for _, k := range present {
 		g := in.groups[k]
@@ -130,25 +138,14 @@ func fitSpend(in *spendInput) (spendFits, error) {
 			out.notes = append(out.notes, spendLine(plural(k), f))
 			continue
 		}
-		if firstErr == nil {
-			firstErr = err
-		}
-		if !pooledTried {
-			pooledTried = true
-			var all *churn.SpendGroups
-			if all, pooledErr = in.all(); pooledErr == nil {
-				var p fitted
-				if p, pooledErr = fitModel(modelGammaGamma, &population{spendG: all}); pooledErr == nil {
-					pooled = &p
-				}
-			}
-		}
-		if pooled == nil {
-			out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; on all customers: %v", plural(k), err, pooledErr))
+		firstErr = cmp.Or(firstErr, err)
+		all, allErr := pooled()
+		if allErr != nil {
+			out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; on all customers: %v", plural(k), err, allErr))
 			continue
 		}
-		out.byKind[k] = pooled
-		out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; they use the fit on all customers:", plural(k), err), spendLine("all customers", *pooled))
+		out.byKind[k] = all
+		out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; they use the fit on all customers:", plural(k), err), spendLine("all customers", *all))
 	}
 	for _, k := range present {
 		if out.byKind[k] != nil {
