@@ -286,6 +286,7 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("\ufeffamount,customer_id,date,order_id,quantity,cost,kind,currency\r\n1.5,\"C,1\",2024-01-01T10:00:00+02:00,O1,1,0.5,wholesaler,USD\r\n-1.5,\"C,1\",2024-01-02,O1,-1,,,\r\n"), true, 7)
 	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,NaN\nC1,2024-13-01,1\n,2024-01-01,1\nC1,2024-01-01,1e400\n"), true, 1)
 	f.Add([]byte("customer_id,date,amount\n\"C1,2024-01-01,1\nC2,2024-01-01,1\n"), true, 3)
+	f.Add([]byte("\ufeff\"customer_id\",\"date\",\"amount\",\"currency\"\r\n\"A\",\"2024-01-01\",\"1.50\",\"eur\"\r\n"), false, 2)
 	f.Add([]byte("customer_id,date,amount,quantity\nW,2024-01-01,99999999999999.9999,999999999\nW,2024-01-01,0,-1\n"), false, 16)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
