@@ -260,12 +260,12 @@ func fitBetaGeo(name string, g *Groups, opts *FitOptions, shift float64) (betaGe
 	}
 	p := prepare(g)
 	lr, lal := defaultRateStart(p)
-	th0, err := startTheta(4, opts, [maxDim]float64{lr, lal, 0, 0})
+	set, th0, err := fitStart(4, opts, [maxDim]float64{lr, lal, 0, 0})
 	if err != nil {
 		return betaGeo{}, FitInfo{}, nil, fmt.Errorf("churn: fit %s: %w", name, err)
 	}
 	f := betaGeoObjective(p, shift)
-	res := minimize(4, f, th0, settings(opts, 1e-9))
+	res := minimize(4, f, th0, set)
 	info, ps, err := finishFit(name, names, f, res, g.Customers(), g.Len())
 	m := betaGeo{r: ps[0].Value, alpha: ps[1].Value, a: ps[2].Value, b: ps[3].Value, shift: shift}
 	return m, info, ps, err

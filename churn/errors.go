@@ -87,6 +87,36 @@ func (e *BoundaryError) Error() string {
 // Unwrap lets errors.Is(err, ErrBoundary) match.
 func (e *BoundaryError) Unwrap() error { return ErrBoundary }
 
+// OptionError reports a bad field of [FitOptions]: a negative
+// MaxIterations, a GradientTolerance that is negative or not finite, or a
+// start value that is missing, not finite and positive, or beyond the
+// parameter range. It matches [ErrInvalidInput], and the fit that gets it
+// does nothing.
+type OptionError struct {
+	// Field is the option's name: "MaxIterations", "GradientTolerance" or
+	// "Start" (with Index the position of the start value).
+	Field string
+	// Index is the position of a bad start value; -1 for other fields.
+	Index int
+	// Value is the bad value (for Start of the wrong length, the length).
+	Value float64
+	// Reason says what is wrong.
+	Reason string
+}
+
+// Error returns, for example, "churn: option Start[1] = -5: must be
+// finite and positive".
+func (e *OptionError) Error() string {
+	field := e.Field
+	if e.Index >= 0 {
+		field = fmt.Sprintf("%s[%d]", e.Field, e.Index)
+	}
+	return fmt.Sprintf("churn: option %s = %v: %s", field, e.Value, e.Reason)
+}
+
+// Unwrap lets errors.Is(err, ErrInvalidInput) match.
+func (e *OptionError) Unwrap() error { return ErrInvalidInput }
+
 func formatParams(ps []Param) string {
 	var sb strings.Builder
 	for i, p := range ps {

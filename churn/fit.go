@@ -1,20 +1,25 @@
 package churn
 
 import (
+	"fmt"
 	"math"
 )
 
-// FitOptions tunes a maximum-likelihood fit. A nil *FitOptions means the
-// defaults.
+// FitOptions tunes a maximum-likelihood fit. A nil *FitOptions, and a
+// zero field, mean the defaults. A field out of range is an *OptionError,
+// and the fit does nothing.
 type FitOptions struct {
-	// MaxIterations is the quasi-Newton iteration budget (default 300).
+	// MaxIterations is the quasi-Newton iteration budget (default 300);
+	// it must not be negative.
 	MaxIterations int
 	// GradientTolerance is the convergence threshold on the max-norm of the
 	// gradient of the mean log-likelihood per customer with respect to the
 	// log-parameters (default 1e-9; values below 1e-11 are raised to 1e-11).
+	// It must be finite and not negative.
 	GradientTolerance float64
 	// Start optionally gives the starting parameters, in the order and
-	// units of the model's Params(); they must be finite and positive.
+	// units of the model's Params(): one per parameter, each finite and
+	// between e^-18 and e^18 (about 1.5e-8 and 6.6e7).
 	Start []float64
 }
 
@@ -82,17 +87,27 @@ type optSettings struct {
 	gradTol float64
 }
 
-func settings(o *FitOptions, defTol float64) optSettings {
+// settings returns the optimiser settings of o, or an *OptionError for a
+// negative iteration budget or a tolerance that is negative or not finite
+// (zero means the default).
+func settings(o *FitOptions, defTol float64) (optSettings, error) {
 	s := optSettings{maxIter: 300, gradTol: defTol}
-	if o != nil {
-		if o.MaxIterations > 0 {
-			s.maxIter = o.MaxIterations
-		}
-		if o.GradientTolerance > 0 && finite(o.GradientTolerance) {
-			s.gradTol = max(o.GradientTolerance, defTol/100)
-		}
+	if o == nil {
+		return s, nil
 	}
-	return s
+	switch {
+	case o.MaxIterations < 0:
+		return s, &OptionError{Field: "MaxIterations", Index: -1, Value: float64(o.MaxIterations), Reason: "must not be negative (0 for the default)"}
+	case o.MaxIterations > 0:
+		s.maxIter = o.MaxIterations
+	}
+	switch tol := o.GradientTolerance; {
+	case !finite(tol) || tol < 0:
+		return s, &OptionError{Field: "GradientTolerance", Index: -1, Value: tol, Reason: "must be finite and not negative (0 for the default)"}
+	case tol > 0:
+		s.gradTol = max(tol, defTol/100)
+	}
+	return s, nil
 }
 
 type optResult struct {
@@ -420,26 +435,28 @@ func invertSPD(n int, a [maxDim * maxDim]float64) ([maxDim * maxDim]float64, boo
 	return inv, true
 }
 
-// startTheta converts user start values to log-parameters, falling back to
-// def when none (or invalid ones) are given.
-func startTheta(n int, o *FitOptions, def [maxDim]float64) ([maxDim]float64, error) {
-	if o == nil || o.Start == nil {
-		return def, nil
+// fitStart checks o and returns the optimiser settings and the start in
+// log-parameters: o.Start, or def when o gives none. A bad option is an
+// *OptionError.
+func fitStart(n int, o *FitOptions, def [maxDim]float64) (optSettings, [maxDim]float64, error) {
+	s, err := settings(o, 1e-9)
+	if err != nil || o == nil || o.Start == nil {
+		return s, def, err
 	}
 	if len(o.Start) != n {
-		return def, &InputError{Index: 0, Fields: []FieldError{{"start", float64(len(o.Start)), "wrong number of start values"}}}
+		return s, def, &OptionError{Field: "Start", Index: -1, Value: float64(len(o.Start)), Reason: fmt.Sprintf("%d start values, want %d", len(o.Start), n)}
 	}
 	var th [maxDim]float64
 	for i, v := range o.Start {
 		if !finite(v) || v <= 0 {
-			return def, &InputError{Index: i, Fields: []FieldError{{"start", v, "must be finite and positive"}}}
+			return s, def, &OptionError{Field: "Start", Index: i, Value: v, Reason: "must be finite and positive"}
 		}
 		th[i] = math.Log(v)
 		if math.Abs(th[i]) > boundaryTheta {
-			return def, &InputError{Index: i, Fields: []FieldError{{"start", v, "out of range"}}}
+			return s, def, &OptionError{Field: "Start", Index: i, Value: v, Reason: "out of range: want e^-18 to e^18 (1.5e-8 to 6.6e7)"}
 		}
 	}
-	return th, nil
+	return s, th, nil
 }
 
 // finishFit turns an optimiser result into FitInfo and parameters, and

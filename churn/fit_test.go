@@ -2,6 +2,7 @@ package churn
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -35,6 +36,54 @@ func TestFitStartValues(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidInput)
 	_, err = FitBGNBD(g, &FitOptions{Start: []float64{0.3, -5, 1, 1}})
 	require.ErrorIs(t, err, ErrInvalidInput)
+}
+
+// Options out of range are errors naming the option, for every fit; they
+// are not quietly replaced by the defaults.
+func TestFitBadOptions(t *testing.T) {
+	g := groupsOf(t, cdnowExactWeeks(t).cal)
+	spend, err := GroupSpend(cdnowSpend(t))
+	require.NoError(t, err)
+	fits := map[string]struct {
+		n   int // parameters
+		fit func(*FitOptions) error
+	}{
+		"bgnbd":      {4, func(o *FitOptions) error { _, err := FitBGNBD(g, o); return err }},
+		"mbgnbd":     {4, func(o *FitOptions) error { _, err := FitMBGNBD(g, o); return err }},
+		"paretonbd":  {4, func(o *FitOptions) error { _, err := FitParetoNBD(g, o); return err }},
+		"gammagamma": {3, func(o *FitOptions) error { _, err := FitGammaGamma(spend, o); return err }},
+	}
+	// start returns n start values of 1 with v at position i.
+	start := func(n, i int, v float64) []float64 {
+		s := []float64{1, 1, 1, 1}[:n]
+		s[i] = v
+		return s
+	}
+	for name, m := range fits {
+		cases := []struct {
+			opts *FitOptions
+			want string
+		}{
+			{&FitOptions{MaxIterations: -1}, "churn: option MaxIterations = -1: must not be negative (0 for the default)"},
+			{&FitOptions{GradientTolerance: math.NaN()}, "churn: option GradientTolerance = NaN: must be finite and not negative (0 for the default)"},
+			{&FitOptions{GradientTolerance: math.Inf(1)}, "churn: option GradientTolerance = +Inf: must be finite and not negative (0 for the default)"},
+			{&FitOptions{GradientTolerance: -1e-6}, "churn: option GradientTolerance = -1e-06: must be finite and not negative (0 for the default)"},
+			{&FitOptions{Start: []float64{1, 1}}, fmt.Sprintf("churn: option Start = 2: 2 start values, want %d", m.n)},
+			{&FitOptions{Start: start(m.n, 1, math.Inf(1))}, "churn: option Start[1] = +Inf: must be finite and positive"},
+			{&FitOptions{Start: start(m.n, 0, 0)}, "churn: option Start[0] = 0: must be finite and positive"},
+			{&FitOptions{Start: start(m.n, 2, 1e9)}, "churn: option Start[2] = 1e+09: out of range"},
+		}
+		for _, c := range cases {
+			err := m.fit(c.opts)
+			var oe *OptionError
+			require.ErrorAs(t, err, &oe, "%s %+v", name, *c.opts)
+			require.ErrorIs(t, err, ErrInvalidInput)
+			require.Contains(t, err.Error(), c.want, name)
+			require.NotContains(t, err.Error(), "customer", name)
+		}
+		// Zero fields are the defaults.
+		require.NoError(t, m.fit(&FitOptions{}), name)
+	}
 }
 
 // A population in which nobody ever drops out (everyone buys every week up

@@ -155,11 +155,11 @@ func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 	}
 	f, meanZ := gammaGammaObjective(g)
 	def := [maxDim]float64{0, math.Log(2), math.Log(meanZ)}
-	th0, err := startTheta(3, opts, def)
+	set, th0, err := fitStart(3, opts, def)
 	if err != nil {
 		return GammaGammaFit{Excluded: g.Excluded()}, fmt.Errorf("churn: fit gammagamma: %w", err)
 	}
-	res := minimize(3, f, th0, settings(opts, 1e-9))
+	res := minimize(3, f, th0, set)
 	info, ps, err := finishFit("gammagamma", names, f, res, g.Customers(), g.Len())
 	return GammaGammaFit{
 		Model:    GammaGamma{P: ps[0].Value, Q: ps[1].Value, V: ps[2].Value},

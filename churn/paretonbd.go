@@ -593,12 +593,12 @@ func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
 	}
 	p := prepare(g)
 	lr, lal := defaultRateStart(p)
-	th0, err := startTheta(4, opts, [maxDim]float64{lr, lal, 0, math.Log(p.sumT / p.n)})
+	set, th0, err := fitStart(4, opts, [maxDim]float64{lr, lal, 0, math.Log(p.sumT / p.n)})
 	if err != nil {
 		return ParetoNBDFit{}, fmt.Errorf("churn: fit paretonbd: %w", err)
 	}
 	f := paretoObjective(p)
-	res := minimize(4, f, th0, settings(opts, 1e-9))
+	res := minimize(4, f, th0, set)
 	info, ps, err := finishFit("paretonbd", names, f, res, g.Customers(), g.Len())
 	return ParetoNBDFit{Model: ParetoNBD{R: ps[0].Value, Alpha: ps[1].Value, S: ps[2].Value, Beta: ps[3].Value}, FitInfo: info, params: ps}, err
 }

@@ -45,9 +45,10 @@ type AHPResult struct {
 // ratio CR = CI ÷ RI(n) with Saaty's [RandomIndex]. A matrix with
 // CR ≥ 0.1 returns a *[ConsistencyError] carrying the CR (and the result
 // alongside, for display). A matrix that is not square, has zero,
-// negative or non-finite entries, a diagonal other than 1, is not
-// reciprocal within 0.1 %, or is larger than [MaxAHPOrder] returns a
-// *[ModelError].
+// negative or non-finite entries, entries beyond the scale 1/9 … 9 (by
+// more than 0.1 %; the random index, and so the CR, is defined for that
+// scale only), a diagonal other than 1, is not reciprocal within 0.1 %,
+// or is larger than [MaxAHPOrder] returns a *[ModelError].
 func AHP(a [][]float64) (AHPResult, error) {
 	if err := checkPairwise(a); err != nil {
 		return AHPResult{}, err
@@ -114,6 +115,8 @@ func checkPairwise(a [][]float64) error {
 			switch {
 			case math.IsNaN(x) || math.IsInf(x, 0) || x <= 0:
 				return &ModelError{Reason: fmt.Sprintf("pairwise entry [%d][%d] = %v: must be a positive number", i, j, x)}
+			case x > 9*(1+reciprocalTol) || x < (1-reciprocalTol)/9:
+				return &ModelError{Reason: fmt.Sprintf("pairwise entry [%d][%d] = %v: beyond Saaty's scale 1/9 … 9", i, j, x)}
 			case i == j && x != 1:
 				return &ModelError{Reason: fmt.Sprintf("pairwise entry [%d][%d] = %v: the diagonal must be 1", i, j, x)}
 			}

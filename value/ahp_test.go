@@ -24,7 +24,9 @@ func TestAHPConsistentMatrixReproducesWeights(t *testing.T) {
 		w := make([]float64, n)
 		sum := 0.0
 		for i := range w {
-			w[i] = rapid.Float64Range(0.01, 100).Draw(t, "w")
+			// Within a factor of 9 of each other, so that every ratio
+			// is on Saaty's scale.
+			w[i] = rapid.Float64Range(1, 9).Draw(t, "w")
 			sum += w[i]
 		}
 		for i := range w {
@@ -100,6 +102,8 @@ func TestAHPBadMatrices(t *testing.T) {
 		{"diagonal not 1", [][]float64{{2, 1}, {1, 1}}, "diagonal"},
 		{"not reciprocal", [][]float64{{1, 3}, {3, 1}}, "not reciprocal"},
 		{"too large", big, "at most"},
+		{"beyond 9", [][]float64{{1, 12}, {1.0 / 12, 1}}, "[0][1] = 12: beyond Saaty's scale 1/9 … 9"},
+		{"below 1/9", [][]float64{{1, 0.05}, {20, 1}}, "[0][1] = 0.05: beyond Saaty's scale 1/9 … 9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := value.AHP(tc.a)
@@ -107,6 +111,13 @@ func TestAHPBadMatrices(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}
+}
+
+// The ends of the scale, typed to three decimals, are on it.
+func TestAHPScaleEnds(t *testing.T) {
+	r, err := value.AHP([][]float64{{1, 9}, {0.1111, 1}})
+	require.NoError(t, err)
+	assert.InDelta(t, 0.9, r.Weights[0], 1e-3)
 }
 
 func TestAHPInconsistentGivesCR(t *testing.T) {
