@@ -192,7 +192,7 @@ func (b *batch) fit(e *env, model string) error {
 		fmt.Fprintf(e.stderr, "crm: %v; the churn columns are left empty\n", fitErr)
 	} else {
 		b.tx = fit.tx
-		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
+		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged)
 		for _, n := range gg.notes {
 			fmt.Fprintln(e.stderr, n)
 		}

@@ -194,7 +194,7 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %d customers", s.name, res.Rows, len(res.Summaries))
+	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %s", s.name, res.Rows, customers(len(res.Summaries)))
 	if res.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %d rows dated after %s %s left out", res.Later, what, s.opts.AsOf)
 	}

@@ -182,10 +182,10 @@ func customerError(t *input.Table, err error, of []int32) error {
 
 func (p *population) report(e *env, calEnd customer.Date) {
 	if p.noBuy > 0 {
-		fmt.Fprintf(e.stderr, "crm: %d customers without a purchase on or before %s (only returns) left out\n", p.noBuy, calEnd)
+		fmt.Fprintf(e.stderr, "crm: %s without a purchase on or before %s (only returns) left out\n", customers(p.noBuy), calEnd)
 	}
 	if p.firstOnly > 0 {
-		fmt.Fprintf(e.stderr, "crm: %d customers whose first purchase is on %s (T = 0) left out of the fit\n", p.firstOnly, calEnd)
+		fmt.Fprintf(e.stderr, "crm: %s whose first purchase is on %s (T = 0) left out of the fit\n", customers(p.firstOnly), calEnd)
 	}
 }
 
@@ -422,7 +422,7 @@ func runScore(e *env, args []string) error {
 		}
 		gg = &s
 	}
-	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %d customers, converged %t\n", fit.name, num(fit.info.LogLikelihood), fit.info.Customers, fit.info.Converged)
+	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged)
 	return writeScores(e, out, fit, gg, pop, h, annualToPeriod(*discount, period))
 }
 

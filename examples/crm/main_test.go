@@ -249,8 +249,8 @@ func TestScoreFirstPurchaseOnCalibrationEnd(t *testing.T) {
 	data := cdnowAsCSV(t) + "1,E,10,1997-09-30\r\n-1,F,-10,1997-09-30\r\n"
 	r := crm(t, data, "score", "-model", "bgnbd", "-in", "-", "-calibration-end", "1997-09-30", "-period", "week", "-horizon", "39")
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "1 customers whose first purchase is on 1997-09-30 (T = 0) left out of the fit")
-	assert.Contains(t, r.stderr, "1 customers without a purchase on or before 1997-09-30 (only returns) left out")
+	assert.Contains(t, r.stderr, "1 customer whose first purchase is on 1997-09-30 (T = 0) left out of the fit")
+	assert.Contains(t, r.stderr, "1 customer without a purchase on or before 1997-09-30 (only returns) left out")
 	assert.Contains(t, r.stderr, "bgnbd loglik -9582.429")
 	recs := readCSVFile(t, r.stdout)
 	require.Len(t, recs, 2359)

@@ -95,7 +95,7 @@ func runReport(e *env, args []string) error {
 	if err := out.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "crm: report of %d customers as of %s written to %s\n", rep.Customers, asOf, out.name())
+	fmt.Fprintf(e.stderr, "crm: report of %s as of %s written to %s\n", customers(rep.Customers), asOf, out.name())
 	return nil
 }
 

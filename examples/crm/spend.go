@@ -155,6 +155,14 @@ func fitSpend(in *spendInput) (spendFits, error) {
 	return out, firstErr
 }
 
+// customers returns "1 customer" or "n customers".
+func customers[N int | int64](n N) string {
+	if n == 1 {
+		return "1 customer"
+	}
+	return fmt.Sprintf("%d customers", n)
+}
+
 // plural names the customers of kind k.
 func plural(k customer.Kind) string {
 	if k == customer.Intermediary {
@@ -199,9 +207,9 @@ func customerCLV(tx churn.TransactionModel, m *churn.GammaGamma, o churn.Observa
 
 // noCLVNote explains the empty clv of n customers.
 func noCLVNote(n int64) string {
-	who := fmt.Sprintf("%d customers have", n)
+	have := " have"
 	if n == 1 {
-		who = "1 customer has"
+		have = " has"
 	}
-	return "crm: " + who + " an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)"
+	return "crm: " + customers(n) + have + " an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)"
 }

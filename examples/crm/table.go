@@ -40,7 +40,7 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %d customers", s.name, t.Rows, t.Len())
+	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %s", s.name, t.Rows, customers(t.Len()))
 	if t.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %d rows dated after %s %s left out", t.Later, what, s.opts.AsOf)
 	}
