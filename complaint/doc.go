@@ -39,9 +39,10 @@
 // # Storage
 //
 // A [Store] persists a case and its event together with optimistic
-// concurrency ([ErrConflict]); [MemStore] is the in-memory one, and the
-// conformance kit complainttest.TestStore checks any implementation.
-// [Service] loads, applies and saves.
+// concurrency ([ErrConflict]) and lists a customer's cases
+// ([Store.Cases]); [MemStore] is the in-memory one, and the conformance
+// kit complainttest.TestStore checks any implementation. [Service] loads,
+// applies and saves.
 //
 // # Priority
 //

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // Service runs the workflow against a [Store]: it loads a case, applies
@@ -75,6 +77,16 @@ func (s *Service) DoRetry(ctx context.Context, id ID, cmd Command, actor Actor, 
 // History returns the case's events from the store.
 func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
 	return s.Store.Events(ctx, id)
+}
+
+// Cases returns the cases of the customer complainant from the store, as
+// [Store.Cases] does: each in its current state, ordered by Opened, then
+// by ID; an empty result and a nil error for a customer without cases.
+// The caller may modify the result. A service desk reads a customer's
+// complaint history with it; [Signals] needs each case's events too,
+// from [Service.History].
+func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, error) {
+	return s.Store.Cases(ctx, complainant)
 }
 
 // Verify rebuilds case id from its stored events and reports an error

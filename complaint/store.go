@@ -4,10 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
+
+	"github.com/tailorcrm/tailor/customer"
 )
 
-// ErrNotFound is returned by a [Store] for an unknown case.
+// ErrNotFound is returned by a [Store] for an unknown case. Listing the
+// cases of a customer who has none is not an error: [Store.Cases] returns
+// an empty result.
 var ErrNotFound = errors.New("complaint: case not found")
 
 // ErrConflict is returned by [Store.Save] when the stored version of the
@@ -41,12 +47,25 @@ type Store interface {
 	// Version). For an unknown ID it returns an error matching
 	// ErrNotFound. The caller may modify the result.
 	Events(ctx context.Context, id ID) ([]Event, error)
+	// Cases returns the cases whose current Intake.Complainant is
+	// complainant, each as Get returns it (the last saved version),
+	// ordered by Opened (the instant; earliest first), then by ID (as
+	// Go compares strings). A customer without cases, known or not,
+	// gives an empty result and a nil error, not ErrNotFound. A Save
+	// that returns an error changes no listing. The caller may modify
+	// the result.
+	Cases(ctx context.Context, complainant customer.ID) ([]Case, error)
 }
 
 // MemStore is the in-memory [Store]. The zero value is ready to use.
+// It keeps an index of each customer's cases, so that [MemStore.Cases]
+// reads only that customer's.
 type MemStore struct {
 	mu    sync.RWMutex
 	cases map[ID]*memEntry
+	// byComplainant holds each customer's entries ordered by Opened,
+	// then ID; Save keeps it in step with cases.
+	byComplainant map[customer.ID][]*memEntry
 }
 
 type memEntry struct {
@@ -89,13 +108,51 @@ func (s *MemStore) Save(_ context.Context, c Case, ev Event) error {
 	if e == nil {
 		if s.cases == nil {
 			s.cases = make(map[ID]*memEntry)
+			s.byComplainant = make(map[customer.ID][]*memEntry)
 		}
-		e = &memEntry{}
+		e = &memEntry{c: c}
 		s.cases[c.ID] = e
+		s.index(e)
+	} else if old := e.c; old.Intake.Complainant != c.Intake.Complainant || !old.Opened.Equal(c.Opened) {
+		// The case moves to another customer's list or place.
+		s.unindex(e)
+		e.c = c
+		s.index(e)
 	}
 	e.c = c
 	e.events = append(e.events, ev)
 	return nil
+}
+
+// casesBefore reports whether a is listed before b: by Opened, then ID.
+func casesBefore(a, b Case) bool {
+	if d := a.Opened.Compare(b.Opened); d != 0 {
+		return d < 0
+	}
+	return a.ID < b.ID
+}
+
+// index inserts e into its complainant's list, in order. s.mu is held.
+func (s *MemStore) index(e *memEntry) {
+	who := e.c.Intake.Complainant
+	list := s.byComplainant[who]
+	i := sort.Search(len(list), func(i int) bool { return casesBefore(e.c, list[i].c) })
+	s.byComplainant[who] = slices.Insert(list, i, e)
+}
+
+// unindex removes e, as it is now, from its complainant's list. s.mu is
+// held.
+func (s *MemStore) unindex(e *memEntry) {
+	who := e.c.Intake.Complainant
+	list := s.byComplainant[who]
+	if i := slices.Index(list, e); i >= 0 {
+		list = slices.Delete(list, i, i+1)
+	}
+	if len(list) == 0 {
+		delete(s.byComplainant, who)
+		return
+	}
+	s.byComplainant[who] = list
 }
 
 // Events implements [Store].
@@ -109,6 +166,19 @@ func (s *MemStore) Events(_ context.Context, id ID) ([]Event, error) {
 	out := make([]Event, len(e.events))
 	for i, ev := range e.events {
 		out[i] = ev.Clone()
+	}
+	return out, nil
+}
+
+// Cases implements [Store]. It reads the customer's cases from an index
+// that Save keeps, not by looking at every case.
+func (s *MemStore) Cases(_ context.Context, complainant customer.ID) ([]Case, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	list := s.byComplainant[complainant]
+	out := make([]Case, len(list))
+	for i, e := range list {
+		out[i] = e.c.Clone()
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // ErrInjected is the error a [FaultStore] returns for an injected fault.
@@ -13,8 +14,8 @@ var ErrInjected = errors.New("complainttest: injected fault")
 
 // FaultStore wraps a [complaint.Store] and fails chosen calls, to prove
 // that a failed save leaves no half-applied case and that retrying gives
-// the result a fault-free run gives. Calls to Get, Save and Events are
-// counted together, from 1. It is safe for concurrent use.
+// the result a fault-free run gives. Calls to Get, Save, Events and Cases
+// are counted together, from 1. It is safe for concurrent use.
 type FaultStore struct {
 	// Store is the wrapped store.
 	Store complaint.Store
@@ -87,4 +88,12 @@ func (s *FaultStore) Events(ctx context.Context, id complaint.ID) ([]complaint.E
 		return nil, ErrInjected
 	}
 	return s.Store.Events(ctx, id)
+}
+
+// Cases implements [complaint.Store].
+func (s *FaultStore) Cases(ctx context.Context, complainant customer.ID) ([]complaint.Case, error) {
+	if s.fail() {
+		return nil, ErrInjected
+	}
+	return s.Store.Cases(ctx, complainant)
 }

@@ -121,8 +121,15 @@ func TestFaultStoreCounts(t *testing.T) {
 	assert.ErrorIs(t, err, complainttest.ErrInjected)
 	c, ev := complainttest.Record("x", complainttest.T0)
 	assert.NoError(t, fs.Save(ctx, c, ev))
-	assert.Equal(t, 3, fs.Calls())
+	cases, err := fs.Cases(ctx, c.Intake.Complainant)
+	assert.NoError(t, err)
+	assert.Len(t, cases, 1)
+	assert.Equal(t, 4, fs.Calls())
 	assert.Equal(t, 1, fs.Faults())
+	fs.FailCall = 5
+	_, err = fs.Cases(ctx, c.Intake.Complainant)
+	assert.ErrorIs(t, err, complainttest.ErrInjected)
+	assert.Equal(t, 2, fs.Faults())
 }
 
 func TestSameDetectsDifferences(t *testing.T) {

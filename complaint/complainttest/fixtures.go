@@ -30,12 +30,20 @@ func money(amount string) customer.Money {
 }
 
 // Intake returns a valid complaint form with the given ID, received at
-// the given time: a jacket with a split seam, in EUR, with an attachment
-// (so that stores must copy slices).
+// the given time from customer "cust-<id>": a jacket with a split seam,
+// in EUR, with an attachment (so that stores must copy slices).
 func Intake(id complaint.ID, received time.Time) complaint.Intake {
+	return intakeFor(id, complainantOf(id), received)
+}
+
+// complainantOf is the customer of the fixture case id: "cust-<id>".
+func complainantOf(id complaint.ID) customer.ID { return customer.ID("cust-" + string(id)) }
+
+// intakeFor is Intake with complainant as the customer.
+func intakeFor(id complaint.ID, complainant customer.ID, received time.Time) complaint.Intake {
 	return complaint.Intake{
 		ID:          id,
-		Complainant: customer.ID("cust-" + string(id)),
+		Complainant: complainant,
 		Channel:     complaint.ChannelWeb,
 		Received:    received,
 		Subject:     complaint.Subject{Kind: complaint.SubjectProduct, SKU: "JKT-01-M", Order: "O-1"},
@@ -64,9 +72,15 @@ func HappyPath() []Step {
 	}
 }
 
-// Record returns a new case with the fixture intake and its first event.
+// Record returns a new case with the fixture intake (customer
+// "cust-<id>") and its first event.
 func Record(id complaint.ID, at time.Time) (complaint.Case, complaint.Event) {
-	in := Intake(id, at)
+	return RecordFor(id, complainantOf(id), at)
+}
+
+// RecordFor is [Record] with complainant as the customer.
+func RecordFor(id complaint.ID, complainant customer.ID, at time.Time) (complaint.Case, complaint.Event) {
+	in := intakeFor(id, complainant, at)
 	c, ev, err := complaint.Apply(complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, Agent, at)
 	if err != nil {
 		panic("complainttest: fixture: " + err.Error())
@@ -78,7 +92,12 @@ func Record(id complaint.ID, at time.Time) (complaint.Case, complaint.Event) {
 // HappyPath one hour apart (n is clamped to 0…len(HappyPath())). It
 // returns the case and all its events.
 func Run(id complaint.ID, start time.Time, n int) (complaint.Case, []complaint.Event) {
-	c, ev := Record(id, start)
+	return RunFor(id, complainantOf(id), start, n)
+}
+
+// RunFor is [Run] with complainant as the customer.
+func RunFor(id complaint.ID, complainant customer.ID, start time.Time, n int) (complaint.Case, []complaint.Event) {
+	c, ev := RecordFor(id, complainant, start)
 	evs := []complaint.Event{ev}
 	steps := HappyPath()
 	for i, s := range steps[:min(max(n, 0), len(steps))] {

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
 	"pgregory.net/rapid"
 )
 
@@ -82,6 +85,61 @@ func saveAll(t testing.TB, s complaint.Store, evs []complaint.Event) complaint.C
 		require.NoError(t, s.Save(context.Background(), c, evs[i]), "save event %d", i+1)
 	}
 	return c
+}
+
+// saveFrom stores the events evs[from:], each with the case rebuilt up to
+// it; the case must be stored at version from.
+func saveFrom(t testing.TB, s complaint.Store, evs []complaint.Event, from int) {
+	t.Helper()
+	for i := from; i < len(evs); i++ {
+		c, err := complaint.Rebuild(evs[:i+1])
+		require.NoError(t, err)
+		require.NoError(t, s.Save(context.Background(), c, evs[i]), "save event %d", i+1)
+	}
+}
+
+// caseIDs returns the IDs of cases, in their order.
+func caseIDs(cases []complaint.Case) []complaint.ID {
+	ids := make([]complaint.ID, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// sameAsGet checks that each listed case is the case Get returns.
+func sameAsGet(t testing.TB, s complaint.Store, listed []complaint.Case) {
+	t.Helper()
+	for _, c := range listed {
+		got, err := s.Get(context.Background(), c.ID)
+		if assert.NoError(t, err, "get listed case %s", c.ID) {
+			assert.True(t, Same(got, c), "listed case %s differs from Get's: listed version %d, Get version %d", c.ID, c.Version, got.Version)
+		}
+	}
+}
+
+// listingOrder compares cases a and b as a listing orders them: by
+// Opened, then ID.
+func listingOrder(a, b complaint.Case) int {
+	if d := a.Opened.Compare(b.Opened); d != 0 {
+		return d
+	}
+	return strings.Compare(string(a.ID), string(b.ID))
+}
+
+// listingProblem describes what is wrong with cases as the listing of
+// customer who, or returns "".
+func listingProblem(cases []complaint.Case, who customer.ID) string {
+	for i, c := range cases {
+		if c.Intake.Complainant != who {
+			return fmt.Sprintf("case %s of customer %q is listed", c.ID, c.Intake.Complainant)
+		}
+		if i > 0 && listingOrder(cases[i-1], c) >= 0 {
+			return fmt.Sprintf("case %s (opened %s) is listed after case %s (opened %s)",
+				c.ID, c.Opened.Format(time.RFC3339Nano), cases[i-1].ID, cases[i-1].Opened.Format(time.RFC3339Nano))
+		}
+	}
+	return ""
 }
 
 // TestStore runs the conformance tests of [complaint.Store] against the
@@ -334,8 +392,234 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, workers*each, total, "escalations stored")
 	})
 
+	t.Run("CasesOfCustomerWithoutCasesIsEmpty", func(t *testing.T) {
+		// Cases of a customer without cases, known or not, is empty with a nil error (not ErrNotFound), also beside other customers' cases and for a prefix of their IDs.
+		s := newStore(t)
+		got, err := s.Cases(ctx, "nobody")
+		require.NoError(t, err, "empty store")
+		assert.Empty(t, got, "empty store")
+		_, evs := RunFor("C-1", "cust-a", T0, 1)
+		saveAll(t, s, evs)
+		for _, who := range []customer.ID{"nobody", "cust-", "cust-a ", "CUST-A", ""} {
+			got, err := s.Cases(ctx, who)
+			require.NoError(t, err, "customer %q", who)
+			assert.Empty(t, got, "customer %q", who)
+		}
+		got, err = s.Cases(ctx, "cust-a")
+		require.NoError(t, err)
+		assert.Equal(t, []complaint.ID{"C-1"}, caseIDs(got))
+	})
+
+	t.Run("CasesOrderedByOpenedThenID", func(t *testing.T) {
+		// Cases lists only the customer's cases, by the instant Opened (nanoseconds and zones count), then by ID as Go compares strings, whatever the order of the saves.
+		s := newStore(t)
+		east := time.FixedZone("UTC+9", 9*3600)
+		west := time.FixedZone("UTC-5", -5*3600)
+		type rec struct {
+			id     complaint.ID
+			who    customer.ID
+			opened time.Time
+		}
+		recs := []rec{
+			{"K-5", "cust-x", T0.Add(2 * time.Hour)},
+			{"K-7", "cust-y", T0.Add(30 * time.Minute)},
+			{"Z-1", "cust-x", T0.Add(90 * time.Minute).In(west)}, // 05:30 on the local clock
+			{"k-1", "cust-x", T0},
+			{"K-9", "cust-x", T0.In(east)}, // the same instant as T0
+			{"A-1", "cust-x", T0.Add(time.Nanosecond)},
+			{"K-8", "cust-x2", T0.Add(-2 * time.Hour)},
+			{"Y-0", "cust-x", T0.Add(-time.Hour)},
+			{"K-10", "cust-x", T0},
+		}
+		for _, r := range recs {
+			c, ev := RecordFor(r.id, r.who, r.opened)
+			require.NoError(t, s.Save(ctx, c, ev), "save %s", r.id)
+		}
+		got, err := s.Cases(ctx, "cust-x")
+		require.NoError(t, err)
+		assert.Equal(t, []complaint.ID{"Y-0", "K-10", "K-9", "k-1", "A-1", "Z-1", "K-5"}, caseIDs(got))
+		sameAsGet(t, s, got)
+		got, err = s.Cases(ctx, "cust-y")
+		require.NoError(t, err)
+		assert.Equal(t, []complaint.ID{"K-7"}, caseIDs(got))
+	})
+
+	t.Run("CasesReturnCurrentState", func(t *testing.T) {
+		// Each listed case is the last saved version, as Get returns it.
+		s := newStore(t)
+		a, aEvs := RunFor("A", "cust-x", T0, 4)
+		b, bEvs := RunFor("B", "cust-x", T0.Add(time.Minute), 2)
+		saveAll(t, s, aEvs[:1])
+		saveAll(t, s, bEvs)
+		got, err := s.Cases(ctx, "cust-x")
+		require.NoError(t, err)
+		require.Equal(t, []complaint.ID{"A", "B"}, caseIDs(got))
+		assert.Equal(t, 1, got[0].Version)
+		assert.Equal(t, complaint.StateRecorded, got[0].State)
+		assert.True(t, Same(b, got[1]), "case B differs from its last saved version")
+		saveFrom(t, s, aEvs, 1)
+		got, err = s.Cases(ctx, "cust-x")
+		require.NoError(t, err)
+		require.Equal(t, []complaint.ID{"A", "B"}, caseIDs(got))
+		assert.True(t, Same(a, got[0]), "case A: listed version %d in %s, last saved version %d in %s", got[0].Version, got[0].State, a.Version, a.State)
+		assert.True(t, Same(b, got[1]))
+		sameAsGet(t, s, got)
+	})
+
+	t.Run("CasesFollowTheCurrentComplainant", func(t *testing.T) {
+		// A case is listed under the Intake.Complainant of its current version: when a saved version names another customer, it moves to that customer's listing, in its place there.
+		s := newStore(t)
+		_, evs := RunFor("A", "cust-x", T0, 0)
+		saveAll(t, s, evs)
+		_, evs = RunFor("B", "cust-y", T0.Add(-time.Hour), 0)
+		saveAll(t, s, evs)
+		_, evs = RunFor("C", "cust-y", T0.Add(time.Hour), 0)
+		saveAll(t, s, evs)
+		c, err := s.Get(ctx, "A")
+		require.NoError(t, err)
+		next, ev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdAccept}, Agent, T0.Add(2*time.Hour))
+		require.NoError(t, err)
+		next.Intake.Complainant = "cust-y"
+		require.NoError(t, s.Save(ctx, next, ev))
+		got, err := s.Cases(ctx, "cust-x")
+		require.NoError(t, err)
+		assert.Empty(t, got, "the case is still listed under its former customer")
+		got, err = s.Cases(ctx, "cust-y")
+		require.NoError(t, err)
+		assert.Equal(t, []complaint.ID{"B", "A", "C"}, caseIDs(got))
+		sameAsGet(t, s, got)
+	})
+
+	t.Run("CasesResultIsACopy", func(t *testing.T) {
+		// Changing what Cases returns (its order, its cases, their slices) changes nothing stored nor the next listing.
+		s := newStore(t)
+		_, evs := RunFor("A", "cust-x", T0, 1)
+		saveAll(t, s, evs)
+		_, evs = RunFor("B", "cust-x", T0.Add(time.Hour), 0)
+		saveAll(t, s, evs)
+		got, err := s.Cases(ctx, "cust-x")
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		got[0].Intake.Attachments[0] = "changed"
+		got[0].Version = 99
+		got[0].State = complaint.StateClosed
+		got[0], got[1] = got[1], got[0]
+		got[1].ID = "X"
+		again, err := s.Cases(ctx, "cust-x")
+		require.NoError(t, err)
+		require.Equal(t, []complaint.ID{"A", "B"}, caseIDs(again))
+		assert.Equal(t, "photo-1", again[0].Intake.Attachments[0])
+		assert.Equal(t, 2, again[0].Version)
+		assert.Equal(t, complaint.StateAccepted, again[0].State)
+		stored, err := s.Get(ctx, "A")
+		require.NoError(t, err)
+		assert.Equal(t, "photo-1", stored.Intake.Attachments[0])
+		assert.Equal(t, 2, stored.Version)
+	})
+
+	t.Run("RejectedSaveChangesNoListing", func(t *testing.T) {
+		// A Save that fails (the ID taken by another customer's case, a skipped or stale version, a mismatched event) adds, moves or changes no case in any listing.
+		s := newStore(t)
+		_, evs := RunFor("C-1", "cust-x", T0, 1)
+		saveAll(t, s, evs[:1])
+		v1, err := s.Get(ctx, "C-1")
+		require.NoError(t, err)
+		saveFrom(t, s, evs, 1)
+		want, err := s.Get(ctx, "C-1")
+		require.NoError(t, err)
+
+		taken, ev := RecordFor("C-1", "cust-y", T0.Add(-time.Hour))
+		assert.ErrorIs(t, s.Save(ctx, taken, ev), complaint.ErrConflict, "the ID is another customer's case")
+		skipping, skEvs := RunFor("D-1", "cust-y", T0, 1)
+		assert.ErrorIs(t, s.Save(ctx, skipping, skEvs[1]), complaint.ErrConflict, "version 2 of a case never recorded")
+		rec, ev := RecordFor("E-1", "cust-y", T0)
+		bad := ev.Clone()
+		bad.Seq = 2
+		assert.ErrorIs(t, s.Save(ctx, rec, bad), complaint.ErrMismatch, "an event of another version")
+		stale, ev, err := complaint.Apply(v1, complaint.Command{Kind: complaint.CmdEscalate, Reason: "stale"}, Agent, T0.Add(time.Hour))
+		require.NoError(t, err)
+		stale.Intake.Complainant = "cust-y"
+		stale.Opened = T0.Add(-2 * time.Hour)
+		assert.ErrorIs(t, s.Save(ctx, stale, ev), complaint.ErrConflict, "a stale version that names another customer")
+
+		got, err := s.Cases(ctx, "cust-y")
+		require.NoError(t, err)
+		assert.Empty(t, caseIDs(got), "a refused save is listed")
+		got, err = s.Cases(ctx, "cust-x")
+		require.NoError(t, err)
+		require.Equal(t, []complaint.ID{"C-1"}, caseIDs(got), "the stored case's listing changed")
+		assert.True(t, Same(want, got[0]), "the listed case is not the stored one")
+	})
+
+	t.Run("ConcurrentSavesListCorrectly", func(t *testing.T) {
+		// Cases of several customers saved concurrently, read meanwhile: every listing holds only the customer's cases, in order, and at the end exactly all of them, each at its last version.
+		s := newStore(t)
+		customers := []customer.ID{"cust-a", "cust-b", "cust-c", "cust-d"}
+		const perCustomer, steps = 4, 2
+		want := map[customer.ID][]complaint.Case{}
+		var logs [][]complaint.Event
+		for _, who := range customers {
+			for j := range perCustomer {
+				// Later IDs open earlier, so that ID order is not listing order.
+				id := complaint.ID(fmt.Sprintf("%s/%d", who, j))
+				c, evs := RunFor(id, who, T0.Add(time.Duration(perCustomer-j)*time.Minute), steps)
+				want[who] = append([]complaint.Case{c}, want[who]...)
+				logs = append(logs, evs)
+			}
+		}
+		var writers, readers sync.WaitGroup
+		done := make(chan struct{})
+		for _, evs := range logs {
+			writers.Add(1)
+			go func() {
+				defer writers.Done()
+				for i := range evs {
+					c, err := complaint.Rebuild(evs[:i+1])
+					if !assert.NoError(t, err) {
+						return
+					}
+					if !assert.NoError(t, s.Save(ctx, c, evs[i]), "save %s version %d", c.ID, c.Version) {
+						return
+					}
+				}
+			}()
+		}
+		for _, who := range customers {
+			readers.Add(1)
+			go func() {
+				defer readers.Done()
+				for {
+					got, err := s.Cases(ctx, who)
+					if !assert.NoError(t, err) {
+						return
+					}
+					if problem := listingProblem(got, who); problem != "" {
+						assert.Fail(t, "listing during saves", "customer %s: %s", who, problem)
+						return
+					}
+					select {
+					case <-done:
+						return
+					default:
+					}
+				}
+			}()
+		}
+		writers.Wait()
+		close(done)
+		readers.Wait()
+		for _, who := range customers {
+			got, err := s.Cases(ctx, who)
+			require.NoError(t, err)
+			require.Equal(t, caseIDs(want[who]), caseIDs(got), "customer %s", who)
+			for i := range got {
+				assert.True(t, Same(want[who][i], got[i]), "case %s: listed version %d, last saved %d", got[i].ID, got[i].Version, want[who][i].Version)
+			}
+		}
+	})
+
 	t.Run("ModelBased", func(t *testing.T) {
-		// A random sequence of records, transitions, stale saves and reads keeps the store equal to a model map of event logs.
+		// A random sequence of records (by a few customers, at a few instants), transitions, stale saves, reads and listings keeps the store equal to a model map of event logs.
 		rapid.Check(t, func(rt *rapid.T) {
 			m := &storeMachine{store: newStore(t), logs: map[complaint.ID][]complaint.Event{}}
 			rt.Repeat(map[string]func(*rapid.T){
@@ -344,6 +628,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 				"advance": m.advance,
 				"stale":   m.stale,
 				"get":     m.get,
+				"cases":   m.cases,
 			})
 		})
 	})
@@ -356,11 +641,17 @@ type storeMachine struct {
 	logs  map[complaint.ID][]complaint.Event
 }
 
-var machineIDs = []complaint.ID{"M-1", "M-2", "M-3", "M-4"}
+var (
+	machineIDs       = []complaint.ID{"M-1", "M-2", "M-3", "M-4", "M-5"}
+	machineCustomers = []customer.ID{"cust-a", "cust-b", "cust-c"}
+)
 
 func (m *storeMachine) record(t *rapid.T) {
 	id := rapid.SampledFrom(machineIDs).Draw(t, "id")
-	c, ev := Record(id, T0)
+	who := rapid.SampledFrom(machineCustomers).Draw(t, "complainant")
+	// Few instants, so that cases often open at the same one.
+	at := T0.Add(time.Duration(rapid.IntRange(0, 2).Draw(t, "hour")) * time.Hour)
+	c, ev := RecordFor(id, who, at)
 	err := m.store.Save(context.Background(), c, ev)
 	if _, exists := m.logs[id]; exists {
 		if !errors.Is(err, complaint.ErrConflict) {
@@ -446,6 +737,44 @@ func (m *storeMachine) get(t *rapid.T) {
 	}
 }
 
+// listing returns the model's listing of customer who: the current
+// cases whose complainant is who, by Opened, then ID.
+func (m *storeMachine) listing(t *rapid.T, who customer.ID) []complaint.Case {
+	var out []complaint.Case
+	for _, log := range m.logs {
+		c, err := complaint.Rebuild(log)
+		if err != nil {
+			t.Fatalf("model log: %v", err)
+		}
+		if c.Intake.Complainant == who {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, listingOrder)
+	return out
+}
+
+// checkCases compares the store's listing of who with the model's.
+func (m *storeMachine) checkCases(t *rapid.T, who customer.ID) {
+	got, err := m.store.Cases(context.Background(), who)
+	if err != nil {
+		t.Fatalf("cases of %s: %v", who, err)
+	}
+	want := m.listing(t, who)
+	if !slices.Equal(caseIDs(want), caseIDs(got)) {
+		t.Fatalf("cases of %s: store lists %v, model %v", who, caseIDs(got), caseIDs(want))
+	}
+	for i := range want {
+		if !Same(want[i], got[i]) {
+			t.Fatalf("cases of %s: %s listed at version %d in %s, model version %d in %s", who, got[i].ID, got[i].Version, got[i].State, want[i].Version, want[i].State)
+		}
+	}
+}
+
+func (m *storeMachine) cases(t *rapid.T) {
+	m.checkCases(t, rapid.SampledFrom(append([]customer.ID{"cust-z"}, machineCustomers...)).Draw(t, "customer"))
+}
+
 func (m *storeMachine) check(t *rapid.T) {
 	for id, log := range m.logs {
 		got, err := m.store.Get(context.Background(), id)
@@ -466,5 +795,8 @@ func (m *storeMachine) check(t *rapid.T) {
 		if !SameEvents(log, evs) {
 			t.Fatalf("events of %s: store has %d, model %d", id, len(evs), len(log))
 		}
+	}
+	for _, who := range machineCustomers {
+		m.checkCases(t, who)
 	}
 }

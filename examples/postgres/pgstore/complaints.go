@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/tailorcrm/tailor/complaint"
@@ -14,8 +16,11 @@ import (
 // ComplaintStore keeps complaint cases and their audit trails: a
 // [complaint.Store]. A case is a row of complaint_cases (its JSON in
 // body, and the fields one queries — state, priority, complainant,
-// handler, opened, updated — as columns); each event is a row of
-// complaint_events keyed by (case_id, seq). It is safe for concurrent use.
+// handler, opened with its nanoseconds, updated — as columns); each event
+// is a row of complaint_events keyed by (case_id, seq). An index on
+// (complainant, opened, opened_ns, id) gives a customer's cases in the
+// order [ComplaintStore.Cases] returns them. It is safe for concurrent
+// use.
 type ComplaintStore struct {
 	db *DB
 }
@@ -77,7 +82,7 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 	if err != nil {
 		return fmt.Errorf("pgstore: complaint %q: encode event %d: %w: %w", c.ID, ev.Seq, customer.ErrInvalid, err)
 	}
-	opened, _ := nullInstant(c.Opened)
+	opened, openedNs := nullInstant(c.Opened)
 	updated, _ := nullInstant(c.Updated)
 	at, _ := nullInstant(ev.At)
 	// One statement, atomic by itself: the case's insert or versioned
@@ -85,12 +90,12 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 	var q string
 	if c.Version == 1 {
 		q = `WITH c AS (
-				INSERT INTO ` + s.db.t.cases + ` (id, version, state, priority, complainant, handler, opened, updated, body)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id)`
+				INSERT INTO ` + s.db.t.cases + ` (id, version, state, priority, complainant, handler, opened, opened_ns, updated, body)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $17, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id)`
 	} else {
 		q = `WITH c AS (
 				UPDATE ` + s.db.t.cases + ` SET version = $2, state = $3, priority = $4, complainant = $5,
-					handler = $6, opened = $7, updated = $8, body = $9
+					handler = $6, opened = $7, opened_ns = $17, updated = $8, body = $9
 				WHERE id = $1 AND version = $2 - 1 RETURNING id)`
 	}
 	var written int64
@@ -103,7 +108,8 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 		SELECT c.id, $2, $10, $11, $12, $13, $14, $15, $16 FROM c`,
 		string(c.ID), c.Version, c.State.String(), c.Priority.String(),
 		string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody,
-		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), evBody)
+		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), evBody,
+		openedNs)
 	if code, _ := pgCode(err); code == uniqueViolation || (err == nil && written == 0) {
 		return conflict()
 	}
@@ -147,4 +153,42 @@ func (s *ComplaintStore) Events(ctx context.Context, id complaint.ID) ([]complai
 		return nil, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
 	}
 	return evs, nil
+}
+
+// Cases implements [complaint.Store] in one query, which reads the
+// customer's rows from the index on (complainant, opened, opened_ns, id)
+// in that order: the instant to the microsecond, then its nanoseconds,
+// then the ID byte by byte (COLLATE "C"). A zero Opened (NULL) comes
+// first, as the earliest instant. An ID that PostgreSQL text cannot hold
+// (a NUL byte, invalid UTF-8) has no stored case, as Save refuses such
+// text: it gives an empty result without asking the server.
+func (s *ComplaintStore) Cases(ctx context.Context, complainant customer.ID) ([]complaint.Case, error) {
+	op := fmt.Sprintf("complaint cases of customer %q", complainant)
+	if err := ctxErr(ctx, op); err != nil {
+		return nil, err
+	}
+	if !utf8.ValidString(string(complainant)) || strings.IndexByte(string(complainant), 0) >= 0 {
+		return []complaint.Case{}, nil
+	}
+	rows, err := s.db.pool.Query(ctx, `SELECT id, body FROM `+s.db.t.cases+`
+		WHERE complainant = $1 ORDER BY opened NULLS FIRST, opened_ns, id`, string(complainant))
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
+	}
+	cases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (complaint.Case, error) {
+		var id string
+		var body []byte
+		if err := r.Scan(&id, &body); err != nil {
+			return complaint.Case{}, err
+		}
+		var c complaint.Case
+		if err := json.Unmarshal(body, &c); err != nil {
+			return complaint.Case{}, fmt.Errorf("complaint %q: stored case: %w", id, err)
+		}
+		return c, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
+	}
+	return cases, nil
 }

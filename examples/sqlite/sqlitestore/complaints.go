@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // Complaints is the [complaint.Store] of a [DB]. Make it with
@@ -16,7 +17,8 @@ import (
 // A case is a row of complaint_cases (ID, version, state, priority,
 // complainant, opening and last-event times in columns, the case as JSON
 // in its own wire form); each event a row of complaint_events with the
-// primary key (case, seq).
+// primary key (case, seq). An index on (complainant, opened, id) gives a
+// customer's cases in the order [Complaints.Cases] returns them.
 type Complaints struct{ db *DB }
 
 var _ complaint.Store = (*Complaints)(nil)
@@ -175,4 +177,33 @@ func (s *Complaints) Events(ctx context.Context, id complaint.ID) ([]complaint.E
 		return nil, err
 	}
 	return evs, nil
+}
+
+// Cases implements [complaint.Store]: one query that reads the
+// customer's rows from the index on (complainant, opened, id), in that
+// order. The opened column is UTC text of fixed width, so its text order
+// is the order of the instants, nanoseconds included.
+func (s *Complaints) Cases(ctx context.Context, complainant customer.ID) ([]complaint.Case, error) {
+	var cases []complaint.Case
+	err := s.db.read(ctx, fmt.Sprintf("complaint cases of customer %q", complainant), func(tx *sql.Tx) error {
+		cases = []complaint.Case{}
+		return each(ctx, tx, `SELECT id, doc FROM complaint_cases WHERE complainant = ? ORDER BY opened, id`,
+			[]any{string(complainant)}, func(rows *sql.Rows) error {
+				var id string
+				var doc []byte
+				if err := rows.Scan(&id, &doc); err != nil {
+					return err
+				}
+				var c complaint.Case
+				if err := json.Unmarshal(doc, &c); err != nil {
+					return fmt.Errorf("complaint %q: stored document: %w", id, err)
+				}
+				cases = append(cases, c)
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cases, nil
 }

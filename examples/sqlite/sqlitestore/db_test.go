@@ -125,6 +125,7 @@ func TestClosedDatabaseReturnsErrors(t *testing.T) {
 	_, errMany := cs.GetMany(ctx, []customer.ID{"C-1"})
 	_, errCase := ks.Get(ctx, "K-1")
 	_, errEvents := ks.Events(ctx, "K-1")
+	_, errCases := ks.Cases(ctx, "C-1")
 	_, errEntries := ls.Entries(ctx, "C-1", 0)
 	_, errVersion := db.SchemaVersion(ctx)
 	var errList, errHistory error
@@ -141,7 +142,7 @@ func TestClosedDatabaseReturnsErrors(t *testing.T) {
 		"AppendOrder":       cs.AppendOrder(ctx, coat("O-1", "C-1", day0)),
 		"AppendReturn":      cs.AppendReturn(ctx, customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: day0}),
 		"AppendInteraction": cs.AppendInteraction(ctx, customer.Interaction{CustomerID: "C-1", Time: day0, Kind: customer.Cart}),
-		"complaint Get":     errCase, "complaint Events": errEvents,
+		"complaint Get":     errCase, "complaint Events": errEvents, "complaint Cases": errCases,
 		"complaint Save":  ks.Save(ctx, c, ev),
 		"loyalty Entries": errEntries,
 		"loyalty Append":  ls.Append(ctx, "C-1", 0, []loyalty.Entry{{Seq: 1, Member: "C-1", Key: "k", Kind: loyalty.EntryAdjust}}),
