@@ -15,28 +15,44 @@ import (
 )
 
 // Case IDs are assigned by the server: "<customer>:<n>", n = 1, 2, 3… per
-// customer. A customer's cases are then found without an index of their
-// own (Get n = 1, 2, … until ErrNotFound), which the churn risk needs for
-// the complaint signals, and the complaint.Store interface offers none.
+// customer, so that an ID says whose case it is and a client never picks
+// one. The next number follows the highest of the customer's cases, which
+// the store lists.
 
 // caseID is the ID of customer id's n-th case.
 func caseID(id customer.ID, n int) complaint.ID {
 	return complaint.ID(string(id) + ":" + strconv.Itoa(n))
 }
 
-// casesOf returns the event logs of customer id's cases, in case order.
-func (s *Server) casesOf(ctx context.Context, id customer.ID) ([][]complaint.Event, error) {
-	var logs [][]complaint.Event
-	for n := 1; ; n++ {
-		evs, err := s.stores.Complaints.Events(ctx, caseID(id, n))
-		if errors.Is(err, complaint.ErrNotFound) {
-			return logs, nil
+// nextCaseNumber returns the number after the highest n among the IDs
+// "<id>:<n>" of cases; cases with IDs of another form do not count.
+func nextCaseNumber(id customer.ID, cases []complaint.Case) int {
+	last := 0
+	for _, c := range cases {
+		rest, ok := strings.CutPrefix(string(c.ID), string(id)+":")
+		if n, err := strconv.Atoi(rest); ok && err == nil && n > last {
+			last = n
 		}
+	}
+	return last + 1
+}
+
+// casesOf returns the event logs of customer id's cases, in the store's
+// listing order (opened, then ID).
+func (s *Server) casesOf(ctx context.Context, id customer.ID) ([][]complaint.Event, error) {
+	cases, err := s.cases.Cases(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	logs := make([][]complaint.Event, 0, len(cases))
+	for _, c := range cases {
+		evs, err := s.cases.History(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
 		logs = append(logs, evs)
 	}
+	return logs, nil
 }
 
 type subjectIn struct {
@@ -134,14 +150,15 @@ func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Reque
 	// The value class sets the priority (high current value first).
 	intake.Value = s.valueClass(ctx, intake.Complainant, now)
 	defer s.lock(intake.Complainant)()
-	logs, err := s.casesOf(ctx, intake.Complainant)
+	cases, err := s.cases.Cases(ctx, intake.Complainant)
 	if err != nil {
 		return 0, nil, err
 	}
-	for n := len(logs) + 1; ; n++ {
+	first := nextCaseNumber(intake.Complainant, cases)
+	for n := first; ; n++ {
 		intake.ID = caseID(intake.Complainant, n)
 		c, ev, err := s.cases.Record(ctx, intake, in.Note, actor(caller, intake.Complainant), now)
-		if errors.Is(err, complaint.ErrConflict) && n < len(logs)+8 {
+		if errors.Is(err, complaint.ErrConflict) && n < first+7 {
 			continue // another process took the number
 		}
 		if err != nil {
