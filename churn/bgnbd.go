@@ -46,7 +46,7 @@ func (m BGNBD) LogLikelihood(o Observation) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return 0, err
 	}
 	return finiteOr(bg.logLik(o.Frequency, o.Recency, o.T))
@@ -70,7 +70,7 @@ func (m BGNBD) PAlive(o Observation) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return 0, err
 	}
 	return bg.pAlive(o.Frequency, o.Recency, o.T), nil
@@ -124,7 +124,7 @@ func (m BGNBD) scoreCached(o Observation, t float64, c *bracketCache) (Score, er
 }
 
 func scoreBetaGeo(bg betaGeo, o Observation, t float64, cache *bracketCache) (Score, error) {
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return Score{}, err
 	}
 	if err := checkHorizon(t); err != nil {
@@ -219,7 +219,7 @@ func totalLogLik(g *Groups, f func(x, tx, T float64) float64) (float64, error) {
 
 func checkCount(n int, t float64) error {
 	if n < 0 || float64(n) > maxFrequency {
-		return &InputError{Fields: []FieldError{{"n", float64(n), "must be between 0 and 1e7"}}}
+		return &InputError{Index: -1, Fields: []FieldError{{"n", float64(n), "must be between 0 and 1e7"}}}
 	}
 	return checkHorizon(t)
 }

@@ -56,6 +56,9 @@ type FrequencyBin struct {
 // the customary choice of Fader, Hardie & Lee 2005, Figure 4).
 func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, horizon float64, maxBin int) (HoldoutEvaluation, error) {
 	var ev HoldoutEvaluation
+	if m == nil {
+		return ev, fmt.Errorf("churn: evaluate: nil model: %w", ErrInvalidParams)
+	}
 	if len(cal) != len(actual) {
 		return ev, fmt.Errorf("churn: evaluate: %d observations but %d holdout counts: %w", len(cal), len(actual), ErrInvalidInput)
 	}
@@ -63,7 +66,7 @@ func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, ho
 		return ev, fmt.Errorf("churn: evaluate: no customers: %w", ErrInsufficientData)
 	}
 	if maxBin < 1 {
-		return ev, &InputError{Fields: []FieldError{{"max_bin", float64(maxBin), "must be at least 1"}}}
+		return ev, &InputError{Index: -1, Fields: []FieldError{{"max_bin", float64(maxBin), "must be at least 1"}}}
 	}
 	for i, a := range actual {
 		if !finite(a) || a < 0 {

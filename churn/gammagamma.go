@@ -40,11 +40,11 @@ func (m GammaGamma) check() error {
 
 func checkSpend(x, mean float64) error {
 	o := SpendObservation{Frequency: x, MeanSpend: mean}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return err
 	}
 	if x < 1 || mean <= 0 {
-		return &InputError{Fields: []FieldError{{"frequency", x, "the Gamma-Gamma likelihood needs frequency ≥ 1 and mean spend > 0"}}}
+		return &InputError{Index: -1, Fields: []FieldError{{"frequency", x, "the Gamma-Gamma likelihood needs frequency ≥ 1 and mean spend > 0"}}}
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func (m GammaGamma) ConditionalExpectedSpend(x, meanSpend float64) (float64, err
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if err := (SpendObservation{Frequency: x, MeanSpend: meanSpend}).validate(0); err != nil {
+	if err := (SpendObservation{Frequency: x, MeanSpend: meanSpend}).validate(-1); err != nil {
 		return 0, err
 	}
 	if x == 0 || meanSpend <= 0 {

@@ -43,7 +43,7 @@ func (m MBGNBD) LogLikelihood(o Observation) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return 0, err
 	}
 	return finiteOr(bg.logLik(o.Frequency, o.Recency, o.T))
@@ -67,7 +67,7 @@ func (m MBGNBD) PAlive(o Observation) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return 0, err
 	}
 	return bg.pAlive(o.Frequency, o.Recency, o.T), nil

@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -36,8 +37,11 @@ type Score struct {
 // (x, t_x, T+t), since observing no purchase up to T+t is exactly the
 // calibration summary ending at T+t.
 func PAliveAt(m TransactionModel, o Observation, t float64) (float64, error) {
+	if m == nil {
+		return 0, fmt.Errorf("churn: P(alive) of customer %q: nil model: %w", o.ID, ErrInvalidParams)
+	}
 	if !finite(t) || t < 0 {
-		return 0, &InputError{Index: 0, ID: o.ID, Fields: []FieldError{{"t", t, "must be finite and non-negative"}}}
+		return 0, &InputError{Index: -1, ID: o.ID, Fields: []FieldError{{"t", t, "must be finite and non-negative"}}}
 	}
 	o.T += t
 	return m.PAlive(o)
@@ -45,7 +49,7 @@ func PAliveAt(m TransactionModel, o Observation, t float64) (float64, error) {
 
 func checkHorizon(t float64) error {
 	if !finite(t) || t < 0 || t > maxTime {
-		return &InputError{Fields: []FieldError{{"t", t, "horizon must be finite, non-negative and at most 1e9"}}}
+		return &InputError{Index: -1, Fields: []FieldError{{"t", t, "horizon must be finite, non-negative and at most 1e9"}}}
 	}
 	return nil
 }

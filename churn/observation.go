@@ -43,11 +43,13 @@ func (e FieldError) Error() string {
 	return fmt.Sprintf("%s %v: %s", e.Field, e.Value, e.Reason)
 }
 
-// InputError reports every bad field of one customer record. Index is the
-// position of the record in the slice given to the function that rejected it.
+// InputError reports every bad field of one customer record, or a bad
+// argument. Index is the position of the record in the slice given to the
+// function that rejected it, and -1 when that function took a single
+// record or the error is about an argument (a horizon, a count).
 // errors.Is(err, ErrInvalidInput) is true for an *InputError.
 type InputError struct {
-	// Index is the record's position in its input slice.
+	// Index is the record's position in its input slice, or -1.
 	Index int
 	// ID is the record's ID, if it has one.
 	ID string
@@ -58,16 +60,17 @@ type InputError struct {
 // Error implements error.
 func (e *InputError) Error() string {
 	var sb strings.Builder
-	sb.WriteString("churn: customer ")
-	if e.ID != "" {
-		fmt.Fprintf(&sb, "%q (index %d)", e.ID, e.Index)
-	} else {
-		fmt.Fprintf(&sb, "index %d", e.Index)
+	sb.WriteString("churn: ")
+	switch {
+	case e.ID != "" && e.Index >= 0:
+		fmt.Fprintf(&sb, "customer %q (index %d): ", e.ID, e.Index)
+	case e.ID != "":
+		fmt.Fprintf(&sb, "customer %q: ", e.ID)
+	case e.Index >= 0:
+		fmt.Fprintf(&sb, "customer index %d: ", e.Index)
 	}
 	for i, f := range e.Fields {
-		if i == 0 {
-			sb.WriteString(": ")
-		} else {
+		if i > 0 {
 			sb.WriteString("; ")
 		}
 		sb.WriteString(f.Error())
@@ -80,12 +83,12 @@ func (e *InputError) Unwrap() error { return ErrInvalidInput }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// Validate checks the triple and returns nil or an *InputError (with Index 0)
+// Validate checks the triple and returns nil or an *InputError (with Index -1)
 // listing every bad field: frequency must be a finite non-negative integer,
 // recency finite with 0 ≤ recency ≤ T, T finite and > 0, and recency must be 0
 // when frequency is 0.
 func (o Observation) Validate() error {
-	return o.validate(0)
+	return o.validate(-1)
 }
 
 func (o Observation) validate(index int) error {
@@ -179,9 +182,9 @@ func GroupObservations(obs []Observation) (*Groups, error) {
 }
 
 // Add validates o and adds it to the groups; an invalid observation is
-// rejected with an *InputError (Index 0) and changes nothing.
+// rejected with an *InputError (Index -1) and changes nothing.
 func (g *Groups) Add(o Observation) error {
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return err
 	}
 	g.add(o.Frequency, o.Recency, o.T, 1)
@@ -192,10 +195,10 @@ func (g *Groups) Add(o Observation) error {
 // ignored). It validates like Add and also rejects count < 1.
 func (g *Groups) AddGroup(grp Group, count int64) error {
 	o := Observation{Frequency: grp.Frequency, Recency: grp.Recency, T: grp.T}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return err
 	}
-	if err := checkGroupCount(0, count, g.total); err != nil {
+	if err := checkGroupCount(-1, count, g.total); err != nil {
 		return err
 	}
 	g.add(grp.Frequency, grp.Recency, grp.T, count)
@@ -403,7 +406,7 @@ func GroupSpend(obs []SpendObservation) (*SpendGroups, error) {
 
 // Add validates o and adds it (or counts it as excluded).
 func (g *SpendGroups) Add(o SpendObservation) error {
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return err
 	}
 	g.add(o.Frequency, o.MeanSpend, 1)

@@ -344,7 +344,7 @@ func (m ParetoNBD) LogLikelihood(o Observation) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return 0, err
 	}
 	return finiteOr(m.logLik(o.Frequency, o.Recency, o.T))
@@ -367,7 +367,7 @@ func (m ParetoNBD) PAlive(o Observation) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return 0, err
 	}
 	return m.pAlive(o, nil)
@@ -471,7 +471,7 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 	if err := m.check(); err != nil {
 		return Score{}, err
 	}
-	if err := o.validate(0); err != nil {
+	if err := o.validate(-1); err != nil {
 		return Score{}, err
 	}
 	if err := checkHorizon(t); err != nil {

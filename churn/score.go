@@ -106,6 +106,9 @@ func withIndex(err error, index int) error {
 // a step of one model period; E[Y(0)] = 0. n must be in [1, 100000] and d
 // finite and ≥ 0.
 func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d float64) (float64, error) {
+	if m == nil {
+		return 0, fmt.Errorf("churn: discounted expected purchases of customer %q: nil model: %w", o.ID, ErrInvalidParams)
+	}
 	if err := checkDiscount(o.ID, n, d); err != nil {
 		return 0, err
 	}
@@ -138,10 +141,10 @@ func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d flo
 
 func checkDiscount(id string, n int, d float64) error {
 	if n < 1 || n > 100000 {
-		return &InputError{ID: id, Fields: []FieldError{{"periods", float64(n), "must be between 1 and 100000"}}}
+		return &InputError{Index: -1, ID: id, Fields: []FieldError{{"periods", float64(n), "must be between 1 and 100000"}}}
 	}
 	if !finite(d) || d < 0 {
-		return &InputError{ID: id, Fields: []FieldError{{"discount_rate", d, "must be finite and non-negative"}}}
+		return &InputError{Index: -1, ID: id, Fields: []FieldError{{"discount_rate", d, "must be finite and non-negative"}}}
 	}
 	return nil
 }
