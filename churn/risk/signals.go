@@ -229,8 +229,11 @@ type AliveModel interface {
 // nil) for each customer's complaint signals as of the summary's AsOf,
 // and alive (when not nil) for P(alive) from the summary's
 // buy-till-you-die triple in unit. Customers without a purchase have no
-// triple and get no P(alive). An error from either source stops it,
-// wrapped with the customer and its index.
+// triple and get no P(alive). A customer whose first purchase is on the
+// as-of day (T = 0, which the models do not take) gets P(alive) = 1, the
+// limit of every buy-till-you-die model as T → 0: they have just bought.
+// An error from either source stops it, wrapped with the customer and its
+// index.
 func Collect(summaries []customer.Summary, complaints ComplaintSource, alive AliveModel, unit customer.Period) ([]Input, error) {
 	out := make([]Input, len(summaries))
 	for i, s := range summaries {
@@ -244,9 +247,12 @@ func Collect(summaries []customer.Summary, complaints ComplaintSource, alive Ali
 		}
 		if alive != nil {
 			if x, r, t, ok := s.BTYD(unit); ok {
-				p, err := alive.PAlive(float64(x), r, t)
-				if err != nil {
-					return nil, fmt.Errorf("risk: P(alive) of customer %q (#%d): %w", s.CustomerID, i, err)
+				p := 1.0 // T = 0
+				if t > 0 {
+					var err error
+					if p, err = alive.PAlive(float64(x), r, t); err != nil {
+						return nil, fmt.Errorf("risk: P(alive) of customer %q (#%d): %w", s.CustomerID, i, err)
+					}
 				}
 				in.PAlive, in.HasPAlive = p, true
 			}

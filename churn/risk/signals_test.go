@@ -175,6 +175,20 @@ func TestCollect(t *testing.T) {
 	none, err := Collect([]customer.Summary{a}, nil, nil, customer.Days)
 	require.NoError(t, err)
 	assert.False(t, none[0].HasPAlive)
+
+	// A first purchase on the as-of day (T = 0): alive, without asking
+	// the model, which does not take T = 0; the others are still asked.
+	today := summaryOf(t, "today", buy{0, "10", 1, 0})
+	alive = &fakeAlive{}
+	ins, err = Collect([]customer.Summary{today, b}, nil, alive, customer.Weeks)
+	require.NoError(t, err)
+	assert.Equal(t, [][3]float64{{0, 0, 3}}, alive.calls)
+	assert.True(t, ins[0].HasPAlive)
+	assert.Equal(t, 1.0, ins[0].PAlive)
+	m, err := Rules(nil)
+	require.NoError(t, err)
+	_, err = m.Score(ins[0])
+	require.NoError(t, err)
 }
 
 func TestComplaintInLaterTimeZoneIsToday(t *testing.T) {
