@@ -87,10 +87,12 @@ const (
 	// ShopPotential (潜在型): shows interest (visits, wish lists, events)
 	// without having decided to buy.
 	ShopPotential
-	// ShopDrifting (游离型): occasional, small or unstable buying.
+	// ShopDrifting (游离型): occasional, small or unstable buying; also
+	// a customer who has never bought and shows no recent interest
+	// (registered, not won yet).
 	ShopDrifting
 	// ShopLost (流失型): bought before, but not for a long time and no
-	// longer in contact.
+	// longer in contact. A customer who has never bought is not lost.
 	ShopLost
 )
 

@@ -85,6 +85,11 @@ func Observe(in Input, dst *Observation) error {
 // purchased reports whether the customer has bought anything.
 func (o *Observation) purchased() bool { return o.Known(value.Recency) }
 
+// boughtBefore reports whether o bought in the window summarised, or
+// before it: refunds without purchases in the window (a negative net)
+// bring back goods bought earlier.
+func (o *Observation) boughtBefore() bool { return o.purchased() || o.Net.Sign() < 0 }
+
 // days returns the whole days of indicator i (0 when unknown).
 func (o *Observation) days(i value.Indicator) int {
 	v, _ := o.Get(i)

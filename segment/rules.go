@@ -203,7 +203,7 @@ func (r *rules) shopType(o *Observation, st Stage, rfm value.RFMScore) ShopType 
 	interest := o.Interacted && float64(o.SinceInteraction) <= r.interestWindow &&
 		(!o.purchased() || float64(o.SinceInteraction) < o.Values[value.Recency])
 	switch {
-	case st == StageLost && !interest:
+	case st == StageLost && !interest && o.boughtBefore():
 		return ShopLost
 	case (st == StageNew || st == StageActive) && o.purchased() &&
 		onGrid(rfm.F, r.bins) >= r.loyalMinF && onGrid(rfm.M, r.bins) >= r.loyalMinM:

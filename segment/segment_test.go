@@ -188,17 +188,25 @@ func TestShopTypes(t *testing.T) {
 		{ID: "curious", Buys: []buy{{DaysAgo: 900, Qty: 1, Cents: 2000}}, Visits: []int{15}},
 		{ID: "casual", Buys: []buy{{DaysAgo: 150, Qty: 1, Cents: 1500}}},
 		{ID: "mid", Buys: []buy{{DaysAgo: 100, Qty: 1, Cents: 9000}, {DaysAgo: 60, Qty: 1, Cents: 9000}}},
+		// Never bought: not lost (nobody left), not won yet.
+		{ID: "stranger", Visits: []int{400}},
+		{ID: "registered"},
 	}
 	for i := range specs {
 		specs[i].Kind = customer.Consumer
 	}
 	_, res := classify(t, inputs(t, specs, 1), nil)
 	want := map[customer.ID]segment.ShopType{"big": segment.ShopLoyal, "browser": segment.ShopPotential,
-		"gone": segment.ShopLost, "curious": segment.ShopPotential, "casual": segment.ShopDrifting, "mid": segment.ShopLoyal}
+		"gone": segment.ShopLost, "curious": segment.ShopPotential, "casual": segment.ShopDrifting, "mid": segment.ShopLoyal,
+		"stranger": segment.ShopDrifting, "registered": segment.ShopDrifting}
 	for id, st := range want {
 		assert.Equal(t, st, res[id].ShopType, "%s (stage %v, RFM %+v)", id, res[id].Stage, res[id].RFM)
 	}
 	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, Segment: value.Lost}, res["browser"].RFM)
+	// No win-back for someone who never came.
+	for _, a := range segment.DefaultPlaybook().ShopTypes[res["registered"].ShopType] {
+		assert.NotContains(t, []string{"reason-survey", "win-back-offer"}, a.Code)
+	}
 }
 
 func TestThresholdRules(t *testing.T) {
