@@ -48,6 +48,9 @@
 // quantity discounts, the coupons presented and points, in exact decimal
 // arithmetic: the total is never negative (each deduction is capped and
 // the cap reported) and every deduction is explained in the [Quote].
+// [Quote.Order] builds the order of the [Purchase] from the basket the
+// quote priced, each line carrying what was taken off it, so the order
+// earns points on the money paid and no discount can be lost or moved.
 //
 // # Privacy
 //

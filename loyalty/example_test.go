@@ -141,6 +141,49 @@ func ExampleProgramme_Price() {
 	// total 77.50 and 7750 points
 }
 
+// The order of a priced basket is built by the quote from the basket it
+// priced: each line carries what the coupon took off it, and the purchase
+// earns points on the money paid.
+func ExampleQuote_Order() {
+	p, err := loyalty.DecodeProgramme([]byte(`{"currency": "EUR", "earn": {"points_per_unit": "1"}, "redeem": {"points_per_unit": "100"}}`))
+	if err != nil {
+		panic(err)
+	}
+	price := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+	at := time.Date(2026, 5, 4, 15, 0, 0, 0, time.UTC)
+	q, err := p.Price(loyalty.Basket{
+		Member: "anna", Time: at, Currency: "EUR",
+		Items: []loyalty.Item{
+			{Line: customer.Line{ID: "1", SKU: "COAT", Category: "coats", Quantity: 1, UnitPrice: price("150.00")}},
+			{Line: customer.Line{ID: "2", SKU: "JUMPER", Category: "knitwear", Quantity: 1, UnitPrice: price("99.00")}},
+		},
+		Coupons: []loyalty.Coupon{{Code: "KNIT20", Kind: loyalty.CouponPercent, Percent: price("20"), Stacking: loyalty.StackCombinable,
+			Scope: loyalty.Scope{Kind: loyalty.ScopeCategory, Values: []string{"knitwear"}}}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	o, err := q.Order("W-1001", customer.Online)
+	if err != nil {
+		panic(err)
+	}
+	for _, l := range o.Lines {
+		fmt.Printf("line %s %-6s %6s off, %6s paid\n", l.ID, l.SKU, l.Discount.StringFixed(2), l.Net().StringFixed(2))
+	}
+	fmt.Println("quote total", q.Total.StringFixed(2))
+	a, _, _ := p.Apply(loyalty.Account{}, loyalty.Join{Member: "anna", Time: at}, at)
+	_, entries, err := p.Apply(a, loyalty.Purchase{Order: o}, at)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(entries[0].Note)
+	// Output:
+	// line 1 COAT     0.00 off, 150.00 paid
+	// line 2 JUMPER  19.80 off,  79.20 paid
+	// quote total 229.20
+	// 229 points for 229.20 EUR paid
+}
+
 // A programme with overlapping tiers is refused with the field at fault.
 func ExampleDecodeProgramme_invalid() {
 	_, err := loyalty.DecodeProgramme([]byte(`{

@@ -83,6 +83,10 @@ type Basket struct {
 // Quote is a priced basket. Amounts are exact decimals in the basket's
 // currency. Total = Subtotal − Discount − PointsValue, and 0 ≤ Total ≤
 // Subtotal.
+//
+// A Quote made by [Programme.Price] keeps the basket it priced (its
+// member, time and items), so that [Quote.Order] builds the order from
+// the very lines the amounts were computed for.
 type Quote struct {
 	Currency customer.Currency
 	// Subtotal is what the lines cost before the programme's deductions:
@@ -101,6 +105,13 @@ type Quote struct {
 	PointsValue decimal.Decimal
 	// Total is what the member pays in money.
 	Total decimal.Decimal
+
+	// The basket priced: its member, its time and a copy of its items;
+	// and a copy of Lines as priced, to tell whether they were changed.
+	member customer.ID
+	at     time.Time
+	items  []Item
+	lines  []QuoteLine
 }
 
 // QuoteLine is one line of a [Quote].
@@ -211,6 +222,8 @@ func (b *Basket) validate(p *Programme) error {
 		seen[it.ID] = true
 		if it.Quantity <= 0 {
 			pr.add(f+"quantity", customer.CodeNotPos, "must be positive, is %d", it.Quantity)
+		} else if it.Quantity > customer.MaxLineQuantity {
+			pr.add(f+"quantity", customer.CodeRange, "%d is above the maximum of %d units per line", it.Quantity, customer.MaxLineQuantity)
 		}
 		for name, d := range map[string]decimal.Decimal{"unit_price": it.UnitPrice, "discount": it.Discount} {
 			switch {
@@ -272,7 +285,8 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 	}
 	cur := p.cfg.Currency
 	digits := cur.Digits()
-	q := Quote{Currency: cur, Subtotal: decimal.Zero, Discount: decimal.Zero, PointsValue: decimal.Zero}
+	q := Quote{Currency: cur, Subtotal: decimal.Zero, Discount: decimal.Zero, PointsValue: decimal.Zero,
+		member: b.Member, at: b.Time, items: slices.Clone(b.Items)}
 	amounts := make([]decimal.Decimal, len(b.Items))
 	for i, it := range b.Items {
 		amounts[i] = it.Net()
@@ -360,6 +374,7 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		q.Lines[i].Total = amounts[i]
 		q.Total = q.Total.Add(amounts[i])
 	}
+	q.lines = slices.Clone(q.Lines)
 	return q, nil
 }
 
@@ -519,17 +534,84 @@ func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal
 }
 
 // Order returns the priced basket as a [customer.Order] for a
-// [Purchase]: each line's Discount holds its own discount, the quote's
-// deductions and the part paid in points, so the order's net amount is
-// what was paid in money and earns points on that alone.
-func (q Quote) Order(id string, member customer.ID, at time.Time, channel customer.Channel, items []Item) customer.Order {
-	o := customer.Order{ID: id, CustomerID: member, Time: at, Channel: channel, Currency: q.Currency}
-	for i, it := range items {
-		l := it.Line
-		if i < len(q.Lines) && q.Lines[i].ID == l.ID {
-			l.Discount = l.Discount.Add(q.Lines[i].Discount).Add(q.Lines[i].Points)
-		}
-		o.Lines = append(o.Lines, l)
+// [Purchase]. It is built from the basket the quote was made for, so it
+// cannot be given other goods: the same lines in the same order, the
+// basket's member as the customer, dated at the basket's time (when its
+// discounts and coupons were checked; price the basket at the moment of
+// sale), in the quote's currency. The caller gives only what pricing does
+// not know: the order's ID and its channel.
+//
+// Each line's Discount is its own discount plus what the quote's
+// deductions and points took off it ([QuoteLine] Discount + Points), so
+// the order's net amount is exactly [Quote.Total], what was paid in
+// money, and the order earns points on that alone. Over the whole order
+// the discounts exceed the basket's own by exactly Discount +
+// PointsValue.
+//
+// Order returns no order and a [*customer.ValidationError] naming the
+// fields when the basket was anonymous (only a member earns points), when
+// the quote was not made by [Programme.Price] (a zero or hand-built
+// Quote has no basket), when its lines or amounts were changed after
+// pricing (reordered, dropped, moved from one line to another), or
+// when the order is not valid ([customer.Order.Validate]: an empty ID, an
+// unknown channel).
+func (q Quote) Order(id string, channel customer.Channel) (customer.Order, error) {
+	if err := q.check(); err != nil {
+		return customer.Order{}, err
 	}
-	return o
+	o := customer.Order{ID: id, CustomerID: q.member, Time: q.at, Channel: channel, Currency: q.Currency,
+		Lines: make([]customer.Line, len(q.items))}
+	for i, it := range q.items {
+		l := it.Line
+		l.Discount = l.Discount.Add(q.lines[i].Discount).Add(q.lines[i].Points)
+		o.Lines[i] = l
+	}
+	if err := o.Validate(q.at); err != nil {
+		return customer.Order{}, err
+	}
+	return o, nil
+}
+
+// check reports a quote that has no basket or no member, or whose lines
+// or amounts were changed after pricing.
+func (q *Quote) check() error {
+	var pr problems
+	if q.items == nil {
+		pr.add("lines", customer.CodeRequired, "the quote has no basket: it was not made by Programme.Price")
+		return pr.err("quote")
+	}
+	if q.member == "" {
+		pr.add("member", customer.CodeRequired, "the basket is anonymous: only a member's order earns points")
+	}
+	if len(q.Lines) != len(q.lines) {
+		pr.add("lines", customer.CodeMismatch, "%d lines, the basket priced has %d", len(q.Lines), len(q.lines))
+		return pr.err("quote")
+	}
+	total, disc, pts := decimal.Zero, decimal.Zero, decimal.Zero
+	for i, l := range q.Lines {
+		want := q.lines[i]
+		total, disc, pts = total.Add(want.Total), disc.Add(want.Discount), pts.Add(want.Points)
+		f := fmt.Sprintf("lines[%d].", i)
+		if l.ID != want.ID {
+			pr.add(f+"id", customer.CodeMismatch, "is %q, the basket's line %d is %q", l.ID, i, want.ID)
+			continue
+		}
+		for _, x := range []struct {
+			name      string
+			got, want decimal.Decimal
+		}{{"amount", l.Amount, want.Amount}, {"discount", l.Discount, want.Discount}, {"points", l.Points, want.Points}, {"total", l.Total, want.Total}} {
+			if !x.got.Equal(x.want) {
+				pr.add(f+x.name, customer.CodeMismatch, "line %q: is %s, priced %s", l.ID, x.got.String(), x.want.String())
+			}
+		}
+	}
+	for _, x := range []struct {
+		name      string
+		got, want decimal.Decimal
+	}{{"discount", q.Discount, disc}, {"points_value", q.PointsValue, pts}, {"total", q.Total, total}} {
+		if !x.got.Equal(x.want) {
+			pr.add(x.name, customer.CodeMismatch, "is %s, priced %s", x.got.String(), x.want.String())
+		}
+	}
+	return pr.err("quote")
 }

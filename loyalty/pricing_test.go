@@ -3,6 +3,7 @@ package loyalty_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -66,8 +67,8 @@ func TestPriceSeasonalQuantityCouponsAndPoints(t *testing.T) {
 	assert.True(t, sum.Equal(q.Total))
 
 	// The order built from the quote earns on the money paid: 209 points.
-	o := q.Order("O9", "M1", b.Time, customer.Online, b.Items)
-	require.NoError(t, o.Validate(b.Time))
+	o, err := q.Order("O9", customer.Online)
+	require.NoError(t, err)
 	a := joined(t, p, day(2026, 1, 5))
 	_, entries, err := p.Apply(a, loyalty.Purchase{Order: o}, b.Time)
 	require.NoError(t, err)
@@ -154,6 +155,7 @@ func TestPriceRejectsBadBaskets(t *testing.T) {
 		{"no items", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR"}, "items"},
 		{"duplicate line", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 1), item("A", "c", "s", "1", 1)}}, "items[1].id"},
 		{"zero quantity", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 0)}}, "items[0].quantity"},
+		{"quantity beyond an order line's", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", customer.MaxLineQuantity+1)}}, "items[0].quantity"},
 		{"negative price", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "-1", 1)}}, "items[0].unit_price"},
 		{"sub-cent price", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1.001", 1)}}, "items[0].unit_price"},
 		{"anonymous points", loyalty.Basket{Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "1", 1)}, Points: 100, Available: 100}, "points"},
@@ -181,40 +183,9 @@ func TestPriceRejectsBadBaskets(t *testing.T) {
 // and the same coupon presented twice is refused.
 func TestPriceProperties(t *testing.T) {
 	p := club(t)
-	cats := []string{"coats", "socks", "knitwear", "hats"}
-	seasons := []string{"2025-AW", "2026-SS"}
 	rapid.Check(t, func(rt *rapid.T) {
-		n := rapid.IntRange(1, 5).Draw(rt, "lines")
-		var items []loyalty.Item
-		for i := range n {
-			cents := rapid.Int64Range(0, 100000).Draw(rt, "cents")
-			qty := rapid.IntRange(1, 4).Draw(rt, "qty")
-			it := loyalty.Item{Line: customer.Line{ID: fmt.Sprint("L", i), SKU: fmt.Sprint("S", i%3),
-				Category: rapid.SampledFrom(cats).Draw(rt, "cat"), Season: rapid.SampledFrom(seasons).Draw(rt, "season"),
-				Quantity: qty, UnitPrice: decimal.New(cents, -2)}, Series: rapid.SampledFrom([]string{"", "tweed"}).Draw(rt, "series")}
-			if rapid.Bool().Draw(rt, "markdown") {
-				it.Discount = decimal.New(rapid.Int64Range(0, cents*int64(qty)).Draw(rt, "markdown cents"), -2)
-			}
-			items = append(items, it)
-		}
-		var coupons []loyalty.Coupon
-		for i := range rapid.IntRange(0, 3).Draw(rt, "coupons") {
-			c := loyalty.Coupon{Code: fmt.Sprint("C", i), Stacking: loyalty.StackCombinable,
-				Scope: rapid.SampledFrom([]loyalty.Scope{{Kind: loyalty.ScopeAll}, {Kind: loyalty.ScopeCategory, Values: []string{"coats", "hats"}}, {Kind: loyalty.ScopeSeries, Values: []string{"tweed"}}}).Draw(rt, "scope")}
-			if rapid.Bool().Draw(rt, "percent") {
-				c.Kind, c.Percent = loyalty.CouponPercent, decimal.NewFromInt(int64(rapid.IntRange(5, 60).Draw(rt, "pct")))
-			} else {
-				c.Kind = loyalty.CouponFixed
-				c.Amount, _ = customer.MoneyFromDecimal(decimal.New(rapid.Int64Range(1, 200000).Draw(rt, "amount"), -2), "EUR")
-			}
-			coupons = append(coupons, c)
-		}
-		pts := loyalty.Points(rapid.Int64Range(0, 100000).Draw(rt, "points"))
-		if pts > 0 && pts < 100 {
-			pts = 100
-		}
-		b := loyalty.Basket{Member: "M1", Time: day(2026, rapid.SampledFrom([]time.Month{2, 6}).Draw(rt, "month"), 1),
-			Currency: "EUR", Items: items, Coupons: coupons, Points: pts, Available: pts}
+		b := drawBasket(rt)
+		pts, coupons := b.Points, b.Coupons
 		q, err := p.Price(b)
 		if err != nil {
 			var ce *loyalty.CouponError
@@ -252,6 +223,238 @@ func TestPriceProperties(t *testing.T) {
 			if !errors.As(err, &ce) || ce.Rule != loyalty.RuleRepeated {
 				rt.Fatalf("the same coupon twice: got %v", err)
 			}
+		}
+	})
+}
+
+// drawBasket draws a basket of one to five lines, some marked down, with up
+// to three combinable coupons and points, for the club programme.
+func drawBasket(rt *rapid.T) loyalty.Basket {
+	cats := []string{"coats", "socks", "knitwear", "hats"}
+	seasons := []string{"2025-AW", "2026-SS"}
+	n := rapid.IntRange(1, 5).Draw(rt, "lines")
+	var items []loyalty.Item
+	for i := range n {
+		cents := rapid.Int64Range(0, 100000).Draw(rt, "cents")
+		qty := rapid.IntRange(1, 4).Draw(rt, "qty")
+		it := loyalty.Item{Line: customer.Line{ID: fmt.Sprint("L", i), SKU: fmt.Sprint("S", i%3),
+			Category: rapid.SampledFrom(cats).Draw(rt, "cat"), Season: rapid.SampledFrom(seasons).Draw(rt, "season"),
+			Quantity: qty, UnitPrice: decimal.New(cents, -2)}, Series: rapid.SampledFrom([]string{"", "tweed"}).Draw(rt, "series")}
+		if rapid.Bool().Draw(rt, "markdown") {
+			it.Discount = decimal.New(rapid.Int64Range(0, cents*int64(qty)).Draw(rt, "markdown cents"), -2)
+		}
+		items = append(items, it)
+	}
+	var coupons []loyalty.Coupon
+	for i := range rapid.IntRange(0, 3).Draw(rt, "coupons") {
+		c := loyalty.Coupon{Code: fmt.Sprint("C", i), Stacking: loyalty.StackCombinable,
+			Scope: rapid.SampledFrom([]loyalty.Scope{{Kind: loyalty.ScopeAll}, {Kind: loyalty.ScopeCategory, Values: []string{"coats", "hats"}}, {Kind: loyalty.ScopeSeries, Values: []string{"tweed"}}}).Draw(rt, "scope")}
+		if rapid.Bool().Draw(rt, "percent") {
+			c.Kind, c.Percent = loyalty.CouponPercent, decimal.NewFromInt(int64(rapid.IntRange(5, 60).Draw(rt, "pct")))
+		} else {
+			c.Kind = loyalty.CouponFixed
+			c.Amount, _ = customer.MoneyFromDecimal(decimal.New(rapid.Int64Range(1, 200000).Draw(rt, "amount"), -2), "EUR")
+		}
+		coupons = append(coupons, c)
+	}
+	pts := loyalty.Points(rapid.Int64Range(0, 100000).Draw(rt, "points"))
+	if pts > 0 && pts < 100 {
+		pts = 100
+	}
+	return loyalty.Basket{Member: "M1", Time: day(2026, rapid.SampledFrom([]time.Month{2, 6}).Draw(rt, "month"), 1),
+		Currency: "EUR", Items: items, Coupons: coupons, Points: pts, Available: pts}
+}
+
+// knitBasket is a member's basket with a 20% knitwear coupon: 19.80 off
+// the jumper, nothing off the coat.
+func knitBasket(t testing.TB) loyalty.Basket {
+	return loyalty.Basket{Member: "M1", Time: day(2026, 5, 4), Currency: "EUR",
+		Items: []loyalty.Item{item("KNIT", "knitwear", "2026-SS", "99.00", 1), item("COAT", "coats", "2026-SS", "150.00", 1)},
+		Coupons: []loyalty.Coupon{{Code: "KNIT20", Kind: loyalty.CouponPercent, Percent: dec("20"), Stacking: loyalty.StackCombinable,
+			Scope: loyalty.Scope{Kind: loyalty.ScopeCategory, Values: []string{"knitwear"}}}}}
+}
+
+// TestQuoteOrderKeepsEachDiscountOnItsLine: the order comes from the
+// basket the quote priced, so what the caller does to its own items
+// afterwards (reordering them, keeping a subset, putting other goods
+// under a line ID) cannot drop or move a discount.
+func TestQuoteOrderKeepsEachDiscountOnItsLine(t *testing.T) {
+	p := club(t)
+	b := knitBasket(t)
+	q, err := p.Price(b)
+	require.NoError(t, err)
+	require.True(t, q.Lines[0].Discount.Equal(dec("19.80")), q.Lines[0].Discount.String())
+	want, err := q.Order("O1", customer.Online)
+	require.NoError(t, err)
+	assert.Equal(t, customer.ID("M1"), want.CustomerID)
+	assert.True(t, want.Time.Equal(b.Time))
+	require.Len(t, want.Lines, 2)
+	assert.Equal(t, "KNIT", want.Lines[0].ID)
+	assert.True(t, want.Lines[0].Discount.Equal(dec("19.80")), want.Lines[0].Discount.String())
+	assert.True(t, want.Lines[1].Discount.IsZero(), want.Lines[1].Discount.String())
+	net := want.Lines[0].Net().Add(want.Lines[1].Net())
+	assert.True(t, net.Equal(q.Total) && net.Equal(dec("229.20")), net.String())
+
+	edits := map[string]func(items []loyalty.Item) []loyalty.Item{
+		"reordered": func(items []loyalty.Item) []loyalty.Item { slices.Reverse(items); return items },
+		"subset":    func(items []loyalty.Item) []loyalty.Item { return items[1:] },
+		"swapped": func(items []loyalty.Item) []loyalty.Item {
+			items[0] = item("KNIT", "hats", "2026-SS", "12.00", 3)
+			return items
+		},
+	}
+	for name, edit := range edits {
+		t.Run(name, func(t *testing.T) {
+			b := knitBasket(t)
+			q, err := p.Price(b)
+			require.NoError(t, err)
+			b.Items = edit(b.Items)
+			got, err := q.Order("O1", customer.Online)
+			require.NoError(t, err)
+			assert.True(t, got.Equal(want), "the order is the priced basket's: %+v", got.Lines)
+		})
+	}
+
+	// Pricing the items in another order puts each discount on the same goods.
+	r := knitBasket(t)
+	slices.Reverse(r.Items)
+	qr, err := p.Price(r)
+	require.NoError(t, err)
+	got, err := qr.Order("O1", customer.Online)
+	require.NoError(t, err)
+	require.Len(t, got.Lines, 2)
+	assert.True(t, got.Lines[0].Equal(want.Lines[1]) && got.Lines[1].Equal(want.Lines[0]), "%+v", got.Lines)
+
+	// The purchase earns on the 229.20 paid: 79.20 of knitwear at double points, 150 of coat.
+	a := joined(t, p, day(2026, 1, 5))
+	_, entries, err := p.Apply(a, loyalty.Purchase{Order: want}, b.Time)
+	require.NoError(t, err)
+	assert.True(t, entries[0].Spend.Equal(dec("229.20")), entries[0].Spend.String())
+	assert.Equal(t, loyalty.Points(308), entries[0].Points)
+}
+
+// TestQuoteOrderRefusesAChangedQuote: a quote whose lines or amounts were
+// changed after pricing, one with no basket, an anonymous one, and an
+// invalid order ID or channel give an error naming the field and no
+// order.
+func TestQuoteOrderRefusesAChangedQuote(t *testing.T) {
+	p := club(t)
+	priced := func() loyalty.Quote {
+		b := knitBasket(t)
+		b.Points, b.Available = 1000, 1000
+		q, err := p.Price(b)
+		require.NoError(t, err)
+		return q
+	}
+	tests := []struct {
+		name    string
+		edit    func(q *loyalty.Quote)
+		id      string
+		channel customer.Channel
+		fields  []string
+	}{
+		{"lines reordered", func(q *loyalty.Quote) { slices.Reverse(q.Lines) }, "O1", customer.Online, []string{"lines[0].id", "lines[1].id"}},
+		{"a line dropped", func(q *loyalty.Quote) { q.Lines = q.Lines[1:] }, "O1", customer.Online, []string{"lines"}},
+		{"a line added", func(q *loyalty.Quote) { q.Lines = append(q.Lines, q.Lines[0]) }, "O1", customer.Online, []string{"lines"}},
+		{"other goods under a line", func(q *loyalty.Quote) { q.Lines[1].ID = "HAT" }, "O1", customer.Online, []string{"lines[1].id"}},
+		{"discount moved to another line", func(q *loyalty.Quote) {
+			d := q.Lines[0].Discount
+			q.Lines[0].Discount, q.Lines[0].Total = decimal.Zero, q.Lines[0].Total.Add(d)
+			q.Lines[1].Discount, q.Lines[1].Total = d, q.Lines[1].Total.Sub(d)
+		}, "O1", customer.Online, []string{"lines[0].discount", "lines[0].total", "lines[1].discount", "lines[1].total"}},
+		{"amount changed", func(q *loyalty.Quote) { q.Lines[1].Amount = dec("15") }, "O1", customer.Online, []string{"lines[1].amount"}},
+		{"points changed", func(q *loyalty.Quote) { q.Lines[1].Points = decimal.Zero }, "O1", customer.Online, []string{"lines[1].points"}},
+		{"total changed", func(q *loyalty.Quote) { q.Total = q.Total.Add(dec("0.01")) }, "O1", customer.Online, []string{"total"}},
+		{"discount changed", func(q *loyalty.Quote) { q.Discount = decimal.Zero }, "O1", customer.Online, []string{"discount"}},
+		{"points value changed", func(q *loyalty.Quote) { q.PointsValue = decimal.Zero }, "O1", customer.Online, []string{"points_value"}},
+		{"zero quote", func(q *loyalty.Quote) { *q = loyalty.Quote{} }, "O1", customer.Online, []string{"lines"}},
+		{"hand-built quote", func(q *loyalty.Quote) { *q = loyalty.Quote{Currency: q.Currency, Lines: q.Lines, Total: q.Total} }, "O1", customer.Online, []string{"lines"}},
+		{"empty order ID", func(*loyalty.Quote) {}, "", customer.Online, []string{"id"}},
+		{"unknown channel", func(*loyalty.Quote) {}, "O1", customer.Channel(0), []string{"channel"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q := priced()
+			tc.edit(&q)
+			o, err := q.Order(tc.id, tc.channel)
+			assert.Equal(t, tc.fields, fieldsOf(t, err), "%v", err)
+			assert.True(t, o.Equal(customer.Order{}) && o.Lines == nil, "no order: %+v", o)
+		})
+	}
+
+	t.Run("anonymous basket", func(t *testing.T) {
+		b := knitBasket(t)
+		b.Member = ""
+		q, err := p.Price(b)
+		require.NoError(t, err)
+		o, err := q.Order("O1", customer.Store)
+		assert.Equal(t, []string{"member"}, fieldsOf(t, err))
+		assert.Nil(t, o.Lines)
+	})
+}
+
+// TestQuoteOrderProperties: for any basket and coupons, the order built
+// from the quote is valid and is the basket priced, line for line; each
+// line's discount grew by exactly the quote line's discount and points;
+// the quote lines' discounts sum to the quote's Discount; the order's
+// net amount is the quote's Total, and a purchase of it earns on that
+// spend. What the caller does to its basket after pricing changes none
+// of this.
+func TestQuoteOrderProperties(t *testing.T) {
+	p := club(t)
+	member := joined(t, p, day(2026, 1, 5))
+	rapid.Check(t, func(rt *rapid.T) {
+		b := drawBasket(rt)
+		items := slices.Clone(b.Items)
+		q, err := p.Price(b)
+		if err != nil {
+			return // refused coupons: TestPriceProperties checks why
+		}
+		if perm := rapid.Permutation(b.Items).Draw(rt, "caller's items afterwards"); len(perm) > 0 {
+			copy(b.Items, perm)
+		}
+		o, err := q.Order("O1", customer.Online)
+		if err != nil {
+			rt.Fatalf("order of a priced basket: %v", err)
+		}
+		if err := o.Validate(b.Time); err != nil {
+			rt.Fatalf("invalid order: %v", err)
+		}
+		if o.CustomerID != b.Member || !o.Time.Equal(b.Time) || o.Currency != q.Currency || len(o.Lines) != len(items) || len(q.Lines) != len(items) {
+			rt.Fatalf("order %+v is not the basket's", o)
+		}
+		lineDiscounts, added, net := decimal.Zero, decimal.Zero, decimal.Zero
+		for i, l := range o.Lines {
+			it, ql := items[i].Line, q.Lines[i]
+			grown := l.Discount.Sub(it.Discount)
+			if l.ID != it.ID || l.SKU != it.SKU || l.Quantity != it.Quantity || !l.UnitPrice.Equal(it.UnitPrice) || ql.ID != it.ID {
+				rt.Fatalf("line %d: order %+v, basket %+v, quote %s", i, l, it, ql.ID)
+			}
+			if !grown.Equal(ql.Discount.Add(ql.Points)) {
+				rt.Fatalf("line %s: discount grew by %s, the quote took %s + %s points", l.ID, grown, ql.Discount, ql.Points)
+			}
+			if !l.Net().Equal(ql.Total) {
+				rt.Fatalf("line %s: net %s, quote line total %s", l.ID, l.Net(), ql.Total)
+			}
+			lineDiscounts = lineDiscounts.Add(ql.Discount)
+			added = added.Add(grown)
+			net = net.Add(l.Net())
+		}
+		if !lineDiscounts.Equal(q.Discount) {
+			rt.Fatalf("line discounts sum to %s, the quote's discount is %s", lineDiscounts, q.Discount)
+		}
+		if !added.Equal(q.Discount.Add(q.PointsValue)) {
+			rt.Fatalf("the order's discounts grew by %s, the quote took %s + %s in points", added, q.Discount, q.PointsValue)
+		}
+		if !net.Equal(q.Total) {
+			rt.Fatalf("order net %s, quote total %s", net, q.Total)
+		}
+		_, entries, err := p.Apply(member, loyalty.Purchase{Order: o}, b.Time)
+		if err != nil {
+			rt.Fatalf("purchase: %v", err)
+		}
+		if !entries[0].Spend.Equal(q.Total) {
+			rt.Fatalf("earned on %s, paid %s", entries[0].Spend, q.Total)
 		}
 	})
 }
