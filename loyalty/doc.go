@@ -64,5 +64,8 @@
 // the ledger's version and on unused idempotency keys. [MemStore] is the
 // in-memory implementation; loyaltytest.TestStore checks any
 // implementation. [Service] loads, applies and appends, retrying when
-// another writer appended first.
+// another writer appended first. [Service.ApplyAll] applies several
+// events of one member in one append, all or none: a checkout's
+// [Redemption] and [Purchase] together, so a refused purchase leaves the
+// points unspent.
 package loyalty

@@ -184,6 +184,58 @@ func ExampleQuote_Order() {
 	// 229 points for 229.20 EUR paid
 }
 
+// A checkout paid partly with points is a redemption and the purchase of
+// the quote's order, applied together: both are stored or neither (a
+// refused order leaves the points unspent), and a checkout delivered
+// twice takes effect once.
+func ExampleService_ApplyAll() {
+	p, err := loyalty.DecodeProgramme([]byte(`{"currency": "EUR", "earn": {"points_per_unit": "1"},
+	  "redeem": {"points_per_unit": "100", "min_points": 100, "max_share": "0.5"}}`))
+	if err != nil {
+		panic(err)
+	}
+	svc := loyalty.NewService(p, loyalty.NewMemStore(), nil)
+	ctx := context.Background()
+	at := time.Date(2026, 5, 4, 15, 0, 0, 0, time.UTC)
+	a, _, _ := svc.ApplyAll(ctx, []loyalty.Event{
+		loyalty.Join{Member: "leo", Time: at.AddDate(0, -2, 0)},
+		loyalty.Adjustment{Member: "leo", ID: "welcome", Points: 1500, Reason: "welcome gift", Operator: "shop 12", Time: at.AddDate(0, -2, 0)},
+	}, at.AddDate(0, -2, 0))
+	fmt.Println("available", a.Available)
+
+	q, err := p.Price(loyalty.Basket{Member: "leo", Time: at, Currency: "EUR",
+		Items:  []loyalty.Item{{Line: customer.Line{ID: "1", SKU: "SHIRT", Category: "shirts", Quantity: 2, UnitPrice: decimal.RequireFromString("39.95")}}},
+		Points: 1200, Available: a.Available})
+	if err != nil {
+		panic(err)
+	}
+	o, err := q.Order("T-88", customer.Store)
+	if err != nil {
+		panic(err)
+	}
+	paid, _ := customer.MoneyFromDecimal(q.Subtotal.Sub(q.Discount), q.Currency)
+	checkout := []loyalty.Event{
+		loyalty.Redemption{Member: "leo", ID: o.ID, Points: q.PointsUsed, OrderTotal: paid, Time: at},
+		loyalty.Purchase{Order: o},
+	}
+	a, entries, err := svc.ApplyAll(ctx, checkout, at)
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		fmt.Printf("%-6s %+5d  %s\n", e.Kind, e.Points, e.Note)
+	}
+	fmt.Printf("balance %d (available %d, pending %d)\n", a.Balance(), a.Available, a.Pending)
+	_, _, err = svc.ApplyAll(ctx, checkout, at.Add(time.Minute))
+	fmt.Println(errors.Is(err, loyalty.ErrDuplicate), err)
+	// Output:
+	// available 1500
+	// redeem -1200  1200 points redeemed for 12.00 EUR
+	// earn     +67  67 points for 67.90 EUR paid
+	// balance 367 (available 367, pending 0)
+	// true loyalty: events[0] (loyalty.Redemption): loyalty: member "leo": event "redeem:T-88" already applied
+}
+
 // A programme with overlapping tiers is refused with the field at fault.
 func ExampleDecodeProgramme_invalid() {
 	_, err := loyalty.DecodeProgramme([]byte(`{

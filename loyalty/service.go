@@ -101,14 +101,62 @@ func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, [
 	if e == nil {
 		return Account{}, nil, errors.New("loyalty: nil event")
 	}
-	member := e.MemberID()
+	return s.append(ctx, e.MemberID(), func(a Account) (Account, []Entry, error) {
+		return s.programme.Apply(a, e, now)
+	})
+}
+
+// ApplyAll applies events, in order, to one member's ledger at time now,
+// each seeing the entries of those before it, and stores all their
+// entries in one [Store.Append]: they take effect together or not at all.
+// A checkout that pays with points is a [Redemption] followed by the
+// [Purchase] of the order ([Quote.Order]); applied with ApplyAll, a
+// purchase that is refused leaves the points unspent, and a store fault
+// leaves neither.
+//
+// Every event must be about the same member. An event that
+// [Programme.Apply] refuses, including one already in the ledger (a
+// [*DuplicateError]: delivering the same batch twice takes effect once),
+// refuses the whole batch: the error names the event and wraps
+// Programme.Apply's, and nothing is stored. Store errors and retries are
+// as for [Service.Apply].
+func (s *Service) ApplyAll(ctx context.Context, events []Event, now time.Time) (Account, []Entry, error) {
+	if len(events) == 0 {
+		return Account{}, nil, errors.New("loyalty: no events to apply")
+	}
+	for i, e := range events {
+		switch {
+		case e == nil:
+			return Account{}, nil, fmt.Errorf("loyalty: events[%d] is nil", i)
+		case e.MemberID() != events[0].MemberID():
+			return Account{}, nil, fmt.Errorf("loyalty: events[%d] (%T) is for member %q, events[0] (%T) for %q",
+				i, e, e.MemberID(), events[0], events[0].MemberID())
+		}
+	}
+	return s.append(ctx, events[0].MemberID(), func(a Account) (Account, []Entry, error) {
+		var all []Entry
+		for i, e := range events {
+			next, entries, err := s.programme.Apply(a, e, now)
+			if err != nil {
+				return a, nil, fmt.Errorf("loyalty: events[%d] (%T): %w", i, e, err)
+			}
+			a, all = next, append(all, entries...)
+		}
+		return a, all, nil
+	})
+}
+
+// append loads the member's account, makes entries from it with apply,
+// and appends them conditioned on the version loaded, retrying from the
+// load when another writer appended first.
+func (s *Service) append(ctx context.Context, member customer.ID, apply func(Account) (Account, []Entry, error)) (Account, []Entry, error) {
 	var last error
 	for attempt := 0; attempt <= s.retries; attempt++ {
 		a, err := s.load(ctx, member)
 		if err != nil {
 			return Account{}, nil, err
 		}
-		next, entries, err := s.programme.Apply(a, e, now)
+		next, entries, err := apply(a)
 		if err != nil {
 			return a, nil, err
 		}
