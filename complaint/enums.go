@@ -1,6 +1,9 @@
 package complaint
 
-import "github.com/tailorcrm/tailor/internal/enumtext"
+import (
+	"github.com/tailorcrm/tailor/internal/enumtext"
+	"github.com/tailorcrm/tailor/segment"
+)
 
 // State is the step a complaint case is in (SEEDS §5, the eight steps).
 type State uint8
@@ -370,7 +373,10 @@ func (p *Priority) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// ValueClass is the customer's value quadrant (current value × potential value, SEEDS §2–3) as computed outside this package, for example by the segment package. The zero value means not classified.
+// ValueClass is the customer's value quadrant (current value × potential
+// value, SEEDS §2–3) as computed outside this package, for example by the
+// segment package: [ValueClassOf] converts a [segment.Quadrant], whose
+// numbering differs. The zero value means not classified.
 type ValueClass uint8
 
 const (
@@ -385,6 +391,26 @@ const (
 )
 
 var valueClassNames = []string{"", "low", "high-potential", "high-current", "high-both"}
+
+// ValueClassOf returns the value class of the segment quadrant q:
+// [segment.HighValue] is [ValueHighBoth], [segment.PotentialValue]
+// [ValueHighPotential], [segment.SecondaryValue] [ValueHighCurrent] and
+// [segment.LowValue] [ValueLow]; an undefined quadrant is 0, not
+// classified. The two types number the classes in different orders, so
+// ValueClass(q) is not a conversion.
+func ValueClassOf(q segment.Quadrant) ValueClass {
+	switch q {
+	case segment.HighValue:
+		return ValueHighBoth
+	case segment.PotentialValue:
+		return ValueHighPotential
+	case segment.SecondaryValue:
+		return ValueHighCurrent
+	case segment.LowValue:
+		return ValueLow
+	}
+	return 0
+}
 
 // ParseValueClass parses the text form of a ValueClass: "low", "high-potential", "high-current" or "high-both".
 func ParseValueClass(s string) (ValueClass, error) {

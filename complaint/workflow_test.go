@@ -16,6 +16,7 @@ import (
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/complaint/complainttest"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -572,6 +573,19 @@ func TestEnums(t *testing.T) {
 	checkEnum(t, complaint.ParseAccountabilityAction, func(i uint8) complaint.AccountabilityAction { return complaint.AccountabilityAction(i) })
 	assert.Equal(t, 11, int(complaint.StateWithdrawn))
 	assert.Equal(t, "supervisor:S-1", complaint.Actor{ID: "S-1", Role: complaint.RoleSupervisor}.String())
+}
+
+// The quadrant of a customer converts to the value class of the same
+// meaning: the key customers get the highest priority.
+func TestValueClassOf(t *testing.T) {
+	for q, want := range map[segment.Quadrant]complaint.ValueClass{
+		segment.HighValue: complaint.ValueHighBoth, segment.PotentialValue: complaint.ValueHighPotential,
+		segment.SecondaryValue: complaint.ValueHighCurrent, segment.LowValue: complaint.ValueLow, 0: 0, 9: 0,
+	} {
+		assert.Equal(t, want, complaint.ValueClassOf(q), "%v", q)
+	}
+	p := complaint.DefaultPriority{}
+	assert.Equal(t, complaint.PriorityUrgent, p.Priority(complaint.SeverityHigh, complaint.ValueClassOf(segment.HighValue)))
 }
 
 func TestPriorityPolicy(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/segment"
 )
 
 // Case IDs are assigned by the server: "<customer>:<n>", n = 1, 2, 3… per
@@ -179,17 +178,7 @@ func (s *Server) valueClass(ctx context.Context, id customer.ID, now time.Time) 
 	if err != nil {
 		return 0
 	}
-	switch res.Quadrant {
-	case segment.HighValue:
-		return complaint.ValueHighBoth
-	case segment.PotentialValue:
-		return complaint.ValueHighPotential
-	case segment.SecondaryValue:
-		return complaint.ValueHighCurrent
-	case segment.LowValue:
-		return complaint.ValueLow
-	}
-	return 0
+	return complaint.ValueClassOf(res.Quadrant)
 }
 
 func caseIDFromPath(r *http.Request) (complaint.ID, customer.ID, error) {
