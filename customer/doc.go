@@ -27,7 +27,8 @@
 // record at a time, and keeps only what the analytic packages need.
 // [Summarize] reads a history in any order, ignores identical
 // redeliveries, and rejects a second version of an order or return
-// ([ErrDuplicate]) and returns that take back more than was sold. Two
+// ([ErrDuplicate]) and returns that bring back more units than the
+// customer holds (sold less refunded; an exchange does not change it). Two
 // summaries of disjoint parts of one history merge into the summary of the
 // whole, so the work can be split across shards.
 //

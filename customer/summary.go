@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -81,9 +82,12 @@ type Summary struct {
 	// Currency of every order; empty until the first order.
 	Currency Currency
 
-	Orders        int // orders placed
-	Units         int // units bought
-	ReturnedUnits int // units returned, refunded or exchanged
+	Orders int // orders placed
+	Units  int // units bought
+	// ReturnedUnits counts the units brought back, refunded or
+	// exchanged: a unit exchanged and its replacement refunded later
+	// count twice, so it can exceed Units (see [Summary.ReturnRate]).
+	ReturnedUnits int
 	Returns       int // return records
 	Exchanges     int // return records that were exchanges
 
@@ -209,11 +213,17 @@ func (e Event) records() int {
 // redelivery) and the returns seen, not the summary's inputs as a whole.
 // It checks what a single record cannot show: the same order or return ID
 // delivered twice is a no-op when the content is identical ([Order.Equal])
-// and an error wrapping [ErrDuplicate] when it differs; the returns of one
-// line may not take back more units than it sold, in total
-// ([Return.ValidateAfter]); a return whose order never comes is an error
-// wrapping [ErrNotFound], unless it is dated after asOf. Interactions,
-// which carry no ID, are counted each time they occur.
+// and an error wrapping [ErrDuplicate] when it differs; a return may not
+// bring back more units of a line than the customer holds, the units sold
+// less those refunded before (an exchange leaves that number unchanged;
+// see [Return.ValidateAfter]); a return whose order never comes is an
+// error wrapping [ErrNotFound], unless it is dated after asOf.
+// Interactions, which carry no ID, are counted each time they occur.
+//
+// Returns are checked and added once the stream has been read, in the
+// order of [CompareEvents] (by time, then by ID), as [Summary.AddReturnAfter]
+// adds them: whether an exchange is possible depends on the refunds
+// before it.
 //
 // The first invalid record stops it with an error naming that record. An
 // empty id, an unknown kind, a zero asOf or a DefaultMargin outside
@@ -247,10 +257,10 @@ func Summarize(id ID, k Kind, asOf time.Time, history iter.Seq[Event], opts *Sum
 }
 
 // orderEntry is what Summarize keeps of an order: the order, and the units
-// of each line returned so far (nil until the first return).
+// of each line refunded so far (nil until the first refund).
 type orderEntry struct {
 	order    Order
-	returned map[string]int
+	refunded map[string]int
 }
 
 // summarizer is the state of one [Summarize] run.
@@ -294,42 +304,42 @@ func (b *summarizer) add(e Event) error {
 			b.returns = make(map[string]Return)
 		}
 		b.returns[r.ID] = *r
-		if _, ok := b.orders[r.OrderID]; !ok {
-			b.pending = append(b.pending, *r)
-			return nil
-		}
-		return b.addReturn(r)
+		b.pending = append(b.pending, *r)
 	case e.Interaction != nil:
 		return b.s.AddInteraction(*e.Interaction)
 	}
 	return nil
 }
 
-// addReturn adds r, whose order is known, checking the units returned
-// by earlier returns of the same order.
+// addReturn adds r, whose order is known, after the earlier refunds of
+// the same order.
 func (b *summarizer) addReturn(r *Return) error {
-	if r.Time.After(b.s.AsOf) {
-		b.s.Later++
+	entry := b.orders[r.OrderID]
+	if err := b.s.addReturn(r, &entry.order, entry.refunded, &b.acc); err != nil {
+		return err
+	}
+	if r.Kind != Refund || r.Time.After(b.s.AsOf) {
 		return nil
 	}
-	entry := b.orders[r.OrderID]
-	if err := r.ValidateAfter(entry.order, entry.returned, b.s.AsOf); err != nil {
-		return err
-	}
-	if err := b.s.addReturn(r, &entry.order, &b.acc); err != nil {
-		return err
-	}
-	if entry.returned == nil {
-		entry.returned = make(map[string]int, len(r.Lines))
+	if entry.refunded == nil {
+		entry.refunded = make(map[string]int, len(r.Lines))
 	}
 	for _, rl := range r.Lines {
-		entry.returned[rl.LineID] -= rl.Quantity
+		entry.refunded[rl.LineID] -= rl.Quantity
 	}
 	b.orders[r.OrderID] = entry
 	return nil
 }
 
+// finish adds the returns in the order of [CompareEvents], then carries
+// the fixed-point totals into the summary.
 func (b *summarizer) finish() error {
+	slices.SortFunc(b.pending, func(x, y Return) int {
+		if c := x.Time.Compare(y.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
 	for i := range b.pending {
 		r := &b.pending[i]
 		if _, ok := b.orders[r.OrderID]; !ok {
@@ -610,18 +620,34 @@ func (s *Summary) lineCost(l Line, net decimal.Decimal) decimal.Decimal {
 // shared pro rata among returned units.
 const refundScale = 10
 
-// AddReturn adds r, a return of order o's lines. A refund pays back the
-// returned share of each line's net amount (net × returned ÷ sold) and
-// takes it off the order's day; an exchange moves no money but counts as a
-// return. A return dated after AsOf is left out and counted in Later. An
-// invalid return (see [Return.Validate]), or one whose units would
-// overflow ReturnedUnits ([ErrOverflow]), returns an error and changes
-// nothing.
-func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o, nil) }
+// AddReturn adds r, a return of order o's lines, when none of the units
+// of o was refunded before: it is [Summary.AddReturnAfter] with a nil map.
+// For a later return of the same order use AddReturnAfter, which knows
+// the units refunded before.
+func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o, nil, nil) }
 
-// addReturn adds r; with a non-nil acc, the amounts of the fast path go to
-// acc, to be flushed later.
-func (s *Summary) addReturn(rp *Return, op *Order, acc *accum) error {
+// AddReturnAfter adds r, a return of order o's lines (o as given to
+// [Summary.AddOrder]), that follows earlier returns of the same order:
+// refunded maps a line ID to the units that earlier refunds of it took
+// back, as for [Return.ValidateAfter]; exchanges are not counted. A nil
+// map means no earlier refunds. [Summarize] adds each return this way, in
+// time order.
+//
+// A refund pays back the returned share of each line's net amount (net ×
+// returned ÷ sold) and takes it off the order's day. An exchange moves no
+// money: it counts in Returns, Exchanges and ReturnedUnits only, and
+// leaves the units the customer holds unchanged. A return dated after
+// AsOf is left out and counted in Later. An invalid return (see
+// [Return.ValidateAfter]), one of another customer or in another currency
+// than the summary's, or one whose units would overflow ReturnedUnits
+// ([ErrOverflow]) returns an error and changes nothing.
+func (s *Summary) AddReturnAfter(r Return, o Order, refunded map[string]int) error {
+	return s.addReturn(&r, &o, refunded, nil)
+}
+
+// addReturn adds r after the refunds in refunded; with a non-nil acc, the
+// amounts of the fast path go to acc, to be flushed later.
+func (s *Summary) addReturn(rp *Return, op *Order, refunded map[string]int, acc *accum) error {
 	r, o := *rp, op
 	if err := s.usable(); err != nil {
 		return err
@@ -630,7 +656,7 @@ func (s *Summary) addReturn(rp *Return, op *Order, acc *accum) error {
 		s.Later++
 		return nil
 	}
-	if err := r.Validate(*o, s.AsOf); err != nil {
+	if err := r.ValidateAfter(*o, refunded, s.AsOf); err != nil {
 		return err
 	}
 	if r.CustomerID != s.CustomerID {
@@ -946,9 +972,11 @@ func (s Summary) AverageOrderValue() decimal.Decimal {
 // without units returned, 1 for units returned without units bought. The
 // ratio can exceed 1 when refunds ([Summary.AddRefund], [Summary.AddSale])
 // bring back units sold before the history summarised (a sales export's
-// window): every unit sold in the window came back, so the rate is 1; a
-// customer whose window holds only returns is the limit of that. Returned
-// Units itself keeps the count as recorded.
+// window), or when units come back more than once: an exchange, then a
+// refund (or another exchange) of the replacement. Either way at least as
+// many units came back as were sold, so the rate is 1; a customer whose
+// window holds only returns is the limit of that. ReturnedUnits itself
+// keeps the count as recorded.
 func (s Summary) ReturnRate() float64 {
 	if s.Units <= 0 {
 		if s.ReturnedUnits > 0 {

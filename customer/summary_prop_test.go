@@ -23,7 +23,9 @@ var (
 )
 
 // histGen draws a valid history of customer "C" as of pAsOf: orders (some
-// after asOf), returns that never take back more than was sold, and
+// after asOf), returns of one or two lines in time order that never bring
+// back more units than the customer holds (refunds take units away,
+// exchanges do not, so a unit can be exchanged and later refunded), and
 // interactions.
 func histGen() *rapid.Generator[[]Event] {
 	return rapid.Custom(func(t *rapid.T) []Event {
@@ -54,22 +56,33 @@ func histGen() *rapid.Generator[[]Event] {
 				o.Lines = append(o.Lines, l)
 			}
 			evs = append(evs, Event{Order: &o})
-			left := make([]int, len(o.Lines))
-			for j, l := range o.Lines {
-				left[j] = l.Quantity
-			}
-			for k := range rapid.IntRange(0, 2).Draw(t, "returns") {
-				j := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
-				if left[j] == 0 {
-					continue
+			refunded := make([]int, len(o.Lines))
+			at := o.Time
+			for k := range rapid.IntRange(0, 4).Draw(t, "returns") {
+				kind := ReturnKind(rapid.IntRange(1, 2).Draw(t, "kind"))
+				// Returns of one order follow each other, some at the
+				// same instant (then in ID order).
+				at = at.Add(time.Duration(rapid.IntRange(0, 700).Draw(t, "return hours")) * time.Hour)
+				r := Return{ID: fmt.Sprintf("R%d-%d", i, k), OrderID: o.ID, CustomerID: "C", Time: at,
+					Kind: kind, Reason: SizeFit}
+				first := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
+				for _, j := range []int{first, rapid.IntRange(-1, len(o.Lines)-1).Draw(t, "second line")} {
+					if j < 0 || (j == first && len(r.Lines) > 0) {
+						continue
+					}
+					held := o.Lines[j].Quantity - refunded[j]
+					if held == 0 {
+						continue
+					}
+					back := rapid.IntRange(1, held).Draw(t, "back")
+					if kind == Refund {
+						refunded[j] += back
+					}
+					r.Lines = append(r.Lines, ReturnLine{LineID: o.Lines[j].ID, Quantity: -back})
 				}
-				back := rapid.IntRange(1, left[j]).Draw(t, "back")
-				left[j] -= back
-				r := Return{ID: fmt.Sprintf("R%d-%d", i, k), OrderID: o.ID, CustomerID: "C",
-					Time: o.Time.Add(time.Duration(rapid.IntRange(0, 2000).Draw(t, "return hours")) * time.Hour),
-					Kind: ReturnKind(rapid.IntRange(1, 2).Draw(t, "kind")), Reason: SizeFit,
-					Lines: []ReturnLine{{LineID: o.Lines[j].ID, Quantity: -back}}}
-				evs = append(evs, Event{Return: &r})
+				if len(r.Lines) > 0 {
+					evs = append(evs, Event{Return: &r})
+				}
 			}
 		}
 		for range rapid.IntRange(0, 3).Draw(t, "interactions") {
@@ -314,19 +327,30 @@ func TestPropSummarizeMatchesReference(t *testing.T) {
 }
 
 // TestPropAddOrderMatchesSummarize: adding orders and returns one by one
-// with the public methods gives the summary that Summarize gives.
+// with the public methods (each return after the refunds of its order
+// before it) gives the summary that Summarize gives.
 func TestPropAddOrderMatchesSummarize(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		evs := histGen().Draw(t, "history")
 		s := NewSummary("C", Consumer, pAsOf, nil)
 		orders := map[string]Order{}
+		refunded := map[string]map[string]int{}
 		for _, e := range evs {
 			switch {
 			case e.Order != nil:
 				require.NoError(t, s.AddOrder(*e.Order))
 				orders[e.Order.ID] = *e.Order
 			case e.Return != nil:
-				require.NoError(t, s.AddReturn(*e.Return, orders[e.Return.OrderID]))
+				r := *e.Return
+				require.NoError(t, s.AddReturnAfter(r, orders[r.OrderID], refunded[r.OrderID]))
+				if r.Kind == Refund && !r.Time.After(pAsOf) {
+					if refunded[r.OrderID] == nil {
+						refunded[r.OrderID] = map[string]int{}
+					}
+					for _, rl := range r.Lines {
+						refunded[r.OrderID][rl.LineID] -= rl.Quantity
+					}
+				}
 			case e.Interaction != nil:
 				require.NoError(t, s.AddInteraction(*e.Interaction))
 			}

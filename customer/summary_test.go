@@ -89,7 +89,7 @@ func TestSummarizeReturnsAcrossSeveralRecords(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("lines[0].quantity", CodeTooMany), "%v", err)
-	assert.Contains(t, err.Error(), "came back before")
+	assert.Contains(t, err.Error(), `line "1" sold 2 and 2 were refunded before`)
 }
 
 func TestSummarizeReturnBeforeItsOrderInTheStream(t *testing.T) {

@@ -144,7 +144,7 @@ func (o Order) line(id string) Line {
 // units are negative, as on a credit note); more units than the line
 // sold.
 //
-// Validate looks at r alone: when earlier returns of the same order
+// Validate looks at r alone: when earlier refunds of the same order
 // exist, use [Return.ValidateAfter], which also counts the units they
 // took back.
 func (r Return) Validate(o Order, now time.Time) error {
@@ -152,11 +152,19 @@ func (r Return) Validate(o Order, now time.Time) error {
 }
 
 // ValidateAfter is [Return.Validate] for a return that follows earlier
-// returns of the same order: returned maps a line ID to the units (a
-// positive count) that earlier returns already took back, and a line may
-// not take back more than it sold in total. A nil map means no earlier
-// returns.
-func (r Return) ValidateAfter(o Order, returned map[string]int, now time.Time) error {
+// returns of the same order: refunded maps a line ID to the units (a
+// positive count) that earlier refunds of it took back. A nil map means
+// no earlier refunds; a count below zero or above the units the line sold
+// is reported (CodeRange, on the return line's line_id).
+//
+// The units a customer holds of a line are the units it sold less those
+// refunded: a refund or an exchange may bring back at most that many
+// (CodeTooMany otherwise, with a message that names the line, the units
+// it sold and those refunded before). Exchanges are not counted in
+// refunded: the customer gives back units and receives as many others
+// (another size or colour), so the units held do not change, and an
+// exchanged unit can be exchanged again or refunded later.
+func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) error {
 	var p problems
 	if r.ID == "" {
 		p.add("id", CodeRequired, "is empty")
@@ -208,20 +216,54 @@ func (r Return) ValidateAfter(o Order, returned map[string]int, now time.Time) e
 				p.add(lineField(i, "line_id"), CodeUnknown, fmt.Sprintf("order %q has no line %q", o.ID, rl.LineID))
 				break
 			}
-			sold, before := o.Lines[k].Quantity, returned[rl.LineID]
+			sold, before := o.Lines[k].Quantity, refunded[rl.LineID]
+			if before < 0 || before > sold {
+				p.add(lineField(i, "line_id"), CodeRange, fmt.Sprintf("the units of line %q refunded before are given as %d, not in [0, %d], the units it sold", rl.LineID, before, sold))
+				break
+			}
 			// rl.Quantity < -(sold-before), without negating rl.Quantity,
 			// which overflows for math.MinInt.
 			if rl.Quantity < 0 && rl.Quantity < before-sold {
 				back := uint(-(rl.Quantity + 1)) + 1 // |rl.Quantity|, also for math.MinInt
-				if before == 0 {
-					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d", back, sold))
-				} else {
-					p.add(lineField(i, "quantity"), CodeTooMany, fmt.Sprintf("%d units returned, the line sold %d and %d came back before", back, sold, before))
-				}
+				p.add(lineField(i, "quantity"), CodeTooMany, tooManyUnits(r.Kind, back, rl.LineID, sold, before))
 			}
 		}
 	}
 	return p.err("return", r.ID)
+}
+
+// tooManyUnits is the message for a return of back units of line id,
+// which sold sold units of which before were refunded before.
+func tooManyUnits(k ReturnKind, back uint, id string, sold, before int) string {
+	verb := "return"
+	switch k {
+	case Refund:
+		verb = "refund"
+	case Exchange:
+		verb = "exchange"
+	}
+	msg := fmt.Sprintf("%s to %s, line %q sold %d", unitCount(uint64(back)), verb, id, sold)
+	if before == 0 {
+		return msg
+	}
+	held := max(sold-before, 0)
+	return fmt.Sprintf("%s and %s refunded before, so the customer holds %d", msg, wasWere(before), held)
+}
+
+// unitCount returns "1 unit" or "n units".
+func unitCount(n uint64) string {
+	if n == 1 {
+		return "1 unit"
+	}
+	return strconv.FormatUint(n, 10) + " units"
+}
+
+// wasWere returns "1 was" or "n were".
+func wasWere(n int) string {
+	if n == 1 {
+		return "1 was"
+	}
+	return strconv.Itoa(n) + " were"
 }
 
 // Validate checks i as recorded at time now: an empty customer ID, a zero

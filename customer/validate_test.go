@@ -199,12 +199,38 @@ func TestReturnValidate(t *testing.T) {
 	}
 }
 
-func TestReturnValidateAfterCountsEarlierReturns(t *testing.T) {
-	r := validReturn()
+// TestReturnValidateAfterCountsEarlierRefunds: a refund or an exchange
+// may bring back the units the customer holds, those sold less those
+// refunded before; the message names the line, the units sold and those
+// refunded before.
+func TestReturnValidateAfterCountsEarlierRefunds(t *testing.T) {
 	o := validOrder()
-	require.NoError(t, r.ValidateAfter(o, map[string]int{"1": 1}, vNow))
-	requireFields(t, r.ValidateAfter(o, map[string]int{"1": 2}, vNow), fe("lines[0].quantity", CodeTooMany))
-	require.NoError(t, r.ValidateAfter(o, map[string]int{"2": 1}, vNow), "returns of another line do not count")
+	for _, k := range []ReturnKind{Refund, Exchange} {
+		r := validReturn()
+		r.Kind = k
+		require.NoError(t, r.ValidateAfter(o, map[string]int{"1": 1}, vNow))
+		requireFields(t, r.ValidateAfter(o, map[string]int{"1": 2}, vNow), fe("lines[0].quantity", CodeTooMany))
+		require.NoError(t, r.ValidateAfter(o, map[string]int{"2": 1}, vNow), "refunds of another line do not count")
+	}
+	tests := []struct {
+		kind     ReturnKind
+		back     int
+		refunded map[string]int
+		want     string
+	}{
+		{Refund, 3, nil, `return "R-1": lines[0].quantity: 3 units to refund, line "1" sold 2`},
+		{Exchange, 3, map[string]int{"2": 1}, `return "R-1": lines[0].quantity: 3 units to exchange, line "1" sold 2`},
+		{Refund, 2, map[string]int{"1": 1}, `return "R-1": lines[0].quantity: 2 units to refund, line "1" sold 2 and 1 was refunded before, so the customer holds 1`},
+		{Exchange, 1, map[string]int{"1": 2}, `return "R-1": lines[0].quantity: 1 unit to exchange, line "1" sold 2 and 2 were refunded before, so the customer holds 0`},
+		{0, 3, nil, `return "R-1": kind: unknown return kind 0; lines[0].quantity: 3 units to return, line "1" sold 2`},
+		{Refund, 1, map[string]int{"1": 3}, `return "R-1": lines[0].line_id: the units of line "1" refunded before are given as 3, not in [0, 2], the units it sold`},
+		{Refund, 1, map[string]int{"1": -1}, `return "R-1": lines[0].line_id: the units of line "1" refunded before are given as -1, not in [0, 2], the units it sold`},
+	}
+	for _, tt := range tests {
+		r := validReturn()
+		r.Kind, r.Lines[0].Quantity = tt.kind, -tt.back
+		assert.EqualError(t, r.ValidateAfter(o, tt.refunded, vNow), tt.want)
+	}
 }
 
 func TestInteractionValidate(t *testing.T) {
