@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -49,6 +50,30 @@ func checkout(t *testing.T, p *loyalty.Programme, orderID string, at time.Time, 
 	require.NoError(t, err)
 	return q, loyalty.Redemption{Member: "M1", ID: orderID, Points: q.PointsUsed, OrderTotal: paid, Time: at},
 		loyalty.Purchase{Order: o}
+}
+
+// Quote.Checkout gives the same events as the till of checkout builds by
+// hand; without points, only the purchase; a changed quote, none.
+func TestQuoteCheckout(t *testing.T) {
+	p := club(t)
+	at := day(2026, 3, 2)
+	q, red, buy := checkout(t, p, "O2", at, 300)
+	evs, err := q.Checkout("O2", customer.Store)
+	require.NoError(t, err)
+	assert.Equal(t, []loyalty.Event{red, buy}, evs)
+
+	plain, err := p.Price(loyalty.Basket{Member: "M1", Time: at, Currency: "EUR",
+		Items: []loyalty.Item{item("COAT", "coats", "2026-SS", "200", 1)}})
+	require.NoError(t, err)
+	evs, err = plain.Checkout("O3", customer.Store)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.IsType(t, loyalty.Purchase{}, evs[0])
+
+	q.Lines[0].Points = q.Lines[0].Points.Add(decimal.NewFromInt(1))
+	evs, err = q.Checkout("O2", customer.Store)
+	assert.Contains(t, fieldsOf(t, err), "lines[0].points")
+	assert.Nil(t, evs)
 }
 
 // stored returns the member's entries in the store.

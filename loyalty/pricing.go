@@ -572,6 +572,30 @@ func (q Quote) Order(id string, channel customer.Channel) (customer.Order, error
 	return o, nil
 }
 
+// Checkout returns the events of paying the quote, for [Service.ApplyAll]:
+// a [Redemption] of PointsUsed when the member pays with points, then the
+// [Purchase] of the order ([Quote.Order]). The redemption has the order's
+// ID, the basket's member and time, and as OrderTotal what the lines cost
+// after the discounts, Subtotal − Discount, the amount the points were
+// capped against. Applied together, the points are spent only if the
+// order earns, and the same checkout delivered twice takes effect once.
+// Errors are those of Order, and nothing is returned with them.
+func (q Quote) Checkout(orderID string, channel customer.Channel) ([]Event, error) {
+	o, err := q.Order(orderID, channel)
+	if err != nil {
+		return nil, err
+	}
+	buy := Purchase{Order: o}
+	if q.PointsUsed == 0 {
+		return []Event{buy}, nil
+	}
+	paid, err := customer.MoneyFromDecimal(q.Subtotal.Sub(q.Discount), q.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("loyalty: checkout of order %q: %w", orderID, err)
+	}
+	return []Event{Redemption{Member: q.member, ID: orderID, Points: q.PointsUsed, OrderTotal: paid, Time: q.at}, buy}, nil
+}
+
 // check reports a quote that has no basket or no member, or whose lines
 // or amounts were changed after pricing.
 func (q *Quote) check() error {

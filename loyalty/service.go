@@ -110,7 +110,7 @@ func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, [
 // each seeing the entries of those before it, and stores all their
 // entries in one [Store.Append]: they take effect together or not at all.
 // A checkout that pays with points is a [Redemption] followed by the
-// [Purchase] of the order ([Quote.Order]); applied with ApplyAll, a
+// [Purchase] of the order ([Quote.Checkout] makes both); applied with ApplyAll, a
 // purchase that is refused leaves the points unspent, and a store fault
 // leaves neither.
 //
