@@ -28,7 +28,10 @@
 // [Summarize] reads a history in any order, ignores identical
 // redeliveries, and rejects a second version of an order or return
 // ([ErrDuplicate]) and returns that bring back more units than the
-// customer holds (sold less refunded; an exchange does not change it). Two
+// customer holds (sold less refunded; an exchange does not change it).
+// A refund pays back whole minor units, allocated so that the refunds of
+// a line add up to its net however they are split
+// ([Summary.AddReturnAfter]). Two
 // summaries of disjoint parts of one history merge into the summary of the
 // whole, so the work can be split across shards.
 //

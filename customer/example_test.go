@@ -102,6 +102,35 @@ func ExampleSummary_Merge() {
 	// 2 467.70 2
 }
 
+func ExampleSummary_AddReturnAfter() {
+	// Three shirts at 33.33 with 10.00 off: 89.99 for the line, which
+	// the three units do not share evenly.
+	o := customer.Order{ID: "O-5", CustomerID: "C-7", Time: time.Date(2026, 5, 2, 10, 0, 0, 0, time.UTC),
+		Channel: customer.Online, Currency: "EUR", Lines: []customer.Line{
+			{ID: "1", Category: "shirts", Quantity: 3, UnitPrice: dec("33.33"), Discount: dec("10.00")},
+		}}
+	s := customer.NewSummary("C-7", customer.Consumer, asOf, nil)
+	_ = s.AddOrder(o)
+	refunded := map[string]int{} // units of each line refunded so far
+	for i := range 3 {
+		r := customer.Return{ID: fmt.Sprintf("R-%d", i+1), OrderID: "O-5", CustomerID: "C-7",
+			Time: o.Time.AddDate(0, 0, 7+i), Kind: customer.Refund, Reason: customer.SizeFit,
+			Lines: []customer.ReturnLine{{LineID: "1", Quantity: -1}}}
+		paid := s.Refunded
+		if err := s.AddReturnAfter(r, o, refunded); err != nil {
+			panic(err)
+		}
+		refunded["1"]++
+		fmt.Println(r.ID, "pays back", s.Refunded.Sub(paid).StringFixed(2))
+	}
+	fmt.Println("refunded:", s.Refunded.StringFixed(2), "net:", s.Net().StringFixed(2))
+	// Output:
+	// R-1 pays back 30.00
+	// R-2 pays back 29.99
+	// R-3 pays back 30.00
+	// refunded: 89.99 net: 0.00
+}
+
 func ExampleOrder_Validate() {
 	o := customer.Order{ID: "O-9", CustomerID: "C-7", Time: asOf.AddDate(0, 0, 2),
 		Channel: customer.Online, Currency: "EUR", Lines: []customer.Line{

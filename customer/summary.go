@@ -93,7 +93,7 @@ type Summary struct {
 
 	Gross        decimal.Decimal // Σ quantity × unit price
 	Discounts    decimal.Decimal // Σ line discounts
-	Refunded     decimal.Decimal // money paid back for returned units
+	Refunded     decimal.Decimal // money paid back for refunded units ([Summary.AddReturnAfter])
 	Cost         decimal.Decimal // cost of goods of the units kept
 	FullPriceNet decimal.Decimal // net of lines sold without any discount
 
@@ -223,7 +223,9 @@ func (e Event) records() int {
 // Returns are checked and added once the stream has been read, in the
 // order of [CompareEvents] (by time, then by ID), as [Summary.AddReturnAfter]
 // adds them: whether an exchange is possible depends on the refunds
-// before it.
+// before it, and each refund's share of a line's net on the units
+// refunded before it (the shares of a line add up to the same amount in
+// any order).
 //
 // The first invalid record stops it with an error naming that record. An
 // empty id, an unknown kind, a zero asOf or a DefaultMargin outside
@@ -616,14 +618,11 @@ func (s *Summary) lineCost(l Line, net decimal.Decimal) decimal.Decimal {
 	return net.Mul(s.costFactor())
 }
 
-// refundScale is the number of decimals kept when a line's net amount is
-// shared pro rata among returned units.
-const refundScale = 10
-
 // AddReturn adds r, a return of order o's lines, when none of the units
 // of o was refunded before: it is [Summary.AddReturnAfter] with a nil map.
 // For a later return of the same order use AddReturnAfter, which knows
-// the units refunded before.
+// the units refunded before; otherwise the refunds of a line split over
+// several returns need not add up to the line's net.
 func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o, nil, nil) }
 
 // AddReturnAfter adds r, a return of order o's lines (o as given to
@@ -633,22 +632,42 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // map means no earlier refunds. [Summarize] adds each return this way, in
 // time order.
 //
-// A refund pays back the returned share of each line's net amount (net ×
-// returned ÷ sold) and takes it off the order's day. An exchange moves no
-// money: it counts in Returns, Exchanges and ReturnedUnits only, and
-// leaves the units the customer holds unchanged. A return dated after
-// AsOf is left out and counted in Later. An invalid return (see
-// [Return.ValidateAfter]), one of another customer or in another currency
-// than the summary's, or one whose units would overflow ReturnedUnits
-// ([ErrOverflow]) returns an error and changes nothing.
+// A refund pays back whole minor units of the order's currency
+// ([Currency.Digits]), allocated cumulatively over the units of each
+// line: returning u units of a line of q units and net N ([Line.Net])
+// after k of its units were refunded before pays back
+//
+//	refund = round(N × (k+u) ÷ q) − round(N × k ÷ q)
+//
+// where round rounds half up (half away from zero) to the minor unit. The
+// refunds of a line telescope: however the returns split its units, the
+// refunds of R units add up to round(N × R ÷ q), what one return of R
+// units pays, and to exactly N once every unit has come back. No refund
+// is negative, so Net never falls below what the units kept paid. This is
+// the cumulative target with which package loyalty claws back the spend
+// of a return (half up, per line), so both agree on the money paid back.
+//
+// The refund is added to Refunded and taken off the net of the order's
+// day, and off FullPriceNet when the line sold without a discount. The
+// cost of goods taken back is unit cost × u when the line's unit cost is
+// known (exact, as the order added unit cost × q; a unit cost may carry
+// more decimals than the currency) and refund × (1 − margin) otherwise;
+// either way the cost taken back adds up to the line's cost once every
+// unit has been refunded.
+//
+// An exchange moves no money: it counts in Returns, Exchanges and
+// ReturnedUnits only, and leaves the units the customer holds unchanged.
+// A return dated after AsOf is left out and counted in Later. An invalid
+// return (see [Return.ValidateAfter]), one of another customer or in
+// another currency than the summary's, or one whose units would overflow
+// ReturnedUnits ([ErrOverflow]) returns an error and changes nothing.
 func (s *Summary) AddReturnAfter(r Return, o Order, refunded map[string]int) error {
 	return s.addReturn(&r, &o, refunded, nil)
 }
 
 // addReturn adds r after the refunds in refunded; with a non-nil acc, the
 // amounts of the fast path go to acc, to be flushed later.
-func (s *Summary) addReturn(rp *Return, op *Order, refunded map[string]int, acc *accum) error {
-	r, o := *rp, op
+func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *accum) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
@@ -676,34 +695,39 @@ func (s *Summary) addReturn(rp *Return, op *Order, refunded map[string]int, acc 
 	}
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
-	// Refunds of lines whose share divides exactly in fixed point are
-	// summed in rt; the others in decimal. Both are exact, so the result
-	// does not depend on the path.
+	s.ReturnedUnits += units
+	s.Returns++
+	if r.Kind == Exchange {
+		s.Exchanges++
+	}
+	if r.Kind != Refund {
+		return nil
+	}
+	// The refunds of lines whose amounts fit the fixed-point fast path
+	// are summed in rt; the others in decimal. Both round the same exact
+	// quotients, so the result does not depend on the path.
+	digits := o.Currency.Digits()
 	var rt orderTotals
 	refund := decimal.Decimal{}
 	for _, rl := range r.Lines {
 		l := &o.Lines[o.lineIndex(rl.LineID)]
-		back := -rl.Quantity
-		if r.Kind != Refund {
-			continue
-		}
-		if u, ok := fixRefund(l, back); ok {
+		before, back := refunded[rl.LineID], -rl.Quantity
+		if u, ok := fixRefund(l, before, back, digits); ok {
 			if sum, ok := rt.plus(u); ok {
 				rt = sum
 				continue
 			}
 		}
-		share := l.Net().Mul(decimal.NewFromInt(int64(back))).DivRound(decimal.NewFromInt(int64(l.Quantity)), refundScale)
+		share := refundShare(l.Net(), before, back, l.Quantity, digits)
 		refund = refund.Add(share)
-		s.Cost = s.Cost.Sub(s.lineCost(*l, l.Net()).Mul(decimal.NewFromInt(int64(back))).DivRound(decimal.NewFromInt(int64(l.Quantity)), refundScale))
+		if l.UnitCost.Valid {
+			s.Cost = s.Cost.Sub(l.UnitCost.Decimal.Mul(decimal.NewFromInt(int64(back))))
+		} else {
+			s.Cost = s.Cost.Sub(share.Mul(s.costFactor()))
+		}
 		if l.Discount.IsZero() {
 			s.FullPriceNet = s.FullPriceNet.Sub(share)
 		}
-	}
-	s.ReturnedUnits += units
-	s.Returns++
-	if r.Kind == Exchange {
-		s.Exchanges++
 	}
 	if rt != (orderTotals{}) {
 		// rt holds positive amounts taken back: subtract them.
@@ -722,26 +746,50 @@ func (s *Summary) addReturn(rp *Return, op *Order, refunded map[string]int, acc 
 	return nil
 }
 
-// fixRefund returns the amounts taken back by returning back units of l,
-// in fixed point (net: refund; knownCost or unknownCostNet: cost share;
-// fullPriceNet: the refund when l sold at full price), or false when they
-// do not divide exactly.
-func fixRefund(l *Line, back int) (orderTotals, bool) {
+// refundShare returns the refund for back units of a line of q units and
+// net net after before units were refunded: round(net × (before+back) ÷
+// q) − round(net × before ÷ q), each rounded half up to digits decimals.
+func refundShare(net decimal.Decimal, before, back, q int, digits int32) decimal.Decimal {
+	return refundTarget(net, before+back, q, digits).Sub(refundTarget(net, before, q, digits))
+}
+
+// refundTarget returns net × k ÷ q rounded half up (half away from zero)
+// to digits decimals: the money paid back, in all, for k units of the
+// line.
+func refundTarget(net decimal.Decimal, k, q int, digits int32) decimal.Decimal {
+	if k == 0 {
+		return decimal.Zero
+	}
+	return net.Mul(decimal.NewFromInt(int64(k))).DivRound(decimal.NewFromInt(int64(q)), digits)
+}
+
+// fixRefund returns, in fixed point, the amounts taken back by refunding
+// back units of l after before of its units were refunded, in a currency
+// of digits decimals (net: the refund, as [refundShare]; knownCost: unit
+// cost × back, or unknownCostNet: the refund; fullPriceNet: the refund
+// when l sold at full price), or false when they do not fit the fast
+// path.
+func fixRefund(l *Line, before, back int, digits int32) (orderTotals, bool) {
 	f, ok := fixLine(l)
-	if !ok || back <= 0 || back > l.Quantity {
+	if !ok || before < 0 || back <= 0 || back > l.Quantity-before || digits < 0 || digits > fixScale {
 		return orderTotals{}, false
 	}
-	q, b := int64(l.Quantity), int64(back)
+	q := int64(l.Quantity)
 	net := f.gross - f.discount
-	share, ok := mulDivExact(net, b, q)
+	hi, ok := fixTarget(net, int64(before+back), q, digits)
 	if !ok {
 		return orderTotals{}, false
 	}
+	lo, ok := fixTarget(net, int64(before), q, digits)
+	if !ok {
+		return orderTotals{}, false
+	}
+	share := hi - lo
 	u := orderTotals{net: share}
 	if f.costKnown {
-		if u.knownCost, ok = mulDivExact(f.cost, b, q); !ok {
-			return orderTotals{}, false
-		}
+		// f.cost is unit cost × q, so this is unit cost × back, below
+		// f.cost.
+		u.knownCost = f.cost / q * int64(back)
 	} else {
 		u.unknownCostNet = share
 	}
@@ -751,20 +799,26 @@ func fixRefund(l *Line, back int) (orderTotals, bool) {
 	return u, true
 }
 
-// mulDivExact returns v × b ÷ q for 0 < b ≤ q, or false when the product
-// overflows or the quotient is not exact.
-func mulDivExact(v, b, q int64) (int64, bool) {
-	if b == q {
-		return v, true
-	}
-	if v > math.MaxInt64/b || v < -math.MaxInt64/b {
+// fixTarget is [refundTarget] in fixed point: net × k ÷ q rounded half up
+// to digits decimals, for net ≥ 0 and 0 ≤ k ≤ q ≤ fixMaxQty; false
+// otherwise or when net × k overflows.
+func fixTarget(net, k, q int64, digits int32) (int64, bool) {
+	if net < 0 || k < 0 || k > q || q > fixMaxQty {
 		return 0, false
 	}
-	p := v * b
-	if p%q != 0 {
+	if k == 0 {
+		return 0, true
+	}
+	if net > math.MaxInt64/k {
 		return 0, false
 	}
-	return p / q, true
+	unit := pow10[fixScale-digits] // one minor unit
+	d := q * unit                  // ≤ 10^10
+	quo, rem := net*k/d, net*k%d
+	if rem >= d-rem { // 2 × rem ≥ d: half or more rounds up
+		quo++
+	}
+	return quo * unit, true
 }
 
 // addDec returns a + b, without an addition when a is zero.

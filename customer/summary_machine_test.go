@@ -13,13 +13,18 @@ import (
 // summaryMachine is the model-based test of the Add methods of a Summary:
 // the model is the list of records accepted so far, and after every step
 // the summary must equal the plain decimal summary of that list
-// (referenceSummary). Rejected records must leave it unchanged.
+// (referenceSummary). Rejected records must leave it unchanged. Returns
+// bring back at most the units the customer holds (sold less refunded,
+// exchanges included), each refund pays the difference of the
+// cumulative targets in whole cents.
 type summaryMachine struct {
 	s      *Summary
 	model  []Event
 	orders []Order // accepted orders dated up to asOf
-	left   map[string][]int
-	n      int
+	// refunded maps an order ID to the units of each line refunded so
+	// far; sold less refunded is what the customer holds.
+	refunded map[string]map[string]int
+	n        int
 }
 
 func (m *summaryMachine) drawOrder(t *rapid.T) Order {
@@ -29,6 +34,10 @@ func (m *summaryMachine) drawOrder(t *rapid.T) Order {
 	for j := range rapid.IntRange(1, 3).Draw(t, "lines") {
 		l := Line{ID: fmt.Sprintf("L%d", j), Category: rapid.SampledFrom([]string{"coats", "shoes", ""}).Draw(t, "cat"),
 			Quantity: rapid.IntRange(1, 4).Draw(t, "qty"), UnitPrice: d(rapid.SampledFrom(genPriceText).Draw(t, "price"))}
+		if rapid.Bool().Draw(t, "discounted") {
+			// A line net that the units do not share evenly.
+			l.Discount = l.Gross().Mul(decimal.New(int64(rapid.IntRange(0, 99).Draw(t, "pct")), -2)).Round(2)
+		}
 		if rapid.Bool().Draw(t, "cost") {
 			l.UnitCost = decimal.NewNullDecimal(d(rapid.SampledFrom(genCostText).Draw(t, "unit cost")))
 		}
@@ -43,10 +52,7 @@ func (m *summaryMachine) addOrder(t *rapid.T) {
 	m.model = append(m.model, Event{Order: &o})
 	if !o.Time.After(pAsOf) {
 		m.orders = append(m.orders, o)
-		m.left[o.ID] = make([]int, len(o.Lines))
-		for i, l := range o.Lines {
-			m.left[o.ID][i] = l.Quantity
-		}
+		m.refunded[o.ID] = map[string]int{}
 	}
 }
 
@@ -74,20 +80,30 @@ func (m *summaryMachine) addReturn(t *rapid.T) {
 		t.Skip("no order to return")
 	}
 	o := rapid.SampledFrom(m.orders).Draw(t, "order")
-	j := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
-	if m.left[o.ID][j] == 0 {
-		t.Skip("line fully returned")
+	l := o.Lines[rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")]
+	refunded := m.refunded[o.ID]
+	before := refunded[l.ID]
+	if before == l.Quantity {
+		t.Skip("line fully refunded")
 	}
-	back := rapid.IntRange(1, m.left[o.ID][j]).Draw(t, "back")
+	back := rapid.IntRange(1, l.Quantity-before).Draw(t, "back")
 	m.n++
 	r := Return{ID: fmt.Sprintf("R%d", m.n), OrderID: o.ID, CustomerID: "C", Kind: ReturnKind(rapid.IntRange(1, 2).Draw(t, "kind")),
 		Reason: QualityDefect, Time: o.Time.Add(time.Duration(rapid.IntRange(0, 500).Draw(t, "after")) * time.Hour),
-		Lines: []ReturnLine{{LineID: o.Lines[j].ID, Quantity: -back}}}
-	require.NoError(t, m.s.AddReturn(r, o))
+		Lines: []ReturnLine{{LineID: l.ID, Quantity: -back}}}
+	paid := m.s.Refunded
+	require.NoError(t, m.s.AddReturnAfter(r, o, refunded))
 	m.model = append(m.model, Event{Return: &r})
-	if !r.Time.After(pAsOf) {
-		m.left[o.ID][j] -= back
+	if r.Time.After(pAsOf) || r.Kind != Refund {
+		require.True(t, m.s.Refunded.Equal(paid), "no money moves")
+		return
 	}
+	// This refund is the difference of the cumulative targets.
+	want := refRefund(l.Net(), before+back, l.Quantity, 2).Sub(refRefund(l.Net(), before, l.Quantity, 2))
+	got := m.s.Refunded.Sub(paid)
+	require.True(t, want.Equal(got), "refund of %d units after %d of %s: want %s, got %s", back, before, l.Net(), want, got)
+	require.True(t, got.Equal(got.Round(2)), "refund %s is not whole cents", got)
+	refunded[l.ID] += back
 }
 
 func (m *summaryMachine) addBadReturn(t *rapid.T) {
@@ -95,9 +111,15 @@ func (m *summaryMachine) addBadReturn(t *rapid.T) {
 		t.Skip("no order to return")
 	}
 	o := rapid.SampledFrom(m.orders).Draw(t, "order")
-	r := Return{ID: "bad", OrderID: o.ID, CustomerID: "C", Kind: Refund, Reason: SizeFit, Time: o.Time,
-		Lines: []ReturnLine{{LineID: o.Lines[0].ID, Quantity: -(o.Lines[0].Quantity + 1)}}}
-	require.Error(t, m.s.AddReturn(r, o))
+	l := o.Lines[0]
+	held := l.Quantity - m.refunded[o.ID][l.ID]
+	r := Return{ID: "bad", OrderID: o.ID, CustomerID: "C", Kind: ReturnKind(rapid.IntRange(1, 2).Draw(t, "kind")), Reason: SizeFit, Time: o.Time,
+		Lines: []ReturnLine{{LineID: l.ID, Quantity: -(held + rapid.IntRange(1, 3).Draw(t, "too many"))}}}
+	before := m.s.Clone()
+	var ve *ValidationError
+	require.ErrorAs(t, m.s.AddReturnAfter(r, o, m.refunded[o.ID]), &ve)
+	require.True(t, ve.Has("lines[0].quantity", CodeTooMany), "%v", ve)
+	assertSameSummary(t, before, *m.s)
 }
 
 func (m *summaryMachine) addInteraction(t *rapid.T) {
@@ -112,7 +134,7 @@ func (m *summaryMachine) check(t *rapid.T) {
 
 func TestSummaryStateMachine(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		m := &summaryMachine{s: NewSummary("C", Consumer, pAsOf, nil), left: map[string][]int{}}
+		m := &summaryMachine{s: NewSummary("C", Consumer, pAsOf, nil), refunded: map[string]map[string]int{}}
 		t.Repeat(map[string]func(*rapid.T){
 			"AddOrder":       m.addOrder,
 			"AddBadOrder":    m.addBadOrder,

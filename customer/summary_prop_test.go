@@ -2,6 +2,7 @@ package customer
 
 import (
 	"fmt"
+	"math/big"
 	"slices"
 	"testing"
 	"time"
@@ -228,8 +229,22 @@ func TestPropRedeliveryIsNoOp(t *testing.T) {
 	})
 }
 
+// refRefund returns net × k ÷ q rounded half up to digits decimals,
+// computed with math/big rationals: the money paid back, in all, for k
+// refunded units of a line of q units and net net (≥ 0).
+func refRefund(net decimal.Decimal, k, q int, digits int32) decimal.Decimal {
+	x := new(big.Rat).Mul(net.Rat(), new(big.Rat).SetFrac(
+		new(big.Int).Mul(big.NewInt(int64(k)), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil)),
+		big.NewInt(int64(q))))
+	x.Add(x, big.NewRat(1, 2))
+	return decimal.NewFromBigInt(new(big.Int).Quo(x.Num(), x.Denom()), -digits)
+}
+
 // referenceSummary computes a summary the plain way, line by line in
-// decimal arithmetic, for comparison with the fixed-point fast path.
+// decimal arithmetic, for comparison with the fixed-point fast path. The
+// refunds of a line are priced from the units refunded in all
+// (refRefund), the sum that the cumulative rule of AddReturnAfter gives
+// for any split, in any order.
 func referenceSummary(evs []Event) Summary {
 	s := Summary{CustomerID: "C", Kind: Consumer, AsOf: pAsOf}
 	orders := map[string]Order{}
@@ -238,6 +253,7 @@ func referenceSummary(evs []Event) Summary {
 			orders[e.Order.ID] = *e.Order
 		}
 	}
+	refunded := map[string]map[string]int{} // order ID → line ID → units
 	for _, e := range evs {
 		switch {
 		case e.Order != nil:
@@ -276,31 +292,18 @@ func referenceSummary(evs []Event) Summary {
 				s.Later++
 				continue
 			}
-			o := orders[r.OrderID]
 			s.Returns++
 			if r.Kind == Exchange {
 				s.Exchanges++
 			}
 			for _, rl := range r.Lines {
-				l := o.line(rl.LineID)
-				back := decimal.NewFromInt(int64(-rl.Quantity))
-				q := decimal.NewFromInt(int64(l.Quantity))
 				s.ReturnedUnits -= rl.Quantity
-				if r.Kind != Refund {
-					continue
+				if r.Kind == Refund {
+					if refunded[r.OrderID] == nil {
+						refunded[r.OrderID] = map[string]int{}
+					}
+					refunded[r.OrderID][rl.LineID] -= rl.Quantity
 				}
-				share := l.Net().Mul(back).DivRound(q, refundScale)
-				s.Refunded = s.Refunded.Add(share)
-				cost := l.Net().Mul(d("0.45"))
-				if l.UnitCost.Valid {
-					cost = l.UnitCost.Decimal.Mul(q)
-				}
-				s.Cost = s.Cost.Sub(cost.Mul(back).DivRound(q, refundScale))
-				if l.Discount.IsZero() {
-					s.FullPriceNet = s.FullPriceNet.Sub(share)
-				}
-				dd := s.day(DateOf(o.Time))
-				dd.Net = dd.Net.Sub(share)
 			}
 		case e.Interaction != nil:
 			if e.Interaction.Time.After(pAsOf) {
@@ -311,6 +314,24 @@ func referenceSummary(evs []Event) Summary {
 			if e.Interaction.Time.After(s.LastInteraction) {
 				s.LastInteraction = e.Interaction.Time
 			}
+		}
+	}
+	for id, lines := range refunded {
+		o := orders[id]
+		for lineID, units := range lines {
+			l := o.line(lineID)
+			share := refRefund(l.Net(), units, l.Quantity, o.Currency.Digits())
+			s.Refunded = s.Refunded.Add(share)
+			if l.UnitCost.Valid {
+				s.Cost = s.Cost.Sub(l.UnitCost.Decimal.Mul(decimal.NewFromInt(int64(units))))
+			} else {
+				s.Cost = s.Cost.Sub(share.Mul(d("0.45")))
+			}
+			if l.Discount.IsZero() {
+				s.FullPriceNet = s.FullPriceNet.Sub(share)
+			}
+			dd := s.day(DateOf(o.Time))
+			dd.Net = dd.Net.Sub(share)
 		}
 	}
 	slices.Sort(s.Categories)
