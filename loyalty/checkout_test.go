@@ -76,6 +76,21 @@ func TestQuoteCheckout(t *testing.T) {
 	assert.Nil(t, evs)
 }
 
+// withPoints makes M1 a member of svc who bought a 300 EUR coat in
+// January, and returns the account at at, when its 300 points are
+// available.
+func withPoints(t *testing.T, svc *loyalty.Service, at time.Time) loyalty.Account {
+	t.Helper()
+	ctx := context.Background()
+	_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: day(2026, 1, 5)}, day(2026, 1, 5))
+	require.NoError(t, err)
+	_, _, err = svc.Apply(ctx, loyalty.Purchase{Order: order("O1", "M1", day(2026, 1, 10), line("A", "coats", "300", 1))}, day(2026, 1, 10))
+	require.NoError(t, err)
+	a, _, err := svc.Apply(ctx, loyalty.Tick{Member: "M1"}, at)
+	require.NoError(t, err)
+	return a
+}
+
 // stored returns the member's entries in the store.
 func stored(t *testing.T, s loyalty.Store) []loyalty.Entry {
 	t.Helper()
@@ -93,13 +108,8 @@ func TestApplyAllCheckoutIsAtomic(t *testing.T) {
 	store := &countingStore{Store: loyalty.NewMemStore()}
 	svc := loyalty.NewService(p, store, nil)
 	ctx := context.Background()
-	_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: day(2026, 1, 5)}, day(2026, 1, 5))
-	require.NoError(t, err)
-	_, _, err = svc.Apply(ctx, loyalty.Purchase{Order: order("O1", "M1", day(2026, 1, 10), line("A", "coats", "300", 1))}, day(2026, 1, 10))
-	require.NoError(t, err)
 	at := day(2026, 3, 2)
-	before, _, err := svc.Apply(ctx, loyalty.Tick{Member: "M1"}, at) // the 300 points become available
-	require.NoError(t, err)
+	before := withPoints(t, svc, at)
 	require.Equal(t, loyalty.Points(300), before.Available)
 	appends, ledger := store.count(), stored(t, store)
 
@@ -178,18 +188,13 @@ func TestApplyAllAfterStoreFaults(t *testing.T) {
 			f := &loyaltytest.FaultStore{Store: loyalty.NewMemStore()}
 			svc := loyalty.NewService(p, f, nil)
 			ctx := context.Background()
-			_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: day(2026, 1, 5)}, day(2026, 1, 5))
-			require.NoError(t, err)
-			_, _, err = svc.Apply(ctx, loyalty.Purchase{Order: order("O1", "M1", day(2026, 1, 10), line("A", "coats", "300", 1))}, day(2026, 1, 10))
-			require.NoError(t, err)
 			at := day(2026, 3, 2)
-			_, _, err = svc.Apply(ctx, loyalty.Tick{Member: "M1"}, at)
-			require.NoError(t, err)
+			withPoints(t, svc, at)
 			_, red, buy := checkout(t, p, "O2", at, 300)
 			ledger := stored(t, f)
 
 			f.FailAppend = loyaltytest.Fault{Call: 4, AfterWrite: afterWrite}
-			_, _, err = svc.ApplyAll(ctx, []loyalty.Event{red, buy}, at)
+			_, _, err := svc.ApplyAll(ctx, []loyalty.Event{red, buy}, at)
 			require.ErrorIs(t, err, loyaltytest.ErrInjected)
 			if afterWrite {
 				assert.Len(t, stored(t, f), len(ledger)+2, "both entries were written")
