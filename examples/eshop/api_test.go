@@ -350,3 +350,25 @@ func TestOrderBeforeJoining(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, r.String())
 	assert.EqualValues(t, 0, num(r.Body["balance"]))
 }
+
+// An exchange leaves the units with the customer: both units of a line
+// of two can be refunded after one was exchanged for another size, and
+// no more.
+func TestExchangeThenRefund(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1")
+	r := e.do("POST", "/v1/orders", "shop", order("O-1", "C-1", testNow.Add(-3*time.Hour), 2, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	ret := func(id, kind string, qty int) map[string]any {
+		return map[string]any{"id": id, "order_id": "O-1", "customer_id": "C-1",
+			"time": testNow.Add(-time.Hour).Format(time.RFC3339), "kind": kind, "reason": "size-fit",
+			"lines": []map[string]any{{"line_id": "1", "quantity": -qty}}}
+	}
+	r = e.do("POST", "/v1/returns", "shop", ret("R-1", "exchange", 1))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	r = e.do("POST", "/v1/returns", "shop", ret("R-2", "refund", 2))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	r = e.do("POST", "/v1/returns", "shop", ret("R-3", "refund", 1))
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.Equal(t, "lines[0].quantity", r.field())
+}

@@ -234,9 +234,10 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	now := s.now()
 	defer s.lock(ret.CustomerID)()
 
-	// The order and the earlier returns of it, from the history.
+	// The order and the units of it refunded before (an exchange leaves
+	// the units with the customer), from the history.
 	var order *customer.Order
-	returned := map[string]int{}
+	refunded := map[string]int{}
 	redelivery := false
 	for ev, err := range s.stores.Customers.History(ctx, ret.CustomerID) {
 		if err != nil {
@@ -251,9 +252,9 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 					msg: fmt.Sprintf("return %q was recorded before with other content", ret.ID)}
 			}
 			redelivery = true
-		case ev.Return != nil && ev.Return.OrderID == ret.OrderID:
+		case ev.Return != nil && ev.Return.OrderID == ret.OrderID && ev.Return.Kind == customer.Refund:
 			for _, l := range ev.Return.Lines {
-				returned[l.LineID] -= l.Quantity
+				refunded[l.LineID] -= l.Quantity
 			}
 		}
 	}
@@ -261,7 +262,7 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		return 0, nil, &apiError{status: http.StatusNotFound, field: "order_id", msg: "no such order of this customer"}
 	}
 	if !redelivery {
-		if err := ret.ValidateAfter(*order, returned, now); err != nil {
+		if err := ret.ValidateAfter(*order, refunded, now); err != nil {
 			return 0, nil, err
 		}
 	}
