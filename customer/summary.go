@@ -1241,7 +1241,10 @@ const (
 // transaction; frequency is the number of purchase days after the first,
 // recency the time from the first to the last purchase day, and T the time
 // from the first purchase day to the day of AsOf, in days or weeks (days ÷
-// 7). ok is false without orders.
+// 7). ok is false without orders. T is 0 for a customer whose first
+// purchase is on the day of AsOf: the churn models take T > 0 only, so
+// such a customer is left out of a fit and scored as just bought
+// (P(alive) = 1), as risk.Collect and crm do.
 func (s Summary) BTYD(unit Period) (frequency int, recency, T float64, ok bool) {
 	first, ok := s.FirstPurchase()
 	if !ok {
