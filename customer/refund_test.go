@@ -348,3 +348,30 @@ func TestPropFixRefundMatchesDecimal(t *testing.T) {
 		}
 	})
 }
+
+// RefundShare is the rule the summary pays by, and refuses arguments
+// that describe no refund of a line.
+func TestRefundShare(t *testing.T) {
+	net := decimal.RequireFromString("89.99")
+	var sum decimal.Decimal
+	for k, want := range []string{"30.00", "29.99", "30.00"} {
+		got, err := RefundShare(net, k, 1, 3, "EUR")
+		require.NoError(t, err)
+		assert.Equal(t, want, got.StringFixed(2), "unit %d", k+1)
+		sum = sum.Add(got)
+	}
+	assert.True(t, sum.Equal(net))
+	yen, err := RefundShare(decimal.RequireFromString("1000"), 0, 1, 3, "JPY")
+	require.NoError(t, err)
+	assert.Equal(t, "333", yen.String())
+	for _, c := range []struct {
+		net                    string
+		before, back, quantity int
+	}{
+		{"10", 0, 1, 0}, {"10", -1, 1, 3}, {"10", 0, -1, 3}, {"10", 2, 2, 3}, {"-1", 0, 1, 3},
+		{"10", math.MaxInt, 1, 3},
+	} {
+		_, err := RefundShare(decimal.RequireFromString(c.net), c.before, c.back, c.quantity, "EUR")
+		assert.ErrorIs(t, err, ErrInvalid, "%+v", c)
+	}
+}

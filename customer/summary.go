@@ -746,9 +746,28 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	return nil
 }
 
-// refundShare returns the refund for back units of a line of q units and
-// net net after before units were refunded: round(net × (before+back) ÷
-// q) − round(net × before ÷ q), each rounded half up to digits decimals.
+// RefundShare returns the money paid back for refunding back units of a
+// line of quantity units and net amount net ([Line.Net]) in currency cur,
+// after before of its units were refunded:
+//
+//	round(net × (before+back) ÷ quantity) − round(net × before ÷ quantity)
+//
+// rounded half up (half away from zero) to the currency's minor unit, as
+// [Summary.AddReturnAfter] pays it and package loyalty claws back the
+// spend: the shares of a line add up to its net however its units come
+// back. It returns an error matching [ErrInvalid] unless quantity > 0,
+// before ≥ 0, back ≥ 0 and before + back ≤ quantity, or when net is
+// negative.
+func RefundShare(net decimal.Decimal, before, back, quantity int, cur Currency) (decimal.Decimal, error) {
+	if quantity <= 0 || before < 0 || back < 0 || before > quantity-back || net.Sign() < 0 {
+		return decimal.Decimal{}, fmt.Errorf("customer: refund share of %d units after %d of a line of %d units and net %s: %w",
+			back, before, quantity, net.String(), ErrInvalid)
+	}
+	return refundShare(net, before, back, quantity, cur.Digits()), nil
+}
+
+// refundShare is [RefundShare] for valid arguments, with the currency's
+// digits.
 func refundShare(net decimal.Decimal, before, back, q int, digits int32) decimal.Decimal {
 	return refundTarget(net, before+back, q, digits).Sub(refundTarget(net, before, q, digits))
 }

@@ -407,10 +407,14 @@ func (e Returned) apply(b *builder) error {
 		units[l] = u
 	}
 	var lines []LineRecord
-	digits := b.p.cfg.Currency.Digits()
+	cur := b.p.cfg.Currency
 	for _, rl := range r.Lines {
 		units[rl.LineID] += -rl.Quantity
 	}
+	// The spend refunded in all and each line's part of this refund are
+	// the cumulative shares of customer.RefundShare, as the customer's
+	// summary pays them: a line's parts add up to its net however its
+	// units come back.
 	retWeight, totalWeight, retSpend := decimal.Zero, decimal.Zero, decimal.Zero
 	for _, l := range o.lines {
 		totalWeight = totalWeight.Add(l.Weight)
@@ -421,14 +425,20 @@ func (e Returned) apply(b *builder) error {
 		q := decimal.NewFromInt(int64(l.Quantity))
 		uu := decimal.NewFromInt(int64(u))
 		retWeight = retWeight.Add(l.Weight.Mul(uu).DivRound(q, 16))
-		retSpend = retSpend.Add(l.Net.Mul(uu).DivRound(q, digits))
+		spent, err := customer.RefundShare(l.Net, 0, u, l.Quantity, cur)
+		if err != nil {
+			return fmt.Errorf("loyalty: return %q, line %q: %w", r.ID, l.LineID, err)
+		}
+		retSpend = retSpend.Add(spent)
 	}
 	for _, rl := range r.Lines {
 		for _, l := range o.lines {
 			if l.LineID == rl.LineID {
-				q := decimal.NewFromInt(int64(l.Quantity))
-				lines = append(lines, LineRecord{LineID: l.LineID, Quantity: -rl.Quantity,
-					Net: l.Net.Mul(decimal.NewFromInt(int64(-rl.Quantity))).DivRound(q, digits)})
+				net, err := customer.RefundShare(l.Net, o.units[l.LineID], -rl.Quantity, l.Quantity, cur)
+				if err != nil {
+					return fmt.Errorf("loyalty: return %q, line %q: %w", r.ID, l.LineID, err)
+				}
+				lines = append(lines, LineRecord{LineID: l.LineID, Quantity: -rl.Quantity, Net: net})
 			}
 		}
 	}
@@ -457,7 +467,7 @@ func (e Returned) apply(b *builder) error {
 	} else {
 		forgiven = rest
 	}
-	note := fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, spendDelta.StringFixed(digits))
+	note := fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, spendDelta.StringFixed(cur.Digits()))
 	if debt > 0 {
 		note += fmt.Sprintf("; %d already spent, recorded as debt", debt)
 	}

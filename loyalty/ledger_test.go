@@ -2,10 +2,12 @@ package loyalty_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -125,6 +127,40 @@ func TestPartialReturnClawsBackInProportion(t *testing.T) {
 	assert.Equal(t, earned, clawed)
 	assert.Equal(t, loyalty.Points(0), a.Balance())
 	assert.Empty(t, a.Lots())
+}
+
+// A line refunded a unit at a time: each claw-back records the part of
+// the line's net that the customer's summary pays back for it, and the
+// parts add up to the line's net.
+func TestSplitRefundRecordsWholeCents(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	knit := line("KNIT", "knitwear", "33.33", 3)
+	knit.Discount = dec("10.00") // net 89.99
+	o := order("O1", "M1", day(2026, 2, 1), knit)
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: o})
+	s := customer.NewSummary("M1", customer.Consumer, day(2026, 3, 1), nil)
+	require.NoError(t, s.AddOrder(o))
+	refunded := map[string]int{}
+	total := decimal.Zero
+	for i, want := range []string{"30.00", "29.99", "30.00"} {
+		r := ret(fmt.Sprint("X", i), "O1", "M1", day(2026, 2, 2+i), customer.ReturnLine{LineID: "KNIT", Quantity: -1})
+		var entries []loyalty.Entry
+		var err error
+		a, entries, err = p.Apply(a, loyalty.Returned{Return: r}, day(2026, 2, 2+i))
+		require.NoError(t, err)
+		require.Len(t, entries, 1)
+		require.Len(t, entries[0].Lines, 1)
+		got := entries[0].Lines[0].Net
+		assert.True(t, got.Equal(dec(want)), "refund %d: line record %s, want %s", i, got, want)
+		assert.True(t, entries[0].Spend.Neg().Equal(got), "refund %d: spend %s", i, entries[0].Spend)
+		before := s.Refunded
+		require.NoError(t, s.AddReturnAfter(r, o, refunded))
+		refunded["KNIT"]++
+		assert.True(t, s.Refunded.Sub(before).Equal(got), "refund %d: the summary paid %s", i, s.Refunded.Sub(before))
+		total = total.Add(got)
+	}
+	assert.True(t, total.Equal(dec("89.99")), "total %s", total)
 }
 
 func TestReturnOfUnknownOrderOrOneThatEarnedNothing(t *testing.T) {
