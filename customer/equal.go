@@ -10,11 +10,101 @@ import (
 // instant (time.Time.Equal), channel, store, currency and lines in the
 // same order, with amounts compared by value (1.5 equals 1.50). Stores and
 // [Summarize] use it to tell a redelivery (a no-op) from a conflicting
-// second version (an error wrapping [ErrDuplicate]).
+// second version (an error matching [ErrDuplicate]).
 func (o Order) Equal(p Order) bool {
 	return o.ID == p.ID && o.CustomerID == p.CustomerID && o.Time.Equal(p.Time) &&
 		o.Channel == p.Channel && o.Store == p.Store && o.Currency == p.Currency &&
 		slices.EqualFunc(o.Lines, p.Lines, Line.Equal)
+}
+
+// diff returns the path of the first field, in the order of Order's
+// fields, in which o and p differ, named as in [Order.Validate] ("time",
+// "lines[1].unit_price"; "lines" when the lines both have are equal but
+// their number differs), or "" when o.Equal(p).
+func (o *Order) diff(p *Order) string {
+	switch {
+	case o.ID != p.ID:
+		return "id"
+	case o.CustomerID != p.CustomerID:
+		return "customer_id"
+	case !o.Time.Equal(p.Time):
+		return "time"
+	case o.Channel != p.Channel:
+		return "channel"
+	case o.Store != p.Store:
+		return "store"
+	case o.Currency != p.Currency:
+		return "currency"
+	}
+	for i := range min(len(o.Lines), len(p.Lines)) {
+		if f := o.Lines[i].diff(&p.Lines[i]); f != "" {
+			return lineField(i, f)
+		}
+	}
+	if len(o.Lines) != len(p.Lines) {
+		return "lines"
+	}
+	return ""
+}
+
+// diff returns the name of the first field in which l and m differ, or
+// "" when l.Equal(m).
+func (l *Line) diff(m *Line) string {
+	switch {
+	case l.ID != m.ID:
+		return "id"
+	case l.SKU != m.SKU:
+		return "sku"
+	case l.Category != m.Category:
+		return "category"
+	case l.Season != m.Season:
+		return "season"
+	case l.Size != m.Size:
+		return "size"
+	case l.Colour != m.Colour:
+		return "colour"
+	case l.Quantity != m.Quantity:
+		return "quantity"
+	case !l.UnitPrice.Equal(m.UnitPrice):
+		return "unit_price"
+	case !nullEqual(l.UnitCost, m.UnitCost):
+		return "unit_cost"
+	case !l.Discount.Equal(m.Discount):
+		return "discount"
+	}
+	return ""
+}
+
+// diff returns the path of the first field, in the order of Return's
+// fields, in which r and s differ, named as in [Return.Validate], or ""
+// when r.Equal(s).
+func (r *Return) diff(s *Return) string {
+	switch {
+	case r.ID != s.ID:
+		return "id"
+	case r.OrderID != s.OrderID:
+		return "order_id"
+	case r.CustomerID != s.CustomerID:
+		return "customer_id"
+	case !r.Time.Equal(s.Time):
+		return "time"
+	case r.Kind != s.Kind:
+		return "kind"
+	case r.Reason != s.Reason:
+		return "reason"
+	}
+	for i := range min(len(r.Lines), len(s.Lines)) {
+		switch a, b := r.Lines[i], s.Lines[i]; {
+		case a.LineID != b.LineID:
+			return lineField(i, "line_id")
+		case a.Quantity != b.Quantity:
+			return lineField(i, "quantity")
+		}
+	}
+	if len(r.Lines) != len(s.Lines) {
+		return "lines"
+	}
+	return ""
 }
 
 // Equal reports whether l and m have the same content, amounts compared

@@ -14,8 +14,43 @@ var ErrNotFound = errors.New("customer: not found")
 // ErrDuplicate is returned when a record arrives under an ID that is
 // already taken by a record with different content: an order, return or
 // customer delivered twice in two versions. A redelivery of identical
-// content is not an error; it is a no-op.
+// content is not an error; it is a no-op. [Summarize] and [MemStore]
+// report a conflicting order or return with a [*DuplicateError], which
+// names the first field that differs.
 var ErrDuplicate = errors.New("customer: duplicate ID with different content")
+
+// DuplicateError reports a record that arrived under an ID already taken
+// by a record with different content: an order or a return delivered
+// twice in two versions. Record names the record, such as `order "O-17"`;
+// Field is the path, as in [FieldError], of the first field in which the
+// two versions differ, such as "lines[0].quantity", or "lines" when one
+// version has more lines than the other and the lines both have are
+// equal. It matches [ErrDuplicate].
+type DuplicateError struct {
+	Record string
+	Field  string
+}
+
+// Error returns `order "O-17": duplicate ID with different
+// lines[0].quantity`.
+func (e *DuplicateError) Error() string {
+	return e.Record + ": duplicate ID with different " + e.Field
+}
+
+// Is reports whether target is [ErrDuplicate].
+func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
+
+// duplicateOrder returns the error for order o delivered under the ID of
+// prev, which has different content.
+func duplicateOrder(prev, o *Order) error {
+	return &DuplicateError{Record: "order " + strconv.Quote(o.ID), Field: prev.diff(o)}
+}
+
+// duplicateReturn returns the error for return r delivered under the ID
+// of prev, which has different content.
+func duplicateReturn(prev, r *Return) error {
+	return &DuplicateError{Record: "return " + strconv.Quote(r.ID), Field: prev.diff(r)}
+}
 
 // ErrOverflow is returned when a count of a [Summary] (units, orders,
 // returns) would no longer fit in an int. The record that would overflow

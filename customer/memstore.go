@@ -161,7 +161,8 @@ func emptyID(record, field string) error {
 	return &ValidationError{Record: record + ` ""`, Fields: []FieldError{{Field: field, Code: CodeRequired, Message: "is empty"}}}
 }
 
-// AppendOrder implements [HistoryWriter].
+// AppendOrder implements [HistoryWriter]. A second version of a stored
+// order is a [*DuplicateError] naming the first field that differs.
 func (m *MemStore) AppendOrder(ctx context.Context, o Order) error {
 	if err := ctxErr(ctx, "append order"); err != nil {
 		return err
@@ -179,14 +180,15 @@ func (m *MemStore) AppendOrder(ctx context.Context, o Order) error {
 		if prev.Equal(o) {
 			return nil
 		}
-		return fmt.Errorf("customer: order %q: %w", o.ID, ErrDuplicate)
+		return duplicateOrder(&prev, &o)
 	}
 	m.orders[o.ID] = o
 	m.history[o.CustomerID] = append(m.history[o.CustomerID], Event{Order: &o})
 	return nil
 }
 
-// AppendReturn implements [HistoryWriter].
+// AppendReturn implements [HistoryWriter]. A second version of a stored
+// return is a [*DuplicateError] naming the first field that differs.
 func (m *MemStore) AppendReturn(ctx context.Context, r Return) error {
 	if err := ctxErr(ctx, "append return"); err != nil {
 		return err
@@ -204,7 +206,7 @@ func (m *MemStore) AppendReturn(ctx context.Context, r Return) error {
 		if prev.Equal(r) {
 			return nil
 		}
-		return fmt.Errorf("customer: return %q: %w", r.ID, ErrDuplicate)
+		return duplicateReturn(&prev, &r)
 	}
 	if o, ok := m.orders[r.OrderID]; !ok || o.CustomerID != r.CustomerID {
 		return fmt.Errorf("customer: return %q: order %q of customer %q: %w", r.ID, r.OrderID, r.CustomerID, ErrNotFound)

@@ -213,7 +213,8 @@ func (e Event) records() int {
 // redelivery) and the returns seen, not the summary's inputs as a whole.
 // It checks what a single record cannot show: the same order or return ID
 // delivered twice is a no-op when the content is identical ([Order.Equal])
-// and an error wrapping [ErrDuplicate] when it differs; a return may not
+// and a [*DuplicateError] (matching [ErrDuplicate]) naming the first field
+// that differs otherwise; a return may not
 // bring back more units of a line than the customer holds, the units sold
 // less those refunded before (an exchange leaves that number unchanged;
 // see [Return.ValidateAfter]); a return whose order never comes is an
@@ -285,7 +286,7 @@ func (b *summarizer) add(e Event) error {
 			if prev.order.Equal(*o) {
 				return nil
 			}
-			return fmt.Errorf("customer: order %q delivered twice with different content: %w", o.ID, ErrDuplicate)
+			return duplicateOrder(&prev.order, o)
 		}
 		if err := b.s.addOrder(o, &b.acc); err != nil {
 			return err
@@ -300,7 +301,7 @@ func (b *summarizer) add(e Event) error {
 			if prev.Equal(*r) {
 				return nil
 			}
-			return fmt.Errorf("customer: return %q delivered twice with different content: %w", r.ID, ErrDuplicate)
+			return duplicateReturn(&prev, r)
 		}
 		if b.returns == nil {
 			b.returns = make(map[string]Return)
