@@ -239,8 +239,8 @@ func (m *MemStore) AppendInteraction(ctx context.Context, i Interaction) error {
 // starts, sorted by [CompareEvents].
 func (m *MemStore) History(ctx context.Context, id ID) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		if err := ctxErr(ctx, "history"); err != nil {
-			yield(Event{}, err)
+		if err := ctx.Err(); err != nil {
+			yield(Event{}, fmt.Errorf("customer: history of %q: %w", id, err))
 			return
 		}
 		m.mu.RLock()

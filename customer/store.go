@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -167,7 +168,9 @@ func CompareEvents(a, b Event) int {
 // SummarizeHistory builds the summary of customer id as of asOf from its
 // history in h, as [Summarize] does from a stream. An error of the store
 // (such as one wrapping [ErrNotFound] for an unknown customer) stops it
-// and is returned, wrapped.
+// and is returned, wrapped in `customer: history of "id"` unless its
+// message names the customer already (as the stores of this module do),
+// so that the customer is named once.
 func SummarizeHistory(ctx context.Context, h HistoryReader, id ID, k Kind, asOf time.Time, opts *SummaryOptions) (Summary, error) {
 	var storeErr error
 	events := func(yield func(Event) bool) {
@@ -183,6 +186,9 @@ func SummarizeHistory(ctx context.Context, h HistoryReader, id ID, k Kind, asOf 
 	}
 	s, err := Summarize(id, k, asOf, events, opts)
 	if storeErr != nil {
+		if strings.Contains(storeErr.Error(), strconv.Quote(string(id))) {
+			return Summary{}, storeErr
+		}
 		return Summary{}, fmt.Errorf("customer: history of %q: %w", id, storeErr)
 	}
 	return s, err
