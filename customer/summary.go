@@ -318,7 +318,7 @@ func (b *summarizer) add(e Event) error {
 // the same order.
 func (b *summarizer) addReturn(r *Return) error {
 	entry := b.orders[r.OrderID]
-	if err := b.s.addReturn(r, &entry.order, entry.refunded, &b.acc); err != nil {
+	if err := b.s.addReturn(r, &entry.order, entry.refunded, &b.acc, false); err != nil {
 		return err
 	}
 	if r.Kind != Refund || r.Time.After(b.s.AsOf) {
@@ -624,7 +624,7 @@ func (s *Summary) lineCost(l Line, net decimal.Decimal) decimal.Decimal {
 // For a later return of the same order use AddReturnAfter, which knows
 // the units refunded before; otherwise the refunds of a line split over
 // several returns need not add up to the line's net.
-func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o, nil, nil) }
+func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o, nil, nil, true) }
 
 // AddReturnAfter adds r, a return of order o's lines (o as given to
 // [Summary.AddOrder]), that follows earlier returns of the same order:
@@ -659,22 +659,31 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // An exchange moves no money: it counts in Returns, Exchanges and
 // ReturnedUnits only, and leaves the units the customer holds unchanged.
 // A return dated after AsOf is left out and counted in Later. An invalid
-// return (see [Return.ValidateAfter]), one of another customer or in
-// another currency than the summary's, or one whose units would overflow
-// ReturnedUnits ([ErrOverflow]) returns an error and changes nothing.
+// order (see [Order.Validate], as of AsOf: the error wraps the order's
+// [*ValidationError]), an invalid return (see [Return.ValidateAfter]),
+// one of another customer or in another currency than the summary's, or
+// one whose units would overflow ReturnedUnits ([ErrOverflow]) returns
+// an error and changes nothing.
 func (s *Summary) AddReturnAfter(r Return, o Order, refunded map[string]int) error {
-	return s.addReturn(&r, &o, refunded, nil)
+	return s.addReturn(&r, &o, refunded, nil, true)
 }
 
 // addReturn adds r after the refunds in refunded; with a non-nil acc, the
-// amounts of the fast path go to acc, to be flushed later.
-func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *accum) error {
+// amounts of the fast path go to acc, to be flushed later. checkOrder
+// says whether o still has to be validated; [Summarize] passes only
+// orders that [Summary.AddOrder] validated.
+func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *accum, checkOrder bool) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
 	if r.Time.After(s.AsOf) {
 		s.Later++
 		return nil
+	}
+	if checkOrder {
+		if err := o.Validate(s.AsOf); err != nil {
+			return fmt.Errorf("return %q: %w", r.ID, err)
+		}
 	}
 	if err := r.ValidateAfter(*o, refunded, s.AsOf); err != nil {
 		return err
