@@ -29,7 +29,10 @@
 //
 // # Audit trail
 //
-// Events are immutable and numbered 1, 2, 3… per case. [Rebuild]
+// Events are immutable and numbered 1, 2, 3… per case; each records the
+// state it left (From) and the one it reached (To). The first event, the
+// recording, leaves no state: its From is the zero [State], which prints
+// as "new" and is left out of the event's JSON. [Rebuild]
 // reproduces a case exactly from its events and rejects a log that is out
 // of order, has a gap or records a transition the table does not have.
 // SLA clocks ([SLAPolicy.Status]) and analytics ([Analyze], [Signals]) are

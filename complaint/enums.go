@@ -6,6 +6,12 @@ import (
 )
 
 // State is the step a complaint case is in (SEEDS §5, the eight steps).
+//
+// The zero State is no step: it stands for a case not yet recorded, the
+// From of a case's first [Event] (the recording), and its text form is
+// "new", so that an audit trail reads "new → recorded". It is not a state
+// a case can be in: it is not Valid, ParseState does not accept "new",
+// MarshalText refuses it, and an Event's JSON leaves a zero From out.
 type State uint8
 
 const (
@@ -40,8 +46,17 @@ func ParseState(s string) (State, error) {
 	return enumtext.Parse[State](s, stateNames, "state")
 }
 
-// String returns the text form, or "State(n)" for an undefined value.
-func (s State) String() string { return enumtext.String(s, stateNames, "State") }
+// String returns the text form: "new" for the zero State (see [State]),
+// "State(n)" for an undefined value.
+func (s State) String() string {
+	if s == 0 {
+		return stateNew
+	}
+	return enumtext.String(s, stateNames, "State")
+}
+
+// stateNew is the text form of the zero State.
+const stateNew = "new"
 
 // Valid reports whether s is a defined State.
 func (s State) Valid() bool { return enumtext.Valid(s, stateNames) }

@@ -14,13 +14,14 @@ import (
 // raised by escalation), so that rebuilding needs no policy.
 //
 // Events are immutable facts: a case is rebuilt from them with [Rebuild],
-// and SLAs and analytics are computed from them.
+// and SLAs and analytics are computed from them. The first event's From,
+// the zero [State], prints as "new" and is left out of the JSON form.
 type Event struct {
 	Case     ID        `json:"case"`           // the case
 	Seq      int       `json:"seq"`            // 1, 2, 3… within the case
 	At       time.Time `json:"at"`             // when
 	Actor    Actor     `json:"actor"`          // who, in which role
-	From     State     `json:"from,omitempty"` // state before; 0 for the recording
+	From     State     `json:"from,omitempty"` // state before; 0 ("new") for the recording
 	To       State     `json:"to"`             // state after
 	Command  Command   `json:"command"`        // the command with its note and payload
 	Priority Priority  `json:"priority"`       // priority after the event
