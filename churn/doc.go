@@ -1,8 +1,9 @@
 // Package churn fits and applies the "buy till you die" models of
 // customer-base analysis for non-contractual settings such as clothing
 // retail, where customers leave without telling anyone: BG/NBD, Pareto/NBD,
-// MBG/NBD for the number of transactions and the Gamma-Gamma model for the
-// spend per transaction. It imports no other tailor package.
+// MBG/NBD for the number of transactions, BG/BB for transactions at
+// discrete opportunities, and the Gamma-Gamma model for the spend per
+// transaction. It imports no other tailor package.
 //
 // # Input
 //
@@ -38,6 +39,14 @@
 //     ∫_{t_x}^T (α+τ)^{−(r+x)}(β+τ)^{−(s+1)} dτ (the customer dies between
 //     the last purchase and T), by Gauss–Legendre quadrature, with the
 //     derivatives under the integral sign for an analytic gradient.
+//   - BG/BB (Fader, Hardie & Shang 2010, Marketing Science 29(6)): time is
+//     a sequence of transaction opportunities (one a day, a week, a yearly
+//     appeal); an active customer buys at each with probability
+//     p ~ Beta(α, β) and drops out before each with θ ~ Beta(γ, δ). The
+//     triple counts opportunities: x of the n after the first purchase had
+//     one, the last being t_x. Likelihood (eq. 5)
+//     L = B(α+x,β+n−x)/B(α,β)·B(γ,δ+n)/B(γ,δ) + Σ_{i=0}^{n−t_x−1} B(α+x,β+t_x−x+i)/B(α,β)·B(γ+1,δ+t_x+i)/B(γ,δ),
+//     the sum by a recurrence of its ratios; see [BGBB].
 //   - Gamma-Gamma (Fader, Hardie & Lee 2005, JMR 42(4); Fader & Hardie note
 //     025): transaction values ~ Gamma(p, ν), ν ~ Gamma(q, γ); the fit uses the
 //     density of the mean repeat spend z̄, the prediction is
@@ -63,9 +72,9 @@
 //
 // # Fitting
 //
-// [FitBGNBD], [FitMBGNBD], [FitParetoNBD] and [FitGammaGamma] maximise the
-// likelihood over the logarithms of the parameters (which keeps them
-// positive) with BFGS, analytic gradients for all four models, a
+// [FitBGNBD], [FitMBGNBD], [FitParetoNBD], [FitBGBB] and [FitGammaGamma]
+// maximise the likelihood over the logarithms of the parameters (which
+// keeps them positive) with BFGS, analytic gradients for all five models, a
 // backtracking line search, and a few Newton steps on the finite-difference
 // Hessian of the gradient at the end (the likelihood's rounding noise hides
 // the last digits from a line search, the gradient does not). Standard

@@ -19,31 +19,37 @@ const (
 	ModelMBGNBD
 	// ModelGammaGamma is "gammagamma" (GammaGamma), parameters p, q, v.
 	ModelGammaGamma
+	// ModelBGBB is "bgbb" (BGBB), parameters alpha, beta, gamma, delta.
+	ModelBGBB
 )
 
-var kindNames = [...]string{ModelBGNBD: "bgnbd", ModelParetoNBD: "paretonbd", ModelMBGNBD: "mbgnbd", ModelGammaGamma: "gammagamma"}
+// lastModel is the last valid ModelKind.
+const lastModel = ModelBGBB
+
+var kindNames = [...]string{ModelBGNBD: "bgnbd", ModelParetoNBD: "paretonbd", ModelMBGNBD: "mbgnbd", ModelGammaGamma: "gammagamma", ModelBGBB: "bgbb"}
 
 // String returns the model's name, or "ModelKind(n)" for an invalid value.
 func (k ModelKind) String() string {
-	if k >= ModelBGNBD && k <= ModelGammaGamma {
+	if k >= ModelBGNBD && k <= lastModel {
 		return kindNames[k]
 	}
 	return "ModelKind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// ParseModelKind parses "bgnbd", "paretonbd", "mbgnbd" or "gammagamma".
+// ParseModelKind parses "bgnbd", "paretonbd", "mbgnbd", "gammagamma" or
+// "bgbb".
 func ParseModelKind(s string) (ModelKind, error) {
-	for k := ModelBGNBD; k <= ModelGammaGamma; k++ {
+	for k := ModelBGNBD; k <= lastModel; k++ {
 		if kindNames[k] == s {
 			return k, nil
 		}
 	}
-	return 0, fmt.Errorf("churn: unknown model %q (want bgnbd, paretonbd, mbgnbd or gammagamma): %w", s, ErrInvalidInput)
+	return 0, fmt.Errorf("churn: unknown model %q (want bgnbd, paretonbd, mbgnbd, gammagamma or bgbb): %w", s, ErrInvalidInput)
 }
 
 // MarshalText implements encoding.TextMarshaler; an invalid kind is an error.
 func (k ModelKind) MarshalText() ([]byte, error) {
-	if k < ModelBGNBD || k > ModelGammaGamma {
+	if k < ModelBGNBD || k > lastModel {
 		return nil, fmt.Errorf("churn: marshal %v: %w", k, ErrInvalidInput)
 	}
 	return []byte(kindNames[k]), nil
@@ -60,8 +66,8 @@ func (k *ModelKind) UnmarshalText(b []byte) error {
 }
 
 // TransactionFit is a fitted transaction model with its diagnostics, as
-// returned by FitTransactionModel; BGNBDFit, ParetoNBDFit and MBGNBDFit
-// implement it.
+// returned by FitTransactionModel; BGNBDFit, ParetoNBDFit, MBGNBDFit and
+// BGBBFit implement it.
 type TransactionFit interface {
 	// Transactions returns the fitted model.
 	Transactions() TransactionModel
@@ -92,8 +98,8 @@ func (f MBGNBDFit) Diagnostics() FitInfo { return f.FitInfo }
 // Diagnostics returns the fit diagnostics.
 func (f GammaGammaFit) Diagnostics() FitInfo { return f.FitInfo }
 
-// FitTransactionModel fits the transaction model kind (bgnbd, paretonbd or
-// mbgnbd) to g; see FitBGNBD for the errors. When the error is a
+// FitTransactionModel fits the transaction model kind (bgnbd, paretonbd,
+// mbgnbd or bgbb) to g; see FitBGNBD for the errors. When the error is a
 // *BoundaryError or *ConvergenceError the returned fit is non-nil and holds
 // the best point reached; otherwise on error it is nil.
 func FitTransactionModel(kind ModelKind, g *Groups, opts *FitOptions) (TransactionFit, error) {
@@ -111,6 +117,9 @@ func FitTransactionModel(kind ModelKind, g *Groups, opts *FitOptions) (Transacti
 		fit, err, ok = f, e, f.params != nil
 	case ModelMBGNBD:
 		f, e := FitMBGNBD(g, opts)
+		fit, err, ok = f, e, f.params != nil
+	case ModelBGBB:
+		f, e := FitBGBB(g, opts)
 		fit, err, ok = f, e, f.params != nil
 	default:
 		return nil, fmt.Errorf("churn: %v is not a transaction model: %w", kind, ErrInvalidInput)

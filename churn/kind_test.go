@@ -8,7 +8,7 @@ import (
 )
 
 func TestModelKind(t *testing.T) {
-	for _, k := range []ModelKind{ModelBGNBD, ModelParetoNBD, ModelMBGNBD, ModelGammaGamma} {
+	for _, k := range []ModelKind{ModelBGNBD, ModelParetoNBD, ModelMBGNBD, ModelGammaGamma, ModelBGBB} {
 		got, err := ParseModelKind(k.String())
 		require.NoError(t, err)
 		require.Equal(t, k, got)
@@ -25,7 +25,7 @@ func TestModelKind(t *testing.T) {
 	_, err = ModelKind(0).MarshalText()
 	require.ErrorIs(t, err, ErrInvalidInput)
 	var k ModelKind
-	require.Error(t, k.UnmarshalText([]byte("bgbb")))
+	require.Error(t, k.UnmarshalText([]byte("bg/bb")))
 	require.Equal(t, ModelKind(0), k)
 }
 

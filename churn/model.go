@@ -6,10 +6,11 @@ import (
 )
 
 // TransactionModel is what the scoring, CLV and evaluation code needs from a
-// fitted transaction model (BGNBD, MBGNBD, ParetoNBD). Time arguments are in
-// the unit the model was fitted in.
+// fitted transaction model (BGNBD, MBGNBD, ParetoNBD, BGBB). Time arguments
+// are in the unit the model was fitted in (for BGBB, whole opportunities).
 type TransactionModel interface {
-	// Name is the model's short name ("bgnbd", "mbgnbd", "paretonbd").
+	// Name is the model's short name ("bgnbd", "mbgnbd", "paretonbd",
+	// "bgbb").
 	Name() string
 	// PAlive is the probability that the customer is still active at T.
 	PAlive(o Observation) (float64, error)
