@@ -118,6 +118,14 @@ func scanOne(dst ...any) func(pgx.Rows) error {
 	}
 }
 
+// storable reports whether PostgreSQL text can hold s: it is valid UTF-8
+// without a NUL byte. A key that is not storable was never stored (writes
+// refuse it, see checkText), so a lookup by it finds nothing and need not
+// ask the server, which would reject it.
+func storable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
 // checkText returns a [*customer.ValidationError] (matching
 // customer.ErrInvalid) naming the first string field of v, walked
 // depth-first, that PostgreSQL cannot store as given: one that is not

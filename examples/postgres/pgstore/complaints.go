@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/tailorcrm/tailor/complaint"
@@ -16,8 +14,9 @@ import (
 // ComplaintStore keeps complaint cases and their audit trails: a
 // [complaint.Store]. A case is a row of complaint_cases (its JSON in
 // body, and the fields one queries — state, priority, complainant,
-// handler, opened with its nanoseconds, updated — as columns); each event
-// is a row of complaint_events keyed by (case_id, seq). An index on
+// handler, opened and updated with their nanoseconds — as columns); each
+// event is a row of complaint_events keyed by (case_id, seq), its at with
+// its nanoseconds a column too. An index on
 // (complainant, opened, opened_ns, id) gives a customer's cases in the
 // order [ComplaintStore.Cases] returns them. It is safe for concurrent
 // use.
@@ -31,6 +30,9 @@ var _ complaint.Store = (*ComplaintStore)(nil)
 func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
 	if err := ctxErr(ctx, "get complaint"); err != nil {
 		return complaint.Case{}, err
+	}
+	if !storable(string(id)) {
+		return complaint.Case{}, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
 	}
 	var body []byte
 	err := s.db.pool.QueryRow(ctx, `SELECT body FROM `+s.db.t.cases+` WHERE id = $1`, string(id)).Scan(&body)
@@ -83,19 +85,19 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 		return fmt.Errorf("pgstore: complaint %q: encode event %d: %w: %w", c.ID, ev.Seq, customer.ErrInvalid, err)
 	}
 	opened, openedNs := nullInstant(c.Opened)
-	updated, _ := nullInstant(c.Updated)
-	at, _ := nullInstant(ev.At)
+	updated, updatedNs := nullInstant(c.Updated)
+	at, atNs := nullInstant(ev.At)
 	// One statement, atomic by itself: the case's insert or versioned
 	// update, and the event's insert only when the case row was written.
 	var q string
 	if c.Version == 1 {
 		q = `WITH c AS (
-				INSERT INTO ` + s.db.t.cases + ` (id, version, state, priority, complainant, handler, opened, opened_ns, updated, body)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $17, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id)`
+				INSERT INTO ` + s.db.t.cases + ` (id, version, state, priority, complainant, handler, opened, opened_ns, updated, updated_ns, body)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $17, $8, $18, $9) ON CONFLICT (id) DO NOTHING RETURNING id)`
 	} else {
 		q = `WITH c AS (
 				UPDATE ` + s.db.t.cases + ` SET version = $2, state = $3, priority = $4, complainant = $5,
-					handler = $6, opened = $7, opened_ns = $17, updated = $8, body = $9
+					handler = $6, opened = $7, opened_ns = $17, updated = $8, updated_ns = $18, body = $9
 				WHERE id = $1 AND version = $2 - 1 RETURNING id)`
 	}
 	var written int64
@@ -104,12 +106,12 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 		written = rows.CommandTag().RowsAffected()
 		return rows.Err()
 	}, q+`
-		INSERT INTO `+s.db.t.caseEvents+` (case_id, seq, at, actor, role, command, from_state, to_state, body)
-		SELECT c.id, $2, $10, $11, $12, $13, $14, $15, $16 FROM c`,
+		INSERT INTO `+s.db.t.caseEvents+` (case_id, seq, at, at_ns, actor, role, command, from_state, to_state, body)
+		SELECT c.id, $2, $10, $19, $11, $12, $13, $14, $15, $16 FROM c`,
 		string(c.ID), c.Version, c.State.String(), c.Priority.String(),
 		string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody,
 		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), evBody,
-		openedNs)
+		openedNs, updatedNs, atNs)
 	if code, _ := pgCode(err); code == uniqueViolation || (err == nil && written == 0) {
 		return conflict()
 	}
@@ -132,6 +134,9 @@ func stateName(s complaint.State) string {
 func (s *ComplaintStore) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
 	if err := ctxErr(ctx, "complaint events"); err != nil {
 		return nil, err
+	}
+	if !storable(string(id)) {
+		return nil, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
 	}
 	rows, err := s.db.pool.Query(ctx, `SELECT body FROM `+s.db.t.caseEvents+` WHERE case_id = $1 ORDER BY seq`, string(id))
 	if err != nil {
@@ -167,7 +172,7 @@ func (s *ComplaintStore) Cases(ctx context.Context, complainant customer.ID) ([]
 	if err := ctxErr(ctx, op); err != nil {
 		return nil, err
 	}
-	if !utf8.ValidString(string(complainant)) || strings.IndexByte(string(complainant), 0) >= 0 {
+	if !storable(string(complainant)) {
 		return []complaint.Case{}, nil
 	}
 	rows, err := s.db.pool.Query(ctx, `SELECT id, body FROM `+s.db.t.cases+`

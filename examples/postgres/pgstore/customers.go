@@ -128,6 +128,9 @@ func (s *CustomerStore) Get(ctx context.Context, id customer.ID) (customer.Custo
 	if err := ctxErr(ctx, "get customer"); err != nil {
 		return customer.Customer{}, err
 	}
+	if !storable(string(id)) {
+		return customer.Customer{}, fmt.Errorf("pgstore: customer %q: %w", id, customer.ErrNotFound)
+	}
 	c, err := scanCustomer(s.db.pool.QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1`, string(id)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return customer.Customer{}, fmt.Errorf("pgstore: customer %q: %w", id, customer.ErrNotFound)
@@ -145,6 +148,9 @@ func (s *CustomerStore) GetMany(ctx context.Context, ids []customer.ID) ([]custo
 	}
 	keys := make([]string, len(ids))
 	for i, id := range ids {
+		if !storable(string(id)) {
+			return nil, fmt.Errorf("pgstore: customer %q: %w", id, customer.ErrNotFound)
+		}
 		keys[i] = string(id)
 	}
 	rows, err := s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = ANY($1)`, keys)
@@ -291,6 +297,9 @@ var customerUpdates = func() string {
 func (s *CustomerStore) Delete(ctx context.Context, id customer.ID) error {
 	if err := ctxErr(ctx, "delete customer"); err != nil {
 		return err
+	}
+	if !storable(string(id)) {
+		return fmt.Errorf("pgstore: delete customer %q: %w", id, customer.ErrNotFound)
 	}
 	tag, err := s.db.pool.Exec(ctx, `DELETE FROM `+s.db.t.customers+` WHERE id = $1`, string(id))
 	if err != nil {

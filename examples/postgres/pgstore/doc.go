@@ -68,7 +68,12 @@
 // encoding/json would silently replace invalid UTF-8 in a JSONB payload:
 // a record with such a string is refused before it is sent, with a
 // [*customer.ValidationError] (matching customer.ErrInvalid) naming the
-// field, and nothing is stored. Times must lie within PostgreSQL's
+// field, and nothing is stored. An ID with such text can therefore never
+// have been stored: a lookup by it (Get, GetMany, Delete, History, Events,
+// Cases, Entries, and an Append of no entries, which only reads the
+// ledger's version) answers as for an unknown ID — an error matching the
+// interface's ErrNotFound, or an empty result or empty ledger where the
+// interface gives one — without asking the server. Times must lie within PostgreSQL's
 // timestamptz range (4713 BC to 294276 AD), and times inside JSON
 // payloads within years 0–9999; data the server rejects (SQLSTATE class
 // 22) gives an error matching customer.ErrInvalid too.

@@ -186,6 +186,10 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			yield(customer.Event{}, err)
 			return
 		}
+		if !storable(string(id)) {
+			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, customer.ErrNotFound))
+			return
+		}
 		var (
 			known        bool
 			orders       []customer.Order

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -308,4 +310,127 @@ func TestListPages(t *testing.T) {
 		}
 	}
 	assert.Equal(t, pgstore.ListPageSize+3, k)
+}
+
+// unstorableIDs are IDs PostgreSQL text cannot hold: with a NUL byte
+// (also right after a stored ID) or invalid UTF-8.
+var unstorableIDs = []string{"C-1\x00", "\x00", "a\x00b", "\xff", "C-\xc3", "K-1\x00", "M-1\x00"}
+
+// checkUnknownIDs asserts that every lookup of db's stores by an ID of
+// unstorableIDs answers as for an unknown ID: ErrNotFound, or the empty
+// result where the contract says so.
+func checkUnknownIDs(t *testing.T, db *pgstore.DB) {
+	t.Helper()
+	ctx := context.Background()
+	cs, ks, ls := db.Customers(), db.Complaints(), db.Loyalty()
+	for _, s := range unstorableIDs {
+		id := customer.ID(s)
+		_, err := cs.Get(ctx, id)
+		assert.ErrorIs(t, err, customer.ErrNotFound, "customer Get %q", s)
+		many, err := cs.GetMany(ctx, []customer.ID{"C-1", id})
+		assert.ErrorIs(t, err, customer.ErrNotFound, "customer GetMany %q", s)
+		assert.Nil(t, many, "customer GetMany %q", s)
+		assert.ErrorIs(t, cs.Delete(ctx, id), customer.ErrNotFound, "customer Delete %q", s)
+		var errs []error
+		n := 0
+		for _, err := range cs.History(ctx, id) {
+			n++
+			errs = append(errs, err)
+		}
+		if assert.Equal(t, 1, n, "customer History %q: one element", s) {
+			assert.ErrorIs(t, errs[0], customer.ErrNotFound, "customer History %q", s)
+		}
+
+		_, err = ks.Get(ctx, complaint.ID(s))
+		assert.ErrorIs(t, err, complaint.ErrNotFound, "complaint Get %q", s)
+		evs, err := ks.Events(ctx, complaint.ID(s))
+		assert.ErrorIs(t, err, complaint.ErrNotFound, "complaint Events %q", s)
+		assert.Nil(t, evs, "complaint Events %q", s)
+		cases, err := ks.Cases(ctx, id)
+		assert.NoError(t, err, "complaint Cases %q", s)
+		assert.NotNil(t, cases, "complaint Cases %q", s)
+		assert.Empty(t, cases, "complaint Cases %q", s)
+
+		entries, err := ls.Entries(ctx, id, 0)
+		assert.NoError(t, err, "loyalty Entries %q", s)
+		assert.NotNil(t, entries, "loyalty Entries %q", s)
+		assert.Empty(t, entries, "loyalty Entries %q", s)
+		// An empty batch at the version of an empty ledger is accepted;
+		// at any other version it is a conflict.
+		assert.NoError(t, ls.Append(ctx, id, 0, nil), "loyalty Append %q of no entries at version 0", s)
+		assert.ErrorIs(t, ls.Append(ctx, id, 1, nil), loyalty.ErrConflict, "loyalty Append %q of no entries at version 1", s)
+	}
+}
+
+// An ID that PostgreSQL text cannot hold (a NUL byte, invalid UTF-8) was
+// never stored: every lookup by it answers as for an unknown ID, not with
+// the server's error, and changes nothing (Delete of "C-1\x00" does not
+// delete "C-1"). A record with such an ID is refused with a validation
+// error naming the record and the field, and nothing is stored.
+func TestUnstorableIDsAreUnknown(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	cs, ks, ls := db.Customers(), db.Complaints(), db.Loyalty()
+	require.NoError(t, cs.Put(ctx, customer.Customer{ID: "C-1", Name: "Ana"}))
+	c, ev := complainttest.RecordFor("K-1", "C-1", complainttest.T0)
+	require.NoError(t, ks.Save(ctx, c, ev))
+	require.NoError(t, ls.Append(ctx, "M-1", 0, []loyalty.Entry{{Seq: 1, Member: "M-1", Key: "k"}}))
+
+	checkUnknownIDs(t, db)
+
+	got, err := cs.Get(ctx, "C-1")
+	require.NoError(t, err, "C-1 is still stored")
+	assert.Equal(t, "Ana", got.Name)
+	cases, err := ks.Cases(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Equal(t, []complaint.ID{"K-1"}, listedIDs(t, cases))
+	entries, err := ls.Entries(ctx, "M-1", 0)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1)
+
+	// invalid asserts that err is a validation error of record naming field.
+	invalid := func(err error, record, field string) {
+		t.Helper()
+		require.ErrorIs(t, err, customer.ErrInvalid, "%s", record)
+		var ve *customer.ValidationError
+		require.ErrorAs(t, err, &ve, "%s", record)
+		assert.Equal(t, record, ve.Record)
+		if assert.Len(t, ve.Fields, 1, "%s", record) {
+			assert.Equal(t, field, ve.Fields[0].Field, "%s", record)
+		}
+	}
+	for _, s := range unstorableIDs {
+		id := customer.ID(s)
+		invalid(cs.Put(ctx, customer.Customer{ID: id}), fmt.Sprintf("customer %q", s), "id")
+		invalid(cs.AppendOrder(ctx, customer.Order{ID: s, CustomerID: "C-1", Time: complainttest.T0}), fmt.Sprintf("order %q", s), "id")
+		invalid(cs.AppendOrder(ctx, customer.Order{ID: "O-1", CustomerID: id, Time: complainttest.T0}), `order "O-1"`, "customerid")
+		invalid(cs.AppendReturn(ctx, customer.Return{ID: s, OrderID: "O-1", CustomerID: "C-1", Time: complainttest.T0}), fmt.Sprintf("return %q", s), "id")
+		invalid(cs.AppendInteraction(ctx, customer.Interaction{CustomerID: id, Time: complainttest.T0, Kind: customer.Cart}),
+			fmt.Sprintf("interaction of customer %q", s), "customerid")
+		kc, kev := complainttest.RecordFor(complaint.ID(s), "C-1", complainttest.T0)
+		invalid(ks.Save(ctx, kc, kev), fmt.Sprintf("complaint %q", s), "id")
+		kc, kev = complainttest.RecordFor("K-2", id, complainttest.T0)
+		invalid(ks.Save(ctx, kc, kev), `complaint "K-2"`, "intake.complainant")
+		invalid(ls.Append(ctx, id, 0, []loyalty.Entry{{Seq: 1, Member: id, Key: "k"}}), fmt.Sprintf("loyalty entry 1 of member %q", s), "member")
+	}
+	checkUnknownIDs(t, db)
+	var n int
+	require.NoError(t, db.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM `+pgx.Identifier{db.Schema(), "customers"}.Sanitize()+`)
+		+ (SELECT count(*) FROM `+pgx.Identifier{db.Schema(), "orders"}.Sanitize()+`)
+		+ (SELECT count(*) FROM `+pgx.Identifier{db.Schema(), "complaint_cases"}.Sanitize()+`)
+		+ (SELECT count(*) FROM `+pgx.Identifier{db.Schema(), "loyalty_entries"}.Sanitize()+`)`).Scan(&n))
+	assert.Equal(t, 3, n, "only C-1, K-1 and M-1's entry are stored")
+}
+
+// The lookups of unstorableIDs are answered without the server: they
+// give the same answers over a closed pool.
+func TestUnstorableIDsNeedNoServer(t *testing.T) {
+	p, err := pgxpool.New(context.Background(), testDSN(t))
+	require.NoError(t, err)
+	p.Close()
+	db := pgstore.New(p, &pgstore.Options{Schema: newSchemaName()})
+	_, err = db.Customers().Get(context.Background(), "C-1")
+	require.Error(t, err, "the pool is closed")
+	require.NotErrorIs(t, err, customer.ErrNotFound)
+	checkUnknownIDs(t, db)
 }

@@ -173,6 +173,20 @@ DROP INDEX complaint_cases_complainant;
 CREATE INDEX complaint_cases_complainant_opened
 	ON complaint_cases (complainant, opened NULLS FIRST, opened_ns, id);
 `},
+	{"nanoseconds of complaint cases' updated and events' at", `
+-- The nanoseconds of a case's updated and of an event's at, which the
+-- timestamptz columns drop, as every other instant column has them;
+-- existing rows take them from the JSON of the case or event
+-- ("…T09:00:00.123456789Z"), which holds the exact instant.
+ALTER TABLE complaint_cases ADD COLUMN updated_ns smallint NOT NULL DEFAULT 0;
+UPDATE complaint_cases SET updated_ns = coalesce(
+	right(rpad(substring(body->>'updated' from '\.([0-9]+)'), 9, '0'), 3)::smallint, 0);
+ALTER TABLE complaint_cases ALTER COLUMN updated_ns DROP DEFAULT;
+ALTER TABLE complaint_events ADD COLUMN at_ns smallint NOT NULL DEFAULT 0;
+UPDATE complaint_events SET at_ns = coalesce(
+	right(rpad(substring(body->>'at' from '\.([0-9]+)'), 9, '0'), 3)::smallint, 0);
+ALTER TABLE complaint_events ALTER COLUMN at_ns DROP DEFAULT;
+`},
 }
 
 // SchemaVersion is the number of the last migration this package knows:
