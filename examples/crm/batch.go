@@ -27,12 +27,12 @@ var batchColumns = []string{"frequency", "recency", "T", "p_alive", "expected_pu
 var emptyBatchColumns = strings.Repeat(",", len(batchColumns))
 
 func runBatch(e *env, args []string) error {
-	fs := newFlags(e, "batch", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-model bgnbd|paretonbd|mbgnbd] [-period day|week] [-horizon H] [-discount-rate R] [-out FILE]")
+	fs := newFlags(e, "batch", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-model bgnbd|paretonbd|mbgnbd|bgbb] [-period day|week] [-horizon H] [-discount-rate R] [-out FILE]")
 	var f inputFlags
 	f.register(fs)
 	asOfFlag := fs.String("as-of", "", "day of the analysis and end of the calibration period, `YYYY-MM-DD` (required): later rows are left out and counted")
 	outPath := fs.String("out", "", "output `file` (default stdout)")
-	model := fs.String("model", modelBGNBD, "transaction model: bgnbd, paretonbd or mbgnbd")
+	model := fs.String("model", modelBGNBD, "transaction model: bgnbd, paretonbd, mbgnbd or bgbb (whole periods)")
 	periodFlag := fs.String("period", "week", "time unit of frequency, recency, T and -horizon: day or week (days ÷ 7)")
 	horizon := fs.Float64("horizon", 0, "whole `periods` after -as-of over which purchases and CLV are expected (default 52 weeks or 365 days)")
 	discount := fs.Float64("discount-rate", 0.10, "annual discount `rate` of the CLV, as in crm score")
@@ -62,7 +62,7 @@ func runBatch(e *env, args []string) error {
 		return err
 	}
 	defer out.abort()
-	b := &batch{t: t, asOf: asOf, period: period, h: h, d: annualToPeriod(*discount, period)}
+	b := &batch{t: t, asOf: asOf, period: period, h: h, d: annualToPeriod(*discount, period), discrete: discrete(*model)}
 	if err := b.fit(e, *model); err != nil {
 		return err
 	}
@@ -82,6 +82,9 @@ type batch struct {
 	period customer.Period
 	h      float64 // horizon, whole periods
 	d      float64 // discount rate per period
+	// discrete: the triples count whole periods (bgbb), as
+	// customer.Summary.Opportunities gives them, not days.
+	discrete bool
 
 	seg    *segment.Model
 	tx     churn.TransactionModel // nil when the fit failed
@@ -102,8 +105,9 @@ type batch struct {
 	currencies []customer.Currency // of the rows, by index
 }
 
-// keyed is a customer's BTYD triple in whole days, with the customer's
-// index: half the size of the float triple, and faster to sort.
+// keyed is a customer's BTYD triple in whole days (in whole periods for
+// bgbb), with the customer's index: half the size of the float triple,
+// and faster to sort.
 type keyed struct {
 	x, tx, T int32
 	i        int32
@@ -138,8 +142,18 @@ func (b *batch) fit(e *env, model string) error {
 			return fmt.Errorf("customer %q: kind %d", s.CustomerID, s.Kind)
 		}
 		b.kinds[i] = s.Kind
-		// In days, then converted as BTYD converts them: days ÷ 7.
-		x, tx, T, ok := s.BTYD(customer.Days)
+		// In days, then converted as BTYD converts them: days ÷ 7; or in
+		// whole periods.
+		var x int
+		var tx, T float64
+		var ok bool
+		if b.discrete {
+			var itx, n int
+			x, itx, n, ok = s.Opportunities(b.period)
+			tx, T = float64(itx), float64(n)
+		} else {
+			x, tx, T, ok = s.BTYD(customer.Days)
+		}
 		if !ok {
 			T = noPurchase
 		}
@@ -216,10 +230,10 @@ func (b *batch) fit(e *env, model string) error {
 // b.groups to the distinct ones and b.group to each customer's, and
 // returns the population to fit: the groups and the spend groups.
 func (b *batch) groupTriples(tri []keyed) (*population, error) {
-	pop := &population{}
+	pop := &population{discrete: b.discrete, period: b.period}
 	b.group = make([]int32, len(tri))
 	div := 1.0
-	if b.period == customer.Weeks {
+	if b.period == customer.Weeks && !b.discrete {
 		div = 7
 	}
 	// The repeat customers with a mean spend, by kind, counted first so

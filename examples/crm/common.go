@@ -70,7 +70,7 @@ func horizonOf(fs *flag.FlagSet, h float64, period customer.Period, whole bool) 
 	}
 	switch {
 	case whole && (!finite(h) || h < 1 || h > 1e5 || h != math.Trunc(h)):
-		return 0, usagef("-horizon %v: want a whole number of periods in [1, 100000] for the CLV", h)
+		return 0, usagef("-horizon %v: want a whole number of periods in [1, 100000] (for the CLV, and for bgbb, which counts whole periods)", h)
 	case !finite(h) || h <= 0 || h > 1e5:
 		return 0, usagef("-horizon %v: want a number of periods in (0, 100000]", h)
 	}

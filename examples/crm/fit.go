@@ -24,7 +24,11 @@ const (
 	modelBGBB       = "bgbb"
 )
 
-var transactionModels = []string{modelBGNBD, modelParetoNBD, modelMBGNBD}
+var transactionModels = []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelBGBB}
+
+// discrete reports whether model counts whole periods (opportunities)
+// rather than time: bgbb.
+func discrete(model string) bool { return model == modelBGBB }
 
 func checkModel(name string, allowed []string) error {
 	for _, m := range allowed {
@@ -35,8 +39,6 @@ func checkModel(name string, allowed []string) error {
 	switch {
 	case name == "":
 		return usagef("-model is required (one of %s)", strings.Join(allowed, ", "))
-	case name == modelBGBB:
-		return usagef("-model bgbb: the BG/BB model is not available yet (want %s)", strings.Join(allowed, ", "))
 	case name == modelGammaGamma:
 		return usagef("-model gammagamma is a spend model: score a transaction model (%s) with -spend gammagamma", strings.Join(allowed, ", "))
 	}
@@ -84,14 +86,18 @@ type population struct {
 	spendIn   spendInput          // the same by kind
 	noBuy     int                 // customers without a purchase in the calibration period
 	firstOnly int                 // customers whose first purchase is on the calibration end (T = 0)
+	discrete  bool                // the triples count whole periods (Summary.Opportunities)
+	period    customer.Period
 }
 
 // buildPopulation turns the summaries into (x, t_x, T) observations and
-// mean repeat spends, and groups them for fitting. Customers whose first
-// purchase is on the last calibration day have T = 0, which the models'
-// likelihood does not take (they would add 0 to it): they are left out of
-// the fit but scored.
-func buildPopulation(t *input.Table, period customer.Period) (*population, error) {
+// mean repeat spends, and groups them for fitting: the BTYD triples of
+// customer.Summary.BTYD, or, when discrete, the whole periods of
+// customer.Summary.Opportunities (for bgbb). Customers whose first
+// purchase is on the last calibration day have T = 0 (in whole periods:
+// whose first period is not over), which the models' likelihood does not
+// take (they would add 0 to it): they are left out of the fit but scored.
+func buildPopulation(t *input.Table, period customer.Period, discrete bool) (*population, error) {
 	// The triples and mean spends of every customer, on every core.
 	type triple struct {
 		x, tx, T, spend float64
@@ -104,15 +110,23 @@ func buildPopulation(t *input.Table, period customer.Period) (*population, error
 		var s customer.Summary
 		for i := lo; i < hi; i++ {
 			z.Summary(i, &s)
-			x, tx, T, ok := s.BTYD(period)
-			m, _ := s.MeanRepeatSpendFloat()
-			tri[i] = triple{x: float64(x), tx: tx, T: T, spend: m, ok: ok, kind: s.Kind}
+			var c triple
+			if discrete {
+				x, tx, n, ok := s.Opportunities(period)
+				c = triple{x: float64(x), tx: float64(tx), T: float64(n), ok: ok}
+			} else {
+				x, tx, T, ok := s.BTYD(period)
+				c = triple{x: float64(x), tx: tx, T: T, ok: ok}
+			}
+			c.spend, _ = s.MeanRepeatSpendFloat()
+			c.kind = s.Kind
+			tri[i] = c
 		}
 		return nil
 	})
 	// Then grouped by sorting (churn.GroupsOf, SpendGroupsOf), each
 	// group of the lists remembering its customer for the errors.
-	p := &population{}
+	p := &population{discrete: discrete, period: period}
 	bought, fitted := 0, 0
 	var fittedK [customer.Intermediary + 1]int
 	for _, c := range tri {
@@ -184,7 +198,11 @@ func (p *population) report(e *env, calEnd customer.Date) {
 	if p.noBuy > 0 {
 		fmt.Fprintf(e.stderr, "crm: %s without a purchase on or before %s (only returns) left out\n", customers(p.noBuy), calEnd)
 	}
-	if p.firstOnly > 0 {
+	switch {
+	case p.firstOnly == 0:
+	case p.discrete:
+		fmt.Fprintf(e.stderr, "crm: %s whose first %s after the first purchase is not over on %s (n = 0) left out of the fit\n", customers(p.firstOnly), periodName(p.period), calEnd)
+	default:
 		fmt.Fprintf(e.stderr, "crm: %s whose first purchase is on %s (T = 0) left out of the fit\n", customers(p.firstOnly), calEnd)
 	}
 }
@@ -214,6 +232,10 @@ func fitModel(name string, p *population) (fitted, error) {
 	case modelMBGNBD:
 		var r churn.MBGNBDFit
 		r, err = churn.FitMBGNBD(p.groups, nil)
+		f.params, f.info, f.tx = r.Params(), r.FitInfo, r.Model
+	case modelBGBB:
+		var r churn.BGBBFit
+		r, err = churn.FitBGBB(p.groups, nil)
 		f.params, f.info, f.tx = r.Params(), r.FitInfo, r.Model
 	case modelGammaGamma:
 		var r churn.GammaGammaFit
@@ -315,7 +337,7 @@ func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Pe
 			out = nil
 		}
 	}()
-	if pop, err = buildPopulation(t, period); err != nil {
+	if pop, err = buildPopulation(t, period, discrete(f.model)); err != nil {
 		return out, nil, fitted{}, err
 	}
 	pop.report(e, calEnd)
@@ -331,12 +353,12 @@ func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Pe
 func runFit(e *env, args []string) error {
 	fs := newFlags(e, "fit", "-model MODEL -in FILE [-format csv|cdnow] -calibration-end YYYY-MM-DD [-period day|week] [-json] [-out FILE]")
 	var f modelFlags
-	f.register(fs, "bgnbd, paretonbd, mbgnbd or gammagamma")
+	f.register(fs, "bgnbd, paretonbd, mbgnbd, bgbb or gammagamma")
 	asJSON := fs.Bool("json", false, "print the fit as one JSON object (otherwise as text)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkModel(f.model, []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelGammaGamma}); err != nil {
+	if err := checkModel(f.model, []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelBGBB, modelGammaGamma}); err != nil {
 		return err
 	}
 	period, err := parsePeriod(f.period)
@@ -375,7 +397,7 @@ func annualToPeriod(annual float64, period customer.Period) float64 {
 func runScore(e *env, args []string) error {
 	fs := newFlags(e, "score", "-model MODEL -in FILE [-format csv|cdnow] -calibration-end YYYY-MM-DD [-period day|week] [-horizon H] [-spend gammagamma [-discount-rate R]] [-out FILE]")
 	var f modelFlags
-	f.register(fs, "bgnbd, paretonbd or mbgnbd")
+	f.register(fs, "bgnbd, paretonbd, mbgnbd or bgbb")
 	horizon := fs.Float64("horizon", 0, "`periods` after the calibration end over which purchases (and CLV) are expected (default 52 weeks or 365 days)")
 	spend := fs.String("spend", "", "spend `model` for a clv column: gammagamma")
 	discount := fs.Float64("discount-rate", 0.10, "annual discount `rate` of the CLV, converted to the period: (1+R)^(1/52) − 1 per week, (1+R)^(1/365) − 1 per day")
@@ -393,7 +415,7 @@ func runScore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := horizonOf(fs, *horizon, period, *spend != "")
+	h, err := horizonOf(fs, *horizon, period, *spend != "" || discrete(f.model))
 	if err != nil {
 		return err
 	}

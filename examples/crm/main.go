@@ -65,6 +65,16 @@
 // left out of the fit; customers without any purchase are left out; both
 // are counted on stderr.
 //
+// -model is bgnbd, paretonbd, mbgnbd (in fit, score and batch) or bgbb,
+// and fit also takes gammagamma. bgbb, the BG/BB model of purchases at
+// discrete opportunities, counts whole periods after the first purchase
+// (customer.Summary.Opportunities): T is the number of whole days or
+// weeks from the first purchase to the calibration end, frequency the
+// number of them with a purchase (in weeks: a week's purchases count
+// once), recency the last of them; a purchase in the week that the
+// calibration end cuts short is not counted, and the -horizon is a whole
+// number of periods. In days its triples are those of the other models.
+//
 // Gamma-Gamma is fitted to consumers and to intermediaries each on their
 // own, since a dealer's order is often worth a hundred of a shopper's:
 // with one fit, a one-time shopper's expected spend would be raised by
@@ -256,7 +266,7 @@ type command struct {
 
 var commands = []command{
 	{"segment", "value scores, quadrants, RFM, lifecycle and shop type per customer", runSegment, true},
-	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, gammagamma) and print it as JSON", runFit, true},
+	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, bgbb, gammagamma) and print it as JSON", runFit, true},
 	{"score", "fit a transaction model and score every customer (P(alive), expected purchases, CLV)", runScore, true},
 	{"batch", "segment columns plus frequency, recency, T, P(alive), expected purchases, CLV and churn risk, in one pass", runBatch, true},
 	{"generate", "write a synthetic clothing shop in the csv format", runGenerate, false},

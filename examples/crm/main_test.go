@@ -305,7 +305,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown format", fitArgs("-format", "xlsx"), `-format: unknown format "xlsx"`},
 		{"unknown model", []string{"fit", "-model", "nbd", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, `-model: unknown model "nbd"`},
 		{"missing model", []string{"fit", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "-model is required"},
-		{"bgbb not yet", []string{"fit", "-model", "bgbb", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "BG/BB model is not available yet"},
+		{"fractional bgbb horizon", []string{"score", "-model", "bgbb", "-horizon", "2.5", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "whole number of periods"},
 		{"score gammagamma", []string{"score", "-model", "gammagamma", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "is a spend model"},
 		{"unknown spend", []string{"score", "-model", "bgnbd", "-spend", "x", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, `-spend: unknown spend model "x"`},
 		{"bad horizon", []string{"score", "-model", "bgnbd", "-horizon", "-3", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "-horizon -3"},
