@@ -161,3 +161,33 @@ func ExampleFitGammaGamma() {
 	// used 10 excluded 1
 	// not identified: [p v]
 }
+
+// BG/BB counts opportunities: here the six yearly appeals of a charity
+// after each supporter's first donation (Fader, Hardie & Shang 2010), as
+// (donations, last appeal with one, appeals, supporters).
+func ExampleFitBGBB() {
+	groups, err := churn.GroupsOf([]churn.Group{
+		{0, 0, 6, 3464}, {1, 1, 6, 1091}, {1, 2, 6, 277}, {1, 3, 6, 129}, {1, 4, 6, 78}, {1, 5, 6, 119},
+		{1, 6, 6, 129}, {2, 2, 6, 613}, {2, 3, 6, 255}, {2, 4, 6, 155}, {2, 5, 6, 173}, {2, 6, 6, 234},
+		{3, 3, 6, 322}, {3, 4, 6, 181}, {3, 5, 6, 225}, {3, 6, 6, 357}, {4, 4, 6, 240}, {4, 5, 6, 284},
+		{4, 6, 6, 512}, {5, 5, 6, 335}, {5, 6, 6, 728}, {6, 6, 6, 1203},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fit, err := churn.FitBGBB(groups, nil)
+	if err != nil {
+		panic(err)
+	}
+	m := fit.Model
+	fmt.Printf("alpha %.3f beta %.3f gamma %.3f delta %.3f, log-likelihood %.1f\n", m.Alpha, m.Beta, m.Gamma, m.Delta, fit.LogLikelihood)
+	lapsed := churn.Observation{Frequency: 2, Recency: 4, T: 6}
+	s, err := m.Score(lapsed, 5)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("gave twice, last in appeal 4: P(alive) %.2f, %.2f donations expected in the next 5 appeals\n", s.PAlive, s.ExpectedPurchases)
+	// Output:
+	// alpha 1.204 beta 0.750 gamma 0.657 delta 2.783, log-likelihood -33225.6
+	// gave twice, last in appeal 4: P(alive) 0.63, 1.06 donations expected in the next 5 appeals
+}
