@@ -247,3 +247,40 @@ func ExampleSpendWindows() {
 	fmt.Println(day, yearAgo, twoYearsAgo)
 	// Output: 2025-12-31 2024-12-31 2023-12-31
 }
+
+// A line of three jumpers, 100.00 EUR after its discount, refunded one
+// jumper at a time: each refund is a whole number of cents, and the three
+// add up to the line's net. A refund of more units than the line has left
+// is refused.
+func ExampleRefundShare() {
+	net := dec("100.00")
+	total := decimal.Zero
+	for before := range 3 {
+		share, err := customer.RefundShare(net, before, 1, 3, "EUR")
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("jumper %d: %s EUR\n", before+1, share.StringFixed(2))
+		total = total.Add(share)
+	}
+	fmt.Println("refunded", total.StringFixed(2), "EUR")
+
+	// Two of the three at once pay what the first two paid one by one.
+	two, _ := customer.RefundShare(net, 0, 2, 3, "EUR")
+	fmt.Println("two at once:", two.StringFixed(2), "EUR")
+
+	// Yen have no minor unit: the shares are whole yen.
+	yen, _ := customer.RefundShare(dec("1000"), 0, 1, 3, "JPY")
+	fmt.Println("one of three for 1000 JPY:", yen, "JPY")
+
+	_, err := customer.RefundShare(net, 2, 2, 3, "EUR")
+	fmt.Println(errors.Is(err, customer.ErrInvalid), err)
+	// Output:
+	// jumper 1: 33.33 EUR
+	// jumper 2: 33.34 EUR
+	// jumper 3: 33.33 EUR
+	// refunded 100.00 EUR
+	// two at once: 66.67 EUR
+	// one of three for 1000 JPY: 333 JPY
+	// true customer: refund share of 2 units after 2 of a line of 3 units and net 100: invalid record
+}
