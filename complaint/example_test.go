@@ -9,6 +9,7 @@ import (
 
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
 )
 
 func mustMoney(amount, cur string) customer.Money {
@@ -147,4 +148,22 @@ func ExampleApply_refused() {
 	// true rejected assign
 	// complaint "C-9": assign is not a transition from state rejected
 	// rejected 2
+}
+
+// The segment package's quadrant of a customer becomes the value class
+// of an intake through ValueClassOf, which maps by meaning, not by number;
+// with the default policy, a customer of high current value moves up one
+// priority step.
+func ExampleValueClassOf() {
+	p := complaint.DefaultPriority{}
+	for _, q := range []segment.Quadrant{segment.HighValue, segment.PotentialValue, segment.SecondaryValue, segment.LowValue, 0} {
+		v := complaint.ValueClassOf(q)
+		fmt.Printf("%-15s → %-14s medium severity: priority %s\n", q, v, p.Priority(complaint.SeverityMedium, v))
+	}
+	// Output:
+	// high-value      → high-both      medium severity: priority high
+	// potential-value → high-potential medium severity: priority normal
+	// secondary-value → high-current   medium severity: priority high
+	// low-value       → low            medium severity: priority normal
+	// Quadrant(0)     → ValueClass(0)  medium severity: priority normal
 }
