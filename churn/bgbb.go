@@ -3,6 +3,8 @@ package churn
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/mathext"
 )
@@ -417,99 +419,148 @@ func checkDiscreteGroups(g *Groups) error {
 // for α, 1/(β+t_x−x+i) − 1/(α+β+t_x+i) for β, −1/(γ+1+δ+t_x+i) for γ,
 // 1/(δ+t_x+i) − 1/(γ+1+δ+t_x+i) for δ.
 func bgbbObjective(gs []Group, customers float64) objective {
-	psi := mathext.Digamma
+	// Two halves at the boundary of an (x, t_x) run that splits the work
+	// (the steps of the tail sums, and a few per group) most evenly: the
+	// same halves, added in the same order, whether or not the second runs
+	// on another core.
+	var runs []int // start of each run, then len(gs)
+	work, total := []float64{}, 0.0
+	for lo := 0; lo < len(gs); {
+		hi := lo + 1
+		for hi < len(gs) && gs[hi].Frequency == gs[lo].Frequency && gs[hi].Recency == gs[lo].Recency {
+			hi++
+		}
+		w := gs[hi-1].T - gs[lo].Recency + 8*float64(hi-lo)
+		runs, work, total = append(runs, lo), append(work, w), total+w
+		lo = hi
+	}
+	mid, acc := len(gs), 0.0
+	for i, w := range work {
+		if acc+w/2 >= total/2 {
+			mid = runs[i]
+			break
+		}
+		acc += w
+	}
+	var parts [2][5]float64
 	return func(theta, grad []float64) float64 {
 		if outOfRange(theta) {
 			return math.Inf(1)
 		}
-		a, b, g, d := math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])
-		lab, lgd := lbeta(a, b), lbeta(g, d)
-		var psA, psB, psAB, psG, psD, psGD, psG1 float64
-		if grad != nil {
-			psA, psB, psAB = psi(a), psi(b), psi(a+b)
-			psG, psD, psGD, psG1 = psi(g), psi(d), psi(g+d), psi(g+1)
+		c := bgbb{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])}
+		withGrad := grad != nil
+		if len(gs) >= 512 && runtime.GOMAXPROCS(0) > 1 {
+			var wg sync.WaitGroup
+			wg.Go(func() { parts[1] = c.groupSum(gs[mid:], withGrad) })
+			parts[0] = c.groupSum(gs[:mid], withGrad)
+			wg.Wait()
+		} else {
+			parts[0] = c.groupSum(gs[:mid], withGrad)
+			parts[1] = c.groupSum(gs[mid:], withGrad)
 		}
 		var ll, dA, dB, dG, dD float64
-		for lo := 0; lo < len(gs); {
-			x, tx := gs[lo].Frequency, gs[lo].Recency
-			hi := lo + 1
-			for hi < len(gs) && gs[hi].Frequency == x && gs[hi].Recency == tx {
-				hi++
-			}
-			lt0 := lbeta(a+x, b+tx-x) - lab + lbeta(g+1, d+tx) - lgd
-			var t0A, t0B, t0G, t0D float64
-			if grad != nil {
-				p1, p2 := psi(a+b+tx), psi(g+1+d+tx)
-				t0A = psi(a+x) - p1 - psA + psAB
-				t0B = psi(b+tx-x) - p1 - psB + psAB
-				t0G = psG1 - p2 - psG + psGD
-				t0D = psi(d+tx) - p2 - psD + psGD
-			}
-			// s = Σ_{i<m} u_i; sX = Σ_{i<m} u_i ∂ln u_i; u and cX the next
-			// term and its ∂ln.
-			var s, sA, sB, sG, sD, cA, cB, cG, cD float64
-			u, m := 1.0, 0
-			for j := lo; j < hi; j++ {
-				n, w := gs[j].T, float64(gs[j].Count)
-				want := int(n - tx)
-				for ; m < want; m++ {
-					s += u
-					fm := float64(m)
-					p1, q1 := b+tx-x+fm, a+b+tx+fm
-					p2, q2 := d+tx+fm, g+1+d+tx+fm
-					if grad != nil {
-						sA += u * cA
-						sB += u * cB
-						sG += u * cG
-						sD += u * cD
-						cA -= 1 / q1
-						cB += 1/p1 - 1/q1
-						cG -= 1 / q2
-						cD += 1/p2 - 1/q2
-					}
-					u *= p1 / q1 * (p2 / q2)
-				}
-				lA := lbeta(a+x, b+n-x) - lab + lbeta(g, d+n) - lgd
-				lnL, pi := lA, 1.0
-				if want > 0 {
-					lnL = logAddExp(lA, lt0+math.Log(s))
-					pi = math.Exp(lA - lnL)
-				}
-				ll += w * lnL
-				if grad != nil {
-					pn, qn := psi(a+b+n), psi(g+d+n)
-					aA := psi(a+x) - pn - psA + psAB
-					aB := psi(b+n-x) - pn - psB + psAB
-					aG := psGD - qn
-					aD := psi(d+n) - qn - psD + psGD
-					dA += w * pi * aA
-					dB += w * pi * aB
-					dG += w * pi * aG
-					dD += w * pi * aD
-					if want > 0 {
-						q := 1 - pi
-						dA += w * q * (t0A + sA/s)
-						dB += w * q * (t0B + sB/s)
-						dG += w * q * (t0G + sG/s)
-						dD += w * q * (t0D + sD/s)
-					}
-				}
-			}
-			lo = hi
+		for _, q := range parts {
+			ll += q[0]
+			dA += q[1]
+			dB += q[2]
+			dG += q[3]
+			dD += q[4]
 		}
 		fv := -ll / customers
 		if !finite(fv) {
 			return math.Inf(1)
 		}
 		if grad != nil {
-			grad[0] = -a * dA / customers
-			grad[1] = -b * dB / customers
-			grad[2] = -g * dG / customers
-			grad[3] = -d * dD / customers
+			grad[0] = -c.a * dA / customers
+			grad[1] = -c.b * dB / customers
+			grad[2] = -c.g * dG / customers
+			grad[3] = -c.d * dD / customers
 			if !finite(maxAbs(grad[:4])) {
 				return math.Inf(1)
 			}
 		}
 		return fv
 	}
+}
+
+// groupSum returns, over gs (whole (x, t_x) runs, sorted), Σ w·ln L and
+// the sums of w·∂ln L/∂(α, β, γ, δ) as documented on bgbbObjective.
+func (c bgbb) groupSum(gs []Group, withGrad bool) [5]float64 {
+	psi := mathext.Digamma
+	a, b, g, d := c.a, c.b, c.g, c.d
+	lab, lgd := lbeta(a, b), lbeta(g, d)
+	var psA, psB, psAB, psG, psD, psGD, psG1 float64
+	if withGrad {
+		psA, psB, psAB = psi(a), psi(b), psi(a+b)
+		psG, psD, psGD, psG1 = psi(g), psi(d), psi(g+d), psi(g+1)
+	}
+	var ll, dA, dB, dG, dD float64
+	for lo := 0; lo < len(gs); {
+		x, tx := gs[lo].Frequency, gs[lo].Recency
+		hi := lo + 1
+		for hi < len(gs) && gs[hi].Frequency == x && gs[hi].Recency == tx {
+			hi++
+		}
+		lt0 := lbeta(a+x, b+tx-x) - lab + lbeta(g+1, d+tx) - lgd
+		var t0A, t0B, t0G, t0D float64
+		if withGrad {
+			p1, p2 := psi(a+b+tx), psi(g+1+d+tx)
+			t0A = psi(a+x) - p1 - psA + psAB
+			t0B = psi(b+tx-x) - p1 - psB + psAB
+			t0G = psG1 - p2 - psG + psGD
+			t0D = psi(d+tx) - p2 - psD + psGD
+		}
+		// s = Σ_{i<m} u_i; sX = Σ_{i<m} u_i ∂ln u_i; u and cX the next
+		// term and its ∂ln.
+		var s, sA, sB, sG, sD, cA, cB, cG, cD float64
+		u, m := 1.0, 0
+		for j := lo; j < hi; j++ {
+			n, w := gs[j].T, float64(gs[j].Count)
+			want := int(n - tx)
+			for ; m < want; m++ {
+				s += u
+				fm := float64(m)
+				p1, q1 := b+tx-x+fm, a+b+tx+fm
+				p2, q2 := d+tx+fm, g+1+d+tx+fm
+				if withGrad {
+					sA += u * cA
+					sB += u * cB
+					sG += u * cG
+					sD += u * cD
+					cA -= 1 / q1
+					cB += 1/p1 - 1/q1
+					cG -= 1 / q2
+					cD += 1/p2 - 1/q2
+				}
+				u *= p1 / q1 * (p2 / q2)
+			}
+			lA := lbeta(a+x, b+n-x) - lab + lbeta(g, d+n) - lgd
+			lnL, pi := lA, 1.0
+			if want > 0 {
+				lnL = logAddExp(lA, lt0+math.Log(s))
+				pi = math.Exp(lA - lnL)
+			}
+			ll += w * lnL
+			if withGrad {
+				pn, qn := psi(a+b+n), psi(g+d+n)
+				aA := psi(a+x) - pn - psA + psAB
+				aB := psi(b+n-x) - pn - psB + psAB
+				aG := psGD - qn
+				aD := psi(d+n) - qn - psD + psGD
+				dA += w * pi * aA
+				dB += w * pi * aB
+				dG += w * pi * aG
+				dD += w * pi * aD
+				if want > 0 {
+					q := 1 - pi
+					dA += w * q * (t0A + sA/s)
+					dB += w * q * (t0B + sB/s)
+					dG += w * q * (t0G + sG/s)
+					dD += w * q * (t0D + sD/s)
+				}
+			}
+		}
+		lo = hi
+	}
+	return [5]float64{ll, dA, dB, dG, dD}
 }
