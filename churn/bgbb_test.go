@@ -256,30 +256,8 @@ func TestBGBBRecovers(t *testing.T) {
 
 // betaRand draws from Beta(a, b) as X/(X+Y) of two gamma variates.
 func betaRand(rng *rand.Rand, a, b float64) float64 {
-	x, y := gammaRand(rng, a), gammaRand(rng, b)
+	x, y := gammaVariate(rng, a), gammaVariate(rng, b)
 	return x / (x + y)
-}
-
-// gammaRand draws from Gamma(a, 1) (Marsaglia & Tsang 2000; a < 1 by
-// Gamma(a+1)·U^{1/a}).
-func gammaRand(rng *rand.Rand, a float64) float64 {
-	if a < 1 {
-		return gammaRand(rng, a+1) * math.Pow(rng.Float64(), 1/a)
-	}
-	d := a - 1.0/3
-	c := 1 / math.Sqrt(9*d)
-	for {
-		z := rng.NormFloat64()
-		v := 1 + c*z
-		if v <= 0 {
-			continue
-		}
-		v = v * v * v
-		u := rng.Float64()
-		if math.Log(u) < z*z/2+d-d*v+d*math.Log(v) {
-			return d * v
-		}
-	}
 }
 
 func TestBGBBRejects(t *testing.T) {
