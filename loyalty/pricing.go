@@ -86,7 +86,11 @@ type Basket struct {
 //
 // A Quote made by [Programme.Price] keeps the basket it priced (its
 // member, time and items), so that [Quote.Order] builds the order from
-// the very lines the amounts were computed for.
+// the very lines the amounts were computed for. It keeps the basket
+// through storage too: [Quote.MarshalJSON] writes the basket with the
+// quote, and a quote read back by [Quote.UnmarshalJSON] orders as the
+// original does, so a quote shown to the buyer and kept until payment
+// need not be priced again.
 type Quote struct {
 	Currency customer.Currency
 	// Subtotal is what the lines cost before the programme's deductions:
