@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // donations is the 1995 cohort of the charity of Fader, Hardie & Shang
@@ -348,4 +349,52 @@ func TestBGBBDiscounted(t *testing.T) {
 		prev = g
 	}
 	closeTo(t, want, batched, 1e-10)
+}
+
+// TestPropertyBGBB: for any parameters and history, the likelihood is a
+// probability, P(alive) is in [0, 1] and does not rise while no purchase comes
+// (PAliveAt agrees), and the expected purchases grow with the horizon but
+// never beyond one an opportunity.
+func TestPropertyBGBB(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		m := BGBB{
+			Alpha: rapid.Float64Range(0.05, 20).Draw(rt, "alpha"),
+			Beta:  rapid.Float64Range(0.05, 200).Draw(rt, "beta"),
+			Gamma: rapid.Float64Range(0.05, 20).Draw(rt, "gamma"),
+			Delta: rapid.Float64Range(0.05, 500).Draw(rt, "delta"),
+		}
+		n := rapid.IntRange(1, 2000).Draw(rt, "n")
+		tx := rapid.IntRange(0, n).Draw(rt, "tx")
+		x := 0
+		if tx > 0 {
+			x = rapid.IntRange(1, tx).Draw(rt, "x")
+		}
+		o := Observation{Frequency: float64(x), Recency: float64(tx), T: float64(n)}
+		ll, err := m.LogLikelihood(o)
+		require.NoError(rt, err)
+		require.LessOrEqual(rt, ll, 0.0)
+		p1, err := m.PAlive(o)
+		require.NoError(rt, err)
+		require.True(rt, p1 >= 0 && p1 <= 1, "P(alive) %v", p1) // 0 once it is below the smallest double
+		dn := float64(rapid.IntRange(0, 500).Draw(rt, "dn"))
+		later := o
+		later.T += dn
+		p2, err := m.PAlive(later)
+		require.NoError(rt, err)
+		require.LessOrEqual(rt, p2, p1*(1+1e-12))
+		pa, err := PAliveAt(m, o, dn)
+		require.NoError(rt, err)
+		require.Equal(rt, p2, pa)
+
+		h1 := float64(rapid.IntRange(0, 400).Draw(rt, "h1"))
+		h2 := h1 + float64(rapid.IntRange(0, 400).Draw(rt, "dh"))
+		e1, err := m.ConditionalExpectedPurchases(o, h1)
+		require.NoError(rt, err)
+		e2, err := m.ConditionalExpectedPurchases(o, h2)
+		require.NoError(rt, err)
+		require.True(rt, e1 >= 0 && e1 <= e2*(1+1e-12)+1e-15 && e2 <= h2, "E(%v) %v, E(%v) %v", h1, e1, h2, e2)
+		u2, err := m.ExpectedPurchases(h2)
+		require.NoError(rt, err)
+		require.LessOrEqual(rt, u2, h2*m.Alpha/(m.Alpha+m.Beta)*(1+1e-12))
+	})
 }
