@@ -277,14 +277,19 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 			spend[kind] = spend[kind][1:]
 		}
 	}
-	// A mean spend beyond the model's range is an error, which the fit
-	// would give too.
-	if err := pop.spendIn.group(spend, func(_ customer.Kind, err error) error { return err }); err != nil {
-		return nil, err
-	}
-	clear(spend[:])
-	var err error
+	// The spend groups are sorted while the triples are. A mean spend
+	// beyond the model's range is an error, which the fit would give too.
+	var spendErr error
+	var spending sync.WaitGroup
+	spending.Go(func() {
+		spendErr = pop.spendIn.group(spend, func(_ customer.Kind, err error) error { return err })
+		clear(spend[:])
+	})
 	sortKeyed(fitted)
+	if spending.Wait(); spendErr != nil {
+		return nil, spendErr
+	}
+	var err error
 	gs := make([]churn.Group, 0, len(fitted)/2)
 	for n, k := range fitted {
 		if n == 0 || k.x != fitted[n-1].x || k.tx != fitted[n-1].tx || k.T != fitted[n-1].T {
