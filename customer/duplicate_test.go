@@ -80,6 +80,8 @@ func TestDuplicateOrderNamesTheFirstFieldThatDiffers(t *testing.T) {
 			require.False(t, o.Equal(other))
 			assert.Equal(t, field, o.diff(&other))
 			assert.Equal(t, field, other.diff(&o))
+			checkDuplicate(t, o.Conflict(other), `order "O-1"`, field)
+			require.NoError(t, o.Conflict(o.Clone()), "a redelivery")
 
 			_, err := Summarize("C-1", Consumer, vNow, seqOf([]Event{evO(o), evO(other)}), nil)
 			checkDuplicate(t, err, `order "O-1"`, field)
@@ -106,6 +108,8 @@ func TestDuplicateReturnNamesTheFirstFieldThatDiffers(t *testing.T) {
 			require.False(t, r.Equal(other))
 			assert.Equal(t, field, r.diff(&other))
 			assert.Equal(t, field, other.diff(&r))
+			checkDuplicate(t, r.Conflict(other), `return "R-1"`, field)
+			require.NoError(t, r.Conflict(r.Clone()), "a redelivery")
 
 			_, err := Summarize("C-1", Consumer, vNow, seqOf([]Event{evO(validOrder()), evR(r), evR(other)}), nil)
 			checkDuplicate(t, err, `return "R-1"`, field)

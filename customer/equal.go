@@ -17,6 +17,18 @@ func (o Order) Equal(p Order) bool {
 		slices.EqualFunc(o.Lines, p.Lines, Line.Equal)
 }
 
+// Conflict returns nil when p, an order delivered under o's ID, has o's
+// content (o.Equal(p): a redelivery, which a store accepts as a no-op),
+// and otherwise a [*DuplicateError] for p that names the first field in
+// which the two differ, such as `order "O-17": duplicate ID with different
+// lines[0].quantity`. Stores call it with the order they hold as o.
+func (o Order) Conflict(p Order) error {
+	if o.Equal(p) {
+		return nil
+	}
+	return duplicateOrder(&o, &p)
+}
+
 // diff returns the path of the first field, in the order of Order's
 // fields, in which o and p differ, named as in [Order.Validate] ("time",
 // "lines[1].unit_price"; "lines" when the lines both have are equal but
@@ -73,6 +85,16 @@ func (l *Line) diff(m *Line) string {
 		return "discount"
 	}
 	return ""
+}
+
+// Conflict returns nil when s, a return delivered under r's ID, has r's
+// content (r.Equal(s)), and otherwise a [*DuplicateError] for s that
+// names the first field in which the two differ, as [Order.Conflict].
+func (r Return) Conflict(s Return) error {
+	if r.Equal(s) {
+		return nil
+	}
+	return duplicateReturn(&r, &s)
 }
 
 // diff returns the path of the first field, in the order of Return's

@@ -152,6 +152,25 @@ func ExampleOrder_Validate() {
 	// time (future): 2026-07-02T00:00:00Z is after 2026-06-30T00:00:00Z
 }
 
+// A store that finds an order's ID taken compares the delivery with what
+// it holds: a redelivery is accepted, a second version refused with the
+// field that differs.
+func ExampleOrder_Conflict() {
+	stored := customer.Order{ID: "O-9", CustomerID: "C-7", Time: asOf, Channel: customer.Online,
+		Currency: "EUR", Lines: []customer.Line{{ID: "1", Quantity: 2, UnitPrice: dec("19.90")}}}
+	fmt.Println(stored.Conflict(stored.Clone()))
+
+	edited := stored.Clone()
+	edited.Lines[0].UnitPrice = dec("17.90")
+	err := stored.Conflict(edited)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, customer.ErrDuplicate))
+	// Output:
+	// <nil>
+	// order "O-9": duplicate ID with different lines[0].unit_price
+	// true
+}
+
 func ExampleCustomer_redacted() {
 	c := customer.Customer{
 		ID: "C-7", Kind: customer.Consumer, Name: "Mei Chen",

@@ -177,10 +177,7 @@ func (m *MemStore) AppendOrder(ctx context.Context, o Order) error {
 		return fmt.Errorf("customer: order %q: customer %q: %w", o.ID, o.CustomerID, ErrNotFound)
 	}
 	if prev, ok := m.orders[o.ID]; ok {
-		if prev.Equal(o) {
-			return nil
-		}
-		return duplicateOrder(&prev, &o)
+		return prev.Conflict(o)
 	}
 	m.orders[o.ID] = o
 	m.history[o.CustomerID] = append(m.history[o.CustomerID], Event{Order: &o})
@@ -203,10 +200,7 @@ func (m *MemStore) AppendReturn(ctx context.Context, r Return) error {
 		return fmt.Errorf("customer: return %q: customer %q: %w", r.ID, r.CustomerID, ErrNotFound)
 	}
 	if prev, ok := m.returns[r.ID]; ok {
-		if prev.Equal(r) {
-			return nil
-		}
-		return duplicateReturn(&prev, &r)
+		return prev.Conflict(r)
 	}
 	if o, ok := m.orders[r.OrderID]; !ok || o.CustomerID != r.CustomerID {
 		return fmt.Errorf("customer: return %q: order %q of customer %q: %w", r.ID, r.OrderID, r.CustomerID, ErrNotFound)

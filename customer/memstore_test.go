@@ -23,6 +23,13 @@ func TestMemStoreHistoryConformance(t *testing.T) {
 	})
 }
 
+func TestMemStoreHistoryConflicts(t *testing.T) {
+	customertest.TestHistoryConflicts(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+		s := customer.NewMemStore()
+		return s, s
+	})
+}
+
 func TestSummarizeHistory(t *testing.T) {
 	ctx := context.Background()
 	s := customer.NewMemStore()

@@ -86,10 +86,14 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		changed.Lines[0].Quantity = 3
 		if err := h.AppendOrder(ctx, changed); !errors.Is(err, customer.ErrDuplicate) {
 			t.Errorf("same ID, other quantity: AppendOrder = %v, want an error matching customer.ErrDuplicate", err)
+		} else {
+			namesField(t, err, `order "O-1"`, "lines[0].quantity")
 		}
 		other := sampleOrder("O-1", "C-2", day0)
 		if err := h.AppendOrder(ctx, other); !errors.Is(err, customer.ErrDuplicate) {
 			t.Errorf("same order ID for another customer: AppendOrder = %v, want an error matching customer.ErrDuplicate", err)
+		} else {
+			namesField(t, err, `order "O-1"`, "customer_id")
 		}
 		evs := history(t, h, "C-1")
 		if len(evs) != 1 || evs[0].Order == nil || !evs[0].Order.Equal(o) {
@@ -161,6 +165,8 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		changed.Reason = customer.QualityDefect
 		if err := h.AppendReturn(ctx, changed); !errors.Is(err, customer.ErrDuplicate) {
 			t.Errorf("same return ID, other reason: AppendReturn = %v, want an error matching customer.ErrDuplicate", err)
+		} else {
+			namesField(t, err, `return "R-1"`, "reason")
 		}
 		evs := history(t, h, "C-1")
 		if len(evs) != 2 || evs[1].Return == nil || !evs[1].Return.Equal(r) {
@@ -559,4 +565,93 @@ func eventEqual(a, b customer.Event) bool {
 		return a.Interaction.Equal(*b.Interaction)
 	}
 	return false
+}
+
+// namesField checks a duplicate error that is a [*customer.DuplicateError]
+// (a store may also return a plain error matching [customer.ErrDuplicate]):
+// it must name the record and the first field that differs, as
+// [customer.Order.Conflict] does.
+func namesField(t *testing.T, err error, record, field string) {
+	t.Helper()
+	var dup *customer.DuplicateError
+	if !errors.As(err, &dup) {
+		return
+	}
+	if dup.Record != record || dup.Field != field {
+		t.Errorf("duplicate error %q names %s, field %q; want %s, field %q", err, dup.Record, dup.Field, record, field)
+	}
+}
+
+// TestHistoryConflicts checks, beyond [TestHistoryStore], that the
+// history store returned by newStores reports a second version of a
+// stored order or return as a [*customer.DuplicateError] that names the
+// record and the first field that differs, as [customer.Order.Conflict]
+// and [customer.Return.Conflict] do, and stores nothing of it. A store
+// that compares with those methods passes; the interface itself asks
+// only for an error matching [customer.ErrDuplicate].
+func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.Directory, customer.HistoryStore)) {
+	t.Helper()
+	ctx := context.Background()
+	d, h := newStores(t)
+	for _, id := range []customer.ID{"C-1", "C-2"} {
+		mustPut(t, d, sampleCustomer(id))
+	}
+	o := sampleOrder("O-1", "C-1", day0)
+	mustAppendOrder(t, h, o)
+	r := sampleReturn("R-1", "O-1", "C-1", day0.Add(48*time.Hour))
+	if err := h.AppendReturn(ctx, r); err != nil {
+		t.Fatalf("AppendReturn: %v", err)
+	}
+	orders := []struct {
+		field  string
+		change func(o *customer.Order)
+	}{
+		{"customer_id", func(o *customer.Order) { o.CustomerID = "C-2" }},
+		{"time", func(o *customer.Order) { o.Time = o.Time.Add(time.Millisecond) }},
+		{"store", func(o *customer.Order) { o.Store = "Berlin 2" }},
+		{"lines", func(o *customer.Order) { o.Lines = o.Lines[:1] }},
+		{"lines[0].quantity", func(o *customer.Order) { o.Lines[0].Quantity = 3 }},
+		{"lines[0].unit_cost", func(o *customer.Order) { o.Lines[0].UnitCost = decimal.NullDecimal{} }},
+		{"lines[1].unit_price", func(o *customer.Order) { o.Lines[1].UnitPrice = decimal.RequireFromString("39.95") }},
+		{"lines[1].discount", func(o *customer.Order) { o.Lines[1].Discount = decimal.RequireFromString("0.01") }},
+	}
+	for _, tc := range orders {
+		t.Run("order "+tc.field, func(t *testing.T) {
+			other := o.Clone()
+			tc.change(&other)
+			err := h.AppendOrder(ctx, other)
+			var dup *customer.DuplicateError
+			if !errors.As(err, &dup) || dup.Record != `order "O-1"` || dup.Field != tc.field {
+				t.Errorf("order O-1 with another %s: AppendOrder = %v, want a *customer.DuplicateError naming order \"O-1\" and %q", tc.field, err, tc.field)
+			}
+		})
+	}
+	returns := []struct {
+		field  string
+		change func(r *customer.Return)
+	}{
+		{"time", func(r *customer.Return) { r.Time = r.Time.Add(time.Minute) }},
+		{"kind", func(r *customer.Return) { r.Kind = customer.Exchange }},
+		{"reason", func(r *customer.Return) { r.Reason = customer.QualityDefect }},
+		{"lines[0].quantity", func(r *customer.Return) { r.Lines[0].Quantity = -2 }},
+		{"lines", func(r *customer.Return) { r.Lines = append(r.Lines, customer.ReturnLine{LineID: "2", Quantity: -1}) }},
+	}
+	for _, tc := range returns {
+		t.Run("return "+tc.field, func(t *testing.T) {
+			other := r.Clone()
+			tc.change(&other)
+			err := h.AppendReturn(ctx, other)
+			var dup *customer.DuplicateError
+			if !errors.As(err, &dup) || dup.Record != `return "R-1"` || dup.Field != tc.field {
+				t.Errorf("return R-1 with another %s: AppendReturn = %v, want a *customer.DuplicateError naming return \"R-1\" and %q", tc.field, err, tc.field)
+			}
+		})
+	}
+	evs := history(t, h, "C-1")
+	if len(evs) != 2 || evs[0].Order == nil || !evs[0].Order.Equal(o) || evs[1].Return == nil || !evs[1].Return.Equal(r) {
+		t.Errorf("after the refused versions the history is %s, want the first order and return", describe(evs))
+	}
+	if n := len(history(t, h, "C-2")); n != 0 {
+		t.Errorf("a refused order was stored for C-2: %d events", n)
+	}
 }

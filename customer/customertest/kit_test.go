@@ -2,6 +2,8 @@ package customertest_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"os"
 	"os/exec"
@@ -82,6 +84,27 @@ func (s conflictBlind) AppendOrder(ctx context.Context, o customer.Order) error 
 	return nil
 }
 
+// fieldless refuses a second version of an order or a return with a
+// plain error matching customer.ErrDuplicate, which does not name the
+// field that differs.
+type fieldless struct{ *customer.MemStore }
+
+func (s fieldless) AppendOrder(ctx context.Context, o customer.Order) error {
+	err := s.MemStore.AppendOrder(ctx, o)
+	if errors.Is(err, customer.ErrDuplicate) {
+		return fmt.Errorf("order %q: %w", o.ID, customer.ErrDuplicate)
+	}
+	return err
+}
+
+func (s fieldless) AppendReturn(ctx context.Context, r customer.Return) error {
+	err := s.MemStore.AppendReturn(ctx, r)
+	if errors.Is(err, customer.ErrDuplicate) {
+		return fmt.Errorf("return %q: %w", r.ID, customer.ErrDuplicate)
+	}
+	return err
+}
+
 // historyKeeping deletes a customer from the directory but keeps its
 // history: Delete only hides the customer until it is Put again.
 type historyKeeping struct {
@@ -134,6 +157,11 @@ func TestBrokenStoreHelper(t *testing.T) {
 			s := customer.NewMemStore()
 			return s, conflictBlind{s}
 		})
+	case "fieldless":
+		customertest.TestHistoryConflicts(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, fieldless{s}
+		})
 	case "historyKeeping":
 		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
 			s := customer.NewMemStore()
@@ -154,6 +182,7 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"silentDelete":   {"DeleteRemoves", "DeleteMissingReturnsErrNotFound", "StateMachine"},
 		"conflictBlind":  {"AppendOrderIsIdempotent", "StateMachine"},
 		"historyKeeping": {"DeleteErasesHistory"},
+		"fieldless":      {"order_lines[0].quantity", "return_reason"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

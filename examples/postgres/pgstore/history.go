@@ -24,8 +24,8 @@ func emptyID(record string) error {
 // ([DB.write]: atomic, and nothing stored when it fails): it locks the customer row against deletion
 // (FOR KEY SHARE), inserts the order unless its ID is taken, and the
 // lines with it. When the ID is taken, the stored order is read and
-// compared ([customer.Order.Equal]): a redelivery is nil, anything else
-// ErrDuplicate.
+// compared ([customer.Order.Conflict]): a redelivery is nil, anything
+// else a [*customer.DuplicateError] naming the first field that differs.
 func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error {
 	if err := ctxErr(ctx, "append order"); err != nil {
 		return err
@@ -89,7 +89,10 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 	if err != nil {
 		return fmt.Errorf("pgstore: append %s: read the stored order: %w", record, err)
 	}
-	if len(prev) == 1 && prev[0].Equal(o) {
+	if len(prev) == 1 {
+		if err := prev[0].Conflict(o); err != nil {
+			return fmt.Errorf("pgstore: %w", err)
+		}
 		return nil
 	}
 	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
@@ -147,7 +150,10 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 	if err != nil {
 		return fmt.Errorf("pgstore: append %s: read the stored return: %w", record, err)
 	}
-	if len(prev) == 1 && prev[0].Equal(r) {
+	if len(prev) == 1 {
+		if err := prev[0].Conflict(r); err != nil {
+			return fmt.Errorf("pgstore: %w", err)
+		}
 		return nil
 	}
 	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)

@@ -28,6 +28,15 @@ func TestCustomerHistoryKit(t *testing.T) {
 	})
 }
 
+func TestCustomerHistoryConflicts(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	customertest.TestHistoryConflicts(t, func(t *testing.T) (customer.Directory, customer.HistoryStore) {
+		s := newDB(t).Customers()
+		return s, s
+	})
+}
+
 func TestComplaintStoreKit(t *testing.T) {
 	testDSN(t)
 	t.Parallel()

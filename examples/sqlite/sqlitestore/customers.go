@@ -412,7 +412,10 @@ func customerExists(ctx context.Context, tx *sql.Tx, id customer.ID) (bool, erro
 	return err == nil, err
 }
 
-// AppendOrder implements [customer.HistoryWriter].
+// AppendOrder implements [customer.HistoryWriter]. An order under a
+// stored ID is compared with the stored one ([customer.Order.Conflict]):
+// a redelivery is nil, anything else a [*customer.DuplicateError] naming
+// the first field that differs.
 func (s *Customers) AppendOrder(ctx context.Context, o customer.Order) error {
 	if err := s.db.start(ctx, "append order"); err != nil {
 		return err
@@ -440,10 +443,10 @@ func (s *Customers) AppendOrder(ctx context.Context, o customer.Order) error {
 			if err != nil {
 				return err
 			}
-			if prev.Equal(o) {
-				return nil
+			if err := prev.Conflict(o); err != nil {
+				return refuse(fmt.Errorf("sqlitestore: %w", err))
 			}
-			return refuse(fmt.Errorf("sqlitestore: order %q: %w", o.ID, customer.ErrDuplicate))
+			return nil
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
@@ -453,7 +456,8 @@ func (s *Customers) AppendOrder(ctx context.Context, o customer.Order) error {
 	})
 }
 
-// AppendReturn implements [customer.HistoryWriter].
+// AppendReturn implements [customer.HistoryWriter]; a return under a
+// stored ID is compared as orders are ([customer.Return.Conflict]).
 func (s *Customers) AppendReturn(ctx context.Context, r customer.Return) error {
 	if err := s.db.start(ctx, "append return"); err != nil {
 		return err
@@ -481,10 +485,10 @@ func (s *Customers) AppendReturn(ctx context.Context, r customer.Return) error {
 			if err != nil {
 				return err
 			}
-			if prev.Equal(r) {
-				return nil
+			if err := prev.Conflict(r); err != nil {
+				return refuse(fmt.Errorf("sqlitestore: %w", err))
 			}
-			return refuse(fmt.Errorf("sqlitestore: return %q: %w", r.ID, customer.ErrDuplicate))
+			return nil
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}

@@ -88,6 +88,13 @@ func TestCustomerHistoryKit(t *testing.T) {
 	})
 }
 
+func TestCustomerHistoryConflicts(t *testing.T) {
+	customertest.TestHistoryConflicts(t, func(t *testing.T) (customer.Directory, customer.HistoryStore) {
+		s := newDB(t).Customers()
+		return s, s
+	})
+}
+
 func TestComplaintKit(t *testing.T) {
 	complainttest.TestStore(t, func(t *testing.T) complaint.Store { return newDB(t).Complaints() })
 }
