@@ -301,5 +301,5 @@ func ExampleRefundShare() {
 	// refunded 100.00 EUR
 	// two at once: 66.67 EUR
 	// one of three for 1000 JPY: 333 JPY
-	// true customer: refund share of 2 units after 2 of a line of 3 units and net 100: invalid record
+	// true customer: refund share of 2 units after 2 of a line of 3 units and net 100.00: invalid record
 }

@@ -58,6 +58,18 @@ func (c Currency) Digits() int32 {
 // String returns the code.
 func (c Currency) String() string { return string(c) }
 
+// Format returns amount as a person reads an amount of c: with the
+// digits of c's minor unit (19.8 EUR is "19.80", 1200 JPY "1200"), or
+// with all of its digits, trailing zeros dropped, when it has more
+// ("0.125"). It never rounds.
+func (c Currency) Format(amount decimal.Decimal) string {
+	d := c.Digits()
+	if -amount.Exponent() > d && !amount.Truncate(d).Equal(amount) {
+		return amount.String()
+	}
+	return amount.StringFixed(d)
+}
+
 // CurrencyMismatchError is returned by operations that would combine
 // amounts of two currencies.
 type CurrencyMismatchError struct {
@@ -333,11 +345,7 @@ func (m Money) String() string {
 	if m.currency == "" {
 		return m.amount.StringFixed(2)
 	}
-	d := m.currency.Digits()
-	if -m.amount.Exponent() > d {
-		return m.amount.String() + " " + string(m.currency)
-	}
-	return m.amount.StringFixed(d) + " " + string(m.currency)
+	return m.currency.Format(m.amount) + " " + string(m.currency)
 }
 
 // MarshalText encodes m as "49.90 EUR".

@@ -163,3 +163,30 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+func TestCurrencyFormat(t *testing.T) {
+	for _, c := range []struct {
+		cur    Currency
+		amount string
+		want   string
+	}{
+		{"EUR", "19.8", "19.80"},
+		{"EUR", "100", "100.00"},
+		{"EUR", "-0.5", "-0.50"},
+		{"EUR", "0", "0.00"},
+		{"EUR", "19.800", "19.80"},
+		{"EUR", "0.125", "0.125"},   // more digits than cents: all shown, not rounded
+		{"EUR", "0.1250", "0.125"},  // trailing zeros beyond the cents dropped
+		{"JPY", "1200", "1200"},     // no minor unit
+		{"JPY", "1200.5", "1200.5"}, // a fraction a yen amount cannot have is still shown
+		{"KWD", "1.5", "1.500"},
+		{"XXX", "1.5", "1.50"}, // unknown: two digits, as Digits
+		{"EUR", "12e3", "12000.00"},
+	} {
+		got := c.cur.Format(decimal.RequireFromString(c.amount))
+		assert.Equal(t, c.want, got, "%s %s", c.amount, c.cur)
+		back, err := decimal.NewFromString(got)
+		require.NoError(t, err)
+		assert.True(t, back.Equal(decimal.RequireFromString(c.amount)), "%s %s: %s is another amount", c.amount, c.cur, got)
+	}
+}

@@ -771,7 +771,7 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 func RefundShare(net decimal.Decimal, before, back, quantity int, cur Currency) (decimal.Decimal, error) {
 	if quantity <= 0 || before < 0 || back < 0 || before > quantity-back || net.Sign() < 0 {
 		return decimal.Decimal{}, fmt.Errorf("customer: refund share of %d units after %d of a line of %d units and net %s: %w",
-			back, before, quantity, net.String(), ErrInvalid)
+			back, before, quantity, cur.Format(net), ErrInvalid)
 	}
 	return refundShare(net, before, back, quantity, cur.Digits()), nil
 }

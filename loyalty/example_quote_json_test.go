@@ -91,7 +91,7 @@ func ExampleQuote_MarshalJSON() {
 	//       "amount": "19.80",
 	//       "capped": false,
 	//       "requested": "19.80",
-	//       "explain": "20% off 99"
+	//       "explain": "20% off 99.00"
 	//     },
 	//     {
 	//       "kind": "points",
@@ -180,5 +180,5 @@ func ExampleQuote_UnmarshalJSON_edited() {
 	fmt.Println(err)
 	// Output:
 	// quote: total: is 24.20, subtotal − discount − points_value is 224.20
-	// quote: lines[0].discount: line "1": is 0, priced 19.8; lines[0].total: line "1": is 97.27, priced 77.47; lines[1].discount: line "2": is 19.8, priced 0; lines[1].total: line "2": is 126.93, priced 146.73
+	// quote: lines[0].discount: line "1": is 0.00, priced 19.80; lines[0].total: line "1": is 97.27, priced 77.47; lines[1].discount: line "2": is 19.80, priced 0.00; lines[1].total: line "2": is 126.93, priced 146.73
 }

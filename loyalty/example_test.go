@@ -137,7 +137,7 @@ func ExampleProgramme_Price() {
 	// subtotal 225.00
 	// - seasonal last winter: 60.00 (30% off)
 	// - coupon HERITAGE: 10.00 (10.00 EUR off)
-	// - points points: 77.50 (7750 points at 100 points per EUR; 20000 points asked, capped at 0.5 of the 155 left to pay)
+	// - points points: 77.50 (7750 points at 100 points per EUR; 20000 points asked, capped at 0.5 of the 155.00 left to pay)
 	// total 77.50 and 7750 points
 }
 

@@ -190,7 +190,7 @@ func (p *Programme) CheckCoupon(c Coupon) error {
 	case c.MaxUses < 0 || c.MaxUsesPerMember < 0:
 		return refuse(RuleDefined, "negative usage limit")
 	case c.MinSpend.Sign() < 0:
-		return refuse(RuleDefined, "minimum spend %s must not be negative", c.MinSpend.String())
+		return refuse(RuleDefined, "minimum spend %s must not be negative", p.cfg.Currency.Format(c.MinSpend))
 	case !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && !c.ValidFrom.Before(c.ValidUntil):
 		return refuse(RuleDefined, "valid_until is not after valid_from")
 	}
@@ -240,7 +240,7 @@ func (b *Basket) validate(p *Programme) error {
 			}
 		}
 		if it.Quantity > 0 && sane(it.UnitPrice) && sane(it.Discount) && it.Discount.GreaterThan(it.Gross()) {
-			pr.add(f+"discount", customer.CodeRange, "%s is more than the line's %s", it.Discount.String(), it.Gross().String())
+			pr.add(f+"discount", customer.CodeRange, "%s is more than the line's %s", p.cfg.Currency.Format(it.Discount), p.cfg.Currency.Format(it.Gross()))
 		}
 	}
 	if b.Points < 0 {
@@ -427,7 +427,7 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 			return refuse(RuleScope, "no line is in its scope (%s %s)", c.Scope.Kind, strings.Join(c.Scope.Values, ", "))
 		}
 		if eligible.LessThan(c.MinSpend) {
-			return refuse(RuleMinSpend, "in-scope lines cost %s, the minimum is %s", eligible.String(), c.MinSpend.String())
+			return refuse(RuleMinSpend, "in-scope lines cost %s, the minimum is %s", p.cfg.Currency.Format(eligible), p.cfg.Currency.Format(c.MinSpend))
 		}
 		d := Deduction{Kind: DeductCoupon, Name: c.Code, Amount: decimal.Zero}
 		for _, i := range lines {
@@ -439,7 +439,7 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 				d.Amount = d.Amount.Add(percentOff(i, c.Percent))
 			}
 			d.Requested = d.Amount
-			d.Explain = fmt.Sprintf("%s%% off %s", c.Percent.String(), eligible.String())
+			d.Explain = fmt.Sprintf("%s%% off %s", c.Percent.String(), p.cfg.Currency.Format(eligible))
 		case CouponFixed:
 			want := c.Amount.Amount()
 			d.Requested = want
@@ -461,7 +461,7 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 			d.Capped = d.Amount.LessThan(want)
 			d.Explain = fmt.Sprintf("%s off", c.Amount)
 			if d.Capped {
-				d.Explain += fmt.Sprintf(", capped at the %s the in-scope lines cost", eligible.String())
+				d.Explain += fmt.Sprintf(", capped at the %s the in-scope lines cost", p.cfg.Currency.Format(eligible))
 			}
 		}
 		q.Deductions = append(q.Deductions, d)
@@ -506,7 +506,7 @@ func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal
 	d.Amount = value
 	d.Explain = fmt.Sprintf("%d points at %s points per %s", pts, rc.PointsPerUnit.String(), p.cfg.Currency)
 	if d.Capped {
-		d.Explain += fmt.Sprintf("; %d points asked, capped at %s of the %s left to pay", b.Points, rc.MaxShare.String(), left.String())
+		d.Explain += fmt.Sprintf("; %d points asked, capped at %s of the %s left to pay", b.Points, rc.MaxShare.String(), p.cfg.Currency.Format(left))
 	}
 	if value.Sign() > 0 {
 		var idx []int
@@ -629,7 +629,7 @@ func (q *Quote) check() error {
 			got, want decimal.Decimal
 		}{{"amount", l.Amount, want.Amount}, {"discount", l.Discount, want.Discount}, {"points", l.Points, want.Points}, {"total", l.Total, want.Total}} {
 			if !x.got.Equal(x.want) {
-				pr.add(f+x.name, customer.CodeMismatch, "line %q: is %s, priced %s", l.ID, x.got.String(), x.want.String())
+				pr.add(f+x.name, customer.CodeMismatch, "line %q: is %s, priced %s", l.ID, q.Currency.Format(x.got), q.Currency.Format(x.want))
 			}
 		}
 	}
@@ -638,7 +638,7 @@ func (q *Quote) check() error {
 		got, want decimal.Decimal
 	}{{"discount", q.Discount, disc}, {"points_value", q.PointsValue, pts}, {"total", q.Total, total}} {
 		if !x.got.Equal(x.want) {
-			pr.add(x.name, customer.CodeMismatch, "is %s, priced %s", x.got.String(), x.want.String())
+			pr.add(x.name, customer.CodeMismatch, "is %s, priced %s", q.Currency.Format(x.got), q.Currency.Format(x.want))
 		}
 	}
 	return pr.err("quote")

@@ -139,6 +139,10 @@ func TestPriceRefusesCoupons(t *testing.T) {
 			var ce *loyalty.CouponError
 			require.True(t, errors.As(err, &ce))
 			assert.Equal(t, tc.rule, ce.Rule, "%v", err)
+			if tc.rule == loyalty.RuleMinSpend {
+				// Amounts are written as money: with the currency's cents.
+				assert.Contains(t, err.Error(), "in-scope lines cost 30.00, the minimum is 100.00")
+			}
 		})
 	}
 }
