@@ -36,8 +36,13 @@
 // instant is therefore stored as a timestamptz truncated to the
 // microsecond (readable and indexable) plus a smallint column *_ns with the
 // nanoseconds below it (0–999), and read back exactly. The zero
-// time.Time is stored as NULL where a column may be unknown. Instants come
-// back in UTC (time.Time.Equal holds; the location is not kept).
+// time.Time is stored as NULL where a column may be unknown. Customers,
+// orders, returns and ledger entries come back with their instants in
+// UTC (time.Time.Equal holds; the location is not kept). Complaint cases
+// and events are read from their JSON body, so their instants come back
+// with the UTC offset they were saved with, as a fixed zone; an offset
+// with seconds (local mean time, before standard zones) cannot be written
+// in RFC 3339, so save such instants in UTC.
 //
 // # Concurrency and atomicity
 //
