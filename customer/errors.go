@@ -14,9 +14,9 @@ var ErrNotFound = errors.New("customer: not found")
 // ErrDuplicate is returned when a record arrives under an ID that is
 // already taken by a record with different content: an order, return or
 // customer delivered twice in two versions. A redelivery of identical
-// content is not an error; it is a no-op. [Summarize] and [MemStore]
-// report a conflicting order or return with a [*DuplicateError], which
-// names the first field that differs.
+// content is not an error; it is a no-op. [Summarize], [MemStore] and
+// [Order.Conflict] (for stores) report a conflicting order or return with
+// a [*DuplicateError], which names the first field that differs.
 var ErrDuplicate = errors.New("customer: duplicate ID with different content")
 
 // DuplicateError reports a record that arrived under an ID already taken
