@@ -259,7 +259,7 @@ func (e Purchase) apply(b *builder) error {
 	if earn.Points > 0 {
 		lot = b.key
 	}
-	note := fmt.Sprintf("%d points for %s %s paid", earn.Points, earn.Spend.StringFixed(o.Currency.Digits()), o.Currency)
+	note := fmt.Sprintf("%d points for %s %s paid", earn.Points, o.Currency.Format(earn.Spend), o.Currency)
 	if len(earn.Multipliers) > 0 {
 		note += " (" + strings.Join(earn.Multipliers, ", ") + ")"
 	}
@@ -467,7 +467,7 @@ func (e Returned) apply(b *builder) error {
 	} else {
 		forgiven = rest
 	}
-	note := fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, spendDelta.StringFixed(cur.Digits()))
+	note := fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, cur.Format(spendDelta))
 	if debt > 0 {
 		note += fmt.Sprintf("; %d already spent, recorded as debt", debt)
 	}
@@ -486,7 +486,7 @@ func (e Redemption) apply(b *builder) error {
 	}
 	parts, _ := w.draw(e.Points, "", false)
 	return b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts,
-		Note: fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.pointsValue(e.Points).StringFixed(b.p.cfg.Currency.Digits()), b.p.cfg.Currency)})
+		Note: fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.cfg.Currency.Format(b.p.pointsValue(e.Points)), b.p.cfg.Currency)})
 }
 
 func (e Adjustment) apply(b *builder) error {

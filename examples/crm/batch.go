@@ -286,7 +286,8 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 		clear(spend[:])
 	})
 	sortKeyed(fitted)
-	if spending.Wait(); spendErr != nil {
+	spending.Wait()
+	if spendErr != nil {
 		return nil, spendErr
 	}
 	var err error
