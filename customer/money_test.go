@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -189,4 +190,25 @@ func TestCurrencyFormat(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, back.Equal(decimal.RequireFromString(c.amount)), "%s %s: %s is another amount", c.amount, c.cur, got)
 	}
+}
+
+// Format writes the same amount it is given, never rounded, with at least
+// the currency's minor-unit digits.
+func TestPropCurrencyFormat(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		cur := rapid.SampledFrom([]Currency{"EUR", "JPY", "KWD", "CZK"}).Draw(rt, "cur")
+		amount := decimal.New(rapid.Int64().Draw(rt, "coef"), rapid.Int32Range(-12, 6).Draw(rt, "exp"))
+		got := cur.Format(amount)
+		back, err := decimal.NewFromString(got)
+		require.NoError(rt, err, got)
+		require.True(rt, back.Equal(amount), "%s is not %s", got, amount)
+		decimals := 0
+		if i := strings.IndexByte(got, '.'); i >= 0 {
+			decimals = len(got) - i - 1
+		}
+		require.GreaterOrEqual(rt, decimals, int(cur.Digits()), got)
+		if decimals > int(cur.Digits()) {
+			require.NotEqual(rt, byte('0'), got[len(got)-1], "%s: a trailing zero beyond the minor unit", got)
+		}
+	})
 }
