@@ -1,7 +1,8 @@
 // Package customer holds the validated facts that every other tailor
 // package computes from: customers of two kinds (end consumers and
-// intermediaries), their orders, returns and interactions, exact money in
-// one currency per amount, and a mergeable per-customer [Summary].
+// intermediaries), their orders, returns, credits and interactions, exact
+// money in one currency per amount, and a mergeable per-customer
+// [Summary].
 //
 // # Money
 //
@@ -14,8 +15,9 @@
 // # Validation
 //
 // [Customer.Validate], [Order.Validate], [Return.Validate] (and
-// [Return.ValidateAfter] for later returns of one order) and
-// [Interaction.Validate] report every bad field of a record at once, in a
+// [Return.ValidateAfter] for later returns of one order),
+// [Credit.Validate] (and [Credit.ValidateFor] against the credit's order)
+// and [Interaction.Validate] report every bad field of a record at once, in a
 // [*ValidationError] whose fields are sorted and carry a stable code, so
 // messages are deterministic and callers can act on codes. Every check is
 // made against an explicit instant, never the clock. A rejected record
@@ -31,7 +33,10 @@
 // customer holds (sold less refunded; an exchange does not change it).
 // A refund pays back whole minor units, allocated so that the refunds of
 // a line add up to its net however they are split
-// ([Summary.AddReturnAfter]). Two
+// ([Summary.AddReturnAfter]). Money paid without goods coming back, such
+// as a price reduction or a compensation that settles a complaint, is a
+// [Credit]: it lowers the net and the profit, never by more than an
+// order's net for the price reductions of that order. Two
 // summaries of disjoint parts of one history merge into the summary of the
 // whole, so the work can be split across shards.
 //
@@ -53,7 +58,7 @@
 // The library stores nothing itself. Callers bring their database through
 // small interfaces: [Getter] (with the optional [BatchGetter]), [Lister],
 // [Directory] for customers, and [HistoryReader] and [HistoryWriter] for
-// their orders, returns and interactions, appended idempotently.
+// their orders, returns, credits and interactions, appended idempotently.
 // [MemStore] implements them all in memory. Package customertest is the
 // conformance kit: run customertest.TestStore and
 // customertest.TestHistoryStore against an adapter to check every promise

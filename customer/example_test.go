@@ -131,6 +131,37 @@ func ExampleSummary_AddReturnAfter() {
 	// refunded: 89.99 net: 0.00
 }
 
+func ExampleSummary_AddCreditFor() {
+	// A coat with a loose seam: the customer keeps it for 40.00 less
+	// (a price reduction settling a complaint); a second complaint is
+	// settled with 15.00 for the trouble, for no order.
+	h := history()
+	o := *h[0].Order
+	reduction := customer.Credit{ID: "K-1", CustomerID: "C-7", OrderID: "O-1",
+		Time: time.Date(2026, 1, 25, 9, 0, 0, 0, time.UTC), Kind: customer.PriceReduction, Source: "case CASE-12"}
+	reduction.Amount, _ = customer.NewMoney("40.00", "EUR")
+	s := customer.NewSummary("C-7", customer.Consumer, asOf, nil)
+	_ = s.AddOrder(o)
+	if err := s.AddCreditFor(reduction, o, customer.Money{}); err != nil {
+		panic(err)
+	}
+	goodwill := customer.Credit{ID: "K-2", CustomerID: "C-7", Time: time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC),
+		Kind: customer.Compensation, Source: "case CASE-19"}
+	goodwill.Amount, _ = customer.NewMoney("15.00", "EUR")
+	if err := s.AddCredit(goodwill); err != nil {
+		panic(err)
+	}
+	fmt.Println("credited:", s.Credited.StringFixed(2), "net:", s.Net().StringFixed(2), "purchase days:", s.PurchaseDays())
+
+	// A reduction may not be more than the order paid.
+	reduction.ID = "K-3"
+	reduction.Amount, _ = customer.NewMoney("500", "EUR")
+	fmt.Println(s.AddCreditFor(reduction, o, customer.Money{}))
+	// Output:
+	// credited: 55.00 net: 372.00 purchase days: 1
+	// credit "K-3": amount: 500.00 is more than the order's net of 427.00
+}
+
 func ExampleOrder_Validate() {
 	o := customer.Order{ID: "O-9", CustomerID: "C-7", Time: asOf.AddDate(0, 0, 2),
 		Channel: customer.Online, Currency: "EUR", Lines: []customer.Line{

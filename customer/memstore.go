@@ -21,6 +21,7 @@ type MemStore struct {
 	customers map[ID]Customer
 	orders    map[string]Order
 	returns   map[string]Return
+	credits   map[string]Credit
 	seen      map[interactionKey]bool
 	history   map[ID][]Event
 }
@@ -60,6 +61,7 @@ func (m *MemStore) init() {
 		m.customers = make(map[ID]Customer)
 		m.orders = make(map[string]Order)
 		m.returns = make(map[string]Return)
+		m.credits = make(map[string]Credit)
 		m.seen = make(map[interactionKey]bool)
 		m.history = make(map[ID][]Event)
 	}
@@ -148,6 +150,8 @@ func (m *MemStore) Delete(ctx context.Context, id ID) error {
 			delete(m.orders, e.Order.ID)
 		case e.Return != nil:
 			delete(m.returns, e.Return.ID)
+		case e.Credit != nil:
+			delete(m.credits, e.Credit.ID)
 		case e.Interaction != nil:
 			delete(m.seen, keyOf(*e.Interaction))
 		}
@@ -210,6 +214,33 @@ func (m *MemStore) AppendReturn(ctx context.Context, r Return) error {
 	return nil
 }
 
+// AppendCredit implements [HistoryWriter]. A second version of a stored
+// credit is a [*DuplicateError] naming the first field that differs.
+func (m *MemStore) AppendCredit(ctx context.Context, c Credit) error {
+	if err := ctxErr(ctx, "append credit"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return emptyID("credit", "id")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[c.CustomerID]; !ok {
+		return fmt.Errorf("customer: credit %q: customer %q: %w", c.ID, c.CustomerID, ErrNotFound)
+	}
+	if prev, ok := m.credits[c.ID]; ok {
+		return prev.Conflict(c)
+	}
+	if c.OrderID != "" {
+		if o, ok := m.orders[c.OrderID]; !ok || o.CustomerID != c.CustomerID {
+			return fmt.Errorf("customer: credit %q: order %q of customer %q: %w", c.ID, c.OrderID, c.CustomerID, ErrNotFound)
+		}
+	}
+	m.credits[c.ID] = c
+	m.history[c.CustomerID] = append(m.history[c.CustomerID], Event{Credit: &c})
+	return nil
+}
+
 // AppendInteraction implements [HistoryWriter].
 func (m *MemStore) AppendInteraction(ctx context.Context, i Interaction) error {
 	if err := ctxErr(ctx, "append interaction"); err != nil {
@@ -263,6 +294,9 @@ func (e Event) clone() Event {
 	case e.Return != nil:
 		r := e.Return.Clone()
 		return Event{Return: &r}
+	case e.Credit != nil:
+		c := *e.Credit
+		return Event{Credit: &c}
 	case e.Interaction != nil:
 		i := *e.Interaction
 		return Event{Interaction: &i}

@@ -83,7 +83,7 @@ type Directory interface {
 	// erases it in the same step, as a request to erase personal data
 	// needs: afterwards History fails with ErrNotFound, and once the
 	// customer is Put again it starts with an empty history, in which
-	// the erased orders' and returns' IDs may be used again.
+	// the erased orders', returns' and credits' IDs may be used again.
 	Delete(ctx context.Context, id ID) error
 }
 
@@ -115,6 +115,13 @@ type HistoryWriter interface {
 	// Checking the rest of r is the caller's job
 	// ([Return.ValidateAfter]).
 	AppendReturn(ctx context.Context, r Return) error
+	// AppendCredit stores c, with the obligations of AppendOrder (credit
+	// IDs are unique across customers; a credit delivered again is equal
+	// by [Credit.Equal]), and must return an error wrapping ErrNotFound
+	// when c.OrderID is set and is not a stored order of c.CustomerID.
+	// Checking the rest of c is the caller's job ([Credit.Validate], and
+	// [Credit.ValidateFor] against its order).
+	AppendCredit(ctx context.Context, c Credit) error
 	// AppendInteraction stores i. It must return an error wrapping
 	// ErrNotFound when i.CustomerID is not a stored customer. An
 	// interaction equal to one already stored ([Interaction.Equal]) is
@@ -129,21 +136,23 @@ type HistoryStore interface {
 }
 
 // eventRank orders the kinds of events at one instant: an order before
-// its returns, interactions last.
+// its returns, then credits, interactions last.
 func (e Event) rank() int {
 	switch {
 	case e.Order != nil:
 		return 0
 	case e.Return != nil:
 		return 1
+	case e.Credit != nil:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 // CompareEvents orders events as [HistoryReader.History] yields them: by
-// time; at the same instant orders first, then returns, then
-// interactions; then orders and returns by ID, interactions by kind and
-// subject. It returns -1, 0 or +1.
+// time; at the same instant orders first, then returns, then credits,
+// then interactions; then orders, returns and credits by ID, interactions
+// by kind and subject. It returns -1, 0 or +1.
 func CompareEvents(a, b Event) int {
 	if c := a.Time().Compare(b.Time()); c != 0 {
 		return c
@@ -156,6 +165,8 @@ func CompareEvents(a, b Event) int {
 		return strings.Compare(a.Order.ID, b.Order.ID)
 	case a.Return != nil && b.Return != nil:
 		return strings.Compare(a.Return.ID, b.Return.ID)
+	case a.Credit != nil && b.Credit != nil:
+		return strings.Compare(a.Credit.ID, b.Credit.ID)
 	case a.Interaction != nil && b.Interaction != nil:
 		if c := cmp.Compare(a.Interaction.Kind, b.Interaction.Kind); c != 0 {
 			return c

@@ -14,9 +14,11 @@ import (
 )
 
 // Day is one calendar day of a customer's history: the orders placed that
-// day and their net amount after refunds of those orders' returns. A day
-// with Orders == 0 carries only refunds whose order is unknown (see
-// [Summary.AddRefund]) and is not a purchase day.
+// day and their net amount after refunds of those orders' returns and
+// credits of those orders ([Summary.AddCreditFor]). A day with Orders ==
+// 0 carries only refunds whose order is unknown ([Summary.AddRefund]) and
+// credits of no known order ([Summary.AddCredit]), and is not a purchase
+// day.
 type Day struct {
 	Date   Date
 	Orders int
@@ -90,14 +92,17 @@ type Summary struct {
 	ReturnedUnits int
 	Returns       int // return records
 	Exchanges     int // return records that were exchanges
+	Credits       int // credit records ([Summary.AddCredit])
 
 	Gross        decimal.Decimal // Σ quantity × unit price
 	Discounts    decimal.Decimal // Σ line discounts
 	Refunded     decimal.Decimal // money paid back for refunded units ([Summary.AddReturnAfter])
+	Credited     decimal.Decimal // money paid without goods coming back: price reductions, compensations ([Summary.AddCredit])
 	Cost         decimal.Decimal // cost of goods of the units kept
 	FullPriceNet decimal.Decimal // net of lines sold without any discount
 
-	// Days are the distinct days with orders or refunds, ascending.
+	// Days are the distinct days with orders, refunds or credits,
+	// ascending.
 	Days []Day
 	// Categories are the distinct categories bought, sorted.
 	Categories []string
@@ -173,6 +178,7 @@ func checkSummary(p *problems, k Kind, asOf time.Time) {
 type Event struct {
 	Order       *Order
 	Return      *Return
+	Credit      *Credit
 	Interaction *Interaction
 }
 
@@ -184,6 +190,8 @@ func (e Event) Time() time.Time {
 		return e.Order.Time
 	case e.Return != nil:
 		return e.Return.Time
+	case e.Credit != nil:
+		return e.Credit.Time
 	case e.Interaction != nil:
 		return e.Interaction.Time
 	}
@@ -196,6 +204,9 @@ func (e Event) records() int {
 		n++
 	}
 	if e.Return != nil {
+		n++
+	}
+	if e.Credit != nil {
 		n++
 	}
 	if e.Interaction != nil {
@@ -220,13 +231,19 @@ func (e Event) records() int {
 // see [Return.ValidateAfter]); a return whose order never comes is an
 // error wrapping [ErrNotFound], unless it is dated after asOf.
 // Interactions, which carry no ID, are counted each time they occur.
+// Credits are kept like returns: a credit ID delivered twice is a no-op
+// when the content is identical ([Credit.Equal]) and a *DuplicateError
+// otherwise; a credit for an order that never comes is an error wrapping
+// ErrNotFound, unless it is dated after asOf.
 //
 // Returns are checked and added once the stream has been read, in the
 // order of [CompareEvents] (by time, then by ID), as [Summary.AddReturnAfter]
 // adds them: whether an exchange is possible depends on the refunds
 // before it, and each refund's share of a line's net on the units
 // refunded before it (the shares of a line add up to the same amount in
-// any order).
+// any order). Credits are added after the returns, in the same order, a
+// credit of an order with [Summary.AddCreditFor] after the price
+// reductions of that order before it.
 //
 // The first invalid record stops it with an error naming that record. An
 // empty id, an unknown kind, a zero asOf or a DefaultMargin outside
@@ -273,6 +290,8 @@ type summarizer struct {
 	orders  map[string]orderEntry
 	returns map[string]Return
 	pending []Return
+	credits map[string]Credit
+	owed    []Credit // credits in the order they came
 }
 
 func (b *summarizer) add(e Event) error {
@@ -308,6 +327,16 @@ func (b *summarizer) add(e Event) error {
 		}
 		b.returns[r.ID] = *r
 		b.pending = append(b.pending, *r)
+	case e.Credit != nil:
+		c := e.Credit
+		if prev, ok := b.credits[c.ID]; ok && c.ID != "" {
+			return prev.Conflict(*c)
+		}
+		if b.credits == nil {
+			b.credits = make(map[string]Credit)
+		}
+		b.credits[c.ID] = *c
+		b.owed = append(b.owed, *c)
 	case e.Interaction != nil:
 		return b.s.AddInteraction(*e.Interaction)
 	}
@@ -356,7 +385,49 @@ func (b *summarizer) finish() error {
 			return err
 		}
 	}
+	if err := b.addCredits(); err != nil {
+		return err
+	}
 	b.s.flush(&b.acc)
+	return nil
+}
+
+// addCredits adds the credits in the order of [CompareEvents], each one
+// of a known order with [Summary.AddCreditFor] after the price reductions
+// of that order before it.
+func (b *summarizer) addCredits() error {
+	slices.SortFunc(b.owed, func(x, y Credit) int {
+		if c := x.Time.Compare(y.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	var reduced map[string]Money
+	for i := range b.owed {
+		c := &b.owed[i]
+		if c.OrderID == "" || c.Time.After(b.s.AsOf) {
+			if err := b.s.addCredit(c, nil, Money{}, false); err != nil {
+				return err
+			}
+			continue
+		}
+		entry, ok := b.orders[c.OrderID]
+		if !ok {
+			return fmt.Errorf("customer: credit %q: order %q: %w", c.ID, c.OrderID, ErrNotFound)
+		}
+		before := reduced[c.OrderID]
+		if err := b.s.addCredit(c, &entry.order, before, false); err != nil {
+			return err
+		}
+		if c.Kind != PriceReduction {
+			continue
+		}
+		if reduced == nil {
+			reduced = make(map[string]Money)
+		}
+		// Valid: in the order's currency, as before is.
+		reduced[c.OrderID], _ = before.Add(c.Amount)
+	}
 	return nil
 }
 
@@ -967,7 +1038,7 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 		{"orders", s.Orders, t.Orders}, {"units", s.Units, t.Units},
 		{"returned units", s.ReturnedUnits, t.ReturnedUnits}, {"returns", s.Returns, t.Returns},
 		{"exchanges", s.Exchanges, t.Exchanges}, {"interactions", s.Interactions, t.Interactions},
-		{"later", s.Later, t.Later},
+		{"later", s.Later, t.Later}, {"credits", s.Credits, t.Credits},
 	}
 	var sums [len(counts)]int
 	for i, c := range counts {
@@ -977,10 +1048,11 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 		}
 		sums[i] = v
 	}
-	m.Orders, m.Units, m.ReturnedUnits, m.Returns, m.Exchanges, m.Interactions, m.Later = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]
+	m.Orders, m.Units, m.ReturnedUnits, m.Returns, m.Exchanges, m.Interactions, m.Later, m.Credits = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]
 	m.Gross = s.Gross.Add(t.Gross)
 	m.Discounts = s.Discounts.Add(t.Discounts)
 	m.Refunded = s.Refunded.Add(t.Refunded)
+	m.Credited = s.Credited.Add(t.Credited)
 	m.Cost = s.Cost.Add(t.Cost)
 	m.FullPriceNet = s.FullPriceNet.Add(t.FullPriceNet)
 	if t.LastInteraction.After(m.LastInteraction) {
@@ -1020,17 +1092,18 @@ func mergeSorted(a, b []string) []string {
 }
 
 // Net returns what the customer paid and kept: Gross − Discounts −
-// Refunded.
+// Refunded − Credited.
 func (s Summary) Net() decimal.Decimal {
 	a := s.netSum()
 	return a.value()
 }
 
-// netSum returns Gross − Discounts − Refunded as an exact sum.
+// netSum returns Gross − Discounts − Refunded − Credited as an exact sum.
 func (s *Summary) netSum() decSum {
 	a := sumFrom(s.Gross)
 	a.add(s.Discounts, true)
 	a.add(s.Refunded, true)
+	a.add(s.Credited, true)
 	return a
 }
 

@@ -21,13 +21,34 @@ var pAsOf = time.Date(2026, 3, 31, 18, 0, 0, 0, time.UTC)
 var (
 	genPriceText = []string{"0", "9.95", "19.90", "49.90", "120", "349.00", "0.01", "123456789012.34", "99999999.99"}
 	genCostText  = []string{"0", "3.10", "12.345678", "80", "1.5", "55555555555.5"}
+	// genCreditText are credit amounts; a price reduction is cut to what
+	// is left of its order's net.
+	genCreditText = []string{"0.01", "5", "19.90", "250.00", "123456789012.34"}
 )
+
+// drawCredit draws a credit of amount genCreditText (at most max, when
+// max is not nil), or false when the amount left is zero.
+func drawCredit(t *rapid.T, id, order string, k CreditKind, at time.Time, max *decimal.Decimal) (Credit, bool) {
+	a := d(rapid.SampledFrom(genCreditText).Draw(t, "credit"))
+	if max != nil && a.GreaterThan(*max) {
+		a = *max
+	}
+	if a.Sign() <= 0 {
+		return Credit{}, false
+	}
+	m, err := MoneyFromDecimal(a, "EUR")
+	if err != nil {
+		panic(err)
+	}
+	return Credit{ID: id, CustomerID: "C", OrderID: order, Time: at, Kind: k, Amount: m, Source: "case " + id}, true
+}
 
 // histGen draws a valid history of customer "C" as of pAsOf: orders (some
 // after asOf), returns of one or two lines in time order that never bring
 // back more units than the customer holds (refunds take units away,
-// exchanges do not, so a unit can be exchanged and later refunded), and
-// interactions.
+// exchanges do not, so a unit can be exchanged and later refunded),
+// credits of orders (price reductions that together stay within the
+// order's net, compensations) and of no order, and interactions.
 func histGen() *rapid.Generator[[]Event] {
 	return rapid.Custom(func(t *rapid.T) []Event {
 		n := rapid.IntRange(0, 12).Draw(t, "orders")
@@ -85,6 +106,28 @@ func histGen() *rapid.Generator[[]Event] {
 					evs = append(evs, Event{Return: &r})
 				}
 			}
+			left := o.net()
+			at = o.Time
+			for k := range rapid.IntRange(0, 2).Draw(t, "credits") {
+				at = at.Add(time.Duration(rapid.IntRange(0, 900).Draw(t, "credit hours")) * time.Hour)
+				kind := CreditKind(rapid.IntRange(1, 2).Draw(t, "credit kind"))
+				var max *decimal.Decimal
+				if kind == PriceReduction {
+					max = &left
+				}
+				if c, ok := drawCredit(t, fmt.Sprintf("K%d-%d", i, k), o.ID, kind, at, max); ok {
+					if kind == PriceReduction {
+						left = left.Sub(c.Amount.Amount())
+					}
+					evs = append(evs, Event{Credit: &c})
+				}
+			}
+		}
+		for k := range rapid.IntRange(0, 2).Draw(t, "compensations") {
+			at := pAsOf.Add(-time.Duration(rapid.IntRange(-100, 9000).Draw(t, "compensation hours")) * time.Hour)
+			if c, ok := drawCredit(t, fmt.Sprintf("KC%d", k), "", Compensation, at, nil); ok {
+				evs = append(evs, Event{Credit: &c})
+			}
 		}
 		for range rapid.IntRange(0, 3).Draw(t, "interactions") {
 			i := Interaction{CustomerID: "C", Time: pAsOf.Add(-time.Duration(rapid.IntRange(-100, 9000).Draw(t, "ihours")) * time.Hour),
@@ -115,9 +158,11 @@ func assertSameSummary(t require.TestingT, want, got Summary) {
 	assert.Equal(t, want.ReturnedUnits, got.ReturnedUnits, "ReturnedUnits")
 	assert.Equal(t, want.Returns, got.Returns, "Returns")
 	assert.Equal(t, want.Exchanges, got.Exchanges, "Exchanges")
+	assert.Equal(t, want.Credits, got.Credits, "Credits")
 	dec("Gross", want.Gross, got.Gross)
 	dec("Discounts", want.Discounts, got.Discounts)
 	dec("Refunded", want.Refunded, got.Refunded)
+	dec("Credited", want.Credited, got.Credited)
 	dec("Cost", want.Cost, got.Cost)
 	dec("FullPriceNet", want.FullPriceNet, got.FullPriceNet)
 	if assert.Equal(t, len(want.Days), len(got.Days), "number of days") {
@@ -169,7 +214,9 @@ func assertSameSummary(t require.TestingT, want, got Summary) {
 
 // TestPropMergeOfShardsEqualsWhole: for any history and any partition of
 // its orders (each return travelling with its order) and interactions into
-// two shards, merging the shards' summaries gives the summary of the whole.
+// two shards (each return and credit travelling with its order, a credit
+// of no order anywhere), merging the shards' summaries gives the summary
+// of the whole.
 func TestPropMergeOfShardsEqualsWhole(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		evs := histGen().Draw(t, "history")
@@ -183,6 +230,8 @@ func TestPropMergeOfShardsEqualsWhole(t *testing.T) {
 				inA[e.Order.ID] = toA
 			case e.Return != nil:
 				toA = inA[e.Return.OrderID]
+			case e.Credit != nil && e.Credit.OrderID != "":
+				toA = inA[e.Credit.OrderID]
 			default:
 				toA = rapid.Bool().Draw(t, "interaction to A")
 			}
@@ -305,6 +354,21 @@ func referenceSummary(evs []Event) Summary {
 					refunded[r.OrderID][rl.LineID] -= rl.Quantity
 				}
 			}
+		case e.Credit != nil:
+			c := e.Credit
+			if c.Time.After(pAsOf) {
+				s.Later++
+				continue
+			}
+			s.Currency = c.Amount.Currency()
+			s.Credits++
+			s.Credited = s.Credited.Add(c.Amount.Amount())
+			at := c.Time
+			if c.OrderID != "" {
+				at = orders[c.OrderID].Time
+			}
+			dd := s.day(DateOf(at))
+			dd.Net = dd.Net.Sub(c.Amount.Amount())
 		case e.Interaction != nil:
 			if e.Interaction.Time.After(pAsOf) {
 				s.Later++
@@ -347,17 +411,29 @@ func TestPropSummarizeMatchesReference(t *testing.T) {
 	})
 }
 
-// TestPropAddOrderMatchesSummarize: adding orders and returns one by one
-// with the public methods (each return after the refunds of its order
-// before it) gives the summary that Summarize gives.
+// TestPropAddOrderMatchesSummarize: adding orders, returns and credits one
+// by one with the public methods (each return after the refunds of its
+// order before it, each credit of an order after its price reductions)
+// gives the summary that Summarize gives.
 func TestPropAddOrderMatchesSummarize(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		evs := histGen().Draw(t, "history")
 		s := NewSummary("C", Consumer, pAsOf, nil)
 		orders := map[string]Order{}
 		refunded := map[string]map[string]int{}
+		reduced := map[string]Money{}
 		for _, e := range evs {
 			switch {
+			case e.Credit != nil && e.Credit.OrderID == "":
+				require.NoError(t, s.AddCredit(*e.Credit))
+			case e.Credit != nil:
+				c := *e.Credit
+				require.NoError(t, s.AddCreditFor(c, orders[c.OrderID], reduced[c.OrderID]))
+				if c.Kind == PriceReduction && !c.Time.After(pAsOf) {
+					var err error
+					reduced[c.OrderID], err = reduced[c.OrderID].Add(c.Amount)
+					require.NoError(t, err)
+				}
 			case e.Order != nil:
 				require.NoError(t, s.AddOrder(*e.Order))
 				orders[e.Order.ID] = *e.Order

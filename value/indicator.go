@@ -16,12 +16,14 @@ import (
 // numbers, times are whole days.
 //
 // Profit, Revenue, Units, AverageOrderValue and RecentSpend are net of
-// returns and may be negative: refunds in the history can bring back goods
-// bought before it (a sales export's window starts after the sale). They
-// are kept as they are, not floored, so a customer who took back more than
-// it bought ranks below one who bought nothing; the signed [Log] transform
-// and the normalisation handle negative values. Growth floors each year
-// at 0, and ReturnRate is clamped to [0, 1].
+// returns, the money ones of credits too (price reductions and
+// compensations, [customer.Credit]), and may be negative: refunds in the
+// history can bring back goods bought before it (a sales export's window
+// starts after the sale). They are kept as they are, not floored, so a
+// customer who took back more than it bought ranks below one who bought
+// nothing; the signed [Log] transform and the normalisation handle
+// negative values. Growth floors each year at 0, and ReturnRate is
+// clamped to [0, 1].
 type Indicator uint8
 
 const (
@@ -29,8 +31,8 @@ const (
 	// Summary.GrossProfit() = Net − Cost (money); negative for a loss.
 	Profit Indicator = iota + 1
 	// Revenue is the net amount paid and kept: Summary.Net() = Gross −
-	// Discounts − Refunded (money); negative when the refunds exceed the
-	// sales of the history.
+	// Discounts − Refunded − Credited (money); negative when the refunds
+	// and credits exceed the sales of the history.
 	Revenue
 	// Units is the number of units kept: Summary.Units − ReturnedUnits;
 	// negative when more units came back than the history sold.
@@ -189,6 +191,7 @@ func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	acc.add(s.Gross, 1)
 	acc.add(s.Discounts, -1)
 	acc.add(s.Refunded, -1)
+	acc.add(s.Credited, -1)
 	net := acc.float()
 	acc.add(s.Cost, -1)
 	dst.Set(Profit, acc.float())

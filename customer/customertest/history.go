@@ -31,6 +31,21 @@ func sampleReturn(id, order string, c customer.ID, t time.Time) customer.Return 
 		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -1}}}
 }
 
+// sampleCredit returns a credit of amount EUR for order (empty for none).
+// A price reduction needs an order; without one the credit is a
+// compensation.
+func sampleCredit(id, order string, c customer.ID, t time.Time, amount string) customer.Credit {
+	k := customer.PriceReduction
+	if order == "" {
+		k = customer.Compensation
+	}
+	m, err := customer.NewMoney(amount, "EUR")
+	if err != nil {
+		panic(err)
+	}
+	return customer.Credit{ID: id, CustomerID: c, OrderID: order, Time: t, Kind: k, Amount: m, Source: "case " + id}
+}
+
 // TestHistoryStore checks that the [customer.HistoryStore] returned by
 // newStores keeps every promise of the interface. newStores returns an
 // empty directory and the history store that goes with it (often one
@@ -68,6 +83,9 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
 		if err := h.AppendReturn(ctx, sampleReturn("", "O-1", "C-1", day0.Add(time.Hour))); !errors.Is(err, customer.ErrInvalid) {
 			t.Errorf("AppendReturn(empty ID) = %v, want an error matching customer.ErrInvalid", err)
+		}
+		if err := h.AppendCredit(ctx, sampleCredit("", "O-1", "C-1", day0.Add(time.Hour), "5")); !errors.Is(err, customer.ErrInvalid) {
+			t.Errorf("AppendCredit(empty ID) = %v, want an error matching customer.ErrInvalid", err)
 		}
 		if n := len(history(t, h, "C-1")); n != 1 {
 			t.Errorf("after rejected appends the history has %d events, want 1", n)
@@ -113,6 +131,9 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if err := h.AppendReturn(ctx, sampleReturn("R-1", "O-1", "C-1", day0.Add(48*time.Hour))); err != nil {
 			t.Fatalf("AppendReturn = %v", err)
 		}
+		if err := h.AppendCredit(ctx, sampleCredit("K-1", "O-1", "C-1", day0.Add(72*time.Hour), "10")); err != nil {
+			t.Fatalf("AppendCredit = %v", err)
+		}
 		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
 		if err := d.Delete(ctx, "C-1"); err != nil {
 			t.Fatalf("Delete = %v", err)
@@ -134,6 +155,10 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		mustAppendOrder(t, h, again)
 		if evs := history(t, h, "C-1"); len(evs) != 1 || evs[0].Order == nil || !evs[0].Order.Equal(again) {
 			t.Errorf("after re-adding order O-1 the history is %s, want the new order alone", describe(evs))
+		}
+		k := sampleCredit("K-1", "", "C-1", day0.Add(2*time.Hour), "3.50")
+		if err := h.AppendCredit(ctx, k); err != nil {
+			t.Errorf("the erased credit's ID K-1 is still taken: AppendCredit = %v", err)
 		}
 		if evs := history(t, h, "C-2"); len(evs) != 1 {
 			t.Errorf("deleting C-1 changed C-2's history: %s", describe(evs))
@@ -171,6 +196,56 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		evs := history(t, h, "C-1")
 		if len(evs) != 2 || evs[1].Return == nil || !evs[1].Return.Equal(r) {
 			t.Errorf("history is %s, want the order then the return once", describe(evs))
+		}
+	})
+
+	// A credit needs a stored customer, and a stored order of that customer when it names one (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict customer.ErrDuplicate; the amount comes back by value.
+	t.Run("AppendCreditRules", func(t *testing.T) {
+		h := setup(t, "C-1", "C-2")
+		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
+		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
+		refused := []struct {
+			what string
+			c    customer.Credit
+		}{
+			{"unknown customer", sampleCredit("K-0", "", "nobody", day0, "5")},
+			{"unknown order", sampleCredit("K-0", "O-404", "C-1", day0, "5")},
+			{"another customer's order", sampleCredit("K-0", "O-2", "C-1", day0, "5")},
+		}
+		for _, tc := range refused {
+			if err := h.AppendCredit(ctx, tc.c); !errors.Is(err, customer.ErrNotFound) {
+				t.Errorf("AppendCredit(%s) = %v, want an error matching customer.ErrNotFound", tc.what, err)
+			}
+		}
+		reduction := sampleCredit("K-1", "O-1", "C-1", day0.Add(24*time.Hour), "19.90")
+		compensation := sampleCredit("K-2", "", "C-1", day0.Add(48*time.Hour), "5.50")
+		for _, c := range []customer.Credit{reduction, compensation} {
+			if err := h.AppendCredit(ctx, c); err != nil {
+				t.Fatalf("AppendCredit %s: %v", c.ID, err)
+			}
+			if err := h.AppendCredit(ctx, c); err != nil {
+				t.Errorf("identical redelivery: AppendCredit %s = %v, want nil", c.ID, err)
+			}
+		}
+		changed := reduction
+		changed.Amount, _ = customer.NewMoney("19.95", "EUR")
+		if err := h.AppendCredit(ctx, changed); !errors.Is(err, customer.ErrDuplicate) {
+			t.Errorf("same credit ID, other amount: AppendCredit = %v, want an error matching customer.ErrDuplicate", err)
+		} else {
+			namesField(t, err, `credit "K-1"`, "amount", false)
+		}
+		other := sampleCredit("K-2", "O-2", "C-2", day0.Add(48*time.Hour), "5.50")
+		if err := h.AppendCredit(ctx, other); !errors.Is(err, customer.ErrDuplicate) {
+			t.Errorf("same credit ID for another customer: AppendCredit = %v, want an error matching customer.ErrDuplicate", err)
+		}
+		evs := history(t, h, "C-1")
+		if len(evs) != 3 || evs[1].Credit == nil || !evs[1].Credit.Equal(reduction) || evs[2].Credit == nil || !evs[2].Credit.Equal(compensation) {
+			t.Errorf("history is %s, want the order, then credits K-1 and K-2 once each", describe(evs))
+		} else if got := evs[2].Credit.Amount; got.Currency() != "EUR" || !got.Amount().Equal(compensation.Amount.Amount()) {
+			t.Errorf("credit K-2 came back with amount %v, want 5.50 EUR", got)
+		}
+		if evs := history(t, h, "C-2"); len(evs) != 1 {
+			t.Errorf("a refused credit was stored for C-2: history %s", describe(evs))
 		}
 	})
 
@@ -221,8 +296,18 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 				t.Errorf("AppendReturn: %v", err)
 			}
 		}
+		for _, c := range []customer.Credit{
+			sampleCredit("K-b", "", "C-1", at(10), "1"),
+			sampleCredit("K-a", "O-a", "C-1", at(10), "2"),
+			sampleCredit("K-c", "O-c", "C-1", at(3), "3"),
+		} {
+			if err := h.AppendCredit(ctx, c); err != nil {
+				t.Errorf("AppendCredit: %v", err)
+			}
+		}
 		evs := history(t, h, "C-1")
-		want := []string{"interaction site-visit ", "order O-c", "order O-a", "order O-b", "return R-2", "interaction cart a", "interaction cart b", "return R-1"}
+		want := []string{"interaction site-visit ", "order O-c", "credit K-c", "order O-a", "order O-b", "return R-2",
+			"credit K-a", "credit K-b", "interaction cart a", "interaction cart b", "return R-1"}
 		if got := names(evs); !slices.Equal(got, want) {
 			t.Errorf("History yields\n\t%q\nwant\n\t%q", got, want)
 		}
@@ -284,6 +369,9 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if err := h.AppendInteraction(cctx, customer.Interaction{CustomerID: "C-1", Time: day0, Kind: customer.Cart}); !errors.Is(err, context.Canceled) {
 			t.Errorf("AppendInteraction(canceled) = %v, want an error matching context.Canceled", err)
 		}
+		if err := h.AppendCredit(cctx, sampleCredit("K-1", "", "C-1", day0, "5")); !errors.Is(err, context.Canceled) {
+			t.Errorf("AppendCredit(canceled) = %v, want an error matching context.Canceled", err)
+		}
 		var histErr error
 		for _, err := range h.History(cctx, "C-1") {
 			if err != nil {
@@ -306,6 +394,14 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if err := h.AppendReturn(ctx, sampleReturn("R-1", "O-1", "C-1", day0.AddDate(0, 0, 3))); err != nil {
 			t.Fatalf("AppendReturn: %v", err)
 		}
+		for _, c := range []customer.Credit{
+			sampleCredit("K-1", "O-2", "C-1", day0.AddDate(0, 1, 2), "20.00"),
+			sampleCredit("K-2", "", "C-1", day0.AddDate(0, 2, 0), "7.50"),
+		} {
+			if err := h.AppendCredit(ctx, c); err != nil {
+				t.Fatalf("AppendCredit: %v", err)
+			}
+		}
 		var failed error
 		seq := func(yield func(customer.Event) bool) {
 			for e, err := range h.History(ctx, "C-1") {
@@ -322,8 +418,11 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if err != nil || failed != nil {
 			t.Fatalf("Summarize over History: %v, %v", err, failed)
 		}
-		if s.Orders != 2 || s.Units != 6 || s.Returns != 1 || s.ReturnedUnits != 1 {
-			t.Errorf("summary has %d orders, %d units, %d returns, %d returned units; want 2, 6, 1, 1", s.Orders, s.Units, s.Returns, s.ReturnedUnits)
+		if s.Orders != 2 || s.Units != 6 || s.Returns != 1 || s.ReturnedUnits != 1 || s.Credits != 2 {
+			t.Errorf("summary has %d orders, %d units, %d returns, %d returned units, %d credits; want 2, 6, 1, 1, 2", s.Orders, s.Units, s.Returns, s.ReturnedUnits, s.Credits)
+		}
+		if want := decimal.RequireFromString("27.5"); !s.Credited.Equal(want) {
+			t.Errorf("summary has %s credited, want %s", s.Credited, want)
 		}
 	})
 
@@ -332,7 +431,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		h := setup(t, "C-1", "C-2")
 		const writers, orders = 4, 20
 		var wg sync.WaitGroup
-		errs := make(chan error, writers*orders*3)
+		errs := make(chan error, writers*orders*4)
 		for w := range writers {
 			wg.Add(1)
 			go func() {
@@ -347,6 +446,9 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 					if err := h.AppendReturn(ctx, sampleReturn("R"+id, id, c, day0.Add(time.Duration(i+1)*time.Hour))); err != nil {
 						errs <- fmt.Errorf("writer %d: AppendReturn R%s: %w", w, id, err)
 					}
+					if err := h.AppendCredit(ctx, sampleCredit("K"+id, id, c, day0.Add(time.Duration(i+2)*time.Hour), "4.20")); err != nil {
+						errs <- fmt.Errorf("writer %d: AppendCredit K%s: %w", w, id, err)
+					}
 					for range h.History(ctx, c) {
 					}
 				}
@@ -358,8 +460,8 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 			t.Error(err)
 		}
 		for _, c := range []customer.ID{"C-1", "C-2"} {
-			if evs := history(t, h, c); len(evs) != orders {
-				t.Errorf("history of %s has %d events after concurrent redeliveries, want %d", c, len(evs), orders)
+			if evs := history(t, h, c); len(evs) != 3*orders/2 {
+				t.Errorf("history of %s has %d events after concurrent redeliveries, want %d", c, len(evs), 3*orders/2)
 			}
 		}
 	})
@@ -368,7 +470,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	t.Run("StateMachine", func(t *testing.T) {
 		rapid.Check(t, func(rt *rapid.T) {
 			d, h := newStores(t)
-			m := &historyMachine{h: h, orders: map[string]customer.Order{}, returns: map[string]customer.Return{}}
+			m := &historyMachine{h: h, orders: map[string]customer.Order{}, returns: map[string]customer.Return{}, credits: map[string]customer.Credit{}}
 			for _, c := range historyCustomers {
 				if err := d.Put(ctx, sampleCustomer(c)); err != nil {
 					rt.Fatalf("Put: %v", err)
@@ -379,6 +481,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 				"RedeliverOrder":    m.redeliverOrder,
 				"ConflictOrder":     m.conflictOrder,
 				"AppendReturn":      m.appendReturn,
+				"AppendCredit":      m.appendCredit,
 				"AppendInteraction": m.appendInteraction,
 				"":                  m.check,
 			})
@@ -410,7 +513,7 @@ func history(t *testing.T, h customer.HistoryReader, id customer.ID) []customer.
 
 func records(e customer.Event) int {
 	n := 0
-	for _, set := range []bool{e.Order != nil, e.Return != nil, e.Interaction != nil} {
+	for _, set := range []bool{e.Order != nil, e.Return != nil, e.Credit != nil, e.Interaction != nil} {
 		if set {
 			n++
 		}
@@ -426,6 +529,8 @@ func names(evs []customer.Event) []string {
 			out[i] = "order " + e.Order.ID
 		case e.Return != nil:
 			out[i] = "return " + e.Return.ID
+		case e.Credit != nil:
+			out[i] = "credit " + e.Credit.ID
 		case e.Interaction != nil:
 			out[i] = "interaction " + e.Interaction.Kind.String() + " " + e.Interaction.Subject
 		default:
@@ -442,6 +547,7 @@ type historyMachine struct {
 	h            customer.HistoryStore
 	orders       map[string]customer.Order
 	returns      map[string]customer.Return
+	credits      map[string]customer.Credit
 	interactions []customer.Interaction
 }
 
@@ -508,6 +614,39 @@ func (m *historyMachine) appendReturn(t *rapid.T) {
 	}
 }
 
+// appendCredit appends a credit of a stored order, or of none, under a
+// new or a taken ID: the model says whether it is new, the same again or
+// a conflict.
+func (m *historyMachine) appendCredit(t *rapid.T) {
+	id := fmt.Sprintf("K-%d", rapid.IntRange(0, 30).Draw(t, "credit"))
+	amount := rapid.SampledFrom([]string{"5", "5.00", "12.34"}).Draw(t, "amount")
+	var c customer.Credit
+	if rapid.Bool().Draw(t, "of an order") {
+		o := m.someOrder(t)
+		c = sampleCredit(id, o.ID, o.CustomerID, o.Time.Add(2*time.Hour), amount)
+	} else {
+		cu := rapid.SampledFrom(historyCustomers).Draw(t, "customer")
+		c = sampleCredit(id, "", cu, day0.Add(time.Duration(rapid.IntRange(0, 50).Draw(t, "hour"))*time.Hour), amount)
+	}
+	err := m.h.AppendCredit(context.Background(), c)
+	prev, taken := m.credits[id]
+	switch {
+	case !taken:
+		if err != nil {
+			t.Fatalf("AppendCredit %s: %v", id, err)
+		}
+		m.credits[id] = c
+	case prev.Equal(c):
+		if err != nil {
+			t.Fatalf("redelivery of credit %s: %v, want nil", id, err)
+		}
+	default:
+		if !errors.Is(err, customer.ErrDuplicate) {
+			t.Fatalf("credit %s under a taken ID with other content: %v, want customer.ErrDuplicate", id, err)
+		}
+	}
+}
+
 func (m *historyMachine) appendInteraction(t *rapid.T) {
 	i := customer.Interaction{
 		CustomerID: rapid.SampledFrom(historyCustomers).Draw(t, "customer"),
@@ -536,6 +675,11 @@ func (m *historyMachine) check(t *rapid.T) {
 				want = append(want, customer.Event{Return: &r})
 			}
 		}
+		for _, k := range m.credits {
+			if k.CustomerID == c {
+				want = append(want, customer.Event{Credit: &k})
+			}
+		}
 		for _, i := range m.interactions {
 			if i.CustomerID == c {
 				want = append(want, customer.Event{Interaction: &i})
@@ -561,6 +705,8 @@ func eventEqual(a, b customer.Event) bool {
 		return a.Order.Equal(*b.Order)
 	case a.Return != nil && b.Return != nil:
 		return a.Return.Equal(*b.Return)
+	case a.Credit != nil && b.Credit != nil:
+		return a.Credit.Equal(*b.Credit)
 	case a.Interaction != nil && b.Interaction != nil:
 		return a.Interaction.Equal(*b.Interaction)
 	}
@@ -586,9 +732,10 @@ func namesField(t *testing.T, err error, record, field string, strict bool) {
 
 // TestHistoryConflicts checks, beyond [TestHistoryStore], that the
 // history store returned by newStores reports a second version of a
-// stored order or return as a [*customer.DuplicateError] that names the
-// record and the first field that differs, as [customer.Order.Conflict]
-// and [customer.Return.Conflict] do, and stores nothing of it. A store
+// stored order, return or credit as a [*customer.DuplicateError] that
+// names the record and the first field that differs, as
+// [customer.Order.Conflict], [customer.Return.Conflict] and
+// [customer.Credit.Conflict] do, and stores nothing of it. A store
 // that compares with those methods passes; the interface itself asks
 // only for an error matching [customer.ErrDuplicate].
 func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.Directory, customer.HistoryStore)) {
@@ -603,6 +750,10 @@ func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.D
 	r := sampleReturn("R-1", "O-1", "C-1", day0.Add(48*time.Hour))
 	if err := h.AppendReturn(ctx, r); err != nil {
 		t.Fatalf("AppendReturn: %v", err)
+	}
+	k := sampleCredit("K-1", "O-1", "C-1", day0.Add(72*time.Hour), "10.00")
+	if err := h.AppendCredit(ctx, k); err != nil {
+		t.Fatalf("AppendCredit: %v", err)
 	}
 	orders := []struct {
 		field  string
@@ -641,9 +792,29 @@ func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.D
 			namesField(t, h.AppendReturn(ctx, other), `return "R-1"`, tc.field, true)
 		})
 	}
+	credits := []struct {
+		field  string
+		change func(c *customer.Credit)
+	}{
+		{"customer_id", func(c *customer.Credit) { c.CustomerID = "C-2" }},
+		{"order_id", func(c *customer.Credit) { c.OrderID = "" }},
+		{"time", func(c *customer.Credit) { c.Time = c.Time.Add(time.Second) }},
+		{"kind", func(c *customer.Credit) { c.Kind = customer.Compensation }},
+		{"amount", func(c *customer.Credit) { c.Amount, _ = customer.NewMoney("10.01", "EUR") }},
+		{"amount", func(c *customer.Credit) { c.Amount, _ = customer.NewMoney("10.00", "USD") }},
+		{"source", func(c *customer.Credit) { c.Source = "case 2" }},
+	}
+	for _, tc := range credits {
+		t.Run("credit "+tc.field, func(t *testing.T) {
+			other := k
+			tc.change(&other)
+			namesField(t, h.AppendCredit(ctx, other), `credit "K-1"`, tc.field, true)
+		})
+	}
 	evs := history(t, h, "C-1")
-	if len(evs) != 2 || evs[0].Order == nil || !evs[0].Order.Equal(o) || evs[1].Return == nil || !evs[1].Return.Equal(r) {
-		t.Errorf("after the refused versions the history is %s, want the first order and return", describe(evs))
+	if len(evs) != 3 || evs[0].Order == nil || !evs[0].Order.Equal(o) || evs[1].Return == nil || !evs[1].Return.Equal(r) ||
+		evs[2].Credit == nil || !evs[2].Credit.Equal(k) {
+		t.Errorf("after the refused versions the history is %s, want the first order, return and credit", describe(evs))
 	}
 	if n := len(history(t, h, "C-2")); n != 0 {
 		t.Errorf("a refused order was stored for C-2: %d events", n)

@@ -105,6 +105,37 @@ func (s fieldless) AppendReturn(ctx context.Context, r customer.Return) error {
 	return err
 }
 
+// creditLax stores a credit without looking for its order, and refuses a
+// second version of a credit with a plain error matching
+// customer.ErrDuplicate.
+type creditLax struct {
+	*customer.MemStore
+	mu   *sync.Mutex
+	seen map[string]customer.Credit
+}
+
+func (s creditLax) AppendCredit(ctx context.Context, c customer.Credit) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.seen[c.ID]; ok {
+		if prev.Equal(c) {
+			return nil
+		}
+		return fmt.Errorf("credit %q: %w", c.ID, customer.ErrDuplicate)
+	}
+	order := c.OrderID
+	c.OrderID = "" // so that the store does not look for it
+	if c.Kind == customer.PriceReduction {
+		c.Kind = customer.Compensation
+	}
+	if err := s.MemStore.AppendCredit(ctx, c); err != nil {
+		return err
+	}
+	c.OrderID = order
+	s.seen[c.ID] = c
+	return nil
+}
+
 // historyKeeping deletes a customer from the directory but keeps its
 // history: Delete only hides the customer until it is Put again.
 type historyKeeping struct {
@@ -162,6 +193,13 @@ func TestBrokenStoreHelper(t *testing.T) {
 			s := customer.NewMemStore()
 			return s, fieldless{s}
 		})
+	case "creditLax":
+		newLax := func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, creditLax{s, &sync.Mutex{}, map[string]customer.Credit{}}
+		}
+		customertest.TestHistoryStore(t, newLax)
+		customertest.TestHistoryConflicts(t, newLax)
 	case "historyKeeping":
 		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
 			s := customer.NewMemStore()
@@ -183,6 +221,7 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"conflictBlind":  {"AppendOrderIsIdempotent", "StateMachine"},
 		"historyKeeping": {"DeleteErasesHistory"},
 		"fieldless":      {"order_lines[0].quantity", "return_reason"},
+		"creditLax":      {"AppendCreditRules", "credit_amount", "credit_source"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

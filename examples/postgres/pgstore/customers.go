@@ -292,8 +292,9 @@ var customerUpdates = func() string {
 	return b.String()
 }()
 
-// Delete implements [customer.Directory]; the customer's orders, returns
-// and interactions go with it.
+// Delete implements [customer.Directory]; the customer's orders, returns,
+// credits and interactions go with it (ON DELETE CASCADE), and their IDs
+// may be used again.
 func (s *CustomerStore) Delete(ctx context.Context, id customer.ID) error {
 	if err := ctxErr(ctx, "delete customer"); err != nil {
 		return err

@@ -31,8 +31,8 @@ type DB struct {
 
 // tables holds the quoted, schema-qualified names of the tables.
 type tables struct {
-	version, customers, orders, orderLines, returns, returnLines, interactions string
-	cases, caseEvents, entries                                                 string
+	version, customers, orders, orderLines, returns, returnLines, credits, interactions string
+	cases, caseEvents, entries                                                          string
 }
 
 // New returns a DB over pool with the tables in opts.Schema (opts may be
@@ -52,6 +52,7 @@ func New(pool *pgxpool.Pool, opts *Options) *DB {
 		orderLines:   q("order_lines"),
 		returns:      q("returns"),
 		returnLines:  q("return_lines"),
+		credits:      q("credits"),
 		interactions: q("interactions"),
 		cases:        q("complaint_cases"),
 		caseEvents:   q("complaint_events"),

@@ -26,9 +26,11 @@
 // states, times, points, amounts. Amounts are NUMERIC (exact, scale kept);
 // money is an amount and a currency code. Nested payloads that are read
 // and written whole (a complaint case, an event, the details of a ledger
-// entry) are JSONB in the library's own JSON form. Text columns that are
-// sorted or compared use COLLATE "C", so that PostgreSQL orders them byte
-// by byte as Go does.
+// entry) are JSONB in the library's own JSON form. A customer's history
+// is a table per kind of record: orders (with order_lines), returns (with
+// return_lines), credits (order_id NULL for a credit for no order) and
+// interactions. Text columns that are sorted or compared use COLLATE "C",
+// so that PostgreSQL orders them byte by byte as Go does.
 //
 // # Times
 //
@@ -37,35 +39,36 @@
 // microsecond (readable and indexable) plus a smallint column *_ns with the
 // nanoseconds below it (0–999), and read back exactly. The zero
 // time.Time is stored as NULL where a column may be unknown. Customers,
-// orders, returns and ledger entries come back with their instants in
-// UTC (time.Time.Equal holds; the location is not kept). Complaint cases
-// and events are read from their JSON body, so their instants come back
-// with the UTC offset they were saved with, as a fixed zone; an offset
-// with seconds (local mean time, before standard zones) cannot be written
-// in RFC 3339, so save such instants in UTC.
+// orders, returns, credits and ledger entries come back with their
+// instants in UTC (time.Time.Equal holds; the location is not kept).
+// Complaint cases and events are read from their JSON body, so their
+// instants come back with the UTC offset they were saved with, as a fixed
+// zone; an offset with seconds (local mean time, before standard zones)
+// cannot be written in RFC 3339, so save such instants in UTC.
 //
 // # Concurrency and atomicity
 //
 // Conflicts between writers are detected by the database: a unique key
 // (case, seq) for complaint events, (member, seq) and (member, key) for
-// ledger entries, and primary keys for order and return IDs. A
+// ledger entries, and primary keys for order, return and credit IDs. A
 // unique_violation (SQLSTATE 23505) becomes [complaint.ErrConflict],
 // [loyalty.ErrConflict] or [loyalty.ErrDuplicate]; an optimistic
 // "UPDATE … WHERE version = $n" that matches no row is a conflict too, and
 // a foreign_key_violation (23503) becomes [customer.ErrNotFound].
 //
-// Each write — an order with its lines, a return, a complaint case with
-// its event, a batch of ledger entries — is a single SQL statement (data-
-// modifying WITH clauses), run in a transaction of its own: BEGIN and the
-// statement travel in one round trip, COMMIT in a second one that is sent
-// only after the statement's result is in. A write is therefore never
-// half-applied, and when a call fails — its context cancelled, or its
-// connection dropped while the statement ran or waited for a lock —
-// nothing was written. (Only a COMMIT whose acknowledgement is lost is
-// ambiguous, as with any database; the library's idempotency keys and
-// version checks make the redelivery safe.) A read that needs several
-// queries ([CustomerStore.History]) sends them in one pipelined batch
-// inside a read-only REPEATABLE READ transaction: one snapshot.
+// Each write — an order with its lines, a return, a credit, a complaint
+// case with its event, a batch of ledger entries — is a single SQL
+// statement (data-modifying WITH clauses), run in a transaction of its
+// own: BEGIN and the statement travel in one round trip, COMMIT in a
+// second one that is sent only after the statement's result is in. A
+// write is therefore never half-applied, and when a call fails — its
+// context cancelled, or its connection dropped while the statement ran or
+// waited for a lock — nothing was written. (Only a COMMIT whose
+// acknowledgement is lost is ambiguous, as with any database; the
+// library's idempotency keys and version checks make the redelivery
+// safe.) A read that needs several queries ([CustomerStore.History])
+// sends them in one pipelined batch inside a read-only REPEATABLE READ
+// transaction: one snapshot.
 //
 // # Limits
 //

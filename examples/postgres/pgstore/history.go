@@ -159,6 +159,68 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
 }
 
+// AppendCredit implements [customer.HistoryWriter] in one statement, as
+// AppendOrder. A credit for no order has a NULL order_id; for an order,
+// the foreign key (order_id, customer_id) → orders makes the database
+// refuse a credit of an order that is not the customer's. A credit
+// delivered again under a taken ID is compared with the stored one
+// ([customer.Credit.Conflict]) before its order is looked at, as
+// [customer.MemStore] does.
+func (s *CustomerStore) AppendCredit(ctx context.Context, c customer.Credit) error {
+	if err := ctxErr(ctx, "append credit"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return emptyID("credit")
+	}
+	record := fmt.Sprintf("credit %q", c.ID)
+	if err := checkText(record, c); err != nil {
+		return err
+	}
+	var order any
+	if c.OrderID != "" {
+		order = c.OrderID
+	}
+	at, ns := nullInstant(c.Time)
+	var known, inserted bool
+	err := s.db.write(ctx, scanOne(&known, &inserted), `WITH
+		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $3 FOR KEY SHARE),
+		k AS (INSERT INTO `+s.db.t.credits+` (id, order_id, customer_id, at, at_ns, kind, amount, currency, source)
+			SELECT $1, $2::text, c.id, $4, $5, $6, $7::numeric, $8, $9 FROM c
+			ON CONFLICT (id) DO NOTHING RETURNING id)
+		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM k)`,
+		c.ID, order, string(c.CustomerID), at, ns, int16(c.Kind),
+		dec(c.Amount.Amount()), string(c.Amount.Currency()), c.Source)
+	switch code, _ := pgCode(err); {
+	case code == foreignKeyViolation:
+		return fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, c.OrderID, c.CustomerID, customer.ErrNotFound)
+	case code == uniqueViolation:
+		// A concurrent writer of the same ID committed first: compare
+		// with what it stored, as for orders.
+	case err != nil:
+		return fmt.Errorf("pgstore: append %s: %w", record, err)
+	case !known:
+		return errNoCustomer(record, c.CustomerID)
+	case inserted:
+		return nil
+	}
+	rows, err := s.db.pool.Query(ctx, s.creditsSQL(`id = $1`), c.ID)
+	if err != nil {
+		return fmt.Errorf("pgstore: append %s: read the stored credit: %w", record, err)
+	}
+	prev, err := scanCredits(rows)
+	if err != nil {
+		return fmt.Errorf("pgstore: append %s: read the stored credit: %w", record, err)
+	}
+	if len(prev) == 1 {
+		if err := prev[0].Conflict(c); err != nil {
+			return fmt.Errorf("pgstore: %w", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
+}
+
 // AppendInteraction implements [customer.HistoryWriter]: one insert that
 // the primary key (customer, instant, kind, subject) makes idempotent.
 func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Interaction) error {
@@ -182,10 +244,10 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 }
 
 // History implements [customer.HistoryReader]. It reads the customer's
-// orders, returns and interactions in one round trip (a pipelined batch)
-// inside a read-only REPEATABLE READ transaction (one snapshot), sorts
-// them with [customer.CompareEvents] and yields them after the connection
-// is back in the pool.
+// orders, returns, credits and interactions in one round trip (a
+// pipelined batch) inside a read-only REPEATABLE READ transaction (one
+// snapshot), sorts them with [customer.CompareEvents] and yields them
+// after the connection is back in the pool.
 func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[customer.Event, error] {
 	return func(yield func(customer.Event, error) bool) {
 		if err := ctxErr(ctx, "history"); err != nil {
@@ -200,6 +262,7 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			known        bool
 			orders       []customer.Order
 			returns      []customer.Return
+			credits      []customer.Credit
 			interactions []customer.Interaction
 		)
 		b := &pgx.Batch{}
@@ -215,6 +278,10 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			returns, err = scanReturns(rows)
 			return err
 		})
+		b.Queue(s.creditsSQL(`customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
+			credits, err = scanCredits(rows)
+			return err
+		})
 		b.Queue(`SELECT at, at_ns, kind, subject FROM `+s.db.t.interactions+` WHERE customer_id = $1`, string(id)).Query(func(rows pgx.Rows) (err error) {
 			interactions, err = scanInteractions(rows, id)
 			return err
@@ -228,12 +295,15 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, customer.ErrNotFound))
 			return
 		}
-		evs := make([]customer.Event, 0, len(orders)+len(returns)+len(interactions))
+		evs := make([]customer.Event, 0, len(orders)+len(returns)+len(credits)+len(interactions))
 		for i := range orders {
 			evs = append(evs, customer.Event{Order: &orders[i]})
 		}
 		for i := range returns {
 			evs = append(evs, customer.Event{Return: &returns[i]})
+		}
+		for i := range credits {
+			evs = append(evs, customer.Event{Credit: &credits[i]})
 		}
 		for i := range interactions {
 			evs = append(evs, customer.Event{Interaction: &interactions[i]})
@@ -331,6 +401,40 @@ func scanReturns(rows pgx.Rows) ([]customer.Return, error) {
 		}
 	}
 	return out, rows.Err()
+}
+
+// creditsSQL selects the credits matching where, for scanCredits.
+func (s *CustomerStore) creditsSQL(where string) string {
+	return `SELECT id, order_id, customer_id, at, at_ns, kind, amount::text, currency, source
+		FROM ` + s.db.t.credits + ` WHERE ` + where + ` ORDER BY id`
+}
+
+// scanCredits reads the rows of creditsSQL and closes them. A NULL
+// order_id is a credit for no order ("").
+func scanCredits(rows pgx.Rows) ([]customer.Credit, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.Credit, error) {
+		var (
+			id, cust, amount, cur, source string
+			order                         *string
+			at                            pgtype.Timestamptz
+			ns, kind                      int16
+		)
+		if err := r.Scan(&id, &order, &cust, &at, &ns, &kind, &amount, &cur, &source); err != nil {
+			return customer.Credit{}, err
+		}
+		c := customer.Credit{ID: id, CustomerID: customer.ID(cust), Time: fromInstant(at, ns), Kind: customer.CreditKind(kind), Source: source}
+		if order != nil {
+			c.OrderID = *order
+		}
+		d, err := parseDec(amount, "amount")
+		if err != nil {
+			return customer.Credit{}, fmt.Errorf("credit %q: %w", id, err)
+		}
+		if c.Amount, err = money(d, cur); err != nil {
+			return customer.Credit{}, fmt.Errorf("credit %q: column amount: %w", id, err)
+		}
+		return c, nil
+	})
 }
 
 // scanInteractions reads interactions of customer id.

@@ -405,6 +405,8 @@ func TestUnstorableIDsAreUnknown(t *testing.T) {
 		invalid(cs.AppendOrder(ctx, customer.Order{ID: s, CustomerID: "C-1", Time: complainttest.T0}), fmt.Sprintf("order %q", s), "id")
 		invalid(cs.AppendOrder(ctx, customer.Order{ID: "O-1", CustomerID: id, Time: complainttest.T0}), `order "O-1"`, "customerid")
 		invalid(cs.AppendReturn(ctx, customer.Return{ID: s, OrderID: "O-1", CustomerID: "C-1", Time: complainttest.T0}), fmt.Sprintf("return %q", s), "id")
+		invalid(cs.AppendCredit(ctx, customer.Credit{ID: s, CustomerID: "C-1", Time: complainttest.T0, Kind: customer.Compensation}),
+			fmt.Sprintf("credit %q", s), "id")
 		invalid(cs.AppendInteraction(ctx, customer.Interaction{CustomerID: id, Time: complainttest.T0, Kind: customer.Cart}),
 			fmt.Sprintf("interaction of customer %q", s), "customerid")
 		kc, kev := complainttest.RecordFor(complaint.ID(s), "C-1", complainttest.T0)

@@ -187,6 +187,26 @@ UPDATE complaint_events SET at_ns = coalesce(
 	right(rpad(substring(body->>'at' from '\.([0-9]+)'), 9, '0'), 3)::smallint, 0);
 ALTER TABLE complaint_events ALTER COLUMN at_ns DROP DEFAULT;
 `},
+	{"customer credits", `
+-- Money paid to a customer without goods coming back. A credit for an
+-- order must be for an order of the same customer (the foreign key is
+-- not checked when order_id is NULL: a credit for no order); deleting
+-- the customer deletes its credits, as its returns.
+CREATE TABLE credits (
+	id          text COLLATE "C" PRIMARY KEY,
+	customer_id text COLLATE "C" NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+	order_id    text COLLATE "C",
+	at          timestamptz,
+	at_ns       smallint NOT NULL,
+	kind        smallint NOT NULL,
+	amount      numeric NOT NULL,
+	currency    text NOT NULL,
+	source      text NOT NULL,
+	FOREIGN KEY (order_id, customer_id) REFERENCES orders (id, customer_id) ON DELETE CASCADE
+);
+CREATE INDEX credits_customer_at ON credits (customer_id, at);
+CREATE INDEX credits_order ON credits (order_id, customer_id) WHERE order_id IS NOT NULL;
+`},
 }
 
 // SchemaVersion is the number of the last migration this package knows:

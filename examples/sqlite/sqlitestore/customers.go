@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 )
 
@@ -402,6 +403,55 @@ func decodeReturn(id, order, cust, at string, doc []byte) (customer.Return, erro
 	return r, nil
 }
 
+// creditRow is the column form of a credit, but for its ID, customer and
+// source, which are kept as given.
+type creditRow struct {
+	order    sql.NullString // NULL for a credit for no order
+	at       string
+	kind     string
+	amount   string // exact decimal text, with its scale
+	currency string
+}
+
+func encodeCredit(c customer.Credit) (creditRow, error) {
+	var f fields
+	kind, kerr := enumName(c.Kind)
+	f.enum("kind", uint8(c.Kind), kerr)
+	at := f.time("time", c.Time)
+	if _, err := docOfMoney(c.Amount); err != nil {
+		f.add("amount", customer.CodeMismatch, err.Error())
+	}
+	if err := f.err(fmt.Sprintf("credit %q", c.ID)); err != nil {
+		return creditRow{}, err
+	}
+	return creditRow{
+		order: sql.NullString{String: c.OrderID, Valid: c.OrderID != ""},
+		at:    at, kind: kind,
+		amount: decText(c.Amount.Amount()), currency: string(c.Amount.Currency()),
+	}, nil
+}
+
+func decodeCredit(id, cust, source string, r creditRow) (customer.Credit, error) {
+	t, err := parseTime(r.at)
+	if err != nil {
+		return customer.Credit{}, fmt.Errorf("credit %q: %w", id, err)
+	}
+	k, err := parseEnum[customer.CreditKind](r.kind)
+	if err != nil {
+		return customer.Credit{}, fmt.Errorf("credit %q: stored kind: %w", id, err)
+	}
+	a, err := decimal.NewFromString(r.amount)
+	if err != nil {
+		return customer.Credit{}, fmt.Errorf("credit %q: stored amount: %w", id, err)
+	}
+	m, err := moneyDoc{Amount: dec{a}, Currency: customer.Currency(r.currency)}.money()
+	if err != nil {
+		return customer.Credit{}, fmt.Errorf("credit %q: stored amount: %w", id, err)
+	}
+	return customer.Credit{ID: id, CustomerID: customer.ID(cust), OrderID: r.order.String, Time: t, Kind: k,
+		Amount: m, Source: source}, nil
+}
+
 // customerExists reports whether id is a stored customer.
 func customerExists(ctx context.Context, tx *sql.Tx, id customer.ID) (bool, error) {
 	var one int
@@ -507,6 +557,61 @@ func (s *Customers) AppendReturn(ctx context.Context, r customer.Return) error {
 	})
 }
 
+// AppendCredit implements [customer.HistoryWriter]; a credit under a
+// stored ID is compared as orders are ([customer.Credit.Conflict]). A
+// credit with an order ID must be for an order of its customer.
+func (s *Customers) AppendCredit(ctx context.Context, c customer.Credit) error {
+	if err := s.db.start(ctx, "append credit"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return invalid(`credit ""`, "id", customer.CodeRequired, "is empty")
+	}
+	row, err := encodeCredit(c)
+	if err != nil {
+		return err
+	}
+	return s.db.write(ctx, "append credit", func(tx *sql.Tx) error {
+		if ok, err := customerExists(ctx, tx, c.CustomerID); err != nil {
+			return err
+		} else if !ok {
+			return notFound("credit %q: customer %q", c.ID, c.CustomerID)
+		}
+		var cust, source string
+		var p creditRow
+		err := tx.QueryRowContext(ctx, `SELECT customer_id, order_id, at, kind, amount, currency, source FROM credits WHERE id = ?`, c.ID).
+			Scan(&cust, &p.order, &p.at, &p.kind, &p.amount, &p.currency, &source)
+		switch {
+		case err == nil:
+			prev, err := decodeCredit(c.ID, cust, source, p)
+			if err != nil {
+				return err
+			}
+			if err := prev.Conflict(c); err != nil {
+				return refuse(fmt.Errorf("sqlitestore: %w", err))
+			}
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if c.OrderID != "" {
+			var one int
+			err = tx.QueryRowContext(ctx, `SELECT 1 FROM orders WHERE id = ? AND customer_id = ?`,
+				c.OrderID, string(c.CustomerID)).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("credit %q: order %q of customer %q", c.ID, c.OrderID, c.CustomerID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO credits (id, customer_id, order_id, at, kind, amount, currency, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, string(c.CustomerID), row.order, row.at, row.kind, row.amount, row.currency, c.Source)
+		return err
+	})
+}
+
 // AppendInteraction implements [customer.HistoryWriter]. The primary key
 // (customer, time, kind, subject) makes an equal interaction a no-op.
 func (s *Customers) AppendInteraction(ctx context.Context, i customer.Interaction) error {
@@ -580,6 +685,19 @@ func (s *Customers) history(ctx context.Context, id customer.ID) ([]customer.Eve
 				}
 				r, err := decodeReturn(rid, order, string(id), at, doc)
 				evs = append(evs, customer.Event{Return: &r})
+				return err
+			}); err != nil {
+			return err
+		}
+		if err := each(ctx, tx, `SELECT id, order_id, at, kind, amount, currency, source FROM credits WHERE customer_id = ? ORDER BY at, id`,
+			[]any{string(id)}, func(rows *sql.Rows) error {
+				var cid, source string
+				var r creditRow
+				if err := rows.Scan(&cid, &r.order, &r.at, &r.kind, &r.amount, &r.currency, &source); err != nil {
+					return err
+				}
+				c, err := decodeCredit(cid, string(id), source, r)
+				evs = append(evs, customer.Event{Credit: &c})
 				return err
 			}); err != nil {
 			return err

@@ -70,6 +70,9 @@ func TestReopenKeepsEverything(t *testing.T) {
 	r := customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: day0.Add(time.Hour), Kind: customer.Refund,
 		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -1}}}
 	require.NoError(t, cs.AppendReturn(ctx, r))
+	cr := customer.Credit{ID: "CR-1", CustomerID: "C-1", OrderID: "O-1", Time: day0.Add(90 * time.Minute),
+		Kind: customer.PriceReduction, Amount: money(t, "5.50", "EUR"), Source: "K-1"}
+	require.NoError(t, cs.AppendCredit(ctx, cr))
 	i := customer.Interaction{CustomerID: "C-1", Time: day0.Add(2 * time.Hour), Kind: customer.Wishlist, Subject: "COAT-2"}
 	require.NoError(t, cs.AppendInteraction(ctx, i))
 	kase, evs := complainttest.Run("K-1", day0, 4)
@@ -93,10 +96,11 @@ func TestReopenKeepsEverything(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got.Equal(want), "customer after reopening: %#v", got)
 	hist := historyOf(t, db.Customers(), "C-1")
-	require.Len(t, hist, 3)
+	require.Len(t, hist, 4)
 	assert.True(t, hist[0].Order.Equal(o))
 	assert.True(t, hist[1].Return.Equal(r))
-	assert.True(t, hist[2].Interaction.Equal(i))
+	assert.True(t, hist[2].Credit.Equal(cr))
+	assert.True(t, hist[3].Interaction.Equal(i))
 	gotCase, err := db.Complaints().Get(ctx, "K-1")
 	require.NoError(t, err)
 	assert.True(t, complainttest.Same(kase, gotCase))
@@ -141,6 +145,7 @@ func TestClosedDatabaseReturnsErrors(t *testing.T) {
 		"Delete":            cs.Delete(ctx, "C-1"),
 		"AppendOrder":       cs.AppendOrder(ctx, coat("O-1", "C-1", day0)),
 		"AppendReturn":      cs.AppendReturn(ctx, customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: day0}),
+		"AppendCredit":      cs.AppendCredit(ctx, customer.Credit{ID: "CR-1", CustomerID: "C-1", Time: day0, Kind: customer.Compensation}),
 		"AppendInteraction": cs.AppendInteraction(ctx, customer.Interaction{CustomerID: "C-1", Time: day0, Kind: customer.Cart}),
 		"complaint Get":     errCase, "complaint Events": errEvents, "complaint Cases": errCases,
 		"complaint Save":  ks.Save(ctx, c, ev),

@@ -37,17 +37,20 @@
 // sequence numbers, idempotency keys, states, kinds and instants. The rest
 // of a record is one JSON document, written with encoding/json and the
 // types' own text forms (enums by name, customer.Money as "49.90 EUR").
-// Amounts are decimal strings that keep their scale ("199.00" stays
-// "199.00"); nothing goes through float64. Instants in columns are UTC,
-// with nanoseconds, as fixed-width text that sorts in time order
-// (years 0 to 9999). A time read back is the same instant
-// (time.Time.Equal), in UTC for customers, histories and ledgers; a
-// complaint case or event keeps the offset its times had, as its own JSON
-// form does. No location name or monotonic reading is kept.
+// A credit has no nested parts and is columns only: its kind by name, its
+// amount as decimal text beside its currency. Amounts are decimal strings
+// that keep their scale ("199.00" stays "199.00"); nothing goes through
+// float64. Instants in columns are UTC, with nanoseconds, as fixed-width
+// text that sorts in time order (years 0 to 9999). A time read back is
+// the same instant (time.Time.Equal), in UTC for customers, histories
+// (credits too) and ledgers; a complaint case or event keeps the offset
+// its times had, as its own JSON form does. No location name or monotonic
+// reading is kept.
 //
 // Customer.Put stores what it is given, except what SQLite cannot hold
 // faithfully: an undefined enumeration value or a non-zero amount without
 // a currency is rejected with an error matching [customer.ErrInvalid].
-// Deleting a customer deletes its history (orders, returns, interactions),
-// as [customer.MemStore] does; replacing it with Put keeps the history.
+// Deleting a customer deletes its history (orders, returns, credits,
+// interactions), as [customer.MemStore] does, and frees the IDs of its
+// orders, returns and credits; replacing it with Put keeps the history.
 package sqlitestore

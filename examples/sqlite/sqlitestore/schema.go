@@ -96,11 +96,28 @@ var migrations = []migration{
 		`DROP INDEX complaint_cases_by_complainant`,
 		`CREATE INDEX complaint_cases_by_complainant_opened ON complaint_cases (complainant, opened, id)`,
 	}},
+	{"credits", []string{
+		// A credit has no nested parts, so it is columns only: the amount
+		// as exact decimal text beside its currency. order_id is NULL for
+		// a credit for no order (a foreign key cannot point at '').
+		`CREATE TABLE credits (
+			id          TEXT PRIMARY KEY NOT NULL,
+			customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+			order_id    TEXT REFERENCES orders (id) ON DELETE CASCADE,
+			at          TEXT NOT NULL,
+			kind        TEXT NOT NULL,
+			amount      TEXT NOT NULL,
+			currency    TEXT NOT NULL,
+			source      TEXT NOT NULL
+		)`,
+		`CREATE INDEX credits_by_customer ON credits (customer_id, at)`,
+		`CREATE INDEX credits_by_order ON credits (order_id)`,
+	}},
 }
 
 // LatestSchema is the schema version this package writes: the number of
 // its migrations.
-const LatestSchema = 4
+const LatestSchema = 5
 
 // migrate brings the schema of w's file to version target, in one
 // transaction, and returns the number of migrations it applied (0 when

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -80,6 +81,59 @@ func TestOldVersionIsUpgraded(t *testing.T) {
 	require.NoError(t, db.Loyalty().Append(ctx, "C-1", 0, []loyalty.Entry{{Seq: 1, Member: "C-1", Key: "k", Kind: loyalty.EntryAdjust, Points: 5}}))
 	_, err = db.Complaints().Get(ctx, "K-1")
 	assert.ErrorContains(t, err, "not found")
+}
+
+// A file of schema version 4, the last without credits, with a history
+// is upgraded by Open: it gains the credits table and its indexes, the
+// history stays, and credits can be appended and read beside it.
+func TestVersion4FileGainsCredits(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v4.db")
+	old, err := open(ctx, path, nil, 4)
+	require.NoError(t, err)
+	day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := customer.Customer{ID: "C-1", Kind: customer.Consumer, Name: "Ana"}
+	o := customer.Order{ID: "O-1", CustomerID: "C-1", Time: day, Channel: customer.Online, Currency: "EUR",
+		Lines: []customer.Line{{ID: "1", SKU: "COAT-1", Quantity: 1, UnitPrice: decimal.RequireFromString("199.00")}}}
+	r := customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: day.Add(time.Hour), Kind: customer.Refund,
+		Reason: customer.QualityDefect, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -1}}}
+	amount, err := customer.NewMoney("5.50", "EUR")
+	require.NoError(t, err)
+	cr := customer.Credit{ID: "CR-1", CustomerID: "C-1", OrderID: "O-1", Time: day.Add(30 * time.Minute),
+		Kind: customer.PriceReduction, Amount: amount, Source: "K-1"}
+	cs := old.Customers()
+	require.NoError(t, cs.Put(ctx, c))
+	require.NoError(t, cs.AppendOrder(ctx, o))
+	require.NoError(t, cs.AppendReturn(ctx, r))
+	require.Error(t, cs.AppendCredit(ctx, cr), "a version-4 file has no credits")
+	assert.NotContains(t, tables(t, old), "credits")
+	require.NoError(t, old.Close())
+
+	db, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 5, v)
+	names := tables(t, db)
+	for _, n := range []string{"credits", "credits_by_customer", "credits_by_order"} {
+		assert.Contains(t, names, n)
+	}
+	var name string
+	require.NoError(t, db.r.QueryRowContext(ctx, `SELECT name FROM schema_version WHERE version = 5`).Scan(&name))
+	assert.Equal(t, "credits", name)
+
+	cs = db.Customers()
+	require.NoError(t, cs.AppendCredit(ctx, cr))
+	var evs []customer.Event
+	for e, err := range cs.History(ctx, "C-1") {
+		require.NoError(t, err)
+		evs = append(evs, e)
+	}
+	require.Len(t, evs, 3)
+	assert.True(t, evs[0].Order.Equal(o), "the order written at version 4")
+	assert.True(t, evs[1].Credit.Equal(cr))
+	assert.True(t, evs[2].Return.Equal(r), "the return written at version 4")
 }
 
 // A file written by a newer program is refused, unchanged.
@@ -167,6 +221,12 @@ func TestSchemaConstraints(t *testing.T) {
 
 	assert.Equal(t, violatedForeignKey, constraint(exec(`INSERT INTO orders (id, customer_id, at, currency, doc)
 		VALUES ('O', 'nobody', '', 'EUR', '{}')`)), "order of an unknown customer")
+	require.NoError(t, exec(`INSERT INTO customers (id, kind, region, doc) VALUES ('C', '', '', '{}')`))
+	credit := `INSERT INTO credits (id, customer_id, order_id, at, kind, amount, currency, source)
+		VALUES ('CR', ?, ?, '', 'compensation', '1.00', 'EUR', '')`
+	assert.Equal(t, violatedForeignKey, constraint(exec(credit, "nobody", nil)), "credit of an unknown customer")
+	assert.Equal(t, violatedForeignKey, constraint(exec(credit, "C", "nothing")), "credit for an unknown order")
+	require.NoError(t, exec(credit, "C", nil), "a credit for no order")
 	assert.Zero(t, constraint(nil))
 	assert.Zero(t, constraint(context.Canceled))
 }

@@ -1,0 +1,281 @@
+package customer
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/internal/enumtext"
+)
+
+// Credit is money paid to a customer without goods coming back: a price
+// reduction on goods the customer keeps, or a compensation for the
+// trouble, as a complaint is often settled (SEEDS §5, the remedies of
+// step 5). Money paid back for returned units is a [Return] of kind
+// [Refund], not a credit.
+//
+// Amount is the money that left the shop: paid out, transferred, or
+// written on a credit note. A voucher that the customer redeems later as
+// a discount on an order is already in that order's discount; record it
+// as a credit only when the redemption is not recorded there, so that
+// the money is not counted twice.
+type Credit struct {
+	ID         string
+	CustomerID ID
+	// OrderID is the order the credit is for. A price reduction is always
+	// for an order; a compensation may be for none (a late repair, an
+	// unkind answer).
+	OrderID string
+	Time    time.Time // when the money was paid or credited
+	Kind    CreditKind
+	Amount  Money // positive, in whole minor units of its currency
+	// Source says what granted the credit, such as the ID of a
+	// complaint case; optional.
+	Source string
+}
+
+// CreditKind says why money was paid without goods coming back.
+type CreditKind uint8
+
+const (
+	// PriceReduction is part of the price paid back for goods the
+	// customer keeps (a flaw the customer accepts, a missed promise).
+	PriceReduction CreditKind = iota + 1
+	// Compensation is money for the trouble: goodwill, not a price.
+	Compensation
+)
+
+var creditKindNames = []string{"", "price-reduction", "compensation"}
+
+// ParseCreditKind parses "price-reduction" or "compensation".
+func ParseCreditKind(s string) (CreditKind, error) {
+	return enumtext.Parse[CreditKind](s, creditKindNames, "credit kind")
+}
+
+// String returns "price-reduction" or "compensation".
+func (k CreditKind) String() string { return enumtext.String(k, creditKindNames, "CreditKind") }
+
+// Valid reports whether k is a defined credit kind.
+func (k CreditKind) Valid() bool { return enumtext.Valid(k, creditKindNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (k CreditKind) MarshalText() ([]byte, error) {
+	return enumtext.Marshal(k, creditKindNames, "credit kind")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (k *CreditKind) UnmarshalText(b []byte) (err error) {
+	*k, err = ParseCreditKind(string(b))
+	return err
+}
+
+// Validate checks c as recorded at time now, and reports every problem at
+// once in a [*ValidationError]: an empty ID or customer ID; a price
+// reduction without an order ID; a zero time or one after now; an unknown
+// kind; an amount that is not positive, in an unknown currency, or with
+// more decimals than the currency's minor unit (money paid out is whole
+// minor units).
+//
+// Validate looks at c alone. A credit for an order is checked against
+// that order by [Credit.ValidateFor].
+func (c Credit) Validate(now time.Time) error {
+	var p problems
+	c.check(&p, now)
+	return p.err("credit", c.ID)
+}
+
+func (c *Credit) check(p *problems, now time.Time) {
+	if c.ID == "" {
+		p.add("id", CodeRequired, "is empty")
+	}
+	if c.CustomerID == "" {
+		p.add("customer_id", CodeRequired, "is empty")
+	}
+	if c.OrderID == "" && c.Kind == PriceReduction {
+		p.add("order_id", CodeRequired, "is empty: a price reduction is for goods of an order")
+	}
+	checkTime(p, "time", c.Time, now)
+	if !c.Kind.Valid() {
+		p.add("kind", CodeUnknown, fmt.Sprintf("unknown credit kind %d", uint8(c.Kind)))
+	}
+	a, cur := c.Amount.Amount(), c.Amount.Currency()
+	switch {
+	case a.Sign() <= 0:
+		p.add("amount", CodeNotPos, fmt.Sprintf("must be positive, is %s", a))
+	case !cur.Valid():
+	case -a.Exponent() > cur.Digits() && !a.Equal(a.Round(cur.Digits())):
+		p.add("amount", CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, cur, cur.Digits()))
+	}
+	if !cur.Valid() {
+		p.add("amount", CodeUnknown, fmt.Sprintf("unknown currency %q", string(cur)))
+	}
+}
+
+// ValidateFor is [Credit.Validate] for a credit of order o, which it also
+// checks against o: the order ID and customer must be o's, the time not
+// before o's, the currency o's, and a price reduction may not be more
+// than o's net (the sum of [Line.Net]). reduced is the sum of the price
+// reductions of o credited before (zero for none): the reductions of an
+// order together may not be more than its net either. Refunds of o's
+// returns are not taken off that bound: a line refunded after a price
+// reduction pays back its share of the line's net, as
+// [Summary.AddReturnAfter] computes it.
+func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
+	var p problems
+	c.check(&p, now)
+	switch {
+	case c.OrderID == "" && c.Kind != PriceReduction:
+		p.add("order_id", CodeMismatch, fmt.Sprintf("is empty, the order given is %q", o.ID))
+	case c.OrderID == "":
+	case c.OrderID != o.ID:
+		p.add("order_id", CodeMismatch, fmt.Sprintf("is %q, the order given is %q", c.OrderID, o.ID))
+	}
+	if c.CustomerID != "" && c.CustomerID != o.CustomerID {
+		p.add("customer_id", CodeMismatch, fmt.Sprintf("is %q, the order's customer is %q", c.CustomerID, o.CustomerID))
+	}
+	if !c.Time.IsZero() && c.Time.Before(o.Time) {
+		p.add("time", CodeOrder, fmt.Sprintf("%s is before the order's %s", c.Time.Format(time.RFC3339), o.Time.Format(time.RFC3339)))
+	}
+	cur := c.Amount.Currency()
+	switch {
+	case cur.Valid() && cur != o.Currency:
+		p.add("amount", CodeMismatch, fmt.Sprintf("is in %s, the order in %s", cur, o.Currency))
+	case c.Kind == PriceReduction && c.Amount.Sign() > 0:
+		net := o.net()
+		if !reduced.IsZero() && reduced.Currency() != o.Currency {
+			p.add("amount", CodeMismatch, fmt.Sprintf("the reductions before are in %s, the order in %s", reduced.Currency(), o.Currency))
+			break
+		}
+		left := net.Sub(reduced.Amount())
+		if c.Amount.Amount().GreaterThan(left) {
+			msg := fmt.Sprintf("%s is more than the order's net of %s", cur.Format(c.Amount.Amount()), cur.Format(net))
+			if !reduced.IsZero() {
+				msg = fmt.Sprintf("%s is more than the %s left of the order's net of %s after earlier reductions", cur.Format(c.Amount.Amount()), cur.Format(left), cur.Format(net))
+			}
+			p.add("amount", CodeTooMany, msg)
+		}
+	}
+	return p.err("credit", c.ID)
+}
+
+// net returns the sum of the nets of o's lines.
+func (o *Order) net() decimal.Decimal {
+	var s decimal.Decimal
+	for i := range o.Lines {
+		s = s.Add(o.Lines[i].Net())
+	}
+	return s
+}
+
+// Equal reports whether c and d have the same content: IDs, instant, kind,
+// amount by value and currency, and source.
+func (c Credit) Equal(d Credit) bool { return c.diff(&d) == "" }
+
+// Conflict returns nil when d, a credit delivered under c's ID, has c's
+// content (c.Equal(d)), and otherwise a [*DuplicateError] for d that
+// names the first field in which the two differ, as [Order.Conflict].
+func (c Credit) Conflict(d Credit) error {
+	if f := c.diff(&d); f != "" {
+		return &DuplicateError{Record: "credit " + strconv.Quote(d.ID), Field: f}
+	}
+	return nil
+}
+
+// diff returns the first field, in the order of Credit's fields, in which
+// c and d differ, named as in [Credit.Validate], or "" when they are
+// equal.
+func (c *Credit) diff(d *Credit) string {
+	switch {
+	case c.ID != d.ID:
+		return "id"
+	case c.CustomerID != d.CustomerID:
+		return "customer_id"
+	case c.OrderID != d.OrderID:
+		return "order_id"
+	case !c.Time.Equal(d.Time):
+		return "time"
+	case c.Kind != d.Kind:
+		return "kind"
+	case !c.Amount.Equal(d.Amount):
+		return "amount"
+	case c.Source != d.Source:
+		return "source"
+	}
+	return ""
+}
+
+// AddCredit adds c, a credit whose order the summary does not know (or
+// one for no order): Credits counts it, its amount is added to Credited
+// and taken off the net of the day of the credit, as [Summary.AddRefund]
+// takes off a refund of an unknown order. Cost is unchanged: the goods,
+// if any, stay with the customer. FullPriceNet is unchanged too: a credit
+// is not a discount of a line.
+//
+// For a credit of a known order use [Summary.AddCreditFor], which checks
+// it against the order and takes it off the order's day, as a refund of
+// the order's returns is; [Summarize] does. A credit dated after AsOf is
+// left out and counted in Later. An invalid credit ([Credit.Validate]),
+// one of another customer or in another currency than the summary's, or
+// one that would overflow Credits ([ErrOverflow]) returns an error and
+// changes nothing.
+func (s *Summary) AddCredit(c Credit) error {
+	return s.addCredit(&c, nil, Money{}, true)
+}
+
+// AddCreditFor adds c, a credit of order o (o as given to
+// [Summary.AddOrder]), after earlier price reductions of o that add up to
+// reduced (zero for none), as [Summary.AddCredit] does, but checks c
+// against o ([Credit.ValidateFor]: a price reduction may not be more than
+// what is left of o's net) and takes the amount off the net of o's day,
+// so that the spend of that order's purchase day is what the customer
+// paid in the end. An invalid order ([Order.Validate]) is an error too.
+func (s *Summary) AddCreditFor(c Credit, o Order, reduced Money) error {
+	return s.addCredit(&c, &o, reduced, true)
+}
+
+// addCredit adds c, of order o when o is not nil (o is validated when
+// checkOrder is set).
+func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, checkOrder bool) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	if c.Time.After(s.AsOf) {
+		s.Later++
+		return nil
+	}
+	day := DateOf(c.Time)
+	if o == nil {
+		if err := c.Validate(s.AsOf); err != nil {
+			return err
+		}
+	} else {
+		if checkOrder {
+			if err := o.Validate(s.AsOf); err != nil {
+				return fmt.Errorf("credit %q: %w", c.ID, err)
+			}
+		}
+		if err := c.ValidateFor(*o, reduced, s.AsOf); err != nil {
+			return err
+		}
+		day = DateOf(o.Time)
+	}
+	if c.CustomerID != s.CustomerID {
+		return fmt.Errorf("credit %q of customer %q: %w %q", c.ID, c.CustomerID, ErrWrongCustomer, s.CustomerID)
+	}
+	cur := c.Amount.Currency()
+	if s.Currency != "" && s.Currency != cur {
+		return fmt.Errorf("credit %q: %w", c.ID, &CurrencyMismatchError{A: s.Currency, B: cur})
+	}
+	if _, ok := addCount(s.Credits, 1); !ok {
+		return s.overflow(fmt.Sprintf("credit %q", c.ID), "credits", s.Credits, 1)
+	}
+	s.ensureMargin()
+	_ = s.currency(cur)
+	a := c.Amount.Amount()
+	s.Credits++
+	s.Credited = addDec(s.Credited, a)
+	d := s.day(day)
+	d.Net = addDec(d.Net, a.Neg())
+	return nil
+}
