@@ -39,6 +39,15 @@
 // computed from the events, so changing a policy recomputes them without
 // losing anything.
 //
+// # Money paid
+//
+// A price reduction or a compensation carried out is money the customer
+// received without goods coming back. [Credits] turns the log of a case
+// into [customer.Credit] records, one per carry-out, with IDs that do not
+// change, so that the customer's history (a [customer.HistoryWriter]) and
+// its summary count what the complaint cost. A refund brings goods back
+// and is recorded as a [customer.Return] of the order's lines.
+//
 // # Storage
 //
 // A [Store] persists a case and its event together with optimistic

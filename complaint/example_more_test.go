@@ -9,6 +9,23 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 )
 
+// The money a resolved case paid the customer, as credits for the
+// customer's history: the happy path of complainttest settles with a price
+// reduction of 40.00 EUR on order O-1, carried out in event 7.
+func ExampleCredits() {
+	_, events := complainttest.Run("C-1", complainttest.T0, 8)
+	credits, err := complaint.Credits(events)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range credits {
+		fmt.Println(c.ID, c.Kind, c.Amount, "order", c.OrderID, "from", c.Source)
+	}
+	// Output:
+	// C-1#7 price-reduction 40.00 EUR order O-1 from complaint "C-1"
+}
+
 // The commands the table allows for a case just recorded.
 func ExamplePermitted() {
 	c, _ := complainttest.Record("C-1", complainttest.T0)
