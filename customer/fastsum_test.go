@@ -17,7 +17,13 @@ import (
 // The fast paths of the summary's sums and dates are checked against the
 // plain computations they replace, kept here as the reference.
 
-func refNet(s Summary) decimal.Decimal { return s.Gross.Sub(s.Discounts).Sub(s.Refunded) }
+func refNet(s Summary) decimal.Decimal {
+	n := s.Gross.Sub(s.Discounts).Sub(s.Refunded)
+	if !s.Credited.IsZero() {
+		n = n.Sub(s.Credited)
+	}
+	return n
+}
 
 func refSpendBetween(s Summary, from, to Date) decimal.Decimal {
 	sum := decimal.Zero
@@ -97,6 +103,9 @@ func summaryGen() *rapid.Generator[Summary] {
 			Gross: decimalgen.Amount().Draw(t, "gross"), Discounts: decimalgen.Amount().Draw(t, "discounts"),
 			Refunded: decimalgen.Amount().Draw(t, "refunded"), Cost: decimalgen.Amount().Draw(t, "cost"),
 			Orders: rapid.IntRange(0, 50).Draw(t, "orders")}
+		if rapid.Bool().Draw(t, "credited") {
+			s.Credited = decimalgen.Amount().Draw(t, "credited")
+		}
 		date := DateOf(asOf) - Date(rapid.IntRange(0, 1200).Draw(t, "start"))
 		for range rapid.IntRange(0, 80).Draw(t, "days") {
 			s.Days = append(s.Days, Day{Date: date, Orders: rapid.IntRange(0, 3).Draw(t, "day orders"), Net: decimalgen.Amount().Draw(t, "net")})

@@ -1099,11 +1099,15 @@ func (s Summary) Net() decimal.Decimal {
 }
 
 // netSum returns Gross − Discounts − Refunded − Credited as an exact sum.
+// A zero Credited is left out, so that the net of a summary without
+// credits has the exponent it had before credits existed.
 func (s *Summary) netSum() decSum {
 	a := sumFrom(s.Gross)
 	a.add(s.Discounts, true)
 	a.add(s.Refunded, true)
-	a.add(s.Credited, true)
+	if !s.Credited.IsZero() {
+		a.add(s.Credited, true)
+	}
 	return a
 }
 

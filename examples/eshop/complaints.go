@@ -339,12 +339,25 @@ func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request
 	if err := p.err(); err != nil {
 		return 0, nil, err
 	}
-	c, ev, err := s.cases.DoRetry(ctx, id, cmd, actor(caller, cust), s.now(), 4)
+	now := s.now()
+	if err := s.checkCredit(ctx, c, cmd, actor(caller, cust), now); err != nil {
+		return 0, nil, err
+	}
+	c, ev, err := s.cases.DoRetry(ctx, id, cmd, actor(caller, cust), now, 4)
 	if errors.Is(err, complaint.ErrConflict) {
 		return 0, nil, &apiError{status: http.StatusConflict, field: "kind", msg: "the case changed meanwhile: reload it and try again"}
 	}
 	if err != nil {
 		return 0, nil, err
+	}
+	if ev.Command.Kind == complaint.CmdCarryOut {
+		evs, err := s.cases.History(ctx, id)
+		if err != nil {
+			return 0, nil, err
+		}
+		if err := s.appendCredits(ctx, evs); err != nil {
+			return 0, nil, err
+		}
 	}
 	return http.StatusOK, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
 }

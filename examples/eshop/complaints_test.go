@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +75,83 @@ func TestComplaintsOfACustomer(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, logs, "a customer without complaints")
 	})
+}
+
+// resolveComplaint opens a complaint of customer cust about order and
+// takes it through a proposal of kind and amount to its approval; it
+// returns the path of the case's commands.
+func (e *testEnv) resolveComplaint(cust, order, kind, amount string) string {
+	e.t.Helper()
+	r := e.do("POST", "/v1/complaints", "shop", map[string]any{
+		"complainant": cust, "channel": "web", "received": testNow.Add(-time.Hour).Format(time.RFC3339),
+		"subject": map[string]any{"kind": "product", "sku": "KN-100", "order": order}, "category": "seams",
+		"severity": "medium", "currency": "EUR", "order_value": "89.90",
+		"demand":      map[string]any{"kind": kind, "amount": amount},
+		"description": "The seams came apart after one wear.",
+	})
+	require.Equal(e.t, http.StatusCreated, r.Status, r.String())
+	path := "/v1/complaints/" + r.Body["case"].(map[string]any)["id"].(string) + "/commands"
+	for _, st := range []struct {
+		key string
+		cmd map[string]any
+	}{
+		{"agent-1", map[string]any{"kind": "accept"}},
+		{"agent-1", map[string]any{"kind": "assign", "assignment": map[string]any{"department": "quality", "handler": "handler-1"}}},
+		{"handler-1", map[string]any{"kind": "investigate", "finding": map[string]any{"cause": "manufacturing", "responsible": "supplier", "detail": "narrow seam allowance"}}},
+		{"handler-1", map[string]any{"kind": "propose", "proposal": map[string]any{"kind": kind, "amount": amount, "detail": "keep it"}}},
+		{"manager-1", map[string]any{"kind": "approve"}},
+	} {
+		r := e.do("POST", path, st.key, st.cmd)
+		require.Equal(e.t, http.StatusOK, r.Status, "%v: %s", st.cmd["kind"], r)
+	}
+	return path
+}
+
+var carryOutCmd = map[string]any{"kind": "carry-out", "execution": map[string]any{"notified": "email", "detail": "credited to the card"}}
+
+// A price reduction carried out is money the customer got back: it is a
+// credit of the customer's history, once, and lowers the summary's net.
+func TestComplaintMoneyReachesTheHistory(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	ctx := context.Background()
+	e.register("C-8")
+	r := e.do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	before, err := customer.SummarizeHistory(ctx, e.stores.Customers, "C-8", customer.Consumer, testNow, nil)
+	require.NoError(t, err)
+
+	path := e.resolveComplaint("C-8", "O-8", "price-reduction", "30.00")
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	require.NoError(t, e.srv.syncCredits(ctx, "C-8"), "a second append of the same credit is a no-op")
+
+	var credits []customer.Credit
+	for ev, err := range e.stores.Customers.History(ctx, "C-8") {
+		require.NoError(t, err)
+		if ev.Credit != nil {
+			credits = append(credits, *ev.Credit)
+		}
+	}
+	require.Len(t, credits, 1)
+	assert.Equal(t, customer.PriceReduction, credits[0].Kind)
+	assert.Equal(t, "O-8", credits[0].OrderID)
+	after, err := customer.SummarizeHistory(ctx, e.stores.Customers, "C-8", customer.Consumer, testNow, nil)
+	require.NoError(t, err)
+	assert.Equal(t, before.Net().Sub(credits[0].Amount.Amount()).String(), after.Net().String())
+	assert.Equal(t, "30", after.Credited.String())
+}
+
+// A carry-out whose credit could never be recorded (the case's order is
+// not in the customer's history) is refused and leaves the case approved.
+func TestComplaintCreditNeedsItsOrder(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-9")
+	path := e.resolveComplaint("C-9", "O-404", "price-reduction", "30.00")
+	r := e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status, r.String())
+	assert.Equal(t, "subject.order", r.field())
+	assert.Contains(t, r.Body["error"], `order "O-404" is not in the history of customer "C-9"`)
+	r = e.do("GET", strings.TrimSuffix(path, "/commands"), "agent-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, "approved", r.Body["case"].(map[string]any)["state"])
 }

@@ -240,6 +240,9 @@ func (s *Server) classify(ctx context.Context, m *Models, id customer.ID, now ti
 	if err != nil {
 		return segment.Result{}, customer.Summary{}, notFound(err, "id", "no such customer")
 	}
+	if err := s.syncCredits(ctx, id); err != nil {
+		return segment.Result{}, customer.Summary{}, err
+	}
 	sum, err := customer.SummarizeHistory(ctx, s.stores.Customers, id, c.Kind, now, nil)
 	if err != nil {
 		return segment.Result{}, customer.Summary{}, err

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// A price reduction or compensation carried out in a complaint is money
+// the customer received, and belongs in the customer's history, where it
+// lowers the net of the summaries that the insight and the models read.
+// As with orders and points, the two stores have no common transaction,
+// so the complaint log is the truth and the history follows it:
+// complaint.Credits derives the credits of a case from its log, with IDs
+// that never change, and the history takes each credit ID once.
+//
+//  1. Before a carry-out is applied, the credit it would give is checked
+//     (a price reduction needs the order it reduces, and that order must
+//     be in the customer's history): a credit that could never be
+//     recorded refuses the carry-out with 422, and the case is unchanged.
+//  2. After the carry-out, the credits of the case are appended.
+//  3. If the store fails between the two, the carry-out answers 503 and
+//     every later summary of the customer first appends the credits of
+//     all its cases (syncCredits), so the state is never shown.
+
+// checkCredit refuses the carry-out cmd of case c by actor at now when the
+// credit it would give cannot be recorded in the customer's history. It
+// returns nil for any other command, and when Apply itself refuses cmd
+// (the caller's apply reports that).
+func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complaint.Command, actor complaint.Actor, now time.Time) error {
+	if cmd.Kind != complaint.CmdCarryOut {
+		return nil
+	}
+	_, ev, err := complaint.Apply(c, cmd, actor, now)
+	if err != nil {
+		return nil
+	}
+	evs, err := s.cases.History(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	credits, err := complaint.Credits(append(evs, ev))
+	if err != nil {
+		if errors.Is(err, customer.ErrInvalid) {
+			return &apiError{status: http.StatusUnprocessableEntity, field: "proposal", msg: err.Error()}
+		}
+		return err
+	}
+	if len(credits) == 0 {
+		return nil
+	}
+	last := credits[len(credits)-1]
+	if last.OrderID == "" || !last.Time.Equal(ev.At) {
+		return nil
+	}
+	for e, err := range s.stores.Customers.History(ctx, last.CustomerID) {
+		if err != nil {
+			return err
+		}
+		if e.Order != nil && e.Order.ID == last.OrderID {
+			return nil
+		}
+	}
+	return &apiError{status: http.StatusUnprocessableEntity, field: "subject.order",
+		msg: fmt.Sprintf("complaint %q: order %q is not in the history of customer %q, so the %s of %s cannot be recorded",
+			c.ID, last.OrderID, last.CustomerID, last.Kind, last.Amount)}
+}
+
+// appendCredits appends the credits of the case with events evs to the
+// customer's history; credits appended before are no-ops.
+func (s *Server) appendCredits(ctx context.Context, evs []complaint.Event) error {
+	credits, err := complaint.Credits(evs)
+	if err != nil {
+		return err
+	}
+	for _, cr := range credits {
+		if err := s.stores.Customers.AppendCredit(ctx, cr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncCredits appends the credits of every case of customer id that the
+// history does not hold yet. A credit that can never be recorded (a case
+// carried out before its check, whose order is unknown or whose log gives
+// no valid credit) is logged and left out, so that it does not stop every
+// later summary of the customer; an error of a store is returned.
+func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
+	logs, err := s.casesOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, evs := range logs {
+		credits, err := complaint.Credits(evs)
+		if err != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "complaint money not in the history", slog.String("error", err.Error()))
+			continue
+		}
+		for _, cr := range credits {
+			err := s.stores.Customers.AppendCredit(ctx, cr)
+			switch {
+			case err == nil:
+			case errors.Is(err, customer.ErrNotFound), errors.Is(err, customer.ErrInvalid), errors.Is(err, customer.ErrDuplicate):
+				s.log.LogAttrs(ctx, slog.LevelWarn, "complaint money not in the history", slog.String("error", err.Error()))
+			default:
+				return err
+			}
+		}
+	}
+	return nil
+}
