@@ -52,24 +52,28 @@ func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complain
 		}
 		return err
 	}
-	if len(credits) == 0 {
+	// Every credit of a case is for the case's order, if any: one look
+	// at the history answers for all of them.
+	var want *customer.Credit
+	for i := range credits {
+		if credits[i].OrderID != "" {
+			want = &credits[i]
+		}
+	}
+	if want == nil {
 		return nil
 	}
-	last := credits[len(credits)-1]
-	if last.OrderID == "" || !last.Time.Equal(ev.At) {
-		return nil
-	}
-	for e, err := range s.stores.Customers.History(ctx, last.CustomerID) {
+	for e, err := range s.stores.Customers.History(ctx, want.CustomerID) {
 		if err != nil {
 			return err
 		}
-		if e.Order != nil && e.Order.ID == last.OrderID {
+		if e.Order != nil && e.Order.ID == want.OrderID {
 			return nil
 		}
 	}
 	return &apiError{status: http.StatusUnprocessableEntity, field: "subject.order",
 		msg: fmt.Sprintf("complaint %q: order %q is not in the history of customer %q, so the %s of %s cannot be recorded",
-			c.ID, last.OrderID, last.CustomerID, last.Kind, last.Amount)}
+			c.ID, want.OrderID, want.CustomerID, want.Kind, want.Amount)}
 }
 
 // appendCredits appends the credits of the case with events evs to the
