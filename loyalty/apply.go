@@ -442,18 +442,7 @@ func (e Returned) apply(b *builder) error {
 			}
 		}
 	}
-	// Cumulative target, rounded half up: points × returned weight / total
-	// weight. It only grows as units come back and reaches the order's
-	// points exactly when everything is returned, so the claw-backs of an
-	// order never add up to more than it earned.
-	target := Points(0)
-	if totalWeight.Sign() > 0 && o.points > 0 {
-		t := decimal.NewFromInt(int64(o.points)).Mul(retWeight).DivRound(totalWeight, 16).Round(0)
-		target = Points(t.IntPart())
-		if t.GreaterThanOrEqual(decimal.NewFromInt(int64(o.points))) {
-			target = o.points
-		}
-	}
+	target := o.clawTarget(retWeight, totalWeight, o.reduced)
 	delta := max(target-o.clawed, 0)
 	spendDelta := retSpend.Sub(o.returned)
 	if spendDelta.Sign() < 0 {
@@ -476,6 +465,88 @@ func (e Returned) apply(b *builder) error {
 	}
 	return b.event(Entry{Kind: EntryClawback, Effective: r.Time, Points: -(taken + debt), Parts: parts,
 		Debt: debt, Forgiven: forgiven, OrderID: o.id, Lines: lines, Spend: spendDelta.Neg(),
+		Qualifying: -delta, Note: note})
+}
+
+// clawTarget returns the cumulative target of o's claw-backs when units
+// of weight retWeight (of the order's totalWeight) came back and reduced
+// of its spend was given back by price reductions, rounded half up:
+//
+//	points × min(1, retWeight ÷ totalWeight + reduced ÷ spend)
+//
+// It only grows as units come back and money is given back, and reaches
+// the order's points exactly when everything is returned (or the whole
+// price given back), so the claw-backs of an order never add up to more
+// than it earned.
+func (o *orderRecord) clawTarget(retWeight, totalWeight, reduced decimal.Decimal) Points {
+	if o.points <= 0 {
+		return 0
+	}
+	pts := decimal.NewFromInt(int64(o.points))
+	t := decimal.Zero
+	if totalWeight.Sign() > 0 {
+		t = pts.Mul(retWeight).DivRound(totalWeight, 16)
+	}
+	if reduced.Sign() > 0 && o.spend.Sign() > 0 {
+		t = t.Add(pts.Mul(reduced).DivRound(o.spend, 16))
+	}
+	t = t.Round(0)
+	if t.GreaterThanOrEqual(pts) {
+		return o.points
+	}
+	return Points(t.IntPart())
+}
+
+// returnedWeight returns the points weight of the units of o returned so
+// far, and the weight of all its lines.
+func (o *orderRecord) returnedWeight() (ret, total decimal.Decimal) {
+	ret, total = decimal.Zero, decimal.Zero
+	for _, l := range o.lines {
+		total = total.Add(l.Weight)
+		if u := o.units[l.LineID]; u != 0 {
+			ret = ret.Add(l.Weight.Mul(decimal.NewFromInt(int64(u))).DivRound(decimal.NewFromInt(int64(l.Quantity)), 16))
+		}
+	}
+	return ret, total
+}
+
+func (e Credited) apply(b *builder) error {
+	c := e.Credit
+	w := &b.w
+	cur := b.p.cfg.Currency
+	if c.Kind != customer.PriceReduction {
+		// Goodwill moves no points. The order is named only when it
+		// earned in this ledger.
+		order := ""
+		if _, ok := w.orders.get(c.OrderID); ok {
+			order = c.OrderID
+		}
+		return b.event(Entry{Kind: EntryReduction, Effective: c.Time, OrderID: order, Spend: decimal.Zero,
+			Note: fmt.Sprintf("%s of %s: goodwill, no points taken back", c.Kind, cur.Format(c.Amount.Amount()))})
+	}
+	o, _ := w.orders.get(c.OrderID)
+	amount := c.Amount.Amount()
+	reduced := o.reduced.Add(amount)
+	retWeight, totalWeight := o.returnedWeight()
+	target := o.clawTarget(retWeight, totalWeight, reduced)
+	delta := max(target-o.clawed, 0)
+	parts, rest := w.draw(delta, o.lot, true)
+	taken := sumParts(parts)
+	var debt, forgiven Points
+	if b.p.cfg.DebtPolicy == DebtRecord {
+		debt = rest
+	} else {
+		forgiven = rest
+	}
+	note := fmt.Sprintf("%d of the %d points of order %q taken back for a price reduction of %s", delta, o.points, o.id, cur.Format(amount))
+	if debt > 0 {
+		note += fmt.Sprintf("; %d already spent, recorded as debt", debt)
+	}
+	if forgiven > 0 {
+		note += fmt.Sprintf("; %d already spent, written off (cap at zero)", forgiven)
+	}
+	return b.event(Entry{Kind: EntryReduction, Effective: c.Time, Points: -(taken + debt), Parts: parts,
+		Debt: debt, Forgiven: forgiven, OrderID: o.id, Spend: amount.Neg(),
 		Qualifying: -delta, Note: note})
 }
 

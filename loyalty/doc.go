@@ -1,9 +1,9 @@
 // Package loyalty runs a clothing brand's membership programme: points
 // earned by the amount paid and spent as money off, pending points during
-// the return window, expiry, claw-back on returns, member tiers with
-// their benefits, birthday benefits, bonus points for a completed profile
-// or a survey answer, and coupons, discount cards, quantity and seasonal
-// discounts (SEEDS §6).
+// the return window, expiry, claw-back on returns and price reductions,
+// member tiers with their benefits, birthday benefits, bonus points for a
+// completed profile or a survey answer, and coupons, discount cards,
+// quantity and seasonal discounts (SEEDS §6).
 //
 // # Programme as data
 //
@@ -15,7 +15,7 @@
 //
 // Each member has an append-only ledger of [Entry] values: join, earn,
 // bonus, release (pending → available), redeem, expire, claw-back,
-// repayment of debt, manual adjustment with reason and operator, tier
+// reduction, repayment of debt, manual adjustment with reason and operator, tier
 // changes and reviews. Every entry carries an idempotency key, unique in
 // the ledger, so an event delivered twice takes effect once
 // ([ErrDuplicate]). Points are exact int64 values; arithmetic that would
@@ -33,7 +33,10 @@
 // says. An exchange ([customer.Exchange]: another size or colour, no
 // money moves) claws back nothing and keeps the qualifying spend: the
 // replacement is the same sale, and a later refund of it claws back as
-// usual. The balance is never negative: what is owed shows as
+// usual. A price reduction ([Credited], a [customer.Credit]) takes back
+// the share of the order's points that the money given back was of its
+// spend, together with the order's returns never more than it earned; a
+// compensation is goodwill and takes nothing. The balance is never negative: what is owed shows as
 // [Account.Debt].
 //
 // # Tiers

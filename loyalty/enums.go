@@ -36,9 +36,14 @@ const (
 	// EntryReview records a periodic tier review that changed no tier: the
 	// tier was kept, or a grace period started or ended.
 	EntryReview
+	// EntryReduction takes back the points of a price reduction: the
+	// share of the order's points that the money given back was of its
+	// spend. For a compensation it takes nothing and only records the
+	// event.
+	EntryReduction
 )
 
-var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review"}
+var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction"}
 
 // ParseEntryKind parses the names written by [EntryKind.String].
 func ParseEntryKind(s string) (EntryKind, error) {

@@ -15,9 +15,9 @@ import (
 // key ([Event.Key]): the ledger accepts each key once, so an event
 // delivered twice takes effect once.
 //
-// The events are [Join], [Purchase], [Returned], [Redemption],
-// [Adjustment], [ProfileCompleted], [SurveyAnswered], [BirthdayClaim] and
-// [Tick].
+// The events are [Join], [Purchase], [Returned], [Credited],
+// [Redemption], [Adjustment], [ProfileCompleted], [SurveyAnswered],
+// [BirthdayClaim] and [Tick].
 type Event interface {
 	// Key returns the idempotency key, "" for [Tick].
 	Key() string
@@ -56,6 +56,31 @@ type Purchase struct {
 type Returned struct {
 	// Return is the return; its order must have earned in this ledger.
 	Return customer.Return
+}
+
+// Credited records money given back to a member without goods coming
+// back ([customer.Credit]). Key "credit:" + the credit ID.
+//
+// A [customer.PriceReduction] lowers what the order cost the member, so
+// it takes back the points of the money given back: the order's
+// claw-backs, of returns and reductions together, reach the cumulative
+// target
+//
+//	round(points × min(1, returned weight ÷ total weight + reduced ÷ spend))
+//
+// (half up), where returned weight is the points weight of the units
+// returned ([Returned]), reduced the sum of the order's price reductions
+// and spend what the order paid. The target only grows, so claw-backs
+// never add up to more than the order earned, and reach all of it once
+// the goods came back or the whole price was given back. The reduction
+// is also taken off the order's qualifying spend (never below zero).
+//
+// A [customer.Compensation] is goodwill, not a price: its entry takes no
+// points and no spend and only records the event.
+type Credited struct {
+	// Credit is the credit; a price reduction must be of an order that
+	// earned in this ledger.
+	Credit customer.Credit
 }
 
 // Redemption spends available points, nearest expiry first. Key
@@ -131,6 +156,9 @@ func (e Purchase) Key() string { return "order:" + e.Order.ID }
 // Key returns "return:" + the return ID.
 func (e Returned) Key() string { return "return:" + e.Return.ID }
 
+// Key returns "credit:" + the credit ID.
+func (e Credited) Key() string { return "credit:" + e.Credit.ID }
+
 // Key returns "redeem:" + ID.
 func (e Redemption) Key() string { return "redeem:" + e.ID }
 
@@ -157,6 +185,9 @@ func (e Purchase) MemberID() customer.ID { return e.Order.CustomerID }
 
 // MemberID returns the return's customer.
 func (e Returned) MemberID() customer.ID { return e.Return.CustomerID }
+
+// MemberID returns the credit's customer.
+func (e Credited) MemberID() customer.ID { return e.Credit.CustomerID }
 
 // MemberID returns Member.
 func (e Redemption) MemberID() customer.ID { return e.Member }
@@ -307,6 +338,51 @@ func (e Returned) validate(p *Programme, a *Account, now time.Time) error {
 		case rl.Quantity < 0 && rl.Quantity < o.units[rl.LineID]-sold: // −rl.Quantity overflows for math.MinInt
 			pr.add(f+".quantity", customer.CodeTooMany, "%d units returned before and %d now, the line sold %d", o.units[rl.LineID], uint(-(rl.Quantity+1))+1, sold)
 		}
+	}
+	return pr.err(record)
+}
+
+func (e Credited) validate(p *Programme, a *Account, now time.Time) error {
+	c := e.Credit
+	var pr problems
+	if c.ID == "" {
+		pr.add("credit.id", customer.CodeRequired, "is empty")
+	}
+	if c.CustomerID != a.Member {
+		pr.add("credit.customer_id", customer.CodeMismatch, "is %q, the account is %q", c.CustomerID, a.Member)
+	}
+	checkWhen(&pr, "credit.time", c.Time, now, a)
+	if !c.Kind.Valid() {
+		pr.add("credit.kind", customer.CodeUnknown, "unknown credit kind %d", uint8(c.Kind))
+	}
+	amount := c.Amount.Amount()
+	switch {
+	case !sane(amount) || amount.Sign() <= 0:
+		pr.add("credit.amount", customer.CodeRange, "%s is not positive, too large or too precise", brief(amount))
+	case c.Amount.Currency() != p.cfg.Currency:
+		pr.add("credit.amount", customer.CodeMismatch, "is in %s, the programme's currency is %s", c.Amount.Currency(), p.cfg.Currency)
+	}
+	record := fmt.Sprintf("credit %q", c.ID)
+	if c.Kind != customer.PriceReduction {
+		return pr.err(record)
+	}
+	if c.OrderID == "" {
+		pr.add("credit.order_id", customer.CodeRequired, "is empty: a price reduction is for goods of an order")
+		return pr.err(record)
+	}
+	o, ok := a.orders.get(c.OrderID)
+	if !ok {
+		if err := pr.err(record); err != nil {
+			return err
+		}
+		return fmt.Errorf("loyalty: credit %q of member %q: order %q: %w", c.ID, a.Member, c.OrderID, ErrUnknownOrder)
+	}
+	if !c.Time.IsZero() && c.Time.Before(o.time) {
+		pr.add("credit.time", customer.CodeOrder, "%s is before the order's %s", c.Time.Format(time.RFC3339), o.time.Format(time.RFC3339))
+	}
+	if left := o.spend.Sub(o.reduced); sane(amount) && amount.GreaterThan(left) {
+		pr.add("credit.amount", customer.CodeTooMany, "%s is more than the %s of order %q's spend not yet given back",
+			p.cfg.Currency.Format(amount), p.cfg.Currency.Format(left), o.id)
 	}
 	return pr.err(record)
 }

@@ -269,3 +269,37 @@ func ExampleProgramme_Apply() {
 	// earn 159 <nil>
 	// 0 true 159
 }
+
+// A shirt with a flaw the member accepts for 20.00 off its 79.90: the
+// price reduction takes back its share of the order's points. A
+// compensation for the trouble takes none.
+func ExampleCredited() {
+	p, err := loyalty.DecodeProgramme([]byte(`{"currency": "EUR", "earn": {"points_per_unit": "2"}, "redeem": {"points_per_unit": "100"}}`))
+	if err != nil {
+		panic(err)
+	}
+	t := time.Date(2026, 3, 1, 15, 0, 0, 0, time.UTC)
+	a, _, _ := p.Apply(loyalty.Account{}, loyalty.Join{Member: "leo", Time: t}, t)
+	o := customer.Order{ID: "T-88", CustomerID: "leo", Time: t, Channel: customer.Online, Currency: "EUR",
+		Lines: []customer.Line{{ID: "1", SKU: "SHIRT", Quantity: 2, UnitPrice: decimal.RequireFromString("39.95")}}}
+	a, _, _ = p.Apply(a, loyalty.Purchase{Order: o}, t)
+
+	later := t.AddDate(0, 0, 5)
+	off, _ := customer.NewMoney("20.00", "EUR")
+	reduction := customer.Credit{ID: "K-1", CustomerID: "leo", OrderID: "T-88", Time: later, Kind: customer.PriceReduction, Amount: off}
+	a, entries, err := p.Apply(a, loyalty.Credited{Credit: reduction}, later)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(entries[0].Kind, entries[0].Points, "-", entries[0].Note)
+
+	sorry, _ := customer.NewMoney("10.00", "EUR")
+	goodwill := customer.Credit{ID: "K-2", CustomerID: "leo", Time: later, Kind: customer.Compensation, Amount: sorry}
+	a, entries, _ = p.Apply(a, loyalty.Credited{Credit: goodwill}, later)
+	fmt.Println(entries[0].Kind, entries[0].Points, "-", entries[0].Note)
+	fmt.Println("balance", a.Balance())
+	// Output:
+	// reduction -40 - 40 of the 159 points of order "T-88" taken back for a price reduction of 20.00
+	// reduction 0 - compensation of 10.00: goodwill, no points taken back
+	// balance 119
+}

@@ -131,6 +131,7 @@ type orderRecord struct {
 	clawed   Points // covered by claw-backs, including what was forgiven
 	spend    decimal.Decimal
 	returned decimal.Decimal // spend returned
+	reduced  decimal.Decimal // spend given back by price reductions
 	qual     Points          // qualifying points left
 	lines    []LineRecord
 	units    map[string]int // units returned by line
@@ -257,7 +258,21 @@ func (a *Account) order(id string) *orderRecord {
 // setOrder stores the changed record o and its qualifying contribution.
 func (a *Account) setOrder(o *orderRecord) {
 	a.orders = a.orders.set(o.id, o)
-	a.qual = qupdate(a.qual, o.time, o.id, o.spend.Sub(o.returned), o.qual)
+	a.qual = qupdate(a.qual, o.time, o.id, o.kept(), o.qual)
+}
+
+// kept returns the spend of o that the member kept: spend less what was
+// returned and what price reductions gave back, never below zero (a line
+// refunded after a reduction pays back its full share).
+func (o *orderRecord) kept() decimal.Decimal {
+	k := o.spend.Sub(o.returned)
+	if o.reduced.Sign() != 0 {
+		k = k.Sub(o.reduced)
+	}
+	if k.Sign() < 0 {
+		return decimal.Zero
+	}
+	return k
 }
 
 func corrupt(e *Entry, format string, args ...any) error {
@@ -405,6 +420,30 @@ func (a *Account) fold(e *Entry) error {
 		o.qual += e.Qualifying
 		if o.clawed > o.points {
 			return corrupt(e, "claws back %d of order %q that earned %d", o.clawed, o.id, o.points)
+		}
+		a.setOrder(o)
+	case EntryReduction:
+		if e.OrderID == "" {
+			if e.Points != 0 || e.Spend.Sign() != 0 || e.Debt != 0 || e.Forgiven != 0 {
+				return corrupt(e, "a reduction of no order moves points or spend")
+			}
+			break
+		}
+		o := a.order(e.OrderID)
+		if o == nil {
+			return corrupt(e, "reduces unknown order %q", e.OrderID)
+		}
+		if e.Spend.Sign() > 0 {
+			return corrupt(e, "a reduction adds spend %s", e.Spend)
+		}
+		o.clawed += -e.Points + e.Forgiven
+		o.reduced = o.reduced.Sub(e.Spend)
+		o.qual += e.Qualifying
+		if o.clawed > o.points {
+			return corrupt(e, "claws back %d of order %q that earned %d", o.clawed, o.id, o.points)
+		}
+		if o.reduced.GreaterThan(o.spend) {
+			return corrupt(e, "reductions of %s on order %q that spent %s", o.reduced, o.id, o.spend)
 		}
 		a.setOrder(o)
 	}

@@ -40,15 +40,27 @@ type modelOrder struct {
 	qty      map[string]int
 	price    map[string]int64 // whole euros per unit
 	returned map[string]int
+	reduced  int64 // whole euros given back by price reductions
 	earned   loyalty.Points
 }
 
+// spendAt is what the member kept of the order: the units kept less the
+// price reductions, never below zero.
 func (o *modelOrder) spendAt() decimal.Decimal {
 	var s int64
 	for id, q := range o.qty {
 		s += int64(q-o.returned[id]) * o.price[id]
 	}
-	return decimal.NewFromInt(s)
+	return decimal.NewFromInt(max(s-o.reduced, 0))
+}
+
+// spend is what the order paid.
+func (o *modelOrder) spend() int64 {
+	var s int64
+	for id, q := range o.qty {
+		s += int64(q) * o.price[id]
+	}
+	return s
 }
 
 type ledgerMachine struct {
@@ -369,6 +381,78 @@ func (m *ledgerMachine) Exchange(rt *rapid.T) {
 	if m.a.Debt > before.Debt {
 		rt.Fatalf("exchange raised the debt from %d to %d", before.Debt, m.a.Debt)
 	}
+}
+
+// Reduce gives back part of an order's price (a price reduction): the
+// points of that share come back, never more than the order earned, and
+// a reduction beyond the spend not yet given back is refused.
+func (m *ledgerMachine) Reduce(rt *rapid.T) {
+	var open []string
+	for _, id := range m.ids {
+		if o := m.orders[id]; o.spend() > o.reduced {
+			open = append(open, id)
+		}
+	}
+	if len(open) == 0 {
+		rt.Skip("nothing to reduce")
+	}
+	id := rapid.SampledFrom(open).Draw(rt, "order")
+	o := m.orders[id]
+	left := o.spend() - o.reduced
+	amount := rapid.Int64Range(1, left).Draw(rt, "reduction")
+	m.nextID++
+	cr := customer.Credit{ID: fmt.Sprint("K", m.nextID), CustomerID: "M1", OrderID: id, Time: m.now,
+		Kind: customer.PriceReduction, Amount: eurMoney(amount)}
+	_, preClawed, _ := m.a.OrderPoints(id)
+	entries, err := m.apply(rt, loyalty.Credited{Credit: cr})
+	if err != nil {
+		rt.Fatalf("reduction: %v", err)
+	}
+	o.reduced += amount
+	r := ofKind(entries, loyalty.EntryReduction)
+	if len(r) != 1 || r[0].Points > 0 || -r[0].Points+r[0].Forgiven+preClawed > o.earned {
+		rt.Fatalf("reduction %v of an order that earned %d (clawed %d before)", r, o.earned, preClawed)
+	}
+	// Points in proportion: with one point per euro, the order's
+	// claw-backs reach what was returned and given back, in euros.
+	_, clawed, _ := m.a.OrderPoints(id)
+	want := loyalty.Points(min(o.spend()-o.spendAt().IntPart(), int64(o.earned)))
+	if clawed != want {
+		rt.Fatalf("order %s: clawed %d after a reduction, want %d (spend %d, kept %s)", id, clawed, want, o.spend(), o.spendAt())
+	}
+	// More than is left: refused, nothing changes.
+	cr.ID += "-again"
+	cr.Amount = eurMoney(o.spend() - o.reduced + 1)
+	if _, err := m.apply(rt, loyalty.Credited{Credit: cr}); err == nil {
+		rt.Fatalf("a reduction beyond the spend was accepted")
+	}
+}
+
+// Compensate records goodwill money: it takes no points and no spend.
+func (m *ledgerMachine) Compensate(rt *rapid.T) {
+	m.nextID++
+	cr := customer.Credit{ID: fmt.Sprint("G", m.nextID), CustomerID: "M1", Time: m.now,
+		Kind: customer.Compensation, Amount: eurMoney(rapid.Int64Range(1, 500).Draw(rt, "compensation"))}
+	before := m.a
+	entries, err := m.apply(rt, loyalty.Credited{Credit: cr})
+	if err != nil {
+		rt.Fatalf("compensation: %v", err)
+	}
+	r := ofKind(entries, loyalty.EntryReduction)
+	if len(r) != 1 || r[0].Points != 0 || !r[0].Spend.IsZero() || r[0].Qualifying != 0 {
+		rt.Fatalf("compensation moved points or spend: %v", r)
+	}
+	if m.a.Debt > before.Debt {
+		rt.Fatalf("compensation raised the debt from %d to %d", before.Debt, m.a.Debt)
+	}
+}
+
+func eurMoney(euros int64) customer.Money {
+	m, err := customer.MoneyFromDecimal(decimal.NewFromInt(euros), "EUR")
+	if err != nil {
+		panic(err)
+	}
+	return m
 }
 
 func (m *ledgerMachine) allReturned(id string) bool {

@@ -139,6 +139,17 @@ func TestComplaintMoneyReachesTheHistory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before.Net().Sub(credits[0].Amount.Amount()).String(), after.Net().String())
 	assert.Equal(t, "30", after.Credited.String())
+
+	// The next read of the member's points settles the ledger: the price
+	// reduction takes back its share of the order's points, 144 × 30 ÷
+	// 144.80 = 29.8, rounded to 30.
+	earned := e.balance("C-8")
+	r = e.do("GET", "/v1/members/C-8/points", "shop", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, earned-30, e.balance("C-8"))
+	acct := e.account("C-8")
+	_, clawed, _ := acct.OrderPoints("O-8")
+	assert.EqualValues(t, 30, clawed)
 }
 
 // A carry-out whose credit could never be recorded (the case's order is

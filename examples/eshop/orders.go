@@ -26,10 +26,10 @@ import (
 // If the store fails between the two, the request answers 503 and the
 // order is recorded but not yet earned. That state is never shown: every
 // read of a member's points, and every model refresh, first settles the
-// ledger against the history (settle), applying in time order each order
-// and return that has no ledger entry yet; the shop's retry of the 503
-// does the same. Applying twice is impossible, since the ledger accepts
-// each key once.
+// ledger against the history (settle), applying in time order each
+// order, return and credit (a price reduction takes points back) that has
+// no ledger entry yet; the shop's retry of the 503 does the same.
+// Applying twice is impossible, since the ledger accepts each key once.
 
 type lineIn struct {
 	ID        string `json:"id"`
@@ -352,6 +352,8 @@ func (s *Server) settle(ctx context.Context, member customer.ID, now time.Time) 
 			e = loyalty.Purchase{Order: *ev.Order}
 		case ev.Return != nil:
 			e = loyalty.Returned{Return: *ev.Return}
+		case ev.Credit != nil:
+			e = loyalty.Credited{Credit: *ev.Credit}
 		default:
 			continue
 		}

@@ -94,7 +94,7 @@ func Order(id string, member customer.ID, price int64, minute int) customer.Orde
 }
 
 // ledger returns the real entries of a small history of member: join,
-// two purchases, a redemption and a partial return.
+// two purchases, a redemption, a partial return and a price reduction.
 func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 	t.Helper()
 	p := Programme()
@@ -109,6 +109,8 @@ func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 		loyalty.Redemption{Member: member, ID: "R", Points: 150, Time: epoch.Add(3 * time.Minute)},
 		loyalty.Returned{Return: customer.Return{ID: "X", OrderID: "B", CustomerID: member, Time: epoch.Add(4 * time.Minute),
 			Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}},
+		loyalty.Credited{Credit: customer.Credit{ID: "K", CustomerID: member, OrderID: "A", Time: epoch.Add(5 * time.Minute),
+			Kind: customer.PriceReduction, Amount: eur("30.00")}},
 	} {
 		next, entries, err := p.Apply(a, e, epoch.Add(time.Hour))
 		require.NoError(t, err)
@@ -118,6 +120,14 @@ func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 }
 
 var ctx = context.Background()
+
+func eur(amount string) customer.Money {
+	m, err := customer.NewMoney(amount, "EUR")
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
 
 func entries(t *testing.T, s loyalty.Store, member customer.ID, after int64) []loyalty.Entry {
 	t.Helper()
