@@ -33,7 +33,9 @@
 // customer holds (sold less refunded; an exchange does not change it).
 // A refund pays back whole minor units, allocated so that the refunds of
 // a line add up to its net however they are split
-// ([Summary.AddReturnAfter]). Money paid without goods coming back, such
+// ([Summary.AddReturnAfter]); a shop that keeps a fee records the money
+// it paid in [Return].Refund, at most that share. Money paid without goods
+// coming back, such
 // as a price reduction or a compensation that settles a complaint, is a
 // [Credit]: it lowers the net and the profit, never by more than an
 // order's net for the price reductions of that order. Two

@@ -52,6 +52,7 @@ var returnChanges = []struct {
 	{"lines", func(r *Return) { r.Lines = append(r.Lines, ReturnLine{LineID: "2", Quantity: -1}) }},
 	{"lines[0].line_id", func(r *Return) { r.Lines[0].LineID = "2" }},
 	{"lines[0].quantity", func(r *Return) { r.Lines[0].Quantity = -2 }},
+	{"refund", func(r *Return) { r.Refund = decimal.NewNullDecimal(d("80")) }},
 }
 
 // checkDuplicate checks that err reports record under a taken ID with a

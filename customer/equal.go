@@ -126,6 +126,9 @@ func (r *Return) diff(s *Return) string {
 	if len(r.Lines) != len(s.Lines) {
 		return "lines"
 	}
+	if !nullEqual(r.Refund, s.Refund) {
+		return "refund"
+	}
 	return ""
 }
 
@@ -143,11 +146,11 @@ func nullEqual(a, b decimal.NullDecimal) bool {
 }
 
 // Equal reports whether r and s have the same content: IDs, instant, kind,
-// reason and lines in the same order.
+// reason, lines in the same order and refund (by value).
 func (r Return) Equal(s Return) bool {
 	return r.ID == s.ID && r.OrderID == s.OrderID && r.CustomerID == s.CustomerID &&
 		r.Time.Equal(s.Time) && r.Kind == s.Kind && r.Reason == s.Reason &&
-		slices.Equal(r.Lines, s.Lines)
+		slices.Equal(r.Lines, s.Lines) && nullEqual(r.Refund, s.Refund)
 }
 
 // Equal reports whether i and j have the same content. Interactions carry

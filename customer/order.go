@@ -60,6 +60,12 @@ type Return struct {
 	Kind       ReturnKind
 	Reason     ReturnReason
 	Lines      []ReturnLine
+	// Refund is the money paid back when the shop paid less than the
+	// units' share of their lines' net ([Summary.AddReturnAfter]), as
+	// after a return-shipping or restocking fee; unset, the share is
+	// paid. Only a refund has one, in whole minor units, at most the
+	// share. Money paid on top of the share is a [Credit].
+	Refund decimal.NullDecimal
 }
 
 // ReturnLine is the units of one order line that came back. As on an ERP

@@ -375,3 +375,46 @@ func TestRefundShare(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalid, "%+v", c)
 	}
 }
+
+// A shop that keeps a fee pays less than the share: Refunded is what was
+// paid, the fee stays in the net, and the cost and full-price net taken
+// back are those of the goods. More than the share is refused: money on
+// top of it is a credit.
+func TestRefundBelowTheShare(t *testing.T) {
+	o := splitOrder("EUR", 3, "33.33", "10.00") // net 89.99
+	plain := NewSummary("C-1", Consumer, vNow, nil)
+	require.NoError(t, plain.AddOrder(o))
+	fee := plain.Clone()
+	first := splitReturn(0, 1) // pays 30.00
+	require.NoError(t, plain.AddReturn(first, o))
+
+	withFee := first
+	withFee.Refund = decimal.NewNullDecimal(d("25.00"))
+	require.NoError(t, fee.AddReturn(withFee, o))
+	assert.Equal(t, "25", fee.Refunded.String())
+	assert.Equal(t, plain.Net().Add(d("5")).String(), fee.Net().String(), "the 5.00 fee stays in the net")
+	assert.True(t, plain.Cost.Equal(fee.Cost), "cost %s vs %s", plain.Cost, fee.Cost)
+	assert.True(t, plain.FullPriceNet.Equal(fee.FullPriceNet))
+	require.Len(t, fee.Days, 1)
+	assert.Equal(t, "64.99", fee.Days[0].Net.String())
+	assert.Equal(t, 1, fee.Returns)
+	assert.Equal(t, 1, fee.ReturnedUnits)
+
+	// The second unit's share, after the first, is 29.99.
+	second := splitReturn(1, 1)
+	second.Refund = decimal.NewNullDecimal(d("30.00"))
+	before := fee.Clone()
+	err := fee.AddReturnAfter(second, o, map[string]int{"1": 1})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("refund", CodeTooMany), "%v", err)
+	assert.Contains(t, err.Error(), "30.00 is more than the 29.99 share of the units returned")
+	assert.True(t, before.Refunded.Equal(fee.Refunded), "a refused return changes nothing")
+	assert.Equal(t, before.Returns, fee.Returns)
+
+	// Summarize pays the same: the fee is kept whatever the path.
+	s, err := Summarize("C-1", Consumer, vNow, seqOf([]Event{{Return: &withFee}, {Order: &o}}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, fee.Refunded.String(), s.Refunded.String())
+	assert.Equal(t, fee.Net().String(), s.Net().String())
+}

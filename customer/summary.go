@@ -720,7 +720,10 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // of a return (half up, per line), so both agree on the money paid back.
 //
 // The refund is added to Refunded and taken off the net of the order's
-// day, and off FullPriceNet when the line sold without a discount. The
+// day, and off FullPriceNet when the line sold without a discount. A
+// return whose Refund is set pays that instead (at most the share): the
+// fee kept is not in Refunded and stays in the net, while FullPriceNet
+// and the cost taken back are those of the goods. The
 // cost of goods taken back is unit cost × u when the line's unit cost is
 // known (exact, as the order added unit cost × q; a unit cost may carry
 // more decimals than the currency) and refund × (1 − margin) otherwise;
@@ -810,6 +813,11 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 			s.FullPriceNet = s.FullPriceNet.Sub(share)
 		}
 	}
+	// The share paid back: refund in decimal plus rt.net in fixed point.
+	var share decimal.Decimal
+	if r.Refund.Valid {
+		share = addDec(refund, fromFixed(rt.net))
+	}
 	if rt != (orderTotals{}) {
 		// rt holds positive amounts taken back: subtract them.
 		back := orderTotals{knownCost: -rt.knownCost, unknownCostNet: -rt.unknownCostNet,
@@ -817,6 +825,14 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 		if acc == nil || !acc.tryAdd(back, DateOf(o.Time)) {
 			s.addTotals(orderTotals{knownCost: back.knownCost, unknownCostNet: back.unknownCostNet, fullPriceNet: back.fullPriceNet})
 			refund = addDec(refund, fromFixed(rt.net))
+		}
+	}
+	// A fee kept from the share (Refund below it) stays with the shop:
+	// it is not refunded and stays in the day's net. The cost and the
+	// full-price net taken back are those of the goods, fee or not.
+	if r.Refund.Valid {
+		if fee := share.Sub(r.Refund.Decimal); fee.Sign() != 0 {
+			refund = refund.Sub(fee)
 		}
 	}
 	if refund.Sign() != 0 {

@@ -88,6 +88,7 @@ func histGen() *rapid.Generator[[]Event] {
 				r := Return{ID: fmt.Sprintf("R%d-%d", i, k), OrderID: o.ID, CustomerID: "C", Time: at,
 					Kind: kind, Reason: SizeFit}
 				first := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
+				share := decimal.Zero // of the units refunded
 				for _, j := range []int{first, rapid.IntRange(-1, len(o.Lines)-1).Draw(t, "second line")} {
 					if j < 0 || (j == first && len(r.Lines) > 0) {
 						continue
@@ -98,9 +99,19 @@ func histGen() *rapid.Generator[[]Event] {
 					}
 					back := rapid.IntRange(1, held).Draw(t, "back")
 					if kind == Refund {
+						l := &o.Lines[j]
+						share = share.Add(refRefund(l.Net(), refunded[j]+back, l.Quantity, 2).Sub(refRefund(l.Net(), refunded[j], l.Quantity, 2)))
 						refunded[j] += back
 					}
 					r.Lines = append(r.Lines, ReturnLine{LineID: o.Lines[j].ID, Quantity: -back})
+				}
+				if kind == Refund && len(r.Lines) > 0 && rapid.IntRange(0, 2).Draw(t, "fee") == 0 {
+					// A fee kept from the share: a cent, half, all or none.
+					fee := rapid.SampledFrom([]decimal.Decimal{d("0.01"), share.Div(d("2")).RoundDown(2), share, decimal.Zero}).Draw(t, "fee amount")
+					if fee.GreaterThan(share) {
+						fee = share
+					}
+					r.Refund = decimal.NewNullDecimal(share.Sub(fee))
 				}
 				if len(r.Lines) > 0 {
 					evs = append(evs, Event{Return: &r})
@@ -344,6 +355,20 @@ func referenceSummary(evs []Event) Summary {
 			s.Returns++
 			if r.Kind == Exchange {
 				s.Exchanges++
+			}
+			if r.Refund.Valid {
+				// The fee kept: the share of this return less what it paid.
+				o := orders[r.OrderID]
+				share := decimal.Zero
+				for _, rl := range r.Lines {
+					l := o.line(rl.LineID)
+					k := refunded[r.OrderID][rl.LineID]
+					share = share.Add(refRefund(l.Net(), k-rl.Quantity, l.Quantity, 2).Sub(refRefund(l.Net(), k, l.Quantity, 2)))
+				}
+				fee := share.Sub(r.Refund.Decimal)
+				s.Refunded = s.Refunded.Sub(fee)
+				dd := s.day(DateOf(o.Time))
+				dd.Net = dd.Net.Add(fee)
 			}
 			for _, rl := range r.Lines {
 				s.ReturnedUnits -= rl.Quantity

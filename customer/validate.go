@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // checkTime reports a zero time, or one after now when now is not zero.
@@ -164,6 +166,11 @@ func (r Return) Validate(o Order, now time.Time) error {
 // refunded: the customer gives back units and receives as many others
 // (another size or colour), so the units held do not change, and an
 // exchanged unit can be exchanged again or refunded later.
+//
+// A Refund set on an exchange (CodeMismatch), below zero (CodeNegative),
+// finer than the currency's minor unit (CodeFormat) or above the share
+// of the units returned (CodeTooMany, [RefundShare] summed over the
+// lines) is reported on "refund".
 func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) error {
 	var p problems
 	if r.ID == "" {
@@ -194,6 +201,8 @@ func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) e
 	if len(r.Lines) == 0 {
 		p.add("lines", CodeRequired, "a return needs at least one line")
 	}
+	linesOK := len(r.Lines) > 0
+	lineProblems := len(p.fields)
 	for i, rl := range r.Lines {
 		if rl.Quantity >= 0 {
 			p.add(lineField(i, "quantity"), CodeRange, fmt.Sprintf("must be negative (units returned), is %d", rl.Quantity))
@@ -229,7 +238,40 @@ func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) e
 			}
 		}
 	}
+	if r.Refund.Valid {
+		linesOK = linesOK && len(p.fields) == lineProblems
+		r.checkRefund(&p, &o, refunded, linesOK)
+	}
 	return p.err("return", r.ID)
+}
+
+// checkRefund reports a Refund that is set on an exchange, negative, finer
+// than the currency's minor unit, or, when the lines are valid
+// (linesOK), more than the share of the units returned.
+func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, linesOK bool) {
+	a, digits := r.Refund.Decimal, o.Currency.Digits()
+	switch {
+	case r.Kind != Refund:
+		p.add("refund", CodeMismatch, fmt.Sprintf("is set on a %s, which pays nothing back", r.Kind))
+		return
+	case a.Sign() < 0:
+		p.add("refund", CodeNegative, fmt.Sprintf("must not be negative, is %s", a))
+		return
+	case -a.Exponent() > digits && !a.Equal(a.Round(digits)):
+		p.add("refund", CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, o.Currency, digits))
+		return
+	case !linesOK:
+		return
+	}
+	share := decimal.Zero
+	for _, rl := range r.Lines {
+		l := &o.Lines[o.lineIndex(rl.LineID)]
+		share = share.Add(refundShare(l.Net(), refunded[rl.LineID], -rl.Quantity, l.Quantity, digits))
+	}
+	if a.GreaterThan(share) {
+		p.add("refund", CodeTooMany, fmt.Sprintf("%s is more than the %s share of the units returned; money paid on top is a credit",
+			o.Currency.Format(a), o.Currency.Format(share)))
+	}
 }
 
 // tooManyUnits is the message for a return of back units of line id,

@@ -25,6 +25,8 @@ func validOrder() Order {
 	}
 }
 
+func refundOf(s string) decimal.NullDecimal { return decimal.NewNullDecimal(d(s)) }
+
 func validReturn() Return {
 	return Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: vNow.AddDate(0, 0, -5),
 		Kind: Refund, Reason: SizeFit, Lines: []ReturnLine{{LineID: "1", Quantity: -1}}}
@@ -189,6 +191,15 @@ func TestReturnValidate(t *testing.T) {
 		{"line not in the order", func(r *Return) { r.Lines[0].LineID = "9" }, []FieldError{fe("lines[0].line_id", CodeUnknown)}},
 		{"empty line ID", func(r *Return) { r.Lines[0].LineID = "" }, []FieldError{fe("lines[0].line_id", CodeRequired)}},
 		{"line twice", func(r *Return) { r.Lines = append(r.Lines, ReturnLine{LineID: "1", Quantity: -1}) }, []FieldError{fe("lines[1].line_id", CodeDuplicate)}},
+		// The unit's share of line 1 (2 × 100 less 20) is 90.00.
+		{"refund below the share", func(r *Return) { r.Refund = refundOf("85.00") }, nil},
+		{"refund of the share", func(r *Return) { r.Refund = refundOf("90") }, nil},
+		{"nothing refunded", func(r *Return) { r.Refund = refundOf("0") }, nil},
+		{"refund above the share", func(r *Return) { r.Refund = refundOf("90.01") }, []FieldError{fe("refund", CodeTooMany)}},
+		{"refund on an exchange", func(r *Return) { r.Kind, r.Refund = Exchange, refundOf("0") }, []FieldError{fe("refund", CodeMismatch)}},
+		{"negative refund", func(r *Return) { r.Refund = refundOf("-1") }, []FieldError{fe("refund", CodeNegative)}},
+		{"refund finer than a cent", func(r *Return) { r.Refund = refundOf("85.005") }, []FieldError{fe("refund", CodeFormat)}},
+		{"refund of a line not in the order", func(r *Return) { r.Lines[0].LineID, r.Refund = "9", refundOf("1000") }, []FieldError{fe("lines[0].line_id", CodeUnknown)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

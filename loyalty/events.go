@@ -49,7 +49,9 @@ type Purchase struct {
 // ([customer.ReturnLine]).
 //
 // A [customer.Refund] claws back the refunded units' share of the order's
-// points and takes their amount off the qualifying spend. A
+// points and takes their amount off the qualifying spend: their share of
+// the lines' net, also when the shop kept a fee ([customer.Return]'s
+// Refund), which pays for a service, not for goods. A
 // [customer.Exchange] moves no money: its claw-back entry takes no points
 // and no spend and leaves the units with the member (the replacement is
 // the same sale), so a later refund of them claws back as usual.

@@ -171,6 +171,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
 		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
 		r := sampleReturn("R-1", "O-1", "C-1", day0.Add(48*time.Hour))
+		r.Refund = decimal.NewNullDecimal(decimal.RequireFromString("180.50")) // a fee kept from the 189.00 share
 		if err := h.AppendReturn(ctx, sampleReturn("R-0", "O-404", "C-1", day0)); !errors.Is(err, customer.ErrNotFound) {
 			t.Errorf("AppendReturn(unknown order) = %v, want an error matching customer.ErrNotFound", err)
 		}
@@ -784,6 +785,7 @@ func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.D
 		{"reason", func(r *customer.Return) { r.Reason = customer.QualityDefect }},
 		{"lines[0].quantity", func(r *customer.Return) { r.Lines[0].Quantity = -2 }},
 		{"lines", func(r *customer.Return) { r.Lines = append(r.Lines, customer.ReturnLine{LineID: "2", Quantity: -1}) }},
+		{"refund", func(r *customer.Return) { r.Refund = decimal.NewNullDecimal(decimal.RequireFromString("150")) }},
 	}
 	for _, tc := range returns {
 		t.Run("return "+tc.field, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // An order earns points once; a redelivery is a no-op; another order
@@ -371,4 +374,32 @@ func TestExchangeThenRefund(t *testing.T) {
 	r = e.do("POST", "/v1/returns", "shop", ret("R-3", "refund", 1))
 	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
 	assert.Equal(t, "lines[0].quantity", r.field())
+}
+
+// A return may pay less than the units' share when the shop keeps a fee;
+// more is refused, naming the field.
+func TestReturnWithAFee(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-3")
+	r := e.do("POST", "/v1/orders", "shop", order("O-3", "C-3", testNow.Add(-2*time.Hour), 2, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	ret := map[string]any{"id": "R-3", "order_id": "O-3", "customer_id": "C-3",
+		"time": testNow.Add(-time.Hour).Format(time.RFC3339), "kind": "refund", "reason": "size-fit",
+		"lines": []map[string]any{{"line_id": "1", "quantity": -1}}, "refund": "89.91"}
+	r = e.do("POST", "/v1/returns", "shop", ret)
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.Equal(t, "refund", r.field())
+	ret["refund"] = "84.90" // 5.00 kept for the return label
+	r = e.do("POST", "/v1/returns", "shop", ret)
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	var returns []customer.Return
+	for ev, err := range e.stores.Customers.History(context.Background(), "C-3") {
+		require.NoError(t, err)
+		if ev.Return != nil {
+			returns = append(returns, *ev.Return)
+		}
+	}
+	require.Len(t, returns, 1, "the refused return was not stored")
+	assert.True(t, returns[0].Refund.Valid)
+	assert.Equal(t, "84.9", returns[0].Refund.Decimal.String())
 }

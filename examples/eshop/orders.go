@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
 )
@@ -198,6 +199,9 @@ type returnIn struct {
 	Kind       string         `json:"kind"`
 	Reason     string         `json:"reason"`
 	Lines      []returnLineIn `json:"lines"`
+	// Refund is the money paid back when a fee was kept from the units'
+	// share; empty pays the share.
+	Refund string `json:"refund"`
 }
 
 type returnOut struct {
@@ -227,6 +231,9 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	}
 	for _, l := range in.Lines {
 		ret.Lines = append(ret.Lines, customer.ReturnLine{LineID: l.LineID, Quantity: l.Quantity})
+	}
+	if in.Refund != "" {
+		ret.Refund = decimal.NewNullDecimal(parseAmount(&p, "refund", in.Refund, true))
 	}
 	if err := p.err(); err != nil {
 		return 0, nil, err

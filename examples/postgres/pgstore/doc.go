@@ -28,7 +28,7 @@
 // and written whole (a complaint case, an event, the details of a ledger
 // entry) are JSONB in the library's own JSON form. A customer's history
 // is a table per kind of record: orders (with order_lines), returns (with
-// return_lines), credits (order_id NULL for a credit for no order) and
+// return_lines; refund NULL when the share was paid), credits (order_id NULL for a credit for no order) and
 // interactions. Text columns that are sorted or compared use COLLATE "C",
 // so that PostgreSQL orders them byte by byte as Go does.
 //

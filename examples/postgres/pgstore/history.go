@@ -99,8 +99,11 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 }
 
 // AppendReturn implements [customer.HistoryWriter] in one statement, as
-// AppendOrder. The foreign key (order_id, customer_id) → orders makes the
-// database refuse a return of an order that is not the customer's.
+// AppendOrder, comparing a return delivered again under a taken ID with
+// [customer.Return.Conflict]. The foreign key (order_id, customer_id) →
+// orders makes the database refuse a return of an order that is not the
+// customer's. An unset Refund is stored as NULL, a set one (zero
+// included) as a NUMERIC with its scale.
 func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) error {
 	if err := ctxErr(ctx, "append return"); err != nil {
 		return err
@@ -121,14 +124,14 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 	var known, inserted bool
 	err := s.db.write(ctx, scanOne(&known, &inserted), `WITH
 		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $3 FOR KEY SHARE),
-		r AS (INSERT INTO `+s.db.t.returns+` (id, order_id, customer_id, at, at_ns, kind, reason)
-			SELECT $1, $2, c.id, $4, $5, $6, $7 FROM c
+		r AS (INSERT INTO `+s.db.t.returns+` (id, order_id, customer_id, at, at_ns, kind, reason, refund)
+			SELECT $1, $2, c.id, $4, $5, $6, $7, $11::numeric FROM c
 			ON CONFLICT (id) DO NOTHING RETURNING id),
 		l AS (INSERT INTO `+s.db.t.returnLines+` (return_id, pos, line_id, quantity)
 			SELECT r.id, u.pos, u.line_id, u.quantity
 			FROM r, unnest($8::int4[], $9::text[], $10::int8[]) AS u(pos, line_id, quantity))
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM r)`,
-		r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason), pos, lineID, qty)
+		r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason), pos, lineID, qty, nullDec(r.Refund))
 	switch code, _ := pgCode(err); {
 	case code == foreignKeyViolation:
 		return fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound)
@@ -371,12 +374,13 @@ func scanOrders(rows pgx.Rows) ([]customer.Order, error) {
 // returnsSQL selects the returns matching where (on alias r) with their
 // lines, for scanReturns.
 func (s *CustomerStore) returnsSQL(where string) string {
-	return `SELECT r.id, r.order_id, r.customer_id, r.at, r.at_ns, r.kind, r.reason, l.line_id, l.quantity
+	return `SELECT r.id, r.order_id, r.customer_id, r.at, r.at_ns, r.kind, r.reason, r.refund::text, l.line_id, l.quantity
 		FROM ` + s.db.t.returns + ` r LEFT JOIN ` + s.db.t.returnLines + ` l ON l.return_id = r.id
 		WHERE ` + where + ` ORDER BY r.id, l.pos`
 }
 
-// scanReturns reads the rows of returnsSQL and closes them.
+// scanReturns reads the rows of returnsSQL and closes them. A NULL
+// refund is an unset Refund.
 func scanReturns(rows pgx.Rows) ([]customer.Return, error) {
 	defer rows.Close()
 	var out []customer.Return
@@ -385,15 +389,20 @@ func scanReturns(rows pgx.Rows) ([]customer.Return, error) {
 			id, order, cust  string
 			at               pgtype.Timestamptz
 			ns, kind, reason int16
-			lineID           *string
+			refund, lineID   *string
 			qty              *int64
 		)
-		if err := rows.Scan(&id, &order, &cust, &at, &ns, &kind, &reason, &lineID, &qty); err != nil {
+		if err := rows.Scan(&id, &order, &cust, &at, &ns, &kind, &reason, &refund, &lineID, &qty); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != id {
-			out = append(out, customer.Return{ID: id, OrderID: order, CustomerID: customer.ID(cust), Time: fromInstant(at, ns),
-				Kind: customer.ReturnKind(kind), Reason: customer.ReturnReason(reason)})
+			r := customer.Return{ID: id, OrderID: order, CustomerID: customer.ID(cust), Time: fromInstant(at, ns),
+				Kind: customer.ReturnKind(kind), Reason: customer.ReturnReason(reason)}
+			var err error
+			if r.Refund, err = parseNullDec(refund, "refund"); err != nil {
+				return nil, fmt.Errorf("return %q: %w", id, err)
+			}
+			out = append(out, r)
 		}
 		if lineID != nil {
 			r := &out[len(out)-1]

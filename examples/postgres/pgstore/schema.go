@@ -207,6 +207,12 @@ CREATE TABLE credits (
 CREATE INDEX credits_customer_at ON credits (customer_id, at);
 CREATE INDEX credits_order ON credits (order_id, customer_id) WHERE order_id IS NOT NULL;
 `},
+	{"refunds of returns", `
+-- The money paid back for a return when the shop paid less than the
+-- units' share (customer.Return.Refund): NULL when unset, the share
+-- being paid, as for every return stored before this step.
+ALTER TABLE returns ADD COLUMN refund numeric;
+`},
 }
 
 // SchemaVersion is the number of the last migration this package knows:

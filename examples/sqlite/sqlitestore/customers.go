@@ -351,11 +351,13 @@ func decodeOrder(id, cust, at, currency string, doc []byte) (customer.Order, err
 }
 
 // returnDoc is the document of a return: all but its ID, order,
-// customer and time.
+// customer and time. Refund is absent when unset, as in documents
+// written before returns had one, and "0" when set to zero.
 type returnDoc struct {
 	Kind   customer.ReturnKind   `json:"kind,omitzero"`
 	Reason customer.ReturnReason `json:"reason,omitzero"`
 	Lines  []returnLineDoc       `json:"lines,omitempty"`
+	Refund *dec                  `json:"refund,omitempty"`
 }
 
 type returnLineDoc struct {
@@ -373,6 +375,9 @@ func encodeReturn(r customer.Return) (at string, doc []byte, err error) {
 	d := returnDoc{Kind: r.Kind, Reason: r.Reason, Lines: make([]returnLineDoc, len(r.Lines))}
 	for i, l := range r.Lines {
 		d.Lines[i] = returnLineDoc{l.LineID, l.Quantity}
+	}
+	if r.Refund.Valid {
+		d.Refund = &dec{r.Refund.Decimal}
 	}
 	record := fmt.Sprintf("return %q", r.ID)
 	if err := f.err(record); err != nil {
@@ -399,6 +404,9 @@ func decodeReturn(id, order, cust, at string, doc []byte) (customer.Return, erro
 	}
 	for i, l := range d.Lines {
 		r.Lines[i] = customer.ReturnLine{LineID: l.LineID, Quantity: l.Quantity}
+	}
+	if d.Refund != nil {
+		r.Refund = decimal.NewNullDecimal(d.Refund.Decimal)
 	}
 	return r, nil
 }

@@ -40,12 +40,15 @@
 // A credit has no nested parts and is columns only: its kind by name, its
 // amount as decimal text beside its currency. Amounts are decimal strings
 // that keep their scale ("199.00" stays "199.00"); nothing goes through
-// float64. Instants in columns are UTC, with nanoseconds, as fixed-width
-// text that sorts in time order (years 0 to 9999). A time read back is
-// the same instant (time.Time.Equal), in UTC for customers, histories
-// (credits too) and ledgers; a complaint case or event keeps the offset
-// its times had, as its own JSON form does. No location name or monotonic
-// reading is kept.
+// float64. An amount that may be unset (a line's unit cost, a return's
+// refund) is left out of the document when unset, so a set zero ("0")
+// stays apart from it, and documents written before a return had a
+// refund read back with none. Instants in columns are UTC, with
+// nanoseconds, as fixed-width text that sorts in time order (years 0 to
+// 9999). A time read back is the same instant (time.Time.Equal), in UTC
+// for customers, histories (credits too) and ledgers; a complaint case or
+// event keeps the offset its times had, as its own JSON form does. No
+// location name or monotonic reading is kept.
 //
 // Customer.Put stores what it is given, except what SQLite cannot hold
 // faithfully: an undefined enumeration value or a non-zero amount without
