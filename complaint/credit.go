@@ -22,7 +22,9 @@ import (
 //
 // A [ResolutionRefund] gives no credit: the goods come back, so it is a
 // [customer.Return] of kind [customer.Refund], which the caller records
-// with the order's lines. Exchanges, repairs and apologies move no money.
+// with the order's lines (with the amount as its Refund when it is less
+// than the units' share; money on top of the share is a compensation).
+// Exchanges, repairs and apologies move no money.
 //
 // The log is checked as [Rebuild] checks it (an error wrapping
 // [ErrBadLog]). A price reduction of a case whose subject names no order
