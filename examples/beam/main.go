@@ -1,14 +1,14 @@
 // Command beam runs the fit-then-apply batch of the crm command — per
 // customer summaries, value scores, quadrants, RFM, lifecycle, shop types,
-// and the BG/NBD fit with P(alive) and expected purchases — as an Apache
-// Beam pipeline, so that it runs on one machine (the direct or prism
-// runner) or spread over the workers of Flink, Spark or Dataflow.
+// and the BG/NBD (or BG/BB) fit with P(alive) and expected purchases — as
+// an Apache Beam pipeline, so that it runs on one machine (the direct or
+// prism runner) or spread over the workers of Flink, Spark or Dataflow.
 //
-//	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv] [--runner=direct]
+//	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv [-model bgnbd|bgbb]] [--runner=direct]
 //
 // -out receives the rows of `crm segment` and -scores those of `crm score
-// -model bgnbd` (calibration end = -as-of), sorted by customer ID as crm
-// sorts them. README.md describes the stages, what is per customer and what
+// -model bgnbd` (or bgbb; calibration end = -as-of), sorted by customer ID
+// as crm sorts them. README.md describes the stages, what is per customer and what
 // is population-wide, and the flags of each runner.
 package main
 
@@ -17,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -32,7 +33,8 @@ var (
 	in       = flag.String("in", "", "input csv `file` (required; any Beam file system: /local/path, gs://bucket/path)")
 	asOf     = flag.String("as-of", "", "day of the analysis and calibration end, `YYYY-MM-DD` (required): later rows are left out")
 	out      = flag.String("out", "", "output `file` of the segments (required)")
-	scores   = flag.String("scores", "", "output `file` of the BG/NBD scores (optional)")
+	scores   = flag.String("scores", "", "output `file` of the scores of -model, as crm score writes them (optional)")
+	txModel  = flag.String("model", "bgnbd", "transaction model of the scores: bgnbd, or bgbb (whole periods)")
 	currency = flag.String("currency", "USD", "ISO 4217 currency of rows without a currency column")
 	kind     = flag.String("kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
 	margin   = flag.String("margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1)")
@@ -75,7 +77,10 @@ func configFromFlags() (config, error) {
 	if err != nil || m.Sign() <= 0 || m.GreaterThanOrEqual(decimal.NewFromInt(1)) {
 		return config{}, fmt.Errorf("-margin %q: want a decimal number between 0 and 1 (exclusive)", *margin)
 	}
-	cfg := config{In: *in, AsOf: d, Out: *out, Scores: *scores, Currency: cur, Kind: k, Margin: m.String(), Horizon: *horizon}
+	cfg := config{In: *in, AsOf: d, Out: *out, Scores: *scores, Currency: cur, Kind: k, Margin: m.String(), Horizon: *horizon, Model: *txModel}
+	if cfg.Model != modelBGNBD && cfg.Model != modelBGBB {
+		return config{}, fmt.Errorf("-model: unknown model %q (want bgnbd or bgbb)", cfg.Model)
+	}
 	switch *period {
 	case "week":
 		cfg.Period = customer.Weeks
@@ -92,6 +97,9 @@ func configFromFlags() (config, error) {
 	}
 	if !finite(cfg.Horizon) || cfg.Horizon <= 0 || cfg.Horizon > 1e6 {
 		return config{}, fmt.Errorf("-horizon %v: want a number of periods in (0, 1e6]", cfg.Horizon)
+	}
+	if cfg.Model == modelBGBB && cfg.Horizon != math.Trunc(cfg.Horizon) {
+		return config{}, fmt.Errorf("-horizon %v: bgbb counts whole periods: want a whole number", cfg.Horizon)
 	}
 	return cfg, nil
 }

@@ -87,18 +87,23 @@ func sameTable(t *testing.T, want, got [][]string, floats map[string]bool) int {
 }
 
 // TestMatchesCRM runs the pipeline on a generated shop and checks that its
-// outputs are those of crm segment and crm score -model bgnbd on the same
-// file, on the direct runner and on prism (which encodes every element,
-// accumulator and side input, as a distributed runner does).
+// outputs are those of crm segment and crm score -model bgnbd (and
+// -model bgbb) on the same file, on the direct runner and on prism (which
+// encodes every element, accumulator and side input, as a distributed
+// runner does).
 func TestMatchesCRM(t *testing.T) {
 	bin := crmBinary(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "orders.csv")
 	runCRM(t, bin, "generate", "-customers", "300", "-seed", "3", "-out", in)
 	const asOf = "2025-06-30"
-	wantSeg, wantScore := filepath.Join(dir, "crm-segments.csv"), filepath.Join(dir, "crm-scores.csv")
+	wantSeg := filepath.Join(dir, "crm-segments.csv")
 	runCRM(t, bin, "segment", "-in", in, "-as-of", asOf, "-out", wantSeg)
-	runCRM(t, bin, "score", "-model", "bgnbd", "-in", in, "-calibration-end", asOf, "-period", "week", "-horizon", "52", "-out", wantScore)
+	wantScore := map[string]string{}
+	for _, m := range []string{modelBGNBD, modelBGBB} {
+		wantScore[m] = filepath.Join(dir, "crm-scores-"+m+".csv")
+		runCRM(t, bin, "score", "-model", m, "-in", in, "-calibration-end", asOf, "-period", "week", "-horizon", "52", "-out", wantScore[m])
+	}
 	d, err := parseDay(asOf)
 	require.NoError(t, err)
 
@@ -107,32 +112,71 @@ func TestMatchesCRM(t *testing.T) {
 		runners = runners[:1]
 	}
 	for _, runner := range runners {
-		t.Run(runner, func(t *testing.T) {
-			cfg := config{
-				In: in, AsOf: d,
-				Out: filepath.Join(dir, runner+"-segments.csv"), Scores: filepath.Join(dir, runner+"-scores.csv"),
-				Currency: "USD", Kind: customer.Consumer, Margin: customer.DefaultMargin.String(),
-				Period: customer.Weeks, Horizon: 52,
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			start := time.Now()
-			c, err := execute(ctx, runner, cfg)
-			require.NoError(t, err)
-			t.Logf("%s: %v", runner, time.Since(start))
+		for _, m := range []string{modelBGNBD, modelBGBB} {
+			t.Run(runner+"/"+m, func(t *testing.T) {
+				cfg := config{
+					In: in, AsOf: d,
+					Out: filepath.Join(dir, runner+"-"+m+"-segments.csv"), Scores: filepath.Join(dir, runner+"-"+m+"-scores.csv"),
+					Currency: "USD", Kind: customer.Consumer, Margin: customer.DefaultMargin.String(),
+					Model: m, Period: customer.Weeks, Horizon: 52,
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				start := time.Now()
+				c, err := execute(ctx, runner, cfg)
+				require.NoError(t, err)
+				t.Logf("%s: %v", runner, time.Since(start))
 
-			seg := readCSV(t, cfg.Out)
-			want := readCSV(t, wantSeg)
-			require.Greater(t, len(want), 100)
-			n := sameTable(t, want, seg, map[string]bool{"current_value": true, "potential_value": true, "total_value": true})
-			t.Logf("segments: %d of %d rows byte-identical", n, len(want)-1)
-			sc := readCSV(t, cfg.Scores)
-			n = sameTable(t, readCSV(t, wantScore), sc, map[string]bool{"recency": true, "T": true, "p_alive": true, "expected_purchases": true})
-			t.Logf("scores: %d of %d rows byte-identical", n, len(sc)-1)
-			require.True(t, c.known, "counters")
-			assert.Equal(t, int64(len(want)-1), c.customers)
-			assert.Equal(t, int64(2549), c.rows)
-			assert.Equal(t, int64(532), c.later)
+				seg := readCSV(t, cfg.Out)
+				want := readCSV(t, wantSeg)
+				require.Greater(t, len(want), 100)
+				n := sameTable(t, want, seg, map[string]bool{"current_value": true, "potential_value": true, "total_value": true})
+				t.Logf("segments: %d of %d rows byte-identical", n, len(want)-1)
+				sc := readCSV(t, cfg.Scores)
+				n = sameTable(t, readCSV(t, wantScore[m]), sc, map[string]bool{"recency": true, "T": true, "p_alive": true, "expected_purchases": true})
+				t.Logf("%s scores: %d of %d rows byte-identical", m, n, len(sc)-1)
+				require.True(t, c.known, "counters")
+				assert.Equal(t, int64(len(want)-1), c.customers)
+				assert.Equal(t, int64(2549), c.rows)
+				assert.Equal(t, int64(532), c.later)
+			})
+		}
+	}
+}
+
+// The flags are checked before the pipeline is built: an unknown model,
+// and a horizon that is not whole for bgbb, which counts whole periods.
+func TestConfigFromFlags(t *testing.T) {
+	set := func(t *testing.T, kv map[string]string) {
+		t.Helper()
+		for k, v := range kv {
+			old := flag.Lookup(k).Value.String()
+			require.NoError(t, flag.Set(k, v))
+			t.Cleanup(func() { _ = flag.Set(k, old) })
+		}
+	}
+	base := map[string]string{"in": "orders.csv", "out": "seg.csv", "as-of": "2025-06-30"}
+	for _, tc := range []struct {
+		name string
+		kv   map[string]string
+		want string // the config's model, or a part of the error
+	}{
+		{"bgnbd by default", nil, modelBGNBD},
+		{"bgbb", map[string]string{"model": "bgbb", "horizon": "52"}, modelBGBB},
+		{"unknown model", map[string]string{"model": "paretonbd"}, `-model: unknown model "paretonbd"`},
+		{"bgbb over part of a period", map[string]string{"model": "bgbb", "horizon": "52.5"}, "bgbb counts whole periods"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			set(t, base)
+			set(t, tc.kv)
+			cfg, err := configFromFlags()
+			if tc.want != modelBGNBD && tc.want != modelBGBB {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, cfg.Model)
 		})
 	}
 }

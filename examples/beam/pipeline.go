@@ -42,7 +42,7 @@ func init() {
 	register.DoFn3x1[string, customer.Summary, func(churn.Group), error](&btydFn{})
 	register.Emitter1[churn.Group]()
 	register.Combiner3[groupsAcc, churn.Group, groups](&groupsFn{})
-	register.Function1x2(fitBGNBD)
+	register.DoFn1x2[groups, model, error](&fitFn{})
 	register.DoFn4x1[string, customer.Summary, model, func(string, string), error](&scoreFn{})
 	register.DoFn4x1[context.Context, []byte, func(*string, *string) bool, func(*currencies) bool, error](&writeFn{})
 	register.Iter2[string, string]()
@@ -78,6 +78,9 @@ type config struct {
 	Currency customer.Currency
 	Kind     customer.Kind
 	Margin   string
+	// Model is the transaction model of the scores, bgnbd (the
+	// default when empty) or bgbb (whole periods).
+	Model string
 	// Period and Horizon of the scores.
 	Period  customer.Period
 	Horizon float64
@@ -119,9 +122,14 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	}
 	// BTYD: the customers' triples grouped and merged, one fit, then every
 	// customer scored with the fitted model as a side input.
-	grp := beam.Combine(s, &groupsFn{}, beam.ParDo(s, &btydFn{Period: uint8(cfg.Period)}, sums))
-	mdl := beam.ParDo(s, fitBGNBD, grp)
-	sc := beam.ParDo(s, &scoreFn{Period: uint8(cfg.Period), Horizon: cfg.Horizon}, sums, beam.SideInput{Input: mdl})
+	txModel := cfg.Model
+	if txModel == "" {
+		txModel = modelBGNBD
+	}
+	discrete := txModel == modelBGBB
+	grp := beam.Combine(s, &groupsFn{}, beam.ParDo(s, &btydFn{Period: uint8(cfg.Period), Discrete: discrete}, sums))
+	mdl := beam.ParDo(s, &fitFn{Model: txModel}, grp)
+	sc := beam.ParDo(s, &scoreFn{Period: uint8(cfg.Period), Horizon: cfg.Horizon, Discrete: discrete}, sums, beam.SideInput{Input: mdl})
 	beam.ParDo0(s, &writeFn{Path: cfg.Scores, Header: strings.Join(scoreColumns, ","), What: "scores"}, beam.Impulse(s),
 		beam.SideInput{Input: sc}, beam.SideInput{Input: currency})
 	return nil
@@ -313,16 +321,29 @@ func (*currencyFn) ExtractOutput(c currencies) currencies { return c }
 // (T = 0): the likelihood does not take them (crm fit leaves them out).
 type btydFn struct {
 	Period uint8
+	// Discrete counts whole periods (bgbb), as crm does.
+	Discrete bool
 }
 
 // ProcessElement emits one customer's triple.
 func (fn *btydFn) ProcessElement(_ string, s customer.Summary, emit func(churn.Group)) error {
-	x, tx, T, ok := s.BTYD(customer.Period(fn.Period))
+	x, tx, T, ok := triple(&s, customer.Period(fn.Period), fn.Discrete)
 	if !ok || T == 0 {
 		return nil
 	}
 	emit(churn.Group{Frequency: float64(x), Recency: tx, T: T, Count: 1})
 	return nil
+}
+
+// triple returns a customer's (frequency, recency, T): in time, as
+// customer.Summary.BTYD gives it, or, when discrete, in whole periods,
+// as customer.Summary.Opportunities gives them (for bgbb).
+func triple(s *customer.Summary, p customer.Period, discrete bool) (x int, tx, T float64, ok bool) {
+	if !discrete {
+		return s.BTYD(p)
+	}
+	x, itx, n, ok := s.Opportunities(p)
+	return x, float64(itx), float64(n), ok
 }
 
 // groupsAcc is the accumulator of the BTYD triples: a churn.Groups, sent
@@ -389,27 +410,29 @@ var scoreColumns = []string{"customer_id", "frequency", "recency", "T", "p_alive
 // end (T = 0) has P(alive) = 1 and the expected purchases of a new
 // customer, E[X(h)], as in crm score.
 type scoreFn struct {
-	Period  uint8
-	Horizon float64
+	Period   uint8
+	Horizon  float64
+	Discrete bool // whole periods (bgbb)
 }
 
 // ProcessElement scores one customer.
 func (fn *scoreFn) ProcessElement(id string, s customer.Summary, m model, emit func(string, string)) error {
-	x, tx, T, ok := s.BTYD(customer.Period(fn.Period))
+	x, tx, T, ok := triple(&s, customer.Period(fn.Period), fn.Discrete)
 	if !ok {
 		return nil
 	}
+	tm := m.tx()
 	o := churn.Observation{ID: id, Frequency: float64(x), Recency: tx, T: T}
 	var sc churn.Score
 	if T == 0 {
-		e, err := m.Model.ExpectedPurchases(fn.Horizon)
+		e, err := tm.ExpectedPurchases(fn.Horizon)
 		if err != nil {
 			return fmt.Errorf("score customer %q: %w", id, err)
 		}
 		sc = churn.Score{PAlive: 1, ExpectedPurchases: e}
 	} else {
 		out := make([]churn.Score, 1)
-		if err := churn.ScoreAll(m.Model, []churn.Observation{o}, fn.Horizon, out); err != nil {
+		if err := churn.ScoreAll(tm, []churn.Observation{o}, fn.Horizon, out); err != nil {
 			return fmt.Errorf("score customer %q: %w", id, err)
 		}
 		sc = out[0]

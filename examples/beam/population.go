@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -152,9 +151,12 @@ func (g groups) decode() (*churn.Groups, error) {
 	return out, nil
 }
 
-// model is a fitted BG/NBD model with the numbers crm fit reports.
+// model is a fitted transaction model with the numbers crm fit reports:
+// BG/NBD, or BG/BB when Name is "bgbb" (then BGBB holds it).
 type model struct {
+	Name       string
 	Model      churn.BGNBD
+	BGBB       churn.BGBB
 	LogLik     float64
 	Customers  int64
 	Groups     int
@@ -162,28 +164,62 @@ type model struct {
 	Iterations int
 }
 
-// fitBGNBD fits the BG/NBD model to the merged groups, with the checks of
-// crm fit: an error of the fit, or a parameter or log-likelihood that is
-// not finite, fails the run.
-func fitBGNBD(g groups) (model, error) {
+// tx returns the fitted model.
+func (m *model) tx() churn.TransactionModel {
+	if m.Name == modelBGBB {
+		return m.BGBB
+	}
+	return m.Model
+}
+
+// The transaction models of the pipeline, named as crm names them.
+const (
+	modelBGNBD = "bgnbd"
+	modelBGBB  = "bgbb"
+)
+
+// fitFn fits the transaction model named Model to the merged groups,
+// with the checks of crm fit: an error of the fit, or a parameter or
+// log-likelihood that is not finite, fails the run.
+type fitFn struct {
+	Model string
+}
+
+// ProcessElement fits the model.
+func (fn *fitFn) ProcessElement(g groups) (model, error) {
 	gr, err := g.decode()
 	if err != nil {
 		return model{}, err
 	}
-	r, err := churn.FitBGNBD(gr, nil)
-	if err != nil {
-		return model{}, fmt.Errorf("fit bgnbd: %w", err)
+	m := model{Name: fn.Model}
+	var params []churn.Param
+	var info churn.FitInfo
+	switch fn.Model {
+	case modelBGBB:
+		r, err := churn.FitBGBB(gr, nil)
+		if err != nil {
+			return model{}, fmt.Errorf("fit bgbb: %w", err)
+		}
+		m.BGBB, params, info = r.Model, r.Params(), r.FitInfo
+	case modelBGNBD:
+		r, err := churn.FitBGNBD(gr, nil)
+		if err != nil {
+			return model{}, fmt.Errorf("fit bgnbd: %w", err)
+		}
+		m.Model, params, info = r.Model, r.Params(), r.FitInfo
+	default:
+		return model{}, fmt.Errorf("unknown model %q", fn.Model)
 	}
-	for _, p := range r.Params() {
+	for _, p := range params {
 		if !finite(p.Value) {
-			return model{}, fmt.Errorf("fit bgnbd: parameter %s is not finite", p.Name)
+			return model{}, fmt.Errorf("fit %s: parameter %s is not finite", fn.Model, p.Name)
 		}
 	}
-	if !finite(r.LogLikelihood) {
-		return model{}, errors.New("fit bgnbd: log-likelihood is not finite")
+	if !finite(info.LogLikelihood) {
+		return model{}, fmt.Errorf("fit %s: log-likelihood is not finite", fn.Model)
 	}
-	return model{Model: r.Model, LogLik: r.LogLikelihood, Customers: r.Customers, Groups: r.Groups,
-		Converged: r.Converged, Iterations: r.Iterations}, nil
+	m.LogLik, m.Customers, m.Groups, m.Converged, m.Iterations = info.LogLikelihood, info.Customers, info.Groups, info.Converged, info.Iterations
+	return m, nil
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
