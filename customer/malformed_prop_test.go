@@ -124,6 +124,9 @@ func TestPropMalformedReturnRejected(t *testing.T) {
 				fault[Return]{"time", CodeOrder, func(r *Return) { r.Time = o.Time.Add(-time.Second) }}),
 			{"kind", CodeUnknown, func(r *Return) { r.Kind = 0 }},
 			{"reason", CodeUnknown, func(r *Return) { r.Reason = 7 }},
+			oneOf(t, "refund",
+				fault[Return]{"refund", CodeNegative, func(r *Return) { r.Refund = decimal.NewNullDecimal(d("-0.01")) }},
+				fault[Return]{"refund", CodeFormat, func(r *Return) { r.Refund = decimal.NewNullDecimal(d("0.005")) }}),
 		}
 		lineFaults := []fault[ReturnLine]{
 			{"quantity", CodeRange, func(l *ReturnLine) { l.Quantity = rapid.IntRange(0, 3).Draw(t, "qty") }},

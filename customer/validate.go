@@ -246,13 +246,13 @@ func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) e
 }
 
 // checkRefund reports a Refund that is set on an exchange, negative, finer
-// than the currency's minor unit, or, when the lines are valid
+// than the currency's minor unit, or, on a refund whose lines are valid
 // (linesOK), more than the share of the units returned.
 func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, linesOK bool) {
 	a, digits := r.Refund.Decimal, o.Currency.Digits()
 	switch {
-	case r.Kind != Refund:
-		p.add("refund", CodeMismatch, fmt.Sprintf("is set on a %s, which pays nothing back", r.Kind))
+	case r.Kind == Exchange:
+		p.add("refund", CodeMismatch, "is set on an exchange, which pays nothing back")
 		return
 	case a.Sign() < 0:
 		p.add("refund", CodeNegative, fmt.Sprintf("must not be negative, is %s", a))
@@ -260,7 +260,7 @@ func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, lin
 	case -a.Exponent() > digits && !a.Equal(a.Round(digits)):
 		p.add("refund", CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, o.Currency, digits))
 		return
-	case !linesOK:
+	case !linesOK || r.Kind != Refund:
 		return
 	}
 	share := decimal.Zero
