@@ -236,3 +236,35 @@ func TestPropMalformedInteractionRejected(t *testing.T) {
 		assertNamesAll(t, i.Validate(vNow), faults)
 	})
 }
+
+// TestPropMalformedCreditRejected: a credit of an order with any set of
+// injected faults is rejected by ValidateFor, and the one error names
+// every fault's field and code.
+func TestPropMalformedCreditRejected(t *testing.T) {
+	o := validOrder() // net 210.00 EUR
+	rapid.Check(t, func(t *rapid.T) {
+		faults := pickFaults(t, []fault[Credit]{
+			{"id", CodeRequired, func(c *Credit) { c.ID = "" }},
+			oneOf(t, "customer_id",
+				fault[Credit]{"customer_id", CodeRequired, func(c *Credit) { c.CustomerID = "" }},
+				fault[Credit]{"customer_id", CodeMismatch, func(c *Credit) { c.CustomerID = "C-2" }}),
+			oneOf(t, "order_id",
+				fault[Credit]{"order_id", CodeRequired, func(c *Credit) { c.OrderID = "" }},
+				fault[Credit]{"order_id", CodeMismatch, func(c *Credit) { c.OrderID = "O-2" }}),
+			oneOf(t, "time",
+				fault[Credit]{"time", CodeRequired, func(c *Credit) { c.Time = time.Time{} }},
+				fault[Credit]{"time", CodeFuture, func(c *Credit) { c.Time = vNow.Add(time.Nanosecond) }},
+				fault[Credit]{"time", CodeOrder, func(c *Credit) { c.Time = o.Time.Add(-time.Second) }}),
+			oneOf(t, "amount",
+				fault[Credit]{"amount", CodeNotPos, func(c *Credit) { c.Amount = eur(rapid.SampledFrom([]string{"0", "-0.01", "-100"}).Draw(t, "amount")) }},
+				fault[Credit]{"amount", CodeFormat, func(c *Credit) { c.Amount = eur("10.005") }},
+				fault[Credit]{"amount", CodeTooMany, func(c *Credit) { c.Amount = eur("210.01") }},
+				fault[Credit]{"amount", CodeUnknown, func(c *Credit) { c.Amount = Money{} }}),
+		})
+		c := validCredit()
+		for _, f := range faults {
+			f.apply(&c)
+		}
+		assertNamesAll(t, c.ValidateFor(o, Money{}, vNow), faults)
+	})
+}
