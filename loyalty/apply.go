@@ -448,7 +448,18 @@ func (e Returned) apply(b *builder) error {
 	if spendDelta.Sign() < 0 {
 		spendDelta = decimal.Zero
 	}
-	parts, rest := w.draw(delta, o.lot, true)
+	entry := b.takeBack(o, delta, fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, cur.Format(spendDelta)))
+	entry.Kind, entry.Effective, entry.Lines, entry.Spend = EntryClawback, r.Time, lines, spendDelta.Neg()
+	return b.event(entry)
+}
+
+// takeBack returns the entry that takes delta points of order o back:
+// from the order's lot and then the other lots, with what is already
+// spent recorded as debt or written off as the debt policy says, and
+// note completed to say so. The caller sets the kind, times, lines and
+// spend.
+func (b *builder) takeBack(o *orderRecord, delta Points, note string) Entry {
+	parts, rest := b.w.draw(delta, o.lot, true)
 	taken := sumParts(parts)
 	var debt, forgiven Points
 	if b.p.cfg.DebtPolicy == DebtRecord {
@@ -456,16 +467,14 @@ func (e Returned) apply(b *builder) error {
 	} else {
 		forgiven = rest
 	}
-	note := fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, cur.Format(spendDelta))
 	if debt > 0 {
 		note += fmt.Sprintf("; %d already spent, recorded as debt", debt)
 	}
 	if forgiven > 0 {
 		note += fmt.Sprintf("; %d already spent, written off (cap at zero)", forgiven)
 	}
-	return b.event(Entry{Kind: EntryClawback, Effective: r.Time, Points: -(taken + debt), Parts: parts,
-		Debt: debt, Forgiven: forgiven, OrderID: o.id, Lines: lines, Spend: spendDelta.Neg(),
-		Qualifying: -delta, Note: note})
+	return Entry{Points: -(taken + debt), Parts: parts, Debt: debt, Forgiven: forgiven, OrderID: o.id,
+		Qualifying: -delta, Note: note}
 }
 
 // clawTarget returns the cumulative target of o's claw-backs when units
@@ -530,24 +539,9 @@ func (e Credited) apply(b *builder) error {
 	retWeight, totalWeight := o.returnedWeight()
 	target := o.clawTarget(retWeight, totalWeight, reduced)
 	delta := max(target-o.clawed, 0)
-	parts, rest := w.draw(delta, o.lot, true)
-	taken := sumParts(parts)
-	var debt, forgiven Points
-	if b.p.cfg.DebtPolicy == DebtRecord {
-		debt = rest
-	} else {
-		forgiven = rest
-	}
-	note := fmt.Sprintf("%d of the %d points of order %q taken back for a price reduction of %s", delta, o.points, o.id, cur.Format(amount))
-	if debt > 0 {
-		note += fmt.Sprintf("; %d already spent, recorded as debt", debt)
-	}
-	if forgiven > 0 {
-		note += fmt.Sprintf("; %d already spent, written off (cap at zero)", forgiven)
-	}
-	return b.event(Entry{Kind: EntryReduction, Effective: c.Time, Points: -(taken + debt), Parts: parts,
-		Debt: debt, Forgiven: forgiven, OrderID: o.id, Spend: amount.Neg(),
-		Qualifying: -delta, Note: note})
+	entry := b.takeBack(o, delta, fmt.Sprintf("%d of the %d points of order %q taken back for a price reduction of %s", delta, o.points, o.id, cur.Format(amount)))
+	entry.Kind, entry.Effective, entry.Spend = EntryReduction, c.Time, amount.Neg()
+	return b.event(entry)
 }
 
 func (e Redemption) apply(b *builder) error {
