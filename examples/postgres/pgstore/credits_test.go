@@ -318,18 +318,7 @@ func TestConcurrentCreditAppends(t *testing.T) {
 	ctx := context.Background()
 	const n = 16
 	run := func(credit func(i int) customer.Credit) []error {
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				errs[i] = s.AppendCredit(ctx, credit(i))
-			})
-		}
-		close(start)
-		wg.Wait()
-		return errs
+		return concurrently(n, func(i int) error { return s.AppendCredit(ctx, credit(i)) })
 	}
 
 	for i, err := range run(func(int) customer.Credit { return sampleCredit(t, "K-1", "O-1", "C-1") }) {
@@ -405,4 +394,21 @@ func TestMigrateAddsCredits(t *testing.T) {
 	assert.True(t, evs[0].Order != nil && evs[0].Order.Equal(o), "order kept")
 	assert.True(t, evs[1].Return != nil && evs[1].Return.Equal(r), "return kept")
 	assert.True(t, evs[2].Credit != nil && evs[2].Credit.Equal(c), "credit stored")
+}
+
+// concurrently calls f(0), …, f(n−1) on n goroutines released together,
+// and returns their errors.
+func concurrently(n int, f func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = f(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
 }

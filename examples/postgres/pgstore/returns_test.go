@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -200,18 +199,7 @@ func TestConcurrentReturnRefunds(t *testing.T) {
 	ctx := context.Background()
 	const n = 16
 	run := func(ret func(i int) customer.Return) []error {
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				errs[i] = s.AppendReturn(ctx, ret(i))
-			})
-		}
-		close(start)
-		wg.Wait()
-		return errs
+		return concurrently(n, func(i int) error { return s.AppendReturn(ctx, ret(i)) })
 	}
 
 	for i, err := range run(func(int) customer.Return { return sampleReturn("R-1", "O-1", "C-1", "12.50") }) {
