@@ -72,6 +72,16 @@ func (s *Stats) Grow(n int) {
 	}
 }
 
+// Compact sorts the values added so far (see [value.Stats.Compact]):
+// called on each shard before Merge, it does the sorting work of Merge
+// and Scoring in the shard's own goroutine. It changes no result.
+func (s *Stats) Compact() {
+	for i := range kinds {
+		s.value[i].Compact()
+		s.rfm[i].Compact()
+	}
+}
+
 // Add adds one customer; an invalid one is rejected and changes nothing.
 func (s *Stats) Add(o *Observation) error {
 	if !o.Kind.Valid() {

@@ -95,6 +95,9 @@ func TestShardedFitEqualsWhole(t *testing.T) {
 					require.NoError(t, s.Add(&obs[i]))
 				}
 			}
+			if rapid.Bool().Draw(t, "compact") {
+				s.Compact()
+			}
 			if st == nil {
 				st = s
 			} else {

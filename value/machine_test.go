@@ -13,8 +13,9 @@ import (
 
 // statsMachine checks Stats against a simple model: the list of every
 // customer accepted so far. Whatever sequence of Add (valid or not) and
-// Merge (of another shard) rapid draws, a rejected Add leaves the count
-// unchanged, and the fitted scorer equals the one fitted on the list.
+// Merge (of another shard, compacted or not) and Compact rapid draws, a
+// rejected Add leaves the count unchanged, and the fitted scorer equals
+// the one fitted on the list.
 type statsMachine struct {
 	model value.Model
 	stats *value.Stats
@@ -64,7 +65,17 @@ func (m *statsMachine) Merge(t *rapid.T) {
 		require.NoError(t, other.Add(&x))
 		m.added = append(m.added, x)
 	}
+	if rapid.Bool().Draw(t, "compact the shard") {
+		other.Compact()
+	}
 	require.NoError(t, m.stats.Merge(other))
+}
+
+// Compact sorts what was added; later Adds and Merges go on from there.
+func (m *statsMachine) Compact(t *rapid.T) {
+	n := m.stats.N()
+	m.stats.Compact()
+	require.Equal(t, n, m.stats.N())
 }
 
 // Check runs after every action.

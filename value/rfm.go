@@ -173,6 +173,15 @@ func (s *RFMStats) Grow(n int) {
 	}
 }
 
+// Compact sorts the values added so far, as [Stats.Compact] does, so
+// that a shard does the sorting work of Merge and Scorer before merging.
+// It changes no result.
+func (s *RFMStats) Compact() {
+	s.r.compact()
+	s.f.compact()
+	s.m.compact()
+}
+
 // Add adds a customer. Customers without a purchase are not part of the
 // quantiles (they score 1, 1, 1). A customer of another kind, or with a
 // non-finite value, is rejected and changes nothing.

@@ -140,6 +140,7 @@ func TestRFMNoPurchaseAndBadInput(t *testing.T) {
 }
 
 // rfmScores fits RFM on the population and returns the scores by ID.
+// Split into shards, the odd shards are compacted before they merge.
 func rfmScores(t tb, pop []value.Indicators, shards int) map[customer.ID]value.RFMScore {
 	var all *value.RFMStats
 	for sh := 0; sh < shards; sh++ {
@@ -149,6 +150,9 @@ func rfmScores(t tb, pop []value.Indicators, shards int) map[customer.ID]value.R
 			if i%shards == sh {
 				require.NoError(t, s.Add(&pop[i]))
 			}
+		}
+		if sh%2 == 1 {
+			s.Compact()
 		}
 		if all == nil {
 			all = s

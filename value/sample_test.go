@@ -139,6 +139,19 @@ func TestSampleDense(t *testing.T) {
 	requireSameSample(t, all, &ab)
 	requireSameSample(t, all, &ba)
 	assert.Equal(t, ab.vals, ba.vals)
+
+	// Shards compacted before they merge, as Stats.Compact leaves them,
+	// give the same sample.
+	ac, cc := a, c
+	before := a.n()
+	ac.compact()
+	cc.compact()
+	assert.Equal(t, before, ac.n(), "values after compact")
+	ac.merge(&cc)
+	ac.merge(&b)
+	requireSameSample(t, all, &ac)
+	assert.Equal(t, ab.vals, ac.vals)
+	assert.Equal(t, ab.cnts, ac.cnts)
 }
 
 func TestRadixSort(t *testing.T) {

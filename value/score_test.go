@@ -300,6 +300,9 @@ func TestMergedShardsEqualWhole(t *testing.T) {
 					require.NoError(t, st.Add(&pop[i]))
 				}
 			}
+			if rapid.Bool().Draw(t, "compact") {
+				st.Compact()
+			}
 			if all == nil {
 				all = st
 			} else {

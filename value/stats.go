@@ -61,6 +61,18 @@ func (s *Stats) Grow(n int) {
 // N returns the number of customers added.
 func (s *Stats) N() int64 { return s.n }
 
+// Compact sorts the values added so far into distinct values with their
+// counts, the work that Merge and Scorer otherwise do first. Compacting
+// each shard before merging does that work where the shard was built,
+// in parallel, and leaves Merge a linear merge of sorted values. It
+// changes no result; an indicator with about one value per customer
+// (money) then takes 16 bytes per value instead of 8.
+func (s *Stats) Compact() {
+	for _, i := range s.used {
+		s.samples[i].compact()
+	}
+}
+
 // Add adds one customer's indicators. A customer of another kind than the
 // model's, in another currency than the customers before, or with a
 // non-finite indicator is rejected with an *[InputError] and changes

@@ -124,10 +124,10 @@ const (
 )
 
 // fit makes the first pass over the customers, which gathers the segment
-// statistics, the BTYD triples and the mean repeat spends; groups the
-// triples by sorting; fits the transaction model and Gamma-Gamma (at the
-// same time) while the second pass gathers the quadrant thresholds; and
-// scores every distinct (x, t_x, T) once.
+// statistics (compacted on every core, then merged), the BTYD triples and
+// the mean repeat spends; groups the triples by sorting; fits the
+// transaction model and Gamma-Gamma at the same time; scores every
+// distinct (x, t_x, T) once; and makes the second pass (classify).
 func (b *batch) fit(e *env, model string) error {
 	t := b.t
 	n := t.Len()
@@ -166,22 +166,19 @@ func (b *batch) fit(e *env, model string) error {
 	if err != nil {
 		return err
 	}
-	k := len(stats)
-	// The segment statistics merge while the triples are grouped and the
-	// models fitted.
-	var sc *segment.Scoring
-	var scErr error
-	var merging sync.WaitGroup
-	merging.Go(func() {
-		for _, st := range stats[1:k] {
-			if scErr = stats[0].Merge(st); scErr != nil {
-				return
-			}
+	// The compacted parts merge in linear time; merged before the
+	// triples are grouped, their memory is free before the fits take
+	// theirs.
+	for _, st := range stats[1:] {
+		if err := stats[0].Merge(st); err != nil {
+			return err
 		}
-		sc, scErr = stats[0].Scoring()
-		stats = nil // the Scoring has what it needs
-	})
-	defer merging.Wait()
+	}
+	sc, err := stats[0].Scoring()
+	if err != nil {
+		return err
+	}
+	stats = nil // the Scoring has what it needs
 	pop, err := b.groupTriples(tri)
 	if err != nil {
 		return err
@@ -218,10 +215,6 @@ func (b *batch) fit(e *env, model string) error {
 		if err := b.scoreGroups(); err != nil {
 			return err
 		}
-	}
-	merging.Wait()
-	if scErr != nil {
-		return scErr
 	}
 	return b.classify(sc)
 }
