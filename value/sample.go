@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+
+	"github.com/tailorcrm/tailor/internal/radix"
 )
 
 // sample is an exact multiset of float64 values: sorted distinct values
@@ -105,7 +107,7 @@ func pending(ss ...*sample) ([]float64, []int64) {
 			}
 		}
 	}
-	keys = radixSort(keys, make([]uint64, n))
+	keys = radix.Sort(keys, make([]uint64, n))
 	distinct := 1
 	for i := 1; i < len(keys); i++ {
 		if keys[i] != keys[i-1] {
@@ -143,46 +145,6 @@ func fromSortKey(k uint64) float64 {
 		return math.Float64frombits(k &^ (1 << 63))
 	}
 	return math.Float64frombits(^k)
-}
-
-// radixSort sorts keys (using tmp, of the same length, as scratch) by
-// least-significant-digit radix sort in 11-bit digits, skipping the
-// digits all keys share; it returns whichever of the two holds the
-// result.
-func radixSort(keys, tmp []uint64) []uint64 {
-	const digit, buckets = 11, 1 << 11
-	const passes = (64 + digit - 1) / digit
-	if len(keys) < 1024 {
-		// fewer keys than the counters: a comparison sort is cheaper
-		slices.Sort(keys)
-		return keys
-	}
-	var count [passes][buckets]int
-	for _, k := range keys {
-		for p := range passes {
-			count[p][(k>>(p*digit))&(buckets-1)]++
-		}
-	}
-	src, dst := keys, tmp
-	for p := range passes {
-		c := &count[p]
-		shift := p * digit
-		if c[(src[0]>>shift)&(buckets-1)] == len(src) {
-			continue
-		}
-		sum := 0
-		for i, n := range c {
-			c[i] = sum
-			sum += n
-		}
-		for _, k := range src {
-			d := (k >> shift) & (buckets - 1)
-			dst[c[d]] = k
-			c[d]++
-		}
-		src, dst = dst, src
-	}
-	return src
 }
 
 // countTable counts values by their bits, in open addressing with linear

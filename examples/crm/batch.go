@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/tailorcrm/tailor/churn/risk"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+	"github.com/tailorcrm/tailor/internal/radix"
 	"github.com/tailorcrm/tailor/segment"
 	"github.com/tailorcrm/tailor/value"
 )
@@ -278,20 +280,21 @@ func (b *batch) groupTriples(tri []keyed) (*population, error) {
 		spendErr = pop.spendIn.group(spend, func(_ customer.Kind, err error) error { return err })
 		clear(spend[:])
 	})
-	sortKeyed(fitted)
+	gs := make([]churn.Group, 0, len(fitted)/2)
+	last := keyed{x: -1}
+	eachSorted(fitted, len(tri), func(k keyed) {
+		if k.x != last.x || k.tx != last.tx || k.T != last.T {
+			gs = append(gs, churn.Group{Frequency: float64(k.x), Recency: float64(k.tx) / div, T: float64(k.T) / div})
+			last = k
+		}
+		gs[len(gs)-1].Count++
+		b.group[k.i] = int32(len(gs) - 1)
+	})
 	spending.Wait()
 	if spendErr != nil {
 		return nil, spendErr
 	}
 	var err error
-	gs := make([]churn.Group, 0, len(fitted)/2)
-	for n, k := range fitted {
-		if n == 0 || k.x != fitted[n-1].x || k.tx != fitted[n-1].tx || k.T != fitted[n-1].T {
-			gs = append(gs, churn.Group{Frequency: float64(k.x), Recency: float64(k.tx) / div, T: float64(k.T) / div})
-		}
-		gs[len(gs)-1].Count++
-		b.group[k.i] = int32(len(gs) - 1)
-	}
 	// GroupsOf takes gs over; the fits are done with it before b.groups
 	// is set from it, so the groups are held once.
 	if pop.groups, err = churn.GroupsOf(gs); err != nil {
@@ -314,7 +317,43 @@ func inputIndex(err error) int {
 	return -1
 }
 
-// sortKeyed sorts ks by (x, t_x, T), in place.
+// eachSorted calls fn for each of ks (triples with T > 0 of customers
+// below n, in customer order) in (x, t_x, T) order, and, for equal
+// triples, in customer order; ks may be reordered. When the triples and
+// the customer index fit one word, as those of a sales history do, they
+// are sorted as packed words by radix sort, in linear time (about 10×
+// faster than by comparison for a million customers: BenchmarkGroupSort);
+// otherwise by comparison.
+func eachSorted(ks []keyed, n int, fn func(keyed)) {
+	var mx, mtx, mT, low int32
+	for _, k := range ks {
+		mx, mtx, mT = max(mx, k.x), max(mtx, k.tx), max(mT, k.T)
+		low = min(low, k.x, k.tx, k.T)
+	}
+	bi := uint(bits.Len(uint(max(n-1, 0))))
+	bT := uint(bits.Len32(uint32(mT)))
+	btx := uint(bits.Len32(uint32(mtx)))
+	bx := uint(bits.Len32(uint32(mx)))
+	if low < 0 || bi+bT+btx+bx > 64 {
+		sortKeyed(ks)
+		for _, k := range ks {
+			fn(k)
+		}
+		return
+	}
+	keys := make([]uint64, len(ks))
+	for j, k := range ks {
+		keys[j] = (uint64(k.x)<<(btx+bT)|uint64(k.tx)<<bT|uint64(k.T))<<bi | uint64(k.i)
+	}
+	keys = radix.SortFrom(keys, make([]uint64, len(keys)), bi)
+	field := func(w uint64, b uint) int32 { return int32(w & (1<<b - 1)) }
+	for _, w := range keys {
+		fn(keyed{i: field(w, bi), T: field(w>>bi, bT), tx: field(w>>(bi+bT), btx), x: int32(w >> (bi + bT + btx))})
+	}
+}
+
+// sortKeyed sorts ks by (x, t_x, T), and equal triples by customer, in
+// place.
 func sortKeyed(ks []keyed) {
 	slices.SortFunc(ks, func(a, b keyed) int {
 		switch {
@@ -322,8 +361,10 @@ func sortKeyed(ks []keyed) {
 			return cmp.Compare(a.x, b.x)
 		case a.tx != b.tx:
 			return cmp.Compare(a.tx, b.tx)
+		case a.T != b.T:
+			return cmp.Compare(a.T, b.T)
 		}
-		return cmp.Compare(a.T, b.T)
+		return cmp.Compare(a.i, b.i)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,4 +176,55 @@ func TestPeriodTextsAreAppendNum(t *testing.T) {
 		}
 	})
 	require.Equal(t, "0.14285714285714285", string(newPeriodTexts(nil, customer.Weeks).append(nil, 1.0/7)))
+}
+
+// TestEachSortedOrder: eachSorted visits the triples of the first pass
+// (in customer order) in (x, t_x, T, customer) order, the order of
+// sortKeyed, whether they pack into a word (radix sort, small or large
+// inputs) or not (values too wide).
+func TestEachSortedOrder(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 3000).Draw(t, "n")
+		top := rapid.SampledFrom([]int32{3, 200, 40000, math.MaxInt32}).Draw(t, "largest value")
+		ks := make([]keyed, n)
+		for i := range ks {
+			v := func(label string) int32 { return rapid.Int32Range(0, top).Draw(t, label) }
+			ks[i] = keyed{x: v("x"), tx: v("tx"), T: 1 + v("T")%top, i: int32(i)}
+		}
+		want := slices.Clone(ks)
+		sortKeyed(want)
+		got := []keyed{}
+		eachSorted(ks, n, func(k keyed) { got = append(got, k) })
+		require.Equal(t, want, got)
+	})
+}
+
+// BenchmarkGroupSort sorts the triples of a million customers, of the
+// spread of a sales history (a few purchases, recency and age in days),
+// by radix sort (eachSorted) and by comparison (sortKeyed).
+func BenchmarkGroupSort(b *testing.B) {
+	const n = 1 << 20
+	orig := make([]keyed, n)
+	seed := uint64(7)
+	next := func(m uint64) int32 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int32((seed >> 33) % m)
+	}
+	for i := range orig {
+		T := 1 + next(1500)
+		orig[i] = keyed{x: next(12), tx: next(uint64(T)), T: T, i: int32(i)}
+	}
+	ks := make([]keyed, n)
+	b.Run("radix", func(b *testing.B) {
+		for b.Loop() {
+			copy(ks, orig)
+			eachSorted(ks, n, func(keyed) {})
+		}
+	})
+	b.Run("comparison", func(b *testing.B) {
+		for b.Loop() {
+			copy(ks, orig)
+			sortKeyed(ks)
+		}
+	})
 }
