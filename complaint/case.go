@@ -75,6 +75,11 @@ type Case struct {
 	// Execution is what was done (step 7); CarriedOut when.
 	Execution  *Execution `json:"execution,omitempty"`
 	CarriedOut time.Time  `json:"carried_out,omitzero"` // when; the reopen window starts here
+	// Paid is what the refunds and price reductions carried out so far
+	// gave back on the subject's order, over all the case's carry-outs
+	// (a reopened case may pay again); with the next one it may not
+	// exceed Intake.OrderValue, when that is known.
+	Paid customer.Money `json:"paid,omitzero"`
 	// Feedback is the customer's latest feedback.
 	Feedback *Feedback `json:"feedback,omitempty"`
 
@@ -339,12 +344,23 @@ func (p *problems) money(field string, m customer.Money, moves bool, cur custome
 	if m.Currency() != cur {
 		p.add(field, customer.CodeMismatch, fmt.Sprintf("currency %s differs from the case's %s", m.Currency(), cur))
 	}
+	// Money paid is whole minor units: 10.005 EUR cannot be paid.
+	if a, c := m.Amount(), m.Currency(); c.Valid() && !a.Equal(a.Round(c.Digits())) {
+		p.add(field, customer.CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, c, c.Digits()))
+	}
 }
 
 // MovesMoney reports whether the resolution pays the customer: refund,
 // price reduction and compensation.
 func (k ResolutionKind) MovesMoney() bool {
 	return k == ResolutionRefund || k == ResolutionPriceReduction || k == ResolutionCompensation
+}
+
+// givesBack reports whether the resolution gives back part of the price
+// of the subject's order (refund, price reduction), which the order's
+// value bounds; a compensation is goodwill on top.
+func (k ResolutionKind) givesBack() bool {
+	return k == ResolutionRefund || k == ResolutionPriceReduction
 }
 
 // Validate checks the form as recorded at time now and reports every

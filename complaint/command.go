@@ -178,10 +178,18 @@ func checkCommand(p *problems, c Case, cmd Command, now time.Time) {
 			p.money("command.proposal.amount", pr.Amount, pr.Kind.MovesMoney(), cur, pr.Kind.String())
 		}
 		p.required("command.proposal.detail", pr.Detail)
+		if pr.Kind == ResolutionPriceReduction && c.Intake.Subject.Order == "" {
+			p.add("command.proposal.kind", customer.CodeMismatch, "a price reduction is of an order's price, and the case's subject names no order")
+		}
 		ov := c.Intake.OrderValue
-		if (pr.Kind == ResolutionRefund || pr.Kind == ResolutionPriceReduction) && ov.Sign() > 0 && pr.Amount.Currency() == ov.Currency() {
-			if pr.Amount.Amount().GreaterThan(ov.Amount()) {
+		if pr.Kind.givesBack() && ov.Sign() > 0 && pr.Amount.Currency() == ov.Currency() {
+			switch total, err := pr.Amount.Add(c.Paid); {
+			case err != nil:
+				p.add("command.proposal.amount", customer.CodeMismatch, err.Error())
+			case total.Amount().GreaterThan(ov.Amount()) && c.Paid.IsZero():
 				p.add("command.proposal.amount", customer.CodeTooMany, fmt.Sprintf("%s exceeds the order value %s", pr.Amount, ov))
+			case total.Amount().GreaterThan(ov.Amount()):
+				p.add("command.proposal.amount", customer.CodeTooMany, fmt.Sprintf("%s and the %s the case paid back before exceed the order value %s", pr.Amount, c.Paid, ov))
 			}
 		}
 	}

@@ -27,10 +27,11 @@ import (
 // Exchanges, repairs and apologies move no money.
 //
 // The log is checked as [Rebuild] checks it (an error wrapping
-// [ErrBadLog]). A price reduction of a case whose subject names no order
-// cannot be credited (the reduction is of an order's price): that, and
-// any credit that [customer.Credit.Validate] refuses, is an error naming
-// the case and the event, and no credits are returned.
+// [ErrBadLog]); the workflow refuses a price reduction on a case whose
+// subject names no order, and refunds and price reductions that together
+// exceed the order's value, so a log holding one is a bad log. A credit
+// that [customer.Credit.Validate] refuses is an error naming the case and
+// the event. On any error no credits are returned.
 func Credits(events []Event) ([]customer.Credit, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)

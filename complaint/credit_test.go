@@ -102,8 +102,9 @@ func TestCreditsLeaveOutOtherResolutions(t *testing.T) {
 	}
 }
 
-// A compensation needs no order; a price reduction does, and a case
-// without one is an error naming the case and the event.
+// A compensation needs no order; a price reduction does: proposing one
+// on a case whose subject names no order is refused, and a log that holds
+// one is a bad log.
 func TestCreditsWithoutAnOrder(t *testing.T) {
 	record := func(t *testing.T) (complaint.Case, []complaint.Event) {
 		in := complainttest.Intake("C-9", t0.Add(-time.Hour))
@@ -127,13 +128,59 @@ func TestCreditsWithoutAnOrder(t *testing.T) {
 	assert.Empty(t, got[0].OrderID)
 	assert.Equal(t, customer.ID("cust-C-9"), got[0].CustomerID)
 
+	// A price reduction is refused when proposed, so that no case pays
+	// one that the history cannot take.
 	c, evs = record(t)
-	_, evs = resolve(t, c, evs, complaint.Proposal{Kind: complaint.ResolutionPriceReduction, Amount: eur(t, "15.00"), Detail: "off the price"}, 5)
-	got, err = complaint.Credits(evs)
-	require.ErrorIs(t, err, customer.ErrInvalid)
+	cut := complaint.Command{Kind: complaint.CmdPropose, Proposal: &complaint.Proposal{Kind: complaint.ResolutionPriceReduction, Amount: eur(t, "15.00"), Detail: "off the price"}}
+	invalid(t, c, cut, handler, hours(5), "command.proposal.kind", customer.CodeMismatch)
+
+	// A log that holds one anyway (written by hand, or before the check)
+	// is a bad log, as Rebuild finds it.
+	var ev complaint.Event
+	c, ev = do(t, c, complaint.Command{Kind: complaint.CmdPropose, Proposal: &complaint.Proposal{Kind: complaint.ResolutionCompensation, Amount: eur(t, "15.00"), Detail: "voucher"}}, handler, hours(5))
+	ev.Command = cut
+	got, err = complaint.Credits(append(evs, ev))
+	require.ErrorIs(t, err, complaint.ErrBadLog)
 	assert.Nil(t, got)
-	assert.Contains(t, err.Error(), `complaint "C-9": event 7: price-reduction of 15.00 EUR`)
-	assert.Contains(t, err.Error(), "order_id")
+	assert.Contains(t, err.Error(), "command.proposal.kind")
+}
+
+// What a case gives back on its order (refunds and price reductions) is
+// bounded by the order's value over all its carry-outs: a reopened case
+// cannot pay the price twice.
+func TestReopenedCaseCannotPayTheOrderTwice(t *testing.T) {
+	c, evs := reach(6) // carried out: a price reduction of 40.00 on an order of 189.00
+	require.True(t, c.Paid.Equal(eur(t, "40.00")), "paid %v", c.Paid)
+	unhappy := &complaint.Feedback{Perceived: 3, Expected: 8, CSAT: 2}
+	var ev complaint.Event
+	c, ev = do(t, c, complaint.Command{Kind: complaint.CmdReopen, Feedback: unhappy, Reason: "still torn"}, complainant, hours(8))
+	evs = append(evs, ev)
+	require.True(t, c.Paid.Equal(eur(t, "40.00")), "a reopen keeps what was paid")
+	c, ev = do(t, c, complaint.Command{Kind: complaint.CmdInvestigate, Finding: &complaint.Finding{
+		Cause: complaint.CauseManufacturing, Responsible: complaint.PartySupplier, Detail: "the repair did not hold"}}, handler, hours(9))
+	evs = append(evs, ev)
+
+	propose := func(k complaint.ResolutionKind, amount string) complaint.Command {
+		return complaint.Command{Kind: complaint.CmdPropose, Proposal: &complaint.Proposal{Kind: k, Amount: eur(t, amount), Detail: "again"}}
+	}
+	invalid(t, c, propose(complaint.ResolutionRefund, "189.00"), handler, hours(10), "command.proposal.amount", customer.CodeTooMany)
+	invalid(t, c, propose(complaint.ResolutionPriceReduction, "149.01"), handler, hours(10), "command.proposal.amount", customer.CodeTooMany)
+	_, _, err := complaint.Apply(c, propose(complaint.ResolutionRefund, "189.00"), handler, hours(10))
+	assert.ErrorContains(t, err, "189.00 EUR and the 40.00 EUR the case paid back before exceed the order value 189.00 EUR")
+	// A compensation is goodwill on top of the price.
+	_, _, err = complaint.Apply(c, propose(complaint.ResolutionCompensation, "189.00"), handler, hours(10))
+	require.NoError(t, err)
+
+	// What is left of the price can still be given back, and then all of
+	// it is paid.
+	c, evs = resolve(t, c, evs, complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: eur(t, "149.00"), Detail: "the rest back"}, 10)
+	assert.True(t, c.Paid.Equal(eur(t, "189.00")), "paid %v", c.Paid)
+	rebuilt, err := complaint.Rebuild(evs)
+	require.NoError(t, err)
+	assert.True(t, rebuilt.Paid.Equal(c.Paid), "Rebuild gives the same total: %v", rebuilt.Paid)
+	credits, err := complaint.Credits(evs)
+	require.NoError(t, err)
+	require.Len(t, credits, 1, "the refund is a return, not a credit")
 }
 
 // A bad log is refused as Rebuild refuses it.

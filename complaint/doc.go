@@ -46,7 +46,11 @@
 // into [customer.Credit] records, one per carry-out, with IDs that do not
 // change, so that the customer's history (a [customer.HistoryWriter]) and
 // its summary count what the complaint cost. A refund brings goods back
-// and is recorded as a [customer.Return] of the order's lines.
+// and is recorded as a [customer.Return] of the order's lines. What a
+// case gives back of the order's price, refunds and price reductions over
+// all its carry-outs ([Case.Paid]), may not exceed the order's value, so
+// a reopened case cannot pay the price twice; a compensation is goodwill
+// on top. Amounts are in whole minor units of the case's currency.
 //
 // # Storage
 //

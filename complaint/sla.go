@@ -3,6 +3,7 @@ package complaint
 import (
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -171,8 +172,8 @@ type SLAPolicy struct {
 	// end).
 	Resolution Targets
 	// EscalateAt is the multiple of a target after which escalation is
-	// due (1.5: when half the target again has passed); values below 1
-	// count as 1.
+	// due (1.5: when half the target again has passed); finite values
+	// below 1 count as 1.
 	EscalateAt float64
 	// Calendar is the business-hours calendar; nil counts all hours.
 	Calendar *Calendar
@@ -281,6 +282,41 @@ func resolutionCounts(s State) bool {
 	return true
 }
 
+// Validate reports every problem of the policy at once in a
+// [*customer.ValidationError]: a negative target (field
+// "steps.<state>.<priority>" or "resolution.<priority>"), targets for a
+// state that is not a step of the workflow, an EscalateAt that is NaN or
+// infinite; and a bad calendar (an error wrapping [ErrCalendar]). A zero
+// target means no target. Status validates the policy first.
+func (p *SLAPolicy) Validate() error {
+	if p == nil {
+		return nil
+	}
+	var q problems
+	targets := func(field string, t Targets) {
+		for pr, d := range t {
+			if d < 0 {
+				q.add(field+"."+Priority(pr).String(), customer.CodeRange, fmt.Sprintf("is negative (%s)", d))
+			}
+		}
+	}
+	for st, t := range p.Steps {
+		if !st.Valid() || !(Case{State: st, Version: 1}).Open() || st == StateWaiting {
+			q.add("steps."+st.String(), customer.CodeUnknown, "is not a step of the workflow that a target can time")
+			continue
+		}
+		targets("steps."+st.String(), t)
+	}
+	targets("resolution", p.Resolution)
+	if math.IsNaN(p.EscalateAt) || math.IsInf(p.EscalateAt, 0) {
+		q.add("escalate_at", customer.CodeRange, fmt.Sprintf("must be a finite multiple of the target, got %v", p.EscalateAt))
+	}
+	if err := q.err("complaint: SLA policy"); err != nil {
+		return err
+	}
+	return p.Calendar.Validate()
+}
+
 func (p *SLAPolicy) count(c *Clock, a, b time.Time) {
 	w := p.Calendar.Working(a, b)
 	if c.Target > 0 && c.Elapsed < c.Target && c.Elapsed+w >= c.Target {
@@ -311,7 +347,7 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	if p == nil {
 		p = defaultSLA
 	}
-	if err := p.Calendar.Validate(); err != nil {
+	if err := p.Validate(); err != nil {
 		return SLAStatus{}, err
 	}
 	if _, err := Rebuild(events); err != nil {

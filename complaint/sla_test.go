@@ -1,6 +1,7 @@
 package complaint_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -125,6 +126,36 @@ func TestSLAErrors(t *testing.T) {
 	bad := &complaint.SLAPolicy{Calendar: &complaint.Calendar{Open: 10 * time.Hour, Close: 9 * time.Hour}}
 	_, err = bad.Status(evs, hours(5))
 	assert.ErrorIs(t, err, complaint.ErrCalendar)
+}
+
+// A policy that could never escalate, or with negative targets or targets
+// for states that are not steps, is refused with every field named.
+func TestSLAPolicyValidate(t *testing.T) {
+	_, evs := reach(3)
+	require.NoError(t, complaint.DefaultSLA().Validate())
+	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		p := complaint.DefaultSLA()
+		p.EscalateAt = x
+		_, err := p.Status(evs, hours(5))
+		var ve *customer.ValidationError
+		require.ErrorAs(t, err, &ve, "%v", x)
+		assert.True(t, ve.Has("escalate_at", customer.CodeRange), "%v", err)
+	}
+	p := complaint.DefaultSLA()
+	p.EscalateAt = 0.5 // counts as 1
+	require.NoError(t, p.Validate())
+	p.Steps[complaint.StateAssigned] = complaint.Targets{complaint.PriorityHigh: -time.Hour}
+	p.Steps[complaint.StateClosed] = complaint.Targets{complaint.PriorityHigh: time.Hour}
+	p.Resolution[complaint.PriorityLow] = -1
+	err := p.Validate()
+	var ve *customer.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("steps.assigned.high", customer.CodeRange), "%v", err)
+	assert.True(t, ve.Has("steps.closed", customer.CodeUnknown), "%v", err)
+	assert.True(t, ve.Has("resolution.low", customer.CodeRange), "%v", err)
+	assert.Len(t, ve.Fields, 3)
+	_, err = p.Status(evs, hours(5))
+	require.ErrorAs(t, err, &ve)
 }
 
 func TestCalendar(t *testing.T) {

@@ -129,7 +129,8 @@ var (
 		if g.c.State == StateRejected {
 			since = g.c.Decided
 		}
-		return !g.now.After(since.Add(g.policy.ReopenWindow))
+		w := g.policy.ReopenWindow
+		return w > 0 && !g.now.After(since.Add(w))
 	}}
 	gUnsatisfied = guard{"customer is not satisfied", func(g *guardInput) bool {
 		f := g.c.Feedback
@@ -400,6 +401,11 @@ func evolve(c Case, ev Event) Case {
 		c.Execution = cmd.Execution
 		c.CarriedOut = ev.At
 		c.Feedback = nil
+		if pr := c.Proposal; pr != nil && pr.Kind.givesBack() {
+			if paid, err := c.Paid.Add(pr.Amount); err == nil {
+				c.Paid = paid // checked when proposed: the case's currency
+			}
+		}
 	case CmdRecordFeedback:
 		c.Feedback = cmd.Feedback
 	case CmdClose:

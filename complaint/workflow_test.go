@@ -262,8 +262,17 @@ func TestWaitResumeEscalateReopen(t *testing.T) {
 	assert.Equal(t, 2, r.Feedback.Perceived)
 	assert.Equal(t, 1, r.Reopens)
 
-	// With a zero reopen window nothing is reopened.
-	refused(t, &complaint.Policy{}, closed, complaint.Command{Kind: complaint.CmdReopen, Reason: "r", Feedback: &complaint.Feedback{Perceived: 2, Expected: 8, CSAT: 1}}, agent, hours(30), gWindow)
+	// With a zero reopen window nothing is reopened, not even at the
+	// instant of the carry-out.
+	reopen := complaint.Command{Kind: complaint.CmdReopen, Reason: "r", Feedback: &complaint.Feedback{Perceived: 2, Expected: 8, CSAT: 1}}
+	refused(t, &complaint.Policy{}, closed, reopen, agent, hours(30), gWindow)
+	carried, _ := reach(6)
+	refused(t, &complaint.Policy{}, carried, reopen, agent, carried.CarriedOut, gWindow)
+	// With a window, its last instant still counts.
+	hour := &complaint.Policy{ReopenWindow: time.Hour}
+	_, _, err := hour.Apply(carried, reopen, agent, carried.CarriedOut.Add(time.Hour))
+	require.NoError(t, err)
+	refused(t, hour, carried, reopen, agent, carried.CarriedOut.Add(time.Hour+time.Nanosecond), gWindow)
 }
 
 func TestBadInputs(t *testing.T) {
@@ -290,6 +299,17 @@ func TestBadInputs(t *testing.T) {
 	})
 	t.Run("refund above the order value", func(t *testing.T) {
 		invalid(t, investigated, propose(complaint.ResolutionRefund, eur(t, "189.01")), handler, at, "command.proposal.amount", customer.CodeTooMany)
+	})
+	t.Run("more decimals than the currency", func(t *testing.T) {
+		invalid(t, investigated, propose(complaint.ResolutionCompensation, eur(t, "10.005")), handler, at, "command.proposal.amount", customer.CodeFormat)
+		jpy, err := customer.NewMoney("100.5", "JPY")
+		require.NoError(t, err)
+		in := complainttest.Intake("C-JPY", t0.Add(-time.Hour))
+		in.Currency, in.Demand.Amount, in.OrderValue = "JPY", jpy, customer.Money{}
+		_, _, err = complaint.Apply(complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, agent, t0)
+		var ve *customer.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.True(t, ve.Has("command.intake.demand.amount", customer.CodeFormat), "%v", err)
 	})
 	t.Run("amount on an exchange", func(t *testing.T) {
 		invalid(t, investigated, propose(complaint.ResolutionExchange, eur(t, "5")), handler, at, "command.proposal.amount", customer.CodeMismatch)
