@@ -350,6 +350,12 @@ type SpendObservation struct {
 	MeanSpend float64
 }
 
+// Validate checks the observation and returns nil or an *InputError
+// (with Index -1) listing every bad field: frequency must be a finite
+// non-negative integer, the mean spend finite and at most 10¹⁵ in
+// absolute value.
+func (o SpendObservation) Validate() error { return o.validate(-1) }
+
 func (o SpendObservation) validate(index int) error {
 	var fs []FieldError
 	x, m := o.Frequency, o.MeanSpend

@@ -52,6 +52,29 @@ func TestObservationValidate(t *testing.T) {
 	}
 }
 
+func TestSpendObservationValidate(t *testing.T) {
+	require.NoError(t, SpendObservation{Frequency: 2, MeanSpend: 30}.Validate())
+	require.NoError(t, SpendObservation{Frequency: 1, MeanSpend: -1e15}.Validate())
+	for _, tc := range []struct {
+		obs    SpendObservation
+		fields []string
+	}{
+		{SpendObservation{ID: "a", Frequency: 2, MeanSpend: 5e18}, []string{"mean_spend"}},
+		{SpendObservation{ID: "b", Frequency: 1, MeanSpend: math.NaN()}, []string{"mean_spend"}},
+		{SpendObservation{ID: "c", Frequency: -1, MeanSpend: math.Inf(-1)}, []string{"frequency", "mean_spend"}},
+	} {
+		var ie *InputError
+		require.ErrorAs(t, tc.obs.Validate(), &ie, "%+v", tc.obs)
+		var got []string
+		for _, f := range ie.Fields {
+			got = append(got, f.Field)
+		}
+		require.Equal(t, tc.fields, got)
+		require.Equal(t, tc.obs.ID, ie.ID)
+		require.Equal(t, -1, ie.Index)
+	}
+}
+
 func TestGroupObservationsNamesTheCustomer(t *testing.T) {
 	obs := []Observation{{ID: "a", Frequency: 1, Recency: 1, T: 2}, {ID: "b", Frequency: 1, Recency: 3, T: 2}}
 	_, err := GroupObservations(obs)

@@ -2,7 +2,7 @@ package value
 
 import (
 	"fmt"
-	"math"
+	"math/bits"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -159,6 +159,18 @@ func (x *Indicators) Unset(i Indicator) {
 	x.known &^= 1 << i
 }
 
+// check returns an [*InputError] naming the first known indicator that
+// is not a finite number, or nil.
+func (x *Indicators) check() error {
+	for m := x.known; m != 0; m &= m - 1 {
+		i := Indicator(bits.TrailingZeros32(m))
+		if v := x.Values[i]; v-v != 0 { // NaN or ±Inf
+			return &InputError{Customer: x.ID, Indicator: i, Value: v}
+		}
+	}
+	return nil
+}
+
 // Known reports whether indicator i has a value.
 func (x *Indicators) Known(i Indicator) bool {
 	return i < Indicator(NumIndicators) && x.known&(1<<i) != 0
@@ -177,9 +189,22 @@ func (x *Indicators) Get(i Indicator) (float64, bool) {
 // exports know only transactions); the trade indicators are then unknown
 // and the model's fallbacks apply (see [Measure]). A record of another
 // customer, or of another kind than the summary's (an [*InputError]
-// naming both kinds), is an error; so are trade amounts in another
-// currency than the summary's and an amount too large for float64.
+// naming both kinds), is an error; so are a nil summary, trade amounts in
+// another currency than the summary's and an amount too large for
+// float64. On error dst is left as it was.
 func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
+	if s == nil {
+		return fmt.Errorf("value: extract without a summary: %w", ErrInvalidInput)
+	}
+	var x Indicators
+	if err := extract(s, c, &x); err != nil {
+		return err
+	}
+	*dst = x
+	return nil
+}
+
+func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	*dst = Indicators{ID: s.CustomerID, Kind: s.Kind, Currency: s.Currency}
 	if c != nil && c.ID != s.CustomerID {
 		return fmt.Errorf("value: customer %q: record of customer %q: %w", s.CustomerID, c.ID, customer.ErrWrongCustomer)
@@ -267,12 +292,7 @@ func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 			dst.Set(Cooperation, float64(asOf-customer.DateOf(t.CooperationStart)))
 		}
 	}
-	for i := Indicator(1); i < Indicator(NumIndicators); i++ {
-		if v, ok := dst.Get(i); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
-			return &InputError{Customer: s.CustomerID, Indicator: i, Value: v}
-		}
-	}
-	return nil
+	return dst.check()
 }
 
 // limit bounds the coefficients of exactSum.

@@ -73,7 +73,10 @@ func newNorm(m *Measure, s *sample) (norm, Fitted) {
 	f, n := fit(m, s)
 	n.Lo, n.Hi, n.constant = f.Lo, f.Hi, f.Constant
 	if n.log && !n.constant && !n.empty && n.method != PercentileRank && f.Hi >= 0 {
-		size := min(tableSize, int(math.Ceil(f.Hi))+1)
+		size := tableSize
+		if f.Hi < tableSize { // compared as floats: Hi may exceed any int
+			size = int(math.Ceil(f.Hi)) + 1
+		}
 		n.table = make([]float64, size)
 		for i := range n.table {
 			n.table[i] = n.compute(float64(i))

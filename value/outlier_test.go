@@ -228,6 +228,30 @@ func TestWholesaleSpreadScoresFinite(t *testing.T) {
 	}
 }
 
+// Indicators beyond the int range (a revenue of 1e20) fit and score
+// finite, with the lookup table of log-transformed leaves bounded.
+func TestHugeIndicatorsFit(t *testing.T) {
+	for _, big := range []float64{1e19, 1e20, math.MaxFloat64 / 4} {
+		pop := make([]value.Indicators, 2)
+		for i, rev := range []float64{10, big} {
+			x := &pop[i]
+			x.ID, x.Kind, x.Currency = customer.ID(fmt.Sprint("c", i)), customer.Consumer, "EUR"
+			for _, ind := range []value.Indicator{value.Revenue, value.Profit, value.AverageOrderValue} {
+				x.Set(ind, rev)
+			}
+			x.Set(value.PurchaseDays, 1)
+			x.Set(value.Units, 1)
+		}
+		sc, err := value.Fit(value.DefaultModel(customer.Consumer), pop)
+		require.NoError(t, err, "%g", big)
+		for i := range pop {
+			s, err := sc.Score(&pop[i])
+			require.NoError(t, err)
+			requireFinite01(t, s)
+		}
+	}
+}
+
 // TestFencesKeepTheProperties: permuted and scaled populations with a
 // lone outlier give the same scores, and a customer whose own value rises
 // never scores lower on a refit.

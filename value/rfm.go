@@ -314,10 +314,14 @@ func score(c *[9]float64, bins int, x float64) uint8 {
 }
 
 // Score returns the RFM scores and segment of x, which must be of the
-// scorer's kind. A customer without a purchase scores 1, 1, 1.
+// scorer's kind with finite known values (an [*InputError] otherwise). A
+// customer without a purchase scores 1, 1, 1.
 func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
 	if x.Kind != sc.kind {
 		return RFMScore{}, &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the RFM scorer is for %v customers", x.Kind, sc.kind)}
+	}
+	if err := x.check(); err != nil {
+		return RFMScore{}, err
 	}
 	r, ok := x.Get(Recency)
 	if !ok {

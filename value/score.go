@@ -92,11 +92,14 @@ func (sc *Scorer) Fitted(k int) (indicator, fallback Fitted) {
 }
 
 // ScoreInto scores x into dst without allocating. x must be of the
-// scorer's kind; its values are assumed finite, as [Extract] and
-// [Stats.Add] guarantee.
+// scorer's kind, and its known values finite (as [Extract] gives them);
+// otherwise it is an [*InputError] and dst is left as it was.
 func (sc *Scorer) ScoreInto(dst *Score, x *Indicators) error {
 	if x.Kind != sc.kind {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the scorer is for %v customers", x.Kind, sc.kind)}
+	}
+	if err := x.check(); err != nil {
+		return err
 	}
 	var cur, pot float64
 	nl, prev := len(sc.leaves), dst.N

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -167,11 +168,58 @@ func TestBadInputChangesNothing(t *testing.T) {
 
 func TestExtractRejectsHugeAmounts(t *testing.T) {
 	sum := summarize(t, spec{ID: "big", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 1, Qty: 1, Cents: 100}}}, 1)
-	sum.Gross = sum.Gross.Shift(400)
 	var x value.Indicators
+	require.NoError(t, value.Extract(sum, nil, &x))
+	before := x
+	sum.Gross = sum.Gross.Shift(400)
 	err := value.Extract(sum, nil, &x)
 	require.ErrorIs(t, err, value.ErrInvalidInput)
 	assert.Contains(t, err.Error(), `"big"`)
+	assert.Equal(t, before, x, "a rejected extract leaves dst as it was")
+
+	// A trade turnover beyond float64 too.
+	d := summarize(t, spec{ID: "d1", Kind: customer.Intermediary, Buys: []buy{{DaysAgo: 10, Qty: 1, Cents: 100}}}, 1)
+	huge, err := customer.MoneyFromDecimal(decimal.New(1, 400), "EUR")
+	require.NoError(t, err)
+	c := &customer.Customer{ID: "d1", Kind: customer.Intermediary, Trade: &customer.Trade{AnnualTurnover: huge}}
+	require.ErrorIs(t, value.Extract(d, c, &x), value.ErrInvalidInput)
+	assert.Equal(t, before, x)
+
+	require.ErrorIs(t, value.Extract(nil, nil, &x), value.ErrInvalidInput)
+	assert.Equal(t, before, x)
+}
+
+// Scoring refuses indicators that are not finite numbers, which
+// Indicators.Set lets a caller write, rather than scoring NaN.
+func TestScoreRefusesNonFiniteIndicators(t *testing.T) {
+	pop := []value.Indicators{
+		extract(t, spec{ID: "a", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 10, Qty: 1, Cents: 1000}}}, 1),
+		extract(t, spec{ID: "b", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 40, Qty: 2, Cents: 5000}}}, 1),
+	}
+	sc, err := value.Fit(value.DefaultModel(customer.Consumer), pop)
+	require.NoError(t, err)
+	rs, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	for i := range pop {
+		require.NoError(t, rs.Add(&pop[i]))
+	}
+	rfm := rs.Scorer()
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		for _, ind := range []value.Indicator{value.Revenue, value.Recency, value.PurchaseDays} {
+			x := pop[0]
+			x.Set(ind, bad)
+			dst, err := sc.Score(&pop[1])
+			require.NoError(t, err)
+			before := dst
+			err = sc.ScoreInto(&dst, &x)
+			var ie *value.InputError
+			require.ErrorAs(t, err, &ie, "%v %v", ind, bad)
+			assert.Equal(t, ind, ie.Indicator)
+			assert.Equal(t, before, dst, "a rejected score leaves dst as it was")
+			_, err = rfm.Score(&x)
+			require.ErrorAs(t, err, &ie, "rfm %v %v", ind, bad)
+		}
+	}
 }
 
 func TestExtractTradeFactsAndFallbacks(t *testing.T) {

@@ -159,6 +159,14 @@ func (b *batch) fit(e *env, model string) error {
 		if !ok {
 			T = noPurchase
 		}
+		if m := b.spend[i]; x > 0 && m > 0 {
+			// Checked here, where the customer is known; the spend groups
+			// no longer know whose they are.
+			so := churn.SpendObservation{ID: string(s.CustomerID), Frequency: float64(x), MeanSpend: m}
+			if err := so.Validate(); err != nil {
+				return err // it names the customer
+			}
+		}
 		if x > math.MaxInt32 || T > math.MaxInt32 {
 			return fmt.Errorf("customer %q: BTYD triple (%d, %v, %v) out of range", s.CustomerID, x, tx, T)
 		}

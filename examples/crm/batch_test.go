@@ -151,6 +151,22 @@ func TestBatchTinyPopulations(t *testing.T) {
 	}
 }
 
+// Amounts far beyond any shop's (the parser takes up to 18 integer
+// digits and sums past 9.2e18) give results or an error naming the
+// customer, never a crash.
+func TestBatchHugeAmounts(t *testing.T) {
+	const head = "customer_id,date,amount\n"
+	for _, cmd := range []string{"segment", "batch"} {
+		r := crm(t, head+"A,2024-01-01,10\nB,2024-02-01,99999999999999999999\n", cmd, "-in", "-", "-as-of", "2024-12-31")
+		require.Equal(t, 0, r.code, "%s: %s", cmd, r.stderr)
+		assert.Contains(t, r.stdout, "B,consumer,", cmd)
+	}
+	r := crm(t, head+"A,2024-01-01,10\nB,2024-02-01,5000000000000000000\nB,2024-03-01,5000000000000000000\n", "batch", "-in", "-", "-as-of", "2024-12-31")
+	require.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `customer "B": mean_spend 5e+18: must be at most 1e+15`)
+	assert.Empty(t, r.stdout)
+}
+
 // The texts of recency and T from the table of periods are appendNum's,
 // for whole days in days and weeks and for any other number.
 func TestPeriodTextsAreAppendNum(t *testing.T) {
