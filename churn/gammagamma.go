@@ -104,8 +104,12 @@ func (m GammaGamma) ExpectedSpend() (float64, error) {
 //	  = (q−1)/(px+q−1) · pγ/(q−1) + px/(px+q−1) · z̄,
 //
 // a weighted mean of the population mean and the customer's own mean.
-// For x = 0 (or a non-positive mean spend, which carries no information)
-// it is the population mean ExpectedSpend. It needs px + q > 1.
+// For x = 0 it is the population mean ExpectedSpend. A customer whose
+// repeat transactions kept no money (free goods, or everything given
+// back) has a mean of 0 as evidence, and a negative mean counts as 0 (no
+// transaction is worth less than nothing): so spending less never raises
+// the expected spend, p·γ/(px + q − 1) being the least it can be. It
+// needs px + q > 1.
 func (m GammaGamma) ConditionalExpectedSpend(x, meanSpend float64) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
@@ -113,9 +117,10 @@ func (m GammaGamma) ConditionalExpectedSpend(x, meanSpend float64) (float64, err
 	if err := (SpendObservation{Frequency: x, MeanSpend: meanSpend}).validate(-1); err != nil {
 		return 0, err
 	}
-	if x == 0 || meanSpend <= 0 {
+	if x == 0 {
 		return m.ExpectedSpend()
 	}
+	meanSpend = max(meanSpend, 0)
 	d := m.P*x + m.Q - 1
 	if d <= 0 {
 		return 0, fmt.Errorf("churn: gammagamma conditional spend needs px+q > 1 (p=%v q=%v x=%v): %w", m.P, m.Q, x, ErrInvalidParams)

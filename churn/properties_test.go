@@ -215,3 +215,26 @@ func TestModelsRejectBadParamsAndInputs(t *testing.T) {
 		require.InDelta(t, (lo+hi)/2, mid, 1e-6)
 	}
 }
+
+// TestPropertySpendMonotone: the Gamma-Gamma expected spend of a repeat
+// customer never falls as the customer's mean spend rises, whatever the
+// sign of the mean (a mean at or below 0 is the least evidence), and lies
+// between the means it weighs.
+func TestPropertySpendMonotone(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := GammaGamma{P: rapid.Float64Range(0.1, 20).Draw(t, "p"), Q: rapid.Float64Range(1.01, 100).Draw(t, "q"), V: rapid.Float64Range(0.1, 1e5).Draw(t, "v")}
+		x := float64(rapid.IntRange(1, 200).Draw(t, "x"))
+		z1 := rapid.Float64Range(-1e4, 1e4).Draw(t, "z1")
+		z2 := z1 + rapid.Float64Range(0, 1e4).Draw(t, "dz")
+		e1, err := m.ConditionalExpectedSpend(x, z1)
+		require.NoError(t, err)
+		e2, err := m.ConditionalExpectedSpend(x, z2)
+		require.NoError(t, err)
+		require.LessOrEqual(t, e1, e2*(1+1e-12))
+		pop, err := m.ExpectedSpend()
+		require.NoError(t, err)
+		lo, hi := min(pop, max(z1, 0)), max(pop, max(z1, 0))
+		require.GreaterOrEqual(t, e1, lo*(1-1e-12))
+		require.LessOrEqual(t, e1, hi*(1+1e-12))
+	})
+}

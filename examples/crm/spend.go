@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/tailorcrm/tailor/churn"
@@ -90,10 +91,14 @@ func (s *spendFits) of(k customer.Kind) *churn.GammaGamma {
 }
 
 // fitSpend fits Gamma-Gamma to each kind present. With one kind it is the
-// fit on all customers. A kind whose own fit fails (too few repeat
-// customers, say) uses the fit on all customers instead, and a note says
-// so; when that fails too the kind has no fit. err is set only when no
-// kind has a fit.
+// fit on all customers. A fit whose likelihood is highest at the edge of
+// the parameter space (typically q and v without bound: the data show no
+// spread of mean spend between customers, and each customer's expected
+// spend tends to the kind's mean) keeps its best finite point, which
+// churn.BoundaryError documents as a usable estimate, and a note says so.
+// A kind whose own fit fails otherwise (too few repeat customers, say)
+// uses the fit on all customers instead, and a note says so; when that
+// fails too the kind has no fit. err is set only when no kind has a fit.
 func fitSpend(in *spendInput) (spendFits, error) {
 	var out spendFits
 	var present []customer.Kind
@@ -107,14 +112,14 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		if err != nil {
 			return out, err
 		}
-		f, err := fitModel(modelGammaGamma, &population{spendG: g})
+		f, note, err := fitSpendModel(g)
 		if err != nil {
 			return out, err
 		}
 		for _, k := range present {
 			out.byKind[k] = &f
 		}
-		out.notes = append(out.notes, spendLine("", f))
+		out.notes = append(out.notes, spendLine("", f)+note)
 		return out, nil
 	}
 	// The fit on all customers, made when a kind's own fit fails.
@@ -123,7 +128,7 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		if err != nil {
 			return nil, err
 		}
-		f, err := fitModel(modelGammaGamma, &population{spendG: all})
+		f, _, err := fitSpendModel(all)
 		return &f, err
 	})
 	var firstErr error
@@ -132,10 +137,10 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		if g == nil {
 			g = &churn.SpendGroups{}
 		}
-		f, err := fitModel(modelGammaGamma, &population{spendG: g})
+		f, note, err := fitSpendModel(g)
 		if err == nil {
 			out.byKind[k] = &f
-			out.notes = append(out.notes, spendLine(plural(k), f))
+			out.notes = append(out.notes, spendLine(plural(k), f)+note)
 			continue
 		}
 		firstErr = cmp.Or(firstErr, err)
@@ -153,6 +158,23 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		}
 	}
 	return out, firstErr
+}
+
+// fitSpendModel fits Gamma-Gamma to g. A fit at the parameter boundary
+// with finite, positive parameters is kept, with note (to append to its
+// spendLine) saying so; any other failure is an error.
+func fitSpendModel(g *churn.SpendGroups) (f fitted, note string, err error) {
+	f, err = fitModel(modelGammaGamma, &population{spendG: g})
+	var be *churn.BoundaryError
+	if !errors.As(err, &be) {
+		return f, "", err
+	}
+	for _, p := range f.params {
+		if !finite(p.Value) || p.Value <= 0 {
+			return f, "", err
+		}
+	}
+	return f, fmt.Sprintf(" (likelihood highest at the edge of the parameter space, %s: the best finite point is used)", strings.Join(be.Names, ", ")), nil
 }
 
 // customers returns "1 customer" or "n customers".

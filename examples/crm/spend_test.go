@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // rowsOfKind returns the header and the rows of a generated shop whose
@@ -128,6 +129,34 @@ func TestSpendModelFallsBackToThePooledFit(t *testing.T) {
 	}
 }
 
+// A kind whose mean spends do not vary between customers has its
+// Gamma-Gamma likelihood highest at the edge of the parameter space (q
+// and v without bound): the kind keeps its best finite point, whose
+// expected spend is the kind's mean, rather than the dealers' pooled fit.
+func TestSpendModelKeepsABoundaryFit(t *testing.T) {
+	var cons, deal []churn.SpendGroup
+	for x := 1; x <= 6; x++ {
+		cons = append(cons, churn.SpendGroup{Frequency: float64(x), MeanSpend: 40, Count: int64(10 * x)})
+		deal = append(deal, churn.SpendGroup{Frequency: float64(x), MeanSpend: 1000 * float64(x), Count: 3})
+	}
+	var in spendInput
+	in.present[customer.Consumer], in.present[customer.Intermediary] = true, true
+	require.NoError(t, in.group([customer.Intermediary + 1][]churn.SpendGroup{customer.Consumer: cons, customer.Intermediary: deal},
+		func(_ customer.Kind, err error) error { return err }))
+	_, err := churn.FitGammaGamma(in.groups[customer.Consumer], nil)
+	require.ErrorIs(t, err, churn.ErrBoundary, "the consumers' own fit is at the boundary")
+
+	fits, err := fitSpend(&in)
+	require.NoError(t, err)
+	require.Len(t, fits.notes, 2)
+	assert.Contains(t, fits.notes[0], "gammagamma for consumers p=")
+	assert.Contains(t, fits.notes[0], "edge of the parameter space")
+	assert.NotContains(t, strings.Join(fits.notes, "\n"), "all customers")
+	z, err := fits.of(customer.Consumer).ConditionalExpectedSpend(3, 40)
+	require.NoError(t, err)
+	assert.InDelta(t, 40, z, 0.5, "a consumer's expected spend is the consumers' mean")
+}
+
 // TestCLVUndefinedUnderTheSpendModel checks that a customer to whom the
 // Gamma-Gamma fit gives no finite expected spend (q ≤ 1, no repeat
 // purchase) gets no clv and no error, and the others get theirs.
@@ -141,8 +170,11 @@ func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 	}{
 		{churn.Observation{Frequency: 0, Recency: 0, T: 30}, 0, false},
 		{churn.Observation{Frequency: 0, Recency: 0, T: 0}, 0, false},
-		{churn.Observation{Frequency: 2, Recency: 20, T: 30}, 0, false}, // no positive mean spend: the prior mean
+		// A repeat customer who kept no money: the shrinkage with z̄ = 0,
+		// which px + q > 1 makes finite.
+		{churn.Observation{Frequency: 2, Recency: 20, T: 30}, 0, true},
 		{churn.Observation{Frequency: 2, Recency: 20, T: 30}, 800, true},
+		{churn.Observation{Frequency: 0.0, Recency: 0, T: 30}, 800, false},
 	} {
 		dep, err := churn.DiscountedExpectedPurchases(tx, tc.o, 52, 0.002)
 		if tc.o.T == 0 {
@@ -155,6 +187,18 @@ func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 		if ok {
 			assert.True(t, v > 0 && finite(v), "clv %v", v)
 		}
+	}
+	// Spending less never raises the clv.
+	o := churn.Observation{Frequency: 2, Recency: 20, T: 30}
+	dep, err := churn.DiscountedExpectedPurchases(tx, o, 52, 0.002)
+	require.NoError(t, err)
+	prev := 0.0
+	for _, z := range []float64{-50, 0, 0.01, 800} {
+		v, ok, err := customerCLV(tx, m, o, z, dep, 52, 0.002)
+		require.NoError(t, err)
+		require.True(t, ok)
+		assert.GreaterOrEqual(t, v, prev, "z̄=%v", z)
+		prev = v
 	}
 	assert.Equal(t, "crm: 1 customer has an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)", noCLVNote(1))
 }
