@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -194,13 +195,13 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %s", s.name, res.Rows, customers(len(res.Summaries)))
+	fmt.Fprintf(e.stderr, "crm: %s: %s, %s", s.name, counted(res.Rows, "row"), customers(len(res.Summaries)))
 	if res.Later > 0 {
-		fmt.Fprintf(e.stderr, "; %d rows dated after %s %s left out", res.Later, what, s.opts.AsOf)
+		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(res.Later, "row"), what, s.opts.AsOf)
 	}
 	fmt.Fprintln(e.stderr)
 	if res.Skipped > 0 {
-		fmt.Fprintf(e.stderr, "crm: %s: skipped %d malformed rows (-skip-invalid); the first %d:\n", s.name, res.Skipped, len(res.Errors))
+		fmt.Fprintf(e.stderr, "crm: %s: skipped %s (-skip-invalid); the first %d:\n", s.name, counted(res.Skipped, "malformed row"), len(res.Errors))
 		for _, err := range res.Errors {
 			fmt.Fprintf(e.stderr, "  %v\n", err)
 		}
@@ -249,7 +250,40 @@ func createOutput(e *env, path string) (*output, error) {
 		}
 		return nil, fmt.Errorf("-out %s: %w", path, err)
 	}
+	temps.add(f.Name())
 	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path}, nil
+}
+
+// temps are the temporary files of the outputs not yet committed or
+// aborted, which removeTemps deletes when the command is interrupted.
+var temps = tempFiles{names: map[string]bool{}}
+
+type tempFiles struct {
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+func (t *tempFiles) add(name string) {
+	t.mu.Lock()
+	t.names[name] = true
+	t.mu.Unlock()
+}
+
+func (t *tempFiles) done(name string) {
+	t.mu.Lock()
+	delete(t.names, name)
+	t.mu.Unlock()
+}
+
+// removeTemps deletes the temporary files of the open outputs, so that
+// an interrupted command leaves nothing behind.
+func removeTemps() {
+	temps.mu.Lock()
+	defer temps.mu.Unlock()
+	for name := range temps.names {
+		os.Remove(name)
+	}
+	clear(temps.names)
 }
 
 // Write writes to the buffered output.
@@ -273,6 +307,7 @@ func (o *output) commit() error {
 		return nil
 	}
 	tmp := o.f.Name()
+	defer temps.done(tmp)
 	err := o.f.Chmod(0o644)
 	if err == nil {
 		err = o.f.Sync()
@@ -302,6 +337,7 @@ func (o *output) abort() {
 		o.f.Close()
 		if !o.direct {
 			os.Remove(o.f.Name())
+			temps.done(o.f.Name())
 		}
 	}
 }

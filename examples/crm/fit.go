@@ -421,6 +421,9 @@ func runScore(e *env, args []string) error {
 	}
 	switch *spend {
 	case "":
+		if isSet(fs, "discount-rate") {
+			return usagef("-discount-rate is the discount of the clv, which needs -spend gammagamma")
+		}
 	case modelGammaGamma:
 		if !finite(*discount) || *discount < 0 || *discount > 10 {
 			return usagef("-discount-rate %v: want an annual rate in [0, 10]", *discount)

@@ -52,6 +52,6 @@ func runGenerate(e *env, args []string) error {
 	if err := o.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "crm: wrote %d rows of %s to %s\n", rows, customers(cfg.Customers), o.name())
+	fmt.Fprintf(e.stderr, "crm: wrote %s of %s to %s\n", counted(rows, "row"), customers(cfg.Customers), o.name())
 	return nil
 }

@@ -146,10 +146,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
 	"sync/atomic"
+	"syscall"
 )
 
 func main() {
@@ -163,6 +165,16 @@ func main() {
 		gcPercent.Store(100)
 	}
 	stop := startProfiles(os.Stderr)
+	// Interrupted (Ctrl-C, kill, a closed terminal), the command removes
+	// the temporary file of its output, which is then never created, and
+	// exits as the signal would have: 128 + its number.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		sig := <-sigs
+		removeTemps()
+		os.Exit(128 + int(sig.(syscall.Signal)))
+	}()
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

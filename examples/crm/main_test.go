@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -307,6 +309,7 @@ func TestUsageErrors(t *testing.T) {
 		{"missing model", []string{"fit", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "-model is required"},
 		{"fractional bgbb horizon", []string{"score", "-model", "bgbb", "-horizon", "2.5", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "whole number of periods"},
 		{"score gammagamma", []string{"score", "-model", "gammagamma", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "is a spend model"},
+		{"discount without a spend model", []string{"score", "-model", "bgnbd", "-discount-rate", "NaN", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "needs -spend gammagamma"},
 		{"unknown spend", []string{"score", "-model", "bgnbd", "-spend", "x", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, `-spend: unknown spend model "x"`},
 		{"bad horizon", []string{"score", "-model", "bgnbd", "-horizon", "-3", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "-horizon -3"},
 		{"NaN horizon", []string{"score", "-model", "bgnbd", "-horizon", "NaN", "-in", cdnowSample, "-calibration-end", "1997-09-30", "-out", out}, "-horizon NaN"},
@@ -540,4 +543,29 @@ func TestBinary(t *testing.T) {
 	assert.Equal(t, exitUsage, ee.ExitCode())
 	assert.Contains(t, stderr.String(), `unknown format "tsv"`)
 	assert.NoFileExists(t, out)
+
+	// Interrupted while it reads (stdin stays open), the command leaves
+	// neither its output nor the temporary file behind.
+	if runtime.GOOS == "windows" {
+		return
+	}
+	outDir := t.TempDir()
+	cmd = exec.Command(bin, "segment", "-in", "-", "-as-of", "2025-12-31", "-out", filepath.Join(outDir, "y.csv"))
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	_, err = io.WriteString(stdin, "customer_id,date,amount\nC1,2025-01-01,10\n")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		names, _ := os.ReadDir(outDir)
+		return len(names) == 1 && strings.HasSuffix(names[0].Name(), ".tmp")
+	}, 10*time.Second, 10*time.Millisecond, "the temporary output appears")
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err = cmd.Wait()
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, 130, ee.ExitCode())
+	names, err := os.ReadDir(outDir)
+	require.NoError(t, err)
+	assert.Empty(t, names, "nothing left in the output directory")
+	stdin.Close()
 }

@@ -189,7 +189,7 @@ func TestSegmentErrors(t *testing.T) {
 
 	r = crm(t, data, "segment", "-in", "-", "-as-of", "2024-06-30", "-out", out, "-skip-invalid")
 	assert.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "skipped 1 malformed rows")
+	assert.Contains(t, r.stderr, "skipped 1 malformed row")
 	assert.FileExists(t, out)
 
 	r = crm(t, "customer_id,date,amount\nA,2025-01-05,100\n", "segment", "-in", "-", "-as-of", "2024-06-30", "-out", out+"2")

@@ -178,11 +178,15 @@ func fitSpendModel(g *churn.SpendGroups) (f fitted, note string, err error) {
 }
 
 // customers returns "1 customer" or "n customers".
-func customers[N int | int64](n N) string {
+func customers[N int | int64](n N) string { return counted(n, "customer") }
+
+// counted returns n and the noun, in the plural unless n is 1: "1 row",
+// "2 rows".
+func counted[N int | int64](n N, noun string) string {
 	if n == 1 {
-		return "1 customer"
+		return "1 " + noun
 	}
-	return fmt.Sprintf("%d customers", n)
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // plural names the customers of kind k.

@@ -40,13 +40,13 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(e.stderr, "crm: %s: %d rows, %s", s.name, t.Rows, customers(t.Len()))
+	fmt.Fprintf(e.stderr, "crm: %s: %s, %s", s.name, counted(t.Rows, "row"), customers(t.Len()))
 	if t.Later > 0 {
-		fmt.Fprintf(e.stderr, "; %d rows dated after %s %s left out", t.Later, what, s.opts.AsOf)
+		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(t.Later, "row"), what, s.opts.AsOf)
 	}
 	fmt.Fprintln(e.stderr)
 	if t.Skipped > 0 {
-		fmt.Fprintf(e.stderr, "crm: %s: skipped %d malformed rows (-skip-invalid); the first %d:\n", s.name, t.Skipped, len(t.Errors))
+		fmt.Fprintf(e.stderr, "crm: %s: skipped %s (-skip-invalid); the first %d:\n", s.name, counted(t.Skipped, "malformed row"), len(t.Errors))
 		for _, err := range t.Errors {
 			fmt.Fprintf(e.stderr, "  %v\n", err)
 		}
