@@ -48,10 +48,10 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 	case a.Member != "" && member != a.Member:
 		return a, nil, fmt.Errorf("loyalty: %T for member %q applied to the account of %q", e, member, a.Member)
 	}
-	key := e.Key()
+	key := p.Key(e)
 	if key != "" {
 		if old, dup := a.keys.get(key); dup {
-			return a, nil, &DuplicateError{Member: member, Key: key, Same: old == fingerprint(e)}
+			return a, nil, &DuplicateError{Member: member, Key: key, Same: old == fingerprint(e) || old == zonedFingerprint(e)}
 		}
 	}
 	if err := e.validate(p, &a, now); err != nil {
@@ -111,7 +111,7 @@ func (p *Programme) expiry(t time.Time) time.Time {
 	if p.cfg.ExpiryMonths == 0 {
 		return time.Time{}
 	}
-	return t.AddDate(0, p.cfg.ExpiryMonths, 0)
+	return p.addMonths(t, p.cfg.ExpiryMonths)
 }
 
 func (p *Programme) multiTier() bool { return len(p.cfg.Tiers.Levels) > 1 }
@@ -136,7 +136,7 @@ func (p *Programme) pointsValue(n Points) decimal.Decimal {
 func (e Join) apply(b *builder) error {
 	next := time.Time{}
 	if b.p.multiTier() {
-		next = e.Time.AddDate(0, b.p.cfg.Tiers.ReviewMonths, 0)
+		next = b.p.addMonths(e.Time, b.p.cfg.Tiers.ReviewMonths)
 	}
 	return b.event(Entry{Kind: EntryJoin, Effective: e.Time, Birthday: e.Birthday, NextReview: next,
 		Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
@@ -206,10 +206,11 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 	var out Earning
 	names := map[string]bool{}
 	bm := p.cfg.Earn.Birthday.Multiplier
+	local := o.Time.In(p.Location())
 	useBirthday := !bm.IsZero() && !bm.Equal(one) && !birthday.IsZero() &&
-		o.Time.Month() == birthday.Month && usedBirthdayYear != o.Time.Year()
+		local.Month() == birthday.Month && usedBirthdayYear != local.Year()
 	if useBirthday {
-		out.BirthdayYear = o.Time.Year()
+		out.BirthdayYear = local.Year()
 		names["birthday month ×"+bm.String()] = true
 	}
 	if !tier.Multiplier.Equal(one) {
@@ -289,7 +290,7 @@ func (b *builder) upgrade() error {
 		return nil
 	}
 	return b.emit(Entry{Kind: EntryTier, Effective: b.now, From: b.w.Level, To: q,
-		NextReview: b.now.AddDate(0, b.p.cfg.Tiers.ReviewMonths, 0),
+		NextReview: b.p.addMonths(b.now, b.p.cfg.Tiers.ReviewMonths),
 		Note:       fmt.Sprintf("upgraded from %s to %s: qualifying %s", b.p.cfg.Tiers.Levels[b.w.Level].Name, b.p.cfg.Tiers.Levels[q].Name, b.p.Qualifying(b.w, b.now))})
 }
 
@@ -299,7 +300,7 @@ func (b *builder) upgrade() error {
 func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal { return p.qualifying(&a, t) }
 
 func (p *Programme) qualifying(a *Account, t time.Time) decimal.Decimal {
-	from := t.AddDate(0, -p.cfg.Tiers.WindowMonths, 0)
+	from := p.addMonths(t, -p.cfg.Tiers.WindowMonths)
 	if !from.Before(t) {
 		return decimal.Zero
 	}
@@ -416,9 +417,12 @@ func (e Returned) apply(b *builder) error {
 	// summary pays them: a line's parts add up to its net however its
 	// units come back.
 	retWeight, totalWeight, retSpend := decimal.Zero, decimal.Zero, decimal.Zero
+	var retUnits, totalUnits int64
 	for _, l := range o.lines {
 		totalWeight = totalWeight.Add(l.Weight)
+		totalUnits += int64(l.Quantity)
 		u := units[l.LineID]
+		retUnits += int64(u)
 		if u == 0 {
 			continue
 		}
@@ -442,6 +446,20 @@ func (e Returned) apply(b *builder) error {
 			}
 		}
 	}
+	// The points that paid for the refunded goods come back first, so
+	// that the claw-back below can draw on them.
+	restored := ""
+	if rr, ok := w.redeemed.get(o.id); ok {
+		target := restoreTarget(rr.points, retWeight, totalWeight, retUnits, totalUnits)
+		if give := target - rr.restored; give > 0 {
+			restored = "restore:" + r.ID
+			if err := b.emit(Entry{Kind: EntryRestore, Key: restored, Effective: r.Time, Points: give, Lot: restored,
+				AvailableAt: r.Time, ExpiresAt: b.p.expiry(r.Time), OrderID: o.id,
+				Note: fmt.Sprintf("%d of the %d points paid on order %q given back for the goods refunded", give, rr.points, o.id)}); err != nil {
+				return err
+			}
+		}
+	}
 	target := o.clawTarget(retWeight, totalWeight, o.reduced)
 	delta := max(target-o.clawed, 0)
 	spendDelta := retSpend.Sub(o.returned)
@@ -450,7 +468,46 @@ func (e Returned) apply(b *builder) error {
 	}
 	entry := b.takeBack(o, delta, fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, cur.Format(spendDelta)))
 	entry.Kind, entry.Effective, entry.Lines, entry.Spend = EntryClawback, r.Time, lines, spendDelta.Neg()
-	return b.event(entry)
+	if err := b.event(entry); err != nil {
+		return err
+	}
+	if restored != "" {
+		return b.repay(restored, r.Time)
+	}
+	return nil
+}
+
+// restoreTarget returns the cumulative target of the points given back
+// to an order for which redeemed points were paid, when units of weight
+// retWeight (of the order's totalWeight) came back by refunds, rounded
+// half up as the claw-back is:
+//
+//	redeemed × min(1, retWeight ÷ totalWeight)
+//
+// An order paid wholly with points has no weight (it paid no money); its
+// points then come back by the units refunded, retUnits of totalUnits.
+// The target only grows as units come back and is all the points once
+// every unit is back, so what is given back adds up to the points paid
+// and never more.
+func restoreTarget(redeemed Points, retWeight, totalWeight decimal.Decimal, retUnits, totalUnits int64) Points {
+	switch {
+	case redeemed <= 0 || retUnits <= 0 || totalUnits <= 0:
+		return 0
+	case retUnits >= totalUnits:
+		return redeemed
+	}
+	pts := decimal.NewFromInt(int64(redeemed))
+	var t decimal.Decimal
+	if totalWeight.Sign() > 0 {
+		t = pts.Mul(retWeight).DivRound(totalWeight, 16)
+	} else {
+		t = pts.Mul(decimal.NewFromInt(retUnits)).DivRound(decimal.NewFromInt(totalUnits), 16)
+	}
+	t = t.Round(0)
+	if t.GreaterThanOrEqual(pts) {
+		return redeemed
+	}
+	return Points(t.IntPart())
 }
 
 // takeBack returns the entry that takes delta points of order o back:
@@ -550,8 +607,11 @@ func (e Redemption) apply(b *builder) error {
 		return &InsufficientError{Member: w.Member, Requested: e.Points, Available: w.Available}
 	}
 	parts, _ := w.draw(e.Points, "", false)
-	return b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts,
-		Note: fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.cfg.Currency.Format(b.p.pointsValue(e.Points)), b.p.cfg.Currency)})
+	note := fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.cfg.Currency.Format(b.p.pointsValue(e.Points)), b.p.cfg.Currency)
+	if e.Order != "" {
+		note += fmt.Sprintf(" paid on order %q", e.Order)
+	}
+	return b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts, OrderID: e.Order, Note: note})
 }
 
 func (e Adjustment) apply(b *builder) error {
@@ -597,8 +657,9 @@ func (e BirthdayClaim) apply(b *builder) error {
 	if g == 0 {
 		return fmt.Errorf("%w: birthday gift", ErrNoBenefit)
 	}
-	return b.bonus(BonusBirthday, g, e.Time, e.Time.Year(),
-		fmt.Sprintf("%d points birthday gift %d (tier %s)", g, e.Time.Year(), b.p.cfg.Tiers.Levels[b.w.Level].Name))
+	year := e.Time.In(b.p.Location()).Year()
+	return b.bonus(BonusBirthday, g, e.Time, year,
+		fmt.Sprintf("%d points birthday gift %d (tier %s)", g, year, b.p.cfg.Tiers.Levels[b.w.Level].Name))
 }
 
 func (Tick) apply(*builder) error { return nil }
@@ -650,7 +711,7 @@ func (b *builder) settle() error {
 			l := w.lots[w.lotIndex(lot)]
 			err = b.emit(Entry{Kind: EntryExpire, Key: "expire:" + lot, Effective: at, Points: -l.Remaining,
 				Parts: []LotPart{{Lot: lot, Points: l.Remaining}},
-				Note:  fmt.Sprintf("%d points earned %s expired", l.Remaining, l.EarnedAt.Format(time.DateOnly))})
+				Note:  fmt.Sprintf("%d points earned %s expired", l.Remaining, b.p.date(l.EarnedAt))})
 		case dueReview:
 			err = b.review(at)
 		case dueGrace:
@@ -666,7 +727,7 @@ func (b *builder) review(at time.Time) error {
 	w := &b.w
 	t := b.p.cfg.Tiers
 	q := b.p.qualifyingLevel(w, at)
-	next := at.AddDate(0, t.ReviewMonths, 0)
+	next := b.p.addMonths(at, t.ReviewMonths)
 	name := func(i int) string { return t.Levels[i].Name }
 	v := b.p.Qualifying(*w, at)
 	switch {
@@ -682,7 +743,7 @@ func (b *builder) review(at time.Time) error {
 	default:
 		grace := at.Add(time.Duration(t.GraceDays) * 24 * time.Hour)
 		return b.emit(Entry{Kind: EntryReview, Effective: at, From: w.Level, To: w.Level, NextReview: next, GraceUntil: grace,
-			Note: fmt.Sprintf("review: qualifying %s is below %s for %s; grace until %s", v, t.Levels[w.Level].Min, name(w.Level), grace.Format(time.DateOnly))})
+			Note: fmt.Sprintf("review: qualifying %s is below %s for %s; grace until %s", v, t.Levels[w.Level].Min, name(w.Level), b.p.date(grace))})
 	}
 }
 

@@ -48,7 +48,7 @@ func checkout(t *testing.T, p *loyalty.Programme, orderID string, at time.Time, 
 	require.NoError(t, err)
 	paid, err := customer.MoneyFromDecimal(q.Subtotal.Sub(q.Discount), q.Currency)
 	require.NoError(t, err)
-	return q, loyalty.Redemption{Member: "M1", ID: orderID, Points: q.PointsUsed, OrderTotal: paid, Time: at},
+	return q, loyalty.Redemption{Member: "M1", ID: orderID, Points: q.PointsUsed, OrderTotal: paid, Time: at, Order: orderID},
 		loyalty.Purchase{Order: o}
 }
 

@@ -56,8 +56,9 @@ func TestPriceReductionTakesBackItsShare(t *testing.T) {
 	_, clawed, _ = a.OrderPoints("O1")
 	assert.Equal(t, loyalty.Points(130), clawed)
 
-	// Giving back the rest of the price takes what is left, and no more.
-	a, entries, err = p.Apply(a, loyalty.Credited{Credit: eurCredit("K2", "O1", customer.PriceReduction, "170", at)}, day(2026, 2, 6))
+	// Giving back the rest of the price of the coat kept (70 of its 100
+	// after the 30 given back) takes what is left, and no more.
+	a, entries, err = p.Apply(a, loyalty.Credited{Credit: eurCredit("K2", "O1", customer.PriceReduction, "70", at)}, day(2026, 2, 6))
 	require.NoError(t, err)
 	assert.Equal(t, loyalty.Points(-70), entries[0].Points, "capped at the 200 earned")
 	_, clawed, _ = a.OrderPoints("O1")
@@ -127,9 +128,18 @@ func TestPriceReductionRefusals(t *testing.T) {
 		}(), "", ""},
 		{"no id", eurCredit("", "O1", customer.PriceReduction, "10", at), "credit.id", customer.CodeRequired},
 		{"unknown kind", eurCredit("K1", "O1", 9, "10", at), "credit.kind", customer.CodeUnknown},
+		// Money paid out is whole cents, as customer.Credit.Validate says.
+		{"sub-cent reduction", eurCredit("K1", "O1", customer.PriceReduction, "10.005", at), "credit.amount", customer.CodeFormat},
+		{"sub-cent compensation", eurCredit("K1", "", customer.Compensation, "5.001", at), "credit.amount", customer.CodeFormat},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.code == customer.CodeFormat {
+				cv := customer.Credit.Validate(tc.c, day(2026, 2, 3))
+				var ce *customer.ValidationError
+				require.ErrorAs(t, cv, &ce)
+				require.True(t, ce.Has("amount", customer.CodeFormat), "the customer package agrees: %v", cv)
+			}
 			next, entries, err := p.Apply(a, loyalty.Credited{Credit: tc.c}, day(2026, 2, 3))
 			require.Error(t, err)
 			assert.Empty(t, entries)
@@ -149,7 +159,7 @@ func TestPriceReductionRefusals(t *testing.T) {
 	_, _, err = p.Apply(a, loyalty.Credited{Credit: eurCredit("K2", "O1", customer.PriceReduction, "40.01", at)}, day(2026, 2, 3))
 	var ve *customer.ValidationError
 	require.True(t, errors.As(err, &ve) && ve.Has("credit.amount", customer.CodeTooMany), "%v", err)
-	assert.Contains(t, err.Error(), "40.01 is more than the 40.00 of order \"O1\"'s spend not yet given back")
+	assert.Contains(t, err.Error(), "40.01 is more than the 40.00 of order \"O1\"'s spend of 100.00 not yet refunded or given back")
 }
 
 // Points already spent when a reduction takes them back follow the debt
@@ -193,4 +203,38 @@ func TestPriceReductionOfSpentPoints(t *testing.T) {
 			assert.Equal(t, loyalty.Points(150), clawed)
 		})
 	}
+}
+
+// What a price reduction can still give back is the spend less what
+// refunds paid back and earlier reductions gave back: nothing once every
+// unit was refunded.
+func TestPriceReductionAfterRefunds(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 2, 1),
+		loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "100", 1))},
+		loyalty.Purchase{Order: order("O2", "M1", day(2026, 2, 1), line("SHIRT", "shirts", "40", 2))})
+	at := func() customer.Credit { return customer.Credit{CustomerID: "M1", Time: day(2026, 2, 3)} }
+	a = apply(t, p, a, day(2026, 2, 2),
+		loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 2, 2), customer.ReturnLine{LineID: "COAT", Quantity: -1})},
+		loyalty.Returned{Return: ret("X2", "O2", "M1", day(2026, 2, 2), customer.ReturnLine{LineID: "SHIRT", Quantity: -1})})
+
+	refused := func(c customer.Credit, msg string) {
+		t.Helper()
+		next, entries, err := p.Apply(a, loyalty.Credited{Credit: c}, day(2026, 2, 3))
+		var ve *customer.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.True(t, ve.Has("credit.amount", customer.CodeTooMany), "%v", err)
+		assert.Contains(t, err.Error(), msg)
+		assert.Empty(t, entries)
+		assert.Equal(t, a.Version, next.Version)
+	}
+	// The coat was refunded in full: nothing is left to reduce.
+	refused(eurCredit("K1", "O1", customer.PriceReduction, "0.01", at), `0.01 is more than the 0.00 of order "O1"'s spend of 100.00`)
+	// One shirt of two came back: 40.00 is left, then 15.00 after a
+	// reduction of 25.00.
+	refused(eurCredit("K2", "O2", customer.PriceReduction, "40.01", at), `40.01 is more than the 40.00 of order "O2"'s spend of 80.00`)
+	a = apply(t, p, a, day(2026, 2, 3), loyalty.Credited{Credit: eurCredit("K3", "O2", customer.PriceReduction, "25", at)})
+	refused(eurCredit("K4", "O2", customer.PriceReduction, "15.01", at), `15.01 is more than the 15.00 of order "O2"'s spend of 80.00`)
+	apply(t, p, a, day(2026, 2, 3), loyalty.Credited{Credit: eurCredit("K4", "O2", customer.PriceReduction, "15", at)})
 }

@@ -15,11 +15,12 @@
 //
 // Each member has an append-only ledger of [Entry] values: join, earn,
 // bonus, release (pending → available), redeem, expire, claw-back,
-// reduction, repayment of debt, manual adjustment with reason and operator, tier
-// changes and reviews. Every entry carries an idempotency key, unique in
-// the ledger, so an event delivered twice takes effect once
-// ([ErrDuplicate]). Points are exact int64 values; arithmetic that would
-// overflow is an error ([ErrOverflow]).
+// reduction, restore of points paid for refunded goods, repayment of
+// debt, manual adjustment with reason and operator, tier changes and
+// reviews. Every entry carries an idempotency key, unique in the ledger,
+// so an event delivered twice takes effect once ([ErrDuplicate]). Points
+// are exact int64 values; arithmetic that would overflow is an error
+// ([ErrOverflow]).
 //
 // [Programme.Apply] is a pure function of (account, event, now): it
 // returns the entries an [Event] produces and the [Account] after them,
@@ -36,8 +37,30 @@
 // usual. A price reduction ([Credited], a [customer.Credit]) takes back
 // the share of the order's points that the money given back was of its
 // spend, together with the order's returns never more than it earned; a
-// compensation is goodwill and takes nothing. The balance is never negative: what is owed shows as
-// [Account.Debt].
+// compensation is goodwill and takes nothing.
+//
+// Points that paid for an order ([Redemption.Order], set by
+// [Quote.Checkout]) come back when its goods are refunded, in proportion
+// to the goods returned and never more than were paid ([Returned],
+// [EntryRestore]); a price reduction gives back money, not points.
+//
+// Available and pending points are never negative. Points that a
+// claw-back finds already spent are owed, shown as [Account.Debt] under
+// [DebtRecord]: the net balance ([Account.Balance], available + pending −
+// debt) is then below zero until later points settle the debt. Under
+// [DebtCapAtZero] nothing is owed and the net balance never goes below
+// zero.
+//
+// # Time zone
+//
+// Whatever zone a time.Time carries, the library decides by its instant.
+// Where a rule needs a calendar date — the birthday month and the year of
+// a birthday benefit, the months added for expiry dates, tier reviews and
+// the qualifying window — the date is the one in the programme's zone,
+// [Config.Location] (set in Go; nil is UTC). The same event given with
+// its times in another zone is the same event: delivered again, it is a
+// redelivery ([DuplicateError] with Same), and applied it gives the
+// same entries, their times the same instants.
 //
 // # Tiers
 //
@@ -48,8 +71,9 @@
 // # Pricing
 //
 // [Programme.Price] prices a basket with the programme's seasonal and
-// quantity discounts, the coupons presented and points, in exact decimal
-// arithmetic: the total is never negative (each deduction is capped and
+// quantity discounts, the coupons presented (in an order that does not
+// depend on the order they were presented in) and points, in exact
+// decimal arithmetic: the total is never negative (each deduction is capped and
 // the cap reported) and every deduction is explained in the [Quote].
 // [Quote.Order] builds the order of the [Purchase] from the basket the
 // quote priced, each line carrying what was taken off it, so the order

@@ -41,9 +41,17 @@ const (
 	// spend. For a compensation it takes nothing and only records the
 	// event.
 	EntryReduction
+	// EntryRestore gives back points that paid for goods now refunded:
+	// the share of the points redeemed for the order ([Redemption.Order])
+	// that the refunded goods are of it (see [Returned]). The points form
+	// a new lot, available at once and valid for the programme's
+	// [Config.ExpiryMonths] from the refund.
+	EntryRestore
 )
 
-var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction"}
+// The names of the entry kinds, indexed by kind. Kinds are stored by
+// number and by name: a new kind is appended, never inserted.
+var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction", "restore"}
 
 // ParseEntryKind parses the names written by [EntryKind.String].
 func ParseEntryKind(s string) (EntryKind, error) {

@@ -7,13 +7,16 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 )
 
 // Event is something that happened to a member. [Programme.Apply] turns
 // an event into ledger entries. Every event but [Tick] has an idempotency
-// key ([Event.Key]): the ledger accepts each key once, so an event
-// delivered twice takes effect once.
+// key ([Event.Key], [Programme.Key]): the ledger accepts each key once, so
+// an event delivered twice takes effect once. Events are compared by
+// content with their times as instants: the same event with its times in
+// another zone is a redelivery.
 //
 // The events are [Join], [Purchase], [Returned], [Credited],
 // [Redemption], [Adjustment], [ProfileCompleted], [SurveyAnswered],
@@ -55,6 +58,22 @@ type Purchase struct {
 // [customer.Exchange] moves no money: its claw-back entry takes no points
 // and no spend and leaves the units with the member (the replacement is
 // the same sale), so a later refund of them claws back as usual.
+//
+// A refund of an order that points paid for (redemptions whose
+// [Redemption.Order] names it) gives those points back by the same
+// returned weight as the claw-back: the order's [EntryRestore] entries
+// reach the cumulative target
+//
+//	round(redeemed × min(1, returned weight ÷ total weight))
+//
+// (half up), all of the points redeemed once every unit came back, never
+// more. An order paid wholly with points has no weight (it paid no
+// money): its units returned ÷ its units sold take the place of the
+// weights. The points come back as a new lot, available at once and
+// valid for [Config.ExpiryMonths] from the refund's time, as points newly
+// given; they come back before the refund's claw-back, which may draw on
+// them, and what is left settles debt first. An exchange gives nothing
+// back.
 type Returned struct {
 	// Return is the return; its order must have earned in this ledger.
 	Return customer.Return
@@ -76,6 +95,13 @@ type Returned struct {
 // never add up to more than the order earned, and reach all of it once
 // the goods came back or the whole price was given back. The reduction
 // is also taken off the order's qualifying spend (never below zero).
+//
+// A price reduction may give back at most what the member still paid for
+// the goods in money: the order's spend less what its refunds paid back
+// and earlier reductions gave back, nothing once every unit was refunded.
+// It gives back money, never points: points that paid for the order stay
+// spent (a host that wants to give some back records an [Adjustment]).
+// An amount must be in the programme's currency, in whole minor units.
 //
 // A [customer.Compensation] is goodwill, not a price: its entry takes no
 // points and no spend and only records the event.
@@ -102,6 +128,11 @@ type Redemption struct {
 	OrderTotal customer.Money
 	// Time is when the points were spent.
 	Time time.Time
+	// Order, when not empty, is the ID of the order the points pay for
+	// ([Quote.Checkout] sets it). A refund of that order's goods gives
+	// the points back in proportion ([Returned]); points redeemed for no
+	// order, e.g. for a gift, are never given back.
+	Order string `json:",omitempty"`
 }
 
 // Adjustment is a manual correction by an operator. Key "adjust:" + ID.
@@ -134,8 +165,9 @@ type SurveyAnswered struct {
 
 // BirthdayClaim gives the birthday gift ([BirthdayConfig.Gift] plus the
 // tier's [TierLevel.BirthdayGift]). It is accepted only within the
-// member's birthday month and once per calendar year: key "birthday:" +
-// the year. A year not claimed is not carried over.
+// member's birthday month and once per calendar year, both in the
+// programme's time zone ([Config.Location]): key "birthday:" + the year
+// ([Programme.Key]). A year not claimed is not carried over.
 type BirthdayClaim struct {
 	Member customer.ID // the member
 	Time   time.Time   // when the gift is claimed, in the birthday month
@@ -173,8 +205,20 @@ func (ProfileCompleted) Key() string { return "profile" }
 // Key returns "survey:" + SurveyID.
 func (e SurveyAnswered) Key() string { return "survey:" + e.SurveyID }
 
-// Key returns "birthday:" + the year of Time.
-func (e BirthdayClaim) Key() string { return "birthday:" + strconv.Itoa(e.Time.Year()) }
+// Key returns "birthday:" + the year of Time in UTC, the key of the claim
+// in a programme without a [Config.Location]; [Programme.Key] gives the
+// key in any programme.
+func (e BirthdayClaim) Key() string { return "birthday:" + strconv.Itoa(e.Time.UTC().Year()) }
+
+// Key returns the idempotency key that [Programme.Apply] uses for e. It
+// is e.Key(), except for a [BirthdayClaim], whose key names the year of
+// its Time in the programme's time zone ([Config.Location]).
+func (p *Programme) Key(e Event) string {
+	if c, ok := e.(BirthdayClaim); ok {
+		return "birthday:" + strconv.Itoa(c.Time.In(p.Location()).Year())
+	}
+	return e.Key()
+}
 
 // Key returns "".
 func (Tick) Key() string { return "" }
@@ -209,8 +253,49 @@ func (e BirthdayClaim) MemberID() customer.ID { return e.Member }
 // MemberID returns Member.
 func (e Tick) MemberID() customer.ID { return e.Member }
 
-// fingerprint hashes the content of an event (FNV-1a 64 of its JSON).
-func fingerprint(e Event) uint64 {
+// fingerprint hashes the content of an event (FNV-1a 64 of its JSON),
+// with its times in UTC: an event is the same whatever zone its times
+// are given in, as long as they are the same instants.
+func fingerprint(e Event) uint64 { return zonedFingerprint(inUTC(e)) }
+
+// inUTC returns e with its times in UTC.
+func inUTC(e Event) Event {
+	switch v := e.(type) {
+	case Join:
+		v.Time = v.Time.UTC()
+		return v
+	case Purchase:
+		v.Order.Time = v.Order.Time.UTC()
+		return v
+	case Returned:
+		v.Return.Time = v.Return.Time.UTC()
+		return v
+	case Credited:
+		v.Credit.Time = v.Credit.Time.UTC()
+		return v
+	case Redemption:
+		v.Time = v.Time.UTC()
+		return v
+	case Adjustment:
+		v.Time = v.Time.UTC()
+		return v
+	case ProfileCompleted:
+		v.Time = v.Time.UTC()
+		return v
+	case SurveyAnswered:
+		v.Time = v.Time.UTC()
+		return v
+	case BirthdayClaim:
+		v.Time = v.Time.UTC()
+		return v
+	}
+	return e
+}
+
+// zonedFingerprint hashes e with its times in the zones they carry. It is
+// how fingerprints were computed before they compared instants; Apply
+// still recognises a redelivery by it.
+func zonedFingerprint(e Event) uint64 {
 	b, err := json.Marshal(e)
 	if err != nil {
 		b = []byte(fmt.Sprintf("%T %s", e, e.Key()))
@@ -358,11 +443,15 @@ func (e Credited) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("credit.kind", customer.CodeUnknown, "unknown credit kind %d", uint8(c.Kind))
 	}
 	amount := c.Amount.Amount()
+	cur := p.cfg.Currency
+	digits := cur.Digits()
 	switch {
 	case !sane(amount) || amount.Sign() <= 0:
 		pr.add("credit.amount", customer.CodeRange, "%s is not positive, too large or too precise", brief(amount))
-	case c.Amount.Currency() != p.cfg.Currency:
-		pr.add("credit.amount", customer.CodeMismatch, "is in %s, the programme's currency is %s", c.Amount.Currency(), p.cfg.Currency)
+	case c.Amount.Currency() != cur:
+		pr.add("credit.amount", customer.CodeMismatch, "is in %s, the programme's currency is %s", c.Amount.Currency(), cur)
+	case !amount.Equal(amount.Truncate(digits)):
+		pr.add("credit.amount", customer.CodeFormat, "%s has more decimals than %s allows (%d)", amount.String(), cur, digits)
 	}
 	record := fmt.Sprintf("credit %q", c.ID)
 	if c.Kind != customer.PriceReduction {
@@ -382,9 +471,11 @@ func (e Credited) validate(p *Programme, a *Account, now time.Time) error {
 	if !c.Time.IsZero() && c.Time.Before(o.time) {
 		pr.add("credit.time", customer.CodeOrder, "%s is before the order's %s", c.Time.Format(time.RFC3339), o.time.Format(time.RFC3339))
 	}
-	if left := o.spend.Sub(o.reduced); sane(amount) && amount.GreaterThan(left) {
-		pr.add("credit.amount", customer.CodeTooMany, "%s is more than the %s of order %q's spend not yet given back",
-			p.cfg.Currency.Format(amount), p.cfg.Currency.Format(left), o.id)
+	// What the member still holds of the goods' price: the spend less
+	// what refunds paid back and earlier reductions gave back.
+	if left := decimal.Max(o.spend.Sub(o.returned).Sub(o.reduced), decimal.Zero); sane(amount) && amount.GreaterThan(left) {
+		pr.add("credit.amount", customer.CodeTooMany, "%s is more than the %s of order %q's spend of %s not yet refunded or given back",
+			cur.Format(amount), cur.Format(left), o.id, cur.Format(o.spend))
 	}
 	return pr.err(record)
 }
@@ -409,7 +500,7 @@ func (e Redemption) validate(p *Programme, a *Account, now time.Time) error {
 		} else if e.Points > 0 {
 			limit := e.OrderTotal.Amount().Mul(p.cfg.Redeem.MaxShare)
 			if v := p.pointsValue(e.Points); v.GreaterThan(limit) {
-				pr.add("points", customer.CodeRange, "pay %s, more than the maximum share %s of the order's %s", v.String(), p.cfg.Redeem.MaxShare.String(), e.OrderTotal)
+				pr.add("points", customer.CodeRange, "pay %s %s, more than the maximum share %s of the order's %s", p.cfg.Currency.Format(v), p.cfg.Currency, p.cfg.Redeem.MaxShare.String(), e.OrderTotal)
 			}
 		}
 	}
@@ -422,8 +513,11 @@ func (e Adjustment) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("id", customer.CodeRequired, "is empty")
 	}
 	checkWhen(&pr, "time", e.Time, now, a)
-	if e.Points == 0 {
+	switch e.Points {
+	case 0:
 		pr.add("points", customer.CodeRequired, "is zero")
+	case -MaxPoints - 1:
+		pr.add("points", customer.CodeRange, "%d is beyond the %d points a correction may remove", e.Points, MaxPoints)
 	}
 	if e.Reason == "" {
 		pr.add("reason", customer.CodeRequired, "is empty")
@@ -470,8 +564,8 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 	switch {
 	case a.Birthday.IsZero():
 		pr.add("birthday", customer.CodeRequired, "the member's birthday is unknown")
-	case !e.Time.IsZero() && e.Time.Month() != a.Birthday.Month:
-		pr.add("time", customer.CodeRange, "%s is not in the birthday month (%s)", e.Time.Format(time.DateOnly), a.Birthday.Month)
+	case !e.Time.IsZero() && e.Time.In(p.Location()).Month() != a.Birthday.Month:
+		pr.add("time", customer.CodeRange, "%s is not in the birthday month (%s)", p.date(e.Time), a.Birthday.Month)
 	}
 	if err := pr.err(fmt.Sprintf("birthday claim of member %q", e.Member)); err != nil {
 		return err

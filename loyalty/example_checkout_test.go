@@ -72,7 +72,7 @@ func ExampleQuote_Checkout() {
 	// Output:
 	// redemption T-501: 1500 points against 89.00 EUR
 	// purchase T-501: 74.00 EUR paid
-	//   redeem -1500  1500 points redeemed for 15.00 EUR
+	//   redeem -1500  1500 points redeemed for 15.00 EUR paid on order "T-501"
 	//   earn     +74  74 points for 74.00 EUR paid
 	// available 574
 	// delivered again, duplicate: true

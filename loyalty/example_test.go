@@ -303,3 +303,49 @@ func ExampleCredited() {
 	// reduction 0 - compensation of 10.00: goodwill, no points taken back
 	// balance 119
 }
+
+// A refund of an order paid partly with points gives back the points
+// paid for the goods that came back, and claws back what they earned.
+func ExampleReturned_pointsPaid() {
+	p, err := loyalty.DecodeProgramme([]byte(`{"currency": "EUR", "earn": {"points_per_unit": "1"},
+		"redeem": {"points_per_unit": "100"}, "expiry_months": 12}`))
+	if err != nil {
+		panic(err)
+	}
+	t := time.Date(2026, 3, 1, 15, 0, 0, 0, time.UTC)
+	a, _, _ := p.Apply(loyalty.Account{}, loyalty.Join{Member: "ada", Time: t}, t)
+	a, _, _ = p.Apply(a, loyalty.Adjustment{Member: "ada", ID: "welcome", Points: 2000, Reason: "welcome", Operator: "shop", Time: t}, t)
+
+	// Two shirts at 39.95, 20.00 of them paid with 2000 points.
+	q, err := p.Price(loyalty.Basket{Member: "ada", Time: t, Currency: "EUR", Points: 2000, Available: a.Available,
+		Items: []loyalty.Item{{Line: customer.Line{ID: "1", SKU: "SHIRT", Quantity: 2, UnitPrice: decimal.RequireFromString("39.95")}}}})
+	if err != nil {
+		panic(err)
+	}
+	events, _ := q.Checkout("T-90", customer.Online)
+	for _, e := range events {
+		a, _, _ = p.Apply(a, e, t)
+	}
+	fmt.Println("paid", q.Total.StringFixed(2), "EUR and", q.PointsUsed, "points; available", a.Available)
+
+	// One shirt comes back.
+	later := t.AddDate(0, 0, 3)
+	r := customer.Return{ID: "X-1", OrderID: "T-90", CustomerID: "ada", Time: later, Kind: customer.Refund,
+		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -1}}}
+	a, entries, err := p.Apply(a, loyalty.Returned{Return: r}, later)
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		fmt.Println(e.Kind, e.Points, "-", e.Note)
+	}
+	fmt.Println("restored lot expires", entries[0].ExpiresAt.Format(time.DateOnly))
+	redeemed, restored := a.OrderRedemption("T-90")
+	fmt.Println("points paid", redeemed, "given back", restored)
+	// Output:
+	// paid 59.90 EUR and 2000 points; available 59
+	// restore 1000 - 1000 of the 2000 points paid on order "T-90" given back for the goods refunded
+	// clawback -30 - 30 of the 59 points of order "T-90" clawed back for 29.95 returned
+	// restored lot expires 2027-03-04
+	// points paid 2000 given back 1000
+}

@@ -137,6 +137,13 @@ type orderRecord struct {
 	units    map[string]int // units returned by line
 }
 
+// redemptionRecord is what the ledger knows of the points redeemed to
+// pay for one order.
+type redemptionRecord struct {
+	points   Points // redeemed for the order
+	restored Points // given back by refunds of it
+}
+
 // Account is the state of one member's ledger: the fold of its entries. It
 // is a value: [Programme.Apply] returns a new Account and never changes
 // the one given, so an Account may be shared between goroutines.
@@ -170,7 +177,8 @@ type Account struct {
 	lotsOwned        bool   // lots (the slice, not the Lots) is a private copy that fold may change
 	keys             pmap[uint64]
 	orders           pmap[*orderRecord]
-	qual             *qnode // orders by time with their qualifying sums
+	redeemed         pmap[redemptionRecord] // by order ID
+	qual             *qnode                 // orders by time with their qualifying sums
 	birthdayGiftYear int
 	birthdayMultYear int
 }
@@ -201,6 +209,14 @@ func (a *Account) OrderPoints(id string) (earned, clawed Points, ok bool) {
 		return 0, 0, false
 	}
 	return o.points, o.clawed, true
+}
+
+// OrderRedemption returns the points redeemed to pay for order id (the
+// redemptions whose [Redemption.Order] is id) and the points given back
+// since by refunds of its goods ([EntryRestore]).
+func (a *Account) OrderRedemption(id string) (redeemed, restored Points) {
+	r, _ := a.redeemed.get(id)
+	return r.points, r.restored
 }
 
 // Replay folds entries, in order, into the Account they describe. It
@@ -367,7 +383,17 @@ func (a *Account) fold(e *Entry) error {
 		}
 		a.Member, a.Birthday, a.Joined = e.Member, e.Birthday, e.Effective
 		a.LevelSince, a.NextReview = e.Effective, e.NextReview
-	case EntryEarn, EntryBonus, EntryAdjust:
+	case EntryEarn, EntryBonus, EntryAdjust, EntryRestore:
+		if e.Kind == EntryRestore {
+			r, ok := a.redeemed.get(e.OrderID)
+			if !ok || e.Lot == "" {
+				return corrupt(e, "gives back points of order %q that none were redeemed for, or creates no lot", e.OrderID)
+			}
+			if r.restored += e.Points; e.Points <= 0 || r.restored > r.points {
+				return corrupt(e, "gives back %d points of order %q, %d were redeemed for it", r.restored, e.OrderID, r.points)
+			}
+			a.redeemed = a.redeemed.set(e.OrderID, r)
+		}
 		if e.Lot != "" {
 			if e.Points <= 0 {
 				return corrupt(e, "creates lot %q of %d points", e.Lot, e.Points)
@@ -403,6 +429,17 @@ func (a *Account) fold(e *Entry) error {
 		}
 		if e.Kind == EntryBonus && e.Bonus == BonusBirthday {
 			a.birthdayGiftYear = e.Year
+		}
+	case EntryRedeem:
+		if e.OrderID != "" {
+			if e.Points >= 0 || e.Points == -MaxPoints-1 {
+				return corrupt(e, "a redemption for order %q changes the balance by %d", e.OrderID, e.Points)
+			}
+			r, _ := a.redeemed.get(e.OrderID)
+			if r.points, err = addPoints(r.points, -e.Points); err != nil {
+				return fmt.Errorf("loyalty: member %q: %w", e.Member, err)
+			}
+			a.redeemed = a.redeemed.set(e.OrderID, r)
 		}
 	case EntryClawback:
 		o := a.order(e.OrderID)

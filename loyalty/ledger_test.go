@@ -393,6 +393,42 @@ func TestAdjustments(t *testing.T) {
 	assert.Equal(t, "anna", entries[0].Operator)
 	assert.Equal(t, "error", entries[0].Reason)
 	assert.Equal(t, loyalty.Points(25), a.Available)
+
+	// The most negative int64 has no positive counterpart: a bad field,
+	// not a shortage of points.
+	next, entries, err := p.Apply(a, loyalty.Adjustment{Member: "M1", ID: "a3", Points: math.MinInt64, Reason: "error", Operator: "anna", Time: day(2026, 1, 6)}, day(2026, 1, 6))
+	var ve *customer.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("points", customer.CodeRange), "%v", err)
+	assert.Empty(t, entries)
+	assert.Equal(t, a.Version, next.Version)
+}
+
+// Amounts in error messages read as plain decimals, money with the
+// currency's cents: never "0e0" or "-5e0".
+func TestErrorMessagesPrintPlainAmounts(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "100", 1))})
+	at := func() customer.Credit { return customer.Credit{CustomerID: "M1", Time: day(2026, 2, 3)} }
+	for amount, want := range map[string]string{"0": "credit.amount: 0 is not positive", "-5": "credit.amount: -5 is not positive"} {
+		_, _, err := p.Apply(a, loyalty.Credited{Credit: eurCredit("K1", "O1", customer.PriceReduction, amount, at)}, day(2026, 2, 3))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), want)
+		assert.NotRegexp(t, `\de-?\d`, err.Error())
+	}
+	huge := eurCredit("K1", "O1", customer.PriceReduction, "1", at)
+	huge.Amount, _ = customer.MoneyFromDecimal(dec("1e999999999"), "EUR")
+	_, _, err := p.Apply(a, loyalty.Credited{Credit: huge}, day(2026, 2, 3))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "1e999999999 is not positive, too large or too precise", "a huge number keeps its exponent")
+
+	a = apply(t, p, a, day(2026, 3, 4), loyalty.Tick{Member: "M1"})
+	total, err := customer.NewMoney("1.99", "EUR")
+	require.NoError(t, err)
+	_, _, err = p.Apply(a, loyalty.Redemption{Member: "M1", ID: "R1", Points: 100, OrderTotal: total, Time: day(2026, 3, 4)}, day(2026, 3, 4))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "pay 1.00 EUR, more than the maximum share 0.5 of the order's 1.99 EUR")
 }
 
 func TestOverflowIsAnError(t *testing.T) {

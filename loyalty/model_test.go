@@ -38,10 +38,30 @@ func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme 
 type modelOrder struct {
 	at       time.Time
 	qty      map[string]int
-	price    map[string]int64 // whole euros per unit
+	price    map[string]int64 // whole euros per unit paid in money
 	returned map[string]int
 	reduced  int64 // whole euros given back by price reductions
 	earned   loyalty.Points
+	clawed   loyalty.Points // taken back by returns and reductions
+	redeemed loyalty.Points // points paid for the order (one line)
+	restored loyalty.Points // points given back by refunds
+}
+
+// clawTarget is what the order's claw-backs add up to: with one point
+// per euro, the euros returned or given back, never more than earned.
+func (o *modelOrder) clawTarget() loyalty.Points {
+	return loyalty.Points(min(o.spend()-o.spendAt().IntPart(), int64(o.earned)))
+}
+
+// restoreTarget is what refunds give back of the points paid for the
+// order: its share of the units returned, rounded half up.
+func (o *modelOrder) restoreTarget() loyalty.Points {
+	var q, u int64
+	for id, n := range o.qty {
+		q += int64(n)
+		u += int64(o.returned[id])
+	}
+	return loyalty.Points((2*int64(o.redeemed)*u + q) / (2 * q))
 }
 
 // spendAt is what the member kept of the order: the units kept less the
@@ -74,6 +94,17 @@ type ledgerMachine struct {
 	events  []loyalty.Event // applied events, for redelivery
 	nextID  int
 	reviews map[time.Time]bool // review and grace-end instants scheduled by the ledger
+	balance loyalty.Points     // the model's net balance
+}
+
+// takeBack changes the model's balance for delta points taken back:
+// all of them under the debt policy, at most the balance when it caps
+// at zero.
+func (m *ledgerMachine) takeBack(delta loyalty.Points) {
+	if m.policy == loyalty.DebtCapAtZero {
+		delta = min(delta, m.balance)
+	}
+	m.balance -= delta
 }
 
 // apply applies e and checks the rules that hold for every event; it
@@ -196,6 +227,9 @@ func (m *ledgerMachine) Check(rt *rapid.T) {
 	if sum != a.Balance() {
 		rt.Fatalf("balance %d ≠ sum of entries %d", a.Balance(), sum)
 	}
+	if a.Balance() != m.balance {
+		rt.Fatalf("balance %d, model %d", a.Balance(), m.balance)
+	}
 	r, err := loyalty.Replay(m.log)
 	if err != nil {
 		rt.Fatalf("replay: %v", err)
@@ -250,6 +284,14 @@ func (m *ledgerMachine) Check(rt *rapid.T) {
 		if o.spendAt().IsZero() && clawed != earned {
 			rt.Fatalf("order %s fully returned, clawed %d of %d", id, clawed, earned)
 		}
+		// Points paid for the order come back with its goods, never more.
+		redeemed, restored := a.OrderRedemption(id)
+		if redeemed != o.redeemed || restored != o.restored {
+			rt.Fatalf("order %s: %d points paid, %d given back; model %d, %d", id, redeemed, restored, o.redeemed, o.restored)
+		}
+		if restored > redeemed || m.allReturned(id) && restored != redeemed {
+			rt.Fatalf("order %s: %d of the %d points paid given back", id, restored, redeemed)
+		}
 	}
 	// The tier is never below what the member qualifies for now.
 	if q := m.p.QualifyingLevel(a, a.AsOf); q > a.Level {
@@ -262,9 +304,18 @@ func (m *ledgerMachine) Check(rt *rapid.T) {
 
 func (m *ledgerMachine) Wait(rt *rapid.T) {
 	m.now = m.now.Add(time.Duration(rapid.IntRange(1, 40*24).Draw(rt, "hours")) * time.Hour)
+	// What is left of the lots whose expiry comes goes; nothing else
+	// that falls due (releases, repayments, reviews) moves the balance.
+	var expiring loyalty.Points
+	for _, l := range m.a.Lots() {
+		if !l.ExpiresAt.IsZero() && !l.ExpiresAt.After(m.now) {
+			expiring += l.Remaining
+		}
+	}
 	if _, err := m.apply(rt, loyalty.Tick{Member: "M1"}); err != nil {
 		rt.Fatalf("tick: %v", err)
 	}
+	m.balance -= expiring
 }
 
 func (m *ledgerMachine) Buy(rt *rapid.T) {
@@ -292,12 +343,57 @@ func (m *ledgerMachine) Buy(rt *rapid.T) {
 		rt.Fatalf("purchase of %d euros earned %v", net, earn)
 	}
 	mo.earned = earn[0].Points
+	m.balance += loyalty.Points(net)
+}
+
+// BuyWithPoints buys one line paid partly or wholly with points, through
+// Price and Checkout: the redemption is tied to the order, and refunds
+// of the order's units give the points back in proportion.
+func (m *ledgerMachine) BuyWithPoints(rt *rapid.T) {
+	qty := rapid.IntRange(1, 3).Draw(rt, "qty")
+	afford := int64(m.a.Available) / (100 * int64(qty)) // whole euros per unit the points can pay
+	if afford < 1 {
+		rt.Skip("too few points available")
+	}
+	price := rapid.Int64Range(1, 400).Draw(rt, "price")
+	k := rapid.Int64Range(1, min(price, afford)).Draw(rt, "euros per unit in points")
+	pts := loyalty.Points(100 * int64(qty) * k)
+	m.nextID++
+	id := fmt.Sprint("P", m.nextID)
+	q, err := m.p.Price(loyalty.Basket{Member: "M1", Time: m.now, Currency: "EUR", Points: pts, Available: m.a.Available,
+		Items: []loyalty.Item{{Line: customer.Line{ID: "L0", SKU: "L0", Category: "coats", Quantity: qty, UnitPrice: decimal.NewFromInt(price)}}}})
+	if err != nil {
+		rt.Fatalf("price: %v", err)
+	}
+	if q.PointsUsed != pts {
+		rt.Fatalf("paid %d points, asked %d", q.PointsUsed, pts)
+	}
+	evs, err := q.Checkout(id, customer.Online)
+	if err != nil {
+		rt.Fatalf("checkout: %v", err)
+	}
+	net := int64(qty) * (price - k)
+	mo := &modelOrder{at: m.now, qty: map[string]int{"L0": qty}, price: map[string]int64{"L0": price - k},
+		returned: map[string]int{}, redeemed: pts}
+	m.orders[id] = mo
+	m.ids = append(m.ids, id)
+	for _, e := range evs {
+		if _, err := m.apply(rt, e); err != nil {
+			rt.Fatalf("checkout %T: %v", e, err)
+		}
+	}
+	earned, _, _ := m.a.OrderPoints(id)
+	if earned != loyalty.Points(net) {
+		rt.Fatalf("paying %d euros in money earned %d", net, earned)
+	}
+	mo.earned = earned
+	m.balance += earned - pts
 }
 
 func (m *ledgerMachine) Return(rt *rapid.T) {
 	var open []string
 	for _, id := range m.ids {
-		if m.orders[id].spendAt().Sign() > 0 || m.orders[id].earned == 0 && !m.allReturned(id) {
+		if !m.allReturned(id) {
 			open = append(open, id)
 		}
 	}
@@ -331,6 +427,20 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	if len(c) != 1 || -c[0].Points+c[0].Forgiven+preClawed > o.earned {
 		rt.Fatalf("claw-back %v of an order that earned %d (clawed %d before)", c, o.earned, preClawed)
 	}
+	// The points paid for the units come back first, then the claw-back.
+	give := o.restoreTarget() - o.restored
+	var got loyalty.Points
+	for _, e := range ofKind(entries, loyalty.EntryRestore) {
+		got += e.Points
+	}
+	if got != give {
+		rt.Fatalf("refund of %d units of order %s gave back %d points, model %d", units, id, got, give)
+	}
+	o.restored += give
+	m.balance += give
+	delta := o.clawTarget() - o.clawed
+	o.clawed += delta
+	m.takeBack(delta)
 	// Too many units: refused, nothing changes.
 	r.ID += "-again"
 	r.Lines = []customer.ReturnLine{{LineID: lid, Quantity: -(o.qty[lid] - o.returned[lid] + 1)}}
@@ -389,7 +499,7 @@ func (m *ledgerMachine) Exchange(rt *rapid.T) {
 func (m *ledgerMachine) Reduce(rt *rapid.T) {
 	var open []string
 	for _, id := range m.ids {
-		if o := m.orders[id]; o.spend() > o.reduced {
+		if m.orders[id].spendAt().Sign() > 0 {
 			open = append(open, id)
 		}
 	}
@@ -398,7 +508,8 @@ func (m *ledgerMachine) Reduce(rt *rapid.T) {
 	}
 	id := rapid.SampledFrom(open).Draw(rt, "order")
 	o := m.orders[id]
-	left := o.spend() - o.reduced
+	// What is left to reduce: the spend less refunds and reductions.
+	left := o.spendAt().IntPart()
 	amount := rapid.Int64Range(1, left).Draw(rt, "reduction")
 	m.nextID++
 	cr := customer.Credit{ID: fmt.Sprint("K", m.nextID), CustomerID: "M1", OrderID: id, Time: m.now,
@@ -416,13 +527,15 @@ func (m *ledgerMachine) Reduce(rt *rapid.T) {
 	// Points in proportion: with one point per euro, the order's
 	// claw-backs reach what was returned and given back, in euros.
 	_, clawed, _ := m.a.OrderPoints(id)
-	want := loyalty.Points(min(o.spend()-o.spendAt().IntPart(), int64(o.earned)))
+	want := o.clawTarget()
 	if clawed != want {
 		rt.Fatalf("order %s: clawed %d after a reduction, want %d (spend %d, kept %s)", id, clawed, want, o.spend(), o.spendAt())
 	}
+	m.takeBack(want - o.clawed)
+	o.clawed = want
 	// More than is left: refused, nothing changes.
 	cr.ID += "-again"
-	cr.Amount = eurMoney(o.spend() - o.reduced + 1)
+	cr.Amount = eurMoney(o.spendAt().IntPart() + 1)
 	if _, err := m.apply(rt, loyalty.Credited{Credit: cr}); err == nil {
 		rt.Fatalf("a reduction beyond the spend was accepted")
 	}
@@ -479,6 +592,8 @@ func (m *ledgerMachine) Redeem(rt *rapid.T) {
 		rt.Fatalf("redeemed %d of %d available: %v", pts, settled.Available, err)
 	case pts <= settled.Available && err != nil:
 		rt.Fatalf("redeem %d of %d available: %v", pts, settled.Available, err)
+	case err == nil:
+		m.balance -= pts
 	}
 }
 
@@ -491,6 +606,9 @@ func (m *ledgerMachine) Adjust(rt *rapid.T) {
 	_, err := m.apply(rt, loyalty.Adjustment{Member: "M1", ID: fmt.Sprint("A", m.nextID), Points: pts, Reason: "model", Operator: "rapid", Time: m.now})
 	if err != nil && !errors.Is(err, loyalty.ErrInsufficient) {
 		rt.Fatalf("adjust %d: %v", pts, err)
+	}
+	if err == nil {
+		m.balance += pts
 	}
 }
 
@@ -510,9 +628,11 @@ func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 }
 
 // TestLedgerModel runs random histories of one member against a model:
-// balance = sum of entries; no double earn; nothing negative outside the
-// debt policy; redemption nearest expiry first; claw-back never above
-// what the order earned; tier changes only as the rules say.
+// the balance is the model's and the sum of the entries; no double earn;
+// nothing negative outside the debt policy; redemption nearest expiry
+// first; claw-back never above what the order earned; points paid for an
+// order come back with its refunded goods, in proportion, never more than
+// were paid; tier changes only as the rules say.
 func TestLedgerModel(t *testing.T) {
 	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
 		t.Run(policy.String(), func(t *testing.T) {

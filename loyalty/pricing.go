@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -68,7 +69,9 @@ type Basket struct {
 	Time     time.Time
 	Currency customer.Currency
 	Items    []Item
-	// Coupons are presented in the order they apply.
+	// Coupons are the coupons presented. Their order does not matter:
+	// [Programme.Price] applies percentage coupons first, then fixed
+	// amounts, each kind by code.
 	Coupons []Coupon
 	// Uses are the coupons' earlier uses, by code; no count may be
 	// negative.
@@ -165,12 +168,15 @@ func (s Scope) matches(it Item) bool {
 // CheckCoupon checks the coupon's definition against the programme: a code, a
 // known kind, a percentage within [PricingConfig.MinPercent,
 // MaxPercent] or a positive amount in the programme's currency, a valid
-// scope and window, non-negative limits. It returns a [*CouponError].
+// scope and window, non-negative limits, and a fixed amount and a minimum
+// spend in whole minor units of the currency (never rounded). It returns
+// a [*CouponError]; its Detail names the field at fault.
 func (p *Programme) CheckCoupon(c Coupon) error {
 	refuse := func(rule, format string, args ...any) error {
 		return &CouponError{Code: c.Code, Rule: rule, Detail: fmt.Sprintf(format, args...)}
 	}
 	pr := p.cfg.Pricing
+	digits := p.cfg.Currency.Digits()
 	switch {
 	case c.Code == "":
 		return refuse(RuleDefined, "empty code")
@@ -189,8 +195,12 @@ func (p *Programme) CheckCoupon(c Coupon) error {
 		return refuse(RuleDefined, "unknown stacking rule %d", uint8(c.Stacking))
 	case c.MaxUses < 0 || c.MaxUsesPerMember < 0:
 		return refuse(RuleDefined, "negative usage limit")
+	case c.Kind == CouponFixed && !c.Amount.Amount().Equal(c.Amount.Amount().Truncate(digits)):
+		return refuse(RuleDefined, "amount: %s has more decimals than %s allows (%d)", c.Amount.Amount().String(), p.cfg.Currency, digits)
 	case c.MinSpend.Sign() < 0:
-		return refuse(RuleDefined, "minimum spend %s must not be negative", p.cfg.Currency.Format(c.MinSpend))
+		return refuse(RuleDefined, "min_spend: %s must not be negative", c.MinSpend.String())
+	case !c.MinSpend.Equal(c.MinSpend.Truncate(digits)):
+		return refuse(RuleDefined, "min_spend: %s has more decimals than %s allows (%d)", c.MinSpend.String(), p.cfg.Currency, digits)
 	case !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && !c.ValidFrom.Before(c.ValidUntil):
 		return refuse(RuleDefined, "valid_until is not after valid_from")
 	}
@@ -269,11 +279,15 @@ func (b *Basket) validate(p *Programme) error {
 //  1. seasonal discounts running at b.Time, the largest per line;
 //  2. quantity discounts whose minimum quantity the in-scope units reach,
 //     the largest per line;
-//  3. the coupons, in the order given: a percentage coupon takes
-//     round(amount × percent / 100) off each in-scope line (half up, to
-//     the minor unit); a fixed coupon takes its amount off the in-scope
-//     lines in proportion to their amounts ([customer.Money.Allocate]),
-//     capped at what they still cost;
+//  3. the coupons, in an order that does not depend on the order they
+//     were presented in: percentage coupons first, then fixed amounts,
+//     each kind by code. A percentage coupon takes round(amount ×
+//     percent / 100) off each in-scope line (half up, to the minor
+//     unit); a fixed coupon takes its amount off the in-scope lines in
+//     proportion to their amounts ([customer.Money.Allocate]), capped at
+//     what they still cost. A coupon's MinSpend is compared with its
+//     in-scope lines after steps 1 and 2, before any coupon, so one
+//     coupon never decides whether another applies;
 //  4. points: value = points / [RedeemConfig.PointsPerUnit], truncated to
 //     the minor unit, capped at [RedeemConfig.MaxShare] of what is left
 //     (the points are then reduced to what the capped value is worth).
@@ -384,15 +398,27 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 
 func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 	take func(int, decimal.Decimal) decimal.Decimal, percentOff func(int, decimal.Decimal) decimal.Decimal) error {
-	seen := map[string]bool{}
-	for _, c := range b.Coupons {
+	codes := make([]string, len(b.Coupons))
+	for i, c := range b.Coupons {
+		codes[i] = c.Code
+	}
+	slices.Sort(codes)
+	for i := 1; i < len(codes); i++ {
+		if codes[i] == codes[i-1] {
+			return &CouponError{Code: codes[i], Rule: RuleRepeated, Detail: "presented twice on one order"}
+		}
+	}
+	// The codes are unique: this order is the same however the coupons
+	// were presented.
+	coupons := slices.Clone(b.Coupons)
+	slices.SortFunc(coupons, func(x, y Coupon) int { return cmp.Or(cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Code, y.Code)) })
+	// The minimum spend is measured on the amounts after the programme's
+	// own discounts, before any coupon.
+	base := slices.Clone(amounts)
+	for _, c := range coupons {
 		refuse := func(rule, format string, args ...any) error {
 			return &CouponError{Code: c.Code, Rule: rule, Detail: fmt.Sprintf(format, args...)}
 		}
-		if seen[c.Code] {
-			return refuse(RuleRepeated, "presented twice on one order")
-		}
-		seen[c.Code] = true
 		if err := p.CheckCoupon(c); err != nil {
 			return err
 		}
@@ -416,18 +442,19 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 			return refuse(RuleUses, "used %d of %d times by this member", u.ByMember, c.MaxUsesPerMember)
 		}
 		var lines []int
-		eligible := decimal.Zero
+		eligible, spend := decimal.Zero, decimal.Zero
 		for i, it := range b.Items {
 			if c.Scope.matches(it) {
 				lines = append(lines, i)
 				eligible = eligible.Add(amounts[i])
+				spend = spend.Add(base[i])
 			}
 		}
 		if len(lines) == 0 {
 			return refuse(RuleScope, "no line is in its scope (%s %s)", c.Scope.Kind, strings.Join(c.Scope.Values, ", "))
 		}
-		if eligible.LessThan(c.MinSpend) {
-			return refuse(RuleMinSpend, "in-scope lines cost %s, the minimum is %s", p.cfg.Currency.Format(eligible), p.cfg.Currency.Format(c.MinSpend))
+		if spend.LessThan(c.MinSpend) {
+			return refuse(RuleMinSpend, "in-scope lines cost %s before coupons, the minimum is %s", p.cfg.Currency.Format(spend), p.cfg.Currency.Format(c.MinSpend))
 		}
 		d := Deduction{Kind: DeductCoupon, Name: c.Code, Amount: decimal.Zero}
 		for _, i := range lines {
@@ -579,9 +606,10 @@ func (q Quote) Order(id string, channel customer.Channel) (customer.Order, error
 // Checkout returns the events of paying the quote, for [Service.ApplyAll]:
 // a [Redemption] of PointsUsed when the member pays with points, then the
 // [Purchase] of the order ([Quote.Order]). The redemption has the order's
-// ID, the basket's member and time, and as OrderTotal what the lines cost
-// after the discounts, Subtotal − Discount, the amount the points were
-// capped against. Applied together, the points are spent only if the
+// ID as its ID and as its Order (so a refund of the order gives the
+// points back, see [Returned]), the basket's member and time, and as
+// OrderTotal what the lines cost after the discounts, Subtotal −
+// Discount, the amount the points were capped against. Applied together, the points are spent only if the
 // order earns, and the same checkout delivered twice takes effect once.
 // Errors are those of Order, and nothing is returned with them.
 func (q Quote) Checkout(orderID string, channel customer.Channel) ([]Event, error) {
@@ -597,7 +625,7 @@ func (q Quote) Checkout(orderID string, channel customer.Channel) ([]Event, erro
 	if err != nil {
 		return nil, fmt.Errorf("loyalty: checkout of order %q: %w", orderID, err)
 	}
-	return []Event{Redemption{Member: q.member, ID: orderID, Points: q.PointsUsed, OrderTotal: paid, Time: q.at}, buy}, nil
+	return []Event{Redemption{Member: q.member, ID: orderID, Points: q.PointsUsed, OrderTotal: paid, Time: q.at, Order: orderID}, buy}, nil
 }
 
 // check reports a quote that has no basket or no member, or whose lines

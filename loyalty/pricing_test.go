@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,6 +131,9 @@ func TestPriceRefusesCoupons(t *testing.T) {
 		{"no code", []loyalty.Coupon{pct("", "10")}, nil, loyalty.RuleDefined},
 		{"no kind", []loyalty.Coupon{{Code: "Z", Scope: all, Stacking: loyalty.StackCombinable}}, nil, loyalty.RuleDefined},
 		{"huge percent", []loyalty.Coupon{pct("A", "1e999999999")}, nil, loyalty.RuleDefined},
+		// Money is whole cents: never rounded to fit.
+		{"sub-cent amount", []loyalty.Coupon{{Code: "F", Kind: loyalty.CouponFixed, Amount: eur(t, "10.005"), Scope: all, Stacking: loyalty.StackCombinable}}, nil, loyalty.RuleDefined},
+		{"sub-cent minimum spend", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.MinSpend = dec("20.001") })}, nil, loyalty.RuleDefined},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,7 +145,13 @@ func TestPriceRefusesCoupons(t *testing.T) {
 			assert.Equal(t, tc.rule, ce.Rule, "%v", err)
 			if tc.rule == loyalty.RuleMinSpend {
 				// Amounts are written as money: with the currency's cents.
-				assert.Contains(t, err.Error(), "in-scope lines cost 30.00, the minimum is 100.00")
+				assert.Contains(t, err.Error(), "in-scope lines cost 30.00 before coupons, the minimum is 100.00")
+			}
+			if strings.HasPrefix(tc.name, "sub-cent") {
+				// The detail names the field and CheckCoupon agrees.
+				field := map[bool]string{true: "amount: 10.005", false: "min_spend: 20.001"}[tc.coupons[0].Kind == loyalty.CouponFixed]
+				assert.Contains(t, ce.Detail, field+" has more decimals than EUR allows (2)")
+				assert.Equal(t, err, p.CheckCoupon(tc.coupons[0]))
 			}
 		})
 	}
@@ -461,4 +471,84 @@ func TestQuoteOrderProperties(t *testing.T) {
 			rt.Fatalf("earned on %s, paid %s", entries[0].Spend, q.Total)
 		}
 	})
+}
+
+// The order in which combinable coupons are presented decides nothing:
+// a permutation is accepted or refused alike (the same coupon and rule)
+// and prices to the same total and deductions; and the coupons together
+// are accepted exactly when each is accepted alone, since a coupon's
+// minimum spend is measured before any coupon.
+func TestCouponOrderDoesNotMatter(t *testing.T) {
+	p := club(t)
+	rapid.Check(t, func(rt *rapid.T) {
+		b := drawBasket(rt)
+		// Minimums near what the basket costs, so that coupons taken
+		// first would often decide them.
+		subtotal := decimal.Zero
+		for _, it := range b.Items {
+			subtotal = subtotal.Add(it.Net())
+		}
+		for i := range b.Coupons {
+			if rapid.Bool().Draw(rt, "has min spend") {
+				pct := rapid.Int64Range(1, 120).Draw(rt, "min spend % of the subtotal")
+				b.Coupons[i].MinSpend = subtotal.Mul(decimal.NewFromInt(pct)).Shift(-2).Truncate(2)
+			}
+		}
+		q, err := p.Price(b)
+		perm := b
+		perm.Coupons = rapid.Permutation(b.Coupons).Draw(rt, "presented")
+		pq, perr := p.Price(perm)
+		var ce, pce *loyalty.CouponError
+		switch {
+		case (err == nil) != (perr == nil):
+			rt.Fatalf("presented as %v: %v; as %v: %v", codes(b.Coupons), err, codes(perm.Coupons), perr)
+		case err != nil:
+			require.ErrorAs(rt, err, &ce)
+			require.ErrorAs(rt, perr, &pce)
+			require.Equal(rt, ce.Code, pce.Code, "the same coupon is refused")
+			require.Equal(rt, ce.Rule, pce.Rule)
+		default:
+			require.True(rt, q.Total.Equal(pq.Total), "total %s, permuted %s", q.Total, pq.Total)
+			require.Equal(rt, q.Deductions, pq.Deductions)
+			require.Equal(rt, outcome(q), outcome(pq))
+		}
+		for _, c := range b.Coupons {
+			alone := b
+			alone.Coupons = []loyalty.Coupon{c}
+			_, aerr := p.Price(alone)
+			var ace *loyalty.CouponError
+			switch {
+			case err == nil:
+				require.NoError(rt, aerr, "coupon %s accepted with the others", c.Code)
+			case c.Code == ce.Code:
+				require.ErrorAs(rt, aerr, &ace, "coupon %s refused with the others (%v)", c.Code, err)
+				require.Equal(rt, ce.Rule, ace.Rule)
+			}
+		}
+	})
+}
+
+func codes(cs []loyalty.Coupon) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Code)
+	}
+	return out
+}
+
+// A coupon's minimum spend counts the lines after the programme's
+// discounts and before any coupon: presented after a 20% coupon, a
+// 10.00 coupon with a minimum of 100.00 still applies to a 110.00 basket.
+func TestMinSpendBeforeCoupons(t *testing.T) {
+	p := club(t)
+	all := loyalty.Scope{Kind: loyalty.ScopeAll}
+	pct := loyalty.Coupon{Code: "P20", Kind: loyalty.CouponPercent, Percent: dec("20"), Scope: all, Stacking: loyalty.StackCombinable}
+	fix := loyalty.Coupon{Code: "F10", Kind: loyalty.CouponFixed, Amount: eur(t, "10.00"), Scope: all, Stacking: loyalty.StackCombinable, MinSpend: dec("100")}
+	for _, cs := range [][]loyalty.Coupon{{pct, fix}, {fix, pct}} {
+		q, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR",
+			Items: []loyalty.Item{item("COAT", "coats", "2026-SS", "110.00", 1)}, Coupons: cs})
+		require.NoError(t, err, codes(cs))
+		assert.Equal(t, "78.00", q.Total.StringFixed(2), "20%% of 110.00, then 10.00 off: %v", codes(cs))
+		assert.Equal(t, []string{"P20", "F10"}, []string{q.Deductions[0].Name, q.Deductions[1].Name}, "percentages first")
+	}
 }

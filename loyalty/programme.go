@@ -35,7 +35,8 @@ type Config struct {
 	Redeem RedeemConfig `json:"redeem"`
 	// ExpiryMonths is how many months after they were earned points
 	// expire: a lot earned at t expires at t.AddDate(0, ExpiryMonths, 0)
-	// (time.AddDate normalises, so 31 January + 1 month is 3 March).
+	// with t in the programme's [Config.Location] (time.AddDate
+	// normalises, so 31 January + 1 month is 3 March).
 	// 0 means points never expire.
 	ExpiryMonths int `json:"expiry_months"`
 	// PendingDays is the return window: points of a purchase stay pending,
@@ -49,6 +50,14 @@ type Config struct {
 	DebtPolicy DebtPolicy `json:"debt_policy"`
 	// Pricing holds coupon bounds and the quantity and seasonal discounts.
 	Pricing PricingConfig `json:"pricing"`
+	// Location is the programme's time zone: the calendar in which every
+	// date-based rule is decided, whatever zone the times given carry.
+	// It decides the month and year of a birthday benefit, the months
+	// added for expiry dates, tier reviews and the qualifying window, and
+	// the dates written in notes. nil means UTC. It is set in Go, e.g.
+	// from time.LoadLocation in the host, never read from the system by
+	// the library, and not part of the JSON form.
+	Location *time.Location `json:"-"`
 }
 
 // EarnConfig holds the earning rules.
@@ -104,8 +113,9 @@ type Multiplier struct {
 
 // BirthdayConfig is the birthday benefit (SEEDS §6). Both parts are
 // granted at most once per calendar year and only within the member's
-// birthday month: a year in which the member did not claim them is lost,
-// never carried over, so benefits never stack across missed years.
+// birthday month, both in the programme's [Config.Location]: a year in
+// which the member did not claim them is lost, never carried over, so
+// benefits never stack across missed years.
 type BirthdayConfig struct {
 	// Multiplier multiplies the points of the member's first purchase in
 	// the birthday month, each year. 0 or 1 means no multiplier.
@@ -137,7 +147,9 @@ type RedeemConfig struct {
 // higher tier's Min; a member moves down only at a periodic review, every
 // ReviewMonths from joining: a member who no longer qualifies gets
 // GraceDays of grace and is moved down to the tier it qualifies for at
-// the end of the grace period if it still falls short then.
+// the end of the grace period if it still falls short then. Months are
+// calendar months in the programme's [Config.Location]; GraceDays are
+// periods of 24 hours.
 type TierConfig struct {
 	// Basis is what qualifies. Default [BasisSpend].
 	Basis Basis `json:"basis"`
@@ -338,6 +350,25 @@ func Compile(c Config) (*Programme, error) {
 
 // Config returns a copy of the programme's configuration, defaults filled.
 func (p *Programme) Config() Config { return p.cfg.clone() }
+
+// Location returns the programme's time zone, [Config.Location], or
+// time.UTC when it has none.
+func (p *Programme) Location() *time.Location {
+	if p.cfg.Location == nil {
+		return time.UTC
+	}
+	return p.cfg.Location
+}
+
+// addMonths returns t plus n calendar months, counted in the
+// programme's time zone and normalised as time.AddDate does, in t's own
+// zone: the same instant whatever zone t carries.
+func (p *Programme) addMonths(t time.Time, n int) time.Time {
+	return t.In(p.Location()).AddDate(0, n, 0).In(t.Location())
+}
+
+// date formats the calendar date of t in the programme's time zone.
+func (p *Programme) date(t time.Time) string { return t.In(p.Location()).Format(time.DateOnly) }
 
 // Levels returns a copy of the tiers, lowest first. [Account.Level]
 // indexes this slice.
@@ -578,8 +609,13 @@ func (c *Config) checkPricing(p *problems) {
 	}
 }
 
-// brief formats d without expanding its exponent: "123e-45".
+// brief formats d as a plain decimal ("-5", "10.005") when it is small
+// enough to compute with, and otherwise without expanding its exponent:
+// "123e-45".
 func brief(d decimal.Decimal) string {
+	if sane(d) {
+		return d.String()
+	}
 	c := d.Coefficient().String()
 	if len(c) > 40 {
 		c = c[:40] + "…"

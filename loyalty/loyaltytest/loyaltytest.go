@@ -94,7 +94,8 @@ func Order(id string, member customer.ID, price int64, minute int) customer.Orde
 }
 
 // ledger returns the real entries of a small history of member: join,
-// two purchases, a redemption, a partial return and a price reduction.
+// two purchases, a redemption paying for the second, a partial return of
+// it that gives back part of the points, and a price reduction.
 func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 	t.Helper()
 	p := Programme()
@@ -106,7 +107,7 @@ func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 		loyalty.Join{Member: member, Birthday: customer.Birthday{Month: time.May, Day: 4}, Time: epoch},
 		loyalty.Purchase{Order: Order("A", member, 120, 1)},
 		loyalty.Purchase{Order: o2},
-		loyalty.Redemption{Member: member, ID: "R", Points: 150, Time: epoch.Add(3 * time.Minute)},
+		loyalty.Redemption{Member: member, ID: "R", Points: 150, Time: epoch.Add(3 * time.Minute), Order: "B"},
 		loyalty.Returned{Return: customer.Return{ID: "X", OrderID: "B", CustomerID: member, Time: epoch.Add(4 * time.Minute),
 			Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}},
 		loyalty.Credited{Credit: customer.Credit{ID: "K", CustomerID: member, OrderID: "A", Time: epoch.Add(5 * time.Minute),
