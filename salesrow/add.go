@@ -16,7 +16,8 @@ import (
 // whether r opened a new order, which the caller then records.
 //
 // A row that cannot be added is a *FieldError naming the column, and
-// changes nothing: a kind other than that of s, an amount in a currency
+// changes nothing: a kind other than that of s (see the package comment
+// for the kind of a customer whose first rows state none), an amount in a currency
 // other than the customer's, or whatever [customer.Summary.AddSale]
 // rejects (such as a sale of negative units, or a negative cost).
 func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrder bool, err *FieldError) {

@@ -38,7 +38,13 @@
 //     cannot overflow.
 //   - currency: an ISO 4217 code, in any case (eur is EUR).
 //   - kind: consumer or intermediary, or an intermediary role such as
-//     dealer, franchisee, wholesaler or agent, in any case.
+//     dealer, franchisee, wholesaler or agent, in any case. An empty kind
+//     states nothing: a customer's kind is the one its rows state, in
+//     whatever order they come, two rows stating different kinds
+//     conflict, and a caller's default kind is for a customer whose rows
+//     state none. [Add] rejects a row whose kind is not the summary's, so
+//     a caller gives a summary that no row has stated a kind for the kind
+//     of the first row that states one.
 //
 // # Rows
 //

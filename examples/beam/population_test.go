@@ -76,13 +76,21 @@ func TestSummarize(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, customer.Intermediary, s.Kind)
 	})
+	t.Run("kind stated on a later row", func(t *testing.T) {
+		s, err := testSummarizer.summarize("c", []row{
+			mustParse(t, 10, "c,2025-01-03,20,,1,,EUR,,"),
+			mustParse(t, 20, "c,2025-01-04,30,,1,,EUR,intermediary,"),
+		})
+		require.NoError(t, err)
+		assert.Equal(t, customer.Intermediary, s.Kind, "a row that states no kind does not state the default")
+	})
 	errs := []struct {
 		name   string
 		rows   []string
 		column string
 		msg    string
 	}{
-		{"kind changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,EUR,intermediary,"}, salesrow.ColKind,
+		{"kind changes", []string{"c,2025-01-03,20,,1,,EUR,consumer,", "c,2025-01-04,20,,1,,EUR,intermediary,"}, salesrow.ColKind,
 			`orders.csv, byte 2: kind "intermediary": customer "c" is consumer on earlier rows`},
 		{"units against amount", []string{"c,2025-01-03,20,,-1,,EUR,,"}, salesrow.ColQuantity, "orders.csv, byte 1: quantity: "},
 		{"negative cost on a sale", []string{"c,2025-01-03,20,,1,-3,EUR,,"}, salesrow.ColCost, "orders.csv, byte 1: cost: "},

@@ -18,7 +18,7 @@ type summarizer struct {
 	File string
 	// AsOf is the day of the analysis; rows after it never get here.
 	AsOf int32
-	// Kind of a customer whose first row names none.
+	// Kind of a customer whose rows name none.
 	Kind uint8
 	// Margin is the default gross margin, a decimal number.
 	Margin string
@@ -33,9 +33,15 @@ func (z *summarizer) summarize(id string, rows []row) (customer.Summary, error) 
 	if err != nil {
 		return customer.Summary{}, fmt.Errorf("margin %q: %w", z.Margin, err)
 	}
+	// The kind is the one the rows state (the first that states one; a
+	// later row stating another is an error), the default only when none
+	// does, as crm reads it: not the first row's, which may be silent.
 	kind := customer.Kind(z.Kind)
-	if len(rows) > 0 && rows[0].Kind != 0 {
-		kind = customer.Kind(rows[0].Kind)
+	for i := range rows {
+		if rows[i].Kind != 0 {
+			kind = customer.Kind(rows[i].Kind)
+			break
+		}
 	}
 	s := customer.NewSummary(customer.ID(id), kind, customer.Date(z.AsOf).Time(), &customer.SummaryOptions{DefaultMargin: margin})
 	orders := map[string]struct{}{}

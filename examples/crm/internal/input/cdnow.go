@@ -69,16 +69,22 @@ func (c *CDNOWReader) split(s string) int {
 }
 
 // isHeader reports whether the first non-empty line, split into n
-// fields, is a header: 4 or 5 fields whose date field (the second or
-// third) begins with a letter, as in "customer_id date quantity amount".
-// A data line with a malformed date begins with a digit and is reported.
+// fields, is a header: 4 or 5 fields none of which starts like a number
+// (a digit, a sign or a point), as in "customer_id date quantity amount".
+// A data line has a date of eight digits and a numeric quantity and
+// amount, so no data line is taken for a header, and a malformed first
+// line with a numeric field (such as "1 Jan-01-1997 1 29.33") is read as
+// data and reported.
 func (c *CDNOWReader) isHeader(n int) bool {
 	if n != 4 && n != 5 {
 		return false
 	}
-	d := c.field[n-3]
-	b := d[0] | 0x20
-	return b >= 'a' && b <= 'z'
+	for _, f := range c.field[:n] {
+		if b := f[0]; b >= '0' && b <= '9' || b == '+' || b == '-' || b == '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // Read returns the next row.

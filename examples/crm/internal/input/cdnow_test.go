@@ -2,6 +2,7 @@ package input
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"pgregory.net/rapid"
 )
 
 const cdnowDir = "../../../../churn/testdata/cdnow/"
@@ -127,6 +129,8 @@ func TestCDNOWMalformed(t *testing.T) {
 		{"bad date", "1 19970101 1 1\n1 19971301 1 1\n", `cdnow.txt:2: date "19971301": want YYYYMMDD`},
 		{"dashed date", "1 1997-01-01 1 1\n", `cdnow.txt:1: date "1997-01-01": want YYYYMMDD`},
 		{"letter in first-line date", "1 1997O101 1 1\n", `cdnow.txt:1: date "1997O101": want YYYYMMDD`},
+		{"word for a first-line date", "00001 0001 Jan-01-1997 1 29.33\n00001 0001 19970118 1 29.73\n", `cdnow.txt:1: date "Jan-01-1997": want YYYYMMDD`},
+		{"first-line words but a number", "id date quantity 29.33\n1 19970118 1 29.73\n", `cdnow.txt:1: date "date": want YYYYMMDD`},
 		{"bad quantity", "1 19970101 x 1\n", `cdnow.txt:1: quantity "x": not an integer`},
 		{"NaN", "1 19970101 1 NaN\n", `cdnow.txt:1: amount "NaN": not a decimal number`},
 		{"Inf", "1 19970101 1 +Inf\n", `cdnow.txt:1: amount "+Inf": not a decimal number`},
@@ -151,4 +155,24 @@ func cdnowBytes(tb testing.TB) []byte {
 	data, err := os.ReadFile(cdnowDir + "CDNOW_sample.txt")
 	require.NoError(tb, err)
 	return data
+}
+
+// No valid data line is taken for a header, nor a malformed one with a
+// numeric quantity or amount: as the first line of a file, each is read
+// as a row or reported, never dropped.
+func TestCDNOWFirstDataLineIsNeverAHeader(t *testing.T) {
+	id := rapid.StringMatching(`[0-9A-Za-z_]{1,8}`)
+	rapid.Check(t, func(rt *rapid.T) {
+		d := customer.DateFromYMD(1997, 1, 1) + customer.Date(rapid.IntRange(0, 500).Draw(rt, "day"))
+		date := rapid.SampledFrom([]string{strings.ReplaceAll(d.String(), "-", ""), "Jan-01-1997", "date", d.String()}).Draw(rt, "date")
+		line := fmt.Sprintf("%s %s %d %s", id.Draw(rt, "id"), date,
+			rapid.IntRange(0, 9).Draw(rt, "qty"), rapid.SampledFrom([]string{"0", "29.33", ".5", "0.00", "12"}).Draw(rt, "amount"))
+		if rapid.Bool().Draw(rt, "master") {
+			line = id.Draw(rt, "master") + "\t" + line
+		}
+		res, err := readCDNOW(t, line+"\n", Options{AsOf: customer.DateFromYMD(1998, 12, 31), SkipInvalid: true})
+		require.NoError(rt, err, line)
+		require.EqualValues(rt, 1, res.Rows, line)
+		require.EqualValues(rt, 1, int64(len(res.Summaries))+res.Skipped, line)
+	})
 }

@@ -1,8 +1,7 @@
 package input
 
 import (
-	"encoding/csv"
-	"errors"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -23,11 +22,14 @@ const (
 	ColCategory   = salesrow.ColCategory
 )
 
-// CSVReader reads the csv format.
+// CSVReader reads the csv format. It cuts the input into records as
+// [ScanCSV] does (recordEnd) and reads each with the rules of salesrow.
 type CSVReader struct {
 	name string
-	g    *guard
-	r    *csv.Reader
+	sp   *splitter
+	w    walker
+	cur  cursor
+	rec  record
 	layout
 	row Row
 }
@@ -42,53 +44,87 @@ func NewCSVReader(r io.Reader, name string) (*CSVReader, error) {
 // newCSVReader is NewCSVReader on a reader whose byte order mark, if any,
 // is skipped already.
 func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
-	g := &guard{r: r, name: name}
-	cr := csv.NewReader(g)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	h, err := cr.Read()
+	sp := &splitter{r: r, name: name, line: 1}
+	c := &CSVReader{name: name, sp: sp}
+	c.w.name = name
+	c.cur = newCursor(sp.next())
+	re, err := c.next()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: empty file (want a header row naming %s)", name, strings.Join(salesrow.RequiredColumns, ", "))
 	}
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s:%d: header: %v", name, pe.Line, pe.Err)
-		}
-		return nil, fmt.Errorf("%s: header: %w", name, err)
+		return nil, err
 	}
-	l, err := salesrow.NewLayout(h)
+	if re != nil {
+		return nil, fmt.Errorf("%s:%d: header: %s", name, re.Line, re.Reason)
+	}
+	if c.rec.fields == nil {
+		c.w.split(&c.rec, 0)
+	}
+	l, err := salesrow.NewLayout(c.rec.fields)
 	if err != nil {
-		return nil, fmt.Errorf("%s:1: %w", name, err)
+		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)
 	}
-	return &CSVReader{name: name, g: g, r: cr, layout: newLayout(l)}, nil
+	c.layout = newLayout(l)
+	return c, nil
+}
+
+// next reads the next record into c.rec: a *RowError for a malformed
+// one, io.EOF after the last, or the error that ends the input.
+func (c *CSVReader) next() (*RowError, error) {
+	for {
+		re, ok := c.w.next(&c.cur, &c.rec)
+		if ok {
+			return re, nil
+		}
+		ch := c.cur.c
+		switch {
+		case c.cur.err != nil:
+			return nil, c.cur.err
+		case ch.err != nil:
+			return nil, ch.err
+		case ch.last:
+			return nil, io.EOF
+		}
+		// The rows read keep pointing into the chunk: it is not recycled.
+		c.cur = newCursor(c.sp.next())
+	}
+}
+
+// rest returns what is left of the input after the records read, as the
+// first chunk for ScanCSV, and the splitter that reads the rest.
+func (c *CSVReader) rest() (*chunk, *splitter) {
+	ch := c.cur.c
+	data := ch.data[c.cur.pos:]
+	r := &chunk{data: data, line: c.cur.line, last: ch.last, plain: bytes.IndexByte(data, '"') < 0,
+		err: ch.err, errLine: ch.errLine}
+	if c.cur.err != nil {
+		r.err, r.errLine = c.cur.err, c.cur.line
+	}
+	return r, c.sp
 }
 
 // Offset returns the bytes consumed so far.
-func (c *CSVReader) Offset() int64 { return c.g.n }
+func (c *CSVReader) Offset() int64 { return c.sp.read }
 
 // Read returns the next row.
 func (c *CSVReader) Read() (*Row, error) {
-	rec, err := c.r.Read()
+	re, err := c.next()
 	if err != nil {
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) && isSyntaxErr(pe.Err) {
-			return nil, &RowError{File: c.name, Line: pe.Line, Reason: pe.Err.Error()}
-		}
 		return nil, err
 	}
-	line, _ := c.r.FieldPos(0)
-	if len(rec) != c.fields {
-		return nil, &RowError{File: c.name, Line: line, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), c.fields)}
+	if re != nil {
+		return nil, re
 	}
-	lineOf := func(i int) int {
-		l, _ := c.r.FieldPos(i)
-		return l
+	r := &c.rec
+	if r.fields == nil {
+		c.w.split(r, 0)
 	}
-	if re := c.layout.parse(c.name, rec, line, lineOf, &c.row); re != nil {
+	if r.nfields != c.fields {
+		return nil, &RowError{File: c.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", r.nfields, c.fields)}
+	}
+	if re := c.layout.parse(c.name, r.fields, r.line, r.lineOf, &c.row); re != nil {
+		re.Value = strings.Clone(re.Value) // it would keep the block
 		return nil, re
 	}
 	return &c.row, nil
@@ -126,10 +162,4 @@ func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int
 		return rowError(name, line, fe)
 	}
 	return nil
-}
-
-// isSyntaxErr reports whether err is one of encoding/csv's syntax errors,
-// after which reading can go on with the next record.
-func isSyntaxErr(err error) bool {
-	return errors.Is(err, csv.ErrBareQuote) || errors.Is(err, csv.ErrQuote) || errors.Is(err, csv.ErrFieldCount)
 }

@@ -22,9 +22,14 @@
 // path of ScanCSV reproduces.
 //
 // [CDNOW] is the whitespace-separated format of the CDNOW transaction
-// files: an optional header line (a first line holding a letter), then four
-// columns customer_id date(YYYYMMDD) quantity amount, or five columns
-// master_id customer_id date quantity amount. Every line must have the
+// files: an optional header line, then four columns customer_id
+// date(YYYYMMDD) quantity amount, or five columns master_id customer_id
+// date quantity amount. The first non-empty line is a header when it has
+// 4 or 5 fields and none of them starts with a digit, a sign or a point
+// ("customer_id date quantity amount"); any other first line is data. A
+// data line never has that shape (its date is eight digits), so none is
+// dropped as a header, and a malformed first line with a numeric field
+// ("00001 0001 Jan-01-1997 1 29.33") is reported like any other. Every line must have the
 // column count of the first data line. An all-digit customer ID loses its
 // leading zeros ("0001" is customer "1"), as in the ID column of the CDNOW
 // summary files.

@@ -75,6 +75,8 @@ func TestCSVHeaderErrors(t *testing.T) {
 		{"missing two", "date,quantity\n", `orders.csv:1: missing required column "amount", "customer_id"`},
 		{"duplicate", "customer_id,date,amount,Amount\n", `orders.csv:1: column "amount" appears twice in the header`},
 		{"bad quote in header", "customer_id,\"date,amount\n", `orders.csv:1: header: extraneous or missing " in quoted-field`},
+		{"open quote in header", "\n\ncustomer_id,\"date,amount\nC1,2024-01-01,1\nC2,2024-01-01,1\n", `orders.csv:3: header: extraneous or missing " in quoted-field`},
+		{"blank lines only", "\n\r\n\n", "orders.csv: empty file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,7 +126,6 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"sign mismatch", "C1,2024-01-02,-5,2,,,", `orders.csv:5: quantity: 2 units for an amount of -5`},
 		{"negative cost", "C1,2024-01-02,5,1,-1,,", `orders.csv:5: cost: must not be negative on a sale`},
 		{"second currency", "C1,2024-01-02,5,1,,EUR,", `orders.csv:5: currency "EUR": the file is in USD`},
-		{"kind changes", "C0,2024-01-02,5,1,,,intermediary", `orders.csv:5: kind "intermediary": customer "C0" is consumer on earlier rows`},
 		{"too few fields", "C1,2024-01-02,5", `orders.csv:5: 3 fields, the header has 7`},
 		{"too many fields", "C1,2024-01-02,5,1,,,,", `orders.csv:5: 8 fields, the header has 7`},
 		{"bare quote", "C1,2024-01-02,5\"0,1,,,", `orders.csv:5: bare " in non-quoted-field`},
@@ -277,6 +278,42 @@ func TestKindAndCurrencyColumns(t *testing.T) {
 
 	_, err = readCSV(t, "customer_id,date,amount\nC1,2024-01-01,50\n", Options{AsOf: day(t, "2024-12-31"), Currency: "XXX"})
 	require.EqualError(t, err, `unknown currency "XXX"`)
+}
+
+// An empty kind states nothing: a customer's kind is the one its rows
+// state, in whatever order they come, and the default only when none
+// does. Two stated kinds conflict, at the row that states the second.
+func TestKindIsWhatTheRowsState(t *testing.T) {
+	o := Options{AsOf: day(t, "2024-12-31")}
+	for _, data := range []string{
+		"customer_id,date,amount,kind\nA,2024-06-01,10,\nA,2024-01-01,10,intermediary\nB,2024-03-01,5,consumer\n",
+		"customer_id,date,amount,kind\nA,2024-01-01,10,intermediary\nA,2024-06-01,10,\nB,2024-03-01,5,consumer\n",
+		"customer_id,date,amount,kind\nA,2024-06-01,10,\nA,2024-07-01,10, \nA,2024-01-01,10,dealer\nB,2024-03-01,5,\n",
+	} {
+		res, err := readCSV(t, data, o)
+		require.NoError(t, err, data)
+		m := byID(res)
+		assert.Equal(t, customer.Intermediary, m["A"].Kind, data)
+		assert.Equal(t, customer.Consumer, m["B"].Kind, data)
+		checkScan(t, []byte(data), o)
+	}
+
+	res, err := readCSV(t, "customer_id,date,amount,kind\nA,2024-06-01,10,\nA,2024-01-01,10,consumer\nB,2024-03-01,5,\n",
+		Options{AsOf: day(t, "2024-12-31"), Kind: customer.Intermediary})
+	require.NoError(t, err)
+	m := byID(res)
+	assert.Equal(t, customer.Consumer, m["A"].Kind, "stated on one row of A")
+	assert.Equal(t, customer.Intermediary, m["B"].Kind, "the default")
+
+	data := "customer_id,date,amount,kind\nA,2024-06-01,10,\nA,2024-01-01,10,consumer\nA,2024-02-01,10,\nA,2024-03-01,10,wholesaler\n"
+	_, err = readCSV(t, data, o)
+	require.EqualError(t, err, `orders.csv:5: kind "intermediary": customer "A" is consumer on earlier rows`)
+	checkScan(t, []byte(data), o)
+	res, err = readCSV(t, data, Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, res.Skipped)
+	assert.Equal(t, customer.Consumer, res.Summaries[0].Kind)
+	assert.Equal(t, "30", res.Summaries[0].Net().String(), "the rejected row changed nothing")
 }
 
 func TestLineLongerThanTheLimitStopsTheFile(t *testing.T) {

@@ -54,18 +54,12 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	r = skipBOM(r)
-	rec := &recorder{r: r}
-	cr, err := newCSVReader(rec, name)
+	cr, err := newCSVReader(skipBOM(r), name)
 	if err != nil {
 		return nil, err
 	}
-	off := int(cr.r.InputOffset())
-	sp := &splitter{r: r, name: name, free: make(chan []byte, 8),
-		buf:  rec.buf[off:],
-		line: 1 + strings.Count(string(rec.buf[:off]), "\n")}
-	sp.read = int64(len(rec.buf))
-	rec.buf = nil
+	c, sp := cr.rest()
+	sp.free = make(chan []byte, 8)
 
 	// The currency of the file: that of the first row that parses.
 	var held []*chunk
@@ -73,8 +67,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	var w0 walker
 	w0.name = name
 	var row Row
-	for cur == "" {
-		c := sp.next()
+	for {
 		held = append(held, c)
 		w0.walk(c, func(r *record, re *RowError) bool {
 			if re == nil && r.fields == nil {
@@ -92,9 +85,10 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 			}
 			return false
 		})
-		if c.last {
+		if cur != "" || c.last {
 			break
 		}
+		c = sp.next()
 	}
 	if cur == "" {
 		cur = o.Currency
@@ -152,18 +146,6 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	}
 	wg.Wait()
 	return t, t.finish(ws, name, &o)
-}
-
-// recorder keeps a copy of what is read through it.
-type recorder struct {
-	r   io.Reader
-	buf []byte
-}
-
-func (c *recorder) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.buf = append(c.buf, p[:n]...)
-	return n, err
 }
 
 // finish merges the workers' counts and errors, as Summarize reports
@@ -512,8 +494,10 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 		ix = sh.lookup(fr.id, h)
 	}
 	if ix >= 0 {
+		// The kind of a customer is the one its rows state, the default
+		// only while none does (account.add).
 		r := sh.rec(ix)
-		if fr.kind != 0 && fr.kind != r.kind {
+		if fr.kind != 0 && r.stated && fr.kind != r.kind {
 			return valueError(w.name, fr.line, ColKind, fr.kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", fr.id, r.kind))
 		}
 	}
@@ -549,10 +533,11 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 		if k == 0 {
 			k = w.o.Kind
 		}
-		ix = sh.insert(fr.id, h, k)
+		ix = sh.insert(fr.id, h, k, fr.kind != 0)
 	}
 	w.lastIx = ix
 	if row == nil && sh.addFixed(ix, fr, sign, units, exchange) {
+		sh.state(ix, fr.kind)
 		return nil
 	}
 	a := sh.account(ix, w.cur)
@@ -560,7 +545,11 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	if fr.cat != "" {
 		cat = sh.cats[sh.category(fr.cat)]
 	}
-	return a.add(w.exact(fr, row), fr.key, w.cur, cat, w.name)
+	re := a.add(w.exact(fr, row), fr.key, w.cur, cat, w.name)
+	if re == nil {
+		sh.state(ix, fr.kind)
+	}
+	return re
 }
 
 // exact returns the Row of fr (row itself when given).

@@ -149,7 +149,8 @@ func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 			"C1,2024-01-02,1,1,,,robot,,\nC1,2024-01-02,-5,2,,,,,\nC1,2024-01-02,5,1,-1,,,,\nC1,2024-01-02,5\nC1,2024-01-02,5\"0,1,,,,,\n" +
 			"C2,2024-01-02,\"5,1,,,,,\nC3,2024-01-01,1,1,,,,,\n",
 		"second currency": head + "C1,2024-01-02,5,1,,EUR,,,\nC2,2024-01-02,5,1,,USD,,,\nC2,2024-01-03,5,1,,eur,,,\n",
-		"kind changes":    head + "C0,2024-01-01,5,1,,,,,\nC0,2024-01-02,5,1,,,intermediary,,\nW,2024-01-02,5,1,,,wholesaler,,\nW,2024-01-03,5,1,,,intermediary,,\n",
+		"kind changes": head + "C0,2024-01-01,5,1,,,,,\nC0,2024-01-02,5,1,,,intermediary,,\nW,2024-01-02,5,1,,,wholesaler,,\nW,2024-01-03,5,1,,,intermediary,,\n" +
+			"C0,2024-01-03,5,1,,,consumer,,\nC0,2024-01-04,5,1,,,,,\nX,2024-01-01,1" + strings.Repeat("0", 20) + ",1,,,,,\nX,2024-01-02,5,1,,,dealer,,\nX,2024-01-03,5,1,,,consumer,,\n",
 		"exchanges and free goods": head + "C1,2024-01-01,0,-1,,,,A,x\nC1,2024-01-01,0,2,,,,B,y\nC1,2024-01-05,10,1,4,,,C,z\nC1,2024-01-06,-10,-1,4,,,C,z\n" +
 			"C1,2024-01-06,-3,0,-2,,,,\n",
 		"many decimals and huge amounts": head + "C1,2024-01-01,0.123456,1,0.1,,,,\nC1,2024-01-02,1.5,1,,,,,\nC2,2024-01-01,99999999999999.9999,1,,,,,\n" +
@@ -161,8 +162,10 @@ func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 		"header only":       head,
 		"unterminated":      head + "C1,2024-01-01,1,1,,,,,\nC1,2024-01-02,1,1,,,,\"x\n",
 		"quote after quote": head + "C1,2024-01-01,1,1,,,,\"a\"b,x\nC1,2024-01-02,1,1,,,,,\n",
-		"spaces":            head + " C1 , 2024-01-01 , 1.50 , 1 , , , consumer , , cat \n",
-		"digits ids":        head + "10,2024-01-01,1,1,,,,,\n2,2024-01-01,1,1,,,,,\n007,2024-01-01,1,1,,,,,\n7,2024-01-01,1,1,,,,,\nb,2024-01-01,1,1,,,,,\nA,2024-01-01,1,1,,,,,\n",
+		"stray quotes": head + "C1,2024-01-01,1,1,,,,,\nC2,2024-01-01,\"1,1,,,,,\nC3,2024-01-01,1,1,,,,,\nC4,2024-01-01,1,1,,,,,\"x\"\n" +
+			"C5,2024-01-01,1,1,,,,,W32\"\nC6,\"2024-01-01\",1,1,,,,,\"two\nlines\"\nC7,2024-01-01,1,1,,,,,\"open\r\nC8,2024-01-01,1,1,,,,,\r\n",
+		"spaces":     head + " C1 , 2024-01-01 , 1.50 , 1 , , , consumer , , cat \n",
+		"digits ids": head + "10,2024-01-01,1,1,,,,,\n2,2024-01-01,1,1,,,,,\n007,2024-01-01,1,1,,,,,\n7,2024-01-01,1,1,,,,,\nb,2024-01-01,1,1,,,,,\nA,2024-01-01,1,1,,,,,\n",
 		"many orders on one day": func() string {
 			var b strings.Builder
 			b.WriteString(head)
@@ -205,7 +208,8 @@ func TestScanLongLineAndReadError(t *testing.T) {
 }
 
 // TestScanMatchesSummarizeOnRandomFiles writes random small exports with
-// quoting, CRLF, bad fields and shuffled rows.
+// quoting, CRLF, bad fields, stray quotes (opening a field, in the middle
+// of one, closing one) and shuffled rows.
 func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		var b strings.Builder
@@ -213,13 +217,13 @@ func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 		eol := rapid.SampledFrom([]string{"\n", "\r\n"}).Draw(rt, "eol")
 		n := rapid.IntRange(0, 60).Draw(rt, "rows")
 		for i := 0; i < n; i++ {
-			id := rapid.SampledFrom([]string{"C1", "C2", "\"C,3\"", "10", "9", " C1", ""}).Draw(rt, "id")
+			id := rapid.SampledFrom([]string{"C1", "C2", "\"C,3\"", "10", "9", " C1", "", "\"C1", "C\"2"}).Draw(rt, "id")
 			date := rapid.SampledFrom([]string{"2024-01-01", "2024-02-29", "2023-02-29", "2024-03-01T23:00:00-05:00", "2025-06-01", "x"}).Draw(rt, "date")
-			amount := rapid.SampledFrom([]string{"1", "12.34", "-12.34", "0", "0.00001", "+5", "1e3", "-0.5", "\"7,5\"", "999999999999999999"}).Draw(rt, "amount")
+			amount := rapid.SampledFrom([]string{"1", "12.34", "-12.34", "0", "0.00001", "+5", "1e3", "-0.5", "\"7,5\"", "999999999999999999", "\"5", "5\""}).Draw(rt, "amount")
 			qty := rapid.SampledFrom([]string{"", "1", "-1", "2", "x"}).Draw(rt, "qty")
 			order := rapid.SampledFrom([]string{"", "A", "B", "\"A\""}).Draw(rt, "order")
 			cost := rapid.SampledFrom([]string{"", "1", "0.5", "-1"}).Draw(rt, "cost")
-			cat := rapid.SampledFrom([]string{"", "jeans", "\"two\nlines\"", "shirts"}).Draw(rt, "cat")
+			cat := rapid.SampledFrom([]string{"", "jeans", "\"two\nlines\"", "shirts", "\"open", "W32\"", "\"a\"b"}).Draw(rt, "cat")
 			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s%s", id, date, amount, qty, order, cost, cat, eol)
 		}
 		skip := rapid.Bool().Draw(rt, "skip")
@@ -288,6 +292,8 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount\n\"C1,2024-01-01,1\nC2,2024-01-01,1\n"), true, 3)
 	f.Add([]byte("\ufeff\"customer_id\",\"date\",\"amount\",\"currency\"\r\n\"A\",\"2024-01-01\",\"1.50\",\"eur\"\r\n"), false, 2)
 	f.Add([]byte("customer_id,date,amount,quantity\nW,2024-01-01,99999999999999.9999,999999999\nW,2024-01-01,0,-1\n"), false, 16)
+	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,\"1\nC2,2024-01-01,1\nC3,2024-01-01,\"a\"b\nC4,2024-01-01,1\"\nC5,2024-01-01,1\n"), true, 5)
+	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,\"1\nC2,2024-01-01,1\nC3,2024-01-01,1\""), false, 30)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff
@@ -313,4 +319,81 @@ func TestAmountCacheGivesDec(t *testing.T) {
 	})
 	var nilCache *amountCache
 	require.True(t, nilCache.dec(12345).Equal(dec(12345)))
+}
+
+// TestKindDoesNotDependOnRowOrder shuffles the rows of random exports
+// whose kind fields are often empty: both readers give the same summaries
+// in any order, with each customer's kind the one its rows on or before
+// as-of state (the default when none does), or, in any order, an error
+// when two of its rows state different kinds.
+func TestKindDoesNotDependOnRowOrder(t *testing.T) {
+	kinds := map[string]customer.Kind{"consumer": customer.Consumer, "Intermediary": customer.Intermediary, "dealer": customer.Intermediary}
+	rapid.Check(t, func(rt *rapid.T) {
+		type genRow struct{ id, date, amount, kind string }
+		n := rapid.IntRange(1, 14).Draw(rt, "rows")
+		rows := make([]genRow, n)
+		for i := range rows {
+			rows[i] = genRow{
+				id:     rapid.SampledFrom([]string{"A", "B", "C"}).Draw(rt, "id"),
+				date:   (customer.DateFromYMD(2024, 10, 1) + customer.Date(rapid.IntRange(0, 120).Draw(rt, "day"))).String(),
+				amount: rapid.SampledFrom([]string{"10", "2.5", "-1", "1" + strings.Repeat("0", 20)}).Draw(rt, "amount"),
+				kind:   rapid.SampledFrom([]string{"", "", " ", "consumer", "Intermediary", "dealer"}).Draw(rt, "kind"),
+			}
+		}
+		o := Options{AsOf: customer.DateFromYMD(2024, 12, 31),
+			Kind: rapid.SampledFrom([]customer.Kind{customer.Consumer, customer.Intermediary}).Draw(rt, "default")}
+		file := func(rows []genRow) []byte {
+			var b strings.Builder
+			b.WriteString("customer_id,date,kind,amount\n")
+			for _, r := range rows {
+				fmt.Fprintf(&b, "%s,%s,%s,%s\n", r.id, r.date, r.kind, r.amount)
+			}
+			return []byte(b.String())
+		}
+		// The model: the kinds stated on or before as-of.
+		stated := map[string]map[customer.Kind]bool{}
+		for _, r := range rows {
+			if r.date > o.AsOf.String() {
+				continue
+			}
+			if stated[r.id] == nil {
+				stated[r.id] = map[customer.Kind]bool{}
+			}
+			if k, ok := kinds[r.kind]; ok {
+				stated[r.id][k] = true
+			}
+		}
+		conflict := false
+		for _, ks := range stated {
+			conflict = conflict || len(ks) > 1
+		}
+
+		var first string
+		for i, order := range [][]genRow{rows, rapid.Permutation(rows).Draw(rt, "shuffled")} {
+			data := file(order)
+			cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+			require.NoError(rt, err)
+			res, err := Summarize(cr, "f.csv", o)
+			want := outcome(res, err)
+			require.Equal(rt, want, tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, 2)), "ScanCSV")
+			if conflict {
+				require.ErrorContains(rt, err, ": kind \"")
+				continue
+			}
+			require.NoError(rt, err)
+			require.Len(rt, res.Summaries, len(stated))
+			for _, s := range res.Summaries {
+				k := o.Kind
+				for sk := range stated[string(s.CustomerID)] {
+					k = sk
+				}
+				require.Equal(rt, k, s.Kind, "%s", s.CustomerID)
+			}
+			if i == 0 {
+				first = want
+			} else {
+				require.Equal(rt, first, want, "shuffled")
+			}
+		}
+	})
 }

@@ -26,6 +26,7 @@ type crec struct {
 	returns, exchanges                     uint32
 	idLen                                  uint32
 	kind                                   customer.Kind
+	stated                                 bool // a row stated kind (else it is the default)
 	slow                                   bool // the state is in shard.slow
 }
 
@@ -205,8 +206,9 @@ func (s *shard) put(h uint64, i int32) {
 	s.put2(h>>32<<32 | uint64(i+1))
 }
 
-// insert adds a new customer and returns its index.
-func (s *shard) insert(id string, h uint64, k customer.Kind) int32 {
+// insert adds a new customer of kind k and returns its index; stated
+// says that a row stated k.
+func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 {
 	if int(s.n+1)*4 > len(s.table)*3 {
 		old := s.table
 		s.table = make([]uint64, 2*len(old))
@@ -222,7 +224,7 @@ func (s *shard) insert(id string, h uint64, k customer.Kind) int32 {
 	}
 	s.n++
 	r := s.rec(i)
-	*r = crec{kind: k, idLen: uint32(len(id))}
+	*r = crec{kind: k, stated: stated, idLen: uint32(len(id))}
 	// The ID goes to the byte arena.
 	last := len(s.ids) - 1
 	if last < 0 || len(s.ids[last])+len(id) > cap(s.ids[last]) {
@@ -412,6 +414,15 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	return true
 }
 
+// state records that a row of customer i, now added, states kind k (0:
+// none).
+func (s *shard) state(i int32, k customer.Kind) {
+	if k != 0 {
+		r := s.rec(i)
+		r.kind, r.stated = k, true
+	}
+}
+
 // account moves customer i to the decimal path, if not there yet, and
 // returns its account.
 func (s *shard) account(i int32, cur customer.Currency) *account {
@@ -419,7 +430,7 @@ func (s *shard) account(i int32, cur customer.Currency) *account {
 	if r.slow {
 		return s.slow[i]
 	}
-	a := &account{}
+	a := &account{stated: r.stated}
 	s.fill(i, &a.s, cur, nil)
 	a.s.Days = slices.Clone(a.s.Days)
 	a.s.Categories = slices.Clone(a.s.Categories)

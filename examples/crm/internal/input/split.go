@@ -122,7 +122,7 @@ func boundary(b []byte) (int, bool) {
 	}
 	last, i := 0, 0
 	for i < len(b) {
-		end := recordEnd(b, i)
+		end := recordEnd(b, i, false)
 		if end < 0 {
 			break
 		}
@@ -131,30 +131,58 @@ func boundary(b []byte) (int, bool) {
 	return last, false
 }
 
-// recordEnd returns the index after the line break that ends the record
-// starting at i, or -1 when b ends first. It follows encoding/csv (comma
-// ',', no lazy quotes): a field starting with a quote runs to the closing
-// quote, across lines; a quote in an unquoted field, or a closing quote
-// followed by anything but a comma or the end of the line, is an error
-// that ends the record at the end of that line.
-func recordEnd(b []byte, i int) int {
-	le := lineEnd(b, i)
-	if le < 0 {
-		return -1
+// recordEnd returns the end of the record that starts at i: the index
+// after the line break that ends it, or len(b) when eof says that b ends
+// the input and the record runs to its end. It returns -1 when b ends
+// before the record can be told (never when eof is set).
+//
+// It follows encoding/csv (comma ',', no lazy quotes): a field starting
+// with a quote runs to the closing quote, across lines. A record that
+// encoding/csv rejects is malformed: a quote in an unquoted field, a
+// closing quote followed by anything but a comma or the end of the line,
+// a quoted field that the input leaves open, or one that is still open
+// MaxLineBytes bytes after the start of the record (the bound that keeps
+// a stray quote from taking the rest of the file into one record). A
+// malformed record ends with its first line, whatever follows: the
+// reader reports it at that line and goes on with the next one, so that
+// one wrong quote costs one line.
+func recordEnd(b []byte, i int, eof bool) int {
+	end, _ := recordScan(b, i, eof)
+	return end
+}
+
+// recordScan is recordEnd, and also returns the end of the line where
+// encoding/csv finds a malformed record wrong (the end of its first line
+// for a quoted field left open), which is end for any other record.
+func recordScan(b []byte, i int, eof bool) (end, scanned int) {
+	first := lineEnd(b, i, eof)
+	if first < 0 {
+		return -1, -1
 	}
-	f := i
+	bad := min(first+1, len(b)) // the end of a malformed record
+	limit := i + MaxLineBytes   // the last line break a record may have
+	le, f := first, i
 	for {
 		if f < le && b[f] == '"' {
 			p := f + 1
 			for {
 				q := bytes.IndexByte(b[p:], '"')
 				if q < 0 {
-					return -1
+					if eof || len(b) > limit {
+						return bad, bad // left open
+					}
+					return -1, -1
 				}
 				q += p
 				for q > le {
-					if le = lineEnd(b, le+1); le < 0 {
-						return -1
+					if le = lineEnd(b, le+1, eof); le < 0 {
+						if len(b) > limit {
+							return bad, bad
+						}
+						return -1, -1
+					}
+					if le > limit {
+						return bad, bad
 					}
 				}
 				switch {
@@ -163,30 +191,41 @@ func recordEnd(b []byte, i int) int {
 					continue
 				case q+1 < le && b[q+1] == ',':
 					f = q + 2
+				case q+1 == le || q+2 == le && b[q+1] == '\r':
+					// `"` at the end of the line (encoding/csv reads `\r\n`,
+					// and `\r` at the end of the input, as `\n`).
+					return min(le+1, len(b)), min(le+1, len(b))
 				default:
-					// End of the line (`"\n`, `"\r\n`) or an error: the
-					// record ends with this line either way.
-					return le + 1
+					return bad, min(le+1, len(b))
 				}
 				break
 			}
 			continue
 		}
 		c := bytes.IndexByte(b[f:le], ',')
-		end := le
+		fe := le
 		if c >= 0 {
-			end = f + c
+			fe = f + c
 		}
-		if c < 0 || bytes.IndexByte(b[f:end], '"') >= 0 {
-			return le + 1
+		if bytes.IndexByte(b[f:fe], '"') >= 0 {
+			return bad, min(le+1, len(b))
 		}
-		f = end + 1
+		if c < 0 {
+			return min(le+1, len(b)), min(le+1, len(b))
+		}
+		f = fe + 1
 	}
 }
 
-func lineEnd(b []byte, i int) int {
+// lineEnd returns the index of the line break of the line that starts at
+// i; when b has none, len(b) if eof says that b ends the input and the
+// line is not empty, else -1.
+func lineEnd(b []byte, i int, eof bool) int {
 	j := bytes.IndexByte(b[i:], '\n')
 	if j < 0 {
+		if eof && i < len(b) {
+			return len(b)
+		}
 		return -1
 	}
 	return i + j
@@ -231,48 +270,74 @@ func lineAt(data []byte, pos int) (end, next int) {
 	return pos + end, pos + end + 1
 }
 
-// walk calls fn for each record of c in order, with a *RowError for a
-// record that encoding/csv rejects, until fn returns false. It returns the
-// error that ends the input in c (a line too long, a read error) with its
-// line, or nil.
-func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, int) {
-	data, line := c.data, c.line
-	pos := 0
-	var rec record
-	for pos < len(data) {
+// cursor is a place in a chunk: the byte at pos, on line line. err is
+// set when the chunk holds a line longer than MaxLineBytes there, which
+// ends the input.
+type cursor struct {
+	c         *chunk
+	pos, line int
+	err       error
+}
+
+func newCursor(c *chunk) cursor { return cursor{c: c, line: c.line} }
+
+// next reads the record of the chunk at cur into rec, skipping empty
+// lines as encoding/csv does, and moves cur past it. It returns a
+// *RowError for a record that encoding/csv rejects (rec then holds only
+// the line), and false at the end of the chunk or at a line too long
+// (cur.err).
+func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
+	c := cur.c
+	data := c.data
+	for cur.pos < len(data) {
+		pos := cur.pos
 		end, next := lineAt(data, pos)
 		if end-pos > MaxLineBytes {
-			return fmt.Errorf("%s:%d: line longer than %d bytes", w.name, line, MaxLineBytes), line
+			cur.err = fmt.Errorf("%s:%d: line longer than %d bytes", w.name, cur.line, MaxLineBytes)
+			return nil, false
 		}
 		l := data[pos:end]
 		if n := len(l); n > 0 && l[n-1] == '\r' && (next > end || c.last) {
 			l = l[:n-1]
 		}
 		if len(l) == 0 {
-			pos, line = next, line+1
+			cur.pos, cur.line = next, cur.line+1
 			continue
 		}
 		if !c.plain && bytes.IndexByte(l, '"') >= 0 {
-			consumed, err := w.quoted(data[pos:], line, &rec)
-			var re *RowError
-			if err != nil {
-				if e, long := err.(*longLine); long {
-					return fmt.Errorf("%s:%d: line longer than %d bytes", w.name, e.line, MaxLineBytes), e.line
-				}
-				re = err.(*RowError)
-			}
-			if !fn(&rec, re) {
-				return nil, 0
-			}
-			line += bytes.Count(data[pos:pos+consumed], nl)
-			pos += consumed
-			continue
+			// The chunk ends with a whole record: what it leaves open is
+			// malformed.
+			e, scanned := recordScan(data, pos, true)
+			re := w.quoted(data[pos:scanned], cur.line, rec)
+			cur.pos = e
+			cur.line += bytes.Count(data[pos:e], nl)
+			return re, true
 		}
-		rec = record{raw: unsafe.String(unsafe.SliceData(l), len(l)), line: line}
-		if !fn(&rec, nil) {
+		*rec = record{raw: unsafe.String(unsafe.SliceData(l), len(l)), line: cur.line}
+		cur.pos, cur.line = next, cur.line+1
+		return nil, true
+	}
+	return nil, false
+}
+
+// walk calls fn for each record of c in order, with a *RowError for a
+// record that encoding/csv rejects, until fn returns false. It returns the
+// error that ends the input in c (a line too long, a read error) with its
+// line, or nil.
+func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, int) {
+	cur := newCursor(c)
+	var rec record
+	for {
+		re, ok := w.next(&cur, &rec)
+		if !ok {
+			break
+		}
+		if !fn(&rec, re) {
 			return nil, 0
 		}
-		pos, line = next, line+1
+	}
+	if cur.err != nil {
+		return cur.err, cur.line
 	}
 	if c.err != nil {
 		return c.err, c.errLine
@@ -388,36 +453,20 @@ func (r *record) field(i int) (string, bool) {
 	return s, true
 }
 
-type longLine struct{ line int }
-
-func (e *longLine) Error() string { return "line too long" }
-
-// quoted reads the record at the start of b with encoding/csv and returns
-// the bytes it takes.
-func (w *walker) quoted(b []byte, line int, rec *record) (int, error) {
+// quoted reads b, one record that starts on line line as recordScan
+// cuts it, with encoding/csv into rec. A malformed record is reported at
+// the line where it starts, for the reason encoding/csv gives.
+func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
 	fields, err := cr.Read()
-	consumed := int(cr.InputOffset())
-	if consumed == 0 {
-		consumed = len(b)
-	}
-	for p, l := 0, line; p < consumed; l++ {
-		e := bytes.IndexByte(b[p:consumed], '\n')
-		if e < 0 {
-			e = consumed - p
-		}
-		if e > MaxLineBytes {
-			return consumed, &longLine{line: l}
-		}
-		p += e + 1
-	}
 	if err != nil {
+		*rec = record{line: line}
 		var pe *csv.ParseError
-		if errors.As(err, &pe) && isSyntaxErr(pe.Err) {
-			return consumed, &RowError{File: w.name, Line: line + pe.Line - 1, Reason: pe.Err.Error()}
+		if errors.As(err, &pe) {
+			return &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error()}
 		}
-		return consumed, &RowError{File: w.name, Line: line, Reason: err.Error()}
+		return &RowError{File: w.name, Line: line, Reason: err.Error()}
 	}
 	w.lines = w.lines[:0]
 	for i := range fields {
@@ -425,5 +474,5 @@ func (w *walker) quoted(b []byte, line int, rec *record) (int, error) {
 		w.lines = append(w.lines, line+l-1)
 	}
 	*rec = record{fields: fields, nfields: len(fields), line: w.lines[0], lines: w.lines}
-	return consumed, nil
+	return nil
 }

@@ -1,11 +1,17 @@
 package input
 
 import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
 	"pgregory.net/rapid"
 )
 
@@ -102,4 +108,147 @@ func TestCategoryIndexesSurviveSlotCollisions(t *testing.T) {
 		}
 	}
 	require.Len(t, s.cats, 6)
+}
+
+// frame cuts data, the whole input, into records as the readers do.
+func frame(data []byte) (recs [][]string, lines []int, errs []*RowError) {
+	w := walker{name: "f.csv"}
+	c := &chunk{data: data, line: 1, last: true, plain: bytes.IndexByte(data, '"') < 0}
+	cur := newCursor(c)
+	var rec record
+	for {
+		re, ok := w.next(&cur, &rec)
+		if !ok {
+			break
+		}
+		if re != nil {
+			recs, lines, errs = append(recs, nil), append(lines, re.Line), append(errs, re)
+			continue
+		}
+		if rec.fields == nil {
+			w.split(&rec, 0)
+		}
+		recs, lines, errs = append(recs, slices.Clone(rec.fields)), append(lines, rec.line), append(errs, nil)
+	}
+	return recs, lines, errs
+}
+
+// FuzzRecordsMatchEncodingCSV checks the readers' records against
+// encoding/csv: the same fields on the same lines up to the first error,
+// which is reported at the line where its record starts; and a malformed
+// record takes one line only, so that what follows is read.
+func FuzzRecordsMatchEncodingCSV(f *testing.F) {
+	f.Add([]byte("a,b\nc,\"d\ne\",f\r\n\n\"g\"\"h\",i\r"))
+	f.Add([]byte("a,\"b\nc,d\ne,f\n"))
+	f.Add([]byte("a,b\"c\nd,e\n"))
+	f.Add([]byte("a,\"b\nc\"d,e\nf,g\n"))
+	f.Add([]byte("\"a\"\r\r\nb\n"))
+	f.Add([]byte("\"\n\",0\""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		recs, lines, errs := frame(data)
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.FieldsPerRecord = -1
+		for i := 0; ; i++ {
+			want, err := cr.Read()
+			if err == io.EOF {
+				require.Len(t, recs, i)
+				break
+			}
+			require.Less(t, i, len(recs), "record %d", i)
+			if err != nil {
+				var pe *csv.ParseError
+				require.ErrorAs(t, err, &pe)
+				require.NotNil(t, errs[i], "record %d", i)
+				require.Equal(t, pe.StartLine, lines[i])
+				require.Equal(t, pe.Err.Error(), errs[i].Reason)
+				break
+			}
+			require.Nil(t, errs[i], "record %d", i)
+			require.Equal(t, want, recs[i], "record %d", i)
+			l, _ := cr.FieldPos(0)
+			require.Equal(t, l, lines[i], "record %d", i)
+		}
+		// Every malformed record is one line: the next record starts on
+		// the next line or later.
+		for i, e := range errs {
+			if e != nil && i+1 < len(lines) {
+				require.Greater(t, lines[i+1], lines[i])
+			}
+		}
+	})
+}
+
+// TestStrayQuoteCostsOneLine: a quote that opens a field and never closes
+// (or closes a megabyte later) makes its line malformed, at that line,
+// and the lines after it are read; the blocks the input is read in stay
+// bounded.
+func TestStrayQuoteCostsOneLine(t *testing.T) {
+	const head = "customer_id,date,amount,category\n"
+	var b strings.Builder
+	b.WriteString(head)
+	n := 0
+	row := func(s string) {
+		b.WriteString(s)
+		n++
+	}
+	for i := 0; i < 99; i++ {
+		row(fmt.Sprintf("C%d,2024-01-01,%d,x\n", i, i+1))
+	}
+	row("C100,2024-01-01,\"101,x\n") // line 101
+	for i := 101; i < 60000; i++ {
+		cat := "x"
+		if i%5000 == 0 {
+			cat = "\"coats, wool\"" // a quote the stray one would pair with
+		}
+		row(fmt.Sprintf("C%d,2024-01-01,%d,%s\n", i, i+1, cat))
+	}
+	data := []byte(b.String())
+	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
+	for _, skip := range []bool{false, true} {
+		o.SkipInvalid = skip
+		cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+		require.NoError(t, err)
+		res, err := Summarize(cr, "f.csv", o)
+		if !skip {
+			require.EqualError(t, err, `f.csv:101: extraneous or missing " in quoted-field`)
+		} else {
+			require.NoError(t, err)
+			assert.EqualValues(t, n, res.Rows)
+			assert.EqualValues(t, 1, res.Skipped)
+			assert.Len(t, res.Summaries, n-1)
+		}
+		checkScan(t, data, o)
+	}
+	// The same, closed 5 MB later by a quote at the end of a line.
+	b.Reset()
+	b.WriteString(head + "C1,2024-01-01,\"1,x\n")
+	for i := 0; i < 300000; i++ {
+		b.WriteString("C9,2024-01-01,1,x\n")
+	}
+	b.WriteString("C9,2024-01-01,1,x\"\nC9,2024-01-01,1,x\n")
+	big := []byte(b.String())
+	o.SkipInvalid = true
+	tab, err := ScanCSV(bytes.NewReader(big), "f.csv", o, 2)
+	require.NoError(t, err)
+	assert.EqualValues(t, 300003, tab.Rows)
+	assert.EqualValues(t, 2, tab.Skipped, "the stray quote and the bare quote at the end")
+	require.Len(t, tab.Errors, 2)
+	assert.EqualError(t, tab.Errors[0], `f.csv:2: extraneous or missing " in quoted-field`)
+	assert.EqualError(t, tab.Errors[1], `f.csv:300003: bare " in non-quoted-field`)
+
+	// Blocks of 64 kB: the one that holds the open quote grows to about
+	// the bound, not to the end of the input.
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	chunkBytes = 64 << 10
+	sp := &splitter{r: bytes.NewReader(big), name: "f.csv", line: 1}
+	largest := 0
+	for {
+		c := sp.next()
+		largest = max(largest, cap(c.data))
+		if c.last {
+			break
+		}
+	}
+	assert.Less(t, largest, 3*MaxLineBytes)
+	assert.Greater(t, len(big), 2*MaxLineBytes, "the test needs more input than that")
 }

@@ -63,6 +63,9 @@ type Result struct {
 type account struct {
 	s      customer.Summary
 	orders orderSet
+	// stated is set once a row of the customer states its kind; until
+	// then s.Kind is the default (Options.Kind).
+	stated bool
 }
 
 // Summarize reads every row of r and returns the per-customer summaries as
@@ -151,11 +154,7 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 	a := accounts[row.CustomerID]
 	fresh := a == nil
 	if fresh {
-		k := row.Kind
-		if k == 0 {
-			k = o.Kind
-		}
-		a = &account{s: *customer.NewSummary(customer.ID(strings.Clone(row.CustomerID)), k, o.AsOf.Time(), sopts)}
+		a = &account{s: *customer.NewSummary(customer.ID(strings.Clone(row.CustomerID)), o.Kind, o.AsOf.Time(), sopts)}
 	}
 	if re := a.add(row, orderKey(row.OrderID, row.Date), cur, in.get(row.Category), name); re != nil {
 		return re
@@ -170,12 +169,24 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 // a with the rules of salesrow.Add; key is the row's order key, cur its
 // currency and category its category, interned. It returns a *RowError,
 // and changes nothing, when the row cannot be added.
+//
+// The kind of a customer is the one its rows state: the first row that
+// states one sets it (until then the summary holds the default kind), and
+// a row stating another is rejected, in whatever order the rows come.
 func (a *account) add(row *Row, key uint64, cur customer.Currency, category, name string) *RowError {
 	r := row.Row
 	r.Category = category
+	kind := a.s.Kind
+	if r.Kind != 0 && !a.stated {
+		a.s.Kind = r.Kind
+	}
 	newOrder, fe := salesrow.Add(&a.s, &r, cur, a.orders.contains(key))
 	if fe != nil {
+		a.s.Kind = kind
 		return rowError(name, row.Line, fe)
+	}
+	if r.Kind != 0 {
+		a.stated = true
 	}
 	if newOrder {
 		a.orders.insert(key)
