@@ -9,8 +9,8 @@
 // records when known), fits, and returns a [Model] and the customers'
 // [Observation]s; [Model.Classify] then fills a [Result] per customer
 // without allocating: current, potential and total value (with their
-// breakdown), quadrant, R, F, M, RFM segment, lifecycle stage and shop
-// type.
+// breakdown), quadrant, R, F, M, the spend-per-purchase score, RFM
+// segment, lifecycle stage and shop type.
 //
 // # Quadrants
 //

@@ -8,14 +8,17 @@ import (
 	"github.com/tailorcrm/tailor/value"
 )
 
-// statsTag and statsVersion start the encoding of Stats.
+// statsTag and statsVersion start the encoding of Stats. Version 2 holds
+// RFM statistics of version 2, with the spend per purchase that the shop
+// type loyal reads ([value.RFMScore].AOV); version 1 lacks it and is
+// refused with an error that says so.
 const (
 	statsTag     = "tss"
-	statsVersion = 1
+	statsVersion = 2
 )
 
-// MarshalBinary encodes the first-pass statistics gathered so far: for
-// each kind, its [value.Stats] and [value.RFMStats], in their own
+// MarshalBinary encodes the first-pass statistics gathered so far
+// (version 2): for each kind, its [value.Stats] and [value.RFMStats], in their own
 // encodings. The options are not encoded. Shards gathered on different
 // machines can so be shipped and merged, as the combiners of a
 // distributed engine do.
@@ -38,8 +41,8 @@ func (s *Stats) MarshalBinary() ([]byte, error) {
 // by MarshalBinary. s must come from [NewStats] with options whose value
 // and RFM models are those of the encoded statistics; the quadrant rule
 // may differ, since the first pass does not read it. Data of other
-// models, or that is not such an encoding, is an error wrapping
-// [value.ErrInvalidInput] and leaves s unchanged.
+// models, of version 1, or that is not such an encoding, is an error
+// wrapping [value.ErrInvalidInput] and leaves s unchanged.
 func (s *Stats) UnmarshalBinary(data []byte) error {
 	bad := func(why string) error {
 		return fmt.Errorf("segment: decode statistics: %s: %w", why, value.ErrInvalidInput)
@@ -47,7 +50,10 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	if len(data) < len(statsTag)+1 || string(data[:len(statsTag)]) != statsTag {
 		return bad("not an encoding of segment statistics")
 	}
-	if v := data[len(statsTag)]; v != statsVersion {
+	switch v := data[len(statsTag)]; {
+	case v == 1:
+		return bad("version 1 holds no spend per purchase, which version 2 added: gather the statistics again")
+	case v != statsVersion:
 		return bad(fmt.Sprintf("version %d, want %d", v, statsVersion))
 	}
 	data = data[len(statsTag)+1:]

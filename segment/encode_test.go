@@ -113,6 +113,10 @@ func TestDecodeStatsRejectsAndChangesNothing(t *testing.T) {
 	bad := append([]byte(nil), enc...)
 	bad[3] = 9
 	check(dst.UnmarshalBinary(bad), "another version")
+	bad[3] = 1
+	err = dst.UnmarshalBinary(bad)
+	check(err, "version 1")
+	require.EqualError(t, err, "segment: decode statistics: version 1 holds no spend per purchase, which version 2 added: gather the statistics again: value: invalid input")
 
 	rfm, err := segment.NewStats(&segment.Options{RFM: &value.RFMOptions{Bins: 3}})
 	require.NoError(t, err)

@@ -46,13 +46,18 @@ func (q *Quadrant) UnmarshalText(b []byte) (err error) {
 type Stage uint8
 
 const (
-	// StageNew: first purchase within the new-customer window.
+	// StageNew: first purchase within the new-customer window; without
+	// a purchase, an interaction within it.
 	StageNew Stage = iota + 1
 	// StageActive: buying in their own rhythm.
 	StageActive
-	// StageDormant (sleeping): overdue by their own rhythm.
+	// StageDormant (sleeping): overdue by their own rhythm; also a
+	// customer who never bought and has not interacted within the
+	// new-customer window (registered, asleep, to wake up).
 	StageDormant
-	// StageLost: so long overdue that they are probably gone.
+	// StageLost: bought, and so long overdue that they are probably
+	// gone. A customer who has never bought is not lost (see
+	// [LifecycleOptions]).
 	StageLost
 )
 
@@ -82,14 +87,15 @@ func (s *Stage) UnmarshalText(b []byte) (err error) { *s, err = ParseStage(strin
 type ShopType uint8
 
 const (
-	// ShopLoyal (忠诚型): large spend, high frequency, buying in rhythm.
+	// ShopLoyal (忠诚型): large spend per purchase, high frequency, new
+	// or active (see [ShopTypeOptions]).
 	ShopLoyal ShopType = iota + 1
 	// ShopPotential (潜在型): shows interest (visits, wish lists, events)
 	// without having decided to buy.
 	ShopPotential
-	// ShopDrifting (游离型): occasional, small or unstable buying; also
-	// a customer who has never bought and shows no recent interest
-	// (registered, not won yet).
+	// ShopDrifting (游离型): occasional, small-basket or unstable
+	// buying; also a customer who has never bought and shows no recent
+	// interest (registered, not won yet).
 	ShopDrifting
 	// ShopLost (流失型): bought before, but not for a long time and no
 	// longer in contact. A customer who has never bought is not lost.

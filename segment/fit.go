@@ -24,6 +24,13 @@ func kindIndex(k customer.Kind) int {
 // Stats are the first-pass population statistics of a segmentation: the
 // value and RFM statistics of each kind ([value.Stats],
 // [value.RFMStats]). They merge across shards exactly.
+//
+// One currency per kind: [value.Stats] refuses a customer (Add) or a
+// shard (Merge) in another currency than the customers of its kind
+// before. Consumers and intermediaries are scored apart and never
+// compared, so the two kinds may be in different currencies; an
+// aggregate of money over both, such as [Migrate], checks that they are
+// not.
 type Stats struct {
 	opts  Options
 	rules rules
@@ -32,7 +39,10 @@ type Stats struct {
 }
 
 // NewStats returns empty first-pass statistics, or an error for invalid
-// options or models.
+// options or models. With the Fixed rule, a threshold above the weight of
+// its node in either kind's model (the highest value a customer of that
+// kind can score) is an error wrapping [ErrInvalidOptions] that names the
+// option and the range.
 func NewStats(opts *Options) (*Stats, error) {
 	r, err := opts.compile()
 	if err != nil {
@@ -54,6 +64,9 @@ func NewStats(opts *Options) (*Stats, error) {
 			return nil, fmt.Errorf("segment: the %v model is for %v customers: %w", k, m.Kind, ErrInvalidOptions)
 		}
 		if s.value[i], err = value.NewStats(m); err != nil {
+			return nil, err
+		}
+		if err := s.opts.checkFixed(&m); err != nil {
 			return nil, err
 		}
 		if s.rfm[i], err = value.NewRFMStats(k, s.opts.RFM); err != nil {
@@ -292,7 +305,8 @@ func Fit(population []Observation, opts *Options) (*Model, error) {
 // FitInputs observes every input (see [Observe]), fits, and returns the
 // model with the observations, in input order, ready for
 // [Model.Classify]. It is the one-call entry point for a whole
-// population.
+// population. The customers of one kind must share a currency (see
+// [Stats]); the two kinds may differ.
 func FitInputs(population []Input, opts *Options) (*Model, []Observation, error) {
 	obs := make([]Observation, len(population))
 	for i, in := range population {
@@ -319,10 +333,13 @@ type Result struct {
 	RFM      value.RFMScore
 	Stage    Stage
 	ShopType ShopType
-	// Consent, Net and PurchaseDays are carried over from the
-	// observation for the playbook and the KPIs of [Migrate].
+	// Consent, Net, Currency and PurchaseDays are carried over from the
+	// observation for the playbook and the KPIs of [Migrate]. Net is in
+	// Currency, the summary's; Currency is empty when the customer has
+	// no order, return or credit, and Net is then zero.
 	Consent      customer.Consent
 	Net          decimal.Decimal
+	Currency     customer.Currency
 	PurchaseDays int
 }
 
@@ -365,7 +382,7 @@ func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	dst.ID, dst.Kind, dst.RFM = o.ID, o.Kind, rfm
 	dst.Stage = sc.rules.stage(o)
 	dst.ShopType = sc.rules.shopType(o, dst.Stage, rfm)
-	dst.Consent, dst.Net, dst.PurchaseDays = o.Consent, o.Net, o.days(value.PurchaseDays)
+	dst.Consent, dst.Net, dst.Currency, dst.PurchaseDays = o.Consent, o.Net, o.Currency, o.days(value.PurchaseDays)
 	return nil
 }
 

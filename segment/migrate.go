@@ -56,6 +56,58 @@ type Migration struct {
 	Conversion Rate
 	// Contribution is indexed by quadrant (entry 0 unused).
 	Contribution [5]Contribution
+	// Currency is the currency of every Contribution.Revenue, the one
+	// currency of the results' net amounts; empty when no result has
+	// one (every Revenue is then zero).
+	Currency customer.Currency
+}
+
+// MixedCurrencyError is returned by [Migrate] for results whose net
+// amounts are in two currencies (DESIGN principle 2: mixing currencies in
+// one aggregate is an error, not a silent sum): customer CustomerA's net
+// is in A, customer CustomerB's in B. It unwraps to a
+// [*customer.CurrencyMismatchError].
+type MixedCurrencyError struct {
+	A, B                 customer.Currency
+	CustomerA, CustomerB customer.ID
+}
+
+// Error names both currencies and a customer of each.
+func (e *MixedCurrencyError) Error() string {
+	return fmt.Sprintf("segment: net revenue in two currencies: customer %q in %s, customer %q in %s",
+		e.CustomerA, e.A, e.CustomerB, e.B)
+}
+
+// Unwrap returns the currency mismatch.
+func (e *MixedCurrencyError) Unwrap() error {
+	return &customer.CurrencyMismatchError{A: e.A, B: e.B}
+}
+
+// currency returns the one currency of the net amounts of the results,
+// before first and in list order, so that the customers an error names do
+// not depend on anything else: a [*MixedCurrencyError] for a second
+// currency, an error wrapping [ErrInvalidResult] for a net amount without
+// a valid currency.
+func currency(periods ...[]Result) (customer.Currency, error) {
+	var cur customer.Currency
+	var first customer.ID
+	for p, results := range periods {
+		for i := range results {
+			r := &results[i]
+			switch {
+			case r.Currency == "" && r.Net.IsZero():
+				continue
+			case !r.Currency.Valid():
+				return "", fmt.Errorf("segment: %s period: customer %q: net %s in currency %q: %w",
+					[]string{"first", "second"}[p], r.ID, r.Net, string(r.Currency), ErrInvalidResult)
+			case cur == "":
+				cur, first = r.Currency, r.ID
+			case r.Currency != cur:
+				return "", &MixedCurrencyError{A: cur, B: r.Currency, CustomerA: first, CustomerB: r.ID}
+			}
+		}
+	}
+	return cur, nil
 }
 
 func index(results []Result, period string) (map[customer.ID]*Result, error) {
@@ -75,10 +127,13 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 }
 
 // Migrate computes the migration matrices and KPIs from the results of
-// an earlier and a later period (each customer at most once per period;
-// the same currency in both, since revenue is added up). The result does
-// not depend on the order of either list (value scores lie on the
-// [value.Unit] grid, so their sums are exact).
+// an earlier and a later period (each customer at most once per period).
+// Revenue is added up, so every net amount of both periods, of either
+// kind, must be in one currency (Result.Currency): two currencies are a
+// [*MixedCurrencyError], a non-zero net without a valid currency an error
+// wrapping [ErrInvalidResult]. The result does not depend on the order of
+// either list (value scores lie on the [value.Unit] grid, so their sums
+// are exact); which customers an error names does.
 func Migrate(before, after []Result) (Migration, error) {
 	var mg Migration
 	b, err := index(before, "first")
@@ -88,6 +143,9 @@ func Migrate(before, after []Result) (Migration, error) {
 	a, err := index(after, "second")
 	if err != nil {
 		return mg, err
+	}
+	if mg.Currency, err = currency(before, after); err != nil {
+		return Migration{}, err
 	}
 	var retained, notLost, again, both, fresh, potential, converted int
 	for id, rb := range b {

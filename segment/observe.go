@@ -44,7 +44,8 @@ type Observation struct {
 	// Consent is the customer's consent; the zero value (no consent) when
 	// the record is unknown.
 	Consent customer.Consent
-	// Net is what the customer paid and kept, for value contribution.
+	// Net is what the customer paid and kept, for value contribution,
+	// in Indicators.Currency.
 	Net decimal.Decimal
 	// MedianGap is the median number of days between purchase days; Gaps
 	// is how many gaps there are (purchase days − 1).

@@ -56,7 +56,7 @@ func TestDefaultPlaybookCoversEverySegment(t *testing.T) {
 
 func res(id string, q segment.Quadrant, st segment.Stage, days int, net string, total float64) segment.Result {
 	return segment.Result{ID: customer.ID(id), Kind: customer.Consumer, Quadrant: q, Stage: st, ShopType: segment.ShopDrifting,
-		PurchaseDays: days, Net: decimal.RequireFromString(net), Value: value.Score{Total: total}}
+		PurchaseDays: days, Net: decimal.RequireFromString(net), Currency: "EUR", Value: value.Score{Total: total}}
 }
 
 func TestMigrate(t *testing.T) {
@@ -97,6 +97,7 @@ func TestMigrate(t *testing.T) {
 	assert.InDelta(t, 1300.0/1400, hv.RevenueShare, 1e-12)
 	assert.InDelta(t, 10.0/13, hv.PurchaseShare, 1e-12)
 	assert.InDelta(t, 1.5/2, hv.ValueShare, 1e-12)
+	assert.Equal(t, customer.Currency("EUR"), m.Currency)
 
 	rev, err := segment.Migrate(after, before)
 	require.NoError(t, err)

@@ -22,9 +22,18 @@ const day = 24 * time.Hour
 //
 // Then, with r the days since the last purchase: r > lost after → lost;
 // r > dormant after → dormant; first purchase within NewWindow → new;
-// otherwise active. A customer without any purchase (only returns or
-// interactions) is new when it interacted within NewWindow, lost
-// otherwise. Zero fields take the defaults: NewWindow 90 days, DefaultGap
+// otherwise active.
+//
+// A customer without a purchase in the history summarised is new when it
+// interacted within NewWindow (a recent contact, not yet won). Otherwise
+// it is lost when it bought before the history (it has only refunds of
+// goods bought earlier, a negative net), and dormant when it never
+// bought: lost (流失, SEEDS §3.2 and §3.3) is a customer who bought and
+// stopped, as for [ShopLost], and a registered customer who never bought
+// and has gone quiet is asleep, one to wake up (SEEDS §3.3, 001), not one
+// who left.
+//
+// Zero fields take the defaults: NewWindow 90 days, DefaultGap
 // 120 days (about one season), DormantFactor 2, LostFactor 4,
 // DormantFloor 180 days, LostFloor 365 days, DormantCeiling 730 days,
 // LostCeiling 1095 days. So a customer who buys monthly is dormant after
@@ -39,21 +48,47 @@ type LifecycleOptions struct {
 }
 
 // ShopTypeOptions set the rules of the four shop types (SEEDS §3.2),
-// applied in this order:
+// applied in this order, the first that holds wins:
 //
-//   - lost: lifecycle stage lost and no interaction within InterestWindow;
-//   - loyal: stage new or active, and RFM F ≥ LoyalMinF and M ≥ LoyalMinM
-//     (frequent and big spenders, on the 1–5 grid as RFM rules are);
+//   - lost: lifecycle stage lost, bought before, and no interaction
+//     within InterestWindow;
+//   - loyal: stage new or active, F ≥ LoyalMinF and AOV ≥ LoyalMinAOV,
+//     and M ≥ LoyalMinM when that is set (scores of [value.RFMScore],
+//     read on the 1–5 grid as RFM rules are): "large spend per purchase,
+//     high frequency" (SEEDS §3.2, 002) — AOV is the spend per purchase,
+//     net ÷ orders, scored by quantile against the customers of the
+//     same kind;
 //   - potential: an interaction within InterestWindow after the last
 //     purchase, or interactions without any purchase — interest not yet
 //     turned into buying;
-//   - drifting: everybody else (occasional, small or irregular buying).
+//   - drifting: everybody else: occasional (F below LoyalMinF), small
+//     spend per purchase (AOV below LoyalMinAOV), or dormant, without
+//     recent interest — SEEDS §3.2's "occasional, unstable frequency,
+//     small spend". A frequent buyer of small baskets (the
+//     high-frequency, low-spend customers of SEEDS §2, 001) is drifting,
+//     not loyal.
 //
-// Zero fields take the defaults: LoyalMinF 4, LoyalMinM 4, InterestWindow
-// 90 days.
+// Total spend (M) is not required by default: SEEDS §3.2 defines loyal by
+// spend per purchase and frequency, and M, about F × spend per purchase,
+// rises with frequency alone, so as a criterion of "large spend" it would
+// let frequent small spenders pass; a customer who passes both F and AOV
+// nearly always has a high M anyway. LoyalMinM is there for a shop that
+// wants a floor on total spend as well.
+//
+// Zero fields take the defaults: LoyalMinF 4, LoyalMinAOV 4, LoyalMinM
+// none, InterestWindow 90 days. Scores must be at most 5.
 type ShopTypeOptions struct {
-	LoyalMinF, LoyalMinM uint8
-	InterestWindow       time.Duration
+	// LoyalMinF is the least frequency score (RFM F, on the 1–5 grid)
+	// of a loyal customer.
+	LoyalMinF uint8
+	// LoyalMinAOV is the least spend-per-purchase score
+	// ([value.RFMScore].AOV, on the 1–5 grid) of a loyal customer.
+	LoyalMinAOV uint8
+	// LoyalMinM is the least total-spend score (RFM M, on the 1–5 grid)
+	// of a loyal customer; 0 means no requirement.
+	LoyalMinM uint8
+	// InterestWindow is how recent an interaction shows interest.
+	InterestWindow time.Duration
 }
 
 // Options configure [Fit]; nil means the defaults.
@@ -66,8 +101,11 @@ type Options struct {
 	// Rule sets the quadrant thresholds; zero means Mean.
 	Rule Rule
 	// FixedCurrent and FixedPotential are the thresholds of Rule Fixed,
-	// on the scale of the scores (current and potential value each lie
-	// in [0, the node's weight]).
+	// on the scale of the scores: current and potential value each lie
+	// in [0, the weight of their node in the value model], so a
+	// threshold must lie in that range for the models of both kinds
+	// (with the default models, [0, 0.5]); one above it, which would
+	// put every customer low, is refused.
 	FixedCurrent, FixedPotential float64
 	Lifecycle                    LifecycleOptions
 	ShopTypes                    ShopTypeOptions
@@ -81,6 +119,7 @@ type rules struct {
 	dormantFloor, lostFloor     float64
 	dormantCeiling, lostCeiling float64
 	loyalMinF, loyalMinM        uint8
+	loyalMinAOV                 uint8
 	interestWindow              float64
 	bins                        int
 }
@@ -116,13 +155,14 @@ func (o *Options) compile() (rules, error) {
 		lostCeiling:    orDays(l.LostCeiling, 1095*day),
 		loyalMinF:      s.LoyalMinF,
 		loyalMinM:      s.LoyalMinM,
+		loyalMinAOV:    s.LoyalMinAOV,
 		interestWindow: orDays(s.InterestWindow, 90*day),
 	}
 	if r.loyalMinF == 0 {
 		r.loyalMinF = 4
 	}
-	if r.loyalMinM == 0 {
-		r.loyalMinM = 4
+	if r.loyalMinAOV == 0 {
+		r.loyalMinAOV = 4
 	}
 	bad := func(f string, a ...any) (rules, error) {
 		return rules{}, fmt.Errorf("segment: %s: %w", fmt.Sprintf(f, a...), ErrInvalidOptions)
@@ -142,15 +182,19 @@ func (o *Options) compile() (rules, error) {
 		return bad("DormantFloor %v days is above DormantCeiling %v days", r.dormantFloor, r.dormantCeiling)
 	case r.lostFloor > r.lostCeiling:
 		return bad("LostFloor %v days is above LostCeiling %v days", r.lostFloor, r.lostCeiling)
-	case r.loyalMinF > 5 || r.loyalMinM > 5:
-		return bad("LoyalMinF %d, LoyalMinM %d: scores are on the 1–5 grid", r.loyalMinF, r.loyalMinM)
+	case r.loyalMinF > 5 || r.loyalMinAOV > 5 || r.loyalMinM > 5:
+		return bad("LoyalMinF %d, LoyalMinAOV %d, LoyalMinM %d: scores are on the 1–5 grid", r.loyalMinF, r.loyalMinAOV, r.loyalMinM)
 	}
 	switch opt.Rule {
 	case 0, Mean, Median:
 	case Fixed:
-		for _, v := range []float64{opt.FixedCurrent, opt.FixedPotential} {
-			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 1 {
-				return bad("fixed threshold %v: must be in [0, 1]", v)
+		// The range of each kind's model is checked by NewStats.
+		for _, c := range []struct {
+			name string
+			v    float64
+		}{{"FixedCurrent", opt.FixedCurrent}, {"FixedPotential", opt.FixedPotential}} {
+			if math.IsNaN(c.v) || math.IsInf(c.v, 0) || c.v < 0 || c.v > 1 {
+				return bad("%s %v: must be in [0, 1]", c.name, c.v)
 			}
 		}
 	default:
@@ -161,6 +205,25 @@ func (o *Options) compile() (rules, error) {
 		r.bins = opt.RFM.Bins
 	}
 	return r, nil
+}
+
+// checkFixed checks the thresholds of the Fixed rule against the range of
+// the scores of model m: current value lies in [0, m.Current.Weight],
+// potential value in [0, m.Potential.Weight] (see [value.Model]).
+func (o *Options) checkFixed(m *value.Model) error {
+	if o.Rule != Fixed {
+		return nil
+	}
+	for _, c := range []struct {
+		name, node string
+		v, max     float64
+	}{{"FixedCurrent", "current", o.FixedCurrent, m.Current.Weight}, {"FixedPotential", "potential", o.FixedPotential, m.Potential.Weight}} {
+		if c.v > c.max {
+			return fmt.Errorf("segment: %s %v: must be in [0, %v], the range of the %s value of %v customers (the weight of the %s node of their model): %w",
+				c.name, c.v, c.max, c.node, m.Kind, c.node, ErrInvalidOptions)
+		}
+	}
+	return nil
 }
 
 // windows returns the dormant and lost windows of o, in days.
@@ -177,10 +240,13 @@ func (r *rules) windows(o *Observation) (dormant, lost float64) {
 // stage returns o's lifecycle stage.
 func (r *rules) stage(o *Observation) Stage {
 	if !o.purchased() {
-		if o.Interacted && float64(o.SinceInteraction) <= r.newWindow {
+		switch {
+		case o.Interacted && float64(o.SinceInteraction) <= r.newWindow:
 			return StageNew
+		case o.boughtBefore():
+			return StageLost
 		}
-		return StageLost
+		return StageDormant
 	}
 	dormant, lost := r.windows(o)
 	rec := o.Values[value.Recency]
@@ -206,7 +272,8 @@ func (r *rules) shopType(o *Observation, st Stage, rfm value.RFMScore) ShopType 
 	case st == StageLost && !interest && o.boughtBefore():
 		return ShopLost
 	case (st == StageNew || st == StageActive) && o.purchased() &&
-		onGrid(rfm.F, r.bins) >= r.loyalMinF && onGrid(rfm.M, r.bins) >= r.loyalMinM:
+		onGrid(rfm.F, r.bins) >= r.loyalMinF && onGrid(rfm.AOV, r.bins) >= r.loyalMinAOV &&
+		onGrid(rfm.M, r.bins) >= r.loyalMinM:
 		return ShopLoyal
 	case interest:
 		return ShopPotential

@@ -160,7 +160,8 @@ func TestLifecycleFollowsOwnRhythm(t *testing.T) {
 		{"one purchase 300 days ago", spec{Buys: []buy{{DaysAgo: 300, Qty: 1, Cents: 100}}}, segment.StageDormant},
 		{"one purchase 500 days ago", spec{Buys: []buy{{DaysAgo: 500, Qty: 1, Cents: 100}}}, segment.StageLost},
 		{"no purchase, visited last week", spec{Visits: []int{7}}, segment.StageNew},
-		{"no purchase, visited long ago", spec{Visits: []int{200}}, segment.StageLost},
+		{"no purchase, visited long ago: asleep, not lost", spec{Visits: []int{200}}, segment.StageDormant},
+		{"nothing at all: registered, asleep", spec{}, segment.StageDormant},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.s.ID, tc.s.Kind = "x", customer.Consumer
@@ -173,6 +174,51 @@ func TestLifecycleFollowsOwnRhythm(t *testing.T) {
 		_, res := classify(t, inputs(t, []spec{s}, 1), &segment.Options{Lifecycle: segment.LifecycleOptions{DormantFloor: 60 * 24 * time.Hour}})
 		assert.Equal(t, segment.StageDormant, res["x"].Stage, "dormant after max(2×30, 60) days")
 	})
+}
+
+// Lost (流失, SEEDS §3.2 and §3.3) is a customer who bought and stopped:
+// one who never bought is never lost, in lifecycle stage or shop type,
+// but new while in contact and dormant (asleep) otherwise.
+func TestPropertyNeverBoughtIsNeverLost(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		specs := genPopulation(t)
+		_, res := classify(t, inputs(t, specs, 1), nil)
+		for _, s := range specs {
+			if len(s.Buys) > 0 {
+				continue
+			}
+			r := res[customer.ID(s.ID)]
+			recent := false
+			for _, d := range s.Visits {
+				recent = recent || d <= 90
+			}
+			want := map[bool]segment.Stage{true: segment.StageNew, false: segment.StageDormant}[recent]
+			require.Equal(t, want, r.Stage, "%s, visits %v days ago", s.ID, s.Visits)
+			require.NotEqual(t, segment.ShopLost, r.ShopType, s.ID)
+		}
+	})
+}
+
+// A customer whose history holds only a refund of goods bought before it
+// did buy: lost when out of contact, as the shop type says too.
+func TestRefundOnlyCustomerBoughtBefore(t *testing.T) {
+	refund := func(visit bool) segment.Input {
+		s := customer.NewSummary("r", customer.Consumer, asOf, nil)
+		m, err := customer.NewMoney("80", "EUR")
+		require.NoError(t, err)
+		require.NoError(t, s.AddRefund(asOf.AddDate(0, 0, -200), m, 1))
+		if visit {
+			require.NoError(t, s.AddInteraction(customer.Interaction{CustomerID: "r", Time: asOf.AddDate(0, 0, -5), Kind: customer.StoreVisit}))
+		}
+		return segment.Input{Summary: s}
+	}
+	others := input(t, spec{ID: "b", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 3, Qty: 1, Cents: 5000}}}, 1)
+	_, res := classify(t, []segment.Input{refund(false), others}, nil)
+	assert.Equal(t, segment.StageLost, res["r"].Stage)
+	assert.Equal(t, segment.ShopLost, res["r"].ShopType)
+	_, res = classify(t, []segment.Input{refund(true), others}, nil)
+	assert.Equal(t, segment.StageNew, res["r"].Stage, "in contact again")
+	assert.Equal(t, segment.ShopPotential, res["r"].ShopType)
 }
 
 func TestShopTypes(t *testing.T) {
@@ -205,7 +251,7 @@ func TestShopTypes(t *testing.T) {
 	for id, st := range want {
 		assert.Equal(t, st, res[id].ShopType, "%s (stage %v, RFM %+v)", id, res[id].Stage, res[id].RFM)
 	}
-	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, Segment: value.Lost}, res["browser"].RFM)
+	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.Lost}, res["browser"].RFM)
 	// No win-back for someone who never came.
 	for _, a := range segment.DefaultPlaybook().ShopTypes[res["registered"].ShopType] {
 		assert.NotContains(t, []string{"reason-survey", "win-back-offer"}, a.Code)
@@ -235,11 +281,11 @@ func TestThresholdRules(t *testing.T) {
 	// so it no longer squeezes c below the mean.
 	assert.True(t, rMean["c"].Value.Current > thMean.Current)
 
-	mFix, rFix := classify(t, ins, &segment.Options{Rule: segment.Fixed, FixedCurrent: 0, FixedPotential: 1})
-	assert.Equal(t, segment.Thresholds{Kind: customer.Consumer, Rule: segment.Fixed, N: 4, Current: 0, Potential: 1}, mFix.Thresholds(customer.Consumer))
+	mFix, rFix := classify(t, ins, &segment.Options{Rule: segment.Fixed, FixedCurrent: 0, FixedPotential: 0.5})
+	assert.Equal(t, segment.Thresholds{Kind: customer.Consumer, Rule: segment.Fixed, N: 4, Current: 0, Potential: 0.5}, mFix.Thresholds(customer.Consumer))
 	assert.Equal(t, segment.SecondaryValue, rFix["d"].Quadrant)
 	for id, r := range rFix {
-		assert.NotEqual(t, segment.HighValue, r.Quadrant, "%s: no potential value is above 1", id)
+		assert.NotEqual(t, segment.HighValue, r.Quadrant, "%s: no potential value is above 0.5, the potential node's weight", id)
 	}
 }
 

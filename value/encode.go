@@ -17,10 +17,17 @@ import (
 // little-endian bytes, strings a length and their bytes. A sample is its
 // number of distinct values, the values in increasing order, and their
 // counts. The decoders check everything they read.
+//
+// The value statistics are at version 1. The RFM statistics are at
+// version 2, which added the sample of spend per purchase
+// ([RFMScore].AOV); a version-1 encoding lacks it, cannot give that
+// score, and is refused with an error that says so: gather such
+// statistics again from the customers.
 const (
-	statsTag    = "tvs"
-	rfmStatsTag = "trf"
-	encVersion  = 1
+	statsTag      = "tvs"
+	rfmStatsTag   = "trf"
+	encVersion    = 1
+	rfmEncVersion = 2
 )
 
 // MarshalBinary encodes the statistics gathered so far: the model's
@@ -51,7 +58,7 @@ func (s *Stats) MarshalBinary() ([]byte, error) {
 // and leaves s unchanged.
 func (s *Stats) UnmarshalBinary(data []byte) error {
 	d := decoder{b: data}
-	d.header(statsTag)
+	d.header(statsTag, encVersion)
 	if k := customer.Kind(d.byte()); d.err == nil && k != s.kind {
 		return &decodeError{"statistics", fmt.Errorf("kind %v, want %v", k, s.kind)}
 	}
@@ -82,12 +89,12 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// MarshalBinary encodes the RFM statistics gathered so far: kind, bins,
-// the number of customers and the exact samples of recency, frequency
-// and monetary value. The pending values are compacted first; the
-// statistics stay the same.
+// MarshalBinary encodes the RFM statistics gathered so far (version 2):
+// kind, bins, the segment grid, the number of customers and the exact
+// samples of recency, frequency, monetary value and spend per purchase.
+// The pending values are compacted first; the statistics stay the same.
 func (s *RFMStats) MarshalBinary() ([]byte, error) {
-	b := append([]byte(rfmStatsTag), encVersion, byte(s.kind))
+	b := append([]byte(rfmStatsTag), rfmEncVersion, byte(s.kind))
 	b = binary.AppendUvarint(b, uint64(s.bins))
 	for r := range s.grid {
 		for f := range s.grid[r] {
@@ -95,7 +102,7 @@ func (s *RFMStats) MarshalBinary() ([]byte, error) {
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(s.n))
-	for _, x := range []*sample{&s.r, &s.f, &s.m} {
+	for _, x := range []*sample{&s.r, &s.f, &s.m, &s.a} {
 		x.compact()
 		b = appendSample(b, x)
 	}
@@ -105,10 +112,14 @@ func (s *RFMStats) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary replaces the statistics of s by those encoded in data
 // by MarshalBinary. s must come from [NewRFMStats] with the same kind and
 // options as the encoded statistics. Data of other options, or that is
-// not such an encoding, is an error and leaves s unchanged.
+// not such an encoding, is an error and leaves s unchanged; so is an
+// encoding of version 1, which holds no spend per purchase.
 func (s *RFMStats) UnmarshalBinary(data []byte) error {
+	if len(data) > len(rfmStatsTag) && string(data[:len(rfmStatsTag)]) == rfmStatsTag && data[len(rfmStatsTag)] == 1 {
+		return &decodeError{"RFM statistics", errors.New("version 1 holds no spend per purchase, which version 2 added: gather the statistics again")}
+	}
 	d := decoder{b: data}
-	d.header(rfmStatsTag)
+	d.header(rfmStatsTag, rfmEncVersion)
 	k := customer.Kind(d.byte())
 	bins := d.int()
 	var grid [6][6]RFMSegment
@@ -121,14 +132,14 @@ func (s *RFMStats) UnmarshalBinary(data []byte) error {
 		return &decodeError{"RFM statistics", errors.New("the statistics of other options")}
 	}
 	n := d.int()
-	var x [3]sample
+	var x [4]sample
 	for i := range x {
 		x[i] = d.sample(n)
 	}
 	if err := d.end(); err != nil {
 		return &decodeError{"RFM statistics", err}
 	}
-	s.r, s.f, s.m, s.n = x[0], x[1], x[2], n
+	s.r, s.f, s.m, s.a, s.n = x[0], x[1], x[2], x[3], n
 	return nil
 }
 
@@ -187,13 +198,13 @@ func (d *decoder) fail(format string, args ...any) {
 	}
 }
 
-func (d *decoder) header(tag string) {
+func (d *decoder) header(tag string, version byte) {
 	if len(d.b) < len(tag)+1 || string(d.b[:len(tag)]) != tag {
 		d.fail("not an encoding of these statistics")
 		return
 	}
-	if v := d.b[len(tag)]; v != encVersion {
-		d.fail("version %d, want %d", v, encVersion)
+	if v := d.b[len(tag)]; v != version {
+		d.fail("version %d, want %d", v, version)
 		return
 	}
 	d.b = d.b[len(tag)+1:]

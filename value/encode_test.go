@@ -155,14 +155,15 @@ func TestDecodeChecksCounts(t *testing.T) {
 	st, err := value.NewRFMStats(customer.Consumer, nil)
 	require.NoError(t, err)
 	b := encode(t, st)
-	// The last bytes are n (0) and three empty samples; claim one value
+	// The last bytes are n (0) and four empty samples; claim one value
 	// counted twice in the first sample of a population of one.
-	b = b[:len(b)-4]
+	require.Equal(t, []byte{0, 0, 0, 0, 0}, b[len(b)-5:])
+	b = b[:len(b)-5]
 	b = binary.AppendUvarint(b, 1)
 	b = binary.AppendUvarint(b, 1)
 	b = binary.LittleEndian.AppendUint64(b, 0x4000000000000000) // 2.0
 	b = binary.AppendUvarint(b, 2)
-	b = append(b, 0, 0)
+	b = append(b, 0, 0, 0)
 	err = st.UnmarshalBinary(b)
 	require.ErrorIs(t, err, value.ErrInvalidInput)
 	require.ErrorContains(t, err, "value: decode RFM statistics: sample counts")
@@ -194,4 +195,33 @@ func FuzzStatsUnmarshalBinary(f *testing.F) {
 		require.NoError(t, s2.UnmarshalBinary(b))
 		require.Equal(t, b, encode(t, s2))
 	})
+}
+
+// Version 1 of the RFM statistics held no spend per purchase: it is
+// refused with an error that says so, and changes nothing; the current
+// version carries the spend per purchase through a round trip.
+func TestRFMStatsVersion1IsRefused(t *testing.T) {
+	st, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	x := rfmxa("a", 3, 2, 300, 150)
+	require.NoError(t, st.Add(&x))
+	enc := encode(t, st)
+	require.Equal(t, "trf\x02", string(enc[:4]))
+
+	dst, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	require.NoError(t, dst.UnmarshalBinary(enc))
+	require.Equal(t, encode(t, st), encode(t, dst))
+	require.Equal(t, st.Scorer().AOVCuts(), dst.Scorer().AOVCuts())
+
+	empty, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	before := encode(t, empty)
+	// A version-1 encoding: the same bytes without the last sample.
+	v1 := append([]byte(nil), enc[:len(enc)-(1+8+1)]...)
+	v1[3] = 1
+	err = empty.UnmarshalBinary(v1)
+	require.ErrorIs(t, err, value.ErrInvalidInput)
+	require.EqualError(t, err, "value: decode RFM statistics: version 1 holds no spend per purchase, which version 2 added: gather the statistics again")
+	require.Equal(t, before, encode(t, empty))
 }

@@ -112,20 +112,30 @@ type RFMOptions struct {
 // more recent, more frequent, more spend), and its segment.
 type RFMScore struct {
 	R, F, M uint8
+	// AOV scores the spend per purchase, the [AverageOrderValue]
+	// indicator (net ÷ orders), by the same quantiles as R, F and M,
+	// 1 … Bins. M is the total net, which rises with frequency alone;
+	// AOV is what "large spend per purchase" (SEEDS §3.2, 002) and "value
+	// per purchase" (SEEDS §2, 003) mean, and it tells the
+	// high-frequency, low-spend customers (SEEDS §2, 001) from the big
+	// spenders. It takes no part in the R × F segment grid.
+	AOV     uint8
 	Segment RFMSegment
 }
 
 // RFMStats are the mergeable population statistics of RFM: the exact
-// multisets of recency, frequency and monetary value over the customers
-// with at least one purchase (see [Stats] for exactness). R is the days
-// since the last purchase (Recency), F the number of purchase days
-// (PurchaseDays), M the net amount kept (Revenue).
+// multisets of recency, frequency, monetary value and spend per purchase
+// over the customers with at least one purchase (see [Stats] for
+// exactness). R is the days since the last purchase (Recency), F the
+// number of purchase days (PurchaseDays), M the net amount kept
+// (Revenue), and the spend per purchase is net ÷ orders
+// (AverageOrderValue).
 type RFMStats struct {
-	kind    customer.Kind
-	bins    int
-	grid    [6][6]RFMSegment
-	r, f, m sample
-	n       int64
+	kind       customer.Kind
+	bins       int
+	grid       [6][6]RFMSegment
+	r, f, m, a sample
+	n          int64
 }
 
 // NewRFMStats returns empty RFM statistics for customers of kind k, or a
@@ -168,7 +178,7 @@ func NewRFMStats(k customer.Kind, opts *RFMOptions) (*RFMStats, error) {
 
 // Grow tells the statistics that about n more customers will be added.
 func (s *RFMStats) Grow(n int) {
-	for _, x := range []*sample{&s.r, &s.f, &s.m} {
+	for _, x := range []*sample{&s.r, &s.f, &s.m, &s.a} {
 		x.hint = max(0, n) + int(x.n())
 	}
 }
@@ -180,10 +190,13 @@ func (s *RFMStats) Compact() {
 	s.r.compact()
 	s.f.compact()
 	s.m.compact()
+	s.a.compact()
 }
 
 // Add adds a customer. Customers without a purchase are not part of the
-// quantiles (they score 1, 1, 1). A customer of another kind, or with a
+// quantiles (they score 1 in every column). A buyer whose spend per
+// purchase is unknown (no orders; [Extract] never gives one) is left out
+// of that column's quantiles only. A customer of another kind, or with a
 // non-finite value, is rejected and changes nothing.
 func (s *RFMStats) Add(x *Indicators) error {
 	if x.Kind != s.kind {
@@ -194,10 +207,11 @@ func (s *RFMStats) Add(x *Indicators) error {
 		return nil
 	}
 	f, m := x.Values[PurchaseDays], x.Values[Revenue]
+	a, aok := x.Get(AverageOrderValue)
 	for _, v := range [...]struct {
 		i Indicator
 		v float64
-	}{{Recency, r}, {PurchaseDays, f}, {Revenue, m}} {
+	}{{Recency, r}, {PurchaseDays, f}, {Revenue, m}, {AverageOrderValue, a}} {
 		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
 			return &InputError{Customer: x.ID, Indicator: v.i, Value: v.v}
 		}
@@ -205,6 +219,9 @@ func (s *RFMStats) Add(x *Indicators) error {
 	s.r.add(-r)
 	s.f.add(f)
 	s.m.add(m)
+	if aok {
+		s.a.add(a)
+	}
 	s.n++
 	return nil
 }
@@ -217,12 +234,13 @@ func (s *RFMStats) Merge(o *RFMStats) error {
 	s.r.merge(&o.r)
 	s.f.merge(&o.f)
 	s.m.merge(&o.m)
+	s.a.merge(&o.a)
 	s.n += o.n
 	return nil
 }
 
 // Scorer fits the quantile cut points. A population in which nobody has
-// bought yet is valid: everybody scores 1, 1, 1.
+// bought yet is valid: everybody scores 1 in every column.
 func (s *RFMStats) Scorer() *RFMScorer {
 	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n}
 	for r := 1; r <= 10; r++ {
@@ -235,6 +253,7 @@ func (s *RFMStats) Scorer() *RFMScorer {
 	sc.r = cuts(&s.r, s.bins)
 	sc.f = cuts(&s.f, s.bins)
 	sc.m = cuts(&s.m, s.bins)
+	sc.a = cuts(&s.a, s.bins)
 	return sc
 }
 
@@ -278,13 +297,14 @@ func cuts(s *sample, bins int) [9]float64 {
 // a constant column (or a population of one) gives everybody the middle
 // score 1 + ⌊B ÷ 2⌋ (3 of 5). A value not seen in the fit scores like
 // the largest fitted value at or below it. Recency is scored reversed
-// (fewer days is better).
+// (fewer days is better). Spend per purchase ([RFMScore].AOV) is scored
+// the same way over the buyers whose spend per purchase is known.
 type RFMScorer struct {
-	kind    customer.Kind
-	bins    int
-	n       int64
-	r, f, m [9]float64
-	grid    [11][11]RFMSegment
+	kind       customer.Kind
+	bins       int
+	n          int64
+	r, f, m, a [9]float64
+	grid       [11][11]RFMSegment
 }
 
 // Bins returns the number of scores.
@@ -303,6 +323,14 @@ func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
 	return r, append([]float64(nil), sc.f[:b]...), append([]float64(nil), sc.m[:b]...)
 }
 
+// AOVCuts returns the fitted cut points of spend per purchase
+// ([RFMScore].AOV): a customer scores k + 2 or more when its
+// AverageOrderValue is at least spendPerPurchase[k]. A cut no value
+// reached is +Inf.
+func (sc *RFMScorer) AOVCuts() (spendPerPurchase []float64) {
+	return append([]float64(nil), sc.a[:sc.bins-1]...)
+}
+
 func score(c *[9]float64, bins int, x float64) uint8 {
 	s := uint8(1)
 	for k := 0; k < bins-1; k++ {
@@ -313,9 +341,11 @@ func score(c *[9]float64, bins int, x float64) uint8 {
 	return s
 }
 
-// Score returns the RFM scores and segment of x, which must be of the
-// scorer's kind with finite known values (an [*InputError] otherwise). A
-// customer without a purchase scores 1, 1, 1.
+// Score returns the RFM scores, the spend-per-purchase score and the
+// segment of x, which must be of the scorer's kind with finite known
+// values (an [*InputError] otherwise). A customer without a purchase
+// scores 1 in every column, as does the spend per purchase of a buyer
+// without a known AverageOrderValue.
 func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
 	if x.Kind != sc.kind {
 		return RFMScore{}, &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the RFM scorer is for %v customers", x.Kind, sc.kind)}
@@ -325,12 +355,16 @@ func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
 	}
 	r, ok := x.Get(Recency)
 	if !ok {
-		return RFMScore{R: 1, F: 1, M: 1, Segment: sc.grid[1][1]}, nil
+		return RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: sc.grid[1][1]}, nil
 	}
 	out := RFMScore{
-		R: score(&sc.r, sc.bins, -r),
-		F: score(&sc.f, sc.bins, x.Values[PurchaseDays]),
-		M: score(&sc.m, sc.bins, x.Values[Revenue]),
+		R:   score(&sc.r, sc.bins, -r),
+		F:   score(&sc.f, sc.bins, x.Values[PurchaseDays]),
+		M:   score(&sc.m, sc.bins, x.Values[Revenue]),
+		AOV: 1,
+	}
+	if x.known&(1<<AverageOrderValue) != 0 {
+		out.AOV = score(&sc.a, sc.bins, x.Values[AverageOrderValue])
 	}
 	out.Segment = sc.grid[out.R][out.F]
 	return out, nil

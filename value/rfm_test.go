@@ -51,7 +51,7 @@ func TestRFMQuintiles(t *testing.T) {
 	// A value not seen in the fit scores like the fitted value below it.
 	x := rfmx("new", 0, 100, 8.5)
 	s, _ := sc.Score(&x)
-	assert.Equal(t, value.RFMScore{R: 5, F: 3, M: 4, Segment: value.PotentialLoyalist}, s)
+	assert.Equal(t, value.RFMScore{R: 5, F: 3, M: 4, AOV: 1, Segment: value.PotentialLoyalist}, s, "no spend per purchase known: AOV 1")
 }
 
 func TestRFMFewerDistinctValuesThanBins(t *testing.T) {
@@ -94,7 +94,7 @@ func TestRFMOptions(t *testing.T) {
 	pop := []value.Indicators{rfmx("a", 1, 1, 1), rfmx("b", 2, 2, 2), rfmx("c", 3, 3, 3)}
 	sc := rfmFit(t, &value.RFMOptions{Bins: 10}, pop)
 	s, _ := sc.Score(&pop[2])
-	assert.Equal(t, value.RFMScore{R: 2, F: 9, M: 9, Segment: value.CantLose}, s, "10 bins: 2 → R 1, 9 → F 5")
+	assert.Equal(t, value.RFMScore{R: 2, F: 9, M: 9, AOV: 1, Segment: value.CantLose}, s, "10 bins: 2 → R 1, 9 → F 5")
 	assert.Equal(t, 10, sc.Bins())
 
 	for _, tc := range []struct {
@@ -134,7 +134,7 @@ func TestRFMNoPurchaseAndBadInput(t *testing.T) {
 	sc := s.Scorer()
 	got, err := sc.Score(&none)
 	require.NoError(t, err)
-	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, Segment: value.Lost}, got)
+	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.Lost}, got)
 	_, err = sc.Score(&other)
 	require.Error(t, err)
 }
@@ -183,5 +183,95 @@ func TestRFMInvariants(t *testing.T) {
 		require.Equal(t, want, rfmScores(t, scaled, 1), "scaling amounts")
 		require.Equal(t, want, rfmScores(t, rapid.Permutation(pop).Draw(t, "perm"), 1), "permutation")
 		require.Equal(t, want, rfmScores(t, pop, rapid.IntRange(2, 4).Draw(t, "shards")), "merged shards")
+	})
+}
+
+// rfmxa is rfmx with a spend per purchase.
+func rfmxa(id string, recency, freq, money, aov float64) value.Indicators {
+	x := rfmx(id, recency, freq, money)
+	x.Set(value.AverageOrderValue, aov)
+	return x
+}
+
+// Spend per purchase is scored by the same mid-rank quantiles as R, F
+// and M, over the buyers whose spend per purchase is known: a frequent
+// small spender has the top M and the bottom AOV.
+func TestRFMSpendPerPurchase(t *testing.T) {
+	var pop []value.Indicators
+	for i := 1; i <= 9; i++ {
+		pop = append(pop, rfmxa(fmt.Sprint(i), 10, 1, float64(100*i), float64(100*i)))
+	}
+	pop = append(pop, rfmxa("frequent", 1, 40, 1000, 25))
+	// A buyer without orders known is left out of the AOV quantiles.
+	pop = append(pop, rfmx("unknown", 5, 1, 50))
+	sc := rfmFit(t, nil, pop)
+	// AOVs 25, 100, …, 900: mid-rank shares (i + ½) ÷ 10.
+	assert.Equal(t, []float64{200, 400, 600, 800}, sc.AOVCuts())
+	want := map[customer.ID]uint8{"frequent": 1, "1": 1, "2": 2, "3": 2, "4": 3, "5": 3, "6": 4, "7": 4, "8": 5, "9": 5, "unknown": 1}
+	for i := range pop {
+		s, err := sc.Score(&pop[i])
+		require.NoError(t, err)
+		assert.Equal(t, want[pop[i].ID], s.AOV, "AOV of %s", pop[i].ID)
+		if pop[i].ID == "frequent" {
+			assert.Equal(t, value.RFMScore{R: 5, F: 5, M: 5, AOV: 1, Segment: value.Champions}, s)
+		}
+	}
+	x := rfmxa("between", 10, 1, 650, 650)
+	s, err := sc.Score(&x)
+	require.NoError(t, err)
+	assert.Equal(t, uint8(4), s.AOV, "scores like the fitted value below it")
+
+	// A non-finite spend per purchase is rejected and changes nothing.
+	st, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	require.NoError(t, st.Add(&pop[0]))
+	before, err := st.MarshalBinary()
+	require.NoError(t, err)
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		bad := rfmxa("bad", 1, 1, 1, v)
+		err := st.Add(&bad)
+		require.ErrorIs(t, err, value.ErrInvalidInput)
+		assert.ErrorContains(t, err, "average-order-value")
+		assert.ErrorContains(t, err, `"bad"`)
+		_, err = st.Scorer().Score(&bad)
+		require.ErrorIs(t, err, value.ErrInvalidInput)
+	}
+	after, err := st.MarshalBinary()
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+}
+
+// Against a fitted scorer, and after a refit with the customer changed,
+// less spend per purchase never scores more; the other scores do not
+// move.
+func TestPropertyLowerSpendPerPurchaseNeverScoresHigher(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		k := kindOf(t)
+		specs := genPopulation(t, k, 1)
+		pop := make([]value.Indicators, len(specs))
+		for i, s := range specs {
+			pop[i] = extract(t, s, 1)
+		}
+		j := rapid.IntRange(0, len(pop)-1).Draw(t, "customer")
+		aov, ok := pop[j].Get(value.AverageOrderValue)
+		if !ok {
+			t.Skip("no purchase")
+		}
+		lower := append([]value.Indicators(nil), pop...)
+		lower[j].Set(value.AverageOrderValue, aov-rapid.Float64Range(0, 1e6).Draw(t, "less"))
+		want := rfmScores(t, pop, 1)[pop[j].ID]
+		st, err := value.NewRFMStats(k, nil)
+		require.NoError(t, err)
+		for i := range pop {
+			require.NoError(t, st.Add(&pop[i]))
+		}
+		same, err := st.Scorer().Score(&lower[j])
+		require.NoError(t, err)
+		refit := rfmScores(t, lower, 1)[pop[j].ID]
+		for _, got := range []value.RFMScore{same, refit} {
+			require.LessOrEqual(t, got.AOV, want.AOV)
+			got.AOV = want.AOV
+			require.Equal(t, want, got)
+		}
 	})
 }
