@@ -31,7 +31,10 @@
 // [Scorer], whose [Scorer.ScoreInto] scores one customer without
 // allocating. A [Score] holds current, potential and total value and the
 // contribution of every leaf; they add up exactly (see [Unit]).
-// [RFMStats] and [RFMScorer] do the same for RFM scores and segments.
+// [RFMStats] and [RFMScorer] do the same for RFM scores and segments,
+// and score the spend per purchase ([RFMScore].AOV) by the same exact
+// quantiles. Sharded statistics can be compacted where they were gathered
+// ([Stats.Compact]), so that merging them is a linear merge.
 // Both statistics have a binary encoding ([Stats.MarshalBinary],
 // [Stats.UnmarshalBinary]), so that shards gathered on other machines can
 // be shipped and merged.

@@ -63,6 +63,16 @@ func extract(t tb, s spec, scale int64) value.Indicators {
 	return x
 }
 
+// extractAll returns the indicators of every customer of specs, at scale 1.
+func extractAll(t tb, specs []spec) []value.Indicators {
+	t.Helper()
+	pop := make([]value.Indicators, len(specs))
+	for i, s := range specs {
+		pop[i] = extract(t, s, 1)
+	}
+	return pop
+}
+
 // genSpec draws a customer of kind k with id.
 func genSpec(t *rapid.T, id string, k customer.Kind) spec {
 	s := spec{ID: id, Kind: k, Interactions: rapid.IntRange(0, 3).Draw(t, "interactions")}

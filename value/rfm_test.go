@@ -248,10 +248,7 @@ func TestPropertyLowerSpendPerPurchaseNeverScoresHigher(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		k := kindOf(t)
 		specs := genPopulation(t, k, 1)
-		pop := make([]value.Indicators, len(specs))
-		for i, s := range specs {
-			pop[i] = extract(t, s, 1)
-		}
+		pop := extractAll(t, specs)
 		j := rapid.IntRange(0, len(pop)-1).Draw(t, "customer")
 		aov, ok := pop[j].Get(value.AverageOrderValue)
 		if !ok {

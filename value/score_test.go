@@ -320,10 +320,7 @@ func TestPermutationChangesNothing(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		k := kindOf(t)
 		specs := genPopulation(t, k, 1)
-		pop := make([]value.Indicators, len(specs))
-		for i, s := range specs {
-			pop[i] = extract(t, s, 1)
-		}
+		pop := extractAll(t, specs)
 		perm := rapid.Permutation(pop).Draw(t, "perm")
 		require.Equal(t, scores(t, k, pop), scores(t, k, perm))
 	})
@@ -333,10 +330,7 @@ func TestMergedShardsEqualWhole(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		k := kindOf(t)
 		specs := genPopulation(t, k, 1)
-		pop := make([]value.Indicators, len(specs))
-		for i, s := range specs {
-			pop[i] = extract(t, s, 1)
-		}
+		pop := extractAll(t, specs)
 		m := value.DefaultModel(k)
 		shards := rapid.IntRange(1, 4).Draw(t, "shards")
 		var all *value.Stats
@@ -395,10 +389,7 @@ func TestBuyingMoreNeverLowersCurrentValue(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		k := kindOf(t)
 		specs := genPopulation(t, k, 1)
-		pop := make([]value.Indicators, len(specs))
-		for i, s := range specs {
-			pop[i] = extract(t, s, 1)
-		}
+		pop := extractAll(t, specs)
 		who := rapid.IntRange(0, len(specs)-1).Draw(t, "who")
 		more := specs[who]
 		more.Buys = append(append([]buy(nil), more.Buys...), buy{DaysAgo: rapid.IntRange(0, 900).Draw(t, "daysAgo"),
