@@ -43,6 +43,10 @@ type Coupon struct {
 	// coupon, 0 is unlimited.
 	MaxUses int `json:"max_uses"`
 	// MaxUsesPerMember limits the uses by one member; 0 is unlimited.
+	// An anonymous buyer's uses cannot be counted, so the limit does not
+	// stop one (a welcome coupon at a first, anonymous checkout); a
+	// coupon that must be counted per person is made personal (Holder)
+	// or limited overall (MaxUses).
 	MaxUsesPerMember int `json:"max_uses_per_member"`
 	// Holder makes the coupon personal: only this member may use it.
 	// Empty for a bearer coupon.
