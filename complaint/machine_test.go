@@ -18,7 +18,9 @@ type workflowModel struct {
 	state, resumeTo complaint.State
 	handler         complaint.ActorID
 	proposer        complaint.ActorID
-	amount          int // EUR of the current proposal
+	amount          int  // EUR of the current proposal
+	givesBack       bool // the current proposal is a refund or price reduction
+	paid            int  // EUR given back of the order by carried-out proposals
 	staff           complaint.ActorID
 	feedback        *complaint.Feedback
 	carriedAt       time.Time
@@ -30,6 +32,9 @@ type workflowModel struct {
 	active, paused, resolution time.Duration
 	last                       time.Time
 }
+
+// orderValue is the value of the goods of complainttest.Intake, in EUR.
+const orderValue = 189
 
 var working = map[complaint.State]bool{
 	complaint.StateRecorded: true, complaint.StateAccepted: true, complaint.StateAssigned: true,
@@ -71,7 +76,12 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	case complaint.CmdInvestigate:
 		return (s == complaint.StateAssigned || s == complaint.StateInvestigated) && owner, complaint.StateInvestigated
 	case complaint.CmdPropose:
-		return s == complaint.StateInvestigated && owner, complaint.StateProposed
+		// What is given back of the order, over all carry-outs, stays
+		// within its value (complainttest.Intake: 189 EUR).
+		k := cmd.Proposal.Kind
+		within := !(k == complaint.ResolutionRefund || k == complaint.ResolutionPriceReduction) ||
+			m.paid+int(cmd.Proposal.Amount.Amount().IntPart()) <= orderValue
+		return s == complaint.StateInvestigated && owner && within, complaint.StateProposed
 	case complaint.CmdApprove:
 		return s == complaint.StateProposed && sup && (m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer, complaint.StateApproved
 	case complaint.CmdSendBack:
@@ -136,10 +146,15 @@ func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now tim
 	case complaint.CmdPropose:
 		m.proposer = a.ID
 		m.amount = int(cmd.Proposal.Amount.Amount().IntPart())
+		k := cmd.Proposal.Kind
+		m.givesBack = k == complaint.ResolutionRefund || k == complaint.ResolutionPriceReduction
 	case complaint.CmdSendBack:
-		m.proposer, m.amount = "", 0
+		m.proposer, m.amount, m.givesBack = "", 0, false
 	case complaint.CmdCarryOut:
 		m.carriedAt, m.feedback = now, nil
+		if m.givesBack {
+			m.paid += m.amount
+		}
 	case complaint.CmdRecordFeedback:
 		m.feedback = cmd.Feedback
 	case complaint.CmdWait:
@@ -150,7 +165,7 @@ func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now tim
 		if cmd.Feedback != nil {
 			m.feedback = cmd.Feedback
 		}
-		m.proposer, m.amount = "", 0
+		m.proposer, m.amount, m.givesBack = "", 0, false
 	}
 	m.state = to
 	m.version++
@@ -303,6 +318,9 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				t.Fatalf("%s: event %+v, model %s → %s", cmd.Kind, ev, m.state, to)
 			}
 			m.accept(cmd, a, now, to)
+			if got := next.Paid.Amount(); got.IntPart() != int64(m.paid) || !got.Equal(got.Truncate(0)) {
+				t.Fatalf("%s: paid %s, model %d EUR", cmd.Kind, next.Paid, m.paid)
+			}
 			reached[to]++
 			accepted[cmd.Kind]++
 			c = next

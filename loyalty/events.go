@@ -389,15 +389,9 @@ func (e Returned) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("return.order_id", customer.CodeRequired, "is empty")
 		return pr.err(record)
 	}
-	o, ok := a.orders.get(r.OrderID)
-	if !ok {
-		if err := pr.err(record); err != nil {
-			return err
-		}
-		return fmt.Errorf("loyalty: return %q of member %q: order %q: %w", r.ID, a.Member, r.OrderID, ErrUnknownOrder)
-	}
-	if !r.Time.IsZero() && r.Time.Before(o.time) {
-		pr.add("return.time", customer.CodeOrder, "%s is before the order's %s", r.Time.Format(time.RFC3339), o.time.Format(time.RFC3339))
+	o, err := pr.orderOf(a, "return", r.ID, r.OrderID, r.Time)
+	if o == nil {
+		return err
 	}
 	if len(r.Lines) == 0 {
 		pr.add("return.lines", customer.CodeRequired, "a return needs at least one line")
@@ -461,15 +455,9 @@ func (e Credited) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("credit.order_id", customer.CodeRequired, "is empty: a price reduction is for goods of an order")
 		return pr.err(record)
 	}
-	o, ok := a.orders.get(c.OrderID)
-	if !ok {
-		if err := pr.err(record); err != nil {
-			return err
-		}
-		return fmt.Errorf("loyalty: credit %q of member %q: order %q: %w", c.ID, a.Member, c.OrderID, ErrUnknownOrder)
-	}
-	if !c.Time.IsZero() && c.Time.Before(o.time) {
-		pr.add("credit.time", customer.CodeOrder, "%s is before the order's %s", c.Time.Format(time.RFC3339), o.time.Format(time.RFC3339))
+	o, err := pr.orderOf(a, "credit", c.ID, c.OrderID, c.Time)
+	if o == nil {
+		return err
 	}
 	// What the member still holds of the goods' price: the spend less
 	// what refunds paid back and earlier reductions gave back.
@@ -577,3 +565,22 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 }
 
 func (Tick) validate(*Programme, *Account, time.Time) error { return nil }
+
+// orderOf returns the order orderID that record (a "return" or a
+// "credit") id of a's member is about, adding a problem to pr when the
+// record's time t is before the order. When the order never earned in
+// this ledger it returns nil and the problems found so far or, without
+// any, an error wrapping [ErrUnknownOrder].
+func (pr *problems) orderOf(a *Account, record, id, orderID string, t time.Time) (*orderRecord, error) {
+	o, ok := a.orders.get(orderID)
+	if !ok {
+		if err := pr.err(fmt.Sprintf("%s %q", record, id)); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("loyalty: %s %q of member %q: order %q: %w", record, id, a.Member, orderID, ErrUnknownOrder)
+	}
+	if !t.IsZero() && t.Before(o.time) {
+		pr.add(record+".time", customer.CodeOrder, "%s is before the order's %s", t.Format(time.RFC3339), o.time.Format(time.RFC3339))
+	}
+	return o, nil
+}

@@ -68,7 +68,9 @@ type Migration struct {
 // is in A, customer CustomerB's in B. It unwraps to a
 // [*customer.CurrencyMismatchError].
 type MixedCurrencyError struct {
-	A, B                 customer.Currency
+	// A and B are the two currencies, in the order met.
+	A, B customer.Currency
+	// CustomerA and CustomerB are a customer of each.
 	CustomerA, CustomerB customer.ID
 }
 
