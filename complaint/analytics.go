@@ -45,6 +45,12 @@ type SatisfactionSummary struct {
 	// CSAT is the share of responses scoring 4 or 5, the usual CSAT
 	// percentage as a fraction.
 	CSAT float64
+	// Unanswered is the number of cases closed without feedback: the
+	// customer did not answer the follow-up within the policy's
+	// [Policy.FeedbackWait].
+	Unanswered int
+	// ResponseRate is Responses / (Responses + Unanswered).
+	ResponseRate float64
 }
 
 // Report is the complaint analytics of one period.
@@ -118,7 +124,7 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 	byCause := map[Cause]int{}
 	steps := map[State][]time.Duration{}
 	perCustomer := map[customer.ID]int{}
-	var fcr, rejected, ratioN int
+	var fcr, rejected, ratioN, unanswered int
 	var ratioSum, csatSum float64
 	var met, csatTop int
 	for _, log := range logs {
@@ -164,6 +170,9 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		}
 		if c.Reopens > 0 {
 			r.Reopened++
+		}
+		if c.State == StateClosed && c.Feedback == nil {
+			unanswered++
 		}
 		if f := c.Feedback; f != nil {
 			ratioN++
@@ -219,6 +228,8 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 			MeanCSAT: csatSum / float64(ratioN), CSAT: share(csatTop, ratioN),
 		}
 	}
+	r.Satisfaction.Unanswered = unanswered
+	r.Satisfaction.ResponseRate = share(ratioN, ratioN+unanswered)
 	return r, nil
 }
 

@@ -66,7 +66,7 @@ func TestAnalyze(t *testing.T) {
 	assert.Equal(t, 3, r.Complainants)
 	assert.Equal(t, 1, r.Repeat)
 	assert.InDelta(t, 1.0/3, r.RepeatShare, 1e-12)
-	assert.Equal(t, complaint.SatisfactionSummary{Responses: 2, MeanRatio: 0.625, MetShare: 0.5, MeanCSAT: 3, CSAT: 0.5}, r.Satisfaction)
+	assert.Equal(t, complaint.SatisfactionSummary{Responses: 2, MeanRatio: 0.625, MetShare: 0.5, MeanCSAT: 3, CSAT: 0.5, ResponseRate: 1}, r.Satisfaction)
 	require.NotEmpty(t, r.StepTimes)
 	rec := r.StepTimes[0]
 	assert.Equal(t, complaint.StateRecorded, rec.State)

@@ -22,6 +22,11 @@
 // (no such transition, or the guards that failed) or a
 // [*customer.ValidationError] (bad payload), and the case is unchanged.
 //
+// A case closes with the customer's feedback, or without it once the
+// policy's feedback wait has passed since the carry-out: customers often
+// leave a follow-up unanswered, and the case must not stay open for
+// that.
+//
 // Rejected cases end there, except that a supervisor may reopen them
 // within the reopen window when the customer contests the decision;
 // withdrawn cases are final; closed cases may be reopened within the

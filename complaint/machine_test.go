@@ -95,7 +95,10 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	case complaint.CmdRecordFeedback:
 		return s == complaint.StateCarriedOut && (staff || self), s
 	case complaint.CmdClose:
-		return s == complaint.StateCarriedOut && owner && m.feedback != nil, complaint.StateClosed
+		// Without feedback once two days (the default feedback wait)
+		// have passed since the carry-out.
+		answered := m.feedback != nil || !now.Before(m.carriedAt.Add(48*time.Hour))
+		return s == complaint.StateCarriedOut && owner && answered, complaint.StateClosed
 	case complaint.CmdWait:
 		return working[s] && ((m.handler == "" && staff) || (m.handler != "" && owner)), complaint.StateWaiting
 	case complaint.CmdResume:

@@ -123,8 +123,11 @@ var (
 		}
 		return false
 	}}
-	gFeedback = guard{"customer feedback collected", func(g *guardInput) bool { return g.c.Feedback != nil }}
-	gWindow   = guard{"within the reopen window", func(g *guardInput) bool {
+	gFeedback = guard{"customer feedback collected, or none came within the feedback wait", func(g *guardInput) bool {
+		w := g.policy.FeedbackWait
+		return g.c.Feedback != nil || w > 0 && !g.now.Before(g.c.CarriedOut.Add(w))
+	}}
+	gWindow = guard{"within the reopen window", func(g *guardInput) bool {
 		since := g.c.CarriedOut
 		if g.c.State == StateRejected {
 			since = g.c.Decided
@@ -246,13 +249,21 @@ type Policy struct {
 	// ReopenWindow is how long after a resolution was carried out (or a
 	// complaint rejected) the case may be reopened. Zero forbids reopening.
 	ReopenWindow time.Duration
+	// FeedbackWait is how long after a resolution was carried out the
+	// case waits for the customer's feedback. Once it has passed without
+	// an answer to the follow-up, the handler may close the case without
+	// feedback: the closed case has no [Case.Feedback], and [Analyze]
+	// counts it as unanswered. Zero (or less) means a case closes only
+	// with the customer's feedback.
+	FeedbackWait time.Duration
 	// Priority maps severity and value class to a priority; nil means
 	// [DefaultPriority].
 	Priority PriorityPolicy
 }
 
 // DefaultPolicy returns supervisors approving up to 100 EUR, USD, GBP or
-// CHF and 800 CNY, a 30-day reopen window and [DefaultPriority].
+// CHF and 800 CNY, a 30-day reopen window, a 2-day feedback wait (within
+// the carried-out step's targets of [DefaultSLA]) and [DefaultPriority].
 func DefaultPolicy() *Policy {
 	h := decimal.NewFromInt(100)
 	return &Policy{
@@ -260,6 +271,7 @@ func DefaultPolicy() *Policy {
 			"EUR": h, "USD": h, "GBP": h, "CHF": h, "CNY": decimal.NewFromInt(800),
 		},
 		ReopenWindow: 30 * 24 * time.Hour,
+		FeedbackWait: 2 * 24 * time.Hour,
 		Priority:     DefaultPriority{},
 	}
 }

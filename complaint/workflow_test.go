@@ -31,7 +31,7 @@ const (
 	gAuthority  = "approver's authority covers the amount (manager above the approval threshold)"
 	gFourEyes   = "approver is not the proposer"
 	gAccount    = "accountability recorded for the responsible staff member"
-	gFeedback   = "customer feedback collected"
+	gFeedback   = "customer feedback collected, or none came within the feedback wait"
 	gWindow     = "within the reopen window"
 	gUnsat      = "customer is not satisfied"
 )
