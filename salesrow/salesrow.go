@@ -121,8 +121,21 @@ func NewLayout(header []string) (*Layout, error) {
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		return nil, fmt.Errorf("missing required column %s (header has %d columns; need %s)",
-			strings.Join(missing, ", "), len(header), strings.Join(RequiredColumns, ", "))
+		cols := "columns"
+		if len(header) == 1 {
+			cols = "column"
+		}
+		hint := ""
+		if len(header) == 1 {
+			for _, sep := range []string{";", "\t", "|"} {
+				if strings.Contains(header[0], sep) {
+					hint = fmt.Sprintf("; the header looks separated by %q: the file must be comma-separated", sep)
+					break
+				}
+			}
+		}
+		return nil, fmt.Errorf("missing required column %s (header has %d %s; need %s%s)",
+			strings.Join(missing, ", "), len(header), cols, strings.Join(RequiredColumns, ", "), hint)
 	}
 	get := func(name string) int {
 		if i, ok := idx[name]; ok {

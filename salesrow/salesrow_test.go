@@ -30,6 +30,9 @@ func TestNewLayout(t *testing.T) {
 	}{
 		{[]string{"customer_id", "when"}, `missing required column "amount", "date" (header has 2 columns; need customer_id, date, amount)`},
 		{nil, `missing required column "amount", "customer_id", "date" (header has 0 columns; need customer_id, date, amount)`},
+		{[]string{"customer_id;date;amount"}, `missing required column "amount", "customer_id", "date" (header has 1 column; need customer_id, date, amount; the header looks separated by ";": the file must be comma-separated)`},
+		{[]string{"customer_id\tdate\tamount"}, `missing required column "amount", "customer_id", "date" (header has 1 column; need customer_id, date, amount; the header looks separated by "\t": the file must be comma-separated)`},
+		{[]string{"customer"}, `missing required column "amount", "customer_id", "date" (header has 1 column; need customer_id, date, amount)`},
 		{[]string{"customer_id", "date", "amount", "Date"}, `column "date" appears twice in the header`},
 		{[]string{"x", "\ufeffcustomer_id", "date", "amount"}, `missing required column "customer_id"`},
 	} {
