@@ -447,15 +447,13 @@ func (e Returned) apply(b *builder) error {
 		}
 	}
 	// The points that paid for the refunded goods come back first, so
-	// that the claw-back below can draw on them.
-	restored := ""
+	// that the claw-back below can draw on those still alive.
+	var restored []string
 	if rr, ok := w.redeemed.get(o.id); ok {
 		target := restoreTarget(rr.points, retWeight, totalWeight, retUnits, totalUnits)
 		if give := target - rr.restored; give > 0 {
-			restored = "restore:" + r.ID
-			if err := b.emit(Entry{Kind: EntryRestore, Key: restored, Effective: r.Time, Points: give, Lot: restored,
-				AvailableAt: r.Time, ExpiresAt: b.p.expiry(r.Time), OrderID: o.id,
-				Note: fmt.Sprintf("%d of the %d points paid on order %q given back for the goods refunded", give, rr.points, o.id)}); err != nil {
+			var err error
+			if restored, err = b.restore(r, rr, give); err != nil {
 				return err
 			}
 		}
@@ -471,10 +469,62 @@ func (e Returned) apply(b *builder) error {
 	if err := b.event(entry); err != nil {
 		return err
 	}
-	if restored != "" {
-		return b.repay(restored, r.Time)
+	// What the claw-back left of the points given back settles debt,
+	// nearest expiry first.
+	for _, lot := range slices.Backward(restored) {
+		if err := b.repay(lot, r.Time); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// restore gives back give points of those redeemed for refund r's order
+// (rr), keeping the expiry of the points they replace (see [Returned]):
+// one [EntryRestore] per expiry, latest expiry first, the first keyed
+// "restore:" + the return ID and the next "restore-2:", "restore-3:" …
+// + the return ID. Points whose expiry is not after the refund's time
+// are given back expired: their lot expires at the refund and its
+// [EntryExpire] follows at once, so they neither absorb the claw-back
+// nor settle debt. It returns the lots given back alive, latest expiry
+// first.
+func (b *builder) restore(r customer.Return, rr redemptionRecord, give Points) ([]string, error) {
+	var alive []string
+	for i, s := range rr.restoreShares(give) {
+		lot := "restore:" + r.ID
+		if i > 0 {
+			lot = fmt.Sprintf("restore-%d:%s", i+1, r.ID)
+		}
+		note := fmt.Sprintf("%d of the %d points paid on order %q given back for the goods refunded", s.points, rr.points, r.OrderID)
+		expires, dead := s.expires, !s.expires.IsZero() && !s.expires.After(r.Time)
+		switch {
+		case dead:
+			expires = r.Time
+			note += fmt.Sprintf(", expired: the points they replace expired %s", b.p.date(s.expires))
+		case !expires.IsZero():
+			note += fmt.Sprintf(", expiring %s as the points they replace", b.p.date(expires))
+		}
+		if err := b.emit(Entry{Kind: EntryRestore, Key: lot, Effective: r.Time, Points: s.points, Lot: lot,
+			AvailableAt: r.Time, ExpiresAt: expires, OrderID: r.OrderID, Note: note}); err != nil {
+			return nil, err
+		}
+		if !dead {
+			alive = append(alive, lot)
+			continue
+		}
+		if err := b.expire(lot, r.Time, fmt.Sprintf("%d points given back expired at once: the points they replace expired %s",
+			s.points, b.p.date(s.expires))); err != nil {
+			return nil, err
+		}
+	}
+	return alive, nil
+}
+
+// expire emits the expiry of what is left of lot at time at.
+func (b *builder) expire(lot string, at time.Time, note string) error {
+	l := b.w.lots[b.w.lotIndex(lot)]
+	return b.emit(Entry{Kind: EntryExpire, Key: "expire:" + lot, Effective: at, Points: -l.Remaining,
+		Parts: []LotPart{{Lot: lot, Points: l.Remaining}}, Note: note})
 }
 
 // restoreTarget returns the cumulative target of the points given back
@@ -709,9 +759,7 @@ func (b *builder) settle() error {
 			}
 		case dueExpire:
 			l := w.lots[w.lotIndex(lot)]
-			err = b.emit(Entry{Kind: EntryExpire, Key: "expire:" + lot, Effective: at, Points: -l.Remaining,
-				Parts: []LotPart{{Lot: lot, Points: l.Remaining}},
-				Note:  fmt.Sprintf("%d points earned %s expired", l.Remaining, b.p.date(l.EarnedAt))})
+			err = b.expire(lot, at, fmt.Sprintf("%d points earned %s expired", l.Remaining, b.p.date(l.EarnedAt)))
 		case dueReview:
 			err = b.review(at)
 		case dueGrace:

@@ -42,7 +42,10 @@
 // Points that paid for an order ([Redemption.Order], set by
 // [Quote.Checkout]) come back when its goods are refunded, in proportion
 // to the goods returned and never more than were paid ([Returned],
-// [EntryRestore]); a price reduction gives back money, not points.
+// [EntryRestore]). They keep the expiry of the points they replace, and
+// points whose expiry passed before the refund come back expired, so a
+// return never renews points. A price reduction gives back money, not
+// points.
 //
 // Available and pending points are never negative. Points that a
 // claw-back finds already spent are owed, shown as [Account.Debt] under

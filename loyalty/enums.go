@@ -44,8 +44,10 @@ const (
 	// EntryRestore gives back points that paid for goods now refunded:
 	// the share of the points redeemed for the order ([Redemption.Order])
 	// that the refunded goods are of it (see [Returned]). The points form
-	// a new lot, available at once and valid for the programme's
-	// [Config.ExpiryMonths] from the refund.
+	// a new lot, available at once, that keeps the expiry of the points
+	// it replaces: a refund gives back one lot per expiry, and points
+	// whose expiry has passed at the refund are given back expired (an
+	// [EntryExpire] at the refund follows at once).
 	EntryRestore
 )
 

@@ -69,11 +69,25 @@ type Purchase struct {
 // (half up), all of the points redeemed once every unit came back, never
 // more. An order paid wholly with points has no weight (it paid no
 // money): its units returned ÷ its units sold take the place of the
-// weights. The points come back as a new lot, available at once and
-// valid for [Config.ExpiryMonths] from the refund's time, as points newly
-// given; they come back before the refund's claw-back, which may draw on
-// them, and what is left settles debt first. An exchange gives nothing
-// back.
+// weights. An exchange gives nothing back.
+//
+// Points given back keep the expiry of the points they replace, so that
+// buying with points about to expire and returning the goods does not
+// renew them. The order's redemptions remember how many of the points
+// they drew came from lots of each expiry date; refunds give them back
+// latest expiry first (points that never expire first of all), so the
+// points that stay spent are those nearest to expiry, the ones a
+// redemption draws first. A refund gives back one new lot per expiry
+// date, latest first, available at once and expiring when the points it
+// replaces would have; the first is keyed "restore:" + the return ID, the
+// next "restore-2:" + the return ID, and so on. Points whose expiry is not after the refund's
+// time are given back expired: their lot expires at the refund, at once
+// ([EntryRestore] followed by [EntryExpire]), so they are counted as
+// given back ([Account.OrderRedemption]) but never come back alive. The
+// points come back before the refund's claw-back, which may draw on
+// those alive (nearest expiry first, after the order's own lot), and
+// what the claw-back leaves of them settles debt, nearest expiry first;
+// the points given back expired take no part in either.
 type Returned struct {
 	// Return is the return; its order must have earned in this ledger.
 	Return customer.Return

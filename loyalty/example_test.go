@@ -306,6 +306,7 @@ func ExampleCredited() {
 
 // A refund of an order paid partly with points gives back the points
 // paid for the goods that came back, and claws back what they earned.
+// The points given back expire when the points they replace would have.
 func ExampleReturned_pointsPaid() {
 	p, err := loyalty.DecodeProgramme([]byte(`{"currency": "EUR", "earn": {"points_per_unit": "1"},
 		"redeem": {"points_per_unit": "100"}, "expiry_months": 12}`))
@@ -344,8 +345,8 @@ func ExampleReturned_pointsPaid() {
 	fmt.Println("points paid", redeemed, "given back", restored)
 	// Output:
 	// paid 59.90 EUR and 2000 points; available 59
-	// restore 1000 - 1000 of the 2000 points paid on order "T-90" given back for the goods refunded
+	// restore 1000 - 1000 of the 2000 points paid on order "T-90" given back for the goods refunded, expiring 2027-03-01 as the points they replace
 	// clawback -30 - 30 of the 59 points of order "T-90" clawed back for 29.95 returned
-	// restored lot expires 2027-03-04
+	// restored lot expires 2027-03-01
 	// points paid 2000 given back 1000
 }

@@ -142,6 +142,67 @@ type orderRecord struct {
 type redemptionRecord struct {
 	points   Points // redeemed for the order
 	restored Points // given back by refunds of it
+	// drawn holds the points redeemed for the order by the expiry of the
+	// lots they were drawn from, one share per expiry, nearest expiry
+	// first and never-expiring points last; the shares add up to points.
+	// Shared between account versions: never changed in place.
+	drawn []expiryShare
+}
+
+// expiryShare is an amount of points that expire together; a zero
+// expires never expires.
+type expiryShare struct {
+	expires time.Time
+	points  Points
+}
+
+// expiryCompare orders expiry dates nearest first, with the zero time
+// (never) last, as lots are ordered.
+func expiryCompare(a, b time.Time) int {
+	switch {
+	case a.IsZero() && b.IsZero():
+		return 0
+	case a.IsZero():
+		return 1
+	case b.IsZero():
+		return -1
+	}
+	return a.Compare(b)
+}
+
+// withDrawn returns r with pts more points drawn from lots that expire
+// at expires; r is unchanged.
+func (r redemptionRecord) withDrawn(expires time.Time, pts Points) redemptionRecord {
+	i, found := slices.BinarySearchFunc(r.drawn, expires, func(s expiryShare, t time.Time) int { return expiryCompare(s.expires, t) })
+	r.drawn = slices.Clone(r.drawn)
+	if found {
+		r.drawn[i].points += pts // bounded by r.points, which the caller checks
+	} else {
+		r.drawn = slices.Insert(r.drawn, i, expiryShare{expires: expires, points: pts})
+	}
+	return r
+}
+
+// restoreShares returns how the next give points given back for the
+// order split by the expiry of the points they replace: the points
+// redeemed come back latest expiry first (never-expiring points first
+// of all), after the r.restored points given back before. The shares are
+// latest expiry first; give must not exceed r.points − r.restored.
+func (r redemptionRecord) restoreShares(give Points) []expiryShare {
+	var out []expiryShare
+	skip := r.restored
+	for i := len(r.drawn) - 1; i >= 0 && give > 0; i-- {
+		s := r.drawn[i]
+		if s.points <= skip {
+			skip -= s.points
+			continue
+		}
+		x := min(s.points-skip, give)
+		skip = 0
+		out = append(out, expiryShare{expires: s.expires, points: x})
+		give -= x
+	}
+	return out
 }
 
 // Account is the state of one member's ledger: the fold of its entries. It
@@ -213,7 +274,8 @@ func (a *Account) OrderPoints(id string) (earned, clawed Points, ok bool) {
 
 // OrderRedemption returns the points redeemed to pay for order id (the
 // redemptions whose [Redemption.Order] is id) and the points given back
-// since by refunds of its goods ([EntryRestore]).
+// since by refunds of its goods ([EntryRestore]), including those given
+// back already expired.
 func (a *Account) OrderRedemption(id string) (redeemed, restored Points) {
 	r, _ := a.redeemed.get(id)
 	return r.points, r.restored
@@ -345,6 +407,9 @@ func (a *Account) fold(e *Entry) error {
 	if len(e.Parts) > 0 {
 		a.ownLots()
 	}
+	// A redemption for an order remembers the expiry of the points it
+	// drew, which the points given back by refunds keep ([Returned]).
+	var drawn []expiryShare
 	for _, part := range e.Parts {
 		i := a.lotIndex(part.Lot)
 		if i < 0 {
@@ -364,6 +429,9 @@ func (a *Account) fold(e *Entry) error {
 			a.Pending -= part.Points
 			a.Available += part.Points // cannot overflow: the sum was held before
 			continue
+		}
+		if e.Kind == EntryRedeem && e.OrderID != "" {
+			drawn = append(drawn, expiryShare{expires: l.ExpiresAt, points: part.Points})
 		}
 		l.Remaining -= part.Points
 		if l.Pending {
@@ -438,6 +506,9 @@ func (a *Account) fold(e *Entry) error {
 			r, _ := a.redeemed.get(e.OrderID)
 			if r.points, err = addPoints(r.points, -e.Points); err != nil {
 				return fmt.Errorf("loyalty: member %q: %w", e.Member, err)
+			}
+			for _, s := range drawn {
+				r = r.withDrawn(s.expires, s.points)
 			}
 			a.redeemed = a.redeemed.set(e.OrderID, r)
 		}

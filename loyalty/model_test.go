@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
 	"pgregory.net/rapid"
@@ -45,6 +46,55 @@ type modelOrder struct {
 	clawed   loyalty.Points // taken back by returns and reductions
 	redeemed loyalty.Points // points paid for the order (one line)
 	restored loyalty.Points // points given back by refunds
+	// drawn is how many of the redeemed points came from lots of each
+	// expiry, nearest expiry first.
+	drawn []modelShare
+}
+
+// modelShare is an amount of points with one expiry date.
+type modelShare struct {
+	expires time.Time
+	points  loyalty.Points
+}
+
+// drawnBy returns the expiries of the pts points a redemption draws
+// from lots, nearest expiry first, available lots only, one share per
+// expiry date.
+func drawnBy(lots []loyalty.Lot, pts loyalty.Points) []modelShare {
+	var out []modelShare
+	for _, l := range fifo(lots) {
+		if pts == 0 {
+			break
+		}
+		if l.Pending {
+			continue
+		}
+		x := min(pts, l.Remaining)
+		if n := len(out); n > 0 && out[n-1].expires.Equal(l.ExpiresAt) {
+			out[n-1].points += x
+		} else {
+			out = append(out, modelShare{l.ExpiresAt, x})
+		}
+		pts -= x
+	}
+	return out
+}
+
+// giveBack returns how give more points given back for the order split
+// by expiry: the points drawn come back latest expiry first, after those
+// given back before. The shares are latest expiry first.
+func (o *modelOrder) giveBack(give loyalty.Points) []modelShare {
+	var out []modelShare
+	skip := o.restored
+	for _, s := range slices.Backward(o.drawn) {
+		x := min(max(s.points-skip, 0), give)
+		skip = max(skip-s.points, 0)
+		if x > 0 {
+			out = append(out, modelShare{s.expires, x})
+			give -= x
+		}
+	}
+	return out
 }
 
 // clawTarget is what the order's claw-backs add up to: with one point
@@ -374,7 +424,7 @@ func (m *ledgerMachine) BuyWithPoints(rt *rapid.T) {
 	}
 	net := int64(qty) * (price - k)
 	mo := &modelOrder{at: m.now, qty: map[string]int{"L0": qty}, price: map[string]int64{"L0": price - k},
-		returned: map[string]int{}, redeemed: pts}
+		returned: map[string]int{}, redeemed: pts, drawn: drawnBy(m.a.Lots(), pts)}
 	m.orders[id] = mo
 	m.ids = append(m.ids, id)
 	for _, e := range evs {
@@ -427,7 +477,11 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	if len(c) != 1 || -c[0].Points+c[0].Forgiven+preClawed > o.earned {
 		rt.Fatalf("claw-back %v of an order that earned %d (clawed %d before)", c, o.earned, preClawed)
 	}
-	// The points paid for the units come back first, then the claw-back.
+	// The points paid for the units come back first, latest expiry
+	// first, one lot per expiry that keeps the expiry of the points it
+	// replaces; points whose expiry has passed come back expired at once,
+	// before the claw-back, which cannot draw on them. Then the
+	// claw-back.
 	give := o.restoreTarget() - o.restored
 	var got loyalty.Points
 	for _, e := range ofKind(entries, loyalty.EntryRestore) {
@@ -436,8 +490,29 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	if got != give {
 		rt.Fatalf("refund of %d units of order %s gave back %d points, model %d", units, id, got, give)
 	}
+	shares := o.giveBack(give)
+	restores := ofKind(entries, loyalty.EntryRestore)
+	require.Len(rt, restores, len(shares), "one restored lot per expiry: %v", shares)
+	var expired loyalty.Points
+	for i, sh := range shares {
+		e := restores[i]
+		require.Equal(rt, sh.points, e.Points, "restore %s", e.Key)
+		if sh.expires.After(m.now) {
+			require.True(rt, e.ExpiresAt.Equal(sh.expires), "restore %s expires %v, the points it replaces %v", e.Key, e.ExpiresAt, sh.expires)
+			continue
+		}
+		// Given back expired: the lot expires at the refund, at once,
+		// before the claw-back.
+		require.True(rt, e.ExpiresAt.Equal(m.now), "restore %s of points expired %v expires %v", e.Key, sh.expires, e.ExpiresAt)
+		j := slices.IndexFunc(entries, func(x loyalty.Entry) bool { return x.Key == e.Key })
+		require.Less(rt, j+1, len(entries))
+		x := entries[j+1]
+		require.Equal(rt, loyalty.EntryExpire, x.Kind, "restore %s of expired points is followed by its expiry", e.Key)
+		require.Equal(rt, []loyalty.LotPart{{Lot: e.Lot, Points: sh.points}}, x.Parts)
+		expired += sh.points
+	}
 	o.restored += give
-	m.balance += give
+	m.balance += give - expired
 	delta := o.clawTarget() - o.clawed
 	o.clawed += delta
 	m.takeBack(delta)
@@ -632,7 +707,9 @@ func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 // nothing negative outside the debt policy; redemption nearest expiry
 // first; claw-back never above what the order earned; points paid for an
 // order come back with its refunded goods, in proportion, never more than
-// were paid; tier changes only as the rules say.
+// were paid, latest expiry first and keeping the expiry of the points
+// they replace (expired at once, before the claw-back, when that has
+// passed); tier changes only as the rules say.
 func TestLedgerModel(t *testing.T) {
 	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
 		t.Run(policy.String(), func(t *testing.T) {

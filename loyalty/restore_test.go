@@ -35,8 +35,8 @@ func payWithPoints(t testing.TB, p *loyalty.Programme, a loyalty.Account, id str
 }
 
 // An order paid wholly with points and refunded gives the points back:
-// a new lot, available at once, valid for the programme's expiry from the
-// refund.
+// a new lot, available at once, that expires when the points it replaces
+// would have.
 func TestRefundGivesBackThePointsPaid(t *testing.T) {
 	p := payProgramme(t, loyalty.DebtRecord)
 	store := loyalty.NewMemStore()
@@ -68,7 +68,7 @@ func TestRefundGivesBackThePointsPaid(t *testing.T) {
 	assert.Equal(t, "restore:X1", r[0].Key)
 	assert.Equal(t, r[0].Key, r[0].Lot)
 	assert.True(t, r[0].AvailableAt.Equal(refund))
-	assert.True(t, r[0].ExpiresAt.Equal(day(2027, 1, 13)), "valid for 12 months from the refund: %v", r[0].ExpiresAt)
+	assert.True(t, r[0].ExpiresAt.Equal(day(2027, 1, 11)), "the expiry of the points earned on O0, not 12 months from the refund: %v", r[0].ExpiresAt)
 	_, restored = a.OrderRedemption("O1")
 	assert.Equal(t, loyalty.Points(500), restored)
 
@@ -222,4 +222,246 @@ func TestRestoredPointsSettleDebt(t *testing.T) {
 	assert.Equal(t, loyalty.Points(0), a.Debt)
 	assert.Equal(t, loyalty.Points(0), a.Available)
 	assert.Equal(t, loyalty.Points(0), a.Balance())
+}
+
+// ledger applies events to one member's account and keeps every entry,
+// so that a test can replay them.
+type ledger struct {
+	t   *testing.T
+	p   *loyalty.Programme
+	a   loyalty.Account
+	log []loyalty.Entry
+}
+
+// do applies events at now and returns their entries.
+func (l *ledger) do(now time.Time, events ...loyalty.Event) []loyalty.Entry {
+	l.t.Helper()
+	var entries []loyalty.Entry
+	for _, e := range events {
+		next, out, err := l.p.Apply(l.a, e, now)
+		require.NoError(l.t, err, "%T %s", e, e.Key())
+		l.a = next
+		entries = append(entries, out...)
+		l.log = append(l.log, out...)
+	}
+	return entries
+}
+
+// requireReplays checks that the stored entries rebuild the account.
+func (l *ledger) requireReplays() {
+	l.t.Helper()
+	r, err := loyalty.Replay(l.log)
+	require.NoError(l.t, err)
+	require.Equal(l.t, l.a.Balance(), r.Balance())
+	require.Equal(l.t, l.a.Debt, r.Debt)
+	require.Equal(l.t, l.a.Lots(), r.Lots())
+	rr, rs := r.OrderRedemption("O1")
+	ar, as := l.a.OrderRedemption("O1")
+	require.Equal(l.t, [2]loyalty.Points{ar, as}, [2]loyalty.Points{rr, rs})
+}
+
+// Points about to expire, spent on goods that are then refunded, are not
+// renewed: refunded before their expiry they come back until that
+// expiry; refunded after it they come back expired, at once.
+func TestRestoredPointsKeepTheirExpiry(t *testing.T) {
+	expiry := day(2027, 1, 10) // of the points welcomed on 2026-01-10
+	for _, tc := range []struct {
+		name            string
+		refund, applied time.Time
+	}{
+		{"refunded before the points expire", day(2027, 1, 5), day(2027, 1, 5)},
+		{"refunded when they expire", expiry, expiry},
+		{"refunded after they expired", day(2027, 1, 20), day(2027, 1, 20)},
+		// Alive at the refund, they expire at their date in the same
+		// Apply.
+		{"refunded before, recorded after they expired", day(2027, 1, 5), day(2027, 1, 20)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := payProgramme(t, loyalty.DebtRecord)
+			l := &ledger{t: t, p: p}
+			joined := day(2026, 1, 10)
+			l.do(joined, loyalty.Join{Member: "M1", Time: joined},
+				loyalty.Adjustment{Member: "M1", ID: "A1", Points: 500, Reason: "welcome", Operator: "ops", Time: joined})
+			require.True(t, l.a.Lots()[0].ExpiresAt.Equal(expiry))
+
+			// Three weeks before they expire, the 500 points pay for a scarf.
+			bought := day(2026, 12, 20)
+			l.do(bought, payWithPoints(t, p, l.a, "O1", bought, 500, item("SCARF", "scarves", "2026-AW", "50.00", 1))...)
+			require.Zero(t, l.a.Available)
+
+			entries := l.do(tc.applied, loyalty.Returned{Return: ret("X1", "O1", "M1", tc.refund, customer.ReturnLine{LineID: "SCARF", Quantity: -1})})
+			r := ofKind(entries, loyalty.EntryRestore)
+			require.Len(t, r, 1)
+			require.Equal(t, loyalty.Points(500), r[0].Points)
+			_, restored := l.a.OrderRedemption("O1")
+			require.Equal(t, loyalty.Points(500), restored, "given back, alive or expired")
+			if tc.refund.Before(expiry) {
+				require.True(t, r[0].ExpiresAt.Equal(expiry), "restored points expire %v, the points they replace %v", r[0].ExpiresAt, expiry)
+				if tc.applied.Before(expiry) {
+					require.Empty(t, ofKind(entries, loyalty.EntryExpire))
+					require.Equal(t, loyalty.Points(500), l.a.Available)
+					l.requireReplays()
+					entries = l.do(expiry, loyalty.Tick{Member: "M1"})
+				}
+				// They expire when the points they replace would have.
+				x := ofKind(entries, loyalty.EntryExpire)
+				require.Len(t, x, 1)
+				require.Equal(t, r[0].Lot, x[0].Parts[0].Lot)
+				require.True(t, x[0].Effective.Equal(expiry))
+			} else {
+				require.True(t, r[0].ExpiresAt.Equal(tc.refund), "restored points expire %v, at the refund", r[0].ExpiresAt)
+				require.Len(t, entries, 3, "restore, its expiry at once, the claw-back: %v", entries)
+				x := entries[1]
+				require.Equal(t, loyalty.EntryExpire, x.Kind)
+				require.Equal(t, "expire:"+r[0].Lot, x.Key)
+				require.Equal(t, loyalty.Points(-500), x.Points)
+				require.True(t, x.Effective.Equal(tc.refund))
+				require.Equal(t, loyalty.EntryClawback, entries[2].Kind)
+			}
+			require.Zero(t, l.a.Available)
+			require.Zero(t, l.a.Balance())
+			require.Empty(t, l.a.Lots())
+			l.requireReplays()
+		})
+	}
+}
+
+// A redemption that drew on lots of several expiries is given back
+// latest expiry first, one lot per expiry, each keeping its expiry; a
+// share split by the refunds comes back in parts, and points whose
+// expiry has passed come back expired.
+func TestRestoreAcrossExpiries(t *testing.T) {
+	p := payProgramme(t, loyalty.DebtRecord)
+	l := &ledger{t: t, p: p}
+	start := day(2026, 1, 10)
+	l.do(start, loyalty.Join{Member: "M1", Time: start})
+	for _, g := range []struct {
+		id  string
+		at  time.Time
+		pts loyalty.Points
+	}{{"A", start, 100}, {"B", day(2026, 3, 1), 100}, {"C", day(2026, 6, 1), 200}} {
+		l.do(g.at, loyalty.Adjustment{Member: "M1", ID: g.id, Points: g.pts, Reason: "gift", Operator: "ops", Time: g.at})
+	}
+	expA, expB, expC := day(2027, 1, 10), day(2027, 3, 1), day(2027, 6, 1)
+	for i, want := range []time.Time{expA, expB, expC} {
+		require.True(t, l.a.Lots()[i].ExpiresAt.Equal(want))
+	}
+
+	// Two jumpers wholly paid with 300 points: 100 expiring on expA, 100
+	// on expB, 100 on expC, nearest expiry first.
+	bought := day(2026, 12, 1)
+	entries := l.do(bought, payWithPoints(t, p, l.a, "O1", bought, 300, item("KNIT", "knitwear", "2026-AW", "15.00", 2))...)
+	redeem := ofKind(entries, loyalty.EntryRedeem)
+	require.Len(t, redeem, 1)
+	require.Equal(t, []loyalty.LotPart{{Lot: "adjust:A", Points: 100}, {Lot: "adjust:B", Points: 100}, {Lot: "adjust:C", Points: 100}}, redeem[0].Parts)
+
+	type lot struct {
+		key     string
+		points  loyalty.Points
+		expires time.Time
+	}
+	restores := func(entries []loyalty.Entry) []lot {
+		var out []lot
+		for _, e := range ofKind(entries, loyalty.EntryRestore) {
+			require.Equal(t, e.Key, e.Lot)
+			out = append(out, lot{e.Key, e.Points, e.ExpiresAt.UTC()})
+		}
+		return out
+	}
+
+	// One jumper back: 150 points, the latest-expiring first.
+	first := day(2027, 1, 5)
+	entries = l.do(first, loyalty.Returned{Return: ret("X1", "O1", "M1", first, customer.ReturnLine{LineID: "KNIT", Quantity: -1})})
+	require.Equal(t, []lot{{"restore:X1", 100, expC}, {"restore-2:X1", 50, expB}}, restores(entries))
+	require.Empty(t, ofKind(entries, loyalty.EntryExpire))
+	require.Equal(t, loyalty.Points(250), l.a.Available)
+	l.requireReplays()
+
+	// The other after expA: the 50 left of expB, and the 100 of expA
+	// given back expired at the refund.
+	second := day(2027, 2, 1)
+	entries = l.do(second, loyalty.Returned{Return: ret("X2", "O1", "M1", second, customer.ReturnLine{LineID: "KNIT", Quantity: -1})})
+	require.Equal(t, []lot{{"restore:X2", 50, expB}, {"restore-2:X2", 100, second}}, restores(entries))
+	x := ofKind(entries, loyalty.EntryExpire)
+	require.Len(t, x, 1)
+	require.Equal(t, "expire:restore-2:X2", x[0].Key)
+	require.Equal(t, loyalty.Points(-100), x[0].Points)
+	require.Equal(t, loyalty.Points(300), l.a.Available)
+	redeemed, restored := l.a.OrderRedemption("O1")
+	require.Equal(t, loyalty.Points(300), redeemed)
+	require.Equal(t, loyalty.Points(300), restored)
+	l.requireReplays()
+
+	var got []lot
+	for _, x := range l.a.Lots() {
+		got = append(got, lot{x.ID, x.Remaining, x.ExpiresAt.UTC()})
+	}
+	require.Equal(t, []lot{{"restore-2:X1", 50, expB}, {"restore:X2", 50, expB}, {"adjust:C", 100, expC}, {"restore:X1", 100, expC}}, got)
+
+	// The points given back expire with the points they replace.
+	l.do(expB, loyalty.Tick{Member: "M1"})
+	require.Equal(t, loyalty.Points(200), l.a.Available)
+	l.do(expC, loyalty.Tick{Member: "M1"})
+	require.Zero(t, l.a.Available)
+	l.requireReplays()
+}
+
+// Points given back expired take no part in the refund: the claw-back
+// of the points the goods earned cannot draw on them, nor does debt get
+// settled from them. Given back alive, they can.
+func TestExpiredRestoreNeitherAbsorbsClawbackNorSettlesDebt(t *testing.T) {
+	expiry := day(2027, 1, 10)
+	for _, tc := range []struct {
+		name      string
+		refund    time.Time
+		clawParts []loyalty.LotPart
+		repaid    bool
+		available loyalty.Points
+		debt      loyalty.Points
+	}{
+		// The claw-back takes the 50 points earned from the 500 given
+		// back, and the rest settles the 30 owed.
+		{"alive", day(2027, 1, 5), []loyalty.LotPart{{Lot: "restore:X1", Points: 50}}, true, 420, 0},
+		// Nothing alive to draw on: the 50 are owed too.
+		{"expired", day(2027, 1, 20), nil, false, 0, 80},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := payProgramme(t, loyalty.DebtRecord)
+			l := &ledger{t: t, p: p}
+			joined := day(2026, 1, 10)
+			l.do(joined, loyalty.Join{Member: "M1", Time: joined},
+				loyalty.Adjustment{Member: "M1", ID: "A1", Points: 500, Reason: "welcome", Operator: "ops", Time: joined})
+			require.True(t, l.a.Lots()[0].ExpiresAt.Equal(expiry))
+			// A coat of 100.00: 50.00 paid with the 500 points about to
+			// expire, 50.00 in money that earns 50 points.
+			bought := day(2026, 12, 20)
+			l.do(bought, payWithPoints(t, p, l.a, "O1", bought, 500, item("COAT", "coats", "2026-AW", "100.00", 1))...)
+			require.Equal(t, loyalty.Points(50), l.a.Available)
+			// A jacket earns 30 points, which are spent with the 50, and
+			// comes back: 30 owed.
+			l.do(bought, loyalty.Purchase{Order: order("O2", "M1", bought, line("JACKET", "coats", "30", 1))},
+				loyalty.Redemption{Member: "M1", ID: "R1", Points: 80, Time: bought},
+				loyalty.Returned{Return: ret("X0", "O2", "M1", bought, customer.ReturnLine{LineID: "JACKET", Quantity: -1})})
+			require.Equal(t, loyalty.Points(30), l.a.Debt)
+
+			entries := l.do(tc.refund, loyalty.Returned{Return: ret("X1", "O1", "M1", tc.refund, customer.ReturnLine{LineID: "COAT", Quantity: -1})})
+			c := ofKind(entries, loyalty.EntryClawback)
+			require.Len(t, c, 1)
+			require.Equal(t, tc.clawParts, c[0].Parts)
+			require.Equal(t, loyalty.Points(50)-sumParts(c[0].Parts), c[0].Debt, "what the claw-back found spent is owed")
+			require.Equal(t, tc.repaid, len(ofKind(entries, loyalty.EntryRepay)) > 0)
+			require.Equal(t, tc.available, l.a.Available)
+			require.Equal(t, tc.debt, l.a.Debt)
+			require.Equal(t, tc.available-tc.debt, l.a.Balance())
+			l.requireReplays()
+		})
+	}
+}
+
+func sumParts(parts []loyalty.LotPart) loyalty.Points {
+	var s loyalty.Points
+	for _, p := range parts {
+		s += p.Points
+	}
+	return s
 }
