@@ -66,6 +66,15 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)
 	}
 	c.layout = newLayout(l)
+	// Records over several lines are checked against the header's
+	// number of fields from now on (recordScan): what follows the header
+	// in the first block is cut again, unless the block ends the input.
+	c.w.width, sp.width = l.Fields, l.Fields
+	if ch := c.cur.c; !ch.plain && !ch.last {
+		sp.buf = append(ch.data[c.cur.pos:len(ch.data):len(ch.data)], sp.buf...)
+		sp.line = c.cur.line
+		c.cur = newCursor(sp.next())
+	}
 	return c, nil
 }
 

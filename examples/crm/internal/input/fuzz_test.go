@@ -55,6 +55,7 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount\n\"C1,2024-01-01,1\nC2,2024-01-01,1\n"), true)
 	f.Add([]byte("customer_id,date\n"), false)
 	f.Add([]byte(""), false)
+	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,1,\"x\nC2,2024-01-01,1,x\nC3,2024-01-01,1,W32\"\nC4,2024-01-01,1,\"coats\nwool\"\n"), true)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		o := Options{AsOf: customer.DateFromYMD(2024, 6, 30), SkipInvalid: skip}
 		run := func() (*Result, error) {

@@ -294,6 +294,8 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount,quantity\nW,2024-01-01,99999999999999.9999,999999999\nW,2024-01-01,0,-1\n"), false, 16)
 	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,\"1\nC2,2024-01-01,1\nC3,2024-01-01,\"a\"b\nC4,2024-01-01,1\"\nC5,2024-01-01,1\n"), true, 5)
 	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,\"1\nC2,2024-01-01,1\nC3,2024-01-01,1\""), false, 30)
+	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,1,\"x\nC2,2024-01-01,1,x\nC3,2024-01-01,1,W32\"\nC4,2024-01-01,1,\"coats\nwool\"\n"), true, 9)
+	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,\"1,x\nC2,2024-01-01,W32\",x\nC3,2024-01-01,1,x\n"), true, 4)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff

@@ -40,12 +40,15 @@ type chunk struct {
 type splitter struct {
 	r    io.Reader
 	name string
-	buf  []byte // unread bytes carried into the next block
-	line int    // line of the first byte of buf
-	eof  bool
-	rerr error
-	free chan []byte
-	read int64
+	// width is the number of fields of the header, 0 before it is
+	// known (see recordScan).
+	width int
+	buf   []byte // unread bytes carried into the next block
+	line  int    // line of the first byte of buf
+	eof   bool
+	rerr  error
+	free  chan []byte
+	read  int64
 }
 
 func (s *splitter) next() *chunk {
@@ -78,7 +81,7 @@ func (s *splitter) next() *chunk {
 			c.plain = bytes.IndexByte(c.data, '"') < 0
 			return c
 		}
-		cut, plain := boundary(b)
+		cut, plain := boundary(b, s.width)
 		if cut > 0 {
 			c := &chunk{data: b[:cut], line: s.line, plain: plain}
 			s.buf = append(s.buf[:0:0], b[cut:]...)
@@ -115,14 +118,15 @@ func (s *splitter) take(n int) []byte {
 }
 
 // boundary returns the end of the last whole record of b (0 if none),
-// for a block that does not end the input, and whether b holds no quote.
-func boundary(b []byte) (int, bool) {
+// for a block that does not end the input, and whether b holds no quote;
+// width is the header's number of fields, as for recordScan.
+func boundary(b []byte, width int) (int, bool) {
 	if bytes.IndexByte(b, '"') < 0 {
 		return bytes.LastIndexByte(b, '\n') + 1, true
 	}
 	last, i := 0, 0
 	for i < len(b) {
-		end := recordEnd(b, i, false)
+		end := recordEnd(b, i, false, width)
 		if end < 0 {
 			break
 		}
@@ -142,19 +146,29 @@ func boundary(b []byte) (int, bool) {
 // closing quote followed by anything but a comma or the end of the line,
 // a quoted field that the input leaves open, or one that is still open
 // MaxLineBytes bytes after the start of the record (the bound that keeps
-// a stray quote from taking the rest of the file into one record). A
-// malformed record ends with its first line, whatever follows: the
+// a stray quote from taking the rest of the file into one record).
+//
+// A stray quote that opens a field and is closed by another one lines
+// later, as the inch mark of `W32"` may close it, makes a record that
+// encoding/csv reads but that is no row of the file. So, when width (the
+// header's number of fields; 0 when not known) is set, a record that
+// runs over several lines is malformed too when it has not width fields,
+// or when its quoted field takes in a line without quotes that has width
+// fields, a row of its own. A line break within a field of free text
+// passes both tests, unless the text has as many commas as a row.
+//
+// A malformed record ends with its first line, whatever follows: the
 // reader reports it at that line and goes on with the next one, so that
-// one wrong quote costs one line.
-func recordEnd(b []byte, i int, eof bool) int {
-	end, _ := recordScan(b, i, eof)
+// one wrong quote costs one line, and the lines after it are read.
+func recordEnd(b []byte, i int, eof bool, width int) int {
+	end, _ := recordScan(b, i, eof, width)
 	return end
 }
 
 // recordScan is recordEnd, and also returns the end of the line where
 // encoding/csv finds a malformed record wrong (the end of its first line
 // for a quoted field left open), which is end for any other record.
-func recordScan(b []byte, i int, eof bool) (end, scanned int) {
+func recordScan(b []byte, i int, eof bool, width int) (end, scanned int) {
 	first := lineEnd(b, i, eof)
 	if first < 0 {
 		return -1, -1
@@ -162,6 +176,15 @@ func recordScan(b []byte, i int, eof bool) (end, scanned int) {
 	bad := min(first+1, len(b)) // the end of a malformed record
 	limit := i + MaxLineBytes   // the last line break a record may have
 	le, f := first, i
+	fields := 1
+	// whole returns the end of the record, which ends at the line break
+	// le, or that of a malformed one.
+	whole := func() (int, int) {
+		if width > 0 && le > first && fields != width {
+			return bad, bad
+		}
+		return min(le+1, len(b)), min(le+1, len(b))
+	}
 	for {
 		if f < le && b[f] == '"' {
 			p := f + 1
@@ -175,13 +198,14 @@ func recordScan(b []byte, i int, eof bool) (end, scanned int) {
 				}
 				q += p
 				for q > le {
-					if le = lineEnd(b, le+1, eof); le < 0 {
+					next := le + 1
+					if le = lineEnd(b, next, eof); le < 0 {
 						if len(b) > limit {
 							return bad, bad
 						}
 						return -1, -1
 					}
-					if le > limit {
+					if le > limit || q > le && wholeRow(b[next:le], width) {
 						return bad, bad
 					}
 				}
@@ -191,10 +215,11 @@ func recordScan(b []byte, i int, eof bool) (end, scanned int) {
 					continue
 				case q+1 < le && b[q+1] == ',':
 					f = q + 2
+					fields++
 				case q+1 == le || q+2 == le && b[q+1] == '\r':
 					// `"` at the end of the line (encoding/csv reads `\r\n`,
 					// and `\r` at the end of the input, as `\n`).
-					return min(le+1, len(b)), min(le+1, len(b))
+					return whole()
 				default:
 					return bad, min(le+1, len(b))
 				}
@@ -211,10 +236,18 @@ func recordScan(b []byte, i int, eof bool) (end, scanned int) {
 			return bad, min(le+1, len(b))
 		}
 		if c < 0 {
-			return min(le+1, len(b)), min(le+1, len(b))
+			return whole()
 		}
 		f = fe + 1
+		fields++
 	}
+}
+
+// wholeRow reports whether line, which holds no quote, has the header's
+// number of fields, width, when that is known and more than one: a line
+// that a quoted field would take in, but that reads as a row of its own.
+func wholeRow(line []byte, width int) bool {
+	return width > 1 && bytes.Count(line, []byte{','}) == width-1
 }
 
 // lineEnd returns the index of the line break of the line that starts at
@@ -235,7 +268,10 @@ func lineEnd(b []byte, i int, eof bool) int {
 // by its commas, without copying (the fields alias the chunk), any other
 // record with encoding/csv. Empty lines are skipped as encoding/csv does.
 type walker struct {
-	name   string
+	name string
+	// width is the number of fields of the header, 0 before it is
+	// known (see recordScan).
+	width  int
 	fields []string
 	ends   []int32
 	lines  []int // line of each field of a record read by encoding/csv
@@ -307,7 +343,7 @@ func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 		if !c.plain && bytes.IndexByte(l, '"') >= 0 {
 			// The chunk ends with a whole record: what it leaves open is
 			// malformed.
-			e, scanned := recordScan(data, pos, true)
+			e, scanned := recordScan(data, pos, true, w.width)
 			re := w.quoted(data[pos:scanned], cur.line, rec)
 			cur.pos = e
 			cur.line += bytes.Count(data[pos:e], nl)

@@ -84,10 +84,10 @@ func TestCommaBits(t *testing.T) {
 }
 
 func TestBoundaryTellsPlainBlocks(t *testing.T) {
-	cut, plain := boundary([]byte("a,b\nc,d\ne"))
+	cut, plain := boundary([]byte("a,b\nc,d\ne"), 0)
 	assert.Equal(t, 8, cut)
 	assert.True(t, plain)
-	cut, plain = boundary([]byte("a,\"b\nc\",d\ne"))
+	cut, plain = boundary([]byte("a,\"b\nc\",d\ne"), 0)
 	assert.Equal(t, 10, cut)
 	assert.False(t, plain)
 }
@@ -251,4 +251,62 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 	}
 	assert.Less(t, largest, 3*MaxLineBytes)
 	assert.Greater(t, len(big), 2*MaxLineBytes, "the test needs more input than that")
+}
+
+// TestStrayQuoteClosedLinesLaterCostsItsLine: a quote that opens a field
+// and is closed lines later (by an inch mark at the end of a line, or in
+// the middle of a field) makes a record encoding/csv reads; it has the
+// wrong number of fields, or takes in lines that are rows of their own,
+// so its first line is malformed and the lines after it are read. A line
+// break within a quoted field of free text is read.
+func TestStrayQuoteClosedLinesLaterCostsItsLine(t *testing.T) {
+	const head = "customer_id,date,amount,category\n"
+	tests := []struct {
+		name    string
+		open    string // the line with the stray quote
+		between int    // good lines after it
+		close   string // the line with the quote that closes it
+		errs    []string
+	}{
+		{"closed at the end of a line", "C100,2024-01-01,\"101,x\n", 9, "C200,2024-01-01,201,W32\"\n",
+			[]string{`f.csv:3: extraneous or missing " in quoted-field`, `f.csv:13: bare " in non-quoted-field`}},
+		{"opened in the last field, closed at the end of a line", "C100,2024-01-01,101,\"x\n", 9, "C200,2024-01-01,201,W32\"\n",
+			[]string{`f.csv:3: extraneous or missing " in quoted-field`, `f.csv:13: bare " in non-quoted-field`}},
+		{"closed in the middle of a field, right count", "C100,2024-01-01,\"101,x\n", 9, "C200,2024-01-01,W32\",x\n",
+			[]string{`f.csv:3: extraneous or missing " in quoted-field`, `f.csv:13: bare " in non-quoted-field`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString(head + "C1,2024-01-01,1,x\n")
+			b.WriteString(tt.open)
+			for i := range tt.between {
+				fmt.Fprintf(&b, "C%d,2024-01-01,%d,x\n", 101+i, 1+i)
+			}
+			b.WriteString(tt.close)
+			b.WriteString("C300,2024-01-01,3,\"coats\nwool\"\nC301,2024-01-01,4,x\n")
+			data := []byte(b.String())
+			o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
+			for _, skip := range []bool{false, true} {
+				o.SkipInvalid = skip
+				cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+				require.NoError(t, err)
+				res, err := Summarize(cr, "f.csv", o)
+				if !skip {
+					require.EqualError(t, err, tt.errs[0])
+				} else {
+					require.NoError(t, err)
+					rows := 1 + 1 + tt.between + 1 + 2 // the record over two lines is one
+					assert.EqualValues(t, rows, res.Rows)
+					assert.EqualValues(t, 2, res.Skipped)
+					require.Len(t, res.Errors, 2)
+					for i, e := range res.Errors {
+						assert.EqualError(t, e, tt.errs[i])
+					}
+					assert.Len(t, res.Summaries, rows-2, "every good line is read")
+				}
+				checkScan(t, data, o)
+			}
+		})
+	}
 }
