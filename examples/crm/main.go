@@ -39,7 +39,11 @@
 // A malformed row stops the run with an error naming file, line, column
 // and reason (`orders.csv:5: amount "12x": not a decimal number`); with
 // -skip-invalid it is skipped, and the count and the first ten errors go
-// to stderr. Rows dated after -as-of (segment) or -calibration-end (fit,
+// to stderr. A quote that is not closed where the line ends makes its line
+// malformed when the record it opens is no row of the file (it has not
+// the header's number of fields, or takes in lines that are rows of their
+// own): one stray quote costs one line, and the lines after it are read.
+// Rows dated after -as-of (segment) or -calibration-end (fit,
 // score) are left out and counted on stderr. Progress goes to stderr when
 // it is a terminal.
 //
