@@ -1,0 +1,142 @@
+package terms_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/terms"
+)
+
+func eur(s string) customer.Money {
+	m, err := customer.NewMoney(s, "EUR")
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// The brand's terms: 30 % off list for dealers, 40 % for wholesalers,
+// and "2/10 net 30". A dealer pays on day 8 and takes the cash discount;
+// a wholesaler pays part on time and the rest a week late.
+func Example() {
+	t := terms.Terms{
+		Currency: "EUR",
+		Functional: map[customer.Role]decimal.Decimal{
+			customer.Dealer:     decimal.NewFromInt(30),
+			customer.Wholesaler: decimal.NewFromInt(40),
+		},
+		Cash:    terms.CashDiscount{Percent: decimal.NewFromInt(2), Days: 10},
+		NetDays: 30,
+	}
+	issued := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	day := func(n int) time.Time { return issued.AddDate(0, 0, n).Add(6 * time.Hour) }
+	asOf := time.Date(2025, 4, 30, 0, 0, 0, 0, time.UTC)
+
+	dealer, err := t.Invoice("INV-1", "D-7", customer.Dealer, eur("1000.00"), issued)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(dealer.Explain())
+	s, err := dealer.Settle([]terms.Payment{{ID: "BANK-1", At: day(8), Amount: eur("686.00")}}, asOf)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Explain)
+	fmt.Println("owed", s.Owed, "discount", s.Discount)
+
+	wholesaler, err := t.Invoice("INV-2", "W-3", customer.Wholesaler, eur("2500.00"), issued)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(wholesaler.Explain())
+	payments := []terms.Payment{
+		{ID: "BANK-9", At: day(37), Amount: eur("1000.00")},
+		{ID: "BANK-8", At: day(17), Amount: eur("500.00")},
+	}
+	s, err = wholesaler.Settle(payments, day(20))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Explain)
+	s, err = wholesaler.Settle(payments, asOf)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Explain)
+	fmt.Println("owed", s.Owed, "discount", s.Discount, "days late", s.DaysLate)
+	// Output:
+	// list 1000.00 EUR − 30% functional discount (dealer) 300.00 EUR = 700.00 EUR; 2% cash discount 14.00 EUR if paid by 2025-03-13, else 700.00 EUR due 2025-04-02
+	// settled 2025-03-11 with the cash discount of 14.00 EUR: 686.00 EUR paid by 2025-03-13
+	// owed 0.00 EUR discount 14.00 EUR
+	// list 2500.00 EUR − 40% functional discount (wholesaler) 1000.00 EUR = 1500.00 EUR; 2% cash discount 30.00 EUR if paid by 2025-03-13, else 1500.00 EUR due 2025-04-02
+	// open: 1000.00 EUR owed, due 2025-04-02
+	// settled 2025-04-09, 7 days after the due date 2025-04-02: 1500.00 EUR paid
+	// owed 0.00 EUR discount 0.00 EUR days late 7
+}
+
+// A payment record of one dealer: three invoices decided, one of them
+// paid late, and one open. The caller's credit policy turns it into a
+// credit rating for the dealer's potential value.
+func ExampleNewRecord() {
+	t := terms.Terms{
+		Currency:   "EUR",
+		Functional: map[customer.Role]decimal.Decimal{customer.Dealer: decimal.NewFromInt(30)},
+		Cash:       terms.CashDiscount{Percent: decimal.NewFromInt(2), Days: 10},
+		NetDays:    30,
+	}
+	asOf := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
+	var settlements []terms.Settlement
+	for i, inv := range []struct {
+		issued    time.Time
+		paidAfter int // days after the invoice; -1 for not yet
+	}{
+		{time.Date(2025, 2, 3, 9, 0, 0, 0, time.UTC), 8},
+		{time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC), 25},
+		{time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC), 40},
+		{time.Date(2025, 6, 16, 9, 0, 0, 0, time.UTC), -1},
+	} {
+		issued, paidAfter := inv.issued, inv.paidAfter
+		invoice, err := t.Invoice(fmt.Sprintf("INV-%d", i+1), "D-7", customer.Dealer, eur("1000.00"), issued)
+		if err != nil {
+			panic(err)
+		}
+		var payments []terms.Payment
+		if paidAfter >= 0 {
+			pay := invoice.Amount
+			if paidAfter <= 10 {
+				pay, _ = pay.Sub(invoice.CashDiscount)
+			}
+			payments = append(payments, terms.Payment{ID: fmt.Sprintf("BANK-%d", i+1), At: issued.AddDate(0, 0, paidAfter), Amount: pay})
+		}
+		s, err := invoice.Settle(payments, asOf)
+		if err != nil {
+			panic(err)
+		}
+		settlements = append(settlements, s)
+	}
+	rec, err := terms.NewRecord(settlements)
+	if err != nil {
+		panic(err)
+	}
+	share, _ := rec.OnTimeShare()
+	late, _ := rec.MeanDaysLate()
+	fmt.Printf("%d invoices, %d decided, on time %.2f, mean days late %.2f, open %s\n",
+		rec.Invoices, rec.Decided(), share, late, rec.Open)
+
+	// One possible credit policy.
+	rating := customer.RatingAAA
+	switch {
+	case rec.OpenOverdue.Sign() > 0:
+		rating = customer.RatingB
+	case late > 5:
+		rating = customer.RatingBBB
+	case share < 1:
+		rating = customer.RatingA
+	}
+	fmt.Printf("rating %s, score %.3f\n", rating, rating.Score())
+	// Output:
+	// 4 invoices, 3 decided, on time 0.67, mean days late 3.33, open 700.00 EUR
+	// rating A, score 0.750
+}
