@@ -72,10 +72,11 @@ func (k *CreditKind) UnmarshalText(b []byte) (err error) {
 
 // Validate checks c as recorded at time now, and reports every problem at
 // once in a [*ValidationError]: an empty ID or customer ID; a price
-// reduction without an order ID; a zero time or one after now; an unknown
-// kind; an amount that is not positive, in an unknown currency, or with
-// more decimals than the currency's minor unit (money paid out is whole
-// minor units).
+// reduction without an order ID; a zero time or one after now (a zero now
+// skips that check); an unknown kind; an amount that is not positive,
+// beyond the bounds of [ParseAmount] (CodeRange: more than 30 integer
+// digits or 30 decimals), in an unknown currency, or with more decimals
+// than the currency's minor unit (money paid out is whole minor units).
 //
 // Validate looks at c alone. A credit for an order is checked against
 // that order by [Credit.ValidateFor].
@@ -100,11 +101,13 @@ func (c *Credit) check(p *problems, now time.Time) {
 		p.add("kind", CodeUnknown, fmt.Sprintf("unknown credit kind %d", uint8(c.Kind)))
 	}
 	a, cur := c.Amount.Amount(), c.Amount.Currency()
-	switch {
+	switch msg := checkAmount(a); {
+	case msg != "":
+		p.add("amount", CodeRange, msg)
 	case a.Sign() <= 0:
 		p.add("amount", CodeNotPos, fmt.Sprintf("must be positive, is %s", a))
 	case !cur.Valid():
-	case -a.Exponent() > cur.Digits() && !a.Equal(a.Round(cur.Digits())):
+	case moreDecimals(a, cur.Digits()):
 		p.add("amount", CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, cur, cur.Digits()))
 	}
 	if !cur.Valid() {
@@ -121,6 +124,14 @@ func (c *Credit) check(p *problems, now time.Time) {
 // returns are not taken off that bound: a line refunded after a price
 // reduction pays back its share of the line's net, as
 // [Summary.AddReturnAfter] computes it.
+//
+// A reduced that is negative (CodeNegative), beyond the bounds of
+// [ParseAmount] (CodeRange), in another currency than o's (CodeMismatch;
+// the zero Money, without a currency, is zero in any) or more than o's
+// net (CodeTooMany) is reported on "reduced", and the amount is then not
+// compared with what is left of the net. A net that cannot be computed
+// because a line of o has an amount beyond those bounds is reported on
+// "order_id" (CodeRange); [Order.Validate] names the amount.
 func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 	var p problems
 	c.check(&p, now)
@@ -138,15 +149,22 @@ func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 		p.add("time", CodeOrder, fmt.Sprintf("%s is before the order's %s", c.Time.Format(time.RFC3339), o.Time.Format(time.RFC3339)))
 	}
 	cur := c.Amount.Currency()
+	reduction := c.Kind == PriceReduction && c.Amount.Sign() > 0 && amountInRange(c.Amount.Amount())
+	// o's net, when a bound needs it and o's lines allow computing it.
+	var net decimal.Decimal
+	netOK := false
+	if reduction || reduced.Sign() > 0 {
+		if k := o.outOfRange(); k >= 0 {
+			p.add("order_id", CodeRange, fmt.Sprintf("order %q: lines[%d] has an amount beyond the bounds of an amount (see Order.Validate), so its net cannot be computed", o.ID, k))
+		} else {
+			net, netOK = o.net(), true
+		}
+	}
+	reducedOK := checkReduced(&p, reduced, &o, net, netOK)
 	switch {
 	case cur.Valid() && cur != o.Currency:
 		p.add("amount", CodeMismatch, fmt.Sprintf("is in %s, the order in %s", cur, o.Currency))
-	case c.Kind == PriceReduction && c.Amount.Sign() > 0:
-		net := o.net()
-		if !reduced.IsZero() && reduced.Currency() != o.Currency {
-			p.add("amount", CodeMismatch, fmt.Sprintf("the reductions before are in %s, the order in %s", reduced.Currency(), o.Currency))
-			break
-		}
+	case reduction && reducedOK && netOK:
 		left := net.Sub(reduced.Amount())
 		if c.Amount.Amount().GreaterThan(left) {
 			msg := fmt.Sprintf("%s is more than the order's net of %s", cur.Format(c.Amount.Amount()), cur.Format(net))
@@ -159,13 +177,52 @@ func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 	return p.err("credit", c.ID)
 }
 
-// net returns the sum of the nets of o's lines.
+// checkReduced reports a reduced (the price reductions of order o
+// credited before) that is beyond the bounds of an amount, negative, in
+// another currency than o's, or more than o's net (when netOK, net is
+// that net), and returns whether reduced is valid.
+func checkReduced(p *problems, reduced Money, o *Order, net decimal.Decimal, netOK bool) bool {
+	a, cur := reduced.Amount(), reduced.Currency()
+	if msg := checkAmount(a); msg != "" {
+		p.add("reduced", CodeRange, msg)
+		return false
+	}
+	ok := true
+	if a.Sign() < 0 {
+		p.add("reduced", CodeNegative, fmt.Sprintf("the price reductions of order %q before must not be negative, are %s", o.ID, reduced))
+		ok = false
+	}
+	if cur != "" && cur != o.Currency {
+		p.add("reduced", CodeMismatch, fmt.Sprintf("the price reductions of order %q before are in %s, the order in %s", o.ID, cur, o.Currency))
+		return false
+	}
+	if ok && netOK && a.GreaterThan(net) {
+		p.add("reduced", CodeTooMany, fmt.Sprintf("the price reductions of order %q before, %s, are more than its net of %s",
+			o.ID, o.Currency.Format(a), o.Currency.Format(net)))
+		ok = false
+	}
+	return ok
+}
+
+// net returns the sum of the nets of o's lines, whose amounts are within
+// the bounds of an amount.
 func (o *Order) net() decimal.Decimal {
 	var s decimal.Decimal
 	for i := range o.Lines {
 		s = s.Add(o.Lines[i].Net())
 	}
 	return s
+}
+
+// outOfRange returns the index of the first line of o whose unit price
+// or discount is beyond the bounds of [checkAmount], or -1.
+func (o *Order) outOfRange() int {
+	for i := range o.Lines {
+		if !lineInRange(&o.Lines[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // Equal reports whether c and d have the same content: IDs, instant, kind,
@@ -214,11 +271,13 @@ func (c *Credit) diff(d *Credit) string {
 //
 // For a credit of a known order use [Summary.AddCreditFor], which checks
 // it against the order and takes it off the order's day, as a refund of
-// the order's returns is; [Summarize] does. A credit dated after AsOf is
-// left out and counted in Later. An invalid credit ([Credit.Validate]),
-// one of another customer or in another currency than the summary's, or
-// one that would overflow Credits ([ErrOverflow]) returns an error and
-// changes nothing.
+// the order's returns is; [Summarize] does. A credit counts on its own
+// day, a credit of an order on the order's (see Days on [Summary]). A
+// credit dated after AsOf is checked all the same (with a zero now, and
+// for its customer), then left out and counted in Later. An invalid
+// credit ([Credit.Validate]), one of another customer or in another
+// currency than the summary's, or one that would overflow Credits or
+// Later ([ErrOverflow]) returns an error and changes nothing.
 func (s *Summary) AddCredit(c Credit) error {
 	return s.addCredit(&c, nil, Money{}, true)
 }
@@ -229,7 +288,8 @@ func (s *Summary) AddCredit(c Credit) error {
 // against o ([Credit.ValidateFor]: a price reduction may not be more than
 // what is left of o's net) and takes the amount off the net of o's day,
 // so that the spend of that order's purchase day is what the customer
-// paid in the end. An invalid order ([Order.Validate]) is an error too.
+// paid in the end. An invalid order ([Order.Validate]) is an error too,
+// and so is an invalid reduced (see [Credit.ValidateFor]).
 func (s *Summary) AddCreditFor(c Credit, o Order, reduced Money) error {
 	return s.addCredit(&c, &o, reduced, true)
 }
@@ -240,29 +300,34 @@ func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, checkOrder bool)
 	if err := s.usable(); err != nil {
 		return err
 	}
-	if c.Time.After(s.AsOf) {
-		s.Later++
-		return nil
+	later := c.Time.After(s.AsOf)
+	now := s.AsOf
+	if later {
+		now = time.Time{} // a later credit is left out, not in the future
 	}
-	day := DateOf(c.Time)
+	at := c.Time
 	if o == nil {
-		if err := c.Validate(s.AsOf); err != nil {
+		if err := c.Validate(now); err != nil {
 			return err
 		}
 	} else {
 		if checkOrder {
-			if err := o.Validate(s.AsOf); err != nil {
+			if err := o.Validate(now); err != nil {
 				return fmt.Errorf("credit %q: %w", c.ID, err)
 			}
 		}
-		if err := c.ValidateFor(*o, reduced, s.AsOf); err != nil {
+		if err := c.ValidateFor(*o, reduced, now); err != nil {
 			return err
 		}
-		day = DateOf(o.Time)
+		at = o.Time
 	}
 	if c.CustomerID != s.CustomerID {
 		return fmt.Errorf("credit %q of customer %q: %w %q", c.ID, c.CustomerID, ErrWrongCustomer, s.CustomerID)
 	}
+	if later {
+		return s.leaveOut("credit", c.ID)
+	}
+	day := dayOf(at, s.asOfDay())
 	cur := c.Amount.Currency()
 	if s.Currency != "" && s.Currency != cur {
 		return fmt.Errorf("credit %q: %w", c.ID, &CurrencyMismatchError{A: s.Currency, B: cur})

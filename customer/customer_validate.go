@@ -92,7 +92,9 @@ func checkMoney(p *problems, field string, m Money) {
 	if !m.Currency().Valid() {
 		p.add(field, CodeUnknown, fmt.Sprintf("unknown currency %q", string(m.Currency())))
 	}
-	if m.Sign() < 0 {
+	if msg := checkAmount(m.Amount()); msg != "" {
+		p.add(field, CodeRange, msg)
+	} else if m.Sign() < 0 {
 		p.add(field, CodeNegative, "must not be negative")
 	}
 }

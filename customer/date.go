@@ -10,7 +10,10 @@ import (
 type Date int32
 
 // DateOf returns the calendar day of t in t's own location: an order at
-// 23:30 local time belongs to that local day.
+// 23:30 local time belongs to that local day. A [Summary] counts a record
+// on this day, but never on a day after DateOf of its AsOf: a record at
+// or before AsOf written in a zone ahead of AsOf's can fall on the next
+// date, and counts on AsOf's day instead (see Days on [Summary]).
 func DateOf(t time.Time) Date {
 	// The day of t is that of its Unix time shifted by its zone's
 	// offset, which is what t.Date computes, without the detour through

@@ -11,6 +11,13 @@ import (
 // same order, with amounts compared by value (1.5 equals 1.50). Stores and
 // [Summarize] use it to tell a redelivery (a no-op) from a conflicting
 // second version (an error matching [ErrDuplicate]).
+//
+// The same instant written in two zones is equal, although the calendar
+// day of the two ([DateOf]) may differ: [Summarize] counts such an order
+// on the earlier day, whichever version came first, while a store keeps
+// the version it received first ([MemStore] does), whose day a summary of
+// the stored history then uses. Amounts of an extreme exponent (a version
+// with garbage in it) are compared without rescaling them.
 func (o Order) Equal(p Order) bool {
 	return o.ID == p.ID && o.CustomerID == p.CustomerID && o.Time.Equal(p.Time) &&
 		o.Channel == p.Channel && o.Store == p.Store && o.Currency == p.Currency &&
@@ -77,11 +84,11 @@ func (l *Line) diff(m *Line) string {
 		return "colour"
 	case l.Quantity != m.Quantity:
 		return "quantity"
-	case !l.UnitPrice.Equal(m.UnitPrice):
+	case !decEqual(l.UnitPrice, m.UnitPrice):
 		return "unit_price"
 	case !nullEqual(l.UnitCost, m.UnitCost):
 		return "unit_cost"
-	case !l.Discount.Equal(m.Discount):
+	case !decEqual(l.Discount, m.Discount):
 		return "discount"
 	}
 	return ""
@@ -137,12 +144,12 @@ func (r *Return) diff(s *Return) string {
 func (l Line) Equal(m Line) bool {
 	return l.ID == m.ID && l.SKU == m.SKU && l.Category == m.Category && l.Season == m.Season &&
 		l.Size == m.Size && l.Colour == m.Colour && l.Quantity == m.Quantity &&
-		l.UnitPrice.Equal(m.UnitPrice) && nullEqual(l.UnitCost, m.UnitCost) &&
-		l.Discount.Equal(m.Discount)
+		decEqual(l.UnitPrice, m.UnitPrice) && nullEqual(l.UnitCost, m.UnitCost) &&
+		decEqual(l.Discount, m.Discount)
 }
 
 func nullEqual(a, b decimal.NullDecimal) bool {
-	return a.Valid == b.Valid && (!a.Valid || a.Decimal.Equal(b.Decimal))
+	return a.Valid == b.Valid && (!a.Valid || decEqual(a.Decimal, b.Decimal))
 }
 
 // Equal reports whether r and s have the same content: IDs, instant, kind,

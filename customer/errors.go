@@ -52,9 +52,10 @@ func duplicateReturn(prev, r *Return) error {
 	return &DuplicateError{Record: "return " + strconv.Quote(r.ID), Field: prev.diff(r)}
 }
 
-// ErrOverflow is returned when a count of a [Summary] (units, orders,
-// returns) would no longer fit in an int. The record that would overflow
-// it is not added, and the summary is unchanged.
+// ErrOverflow is returned when a count of a [Summary] (Orders, Units,
+// ReturnedUnits, Returns, Exchanges, Credits, Interactions, Later) would
+// no longer fit in an int. The record that would overflow it is not
+// added, and the summary is unchanged.
 var ErrOverflow = errors.New("customer: count overflow")
 
 // ErrInvalid is matched by every [*ValidationError]:

@@ -22,21 +22,34 @@ const (
 var pow10 = [...]int64{1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
 	100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000, 1_000_000_000_000}
 
+// fixHi[e] and fixLo[e] are ±fixMax units of 10^-fixScale (±10^8)
+// written with exponent e − fixScale, so that a decimal of that exponent
+// is compared with the bound without rescaling or allocating.
+var fixHi, fixLo = func() (hi, lo [len(pow10)]decimal.Decimal) {
+	for e := range hi {
+		hi[e] = decimal.New(fixMax/pow10[e], int32(e-fixScale))
+		lo[e] = decimal.New(-fixMax/pow10[e], int32(e-fixScale))
+	}
+	return hi, lo
+}()
+
 // toFixed returns d in units of 10^-fixScale, or false when d has more
-// decimals than fixScale or is too large. It does not allocate.
+// decimals than fixScale or is too large (|d| > 10^8). It does not
+// allocate: the bound is compared with the coefficient at d's own
+// exponent, so the coefficient is read as an int64 only when it fits.
 func toFixed(d decimal.Decimal) (int64, bool) {
-	if d.Sign() == 0 {
+	sign := d.Sign()
+	if sign == 0 {
 		return 0, true
 	}
 	e := int(d.Exponent()) + fixScale
-	if e < 0 || e >= len(pow10) || d.NumDigits() > 15 {
+	if e < 0 || e >= len(pow10) {
 		return 0, false
 	}
-	c := d.CoefficientInt64()
-	if c > fixMax/pow10[e] || c < -fixMax/pow10[e] {
+	if (sign > 0 && d.Cmp(fixHi[e]) > 0) || (sign < 0 && d.Cmp(fixLo[e]) < 0) {
 		return 0, false
 	}
-	return c * pow10[e], true
+	return d.CoefficientInt64() * pow10[e], true
 }
 
 // fromFixed returns v units of 10^-fixScale as a decimal.

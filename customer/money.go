@@ -3,6 +3,8 @@ package customer
 import (
 	"errors"
 	"fmt"
+	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -61,13 +63,28 @@ func (c Currency) String() string { return string(c) }
 // Format returns amount as a person reads an amount of c: with the
 // digits of c's minor unit (19.8 EUR is "19.80", 1200 JPY "1200"), or
 // with all of its digits, trailing zeros dropped, when it has more
-// ("0.125"). It never rounds.
+// ("0.125"). It never rounds. An amount beyond the bounds of
+// [ParseAmount] (more than 30 integer digits or 30 decimals, which only a
+// decimal built or decoded some other way can have) is written as its
+// coefficient and exponent ("1e-2147483648"), so that printing it stays
+// cheap.
 func (c Currency) Format(amount decimal.Decimal) string {
+	if !amountInRange(amount) {
+		return sciString(amount)
+	}
 	d := c.Digits()
-	if -amount.Exponent() > d && !amount.Truncate(d).Equal(amount) {
+	if moreDecimals(amount, d) {
 		return amount.String()
 	}
 	return amount.StringFixed(d)
+}
+
+// moreDecimals reports whether a, an amount within the bounds of
+// [checkAmount], has more decimals than digits once trailing zeros are
+// dropped. The exponent is compared in int64: negating math.MinInt32
+// overflows an int32.
+func moreDecimals(a decimal.Decimal, digits int32) bool {
+	return -int64(a.Exponent()) > int64(digits) && !a.Truncate(digits).Equal(a)
 }
 
 // CurrencyMismatchError is returned by operations that would combine
@@ -109,7 +126,10 @@ func NewMoney(amount, cur string) (Money, error) {
 	return Money{amount: d, currency: c}, nil
 }
 
-// MoneyFromDecimal returns d in currency cur.
+// MoneyFromDecimal returns d in currency cur. It checks the currency, not
+// the amount: the validation of the record that carries the money
+// reports an amount beyond the bounds of [ParseAmount] (more than 30
+// integer digits or 30 decimals) or one that is otherwise wrong for it.
 func MoneyFromDecimal(d decimal.Decimal, cur Currency) (Money, error) {
 	if !cur.Valid() {
 		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, string(cur))
@@ -122,8 +142,99 @@ func Zero(cur Currency) Money { return Money{currency: cur} }
 
 // maxAmountDigits bounds the size of a parsed amount: no shop sells for more
 // than 10^30 of anything, and a bound keeps "1e400" from allocating a
-// 400-digit number.
+// 400-digit number. Validation applies the same bound, as [checkAmount],
+// to amounts that did not come through [ParseAmount].
 const maxAmountDigits = 30
+
+// amountHi[i] and amountLo[i] are ±10^maxAmountDigits written with
+// exponent i − maxAmountDigits, so that an amount with that exponent is
+// compared with its bound without rescaling or allocating.
+var amountHi, amountLo = func() (hi, lo [2*maxAmountDigits + 1]decimal.Decimal) {
+	for i := range hi {
+		e := int32(i - maxAmountDigits)
+		c := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(maxAmountDigits-e)), nil)
+		hi[i] = decimal.NewFromBigInt(c, e)
+		lo[i] = decimal.NewFromBigInt(new(big.Int).Neg(c), e)
+	}
+	return hi, lo
+}()
+
+// amountInRange reports whether d has at most maxAmountDigits integer
+// digits and at most maxAmountDigits decimals: an exponent in
+// [−30, 30] and |d| < 10^30. It costs a comparison of the exponent and
+// one of the coefficient with the bound of the same exponent, and no
+// allocation.
+func amountInRange(d decimal.Decimal) bool {
+	e := d.Exponent()
+	if e < -maxAmountDigits || e > maxAmountDigits {
+		return false
+	}
+	switch d.Sign() {
+	case 0: // also the zero Decimal, which Cmp would allocate for
+		return true
+	case 1:
+		return d.Cmp(amountHi[e+maxAmountDigits]) < 0
+	default:
+		return d.Cmp(amountLo[e+maxAmountDigits]) > 0
+	}
+}
+
+// checkAmount returns "" when d is within the bounds of [ParseAmount]
+// (at most 30 integer digits and 30 decimals), and otherwise what is
+// wrong with it, for a [FieldError] with [CodeRange]. Validation checks
+// the bound before any arithmetic that rescales d: decimal arithmetic on
+// an exponent such as 10^8 or math.MinInt32 would take minutes or never
+// end. The exponent and the number of digits are compared in int64, so
+// no exponent overflows.
+func checkAmount(d decimal.Decimal) string {
+	if amountInRange(d) {
+		return ""
+	}
+	e := int64(d.Exponent())
+	if e < -maxAmountDigits {
+		return fmt.Sprintf("has %d decimals, more than the %d allowed", -e, maxAmountDigits)
+	}
+	return fmt.Sprintf("has %d integer digits, more than the %d allowed", coefDigits(d)+e, maxAmountDigits)
+}
+
+// coefDigits returns the number of decimal digits of d's coefficient, 1
+// for zero. decimal.Decimal.NumDigits estimates small coefficients with
+// a float64 logarithm, which can be one off (10^15 gives 15); those are
+// counted exactly here.
+func coefDigits(d decimal.Decimal) int64 {
+	n := d.NumDigits()
+	if n > 18 {
+		// Counted exactly from the coefficient's bit length.
+		return int64(n)
+	}
+	// Below 10^18 (the float estimate is used only below 2^53): the
+	// coefficient fits an int64.
+	c := d.CoefficientInt64()
+	if c < 0 {
+		c = -c
+	}
+	k := int64(1)
+	for k < int64(len(pow10i)) && c >= pow10i[k] {
+		k++
+	}
+	return k
+}
+
+// safeString returns d.String(), or sciString(d) for a decimal beyond the
+// bounds of checkAmount.
+func safeString(d decimal.Decimal) string {
+	if amountInRange(d) {
+		return d.String()
+	}
+	return sciString(d)
+}
+
+// sciString writes d as its coefficient and exponent, "1e-2147483648",
+// without the rescaling that decimal.Decimal.String needs for such an
+// exponent.
+func sciString(d decimal.Decimal) string {
+	return d.Coefficient().String() + "e" + strconv.FormatInt(int64(d.Exponent()), 10)
+}
 
 // ParseAmount parses a plain decimal number: an optional sign, digits, and
 // an optional fraction ("12", "-0.5", "1200.50"). It rejects "", "NaN",
@@ -191,7 +302,10 @@ func (m Money) Sign() int { return m.amount.Sign() }
 // Neg returns -m.
 func (m Money) Neg() Money { return Money{amount: m.amount.Neg(), currency: m.currency} }
 
-// Mul returns m multiplied by the exact factor f.
+// Mul returns m multiplied by the exact factor f. The product is not
+// bounded: a factor with an extreme exponent gives an amount that the
+// validation of a record carrying it rejects ([ParseAmount] gives the
+// bounds).
 func (m Money) Mul(f decimal.Decimal) Money {
 	return Money{amount: m.amount.Mul(f), currency: m.currency}
 }
@@ -234,7 +348,34 @@ func (m Money) Cmp(n Money) (int, error) {
 // Equal reports whether m and n have the same currency and amount.
 func (m Money) Equal(n Money) bool {
 	_, err := m.common(n)
-	return err == nil && m.amount.Equal(n.amount)
+	return err == nil && decEqual(m.amount, n.amount)
+}
+
+// decEqual reports whether a and b are equal by value, as
+// decimal.Decimal.Equal does, without its rescaling to the smaller
+// exponent when the two cannot be equal: an amount compared with one of
+// an extreme exponent (a second delivery of a record with garbage in it)
+// is answered at once. Two non-zero decimals of different magnitudes (the
+// position of the leading digit, digits + exponent) differ; of the same
+// magnitude, rescaling one to the other's exponent costs no more digits
+// than their coefficients have.
+func decEqual(a, b decimal.Decimal) bool {
+	if a.Exponent() == b.Exponent() {
+		return a.Equal(b)
+	}
+	sa, sb := a.Sign(), b.Sign()
+	if sa != sb {
+		return false
+	}
+	if sa == 0 {
+		return true
+	}
+	if !amountInRange(a) || !amountInRange(b) {
+		if coefDigits(a)+int64(a.Exponent()) != coefDigits(b)+int64(b.Exponent()) {
+			return false
+		}
+	}
+	return a.Equal(b)
 }
 
 // RoundingMode says how an amount is rounded to the minor unit.
@@ -340,9 +481,12 @@ func (m Money) Allocate(ratios ...decimal.Decimal) ([]Money, error) {
 }
 
 // String formats m as "49.90 EUR", with at least the currency's minor-unit
-// digits.
+// digits ([Currency.Format]).
 func (m Money) String() string {
 	if m.currency == "" {
+		if !amountInRange(m.amount) {
+			return sciString(m.amount)
+		}
 		return m.amount.StringFixed(2)
 	}
 	return m.currency.Format(m.amount) + " " + string(m.currency)

@@ -2,6 +2,7 @@ package customer
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -33,22 +34,34 @@ type Sale struct {
 }
 
 // AddSale adds one export row to the summary. A positive amount is a sale
-// on the row's day: it counts toward Gross (as full price, since exports
-// carry no discounts), Units, Cost and the day's net, and NewOrder counts
-// an order. A negative amount is a refund taken off the row's own day, as
-// [Summary.AddRefund]. A row dated after AsOf is left out and counted in
-// Later. An invalid row returns an error and changes nothing: zero time,
-// zero amount with no units, unknown currency, a currency other than the
-// summary's, units whose sign differs from the amount's or beyond
-// ±[MaxLineQuantity], a negative cost on a sale, units that would overflow
-// Units or ReturnedUnits ([ErrOverflow]).
+// on the row's day (see Days on [Summary]): it counts toward Gross (as
+// full price, since exports carry no discounts), Units, Cost and the
+// day's net, and NewOrder counts an order. A zero amount with positive
+// units, or with none, is a sale of nothing (free goods, a visit that
+// moved no money), counted the same way: the rule of the sales-export
+// rows of package salesrow, whose rows of nothing count as transactions. A negative amount
+// is a refund taken off the row's own day, as [Summary.AddRefund]: its
+// units (negative) count in ReturnedUnits and the row in Returns. A zero
+// amount with negative units is a return of units for which no money
+// moved: its units count in ReturnedUnits and the row in Returns, as a
+// refund's do, and nothing else changes.
+//
+// Amounts are kept exactly as given, also when they have more decimals
+// than the currency's minor unit: a computed net such as 12.345 EUR is
+// neither rounded nor rejected, the rule of the sales-export rows of
+// package salesrow (an amount or cost beyond the bounds of [ParseAmount]
+// is rejected).
+//
+// A row dated after AsOf is checked all the same, then left out and
+// counted in Later. An invalid row returns an error and changes nothing:
+// zero time, unknown currency, a currency
+// other than the summary's, units whose sign differs from the amount's or
+// beyond ±[MaxLineQuantity], an amount or cost beyond the bounds of
+// [ParseAmount], a negative cost on a sale, a row that would overflow
+// Units, ReturnedUnits, Orders, Returns or Later ([ErrOverflow]).
 func (s *Summary) AddSale(x Sale) error {
 	if err := s.usable(); err != nil {
 		return err
-	}
-	if x.Time.After(s.AsOf) {
-		s.Later++
-		return nil
 	}
 	var p problems
 	if x.Time.IsZero() {
@@ -58,27 +71,48 @@ func (s *Summary) AddSale(x Sale) error {
 	if !cur.Valid() {
 		p.add("currency", CodeUnknown, fmt.Sprintf("unknown currency %q", string(cur)))
 	}
+	if msg := checkAmount(x.Amount.Amount()); msg != "" {
+		p.add("amount", CodeRange, msg)
+	}
 	sign := x.Amount.Sign()
-	if (sign > 0 && x.Units < 0) || (sign < 0 && x.Units > 0) {
-		p.add("units", CodeMismatch, fmt.Sprintf("%d units for an amount of %s", x.Units, x.Amount.Amount()))
-	} else if x.Units > MaxLineQuantity || x.Units < -MaxLineQuantity {
+	switch {
+	case (sign > 0 && x.Units < 0) || (sign < 0 && x.Units > 0):
+		p.add("units", CodeMismatch, fmt.Sprintf("%d units for an amount of %s", x.Units, safeString(x.Amount.Amount())))
+	case x.Units > MaxLineQuantity || x.Units < -MaxLineQuantity:
 		p.add("units", CodeRange, fmt.Sprintf("%d is beyond the maximum of %d units per row", x.Units, MaxLineQuantity))
 	}
-	if sign >= 0 && x.Cost.Valid && x.Cost.Decimal.Sign() < 0 {
-		p.add("cost", CodeNegative, "must not be negative on a sale")
+	// A return: money paid back, or units back without money.
+	back := sign < 0 || (sign == 0 && x.Units < 0)
+	if x.Cost.Valid {
+		if msg := checkAmount(x.Cost.Decimal); msg != "" {
+			p.add("cost", CodeRange, msg)
+		} else if !back && x.Cost.Decimal.Sign() < 0 {
+			p.add("cost", CodeNegative, "must not be negative on a sale")
+		}
 	}
 	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
 		return err
 	}
+	if x.Time.After(s.AsOf) {
+		return s.leaveOut("sale", "")
+	}
 	if s.Currency != "" && s.Currency != cur {
 		return fmt.Errorf("sale of customer %q: %w", s.CustomerID, &CurrencyMismatchError{A: s.Currency, B: cur})
 	}
-	if sign < 0 {
+	if back {
 		if _, ok := addCount(s.ReturnedUnits, -x.Units); !ok {
 			return s.overflow("sale", "returned units", s.ReturnedUnits, -x.Units)
 		}
-	} else if _, ok := addCount(s.Units, x.Units); !ok {
-		return s.overflow("sale", "units", s.Units, x.Units)
+		if s.Returns == math.MaxInt {
+			return s.overflow("sale", "returns", s.Returns, 1)
+		}
+	} else {
+		if _, ok := addCount(s.Units, x.Units); !ok {
+			return s.overflow("sale", "units", s.Units, x.Units)
+		}
+		if x.NewOrder && s.Orders == math.MaxInt {
+			return s.overflow("sale", "orders", s.Orders, 1)
+		}
 	}
 	s.ensureMargin()
 	_ = s.currency(cur)
@@ -87,15 +121,23 @@ func (s *Summary) AddSale(x Sale) error {
 	if x.Cost.Valid {
 		cost = x.Cost.Decimal
 	}
-	if sign < 0 {
+	if back {
 		s.ReturnedUnits -= x.Units
 		s.Returns++
+		if sign == 0 {
+			// Units back, no money: the cost of goods comes back only
+			// when the row gives it.
+			if x.Cost.Valid {
+				s.Cost = s.Cost.Sub(x.Cost.Decimal.Abs())
+			}
+			return nil
+		}
 		s.Refunded = s.Refunded.Sub(a)
 		if x.Cost.Valid {
 			cost = cost.Neg().Abs().Neg()
 		}
 		s.Cost = s.Cost.Add(cost)
-		d := s.day(DateOf(x.Time))
+		d := s.day(dayOf(x.Time, s.asOfDay()))
 		d.Net = d.Net.Add(a)
 		return nil
 	}
@@ -108,7 +150,7 @@ func (s *Summary) AddSale(x Sale) error {
 			s.Categories = slices.Insert(s.Categories, i, x.Category)
 		}
 	}
-	d := s.day(DateOf(x.Time))
+	d := s.day(dayOf(x.Time, s.asOfDay()))
 	if x.NewOrder {
 		s.Orders++
 		d.Orders++

@@ -177,7 +177,8 @@ func CompareEvents(a, b Event) int {
 }
 
 // SummarizeHistory builds the summary of customer id as of asOf from its
-// history in h, as [Summarize] does from a stream. An error of the store
+// history in h, as [Summarize] does from a stream; a nil iterator from
+// h.History is an empty history. An error of the store
 // (such as one wrapping [ErrNotFound] for an unknown customer) stops it
 // and is returned, wrapped in `customer: history of "id"` unless its
 // message names the customer already (as the stores of this module do),
@@ -185,7 +186,11 @@ func CompareEvents(a, b Event) int {
 func SummarizeHistory(ctx context.Context, h HistoryReader, id ID, k Kind, asOf time.Time, opts *SummaryOptions) (Summary, error) {
 	var storeErr error
 	events := func(yield func(Event) bool) {
-		for e, err := range h.History(ctx, id) {
+		seq := h.History(ctx, id)
+		if seq == nil {
+			return
+		}
+		for e, err := range seq {
 			if err != nil {
 				storeErr = err
 				return

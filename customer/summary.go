@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,12 +48,26 @@ func (o *SummaryOptions) Validate() error {
 }
 
 func (o *SummaryOptions) check(p *problems) {
-	if o != nil && marginOutOfRange(o.DefaultMargin) {
-		p.add("default_margin", CodeRange, fmt.Sprintf("must be in [0, 1], is %s", o.DefaultMargin))
+	if o == nil {
+		return
+	}
+	if msg := marginProblem(o.DefaultMargin); msg != "" {
+		p.add("default_margin", CodeRange, msg)
 	}
 }
 
-func marginOutOfRange(m decimal.Decimal) bool { return m.Sign() < 0 || m.GreaterThan(one) }
+// marginProblem returns "" when m is a default margin in [0, 1], and
+// otherwise what is wrong with it. A margin beyond the bounds of an
+// amount ([checkAmount]) is reported before it is compared with 1.
+func marginProblem(m decimal.Decimal) string {
+	if msg := checkAmount(m); msg != "" {
+		return msg
+	}
+	if m.Sign() < 0 || m.GreaterThan(one) {
+		return fmt.Sprintf("must be in [0, 1], is %s", m)
+	}
+	return ""
+}
 
 // DefaultMargin is the margin used when [SummaryOptions] give none.
 var DefaultMargin = decimal.RequireFromString("0.55")
@@ -75,6 +90,26 @@ func (o *SummaryOptions) margin() decimal.Decimal {
 // [Summary.Merge], into exactly the summary of the whole.
 //
 // All money fields are in Currency; a summary never adds two currencies.
+//
+// # Days
+//
+// A record counts on its own calendar day, in the zone of its time
+// ([DateOf]), with one exception: a record at or before AsOf never counts
+// on a day after AsOf's own day, DateOf(AsOf). An order at 01:00 CEST on
+// 30 June (23:00 UTC on 29 June) in a summary as of 23:30 UTC on 29 June
+// counts on 29 June. So no day of Days is after the day of AsOf, and
+// [Summary.BTYD] gives 0 ≤ recency ≤ T, [Summary.DaysSinceLastPurchase]
+// and [Summary.Tenure] are never negative, and the spend windows
+// ([Summary.Spend12Months]) hold every record on or before AsOf. A refund
+// or credit of a known order counts on the order's day.
+//
+// # Encoding
+//
+// The exported fields are the summary. The default margin of its
+// [SummaryOptions] is not exported, so encoding/json and encoding/gob do
+// not carry it: a decoded Summary uses [DefaultMargin] for what it adds
+// until [Summary.SetOptions] gives it its options again, and
+// [Summary.Merge] refuses to merge it with a summary of another margin.
 type Summary struct {
 	CustomerID ID
 	Kind       Kind
@@ -140,28 +175,89 @@ func (s Summary) Clone() Summary {
 
 // NewSummary returns an empty summary of customer id of kind k as of asOf.
 //
-// NewSummary reports no error: a summary with a zero AsOf, an unknown Kind
-// or a DefaultMargin outside [0, 1] refuses every record (the Add methods
-// and [Summary.Merge]) with a [*ValidationError] naming "as_of", "kind" or
-// "default_margin", and stays empty. [Summarize] reports them at once.
+// NewSummary reports no error: a summary with an empty id, a zero AsOf,
+// an unknown Kind or a DefaultMargin outside [0, 1] refuses every record
+// (the Add methods and [Summary.Merge]) with a [*ValidationError] naming
+// "customer_id", "as_of", "kind" or "default_margin", and stays empty.
+// [Summarize] reports them at once.
 func NewSummary(id ID, k Kind, asOf time.Time, opts *SummaryOptions) *Summary {
 	s := &Summary{CustomerID: id, Kind: k, AsOf: asOf, margin: opts.margin()}
-	s.badMargin = marginOutOfRange(s.margin)
+	s.badMargin = marginProblem(s.margin) != ""
 	return s
 }
 
+// SetOptions gives s the options it was built with ([NewSummary],
+// [Summarize]): a summary decoded from encoding/json or encoding/gob has
+// lost them (see Encoding on [Summary]), so set them again before adding
+// to it or merging it. Invalid options ([SummaryOptions.Validate]) return
+// that error and change nothing. Options other than those s was built
+// with make the records added later use another margin than the earlier
+// ones.
+func (s *Summary) SetOptions(opts *SummaryOptions) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	s.margin, s.costShare, s.badMargin = opts.margin(), decimal.Decimal{}, false
+	return nil
+}
+
 // usable returns nil when s can take records, else the error naming what
-// is wrong with its AsOf, Kind or margin.
+// is wrong with its customer ID, AsOf, Kind or margin.
 func (s *Summary) usable() error {
-	if !s.badMargin && !s.AsOf.IsZero() && s.Kind.Valid() {
+	if !s.badMargin && !s.AsOf.IsZero() && s.Kind.Valid() && s.CustomerID != "" {
 		return nil
 	}
 	var p problems
+	if s.CustomerID == "" {
+		p.add("customer_id", CodeRequired, "is empty")
+	}
 	checkSummary(&p, s.Kind, s.AsOf)
 	if s.badMargin {
-		p.add("default_margin", CodeRange, fmt.Sprintf("must be in [0, 1], is %s", s.margin))
+		p.add("default_margin", CodeRange, marginProblem(s.margin))
 	}
 	return p.err("summary of customer", string(s.CustomerID))
+}
+
+// effectiveMargin returns the default margin s uses: its own, or
+// [DefaultMargin] for a summary that has none (a zero Summary, or one
+// decoded without its options).
+func (s *Summary) effectiveMargin() decimal.Decimal {
+	if s.margin.IsZero() {
+		return DefaultMargin
+	}
+	return s.margin
+}
+
+// asOfDay returns DateOf(s.AsOf), the last day a record can count on.
+func (s *Summary) asOfDay() Date { return DateOf(s.AsOf) }
+
+// dayOf returns the day that a record at t, at or before AsOf, counts on
+// in a summary whose AsOf is on day asOfDay: t's own calendar day
+// ([DateOf]), but not after asOfDay.
+func dayOf(t time.Time, asOfDay Date) Date {
+	if d := DateOf(t); d < asOfDay {
+		return d
+	}
+	return asOfDay
+}
+
+// leaveOut counts a record dated after AsOf in Later, or returns an
+// error matching [ErrOverflow] and changes nothing when Later is full.
+// kind and id name the record (id may be empty).
+func (s *Summary) leaveOut(kind, id string) error {
+	if s.Later == math.MaxInt {
+		return s.overflow(recordName(kind, id), "later", s.Later, 1)
+	}
+	s.Later++
+	return nil
+}
+
+// recordName returns `kind "id"`, or kind when id is empty.
+func recordName(kind, id string) string {
+	if id == "" {
+		return kind
+	}
+	return kind + " " + strconv.Quote(id)
 }
 
 func checkSummary(p *problems, k Kind, asOf time.Time) {
@@ -220,12 +316,19 @@ func (e Event) records() int {
 // before its order waits until the order arrives, so the result does not
 // depend on the order of the events.
 //
-// Summarize keeps each order's lines (to price returns and to recognise a
-// redelivery) and the returns seen, not the summary's inputs as a whole.
+// A nil history is an empty one.
+//
+// Summarize keeps a copy of each order's lines (to price returns and to
+// recognise a redelivery) and of the returns seen, not the summary's
+// inputs as a whole: a reader that decodes every record into one buffer
+// may reuse it once the record is yielded.
 // It checks what a single record cannot show: the same order or return ID
 // delivered twice is a no-op when the content is identical ([Order.Equal])
 // and a [*DuplicateError] (matching [ErrDuplicate]) naming the first field
-// that differs otherwise; a return may not
+// that differs otherwise. An order (or a credit of no order) delivered
+// again with its time written in another zone is identical, the same
+// instant, but may fall on another calendar day ([DateOf]): it counts on
+// the earlier of the two days, whichever came first. A return may not
 // bring back more units of a line than the customer holds, the units sold
 // less those refunded before (an exchange leaves that number unchanged;
 // see [Return.ValidateAfter]); a return whose order never comes is an
@@ -245,7 +348,10 @@ func (e Event) records() int {
 // credit of an order with [Summary.AddCreditFor] after the price
 // reductions of that order before it.
 //
-// The first invalid record stops it with an error naming that record. An
+// A record dated after asOf is checked as the Add methods check it (all
+// but what depends on asOf or on the records before it), then left out
+// and counted in Later. The first invalid record stops it with an error
+// naming that record. An
 // empty id, an unknown kind, a zero asOf or a DefaultMargin outside
 // [0, 1] is a [*ValidationError] naming every such field, returned before
 // the history is read.
@@ -265,9 +371,12 @@ func Summarize(id ID, k Kind, asOf time.Time, history iter.Seq[Event], opts *Sum
 	b.s.Days = make([]Day, 0, 8)
 	b.s.Categories = make([]string, 0, 4)
 	b.acc.days = make([]dayNet, 0, 8)
-	for e := range history {
-		if err := b.add(e); err != nil {
-			return Summary{}, err
+	b.acc.asOfDay = DateOf(asOf)
+	if history != nil {
+		for e := range history {
+			if err := b.add(e); err != nil {
+				return Summary{}, err
+			}
 		}
 	}
 	if err := b.finish(); err != nil {
@@ -290,8 +399,42 @@ type summarizer struct {
 	orders  map[string]orderEntry
 	returns map[string]Return
 	pending []Return
-	credits map[string]Credit
-	owed    []Credit // credits in the order they came
+	credits map[string]int // index in owed
+	owed    []Credit       // credits in the order they came
+	// lines and returnLines are the chunks that hold the copies of the
+	// lines of the orders and returns kept, so that a record's lines are
+	// copied once, without an allocation each.
+	lines       []Line
+	returnLines []ReturnLine
+}
+
+// keepOrder returns o with a copy of its lines that does not share memory
+// with the caller's.
+func (b *summarizer) keepOrder(o *Order) Order {
+	k := *o
+	k.Lines = keep(&b.lines, o.Lines)
+	return k
+}
+
+// keepReturn returns r with a copy of its lines that does not share
+// memory with the caller's.
+func (b *summarizer) keepReturn(r *Return) Return {
+	k := *r
+	k.Lines = keep(&b.returnLines, r.Lines)
+	return k
+}
+
+// keep copies s to the end of *chunk and returns the copy, capped so
+// that appending to it never writes into the chunk. A full chunk is left
+// to the copies it holds and replaced by one twice its size, so that
+// nothing is copied twice.
+func keep[T any](chunk *[]T, s []T) []T {
+	if cap(*chunk)-len(*chunk) < len(s) {
+		*chunk = make([]T, 0, max(2*cap(*chunk), len(s), 16))
+	}
+	n := len(*chunk)
+	*chunk = append(*chunk, s...)
+	return (*chunk)[n:len(*chunk):len(*chunk)]
 }
 
 func (b *summarizer) add(e Event) error {
@@ -302,10 +445,11 @@ func (b *summarizer) add(e Event) error {
 	case e.Order != nil:
 		o := e.Order
 		if prev, ok := b.orders[o.ID]; ok && o.ID != "" {
-			if prev.order.Equal(*o) {
-				return nil
+			if !prev.order.Equal(*o) {
+				return duplicateOrder(&prev.order, o)
 			}
-			return duplicateOrder(&prev.order, o)
+			b.redeliver(o, prev)
+			return nil
 		}
 		if err := b.s.addOrder(o, &b.acc); err != nil {
 			return err
@@ -313,7 +457,7 @@ func (b *summarizer) add(e Event) error {
 		if b.orders == nil {
 			b.orders = make(map[string]orderEntry)
 		}
-		b.orders[o.ID] = orderEntry{order: *o}
+		b.orders[o.ID] = orderEntry{order: b.keepOrder(o)}
 	case e.Return != nil:
 		r := e.Return
 		if prev, ok := b.returns[r.ID]; ok && r.ID != "" {
@@ -325,22 +469,64 @@ func (b *summarizer) add(e Event) error {
 		if b.returns == nil {
 			b.returns = make(map[string]Return)
 		}
-		b.returns[r.ID] = *r
-		b.pending = append(b.pending, *r)
+		k := b.keepReturn(r)
+		b.returns[r.ID] = k
+		b.pending = append(b.pending, k)
 	case e.Credit != nil:
 		c := e.Credit
-		if prev, ok := b.credits[c.ID]; ok && c.ID != "" {
-			return prev.Conflict(*c)
+		if i, ok := b.credits[c.ID]; ok && c.ID != "" {
+			prev := &b.owed[i]
+			if err := prev.Conflict(*c); err != nil {
+				return err
+			}
+			// The same instant: a credit of no order counts on the
+			// earlier of the two calendar days.
+			if dayOf(c.Time, b.acc.asOfDay) < dayOf(prev.Time, b.acc.asOfDay) {
+				prev.Time = c.Time
+			}
+			return nil
 		}
 		if b.credits == nil {
-			b.credits = make(map[string]Credit)
+			b.credits = make(map[string]int)
 		}
-		b.credits[c.ID] = *c
+		b.credits[c.ID] = len(b.owed)
 		b.owed = append(b.owed, *c)
 	case e.Interaction != nil:
 		return b.s.AddInteraction(*e.Interaction)
 	}
 	return nil
+}
+
+// redeliver takes o, a second delivery of the order prev that Summarize
+// added, equal to it: the same instant, perhaps written in another zone,
+// so on another calendar day. The order counts on the earlier of the two
+// days, so that the summary does not depend on which came first. While
+// the history is read only orders are on the summary's days (returns and
+// credits are added at the end), so the order's net and count move from
+// one day to the other, and a day left without orders goes.
+func (b *summarizer) redeliver(o *Order, prev orderEntry) {
+	if prev.order.Time.After(b.s.AsOf) {
+		return
+	}
+	from, to := dayOf(prev.order.Time, b.acc.asOfDay), dayOf(o.Time, b.acc.asOfDay)
+	if to >= from {
+		return
+	}
+	s := b.s
+	s.flush(&b.acc)
+	net := prev.order.net()
+	// The day keeps what else happened on it (a refund, another order).
+	i := s.dayIndex(from)
+	s.Days[i].Orders--
+	s.Days[i].Net = s.Days[i].Net.Sub(net)
+	if s.Days[i].Orders == 0 && s.Days[i].Net.IsZero() {
+		s.Days = slices.Delete(s.Days, i, i+1)
+	}
+	i = s.dayIndex(to)
+	s.Days[i].Orders++
+	s.Days[i].Net = addDec(s.Days[i].Net, net)
+	prev.order.Time = o.Time
+	b.orders[o.ID] = prev
 }
 
 // addReturn adds r, whose order is known, after the earlier refunds of
@@ -376,7 +562,10 @@ func (b *summarizer) finish() error {
 		r := &b.pending[i]
 		if _, ok := b.orders[r.OrderID]; !ok {
 			if r.Time.After(b.s.AsOf) {
-				b.s.Later++
+				// Checked alone, then left out.
+				if err := b.s.addReturn(r, nil, nil, &b.acc, false); err != nil {
+					return err
+				}
 				continue
 			}
 			return fmt.Errorf("customer: return %q: order %q: %w", r.ID, r.OrderID, ErrNotFound)
@@ -478,11 +667,13 @@ func (s *Summary) overflow(record, field string, v, n int) error {
 	return fmt.Errorf("%s of customer %q: %s: %d + %d does not fit in an int: %w", record, s.CustomerID, field, v, n, ErrOverflow)
 }
 
-// AddOrder adds o to the summary. An order dated after AsOf is left out
+// AddOrder adds o to the summary, on the day of o's time (see Days on
+// [Summary]). An order dated after AsOf is checked all the same (as
+// [Order.Validate] with a zero now, and for its customer), then left out
 // and counted in Later. An invalid order (see [Order.Validate]), an order
 // of another customer, one in another currency than the summary's, or one
-// whose units would overflow Units ([ErrOverflow]) returns an error and
-// changes nothing.
+// that would overflow Units, Orders or Later ([ErrOverflow]) returns an
+// error and changes nothing.
 //
 // AddOrder does not know the orders added before: it is the caller's job
 // not to add one order twice ([Summarize] does it for a stream).
@@ -538,6 +729,8 @@ func fixOrder(o *Order) (orderTotals, bool) {
 type accum struct {
 	t    orderTotals
 	days []dayNet // sorted by date
+	// asOfDay is DateOf of the summary's AsOf, computed once per run.
+	asOfDay Date
 }
 
 type dayNet struct {
@@ -608,15 +801,19 @@ func (s *Summary) addOrder(o *Order, acc *accum) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
-	if o.Time.After(s.AsOf) {
-		s.Later++
-		return nil
+	later := o.Time.After(s.AsOf)
+	now := s.AsOf
+	if later {
+		now = time.Time{} // a later order is left out, not in the future
 	}
-	if err := o.Validate(s.AsOf); err != nil {
+	if err := o.Validate(now); err != nil {
 		return err
 	}
 	if o.CustomerID != s.CustomerID {
 		return fmt.Errorf("order %q of customer %q: %w %q", o.ID, o.CustomerID, ErrWrongCustomer, s.CustomerID)
+	}
+	if later {
+		return s.leaveOut("order", o.ID)
 	}
 	if s.Currency != "" && s.Currency != o.Currency {
 		return fmt.Errorf("order %q: %w", o.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
@@ -631,9 +828,17 @@ func (s *Summary) addOrder(o *Order, acc *accum) error {
 	if !ok {
 		return s.overflow(fmt.Sprintf("order %q", o.ID), "units", s.Units, units)
 	}
+	if s.Orders == math.MaxInt {
+		return s.overflow(fmt.Sprintf("order %q", o.ID), "orders", s.Orders, 1)
+	}
+	var date Date
+	if acc != nil {
+		date = dayOf(o.Time, acc.asOfDay)
+	} else {
+		date = dayOf(o.Time, s.asOfDay())
+	}
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
-	date := DateOf(o.Time)
 	i := s.dayIndex(date)
 	t, fast := fixOrder(o)
 	switch {
@@ -732,12 +937,16 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 //
 // An exchange moves no money: it counts in Returns, Exchanges and
 // ReturnedUnits only, and leaves the units the customer holds unchanged.
-// A return dated after AsOf is left out and counted in Later. An invalid
+// A return dated after AsOf is checked all the same (its order with
+// [Order.Validate] and it with [Return.ValidateAfter], both with a zero
+// now, except that its Refund is not compared with the share of its
+// units, which depends on refunds the summary need not know; and for its
+// customer), then left out and counted in Later. An invalid
 // order (see [Order.Validate], as of AsOf: the error wraps the order's
 // [*ValidationError]), an invalid return (see [Return.ValidateAfter]),
 // one of another customer or in another currency than the summary's, or
-// one whose units would overflow ReturnedUnits ([ErrOverflow]) returns
-// an error and changes nothing.
+// one that would overflow ReturnedUnits, Returns, Exchanges or Later
+// ([ErrOverflow]) returns an error and changes nothing.
 func (s *Summary) AddReturnAfter(r Return, o Order, refunded map[string]int) error {
 	return s.addReturn(&r, &o, refunded, nil, true)
 }
@@ -750,20 +959,34 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	if err := s.usable(); err != nil {
 		return err
 	}
-	if r.Time.After(s.AsOf) {
-		s.Later++
-		return nil
+	// A return dated after AsOf is checked without the checks that
+	// depend on AsOf (a later return is left out, not in the future) or
+	// on the refunds before it, which the summary need not all know: its
+	// Refund is not compared with the share of the units.
+	later := r.Time.After(s.AsOf)
+	now := s.AsOf
+	if later {
+		now = time.Time{}
 	}
-	if checkOrder {
-		if err := o.Validate(s.AsOf); err != nil {
+	if checkOrder && o != nil {
+		if err := o.Validate(now); err != nil {
 			return fmt.Errorf("return %q: %w", r.ID, err)
 		}
 	}
-	if err := r.ValidateAfter(*o, refunded, s.AsOf); err != nil {
+	var p problems
+	r.check(&p, o, refunded, now, !later)
+	if err := p.err("return", r.ID); err != nil {
 		return err
 	}
 	if r.CustomerID != s.CustomerID {
 		return fmt.Errorf("return %q of customer %q: %w %q", r.ID, r.CustomerID, ErrWrongCustomer, s.CustomerID)
+	}
+	if later {
+		return s.leaveOut("return", r.ID)
+	}
+	if o == nil {
+		// Only a return dated after AsOf may come without its order.
+		return fmt.Errorf("customer: return %q: order %q: %w", r.ID, r.OrderID, ErrNotFound)
 	}
 	if s.Currency != "" && s.Currency != o.Currency {
 		return fmt.Errorf("return %q: %w", r.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
@@ -776,6 +999,18 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	}
 	if _, ok := addCount(s.ReturnedUnits, units); !ok {
 		return s.overflow(fmt.Sprintf("return %q", r.ID), "returned units", s.ReturnedUnits, units)
+	}
+	if s.Returns == math.MaxInt {
+		return s.overflow(fmt.Sprintf("return %q", r.ID), "returns", s.Returns, 1)
+	}
+	if r.Kind == Exchange && s.Exchanges == math.MaxInt {
+		return s.overflow(fmt.Sprintf("return %q", r.ID), "exchanges", s.Exchanges, 1)
+	}
+	var date Date
+	if acc != nil {
+		date = dayOf(o.Time, acc.asOfDay)
+	} else {
+		date = dayOf(o.Time, s.asOfDay())
 	}
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
@@ -822,7 +1057,7 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 		// rt holds positive amounts taken back: subtract them.
 		back := orderTotals{knownCost: -rt.knownCost, unknownCostNet: -rt.unknownCostNet,
 			fullPriceNet: -rt.fullPriceNet, refunded: rt.net, net: -rt.net}
-		if acc == nil || !acc.tryAdd(back, DateOf(o.Time)) {
+		if acc == nil || !acc.tryAdd(back, date) {
 			s.addTotals(orderTotals{knownCost: back.knownCost, unknownCostNet: back.unknownCostNet, fullPriceNet: back.fullPriceNet})
 			refund = addDec(refund, fromFixed(rt.net))
 		}
@@ -837,7 +1072,7 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	}
 	if refund.Sign() != 0 {
 		s.Refunded = addDec(s.Refunded, refund)
-		d := s.day(DateOf(o.Time))
+		d := s.day(date)
 		d.Net = addDec(d.Net, refund.Neg())
 	}
 	return nil
@@ -854,8 +1089,12 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 // spend: the shares of a line add up to its net however its units come
 // back. It returns an error matching [ErrInvalid] unless quantity > 0,
 // before ≥ 0, back ≥ 0 and before + back ≤ quantity, or when net is
-// negative.
+// negative or beyond the bounds of [ParseAmount].
 func RefundShare(net decimal.Decimal, before, back, quantity int, cur Currency) (decimal.Decimal, error) {
+	if !amountInRange(net) {
+		return decimal.Decimal{}, fmt.Errorf("customer: refund share of %d units after %d of a line of %d units: net %s: %w",
+			back, before, quantity, checkAmount(net), ErrInvalid)
+	}
 	if quantity <= 0 || before < 0 || back < 0 || before > quantity-back || net.Sign() < 0 {
 		return decimal.Decimal{}, fmt.Errorf("customer: refund share of %d units after %d of a line of %d units and net %s: %w",
 			back, before, quantity, cur.Format(net), ErrInvalid)
@@ -947,25 +1186,29 @@ func addDec(a, b decimal.Decimal) decimal.Decimal {
 
 // AddRefund records money paid back when the order it belongs to is not
 // known, as in sales exports where a return is a row with a negative
-// amount: amount (> 0) is taken off day t, and units (in [0,
-// [MaxLineQuantity]]) count as returned. Cost of the returned goods is
-// reduced at the default margin. A refund dated after AsOf is left out
-// and counted in Later. An invalid refund, or one whose units would
-// overflow ReturnedUnits ([ErrOverflow]), returns an error and changes
-// nothing.
+// amount: amount (> 0) is taken off day t (see Days on [Summary]), and
+// units (in [0, [MaxLineQuantity]]) count as returned. Cost of the
+// returned goods is reduced at the default margin.
+//
+// The amount is kept exactly as given, also when it has more decimals
+// than its currency's minor unit: a refund of a computed net such as
+// 12.345 EUR is neither rounded nor rejected, the rule of the sales-export
+// rows of package salesrow (an amount beyond the bounds of [ParseAmount]
+// is rejected). A refund dated after AsOf is checked all the same, then
+// left out and counted in Later. An invalid refund, or one that would
+// overflow ReturnedUnits, Returns or Later ([ErrOverflow]), returns an
+// error and changes nothing.
 func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 	if err := s.usable(); err != nil {
 		return err
-	}
-	if t.After(s.AsOf) {
-		s.Later++
-		return nil
 	}
 	var p problems
 	if t.IsZero() {
 		p.add("time", CodeRequired, "is zero")
 	}
-	if amount.Sign() <= 0 {
+	if msg := checkAmount(amount.Amount()); msg != "" {
+		p.add("amount", CodeRange, msg)
+	} else if amount.Sign() <= 0 {
 		p.add("amount", CodeNotPos, "must be positive")
 	}
 	if !amount.Currency().Valid() {
@@ -979,11 +1222,17 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 	if err := p.err("refund of customer", string(s.CustomerID)); err != nil {
 		return err
 	}
+	if t.After(s.AsOf) {
+		return s.leaveOut("refund", "")
+	}
 	if s.Currency != "" && s.Currency != amount.Currency() {
 		return fmt.Errorf("refund of customer %q: %w", s.CustomerID, &CurrencyMismatchError{A: s.Currency, B: amount.Currency()})
 	}
 	if _, ok := addCount(s.ReturnedUnits, units); !ok {
 		return s.overflow("refund", "returned units", s.ReturnedUnits, units)
+	}
+	if s.Returns == math.MaxInt {
+		return s.overflow("refund", "returns", s.Returns, 1)
 	}
 	s.ensureMargin()
 	_ = s.currency(amount.Currency())
@@ -992,26 +1241,36 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 	s.Returns++
 	s.Refunded = s.Refunded.Add(a)
 	s.Cost = s.Cost.Sub(a.Mul(decimal.NewFromInt(1).Sub(s.margin)))
-	d := s.day(DateOf(t))
+	d := s.day(dayOf(t, s.asOfDay()))
 	d.Net = d.Net.Sub(a)
 	return nil
 }
 
-// AddInteraction counts i. One dated after AsOf is left out and counted
-// in Later.
+// AddInteraction counts i. One dated after AsOf is checked all the same
+// (as [Interaction.Validate] with a zero now, and for its customer), then
+// left out and counted in Later. An invalid interaction, one of another
+// customer, or one that would overflow Interactions or Later
+// ([ErrOverflow]) returns an error and changes nothing.
 func (s *Summary) AddInteraction(i Interaction) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
-	if i.Time.After(s.AsOf) {
-		s.Later++
-		return nil
+	later := i.Time.After(s.AsOf)
+	now := s.AsOf
+	if later {
+		now = time.Time{}
 	}
-	if err := i.Validate(s.AsOf); err != nil {
+	if err := i.Validate(now); err != nil {
 		return err
 	}
 	if i.CustomerID != s.CustomerID {
 		return fmt.Errorf("interaction of customer %q: %w %q", i.CustomerID, ErrWrongCustomer, s.CustomerID)
+	}
+	if later {
+		return s.leaveOut("interaction", "")
+	}
+	if s.Interactions == math.MaxInt {
+		return s.overflow("interaction", "interactions", s.Interactions, 1)
 	}
 	s.Interactions++
 	if i.Time.After(s.LastInteraction) {
@@ -1020,17 +1279,27 @@ func (s *Summary) AddInteraction(i Interaction) error {
 	return nil
 }
 
-// ErrMergeMismatch is returned by [Summary.Merge] for summaries of
-// different customers, kinds or as-of instants.
-var ErrMergeMismatch = errors.New("customer: summaries do not describe the same customer as of the same instant")
+// ErrMergeMismatch is matched by the error of [Summary.Merge] for
+// summaries of different customers or kinds, as of different instants or
+// days, or with different default margins. The error names the customers
+// and what differs.
+var ErrMergeMismatch = errors.New("customer: summaries do not match")
 
 // Merge returns the summary of the union of the two histories that s and
-// t summarise. They must be of the same customer, kind and AsOf, and in
-// the same currency (or one of them without orders); a count of the
-// union that would not fit in an int is an error matching [ErrOverflow].
+// t summarise. They must be of the same customer and kind, as of the same
+// AsOf, the same instant on the same calendar day (the same instant in
+// two zones can fall on two days, and the days of a summary depend on
+// AsOf's: see Days on [Summary]), with the same default margin
+// ([SummaryOptions]; [DefaultMargin] for a summary decoded without its
+// options), and in the same currency (or one of them without orders); a
+// count of the union that would not fit in an int is an error matching
+// [ErrOverflow]. Summaries that do not match give an error matching
+// [ErrMergeMismatch] that says what differs. The result does not depend
+// on which of the two is the receiver, but for the zone AsOf is written
+// in: s's.
 func (s Summary) Merge(t Summary) (Summary, error) {
-	if s.CustomerID != t.CustomerID || s.Kind != t.Kind || !s.AsOf.Equal(t.AsOf) {
-		return Summary{}, ErrMergeMismatch
+	if err := s.mismatch(&t); err != nil {
+		return Summary{}, err
 	}
 	if err := s.usable(); err != nil {
 		return Summary{}, err
@@ -1077,6 +1346,41 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 	m.Days = mergeDays(s.Days, t.Days)
 	m.Categories = mergeSorted(s.Categories, t.Categories)
 	return m, nil
+}
+
+// mismatch returns nil when s and t can be merged, and otherwise an error
+// matching ErrMergeMismatch that names both customers and says what
+// differs: the customer IDs, the kinds, the as-of instants, the as-of
+// calendar days (and the spend windows that derive from them) or the
+// default margins.
+func (s *Summary) mismatch(t *Summary) error {
+	var what []string
+	if s.CustomerID != t.CustomerID {
+		what = append(what, "the customers differ")
+	}
+	if s.Kind != t.Kind {
+		what = append(what, fmt.Sprintf("the kinds differ (%s and %s)", s.Kind, t.Kind))
+	}
+	if !s.AsOf.Equal(t.AsOf) {
+		what = append(what, fmt.Sprintf("the as-of instants differ (%s and %s)", s.AsOf.Format(time.RFC3339Nano), t.AsOf.Format(time.RFC3339Nano)))
+	} else {
+		sd, sy, s2 := SpendWindows(s.AsOf)
+		td, ty, t2 := SpendWindows(t.AsOf)
+		if sd != td || sy != ty || s2 != t2 {
+			what = append(what, fmt.Sprintf("the as-of days differ (%s and %s): the same instant in zones whose dates differ", sd, td))
+		}
+	}
+	if sm, tm := s.effectiveMargin(), t.effectiveMargin(); !decEqual(sm, tm) {
+		what = append(what, fmt.Sprintf("the default margins differ (%s and %s; a summary decoded from JSON or gob needs SetOptions)", safeString(sm), safeString(tm)))
+	}
+	if len(what) == 0 {
+		return nil
+	}
+	whose := fmt.Sprintf("two summaries of customer %q", s.CustomerID)
+	if s.CustomerID != t.CustomerID {
+		whose = fmt.Sprintf("the summaries of customers %q and %q", s.CustomerID, t.CustomerID)
+	}
+	return fmt.Errorf("merge of %s: %s: %w", whose, strings.Join(what, "; "), ErrMergeMismatch)
 }
 
 func mergeDays(a, b []Day) []Day {

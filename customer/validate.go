@@ -39,7 +39,10 @@ const smallOrder = 16
 // once in a [*ValidationError]: an empty order, customer or line ID; a zero
 // time or one after now (a zero now skips that check); an unknown channel
 // or currency; no lines; duplicate line IDs; a quantity ≤ 0 or above
-// [MaxLineQuantity]; a negative
+// [MaxLineQuantity]; a unit price, unit cost or discount beyond the
+// bounds of [ParseAmount], more than 30 integer digits or 30 decimals
+// (CodeRange: a decimal decoded from JSON such as "1e100000000" is
+// refused before any arithmetic on it); a negative
 // unit price, unit cost or discount; a discount larger than the line; a
 // unit price or discount with more decimals than the currency's minor unit
 // (a unit cost may have more: cost accounting often carries them).
@@ -92,29 +95,64 @@ func (o Order) Validate(now time.Time) error {
 		} else if l.Quantity > MaxLineQuantity {
 			p.add(lineField(i, "quantity"), CodeRange, fmt.Sprintf("%d is above the maximum of %d units per line", l.Quantity, MaxLineQuantity))
 		}
-		if l.UnitPrice.Sign() < 0 {
+		// Amounts that fit the fixed-point fast path are within the
+		// bounds of checkAmount; the others are checked before any
+		// arithmetic on them.
+		f, fast := fixLine(l)
+		priceOK, discountOK, costOK := fast, fast, fast
+		if !fast {
+			priceOK = checkLineAmount(&p, i, "unit_price", l.UnitPrice)
+			discountOK = checkLineAmount(&p, i, "discount", l.Discount)
+			costOK = !l.UnitCost.Valid || checkLineAmount(&p, i, "unit_cost", l.UnitCost.Decimal)
+		}
+		switch {
+		case !priceOK:
+		case l.UnitPrice.Sign() < 0:
 			p.add(lineField(i, "unit_price"), CodeNegative, "must not be negative")
-		} else if -l.UnitPrice.Exponent() > digits && !l.UnitPrice.Equal(l.UnitPrice.Round(digits)) {
+		case moreDecimals(l.UnitPrice, digits):
 			p.add(lineField(i, "unit_price"), CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", l.UnitPrice, o.Currency, digits))
 		}
-		if l.UnitCost.Valid && l.UnitCost.Decimal.Sign() < 0 {
+		if costOK && l.UnitCost.Valid && l.UnitCost.Decimal.Sign() < 0 {
 			p.add(lineField(i, "unit_cost"), CodeNegative, "must not be negative")
 		}
-		if l.Discount.Sign() < 0 {
+		switch {
+		case !discountOK:
+		case l.Discount.Sign() < 0:
 			p.add(lineField(i, "discount"), CodeNegative, "must not be negative")
-		} else if -l.Discount.Exponent() > digits && !l.Discount.Equal(l.Discount.Round(digits)) {
+		case moreDecimals(l.Discount, digits):
 			p.add(lineField(i, "discount"), CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", l.Discount, o.Currency, digits))
-		} else if l.Quantity > 0 && l.UnitPrice.Sign() >= 0 && discountTooLarge(l) {
+		case l.Quantity > 0 && priceOK && l.UnitPrice.Sign() >= 0 && discountTooLarge(l, f, fast):
 			p.add(lineField(i, "discount"), CodeRange, fmt.Sprintf("%s is more than the line's %s", l.Discount, l.Gross()))
 		}
 	}
 	return p.err("order", o.ID)
 }
 
+// checkLineAmount reports amount a of field name of line i when it is
+// beyond the bounds of [checkAmount], and returns whether it is within
+// them.
+func checkLineAmount(p *problems, i int, name string, a decimal.Decimal) bool {
+	if msg := checkAmount(a); msg != "" {
+		p.add(lineField(i, name), CodeRange, msg)
+		return false
+	}
+	return true
+}
+
+// lineInRange reports whether the unit price and discount of l are
+// within the bounds of [checkAmount], so that its net can be computed.
+func lineInRange(l *Line) bool {
+	if _, ok := fixLine(l); ok {
+		return true
+	}
+	return amountInRange(l.UnitPrice) && amountInRange(l.Discount)
+}
+
 // discountTooLarge reports whether l's discount exceeds its gross amount,
-// in fixed point when the amounts fit.
-func discountTooLarge(l *Line) bool {
-	if f, ok := fixLine(l); ok {
+// in fixed point when the amounts fit (fast, with f the line's fixed-point
+// amounts). Both amounts are within the bounds of checkAmount.
+func discountTooLarge(l *Line, f fixedLine, fast bool) bool {
+	if fast {
 		return f.discount > f.gross
 	}
 	return l.Discount.GreaterThan(l.Gross())
@@ -167,29 +205,44 @@ func (r Return) Validate(o Order, now time.Time) error {
 // (another size or colour), so the units held do not change, and an
 // exchanged unit can be exchanged again or refunded later.
 //
-// A Refund set on an exchange (CodeMismatch), below zero (CodeNegative),
-// finer than the currency's minor unit (CodeFormat) or above the share
-// of the units returned (CodeTooMany, [RefundShare] summed over the
-// lines) is reported on "refund".
+// A Refund set on an exchange (CodeMismatch), beyond the bounds of
+// [ParseAmount] (CodeRange), below zero (CodeNegative), finer than the
+// currency's minor unit (CodeFormat) or above the share of the units
+// returned (CodeTooMany, [RefundShare] summed over the lines) is reported
+// on "refund". A share that cannot be computed because a line of o has
+// an amount beyond those bounds is reported on "order_id" (CodeRange);
+// [Order.Validate] names the amount.
 func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) error {
 	var p problems
+	r.check(&p, &o, refunded, now, true)
+	return p.err("return", r.ID)
+}
+
+// check adds the problems of r to p, as [Return.ValidateAfter] finds
+// them. o is r's order, or nil when it is not known: then only what r
+// shows alone is checked (IDs, time, kind, reason, the form of its lines,
+// the sign and bounds of Refund). shares says whether a Refund is
+// compared with the share of the units returned; a summary does not
+// compare the Refund of a return dated after its AsOf, whose earlier
+// refunds it does not all know.
+func (r *Return) check(p *problems, o *Order, refunded map[string]int, now time.Time, shares bool) {
 	if r.ID == "" {
 		p.add("id", CodeRequired, "is empty")
 	}
 	switch {
 	case r.OrderID == "":
 		p.add("order_id", CodeRequired, "is empty")
-	case r.OrderID != o.ID:
+	case o != nil && r.OrderID != o.ID:
 		p.add("order_id", CodeMismatch, fmt.Sprintf("is %q, the order given is %q", r.OrderID, o.ID))
 	}
 	switch {
 	case r.CustomerID == "":
 		p.add("customer_id", CodeRequired, "is empty")
-	case r.CustomerID != o.CustomerID:
+	case o != nil && r.CustomerID != o.CustomerID:
 		p.add("customer_id", CodeMismatch, fmt.Sprintf("is %q, the order's customer is %q", r.CustomerID, o.CustomerID))
 	}
-	checkTime(&p, "time", r.Time, now)
-	if !r.Time.IsZero() && r.Time.Before(o.Time) {
+	checkTime(p, "time", r.Time, now)
+	if o != nil && !r.Time.IsZero() && r.Time.Before(o.Time) {
 		p.add("time", CodeOrder, fmt.Sprintf("%s is before the order's %s", r.Time.Format(time.RFC3339), o.Time.Format(time.RFC3339)))
 	}
 	if !r.Kind.Valid() {
@@ -219,6 +272,7 @@ func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) e
 			p.add(lineField(i, "line_id"), CodeRequired, "is empty")
 		case dup:
 			p.add(lineField(i, "line_id"), CodeDuplicate, fmt.Sprintf("line %q is returned twice in one return", rl.LineID))
+		case o == nil:
 		default:
 			k := o.lineIndex(rl.LineID)
 			if k < 0 {
@@ -240,37 +294,52 @@ func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) e
 	}
 	if r.Refund.Valid {
 		linesOK = linesOK && len(p.fields) == lineProblems
-		r.checkRefund(&p, &o, refunded, linesOK)
+		r.checkRefund(p, o, refunded, linesOK && shares && o != nil)
 	}
-	return p.err("return", r.ID)
 }
 
-// checkRefund reports a Refund that is set on an exchange, negative, finer
-// than the currency's minor unit, or, on a refund whose lines are valid
-// (linesOK), more than the share of the units returned.
-func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, linesOK bool) {
-	a, digits := r.Refund.Decimal, o.Currency.Digits()
-	switch {
-	case r.Kind == Exchange:
+// checkRefund reports a Refund that is set on an exchange, beyond the
+// bounds of checkAmount, negative, finer than the currency's minor unit
+// of o (when o is known), or, when share is set (r's lines are valid for
+// o), more than the share of the units returned.
+func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, share bool) {
+	a := r.Refund.Decimal
+	if r.Kind == Exchange {
 		p.add("refund", CodeMismatch, "is set on an exchange, which pays nothing back")
 		return
-	case a.Sign() < 0:
+	}
+	if msg := checkAmount(a); msg != "" {
+		p.add("refund", CodeRange, msg)
+		return
+	}
+	if a.Sign() < 0 {
 		p.add("refund", CodeNegative, fmt.Sprintf("must not be negative, is %s", a))
 		return
-	case -a.Exponent() > digits && !a.Equal(a.Round(digits)):
+	}
+	if o == nil {
+		return
+	}
+	digits := o.Currency.Digits()
+	if moreDecimals(a, digits) {
 		p.add("refund", CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, o.Currency, digits))
 		return
-	case !linesOK || r.Kind != Refund:
+	}
+	if !share || r.Kind != Refund {
 		return
 	}
-	share := decimal.Zero
+	sum := decimal.Zero
 	for _, rl := range r.Lines {
-		l := &o.Lines[o.lineIndex(rl.LineID)]
-		share = share.Add(refundShare(l.Net(), refunded[rl.LineID], -rl.Quantity, l.Quantity, digits))
+		k := o.lineIndex(rl.LineID)
+		l := &o.Lines[k]
+		if !lineInRange(l) {
+			p.add("order_id", CodeRange, fmt.Sprintf("order %q: lines[%d] has an amount beyond the bounds of an amount (see Order.Validate), so the refund cannot be checked against its share", o.ID, k))
+			return
+		}
+		sum = sum.Add(refundShare(l.Net(), refunded[rl.LineID], -rl.Quantity, l.Quantity, digits))
 	}
-	if a.GreaterThan(share) {
+	if a.GreaterThan(sum) {
 		p.add("refund", CodeTooMany, fmt.Sprintf("%s is more than the %s share of the units returned; money paid on top is a credit",
-			o.Currency.Format(a), o.Currency.Format(share)))
+			o.Currency.Format(a), o.Currency.Format(sum)))
 	}
 }
 

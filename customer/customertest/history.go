@@ -53,6 +53,9 @@ func sampleCredit(id, order string, c customer.ID, t time.Time, amount string) c
 // directory before it appends their records.
 func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Directory, customer.HistoryStore)) {
 	t.Helper()
+	if newStores == nil {
+		t.Fatal("customertest.TestHistoryStore: newStores is nil; pass a function that returns an empty directory and history store")
+	}
 	ctx := context.Background()
 	setup := func(t *testing.T, ids ...customer.ID) customer.HistoryStore {
 		t.Helper()
@@ -741,6 +744,9 @@ func namesField(t *testing.T, err error, record, field string, strict bool) {
 // only for an error matching [customer.ErrDuplicate].
 func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.Directory, customer.HistoryStore)) {
 	t.Helper()
+	if newStores == nil {
+		t.Fatal("customertest.TestHistoryConflicts: newStores is nil; pass a function that returns an empty directory and history store")
+	}
 	ctx := context.Background()
 	d, h := newStores(t)
 	for _, id := range []customer.ID{"C-1", "C-2"} {

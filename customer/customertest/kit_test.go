@@ -200,6 +200,12 @@ func TestBrokenStoreHelper(t *testing.T) {
 		}
 		customertest.TestHistoryStore(t, newLax)
 		customertest.TestHistoryConflicts(t, newLax)
+	case "nilStore":
+		customertest.TestStore(t, nil)
+	case "nilHistoryStore":
+		customertest.TestHistoryStore(t, nil)
+	case "nilConflictStore":
+		customertest.TestHistoryConflicts(t, nil)
 	case "historyKeeping":
 		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
 			s := customer.NewMemStore()
@@ -237,6 +243,34 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 			}
 			if n := strings.Count(string(out), "    --- "); n < 10 {
 				t.Errorf("the kit ran %d checks: it stops at the first fault instead of running every check:\n%s", n, out)
+			}
+		})
+	}
+}
+
+// TestKitRefusesNilConstructors: the kit given no function to build a
+// store fails with a message that says so, not with a panic.
+func TestKitRefusesNilConstructors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the test binary once per kit")
+	}
+	for broken, want := range map[string]string{
+		"nilStore":         "customertest.TestStore: newStore is nil",
+		"nilHistoryStore":  "customertest.TestHistoryStore: newStores is nil",
+		"nilConflictStore": "customertest.TestHistoryConflicts: newStores is nil",
+	} {
+		t.Run(broken, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")
+			cmd.Env = append(os.Environ(), "CUSTOMERTEST_BROKEN="+broken)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the kit passed with a nil constructor:\n%s", out)
+			}
+			if !strings.Contains(string(out), want) {
+				t.Errorf("the output does not say %q:\n%s", want, out)
+			}
+			if strings.Contains(string(out), "panic:") {
+				t.Errorf("the kit panicked:\n%s", out)
 			}
 		})
 	}

@@ -57,6 +57,9 @@ func sampleCustomer(id customer.ID) customer.Customer {
 // empty store.
 func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	t.Helper()
+	if newStore == nil {
+		t.Fatal("customertest.TestStore: newStore is nil; pass a function that returns an empty store")
+	}
 	ctx := context.Background()
 
 	// Get must return an error matching customer.ErrNotFound for an unknown ID.
