@@ -2,7 +2,6 @@ package complaint
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -306,12 +305,7 @@ func (p *problems) add(field, code, msg string) {
 }
 
 func (p *problems) err(record string) error {
-	if len(p.fields) == 0 {
-		return nil
-	}
-	f := append([]customer.FieldError(nil), p.fields...)
-	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
-	return &customer.ValidationError{Record: record, Fields: f}
+	return customer.Invalid(record, p.fields)
 }
 
 func (p *problems) required(field, v string) {

@@ -113,6 +113,20 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
+// Invalid returns nil when fields is empty, and otherwise a
+// [*ValidationError] for record with a copy of fields sorted by field
+// (stably, so the problems of one field keep their order). Other
+// packages report their records with it, so that every invalid record of
+// the library is reported alike.
+func Invalid(record string, fields []FieldError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	f := append([]FieldError(nil), fields...)
+	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
+	return &ValidationError{Record: record, Fields: f}
+}
+
 // Is reports whether target is [ErrInvalid].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
@@ -144,7 +158,5 @@ func (p *problems) err(kind, id string) error {
 	if len(p.fields) == 0 {
 		return nil
 	}
-	f := append([]FieldError(nil), p.fields...)
-	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
-	return &ValidationError{Record: kind + " " + strconv.Quote(id), Fields: f}
+	return Invalid(kind+" "+strconv.Quote(id), p.fields)
 }

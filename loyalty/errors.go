@@ -3,7 +3,6 @@ package loyalty
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -136,10 +135,5 @@ func (p *problems) merge(prefix string, err error) {
 }
 
 func (p *problems) err(record string) error {
-	if len(p.fields) == 0 {
-		return nil
-	}
-	f := append([]customer.FieldError(nil), p.fields...)
-	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
-	return &customer.ValidationError{Record: record, Fields: f}
+	return customer.Invalid(record, p.fields)
 }

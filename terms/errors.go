@@ -2,7 +2,6 @@ package terms
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -19,12 +18,7 @@ func (p *problems) add(field, code, format string, args ...any) {
 // err returns nil when nothing was added, else a
 // *customer.ValidationError for record with its fields sorted.
 func (p *problems) err(record string) error {
-	if len(p.fields) == 0 {
-		return nil
-	}
-	f := append([]customer.FieldError(nil), p.fields...)
-	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
-	return &customer.ValidationError{Record: record, Fields: f}
+	return customer.Invalid(record, p.fields)
 }
 
 // maxDigits bounds the numbers the package accepts, as
