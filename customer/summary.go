@@ -228,6 +228,15 @@ func (s *Summary) effectiveMargin() decimal.Decimal {
 	return s.margin
 }
 
+// orderDay returns the day order o counts on (see dayOf), with the day
+// of AsOf that acc holds when it is not nil.
+func (s *Summary) orderDay(o *Order, acc *accum) Date {
+	if acc != nil {
+		return dayOf(o.Time, acc.asOfDay)
+	}
+	return dayOf(o.Time, s.asOfDay())
+}
+
 // asOfDay returns DateOf(s.AsOf), the last day a record can count on.
 func (s *Summary) asOfDay() Date { return DateOf(s.AsOf) }
 
@@ -831,12 +840,7 @@ func (s *Summary) addOrder(o *Order, acc *accum) error {
 	if s.Orders == math.MaxInt {
 		return s.overflow(fmt.Sprintf("order %q", o.ID), "orders", s.Orders, 1)
 	}
-	var date Date
-	if acc != nil {
-		date = dayOf(o.Time, acc.asOfDay)
-	} else {
-		date = dayOf(o.Time, s.asOfDay())
-	}
+	date := s.orderDay(o, acc)
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
 	i := s.dayIndex(date)
@@ -1006,12 +1010,7 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	if r.Kind == Exchange && s.Exchanges == math.MaxInt {
 		return s.overflow(fmt.Sprintf("return %q", r.ID), "exchanges", s.Exchanges, 1)
 	}
-	var date Date
-	if acc != nil {
-		date = dayOf(o.Time, acc.asOfDay)
-	} else {
-		date = dayOf(o.Time, s.asOfDay())
-	}
+	date := s.orderDay(o, acc)
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
 	s.ReturnedUnits += units
