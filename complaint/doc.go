@@ -32,6 +32,17 @@
 // withdrawn cases are final; closed cases may be reopened within the
 // window when the customer's feedback shows they are not satisfied.
 //
+// # Keeping the customer informed
+//
+// The procedure asks to keep the customer informed of every step.
+// [NoticeOf] tells, for the event that [Apply] returned, what the
+// complainant is to hear ([Notice]: received, accepted or rejected with
+// the reply, assigned, under investigation, the resolution decided and
+// carried out, closed, waiting for something from the customer, resumed,
+// reopened, withdrawn), and nothing of the steps within the brand;
+// [Notices] does the same for a whole log. The caller words and sends
+// the message.
+//
 // # Audit trail
 //
 // Events are immutable and numbered 1, 2, 3… per case; each records the

@@ -96,3 +96,30 @@ func ExampleAnalyze() {
 	// recorded: median 1h0m0s, p90 1h0m0s
 	// accepted: median 1h0m0s, p90 1h0m0s
 }
+
+// The notices the complainant gets along the happy path: every step but
+// the brand's own (the proposal before its approval, the feedback the
+// customer gave).
+func ExampleNotices() {
+	_, events := complainttest.Run("C-9", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), len(complainttest.HappyPath()))
+	notices, err := complaint.Notices(events)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, n := range notices {
+		fmt.Printf("event %d, %s: %s", n.Seq, n.At.Format("Jan 2 15:04"), n.Topic)
+		if n.Resolution != nil {
+			fmt.Printf(" (%s, %s)", n.Resolution.Kind, n.Resolution.Amount)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// event 1, Mar 2 09:00: received
+	// event 2, Mar 2 10:00: accepted
+	// event 3, Mar 2 11:00: assigned
+	// event 4, Mar 2 12:00: investigating
+	// event 6, Mar 2 14:00: resolution-decided (price-reduction, 40.00 EUR)
+	// event 7, Mar 2 15:00: resolved (price-reduction, 40.00 EUR)
+	// event 9, Mar 2 17:00: closed
+}

@@ -122,6 +122,38 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	return false, 0 // record on an existing case
 }
 
+// modelTopic is what the complainant is told of a command accepted in
+// state from: 0 for nothing.
+func modelTopic(k complaint.CommandKind, from complaint.State) complaint.Topic {
+	switch k {
+	case complaint.CmdAccept:
+		return complaint.TopicAccepted
+	case complaint.CmdReject:
+		return complaint.TopicRejected
+	case complaint.CmdAssign:
+		return complaint.TopicAssigned
+	case complaint.CmdInvestigate:
+		if from == complaint.StateAssigned {
+			return complaint.TopicInvestigating
+		}
+	case complaint.CmdApprove:
+		return complaint.TopicResolutionDecided
+	case complaint.CmdCarryOut:
+		return complaint.TopicResolved
+	case complaint.CmdClose:
+		return complaint.TopicClosed
+	case complaint.CmdWait:
+		return complaint.TopicWaiting
+	case complaint.CmdResume:
+		return complaint.TopicResumed
+	case complaint.CmdReopen:
+		return complaint.TopicReopened
+	case complaint.CmdWithdraw:
+		return complaint.TopicWithdrawn
+	}
+	return 0
+}
+
 // advance books the time from the last event to t in the model's state.
 func (m *workflowModel) advance(t time.Time) {
 	d := t.Sub(m.last)
@@ -319,6 +351,9 @@ func TestWorkflowMatchesModel(t *testing.T) {
 			}
 			if next.State != to || ev.From != m.state || ev.To != to || ev.Seq != m.version+1 || ev.Actor != a || !ev.At.Equal(now) {
 				t.Fatalf("%s: event %+v, model %s → %s", cmd.Kind, ev, m.state, to)
+			}
+			if n, told, err := complaint.NoticeOf(next, ev); err != nil || told != (modelTopic(cmd.Kind, m.state) != 0) || told && n.Topic != modelTopic(cmd.Kind, m.state) {
+				t.Fatalf("%s from %s: notice %v %v, %v; model %v", cmd.Kind, m.state, n.Topic, told, err, modelTopic(cmd.Kind, m.state))
 			}
 			m.accept(cmd, a, now, to)
 			if got := next.Paid.Amount(); got.IntPart() != int64(m.paid) || !got.Equal(got.Truncate(0)) {

@@ -591,6 +591,7 @@ func TestEnums(t *testing.T) {
 	checkEnum(t, complaint.ParseCause, func(i uint8) complaint.Cause { return complaint.Cause(i) })
 	checkEnum(t, complaint.ParseParty, func(i uint8) complaint.Party { return complaint.Party(i) })
 	checkEnum(t, complaint.ParseAccountabilityAction, func(i uint8) complaint.AccountabilityAction { return complaint.AccountabilityAction(i) })
+	checkEnum(t, complaint.ParseTopic, func(i uint8) complaint.Topic { return complaint.Topic(i) })
 	assert.Equal(t, 11, int(complaint.StateWithdrawn))
 	assert.Equal(t, "supervisor:S-1", complaint.Actor{ID: "S-1", Role: complaint.RoleSupervisor}.String())
 }

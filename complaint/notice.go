@@ -1,0 +1,174 @@
+package complaint
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/enumtext"
+)
+
+// Topic is what a [Notice] to the complainant is about.
+type Topic uint8
+
+const (
+	// TopicReceived: the complaint is recorded (step 1).
+	TopicReceived Topic = iota + 1
+	// TopicAccepted: it is judged to hold and will be handled (step 2).
+	TopicAccepted
+	// TopicRejected: it is judged not to hold; Notice.Reply says why
+	// (step 2).
+	TopicRejected
+	// TopicAssigned: a department has taken it (step 3).
+	TopicAssigned
+	// TopicInvestigating: the department looks into the cause (step 4).
+	TopicInvestigating
+	// TopicResolutionDecided: a resolution is approved; Notice.Resolution
+	// says what will be done (steps 5 and 6).
+	TopicResolutionDecided
+	// TopicResolved: the resolution is carried out, and the customer is
+	// asked for feedback (step 7).
+	TopicResolved
+	// TopicClosed: the case is closed (step 8).
+	TopicClosed
+	// TopicWaiting: the brand needs something from the customer;
+	// Notice.Asked says what.
+	TopicWaiting
+	// TopicResumed: work on the case goes on.
+	TopicResumed
+	// TopicReopened: the case is open again.
+	TopicReopened
+	// TopicWithdrawn: the customer's withdrawal is confirmed.
+	TopicWithdrawn
+)
+
+var topicNames = []string{"", "received", "accepted", "rejected", "assigned", "investigating",
+	"resolution-decided", "resolved", "closed", "waiting", "resumed", "reopened", "withdrawn"}
+
+// ParseTopic parses the text form of a Topic, such as "received" or
+// "resolution-decided".
+func ParseTopic(s string) (Topic, error) { return enumtext.Parse[Topic](s, topicNames, "topic") }
+
+// String returns the text form, or "Topic(n)" for an undefined value.
+func (t Topic) String() string { return enumtext.String(t, topicNames, "Topic") }
+
+// Valid reports whether t is a defined Topic.
+func (t Topic) Valid() bool { return enumtext.Valid(t, topicNames) }
+
+// MarshalText implements [encoding.TextMarshaler]; an undefined value is an error.
+func (t Topic) MarshalText() ([]byte, error) { return enumtext.Marshal(t, topicNames, "topic") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (t *Topic) UnmarshalText(b []byte) (err error) {
+	*t, err = ParseTopic(string(b))
+	return err
+}
+
+// Notice is what the complainant is told after an event: the procedure
+// asks to keep the customer informed of every step (SEEDS §5). It holds
+// the facts of the message; the caller words it in the customer's
+// language and sends it, by Channel or otherwise.
+type Notice struct {
+	Case        ID          `json:"case"`
+	Seq         int         `json:"seq"` // of the event
+	At          time.Time   `json:"at"`  // of the event
+	Complainant customer.ID `json:"complainant"`
+	// Channel is how the complaint arrived, the customer's own choice of
+	// channel for the answer.
+	Channel Channel `json:"channel"`
+	Topic   Topic   `json:"topic"`
+	// Department handles the case, from the assignment on.
+	Department string `json:"department,omitempty"`
+	// Reply is the reply of a rejection.
+	Reply string `json:"reply,omitempty"`
+	// Asked is what the customer is asked for while the case waits.
+	Asked string `json:"asked,omitempty"`
+	// Resolution is the resolution decided or carried out.
+	Resolution *Proposal `json:"resolution,omitempty"`
+}
+
+// NoticeOf returns the notice to the complainant about ev, the event that
+// brought c to its version, as [Apply] returns them, and false for an
+// event the customer is not told about: the internal steps (a proposal
+// before its approval, a send-back, a reassignment within the brand, an
+// escalation, a revised finding) and the customer's own feedback. It is an
+// error when ev is not c's last event.
+//
+// The topics, by command: record → received; accept → accepted; reject →
+// rejected; assign → assigned; the first investigation after an
+// assignment → investigating; approve → resolution-decided; carry-out →
+// resolved; close → closed; wait → waiting; resume → resumed; reopen →
+// reopened; withdraw → withdrawn.
+func NoticeOf(c Case, ev Event) (Notice, bool, error) {
+	if ev.Case != c.ID || ev.Seq != c.Version || ev.To != c.State {
+		return Notice{}, false, fmt.Errorf("complaint %q: event %d of case %q is not the last event of the case (version %d, %s): %w",
+			c.ID, ev.Seq, ev.Case, c.Version, c.State, ErrBadLog)
+	}
+	n := Notice{Case: c.ID, Seq: ev.Seq, At: ev.At, Complainant: c.Intake.Complainant, Channel: c.Intake.Channel,
+		Department: c.Department}
+	switch ev.Command.Kind {
+	case CmdRecord:
+		n.Topic = TopicReceived
+	case CmdAccept:
+		n.Topic = TopicAccepted
+	case CmdReject:
+		n.Topic, n.Reply = TopicRejected, c.Reply
+	case CmdAssign:
+		n.Topic = TopicAssigned
+	case CmdInvestigate:
+		if ev.From != StateAssigned {
+			return Notice{}, false, nil // a revised finding
+		}
+		n.Topic = TopicInvestigating
+	case CmdApprove:
+		n.Topic, n.Resolution = TopicResolutionDecided, cloneProposal(c.Proposal)
+	case CmdCarryOut:
+		n.Topic, n.Resolution = TopicResolved, cloneProposal(c.Proposal)
+	case CmdClose:
+		n.Topic = TopicClosed
+	case CmdWait:
+		n.Topic, n.Asked = TopicWaiting, c.WaitReason
+	case CmdResume:
+		n.Topic = TopicResumed
+	case CmdReopen:
+		n.Topic = TopicReopened
+	case CmdWithdraw:
+		n.Topic = TopicWithdrawn
+	default:
+		return Notice{}, false, nil
+	}
+	return n, true, nil
+}
+
+// Notices returns the notices to the complainant of a case's events, in
+// order, checking the log as [Rebuild] does.
+func Notices(events []Event) ([]Notice, error) {
+	if len(events) == 0 {
+		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
+	}
+	var c Case
+	var out []Notice
+	for _, ev := range events {
+		var err error
+		if c, err = replay(c, ev); err != nil {
+			return nil, err
+		}
+		n, ok, err := NoticeOf(c, ev)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// cloneProposal returns a copy of p, or nil.
+func cloneProposal(p *Proposal) *Proposal {
+	if p == nil {
+		return nil
+	}
+	q := *p
+	return &q
+}
