@@ -277,12 +277,7 @@ func TestRestoredPointsKeepTheirExpiry(t *testing.T) {
 		{"refunded before, recorded after they expired", day(2027, 1, 5), day(2027, 1, 20)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := payProgramme(t, loyalty.DebtRecord)
-			l := &ledger{t: t, p: p}
-			joined := day(2026, 1, 10)
-			l.do(joined, loyalty.Join{Member: "M1", Time: joined},
-				loyalty.Adjustment{Member: "M1", ID: "A1", Points: 500, Reason: "welcome", Operator: "ops", Time: joined})
-			require.True(t, l.a.Lots()[0].ExpiresAt.Equal(expiry))
+			p, l := welcomed(t, expiry)
 
 			// Three weeks before they expire, the 500 points pay for a scarf.
 			bought := day(2026, 12, 20)
@@ -426,12 +421,7 @@ func TestExpiredRestoreNeitherAbsorbsClawbackNorSettlesDebt(t *testing.T) {
 		{"expired", day(2027, 1, 20), nil, false, 0, 80},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := payProgramme(t, loyalty.DebtRecord)
-			l := &ledger{t: t, p: p}
-			joined := day(2026, 1, 10)
-			l.do(joined, loyalty.Join{Member: "M1", Time: joined},
-				loyalty.Adjustment{Member: "M1", ID: "A1", Points: 500, Reason: "welcome", Operator: "ops", Time: joined})
-			require.True(t, l.a.Lots()[0].ExpiresAt.Equal(expiry))
+			p, l := welcomed(t, expiry)
 			// A coat of 100.00: 50.00 paid with the 500 points about to
 			// expire, 50.00 in money that earns 50 points.
 			bought := day(2026, 12, 20)
@@ -464,4 +454,18 @@ func sumParts(parts []loyalty.LotPart) loyalty.Points {
 		s += p.Points
 	}
 	return s
+}
+
+// welcomed returns a programme that records debt and the ledger of member
+// M1, who joined on 2026-01-10 with 500 welcome points expiring at
+// expiry.
+func welcomed(t *testing.T, expiry time.Time) (*loyalty.Programme, *ledger) {
+	t.Helper()
+	p := payProgramme(t, loyalty.DebtRecord)
+	l := &ledger{t: t, p: p}
+	joined := day(2026, 1, 10)
+	l.do(joined, loyalty.Join{Member: "M1", Time: joined},
+		loyalty.Adjustment{Member: "M1", ID: "A1", Points: 500, Reason: "welcome", Operator: "ops", Time: joined})
+	require.True(t, l.a.Lots()[0].ExpiresAt.Equal(expiry))
+	return p, l
 }

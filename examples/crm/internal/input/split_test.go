@@ -203,22 +203,11 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 		row(fmt.Sprintf("C%d,2024-01-01,%d,%s\n", i, i+1, cat))
 	}
 	data := []byte(b.String())
+	res := readBothWays(t, data, `f.csv:101: extraneous or missing " in quoted-field`)
+	assert.EqualValues(t, n, res.Rows)
+	assert.EqualValues(t, 1, res.Skipped)
+	assert.Len(t, res.Summaries, n-1)
 	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
-	for _, skip := range []bool{false, true} {
-		o.SkipInvalid = skip
-		cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
-		require.NoError(t, err)
-		res, err := Summarize(cr, "f.csv", o)
-		if !skip {
-			require.EqualError(t, err, `f.csv:101: extraneous or missing " in quoted-field`)
-		} else {
-			require.NoError(t, err)
-			assert.EqualValues(t, n, res.Rows)
-			assert.EqualValues(t, 1, res.Skipped)
-			assert.Len(t, res.Summaries, n-1)
-		}
-		checkScan(t, data, o)
-	}
 	// The same, closed 5 MB later by a quote at the end of a line.
 	b.Reset()
 	b.WriteString(head + "C1,2024-01-01,\"1,x\n")
@@ -285,28 +274,38 @@ func TestStrayQuoteClosedLinesLaterCostsItsLine(t *testing.T) {
 			}
 			b.WriteString(tt.close)
 			b.WriteString("C300,2024-01-01,3,\"coats\nwool\"\nC301,2024-01-01,4,x\n")
-			data := []byte(b.String())
-			o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
-			for _, skip := range []bool{false, true} {
-				o.SkipInvalid = skip
-				cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
-				require.NoError(t, err)
-				res, err := Summarize(cr, "f.csv", o)
-				if !skip {
-					require.EqualError(t, err, tt.errs[0])
-				} else {
-					require.NoError(t, err)
-					rows := 1 + 1 + tt.between + 1 + 2 // the record over two lines is one
-					assert.EqualValues(t, rows, res.Rows)
-					assert.EqualValues(t, 2, res.Skipped)
-					require.Len(t, res.Errors, 2)
-					for i, e := range res.Errors {
-						assert.EqualError(t, e, tt.errs[i])
-					}
-					assert.Len(t, res.Summaries, rows-2, "every good line is read")
-				}
-				checkScan(t, data, o)
+			res := readBothWays(t, []byte(b.String()), tt.errs[0])
+			rows := 1 + 1 + tt.between + 1 + 2 // the record over two lines is one
+			assert.EqualValues(t, rows, res.Rows)
+			assert.EqualValues(t, 2, res.Skipped)
+			require.Len(t, res.Errors, 2)
+			for i, e := range res.Errors {
+				assert.EqualError(t, e, tt.errs[i])
 			}
+			assert.Len(t, res.Summaries, rows-2, "every good line is read")
 		})
 	}
+}
+
+// readBothWays reads data as of 2024-12-31: without -skip-invalid it
+// requires the error stop, with it it returns the result; both ways, the
+// scan agrees with the exact reader (checkScan).
+func readBothWays(t *testing.T, data []byte, stop string) *Result {
+	t.Helper()
+	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
+	var res *Result
+	for _, skip := range []bool{false, true} {
+		o.SkipInvalid = skip
+		cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+		require.NoError(t, err)
+		r, err := Summarize(cr, "f.csv", o)
+		if !skip {
+			require.EqualError(t, err, stop)
+		} else {
+			require.NoError(t, err)
+			res = r
+		}
+		checkScan(t, data, o)
+	}
+	return res
 }
