@@ -28,11 +28,11 @@
 //     workflow as a typed state machine with an audit trail and SLAs.
 //   - [github.com/tailorcrm/tailor/loyalty]: points ledger, tiers, coupons
 //     and discount cards, birthday benefits.
-//   - [github.com/tailorcrm/tailor/terms]: the trade terms of
+//   - [github.com/tailorcrm/tailor/loyalty/terms]: the trade terms of
 //     intermediaries — the functional discount by role and the cash
 //     discount for prompt payment — and invoices settled against their
 //     payments, with a payment record for creditworthiness.
-//   - [github.com/tailorcrm/tailor/salesrow]: the rules of one row of a
+//   - [github.com/tailorcrm/tailor/customer/salesrow]: the rules of one row of a
 //     sales export (columns by header name, fields, how a row adds to a
 //     Summary), shared by the programs that read such exports.
 //

@@ -18,7 +18,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/segment"
 	"github.com/tailorcrm/tailor/value"
 )

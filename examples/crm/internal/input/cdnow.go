@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // CDNOWReader reads the CDNOW transaction format.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // Column names of the csv format (salesrow's).

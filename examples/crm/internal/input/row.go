@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // Format is an input file format.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // ScanCSV reads a csv export like [NewCSVReader] and [Summarize] together,

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/internal/shopgen"
-	"github.com/tailorcrm/tailor/salesrow"
 	"pgregory.net/rapid"
 )
 

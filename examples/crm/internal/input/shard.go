@@ -9,7 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // crec is the state of one customer in fixed point: the fields of a

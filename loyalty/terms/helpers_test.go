@@ -9,7 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/terms"
+	"github.com/tailorcrm/tailor/loyalty/terms"
 	"pgregory.net/rapid"
 )
 

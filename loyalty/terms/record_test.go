@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/terms"
+	"github.com/tailorcrm/tailor/loyalty/terms"
 )
 
 // dealerSettlements returns the settlements as of 29 April of five

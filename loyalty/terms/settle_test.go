@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/terms"
+	"github.com/tailorcrm/tailor/loyalty/terms"
 )
 
 // on returns the instant of hh:mm:ss on day of March 2025 in UTC (days

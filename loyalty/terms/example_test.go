@@ -6,7 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/terms"
+	"github.com/tailorcrm/tailor/loyalty/terms"
 )
 
 func eur(s string) customer.Money {

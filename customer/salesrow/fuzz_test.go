@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // FuzzParse parses any record: Parse never panics, and a row it accepts

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/salesrow"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // A reader finds the columns once, then parses each record and adds it to

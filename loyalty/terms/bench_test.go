@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/terms"
+	"github.com/tailorcrm/tailor/loyalty/terms"
 )
 
 func BenchmarkInvoice(b *testing.B) {

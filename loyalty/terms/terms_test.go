@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/terms"
+	"github.com/tailorcrm/tailor/loyalty/terms"
 )
 
 func TestValidateAcceptsValidTerms(t *testing.T) {
