@@ -19,7 +19,7 @@ func TestCloseWithoutFeedbackAfterTheWait(t *testing.T) {
 	require.Nil(t, carried.Feedback)
 	closeCmd := complaint.Command{Kind: complaint.CmdClose, Evaluation: &complaint.Evaluation{Lessons: "l", Improvement: "i"}}
 	wait := complaint.DefaultPolicy().FeedbackWait
-	require.Equal(t, 48*time.Hour, wait)
+	require.Equal(t, 24*time.Hour, wait)
 	due := carried.CarriedOut.Add(wait)
 
 	refused(t, nil, carried, closeCmd, handler, due.Add(-time.Nanosecond), gFeedback)
@@ -78,4 +78,14 @@ func TestAnalyzeCountsUnansweredFollowUps(t *testing.T) {
 	r, err = complaint.Analyze([][]complaint.Event{unanswered}, t0.Add(-time.Hour), t0.Add(30*24*time.Hour), 100, nil)
 	require.NoError(t, err)
 	assert.Equal(t, complaint.SatisfactionSummary{Unanswered: 1}, r.Satisfaction, "no response: no satisfaction figures, not NaN")
+}
+
+// Under the defaults an unanswered case can close before its carried-out
+// step is overdue, whatever its priority.
+func TestDefaultFeedbackWaitFitsTheSLA(t *testing.T) {
+	wait := complaint.DefaultPolicy().FeedbackWait
+	targets := complaint.DefaultSLA().Steps[complaint.StateCarriedOut]
+	for p := complaint.PriorityLow; p.Valid(); p++ {
+		assert.Less(t, wait, targets[p], "priority %s", p)
+	}
 }

@@ -95,9 +95,9 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	case complaint.CmdRecordFeedback:
 		return s == complaint.StateCarriedOut && (staff || self), s
 	case complaint.CmdClose:
-		// Without feedback once two days (the default feedback wait)
-		// have passed since the carry-out.
-		answered := m.feedback != nil || !now.Before(m.carriedAt.Add(48*time.Hour))
+		// Without feedback once a day (the default feedback wait) has
+		// passed since the carry-out.
+		answered := m.feedback != nil || !now.Before(m.carriedAt.Add(24*time.Hour))
 		return s == complaint.StateCarriedOut && owner && answered, complaint.StateClosed
 	case complaint.CmdWait:
 		return working[s] && ((m.handler == "" && staff) || (m.handler != "" && owner)), complaint.StateWaiting

@@ -262,8 +262,10 @@ type Policy struct {
 }
 
 // DefaultPolicy returns supervisors approving up to 100 EUR, USD, GBP or
-// CHF and 800 CNY, a 30-day reopen window, a 2-day feedback wait (within
-// the carried-out step's targets of [DefaultSLA]) and [DefaultPriority].
+// CHF and 800 CNY, a 30-day reopen window, a one-day feedback wait (half
+// the shortest carried-out target of [DefaultSLA], the 48 hours of an
+// urgent case, so that an unanswered case can close in time) and
+// [DefaultPriority].
 func DefaultPolicy() *Policy {
 	h := decimal.NewFromInt(100)
 	return &Policy{
@@ -271,7 +273,7 @@ func DefaultPolicy() *Policy {
 			"EUR": h, "USD": h, "GBP": h, "CHF": h, "CNY": decimal.NewFromInt(800),
 		},
 		ReopenWindow: 30 * 24 * time.Hour,
-		FeedbackWait: 2 * 24 * time.Hour,
+		FeedbackWait: 24 * time.Hour,
 		Priority:     DefaultPriority{},
 	}
 }

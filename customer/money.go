@@ -159,6 +159,14 @@ var amountHi, amountLo = func() (hi, lo [2*maxAmountDigits + 1]decimal.Decimal) 
 	return hi, lo
 }()
 
+// AmountInRange reports whether d is within the bounds that [ParseAmount]
+// sets on text: at most 30 integer digits and at most 30 decimals.
+// Validation refuses amounts beyond them however they were made, before
+// any arithmetic (an exponent such as that of 1e-2147483648 would make
+// comparing or rescaling slow); other packages bound their numbers with
+// it too.
+func AmountInRange(d decimal.Decimal) bool { return amountInRange(d) }
+
 // amountInRange reports whether d has at most maxAmountDigits integer
 // digits and at most maxAmountDigits decimals: an exponent in
 // [−30, 30] and |d| < 10^30. It costs a comparison of the exponent and

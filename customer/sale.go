@@ -52,13 +52,16 @@ type Sale struct {
 // package salesrow (an amount or cost beyond the bounds of [ParseAmount]
 // is rejected).
 //
-// A row dated after AsOf is checked all the same, then left out and
-// counted in Later. An invalid row returns an error and changes nothing:
-// zero time, unknown currency, a currency
-// other than the summary's, units whose sign differs from the amount's or
-// beyond ±[MaxLineQuantity], an amount or cost beyond the bounds of
-// [ParseAmount], a negative cost on a sale, a row that would overflow
-// Units, ReturnedUnits, Orders, Returns or Later ([ErrOverflow]).
+// An invalid row returns an error and changes nothing: zero time,
+// unknown currency, units whose sign differs from the amount's or beyond
+// ±[MaxLineQuantity], an amount or cost beyond the bounds of
+// [ParseAmount], a negative cost on a sale; and, for a row on or before
+// AsOf, a currency other than the summary's, or a row that would overflow
+// Units, ReturnedUnits, Orders or Returns ([ErrOverflow]). A row dated
+// after AsOf is checked for the faults of the row itself, then left out
+// and counted in Later (an error matching ErrOverflow when Later is
+// full): its currency is not held against the summary's, since the
+// analysis does not add it.
 func (s *Summary) AddSale(x Sale) error {
 	if err := s.usable(); err != nil {
 		return err

@@ -21,17 +21,11 @@ func (p *problems) err(record string) error {
 	return customer.Invalid(record, p.fields)
 }
 
-// maxDigits bounds the numbers the package accepts, as
-// [customer.ParseAmount] does: at most 30 integer digits, 30 decimals and
-// 30 significant digits. The bound keeps a value such as 1e400 or
-// 1e-100000 from making arithmetic slow.
-const maxDigits = 30
-
-// sane reports whether d is within the bounds of maxDigits.
-func sane(d decimal.Decimal) bool {
-	e := int(d.Exponent())
-	return e >= -maxDigits && e <= maxDigits && d.NumDigits() <= maxDigits && d.NumDigits()+e <= maxDigits
-}
+// sane reports whether d is within the bounds of [customer.ParseAmount]
+// ([customer.AmountInRange]): at most 30 integer digits and 30 decimals.
+// The bound keeps a value such as 1e400 or 1e-100000 from making
+// arithmetic slow.
+func sane(d decimal.Decimal) bool { return customer.AmountInRange(d) }
 
 // brief returns d, a number out of the bounds of sane, for a message:
 // its coefficient, shortened, and its exponent.

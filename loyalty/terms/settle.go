@@ -95,7 +95,7 @@ type Settlement struct {
 // `settlement of invoice "id"`: a payment with an empty ID
 // ("payments[i].id"), a zero time, one outside the years 1–9999 or one
 // before the invoice was issued ("payments[i].at"), an amount in another
-// currency, of more than 30 digits, not positive or finer than the minor
+// currency, beyond the bounds of customer.ParseAmount, not positive or finer than the minor
 // unit ("payments[i].amount"), an ID given earlier with another instant
 // or amount ("payments[i].id", CodeDuplicate); a zero asOf or one before
 // the invoice was issued ("as_of"). A rejected call returns the zero

@@ -62,7 +62,7 @@ type CashDiscount struct {
 // [*customer.ValidationError] for the record "terms": an unknown currency
 // ("currency"); an unknown role ("functional[Role(9)]") or a percentage
 // outside [0, 100) ("functional[dealer]", "default", "cash.percent"),
-// also one of more than 30 digits; no role listed and no default
+// also one beyond the bounds of customer.ParseAmount; no role listed and no default
 // ("functional"); a negative count of days or one above [MaxDays]
 // ("cash.days", "net_days"); NetDays before the end of the discount
 // period ("net_days").
