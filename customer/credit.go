@@ -149,7 +149,7 @@ func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 		p.add("time", CodeOrder, fmt.Sprintf("%s is before the order's %s", c.Time.Format(time.RFC3339), o.Time.Format(time.RFC3339)))
 	}
 	cur := c.Amount.Currency()
-	reduction := c.Kind == PriceReduction && c.Amount.Sign() > 0 && amountInRange(c.Amount.Amount())
+	reduction := c.Kind == PriceReduction && c.Amount.Sign() > 0 && AmountInRange(c.Amount.Amount())
 	// o's net, when a bound needs it and o's lines allow computing it.
 	var net decimal.Decimal
 	netOK := false

@@ -69,7 +69,7 @@ func (c Currency) String() string { return string(c) }
 // coefficient and exponent ("1e-2147483648"), so that printing it stays
 // cheap.
 func (c Currency) Format(amount decimal.Decimal) string {
-	if !amountInRange(amount) {
+	if !AmountInRange(amount) {
 		return sciString(amount)
 	}
 	d := c.Digits()
@@ -160,19 +160,14 @@ var amountHi, amountLo = func() (hi, lo [2*maxAmountDigits + 1]decimal.Decimal) 
 }()
 
 // AmountInRange reports whether d is within the bounds that [ParseAmount]
-// sets on text: at most 30 integer digits and at most 30 decimals.
-// Validation refuses amounts beyond them however they were made, before
-// any arithmetic (an exponent such as that of 1e-2147483648 would make
-// comparing or rescaling slow); other packages bound their numbers with
-// it too.
-func AmountInRange(d decimal.Decimal) bool { return amountInRange(d) }
-
-// amountInRange reports whether d has at most maxAmountDigits integer
-// digits and at most maxAmountDigits decimals: an exponent in
-// [−30, 30] and |d| < 10^30. It costs a comparison of the exponent and
-// one of the coefficient with the bound of the same exponent, and no
-// allocation.
-func amountInRange(d decimal.Decimal) bool {
+// sets on text: at most 30 integer digits and at most 30 decimals, that
+// is an exponent in [−30, 30] and |d| < 10^30. Validation refuses amounts
+// beyond them however they were made, before any arithmetic (an exponent
+// such as that of 1e-2147483648 would make comparing or rescaling slow);
+// other packages bound their numbers with it too. It costs a comparison
+// of the exponent and one of the coefficient with the bound of the same
+// exponent, and no allocation.
+func AmountInRange(d decimal.Decimal) bool {
 	e := d.Exponent()
 	if e < -maxAmountDigits || e > maxAmountDigits {
 		return false
@@ -195,7 +190,7 @@ func amountInRange(d decimal.Decimal) bool {
 // end. The exponent and the number of digits are compared in int64, so
 // no exponent overflows.
 func checkAmount(d decimal.Decimal) string {
-	if amountInRange(d) {
+	if AmountInRange(d) {
 		return ""
 	}
 	e := int64(d.Exponent())
@@ -231,7 +226,7 @@ func coefDigits(d decimal.Decimal) int64 {
 // safeString returns d.String(), or sciString(d) for a decimal beyond the
 // bounds of checkAmount.
 func safeString(d decimal.Decimal) string {
-	if amountInRange(d) {
+	if AmountInRange(d) {
 		return d.String()
 	}
 	return sciString(d)
@@ -378,7 +373,7 @@ func decEqual(a, b decimal.Decimal) bool {
 	if sa == 0 {
 		return true
 	}
-	if !amountInRange(a) || !amountInRange(b) {
+	if !AmountInRange(a) || !AmountInRange(b) {
 		if coefDigits(a)+int64(a.Exponent()) != coefDigits(b)+int64(b.Exponent()) {
 			return false
 		}
@@ -492,7 +487,7 @@ func (m Money) Allocate(ratios ...decimal.Decimal) ([]Money, error) {
 // digits ([Currency.Format]).
 func (m Money) String() string {
 	if m.currency == "" {
-		if !amountInRange(m.amount) {
+		if !AmountInRange(m.amount) {
 			return sciString(m.amount)
 		}
 		return m.amount.StringFixed(2)

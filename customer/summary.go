@@ -1090,7 +1090,7 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 // before ≥ 0, back ≥ 0 and before + back ≤ quantity, or when net is
 // negative or beyond the bounds of [ParseAmount].
 func RefundShare(net decimal.Decimal, before, back, quantity int, cur Currency) (decimal.Decimal, error) {
-	if !amountInRange(net) {
+	if !AmountInRange(net) {
 		return decimal.Decimal{}, fmt.Errorf("customer: refund share of %d units after %d of a line of %d units: net %s: %w",
 			back, before, quantity, checkAmount(net), ErrInvalid)
 	}

@@ -145,7 +145,7 @@ func lineInRange(l *Line) bool {
 	if _, ok := fixLine(l); ok {
 		return true
 	}
-	return amountInRange(l.UnitPrice) && amountInRange(l.Discount)
+	return AmountInRange(l.UnitPrice) && AmountInRange(l.Discount)
 }
 
 // discountTooLarge reports whether l's discount exceeds its gross amount,
