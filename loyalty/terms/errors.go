@@ -21,13 +21,7 @@ func (p *problems) err(record string) error {
 	return customer.Invalid(record, p.fields)
 }
 
-// sane reports whether d is within the bounds of [customer.ParseAmount]
-// ([customer.AmountInRange]): at most 30 integer digits and 30 decimals.
-// The bound keeps a value such as 1e400 or 1e-100000 from making
-// arithmetic slow.
-func sane(d decimal.Decimal) bool { return customer.AmountInRange(d) }
-
-// brief returns d, a number out of the bounds of sane, for a message:
+// brief returns d, a number out of the bounds of customer.AmountInRange, for a message:
 // its coefficient, shortened, and its exponent.
 func brief(d decimal.Decimal) string {
 	c := d.Coefficient().String()
@@ -41,7 +35,7 @@ func brief(d decimal.Decimal) string {
 // not below 100.
 func checkPercent(p *problems, field string, d decimal.Decimal) {
 	switch {
-	case !sane(d):
+	case !customer.AmountInRange(d):
 		p.add(field, customer.CodeRange, "%s is too large or too precise", brief(d))
 	case d.Sign() < 0:
 		p.add(field, customer.CodeNegative, "must not be negative, is %s", d.String())
@@ -59,7 +53,7 @@ func checkMoney(p *problems, field, who, whose string, m customer.Money, cur cus
 	switch {
 	case m.Currency() != cur:
 		p.add(field, customer.CodeMismatch, "%sis in %q, %s currency is %s", who, string(m.Currency()), whose, cur)
-	case !sane(d):
+	case !customer.AmountInRange(d):
 		p.add(field, customer.CodeRange, "%s%s is too large or too precise", who, brief(d))
 	case d.Sign() <= 0:
 		p.add(field, customer.CodeNotPos, "%smust be positive, is %s", who, d.String())
