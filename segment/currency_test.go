@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -137,4 +138,65 @@ func TestFixedThresholdWithinTheScoreRange(t *testing.T) {
 	// Other rules do not read the fixed thresholds.
 	_, err = segment.NewStats(&segment.Options{Rule: segment.Median, FixedCurrent: 0.9})
 	require.NoError(t, err)
+}
+
+// A shard whose intermediaries are in another currency does not merge,
+// and the refused merge leaves the consumers, which alone would have
+// merged, as they were: a rejected operation changes no state.
+func TestRefusedMergeChangesNothing(t *testing.T) {
+	shard := func(ins ...segment.Input) *segment.Stats {
+		s, err := segment.NewStats(nil)
+		require.NoError(t, err)
+		var o segment.Observation
+		for _, in := range ins {
+			require.NoError(t, segment.Observe(in, &o))
+			require.NoError(t, s.Add(&o))
+		}
+		return s
+	}
+	a := shard(buyer(t, "c1", customer.Consumer, "EUR", 100), buyer(t, "i1", customer.Intermediary, "EUR", 900))
+	b := shard(buyer(t, "c2", customer.Consumer, "EUR", 200), buyer(t, "i2", customer.Intermediary, "USD", 800))
+	before := encodeStats(t, a)
+	err := a.Merge(b)
+	var mismatch *customer.CurrencyMismatchError
+	require.ErrorAs(t, err, &mismatch)
+	require.EqualError(t, err, "value: merge the statistics of intermediary customers: customer: currency mismatch: EUR and USD")
+	require.Equal(t, before, encodeStats(t, a), "the refused merge changed the statistics")
+	sc, err := a.Scoring()
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), sc.ValueScorer(customer.Consumer).N())
+
+	// Statistics of other RFM options do not merge either, whichever
+	// part is checked first.
+	c, err := segment.NewStats(&segment.Options{RFM: &value.RFMOptions{Bins: 3}})
+	require.NoError(t, err)
+	require.ErrorIs(t, a.Merge(c), value.ErrInvalidModel)
+	require.Equal(t, before, encodeStats(t, a))
+}
+
+// A customer with a known indicator that is not a finite number is
+// refused before anything is added, even when the value model does not
+// read that indicator and only the RFM statistics do.
+func TestRefusedAddChangesNothing(t *testing.T) {
+	leaf := func(name string, i value.Indicator) []value.Node {
+		return []value.Node{{Name: name, Weight: 1, Measure: &value.Measure{Indicator: i, Transform: value.Linear, Method: value.MinMax}}}
+	}
+	m := value.Model{Kind: customer.Consumer,
+		Current:   value.Node{Name: "current", Weight: 0.5, Children: leaf("profit", value.Profit)},
+		Potential: value.Node{Name: "potential", Weight: 0.5, Children: leaf("growth", value.Growth)}}
+	s, err := segment.NewStats(&segment.Options{Consumer: &m})
+	require.NoError(t, err)
+	var o segment.Observation
+	require.NoError(t, segment.Observe(buyer(t, "c1", customer.Consumer, "EUR", 100), &o))
+	require.NoError(t, s.Add(&o))
+	before := encodeStats(t, s)
+	for _, i := range []value.Indicator{value.Recency, value.Revenue, value.Interactions} {
+		bad := o
+		bad.ID = "c2"
+		bad.Set(i, math.NaN())
+		err := s.Add(&bad)
+		require.ErrorIs(t, err, value.ErrInvalidInput, "%v", i)
+		require.ErrorContains(t, err, `customer "c2": indicator `+i.String()+" = NaN")
+		require.Equal(t, before, encodeStats(t, s), "%v: the refused customer changed the statistics", i)
+	}
 }

@@ -95,14 +95,23 @@ func (s *Stats) Compact() {
 	}
 }
 
-// Add adds one customer; an invalid one is rejected and changes nothing.
+// Add adds one customer; an invalid one (of no valid kind, in another
+// currency than the customers of its kind before, or with a known
+// indicator that is not a finite number, which scoring would refuse) is
+// rejected and changes nothing.
 func (s *Stats) Add(o *Observation) error {
 	if !o.Kind.Valid() {
 		return fmt.Errorf("segment: customer %q: kind %v: %w", o.ID, o.Kind, value.ErrInvalidInput)
 	}
+	// The value statistics check only the indicators their model reads,
+	// the RFM statistics theirs: check every one first, so that neither
+	// refuses a customer the other has taken.
+	for k := value.Indicator(1); int(k) < value.NumIndicators; k++ {
+		if v, ok := o.Get(k); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			return &value.InputError{Customer: o.ID, Indicator: k, Value: v}
+		}
+	}
 	i := kindIndex(o.Kind)
-	// The RFM statistics read a subset of what the value statistics
-	// check, so once Add of value succeeds that of RFM cannot fail.
 	if err := s.value[i].Add(&o.Indicators); err != nil {
 		return err
 	}
@@ -110,8 +119,18 @@ func (s *Stats) Add(o *Observation) error {
 }
 
 // Merge adds the statistics of another shard (fitted with the same
-// options); o is not changed.
+// options); o is not changed. Statistics that do not merge (other models
+// or options, or a kind in another currency) are an error and leave s
+// unchanged.
 func (s *Stats) Merge(o *Stats) error {
+	for i := range kinds {
+		if err := s.value[i].CheckMerge(o.value[i]); err != nil {
+			return err
+		}
+		if err := s.rfm[i].CheckMerge(o.rfm[i]); err != nil {
+			return err
+		}
+	}
 	for i := range kinds {
 		if err := s.value[i].Merge(o.value[i]); err != nil {
 			return err

@@ -58,17 +58,25 @@ func (e *ConsistencyError) Error() string {
 func (e *ConsistencyError) Is(target error) bool { return target == ErrInconsistent }
 
 // InputError reports an indicator value that is not a finite number, or a
-// customer that does not fit the model (wrong kind, other currency).
+// customer that does not fit the model (wrong kind, other currency), or
+// statistics that do not merge for their currency.
 type InputError struct {
-	Customer  customer.ID
-	Indicator Indicator // zero when the problem is not one indicator
+	Customer  customer.ID // empty for a merge of statistics
+	Indicator Indicator   // zero when the problem is not one indicator
 	Value     float64
 	Reason    string // set when Indicator is zero
 	Err       error  // underlying cause, may be nil
 }
 
-// Error implements error.
+// Error implements error. An error about no one customer (a merge of
+// statistics) names none.
 func (e *InputError) Error() string {
+	if e.Customer == "" && e.Indicator == 0 {
+		if e.Err != nil {
+			return fmt.Sprintf("value: %s: %v", e.Reason, e.Err)
+		}
+		return "value: " + e.Reason
+	}
 	if e.Indicator != 0 {
 		return fmt.Sprintf("value: customer %q: indicator %s = %v: not a finite number", e.Customer, e.Indicator, e.Value)
 	}

@@ -46,7 +46,11 @@ type norm struct {
 	empty    bool // nobody has the indicator
 	constant bool
 	inv      float64 // 1 ÷ Scale
-	a, b     float64 // MinMax: TMin, TMax − TMin; ZScore: Mean, 1 ÷ SD
+	// unit is 1, or the power of two that the transformed values are
+	// multiplied by before a and b apply when they are so large that
+	// their range, sum or squares overflow float64.
+	unit     float64
+	a, b     float64 // MinMax: TMin, TMax − TMin; ZScore: Mean, 1 ÷ SD (in units of unit)
 	table    []float64
 	knotsX   []float64
 	knotsP   []float64
@@ -87,7 +91,7 @@ func newNorm(m *Measure, s *sample) (norm, Fitted) {
 
 func fit(m *Measure, s *sample) (Fitted, norm) {
 	var n Fitted
-	nm := norm{method: m.Method, log: m.Transform == Log, invert: m.LowerIsBetter, inv: 1}
+	nm := norm{method: m.Method, log: m.Transform == Log, invert: m.LowerIsBetter, inv: 1, unit: 1}
 	cnt := s.n()
 	if cnt == 0 {
 		nm.empty = true
@@ -110,23 +114,25 @@ func fit(m *Measure, s *sample) (Fitted, norm) {
 		n.TMin, n.TMax = nm.transform(n.Lo), nm.transform(n.Hi)
 		if n.TMax > n.TMin {
 			nm.a, nm.b = n.TMin, n.TMax-n.TMin
+			if math.IsInf(nm.b, 0) { // halves of values beyond ±MaxFloat64 ÷ 2
+				nm.unit = 0.5
+				nm.a, nm.b = 0.5*n.TMin, 0.5*n.TMax-0.5*n.TMin
+			}
 		} else {
 			n.Constant = true
 		}
 	case ZScore:
-		sum := 0.0
-		for i, v := range s.vals {
-			sum += float64(s.cnts[i]) * nm.transform(min(max(v, n.Lo), n.Hi))
+		mean, sd := moments(s, &n, &nm)
+		if math.IsInf(mean, 0) || math.IsNaN(sd) || math.IsInf(sd, 0) {
+			// Values so large that their sum or squares overflow: the
+			// same in units of a power of two near the largest.
+			_, e := math.Frexp(max(math.Abs(nm.transform(n.Lo)), math.Abs(nm.transform(n.Hi))))
+			nm.unit = math.Ldexp(1, -e)
+			mean, sd = moments(s, &n, &nm)
 		}
-		mean := sum / float64(cnt)
-		ss := 0.0
-		for i, v := range s.vals {
-			d := nm.transform(min(max(v, n.Lo), n.Hi)) - mean
-			ss += float64(s.cnts[i]) * d * d
-		}
-		n.Mean, n.SD = mean, math.Sqrt(ss/float64(cnt))
-		if n.SD > 0 && !math.IsInf(1/n.SD, 0) {
-			nm.a, nm.b = n.Mean, 1/n.SD
+		n.Mean, n.SD = mean/nm.unit, sd/nm.unit
+		if sd > 0 && !math.IsInf(1/sd, 0) {
+			nm.a, nm.b = mean, 1/sd
 		} else {
 			n.Constant = true
 		}
@@ -149,6 +155,22 @@ func fit(m *Measure, s *sample) (Fitted, norm) {
 		nm.lastKnot = k - 1
 	}
 	return n, nm
+}
+
+// moments returns the mean and standard deviation (divisor n) of the
+// clipped, transformed values of s, in units of nm.unit.
+func moments(s *sample, n *Fitted, nm *norm) (mean, sd float64) {
+	sum := 0.0
+	for i, v := range s.vals {
+		sum += float64(s.cnts[i]) * (nm.transform(min(max(v, n.Lo), n.Hi)) * nm.unit)
+	}
+	mean = sum / float64(n.N)
+	ss := 0.0
+	for i, v := range s.vals {
+		d := nm.transform(min(max(v, n.Lo), n.Hi))*nm.unit - mean
+		ss += float64(s.cnts[i]) * d * d
+	}
+	return mean, math.Sqrt(ss / float64(n.N))
 }
 
 // apply returns the normalised score of raw value x, in [0, 1].
@@ -174,6 +196,7 @@ func (n *norm) compute(x float64) float64 {
 		if n.log {
 			t = math.Copysign(math.Log(1+math.Abs(x)*n.inv), x)
 		}
+		t *= n.unit
 		if n.method == MinMax {
 			r = min(max((t-n.a)/n.b, 0), 1)
 		} else {
@@ -213,6 +236,9 @@ func (n *norm) rank(x float64) float64 {
 		}
 	}
 	f := (x - kx[lo]) / (kx[hi] - kx[lo])
+	if math.IsInf(kx[hi]-kx[lo], 0) { // knots beyond ±MaxFloat64 ÷ 2 apart
+		f = (0.5*x - 0.5*kx[lo]) / (0.5*kx[hi] - 0.5*kx[lo])
+	}
 	return n.knotsP[lo] + f*(n.knotsP[hi]-n.knotsP[lo])
 }
 

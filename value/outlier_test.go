@@ -252,6 +252,40 @@ func TestHugeIndicatorsFit(t *testing.T) {
 	}
 }
 
+// Amounts near the float64 limit, whose range, sum or squares overflow,
+// still score finite on every method, seen or not, in their order.
+func TestIndicatorsNearTheFloatLimitScoreFinite(t *testing.T) {
+	for _, vs := range [][]float64{
+		{-1.5e308, -1, 0, 1, 1.5e308},
+		{1e308, 1.5e308, 1.7e308},
+		{-1.7e308, -1e308},
+		{-1e160, 0, 1e160, 3e160},
+	} {
+		for _, meth := range []value.Method{value.MinMax, value.ZScore, value.PercentileRank} {
+			for _, tr := range []value.Transform{value.Linear, value.Log} {
+				m := oneLeaf(value.Measure{Indicator: value.Revenue, Transform: tr, Method: meth, Winsor: value.DefaultWinsor})
+				pop := revenues(append(vs, -1e308, 1e308, 1.6e308)...)
+				sc, err := value.Fit(m, pop[:len(vs)])
+				require.NoError(t, err)
+				prev := -1.0
+				for i := range pop {
+					s, err := sc.Score(&pop[i])
+					require.NoError(t, err)
+					requireFinite01(t, s)
+					if i > 0 && i < len(vs) {
+						require.GreaterOrEqual(t, s.Normalized[0], prev, "%v %v %v: %v", vs, meth, tr, pop[i].Values[value.Revenue])
+					}
+					prev = s.Normalized[0]
+				}
+				if meth == value.MinMax && tr == value.Linear {
+					s, _ := sc.Score(&pop[len(vs)-1])
+					assert.Equal(t, 1.0, s.Normalized[0], "%v: the largest", vs)
+				}
+			}
+		}
+	}
+}
+
 // TestFencesKeepTheProperties: permuted and scaled populations with a
 // lone outlier give the same scores, and a customer whose own value rises
 // never scores lower on a refit.

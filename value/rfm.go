@@ -228,14 +228,23 @@ func (s *RFMStats) Add(x *Indicators) error {
 
 // Merge adds the statistics of o (another shard) to s; o is not changed.
 func (s *RFMStats) Merge(o *RFMStats) error {
-	if s.kind != o.kind || s.bins != o.bins || s.grid != o.grid {
-		return &ModelError{Path: "rfm", Reason: "cannot merge RFM statistics with other options"}
+	if err := s.CheckMerge(o); err != nil {
+		return err
 	}
 	s.r.merge(&o.r)
 	s.f.merge(&o.f)
 	s.m.merge(&o.m)
 	s.a.merge(&o.a)
 	s.n += o.n
+	return nil
+}
+
+// CheckMerge returns the error that Merge(o) would return, or nil,
+// without merging (see [Stats.CheckMerge]).
+func (s *RFMStats) CheckMerge(o *RFMStats) error {
+	if s.kind != o.kind || s.bins != o.bins || s.grid != o.grid {
+		return &ModelError{Path: "rfm", Reason: "cannot merge RFM statistics with other options"}
+	}
 	return nil
 }
 

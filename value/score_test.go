@@ -366,6 +366,27 @@ func TestMergeRejectsOtherModel(t *testing.T) {
 	a, _ := value.NewStats(value.DefaultModel(customer.Consumer))
 	b, _ := value.NewStats(value.DefaultModel(customer.Intermediary))
 	require.ErrorIs(t, a.Merge(b), value.ErrInvalidModel)
+	require.ErrorIs(t, a.CheckMerge(b), value.ErrInvalidModel)
+}
+
+// Shards in two currencies do not merge; the error is about the
+// statistics, not about a customer, and names none.
+func TestMergeRejectsAnotherCurrency(t *testing.T) {
+	shard := func(cur customer.Currency) *value.Stats {
+		s, err := value.NewStats(value.DefaultModel(customer.Consumer))
+		require.NoError(t, err)
+		x := revenues(10)[0]
+		x.Currency = cur
+		require.NoError(t, s.Add(&x))
+		return s
+	}
+	a, b := shard("EUR"), shard("USD")
+	require.NoError(t, a.CheckMerge(shard("EUR")))
+	err := a.CheckMerge(b)
+	require.ErrorIs(t, err, value.ErrInvalidInput)
+	require.EqualError(t, a.Merge(b), err.Error())
+	require.EqualError(t, err, "value: merge the statistics of consumer customers: customer: currency mismatch: EUR and USD")
+	require.Equal(t, int64(1), a.N())
 }
 
 func TestScalingAmountsChangesNoScore(t *testing.T) {

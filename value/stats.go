@@ -105,11 +105,8 @@ func (s *Stats) Add(x *Indicators) error {
 // o is not changed. Statistics of different models, or of shards in
 // different currencies, do not merge and leave s unchanged.
 func (s *Stats) Merge(o *Stats) error {
-	if s.kind != o.kind || !reflect.DeepEqual(s.leaves, o.leaves) {
-		return &ModelError{Reason: "cannot merge the statistics of different models"}
-	}
-	if s.currency != "" && o.currency != "" && s.currency != o.currency {
-		return &InputError{Reason: "merge", Err: &customer.CurrencyMismatchError{A: s.currency, B: o.currency}}
+	if err := s.CheckMerge(o); err != nil {
+		return err
 	}
 	if s.currency == "" {
 		s.currency = o.currency
@@ -118,6 +115,20 @@ func (s *Stats) Merge(o *Stats) error {
 		s.samples[i].merge(o.samples[i])
 	}
 	s.n += o.n
+	return nil
+}
+
+// CheckMerge returns the error that Merge(o) would return, or nil,
+// without merging: a caller that merges several statistics as one
+// operation checks them all first, so that a refused merge changes none.
+func (s *Stats) CheckMerge(o *Stats) error {
+	if s.kind != o.kind || !reflect.DeepEqual(s.leaves, o.leaves) {
+		return &ModelError{Reason: "cannot merge the statistics of different models"}
+	}
+	if s.currency != "" && o.currency != "" && s.currency != o.currency {
+		return &InputError{Reason: fmt.Sprintf("merge the statistics of %v customers", s.kind),
+			Err: &customer.CurrencyMismatchError{A: s.currency, B: o.currency}}
+	}
 	return nil
 }
 
