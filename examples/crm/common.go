@@ -95,6 +95,9 @@ func parseDay(name, s string) (customer.Date, error) {
 type inputFlags struct {
 	in, format, currency, kind, margin string
 	skipInvalid                        bool
+	// name names the input in messages instead of in, when in is a copy
+	// of it (crm report spools standard input to a temporary file).
+	name string
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
@@ -115,6 +118,34 @@ type source struct {
 	info   os.FileInfo // of the input file; nil for stdin
 	close  func()
 	opts   input.Options
+	// listed are the malformed rows that an earlier read of the same
+	// input in this run reported; nil when there was none.
+	listed *skipped
+}
+
+// skipped are the malformed rows of a read: their count and the first
+// of their errors.
+type skipped struct {
+	n    int64
+	errs []error
+}
+
+// reportSkipped writes the count of the malformed rows skipped and the
+// first of their errors to stderr. When an earlier read of the input
+// (s.listed) reported the same rows, it writes the count only, with a
+// pointer to that list.
+func (s *source) reportSkipped(e *env, n int64, errs []error) {
+	if n == 0 {
+		return
+	}
+	if s.listed.same(n, errs) {
+		fmt.Fprintf(e.stderr, "crm: %s: skipped %s (-skip-invalid), listed above\n", s.name, counted(n, "malformed row"))
+		return
+	}
+	fmt.Fprintf(e.stderr, "crm: %s: skipped %s (-skip-invalid); the first %d:\n", s.name, counted(n, "malformed row"), len(errs))
+	for _, err := range errs {
+		fmt.Fprintf(e.stderr, "  %v\n", err)
+	}
 }
 
 // same reports whether path names the input file itself.
@@ -167,6 +198,9 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 		s.size, s.info = st.Size(), st
 	}
 	s.name, s.r, s.close = f.in, file, func() { file.Close() }
+	if f.name != "" {
+		s.name = f.name
+	}
 	return s, nil
 }
 
@@ -200,16 +234,24 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(res.Later, "row"), what, s.opts.AsOf)
 	}
 	fmt.Fprintln(e.stderr)
-	if res.Skipped > 0 {
-		fmt.Fprintf(e.stderr, "crm: %s: skipped %s (-skip-invalid); the first %d:\n", s.name, counted(res.Skipped, "malformed row"), len(res.Errors))
-		for _, err := range res.Errors {
-			fmt.Fprintf(e.stderr, "  %v\n", err)
-		}
-	}
+	s.reportSkipped(e, res.Skipped, res.Errors)
 	if len(res.Summaries) == 0 {
 		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
 	}
 	return res, nil
+}
+
+// same reports whether k holds n skipped rows with the errors errs.
+func (k *skipped) same(n int64, errs []error) bool {
+	if k == nil || k.n != n || len(k.errs) != len(errs) {
+		return false
+	}
+	for i, err := range errs {
+		if err.Error() != k.errs[i].Error() {
+			return false
+		}
+	}
+	return true
 }
 
 // output is where data goes: stdout; a regular file, written through a

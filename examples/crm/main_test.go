@@ -569,3 +569,32 @@ func TestBinary(t *testing.T) {
 	assert.Empty(t, names, "nothing left in the output directory")
 	stdin.Close()
 }
+
+// TestCROnlyLineEnds checks that a file whose lines end with a carriage
+// return alone (the "CSV (Macintosh)" of old spreadsheets), which reads
+// as one long line, is rejected with an error that says so, not with one
+// about its columns or its lack of rows.
+func TestCROnlyLineEnds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, c := range map[string]struct{ format, data string }{
+		"csv":          {"csv", "customer_id,date,amount\rC1,2024-01-01,1\rC1,2024-02-01,2\r"},
+		"csv, 4 names": {"csv", "customer_id,date,amount,x\rC1,2024-01-01,1,a\r"},
+		"cdnow":        {"cdnow", "0001 19970101 2 29.33\r0002 19970102 1 9.99\r"},
+	} {
+		in := filepath.Join(dir, "orders.txt")
+		out := filepath.Join(dir, "out.csv")
+		require.NoError(t, os.WriteFile(in, []byte(c.data), 0o644))
+		r := crm(t, "", "segment", "-in", in, "-format", c.format, "-as-of", "2024-12-31", "-out", out)
+		assert.Equal(t, exitError, r.code, name)
+		assert.Contains(t, r.stderr, in+":1: ", name)
+		assert.Contains(t, r.stderr, "seem to end with CR alone", name)
+		assert.NoFileExists(t, out, name)
+	}
+	// CRLF and a carriage return at the end of the input are line ends.
+	in := filepath.Join(dir, "crlf.csv")
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\r\nC1,2024-01-01,1\r"), 0o644))
+	r := crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "\nC1,consumer,")
+}

@@ -50,8 +50,12 @@ func runReport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		defer os.Remove(tmp)
-		f.in = tmp
+		defer func() {
+			os.Remove(tmp)
+			temps.done(tmp)
+		}()
+		// Messages name the input as the user gave it, not the copy.
+		f.in, f.name = tmp, "stdin"
 	}
 	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of")
 	if err != nil {
@@ -76,6 +80,7 @@ func runReport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		calSrc.listed = &skipped{n: t.Skipped, errs: t.Errors}
 		cal, err := calSrc.scan(e, "the calibration end")
 		if err != nil {
 			return err
@@ -155,18 +160,21 @@ func startsBy(t *input.Table, d customer.Date) bool {
 	return false
 }
 
-// spool copies r to a temporary file and returns its path.
+// spool copies r to a temporary file and returns its path. The file is
+// among the temps that an interrupted command removes.
 func spool(r io.Reader) (string, error) {
 	f, err := os.CreateTemp("", "crm-report-*.in")
 	if err != nil {
 		return "", fmt.Errorf("copy stdin: %w", err)
 	}
+	temps.add(f.Name())
 	_, err = io.Copy(f, r)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(f.Name())
+		temps.done(f.Name())
 		return "", fmt.Errorf("copy stdin: %w", err)
 	}
 	return f.Name(), nil

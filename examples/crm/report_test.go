@@ -216,3 +216,37 @@ func TestReportFromTablesAsFromSummaries(t *testing.T) {
 	require.NoError(t, rep.WriteHTML(&want))
 	assert.Equal(t, want.String(), string(page))
 }
+
+// TestReportStdinNamesStdin checks that crm report -in - names its input
+// "stdin" in every message, as the other subcommands do, and not the
+// temporary copy it reads twice.
+func TestReportStdinNamesStdin(t *testing.T) {
+	t.Parallel()
+	const rows = "customer_id,date,amount\nA,2024-01-05,10\nB,2024-02-01,12x\nA,2024-03-01,5\nC,2024-03-02,7\n"
+	r := crm(t, rows, "report", "-in", "-", "-as-of", "2024-12-31")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, `stdin:3: amount "12x": not a decimal number`)
+	assert.NotContains(t, r.stderr, "crm-report-")
+
+	r = crm(t, rows, "report", "-in", "-", "-as-of", "2024-12-31", "-skip-invalid")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "crm: stdin: 4 rows, 2 customers")
+	assert.Contains(t, r.stderr, `  stdin:3: amount "12x": not a decimal number`)
+	assert.NotContains(t, r.stderr, "crm-report-")
+	assert.Contains(t, r.stdout, "stdin · as of 2024-12-31")
+}
+
+// TestReportListsSkippedRowsOnce checks that crm report -skip-invalid,
+// which reads its input twice, lists the skipped rows once and gives
+// their count for both reads.
+func TestReportListsSkippedRowsOnce(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "orders.csv")
+	const rows = "customer_id,date,amount\nA,2024-01-05,10\nB,2024-02-01,12x\nA,2024-03-01,5\nC,2024-03-02,7\n"
+	require.NoError(t, os.WriteFile(path, []byte(rows), 0o644))
+	r := crm(t, "", "report", "-in", path, "-as-of", "2024-12-31", "-skip-invalid")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, 1, strings.Count(r.stderr, `orders.csv:3: amount "12x": not a decimal number`), r.stderr)
+	assert.Equal(t, 1, strings.Count(r.stderr, "skipped 1 malformed row (-skip-invalid); the first 1:"), r.stderr)
+	assert.Equal(t, 1, strings.Count(r.stderr, "skipped 1 malformed row (-skip-invalid), listed above"), r.stderr)
+}

@@ -45,12 +45,7 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(t.Later, "row"), what, s.opts.AsOf)
 	}
 	fmt.Fprintln(e.stderr)
-	if t.Skipped > 0 {
-		fmt.Fprintf(e.stderr, "crm: %s: skipped %s (-skip-invalid); the first %d:\n", s.name, counted(t.Skipped, "malformed row"), len(t.Errors))
-		for _, err := range t.Errors {
-			fmt.Fprintf(e.stderr, "  %v\n", err)
-		}
-	}
+	s.reportSkipped(e, t.Skipped, t.Errors)
 	if t.Len() == 0 {
 		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
 	}

@@ -127,7 +127,14 @@ func (c *CDNOWReader) Read() (*Row, error) {
 		}
 		if c.cols == 0 {
 			if n != 4 && n != 5 {
-				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%d fields, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)", n)}
+				more, hint := "", ""
+				if n == len(c.field) {
+					more = " or more"
+				}
+				if midCR(s) {
+					hint = "; the line holds " + crOnly
+				}
+				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%d fields%s, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)%s", n, more, hint)}
 			}
 			c.cols = n
 		}

@@ -61,6 +61,9 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	if c.rec.fields == nil {
 		c.w.split(&c.rec, 0)
 	}
+	if midCR(strings.Join(c.rec.fields, ",")) {
+		return nil, fmt.Errorf("%s:%d: the header holds %s", name, c.rec.line, crOnly)
+	}
 	l, err := salesrow.NewLayout(c.rec.fields)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)

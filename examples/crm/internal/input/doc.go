@@ -44,7 +44,10 @@
 // A reader can go on after a *RowError (the caller decides whether to
 // skip); any other error ends the file. A physical line longer than
 // [MaxLineBytes] ends the file with an error, so that a file without line
-// breaks cannot exhaust memory.
+// breaks cannot exhaust memory. A first line (the CSV header, the first
+// CDNOW line) that holds a carriage return not followed by a line feed
+// is an error that says the lines seem to end with CR alone, as in the
+// "CSV (Macintosh)" of old spreadsheets, which neither format reads.
 //
 // # Rows
 //

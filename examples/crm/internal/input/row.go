@@ -96,6 +96,22 @@ var ErrNoRows = errors.New("no data rows")
 // MaxLineBytes bounds the length of one physical line.
 const MaxLineBytes = 1 << 20
 
+// crOnly ends the error about a first line that holds a carriage return
+// within it, not before a line feed (see midCR).
+const crOnly = "a carriage return (CR) not followed by a line feed: the lines of the file seem to end with CR alone (old Mac text); want LF or CRLF line ends"
+
+// midCR reports whether s holds a carriage return that is neither before
+// a line feed nor at the end of s: a sign that the lines of the file end
+// with CR alone, which no reader here takes for a line end.
+func midCR(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\r' && i+1 < len(s) && s[i+1] != '\n' {
+			return true
+		}
+	}
+	return false
+}
+
 // skipBOM returns r without its leading UTF-8 byte order mark, if it has
 // one: spreadsheet programs start their CSV exports with it, and a
 // quoted first header name would not parse behind it.
