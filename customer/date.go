@@ -135,7 +135,8 @@ func ParseDate(s string) (Date, error) {
 //     hh:mm:ss with an optional fraction of a second and no offset: a
 //     local wall-clock time, whose day is the one written;
 //   - RFC 3339 (the same with an offset or Z, 'T' or a space between date
-//     and time): the calendar day in the time's own offset, so
+//     and time; 't' and 'z' in lower case too, as its § 5.6 allows): the
+//     calendar day in the time's own offset, so
 //     2025-03-01T23:30:00-05:00 is 1 March.
 //
 // Anything else, including a day that is not in the calendar, is an
@@ -147,6 +148,9 @@ func ParseDay(s string) (Date, error) {
 		}
 	} else if len(s) > 10 && (s[10] == ' ' || s[10] == 't') {
 		s = s[:10] + "T" + s[11:]
+	}
+	if len(s) > 10 && s[len(s)-1] == 'z' { // RFC 3339 § 5.6 allows a lower-case z
+		s = s[:len(s)-1] + "Z"
 	}
 	for _, layout := range [...]string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
 		if t, err := time.Parse(layout, s); err == nil {

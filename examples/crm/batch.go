@@ -69,7 +69,7 @@ func runBatch(e *env, args []string) error {
 		return err
 	}
 	if err := b.write(out); err != nil {
-		return fmt.Errorf("write %s: %w", out.name(), err)
+		return writeError(out.name(), err)
 	}
 	if n := b.noCLV.Load(); n > 0 {
 		fmt.Fprintln(e.stderr, noCLVNote(n))

@@ -328,6 +328,17 @@ func removeTemps() {
 	clear(temps.names)
 }
 
+// writeError is the error of a failed write to the output named name.
+// The operating system's error is named by its cause alone: it names
+// the same file, or the temporary file written in its place.
+func writeError(name string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("write %s: %w", name, err)
+}
+
 // Write writes to the buffered output.
 func (o *output) Write(p []byte) (int, error) { return o.w.Write(p) }
 
@@ -335,7 +346,7 @@ func (o *output) Write(p []byte) (int, error) { return o.w.Write(p) }
 func (o *output) commit() error {
 	if err := o.w.Flush(); err != nil {
 		o.abort()
-		return fmt.Errorf("write %s: %w", o.name(), err)
+		return writeError(o.name(), err)
 	}
 	if o.f == nil {
 		o.done = true
@@ -344,7 +355,7 @@ func (o *output) commit() error {
 	if o.direct {
 		o.done = true
 		if err := o.f.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", o.path, err)
+			return writeError(o.path, err)
 		}
 		return nil
 	}
@@ -362,7 +373,7 @@ func (o *output) commit() error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", o.path, err)
+		return writeError(o.path, err)
 	}
 	o.done = true
 	return nil

@@ -47,7 +47,7 @@ func runGenerate(e *env, args []string) error {
 	defer o.abort()
 	rows, err := shopgen.WriteCSV(o, g.All(), nil)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", o.name(), err)
+		return writeError(o.name(), err)
 	}
 	if err := o.commit(); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -42,4 +43,15 @@ func TestOutputToDevice(t *testing.T) {
 	st, err = os.Stat(os.DevNull)
 	require.NoError(t, err)
 	assert.NotZero(t, st.Mode()&os.ModeDevice, "/dev/null is still a device")
+}
+
+// A write that fails names the output once, then the cause.
+func TestWriteErrorNamesTheOutputOnce(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	r := crm(t, "", "generate", "-customers", "10", "-seed", "1", "-out", "/dev/full")
+	assert.NotZero(t, r.code)
+	assert.Contains(t, r.stderr, "write /dev/full: no space left on device")
+	assert.Equal(t, 1, strings.Count(r.stderr, "/dev/full"), r.stderr)
 }

@@ -95,7 +95,7 @@ func runReport(e *env, args []string) error {
 		return err
 	}
 	if err := rep.WriteHTML(out); err != nil {
-		return fmt.Errorf("write %s: %w", out.name(), err)
+		return writeError(out.name(), err)
 	}
 	if err := out.commit(); err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"fmt"
 	"strconv"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -36,7 +35,7 @@ func runSegment(e *env, args []string) error {
 	}
 	defer out.abort()
 	if err := writeSegmentsTable(out, t); err != nil {
-		return fmt.Errorf("write %s: %w", out.name(), err)
+		return writeError(out.name(), err)
 	}
 	return out.commit()
 }
@@ -110,7 +109,7 @@ func writeSegments(out *output, sums []*customer.Summary) error {
 		rec[13] = s.Net().String()
 		rec[14] = string(s.Currency)
 		if err := w.Write(rec); err != nil {
-			return fmt.Errorf("write %s: %w", out.name(), err)
+			return writeError(out.name(), err)
 		}
 	}
 	w.Flush()
