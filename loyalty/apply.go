@@ -116,14 +116,18 @@ func (p *Programme) expiry(t time.Time) time.Time {
 
 func (p *Programme) multiTier() bool { return len(p.cfg.Tiers.Levels) > 1 }
 
-func (p *Programme) birthdayGift(level int) Points {
+// birthdayGift returns the programme's birthday gift plus that of tier
+// level, or an error wrapping ErrOverflow when the sum does not fit.
+func (p *Programme) birthdayGift(level int) (Points, error) {
 	g := p.cfg.Earn.Birthday.Gift
 	if level >= 0 && level < len(p.cfg.Tiers.Levels) {
-		if s, err := addPoints(g, p.cfg.Tiers.Levels[level].BirthdayGift); err == nil {
-			g = s
+		s, err := addPoints(g, p.cfg.Tiers.Levels[level].BirthdayGift)
+		if err != nil {
+			return 0, fmt.Errorf("loyalty: birthday gift of tier %s: %w", p.cfg.Tiers.Levels[level].Name, err)
 		}
+		g = s
 	}
-	return g
+	return g, nil
 }
 
 // pointsValue returns the money paid by n points: n / rate, truncated to
@@ -209,10 +213,7 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 	local := o.Time.In(p.Location())
 	useBirthday := !bm.IsZero() && !bm.Equal(one) && !birthday.IsZero() &&
 		local.Month() == birthday.Month && usedBirthdayYear != local.Year()
-	if useBirthday {
-		out.BirthdayYear = local.Year()
-		names["birthday month ×"+bm.String()] = true
-	}
+	birthdayName := "birthday month ×" + bm.String()
 	if !tier.Multiplier.Equal(one) {
 		names["tier "+tier.Name+" ×"+tier.Multiplier.String()] = true
 	}
@@ -242,6 +243,12 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 		return Earning{}, fmt.Errorf("loyalty: order %q: %w", o.ID, err)
 	}
 	out.Points = pts
+	// An order that earns nothing (paid wholly with points, say) leaves
+	// the year's birthday multiplier for a later purchase.
+	if useBirthday && pts > 0 {
+		out.BirthdayYear = local.Year()
+		names[birthdayName] = true
+	}
 	for n := range names {
 		out.Multipliers = append(out.Multipliers, n)
 	}
@@ -252,7 +259,13 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 func (e Purchase) apply(b *builder) error {
 	o := e.Order
 	w := &b.w
-	earn, err := b.p.Earn(o, w.Level, w.Birthday, w.birthdayMultYear)
+	// Orders may arrive out of time order: what matters is whether the
+	// birthday multiplier of the order's own year was used.
+	used := 0
+	if y := o.Time.In(b.p.Location()).Year(); slices.Contains(w.birthdayMultYears, y) {
+		used = y
+	}
+	earn, err := b.p.Earn(o, w.Level, w.Birthday, used)
 	if err != nil {
 		return err
 	}
@@ -300,7 +313,7 @@ func (b *builder) upgrade() error {
 func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal { return p.qualifying(&a, t) }
 
 func (p *Programme) qualifying(a *Account, t time.Time) decimal.Decimal {
-	from := p.addMonths(t, -p.cfg.Tiers.WindowMonths)
+	from := p.monthsBefore(t, p.cfg.Tiers.WindowMonths)
 	if !from.Before(t) {
 		return decimal.Zero
 	}
@@ -417,9 +430,11 @@ func (e Returned) apply(b *builder) error {
 	// summary pays them: a line's parts add up to its net however its
 	// units come back.
 	retWeight, totalWeight, retSpend := decimal.Zero, decimal.Zero, decimal.Zero
+	retNet, totalNet := decimal.Zero, decimal.Zero // exact shares of the lines' net
 	var retUnits, totalUnits int64
 	for _, l := range o.lines {
 		totalWeight = totalWeight.Add(l.Weight)
+		totalNet = totalNet.Add(l.Net)
 		totalUnits += int64(l.Quantity)
 		u := units[l.LineID]
 		retUnits += int64(u)
@@ -429,6 +444,7 @@ func (e Returned) apply(b *builder) error {
 		q := decimal.NewFromInt(int64(l.Quantity))
 		uu := decimal.NewFromInt(int64(u))
 		retWeight = retWeight.Add(l.Weight.Mul(uu).DivRound(q, 16))
+		retNet = retNet.Add(l.Net.Mul(uu).DivRound(q, 16))
 		spent, err := customer.RefundShare(l.Net, 0, u, l.Quantity, cur)
 		if err != nil {
 			return fmt.Errorf("loyalty: return %q, line %q: %w", r.ID, l.LineID, err)
@@ -450,7 +466,7 @@ func (e Returned) apply(b *builder) error {
 	// that the claw-back below can draw on those still alive.
 	var restored []string
 	if rr, ok := w.redeemed.get(o.id); ok {
-		target := restoreTarget(rr.points, retWeight, totalWeight, retUnits, totalUnits)
+		target := restoreTarget(rr.points, retNet, totalNet, retUnits, totalUnits)
 		if give := target - rr.restored; give > 0 {
 			var err error
 			if restored, err = b.restore(r, rr, give); err != nil {
@@ -528,18 +544,21 @@ func (b *builder) expire(lot string, at time.Time, note string) error {
 }
 
 // restoreTarget returns the cumulative target of the points given back
-// to an order for which redeemed points were paid, when units of weight
-// retWeight (of the order's totalWeight) came back by refunds, rounded
-// half up as the claw-back is:
+// to an order for which redeemed points were paid, when units of net
+// retNet (their exact share of the lines' net, of the order's totalNet)
+// came back by refunds, rounded half up as the claw-back is:
 //
-//	redeemed × min(1, retWeight ÷ totalWeight)
+//	redeemed × min(1, retNet ÷ totalNet)
 //
-// An order paid wholly with points has no weight (it paid no money); its
-// points then come back by the units refunded, retUnits of totalUnits.
-// The target only grows as units come back and is all the points once
-// every unit is back, so what is given back adds up to the points paid
-// and never more.
-func restoreTarget(redeemed Points, retWeight, totalWeight decimal.Decimal, retUnits, totalUnits int64) Points {
+// The points paid for the goods as money did, by price: earn multipliers
+// weigh what a line earns, not what it cost, so a refund of the
+// double-points line of an order gives back its share of the points paid,
+// not more. An order paid wholly with points has no net (it paid no
+// money); its points then come back by the units refunded, retUnits of
+// totalUnits. The target only grows as units come back and is all the
+// points once every unit is back, so what is given back adds up to the
+// points paid and never more.
+func restoreTarget(redeemed Points, retNet, totalNet decimal.Decimal, retUnits, totalUnits int64) Points {
 	switch {
 	case redeemed <= 0 || retUnits <= 0 || totalUnits <= 0:
 		return 0
@@ -548,8 +567,8 @@ func restoreTarget(redeemed Points, retWeight, totalWeight decimal.Decimal, retU
 	}
 	pts := decimal.NewFromInt(int64(redeemed))
 	var t decimal.Decimal
-	if totalWeight.Sign() > 0 {
-		t = pts.Mul(retWeight).DivRound(totalWeight, 16)
+	if totalNet.Sign() > 0 {
+		t = pts.Mul(retNet).DivRound(totalNet, 16)
 	} else {
 		t = pts.Mul(decimal.NewFromInt(retUnits)).DivRound(decimal.NewFromInt(totalUnits), 16)
 	}
@@ -703,7 +722,10 @@ func (e SurveyAnswered) apply(b *builder) error {
 }
 
 func (e BirthdayClaim) apply(b *builder) error {
-	g := b.p.birthdayGift(b.w.Level)
+	g, err := b.p.birthdayGift(b.w.Level)
+	if err != nil {
+		return err
+	}
 	if g == 0 {
 		return fmt.Errorf("%w: birthday gift", ErrNoBenefit)
 	}

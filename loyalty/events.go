@@ -60,16 +60,20 @@ type Purchase struct {
 // the same sale), so a later refund of them claws back as usual.
 //
 // A refund of an order that points paid for (redemptions whose
-// [Redemption.Order] names it) gives those points back by the same
-// returned weight as the claw-back: the order's [EntryRestore] entries
-// reach the cumulative target
+// [Redemption.Order] names it) gives those points back by the share of
+// the order's net that the refunded units paid: the order's
+// [EntryRestore] entries reach the cumulative target
 //
-//	round(redeemed × min(1, returned weight ÷ total weight))
+//	round(redeemed × min(1, returned net ÷ net))
 //
-// (half up), all of the points redeemed once every unit came back, never
-// more. An order paid wholly with points has no weight (it paid no
-// money): its units returned ÷ its units sold take the place of the
-// weights. An exchange gives nothing back.
+// (half up), where returned net is the exact share of the lines' net of
+// the units refunded, all of the points redeemed once every unit came
+// back, never more. Points paid for the goods by price, as money does:
+// unlike the claw-back, the target ignores earn multipliers, so
+// returning the double-points line of a basket gives back that line's
+// share of the points, not more. An order paid wholly with points has no
+// net (it paid no money): its units returned ÷ its units sold take the
+// place of the nets. An exchange gives nothing back.
 //
 // Points given back keep the expiry of the points they replace, so that
 // buying with points about to expire and returning the goods does not
@@ -572,7 +576,11 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 	if err := pr.err(fmt.Sprintf("birthday claim of member %q", e.Member)); err != nil {
 		return err
 	}
-	if p.birthdayGift(a.Level) == 0 {
+	g, err := p.birthdayGift(a.Level)
+	if err != nil {
+		return fmt.Errorf("loyalty: birthday claim of member %q: %w", e.Member, err)
+	}
+	if g == 0 {
 		return fmt.Errorf("%w: birthday gift", ErrNoBenefit)
 	}
 	return nil

@@ -241,7 +241,10 @@ type Account struct {
 	redeemed         pmap[redemptionRecord] // by order ID
 	qual             *qnode                 // orders by time with their qualifying sums
 	birthdayGiftYear int
-	birthdayMultYear int
+	// birthdayMultYears are the years whose birthday multiplier an earn
+	// used, in the order used; shared between account versions, never
+	// changed in place.
+	birthdayMultYears []int
 }
 
 // Balance returns the net balance, available + pending − debt: the sum of
@@ -491,8 +494,8 @@ func (a *Account) fold(e *Entry) error {
 			a.orders = a.orders.set(e.OrderID, &orderRecord{id: e.OrderID, time: e.Effective, lot: e.Lot, points: e.Points,
 				spend: e.Spend, qual: e.Qualifying, lines: e.Lines})
 			a.qual = qinsert(a.qual, e.Effective, e.OrderID, e.Spend, e.Qualifying)
-			if e.Year != 0 {
-				a.birthdayMultYear = e.Year
+			if e.Year != 0 && !slices.Contains(a.birthdayMultYears, e.Year) {
+				a.birthdayMultYears = append(slices.Clip(a.birthdayMultYears), e.Year)
 			}
 		}
 		if e.Kind == EntryBonus && e.Bonus == BonusBirthday {

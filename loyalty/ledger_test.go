@@ -355,6 +355,65 @@ func TestBirthdayBenefitsOncePerYearNeverStacking(t *testing.T) {
 	assert.Contains(t, fieldsOf(t, err), "birthday")
 }
 
+// Orders may be delivered out of time order: an October order of an
+// earlier year, delivered after this year's doubled one, takes that
+// year's multiplier and leaves this year's used.
+func TestBirthdayMultiplierOncePerYearOutOfOrder(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2024, 1, 5)) // birthday 3 October
+	now := day(2025, 10, 20)
+	earned := func(id string, at time.Time) loyalty.Points {
+		t.Helper()
+		next, entries, err := p.Apply(a, loyalty.Purchase{Order: order(id, "M1", at, line("A", "coats", "100", 1))}, now)
+		require.NoError(t, err)
+		a = next
+		return ofKind(entries, loyalty.EntryEarn)[0].Points
+	}
+	assert.Equal(t, loyalty.Points(200), earned("O2025", day(2025, 10, 10)), "first of 2025")
+	assert.Equal(t, loyalty.Points(200), earned("O2024", day(2024, 10, 10)), "first of 2024, delivered late")
+	assert.Equal(t, loyalty.Points(100), earned("O2025b", day(2025, 10, 15)), "2025's multiplier was used")
+}
+
+// An order that earns nothing (paid wholly with points, or given away)
+// does not use up the year's birthday multiplier.
+func TestBirthdayMultiplierNotUsedByAnOrderEarningNothing(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2025, 1, 5)) // birthday 3 October
+	free := line("A", "coats", "100", 1)
+	free.Discount = dec("100")
+	a, entries, err := p.Apply(a, loyalty.Purchase{Order: order("FREE", "M1", day(2025, 10, 5), free)}, day(2025, 10, 5))
+	require.NoError(t, err)
+	earn := ofKind(entries, loyalty.EntryEarn)[0]
+	assert.Equal(t, loyalty.Points(0), earn.Points)
+	assert.Zero(t, earn.Year)
+	assert.NotContains(t, earn.Note, "birthday")
+	_, entries, err = p.Apply(a, loyalty.Purchase{Order: order("PAID", "M1", day(2025, 10, 6), line("B", "coats", "100", 1))}, day(2025, 10, 6))
+	require.NoError(t, err)
+	earn = ofKind(entries, loyalty.EntryEarn)[0]
+	assert.Equal(t, loyalty.Points(200), earn.Points, "the first purchase that earns is doubled")
+	assert.Equal(t, 2025, earn.Year)
+}
+
+// A birthday gift whose programme and tier parts add up beyond int64 is
+// an overflow error, not the programme's part alone.
+func TestBirthdayGiftOverflow(t *testing.T) {
+	c := club(t).Config()
+	c.Earn.Birthday.Gift = loyalty.MaxPoints
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	a := joined(t, p, day(2025, 1, 5))
+	// Silver (which adds 100) until the review, with nothing left.
+	a = apply(t, p, a, day(2025, 3, 2),
+		loyalty.Purchase{Order: order("O1", "M1", day(2025, 3, 1), line("COAT", "coats", "600", 1))},
+		loyalty.Returned{Return: ret("X1", "O1", "M1", day(2025, 3, 2), customer.ReturnLine{LineID: "COAT", Quantity: -1})})
+	require.Equal(t, 1, a.Level)
+	require.Equal(t, loyalty.Points(0), a.Balance())
+	_, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: day(2025, 10, 5)}, day(2025, 10, 5))
+	require.ErrorIs(t, err, loyalty.ErrOverflow)
+	assert.ErrorContains(t, err, "silver")
+	assert.Empty(t, entries)
+}
+
 func TestBonusesForProfileAndSurvey(t *testing.T) {
 	p := club(t)
 	a := joined(t, p, day(2026, 1, 5))

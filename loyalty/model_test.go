@@ -203,7 +203,7 @@ func fifo(lots []loyalty.Lot) []loyalty.Lot {
 
 // qualifying is the model's own qualifying spend at t.
 func (m *ledgerMachine) qualifying(t time.Time) decimal.Decimal {
-	from := t.AddDate(0, -2, 0)
+	from := monthsBefore(t, 2)
 	s := decimal.Zero
 	for _, id := range m.ids {
 		o := m.orders[id]
@@ -212,6 +212,14 @@ func (m *ledgerMachine) qualifying(t time.Time) decimal.Decimal {
 		}
 	}
 	return s
+}
+
+// monthsBefore is t less n calendar months, on the last day of the
+// earlier month when it is shorter than t's day.
+func monthsBefore(t time.Time, n int) time.Time {
+	first := time.Date(t.Year(), t.Month()-time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }
 
 func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {

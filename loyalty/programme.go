@@ -118,7 +118,9 @@ type Multiplier struct {
 // benefits never stack across missed years.
 type BirthdayConfig struct {
 	// Multiplier multiplies the points of the member's first purchase in
-	// the birthday month, each year. 0 or 1 means no multiplier.
+	// the birthday month, each year, that earns points: an order that
+	// earns none (paid wholly with points, say) leaves it for the next.
+	// 0 or 1 means no multiplier.
 	Multiplier decimal.Decimal `json:"multiplier"`
 	// Gift is the points given by a [BirthdayClaim], added to the tier's
 	// [TierLevel.BirthdayGift].
@@ -149,7 +151,10 @@ type RedeemConfig struct {
 // GraceDays of grace and is moved down to the tier it qualifies for at
 // the end of the grace period if it still falls short then. Months are
 // calendar months in the programme's [Config.Location]; GraceDays are
-// periods of 24 hours.
+// periods of 24 hours. t − WindowMonths is the same day and time of the
+// month WindowMonths earlier, or that month's last day when it is
+// shorter (31 August less six months is the end of February), so the
+// window only moves forward as t does.
 type TierConfig struct {
 	// Basis is what qualifies. Default [BasisSpend].
 	Basis Basis `json:"basis"`
@@ -365,6 +370,21 @@ func (p *Programme) Location() *time.Location {
 // zone: the same instant whatever zone t carries.
 func (p *Programme) addMonths(t time.Time, n int) time.Time {
 	return t.In(p.Location()).AddDate(0, n, 0).In(t.Location())
+}
+
+// monthsBefore returns t less n calendar months, counted in the
+// programme's time zone, in t's own zone. A day the earlier month does
+// not have becomes its last day (31 August less six months is 28 or 29
+// February, not 3 March), so that the start of a rolling window never
+// moves backwards as t moves on.
+func (p *Programme) monthsBefore(t time.Time, n int) time.Time {
+	local := t.In(p.Location())
+	y, m, d := local.Date()
+	if last := time.Date(y, m-time.Month(n)+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
+		d = last
+	}
+	hh, mm, ss := local.Clock()
+	return time.Date(y, m-time.Month(n), d, hh, mm, ss, local.Nanosecond(), p.Location()).In(t.Location())
 }
 
 // date formats the calendar date of t in the programme's time zone.

@@ -469,3 +469,30 @@ func welcomed(t *testing.T, expiry time.Time) (*loyalty.Programme, *ledger) {
 	require.True(t, l.a.Lots()[0].ExpiresAt.Equal(expiry))
 	return p, l
 }
+
+// Points pay for goods by price, as money does: a refund of the line
+// that earned double points gives back its share of the points paid by
+// price, not by what it earned, so a basket of a double-points line and
+// a plain one cannot be split to keep the plain one cheaper.
+func TestRefundGivesBackThePointsByPriceNotByEarnWeight(t *testing.T) {
+	p, err := loyalty.Compile(loyalty.Config{Currency: "EUR", ExpiryMonths: 12, DebtPolicy: loyalty.DebtRecord,
+		Earn: loyalty.EarnConfig{PointsPerUnit: dec("1"),
+			Multipliers: []loyalty.Multiplier{{Name: "double points on knitwear", Factor: dec("2"), Categories: []string{"knitwear"}}}},
+		Redeem: loyalty.RedeemConfig{PointsPerUnit: dec("100"), MaxShare: dec("1")}})
+	require.NoError(t, err)
+	at := day(2026, 2, 1)
+	a := apply(t, p, loyalty.Account{}, at, loyalty.Join{Member: "M1", Time: at},
+		loyalty.Adjustment{Member: "M1", ID: "A1", Points: 10000, Reason: "welcome", Operator: "ops", Time: at})
+	// 200.00 of goods, 100.00 of it paid with 10,000 points.
+	a = apply(t, p, a, at, payWithPoints(t, p, a, "O1", at, 10000,
+		item("COAT", "coats", "2026-AW", "100.00", 1), item("KNIT", "knitwear", "2026-AW", "100.00", 1))...)
+	when := at.Add(time.Hour)
+	_, entries, err := p.Apply(a, loyalty.Returned{Return: ret("R1", "O1", "M1", when,
+		customer.ReturnLine{LineID: "KNIT", Quantity: -1})}, when)
+	require.NoError(t, err)
+	var got loyalty.Points
+	for _, e := range ofKind(entries, loyalty.EntryRestore) {
+		got += e.Points
+	}
+	assert.Equal(t, loyalty.Points(5000), got, "half the price, half the points")
+}

@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -105,6 +106,31 @@ func TestTierBenefitsBirthdayGift(t *testing.T) {
 }
 
 // ofKind returns the entries of kind k.
+// The rolling window ends on the earlier month's last day when that
+// month is shorter: on 30 August a six-month window still holds an
+// order of 2 March, as it does on 1 September, and a review then keeps
+// the tier the order earned.
+func TestQualifyingWindowAtTheEndOfAShortMonth(t *testing.T) {
+	c := club(t).Config()
+	c.Tiers.WindowMonths, c.Tiers.ReviewMonths, c.Tiers.GraceDays = 6, 5, 0
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	a := joined(t, p, day(2026, 1, 5))
+	// Delivered on 30 March: silver from then, reviewed on 30 August.
+	a = apply(t, p, a, day(2026, 3, 30), loyalty.Purchase{Order: order("O1", "M1", day(2026, 3, 2), line("COAT", "coats", "600", 1))})
+	require.Equal(t, 1, a.Level)
+	require.Equal(t, day(2026, 8, 30), a.NextReview)
+	for _, at := range []time.Time{day(2026, 8, 29), day(2026, 8, 30), day(2026, 8, 31), day(2026, 9, 1)} {
+		assert.Equal(t, "600", p.Qualifying(a, at).String(), "qualifying on %s", at.Format(time.DateOnly))
+	}
+	assert.Equal(t, "0", p.Qualifying(a, day(2026, 9, 2)).String(), "the order was six months before 2 September")
+	a, entries, err := p.Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 8, 30))
+	require.NoError(t, err)
+	assert.Empty(t, ofKind(entries, loyalty.EntryTier))
+	require.Len(t, ofKind(entries, loyalty.EntryReview), 1)
+	assert.Equal(t, 1, a.Level, "silver kept")
+}
+
 func ofKind(entries []loyalty.Entry, k loyalty.EntryKind) []loyalty.Entry {
 	var out []loyalty.Entry
 	for _, e := range entries {
