@@ -79,9 +79,10 @@ type Report struct {
 	// for the customer.
 	FirstContact float64
 	// Reopened is the number of resolved or rejected cases reopened, and
-	// ReopenRate Reopened / (Resolved + rejected cases).
+	// ReopenRate Reopened / (Resolved + rejected cases), a case that was
+	// rejected, reopened and resolved counting once, as resolved.
 	Reopened   int
-	ReopenRate float64 // Reopened / (Resolved + rejected)
+	ReopenRate float64 // Reopened / (Resolved + rejected and never resolved)
 	// Complainants is the number of distinct customers, Repeat the number
 	// with two or more cases in the period, RepeatShare their share.
 	Complainants int
@@ -152,15 +153,15 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 			}
 			steps[v.State] = append(steps[v.State], v.Elapsed)
 		}
-		resolved := false
+		// A rejection reopened by a supervisor may still be resolved:
+		// look at the whole log.
+		resolved, wasRejected := false, false
 		for _, ev := range evs {
-			if ev.To == StateCarriedOut {
-				resolved = true
-			}
-			if ev.To == StateRejected {
-				rejected++
-				break
-			}
+			resolved = resolved || ev.To == StateCarriedOut
+			wasRejected = wasRejected || ev.To == StateRejected
+		}
+		if wasRejected && !resolved {
+			rejected++ // counted once among the resolved or rejected cases
 		}
 		if resolved {
 			r.Resolved++
@@ -268,7 +269,20 @@ func Quantile(sorted []time.Duration, q float64) time.Duration {
 		return sorted[n-1]
 	}
 	frac := h - float64(lo)
-	return sorted[lo] + time.Duration(math.Round(frac*float64(sorted[lo+1]-sorted[lo])))
+	a, b := sorted[lo], sorted[lo+1]
+	if b-a >= 0 {
+		return a + time.Duration(math.Round(frac*float64(b-a)))
+	}
+	// b − a overflows (durations of opposite signs near the limits):
+	// interpolate in float64, within [a, b].
+	x := math.Round(float64(a) + frac*(float64(b)-float64(a)))
+	switch {
+	case x <= float64(a):
+		return a
+	case x >= float64(b):
+		return b
+	}
+	return time.Duration(x)
 }
 
 // DefaultSignalWindow is the recent window of [Signals] when none is

@@ -79,6 +79,11 @@ type Case struct {
 	// (a reopened case may pay again); with the next one it may not
 	// exceed Intake.OrderValue, when that is known.
 	Paid customer.Money `json:"paid,omitzero"`
+	// PaidOut is all the money the case's carry-outs paid the customer:
+	// refunds, price reductions and compensations. A supervisor's
+	// approval threshold bounds it together with the next proposal, so
+	// that a sum cannot be split over reopenings to stay below it.
+	PaidOut customer.Money `json:"paid_out,omitzero"`
 	// Feedback is the customer's latest feedback.
 	Feedback *Feedback `json:"feedback,omitempty"`
 
@@ -329,6 +334,12 @@ func (p *problems) money(field string, m customer.Money, moves bool, cur custome
 		if m.Currency() != "" || !m.IsZero() {
 			p.add(field, customer.CodeMismatch, "must be empty for "+what)
 		}
+		return
+	}
+	// The bound first: rounding or comparing an amount with an extreme
+	// exponent (1e-2147483647) would not end.
+	if !customer.AmountInRange(m.Amount()) {
+		p.add(field, customer.CodeRange, fmt.Sprintf("%s is outside the bounds of an amount (at most 30 integer digits and 30 decimals)", m))
 		return
 	}
 	if m.Sign() <= 0 {

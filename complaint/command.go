@@ -182,7 +182,7 @@ func checkCommand(p *problems, c Case, cmd Command, now time.Time) {
 			p.add("command.proposal.kind", customer.CodeMismatch, "a price reduction is of an order's price, and the case's subject names no order")
 		}
 		ov := c.Intake.OrderValue
-		if pr.Kind.givesBack() && ov.Sign() > 0 && pr.Amount.Currency() == ov.Currency() {
+		if pr.Kind.givesBack() && ov.Sign() > 0 && pr.Amount.Currency() == ov.Currency() && customer.AmountInRange(pr.Amount.Amount()) {
 			switch total, err := pr.Amount.Add(c.Paid); {
 			case err != nil:
 				p.add("command.proposal.amount", customer.CodeMismatch, err.Error())

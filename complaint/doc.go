@@ -66,7 +66,10 @@
 // case gives back of the order's price, refunds and price reductions over
 // all its carry-outs ([Case.Paid]), may not exceed the order's value, so
 // a reopened case cannot pay the price twice; a compensation is goodwill
-// on top. Amounts are in whole minor units of the case's currency.
+// on top. A supervisor approves a payment only while it and everything
+// the case paid out before ([Case.PaidOut]) stay within the approval
+// threshold; above it a manager approves. Amounts are in whole minor
+// units of the case's currency.
 //
 // # Storage
 //

@@ -21,6 +21,7 @@ type workflowModel struct {
 	amount          int  // EUR of the current proposal
 	givesBack       bool // the current proposal is a refund or price reduction
 	paid            int  // EUR given back of the order by carried-out proposals
+	paidOut         int  // EUR paid by all carried-out proposals
 	staff           complaint.ActorID
 	feedback        *complaint.Feedback
 	carriedAt       time.Time
@@ -83,7 +84,9 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 			m.paid+int(cmd.Proposal.Amount.Amount().IntPart()) <= orderValue
 		return s == complaint.StateInvestigated && owner && within, complaint.StateProposed
 	case complaint.CmdApprove:
-		return s == complaint.StateProposed && sup && (m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer, complaint.StateApproved
+		// The supervisor's threshold bounds what the case paid out
+		// before together with the proposal.
+		return s == complaint.StateProposed && sup && (m.amount == 0 || m.paidOut+m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer, complaint.StateApproved
 	case complaint.CmdSendBack:
 		return s == complaint.StateProposed && sup, complaint.StateInvestigated
 	case complaint.CmdCarryOut:
@@ -190,6 +193,7 @@ func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now tim
 		if m.givesBack {
 			m.paid += m.amount
 		}
+		m.paidOut += m.amount
 	case complaint.CmdRecordFeedback:
 		m.feedback = cmd.Feedback
 	case complaint.CmdWait:

@@ -61,12 +61,12 @@ func (cal *Calendar) loc() *time.Location {
 	return cal.Location
 }
 
-// window returns the working hours of the day containing t, and false
-// when that day has none.
+// window returns the working hours of the date y-m-d in Location, and
+// false when that day has none.
 func (cal *Calendar) window(y int, m time.Month, d int) (open, close time.Time, ok bool) {
-	loc := cal.loc()
-	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	if !cal.Workdays[day.Weekday()] {
+	// The weekday of the date itself: local midnight may not exist (a
+	// daylight-saving change at midnight) and fall on the day before.
+	if !cal.Workdays[time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Weekday()] {
 		return open, close, false
 	}
 	date := customer.DateFromYMD(y, m, d)
@@ -75,9 +75,31 @@ func (cal *Calendar) window(y int, m time.Month, d int) (open, close time.Time, 
 			return open, close, false
 		}
 	}
-	open = time.Date(y, m, d, 0, 0, 0, int(cal.Open), loc)
-	close = time.Date(y, m, d, 0, 0, 0, int(cal.Close), loc)
-	return open, close, true
+	return cal.at(y, m, d, cal.Open), cal.at(y, m, d, cal.Close), true
+}
+
+// at returns the first instant at or after the wall-clock time off past
+// midnight of the date y-m-d in Location. A wall-clock time that does not
+// exist (skipped by a daylight-saving change) gives the instant of the
+// change, so that a day's opening never falls on the day before and the
+// close of one day (24h) is the opening (0) of the next.
+func (cal *Calendar) at(y int, m time.Month, d int, off time.Duration) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, int(off), cal.loc())
+	want := time.Date(y, m, d, 0, 0, 0, int(off), time.UTC)
+	ty, tm, td := t.Date()
+	h, mi, sec := t.Clock()
+	if time.Date(ty, tm, td, h, mi, sec, t.Nanosecond(), time.UTC).Before(want) {
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end
+		}
+	}
+	return t
+}
+
+// nextDate returns the calendar date after y-m-d, computed in UTC: the
+// day after in Location may not start at midnight.
+func nextDate(y int, m time.Month, d int) (int, time.Month, int) {
+	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC).Date()
 }
 
 // Working returns the working time between from and to: to − from for a
@@ -93,8 +115,7 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 	var sum time.Duration
 	y, m, d := from.In(cal.loc()).Date()
 	for {
-		day := time.Date(y, m, d, 0, 0, 0, 0, cal.loc())
-		if !day.Before(to) {
+		if !cal.at(y, m, d, 0).Before(to) {
 			return sum
 		}
 		if o, c, ok := cal.window(y, m, d); ok {
@@ -103,7 +124,7 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 				sum += b.Sub(a)
 			}
 		}
-		y, m, d = day.AddDate(0, 0, 1).Date()
+		y, m, d = nextDate(y, m, d)
 	}
 }
 
@@ -134,7 +155,7 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 		} else {
 			idle++
 		}
-		y, m, dd = time.Date(y, m, dd+1, 0, 0, 0, 0, cal.loc()).Date()
+		y, m, dd = nextDate(y, m, dd)
 	}
 	return time.Time{}
 }

@@ -104,10 +104,13 @@ var (
 		if !g.actor.staff(RoleSupervisor) {
 			return false
 		}
-		if g.actor.Role == RoleManager || g.c.Proposal == nil {
+		if g.actor.Role == RoleManager || g.c.Proposal == nil || g.c.Proposal.Amount.IsZero() {
 			return true
 		}
-		return !g.policy.needsManager(g.c.Proposal.Amount)
+		// What the case paid out before counts: a reopened case
+		// may not pay in parts what a supervisor may not approve at once.
+		total, err := g.c.PaidOut.Add(g.c.Proposal.Amount)
+		return err == nil && !g.policy.needsManager(total)
 	}}
 	gFourEyes = guard{"approver is not the proposer", func(g *guardInput) bool {
 		return g.actor.ID != g.c.ProposedBy
@@ -243,8 +246,11 @@ func Permitted(c Case) []CommandKind {
 // priority rule. A nil *Policy means [DefaultPolicy].
 type Policy struct {
 	// ApprovalThresholds is, per currency, the largest amount a
-	// supervisor may approve; above it a manager must approve. An amount
-	// in a currency that is not in the map always needs a manager.
+	// supervisor may approve; above it a manager must approve. The amount
+	// is the proposal's together with what the case paid out before
+	// ([Case.PaidOut]), so that a reopened case does not pay in parts
+	// what a supervisor may not approve at once. An amount in a currency
+	// that is not in the map always needs a manager.
 	ApprovalThresholds map[customer.Currency]decimal.Decimal
 	// ReopenWindow is how long after a resolution was carried out (or a
 	// complaint rejected) the case may be reopened. Zero forbids reopening.
@@ -418,6 +424,11 @@ func evolve(c Case, ev Event) Case {
 		if pr := c.Proposal; pr != nil && pr.Kind.givesBack() {
 			if paid, err := c.Paid.Add(pr.Amount); err == nil {
 				c.Paid = paid // checked when proposed: the case's currency
+			}
+		}
+		if pr := c.Proposal; pr != nil && pr.Kind.MovesMoney() {
+			if out, err := c.PaidOut.Add(pr.Amount); err == nil {
+				c.PaidOut = out
 			}
 		}
 	case CmdRecordFeedback:
