@@ -196,11 +196,15 @@ func daysF(d float64) string {
 func duration(d time.Duration) string { return daysF(d.Hours() / 24) }
 
 // percent writes a share as a whole percentage, "under 1%" for a small
-// positive share.
+// positive share and "over 99%" for one short of the whole, so that
+// neither reads as none or all.
 func percent(x float64) string {
 	p := math.Round(100 * x)
-	if p == 0 && x > 0 {
+	switch {
+	case p == 0 && x > 0:
 		return "under 1%"
+	case p == 100 && x < 1:
+		return "over 99%"
 	}
 	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
 }

@@ -57,6 +57,8 @@ func TestReasonsText(t *testing.T) {
 		}, 0, []string{"the last complaint 200 days ago"}},
 		{"spend down", func(s *Signals) { s.SpendLast12 = decimal.NewFromInt(105) }, 0,
 			[]string{"spend in the last 12 months down 65% on the year before"}},
+		{"spend nearly gone", func(s *Signals) { s.SpendLast12 = decimal.RequireFromString("0.50") }, 0,
+			[]string{"spend in the last 12 months down over 99% on the year before"}},
 		{"spend up is no reason", func(s *Signals) { s.SpendLast12 = decimal.NewFromInt(600) }, 0, nil},
 		{"returns", func(s *Signals) { s.ReturnRate = 0.4 }, 0, []string{"returns 40% of units bought"}},
 		{"P(alive)", func(s *Signals) { s.PAlive, s.HasPAlive = 0.12, true }, 0,
