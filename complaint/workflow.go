@@ -326,9 +326,12 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 // share no slice or pointer with c or cmd.
 //
 // On failure it returns c unchanged, a zero Event and
-//   - a [*customer.ValidationError] listing every bad field of the actor,
-//     the time (zero, or before the case's last event) and the command's
-//     payload (missing, not used by the command, or invalid), or
+//   - a [*customer.ValidationError] listing every bad field of the case
+//     (a state no log of events leads to, as a damaged store may give
+//     back: an unknown state, or a waiting case that names no state to
+//     resume to), the actor, the time (zero, or before the case's last
+//     event) and the command's payload (missing, not used by the
+//     command, or invalid), or
 //   - a [*TransitionError] when the table has no transition for the
 //     command in c's state, or a guard refuses it.
 //
@@ -344,6 +347,7 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 		}
 	}
 	var pr problems
+	checkState(&pr, c)
 	checkActor(&pr, c, actor, now)
 	checkCommand(&pr, c, cmd, now)
 	if len(pr.fields) > 0 {
@@ -380,6 +384,26 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 		}
 	}
 	return evolve(c, ev), ev, nil
+}
+
+// checkState reports a case that no log of events leads to, as one read
+// back from a damaged store may be: a recorded case in no valid state,
+// or a waiting case that does not know which state it resumes to. Apply
+// refuses to act on it rather than move it somewhere the workflow has no
+// way to.
+func checkState(p *problems, c Case) {
+	if c.Version == 0 {
+		return
+	}
+	if !c.State.Valid() {
+		p.add("case.state", customer.CodeUnknown, fmt.Sprintf("%s is not a state of the workflow", c.State))
+		return
+	}
+	if c.State == StateWaiting {
+		if _, ok := lookup(c.ResumeTo, CmdWait); !ok || c.ResumeTo == StateWaiting {
+			p.add("case.resume_to", customer.CodeRequired, fmt.Sprintf("a waiting case must name a state it can resume to, has %s", c.ResumeTo))
+		}
+	}
 }
 
 // evolve returns a copy of c with the effect of ev, sharing no slice or
