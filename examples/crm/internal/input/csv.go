@@ -73,6 +73,10 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	// number of fields from now on (recordScan): what follows the header
 	// in the first block is cut again, unless the block ends the input.
 	c.w.width, sp.width = l.Fields, l.Fields
+	c.w.header = make([]string, len(c.rec.fields))
+	for i, f := range c.rec.fields {
+		c.w.header[i] = strings.Clone(strings.TrimSpace(f))
+	}
 	if ch := c.cur.c; !ch.plain && !ch.last {
 		sp.buf = append(ch.data[c.cur.pos:len(ch.data):len(ch.data)], sp.buf...)
 		sp.line = c.cur.line

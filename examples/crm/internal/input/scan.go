@@ -65,7 +65,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	var held []*chunk
 	cur := customer.Currency("")
 	var w0 walker
-	w0.name, w0.width = name, cr.fields
+	w0.name, w0.width, w0.header = name, cr.fields, cr.w.header
 	var row Row
 	for {
 		held = append(held, c)
@@ -111,7 +111,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	for i := range ws {
 		w := &worker{id: i, n: workers, name: name, lay: cr.layout, o: &o, cur: cur, seed: seed,
 			stop: &stop, free: sp.free, freeIx: x.free, sh: newShard(&t.template, share)}
-		w.walker.name, w.walker.width = name, cr.fields
+		w.walker.name, w.walker.width, w.walker.header = name, cr.fields, cr.w.header
 		ws[i] = w
 		t.shards[i] = w.sh
 		chans[i] = make(chan *chunk, 4)

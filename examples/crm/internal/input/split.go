@@ -270,8 +270,10 @@ func lineEnd(b []byte, i int, eof bool) int {
 type walker struct {
 	name string
 	// width is the number of fields of the header, 0 before it is
-	// known (see recordScan).
+	// known (see recordScan); header are its names, which errors of a
+	// malformed field name.
 	width  int
+	header []string
 	fields []string
 	ends   []int32
 	lines  []int // line of each field of a record read by encoding/csv
@@ -491,7 +493,9 @@ func (r *record) field(i int) (string, bool) {
 
 // quoted reads b, one record that starts on line line as recordScan
 // cuts it, with encoding/csv into rec. A malformed record is reported at
-// the line where it starts, for the reason encoding/csv gives.
+// the line where it starts, for the reason encoding/csv gives, naming the
+// column of the field where encoding/csv found the fault once the header
+// is known.
 func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
@@ -500,7 +504,11 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 		*rec = record{line: line}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error()}
+			re := &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error()}
+			if i := fieldAt(b, offsetOf(b, pe.Line-pe.StartLine+1, pe.Column)); i < len(w.header) {
+				re.Column = w.header[i]
+			}
+			return re
 		}
 		return &RowError{File: w.name, Line: line, Reason: err.Error()}
 	}
@@ -511,4 +519,43 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 	}
 	*rec = record{fields: fields, nfields: len(fields), line: w.lines[0], lines: w.lines}
 	return nil
+}
+
+// offsetOf returns the offset in b of the byte at column col (1-based) of
+// line ln (1-based) of b, as a csv.ParseError places its fault.
+func offsetOf(b []byte, ln, col int) int {
+	off := 0
+	for ; ln > 1; ln-- {
+		i := bytes.IndexByte(b[off:], '\n')
+		if i < 0 {
+			return len(b)
+		}
+		off += i + 1
+	}
+	return min(off+max(col-1, 0), len(b))
+}
+
+// fieldAt returns the index of the field of the csv record b that holds
+// the byte at offset off: the separators before it that are not within
+// quotes.
+func fieldAt(b []byte, off int) int {
+	field, quoted, start := 0, false, true
+	for i := 0; i < off && i < len(b); i++ {
+		switch c := b[i]; {
+		case start && c == '"':
+			quoted, start = true, false
+		case quoted && c == '"':
+			if i+1 < off && b[i+1] == '"' {
+				i++ // an escaped quote
+			} else {
+				quoted = false
+			}
+		case !quoted && c == ',':
+			field++
+			start = true
+		default:
+			start = false
+		}
+	}
+	return field
 }

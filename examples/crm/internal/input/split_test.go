@@ -203,7 +203,7 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 		row(fmt.Sprintf("C%d,2024-01-01,%d,%s\n", i, i+1, cat))
 	}
 	data := []byte(b.String())
-	res := readBothWays(t, data, `f.csv:101: extraneous or missing " in quoted-field`)
+	res := readBothWays(t, data, `f.csv:101: amount: extraneous or missing " in quoted-field`)
 	assert.EqualValues(t, n, res.Rows)
 	assert.EqualValues(t, 1, res.Skipped)
 	assert.Len(t, res.Summaries, n-1)
@@ -222,8 +222,8 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 	assert.EqualValues(t, 300003, tab.Rows)
 	assert.EqualValues(t, 2, tab.Skipped, "the stray quote and the bare quote at the end")
 	require.Len(t, tab.Errors, 2)
-	assert.EqualError(t, tab.Errors[0], `f.csv:2: extraneous or missing " in quoted-field`)
-	assert.EqualError(t, tab.Errors[1], `f.csv:300003: bare " in non-quoted-field`)
+	assert.EqualError(t, tab.Errors[0], `f.csv:2: amount: extraneous or missing " in quoted-field`)
+	assert.EqualError(t, tab.Errors[1], `f.csv:300003: category: bare " in non-quoted-field`)
 
 	// Blocks of 64 kB: the one that holds the open quote grows to about
 	// the bound, not to the end of the input.
@@ -258,11 +258,11 @@ func TestStrayQuoteClosedLinesLaterCostsItsLine(t *testing.T) {
 		errs    []string
 	}{
 		{"closed at the end of a line", "C100,2024-01-01,\"101,x\n", 9, "C200,2024-01-01,201,W32\"\n",
-			[]string{`f.csv:3: extraneous or missing " in quoted-field`, `f.csv:13: bare " in non-quoted-field`}},
+			[]string{`f.csv:3: amount: extraneous or missing " in quoted-field`, `f.csv:13: category: bare " in non-quoted-field`}},
 		{"opened in the last field, closed at the end of a line", "C100,2024-01-01,101,\"x\n", 9, "C200,2024-01-01,201,W32\"\n",
-			[]string{`f.csv:3: extraneous or missing " in quoted-field`, `f.csv:13: bare " in non-quoted-field`}},
+			[]string{`f.csv:3: category: extraneous or missing " in quoted-field`, `f.csv:13: category: bare " in non-quoted-field`}},
 		{"closed in the middle of a field, right count", "C100,2024-01-01,\"101,x\n", 9, "C200,2024-01-01,W32\",x\n",
-			[]string{`f.csv:3: extraneous or missing " in quoted-field`, `f.csv:13: bare " in non-quoted-field`}},
+			[]string{`f.csv:3: amount: extraneous or missing " in quoted-field`, `f.csv:13: amount: bare " in non-quoted-field`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
