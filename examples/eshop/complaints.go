@@ -138,6 +138,11 @@ func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Reque
 	if err := p.err(); err != nil {
 		return 0, nil, err
 	}
+	// Orders are in the programme's currency only; money of a complaint
+	// in another becomes a credit no summary of the customer can add up.
+	if cur := s.programme.Config().Currency; intake.Currency != cur {
+		return 0, nil, badRequest("currency", "this shop sells in %s", cur)
+	}
 	now := s.now()
 	intake.ID = "pending"
 	if err := intake.Validate(now); err != nil {

@@ -22,15 +22,19 @@ import (
 //
 //  1. Before a carry-out is applied, the credit it would give is checked
 //     (a price reduction needs the order it reduces, and that order must
-//     be in the customer's history): a credit that could never be
-//     recorded refuses the carry-out with 422, and the case is unchanged.
+//     be in the customer's history; a credit for an order must be in its
+//     currency, and price reductions may not add up to more than its
+//     net): a credit that could never be recorded, or that no summary
+//     could add up, refuses the carry-out with 422, and the case is
+//     unchanged.
 //  2. After the carry-out, the credits of the case are appended.
 //  3. If the store fails between the two, the carry-out answers 503 and
 //     every later summary of the customer first appends the credits of
 //     all its cases (syncCredits), so the state is never shown.
 
 // checkCredit refuses the carry-out cmd of case c by actor at now when the
-// credit it would give cannot be recorded in the customer's history. It
+// credit it would give cannot be recorded in the customer's history, or
+// is not valid against its order (customer.Credit.ValidateFor). It
 // returns nil for any other command, and when Apply itself refuses cmd
 // (the caller's apply reports that).
 func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complaint.Command, actor complaint.Actor, now time.Time) error {
@@ -52,28 +56,75 @@ func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complain
 		}
 		return err
 	}
-	// Every credit of a case is for the case's order, if any: one look
-	// at the history answers for all of them.
-	var want *customer.Credit
+	// Every credit of a case is for the case's order, if any: one pass
+	// over the history finds that order and the credits stored before.
+	var orderID string
+	var cust customer.ID
 	for i := range credits {
 		if credits[i].OrderID != "" {
-			want = &credits[i]
+			orderID, cust = credits[i].OrderID, credits[i].CustomerID
 		}
 	}
-	if want == nil {
-		return nil
-	}
-	for e, err := range s.stores.Customers.History(ctx, want.CustomerID) {
-		if err != nil {
-			return err
+	var order *customer.Order
+	stored := map[string]bool{}
+	var reductions []customer.Credit
+	if orderID != "" {
+		for e, err := range s.stores.Customers.History(ctx, cust) {
+			if err != nil {
+				return err
+			}
+			switch {
+			case e.Order != nil && e.Order.ID == orderID:
+				order = e.Order
+			case e.Credit != nil:
+				stored[e.Credit.ID] = true
+				if e.Credit.OrderID == orderID && e.Credit.Kind == customer.PriceReduction {
+					reductions = append(reductions, *e.Credit)
+				}
+			}
 		}
-		if e.Order != nil && e.Order.ID == want.OrderID {
-			return nil
+		if order == nil {
+			var want customer.Credit
+			for _, cr := range credits {
+				if cr.OrderID != "" {
+					want = cr
+				}
+			}
+			return &apiError{status: http.StatusUnprocessableEntity, field: "subject.order",
+				msg: fmt.Sprintf("complaint %q: order %q is not in the history of customer %q, so the %s of %s cannot be recorded",
+					c.ID, want.OrderID, want.CustomerID, want.Kind, want.Amount)}
 		}
 	}
-	return &apiError{status: http.StatusUnprocessableEntity, field: "subject.order",
-		msg: fmt.Sprintf("complaint %q: order %q is not in the history of customer %q, so the %s of %s cannot be recorded",
-			c.ID, want.OrderID, want.CustomerID, want.Kind, want.Amount)}
+	// Each credit not stored yet must be valid against its order (its
+	// currency, and price reductions within what is left of the order's
+	// net), or the history would hold money no summary can add up.
+	for _, cr := range credits {
+		if stored[cr.ID] {
+			continue
+		}
+		var verr error
+		if cr.OrderID == "" {
+			verr = cr.Validate(now)
+		} else {
+			reduced := customer.Zero(order.Currency)
+			for _, r := range reductions {
+				if reduced, verr = reduced.Add(r.Amount); verr != nil {
+					break
+				}
+			}
+			if verr == nil {
+				verr = cr.ValidateFor(*order, reduced, now)
+			}
+			if cr.Kind == customer.PriceReduction {
+				reductions = append(reductions, cr)
+			}
+		}
+		if verr != nil {
+			return &apiError{status: http.StatusUnprocessableEntity, field: "proposal.amount",
+				msg: fmt.Sprintf("complaint %q: the %s of %s cannot be recorded: %v", c.ID, cr.Kind, cr.Amount, verr)}
+		}
+	}
+	return nil
 }
 
 // appendCredits appends the credits of the case with events evs to the

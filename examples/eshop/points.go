@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/shopspring/decimal"
 
@@ -133,7 +135,17 @@ func (s *Server) postAdjustment(ctx context.Context, caller Caller, r *http.Requ
 		status = http.StatusOK
 		acct, err = s.ledger.Account(ctx, member)
 	case errors.As(err, &dup):
-		return 0, nil, &apiError{status: http.StatusConflict, field: "id", msg: fmt.Sprintf("adjustment %q was made before with other content", in.ID)}
+		// The adjustment's time is the request's, so a redelivery differs
+		// from the first delivery in it: compare what the caller sent.
+		same, ferr := s.sameAdjustment(ctx, adj)
+		if ferr != nil {
+			return 0, nil, ferr
+		}
+		if !same {
+			return 0, nil, &apiError{status: http.StatusConflict, field: "id", msg: fmt.Sprintf("adjustment %q was made before with other content", in.ID)}
+		}
+		status = http.StatusOK
+		acct, err = s.ledger.Account(ctx, member)
 	case errors.Is(err, loyalty.ErrNotMember):
 		return 0, nil, &apiError{status: http.StatusNotFound, field: "id", msg: "not a member of the programme"}
 	}
@@ -143,6 +155,22 @@ func (s *Server) postAdjustment(ctx context.Context, caller Caller, r *http.Requ
 	s.log.LogAttrs(ctx, slog.LevelInfo, "points adjusted", slog.String("operator", caller.ID),
 		slog.String("adjustment", in.ID), slog.Int64("points", in.Points))
 	return status, map[string]any{"adjustment": in.ID, "duplicate": status == http.StatusOK, "points": s.pointsView(acct, now)}, nil
+}
+
+// sameAdjustment reports whether the ledger of adj's member holds an
+// adjustment under adj's ID with adj's points, reason and operator: a
+// redelivery of adj, made at another time.
+func (s *Server) sameAdjustment(ctx context.Context, adj loyalty.Adjustment) (bool, error) {
+	entries, err := s.stores.Ledgers.Entries(ctx, adj.Member, 0)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range entries {
+		if e.Key == adj.Key() && e.Kind == loyalty.EntryAdjust {
+			return e.Points == adj.Points && e.Reason == adj.Reason && e.Operator == adj.Operator, nil
+		}
+	}
+	return false, nil
 }
 
 type itemIn struct {
@@ -156,14 +184,20 @@ type itemIn struct {
 	Discount  string `json:"discount"`
 }
 
+// usesIn is how often a coupon was used before, as the shop counts it.
+type usesIn struct {
+	Total    int `json:"total"`     // by everyone
+	ByMember int `json:"by_member"` // by the basket's member
+}
+
 type basketIn struct {
-	Member   string                        `json:"member"`
-	Time     string                        `json:"time"`
-	Currency string                        `json:"currency"`
-	Items    []itemIn                      `json:"items"`
-	Coupons  []string                      `json:"coupons"`
-	Uses     map[string]loyalty.CouponUses `json:"uses"`
-	Points   int64                         `json:"points"`
+	Member   string            `json:"member"`
+	Time     string            `json:"time"`
+	Currency string            `json:"currency"`
+	Items    []itemIn          `json:"items"`
+	Coupons  []string          `json:"coupons"`
+	Uses     map[string]usesIn `json:"uses"`
+	Points   int64             `json:"points"`
 }
 
 type deductionOut struct {
@@ -209,8 +243,18 @@ func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (in
 		Member:   customer.ID(in.Member),
 		Time:     parseTime(&p, "time", in.Time, false),
 		Currency: parseCurrency(&p, "currency", in.Currency),
-		Uses:     in.Uses,
 		Points:   loyalty.Points(in.Points),
+	}
+	for _, code := range slices.Sorted(maps.Keys(in.Uses)) {
+		u := in.Uses[code]
+		if u.Total < 0 || u.ByMember < 0 || u.ByMember > u.Total {
+			p.add(fmt.Sprintf("uses[%s]", code), "total and by_member must not be negative, nor by_member above total")
+			continue
+		}
+		if b.Uses == nil {
+			b.Uses = map[string]loyalty.CouponUses{}
+		}
+		b.Uses[code] = loyalty.CouponUses{Total: u.Total, ByMember: u.ByMember}
 	}
 	if b.Time.IsZero() {
 		b.Time = now
@@ -263,6 +307,10 @@ func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (in
 			defer s.lock(b.Member)()
 			return s.settle(ctx, b.Member, now)
 		}()
+		var ae *apiError
+		if errors.As(err, &ae) && ae.status == http.StatusNotFound {
+			return 0, nil, &apiError{status: http.StatusNotFound, field: "member", msg: "no such customer"}
+		}
 		if err != nil {
 			return 0, nil, notFound(err, "member", "no such customer")
 		}

@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"regexp"
 	"strings"
@@ -128,8 +129,32 @@ func (s *Server) routes() {
 	s.handle("POST /v1/complaints/{id}/commands", RightComplaintWork, s.postCommand)
 	s.handle("POST /v1/models/refresh", RightModels, s.postRefresh)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := s.allowed(r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, &apiError{status: http.StatusMethodNotAllowed,
+				msg: fmt.Sprintf("method %s not allowed here; allowed: %s", r.Method, strings.Join(allow, ", "))})
+			return
+		}
 		writeError(w, &apiError{status: http.StatusNotFound, msg: "no such endpoint"})
 	})
+}
+
+// allowed returns the methods an endpoint serves at r's path, or none when
+// no endpoint is there. The catch-all route that answers 404 would
+// otherwise hide the mux's own 405.
+func (s *Server) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // handlerFunc is an endpoint: it returns the status and body of a success,
@@ -305,8 +330,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decode reads the request body into v strictly: JSON only, unknown
 // fields and trailing data rejected, type errors naming the field.
 func decode(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return &apiError{status: http.StatusUnsupportedMediaType, field: "body", msg: "Content-Type must be application/json"}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return &apiError{status: http.StatusUnsupportedMediaType, field: "body", msg: "Content-Type must be application/json"}
+		}
 	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()

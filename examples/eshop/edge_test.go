@@ -1,0 +1,157 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// An adjustment delivered again later, with the same content, is the same
+// adjustment (200, nothing added), although the server stamps each
+// delivery with its own time; another content under its ID is 409.
+func TestAdjustmentRedeliveredLater(t *testing.T) {
+	backends(t, func(t *testing.T, e *testEnv) {
+		e.register("C-2")
+		adj := map[string]any{"id": "ADJ-1", "points": 500, "reason": "goodwill after a lost parcel"}
+		r := e.do("POST", "/v1/members/C-2/adjustments", "supervisor-1", adj)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		e.advance(90 * time.Second)
+		r = e.do("POST", "/v1/members/C-2/adjustments", "supervisor-1", adj)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, true, r.Body["duplicate"])
+		assert.EqualValues(t, 500, e.balance("C-2"))
+
+		for _, other := range []map[string]any{
+			{"id": "ADJ-1", "points": 500, "reason": "another reason"},
+			{"id": "ADJ-1", "points": 400, "reason": "goodwill after a lost parcel"},
+		} {
+			r = e.do("POST", "/v1/members/C-2/adjustments", "supervisor-1", other)
+			require.Equal(t, http.StatusConflict, r.Status, r.String())
+			assert.Equal(t, "id", r.field())
+		}
+		r = e.do("POST", "/v1/members/C-2/adjustments", "manager-1", adj)
+		require.Equal(t, http.StatusConflict, r.Status, "another operator: %s", r)
+		assert.EqualValues(t, 500, e.balance("C-2"))
+	})
+}
+
+// The coupon uses a shop passes with a basket are read as documented
+// ("total", "by_member") and count; bad counts name the coupon; an
+// unknown member is named as "member".
+func TestBasketCouponUses(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-3")
+	basket := func(uses any) map[string]any {
+		b := map[string]any{"member": "C-3", "currency": "EUR", "coupons": []string{"WELCOME10"},
+			"items": []map[string]any{{"id": "1", "sku": "CO-7", "category": "coats", "quantity": 1, "unit_price": "249.00"}}}
+		if uses != nil {
+			b["uses"] = uses
+		}
+		return b
+	}
+	r := e.do("POST", "/v1/baskets/price", "shop", basket(map[string]any{"WELCOME10": map[string]int{"total": 3, "by_member": 0}}))
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, "24.90", r.Body["discount"])
+
+	r = e.do("POST", "/v1/baskets/price", "shop", basket(map[string]any{"WELCOME10": map[string]int{"total": 3, "by_member": 1}}))
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status, "WELCOME10 is once per member: %s", r)
+	assert.Equal(t, "coupons", r.field())
+
+	r = e.do("POST", "/v1/baskets/price", "shop", basket(map[string]any{"WELCOME10": map[string]int{"total": -1}}))
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.Equal(t, "uses[WELCOME10]", r.field())
+
+	r = e.do("POST", "/v1/baskets/price", "shop", basket(map[string]any{"WELCOME10": map[string]any{"total": "x"}}))
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.Equal(t, "uses.total", r.field())
+
+	b := basket(nil)
+	b["member"] = "C-404"
+	r = e.do("POST", "/v1/baskets/price", "shop", b)
+	require.Equal(t, http.StatusNotFound, r.Status, r.String())
+	assert.Equal(t, "member", r.field())
+}
+
+// Money of a complaint must fit the order it is for: a complaint is in
+// the shop's currency, and a price reduction that would take the order's
+// reductions above its net refuses the carry-out (422, case unchanged),
+// so that the customer's history stays summable and the insight works.
+func TestComplaintCreditMustFitItsOrder(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-8")
+	r := e.do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	_, err := e.srv.Refresh(t.Context())
+	require.NoError(t, err)
+
+	r = e.do("POST", "/v1/complaints", "shop", map[string]any{
+		"complainant": "C-8", "channel": "web", "received": testNow.Add(-time.Hour).Format(time.RFC3339),
+		"subject": map[string]any{"kind": "product", "sku": "KN-100", "order": "O-8"}, "category": "seams",
+		"severity": "medium", "currency": "USD", "order_value": "89.90",
+		"demand": map[string]any{"kind": "apology"}, "description": "The seams came apart.",
+	})
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.Equal(t, "currency", r.field())
+
+	// The order's net is 89.90 + 54.90 = 144.80: 80 and then 80 more
+	// is too much.
+	path := e.resolveComplaint("C-8", "O-8", "price-reduction", "80.00")
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	path = e.resolveComplaint("C-8", "O-8", "price-reduction", "80.00")
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status, r.String())
+	assert.Equal(t, "proposal.amount", r.field())
+	r = e.do("GET", strings.TrimSuffix(path, "/commands"), "agent-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, "approved", r.Body["case"].(map[string]any)["state"])
+
+	r = e.do("GET", "/v1/customers/C-8/insight", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, "64.80", r.Body["summary"].(map[string]any)["net"])
+}
+
+// A known path with a method it does not serve is 405 with Allow and a
+// JSON error, not 404; a body that is not JSON by its media type is 415.
+func TestWrongMethodAndMediaType(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1")
+	for _, c := range []struct{ method, path, allow string }{
+		{"GET", "/v1/orders", "POST"},
+		{"DELETE", "/v1/customers/C-1", "GET, HEAD, PUT"},
+		{"PATCH", "/v1/complaints/C-1:1", "GET, HEAD"},
+		{"POST", "/v1/members/C-1/points", "GET, HEAD"},
+	} {
+		req, err := http.NewRequest(c.method, e.ts.URL+c.path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+e.keys["manager-1"])
+		resp, err := e.client.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, "%s %s", c.method, c.path)
+		assert.Equal(t, c.allow, resp.Header.Get("Allow"), "%s %s", c.method, c.path)
+		assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+	}
+	r := e.do("GET", "/v1/nothing", "shop", nil)
+	assert.Equal(t, http.StatusNotFound, r.Status, r.String())
+
+	for _, ct := range []string{"application/jsonp", "application/json-seq", "text/plain"} {
+		req, err := http.NewRequest("POST", e.ts.URL+"/v1/orders",
+			strings.NewReader(`{"id":"O-1","customer_id":"C-1","time":"2026-03-01T10:00:00Z","channel":"online","currency":"EUR",`+
+				`"lines":[{"id":"1","quantity":1,"unit_price":"10.00"}]}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+e.keys["shop"])
+		req.Header.Set("Content-Type", ct)
+		resp, err := e.client.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode, ct)
+	}
+	assert.Empty(t, e.orders("C-1"))
+	r = e.do("POST", "/v1/orders", "shop", order("O-2", "C-1", testNow.Add(-time.Hour), 1, "10.00"))
+	assert.Equal(t, http.StatusCreated, r.Status, "application/json is fine: %s", r)
+}
