@@ -580,12 +580,23 @@ func restoreTarget(redeemed Points, retNet, totalNet decimal.Decimal, retUnits, 
 }
 
 // takeBack returns the entry that takes delta points of order o back:
-// from the order's lot and then the other lots, with what is already
-// spent recorded as debt or written off as the debt policy says, and
-// note completed to say so. The caller sets the kind, times, lines and
+// from the order's lot, then, of what the lot no longer holds, the points
+// that expired from it are written off first (in Forgiven: expiry took
+// them already), and the rest, spent, from the other lots, with what is
+// missing recorded as debt or written off as the debt policy says; note
+// is completed to say so. The caller sets the kind, times, lines and
 // spend.
 func (b *builder) takeBack(o *orderRecord, delta Points, note string) Entry {
-	parts, rest := b.w.draw(delta, o.lot, true)
+	// What the order's own lot no longer holds was spent or expired; the
+	// points that expired are gone already and are not taken again.
+	var held Points
+	if i := b.w.lotIndex(o.lot); o.lot != "" && i >= 0 {
+		held = b.w.lots[i].Remaining
+	}
+	covered := o.clawed - o.lotClawed // what claw-backs covered beyond the lot
+	beyond := delta - min(delta, held)
+	lapsed := min(o.expired, covered+beyond) - min(o.expired, covered)
+	parts, rest := b.w.draw(delta-lapsed, o.lot, true)
 	taken := sumParts(parts)
 	var debt, forgiven Points
 	if b.p.cfg.DebtPolicy == DebtRecord {
@@ -599,7 +610,10 @@ func (b *builder) takeBack(o *orderRecord, delta Points, note string) Entry {
 	if forgiven > 0 {
 		note += fmt.Sprintf("; %d already spent, written off (cap at zero)", forgiven)
 	}
-	return Entry{Points: -(taken + debt), Parts: parts, Debt: debt, Forgiven: forgiven, OrderID: o.id,
+	if lapsed > 0 {
+		note += fmt.Sprintf("; %d had expired, not taken again", lapsed)
+	}
+	return Entry{Points: -(taken + debt), Parts: parts, Debt: debt, Forgiven: forgiven + lapsed, OrderID: o.id,
 		Qualifying: -delta, Note: note}
 }
 

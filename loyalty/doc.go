@@ -29,9 +29,11 @@
 // sum of the entries' Points.
 //
 // Points are redeemed nearest expiry first. A refund claws back the
-// order's points in proportion to the returned lines' share of them;
-// points already spent become debt or are written off, as [DebtPolicy]
-// says. An exchange ([customer.Exchange]: another size or colour, no
+// order's points in proportion to the returned lines' share of them:
+// from what the order's own lot still holds, then, of the points it no
+// longer holds, those that expired are not taken again (the member lost
+// them already) and those spent are taken from other lots or become debt
+// or are written off, as [DebtPolicy] says. An exchange ([customer.Exchange]: another size or colour, no
 // money moves) claws back nothing and keeps the qualifying spend: the
 // replacement is the same sale, and a later refund of it claws back as
 // usual. A price reduction ([Credited], a [customer.Credit]) takes back

@@ -49,7 +49,10 @@ type Entry struct {
 	Parts []LotPart
 	// Debt is the change of the member's debt.
 	Debt Points
-	// Forgiven is what a claw-back wrote off under [DebtCapAtZero].
+	// Forgiven is what a claw-back (or a price reduction's) did not take:
+	// points already spent, written off under [DebtCapAtZero], and
+	// points of the order's own lot that had expired, under either
+	// policy.
 	Forgiven Points
 	// OrderID is the order of an earn or claw-back.
 	OrderID string
@@ -122,19 +125,35 @@ type Lot struct {
 	OrderID string
 }
 
+// lotPoints returns the points of parts drawn from lot.
+func lotPoints(parts []LotPart, lot string) Points {
+	var n Points
+	for _, p := range parts {
+		if p.Lot == lot {
+			n += p.Points
+		}
+	}
+	return n
+}
+
 // orderRecord is what the ledger knows of one order.
 type orderRecord struct {
-	id       string
-	time     time.Time
-	lot      string
-	points   Points // earned
-	clawed   Points // covered by claw-backs, including what was forgiven
-	spend    decimal.Decimal
-	returned decimal.Decimal // spend returned
-	reduced  decimal.Decimal // spend given back by price reductions
-	qual     Points          // qualifying points left
-	lines    []LineRecord
-	units    map[string]int // units returned by line
+	id     string
+	time   time.Time
+	lot    string
+	points Points // earned
+	clawed Points // covered by claw-backs, including what was forgiven
+	// lotClawed is what the claw-backs drew from the order's own lot,
+	// and expired what expired of that lot: the rest of the points the
+	// order earned and its lot no longer holds were spent.
+	lotClawed Points
+	expired   Points
+	spend     decimal.Decimal
+	returned  decimal.Decimal // spend returned
+	reduced   decimal.Decimal // spend given back by price reductions
+	qual      Points          // qualifying points left
+	lines     []LineRecord
+	units     map[string]int // units returned by line
 }
 
 // redemptionRecord is what the ledger knows of the points redeemed to
@@ -413,6 +432,12 @@ func (a *Account) fold(e *Entry) error {
 	// A redemption for an order remembers the expiry of the points it
 	// drew, which the points given back by refunds keep ([Returned]).
 	var drawn []expiryShare
+	// The parts of an expiry drawn from lots that orders earned.
+	type orderPart struct {
+		lot, order string
+		points     Points
+	}
+	var expiredOf []orderPart
 	for _, part := range e.Parts {
 		i := a.lotIndex(part.Lot)
 		if i < 0 {
@@ -435,6 +460,9 @@ func (a *Account) fold(e *Entry) error {
 		}
 		if e.Kind == EntryRedeem && e.OrderID != "" {
 			drawn = append(drawn, expiryShare{expires: l.ExpiresAt, points: part.Points})
+		}
+		if e.Kind == EntryExpire && l.OrderID != "" {
+			expiredOf = append(expiredOf, orderPart{l.ID, l.OrderID, part.Points})
 		}
 		l.Remaining -= part.Points
 		if l.Pending {
@@ -515,11 +543,19 @@ func (a *Account) fold(e *Entry) error {
 			}
 			a.redeemed = a.redeemed.set(e.OrderID, r)
 		}
+	case EntryExpire:
+		for _, x := range expiredOf {
+			if o := a.order(x.order); o != nil && o.lot == x.lot {
+				o.expired += x.points
+				a.setOrder(o)
+			}
+		}
 	case EntryClawback:
 		o := a.order(e.OrderID)
 		if o == nil {
 			return corrupt(e, "claws back unknown order %q", e.OrderID)
 		}
+		o.lotClawed += lotPoints(e.Parts, o.lot)
 		for _, l := range e.Lines {
 			if o.units == nil {
 				o.units = map[string]int{}
@@ -547,6 +583,7 @@ func (a *Account) fold(e *Entry) error {
 		if e.Spend.Sign() > 0 {
 			return corrupt(e, "a reduction adds spend %s", e.Spend)
 		}
+		o.lotClawed += lotPoints(e.Parts, o.lot)
 		o.clawed += -e.Points + e.Forgiven
 		o.reduced = o.reduced.Sub(e.Spend)
 		o.qual += e.Qualifying

@@ -49,6 +49,9 @@ type modelOrder struct {
 	// drawn is how many of the redeemed points came from lots of each
 	// expiry, nearest expiry first.
 	drawn []modelShare
+	// lotClawed is what claw-backs took from the order's own lot, and
+	// expired what expired of it.
+	lotClawed, expired loyalty.Points
 }
 
 // modelShare is an amount of points with one expiry date.
@@ -145,6 +148,29 @@ type ledgerMachine struct {
 	nextID  int
 	reviews map[time.Time]bool // review and grace-end instants scheduled by the ledger
 	balance loyalty.Points     // the model's net balance
+}
+
+// clawBack changes the model for delta more points of order id taken
+// back, held being what its own lot held before: from the lot first;
+// of what the lot no longer holds, the points that expired from it are
+// not taken again, counted first; the rest as takeBack says.
+func (m *ledgerMachine) clawBack(o *modelOrder, delta, held loyalty.Points) {
+	covered := o.clawed - o.lotClawed
+	beyond := delta - min(delta, held)
+	lapsed := min(o.expired, covered+beyond) - min(o.expired, covered)
+	o.lotClawed += min(delta, held)
+	o.clawed += delta
+	m.takeBack(delta - lapsed)
+}
+
+// held returns what the lot order id earned holds now.
+func (m *ledgerMachine) held(id string) loyalty.Points {
+	for _, l := range m.a.Lots() {
+		if l.ID == "order:"+id {
+			return l.Remaining
+		}
+	}
+	return 0
 }
 
 // takeBack changes the model's balance for delta points taken back:
@@ -368,6 +394,9 @@ func (m *ledgerMachine) Wait(rt *rapid.T) {
 	for _, l := range m.a.Lots() {
 		if !l.ExpiresAt.IsZero() && !l.ExpiresAt.After(m.now) {
 			expiring += l.Remaining
+			if o := m.orders[l.OrderID]; o != nil && l.ID == "order:"+l.OrderID {
+				o.expired += l.Remaining
+			}
 		}
 	}
 	if _, err := m.apply(rt, loyalty.Tick{Member: "M1"}); err != nil {
@@ -476,6 +505,7 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	r := customer.Return{ID: fmt.Sprint("X", m.nextID), OrderID: id, CustomerID: "M1", Time: m.now,
 		Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: lid, Quantity: -units}}}
 	_, preClawed, _ := m.a.OrderPoints(id)
+	held := m.held(id)
 	entries, err := m.apply(rt, loyalty.Returned{Return: r})
 	if err != nil {
 		rt.Fatalf("return: %v", err)
@@ -521,9 +551,7 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	}
 	o.restored += give
 	m.balance += give - expired
-	delta := o.clawTarget() - o.clawed
-	o.clawed += delta
-	m.takeBack(delta)
+	m.clawBack(o, o.clawTarget()-o.clawed, held)
 	// Too many units: refused, nothing changes.
 	r.ID += "-again"
 	r.Lines = []customer.ReturnLine{{LineID: lid, Quantity: -(o.qty[lid] - o.returned[lid] + 1)}}
@@ -598,6 +626,7 @@ func (m *ledgerMachine) Reduce(rt *rapid.T) {
 	cr := customer.Credit{ID: fmt.Sprint("K", m.nextID), CustomerID: "M1", OrderID: id, Time: m.now,
 		Kind: customer.PriceReduction, Amount: eurMoney(amount)}
 	_, preClawed, _ := m.a.OrderPoints(id)
+	held := m.held(id)
 	entries, err := m.apply(rt, loyalty.Credited{Credit: cr})
 	if err != nil {
 		rt.Fatalf("reduction: %v", err)
@@ -614,8 +643,7 @@ func (m *ledgerMachine) Reduce(rt *rapid.T) {
 	if clawed != want {
 		rt.Fatalf("order %s: clawed %d after a reduction, want %d (spend %d, kept %s)", id, clawed, want, o.spend(), o.spendAt())
 	}
-	m.takeBack(want - o.clawed)
-	o.clawed = want
+	m.clawBack(o, want-o.clawed, held)
 	// More than is left: refused, nothing changes.
 	cr.ID += "-again"
 	cr.Amount = eurMoney(o.spendAt().IntPart() + 1)

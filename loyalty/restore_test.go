@@ -496,3 +496,47 @@ func TestRefundGivesBackThePointsByPriceNotByEarnWeight(t *testing.T) {
 	}
 	assert.Equal(t, loyalty.Points(5000), got, "half the price, half the points")
 }
+
+// A refund after the order's points expired takes back only the points
+// that were spent: those that expired are gone already and are not taken
+// a second time from the member's other points.
+func TestClawbackAfterExpiryTakesOnlyWhatWasSpent(t *testing.T) {
+	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
+		t.Run(policy.String(), func(t *testing.T) {
+			p := payProgramme(t, policy)
+			at := day(2026, 1, 10)
+			a := apply(t, p, loyalty.Account{}, at, loyalty.Join{Member: "M1", Time: at},
+				loyalty.Purchase{Order: order("O1", "M1", at, line("COAT", "coats", "100", 1))})
+			a = apply(t, p, a, at.Add(time.Hour), loyalty.Redemption{Member: "M1", ID: "R1", Points: 60, Time: at.Add(time.Hour)})
+			// Twelve months on, the 40 points left of the order expire;
+			// then 25 points of a later purchase.
+			later := day(2027, 1, 20)
+			a = apply(t, p, a, later, loyalty.Purchase{Order: order("O2", "M1", later, line("SOCKS", "socks", "25", 1))})
+			require.Equal(t, loyalty.Points(25), a.Available)
+
+			back := later.Add(time.Hour)
+			a, entries, err := p.Apply(a, loyalty.Returned{Return: ret("X1", "O1", "M1", back,
+				customer.ReturnLine{LineID: "COAT", Quantity: -1})}, back)
+			require.NoError(t, err)
+			c := ofKind(entries, loyalty.EntryClawback)
+			require.Len(t, c, 1)
+			// The 60 spent are taken: 25 from O2's points, 35 owed or
+			// written off; the 40 that expired are not taken again.
+			assert.Equal(t, loyalty.Points(0), a.Available)
+			switch policy {
+			case loyalty.DebtRecord:
+				assert.Equal(t, loyalty.Points(-60), c[0].Points)
+				assert.Equal(t, loyalty.Points(35), c[0].Debt)
+				assert.Equal(t, loyalty.Points(40), c[0].Forgiven)
+				assert.Equal(t, loyalty.Points(-35), a.Balance())
+			case loyalty.DebtCapAtZero:
+				assert.Equal(t, loyalty.Points(-25), c[0].Points)
+				assert.Equal(t, loyalty.Points(75), c[0].Forgiven)
+				assert.Equal(t, loyalty.Points(0), a.Balance())
+			}
+			assert.Contains(t, c[0].Note, "40 had expired, not taken again")
+			earned, clawed, _ := a.OrderPoints("O1")
+			assert.Equal(t, earned, clawed, "the whole order is covered")
+		})
+	}
+}
