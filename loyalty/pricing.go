@@ -111,7 +111,11 @@ type Quote struct {
 	// deductions.
 	Discount decimal.Decimal
 	// PointsUsed is what the member pays in points, and PointsValue their
-	// value in money.
+	// value in money: PointsUsed ÷ the redemption rate, truncated to the
+	// minor unit. PointsUsed is the fewest points (at least the
+	// redemption minimum) that pay PointsValue, so no point is charged
+	// for less than a minor unit of money: at 1,000 points a euro, 1,005
+	// points asked pay 1.00 with 1,000 points.
 	PointsUsed  Points
 	PointsValue decimal.Decimal
 	// Total is what the member pays in money.
@@ -533,6 +537,14 @@ func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal
 		}
 		value = p.pointsValue(pts)
 		d.Capped = true
+	}
+	// The fewest points that pay value: points that would buy less than a
+	// minor unit more buy nothing and are not charged (at least the
+	// minimum of a redemption is, when any is).
+	if value.IsZero() {
+		pts = 0
+	} else if need, err := pointsOf(value.Mul(rc.PointsPerUnit).Ceil(), RoundDown); err == nil && need < pts {
+		pts = max(need, rc.MinPoints)
 	}
 	d.Amount = value
 	d.Explain = fmt.Sprintf("%d points at %s points per %s", pts, rc.PointsPerUnit.String(), p.cfg.Currency)

@@ -89,6 +89,31 @@ func TestPricePointsCappedAtMaxShare(t *testing.T) {
 	assert.True(t, q.Total.Equal(dec("15")))
 }
 
+// Points that would buy less than a cent more are not charged: the
+// member pays the fewest points that buy the discount.
+func TestPricePointsChargesNoPointForLessThanACent(t *testing.T) {
+	p, err := loyalty.Compile(loyalty.Config{Currency: "EUR", Earn: loyalty.EarnConfig{PointsPerUnit: dec("1")},
+		Redeem: loyalty.RedeemConfig{PointsPerUnit: dec("1000"), MaxShare: dec("1"), MinPoints: 3}})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		asked, used loyalty.Points
+		value       string
+	}{
+		{1005, 1000, "1.00"},
+		{1009, 1000, "1.00"},
+		{1010, 1010, "1.01"},
+		{9, 0, "0"}, // worth less than a cent: nothing to pay with
+		{12, 10, "0.01"},
+	} {
+		q, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR",
+			Items: []loyalty.Item{item("HAT", "hats", "2026-SS", "30", 1)}, Points: tc.asked, Available: 5000})
+		require.NoError(t, err)
+		assert.Equal(t, tc.used, q.PointsUsed, "%d points asked", tc.asked)
+		assert.True(t, q.PointsValue.Equal(dec(tc.value)), "%d points asked pay %s", tc.asked, q.PointsValue)
+		assert.True(t, q.Total.Equal(dec("30").Sub(dec(tc.value))))
+	}
+}
+
 func TestPriceFixedCouponCappedAtZero(t *testing.T) {
 	p := club(t)
 	q, err := p.Price(loyalty.Basket{Time: day(2026, 5, 1), Currency: "EUR",
