@@ -289,11 +289,12 @@ func (b *Basket) validate(p *Programme) error {
 //     the largest per line;
 //  3. the coupons, in an order that does not depend on the order they
 //     were presented in: percentage coupons first, then fixed amounts,
-//     each kind by code. A percentage coupon takes round(amount ×
-//     percent / 100) off each in-scope line (half up, to the minor
-//     unit); a fixed coupon takes its amount off the in-scope lines in
-//     proportion to their amounts ([customer.Money.Allocate]), capped at
-//     what they still cost. A coupon's MinSpend is compared with its
+//     each kind by code. A percentage coupon takes round(eligible ×
+//     percent / 100) (half up, to the minor unit), where eligible is
+//     what the in-scope lines still cost together, so that splitting a
+//     basket into more lines gains nothing; a fixed coupon takes its
+//     amount, capped at eligible. Either is spread over the in-scope
+//     lines in proportion to what they cost ([customer.Money.Allocate]). A coupon's MinSpend is compared with its
 //     in-scope lines after steps 1 and 2, before any coupon, so one
 //     coupon never decides whether another applies;
 //  4. points: value = points / [RedeemConfig.PointsPerUnit], truncated to
@@ -468,30 +469,40 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 		for _, i := range lines {
 			d.Lines = append(d.Lines, b.Items[i].ID)
 		}
+		// spread takes amount off the in-scope lines in proportion to
+		// what they still cost.
+		spread := func(amount decimal.Decimal) error {
+			if amount.Sign() <= 0 {
+				return nil
+			}
+			ratios := make([]decimal.Decimal, len(lines))
+			for k, i := range lines {
+				ratios[k] = amounts[i]
+			}
+			m, _ := customer.MoneyFromDecimal(amount, p.cfg.Currency)
+			parts, err := m.Allocate(ratios...)
+			if err != nil {
+				return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
+			}
+			for k, i := range lines {
+				d.Amount = d.Amount.Add(take(i, parts[k].Amount()))
+			}
+			return nil
+		}
 		switch c.Kind {
 		case CouponPercent:
-			for _, i := range lines {
-				d.Amount = d.Amount.Add(percentOff(i, c.Percent))
+			// Rounded once, on what the in-scope lines cost together:
+			// splitting a basket into more lines gains nothing.
+			if err := spread(eligible.Mul(c.Percent).Shift(-2).Round(p.cfg.Currency.Digits())); err != nil {
+				return err
 			}
 			d.Requested = d.Amount
 			d.Explain = fmt.Sprintf("%s%% off %s", c.Percent.String(), p.cfg.Currency.Format(eligible))
 		case CouponFixed:
 			want := c.Amount.Amount()
 			d.Requested = want
-			got := decimal.Min(want, eligible)
-			if got.Sign() > 0 {
-				ratios := make([]decimal.Decimal, len(lines))
-				for k, i := range lines {
-					ratios[k] = amounts[i]
-				}
-				m, _ := customer.MoneyFromDecimal(got, p.cfg.Currency)
-				parts, err := m.Allocate(ratios...)
-				if err != nil {
-					return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
-				}
-				for k, i := range lines {
-					d.Amount = d.Amount.Add(take(i, parts[k].Amount()))
-				}
+			if err := spread(decimal.Min(want, eligible)); err != nil {
+				return err
 			}
 			d.Capped = d.Amount.LessThan(want)
 			d.Explain = fmt.Sprintf("%s off", c.Amount)

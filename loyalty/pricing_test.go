@@ -114,6 +114,28 @@ func TestPricePointsChargesNoPointForLessThanACent(t *testing.T) {
 	}
 }
 
+// A percentage coupon is rounded once, on what its lines cost together:
+// ten lines of one cent at 50 % off save five cents, not ten (half a
+// cent rounded up on every line).
+func TestPricePercentCouponRoundedOnceNotPerLine(t *testing.T) {
+	p := club(t)
+	var items []loyalty.Item
+	for i := range 10 {
+		items = append(items, item(fmt.Sprint("PIN", i), "hats", "2026-SS", "0.01", 1))
+	}
+	half := loyalty.Coupon{Code: "HALF", Kind: loyalty.CouponPercent, Percent: dec("50"),
+		Scope: loyalty.Scope{Kind: loyalty.ScopeAll}, Stacking: loyalty.StackCombinable}
+	q, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR", Items: items, Coupons: []loyalty.Coupon{half}})
+	require.NoError(t, err)
+	assert.True(t, q.Discount.Equal(dec("0.05")), "discount %s", q.Discount)
+	assert.True(t, q.Total.Equal(dec("0.05")), "total %s", q.Total)
+	var lines decimal.Decimal
+	for _, l := range q.Lines {
+		lines = lines.Add(l.Discount)
+	}
+	assert.True(t, lines.Equal(q.Discount), "the lines' discounts add up to the coupon's")
+}
+
 func TestPriceFixedCouponCappedAtZero(t *testing.T) {
 	p := club(t)
 	q, err := p.Price(loyalty.Basket{Time: day(2026, 5, 1), Currency: "EUR",
