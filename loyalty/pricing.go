@@ -286,15 +286,18 @@ func (b *Basket) validate(p *Programme) error {
 //
 //  1. seasonal discounts running at b.Time, the largest per line;
 //  2. quantity discounts whose minimum quantity the in-scope units reach,
-//     the largest per line;
+//     the largest per line. Each discount of steps 1 and 2 takes
+//     round(cost × percent / 100) (half up, to the minor unit) off the
+//     lines it is the largest for, cost being what they cost together,
+//     spread over them in proportion to what each costs
+//     ([customer.Money.Allocate]): rounded once, so that splitting a
+//     basket into more lines gains nothing;
 //  3. the coupons, in an order that does not depend on the order they
 //     were presented in: percentage coupons first, then fixed amounts,
-//     each kind by code. A percentage coupon takes round(eligible ×
-//     percent / 100) (half up, to the minor unit), where eligible is
-//     what the in-scope lines still cost together, so that splitting a
-//     basket into more lines gains nothing; a fixed coupon takes its
-//     amount, capped at eligible. Either is spread over the in-scope
-//     lines in proportion to what they cost ([customer.Money.Allocate]). A coupon's MinSpend is compared with its
+//     each kind by code. A percentage coupon takes its percentage of
+//     what the in-scope lines still cost, rounded once as in step 2; a
+//     fixed coupon takes its amount, capped at what they cost, spread
+//     over them in the same way. A coupon's MinSpend is compared with its
 //     in-scope lines after steps 1 and 2, before any coupon, so one
 //     coupon never decides whether another applies;
 //  4. points: value = points / [RedeemConfig.PointsPerUnit], truncated to
@@ -326,37 +329,76 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		q.Lines[i].Discount = q.Lines[i].Discount.Add(d)
 		return d
 	}
-	percentOff := func(i int, pct decimal.Decimal) decimal.Decimal {
-		return take(i, amounts[i].Mul(pct).Shift(-2).Round(digits))
+	// spread takes amount off lines in proportion to what they still
+	// cost ([customer.Money.Allocate]) and returns what it took.
+	spread := func(lines []int, amount decimal.Decimal) (decimal.Decimal, error) {
+		took := decimal.Zero
+		if amount.Sign() <= 0 {
+			return took, nil
+		}
+		ratios := make([]decimal.Decimal, len(lines))
+		for k, i := range lines {
+			ratios[k] = amounts[i]
+		}
+		m, _ := customer.MoneyFromDecimal(amount, cur)
+		parts, err := m.Allocate(ratios...)
+		if err != nil {
+			return took, err
+		}
+		for k, i := range lines {
+			took = took.Add(take(i, parts[k].Amount()))
+		}
+		return took, nil
 	}
-	// Per-line best promotions, grouped into one deduction per promotion.
-	promo := func(kind DeductionKind, best func(i int) (int, decimal.Decimal), names func(int) string) {
-		byName := map[int]*Deduction{}
+	// percentOff takes pct percent off lines, rounded once on what they
+	// cost together (half up, to the minor unit), so that splitting a
+	// basket into more lines gains nothing.
+	percentOff := func(lines []int, pct decimal.Decimal) (decimal.Decimal, error) {
+		sum := decimal.Zero
+		for _, i := range lines {
+			sum = sum.Add(amounts[i])
+		}
+		return spread(lines, sum.Mul(pct).Shift(-2).Round(digits))
+	}
+	// Per-line best promotions, one deduction per promotion.
+	promo := func(kind DeductionKind, best func(i int) (int, decimal.Decimal), names func(int) string) error {
+		type group struct {
+			pct   decimal.Decimal
+			lines []int
+		}
+		groups := map[int]*group{}
 		var order []int
 		for i := range b.Items {
 			k, pct := best(i)
 			if k < 0 {
 				continue
 			}
-			d := percentOff(i, pct)
-			dd, ok := byName[k]
+			g, ok := groups[k]
 			if !ok {
-				dd = &Deduction{Kind: kind, Name: names(k), Amount: decimal.Zero, Requested: decimal.Zero,
-					Explain: fmt.Sprintf("%s%% off", pct.String())}
-				byName[k] = dd
+				g = &group{pct: pct}
+				groups[k] = g
 				order = append(order, k)
 			}
-			dd.Lines = append(dd.Lines, b.Items[i].ID)
-			dd.Amount = dd.Amount.Add(d)
-			dd.Requested = dd.Requested.Add(d)
+			g.lines = append(g.lines, i)
 		}
 		slices.Sort(order)
 		for _, k := range order {
-			q.Deductions = append(q.Deductions, *byName[k])
+			g := groups[k]
+			dd := Deduction{Kind: kind, Name: names(k), Explain: fmt.Sprintf("%s%% off", g.pct.String())}
+			for _, i := range g.lines {
+				dd.Lines = append(dd.Lines, b.Items[i].ID)
+			}
+			var err error
+			if dd.Amount, err = percentOff(g.lines, g.pct); err != nil {
+				return fmt.Errorf("loyalty: %s: %w", dd.Name, err)
+			}
+			dd.Requested = dd.Amount
+			q.Deductions = append(q.Deductions, dd)
 		}
+		return nil
 	}
 	seasonal := p.cfg.Pricing.Seasonal
-	promo(DeductSeasonal, func(i int) (int, decimal.Decimal) {
+	err := promo(DeductSeasonal, func(i int) (int, decimal.Decimal) {
 		k, bestPct := -1, decimal.Zero
 		for j, s := range seasonal {
 			running := (s.From.IsZero() || !b.Time.Before(s.From)) && (s.Until.IsZero() || b.Time.Before(s.Until))
@@ -366,6 +408,9 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		}
 		return k, bestPct
 	}, func(k int) string { return seasonal[k].Name })
+	if err != nil {
+		return Quote{}, err
+	}
 	quantity := p.cfg.Pricing.Quantity
 	reached := make([]bool, len(quantity))
 	for j, qd := range quantity {
@@ -377,7 +422,7 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		}
 		reached[j] = n >= qd.MinQuantity
 	}
-	promo(DeductQuantity, func(i int) (int, decimal.Decimal) {
+	err = promo(DeductQuantity, func(i int) (int, decimal.Decimal) {
 		k, bestPct := -1, decimal.Zero
 		for j, qd := range quantity {
 			if reached[j] && qd.Scope.matches(b.Items[i]) && qd.Percent.GreaterThan(bestPct) {
@@ -386,8 +431,10 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		}
 		return k, bestPct
 	}, func(k int) string { return quantity[k].Name })
-
-	if err := p.applyCoupons(&b, &q, amounts, take, percentOff); err != nil {
+	if err != nil {
+		return Quote{}, err
+	}
+	if err := p.applyCoupons(&b, &q, amounts, spread, percentOff); err != nil {
 		return Quote{}, err
 	}
 	for _, d := range q.Deductions {
@@ -406,7 +453,7 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 }
 
 func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
-	take func(int, decimal.Decimal) decimal.Decimal, percentOff func(int, decimal.Decimal) decimal.Decimal) error {
+	spread, percentOff func([]int, decimal.Decimal) (decimal.Decimal, error)) error {
 	codes := make([]string, len(b.Coupons))
 	for i, c := range b.Coupons {
 		codes[i] = c.Code
@@ -469,40 +516,19 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 		for _, i := range lines {
 			d.Lines = append(d.Lines, b.Items[i].ID)
 		}
-		// spread takes amount off the in-scope lines in proportion to
-		// what they still cost.
-		spread := func(amount decimal.Decimal) error {
-			if amount.Sign() <= 0 {
-				return nil
-			}
-			ratios := make([]decimal.Decimal, len(lines))
-			for k, i := range lines {
-				ratios[k] = amounts[i]
-			}
-			m, _ := customer.MoneyFromDecimal(amount, p.cfg.Currency)
-			parts, err := m.Allocate(ratios...)
-			if err != nil {
-				return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
-			}
-			for k, i := range lines {
-				d.Amount = d.Amount.Add(take(i, parts[k].Amount()))
-			}
-			return nil
-		}
+		var err error
 		switch c.Kind {
 		case CouponPercent:
-			// Rounded once, on what the in-scope lines cost together:
-			// splitting a basket into more lines gains nothing.
-			if err := spread(eligible.Mul(c.Percent).Shift(-2).Round(p.cfg.Currency.Digits())); err != nil {
-				return err
+			if d.Amount, err = percentOff(lines, c.Percent); err != nil {
+				return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
 			}
 			d.Requested = d.Amount
 			d.Explain = fmt.Sprintf("%s%% off %s", c.Percent.String(), p.cfg.Currency.Format(eligible))
 		case CouponFixed:
 			want := c.Amount.Amount()
 			d.Requested = want
-			if err := spread(decimal.Min(want, eligible)); err != nil {
-				return err
+			if d.Amount, err = spread(lines, decimal.Min(want, eligible)); err != nil {
+				return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
 			}
 			d.Capped = d.Amount.LessThan(want)
 			d.Explain = fmt.Sprintf("%s off", c.Amount)

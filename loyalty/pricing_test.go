@@ -134,6 +134,19 @@ func TestPricePercentCouponRoundedOnceNotPerLine(t *testing.T) {
 		lines = lines.Add(l.Discount)
 	}
 	assert.True(t, lines.Equal(q.Discount), "the lines' discounts add up to the coupon's")
+
+	// So is a seasonal discount: ten lines of five cents at 30 % off
+	// save fifteen cents, not twenty.
+	items = items[:0]
+	for i := range 10 {
+		items = append(items, item(fmt.Sprint("PIN", i), "hats", "2025-AW", "0.05", 1))
+	}
+	q, err = p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 2, 10), Currency: "EUR", Items: items})
+	require.NoError(t, err)
+	require.Len(t, q.Deductions, 1)
+	assert.Equal(t, loyalty.DeductSeasonal, q.Deductions[0].Kind)
+	assert.True(t, q.Discount.Equal(dec("0.15")), "discount %s", q.Discount)
+	assert.True(t, q.Total.Equal(dec("0.35")), "total %s", q.Total)
 }
 
 func TestPriceFixedCouponCappedAtZero(t *testing.T) {
