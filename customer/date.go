@@ -18,12 +18,7 @@ func DateOf(t time.Time) Date {
 	// The day of t is that of its Unix time shifted by its zone's
 	// offset, which is what t.Date computes, without the detour through
 	// year, month and day.
-	u := t.Unix()
-	if t.Location() != time.UTC {
-		_, off := t.Zone()
-		u += int64(off)
-	}
-	if u > -fastUnix && u < fastUnix {
+	if u := localUnix(t); u > -fastUnix && u < fastUnix {
 		return Date(floorDiv(u, 86400))
 	}
 	y, m, d := t.Date()
@@ -34,17 +29,33 @@ func DateOf(t time.Time) Date {
 // DateOf and YearsBefore compute by integer arithmetic alone.
 const fastUnix = 1 << 50
 
-// YearsBefore returns the calendar day n years before the day of t, that
-// is DateOf(t.AddDate(-n, 0, 0)): February 29 of a leap year goes to
-// March 1 of a common year, as time.Date normalises it. For t in UTC it
-// is computed from the day number alone (the civil-calendar algorithms of
-// H. Hinnant, "chrono-compatible low-level date algorithms", 2013).
+// YearsBefore returns the calendar day n years before the day of t: the
+// same month and day of the month, n years earlier, where February 29 of
+// a leap year goes to March 1 of a common year, as time.Date normalises
+// it. It is computed from the day of t ([DateOf]) alone, with the
+// civil-calendar algorithms of H. Hinnant ("chrono-compatible low-level
+// date algorithms", 2013), not from t.AddDate(-n, 0, 0): in a zone whose
+// clocks skip midnight for daylight saving time, the wall-clock time of t
+// can be missing on the day n years before, and time.Date then moves it
+// to the evening of the day before.
 func YearsBefore(t time.Time, n int) Date {
-	if u := t.Unix(); t.Location() == time.UTC && u > -fastUnix && u < fastUnix && n > -1e6 && n < 1e6 {
+	if u := localUnix(t); u > -fastUnix && u < fastUnix && n > -1e6 && n < 1e6 {
 		y, m, d := civil(floorDiv(u, 86400))
 		return Date(daysFromCivil(y-int64(n), m, d))
 	}
-	return DateOf(t.AddDate(-n, 0, 0))
+	y, m, d := t.Date()
+	return DateFromYMD(y-n, m, d)
+}
+
+// localUnix returns the Unix time of t shifted by the offset of t's zone:
+// its floor division by 86400 is the number of t's calendar day.
+func localUnix(t time.Time) int64 {
+	u := t.Unix()
+	if t.Location() != time.UTC {
+		_, off := t.Zone()
+		u += int64(off)
+	}
+	return u
 }
 
 // SpendWindows returns the day of t and the days one and two years
@@ -53,7 +64,7 @@ func YearsBefore(t time.Time, n int) Date {
 // [Summary.SpendPrior12Months], (twoYearsAgo, yearAgo]. It reads the
 // calendar once for the three.
 func SpendWindows(t time.Time) (day, yearAgo, twoYearsAgo Date) {
-	if u := t.Unix(); t.Location() == time.UTC && u > -fastUnix && u < fastUnix {
+	if u := localUnix(t); u > -fastUnix && u < fastUnix {
 		z := floorDiv(u, 86400)
 		y, m, d := civil(z)
 		return Date(z), Date(daysFromCivil(y-1, m, d)), Date(daysFromCivil(y-2, m, d))

@@ -3,6 +3,8 @@ package salesrow
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -36,8 +38,17 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 		units, sale = 0, false
 	}
 	newOrder = sale && !seen
+	at := r.Date.Time()
+	// An exchange dated after AsOf is left out: AddSale counts it in
+	// Later, and its units count nowhere else.
+	counted := exchange && !at.After(s.AsOf)
+	if counted {
+		if fe := exchangeOverflow(s, r); fe != nil {
+			return false, fe
+		}
+	}
 	if aerr := s.AddSale(customer.Sale{
-		Time:     r.Date.Time(),
+		Time:     at,
 		NewOrder: newOrder,
 		Amount:   amount,
 		Units:    units,
@@ -46,7 +57,7 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 	}); aerr != nil {
 		return false, saleError(r, aerr)
 	}
-	if exchange {
+	if counted {
 		s.ReturnedUnits -= r.Units
 		s.Returns++
 		s.Exchanges++
@@ -54,20 +65,48 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 	return newOrder, nil
 }
 
+// exchangeOverflow returns the error for exchange row r when counting it
+// would overflow ReturnedUnits, Returns or Exchanges of s, or nil.
+func exchangeOverflow(s *customer.Summary, r *Row) *FieldError {
+	field, v, n := "", 0, 0
+	switch {
+	case s.ReturnedUnits > math.MaxInt+r.Units: // r.Units < 0
+		field, v, n = "returned units", s.ReturnedUnits, -r.Units
+	case s.Returns == math.MaxInt:
+		field, v, n = "returns", s.Returns, 1
+	case s.Exchanges == math.MaxInt:
+		field, v, n = "exchanges", s.Exchanges, 1
+	default:
+		return nil
+	}
+	return valueError(-1, ColQuantity, strconv.Itoa(r.Units), fmt.Sprintf("customer %q: %s: %d + %d does not fit in an int: %v", r.CustomerID, field, v, n, customer.ErrOverflow))
+}
+
 // columnOf maps the fields of customer.Sale to the columns.
 var columnOf = map[string]string{"time": ColDate, "currency": ColCurrency, "units": ColQuantity, "cost": ColCost, "amount": ColAmount}
+
+// saleColumn returns the column of field of customer.Sale, or the field
+// itself when no column holds it.
+func saleColumn(field string) string {
+	if col := columnOf[field]; col != "" {
+		return col
+	}
+	return field
+}
 
 // saleError turns an error of Summary.AddSale into a *FieldError.
 func saleError(r *Row, err error) *FieldError {
 	var ve *customer.ValidationError
 	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		// The error names the column of the first problem; the others
+		// name their own columns.
+		col := saleColumn(ve.Fields[0].Field)
 		parts := make([]string, len(ve.Fields))
 		for i, f := range ve.Fields {
 			parts[i] = f.Message
-		}
-		col := columnOf[ve.Fields[0].Field]
-		if col == "" {
-			col = ve.Fields[0].Field
+			if c := saleColumn(f.Field); c != col {
+				parts[i] = c + ": " + f.Message
+			}
 		}
 		return &FieldError{Field: -1, Column: col, Reason: strings.Join(parts, "; ")}
 	}

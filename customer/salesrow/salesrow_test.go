@@ -1,6 +1,7 @@
 package salesrow_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +162,51 @@ func TestAddSalesRefundsAndExchanges(t *testing.T) {
 	assert.Equal(t, 1, s.Exchanges)
 	assert.True(t, s.Net().Equal(decimal.NewFromInt(55)), "net %v", s.Net())
 	assert.Equal(t, []string{"coats", "shirts", "socks"}, s.Categories)
+}
+
+// A row with several faults names the column of each.
+func TestAddNamesTheColumnOfEveryFault(t *testing.T) {
+	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+	before := s.Clone()
+	fe := add(t, s, map[string]bool{}, "c,2025-05-01,20,o9,-1,-3,,,")
+	require.NotNil(t, fe)
+	assert.Equal(t, salesrow.ColCost, fe.Column)
+	assert.Equal(t, "cost: must not be negative on a sale; quantity: -1 units for an amount of 20", fe.Error())
+	assert.Equal(t, before, *s)
+}
+
+// An exchange row that would overflow a count of the summary is an
+// error naming the quantity, and changes nothing.
+func TestAddExchangeOverflow(t *testing.T) {
+	for _, set := range []func(s *customer.Summary){
+		func(s *customer.Summary) { s.ReturnedUnits = math.MaxInt },
+		func(s *customer.Summary) { s.Returns = math.MaxInt },
+		func(s *customer.Summary) { s.Exchanges = math.MaxInt },
+	} {
+		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+		seen := map[string]bool{}
+		require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
+		set(s)
+		before := s.Clone()
+		fe := add(t, s, seen, "c,2025-03-11,0,o1,-1,,,,coats")
+		require.NotNil(t, fe)
+		assert.Equal(t, salesrow.ColQuantity, fe.Column)
+		assert.Contains(t, fe.Error(), "does not fit in an int")
+		assert.Equal(t, before, *s, "the summary is unchanged")
+	}
+}
+
+// An exchange row dated after the summary's AsOf is left out of the
+// analysis and only counted in Later, as every other row.
+func TestAddExchangeAfterAsOf(t *testing.T) {
+	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+	seen := map[string]bool{}
+	require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
+	before := s.Clone()
+	later := asOf.AddDate(0, 0, 2).Format(time.DateOnly)
+	require.Nil(t, add(t, s, seen, "c,"+later+",0,o1,-1,,,,coats"))
+	before.Later = 1
+	assert.Equal(t, before, *s, "an exchange after AsOf is only counted in Later")
 }
 
 // A row that cannot be added names its column and changes nothing.
