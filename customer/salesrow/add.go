@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 )
 
@@ -33,9 +34,11 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 	sale := r.Amount.Sign() >= 0
 	units := r.Units
 	exchange := r.Amount.Sign() == 0 && units < 0
+	cost := r.Cost
 	if exchange {
-		// Units came back for others: no money moved, no units bought.
-		units, sale = 0, false
+		// Units came back for others: no money moved, no units bought,
+		// and the cost of the goods back is that of their replacement.
+		units, sale, cost = 0, false, decimal.NullDecimal{}
 	}
 	newOrder = sale && !seen
 	at := r.Date.Time()
@@ -52,7 +55,7 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 		NewOrder: newOrder,
 		Amount:   amount,
 		Units:    units,
-		Cost:     r.Cost,
+		Cost:     cost,
 		Category: r.Category,
 	}); aerr != nil {
 		return false, saleError(r, aerr)

@@ -51,7 +51,9 @@
 // A row with a positive amount is a sale, one with a negative amount a
 // refund (a return or cancellation). A row with amount 0 and a negative
 // quantity is an exchange: the units count as returned (and the return as
-// an exchange), no money moves and no units are bought. Other zero-amount
+// an exchange), no money moves and no units are bought; its cost, of
+// either sign, is left out, since the goods that came back were replaced
+// by the same goods. Other zero-amount
 // rows are sales of nothing (free goods) and count as transactions. A
 // sale's quantity may be 0 or absent: a delivery or service charge adds
 // money but no units.

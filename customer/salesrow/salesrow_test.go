@@ -209,6 +209,20 @@ func TestAddExchangeAfterAsOf(t *testing.T) {
 	assert.Equal(t, before, *s, "an exchange after AsOf is only counted in Later")
 }
 
+// An exchange's cost, of either sign, is left out: the goods that came
+// back were replaced by the same goods, so the profit does not move.
+func TestAddExchangeLeavesItsCostOut(t *testing.T) {
+	for _, cost := range []string{"-20", "20", "0"} {
+		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+		seen := map[string]bool{}
+		require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
+		profit := s.GrossProfit()
+		require.Nil(t, add(t, s, seen, "c,2025-03-05,0,o1,-1,"+cost+",,,coats"), "exchange at cost %s", cost)
+		assert.Equal(t, 1, s.Exchanges)
+		assert.True(t, profit.Equal(s.GrossProfit()), "cost %s: gross profit %s, was %s", cost, s.GrossProfit(), profit)
+	}
+}
+
 // A row that cannot be added names its column and changes nothing.
 func TestAddRejectsAndChangesNothing(t *testing.T) {
 	for _, tc := range []struct {

@@ -55,7 +55,8 @@
 // refund (a return or cancellation, [customer.Summary.AddSale]). A row
 // with amount 0 and a negative quantity is an exchange: the units count as
 // returned (and the return as an exchange), no money moves and no units
-// are bought. Other zero-amount rows are sales of nothing (free goods)
+// are bought, and its cost, of either sign, is left out. Other
+// zero-amount rows are sales of nothing (free goods)
 // and count as transactions, as in the CDNOW data.
 //
 // # Orders

@@ -519,7 +519,7 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	if row != nil && row.Cost.Valid {
 		costNeg = row.Cost.Decimal.Sign() < 0
 	}
-	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && costNeg) || fr.date == zeroDate {
+	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && !exchange && costNeg) || fr.date == zeroDate {
 		// The exact error, from AddSale on an empty summary.
 		k := fr.kind
 		if k == 0 {

@@ -399,3 +399,20 @@ func TestKindDoesNotDependOnRowOrder(t *testing.T) {
 		}
 	})
 }
+
+// An exchange row's cost, of either sign, is left out by both readers:
+// a negative one is no error, and the profit does not move.
+func TestExchangeCostLeftOut(t *testing.T) {
+	const head = "customer_id,date,order_id,amount,quantity,cost\n"
+	o := Options{AsOf: customer.DateFromYMD(2025, 12, 31)}
+	for _, cost := range []string{"-20.00", "20.00", "0.00", ""} {
+		data := []byte(head + "C1,2025-03-01,O1,50.00,2,20.00\nC1,2025-03-05,O1,0.00,-1," + cost + "\n")
+		checkScan(t, data, o)
+		r, err := readCSV(t, string(data), o)
+		require.NoError(t, err, "exchange at cost %q", cost)
+		require.Len(t, r.Summaries, 1)
+		s := r.Summaries[0]
+		assert.Equal(t, 1, s.Exchanges)
+		assert.True(t, s.GrossProfit().Equal(decimal.RequireFromString("30")), "cost %q: profit %s", cost, s.GrossProfit())
+	}
+}

@@ -313,7 +313,7 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	} else {
 		return false
 	}
-	if fr.hasCost {
+	if fr.hasCost && !exchange { // an exchange's cost is left out (salesrow)
 		c := fr.cost
 		if sign < 0 && c > 0 {
 			c = -c
