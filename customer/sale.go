@@ -44,7 +44,10 @@ type Sale struct {
 // units (negative) count in ReturnedUnits and the row in Returns. A zero
 // amount with negative units is a return of units for which no money
 // moved: its units count in ReturnedUnits and the row in Returns, as a
-// refund's do, and nothing else changes.
+// refund's do, and the cost of the goods, when the row gives one, comes
+// off Cost (the goods are back); nothing else changes. (Package salesrow
+// reads such a row as an exchange and gives no cost: the goods back are
+// replaced.)
 //
 // Amounts are kept exactly as given, also when they have more decimals
 // than the currency's minor unit: a computed net such as 12.345 EUR is
