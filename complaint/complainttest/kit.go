@@ -50,6 +50,114 @@ func SameEvents(a, b []complaint.Event) bool {
 	return true
 }
 
+// diffJSON lists the paths at which the JSON forms of want and got
+// differ, with both values, as "intake.attachments[0]: got "x", want
+// "y"", so that a failure names the field an adapter lost.
+func diffJSON(want, got any) []string {
+	var w, g any
+	jw, errw := json.Marshal(want)
+	jg, errg := json.Marshal(got)
+	if errw != nil || errg != nil || json.Unmarshal(jw, &w) != nil || json.Unmarshal(jg, &g) != nil {
+		return []string{fmt.Sprintf("cannot compare: %v, %v", errw, errg)}
+	}
+	var out []string
+	var walk func(path string, w, g any)
+	walk = func(path string, w, g any) {
+		wm, wok := w.(map[string]any)
+		gm, gok := g.(map[string]any)
+		if wok && gok {
+			keys := map[string]bool{}
+			for k := range wm {
+				keys[k] = true
+			}
+			for k := range gm {
+				keys[k] = true
+			}
+			sorted := make([]string, 0, len(keys))
+			for k := range keys {
+				sorted = append(sorted, k)
+			}
+			slices.Sort(sorted)
+			for _, k := range sorted {
+				walk(strings.TrimPrefix(path+"."+k, "."), wm[k], gm[k])
+			}
+			return
+		}
+		ws, wok := w.([]any)
+		gs, gok := g.([]any)
+		if wok && gok && len(ws) == len(gs) {
+			for i := range ws {
+				walk(fmt.Sprintf("%s[%d]", path, i), ws[i], gs[i])
+			}
+			return
+		}
+		bw, _ := json.Marshal(w)
+		bg, _ := json.Marshal(g)
+		if string(bw) != string(bg) {
+			if path == "" {
+				path = "(whole value)"
+			}
+			out = append(out, fmt.Sprintf("%s: got %s, want %s", path, bg, bw))
+		}
+	}
+	walk("", w, g)
+	return out
+}
+
+// sameCase reports, under what, every field in which got differs from
+// want as [Same] compares them.
+func sameCase(t testing.TB, want, got complaint.Case, what string) bool {
+	t.Helper()
+	diffs := diffJSON(normCase(want), normCase(got))
+	for _, d := range diffs {
+		assert.Fail(t, "case differs", "%s: %s", what, d)
+	}
+	return len(diffs) == 0
+}
+
+// sameEvents reports, under what, every field in which the events got
+// differ from want as [SameEvents] compares them.
+func sameEvents(t testing.TB, want, got []complaint.Event, what string) bool {
+	t.Helper()
+	if len(want) != len(got) {
+		assert.Fail(t, "events differ", "%s: %d events, want %d", what, len(got), len(want))
+		return false
+	}
+	ok := true
+	for i := range want {
+		for _, d := range diffJSON(normEvent(want[i]), normEvent(got[i])) {
+			assert.Fail(t, "event differs", "%s: event %d: %s", what, i+1, d)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// rarePath returns the steps that take a recorded case through the
+// commands and fields the happy path leaves out: a rejection with its
+// reply, reopenings, a reassignment, a send-back, an unsatisfied
+// feedback, waits with their reasons, a resumption, an escalation and a
+// withdrawal, with notes.
+func rarePath() []Step {
+	h := HappyPath()
+	return []Step{
+		{complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect: the care label says hand wash", Note: "checked the photos"}, Agent},
+		{complaint.Command{Kind: complaint.CmdReopen, Reason: "new photos show the seam", Note: "call from the shop"}, Supervisor},
+		h[0], h[1],
+		{complaint.Command{Kind: complaint.CmdReassign, Assignment: &complaint.Assignment{Department: "returns", Handler: Handler.ID}, Reason: "workload"}, Supervisor},
+		h[2], h[3],
+		{complaint.Command{Kind: complaint.CmdSendBack, Reason: "offer less", Note: "policy 4.2"}, Supervisor},
+		h[3], h[4], h[5],
+		{complaint.Command{Kind: complaint.CmdRecordFeedback, Feedback: &complaint.Feedback{Perceived: 2, Expected: 8, CSAT: 1}}, Agent},
+		{complaint.Command{Kind: complaint.CmdReopen, Reason: "still split"}, Agent},
+		{complaint.Command{Kind: complaint.CmdWait, Reason: "send the jacket in"}, Handler},
+		{complaint.Command{Kind: complaint.CmdResume, Note: "jacket arrived"}, Agent},
+		{complaint.Command{Kind: complaint.CmdEscalate, Reason: "slow"}, Agent},
+		{complaint.Command{Kind: complaint.CmdWait, Reason: "send the receipt"}, Handler},
+		{complaint.Command{Kind: complaint.CmdWithdraw, Reason: "bought another"}, Agent},
+	}
+}
+
 func utc(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
@@ -390,6 +498,143 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 			total += len(evs) - 1
 		}
 		assert.Equal(t, workers*each, total, "escalations stored")
+	})
+
+	t.Run("EveryFieldRoundTrips", func(t *testing.T) {
+		// Every version of a case taken through rejection, reopenings, reassignment, send-back, waits, resumption, escalation and withdrawal comes back from Get as saved, with nanoseconds, and its events from Events: no field the happy path leaves empty is lost.
+		s := newStore(t)
+		east := time.FixedZone("UTC+9", 9*3600)
+		c, ev := RecordFor("R-1", "cust-r", T0.Add(123456789*time.Nanosecond).In(east))
+		c.Intake.Description = "Naht gerissen – zweimal getragen ✓"
+		ev.Command.Intake.Description = c.Intake.Description
+		evs := []complaint.Event{ev}
+		require.NoError(t, s.Save(ctx, c, ev), "save version 1")
+		at := c.Opened
+		for i, step := range rarePath() {
+			at = at.Add(time.Hour + 1001*time.Nanosecond)
+			next, ev, err := complaint.Apply(c, step.Command, step.Actor, at)
+			require.NoError(t, err, "fixture step %d (%s)", i+1, step.Command.Kind)
+			require.NoError(t, s.Save(ctx, next, ev), "save version %d (%s)", next.Version, step.Command.Kind)
+			c, evs = next, append(evs, ev)
+			got, err := s.Get(ctx, "R-1")
+			if assert.NoError(t, err, "get after %s", step.Command.Kind) {
+				sameCase(t, c, got, fmt.Sprintf("Get after saving version %d (%s)", c.Version, step.Command.Kind))
+			}
+		}
+		got, err := s.Events(ctx, "R-1")
+		if assert.NoError(t, err) {
+			sameEvents(t, evs, got, "Events")
+		}
+		listed, err := s.Cases(ctx, "cust-r")
+		if assert.NoError(t, err) && assert.Len(t, listed, 1, "Cases") {
+			sameCase(t, c, listed[0], "Cases")
+		}
+	})
+
+	t.Run("CaseIDsAreExact", func(t *testing.T) {
+		// Case IDs are compared exactly: IDs differing in case or by spaces are other cases, each with its own version and events.
+		s := newStore(t)
+		ids := []complaint.ID{"C-1", "c-1", "C-1 ", " C-1"}
+		want := map[complaint.ID]complaint.Case{}
+		for i, id := range ids {
+			c, evs := RunFor(id, customer.ID(fmt.Sprintf("cust-%d", i)), T0.Add(time.Duration(i)*time.Minute), i)
+			want[id] = c
+			for j := range evs {
+				r, err := complaint.Rebuild(evs[:j+1])
+				require.NoError(t, err)
+				if !assert.NoError(t, s.Save(ctx, r, evs[j]), "save case %q version %d beside cases %q: IDs differing in case or spaces are other cases", id, j+1, ids[:i]) {
+					break
+				}
+			}
+		}
+		for _, id := range ids {
+			got, err := s.Get(ctx, id)
+			if assert.NoError(t, err, "Get(%q)", id) {
+				sameCase(t, want[id], got, fmt.Sprintf("Get(%q)", id))
+			}
+			evs, err := s.Events(ctx, id)
+			if assert.NoError(t, err, "Events(%q)", id) {
+				assert.Len(t, evs, want[id].Version, "Events(%q)", id)
+			}
+		}
+		for _, id := range []complaint.ID{"C-", "C-1  ", "C-10"} {
+			_, err := s.Get(ctx, id)
+			assert.ErrorIs(t, err, complaint.ErrNotFound, "Get(%q) beside cases %q", id, ids)
+		}
+	})
+
+	t.Run("NoSharedPointers", func(t *testing.T) {
+		// Save keeps no pointer or slice of the case or event it was given, and what Get, Events and Cases return shares none with the store: changing the finding, proposal, execution, feedback or assignment of either changes nothing stored.
+		s := newStore(t)
+		want, wantEvs := Run("C-1", T0, 7)
+		_, evs := Run("C-1", T0, 7)
+		c := saveAll(t, s, evs)
+		// scribble changes what c points to; a case without the
+		// pointers (a broken store's) is left for the other checks.
+		scribble := func(c *complaint.Case) {
+			if len(c.Intake.Attachments) > 0 {
+				c.Intake.Attachments[0] = "changed"
+			}
+			if c.Finding != nil {
+				c.Finding.Detail = "changed"
+			}
+			if c.Proposal != nil {
+				c.Proposal.Detail = "changed"
+			}
+			if c.Execution != nil && len(c.Execution.Accountability) > 0 {
+				c.Execution.Accountability[0].Staff = "changed"
+			}
+			if c.Feedback != nil {
+				c.Feedback.CSAT = 1
+			}
+		}
+		scribbleCmd := func(cmd *complaint.Command) {
+			switch {
+			case cmd.Intake != nil:
+				cmd.Intake.Description = "changed"
+			case cmd.Assignment != nil:
+				cmd.Assignment.Department = "changed"
+			case cmd.Finding != nil:
+				cmd.Finding.Detail = "changed"
+			case cmd.Proposal != nil:
+				cmd.Proposal.Detail = "changed"
+			case cmd.Execution != nil && len(cmd.Execution.Accountability) > 0:
+				cmd.Execution.Accountability[0].Staff = "changed"
+			case cmd.Feedback != nil:
+				cmd.Feedback.CSAT = 1
+			}
+		}
+		check := func(what string) {
+			t.Helper()
+			got, err := s.Get(ctx, "C-1")
+			if assert.NoError(t, err) {
+				sameCase(t, want, got, what+": Get")
+			}
+			gotEvs, err := s.Events(ctx, "C-1")
+			if assert.NoError(t, err) {
+				sameEvents(t, wantEvs, gotEvs, what+": Events")
+			}
+		}
+		scribble(&c)
+		for i := range evs {
+			scribbleCmd(&evs[i].Command)
+		}
+		check("after changing the arguments of Save")
+		got, err := s.Get(ctx, "C-1")
+		require.NoError(t, err)
+		scribble(&got)
+		check("after changing the case Get returned")
+		gotEvs, err := s.Events(ctx, "C-1")
+		require.NoError(t, err)
+		for i := range gotEvs {
+			scribbleCmd(&gotEvs[i].Command)
+		}
+		check("after changing the events Events returned")
+		listed, err := s.Cases(ctx, "cust-C-1")
+		require.NoError(t, err)
+		require.Len(t, listed, 1)
+		scribble(&listed[0])
+		check("after changing the case Cases returned")
 	})
 
 	t.Run("CasesOfCustomerWithoutCasesIsEmpty", func(t *testing.T) {

@@ -125,7 +125,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 	})
 
-	// Delete erases the customer's history with it: History then fails with customer.ErrNotFound, a customer put again starts empty, and the erased IDs are free.
+	// Delete erases the customer's history with it: History then fails with customer.ErrNotFound, a customer put again starts empty, the erased orders', returns' and credits' IDs are free and an erased interaction delivered again is stored.
 	t.Run("DeleteErasesHistory", func(t *testing.T) {
 		d, h := newStores(t)
 		mustPut(t, d, sampleCustomer("C-1"))
@@ -136,6 +136,10 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 		if err := h.AppendCredit(ctx, sampleCredit("K-1", "O-1", "C-1", day0.Add(72*time.Hour), "10")); err != nil {
 			t.Fatalf("AppendCredit = %v", err)
+		}
+		visit := customer.Interaction{CustomerID: "C-1", Time: day0.Add(4 * time.Hour), Kind: customer.SiteVisit, Subject: "home"}
+		if err := h.AppendInteraction(ctx, visit); err != nil {
+			t.Fatalf("AppendInteraction = %v", err)
 		}
 		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
 		if err := d.Delete(ctx, "C-1"); err != nil {
@@ -163,12 +167,24 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if err := h.AppendCredit(ctx, k); err != nil {
 			t.Errorf("the erased credit's ID K-1 is still taken: AppendCredit = %v", err)
 		}
+		r := sampleReturn("R-1", "O-1", "C-1", day0.Add(3*time.Hour))
+		r.Reason = customer.QualityDefect
+		if err := h.AppendReturn(ctx, r); err != nil {
+			t.Errorf("the erased return's ID R-1 is still taken: AppendReturn = %v", err)
+		}
+		if err := h.AppendInteraction(ctx, visit); err != nil {
+			t.Errorf("AppendInteraction of the erased interaction again: %v", err)
+		}
+		want := []string{"order O-1", "credit K-1", "return R-1", "interaction site-visit home"}
+		if got := names(history(t, h, "C-1")); !slices.Equal(got, want) {
+			t.Errorf("after Delete, Put and new records with the erased records' IDs and content, the history is %q, want %q", got, want)
+		}
 		if evs := history(t, h, "C-2"); len(evs) != 1 {
 			t.Errorf("deleting C-1 changed C-2's history: %s", describe(evs))
 		}
 	})
 
-	// A return needs a stored order of the same customer (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict customer.ErrDuplicate.
+	// A return needs a stored order of the same customer (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict (also under the ID of another customer's return) customer.ErrDuplicate.
 	t.Run("AppendReturnRules", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
 		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
@@ -197,13 +213,19 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		} else {
 			namesField(t, err, `return "R-1"`, "reason", false)
 		}
+		if err := h.AppendReturn(ctx, sampleReturn("R-1", "O-2", "C-2", day0.Add(48*time.Hour))); !errors.Is(err, customer.ErrDuplicate) {
+			t.Errorf("same return ID for another customer: AppendReturn = %v, want an error matching customer.ErrDuplicate (return IDs are unique across customers)", err)
+		}
+		if evs := history(t, h, "C-2"); len(evs) != 1 {
+			t.Errorf("a refused return was stored for C-2: history %s", describe(evs))
+		}
 		evs := history(t, h, "C-1")
 		if len(evs) != 2 || evs[1].Return == nil || !evs[1].Return.Equal(r) {
 			t.Errorf("history is %s, want the order then the return once", describe(evs))
 		}
 	})
 
-	// A credit needs a stored customer, and a stored order of that customer when it names one (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict customer.ErrDuplicate; the amount comes back by value.
+	// A credit needs a stored customer, and a stored order of that customer when it names one (customer.ErrNotFound otherwise); redelivery (equal by customer.Credit.Equal: amounts by value, instants) is a no-op, a conflict customer.ErrDuplicate; the amount comes back by value, in its currency.
 	t.Run("AppendCreditRules", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
 		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
@@ -242,18 +264,34 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if err := h.AppendCredit(ctx, other); !errors.Is(err, customer.ErrDuplicate) {
 			t.Errorf("same credit ID for another customer: AppendCredit = %v, want an error matching customer.ErrDuplicate", err)
 		}
+		same := compensation
+		same.Amount, _ = customer.NewMoney("5.5", "EUR")
+		same.Time = same.Time.In(time.FixedZone("UTC-7", -7*3600))
+		if err := h.AppendCredit(ctx, same); err != nil {
+			t.Errorf("redelivery of credit K-2 with amount 5.5 for 5.50 and its time in another zone (equal by customer.Credit.Equal): AppendCredit = %v, want nil", err)
+		}
+		dollars := sampleCredit("K-3", "", "C-2", day0.Add(50*time.Hour), "19.99")
+		dollars.Amount, _ = customer.NewMoney("19.99", "USD")
+		if err := h.AppendCredit(ctx, dollars); err != nil {
+			t.Errorf("AppendCredit K-3 in USD: %v", err)
+		}
+		if evs := history(t, h, "C-2"); len(evs) != 2 || evs[1].Credit == nil || !evs[1].Credit.Equal(dollars) {
+			t.Errorf("history of C-2 is %s, want the order then credit K-3", describe(evs))
+		} else if got := evs[1].Credit.Amount; got.Currency() != "USD" || !got.Amount().Equal(dollars.Amount.Amount()) {
+			t.Errorf("credit K-3 came back with amount %v, want 19.99 USD", got)
+		}
 		evs := history(t, h, "C-1")
 		if len(evs) != 3 || evs[1].Credit == nil || !evs[1].Credit.Equal(reduction) || evs[2].Credit == nil || !evs[2].Credit.Equal(compensation) {
 			t.Errorf("history is %s, want the order, then credits K-1 and K-2 once each", describe(evs))
 		} else if got := evs[2].Credit.Amount; got.Currency() != "EUR" || !got.Amount().Equal(compensation.Amount.Amount()) {
 			t.Errorf("credit K-2 came back with amount %v, want 5.50 EUR", got)
 		}
-		if evs := history(t, h, "C-2"); len(evs) != 1 {
+		if evs := history(t, h, "C-2"); len(evs) != 2 {
 			t.Errorf("a refused credit was stored for C-2: history %s", describe(evs))
 		}
 	})
 
-	// An interaction of an unknown customer fails with customer.ErrNotFound; an equal one delivered twice is stored once.
+	// An interaction of an unknown customer fails with customer.ErrNotFound; an equal one (customer.Interaction.Equal: the same instant, in any zone) delivered twice is stored once, one a nanosecond later is another.
 	t.Run("AppendInteractionRules", func(t *testing.T) {
 		h := setup(t, "C-1")
 		i := customer.Interaction{CustomerID: "C-1", Time: day0, Kind: customer.Wishlist, Subject: "COAT-1"}
@@ -273,6 +311,96 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if evs := history(t, h, "C-1"); len(evs) != 2 {
 			t.Errorf("history is %s, want two distinct interactions", describe(evs))
 		}
+		later := i
+		later.Time = i.Time.Add(time.Nanosecond)
+		if err := h.AppendInteraction(ctx, later); err != nil {
+			t.Errorf("AppendInteraction: %v", err)
+		}
+		elsewhere := i
+		elsewhere.Time = i.Time.In(time.FixedZone("UTC+8", 8*3600))
+		if err := h.AppendInteraction(ctx, elsewhere); err != nil {
+			t.Errorf("AppendInteraction: %v", err)
+		}
+		evs := history(t, h, "C-1")
+		at, after := 0, 0
+		for _, e := range evs {
+			if e.Interaction != nil && e.Interaction.Subject == i.Subject {
+				switch {
+				case e.Interaction.Time.Equal(i.Time):
+					at++
+				case e.Interaction.Time.Equal(later.Time):
+					after++
+				}
+			}
+		}
+		if after != 1 {
+			t.Errorf("an interaction 1ns after a stored one is another interaction: the history holds it %d times, want once: %s", after, describe(evs))
+		}
+		if at != 1 {
+			t.Errorf("an interaction at the same instant as a stored one, in another zone, is the same interaction: the history holds it %d times, want once: %s", at, describe(evs))
+		}
+	})
+
+	// Every record comes back from History equal to what was appended (customer.Order.Equal and the like): nanoseconds, amounts of 3 and 0 decimals, lines in their order; and delivering it again, also in another zone, is a no-op.
+	t.Run("HistoryKeepsEveryField", func(t *testing.T) {
+		h := setup(t, "C-1")
+		east := time.FixedZone("UTC+5:45", 5*3600+45*60)
+		at := func(hours int, nanos int) time.Time {
+			return day0.Add(time.Duration(hours)*time.Hour + time.Duration(nanos)).In(east)
+		}
+		kwd := customer.Order{ID: "O-KWD", CustomerID: "C-1", Time: at(0, 123456789), Channel: customer.Store, Store: "Avenues Mall", Currency: "KWD",
+			Lines: []customer.Line{
+				{ID: "10", SKU: "SHIRT-9", Category: "shirts", Quantity: 2, UnitPrice: decimal.RequireFromString("12.345"),
+					UnitCost: decimal.NewNullDecimal(decimal.RequireFromString("4.125")), Discount: decimal.RequireFromString("0.005")},
+				{ID: "2", SKU: "BELT-1", Category: "accessories", Quantity: 1, UnitPrice: decimal.RequireFromString("7.5")},
+				{ID: "1", SKU: "COAT-7", Category: "coats", Size: "XL", Quantity: 1, UnitPrice: decimal.RequireFromString("99.999")},
+			}}
+		jpy := customer.Order{ID: "O-JPY", CustomerID: "C-1", Time: at(1, 1), Channel: customer.Online, Currency: "JPY",
+			Lines: []customer.Line{{ID: "1", SKU: "SOCKS", Category: "socks", Quantity: 3, UnitPrice: decimal.RequireFromString("1500")}}}
+		ret := customer.Return{ID: "R-KWD", OrderID: "O-KWD", CustomerID: "C-1", Time: at(24, 999999999), Kind: customer.Refund,
+			Reason: customer.QualityDefect, Lines: []customer.ReturnLine{{LineID: "10", Quantity: -1}, {LineID: "1", Quantity: -1}},
+			Refund: decimal.NewNullDecimal(decimal.RequireFromString("110.339"))}
+		credit := sampleCredit("K-JPY", "O-JPY", "C-1", at(30, 7), "100")
+		credit.Amount, _ = customer.NewMoney("500", "JPY")
+		credit.Source = "case Ä-17"
+		visit := customer.Interaction{CustomerID: "C-1", Time: at(2, 3), Kind: customer.Wishlist, Subject: "COAT-7"}
+		mustAppendOrder(t, h, kwd.Clone())
+		mustAppendOrder(t, h, jpy.Clone())
+		for _, err := range []error{h.AppendReturn(ctx, ret.Clone()), h.AppendCredit(ctx, credit), h.AppendInteraction(ctx, visit)} {
+			if err != nil {
+				t.Fatalf("append: %v", err)
+			}
+		}
+		want := []customer.Event{{Order: &kwd}, {Order: &jpy}, {Interaction: &visit}, {Return: &ret}, {Credit: &credit}}
+		check := func(what string) {
+			t.Helper()
+			got := history(t, h, "C-1")
+			if len(got) != len(want) {
+				t.Errorf("%s: history is %s, want %s", what, describe(got), describe(want))
+				return
+			}
+			for i := range want {
+				if !eventEqual(want[i], got[i]) {
+					t.Errorf("%s: event %d is %s, not equal to the %s appended%s", what, i, names(got[i : i+1])[0], names(want[i : i+1])[0], recordDiff(want[i], got[i]))
+				}
+			}
+		}
+		check("History")
+		utc := func(t time.Time) time.Time { return t.UTC() }
+		o, j, r, k, v := kwd.Clone(), jpy.Clone(), ret.Clone(), credit, visit
+		o.Time, j.Time, r.Time, k.Time, v.Time = utc(o.Time), utc(j.Time), utc(r.Time), utc(k.Time), utc(v.Time)
+		for what, err := range map[string]error{
+			"AppendOrder O-KWD":  h.AppendOrder(ctx, o),
+			"AppendOrder O-JPY":  h.AppendOrder(ctx, j),
+			"AppendReturn R-KWD": h.AppendReturn(ctx, r),
+			"AppendCredit K-JPY": h.AppendCredit(ctx, k),
+			"AppendInteraction":  h.AppendInteraction(ctx, v),
+		} {
+			if err != nil {
+				t.Errorf("redelivery of an equal record, its time in UTC: %s = %v, want nil", what, err)
+			}
+		}
+		check("History after redeliveries")
 	})
 
 	// History yields a customer's events in the order of customer.CompareEvents, each with one record.
@@ -365,8 +493,12 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	// Calls with a context that is done fail with an error wrapping ctx.Err() and store nothing.
 	t.Run("CanceledContext", func(t *testing.T) {
 		h := setup(t, "C-1")
+		mustAppendOrder(t, h, sampleOrder("O-0", "C-1", day0))
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
+		if err := h.AppendReturn(cctx, sampleReturn("R-1", "O-0", "C-1", day0.Add(time.Hour))); !errors.Is(err, context.Canceled) {
+			t.Errorf("AppendReturn(canceled) = %v, want an error matching context.Canceled", err)
+		}
 		if err := h.AppendOrder(cctx, sampleOrder("O-1", "C-1", day0)); !errors.Is(err, context.Canceled) {
 			t.Errorf("AppendOrder(canceled) = %v, want an error matching context.Canceled", err)
 		}
@@ -385,8 +517,8 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if !errors.Is(histErr, context.Canceled) {
 			t.Errorf("History(canceled) yielded %v, want an error matching context.Canceled", histErr)
 		}
-		if evs := history(t, h, "C-1"); len(evs) != 0 {
-			t.Errorf("calls with a canceled context stored %s", describe(evs))
+		if evs := history(t, h, "C-1"); len(evs) != 1 {
+			t.Errorf("calls with a canceled context stored records: history %s, want order O-0 alone", describe(evs))
 		}
 	})
 
@@ -701,6 +833,26 @@ func (m *historyMachine) check(t *rapid.T) {
 			t.Fatalf("History %s = %q, model %q", c, names(got), names(want))
 		}
 	}
+}
+
+// recordDiff names, as ": first differing field f", the first field in
+// which got's record differs from want's, when both are orders, returns
+// or credits; otherwise it returns "".
+func recordDiff(want, got customer.Event) string {
+	var err error
+	switch {
+	case want.Order != nil && got.Order != nil:
+		err = want.Order.Conflict(*got.Order)
+	case want.Return != nil && got.Return != nil:
+		err = want.Return.Conflict(*got.Return)
+	case want.Credit != nil && got.Credit != nil:
+		err = want.Credit.Conflict(*got.Credit)
+	}
+	var dup *customer.DuplicateError
+	if errors.As(err, &dup) {
+		return ": first differing field " + dup.Field
+	}
+	return ""
 }
 
 func eventEqual(a, b customer.Event) bool {

@@ -51,6 +51,84 @@ func sampleCustomer(id customer.ID) customer.Customer {
 	}
 }
 
+// rareCustomer returns a customer whose fields take the values a lossy
+// adapter changes: nanoseconds and zones other than UTC, amounts in
+// currencies of 3 and 0 decimals, the consent flag the sample leaves
+// false, a fit, text beyond ASCII, a birthday without a year.
+func rareCustomer(id customer.ID) customer.Customer {
+	east := time.FixedZone("UTC+5:45", 5*3600+45*60)
+	turnover, _ := customer.NewMoney("1234567.891", "KWD")
+	market, _ := customer.NewMoney("98765432100", "JPY")
+	return customer.Customer{
+		ID: id, Kind: customer.Intermediary, Role: customer.Wholesaler,
+		Name:     "Zoë Ñúñez 李",
+		Contact:  customer.Contact{Email: "zoe@example.com", Phone: "+977 1 555 0100", Address: "Durbar Marg 2, Kathmandu"},
+		Birthday: customer.Birthday{Month: time.February, Day: 29},
+		Region:   "Bagmati", Joined: day0.Add(-123456789 * time.Nanosecond).In(east),
+		Consent: customer.Consent{Profiling: true},
+		Profile: customer.Profile{TopSize: "S", ShoeSize: "38.5", HeightCM: 167, Fit: customer.Slim,
+			Colours: []string{"ochre"}, Categories: []string{"knitwear", "coats"}},
+		Trade: &customer.Trade{AnnualTurnover: turnover, Outlets: 1, Rating: customer.RatingBB,
+			CooperationStart: day0.AddDate(-1, 0, 0).Add(999 * time.Nanosecond).In(east), MarketSize: market},
+	}
+}
+
+// customerDiff names each field in which got differs from want, as
+// [customer.Customer.Equal] compares them. Personal data is named, not
+// printed.
+func customerDiff(want, got customer.Customer) []string {
+	var out []string
+	add := func(differs bool, field string, show ...any) {
+		if !differs {
+			return
+		}
+		if len(show) == 2 {
+			field = fmt.Sprintf("%s (got %v, want %v)", field, show[0], show[1])
+		}
+		out = append(out, field)
+	}
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	add(got.ID != want.ID, "ID", got.ID, want.ID)
+	add(got.Kind != want.Kind, "Kind", got.Kind, want.Kind)
+	add(got.Role != want.Role, "Role", got.Role, want.Role)
+	add(got.Name != want.Name, "Name")
+	add(got.Contact != want.Contact, "Contact")
+	add(got.Birthday != want.Birthday, "Birthday")
+	add(got.Region != want.Region, "Region", got.Region, want.Region)
+	add(!got.Joined.Equal(want.Joined), "Joined", ts(got.Joined), ts(want.Joined))
+	add(got.Consent != want.Consent, "Consent", fmt.Sprintf("%+v", got.Consent), fmt.Sprintf("%+v", want.Consent))
+	p, q := got.Profile, want.Profile
+	add(p.TopSize != q.TopSize || p.BottomSize != q.BottomSize || p.ShoeSize != q.ShoeSize || p.HeightCM != q.HeightCM,
+		"Profile sizes or height")
+	add(p.Fit != q.Fit, "Profile.Fit", p.Fit, q.Fit)
+	add(!slices.Equal(p.Styles, q.Styles), "Profile.Styles", p.Styles, q.Styles)
+	add(!slices.Equal(p.Colours, q.Colours), "Profile.Colours", p.Colours, q.Colours)
+	add(!slices.Equal(p.Categories, q.Categories), "Profile.Categories", p.Categories, q.Categories)
+	switch a, b := got.Trade, want.Trade; {
+	case a == nil || b == nil:
+		add(a != b, "Trade", a != nil, b != nil)
+	default:
+		add(!a.AnnualTurnover.Equal(b.AnnualTurnover), "Trade.AnnualTurnover", a.AnnualTurnover, b.AnnualTurnover)
+		add(a.Outlets != b.Outlets, "Trade.Outlets", a.Outlets, b.Outlets)
+		add(a.Rating != b.Rating, "Trade.Rating", a.Rating, b.Rating)
+		add(!a.CooperationStart.Equal(b.CooperationStart), "Trade.CooperationStart", ts(a.CooperationStart), ts(b.CooperationStart))
+		add(!a.MarketSize.Equal(b.MarketSize), "Trade.MarketSize", a.MarketSize, b.MarketSize)
+	}
+	if len(out) == 0 && !got.Equal(want) {
+		out = append(out, "(a field the kit does not name)")
+	}
+	return out
+}
+
+// sameCustomer reports, under what, every field in which got differs
+// from want.
+func sameCustomer(t *testing.T, want, got customer.Customer, what string) {
+	t.Helper()
+	for _, d := range customerDiff(want, got) {
+		t.Errorf("%s: customer %q differs in %s", what, want.ID, d)
+	}
+}
+
 // TestStore checks that the [customer.Directory] returned by newStore
 // keeps every promise of the interface. newStore is called once per
 // check (and once per case of the model-based test) and must return an
@@ -161,6 +239,73 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 	})
 
+	// Every field comes back from Get, List and GetMany as Put stored it, also nanoseconds, amounts of 3 and 0 decimals and the flags the sample leaves false.
+	t.Run("PutThenReadKeepsEveryField", func(t *testing.T) {
+		s := newStore(t)
+		want := rareCustomer("C-2")
+		mustPut(t, s, sampleCustomer("C-1"))
+		mustPut(t, s, want.Clone())
+		if got, err := s.Get(ctx, "C-2"); err != nil {
+			t.Errorf("Get: %v", err)
+		} else {
+			sameCustomer(t, want, got, "Get")
+		}
+		for c, err := range s.List(ctx) {
+			if err != nil {
+				t.Errorf("List: %v", err)
+				break
+			}
+			if c.ID == want.ID {
+				sameCustomer(t, want, c, "List")
+			}
+		}
+		if b, ok := s.(customer.BatchGetter); ok {
+			got, err := b.GetMany(ctx, []customer.ID{"C-2"})
+			if err != nil || len(got) != 1 {
+				t.Errorf("GetMany(C-2) = %d customers, %v; want 1", len(got), err)
+			} else {
+				sameCustomer(t, want, got[0], "GetMany")
+			}
+		}
+	})
+
+	// Customers yielded by List and returned by GetMany share no memory with the store.
+	t.Run("ListAndGetManyReturnIndependentCopies", func(t *testing.T) {
+		s := newStore(t)
+		want := sampleCustomer("C-1")
+		mustPut(t, s, want.Clone())
+		scribble := func(c customer.Customer) {
+			if len(c.Profile.Colours) > 0 && len(c.Profile.Styles) > 0 && c.Trade != nil {
+				c.Profile.Colours[0] = "changed"
+				c.Profile.Styles[0] = "changed"
+				c.Trade.Outlets = 99
+			}
+		}
+		for c, err := range s.List(ctx) {
+			if err != nil {
+				t.Fatalf("List: %v", err)
+			}
+			scribble(c)
+		}
+		if got, err := s.Get(ctx, "C-1"); err != nil {
+			t.Fatalf("Get: %v", err)
+		} else {
+			sameCustomer(t, want, got, "after changing a customer yielded by List, Get")
+		}
+		if b, ok := s.(customer.BatchGetter); ok {
+			got, err := b.GetMany(ctx, []customer.ID{"C-1"})
+			if err != nil || len(got) != 1 {
+				t.Fatalf("GetMany(C-1) = %d customers, %v; want 1", len(got), err)
+			}
+			scribble(got[0])
+			if got, err := s.Get(ctx, "C-1"); err != nil {
+				t.Fatalf("Get: %v", err)
+			} else {
+				sameCustomer(t, want, got, "after changing a customer returned by GetMany, Get")
+			}
+		}
+	})
+
 	// Delete removes the customer; a second Delete and a Get then match customer.ErrNotFound.
 	t.Run("DeleteRemoves", func(t *testing.T) {
 		s := newStore(t)
@@ -246,6 +391,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 		if !errors.Is(listErr, context.Canceled) {
 			t.Errorf("List(canceled) yielded error %v, want one matching context.Canceled", listErr)
+		}
+		if b, ok := s.(customer.BatchGetter); ok {
+			if _, err := b.GetMany(cctx, []customer.ID{"C-1"}); !errors.Is(err, context.Canceled) {
+				t.Errorf("GetMany(canceled) = %v, want an error matching context.Canceled", err)
+			}
 		}
 		if ids := listIDs(t, s); !slices.Equal(ids, []customer.ID{"C-1"}) {
 			t.Errorf("calls with a canceled context changed the store: List yields %q, want [C-1]", ids)

@@ -35,6 +35,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"EntriesOfUnknownMemberAreEmpty", testUnknownMember},
 		// What is appended comes back, field for field, in Seq order.
 		{"AppendThenEntriesRoundTrips", testRoundTrip},
+		// Every field of an entry comes back, also those most kinds leave zero, with nanoseconds, full decimals and integers beyond float64's.
+		{"EveryFieldRoundTrips", testEveryField},
 		// Entries(after) returns only the entries with Seq > after.
 		{"EntriesAfterVersionReturnsOnlyLater", testEntriesAfter},
 		// An append at a version other than the ledger's is ErrConflict and changes nothing.
@@ -49,6 +51,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"AppendIsAllOrNothing", testAllOrNothing},
 		// Ledgers of two members are independent: same keys, own versions.
 		{"MembersAreIndependent", testMembersIndependent},
+		// Member IDs are compared exactly: IDs differing in case or spaces are other members.
+		{"MemberIDsAreExact", testMemberIDsExact},
 		// Append does not retain the caller's slice; Entries' result is the caller's.
 		{"NoSharedSlices", testNoSharedSlices},
 		// Of many concurrent appends at one version, exactly one wins.
@@ -138,16 +142,23 @@ func entries(t *testing.T, s loyalty.Store, member customer.ID, after int64) []l
 }
 
 // sameEntries compares entries field by field, times with Equal and
-// decimals by value, so an adapter may change locations and scales.
+// decimals by value, so an adapter may change locations and scales. It
+// reports every field that differs, of every entry.
 func sameEntries(t *testing.T, want, got []loyalty.Entry) {
 	t.Helper()
 	require.Len(t, got, len(want))
 	for i := range want {
-		assert.Equal(t, norm(want[i]), norm(got[i]), "entry %d", i)
+		for _, d := range entryDiff(want[i], got[i]) {
+			assert.Fail(t, "entry differs", "entry %d (seq %d, key %q): %s", i, want[i].Seq, want[i].Key, d)
+		}
 	}
 }
 
-func norm(e loyalty.Entry) string {
+// entryField is one field of an [loyalty.Entry] in the form the kit
+// compares: times as UTC instants, decimals by value.
+type entryField struct{ name, value string }
+
+func entryFields(e loyalty.Entry) []entryField {
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return "0"
@@ -155,23 +166,63 @@ func norm(e loyalty.Entry) string {
 		return t.UTC().Format(time.RFC3339Nano)
 	}
 	d := func(x decimal.Decimal) string { return x.String() }
-	s := fmt.Sprintf("%d %s %s %x %s t=%s eff=%s pts=%d lot=%s av=%s exp=%s debt=%d forg=%d order=%s spend=%s qual=%d bonus=%s year=%d %s/%s %d→%d next=%s grace=%s bd=%+v note=%s",
-		e.Seq, e.Member, e.Key, e.Fingerprint, e.Kind, ts(e.Time), ts(e.Effective), e.Points, e.Lot, ts(e.AvailableAt), ts(e.ExpiresAt),
-		e.Debt, e.Forgiven, e.OrderID, d(e.Spend), e.Qualifying, e.Bonus, e.Year, e.Reason, e.Operator, e.From, e.To,
-		ts(e.NextReview), ts(e.GraceUntil), e.Birthday, e.Note)
-	for _, p := range e.Parts {
-		s += fmt.Sprintf(" part(%s,%d)", p.Lot, p.Points)
+	f := []entryField{
+		{"Seq", fmt.Sprint(e.Seq)}, {"Member", string(e.Member)}, {"Key", e.Key},
+		{"Fingerprint", fmt.Sprintf("%#x", e.Fingerprint)}, {"Kind", e.Kind.String()},
+		{"Time", ts(e.Time)}, {"Effective", ts(e.Effective)}, {"Points", fmt.Sprint(e.Points)},
+		{"Lot", e.Lot}, {"AvailableAt", ts(e.AvailableAt)}, {"ExpiresAt", ts(e.ExpiresAt)},
+		{"Debt", fmt.Sprint(e.Debt)}, {"Forgiven", fmt.Sprint(e.Forgiven)}, {"OrderID", e.OrderID},
+		{"Spend", d(e.Spend)}, {"Qualifying", fmt.Sprint(e.Qualifying)}, {"Bonus", e.Bonus.String()},
+		{"Year", fmt.Sprint(e.Year)}, {"Reason", e.Reason}, {"Operator", e.Operator},
+		{"From", fmt.Sprint(e.From)}, {"To", fmt.Sprint(e.To)},
+		{"NextReview", ts(e.NextReview)}, {"GraceUntil", ts(e.GraceUntil)},
+		// The fields, not the Birthday's own (redacted) text form.
+		{"Birthday", fmt.Sprintf("%04d-%02d-%02d", e.Birthday.Year, int(e.Birthday.Month), e.Birthday.Day)},
+		{"Note", e.Note},
 	}
+	parts := ""
+	for _, p := range e.Parts {
+		parts += fmt.Sprintf(" (%s,%d)", p.Lot, p.Points)
+	}
+	lines := ""
 	for _, l := range e.Lines {
-		s += fmt.Sprintf(" line(%s,%d,%s,%s)", l.LineID, l.Quantity, d(l.Net), d(l.Weight))
+		lines += fmt.Sprintf(" (%s,%d,%s,%s)", l.LineID, l.Quantity, d(l.Net), d(l.Weight))
+	}
+	return append(f, entryField{"Parts", parts}, entryField{"Lines", lines})
+}
+
+// entryDiff describes each field in which got differs from want, or
+// returns nil.
+func entryDiff(want, got loyalty.Entry) []string {
+	w, g := entryFields(want), entryFields(got)
+	var out []string
+	for i := range w {
+		switch {
+		case w[i].value == g[i].value:
+		case w[i].name == "Birthday": // personal data: named, not printed
+			out = append(out, "Birthday differs")
+		default:
+			out = append(out, fmt.Sprintf("%s = %q, want %q", w[i].name, g[i].value, w[i].value))
+		}
+	}
+	return out
+}
+
+func norm(e loyalty.Entry) string {
+	s := ""
+	for _, f := range entryFields(e) {
+		s += f.name + "=" + f.value + " "
 	}
 	return s
 }
 
 func testUnknownMember(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	s := newStore(t)
-	assert.Empty(t, entries(t, s, "nobody", 0))
-	assert.Empty(t, entries(t, s, "nobody", 5))
+	for _, after := range []int64{0, 5} {
+		got := entries(t, s, "nobody", after)
+		assert.Empty(t, got, "Entries(unknown member, %d)", after)
+		assert.NotNil(t, got, "Entries(unknown member, %d) returned a nil slice, want an empty slice", after)
+	}
 }
 
 func testRoundTrip(t *testing.T, newStore func(*testing.T) loyalty.Store) {
@@ -207,7 +258,13 @@ func testConflict(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 		err := s.Append(ctx, "M1", v, batch)
 		require.ErrorIs(t, err, loyalty.ErrConflict, "append at version %d of a ledger at 3", v)
 	}
+	for _, v := range []int64{0, 2, 4} {
+		assert.ErrorIs(t, s.Append(ctx, "M1", v, nil), loyalty.ErrConflict, "append of an empty batch at version %d of a ledger at 3", v)
+	}
+	assert.ErrorIs(t, s.Append(ctx, "M2", 1, nil), loyalty.ErrConflict, "append of an empty batch at version 1 of an unknown member")
+	assert.NoError(t, s.Append(ctx, "M1", 3, nil), "append of an empty batch at the ledger's version")
 	sameEntries(t, all[:3], entries(t, s, "M1", 0))
+	assert.Empty(t, entries(t, s, "M2", 0))
 }
 
 // renumber returns a copy of entries numbered from after+1.
@@ -274,6 +331,86 @@ func testMembersIndependent(t *testing.T, newStore func(*testing.T) loyalty.Stor
 	require.NoError(t, s.Append(ctx, "MB", 0, b[:2]), "same keys, other member, own version")
 	sameEntries(t, a, entries(t, s, "MA", 0))
 	sameEntries(t, b[:2], entries(t, s, "MB", 0))
+}
+
+func testMemberIDsExact(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := ledger(t, "M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:2]))
+	others := []customer.ID{"m1", "M1 ", " M1", "M"}
+	for _, other := range others {
+		got := entries(t, s, other, 0)
+		assert.Empty(t, got, "Entries(%q) after appends to member \"M1\" returned %d entries: member IDs differing in case or spaces are other members", other, len(got))
+	}
+	for _, other := range others {
+		batch := renumber(all[:1], 0)
+		batch[0].Member = other
+		assert.NoError(t, s.Append(ctx, other, 0, batch), "first append to member %q, beside member \"M1\" at version 2", other)
+	}
+	sameEntries(t, all[:2], entries(t, s, "M1", 0))
+	for _, other := range others {
+		want := renumber(all[:1], 0)
+		want[0].Member = other
+		got := entries(t, s, other, 0)
+		if assert.Len(t, got, 1, "entries of member %q", other) {
+			for _, d := range entryDiff(want[0], got[0]) {
+				assert.Fail(t, "entry differs", "member %q, entry 0: %s", other, d)
+			}
+		}
+	}
+}
+
+// rareEntries returns entries of member numbered from 1 that set the
+// fields most entries leave zero, with values a lossy adapter changes:
+// nanoseconds, zones other than UTC, decimals of many places, integers
+// beyond float64's 53 bits, a fingerprint with the top bit set, a
+// birthday with a year, text beyond ASCII.
+func rareEntries(member customer.ID) []loyalty.Entry {
+	ist := time.FixedZone("UTC+5:30", 5*3600+1800)
+	west := time.FixedZone("UTC-3", -3*3600)
+	at := func(minute int, nanos int) time.Time {
+		return epoch.Add(time.Duration(minute)*time.Minute + time.Duration(nanos))
+	}
+	d := decimal.RequireFromString
+	es := []loyalty.Entry{
+		{Kind: loyalty.EntryJoin, Time: at(0, 123456789).In(ist), Effective: at(0, 1),
+			Birthday:   customer.Birthday{Year: 1988, Month: time.February, Day: 29},
+			NextReview: at(60*24*365, 999999999).In(west), GraceUntil: at(60*24*400, 7), Fingerprint: 0xfedcba9876543210,
+			Note: "beigetreten – Stufe “Mitglied” ✓"},
+		{Kind: loyalty.EntryEarn, Time: at(1, 500), Effective: at(1, 1).In(west), Points: 83, Lot: "order:Ä-1",
+			AvailableAt: at(60*24*30, 42).In(ist), ExpiresAt: at(60*24*730, 999), OrderID: "Ä-1",
+			Spend: d("1234.5678"), Qualifying: 83, Fingerprint: 1,
+			Lines: []loyalty.LineRecord{
+				{LineID: "1", Quantity: 3, Net: d("33.333"), Weight: d("49.99950000000001")},
+				{LineID: "2", Quantity: 1, Net: d("0.01"), Weight: d("0.015")},
+			}},
+		{Kind: loyalty.EntryBonus, Time: at(2, 1), Effective: at(2, 1), Points: 50, Lot: "birthday:2026", AvailableAt: at(2, 1),
+			Bonus: loyalty.BonusBirthday, Year: 2026, Fingerprint: 1 << 63},
+		{Kind: loyalty.EntryClawback, Time: at(3, 3), Effective: at(3, 3), Points: -20, OrderID: "Ä-1",
+			Parts: []loyalty.LotPart{{Lot: "order:Ä-1", Points: 13}, {Lot: "birthday:2026", Points: 7}},
+			Debt:  7, Forgiven: 3, Spend: d("-11.1111"), Qualifying: -16,
+			Lines: []loyalty.LineRecord{{LineID: "1", Quantity: 1, Net: d("11.1111"), Weight: d("16.66665")}}},
+		{Kind: loyalty.EntryAdjust, Time: at(4, 4), Effective: at(4, 4), Points: 1<<53 + 1, Lot: "adjust:5",
+			AvailableAt: at(4, 4), Reason: "migration from the old card system", Operator: "ops-7"},
+		{Kind: loyalty.EntryTier, Time: at(5, 5), Effective: at(5, 5), From: 0, To: 2,
+			NextReview: at(60*24*365, 5), GraceUntil: at(60*24*500, 5)},
+		{Kind: loyalty.EntryRepay, Time: at(6, 6), Effective: at(6, 6), Debt: -7,
+			Parts: []loyalty.LotPart{{Lot: "adjust:5", Points: 7}}},
+		{Kind: loyalty.EntryReview, Time: at(7, 7), Effective: at(7, 7), From: 2, To: 1, GraceUntil: at(60*24*90, 77)},
+	}
+	for i := range es {
+		es[i].Seq, es[i].Member, es[i].Key = int64(i+1), member, fmt.Sprintf("rare:%d", i+1)
+	}
+	return es
+}
+
+func testEveryField(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	all := rareEntries("M1")
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:1]))
+	require.NoError(t, s.Append(ctx, "M1", 1, all[1:]))
+	sameEntries(t, all, entries(t, s, "M1", 0))
+	sameEntries(t, all[4:], entries(t, s, "M1", 4))
 }
 
 func testNoSharedSlices(t *testing.T, newStore func(*testing.T) loyalty.Store) {
