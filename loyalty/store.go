@@ -94,10 +94,12 @@ func (x *memExtra) zero() bool {
 }
 
 func packEntry(e *Entry) memEntry {
+	// The caller's Parts and Lines are copied: Append must not retain
+	// them, and unpack copies them again for each reader.
 	m := memEntry{Seq: e.Seq, Key: e.Key, Fingerprint: e.Fingerprint, Points: e.Points, Time: e.Time,
-		Effective: e.Effective, Parts: e.Parts, Note: e.Note, Kind: e.Kind}
+		Effective: e.Effective, Parts: slices.Clone(e.Parts), Note: e.Note, Kind: e.Kind}
 	x := memExtra{Lot: e.Lot, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt, Debt: e.Debt, Forgiven: e.Forgiven,
-		OrderID: e.OrderID, Lines: e.Lines, Spend: e.Spend, Qualifying: e.Qualifying, Bonus: e.Bonus, Year: e.Year,
+		OrderID: e.OrderID, Lines: slices.Clone(e.Lines), Spend: e.Spend, Qualifying: e.Qualifying, Bonus: e.Bonus, Year: e.Year,
 		Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To, NextReview: e.NextReview,
 		GraceUntil: e.GraceUntil, Birthday: e.Birthday}
 	if !x.zero() {
@@ -108,10 +110,10 @@ func packEntry(e *Entry) memEntry {
 
 func (m *memEntry) unpack(member customer.ID) Entry {
 	e := Entry{Seq: m.Seq, Member: member, Key: m.Key, Fingerprint: m.Fingerprint, Kind: m.Kind, Time: m.Time,
-		Effective: m.Effective, Points: m.Points, Parts: m.Parts, Note: m.Note}
+		Effective: m.Effective, Points: m.Points, Parts: slices.Clone(m.Parts), Note: m.Note}
 	if x := m.x; x != nil {
 		e.Lot, e.AvailableAt, e.ExpiresAt, e.Debt, e.Forgiven = x.Lot, x.AvailableAt, x.ExpiresAt, x.Debt, x.Forgiven
-		e.OrderID, e.Lines, e.Spend, e.Qualifying, e.Bonus, e.Year = x.OrderID, x.Lines, x.Spend, x.Qualifying, x.Bonus, x.Year
+		e.OrderID, e.Lines, e.Spend, e.Qualifying, e.Bonus, e.Year = x.OrderID, slices.Clone(x.Lines), x.Spend, x.Qualifying, x.Bonus, x.Year
 		e.Reason, e.Operator, e.From, e.To = x.Reason, x.Operator, x.From, x.To
 		e.NextReview, e.GraceUntil, e.Birthday = x.NextReview, x.GraceUntil, x.Birthday
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -417,13 +418,32 @@ func testNoSharedSlices(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	s := newStore(t)
 	all := ledger(t, "M1")
 	batch := append([]loyalty.Entry(nil), all...)
+	for i := range batch { // the caller's own Parts and Lines
+		batch[i].Parts, batch[i].Lines = slices.Clone(batch[i].Parts), slices.Clone(batch[i].Lines)
+	}
 	require.NoError(t, s.Append(ctx, "M1", 0, batch))
+	// changeParts changes the lots and lines that es hold in place.
+	changeParts := func(es []loyalty.Entry) (n int) {
+		for i := range es {
+			for j := range es[i].Parts {
+				es[i].Parts[j] = loyalty.LotPart{Lot: "changed", Points: 999}
+				n++
+			}
+			for j := range es[i].Lines {
+				es[i].Lines[j].LineID, es[i].Lines[j].Quantity = "changed", 999
+				n++
+			}
+		}
+		return n
+	}
 	for i := range batch {
 		batch[i].Key, batch[i].Points = "changed", 999
 	}
+	require.Positive(t, changeParts(batch), "the kit's ledger has parts and lines")
 	got := entries(t, s, "M1", 0)
 	sameEntries(t, all, got)
 	got[0].Key = "changed too"
+	changeParts(got)
 	sameEntries(t, all, entries(t, s, "M1", 0))
 }
 
