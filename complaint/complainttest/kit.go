@@ -1,8 +1,9 @@
 // Package complainttest is the conformance kit of [complaint.Store]: a
 // caller runs [TestStore] against their own adapter (SQL, document
 // store…) and knows it keeps the contract, including under concurrency.
-// It also provides fixtures and a fault-injecting store wrapper,
-// [FaultStore].
+// A panic of the adapter fails the check it happens in; the other checks
+// still run. It also provides fixtures and a fault-injecting store
+// wrapper, [FaultStore].
 package complainttest
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/subtest"
 	"pgregory.net/rapid"
 )
 
@@ -256,19 +258,19 @@ func listingProblem(cases []complaint.Case, who customer.ID) string {
 func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 	ctx := context.Background()
 
-	t.Run("GetMissingReturnsErrNotFound", func(t *testing.T) {
+	subtest.Run(t, "GetMissingReturnsErrNotFound", func(t *testing.T) {
 		// Get on an unknown ID returns an error matching ErrNotFound.
 		_, err := newStore(t).Get(ctx, "nope")
 		assert.ErrorIs(t, err, complaint.ErrNotFound)
 	})
 
-	t.Run("EventsMissingReturnsErrNotFound", func(t *testing.T) {
+	subtest.Run(t, "EventsMissingReturnsErrNotFound", func(t *testing.T) {
 		// Events on an unknown ID returns an error matching ErrNotFound.
 		_, err := newStore(t).Events(ctx, "nope")
 		assert.ErrorIs(t, err, complaint.ErrNotFound)
 	})
 
-	t.Run("SaveThenGetAndEvents", func(t *testing.T) {
+	subtest.Run(t, "SaveThenGetAndEvents", func(t *testing.T) {
 		// Get returns the last saved case; Events all events in Seq order.
 		s := newStore(t)
 		want, evs := Run("C-1", T0, len(HappyPath()))
@@ -284,7 +286,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
-	t.Run("RebuildFromEventsEqualsStoredCase", func(t *testing.T) {
+	subtest.Run(t, "RebuildFromEventsEqualsStoredCase", func(t *testing.T) {
 		// The stored events rebuild the stored case exactly.
 		s := newStore(t)
 		_, evs := Run("C-1", T0, 5)
@@ -298,7 +300,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.True(t, Same(r, got))
 	})
 
-	t.Run("SaveExistingAsNewConflicts", func(t *testing.T) {
+	subtest.Run(t, "SaveExistingAsNewConflicts", func(t *testing.T) {
 		// Saving version 1 of a case that exists returns ErrConflict and stores nothing.
 		s := newStore(t)
 		c, ev := Record("C-1", T0)
@@ -313,7 +315,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.True(t, Same(c, got))
 	})
 
-	t.Run("SaveStaleOrSkippedVersionConflicts", func(t *testing.T) {
+	subtest.Run(t, "SaveStaleOrSkippedVersionConflicts", func(t *testing.T) {
 		// Save succeeds only over version c.Version-1: a stale or a skipping save gets ErrConflict and stores nothing.
 		s := newStore(t)
 		_, evs := Run("C-1", T0, 3)
@@ -332,7 +334,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Len(t, gotEvs, 2)
 	})
 
-	t.Run("SaveMismatchedEventIsRejected", func(t *testing.T) {
+	subtest.Run(t, "SaveMismatchedEventIsRejected", func(t *testing.T) {
 		// An event of another case, or with Seq ≠ Version, is rejected with ErrMismatch and nothing is stored.
 		s := newStore(t)
 		c, ev := Record("C-1", T0)
@@ -348,7 +350,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.ErrorIs(t, err, complaint.ErrNotFound)
 	})
 
-	t.Run("SaveDoesNotRetainArguments", func(t *testing.T) {
+	subtest.Run(t, "SaveDoesNotRetainArguments", func(t *testing.T) {
 		// Changing the saved case's or event's slices afterwards changes nothing stored.
 		s := newStore(t)
 		c, ev := Record("C-1", T0)
@@ -363,7 +365,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, "photo-1", evs[0].Command.Intake.Attachments[0])
 	})
 
-	t.Run("ResultsAreCopies", func(t *testing.T) {
+	subtest.Run(t, "ResultsAreCopies", func(t *testing.T) {
 		// Changing what Get and Events return changes nothing stored.
 		s := newStore(t)
 		c, ev := Record("C-1", T0)
@@ -384,7 +386,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, 1, evs[0].Seq)
 	})
 
-	t.Run("CasesAreIndependent", func(t *testing.T) {
+	subtest.Run(t, "CasesAreIndependent", func(t *testing.T) {
 		// Saving one case does not change another.
 		s := newStore(t)
 		_, a := Run("A", T0, 2)
@@ -399,7 +401,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, 5, gb.Version)
 	})
 
-	t.Run("ConcurrentSaveOneWinnerPerVersion", func(t *testing.T) {
+	subtest.Run(t, "ConcurrentSaveOneWinnerPerVersion", func(t *testing.T) {
 		// Of many concurrent saves of the same version exactly one succeeds; the others get ErrConflict.
 		s := newStore(t)
 		c, ev := Record("C-1", T0)
@@ -439,7 +441,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Len(t, evs, 6)
 	})
 
-	t.Run("ConcurrentServiceNoLostEvent", func(t *testing.T) {
+	subtest.Run(t, "ConcurrentServiceNoLostEvent", func(t *testing.T) {
 		// Many goroutines acting on the same cases through a Service with retries: every accepted command is in the log once, versions have no gap.
 		s := newStore(t)
 		svc := &complaint.Service{Store: s}
@@ -500,7 +502,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, workers*each, total, "escalations stored")
 	})
 
-	t.Run("EveryFieldRoundTrips", func(t *testing.T) {
+	subtest.Run(t, "EveryFieldRoundTrips", func(t *testing.T) {
 		// Every version of a case taken through rejection, reopenings, reassignment, send-back, waits, resumption, escalation and withdrawal comes back from Get as saved, with nanoseconds, and its events from Events: no field the happy path leaves empty is lost.
 		s := newStore(t)
 		east := time.FixedZone("UTC+9", 9*3600)
@@ -531,7 +533,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
-	t.Run("CaseIDsAreExact", func(t *testing.T) {
+	subtest.Run(t, "CaseIDsAreExact", func(t *testing.T) {
 		// Case IDs are compared exactly: IDs differing in case or by spaces are other cases, each with its own version and events.
 		s := newStore(t)
 		ids := []complaint.ID{"C-1", "c-1", "C-1 ", " C-1"}
@@ -563,7 +565,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
-	t.Run("NoSharedPointers", func(t *testing.T) {
+	subtest.Run(t, "NoSharedPointers", func(t *testing.T) {
 		// Save keeps no pointer or slice of the case or event it was given, and what Get, Events and Cases return shares none with the store: changing the finding, proposal, execution, feedback or assignment of either changes nothing stored.
 		s := newStore(t)
 		want, wantEvs := Run("C-1", T0, 7)
@@ -637,7 +639,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		check("after changing the case Cases returned")
 	})
 
-	t.Run("CasesOfCustomerWithoutCasesIsEmpty", func(t *testing.T) {
+	subtest.Run(t, "CasesOfCustomerWithoutCasesIsEmpty", func(t *testing.T) {
 		// Cases of a customer without cases, known or not, is empty with a nil error (not ErrNotFound), also beside other customers' cases and for a prefix of their IDs.
 		s := newStore(t)
 		got, err := s.Cases(ctx, "nobody")
@@ -655,7 +657,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, []complaint.ID{"C-1"}, caseIDs(got))
 	})
 
-	t.Run("CasesOrderedByOpenedThenID", func(t *testing.T) {
+	subtest.Run(t, "CasesOrderedByOpenedThenID", func(t *testing.T) {
 		// Cases lists only the customer's cases, by the instant Opened (nanoseconds and zones count), then by ID as Go compares strings, whatever the order of the saves.
 		s := newStore(t)
 		east := time.FixedZone("UTC+9", 9*3600)
@@ -689,7 +691,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, []complaint.ID{"K-7"}, caseIDs(got))
 	})
 
-	t.Run("CasesReturnCurrentState", func(t *testing.T) {
+	subtest.Run(t, "CasesReturnCurrentState", func(t *testing.T) {
 		// Each listed case is the last saved version, as Get returns it.
 		s := newStore(t)
 		a, aEvs := RunFor("A", "cust-x", T0, 4)
@@ -711,7 +713,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		sameAsGet(t, s, got)
 	})
 
-	t.Run("CasesFollowTheCurrentComplainant", func(t *testing.T) {
+	subtest.Run(t, "CasesFollowTheCurrentComplainant", func(t *testing.T) {
 		// A case is listed under the Intake.Complainant of its current version: when a saved version names another customer, it moves to that customer's listing, in its place there.
 		s := newStore(t)
 		_, evs := RunFor("A", "cust-x", T0, 0)
@@ -735,7 +737,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		sameAsGet(t, s, got)
 	})
 
-	t.Run("CasesResultIsACopy", func(t *testing.T) {
+	subtest.Run(t, "CasesResultIsACopy", func(t *testing.T) {
 		// Changing what Cases returns (its order, its cases, their slices) changes nothing stored nor the next listing.
 		s := newStore(t)
 		_, evs := RunFor("A", "cust-x", T0, 1)
@@ -762,7 +764,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.Equal(t, 2, stored.Version)
 	})
 
-	t.Run("RejectedSaveChangesNoListing", func(t *testing.T) {
+	subtest.Run(t, "RejectedSaveChangesNoListing", func(t *testing.T) {
 		// A Save that fails (the ID taken by another customer's case, a skipped or stale version, a mismatched event) adds, moves or changes no case in any listing.
 		s := newStore(t)
 		_, evs := RunFor("C-1", "cust-x", T0, 1)
@@ -796,7 +798,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		assert.True(t, Same(want, got[0]), "the listed case is not the stored one")
 	})
 
-	t.Run("ConcurrentSavesListCorrectly", func(t *testing.T) {
+	subtest.Run(t, "ConcurrentSavesListCorrectly", func(t *testing.T) {
 		// Cases of several customers saved concurrently, read meanwhile: every listing holds only the customer's cases, in order, and at the end exactly all of them, each at its last version.
 		s := newStore(t)
 		customers := []customer.ID{"cust-a", "cust-b", "cust-c", "cust-d"}
@@ -863,7 +865,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
-	t.Run("ModelBased", func(t *testing.T) {
+	subtest.Run(t, "ModelBased", func(t *testing.T) {
 		// A random sequence of records (by a few customers, at a few instants), transitions, stale saves, reads and listings keeps the store equal to a model map of event logs.
 		rapid.Check(t, func(rt *rapid.T) {
 			m := &storeMachine{store: newStore(t), logs: map[complaint.ID][]complaint.Event{}}

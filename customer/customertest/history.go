@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/subtest"
 	"pgregory.net/rapid"
 )
 
@@ -67,7 +68,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	}
 
 	// An order of an unknown customer must fail with customer.ErrNotFound and store nothing.
-	t.Run("AppendOrderUnknownCustomerReturnsErrNotFound", func(t *testing.T) {
+	subtest.Run(t, "AppendOrderUnknownCustomerReturnsErrNotFound", func(t *testing.T) {
 		h := setup(t, "C-1")
 		if err := h.AppendOrder(ctx, sampleOrder("O-1", "nobody", day0)); !errors.Is(err, customer.ErrNotFound) {
 			t.Errorf("AppendOrder(unknown customer) = %v, want an error matching customer.ErrNotFound", err)
@@ -78,7 +79,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// An order or return with an empty ID must fail with customer.ErrInvalid.
-	t.Run("AppendEmptyIDIsInvalid", func(t *testing.T) {
+	subtest.Run(t, "AppendEmptyIDIsInvalid", func(t *testing.T) {
 		h := setup(t, "C-1")
 		if err := h.AppendOrder(ctx, sampleOrder("", "C-1", day0)); !errors.Is(err, customer.ErrInvalid) {
 			t.Errorf("AppendOrder(empty ID) = %v, want an error matching customer.ErrInvalid", err)
@@ -96,7 +97,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// The same order delivered twice is a no-op; under the same ID with other content it fails with customer.ErrDuplicate.
-	t.Run("AppendOrderIsIdempotent", func(t *testing.T) {
+	subtest.Run(t, "AppendOrderIsIdempotent", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
 		o := sampleOrder("O-1", "C-1", day0)
 		mustAppendOrder(t, h, o)
@@ -126,7 +127,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// Delete erases the customer's history with it: History then fails with customer.ErrNotFound, a customer put again starts empty, the erased orders', returns' and credits' IDs are free and an erased interaction delivered again is stored.
-	t.Run("DeleteErasesHistory", func(t *testing.T) {
+	subtest.Run(t, "DeleteErasesHistory", func(t *testing.T) {
 		d, h := newStores(t)
 		mustPut(t, d, sampleCustomer("C-1"))
 		mustPut(t, d, sampleCustomer("C-2"))
@@ -185,7 +186,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// A return needs a stored order of the same customer (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict (also under the ID of another customer's return) customer.ErrDuplicate.
-	t.Run("AppendReturnRules", func(t *testing.T) {
+	subtest.Run(t, "AppendReturnRules", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
 		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
 		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
@@ -226,7 +227,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// A credit needs a stored customer, and a stored order of that customer when it names one (customer.ErrNotFound otherwise); redelivery (equal by customer.Credit.Equal: amounts by value, instants) is a no-op, a conflict customer.ErrDuplicate; the amount comes back by value, in its currency.
-	t.Run("AppendCreditRules", func(t *testing.T) {
+	subtest.Run(t, "AppendCreditRules", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
 		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
 		mustAppendOrder(t, h, sampleOrder("O-2", "C-2", day0))
@@ -292,7 +293,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// An interaction of an unknown customer fails with customer.ErrNotFound; an equal one (customer.Interaction.Equal: the same instant, in any zone) delivered twice is stored once, one a nanosecond later is another.
-	t.Run("AppendInteractionRules", func(t *testing.T) {
+	subtest.Run(t, "AppendInteractionRules", func(t *testing.T) {
 		h := setup(t, "C-1")
 		i := customer.Interaction{CustomerID: "C-1", Time: day0, Kind: customer.Wishlist, Subject: "COAT-1"}
 		if err := h.AppendInteraction(ctx, customer.Interaction{CustomerID: "nobody", Time: day0, Kind: customer.Cart}); !errors.Is(err, customer.ErrNotFound) {
@@ -342,7 +343,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// Every record comes back from History equal to what was appended (customer.Order.Equal and the like): nanoseconds, amounts of 3 and 0 decimals, lines in their order; and delivering it again, also in another zone, is a no-op.
-	t.Run("HistoryKeepsEveryField", func(t *testing.T) {
+	subtest.Run(t, "HistoryKeepsEveryField", func(t *testing.T) {
 		h := setup(t, "C-1")
 		east := time.FixedZone("UTC+5:45", 5*3600+45*60)
 		at := func(hours int, nanos int) time.Time {
@@ -404,7 +405,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// History yields a customer's events in the order of customer.CompareEvents, each with one record.
-	t.Run("HistoryInTimeOrder", func(t *testing.T) {
+	subtest.Run(t, "HistoryInTimeOrder", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
 		at := func(d int) time.Time { return day0.Add(time.Duration(d) * time.Hour) }
 		mustAppendOrder(t, h, sampleOrder("O-b", "C-1", at(10)))
@@ -451,7 +452,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// History of an unknown customer yields one error matching customer.ErrNotFound; of a customer without records, nothing.
-	t.Run("HistoryUnknownAndEmpty", func(t *testing.T) {
+	subtest.Run(t, "HistoryUnknownAndEmpty", func(t *testing.T) {
 		h := setup(t, "C-1")
 		var errs []error
 		n := 0
@@ -470,7 +471,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// Appends do not retain the caller's lines, and records yielded by History share no memory with the store.
-	t.Run("HistoryIsolation", func(t *testing.T) {
+	subtest.Run(t, "HistoryIsolation", func(t *testing.T) {
 		h := setup(t, "C-1")
 		o := sampleOrder("O-1", "C-1", day0)
 		want := o.Clone()
@@ -491,7 +492,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// Calls with a context that is done fail with an error wrapping ctx.Err() and store nothing.
-	t.Run("CanceledContext", func(t *testing.T) {
+	subtest.Run(t, "CanceledContext", func(t *testing.T) {
 		h := setup(t, "C-1")
 		mustAppendOrder(t, h, sampleOrder("O-0", "C-1", day0))
 		cctx, cancel := context.WithCancel(ctx)
@@ -523,7 +524,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// The history feeds customer.Summarize unchanged: the summary counts each stored order once.
-	t.Run("HistoryFeedsSummarize", func(t *testing.T) {
+	subtest.Run(t, "HistoryFeedsSummarize", func(t *testing.T) {
 		h := setup(t, "C-1")
 		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
 		mustAppendOrder(t, h, sampleOrder("O-2", "C-1", day0.AddDate(0, 1, 0)))
@@ -563,7 +564,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// Concurrent appends, with redeliveries of the same records from several writers, store each record once (run with -race).
-	t.Run("Concurrent", func(t *testing.T) {
+	subtest.Run(t, "Concurrent", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
 		const writers, orders = 4, 20
 		var wg sync.WaitGroup
@@ -603,7 +604,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	// Any sequence of appends, redeliveries and conflicts behaves as the model: a map of records per ID (rapid).
-	t.Run("StateMachine", func(t *testing.T) {
+	subtest.Run(t, "StateMachine", func(t *testing.T) {
 		rapid.Check(t, func(rt *rapid.T) {
 			d, h := newStores(t)
 			m := &historyMachine{h: h, orders: map[string]customer.Order{}, returns: map[string]customer.Return{}, credits: map[string]customer.Credit{}}
@@ -928,7 +929,7 @@ func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.D
 		{"lines[1].discount", func(o *customer.Order) { o.Lines[1].Discount = decimal.RequireFromString("0.01") }},
 	}
 	for _, tc := range orders {
-		t.Run("order "+tc.field, func(t *testing.T) {
+		subtest.Run(t, "order "+tc.field, func(t *testing.T) {
 			other := o.Clone()
 			tc.change(&other)
 			namesField(t, h.AppendOrder(ctx, other), `order "O-1"`, tc.field, true)
@@ -946,7 +947,7 @@ func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.D
 		{"refund", func(r *customer.Return) { r.Refund = decimal.NewNullDecimal(decimal.RequireFromString("150")) }},
 	}
 	for _, tc := range returns {
-		t.Run("return "+tc.field, func(t *testing.T) {
+		subtest.Run(t, "return "+tc.field, func(t *testing.T) {
 			other := r.Clone()
 			tc.change(&other)
 			namesField(t, h.AppendReturn(ctx, other), `return "R-1"`, tc.field, true)
@@ -965,7 +966,7 @@ func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.D
 		{"source", func(c *customer.Credit) { c.Source = "case 2" }},
 	}
 	for _, tc := range credits {
-		t.Run("credit "+tc.field, func(t *testing.T) {
+		subtest.Run(t, "credit "+tc.field, func(t *testing.T) {
 			other := k
 			tc.change(&other)
 			namesField(t, h.AppendCredit(ctx, other), `credit "K-1"`, tc.field, true)

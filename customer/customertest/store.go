@@ -12,7 +12,9 @@
 // Each check is a named subtest whose comment states the rule it
 // enforces; each is given a new, empty store by the constructor. The kits
 // include a model-based test (pgregory.net/rapid state machine, with a Go
-// map as the model) and a concurrent case, so run them with -race.
+// map as the model) and a concurrent case, so run them with -race. A
+// panic of the adapter fails the check it happens in; the other checks
+// still run.
 package customertest
 
 import (
@@ -26,6 +28,7 @@ import (
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/subtest"
 	"pgregory.net/rapid"
 )
 
@@ -141,7 +144,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	ctx := context.Background()
 
 	// Get must return an error matching customer.ErrNotFound for an unknown ID.
-	t.Run("GetMissingReturnsErrNotFound", func(t *testing.T) {
+	subtest.Run(t, "GetMissingReturnsErrNotFound", func(t *testing.T) {
 		s := newStore(t)
 		if _, err := s.Get(ctx, "nobody"); !errors.Is(err, customer.ErrNotFound) {
 			t.Errorf("Get(unknown) = %v, want an error matching customer.ErrNotFound", err)
@@ -149,7 +152,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Get returns what Put stored, field for field.
-	t.Run("PutThenGetReturnsEqualCustomer", func(t *testing.T) {
+	subtest.Run(t, "PutThenGetReturnsEqualCustomer", func(t *testing.T) {
 		s := newStore(t)
 		want := sampleCustomer("C-1")
 		if err := s.Put(ctx, want); err != nil {
@@ -168,7 +171,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Put replaces the customer with the same ID.
-	t.Run("PutReplaces", func(t *testing.T) {
+	subtest.Run(t, "PutReplaces", func(t *testing.T) {
 		s := newStore(t)
 		c := sampleCustomer("C-1")
 		mustPut(t, s, c)
@@ -190,7 +193,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Put must reject an empty ID with an error matching customer.ErrInvalid and store nothing.
-	t.Run("PutEmptyIDIsInvalid", func(t *testing.T) {
+	subtest.Run(t, "PutEmptyIDIsInvalid", func(t *testing.T) {
 		s := newStore(t)
 		if err := s.Put(ctx, sampleCustomer("")); !errors.Is(err, customer.ErrInvalid) {
 			t.Errorf("Put(empty ID) = %v, want an error matching customer.ErrInvalid", err)
@@ -201,7 +204,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Put must not retain the caller's slices or Trade.
-	t.Run("PutDoesNotRetainCallerMemory", func(t *testing.T) {
+	subtest.Run(t, "PutDoesNotRetainCallerMemory", func(t *testing.T) {
 		s := newStore(t)
 		c := sampleCustomer("C-1")
 		want := c.Clone()
@@ -220,7 +223,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Get returns a customer that shares no memory with the store.
-	t.Run("GetReturnsIndependentCopy", func(t *testing.T) {
+	subtest.Run(t, "GetReturnsIndependentCopy", func(t *testing.T) {
 		s := newStore(t)
 		want := sampleCustomer("C-1")
 		mustPut(t, s, want.Clone())
@@ -240,7 +243,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Every field comes back from Get, List and GetMany as Put stored it, also nanoseconds, amounts of 3 and 0 decimals and the flags the sample leaves false.
-	t.Run("PutThenReadKeepsEveryField", func(t *testing.T) {
+	subtest.Run(t, "PutThenReadKeepsEveryField", func(t *testing.T) {
 		s := newStore(t)
 		want := rareCustomer("C-2")
 		mustPut(t, s, sampleCustomer("C-1"))
@@ -270,7 +273,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Customers yielded by List and returned by GetMany share no memory with the store.
-	t.Run("ListAndGetManyReturnIndependentCopies", func(t *testing.T) {
+	subtest.Run(t, "ListAndGetManyReturnIndependentCopies", func(t *testing.T) {
 		s := newStore(t)
 		want := sampleCustomer("C-1")
 		mustPut(t, s, want.Clone())
@@ -307,7 +310,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Delete removes the customer; a second Delete and a Get then match customer.ErrNotFound.
-	t.Run("DeleteRemoves", func(t *testing.T) {
+	subtest.Run(t, "DeleteRemoves", func(t *testing.T) {
 		s := newStore(t)
 		mustPut(t, s, sampleCustomer("C-1"))
 		mustPut(t, s, sampleCustomer("C-2"))
@@ -326,7 +329,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Delete of an unknown ID must return an error matching customer.ErrNotFound.
-	t.Run("DeleteMissingReturnsErrNotFound", func(t *testing.T) {
+	subtest.Run(t, "DeleteMissingReturnsErrNotFound", func(t *testing.T) {
 		s := newStore(t)
 		if err := s.Delete(ctx, "nobody"); !errors.Is(err, customer.ErrNotFound) {
 			t.Errorf("Delete(unknown) = %v, want an error matching customer.ErrNotFound", err)
@@ -334,7 +337,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// List yields every customer once, sorted by ID in byte-wise order.
-	t.Run("ListSortedByID", func(t *testing.T) {
+	subtest.Run(t, "ListSortedByID", func(t *testing.T) {
 		s := newStore(t)
 		ids := []customer.ID{"b", "B", "10", "9", "a", "ä", "C-100", "C-20", " x"}
 		for _, id := range ids {
@@ -348,7 +351,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// List on an empty store yields nothing, and a consumer may stop early.
-	t.Run("ListEmptyAndEarlyStop", func(t *testing.T) {
+	subtest.Run(t, "ListEmptyAndEarlyStop", func(t *testing.T) {
 		s := newStore(t)
 		if ids := listIDs(t, s); len(ids) != 0 {
 			t.Errorf("List of an empty store yields %q", ids)
@@ -369,7 +372,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Every method must return an error wrapping ctx.Err() when the context is done, and change nothing.
-	t.Run("CanceledContext", func(t *testing.T) {
+	subtest.Run(t, "CanceledContext", func(t *testing.T) {
 		s := newStore(t)
 		mustPut(t, s, sampleCustomer("C-1"))
 		cctx, cancel := context.WithCancel(ctx)
@@ -403,7 +406,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// A store that offers customer.BatchGetter returns customers in the order asked, or ErrNotFound and none.
-	t.Run("BatchGetter", func(t *testing.T) {
+	subtest.Run(t, "BatchGetter", func(t *testing.T) {
 		s := newStore(t)
 		b, ok := s.(customer.BatchGetter)
 		if !ok {
@@ -426,7 +429,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Concurrent Puts, Gets, Deletes and Lists are safe and each Put is kept (run with -race).
-	t.Run("Concurrent", func(t *testing.T) {
+	subtest.Run(t, "Concurrent", func(t *testing.T) {
 		s := newStore(t)
 		const workers, each = 4, 25
 		var wg sync.WaitGroup
@@ -485,7 +488,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	// Any sequence of Put, Get, Delete and List behaves as a map from ID to customer (model-based, rapid).
-	t.Run("StateMachine", func(t *testing.T) {
+	subtest.Run(t, "StateMachine", func(t *testing.T) {
 		rapid.Check(t, func(rt *rapid.T) {
 			m := &storeMachine{s: newStore(t), model: map[customer.ID]customer.Customer{}}
 			rt.Repeat(map[string]func(*rapid.T){

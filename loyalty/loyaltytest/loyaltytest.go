@@ -1,7 +1,9 @@
 // Package loyaltytest checks implementations of [loyalty.Store]: a
 // caller runs [TestStore] against its own database adapter and knows it
-// keeps ledgers as the loyalty package needs. It also has [FaultStore], a
-// wrapper that fails chosen calls, for testing what a fault leaves behind.
+// keeps ledgers as the loyalty package needs; a panic of the adapter
+// fails the check it happens in, and the other checks still run. It also
+// has [FaultStore], a wrapper that fails chosen calls, for testing what a
+// fault leaves behind.
 package loyaltytest
 
 import (
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/subtest"
 	"github.com/tailorcrm/tailor/loyalty"
 	"pgregory.net/rapid"
 )
@@ -68,7 +71,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"ModelBased", testModel},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore) })
+		subtest.Run(t, tc.name, func(t *testing.T) { tc.run(t, newStore) })
 	}
 }
 
@@ -566,7 +569,7 @@ func snapshot(t *testing.T, s loyalty.Store, member customer.ID) loyalty.Account
 
 func testFailedAppend(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	for _, every := range []int{1, 2, 3} {
-		t.Run(fmt.Sprintf("every%d", every), func(t *testing.T) {
+		subtest.Run(t, fmt.Sprintf("every%d", every), func(t *testing.T) {
 			inner := newStore(t)
 			f := &FaultStore{Store: inner}
 			svc := loyalty.NewService(Programme(), f, &loyalty.ServiceOptions{NoCache: true})
@@ -605,7 +608,7 @@ func testFailedAppend(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 
 func testRedeliveryAfterFault(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	for _, afterWrite := range []bool{false, true} {
-		t.Run(fmt.Sprintf("afterWrite=%v", afterWrite), func(t *testing.T) {
+		subtest.Run(t, fmt.Sprintf("afterWrite=%v", afterWrite), func(t *testing.T) {
 			inner := newStore(t)
 			f := &FaultStore{Store: inner}
 			svc := loyalty.NewService(Programme(), f, nil)
