@@ -45,7 +45,8 @@ type FrequencyBin struct {
 	AndAbove bool
 	// Customers is the number of customers in the bin.
 	Customers int
-	// MeanExpected and MeanActual are the bin's mean holdout purchases.
+	// MeanExpected and MeanActual are the bin's mean holdout purchases;
+	// 0 for a bin without customers.
 	MeanExpected, MeanActual float64
 }
 

@@ -104,3 +104,21 @@ func TestEvaluateHoldoutBadInput(t *testing.T) {
 	require.False(t, ev.AUCDefined)
 	require.Zero(t, ev.AUC)
 }
+
+// TestEvaluateHoldoutUndefined pins the documented values of the
+// undefined parts: AUC with one class only, the means of an empty bin.
+func TestEvaluateHoldoutUndefined(t *testing.T) {
+	m := BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591}
+	cal := []Observation{{Frequency: 0, T: 30}, {Frequency: 3, Recency: 20, T: 30}}
+	for _, actual := range [][]float64{{0, 0}, {1, 2}} {
+		ev, err := EvaluateHoldout(m, cal, actual, 39, 2)
+		require.NoError(t, err)
+		require.False(t, ev.AUCDefined, "one class: %v", actual)
+		require.Zero(t, ev.AUC)
+		require.Len(t, ev.ByFrequency, 3)
+		require.Zero(t, ev.ByFrequency[1].Customers)
+		require.Zero(t, ev.ByFrequency[1].MeanExpected)
+		require.Zero(t, ev.ByFrequency[1].MeanActual)
+		require.Equal(t, 1, ev.ByFrequency[2].Customers)
+	}
+}

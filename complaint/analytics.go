@@ -15,7 +15,7 @@ import (
 type CategoryCount struct {
 	Category    Category // the category
 	Cases       int      // cases of it in the period
-	RatePer1000 float64  // Cases / orders × 1000
+	RatePer1000 float64  // Cases / orders × 1000; 0 without orders
 }
 
 // CauseCount is the number of investigated cases with one cause.
@@ -28,11 +28,14 @@ type CauseCount struct {
 type StepTime struct {
 	State  State         // the step
 	Visits int           // completed visits
-	Median time.Duration // median working time of a visit
-	P90    time.Duration // 90th percentile
+	Median time.Duration // median working time of a visit ([Quantile] 0.5)
+	P90    time.Duration // 90th percentile ([Quantile] 0.9)
 }
 
-// SatisfactionSummary aggregates the latest feedback of each case.
+// SatisfactionSummary aggregates the latest feedback of each case. The
+// means and shares over responses are 0 when there is no response
+// (Responses is 0), and ResponseRate is 0 when no case was answered or
+// closed unanswered: an undefined ratio is reported as 0, never NaN.
 type SatisfactionSummary struct {
 	// Responses is the number of cases with feedback.
 	Responses int
@@ -76,15 +79,17 @@ type Report struct {
 	Resolved int
 	// FirstContact is the share of resolved cases resolved in one pass:
 	// never reopened, sent back, reassigned, escalated or paused to wait
-	// for the customer.
+	// for the customer; 0 when no case was resolved (Resolved is 0).
 	FirstContact float64
 	// Reopened is the number of resolved or rejected cases reopened, and
 	// ReopenRate Reopened / (Resolved + rejected cases), a case that was
-	// rejected, reopened and resolved counting once, as resolved.
+	// rejected, reopened and resolved counting once, as resolved; 0 when
+	// no case was resolved or rejected.
 	Reopened   int
 	ReopenRate float64 // Reopened / (Resolved + rejected and never resolved)
 	// Complainants is the number of distinct customers, Repeat the number
-	// with two or more cases in the period, RepeatShare their share.
+	// with two or more cases in the period, RepeatShare their share (0
+	// without complainants).
 	Complainants int
 	Repeat       int     // customers with two or more cases
 	RepeatShare  float64 // Repeat / Complainants

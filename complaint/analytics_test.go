@@ -146,3 +146,21 @@ func TestQuantile(t *testing.T) {
 		assert.Equal(t, tc.want, complaint.Quantile(tc.xs, tc.q), "%v q=%v", tc.xs, tc.q)
 	}
 }
+
+// TestAnalyzeUndefinedRatiosAreZero pins the documented value of every
+// ratio whose denominator is zero: one open case, no order, no
+// resolution, rejection or feedback.
+func TestAnalyzeUndefinedRatiosAreZero(t *testing.T) {
+	open := script(t, complainttest.Intake("C-9", t0), t0)
+	r, err := complaint.Analyze([][]complaint.Event{open}, t0, t0.Add(24*time.Hour), 0, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Cases)
+	assert.Equal(t, 0.0, r.RatePer1000, "no orders")
+	assert.Equal(t, []complaint.CategoryCount{{Category: complaint.CategorySeams, Cases: 1, RatePer1000: 0}}, r.ByCategory, "no orders")
+	assert.Equal(t, 0, r.Resolved)
+	assert.Equal(t, 0.0, r.FirstContact, "nothing resolved")
+	assert.Equal(t, 0.0, r.ReopenRate, "nothing resolved or rejected")
+	assert.Equal(t, 1, r.Complainants)
+	assert.Equal(t, 0.0, r.RepeatShare)
+	assert.Equal(t, complaint.SatisfactionSummary{}, r.Satisfaction, "no response, none unanswered")
+}

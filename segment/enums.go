@@ -133,7 +133,9 @@ const (
 	// Mean: the mean current and potential value of the customer's kind
 	// (SEEDS §3.1: above the average is high). The default.
 	Mean Rule = iota + 1
-	// Median: the median of the customer's kind.
+	// Median: the median of the customer's kind; for an even count the
+	// lower median, the smaller of the two middle values (see
+	// [ThresholdStats.Model]).
 	Median
 	// Fixed: the thresholds given in [Options].
 	Fixed

@@ -7,9 +7,11 @@ import (
 
 // RandomIndex is Saaty's random consistency index RI(n) for matrices of
 // order n = 1 … 15: the mean consistency index of random reciprocal
-// matrices with entries from the 1/9 … 9 scale (Saaty 1980, "The Analytic
-// Hierarchy Process", table 1.7; orders 11–15 from Saaty & Vargas 2012,
-// "Models, Methods, Concepts & Applications of the AHP", §2.5).
+// matrices with entries from the 1/9 … 9 scale, as the table of Saaty
+// (1980, "The Analytic Hierarchy Process") is usually reproduced, its
+// 1.48 at n = 12 included. Tables from later simulations differ
+// slightly (0.52 rather than 0.58 at n = 3, for one); a caller that
+// prefers one of them can compare a result's CI with its own RI.
 var RandomIndex = [...]float64{0, 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59}
 
 // MaxAHPOrder is the largest pairwise-comparison matrix [AHP] accepts.
@@ -24,9 +26,12 @@ const reciprocalTol = 1e-3
 type AHPResult struct {
 	// Weights is the principal eigenvector, normalised to sum to 1.
 	Weights []float64
-	// LambdaMax is the principal eigenvalue, λmax ≥ n.
+	// LambdaMax is the principal eigenvalue: λmax ≥ n for an exactly
+	// reciprocal matrix (Saaty 1980), possibly a little below n for one
+	// accepted within the reciprocity tolerance (1/3 typed as 0.333).
 	LambdaMax float64
-	// CI is the consistency index (λmax − n) ÷ (n − 1); 0 for n ≤ 2.
+	// CI is the consistency index max(0, (λmax − n) ÷ (n − 1)), the
+	// floor at 0 absorbing a λmax just below n; 0 for n ≤ 2.
 	CI float64
 	// CR is the consistency ratio CI ÷ RI(n); 0 for n ≤ 2.
 	CR float64
@@ -41,8 +46,8 @@ type AHPResult struct {
 // perfectly consistent matrix a[i][j] = w_i ÷ w_j the first iteration
 // already returns w.
 //
-// The consistency index is CI = (λmax − n) ÷ (n − 1) and the consistency
-// ratio CR = CI ÷ RI(n) with Saaty's [RandomIndex]. A matrix with
+// The consistency index is CI = max(0, (λmax − n) ÷ (n − 1)) and the
+// consistency ratio CR = CI ÷ RI(n) with Saaty's [RandomIndex]. A matrix with
 // CR ≥ 0.1 returns a *[ConsistencyError] carrying the CR (and the result
 // alongside, for display). A matrix that is not square, has zero,
 // negative or non-finite entries, entries beyond the scale 1/9 … 9 (by

@@ -137,3 +137,15 @@ func TestAHPReciprocalTolerance(t *testing.T) {
 	_, err := value.AHP([][]float64{{1, 3}, {0.3333, 1}})
 	require.NoError(t, err)
 }
+
+// TestAHPNearlyReciprocalLambdaBelowN pins the documented floor of CI: a
+// matrix accepted within the reciprocity tolerance may have λmax a little
+// below n (numpy.linalg.eig: 2.99973331), and CI is then 0, not negative.
+func TestAHPNearlyReciprocalLambdaBelowN(t *testing.T) {
+	r, err := value.AHP([][]float64{{1, 3, 0.5}, {0.333, 1, 0.1667}, {2, 6, 1}})
+	require.NoError(t, err)
+	assert.Less(t, r.LambdaMax, 3.0)
+	assert.InDelta(t, 2.9997333096, r.LambdaMax, 1e-9)
+	assert.Zero(t, r.CI)
+	assert.Zero(t, r.CR)
+}

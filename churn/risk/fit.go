@@ -66,7 +66,8 @@ type FitReport struct {
 	Intercept    float64
 	Coefficients []Coefficient
 	// LogLoss is the mean log-loss of the returned model on the examples,
-	// in nats (ln 2 ≈ 0.693 is a coin toss).
+	// in nats (ln 2 ≈ 0.693 is a coin toss); 0 when there are no
+	// examples (nothing was measured, not a perfect fit).
 	LogLoss float64
 	// PriorGap is the typical gap, in days, of single-purchase customers.
 	PriorGap float64

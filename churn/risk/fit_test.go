@@ -225,6 +225,11 @@ func TestFitFallsBackToRules(t *testing.T) {
 			assert.Equal(t, DefaultMinExamples, ide.Need)
 			assert.Equal(t, rules.Coefficients(), m.Coefficients())
 			assert.Zero(t, rep.Iterations)
+			if len(tt.ex) == 0 {
+				assert.Zero(t, rep.LogLoss, "documented value without examples")
+			} else {
+				assert.Greater(t, rep.LogLoss, 0.0)
+			}
 			r, err := m.ScoreSignals(sigs[0])
 			require.NoError(t, err)
 			assert.Equal(t, MethodRules, r.Method)
