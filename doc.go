@@ -12,8 +12,9 @@
 //
 //   - [github.com/tailorcrm/tailor/customer]: the validated facts —
 //     customers (end consumers and intermediaries such as dealers and
-//     franchisees), orders, returns, interactions, exact decimal money ([github.com/shopspring/decimal]) in
-//     one currency per amount — and a mergeable per-customer Summary.
+//     franchisees), orders, returns, credits, interactions, exact decimal
+//     money ([github.com/shopspring/decimal]) in one currency per amount —
+//     and a mergeable per-customer Summary.
 //   - [github.com/tailorcrm/tailor/value]: what a customer is worth, now
 //     (current value) and later (potential value), from a weighted
 //     indicator hierarchy with AHP weights; RFM scores and segments.
@@ -22,10 +23,14 @@
 //     lifecycle stages, the four shop types, strategy playbooks, and the
 //     migration between periods.
 //   - [github.com/tailorcrm/tailor/churn]: buy-till-you-die models
-//     (BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma), customer lifetime value
-//     and a complaint-aware churn risk with reasons.
+//     (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB, Gamma-Gamma), customer lifetime
+//     value and holdout evaluation.
+//   - [github.com/tailorcrm/tailor/churn/risk]: a complaint-aware churn
+//     risk per customer, with an early-warning band and its reasons.
 //   - [github.com/tailorcrm/tailor/complaint]: the complaint-handling
-//     workflow as a typed state machine with an audit trail and SLAs.
+//     workflow as a typed state machine with an audit trail and SLAs; the
+//     notices that keep the complainant informed; the money a case pays,
+//     as customer credits.
 //   - [github.com/tailorcrm/tailor/loyalty]: points ledger, tiers, coupons
 //     and discount cards, birthday benefits.
 //   - [github.com/tailorcrm/tailor/loyalty/terms]: the trade terms of
@@ -52,10 +57,10 @@
 // across shards too, so the same code runs in one process or on the
 // workers of a distributed engine.
 //
-//	storage ─► customer (facts, Summary) ─► value, churn (fit, then score)
-//	                                      ─► segment (quadrants, RFM, lifecycle, shop types)
-//	events  ─► complaint (workflow, SLAs) ─► complaint signals for churn risk
-//	        ─► loyalty (ledger, tiers, coupons)
+//	storage  ─► customer (facts, Summary) ─► value (scores, RFM) ─► segment (quadrants, lifecycle, shop types)
+//	                                       ─► churn (fit, then score) ─► churn/risk (risk and its reasons)
+//	events   ─► complaint (workflow, SLAs) ─► complaint signals for churn/risk; credits for customer histories
+//	         ─► loyalty (ledger, tiers, coupons)
 //	invoices ─► terms (trade discounts, settlement) ─► payment record for creditworthiness
 //
 // # Storage

@@ -1,7 +1,7 @@
 // Package complaint implements the complaint-handling workflow of a
 // clothing brand as a typed state machine with an audit trail, service
-// levels and analytics (SEEDS §5: the eight steps of one e-shop's written
-// procedure).
+// levels and analytics, following the eight steps of a written
+// complaint-handling procedure.
 //
 // # Workflow
 //

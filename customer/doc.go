@@ -59,8 +59,9 @@
 //
 // The library stores nothing itself. Callers bring their database through
 // small interfaces: [Getter] (with the optional [BatchGetter]), [Lister],
-// [Directory] for customers, and [HistoryReader] and [HistoryWriter] for
-// their orders, returns, credits and interactions, appended idempotently.
+// [Directory] for customers, and [HistoryReader] and [HistoryWriter]
+// (together [HistoryStore]) for their orders, returns, credits and
+// interactions, appended idempotently.
 // [MemStore] implements them all in memory. Package customertest is the
 // conformance kit: run customertest.TestStore and
 // customertest.TestHistoryStore against an adapter to check every promise

@@ -3,7 +3,7 @@
 // the return window, expiry, claw-back on returns and price reductions,
 // member tiers with their benefits, birthday benefits, bonus points for a
 // completed profile or a survey answer, and coupons, discount cards,
-// quantity and seasonal discounts (SEEDS §6).
+// quantity and seasonal discounts.
 //
 // # Programme as data
 //

@@ -1,5 +1,5 @@
-// Package value scores what each customer is worth, now and later (SEEDS
-// §2): customer value = current value + potential value, measured by an
+// Package value scores what each customer is worth, now and later:
+// customer value = current value + potential value, measured by an
 // indicator hierarchy of up to four levels whose weights are given
 // directly or derived by the analytic hierarchy process ([AHP]).
 //
@@ -13,8 +13,8 @@
 // # Models
 //
 // A [Model] is a hierarchy value → current / potential → groups →
-// indicators for one kind of customer. [DefaultModel] returns the models
-// SEEDS §2 names (profit and purchase volume for current value; for end
+// indicators for one kind of customer. [DefaultModel] returns the default
+// model of each kind (profit and purchase volume for current value; for end
 // customers consumption characteristics, loyalty and growth; for
 // intermediaries operating strength, creditworthiness, cooperation
 // loyalty and regional market size). Each leaf's [Measure] says how its
@@ -26,7 +26,7 @@
 // # Fit, then apply
 //
 // [Stats] gathers the population statistics of a model customer by
-// customer and merges across shards exactly (DESIGN principle 3);
+// customer and merges across shards exactly;
 // [Stats.Scorer] (or [Fit]) fits them into an immutable, goroutine-safe
 // [Scorer], whose [Scorer.ScoreInto] scores one customer without
 // allocating. A [Score] holds current, potential and total value and the

@@ -5,14 +5,13 @@
 // this customer's usual gap is 60 days"; "2 complaints in 90 days, 1
 // unresolved").
 //
-// SEEDS §4 asks for a churn model from the time of the last purchase, the
-// change in purchase frequency and complaint records. The risk combines,
-// as the [Feature] list documents with formulas: the buy-till-you-die
-// P(alive) (computed by the caller with the churn package's models, or
-// through [AliveModel]), recency measured against the customer's own
-// rhythm, the number of purchase days, the year-on-year trend of purchase
-// days and spend, the return rate, and the complaint signals of [customer.ComplaintSignals] (taken
-// through [ComplaintSource], so the complaint package can feed it).
+// The risk combines, as the [Feature] list documents with formulas: the
+// buy-till-you-die P(alive) (computed by the caller with the churn
+// package's models, or through [AliveModel]), recency measured against
+// the customer's own rhythm, the number of purchase days, the
+// year-on-year trend of purchase days and spend, the return rate, and the
+// complaint signals of [customer.ComplaintSignals] (taken through
+// [ComplaintSource], so the complaint package can feed it).
 //
 // # Fit, then apply
 //

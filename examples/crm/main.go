@@ -1,12 +1,13 @@
 // Command crm analyses a sales export: customer value and segments, "buy
-// till you die" model fits and scores, and synthetic test data.
+// till you die" model fits and scores, churn risk, a visual HTML report,
+// and synthetic test data.
 //
 //	crm segment  -in FILE -format csv -as-of YYYY-MM-DD -out OUT.csv
 //	crm fit      -model MODEL -in FILE -format FMT -calibration-end YYYY-MM-DD -period day|week -json
-//	crm score    -model MODEL -in FILE -format FMT -calibration-end YYYY-MM-DD -period day|week -horizon H -out OUT.csv
-//	crm batch    -in FILE -format csv -as-of YYYY-MM-DD [-model bgnbd] [-period week] [-horizon H] -out OUT.csv
-//	crm generate -customers N -seed S -out FILE
-//	crm report   -in FILE -format csv -as-of YYYY-MM-DD -out report.html
+//	crm score    -model MODEL -in FILE -format FMT -calibration-end YYYY-MM-DD -period day|week -horizon H [-spend gammagamma [-discount-rate R]] -out OUT.csv
+//	crm batch    -in FILE -format csv -as-of YYYY-MM-DD [-model bgnbd] [-period week] [-horizon H] [-discount-rate R] -out OUT.csv
+//	crm generate -customers N -seed S [-start YYYY-MM-DD] [-end YYYY-MM-DD] [-intermediaries SHARE] -out FILE
+//	crm report   -in FILE -format csv -as-of YYYY-MM-DD [-holdout DAYS] [-top N] [-max-points N] -out report.html
 //
 // This comment is the command's contract (flags, formats, columns); `crm
 // SUBCOMMAND -h` lists every flag. Everything a person reads goes to
@@ -43,8 +44,8 @@
 // malformed when the record it opens is no row of the file (it has not
 // the header's number of fields, or takes in lines that are rows of their
 // own): one stray quote costs one line, and the lines after it are read.
-// Rows dated after -as-of (segment) or -calibration-end (fit,
-// score) are left out and counted on stderr. Progress goes to stderr when
+// Rows dated after -as-of (segment, batch, report) or -calibration-end
+// (fit, score) are left out and counted on stderr. Progress goes to stderr when
 // it is a terminal.
 //
 // # Output
@@ -100,6 +101,27 @@
 // (risk.Rules with its defaults) fed with that P(alive). A customer
 // without a purchase (only refunds) has these columns empty; so does
 // every customer when a fit fails, which is reported on stderr.
+//
+// crm report writes one self-contained HTML page (inline CSS and SVG, no
+// script): the customers, orders and net revenue of each kind, the
+// four-quadrant chart of each kind, net revenue per customer, the RFM
+// heat map, lifecycle stages and shop types, the churn-risk histogram,
+// expected against actual holdout purchases, and the customers of high
+// current value at high or critical churn risk with the reasons and the
+// playbook's actions (-top of each kind, default 10). The churn models are
+// checked on the last -holdout days before -as-of (default 182); when no
+// row is dated on or before that calibration end, the page says so and
+// the churn risk is the rule-based one. A kind of more than -max-points customers (default
+// 3000) is drawn as a density grid instead of dots.
+//
+// crm generate writes a synthetic clothing shop in the csv format, one row
+// per order line, return or exchange, with the columns customer_id, date,
+// order_id, line_id, sku, category, season, size, colour, channel, store,
+// quantity, unit_price, discount, amount, cost, currency, kind, role, type
+// and reason: -customers customers (the share -intermediaries of them
+// intermediaries, default 0.03) with histories from -start (default
+// 2023-01-01) to the day before -end (default 2026-01-01). The same flags
+// give the same file, byte for byte.
 //
 // # Scale
 //
@@ -282,7 +304,7 @@ type command struct {
 
 var commands = []command{
 	{"segment", "value scores, quadrants, RFM, lifecycle and shop type per customer", runSegment, true},
-	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, bgbb, gammagamma) and print it as JSON", runFit, true},
+	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, bgbb, gammagamma) and print its parameters (as JSON with -json)", runFit, true},
 	{"score", "fit a transaction model and score every customer (P(alive), expected purchases, CLV)", runScore, true},
 	{"batch", "segment columns plus frequency, recency, T, P(alive), expected purchases, CLV and churn risk, in one pass", runBatch, true},
 	{"generate", "write a synthetic clothing shop in the csv format", runGenerate, false},

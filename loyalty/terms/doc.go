@@ -2,10 +2,8 @@
 // intermediaries (dealers, franchisees, wholesalers, agents) under the
 // trade terms the brand gives them: a functional discount by the role the
 // intermediary plays in the channel, and a cash discount for prompt
-// payment (SEEDS §6, document 004: "quantity discounts, cash (prompt
-// payment) discounts, functional discounts, seasonal discounts"; the
-// quantity and seasonal discounts of consumer baskets are in package
-// loyalty).
+// payment (the quantity and seasonal discounts of consumer baskets are
+// in package loyalty).
 //
 // # Pricing an invoice
 //
@@ -51,7 +49,7 @@
 // [NewRecord] folds the settlements of one intermediary into a
 // [Record]: how many invoices it settled on time, how late it paid on
 // average, what it owes past the due date. It is an input for the
-// creditworthiness of an intermediary's potential value (SEEDS §2): the
+// creditworthiness of an intermediary's potential value: the
 // caller maps it onto a [customer.CreditRating] by its own credit policy
 // and stores it in [customer.Trade].Rating, which package value scores.
 //

@@ -5,7 +5,7 @@
 // [loyalty.Store] ([LoyaltyStore]) — and passes the library's conformance
 // kits (customertest, complainttest, loyaltytest) against a real server.
 //
-//	db, err := pgstore.Open(ctx, "postgres://app@db.example:5432/shop")
+//	db, err := pgstore.Open(ctx, "postgres://app@db.example:5432/shop", nil)
 //	if err != nil { … }
 //	defer db.Close()
 //	svc := loyalty.NewService(programme, db.Loyalty(), nil)
