@@ -46,7 +46,11 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 		}
 	}
 	single(FeatureNotAlive, func() string {
-		return "probability of still being an active customer only " + percent(s.PAlive)
+		p := percent(s.PAlive)
+		if strings.HasPrefix(p, "under") {
+			return "probability of still being an active customer " + p
+		}
+		return "probability of still being an active customer only " + p
 	})
 	single(FeatureOverdue, func() string {
 		if own {

@@ -64,7 +64,7 @@ func TestReasonsText(t *testing.T) {
 		{"P(alive)", func(s *Signals) { s.PAlive, s.HasPAlive = 0.12, true }, 0,
 			[]string{"probability of still being an active customer only 12%"}},
 		{"tiny P(alive)", func(s *Signals) { s.PAlive, s.HasPAlive = 0.001, true }, 0,
-			[]string{"probability of still being an active customer only under 1%"}},
+			[]string{"probability of still being an active customer under 1%"}},
 		{"lapsed: ranked, ties in feature order", func(s *Signals) {
 			s.DaysSinceLastPurchase = 400
 			s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 0, 4

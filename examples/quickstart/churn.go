@@ -150,7 +150,7 @@ func churnRisk(w io.Writer, s *shop) error {
 	fmt.Fprintf(w, "Churn risk %s on %d shoppers; on %d others it ranks leavers first with AUC %.3f (Brier %.3f).\n",
 		report.Method, report.Examples, rev.N, rev.AUC, rev.Brier)
 
-	// Today: refit on everything and score every shopper.
+	// Today: refit on everything and score the same shoppers as of now.
 	gNow, err := churn.GroupObservations(observations(full))
 	if err != nil {
 		return err
@@ -175,7 +175,7 @@ func churnRisk(w io.Writer, s *shop) error {
 	for b := risk.BandLow; b.Valid(); b++ {
 		counts = append(counts, fmt.Sprintf("%s %d", b, bands[b]))
 	}
-	fmt.Fprintf(w, "Early warning today: %s.\n", strings.Join(counts, "; "))
+	fmt.Fprintf(w, "Early warning today for these %d shoppers: %s.\n", len(results), strings.Join(counts, ", "))
 
 	// The customers most worth a call: high spend, high risk.
 	type pick struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -20,11 +21,20 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		"== The shop", "== What customers are worth", "== Who is leaving",
 		"== A complaint, step by step", "== A member's points",
-		"high-value", "mbgnbd", "refused:", "repeated deliveries earned nothing",
+		"high-value", "mbgnbd", "refused:", "repeats earned nothing",
 	} {
 		assert.Contains(t, text, want)
 	}
 	assert.NotContains(t, strings.ToLower(text), "nan")
+
+	// The member's points add up: earned − clawed back − expired =
+	// available + pending − owed.
+	var earned, clawed, expired, avail, pending, owed int
+	_, err := fmt.Sscanf(text[strings.Index(text, "Earned "):], "Earned %d points; %d clawed back for returns; %d expired unused.", &earned, &clawed, &expired)
+	require.NoError(t, err)
+	_, err = fmt.Sscanf(text[strings.Index(text, "Today: "):], "Today: %d points available, %d pending, %d owed;", &avail, &pending, &owed)
+	require.NoError(t, err)
+	assert.Equal(t, earned-clawed-expired, avail+pending-owed)
 }
 
 // The same shop gives the same tour, byte for byte.

@@ -91,8 +91,8 @@ func complaintCase(w io.Writer, s *shop) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Satisfaction (perceived ÷ expected) %.2f, CSAT %d of 5; resolved in %s of working time, %d SLA breaches.\n",
-		c.Feedback.Satisfaction(), c.Feedback.CSAT, sla.Resolution.Elapsed, sla.Breaches)
+	fmt.Fprintf(w, "Satisfaction (perceived ÷ expected) %.2f, CSAT %d of 5; resolved in %.0f working hours, %s.\n",
+		c.Feedback.Satisfaction(), c.Feedback.CSAT, sla.Resolution.Elapsed.Hours(), breaches(sla.Breaches))
 	return nil
 }
 
@@ -143,20 +143,25 @@ func memberPoints(w io.Writer, s *shop) error {
 	// Orders and returns in time order; each order is delivered twice, as
 	// a till that retries would, and earns once.
 	ri := 0
-	var earned, clawed, duplicates int64
-	apply := func(e loyalty.Event, t time.Time) error {
-		_, entries, err := svc.Apply(ctx, e, t)
-		if err != nil {
-			return err
-		}
+	var earned, clawed, expired, duplicates int64
+	count := func(entries []loyalty.Entry) {
 		for _, en := range entries {
 			switch en.Kind {
 			case loyalty.EntryEarn:
 				earned += int64(en.Points)
 			case loyalty.EntryClawback:
 				clawed -= int64(en.Points)
+			case loyalty.EntryExpire:
+				expired -= int64(en.Points)
 			}
 		}
+	}
+	apply := func(e loyalty.Event, t time.Time) error {
+		_, entries, err := svc.Apply(ctx, e, t)
+		if err != nil {
+			return err
+		}
+		count(entries)
 		return nil
 	}
 	for _, o := range rec.Orders {
@@ -178,17 +183,27 @@ func memberPoints(w io.Writer, s *shop) error {
 			return err
 		}
 	}
-	a, _, err := svc.Apply(ctx, loyalty.Tick{Member: id}, asOf)
+	a, entries, err := svc.Apply(ctx, loyalty.Tick{Member: id}, asOf)
 	if err != nil {
 		return err
 	}
+	count(entries)
 	fmt.Fprintf(w, "Shopper %s: %s, %s since %s.\n", id, plural(len(rec.Orders), "order"), plural(len(rec.Returns), "return"), joined.Format(time.DateOnly))
-	fmt.Fprintf(w, "Earned %d points, %d clawed back for returns, %d repeated deliveries earned nothing.\n", earned, clawed, duplicates)
-	fmt.Fprintf(w, "Today: %d points available, %d pending, tier %s.\n", a.Available, a.Pending, p.Levels()[a.Level].Name)
+	fmt.Fprintf(w, "Earned %d points; %d clawed back for returns; %d expired unused.\n", earned, clawed, expired)
+	fmt.Fprintf(w, "Every order was delivered twice, as a till that retries would: the %d repeats earned nothing.\n", duplicates)
+	fmt.Fprintf(w, "Today: %d points available, %d pending, %d owed; tier %s.\n", a.Available, a.Pending, a.Debt, p.Levels()[a.Level].Name)
 	return nil
 }
 
 // plural writes "1 order" or "n orders".
+// breaches writes n SLA breaches in words.
+func breaches(n int) string {
+	if n == 1 {
+		return "1 SLA breach"
+	}
+	return fmt.Sprintf("%d SLA breaches", n)
+}
+
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -60,16 +64,24 @@ func valueAndSegments(w io.Writer, s *shop) error {
 		types[r.ShopType]++
 		rfm[r.RFM.Segment.String()]++
 	}
-	fmt.Fprint(w, "\nLifecycle:")
+	var parts []string
 	for st := segment.StageNew; st.Valid(); st++ {
-		fmt.Fprintf(w, " %s %d;", st, stages[st])
+		parts = append(parts, fmt.Sprintf("%s %d", st, stages[st]))
 	}
-	fmt.Fprint(w, "\nShop types:")
+	fmt.Fprintf(w, "\nLifecycle: %s.\n", strings.Join(parts, ", "))
+	parts = parts[:0]
 	for t := segment.ShopLoyal; t.Valid(); t++ {
-		fmt.Fprintf(w, " %s %d;", t, types[t])
+		parts = append(parts, fmt.Sprintf("%s %d", t, types[t]))
 	}
-	fmt.Fprintf(w, "\nRFM: champions %d, loyal %d, at risk %d, can't lose %d, hibernating %d, lost %d.\n",
-		rfm["champions"], rfm["loyal"], rfm["at-risk"], rfm["cant-lose"], rfm["hibernating"], rfm["lost"])
+	fmt.Fprintf(w, "Shop types: %s.\n", strings.Join(parts, ", "))
+	// The RFM segments, largest first (ties by name).
+	names := slices.Collect(maps.Keys(rfm))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(rfm[b]-rfm[a], strings.Compare(a, b)) })
+	parts = parts[:0]
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %d", n, rfm[n]))
+	}
+	fmt.Fprintf(w, "RFM segments: %s.\n", strings.Join(parts, ", "))
 
 	// What to do with one potential-value shopper, as far as her consent
 	// allows.

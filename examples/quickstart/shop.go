@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -71,8 +72,12 @@ func overview(w io.Writer, s *shop) error {
 			intermediaries++
 		}
 	}
-	fmt.Fprintf(w, "%d customers: %d shoppers and %d dealers, franchisees or wholesalers bought; %d only browsed.\n",
+	fmt.Fprintf(w, "%d customers: %d shoppers and %d dealers, franchisees or wholesalers bought; %d only browsed",
 		len(s.records), consumers, intermediaries, len(s.browsers))
+	if rest := len(s.records) - consumers - intermediaries - len(s.browsers); rest > 0 {
+		fmt.Fprintf(w, "; %d did neither", rest)
+	}
+	fmt.Fprintln(w, ".")
 	fmt.Fprintf(w, "%d orders; shoppers bought %d units and returned %.1f%% of them.\n", orders, units, 100*float64(returned)/float64(max(units, 1)))
 	fmt.Fprintf(w, "Net sales: %s EUR from shoppers, %s EUR from intermediaries.\n",
 		net[customer.Consumer].StringFixed(0), net[customer.Intermediary].StringFixed(0))
@@ -90,13 +95,10 @@ func overview(w io.Writer, s *shop) error {
 		}
 		return int(a.r) - int(b.r)
 	})
-	fmt.Fprint(w, "Why goods come back:")
-	for i, x := range rs {
-		if i == 3 {
-			break
-		}
-		fmt.Fprintf(w, " %s %d;", x.r, x.n)
+	var why []string
+	for _, x := range rs[:min(3, len(rs))] {
+		why = append(why, fmt.Sprintf("%s %d", x.r, x.n))
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Why goods come back, most often: %s.\n", strings.Join(why, ", "))
 	return nil
 }
