@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/value"
 )
 
 // Rate is a KPI as a share, with its counts so it can be checked: Value =
@@ -134,8 +135,9 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 // kind, must be in one currency (Result.Currency): two currencies are a
 // [*MixedCurrencyError], a non-zero net without a valid currency an error
 // wrapping [ErrInvalidResult]. The result does not depend on the order of
-// either list (value scores lie on the [value.Unit] grid, so their sums
-// are exact); which customers an error names does.
+// either list (value scores lie on the [value.Unit] grid and are added
+// as whole units, so their sums are exact); which customers an error
+// names does.
 func Migrate(before, after []Result) (Migration, error) {
 	var mg Migration
 	b, err := index(before, "first")
@@ -175,8 +177,12 @@ func Migrate(before, after []Result) (Migration, error) {
 			again++
 		}
 	}
+	// Value scores are added in whole units of value.Unit, as int64: the
+	// sum is exact, whatever the order and the number of customers.
 	totalRev := decimal.Zero
-	totalDays, totalValue := 0, 0.0
+	totalDays := 0
+	var units [len(mg.Contribution)]int64
+	var totalUnits int64
 	for id, ra := range a {
 		rb := b[id]
 		var fq, fs, ft int
@@ -192,10 +198,11 @@ func Migrate(before, after []Result) (Migration, error) {
 		c.Customers++
 		c.Revenue = c.Revenue.Add(ra.Net)
 		c.PurchaseDays += ra.PurchaseDays
-		c.ValueShare += ra.Value.Total
+		u := int64(ra.Value.Total / value.Unit)
+		units[ra.Quadrant] += u
 		totalRev = totalRev.Add(ra.Net)
 		totalDays += ra.PurchaseDays
-		totalValue += ra.Value.Total
+		totalUnits += u
 	}
 	for q := range mg.Contribution {
 		c := &mg.Contribution[q]
@@ -205,10 +212,8 @@ func Migrate(before, after []Result) (Migration, error) {
 		if totalDays > 0 {
 			c.PurchaseShare = float64(c.PurchaseDays) / float64(totalDays)
 		}
-		if totalValue > 0 {
-			c.ValueShare /= totalValue
-		} else {
-			c.ValueShare = 0
+		if totalUnits > 0 {
+			c.ValueShare = float64(units[q]) / float64(totalUnits)
 		}
 	}
 	mg.Retention = rate(retained, notLost)
