@@ -80,6 +80,40 @@
 // parameters are float64 and never NaN or infinite. Every computation that
 // depends on time takes the instant as a parameter.
 //
+// # Domain rules
+//
+// The rules the packages carry come from business write-ups on customer
+// relationships in clothing companies: brands with their own stores and
+// online shops, and brands that sell through dealers and franchisees.
+// Doc comments cite them by section, as "domain rules §6", and some by the
+// write-up they come from (000 … 004):
+//
+//   - §1 customer: two kinds of customer, end consumers and intermediaries
+//     (dealers, franchisees, wholesalers, agents); one view of each
+//     customer with a clothing profile; purchases, returns and exchanges;
+//     consent for collecting data; data checked and kept current.
+//   - §2 value: customer value is current value (profit, purchase volume)
+//     plus potential value (a consumer's consumption, loyalty and growth;
+//     an intermediary's operating strength, creditworthiness, cooperation
+//     loyalty and regional market size), weighted in a hierarchy of up to
+//     four levels; RFM analysis; lifetime value.
+//   - §3 segment: §3.1 the four quadrants of current × potential value
+//     against the mean; §3.2 the four shop types (loyal, potential,
+//     drifting, lost); §3.3 lifecycle stages and value tiers with their
+//     strategies; §3.4 measuring whether it works (retention, repurchase,
+//     conversion, value contribution).
+//   - §4 churn: the last purchase, the change in purchase frequency and
+//     complaint records predict who is leaving.
+//   - §5 complaint: an eight-step handling process (record, judge, assign,
+//     investigate, propose, approve, carry out, evaluate), the customer
+//     kept informed of every step, satisfaction = perceived ÷ expected
+//     value.
+//   - §6 loyalty: points by the amount spent, birthday benefits, tiers,
+//     coupons and discount cards (5 %–60 %), quantity, cash, functional and
+//     seasonal discounts.
+//   - §7 context: seasonal collections, so windows for dormant and lost
+//     customers are longer than in groceries and configurable.
+//
 // # Privacy
 //
 // Personal data (name, contact details, birthday, body measurements) is

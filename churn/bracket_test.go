@@ -216,7 +216,7 @@ func genBetaGeoWide(t *rapid.T) TransactionModel {
 	return BGNBD{R: r, Alpha: alpha, A: a, B: b}
 }
 
-// BAD_INPUTS (P) for BG/NBD and MBG/NBD over a wide parameter range: no
+// The bad-input property of BG/NBD and MBG/NBD over a wide parameter range: no
 // error, P(alive) ∈ [0, 1] (as PAlive alone gives it), expectations finite
 // and ≥ 0, and E[X(t)], E[Y(t) | …] non-decreasing in t.
 func TestPropertyExpectationsWideParams(t *testing.T) {

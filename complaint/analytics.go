@@ -39,7 +39,7 @@ type StepTime struct {
 type SatisfactionSummary struct {
 	// Responses is the number of cases with feedback.
 	Responses int
-	// MeanRatio is the mean of perceived / expected value (SEEDS §5).
+	// MeanRatio is the mean of perceived / expected value (domain rules §5).
 	MeanRatio float64
 	// MetShare is the share of responses with perceived ≥ expected.
 	MetShare float64

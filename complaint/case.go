@@ -144,7 +144,7 @@ func (c Case) Clone() Case {
 	return c
 }
 
-// Intake is the complaint form (SEEDS §5 step 1): who complains, when,
+// Intake is the complaint form (domain rules §5 step 1): who complains, when,
 // how, about what, and what they demand.
 type Intake struct {
 	// ID is the case ID the caller assigns.
@@ -246,7 +246,7 @@ func (e Execution) clone() Execution {
 }
 
 // Accountability is the measure taken with one responsible staff member
-// (SEEDS §5 step 7: e.g. a share of performance pay, by the size of the
+// (domain rules §5 step 7: e.g. a share of performance pay, by the size of the
 // loss). Deduction is positive, in the case's currency, for
 // [ActionPayDeduction] and the zero Money otherwise.
 type Accountability struct {
@@ -275,7 +275,7 @@ type Feedback struct {
 	Comment   string `json:"comment,omitempty"` // the customer's words
 }
 
-// Satisfaction returns perceived / expected value (SEEDS §5, from the
+// Satisfaction returns perceived / expected value (domain rules §5, from the
 // e-shop's procedure: "satisfaction = perceived value / expected value").
 // 1 means expectations met, above 1 exceeded. It is 0 when Expected is
 // not positive, which [Apply] never accepts.

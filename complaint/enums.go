@@ -5,7 +5,7 @@ import (
 	"github.com/tailorcrm/tailor/segment"
 )
 
-// State is the step a complaint case is in (SEEDS §5, the eight steps).
+// State is the step a complaint case is in (domain rules §5, the eight steps).
 //
 // The zero State is no step: it stands for a case not yet recorded, the
 // From of a case's first [Event] (the recording), and its text form is
@@ -389,7 +389,7 @@ func (p *Priority) UnmarshalText(b []byte) (err error) {
 }
 
 // ValueClass is the customer's value quadrant (current value × potential
-// value, SEEDS §2–3) as computed outside this package, for example by the
+// value, domain rules §2–3) as computed outside this package, for example by the
 // segment package: [ValueClassOf] converts a [segment.Quadrant], whose
 // numbering differs. The zero value means not classified.
 type ValueClass uint8
@@ -449,7 +449,7 @@ func (v *ValueClass) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// ResolutionKind is a remedy (SEEDS §5 step 5). Refund, price reduction and compensation move money and need a positive amount in the order's currency; the others carry no amount.
+// ResolutionKind is a remedy (domain rules §5 step 5). Refund, price reduction and compensation move money and need a positive amount in the order's currency; the others carry no amount.
 type ResolutionKind uint8
 
 const (
@@ -493,7 +493,7 @@ func (r *ResolutionKind) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// Cause is why the problem happened, as found by the investigation (SEEDS §5 step 4).
+// Cause is why the problem happened, as found by the investigation (domain rules §5 step 4).
 type Cause uint8
 
 const (
@@ -587,7 +587,7 @@ func (p *Party) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// AccountabilityAction is what happens to a staff member found responsible (SEEDS §5 step 7).
+// AccountabilityAction is what happens to a staff member found responsible (domain rules §5 step 7).
 type AccountabilityAction uint8
 
 const (

@@ -12,7 +12,7 @@ import (
 )
 
 // workflowModel is the simple model of the workflow the rapid test
-// checks Apply against. It restates the procedure of SEEDS §5 from
+// checks Apply against. It restates the procedure of domain rules §5 from
 // scratch, without the package's table or guards.
 type workflowModel struct {
 	state, resumeTo complaint.State

@@ -65,7 +65,7 @@ func (t *Topic) UnmarshalText(b []byte) (err error) {
 }
 
 // Notice is what the complainant is told after an event: the procedure
-// asks to keep the customer informed of every step (SEEDS §5). It holds
+// asks to keep the customer informed of every step (domain rules §5). It holds
 // the facts of the message; the caller words it in the customer's
 // language and sends it, by Channel or otherwise.
 type Notice struct {

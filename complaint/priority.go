@@ -13,7 +13,7 @@ type PriorityPolicy interface {
 // high and critical map to priority low, normal, high and urgent, and
 // customers of high current value ([ValueHighCurrent], [ValueHighBoth])
 // move up one step, at most to urgent — high-value customers first, since
-// their outcome is fed back to them in particular (SEEDS §5, from 003).
+// their outcome is fed back to them in particular (domain rules §5, from 003).
 // An unclassified value class counts as [ValueLow].
 //
 //	severity \ value   low     high-potential  high-current  high-both

@@ -3,7 +3,7 @@ package customer
 import "time"
 
 // ComplaintSignals summarise one customer's complaints as of an instant,
-// in the form the churn risk consumes (SEEDS §4: complaint records predict
+// in the form the churn risk consumes (domain rules §4: complaint records predict
 // churn; 71% of customers who leave do so after a bad experience). The
 // complaint package computes them from its cases; callers with their own
 // complaint system fill them directly.

@@ -11,7 +11,7 @@ import (
 
 // Credit is money paid to a customer without goods coming back: a price
 // reduction on goods the customer keeps, or a compensation for the
-// trouble, as a complaint is often settled (SEEDS §5, the remedies of
+// trouble, as a complaint is often settled (domain rules §5, the remedies of
 // step 5). Money paid back for returned units is a [Return] of kind
 // [Refund], not a credit.
 //

@@ -6,7 +6,7 @@ import "time"
 // uses (a member number, an ERP account).
 type ID string
 
-// Customer is what a brand knows of one customer (SEEDS §1: the unified
+// Customer is what a brand knows of one customer (domain rules §1: the unified
 // customer view). Name, Contact, Birthday and Profile.Height are personal
 // data: they are redacted in String, %v and slog output, and cleared by
 // [Customer.Anonymize].
@@ -31,7 +31,7 @@ type Customer struct {
 	Profile Profile
 
 	// Trade holds the inputs of an intermediary's potential value
-	// (SEEDS §2); nil for consumers.
+	// (domain rules §2); nil for consumers.
 	Trade *Trade
 }
 
@@ -63,7 +63,7 @@ type Birthday struct {
 // IsZero reports whether the birthday is unknown.
 func (b Birthday) IsZero() bool { return b.Month == 0 && b.Day == 0 && b.Year == 0 }
 
-// Consent records what the customer has agreed to (SEEDS §1: data
+// Consent records what the customer has agreed to (domain rules §1: data
 // collection and marketing need explicit consent).
 type Consent struct {
 	// Marketing allows promotional contact: offers, coupons, campaigns.
@@ -85,7 +85,7 @@ const (
 	Loose
 )
 
-// Profile is the clothing profile of a customer (SEEDS §1: sizes, body
+// Profile is the clothing profile of a customer (domain rules §1: sizes, body
 // shape, height, preferred colours, styles and categories). Sizes are
 // labels of the size systems checked by [ValidTopSize], [ValidBottomSize]
 // and [ValidShoeSize]; an empty size is unknown.
@@ -144,7 +144,7 @@ func (r CreditRating) Score() float64 {
 	return float64(r-RatingD) / float64(RatingAAA-RatingD)
 }
 
-// Trade holds the facts behind an intermediary's potential value (SEEDS
+// Trade holds the facts behind an intermediary's potential value (domain rules
 // §2: operating strength, creditworthiness, cooperation loyalty, regional
 // market size).
 type Trade struct {

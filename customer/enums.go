@@ -2,7 +2,7 @@ package customer
 
 import "github.com/tailorcrm/tailor/internal/enumtext"
 
-// Kind says whether a customer buys to use or to resell (SEEDS §1: end
+// Kind says whether a customer buys to use or to resell (domain rules §1: end
 // customers and intermediate customers have different value models).
 type Kind uint8
 
@@ -78,7 +78,7 @@ func (r *Role) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// Channel is where an order was placed (SEEDS §1).
+// Channel is where an order was placed (domain rules §1).
 type Channel uint8
 
 const (
@@ -192,7 +192,7 @@ func (k *ReturnKind) UnmarshalText(b []byte) (err error) {
 }
 
 // InteractionKind is a sign of interest shown before or besides a purchase
-// (SEEDS §3.2: the potential shop type follows products and events without
+// (domain rules §3.2: the potential shop type follows products and events without
 // buying yet).
 type InteractionKind uint8
 

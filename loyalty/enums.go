@@ -77,7 +77,7 @@ func (k *EntryKind) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// BonusKind says why bonus points were given (SEEDS §6: points for
+// BonusKind says why bonus points were given (domain rules §6: points for
 // completing one's profile or answering a survey; birthday benefits).
 type BonusKind uint8
 
@@ -220,7 +220,7 @@ func (r *Rounding) UnmarshalText(b []byte) (err error) {
 type CouponKind uint8
 
 const (
-	// CouponPercent takes a percentage off the eligible lines (SEEDS §6:
+	// CouponPercent takes a percentage off the eligible lines (domain rules §6:
 	// typically 5%–60%).
 	CouponPercent CouponKind = iota + 1
 	// CouponFixed takes a fixed amount off the eligible lines, shared in
@@ -252,7 +252,7 @@ func (k *CouponKind) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// ScopeKind is what a coupon or promotion applies to (SEEDS §6: one
+// ScopeKind is what a coupon or promotion applies to (domain rules §6: one
 // product, one brand's series, or everything).
 type ScopeKind uint8
 
@@ -330,9 +330,9 @@ func (s *Stacking) UnmarshalText(b []byte) (err error) {
 type DeductionKind uint8
 
 const (
-	// DeductSeasonal is an off-season discount (SEEDS §6).
+	// DeductSeasonal is an off-season discount (domain rules §6).
 	DeductSeasonal DeductionKind = iota + 1
-	// DeductQuantity is a quantity discount (SEEDS §6).
+	// DeductQuantity is a quantity discount (domain rules §6).
 	DeductQuantity
 	// DeductCoupon is a coupon or discount card.
 	DeductCoupon

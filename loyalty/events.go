@@ -40,7 +40,7 @@ type Join struct {
 	Time time.Time
 }
 
-// Purchase earns the points of an order (SEEDS §6: points by the amount
+// Purchase earns the points of an order (domain rules §6: points by the amount
 // spent). Key "order:" + the order ID.
 type Purchase struct {
 	// Order is the purchase, validated by [customer.Order.Validate].

@@ -20,7 +20,7 @@ type Item struct {
 	Series string
 }
 
-// Coupon is a coupon or discount card (SEEDS §6): a percentage (within
+// Coupon is a coupon or discount card (domain rules §6): a percentage (within
 // the programme's bounds, 5%–60% by default) or a fixed amount off the
 // lines in its scope, valid in a window, single- or multi-use, personal
 // or bearer, with usage limits and a stacking rule. A discount card is a

@@ -6,8 +6,7 @@ import (
 )
 
 // String summarises the account without personal data: the birthday is
-// left out, so printing or logging an Account leaks nothing (DESIGN:
-// privacy by design).
+// left out, so printing or logging an Account leaks nothing.
 func (a Account) String() string {
 	return fmt.Sprintf("loyalty account %q v%d: balance %d (available %d, pending %d, debt %d), level %d",
 		a.Member, a.Version, a.Balance(), a.Available, a.Pending, a.Debt, a.Level)

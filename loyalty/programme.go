@@ -17,7 +17,7 @@ import (
 
 // Config is a loyalty programme as data: what a brand writes in its
 // configuration file (JSON, see [DecodeProgramme]) and what [Compile]
-// turns into a [Programme]. The rules come from SEEDS §6: points earned by
+// turns into a [Programme]. The rules are those of domain rules §6: points earned by
 // the amount spent and redeemed for money off, birthday benefits, bonus
 // points for a completed profile or a survey answer, member tiers, and
 // discount cards, quantity and seasonal discounts.
@@ -70,7 +70,7 @@ type Config struct {
 // discount, [customer.Line.Net]), the product runs over every multiplier
 // that applies to the line (the tier's, each matching [Multiplier], the
 // birthday multiplier), and round is [EarnConfig.Rounding] applied once
-// to the order's exact decimal total (SEEDS §6: points by the amount
+// to the order's exact decimal total (domain rules §6: points by the amount
 // spent).
 type EarnConfig struct {
 	// PointsPerUnit is the points per one currency unit of the net amount
@@ -111,7 +111,7 @@ type Multiplier struct {
 	Until time.Time `json:"until"`
 }
 
-// BirthdayConfig is the birthday benefit (SEEDS §6). Both parts are
+// BirthdayConfig is the birthday benefit (domain rules §6). Both parts are
 // granted at most once per calendar year and only within the member's
 // birthday month, both in the programme's [Config.Location]: a year in
 // which the member did not claim them is lost, never carried over, so
@@ -185,7 +185,7 @@ type TierLevel struct {
 	// BirthdayGift is added to the programme's birthday gift.
 	BirthdayGift Points `json:"birthday_gift"`
 	// EarlyAccess grants early access to new collections and sales
-	// (SEEDS §6: priority rights for loyal customers).
+	// (domain rules §6: priority rights for loyal customers).
 	EarlyAccess bool `json:"early_access"`
 	// FreeAlterations grants free alterations of garments bought.
 	FreeAlterations bool `json:"free_alterations"`
@@ -193,7 +193,7 @@ type TierLevel struct {
 
 // PricingConfig holds coupon bounds and the programme's own discounts.
 type PricingConfig struct {
-	// MinPercent and MaxPercent bound a percentage coupon (SEEDS §6: a
+	// MinPercent and MaxPercent bound a percentage coupon (domain rules §6: a
 	// discount rate typically of 5%–60%). Defaults 5 and 60.
 	MinPercent decimal.Decimal `json:"min_percent"`
 	MaxPercent decimal.Decimal `json:"max_percent"`
@@ -211,7 +211,7 @@ type Scope struct {
 }
 
 // QuantityDiscount takes Percent off the lines in Scope when the order has
-// at least MinQuantity units in scope (SEEDS §6: quantity discounts). When
+// at least MinQuantity units in scope (domain rules §6: quantity discounts). When
 // several apply to a line, the largest percentage wins.
 type QuantityDiscount struct {
 	Name        string          `json:"name"`
@@ -221,7 +221,7 @@ type QuantityDiscount struct {
 }
 
 // SeasonalDiscount takes Percent off lines of past collections while the
-// promotion runs (SEEDS §6: seasonal discounts for off-season buying).
+// promotion runs (domain rules §6: seasonal discounts for off-season buying).
 // When several apply to a line, the largest percentage wins.
 type SeasonalDiscount struct {
 	Name string `json:"name"`

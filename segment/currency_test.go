@@ -35,7 +35,7 @@ func results(t *testing.T, ins []segment.Input) []segment.Result {
 
 // Each kind may have its own currency — they are fitted apart — but
 // Migrate adds up revenue over both and so refuses two currencies, naming
-// both and a customer of each (DESIGN principle 2).
+// both and a customer of each (mixing currencies in one aggregate is an error).
 func TestMigrateRefusesMixedCurrencies(t *testing.T) {
 	rs := results(t, []segment.Input{
 		buyer(t, "c1", customer.Consumer, "EUR", 100),

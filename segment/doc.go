@@ -1,4 +1,4 @@
-// Package segment classifies customers (SEEDS §3): the four value
+// Package segment classifies customers (domain rules §3): the four value
 // quadrants, RFM segments, lifecycle stages and the four shop types, with
 // a strategy playbook filtered by consent and the migration KPIs that
 // show whether the strategies work.
@@ -15,7 +15,7 @@
 // # Quadrants
 //
 // A customer's current value is high when it is strictly above the
-// threshold of its kind, likewise potential value (SEEDS §3.1: above the
+// threshold of its kind, likewise potential value (domain rules §3.1: above the
 // average is high). The default threshold is the mean of the kind —
 // consumers and intermediaries are valued by different models and never
 // compared with each other; [Median] and [Fixed] are options.

@@ -2,7 +2,7 @@ package segment
 
 import "github.com/tailorcrm/tailor/internal/enumtext"
 
-// Quadrant is the class of SEEDS §3.1: current value and potential value,
+// Quadrant is the class of domain rules §3.1: current value and potential value,
 // each high or low against a threshold of the customer's kind.
 type Quadrant uint8
 
@@ -42,7 +42,7 @@ func (q *Quadrant) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// Stage is a lifecycle stage of SEEDS §3.3.
+// Stage is a lifecycle stage of domain rules §3.3.
 type Stage uint8
 
 const (
@@ -82,7 +82,7 @@ func (s Stage) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler].
 func (s *Stage) UnmarshalText(b []byte) (err error) { *s, err = ParseStage(string(b)); return err }
 
-// ShopType is one of the four customer types of a clothing shop (SEEDS
+// ShopType is one of the four customer types of a clothing shop (domain rules
 // §3.2).
 type ShopType uint8
 
@@ -131,7 +131,7 @@ type Rule uint8
 
 const (
 	// Mean: the mean current and potential value of the customer's kind
-	// (SEEDS §3.1: above the average is high). The default.
+	// (domain rules §3.1: above the average is high). The default.
 	Mean Rule = iota + 1
 	// Median: the median of the customer's kind; for an even count the
 	// lower median, the smaller of the two middle values (see

@@ -24,7 +24,7 @@ func rate(num, den int) Rate {
 }
 
 // Contribution is what one quadrant contributes in the later period
-// (SEEDS §3.4: value contribution by purchase amount and frequency).
+// (domain rules §3.4: value contribution by purchase amount and frequency).
 type Contribution struct {
 	Customers     int
 	Revenue       decimal.Decimal // Σ net kept
@@ -34,7 +34,7 @@ type Contribution struct {
 	ValueShare    float64 // Σ total value score ÷ Σ of all; 0 when that is 0
 }
 
-// Migration compares two periods' classifications (SEEDS §3.4). The
+// Migration compares two periods' classifications (domain rules §3.4). The
 // matrices count customers by [from][to] class; index 0 stands for "not
 // in that period" (a new customer is in row 0, one who disappeared in
 // column 0); index q is the class with that value (Quadrant(q), …).
@@ -64,8 +64,8 @@ type Migration struct {
 }
 
 // MixedCurrencyError is returned by [Migrate] for results whose net
-// amounts are in two currencies (DESIGN principle 2: mixing currencies in
-// one aggregate is an error, not a silent sum): customer CustomerA's net
+// amounts are in two currencies (mixing currencies in one aggregate is an
+// error, not a silent sum): customer CustomerA's net
 // is in A, customer CustomerB's in B. It unwraps to a
 // [*customer.CurrencyMismatchError].
 type MixedCurrencyError struct {

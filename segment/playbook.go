@@ -2,8 +2,8 @@ package segment
 
 import "github.com/tailorcrm/tailor/customer"
 
-// Needs says which consent an action requires (DESIGN principle 7:
-// consent flags gate marketing actions). It is a bit set.
+// Needs says which consent an action requires: consent flags gate
+// marketing actions. It is a bit set.
 type Needs uint8
 
 const (
@@ -19,7 +19,7 @@ const (
 type Action struct {
 	// Code is a stable identifier for the host to translate or route.
 	Code string
-	// Description is the action in plain words, as SEEDS §3 gives it.
+	// Description is the action in plain words, as domain rules §3 gives it.
 	Description string
 	// Needs is the consent the action requires; 0 for service actions
 	// that need none.
@@ -39,7 +39,7 @@ type Playbook struct {
 	Stages    map[Stage][]Action
 }
 
-// DefaultPlaybook returns the strategies of SEEDS §3: per quadrant
+// DefaultPlaybook returns the strategies of domain rules §3: per quadrant
 // (§3.1, from 000), per shop type (§3.2, from 002) and for new and
 // dormant customers (§3.3, from 001).
 func DefaultPlaybook() Playbook {

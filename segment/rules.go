@@ -10,8 +10,8 @@ import (
 
 const day = 24 * time.Hour
 
-// LifecycleOptions set the lifecycle windows (SEEDS §3.3). Clothing is
-// seasonal (SEEDS §7: a customer who buys twice a year can still be
+// LifecycleOptions set the lifecycle windows (domain rules §3.3). Clothing is
+// seasonal (domain rules §7: a customer who buys twice a year can still be
 // perfectly active), so a customer's windows follow their own rhythm —
 // the median gap between their purchase days — and are bounded by floors
 // and ceilings:
@@ -28,9 +28,9 @@ const day = 24 * time.Hour
 // interacted within NewWindow (a recent contact, not yet won). Otherwise
 // it is lost when it bought before the history (it has only refunds of
 // goods bought earlier, a negative net), and dormant when it never
-// bought: lost (流失, SEEDS §3.2 and §3.3) is a customer who bought and
+// bought: lost (流失, domain rules §3.2 and §3.3) is a customer who bought and
 // stopped, as for [ShopLost], and a registered customer who never bought
-// and has gone quiet is asleep, one to wake up (SEEDS §3.3, 001), not one
+// and has gone quiet is asleep, one to wake up (domain rules §3.3, 001), not one
 // who left.
 //
 // Zero fields take the defaults: NewWindow 90 days, DefaultGap
@@ -47,7 +47,7 @@ type LifecycleOptions struct {
 	DormantCeiling, LostCeiling time.Duration
 }
 
-// ShopTypeOptions set the rules of the four shop types (SEEDS §3.2),
+// ShopTypeOptions set the rules of the four shop types (domain rules §3.2),
 // applied in this order, the first that holds wins:
 //
 //   - lost: lifecycle stage lost, bought before, and no interaction
@@ -55,7 +55,7 @@ type LifecycleOptions struct {
 //   - loyal: stage new or active, F ≥ LoyalMinF and AOV ≥ LoyalMinAOV,
 //     and M ≥ LoyalMinM when that is set (scores of [value.RFMScore],
 //     read on the 1–5 grid as RFM rules are): "large spend per purchase,
-//     high frequency" (SEEDS §3.2, 002) — AOV is the spend per purchase,
+//     high frequency" (domain rules §3.2, 002) — AOV is the spend per purchase,
 //     net ÷ orders, scored by quantile against the customers of the
 //     same kind;
 //   - potential: an interaction within InterestWindow after the last
@@ -63,12 +63,12 @@ type LifecycleOptions struct {
 //     turned into buying;
 //   - drifting: everybody else: occasional (F below LoyalMinF), small
 //     spend per purchase (AOV below LoyalMinAOV), or dormant, without
-//     recent interest — SEEDS §3.2's "occasional, unstable frequency,
+//     recent interest — domain rules §3.2's "occasional, unstable frequency,
 //     small spend". A frequent buyer of small baskets (the
-//     high-frequency, low-spend customers of SEEDS §2, 001) is drifting,
+//     high-frequency, low-spend customers of domain rules §2, 001) is drifting,
 //     not loyal.
 //
-// Total spend (M) is not required by default: SEEDS §3.2 defines loyal by
+// Total spend (M) is not required by default: domain rules §3.2 defines loyal by
 // spend per purchase and frequency, and M, about F × spend per purchase,
 // rises with frequency alone, so as a criterion of "large spend" it would
 // let frequent small spenders pass; a customer who passes both F and AOV

@@ -176,7 +176,7 @@ func TestLifecycleFollowsOwnRhythm(t *testing.T) {
 	})
 }
 
-// Lost (流失, SEEDS §3.2 and §3.3) is a customer who bought and stopped:
+// Lost (流失, domain rules §3.2 and §3.3) is a customer who bought and stopped:
 // one who never bought is never lost, in lifecycle stage or shop type,
 // but new while in contact and dormant (asleep) otherwise.
 func TestPropertyNeverBoughtIsNeverLost(t *testing.T) {

@@ -12,10 +12,10 @@ import (
 	"pgregory.net/rapid"
 )
 
-// SEEDS §3.2 (002): loyal is "large spend per purchase, high frequency".
+// domain rules §3.2 (002): loyal is "large spend per purchase, high frequency".
 // Among 50 customers buying 1–3 times at 200 €, one who buys 40 times at
 // 25 € has the highest frequency and the highest total, but the smallest
-// spend per purchase: a frequent small spender (SEEDS §2, 001), drifting,
+// spend per purchase: a frequent small spender (domain rules §2, 001), drifting,
 // not loyal. One who buys as often at 400 € is loyal.
 func TestShopTypeSpendPerPurchase(t *testing.T) {
 	var specs []spec

@@ -25,7 +25,7 @@ func leaf(name string, w float64, m *Measure) Node { return Node{Name: name, Wei
 
 // ConsumerPotentialComparisons is the AHP matrix of the default consumer
 // potential value over its groups (consumption, loyalty, growth): loyalty
-// and continuity of purchasing predict future purchases best (SEEDS §2:
+// and continuity of purchasing predict future purchases best (domain rules §2:
 // "continuity of purchasing / loyalty and trust"), so it is judged
 // moderately more important than consumption characteristics (2) and
 // growth (3); consumption characteristics are weakly more important than
@@ -40,7 +40,7 @@ func ConsumerPotentialComparisons() [][]float64 {
 
 // IntermediaryPotentialComparisons is the AHP matrix of the default
 // intermediary potential value over its groups (operating strength,
-// creditworthiness, cooperation loyalty, regional market size; SEEDS §2):
+// creditworthiness, cooperation loyalty, regional market size; domain rules §2):
 // operating strength and cooperation loyalty are equally important and
 // weakly more important than creditworthiness (2) and moderately more
 // than market size (3); creditworthiness is weakly more important than
@@ -55,7 +55,7 @@ func IntermediaryPotentialComparisons() [][]float64 {
 	}
 }
 
-// DefaultModel returns the default hierarchy of SEEDS §2 for kind k (a
+// DefaultModel returns the default hierarchy of domain rules §2 for kind k (a
 // fresh value the caller may change: re-weight, replace a measure, add or
 // remove nodes). The two kinds share the current value and differ in
 // potential value:
@@ -82,7 +82,7 @@ func IntermediaryPotentialComparisons() [][]float64 {
 //	   └─ market-size        market-size 1 (log; unknown → 0.5)
 //
 // Profit weighs more for end customers, purchase volume for
-// intermediaries, whose bulk orders spread the product cost (SEEDS §2).
+// intermediaries, whose bulk orders spread the product cost (domain rules §2).
 // Without a customer record (sales exports) an intermediary's operating
 // strength is measured by its purchases from the brand, its cooperation
 // by its tenure as a buyer, and its credit and market size are neutral

@@ -9,7 +9,7 @@ import (
 	"github.com/tailorcrm/tailor/internal/enumtext"
 )
 
-// Indicator is a measurable indicator (level 4 of the hierarchy, SEEDS §2):
+// Indicator is a measurable indicator (level 4 of the hierarchy, domain rules §2):
 // one number per customer, read from its [customer.Summary] and, for the
 // trade indicators of intermediaries, from [customer.Customer.Trade].
 // Money indicators are in the summary's currency, counts are plain
@@ -425,7 +425,7 @@ var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1
 // rounded division or multiplication gives the nearest float64); other
 // amounts take the exact, slower path, with the same result. Amounts
 // beyond the float64 range become ±Inf, which [Extract] rejects.
-// Scores are float64 (DESIGN principle 2); money stays decimal elsewhere.
+// Scores are float64; money stays decimal elsewhere.
 func Float(d decimal.Decimal) float64 {
 	if d.IsZero() {
 		return 0

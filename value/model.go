@@ -149,7 +149,7 @@ type Measure struct {
 	Missing       float64   // in [0, 1]
 }
 
-// Node is a node of the indicator hierarchy (SEEDS §2: value → current /
+// Node is a node of the indicator hierarchy (domain rules §2: value → current /
 // potential → indicator groups → measurable indicators, at most four
 // levels). A leaf has a Measure and no children. Weight is the node's
 // share of its parent: the weights of siblings are positive and sum to 1

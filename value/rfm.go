@@ -8,7 +8,7 @@ import (
 	"github.com/tailorcrm/tailor/internal/enumtext"
 )
 
-// RFMSegment is a named group of the R × F grid of RFM analysis (SEEDS §2,
+// RFMSegment is a named group of the R × F grid of RFM analysis (domain rules §2,
 // 001: RFM finds the high-net-worth, the about-to-churn and the
 // high-frequency customers).
 type RFMSegment uint8
@@ -115,9 +115,9 @@ type RFMScore struct {
 	// AOV scores the spend per purchase, the [AverageOrderValue]
 	// indicator (net ÷ orders), by the same quantiles as R, F and M,
 	// 1 … Bins. M is the total net, which rises with frequency alone;
-	// AOV is what "large spend per purchase" (SEEDS §3.2, 002) and "value
-	// per purchase" (SEEDS §2, 003) mean, and it tells the
-	// high-frequency, low-spend customers (SEEDS §2, 001) from the big
+	// AOV is what "large spend per purchase" (domain rules §3.2, 002) and "value
+	// per purchase" (domain rules §2, 003) mean, and it tells the
+	// high-frequency, low-spend customers (domain rules §2, 001) from the big
 	// spenders. It takes no part in the R × F segment grid.
 	AOV     uint8
 	Segment RFMSegment

@@ -13,7 +13,7 @@ const (
 	BandLow Band = iota + 1
 	// BandWatch is worth watching: include in routine retention contact.
 	BandWatch
-	// BandHigh is likely to leave: contact and ask what is wrong (SEEDS §4).
+	// BandHigh is likely to leave: contact and ask what is wrong (domain rules §4).
 	BandHigh
 	// BandCritical is very likely to leave: act now (offer, service recovery).
 	BandCritical

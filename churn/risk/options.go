@@ -24,7 +24,7 @@ const (
 	// DefaultPriorGap is the typical gap, in days, assumed for customers
 	// with a single purchase day by the rule-based model, which has no
 	// population to learn it from: a quarter, the usual rhythm of the
-	// fashion seasons' drops (SEEDS §4: clothing is seasonal).
+	// fashion seasons' drops (domain rules §4: clothing is seasonal).
 	DefaultPriorGap = 90.0
 	// DefaultComplaintHalfLife is the age, in days, at which a complaint
 	// weighs half as much as a fresh one; it matches the 90-day recent
@@ -135,7 +135,7 @@ type RuleWeights struct {
 
 // DefaultRules returns the documented weights of the rule-based model.
 // They are not fitted: they encode the direction of each warning sign
-// (SEEDS §4: time since the last purchase, a fall in purchase frequency,
+// (domain rules §4: time since the last purchase, a fall in purchase frequency,
 // complaints — 71% of customers who leave do so after a bad experience)
 // on a scale where each sign at a plainly worrying level adds about one
 // unit of log-odds. The reference customer (P(alive) ½, one usual gap

@@ -260,7 +260,7 @@ func fitModel(name string, p *population) (fitted, error) {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-// fitJSON returns the JSON object of CLI.md, with the parameters in the
+// fitJSON returns the JSON object of crm fit -json, with the parameters in the
 // model's order and every number in its shortest round-trip form:
 //
 //	{"model":"bgnbd","params":{"r":…,"alpha":…,"a":…,"b":…},"loglik":…,

@@ -8,7 +8,7 @@ import (
 	"github.com/tailorcrm/tailor/segment"
 )
 
-// segmentColumns are the columns of crm segment, in order (CLI.md); the
+// segmentColumns are the columns of crm segment, in order (the command's contract); the
 // columns after shop_type are extra.
 var segmentColumns = []string{
 	"customer_id", "kind", "current_value", "potential_value", "total_value", "quadrant",

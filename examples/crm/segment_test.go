@@ -46,7 +46,7 @@ func TestSegmentOutput(t *testing.T) {
 	assert.Regexp(t, `stdin: \d+ rows, \d+ customers; \d+ rows dated after -as-of 2025-06-30 left out`, r.stderr)
 	recs := readCSVFile(t, r.stdout)
 	want := []string{"customer_id", "kind", "current_value", "potential_value", "total_value", "quadrant", "r", "f", "m", "rfm_segment", "lifecycle", "shop_type"}
-	require.Equal(t, want, recs[0][:len(want)], "the columns of CLI.md, in order")
+	require.Equal(t, want, recs[0][:len(want)], "the contract's columns, in order")
 	rows := recs[1:]
 	require.Greater(t, len(rows), 1000)
 	kinds, stages := map[string]int{}, map[string]int{}
@@ -83,7 +83,7 @@ func TestSegmentOutput(t *testing.T) {
 
 // checkQuadrants recomputes every customer's quadrant from the output's
 // own value columns: current and potential value are high when above the
-// mean of the customer's kind (SEEDS §3.1). The means are computed
+// mean of the customer's kind (domain rules §3.1). The means are computed
 // exactly (big.Float sums), independently of the command.
 func checkQuadrants(t *testing.T, recs [][]string) map[string]int {
 	t.Helper()

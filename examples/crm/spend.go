@@ -14,7 +14,7 @@ import (
 // Gamma-Gamma is fitted to each kind of customer on its own. Consumers
 // and intermediaries (dealers, franchisees) spend on different scales —
 // an order of a dealer is often worth a hundred of a shopper's — and the
-// two kinds have different value models (SEEDS §1). A pooled fit would
+// two kinds have different value models (domain rules §1). A pooled fit would
 // give a one-time shopper, whose expected spend is the population's mean,
 // the dealers' order sizes. The transaction model (BG/NBD and the others)
 // stays pooled: its gamma heterogeneity of purchase rates spans both

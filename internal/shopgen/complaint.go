@@ -7,7 +7,7 @@ import (
 	"github.com/tailorcrm/tailor/internal/enumtext"
 )
 
-// Complaint is a complaint as recorded on the complaint form of SEEDS §5
+// Complaint is a complaint as recorded on the complaint form of domain rules §5
 // (step 1): who complained, when, about what, how badly, and what they
 // demand. It is a plain fact of the generator; the complaint package
 // turns such facts into cases.
@@ -70,7 +70,7 @@ func (c *ComplaintCategory) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// Demand is what the complaining customer asks for (SEEDS §5, step 5:
+// Demand is what the complaining customer asks for (domain rules §5, step 5:
 // return, exchange, repair, price reduction, compensation).
 type Demand uint8
 

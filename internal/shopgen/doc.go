@@ -22,8 +22,8 @@
 // so some customers stop buying. Purchase times are thinned by a seasonal
 // intensity (sales, launches, the Christmas season). A share of consumers
 // only interact (visits, wish lists, baskets, events) and never buy: the
-// "potential" shop type of SEEDS §3.2. Bad experiences (complaints) raise
-// the chance of leaving (SEEDS §4: 71% of customers who leave do so after
+// "potential" shop type of domain rules §3.2. Bad experiences (complaints) raise
+// the chance of leaving (domain rules §4: 71% of customers who leave do so after
 // a bad experience).
 //
 // Intermediaries (dealers, franchisees, wholesalers, agents) place bulk

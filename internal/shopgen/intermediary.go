@@ -306,7 +306,7 @@ func (w *worker) interReturn(rec *Record, o *customer.Order, p interOrder) {
 }
 
 // return, exchange, repair, price-reduction, compensation per complaint
-// category of intermediaries (SEEDS §5).
+// category of intermediaries (domain rules §5).
 var interDemand = [...][]float64{
 	SizeFitComplaint:       cumulative(0.5, 0.5, 0, 0, 0),
 	QualityDefectComplaint: cumulative(0.2, 0, 0, 0.4, 0.4),

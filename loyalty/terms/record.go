@@ -10,7 +10,7 @@ import (
 
 // Record is how one intermediary pays its invoices, from their
 // settlements as of one instant: an input for the creditworthiness
-// indicator of its potential value (SEEDS §2). An invoice is decided when
+// indicator of its potential value (domain rules §2). An invoice is decided when
 // it is settled or overdue; one still open and not yet due counts in
 // Invoices and Open only.
 //

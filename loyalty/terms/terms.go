@@ -17,7 +17,7 @@ const MaxDays = 3650
 
 // Terms are the trade terms a brand gives its intermediaries: a
 // functional discount by role and a cash discount for prompt payment
-// (SEEDS §6). Terms are plain data; [Terms.Validate] checks them and
+// (domain rules §6). Terms are plain data; [Terms.Validate] checks them and
 // [Terms.Invoice] prices an invoice under them. They are read, never
 // changed, so one Terms value may serve many goroutines.
 type Terms struct {
