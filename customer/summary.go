@@ -1523,6 +1523,19 @@ func (s Summary) DaysSinceLastPurchase() (days int, ok bool) {
 	return int(DateOf(s.AsOf) - last), true
 }
 
+// DaysSinceLastInteraction returns the whole days from the day of the
+// last interaction to AsOf's day, and false when there was none. The
+// interaction counts on its own calendar day, but never on a day after
+// AsOf's, as a record's day does (see Days): one written in a zone ahead
+// of AsOf's can fall on the next calendar day, and is 0 days ago, not −1.
+func (s Summary) DaysSinceLastInteraction() (days int, ok bool) {
+	if s.LastInteraction.IsZero() {
+		return 0, false
+	}
+	asOf := s.asOfDay()
+	return int(asOf - dayOf(s.LastInteraction, asOf)), true
+}
+
 // Gaps returns the days between consecutive purchase days, oldest first.
 func (s Summary) Gaps() []int {
 	n := s.PurchaseDays()

@@ -52,7 +52,8 @@ type Observation struct {
 	MedianGap float64
 	Gaps      int
 	// SinceInteraction is the number of days from the last interaction
-	// to AsOf, never negative; Interacted is false when there was none.
+	// to AsOf ([customer.Summary.DaysSinceLastInteraction]); Interacted
+	// is false when there was none.
 	SinceInteraction int
 	Interacted       bool
 }
@@ -76,14 +77,7 @@ func Observe(in Input, dst *Observation) error {
 	dst.Net = s.Net()
 	g := s.GapStats()
 	dst.MedianGap, dst.Gaps = g.Median, g.N
-	if !s.LastInteraction.IsZero() {
-		// Like a purchase (see Days on customer.Summary), an interaction
-		// at or before AsOf counts on its own calendar day but never on
-		// a day after AsOf's: one written in a zone ahead of AsOf's can
-		// fall on the next calendar day.
-		dst.Interacted = true
-		dst.SinceInteraction = max(int(customer.DateOf(s.AsOf)-customer.DateOf(s.LastInteraction)), 0)
-	}
+	dst.SinceInteraction, dst.Interacted = s.DaysSinceLastInteraction()
 	return nil
 }
 
