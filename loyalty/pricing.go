@@ -291,7 +291,8 @@ func (b *Basket) validate(p *Programme) error {
 //     lines it is the largest for, cost being what they cost together,
 //     spread over them in proportion to what each costs
 //     ([customer.Money.Allocate]): rounded once, so that splitting a
-//     basket into more lines gains nothing;
+//     basket into more lines gains nothing but the cents a step's
+//     spreading moves between the lines a later step takes from;
 //  3. the coupons, in an order that does not depend on the order they
 //     were presented in: percentage coupons first, then fixed amounts,
 //     each kind by code. A percentage coupon takes its percentage of
@@ -351,8 +352,7 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		return took, nil
 	}
 	// percentOff takes pct percent off lines, rounded once on what they
-	// cost together (half up, to the minor unit), so that splitting a
-	// basket into more lines gains nothing.
+	// cost together (half up, to the minor unit).
 	percentOff := func(lines []int, pct decimal.Decimal) (decimal.Decimal, error) {
 		sum := decimal.Zero
 		for _, i := range lines {

@@ -301,6 +301,45 @@ func TestPriceProperties(t *testing.T) {
 	})
 }
 
+// Splitting a line into lines of one unit each moves the total by at
+// most a cent per deduction: every discount is rounded once, on what its
+// lines cost together, and only the cents a step spreads over its lines
+// may fall on other lines, and so shift what a later step of some of
+// them takes. Rounded per line, each line gained up to half a cent per
+// step.
+func TestPriceSplittingLinesMovesACentPerDeductionAtMost(t *testing.T) {
+	p := club(t)
+	rapid.Check(t, func(rt *rapid.T) {
+		b := drawBasket(rt)
+		q, err := p.Price(b)
+		if err != nil {
+			rt.Skip("refused as a whole")
+		}
+		split := b
+		split.Items = nil
+		for _, it := range b.Items {
+			if it.Discount.Sign() != 0 || it.Quantity == 1 {
+				split.Items = append(split.Items, it) // a markdown does not split evenly
+				continue
+			}
+			for u := range it.Quantity {
+				one := it
+				one.ID, one.Quantity = fmt.Sprintf("%s-%d", it.ID, u), 1
+				split.Items = append(split.Items, one)
+			}
+		}
+		qs, err := p.Price(split)
+		if err != nil {
+			rt.Fatalf("the split basket is refused: %v", err)
+		}
+		bound := decimal.New(int64(len(q.Deductions)), -2)
+		if q.Total.Sub(qs.Total).Abs().GreaterThan(bound) {
+			rt.Fatalf("discount %s, points %s, total %s; split into single units: %s, %s, %s",
+				q.Discount, q.PointsValue, q.Total, qs.Discount, qs.PointsValue, qs.Total)
+		}
+	})
+}
+
 // drawBasket draws a basket of one to five lines, some marked down, with up
 // to three combinable coupons and points, for the club programme.
 func drawBasket(rt *rapid.T) loyalty.Basket {
