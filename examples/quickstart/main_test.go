@@ -35,6 +35,22 @@ func TestRun(t *testing.T) {
 	_, err = fmt.Sscanf(text[strings.Index(text, "Today: "):], "Today: %d points available, %d pending, %d owed;", &avail, &pending, &owed)
 	require.NoError(t, err)
 	assert.Equal(t, earned-clawed-expired, avail+pending-owed)
+
+	// Each kind's quadrant shares of its own sales add up to 100%, up to
+	// the rounding of four shares to a tenth.
+	var share [2]float64
+	for _, q := range []string{"high-value", "potential-value", "secondary-value", "low-value"} {
+		line := text[strings.Index(text, "  "+q+" "):]
+		var name string
+		var n [2]int
+		var s [2]float64
+		_, err := fmt.Sscanf(line, "%s %d %f%% %d %f%%", &name, &n[0], &s[0], &n[1], &s[1])
+		require.NoError(t, err, q)
+		share[0] += s[0]
+		share[1] += s[1]
+	}
+	assert.InDelta(t, 100, share[0], 0.21)
+	assert.InDelta(t, 100, share[1], 0.21)
 }
 
 // The same shop gives the same tour, byte for byte.

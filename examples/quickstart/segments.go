@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/segment"
 )
@@ -44,19 +45,31 @@ func valueAndSegments(w io.Writer, s *shop) error {
 		fmt.Fprintf(w, "%-12s high when above the %v of %d: current value %.3f, potential value %.3f.\n",
 			k.String()+":", th.Rule, th.N, th.Current, th.Potential)
 	}
-	var count [5]int
-	var net [5]float64
-	total := 0.0
+	// The quadrants of each kind, with the kind's share of sales: a
+	// dealer's net is a hundred shoppers', so one share over both kinds
+	// would only show the dealers.
+	var count [2][5]int
+	var net [2][5]decimal.Decimal
+	var total [2]decimal.Decimal
 	for _, r := range now {
-		f, _ := r.Net.Float64()
-		count[r.Quadrant]++
-		net[r.Quadrant] += f
-		total += f
+		k := 0
+		if r.Kind == customer.Intermediary {
+			k = 1
+		}
+		count[k][r.Quadrant]++
+		net[k][r.Quadrant] = net[k][r.Quadrant].Add(r.Net)
+		total[k] = total[k].Add(r.Net)
 	}
-	fmt.Fprintf(w, "\n  %-16s %9s %14s\n", "quadrant", "customers", "share of sales")
+	fmt.Fprintf(w, "\n  %-16s %9s %8s %9s %8s\n", "quadrant", "shoppers", "sales", "dealers", "sales")
 	for q := segment.HighValue; q.Valid(); q++ {
-		fmt.Fprintf(w, "  %-16s %9d %13.1f%%\n", q, count[q], 100*net[q]/total)
+		fmt.Fprintf(w, "  %-16s", q)
+		for k := range count {
+			fmt.Fprintf(w, " %9d %8s", count[k][q], percent(net[k][q], total[k]))
+		}
+		fmt.Fprintln(w)
 	}
+
+	fmt.Fprintln(w, "  (sales: the quadrant's share of its kind's net sales)")
 
 	stages, types, rfm := map[segment.Stage]int{}, map[segment.ShopType]int{}, map[string]int{}
 	for _, r := range now {
@@ -123,4 +136,13 @@ func valueAndSegments(w io.Writer, s *shop) error {
 		halfYear.Format(time.DateOnly), 100*mig.Retention.Value, 100*mig.Repurchase.Value,
 		100*mig.NewCustomers.Value, 100*mig.Conversion.Value)
 	return nil
+}
+
+// percent formats part as a share of whole with one decimal, or "-" when
+// whole is not positive.
+func percent(part, whole decimal.Decimal) string {
+	if whole.Sign() <= 0 {
+		return "-"
+	}
+	return part.Mul(decimal.NewFromInt(100)).Div(whole).StringFixed(1) + "%"
 }
