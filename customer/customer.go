@@ -68,8 +68,10 @@ func (b Birthday) IsZero() bool { return b.Month == 0 && b.Day == 0 && b.Year ==
 type Consent struct {
 	// Marketing allows promotional contact: offers, coupons, campaigns.
 	Marketing bool
-	// Profiling allows using purchase history for personalised
-	// recommendations and segmentation-driven actions.
+	// Profiling allows actions that use the customer's own purchase
+	// history to personalise or study them (personalised recommendations
+	// and content); classifying the customer into segments does not need
+	// it.
 	Profiling bool
 }
 

@@ -35,6 +35,16 @@
 // # Lifecycle and shop types
 //
 // Lifecycle windows follow each customer's own purchase rhythm with
-// floors and ceilings ([LifecycleOptions]); the shop types follow
-// documented rules ([ShopTypeOptions]).
+// floors and ceilings ([LifecycleOptions]); the rhythm is taken between
+// shopping occasions, purchase days within a week of an occasion's first
+// day counting as one ([ObserveWith]). The shop types follow documented
+// rules ([ShopTypeOptions]).
+//
+// # Playbook
+//
+// [DefaultPlaybook] recommends actions per quadrant, shop type and
+// lifecycle stage, filtered by the customer's consent ([Needs]): the
+// consent gates actions, not the classification. Intermediaries have a
+// playbook of their own ([Playbook].Intermediary), phrased for a trade
+// partner, without the shop types' shopper actions.
 package segment

@@ -48,8 +48,9 @@ func ExampleFitInputs() {
 			r.RFM.R, r.RFM.F, r.RFM.M, r.RFM.Segment, r.Stage, r.ShopType)
 	}
 	// Ana agreed to marketing and profiling: every action of her
-	// segments applies. Ben, without a customer record, would get only
-	// the service actions.
+	// segments applies but the coupons of the active stage, which a
+	// high-value customer skips. Ben, without a customer record, would
+	// get only the service actions.
 	_ = m.Classify(&r, &obs[0])
 	for _, a := range segment.DefaultPlaybook().Actions(&r) {
 		fmt.Println("ana:", a.Code)
@@ -66,6 +67,7 @@ func ExampleFitInputs() {
 	// ana: personal-recommendations
 	// ana: priority-benefits
 	// ana: member-events
+	// ana: recommend-categories
 }
 
 // Two workers each gather the first-pass statistics of their customers
@@ -108,4 +110,61 @@ func ExampleStats_MarshalBinary() {
 	fmt.Println("customers:", sc.ValueScorer(customer.Consumer).N())
 	// Output:
 	// customers: 3
+}
+
+// A dealer and a shopper in the same segments get the actions of their
+// kind: the dealer is a trade partner, offered no shopper's benefits and
+// no shop-type action.
+func ExamplePlaybook_Actions() {
+	book := segment.DefaultPlaybook()
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		r := segment.Result{Kind: k, Quadrant: segment.PotentialValue, ShopType: segment.ShopDrifting,
+			Stage: segment.StageActive, Consent: customer.Consent{Marketing: true, Profiling: true}}
+		for _, a := range book.Actions(&r) {
+			fmt.Printf("%v: %s\n", k, a.Code)
+		}
+	}
+	// Output:
+	// consumer: guide-buying
+	// consumer: recommend-categories
+	// consumer: basket-coupons
+	// consumer: limited-time-offers
+	// consumer: social-interaction
+	// consumer: membership-invitation
+	// intermediary: partner-development
+	// intermediary: sell-through-support
+	// intermediary: order-incentives
+	// intermediary: range-extension
+}
+
+// A customer who buys on two days running once a year: counted by
+// purchase days, the median gap is 1 day and 200 days of silence read
+// dormant; counted by shopping occasions (the default window of a week),
+// the rhythm is yearly and the customer is active.
+func ExampleObserveWith() {
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	in := segment.Input{Summary: history("lea", asOf,
+		map[int]string{200: "120.00", 201: "35.00", 565: "99.00", 566: "20.00", 930: "140.00", 931: "25.00"})}
+	perDay := &segment.Options{Lifecycle: segment.LifecycleOptions{OccasionWindow: 24 * time.Hour}}
+	for _, opts := range []*segment.Options{nil, perDay} {
+		var o segment.Observation
+		if err := segment.ObserveWith(in, &o, opts); err != nil {
+			fmt.Println(err)
+			return
+		}
+		m, err := segment.Fit([]segment.Observation{o}, opts)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		var r segment.Result
+		if err := m.Classify(&r, &o); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("window %v days: %d gaps, rhythm %v days, %v\n", o.OccasionWindow, o.Gaps, o.MedianGap, r.Stage)
+	}
+	// Output:
+	// window 7 days: 2 gaps, rhythm 365 days, active
+	// window 1 days: 5 gaps, rhythm 1 days, dormant
 }

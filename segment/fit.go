@@ -98,10 +98,16 @@ func (s *Stats) Compact() {
 // Add adds one customer; an invalid one (of no valid kind, in another
 // currency than the customers of its kind before, or with a known
 // indicator that is not a finite number, which scoring would refuse) is
-// rejected and changes nothing.
+// rejected and changes nothing. So is one observed with another
+// occasion window than the options' (an error wrapping
+// [ErrInvalidOptions]; see [ObserveWith]), which classification would
+// refuse.
 func (s *Stats) Add(o *Observation) error {
 	if !o.Kind.Valid() {
 		return fmt.Errorf("segment: customer %q: kind %v: %w", o.ID, o.Kind, value.ErrInvalidInput)
+	}
+	if err := s.rules.check(o); err != nil {
+		return err
 	}
 	// The value statistics check only the indicators their model reads,
 	// the RFM statistics theirs: check every one first, so that neither
@@ -321,15 +327,15 @@ func Fit(population []Observation, opts *Options) (*Model, error) {
 	return ts.Model()
 }
 
-// FitInputs observes every input (see [Observe]), fits, and returns the
-// model with the observations, in input order, ready for
+// FitInputs observes every input with opts (see [ObserveWith]), fits,
+// and returns the model with the observations, in input order, ready for
 // [Model.Classify]. It is the one-call entry point for a whole
 // population. The customers of one kind must share a currency (see
 // [Stats]); the two kinds may differ.
 func FitInputs(population []Input, opts *Options) (*Model, []Observation, error) {
 	obs := make([]Observation, len(population))
 	for i, in := range population {
-		if err := Observe(in, &obs[i]); err != nil {
+		if err := ObserveWith(in, &obs[i], opts); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -370,12 +376,17 @@ func (sc *Scoring) score(dst *value.Score, o *Observation) error {
 	if v == nil {
 		return fmt.Errorf("segment: customer %q (%v): %w", o.ID, o.Kind, ErrNotFitted)
 	}
+	if err := sc.rules.check(o); err != nil {
+		return err
+	}
 	return v.ScoreInto(dst, &o.Indicators)
 }
 
 // Classify classifies o into dst without allocating: value scores,
 // quadrant against the thresholds of o's kind, RFM, lifecycle stage and
-// shop type.
+// shop type. An observation taken with another occasion window than the
+// model's options (see [ObserveWith]) is an error wrapping
+// [ErrInvalidOptions].
 func (m *Model) Classify(dst *Result, o *Observation) error {
 	if err := m.Scoring.Classify(dst, o); err != nil {
 		return err

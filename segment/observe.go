@@ -3,6 +3,7 @@ package segment
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -47,10 +48,17 @@ type Observation struct {
 	// Net is what the customer paid and kept, for value contribution,
 	// in Indicators.Currency.
 	Net decimal.Decimal
-	// MedianGap is the median number of days between purchase days; Gaps
-	// is how many gaps there are (purchase days − 1).
-	MedianGap float64
-	Gaps      int
+	// MedianGap is the median number of days between the first days of
+	// the customer's consecutive purchase occasions, and Gaps how many
+	// gaps there are (occasions − 1): purchase days less than
+	// OccasionWindow days after the first day of an occasion belong to it
+	// (see [LifecycleOptions]). OccasionWindow is the window, in days,
+	// they were taken with; zero stands for the default window of 7 days.
+	// [Model.Classify] refuses an observation taken with another window
+	// than its options'.
+	MedianGap      float64
+	Gaps           int
+	OccasionWindow float64
 	// SinceInteraction is the number of days from the last interaction
 	// to AsOf ([customer.Summary.DaysSinceLastInteraction]); Interacted
 	// is false when there was none.
@@ -58,8 +66,27 @@ type Observation struct {
 	Interacted       bool
 }
 
-// Observe reads in into dst (overwriting it).
-func Observe(in Input, dst *Observation) error {
+// Observe reads in into dst (overwriting it), grouping purchase days into
+// occasions with the default window; it is [ObserveWith] with nil
+// options, for fits with the default [LifecycleOptions.OccasionWindow].
+func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil) }
+
+// ObserveWith reads in into dst (overwriting it), grouping purchase days
+// into occasions with the window of opts.Lifecycle.OccasionWindow (nil
+// options, or a zero window, mean the default). Observations classified
+// with options that set an OccasionWindow must be taken with those
+// options; [FitInputs] does so. An invalid window is an error wrapping
+// [ErrInvalidOptions]; an input without a summary or of no valid kind is
+// one wrapping [value.ErrInvalidInput].
+func ObserveWith(in Input, dst *Observation, opts *Options) error {
+	var l LifecycleOptions
+	if opts != nil {
+		l = opts.Lifecycle
+	}
+	window, err := occasionWindow(l.OccasionWindow)
+	if err != nil {
+		return err
+	}
 	if in.Summary == nil {
 		return fmt.Errorf("segment: input without a summary: %w", value.ErrInvalidInput)
 	}
@@ -75,10 +102,44 @@ func Observe(in Input, dst *Observation) error {
 		dst.Consent = in.Customer.Consent
 	}
 	dst.Net = s.Net()
-	g := s.GapStats()
-	dst.MedianGap, dst.Gaps = g.Median, g.N
+	dst.MedianGap, dst.Gaps = occasionGaps(s, window)
+	dst.OccasionWindow = window
 	dst.SinceInteraction, dst.Interacted = s.DaysSinceLastInteraction()
 	return nil
+}
+
+// occasionGaps returns the median gap, in days, between the first days of
+// s's consecutive purchase occasions, and the number of gaps (0 and 0
+// with fewer than two occasions). A purchase day less than window days
+// after the first day of the current occasion belongs to it; any other
+// opens the next occasion (see [LifecycleOptions]). The median of an
+// even number of gaps is the mean of the two middle ones, as
+// [customer.Summary.GapStats] takes it.
+func occasionGaps(s *customer.Summary, window float64) (median float64, n int) {
+	var buf [64]int // a customer has a handful of occasions
+	g := buf[:0]
+	var start customer.Date
+	seen := false
+	for i := range s.Days {
+		d := &s.Days[i]
+		switch {
+		case d.Orders <= 0:
+		case !seen:
+			start, seen = d.Date, true
+		case float64(d.Date-start) >= window:
+			g = append(g, int(d.Date-start))
+			start = d.Date
+		}
+	}
+	n = len(g)
+	if n == 0 {
+		return 0, 0
+	}
+	slices.Sort(g)
+	if n%2 == 1 {
+		return float64(g[n/2]), n
+	}
+	return float64(g[n/2-1]+g[n/2]) / 2, n
 }
 
 // purchased reports whether the customer has bought anything.

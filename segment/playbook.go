@@ -3,15 +3,23 @@ package segment
 import "github.com/tailorcrm/tailor/customer"
 
 // Needs says which consent an action requires: consent flags gate
-// marketing actions. It is a bit set.
+// actions, not the classification that selects them — every customer is
+// classified, and service actions (Needs 0) apply without consent. It is
+// a bit set.
 type Needs uint8
 
 const (
-	// NeedsMarketing: promotional contact (offers, coupons, campaigns,
-	// invitations) needs customer.Consent.Marketing.
+	// NeedsMarketing: promotional or unsolicited contact — offers,
+	// coupons, incentives, campaigns, invitations, follow-up surveys —
+	// needs customer.Consent.Marketing. The business contact of an
+	// account manager with a trade partner is service, and needs none.
 	NeedsMarketing Needs = 1 << iota
-	// NeedsProfiling: using the purchase history for personalised
-	// recommendations needs customer.Consent.Profiling.
+	// NeedsProfiling: using the customer's own purchase history to
+	// personalise what they are offered or told, or to study them one by
+	// one (personalised recommendations and content, proposals chosen
+	// from their orders, learning their needs, mining their history)
+	// needs customer.Consent.Profiling. Segmentation itself (quadrant,
+	// RFM, lifecycle stage, shop type) is not gated by it.
 	NeedsProfiling
 )
 
@@ -19,7 +27,8 @@ const (
 type Action struct {
 	// Code is a stable identifier for the host to translate or route.
 	Code string
-	// Description is the action in plain words, as domain rules §3 gives it.
+	// Description is the action in plain words, as domain rules §3 gives
+	// it (for intermediaries, phrased for a trade partner).
 	Description string
 	// Needs is the consent the action requires; 0 for service actions
 	// that need none.
@@ -33,17 +42,67 @@ func (a Action) Allowed(c customer.Consent) bool {
 
 // Playbook maps segments to recommended actions. It is data: change it,
 // or build your own.
+//
+// Consumers and intermediaries (dealers, franchisees, wholesalers) are
+// valued by different models (domain rules §2) and are served
+// differently: a dealer is not offered birthday treats or a try-on.
+// Intermediary, when not nil, is the playbook of intermediaries, used
+// for every result of kind [customer.Intermediary] instead of the
+// playbook's own lists (and Skip); its own Intermediary field is not
+// read. When Intermediary is nil, intermediaries get the same lists as
+// consumers, so a playbook built without it keeps its behaviour, and the
+// zero Playbook still recommends nothing to anyone.
 type Playbook struct {
+	// Quadrants, ShopTypes and Stages list the actions of each quadrant
+	// (domain rules §3.1), shop type (§3.2) and lifecycle stage (§3.3).
 	Quadrants map[Quadrant][]Action
 	ShopTypes map[ShopType][]Action
 	Stages    map[Stage][]Action
+	// Skip lists, per quadrant, the codes of actions its customers are
+	// not offered, whichever list they come from; nil skips nothing.
+	Skip map[Quadrant][]string
+	// Intermediary is the playbook of intermediaries; nil: the lists
+	// above serve them too.
+	Intermediary *Playbook
 }
 
-// DefaultPlaybook returns the strategies of domain rules §3: per quadrant
-// (§3.1, from 000), per shop type (§3.2, from 002) and for new and
-// dormant customers (§3.3, from 001).
+// DefaultPlaybook returns the strategies of domain rules §3.
+//
+// For consumers: per quadrant (§3.1, from 000), per shop type (§3.2,
+// from 002) and per lifecycle stage (§3.3, from 001; for lost customers
+// the lost-customer strategies of §3.2): new customers are welcomed;
+// active (growing) ones are led to try more categories and offered
+// coupons or spend-X-save-Y to raise frequency and basket size; dormant
+// ones are asked why, woken up and invited to the new arrivals; lost ones
+// are surveyed for the reason, offered a win-back, and their history is
+// mined for improvements. High-value customers skip the coupons of the
+// active stage: for VIPs §3.3 asks care rather than promotions, at a
+// moderate contact frequency.
+//
+// For intermediaries (Intermediary): the same strategies per quadrant and
+// stage, phrased for a trade partner and the indicators of its potential
+// value (§2: operating strength, creditworthiness, cooperation loyalty,
+// regional market size) — key-account service and joint planning of
+// assortment and orders for high-value partners; development of the
+// partner and its territory, sell-through support and order incentives
+// for potential-value ones; service quality, a review of credit terms and
+// retention terms for secondary-value ones; low-cost standard terms and,
+// after a period of observation, a review of an unprofitable dealership
+// for low-value ones; onboarding, range extension, finding why orders
+// stopped and win-back terms by stage. The shop types describe a
+// clothing shop's shoppers (§3.2), so intermediaries get no shop-type
+// action: their Result.ShopType is still computed, and a host may list
+// actions in Intermediary.ShopTypes.
 func DefaultPlaybook() Playbook {
 	const m, p = NeedsMarketing, NeedsProfiling
+	var (
+		recommendCategories = Action{"recommend-categories", "Personalised recommendations to try more categories", p}
+		basketCoupons       = Action{"basket-coupons", "Coupons and spend-X-save-Y offers to raise frequency and basket size", m}
+		reasonSurvey        = Action{"reason-survey", "Follow-up survey of why they left", m}
+		winBackOffer        = Action{"win-back-offer", "Win-back offer", m}
+		mineHistory         = Action{"mine-history", "Mine their purchase history for product and service improvements", p}
+		orderIncentives     = Action{"order-incentives", "Order incentives — quantity and seasonal pre-order discounts — to raise order frequency and size", m}
+	)
 	return Playbook{
 		Quadrants: map[Quadrant][]Action{
 			HighValue: {
@@ -53,8 +112,8 @@ func DefaultPlaybook() Playbook {
 			},
 			PotentialValue: {
 				{"guide-buying", "Invest service time and resources to guide their buying and turn high potential into high current value", 0},
-				{"recommend-categories", "Personalised recommendations to try more categories", p},
-				{"basket-coupons", "Coupons and spend-X-save-Y offers to raise frequency and basket size", m},
+				recommendCategories,
+				basketCoupons,
 			},
 			SecondaryValue: {
 				{"keep-current-value", "Invest to keep their current value high: service quality, fast handling of complaints", 0},
@@ -81,33 +140,84 @@ func DefaultPlaybook() Playbook {
 				{"social-interaction", "Interaction on social media", m},
 				{"membership-invitation", "Invitation to join the membership", m},
 			},
-			ShopLost: {
-				{"reason-survey", "Follow-up survey of why they left", m},
-				{"win-back-offer", "Win-back offer", m},
-				{"mine-history", "Mine their purchase history for product and service improvements", p},
-			},
+			ShopLost: {reasonSurvey, winBackOffer, mineHistory},
 		},
 		Stages: map[Stage][]Action{
 			StageNew: {
 				{"welcome", "Welcome and introduce the membership benefits", m},
 			},
+			StageActive: {recommendCategories, basketCoupons},
 			StageDormant: {
 				{"find-reason", "Find the reason for the silence: product or service?", 0},
 				{"wake-up-offer", "Exclusive wake-up offer and invitation to the new arrivals", m},
 				{"personal-content", "Personalised content chosen from their history", m | p},
+			},
+			StageLost: {reasonSurvey, winBackOffer, mineHistory},
+		},
+		Skip: map[Quadrant][]string{
+			HighValue: {basketCoupons.Code},
+		},
+		Intermediary: &Playbook{
+			Quadrants: map[Quadrant][]Action{
+				HighValue: {
+					{"key-account-service", "Key-account service: a dedicated account manager and regular business reviews to keep a long-term partnership", 0},
+					{"joint-planning", "Plan assortment and orders jointly, from their order and sell-through history and their region's demand", p},
+					{"early-allocation", "Early previews of new collections and priority allocation of limited lines", m},
+				},
+				PotentialValue: {
+					{"partner-development", "Invest account-manager time and resources — merchandising, staff training, territory development — to turn their operating strength and regional market into orders", 0},
+					{"sell-through-support", "Sell-through support: assortment and replenishment proposals from their order history", p},
+					orderIncentives,
+				},
+				SecondaryValue: {
+					{"partner-service-quality", "Keep their current business: reliable delivery, fast handling of claims and returns", 0},
+					{"credit-terms-review", "Review credit terms and limits against their creditworthiness and payment record", 0},
+					{"retention-terms", "Retention terms, such as a cooperation rebate, before their orders drop", m},
+				},
+				LowValue: {
+					{"standard-terms", "Serve them at low cost: standard terms, self-service ordering, shared marketing material", 0},
+					{"review-dealership", "If there is little effect after a period of observation, review the partnership — terms, territory, or ending it: not every dealership is profitable", 0},
+				},
+			},
+			Stages: map[Stage][]Action{
+				StageNew: {
+					{"partner-onboarding", "Onboard the new partner: account manager, ordering and credit terms, merchandising standards, staff training", 0},
+				},
+				StageActive: {
+					{"range-extension", "Proposals to carry more of the brand's categories, chosen from their order and sell-through history", p},
+					orderIncentives,
+				},
+				StageDormant: {
+					{"order-gap-review", "Find out why orders stopped: sell-through, stock, terms, service or a competitor?", 0},
+					{"reorder-invitation", "Invitation to order the new collection, with re-order terms", m},
+				},
+				StageLost: {
+					{"exit-review", "Talk with them about why the partnership lapsed", 0},
+					{"win-back-terms", "Terms to resume the partnership", m},
+					{"mine-order-history", "Mine their order and return history for product, terms and service improvements", p},
+				},
 			},
 		},
 	}
 }
 
 // Actions returns the actions for r — those of its quadrant, then of its
-// shop type, then of its lifecycle stage, each code once — that r's
-// consent allows. A customer without a known record has no consent, so
-// only service actions remain.
+// shop type, then of its lifecycle stage, each code once, without the
+// codes its quadrant skips — that r's consent allows. The lists are
+// those of p.Intermediary when r is of kind [customer.Intermediary] and
+// p.Intermediary is not nil, else those of p. A customer without a known
+// record has no consent, so only service actions remain.
 func (p Playbook) Actions(r *Result) []Action {
+	b := &p
+	if r.Kind == customer.Intermediary && p.Intermediary != nil {
+		b = p.Intermediary
+	}
 	var out []Action
 	seen := map[string]bool{}
-	for _, list := range [][]Action{p.Quadrants[r.Quadrant], p.ShopTypes[r.ShopType], p.Stages[r.Stage]} {
+	for _, c := range b.Skip[r.Quadrant] {
+		seen[c] = true
+	}
+	for _, list := range [][]Action{b.Quadrants[r.Quadrant], b.ShopTypes[r.ShopType], b.Stages[r.Stage]} {
 		for _, a := range list {
 			if !seen[a.Code] && a.Allowed(r.Consent) {
 				seen[a.Code] = true

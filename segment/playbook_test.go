@@ -9,6 +9,7 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/segment"
 	"github.com/tailorcrm/tailor/value"
+	"pgregory.net/rapid"
 )
 
 func codes(as []segment.Action) []string {
@@ -24,10 +25,10 @@ func TestPlaybookFiltersByConsent(t *testing.T) {
 	r := segment.Result{Quadrant: segment.HighValue, ShopType: segment.ShopLoyal, Stage: segment.StageActive}
 	assert.Equal(t, []string{"vip-service"}, codes(p.Actions(&r)), "no consent: service only")
 	r.Consent = customer.Consent{Profiling: true}
-	assert.Equal(t, []string{"vip-service", "learn-needs", "personal-recommendations"}, codes(p.Actions(&r)))
+	assert.Equal(t, []string{"vip-service", "learn-needs", "personal-recommendations", "recommend-categories"}, codes(p.Actions(&r)))
 	r.Consent = customer.Consent{Marketing: true, Profiling: true}
-	assert.Equal(t, []string{"vip-service", "learn-needs", "early-access", "personal-recommendations", "priority-benefits", "member-events"},
-		codes(p.Actions(&r)))
+	assert.Equal(t, []string{"vip-service", "learn-needs", "early-access", "personal-recommendations", "priority-benefits", "member-events",
+		"recommend-categories"}, codes(p.Actions(&r)), "no coupons for a VIP: care rather than promotions")
 	for _, a := range p.Actions(&segment.Result{Quadrant: segment.PotentialValue, ShopType: segment.ShopDrifting,
 		Stage: segment.StageDormant, Consent: customer.Consent{Profiling: true}}) {
 		assert.Zero(t, a.Needs&segment.NeedsMarketing, "%s is marketing without consent", a.Code)
@@ -110,4 +111,135 @@ func TestMigrate(t *testing.T) {
 	empty, err := segment.Migrate(nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, segment.Rate{}, empty.Retention, "no customer: 0, not NaN")
+}
+
+// every returns a result of each quadrant, shop type and lifecycle stage
+// for kind k and consent c.
+func every(k customer.Kind, c customer.Consent) []segment.Result {
+	var out []segment.Result
+	for q := segment.HighValue; q <= segment.LowValue; q++ {
+		for s := segment.ShopLoyal; s <= segment.ShopLost; s++ {
+			for st := segment.StageNew; st <= segment.StageLost; st++ {
+				out = append(out, segment.Result{Kind: k, Quadrant: q, ShopType: s, Stage: st, Consent: c})
+			}
+		}
+	}
+	return out
+}
+
+// Intermediaries are dealers, franchisees and wholesalers (domain rules
+// §1, §2): the default playbook offers them actions of their own, never
+// a shopper's (birthday treats, member events, try-on, membership,
+// social media), and no shop-type action.
+func TestDefaultPlaybookServesIntermediariesAsPartners(t *testing.T) {
+	p := segment.DefaultPlaybook()
+	require.NotNil(t, p.Intermediary)
+	all := customer.Consent{Marketing: true, Profiling: true}
+	shopper := map[string]bool{}
+	for _, l := range p.Quadrants {
+		for _, a := range l {
+			shopper[a.Code] = true
+		}
+	}
+	for _, l := range p.ShopTypes {
+		for _, a := range l {
+			shopper[a.Code] = true
+		}
+	}
+	for _, l := range p.Stages {
+		for _, a := range l {
+			shopper[a.Code] = true
+		}
+	}
+	partner := map[string]bool{}
+	for _, r := range every(customer.Intermediary, all) {
+		got := p.Actions(&r)
+		require.NotEmpty(t, got, "%v %v %v", r.Quadrant, r.ShopType, r.Stage)
+		for _, a := range got {
+			assert.False(t, shopper[a.Code], "%s offered to an intermediary (%v, %v, %v)", a.Code, r.Quadrant, r.ShopType, r.Stage)
+			assert.NotEmpty(t, a.Description, a.Code)
+			partner[a.Code] = true
+		}
+		withoutShopType := r
+		withoutShopType.ShopType = 0
+		assert.Equal(t, got, p.Actions(&withoutShopType), "no shop-type action for intermediaries")
+	}
+	for _, c := range []string{"key-account-service", "joint-planning", "credit-terms-review", "sell-through-support", "review-dealership",
+		"partner-onboarding", "order-gap-review", "win-back-terms"} {
+		assert.True(t, partner[c], "%s", c)
+	}
+	for q := segment.HighValue; q <= segment.LowValue; q++ {
+		r := segment.Result{Kind: customer.Intermediary, Quadrant: q, ShopType: segment.ShopDrifting, Stage: segment.StageActive}
+		assert.NotEmpty(t, p.Actions(&r), "a service action for %v intermediaries without consent", q)
+	}
+	// Consumers keep the shopper's playbook.
+	vip := segment.Result{Kind: customer.Consumer, Quadrant: segment.HighValue, ShopType: segment.ShopLoyal, Stage: segment.StageActive, Consent: all}
+	assert.Contains(t, codes(p.Actions(&vip)), "early-access")
+}
+
+// A playbook built without Intermediary serves intermediaries with its
+// own lists, as before the field existed; the zero Playbook has nothing.
+func TestPlaybookWithoutIntermediaryServesBothKinds(t *testing.T) {
+	a := segment.Action{Code: "call", Description: "Call them"}
+	b := segment.Playbook{Quadrants: map[segment.Quadrant][]segment.Action{segment.LowValue: {a}}}
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		r := segment.Result{Kind: k, Quadrant: segment.LowValue, ShopType: segment.ShopDrifting, Stage: segment.StageActive}
+		assert.Equal(t, []segment.Action{a}, b.Actions(&r), "%v", k)
+		assert.Empty(t, segment.Playbook{}.Actions(&r), "%v", k)
+	}
+	// With an Intermediary playbook, its lists only: even a nil map
+	// means no action, not the consumers'.
+	b.Intermediary = &segment.Playbook{}
+	assert.Empty(t, b.Actions(&segment.Result{Kind: customer.Intermediary, Quadrant: segment.LowValue}))
+	assert.NotEmpty(t, b.Actions(&segment.Result{Kind: customer.Consumer, Quadrant: segment.LowValue}))
+}
+
+// Every lifecycle stage has actions of its own, for both kinds (domain
+// rules §3.2, §3.3): active (growing) customers are led to more
+// categories and larger baskets, lost ones surveyed and won back.
+func TestDefaultPlaybookHasActionsForEveryStage(t *testing.T) {
+	p := segment.DefaultPlaybook()
+	for st := segment.StageNew; st <= segment.StageLost; st++ {
+		assert.NotEmpty(t, p.Stages[st], "consumers %v", st)
+		assert.NotEmpty(t, p.Intermediary.Stages[st], "intermediaries %v", st)
+	}
+	all := customer.Consent{Marketing: true, Profiling: true}
+	growing := segment.Result{Quadrant: segment.LowValue, ShopType: segment.ShopDrifting, Stage: segment.StageActive, Consent: all}
+	assert.Subset(t, codes(p.Actions(&growing)), []string{"recommend-categories", "basket-coupons"})
+	// Lost by lifecycle but showing interest again (shop type
+	// potential): the lost-customer strategies still apply.
+	lost := segment.Result{Quadrant: segment.SecondaryValue, ShopType: segment.ShopPotential, Stage: segment.StageLost, Consent: all}
+	assert.Subset(t, codes(p.Actions(&lost)), []string{"reason-survey", "win-back-offer", "mine-history"})
+	// Consent still gates them: a lost customer without consent gets
+	// only the service actions of the quadrant.
+	lost.Consent = customer.Consent{}
+	for _, a := range p.Actions(&lost) {
+		assert.Zero(t, a.Needs, a.Code)
+	}
+}
+
+// Whatever the segment, kind and consent, the actions are allowed by the
+// consent, listed once each, and none a quadrant skips.
+func TestPropertyActionsRespectConsentAndSkip(t *testing.T) {
+	p := segment.DefaultPlaybook()
+	rapid.Check(t, func(t *rapid.T) {
+		r := segment.Result{
+			Kind:     rapid.SampledFrom([]customer.Kind{0, customer.Consumer, customer.Intermediary}).Draw(t, "kind"),
+			Quadrant: segment.Quadrant(rapid.IntRange(0, 5).Draw(t, "quadrant")),
+			ShopType: segment.ShopType(rapid.IntRange(0, 5).Draw(t, "shopType")),
+			Stage:    segment.Stage(rapid.IntRange(0, 5).Draw(t, "stage")),
+			Consent:  customer.Consent{Marketing: rapid.Bool().Draw(t, "marketing"), Profiling: rapid.Bool().Draw(t, "profiling")},
+		}
+		book := &p
+		if r.Kind == customer.Intermediary {
+			book = p.Intermediary
+		}
+		seen := map[string]bool{}
+		for _, a := range p.Actions(&r) {
+			require.True(t, a.Allowed(r.Consent), a.Code)
+			require.False(t, seen[a.Code], "%s twice", a.Code)
+			seen[a.Code] = true
+			require.NotContains(t, book.Skip[r.Quadrant], a.Code)
+		}
+	})
 }

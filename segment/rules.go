@@ -13,16 +13,42 @@ const day = 24 * time.Hour
 // LifecycleOptions set the lifecycle windows (domain rules §3.3). Clothing is
 // seasonal (domain rules §7: a customer who buys twice a year can still be
 // perfectly active), so a customer's windows follow their own rhythm —
-// the median gap between their purchase days — and are bounded by floors
-// and ceilings:
+// the median gap between their purchase occasions — and are bounded by
+// floors and ceilings:
 //
-//	rhythm        = median gap, or DefaultGap with a single purchase day
+//	occasions     = the purchase days, in order, grouped: a day less than
+//	                OccasionWindow after the first day of the current
+//	                occasion belongs to it, any other day opens the next
+//	rhythm        = median gap between the first days of consecutive
+//	                occasions, or DefaultGap with a single occasion
 //	dormant after = clamp(DormantFactor × rhythm, DormantFloor, DormantCeiling)
 //	lost after    = max(clamp(LostFactor × rhythm, LostFloor, LostCeiling), dormant after)
 //
 // Then, with r the days since the last purchase: r > lost after → lost;
 // r > dormant after → dormant; first purchase within NewWindow → new;
 // otherwise active.
+//
+// The rhythm is taken between occasions, not purchase days, because
+// purchase days a few days apart — a coat on Saturday and the matching
+// scarf on Sunday, an online order and a store visit in the same week —
+// are one shopping occasion, not a habit of buying every day: a customer
+// who does that once a year has purchase-day gaps 1, 364, 1, 364, 1,
+// whose median of 1 day would make them dormant after the 180-day floor
+// although they buy yearly; their occasions are 365 days apart, and they
+// are dormant after 730 days. Purchase days that are at least
+// OccasionWindow apart are each an occasion, so for them the rhythm is
+// the median gap between purchase days. An occasion is anchored at its
+// first day rather than chained from day to day, so that a frequent
+// buyer keeps a frequent rhythm: one who buys every 3 days has occasions
+// 9 days apart with the default window, not one occasion lasting years.
+// Purchase days of one occasion count as one: adding a purchase day less
+// than OccasionWindow after the first day of one of the customer's
+// occasions never changes the rhythm. A customer whose purchase days all
+// fall within one occasion has the rhythm of a single purchase,
+// DefaultGap. An OccasionWindow of one day (24h) counts every purchase
+// day as an occasion. The window is applied when the customer is
+// observed ([ObserveWith]), and classification refuses an observation
+// taken with another window.
 //
 // A customer without a purchase in the history summarised is new when it
 // interacted within NewWindow (a recent contact, not yet won). Otherwise
@@ -36,15 +62,34 @@ const day = 24 * time.Hour
 // Zero fields take the defaults: NewWindow 90 days, DefaultGap
 // 120 days (about one season), DormantFactor 2, LostFactor 4,
 // DormantFloor 180 days, LostFloor 365 days, DormantCeiling 730 days,
-// LostCeiling 1095 days. So a customer who buys monthly is dormant after
-// 180 days and lost after a year; one who buys every autumn (gap 365) is
-// dormant after 730 days and lost after 1095.
+// LostCeiling 1095 days, OccasionWindow 7 days (a week: the follow-up
+// purchases of one shopping occasion; weekly buyers keep their weekly
+// rhythm). So a customer who buys monthly is dormant after 180 days and
+// lost after a year; one who buys every autumn (gap 365) is dormant after
+// 730 days and lost after 1095. Fields that are set must be positive.
 type LifecycleOptions struct {
 	NewWindow                   time.Duration
 	DefaultGap                  time.Duration
 	DormantFactor, LostFactor   float64
 	DormantFloor, LostFloor     time.Duration
 	DormantCeiling, LostCeiling time.Duration
+	// OccasionWindow groups purchase days into occasions before the
+	// rhythm is taken: a purchase day less than OccasionWindow after the
+	// first day of an occasion belongs to it.
+	OccasionWindow time.Duration
+}
+
+// defaultOccasionWindow is the default of LifecycleOptions.OccasionWindow.
+const defaultOccasionWindow = 7 * day
+
+// occasionWindow returns the occasion window w (zero: the default), in
+// days, or an error wrapping ErrInvalidOptions when it is not positive.
+func occasionWindow(w time.Duration) (float64, error) {
+	d := orDays(w, defaultOccasionWindow)
+	if !(d > 0) {
+		return 0, fmt.Errorf("segment: OccasionWindow = %v days: must be positive: %w", d, ErrInvalidOptions)
+	}
+	return d, nil
 }
 
 // ShopTypeOptions set the rules of the four shop types (domain rules §3.2),
@@ -118,6 +163,7 @@ type rules struct {
 	dormantFactor, lostFactor   float64
 	dormantFloor, lostFloor     float64
 	dormantCeiling, lostCeiling float64
+	occasionWindow              float64
 	loyalMinF, loyalMinM        uint8
 	loyalMinAOV                 uint8
 	interestWindow              float64
@@ -153,6 +199,7 @@ func (o *Options) compile() (rules, error) {
 		lostFloor:      orDays(l.LostFloor, 365*day),
 		dormantCeiling: orDays(l.DormantCeiling, 730*day),
 		lostCeiling:    orDays(l.LostCeiling, 1095*day),
+		occasionWindow: orDays(l.OccasionWindow, defaultOccasionWindow),
 		loyalMinF:      s.LoyalMinF,
 		loyalMinM:      s.LoyalMinM,
 		loyalMinAOV:    s.LoyalMinAOV,
@@ -172,7 +219,8 @@ func (o *Options) compile() (rules, error) {
 		v    float64
 	}{{"NewWindow", r.newWindow}, {"DefaultGap", r.defaultGap}, {"DormantFactor", r.dormantFactor},
 		{"LostFactor", r.lostFactor}, {"DormantFloor", r.dormantFloor}, {"LostFloor", r.lostFloor},
-		{"DormantCeiling", r.dormantCeiling}, {"LostCeiling", r.lostCeiling}, {"InterestWindow", r.interestWindow}} {
+		{"DormantCeiling", r.dormantCeiling}, {"LostCeiling", r.lostCeiling}, {"InterestWindow", r.interestWindow},
+		{"OccasionWindow", r.occasionWindow}} {
 		if !(c.v > 0) || math.IsInf(c.v, 0) {
 			return bad("%s = %v: must be positive", c.name, c.v)
 		}
@@ -222,6 +270,20 @@ func (o *Options) checkFixed(m *value.Model) error {
 			return fmt.Errorf("segment: %s %v: must be in [0, %v], the range of the %s value of %v customers (the weight of the %s node of their model): %w",
 				c.name, c.v, c.max, c.node, m.Kind, c.node, ErrInvalidOptions)
 		}
+	}
+	return nil
+}
+
+// check refuses an observation whose purchase occasions were grouped with
+// another window than the options' (see [ObserveWith]).
+func (r *rules) check(o *Observation) error {
+	w := o.OccasionWindow
+	if w == 0 {
+		w = float64(defaultOccasionWindow) / float64(day)
+	}
+	if w != r.occasionWindow {
+		return fmt.Errorf("segment: customer %q: observation taken with an OccasionWindow of %v days, the options give %v days: observe with ObserveWith and the options of the fit: %w",
+			o.ID, w, r.occasionWindow, ErrInvalidOptions)
 	}
 	return nil
 }
