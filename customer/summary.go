@@ -1542,29 +1542,34 @@ func (s Summary) Gaps() []int {
 	if n < 2 {
 		return nil
 	}
-	return s.appendGaps(make([]int, 0, n-1))
+	return s.appendGaps(make([]int, 0, n-1), 1)
 }
 
-// appendGaps appends the gaps between consecutive purchase days to g.
-func (s *Summary) appendGaps(g []int) []int {
-	var prev Date
+// appendGaps appends to g the gaps between the first days of
+// consecutive shopping occasions: a purchase day less than window days
+// after the first day of the current occasion belongs to it, any other
+// opens the next. With a window of 1 day or less every purchase day is
+// an occasion.
+func (s *Summary) appendGaps(g []int, window int) []int {
+	var start Date
 	seen := false
 	for i := range s.Days {
 		d := &s.Days[i]
-		if d.Orders <= 0 {
-			continue
+		switch {
+		case d.Orders <= 0:
+		case !seen:
+			start, seen = d.Date, true
+		case int(d.Date-start) >= window:
+			g = append(g, int(d.Date-start))
+			start = d.Date
 		}
-		if seen {
-			g = append(g, int(d.Date-prev))
-		}
-		prev, seen = d.Date, true
 	}
 	return g
 }
 
-// GapStats describes the intervals between a customer's purchase days, in
-// days. N is the number of gaps (purchase days − 1); the other fields are
-// zero when N is 0.
+// GapStats describes the intervals between a customer's purchase days, or
+// shopping occasions, in days. N is the number of gaps (purchase days or
+// occasions − 1); the other fields are zero when N is 0.
 type GapStats struct {
 	N      int
 	Mean   float64
@@ -1576,9 +1581,31 @@ type GapStats struct {
 const gapBuf = 64
 
 // GapStats returns the mean, median and last gap between purchase days.
-func (s Summary) GapStats() GapStats {
+// The median of an even number of gaps is the mean of the middle two.
+func (s Summary) GapStats() GapStats { return s.gapStats(1) }
+
+// DefaultOccasionWindow is the usual window of [Summary.OccasionGapStats],
+// in days: the purchases of one week are one shopping occasion.
+const DefaultOccasionWindow = 7
+
+// OccasionGapStats is [Summary.GapStats] over shopping occasions instead
+// of purchase days: a purchase day less than window days after the first
+// day of an occasion belongs to it, any other day opens the next, and the
+// gaps are taken between the first days of consecutive occasions. Days a
+// few apart — a coat on Saturday and the matching scarf on Sunday, an
+// online order and a store visit in the same week — are one occasion, not
+// a habit of buying daily: a customer who shops so once a year has
+// purchase-day gaps 1, 364, 1, 364, 1 (median 1) but occasion gaps 365,
+// 365 (median 365). An occasion is anchored at its first day, not chained
+// day to day, so a customer who buys every 3 days has occasions 9 days
+// apart with a window of 7, not one occasion for ever. Days at least
+// window apart are each an occasion; a window of 1 or less gives
+// GapStats.
+func (s Summary) OccasionGapStats(window int) GapStats { return s.gapStats(window) }
+
+func (s *Summary) gapStats(window int) GapStats {
 	var buf [gapBuf]int
-	g := s.appendGaps(buf[:0])
+	g := s.appendGaps(buf[:0], window)
 	if len(g) == 0 {
 		return GapStats{}
 	}

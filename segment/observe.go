@@ -3,7 +3,7 @@ package segment
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"math"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -52,7 +52,8 @@ type Observation struct {
 	// the customer's consecutive purchase occasions, and Gaps how many
 	// gaps there are (occasions − 1): purchase days less than
 	// OccasionWindow days after the first day of an occasion belong to it
-	// (see [LifecycleOptions]). OccasionWindow is the window, in days,
+	// (see [LifecycleOptions] and [customer.Summary.OccasionGapStats],
+	// which takes the window rounded up to whole days). OccasionWindow is the window, in days,
 	// they were taken with; zero stands for the default window of 7 days.
 	// [Model.Classify] refuses an observation taken with another window
 	// than its options'.
@@ -102,44 +103,11 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 		dst.Consent = in.Customer.Consent
 	}
 	dst.Net = s.Net()
-	dst.MedianGap, dst.Gaps = occasionGaps(s, window)
+	g := s.OccasionGapStats(int(math.Ceil(window)))
+	dst.MedianGap, dst.Gaps = g.Median, g.N
 	dst.OccasionWindow = window
 	dst.SinceInteraction, dst.Interacted = s.DaysSinceLastInteraction()
 	return nil
-}
-
-// occasionGaps returns the median gap, in days, between the first days of
-// s's consecutive purchase occasions, and the number of gaps (0 and 0
-// with fewer than two occasions). A purchase day less than window days
-// after the first day of the current occasion belongs to it; any other
-// opens the next occasion (see [LifecycleOptions]). The median of an
-// even number of gaps is the mean of the two middle ones, as
-// [customer.Summary.GapStats] takes it.
-func occasionGaps(s *customer.Summary, window float64) (median float64, n int) {
-	var buf [64]int // a customer has a handful of occasions
-	g := buf[:0]
-	var start customer.Date
-	seen := false
-	for i := range s.Days {
-		d := &s.Days[i]
-		switch {
-		case d.Orders <= 0:
-		case !seen:
-			start, seen = d.Date, true
-		case float64(d.Date-start) >= window:
-			g = append(g, int(d.Date-start))
-			start = d.Date
-		}
-	}
-	n = len(g)
-	if n == 0 {
-		return 0, 0
-	}
-	slices.Sort(g)
-	if n%2 == 1 {
-		return float64(g[n/2]), n
-	}
-	return float64(g[n/2-1]+g[n/2]) / 2, n
 }
 
 // purchased reports whether the customer has bought anything.

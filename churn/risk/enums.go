@@ -92,7 +92,7 @@ const (
 	// churners with an AUC of 0.30, worse than chance, for this reason.
 	FeatureNotAlive Feature = iota + 1
 	// FeatureOverdue is ln(1 + d ÷ g): d the days since the last purchase,
-	// g the customer's typical gap between purchase days (see
+	// g the customer's typical gap between shopping occasions (see
 	// [Model.TypicalGap]). It is ln 2 when the customer is exactly one
 	// usual gap away from the last purchase, and grows slowly beyond.
 	FeatureOverdue

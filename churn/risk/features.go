@@ -18,11 +18,11 @@ type vector struct {
 }
 
 // typicalGap returns the gap, in days, that the customer's recency is
-// measured against: the median gap between the customer's purchase days
-// when there are at least two, else the population's prior gap; either
-// floored at minGap. own tells which.
+// measured against: the median gap between the customer's shopping
+// occasions when there are at least two, else the population's prior
+// gap; either floored at minGap. own tells which.
 func typicalGap(s *Signals, prior, minGap float64) (gap float64, own bool) {
-	if s.PurchaseDays >= 2 {
+	if s.ownGap() {
 		return max(s.MedianGap, minGap), true
 	}
 	return max(prior, minGap), false
@@ -147,7 +147,7 @@ func LogGapMoments(sigs []Signals, opts *Options) (Moments, error) {
 	}
 	var m Moments
 	for i := range sigs {
-		if sigs[i].PurchaseDays >= 2 && sigs[i].MedianGap > 0 && finite(sigs[i].MedianGap) {
+		if sigs[i].ownGap() && finite(sigs[i].MedianGap) {
 			m = m.Add(math.Log(max(sigs[i].MedianGap, c.minGap)))
 		}
 	}

@@ -119,7 +119,7 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 		if prior == 0 {
 			var lg Moments
 			for i := range examples {
-				if s := &examples[i].Signals; s.PurchaseDays >= 2 {
+				if s := &examples[i].Signals; s.ownGap() {
 					lg = lg.Add(math.Log(max(s.MedianGap, c.minGap)))
 				}
 			}

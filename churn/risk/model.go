@@ -98,9 +98,9 @@ func (m *Model) PriorGap() float64 { return m.priorGap }
 func (m *Model) Bands() Bands { return m.cfg.bands }
 
 // TypicalGap returns the gap, in days, that s's recency is measured
-// against: the median gap between the customer's purchase days when there
-// are at least two (own is true), else the model's prior gap; either
-// floored at [Options].MinGap.
+// against: the median gap between the customer's shopping occasions when
+// there are at least two (own is true; see [Signals].MedianGap), else the
+// model's prior gap; either floored at [Options].MinGap.
 func (m *Model) TypicalGap(s Signals) (gap float64, own bool) {
 	return typicalGap(&s, m.priorGap, m.cfg.minGap)
 }

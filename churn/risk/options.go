@@ -61,7 +61,7 @@ type Options struct {
 	// MinGap floors the typical gap, in days. Default [DefaultMinGap].
 	MinGap float64
 	// PriorGap is the typical gap, in days, of customers with a single
-	// purchase day. Zero means: the geometric mean of the other customers'
+	// shopping occasion. Zero means: the geometric mean of the other customers'
 	// median gaps when fitting (see [LogGapMoments]), [DefaultPriorGap]
 	// for the rules.
 	PriorGap float64

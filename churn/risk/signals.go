@@ -41,8 +41,12 @@ type Signals struct {
 	DaysSinceLastPurchase int
 	// PurchaseDays is the number of distinct days with an order (≥ 1).
 	PurchaseDays int
-	// MedianGap is the median number of days between consecutive purchase
-	// days; 0 when PurchaseDays is 1.
+	// MedianGap is the median number of days between the customer's
+	// shopping occasions: [customer.Summary.OccasionGapStats] with
+	// [customer.DefaultOccasionWindow], so that purchase days of one week
+	// count as one visit. It is 0 when the purchase days make a single
+	// occasion; the customer's recency is then measured against the
+	// population's gap, as for a single purchase day.
 	MedianGap float64
 	// PriorYear is true when the first purchase is at least a year before
 	// AsOf, so that the year-on-year trends are defined.
@@ -103,7 +107,7 @@ func NewSignals(in Input) (Signals, error) {
 	if sig.PurchaseDays > 0 {
 		sig.DaysSinceLastPurchase = int(asOf - last)
 		if sig.PurchaseDays > 1 {
-			sig.MedianGap = s.GapStats().Median
+			sig.MedianGap = s.OccasionGapStats(customer.DefaultOccasionWindow).Median
 		}
 		sig.PriorYear = first <= yearAgo
 		sig.SpendLast12, sig.SpendPrior12 = s.Spend12Months()
@@ -114,6 +118,10 @@ func NewSignals(in Input) (Signals, error) {
 	}
 	return sig, nil
 }
+
+// ownGap reports whether the customer has a rhythm of its own: at least
+// two shopping occasions, so a positive MedianGap.
+func (s *Signals) ownGap() bool { return s.PurchaseDays >= 2 && s.MedianGap > 0 }
 
 // MaxSeverity is the highest complaint severity of
 // [customer.ComplaintSignals] (critical).
@@ -140,11 +148,8 @@ func (s Signals) Validate() error {
 	if s.DaysSinceLastPurchase < 0 {
 		add("days_since_last_purchase", customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", s.DaysSinceLastPurchase))
 	}
-	switch {
-	case math.IsNaN(s.MedianGap) || math.IsInf(s.MedianGap, 0) || s.MedianGap < 0:
+	if math.IsNaN(s.MedianGap) || math.IsInf(s.MedianGap, 0) || s.MedianGap < 0 {
 		add("median_gap", customer.CodeRange, fmt.Sprintf("must be finite and non-negative, got %v", s.MedianGap))
-	case s.PurchaseDays >= 2 && s.MedianGap <= 0:
-		add("median_gap", customer.CodeNotPos, fmt.Sprintf("must be positive with %d purchase days", s.PurchaseDays))
 	}
 	if s.PurchaseDaysLast12 < 0 {
 		add("purchase_days_last_12", customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", s.PurchaseDaysLast12))

@@ -22,7 +22,7 @@ func refNewSignals(in Input) (Signals, error) {
 	if days, ok := s.DaysSinceLastPurchase(); ok {
 		sig.DaysSinceLastPurchase = days
 		sig.PurchaseDays = s.PurchaseDays()
-		sig.MedianGap = s.GapStats().Median
+		sig.MedianGap = s.OccasionGapStats(customer.DefaultOccasionWindow).Median
 		first, _ := s.FirstPurchase()
 		yearAgo := customer.DateOf(s.AsOf.AddDate(-1, 0, 0))
 		twoYearsAgo := customer.DateOf(s.AsOf.AddDate(-2, 0, 0))

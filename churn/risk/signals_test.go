@@ -34,6 +34,32 @@ func TestNewSignalsFromSummary(t *testing.T) {
 	assert.Equal(t, 0.3, sig.PAlive)
 }
 
+// A customer who shops on two days in a row once a year has a yearly
+// rhythm, not a daily one: 200 days after the last visit is not overdue.
+// Two purchase days of one week are one visit, measured against the
+// population's gap like a single purchase.
+func TestNewSignalsRhythmOfShoppingOccasions(t *testing.T) {
+	s := summaryOf(t, "C-3", buy{931, "80", 1, 0}, buy{930, "40", 1, 0},
+		buy{566, "90", 1, 0}, buy{565, "30", 1, 0}, buy{201, "70", 1, 0}, buy{200, "50", 1, 0})
+	sig, err := NewSignals(Input{Summary: s})
+	require.NoError(t, err)
+	assert.Equal(t, 6, sig.PurchaseDays)
+	assert.Equal(t, 365.0, sig.MedianGap)
+	m := &Model{priorGap: 90, cfg: config{minGap: DefaultMinGap}}
+	gap, own := m.TypicalGap(sig)
+	assert.Equal(t, 365.0, gap)
+	assert.True(t, own)
+
+	s = summaryOf(t, "C-4", buy{40, "80", 1, 0}, buy{37, "40", 1, 0})
+	sig, err = NewSignals(Input{Summary: s})
+	require.NoError(t, err)
+	assert.Equal(t, 2, sig.PurchaseDays)
+	assert.Zero(t, sig.MedianGap)
+	gap, own = m.TypicalGap(sig)
+	assert.Equal(t, 90.0, gap)
+	assert.False(t, own)
+}
+
 func TestNewSignalsNewCustomerHasNoTrend(t *testing.T) {
 	s := summaryOf(t, "C-2", buy{100, "50", 1, 0})
 	sig, err := NewSignals(Input{Summary: s})
@@ -71,7 +97,7 @@ func TestSignalsValidate(t *testing.T) {
 		{"no purchase", func(s *Signals) { s.PurchaseDays = 0 }, []string{"purchase_days"}},
 		{"negative recency", func(s *Signals) { s.DaysSinceLastPurchase = -1 }, []string{"days_since_last_purchase"}},
 		{"NaN gap", func(s *Signals) { s.MedianGap = math.NaN() }, []string{"median_gap"}},
-		{"zero gap with repeat purchases", func(s *Signals) { s.MedianGap = 0 }, []string{"median_gap"}},
+		{"negative gap", func(s *Signals) { s.MedianGap = -3 }, []string{"median_gap"}},
 		{"negative year counts", func(s *Signals) { s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = -1, -2 },
 			[]string{"purchase_days_last_12", "purchase_days_prior_12"}},
 		{"return rate above 1", func(s *Signals) { s.ReturnRate = 1.2 }, []string{"return_rate"}},
