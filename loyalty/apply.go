@@ -19,8 +19,10 @@ import (
 // Apply first brings the ledger up to now (as [Tick] does: releases,
 // expiries, tier reviews, in time order), then applies e, then brings the
 // ledger up to now again, which settles an order delivered after its
-// return window. A now before a.AsOf is taken as a.AsOf, so time never
-// runs backwards in one ledger.
+// return window. A [Redemption] recorded late is judged at its own Time
+// (within [RedeemConfig.LateDays]): the expiry of the points it may still
+// spend waits until after it. A now before a.AsOf is taken as a.AsOf, so
+// time never runs backwards in one ledger.
 //
 // Errors change nothing: an event that fails validation returns a
 // [*customer.ValidationError] naming the fields; a key already in the
@@ -62,7 +64,12 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 		b.fp = fingerprint(e)
 	}
 	if !isJoin {
-		if err := b.settle(); err != nil {
+		if r, ok := e.(Redemption); ok && p.judgedLate(r.Time, now) {
+			b.judgeAt = r.Time
+		}
+		err := b.settle()
+		b.judgeAt = time.Time{}
+		if err != nil {
 			return a, nil, err
 		}
 	}
@@ -85,6 +92,10 @@ type builder struct {
 	key    string
 	fp     uint64
 	out    []Entry
+	// judgeAt, when set, is the time of a late redemption: settle leaves
+	// the expiry of the lots alive then (earned by judgeAt, expiring
+	// after it) until after the redemption.
+	judgeAt time.Time
 }
 
 func (b *builder) emit(e Entry) error {
@@ -686,8 +697,37 @@ func (e Credited) apply(b *builder) error {
 
 func (e Redemption) apply(b *builder) error {
 	w := &b.w
-	if w.Available < e.Points {
-		return &InsufficientError{Member: w.Member, Requested: e.Points, Available: w.Available}
+	// Late, within the bound: the points that expired after e.Time are
+	// still e's to spend, nearest expiry first, before any other.
+	var lapsed []lapsedLot
+	avail := w.Available
+	if b.p.judgedLate(e.Time, b.now) {
+		lapsed = w.reopenable(e.Time)
+		for _, x := range lapsed {
+			if avail += x.points; avail < 0 {
+				avail = MaxPoints // more than any redemption asks
+			}
+		}
+	}
+	if avail < e.Points {
+		return &InsufficientError{Member: w.Member, Requested: e.Points, Available: avail}
+	}
+	need := e.Points
+	for i, x := range lapsed {
+		put := min(need, x.points)
+		if put == 0 {
+			break
+		}
+		need -= put
+		lot := "reopen:" + e.ID
+		if i > 0 {
+			lot = fmt.Sprintf("reopen-%d:%s", i+1, e.ID)
+		}
+		if err := b.emit(Entry{Kind: EntryReopen, Key: lot, Effective: e.Time, Points: put, Lot: lot,
+			AvailableAt: e.Time, ExpiresAt: x.expires, Parts: []LotPart{{Lot: x.id, Points: put}},
+			Note: fmt.Sprintf("%d points that expired %s put back for redemption %q of %s, recorded late", put, b.p.date(x.expires), e.ID, b.p.date(e.Time))}); err != nil {
+			return err
+		}
 	}
 	parts, _ := w.draw(e.Points, "", false)
 	note := fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.cfg.Currency.Format(b.p.pointsValue(e.Points)), b.p.cfg.Currency)
@@ -695,6 +735,27 @@ func (e Redemption) apply(b *builder) error {
 		note += fmt.Sprintf(" paid on order %q", e.Order)
 	}
 	return b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts, OrderID: e.Order, Note: note})
+}
+
+// reopenable returns the lapsed lots a redemption of time t may spend,
+// in the order it spends them (nearest expiry first), each with the
+// points it may put back: lots earned by t that expired after t, less,
+// for an order's own lot, the expired points that a claw-back already
+// left alone because they had expired (see takeBack).
+func (w *Account) reopenable(t time.Time) []lapsedLot {
+	var out []lapsedLot
+	for _, x := range w.lapsed {
+		if !x.expires.After(t) || x.earned.After(t) {
+			continue
+		}
+		if o, ok := w.orders.get(x.order); ok && x.order != "" {
+			x.points = min(x.points, max(o.expired-(o.clawed-o.lotClawed), 0))
+		}
+		if x.points > 0 {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func (e Adjustment) apply(b *builder) error {
@@ -774,6 +835,9 @@ func (b *builder) settle() error {
 		for _, l := range w.lots {
 			if l.Pending {
 				consider(l.AvailableAt, dueRelease, l.ID)
+			}
+			if !b.judgeAt.IsZero() && !l.EarnedAt.After(b.judgeAt) && l.ExpiresAt.After(b.judgeAt) {
+				continue // alive at the late redemption's time: expires after it
 			}
 			consider(l.ExpiresAt, dueExpire, l.ID)
 		}

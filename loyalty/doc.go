@@ -17,9 +17,10 @@
 // bonus, release (pending → available), redeem, expire, claw-back,
 // reduction, restore of points paid for refunded goods, repayment of
 // debt, manual adjustment with reason and operator, tier changes and
-// reviews. Every entry carries an idempotency key, unique in the ledger,
-// so an event delivered twice takes effect once ([ErrDuplicate]). Points
-// are exact int64 values; arithmetic that would overflow is an error
+// reviews, points put back for a redemption recorded late. Every entry
+// carries an idempotency key, unique in the ledger, so an event
+// delivered twice takes effect once ([ErrDuplicate]). Points are exact
+// int64 values; arithmetic that would overflow is an error
 // ([ErrOverflow]).
 //
 // [Programme.Apply] is a pure function of (account, event, now): it
@@ -28,7 +29,14 @@
 // same Account. The net balance (available + pending − debt) is always the
 // sum of the entries' Points.
 //
-// Points are redeemed nearest expiry first. A refund claws back the
+// Points are redeemed nearest expiry first. A redemption is judged at
+// its own time: recorded late (a till that syncs late), within
+// [RedeemConfig.LateDays], it may still spend the points that expired
+// after its time, and the expiry writes off only what it left, whether
+// or not the ledger recorded the expiry before the redemption came
+// ([EntryReopen]). A birthday claim recorded more than
+// [BirthdayConfig.LateDays] after its time is refused, so that the gift
+// of a past year cannot be claimed afterwards. A refund claws back the
 // order's points in proportion to the returned lines' share of them:
 // from what the order's own lot still holds, then, of the points it no
 // longer holds, those that expired are not taken again (the member lost

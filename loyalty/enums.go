@@ -49,11 +49,17 @@ const (
 	// whose expiry has passed at the refund are given back expired (an
 	// [EntryExpire] at the refund follows at once).
 	EntryRestore
+	// EntryReopen puts back points that expired after the Time of a
+	// [Redemption] recorded late, for that redemption to spend (see
+	// [Redemption]): its Parts name the expired lots the points come
+	// from, and the points form a new lot, available, that expires when
+	// they did and that the redemption following it draws wholly.
+	EntryReopen
 )
 
 // The names of the entry kinds, indexed by kind. Kinds are stored by
 // number and by name: a new kind is appended, never inserted.
-var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction", "restore"}
+var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction", "restore", "reopen"}
 
 // ParseEntryKind parses the names written by [EntryKind.String].
 func ParseEntryKind(s string) (EntryKind, error) {

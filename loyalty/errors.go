@@ -67,7 +67,9 @@ func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
 type InsufficientError struct {
 	Member    customer.ID // the member
 	Requested Points      // the points the operation needs
-	Available Points      // the points available
+	// Available is the points available; for a [Redemption] recorded
+	// late, with those that expired after its time that it may spend.
+	Available Points
 }
 
 // Error states the points requested and available.

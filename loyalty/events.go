@@ -131,6 +131,25 @@ type Credited struct {
 
 // Redemption spends available points, nearest expiry first. Key
 // "redeem:" + ID.
+//
+// A redemption is judged at its own Time, also when it is recorded late
+// (the now of [Programme.Apply] after Time: a till that syncs late).
+// Within [RedeemConfig.LateDays] of Time, it may spend the points that
+// were alive at Time (earned by then, expiring after it) and expired
+// since, as if it had been recorded on time: they come first, nearest
+// expiry first, and the expiry writes off only what the redemption left.
+// An expiry not recorded yet waits until after the redemption; points
+// whose expiry is already in the ledger are put back for it by
+// [EntryReopen] entries (keyed "reopen:" + ID, then "reopen-2:" + ID …),
+// each a lot that keeps the expiry of the points it puts back (so that a
+// refund of the order they paid for gives them back expired) and that
+// the redemption spends wholly. Points of an order's lot that a
+// claw-back already wrote off because they had expired ([Returned]) are
+// not put back. The balance stays the sum of the entries, and the
+// redemption's key keeps it to one. Besides, as any redemption, a late
+// one may spend the points available when it is recorded. Recorded
+// later than LateDays after its Time, a redemption spends only the
+// points available when it is recorded.
 type Redemption struct {
 	// Member spends the points.
 	Member customer.ID
@@ -185,7 +204,12 @@ type SurveyAnswered struct {
 // tier's [TierLevel.BirthdayGift]). It is accepted only within the
 // member's birthday month and once per calendar year, both in the
 // programme's time zone ([Config.Location]): key "birthday:" + the year
-// ([Programme.Key]). A year not claimed is not carried over.
+// ([Programme.Key]). A year not claimed is not carried over: a claim
+// recorded (the now of [Programme.Apply]) more than
+// [BirthdayConfig.LateDays] after its Time is refused, with a
+// [*customer.ValidationError] on "time" naming the member, so that a
+// claim dated in a past year's birthday month cannot collect that year's
+// gift afterwards.
 type BirthdayClaim struct {
 	Member customer.ID // the member
 	Time   time.Time   // when the gift is claimed, in the birthday month
@@ -572,6 +596,9 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("birthday", customer.CodeRequired, "the member's birthday is unknown")
 	case !e.Time.IsZero() && e.Time.In(p.Location()).Month() != a.Birthday.Month:
 		pr.add("time", customer.CodeRange, "%s is not in the birthday month (%s)", p.date(e.Time), a.Birthday.Month)
+	case !e.Time.IsZero() && now.Sub(e.Time) > lateness(p.cfg.Earn.Birthday.LateDays):
+		pr.add("time", customer.CodeRange, "%s is more than %d days before the claim was recorded (%s): the birthday benefit of %d can no longer be claimed",
+			e.Time.Format(time.RFC3339), p.cfg.Earn.Birthday.LateDays, now.Format(time.RFC3339), e.Time.In(p.Location()).Year())
 	}
 	if err := pr.err(fmt.Sprintf("birthday claim of member %q", e.Member)); err != nil {
 		return err

@@ -45,7 +45,8 @@ type Entry struct {
 	AvailableAt time.Time
 	ExpiresAt   time.Time
 	// Parts are the lots drawn on by a release, redeem, expiry, claw-back,
-	// repayment or negative adjustment, in the order drawn.
+	// repayment or negative adjustment, in the order drawn; for a reopen,
+	// the expired lot whose points it puts back.
 	Parts []LotPart
 	// Debt is the change of the member's debt.
 	Debt Points
@@ -168,6 +169,34 @@ type redemptionRecord struct {
 	drawn []expiryShare
 }
 
+// lapsedLot is what expired of a lot and was not put back since: points
+// that a [Redemption] recorded late, dated before the expiry, may still
+// spend ([EntryReopen]).
+type lapsedLot struct {
+	id      string
+	order   string // the order whose own lot it was, if any
+	earned  time.Time
+	expires time.Time
+	points  Points
+}
+
+// lapsedCompare orders lapsed lots as lots are ordered: nearest expiry
+// first, then oldest, then by ID.
+func lapsedCompare(a, b lapsedLot) int {
+	if c := expiryCompare(a.expires, b.expires); c != 0 {
+		return c
+	}
+	if c := a.earned.Compare(b.earned); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+// lapsedKept is how long after its expiry a lapsed lot is kept: the
+// longest lateness a programme may allow a redemption. Older ones can
+// never be put back and are dropped as the ledger moves on.
+const lapsedKept = maxLateDays * 24 * time.Hour
+
 // expiryShare is an amount of points that expire together; a zero
 // expires never expires.
 type expiryShare struct {
@@ -260,6 +289,11 @@ type Account struct {
 	redeemed         pmap[redemptionRecord] // by order ID
 	qual             *qnode                 // orders by time with their qualifying sums
 	birthdayGiftYear int
+	// lapsed are the lots that expired within lapsedKept of AsOf, with
+	// the points that expired of them and were not put back, in
+	// lapsedCompare order; shared between account versions, never
+	// changed in place.
+	lapsed []lapsedLot
 	// birthdayMultYears are the years whose birthday multiplier an earn
 	// used, in the order used; shared between account versions, never
 	// changed in place.
@@ -438,7 +472,11 @@ func (a *Account) fold(e *Entry) error {
 		points     Points
 	}
 	var expiredOf []orderPart
-	for _, part := range e.Parts {
+	parts := e.Parts
+	if e.Kind == EntryReopen {
+		parts = nil // they name expired lots, put back below
+	}
+	for _, part := range parts {
 		i := a.lotIndex(part.Lot)
 		if i < 0 {
 			return corrupt(e, "unknown or empty lot %q", part.Lot)
@@ -461,8 +499,11 @@ func (a *Account) fold(e *Entry) error {
 		if e.Kind == EntryRedeem && e.OrderID != "" {
 			drawn = append(drawn, expiryShare{expires: l.ExpiresAt, points: part.Points})
 		}
-		if e.Kind == EntryExpire && l.OrderID != "" {
-			expiredOf = append(expiredOf, orderPart{l.ID, l.OrderID, part.Points})
+		if e.Kind == EntryExpire {
+			if l.OrderID != "" {
+				expiredOf = append(expiredOf, orderPart{l.ID, l.OrderID, part.Points})
+			}
+			a.lapse(l, part.Points)
 		}
 		l.Remaining -= part.Points
 		if l.Pending {
@@ -482,7 +523,12 @@ func (a *Account) fold(e *Entry) error {
 		}
 		a.Member, a.Birthday, a.Joined = e.Member, e.Birthday, e.Effective
 		a.LevelSince, a.NextReview = e.Effective, e.NextReview
-	case EntryEarn, EntryBonus, EntryAdjust, EntryRestore:
+	case EntryEarn, EntryBonus, EntryAdjust, EntryRestore, EntryReopen:
+		if e.Kind == EntryReopen {
+			if err := a.reopen(e); err != nil {
+				return err
+			}
+		}
 		if e.Kind == EntryRestore {
 			r, ok := a.redeemed.get(e.OrderID)
 			if !ok || e.Lot == "" {
@@ -618,6 +664,66 @@ func (a *Account) fold(e *Entry) error {
 	a.Version = e.Seq
 	if e.Time.After(a.AsOf) {
 		a.AsOf = e.Time
+		a.pruneLapsed()
+	}
+	return nil
+}
+
+// lapse records that pts points of lot l expired.
+func (a *Account) lapse(l *Lot, pts Points) {
+	x := lapsedLot{id: l.ID, earned: l.EarnedAt, expires: l.ExpiresAt, points: pts}
+	if o, ok := a.orders.get(l.OrderID); ok && l.OrderID != "" && o.lot == l.ID {
+		x.order = l.OrderID
+	}
+	i, found := slices.BinarySearchFunc(a.lapsed, x, lapsedCompare)
+	a.lapsed = slices.Clone(a.lapsed)
+	if found {
+		a.lapsed[i].points += pts // bounded by the lot's points, which fit
+		return
+	}
+	a.lapsed = slices.Insert(a.lapsed, i, x)
+}
+
+// pruneLapsed drops the lapsed lots that expired lapsedKept or more
+// before AsOf: no redemption can put them back any more.
+func (a *Account) pruneLapsed() {
+	n := 0
+	for n < len(a.lapsed) && !a.lapsed[n].expires.IsZero() && !a.lapsed[n].expires.After(a.AsOf.Add(-lapsedKept)) {
+		n++
+	}
+	if n > 0 {
+		a.lapsed = slices.Clone(a.lapsed[n:])
+	}
+}
+
+// reopen takes the points a reopen entry puts back from the lapsed lot
+// its one part names; the caller creates the entry's lot.
+func (a *Account) reopen(e *Entry) error {
+	if len(e.Parts) != 1 {
+		return corrupt(e, "a reopen names %d expired lots, not one", len(e.Parts))
+	}
+	part := e.Parts[0]
+	i := slices.IndexFunc(a.lapsed, func(x lapsedLot) bool { return x.id == part.Lot })
+	if i < 0 {
+		return corrupt(e, "reopens lot %q, which has no expired points to put back", part.Lot)
+	}
+	x := a.lapsed[i]
+	if part.Points <= 0 || part.Points > x.points || part.Points != e.Points || !e.ExpiresAt.Equal(x.expires) {
+		return corrupt(e, "puts back %d points expiring %v of lot %q, of which %d expired %v", e.Points, e.ExpiresAt, x.id, x.points, x.expires)
+	}
+	if x.order != "" {
+		o := a.order(x.order)
+		if o == nil || o.expired < part.Points {
+			return corrupt(e, "puts back more points of order %q than expired of it", x.order)
+		}
+		o.expired -= part.Points
+		a.setOrder(o)
+	}
+	a.lapsed = slices.Clone(a.lapsed)
+	if x.points == part.Points {
+		a.lapsed = slices.Delete(a.lapsed, i, i+1)
+	} else {
+		a.lapsed[i].points -= part.Points
 	}
 	return nil
 }

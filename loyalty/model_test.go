@@ -15,15 +15,20 @@ import (
 	"pgregory.net/rapid"
 )
 
+// modelLateDays is how late the model programme lets a redemption be
+// recorded and still be judged at its own time.
+const modelLateDays = 5
+
 // modelProgramme is a programme whose rules the model below can follow
 // on its own: one point per euro (no multipliers), a 10-day return
-// window, expiry after 3 months, tiers on spend over 2 months reviewed
+// window, expiry after 3 months, redemptions judged at their own time
+// when recorded up to 5 days late, tiers on spend over 2 months reviewed
 // every 2 months with 5 days of grace.
 func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme {
 	p, err := loyalty.Compile(loyalty.Config{
 		Name: "model", Currency: "EUR",
 		Earn:         loyalty.EarnConfig{PointsPerUnit: dec("1")},
-		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100")},
+		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100"), LateDays: modelLateDays},
 		ExpiryMonths: 3, PendingDays: 10, DebtPolicy: policy,
 		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: 2, GraceDays: 5, Levels: []loyalty.TierLevel{
 			{Name: "base"}, {Name: "silver", Min: dec("300")}, {Name: "gold", Min: dec("900")},
@@ -52,6 +57,13 @@ type modelOrder struct {
 	// lotClawed is what claw-backs took from the order's own lot, and
 	// expired what expired of it.
 	lotClawed, expired loyalty.Points
+}
+
+// modelLapsed is what expired of a lot and was not put back since.
+type modelLapsed struct {
+	lot, order      string // order: the order whose own lot it was, if any
+	earned, expires time.Time
+	points          loyalty.Points
 }
 
 // modelShare is an amount of points with one expiry date.
@@ -148,6 +160,53 @@ type ledgerMachine struct {
 	nextID  int
 	reviews map[time.Time]bool // review and grace-end instants scheduled by the ledger
 	balance loyalty.Points     // the model's net balance
+	joined  time.Time
+	lapsed  []modelLapsed // what expired of each lot and was not put back
+}
+
+// lapse records that pts points of lot l expired: an order's own lot
+// counts them as expired of the order.
+func (m *ledgerMachine) lapse(l loyalty.Lot, pts loyalty.Points) {
+	x := modelLapsed{lot: l.ID, earned: l.EarnedAt, expires: l.ExpiresAt, points: pts}
+	if o := m.orders[l.OrderID]; o != nil && l.ID == "order:"+l.OrderID {
+		x.order = l.OrderID
+		o.expired += pts
+	}
+	m.lapsed = append(m.lapsed, x)
+}
+
+// reopenable returns the indexes into m.lapsed of the points a
+// redemption of time t may put back, nearest expiry first, and how many
+// of each: lots earned by t that expired after t; of an order's own lot
+// not the expired points a claw-back already left alone for having
+// expired.
+func (m *ledgerMachine) reopenable(t time.Time) (idx []int, pts []loyalty.Points) {
+	for i, x := range m.lapsed {
+		if !x.expires.After(t) || x.earned.After(t) || x.points == 0 {
+			continue
+		}
+		n := x.points
+		if o := m.orders[x.order]; o != nil {
+			n = min(n, max(o.expired-(o.clawed-o.lotClawed), 0))
+		}
+		if n > 0 {
+			idx, pts = append(idx, i), append(pts, n)
+		}
+	}
+	order := make([]int, len(idx))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := m.lapsed[idx[a]], m.lapsed[idx[b]]
+		return cmp.Or(x.expires.Compare(y.expires), x.earned.Compare(y.earned), cmp.Compare(x.lot, y.lot))
+	})
+	var si []int
+	var sp []loyalty.Points
+	for _, k := range order {
+		si, sp = append(si, idx[k]), append(sp, pts[k])
+	}
+	return si, sp
 }
 
 // clawBack changes the model for delta more points of order id taken
@@ -394,9 +453,7 @@ func (m *ledgerMachine) Wait(rt *rapid.T) {
 	for _, l := range m.a.Lots() {
 		if !l.ExpiresAt.IsZero() && !l.ExpiresAt.After(m.now) {
 			expiring += l.Remaining
-			if o := m.orders[l.OrderID]; o != nil && l.ID == "order:"+l.OrderID {
-				o.expired += l.Remaining
-			}
+			m.lapse(l, l.Remaining)
 		}
 	}
 	if _, err := m.apply(rt, loyalty.Tick{Member: "M1"}); err != nil {
@@ -548,6 +605,7 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 		require.Equal(rt, loyalty.EntryExpire, x.Kind, "restore %s of expired points is followed by its expiry", e.Key)
 		require.Equal(rt, []loyalty.LotPart{{Lot: e.Lot, Points: sh.points}}, x.Parts)
 		expired += sh.points
+		m.lapse(loyalty.Lot{ID: e.Lot, OrderID: e.OrderID, EarnedAt: e.Effective, ExpiresAt: e.ExpiresAt}, sh.points)
 	}
 	o.restored += give
 	m.balance += give - expired
@@ -708,6 +766,157 @@ func (m *ledgerMachine) Redeem(rt *rapid.T) {
 	}
 }
 
+// RedeemLate records a redemption late: dated up to 8 days before or
+// after the ledger's now, or shortly before a lot's expiry (recorded or
+// not yet), and recorded up to 8 days later. Recorded within the
+// programme's LateDays of its time, it is judged at its time: it spends
+// first, nearest expiry first, the points alive then (earned by then)
+// that expired since — put back when the ledger recorded their expiry,
+// expiring after it when not — then the points available when it is
+// recorded, and the expiry writes off only what it left. Recorded later,
+// it spends only the points available when it is recorded. Too few
+// points: refused, nothing changes.
+func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
+	hours := func(lo, hi int, label string) time.Duration {
+		return time.Duration(rapid.IntRange(lo, hi).Draw(rt, label)) * time.Hour
+	}
+	var expiries []time.Time // of the open lots and of the points that expired
+	for _, l := range m.a.Lots() {
+		expiries = append(expiries, l.ExpiresAt)
+	}
+	for _, x := range m.lapsed {
+		if x.points > 0 {
+			expiries = append(expiries, x.expires)
+		}
+	}
+	var t time.Time
+	if len(expiries) > 0 && rapid.Bool().Draw(rt, "just before an expiry") {
+		t = rapid.SampledFrom(expiries).Draw(rt, "expiry").Add(-hours(1, 3*24, "hours before the expiry"))
+	} else {
+		t = m.now.Add(hours(-8*24, 8*24, "hours after now"))
+	}
+	if t.Before(m.joined) {
+		t = m.joined
+	}
+	at := t
+	if at.Before(m.now) {
+		at = m.now
+	}
+	at = at.Add(hours(0, 8*24, "hours recorded after its time"))
+	late := at.After(t) && at.Sub(t) <= modelLateDays*24*time.Hour
+	// What settling the ledger to at does, as a Tick would: the lots
+	// alive at t that expire by at wait when the redemption is late.
+	settled, tick, err := m.p.Apply(m.a, loyalty.Tick{Member: "M1"}, at)
+	if err != nil {
+		rt.Fatalf("tick: %v", err)
+	}
+	lots := map[string]loyalty.Lot{}
+	for _, l := range m.a.Lots() {
+		lots[l.ID] = l
+	}
+	type expiring struct {
+		lot loyalty.Lot
+		pts loyalty.Points
+	}
+	var lost, waiting []expiring
+	var waitSum loyalty.Points
+	for _, e := range ofKind(tick, loyalty.EntryExpire) {
+		x := expiring{lots[e.Parts[0].Lot], e.Parts[0].Points}
+		if late && !x.lot.EarnedAt.After(t) && x.lot.ExpiresAt.After(t) {
+			waiting = append(waiting, x)
+			waitSum += x.pts
+		} else {
+			lost = append(lost, x)
+		}
+	}
+	var idx []int
+	var back []loyalty.Points
+	if late {
+		idx, back = m.reopenable(t)
+	}
+	pool := settled.Available + waitSum
+	for _, n := range back {
+		pool += n
+	}
+	pts := loyalty.Points(rapid.Int64Range(1, int64(pool)+100).Draw(rt, "points"))
+	m.nextID++
+	id := fmt.Sprint("L", m.nextID)
+	prev := m.now
+	m.now = at // the entries are checked against the ledger's new now
+	entries, err := m.apply(rt, loyalty.Redemption{Member: "M1", ID: id, Points: pts, Time: t})
+	if pts > pool {
+		m.now = prev
+		var ie *loyalty.InsufficientError
+		if !errors.As(err, &ie) || ie.Available != pool {
+			rt.Fatalf("redeemed %d of the %d points a redemption of %v recorded at %v may spend: %v", pts, pool, t, at, err)
+		}
+		return
+	}
+	if err != nil {
+		rt.Fatalf("redeem %d of the %d points a redemption of %v recorded at %v may spend: %v", pts, pool, t, at, err)
+	}
+	// The expiries of the lots not alive at t (or all, when not late)
+	// come first and lose their points.
+	for _, x := range lost {
+		m.lapse(x.lot, x.pts)
+		m.balance -= x.pts
+	}
+	// Then the points put back, nearest expiry first.
+	need := pts
+	reopens := ofKind(entries, loyalty.EntryReopen)
+	k := 0
+	for i, j := range idx {
+		n := min(need, back[i])
+		if n == 0 {
+			break
+		}
+		if k >= len(reopens) {
+			rt.Fatalf("redemption of %v recorded at %v put back %d lots, the model %d or more", t, at, len(reopens), k+1)
+		}
+		x := &m.lapsed[j]
+		require.Equal(rt, []loyalty.LotPart{{Lot: x.lot, Points: n}}, reopens[k].Parts, "reopen %d", k)
+		require.Equal(rt, n, reopens[k].Points)
+		require.True(rt, reopens[k].ExpiresAt.Equal(x.expires), "the points put back keep their expiry")
+		x.points -= n
+		if o := m.orders[x.order]; o != nil {
+			o.expired -= n
+		}
+		need -= n
+		m.balance += n
+		k++
+	}
+	require.Len(rt, reopens, k, "lots put back")
+	redeem := ofKind(entries, loyalty.EntryRedeem)
+	require.Len(rt, redeem, 1)
+	require.Equal(rt, -pts, redeem[0].Points)
+	require.True(rt, redeem[0].Effective.Equal(t))
+	m.balance -= pts
+	// Then the lots alive at t that waited, nearest expiry first; what
+	// the redemption left of them expires after it.
+	slices.SortFunc(waiting, func(a, b expiring) int {
+		return cmp.Or(a.lot.ExpiresAt.Compare(b.lot.ExpiresAt), a.lot.EarnedAt.Compare(b.lot.EarnedAt), cmp.Compare(a.lot.ID, b.lot.ID))
+	})
+	after := map[string]loyalty.Points{}
+	ri := slices.IndexFunc(entries, func(e loyalty.Entry) bool { return e.Kind == loyalty.EntryRedeem })
+	for _, e := range entries[ri+1:] {
+		if e.Kind == loyalty.EntryExpire {
+			after[e.Parts[0].Lot] += e.Parts[0].Points
+		}
+	}
+	for _, x := range waiting {
+		n := min(need, x.pts)
+		need -= n
+		left := x.pts - n
+		require.Equal(rt, left, after[x.lot.ID], "lot %s alive at the redemption's time: only what it left expires after it", x.lot.ID)
+		delete(after, x.lot.ID)
+		if left > 0 {
+			m.lapse(x.lot, left)
+			m.balance -= left
+		}
+	}
+	require.Empty(rt, after, "no other expiry after the redemption")
+}
+
 func (m *ledgerMachine) Adjust(rt *rapid.T) {
 	pts := loyalty.Points(rapid.Int64Range(-300, 300).Draw(rt, "points"))
 	if pts == 0 {
@@ -745,14 +954,17 @@ func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 // order come back with its refunded goods, in proportion, never more than
 // were paid, latest expiry first and keeping the expiry of the points
 // they replace (expired at once, before the claw-back, when that has
-// passed); tier changes only as the rules say.
+// passed); a redemption recorded late is judged at its own time, within
+// the programme's bound: it may spend the points that expired since, and
+// the expiry writes off only what it left; tier changes only as the
+// rules say.
 func TestLedgerModel(t *testing.T) {
 	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
 		t.Run(policy.String(), func(t *testing.T) {
 			rapid.Check(t, func(rt *rapid.T) {
 				p := modelProgramme(t, policy)
 				start := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
-				m := &ledgerMachine{p: p, policy: policy, now: start, orders: map[string]*modelOrder{}, reviews: map[time.Time]bool{}}
+				m := &ledgerMachine{p: p, policy: policy, now: start, joined: start, orders: map[string]*modelOrder{}, reviews: map[time.Time]bool{}}
 				if _, err := m.apply(rt, loyalty.Join{Member: "M1", Time: start}); err != nil {
 					rt.Fatal(err)
 				}

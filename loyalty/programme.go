@@ -36,8 +36,11 @@ type Config struct {
 	// ExpiryMonths is how many months after they were earned points
 	// expire: a lot earned at t expires at t.AddDate(0, ExpiryMonths, 0)
 	// with t in the programme's [Config.Location] (time.AddDate
-	// normalises, so 31 January + 1 month is 3 March).
-	// 0 means points never expire.
+	// normalises, so 31 January + 1 month is 3 March, while 1 February +
+	// 1 month is 1 March: points earned later may expire earlier).
+	// Redemptions and expiries go by each lot's own expiry date, nearest
+	// first, so such dates only give the points earned at a month's end
+	// the extra days. 0 means points never expire.
 	ExpiryMonths int `json:"expiry_months"`
 	// PendingDays is the return window: points of a purchase stay pending,
 	// not spendable, until PendingDays × 24 h after the order. 0 makes them
@@ -125,6 +128,12 @@ type BirthdayConfig struct {
 	// Gift is the points given by a [BirthdayClaim], added to the tier's
 	// [TierLevel.BirthdayGift].
 	Gift Points `json:"gift"`
+	// LateDays is how many days after its Time a [BirthdayClaim] may be
+	// recorded (the now of [Programme.Apply]), so that a till that syncs
+	// late still delivers the claim of the month's last day; a claim
+	// recorded later is refused, so that the gift of a past year cannot
+	// be claimed afterwards. 0 means the default, 7 days; at most 31.
+	LateDays int `json:"late_days"`
 }
 
 // RedeemConfig holds the redemption rules: points pay for part of an order.
@@ -139,6 +148,13 @@ type RedeemConfig struct {
 	// MaxShare is the largest share of an order's amount (after
 	// discounts) that points may pay, in (0, 1]. Default 1.
 	MaxShare decimal.Decimal `json:"max_share"`
+	// LateDays is how many days after its Time a [Redemption] may be
+	// recorded (the now of [Programme.Apply]) and still be judged at its
+	// Time: it may then spend the points that expired in between, as it
+	// could have had it been recorded on time (a till that syncs late).
+	// A redemption recorded later spends only the points available when
+	// it is recorded. 0 means the default, 7 days; at most 31.
+	LateDays int `json:"late_days"`
 }
 
 // TierConfig holds the member tiers.
@@ -433,6 +449,12 @@ func (c *Config) defaults() {
 	if c.Redeem.MaxShare.IsZero() {
 		c.Redeem.MaxShare = one
 	}
+	if c.Redeem.LateDays == 0 {
+		c.Redeem.LateDays = defaultLateDays
+	}
+	if c.Earn.Birthday.LateDays == 0 {
+		c.Earn.Birthday.LateDays = defaultLateDays
+	}
 	if c.Pricing.MinPercent.IsZero() {
 		c.Pricing.MinPercent = decimal.NewFromInt(5)
 	}
@@ -475,6 +497,29 @@ func checkWindow(p *problems, field string, from, until time.Time) {
 	}
 }
 
+// defaultLateDays and maxLateDays are the default and the largest
+// LateDays of a redemption or a birthday claim.
+const (
+	defaultLateDays = 7
+	maxLateDays     = 31
+)
+
+func checkLateDays(p *problems, field string, days int) {
+	if days < 1 || days > maxLateDays {
+		p.add(field, customer.CodeRange, "must be within [1, %d] (0 for the default of %d), is %d", maxLateDays, defaultLateDays, days)
+	}
+}
+
+// lateness returns the lateness LateDays allows.
+func lateness(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }
+
+// judgedLate reports whether a redemption of time t recorded at now is
+// late, and within the lateness [RedeemConfig.LateDays] allows, so that
+// it is judged at t.
+func (p *Programme) judgedLate(t, now time.Time) bool {
+	return t.Before(now) && now.Sub(t) <= lateness(p.cfg.Redeem.LateDays)
+}
+
 func checkNonNeg(p *problems, field string, v Points) {
 	if v < 0 {
 		p.add(field, customer.CodeNegative, "must not be negative, is %d", v)
@@ -503,12 +548,14 @@ func (c *Config) check(p *problems) {
 		checkRange(p, "earn.birthday.multiplier", c.Earn.Birthday.Multiplier, decimal.Zero, maxFactor, true)
 	}
 	checkNonNeg(p, "earn.birthday.gift", c.Earn.Birthday.Gift)
+	checkLateDays(p, "earn.birthday.late_days", c.Earn.Birthday.LateDays)
 	checkNonNeg(p, "earn.profile_bonus", c.Earn.ProfileBonus)
 	checkNonNeg(p, "earn.survey_bonus", c.Earn.SurveyBonus)
 
 	checkRange(p, "redeem.points_per_unit", c.Redeem.PointsPerUnit, decimal.Zero, maxRate, true)
 	checkNonNeg(p, "redeem.min_points", c.Redeem.MinPoints)
 	checkRange(p, "redeem.max_share", c.Redeem.MaxShare, decimal.Zero, one, true)
+	checkLateDays(p, "redeem.late_days", c.Redeem.LateDays)
 
 	if c.ExpiryMonths < 0 || c.ExpiryMonths > 1200 {
 		p.add("expiry_months", customer.CodeRange, "must be within [0, 1200], is %d", c.ExpiryMonths)

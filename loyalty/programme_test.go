@@ -23,6 +23,8 @@ func TestDecodeProgrammeDefaults(t *testing.T) {
 	assert.True(t, c.Redeem.MaxShare.Equal(dec("1")))
 	assert.True(t, c.Pricing.MinPercent.Equal(dec("5")))
 	assert.True(t, c.Pricing.MaxPercent.Equal(dec("60")))
+	assert.Equal(t, 7, c.Redeem.LateDays)
+	assert.Equal(t, 7, c.Earn.Birthday.LateDays)
 	require.Len(t, p.Levels(), 1)
 	assert.Equal(t, "member", p.Levels()[0].Name)
 }

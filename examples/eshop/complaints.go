@@ -179,7 +179,7 @@ func (s *Server) valueClass(ctx context.Context, id customer.ID, now time.Time) 
 	if m == nil {
 		return 0
 	}
-	res, _, err := s.classify(ctx, m, id, now)
+	res, _, _, err := s.classify(ctx, m, id, now)
 	if err != nil {
 		return 0
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailorcrm/tailor/churn"
@@ -108,12 +110,13 @@ func (s *Server) Refresh(ctx context.Context) (*Models, error) {
 			}
 			events = append(events, ev)
 		}
-		sumNow, err := customer.Summarize(c.ID, c.Kind, now, slices.Values(events), nil)
+		sumNow, left, err := summarize(c.ID, c.Kind, now, events)
 		if err != nil {
 			m.Skipped++
 			s.log.LogAttrs(ctx, slog.LevelWarn, "refresh: history skipped", slog.String("error", err.Error()))
 			continue
 		}
+		s.logLeftOut(ctx, "refresh", c.ID, left)
 		if sumNow.Orders == 0 && sumNow.Interactions == 0 {
 			continue
 		}
@@ -133,7 +136,7 @@ func (s *Server) Refresh(ctx context.Context) (*Models, error) {
 			continue
 		}
 		full = append(full, sumNow)
-		sumCal, err := customer.Summarize(c.ID, c.Kind, calEnd, slices.Values(events), nil)
+		sumCal, _, err := summarize(c.ID, c.Kind, calEnd, events)
 		if err == nil && sumCal.Orders > 0 {
 			cal = append(cal, sumCal)
 			calFull = append(calFull, sumNow)
@@ -233,36 +236,115 @@ func (s *Server) fitAlive(sums []customer.Summary, notes *[]string, what string)
 	return fit.Model
 }
 
+// leftOut is a record of a customer's history that no summary can add up
+// — a complaint's credit stored before credits were checked against
+// their order, say — and that the summaries therefore leave out. The
+// insight names it, so that it can be fixed, instead of failing for ever.
+type leftOut struct {
+	// Record names the record: `credit "C-7:1#9" (complaint "C-7:1")`.
+	Record string `json:"record"`
+	// Error is why no summary can add it up.
+	Error string `json:"error"`
+}
+
+// summarize is customer.Summarize of the events of customer id as of
+// asOf, except that a credit that makes the history impossible to sum up
+// is left out and returned, not an error: when the whole history fails
+// and the history without its credits does not, the credits are added
+// one at a time in the order Summarize adds them (time, then ID), each
+// kept only when the summary with it still adds up. When the history
+// fails without its credits too, that error, which names the record at
+// fault, is returned.
+func summarize(id customer.ID, k customer.Kind, asOf time.Time, events []customer.Event) (customer.Summary, []leftOut, error) {
+	sum, err := customer.Summarize(id, k, asOf, slices.Values(events), nil)
+	if err == nil {
+		return sum, nil, nil
+	}
+	var kept, credits []customer.Event
+	for _, e := range events {
+		if e.Credit != nil {
+			credits = append(credits, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	if len(credits) == 0 {
+		return customer.Summary{}, nil, err
+	}
+	if _, err := customer.Summarize(id, k, asOf, slices.Values(kept), nil); err != nil {
+		return customer.Summary{}, nil, err // another record is at fault
+	}
+	slices.SortStableFunc(credits, func(a, b customer.Event) int {
+		return cmp.Or(a.Credit.Time.Compare(b.Credit.Time), strings.Compare(a.Credit.ID, b.Credit.ID))
+	})
+	var left []leftOut
+	for _, c := range credits {
+		try := append(slices.Clip(kept), c)
+		if _, err := customer.Summarize(id, k, asOf, slices.Values(try), nil); err != nil {
+			record := fmt.Sprintf("credit %q", c.Credit.ID)
+			if c.Credit.Source != "" {
+				record += " (" + c.Credit.Source + ")"
+			}
+			left = append(left, leftOut{Record: record, Error: err.Error()})
+			continue
+		}
+		kept = try
+	}
+	sum, err = customer.Summarize(id, k, asOf, slices.Values(kept), nil)
+	if err != nil {
+		return customer.Summary{}, nil, err
+	}
+	return sum, left, nil
+}
+
+// logLeftOut logs the records of customer id's history that a summary
+// left out.
+func (s *Server) logLeftOut(ctx context.Context, what string, id customer.ID, left []leftOut) {
+	for _, l := range left {
+		s.log.LogAttrs(ctx, slog.LevelWarn, what+": history record left out", slog.String("customer", string(id)),
+			slog.String("record", l.Record), slog.String("error", l.Error))
+	}
+}
+
 // classify summarises customer id's history as of now and classifies it
-// with the fitted segment model.
-func (s *Server) classify(ctx context.Context, m *Models, id customer.ID, now time.Time) (segment.Result, customer.Summary, error) {
+// with the fitted segment model. Records of the history that no summary
+// can add up are left out of the summary and returned (see summarize).
+func (s *Server) classify(ctx context.Context, m *Models, id customer.ID, now time.Time) (segment.Result, customer.Summary, []leftOut, error) {
 	c, err := s.stores.Customers.Get(ctx, id)
 	if err != nil {
-		return segment.Result{}, customer.Summary{}, notFound(err, "id", "no such customer")
+		return segment.Result{}, customer.Summary{}, nil, notFound(err, "id", "no such customer")
 	}
 	if err := s.syncCredits(ctx, id); err != nil {
-		return segment.Result{}, customer.Summary{}, err
+		return segment.Result{}, customer.Summary{}, nil, err
 	}
-	sum, err := customer.SummarizeHistory(ctx, s.stores.Customers, id, c.Kind, now, nil)
+	var events []customer.Event
+	for ev, err := range s.stores.Customers.History(ctx, id) {
+		if err != nil {
+			return segment.Result{}, customer.Summary{}, nil, err
+		}
+		events = append(events, ev)
+	}
+	sum, left, err := summarize(id, c.Kind, now, events)
 	if err != nil {
-		return segment.Result{}, customer.Summary{}, err
+		return segment.Result{}, customer.Summary{}, nil, err
 	}
+	s.logLeftOut(ctx, "insight", id, left)
 	if m.Segment == nil {
-		return segment.Result{}, sum, &apiError{status: http.StatusServiceUnavailable, msg: "no segment model yet: no customer had a history at the last fit"}
+		return segment.Result{}, sum, left, &apiError{status: http.StatusServiceUnavailable, msg: "no segment model yet: no customer had a history at the last fit"}
 	}
 	var obs segment.Observation
 	if err := segment.Observe(segment.Input{Summary: &sum, Customer: &c}, &obs); err != nil {
-		return segment.Result{}, sum, err
+		return segment.Result{}, sum, left, err
 	}
 	var res segment.Result
 	if err := m.Segment.Classify(&res, &obs); err != nil {
 		if errors.Is(err, segment.ErrNotFitted) {
-			return segment.Result{}, sum, &apiError{status: http.StatusServiceUnavailable, field: "id",
+			return segment.Result{}, sum, left, &apiError{status: http.StatusServiceUnavailable, field: "id",
 				msg: "no customer of this kind was in the last fit; refresh the models"}
 		}
-		return segment.Result{}, sum, err
+		return segment.Result{}, sum, left, err
 	}
-	return res, sum, nil
+	return res, sum, left, nil
 }
 
 type modelOut struct {
@@ -326,6 +408,9 @@ type insightOut struct {
 	} `json:"value"`
 	Churn   *churnOut `json:"churn,omitempty"`
 	Actions []string  `json:"actions"`
+	// LeftOut names the records of the history that no summary can add
+	// up and that the insight left out: fix them in the history.
+	LeftOut []leftOut `json:"left_out,omitempty"`
 }
 
 type churnOut struct {
@@ -351,12 +436,12 @@ func (s *Server) getInsight(ctx context.Context, _ Caller, r *http.Request) (int
 		return 0, nil, &apiError{status: http.StatusServiceUnavailable, msg: "models not fitted yet"}
 	}
 	now := s.now()
-	res, sum, err := s.classify(ctx, m, id, now)
+	res, sum, left, err := s.classify(ctx, m, id, now)
 	if err != nil {
 		return 0, nil, err
 	}
 	var out insightOut
-	out.Customer, out.AsOf, out.Model = string(id), formatTime(now), m.out(now)
+	out.Customer, out.AsOf, out.Model, out.LeftOut = string(id), formatTime(now), m.out(now), left
 	out.Summary.Orders, out.Summary.PurchaseDays = sum.Orders, sum.PurchaseDays()
 	out.Summary.Net, out.Summary.Currency = sum.Net().StringFixed(sum.Currency.Digits()), string(sum.Currency)
 	out.Summary.ReturnRate = sum.ReturnRate()

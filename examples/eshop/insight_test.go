@@ -82,3 +82,54 @@ func TestInsight(t *testing.T) {
 	require.Equal(t, http.StatusCreated, r.Status, r.String())
 	assert.NotEmpty(t, r.Body["case"].(map[string]any)["intake"].(map[string]any)["value"])
 }
+
+// A credit that no summary can add up — a price reduction of more than
+// its order's net, stored before credits were checked — does not make the
+// customer's insight fail for ever: the insight leaves it out, names it
+// in "left_out" and in the log so that it can be fixed, and still counts
+// the customer's valid credits; the models' fit keeps the customer too.
+func TestInsightLeavesOutABadCredit(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	ctx := context.Background()
+	_, err := Seed(ctx, e.stores, e.srv.programme, 100, testNow)
+	require.NoError(t, err)
+	e.register("C-BAD")
+	r := e.do("POST", "/v1/orders", "shop", order("O-BAD", "C-BAD", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	eur := func(s string) customer.Money {
+		m, err := customer.NewMoney(s, "EUR")
+		require.NoError(t, err)
+		return m
+	}
+	// Written straight to the store, as an older version of the shop did.
+	require.NoError(t, e.stores.Customers.AppendCredit(ctx, customer.Credit{ID: "C-BAD:1#9", CustomerID: "C-BAD", OrderID: "O-BAD",
+		Time: testNow.Add(-24 * time.Hour), Kind: customer.PriceReduction, Amount: eur("500.00"), Source: `complaint "C-BAD:1"`}))
+	require.NoError(t, e.stores.Customers.AppendCredit(ctx, customer.Credit{ID: "C-BAD:2#8", CustomerID: "C-BAD",
+		Time: testNow.Add(-12 * time.Hour), Kind: customer.Compensation, Amount: eur("10.00"), Source: `complaint "C-BAD:2"`}))
+
+	r = e.do("POST", "/v1/models/refresh", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.NotContains(t, e.logs.String(), "refresh: history skipped", "the customer stays in the fit")
+	assert.Contains(t, e.logs.String(), `"msg":"refresh: history record left out"`)
+
+	r = e.do("GET", "/v1/customers/C-BAD/insight", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	left, ok := r.Body["left_out"].([]any)
+	require.True(t, ok, r.String())
+	require.Len(t, left, 1)
+	rec := left[0].(map[string]any)
+	assert.Equal(t, `credit "C-BAD:1#9" (complaint "C-BAD:1")`, rec["record"])
+	assert.Contains(t, rec["error"], "amount", "the error says what is wrong with it")
+	sum := r.Body["summary"].(map[string]any)
+	assert.Equal(t, "134.80", sum["net"], "the order's 144.80 less the valid compensation")
+	assert.Contains(t, e.logs.String(), `"msg":"insight: history record left out"`)
+	assert.Contains(t, e.logs.String(), `"record":"credit \"C-BAD:1#9\" (complaint \"C-BAD:1\")"`)
+
+	// A customer whose history is sound has no "left_out".
+	e.register("C-OK")
+	r = e.do("POST", "/v1/orders", "shop", order("O-OK", "C-OK", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	r = e.do("GET", "/v1/customers/C-OK/insight", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.NotContains(t, r.Body, "left_out")
+}

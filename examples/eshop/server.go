@@ -328,17 +328,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decode reads the request body into v strictly: JSON only, unknown
-// fields and trailing data rejected, type errors naming the field.
+// fields and trailing data rejected, type errors naming the field as
+// validation errors do, with the index of each array element on the way
+// ("lines[1].quantity").
 func decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 			return &apiError{status: http.StatusUnsupportedMediaType, field: "body", msg: "Content-Type must be application/json"}
 		}
 	}
-	dec := json.NewDecoder(r.Body)
+	// What the decoder read (no more than the body limit), to find the
+	// field of a type error in.
+	var read bytes.Buffer
+	dec := json.NewDecoder(io.TeeReader(r.Body, &read))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
+		return decodeError(err, read.Bytes())
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		var mbe *http.MaxBytesError
@@ -352,7 +357,9 @@ func decode(r *http.Request, v any) error {
 
 var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
 
-func decodeError(err error) error {
+// decodeError turns an error of decoding body into a 400 naming the
+// field.
+func decodeError(err error, body []byte) error {
 	var mbe *http.MaxBytesError
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -364,7 +371,7 @@ func decodeError(err error) error {
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("body", "malformed JSON: %v", err)
 	case errors.As(err, &te):
-		f := te.Field
+		f := typeErrorField(body, te)
 		if f == "" {
 			f = "body"
 		}

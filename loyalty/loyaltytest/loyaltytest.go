@@ -368,7 +368,8 @@ func testMemberIDsExact(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 // fields most entries leave zero, with values a lossy adapter changes:
 // nanoseconds, zones other than UTC, decimals of many places, integers
 // beyond float64's 53 bits, a fingerprint with the top bit set, a
-// birthday with a year, text beyond ASCII.
+// birthday with a year, text beyond ASCII, and the newest kind, reopen,
+// which an adapter that keeps kinds by name must know.
 func rareEntries(member customer.ID) []loyalty.Entry {
 	ist := time.FixedZone("UTC+5:30", 5*3600+1800)
 	west := time.FixedZone("UTC-3", -3*3600)
@@ -401,6 +402,8 @@ func rareEntries(member customer.ID) []loyalty.Entry {
 		{Kind: loyalty.EntryRepay, Time: at(6, 6), Effective: at(6, 6), Debt: -7,
 			Parts: []loyalty.LotPart{{Lot: "adjust:5", Points: 7}}},
 		{Kind: loyalty.EntryReview, Time: at(7, 7), Effective: at(7, 7), From: 2, To: 1, GraceUntil: at(60*24*90, 77)},
+		{Kind: loyalty.EntryReopen, Time: at(8, 8), Effective: at(5, 8), Points: 4, Lot: "reopen:R-1", AvailableAt: at(5, 8),
+			ExpiresAt: at(6, 8), Parts: []loyalty.LotPart{{Lot: "order:Ä-1", Points: 4}}},
 	}
 	for i := range es {
 		es[i].Seq, es[i].Member, es[i].Key = int64(i+1), member, fmt.Sprintf("rare:%d", i+1)

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// typeErrorField names the field of a JSON type error in data, the
+// request body, as the validation errors name fields: with the index of
+// every array element on the way ("lines[1].quantity"). encoding/json
+// names it by its keys alone ("lines.quantity"); its Offset says where
+// the value is: the end of a literal (a string, number or bool), or just
+// after the opening bracket of an object or array. The value is the
+// innermost one whose span, after its first byte up to its end, holds
+// the Offset. When the keys of that value's path are not te.Field's
+// (case-insensitively, as encoding/json matches keys), or data cannot be
+// read again, te.Field is returned as it is.
+func typeErrorField(data []byte, te *json.UnmarshalTypeError) string {
+	w := pathWalker{dec: json.NewDecoder(bytes.NewReader(data)), data: data, off: te.Offset}
+	w.dec.UseNumber()
+	found, ok := w.value(nil)
+	if !ok || found == nil {
+		return te.Field
+	}
+	keys := strings.Split(te.Field, ".")
+	if te.Field == "" || len(keys) != len(found) {
+		return te.Field
+	}
+	var b strings.Builder
+	for i, s := range found {
+		if !strings.EqualFold(s.key, keys[i]) {
+			return te.Field
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(keys[i])
+		for _, n := range s.index {
+			b.WriteString("[" + strconv.Itoa(n) + "]")
+		}
+	}
+	return b.String()
+}
+
+// pathStep is one key of a path and the indexes of the array elements
+// taken under it.
+type pathStep struct {
+	key   string
+	index []int
+}
+
+// pathWalker reads a JSON document token by token, looking for the
+// innermost value whose span holds off.
+type pathWalker struct {
+	dec  *json.Decoder
+	data []byte
+	off  int64
+}
+
+// start returns where the next value begins: the decoder's position
+// past the spaces and the separator before the value.
+func (w *pathWalker) start() int64 {
+	i := w.dec.InputOffset()
+	for i < int64(len(w.data)) && strings.IndexByte(" \t\r\n,:", w.data[i]) >= 0 {
+		i++
+	}
+	return i
+}
+
+// holds reports whether the value from start to end holds the offset.
+func (w *pathWalker) holds(start, end int64) bool { return start < w.off && w.off <= end }
+
+// value reads the next value, at path, and returns the path of the
+// innermost value within it that holds the offset (nil for none), and
+// whether the document could be read.
+func (w *pathWalker) value(path []pathStep) ([]pathStep, bool) {
+	start := w.start()
+	tok, err := w.dec.Token()
+	if err != nil {
+		return nil, false
+	}
+	d, isDelim := tok.(json.Delim)
+	if !isDelim {
+		if w.holds(start, w.dec.InputOffset()) {
+			return path, true
+		}
+		return nil, true
+	}
+	var found []pathStep
+	for i := 0; w.dec.More(); i++ {
+		var sub []pathStep
+		if d == '[' {
+			sub = clonePath(path)
+			if len(sub) == 0 {
+				sub = []pathStep{{}}
+			}
+			last := &sub[len(sub)-1]
+			last.index = append(last.index, i)
+		} else {
+			k, err := w.dec.Token()
+			if err != nil {
+				return nil, false
+			}
+			key, _ := k.(string)
+			sub = append(clonePath(path), pathStep{key: key})
+		}
+		f, ok := w.value(sub)
+		if !ok {
+			return nil, false
+		}
+		if found == nil {
+			found = f
+		}
+	}
+	if _, err := w.dec.Token(); err != nil { // the closing delimiter
+		return nil, false
+	}
+	if found == nil && w.holds(start, w.dec.InputOffset()) {
+		found = path
+		if found == nil {
+			found = []pathStep{}
+		}
+	}
+	return found, true
+}
+
+func clonePath(p []pathStep) []pathStep {
+	out := make([]pathStep, len(p))
+	for i, s := range p {
+		out[i] = pathStep{key: s.key, index: append([]int(nil), s.index...)}
+	}
+	return out
+}

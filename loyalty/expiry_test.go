@@ -1,0 +1,140 @@
+package loyalty_test
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/loyalty"
+	"pgregory.net/rapid"
+)
+
+// monthProgramme expires points one month after they were earned, makes
+// them available at once, has one tier, no multipliers and no minimum
+// redemption, so that a purchase of n euros earns n points.
+func monthProgramme(t testing.TB) *loyalty.Programme {
+	c := club(t).Config()
+	c.ExpiryMonths, c.PendingDays = 1, 0
+	c.Earn.Multipliers, c.Earn.Birthday = nil, loyalty.BirthdayConfig{}
+	c.Redeem.MinPoints = 0
+	c.Tiers = loyalty.TierConfig{}
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	return p
+}
+
+// Points earned on 31 January expire on 3 March (31 January + 1 month,
+// normalised as time.AddDate does), those earned a day later on 1 March:
+// expiry dates need not follow earning dates. Spending and expiry both
+// follow each lot's own expiry date, so the member spends first what
+// expires first and loses only what is left of each lot on its date.
+func TestLotsExpiringOutOfEarnOrder(t *testing.T) {
+	p := monthProgramme(t)
+	a := apply(t, p, loyalty.Account{}, day(2027, 1, 5), loyalty.Join{Member: "M1", Time: day(2027, 1, 5)})
+	a = apply(t, p, a, day(2027, 2, 1),
+		loyalty.Purchase{Order: order("JAN31", "M1", day(2027, 1, 31), line("A", "coats", "100", 1))},
+		loyalty.Purchase{Order: order("FEB1", "M1", day(2027, 2, 1), line("B", "coats", "100", 1))})
+	lots := a.Lots()
+	require.Len(t, lots, 2)
+	assert.Equal(t, "order:FEB1", lots[0].ID, "nearest expiry first")
+	assert.Equal(t, day(2027, 3, 1), lots[0].ExpiresAt)
+	assert.Equal(t, day(2027, 3, 3), lots[1].ExpiresAt)
+
+	a, entries, err := p.Apply(a, loyalty.Redemption{Member: "M1", ID: "R1", Points: 120, Time: day(2027, 2, 10)}, day(2027, 2, 10))
+	require.NoError(t, err)
+	assert.Equal(t, []loyalty.LotPart{{Lot: "order:FEB1", Points: 100}, {Lot: "order:JAN31", Points: 20}}, entries[0].Parts)
+
+	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 3, 2))
+	require.NoError(t, err)
+	assert.Empty(t, entries, "the lot expiring on 1 March was spent; 31 January's lives until 3 March")
+	assert.Equal(t, loyalty.Points(80), a.Available)
+	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 3, 3))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, []loyalty.LotPart{{Lot: "order:JAN31", Points: 80}}, entries[0].Parts)
+	assert.Equal(t, loyalty.Points(0), a.Balance())
+}
+
+// Around month ends, whatever the order of the expiry dates, a
+// redemption draws the lots in the order of their expiry dates (each the
+// order time plus one calendar month, normalised), and an expiry takes
+// exactly what is left of each lot on its date, never another's: the
+// balance is what a simple model of lots predicts.
+func TestExpiryFollowsEachLotsOwnDate(t *testing.T) {
+	p := monthProgramme(t)
+	rapid.Check(t, func(rt *rapid.T) {
+		// Near the end of a month whose next month is shorter, mostly.
+		month := rapid.SampledFrom([]time.Month{time.January, time.March, time.May, time.July, time.August, time.October, time.December}).Draw(rt, "month")
+		now := time.Date(rapid.IntRange(2026, 2028).Draw(rt, "year"), month, rapid.IntRange(25, 31).Draw(rt, "day"), rapid.IntRange(0, 23).Draw(rt, "hour"), 0, 0, 0, time.UTC)
+		a, _, err := p.Apply(loyalty.Account{}, loyalty.Join{Member: "M1", Time: now}, now)
+		require.NoError(rt, err)
+		type lot struct {
+			id              string
+			earned, expires time.Time
+			left            loyalty.Points
+		}
+		var lots []*lot
+		fifo := func() {
+			slices.SortStableFunc(lots, func(x, y *lot) int {
+				return cmp.Or(x.expires.Compare(y.expires), x.earned.Compare(y.earned), cmp.Compare(x.id, y.id))
+			})
+		}
+		var balance loyalty.Points
+		for i := range rapid.IntRange(1, 30).Draw(rt, "steps") {
+			now = now.Add(time.Duration(rapid.IntRange(0, 36).Draw(rt, "hours")) * time.Hour)
+			var e loyalty.Event
+			var pts loyalty.Points
+			redeem := balance > 0 && rapid.Bool().Draw(rt, "redeem")
+			if redeem {
+				pts = loyalty.Points(rapid.Int64Range(1, int64(balance)).Draw(rt, "points"))
+				e = loyalty.Redemption{Member: "M1", ID: fmt.Sprint("R", i), Points: pts, Time: now}
+			} else {
+				pts = loyalty.Points(rapid.Int64Range(1, 99).Draw(rt, "euros"))
+				e = loyalty.Purchase{Order: order(fmt.Sprint("O", i), "M1", now, line("A", "coats", fmt.Sprint(pts), 1))}
+			}
+			next, entries, err := p.Apply(a, e, now)
+			require.NoError(rt, err)
+			// What expires by now goes first, lot by lot, each at its own date.
+			fifo()
+			var gone []loyalty.LotPart
+			for len(lots) > 0 && !lots[0].expires.After(now) {
+				if lots[0].left > 0 {
+					gone = append(gone, loyalty.LotPart{Lot: lots[0].id, Points: lots[0].left})
+				}
+				balance -= lots[0].left
+				lots = lots[1:]
+			}
+			var expired []loyalty.LotPart
+			for _, x := range ofKind(entries, loyalty.EntryExpire) {
+				require.True(rt, !x.Effective.After(now))
+				expired = append(expired, x.Parts...)
+			}
+			require.Equal(rt, gone, expired, "expired at %v", now)
+			if redeem {
+				var want []loyalty.LotPart
+				need := pts
+				for _, l := range lots {
+					if x := min(need, l.left); x > 0 {
+						want = append(want, loyalty.LotPart{Lot: l.id, Points: x})
+						l.left -= x
+						need -= x
+					}
+				}
+				require.Equal(rt, want, ofKind(entries, loyalty.EntryRedeem)[0].Parts, "nearest expiry first")
+				balance -= pts
+			} else {
+				earn := ofKind(entries, loyalty.EntryEarn)[0]
+				want := now.AddDate(0, 1, 0)
+				require.True(rt, earn.ExpiresAt.Equal(want), "expires %v, one month after %v is %v", earn.ExpiresAt, now, want)
+				lots = append(lots, &lot{id: earn.Lot, earned: now, expires: want, left: pts})
+				balance += pts
+			}
+			a = next
+			require.Equal(rt, balance, a.Balance())
+		}
+	})
+}
