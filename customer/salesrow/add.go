@@ -31,14 +31,16 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 	if merr != nil {
 		return false, valueError(-1, ColCurrency, string(cur), merr.Error())
 	}
-	sale := r.Amount.Sign() >= 0
-	units := r.Units
-	exchange := r.Amount.Sign() == 0 && units < 0
+	exchange := r.Amount.Sign() == 0 && r.Units < 0
+	sale := r.Amount.Sign() >= 0 && !exchange
 	cost := r.Cost
 	if exchange {
-		// Units came back for others: no money moved, no units bought,
-		// and the cost of the goods back is that of their replacement.
-		units, sale, cost = 0, false, decimal.NullDecimal{}
+		// Units came back for others: no money moved and no units were
+		// bought, and the cost of the goods back is that of their
+		// replacement. AddSale takes the row as units back without
+		// money: in ReturnedUnits and Returns, on no day, and not in
+		// Categories (the goods were bought by the sale exchanged).
+		cost = decimal.NullDecimal{}
 	}
 	newOrder = sale && !seen
 	at := r.Date.Time()
@@ -54,15 +56,13 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 		Time:     at,
 		NewOrder: newOrder,
 		Amount:   amount,
-		Units:    units,
+		Units:    r.Units,
 		Cost:     cost,
 		Category: r.Category,
 	}); aerr != nil {
-		return false, saleError(r, aerr)
+		return false, saleError(r, cur, aerr)
 	}
 	if counted {
-		s.ReturnedUnits -= r.Units
-		s.Returns++
 		s.Exchanges++
 	}
 	return newOrder, nil
@@ -97,21 +97,50 @@ func saleColumn(field string) string {
 	return field
 }
 
-// saleError turns an error of Summary.AddSale into a *FieldError.
-func saleError(r *Row, err error) *FieldError {
+// columnValue returns the value of column col of r, as parsed (numbers
+// in their shortest form, so that "-3.00" shows as "-3"), for an error
+// of that column; cur is the row's currency. ok is false for a column
+// that r holds no value of.
+func columnValue(r *Row, col string, cur customer.Currency) (v string, ok bool) {
+	switch col {
+	case ColDate:
+		return r.Date.String(), true
+	case ColAmount:
+		return r.Amount.String(), true
+	case ColQuantity:
+		return strconv.Itoa(r.Units), true
+	case ColCost:
+		if r.Cost.Valid {
+			return r.Cost.Decimal.String(), true
+		}
+	case ColCurrency:
+		return string(cur), true
+	}
+	return "", false
+}
+
+// saleError turns an error of Summary.AddSale for row r, in currency
+// cur, into a *FieldError that shows the value of each column at fault,
+// as a field that does not parse shows its text.
+func saleError(r *Row, cur customer.Currency, err error) *FieldError {
 	var ve *customer.ValidationError
 	if errors.As(err, &ve) && len(ve.Fields) > 0 {
 		// The error names the column of the first problem; the others
 		// name their own columns.
-		col := saleColumn(ve.Fields[0].Field)
+		fe := &FieldError{Field: -1, Column: saleColumn(ve.Fields[0].Field)}
+		fe.Value, fe.HasValue = columnValue(r, fe.Column, cur)
 		parts := make([]string, len(ve.Fields))
 		for i, f := range ve.Fields {
 			parts[i] = f.Message
-			if c := saleColumn(f.Field); c != col {
+			if c := saleColumn(f.Field); c != fe.Column {
+				if v, ok := columnValue(r, c, cur); ok {
+					c += " " + quoteShort(v)
+				}
 				parts[i] = c + ": " + f.Message
 			}
 		}
-		return &FieldError{Field: -1, Column: col, Reason: strings.Join(parts, "; ")}
+		fe.Reason = strings.Join(parts, "; ")
+		return fe
 	}
 	var cm *customer.CurrencyMismatchError
 	if errors.As(err, &cm) {

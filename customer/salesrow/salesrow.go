@@ -18,7 +18,9 @@
 //
 // Columns are found by header name, trimmed of spaces and compared in
 // lower case; a UTF-8 byte order mark before the first name is ignored;
-// unknown columns are ignored. Required: customer_id, date, amount.
+// unknown columns are ignored, also when their name repeats, and one of
+// the columns below named twice is an error. Required: customer_id,
+// date, amount.
 // Optional: order_id, quantity, cost, currency, kind, category.
 //
 // # Fields
@@ -53,14 +55,20 @@
 // quantity is an exchange: the units count as returned (and the return as
 // an exchange), no money moves and no units are bought; its cost, of
 // either sign, is left out, since the goods that came back were replaced
-// by the same goods. Other zero-amount
-// rows are sales of nothing (free goods) and count as transactions. A
-// sale's quantity may be 0 or absent: a delivery or service charge adds
-// money but no units.
+// by the same goods. An exchange is not a purchase: it opens no order,
+// makes no day of the customer's [customer.Summary.Days] (so no purchase
+// day, and no transaction of the buy-till-you-die models), and adds no
+// category, since its category is that of the goods that came back,
+// bought by the sale it exchanges; as [customer.Summary.AddReturn] counts
+// an exchange, it counts in ReturnedUnits, Returns and Exchanges only.
+// Other zero-amount rows are sales of nothing (free goods) and count as
+// transactions. A sale's quantity may be 0 or absent: a delivery or
+// service charge adds money but no units.
 package salesrow
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,6 +91,9 @@ const (
 	ColCategory   = "category"
 )
 
+// columns are the columns the rules read.
+var columns = []string{ColCustomerID, ColDate, ColAmount, ColOrderID, ColQuantity, ColCost, ColCurrency, ColKind, ColCategory}
+
 // RequiredColumns are the columns every export has.
 var RequiredColumns = []string{ColCustomerID, ColDate, ColAmount}
 
@@ -98,8 +109,10 @@ type Layout struct {
 	OrderID, Quantity, Cost, Currency, Kind, Category int
 }
 
-// NewLayout finds the columns in the fields of a header row. A column
-// named twice, or a required column missing, is an error.
+// NewLayout finds the columns in the fields of a header row. A column of
+// the format named twice (names compare trimmed and in any case), or a
+// required column missing, is an error; an unknown column named twice
+// is ignored, as every unknown column is.
 func NewLayout(header []string) (*Layout, error) {
 	idx := make(map[string]int, len(header))
 	for i, name := range header {
@@ -110,8 +123,11 @@ func NewLayout(header []string) (*Layout, error) {
 		if name == "" {
 			continue
 		}
-		if _, dup := idx[name]; dup {
-			return nil, fmt.Errorf("column %q appears twice in the header", name)
+		if j, dup := idx[name]; dup {
+			if !slices.Contains(columns, name) {
+				continue
+			}
+			return nil, fmt.Errorf("column %q appears twice in the header (fields %d and %d)", name, j+1, i+1)
 		}
 		idx[name] = i
 	}

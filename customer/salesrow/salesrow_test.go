@@ -34,13 +34,24 @@ func TestNewLayout(t *testing.T) {
 		{[]string{"customer_id;date;amount"}, `missing required column "amount", "customer_id", "date" (header has 1 column; need customer_id, date, amount; the header looks separated by ";": the file must be comma-separated)`},
 		{[]string{"customer_id\tdate\tamount"}, `missing required column "amount", "customer_id", "date" (header has 1 column; need customer_id, date, amount; the header looks separated by "\t": the file must be comma-separated)`},
 		{[]string{"customer"}, `missing required column "amount", "customer_id", "date" (header has 1 column; need customer_id, date, amount)`},
-		{[]string{"customer_id", "date", "amount", "Date"}, `column "date" appears twice in the header`},
+		{[]string{"customer_id", "date", "amount", "Date"}, `column "date" appears twice in the header (fields 2 and 4)`},
+		{[]string{"Amount", "customer_id", "date", " amount "}, `column "amount" appears twice in the header (fields 1 and 4)`},
+		{[]string{"\ufeffcategory", "customer_id", "date", "amount", "CATEGORY"}, `column "category" appears twice in the header (fields 1 and 5)`},
 		{[]string{"x", "\ufeffcustomer_id", "date", "amount"}, `missing required column "customer_id"`},
 	} {
 		_, err := salesrow.NewLayout(tc.header)
 		require.Error(t, err, "%q", tc.header)
 		assert.Contains(t, err.Error(), tc.err)
 	}
+}
+
+// An unknown column named twice, in any case, is ignored as unknown
+// columns are: exports that join tables often repeat a name such as
+// "name" or "description".
+func TestNewLayoutIgnoresRepeatedUnknownColumns(t *testing.T) {
+	l, err := salesrow.NewLayout([]string{"name", "customer_id", "Name", "date", "amount", "note", " NOTE ", "sku", "sku"})
+	require.NoError(t, err)
+	assert.Equal(t, &salesrow.Layout{Fields: 9, CustomerID: 1, Date: 3, Amount: 4, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}, l)
 }
 
 var layout9 = &salesrow.Layout{Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}
@@ -164,15 +175,38 @@ func TestAddSalesRefundsAndExchanges(t *testing.T) {
 	assert.Equal(t, []string{"coats", "shirts", "socks"}, s.Categories)
 }
 
-// A row with several faults names the column of each.
+// A row with several faults names the column and the value of each.
 func TestAddNamesTheColumnOfEveryFault(t *testing.T) {
 	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
 	before := s.Clone()
-	fe := add(t, s, map[string]bool{}, "c,2025-05-01,20,o9,-1,-3,,,")
+	fe := add(t, s, map[string]bool{}, "c,2025-05-01,20,o9,-1,-3.00,,,")
 	require.NotNil(t, fe)
 	assert.Equal(t, salesrow.ColCost, fe.Column)
-	assert.Equal(t, "cost: must not be negative on a sale; quantity: -1 units for an amount of 20", fe.Error())
+	assert.Equal(t, "-3", fe.Value)
+	assert.True(t, fe.HasValue)
+	assert.Equal(t, `cost "-3": must not be negative on a sale; quantity "-1": -1 units for an amount of 20`, fe.Error())
 	assert.Equal(t, before, *s)
+}
+
+// The errors of Add show the value of their column, as the errors of
+// Parse do, in the form the row holds it: the same whatever the text
+// ("-3.00", "-3") and however a reader parsed it.
+func TestAddErrorsShowTheValue(t *testing.T) {
+	for _, tc := range []struct {
+		line, err string
+	}{
+		{"c,2025-05-01,20,o9,1,-3.50,,,", `cost "-3.5": must not be negative on a sale`},
+		{"c,2025-05-01,20.00,o9,-2,,,,", `quantity "-2": -2 units for an amount of 20`},
+		{"c,2025-05-01,-20,o9,2,,,,", `quantity "2": 2 units for an amount of -20`},
+		{"c,0001-01-01,20,o9,1,,,,", `date "0001-01-01": is zero`},
+	} {
+		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+		before := s.Clone()
+		fe := add(t, s, map[string]bool{}, tc.line)
+		require.NotNil(t, fe, tc.line)
+		assert.Equal(t, tc.err, fe.Error(), tc.line)
+		assert.Equal(t, before, *s, "the summary is unchanged")
+	}
 }
 
 // An exchange row that would overflow a count of the summary is an
@@ -223,14 +257,51 @@ func TestAddExchangeLeavesItsCostOut(t *testing.T) {
 	}
 }
 
+// An exchange is not a purchase: whatever its order or category, it
+// opens no order, makes no day (so no purchase day and no transaction of
+// the buy-till-you-die models) and adds no category; it counts in
+// ReturnedUnits, Returns and Exchanges only, as customer.Summary.AddReturn
+// counts an exchange. An exchange of a sale the summary does not hold
+// leaves it without days or categories.
+func TestAddExchangeIsNotAPurchase(t *testing.T) {
+	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+	seen := map[string]bool{}
+	require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
+	want := s.Clone()
+	for _, line := range []string{
+		"c,2025-03-05,0,o1,-1,,,,coats",  // the order's own id, another day
+		"c,2025-03-06,0,x1,-1,,,,shirts", // an id of its own, another category
+		"c,2025-03-07,0,,-1,-4,,,jeans",  // no id, a cost
+	} {
+		newOrder, fe := salesrow.Add(s, ptr(row(t, line)), "EUR", false)
+		require.Nil(t, fe, line)
+		assert.False(t, newOrder, line)
+	}
+	want.ReturnedUnits, want.Returns, want.Exchanges = 3, 3, 3
+	assert.Equal(t, want, *s)
+	x, _, _, ok := s.BTYD(customer.Days)
+	assert.True(t, ok)
+	assert.Zero(t, x)
+
+	s = customer.NewSummary("c", customer.Consumer, asOf, nil)
+	require.Nil(t, add(t, s, map[string]bool{}, "c,2025-03-05,0,o1,-2,,,,coats"))
+	assert.Zero(t, s.Orders)
+	assert.Empty(t, s.Days)
+	assert.Empty(t, s.Categories)
+	assert.Equal(t, 2, s.ReturnedUnits)
+	assert.Equal(t, 1, s.Exchanges)
+}
+
+func ptr[T any](v T) *T { return &v }
+
 // A row that cannot be added names its column and changes nothing.
 func TestAddRejectsAndChangesNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name, line, column, err string
 	}{
 		{"kind changes", "c,2025-05-01,20,o9,1,,,intermediary,", salesrow.ColKind, `kind "intermediary": customer "c" is consumer on earlier rows`},
-		{"units against amount", "c,2025-05-01,20,o9,-1,,,,", salesrow.ColQuantity, "quantity: "},
-		{"negative cost on a sale", "c,2025-05-01,20,o9,1,-3,,,", salesrow.ColCost, "cost: "},
+		{"units against amount", "c,2025-05-01,20,o9,-1,,,,", salesrow.ColQuantity, `quantity "-1": `},
+		{"negative cost on a sale", "c,2025-05-01,20,o9,1,-3,,,", salesrow.ColCost, `cost "-3": `},
 		{"currency changes", "c,2025-05-01,20,o9,1,,USD,,", salesrow.ColCurrency, `currency "USD": customer "c" buys in EUR`},
 		{"too many decimals for the currency", "c,2025-05-01,20.001,o9,1,,JPY,,", salesrow.ColCurrency, `currency "JPY": `},
 	} {

@@ -59,7 +59,7 @@ func TestSummarize(t *testing.T) {
 		for _, d := range want.Days {
 			orders[d.Date] = d.Orders
 		}
-		assert.Equal(t, map[customer.Date]int{day(3): 0, day(4): 1, day(9): 1, day(10): 0}, orders)
+		assert.Equal(t, map[customer.Date]int{day(3): 0, day(4): 1, day(9): 1}, orders)
 		for range 20 {
 			shuffled := slices.Clone(rows)
 			rand.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
@@ -92,8 +92,8 @@ func TestSummarize(t *testing.T) {
 	}{
 		{"kind changes", []string{"c,2025-01-03,20,,1,,EUR,consumer,", "c,2025-01-04,20,,1,,EUR,intermediary,"}, salesrow.ColKind,
 			`orders.csv, byte 2: kind "intermediary": customer "c" is consumer on earlier rows`},
-		{"units against amount", []string{"c,2025-01-03,20,,-1,,EUR,,"}, salesrow.ColQuantity, "orders.csv, byte 1: quantity: "},
-		{"negative cost on a sale", []string{"c,2025-01-03,20,,1,-3,EUR,,"}, salesrow.ColCost, "orders.csv, byte 1: cost: "},
+		{"units against amount", []string{"c,2025-01-03,20,,-1,,EUR,,"}, salesrow.ColQuantity, "orders.csv, byte 1: quantity \"-1\": "},
+		{"negative cost on a sale", []string{"c,2025-01-03,20,,1,-3,EUR,,"}, salesrow.ColCost, "orders.csv, byte 1: cost \"-3\": "},
 		{"currency changes", []string{"c,2025-01-03,20,,1,,EUR,,", "c,2025-01-04,20,,1,,USD,,"}, salesrow.ColCurrency,
 			`orders.csv, byte 2: currency "USD": customer "c" buys in EUR`},
 	}

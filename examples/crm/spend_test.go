@@ -100,6 +100,8 @@ func TestSpendModelFallsBackToThePooledFit(t *testing.T) {
 				f[i] = "10"
 			case "kind":
 				f[i] = "intermediary"
+			case "currency":
+				f[i] = "EUR"
 			}
 		}
 		return strings.Join(f, ",") + "\n"

@@ -77,6 +77,7 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	for i, f := range c.rec.fields {
 		c.w.header[i] = strings.Clone(strings.TrimSpace(f))
 	}
+	sp.header = c.w.header
 	if ch := c.cur.c; !ch.plain && !ch.last {
 		sp.buf = append(ch.data[c.cur.pos:len(ch.data):len(ch.data)], sp.buf...)
 		sp.line = c.cur.line

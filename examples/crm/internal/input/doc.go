@@ -44,10 +44,17 @@
 // A reader can go on after a *RowError (the caller decides whether to
 // skip); any other error ends the file. A physical line longer than
 // [MaxLineBytes] ends the file with an error, so that a file without line
-// breaks cannot exhaust memory. A first line (the CSV header, the first
-// CDNOW line) that holds a carriage return not followed by a line feed
-// is an error that says the lines seem to end with CR alone, as in the
-// "CSV (Macintosh)" of old spreadsheets, which neither format reads.
+// breaks cannot exhaust memory; so does a record whose quoted field is
+// still open MaxLineBytes bytes after the record starts (a field of many
+// lines that long, or a quote missing where the lines that follow are no
+// rows), with an error naming its line and column and the limit:
+//
+//	orders.csv:7: note: record longer than 1048576 bytes: its quoted field is still open there (a quote missing, or a field that long)
+//
+// A first line (the CSV header, the first CDNOW line) that holds a
+// carriage return not followed by a line feed is an error that says the
+// lines seem to end with CR alone, as in the "CSV (Macintosh)" of old
+// spreadsheets, which neither format reads.
 //
 // # Rows
 //
@@ -55,9 +62,11 @@
 // refund (a return or cancellation, [customer.Summary.AddSale]). A row
 // with amount 0 and a negative quantity is an exchange: the units count as
 // returned (and the return as an exchange), no money moves and no units
-// are bought, and its cost, of either sign, is left out. Other
-// zero-amount rows are sales of nothing (free goods)
-// and count as transactions, as in the CDNOW data.
+// are bought, and its cost, of either sign, is left out. An exchange is
+// not a purchase: it opens no order, makes no day (no purchase day, no
+// transaction of crm fit and score) and adds no category. Other
+// zero-amount rows are sales of nothing (free goods) and count as
+// transactions, as in the CDNOW data.
 //
 // # Orders
 //

@@ -123,8 +123,10 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"bad cost", "C1,2024-01-02,1,1,abc,,", `orders.csv:5: cost "abc": not a decimal number`},
 		{"bad currency", "C1,2024-01-02,1,1,,XYZ,", `orders.csv:5: currency "XYZ": unknown ISO 4217 currency code`},
 		{"bad kind", "C1,2024-01-02,1,1,,,robot", `orders.csv:5: kind "robot": want consumer or intermediary`},
-		{"sign mismatch", "C1,2024-01-02,-5,2,,,", `orders.csv:5: quantity: 2 units for an amount of -5`},
-		{"negative cost", "C1,2024-01-02,5,1,-1,,", `orders.csv:5: cost: must not be negative on a sale`},
+		{"sign mismatch", "C1,2024-01-02,-5,2,,,", `orders.csv:5: quantity "2": 2 units for an amount of -5`},
+		{"negative cost", "C1,2024-01-02,5,1,-1.50,,", `orders.csv:5: cost "-1.5": must not be negative on a sale`},
+		{"negative cost, many decimals", "C1,2024-01-02,5,1,-1.500000,,", `orders.csv:5: cost "-1.5": must not be negative on a sale`},
+		{"zero day", "C1,0001-01-01,5,1,,,", `orders.csv:5: date "0001-01-01": is zero`},
 		{"second currency", "C1,2024-01-02,5,1,,EUR,", `orders.csv:5: currency "EUR": the file is in USD`},
 		{"too few fields", "C1,2024-01-02,5", `orders.csv:5: 3 fields, the header has 7`},
 		{"too many fields", "C1,2024-01-02,5,1,,,,", `orders.csv:5: 8 fields, the header has 7`},
@@ -141,6 +143,9 @@ func TestCSVMalformedRows(t *testing.T) {
 			require.ErrorAs(t, err, &re)
 			assert.Equal(t, 5, re.Line)
 			assert.Contains(t, err.Error(), tt.want)
+			_, err = ScanCSV(strings.NewReader(data), "orders.csv", Options{AsOf: day(t, "2024-12-31")}, 2)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want, "ScanCSV")
 
 			res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
 			require.NoError(t, err)
@@ -412,4 +417,53 @@ func TestTimestampDates(t *testing.T) {
 	require.Equal(t, want.Summaries, got.Summaries)
 	checkScan(t, []byte(stamped), o)
 	require.Equal(t, summarizeBytes([]byte(plain), o), tableOutcome(ScanCSV(strings.NewReader(stamped), "f.csv", o, 2)))
+}
+
+// TestShapesOfERPExports reads the shapes of fields that ERP and
+// spreadsheet exports write: each is read as the value it means, or is
+// an error that names it; both readers agree on each.
+func TestShapesOfERPExports(t *testing.T) {
+	const head = "\ufeff\"customer_id\",\"date\",\"amount\",\"quantity\",\"cost\",\"order_id\",\"category\"\r\n"
+	o := Options{AsOf: day(t, "2024-12-31")}
+	for _, tc := range []struct {
+		name, row string
+		net       string // the net read, or
+		err       string // the error
+	}{
+		{"plus sign", `C1,2024-03-05,+12.50,+1,,,`, "12.5", ""},
+		{"spaces around", ` C1 , 2024-03-05 , 12.50 , 1 , , , `, "12.5", ""},
+		{"spaces within quotes", `"C1"," 2024-03-05 "," 12.50 ",1,,,`, "12.5", ""},
+		{"non-breaking space", "C1,2024-03-05,12.50\u00a0,1,,,", "12.5", ""},
+		{"no integer digits", `C1,2024-03-05,.5,1,,,`, "0.5", ""},
+		{"leading zeros", `C1,2024-03-05,0012.50,1,,,`, "12.5", ""},
+		{"time zone", `C1,2024-03-05T23:30:00-05:00,12.50,1,,,`, "12.5", ""},
+		{"fraction and zone", `C1,2024-03-05T10:00:00.123456+02:00,12.50,1,,,`, "12.5", ""},
+		{"fraction, no zone", `C1,2024-03-05 10:00:00.123,12.50,1,,,`, "12.5", ""},
+		{"Z in lower case", `C1,2024-03-05t10:00:00z,12.50,1,,,`, "12.5", ""},
+		{"empty optional fields", `C1,2024-03-05,12.50,,,,`, "12.5", ""},
+		{"thousands separator", `C1,2024-03-05,"1,234.50",1,,,`, "", `orders.csv:2: amount "1,234.50": not a decimal number`},
+		{"exponent", `C1,2024-03-05,12.5e2,1,,,`, "", `orders.csv:2: amount "12.5e2": not a decimal number`},
+		{"trailing minus", `C1,2024-03-05,12.50-,-1,,,`, "", `orders.csv:2: amount "12.50-": not a decimal number`},
+		{"decimal comma", `C1,2024-03-05,"12,50",1,,,`, "", `orders.csv:2: amount "12,50": not a decimal number`},
+		{"quantity with decimals", `C1,2024-03-05,12.50,1.000,,,`, "", `orders.csv:2: quantity "1.000": not an integer`},
+		{"offset without colon", `C1,2024-03-05T10:00:00+0200,12.50,1,,,`, "", `orders.csv:2: date "2024-03-05T10:00:00+0200": want YYYY-MM-DD`},
+		{"day first", `C1,05.03.2024,12.50,1,,,`, "", `orders.csv:2: date "05.03.2024": want YYYY-MM-DD`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := head + tc.row + "\r\n"
+			res, err := readCSV(t, data, o)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+			} else {
+				require.NoError(t, err)
+				require.Len(t, res.Summaries, 1)
+				s := res.Summaries[0]
+				assert.Equal(t, customer.ID("C1"), s.CustomerID)
+				assert.Equal(t, tc.net, s.Net().String())
+				assert.Equal(t, []customer.Day{{Date: day(t, "2024-03-05"), Orders: 1, Net: s.Net()}}, s.Days)
+			}
+			checkScan(t, []byte(data), o)
+		})
+	}
 }

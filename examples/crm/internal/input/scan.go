@@ -398,7 +398,13 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		}
 	}
 	if c.cur >= 0 {
-		if s := f(c.cur); s != "" && s != string(w.cur) {
+		// A row without a currency is in the default one (Options), which
+		// need not be the file's.
+		s := f(c.cur)
+		if s == "" {
+			s = string(w.o.Currency)
+		}
+		if s != string(w.cur) {
 			return false
 		}
 	}
@@ -432,7 +438,7 @@ func (w *worker) addRow(row *Row, h uint64) *RowError {
 		cur = w.o.Currency
 	}
 	if cur != w.cur {
-		return valueError(w.name, row.Line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", w.cur))
+		return currencyError(w.name, row.Line, row.Currency, cur, w.cur)
 	}
 	fr := &w.fr
 	*fr = frow{line: row.Line, id: row.CustomerID, date: row.Date, units: row.Units, kind: row.Kind, cat: row.Category,

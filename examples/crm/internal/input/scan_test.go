@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -148,7 +149,9 @@ func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 			"C1,2024-01-02,1,1.5,,,,,\nC1,2024-01-02,1,99999999999,,,,,\nC1,2024-01-02,1,1,abc,,,,\nC1,2024-01-02,1,1,,XYZ,,,\n" +
 			"C1,2024-01-02,1,1,,,robot,,\nC1,2024-01-02,-5,2,,,,,\nC1,2024-01-02,5,1,-1,,,,\nC1,2024-01-02,5\nC1,2024-01-02,5\"0,1,,,,,\n" +
 			"C2,2024-01-02,\"5,1,,,,,\nC3,2024-01-01,1,1,,,,,\n",
-		"second currency": head + "C1,2024-01-02,5,1,,EUR,,,\nC2,2024-01-02,5,1,,USD,,,\nC2,2024-01-03,5,1,,eur,,,\n",
+		"second currency":                  head + "C1,2024-01-02,5,1,,EUR,,,\nC2,2024-01-02,5,1,,USD,,,\nC2,2024-01-03,5,1,,eur,,,\n",
+		"no currency in a file in another": head + "C1,2024-01-02,5,1,,EUR,,,\nC1,2024-01-03,5,1,,,,,\nC2,2024-01-03,5,1,, ,,,\nC2,2024-01-04,5,1,,EUR,,,\n",
+		"no currency first":                head + "C1,2024-01-02,5,1,,,,,\nC1,2024-01-03,5,1,,usd,,,\nC2,2024-01-03,5,1,,EUR,,,\n",
 		"kind changes": head + "C0,2024-01-01,5,1,,,,,\nC0,2024-01-02,5,1,,,intermediary,,\nW,2024-01-02,5,1,,,wholesaler,,\nW,2024-01-03,5,1,,,intermediary,,\n" +
 			"C0,2024-01-03,5,1,,,consumer,,\nC0,2024-01-04,5,1,,,,,\nX,2024-01-01,1" + strings.Repeat("0", 20) + ",1,,,,,\nX,2024-01-02,5,1,,,dealer,,\nX,2024-01-03,5,1,,,consumer,,\n",
 		"exchanges and free goods": head + "C1,2024-01-01,0,-1,,,,A,x\nC1,2024-01-01,0,2,,,,B,y\nC1,2024-01-05,10,1,4,,,C,z\nC1,2024-01-06,-10,-1,4,,,C,z\n" +
@@ -296,6 +299,7 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,\"1\nC2,2024-01-01,1\nC3,2024-01-01,1\""), false, 30)
 	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,1,\"x\nC2,2024-01-01,1,x\nC3,2024-01-01,1,W32\"\nC4,2024-01-01,1,\"coats\nwool\"\n"), true, 9)
 	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,\"1,x\nC2,2024-01-01,W32\",x\nC3,2024-01-01,1,x\n"), true, 4)
+	f.Add([]byte("customer_id,date,amount,currency,quantity\nC1,2024-01-01,1,EUR,1\nC1,2024-01-02,2,,1\nC2,2024-01-03,0,,-1\n"), true, 8)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff
@@ -415,4 +419,184 @@ func TestExchangeCostLeftOut(t *testing.T) {
 		assert.Equal(t, 1, s.Exchanges)
 		assert.True(t, s.GrossProfit().Equal(decimal.RequireFromString("30")), "cost %q: profit %s", cost, s.GrossProfit())
 	}
+}
+
+// An exchange is not a purchase, in both readers: it opens no order
+// (with an order_id of its own or without one), makes no day and adds no
+// category, so purchase days and the buy-till-you-die frequency stay
+// those of the sales; it counts in ReturnedUnits, Returns and Exchanges
+// only. A customer whose only row in the file is an exchange (of a sale
+// before the export) has no order, no day and no category.
+func TestExchangeIsNotAPurchase(t *testing.T) {
+	const head = "customer_id,date,order_id,amount,quantity,cost,category\n"
+	o := Options{AsOf: customer.DateFromYMD(2025, 12, 31)}
+	for name, data := range map[string]string{
+		"own order": head + "C1,2025-03-01,O1,50.00,2,20.00,coats\nC1,2025-03-05,X1,0.00,-1,,shirts\n" +
+			"C2,2025-04-01,X2,0,-2,-10,jeans\n",
+		"no order_id": head + "C1,2025-03-01,,50.00,2,20.00,coats\nC1,2025-03-05,,0.00,-1,,shirts\n" +
+			"C2,2025-04-01,,0,-2,-10,jeans\n",
+		"decimal path": head + "C1,2025-03-01,O1,50.000001,2,20.00,coats\nC1,2025-03-05,X1,0.00,-1,,shirts\n" +
+			"C2,2025-04-01,X2,0,-2,-10,jeans\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			checkScan(t, []byte(data), o)
+			r, err := readCSV(t, data, o)
+			require.NoError(t, err)
+			require.Len(t, r.Summaries, 2)
+			s := r.Summaries[0]
+			assert.Equal(t, 1, s.Orders)
+			require.Len(t, s.Days, 1, "no day for the exchange")
+			assert.Equal(t, customer.DateFromYMD(2025, 3, 1), s.Days[0].Date)
+			assert.Equal(t, []string{"coats"}, s.Categories)
+			x, _, _, ok := s.BTYD(customer.Days)
+			assert.True(t, ok)
+			assert.Zero(t, x, "no repeat transaction")
+			assert.Equal(t, 2, s.Units)
+			assert.Equal(t, 1, s.ReturnedUnits)
+			assert.Equal(t, 1, s.Returns)
+			assert.Equal(t, 1, s.Exchanges)
+
+			s = r.Summaries[1]
+			assert.Zero(t, s.Orders)
+			assert.Empty(t, s.Days)
+			assert.Empty(t, s.Categories)
+			assert.Zero(t, s.Units)
+			assert.True(t, s.Net().IsZero())
+			assert.True(t, s.Cost.IsZero())
+			assert.Equal(t, 2, s.ReturnedUnits)
+			assert.Equal(t, 1, s.Returns)
+			assert.Equal(t, 1, s.Exchanges)
+			_, _, _, ok = s.BTYD(customer.Days)
+			assert.False(t, ok)
+		})
+	}
+}
+
+// TestExchangesChangeOnlyTheReturnCounts writes random exports twice,
+// with and without exchange rows among the sales and refunds: with them,
+// both readers give the same summaries, and those are the summaries
+// without them but for ReturnedUnits, Returns and Exchanges, which count
+// the exchanges on or before as-of; a customer with nothing but
+// exchanges has no order, day, category or money.
+func TestExchangesChangeOnlyTheReturnCounts(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		type genRow struct {
+			cust, order, cat, cost string
+			date                   customer.Date
+			cents                  int64
+			units                  int
+			exchange               bool
+		}
+		base := customer.DateFromYMD(2024, 1, 1)
+		o := Options{AsOf: base + 30}
+		n := rapid.IntRange(1, 30).Draw(rt, "rows")
+		rows := make([]genRow, n)
+		for i := range rows {
+			r := genRow{
+				cust:  rapid.SampledFrom([]string{"C1", "C2", "C3", "10"}).Draw(rt, "cust"),
+				order: rapid.SampledFrom([]string{"", "A", "B", "X"}).Draw(rt, "order"),
+				cat:   rapid.SampledFrom([]string{"", "coats", "shirts", "jeans"}).Draw(rt, "cat"),
+				date:  base + customer.Date(rapid.IntRange(0, 40).Draw(rt, "day")),
+			}
+			if r.exchange = rapid.Bool().Draw(rt, "exchange"); r.exchange {
+				r.units = -rapid.IntRange(1, 3).Draw(rt, "units")
+				r.cost = rapid.SampledFrom([]string{"", "0", "4.50", "-4.50"}).Draw(rt, "cost")
+			} else {
+				r.cents = rapid.Int64Range(-3000, 9000).Draw(rt, "cents")
+				switch {
+				case r.cents > 0:
+					r.units = rapid.IntRange(0, 3).Draw(rt, "units")
+				case r.cents < 0:
+					r.units = -rapid.IntRange(0, 3).Draw(rt, "units")
+				}
+			}
+			rows[i] = r
+		}
+		file := func(exchanges bool) []byte {
+			var b strings.Builder
+			b.WriteString("customer_id,date,order_id,amount,quantity,cost,category\n")
+			for _, r := range rows {
+				if r.exchange && !exchanges {
+					continue
+				}
+				fmt.Fprintf(&b, "%s,%s,%s,%s,%d,%s,%s\n", r.cust, r.date, r.order, decimal.New(r.cents, -2), r.units, r.cost, r.cat)
+			}
+			return []byte(b.String())
+		}
+		with, without := file(true), file(false)
+		if want, got := summarizeBytes(with, o), tableOutcome(ScanCSV(bytes.NewReader(with), "f.csv", o, 2)); want != got {
+			rt.Fatalf("ScanCSV:\nwant %s\ngot  %s", want, got)
+		}
+		type counts struct{ units, n int }
+		exchanged := map[string]*counts{}
+		for _, r := range rows {
+			if r.exchange && r.date <= o.AsOf {
+				c := exchanged[r.cust]
+				if c == nil {
+					c = &counts{}
+					exchanged[r.cust] = c
+				}
+				c.units -= r.units
+				c.n++
+			}
+		}
+		read := func(data []byte) map[string]*customer.Summary {
+			cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+			require.NoError(rt, err)
+			res, err := Summarize(cr, "f.csv", o)
+			if errors.Is(err, ErrNoRows) {
+				return map[string]*customer.Summary{}
+			}
+			require.NoError(rt, err)
+			return byID(res)
+		}
+		ws, wo := read(with), read(without)
+		for id, s := range ws {
+			c := exchanged[id]
+			if c == nil {
+				c = &counts{}
+			}
+			require.Equal(rt, c.n, s.Exchanges, id)
+			g := s.Clone()
+			g.ReturnedUnits -= c.units
+			g.Returns -= c.n
+			g.Exchanges = 0
+			if b, ok := wo[id]; ok {
+				require.Equal(rt, summaryText(b), summaryText(&g), id)
+				continue
+			}
+			// Nothing but exchanges.
+			require.Zero(rt, g.Orders, id)
+			require.Empty(rt, g.Days, id)
+			require.Empty(rt, g.Categories, id)
+			require.Zero(rt, g.Units, id)
+			require.Zero(rt, g.ReturnedUnits, id)
+			require.Zero(rt, g.Returns, id)
+			require.True(rt, g.Net().IsZero() && g.Cost.IsZero(), id)
+		}
+		for id := range wo {
+			require.Contains(rt, ws, id)
+		}
+	})
+}
+
+// A row without a currency is in the default currency (Options.Currency),
+// in both readers: in a file in another currency it is an error that says
+// so, and with that currency as the default it is read.
+func TestRowWithoutCurrencyIsInTheDefault(t *testing.T) {
+	data := []byte("customer_id,date,amount,currency\nC1,2024-01-01,1.00,EUR\nC1,2024-01-02,2.00,\nC2,2024-01-02,3.00, \n")
+	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
+	const want = `error: f.csv:3: currency "": empty, so USD (the default); the file is in EUR, and one file holds one currency`
+	require.Equal(t, want, summarizeBytes(data, o))
+	require.Equal(t, want, tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, 2)))
+	checkScan(t, data, o)
+	o.SkipInvalid = true
+	checkScan(t, data, o)
+
+	o = Options{AsOf: customer.DateFromYMD(2024, 12, 31), Currency: "EUR"}
+	checkScan(t, data, o)
+	tab, err := ScanCSV(bytes.NewReader(data), "f.csv", o, 2)
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, tab.Rows)
+	assert.Equal(t, customer.Currency("EUR"), tab.Currency)
 }

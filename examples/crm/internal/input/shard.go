@@ -337,6 +337,11 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	if !ok || x.returns < r.returns || x.exchanges < r.exchanges {
 		return false
 	}
+	if exchange {
+		// Not a purchase: no order, no day, no category (salesrow).
+		*r = x
+		return true
+	}
 	// The day, found from the end: rows mostly come in date order.
 	var days []uint64
 	if x.days.n > 0 {
@@ -349,7 +354,7 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	found := j > 0 && dayDate(days[j-1]) == fr.date
 	newOrder := false
 	var k int
-	if sign >= 0 && !exchange {
+	if sign >= 0 {
 		var ks []uint64
 		if x.orders.n > 0 {
 			ks = s.orders.slice(x.orders.off, x.orders.n)
@@ -408,7 +413,7 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		}
 	}
 	*r = x
-	if sign >= 0 && !exchange {
+	if sign >= 0 {
 		s.lastKey, s.lastKeyOf = fr.key, i
 	}
 	return true

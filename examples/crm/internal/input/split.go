@@ -41,14 +41,16 @@ type splitter struct {
 	r    io.Reader
 	name string
 	// width is the number of fields of the header, 0 before it is
-	// known (see recordScan).
-	width int
-	buf   []byte // unread bytes carried into the next block
-	line  int    // line of the first byte of buf
-	eof   bool
-	rerr  error
-	free  chan []byte
-	read  int64
+	// known (see recordScan); header are its names, for the error of a
+	// record longer than the limit.
+	width  int
+	header []string
+	buf    []byte // unread bytes carried into the next block
+	line   int    // line of the first byte of buf
+	eof    bool
+	rerr   error
+	free   chan []byte
+	read   int64
 }
 
 func (s *splitter) next() *chunk {
@@ -71,17 +73,26 @@ func (s *splitter) next() *chunk {
 			}
 		}
 		if s.eof {
+			// The walker finds a line or a record longer than the limit
+			// in the last block as recordScan finds it in the others.
 			c := &chunk{data: b, line: s.line, last: true, err: s.rerr, errLine: math.MaxInt}
 			s.buf = nil
 			if tail := len(b) - (bytes.LastIndexByte(b, '\n') + 1); tail > MaxLineBytes {
 				c.err = fmt.Errorf("%s:%d: line longer than %d bytes", s.name, s.line+bytes.Count(b, nl), MaxLineBytes)
 				c.errLine = s.line + bytes.Count(b, nl)
-				c.data = b[:len(b)-tail]
 			}
 			c.plain = bytes.IndexByte(c.data, '"') < 0
 			return c
 		}
-		cut, plain := boundary(b, s.width)
+		cut, plain, open := boundary(b, s.width)
+		if open >= 0 {
+			// A record longer than the limit, starting at cut, ends the
+			// input: where it ends cannot be told.
+			line := s.line + bytes.Count(b[:cut], nl)
+			s.eof, s.buf = true, nil
+			return &chunk{data: b[:cut], line: s.line, last: true, plain: bytes.IndexByte(b[:cut], '"') < 0,
+				err: recordTooLong(s.name, line, s.header, open), errLine: line}
+		}
 		if cut > 0 {
 			c := &chunk{data: b[:cut], line: s.line, plain: plain}
 			s.buf = append(s.buf[:0:0], b[cut:]...)
@@ -119,20 +130,40 @@ func (s *splitter) take(n int) []byte {
 
 // boundary returns the end of the last whole record of b (0 if none),
 // for a block that does not end the input, and whether b holds no quote;
-// width is the header's number of fields, as for recordScan.
-func boundary(b []byte, width int) (int, bool) {
+// width is the header's number of fields, as for recordScan. When a
+// record of b is longer than the limit (see recordScan), open is the
+// index of its field that is open there and cut is its start; open is
+// -1 otherwise. Before the header is known (width 0) only the first
+// record is judged so: the block then ends before such a record, and the
+// reader cuts what follows the header again once it knows the width.
+func boundary(b []byte, width int) (cut int, plain bool, open int) {
 	if bytes.IndexByte(b, '"') < 0 {
-		return bytes.LastIndexByte(b, '\n') + 1, true
+		return bytes.LastIndexByte(b, '\n') + 1, true, -1
 	}
 	last, i := 0, 0
 	for i < len(b) {
-		end := recordEnd(b, i, false, width)
-		if end < 0 {
+		end, _, open := recordScan(b, i, false, width)
+		if open >= 0 && (width > 0 || i == 0) {
+			return i, false, open
+		}
+		if end < 0 || open >= 0 {
 			break
 		}
 		last, i = end, end
 	}
-	return last, false
+	return last, false, -1
+}
+
+// recordTooLong is the error that ends the input at a record, on line
+// line, whose quoted field, field of header (when known), is still open
+// MaxLineBytes bytes after the start of the record.
+func recordTooLong(name string, line int, header []string, field int) error {
+	col := ""
+	if field < len(header) {
+		col = header[field] + ": "
+	}
+	return fmt.Errorf("%s:%d: %srecord longer than %d bytes: its quoted field is still open there (a quote missing, or a field that long)",
+		name, line, col, MaxLineBytes)
 }
 
 // recordEnd returns the end of the record that starts at i: the index
@@ -144,9 +175,10 @@ func boundary(b []byte, width int) (int, bool) {
 // with a quote runs to the closing quote, across lines. A record that
 // encoding/csv rejects is malformed: a quote in an unquoted field, a
 // closing quote followed by anything but a comma or the end of the line,
-// a quoted field that the input leaves open, or one that is still open
-// MaxLineBytes bytes after the start of the record (the bound that keeps
-// a stray quote from taking the rest of the file into one record).
+// or a quoted field that the input leaves open. A quoted field still
+// open MaxLineBytes bytes after the start of its record makes the record
+// longer than the limit (see recordScan), the bound that keeps a stray
+// quote from taking the rest of the file into one record.
 //
 // A stray quote that opens a field and is closed by another one lines
 // later, as the inch mark of `W32"` may close it, makes a record that
@@ -161,17 +193,29 @@ func boundary(b []byte, width int) (int, bool) {
 // reader reports it at that line and goes on with the next one, so that
 // one wrong quote costs one line, and the lines after it are read.
 func recordEnd(b []byte, i int, eof bool, width int) int {
-	end, _ := recordScan(b, i, eof, width)
+	end, _, _ := recordScan(b, i, eof, width)
 	return end
 }
 
 // recordScan is recordEnd, and also returns the end of the line where
 // encoding/csv finds a malformed record wrong (the end of its first line
 // for a quoted field left open), which is end for any other record.
-func recordScan(b []byte, i int, eof bool, width int) (end, scanned int) {
+//
+// A record whose first line fits within MaxLineBytes but whose quoted
+// field is still open MaxLineBytes bytes after the start of the record
+// is longer than the limit: open is then the index of that field (and
+// end and scanned are those of a malformed record), else -1. Whether a
+// record is longer than the limit depends only on its first
+// MaxLineBytes+1 bytes, so it is told the same in a block that ends the
+// input and in one that does not. Such a record ends the input (see
+// recordTooLong): where it ends cannot be told, and a field that long is
+// more than the reader keeps in memory for one record. A line within the
+// limit that shows the quote to be stray (a row of its own, above) makes
+// the record malformed instead.
+func recordScan(b []byte, i int, eof bool, width int) (end, scanned, open int) {
 	first := lineEnd(b, i, eof)
 	if first < 0 {
-		return -1, -1
+		return -1, -1, -1
 	}
 	bad := min(first+1, len(b)) // the end of a malformed record
 	limit := i + MaxLineBytes   // the last line break a record may have
@@ -179,34 +223,50 @@ func recordScan(b []byte, i int, eof bool, width int) (end, scanned int) {
 	fields := 1
 	// whole returns the end of the record, which ends at the line break
 	// le, or that of a malformed one.
-	whole := func() (int, int) {
+	whole := func() (int, int, int) {
 		if width > 0 && le > first && fields != width {
-			return bad, bad
+			return bad, bad, -1
 		}
-		return min(le+1, len(b)), min(le+1, len(b))
+		return min(le+1, len(b)), min(le+1, len(b)), -1
+	}
+	// tooLong is the outcome of a record still open past the limit; a
+	// first line over the limit is the walker's error (a line too long).
+	tooLong := func() (int, int, int) {
+		if first > limit {
+			return bad, bad, -1
+		}
+		return bad, bad, fields - 1
 	}
 	for {
 		if f < le && b[f] == '"' {
 			p := f + 1
 			for {
 				q := bytes.IndexByte(b[p:], '"')
-				if q < 0 {
-					if eof || len(b) > limit {
-						return bad, bad // left open
-					}
-					return -1, -1
+				closed := q >= 0
+				if closed {
+					q += p
+				} else {
+					q = len(b) + 1 // past every line of b
 				}
-				q += p
 				for q > le {
 					next := le + 1
+					if next >= len(b) && eof {
+						if len(b) > limit {
+							return tooLong()
+						}
+						return bad, bad, -1 // left open
+					}
 					if le = lineEnd(b, next, eof); le < 0 {
 						if len(b) > limit {
-							return bad, bad
+							return tooLong()
 						}
-						return -1, -1
+						return -1, -1, -1
 					}
-					if le > limit || q > le && wholeRow(b[next:le], width) {
-						return bad, bad
+					if le > limit {
+						return tooLong()
+					}
+					if q > le && wholeRow(b[next:le], width) {
+						return bad, bad, -1
 					}
 				}
 				switch {
@@ -221,7 +281,7 @@ func recordScan(b []byte, i int, eof bool, width int) (end, scanned int) {
 					// and `\r` at the end of the input, as `\n`).
 					return whole()
 				default:
-					return bad, min(le+1, len(b))
+					return bad, min(le+1, len(b)), -1
 				}
 				break
 			}
@@ -233,7 +293,7 @@ func recordScan(b []byte, i int, eof bool, width int) (end, scanned int) {
 			fe = f + c
 		}
 		if bytes.IndexByte(b[f:fe], '"') >= 0 {
-			return bad, min(le+1, len(b))
+			return bad, min(le+1, len(b)), -1
 		}
 		if c < 0 {
 			return whole()
@@ -322,8 +382,8 @@ func newCursor(c *chunk) cursor { return cursor{c: c, line: c.line} }
 // next reads the record of the chunk at cur into rec, skipping empty
 // lines as encoding/csv does, and moves cur past it. It returns a
 // *RowError for a record that encoding/csv rejects (rec then holds only
-// the line), and false at the end of the chunk or at a line too long
-// (cur.err).
+// the line), and false at the end of the chunk or at a line or a record
+// too long (cur.err).
 func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 	c := cur.c
 	data := c.data
@@ -345,7 +405,11 @@ func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 		if !c.plain && bytes.IndexByte(l, '"') >= 0 {
 			// The chunk ends with a whole record: what it leaves open is
 			// malformed.
-			e, scanned := recordScan(data, pos, true, w.width)
+			e, scanned, open := recordScan(data, pos, true, w.width)
+			if open >= 0 {
+				cur.err = recordTooLong(w.name, cur.line, w.header, open)
+				return nil, false
+			}
 			re := w.quoted(data[pos:scanned], cur.line, rec)
 			cur.pos = e
 			cur.line += bytes.Count(data[pos:e], nl)

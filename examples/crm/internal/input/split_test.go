@@ -84,12 +84,14 @@ func TestCommaBits(t *testing.T) {
 }
 
 func TestBoundaryTellsPlainBlocks(t *testing.T) {
-	cut, plain := boundary([]byte("a,b\nc,d\ne"), 0)
+	cut, plain, open := boundary([]byte("a,b\nc,d\ne"), 0)
 	assert.Equal(t, 8, cut)
 	assert.True(t, plain)
-	cut, plain = boundary([]byte("a,\"b\nc\",d\ne"), 0)
+	assert.Equal(t, -1, open)
+	cut, plain, open = boundary([]byte("a,\"b\nc\",d\ne"), 0)
 	assert.Equal(t, 10, cut)
 	assert.False(t, plain)
+	assert.Equal(t, -1, open)
 }
 
 func TestCategoryIndexesSurviveSlotCollisions(t *testing.T) {
@@ -308,4 +310,56 @@ func readBothWays(t *testing.T, data []byte, stop string) *Result {
 		checkScan(t, data, o)
 	}
 	return res
+}
+
+// TestQuotedFieldLongerThanTheLimitEndsTheFile: a quoted field still open
+// MaxLineBytes bytes after the start of its record, whether it closes
+// later or never, ends the file with an error that names the line, the
+// column and the limit, with or without -skip-invalid, and the same way
+// in both readers however the input is cut into blocks. A record of
+// exactly the limit is read.
+func TestQuotedFieldLongerThanTheLimitEndsTheFile(t *testing.T) {
+	const head = "customer_id,date,amount,note\n"
+	// A note of n bytes over lines of 64 bytes, none of them a row.
+	note := func(n int) string {
+		line := strings.Repeat("n", 63) + "\n"
+		s := strings.Repeat(line, n/len(line))
+		return s + strings.Repeat("m", n-len(s))
+	}
+	// Rows after the long record: the file is read in more than one
+	// block.
+	rows := strings.Repeat("C3,2024-01-02,2,x\n", (2*MaxLineBytes)/18)
+	tooLong := func(line int, col string) string {
+		return fmt.Sprintf("f.csv:%d: %srecord longer than %d bytes: its quoted field is still open there (a quote missing, or a field that long)",
+			line, col, MaxLineBytes)
+	}
+	rec := "C1,2024-01-01,1,\"" // the start of the record on line 3
+	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
+	for _, tc := range []struct {
+		name, data, err string
+	}{
+		{"closed past the limit", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes) + "\"\n" + rows, tooLong(3, "note: ")},
+		{"never closed", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes+1000), tooLong(3, "note: ")},
+		{"never closed, rows after", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes+1000) + "\n" + rows, tooLong(3, "note: ")},
+		{"one byte over", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes-len(rec)) + "\"\n" + rows, tooLong(3, "note: ")},
+		{"into a long last line", head + "C0,2024-01-01,1,x\n" + rec + "a\n" + strings.Repeat("z", MaxLineBytes+10) + "\"", tooLong(3, "note: ")},
+		{"in the header", "customer_id,date,amount,\"" + note(MaxLineBytes) + "\"\n" + rows, tooLong(1, "")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, skip := range []bool{false, true} {
+				o.SkipInvalid = skip
+				got := summarizeBytes([]byte(tc.data), o)
+				require.Equal(t, "error: "+tc.err, got, "skip %v", skip)
+				checkScan(t, []byte(tc.data), o)
+			}
+		})
+	}
+	// At the limit: the record is MaxLineBytes bytes long without its
+	// line break, as a line may be.
+	data := head + rec + note(MaxLineBytes-len(rec)-1) + "\"\n" + rows
+	o.SkipInvalid = false
+	res, err := readCSV(t, data, o)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1+strings.Count(rows, "\n"), res.Rows)
+	checkScan(t, []byte(data), o)
 }

@@ -133,6 +133,16 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 	return res, nil
 }
 
+// currencyError is the error of a row, on line line, whose currency cur
+// is not the file's: the row's own (given), or the default when the row
+// gives none.
+func currencyError(name string, line int, given, cur, file customer.Currency) *RowError {
+	if given == "" {
+		return valueError(name, line, ColCurrency, "", fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency", cur, file))
+	}
+	return valueError(name, line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", file))
+}
+
 // add adds one valid row; it returns a *RowError, and changes nothing,
 // when the row cannot be added.
 func add(accounts map[string]*account, in interner, row *Row, name string, o *Options, sopts *customer.SummaryOptions, res *Result) *RowError {
@@ -145,7 +155,7 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 	if res.Currency == "" {
 		res.Currency = cur
 	} else if cur != res.Currency {
-		return valueError(name, row.Line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", res.Currency))
+		return currencyError(name, row.Line, row.Currency, cur, res.Currency)
 	}
 	if row.Date > o.AsOf {
 		res.Later++
