@@ -151,7 +151,7 @@ func (p *Programme) pointsValue(n Points) decimal.Decimal {
 func (e Join) apply(b *builder) error {
 	next := time.Time{}
 	if b.p.multiTier() {
-		next = b.p.addMonths(e.Time, b.p.cfg.Tiers.ReviewMonths)
+		next = b.p.reviewAfter(e.Time, e.Time)
 	}
 	return b.event(Entry{Kind: EntryJoin, Effective: e.Time, Birthday: e.Birthday, NextReview: next,
 		Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
@@ -303,8 +303,9 @@ func (e Purchase) apply(b *builder) error {
 }
 
 // upgrade moves the member up at once when it qualifies for a higher
-// tier. The review clock restarts, so a new tier is held for at least one
-// review period.
+// tier. The review clock restarts at b.now, so a new tier is held for at
+// least one review period, and the reviews after it are counted from
+// b.now (reviewAfter).
 func (b *builder) upgrade() error {
 	if !b.p.multiTier() {
 		return nil
@@ -314,7 +315,7 @@ func (b *builder) upgrade() error {
 		return nil
 	}
 	return b.emit(Entry{Kind: EntryTier, Effective: b.now, From: b.w.Level, To: q,
-		NextReview: b.p.addMonths(b.now, b.p.cfg.Tiers.ReviewMonths),
+		NextReview: b.p.reviewAfter(b.now, b.now),
 		Note:       fmt.Sprintf("upgraded from %s to %s: qualifying %s", b.p.cfg.Tiers.Levels[b.w.Level].Name, b.p.cfg.Tiers.Levels[q].Name, b.p.Qualifying(b.w, b.now))})
 }
 
@@ -871,11 +872,20 @@ func (b *builder) settle() error {
 	}
 }
 
+// review holds the periodic review due at at. The next review is the
+// first date of the member's review schedule after at, counted from the
+// start of the review clock, so that a review moved to the end of a
+// shorter month does not move the ones after it, and a review date
+// recorded by an earlier rule is followed by the schedule's next date.
 func (b *builder) review(at time.Time) error {
 	w := &b.w
 	t := b.p.cfg.Tiers
 	q := b.p.qualifyingLevel(w, at)
-	next := b.p.addMonths(at, t.ReviewMonths)
+	clock := w.reviewClock
+	if clock.IsZero() {
+		clock = at
+	}
+	next := b.p.reviewAfter(clock, at)
 	name := func(i int) string { return t.Levels[i].Name }
 	v := b.p.Qualifying(*w, at)
 	switch {

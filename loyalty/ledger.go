@@ -289,6 +289,11 @@ type Account struct {
 	redeemed         pmap[redemptionRecord] // by order ID
 	qual             *qnode                 // orders by time with their qualifying sums
 	birthdayGiftYear int
+	// reviewClock is when the review clock last started: the join, or
+	// the last upgrade between reviews. The periodic reviews fall every
+	// ReviewMonths calendar months from it ([TierConfig]). It is derived
+	// from the entries' times, so a replay rebuilds it.
+	reviewClock time.Time
 	// lapsed are the lots that expired within lapsedKept of AsOf, with
 	// the points that expired of them and were not put back, in
 	// lapsedCompare order; shared between account versions, never
@@ -523,6 +528,7 @@ func (a *Account) fold(e *Entry) error {
 		}
 		a.Member, a.Birthday, a.Joined = e.Member, e.Birthday, e.Effective
 		a.LevelSince, a.NextReview = e.Effective, e.NextReview
+		a.reviewClock = e.Effective
 	case EntryEarn, EntryBonus, EntryAdjust, EntryRestore, EntryReopen:
 		if e.Kind == EntryReopen {
 			if err := a.reopen(e); err != nil {
@@ -656,6 +662,12 @@ func (a *Account) fold(e *Entry) error {
 	}
 	if e.Kind == EntryTier {
 		a.Level, a.LevelSince = e.To, e.Effective
+	}
+	if e.Kind == EntryTier && e.To > e.From && !e.Effective.Equal(a.NextReview) {
+		// An upgrade between reviews restarts the review clock; an
+		// upgrade at a review happens at the review due, NextReview, and
+		// keeps the schedule.
+		a.reviewClock = e.Effective
 	}
 	if e.Kind == EntryTier || e.Kind == EntryReview {
 		a.NextReview, a.GraceUntil = e.NextReview, e.GraceUntil

@@ -163,7 +163,7 @@ type RedeemConfig struct {
 // ([Basis]) of the purchases made in (t − WindowMonths, t], less what was
 // refunded (an exchange takes nothing off). A member moves up at once when a purchase brings it to a
 // higher tier's Min; a member moves down only at a periodic review, every
-// ReviewMonths from joining: a member who no longer qualifies gets
+// ReviewMonths months on the schedule below: a member who no longer qualifies gets
 // GraceDays of grace and is moved down to the tier it qualifies for at
 // the end of the grace period if it still falls short then. Months are
 // calendar months in the programme's [Config.Location]; GraceDays are
@@ -171,14 +171,32 @@ type RedeemConfig struct {
 // month WindowMonths earlier, or that month's last day when it is
 // shorter (31 August less six months is the end of February), so the
 // window only moves forward as t does.
+//
+// The review clock starts when the member joins and starts again when a
+// purchase moves the member up between reviews, so a new tier is held
+// for at least ReviewMonths. The k-th review after the clock starts falls
+// k × ReviewMonths calendar months after its start, on the same day of
+// the month and at the same time of day, or on the month's last day when
+// the month is shorter. Each review is counted from the clock's start,
+// not from the review before it, so a shorter month never moves the
+// reviews after it. Reviewed monthly, a member who joined on 31 January
+// is reviewed on 28 (or 29) February, 31 March, 30 April, 31 May and so
+// on; every six months from 31 August, at the end of February and on 31
+// August; yearly from 29 February, on 28 February in the years that have
+// no 29th and on 29 February in leap years. A review that moves the
+// member up or down, and the end of a grace, keep the schedule. Reviews
+// that fell due while nothing was recorded for the member are held one
+// after another, each at its own date, when the ledger is next brought
+// up to date. A review date already recorded in the ledger stays as
+// recorded; the review after it is the schedule's next date.
 type TierConfig struct {
 	// Basis is what qualifies. Default [BasisSpend].
 	Basis Basis `json:"basis"`
 	// WindowMonths is the rolling qualifying window, > 0 with two or more
 	// levels.
 	WindowMonths int `json:"window_months"`
-	// ReviewMonths is the time between reviews, > 0 with two or more
-	// levels.
+	// ReviewMonths is the time between reviews in calendar months, > 0
+	// with two or more levels.
 	ReviewMonths int `json:"review_months"`
 	// GraceDays is the grace period after a failed review, ≥ 0.
 	GraceDays int `json:"grace_days"`
@@ -393,14 +411,45 @@ func (p *Programme) addMonths(t time.Time, n int) time.Time {
 // not have becomes its last day (31 August less six months is 28 or 29
 // February, not 3 March), so that the start of a rolling window never
 // moves backwards as t moves on.
-func (p *Programme) monthsBefore(t time.Time, n int) time.Time {
+func (p *Programme) monthsBefore(t time.Time, n int) time.Time { return p.monthsFrom(t, -n) }
+
+// monthsFrom returns t plus n calendar months (n may be negative),
+// counted in the programme's time zone, in t's own zone: the same day of
+// the month and time of day, or the target month's last day when it is
+// shorter than t's day (31 January plus one month is 28 or 29 February,
+// not 3 March).
+func (p *Programme) monthsFrom(t time.Time, n int) time.Time {
 	local := t.In(p.Location())
 	y, m, d := local.Date()
-	if last := time.Date(y, m-time.Month(n)+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
+	if last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
 		d = last
 	}
 	hh, mm, ss := local.Clock()
-	return time.Date(y, m-time.Month(n), d, hh, mm, ss, local.Nanosecond(), p.Location()).In(t.Location())
+	return time.Date(y, m+time.Month(n), d, hh, mm, ss, local.Nanosecond(), p.Location()).In(t.Location())
+}
+
+// reviewAfter returns the first tier review ([TierConfig]) of the review
+// clock started at start that falls after t: start plus the smallest
+// positive multiple of ReviewMonths calendar months (as monthsFrom counts
+// them) that is later than t. Each review is counted from start itself,
+// never from the review before it, so a day the month lacks does not
+// move the ones after it.
+func (p *Programme) reviewAfter(start, t time.Time) time.Time {
+	r := p.cfg.Tiers.ReviewMonths
+	if r <= 0 {
+		return time.Time{}
+	}
+	ls, lt := start.In(p.Location()), t.In(p.Location())
+	// The review k·r months after start falls in start's month plus k·r
+	// months, so the first one after t is the one in t's month or one of
+	// the next r: begin at the last multiple at or before t's month.
+	k := max(((lt.Year()-ls.Year())*12+int(lt.Month()-ls.Month()))/r, 1)
+	for {
+		if next := p.monthsFrom(start, k*r); next.After(t) {
+			return next
+		}
+		k++
+	}
 }
 
 // date formats the calendar date of t in the programme's time zone.
