@@ -17,6 +17,9 @@ func FuzzParse(f *testing.F) {
 		"c3,2024-03-05 10:00,0,,-1,,,,",
 		",x,1e3,,1.5,,eur,robot,",
 		"c4,2024-13-01,1,,,,,,",
+		",,,,,,,,",
+		" , ,\t,,, ,,,",
+		",,",
 	} {
 		f.Add(s)
 	}
@@ -24,6 +27,9 @@ func FuzzParse(f *testing.F) {
 		rec := strings.Split(line, ",")
 		var r salesrow.Row
 		fe := layout9.Parse(rec, &r)
+		if salesrow.Blank(rec) && fe == nil {
+			t.Fatalf("blank record %q parses", line)
+		}
 		if fe != nil {
 			if fe.Field < -1 || fe.Field >= len(rec) || fe.Error() == "" {
 				t.Fatalf("error %+v for %q", fe, line)

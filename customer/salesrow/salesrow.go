@@ -64,6 +64,17 @@
 // Other zero-amount rows are sales of nothing (free goods) and count as
 // transactions. A sale's quantity may be 0 or absent: a delivery or
 // service charge adds money but no units.
+//
+// # Blank rows
+//
+// A row whose every field is empty once trimmed ([Blank]), such as the
+// `,,,,,,` or `"",""` rows that spreadsheets and ERP exports put after
+// (or between) the data, carries no data, whatever its number of
+// fields: it is no sale and no error. [Layout.Parse] rejects it like any
+// row without a customer_id; a reader asks Blank where Parse fails, so
+// that no valid row pays for the question, and passes the row over and
+// counts it, since nothing is dropped silently. A row with one field
+// filled is no blank row: an amount without a customer_id is an error.
 package salesrow
 
 import (
@@ -294,6 +305,18 @@ func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 	}
 	r.Category = field(rec, l.Category)
 	return nil
+}
+
+// Blank reports whether every field of rec is empty once trimmed of
+// surrounding spaces, as the fields of a row are read: a blank row (see
+// the package comment). A record of no fields is blank.
+func Blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseDate parses the date field as [customer.ParseDay] does; the reason

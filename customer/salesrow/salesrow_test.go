@@ -90,6 +90,51 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// A blank row is one whose every field is empty once trimmed, whatever
+// its number of fields; one filled field makes a row that is not blank.
+func TestBlank(t *testing.T) {
+	for _, rec := range [][]string{
+		nil,
+		{""},
+		strings.Split(",,,,,,,,", ","),
+		strings.Split(" , ,\t,\r,  ,,\u00a0,,\u3000", ","),
+		{"", "", ""},
+		{"\n", " \r\n "},
+	} {
+		assert.True(t, salesrow.Blank(rec), "%q", rec)
+	}
+	for _, rec := range [][]string{
+		{"c1"},
+		strings.Split(",2024-03-05,1,,,,,,", ","),
+		strings.Split(",,,,,,,,x", ","),
+		{"", "", "\""},
+		{"\x00"},
+		{"", "\u200b"}, // a zero-width space is not a space
+	} {
+		assert.False(t, salesrow.Blank(rec), "%q", rec)
+	}
+}
+
+// A blank record of the header's width fails Parse as an empty
+// customer_id: a reader that asks Blank only where Parse fails sees
+// every blank row. Any record with a filled field is not blank.
+func TestPropertyBlankRowsFailParseOnTheCustomerID(t *testing.T) {
+	space := rapid.SampledFrom([]string{"", " ", "\t", "  ", "\u00a0", "\r\n"})
+	rapid.Check(t, func(t *rapid.T) {
+		rec := rapid.SliceOfN(space, layout9.Fields, layout9.Fields).Draw(t, "blank")
+		require.True(t, salesrow.Blank(rec))
+		var r salesrow.Row
+		fe := layout9.Parse(rec, &r)
+		require.NotNil(t, fe)
+		require.Equal(t, salesrow.ColCustomerID, fe.Column)
+		require.Equal(t, layout9.CustomerID, fe.Field)
+
+		i := rapid.IntRange(0, len(rec)-1).Draw(t, "filled")
+		rec[i] += rapid.StringMatching(`[a-z0-9.-]{1,5}`).Draw(t, "value")
+		require.False(t, salesrow.Blank(rec))
+	})
+}
+
 func TestParseCurrencyInAnyCase(t *testing.T) {
 	var r salesrow.Row
 	for _, code := range []string{"eur", "Eur", "EUR"} {

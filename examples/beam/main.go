@@ -116,6 +116,9 @@ func run(ctx context.Context, cfg config) error {
 		if c.later > 0 {
 			fmt.Fprintf(os.Stderr, "; %d rows dated after -as-of %s left out", c.later, cfg.AsOf)
 		}
+		if c.blank > 0 {
+			fmt.Fprintf(os.Stderr, "; %d blank rows (no field filled) passed over", c.blank)
+		}
 		fmt.Fprintln(os.Stderr)
 	}
 	return nil
@@ -137,8 +140,8 @@ func cause(err error) error {
 
 // counts are the counters of a run, when the runner reports them.
 type counts struct {
-	known                  bool
-	rows, later, customers int64
+	known                         bool
+	rows, later, blank, customers int64
 }
 
 // execute builds the pipeline of cfg and runs it on runner ("direct",
@@ -166,6 +169,8 @@ func execute(ctx context.Context, runner string, cfg config) (counts, error) {
 			c.rows += m.Result()
 		case "rows-after-as-of":
 			c.later += m.Result()
+		case "rows-blank":
+			c.blank += m.Result()
 		case "customers":
 			c.customers += m.Result()
 		}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,16 +87,19 @@ func sameTable(t *testing.T, want, got [][]string, floats map[string]bool) int {
 	return identical
 }
 
-// TestMatchesCRM runs the pipeline on a generated shop and checks that its
+// TestMatchesCRM runs the pipeline on a generated shop, with blank rows
+// (every field empty) and an empty line put in, and checks that its
 // outputs are those of crm segment and crm score -model bgnbd (and
 // -model bgbb) on the same file, on the direct runner and on prism (which
 // encodes every element, accumulator and side input, as a distributed
-// runner does).
+// runner does), and that it counts the blank rows apart.
 func TestMatchesCRM(t *testing.T) {
 	bin := crmBinary(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "orders.csv")
 	runCRM(t, bin, "generate", "-customers", "300", "-seed", "3", "-out", in)
+	const blankRows = 6
+	withBlankRows(t, in)
 	const asOf = "2025-06-30"
 	wantSeg := filepath.Join(dir, "crm-segments.csv")
 	runCRM(t, bin, "segment", "-in", in, "-as-of", asOf, "-out", wantSeg)
@@ -139,9 +143,31 @@ func TestMatchesCRM(t *testing.T) {
 				assert.Equal(t, int64(len(want)-1), c.customers)
 				assert.Equal(t, int64(2549), c.rows)
 				assert.Equal(t, int64(532), c.later)
+				assert.Equal(t, int64(blankRows), c.blank)
 			})
 		}
 	}
+}
+
+// withBlankRows puts six blank rows into the export at path: one after
+// the header, one of spaces (a field short) and one of quoted empty
+// fields in the middle, two at the end, and an empty line.
+func withBlankRows(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	width := strings.Count(lines[0], ",") + 1
+	commas := strings.Repeat(",", width-1)
+	mid := len(lines) / 2
+	var b strings.Builder
+	b.WriteString(lines[0] + commas + "\n")
+	b.WriteString(strings.Join(lines[1:mid], ""))
+	b.WriteString(" , \t" + strings.Repeat(", ", width-3) + "\r\n")
+	b.WriteString(strings.Repeat(`"",`, width-1) + `""` + "\n")
+	b.WriteString(strings.Join(lines[mid:], ""))
+	b.WriteString("\n" + commas + "\n" + commas + "\n\n")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 }
 
 // The flags are checked before the pipeline is built: an unknown model,

@@ -138,13 +138,14 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 var (
 	rowsRead  = beam.NewCounter("crm", "rows")
 	rowsLater = beam.NewCounter("crm", "rows-after-as-of")
+	rowsBlank = beam.NewCounter("crm", "rows-blank")
 	customers = beam.NewCounter("crm", "customers")
 )
 
 // parseFn parses the data lines (the header, at offset 0, is skipped) and
 // keys each row by its customer. Rows dated after AsOf are counted and
-// left out; every row's currency goes to the second output, since a file
-// holds one currency.
+// left out, and so are blank rows and empty lines; every row's currency
+// goes to the second output, since a file holds one currency.
 type parseFn struct {
 	P    parser
 	AsOf int32
@@ -156,8 +157,12 @@ func (fn *parseFn) ProcessElement(ctx context.Context, off int64, line string, e
 		return nil
 	}
 	id, r, ok, err := fn.P.parse(off, line)
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	if !ok {
+		rowsBlank.Inc(ctx, 1)
+		return nil
 	}
 	rowsRead.Inc(ctx, 1)
 	emitCurrency(r.Currency)

@@ -202,7 +202,9 @@ type parser struct {
 }
 
 // parse parses the line at offset off into a customer ID and a row. It
-// returns ok = false, and no error, for an empty line.
+// returns ok = false, and no error, for a blank row: an empty line, or a
+// row whose every field is empty (salesrow.Blank), of any number of
+// fields, which carries no data and which the caller counts.
 func (p *parser) parse(off int64, line string) (id string, r row, ok bool, err error) {
 	rec, perr := splitLine(line)
 	if perr != nil {
@@ -213,6 +215,11 @@ func (p *parser) parse(off int64, line string) (id string, r row, ok bool, err e
 	}
 	var sr salesrow.Row
 	if fe := p.Cols.Parse(rec, &sr); fe != nil {
+		// A blank row fails as a row of the wrong width or without a
+		// customer_id: only then is it asked for.
+		if salesrow.Blank(rec) {
+			return "", r, false, nil
+		}
 		return "", r, false, fieldError(p.File, off, fe)
 	}
 	r = row{Offset: off, Date: int32(sr.Date), Units: int64(sr.Units), Currency: p.Currency,

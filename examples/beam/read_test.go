@@ -75,6 +75,14 @@ func TestParse(t *testing.T) {
 		{name: "quoted id", line: `"c,4",2024-03-05,1,,,,,,`, id: "c,4",
 			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "1", Currency: "USD"}},
 		{name: "empty line", line: "", skip: true},
+		{name: "blank row", line: ",,,,,,,,", skip: true},
+		{name: "blank row with spaces", line: " , ,\t,,  ,,,, ", skip: true},
+		{name: "blank quoted row", line: `"","","",""," ","","","",""`, skip: true},
+		{name: "blank row of fewer fields", line: ",,", skip: true},
+		{name: "blank row of more fields", line: ",,,,,,,,,,,", skip: true},
+		{name: "spaces only", line: "   ", skip: true},
+		{name: "amount without a customer", line: ",,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: salesrow.ColCustomerID},
+		{name: "fewer fields, one filled", line: ",,x", err: "orders.csv, byte 7: 3 fields, the header has 9"},
 		{name: "fields", line: "c1,2024-03-05,1", err: "orders.csv, byte 7: 3 fields, the header has 9"},
 		{name: "empty id", line: " ,2024-03-05,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: salesrow.ColCustomerID},
 		{name: "date", line: "c1,2024-02-30,1,,,,,,", err: `orders.csv, byte 7: date "2024-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`, column: salesrow.ColDate},
@@ -133,11 +141,16 @@ func FuzzParse(f *testing.F) {
 		"c1,2024-03-05T23:30:00-05:00,-1,,,,,,",
 		`"a""b",2024-03-05,0,,-1,,,,`,
 		"c1,2024-03-05,1e3,,,,,,", ",,,,,,,,", "", `"`, "x,y",
+		" , ,\t", `"",""," "`, ",,1,,,,,,",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		id, r, ok, err := testParser.parse(1, line)
+		// A line is passed over exactly when it is blank.
+		if rec, serr := splitLine(line); serr == nil {
+			require.Equal(t, salesrow.Blank(rec), err == nil && !ok, "%q", line)
+		}
 		if err != nil || !ok {
 			return
 		}

@@ -233,12 +233,22 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	if res.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(res.Later, "row"), what, s.opts.AsOf)
 	}
+	reportBlank(e, res.Blank)
 	fmt.Fprintln(e.stderr)
 	s.reportSkipped(e, res.Skipped, res.Errors)
 	if len(res.Summaries) == 0 {
 		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
 	}
 	return res, nil
+}
+
+// reportBlank ends the line of counts of a read with the count of the
+// blank rows passed over (every field empty, or an empty line), when
+// there were any: they carry no data, but nothing is dropped silently.
+func reportBlank(e *env, n int64) {
+	if n > 0 {
+		fmt.Fprintf(e.stderr, "; %s (no field filled) passed over", counted(n, "blank row"))
+	}
 }
 
 // same reports whether k holds n skipped rows with the errors errs.

@@ -45,8 +45,20 @@
 // the header's number of fields, or takes in lines that are rows of their
 // own): one stray quote costs one line, and the lines after it are read.
 // Rows dated after -as-of (segment, batch, report) or -calibration-end
-// (fit, score) are left out and counted on stderr. Progress goes to stderr when
-// it is a terminal.
+// (fit, score) are left out and counted on stderr.
+//
+// A blank csv row, whose every field is empty once trimmed of spaces
+// (`,,,,,,` or `"","",""`, of any number of fields), as spreadsheets and
+// ERP exports write after or between their data, carries no data: it is
+// passed over, and so is an empty line, and their count goes to stderr
+// on the line of the row counts ("3 blank rows (no field filled) passed
+// over"). They are not malformed rows: -skip-invalid neither skips nor
+// lists them, and the output is that of the file without them. A row
+// with one field filled is a row, so an amount without a customer_id
+// stops the run; a blank record over several lines (a quoted field
+// holding a line break) is malformed, as above, unless it has the
+// header's number of fields. A file of blank rows only has no data
+// rows, an error. Progress goes to stderr when it is a terminal.
 //
 // # Output
 //
@@ -99,8 +111,10 @@
 // -calibration-end` at the same date, digit for digit; churn_risk and
 // risk_band are the rule-based churn risk of package churn/risk
 // (risk.Rules with its defaults) fed with that P(alive). A customer
-// without a purchase (only refunds) has these columns empty; so does
-// every customer when a fit fails, which is reported on stderr.
+// without a purchase (only refunds) has these columns empty. When the
+// transaction fit fails (reported on stderr), p_alive,
+// expected_purchases and clv are empty for everybody, and churn_risk is
+// the rule-based risk from the other signals, without P(alive).
 //
 // crm report writes one self-contained HTML page (inline CSS and SVG, no
 // script): the customers, orders and net revenue of each kind, the

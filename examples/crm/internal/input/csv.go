@@ -24,6 +24,8 @@ const (
 
 // CSVReader reads the csv format. It cuts the input into records as
 // [ScanCSV] does (recordEnd) and reads each with the rules of salesrow.
+// It passes over the blank rows and empty lines that follow the header,
+// and counts them ([CSVReader.Blank]).
 type CSVReader struct {
 	name string
 	sp   *splitter
@@ -31,7 +33,8 @@ type CSVReader struct {
 	cur  cursor
 	rec  record
 	layout
-	row Row
+	row   Row
+	blank int64 // blank rows passed over; the walker counts empty lines
 }
 
 // NewCSVReader reads the header of r, named name in errors. An empty
@@ -69,6 +72,7 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)
 	}
 	c.layout = newLayout(l)
+	c.w.empty = 0 // empty lines before the header are no rows
 	// Records over several lines are checked against the header's
 	// number of fields from now on (recordScan): what follows the header
 	// in the first block is cut again, unless the block ends the input.
@@ -124,28 +128,45 @@ func (c *CSVReader) rest() (*chunk, *splitter) {
 // Offset returns the bytes consumed so far.
 func (c *CSVReader) Offset() int64 { return c.sp.read }
 
-// Read returns the next row.
+// Read returns the next row. It passes over blank rows, of any number
+// of fields (salesrow.Blank), and empty lines, counting them.
 func (c *CSVReader) Read() (*Row, error) {
-	re, err := c.next()
-	if err != nil {
-		return nil, err
+	for {
+		re, err := c.next()
+		if err != nil {
+			return nil, err
+		}
+		if re != nil {
+			return nil, re
+		}
+		r := &c.rec
+		if r.fields == nil {
+			c.w.split(r, 0)
+		}
+		// A blank row fails as a row of the wrong width or without a
+		// customer_id: only then is it asked for.
+		if r.nfields != c.fields {
+			if salesrow.Blank(r.fields) {
+				c.blank++
+				continue
+			}
+			return nil, &RowError{File: c.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", r.nfields, c.fields)}
+		}
+		if re := c.layout.parse(c.name, r.fields, r.line, r.lineOf, &c.row); re != nil {
+			if re.Column == ColCustomerID && salesrow.Blank(r.fields) {
+				c.blank++
+				continue
+			}
+			re.Value = strings.Clone(re.Value) // it would keep the block
+			return nil, re
+		}
+		return &c.row, nil
 	}
-	if re != nil {
-		return nil, re
-	}
-	r := &c.rec
-	if r.fields == nil {
-		c.w.split(r, 0)
-	}
-	if r.nfields != c.fields {
-		return nil, &RowError{File: c.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", r.nfields, c.fields)}
-	}
-	if re := c.layout.parse(c.name, r.fields, r.line, r.lineOf, &c.row); re != nil {
-		re.Value = strings.Clone(re.Value) // it would keep the block
-		return nil, re
-	}
-	return &c.row, nil
 }
+
+// Blank returns the number of blank rows (salesrow.Blank) and empty
+// lines after the header that Read has passed over so far.
+func (c *CSVReader) Blank() int64 { return c.blank + c.w.empty }
 
 // layout is where the columns of a csv file are: the index of each known
 // column (-1 when absent) and the number of fields of the header.

@@ -15,7 +15,7 @@ type lineIndex struct {
 }
 
 // noOwner marks an empty line, which no worker reads (encoding/csv skips
-// it).
+// it); the indexer counts it.
 const noOwner = 0xff
 
 // indexer builds the lineIndex of chunks.
@@ -26,6 +26,9 @@ type indexer struct {
 	free   chan *lineIndex
 	lastID []byte
 	lastOw uint8
+	// empty counts the empty lines of the chunks indexed, which no
+	// worker sees.
+	empty int64
 }
 
 // index sets c.ix, when c has no quote, no line longer than MaxLineBytes
@@ -46,6 +49,7 @@ func (x *indexer) index(c *chunk) {
 	x.lastID = x.lastID[:0]
 	x.lastOw = 0
 	hasLast := false
+	empty := int64(0)
 	for pos := 0; pos < len(data); {
 		end, next := lineAt(data, pos)
 		if end-pos > MaxLineBytes {
@@ -78,11 +82,14 @@ func (x *indexer) index(c *chunk) {
 				x.lastID = append(x.lastID[:0], f...)
 				x.lastOw, hasLast = ow, true
 			}
+		} else {
+			empty++
 		}
 		ix.ends = append(ix.ends, uint32(end))
 		ix.owner = append(ix.owner, ow)
 		pos = next
 	}
+	x.empty += empty
 	c.ix = ix
 }
 

@@ -23,6 +23,7 @@ func TestIndexFindsLinesAndOwners(t *testing.T) {
 		return uint8((h >> 32) * 3 >> 32)
 	}
 	assert.Equal(t, []uint8{owner("C1"), noOwner, owner("C1"), 0, noOwner, 0, owner("C2")}, c.ix.owner)
+	assert.EqualValues(t, 2, x.empty, "the empty lines, which no worker sees, are counted")
 	ends := []uint32{}
 	for i, b := range []byte(data) {
 		if b == '\n' {

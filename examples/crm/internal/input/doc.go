@@ -56,6 +56,23 @@
 // lines seem to end with CR alone, as in the "CSV (Macintosh)" of old
 // spreadsheets, which neither format reads.
 //
+// # Blank rows
+//
+// A csv row whose every field is empty once trimmed (salesrow.Blank),
+// such as the ",,,,,," or `"",""` rows that spreadsheets and ERP exports
+// put after or between their data, carries no data: it is passed over,
+// whatever its number of fields, and counted in Result.Blank (and
+// Table.Blank), never in Rows or Skipped, so SkipInvalid does not
+// change it. So is an empty line after the header, which encoding/csv
+// skips. A row with one field filled is a row: an amount without a
+// customer_id is malformed. Only a row that fails as one of the wrong
+// width or without a customer ID is asked whether it is blank, so the
+// question costs the rows of an export nothing. A record over several
+// lines is a row only when it has the header's width (a quote closed
+// lines after it opened a field is more likely a stray one): one of
+// another width is malformed, blank or not. A file of blank rows only
+// has no data rows ([ErrNoRows]).
+//
 // # Rows
 //
 // A row with a positive amount is a sale, one with a negative amount a

@@ -20,6 +20,7 @@ func checkResult(t *testing.T, res *Result, skip bool) {
 	t.Helper()
 	require.LessOrEqual(t, res.Skipped, res.Rows)
 	require.LessOrEqual(t, res.Later, res.Rows)
+	require.GreaterOrEqual(t, res.Blank, int64(0))
 	require.Len(t, res.Errors, int(min(res.Skipped, MaxReportedErrors)))
 	if !skip {
 		require.Zero(t, res.Skipped)
@@ -44,7 +45,7 @@ func fingerprint(res *Result) string {
 	for _, s := range res.Summaries {
 		fmt.Fprintf(&b, "%s %d %d %s %s|", s.CustomerID, s.Orders, s.Units, s.Net(), s.Cost)
 	}
-	fmt.Fprintf(&b, "%d %d %d", res.Rows, res.Later, res.Skipped)
+	fmt.Fprintf(&b, "%d %d %d %d", res.Rows, res.Blank, res.Later, res.Skipped)
 	return b.String()
 }
 
@@ -56,6 +57,8 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date\n"), false)
 	f.Add([]byte(""), false)
 	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,1,\"x\nC2,2024-01-01,1,x\nC3,2024-01-01,1,W32\"\nC4,2024-01-01,1,\"coats\nwool\"\n"), true)
+	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,1\n,,\n , ,\t\n\n\"\",\"\",\"\"\n,5,\n,,,,\n"), true)
+	f.Add([]byte("customer_id,date,amount\r\n,,\r\n\r\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		o := Options{AsOf: customer.DateFromYMD(2024, 6, 30), SkipInvalid: skip}
 		run := func() (*Result, error) {
@@ -104,11 +107,12 @@ type genRow struct {
 }
 
 // TestSummarizeMatchesAModel writes random exports (columns in random
-// order, an unknown column, quoting, LF or CRLF) and checks the summaries
-// against a direct computation of the documented rules: rows after as-of
-// left out and counted; orders are the distinct order keys (order_id, or
-// the day without one) of non-negative rows; the net is the sum of
-// amounts; a purchase day is a day where an order first appears.
+// order, an unknown column, quoting, LF or CRLF, blank rows and empty
+// lines anywhere) and checks the summaries against a direct computation
+// of the documented rules: rows after as-of left out and counted; blank
+// rows passed over and counted; orders are the distinct order keys
+// (order_id, or the day without one) of non-negative rows; the net is the
+// sum of amounts; a purchase day is a day where an order first appears.
 func TestSummarizeMatchesAModel(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		base := customer.DateFromYMD(2024, 1, 1)
@@ -142,7 +146,17 @@ func TestSummarizeMatchesAModel(t *testing.T) {
 		w := csv.NewWriter(&buf)
 		w.UseCRLF = rapid.Bool().Draw(t, "crlf")
 		require.NoError(t, w.Write(perm))
+		eol := "\n"
+		if w.UseCRLF {
+			eol = "\r\n"
+		}
+		blank := int64(0)
 		for _, r := range rows {
+			if rapid.IntRange(0, 3).Draw(t, "blank?") == 0 {
+				w.Flush()
+				buf.WriteString(rapid.SampledFrom(blankShapes).Draw(t, "blank") + eol)
+				blank++
+			}
 			rec := make([]string, len(perm))
 			for j, c := range perm {
 				switch c {
@@ -206,6 +220,8 @@ func TestSummarizeMatchesAModel(t *testing.T) {
 			}
 		}
 		require.Equal(t, later, res.Later)
+		require.Equal(t, blank, res.Blank)
+		require.EqualValues(t, len(rows), res.Rows)
 		require.Len(t, res.Summaries, len(want))
 		for _, s := range res.Summaries {
 			m := want[string(s.CustomerID)]

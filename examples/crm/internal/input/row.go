@@ -63,6 +63,15 @@ type Reader interface {
 	Offset() int64
 }
 
+// BlankCounter is a Reader that passes over blank rows, which carry no
+// data, and counts them. [CSVReader] is one; [Summarize] reports the
+// count in [Result.Blank].
+type BlankCounter interface {
+	// Blank returns the number of blank rows and empty lines that Read
+	// has passed over so far.
+	Blank() int64
+}
+
 // RowError is a malformed row: File:Line, the column and the reason.
 type RowError struct {
 	File   string

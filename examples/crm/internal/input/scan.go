@@ -40,7 +40,12 @@ import (
 //
 // The summaries are built on demand by [Table.Summary]. The currency of
 // the file is that of the first row that parses; when the first block
-// holds none, blocks are held until one comes.
+// holds none, blocks are held until one comes. Blank rows and empty
+// lines are passed over and counted in Table.Blank, as the reader of
+// NewCSVReader counts them: the empty lines of a block without quotes
+// by the reading goroutine, which indexes it, and a blank row by worker
+// 0, which owns every row without a customer ID, when it fails as a
+// row of the wrong width or without a customer ID.
 func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if o.Currency == "" {
 		o.Currency = DefaultCurrency
@@ -145,16 +150,21 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		close(ch)
 	}
 	wg.Wait()
-	return t, t.finish(ws, name, &o)
+	return t, t.finish(ws, name, &o, x.empty)
 }
 
 // finish merges the workers' counts and errors, as Summarize reports
-// them, and sorts the customers.
-func (t *Table) finish(ws []*worker, name string, o *Options) error {
+// them, and sorts the customers; empty is the count of empty lines in
+// the chunks indexed.
+func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error {
 	var errs []*RowError
 	fatal, fatalLine := error(nil), 0
+	// Every worker walks the chunks that are not indexed, and counts
+	// their empty lines: worker 0's count is theirs.
+	t.Blank = empty + ws[0].empty
 	for _, w := range ws {
 		t.Rows += w.rows
+		t.Blank += w.blank
 		t.Later += w.later
 		t.Skipped += w.skipped
 		errs = append(errs, w.errs...)
@@ -173,7 +183,7 @@ func (t *Table) finish(ws []*worker, name string, o *Options) error {
 		t.Errors = append(t.Errors, errs[i])
 	}
 	if t.Rows == 0 {
-		return fmt.Errorf("%s: %w (only a header, or nothing)", name, ErrNoRows)
+		return noRows(name, t.Blank)
 	}
 	t.sort()
 	return nil
@@ -203,6 +213,7 @@ type worker struct {
 	dayOK bool
 
 	rows, later, skipped int64
+	blank                int64 // blank rows (salesrow.Blank), all worker 0's
 	errs                 []*RowError
 	fatal                error
 	fatalLine            int
@@ -267,7 +278,8 @@ func (w *worker) record(r *record, re *RowError) bool {
 		return false
 	}
 	// The owner of a record is that of its customer ID; a record without
-	// one (malformed, too few fields, an empty ID) is worker 0's.
+	// one (malformed, too few fields, an empty ID, a blank row) is worker
+	// 0's.
 	idField, hasID := "", false
 	switch {
 	case re != nil:
@@ -308,11 +320,22 @@ func (w *worker) record(r *record, re *RowError) bool {
 	if r.fields == nil {
 		w.cut(r, w.lay.used)
 	}
+	// A blank row, passed over and counted, is one of the wrong width
+	// or without a customer ID: only those are asked whether they are
+	// blank, so that the rows of an export pay nothing for the question.
 	if r.nfields != w.lay.fields {
+		if r.blank() {
+			w.blank++
+			return true
+		}
 		w.rows++
 		return w.fail(&RowError{File: w.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", r.nfields, w.lay.fields)})
 	}
 	if id == "" {
+		if r.blank() {
+			w.blank++
+			return true
+		}
 		w.rows++
 		return w.fail(valueError(w.name, r.lineOf(w.lay.col.id), ColCustomerID, "", "empty"))
 	}

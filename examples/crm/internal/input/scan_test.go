@@ -41,7 +41,7 @@ func outcome(res *Result, err error) string {
 		return "error: " + err.Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "rows %d later %d skipped %d currency %s\n", res.Rows, res.Later, res.Skipped, res.Currency)
+	fmt.Fprintf(&b, "rows %d blank %d later %d skipped %d currency %s\n", res.Rows, res.Blank, res.Later, res.Skipped, res.Currency)
 	for _, e := range res.Errors {
 		fmt.Fprintln(&b, e)
 	}
@@ -56,7 +56,7 @@ func tableOutcome(t *Table, err error) string {
 		return "error: " + err.Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "rows %d later %d skipped %d currency %s\n", t.Rows, t.Later, t.Skipped, t.Currency)
+	fmt.Fprintf(&b, "rows %d blank %d later %d skipped %d currency %s\n", t.Rows, t.Blank, t.Later, t.Skipped, t.Currency)
 	for _, e := range t.Errors {
 		fmt.Fprintln(&b, e)
 	}
@@ -185,6 +185,8 @@ func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 			}
 			return b.String()
 		}(),
+		"blank rows": head + ",,,,,,,,\nC1,2024-01-01,1,1,,,,,\n , ,\t,,,,,,\r\n\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\"\n,,\n\"\n\",,,,,,,,\n" +
+			",2024-01-02,1,1,,,,,\nC2,2024-01-02,1,1,,,,,\n,,,,,,,,,,,\n\n,,,,,,,,\n,,,,,,,,",
 	}
 	for name, data := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -212,7 +214,8 @@ func TestScanLongLineAndReadError(t *testing.T) {
 
 // TestScanMatchesSummarizeOnRandomFiles writes random small exports with
 // quoting, CRLF, bad fields, stray quotes (opening a field, in the middle
-// of one, closing one) and shuffled rows.
+// of one, closing one), blank rows of any width and empty lines, and
+// shuffled rows.
 func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		var b strings.Builder
@@ -220,6 +223,13 @@ func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 		eol := rapid.SampledFrom([]string{"\n", "\r\n"}).Draw(rt, "eol")
 		n := rapid.IntRange(0, 60).Draw(rt, "rows")
 		for i := 0; i < n; i++ {
+			if rapid.IntRange(0, 5).Draw(rt, "blank?") == 0 {
+				// A record over several lines is a row only with the
+				// header's width (recordEnd): this one has seven fields.
+				shapes := append(blankShapes[:len(blankShapes):len(blankShapes)], "\" \",,,\"\n\",,,")
+				b.WriteString(rapid.SampledFrom(shapes).Draw(rt, "blank") + eol)
+				continue
+			}
 			id := rapid.SampledFrom([]string{"C1", "C2", "\"C,3\"", "10", "9", " C1", "", "\"C1", "C\"2"}).Draw(rt, "id")
 			date := rapid.SampledFrom([]string{"2024-01-01", "2024-02-29", "2023-02-29", "2024-03-01T23:00:00-05:00", "2025-06-01", "x"}).Draw(rt, "date")
 			amount := rapid.SampledFrom([]string{"1", "12.34", "-12.34", "0", "0.00001", "+5", "1e3", "-0.5", "\"7,5\"", "999999999999999999", "\"5", "5\""}).Draw(rt, "amount")
@@ -243,6 +253,10 @@ func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 		}
 	})
 }
+
+// blankShapes are blank rows (salesrow.Blank) of one line, which are
+// blank whatever the header's width, and an empty line.
+var blankShapes = []string{",,,,,,", " , ,\t,,  ,,", "\"\",\"\",\"\",\"\",\"\",\"\",\"\"", ",,", ",,,,,,,,,", "", " ", "\"\"", "\u00a0,,,,,,"}
 
 func TestFastParsersAgreeWithTheExactOnes(t *testing.T) {
 	for _, s := range []string{"0", "1", "-1", "12.34", "-0.0001", "0.00001", "99999999999999.9999", "999999999999999", "1.", ".5", "+1", "1e3", "", "-", "1.2.3", "00012.5000"} {
@@ -300,6 +314,9 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,1,\"x\nC2,2024-01-01,1,x\nC3,2024-01-01,1,W32\"\nC4,2024-01-01,1,\"coats\nwool\"\n"), true, 9)
 	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,\"1,x\nC2,2024-01-01,W32\",x\nC3,2024-01-01,1,x\n"), true, 4)
 	f.Add([]byte("customer_id,date,amount,currency,quantity\nC1,2024-01-01,1,EUR,1\nC1,2024-01-02,2,,1\nC2,2024-01-03,0,,-1\n"), true, 8)
+	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,1\n,,\n , ,\t\n\n,\nC2,2024-01-02,2\n,,\n,,\n"), false, 6)
+	f.Add([]byte("customer_id,date,amount\r\n\"\",\"\",\"\"\r\nC1,2024-01-01,1\r\n\" \",\"\n\",\r\n,5,\r\n,,,,\r\n"), true, 11)
+	f.Add([]byte("customer_id,date,amount\n,,\n\n\"\"\n"), true, 2)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff

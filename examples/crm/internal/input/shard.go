@@ -573,10 +573,11 @@ func (s *shard) rankCategories() {
 // Table is the result of [ScanCSV]: the per-customer state and the counts
 // of [Result], with the customers sorted by [salesrow.CompareIDs].
 type Table struct {
-	// Rows, Later, Skipped, Errors and Currency are as in [Result].
-	Rows, Later, Skipped int64
-	Errors               []error
-	Currency             customer.Currency
+	// Rows, Blank, Later, Skipped, Errors and Currency are as in
+	// [Result].
+	Rows, Blank, Later, Skipped int64
+	Errors                      []error
+	Currency                    customer.Currency
 
 	asOf     customer.Date
 	template customer.Summary
@@ -587,7 +588,7 @@ type Table struct {
 
 // TableOf wraps the summaries of a [Result] in a Table.
 func TableOf(res *Result) *Table {
-	return &Table{Rows: res.Rows, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors,
+	return &Table{Rows: res.Rows, Blank: res.Blank, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors,
 		Currency: res.Currency, sums: res.Summaries}
 }
 

@@ -11,7 +11,10 @@ import (
 	"math/bits"
 	"strings"
 	"sync/atomic"
+	"unicode"
 	"unsafe"
+
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // chunkBytes is the size of the blocks the input is read in (a variable
@@ -326,7 +329,8 @@ func lineEnd(b []byte, i int, eof bool) int {
 
 // walker splits the records of chunks into fields: a line without quotes
 // by its commas, without copying (the fields alias the chunk), any other
-// record with encoding/csv. Empty lines are skipped as encoding/csv does.
+// record with encoding/csv. Empty lines are skipped as encoding/csv does,
+// and counted.
 type walker struct {
 	name string
 	// width is the number of fields of the header, 0 before it is
@@ -337,6 +341,8 @@ type walker struct {
 	fields []string
 	ends   []int32
 	lines  []int // line of each field of a record read by encoding/csv
+	// empty counts the empty lines that next has skipped.
+	empty int64
 }
 
 // record is one record of a walk: its fields (or, for a line without
@@ -379,11 +385,11 @@ type cursor struct {
 
 func newCursor(c *chunk) cursor { return cursor{c: c, line: c.line} }
 
-// next reads the record of the chunk at cur into rec, skipping empty
-// lines as encoding/csv does, and moves cur past it. It returns a
-// *RowError for a record that encoding/csv rejects (rec then holds only
-// the line), and false at the end of the chunk or at a line or a record
-// too long (cur.err).
+// next reads the record of the chunk at cur into rec, skipping (and
+// counting) empty lines as encoding/csv skips them, and moves cur past
+// it. It returns a *RowError for a record that encoding/csv rejects (rec
+// then holds only the line), and false at the end of the chunk or at a
+// line or a record too long (cur.err).
 func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 	c := cur.c
 	data := c.data
@@ -399,6 +405,7 @@ func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 			l = l[:n-1]
 		}
 		if len(l) == 0 {
+			w.empty++
 			cur.pos, cur.line = next, cur.line+1
 			continue
 		}
@@ -537,6 +544,19 @@ func commaBits(x uint64) uint64 {
 	x ^= swarComma
 	return ^((x&swarLow7 + swarLow7) | x | swarLow7)
 }
+
+// blank reports whether r, a record that encoding/csv reads, is a blank
+// row (salesrow.Blank): for a line without quotes, whether it holds
+// only commas and spaces, which is whether each field between its
+// commas is empty once trimmed.
+func (r *record) blank() bool {
+	if r.raw == "" {
+		return salesrow.Blank(r.fields)
+	}
+	return strings.TrimFunc(r.raw, isCommaOrSpace) == ""
+}
+
+func isCommaOrSpace(c rune) bool { return c == ',' || unicode.IsSpace(c) }
 
 // field returns field i of the raw line of r, and false when the line has
 // fewer fields.

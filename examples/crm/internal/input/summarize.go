@@ -48,8 +48,14 @@ type Result struct {
 	// Summaries holds one summary per customer with a row on or before
 	// AsOf, sorted by customer ID in the order of [salesrow.CompareIDs].
 	Summaries []*customer.Summary
-	// Rows is the number of data rows read, valid or not.
+	// Rows is the number of data rows read, valid or not; blank rows
+	// are none.
 	Rows int64
+	// Blank is the number of blank rows passed over: the rows whose
+	// every field is empty (salesrow.Blank), whatever their number of
+	// fields, and the empty lines after the header. It is 0 for a
+	// Reader that is no BlankCounter.
+	Blank int64
 	// Later is the number of valid rows dated after AsOf.
 	Later int64
 	// Skipped is the number of malformed rows skipped.
@@ -70,9 +76,11 @@ type account struct {
 
 // Summarize reads every row of r and returns the per-customer summaries as
 // of o.AsOf. The first malformed row stops it with a [*RowError] unless
-// o.SkipInvalid is set; a file without data rows returns an error wrapping
-// [ErrNoRows]. A file holds one currency: a row in another currency is
-// malformed. A rejected row changes no summary.
+// o.SkipInvalid is set; a file without data rows (blank rows are none)
+// returns an error wrapping [ErrNoRows]. When r is a [BlankCounter],
+// Result.Blank counts the blank rows it passed over. A file holds one
+// currency: a row in another currency is malformed. A rejected row
+// changes no summary.
 func Summarize(r Reader, name string, o Options) (*Result, error) {
 	if o.Currency == "" {
 		o.Currency = DefaultCurrency
@@ -116,8 +124,11 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 			}
 		}
 	}
+	if bc, ok := r.(BlankCounter); ok {
+		res.Blank = bc.Blank()
+	}
 	if res.Rows == 0 {
-		return nil, fmt.Errorf("%s: %w (only a header, or nothing)", name, ErrNoRows)
+		return nil, noRows(name, res.Blank)
 	}
 	if res.Currency == "" {
 		res.Currency = o.Currency
@@ -131,6 +142,19 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 		return salesrow.CompareIDs(string(a.CustomerID), string(b.CustomerID))
 	})
 	return res, nil
+}
+
+// noRows is the error of file name when it has no data rows; blank is
+// the number of blank rows it has.
+func noRows(name string, blank int64) error {
+	if blank == 0 {
+		return fmt.Errorf("%s: %w (only a header, or nothing)", name, ErrNoRows)
+	}
+	rows := "rows"
+	if blank == 1 {
+		rows = "row"
+	}
+	return fmt.Errorf("%s: %w (only a header and %d blank %s)", name, ErrNoRows, blank, rows)
 }
 
 // currencyError is the error of a row, on line line, whose currency cur
