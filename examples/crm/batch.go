@@ -210,7 +210,7 @@ func (b *batch) fit(e *env, model string) error {
 	b.groups = pop.groups.Slice() // in the order of b.group: sorted and distinct already
 	pop = nil
 	if fitErr != nil {
-		fmt.Fprintf(e.stderr, "crm: %v; the churn columns are left empty\n", fitErr)
+		fmt.Fprintf(e.stderr, "crm: %v; p_alive, expected_purchases and clv are left empty, and churn_risk is the rule-based risk without P(alive)\n", fitErr)
 	} else {
 		b.tx = fit.tx
 		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged)
@@ -504,16 +504,21 @@ func (b *batch) classify(sc *segment.Scoring) error {
 }
 
 // scoreRisk sets the churn risk of customer i, who has summary s, when
-// the customer has a purchase and the transaction model is fitted.
+// the customer has a purchase: with its P(alive) when the transaction
+// model is fitted, from the other signals alone when the fit failed.
 func (b *batch) scoreRisk(w *row, i int, s *customer.Summary) error {
-	if b.tx == nil || b.group[i] == noTriple {
+	if b.group[i] == noTriple {
 		return nil
 	}
-	sc := b.new
-	if j := b.group[i]; j >= 0 {
-		sc = b.scores[j]
+	in := risk.Input{Summary: *s}
+	if b.tx != nil {
+		sc := b.new
+		if j := b.group[i]; j >= 0 {
+			sc = b.scores[j]
+		}
+		in.PAlive, in.HasPAlive = sc.PAlive, true
 	}
-	sig, err := risk.NewSignals(risk.Input{Summary: *s, PAlive: sc.PAlive, HasPAlive: true})
+	sig, err := risk.NewSignals(in)
 	if err != nil {
 		return fmt.Errorf("churn risk of customer %q: %w", s.CustomerID, err)
 	}
@@ -636,7 +641,7 @@ func appendDecimal(dst []byte, c int64, exp int32) []byte {
 // computed (no purchase, no fit) are empty.
 func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 	j := b.group[i]
-	if j == noTriple || b.tx == nil {
+	if j == noTriple {
 		return append(buf, emptyBatchColumns...), nil
 	}
 	ob := churn.Observation{ID: string(b.t.ID(i))}
@@ -644,11 +649,14 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 	if b.gg != nil {
 		gg = b.gg.of(b.kinds[i])
 	}
+	// gg is nil when the transaction fit failed: b.gg is set only after it.
 	sc, dep, clvOK := b.new, 0.0, gg != nil
 	if j >= 0 {
 		g := &b.groups[j]
 		ob.Frequency, ob.Recency, ob.T = g.Frequency, g.Recency, g.T
-		sc = b.scores[j]
+		if b.tx != nil {
+			sc = b.scores[j]
+		}
 		if clvOK {
 			dep = b.dep[j]
 		}
@@ -660,10 +668,15 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 	buf = append(buf, ',')
 	buf = b.periods.append(buf, ob.T)
 	buf = append(buf, ',')
-	buf = appendNum(buf, sc.PAlive)
-	buf = append(buf, ',')
-	buf = appendNum(buf, sc.ExpectedPurchases)
-	buf = append(buf, ',')
+	if b.tx == nil {
+		// The fit failed: no P(alive), expectation or CLV.
+		buf = append(buf, ",,"...)
+	} else {
+		buf = appendNum(buf, sc.PAlive)
+		buf = append(buf, ',')
+		buf = appendNum(buf, sc.ExpectedPurchases)
+		buf = append(buf, ',')
+	}
 	if clvOK {
 		v, ok, err := customerCLV(b.tx, gg, ob, b.spend[i], dep, int(b.h), b.d)
 		if err != nil {

@@ -151,6 +151,43 @@ func TestBatchTinyPopulations(t *testing.T) {
 	}
 }
 
+// When the transaction fit fails (no repeat purchase here), the columns
+// that need no model are still written: frequency, recency and T, and
+// the rule-based churn risk without P(alive); p_alive,
+// expected_purchases and clv are empty.
+func TestBatchWithoutAFitKeepsTheRuleBasedRisk(t *testing.T) {
+	r := crm(t, "customer_id,date,amount\nA,2025-01-01,10\nB,2025-06-01,20\nC,2025-12-31,-5\n",
+		"batch", "-in", "-", "-as-of", "2025-12-31", "-period", "day")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "insufficient data")
+	assert.Contains(t, r.stderr, "churn_risk is the rule-based risk without P(alive)")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 4, r.stdout)
+	col := map[string]int{}
+	for i, c := range strings.Split(lines[0], ",") {
+		col[c] = i
+	}
+	want := map[string][3]string{"A": {"0", "0", "364"}, "B": {"0", "0", "213"}}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		id := f[0]
+		if id == "C" { // only a refund: no purchase, nothing to score
+			for _, c := range batchColumns {
+				assert.Empty(t, f[col[c]], "%s of C", c)
+			}
+			continue
+		}
+		assert.Equal(t, want[id], [3]string{f[col["frequency"]], f[col["recency"]], f[col["T"]]}, id)
+		for _, c := range []string{"p_alive", "expected_purchases", "clv"} {
+			assert.Empty(t, f[col[c]], "%s of %s", c, id)
+		}
+		v, err := strconv.ParseFloat(f[col["churn_risk"]], 64)
+		require.NoError(t, err, "churn_risk of %s", id)
+		assert.True(t, v >= 0 && v <= 1, "churn_risk of %s: %v", id, v)
+		assert.NotEmpty(t, f[col["risk_band"]], id)
+	}
+}
+
 // Amounts far beyond any shop's (the parser takes up to 18 integer
 // digits and sums past 9.2e18) give results or an error naming the
 // customer, never a crash.
