@@ -90,7 +90,7 @@ func TestBlankRowsAreNotMalformedRows(t *testing.T) {
 
 	r = crm(t, data, append(args, "-skip-invalid")...)
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "crm: stdin: 4 rows, 2 customers; 4 blank rows (no field filled) passed over\n")
+	assert.Contains(t, r.stderr, "crm: stdin: 4 rows (1 skipped as malformed), 2 customers; 4 blank rows (no field filled) passed over\n")
 	assert.Contains(t, r.stderr, "skipped 1 malformed row (-skip-invalid); the first 1:\n  stdin:4: amount \"12x\": not a decimal number\n")
 	assert.Equal(t, 1, strings.Count(r.stderr, "\n  "), "only the bad row is listed")
 	clean := crm(t, "customer_id,date,amount\nA,2024-01-05,10\nB,2024-02-01,12x\nA,2024-03-01,5\nC,2024-03-02,7\n", append(args, "-skip-invalid")...)

@@ -130,6 +130,17 @@ type skipped struct {
 	errs []error
 }
 
+// rowCounts formats the rows read, of which skipped were malformed rows
+// passed over with -skip-invalid, and the customers found: "6923 rows
+// (4 skipped as malformed), 2357 customers".
+func rowCounts(rows, skipped int64, n int) string {
+	s := counted(rows, "row")
+	if skipped > 0 {
+		s += fmt.Sprintf(" (%d skipped as malformed)", skipped)
+	}
+	return s + ", " + customers(n)
+}
+
 // reportSkipped writes the count of the malformed rows skipped and the
 // first of their errors to stderr. When an earlier read of the input
 // (s.listed) reported the same rows, it writes the count only, with a
@@ -229,7 +240,7 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(e.stderr, "crm: %s: %s, %s", s.name, counted(res.Rows, "row"), customers(len(res.Summaries)))
+	fmt.Fprintf(e.stderr, "crm: %s: %s", s.name, rowCounts(res.Rows, res.Skipped, len(res.Summaries)))
 	if res.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(res.Later, "row"), what, s.opts.AsOf)
 	}
@@ -294,7 +305,7 @@ func createOutput(e *env, path string) (*output, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, usagef("-out %s: no directory %s", path, dir)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	f, err := temps.create(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -302,7 +313,6 @@ func createOutput(e *env, path string) (*output, error) {
 		}
 		return nil, fmt.Errorf("-out %s: %w", path, err)
 	}
-	temps.add(f.Name())
 	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path}, nil
 }
 
@@ -315,10 +325,17 @@ type tempFiles struct {
 	names map[string]bool
 }
 
-func (t *tempFiles) add(name string) {
+// create creates a temporary file as os.CreateTemp does and adds it,
+// under the lock that removeTemps takes, so that an interrupt never
+// comes between the two and leaves the file behind.
+func (t *tempFiles) create(dir, pattern string) (*os.File, error) {
 	t.mu.Lock()
-	t.names[name] = true
-	t.mu.Unlock()
+	defer t.mu.Unlock()
+	f, err := os.CreateTemp(dir, pattern)
+	if err == nil {
+		t.names[f.Name()] = true
+	}
+	return f, err
 }
 
 func (t *tempFiles) done(name string) {

@@ -448,6 +448,7 @@ func TestSkipInvalid(t *testing.T) {
 	r = crm(t, "", append(args, "-skip-invalid")...)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "skipped 13 malformed rows (-skip-invalid); the first 10:")
+	assert.Regexp(t, `: \d+ rows \(13 skipped as malformed\), \d+ customers`, r.stderr)
 	assert.Contains(t, r.stderr, in+`:101: date "19971301": want YYYYMMDD`)
 	assert.Equal(t, 10, strings.Count(r.stderr, "\n  "))
 	var f fitOutput

@@ -163,11 +163,10 @@ func startsBy(t *input.Table, d customer.Date) bool {
 // spool copies r to a temporary file and returns its path. The file is
 // among the temps that an interrupted command removes.
 func spool(r io.Reader) (string, error) {
-	f, err := os.CreateTemp("", "crm-report-*.in")
+	f, err := temps.create("", "crm-report-*.in")
 	if err != nil {
 		return "", fmt.Errorf("copy stdin: %w", err)
 	}
-	temps.add(f.Name())
 	_, err = io.Copy(f, r)
 	if cerr := f.Close(); err == nil {
 		err = cerr

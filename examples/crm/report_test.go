@@ -230,7 +230,7 @@ func TestReportStdinNamesStdin(t *testing.T) {
 
 	r = crm(t, rows, "report", "-in", "-", "-as-of", "2024-12-31", "-skip-invalid")
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "crm: stdin: 4 rows, 2 customers")
+	assert.Contains(t, r.stderr, "crm: stdin: 4 rows (1 skipped as malformed), 2 customers")
 	assert.Contains(t, r.stderr, `  stdin:3: amount "12x": not a decimal number`)
 	assert.NotContains(t, r.stderr, "crm-report-")
 	assert.Contains(t, r.stdout, "stdin · as of 2024-12-31")

@@ -40,7 +40,7 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(e.stderr, "crm: %s: %s, %s", s.name, counted(t.Rows, "row"), customers(t.Len()))
+	fmt.Fprintf(e.stderr, "crm: %s: %s", s.name, rowCounts(t.Rows, t.Skipped, t.Len()))
 	if t.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(t.Later, "row"), what, s.opts.AsOf)
 	}
