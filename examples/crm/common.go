@@ -278,12 +278,15 @@ func (k *skipped) same(n int64, errs []error) bool {
 // output is where data goes: stdout; a regular file, written through a
 // temporary file in the same directory and renamed by commit; or a device
 // or named pipe (/dev/null, a FIFO), written directly, since renaming over
-// it would replace it.
+// it would replace it. A file replaced keeps its permissions, and a
+// symbolic link stays one: the file it points to is replaced.
 type output struct {
 	w      *bufio.Writer
 	f      *os.File
-	path   string
-	direct bool // f is path itself, not a temporary file
+	path   string      // as given, for messages
+	target string      // path with its symbolic links resolved, renamed onto
+	mode   os.FileMode // the permissions of the file committed
+	direct bool        // f is path itself, not a temporary file
 	done   bool
 }
 
@@ -301,11 +304,19 @@ func createOutput(e *env, path string) (*output, error) {
 		}
 		return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, direct: true}, nil
 	}
-	dir := filepath.Dir(path)
+	// A new file is readable by all (0644); one replaced keeps its mode.
+	target, mode := path, os.FileMode(0o644)
+	if t, err := filepath.EvalSymlinks(path); err == nil {
+		target = t
+		if st, err := os.Stat(t); err == nil {
+			mode = st.Mode().Perm()
+		}
+	}
+	dir := filepath.Dir(target)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, usagef("-out %s: no directory %s", path, dir)
 	}
-	f, err := temps.create(dir, "."+filepath.Base(path)+".*.tmp")
+	f, err := temps.create(dir, "."+filepath.Base(target)+".*.tmp")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -313,7 +324,7 @@ func createOutput(e *env, path string) (*output, error) {
 		}
 		return nil, fmt.Errorf("-out %s: %w", path, err)
 	}
-	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path}, nil
+	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, target: target, mode: mode}, nil
 }
 
 // temps are the temporary files of the outputs not yet committed or
@@ -388,7 +399,7 @@ func (o *output) commit() error {
 	}
 	tmp := o.f.Name()
 	defer temps.done(tmp)
-	err := o.f.Chmod(0o644)
+	err := o.f.Chmod(o.mode)
 	if err == nil {
 		err = o.f.Sync()
 	}
@@ -396,7 +407,7 @@ func (o *output) commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, o.path)
+		err = os.Rename(tmp, o.target)
 	}
 	if err != nil {
 		os.Remove(tmp)

@@ -14,7 +14,9 @@
 // stderr; data goes to -out, or to stdout when -out is absent or "-". An
 // output file is written to a temporary file in the same directory and
 // renamed at the end, so a failed run leaves no file behind, half-written
-// or not.
+// or not. A file replaced keeps its permissions (a new one is 0644), and
+// when -out is a symbolic link the file it points to is replaced; a
+// device or named pipe is written directly.
 //
 // # Input
 //

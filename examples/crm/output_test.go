@@ -55,3 +55,38 @@ func TestWriteErrorNamesTheOutputOnce(t *testing.T) {
 	assert.Contains(t, r.stderr, "write /dev/full: no space left on device")
 	assert.Equal(t, 1, strings.Count(r.stderr, "/dev/full"), r.stderr)
 }
+
+// -out naming a symbolic link replaces the file it points to, which
+// keeps its permissions; the link stays a link. A new file is 0644.
+func TestOutputThroughASymlinkKeepsTheLinkAndTheMode(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real", "t.csv")
+	require.NoError(t, os.Mkdir(filepath.Dir(real), 0o755))
+	require.NoError(t, os.WriteFile(real, []byte("old\n"), 0o600))
+	require.NoError(t, os.Chmod(real, 0o640))
+	link := filepath.Join(dir, "l.csv")
+	require.NoError(t, os.Symlink(filepath.Join("real", "t.csv"), link))
+	const in = "customer_id,date,amount\nA,2024-01-05,10\n"
+	r := crm(t, in, "segment", "-in", "-", "-as-of", "2024-12-31", "-out", link)
+	require.Equal(t, 0, r.code, r.stderr)
+
+	st, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, st.Mode()&os.ModeSymlink, "the link stays a link")
+	b, err := os.ReadFile(real)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(b), "customer_id,kind,"), string(b))
+	st, err = os.Stat(real)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+	names, err := os.ReadDir(filepath.Dir(real))
+	require.NoError(t, err)
+	assert.Len(t, names, 1, "no temporary file left")
+
+	fresh := filepath.Join(dir, "new.csv")
+	r = crm(t, in, "segment", "-in", "-", "-as-of", "2024-12-31", "-out", fresh)
+	require.Equal(t, 0, r.code, r.stderr)
+	st, err = os.Stat(fresh)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
+}
