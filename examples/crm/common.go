@@ -37,11 +37,17 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 }
 
 // parseFlags parses args; -h prints the usage and returns errHelp, a bad
-// flag or a stray argument is a usage error.
+// flag or a stray argument is a usage error (whose message says how to
+// get the usage, which is not printed then).
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	usage := fs.Usage
+	fs.Usage = func() {} // Parse calls it on every error
+	err := fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return errHelp // Parse has printed the usage
+			usage()
+			return errHelp
 		}
 		return &usageError{msg: err.Error()}
 	}

@@ -376,6 +376,22 @@ func TestHelp(t *testing.T) {
 	assert.Contains(t, r.stderr, "segment")
 }
 
+// A bad flag gets one line that says what is wrong and one that says how
+// to get the usage, for every subcommand alike; not the whole usage.
+func TestBadFlagIsTwoLines(t *testing.T) {
+	for _, args := range [][]string{
+		{"generate", "-customers", "abc"},
+		{"segment", "-horizon", "3"},
+		{"fit", "-in"},
+		{"batch", "-skip-invalid=maybe"},
+	} {
+		r := crm(t, "", args...)
+		assert.Equal(t, exitUsage, r.code, "%v", args)
+		assert.NotContains(t, r.stderr, "usage:", "%v", args)
+		assert.Equal(t, "run 'crm "+args[0]+" -h' for usage", strings.Split(strings.TrimSpace(r.stderr), "\n")[1], "%v: %s", args, r.stderr)
+	}
+}
+
 func TestDataErrorsLeaveNoOutput(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
