@@ -125,9 +125,12 @@
 // expected against actual holdout purchases, and the customers of high
 // current value at high or critical churn risk with the reasons and the
 // playbook's actions (-top of each kind, default 10). The churn models are
-// checked on the last -holdout days before -as-of (default 182); when no
-// row is dated on or before that calibration end, the page says so and
-// the churn risk is the rule-based one. A kind of more than -max-points customers (default
+// checked on the last -holdout days before -as-of (default 182), and the
+// churn risk of the page is a risk model fitted on that split (who did
+// not buy again in the holdout) with MBG/NBD's P(alive), so it differs
+// from crm batch's rule-based churn_risk; when no row is dated on or
+// before that calibration end, the page says so and the churn risk is
+// the rule-based one. A kind of more than -max-points customers (default
 // 3000) is drawn as a density grid instead of dots.
 //
 // crm generate writes a synthetic clothing shop in the csv format, one row
