@@ -122,7 +122,7 @@ func (p *Programme) expiry(t time.Time) time.Time {
 	if p.cfg.ExpiryMonths == 0 {
 		return time.Time{}
 	}
-	return p.addMonths(t, p.cfg.ExpiryMonths)
+	return p.monthsFrom(t, p.cfg.ExpiryMonths)
 }
 
 func (p *Programme) multiTier() bool { return len(p.cfg.Tiers.Levels) > 1 }

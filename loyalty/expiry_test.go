@@ -27,12 +27,13 @@ func monthProgramme(t testing.TB) *loyalty.Programme {
 	return p
 }
 
-// Points earned on 31 January expire on 3 March (31 January + 1 month,
-// normalised as time.AddDate does), those earned a day later on 1 March:
-// expiry dates need not follow earning dates. Spending and expiry both
-// follow each lot's own expiry date, so the member spends first what
-// expires first and loses only what is left of each lot on its date.
-func TestLotsExpiringOutOfEarnOrder(t *testing.T) {
+// Points earned on 31 January expire at the end of February (31 January
+// + 1 month, on the month's last day as it has no 31st), those earned a
+// day later on 1 March: expiry dates follow earning dates. Spending and
+// expiry both follow each lot's own expiry date, so the member spends
+// first what expires first and loses only what is left of each lot on
+// its date.
+func TestLotsEarnedAtAMonthsEndExpireAtTheNextMonthsEnd(t *testing.T) {
 	p := monthProgramme(t)
 	a := apply(t, p, loyalty.Account{}, day(2027, 1, 5), loyalty.Join{Member: "M1", Time: day(2027, 1, 5)})
 	a = apply(t, p, a, day(2027, 2, 1),
@@ -40,28 +41,40 @@ func TestLotsExpiringOutOfEarnOrder(t *testing.T) {
 		loyalty.Purchase{Order: order("FEB1", "M1", day(2027, 2, 1), line("B", "coats", "100", 1))})
 	lots := a.Lots()
 	require.Len(t, lots, 2)
-	assert.Equal(t, "order:FEB1", lots[0].ID, "nearest expiry first")
-	assert.Equal(t, day(2027, 3, 1), lots[0].ExpiresAt)
-	assert.Equal(t, day(2027, 3, 3), lots[1].ExpiresAt)
+	assert.Equal(t, "order:JAN31", lots[0].ID, "nearest expiry first")
+	assert.Equal(t, day(2027, 2, 28), lots[0].ExpiresAt)
+	assert.Equal(t, day(2027, 3, 1), lots[1].ExpiresAt)
 
 	a, entries, err := p.Apply(a, loyalty.Redemption{Member: "M1", ID: "R1", Points: 120, Time: day(2027, 2, 10)}, day(2027, 2, 10))
 	require.NoError(t, err)
-	assert.Equal(t, []loyalty.LotPart{{Lot: "order:FEB1", Points: 100}, {Lot: "order:JAN31", Points: 20}}, entries[0].Parts)
+	assert.Equal(t, []loyalty.LotPart{{Lot: "order:JAN31", Points: 100}, {Lot: "order:FEB1", Points: 20}}, entries[0].Parts)
 
-	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 3, 2))
+	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 2, 28))
 	require.NoError(t, err)
-	assert.Empty(t, entries, "the lot expiring on 1 March was spent; 31 January's lives until 3 March")
+	assert.Empty(t, entries, "the lot expiring on 28 February was spent; 1 February's lives until 1 March")
 	assert.Equal(t, loyalty.Points(80), a.Available)
-	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 3, 3))
+	a, entries, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 3, 1))
 	require.NoError(t, err)
 	require.Len(t, entries, 1)
-	assert.Equal(t, []loyalty.LotPart{{Lot: "order:JAN31", Points: 80}}, entries[0].Parts)
+	assert.Equal(t, []loyalty.LotPart{{Lot: "order:FEB1", Points: 80}}, entries[0].Parts)
 	assert.Equal(t, loyalty.Points(0), a.Balance())
 }
 
-// Around month ends, whatever the order of the expiry dates, a
-// redemption draws the lots in the order of their expiry dates (each the
-// order time plus one calendar month, normalised), and an expiry takes
+// oneMonthAfter is t plus one calendar month, on t's day of the month or
+// the next month's last day when it is shorter, at t's time of day.
+func oneMonthAfter(t time.Time) time.Time {
+	y, m, d := t.Date()
+	if last := time.Date(y, m+2, 0, 0, 0, 0, 0, t.Location()).Day(); d > last {
+		d = last
+	}
+	return time.Date(y, m+1, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}
+
+// Around month ends, a redemption draws the lots in the order of their
+// expiry dates (each the order time plus one calendar month, on the
+// month's last day when it is shorter, so never on an earlier day than an
+// earlier lot's),
+// and an expiry takes
 // exactly what is left of each lot on its date, never another's: the
 // balance is what a simple model of lots predicts.
 func TestExpiryFollowsEachLotsOwnDate(t *testing.T) {
@@ -128,8 +141,14 @@ func TestExpiryFollowsEachLotsOwnDate(t *testing.T) {
 				balance -= pts
 			} else {
 				earn := ofKind(entries, loyalty.EntryEarn)[0]
-				want := now.AddDate(0, 1, 0)
+				want := oneMonthAfter(now)
 				require.True(rt, earn.ExpiresAt.Equal(want), "expires %v, one month after %v is %v", earn.ExpiresAt, now, want)
+				// Never on an earlier day than a lot earned before (on the
+				// same last day of a month, the times of day may cross).
+				for _, l := range lots {
+					require.False(rt, want.Truncate(24*time.Hour).Before(l.expires.Truncate(24*time.Hour)),
+						"earned later, expires on an earlier day: %v after %v", want, l.expires)
+				}
 				lots = append(lots, &lot{id: earn.Lot, earned: now, expires: want, left: pts})
 				balance += pts
 			}

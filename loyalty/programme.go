@@ -34,13 +34,14 @@ type Config struct {
 	// Redeem holds the redemption rules.
 	Redeem RedeemConfig `json:"redeem"`
 	// ExpiryMonths is how many months after they were earned points
-	// expire: a lot earned at t expires at t.AddDate(0, ExpiryMonths, 0)
-	// with t in the programme's [Config.Location] (time.AddDate
-	// normalises, so 31 January + 1 month is 3 March, while 1 February +
-	// 1 month is 1 March: points earned later may expire earlier).
-	// Redemptions and expiries go by each lot's own expiry date, nearest
-	// first, so such dates only give the points earned at a month's end
-	// the extra days. 0 means points never expire.
+	// expire: a lot earned at t expires ExpiryMonths calendar months
+	// later in the programme's [Config.Location], on t's day of the month
+	// at t's time of day, or on the month's last day when it is shorter
+	// (31 January + 1 month is 28 or 29 February, 29 February + 12
+	// months is 28 February), so points earned later never expire on an
+	// earlier day. Redemptions and expiries go by each lot's own expiry date,
+	// nearest first. A lot keeps the expiry date it was earned with. 0
+	// means points never expire.
 	ExpiryMonths int `json:"expiry_months"`
 	// PendingDays is the return window: points of a purchase stay pending,
 	// not spendable, until PendingDays × 24 h after the order. 0 makes them
@@ -397,13 +398,6 @@ func (p *Programme) Location() *time.Location {
 		return time.UTC
 	}
 	return p.cfg.Location
-}
-
-// addMonths returns t plus n calendar months, counted in the
-// programme's time zone and normalised as time.AddDate does, in t's own
-// zone: the same instant whatever zone t carries.
-func (p *Programme) addMonths(t time.Time, n int) time.Time {
-	return t.In(p.Location()).AddDate(0, n, 0).In(t.Location())
 }
 
 // monthsBefore returns t less n calendar months, counted in the
