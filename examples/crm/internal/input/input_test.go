@@ -130,9 +130,9 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"second currency", "C1,2024-01-02,5,1,,EUR,", `orders.csv:5: currency "EUR": the file is in USD`},
 		{"too few fields", "C1,2024-01-02,5", `orders.csv:5: 3 fields, the header has 7`},
 		{"too many fields", "C1,2024-01-02,5,1,,,,", `orders.csv:5: 8 fields, the header has 7`},
-		{"bare quote", "C1,2024-01-02,5\"0,1,,,", `orders.csv:5: amount: bare " in non-quoted-field`},
-		{"stray quote in a later field", "C1,2024-01-02,50,1,\"2,,", `orders.csv:5: cost: extraneous or missing " in quoted-field`},
-		{"escaped quotes before the fault", "C1,2024-01-02,50,1,,\"\"\"EUR\"x,", `orders.csv:5: currency: extraneous or missing " in quoted-field`},
+		{"bare quote", "C1,2024-01-02,5\"0,1,,,", `orders.csv:5: amount "5\"0": bare " in non-quoted-field`},
+		{"stray quote in a later field", "C1,2024-01-02,50,1,\"2,,", `orders.csv:5: cost "\"2,,": extraneous or missing " in quoted-field`},
+		{"escaped quotes before the fault", "C1,2024-01-02,50,1,,\"\"\"EUR\"x,", `orders.csv:5: currency "\"\"\"EUR\"x": extraneous or missing " in quoted-field`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -578,8 +578,8 @@ func (r *record) field(i int) (string, bool) {
 // quoted reads b, one record that starts on line line as recordScan
 // cuts it, with encoding/csv into rec. A malformed record is reported at
 // the line where it starts, for the reason encoding/csv gives, naming the
-// column of the field where encoding/csv found the fault once the header
-// is known.
+// column of the field where encoding/csv found the fault, and its text
+// as written (see fieldText), once the header is known.
 func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
@@ -591,6 +591,7 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 			re := &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error()}
 			if i := fieldAt(b, offsetOf(b, pe.Line-pe.StartLine+1, pe.Column)); i < len(w.header) {
 				re.Column = w.header[i]
+				re.Value, re.HasValue = fieldText(b, i), true
 			}
 			return re
 		}
@@ -642,4 +643,55 @@ func fieldAt(b []byte, off int) int {
 		}
 	}
 	return field
+}
+
+// fieldText returns the text of field i of the csv record b as written,
+// quotes and all, for an error about a malformed field: from its start
+// to the next separator on its line, which for a field that starts with
+// a quote is the first one after the quote that closes it, or to the end
+// of the line when no quote closes it there (its separators may be the
+// fault).
+func fieldText(b []byte, i int) string {
+	start, quoted, first := 0, false, true
+	for j := 0; j < len(b) && i > 0; j++ {
+		switch c := b[j]; {
+		case first && c == '"':
+			quoted, first = true, false
+		case quoted && c == '"':
+			if j+1 < len(b) && b[j+1] == '"' {
+				j++ // an escaped quote
+			} else {
+				quoted = false
+			}
+		case !quoted && c == ',':
+			i--
+			start, first = j+1, true
+		case !quoted && (c == '\n' || c == '\r'):
+			return "" // the record has no field i
+		default:
+			first = false
+		}
+	}
+	t := b[start:]
+	if k := bytes.IndexAny(t, "\r\n"); k >= 0 {
+		t = t[:k]
+	}
+	from := 0 // where the separator that ends the field may be
+	if len(t) > 0 && t[0] == '"' {
+		from = len(t) // open to the end of the line, unless closed on it
+		for j := 1; j < len(t); j++ {
+			if t[j] == '"' {
+				if j+1 < len(t) && t[j+1] == '"' {
+					j++
+					continue
+				}
+				from = j + 1
+				break
+			}
+		}
+	}
+	if k := bytes.IndexByte(t[from:], ','); k >= 0 {
+		t = t[:from+k]
+	}
+	return string(t)
 }

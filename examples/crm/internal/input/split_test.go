@@ -205,7 +205,7 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 		row(fmt.Sprintf("C%d,2024-01-01,%d,%s\n", i, i+1, cat))
 	}
 	data := []byte(b.String())
-	res := readBothWays(t, data, `f.csv:101: amount: extraneous or missing " in quoted-field`)
+	res := readBothWays(t, data, `f.csv:101: amount "\"101,x": extraneous or missing " in quoted-field`)
 	assert.EqualValues(t, n, res.Rows)
 	assert.EqualValues(t, 1, res.Skipped)
 	assert.Len(t, res.Summaries, n-1)
@@ -224,8 +224,8 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 	assert.EqualValues(t, 300003, tab.Rows)
 	assert.EqualValues(t, 2, tab.Skipped, "the stray quote and the bare quote at the end")
 	require.Len(t, tab.Errors, 2)
-	assert.EqualError(t, tab.Errors[0], `f.csv:2: amount: extraneous or missing " in quoted-field`)
-	assert.EqualError(t, tab.Errors[1], `f.csv:300003: category: bare " in non-quoted-field`)
+	assert.EqualError(t, tab.Errors[0], `f.csv:2: amount "\"1,x": extraneous or missing " in quoted-field`)
+	assert.EqualError(t, tab.Errors[1], `f.csv:300003: category "x\"": bare " in non-quoted-field`)
 
 	// Blocks of 64 kB: the one that holds the open quote grows to about
 	// the bound, not to the end of the input.
@@ -260,11 +260,11 @@ func TestStrayQuoteClosedLinesLaterCostsItsLine(t *testing.T) {
 		errs    []string
 	}{
 		{"closed at the end of a line", "C100,2024-01-01,\"101,x\n", 9, "C200,2024-01-01,201,W32\"\n",
-			[]string{`f.csv:3: amount: extraneous or missing " in quoted-field`, `f.csv:13: category: bare " in non-quoted-field`}},
+			[]string{`f.csv:3: amount "\"101,x": extraneous or missing " in quoted-field`, `f.csv:13: category "W32\"": bare " in non-quoted-field`}},
 		{"opened in the last field, closed at the end of a line", "C100,2024-01-01,101,\"x\n", 9, "C200,2024-01-01,201,W32\"\n",
-			[]string{`f.csv:3: category: extraneous or missing " in quoted-field`, `f.csv:13: category: bare " in non-quoted-field`}},
+			[]string{`f.csv:3: category "\"x": extraneous or missing " in quoted-field`, `f.csv:13: category "W32\"": bare " in non-quoted-field`}},
 		{"closed in the middle of a field, right count", "C100,2024-01-01,\"101,x\n", 9, "C200,2024-01-01,W32\",x\n",
-			[]string{`f.csv:3: amount: extraneous or missing " in quoted-field`, `f.csv:13: amount: bare " in non-quoted-field`}},
+			[]string{`f.csv:3: amount "\"101,x": extraneous or missing " in quoted-field`, `f.csv:13: amount "W32\"": bare " in non-quoted-field`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -362,4 +362,25 @@ func TestQuotedFieldLongerThanTheLimitEndsTheFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 1+strings.Count(rows, "\n"), res.Rows)
 	checkScan(t, []byte(data), o)
+}
+
+// fieldText gives a malformed field as written: to the next separator, or
+// for a field that opens a quote, to the first separator after the quote
+// that closes it, or to the end of the line when none does.
+func TestFieldText(t *testing.T) {
+	for _, tt := range []struct {
+		record string
+		i      int
+		want   string
+	}{
+		{"C1,2024-01-02,5\"0,1\n", 2, `5"0`},
+		{"C1,\"2024-01-02,5\nC2,x\n", 1, `"2024-01-02,5`},
+		{"\"B\"x,2024-01-02,5\n", 0, `"B"x`},
+		{"a,\"we said \"\"hi\"\" \"x,b\r\n", 1, `"we said ""hi"" "x`},
+		{"a,\"q,\"\"r\"\"\",\"s\"t\n", 2, `"s"t`},
+		{"a,b\nc,d\n", 3, ""}, // no such field on the record's line
+		{"a,,c", 1, ""},
+	} {
+		assert.Equal(t, tt.want, fieldText([]byte(tt.record), tt.i), "%q field %d", tt.record, tt.i)
+	}
 }
