@@ -265,7 +265,7 @@ func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 	}
 	*r = Row{}
 	if r.CustomerID = field(rec, l.CustomerID); r.CustomerID == "" {
-		return valueError(l.CustomerID, ColCustomerID, "", "empty")
+		return valueError(l.CustomerID, ColCustomerID, rec[l.CustomerID], "empty") // as written: spaces show
 	}
 	s := field(rec, l.Date)
 	var why string

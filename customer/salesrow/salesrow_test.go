@@ -73,7 +73,8 @@ func TestParse(t *testing.T) {
 		err        string
 	}{
 		{"fields", "c1,2024-03-05,1", -1, "3 fields, the header has 9"},
-		{"empty id", " ,2024-03-05,1,,,,,,", 0, `customer_id "": empty`},
+		{"empty id", " ,2024-03-05,1,,,,,,", 0, `customer_id " ": empty`},
+		{"no id", ",2024-03-05,1,,,,,,", 0, `customer_id "": empty`},
 		{"date", "c1,2024-02-30,1,,,,,,", 1, `date "2024-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
 		{"amount", "c1,2024-03-05,12x,,,,,,", 2, `amount "12x": `},
 		{"empty amount", "c1,2024-03-05, ,,,,,,", 2, `amount "": empty`},

@@ -84,7 +84,7 @@ func TestParse(t *testing.T) {
 		{name: "amount without a customer", line: ",,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: salesrow.ColCustomerID},
 		{name: "fewer fields, one filled", line: ",,x", err: "orders.csv, byte 7: 3 fields, the header has 9"},
 		{name: "fields", line: "c1,2024-03-05,1", err: "orders.csv, byte 7: 3 fields, the header has 9"},
-		{name: "empty id", line: " ,2024-03-05,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: salesrow.ColCustomerID},
+		{name: "empty id", line: " ,2024-03-05,1,,,,,,", err: `orders.csv, byte 7: customer_id " ": empty`, column: salesrow.ColCustomerID},
 		{name: "date", line: "c1,2024-02-30,1,,,,,,", err: `orders.csv, byte 7: date "2024-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`, column: salesrow.ColDate},
 		{name: "amount", line: "c1,2024-03-05,12x,,,,,,", column: salesrow.ColAmount},
 		{name: "empty amount", line: "c1,2024-03-05,,,,,,,", err: `orders.csv, byte 7: amount "": empty`, column: salesrow.ColAmount},

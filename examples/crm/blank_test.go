@@ -99,7 +99,7 @@ func TestBlankRowsAreNotMalformedRows(t *testing.T) {
 
 	for row, want := range map[string]string{
 		",2024-01-01,5": `stdin:3: customer_id "": empty`,
-		" ,,5":          `stdin:3: customer_id "": empty`,
+		" ,,5":          `stdin:3: customer_id " ": empty`,
 		",,,x":          `stdin:3: 4 fields, the header has 3`,
 	} {
 		r := crm(t, "customer_id,date,amount\nA,2024-01-05,10\n"+row+"\n,,\n", args...)

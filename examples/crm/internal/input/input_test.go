@@ -117,7 +117,7 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"31 February", "C1,2024-02-31,1,1,,,", `orders.csv:5: date "2024-02-31": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
 		{"slashes", "C1,02/01/2024,1,1,,,", `orders.csv:5: date "02/01/2024": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
 		{"empty date", "C1,,1,1,,,", `orders.csv:5: date "": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
-		{"empty customer", " ,2024-01-02,1,1,,,", `orders.csv:5: customer_id "": empty`},
+		{"empty customer", " ,2024-01-02,1,1,,,", `orders.csv:5: customer_id " ": empty`},
 		{"bad quantity", "C1,2024-01-02,1,1.5,,,", `orders.csv:5: quantity "1.5": not an integer`},
 		{"huge quantity", "C1,2024-01-02,1,99999999999,,,", `orders.csv:5: quantity "99999999999": out of range`},
 		{"bad cost", "C1,2024-01-02,1,1,abc,,", `orders.csv:5: cost "abc": not a decimal number`},

@@ -337,7 +337,7 @@ func (w *worker) record(r *record, re *RowError) bool {
 			return true
 		}
 		w.rows++
-		return w.fail(valueError(w.name, r.lineOf(w.lay.col.id), ColCustomerID, "", "empty"))
+		return w.fail(valueError(w.name, r.lineOf(w.lay.col.id), ColCustomerID, idField, "empty"))
 	}
 	w.rows++
 	fr := &w.fr
