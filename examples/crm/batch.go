@@ -16,6 +16,7 @@ import (
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/churn/risk"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/crm/internal/hugepage"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
 	"github.com/tailorcrm/tailor/internal/radix"
 	"github.com/tailorcrm/tailor/segment"
@@ -133,9 +134,9 @@ const (
 func (b *batch) fit(e *env, model string) error {
 	t := b.t
 	n := t.Len()
-	b.spend = make([]float64, n)
+	b.spend = hugepage.Make[float64](n)
 	b.kinds = make([]customer.Kind, n)
-	tri := make([]keyed, n)
+	tri := hugepage.Make[keyed](n)
 	stats, err := observeParts(t, func(i int, s *customer.Summary) error {
 		if m, ok := s.MeanRepeatSpendFloat(); ok {
 			b.spend[i] = m
@@ -234,7 +235,7 @@ func (b *batch) fit(e *env, model string) error {
 // returns the population to fit: the groups and the spend groups.
 func (b *batch) groupTriples(tri []keyed) (*population, error) {
 	pop := &population{discrete: b.discrete, period: b.period}
-	b.group = make([]int32, len(tri))
+	b.group = hugepage.Make[int32](len(tri))
 	div := 1.0
 	if b.period == customer.Weeks && !b.discrete {
 		div = 7
@@ -349,11 +350,11 @@ func eachSorted(ks []keyed, n int, fn func(keyed)) {
 		}
 		return
 	}
-	keys := make([]uint64, len(ks))
+	keys := hugepage.Make[uint64](len(ks))
 	for j, k := range ks {
 		keys[j] = (uint64(k.x)<<(btx+bT)|uint64(k.tx)<<bT|uint64(k.T))<<bi | uint64(k.i)
 	}
-	keys = radix.SortFrom(keys, make([]uint64, len(keys)), bi)
+	keys = radix.SortFrom(keys, hugepage.Make[uint64](len(keys)), bi)
 	field := func(w uint64, b uint) int32 { return int32(w & (1<<b - 1)) }
 	for _, w := range keys {
 		fn(keyed{i: field(w, bi), T: field(w>>bi, bT), tx: field(w>>(bi+bT), btx), x: int32(w >> (bi + bT + btx))})
@@ -402,7 +403,7 @@ const bigNet = math.MinInt8
 // quadrant, computes the churn risk and gathers the quadrant thresholds.
 func (b *batch) classify(sc *segment.Scoring) error {
 	t := b.t
-	b.rows = make([]row, t.Len())
+	b.rows = hugepage.Make[row](t.Len())
 	ts := make([]*segment.ThresholdStats, runtime.GOMAXPROCS(0))
 	type odd struct {
 		nets       map[int32]string

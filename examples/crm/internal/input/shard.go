@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
+	"github.com/tailorcrm/tailor/examples/crm/internal/hugepage"
 )
 
 // crec is the state of one customer in fixed point: the fields of a
@@ -87,6 +88,7 @@ const (
 // list per size.
 type arena struct {
 	chunks [][]uint64
+	slabs  hugepage.Chunks[uint64]
 	top    uint32
 	free   [18]uint32 // head + 1
 }
@@ -100,7 +102,7 @@ func (a *arena) alloc(words uint32) uint32 {
 	}
 	end := uint32(len(a.chunks)) * arenaChunk
 	if a.top+words > end {
-		a.chunks = append(a.chunks, make([]uint64, arenaChunk))
+		a.chunks = append(a.chunks, a.slabs.Next(arenaChunk))
 		a.top = end
 	}
 	off := a.top
@@ -141,9 +143,11 @@ func (a *arena) grow(b *blk, size uint32) []uint64 {
 // shard holds the customers of one worker.
 type shard struct {
 	recs   [][]crec
+	recMem hugepage.Chunks[crec]
 	n      int32
 	table  []uint64 // tag<<32 | index+1, open addressing
 	ids    [][]byte
+	idMem  hugepage.Chunks[byte]
 	days   arena // a word a day (packDay)
 	orders arena // sorted order keys
 	// lastKey is an order key of customer lastKeyOf, that of the last
@@ -211,7 +215,7 @@ func (s *shard) put(h uint64, i int32) {
 func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 {
 	if int(s.n+1)*4 > len(s.table)*3 {
 		old := s.table
-		s.table = make([]uint64, 2*len(old))
+		s.table = hugepage.Make[uint64](2 * len(old))
 		for _, e := range old {
 			if e != 0 {
 				s.put2(e)
@@ -220,7 +224,7 @@ func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 
 	}
 	i := s.n
 	if int(i)%recChunk == 0 {
-		s.recs = append(s.recs, make([]crec, recChunk))
+		s.recs = append(s.recs, s.recMem.Next(recChunk))
 	}
 	s.n++
 	r := s.rec(i)
@@ -228,7 +232,11 @@ func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 
 	// The ID goes to the byte arena.
 	last := len(s.ids) - 1
 	if last < 0 || len(s.ids[last])+len(id) > cap(s.ids[last]) {
-		s.ids = append(s.ids, make([]byte, 0, max(idChunk, len(id))))
+		b := make([]byte, 0, len(id))
+		if len(id) <= idChunk {
+			b = s.idMem.Next(idChunk)[:0]
+		}
+		s.ids = append(s.ids, b)
 		last++
 	}
 	r.id = uint64(last)<<32 | uint64(len(s.ids[last]))
