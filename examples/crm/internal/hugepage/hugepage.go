@@ -20,26 +20,27 @@ import "unsafe"
 // amd64 and of arm64 with 4 KiB base pages.
 const Size = 2 << 20
 
-// MinBytes is the size from which [Make] gives advice: a slice of four
-// huge pages holds at least three whole ones, wherever it starts.
-const MinBytes = 4 * Size
+// SlabBytes is the size up to which the slabs of [Chunks] double: at
+// least seven eighths of a slab that large is in whole huge pages,
+// wherever it starts.
+const SlabBytes = 8 * Size
 
-// Make returns a slice of n zero values of T, as make([]T, n) does. When
-// it spans at least MinBytes, the whole huge pages inside it are advised
-// to be backed by huge pages (madvise MADV_HUGEPAGE), so that the first
-// write to each faults in a huge page. The advice changes neither the
-// contents nor the lifetime of the slice.
+// Make returns a slice of n zero values of T, as make([]T, n) does. The
+// whole huge pages inside it, if any, are advised to be backed by huge
+// pages (madvise MADV_HUGEPAGE), so that the first write to each faults
+// in a huge page. The advice changes neither the contents nor the
+// lifetime of the slice.
 func Make[T any](n int) []T {
 	s := make([]T, n)
 	var zero T
-	if size := uintptr(n) * unsafe.Sizeof(zero); size >= MinBytes {
+	if size := uintptr(n) * unsafe.Sizeof(zero); size >= Size {
 		advise(unsafe.Pointer(unsafe.SliceData(s)), size)
 	}
 	return s
 }
 
 // Chunks hands out chunks of values of T, carved from slabs that double
-// from one chunk up to twice MinBytes, so that a small input takes small
+// from one chunk up to SlabBytes (or one chunk, when that is larger), so that a small input takes small
 // slabs and a large one slabs of huge pages. Each chunk has the capacity
 // asked for: appending past it reallocates, never spills into the next
 // chunk. The zero Chunks is ready to use.
@@ -52,8 +53,8 @@ type Chunks[T any] struct {
 func (c *Chunks[T]) Next(n int) []T {
 	if len(c.slab) < n {
 		var zero T
-		per := max(1, MinBytes/(max(1, int(unsafe.Sizeof(zero)))*max(1, n)))
-		c.n = min(max(1, 2*c.n), 2*per)
+		per := max(1, SlabBytes/(max(1, int(unsafe.Sizeof(zero)))*max(1, n)))
+		c.n = min(max(1, 2*c.n), per)
 		c.slab = Make[T](c.n * n)
 	}
 	ch := c.slab[:n:n]

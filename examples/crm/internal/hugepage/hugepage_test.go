@@ -9,7 +9,7 @@ import (
 )
 
 func TestMakeIsMake(t *testing.T) {
-	for _, n := range []int{0, 1, 1000, MinBytes/8 - 1, MinBytes / 8, 3 * MinBytes / 8} {
+	for _, n := range []int{0, 1, 1000, Size/8 - 1, Size / 8, 3 * SlabBytes / 8} {
 		s := Make[uint64](n)
 		if len(s) != n || cap(s) != n {
 			t.Fatalf("Make(%d): len %d cap %d", n, len(s), cap(s))
@@ -63,7 +63,7 @@ func TestChunksAreDisjoint(t *testing.T) {
 	})
 }
 
-// A large input takes slabs of at least MinBytes, which advice can reach;
+// A large input takes slabs of SlabBytes, which advice can reach;
 // a small one, one chunk.
 func TestChunksSlabsGrow(t *testing.T) {
 	var c Chunks[uint64]
@@ -72,14 +72,11 @@ func TestChunksSlabsGrow(t *testing.T) {
 	if len(c.slab) != 0 {
 		t.Fatalf("first slab holds %d more values, want one chunk", len(c.slab))
 	}
-	for range 2 * MinBytes / (8 * n) {
+	for range 2 * SlabBytes / (8 * n) {
 		c.Next(n)
 	}
-	if got := c.n * n * 8; got < MinBytes {
-		t.Fatalf("slab of %d bytes after %d bytes of chunks, want ≥ %d", got, 2*MinBytes, MinBytes)
-	}
-	if got := c.n * n * int(unsafe.Sizeof(uint64(0))); got > 2*MinBytes {
-		t.Fatalf("slab of %d bytes, want ≤ %d", got, 2*MinBytes)
+	if got := c.n * n * int(unsafe.Sizeof(uint64(0))); got != SlabBytes {
+		t.Fatalf("slab of %d bytes after %d bytes of chunks, want %d", got, 2*SlabBytes, SlabBytes)
 	}
 }
 
