@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/tailorcrm/tailor/internal/shopgen"
@@ -12,7 +13,8 @@ func runGenerate(e *env, args []string) error {
 	fs := newFlags(e, "generate", "-customers N -seed S -out FILE [-start YYYY-MM-DD] [-end YYYY-MM-DD] [-intermediaries SHARE]")
 	def := shopgen.DefaultConfig()
 	n := fs.Int("customers", def.Customers, "number of customers `N`, consumers and intermediaries")
-	seed := fs.Uint64("seed", def.Seed, "`seed` of the shop: the same flags give the same file, byte for byte")
+	seed := seedFlag(def.Seed)
+	fs.Var(&seed, "seed", "`seed` of the shop, a whole number (a negative S is 2^64 + S): the same flags give the same file, byte for byte")
 	out := fs.String("out", "", "output `file` (default stdout)")
 	start := fs.String("start", def.Start.Format(time.DateOnly), "first day of the history, `YYYY-MM-DD`")
 	end := fs.String("end", def.End.Format(time.DateOnly), "day after the last day of the history, `YYYY-MM-DD`")
@@ -32,7 +34,7 @@ func runGenerate(e *env, args []string) error {
 		return err
 	}
 	cfg := def
-	cfg.Customers, cfg.Seed, cfg.Start, cfg.End, cfg.IntermediaryShare = *n, *seed, from.Time(), to.Time(), *inter
+	cfg.Customers, cfg.Seed, cfg.Start, cfg.End, cfg.IntermediaryShare = *n, uint64(seed), from.Time(), to.Time(), *inter
 	g, err := shopgen.New(cfg)
 	if err != nil {
 		if errors.Is(err, shopgen.ErrConfig) {
@@ -54,4 +56,23 @@ func runGenerate(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "crm: wrote %s of %s to %s\n", counted(rows, "row"), customers(cfg.Customers), o.name())
 	return nil
+}
+
+// seedFlag is the -seed flag: a whole number from −2^63 to 2^64 − 1,
+// a negative S read as 2^64 + S, so that any seed a person types names a
+// shop.
+type seedFlag uint64
+
+func (s *seedFlag) String() string { return strconv.FormatUint(uint64(*s), 10) }
+
+func (s *seedFlag) Set(v string) error {
+	if u, err := strconv.ParseUint(v, 10, 64); err == nil {
+		*s = seedFlag(u)
+		return nil
+	}
+	if i, err := strconv.ParseInt(v, 10, 64); err == nil {
+		*s = seedFlag(i)
+		return nil
+	}
+	return errors.New("want a whole number from -9223372036854775808 to 18446744073709551615")
 }

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Any whole number a person types is a seed: a negative one is read as
+// 2^64 + S; anything else is a usage error that says what a seed is.
+func TestGenerateSeeds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	neg, wrapped, other := filepath.Join(dir, "neg.csv"), filepath.Join(dir, "wrapped.csv"), filepath.Join(dir, "other.csv")
+	r := crm(t, "", "generate", "-customers", "20", "-seed", "-5", "-out", neg)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, 0, crm(t, "", "generate", "-customers", "20", "-seed", "18446744073709551611", "-out", wrapped).code)
+	require.Equal(t, 0, crm(t, "", "generate", "-customers", "20", "-seed", "-6", "-out", other).code)
+	dn, _ := os.ReadFile(neg)
+	dw, _ := os.ReadFile(wrapped)
+	do, _ := os.ReadFile(other)
+	assert.Equal(t, dw, dn, "-5 is 2^64 − 5")
+	assert.NotEqual(t, dn, do, "-5 and -6 are other shops")
+
+	for _, bad := range []string{"1.5", "abc", "", "18446744073709551616", "-9223372036854775809"} {
+		r := crm(t, "", "generate", "-customers", "20", "-seed", bad, "-out", filepath.Join(dir, "bad.csv"))
+		assert.Equal(t, 2, r.code, "seed %q", bad)
+		assert.Contains(t, r.stderr, `for flag -seed: want a whole number`, "seed %q", bad)
+		assert.NoFileExists(t, filepath.Join(dir, "bad.csv"))
+	}
+}
