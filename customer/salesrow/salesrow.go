@@ -75,6 +75,20 @@
 // that no valid row pays for the question, and passes the row over and
 // counts it, since nothing is dropped silently. A row with one field
 // filled is no blank row: an amount without a customer_id is an error.
+//
+// # Repeated headers
+//
+// A row that repeats the header ([Layout.RepeatsHeader]), as two exports
+// with headers put one after the other (`cat jan.csv feb.csv`) have
+// where the second begins, carries no data either: its fields, each read
+// as a header name is read (trimmed of spaces, in lower case, a byte
+// order mark before the first ignored), are the header's, one for one.
+// [Layout.Parse] rejects it, since its date is a column name; a reader
+// asks RepeatsHeader where Parse fails, as it asks Blank, and passes the
+// row over and counts it apart. A row that differs from the header in
+// any field (another order, a column missing or added) is no repeated
+// header: it stays an error, since the rows after it would be read with
+// columns that are not theirs.
 package salesrow
 
 import (
@@ -118,6 +132,11 @@ type Layout struct {
 	Fields                                            int
 	CustomerID, Date, Amount                          int
 	OrderID, Quantity, Cost, Currency, Kind, Category int
+	// Header holds the names of the header's fields as NewLayout reads
+	// them (trimmed of spaces, in lower case, the first without a byte
+	// order mark), one per field, for [Layout.RepeatsHeader]; nil in a
+	// Layout not made by NewLayout, which then has no header to repeat.
+	Header []string
 }
 
 // NewLayout finds the columns in the fields of a header row. A column of
@@ -126,11 +145,10 @@ type Layout struct {
 // is ignored, as every unknown column is.
 func NewLayout(header []string) (*Layout, error) {
 	idx := make(map[string]int, len(header))
+	names := make([]string, len(header))
 	for i, name := range header {
-		if i == 0 {
-			name = strings.TrimPrefix(name, "\ufeff")
-		}
-		name = strings.ToLower(strings.TrimSpace(name))
+		name = headerName(i, name)
+		names[i] = name
 		if name == "" {
 			continue
 		}
@@ -177,7 +195,35 @@ func NewLayout(header []string) (*Layout, error) {
 		CustomerID: get(ColCustomerID), Date: get(ColDate), Amount: get(ColAmount),
 		OrderID: get(ColOrderID), Quantity: get(ColQuantity), Cost: get(ColCost),
 		Currency: get(ColCurrency), Kind: get(ColKind), Category: get(ColCategory),
+		Header: names,
 	}, nil
+}
+
+// headerName is field i of a header row as a name: trimmed of spaces and
+// in lower case, without the byte order mark that may start the first.
+func headerName(i int, f string) string {
+	if i == 0 {
+		f = strings.TrimPrefix(f, "\ufeff")
+	}
+	return strings.ToLower(strings.TrimSpace(f))
+}
+
+// RepeatsHeader reports whether rec is the header row again (see the
+// package comment): whether it has the header's number of fields and
+// each of its fields, read as NewLayout reads a name (trimmed of
+// spaces, in lower case, the first without a byte order mark), is the
+// header's name at its place. A row with the names in another order, or
+// one name more or less, is no repeated header.
+func (l *Layout) RepeatsHeader(rec []string) bool {
+	if len(l.Header) == 0 || len(rec) != len(l.Header) {
+		return false
+	}
+	for i, f := range rec {
+		if headerName(i, f) != l.Header[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Used returns one more than the largest index of a known column: the

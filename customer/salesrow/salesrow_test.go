@@ -17,12 +17,14 @@ import (
 func TestNewLayout(t *testing.T) {
 	l, err := salesrow.NewLayout([]string{"\ufeffAmount", " Customer_ID ", "date", "order_id", "quantity", "cost", "currency", "kind", "category", "sku", ""})
 	require.NoError(t, err)
-	assert.Equal(t, &salesrow.Layout{Fields: 11, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}, l)
+	assert.Equal(t, &salesrow.Layout{Fields: 11, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+		Header: []string{"amount", "customer_id", "date", "order_id", "quantity", "cost", "currency", "kind", "category", "sku", ""}}, l)
 	assert.Equal(t, 9, l.Used())
 
 	l, err = salesrow.NewLayout([]string{"customer_id", "date", "amount"})
 	require.NoError(t, err)
-	assert.Equal(t, &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}, l)
+	assert.Equal(t, &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1,
+		Header: []string{"customer_id", "date", "amount"}}, l)
 	assert.Equal(t, 3, l.Used())
 
 	for _, tc := range []struct {
@@ -51,7 +53,8 @@ func TestNewLayout(t *testing.T) {
 func TestNewLayoutIgnoresRepeatedUnknownColumns(t *testing.T) {
 	l, err := salesrow.NewLayout([]string{"name", "customer_id", "Name", "date", "amount", "note", " NOTE ", "sku", "sku"})
 	require.NoError(t, err)
-	assert.Equal(t, &salesrow.Layout{Fields: 9, CustomerID: 1, Date: 3, Amount: 4, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}, l)
+	assert.Equal(t, &salesrow.Layout{Fields: 9, CustomerID: 1, Date: 3, Amount: 4, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1,
+		Header: []string{"name", "customer_id", "name", "date", "amount", "note", "note", "sku", "sku"}}, l)
 }
 
 var layout9 = &salesrow.Layout{Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}
@@ -133,6 +136,68 @@ func TestPropertyBlankRowsFailParseOnTheCustomerID(t *testing.T) {
 		i := rapid.IntRange(0, len(rec)-1).Draw(t, "filled")
 		rec[i] += rapid.StringMatching(`[a-z0-9.-]{1,5}`).Draw(t, "value")
 		require.False(t, salesrow.Blank(rec))
+	})
+}
+
+// A row is the header again when its fields, read as header names
+// (trimmed, in any case, a byte order mark before the first ignored),
+// are the header's one for one; another order, a name more or less, or
+// another name is no repeated header. A Layout without a header has
+// none to repeat.
+func TestRepeatsHeader(t *testing.T) {
+	l, err := salesrow.NewLayout([]string{"\ufeffCustomer_ID", " date ", "amount", "", "Note"})
+	require.NoError(t, err)
+	for _, rec := range [][]string{
+		{"\ufeffCustomer_ID", " date ", "amount", "", "Note"},
+		{"customer_id", "date", "amount", "", "note"},
+		{" CUSTOMER_ID\t", "Date", "AMOUNT ", "  ", " note "},
+		{"\ufeffcustomer_id", "date", "amount", "", "note"},
+	} {
+		assert.True(t, l.RepeatsHeader(rec), "%q", rec)
+	}
+	for _, rec := range [][]string{
+		{"date", "customer_id", "amount", "", "note"},
+		{"customer_id", "date", "amount", ""},
+		{"customer_id", "date", "amount", "", "note", ""},
+		{"customer_id", "date", "amount", "x", "note"},
+		{"customer_id", "date", "amounts", "", "note"},
+		{"customer_id", "date", "amount", "", "\ufeffnote"},
+		{"c1", "2024-03-05", "1", "", ""},
+		nil,
+	} {
+		assert.False(t, l.RepeatsHeader(rec), "%q", rec)
+	}
+	assert.False(t, layout9.RepeatsHeader(strings.Split("customer_id,date,amount,order_id,quantity,cost,currency,kind,category", ",")),
+		"a Layout not made by NewLayout")
+}
+
+// A repeated header fails Parse (its date is a column name), so a reader
+// that asks RepeatsHeader only where Parse fails sees every one; and a
+// row whose fields differ from the header's in one place is none.
+func TestPropertyRepeatedHeaderFailsParse(t *testing.T) {
+	names := []string{"customer_id", "date", "amount", "order_id", "quantity", "cost", "currency", "kind", "category", "note", "sku", ""}
+	space := rapid.SampledFrom([]string{"", " ", "\t", "\u00a0"})
+	rapid.Check(t, func(t *rapid.T) {
+		header := rapid.Permutation(names).Draw(t, "header")[:rapid.IntRange(3, len(names)).Draw(t, "width")]
+		l, err := salesrow.NewLayout(header)
+		if err != nil {
+			t.Skip("a required column left out")
+		}
+		rec := make([]string, len(header))
+		for i, name := range header {
+			if rapid.Bool().Draw(t, "upper") {
+				name = strings.ToUpper(name)
+			}
+			rec[i] = space.Draw(t, "before") + name + space.Draw(t, "after")
+		}
+		require.True(t, l.RepeatsHeader(rec), "%q", rec)
+		var r salesrow.Row
+		require.NotNil(t, l.Parse(rec, &r), "%q parses", rec)
+
+		i := rapid.IntRange(0, len(rec)-1).Draw(t, "changed")
+		other := rapid.SampledFrom(append(names, "x")).Filter(func(s string) bool { return s != header[i] }).Draw(t, "other")
+		rec[i] = other
+		require.False(t, l.RepeatsHeader(rec), "%q", rec)
 	})
 }
 

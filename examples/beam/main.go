@@ -119,6 +119,13 @@ func run(ctx context.Context, cfg config) error {
 		if c.blank > 0 {
 			fmt.Fprintf(os.Stderr, "; %d blank rows (no field filled) passed over", c.blank)
 		}
+		if c.headers > 0 {
+			rows := "rows"
+			if c.headers == 1 {
+				rows = "row"
+			}
+			fmt.Fprintf(os.Stderr, "; %d repeated header %s passed over", c.headers, rows)
+		}
 		fmt.Fprintln(os.Stderr)
 	}
 	return nil
@@ -140,8 +147,8 @@ func cause(err error) error {
 
 // counts are the counters of a run, when the runner reports them.
 type counts struct {
-	known                         bool
-	rows, later, blank, customers int64
+	known                                  bool
+	rows, later, blank, headers, customers int64
 }
 
 // execute builds the pipeline of cfg and runs it on runner ("direct",
@@ -171,6 +178,8 @@ func execute(ctx context.Context, runner string, cfg config) (counts, error) {
 			c.later += m.Result()
 		case "rows-blank":
 			c.blank += m.Result()
+		case "rows-header":
+			c.headers += m.Result()
 		case "customers":
 			c.customers += m.Result()
 		}

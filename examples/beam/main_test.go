@@ -88,17 +88,19 @@ func sameTable(t *testing.T, want, got [][]string, floats map[string]bool) int {
 }
 
 // TestMatchesCRM runs the pipeline on a generated shop, with blank rows
-// (every field empty) and an empty line put in, and checks that its
+// (every field empty), an empty line and repeated headers (as two
+// exports put one after the other have) put in, and checks that its
 // outputs are those of crm segment and crm score -model bgnbd (and
 // -model bgbb) on the same file, on the direct runner and on prism (which
 // encodes every element, accumulator and side input, as a distributed
-// runner does), and that it counts the blank rows apart.
+// runner does), and that it counts the blank rows and the repeated
+// headers apart.
 func TestMatchesCRM(t *testing.T) {
 	bin := crmBinary(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "orders.csv")
 	runCRM(t, bin, "generate", "-customers", "300", "-seed", "3", "-out", in)
-	const blankRows = 6
+	const blankRows, headerRows = 6, 2
 	withBlankRows(t, in)
 	const asOf = "2025-06-30"
 	wantSeg := filepath.Join(dir, "crm-segments.csv")
@@ -144,6 +146,7 @@ func TestMatchesCRM(t *testing.T) {
 				assert.Equal(t, int64(2549), c.rows)
 				assert.Equal(t, int64(532), c.later)
 				assert.Equal(t, int64(blankRows), c.blank)
+				assert.Equal(t, int64(headerRows), c.headers)
 			})
 		}
 	}
@@ -151,7 +154,10 @@ func TestMatchesCRM(t *testing.T) {
 
 // withBlankRows puts six blank rows into the export at path: one after
 // the header, one of spaces (a field short) and one of quoted empty
-// fields in the middle, two at the end, and an empty line.
+// fields in the middle, two at the end, and an empty line; and two
+// repeated headers: one quoted, in other cases and with spaces, in the
+// middle, and one as it is at the end, as `cat` of an export of only
+// its header puts it.
 func withBlankRows(t *testing.T, path string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -165,8 +171,14 @@ func withBlankRows(t *testing.T, path string) {
 	b.WriteString(strings.Join(lines[1:mid], ""))
 	b.WriteString(" , \t" + strings.Repeat(", ", width-3) + "\r\n")
 	b.WriteString(strings.Repeat(`"",`, width-1) + `""` + "\n")
+	names := strings.Split(strings.TrimSuffix(lines[0], "\n"), ",")
+	for i, n := range names {
+		names[i] = `" ` + strings.ToUpper(n[:1]) + n[1:] + `"`
+	}
+	b.WriteString(strings.Join(names, ",") + "\r\n")
 	b.WriteString(strings.Join(lines[mid:], ""))
 	b.WriteString("\n" + commas + "\n" + commas + "\n\n")
+	b.WriteString(lines[0])
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 }
 

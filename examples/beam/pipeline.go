@@ -136,15 +136,17 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 }
 
 var (
-	rowsRead  = beam.NewCounter("crm", "rows")
-	rowsLater = beam.NewCounter("crm", "rows-after-as-of")
-	rowsBlank = beam.NewCounter("crm", "rows-blank")
-	customers = beam.NewCounter("crm", "customers")
+	rowsRead   = beam.NewCounter("crm", "rows")
+	rowsLater  = beam.NewCounter("crm", "rows-after-as-of")
+	rowsBlank  = beam.NewCounter("crm", "rows-blank")
+	rowsHeader = beam.NewCounter("crm", "rows-header")
+	customers  = beam.NewCounter("crm", "customers")
 )
 
 // parseFn parses the data lines (the header, at offset 0, is skipped) and
 // keys each row by its customer. Rows dated after AsOf are counted and
-// left out, and so are blank rows and empty lines; every row's currency
+// left out, and so are blank rows, empty lines and rows that repeat the
+// header, each counted apart; every row's currency
 // goes to the second output, since a file holds one currency.
 type parseFn struct {
 	P    parser
@@ -156,12 +158,16 @@ func (fn *parseFn) ProcessElement(ctx context.Context, off int64, line string, e
 	if off == 0 {
 		return nil
 	}
-	id, r, ok, err := fn.P.parse(off, line)
+	id, r, kind, err := fn.P.parse(off, line)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	switch kind {
+	case blankRow:
 		rowsBlank.Inc(ctx, 1)
+		return nil
+	case headerRow:
+		rowsHeader.Inc(ctx, 1)
 		return nil
 	}
 	rowsRead.Inc(ctx, 1)

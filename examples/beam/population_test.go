@@ -24,9 +24,9 @@ var testSummarizer = summarizer{File: "orders.csv", AsOf: int32(customer.DateFro
 
 func mustParse(t *testing.T, off int64, line string) row {
 	t.Helper()
-	_, r, ok, err := testParser.parse(off, line)
+	_, r, kind, err := testParser.parse(off, line)
 	require.NoError(t, err)
-	require.True(t, ok)
+	require.Equal(t, dataRow, kind)
 	return r
 }
 

@@ -201,26 +201,45 @@ type parser struct {
 	Currency string // of rows without a currency
 }
 
+// lineKind is what parse finds a line to be: a data row, or a line that
+// carries no data, which the caller passes over and counts.
+type lineKind uint8
+
+const (
+	// dataRow is a row of the export.
+	dataRow lineKind = iota
+	// blankRow is an empty line, or a row whose every field is empty
+	// (salesrow.Blank), of any number of fields.
+	blankRow
+	// headerRow is a row that repeats the header
+	// (salesrow.Layout.RepeatsHeader), as two exports put one after the
+	// other have.
+	headerRow
+)
+
 // parse parses the line at offset off into a customer ID and a row. It
-// returns ok = false, and no error, for a blank row: an empty line, or a
-// row whose every field is empty (salesrow.Blank), of any number of
-// fields, which carries no data and which the caller counts.
-func (p *parser) parse(off int64, line string) (id string, r row, ok bool, err error) {
+// returns a kind other than dataRow, and no error, for a line that
+// carries no data: a blank row, or the header again.
+func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind, err error) {
 	rec, perr := splitLine(line)
 	if perr != nil {
-		return "", r, false, &rowError{File: p.File, Offset: off, Reason: perr.Error()}
+		return "", r, dataRow, &rowError{File: p.File, Offset: off, Reason: perr.Error()}
 	}
 	if len(rec) == 0 {
-		return "", r, false, nil
+		return "", r, blankRow, nil
 	}
 	var sr salesrow.Row
 	if fe := p.Cols.Parse(rec, &sr); fe != nil {
 		// A blank row fails as a row of the wrong width or without a
-		// customer_id: only then is it asked for.
+		// customer_id, and the header again on its date: only then are
+		// they asked for.
 		if salesrow.Blank(rec) {
-			return "", r, false, nil
+			return "", r, blankRow, nil
 		}
-		return "", r, false, fieldError(p.File, off, fe)
+		if p.Cols.RepeatsHeader(rec) {
+			return "", r, headerRow, nil
+		}
+		return "", r, dataRow, fieldError(p.File, off, fe)
 	}
 	r = row{Offset: off, Date: int32(sr.Date), Units: int64(sr.Units), Currency: p.Currency,
 		Kind: uint8(sr.Kind), Category: sr.Category}
@@ -237,7 +256,7 @@ func (p *parser) parse(off int64, line string) (id string, r row, ok bool, err e
 	} else {
 		r.Order = "d" + strconv.Itoa(int(r.Date))
 	}
-	return sr.CustomerID, r, true, nil
+	return sr.CustomerID, r, dataRow, nil
 }
 
 // fieldError places a salesrow.FieldError at byte off of file.

@@ -28,9 +28,11 @@ func TestReadHeader(t *testing.T) {
 	}{
 		{name: "all columns, any order, BOM, case and spaces",
 			text: "\ufeffAmount, Customer_ID ,date,order_id,quantity,cost,currency,kind,category,sku\r\n1,a,2024-01-01,,,,,,,\n",
-			want: &salesrow.Layout{Fields: 10, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}},
+			want: &salesrow.Layout{Fields: 10, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+				Header: []string{"amount", "customer_id", "date", "order_id", "quantity", "cost", "currency", "kind", "category", "sku"}}},
 		{name: "required only", text: "customer_id,date,amount",
-			want: &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1}},
+			want: &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1,
+				Header: []string{"customer_id", "date", "amount"}}},
 		{name: "missing", text: "customer_id,when\n", err: `missing required column "amount", "date"`},
 		{name: "twice", text: "customer_id,date,amount,Date\n", err: `column "date" appears twice`},
 		{name: "empty", text: "", err: "empty file"},
@@ -54,6 +56,7 @@ func TestReadHeader(t *testing.T) {
 
 var testParser = parser{File: "orders.csv", Currency: "USD", Cols: salesrow.Layout{
 	Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+	Header: []string{"customer_id", "date", "amount", "order_id", "quantity", "cost", "currency", "kind", "category"},
 }}
 
 func TestParse(t *testing.T) {
@@ -62,7 +65,7 @@ func TestParse(t *testing.T) {
 		name, line string
 		id         string
 		want       row
-		skip       bool
+		skip       lineKind
 		err        string // the whole message
 		column     string
 	}{
@@ -74,13 +77,20 @@ func TestParse(t *testing.T) {
 			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "1", Currency: "USD"}},
 		{name: "quoted id", line: `"c,4",2024-03-05,1,,,,,,`, id: "c,4",
 			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "1", Currency: "USD"}},
-		{name: "empty line", line: "", skip: true},
-		{name: "blank row", line: ",,,,,,,,", skip: true},
-		{name: "blank row with spaces", line: " , ,\t,,  ,,,, ", skip: true},
-		{name: "blank quoted row", line: `"","","",""," ","","","",""`, skip: true},
-		{name: "blank row of fewer fields", line: ",,", skip: true},
-		{name: "blank row of more fields", line: ",,,,,,,,,,,", skip: true},
-		{name: "spaces only", line: "   ", skip: true},
+		{name: "empty line", line: "", skip: blankRow},
+		{name: "blank row", line: ",,,,,,,,", skip: blankRow},
+		{name: "blank row with spaces", line: " , ,\t,,  ,,,, ", skip: blankRow},
+		{name: "blank quoted row", line: `"","","",""," ","","","",""`, skip: blankRow},
+		{name: "blank row of fewer fields", line: ",,", skip: blankRow},
+		{name: "blank row of more fields", line: ",,,,,,,,,,,", skip: blankRow},
+		{name: "spaces only", line: "   ", skip: blankRow},
+		{name: "repeated header", line: "customer_id,date,amount,order_id,quantity,cost,currency,kind,category", skip: headerRow},
+		{name: "repeated header in other cases, with spaces, quoted", line: ` Customer_ID,"DATE ",amount ,"order_id",quantity,cost,"Currency",kind,CATEGORY`, skip: headerRow},
+		{name: "repeated header after a byte order mark", line: "\ufeffcustomer_id,date,amount,order_id,quantity,cost,currency,kind,category", skip: headerRow},
+		{name: "header in another order", line: "date,customer_id,amount,order_id,quantity,cost,currency,kind,category",
+			err: `orders.csv, byte 7: date "customer_id": want YYYY-MM-DD`, column: salesrow.ColDate},
+		{name: "header with a column missing", line: "customer_id,date,amount,order_id,quantity,cost,currency,kind",
+			err: "orders.csv, byte 7: 8 fields, the header has 9"},
 		{name: "amount without a customer", line: ",,1,,,,,,", err: `orders.csv, byte 7: customer_id "": empty`, column: salesrow.ColCustomerID},
 		{name: "fewer fields, one filled", line: ",,x", err: "orders.csv, byte 7: 3 fields, the header has 9"},
 		{name: "fields", line: "c1,2024-03-05,1", err: "orders.csv, byte 7: 3 fields, the header has 9"},
@@ -97,7 +107,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, r, ok, err := testParser.parse(7, tt.line)
+			id, r, kind, err := testParser.parse(7, tt.line)
 			if tt.err != "" || tt.column != "" {
 				require.Error(t, err)
 				var re *rowError
@@ -110,11 +120,10 @@ func TestParse(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			if tt.skip {
-				assert.False(t, ok)
+			require.Equal(t, tt.skip, kind)
+			if kind != dataRow {
 				return
 			}
-			require.True(t, ok)
 			assert.Equal(t, tt.id, id)
 			assert.Equal(t, tt.want, r)
 		})
@@ -142,16 +151,20 @@ func FuzzParse(f *testing.F) {
 		`"a""b",2024-03-05,0,,-1,,,,`,
 		"c1,2024-03-05,1e3,,,,,,", ",,,,,,,,", "", `"`, "x,y",
 		" , ,\t", `"",""," "`, ",,1,,,,,,",
+		"customer_id,date,amount,order_id,quantity,cost,currency,kind,category",
+		` Customer_ID ,"date",amount,order_id,quantity,cost,currency,kind,category`,
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		id, r, ok, err := testParser.parse(1, line)
-		// A line is passed over exactly when it is blank.
+		id, r, kind, err := testParser.parse(1, line)
+		// A line is passed over exactly when it is blank, or else when
+		// it repeats the header.
 		if rec, serr := splitLine(line); serr == nil {
-			require.Equal(t, salesrow.Blank(rec), err == nil && !ok, "%q", line)
+			require.Equal(t, salesrow.Blank(rec), err == nil && kind == blankRow, "%q", line)
+			require.Equal(t, !salesrow.Blank(rec) && testParser.Cols.RepeatsHeader(rec), err == nil && kind == headerRow, "%q", line)
 		}
-		if err != nil || !ok {
+		if err != nil || kind != dataRow {
 			return
 		}
 		require.NotEmpty(t, id)

@@ -250,7 +250,7 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	if res.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(res.Later, "row"), what, s.opts.AsOf)
 	}
-	reportBlank(e, res.Blank)
+	reportPassedOver(e, res.Blank, res.Headers)
 	fmt.Fprintln(e.stderr)
 	s.reportSkipped(e, res.Skipped, res.Errors)
 	if len(res.Summaries) == 0 {
@@ -259,12 +259,17 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	return res, nil
 }
 
-// reportBlank ends the line of counts of a read with the count of the
-// blank rows passed over (every field empty, or an empty line), when
-// there were any: they carry no data, but nothing is dropped silently.
-func reportBlank(e *env, n int64) {
-	if n > 0 {
-		fmt.Fprintf(e.stderr, "; %s (no field filled) passed over", counted(n, "blank row"))
+// reportPassedOver ends the line of counts of a read with the count of
+// the blank rows passed over (every field empty, or an empty line), and
+// that of the rows that repeat the header (as two exports put one after
+// the other have), when there were any: they carry no data, but nothing
+// is dropped silently.
+func reportPassedOver(e *env, blank, headers int64) {
+	if blank > 0 {
+		fmt.Fprintf(e.stderr, "; %s (no field filled) passed over", counted(blank, "blank row"))
+	}
+	if headers > 0 {
+		fmt.Fprintf(e.stderr, "; %s passed over", counted(headers, "repeated header row"))
 	}
 }
 

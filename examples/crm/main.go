@@ -60,7 +60,18 @@
 // stops the run; a blank record over several lines (a quoted field
 // holding a line break) is malformed, as above, unless it has the
 // header's number of fields. A file of blank rows only has no data
-// rows, an error. Progress goes to stderr when it is a terminal.
+// rows, an error.
+//
+// A csv row that repeats the header, as `cat jan.csv feb.csv > q1.csv`
+// makes of two exports with headers, carries no data either: a row whose
+// fields, trimmed of spaces and in any case (a byte order mark before
+// the first ignored), are the header's names one for one is passed over,
+// and the count goes to stderr on the line of the row counts ("1
+// repeated header row passed over"); -skip-invalid neither skips nor
+// lists it. A row that differs from the header in any field (another
+// order, a column missing) is malformed, since the rows after it would
+// be read with the wrong columns. Progress goes to stderr when it is a
+// terminal.
 //
 // # Output
 //

@@ -550,6 +550,19 @@ func TestBinary(t *testing.T) {
 	relClose(t, 0.2425945, f.Params["r"], 1e-4, "r")
 	assert.Contains(t, stderr.String(), "6919 rows, 2357 customers")
 
+	// Two exports with headers put one after the other: the second
+	// header is passed over, counted, and the run succeeds.
+	cat := filepath.Join(dir, "q1.csv")
+	require.NoError(t, os.WriteFile(cat, []byte("customer_id,date,amount\nA,2025-01-02,10\ncustomer_id,date,amount\nB,2025-02-03,5\n"), 0o644))
+	cmd = exec.Command(bin, "segment", "-in", cat, "-format", "csv", "-as-of", "2025-12-31")
+	stdout.Reset()
+	stderr.Reset()
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "exit status 0: %s", stderr.String())
+	assert.Equal(t, "crm: "+cat+": 2 rows, 2 customers; 1 repeated header row passed over\n", stderr.String())
+	assert.Contains(t, stdout.String(), "\nA,")
+	assert.Contains(t, stdout.String(), "\nB,")
+
 	out := filepath.Join(dir, "x.csv")
 	cmd = exec.Command(bin, "score", "-model", "bgnbd", "-in", cdnowSample, "-format", "tsv", "-calibration-end", "1997-09-30", "-out", out)
 	stderr.Reset()

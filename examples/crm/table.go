@@ -44,7 +44,7 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	if t.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(t.Later, "row"), what, s.opts.AsOf)
 	}
-	reportBlank(e, t.Blank)
+	reportPassedOver(e, t.Blank, t.Headers)
 	fmt.Fprintln(e.stderr)
 	s.reportSkipped(e, t.Skipped, t.Errors)
 	if t.Len() == 0 {

@@ -101,7 +101,7 @@ func TestBlankRowsArePassedOverAndCounted(t *testing.T) {
 				require.Equal(t, []string{badLine}, lines)
 				if skip {
 					require.Equal(t, tt.blank, blank, "blank rows counted")
-					require.Contains(t, got, "rows 6 blank 0 later 1 skipped 1 ", "blank rows are neither rows nor skipped")
+					require.Contains(t, got, "rows 6 blank 0 headers 0 later 1 skipped 1 ", "blank rows are neither rows nor skipped")
 				} else {
 					require.Contains(t, got, `error: f.csv:`, "the bad row still stops the read")
 				}

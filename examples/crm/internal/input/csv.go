@@ -25,7 +25,8 @@ const (
 // CSVReader reads the csv format. It cuts the input into records as
 // [ScanCSV] does (recordEnd) and reads each with the rules of salesrow.
 // It passes over the blank rows and empty lines that follow the header,
-// and counts them ([CSVReader.Blank]).
+// and counts them ([CSVReader.Blank]), and so the rows that repeat the
+// header ([CSVReader.Headers]).
 type CSVReader struct {
 	name string
 	sp   *splitter
@@ -33,8 +34,9 @@ type CSVReader struct {
 	cur  cursor
 	rec  record
 	layout
-	row   Row
-	blank int64 // blank rows passed over; the walker counts empty lines
+	row     Row
+	blank   int64 // blank rows passed over; the walker counts empty lines
+	headers int64 // repeated header rows passed over
 }
 
 // NewCSVReader reads the header of r, named name in errors. An empty
@@ -129,7 +131,8 @@ func (c *CSVReader) rest() (*chunk, *splitter) {
 func (c *CSVReader) Offset() int64 { return c.sp.read }
 
 // Read returns the next row. It passes over blank rows, of any number
-// of fields (salesrow.Blank), and empty lines, counting them.
+// of fields (salesrow.Blank), empty lines and rows that repeat the header
+// (salesrow.Layout.RepeatsHeader), counting them.
 func (c *CSVReader) Read() (*Row, error) {
 	for {
 		re, err := c.next()
@@ -157,6 +160,12 @@ func (c *CSVReader) Read() (*Row, error) {
 				c.blank++
 				continue
 			}
+			// So does the header again, on its date: only then is it
+			// asked for.
+			if c.rules.RepeatsHeader(r.fields) {
+				c.headers++
+				continue
+			}
 			re.Value = strings.Clone(re.Value) // it would keep the block
 			return nil, re
 		}
@@ -167,6 +176,11 @@ func (c *CSVReader) Read() (*Row, error) {
 // Blank returns the number of blank rows (salesrow.Blank) and empty
 // lines after the header that Read has passed over so far.
 func (c *CSVReader) Blank() int64 { return c.blank + c.w.empty }
+
+// Headers returns the number of rows that repeat the header
+// (salesrow.Layout.RepeatsHeader), as two exports put one after the
+// other have, that Read has passed over so far.
+func (c *CSVReader) Headers() int64 { return c.headers }
 
 // layout is where the columns of a csv file are: the index of each known
 // column (-1 when absent) and the number of fields of the header.

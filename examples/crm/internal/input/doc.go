@@ -73,6 +73,21 @@
 // another width is malformed, blank or not. A file of blank rows only
 // has no data rows ([ErrNoRows]).
 //
+// # Repeated headers
+//
+// A csv row that repeats the header (salesrow.Layout.RepeatsHeader), as
+// `cat jan.csv feb.csv` makes of two exports with headers, carries no
+// data either: its fields, trimmed and read as the header's names are
+// (in any case, a byte order mark before the first ignored), are the
+// header's one for one. It is passed over and counted in Result.Headers
+// (and Table.Headers), never in Rows or Skipped, so SkipInvalid does not
+// change it. A row that differs from the header in any field (another
+// order, a column missing) is malformed as before, since the rows after
+// it would be read with columns that are not theirs. Only a row that
+// fails to parse (a repeated header fails on its date) is asked whether
+// it repeats the header, so the question costs the rows of an export
+// nothing. A file of a header and repeated headers only has no data rows.
+//
 // # Rows
 //
 // A row with a positive amount is a sale, one with a negative amount a

@@ -21,6 +21,7 @@ func checkResult(t *testing.T, res *Result, skip bool) {
 	require.LessOrEqual(t, res.Skipped, res.Rows)
 	require.LessOrEqual(t, res.Later, res.Rows)
 	require.GreaterOrEqual(t, res.Blank, int64(0))
+	require.GreaterOrEqual(t, res.Headers, int64(0))
 	require.Len(t, res.Errors, int(min(res.Skipped, MaxReportedErrors)))
 	if !skip {
 		require.Zero(t, res.Skipped)
@@ -45,7 +46,7 @@ func fingerprint(res *Result) string {
 	for _, s := range res.Summaries {
 		fmt.Fprintf(&b, "%s %d %d %s %s|", s.CustomerID, s.Orders, s.Units, s.Net(), s.Cost)
 	}
-	fmt.Fprintf(&b, "%d %d %d %d", res.Rows, res.Blank, res.Later, res.Skipped)
+	fmt.Fprintf(&b, "%d %d %d %d %d", res.Rows, res.Blank, res.Headers, res.Later, res.Skipped)
 	return b.String()
 }
 
@@ -59,6 +60,8 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount,category\nC1,2024-01-01,1,\"x\nC2,2024-01-01,1,x\nC3,2024-01-01,1,W32\"\nC4,2024-01-01,1,\"coats\nwool\"\n"), true)
 	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,1\n,,\n , ,\t\n\n\"\",\"\",\"\"\n,5,\n,,,,\n"), true)
 	f.Add([]byte("customer_id,date,amount\r\n,,\r\n\r\n"), false)
+	f.Add([]byte("customer_id,date,amount\nA,2024-01-02,10\ncustomer_id,date,amount\nB,2024-02-03,5\n Customer_ID ,DATE,\"amount\"\r\n"), false)
+	f.Add([]byte("customer_id,date,amount\nA,2024-01-02,10\ncustomer_id,amount,date\ncustomer_id,date\n"), true)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		o := Options{AsOf: customer.DateFromYMD(2024, 6, 30), SkipInvalid: skip}
 		run := func() (*Result, error) {
@@ -107,10 +110,11 @@ type genRow struct {
 }
 
 // TestSummarizeMatchesAModel writes random exports (columns in random
-// order, an unknown column, quoting, LF or CRLF, blank rows and empty
-// lines anywhere) and checks the summaries against a direct computation
-// of the documented rules: rows after as-of left out and counted; blank
-// rows passed over and counted; orders are the distinct order keys
+// order, an unknown column, quoting, LF or CRLF, blank rows, empty lines
+// and the header again anywhere) and checks the summaries against a
+// direct computation of the documented rules: rows after as-of left out
+// and counted; blank rows and repeated headers passed over and counted,
+// each apart; orders are the distinct order keys
 // (order_id, or the day without one) of non-negative rows; the net is the
 // sum of amounts; a purchase day is a day where an order first appears.
 func TestSummarizeMatchesAModel(t *testing.T) {
@@ -150,12 +154,17 @@ func TestSummarizeMatchesAModel(t *testing.T) {
 		if w.UseCRLF {
 			eol = "\r\n"
 		}
-		blank := int64(0)
+		blank, headers := int64(0), int64(0)
 		for _, r := range rows {
 			if rapid.IntRange(0, 3).Draw(t, "blank?") == 0 {
 				w.Flush()
 				buf.WriteString(rapid.SampledFrom(blankShapes).Draw(t, "blank") + eol)
 				blank++
+			}
+			if rapid.IntRange(0, 5).Draw(t, "header?") == 0 {
+				w.Flush()
+				buf.WriteString(headerRow(t, perm) + eol)
+				headers++
 			}
 			rec := make([]string, len(perm))
 			for j, c := range perm {
@@ -221,6 +230,7 @@ func TestSummarizeMatchesAModel(t *testing.T) {
 		}
 		require.Equal(t, later, res.Later)
 		require.Equal(t, blank, res.Blank)
+		require.Equal(t, headers, res.Headers)
 		require.EqualValues(t, len(rows), res.Rows)
 		require.Len(t, res.Summaries, len(want))
 		for _, s := range res.Summaries {

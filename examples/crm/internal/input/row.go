@@ -72,6 +72,15 @@ type BlankCounter interface {
 	Blank() int64
 }
 
+// HeaderCounter is a Reader that passes over the rows that repeat the
+// header, which carry no data, and counts them. [CSVReader] is one;
+// [Summarize] reports the count in [Result.Headers].
+type HeaderCounter interface {
+	// Headers returns the number of repeated header rows that Read has
+	// passed over so far.
+	Headers() int64
+}
+
 // RowError is a malformed row: File:Line, the column and the reason.
 type RowError struct {
 	File   string

@@ -45,7 +45,12 @@ import (
 // NewCSVReader counts them: the empty lines of a block without quotes
 // by the reading goroutine, which indexes it, and a blank row by worker
 // 0, which owns every row without a customer ID, when it fails as a
-// row of the wrong width or without a customer ID.
+// row of the wrong width or without a customer ID. A row that repeats
+// the header is passed over and counted in Table.Headers, as that reader
+// counts it, by the worker that owns its customer_id field (a column
+// name, owned as any customer ID is), when it fails to parse: once,
+// whichever worker that is, also in a block with quotes, which every
+// worker walks but only the owner of a row reads.
 func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if o.Currency == "" {
 		o.Currency = DefaultCurrency
@@ -165,6 +170,7 @@ func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error
 	for _, w := range ws {
 		t.Rows += w.rows
 		t.Blank += w.blank
+		t.Headers += w.headers
 		t.Later += w.later
 		t.Skipped += w.skipped
 		errs = append(errs, w.errs...)
@@ -183,7 +189,7 @@ func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error
 		t.Errors = append(t.Errors, errs[i])
 	}
 	if t.Rows == 0 {
-		return noRows(name, t.Blank)
+		return noRows(name, t.Blank, t.Headers)
 	}
 	t.sort()
 	return nil
@@ -214,6 +220,7 @@ type worker struct {
 
 	rows, later, skipped int64
 	blank                int64 // blank rows (salesrow.Blank), all worker 0's
+	headers              int64 // repeated header rows whose customer_id field the worker owns
 	errs                 []*RowError
 	fatal                error
 	fatalLine            int
@@ -351,12 +358,29 @@ func (w *worker) record(r *record, re *RowError) bool {
 		w.strings(r)
 	}
 	if re := w.lay.parse(w.name, r.fields, r.line, r.lineOf, &w.row); re != nil {
+		// The header again fails here, on its date: only then is it
+		// asked for. It is no row.
+		if w.repeatsHeader(r) {
+			w.rows--
+			w.headers++
+			return true
+		}
 		return w.fail(re)
 	}
 	if re := w.addRow(&w.row, h); re != nil {
 		return w.fail(re)
 	}
 	return true
+}
+
+// repeatsHeader reports whether r, a record of the header's width, is
+// the header again (salesrow.Layout.RepeatsHeader). A line of which only
+// the fields the columns need were cut is split whole first.
+func (w *worker) repeatsHeader(r *record) bool {
+	if len(r.fields) < r.nfields {
+		w.split(r, 0)
+	}
+	return w.lay.rules.RepeatsHeader(r.fields)
 }
 
 // frow is a row in fixed point.

@@ -41,7 +41,7 @@ func outcome(res *Result, err error) string {
 		return "error: " + err.Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "rows %d blank %d later %d skipped %d currency %s\n", res.Rows, res.Blank, res.Later, res.Skipped, res.Currency)
+	fmt.Fprintf(&b, "rows %d blank %d headers %d later %d skipped %d currency %s\n", res.Rows, res.Blank, res.Headers, res.Later, res.Skipped, res.Currency)
 	for _, e := range res.Errors {
 		fmt.Fprintln(&b, e)
 	}
@@ -56,7 +56,7 @@ func tableOutcome(t *Table, err error) string {
 		return "error: " + err.Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "rows %d blank %d later %d skipped %d currency %s\n", t.Rows, t.Blank, t.Later, t.Skipped, t.Currency)
+	fmt.Fprintf(&b, "rows %d blank %d headers %d later %d skipped %d currency %s\n", t.Rows, t.Blank, t.Headers, t.Later, t.Skipped, t.Currency)
 	for _, e := range t.Errors {
 		fmt.Fprintln(&b, e)
 	}
@@ -185,6 +185,11 @@ func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 			}
 			return b.String()
 		}(),
+		"repeated headers": head + "C1,2024-01-01,1,1,,,,,\n" + head + "C2,2024-01-01,1,1,,,,,\n" +
+			strings.ToUpper(head) + " customer_id , date ,amount,quantity,cost,currency,kind,order_id,category\r\n" +
+			`"customer_id","Date"," amount ",quantity,"cost",currency,kind,order_id,category` + "\nC3,2024-01-01,1,1,,,,,\n" +
+			"\ufeff" + head + "date,customer_id,amount,quantity,cost,currency,kind,order_id,category\n" +
+			"customer_id,date,amount,quantity,cost,currency,kind,order_id\n" + head,
 		"blank rows": head + ",,,,,,,,\nC1,2024-01-01,1,1,,,,,\n , ,\t,,,,,,\r\n\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\"\n,,\n\"\n\",,,,,,,,\n" +
 			",2024-01-02,1,1,,,,,\nC2,2024-01-02,1,1,,,,,\n,,,,,,,,,,,\n\n,,,,,,,,\n,,,,,,,,",
 	}
@@ -214,15 +219,26 @@ func TestScanLongLineAndReadError(t *testing.T) {
 
 // TestScanMatchesSummarizeOnRandomFiles writes random small exports with
 // quoting, CRLF, bad fields, stray quotes (opening a field, in the middle
-// of one, closing one), blank rows of any width and empty lines, and
-// shuffled rows.
+// of one, closing one), blank rows of any width and empty lines, the
+// header again (in any case, with spaces, quoted or not) and rows like
+// it but not it, and shuffled rows.
 func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
+	const head = "customer_id,date,amount,quantity,order_id,cost,category"
+	names := strings.Split(head, ",")
 	rapid.Check(t, func(rt *rapid.T) {
 		var b strings.Builder
-		b.WriteString("customer_id,date,amount,quantity,order_id,cost,category\n")
+		b.WriteString(head + "\n")
 		eol := rapid.SampledFrom([]string{"\n", "\r\n"}).Draw(rt, "eol")
 		n := rapid.IntRange(0, 60).Draw(rt, "rows")
 		for i := 0; i < n; i++ {
+			switch rapid.IntRange(0, 15).Draw(rt, "header?") {
+			case 0:
+				b.WriteString(headerRow(rt, names) + eol)
+				continue
+			case 1:
+				b.WriteString(nearHeaderRow(rt, names) + eol)
+				continue
+			}
 			if rapid.IntRange(0, 5).Draw(rt, "blank?") == 0 {
 				// A record over several lines is a row only with the
 				// header's width (recordEnd): this one has seven fields.
@@ -317,6 +333,8 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount\nC1,2024-01-01,1\n,,\n , ,\t\n\n,\nC2,2024-01-02,2\n,,\n,,\n"), false, 6)
 	f.Add([]byte("customer_id,date,amount\r\n\"\",\"\",\"\"\r\nC1,2024-01-01,1\r\n\" \",\"\n\",\r\n,5,\r\n,,,,\r\n"), true, 11)
 	f.Add([]byte("customer_id,date,amount\n,,\n\n\"\"\n"), true, 2)
+	f.Add([]byte("customer_id,date,amount\nA,2025-01-02,10\ncustomer_id,date,amount\nB,2025-02-03,5\n Customer_ID ,DATE,\"amount\"\r\ndate,customer_id,amount\n"), true, 9)
+	f.Add([]byte("\ufeffcustomer_id,date,amount\r\nA,2025-01-02,10\r\n\ufeffcustomer_id,date,amount\r\n\"customer_id\",\"date\",\"amount\"\r\n"), false, 5)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff

@@ -584,8 +584,10 @@ type Table struct {
 	// Rows, Blank, Later, Skipped, Errors and Currency are as in
 	// [Result].
 	Rows, Blank, Later, Skipped int64
-	Errors                      []error
-	Currency                    customer.Currency
+	// Headers is as in [Result]: the rows that repeat the header.
+	Headers  int64
+	Errors   []error
+	Currency customer.Currency
 
 	asOf     customer.Date
 	template customer.Summary
@@ -596,7 +598,7 @@ type Table struct {
 
 // TableOf wraps the summaries of a [Result] in a Table.
 func TableOf(res *Result) *Table {
-	return &Table{Rows: res.Rows, Blank: res.Blank, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors,
+	return &Table{Rows: res.Rows, Blank: res.Blank, Headers: res.Headers, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors,
 		Currency: res.Currency, sums: res.Summaries}
 }
 

@@ -139,20 +139,30 @@ func (s *splitter) take(n int) []byte {
 // -1 otherwise. Before the header is known (width 0) only the first
 // record is judged so: the block then ends before such a record, and the
 // reader cuts what follows the header again once it knows the width.
+//
+// A malformed record ends with its first line, but encoding/csv may find
+// it wrong lines later (recordScan's scanned), and the column that its
+// error names is that of the field where it does. So a block is never
+// cut within those lines: the walker, which reads a block as if it ended
+// the input, then finds the fault where a read of the whole input finds
+// it, however the input is cut.
 func boundary(b []byte, width int) (cut int, plain bool, open int) {
 	if bytes.IndexByte(b, '"') < 0 {
 		return bytes.LastIndexByte(b, '\n') + 1, true, -1
 	}
-	last, i := 0, 0
+	last, i, reach := 0, 0, 0
 	for i < len(b) {
-		end, _, open := recordScan(b, i, false, width)
+		end, scanned, open := recordScan(b, i, false, width)
 		if open >= 0 && (width > 0 || i == 0) {
 			return i, false, open
 		}
 		if end < 0 || open >= 0 {
 			break
 		}
-		last, i = end, end
+		reach = max(reach, scanned)
+		if i = end; reach <= end {
+			last = end
+		}
 	}
 	return last, false, -1
 }

@@ -289,6 +289,38 @@ func TestStrayQuoteClosedLinesLaterCostsItsLine(t *testing.T) {
 	}
 }
 
+// A malformed record whose fault encoding/csv finds lines after its
+// first (here a stray quote closed on the next line, then a field opened
+// again and found wrong on the line after) is reported alike however the
+// input is cut into blocks: the column its error names is that of the
+// field where a read of the whole input finds the fault, not the one
+// where a block that ends within those lines would leave it open.
+func TestMalformedRecordIsReportedAlikeWhereverBlocksEnd(t *testing.T) {
+	data := []byte("customer_id,date,amount,quantity,order_id,cost,category\n" +
+		" C1,2023-02-29,12.34,1,B,0.5,\"open\nC1,2024-02-29,5\",-1,A,,\"open\nC1,2024-02-29,12.34,x,,-1,\"two\nlines\"\n" +
+		"C2,2024-03-01,1,1,,,x\n")
+	for _, skip := range []bool{false, true} {
+		o := Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: skip}
+		want := summarizeBytes(data, o)
+		if !skip {
+			require.Equal(t, "error: f.csv:2: extraneous or missing \" in quoted-field", want)
+		}
+		func() {
+			defer func(n int) { chunkBytes = n }(chunkBytes)
+			for n := 1; n <= len(data); n++ {
+				chunkBytes = n
+				for _, workers := range []int{1, 2} {
+					got := tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, workers))
+					require.Equal(t, want, got, "blocks of %d bytes, %d workers", n, workers)
+					cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+					require.NoError(t, err)
+					require.Equal(t, want, outcome(Summarize(cr, "f.csv", o)), "the exact reader, blocks of %d bytes", n)
+				}
+			}
+		}()
+	}
+}
+
 // readBothWays reads data as of 2024-12-31: without -skip-invalid it
 // requires the error stop, with it it returns the result; both ways, the
 // scan agrees with the exact reader (checkScan).

@@ -56,6 +56,11 @@ type Result struct {
 	// fields, and the empty lines after the header. It is 0 for a
 	// Reader that is no BlankCounter.
 	Blank int64
+	// Headers is the number of rows passed over because they repeat the
+	// header (salesrow.Layout.RepeatsHeader), as two exports put one
+	// after the other have; they are not in Rows either. It is 0 for a
+	// Reader that is no HeaderCounter.
+	Headers int64
 	// Later is the number of valid rows dated after AsOf.
 	Later int64
 	// Skipped is the number of malformed rows skipped.
@@ -78,7 +83,8 @@ type account struct {
 // of o.AsOf. The first malformed row stops it with a [*RowError] unless
 // o.SkipInvalid is set; a file without data rows (blank rows are none)
 // returns an error wrapping [ErrNoRows]. When r is a [BlankCounter],
-// Result.Blank counts the blank rows it passed over. A file holds one
+// Result.Blank counts the blank rows it passed over, and when it is a
+// [HeaderCounter], Result.Headers the repeated header rows. A file holds one
 // currency: a row in another currency is malformed. A rejected row
 // changes no summary.
 func Summarize(r Reader, name string, o Options) (*Result, error) {
@@ -127,8 +133,11 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 	if bc, ok := r.(BlankCounter); ok {
 		res.Blank = bc.Blank()
 	}
+	if hc, ok := r.(HeaderCounter); ok {
+		res.Headers = hc.Headers()
+	}
 	if res.Rows == 0 {
-		return nil, noRows(name, res.Blank)
+		return nil, noRows(name, res.Blank, res.Headers)
 	}
 	if res.Currency == "" {
 		res.Currency = o.Currency
@@ -145,16 +154,28 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 }
 
 // noRows is the error of file name when it has no data rows; blank is
-// the number of blank rows it has.
-func noRows(name string, blank int64) error {
-	if blank == 0 {
+// the number of blank rows it has, headers that of repeated header rows.
+func noRows(name string, blank, headers int64) error {
+	if blank == 0 && headers == 0 {
 		return fmt.Errorf("%s: %w (only a header, or nothing)", name, ErrNoRows)
 	}
-	rows := "rows"
-	if blank == 1 {
-		rows = "row"
+	parts := []string{"a header"}
+	if blank > 0 {
+		parts = append(parts, plural(blank, "blank row"))
 	}
-	return fmt.Errorf("%s: %w (only a header and %d blank %s)", name, ErrNoRows, blank, rows)
+	if headers > 0 {
+		parts = append(parts, plural(headers, "repeated header row"))
+	}
+	last := len(parts) - 1
+	return fmt.Errorf("%s: %w (only %s and %s)", name, ErrNoRows, strings.Join(parts[:last], ", "), parts[last])
+}
+
+// plural returns "1 row" or "n rows" for what, "row".
+func plural(n int64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // currencyError is the error of a row, on line line, whose currency cur

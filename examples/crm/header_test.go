@@ -1,0 +1,119 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/internal/shopgen"
+)
+
+// TestRepeatedHeadersArePassedOverInEverySubcommand makes of a generated
+// export three exports with headers and puts them one after the other,
+// as `cat` does, the second header in other cases with spaces and the
+// third quoted, and ends the file with a fourth export of only its
+// header: every subcommand that reads csv writes what it writes for the
+// export without them, and says on stderr how many it passed over.
+func TestRepeatedHeadersArePassedOverInEverySubcommand(t *testing.T) {
+	t.Parallel()
+	def := shopgen.DefaultConfig()
+	clean := writeShop(t, 300, 5, def.Start, def.End)
+	data, err := os.ReadFile(clean)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	require.Equal(t, "", lines[len(lines)-1], "the export ends with a line break")
+	lines = lines[:len(lines)-1]
+	header := strings.TrimSuffix(lines[0], "\n")
+	names := strings.Split(header, ",")
+	spaced := make([]string, len(names))
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		spaced[i] = " " + strings.ToUpper(n[:1]) + n[1:] + "\t"
+		quoted[i] = `"` + n + `"`
+	}
+	third := len(lines) / 3
+	var b strings.Builder
+	b.WriteString(lines[0])
+	b.WriteString(strings.Join(lines[1:third], ""))
+	b.WriteString(strings.Join(spaced, ",") + "\r\n")
+	b.WriteString(strings.Join(lines[third:2*third], ""))
+	b.WriteString(strings.Join(quoted, ",") + "\n")
+	b.WriteString(strings.Join(lines[2*third:], ""))
+	b.WriteString(lines[0])
+	cat := filepath.Join(t.TempDir(), "orders.csv")
+	require.NoError(t, os.WriteFile(cat, []byte(b.String()), 0o644))
+	const note = "; 3 repeated header rows passed over"
+
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		reads int // of the input
+	}{
+		{"segment", []string{"segment", "-as-of", "2025-06-30"}, 1},
+		{"fit", []string{"fit", "-model", "bgnbd", "-calibration-end", "2025-06-30", "-json"}, 1},
+		{"score", []string{"score", "-model", "bgnbd", "-spend", "gammagamma", "-calibration-end", "2025-06-30"}, 1},
+		{"batch", []string{"batch", "-as-of", "2025-06-30"}, 1},
+		{"report", []string{"report", "-as-of", "2025-12-31"}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			run := func(in string) (out, stderr string) {
+				path := filepath.Join(t.TempDir(), "out")
+				r := crm(t, "", append(tc.args, "-in", in, "-out", path)...)
+				require.Equal(t, 0, r.code, r.stderr)
+				got, err := os.ReadFile(path)
+				require.NoError(t, err)
+				stderr = strings.ReplaceAll(strings.ReplaceAll(r.stderr, in, "IN"), path, "OUT")
+				return string(got), stderr
+			}
+			wantOut, wantErr := run(clean)
+			gotOut, gotErr := run(cat)
+			assert.Equal(t, wantOut, gotOut, "the output of the export without its repeated headers")
+			assert.NotContains(t, wantErr, "header")
+			assert.Equal(t, tc.reads, strings.Count(gotErr, note+"\n"), gotErr)
+			assert.Equal(t, wantErr, strings.ReplaceAll(gotErr, note, ""), "the rest of stderr")
+		})
+	}
+}
+
+// A repeated header is no malformed row: the run goes on (exit status
+// 0) without -skip-invalid, and with it the header is neither skipped
+// nor listed. A row like the header but not it (the names in another
+// order, a column missing) still stops the run.
+func TestRepeatedHeaderIsNotAMalformedRow(t *testing.T) {
+	t.Parallel()
+	args := []string{"segment", "-in", "-", "-format", "csv", "-as-of", "2025-12-31"}
+	data := "customer_id,date,amount\nA,2025-01-02,10\ncustomer_id,date,amount\nB,2025-02-03,5\n"
+	r := crm(t, data, args...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "crm: stdin: 2 rows, 2 customers; 1 repeated header row passed over\n", r.stderr)
+	assert.Contains(t, r.stdout, "\nA,")
+	assert.Contains(t, r.stdout, "\nB,")
+	clean := crm(t, "customer_id,date,amount\nA,2025-01-02,10\nB,2025-02-03,5\n", args...)
+	require.Equal(t, 0, clean.code, clean.stderr)
+	assert.Equal(t, clean.stdout, r.stdout)
+
+	data = "customer_id,date,amount\nA,2025-01-02,10\n,,\nCustomer_ID , Date,AMOUNT\nB,2025-02-03,12x\n\"customer_id\",\"date\",\"amount\"\nB,2025-02-03,5\n"
+	r = crm(t, data, append(args, "-skip-invalid")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "crm: stdin: 3 rows (1 skipped as malformed), 2 customers; 1 blank row (no field filled) passed over; 2 repeated header rows passed over\n")
+	assert.Contains(t, r.stderr, "skipped 1 malformed row (-skip-invalid); the first 1:\n  stdin:5: amount \"12x\": not a decimal number\n")
+	assert.Equal(t, 1, strings.Count(r.stderr, "\n  "), "only the bad row is listed")
+
+	for row, want := range map[string]string{
+		"date,customer_id,amount":  `stdin:3: date "customer_id": want YYYY-MM-DD`,
+		"customer_id,date":         `stdin:3: 2 fields, the header has 3`,
+		"customer_id,date,amount,": `stdin:3: 4 fields, the header has 3`,
+	} {
+		r := crm(t, "customer_id,date,amount\nA,2025-01-02,10\n"+row+"\nB,2025-02-03,5\n", args...)
+		assert.Equal(t, exitError, r.code, row)
+		assert.Contains(t, r.stderr, want, row)
+	}
+
+	r = crm(t, "customer_id,date,amount\ncustomer_id,date,amount\n,,\n", args...)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.stderr, "stdin: no data rows (only a header, 1 blank row and 1 repeated header row)")
+}
