@@ -238,9 +238,7 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 		rd = cr
 	}
 	p := newProgress(e.stderr, s.name, s.size)
-	if p != nil {
-		s.opts.Progress = p.update
-	}
+	s.opts.Progress = p.update
 	res, err := input.Summarize(rd, s.name, s.opts)
 	p.done()
 	if err != nil {
@@ -461,7 +459,11 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// progress writes a one-line progress report to a terminal.
+// progress reports on stderr how the reading of an input goes: on a
+// terminal, one line rewritten in place four times a second; elsewhere (a
+// log file, a pipe), a line of its own every logEvery, the first when
+// the read has taken that long, so that a long run in a batch job shows
+// that it moves and a short one writes nothing more.
 type progress struct {
 	w     io.Writer
 	name  string
@@ -469,25 +471,42 @@ type progress struct {
 	start time.Time
 	last  time.Time
 	shown bool
+	lines bool // not a terminal: whole lines, every logEvery
+	now   func() time.Time
 }
 
-// newProgress returns nil unless w is a terminal.
+// logEvery is the interval of the progress lines written to a log.
+const logEvery = 10 * time.Second
+
+// newProgress returns the progress of reading the input name of size
+// bytes (-1 when unknown), reported on w.
 func newProgress(w io.Writer, name string, size int64) *progress {
-	if !isTerminal(w) {
-		return nil
-	}
-	now := time.Now()
-	return &progress{w: w, name: name, size: size, start: now, last: now}
+	return newProgressAt(w, name, size, !isTerminal(w), time.Now)
+}
+
+// newProgressAt is newProgress with the kind of w and the clock given.
+func newProgressAt(w io.Writer, name string, size int64, lines bool, now func() time.Time) *progress {
+	t := now()
+	return &progress{w: w, name: name, size: size, start: t, last: t, lines: lines, now: now}
 }
 
 func (p *progress) update(rows, bytes int64) {
-	now := time.Now()
-	if now.Sub(p.last) < 250*time.Millisecond {
+	now := p.now()
+	every := 250 * time.Millisecond
+	if p.lines {
+		every = logEvery
+	}
+	if now.Sub(p.last) < every {
 		return
 	}
 	p.last = now
+	line := progressLine(p.name, rows, bytes, p.size, now.Sub(p.start))
+	if p.lines {
+		fmt.Fprintf(p.w, "crm: %s\n", strings.TrimRight(line, " "))
+		return
+	}
 	p.shown = true
-	fmt.Fprintf(p.w, "\r%s", progressLine(p.name, rows, bytes, p.size, now.Sub(p.start)))
+	fmt.Fprintf(p.w, "\r%s", line)
 }
 
 // progressLine formats "orders.csv: 1.2M rows, 35% of 1.4 GB, 2.1M rows/s".
@@ -504,6 +523,7 @@ func progressLine(name string, rows, bytes, size int64, elapsed time.Duration) s
 	return b.String()
 }
 
+// done clears the line of a terminal.
 func (p *progress) done() {
 	if p != nil && p.shown {
 		fmt.Fprint(p.w, "\r\033[K")

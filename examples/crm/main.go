@@ -70,8 +70,12 @@
 // repeated header row passed over"); -skip-invalid neither skips nor
 // lists it. A row that differs from the header in any field (another
 // order, a column missing) is malformed, since the rows after it would
-// be read with the wrong columns. Progress goes to stderr when it is a
-// terminal.
+// be read with the wrong columns.
+//
+// Progress of the read goes to stderr: on a terminal, one line rewritten
+// in place; otherwise (a log, a pipe) a line of its own every 10 seconds
+// once the read has taken that long ("crm: orders.csv: 52.3M rows, 49%
+// of 10.0GB, 1.9M rows/s"), so a short run writes none.
 //
 // # Output
 //

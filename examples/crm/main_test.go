@@ -522,8 +522,51 @@ func TestGenerate(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	assert.Equal(t, "orders.csv: 1.5M rows, 25% of 4.0GB, 750.0k rows/s   ", progressLine("orders.csv", 1_500_000, 1e9, 4e9, 2e9))
 	assert.Equal(t, "stdin: 12 rows   ", progressLine("stdin", 12, 100, -1, 0))
-	assert.Nil(t, newProgress(&bytes.Buffer{}, "x", 1), "no progress unless stderr is a terminal")
 	assert.False(t, isTerminal(&bytes.Buffer{}))
+}
+
+// On a log, progress is a line of its own every logEvery, the first once
+// the read has taken that long; on a terminal, a line rewritten in place
+// and cleared at the end.
+func TestProgressReports(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := start
+	now := func() time.Time { return clock }
+	var log bytes.Buffer
+	p := newProgressAt(&log, "orders.csv", 4e9, true, now)
+	for _, step := range []struct {
+		at         time.Duration
+		rows, read int64
+		want       string
+	}{
+		{0, 0, 0, ""},
+		{time.Second, 1e6, 1e8, ""},
+		{logEvery - time.Millisecond, 5e6, 5e8, ""},
+		{logEvery, 8e6, 1e9, "crm: orders.csv: 8.0M rows, 25% of 4.0GB, 800.0k rows/s\n"},
+		{logEvery + 5*time.Second, 9e6, 2e9, ""},
+		{2 * logEvery, 16e6, 2e9, "crm: orders.csv: 16.0M rows, 50% of 4.0GB, 800.0k rows/s\n"},
+	} {
+		clock = start.Add(step.at)
+		log.Reset()
+		p.update(step.rows, step.read)
+		assert.Equal(t, step.want, log.String(), "at %v", step.at)
+	}
+	log.Reset()
+	p.done()
+	assert.Empty(t, log.String(), "a log keeps its lines")
+
+	clock = start
+	var term bytes.Buffer
+	p = newProgressAt(&term, "orders.csv", 4e9, false, now)
+	clock = start.Add(100 * time.Millisecond)
+	p.update(1e5, 1e7)
+	assert.Empty(t, term.String(), "a terminal line is rewritten at most four times a second")
+	clock = start.Add(300 * time.Millisecond)
+	p.update(1e5, 1e7)
+	assert.Equal(t, "\rorders.csv: 100.0k rows, 0% of 4.0GB, 333.3k rows/s   ", term.String())
+	term.Reset()
+	p.done()
+	assert.Equal(t, "\r\033[K", term.String(), "cleared at the end")
 }
 
 // TestBinary builds the command and runs it as a process.

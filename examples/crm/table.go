@@ -31,9 +31,7 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	p := newProgress(e.stderr, s.name, s.size)
 	s.opts.Progress = func(rows, bytes int64) {
 		paceGC()
-		if p != nil {
-			p.update(rows, bytes)
-		}
+		p.update(rows, bytes)
 	}
 	t, err := input.ScanCSV(s.r, s.name, s.opts, 0)
 	p.done()
