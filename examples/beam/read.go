@@ -178,20 +178,12 @@ type rowError struct {
 	Reason   string
 }
 
-// Error returns `orders.csv, byte 1234: amount "12x": not a decimal number`.
+// Error returns `orders.csv, byte 1234: amount "12x": not a decimal
+// number`, the value shown as crm shows it (salesrow.FieldError: a long
+// one shortened).
 func (e *rowError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s, byte %d: ", e.File, e.Offset)
-	if e.Column != "" {
-		b.WriteString(e.Column)
-		if e.HasValue {
-			b.WriteByte(' ')
-			b.WriteString(strconv.Quote(e.Value))
-		}
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Reason)
-	return b.String()
+	fe := salesrow.FieldError{Column: e.Column, Value: e.Value, HasValue: e.HasValue, Reason: e.Reason}
+	return fmt.Sprintf("%s, byte %d: %s", e.File, e.Offset, fe.Error())
 }
 
 // parser turns lines into rows, with the rules of salesrow.

@@ -104,6 +104,8 @@ func TestParse(t *testing.T) {
 		{name: "currency", line: "c1,2024-03-05,1,,,,euro,,", err: `orders.csv, byte 7: currency "euro": unknown ISO 4217 currency code`, column: salesrow.ColCurrency},
 		{name: "kind", line: "c1,2024-03-05,1,,,,,robot,", column: salesrow.ColKind},
 		{name: "bare quote", line: `c1,2024"-03-05,1,,,,,,`, err: "orders.csv, byte 7: "},
+		{name: "long value, shortened as crm shortens it", line: "c1,2024-03-05," + strings.Repeat("9", 5000) + "x,,,,,,",
+			err: `orders.csv, byte 7: amount "` + strings.Repeat("9", 40) + `"… (5001 bytes): not a decimal number`, column: salesrow.ColAmount},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
