@@ -112,23 +112,28 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	if c.known {
-		fmt.Fprintf(os.Stderr, "beam: %s: %d rows, %d customers", cfg.In, c.rows, c.customers)
+		fmt.Fprintf(os.Stderr, "beam: %s: %s, %s", cfg.In, counted(c.rows, "row"), counted(c.customers, "customer"))
 		if c.later > 0 {
-			fmt.Fprintf(os.Stderr, "; %d rows dated after -as-of %s left out", c.later, cfg.AsOf)
+			fmt.Fprintf(os.Stderr, "; %s dated after -as-of %s left out", counted(c.later, "row"), cfg.AsOf)
 		}
 		if c.blank > 0 {
-			fmt.Fprintf(os.Stderr, "; %d blank rows (no field filled) passed over", c.blank)
+			fmt.Fprintf(os.Stderr, "; %s (no field filled) passed over", counted(c.blank, "blank row"))
 		}
 		if c.headers > 0 {
-			rows := "rows"
-			if c.headers == 1 {
-				rows = "row"
-			}
-			fmt.Fprintf(os.Stderr, "; %d repeated header %s passed over", c.headers, rows)
+			fmt.Fprintf(os.Stderr, "; %s passed over", counted(c.headers, "repeated header row"))
 		}
 		fmt.Fprintln(os.Stderr)
 	}
 	return nil
+}
+
+// counted returns "1 row" or "n rows": n and noun, in the plural unless
+// n is 1.
+func counted[N int | int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // cause returns the error a DoFn failed with, without the execution plan

@@ -218,3 +218,9 @@ func TestConfigFromFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestCounted(t *testing.T) {
+	assert.Equal(t, "1 row", counted(int64(1), "row"))
+	assert.Equal(t, "0 rows", counted(int64(0), "row"))
+	assert.Equal(t, "2549 repeated header rows", counted(int64(2549), "repeated header row"))
+}
