@@ -730,12 +730,49 @@ func (e Redemption) apply(b *builder) error {
 			return err
 		}
 	}
-	parts, _ := w.draw(e.Points, "", false)
+	var parts []LotPart
+	if b.p.judgedLate(e.Time, b.now) {
+		parts = w.drawAt(e.Points, e.Time)
+	} else {
+		parts, _ = w.draw(e.Points, "", false)
+	}
 	note := fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.cfg.Currency.Format(b.p.pointsValue(e.Points)), b.p.cfg.Currency)
 	if e.Order != "" {
 		note += fmt.Sprintf(" paid on order %q", e.Order)
 	}
 	return b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts, OrderID: e.Order, Note: note})
+}
+
+// drawAt takes n available points for a redemption judged at t: first
+// from the lots it could spend at t (earned and available by t, expiring
+// after it: the points put back for it among them), nearest expiry
+// first, then from the lots earned or released since, nearest expiry
+// first. Judged at its time, a redemption draws what it would have drawn
+// had it been recorded then, whatever was recorded in between (points
+// given back by a refund since, say, that expire sooner). It returns the
+// parts; the caller checks that n points are available.
+func (w *Account) drawAt(n Points, t time.Time) []LotPart {
+	var parts []LotPart
+	for _, then := range []bool{true, false} {
+		for _, l := range w.lots {
+			if n == 0 {
+				return parts
+			}
+			if l.Pending || l.Remaining == 0 || l.spendableAt(t) != then {
+				continue
+			}
+			x := min(n, l.Remaining)
+			parts = append(parts, LotPart{Lot: l.ID, Points: x})
+			n -= x
+		}
+	}
+	return parts
+}
+
+// spendableAt reports whether a redemption at t could spend the lot's
+// points: earned and available by t, not expired at t.
+func (l *Lot) spendableAt(t time.Time) bool {
+	return !l.EarnedAt.After(t) && !l.AvailableAt.After(t) && (l.ExpiresAt.IsZero() || l.ExpiresAt.After(t))
 }
 
 // reopenable returns the lapsed lots a redemption of time t may spend,

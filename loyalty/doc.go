@@ -31,12 +31,12 @@
 //
 // Points are redeemed nearest expiry first. A redemption is judged at
 // its own time: recorded late (a till that syncs late), within
-// [RedeemConfig.LateDays], it may still spend the points that expired
-// after its time, and the expiry writes off only what it left, whether
-// or not the ledger recorded the expiry before the redemption came
-// ([EntryReopen]). A birthday claim recorded more than
-// [BirthdayConfig.LateDays] after its time is refused, so that the gift
-// of a past year cannot be claimed afterwards. A refund claws back the
+// [RedeemConfig.LateDays], it spends first the points it could have
+// spent then, also those that expired after its time, and the expiry
+// writes off only what it left, whether or not the ledger recorded the
+// expiry before the redemption came ([EntryReopen]). A birthday claim
+// recorded more than [BirthdayConfig.LateDays] after its time is
+// refused, so that the gift of a past year cannot be claimed afterwards. A refund claws back the
 // order's points in proportion to the returned lines' share of them:
 // from what the order's own lot still holds, then, of the points it no
 // longer holds, those that expired are not taken again (the member lost

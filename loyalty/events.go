@@ -134,22 +134,32 @@ type Credited struct {
 //
 // A redemption is judged at its own Time, also when it is recorded late
 // (the now of [Programme.Apply] after Time: a till that syncs late).
-// Within [RedeemConfig.LateDays] of Time, it may spend the points that
-// were alive at Time (earned by then, expiring after it) and expired
-// since, as if it had been recorded on time: they come first, nearest
-// expiry first, and the expiry writes off only what the redemption left.
-// An expiry not recorded yet waits until after the redemption; points
-// whose expiry is already in the ledger are put back for it by
-// [EntryReopen] entries (keyed "reopen:" + ID, then "reopen-2:" + ID …),
-// each a lot that keeps the expiry of the points it puts back (so that a
-// refund of the order they paid for gives them back expired) and that
-// the redemption spends wholly. Points of an order's lot that a
-// claw-back already wrote off because they had expired ([Returned]) are
-// not put back. The balance stays the sum of the entries, and the
-// redemption's key keeps it to one. Besides, as any redemption, a late
-// one may spend the points available when it is recorded. Recorded
-// later than LateDays after its Time, a redemption spends only the
-// points available when it is recorded.
+// Within [RedeemConfig.LateDays] of Time, it spends the points as it
+// would have had it been recorded on time: first, nearest expiry first,
+// the points it could spend at Time (earned and available by then,
+// expiring after it), those that expired since among them, and the
+// expiry writes off only what the redemption left. An expiry not
+// recorded yet waits until after the redemption; points whose expiry is
+// already in the ledger are put back for it by [EntryReopen] entries
+// (keyed "reopen:" + ID, then "reopen-2:" + ID …), each a lot that keeps
+// the expiry of the points it puts back (so that a refund of the order
+// they paid for gives them back expired) and that the redemption spends
+// wholly. Points of an order's lot that a claw-back already wrote off
+// because they had expired ([Returned]) are not put back. The balance
+// stays the sum of the entries, and the redemption's key keeps it to
+// one. Besides, as any redemption, a late one may spend the points
+// available when it is recorded: after those of its Time, nearest
+// expiry first, the points earned or released since and those a refund
+// gave back since, however soon they expire. What another spend
+// recorded in between drew (a redemption, a claw-back, a negative
+// adjustment) is not judged again: the late redemption spends what it
+// left, which may leave the member other points, expiring on other
+// dates, than had the two been recorded in the order of their times,
+// and under [DebtCapAtZero] a claw-back recorded in between may have
+// taken points that, recorded in time order, the redemption would have
+// spent first and the claw-back written off. Recorded later than
+// LateDays after its Time, a redemption spends only the points
+// available when it is recorded, nearest expiry first.
 type Redemption struct {
 	// Member spends the points.
 	Member customer.ID
@@ -174,7 +184,10 @@ type Redemption struct {
 
 // Adjustment is a manual correction by an operator. Key "adjust:" + ID.
 // Positive points create a lot available at once; negative points draw on
-// available points, nearest expiry first, and never below zero.
+// available points, nearest expiry first, and never below zero. Unlike a
+// [Redemption], a negative adjustment is judged when it is recorded:
+// dated before an expiry recorded since, it cannot take the points that
+// expired.
 type Adjustment struct {
 	Member   customer.ID // the member whose points change
 	ID       string      // the correction's ID in the caller's system
@@ -534,7 +547,7 @@ func (e Redemption) validate(p *Programme, a *Account, now time.Time) error {
 			}
 		}
 	}
-	return pr.err(fmt.Sprintf("redemption %q", e.ID))
+	return pr.err(fmt.Sprintf("redemption %q of member %q", e.ID, e.Member))
 }
 
 func (e Adjustment) validate(p *Programme, a *Account, now time.Time) error {

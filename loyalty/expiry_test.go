@@ -157,3 +157,39 @@ func TestExpiryFollowsEachLotsOwnDate(t *testing.T) {
 		}
 	})
 }
+
+// Points expire on the day of the month they were earned, at their time
+// of day; on a day whose clock skips that hour, an hour later that day,
+// never the day before: earned in Santiago at 00:30 on 7 August 2025,
+// they are still there at 23:45 on 6 September and expire at 01:30 on 7
+// September, the clocks having gone from 00:00 to 01:00.
+func TestPointsExpireOnTheirDayThroughAClockChange(t *testing.T) {
+	for _, tc := range []struct {
+		zone, earned, expires, before string
+	}{
+		{"America/Santiago", "2025-08-07 00:30", "2025-09-07 01:30", "2025-09-06 23:45"},
+		{"Europe/Berlin", "2027-02-28 02:30", "2027-03-28 03:30", "2027-03-28 01:59"},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			loc := loadZone(t, tc.zone)
+			at := func(s string) time.Time {
+				x, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+				require.NoError(t, err)
+				return x
+			}
+			c := monthProgramme(t).Config()
+			c.Location = loc
+			p, err := loyalty.Compile(c)
+			require.NoError(t, err)
+			earned := at(tc.earned)
+			a := apply(t, p, loyalty.Account{}, earned, loyalty.Join{Member: "M1", Time: earned},
+				loyalty.Purchase{Order: order("O1", "M1", earned, line("A", "coats", "100", 1))})
+			require.Len(t, a.Lots(), 1)
+			assert.Equal(t, at(tc.expires).Format(time.DateTime+" MST"), a.Lots()[0].ExpiresAt.In(loc).Format(time.DateTime+" MST"))
+			a = apply(t, p, a, at(tc.before), loyalty.Tick{Member: "M1"})
+			assert.Equal(t, loyalty.Points(100), a.Available, "alive the day before")
+			a = apply(t, p, a, at(tc.expires), loyalty.Tick{Member: "M1"})
+			assert.Equal(t, loyalty.Points(0), a.Balance(), "expired on their day")
+		})
+	}
+}

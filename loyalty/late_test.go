@@ -3,9 +3,13 @@ package loyalty_test
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -38,7 +42,10 @@ func lateLedger(t *testing.T, p *loyalty.Programme, asOf time.Time) (loyalty.Acc
 }
 
 // requireLedger checks that log replays to a and sums to its balance.
-func requireLedger(t *testing.T, a loyalty.Account, log []loyalty.Entry) {
+func requireLedger(t interface {
+	require.TestingT
+	Helper()
+}, a loyalty.Account, log []loyalty.Entry) {
 	t.Helper()
 	var sum loyalty.Points
 	for _, e := range log {
@@ -240,27 +247,394 @@ func TestBirthdayClaimOfAPastYearIsRefused(t *testing.T) {
 }
 
 // Whatever a claim's time and whenever it is recorded, a birthday gift
-// is given only for a claim in the birthday month recorded within
-// LateDays of it, and a refused claim changes nothing.
+// is given only for a claim in the birthday month, in the programme's
+// zone, recorded within LateDays (periods of 24 hours) of it, once per
+// calendar year of that zone: around the ends of months and years, for
+// members born on 29 February too, whatever LateDays. A refused claim
+// changes nothing, and its error names the member and the field.
 func TestBirthdayClaimLatenessProperty(t *testing.T) {
-	p := club(t)
+	zones := []*time.Location{time.UTC, loadZone(t, "Europe/Paris"), loadZone(t, "Pacific/Kiritimati"),
+		loadZone(t, "Pacific/Pago_Pago"), loadZone(t, "America/Santiago")}
 	rapid.Check(t, func(rt *rapid.T) {
-		bd := customer.Birthday{Month: time.Month(rapid.IntRange(1, 12).Draw(rt, "month")), Day: rapid.IntRange(1, 28).Draw(rt, "day")}
-		a, _, err := p.Apply(loyalty.Account{}, loyalty.Join{Member: "M1", Birthday: bd, Time: day(2022, 1, 1)}, day(2022, 1, 1))
+		c := club(t).Config()
+		c.Location = rapid.SampledFrom(zones).Draw(rt, "zone")
+		c.Earn.Birthday.LateDays = rapid.IntRange(0, 31).Draw(rt, "late days")
+		p, err := loyalty.Compile(c)
 		require.NoError(rt, err)
-		at := day(2022, 1, 1).Add(time.Duration(rapid.IntRange(0, 4*365*24).Draw(rt, "claim hour")) * time.Hour)
-		now := at.Add(time.Duration(rapid.IntRange(0, 60*24*60).Draw(rt, "minutes late")) * time.Minute)
-		next, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: at}, now)
-		inMonth := at.Month() == bd.Month
-		onTime := now.Sub(at) <= 7*24*time.Hour
-		if err != nil {
-			require.False(rt, inMonth && onTime, "a claim in the birthday month recorded on time was refused: %v", err)
-			require.Empty(rt, entries)
-			require.Equal(rt, a.Version, next.Version)
-			require.Equal(rt, a.Balance(), next.Balance())
+		loc, lateness := p.Location(), time.Duration(p.Config().Earn.Birthday.LateDays)*24*time.Hour
+		m := time.Month(rapid.IntRange(1, 12).Draw(rt, "birthday month"))
+		bd := customer.Birthday{Month: m, Day: rapid.IntRange(1, daysIn(2028, m)).Draw(rt, "birthday")}
+		join := time.Date(2024, 1, 1, 0, 0, 0, 0, loc)
+		a, _, err := p.Apply(loyalty.Account{}, loyalty.Join{Member: "M1", Birthday: bd, Time: join}, join)
+		require.NoError(rt, err)
+		claimed := map[int]bool{}
+		for range rapid.IntRange(1, 12).Draw(rt, "claims") {
+			// Near the start or the end of a month, in the zone.
+			first := time.Date(rapid.IntRange(2024, 2029).Draw(rt, "year"), time.Month(rapid.IntRange(1, 12).Draw(rt, "month")), 1, 0, 0, 0, 0, loc)
+			at := first.Add(time.Duration(rapid.IntRange(0, 4*3600).Draw(rt, "seconds into the month")) * time.Second)
+			if rapid.Bool().Draw(rt, "at the month's end") {
+				at = first.AddDate(0, 1, 0).Add(-time.Duration(rapid.IntRange(1, 4*3600).Draw(rt, "seconds before its end")) * time.Second)
+			}
+			now := at.Add(time.Duration(rapid.IntRange(0, 40*24*3600).Draw(rt, "seconds late")) * time.Second)
+			if now.Before(a.AsOf) {
+				now = a.AsOf // as Apply takes it
+			}
+			if at.Before(join) {
+				continue
+			}
+			local := at.In(loc)
+			next, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: at}, now)
+			ok := local.Month() == m && now.Sub(at) <= lateness && !claimed[local.Year()]
+			if err != nil {
+				require.False(rt, ok, "a claim of %v recorded %v later was refused: %v", local, now.Sub(at), err)
+				require.Empty(rt, entries)
+				require.Equal(rt, a.Version, next.Version)
+				require.Equal(rt, a.Balance(), next.Balance())
+				require.ErrorContains(rt, err, `member "M1"`)
+				var ve *customer.ValidationError
+				var de *loyalty.DuplicateError
+				require.True(rt, errors.As(err, &de) || errors.As(err, &ve) && ve.Has("time", ""), "%v", err)
+				continue
+			}
+			require.True(rt, ok, "a claim of %v recorded %v later was accepted", local, now.Sub(at))
+			require.True(rt, next.HasKey(fmt.Sprintf("birthday:%d", local.Year())))
+			claimed[local.Year()] = true
+			a = next
+		}
+	})
+}
+
+// Judged at its own time, a redemption recorded late draws what it would
+// have drawn had it been recorded then: first, nearest expiry first, the
+// points it could spend at its time, and only then points that came
+// after it, even those that expire sooner — points a refund gave back in
+// between, keeping the early expiry of the points they replace, or
+// points whose return window ended in between. Recorded late or on time,
+// the member is left with the same points, expiring on the same dates.
+func TestLateRedemptionDrawsThePointsOfItsTimeFirst(t *testing.T) {
+	refund := ret("X1", "P", "M1", day(2027, 2, 3), customer.ReturnLine{LineID: "X", Quantity: -1})
+	for _, tc := range []struct {
+		name    string
+		pending int
+		history []loyalty.Event // each recorded at its own time
+		redeem  loyalty.Redemption
+		between []loyalty.Event // after the redemption's time, before its recording
+		synced  time.Time
+		want    []loyalty.LotPart
+		check   time.Time // when the balances are compared
+	}{{
+		// On 6 January 100 points expiring on 5 February pay for order P,
+		// refunded on 3 February: they come back expiring on 5 February.
+		// The redemption of 1 February spends the points alive then, A's
+		// and B's, not those given back on 3 February.
+		name: "points given back by a refund in between",
+		history: []loyalty.Event{
+			loyalty.Purchase{Order: order("D", "M1", day(2027, 1, 5), line("D", "coats", "100", 1))},
+			loyalty.Redemption{Member: "M1", ID: "P", Order: "P", Points: 100, Time: day(2027, 1, 6)},
+			loyalty.Purchase{Order: order("P", "M1", day(2027, 1, 6), line("X", "coats", "0", 1))},
+			loyalty.Purchase{Order: order("A", "M1", day(2027, 1, 14), line("A", "coats", "30", 1))},
+			loyalty.Purchase{Order: order("B", "M1", day(2027, 1, 20), line("B", "coats", "100", 1))},
+		},
+		redeem:  loyalty.Redemption{Member: "M1", ID: "R1", Points: 50, Time: day(2027, 2, 1)},
+		between: []loyalty.Event{loyalty.Returned{Return: refund}},
+		synced:  day(2027, 2, 4),
+		want:    []loyalty.LotPart{{Lot: "order:A", Points: 30}, {Lot: "order:B", Points: 20}},
+		check:   day(2027, 2, 15),
+	}, {
+		// Order O's 40 points are pending until 8 January, after the
+		// redemption of 6 January: it spends the adjustment's points,
+		// available then, though O's expire sooner.
+		name:    "points released in between",
+		pending: 3,
+		history: []loyalty.Event{
+			loyalty.Purchase{Order: order("O", "M1", day(2027, 1, 5), line("O", "coats", "40", 1))},
+			loyalty.Adjustment{Member: "M1", ID: "A1", Points: 40, Reason: "goodwill", Operator: "shop 3", Time: day(2027, 1, 5).Add(time.Hour)},
+		},
+		redeem: loyalty.Redemption{Member: "M1", ID: "R1", Points: 30, Time: day(2027, 1, 6)},
+		synced: day(2027, 1, 9),
+		want:   []loyalty.LotPart{{Lot: "adjust:A1", Points: 30}},
+		check:  day(2027, 2, 5).Add(30 * time.Minute), // O's lot expired, the adjustment's not
+
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := monthProgramme(t).Config()
+			c.PendingDays = tc.pending
+			p, err := loyalty.Compile(c)
+			require.NoError(t, err)
+			start := apply(t, p, loyalty.Account{}, day(2027, 1, 1), loyalty.Join{Member: "M1", Time: day(2027, 1, 1)})
+			record := func(a loyalty.Account, e loyalty.Event, now time.Time) loyalty.Account {
+				t.Helper()
+				next, _, err := p.Apply(a, e, now)
+				require.NoError(t, err, "%T %s", e, e.Key())
+				return next
+			}
+			at := func(e loyalty.Event) time.Time {
+				switch e := e.(type) {
+				case loyalty.Purchase:
+					return e.Order.Time
+				case loyalty.Returned:
+					return e.Return.Time
+				case loyalty.Redemption:
+					return e.Time
+				case loyalty.Adjustment:
+					return e.Time
+				}
+				t.Fatalf("no time for %T", e)
+				return time.Time{}
+			}
+			a := start
+			for _, e := range tc.history {
+				a = record(a, e, at(e))
+			}
+			onTime := record(a, tc.redeem, tc.redeem.Time)
+			for _, e := range tc.between {
+				onTime = record(onTime, e, at(e))
+			}
+			onTime = record(onTime, loyalty.Tick{Member: "M1"}, tc.check)
+
+			late := a
+			for _, e := range tc.between {
+				late = record(late, e, at(e))
+			}
+			late, entries, err := p.Apply(late, tc.redeem, tc.synced)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, ofKind(entries, loyalty.EntryRedeem)[0].Parts, "the points it could spend at its time first")
+			late = record(late, loyalty.Tick{Member: "M1"}, tc.check)
+			assert.Equal(t, onTime.Balance(), late.Balance(), "recorded late or on time, the same balance on %v", tc.check)
+			assert.Equal(t, onTime.Lots(), late.Lots())
+		})
+	}
+}
+
+// requireSameLateness checks that the account log replays to is a's
+// also in what late redemptions may spend, which the balance and the lots
+// do not show (the points that expired and were not put back), and that
+// no points put back for a late redemption outlived it.
+func requireSameLateness(t require.TestingT, p *loyalty.Programme, a loyalty.Account, log []loyalty.Entry) {
+	for _, l := range a.Lots() {
+		require.False(t, strings.HasPrefix(l.ID, "reopen"), "lot %s put back for a redemption outlived it", l.ID)
+	}
+	r, err := loyalty.Replay(log)
+	require.NoError(t, err)
+	window := time.Duration(p.Config().Redeem.LateDays) * 24 * time.Hour
+	for _, back := range []time.Duration{0, time.Hour, window / 3, window / 2, window - time.Hour, window} {
+		at := a.AsOf.Add(-back)
+		if at.Before(a.Joined) {
+			continue
+		}
+		e := loyalty.Redemption{Member: a.Member, ID: "probe", Points: loyalty.MaxPoints, Time: at}
+		_, live, err := p.Apply(a, e, a.AsOf)
+		_, replayed, rerr := p.Apply(r, e, a.AsOf)
+		require.Equal(t, fmt.Sprint(err), fmt.Sprint(rerr), "a redemption of %v", at)
+		require.Equal(t, live, replayed)
+		e.Points = 1
+		_, live, err = p.Apply(a, e, a.AsOf)
+		_, replayed, rerr = p.Apply(r, e, a.AsOf)
+		require.Equal(t, fmt.Sprint(err), fmt.Sprint(rerr), "a redemption of %v", at)
+		require.Equal(t, live, replayed)
+	}
+}
+
+// recorded is an event of a history, with the time it happened and the
+// time a till recorded it (its events are recorded together).
+type recorded struct {
+	id       string
+	at, rec  time.Time
+	events   []loyalty.Event
+	spending bool
+}
+
+// Redemptions recorded late, up to the programme's LateDays, are judged
+// at their own time: recorded in the order they reach the ledger or each
+// at its own time, the same history leaves the same balance and debt at
+// every later time, in any zone and under either debt policy. The
+// history has purchases, orders paid with points and their refunds
+// (points given back with the early expiry of the points they replace),
+// refunds of orders that earned (claw-backs), adjustments either way and
+// redemptions, some recorded late, across expiries and return windows.
+// What another spend recorded between a late redemption's time and its
+// recording drew is not judged again (see [loyalty.Redemption]), so no
+// other spend falls in that interval. Both ledgers add up to their
+// balance and replay to the same account, and a refused event changes
+// nothing.
+func TestLateRedemptionsInAnyRecordingOrder(t *testing.T) {
+	zones := []*time.Location{time.UTC, loadZone(t, "Europe/Paris"), loadZone(t, "America/Santiago")}
+	rapid.Check(t, func(rt *rapid.T) {
+		loc := rapid.SampledFrom(zones).Draw(rt, "zone")
+		lateDays := rapid.IntRange(0, 31).Draw(rt, "late days")
+		policy := rapid.SampledFrom([]loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero}).Draw(rt, "policy")
+		p, err := loyalty.Compile(loyalty.Config{Name: "late", Currency: "EUR", Location: loc,
+			Earn:         loyalty.EarnConfig{PointsPerUnit: dec("1")},
+			Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("1"), LateDays: lateDays},
+			ExpiryMonths: 1, PendingDays: rapid.SampledFrom([]int{0, 3}).Draw(rt, "pending days"), DebtPolicy: policy})
+		require.NoError(rt, err)
+		window := p.Config().Redeem.LateDays
+		start := time.Date(rapid.IntRange(2026, 2028).Draw(rt, "year"), time.Month(rapid.IntRange(1, 12).Draw(rt, "month")),
+			rapid.IntRange(1, 31).Draw(rt, "day"), rapid.IntRange(0, 23).Draw(rt, "hour"), 0, 0, 0, loc)
+
+		type sold struct {
+			id         string
+			rec        time.Time
+			units, ret int
+			earned     bool // paid in money: a refund claws back
+		}
+		var history []recorded
+		var orders []*sold
+		now, busy := start, start // no spend dated before busy: a late one is not recorded yet
+		for i := range rapid.IntRange(1, 60).Draw(rt, "events") {
+			now = now.Add(time.Duration(rapid.IntRange(1, 2*24).Draw(rt, "hours later")) * time.Hour)
+			id := fmt.Sprint("E", i)
+			delay := time.Duration(rapid.IntRange(0, window*24).Draw(rt, "hours late")) * time.Hour
+			r := recorded{id: id, at: now, rec: now}
+			units := rapid.IntRange(1, 3).Draw(rt, "units")
+			lines := func(price int64) []customer.Line {
+				return []customer.Line{{ID: "L", SKU: "L", Category: "coats", Quantity: units, UnitPrice: decimal.NewFromInt(price)}}
+			}
+			switch rapid.SampledFrom([]string{"buy", "buy with points", "refund", "redeem", "adjust"}).Draw(rt, "event") {
+			case "buy":
+				o := order(id, "M1", now)
+				o.Lines = lines(rapid.Int64Range(1, 100).Draw(rt, "price"))
+				r.events = []loyalty.Event{loyalty.Purchase{Order: o}}
+				orders = append(orders, &sold{id: id, rec: now, units: units, earned: true})
+			case "buy with points": // paid wholly with points: it earns none
+				o := order(id, "M1", now)
+				o.Lines = lines(0)
+				r.rec, r.spending = now.Add(delay), true
+				r.events = []loyalty.Event{loyalty.Redemption{Member: "M1", ID: id, Order: id, Time: now,
+					Points: loyalty.Points(rapid.Int64Range(1, 150).Draw(rt, "points"))}, loyalty.Purchase{Order: o}}
+				orders = append(orders, &sold{id: id, rec: r.rec, units: units})
+			case "refund":
+				var open []*sold
+				for _, o := range orders {
+					if o.ret < o.units && !o.rec.After(now) {
+						open = append(open, o)
+					}
+				}
+				if len(open) == 0 {
+					continue
+				}
+				o := rapid.SampledFrom(open).Draw(rt, "order")
+				n := rapid.IntRange(1, o.units-o.ret).Draw(rt, "units back")
+				o.ret += n
+				r.events = []loyalty.Event{loyalty.Returned{Return: ret(id, o.id, "M1", now, customer.ReturnLine{LineID: "L", Quantity: -n})}}
+				r.spending = o.earned // a claw-back takes points; points paid come back
+			case "redeem":
+				r.rec, r.spending = now.Add(delay), true
+				r.events = []loyalty.Event{loyalty.Redemption{Member: "M1", ID: id, Time: now,
+					Points: loyalty.Points(rapid.Int64Range(1, 150).Draw(rt, "points"))}}
+			case "adjust":
+				n := loyalty.Points(rapid.Int64Range(-100, 100).Draw(rt, "adjustment"))
+				if n == 0 {
+					continue
+				}
+				r.spending = n < 0
+				r.events = []loyalty.Event{loyalty.Adjustment{Member: "M1", ID: id, Points: n, Reason: "goodwill", Operator: "shop 3", Time: now}}
+			}
+			if r.spending && now.Before(busy) {
+				continue
+			}
+			if r.spending {
+				busy = r.rec
+			}
+			history = append(history, r)
+		}
+
+		// run records the history at the times late says, in that order.
+		run := func(late bool) (loyalty.Account, map[string]bool) {
+			a, log, err := p.Apply(loyalty.Account{}, loyalty.Join{Member: "M1", Time: start}, start)
+			require.NoError(rt, err)
+			steps := slices.Clone(history)
+			if late {
+				slices.SortStableFunc(steps, func(x, y recorded) int { return x.rec.Compare(y.rec) })
+			}
+			done := map[string]bool{}
+			for _, s := range steps {
+				at := s.at
+				if late {
+					at = s.rec
+				}
+				b, out := a, log
+				for _, e := range s.events {
+					next, entries, err := p.Apply(b, e, at)
+					if err != nil {
+						if !errors.Is(err, loyalty.ErrInsufficient) && !errors.Is(err, loyalty.ErrUnknownOrder) {
+							rt.Fatalf("%s: %v", s.id, err)
+						}
+						require.Empty(rt, entries)
+						require.Equal(rt, b.Version, next.Version, "a refused %T changes nothing", e)
+						require.Equal(rt, b.Balance(), next.Balance())
+						require.Equal(rt, b.Lots(), next.Lots())
+						b = a
+						break
+					}
+					b, out = next, append(out, entries...)
+				}
+				if b.Version != a.Version {
+					a, log, done[s.id] = b, out, true
+				}
+			}
+			requireLedger(rt, a, log)
+			requireSameLateness(rt, p, a, log)
+			return a, done
+		}
+		onTime, okOnTime := run(false)
+		late, okLate := run(true)
+		if !maps.Equal(okOnTime, okLate) {
+			// Recorded late, a redemption may spend the points available
+			// when it is recorded, which it could not at its time: the
+			// histories differ.
 			return
 		}
-		require.True(rt, inMonth && onTime, "claim of %v recorded %v accepted", at, now)
-		require.True(rt, next.HasKey(fmt.Sprintf("birthday:%d", at.Year())))
+		from := onTime.AsOf
+		if late.AsOf.After(from) {
+			from = late.AsOf
+		}
+		for h := 0; h <= 40*24; h += 7 {
+			at := from.Add(time.Duration(h) * time.Hour)
+			onTime, _, err = p.Apply(onTime, loyalty.Tick{Member: "M1"}, at)
+			require.NoError(rt, err)
+			late, _, err = p.Apply(late, loyalty.Tick{Member: "M1"}, at)
+			require.NoError(rt, err)
+			if onTime.Balance() != late.Balance() || onTime.Debt != late.Debt {
+				rt.Fatalf("at %v: balance %d, debt %d recorded on time; %d, %d recorded late", at, onTime.Balance(), onTime.Debt, late.Balance(), late.Debt)
+			}
+		}
 	})
+}
+
+// A redemption refused, late or not, says whose points and which field:
+// dated after it was recorded or before the member joined, too few points
+// asked or too few to spend. A refusal changes nothing.
+func TestLateRedemptionErrorsNameTheMemberAndTheField(t *testing.T) {
+	p := debtProgramme(t, "debt")
+	a, _ := lateLedger(t, p, day(2026, 3, 1).Add(6*time.Hour))
+	synced := day(2026, 3, 2)
+	for _, tc := range []struct {
+		name  string
+		r     loyalty.Redemption
+		field string
+	}{
+		{"dated after it was recorded", loyalty.Redemption{ID: "R1", Points: 100, Time: synced.Add(time.Hour)}, "time"},
+		{"dated before the member joined", loyalty.Redemption{ID: "R1", Points: 100, Time: day(2025, 1, 4)}, "time"},
+		{"no time", loyalty.Redemption{ID: "R1", Points: 100}, "time"},
+		{"below the minimum", loyalty.Redemption{ID: "R1", Points: 99, Time: day(2026, 2, 28)}, "points"},
+		{"no id", loyalty.Redemption{Points: 100, Time: day(2026, 2, 28)}, "id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.r.Member = "M1"
+			after, entries, err := p.Apply(a, tc.r, synced)
+			assert.Contains(t, fieldsOf(t, err), tc.field)
+			assert.ErrorContains(t, err, `member "M1"`)
+			assert.Empty(t, entries)
+			assert.Equal(t, a.Version, after.Version)
+			assert.Equal(t, a.Lots(), after.Lots())
+		})
+	}
+	_, _, err := p.Apply(a, loyalty.Redemption{Member: "M1", ID: "R1", Points: 401, Time: day(2026, 2, 28)}, synced)
+	var ie *loyalty.InsufficientError
+	require.True(t, errors.As(err, &ie), "%v", err)
+	assert.Equal(t, customer.ID("M1"), ie.Member)
+	assert.Equal(t, loyalty.Points(400), ie.Available, "the 300 expired since and the 100 available")
+	assert.ErrorContains(t, err, `member "M1"`)
+	assert.ErrorContains(t, err, "401 points requested")
 }

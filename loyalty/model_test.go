@@ -331,10 +331,28 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 	switch e.Kind {
 	case loyalty.EntryRedeem:
 		// Nearest expiry first: the parts are exactly the prefix of the
-		// available lots in expiry order.
+		// available lots in expiry order. Judged at its own time, a
+		// redemption recorded late draws first the lots it could spend
+		// then (earned and available by then, expiring after it), then
+		// the others.
 		want := e.Points * -1
+		lots := fifo(pre.Lots())
+		if t := e.Effective; e.Time.After(t) && e.Time.Sub(t) <= modelLateDays*24*time.Hour {
+			then := func(l loyalty.Lot) bool {
+				return !l.EarnedAt.After(t) && !l.AvailableAt.After(t) && (l.ExpiresAt.IsZero() || l.ExpiresAt.After(t))
+			}
+			var first, rest []loyalty.Lot
+			for _, l := range lots {
+				if then(l) {
+					first = append(first, l)
+				} else {
+					rest = append(rest, l)
+				}
+			}
+			lots = append(first, rest...)
+		}
 		var parts []loyalty.LotPart
-		for _, l := range fifo(pre.Lots()) {
+		for _, l := range lots {
 			if want == 0 {
 				break
 			}
@@ -424,6 +442,9 @@ func (m *ledgerMachine) Check(rt *rapid.T) {
 		!r.NextReview.Equal(a.NextReview) || !r.GraceUntil.Equal(a.GraceUntil) {
 		rt.Fatalf("replay differs from the applied account")
 	}
+	// Also in what a late redemption may spend, and no points put back
+	// for one outlive it.
+	requireSameLateness(rt, m.p, a, m.log)
 	// No double earn.
 	for id, n := range earns {
 		if n != 1 {

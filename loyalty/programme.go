@@ -39,9 +39,11 @@ type Config struct {
 	// at t's time of day, or on the month's last day when it is shorter
 	// (31 January + 1 month is 28 or 29 February, 29 February + 12
 	// months is 28 February), so points earned later never expire on an
-	// earlier day. Redemptions and expiries go by each lot's own expiry date,
-	// nearest first. A lot keeps the expiry date it was earned with. 0
-	// means points never expire.
+	// earlier day. On a day whose clock skips t's time of day (a change
+	// to summer time), they expire as much later that day as the clock
+	// skips, never on the day before. Redemptions and expiries go by each
+	// lot's own expiry date, nearest first. A lot keeps the expiry date
+	// it was earned with. 0 means points never expire.
 	ExpiryMonths int `json:"expiry_months"`
 	// PendingDays is the return window: points of a purchase stay pending,
 	// not spendable, until PendingDays × 24 h after the order. 0 makes them
@@ -129,11 +131,12 @@ type BirthdayConfig struct {
 	// Gift is the points given by a [BirthdayClaim], added to the tier's
 	// [TierLevel.BirthdayGift].
 	Gift Points `json:"gift"`
-	// LateDays is how many days after its Time a [BirthdayClaim] may be
-	// recorded (the now of [Programme.Apply]), so that a till that syncs
-	// late still delivers the claim of the month's last day; a claim
-	// recorded later is refused, so that the gift of a past year cannot
-	// be claimed afterwards. 0 means the default, 7 days; at most 31.
+	// LateDays is how many days (periods of 24 hours) after its Time a
+	// [BirthdayClaim] may be recorded (the now of [Programme.Apply]), so
+	// that a till that syncs late still delivers the claim of the month's
+	// last day; a claim recorded later is refused, so that the gift of a
+	// past year cannot be claimed afterwards. 0 means the default, 7
+	// days; at most 31.
 	LateDays int `json:"late_days"`
 }
 
@@ -149,12 +152,14 @@ type RedeemConfig struct {
 	// MaxShare is the largest share of an order's amount (after
 	// discounts) that points may pay, in (0, 1]. Default 1.
 	MaxShare decimal.Decimal `json:"max_share"`
-	// LateDays is how many days after its Time a [Redemption] may be
-	// recorded (the now of [Programme.Apply]) and still be judged at its
-	// Time: it may then spend the points that expired in between, as it
-	// could have had it been recorded on time (a till that syncs late).
-	// A redemption recorded later spends only the points available when
-	// it is recorded. 0 means the default, 7 days; at most 31.
+	// LateDays is how many days (periods of 24 hours) after its Time a
+	// [Redemption] may be recorded (the now of [Programme.Apply]) and
+	// still be judged at its Time: it then spends first the points it
+	// could have spent at its Time, those that expired in between among
+	// them, as it would have had it been recorded on time (a till that
+	// syncs late). A redemption recorded later spends only the points
+	// available when it is recorded. 0 means the default, 7 days; at
+	// most 31.
 	LateDays int `json:"late_days"`
 }
 
@@ -178,9 +183,11 @@ type RedeemConfig struct {
 // for at least ReviewMonths. The k-th review after the clock starts falls
 // k × ReviewMonths calendar months after its start, on the same day of
 // the month and at the same time of day, or on the month's last day when
-// the month is shorter. Each review is counted from the clock's start,
-// not from the review before it, so a shorter month never moves the
-// reviews after it. Reviewed monthly, a member who joined on 31 January
+// the month is shorter; on a day whose clock skips that time of day (a
+// change to summer time), as much later that day as the clock skips,
+// never on the day before. Each review is counted from the clock's
+// start, not from the review before it, so a shorter month never moves
+// the reviews after it. Reviewed monthly, a member who joined on 31 January
 // is reviewed on 28 (or 29) February, 31 March, 30 April, 31 May and so
 // on; every six months from 31 August, at the end of February and on 31
 // August; yearly from 29 February, on 28 February in the years that have
@@ -411,7 +418,11 @@ func (p *Programme) monthsBefore(t time.Time, n int) time.Time { return p.months
 // counted in the programme's time zone, in t's own zone: the same day of
 // the month and time of day, or the target month's last day when it is
 // shorter than t's day (31 January plus one month is 28 or 29 February,
-// not 3 March).
+// not 3 March). A time of day that the zone's clock skips on that day (a
+// change to summer time) is read with the offset before the change, so
+// it falls as much later that day as the clock skips (02:30 on a day
+// whose clocks go from 02:00 to 03:00 is 03:30), never on the day
+// before; time.Date alone may return either instant.
 func (p *Programme) monthsFrom(t time.Time, n int) time.Time {
 	local := t.In(p.Location())
 	y, m, d := local.Date()
@@ -419,7 +430,16 @@ func (p *Programme) monthsFrom(t time.Time, n int) time.Time {
 		d = last
 	}
 	hh, mm, ss := local.Clock()
-	return time.Date(y, m+time.Month(n), d, hh, mm, ss, local.Nanosecond(), p.Location()).In(t.Location())
+	r := time.Date(y, m+time.Month(n), d, hh, mm, ss, local.Nanosecond(), p.Location())
+	// In a gap, time.Date reads the wall time with one of the offsets
+	// around it; read with the other, the later instant is the one after
+	// the change. Elsewhere both readings are r.
+	_, off := r.Zone()
+	wall := time.Date(y, m+time.Month(n), d, hh, mm, ss, local.Nanosecond(), time.UTC)
+	if alt := wall.Add(-time.Duration(off) * time.Second); alt.After(r) {
+		r = alt
+	}
+	return r.In(t.Location())
 }
 
 // reviewAfter returns the first tier review ([TierConfig]) of the review

@@ -45,12 +45,30 @@ func daysIn(y int, m time.Month) int {
 // refReview is the review n calendar months after the clock's start, in
 // loc: start's day of the month and time of day, or the month's last day
 // when the month is shorter. It is computed from start alone, never from
-// an earlier review.
+// an earlier review. A time of day the clock skips that day is as far
+// after the change as it is after the clock's last reading before it.
 func refReview(start time.Time, loc *time.Location, n int) time.Time {
 	l := start.In(loc)
 	i := l.Year()*12 + int(l.Month()) - 1 + n
 	y, m := i/12, time.Month(i%12+1)
-	return time.Date(y, m, min(l.Day(), daysIn(y, m)), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
+	d := min(l.Day(), daysIn(y, m))
+	r := time.Date(y, m, d, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
+	if w := r.In(loc); w.Day() == d && w.Hour() == l.Hour() && w.Minute() == l.Minute() {
+		return r
+	}
+	// The clock skips that time: find the minute it changed (the first
+	// whose reading is past the time) and the reading it skipped from.
+	reading := func(x time.Time) time.Time {
+		w := x.In(loc)
+		return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), time.UTC)
+	}
+	wall := time.Date(y, m, d, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
+	change := wall.Add(-15 * time.Hour).Truncate(time.Minute)
+	for !reading(change).After(wall) {
+		change = change.Add(time.Minute)
+	}
+	from := reading(change.Add(-time.Minute)).Add(time.Minute)
+	return change.Add(wall.Sub(from))
 }
 
 // reviewsOf returns the periodic reviews among entries, due being the
@@ -77,10 +95,11 @@ func reviewsOf(due time.Time, entries []loyalty.Entry) []loyalty.Entry {
 // joined on 31 January, a member is reviewed on 28 February and 31 March,
 // not on 28 March or 3 March and 3 April. The time of day is the
 // clock's, in the zone's time of that day; on a day whose clock skips
-// that hour (Berlin, 28 March 2027, 02:00 → 03:00) the review is an hour
-// later that day, and the next one is back at the clock's time.
+// that hour (Berlin, 28 March 2027, 02:00 → 03:00; Santiago, 7 September
+// 2025, 00:00 → 01:00) the review is an hour later that day, never on
+// the day before, and the next one is back at the clock's time.
 func TestReviewScheduleKeepsTheClockDay(t *testing.T) {
-	berlin := loadZone(t, "Europe/Berlin")
+	berlin, santiago := loadZone(t, "Europe/Berlin"), loadZone(t, "America/Santiago")
 	for _, tc := range []struct {
 		name    string
 		loc     *time.Location
@@ -108,6 +127,10 @@ func TestReviewScheduleKeepsTheClockDay(t *testing.T) {
 				"2027-07-31 00:30", "2027-08-31 00:30", "2027-09-30 00:30", "2027-10-31 00:30", "2027-11-30 00:30"}},
 		{name: "Berlin 28 January 02:30 monthly, through the spring gap", loc: berlin, months: 1, join: "2027-01-28 02:30",
 			want: []string{"2027-02-28 02:30", "2027-03-28 03:30", "2027-04-28 02:30", "2027-05-28 02:30"}},
+		// Santiago's clocks go from 00:00 to 01:00 on 7 September 2025:
+		// the review of that day is at 01:30, not at 23:30 the day before.
+		{name: "Santiago 7th 00:30 monthly, through a gap at midnight", loc: santiago, months: 1, join: "2025-07-07 00:30",
+			want: []string{"2025-08-07 00:30", "2025-09-07 01:30", "2025-10-07 00:30", "2025-11-07 00:30"}},
 		{name: "upgrade on 31 March restarts the clock", loc: time.UTC, months: 1, join: "2026-01-05 12:00", upgrade: "2026-03-31 15:00",
 			want: []string{"2026-02-05 12:00", "2026-03-05 12:00", "2026-04-30 15:00", "2026-05-31 15:00", "2026-06-30 15:00", "2026-07-31 15:00"}},
 	} {
