@@ -408,7 +408,7 @@ func (e Purchase) validate(p *Programme, a *Account, now time.Time) error {
 		}
 	}
 	if len(pr.fields) > 0 {
-		return pr.err(fmt.Sprintf("purchase %q", e.Order.ID))
+		return pr.err(fmt.Sprintf("purchase %q of member %q", e.Order.ID, a.Member))
 	}
 	pr.merge("order.", e.Order.Validate(now))
 	if e.Order.CustomerID != "" && e.Order.CustomerID != a.Member {
@@ -420,7 +420,7 @@ func (e Purchase) validate(p *Programme, a *Account, now time.Time) error {
 	if !e.Order.Time.IsZero() && e.Order.Time.Before(a.Joined) {
 		pr.add("order.time", customer.CodeOrder, "%s is before the member joined (%s)", e.Order.Time.Format(time.RFC3339), a.Joined.Format(time.RFC3339))
 	}
-	return pr.err(fmt.Sprintf("purchase %q", e.Order.ID))
+	return pr.err(fmt.Sprintf("purchase %q of member %q", e.Order.ID, a.Member))
 }
 
 func (e Returned) validate(p *Programme, a *Account, now time.Time) error {
@@ -439,7 +439,7 @@ func (e Returned) validate(p *Programme, a *Account, now time.Time) error {
 	if !r.Reason.Valid() {
 		pr.add("return.reason", customer.CodeUnknown, "unknown return reason %d", uint8(r.Reason))
 	}
-	record := fmt.Sprintf("return %q", r.ID)
+	record := fmt.Sprintf("return %q of member %q", r.ID, a.Member)
 	if r.OrderID == "" {
 		pr.add("return.order_id", customer.CodeRequired, "is empty")
 		return pr.err(record)
@@ -502,7 +502,7 @@ func (e Credited) validate(p *Programme, a *Account, now time.Time) error {
 	case !amount.Equal(amount.Truncate(digits)):
 		pr.add("credit.amount", customer.CodeFormat, "%s has more decimals than %s allows (%d)", amount.String(), cur, digits)
 	}
-	record := fmt.Sprintf("credit %q", c.ID)
+	record := fmt.Sprintf("credit %q of member %q", c.ID, a.Member)
 	if c.Kind != customer.PriceReduction {
 		return pr.err(record)
 	}
@@ -568,7 +568,7 @@ func (e Adjustment) validate(p *Programme, a *Account, now time.Time) error {
 	if e.Operator == "" {
 		pr.add("operator", customer.CodeRequired, "is empty")
 	}
-	return pr.err(fmt.Sprintf("adjustment %q", e.ID))
+	return pr.err(fmt.Sprintf("adjustment %q of member %q", e.ID, a.Member))
 }
 
 func (e ProfileCompleted) validate(p *Programme, a *Account, now time.Time) error {
@@ -636,7 +636,7 @@ func (Tick) validate(*Programme, *Account, time.Time) error { return nil }
 func (pr *problems) orderOf(a *Account, record, id, orderID string, t time.Time) (*orderRecord, error) {
 	o, ok := a.orders.get(orderID)
 	if !ok {
-		if err := pr.err(fmt.Sprintf("%s %q", record, id)); err != nil {
+		if err := pr.err(fmt.Sprintf("%s %q of member %q", record, id, a.Member)); err != nil {
 			return nil, err
 		}
 		return nil, fmt.Errorf("loyalty: %s %q of member %q: order %q: %w", record, id, a.Member, orderID, ErrUnknownOrder)
