@@ -45,38 +45,7 @@ func TestRepeatedHeadersArePassedOverInEverySubcommand(t *testing.T) {
 	b.WriteString(lines[0])
 	cat := filepath.Join(t.TempDir(), "orders.csv")
 	require.NoError(t, os.WriteFile(cat, []byte(b.String()), 0o644))
-	const note = "; 3 repeated header rows passed over"
-
-	for _, tc := range []struct {
-		name  string
-		args  []string
-		reads int // of the input
-	}{
-		{"segment", []string{"segment", "-as-of", "2025-06-30"}, 1},
-		{"fit", []string{"fit", "-model", "bgnbd", "-calibration-end", "2025-06-30", "-json"}, 1},
-		{"score", []string{"score", "-model", "bgnbd", "-spend", "gammagamma", "-calibration-end", "2025-06-30"}, 1},
-		{"batch", []string{"batch", "-as-of", "2025-06-30"}, 1},
-		{"report", []string{"report", "-as-of", "2025-12-31"}, 2},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			run := func(in string) (out, stderr string) {
-				path := filepath.Join(t.TempDir(), "out")
-				r := crm(t, "", append(tc.args, "-in", in, "-out", path)...)
-				require.Equal(t, 0, r.code, r.stderr)
-				got, err := os.ReadFile(path)
-				require.NoError(t, err)
-				stderr = strings.ReplaceAll(strings.ReplaceAll(r.stderr, in, "IN"), path, "OUT")
-				return string(got), stderr
-			}
-			wantOut, wantErr := run(clean)
-			gotOut, gotErr := run(cat)
-			assert.Equal(t, wantOut, gotOut, "the output of the export without its repeated headers")
-			assert.NotContains(t, wantErr, "header")
-			assert.Equal(t, tc.reads, strings.Count(gotErr, note+"\n"), gotErr)
-			assert.Equal(t, wantErr, strings.ReplaceAll(gotErr, note, ""), "the rest of stderr")
-		})
-	}
+	assertPassedOverInEverySubcommand(t, clean, cat, "; 3 repeated header rows passed over", "header")
 }
 
 // A repeated header is no malformed row: the run goes on (exit status

@@ -34,17 +34,24 @@ var lineOf = regexp.MustCompile(`f\.csv:\d+:`)
 // and the lines of its errors left out: the outcome of the same file
 // without those rows. lines are the lines of the errors.
 func withoutBlank(data []byte, o Options) (text string, blank int64, lines []string) {
+	return withoutCount(data, o, func(r *Result) *int64 { return &r.Blank })
+}
+
+// withoutCount is the outcome of a read, with the count that count
+// points to and the lines of its errors left out. lines are the lines of
+// the errors.
+func withoutCount(data []byte, o Options, count func(*Result) *int64) (text string, n int64, lines []string) {
 	r, err := NewCSVReader(bytes.NewReader(data), "f.csv")
 	if err != nil {
 		return "error: " + err.Error(), 0, nil
 	}
 	res, err := Summarize(r, "f.csv", o)
 	if err == nil {
-		blank = res.Blank
-		res.Blank = 0
+		n = *count(res)
+		*count(res) = 0
 	}
 	text = outcome(res, err)
-	return lineOf.ReplaceAllString(text, "f.csv:L:"), blank, lineOf.FindAllString(text, -1)
+	return lineOf.ReplaceAllString(text, "f.csv:L:"), n, lineOf.FindAllString(text, -1)
 }
 
 // TestBlankRowsArePassedOverAndCounted puts blank rows (every field

@@ -1,7 +1,6 @@
 package input
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,17 +16,7 @@ import (
 // header rows and the lines of its errors left out: the outcome of the
 // same file without those rows. lines are the lines of the errors.
 func withoutHeaders(data []byte, o Options) (text string, headers int64, lines []string) {
-	r, err := NewCSVReader(bytes.NewReader(data), "f.csv")
-	if err != nil {
-		return "error: " + err.Error(), 0, nil
-	}
-	res, err := Summarize(r, "f.csv", o)
-	if err == nil {
-		headers = res.Headers
-		res.Headers = 0
-	}
-	text = outcome(res, err)
-	return lineOf.ReplaceAllString(text, "f.csv:L:"), headers, lineOf.FindAllString(text, -1)
+	return withoutCount(data, o, func(r *Result) *int64 { return &r.Headers })
 }
 
 // TestRepeatedHeadersArePassedOverAndCounted puts the header again
