@@ -442,21 +442,15 @@ func (e Returned) apply(b *builder) error {
 	// summary pays them: a line's parts add up to its net however its
 	// units come back.
 	retWeight, totalWeight, retSpend := decimal.Zero, decimal.Zero, decimal.Zero
-	retNet, totalNet := decimal.Zero, decimal.Zero // exact shares of the lines' net
-	var retUnits, totalUnits int64
 	for _, l := range o.lines {
 		totalWeight = totalWeight.Add(l.Weight)
-		totalNet = totalNet.Add(l.Net)
-		totalUnits += int64(l.Quantity)
 		u := units[l.LineID]
-		retUnits += int64(u)
 		if u == 0 {
 			continue
 		}
 		q := decimal.NewFromInt(int64(l.Quantity))
 		uu := decimal.NewFromInt(int64(u))
 		retWeight = retWeight.Add(l.Weight.Mul(uu).DivRound(q, 16))
-		retNet = retNet.Add(l.Net.Mul(uu).DivRound(q, 16))
 		spent, err := customer.RefundShare(l.Net, 0, u, l.Quantity, cur)
 		if err != nil {
 			return fmt.Errorf("loyalty: return %q, line %q: %w", r.ID, l.LineID, err)
@@ -478,10 +472,10 @@ func (e Returned) apply(b *builder) error {
 	// that the claw-back below can draw on those still alive.
 	var restored []string
 	if rr, ok := w.redeemed.get(o.id); ok {
-		target := restoreTarget(rr.points, retNet, totalNet, retUnits, totalUnits)
+		target := o.restoreTarget(rr.points, units)
 		if give := target - rr.restored; give > 0 {
 			var err error
-			if restored, err = b.restore(r, rr, give); err != nil {
+			if restored, err = b.restore(r.ID, o.id, r.Time, rr, give, "for the goods refunded"); err != nil {
 				return err
 			}
 		}
@@ -507,45 +501,100 @@ func (e Returned) apply(b *builder) error {
 	return nil
 }
 
-// restore gives back give points of those redeemed for refund r's order
-// (rr), keeping the expiry of the points they replace (see [Returned]):
-// one [EntryRestore] per expiry, latest expiry first, the first keyed
-// "restore:" + the return ID and the next "restore-2:", "restore-3:" …
-// + the return ID. Points whose expiry is not after the refund's time
-// are given back expired: their lot expires at the refund and its
-// [EntryExpire] follows at once, so they neither absorb the claw-back
-// nor settle debt. It returns the lots given back alive, latest expiry
-// first.
-func (b *builder) restore(r customer.Return, rr redemptionRecord, give Points) ([]string, error) {
+// restore gives back give points of those redeemed for order (rr), for
+// the goods that return id refunded, as of time at, keeping the expiry of
+// the points they replace (see [Returned]): one [EntryRestore] per
+// expiry, latest expiry first, keyed "restore:" + id, "restore-2:" + id,
+// "restore-3:" + id … (the first keys not in the ledger yet: a
+// redemption recorded after the refund gives back after the refund's
+// own entries, see [Redemption]). Points whose expiry is not after at
+// are given back expired: their lot expires at at and its [EntryExpire]
+// follows at once, so they neither absorb a claw-back nor settle debt.
+// why completes each entry's note. It returns the lots given back alive,
+// latest expiry first.
+func (b *builder) restore(id, order string, at time.Time, rr redemptionRecord, give Points, why string) ([]string, error) {
 	var alive []string
-	for i, s := range rr.restoreShares(give) {
-		lot := "restore:" + r.ID
-		if i > 0 {
-			lot = fmt.Sprintf("restore-%d:%s", i+1, r.ID)
+	k := 0
+	for _, s := range rr.restoreShares(give) {
+		lot := ""
+		for lot == "" || b.w.HasKey(lot) {
+			if k++; k == 1 {
+				lot = "restore:" + id
+			} else {
+				lot = fmt.Sprintf("restore-%d:%s", k, id)
+			}
 		}
-		note := fmt.Sprintf("%d of the %d points paid on order %q given back for the goods refunded", s.points, rr.points, r.OrderID)
-		expires, dead := s.expires, !s.expires.IsZero() && !s.expires.After(r.Time)
+		note := fmt.Sprintf("%d of the %d points paid on order %q given back %s", s.points, rr.points, order, why)
+		expires, dead := s.expires, !s.expires.IsZero() && !s.expires.After(at)
 		switch {
 		case dead:
-			expires = r.Time
+			expires = at
 			note += fmt.Sprintf(", expired: the points they replace expired %s", b.p.date(s.expires))
 		case !expires.IsZero():
 			note += fmt.Sprintf(", expiring %s as the points they replace", b.p.date(expires))
 		}
-		if err := b.emit(Entry{Kind: EntryRestore, Key: lot, Effective: r.Time, Points: s.points, Lot: lot,
-			AvailableAt: r.Time, ExpiresAt: expires, OrderID: r.OrderID, Note: note}); err != nil {
+		if err := b.emit(Entry{Kind: EntryRestore, Key: lot, Effective: at, Points: s.points, Lot: lot,
+			AvailableAt: at, ExpiresAt: expires, OrderID: order, Note: note}); err != nil {
 			return nil, err
 		}
 		if !dead {
 			alive = append(alive, lot)
 			continue
 		}
-		if err := b.expire(lot, r.Time, fmt.Sprintf("%d points given back expired at once: the points they replace expired %s",
+		if err := b.expire(lot, at, fmt.Sprintf("%d points given back expired at once: the points they replace expired %s",
 			s.points, b.p.date(s.expires))); err != nil {
 			return nil, err
 		}
 	}
 	return alive, nil
+}
+
+// restoreRefunded gives back, when redemption e pays for an order whose
+// refunds are in the ledger already (a till that synced late, a refund
+// that went through at once), what those refunds would have given back
+// had e been recorded before them: refund by refund, in the order they
+// were recorded, what the cumulative target of restoreTarget for the
+// units refunded so far adds to the points given back already, as of the
+// refund's time (e's Time, when later), with the keys, expiries and
+// settling of debt of a refund's own give-back. A refund recorded after
+// e gives back only the rest, as restoreTarget's target is cumulative.
+// An order the ledger does not know has no refunds: nothing comes back.
+func (b *builder) restoreRefunded(e Redemption) error {
+	if e.Order == "" {
+		return nil
+	}
+	o, ok := b.w.orders.get(e.Order)
+	if !ok || len(o.refunds) == 0 {
+		return nil
+	}
+	units := map[string]int{}
+	for _, r := range o.refunds {
+		for _, l := range r.lines {
+			units[l.LineID] += l.Quantity
+		}
+		rr, _ := b.w.redeemed.get(e.Order)
+		give := o.restoreTarget(rr.points, units) - rr.restored
+		if give <= 0 {
+			continue
+		}
+		at := r.at
+		if at.Before(e.Time) {
+			at = e.Time
+		}
+		alive, err := b.restore(r.id, e.Order, at, rr, give,
+			fmt.Sprintf("for the goods return %q refunded before redemption %q was recorded", r.id, e.ID))
+		if err != nil {
+			return err
+		}
+		// As after a refund's claw-back: what is alive settles debt,
+		// nearest expiry first.
+		for _, lot := range slices.Backward(alive) {
+			if err := b.repay(lot, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // expire emits the expiry of what is left of lot at time at.
@@ -556,21 +605,33 @@ func (b *builder) expire(lot string, at time.Time, note string) error {
 }
 
 // restoreTarget returns the cumulative target of the points given back
-// to an order for which redeemed points were paid, when units of net
-// retNet (their exact share of the lines' net, of the order's totalNet)
-// came back by refunds, rounded half up as the claw-back is:
+// to order o, for which redeemed points were paid, when units of it (by
+// line) came back by refunds, rounded half up as the claw-back is:
 //
 //	redeemed × min(1, retNet ÷ totalNet)
 //
-// The points paid for the goods as money did, by price: earn multipliers
-// weigh what a line earns, not what it cost, so a refund of the
-// double-points line of an order gives back its share of the points paid,
-// not more. An order paid wholly with points has no net (it paid no
-// money); its points then come back by the units refunded, retUnits of
-// totalUnits. The target only grows as units come back and is all the
-// points once every unit is back, so what is given back adds up to the
-// points paid and never more.
-func restoreTarget(redeemed Points, retNet, totalNet decimal.Decimal, retUnits, totalUnits int64) Points {
+// where retNet is the units' exact share of the lines' net (net × units
+// ÷ quantity, line by line) and totalNet the order's net. The points
+// paid for the goods as money did, by price: earn multipliers weigh what
+// a line earns, not what it cost, so a refund of the double-points line
+// of an order gives back its share of the points paid, not more. An
+// order paid wholly with points has no net (it paid no money); its
+// points then come back by the units refunded, retUnits of totalUnits.
+// The target only grows as units come back and is all the points once
+// every unit is back, so what is given back adds up to the points paid
+// and never more.
+func (o *orderRecord) restoreTarget(redeemed Points, units map[string]int) Points {
+	retNet, totalNet := decimal.Zero, decimal.Zero
+	var retUnits, totalUnits int64
+	for _, l := range o.lines {
+		totalNet = totalNet.Add(l.Net)
+		totalUnits += int64(l.Quantity)
+		u := units[l.LineID]
+		retUnits += int64(u)
+		if u != 0 {
+			retNet = retNet.Add(l.Net.Mul(decimal.NewFromInt(int64(u))).DivRound(decimal.NewFromInt(int64(l.Quantity)), 16))
+		}
+	}
 	switch {
 	case redeemed <= 0 || retUnits <= 0 || totalUnits <= 0:
 		return 0
@@ -740,7 +801,10 @@ func (e Redemption) apply(b *builder) error {
 	if e.Order != "" {
 		note += fmt.Sprintf(" paid on order %q", e.Order)
 	}
-	return b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts, OrderID: e.Order, Note: note})
+	if err := b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts, OrderID: e.Order, Note: note}); err != nil {
+		return err
+	}
+	return b.restoreRefunded(e)
 }
 
 // drawAt takes n available points for a redemption judged at t: first

@@ -52,7 +52,8 @@
 // Points that paid for an order ([Redemption.Order], set by
 // [Quote.Checkout]) come back when its goods are refunded, in proportion
 // to the goods returned and never more than were paid ([Returned],
-// [EntryRestore]). They keep the expiry of the points they replace, and
+// [EntryRestore]), also when a till records the redemption after the
+// refund. They keep the expiry of the points they replace, and
 // points whose expiry passed before the refund come back expired, so a
 // return never renews points. A price reduction gives back money, not
 // points.

@@ -47,7 +47,9 @@ const (
 	// a new lot, available at once, that keeps the expiry of the points
 	// it replaces: a refund gives back one lot per expiry, and points
 	// whose expiry has passed at the refund are given back expired (an
-	// [EntryExpire] at the refund follows at once).
+	// [EntryExpire] at the refund follows at once). A redemption for the
+	// order recorded after its refunds gives back their share when it is
+	// recorded, as of each refund (see [Redemption]).
 	EntryRestore
 	// EntryReopen puts back points that expired after the Time of a
 	// [Redemption] recorded late, for that redemption to spend (see

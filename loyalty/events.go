@@ -84,14 +84,18 @@ type Purchase struct {
 // redemption draws first. A refund gives back one new lot per expiry
 // date, latest first, available at once and expiring when the points it
 // replaces would have; the first is keyed "restore:" + the return ID, the
-// next "restore-2:" + the return ID, and so on. Points whose expiry is not after the refund's
-// time are given back expired: their lot expires at the refund, at once
+// next "restore-2:" + the return ID, and so on (the first of these keys
+// the ledger does not hold yet). Points whose expiry is not after the
+// refund's time are given back expired: their lot expires at the refund, at once
 // ([EntryRestore] followed by [EntryExpire]), so they are counted as
 // given back ([Account.OrderRedemption]) but never come back alive. The
 // points come back before the refund's claw-back, which may draw on
 // those alive (nearest expiry first, after the order's own lot), and
 // what the claw-back leaves of them settles debt, nearest expiry first;
-// the points given back expired take no part in either.
+// the points given back expired take no part in either. Points paid on
+// the order by a redemption recorded after the refund (a till that
+// syncs late) come back when the redemption is recorded, as of the
+// refund ([Redemption]).
 type Returned struct {
 	// Return is the return; its order must have earned in this ledger.
 	Return customer.Return
@@ -160,6 +164,27 @@ type Credited struct {
 // spent first and the claw-back written off. Recorded later than
 // LateDays after its Time, a redemption spends only the points
 // available when it is recorded, nearest expiry first.
+//
+// A redemption for an order (Order) recorded after refunds of that
+// order (the till synced late, the refund went through online at once)
+// gives back at once what those refunds would have given back had it
+// been recorded before them ([Returned]): refund by refund, in the order
+// they were recorded, what the cumulative target for the units refunded
+// so far adds to the points given back already, as of the refund's time
+// (the redemption's Time, when later), latest expiry first, each lot
+// keeping the expiry of the points it replaces and given back expired
+// when that is not after the refund's time, keyed as the refund's own
+// ("restore:" + the return ID, "restore-2:" + the return ID …, the first
+// the ledger does not hold), and settling debt as a refund's do. A later
+// refund of the order gives back only the rest: nothing comes back twice.
+// An order the ledger does not know has no refunds, and an exchange
+// gives nothing back. Once the refunds left the order fully refunded,
+// every point paid on it is back, expiring when it would have had the
+// redemption been recorded first, and the balance is the same at every
+// later time, unless the claw-back of such a refund found the order's
+// own lot short: recorded before the redemption, it drew on other points
+// than the points given back it would have drawn on in time order, and,
+// as any spend recorded in between, it is not judged again.
 type Redemption struct {
 	// Member spends the points.
 	Member customer.ID
@@ -177,8 +202,9 @@ type Redemption struct {
 	Time time.Time
 	// Order, when not empty, is the ID of the order the points pay for
 	// ([Quote.Checkout] sets it). A refund of that order's goods gives
-	// the points back in proportion ([Returned]); points redeemed for no
-	// order, e.g. for a gift, are never given back.
+	// the points back in proportion ([Returned]), also a refund recorded
+	// before the redemption; points redeemed for no order, e.g. for a
+	// gift, are never given back.
 	Order string `json:",omitempty"`
 }
 

@@ -447,9 +447,12 @@ type recorded struct {
 // Redemptions recorded late, up to the programme's LateDays, are judged
 // at their own time: recorded in the order they reach the ledger or each
 // at its own time, the same history leaves the same balance and debt at
-// every later time, in any zone and under either debt policy. The
-// history has purchases, orders paid with points and their refunds
-// (points given back with the early expiry of the points they replace),
+// every later time, the same points expiring on each date and the same
+// points paid on and given back to each order, in any zone and under
+// either debt policy. The history has purchases, orders paid with points
+// and their refunds (points given back with the early expiry of the
+// points they replace), orders whose points a till syncs late, after
+// refunds of the order went through (given back when the points come),
 // refunds of orders that earned (claw-backs), adjustments either way and
 // redemptions, some recorded late, across expiries and return windows.
 // What another spend recorded between a late redemption's time and its
@@ -490,7 +493,7 @@ func TestLateRedemptionsInAnyRecordingOrder(t *testing.T) {
 			lines := func(price int64) []customer.Line {
 				return []customer.Line{{ID: "L", SKU: "L", Category: "coats", Quantity: units, UnitPrice: decimal.NewFromInt(price)}}
 			}
-			switch rapid.SampledFrom([]string{"buy", "buy with points", "refund", "redeem", "adjust"}).Draw(rt, "event") {
+			switch rapid.SampledFrom([]string{"buy", "buy with points", "buy, the points synced late", "refund", "redeem", "adjust"}).Draw(rt, "event") {
 			case "buy":
 				o := order(id, "M1", now)
 				o.Lines = lines(rapid.Int64Range(1, 100).Draw(rt, "price"))
@@ -503,6 +506,25 @@ func TestLateRedemptionsInAnyRecordingOrder(t *testing.T) {
 				r.events = []loyalty.Event{loyalty.Redemption{Member: "M1", ID: id, Order: id, Time: now,
 					Points: loyalty.Points(rapid.Int64Range(1, 150).Draw(rt, "points"))}, loyalty.Purchase{Order: o}}
 				orders = append(orders, &sold{id: id, rec: r.rec, units: units})
+			case "buy, the points synced late":
+				// Paid at the till, points first (as Quote.Checkout does);
+				// the order is recorded at once, the points paid on it
+				// when the till syncs: refunds of it may come in between.
+				if now.Before(busy) {
+					continue
+				}
+				var price int64 // paid wholly with points: a refund claws back nothing
+				if rapid.Bool().Draw(rt, "partly paid in money") {
+					price = rapid.Int64Range(1, 100).Draw(rt, "price in money")
+				}
+				o := order(id, "M1", now)
+				o.Lines = lines(price)
+				history = append(history, recorded{id: id + "-points", at: now, rec: now.Add(delay), spending: true, events: []loyalty.Event{loyalty.Redemption{Member: "M1",
+					ID: id, Order: id, Time: now, Points: loyalty.Points(rapid.Int64Range(1, 60).Draw(rt, "points"))}}},
+					recorded{id: id, at: now, rec: now, events: []loyalty.Event{loyalty.Purchase{Order: o}}})
+				orders = append(orders, &sold{id: id, rec: now, units: units, earned: price > 0})
+				busy = now.Add(delay)
+				continue
 			case "refund":
 				var open []*sold
 				for _, o := range orders {
@@ -513,7 +535,10 @@ func TestLateRedemptionsInAnyRecordingOrder(t *testing.T) {
 				if len(open) == 0 {
 					continue
 				}
-				o := rapid.SampledFrom(open).Draw(rt, "order")
+				o := open[len(open)-1] // often the latest, whose points a till may not have synced yet
+				if rapid.Bool().Draw(rt, "an older order") {
+					o = rapid.SampledFrom(open).Draw(rt, "order")
+				}
 				n := rapid.IntRange(1, o.units-o.ret).Draw(rt, "units back")
 				o.ret += n
 				r.events = []loyalty.Event{loyalty.Returned{Return: ret(id, o.id, "M1", now, customer.ReturnLine{LineID: "L", Quantity: -n})}}
@@ -598,8 +623,28 @@ func TestLateRedemptionsInAnyRecordingOrder(t *testing.T) {
 			if onTime.Balance() != late.Balance() || onTime.Debt != late.Debt {
 				rt.Fatalf("at %v: balance %d, debt %d recorded on time; %d, %d recorded late", at, onTime.Balance(), onTime.Debt, late.Balance(), late.Debt)
 			}
+			if a, b := byExpiry(onTime), byExpiry(late); !maps.Equal(a, b) {
+				rt.Fatalf("at %v: points by expiry %v recorded on time, %v recorded late", at, a, b)
+			}
+		}
+		// The points paid on each order and given back by its refunds.
+		for _, o := range orders {
+			r1, g1 := onTime.OrderRedemption(o.id)
+			r2, g2 := late.OrderRedemption(o.id)
+			if r1 != r2 || g1 != g2 {
+				rt.Fatalf("order %s: %d points paid, %d given back recorded on time; %d, %d recorded late", o.id, r1, g1, r2, g2)
+			}
 		}
 	})
+}
+
+// byExpiry returns a's open points by expiry date, pending or not.
+func byExpiry(a loyalty.Account) map[time.Time]loyalty.Points {
+	out := map[time.Time]loyalty.Points{}
+	for _, l := range a.Lots() {
+		out[l.ExpiresAt.UTC()] += l.Remaining
+	}
+	return out
 }
 
 // A redemption refused, late or not, says whose points and which field:
@@ -637,4 +682,135 @@ func TestLateRedemptionErrorsNameTheMemberAndTheField(t *testing.T) {
 	assert.Equal(t, loyalty.Points(400), ie.Available, "the 300 expired since and the 100 available")
 	assert.ErrorContains(t, err, `member "M1"`)
 	assert.ErrorContains(t, err, "401 points requested")
+}
+
+// Two jumpers of 30.00 are bought on 8 January, 50.00 paid with 500
+// points (300 expiring on 10 January, 200 on 1 March) and 10.00 in money;
+// one comes back on 9 January, the other on 11 or 14 January. The till
+// syncs the redemption on 12 January, after the refunds went through
+// online. Recorded late, the redemption gives back at once what the
+// refunds recorded before it would have given back had it come first,
+// each refund's share as of the refund, with the same keys and expiries;
+// a refund after it gives back only the rest. The two recording orders
+// end alike: the same balance, lots, points given back and expiries. A
+// redemption for the order refused for too few points changes nothing.
+func TestRedemptionRecordedAfterTheRefundOfItsOrder(t *testing.T) {
+	bought, synced := day(2027, 1, 8), day(2027, 1, 12)
+	for _, tc := range []struct {
+		name   string
+		second time.Time
+	}{{"both refunds before the sync", day(2027, 1, 11)}, {"one refund before, one after", day(2027, 1, 14)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := payProgramme(t, loyalty.DebtRecord)
+			start := day(2026, 1, 10)
+			base := &ledger{t: t, p: p}
+			base.do(start, loyalty.Join{Member: "M1", Time: start},
+				loyalty.Adjustment{Member: "M1", ID: "A", Points: 300, Reason: "gift", Operator: "ops", Time: start})
+			base.do(day(2026, 3, 1), loyalty.Adjustment{Member: "M1", ID: "B", Points: 300, Reason: "gift", Operator: "ops", Time: day(2026, 3, 1)})
+			evs := payWithPoints(t, p, base.a, "O1", bought, 500, item("KNIT", "knitwear", "2026-AW", "30.00", 2))
+			redeem, buy := evs[0].(loyalty.Redemption), evs[1]
+			refund := func(id string, at time.Time) step {
+				return step{loyalty.Returned{Return: ret(id, "O1", "M1", at, customer.ReturnLine{LineID: "KNIT", Quantity: -1})}, at}
+			}
+			run := func(steps []step) (*ledger, []loyalty.Entry) {
+				l := &ledger{t: t, p: p, a: base.a, log: slices.Clone(base.log)}
+				var late []loyalty.Entry
+				for _, s := range steps {
+					out := l.do(s.at, s.e)
+					if s.e.Key() == redeem.Key() {
+						late = out
+					}
+				}
+				return l, late
+			}
+			onTime, _ := run([]step{{redeem, bought}, {buy, bought}, refund("X1", day(2027, 1, 9)), refund("X2", tc.second)})
+			steps := []step{{buy, bought}, refund("X1", day(2027, 1, 9)), {redeem, synced}}
+			if tc.second.Before(synced) {
+				steps = slices.Insert(steps, 2, refund("X2", tc.second))
+			} else {
+				steps = append(steps, refund("X2", tc.second))
+			}
+
+			// Too many points: refused, nothing changes.
+			late, _ := run(steps[:slices.IndexFunc(steps, func(s step) bool { return s.e.Key() == redeem.Key() })])
+			tooMany := redeem
+			tooMany.ID, tooMany.OrderTotal, tooMany.Points = "R9", customer.Money{}, 700
+			after, refused, err := p.Apply(late.a, tooMany, synced)
+			require.ErrorIs(t, err, loyalty.ErrInsufficient)
+			assert.Empty(t, refused)
+			assert.Equal(t, late.a.Version, after.Version)
+			redeemed, restored := after.OrderRedemption("O1")
+			assert.Equal(t, [2]loyalty.Points{0, 0}, [2]loyalty.Points{redeemed, restored})
+
+			late, entries := run(steps)
+			// At the sync, the first refund's 250 points come back as of 9
+			// January, latest expiry first; the 50 expiring on 10 January
+			// expire then. A second refund already in the ledger gives back
+			// the other 250, expired on 11 January.
+			var got []moved
+			for _, e := range ofKind(entries, loyalty.EntryRestore) {
+				got = append(got, movedBy(e))
+			}
+			want := []moved{{"restore:X1", 200, "2027-01-09 12:00:00", "2027-03-01 12:00:00"}, {"restore-2:X1", 50, "2027-01-09 12:00:00", "2027-01-10 12:00:00"}}
+			if tc.second.Before(synced) {
+				want = append(want, moved{"restore:X2", 250, "2027-01-11 12:00:00", "2027-01-11 12:00:00"})
+			}
+			assert.Equal(t, want, got)
+			redeemed, restored = late.a.OrderRedemption("O1")
+			assert.Equal(t, [2]loyalty.Points{500, 500}, [2]loyalty.Points{redeemed, restored})
+
+			// Delivered again, nothing more comes back.
+			_, again, err := p.Apply(late.a, redeem, synced.Add(time.Hour))
+			require.ErrorIs(t, err, loyalty.ErrDuplicate)
+			assert.Empty(t, again)
+
+			// Recorded late or in time order: the same account, and the
+			// same points given back and expired, each on the same date.
+			for _, at := range []time.Time{day(2027, 1, 15), day(2027, 3, 5)} {
+				onTime.do(at, loyalty.Tick{Member: "M1"})
+				late.do(at, loyalty.Tick{Member: "M1"})
+				assert.Equal(t, onTime.a.Balance(), late.a.Balance(), "on %v", at)
+				assert.Equal(t, onTime.a.Debt, late.a.Debt)
+				assert.Equal(t, onTime.a.Lots(), late.a.Lots())
+			}
+			assert.Equal(t, pointMoves(onTime.log), pointMoves(late.log))
+			late.requireReplays()
+			requireLedger(t, late.a, late.log)
+		})
+	}
+}
+
+// step is an event and the time it is recorded.
+type step struct {
+	e  loyalty.Event
+	at time.Time
+}
+
+// moved is an entry that gives back or expires points: its key, points,
+// effective time and, for a lot given back, its expiry.
+type moved struct {
+	key                string
+	points             loyalty.Points
+	effective, expires string
+}
+
+func movedBy(e loyalty.Entry) moved {
+	m := moved{e.Key, e.Points, e.Effective.UTC().Format(time.DateTime), ""}
+	if e.Kind == loyalty.EntryRestore {
+		m.expires = e.ExpiresAt.UTC().Format(time.DateTime)
+	}
+	return m
+}
+
+// pointMoves returns the entries of log that give back points paid for
+// refunded goods and the expiries of those points, by key.
+func pointMoves(log []loyalty.Entry) []moved {
+	var out []moved
+	for _, e := range log {
+		if e.Kind == loyalty.EntryRestore || e.Kind == loyalty.EntryExpire && strings.HasPrefix(e.Parts[0].Lot, "restore") {
+			out = append(out, movedBy(e))
+		}
+	}
+	slices.SortFunc(out, func(a, b moved) int { return strings.Compare(a.key, b.key) })
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -155,6 +156,18 @@ type orderRecord struct {
 	qual      Points          // qualifying points left
 	lines     []LineRecord
 	units     map[string]int // units returned by line
+	// refunds are the order's refunds (not its exchanges), in the order
+	// recorded, so that a redemption for the order recorded after them
+	// can give back what they would have given back had it come first.
+	// Shared between account versions: never changed in place.
+	refunds []refundRecord
+}
+
+// refundRecord is what the ledger knows of one refund of an order.
+type refundRecord struct {
+	id    string       // the return's ID
+	at    time.Time    // the return's time
+	lines []LineRecord // the units refunded, by line
 }
 
 // redemptionRecord is what the ledger knows of the points redeemed to
@@ -613,6 +626,9 @@ func (a *Account) fold(e *Entry) error {
 				o.units = map[string]int{}
 			}
 			o.units[l.LineID] += l.Quantity
+		}
+		if len(e.Lines) > 0 { // a refund; an exchange returns no units
+			o.refunds = append(slices.Clip(o.refunds), refundRecord{id: strings.TrimPrefix(e.Key, "return:"), at: e.Effective, lines: slices.Clone(e.Lines)})
 		}
 		o.clawed += -e.Points + e.Forgiven
 		o.returned = o.returned.Sub(e.Spend)

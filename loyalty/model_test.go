@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,16 @@ type modelOrder struct {
 	// lotClawed is what claw-backs took from the order's own lot, and
 	// expired what expired of it.
 	lotClawed, expired loyalty.Points
+	// refunds are the order's refunds, in the order recorded.
+	refunds []modelRefund
+}
+
+// modelRefund is a refund of units of one line of an order.
+type modelRefund struct {
+	id    string
+	at    time.Time
+	line  string
+	units int
 }
 
 // modelLapsed is what expired of a lot and was not put back since.
@@ -119,14 +130,37 @@ func (o *modelOrder) clawTarget() loyalty.Points {
 }
 
 // restoreTarget is what refunds give back of the points paid for the
-// order: its share of the units returned, rounded half up.
-func (o *modelOrder) restoreTarget() loyalty.Points {
-	var q, u int64
+// order: the share of its money paid that the units returned paid (of
+// its units when it paid no money), rounded half up.
+func (o *modelOrder) restoreTarget() loyalty.Points { return o.restoreTargetOf(o.returned) }
+
+// restoreTargetOf is restoreTarget when returned units came back.
+func (o *modelOrder) restoreTargetOf(returned map[string]int) loyalty.Points {
+	var q, u, net, back int64
 	for id, n := range o.qty {
 		q += int64(n)
-		u += int64(o.returned[id])
+		u += int64(returned[id])
+		net += int64(n) * o.price[id]
+		back += int64(returned[id]) * o.price[id]
 	}
-	return loyalty.Points((2*int64(o.redeemed)*u + q) / (2 * q))
+	if net == 0 {
+		net, back = q, u
+	}
+	return loyalty.Points((2*int64(o.redeemed)*back + net) / (2 * net))
+}
+
+// addDrawn adds points drawn from lots of the given expiries to what was
+// redeemed for the order, one share per expiry, nearest expiry first.
+func (o *modelOrder) addDrawn(add []modelShare) {
+	for _, a := range add {
+		i := slices.IndexFunc(o.drawn, func(s modelShare) bool { return s.expires.Equal(a.expires) })
+		if i >= 0 {
+			o.drawn[i].points += a.points
+			continue
+		}
+		o.drawn = append(o.drawn, a)
+	}
+	slices.SortFunc(o.drawn, func(a, b modelShare) int { return a.expires.Compare(b.expires) })
 }
 
 // spendAt is what the member kept of the order: the units kept less the
@@ -652,6 +686,7 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 		rt.Fatalf("return: %v", err)
 	}
 	o.returned[lid] += units
+	o.refunds = append(o.refunds, modelRefund{id: r.ID, at: m.now, line: lid, units: units})
 	c := ofKind(entries, loyalty.EntryClawback)
 	if len(c) != 1 || -c[0].Points+c[0].Forgiven+preClawed > o.earned {
 		rt.Fatalf("claw-back %v of an order that earned %d (clawed %d before)", c, o.earned, preClawed)
@@ -858,7 +893,9 @@ func (m *ledgerMachine) Redeem(rt *rapid.T) {
 // that expired since — put back when the ledger recorded their expiry,
 // expiring after it when not — then the points available when it is
 // recorded, and the expiry writes off only what it left. Recorded later,
-// it spends only the points available when it is recorded. Too few
+// it spends only the points available when it is recorded. It may pay
+// for an order: refunds of the order recorded before it give back at
+// once what they would have given back had it come first. Too few
 // points: refused, nothing changes.
 func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 	hours := func(lo, hi int, label string) time.Duration {
@@ -923,11 +960,16 @@ func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 		pool += n
 	}
 	pts := loyalty.Points(rapid.Int64Range(1, int64(pool)+100).Draw(rt, "points"))
+	// It may pay for an order, refunded or not.
+	paid := ""
+	if len(m.ids) > 0 && rapid.Bool().Draw(rt, "pays for an order") {
+		paid = rapid.SampledFrom(m.ids).Draw(rt, "order paid")
+	}
 	m.nextID++
 	id := fmt.Sprint("L", m.nextID)
 	prev := m.now
 	m.now = at // the entries are checked against the ledger's new now
-	entries, err := m.apply(rt, loyalty.Redemption{Member: "M1", ID: id, Points: pts, Time: t})
+	entries, err := m.apply(rt, loyalty.Redemption{Member: "M1", ID: id, Points: pts, Time: t, Order: paid})
 	if pts > pool {
 		m.now = prev
 		var ie *loyalty.InsufficientError
@@ -982,8 +1024,12 @@ func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 	})
 	after := map[string]loyalty.Points{}
 	ri := slices.IndexFunc(entries, func(e loyalty.Entry) bool { return e.Kind == loyalty.EntryRedeem })
+	given := map[string]bool{} // lots given back for refunds of the order paid, checked below
+	for _, e := range ofKind(entries, loyalty.EntryRestore) {
+		given[e.Lot] = true
+	}
 	for _, e := range entries[ri+1:] {
-		if e.Kind == loyalty.EntryExpire {
+		if e.Kind == loyalty.EntryExpire && !given[e.Parts[0].Lot] {
 			after[e.Parts[0].Lot] += e.Parts[0].Points
 		}
 	}
@@ -999,6 +1045,112 @@ func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 		}
 	}
 	require.Empty(rt, after, "no other expiry after the redemption")
+	if o := m.orders[paid]; o != nil {
+		m.giveBackRefunded(rt, paid, t, pts, entries, lots, settled.Debt)
+	}
+}
+
+// giveBackRefunded follows a redemption of pts points at t that paid for
+// order id, recorded at m.now with entries, lots being the lots before it
+// and debt the debt: the refunds of o recorded before it give back at
+// once, one after another, what each would have given back had the
+// redemption come first, as of the refund (or t, when later): latest
+// expiry first after the points given back before, each lot keeping the
+// expiry of the points it replaces, given back expired when that is not
+// after the refund. What is given back alive settles debt, nearest
+// expiry first, and what it leaves expires at its date, when that has
+// come.
+func (m *ledgerMachine) giveBackRefunded(rt *rapid.T, id string, t time.Time, pts loyalty.Points, entries []loyalty.Entry, lots map[string]loyalty.Lot, debt loyalty.Points) {
+	o := m.orders[id]
+	expiry := map[string]time.Time{}
+	for id, l := range lots {
+		expiry[id] = l.ExpiresAt
+	}
+	for _, e := range ofKind(entries, loyalty.EntryReopen) {
+		expiry[e.Lot] = e.ExpiresAt
+	}
+	var drawn []modelShare
+	for _, part := range ofKind(entries, loyalty.EntryRedeem)[0].Parts {
+		drawn = append(drawn, modelShare{expiry[part.Lot], part.Points})
+	}
+	o.addDrawn(drawn)
+	o.redeemed += pts
+
+	restores := ofKind(entries, loyalty.EntryRestore)
+	expired := map[string]loyalty.Points{} // by lot, with when
+	when := map[string]time.Time{}
+	given := map[string]bool{}
+	for _, e := range restores {
+		given[e.Lot] = true
+	}
+	for _, e := range ofKind(entries, loyalty.EntryExpire) {
+		if given[e.Parts[0].Lot] {
+			expired[e.Parts[0].Lot] += e.Parts[0].Points
+			when[e.Parts[0].Lot] = e.Effective
+		}
+	}
+	repaid := map[string]loyalty.Points{}
+	for _, e := range ofKind(entries, loyalty.EntryRepay) {
+		repaid[e.Parts[0].Lot] += e.Parts[0].Points
+	}
+	returned := map[string]int{}
+	k := 0
+	for _, r := range o.refunds {
+		returned[r.line] += r.units
+		give := o.restoreTargetOf(returned) - o.restored
+		if give <= 0 {
+			continue
+		}
+		as := r.at
+		if as.Before(t) {
+			as = t
+		}
+		shares := o.giveBack(give)
+		var alive []modelShare
+		var lotsAlive []string
+		for _, sh := range shares {
+			require.Less(rt, k, len(restores), "refund %s of order %s gives back %d points in %d lots", r.id, id, give, len(shares))
+			e := restores[k]
+			k++
+			require.Equal(rt, sh.points, e.Points, "restore %s", e.Key)
+			require.True(rt, e.Effective.Equal(as) && e.AvailableAt.Equal(as), "restore %s as of %v, the refund %v", e.Key, e.Effective, as)
+			require.True(rt, strings.HasSuffix(e.Key, ":"+r.id), "restore %s for refund %s", e.Key, r.id)
+			m.balance += sh.points
+			if !sh.expires.After(as) {
+				// Given back expired, at once.
+				require.True(rt, e.ExpiresAt.Equal(as), "restore %s of points expired %v expires %v", e.Key, sh.expires, e.ExpiresAt)
+				require.Equal(rt, sh.points, expired[e.Lot], "restore %s expires at once", e.Key)
+				require.True(rt, when[e.Lot].Equal(as))
+				m.lapse(loyalty.Lot{ID: e.Lot, OrderID: e.OrderID, EarnedAt: as, ExpiresAt: as}, sh.points)
+				m.balance -= sh.points
+				delete(expired, e.Lot)
+				continue
+			}
+			require.True(rt, e.ExpiresAt.Equal(sh.expires), "restore %s expires %v, the points it replaces %v", e.Key, e.ExpiresAt, sh.expires)
+			alive, lotsAlive = append(alive, sh), append(lotsAlive, e.Lot)
+		}
+		o.restored += give
+		// Nearest expiry first, what is alive settles debt; what is left
+		// expires at its date if that has come.
+		for i := len(alive) - 1; i >= 0; i-- {
+			sh, lot := alive[i], lotsAlive[i]
+			x := min(debt, sh.points)
+			debt -= x
+			require.Equal(rt, x, repaid[lot], "lot %s settles debt", lot)
+			left := sh.points - x
+			if sh.expires.After(m.now) || left == 0 {
+				require.Zero(rt, expired[lot], "lot %s given back alive", lot)
+				continue
+			}
+			require.Equal(rt, left, expired[lot], "lot %s expires at its date", lot)
+			require.True(rt, when[lot].Equal(sh.expires))
+			m.lapse(loyalty.Lot{ID: lot, OrderID: id, EarnedAt: as, ExpiresAt: sh.expires}, left)
+			m.balance -= left
+			delete(expired, lot)
+		}
+	}
+	require.Len(rt, restores, k, "points given back for the refunds before the redemption")
+	require.Empty(rt, expired, "no other expiry of the points given back")
 }
 
 func (m *ledgerMachine) Adjust(rt *rapid.T) {
@@ -1038,9 +1190,10 @@ func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 // order come back with its refunded goods, in proportion, never more than
 // were paid, latest expiry first and keeping the expiry of the points
 // they replace (expired at once, before the claw-back, when that has
-// passed); a redemption recorded late is judged at its own time, within
-// the programme's bound: it may spend the points that expired since, and
-// the expiry writes off only what it left; tier changes only as the
+// passed), also for refunds recorded before the redemption that paid,
+// refund by refund as of each refund; a redemption recorded late is
+// judged at its own time, within the programme's bound: it may spend the
+// points that expired since, and the expiry writes off only what it left; tier changes only as the
 // rules say; reviews fall every two calendar months from the join or the
 // last upgrade between reviews, on its day of the month or the month's
 // last day, however long the ledger waits.
