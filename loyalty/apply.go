@@ -904,7 +904,7 @@ func (e BirthdayClaim) apply(b *builder) error {
 		return err
 	}
 	if g == 0 {
-		return fmt.Errorf("%w: birthday gift", ErrNoBenefit)
+		return fmt.Errorf("%w: birthday gift of member %q", ErrNoBenefit, e.Member)
 	}
 	year := e.Time.In(b.p.Location()).Year()
 	return b.bonus(BonusBirthday, g, e.Time, year,

@@ -607,7 +607,7 @@ func (e ProfileCompleted) validate(p *Programme, a *Account, now time.Time) erro
 		return err
 	}
 	if p.cfg.Earn.ProfileBonus == 0 {
-		return fmt.Errorf("%w: profile bonus", ErrNoBenefit)
+		return fmt.Errorf("%w: profile bonus of member %q", ErrNoBenefit, e.Member)
 	}
 	return nil
 }
@@ -622,7 +622,7 @@ func (e SurveyAnswered) validate(p *Programme, a *Account, now time.Time) error 
 		return err
 	}
 	if p.cfg.Earn.SurveyBonus == 0 {
-		return fmt.Errorf("%w: survey bonus", ErrNoBenefit)
+		return fmt.Errorf("%w: survey bonus of member %q", ErrNoBenefit, e.Member)
 	}
 	return nil
 }
@@ -647,7 +647,7 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 		return fmt.Errorf("loyalty: birthday claim of member %q: %w", e.Member, err)
 	}
 	if g == 0 {
-		return fmt.Errorf("%w: birthday gift", ErrNoBenefit)
+		return fmt.Errorf("%w: birthday gift of member %q", ErrNoBenefit, e.Member)
 	}
 	return nil
 }

@@ -437,6 +437,7 @@ func TestBonusesForProfileAndSurvey(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = none.Apply(a, loyalty.SurveyAnswered{Member: "M1", SurveyID: "x", Time: day(2026, 1, 7)}, day(2026, 1, 7))
 	require.ErrorIs(t, err, loyalty.ErrNoBenefit)
+	assert.ErrorContains(t, err, `survey bonus of member "M1"`)
 }
 
 func TestAdjustments(t *testing.T) {
