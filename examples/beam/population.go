@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -179,8 +180,11 @@ const (
 )
 
 // fitFn fits the transaction model named Model to the merged groups,
-// with the checks of crm fit: an error of the fit, or a parameter or
-// log-likelihood that is not finite, fails the run.
+// with the checks of crm batch: an error of the fit, or a parameter or
+// log-likelihood that is not finite, fails the run, but for a fit whose
+// likelihood is highest at the edge of the parameter space, which is
+// kept at its best finite point when its parameters are finite and
+// positive (see keptAtEdge).
 type fitFn struct {
 	Model string
 }
@@ -197,13 +201,13 @@ func (fn *fitFn) ProcessElement(g groups) (model, error) {
 	switch fn.Model {
 	case modelBGBB:
 		r, err := churn.FitBGBB(gr, nil)
-		if err != nil {
+		if err := keptAtEdge(err, r.Params()); err != nil {
 			return model{}, fmt.Errorf("fit bgbb: %w", err)
 		}
 		m.BGBB, params, info = r.Model, r.Params(), r.FitInfo
 	case modelBGNBD:
 		r, err := churn.FitBGNBD(gr, nil)
-		if err != nil {
+		if err := keptAtEdge(err, r.Params()); err != nil {
 			return model{}, fmt.Errorf("fit bgnbd: %w", err)
 		}
 		m.Model, params, info = r.Model, r.Params(), r.FitInfo
@@ -223,3 +227,20 @@ func (fn *fitFn) ProcessElement(g groups) (model, error) {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// keptAtEdge returns nil for a *churn.BoundaryError whose best finite
+// point has finite, positive parameters, which the error documents as a
+// usable estimate of the limit and crm batch keeps too, and err
+// otherwise.
+func keptAtEdge(err error, params []churn.Param) error {
+	var be *churn.BoundaryError
+	if !errors.As(err, &be) {
+		return err
+	}
+	for _, p := range params {
+		if !finite(p.Value) || p.Value <= 0 {
+			return err
+		}
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -358,4 +359,16 @@ func BenchmarkSummarize(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A fit at the edge of the parameter space with finite, positive
+// parameters is kept, as crm batch keeps it; any other error is not.
+func TestKeptAtEdge(t *testing.T) {
+	edge := &churn.BoundaryError{Model: "bgnbd", Names: []string{"a", "b"}}
+	ok := []churn.Param{{Name: "a", Value: 1.6e-7}, {Name: "b", Value: 18000}}
+	assert.NoError(t, keptAtEdge(edge, ok))
+	assert.NoError(t, keptAtEdge(nil, ok))
+	assert.ErrorIs(t, keptAtEdge(edge, []churn.Param{{Name: "a", Value: 0}}), churn.ErrBoundary)
+	assert.ErrorIs(t, keptAtEdge(edge, []churn.Param{{Name: "b", Value: math.Inf(1)}}), churn.ErrBoundary)
+	assert.ErrorIs(t, keptAtEdge(churn.ErrNoConvergence, ok), churn.ErrNoConvergence)
 }

@@ -201,12 +201,11 @@ func (b *batch) fit(e *env, model string) error {
 	pop.report(e, b.asOf)
 
 	// The two fits at once, then the scores of every distinct triple.
-	var fit fitted
 	var gg spendFits
-	var fitErr, ggErr error
+	var ggErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { gg, ggErr = fitSpend(&pop.spendIn) })
-	fit, fitErr = fitModel(model, pop)
+	fit, edge, fitErr := keepEdge(fitModel(model, pop))
 	wg.Wait()
 	b.groups = pop.groups.Slice() // in the order of b.group: sorted and distinct already
 	pop = nil
@@ -214,7 +213,7 @@ func (b *batch) fit(e *env, model string) error {
 		fmt.Fprintf(e.stderr, "crm: %v; p_alive, expected_purchases and clv are left empty, and churn_risk is the rule-based risk without P(alive)\n", fitErr)
 	} else {
 		b.tx = fit.tx
-		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged)
+		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t%s\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged, edge)
 		for _, n := range gg.notes {
 			fmt.Fprintln(e.stderr, n)
 		}

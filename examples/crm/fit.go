@@ -325,11 +325,13 @@ func fitText(f fitted, period customer.Period, calEnd customer.Date) string {
 
 // readAndFit is what fit and score share: it reads the input up to
 // calEnd, opens the output, builds the model input in period units and fits
-// f.model. On success the caller commits or aborts out.
-func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Period) (out *output, pop *population, fit fitted, err error) {
+// f.model; with edge set, a fit at the parameter boundary is kept as
+// keepEdge keeps it, and note says so. On success the caller commits or
+// aborts out.
+func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Period, edge bool) (out *output, pop *population, fit fitted, note string, err error) {
 	t, out, err := f.scanTo(e, calEnd, f.out, "-calibration-end")
 	if err != nil {
-		return nil, nil, fitted{}, err
+		return nil, nil, fitted{}, "", err
 	}
 	defer func() {
 		if err != nil {
@@ -338,16 +340,19 @@ func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Pe
 		}
 	}()
 	if pop, err = buildPopulation(t, period, discrete(f.model)); err != nil {
-		return out, nil, fitted{}, err
+		return out, nil, fitted{}, "", err
 	}
 	pop.report(e, calEnd)
 	if f.model == modelGammaGamma {
 		if pop.spendG, err = pop.spendIn.all(); err != nil {
-			return out, nil, fitted{}, err
+			return out, nil, fitted{}, "", err
 		}
 	}
 	fit, err = fitModel(f.model, pop)
-	return out, pop, fit, err
+	if edge {
+		fit, note, err = keepEdge(fit, err)
+	}
+	return out, pop, fit, note, err
 }
 
 func runFit(e *env, args []string) error {
@@ -369,7 +374,7 @@ func runFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, pop, fit, err := f.readAndFit(e, calEnd, period)
+	out, pop, fit, _, err := f.readAndFit(e, calEnd, period, false)
 	if err != nil {
 		return err
 	}
@@ -431,7 +436,7 @@ func runScore(e *env, args []string) error {
 	default:
 		return usagef("-spend: unknown spend model %q (want gammagamma)", *spend)
 	}
-	out, pop, fit, err := f.readAndFit(e, calEnd, period)
+	out, pop, fit, note, err := f.readAndFit(e, calEnd, period, true)
 	if err != nil {
 		return err
 	}
@@ -447,7 +452,7 @@ func runScore(e *env, args []string) error {
 		}
 		gg = &s
 	}
-	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged)
+	fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t%s\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged, note)
 	return writeScores(e, out, fit, gg, pop, h, annualToPeriod(*discount, period))
 }
 

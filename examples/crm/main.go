@@ -119,6 +119,15 @@
 // kind gives no finite expected spend (q ≤ 1 and no repeat purchase) has
 // an empty clv, counted on stderr.
 //
+// A fit whose likelihood is highest at the edge of the parameter space
+// (churn.BoundaryError: on a small shop, often a dropout probability
+// running to 0, where the model becomes one in which nobody leaves) is
+// an error in crm fit, which reports the fit itself and names the
+// parameters and the point reached. crm score and crm batch keep its best
+// finite point when its parameters are finite and positive, the usable
+// estimate of the limit that the error documents, and stderr says so on
+// the line of the fit ("the best finite point is used").
+//
 // crm batch runs the whole analysis in one pass over the input: it writes
 // the columns of crm segment (all of them, in the same order) followed by
 // frequency, recency, T, p_alive, expected_purchases, clv, churn_risk and

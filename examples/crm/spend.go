@@ -162,9 +162,18 @@ func fitSpend(in *spendInput) (spendFits, error) {
 
 // fitSpendModel fits Gamma-Gamma to g. A fit at the parameter boundary
 // with finite, positive parameters is kept, with note (to append to its
-// spendLine) saying so; any other failure is an error.
+// spendLine) saying so (see keepEdge); any other failure is an error.
 func fitSpendModel(g *churn.SpendGroups) (f fitted, note string, err error) {
-	f, err = fitModel(modelGammaGamma, &population{spendG: g})
+	return keepEdge(fitModel(modelGammaGamma, &population{spendG: g}))
+}
+
+// keepEdge keeps a fit whose likelihood is highest at the edge of the
+// parameter space (a *churn.BoundaryError: a dropout probability or rate
+// running to 0, or q and v of Gamma-Gamma without bound) when its best
+// finite point has finite, positive parameters, which the error documents
+// as a usable estimate of the limit; note then says so, to be appended to
+// the line that reports the fit. Any other error is returned as it is.
+func keepEdge(f fitted, err error) (fitted, string, error) {
 	var be *churn.BoundaryError
 	if !errors.As(err, &be) {
 		return f, "", err
@@ -173,6 +182,9 @@ func fitSpendModel(g *churn.SpendGroups) (f fitted, note string, err error) {
 		if !finite(p.Value) || p.Value <= 0 {
 			return f, "", err
 		}
+	}
+	if !finite(f.info.LogLikelihood) {
+		return f, "", err
 	}
 	return f, fmt.Sprintf(" (likelihood highest at the edge of the parameter space, %s: the best finite point is used)", strings.Join(be.Names, ", ")), nil
 }
