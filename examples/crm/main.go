@@ -172,11 +172,13 @@
 // boundaries, parsed on every core with each customer owned by one
 // goroutine, amounts in fixed point, each customer a compact record (about
 // 200 bytes for a customer of a handful of orders). Memory grows with the
-// customers, not with the rows. The records, their arenas and batch's
-// per-customer slices are advised for transparent huge pages (package
-// hugepage) where Linux gives them on request: on a virtual machine a
-// first touch of a 4 KiB page costs microseconds, and a million customers
-// touch tens of thousands of them.
+// customers, not with the rows. The hash tables of the customers, the
+// arenas of their days and orders and batch's per-customer slices are
+// advised for transparent huge pages (package hugepage) where Linux gives
+// them on request: on a virtual machine a first touch of a 4 KiB page
+// costs microseconds, and a million customers touch tens of thousands of
+// them. (The records and IDs are not: the huge page at the end of each,
+// touched but partly used, cost more memory than their faults cost time.)
 //
 // crm batch then makes three passes over the customers, each split over
 // the cores, rebuilding the summaries from the records. The first gathers

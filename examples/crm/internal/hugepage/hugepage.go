@@ -7,8 +7,8 @@
 // takes microseconds. Backed by 2 MiB pages it costs 50, and its random
 // reads miss the TLB less often. The Go runtime does not ask for huge
 // pages for the heap, so a program that fills large slices asks for them
-// itself: crm's table of customers, its word arenas and its per-customer
-// rows.
+// itself: crm's hash tables of customers, its word arenas and its
+// per-customer rows.
 //
 // The request is advice. Where the system has no transparent huge pages,
 // has them switched off, or is not Linux, [Make] is make.

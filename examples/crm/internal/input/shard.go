@@ -143,11 +143,9 @@ func (a *arena) grow(b *blk, size uint32) []uint64 {
 // shard holds the customers of one worker.
 type shard struct {
 	recs   [][]crec
-	recMem hugepage.Chunks[crec]
 	n      int32
 	table  []uint64 // tag<<32 | index+1, open addressing
 	ids    [][]byte
-	idMem  hugepage.Chunks[byte]
 	days   arena // a word a day (packDay)
 	orders arena // sorted order keys
 	// lastKey is an order key of customer lastKeyOf, that of the last
@@ -224,7 +222,7 @@ func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 
 	}
 	i := s.n
 	if int(i)%recChunk == 0 {
-		s.recs = append(s.recs, s.recMem.Next(recChunk))
+		s.recs = append(s.recs, make([]crec, recChunk))
 	}
 	s.n++
 	r := s.rec(i)
@@ -232,11 +230,7 @@ func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 
 	// The ID goes to the byte arena.
 	last := len(s.ids) - 1
 	if last < 0 || len(s.ids[last])+len(id) > cap(s.ids[last]) {
-		b := make([]byte, 0, len(id))
-		if len(id) <= idChunk {
-			b = s.idMem.Next(idChunk)[:0]
-		}
-		s.ids = append(s.ids, b)
+		s.ids = append(s.ids, make([]byte, 0, max(idChunk, len(id))))
 		last++
 	}
 	r.id = uint64(last)<<32 | uint64(len(s.ids[last]))
