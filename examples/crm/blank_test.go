@@ -18,13 +18,7 @@ import (
 // says on stderr how many it passed over.
 func TestBlankRowsArePassedOverInEverySubcommand(t *testing.T) {
 	t.Parallel()
-	def := shopgen.DefaultConfig()
-	clean := writeShop(t, 300, 5, def.Start, def.End)
-	data, err := os.ReadFile(clean)
-	require.NoError(t, err)
-	lines := strings.SplitAfter(string(data), "\n")
-	require.Equal(t, "", lines[len(lines)-1], "the export ends with a line break")
-	lines = lines[:len(lines)-1]
+	clean, lines := shopExport(t)
 	width := strings.Count(lines[0], ",") + 1
 	commas := strings.Repeat(",", width-1)
 	quoted := strings.Repeat(`"",`, width-1) + `""`
@@ -44,6 +38,19 @@ func TestBlankRowsArePassedOverInEverySubcommand(t *testing.T) {
 	blank := filepath.Join(t.TempDir(), "orders.csv")
 	require.NoError(t, os.WriteFile(blank, []byte(b.String()), 0o644))
 	assertPassedOverInEverySubcommand(t, clean, blank, "; 7 blank rows (no field filled) passed over", "blank row")
+}
+
+// shopExport writes a generated shop of 300 customers and returns its
+// path and its lines, each with its line break, the header first.
+func shopExport(t *testing.T) (path string, lines []string) {
+	t.Helper()
+	def := shopgen.DefaultConfig()
+	path = writeShop(t, 300, 5, def.Start, def.End)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines = strings.SplitAfter(string(data), "\n")
+	require.Equal(t, "", lines[len(lines)-1], "the export ends with a line break")
+	return path, lines[:len(lines)-1]
 }
 
 // assertPassedOverInEverySubcommand runs every subcommand that reads csv

@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/tailorcrm/tailor/internal/shopgen"
 )
 
 // TestRepeatedHeadersArePassedOverInEverySubcommand makes of a generated
@@ -19,13 +18,7 @@ import (
 // export without them, and says on stderr how many it passed over.
 func TestRepeatedHeadersArePassedOverInEverySubcommand(t *testing.T) {
 	t.Parallel()
-	def := shopgen.DefaultConfig()
-	clean := writeShop(t, 300, 5, def.Start, def.End)
-	data, err := os.ReadFile(clean)
-	require.NoError(t, err)
-	lines := strings.SplitAfter(string(data), "\n")
-	require.Equal(t, "", lines[len(lines)-1], "the export ends with a line break")
-	lines = lines[:len(lines)-1]
+	clean, lines := shopExport(t)
 	header := strings.TrimSuffix(lines[0], "\n")
 	names := strings.Split(header, ",")
 	spaced := make([]string, len(names))

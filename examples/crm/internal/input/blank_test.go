@@ -37,6 +37,27 @@ func withoutBlank(data []byte, o Options) (text string, blank int64, lines []str
 	return withoutCount(data, o, func(r *Result) *int64 { return &r.Blank })
 }
 
+// insertRows returns the export of blankHead and blankRows with the
+// lines of at put in (at maps a place, before data row i or, at
+// len(blankRows), at the end, to the lines put there), the export
+// without them, and the place of its bad row (blankRows[5]) as an error
+// names it.
+func insertRows(at map[int]string) (with, without []byte, badLine string) {
+	var w, wo strings.Builder
+	w.WriteString(blankHead)
+	wo.WriteString(blankHead)
+	for i := 0; i <= len(blankRows); i++ {
+		w.WriteString(at[i])
+		if i < len(blankRows) {
+			w.WriteString(blankRows[i])
+			wo.WriteString(blankRows[i])
+		}
+	}
+	text := w.String()
+	badLine = fmt.Sprintf("f.csv:%d:", 1+strings.Count(text[:strings.Index(text, blankRows[5])], "\n"))
+	return []byte(text), []byte(wo.String()), badLine
+}
+
 // withoutCount is the outcome of a read, with the count that count
 // points to and the lines of its errors left out. lines are the lines of
 // the errors.
@@ -86,22 +107,10 @@ func TestBlankRowsArePassedOverAndCounted(t *testing.T) {
 	asOf := customer.DateFromYMD(2024, 12, 31)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var with, without strings.Builder
-			with.WriteString(blankHead)
-			without.WriteString(blankHead)
-			for i := 0; i <= len(blankRows); i++ {
-				with.WriteString(tt.at[i])
-				if i < len(blankRows) {
-					with.WriteString(blankRows[i])
-					without.WriteString(blankRows[i])
-				}
-			}
-			data := []byte(with.String())
-			// The bad row is reported at its line in the file.
-			badLine := fmt.Sprintf("f.csv:%d:", 1+strings.Count(with.String()[:strings.Index(with.String(), blankRows[5])], "\n"))
+			data, without, badLine := insertRows(tt.at)
 			for _, skip := range []bool{false, true} {
 				o := Options{AsOf: asOf, SkipInvalid: skip}
-				want, wantBlank, _ := withoutBlank([]byte(without.String()), o)
+				want, wantBlank, _ := withoutBlank(without, o)
 				require.Zero(t, wantBlank, "the file without blank rows")
 				got, blank, lines := withoutBlank(data, o)
 				require.Equal(t, want, got, "skip %v", skip)

@@ -51,21 +51,10 @@ func TestRepeatedHeadersArePassedOverAndCounted(t *testing.T) {
 	asOf := customer.DateFromYMD(2024, 12, 31)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var with, without strings.Builder
-			with.WriteString(blankHead)
-			without.WriteString(blankHead)
-			for i := 0; i <= len(blankRows); i++ {
-				with.WriteString(tt.at[i])
-				if i < len(blankRows) {
-					with.WriteString(blankRows[i])
-					without.WriteString(blankRows[i])
-				}
-			}
-			data := []byte(with.String())
-			badLine := fmt.Sprintf("f.csv:%d:", 1+strings.Count(with.String()[:strings.Index(with.String(), blankRows[5])], "\n"))
+			data, without, badLine := insertRows(tt.at)
 			for _, skip := range []bool{false, true} {
 				o := Options{AsOf: asOf, SkipInvalid: skip}
-				want, wantHeaders, _ := withoutHeaders([]byte(without.String()), o)
+				want, wantHeaders, _ := withoutHeaders(without, o)
 				require.Zero(t, wantHeaders, "the file without repeated headers")
 				got, headers, lines := withoutHeaders(data, o)
 				if tt.blank > 0 {
