@@ -1,6 +1,6 @@
 // Package hugepage makes large slices whose memory the kernel may back
 // with transparent huge pages where it gives them only on request, as
-// Linux does in its "madvise" mode (the default of many distributions).
+// Linux does in its "madvise" mode, the setting of many distributions.
 //
 // A slice of a hundred megabytes touched for the first time costs one
 // page fault per 4 KiB page, 25,600 of them; on a virtual machine each
