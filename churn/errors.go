@@ -3,6 +3,7 @@ package churn
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -86,6 +87,22 @@ func (e *BoundaryError) Error() string {
 
 // Unwrap lets errors.Is(err, ErrBoundary) match.
 func (e *BoundaryError) Unwrap() error { return ErrBoundary }
+
+// Usable reports whether the point reached can stand for the limit: its
+// log-likelihood is finite and every parameter finite and positive, as
+// the models need them. A caller that accepts a boundary fit keeps the
+// fit returned with the error only then.
+func (e *BoundaryError) Usable() bool {
+	if math.IsNaN(e.LogLikelihood) || math.IsInf(e.LogLikelihood, 0) || len(e.Params) == 0 {
+		return false
+	}
+	for _, p := range e.Params {
+		if math.IsNaN(p.Value) || math.IsInf(p.Value, 0) || p.Value <= 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // OptionError reports a bad field of [FitOptions]: a negative
 // MaxIterations, a GradientTolerance that is negative or not finite, or a

@@ -201,13 +201,13 @@ func (fn *fitFn) ProcessElement(g groups) (model, error) {
 	switch fn.Model {
 	case modelBGBB:
 		r, err := churn.FitBGBB(gr, nil)
-		if err := keptAtEdge(err, r.Params()); err != nil {
+		if err := keptAtEdge(err); err != nil {
 			return model{}, fmt.Errorf("fit bgbb: %w", err)
 		}
 		m.BGBB, params, info = r.Model, r.Params(), r.FitInfo
 	case modelBGNBD:
 		r, err := churn.FitBGNBD(gr, nil)
-		if err := keptAtEdge(err, r.Params()); err != nil {
+		if err := keptAtEdge(err); err != nil {
 			return model{}, fmt.Errorf("fit bgnbd: %w", err)
 		}
 		m.Model, params, info = r.Model, r.Params(), r.FitInfo
@@ -229,18 +229,12 @@ func (fn *fitFn) ProcessElement(g groups) (model, error) {
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // keptAtEdge returns nil for a *churn.BoundaryError whose best finite
-// point has finite, positive parameters, which the error documents as a
-// usable estimate of the limit and crm batch keeps too, and err
-// otherwise.
-func keptAtEdge(err error, params []churn.Param) error {
+// point is usable (churn.BoundaryError.Usable), which crm batch keeps
+// too, and err otherwise.
+func keptAtEdge(err error) error {
 	var be *churn.BoundaryError
-	if !errors.As(err, &be) {
-		return err
+	if errors.As(err, &be) && be.Usable() {
+		return nil
 	}
-	for _, p := range params {
-		if !finite(p.Value) || p.Value <= 0 {
-			return err
-		}
-	}
-	return nil
+	return err
 }

@@ -364,11 +364,13 @@ func BenchmarkSummarize(b *testing.B) {
 // A fit at the edge of the parameter space with finite, positive
 // parameters is kept, as crm batch keeps it; any other error is not.
 func TestKeptAtEdge(t *testing.T) {
-	edge := &churn.BoundaryError{Model: "bgnbd", Names: []string{"a", "b"}}
+	edge := func(ps ...churn.Param) error {
+		return &churn.BoundaryError{Model: "bgnbd", Names: []string{"a", "b"}, LogLikelihood: -221.2, Params: ps}
+	}
 	ok := []churn.Param{{Name: "a", Value: 1.6e-7}, {Name: "b", Value: 18000}}
-	assert.NoError(t, keptAtEdge(edge, ok))
-	assert.NoError(t, keptAtEdge(nil, ok))
-	assert.ErrorIs(t, keptAtEdge(edge, []churn.Param{{Name: "a", Value: 0}}), churn.ErrBoundary)
-	assert.ErrorIs(t, keptAtEdge(edge, []churn.Param{{Name: "b", Value: math.Inf(1)}}), churn.ErrBoundary)
-	assert.ErrorIs(t, keptAtEdge(churn.ErrNoConvergence, ok), churn.ErrNoConvergence)
+	assert.NoError(t, keptAtEdge(edge(ok...)))
+	assert.NoError(t, keptAtEdge(nil))
+	assert.ErrorIs(t, keptAtEdge(edge(churn.Param{Name: "a", Value: 0})), churn.ErrBoundary)
+	assert.ErrorIs(t, keptAtEdge(edge(churn.Param{Name: "b", Value: math.Inf(1)})), churn.ErrBoundary)
+	assert.ErrorIs(t, keptAtEdge(churn.ErrNoConvergence), churn.ErrNoConvergence)
 }

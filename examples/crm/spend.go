@@ -175,15 +175,7 @@ func fitSpendModel(g *churn.SpendGroups) (f fitted, note string, err error) {
 // the line that reports the fit. Any other error is returned as it is.
 func keepEdge(f fitted, err error) (fitted, string, error) {
 	var be *churn.BoundaryError
-	if !errors.As(err, &be) {
-		return f, "", err
-	}
-	for _, p := range f.params {
-		if !finite(p.Value) || p.Value <= 0 {
-			return f, "", err
-		}
-	}
-	if !finite(f.info.LogLikelihood) {
+	if !errors.As(err, &be) || !be.Usable() {
 		return f, "", err
 	}
 	return f, fmt.Sprintf(" (likelihood highest at the edge of the parameter space, %s: the best finite point is used)", strings.Join(be.Names, ", ")), nil
