@@ -28,11 +28,12 @@
 // the same order_id are one order, also on different days (a return
 // booked against its order); order IDs are not checked across customers,
 // so one order_id under two customers counts as an order of each.
-// Without an order_id, a customer's rows on one day are one order. -format cdnow reads the whitespace-separated CDNOW
-// transaction files (4 or 5 columns, optional header); their all-digit
-// customer IDs are numbers, written without leading zeros ("0001" is 1),
-// as in the CDNOW summary files. -in - reads stdin. A UTF-8 byte order
-// mark at the start of either format is skipped.
+// Without an order_id, a customer's rows on one day are one order.
+// -format cdnow reads the whitespace-separated CDNOW transaction files
+// (4 or 5 columns, optional header); their all-digit customer IDs are
+// numbers, written without leading zeros ("0001" is 1), as in the CDNOW
+// summary files. -in - reads stdin. A UTF-8 byte order mark at the start
+// of either format is skipped.
 //
 // Input flags shared by every subcommand that reads: -currency (of rows
 // without one, default USD; a file holds one currency), -margin (gross

@@ -81,9 +81,11 @@ func observation(s *customer.Summary) (churn.Observation, bool) {
 // convergence criterion is still used.
 const maxGradient = 1e-4
 
-// fitMBG fits the MBG/NBD model to obs. A boundary fit, and a fit stopped
-// where the gradient is below maxGradient, are kept (the best point found,
-// said in the description); any other failure is returned.
+// fitMBG fits the MBG/NBD model to obs. A boundary fit whose point can
+// stand for the limit (churn.BoundaryError.Usable, the rule of crm score
+// and batch), and a fit stopped where the gradient is below maxGradient,
+// are kept (the best point found, said in the description); any other
+// failure is returned.
 func fitMBG(obs []churn.Observation) (churn.MBGNBD, string, error) {
 	g, err := churn.GroupObservations(obs)
 	if err != nil {
@@ -92,9 +94,10 @@ func fitMBG(obs []churn.Observation) (churn.MBGNBD, string, error) {
 	f, err := churn.FitMBGNBD(g, nil)
 	note := ""
 	var ce *churn.ConvergenceError
+	var be *churn.BoundaryError
 	switch {
 	case err == nil:
-	case errors.Is(err, churn.ErrBoundary):
+	case errors.As(err, &be) && be.Usable():
 		note = " (a parameter at the edge of its range: a usable, not unique, estimate)"
 	case errors.As(err, &ce) && ce.GradientNorm <= maxGradient:
 		// The optimiser stopped on a flat ridge, at a point where the
