@@ -772,7 +772,7 @@ func (e Redemption) apply(b *builder) error {
 		}
 	}
 	if avail < e.Points {
-		return &InsufficientError{Member: w.Member, Requested: e.Points, Available: avail}
+		return &InsufficientError{Member: w.Member, Record: fmt.Sprintf("redemption %q", e.ID), Requested: e.Points, Available: avail}
 	}
 	need := e.Points
 	for i, x := range lapsed {
@@ -872,7 +872,7 @@ func (e Adjustment) apply(b *builder) error {
 	}
 	n := -e.Points
 	if n < 0 || w.Available < n {
-		return &InsufficientError{Member: w.Member, Requested: n, Available: w.Available}
+		return &InsufficientError{Member: w.Member, Record: fmt.Sprintf("adjustment %q", e.ID), Requested: n, Available: w.Available}
 	}
 	parts, _ := w.draw(n, "", false)
 	return b.event(Entry{Kind: EntryAdjust, Effective: e.Time, Points: e.Points, Parts: parts,

@@ -65,16 +65,23 @@ func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
 // InsufficientError reports an operation that needs more available points
 // than the member has. It matches [ErrInsufficient].
 type InsufficientError struct {
-	Member    customer.ID // the member
-	Requested Points      // the points the operation needs
+	Member customer.ID // the member
+	// Record names the operation refused, e.g. `redemption "R7"`,
+	// `adjustment "A2"` or "basket".
+	Record    string
+	Requested Points // the points the operation needs
 	// Available is the points available; for a [Redemption] recorded
 	// late, with those that expired after its time that it may spend.
 	Available Points
 }
 
-// Error states the points requested and available.
+// Error names the record and the member and states the points requested
+// and available.
 func (e *InsufficientError) Error() string {
-	return fmt.Sprintf("loyalty: member %q: %d points requested, %d available", e.Member, e.Requested, e.Available)
+	if e.Record == "" {
+		return fmt.Sprintf("loyalty: member %q: %d points requested, %d available", e.Member, e.Requested, e.Available)
+	}
+	return fmt.Sprintf("loyalty: %s of member %q: %d points requested, %d available", e.Record, e.Member, e.Requested, e.Available)
 }
 
 // Is reports whether target is [ErrInsufficient].

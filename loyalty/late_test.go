@@ -680,7 +680,8 @@ func TestLateRedemptionErrorsNameTheMemberAndTheField(t *testing.T) {
 	require.True(t, errors.As(err, &ie), "%v", err)
 	assert.Equal(t, customer.ID("M1"), ie.Member)
 	assert.Equal(t, loyalty.Points(400), ie.Available, "the 300 expired since and the 100 available")
-	assert.ErrorContains(t, err, `member "M1"`)
+	assert.Equal(t, `redemption "R1"`, ie.Record)
+	assert.ErrorContains(t, err, `redemption "R1" of member "M1"`)
 	assert.ErrorContains(t, err, "401 points requested")
 }
 

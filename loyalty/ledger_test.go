@@ -448,6 +448,7 @@ func TestAdjustments(t *testing.T) {
 	a = apply(t, p, a, day(2026, 1, 6), loyalty.Adjustment{Member: "M1", ID: "a1", Points: 40, Reason: "goodwill", Operator: "anna", Time: day(2026, 1, 6)})
 	_, _, err = p.Apply(a, loyalty.Adjustment{Member: "M1", ID: "a2", Points: -41, Reason: "error", Operator: "anna", Time: day(2026, 1, 6)}, day(2026, 1, 6))
 	require.ErrorIs(t, err, loyalty.ErrInsufficient, "never below zero")
+	assert.ErrorContains(t, err, `adjustment "a2" of member "M1": 41 points requested, 40 available`)
 	a, entries, err := p.Apply(a, loyalty.Adjustment{Member: "M1", ID: "a2", Points: -15, Reason: "error", Operator: "anna", Time: day(2026, 1, 6)}, day(2026, 1, 6))
 	require.NoError(t, err)
 	assert.Equal(t, "anna", entries[0].Operator)

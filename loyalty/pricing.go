@@ -547,7 +547,7 @@ func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal
 	}
 	rc := p.cfg.Redeem
 	if b.Points > b.Available {
-		return &InsufficientError{Member: b.Member, Requested: b.Points, Available: b.Available}
+		return &InsufficientError{Member: b.Member, Record: "basket", Requested: b.Points, Available: b.Available}
 	}
 	if b.Points < rc.MinPoints {
 		var pr problems

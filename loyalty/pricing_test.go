@@ -250,6 +250,7 @@ func TestPriceRejectsBadBaskets(t *testing.T) {
 	}
 	_, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 1, 1), Currency: "EUR", Items: []loyalty.Item{item("A", "c", "s", "10", 1)}, Points: 500, Available: 100})
 	require.ErrorIs(t, err, loyalty.ErrInsufficient)
+	assert.ErrorContains(t, err, `basket of member "M1": 500 points requested, 100 available`)
 }
 
 // TestPriceProperties: for any basket and coupons, the total is between 0
