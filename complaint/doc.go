@@ -30,7 +30,9 @@
 // Rejected cases end there, except that a supervisor may reopen them
 // within the reopen window when the customer contests the decision;
 // withdrawn cases are final; closed cases may be reopened within the
-// window when the customer's feedback shows they are not satisfied.
+// window when the customer's feedback shows they are not satisfied. A
+// case may be withdrawn until its resolution is carried out, not after,
+// also not while it waits for the customer after the carry-out.
 //
 // # Keeping the customer informed
 //

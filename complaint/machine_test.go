@@ -109,7 +109,8 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	case complaint.CmdEscalate:
 		return (working[s] || s == complaint.StateWaiting) && (staff || a.Role == complaint.RoleSystem), s
 	case complaint.CmdWithdraw:
-		return (working[s] && s != complaint.StateCarriedOut || s == complaint.StateWaiting) && (staff || self), complaint.StateWithdrawn
+		// Not once carried out, nor while waiting after the carry-out.
+		return (working[s] && s != complaint.StateCarriedOut || s == complaint.StateWaiting && m.resumeTo != complaint.StateCarriedOut) && (staff || self), complaint.StateWithdrawn
 	case complaint.CmdReopen:
 		window := 30 * 24 * time.Hour
 		if s == complaint.StateRejected {

@@ -138,6 +138,12 @@ var (
 		w := g.policy.ReopenWindow
 		return w > 0 && !g.now.After(since.Add(w))
 	}}
+	// gNotCarriedOut keeps a waiting case that was carried out from
+	// being withdrawn: a carried-out case cannot be withdrawn, and
+	// waiting for the customer must not lead around that.
+	gNotCarriedOut = guard{"case waits from a step before the carry-out", func(g *guardInput) bool {
+		return g.c.ResumeTo != StateCarriedOut
+	}}
 	gUnsatisfied = guard{"customer is not satisfied", func(g *guardInput) bool {
 		f := g.c.Feedback
 		if g.cmd.Feedback != nil {
@@ -153,8 +159,9 @@ type rule struct {
 	guards   []guard
 }
 
-// openStates are the states from which the customer may still wait,
-// escalate or withdraw (carried-out cases cannot be withdrawn).
+// workingStates are the states from which the customer may still wait,
+// escalate or withdraw (carried-out cases cannot be withdrawn, nor can
+// they once they wait for the customer).
 var workingStates = []State{StateRecorded, StateAccepted, StateAssigned, StateInvestigated, StateProposed, StateApproved, StateCarriedOut}
 
 // table is the workflow. Keep it readable: one line per transition.
@@ -184,7 +191,7 @@ func buildTable() []rule {
 		{StateRejected, StateRecorded, CmdReopen, []guard{supervisor, gWindow}},
 		{StateWaiting, 0, CmdResume, []guard{staffOrComplainant(RoleAgent)}},
 		{StateWaiting, StateWaiting, CmdEscalate, []guard{gEscalator}},
-		{StateWaiting, StateWithdrawn, CmdWithdraw, []guard{staffOrComplainant(RoleAgent)}},
+		{StateWaiting, StateWithdrawn, CmdWithdraw, []guard{staffOrComplainant(RoleAgent), gNotCarriedOut}},
 	}
 	for _, s := range workingStates {
 		t = append(t, rule{s, StateWaiting, CmdWait, []guard{gOwner}})
