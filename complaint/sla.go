@@ -257,8 +257,14 @@ type Clock struct {
 	Running bool
 	// Overdue reports Elapsed > Target (with a target).
 	Overdue bool
-	// EscalationDue reports Elapsed > EscalateAt × Target.
+	// EscalationDue reports Elapsed > EscalateAt × Target while the
+	// clock is not Escalated: an escalation is called for.
 	EscalationDue bool
+	// Escalated reports that the case was escalated once the clock had
+	// reached EscalateAt × Target: that escalation answers the clock, so
+	// an SLA job that escalates whatever is due escalates each clock
+	// once, not on every run.
+	Escalated bool
 }
 
 // SLAStatus is a case's service-level position as of an instant.
@@ -354,8 +360,21 @@ func (p *SLAPolicy) finish(c *Clock, asOf time.Time) {
 		c.Due = p.Calendar.Add(asOf, c.Target-c.Elapsed)
 	}
 	c.Overdue = c.Elapsed > c.Target
-	f := max(p.EscalateAt, 1)
-	c.EscalationDue = float64(c.Elapsed) > f*float64(c.Target)
+	c.EscalationDue = float64(c.Elapsed) > p.escalationPoint(c) && !c.Escalated
+}
+
+// escalationPoint is the working time after which escalation of c is
+// due: EscalateAt × Target, EscalateAt at least 1.
+func (p *SLAPolicy) escalationPoint(c *Clock) float64 {
+	return max(p.EscalateAt, 1) * float64(c.Target)
+}
+
+// escalated marks c Escalated when the case is escalated after c reached
+// its escalation point.
+func (p *SLAPolicy) escalated(c *Clock) {
+	if c.Target > 0 && float64(c.Elapsed) >= p.escalationPoint(c) {
+		c.Escalated = true
+	}
 }
 
 // Status computes the case's SLA clocks as of asOf from its events
@@ -364,6 +383,9 @@ func (p *SLAPolicy) finish(c *Clock, asOf time.Time) {
 // waits for the customer and self-transitions (escalation, feedback);
 // re-entering the step later (after a send-back or reopening) starts a
 // new visit. Targets are fixed when a clock starts, from the priority then.
+// An escalation recorded once a clock has passed its escalation point
+// marks that clock Escalated, and escalation is no longer due on it; an
+// escalation before the point leaves the clock as it is.
 func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	if p == nil {
 		p = defaultSLA
@@ -391,6 +413,13 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 		end := asOf
 		if i+1 < len(evs) {
 			end = evs[i+1].At
+		}
+		if ev.Command.Kind == CmdEscalate {
+			// The clocks have counted up to ev.At.
+			if cur >= 0 {
+				p.escalated(&st.Visits[cur])
+			}
+			p.escalated(res)
 		}
 		switch {
 		case ev.To == StateWaiting || ev.To == ev.From:

@@ -77,6 +77,43 @@ func TestSLAOverdueAndEscalation(t *testing.T) {
 	assert.True(t, st.Resolution.Due.IsZero())
 }
 
+// An SLA job escalates whatever is due. One escalation after a clock's
+// escalation point answers that clock; one before it does not; the
+// resolution clock passing its own point later calls for another.
+func TestSLAEscalationAnswersItsClock(t *testing.T) {
+	evs := waitingLog(t)
+	c, err := complaint.Rebuild(evs)
+	require.NoError(t, err)
+	escalate := complaint.Command{Kind: complaint.CmdEscalate, Reason: "SLA"}
+	sla := complaint.DefaultSLA()
+
+	// At 50h the step is overdue (26h of 24h) but not yet at 36h.
+	early, ev := do(t, c, escalate, agent, hours(50))
+	evs = append(evs, ev)
+	st, err := sla.Status(evs, hours(61).Add(time.Second))
+	require.NoError(t, err)
+	assert.False(t, st.Step.Escalated, "escalated before the point")
+	assert.True(t, st.EscalationDue())
+
+	_, ev = do(t, early, escalate, system, hours(62))
+	evs = append(evs, ev)
+	st, err = sla.Status(evs, hours(70))
+	require.NoError(t, err)
+	assert.True(t, st.Step.Escalated)
+	assert.False(t, st.Step.EscalationDue)
+	assert.False(t, st.EscalationDue(), "the escalation at 62h answers the step clock")
+	assert.False(t, st.Resolution.Escalated, "the resolution clock was not past its point")
+	assert.Equal(t, complaint.PriorityUrgent, st.Priority, "normal, high, urgent")
+
+	// The resolution clock (240h, escalation at 360h) passes its point at
+	// 384h: due again, on that clock only.
+	st, err = sla.Status(evs, hours(385))
+	require.NoError(t, err)
+	assert.True(t, st.Resolution.EscalationDue)
+	assert.False(t, st.Step.EscalationDue)
+	assert.True(t, st.EscalationDue())
+}
+
 func TestSLAVisitsAndResolution(t *testing.T) {
 	c, evs := reach(4) // proposed at 4h
 	c, ev := do(t, c, complaint.Command{Kind: complaint.CmdSendBack, Reason: "more"}, supervisor, hours(5))
