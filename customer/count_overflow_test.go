@@ -56,6 +56,7 @@ func TestSummaryCountsNeverWrap(t *testing.T) {
 			return s.AddSale(Sale{Time: vNow, Amount: Zero("EUR"), Units: -1})
 		}},
 		{"exchange", func(s *Summary) { s.Exchanges = math.MaxInt }, "exchanges", func(s *Summary) error { return s.AddReturn(exchange, validOrder()) }},
+		{"exchanged units", func(s *Summary) { s.ExchangedUnits = math.MaxInt }, "exchanged units", func(s *Summary) error { return s.AddReturn(exchange, validOrder()) }},
 		{"interaction", func(s *Summary) { s.Interactions = math.MaxInt }, "interactions", func(s *Summary) error { return s.AddInteraction(visit) }},
 		{"credit", func(s *Summary) { s.Credits = math.MaxInt }, "credits", func(s *Summary) error { return s.AddCredit(comp) }},
 	}

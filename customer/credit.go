@@ -71,10 +71,11 @@ func (k *CreditKind) UnmarshalText(b []byte) (err error) {
 }
 
 // Validate checks c as recorded at time now, and reports every problem at
-// once in a [*ValidationError]: an empty ID or customer ID; a price
-// reduction without an order ID; a zero time or one after now (a zero now
-// skips that check); an unknown kind; an amount that is not positive,
-// beyond the bounds of [ParseAmount] (CodeRange: more than 30 integer
+// once in a [*ValidationError]: an empty or blank (only white space) ID
+// or customer ID; a price reduction without an order ID; an order ID that
+// is set but blank; a zero time, one before [MinRecordYear], or one after
+// now (a zero now skips that check); an unknown kind; an amount that is
+// not positive, beyond the bounds of [ParseAmount] (CodeRange: more than 30 integer
 // digits or 30 decimals), in an unknown currency, or with more decimals
 // than the currency's minor unit (money paid out is whole minor units).
 //
@@ -87,14 +88,13 @@ func (c Credit) Validate(now time.Time) error {
 }
 
 func (c *Credit) check(p *problems, now time.Time) {
-	if c.ID == "" {
-		p.add("id", CodeRequired, "is empty")
-	}
-	if c.CustomerID == "" {
-		p.add("customer_id", CodeRequired, "is empty")
-	}
-	if c.OrderID == "" && c.Kind == PriceReduction {
+	checkID(p, "id", c.ID)
+	checkID(p, "customer_id", string(c.CustomerID))
+	switch {
+	case c.OrderID == "" && c.Kind == PriceReduction:
 		p.add("order_id", CodeRequired, "is empty: a price reduction is for goods of an order")
+	case c.OrderID != "":
+		checkID(p, "order_id", c.OrderID)
 	}
 	checkTime(p, "time", c.Time, now)
 	if !c.Kind.Valid() {
@@ -138,11 +138,11 @@ func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 	switch {
 	case c.OrderID == "" && c.Kind != PriceReduction:
 		p.add("order_id", CodeMismatch, fmt.Sprintf("is empty, the order given is %q", o.ID))
-	case c.OrderID == "":
+	case blank(c.OrderID): // reported by check
 	case c.OrderID != o.ID:
 		p.add("order_id", CodeMismatch, fmt.Sprintf("is %q, the order given is %q", c.OrderID, o.ID))
 	}
-	if c.CustomerID != "" && c.CustomerID != o.CustomerID {
+	if !blank(string(c.CustomerID)) && c.CustomerID != o.CustomerID {
 		p.add("customer_id", CodeMismatch, fmt.Sprintf("is %q, the order's customer is %q", c.CustomerID, o.CustomerID))
 	}
 	if !c.Time.IsZero() && c.Time.Before(o.Time) {

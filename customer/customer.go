@@ -2,8 +2,10 @@ package customer
 
 import "time"
 
-// ID identifies a customer. It is any non-empty string the caller's system
-// uses (a member number, an ERP account).
+// ID identifies a customer. It is any string the caller's system uses (a
+// member number, an ERP account) that is neither empty nor blank (only
+// white space): the validators of the records reject such an ID, as they
+// reject blank order, line, return and credit IDs.
 type ID string
 
 // Customer is what a brand knows of one customer (domain rules §1: the unified

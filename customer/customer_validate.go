@@ -23,7 +23,7 @@ const (
 // named as in the list below; a zero now skips the checks against the
 // present.
 //
-//   - id: empty.
+//   - id: empty or blank (only white space).
 //   - kind: not [Consumer] or [Intermediary].
 //   - role: set for a consumer, or missing (or unknown) for an
 //     intermediary.
@@ -32,7 +32,7 @@ const (
 //     currency (the zero Money means unknown and is allowed).
 //   - trade.outlets: negative.
 //   - trade.rating: not a [CreditRating] from RatingD to RatingAAA.
-//   - trade.cooperation_start: zero or after now.
+//   - trade.cooperation_start: zero, before [MinRecordYear] or after now.
 //   - birthday: partly set, a month outside 1..12, a day that the month
 //     does not have (31 February; 29 February only in leap years, or when
 //     the year is unknown), a year before [MinBirthYear], a date after now.
@@ -46,12 +46,10 @@ const (
 //     ([ValidEmail]).
 //   - contact.phone: not empty and not shaped like a number
 //     ([ValidPhone]).
-//   - joined: zero or after now.
+//   - joined: zero, before [MinRecordYear] or after now.
 func (c Customer) Validate(now time.Time) error {
 	var p problems
-	if c.ID == "" {
-		p.add("id", CodeRequired, "is empty")
-	}
+	checkID(&p, "id", string(c.ID))
 	switch c.Kind {
 	case Consumer:
 		if c.Role != 0 {

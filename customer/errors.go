@@ -53,9 +53,9 @@ func duplicateReturn(prev, r *Return) error {
 }
 
 // ErrOverflow is returned when a count of a [Summary] (Orders, Units,
-// ReturnedUnits, Returns, Exchanges, Credits, Interactions, Later) would
-// no longer fit in an int. The record that would overflow it is not
-// added, and the summary is unchanged.
+// ReturnedUnits, Returns, Exchanges, ExchangedUnits, Credits,
+// Interactions, Later) would no longer fit in an int. The record that
+// would overflow it is not added, and the summary is unchanged.
 var ErrOverflow = errors.New("customer: count overflow")
 
 // ErrInvalid is matched by every [*ValidationError]:

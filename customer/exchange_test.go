@@ -154,3 +154,59 @@ func TestPropReturnsAreLimitedByUnitsHeld(t *testing.T) {
 		assert.True(t, ve.Has("lines[0].quantity", CodeTooMany), "%v", err)
 	})
 }
+
+// TestKeptUnitsAfterExchanges: an exchange leaves the units the customer
+// holds unchanged, so KeptUnits (what package value takes as the purchase
+// volume) does not fall with it, and a refund of the replacement is
+// counted once. ExchangedUnits counts the units of the exchanges, which
+// ReturnedUnits (and so the return rate) counts too.
+func TestKeptUnitsAfterExchanges(t *testing.T) {
+	o := twoUnits()
+	cases := []struct {
+		name                            string
+		returns                         []Return
+		returned, exchanged, kept, recs int
+	}{
+		{"none", nil, 0, 0, 2, 0},
+		{"exchange 1", []Return{unitsBack("R-1", Exchange, 1, 24)}, 1, 1, 2, 1},
+		{"exchange 2, then again 2", []Return{unitsBack("R-1", Exchange, 2, 24), unitsBack("R-2", Exchange, 2, 30)}, 4, 4, 2, 2},
+		{"refund 1", []Return{unitsBack("R-1", Refund, 1, 24)}, 1, 0, 1, 1},
+		{"exchange 1, refund 2", []Return{unitsBack("R-1", Exchange, 1, 24), unitsBack("R-2", Refund, 2, 48)}, 3, 1, 0, 2},
+		{"refund 1, exchange 1", []Return{unitsBack("R-1", Refund, 1, 24), unitsBack("R-2", Exchange, 1, 48)}, 2, 1, 1, 2},
+	}
+	for _, c := range cases {
+		evs := []Event{evO(o)}
+		for i := range c.returns {
+			evs = append(evs, evR(c.returns[i]))
+		}
+		// The same in any order of the stream.
+		for _, perm := range [][]Event{evs, reversed(evs)} {
+			s, err := Summarize("C-1", Consumer, vNow, seqOf(perm), nil)
+			require.NoError(t, err, c.name)
+			assert.Equal(t, c.recs, s.Returns, c.name)
+			assert.Equal(t, c.returned, s.ReturnedUnits, c.name)
+			assert.Equal(t, c.exchanged, s.ExchangedUnits, c.name)
+			assert.Equal(t, c.kept, s.KeptUnits(), c.name)
+			assert.Equal(t, 2, s.Units, c.name)
+			assert.Equal(t, 1, s.Orders, c.name)
+		}
+	}
+	// Merging the summary of the order with that of its exchange (a
+	// shard of its own) adds the exchanged units.
+	a := NewSummary("C-1", Consumer, vNow, nil)
+	require.NoError(t, a.AddOrder(o))
+	b := NewSummary("C-1", Consumer, vNow, nil)
+	require.NoError(t, b.AddReturn(unitsBack("R-1", Exchange, 1, 24), o))
+	m, err := a.Merge(*b)
+	require.NoError(t, err)
+	assert.Equal(t, 1, m.ExchangedUnits)
+	assert.Equal(t, 2, m.KeptUnits())
+}
+
+func reversed(evs []Event) []Event {
+	out := make([]Event, len(evs))
+	for i, e := range evs {
+		out[len(evs)-1-i] = e
+	}
+	return out
+}

@@ -48,15 +48,32 @@ func assertNamesAll[T any](t *rapid.T, err error, faults []fault[T]) {
 	}
 }
 
+// drawNoID draws an ID that names nothing: empty, or only white space.
+func drawNoID(t *rapid.T, label string) string {
+	return rapid.SampledFrom([]string{"", " ", "  ", "\t", "\n", "\u00a0", "\u3000", " \t "}).Draw(t, label)
+}
+
+// drawEarly draws an instant before 1900 that is not the zero
+// time, in UTC or in a zone ahead of it.
+func drawEarly(t *rapid.T) time.Time {
+	sec := rapid.Int64Range(1, time.Date(MinRecordYear, 1, 1, 0, 0, 0, 0, time.UTC).Sub(time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC)).Milliseconds()/1000).Draw(t, "seconds before")
+	at := time.Date(MinRecordYear, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(sec) * time.Second)
+	if rapid.Bool().Draw(t, "year one") {
+		at = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(sec) * time.Second)
+	}
+	return at.In(time.FixedZone("east", rapid.IntRange(0, 14).Draw(t, "hours east")*3600))
+}
+
 // TestPropMalformedOrderRejected: an order with any set of injected faults
 // is rejected, and the one error names every fault's field and code.
 func TestPropMalformedOrderRejected(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		cands := []fault[Order]{
-			{"id", CodeRequired, func(o *Order) { o.ID = "" }},
-			{"customer_id", CodeRequired, func(o *Order) { o.CustomerID = "" }},
+			{"id", CodeRequired, func(o *Order) { o.ID = drawNoID(t, "order id") }},
+			{"customer_id", CodeRequired, func(o *Order) { o.CustomerID = ID(drawNoID(t, "customer id")) }},
 			oneOf(t, "time",
 				fault[Order]{"time", CodeRequired, func(o *Order) { o.Time = time.Time{} }},
+				fault[Order]{"time", CodeRange, func(o *Order) { o.Time = drawEarly(t) }},
 				fault[Order]{"time", CodeFuture, func(o *Order) { o.Time = vNow.Add(time.Minute) }}),
 			{"channel", CodeUnknown, func(o *Order) { o.Channel = Channel(rapid.SampledFrom([]uint8{0, 5, 255}).Draw(t, "channel")) }},
 			{"currency", CodeUnknown, func(o *Order) {
@@ -64,7 +81,7 @@ func TestPropMalformedOrderRejected(t *testing.T) {
 			}},
 		}
 		lineFaults := []fault[Line]{
-			{"id", CodeRequired, func(l *Line) { l.ID = "" }},
+			{"id", CodeRequired, func(l *Line) { l.ID = drawNoID(t, "line id") }},
 			{"id", CodeDuplicate, func(l *Line) { l.ID = "L0" }},
 			{"quantity", CodeNotPos, func(l *Line) { l.Quantity = -rapid.IntRange(0, 5).Draw(t, "qty") }},
 			{"unit_price", CodeNegative, func(l *Line) { l.UnitPrice = d("-0.01") }},
@@ -111,15 +128,16 @@ func TestPropMalformedReturnRejected(t *testing.T) {
 			o.Lines = append(o.Lines, Line{ID: fmt.Sprintf("L%d", i), Quantity: 3, UnitPrice: d("10")})
 		}
 		cands := []fault[Return]{
-			{"id", CodeRequired, func(r *Return) { r.ID = "" }},
+			{"id", CodeRequired, func(r *Return) { r.ID = drawNoID(t, "return id") }},
 			oneOf(t, "order_id",
-				fault[Return]{"order_id", CodeRequired, func(r *Return) { r.OrderID = "" }},
+				fault[Return]{"order_id", CodeRequired, func(r *Return) { r.OrderID = drawNoID(t, "order id") }},
 				fault[Return]{"order_id", CodeMismatch, func(r *Return) { r.OrderID = "O-2" }}),
 			oneOf(t, "customer_id",
-				fault[Return]{"customer_id", CodeRequired, func(r *Return) { r.CustomerID = "" }},
+				fault[Return]{"customer_id", CodeRequired, func(r *Return) { r.CustomerID = ID(drawNoID(t, "customer id")) }},
 				fault[Return]{"customer_id", CodeMismatch, func(r *Return) { r.CustomerID = "C-2" }}),
 			oneOf(t, "time",
 				fault[Return]{"time", CodeRequired, func(r *Return) { r.Time = time.Time{} }},
+				fault[Return]{"time", CodeRange, func(r *Return) { r.Time = drawEarly(t) }},
 				fault[Return]{"time", CodeFuture, func(r *Return) { r.Time = vNow.Add(time.Hour) }},
 				fault[Return]{"time", CodeOrder, func(r *Return) { r.Time = o.Time.Add(-time.Second) }}),
 			{"kind", CodeUnknown, func(r *Return) { r.Kind = 0 }},
@@ -132,7 +150,7 @@ func TestPropMalformedReturnRejected(t *testing.T) {
 			{"quantity", CodeRange, func(l *ReturnLine) { l.Quantity = rapid.IntRange(0, 3).Draw(t, "qty") }},
 			{"quantity", CodeTooMany, func(l *ReturnLine) { l.Quantity = -4 }},
 			{"line_id", CodeUnknown, func(l *ReturnLine) { l.LineID = "X-" + l.LineID }},
-			{"line_id", CodeRequired, func(l *ReturnLine) { l.LineID = "" }},
+			{"line_id", CodeRequired, func(l *ReturnLine) { l.LineID = drawNoID(t, "line id") }},
 			{"line_id", CodeDuplicate, func(l *ReturnLine) { l.LineID = "L0" }},
 		}
 		faults := pickFaults(t, cands)
@@ -164,7 +182,7 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 			c = validIntermediary()
 		}
 		cands := []fault[Customer]{
-			{"id", CodeRequired, func(c *Customer) { c.ID = "" }},
+			{"id", CodeRequired, func(c *Customer) { c.ID = ID(drawNoID(t, "customer id")) }},
 			oneOf(t, "birthday",
 				fault[Customer]{"birthday", CodeRange, func(c *Customer) { c.Birthday = Birthday{Year: 1990, Month: 2, Day: 31} }},
 				fault[Customer]{"birthday", CodeRange, func(c *Customer) { c.Birthday = Birthday{Year: 1990, Month: 13, Day: 1} }},
@@ -191,6 +209,7 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 			}},
 			oneOf(t, "joined",
 				fault[Customer]{"joined", CodeRequired, func(c *Customer) { c.Joined = time.Time{} }},
+				fault[Customer]{"joined", CodeRange, func(c *Customer) { c.Joined = drawEarly(t) }},
 				fault[Customer]{"joined", CodeFuture, func(c *Customer) { c.Joined = vNow.Add(time.Hour) }}),
 		}
 		if intermediary {
@@ -202,6 +221,7 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 				fault[Customer]{"trade.rating", CodeUnknown, func(c *Customer) { c.Trade.Rating = 0 }},
 				oneOf(t, "cooperation start",
 					fault[Customer]{"trade.cooperation_start", CodeRequired, func(c *Customer) { c.Trade.CooperationStart = time.Time{} }},
+					fault[Customer]{"trade.cooperation_start", CodeRange, func(c *Customer) { c.Trade.CooperationStart = drawEarly(t) }},
 					fault[Customer]{"trade.cooperation_start", CodeFuture, func(c *Customer) { c.Trade.CooperationStart = vNow.AddDate(1, 0, 0) }}),
 			)
 		} else {
@@ -223,9 +243,10 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 func TestPropMalformedInteractionRejected(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		faults := pickFaults(t, []fault[Interaction]{
-			{"customer_id", CodeRequired, func(i *Interaction) { i.CustomerID = "" }},
+			{"customer_id", CodeRequired, func(i *Interaction) { i.CustomerID = ID(drawNoID(t, "customer id")) }},
 			oneOf(t, "time",
 				fault[Interaction]{"time", CodeRequired, func(i *Interaction) { i.Time = time.Time{} }},
+				fault[Interaction]{"time", CodeRange, func(i *Interaction) { i.Time = drawEarly(t) }},
 				fault[Interaction]{"time", CodeFuture, func(i *Interaction) { i.Time = vNow.Add(time.Nanosecond) }}),
 			{"kind", CodeUnknown, func(i *Interaction) { i.Kind = InteractionKind(rapid.SampledFrom([]uint8{0, 7, 200}).Draw(t, "kind")) }},
 		})
@@ -244,15 +265,16 @@ func TestPropMalformedCreditRejected(t *testing.T) {
 	o := validOrder() // net 210.00 EUR
 	rapid.Check(t, func(t *rapid.T) {
 		faults := pickFaults(t, []fault[Credit]{
-			{"id", CodeRequired, func(c *Credit) { c.ID = "" }},
+			{"id", CodeRequired, func(c *Credit) { c.ID = drawNoID(t, "credit id") }},
 			oneOf(t, "customer_id",
-				fault[Credit]{"customer_id", CodeRequired, func(c *Credit) { c.CustomerID = "" }},
+				fault[Credit]{"customer_id", CodeRequired, func(c *Credit) { c.CustomerID = ID(drawNoID(t, "customer id")) }},
 				fault[Credit]{"customer_id", CodeMismatch, func(c *Credit) { c.CustomerID = "C-2" }}),
 			oneOf(t, "order_id",
-				fault[Credit]{"order_id", CodeRequired, func(c *Credit) { c.OrderID = "" }},
+				fault[Credit]{"order_id", CodeRequired, func(c *Credit) { c.OrderID = drawNoID(t, "order id") }},
 				fault[Credit]{"order_id", CodeMismatch, func(c *Credit) { c.OrderID = "O-2" }}),
 			oneOf(t, "time",
 				fault[Credit]{"time", CodeRequired, func(c *Credit) { c.Time = time.Time{} }},
+				fault[Credit]{"time", CodeRange, func(c *Credit) { c.Time = drawEarly(t) }},
 				fault[Credit]{"time", CodeFuture, func(c *Credit) { c.Time = vNow.Add(time.Nanosecond) }},
 				fault[Credit]{"time", CodeOrder, func(c *Credit) { c.Time = o.Time.Add(-time.Second) }}),
 			oneOf(t, "amount",

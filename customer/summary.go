@@ -127,7 +127,12 @@ type Summary struct {
 	ReturnedUnits int
 	Returns       int // return records
 	Exchanges     int // return records that were exchanges
-	Credits       int // credit records ([Summary.AddCredit])
+	// ExchangedUnits counts the units brought back in exchanges ([Return]
+	// of kind [Exchange]); ReturnedUnits counts them too. The customer
+	// holds as many units after an exchange as before it, so they are
+	// not taken off [Summary.KeptUnits].
+	ExchangedUnits int
+	Credits        int // credit records ([Summary.AddCredit])
 
 	Gross        decimal.Decimal // Σ quantity × unit price
 	Discounts    decimal.Decimal // Σ line discounts
@@ -570,14 +575,13 @@ func (b *summarizer) finish() error {
 	for i := range b.pending {
 		r := &b.pending[i]
 		if _, ok := b.orders[r.OrderID]; !ok {
-			if r.Time.After(b.s.AsOf) {
-				// Checked alone, then left out.
-				if err := b.s.addReturn(r, nil, nil, &b.acc, false); err != nil {
-					return err
-				}
-				continue
+			// Checked alone: an invalid return (such as one of a blank
+			// order ID) is reported as such, one dated after AsOf is
+			// left out, and any other is an error wrapping ErrNotFound.
+			if err := b.s.addReturn(r, nil, nil, &b.acc, false); err != nil {
+				return err
 			}
-			return fmt.Errorf("customer: return %q: order %q: %w", r.ID, r.OrderID, ErrNotFound)
+			continue
 		}
 		if err := b.addReturn(r); err != nil {
 			return err
@@ -603,7 +607,7 @@ func (b *summarizer) addCredits() error {
 	var reduced map[string]Money
 	for i := range b.owed {
 		c := &b.owed[i]
-		if c.OrderID == "" || c.Time.After(b.s.AsOf) {
+		if blank(c.OrderID) || c.Time.After(b.s.AsOf) {
 			if err := b.s.addCredit(c, nil, Money{}, false); err != nil {
 				return err
 			}
@@ -939,8 +943,9 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // either way the cost taken back adds up to the line's cost once every
 // unit has been refunded.
 //
-// An exchange moves no money: it counts in Returns, Exchanges and
-// ReturnedUnits only, and leaves the units the customer holds unchanged.
+// An exchange moves no money: it counts in Returns, Exchanges,
+// ReturnedUnits and ExchangedUnits only, and leaves the units the
+// customer holds ([Summary.KeptUnits]) unchanged.
 // A return dated after AsOf is checked all the same (its order with
 // [Order.Validate] and it with [Return.ValidateAfter], both with a zero
 // now, except that its Refund is not compared with the share of its
@@ -949,8 +954,9 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // order (see [Order.Validate], as of AsOf: the error wraps the order's
 // [*ValidationError]), an invalid return (see [Return.ValidateAfter]),
 // one of another customer or in another currency than the summary's, or
-// one that would overflow ReturnedUnits, Returns, Exchanges or Later
-// ([ErrOverflow]) returns an error and changes nothing.
+// one that would overflow ReturnedUnits, Returns, Exchanges,
+// ExchangedUnits or Later ([ErrOverflow]) returns an error and changes
+// nothing.
 func (s *Summary) AddReturnAfter(r Return, o Order, refunded map[string]int) error {
 	return s.addReturn(&r, &o, refunded, nil, true)
 }
@@ -1010,6 +1016,9 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	if r.Kind == Exchange && s.Exchanges == math.MaxInt {
 		return s.overflow(fmt.Sprintf("return %q", r.ID), "exchanges", s.Exchanges, 1)
 	}
+	if _, ok := addCount(s.ExchangedUnits, units); r.Kind == Exchange && !ok {
+		return s.overflow(fmt.Sprintf("return %q", r.ID), "exchanged units", s.ExchangedUnits, units)
+	}
 	date := s.orderDay(o, acc)
 	s.ensureMargin()
 	_ = s.currency(o.Currency)
@@ -1017,6 +1026,7 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	s.Returns++
 	if r.Kind == Exchange {
 		s.Exchanges++
+		s.ExchangedUnits += units
 	}
 	if r.Kind != Refund {
 		return nil
@@ -1323,6 +1333,7 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 		{"returned units", s.ReturnedUnits, t.ReturnedUnits}, {"returns", s.Returns, t.Returns},
 		{"exchanges", s.Exchanges, t.Exchanges}, {"interactions", s.Interactions, t.Interactions},
 		{"later", s.Later, t.Later}, {"credits", s.Credits, t.Credits},
+		{"exchanged units", s.ExchangedUnits, t.ExchangedUnits},
 	}
 	var sums [len(counts)]int
 	for i, c := range counts {
@@ -1333,6 +1344,7 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 		sums[i] = v
 	}
 	m.Orders, m.Units, m.ReturnedUnits, m.Returns, m.Exchanges, m.Interactions, m.Later, m.Credits = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]
+	m.ExchangedUnits = sums[8]
 	m.Gross = s.Gross.Add(t.Gross)
 	m.Discounts = s.Discounts.Add(t.Discounts)
 	m.Refunded = s.Refunded.Add(t.Refunded)
@@ -1445,6 +1457,17 @@ func (s Summary) AverageOrderValue() decimal.Decimal {
 	}
 	a := s.netSum()
 	return a.divRound(int64(s.Orders), 4)
+}
+
+// KeptUnits returns the units the customer bought and did not send back
+// for a refund: Units − (ReturnedUnits − ExchangedUnits). An exchange
+// swaps units for as many others and leaves it unchanged, and a unit
+// exchanged and then refunded counts once, so it is never below the
+// units sold less those refunded. It is negative only when refunds
+// ([Summary.AddRefund], [Summary.AddSale]) bring back units sold before
+// the history summarised, or when fields were set by hand.
+func (s Summary) KeptUnits() int {
+	return s.Units - (s.ReturnedUnits - s.ExchangedUnits)
 }
 
 // ReturnRate returns ReturnedUnits ÷ Units, clamped to [0, 1]: zero

@@ -169,6 +169,8 @@ func assertSameSummary(t require.TestingT, want, got Summary) {
 	assert.Equal(t, want.ReturnedUnits, got.ReturnedUnits, "ReturnedUnits")
 	assert.Equal(t, want.Returns, got.Returns, "Returns")
 	assert.Equal(t, want.Exchanges, got.Exchanges, "Exchanges")
+	assert.Equal(t, want.ExchangedUnits, got.ExchangedUnits, "ExchangedUnits")
+	assert.Equal(t, want.KeptUnits(), got.KeptUnits(), "KeptUnits")
 	assert.Equal(t, want.Credits, got.Credits, "Credits")
 	dec("Gross", want.Gross, got.Gross)
 	dec("Discounts", want.Discounts, got.Discounts)
@@ -372,6 +374,9 @@ func referenceSummary(evs []Event) Summary {
 			}
 			for _, rl := range r.Lines {
 				s.ReturnedUnits -= rl.Quantity
+				if r.Kind == Exchange {
+					s.ExchangedUnits -= rl.Quantity
+				}
 				if r.Kind == Refund {
 					if refunded[r.OrderID] == nil {
 						refunded[r.OrderID] = map[string]int{}

@@ -4,18 +4,62 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 )
 
-// checkTime reports a zero time, or one after now when now is not zero.
+// MinRecordYear is the earliest year of the instant of a record: an
+// order, return, credit or interaction, and a customer's Joined and an
+// intermediary's cooperation start. An instant before 1 January of this
+// year, 00:00 UTC, is refused (CodeRange): no shop's record is that old,
+// and such a date is a placeholder for a missing one (another system's
+// "0001-01-01", which is not Go's zero time once a time of day or an
+// offset is added to it) or a mistyped year ("0025" for 2025), which
+// would pass for decades of tenure and an early first purchase.
+const MinRecordYear = 1900
+
+// minRecordTime is the first instant of MinRecordYear, in UTC.
+var minRecordTime = time.Date(MinRecordYear, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// checkTime reports a zero time, one before [MinRecordYear], or one
+// after now when now is not zero.
 func checkTime(p *problems, field string, t, now time.Time) {
 	switch {
 	case t.IsZero():
 		p.add(field, CodeRequired, "is zero")
+	case t.Before(minRecordTime):
+		p.add(field, CodeRange, fmt.Sprintf("%s is before %d", t.Format(time.RFC3339), MinRecordYear))
 	case !now.IsZero() && t.After(now):
 		p.add(field, CodeFuture, fmt.Sprintf("%s is after %s", t.Format(time.RFC3339), now.Format(time.RFC3339)))
 	}
+}
+
+// blank reports whether id is empty or holds only white space
+// ([unicode.IsSpace]): an ID that names nothing, as a blank cell of an
+// export leaves it. It stops at the first other character and does not
+// allocate.
+func blank(id string) bool {
+	for _, r := range id {
+		if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkID reports an ID that is empty or blank (only white space), with
+// CodeRequired, and returns whether it is neither.
+func checkID(p *problems, field, id string) bool {
+	switch {
+	case id == "":
+		p.add(field, CodeRequired, "is empty")
+	case blank(id):
+		p.add(field, CodeRequired, fmt.Sprintf("%q is blank (only white space)", id))
+	default:
+		return true
+	}
+	return false
 }
 
 // lineField returns "lines[i].name". It is called only on the error path.
@@ -36,8 +80,9 @@ const MaxLineQuantity = 1_000_000_000
 const smallOrder = 16
 
 // Validate checks o as recorded at time now and reports every problem at
-// once in a [*ValidationError]: an empty order, customer or line ID; a zero
-// time or one after now (a zero now skips that check); an unknown channel
+// once in a [*ValidationError]: an empty or blank (only white space)
+// order, customer or line ID; a zero time, one before [MinRecordYear], or
+// one after now (a zero now skips that check); an unknown channel
 // or currency; no lines; duplicate line IDs; a quantity ≤ 0 or above
 // [MaxLineQuantity]; a unit price, unit cost or discount beyond the
 // bounds of [ParseAmount], more than 30 integer digits or 30 decimals
@@ -50,12 +95,8 @@ const smallOrder = 16
 // A valid order is checked without allocating.
 func (o Order) Validate(now time.Time) error {
 	var p problems
-	if o.ID == "" {
-		p.add("id", CodeRequired, "is empty")
-	}
-	if o.CustomerID == "" {
-		p.add("customer_id", CodeRequired, "is empty")
-	}
+	checkID(&p, "id", o.ID)
+	checkID(&p, "customer_id", string(o.CustomerID))
 	checkTime(&p, "time", o.Time, now)
 	if !o.Channel.Valid() {
 		p.add("channel", CodeUnknown, fmt.Sprintf("unknown channel %d", uint8(o.Channel)))
@@ -74,8 +115,8 @@ func (o Order) Validate(now time.Time) error {
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		switch {
-		case l.ID == "":
-			p.add(lineField(i, "id"), CodeRequired, "is empty")
+		case blank(l.ID):
+			checkID(&p, lineField(i, "id"), l.ID)
 		case seen != nil:
 			if j, dup := seen[l.ID]; dup {
 				p.add(lineField(i, "id"), CodeDuplicate, fmt.Sprintf("line ID %q is also lines[%d]", l.ID, j))
@@ -177,9 +218,10 @@ func (o Order) line(id string) Line {
 }
 
 // Validate checks r, a return of order o, as recorded at time now, and
-// reports every problem at once: an empty return or order ID; an order ID
-// other than o's; another customer than o's; a zero time, one after now,
-// or one before the order; an unknown kind or reason; no lines; a line
+// reports every problem at once: an empty or blank return, order,
+// customer or line ID; an order ID other than o's; another customer than
+// o's; a zero time, one before [MinRecordYear], one after now, or one
+// before the order; an unknown kind or reason; no lines; a line
 // that is not in the order or appears twice; a quantity ≥ 0 (returned
 // units are negative, as on a credit note); more units than the line
 // sold.
@@ -226,18 +268,14 @@ func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) e
 // compare the Refund of a return dated after its AsOf, whose earlier
 // refunds it does not all know.
 func (r *Return) check(p *problems, o *Order, refunded map[string]int, now time.Time, shares bool) {
-	if r.ID == "" {
-		p.add("id", CodeRequired, "is empty")
-	}
+	checkID(p, "id", r.ID)
 	switch {
-	case r.OrderID == "":
-		p.add("order_id", CodeRequired, "is empty")
+	case !checkID(p, "order_id", r.OrderID):
 	case o != nil && r.OrderID != o.ID:
 		p.add("order_id", CodeMismatch, fmt.Sprintf("is %q, the order given is %q", r.OrderID, o.ID))
 	}
 	switch {
-	case r.CustomerID == "":
-		p.add("customer_id", CodeRequired, "is empty")
+	case !checkID(p, "customer_id", string(r.CustomerID)):
 	case o != nil && r.CustomerID != o.CustomerID:
 		p.add("customer_id", CodeMismatch, fmt.Sprintf("is %q, the order's customer is %q", r.CustomerID, o.CustomerID))
 	}
@@ -268,8 +306,8 @@ func (r *Return) check(p *problems, o *Order, refunded map[string]int, now time.
 			}
 		}
 		switch {
-		case rl.LineID == "":
-			p.add(lineField(i, "line_id"), CodeRequired, "is empty")
+		case blank(rl.LineID):
+			checkID(p, lineField(i, "line_id"), rl.LineID)
 		case dup:
 			p.add(lineField(i, "line_id"), CodeDuplicate, fmt.Sprintf("line %q is returned twice in one return", rl.LineID))
 		case o == nil:
@@ -377,13 +415,12 @@ func wasWere(n int) string {
 	return strconv.Itoa(n) + " were"
 }
 
-// Validate checks i as recorded at time now: an empty customer ID, a zero
-// or future time, an unknown kind.
+// Validate checks i as recorded at time now: an empty or blank customer
+// ID, a zero time, one before [MinRecordYear] or a future one, an unknown
+// kind.
 func (i Interaction) Validate(now time.Time) error {
 	var p problems
-	if i.CustomerID == "" {
-		p.add("customer_id", CodeRequired, "is empty")
-	}
+	checkID(&p, "customer_id", string(i.CustomerID))
 	checkTime(&p, "time", i.Time, now)
 	if !i.Kind.Valid() {
 		p.add("kind", CodeUnknown, fmt.Sprintf("unknown interaction kind %d", uint8(i.Kind)))
