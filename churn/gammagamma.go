@@ -150,22 +150,40 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 //	∂/∂q = Σ [ψ(px+q) − ψ(q) + ln γ − ln(γ+xz̄)]
 //	∂/∂γ = Σ [q/γ − (px+q)/(γ+xz̄)]
 //
-// from start values p = 1, q = 2, γ = mean z̄ (or opts.Start). It needs at
-// least two distinct mean spends (ErrInsufficientData otherwise); errors as
-// for FitBGNBD.
+// from start values p = 1, q = 2, γ = mean z̄ (or opts.Start). γ is
+// optimised relative to the mean z̄, so the estimates scale with the
+// currency unit and whether the fit ends on the boundary does not depend
+// on it. It needs at least two distinct mean spends (ErrInsufficientData
+// otherwise); errors as for FitBGNBD.
 func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 	names := []string{"p", "q", "v"}
 	if g == nil || g.Len() < 2 {
 		return GammaGammaFit{Excluded: g.Excluded()}, fmt.Errorf("churn: fit gammagamma: %w", &dataError{fmt.Sprintf("%d distinct (frequency, mean spend) among %d customers with repeat purchases and positive spend, want 2", g.Len(), g.Customers())})
 	}
-	f, meanZ := gammaGammaObjective(g)
-	def := [maxDim]float64{0, math.Log(2), math.Log(meanZ)}
+	raw, meanZ := gammaGammaObjective(g)
+	// The optimiser and the boundary test see γ in units of the mean
+	// spend, ln(γ/z̄_mean): the model is equivariant in the currency unit
+	// (γ scales with the spend, p and q do not), so the fit and the
+	// verdict "boundary" must not depend on that unit. The objective
+	// itself, and so the log-likelihood, stays in the caller's unit.
+	lm := math.Log(meanZ)
+	f := func(theta, grad []float64) float64 {
+		var th [maxDim]float64
+		copy(th[:], theta)
+		th[2] += lm
+		return raw(th[:len(theta)], grad)
+	}
+	def := [maxDim]float64{0, math.Log(2), lm}
 	set, th0, err := fitStart(3, opts, def)
 	if err != nil {
 		return GammaGammaFit{Excluded: g.Excluded()}, fmt.Errorf("churn: fit gammagamma: %w", err)
 	}
+	th0[2] -= lm
 	res := minimize(3, f, th0, set)
 	info, ps, err := finishFit("gammagamma", names, f, res, g.Customers(), g.Len())
+	// Back to the caller's unit; the errors share ps.
+	ps[2].Value *= meanZ
+	ps[2].StdErr *= meanZ
 	return GammaGammaFit{
 		Model:    GammaGamma{P: ps[0].Value, Q: ps[1].Value, V: ps[2].Value},
 		FitInfo:  info,

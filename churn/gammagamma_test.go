@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -44,5 +45,35 @@ func TestFitGammaGamma_CDNOW(t *testing.T) {
 			closeTo(t, -4055.9177, fit.LogLikelihood, 1e-8)
 			require.True(t, fit.StdErrOK)
 		})
+	}
+}
+
+// The Gamma-Gamma model is equivariant in the currency unit: spend in
+// units c times smaller multiplies γ by c, leaves p and q alone and
+// lowers the log-likelihood of the density of z̄ by N·ln c. A fit in
+// such units (amounts in the hundreds of millions, as in currencies with
+// small units) is the same interior fit, not a boundary solution.
+func TestFitGammaGammaCurrencyUnit(t *testing.T) {
+	base := cdnowSpend(t)
+	g, err := GroupSpend(base)
+	require.NoError(t, err)
+	ref, err := FitGammaGamma(g, nil)
+	require.NoError(t, err)
+	for _, c := range []float64{1e-3, 1e4, 1e8} {
+		obs := make([]SpendObservation, len(base))
+		for i, o := range base {
+			o.MeanSpend *= c
+			obs[i] = o
+		}
+		g, err := GroupSpend(obs)
+		require.NoError(t, err)
+		fit, err := FitGammaGamma(g, nil)
+		require.NoError(t, err, c)
+		require.True(t, fit.Converged && fit.StdErrOK, c)
+		relClose(t, ref.Model.P, fit.Model.P, 1e-6, c)
+		relClose(t, ref.Model.Q, fit.Model.Q, 1e-6, c)
+		relClose(t, c*ref.Model.V, fit.Model.V, 1e-6, c)
+		relClose(t, c*ref.Params()[2].StdErr, fit.Params()[2].StdErr, 1e-3, c)
+		relClose(t, ref.LogLikelihood-float64(g.Customers())*math.Log(c), fit.LogLikelihood, 1e-9, c)
 	}
 }

@@ -514,11 +514,17 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 //	P(X(t)=n) = NB_t(n)·(β/(β+t))^s + ∫₀^t NB_τ(n) · sβ^s/(β+τ)^{s+1} dτ,
 //	NB_τ(n) = Γ(r+n)/(Γ(r) n!) · (α/(α+τ))^r (τ/(α+τ))^n.
 //
-// The integral is computed by 8-point Gauss–Legendre quadrature on 64
-// panels uniform in w = ln(1 + τ/c), c = min(α, β); this avoids the
-// cancellation between the hypergeometric terms of the closed form for
-// large n. Accuracy is checked in the tests by Σ_n P = 1 and
-// Σ_n n·P = E[X(t)].
+// The integral is computed by 8-point Gauss–Legendre quadrature on
+// panels uniform in w = ln(1 + τ/c); this avoids the cancellation between
+// the hypergeometric terms of the closed form for large n. The scale c =
+// min(α/max(r, 1), β/(s+1)) lies below the shortest scale of the
+// integrand: the death density falls like e^{−(s+1)τ/β} and NB_τ(0) like
+// e^{−rτ/α} for small τ, so with a large s (lifetimes far shorter than α
+// and β) or a large r the mass near τ = 0 is still sampled. In w the
+// factor τ^n/(α+τ)^{r+n} of NB_τ(n) is a peak of width
+// √(1/r + 1/n), which the panels (at least 64, at most 2¹⁴) are kept
+// narrower than half of. Accuracy is checked in the tests by Σ_n P = 1
+// and Σ_n n·P = E[X(t)].
 func (m ParetoNBD) ProbPurchases(n int, t float64) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
@@ -544,20 +550,24 @@ func (m ParetoNBD) ProbPurchases(n int, t float64) (float64, error) {
 		}
 		return lc + r*math.Log(al/(al+tau)) + x*math.Log(tau/(al+tau))
 	}
-	v := math.Exp(lnb(t) + s*math.Log(be/(be+t)))
-	c := math.Min(al, be)
+	v := math.Exp(lnb(t) - s*math.Log1p(t/be))
+	c := math.Min(al/math.Max(r, 1), be/(s+1))
 	wmax := math.Log1p(t / c)
-	const panels = 64
+	panels := 64.0
+	if n > 0 {
+		width := math.Sqrt(1/r + 1/x)
+		panels = math.Min(math.Max(panels, math.Ceil(2*wmax/width)), 1<<14)
+	}
 	h := wmax / panels
-	ls := math.Log(s) + s*math.Log(be)
+	ls := math.Log(s / be) // ln of the death density's factor s/β
 	integ := 0.0
-	for p := 0; p < panels; p++ {
-		mid := (float64(p) + 0.5) * h
+	for p := 0.0; p < panels; p++ {
+		mid := (p + 0.5) * h
 		for i, node := range glNodes {
 			w := mid + node*h/2
 			tau := c * math.Expm1(w)
 			jac := c * math.Exp(w)
-			integ += glWeights[i] * h / 2 * jac * math.Exp(lnb(tau)+ls-(s+1)*math.Log(be+tau))
+			integ += glWeights[i] * h / 2 * jac * math.Exp(lnb(tau)+ls-(s+1)*math.Log1p(tau/be))
 		}
 	}
 	return okOr(clamp01(v+integ), true)

@@ -238,3 +238,34 @@ func TestPropertySpendMonotone(t *testing.T) {
 		require.LessOrEqual(t, e1, hi*(1+1e-12))
 	})
 }
+
+// Pareto/NBD P(X(t)=n) stays a distribution with mean E[X(t)] when the
+// lifetimes are far shorter than the time scales α and β (a huge s: the
+// death density sβ^s/(β+τ)^{s+1} lives on τ ≲ β/s) and when a large r
+// concentrates the purchase count.
+func TestParetoProbPurchasesShortLifetimes(t *testing.T) {
+	for _, m := range []ParetoNBD{
+		{R: 2, Alpha: 5, S: 1e4, Beta: 5},
+		{R: 300, Alpha: 0.5, S: 1e4, Beta: 5},
+		{R: 0.55, Alpha: 10.58, S: 1e4, Beta: 1e-4},
+		{R: 0.55, Alpha: 10.58, S: 500, Beta: 0.5},
+		{R: 300, Alpha: 30, S: 2, Beta: 50},
+	} {
+		for _, h := range []float64{1, 39, 365} {
+			e, err := m.ExpectedPurchases(h)
+			require.NoError(t, err)
+			var sum, mean float64
+			for n := 0; ; n++ {
+				p, err := m.ProbPurchases(n, h)
+				require.NoError(t, err)
+				sum += p
+				mean += float64(n) * p
+				if float64(n) > 3*e+100 && float64(n)*p < 1e-17 {
+					break
+				}
+			}
+			closeTo(t, 1, sum, 1e-9, m, h)
+			relClose(t, e, mean, 1e-7, m, h)
+		}
+	}
+}
