@@ -64,17 +64,21 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 	}
 	if counted {
 		s.Exchanges++
+		s.ExchangedUnits -= r.Units
 	}
 	return newOrder, nil
 }
 
 // exchangeOverflow returns the error for exchange row r when counting it
-// would overflow ReturnedUnits, Returns or Exchanges of s, or nil.
+// would overflow ReturnedUnits, ExchangedUnits, Returns or Exchanges of
+// s, or nil.
 func exchangeOverflow(s *customer.Summary, r *Row) *FieldError {
 	field, v, n := "", 0, 0
 	switch {
 	case s.ReturnedUnits > math.MaxInt+r.Units: // r.Units < 0
 		field, v, n = "returned units", s.ReturnedUnits, -r.Units
+	case s.ExchangedUnits > math.MaxInt+r.Units:
+		field, v, n = "exchanged units", s.ExchangedUnits, -r.Units
 	case s.Returns == math.MaxInt:
 		field, v, n = "returns", s.Returns, 1
 	case s.Exchanges == math.MaxInt:

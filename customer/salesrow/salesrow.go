@@ -60,7 +60,8 @@
 // day, and no transaction of the buy-till-you-die models), and adds no
 // category, since its category is that of the goods that came back,
 // bought by the sale it exchanges; as [customer.Summary.AddReturn] counts
-// an exchange, it counts in ReturnedUnits, Returns and Exchanges only.
+// an exchange, it counts in ReturnedUnits, ExchangedUnits, Returns and
+// Exchanges only, and leaves [customer.Summary.KeptUnits] as it was.
 // Other zero-amount rows are sales of nothing (free goods) and count as
 // transactions. A sale's quantity may be 0 or absent: a delivery or
 // service charge adds money but no units.

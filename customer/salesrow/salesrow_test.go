@@ -282,6 +282,8 @@ func TestAddSalesRefundsAndExchanges(t *testing.T) {
 	assert.Equal(t, 2, s.ReturnedUnits)
 	assert.Equal(t, 2, s.Returns)
 	assert.Equal(t, 1, s.Exchanges)
+	assert.Equal(t, 1, s.ExchangedUnits)
+	assert.Equal(t, 3, s.KeptUnits(), "four bought, one refunded, one exchanged")
 	assert.True(t, s.Net().Equal(decimal.NewFromInt(55)), "net %v", s.Net())
 	assert.Equal(t, []string{"coats", "shirts", "socks"}, s.Categories)
 }
@@ -327,6 +329,7 @@ func TestAddExchangeOverflow(t *testing.T) {
 		func(s *customer.Summary) { s.ReturnedUnits = math.MaxInt },
 		func(s *customer.Summary) { s.Returns = math.MaxInt },
 		func(s *customer.Summary) { s.Exchanges = math.MaxInt },
+		func(s *customer.Summary) { s.ExchangedUnits = math.MaxInt },
 	} {
 		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
 		seen := map[string]bool{}
@@ -371,7 +374,8 @@ func TestAddExchangeLeavesItsCostOut(t *testing.T) {
 // An exchange is not a purchase: whatever its order or category, it
 // opens no order, makes no day (so no purchase day and no transaction of
 // the buy-till-you-die models) and adds no category; it counts in
-// ReturnedUnits, Returns and Exchanges only, as customer.Summary.AddReturn
+// ReturnedUnits, ExchangedUnits, Returns and Exchanges only, as
+// customer.Summary.AddReturn
 // counts an exchange. An exchange of a sale the summary does not hold
 // leaves it without days or categories.
 func TestAddExchangeIsNotAPurchase(t *testing.T) {
@@ -388,8 +392,9 @@ func TestAddExchangeIsNotAPurchase(t *testing.T) {
 		require.Nil(t, fe, line)
 		assert.False(t, newOrder, line)
 	}
-	want.ReturnedUnits, want.Returns, want.Exchanges = 3, 3, 3
+	want.ReturnedUnits, want.ExchangedUnits, want.Returns, want.Exchanges = 3, 3, 3, 3
 	assert.Equal(t, want, *s)
+	assert.Equal(t, 2, s.KeptUnits(), "the customer still holds both units")
 	x, _, _, ok := s.BTYD(customer.Days)
 	assert.True(t, ok)
 	assert.Zero(t, x)
@@ -400,6 +405,7 @@ func TestAddExchangeIsNotAPurchase(t *testing.T) {
 	assert.Empty(t, s.Days)
 	assert.Empty(t, s.Categories)
 	assert.Equal(t, 2, s.ReturnedUnits)
+	assert.Equal(t, 2, s.ExchangedUnits)
 	assert.Equal(t, 1, s.Exchanges)
 }
 

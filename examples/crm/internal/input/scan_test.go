@@ -24,9 +24,9 @@ import (
 func summaryText(s *customer.Summary) string {
 	var b strings.Builder
 	v := func(d decimal.Decimal) string { return d.String() }
-	fmt.Fprintf(&b, "%s %s %s %s o%d u%d ru%d r%d x%d g%s d%s rf%s c%s fp%s i%d l%d [",
+	fmt.Fprintf(&b, "%s %s %s %s o%d u%d ru%d r%d x%d xu%d g%s d%s rf%s c%s fp%s i%d l%d [",
 		s.CustomerID, s.Kind, s.AsOf.Format("2006-01-02"), s.Currency, s.Orders, s.Units, s.ReturnedUnits,
-		s.Returns, s.Exchanges, v(s.Gross), v(s.Discounts), v(s.Refunded), v(s.Cost), v(s.FullPriceNet),
+		s.Returns, s.Exchanges, s.ExchangedUnits, v(s.Gross), v(s.Discounts), v(s.Refunded), v(s.Cost), v(s.FullPriceNet),
 		s.Interactions, s.Later)
 	for _, d := range s.Days {
 		fmt.Fprintf(&b, "%s:%d:%s ", d.Date, d.Orders, v(d.Net))
@@ -510,8 +510,9 @@ func TestExchangeIsNotAPurchase(t *testing.T) {
 // TestExchangesChangeOnlyTheReturnCounts writes random exports twice,
 // with and without exchange rows among the sales and refunds: with them,
 // both readers give the same summaries, and those are the summaries
-// without them but for ReturnedUnits, Returns and Exchanges, which count
-// the exchanges on or before as-of; a customer with nothing but
+// without them but for ReturnedUnits, ExchangedUnits, Returns and
+// Exchanges, which count the exchanges on or before as-of (and
+// KeptUnits, which they leave unchanged); a customer with nothing but
 // exchanges has no order, day, category or money.
 func TestExchangesChangeOnlyTheReturnCounts(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
@@ -592,12 +593,14 @@ func TestExchangesChangeOnlyTheReturnCounts(t *testing.T) {
 				c = &counts{}
 			}
 			require.Equal(rt, c.n, s.Exchanges, id)
+			require.Equal(rt, c.units, s.ExchangedUnits, id)
 			g := s.Clone()
 			g.ReturnedUnits -= c.units
 			g.Returns -= c.n
-			g.Exchanges = 0
+			g.Exchanges, g.ExchangedUnits = 0, 0
 			if b, ok := wo[id]; ok {
 				require.Equal(rt, summaryText(b), summaryText(&g), id)
+				require.Equal(rt, b.KeptUnits(), s.KeptUnits(), id)
 				continue
 			}
 			// Nothing but exchanges.

@@ -19,13 +19,13 @@ import (
 // discounts). Money is in units of 10⁻⁴; Cost is knownCost + unknownNet ×
 // (1 − margin).
 type crec struct {
-	id                                     uint64 // ids arena: chunk<<32 | offset
+	id                                     uint64 // ids arena: chunk<<idChunkShift | offset<<idLenBits | length
 	gross, refunded, knownCost, unknownNet int64
 	cats                                   uint64 // bit i: category i of the shard
 	days, orders                           blk
 	units, returnedUnits                   int32
 	returns, exchanges                     uint32
-	idLen                                  uint32
+	exchangedUnits                         int32
 	kind                                   customer.Kind
 	stated                                 bool // a row stated kind (else it is the default)
 	slow                                   bool // the state is in shard.slow
@@ -175,10 +175,28 @@ func newShard(tmpl *customer.Summary, share decimal.Decimal) *shard {
 
 func (s *shard) rec(i int32) *crec { return &s.recs[i/recChunk][i%recChunk] }
 
+// The word of an ID in the ids arena holds its chunk, its offset in the
+// chunk and its length. An ID is a field of one record, and a record
+// ends within MaxLineBytes of its start, so the length fits in
+// idLenBits; a chunk holds idChunk bytes, or one ID longer than that at
+// offset 0.
+const (
+	idLenBits    = 23
+	idOffBits    = 21
+	idChunkShift = idLenBits + idOffBits
+)
+
+// Checked when compiled: a chunk's offsets fit in idOffBits, and an ID
+// (within a record of up to about twice MaxLineBytes) in idLenBits.
+const (
+	_ = uint(1<<idOffBits - idChunk)
+	_ = uint(1<<idLenBits - 2*MaxLineBytes)
+)
+
 func (s *shard) id(r *crec) string {
-	b := s.ids[r.id>>32]
-	o := uint32(r.id)
-	return unsafe.String(&b[o], int(r.idLen))
+	b := s.ids[r.id>>idChunkShift]
+	o := r.id >> idLenBits & (1<<idOffBits - 1)
+	return unsafe.String(&b[o], int(r.id&(1<<idLenBits-1)))
 }
 
 // The table holds tag<<32 | index+1 for each customer, where the tag is
@@ -226,14 +244,14 @@ func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 
 	}
 	s.n++
 	r := s.rec(i)
-	*r = crec{kind: k, stated: stated, idLen: uint32(len(id))}
+	*r = crec{kind: k, stated: stated}
 	// The ID goes to the byte arena.
 	last := len(s.ids) - 1
 	if last < 0 || len(s.ids[last])+len(id) > cap(s.ids[last]) {
 		s.ids = append(s.ids, make([]byte, 0, max(idChunk, len(id))))
 		last++
 	}
-	r.id = uint64(last)<<32 | uint64(len(s.ids[last]))
+	r.id = uint64(last)<<idChunkShift | uint64(len(s.ids[last]))<<idLenBits | uint64(len(id))
 	s.ids[last] = append(s.ids[last], id...)
 	s.put(h, i)
 	return i
@@ -335,8 +353,9 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	if exchange {
 		x.returns++
 		x.exchanges++
+		x.exchangedUnits -= int32(fr.units)
 	}
-	if !ok || x.returns < r.returns || x.exchanges < r.exchanges {
+	if !ok || x.returns < r.returns || x.exchanges < r.exchanges || x.exchangedUnits < r.exchangedUnits {
 		return false
 	}
 	if exchange {
@@ -513,6 +532,7 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency, c *a
 	dst.Currency = cur
 	dst.Units, dst.ReturnedUnits = int(r.units), int(r.returnedUnits)
 	dst.Returns, dst.Exchanges = int(r.returns), int(r.exchanges)
+	dst.ExchangedUnits = int(r.exchangedUnits)
 	dst.Gross = dec(r.gross)
 	dst.Discounts = zero4
 	dst.FullPriceNet = dst.Gross
