@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -90,8 +91,11 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 }
 
 // Verify rebuilds case id from its stored events and reports an error
-// matching [ErrBadLog] when the log is bad or gives another version or
-// state than the stored case.
+// matching [ErrBadLog] when the log is bad or gives another case than the
+// stored one: another version or state, or any other field (such as the
+// money paid out or the handler, which the guards read), named in the
+// error. Instants are compared as instants, whatever their time zone, so
+// a store may give back its times in another location.
 func (s *Service) Verify(ctx context.Context, id ID) error {
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
@@ -108,7 +112,92 @@ func (s *Service) Verify(ctx context.Context, id ID) error {
 	if r.Version != c.Version || r.State != c.State {
 		return fmt.Errorf("complaint %q: stored version %d in %s, events give version %d in %s: %w", id, c.Version, c.State, r.Version, r.State, ErrBadLog)
 	}
+	field, err := caseDiff(c, r)
+	if err != nil {
+		return fmt.Errorf("complaint %q: %w", id, err)
+	}
+	if field != "" {
+		return fmt.Errorf("complaint %q: stored field %s differs from the one its events give: %w", id, field, ErrBadLog)
+	}
 	return nil
+}
+
+// caseDiff returns the JSON name of the first field, in sorted order, in
+// which a and b differ ("" when none does), comparing their JSON forms,
+// with instants compared as instants.
+func caseDiff(a, b Case) (string, error) {
+	var fa, fb map[string]any
+	for _, x := range []struct {
+		c Case
+		m *map[string]any
+	}{{a, &fa}, {b, &fb}} {
+		doc, err := json.Marshal(x.c)
+		if err != nil {
+			return "", err
+		}
+		if err := json.Unmarshal(doc, x.m); err != nil {
+			return "", err
+		}
+	}
+	names := make([]string, 0, len(fa)+len(fb))
+	for k := range fa {
+		names = append(names, k)
+	}
+	for k := range fb {
+		if _, ok := fa[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !sameJSON(fa[k], fb[k]) {
+			return k, nil
+		}
+	}
+	return "", nil
+}
+
+// sameJSON reports whether two decoded JSON values are equal, strings
+// that are both RFC 3339 instants comparing as instants.
+func sameJSON(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !sameJSON(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameJSON(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case string:
+		y, ok := b.(string)
+		if !ok {
+			return false
+		}
+		if x == y {
+			return true
+		}
+		tx, errx := time.Parse(time.RFC3339Nano, x)
+		ty, erry := time.Parse(time.RFC3339Nano, y)
+		return errx == nil && erry == nil && tx.Equal(ty)
+	default:
+		return a == b
+	}
 }
 
 func sortIDs(ids []ID) { sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) }

@@ -240,3 +240,51 @@ func FuzzCaseJSON(f *testing.F) {
 		}
 	})
 }
+
+// alteredStore gives back its cases changed by alter.
+type alteredStore struct {
+	complaint.Store
+	alter func(*complaint.Case)
+}
+
+func (s alteredStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
+	c, err := s.Store.Get(ctx, id)
+	s.alter(&c)
+	return c, err
+}
+
+// Verify finds a stored case that differs from its events in any field,
+// not only in version and state, and names the field; times given back
+// in another location are the same instants.
+func TestVerifyComparesTheWholeCase(t *testing.T) {
+	ctx := context.Background()
+	mem := complaint.NewMemStore()
+	c, evs := complainttest.Run("C-1", t0, 7) // carried out, with money paid
+	require.False(t, c.PaidOut.IsZero())
+	var prev complaint.Case
+	for i, ev := range evs {
+		next, err := complaint.Rebuild(evs[:i+1])
+		require.NoError(t, err)
+		require.NoError(t, mem.Save(ctx, next, ev))
+		prev = next
+	}
+	require.Equal(t, c.Version, prev.Version)
+	require.NoError(t, (&complaint.Service{Store: mem}).Verify(ctx, "C-1"))
+
+	tokyo := time.FixedZone("JST", 9*60*60)
+	moved := alteredStore{mem, func(c *complaint.Case) {
+		c.Opened, c.Updated, c.CarriedOut = c.Opened.In(tokyo), c.Updated.In(tokyo), c.CarriedOut.In(tokyo)
+	}}
+	assert.NoError(t, (&complaint.Service{Store: moved}).Verify(ctx, "C-1"), "the same instants in another zone")
+
+	for field, alter := range map[string]func(*complaint.Case){
+		"paid_out": func(c *complaint.Case) { c.PaidOut = customer.Money{} },
+		"handler":  func(c *complaint.Case) { c.Handler = "someone-else" },
+		"opened":   func(c *complaint.Case) { c.Opened = c.Opened.Add(time.Second) },
+		"intake":   func(c *complaint.Case) { c.Intake.Description = "another account" },
+	} {
+		err := (&complaint.Service{Store: alteredStore{mem, alter}}).Verify(ctx, "C-1")
+		require.ErrorIs(t, err, complaint.ErrBadLog, field)
+		assert.ErrorContains(t, err, "stored field "+field+" differs", field)
+	}
+}
