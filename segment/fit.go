@@ -404,14 +404,15 @@ func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	if err := sc.score(&dst.Value, o); err != nil {
 		return err
 	}
-	rfm, err := sc.rfm[kindIndex(o.Kind)].Score(&o.Indicators)
+	rs := sc.rfm[kindIndex(o.Kind)]
+	rfm, err := rs.Score(&o.Indicators)
 	if err != nil {
 		return err
 	}
 	dst.Quadrant = 0
 	dst.ID, dst.Kind, dst.RFM = o.ID, o.Kind, rfm
 	dst.Stage = sc.rules.stage(o)
-	dst.ShopType = sc.rules.shopType(o, dst.Stage, rfm)
+	dst.ShopType = sc.rules.shopType(o, dst.Stage, rs.OnGrid(rfm))
 	dst.Consent, dst.Net, dst.Currency, dst.PurchaseDays = o.Consent, o.Net, o.Currency, o.days(value.PurchaseDays)
 	return nil
 }

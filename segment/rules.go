@@ -167,7 +167,6 @@ type rules struct {
 	loyalMinF, loyalMinM        uint8
 	loyalMinAOV                 uint8
 	interestWindow              float64
-	bins                        int
 }
 
 func orDays(d, def time.Duration) float64 {
@@ -248,10 +247,6 @@ func (o *Options) compile() (rules, error) {
 	default:
 		return bad("rule %v", opt.Rule)
 	}
-	r.bins = 5
-	if opt.RFM != nil && opt.RFM.Bins != 0 {
-		r.bins = opt.RFM.Bins
-	}
 	return r, nil
 }
 
@@ -323,19 +318,16 @@ func (r *rules) stage(o *Observation) Stage {
 	return StageActive
 }
 
-// onGrid maps a score on a B-bin grid to the 1–5 grid: ⌈5·s ÷ B⌉.
-func onGrid(s uint8, bins int) uint8 { return uint8((5*int(s) + bins - 1) / bins) }
-
-// shopType returns o's shop type.
-func (r *rules) shopType(o *Observation, st Stage, rfm value.RFMScore) ShopType {
+// shopType returns o's shop type; grid is o's RFM score read on the 1–5
+// grid ([value.RFMScorer.OnGrid]).
+func (r *rules) shopType(o *Observation, st Stage, grid value.RFMScore) ShopType {
 	interest := o.Interacted && float64(o.SinceInteraction) <= r.interestWindow &&
 		(!o.purchased() || float64(o.SinceInteraction) < o.Values[value.Recency])
 	switch {
 	case st == StageLost && !interest && o.boughtBefore():
 		return ShopLost
 	case (st == StageNew || st == StageActive) && o.purchased() &&
-		onGrid(rfm.F, r.bins) >= r.loyalMinF && onGrid(rfm.AOV, r.bins) >= r.loyalMinAOV &&
-		onGrid(rfm.M, r.bins) >= r.loyalMinM:
+		grid.F >= r.loyalMinF && grid.AOV >= r.loyalMinAOV && grid.M >= r.loyalMinM:
 		return ShopLoyal
 	case interest:
 		return ShopPotential

@@ -61,11 +61,12 @@ func TestQuadrantsAgreeWithPrintedMeans(t *testing.T) {
 func TestPermutationAndScalingKeepSegments(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		specs := genPopulation(t)
-		_, want := classify(t, inputs(t, specs, 1), nil)
-		_, perm := classify(t, rapid.Permutation(inputs(t, specs, 1)).Draw(t, "perm"), nil)
+		opts := &segment.Options{RFM: &value.RFMOptions{Bins: rapid.IntRange(2, 10).Draw(t, "bins")}}
+		_, want := classify(t, inputs(t, specs, 1), opts)
+		_, perm := classify(t, rapid.Permutation(inputs(t, specs, 1)).Draw(t, "perm"), opts)
 		require.Equal(t, want, perm, "permutation")
 		c := rapid.SampledFrom([]int64{2, 3, 1000}).Draw(t, "scale")
-		_, scaled := classify(t, inputs(t, specs, c), nil)
+		_, scaled := classify(t, inputs(t, specs, c), opts)
 		for id, r := range want {
 			s := scaled[id]
 			require.Equal(t, r.Quadrant, s.Quadrant, "%s quadrant", id)

@@ -2,6 +2,7 @@ package value
 
 import (
 	"fmt"
+	"math/big"
 	"math/bits"
 
 	"github.com/shopspring/decimal"
@@ -34,13 +35,17 @@ const (
 	// Discounts − Refunded − Credited (money); negative when the refunds
 	// and credits exceed the sales of the history.
 	Revenue
-	// Units is the number of units kept: Summary.Units − ReturnedUnits;
-	// negative when more units came back than the history sold.
+	// Units is the number of units kept, Summary.KeptUnits(): units
+	// bought less those sent back for a refund (an exchange swaps units
+	// and keeps the number); negative when more units came back than the
+	// history sold.
 	Units
 	// Orders is the number of orders placed: Summary.Orders.
 	Orders
-	// AverageOrderValue is Net ÷ Orders (money), negative when Net is;
-	// unknown without orders.
+	// AverageOrderValue is Net ÷ Orders (money), the float64 nearest the
+	// exact quotient, so that customers who spend the same per purchase
+	// tie at any scale of the amounts; negative when Net is; unknown
+	// without orders.
 	AverageOrderValue
 	// FullPriceShare is the share of the net paid at full price,
 	// Summary.FullPriceShare() in [0, 1]: interest in the brand itself
@@ -218,13 +223,17 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	acc.add(s.Refunded, -1)
 	acc.add(s.Credited, -1)
 	net := acc.float()
+	aov := 0.0
+	if s.Orders > 0 {
+		aov = acc.quo(int64(s.Orders))
+	}
 	acc.add(s.Cost, -1)
 	dst.Set(Profit, acc.float())
 	dst.Set(Revenue, net)
-	dst.Set(Units, float64(s.Units-s.ReturnedUnits))
+	dst.Set(Units, float64(s.KeptUnits()))
 	dst.Set(Orders, float64(s.Orders))
 	if s.Orders > 0 {
-		dst.Set(AverageOrderValue, net/float64(s.Orders))
+		dst.Set(AverageOrderValue, aov)
 	}
 	if fp := Float(s.FullPriceNet); net > 0 && fp > 0 {
 		dst.Set(FullPriceShare, min(fp/net, 1))
@@ -350,6 +359,33 @@ func (a *exactSum) float() float64 {
 		return float64(a.c) * pow10[a.e]
 	}
 	return Float(decimal.New(a.c, a.e))
+}
+
+// quo returns the sum divided by n > 0, correctly rounded: the float64
+// nearest the exact quotient, so that equal quotients of different sums
+// (0.09 in 3 orders, 0.06 in 2) are equal floats at any scale. Dividing
+// the rounded float of the sum instead rounds twice and can split them.
+func (a *exactSum) quo(n int64) float64 {
+	switch {
+	case !a.big && a.c == 0:
+		return 0
+	case !a.big && a.c < exact53 && a.c > -exact53 && n < exact53 && a.e >= -22 && a.e <= 22:
+		// Both operands exact integers below 2⁵³: one correctly rounded
+		// division.
+		if a.e <= 0 {
+			if d := float64(n) * pow10[-a.e]; d <= exact53 {
+				return float64(a.c) / d
+			}
+		} else if m := float64(a.c) * pow10[a.e]; m <= exact53 && m >= -exact53 {
+			return m / float64(n)
+		}
+	}
+	d := a.exact
+	if !a.big {
+		d = decimal.New(a.c, a.e)
+	}
+	f, _ := new(big.Rat).Quo(d.Rat(), big.NewRat(n, 1)).Float64()
+	return f
 }
 
 // small returns d's coefficient and exponent when the coefficient is

@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/internal/enumtext"
@@ -20,6 +21,17 @@ const (
 	// magnitude, keeps the order of customers, handles 0 and negative
 	// profit, and — because s scales with the amounts — is unchanged when
 	// every amount is multiplied by the same positive constant.
+	//
+	// On a min–max measure over values ≥ 0 a customer whose own value
+	// rises never scores lower after a refit: a rise from a positive
+	// value can only raise s, which lifts every score below the top, and
+	// one from 0 starts at the bottom. With negative values in the
+	// population that no longer holds: a customer rising towards 0 can
+	// lower s (from −2 to −1 in 0, 0, 1, −2, −51 halves it), and a
+	// positive one raising s shrinks the positive side against the
+	// negative one, so a refitted score can fall a little (by 0.0002 in
+	// that example) although the customer's value rose. The order of the
+	// customers within one fit is always kept.
 	Log
 )
 
@@ -156,7 +168,9 @@ type Measure struct {
 // (within 1e-9; the leaves' global weights are then rescaled to sum to
 // exactly 1). When Pairwise is set, the children's weights are instead
 // derived from it by [AHP] (row i compares child i), and a matrix with
-// CR ≥ 0.1 is an error.
+// CR ≥ 0.1 is an error. Name is required, is unique among its siblings
+// (current and potential are siblings) and holds no "/", so that a path
+// such as "potential/growth/recent-spend" names one node.
 type Node struct {
 	Name     string
 	Weight   float64
@@ -200,6 +214,9 @@ func (m *Model) compile() ([]Leaf, error) {
 		return nil, &ModelError{Reason: fmt.Sprintf("kind %v: must be consumer or intermediary", m.Kind)}
 	}
 	top := []Node{m.Current, m.Potential}
+	if err := checkSiblings("", top); err != nil {
+		return nil, err
+	}
 	if err := checkWeights("", top); err != nil {
 		return nil, err
 	}
@@ -228,6 +245,9 @@ func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) 
 	if n.Name == "" {
 		return &ModelError{Path: path, Reason: "node without a name"}
 	}
+	if strings.Contains(n.Name, "/") {
+		return &ModelError{Path: path, Reason: fmt.Sprintf(`name %q: "/" separates the names of a path`, n.Name)}
+	}
 	if n.Measure != nil {
 		if len(n.Children) > 0 {
 			return &ModelError{Path: path, Reason: "a leaf (with a measure) cannot have children"}
@@ -246,6 +266,9 @@ func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) 
 	}
 	if level >= 4 {
 		return &ModelError{Path: path, Reason: "more than four levels: a level-4 node must be a measurable indicator"}
+	}
+	if err := checkSiblings(path, n.Children); err != nil {
+		return err
 	}
 	var weights []float64
 	if n.Pairwise != nil {
@@ -274,6 +297,23 @@ func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) 
 		}
 		if err := flatten(c, path+"/"+c.Name, w*cw, level+1, cur, out); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkSiblings refuses two siblings of one name, so that a path (of a
+// [Leaf], a [Part] or a [ModelError]) names one node.
+func checkSiblings(path string, nodes []Node) error {
+	for i := range nodes {
+		for j := range i {
+			if nodes[i].Name != "" && nodes[i].Name == nodes[j].Name {
+				p := nodes[i].Name
+				if path != "" {
+					p = path + "/" + p
+				}
+				return &ModelError{Path: p, Reason: fmt.Sprintf("another sibling is named %q", nodes[i].Name)}
+			}
 		}
 	}
 	return nil

@@ -62,6 +62,10 @@ func TestModelErrors(t *testing.T) {
 		{"zero weight", func(m *value.Model) { m.Current.Children[0].Weight = 0; m.Current.Children[1].Weight = 1 }, "must be positive"},
 		{"NaN weight", func(m *value.Model) { m.Current.Children[0].Weight = math.NaN() }, "must be positive"},
 		{"no name", func(m *value.Model) { m.Current.Children[0].Name = "" }, "without a name"},
+		// A path names one node: siblings have distinct names without "/".
+		{"twin siblings", func(m *value.Model) { m.Current.Children[1].Name = "a" }, `"current/a": another sibling is named "a"`},
+		{"twin top nodes", func(m *value.Model) { m.Potential.Name = "current" }, `another sibling is named "current"`},
+		{"slash in a name", func(m *value.Model) { m.Potential.Children[0].Name = "x/y" }, `"/"`},
 		{"empty node", func(m *value.Model) { m.Potential.Children[0].Measure = nil }, "neither"},
 		{"leaf at level 2", func(m *value.Model) { m.Potential = lf("potential", 0.5) }, "indicators below"},
 		{"leaf with children", func(m *value.Model) {

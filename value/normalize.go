@@ -260,8 +260,10 @@ const gapK = 1
 // (u − lo) ÷ (a + λ·(u − a) − lo) does not fall, because lo ≥ a; when
 // anyone else rises, the bound does not move. The bounds are continuous
 // in the values, never snapped to a population value, which would jump.
-// So a customer's score never falls when only its own value rises
-// (TestBuyingMoreNeverLowersCurrentValue, TestFencesKeepTheProperties).
+// So the clipping never makes a customer's score fall when only its own
+// value rises (TestBuyingMoreNeverLowersCurrentValue,
+// TestFencesKeepTheProperties); the scale of the Log transform can, with
+// negative values in the population (see [Log]).
 func clipBounds(s *sample, w float64, n int64, nm *norm) (lo, hi float64) {
 	k := int64(math.Floor(w * float64(n-1)))
 	// Tukey's hinges lie at depth (⌊(n + 1) ÷ 2⌋ + 1) ÷ 2 from each end:

@@ -103,8 +103,15 @@ type RFMOptions struct {
 	// Bins is the number of scores, 2 … 10; 0 means 5.
 	Bins int
 	// Rules map R and F scores to segments; nil means DefaultRFMRules.
-	// Rules are written on the 1–5 grid: with B bins a score s is read
-	// as ⌈5·s ÷ B⌉. They must cover the whole grid.
+	// Rules are written on the 1–5 grid: with B bins a score s, which
+	// stands for the shares (s − 1) ÷ B … s ÷ B of the population, is
+	// read as the cell holding the centre of that span,
+	// 1 + ⌊5·(2s − 1) ÷ 2B⌋, so that mirrored scores read as mirrored
+	// cells (with 3 bins: 1, 3, 5; with 4: 1, 2, 4, 5; with 5 and 10
+	// the reading is ⌈5·s ÷ B⌉); the middle score 1 + ⌊B ÷ 2⌋ of a
+	// constant column (see [RFMScorer]) reads as 3 with any B, since
+	// it tells the customers apart in nothing. [RFMScorer.OnGrid]
+	// gives the reading. They must cover the whole grid.
 	Rules []RFMRule
 }
 
@@ -252,17 +259,18 @@ func (s *RFMStats) CheckMerge(o *RFMStats) error {
 // bought yet is valid: everybody scores 1 in every column.
 func (s *RFMStats) Scorer() *RFMScorer {
 	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n}
-	for r := 1; r <= 10; r++ {
-		for f := 1; f <= 10; f++ {
-			if r <= s.bins && f <= s.bins {
-				sc.grid[r][f] = s.grid[(5*r+s.bins-1)/s.bins][(5*f+s.bins-1)/s.bins]
-			}
-		}
-	}
 	sc.r = cuts(&s.r, s.bins)
 	sc.f = cuts(&s.f, s.bins)
 	sc.m = cuts(&s.m, s.bins)
 	sc.a = cuts(&s.a, s.bins)
+	for i, x := range []*sample{&s.r, &s.f, &s.m, &s.a} {
+		sc.flat[i] = len(x.vals) == 1 // compacted by cuts
+	}
+	for r := 1; r <= s.bins; r++ {
+		for f := 1; f <= s.bins; f++ {
+			sc.grid[r][f] = s.grid[sc.read(0, uint8(r))][sc.read(1, uint8(f))]
+		}
+	}
 	return sc
 }
 
@@ -304,9 +312,10 @@ func cuts(s *sample, bins int) [9]float64 {
 // Ties get the same score, whatever the order of the customers; a
 // column with fewer distinct values than bins leaves some scores unused;
 // a constant column (or a population of one) gives everybody the middle
-// score 1 + ⌊B ÷ 2⌋ (3 of 5). A value not seen in the fit scores like
-// the largest fitted value at or below it. Recency is scored reversed
-// (fewer days is better). Spend per purchase ([RFMScore].AOV) is scored
+// score 1 + ⌊B ÷ 2⌋ (3 of 5), which the segment rules read as 3 with any
+// number of bins ([RFMOptions], [RFMScorer.OnGrid]). A value not seen in
+// the fit scores like the largest fitted value at or below it. Recency is
+// scored reversed (fewer days is better). Spend per purchase ([RFMScore].AOV) is scored
 // the same way over the buyers whose spend per purchase is known.
 type RFMScorer struct {
 	kind       customer.Kind
@@ -314,6 +323,9 @@ type RFMScorer struct {
 	n          int64
 	r, f, m, a [9]float64
 	grid       [11][11]RFMSegment
+	// flat tells, for R, F, M and AOV, whether every fitted customer
+	// has the same value.
+	flat [4]bool
 }
 
 // Bins returns the number of scores.
@@ -338,6 +350,33 @@ func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
 // reached is +Inf.
 func (sc *RFMScorer) AOVCuts() (spendPerPurchase []float64) {
 	return append([]float64(nil), sc.a[:sc.bins-1]...)
+}
+
+// OnGrid returns s, a score of this scorer, with its R, F, M and AOV
+// read on the 1–5 grid of the segment rules, as the segment was found
+// (see [RFMOptions]); the segment is kept.
+func (sc *RFMScorer) OnGrid(s RFMScore) RFMScore {
+	s.R, s.F, s.M, s.AOV = sc.read(0, s.R), sc.read(1, s.F), sc.read(2, s.M), sc.read(3, s.AOV)
+	return s
+}
+
+// read maps score v of column col (R, F, M, AOV) to the 1–5 grid: the
+// middle score of a constant column to 3, any other score to the grid
+// cell holding the centre of its share of the population,
+// 1 + ⌊5·(2v − 1) ÷ 2B⌋.
+func (sc *RFMScorer) read(col int, v uint8) uint8 {
+	if sc.flat[col] && int(v) == 1+sc.bins/2 {
+		return 3
+	}
+	return gridCell(v, sc.bins)
+}
+
+// gridCell is 1 + ⌊5·(2v − 1) ÷ 2B⌋, the cell of the 1–5 grid holding
+// the centre (v − ½) ÷ B of score v's share of the population (a v
+// outside 1 … B, which no scorer gives, is clamped to it).
+func gridCell(v uint8, bins int) uint8 {
+	v = min(max(v, 1), uint8(bins))
+	return uint8(1 + 5*(2*int(v)-1)/(2*bins))
 }
 
 func score(c *[9]float64, bins int, x float64) uint8 {

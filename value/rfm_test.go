@@ -139,12 +139,19 @@ func TestRFMNoPurchaseAndBadInput(t *testing.T) {
 	require.Error(t, err)
 }
 
-// rfmScores fits RFM on the population and returns the scores by ID.
-// Split into shards, the odd shards are compacted before they merge.
+// rfmScores fits RFM over shards of pop and returns every customer's
+// score.
 func rfmScores(t tb, pop []value.Indicators, shards int) map[customer.ID]value.RFMScore {
+	out, _ := rfmScoresBins(t, pop, shards, 0)
+	return out
+}
+
+// rfmScoresBins fits RFM with bins (0: the default) over shards of pop
+// and returns every customer's score and its reading on the 1–5 grid.
+func rfmScoresBins(t tb, pop []value.Indicators, shards, bins int) (scores, grid map[customer.ID]value.RFMScore) {
 	var all *value.RFMStats
 	for sh := 0; sh < shards; sh++ {
-		s, err := value.NewRFMStats(pop[0].Kind, nil)
+		s, err := value.NewRFMStats(pop[0].Kind, &value.RFMOptions{Bins: bins})
 		require.NoError(t, err)
 		for i := range pop {
 			if i%shards == sh {
@@ -161,13 +168,18 @@ func rfmScores(t tb, pop []value.Indicators, shards int) map[customer.ID]value.R
 		}
 	}
 	sc := all.Scorer()
-	out := map[customer.ID]value.RFMScore{}
+	scores, grid = map[customer.ID]value.RFMScore{}, map[customer.ID]value.RFMScore{}
 	for i := range pop {
 		s, err := sc.Score(&pop[i])
 		require.NoError(t, err)
-		out[pop[i].ID] = s
+		g := sc.OnGrid(s)
+		require.Equal(t, s.Segment, g.Segment)
+		for _, v := range []uint8{g.R, g.F, g.M, g.AOV} {
+			require.True(t, v >= 1 && v <= 5, "grid reading %+v", g)
+		}
+		scores[pop[i].ID], grid[pop[i].ID] = s, g
 	}
-	return out
+	return scores, grid
 }
 
 func TestRFMInvariants(t *testing.T) {
@@ -179,10 +191,16 @@ func TestRFMInvariants(t *testing.T) {
 		for i, s := range specs {
 			pop[i], scaled[i] = extract(t, s, 1), extract(t, s, c)
 		}
-		want := rfmScores(t, pop, 1)
-		require.Equal(t, want, rfmScores(t, scaled, 1), "scaling amounts")
-		require.Equal(t, want, rfmScores(t, rapid.Permutation(pop).Draw(t, "perm"), 1), "permutation")
-		require.Equal(t, want, rfmScores(t, pop, rapid.IntRange(2, 4).Draw(t, "shards")), "merged shards")
+		bins := rapid.IntRange(2, 10).Draw(t, "bins")
+		want, wantGrid := rfmScoresBins(t, pop, 1, bins)
+		for name, p := range map[string][]value.Indicators{"scaling amounts": scaled, "permutation": rapid.Permutation(pop).Draw(t, "perm")} {
+			got, grid := rfmScoresBins(t, p, 1, bins)
+			require.Equal(t, want, got, name)
+			require.Equal(t, wantGrid, grid, name)
+		}
+		got, grid := rfmScoresBins(t, pop, rapid.IntRange(2, 4).Draw(t, "shards"), bins)
+		require.Equal(t, want, got, "merged shards")
+		require.Equal(t, wantGrid, grid, "merged shards")
 	})
 }
 
@@ -271,4 +289,84 @@ func TestPropertyLowerSpendPerPurchaseNeverScoresHigher(t *testing.T) {
 			require.Equal(t, want, got)
 		}
 	})
+}
+
+// TestRFMConstantColumnsReadAsMiddleForEveryBinCount: a column on which
+// every customer is equal says nothing about anybody, so on the 1–5 grid
+// of the segment rules it reads as the middle, 3, whatever the number of
+// bins: a population that all bought once, the same number of days ago,
+// needs attention (R = 3, F = 3) with 2 … 10 bins alike, as with 5.
+func TestRFMConstantColumnsReadAsMiddleForEveryBinCount(t *testing.T) {
+	for bins := 2; bins <= 10; bins++ {
+		for _, n := range []int{1, 2, 7} {
+			var pop []value.Indicators
+			for i := range n {
+				pop = append(pop, rfmx(fmt.Sprint(i), 30, 1, float64(10*(i+1))))
+			}
+			sc := rfmFit(t, &value.RFMOptions{Bins: bins}, pop)
+			for i := range pop {
+				s, err := sc.Score(&pop[i])
+				require.NoError(t, err)
+				assert.Equal(t, uint8(1+bins/2), s.R, "%d bins: the documented score of a constant column", bins)
+				assert.Equal(t, value.NeedsAttention, s.Segment, "%d bins, %d customers", bins, n)
+				g := sc.OnGrid(s)
+				assert.Equal(t, uint8(3), g.R, "%d bins", bins)
+				assert.Equal(t, uint8(3), g.F, "%d bins", bins)
+			}
+		}
+	}
+}
+
+// TestRFMGridReadingIsSymmetric: with B bins, score s and score B + 1 − s
+// cover mirrored shares of the population, so they read as mirrored
+// cells of the 1–5 grid; the lowest score reads as 1 whenever a bin fits
+// within the lowest fifth, so that every segment of the grid, "lost"
+// included, is reachable with 3 bins or more.
+func TestRFMGridReadingIsSymmetric(t *testing.T) {
+	for bins := 2; bins <= 10; bins++ {
+		var pop []value.Indicators
+		for i := 1; i <= bins; i++ {
+			pop = append(pop, rfmx(fmt.Sprint(i), float64(bins+1-i), float64(i), float64(i)))
+		}
+		sc := rfmFit(t, &value.RFMOptions{Bins: bins}, pop)
+		var reads []uint8
+		for i := range pop {
+			s, err := sc.Score(&pop[i])
+			require.NoError(t, err)
+			require.Equal(t, uint8(i+1), s.F, "%d bins: one customer per bin", bins)
+			g := sc.OnGrid(s)
+			require.Equal(t, g.R, g.F)
+			reads = append(reads, g.F)
+		}
+		for i := range reads {
+			assert.Equal(t, uint8(6), reads[i]+reads[bins-1-i], "%d bins: %v", bins, reads)
+		}
+		if bins >= 3 {
+			s, _ := sc.Score(&pop[0])
+			assert.Equal(t, value.Lost, s.Segment, "%d bins: the least recent, least frequent", bins)
+		}
+	}
+}
+
+// TestSpendPerPurchaseTiesSurviveScaling: two customers who spend the
+// same per purchase (0.09 € in 3 orders, 0.06 € in 2) tie in
+// AverageOrderValue, and so in the AOV score, in any currency unit:
+// multiplying every amount by the same constant splits no tie.
+func TestSpendPerPurchaseTiesSurviveScaling(t *testing.T) {
+	three := spec{ID: "three", Kind: customer.Consumer}
+	two := spec{ID: "two", Kind: customer.Consumer}
+	for i := range 3 {
+		three.Buys = append(three.Buys, buy{DaysAgo: 10 + 30*i, Qty: 1, Cents: 3})
+	}
+	for i := range 2 {
+		two.Buys = append(two.Buys, buy{DaysAgo: 10 + 30*i, Qty: 1, Cents: 3})
+	}
+	for _, c := range []int64{1, 3, 7, 11, 1000, 123456789} {
+		pop := []value.Indicators{extract(t, three, c), extract(t, two, c)}
+		a, _ := pop[0].Get(value.AverageOrderValue)
+		b, _ := pop[1].Get(value.AverageOrderValue)
+		require.Equal(t, a, b, "×%d", c)
+		got := rfmScores(t, pop, 1)
+		assert.Equal(t, got["three"].AOV, got["two"].AOV, "×%d", c)
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -477,6 +479,12 @@ func TestExtractMatchesSummary(t *testing.T) {
 		} else {
 			require.False(t, x.Known(value.Recency))
 		}
+		if sum.Orders > 0 {
+			// The nearest float64 of the exact quotient Net ÷ Orders.
+			want, _ := new(big.Rat).Quo(sum.Net().Rat(), big.NewRat(int64(sum.Orders), 1)).Float64()
+			v, _ = x.Get(value.AverageOrderValue)
+			require.Equal(t, want, v)
+		}
 	})
 }
 
@@ -563,4 +571,29 @@ func TestExtractRejectsAKindMismatch(t *testing.T) {
 
 	c.Kind = customer.Consumer
 	require.NoError(t, value.Extract(sum, c, &x))
+}
+
+// The units indicator counts the units the customer keeps: an exchange
+// swaps units and keeps their number, a refund takes them back.
+func TestUnitsKeptAfterExchanges(t *testing.T) {
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	o := customer.Order{ID: "o1", CustomerID: "c", Time: at, Channel: customer.Online, Currency: "EUR",
+		Lines: []customer.Line{{ID: "l1", Category: "knitwear", Quantity: 3, UnitPrice: decimal.NewFromInt(30)}}}
+	s := customer.NewSummary("c", customer.Consumer, at.AddDate(0, 1, 0), nil)
+	require.NoError(t, s.AddOrder(o))
+	for _, r := range []customer.Return{
+		{ID: "r1", OrderID: "o1", CustomerID: "c", Time: at.AddDate(0, 0, 3), Kind: customer.Exchange, Reason: customer.SizeFit,
+			Lines: []customer.ReturnLine{{LineID: "l1", Quantity: -1}}},
+		{ID: "r2", OrderID: "o1", CustomerID: "c", Time: at.AddDate(0, 0, 5), Kind: customer.Refund, Reason: customer.SizeFit,
+			Lines: []customer.ReturnLine{{LineID: "l1", Quantity: -1}}},
+	} {
+		require.NoError(t, s.AddReturn(r, o))
+	}
+	require.Equal(t, 2, s.ReturnedUnits)
+	var x value.Indicators
+	require.NoError(t, value.Extract(s, nil, &x))
+	v, ok := x.Get(value.Units)
+	require.True(t, ok)
+	assert.Equal(t, 2.0, v, "three bought, one exchanged, one refunded")
+	assert.Equal(t, float64(s.KeptUnits()), v)
 }
