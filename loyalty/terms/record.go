@@ -67,12 +67,15 @@ func (r Record) MeanDaysLate() (float64, bool) {
 // give a Record with no invoices.
 //
 // It reports every fault at once in a [*customer.ValidationError] for the
-// record `payment record of customer "id"`: a settlement of another
-// customer than the first's ("settlements[i].customer"), as of another
-// instant ("settlements[i].as_of"), in another currency or without one
-// ("settlements[i].amount"), with an empty invoice ID or the ID of an
-// earlier settlement ("settlements[i].invoice"). A rejected call returns
-// the zero Record.
+// record `payment record of customer "id"`: a first settlement without a
+// customer, or one of another customer than the first's
+// ("settlements[i].customer"), as of another instant
+// ("settlements[i].as_of"), in another currency or without one
+// ("settlements[i].amount"), owing a negative amount or one in another
+// currency than its amount ("settlements[i].owed"), with negative days
+// late ("settlements[i].days_late"), with an empty invoice ID or the ID
+// of an earlier settlement ("settlements[i].invoice"). A rejected call
+// returns the zero Record.
 func NewRecord(settlements []Settlement) (Record, error) {
 	if len(settlements) == 0 {
 		return Record{}, nil
@@ -87,16 +90,35 @@ func NewRecord(settlements []Settlement) (Record, error) {
 		f := "settlements[" + strconv.Itoa(i) + "]."
 		if s.Customer != s0.Customer {
 			p.add(f+"customer", customer.CodeMismatch, "is %q, the first settlement's is %q", s.Customer, s0.Customer)
+		} else if i == 0 && s.Customer == "" {
+			p.add(f+"customer", customer.CodeRequired, "is empty")
 		}
 		if !s.AsOf.Equal(s0.AsOf) {
 			p.add(f+"as_of", customer.CodeMismatch, "is %s, the first settlement's is %s",
 				s.AsOf.Format(time.RFC3339Nano), s0.AsOf.Format(time.RFC3339Nano))
 		}
+		amountOK := false
 		switch c := s.Amount.Currency(); {
 		case !c.Valid():
 			p.add(f+"amount", customer.CodeUnknown, "unknown currency %q", string(c))
 		case c != cur:
 			p.add(f+"amount", customer.CodeMismatch, "is in %s, the first settlement's is in %s", c, cur)
+		default:
+			amountOK = true
+		}
+		// Owed is summed into Open: in the amount's currency (the zero
+		// Money is nothing owed) and not negative.
+		switch c := s.Owed.Currency(); {
+		case !amountOK:
+		case c != cur && !(c == "" && s.Owed.IsZero()):
+			p.add(f+"owed", customer.CodeMismatch, "is in %q, the settlement's amount is in %s", string(c), cur)
+		case !customer.AmountInRange(s.Owed.Amount()):
+			p.add(f+"owed", customer.CodeRange, "%s is too large or too precise", brief(s.Owed.Amount()))
+		case s.Owed.Sign() < 0:
+			p.add(f+"owed", customer.CodeNegative, "must not be negative, is %s", s.Owed)
+		}
+		if s.DaysLate < 0 {
+			p.add(f+"days_late", customer.CodeNegative, "must not be negative, is %d", s.DaysLate)
 		}
 		if j, dup := seen[s.Invoice]; dup {
 			p.add(f+"invoice", customer.CodeDuplicate, "invoice %q is also settlements[%d]", s.Invoice, j)

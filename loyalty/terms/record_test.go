@@ -101,6 +101,12 @@ func TestNewRecordRejects(t *testing.T) {
 			[]string{"settlements[5].invoice duplicate"}},
 		{"no invoice ID", func(s []terms.Settlement) []terms.Settlement { s[0].Invoice = ""; return s },
 			[]string{"settlements[0].invoice required"}},
+		{"owed in another currency", func(s []terms.Settlement) []terms.Settlement { s[3].Owed = money(t, "400", "USD"); return s },
+			[]string{"settlements[3].owed mismatch"}},
+		{"negative owed", func(s []terms.Settlement) []terms.Settlement { s[4].Owed = money(t, "-700", "EUR"); return s },
+			[]string{"settlements[4].owed negative"}},
+		{"negative days late", func(s []terms.Settlement) []terms.Settlement { s[2].DaysLate = -7; return s },
+			[]string{"settlements[2].days_late negative"}},
 		{"the zero settlement", func(s []terms.Settlement) []terms.Settlement { return append(s, terms.Settlement{}) },
 			[]string{"settlements[5].amount unknown", "settlements[5].as_of mismatch", "settlements[5].customer mismatch", "settlements[5].invoice required"}},
 	} {
@@ -111,4 +117,15 @@ func TestNewRecordRejects(t *testing.T) {
 			assert.Equal(t, terms.Record{}, r)
 		})
 	}
+}
+
+// A record needs a customer: settlements without one are rejected.
+func TestNewRecordRejectsNoCustomer(t *testing.T) {
+	s := dealerSettlements(t)
+	for i := range s {
+		s[i].Customer = ""
+	}
+	r, err := terms.NewRecord(s)
+	assert.Equal(t, []string{"settlements[0].customer required"}, fields(t, err))
+	assert.Equal(t, terms.Record{}, r)
 }

@@ -190,17 +190,21 @@ func (inv Invoice) settle(payments []Payment, asOf time.Time) Settlement {
 		s.DaysLate = max(0, int(asOfDay-inv.Due))
 		s.Overdue = s.DaysLate > 0
 	}
-	s.Explain = s.explain(dayOf(s.SettledAt, inv.Location))
+	s.Explain = s.explain(dayOf(s.SettledAt, inv.Location), money(early, cur))
 	return s
 }
 
-// explain says how s was reached; settledOn is the day of SettledAt.
-func (s *Settlement) explain(settledOn customer.Date) string {
+// explain says how s was reached; settledOn is the day of SettledAt,
+// early the sum of the payments on or before DiscountUntil.
+func (s *Settlement) explain(settledOn customer.Date, early customer.Money) string {
 	var e string
 	switch {
 	case s.Settled && s.Discount.Sign() > 0:
 		e = fmt.Sprintf("settled %s with the cash discount of %s: %s paid by %s",
-			settledOn, s.Discount, s.Paid, s.DiscountUntil)
+			settledOn, s.Discount, early, s.DiscountUntil)
+		if !early.Equal(s.Paid) {
+			e += fmt.Sprintf(", %s in all", s.Paid)
+		}
 	case s.Settled && s.DaysLate == 0:
 		e = fmt.Sprintf("settled %s, on time (due %s): %s paid", settledOn, s.Due, s.Paid)
 	case s.Settled:

@@ -66,7 +66,7 @@ func TestSettle(t *testing.T) {
 		{"a payment after the discount is taken is overpaid", func(t *testing.T) []terms.Payment {
 			return []terms.Payment{pay(t, "P1", on(8, 9, 0, 0), "686.00"), pay(t, "P2", on(20, 9, 0, 0), "14.00")}
 		}, asOf, want{true, on(8, 9, 0, 0), "700", "14", "0", "14", "0", 0, false,
-			"settled 2025-03-08 with the cash discount of 14.00 EUR: 700.00 EUR paid by 2025-03-13; 14.00 EUR overpaid"}},
+			"settled 2025-03-08 with the cash discount of 14.00 EUR: 686.00 EUR paid by 2025-03-13, 700.00 EUR in all; 14.00 EUR overpaid"}},
 		{"partial within the period earns no partial discount", func(t *testing.T) []terms.Payment {
 			return []terms.Payment{pay(t, "P1", on(8, 9, 0, 0), "400.00"), pay(t, "P2", on(30, 9, 0, 0), "300.00")}
 		}, asOf, want{true, on(30, 9, 0, 0), "700", "0", "0", "0", "0", 0, false,

@@ -290,13 +290,15 @@ func (inv Invoice) Validate() error {
 		}
 	}
 	if timeOK {
+		// The distances in days are taken in int64: between two Dates
+		// they need not fit a Date.
 		if day := dayOf(inv.Issued, inv.Location); inv.DiscountUntil < day {
 			p.add("discount_until", customer.CodeOrder, "%s is before the invoice's day %s", inv.DiscountUntil, day)
-		} else if inv.DiscountUntil-day > MaxDays {
+		} else if int64(inv.DiscountUntil)-int64(day) > MaxDays {
 			p.add("discount_until", customer.CodeRange, "%s is more than %d days after the invoice's day %s", inv.DiscountUntil, MaxDays, day)
 		} else if inv.Due < inv.DiscountUntil {
 			p.add("due", customer.CodeOrder, "%s is before the discount date %s", inv.Due, inv.DiscountUntil)
-		} else if inv.Due-day > MaxDays {
+		} else if int64(inv.Due)-int64(day) > MaxDays {
 			p.add("due", customer.CodeRange, "%s is more than %d days after the invoice's day %s", inv.Due, MaxDays, day)
 		}
 	}

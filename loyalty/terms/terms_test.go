@@ -1,6 +1,7 @@
 package terms_test
 
 import (
+	"math"
 	"math/big"
 	"strings"
 	"testing"
@@ -278,4 +279,29 @@ func TestLongNumberInMessage(t *testing.T) {
 	assert.Equal(t, []string{"functional[dealer] out_of_range"}, fields(t, err))
 	assert.Contains(t, err.Error(), "functional[dealer]: "+strings.Repeat("9", 40)+"…e-2 is too large or too precise")
 	assert.Less(t, len(err.Error()), 120)
+}
+
+// A discount date or due date so far from an invoice issued before 1970
+// that their distance in days does not fit a customer.Date is out of
+// range, not wrapped round into a small distance.
+func TestInvoiceValidateDaysFarFromIssue(t *testing.T) {
+	before1970 := time.Date(1965, 3, 3, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name               string
+		discountUntil, due customer.Date
+		want               []string
+	}{
+		{"discount date", math.MaxInt32 - 10, math.MaxInt32, []string{"discount_until out_of_range"}},
+		{"due date", customer.DateOf(before1970) + 10, math.MaxInt32, []string{"due out_of_range"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv, err := twoTen().Invoice("INV-1", "D-7", customer.Dealer, money(t, "1000.00", "EUR"), before1970)
+			require.NoError(t, err)
+			inv.DiscountUntil, inv.Due = tc.discountUntil, tc.due
+			assert.Equal(t, tc.want, fields(t, inv.Validate()))
+			s, err := inv.Settle(nil, before1970.Add(time.Hour))
+			assert.Equal(t, tc.want, fields(t, err))
+			assert.Equal(t, terms.Settlement{}, s)
+		})
+	}
 }
