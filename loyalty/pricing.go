@@ -30,9 +30,11 @@ type Coupon struct {
 	Code string `json:"code"`
 	// Kind is percentage or fixed amount.
 	Kind CouponKind `json:"kind"`
-	// Percent is the percentage off, for [CouponPercent] (20 = 20%).
+	// Percent is the percentage off, for [CouponPercent] (20 = 20%);
+	// zero for [CouponFixed].
 	Percent decimal.Decimal `json:"percent"`
-	// Amount is the money off, for [CouponFixed].
+	// Amount is the money off, for [CouponFixed]; zero for
+	// [CouponPercent].
 	Amount customer.Money `json:"amount"`
 	Scope  Scope          `json:"scope"`
 	// ValidFrom (inclusive) and ValidUntil (exclusive) bound when the
@@ -175,7 +177,8 @@ func (s Scope) matches(it Item) bool {
 
 // CheckCoupon checks the coupon's definition against the programme: a code, a
 // known kind, a percentage within [PricingConfig.MinPercent,
-// MaxPercent] or a positive amount in the programme's currency, a valid
+// MaxPercent] or a positive amount in the programme's currency (not
+// both: a percentage coupon has no amount, a fixed one no percentage), a valid
 // scope and window, non-negative limits, and a fixed amount and a minimum
 // spend in whole minor units of the currency (never rounded). It returns
 // a [*CouponError]; its Detail names the field at fault.
@@ -191,6 +194,10 @@ func (p *Programme) CheckCoupon(c Coupon) error {
 	case !sane(c.Percent) || !sane(c.Amount.Amount()) || !sane(c.MinSpend):
 		return refuse(RuleDefined, "a number is too large or too precise (percent %s, amount %s, min spend %s)",
 			brief(c.Percent), brief(c.Amount.Amount()), brief(c.MinSpend))
+	case c.Kind == CouponFixed && !c.Percent.IsZero():
+		return refuse(RuleDefined, "percent: %s%% on a fixed-amount coupon of %s", c.Percent.String(), c.Amount)
+	case c.Kind == CouponPercent && !c.Amount.IsZero():
+		return refuse(RuleDefined, "amount: %s on a percentage coupon of %s%%", c.Amount, c.Percent.String())
 	case c.Kind == CouponPercent && (c.Percent.LessThan(pr.MinPercent) || c.Percent.GreaterThan(pr.MaxPercent)):
 		return refuse(RuleBounds, "%s%% is outside the bounds %s%%–%s%%", c.Percent.String(), pr.MinPercent.String(), pr.MaxPercent.String())
 	case c.Kind == CouponFixed && c.Amount.Currency() != p.cfg.Currency:

@@ -193,6 +193,12 @@ func TestPriceRefusesCoupons(t *testing.T) {
 		{"huge percent", []loyalty.Coupon{pct("A", "1e999999999")}, nil, loyalty.RuleDefined},
 		// Money is whole cents: never rounded to fit.
 		{"sub-cent amount", []loyalty.Coupon{{Code: "F", Kind: loyalty.CouponFixed, Amount: eur(t, "10.005"), Scope: all, Stacking: loyalty.StackCombinable}}, nil, loyalty.RuleDefined},
+		// Which was meant, 20% or 10.00 EUR off? Neither is guessed.
+		{"fixed with a percentage", []loyalty.Coupon{{Code: "F", Kind: loyalty.CouponFixed, Amount: eur(t, "10"), Percent: dec("20"), Scope: all, Stacking: loyalty.StackCombinable}}, nil, loyalty.RuleDefined},
+		{"percentage with an amount", []loyalty.Coupon{mod(pct("A", "20"), func(c *loyalty.Coupon) { c.Amount = eur(t, "10") })}, nil, loyalty.RuleDefined},
+		// A blank value would match every line that lacks one (no series).
+		{"blank series", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.Scope = loyalty.Scope{Kind: loyalty.ScopeSeries, Values: []string{""}} })}, nil, loyalty.RuleDefined},
+		{"blank SKU among others", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.Scope = loyalty.Scope{Kind: loyalty.ScopeSKU, Values: []string{"HAT", " "}} })}, nil, loyalty.RuleDefined},
 		{"sub-cent minimum spend", []loyalty.Coupon{mod(pct("A", "10"), func(c *loyalty.Coupon) { c.MinSpend = dec("20.001") })}, nil, loyalty.RuleDefined},
 	}
 	for _, tc := range tests {
@@ -651,4 +657,48 @@ func TestMinSpendBeforeCoupons(t *testing.T) {
 		assert.Equal(t, "78.00", q.Total.StringFixed(2), "20%% of 110.00, then 10.00 off: %v", codes(cs))
 		assert.Equal(t, []string{"P20", "F10"}, []string{q.Deductions[0].Name, q.Deductions[1].Name}, "percentages first")
 	}
+}
+
+// A quantity discount applies from exactly its minimum number of units in
+// scope, counted over all the basket's lines, and not one unit before.
+func TestQuantityDiscountExactlyAtItsMinimum(t *testing.T) {
+	p := club(t) // 20% off socks from 3 units
+	at := day(2026, 5, 1)
+	price := func(items ...loyalty.Item) loyalty.Quote {
+		q, err := p.Price(loyalty.Basket{Member: "M1", Time: at, Currency: "EUR", Items: items})
+		require.NoError(t, err)
+		return q
+	}
+	q := price(item("S1", "socks", "2026-SS", "5.00", 2), item("HAT", "hats", "2026-SS", "30", 1))
+	assert.Empty(t, q.Deductions, "two pairs are one short")
+	q = price(item("S1", "socks", "2026-SS", "5.00", 2), item("S2", "socks", "2026-SS", "7.50", 1), item("HAT", "hats", "2026-SS", "30", 1))
+	require.Len(t, q.Deductions, 1)
+	assert.Equal(t, loyalty.DeductQuantity, q.Deductions[0].Kind)
+	assert.Equal(t, []string{"S1", "S2"}, q.Deductions[0].Lines)
+	assert.True(t, q.Deductions[0].Amount.Equal(dec("3.50")), "20%% of 17.50 is %s", q.Deductions[0].Amount)
+	assert.True(t, q.Total.Equal(dec("44.00")))
+}
+
+// A coupon valid until the end of 31 December in Paris is bounded by
+// that instant, whatever zone the basket's time is written in: 23:30 in
+// Paris is in, 23:30 in London (00:30 in Paris) is out.
+func TestCouponValidityIsAnInstant(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	london, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	p := club(t)
+	c := loyalty.Coupon{Code: "NYE", Kind: loyalty.CouponPercent, Percent: dec("10"), Scope: loyalty.Scope{Kind: loyalty.ScopeAll},
+		Stacking: loyalty.StackCombinable, ValidUntil: time.Date(2027, 1, 1, 0, 0, 0, 0, paris)}
+	price := func(at time.Time) error {
+		_, err := p.Price(loyalty.Basket{Member: "M1", Time: at, Currency: "EUR", Items: []loyalty.Item{item("HAT", "hats", "2026-SS", "30", 1)}, Coupons: []loyalty.Coupon{c}})
+		return err
+	}
+	require.NoError(t, price(time.Date(2026, 12, 31, 23, 30, 0, 0, paris)))
+	require.NoError(t, price(time.Date(2026, 12, 31, 22, 59, 59, 0, london)))
+	err = price(time.Date(2026, 12, 31, 23, 30, 0, 0, london))
+	var ce *loyalty.CouponError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, loyalty.RuleValidity, ce.Rule)
+	assert.Equal(t, err, price(time.Date(2027, 1, 1, 0, 0, 0, 0, paris)), "the end is exclusive")
 }

@@ -2,11 +2,14 @@ package loyalty
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -105,9 +108,10 @@ type Multiplier struct {
 	Name string `json:"name"`
 	// Factor multiplies the points, > 0 (2 = double points).
 	Factor decimal.Decimal `json:"factor"`
-	// Categories match [customer.Line.Category].
+	// Categories match [customer.Line.Category]; none may be blank.
 	Categories []string `json:"categories,omitempty"`
-	// Seasons match [customer.Line.Season], the collection ("2026-AW").
+	// Seasons match [customer.Line.Season], the collection ("2026-AW");
+	// none may be blank.
 	Seasons []string `json:"seasons,omitempty"`
 	// Channels match [customer.Order.Channel].
 	Channels []customer.Channel `json:"channels,omitempty"`
@@ -248,7 +252,8 @@ type PricingConfig struct {
 // Scope is what a coupon or discount applies to.
 type Scope struct {
 	Kind ScopeKind `json:"kind"`
-	// Values are the SKUs, categories or series; empty for [ScopeAll].
+	// Values are the SKUs, categories or series, none blank; empty for
+	// [ScopeAll].
 	Values []string `json:"values,omitempty"`
 }
 
@@ -268,7 +273,7 @@ type QuantityDiscount struct {
 type SeasonalDiscount struct {
 	Name string `json:"name"`
 	// Seasons are the collections on sale, matched against
-	// [customer.Line.Season].
+	// [customer.Line.Season]; at least one, none blank.
 	Seasons []string        `json:"seasons"`
 	Percent decimal.Decimal `json:"percent"`
 	// From (inclusive) and Until (exclusive) bound when it runs; zero
@@ -326,13 +331,27 @@ var (
 
 // DecodeProgramme decodes a JSON programme strictly (unknown fields,
 // trailing data and type errors are errors) and compiles it. Every error
-// is a [*customer.ValidationError] naming the fields at fault.
+// is a [*customer.ValidationError] naming the fields at fault by their
+// JSON paths ("tiers.levels[1].min"), also for a value its type cannot
+// read (a decimal written "1,5", an unknown name).
 func DecodeProgramme(data []byte) (*Programme, error) {
 	var c Config
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	record := "loyalty programme"
 	if err := dec.Decode(&c); err != nil {
+		// encoding/json names neither the list index of a value of the
+		// wrong type nor the field of a value its own type refuses (a
+		// decimal "1,5", an unknown name, a date without a time): find
+		// them by reading the document field by field.
+		var syn *json.SyntaxError
+		if raw := firstValue(data); !errors.As(err, &syn) && raw != nil {
+			var p problems
+			locateJSON(&p, raw, reflect.TypeFor[Config](), "")
+			if len(p.fields) > 0 {
+				return nil, p.err(record)
+			}
+		}
 		return nil, decodeError(record, data, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -341,6 +360,100 @@ func DecodeProgramme(data []byte) (*Programme, error) {
 		return nil, p.err(record)
 	}
 	return Compile(c)
+}
+
+// firstValue returns the first JSON value of data, or nil when it has
+// none that is well formed.
+func firstValue(data []byte) []byte {
+	var raw json.RawMessage
+	if json.NewDecoder(bytes.NewReader(data)).Decode(&raw) != nil {
+		return nil
+	}
+	return raw
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// locateJSON adds a problem for every value of the JSON document raw
+// that a value of type t cannot take, named by its JSON path from path
+// ("tiers.levels[1].min"), and for every object key that names no field
+// (encoding/json's rules: the tag's name, else the field's name, matched
+// exactly or else without regard to case).
+func locateJSON(p *problems, raw json.RawMessage, t reflect.Type, path string) {
+	name := path
+	if name == "" {
+		name = "(json)"
+	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return
+	}
+	pt := reflect.PointerTo(t)
+	if pt.Implements(jsonUnmarshaler) || pt.Implements(textUnmarshaler) ||
+		(t.Kind() != reflect.Struct && t.Kind() != reflect.Slice && t.Kind() != reflect.Array && t.Kind() != reflect.Pointer) {
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			var typ *json.UnmarshalTypeError
+			if errors.As(err, &typ) {
+				p.add(name, customer.CodeFormat, "want %s, got JSON %s", typ.Type, typ.Value)
+			} else {
+				p.add(name, customer.CodeFormat, "%v", err)
+			}
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		locateJSON(p, raw, t.Elem(), path)
+	case reflect.Slice, reflect.Array:
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			p.add(name, customer.CodeFormat, "want a list for %s", t)
+			return
+		}
+		for i, item := range items {
+			locateJSON(p, item, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			p.add(name, customer.CodeFormat, "want an object for %s", t)
+			return
+		}
+		fields := map[string]reflect.Type{}
+		for _, f := range reflect.VisibleFields(t) {
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || tag == "-" || (f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct) {
+				continue
+			}
+			if tag == "" {
+				tag = f.Name
+			}
+			fields[tag] = f.Type
+		}
+		keys := slices.Sorted(maps.Keys(obj))
+		for _, k := range keys {
+			at := k
+			if path != "" {
+				at = path + "." + k
+			}
+			ft, ok := fields[k]
+			if !ok {
+				for n, nt := range fields {
+					if strings.EqualFold(n, k) {
+						ft, ok = nt, true
+						break
+					}
+				}
+			}
+			if !ok {
+				p.add(at, customer.CodeUnknown, "unknown field")
+				continue
+			}
+			locateJSON(p, obj[k], ft, at)
+		}
+	}
 }
 
 func decodeError(record string, data []byte, err error) error {
@@ -600,6 +713,8 @@ func (c *Config) check(p *problems) {
 	for i, m := range c.Earn.Multipliers {
 		f := fmt.Sprintf("earn.multipliers[%d]", i)
 		checkRange(p, f+".factor", m.Factor, decimal.Zero, maxFactor, true)
+		checkBlank(p, f+".categories", m.Categories)
+		checkBlank(p, f+".seasons", m.Seasons)
 		for j, ch := range m.Channels {
 			if !ch.Valid() {
 				p.add(fmt.Sprintf("%s.channels[%d]", f, j), customer.CodeUnknown, "unknown channel %d", uint8(ch))
@@ -711,6 +826,19 @@ func checkScope(p *problems, field string, s Scope) {
 		p.add(field+".values", customer.CodeMismatch, "scope all takes no values")
 	case s.Kind != ScopeAll && len(s.Values) == 0:
 		p.add(field+".values", customer.CodeRequired, "scope %s needs at least one value", s.Kind)
+	default:
+		checkBlank(p, field+".values", s.Values)
+	}
+}
+
+// checkBlank adds a problem for every blank value of a list that lines
+// are matched against: a blank value would match every line that has
+// none (a line without a series, say), not one named.
+func checkBlank(p *problems, field string, values []string) {
+	for i, v := range values {
+		if strings.TrimSpace(v) == "" {
+			p.add(fmt.Sprintf("%s[%d]", field, i), customer.CodeRequired, "is blank")
+		}
 	}
 }
 
@@ -734,6 +862,7 @@ func (c *Config) checkPricing(p *problems) {
 		if len(s.Seasons) == 0 {
 			p.add(f+".seasons", customer.CodeRequired, "needs at least one season")
 		}
+		checkBlank(p, f+".seasons", s.Seasons)
 		checkRange(p, f+".percent", s.Percent, decimal.Zero, hundred, true)
 		checkWindow(p, f, s.From, s.Until)
 	}

@@ -6,7 +6,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -37,6 +39,24 @@ func TestProgrammeRoundTripsThroughJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, p.Config().Tiers.Levels[2].Name, q.Config().Tiers.Levels[2].Name)
 	assert.True(t, q.Config().Earn.Multipliers[1].Factor.Equal(dec("1.5")))
+
+	// Every field survives, tier maxima and times in another zone too:
+	// the programme read back writes the same document.
+	c := p.Config()
+	c.Tiers.Levels[0].Max = decimal.NewNullDecimal(dec("500"))
+	c.Tiers.Levels[1].Max = decimal.NewNullDecimal(dec("1500"))
+	c.Pricing.Seasonal[0].From = time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600))
+	p, err = loyalty.Compile(c)
+	require.NoError(t, err)
+	data, err = json.Marshal(p.Config())
+	require.NoError(t, err)
+	q, err = loyalty.DecodeProgramme(data)
+	require.NoError(t, err)
+	again, err := json.Marshal(q.Config())
+	require.NoError(t, err)
+	assert.JSONEq(t, string(data), string(again))
+	assert.True(t, q.Config().Pricing.Seasonal[0].From.Equal(c.Pricing.Seasonal[0].From))
+	assert.True(t, q.Config().Tiers.Levels[1].Max.Decimal.Equal(dec("1500")))
 }
 
 // fieldsOf returns the fields named by a validation error.
@@ -79,7 +99,7 @@ func TestDecodeProgrammeRejects(t *testing.T) {
 		{"max share above 1", edit(`"max_share": "0.5"`, `"max_share": "1.5"`), "redeem.max_share"},
 		{"negative minimum", edit(`"min_points": 100`, `"min_points": -1`), "redeem.min_points"},
 		{"negative multiplier", edit(`"factor": "2"`, `"factor": "-2"`), "earn.multipliers[0].factor"},
-		{"unknown channel", edit(`"channels": ["online"]`, `"channels": ["fax"]`), "(json)"},
+		{"unknown channel", edit(`"channels": ["online"]`, `"channels": ["fax"]`), "earn.multipliers[1].channels[0]"},
 		{"window backwards", edit(`"until": "2026-03-08T00:00:00Z"`, `"until": "2026-02-08T00:00:00Z"`), "earn.multipliers[1].until"},
 		{"negative bonus", edit(`"profile_bonus": 50`, `"profile_bonus": -50`), "earn.profile_bonus"},
 		{"negative gift", edit(`"gift": 100`, `"gift": -100`), "earn.birthday.gift"},
@@ -92,13 +112,16 @@ func TestDecodeProgrammeRejects(t *testing.T) {
 		{"no window", edit(`"window_months": 12`, `"window_months": 0`), "tiers.window_months"},
 		{"no review", edit(`"review_months": 12`, `"review_months": 0`), "tiers.review_months"},
 		{"grace longer than review", edit(`"grace_days": 30`, `"grace_days": 400`), "tiers.grace_days"},
-		{"unknown basis", edit(`"basis": "spend"`, `"basis": "visits"`), "(json)"},
-		{"unknown debt policy", edit(`"debt_policy": "debt"`, `"debt_policy": "forgive"`), "(json)"},
+		{"unknown basis", edit(`"basis": "spend"`, `"basis": "visits"`), "tiers.basis"},
+		{"unknown debt policy", edit(`"debt_policy": "debt"`, `"debt_policy": "forgive"`), "debt_policy"},
 		{"pending outlives expiry", edit(`"pending_days": 30`, `"pending_days": 400`), "pending_days"},
 		{"negative expiry", edit(`"expiry_months": 12`, `"expiry_months": -1`), "expiry_months"},
 		{"coupon bounds reversed", edit(`"min_percent": "5"`, `"min_percent": "70"`), "pricing.max_percent"},
 		{"quantity of zero", edit(`"min_quantity": 3`, `"min_quantity": 0`), "pricing.quantity[0].min_quantity"},
 		{"scope without values", edit(`"values": ["socks"]`, `"values": []`), "pricing.quantity[0].scope.values"},
+		{"blank scope value", edit(`"values": ["socks"]`, `"values": ["socks", " "]`), "pricing.quantity[0].scope.values[1]"},
+		{"blank season on sale", edit(`"seasons": ["2025-AW"]`, `"seasons": ["2025-AW", ""]`), "pricing.seasonal[0].seasons[1]"},
+		{"blank multiplier category", edit(`"categories": ["knitwear"]`, `"categories": [""]`), "earn.multipliers[0].categories[0]"},
 		{"seasonal percent negative", edit(`"percent": "30"`, `"percent": "-30"`), "pricing.seasonal[0].percent"},
 	}
 	for _, tc := range tests {
@@ -107,6 +130,44 @@ func TestDecodeProgrammeRejects(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, p)
 			assert.Contains(t, fieldsOf(t, err), tc.field, "%v", err)
+		})
+	}
+}
+
+// A value that its type cannot read (a rate written "1,5", a date
+// without a time, an unknown enumeration name) is named by its JSON
+// path, indexes included, like the problems Compile finds; so is an
+// unknown field inside a list.
+func TestDecodeProgrammeNamesTheFieldOfAnUnreadableValue(t *testing.T) {
+	base, err := os.ReadFile("testdata/programme.json")
+	require.NoError(t, err)
+	edit := func(old, new string) string {
+		require.Contains(t, string(base), old)
+		return strings.Replace(string(base), old, new, 1)
+	}
+	tests := []struct {
+		name, json, field, code string
+	}{
+		{"decimal comma", edit(`"points_per_unit": "1"`, `"points_per_unit": "1,5"`), "earn.points_per_unit", customer.CodeFormat},
+		{"redeem rate not a number", edit(`"points_per_unit": "100"`, `"points_per_unit": "a hundred"`), "redeem.points_per_unit", customer.CodeFormat},
+		{"tier min not a number", edit(`"min": "500"`, `"min": "five hundred"`), "tiers.levels[1].min", customer.CodeFormat},
+		{"tier max not a number", edit(`{"name": "member", "min": "0"}`, `{"name": "member", "min": "0", "max": true}`), "tiers.levels[0].max", customer.CodeFormat},
+		{"gift of the wrong type", edit(`"birthday_gift": 100`, `"birthday_gift": "100"`), "tiers.levels[1].birthday_gift", customer.CodeFormat},
+		{"date without a time", edit(`"from": "2026-01-01T00:00:00Z"`, `"from": "2026-01-01"`), "pricing.seasonal[0].from", customer.CodeFormat},
+		{"unknown scope kind", edit(`"kind": "category"`, `"kind": "everything"`), "pricing.quantity[0].scope.kind", customer.CodeFormat},
+		{"unknown rounding", edit(`"rounding": "down"`, `"rounding": "sideways"`), "earn.rounding", customer.CodeFormat},
+		{"unknown field in a list", edit(`{"name": "member", "min": "0"}`, `{"name": "member", "min": "0", "colour": "blue"}`), "tiers.levels[0].colour", customer.CodeUnknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := loyalty.DecodeProgramme([]byte(tc.json))
+			require.Error(t, err)
+			assert.Nil(t, p)
+			var ve *customer.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Len(t, ve.Fields, 1, "%v", err)
+			assert.Equal(t, tc.field, ve.Fields[0].Field, "%v", err)
+			assert.Equal(t, tc.code, ve.Fields[0].Code, "%v", err)
 		})
 	}
 }

@@ -140,3 +140,27 @@ func ofKind(entries []loyalty.Entry, k loyalty.EntryKind) []loyalty.Entry {
 	}
 	return out
 }
+
+// A qualifying value exactly at a tier's minimum reaches the tier, one
+// cent below does not; at the review, exactly the minimum keeps it.
+func TestTierExactlyAtTheMinimum(t *testing.T) {
+	p := club(t) // silver from 500; yearly review
+	a := joined(t, p, day(2026, 1, 5))
+	a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "499.99", 1))})
+	assert.Equal(t, 0, a.Level, "499.99 is below silver")
+	a = apply(t, p, a, day(2026, 2, 2), loyalty.Purchase{Order: order("O2", "M1", day(2026, 2, 2), line("SOCK", "socks", "0.01", 1))})
+	assert.Equal(t, 1, a.Level, "500.00 is silver")
+	assert.Equal(t, 1, p.QualifyingLevel(a, day(2026, 2, 2)))
+
+	// At the review a year on, the window (2026-02-02 12:00, 2027-02-02
+	// 12:00] leaves out the purchases of a year ago and holds exactly
+	// 500.00: silver is kept, with no grace.
+	a = apply(t, p, a, day(2027, 1, 20), loyalty.Purchase{Order: order("O3", "M1", day(2027, 1, 20), line("COAT", "coats", "500.00", 1))})
+	require.True(t, p.Qualifying(a, day(2027, 2, 2)).Equal(dec("500")))
+	_, entries, err := p.Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 2, 2))
+	require.NoError(t, err)
+	reviews := ofKind(entries, loyalty.EntryReview)
+	require.Len(t, reviews, 1, "%v", entries)
+	assert.Equal(t, 1, reviews[0].To)
+	assert.True(t, reviews[0].GraceUntil.IsZero(), "no grace at exactly the minimum")
+}
