@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -440,9 +441,11 @@ func (m Money) Split(n int) ([]Money, error) {
 
 // Allocate divides m in proportion to ratios, in whole minor units, so that
 // the parts sum exactly to m rounded half up to the minor unit. Each part
-// is rounded toward zero and the minor units left over go one each to the
-// first parts whose ratio is not zero (a part of ratio zero gets nothing).
-// Ratios must be non-negative and not all zero.
+// is its exact share rounded toward zero, and the minor units left over
+// go one each to the parts whose shares lost the most to that rounding
+// (the largest remainder method), the first of them on a tie: no part is
+// more than one minor unit from its exact share, and a part of ratio zero
+// gets nothing. Ratios must be non-negative and not all zero.
 func (m Money) Allocate(ratios ...decimal.Decimal) ([]Money, error) {
 	if len(ratios) == 0 {
 		return nil, errors.New("customer: allocate with no ratios")
@@ -460,22 +463,33 @@ func (m Money) Allocate(ratios ...decimal.Decimal) ([]Money, error) {
 	digits := m.currency.Digits()
 	whole := m.amount.Round(digits)
 	parts := make([]Money, len(ratios))
+	rems := make([]decimal.Decimal, len(ratios))
 	left := whole
 	for i, r := range ratios {
-		p, _ := whole.Mul(r).QuoRem(total, digits) // truncated toward zero
+		p, rem := whole.Mul(r).QuoRem(total, digits) // truncated toward zero
 		parts[i] = Money{amount: p, currency: m.currency}
+		rems[i] = rem.Abs()
 		left = left.Sub(p)
 	}
-	// Each part is at most its exact share, so left has the sign of whole
-	// and is fewer minor units than there are parts of non-zero ratio.
+	if left.IsZero() {
+		return parts, nil
+	}
+	// Each part lost less than one minor unit, and only a part with a
+	// remainder lost anything, so the k units left (with the sign of
+	// whole) are fewer than the parts with a remainder: the k largest
+	// remainders take one each.
 	unit := decimal.New(1, -digits)
 	if left.Sign() < 0 {
 		unit = unit.Neg()
 	}
-	for i := 0; !left.IsZero() && i < 2*len(parts); i++ {
-		k := i % len(parts)
-		if ratios[k].IsZero() {
-			continue
+	order := make([]int, len(parts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rems[order[a]].GreaterThan(rems[order[b]]) })
+	for _, k := range order {
+		if left.IsZero() || rems[k].IsZero() {
+			break
 		}
 		parts[k].amount = parts[k].amount.Add(unit)
 		left = left.Sub(unit)

@@ -60,6 +60,11 @@ func TestAllocate(t *testing.T) {
 	parts, err = mustMoney("0.02", "EUR").Allocate(d("0"), d("1"), d("1"), d("1"))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"0.00 EUR", "0.01 EUR", "0.01 EUR", "0.00 EUR"}, moneyStrings(parts), "a zero ratio gets nothing")
+	// The unit left over goes to the share that lost most to rounding:
+	// 10 % of 100.01 over lines of 0.01 and 100.00.
+	parts, err = mustMoney("10.00", "EUR").Allocate(d("0.01"), d("100.00"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"0.00 EUR", "10.00 EUR"}, moneyStrings(parts))
 	parts, err = mustMoney("-10", "EUR").Split(3)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"-3.34 EUR", "-3.33 EUR", "-3.33 EUR"}, moneyStrings(parts))
@@ -118,11 +123,28 @@ func TestPropAllocateConserves(t *testing.T) {
 		for _, p := range split {
 			assert.True(t, p.Amount().Sub(split[len(split)-1].Amount()).Abs().LessThanOrEqual(unit))
 		}
+		// Largest remainders: the parts' errors against their exact
+		// shares, part − whole × ratio ÷ Σ ratios, span at most one
+		// minor unit.
+		total := decimal.Zero
+		for _, r := range ratios {
+			total = total.Add(r)
+		}
+		var lo, hi decimal.Decimal
 		for i, p := range must(m.Allocate(ratios...)) {
 			if ratios[i].IsZero() {
 				assert.True(t, p.IsZero(), "ratio 0 got %s", p)
 			}
+			e := p.Amount().Sub(want.Mul(ratios[i]).DivRound(total, 30))
+			if i == 0 || e.LessThan(lo) {
+				lo = e
+			}
+			if i == 0 || e.GreaterThan(hi) {
+				hi = e
+			}
 		}
+		// (The exact shares are rounded to 30 decimals.)
+		assert.True(t, hi.Sub(lo).LessThanOrEqual(unit.Add(decimal.New(1, -25))), "errors from %s to %s", lo, hi)
 	})
 }
 
