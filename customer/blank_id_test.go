@@ -127,6 +127,13 @@ func TestRecordTimeBeforeMinYear(t *testing.T) {
 			c.Trade.CooperationStart = at
 			return c.Validate(vNow)
 		}},
+		// The rows of a sales export, as AddSale and AddRefund take them.
+		{"time", func(at time.Time) error {
+			return NewSummary("C-1", Consumer, vNow, nil).AddSale(Sale{Time: at, Amount: eur("10"), Units: 1})
+		}},
+		{"time", func(at time.Time) error {
+			return NewSummary("C-1", Consumer, vNow, nil).AddRefund(at, eur("10"), 1)
+		}},
 	}
 	for _, c := range cases {
 		require.NoError(t, c.check(first), "%s at %s", c.field, first)

@@ -55,8 +55,8 @@ type Sale struct {
 // package salesrow (an amount or cost beyond the bounds of [ParseAmount]
 // is rejected).
 //
-// An invalid row returns an error and changes nothing: zero time,
-// unknown currency, units whose sign differs from the amount's or beyond
+// An invalid row returns an error and changes nothing: zero time or one
+// before [MinRecordYear], unknown currency, units whose sign differs from the amount's or beyond
 // ±[MaxLineQuantity], an amount or cost beyond the bounds of
 // [ParseAmount], a negative cost on a sale; and, for a row on or before
 // AsOf, a currency other than the summary's, or a row that would overflow
@@ -70,9 +70,7 @@ func (s *Summary) AddSale(x Sale) error {
 		return err
 	}
 	var p problems
-	if x.Time.IsZero() {
-		p.add("time", CodeRequired, "is zero")
-	}
+	checkTime(&p, "time", x.Time, time.Time{})
 	cur := x.Amount.Currency()
 	if !cur.Valid() {
 		p.add("currency", CodeUnknown, fmt.Sprintf("unknown currency %q", string(cur)))

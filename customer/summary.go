@@ -1204,7 +1204,8 @@ func addDec(a, b decimal.Decimal) decimal.Decimal {
 // 12.345 EUR is neither rounded nor rejected, the rule of the sales-export
 // rows of package salesrow (an amount beyond the bounds of [ParseAmount]
 // is rejected). A refund dated after AsOf is checked all the same, then
-// left out and counted in Later. An invalid refund, or one that would
+// left out and counted in Later. An invalid refund (such as one of a zero
+// time or one before [MinRecordYear]), or one that would
 // overflow ReturnedUnits, Returns or Later ([ErrOverflow]), returns an
 // error and changes nothing.
 func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
@@ -1212,9 +1213,7 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 		return err
 	}
 	var p problems
-	if t.IsZero() {
-		p.add("time", CodeRequired, "is zero")
-	}
+	checkTime(&p, "time", t, time.Time{})
 	if msg := checkAmount(amount.Amount()); msg != "" {
 		p.add("amount", CodeRange, msg)
 	} else if amount.Sign() <= 0 {

@@ -31,7 +31,9 @@
 //   - customer_id: not empty.
 //   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
 //     without offset (the day written), or RFC 3339 (the calendar day of
-//     its own offset).
+//     its own offset); a day before 1 January [customer.MinRecordYear]
+//     (a placeholder such as 0001-01-01, or a mistyped year) is an
+//     error when the row is added ([Add]).
 //   - amount and cost: plain decimal numbers ([customer.ParseAmount]),
 //     kept exactly as written: an amount with more decimals than its
 //     currency's minor unit (a computed net such as 12.345 EUR, common in

@@ -312,6 +312,8 @@ func TestAddErrorsShowTheValue(t *testing.T) {
 		{"c,2025-05-01,20.00,o9,-2,,,,", `quantity "-2": -2 units for an amount of 20`},
 		{"c,2025-05-01,-20,o9,2,,,,", `quantity "2": 2 units for an amount of -20`},
 		{"c,0001-01-01,20,o9,1,,,,", `date "0001-01-01": is zero`},
+		{"c,0025-03-01,20,o9,1,,,,", `date "0025-03-01": 0025-03-01T00:00:00Z is before 1900`},
+		{"c,1899-12-31,-20,o9,-1,,,,", `date "1899-12-31": 1899-12-31T00:00:00Z is before 1900`},
 	} {
 		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
 		before := s.Clone()

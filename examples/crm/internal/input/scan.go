@@ -503,9 +503,10 @@ func (w *worker) addRow(row *Row, h uint64) *RowError {
 	return w.addFixed(fr, h, row)
 }
 
-// zeroDate is 0001-01-01, the day of the zero time.Time, which AddSale
-// rejects as a missing time.
-var zeroDate = customer.DateOf(time.Time{})
+// minDate is the first day of customer.MinRecordYear: AddSale rejects a
+// row dated before it (0001-01-01, the day of the zero time.Time, as a
+// missing time, and the rest as out of range).
+var minDate = customer.DateFromYMD(customer.MinRecordYear, time.January, 1)
 
 // toFixed returns d in units of 10⁻⁴ when it has at most four decimals
 // and fits the fast path's range.
@@ -572,7 +573,7 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	if row != nil && row.Cost.Valid {
 		costNeg = row.Cost.Decimal.Sign() < 0
 	}
-	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && !exchange && costNeg) || fr.date == zeroDate {
+	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && !exchange && costNeg) || fr.date < minDate {
 		// The exact error, from AddSale on an empty summary.
 		k := fr.kind
 		if k == 0 {
