@@ -72,13 +72,20 @@ func fieldsOf(t *testing.T, err error) []string {
 	return out
 }
 
-func TestDecodeProgrammeRejects(t *testing.T) {
+// programmeEditor returns a function that gives testdata/programme.json
+// with its first old replaced by new (old must be there).
+func programmeEditor(t *testing.T) func(old, new string) string {
+	t.Helper()
 	base, err := os.ReadFile("testdata/programme.json")
 	require.NoError(t, err)
-	edit := func(old, new string) string {
+	return func(old, new string) string {
 		require.Contains(t, string(base), old)
 		return strings.Replace(string(base), old, new, 1)
 	}
+}
+
+func TestDecodeProgrammeRejects(t *testing.T) {
+	edit := programmeEditor(t)
 	tests := []struct {
 		name  string
 		json  string
@@ -88,7 +95,7 @@ func TestDecodeProgrammeRejects(t *testing.T) {
 		{"syntax error", "{\n  \"currency\": \"EUR\" \"name\": 1}", "(json)"},
 		{"not an object", `[1,2]`, "(json)"},
 		{"empty", ``, "(json)"},
-		{"trailing data", string(base) + `{}`, "(json)"},
+		{"trailing data", edit("", "") + `{}`, "(json)"},
 		{"unknown field", edit(`"pending_days": 30`, `"pending_days": 30, "pending_dayz": 3`), "pending_dayz"},
 		{"wrong type", edit(`"pending_days": 30`, `"pending_days": "thirty"`), "pending_days"},
 		{"unknown currency", edit(`"currency": "EUR"`, `"currency": "EUX"`), "currency"},
@@ -139,12 +146,7 @@ func TestDecodeProgrammeRejects(t *testing.T) {
 // path, indexes included, like the problems Compile finds; so is an
 // unknown field inside a list.
 func TestDecodeProgrammeNamesTheFieldOfAnUnreadableValue(t *testing.T) {
-	base, err := os.ReadFile("testdata/programme.json")
-	require.NoError(t, err)
-	edit := func(old, new string) string {
-		require.Contains(t, string(base), old)
-		return strings.Replace(string(base), old, new, 1)
-	}
+	edit := programmeEditor(t)
 	tests := []struct {
 		name, json, field, code string
 	}{
