@@ -56,7 +56,7 @@ type Config struct {
 	Tiers TierConfig `json:"tiers"`
 	// DebtPolicy applies when a return claws back points already spent.
 	// Default [DebtRecord].
-	DebtPolicy DebtPolicy `json:"debt_policy"`
+	DebtPolicy DebtPolicy `json:"debt_policy,omitempty"`
 	// Pricing holds coupon bounds and the quantity and seasonal discounts.
 	Pricing PricingConfig `json:"pricing"`
 	// Location is the programme's time zone: the calendar in which every
@@ -87,7 +87,7 @@ type EarnConfig struct {
 	PointsPerUnit decimal.Decimal `json:"points_per_unit"`
 	// Rounding turns the exact total into whole points. Default
 	// [RoundDown].
-	Rounding Rounding `json:"rounding"`
+	Rounding Rounding `json:"rounding,omitempty"`
 	// Multipliers raise the points of matching lines.
 	Multipliers []Multiplier `json:"multipliers"`
 	// Birthday is the birthday-month benefit.
@@ -203,7 +203,7 @@ type RedeemConfig struct {
 // recorded; the review after it is the schedule's next date.
 type TierConfig struct {
 	// Basis is what qualifies. Default [BasisSpend].
-	Basis Basis `json:"basis"`
+	Basis Basis `json:"basis,omitempty"`
 	// WindowMonths is the rolling qualifying window, > 0 with two or more
 	// levels.
 	WindowMonths int `json:"window_months"`

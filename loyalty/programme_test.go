@@ -59,6 +59,21 @@ func TestProgrammeRoundTripsThroughJSON(t *testing.T) {
 	assert.True(t, q.Config().Tiers.Levels[1].Max.Decimal.Equal(dec("1500")))
 }
 
+// A Config built in Go may leave the settings that have a default at
+// zero: it still marshals (the field is left out) and reads back with
+// the defaults.
+func TestConfigWithDefaultsLeftZeroMarshals(t *testing.T) {
+	c := club(t).Config()
+	c.DebtPolicy, c.Earn.Rounding, c.Tiers.Basis = 0, 0, 0
+	data, err := json.Marshal(c)
+	require.NoError(t, err)
+	q, err := loyalty.DecodeProgramme(data)
+	require.NoError(t, err)
+	assert.Equal(t, loyalty.DebtRecord, q.Config().DebtPolicy)
+	assert.Equal(t, loyalty.RoundDown, q.Config().Earn.Rounding)
+	assert.Equal(t, loyalty.BasisSpend, q.Config().Tiers.Basis)
+}
+
 // fieldsOf returns the fields named by a validation error.
 func fieldsOf(t *testing.T, err error) []string {
 	t.Helper()
