@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -23,8 +24,12 @@ func rate(num, den int) Rate {
 	return r
 }
 
-// Contribution is what one quadrant contributes in the later period
-// (domain rules §3.4: value contribution by purchase amount and frequency).
+// Contribution is what the customers of one quadrant in the later period
+// contribute (domain rules §3.4: value contribution by purchase amount and
+// frequency), over the history their results summarise: with summaries
+// of the whole history up to the end of the period (see [Migrate]),
+// Revenue and PurchaseDays are the customers' totals to that day, not
+// the sales of the period alone.
 type Contribution struct {
 	Customers     int
 	Revenue       decimal.Decimal // Σ net kept
@@ -43,11 +48,19 @@ type Migration struct {
 	Stages    [5][5]int
 	ShopTypes [5][5]int
 
-	// Retention: of the customers not lost in the first period, the share
-	// present and not lost in the second.
+	// Retention: of the customers who had bought by the first period
+	// (PurchaseDays > 0) and were not lost in it, the share present and
+	// not lost in the second. A customer who has never bought is never
+	// lost (see [LifecycleOptions]), so would always count as retained:
+	// such customers are in neither count.
 	Retention Rate
-	// Repurchase: of the customers present in both periods, the share
-	// who bought on a new day in between (more purchase days).
+	// Repurchase: of the customers present in both periods who had
+	// bought by the first (PurchaseDays > 0 there), the share who bought
+	// on a new day in between (more purchase days). A first purchase is
+	// not a repurchase: a customer who had never bought is in neither
+	// count. Results are those of cumulative summaries, each as of the
+	// end of its period, so the purchase days of the second include
+	// those of the first.
 	Repurchase Rate
 	// NewCustomers: of the second period's customers, the share absent
 	// from the first.
@@ -117,12 +130,20 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 	m := make(map[customer.ID]*Result, len(results))
 	for i := range results {
 		r := &results[i]
-		if !r.Quadrant.Valid() || !r.Stage.Valid() || !r.ShopType.Valid() {
-			return nil, fmt.Errorf("segment: %s period: customer %q: quadrant %v, stage %v, shop type %v: %w",
-				period, r.ID, r.Quadrant, r.Stage, r.ShopType, ErrInvalidResult)
+		if !r.Kind.Valid() || !r.Quadrant.Valid() || !r.Stage.Valid() || !r.ShopType.Valid() {
+			return nil, fmt.Errorf("segment: %s period: customer %q: kind %v, quadrant %v, stage %v, shop type %v: %w",
+				period, r.ID, r.Kind, r.Quadrant, r.Stage, r.ShopType, ErrInvalidResult)
 		}
 		if _, dup := m[r.ID]; dup {
 			return nil, fmt.Errorf("segment: %s period: customer %q: %w", period, r.ID, ErrDuplicate)
+		}
+		if t := r.Value.Total; !(t >= 0 && t <= 1) || math.Trunc(t/value.Unit) != t/value.Unit {
+			return nil, fmt.Errorf("segment: %s period: customer %q: total value %v is not a score on the grid of value.Unit in [0, 1]: %w",
+				period, r.ID, t, ErrInvalidResult)
+		}
+		if r.PurchaseDays < 0 {
+			return nil, fmt.Errorf("segment: %s period: customer %q: purchase days %d: must not be negative: %w",
+				period, r.ID, r.PurchaseDays, ErrInvalidResult)
 		}
 		m[r.ID] = r
 	}
@@ -130,11 +151,23 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 }
 
 // Migrate computes the migration matrices and KPIs from the results of
-// an earlier and a later period (each customer at most once per period).
+// an earlier and a later period (each customer at most once per period),
+// each classified from summaries of the history up to the end of its
+// period (see [Migration.Repurchase]).
+//
+// The customers of both kinds are counted together; a quadrant is taken
+// against the thresholds of the customer's kind, so a customer whose
+// kind differs between the periods is an error wrapping
+// [ErrInvalidResult]. For the KPIs of one kind — consumers apart from
+// intermediaries, as their values come from different models and may be
+// in different currencies — pass that kind's results only: a customer
+// whose kind changed then leaves one kind and is new in the other.
+//
 // Revenue is added up, so every net amount of both periods, of either
 // kind, must be in one currency (Result.Currency): two currencies are a
 // [*MixedCurrencyError], a non-zero net without a valid currency an error
-// wrapping [ErrInvalidResult]. The result does not depend on the order of
+// wrapping [ErrInvalidResult], as is a result no classification gives
+// (see [ErrInvalidResult]). The result does not depend on the order of
 // either list (value scores lie on the [value.Unit] grid and are added
 // as whole units, so their sums are exact); which customers an error
 // names does.
@@ -148,13 +181,22 @@ func Migrate(before, after []Result) (Migration, error) {
 	if err != nil {
 		return mg, err
 	}
+	// In list order, so that the customer named does not depend on the
+	// order of a map.
+	for i := range before {
+		rb := &before[i]
+		if ra := a[rb.ID]; ra != nil && ra.Kind != rb.Kind {
+			return mg, fmt.Errorf("segment: customer %q: kind %v in the first period, %v in the second: quadrants of different kinds are not compared; migrate each kind's results apart: %w",
+				rb.ID, rb.Kind, ra.Kind, ErrInvalidResult)
+		}
+	}
 	if mg.Currency, err = currency(before, after); err != nil {
 		return Migration{}, err
 	}
 	var retained, notLost, again, both, fresh, potential, converted int
 	for id, rb := range b {
 		ra := a[id]
-		if rb.Stage != StageLost {
+		if rb.Stage != StageLost && rb.PurchaseDays > 0 {
 			notLost++
 			if ra != nil && ra.Stage != StageLost {
 				retained++
@@ -170,6 +212,9 @@ func Migrate(before, after []Result) (Migration, error) {
 			mg.Quadrants[rb.Quadrant][0]++
 			mg.Stages[rb.Stage][0]++
 			mg.ShopTypes[rb.ShopType][0]++
+			continue
+		}
+		if rb.PurchaseDays == 0 {
 			continue
 		}
 		both++

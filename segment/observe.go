@@ -22,7 +22,10 @@ var (
 	// in one period.
 	ErrDuplicate = errors.New("segment: customer listed twice")
 	// ErrInvalidResult is returned by [Migrate] for a result with an
-	// undefined quadrant, stage or shop type.
+	// undefined kind, quadrant, stage or shop type, a total value that is
+	// not a score (a multiple of [value.Unit] in [0, 1]) or negative
+	// purchase days, and for a customer whose kind differs between the
+	// periods.
 	ErrInvalidResult = errors.New("segment: invalid result")
 )
 
