@@ -76,8 +76,8 @@ type Playbook struct {
 // ones are asked why, woken up and invited to the new arrivals; lost ones
 // are surveyed for the reason, offered a win-back, and their history is
 // mined for improvements. High-value customers skip the coupons of the
-// active stage: for VIPs §3.3 asks care rather than promotions, at a
-// moderate contact frequency.
+// active stage and the limited-time offers of drifting shoppers: for VIPs
+// §3.3 asks care rather than promotions, at a moderate contact frequency.
 //
 // For intermediaries (Intermediary): the same strategies per quadrant and
 // stage, phrased for a trade partner and the indicators of its potential
@@ -98,6 +98,7 @@ func DefaultPlaybook() Playbook {
 	var (
 		recommendCategories = Action{"recommend-categories", "Personalised recommendations to try more categories", p}
 		basketCoupons       = Action{"basket-coupons", "Coupons and spend-X-save-Y offers to raise frequency and basket size", m}
+		limitedOffers       = Action{"limited-time-offers", "Limited-time offers", m}
 		reasonSurvey        = Action{"reason-survey", "Follow-up survey of why they left", m}
 		winBackOffer        = Action{"win-back-offer", "Win-back offer", m}
 		mineHistory         = Action{"mine-history", "Mine their purchase history for product and service improvements", p}
@@ -136,7 +137,7 @@ func DefaultPlaybook() Playbook {
 				{"free-trial", "Free trial or try-on offer", m},
 			},
 			ShopDrifting: {
-				{"limited-time-offers", "Limited-time offers", m},
+				limitedOffers,
 				{"social-interaction", "Interaction on social media", m},
 				{"membership-invitation", "Invitation to join the membership", m},
 			},
@@ -155,7 +156,7 @@ func DefaultPlaybook() Playbook {
 			StageLost: {reasonSurvey, winBackOffer, mineHistory},
 		},
 		Skip: map[Quadrant][]string{
-			HighValue: {basketCoupons.Code},
+			HighValue: {basketCoupons.Code, limitedOffers.Code},
 		},
 		Intermediary: &Playbook{
 			Quadrants: map[Quadrant][]Action{

@@ -208,6 +208,11 @@ func TestDefaultPlaybookHasActionsForEveryStage(t *testing.T) {
 	assert.Subset(t, codes(p.Actions(&growing)), []string{"recommend-categories", "basket-coupons"})
 	// Lost by lifecycle but showing interest again (shop type
 	// potential): the lost-customer strategies still apply.
+	// A VIP who buys now and then gets care, not promotions (§3.3).
+	vip := segment.Result{Quadrant: segment.HighValue, ShopType: segment.ShopDrifting, Stage: segment.StageActive, Consent: all}
+	assert.NotContains(t, codes(p.Actions(&vip)), "basket-coupons")
+	assert.NotContains(t, codes(p.Actions(&vip)), "limited-time-offers")
+	assert.Contains(t, codes(p.Actions(&vip)), "early-access")
 	lost := segment.Result{Quadrant: segment.SecondaryValue, ShopType: segment.ShopPotential, Stage: segment.StageLost, Consent: all}
 	assert.Subset(t, codes(p.Actions(&lost)), []string{"reason-survey", "win-back-offer", "mine-history"})
 	// Consent still gates them: a lost customer without consent gets
