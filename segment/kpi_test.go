@@ -206,3 +206,25 @@ func TestPropertyMigrationCountsAndOrder(t *testing.T) {
 		}
 	})
 }
+
+// New customers are counted among the period's buyers: a first purchase
+// (also by a customer on file who had never bought) is new, a repeat
+// purchase is not, and customers who did not buy in the period, whether
+// on file before or registered in it, are in neither count.
+func TestNewCustomersAmongThePeriodsBuyers(t *testing.T) {
+	before := []segment.Result{
+		res("quiet", segment.LowValue, segment.StageDormant, 1, "10", 0.125),
+		res("again", segment.LowValue, segment.StageActive, 1, "10", 0.125),
+		res("onfile", segment.LowValue, segment.StageNew, 0, "0", 0.125),
+	}
+	after := []segment.Result{
+		res("quiet", segment.LowValue, segment.StageDormant, 1, "10", 0.125),
+		res("again", segment.LowValue, segment.StageActive, 3, "30", 0.125),
+		res("onfile", segment.LowValue, segment.StageNew, 2, "20", 0.125),
+		res("fresh", segment.LowValue, segment.StageNew, 1, "10", 0.125),
+		res("signedup", segment.LowValue, segment.StageNew, 0, "0", 0.125),
+	}
+	m, err := segment.Migrate(before, after)
+	require.NoError(t, err)
+	assert.Equal(t, segment.Rate{Num: 2, Den: 3, Value: 2.0 / 3}, m.NewCustomers, "onfile and fresh of again, onfile and fresh")
+}

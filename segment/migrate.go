@@ -62,8 +62,12 @@ type Migration struct {
 	// end of its period, so the purchase days of the second include
 	// those of the first.
 	Repurchase Rate
-	// NewCustomers: of the second period's customers, the share absent
-	// from the first.
+	// NewCustomers: of the customers who bought in the second period
+	// (more purchase days than in the first, or any when absent from
+	// it), the share who bought for the first time (none by the first
+	// period): the new customers among the period's buyers, not among
+	// every customer on file, which the second period's results also
+	// hold when they are cumulative.
 	NewCustomers Rate
 	// Conversion: of the first period's potential-value customers, the
 	// share who are high-value in the second.
@@ -193,7 +197,7 @@ func Migrate(before, after []Result) (Migration, error) {
 	if mg.Currency, err = currency(before, after); err != nil {
 		return Migration{}, err
 	}
-	var retained, notLost, again, both, fresh, potential, converted int
+	var retained, notLost, again, both, fresh, buyers, potential, converted int
 	for id, rb := range b {
 		ra := a[id]
 		if rb.Stage != StageLost && rb.PurchaseDays > 0 {
@@ -231,9 +235,17 @@ func Migrate(before, after []Result) (Migration, error) {
 	for id, ra := range a {
 		rb := b[id]
 		var fq, fs, ft int
-		if rb == nil {
-			fresh++
-		} else {
+		before := 0 // purchase days by the first period
+		if rb != nil {
+			before = rb.PurchaseDays
+		}
+		if ra.PurchaseDays > before {
+			buyers++
+			if before == 0 {
+				fresh++
+			}
+		}
+		if rb != nil {
 			fq, fs, ft = int(rb.Quadrant), int(rb.Stage), int(rb.ShopType)
 		}
 		mg.Quadrants[fq][ra.Quadrant]++
@@ -263,7 +275,7 @@ func Migrate(before, after []Result) (Migration, error) {
 	}
 	mg.Retention = rate(retained, notLost)
 	mg.Repurchase = rate(again, both)
-	mg.NewCustomers = rate(fresh, len(a))
+	mg.NewCustomers = rate(fresh, buyers)
 	mg.Conversion = rate(converted, potential)
 	return mg, nil
 }

@@ -79,7 +79,7 @@ func TestMigrate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, segment.Rate{Num: 3, Den: 4, Value: 0.75}, m.Retention, "a, b, c stay; e disappeared")
 	assert.Equal(t, segment.Rate{Num: 2, Den: 4, Value: 0.5}, m.Repurchase, "a and c bought again")
-	assert.Equal(t, segment.Rate{Num: 1, Den: 5, Value: 0.2}, m.NewCustomers)
+	assert.Equal(t, segment.Rate{Num: 1, Den: 3, Value: 1.0 / 3}, m.NewCustomers, "of a, c and f, who bought in the second period, f is new")
 	assert.Equal(t, segment.Rate{Num: 1, Den: 2, Value: 0.5}, m.Conversion, "a: potential → high")
 	assert.Equal(t, 1, m.Quadrants[segment.PotentialValue][segment.HighValue])
 	assert.Equal(t, 1, m.Quadrants[segment.LowValue][0], "e left")

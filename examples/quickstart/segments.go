@@ -132,7 +132,7 @@ func valueAndSegments(w io.Writer, s *shop) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nSince %s: retention %.1f%%, repurchase %.1f%%, new customers %.1f%%, potential → high value %.1f%%.\n",
+	fmt.Fprintf(w, "\nSince %s: retention %.1f%%, repurchase %.1f%%, new customers %.1f%% of buyers, potential → high value %.1f%%.\n",
 		halfYear.Format(time.DateOnly), 100*mig.Retention.Value, 100*mig.Repurchase.Value,
 		100*mig.NewCustomers.Value, 100*mig.Conversion.Value)
 	return nil
