@@ -53,7 +53,9 @@
 // data. [Customer], [Contact], [Email], [Phone], [Birthday] and [Profile]
 // redact them in String, in every fmt verb and in log/slog output
 // ([log/slog.LogValuer]); stores keep them. [Customer.Anonymize] erases them
-// for an erasure request and keeps what finance and the models need.
+// for an erasure request and keeps what finance and the models need;
+// stored with [Directory.Put], the anonymised customer keeps its history,
+// while [Directory.Delete] erases the customer with its history.
 //
 // # Storage
 //

@@ -14,10 +14,12 @@ import (
 //
 // The same instant written in two zones is equal, although the calendar
 // day of the two ([DateOf]) may differ: [Summarize] counts such an order
-// on the earlier day, whichever version came first, while a store keeps
-// the version it received first ([MemStore] does), whose day a summary of
-// the stored history then uses. Amounts of an extreme exponent (a version
-// with garbage in it) are compared without rescaling them.
+// on the earlier day, whichever version came first, and [MemStore] keeps
+// it on that day, so that neither depends on the order of delivery. Other
+// stores may keep the instant in one zone of their own (UTC, say), whose
+// day a summary of the stored history then uses. Amounts of an extreme
+// exponent (a version with garbage in it) are compared without rescaling
+// them.
 func (o Order) Equal(p Order) bool {
 	return o.ID == p.ID && o.CustomerID == p.CustomerID && o.Time.Equal(p.Time) &&
 		o.Channel == p.Channel && o.Store == p.Store && o.Currency == p.Currency &&

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // MemStore is an in-memory [Directory] and [HistoryStore] (with
@@ -166,7 +167,12 @@ func emptyID(record, field string) error {
 }
 
 // AppendOrder implements [HistoryWriter]. A second version of a stored
-// order is a [*DuplicateError] naming the first field that differs.
+// order is a [*DuplicateError] naming the first field that differs. An
+// equal order whose time, the same instant written in another zone, falls
+// on an earlier calendar day ([DateOf]) moves the stored order to that
+// day, as [Summarize] counts it, so that the stored history does not
+// depend on which delivery came first; the stored lines stay as first
+// received.
 func (m *MemStore) AppendOrder(ctx context.Context, o Order) error {
 	if err := ctxErr(ctx, "append order"); err != nil {
 		return err
@@ -181,11 +187,42 @@ func (m *MemStore) AppendOrder(ctx context.Context, o Order) error {
 		return fmt.Errorf("customer: order %q: customer %q: %w", o.ID, o.CustomerID, ErrNotFound)
 	}
 	if prev, ok := m.orders[o.ID]; ok {
-		return prev.Conflict(o)
+		if err := prev.Conflict(o); err != nil {
+			return err
+		}
+		if DateOf(o.Time) < DateOf(prev.Time) {
+			prev.Time = o.Time
+			m.orders[o.ID] = prev
+			m.retime(o.CustomerID, func(e Event) bool { return e.Order != nil && e.Order.ID == o.ID }, o.Time)
+		}
+		return nil
 	}
 	m.orders[o.ID] = o
 	m.history[o.CustomerID] = append(m.history[o.CustomerID], Event{Order: &o})
 	return nil
+}
+
+// retime sets to t, the same instant in another zone, the time of the
+// first event of customer id that is picks. The event's record is
+// replaced, not changed in place, so that it never shares memory with an
+// event a History call has taken.
+func (m *MemStore) retime(id ID, is func(Event) bool, t time.Time) {
+	h := m.history[id]
+	for i, e := range h {
+		switch {
+		case !is(e):
+			continue
+		case e.Order != nil:
+			o := *e.Order
+			o.Time = t
+			h[i] = Event{Order: &o}
+		case e.Credit != nil:
+			c := *e.Credit
+			c.Time = t
+			h[i] = Event{Credit: &c}
+		}
+		return
+	}
 }
 
 // AppendReturn implements [HistoryWriter]. A second version of a stored
@@ -215,7 +252,9 @@ func (m *MemStore) AppendReturn(ctx context.Context, r Return) error {
 }
 
 // AppendCredit implements [HistoryWriter]. A second version of a stored
-// credit is a [*DuplicateError] naming the first field that differs.
+// credit is a [*DuplicateError] naming the first field that differs; an
+// equal credit on an earlier calendar day moves the stored one to that
+// day, as for orders.
 func (m *MemStore) AppendCredit(ctx context.Context, c Credit) error {
 	if err := ctxErr(ctx, "append credit"); err != nil {
 		return err
@@ -229,7 +268,15 @@ func (m *MemStore) AppendCredit(ctx context.Context, c Credit) error {
 		return fmt.Errorf("customer: credit %q: customer %q: %w", c.ID, c.CustomerID, ErrNotFound)
 	}
 	if prev, ok := m.credits[c.ID]; ok {
-		return prev.Conflict(c)
+		if err := prev.Conflict(c); err != nil {
+			return err
+		}
+		if DateOf(c.Time) < DateOf(prev.Time) {
+			prev.Time = c.Time
+			m.credits[c.ID] = prev
+			m.retime(c.CustomerID, func(e Event) bool { return e.Credit != nil && e.Credit.ID == c.ID }, c.Time)
+		}
+		return nil
 	}
 	if c.OrderID != "" {
 		if o, ok := m.orders[c.OrderID]; !ok || o.CustomerID != c.CustomerID {

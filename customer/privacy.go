@@ -6,13 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Redacted stands in for personal data in String, fmt and slog output.
 const Redacted = "[redacted]"
 
 // String returns the address redacted: the first character of the local
-// part, "***", and the domain ("j***@example.com"); "***" when it has no
+// part (the whole character, also beyond ASCII; none when it is not valid
+// UTF-8), "***", and the domain ("j***@example.com"); "***" when it has no
 // "@"; "" when empty.
 func (e Email) String() string {
 	if e == "" {
@@ -22,7 +24,10 @@ func (e Email) String() string {
 	if !ok || local == "" {
 		return "***"
 	}
-	return local[:1] + "***@" + domain
+	if r, n := utf8.DecodeRuneInString(local); r != utf8.RuneError || n > 1 {
+		return local[:n] + "***@" + domain
+	}
+	return "***@" + domain
 }
 
 // GoString returns the redacted form, quoted, for %#v.

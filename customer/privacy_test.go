@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -108,4 +110,22 @@ func TestAnonymize(t *testing.T) {
 	assert.Equal(t, 4, c.Trade.Outlets, "the result shares no memory with c")
 	require.NoError(t, a.Validate(vNow), "an anonymised valid customer stays valid")
 	assert.False(t, strings.Contains(a.String(), "redacted"), "nothing left to redact")
+}
+
+// TestEmailRedactionKeepsWholeFirstCharacter: an address whose local part
+// starts with a character beyond ASCII (valid for ValidEmail) keeps that
+// whole character, so that the redacted form is valid UTF-8 and shows no
+// stray byte of it.
+func TestEmailRedactionKeepsWholeFirstCharacter(t *testing.T) {
+	for addr, want := range map[Email]string{
+		"李明@example.cn":       "李***@example.cn",
+		"élodie@example.fr":   "é***@example.fr",
+		"\xffbad@example.com": "***@example.com",
+	} {
+		require.True(t, addr == "\xffbad@example.com" || ValidEmail(string(addr)), "%q is a valid address", string(addr))
+		got := addr.String()
+		assert.True(t, utf8.ValidString(got), "redacted %q is not valid UTF-8", got)
+		assert.Equal(t, want, got)
+		assert.Equal(t, strconv.Quote(want), fmt.Sprintf("%q", addr))
+	}
 }

@@ -75,7 +75,11 @@ type Directory interface {
 	// ErrInvalid) is true and store nothing. Put must not retain c's
 	// slices or Trade: changing them afterwards does not change the
 	// store. Checking the rest of c is the caller's job
-	// ([Customer.Validate]).
+	// ([Customer.Validate]). A store that also keeps histories
+	// ([HistoryStore]) keeps the history of the customer that c
+	// replaces: correcting a customer's data, withdrawing a consent or
+	// erasing the personal data with [Customer.Anonymize] leaves the
+	// orders, returns, credits and interactions in place.
 	Put(ctx context.Context, c Customer) error
 	// Delete removes the customer with id. It must return an error for
 	// which errors.Is(err, ErrNotFound) is true when id is unknown. A

@@ -104,6 +104,14 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		if err := h.AppendOrder(ctx, o.Clone()); err != nil {
 			t.Errorf("identical redelivery: AppendOrder = %v, want nil", err)
 		}
+		rescaled := o.Clone()
+		rescaled.Lines[0].UnitPrice = decimal.RequireFromString("199")
+		rescaled.Lines[0].UnitCost = decimal.NewNullDecimal(decimal.RequireFromString("80.000"))
+		rescaled.Lines[0].Discount = decimal.RequireFromString("20.00")
+		rescaled.Lines[1].UnitPrice = decimal.RequireFromString("39.9")
+		if err := h.AppendOrder(ctx, rescaled); err != nil {
+			t.Errorf("redelivery with its amounts written at another scale (199 for 199.00, equal by customer.Order.Equal): AppendOrder = %v, want nil", err)
+		}
 		changed := o.Clone()
 		changed.Lines[0].Quantity = 3
 		if err := h.AppendOrder(ctx, changed); !errors.Is(err, customer.ErrDuplicate) {
@@ -185,6 +193,37 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 	})
 
+	// Put replacing a customer keeps its history: an anonymised customer (customer.Customer.Anonymize, an erasure request) keeps the orders, returns, credits and interactions that statistics need.
+	subtest.Run(t, "PutKeepsHistory", func(t *testing.T) {
+		d, h := newStores(t)
+		c := sampleCustomer("C-1")
+		mustPut(t, d, c)
+		mustAppendOrder(t, h, sampleOrder("O-1", "C-1", day0))
+		if err := h.AppendReturn(ctx, sampleReturn("R-1", "O-1", "C-1", day0.Add(48*time.Hour))); err != nil {
+			t.Fatalf("AppendReturn = %v", err)
+		}
+		if err := h.AppendCredit(ctx, sampleCredit("K-1", "O-1", "C-1", day0.Add(72*time.Hour), "10")); err != nil {
+			t.Fatalf("AppendCredit = %v", err)
+		}
+		if err := h.AppendInteraction(ctx, customer.Interaction{CustomerID: "C-1", Time: day0.Add(time.Hour), Kind: customer.SiteVisit, Subject: "home"}); err != nil {
+			t.Fatalf("AppendInteraction = %v", err)
+		}
+		want := names(history(t, h, "C-1"))
+		anon := c.Anonymize()
+		mustPut(t, d, anon)
+		if got, err := d.Get(ctx, "C-1"); err != nil {
+			t.Errorf("Get of the anonymised customer: %v", err)
+		} else {
+			sameCustomer(t, anon, got, "after Put of the anonymised customer, Get")
+		}
+		if got := names(history(t, h, "C-1")); !slices.Equal(got, want) {
+			t.Errorf("after Put of the anonymised customer the history is %q, want %q kept", got, want)
+		}
+		if err := h.AppendOrder(ctx, sampleOrder("O-1", "C-1", day0)); err != nil {
+			t.Errorf("redelivery of order O-1 after Put of the anonymised customer: AppendOrder = %v, want nil", err)
+		}
+	})
+
 	// A return needs a stored order of the same customer (customer.ErrNotFound otherwise); redelivery is a no-op, a conflict (also under the ID of another customer's return) customer.ErrDuplicate.
 	subtest.Run(t, "AppendReturnRules", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")
@@ -206,6 +245,11 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 		if err := h.AppendReturn(ctx, r.Clone()); err != nil {
 			t.Errorf("identical redelivery: AppendReturn = %v, want nil", err)
+		}
+		rescaled := r.Clone()
+		rescaled.Refund = decimal.NewNullDecimal(decimal.RequireFromString("180.5"))
+		if err := h.AppendReturn(ctx, rescaled); err != nil {
+			t.Errorf("redelivery with refund 180.5 for 180.50 (equal by customer.Return.Equal): AppendReturn = %v, want nil", err)
 		}
 		changed := r.Clone()
 		changed.Reason = customer.QualityDefect
@@ -470,24 +514,37 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 	})
 
-	// Appends do not retain the caller's lines, and records yielded by History share no memory with the store.
+	// Appends do not retain the caller's lines, and records yielded by History (orders and returns) share no memory with the store.
 	subtest.Run(t, "HistoryIsolation", func(t *testing.T) {
 		h := setup(t, "C-1")
 		o := sampleOrder("O-1", "C-1", day0)
 		want := o.Clone()
 		mustAppendOrder(t, h, o)
 		o.Lines[0].Quantity = 99
+		r := sampleReturn("R-1", "O-1", "C-1", day0.Add(time.Hour))
+		wantR := r.Clone()
+		if err := h.AppendReturn(ctx, r); err != nil {
+			t.Fatalf("AppendReturn: %v", err)
+		}
+		r.Lines[0].Quantity = -2
 		evs := history(t, h, "C-1")
-		if len(evs) != 1 || evs[0].Order == nil {
-			t.Fatalf("history is %s, want one order", describe(evs))
+		if len(evs) != 2 || evs[0].Order == nil || evs[1].Return == nil {
+			t.Fatalf("history is %s, want an order and a return", describe(evs))
 		}
 		if !evs[0].Order.Equal(want) {
 			t.Errorf("changing the caller's lines after AppendOrder changed the store")
 		}
+		if !evs[1].Return.Equal(wantR) {
+			t.Errorf("changing the caller's lines after AppendReturn changed the store")
+		}
 		evs[0].Order.Lines[0].Quantity = 77
+		evs[1].Return.Lines[0].Quantity = -2
 		again := history(t, h, "C-1")
-		if len(again) != 1 || again[0].Order == nil || !again[0].Order.Equal(want) {
+		if len(again) != 2 || again[0].Order == nil || !again[0].Order.Equal(want) {
 			t.Errorf("changing an order yielded by History changed the store")
+		}
+		if len(again) != 2 || again[1].Return == nil || !again[1].Return.Equal(wantR) {
+			t.Errorf("changing a return yielded by History changed the store")
 		}
 	})
 
@@ -603,6 +660,57 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 	})
 
+	// Appends racing with the Delete of their customer land before it (and are erased with it) or fail with customer.ErrNotFound: none outlives the Delete to reappear when the customer is put again, nor keeps its ID taken (run with -race).
+	subtest.Run(t, "DeleteRacingAppends", func(t *testing.T) {
+		d, h := newStores(t)
+		mustPut(t, d, sampleCustomer("C-1"))
+		const writers, each = 4, 10
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*each+1)
+		start, appended := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		id := func(w, i int) string { return fmt.Sprintf("O-%d-%02d", w, i) }
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				for i := range each {
+					err := h.AppendOrder(ctx, sampleOrder(id(w, i), "C-1", day0.Add(time.Duration(i)*time.Minute)))
+					if err != nil && !errors.Is(err, customer.ErrNotFound) {
+						errs <- fmt.Errorf("AppendOrder %s while C-1 is deleted: %v, want nil or an error matching customer.ErrNotFound", id(w, i), err)
+					}
+					once.Do(func() { close(appended) })
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-appended // the Delete comes while the writers are under way
+			if err := d.Delete(ctx, "C-1"); err != nil {
+				errs <- fmt.Errorf("Delete C-1 while orders are appended: %w", err)
+			}
+		}()
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		mustPut(t, d, sampleCustomer("C-1"))
+		if evs := history(t, h, "C-1"); len(evs) != 0 {
+			t.Errorf("orders appended while C-1 was deleted outlived the Delete: C-1 put again has history %s, want none", describe(evs))
+		}
+		for w := range writers {
+			for i := range each {
+				if err := h.AppendOrder(ctx, sampleOrder(id(w, i), "C-1", day0.Add(time.Hour))); err != nil {
+					t.Errorf("order ID %s, erased or refused while C-1 was deleted, is taken: AppendOrder = %v", id(w, i), err)
+				}
+			}
+		}
+	})
+
 	// Any sequence of appends, redeliveries and conflicts behaves as the model: a map of records per ID (rapid).
 	subtest.Run(t, "StateMachine", func(t *testing.T) {
 		rapid.Check(t, func(rt *rapid.T) {
@@ -713,10 +821,14 @@ func (m *historyMachine) someOrder(t *rapid.T) customer.Order {
 	return m.orders[rapid.SampledFrom(ids).Draw(t, "stored order")]
 }
 
+// redeliverOrder delivers a stored order again, its time perhaps written
+// in another zone (the same instant: an equal order).
 func (m *historyMachine) redeliverOrder(t *rapid.T) {
-	o := m.someOrder(t)
-	if err := m.h.AppendOrder(context.Background(), o.Clone()); err != nil {
-		t.Fatalf("redelivery of %s: %v, want nil", o.ID, err)
+	o := m.someOrder(t).Clone()
+	zone := rapid.SampledFrom([]*time.Location{time.UTC, time.FixedZone("UTC+14", 14*3600), time.FixedZone("UTC-12", -12*3600)}).Draw(t, "zone")
+	o.Time = o.Time.In(zone)
+	if err := m.h.AppendOrder(context.Background(), o); err != nil {
+		t.Fatalf("redelivery of %s, its time in %s: %v, want nil", o.ID, zone, err)
 	}
 }
 

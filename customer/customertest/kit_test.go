@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/customertest"
@@ -170,6 +171,165 @@ func (s historyKeeping) Delete(ctx context.Context, id customer.ID) error {
 	return nil
 }
 
+// returnSharing yields, for each return, the same lines on every History
+// call, so that a caller changing them changes what later calls yield.
+type returnSharing struct {
+	*customer.MemStore
+	mu    *sync.Mutex
+	lines map[string][]customer.ReturnLine
+}
+
+func (s returnSharing) History(ctx context.Context, id customer.ID) iter.Seq2[customer.Event, error] {
+	return func(yield func(customer.Event, error) bool) {
+		for e, err := range s.MemStore.History(ctx, id) {
+			if e.Return != nil {
+				s.mu.Lock()
+				if l, ok := s.lines[e.Return.ID]; ok {
+					e.Return.Lines = l
+				} else {
+					s.lines[e.Return.ID] = e.Return.Lines
+				}
+				s.mu.Unlock()
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
+}
+
+// scaleStrict compares a redelivered order's amounts as written, so that
+// 199 and 199.00 differ, as a store comparing stored text would.
+type scaleStrict struct {
+	*customer.MemStore
+	mu    *sync.Mutex
+	first map[string]customer.Order
+}
+
+func (s scaleStrict) AppendOrder(ctx context.Context, o customer.Order) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.first[o.ID]; ok && len(prev.Lines) == len(o.Lines) {
+		for i, l := range prev.Lines {
+			if l.UnitPrice.String() != o.Lines[i].UnitPrice.String() || l.UnitPrice.Exponent() != o.Lines[i].UnitPrice.Exponent() {
+				return fmt.Errorf("order %q: %w", o.ID, customer.ErrDuplicate)
+			}
+		}
+	}
+	if err := s.MemStore.AppendOrder(ctx, o); err != nil {
+		return err
+	}
+	if _, ok := s.first[o.ID]; !ok {
+		s.first[o.ID] = o.Clone()
+	}
+	return nil
+}
+
+// batchSharing reads each customer once in GetMany and returns the same
+// value for each time its ID is asked, its slices and Trade shared.
+type batchSharing struct{ *customer.MemStore }
+
+func (s batchSharing) GetMany(ctx context.Context, ids []customer.ID) ([]customer.Customer, error) {
+	read := map[customer.ID]customer.Customer{}
+	out := make([]customer.Customer, len(ids))
+	for i, id := range ids {
+		c, ok := read[id]
+		if !ok {
+			var err error
+			if c, err = s.MemStore.Get(ctx, id); err != nil {
+				return nil, err
+			}
+			read[id] = c
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// cascadingPut replaces a customer by deleting it first, which erases its
+// history, as a REPLACE or DELETE and INSERT with a cascading foreign key
+// would.
+type cascadingPut struct{ *customer.MemStore }
+
+func (s cascadingPut) Put(ctx context.Context, c customer.Customer) error {
+	if _, err := s.MemStore.Get(ctx, c.ID); err == nil {
+		if err := s.MemStore.Delete(ctx, c.ID); err != nil {
+			return err
+		}
+	}
+	return s.MemStore.Put(ctx, c)
+}
+
+// lockedList holds a lock while List yields, which writers wait for: a
+// Put or Delete inside the loop never returns.
+type lockedList struct {
+	*customer.MemStore
+	mu *sync.RWMutex
+}
+
+func (s lockedList) List(ctx context.Context) iter.Seq2[customer.Customer, error] {
+	return func(yield func(customer.Customer, error) bool) {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		for c, err := range s.MemStore.List(ctx) {
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
+}
+
+func (s lockedList) Put(ctx context.Context, c customer.Customer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.MemStore.Put(ctx, c)
+}
+
+func (s lockedList) Delete(ctx context.Context, id customer.ID) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.MemStore.Delete(ctx, id)
+}
+
+// checkThenAppend looks for an order's customer, then inserts the order
+// in a step of its own, without a foreign key: an order whose customer is
+// deleted in between is kept apart and comes back when the customer is
+// put again.
+type checkThenAppend struct {
+	*customer.MemStore
+	mu      *sync.Mutex
+	orphans map[customer.ID][]customer.Order
+}
+
+func (s checkThenAppend) AppendOrder(ctx context.Context, o customer.Order) error {
+	if _, err := s.MemStore.Get(ctx, o.CustomerID); err != nil {
+		return err
+	}
+	time.Sleep(time.Millisecond) // between the look-up and the insert
+	err := s.MemStore.AppendOrder(ctx, o)
+	if errors.Is(err, customer.ErrNotFound) {
+		s.mu.Lock()
+		s.orphans[o.CustomerID] = append(s.orphans[o.CustomerID], o)
+		s.mu.Unlock()
+		return nil
+	}
+	return err
+}
+
+func (s checkThenAppend) Put(ctx context.Context, c customer.Customer) error {
+	if err := s.MemStore.Put(ctx, c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	orphans := s.orphans[c.ID]
+	delete(s.orphans, c.ID)
+	s.mu.Unlock()
+	for _, o := range orphans {
+		_ = s.MemStore.AppendOrder(ctx, o)
+	}
+	return nil
+}
+
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $CUSTOMERTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
@@ -187,6 +347,30 @@ func TestBrokenStoreHelper(t *testing.T) {
 		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
 			s := customer.NewMemStore()
 			return s, conflictBlind{s}
+		})
+	case "batchSharing":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return batchSharing{customer.NewMemStore()} })
+	case "cascadingPut":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return cascadingPut{s}, s
+		})
+	case "lockedList":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return lockedList{customer.NewMemStore(), &sync.RWMutex{}} })
+	case "checkThenAppend":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := checkThenAppend{customer.NewMemStore(), &sync.Mutex{}, map[customer.ID][]customer.Order{}}
+			return s, s
+		})
+	case "returnSharing":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, returnSharing{s, &sync.Mutex{}, map[string][]customer.ReturnLine{}}
+		})
+	case "scaleStrict":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, scaleStrict{s, &sync.Mutex{}, map[string]customer.Order{}}
 		})
 	case "fieldless":
 		customertest.TestHistoryConflicts(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
@@ -221,13 +405,19 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		t.Skip("runs the test binary once per broken store")
 	}
 	for broken, wantFailed := range map[string][]string{
-		"unsorted":       {"ListSortedByID", "StateMachine"},
-		"retaining":      {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
-		"silentDelete":   {"DeleteRemoves", "DeleteMissingReturnsErrNotFound", "StateMachine"},
-		"conflictBlind":  {"AppendOrderIsIdempotent", "StateMachine"},
-		"historyKeeping": {"DeleteErasesHistory"},
-		"fieldless":      {"order_lines[0].quantity", "return_reason"},
-		"creditLax":      {"AppendCreditRules", "credit_amount", "credit_source"},
+		"unsorted":        {"ListSortedByID", "StateMachine"},
+		"retaining":       {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
+		"silentDelete":    {"DeleteRemoves", "DeleteMissingReturnsErrNotFound", "StateMachine"},
+		"conflictBlind":   {"AppendOrderIsIdempotent", "StateMachine"},
+		"historyKeeping":  {"DeleteErasesHistory"},
+		"returnSharing":   {"HistoryIsolation"},
+		"checkThenAppend": {"DeleteRacingAppends"},
+		"lockedList":      {"ListWhileWriting"},
+		"cascadingPut":    {"PutKeepsHistory"},
+		"batchSharing":    {"BatchGetter"},
+		"scaleStrict":     {"AppendOrderIsIdempotent"},
+		"fieldless":       {"order_lines[0].quantity", "return_reason"},
+		"creditLax":       {"AppendCreditRules", "credit_amount", "credit_source"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

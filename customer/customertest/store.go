@@ -32,6 +32,10 @@ import (
 	"pgregory.net/rapid"
 )
 
+// writeDuringListTimeout is how long the kit waits for writes made inside
+// a List loop before it reports that the store blocks them.
+const writeDuringListTimeout = 10 * time.Second
+
 // day0 is the instant around which the kits date their records.
 var day0 = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
 
@@ -371,6 +375,58 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 	})
 
+	// A consumer may change the store while a List is under way (customer.Lister): a Put and a Delete inside the loop return, and the customers left alone are yielded once each, in order.
+	subtest.Run(t, "ListWhileWriting", func(t *testing.T) {
+		s := newStore(t)
+		for _, id := range []customer.ID{"a", "b", "c", "d"} {
+			mustPut(t, s, sampleCustomer(id))
+		}
+		done := make(chan []customer.ID, 1)
+		errs := make(chan error, 3) // never blocks the lister, even after a timeout
+		go func() {
+			var ids []customer.ID
+			for c, err := range s.List(ctx) {
+				if err != nil {
+					errs <- fmt.Errorf("List: %w", err)
+					break
+				}
+				ids = append(ids, c.ID)
+				if len(ids) == 1 {
+					if err := s.Put(ctx, sampleCustomer("e")); err != nil {
+						errs <- fmt.Errorf("Put during List: %w", err)
+					}
+					if err := s.Delete(ctx, "c"); err != nil {
+						errs <- fmt.Errorf("Delete during List: %w", err)
+					}
+				}
+			}
+			done <- ids
+		}()
+		var ids []customer.ID
+		select {
+		case ids = <-done:
+		case <-time.After(writeDuringListTimeout):
+			t.Fatalf("a Put and a Delete made inside a List loop did not return within %v: the store blocks writers while a listing is under way", writeDuringListTimeout)
+		}
+		for len(errs) > 0 {
+			t.Error(<-errs)
+		}
+		for i := 1; i < len(ids); i++ {
+			if ids[i-1] >= ids[i] {
+				t.Errorf("List with writes under way yields %q: not each once in ID order", ids)
+				break
+			}
+		}
+		for _, id := range []customer.ID{"a", "b", "d"} {
+			if !slices.Contains(ids, id) {
+				t.Errorf("List with writes under way yields %q, without %q, which no write touched", ids, id)
+			}
+		}
+		if got := listIDs(t, s); !slices.Equal(got, []customer.ID{"a", "b", "d", "e"}) {
+			t.Errorf("after the writes made during List, List yields %q, want [a b d e]", got)
+		}
+	})
+
 	// Every method must return an error wrapping ctx.Err() when the context is done, and change nothing.
 	subtest.Run(t, "CanceledContext", func(t *testing.T) {
 		s := newStore(t)
@@ -405,7 +461,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 	})
 
-	// A store that offers customer.BatchGetter returns customers in the order asked, or ErrNotFound and none.
+	// A store that offers customer.BatchGetter returns customers in the order asked, an ID asked twice twice and in two copies that share no memory, or ErrNotFound and none.
 	subtest.Run(t, "BatchGetter", func(t *testing.T) {
 		s := newStore(t)
 		b, ok := s.(customer.BatchGetter)
@@ -421,6 +477,17 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 		if len(got) != 2 || got[0].ID != "c" || got[1].ID != "a" {
 			t.Errorf("GetMany(c, a) returned %d customers %v, want c then a", len(got), got)
+		}
+		twice, err := b.GetMany(ctx, []customer.ID{"a", "b", "a"})
+		switch {
+		case err != nil:
+			t.Errorf("GetMany(a, b, a): %v", err)
+		case len(twice) != 3 || twice[0].ID != "a" || twice[1].ID != "b" || twice[2].ID != "a":
+			t.Errorf("GetMany(a, b, a) returned %d customers %v, want a, b, a", len(twice), twice)
+		default:
+			twice[0].Profile.Colours[0] = "changed"
+			twice[0].Trade.Outlets = 99
+			sameCustomer(t, sampleCustomer("a"), twice[2], "after changing the first of two copies returned by GetMany(a, b, a), the second")
 		}
 		got, err = b.GetMany(ctx, []customer.ID{"a", "nobody"})
 		if !errors.Is(err, customer.ErrNotFound) || got != nil {
