@@ -84,7 +84,8 @@ type FitReport struct {
 // opts.MinPerClass of either class, Fit returns the rule-based model
 // (see [Rules]) and a report whose Method is MethodRules and whose
 // Fallback says why; this is not an error. An invalid example is an
-// [*InputError] naming it; bad options an [*OptionError].
+// [*InputError] naming it; bad options an [*OptionError]. The model and
+// report do not depend on the order of the examples, to the last bit.
 func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 	c, err := opts.config()
 	if err != nil {
@@ -117,12 +118,13 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 	} else {
 		prior := c.priorGap
 		if prior == 0 {
-			var lg Moments
+			var logs []float64
 			for i := range examples {
 				if s := &examples[i].Signals; s.ownGap() {
-					lg = lg.Add(math.Log(max(s.MedianGap, c.minGap)))
+					logs = append(logs, math.Log(max(s.MedianGap, c.minGap)))
 				}
 			}
+			lg := sortedMoments(logs)
 			prior = DefaultPriorGap
 			if lg.N > 0 {
 				prior = math.Exp(lg.Mean)
@@ -135,8 +137,15 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 		vs[i] = features(&examples[i].Signals, std.PriorGap, c.minGap, c.halfLife)
 	}
 	if c.std == nil {
-		for i := range vs {
-			std.add(vs[i])
+		col := make([]float64, 0, n)
+		for f := 1; f < NumFeatures; f++ {
+			col = col[:0]
+			for i := range vs {
+				if vs[i].present[f] {
+					col = append(col, vs[i].x[f])
+				}
+			}
+			std.Features[f] = sortedMoments(col)
 		}
 	}
 
@@ -158,15 +167,35 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 		}
 	}
 	p := len(cols)
-	x := make([]float64, n*p)
-	y := make([]bool, n)
+	rows := make([]float64, n*p)
 	var z [NumFeatures]float64
 	for i := range vs {
 		m.zscores(&vs[i], &z)
 		for j, f := range cols {
-			x[i*p+j] = z[f]
+			rows[i*p+j] = z[f]
 		}
-		y[i] = examples[i].Churned
+	}
+	// The rows go to Newton's sums in a canonical order (churned last,
+	// then by their values), so that the order of the examples, which
+	// carries no information, does not change the model in its last bits.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if ya, yb := examples[a].Churned, examples[b].Churned; ya != yb {
+			if yb {
+				return -1
+			}
+			return 1
+		}
+		return slices.Compare(rows[a*p:(a+1)*p], rows[b*p:(b+1)*p])
+	})
+	x := make([]float64, n*p)
+	y := make([]bool, n)
+	for k, i := range order {
+		copy(x[k*p:(k+1)*p], rows[i*p:(i+1)*p])
+		y[k] = examples[i].Churned
 	}
 	lr, err := fitLogistic(x, p, y, c.lambda, c.maxIter)
 	if err != nil {
@@ -189,13 +218,35 @@ func (m *Model) report(rep *FitReport, examples []Example) {
 	if len(examples) == 0 {
 		return
 	}
-	s := 0.0
+	loss := make([]float64, len(examples))
 	for i := range examples {
 		v := features(&examples[i].Signals, m.priorGap, m.cfg.minGap, m.cfg.halfLife)
 		var z, c [NumFeatures]float64
-		s += logLoss(m.standardise(&v, &z, &c), examples[i].Churned)
+		loss[i] = logLoss(m.standardise(&v, &z, &c), examples[i].Churned)
 	}
-	rep.LogLoss = s / float64(len(examples))
+	rep.LogLoss = sortedSum(loss) / float64(len(examples))
+}
+
+// sortedSum returns the sum of xs added in ascending order (sorting xs),
+// so that it does not depend on the order they were given in.
+func sortedSum(xs []float64) float64 {
+	slices.Sort(xs)
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// sortedMoments returns the moments of xs added in ascending order
+// (sorting xs), so that they do not depend on the order of the examples.
+func sortedMoments(xs []float64) Moments {
+	slices.Sort(xs)
+	var m Moments
+	for _, x := range xs {
+		m = m.Add(x)
+	}
+	return m
 }
 
 // Evaluation measures a model's risks against known outcomes.
@@ -217,7 +268,9 @@ type Evaluation struct {
 // Evaluate scores every example with m and compares the risks with the
 // labels, typically on a holdout set the model was not fitted on. No
 // examples is [ErrNoExamples]; an invalid example an [*InputError]; a
-// nil or zero model [ErrNoModel].
+// nil or zero model [ErrNoModel]. The evaluation does not depend on the
+// order of the examples. The evaluation does not depend on the
+// order of the examples.
 func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 	if err := m.check(); err != nil {
 		return Evaluation{}, err
@@ -227,6 +280,8 @@ func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 	}
 	risks := make([]float64, len(examples))
 	labels := make([]bool, len(examples))
+	brier := make([]float64, len(examples))
+	loss := make([]float64, len(examples))
 	var ev Evaluation
 	for i := range examples {
 		s := &examples[i].Signals
@@ -244,12 +299,12 @@ func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 			yf = 1
 			ev.Churned++
 		}
-		ev.Brier += (r - yf) * (r - yf)
-		ev.LogLoss += logLoss(logit, y)
+		brier[i] = (r - yf) * (r - yf)
+		loss[i] = logLoss(logit, y)
 	}
 	ev.N = len(examples)
-	ev.Brier /= float64(ev.N)
-	ev.LogLoss /= float64(ev.N)
+	ev.Brier = sortedSum(brier) / float64(ev.N)
+	ev.LogLoss = sortedSum(loss) / float64(ev.N)
 	if auc, err := AUC(risks, labels); err == nil {
 		ev.AUC, ev.HasAUC = auc, true
 	}

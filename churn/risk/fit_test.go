@@ -3,6 +3,7 @@ package risk
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -24,21 +25,26 @@ func randomSignals(rng *rand.Rand, n int) []Signals {
 			DaysSinceLastPurchase: rng.IntN(500),
 			PurchaseDays:          pd,
 			PriorYear:             true,
-			PurchaseDaysLast12:    rng.IntN(6),
-			PurchaseDaysPrior12:   rng.IntN(6),
+			PurchaseDaysLast12:    rng.IntN(min(6, pd+1)),
 			SpendLast12:           decimal.NewFromInt(int64(rng.IntN(1000))),
 			SpendPrior12:          decimal.NewFromInt(int64(1 + rng.IntN(1000))),
 			ReturnRate:            rng.Float64() * 0.6,
 		}
+		s.PurchaseDaysPrior12 = rng.IntN(min(6, pd-s.PurchaseDaysLast12+1))
 		if pd > 1 {
 			s.MedianGap = float64(10 + rng.IntN(150))
 		}
 		total := rng.IntN(4)
 		if total > 0 {
+			age := rng.IntN(300)
 			s.Complaints = customer.ComplaintSignals{
-				Total: total, Recent: rng.IntN(total + 1), Window: 90 * day,
+				Total: total, Window: 90 * day,
 				Unresolved: rng.IntN(total + 1), SLABreaches: rng.IntN(total + 1),
-				MaxSeverity: 1 + rng.IntN(4), Last: asOf.AddDate(0, 0, -rng.IntN(300)),
+				Last: asOf.AddDate(0, 0, -age),
+			}
+			if age < 90 { // the last complaint is recent, perhaps others too
+				s.Complaints.Recent = 1 + rng.IntN(total)
+				s.Complaints.MaxSeverity = 1 + rng.IntN(4)
 			}
 		}
 		out[i] = s
@@ -457,5 +463,39 @@ func TestZeroModelIsAnError(t *testing.T) {
 		assert.ErrorIs(t, err, ErrNoModel)
 		_, err = Evaluate(m, []Example{{Signals: s}})
 		assert.ErrorIs(t, err, ErrNoModel)
+	}
+}
+
+// The order of the labelled customers is not information: a shuffled
+// training set gives the same model and the same evaluation to the last
+// bit, so a risk list does not change because a query returned its rows
+// in another order.
+func TestFitAndEvaluateIgnoreOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	sigs := randomSignals(rng, 600)
+	ex := make([]Example, len(sigs))
+	for i, s := range sigs {
+		v := features(&s, 60, DefaultMinGap, DefaultComplaintHalfLife)
+		ex[i] = Example{Signals: s, Churned: rng.Float64() < sigmoid(-2+1.5*v.x[FeatureOverdue]+v.x[FeatureUnresolved])}
+	}
+	m, rep, err := Fit(ex, nil)
+	require.NoError(t, err)
+	require.Equal(t, MethodFitted, rep.Method)
+	ev, err := Evaluate(m, ex)
+	require.NoError(t, err)
+	for k := range 5 {
+		shuffled := slices.Clone(ex)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		m2, rep2, err := Fit(shuffled, nil)
+		require.NoError(t, err)
+		assert.Equal(t, rep, rep2, "shuffle %d: report", k)
+		ev2, err := Evaluate(m2, shuffled)
+		require.NoError(t, err)
+		assert.Equal(t, ev, ev2, "shuffle %d: evaluation", k)
+		a, err := m.ScoreSignals(ex[k].Signals)
+		require.NoError(t, err)
+		b, err := m2.ScoreSignals(ex[k].Signals)
+		require.NoError(t, err)
+		assert.Equal(t, a, b, "shuffle %d: result", k)
 	}
 }

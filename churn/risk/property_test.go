@@ -26,12 +26,12 @@ func genSignals() *rapid.Generator[Signals] {
 			DaysSinceLastPurchase: rapid.IntRange(0, 3650).Draw(t, "days_since"),
 			PurchaseDays:          pd,
 			PriorYear:             rapid.Bool().Draw(t, "prior_year"),
-			PurchaseDaysLast12:    rapid.IntRange(0, 100).Draw(t, "last12"),
-			PurchaseDaysPrior12:   rapid.IntRange(0, 100).Draw(t, "prior12"),
+			PurchaseDaysLast12:    rapid.IntRange(0, min(pd, 100)).Draw(t, "last12"),
 			SpendLast12:           decimal.NewFromInt(rapid.Int64Range(-500, 1e9).Draw(t, "spend_last")),
 			SpendPrior12:          decimal.NewFromInt(rapid.Int64Range(-500, 1e9).Draw(t, "spend_prior")),
 			ReturnRate:            rapid.Float64Range(0, 1).Draw(t, "return_rate"),
 		}
+		s.PurchaseDaysPrior12 = rapid.IntRange(0, min(pd-s.PurchaseDaysLast12, 100)).Draw(t, "prior12")
 		if pd > 1 {
 			s.MedianGap = rapid.Float64Range(1, 3650).Draw(t, "median_gap")
 		}
@@ -41,11 +41,20 @@ func genSignals() *rapid.Generator[Signals] {
 			Recent:      rapid.IntRange(0, total).Draw(t, "recent"),
 			Unresolved:  rapid.IntRange(0, total).Draw(t, "unresolved"),
 			SLABreaches: rapid.IntRange(0, total).Draw(t, "breaches"),
-			MaxSeverity: rapid.IntRange(0, MaxSeverity).Draw(t, "severity"),
 			Window:      90 * day,
 		}
+		c := &s.Complaints
 		if total > 0 && rapid.Bool().Draw(t, "dated") {
-			s.Complaints.Last = asOf.AddDate(0, 0, -rapid.IntRange(0, 3650).Draw(t, "complaint_age"))
+			// the last complaint is within the 90-day window exactly when
+			// some complaint is recent
+			age := rapid.IntRange(90, 3650).Draw(t, "complaint_age")
+			if c.Recent > 0 {
+				age = rapid.IntRange(0, 89).Draw(t, "recent_complaint_age")
+			}
+			c.Last = asOf.AddDate(0, 0, -age)
+		}
+		if c.Recent > 0 {
+			c.MaxSeverity = rapid.IntRange(0, MaxSeverity).Draw(t, "severity")
 		}
 		return s
 	})

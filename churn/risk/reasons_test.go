@@ -30,11 +30,13 @@ func TestReasonsText(t *testing.T) {
 			[]string{"no purchase for 30 days where this customer's usual gap is 7 days"}},
 		{"single purchase against the prior gap", func(s *Signals) {
 			s.PurchaseDays, s.MedianGap, s.DaysSinceLastPurchase = 1, 0, 200
+			s.PriorYear, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = false, 1, 0
 		}, 0, []string{
 			"only 1 purchase day so far", // +0.75
 			"no purchase for 200 days where the typical customer's gap is 90 days", // +0.71
 		}},
-		{"two purchase days", func(s *Signals) { s.PurchaseDays = 2 }, 0, []string{"only 2 purchase days so far"}},
+		{"two purchase days", func(s *Signals) { s.PurchaseDays, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 2, 1, 1 }, 0,
+			[]string{"only 2 purchase days so far"}},
 		{"one day", func(s *Signals) { s.DaysSinceLastPurchase, s.MedianGap = 1, 0.25 }, 0, nil},
 		{"complaints and unresolved", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 3, Recent: 2, Window: 90 * day, Unresolved: 1}

@@ -129,11 +129,15 @@ const MaxSeverity = 4
 
 // Validate reports every bad field of s in one [*InputError]: P(alive)
 // NaN or outside [0, 1]; no purchase day ([ErrNoPurchase]); negative day
-// counts; a median gap that is not positive for a customer with two or
-// more purchase days; a return rate outside [0, 1]; negative complaint
+// counts, or more purchase days in the last two years than in all; a median gap that is NaN, infinite or negative (0 is a single
+// shopping occasion, see MedianGap); a return rate outside [0, 1]; negative complaint
 // counts, recent, unresolved or breached complaints exceeding the total,
-// a severity outside 0–4, recent complaints without a window, a last
-// complaint after AsOf or without any complaint.
+// a severity outside 0–4 or above 0 with no recent complaint, recent
+// complaints without a window, a last complaint after AsOf or without any
+// complaint, and a last complaint that contradicts the recent count: a
+// complaint is recent when recorded in (AsOf − Window, AsOf], so with
+// recent complaints the last one is within the window, and without them
+// it is not (the definitions of complaint.Signals).
 func (s Signals) Validate() error {
 	var p []customer.FieldError
 	add := func(field, code, msg string) {
@@ -157,6 +161,9 @@ func (s Signals) Validate() error {
 	if s.PurchaseDaysPrior12 < 0 {
 		add("purchase_days_prior_12", customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", s.PurchaseDaysPrior12))
 	}
+	if l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12; l >= 0 && p >= 0 && s.PurchaseDays >= 1 && l+p > s.PurchaseDays {
+		add("purchase_days_prior_12", customer.CodeTooMany, fmt.Sprintf("%d with %d in the last 12 months exceeds the %d purchase days in all", p, l, s.PurchaseDays))
+	}
 	if !(s.ReturnRate >= 0 && s.ReturnRate <= 1) {
 		add("return_rate", customer.CodeRange, fmt.Sprintf("must be in [0, 1], got %v", s.ReturnRate))
 	}
@@ -179,6 +186,8 @@ func (s Signals) Validate() error {
 	}
 	if c.MaxSeverity < 0 || c.MaxSeverity > MaxSeverity {
 		add("complaints.max_severity", customer.CodeRange, fmt.Sprintf("must be in 0–%d, got %d", MaxSeverity, c.MaxSeverity))
+	} else if c.MaxSeverity > 0 && c.Recent == 0 {
+		add("complaints.max_severity", customer.CodeMismatch, fmt.Sprintf("is %d with no recent complaint (it is the worst of the recent ones)", c.MaxSeverity))
 	}
 	if c.Window < 0 {
 		add("complaints.window", customer.CodeNegative, fmt.Sprintf("must not be negative, got %v", c.Window))
@@ -193,6 +202,12 @@ func (s Signals) Validate() error {
 			add("as_of", customer.CodeRequired, "is zero but the last complaint is dated")
 		case c.Last.After(s.AsOf):
 			add("complaints.last", customer.CodeFuture, fmt.Sprintf("%s is after the as-of instant %s", c.Last.Format(time.RFC3339), s.AsOf.Format(time.RFC3339)))
+		case c.Window > 0 && c.Recent > 0 && !c.Last.After(s.AsOf.Add(-c.Window)):
+			add("complaints.last", customer.CodeMismatch, fmt.Sprintf("%s is before the recent window of %s but %d complaints are recent",
+				c.Last.Format(time.RFC3339), duration(c.Window), c.Recent))
+		case c.Window > 0 && c.Recent == 0 && c.Last.After(s.AsOf.Add(-c.Window)):
+			add("complaints.last", customer.CodeMismatch, fmt.Sprintf("%s is within the recent window of %s but no complaint is recent",
+				c.Last.Format(time.RFC3339), duration(c.Window)))
 		}
 	}
 	if len(p) == 0 {

@@ -100,6 +100,12 @@ func TestSignalsValidate(t *testing.T) {
 		{"negative gap", func(s *Signals) { s.MedianGap = -3 }, []string{"median_gap"}},
 		{"negative year counts", func(s *Signals) { s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = -1, -2 },
 			[]string{"purchase_days_last_12", "purchase_days_prior_12"}},
+		{"more purchase days in the two years than in all", func(s *Signals) {
+			s.PurchaseDays, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 2, 0, 5
+		}, []string{"purchase_days_prior_12"}},
+		{"purchase days of the two years add up to all", func(s *Signals) {
+			s.PurchaseDays, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 5, 2, 3
+		}, nil},
 		{"return rate above 1", func(s *Signals) { s.ReturnRate = 1.2 }, []string{"return_rate"}},
 		{"NaN return rate", func(s *Signals) { s.ReturnRate = math.NaN() }, []string{"return_rate"}},
 		{"negative complaint counts", func(s *Signals) {
@@ -120,6 +126,31 @@ func TestSignalsValidate(t *testing.T) {
 		{"last complaint without complaint", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Last: asOf.Add(-time.Hour)}
 		}, []string{"complaints.last"}},
+		// the complaint package's definitions (complaint.Signals): a
+		// complaint is recent when recorded in (AsOf − Window, AsOf], and
+		// MaxSeverity is over the recent complaints
+		{"recent complaints but the last one before the window", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 2, Recent: 2, Window: 90 * 24 * time.Hour, Last: asOf.AddDate(0, 0, -400)}
+		}, []string{"complaints.last"}},
+		{"last complaint exactly one window ago is not recent", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Recent: 1, Window: 90 * 24 * time.Hour, Last: asOf.Add(-90 * 24 * time.Hour)}
+		}, []string{"complaints.last"}},
+		{"last complaint within the window but none recent", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Window: 90 * 24 * time.Hour, Last: asOf.AddDate(0, 0, -3)}
+		}, []string{"complaints.last"}},
+		{"severity without a recent complaint", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Window: 90 * 24 * time.Hour, MaxSeverity: 4}
+		}, []string{"complaints.max_severity"}},
+		{"old complaint, none recent", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 3, Window: 90 * 24 * time.Hour, Last: asOf.AddDate(0, 0, -200)}
+		}, nil},
+		{"recent complaint just inside the window", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Recent: 1, Window: 90 * 24 * time.Hour, MaxSeverity: 2,
+				Last: asOf.Add(-90*24*time.Hour + time.Second)}
+		}, nil},
+		{"recent complaints without a date", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Recent: 1, Window: 90 * 24 * time.Hour, MaxSeverity: 1}
+		}, nil},
 		{"dated complaint without as-of", func(s *Signals) {
 			s.AsOf = time.Time{}
 			s.Complaints = customer.ComplaintSignals{Total: 1, Last: asOf}
