@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -280,4 +281,27 @@ func BenchmarkGroupSort(b *testing.B) {
 			sortKeyed(ks)
 		}
 	})
+}
+
+// TestUsageErrorsNameOnlyTheSubcommandsFlags checks that the advice of a
+// usage error names only flags that its subcommand has: a batch job that
+// follows it must not get "flag provided but not defined".
+func TestUsageErrorsNameOnlyTheSubcommandsFlags(t *testing.T) {
+	t.Parallel()
+	flagName := regexp.MustCompile(`(?:^|[\s(])-([a-z][a-z-]*)`)
+	for _, args := range [][]string{
+		{"batch", "-in", "x.csv", "-as-of", "2025-01-01", "-model", "gammagamma"},
+		{"score", "-in", "x.csv", "-calibration-end", "2025-01-01", "-model", "gammagamma"},
+		{"fit", "-in", "x.csv", "-calibration-end", "2025-01-01", "-model", "nbd"},
+		{"batch", "-in", "x.csv", "-as-of", "2025-01-01", "-model", "nbd"},
+	} {
+		help := crm(t, "", args[0], "-h")
+		require.Equal(t, exitOK, help.code)
+		r := crm(t, "", args...)
+		require.Equal(t, exitUsage, r.code, "%v: %s", args, r.stderr)
+		msg, _, _ := strings.Cut(r.stderr, "\n")
+		for _, m := range flagName.FindAllStringSubmatch(msg, -1) {
+			assert.Regexp(t, `\n  -`+m[1]+`[ \n]`, help.stderr, "%v: the error names -%s, which crm %s has not:\n%s", args, m[1], args[0], msg)
+		}
+	}
 }

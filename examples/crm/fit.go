@@ -30,7 +30,11 @@ var transactionModels = []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelB
 // rather than time: bgbb.
 func discrete(model string) bool { return model == modelBGBB }
 
-func checkModel(name string, allowed []string) error {
+// checkModel checks that -model name is one of allowed. spendHint is
+// what a usage error for gammagamma, a spend model, advises in its place,
+// a format whose one %s is the allowed models ("" when gammagamma is
+// allowed); it names only flags of the subcommand.
+func checkModel(name string, allowed []string, spendHint string) error {
 	for _, m := range allowed {
 		if m == name {
 			return nil
@@ -40,7 +44,7 @@ func checkModel(name string, allowed []string) error {
 	case name == "":
 		return usagef("-model is required (one of %s)", strings.Join(allowed, ", "))
 	case name == modelGammaGamma:
-		return usagef("-model gammagamma is a spend model: score a transaction model (%s) with -spend gammagamma", strings.Join(allowed, ", "))
+		return usagef("-model gammagamma is a spend model: "+spendHint, strings.Join(allowed, ", "))
 	}
 	return usagef("-model: unknown model %q (want %s)", name, strings.Join(allowed, ", "))
 }
@@ -363,7 +367,7 @@ func runFit(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkModel(f.model, []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelBGBB, modelGammaGamma}); err != nil {
+	if err := checkModel(f.model, []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelBGBB, modelGammaGamma}, ""); err != nil {
 		return err
 	}
 	period, err := parsePeriod(f.period)
@@ -409,7 +413,7 @@ func runScore(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkModel(f.model, transactionModels); err != nil {
+	if err := checkModel(f.model, transactionModels, "score a transaction model (%s) with -spend gammagamma"); err != nil {
 		return err
 	}
 	period, err := parsePeriod(f.period)

@@ -12,6 +12,9 @@ import (
 	"github.com/tailorcrm/tailor/segment"
 )
 
+// maxHoldout is the longest -holdout, in days (about 274 years).
+const maxHoldout = 100000
+
 // runReport writes the visual report: one self-contained HTML page.
 //
 // The export is read twice: as of -as-of, and as of the calibration end
@@ -34,8 +37,11 @@ func runReport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *holdout < 7 {
-		return usagef("-holdout %d: want at least 7 days", *holdout)
+	// The upper bound keeps the calibration end a date (customer.Date
+	// counts days in an int32): more days would wrap round to a day
+	// after -as-of, or just before it.
+	if *holdout < 7 || *holdout > maxHoldout {
+		return usagef("-holdout %d: want at least 7 days and at most %d", *holdout, maxHoldout)
 	}
 	if *top < 1 || *points < 1 {
 		return usagef("-top and -max-points must be positive")

@@ -147,6 +147,10 @@ func TestReportErrors(t *testing.T) {
 		{"no input", []string{"-as-of", "1998-06-30"}, exitUsage, "-in FILE is required"},
 		{"missing file", []string{"-in", filepath.Join(dir, "none.csv"), "-as-of", "1998-06-30"}, exitUsage, "none.csv"},
 		{"short holdout", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1998-06-30", "-holdout", "3"}, exitUsage, "-holdout 3"},
+		// A holdout of more days than a date can count back would wrap
+		// round to a calibration end after -as-of (or just before it).
+		{"holdout that wraps to -1", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1998-06-30", "-holdout", "9223372036854775807", "-out", out}, exitUsage, "-holdout 9223372036854775807"},
+		{"holdout that wraps to 1", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1998-06-30", "-holdout", "4294967297", "-out", out}, exitUsage, "-holdout 4294967297"},
 		{"bad top", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1998-06-30", "-top", "0"}, exitUsage, "-top"},
 		{"malformed row", []string{"-in", bad, "-as-of", "2025-06-30", "-out", out}, exitError, `bad.csv:2: amount "12x"`},
 		{"nothing before as-of", []string{"-in", cdnowSample, "-format", "cdnow", "-as-of", "1990-01-01", "-out", out}, exitError, "no customer"},
