@@ -95,6 +95,7 @@
 package salesrow
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -300,7 +301,7 @@ func field(rec []string, i int) string {
 // *FieldError; r is then not to be used.
 func (l *Layout) Parse(rec []string, r *Row) *FieldError {
 	if len(rec) != l.Fields {
-		return &FieldError{Field: -1, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), l.Fields)}
+		return &FieldError{Field: -1, Reason: FieldCount(len(rec), l.Fields)}
 	}
 	return l.ParseUsed(rec, r)
 }
@@ -392,11 +393,23 @@ func ParseAmount(s string) (decimal.Decimal, string) {
 	return d, ""
 }
 
+// FieldCount is the reason given for a row of n fields under a header of
+// header fields: "1 field, the header has 3".
+func FieldCount(n, header int) string {
+	if n == 1 {
+		return fmt.Sprintf("1 field, the header has %d", header)
+	}
+	return fmt.Sprintf("%d fields, the header has %d", n, header)
+}
+
 // ParseUnits parses a quantity: an integer of absolute value at most
 // [MaxUnits]. The reason is empty when it parses.
 func ParseUnits(s string) (int, string) {
 	n, err := strconv.Atoi(s)
-	if err != nil {
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, "out of range (|quantity| ≤ 1e9)"
+	case err != nil:
 		return 0, "not an integer"
 	}
 	if n > MaxUnits || n < -MaxUnits {

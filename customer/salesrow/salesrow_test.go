@@ -83,6 +83,8 @@ func TestParse(t *testing.T) {
 		{"empty amount", "c1,2024-03-05, ,,,,,,", 2, `amount "": empty`},
 		{"quantity", "c1,2024-03-05,1,,1.5,,,,", 4, `quantity "1.5": not an integer`},
 		{"quantity range", "c1,2024-03-05,1,,-2000000000,,,,", 4, `quantity "-2000000000": out of range (|quantity| ≤ 1e9)`},
+		{"quantity beyond int", "c1,2024-03-05,1,,99999999999999999999,,,,", 4, `quantity "99999999999999999999": out of range (|quantity| ≤ 1e9)`},
+		{"one field", "c1", -1, "1 field, the header has 9"},
 		{"cost", "c1,2024-03-05,1,,,abc,,,", 5, `cost "abc": `},
 		{"currency", "c1,2024-03-05,1,,,,euro,,", 6, `currency "euro": unknown ISO 4217 currency code`},
 		{"kind", "c1,2024-03-05,1,,,,,robot,", 7, `kind "robot": want consumer or intermediary (or dealer, franchisee, wholesaler, agent)`},

@@ -153,7 +153,7 @@ func (c *CSVReader) Read() (*Row, error) {
 				c.blank++
 				continue
 			}
-			return nil, &RowError{File: c.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", r.nfields, c.fields)}
+			return nil, &RowError{File: c.name, Line: r.line, Reason: salesrow.FieldCount(r.nfields, c.fields)}
 		}
 		if re := c.layout.parse(c.name, r.fields, r.line, r.lineOf, &c.row); re != nil {
 			if re.Column == ColCustomerID && salesrow.Blank(r.fields) {

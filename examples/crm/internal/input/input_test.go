@@ -129,6 +129,8 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"zero day", "C1,0001-01-01,5,1,,,", `orders.csv:5: date "0001-01-01": is zero`},
 		{"second currency", "C1,2024-01-02,5,1,,EUR,", `orders.csv:5: currency "EUR": the file is in USD`},
 		{"too few fields", "C1,2024-01-02,5", `orders.csv:5: 3 fields, the header has 7`},
+		{"one field", "C1", `orders.csv:5: 1 field, the header has 7`},
+		{"quantity beyond int", "C1,2024-01-02,1,99999999999999999999,,,", `orders.csv:5: quantity "99999999999999999999": out of range (|quantity| ≤ 1e9)`},
 		{"too many fields", "C1,2024-01-02,5,1,,,,", `orders.csv:5: 8 fields, the header has 7`},
 		{"bare quote", "C1,2024-01-02,5\"0,1,,,", `orders.csv:5: amount "5\"0": bare " in non-quoted-field`},
 		{"stray quote in a later field", "C1,2024-01-02,50,1,\"2,,", `orders.csv:5: cost "\"2,,": extraneous or missing " in quoted-field`},

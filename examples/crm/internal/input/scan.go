@@ -336,7 +336,7 @@ func (w *worker) record(r *record, re *RowError) bool {
 			return true
 		}
 		w.rows++
-		return w.fail(&RowError{File: w.name, Line: r.line, Reason: fmt.Sprintf("%d fields, the header has %d", r.nfields, w.lay.fields)})
+		return w.fail(&RowError{File: w.name, Line: r.line, Reason: salesrow.FieldCount(r.nfields, w.lay.fields)})
 	}
 	if id == "" {
 		if r.blank() {
