@@ -77,6 +77,14 @@ type Report struct {
 	StepTimes []StepTime
 	// Resolved is the number of cases whose resolution was carried out.
 	Resolved int
+	// ResolutionTime summarises the working time of the resolution clock
+	// ([SLAStatus].Resolution: from recording to the carry-out, pauses
+	// excluded, under the SLA policy's calendar) of the cases whose
+	// resolution was carried out and not reopened since, as of To. Its
+	// State is 0, as for the resolution [Clock], and Visits is the number
+	// of such cases; a reopened case counts once it is carried out again,
+	// with the working time of all its passes.
+	ResolutionTime StepTime
 	// FirstContact is the share of resolved cases resolved in one pass:
 	// never reopened, sent back, reassigned, escalated or paused to wait
 	// for the customer; 0 when no case was resolved (Resolved is 0).
@@ -129,9 +137,11 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 	byCat := map[Category]int{}
 	byCause := map[Cause]int{}
 	steps := map[State][]time.Duration{}
+	var resolution []time.Duration
 	perCustomer := map[customer.ID]int{}
 	var fcr, rejected, ratioN, unanswered int
-	var ratioSum, csatSum float64
+	var ratios []float64
+	var csatSum float64
 	var met, csatTop int
 	for _, log := range logs {
 		if len(log) == 0 || log[0].At.Before(from) || !log[0].At.Before(to) {
@@ -160,10 +170,19 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		}
 		// A rejection reopened by a supervisor may still be resolved:
 		// look at the whole log.
-		resolved, wasRejected := false, false
+		resolved, wasRejected, done := false, false, false
 		for _, ev := range evs {
 			resolved = resolved || ev.To == StateCarriedOut
 			wasRejected = wasRejected || ev.To == StateRejected
+			switch {
+			case ev.To == StateCarriedOut && ev.From != StateCarriedOut:
+				done = true
+			case ev.Command.Kind == CmdReopen:
+				done = false
+			}
+		}
+		if done {
+			resolution = append(resolution, st.Resolution.Elapsed)
 		}
 		if wasRejected && !resolved {
 			rejected++ // counted once among the resolved or rejected cases
@@ -182,7 +201,7 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		}
 		if f := c.Feedback; f != nil {
 			ratioN++
-			ratioSum += f.Satisfaction()
+			ratios = append(ratios, f.Satisfaction())
 			csatSum += float64(f.CSAT)
 			if f.Perceived >= f.Expected {
 				met++
@@ -219,6 +238,10 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 		r.StepTimes = append(r.StepTimes, StepTime{State: s, Visits: len(d), Median: Quantile(d, 0.5), P90: Quantile(d, 0.9)})
 	}
+	if len(resolution) > 0 {
+		sort.Slice(resolution, func(i, j int) bool { return resolution[i] < resolution[j] })
+		r.ResolutionTime = StepTime{Visits: len(resolution), Median: Quantile(resolution, 0.5), P90: Quantile(resolution, 0.9)}
+	}
 	r.FirstContact = share(fcr, r.Resolved)
 	r.ReopenRate = share(r.Reopened, r.Resolved+rejected)
 	r.Complainants = len(perCustomer)
@@ -229,6 +252,14 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 	}
 	r.RepeatShare = share(r.Repeat, r.Complainants)
 	if ratioN > 0 {
+		// Summed in ascending order, so that the mean does not depend on
+		// the order of the logs (floating-point addition is not
+		// associative).
+		sort.Float64s(ratios)
+		var ratioSum float64
+		for _, x := range ratios {
+			ratioSum += x
+		}
 		r.Satisfaction = SatisfactionSummary{
 			Responses: ratioN, MeanRatio: ratioSum / float64(ratioN), MetShare: share(met, ratioN),
 			MeanCSAT: csatSum / float64(ratioN), CSAT: share(csatTop, ratioN),

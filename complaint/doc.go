@@ -42,8 +42,9 @@
 // the reply, assigned, under investigation, the resolution decided and
 // carried out, closed, waiting for something from the customer, resumed,
 // reopened, withdrawn), and nothing of the steps within the brand;
-// [Notices] does the same for a whole log. The caller words and sends
-// the message.
+// [Notices] does the same for a whole log. Each notice carries the
+// customer's value class, so that the result reaches high-value customers
+// in particular. The caller words and sends the message.
 //
 // # Audit trail
 //

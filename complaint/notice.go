@@ -73,6 +73,11 @@ type Notice struct {
 	Seq         int         `json:"seq"` // of the event
 	At          time.Time   `json:"at"`  // of the event
 	Complainant customer.ID `json:"complainant"`
+	// Value is the complainant's value class as recorded with the
+	// complaint (0 when unclassified), so that the result is fed back to
+	// high-value customers in particular (domain rules §5, from 003): for
+	// example a personal call besides the message.
+	Value ValueClass `json:"value,omitempty"`
 	// Channel is how the complaint arrived, the customer's own choice of
 	// channel for the answer.
 	Channel Channel `json:"channel"`
@@ -104,7 +109,7 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 		return Notice{}, false, fmt.Errorf("complaint %q: event %d of case %q is not the last event of the case (version %d, %s): %w",
 			c.ID, ev.Seq, ev.Case, c.Version, c.State, ErrBadLog)
 	}
-	n := Notice{Case: c.ID, Seq: ev.Seq, At: ev.At, Complainant: c.Intake.Complainant, Channel: c.Intake.Channel,
+	n := Notice{Case: c.ID, Seq: ev.Seq, At: ev.At, Complainant: c.Intake.Complainant, Value: c.Intake.Value, Channel: c.Intake.Channel,
 		Department: c.Department}
 	switch ev.Command.Kind {
 	case CmdRecord:
