@@ -70,7 +70,7 @@ func IntermediaryPotentialComparisons() [][]float64 {
 //	   consumer (group weights by AHP, [ConsumerPotentialComparisons]):
 //	   ├─ consumption        average-order-value 0.3 (log; unknown → 0), full-price-share 0.2,
 //	   │                     category-breadth 0.2 (log), interactions 0.15 (log),
-//	   │                     return-rate 0.15 (lower is better)
+//	   │                     return-rate 0.15 (lower is better; unknown → 0.5)
 //	   ├─ loyalty            purchase-days 0.4 (log), tenure 0.25, recency 0.35 (lower is
 //	   │                     better; unknown → 0)
 //	   └─ growth             growth 0.6, recent-spend 0.4 (log)
@@ -140,6 +140,7 @@ func DefaultModel(k customer.Kind) Model {
 	}
 	returns := share(ReturnRate)
 	returns.LowerIsBetter = true
+	returns.Missing = 0.5
 	tenure := share(Tenure)
 	tenure.Winsor = DefaultWinsor
 	m.Potential = Node{Name: "potential", Weight: 0.5, Pairwise: ConsumerPotentialComparisons(), Children: []Node{

@@ -56,7 +56,9 @@ const (
 	CategoryBreadth
 	// ReturnRate is Summary.ReturnRate() = ReturnedUnits ÷ Units, clamped
 	// to [0, 1] (more units refunded than the history sold is a rate of 1);
-	// 0 without units; lower is better.
+	// lower is better; unknown without units bought or returned: a
+	// customer who bought nothing has no return rate, and 0 would rank it
+	// with the customers who keep everything.
 	ReturnRate
 	// Interactions is the number of non-purchase contacts (visits, wish
 	// lists, events), Summary.Interactions.
@@ -85,7 +87,8 @@ const (
 	// Trade.AnnualTurnover (money); unknown without Trade or when zero.
 	Turnover
 	// Outlets is the number of points of sale an intermediary runs,
-	// Trade.Outlets; unknown without Trade.
+	// Trade.Outlets; unknown without Trade or when zero (a record that
+	// does not give the number, as Turnover and MarketSize).
 	Outlets
 	// Credit is an intermediary's credit rating as a score in [0, 1],
 	// Trade.Rating.Score(); unknown without Trade or rating.
@@ -241,7 +244,9 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 		dst.Set(FullPriceShare, 0)
 	}
 	dst.Set(CategoryBreadth, float64(len(s.Categories)))
-	dst.Set(ReturnRate, s.ReturnRate())
+	if s.Units > 0 || s.ReturnedUnits > 0 {
+		dst.Set(ReturnRate, s.ReturnRate())
+	}
 	dst.Set(Interactions, float64(s.Interactions))
 
 	asOf, lastYear, twoYears := customer.SpendWindows(s.AsOf)
@@ -293,7 +298,9 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 			}
 			dst.Set(m.i, Float(m.v.Amount()))
 		}
-		dst.Set(Outlets, float64(t.Outlets))
+		if t.Outlets > 0 {
+			dst.Set(Outlets, float64(t.Outlets))
+		}
 		if t.Rating >= customer.RatingD && t.Rating <= customer.RatingAAA {
 			dst.Set(Credit, t.Rating.Score())
 		}
