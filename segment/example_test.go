@@ -56,11 +56,11 @@ func ExampleFitInputs() {
 		fmt.Println("ana:", a.Code)
 	}
 	// Output:
-	// thresholds (mean of 4 consumers): current 0.2519, potential 0.2480
-	// ana 0.4720 0.3784 0.8504 high-value 4 5 4 loyal active loyal
+	// thresholds (mean of 4 consumers): current 0.2519, potential 0.2465
+	// ana 0.4720 0.3538 0.8259 high-value 4 5 4 loyal active loyal
 	// ben 0.0000 0.0966 0.0966 low-value 1 2 1 hibernating dormant drifting
-	// eva 0.4668 0.2939 0.7607 high-value 2 4 5 at-risk active loyal
-	// kim 0.0688 0.2230 0.2918 low-value 5 2 2 potential-loyalist new drifting
+	// eva 0.4668 0.3372 0.8040 high-value 2 4 5 at-risk active loyal
+	// kim 0.0688 0.1985 0.2673 low-value 5 2 2 potential-loyalist new drifting
 	// ana: vip-service
 	// ana: learn-needs
 	// ana: early-access

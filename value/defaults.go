@@ -73,7 +73,7 @@ func IntermediaryPotentialComparisons() [][]float64 {
 //	   │                     return-rate 0.15 (lower is better; unknown → 0.5)
 //	   ├─ loyalty            purchase-days 0.4 (log), tenure 0.25, recency 0.35 (lower is
 //	   │                     better; unknown → 0)
-//	   └─ growth             growth 0.6, recent-spend 0.4 (log)
+//	   └─ growth             growth 0.6 (unknown → 0.5), recent-spend 0.4 (log)
 //	   intermediary (group weights by AHP, [IntermediaryPotentialComparisons]):
 //	   ├─ operating-strength turnover 0.7 (log), outlets 0.3 (log); both fall back to revenue
 //	   ├─ creditworthiness   credit 1 (unknown → 0.5)
@@ -86,7 +86,10 @@ func IntermediaryPotentialComparisons() [][]float64 {
 // Without a customer record (sales exports) an intermediary's operating
 // strength is measured by its purchases from the brand, its cooperation
 // by its tenure as a buyer, and its credit and market size are neutral
-// (0.5 for everybody), so they do not move its rank. Unless said, a
+// (0.5 for everybody), so they do not move its rank. An end customer
+// without a year of history before the last twelve months has no growth
+// to measure ([Growth] is unknown) and scores the neutral 0.5 on it,
+// neither the best nor the worst. Unless said, a
 // measure is linear, min-max, not winsorised, higher is better, and an
 // unknown value scores 0. A winsorised measure is also clipped at the
 // outer fences and the gap cap of [Measure].
@@ -143,6 +146,8 @@ func DefaultModel(k customer.Kind) Model {
 	returns.Missing = 0.5
 	tenure := share(Tenure)
 	tenure.Winsor = DefaultWinsor
+	growth := share(Growth)
+	growth.Missing = 0.5
 	m.Potential = Node{Name: "potential", Weight: 0.5, Pairwise: ConsumerPotentialComparisons(), Children: []Node{
 		{Name: "consumption", Children: []Node{
 			leaf("average-order-value", 0.3, money(AverageOrderValue)),
@@ -157,7 +162,7 @@ func DefaultModel(k customer.Kind) Model {
 			recency(0.35),
 		}},
 		{Name: "growth", Children: []Node{
-			leaf("growth", 0.6, share(Growth)),
+			leaf("growth", 0.6, growth),
 			leaf("recent-spend", 0.4, money(RecentSpend)),
 		}},
 	}}

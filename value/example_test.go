@@ -62,7 +62,7 @@ func ExampleScorer_Explain() {
 		fmt.Printf("%-38s raw %8.2f  weight %.3f × score %.3f = %.4f\n", p.Path, p.Raw, p.Weight, p.Normalized, p.Contribution)
 	}
 	// Output:
-	// ana: current 0.4596 + potential 0.3629 = total 0.8226
+	// ana: current 0.4596 + potential 0.3384 = total 0.7980
 	// current/profit                         raw   247.44  weight 0.300 × score 0.904 = 0.2712
 	// current/purchase-volume/revenue        raw   449.90  weight 0.120 × score 0.904 = 0.1085
 	// current/purchase-volume/units          raw     3.00  weight 0.080 × score 1.000 = 0.0800

@@ -77,7 +77,10 @@ const (
 	// (Summary.SpendLast12Months) with that of the twelve before P
 	// (Summary.SpendPrior12Months), each floored at 0:
 	// (L − P) ÷ (L + P), in [−1, 1]; 0 when both are 0. It is the
-	// symmetric growth rate, scale-free and finite for new customers.
+	// symmetric growth rate, scale-free and finite. It is unknown
+	// without orders and when the first purchase falls in the last
+	// twelve months: such a customer has no prior year to grow from,
+	// and P = 0 would make it the fastest grower of all.
 	Growth
 	// RecentSpend is the net of the last twelve months,
 	// Summary.SpendLast12Months() (money); negative when the year's
@@ -276,11 +279,17 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	}
 	l, p := ls.float(), ps.float()
 	dst.Set(RecentSpend, l)
-	l, p = max(l, 0), max(p, 0)
-	if l+p > 0 {
-		dst.Set(Growth, (l-p)/(l+p))
-	} else {
-		dst.Set(Growth, 0)
+	// Growth needs a year before the last one to compare with: a
+	// customer whose first purchase falls in the last twelve months was
+	// not yet a customer in the prior year, and its P = 0 would read as
+	// the largest growth there is.
+	if days > 0 && first <= lastYear {
+		l, p = max(l, 0), max(p, 0)
+		if l+p > 0 {
+			dst.Set(Growth, (l-p)/(l+p))
+		} else {
+			dst.Set(Growth, 0)
+		}
 	}
 
 	if c != nil && c.Trade != nil {

@@ -94,3 +94,37 @@ func TestReturnRateNeedsUnits(t *testing.T) {
 	assert.Equal(t, 1.0, partOf(t, sc, &keeper, "potential/consumption/return-rate").Normalized)
 	assert.Equal(t, 0.0, partOf(t, sc, &returner, "potential/consumption/return-rate").Normalized)
 }
+
+// TestGrowthNeedsAPriorYear: a customer whose first purchase is a month
+// old has no year before the last one to grow from. Its growth is
+// unknown and scores the neutral 0.5, not the top score that P = 0 would
+// give it, above every established customer whose spending really grew.
+// A customer with a prior year keeps its growth, a negative year counting
+// as 0.
+func TestGrowthNeedsAPriorYear(t *testing.T) {
+	var pop []value.Indicators
+	for i := 0; i < 20; i++ {
+		pop = append(pop, extract(t, spec{ID: fmt.Sprint("c", i), Kind: customer.Consumer,
+			Buys: []buy{{DaysAgo: 500, Qty: 1, Cents: 10000}, {DaysAgo: 100, Qty: 1, Cents: int64(5000 + 1000*i)}}}, 1))
+	}
+	grower := pop[len(pop)-1]
+	newcomer := extract(t, spec{ID: "new", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 30, Qty: 1, Cents: 5000}}}, 1)
+	_, ok := newcomer.Get(value.Growth)
+	assert.False(t, ok, "no prior year: growth is unknown")
+	v, ok := grower.Get(value.Growth)
+	require.True(t, ok)
+	assert.InDelta(t, (240.0-100)/(240+100), v, 1e-12)
+	lapsed := extract(t, spec{ID: "lapsed", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 400, Qty: 1, Cents: 10000, Refund: 1}}}, 1)
+	v, ok = lapsed.Get(value.Growth)
+	require.True(t, ok, "a first purchase in the prior year gives a prior year")
+	assert.Equal(t, 0.0, v, "two empty years: no growth")
+
+	pop = append(pop, newcomer, lapsed)
+	sc, err := value.Fit(value.DefaultModel(customer.Consumer), pop)
+	require.NoError(t, err)
+	p := partOf(t, sc, &newcomer, "potential/growth/growth")
+	assert.Equal(t, value.FromMissing, p.Source)
+	assert.Equal(t, 0.5, p.Normalized, "unknown growth is neither the best nor the worst")
+	assert.Less(t, p.Normalized, partOf(t, sc, &grower, "potential/growth/growth").Normalized,
+		"a newcomer does not out-grow a customer whose spending grew")
+}

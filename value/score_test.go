@@ -543,8 +543,8 @@ func TestExtractRefundsBeyondTheWindowsSales(t *testing.T) {
 	assert.Equal(t, -999.0, v)
 	v, _ = x.Get(value.RecentSpend)
 	assert.Equal(t, -4900.0, v)
-	v, _ = x.Get(value.Growth)
-	assert.Equal(t, 0.0, v, "a negative year counts as 0")
+	_, ok := x.Get(value.Growth)
+	assert.False(t, ok, "ten days of history: no prior year to grow from")
 
 	other := extract(t, spec{ID: "o", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 30, Qty: 2, Cents: 5000, Refund: 1}}}, 1)
 	sc, err := value.Fit(value.DefaultModel(customer.Consumer), []value.Indicators{x, other})
