@@ -9,9 +9,9 @@ import (
 )
 
 // statsTag and statsVersion start the encoding of Stats. Version 2 holds
-// RFM statistics of version 2, with the spend per purchase that the shop
-// type loyal reads ([value.RFMScore].AOV); version 1 lacks it and is
-// refused with an error that says so.
+// RFM statistics of version 2 or later, with the spend per purchase that
+// the shop type loyal reads ([value.RFMScore].AOV); version 1 lacks it
+// and is refused with an error that says so.
 const (
 	statsTag     = "tss"
 	statsVersion = 2

@@ -127,8 +127,15 @@ func (s *Stats) Add(o *Observation) error {
 // Merge adds the statistics of another shard (fitted with the same
 // options); o is not changed. Statistics that do not merge (other models
 // or options, or a kind in another currency) are an error and leave s
-// unchanged.
+// unchanged. Other lifecycle or shop-type options are an error wrapping
+// [ErrInvalidOptions]: the occasion window decides which observations a
+// shard takes, and the merged statistics classify by their options, which
+// would otherwise be those of whichever shard the others were merged
+// into. The quadrant rule may differ, as in [Stats.UnmarshalBinary].
 func (s *Stats) Merge(o *Stats) error {
+	if s.rules != o.rules {
+		return fmt.Errorf("segment: cannot merge the statistics of other lifecycle or shop-type options: %w", ErrInvalidOptions)
+	}
 	for i := range kinds {
 		if err := s.value[i].CheckMerge(o.value[i]); err != nil {
 			return err

@@ -19,15 +19,17 @@ import (
 // counts. The decoders check everything they read.
 //
 // The value statistics are at version 1. The RFM statistics are at
-// version 2, which added the sample of spend per purchase
-// ([RFMScore].AOV); a version-1 encoding lacks it, cannot give that
-// score, and is refused with an error that says so: gather such
-// statistics again from the customers.
+// version 3, which added the currency of the buyers; version 2 added the
+// sample of spend per purchase ([RFMScore].AOV). A version-2 encoding
+// still decodes, into statistics of an unknown currency, which merge
+// with those of any currency. A version-1 encoding lacks the spend per
+// purchase, cannot give that score, and is refused with an error that
+// says so: gather such statistics again from the customers.
 const (
 	statsTag      = "tvs"
 	rfmStatsTag   = "trf"
 	encVersion    = 1
-	rfmEncVersion = 2
+	rfmEncVersion = 3
 )
 
 // MarshalBinary encodes the statistics gathered so far: the model's
@@ -89,9 +91,10 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// MarshalBinary encodes the RFM statistics gathered so far (version 2):
-// kind, bins, the segment grid, the number of customers and the exact
-// samples of recency, frequency, monetary value and spend per purchase.
+// MarshalBinary encodes the RFM statistics gathered so far (version 3):
+// kind, bins, the segment grid, the currency, the number of customers
+// and the exact samples of recency, frequency, monetary value and spend
+// per purchase.
 // The pending values are compacted first; the statistics stay the same.
 func (s *RFMStats) MarshalBinary() ([]byte, error) {
 	b := append([]byte(rfmStatsTag), rfmEncVersion, byte(s.kind))
@@ -101,6 +104,7 @@ func (s *RFMStats) MarshalBinary() ([]byte, error) {
 			b = append(b, byte(s.grid[r][f]))
 		}
 	}
+	b = appendString(b, string(s.currency))
 	b = binary.AppendUvarint(b, uint64(s.n))
 	for _, x := range []*sample{&s.r, &s.f, &s.m, &s.a} {
 		x.compact()
@@ -113,13 +117,22 @@ func (s *RFMStats) MarshalBinary() ([]byte, error) {
 // by MarshalBinary. s must come from [NewRFMStats] with the same kind and
 // options as the encoded statistics. Data of other options, or that is
 // not such an encoding, is an error and leaves s unchanged; so is an
-// encoding of version 1, which holds no spend per purchase.
+// encoding of version 1, which holds no spend per purchase. An encoding
+// of version 2 decodes with an unknown currency. Recency, frequency and
+// monetary value must each hold one value per customer counted, the
+// spend per purchase at most one.
 func (s *RFMStats) UnmarshalBinary(data []byte) error {
-	if len(data) > len(rfmStatsTag) && string(data[:len(rfmStatsTag)]) == rfmStatsTag && data[len(rfmStatsTag)] == 1 {
-		return &decodeError{"RFM statistics", errors.New("version 1 holds no spend per purchase, which version 2 added: gather the statistics again")}
+	version := byte(rfmEncVersion)
+	if len(data) > len(rfmStatsTag) && string(data[:len(rfmStatsTag)]) == rfmStatsTag {
+		switch data[len(rfmStatsTag)] {
+		case 1:
+			return &decodeError{"RFM statistics", errors.New("version 1 holds no spend per purchase, which version 2 added: gather the statistics again")}
+		case 2:
+			version = 2
+		}
 	}
 	d := decoder{b: data}
-	d.header(rfmStatsTag, rfmEncVersion)
+	d.header(rfmStatsTag, version)
 	k := customer.Kind(d.byte())
 	bins := d.int()
 	var grid [6][6]RFMSegment
@@ -131,15 +144,25 @@ func (s *RFMStats) UnmarshalBinary(data []byte) error {
 	if d.err == nil && (k != s.kind || bins != int64(s.bins) || grid != s.grid) {
 		return &decodeError{"RFM statistics", errors.New("the statistics of other options")}
 	}
+	var cur customer.Currency
+	if version >= 3 {
+		cur = customer.Currency(d.string())
+		if d.err == nil && cur != "" && !cur.Valid() {
+			d.fail("currency %q", string(cur))
+		}
+	}
 	n := d.int()
 	var x [4]sample
 	for i := range x {
 		x[i] = d.sample(n)
+		if i < 3 && d.err == nil && x[i].n() != n {
+			d.fail("sample %d holds %d values, want one per customer (%d)", i+1, x[i].n(), n)
+		}
 	}
 	if err := d.end(); err != nil {
 		return &decodeError{"RFM statistics", err}
 	}
-	s.r, s.f, s.m, s.a, s.n = x[0], x[1], x[2], x[3], n
+	s.r, s.f, s.m, s.a, s.n, s.currency = x[0], x[1], x[2], x[3], n, cur
 	return nil
 }
 

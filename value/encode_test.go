@@ -206,7 +206,7 @@ func TestRFMStatsVersion1IsRefused(t *testing.T) {
 	x := rfmxa("a", 3, 2, 300, 150)
 	require.NoError(t, st.Add(&x))
 	enc := encode(t, st)
-	require.Equal(t, "trf\x02", string(enc[:4]))
+	require.Equal(t, "trf\x03", string(enc[:4]))
 
 	dst, err := value.NewRFMStats(customer.Consumer, nil)
 	require.NoError(t, err)

@@ -137,12 +137,17 @@ type RFMScore struct {
 // number of purchase days (PurchaseDays), M the net amount kept
 // (Revenue), and the spend per purchase is net ÷ orders
 // (AverageOrderValue).
+//
+// M and the spend per purchase are money: like [Stats], RFMStats take
+// the buyers of one currency, and refuse a buyer (Add) or a shard
+// (Merge) in another currency than the buyers before.
 type RFMStats struct {
 	kind       customer.Kind
 	bins       int
 	grid       [6][6]RFMSegment
 	r, f, m, a sample
 	n          int64
+	currency   customer.Currency // of the buyers counted; empty while unknown
 }
 
 // NewRFMStats returns empty RFM statistics for customers of kind k, or a
@@ -203,8 +208,9 @@ func (s *RFMStats) Compact() {
 // Add adds a customer. Customers without a purchase are not part of the
 // quantiles (they score 1 in every column). A buyer whose spend per
 // purchase is unknown (no orders; [Extract] never gives one) is left out
-// of that column's quantiles only. A customer of another kind, or with a
-// non-finite value, is rejected and changes nothing.
+// of that column's quantiles only. A customer of another kind, a buyer
+// in another currency than the buyers before, or one with a non-finite
+// value, is rejected with an *[InputError] and changes nothing.
 func (s *RFMStats) Add(x *Indicators) error {
 	if x.Kind != s.kind {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the RFM statistics are for %v customers", x.Kind, s.kind)}
@@ -212,6 +218,9 @@ func (s *RFMStats) Add(x *Indicators) error {
 	r, ok := x.Get(Recency)
 	if !ok {
 		return nil
+	}
+	if x.Currency != "" && s.currency != "" && x.Currency != s.currency {
+		return &InputError{Customer: x.ID, Reason: "currency", Err: &customer.CurrencyMismatchError{A: s.currency, B: x.Currency}}
 	}
 	f, m := x.Values[PurchaseDays], x.Values[Revenue]
 	a, aok := x.Get(AverageOrderValue)
@@ -222,6 +231,9 @@ func (s *RFMStats) Add(x *Indicators) error {
 		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
 			return &InputError{Customer: x.ID, Indicator: v.i, Value: v.v}
 		}
+	}
+	if s.currency == "" {
+		s.currency = x.Currency
 	}
 	s.r.add(-r)
 	s.f.add(f)
@@ -234,9 +246,14 @@ func (s *RFMStats) Add(x *Indicators) error {
 }
 
 // Merge adds the statistics of o (another shard) to s; o is not changed.
+// Statistics of other options, or of shards in different currencies, do
+// not merge and leave s unchanged.
 func (s *RFMStats) Merge(o *RFMStats) error {
 	if err := s.CheckMerge(o); err != nil {
 		return err
+	}
+	if s.currency == "" {
+		s.currency = o.currency
 	}
 	s.r.merge(&o.r)
 	s.f.merge(&o.f)
@@ -251,6 +268,10 @@ func (s *RFMStats) Merge(o *RFMStats) error {
 func (s *RFMStats) CheckMerge(o *RFMStats) error {
 	if s.kind != o.kind || s.bins != o.bins || s.grid != o.grid {
 		return &ModelError{Path: "rfm", Reason: "cannot merge RFM statistics with other options"}
+	}
+	if s.currency != "" && o.currency != "" && s.currency != o.currency {
+		return &InputError{Reason: fmt.Sprintf("merge the RFM statistics of %v customers", s.kind),
+			Err: &customer.CurrencyMismatchError{A: s.currency, B: o.currency}}
 	}
 	return nil
 }
