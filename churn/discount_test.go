@@ -126,3 +126,22 @@ func TestDiscountedExpectedPurchasesAllErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, one, out[4999])
 }
+
+// TestCLVErrorNamesCustomer: a bad mean spend or a spend model without a
+// finite mean is reported with the customer's ID, as a bad observation is.
+func TestCLVErrorNamesCustomer(t *testing.T) {
+	m := BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	gg := GammaGamma{P: 6.25, Q: 3.74, V: 15.44}
+	o := Observation{ID: "c-17", Frequency: 2, Recency: 30, T: 38}
+	for _, z := range []float64{math.NaN(), math.Inf(1), 2e15} {
+		var ie *InputError
+		_, err := CLV(m, gg, o, z, 52, 0.002)
+		require.ErrorAs(t, err, &ie, "mean spend %v", z)
+		require.Equal(t, "c-17", ie.ID)
+		require.Equal(t, "mean_spend", ie.Fields[0].Field)
+		require.Contains(t, err.Error(), "c-17")
+	}
+	_, err := CLV(m, GammaGamma{P: 1, Q: 0.5, V: 1}, Observation{ID: "new-3", T: 10}, 0, 52, 0.002)
+	require.ErrorIs(t, err, ErrInvalidParams)
+	require.Contains(t, err.Error(), "new-3")
+}

@@ -50,11 +50,15 @@ type FrequencyBin struct {
 	MeanExpected, MeanActual float64
 }
 
+// maxHoldoutBin bounds the frequency bins of EvaluateHoldout (one bin each,
+// allocated up front).
+const maxHoldoutBin = 100000
+
 // EvaluateHoldout scores the calibration observations with m over the
 // holdout horizon and compares with actual (the holdout repeat purchase
 // counts, same order and length, finite and ≥ 0). Frequency bins run from 0
-// to maxBin, the last one collecting maxBin and above (maxBin ≥ 1; 7 is
-// the customary choice of Fader, Hardie & Lee 2005, Figure 4).
+// to maxBin, the last one collecting maxBin and above (1 ≤ maxBin ≤
+// 100000; 7 is the customary choice of Fader, Hardie & Lee 2005, Figure 4).
 func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, horizon float64, maxBin int) (HoldoutEvaluation, error) {
 	var ev HoldoutEvaluation
 	if m == nil {
@@ -66,8 +70,8 @@ func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, ho
 	if len(cal) == 0 {
 		return ev, fmt.Errorf("churn: evaluate: no customers: %w", ErrInsufficientData)
 	}
-	if maxBin < 1 {
-		return ev, &InputError{Index: -1, Fields: []FieldError{{"max_bin", float64(maxBin), "must be at least 1"}}}
+	if maxBin < 1 || maxBin > maxHoldoutBin {
+		return ev, &InputError{Index: -1, Fields: []FieldError{{"max_bin", float64(maxBin), "must be between 1 and 100000"}}}
 	}
 	for i, a := range actual {
 		if !finite(a) || a < 0 {

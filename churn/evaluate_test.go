@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -121,4 +122,21 @@ func TestEvaluateHoldoutUndefined(t *testing.T) {
 		require.Zero(t, ev.ByFrequency[1].MeanActual)
 		require.Equal(t, 1, ev.ByFrequency[2].Customers)
 	}
+}
+
+// TestEvaluateHoldoutHugeMaxBin: a maxBin beyond any frequency the package
+// accepts is an input error naming the field, not a panic or an
+// allocation of that many bins.
+func TestEvaluateHoldoutHugeMaxBin(t *testing.T) {
+	m := BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}
+	obs := []Observation{{Frequency: 1, Recency: 2, T: 5}}
+	for _, k := range []int{maxHoldoutBin + 1, math.MaxInt} {
+		var ie *InputError
+		_, err := EvaluateHoldout(m, obs, []float64{1}, 39, k)
+		require.ErrorAs(t, err, &ie, "maxBin %d", k)
+		require.Equal(t, "max_bin", ie.Fields[0].Field)
+	}
+	ev, err := EvaluateHoldout(m, obs, []float64{1}, 39, maxHoldoutBin)
+	require.NoError(t, err)
+	require.Len(t, ev.ByFrequency, maxHoldoutBin+1)
 }

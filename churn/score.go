@@ -103,8 +103,11 @@ func withIndex(err error, index int) error {
 // i.e. the expected purchases of period k, discounted at rate d per period
 // from the end of that period. This is the discretisation of lifetimes'
 // customer_lifetime_value (Davidson-Pilon, lifetimes 0.11, utils.py) with
-// a step of one model period; E[Y(0)] = 0. n must be in [1, 100000] and d
-// finite and ≥ 0.
+// a step of one model period; E[Y(0)] = 0. Unlike lifetimes, whose
+// discount_rate is monthly whatever the step, d is the rate of one model
+// period: an annual rate R is (1+R)^(1/52) − 1 per week and
+// (1+R)^(1/365) − 1 per day; d = 0 gives E[Y(n) | x, t_x, T]. n must be in
+// [1, 100000] and d finite and ≥ 0.
 func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d float64) (float64, error) {
 	if m == nil {
 		return 0, fmt.Errorf("churn: discounted expected purchases of customer %q: nil model: %w", o.ID, ErrInvalidParams)
@@ -323,11 +326,20 @@ func inParallel(n int, fn func(lo, hi int) error) error {
 // purchases independent by assumption). meanSpend is the customer's mean
 // repeat-transaction value z̄ (ignored when the frequency is 0, which gets
 // the population mean). The result is a model estimate in the currency unit
-// of the spend data, not a bookkeeping amount.
+// of the spend data, not a bookkeeping amount. d is the rate of one model
+// period: an annual rate R is (1+R)^(1/52) − 1 per week and
+// (1+R)^(1/365) − 1 per day, as crm's -discount-rate converts it. Errors
+// name the customer (o.ID) and the bad field, including mean_spend.
 func CLV(m TransactionModel, spend GammaGamma, o Observation, meanSpend float64, n int, d float64) (float64, error) {
 	z, err := spend.ConditionalExpectedSpend(o.Frequency, meanSpend)
 	if err != nil {
-		return 0, err
+		var ie *InputError
+		if errors.As(err, &ie) {
+			c := *ie
+			c.ID = o.ID
+			return 0, &c
+		}
+		return 0, fmt.Errorf("churn: clv of customer %q: %w", o.ID, err)
 	}
 	p, err := DiscountedExpectedPurchases(m, o, n, d)
 	if err != nil {
