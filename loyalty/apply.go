@@ -276,7 +276,9 @@ func (e Purchase) apply(b *builder) error {
 	if y := o.Time.In(b.p.Location()).Year(); slices.Contains(w.birthdayMultYears, y) {
 		used = y
 	}
-	earn, err := b.p.Earn(o, w.Level, w.Birthday, used)
+	// The tier is the one held at the order's time, so that an order
+	// recorded late earns as it would have on time.
+	earn, err := b.p.Earn(o, w.levelAt(o.Time), w.Birthday, used)
 	if err != nil {
 		return err
 	}
@@ -899,7 +901,8 @@ func (e SurveyAnswered) apply(b *builder) error {
 }
 
 func (e BirthdayClaim) apply(b *builder) error {
-	g, err := b.p.birthdayGift(b.w.Level)
+	level := b.w.levelAt(e.Time)
+	g, err := b.p.birthdayGift(level)
 	if err != nil {
 		return err
 	}
@@ -908,7 +911,7 @@ func (e BirthdayClaim) apply(b *builder) error {
 	}
 	year := e.Time.In(b.p.Location()).Year()
 	return b.bonus(BonusBirthday, g, e.Time, year,
-		fmt.Sprintf("%d points birthday gift %d (tier %s)", g, year, b.p.cfg.Tiers.Levels[b.w.Level].Name))
+		fmt.Sprintf("%d points birthday gift %d (tier %s)", g, year, b.p.cfg.Tiers.Levels[level].Name))
 }
 
 func (Tick) apply(*builder) error { return nil }

@@ -316,6 +316,28 @@ type Account struct {
 	// used, in the order used; shared between account versions, never
 	// changed in place.
 	birthdayMultYears []int
+	// tierChanges are the member's tier changes in the order recorded
+	// (their times never decrease), each with the level it left, so that
+	// levelAt can tell the tier at a past time; shared between account
+	// versions, never changed in place.
+	tierChanges []tierChange
+}
+
+// tierChange is one tier change of a ledger: at Effective, from level
+// from.
+type tierChange struct {
+	at   time.Time
+	from int
+}
+
+// levelAt returns the tier the member held at t as the ledger records
+// it: Level, less the changes that took effect after t.
+func (a *Account) levelAt(t time.Time) int {
+	level := a.Level
+	for i := len(a.tierChanges) - 1; i >= 0 && a.tierChanges[i].at.After(t); i-- {
+		level = a.tierChanges[i].from
+	}
+	return level
 }
 
 // Balance returns the net balance, available + pending − debt: the sum of
@@ -677,6 +699,7 @@ func (a *Account) fold(e *Entry) error {
 		return corrupt(e, "changes the balance by %d but says %d", got, e.Points)
 	}
 	if e.Kind == EntryTier {
+		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level})
 		a.Level, a.LevelSince = e.To, e.Effective
 	}
 	if e.Kind == EntryTier && e.To > e.From && !e.Effective.Equal(a.NextReview) {

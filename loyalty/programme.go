@@ -77,10 +77,10 @@ type Config struct {
 //
 // where net_l is what was paid for line l (quantity × unit price −
 // discount, [customer.Line.Net]), the product runs over every multiplier
-// that applies to the line (the tier's, each matching [Multiplier], the
-// birthday multiplier), and round is [EarnConfig.Rounding] applied once
-// to the order's exact decimal total (domain rules §6: points by the amount
-// spent).
+// that applies to the line (that of the tier the member held at the
+// order's time, each matching [Multiplier], the birthday multiplier),
+// and round is [EarnConfig.Rounding] applied once to the order's exact
+// decimal total (domain rules §6: points by the amount spent).
 type EarnConfig struct {
 	// PointsPerUnit is the points per one currency unit of the net amount
 	// paid, > 0 (1 = one point per euro).
@@ -132,8 +132,9 @@ type BirthdayConfig struct {
 	// earns none (paid wholly with points, say) leaves it for the next.
 	// 0 or 1 means no multiplier.
 	Multiplier decimal.Decimal `json:"multiplier"`
-	// Gift is the points given by a [BirthdayClaim], added to the tier's
-	// [TierLevel.BirthdayGift].
+	// Gift is the points given by a [BirthdayClaim], added to the
+	// [TierLevel.BirthdayGift] of the tier the member held at the claim's
+	// Time, also when the claim is recorded late after a tier change.
 	Gift Points `json:"gift"`
 	// LateDays is how many days (periods of 24 hours) after its Time a
 	// [BirthdayClaim] may be recorded (the now of [Programme.Apply]), so
@@ -226,7 +227,9 @@ type TierLevel struct {
 	// Max, when set, is where the tier ends (exclusive); it must equal the
 	// next level's Min. The last level has no Max.
 	Max decimal.NullDecimal `json:"max"`
-	// Multiplier multiplies the points of every purchase. 0 means 1.
+	// Multiplier multiplies the points of every purchase made while the
+	// member holds the tier (by the order's time, also for an order
+	// recorded late). 0 means 1.
 	Multiplier decimal.Decimal `json:"multiplier"`
 	// BirthdayGift is added to the programme's birthday gift.
 	BirthdayGift Points `json:"birthday_gift"`

@@ -164,3 +164,60 @@ func TestTierExactlyAtTheMinimum(t *testing.T) {
 	assert.Equal(t, 1, reviews[0].To)
 	assert.True(t, reviews[0].GraceUntil.IsZero(), "no grace at exactly the minimum")
 }
+
+// A birthday claim recorded late (a till that syncs late) gives the gift
+// of the tier the member held at the claim's time, as it would have had
+// it been recorded then: a tier change recorded in between changes
+// nothing, up or down.
+func TestBirthdayGiftOfTheTierAtTheClaimsTime(t *testing.T) {
+	gift := func(entries []loyalty.Entry) loyalty.Points {
+		for _, e := range ofKind(entries, loyalty.EntryBonus) {
+			return e.Points
+		}
+		return 0
+	}
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5)) // born 3 October
+	claim := loyalty.BirthdayClaim{Member: "M1", Time: day(2026, 10, 5)}
+	_, onTime, err := p.Apply(a, claim, day(2026, 10, 5))
+	require.NoError(t, err)
+	require.Equal(t, loyalty.Points(100), gift(onTime), "member tier: the programme's 100")
+	// Gold from 6 October; the claim of 5 October recorded on the 8th.
+	up := apply(t, p, a, day(2026, 10, 6), loyalty.Purchase{Order: order("O1", "M1", day(2026, 10, 6), line("SUIT", "suits", "1600", 1))})
+	require.Equal(t, 2, up.Level)
+	_, late, err := p.Apply(up, claim, day(2026, 10, 8))
+	require.NoError(t, err)
+	assert.Equal(t, loyalty.Points(100), gift(late), "the claim's time was before the upgrade")
+
+	// Down: gold until the review of 6 January 2027 (no grace), the claim
+	// of 5 January recorded on the 8th.
+	c := p.Config()
+	c.Tiers.GraceDays = 0
+	p, err = loyalty.Compile(c)
+	require.NoError(t, err)
+	a = apply(t, p, loyalty.Account{}, day(2026, 1, 5), loyalty.Join{Member: "M1", Birthday: customer.Birthday{Month: time.January, Day: 2}, Time: day(2026, 1, 5)})
+	a = apply(t, p, a, day(2026, 1, 6), loyalty.Purchase{Order: order("O1", "M1", day(2026, 1, 6), line("SUIT", "suits", "1600", 1))})
+	require.Equal(t, 2, a.Level)
+	down, late, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: day(2027, 1, 5)}, day(2027, 1, 8))
+	require.NoError(t, err)
+	require.Equal(t, 0, down.Level, "downgraded at the review of 6 January")
+	assert.Equal(t, loyalty.Points(400), gift(late), "gold on 5 January: 100 + 300")
+}
+
+// An order recorded late (a till that syncs late) earns with the
+// multiplier of the tier the member held at the order's time: a tier
+// change recorded in between changes nothing.
+func TestLateOrderEarnsWithTheTierAtItsTime(t *testing.T) {
+	p := club(t) // silver ×1.25 from 500, gold ×1.5 from 1500
+	a := joined(t, p, day(2026, 1, 5))
+	late := loyalty.Purchase{Order: order("O1", "M1", day(2026, 9, 5), line("COAT", "coats", "100", 1))}
+	_, onTime, err := p.Apply(a, late, day(2026, 9, 5))
+	require.NoError(t, err)
+	require.Equal(t, loyalty.Points(100), onTime[0].Points)
+	up := apply(t, p, a, day(2026, 9, 6), loyalty.Purchase{Order: order("O2", "M1", day(2026, 9, 6), line("SUIT", "suits", "1600", 1))})
+	require.Equal(t, 2, up.Level)
+	_, entries, err := p.Apply(up, late, day(2026, 9, 8))
+	require.NoError(t, err)
+	assert.Equal(t, onTime[0].Points, entries[0].Points, "member tier on 5 September: ×1")
+	assert.Equal(t, onTime[0].Note, entries[0].Note)
+}
