@@ -108,11 +108,15 @@ type Profile struct {
 }
 
 // Complete reports whether the profile has every field that earns the
-// profile-completion bonus of a loyalty programme: the three sizes,
-// height, fit, and at least one style, colour and category.
+// profile-completion bonus of a loyalty programme, known and valid: the
+// three sizes in their size systems ([ValidTopSize], [ValidBottomSize],
+// [ValidShoeSize]), a height within [MinHeightCM]..[MaxHeightCM], a
+// defined fit, and at least one style, colour and category that is not
+// blank.
 func (p Profile) Complete() bool {
-	return p.TopSize != "" && p.BottomSize != "" && p.ShoeSize != "" && p.HeightCM > 0 &&
-		p.Fit != 0 && len(p.Styles) > 0 && len(p.Colours) > 0 && len(p.Categories) > 0
+	return ValidTopSize(p.TopSize) && ValidBottomSize(p.BottomSize) && ValidShoeSize(p.ShoeSize) &&
+		p.HeightCM >= MinHeightCM && p.HeightCM <= MaxHeightCM && p.Fit.Valid() &&
+		anyTag(p.Styles) && anyTag(p.Colours) && anyTag(p.Categories)
 }
 
 // CreditRating is an intermediary's creditworthiness on the usual letter

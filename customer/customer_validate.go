@@ -42,6 +42,8 @@ const (
 //     and not in the size system of [ValidTopSize], [ValidBottomSize],
 //     [ValidShoeSize].
 //   - profile.fit: set and not Slim, Regular or Loose.
+//   - profile.styles[i], profile.colours[i], profile.categories[i]: an
+//     empty or blank entry.
 //   - contact.email: not empty and not shaped like an address
 //     ([ValidEmail]).
 //   - contact.phone: not empty and not shaped like a number
@@ -145,10 +147,10 @@ func (pr Profile) check(p *problems) {
 		p.add("profile.height_cm", CodeRange, fmt.Sprintf("%d cm is outside %d..%d (0 means unknown)", pr.HeightCM, MinHeightCM, MaxHeightCM))
 	}
 	if pr.TopSize != "" && !ValidTopSize(pr.TopSize) {
-		p.add("profile.top_size", CodeFormat, fmt.Sprintf("%q is not a top size (XXS..5XL, EU 32..64, EU children 50..176)", pr.TopSize))
+		p.add("profile.top_size", CodeFormat, fmt.Sprintf("%q is not a top size (XXS..5XL, EU 32..64, EU children 50..176, GB/T 170/88A)", pr.TopSize))
 	}
 	if pr.BottomSize != "" && !ValidBottomSize(pr.BottomSize) {
-		p.add("profile.bottom_size", CodeFormat, fmt.Sprintf("%q is not a bottom size (XXS..5XL, EU 32..64, W28/L32)", pr.BottomSize))
+		p.add("profile.bottom_size", CodeFormat, fmt.Sprintf("%q is not a bottom size (XXS..5XL, EU 32..64, GB/T 170/74A, W28/L32)", pr.BottomSize))
 	}
 	if pr.ShoeSize != "" && !ValidShoeSize(pr.ShoeSize) {
 		p.add("profile.shoe_size", CodeFormat, fmt.Sprintf("%q is not an EU shoe size (16..52, halves allowed)", pr.ShoeSize))
@@ -156,6 +158,40 @@ func (pr Profile) check(p *problems) {
 	if pr.Fit != 0 && (pr.Fit < Slim || pr.Fit > Loose) {
 		p.add("profile.fit", CodeUnknown, fmt.Sprintf("unknown fit %d", uint8(pr.Fit)))
 	}
+	checkTags(p, "profile.styles", pr.Styles)
+	checkTags(p, "profile.colours", pr.Colours)
+	checkTags(p, "profile.categories", pr.Categories)
+}
+
+// checkTags reports every empty or blank entry of a preference list.
+func checkTags(p *problems, field string, tags []string) {
+	for i, t := range tags {
+		if blank(t) {
+			p.add(fmt.Sprintf("%s[%d]", field, i), CodeRequired, fmt.Sprintf("%q is empty or blank", t))
+		}
+	}
+}
+
+// anyTag reports whether tags holds an entry that is not empty or blank.
+func anyTag(tags []string) bool {
+	for _, t := range tags {
+		if !blank(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiUpper returns s in upper case and true when s is ASCII, or false:
+// a size label is written in ASCII, and Unicode case mapping would turn
+// letters that are not sizes into sizes ("ſ" upper-cases to "S").
+func asciiUpper(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return "", false
+		}
+	}
+	return strings.ToUpper(s), true
 }
 
 // letterSizes are the international letter sizes, smallest first. "2XL"
@@ -182,9 +218,33 @@ func atoiStrict(s string) (int, bool) {
 	return n, err == nil
 }
 
-// garmentSize reports whether s is a letter size or an EU numeric size.
+// gbSize reports whether s is a size label of the Chinese standard GB/T
+// 1335 (1335.1-2008 men, 1335.2-2008 women, 1335.3-2009 children):
+// "号/型" followed by an optional body type, such as "170/88A". The first
+// number is the body height in cm (50 to 200), the second the chest (tops)
+// or waist (bottoms) girth in cm (40 to 150); the body type Y, A, B or C
+// (in any case) classes the difference between chest and waist, and
+// children's sizes have none.
+func gbSize(s string) bool {
+	h, g, ok := strings.Cut(s, "/")
+	if !ok {
+		return false
+	}
+	if n := len(g); n > 0 && strings.IndexByte("YABCyabc", g[n-1]) >= 0 {
+		g = g[:n-1]
+	}
+	height, ok1 := atoiStrict(h)
+	girth, ok2 := atoiStrict(g)
+	return ok1 && ok2 && height >= 50 && height <= 200 && girth >= 40 && girth <= 150
+}
+
+// garmentSize reports whether s is a letter size, an EU numeric size or a
+// GB/T 1335 size.
 func garmentSize(s string) bool {
-	if letterSizes[strings.ToUpper(s)] {
+	if gbSize(s) {
+		return true
+	}
+	if u, ok := asciiUpper(s); ok && letterSizes[u] {
 		return true
 	}
 	n, ok := atoiStrict(s)
@@ -195,28 +255,39 @@ func garmentSize(s string) bool {
 // coats, dresses) size system:
 //
 //   - a letter size XXS, XS, S, M, L, XL, XXL (or 2XL), 3XL (or XXXL), 4XL,
-//     5XL, in any case;
+//     5XL, in ASCII letters of any case;
 //   - an EU numeric garment size, an even number from 32 to 64 (women's
 //     32–54, men's 44–64);
 //   - an EU children's size, the height in cm from 50 to 176 in steps of 6
-//     (EN 13402-3).
+//     (EN 13402-3);
+//   - a Chinese size of GB/T 1335, body height / chest girth in cm and an
+//     optional body type Y, A, B or C: "170/88A", children's "130/64"
+//     (height 50 to 200, girth 40 to 150).
 func ValidTopSize(s string) bool { return garmentSize(s) }
 
 // ValidBottomSize reports whether s is a size of the bottom (trousers,
-// jeans, skirts) size system: any top size (see [ValidTopSize]), or waist
-// and inseam in inches, written "32/34", "W32L34" or "W32 L34" (waist 22 to
-// 50, inseam 26 to 38), or a waist alone as "W32".
+// jeans, skirts) size system: any top size (see [ValidTopSize]; in a GB/T
+// 1335 size such as "170/74A" the second number is the waist girth), or waist
+// and inseam in inches, written "32/34", "W32L34", "W32 L34" or "W32/L34"
+// (waist 22 to 50, inseam 26 to 38), or a waist alone as "W32". Letters
+// are ASCII, in any case.
 func ValidBottomSize(s string) bool {
 	if garmentSize(s) {
 		return true
 	}
-	u := strings.ToUpper(s)
+	u, ok := asciiUpper(s)
+	if !ok {
+		return false
+	}
 	var waist, leg string
 	switch {
 	case strings.HasPrefix(u, "W"):
 		rest := u[1:]
 		if i := strings.IndexByte(rest, 'L'); i >= 0 {
-			waist, leg = strings.TrimSuffix(rest[:i], " "), rest[i+1:]
+			waist, leg = rest[:i], rest[i+1:]
+			if strings.HasSuffix(waist, " ") || strings.HasSuffix(waist, "/") {
+				waist = waist[:len(waist)-1]
+			}
 			if leg == "" {
 				return false
 			}

@@ -192,7 +192,7 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 				c.Profile.HeightCM = rapid.OneOf(rapid.IntRange(-300, -1), rapid.IntRange(1, 39), rapid.IntRange(251, 1000)).Draw(t, "height")
 			}},
 			{"profile.top_size", CodeFormat, func(c *Customer) {
-				c.Profile.TopSize = rapid.SampledFrom([]string{"XXXXXL", "33", "M/L", "medium"}).Draw(t, "top")
+				c.Profile.TopSize = rapid.SampledFrom([]string{"XXXXXL", "33", "M/L", "medium", "ſ", "xſ"}).Draw(t, "top")
 			}},
 			{"profile.bottom_size", CodeFormat, func(c *Customer) {
 				c.Profile.BottomSize = rapid.SampledFrom([]string{"W70L30", "32/", "6XL"}).Draw(t, "bottom")
@@ -201,6 +201,11 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 				c.Profile.ShoeSize = rapid.SampledFrom([]string{"60", "42.7", "15"}).Draw(t, "shoe")
 			}},
 			{"profile.fit", CodeUnknown, func(c *Customer) { c.Profile.Fit = 4 }},
+			{"profile.colours[1]", CodeRequired, func(c *Customer) {
+				c.Profile.Colours = []string{"navy", rapid.SampledFrom([]string{"", " ", "\t", "\u00a0"}).Draw(t, "colour")}
+			}},
+			{"profile.styles[0]", CodeRequired, func(c *Customer) { c.Profile.Styles = []string{""} }},
+			{"profile.categories[0]", CodeRequired, func(c *Customer) { c.Profile.Categories = []string{"  ", "coats"} }},
 			{"contact.email", CodeFormat, func(c *Customer) {
 				c.Contact.Email = Email(rapid.SampledFrom([]string{"a@", "no-at", "a b@c.de", "x@y"}).Draw(t, "email"))
 			}},
