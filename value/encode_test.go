@@ -38,11 +38,7 @@ func encode(t require.TestingT, m interface{ MarshalBinary() ([]byte, error) }) 
 func TestPropertyEncodedShardsMergeIntoTheWhole(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		k := rapid.SampledFrom([]customer.Kind{customer.Consumer, customer.Intermediary}).Draw(t, "kind")
-		specs := genPopulation(t, k, 1)
-		xs := make([]value.Indicators, len(specs))
-		for i, s := range specs {
-			xs[i] = extract(t, s, 1)
-		}
+		xs := extractAll(t, genPopulation(t, k, 1))
 		wholeV, wholeR := statsOf(t, k, xs, 0, 1)
 		shards := rapid.IntRange(1, 4).Draw(t, "shards")
 		mergedV, mergedR := statsOf(t, k, nil, 0, 1)
@@ -84,11 +80,7 @@ func TestPropertyEncodedShardsMergeIntoTheWhole(t *testing.T) {
 func TestPropertyDecodeRejectsAndChangesNothing(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		k := customer.Consumer
-		specs := genPopulation(t, k, 1)
-		xs := make([]value.Indicators, len(specs))
-		for i, s := range specs {
-			xs[i] = extract(t, s, 1)
-		}
+		xs := extractAll(t, genPopulation(t, k, 1))
 		v, r := statsOf(t, k, xs, 0, 1)
 		ev, er := encode(t, v), encode(t, r)
 		// The targets hold statistics of their own, which must survive.

@@ -16,11 +16,7 @@ import (
 func TestPropertyMergeAnySplitAnyOrder(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		k := rapid.SampledFrom([]customer.Kind{customer.Consumer, customer.Intermediary}).Draw(t, "kind")
-		specs := genPopulation(t, k, 0)
-		xs := make([]value.Indicators, len(specs))
-		for i, s := range specs {
-			xs[i] = extract(t, s, 1)
-		}
+		xs := extractAll(t, genPopulation(t, k, 0))
 		wholeV, wholeR := statsOf(t, k, xs, 0, 1)
 		shards := rapid.IntRange(1, 6).Draw(t, "shards")
 		of := make([]int, len(xs))
