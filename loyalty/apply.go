@@ -230,21 +230,39 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 	}
 	total := decimal.Zero
 	out.Spend = decimal.Zero
+	raised := false // by the birthday multiplier, on some line
 	for i, l := range o.Lines {
 		if !sane(l.UnitPrice) || !sane(l.Discount) {
 			return Earning{}, fmt.Errorf("loyalty: order %q line %d: price or discount too large or too precise", o.ID, i)
 		}
 		net := l.Net()
-		w := net.Mul(p.cfg.Earn.PointsPerUnit).Mul(tier.Multiplier)
+		f := tier.Multiplier
 		for _, m := range p.cfg.Earn.Multipliers {
 			if m.matches(o, l) {
-				w = w.Mul(m.Factor)
+				f = f.Mul(m.Factor)
 				names[m.Name+" ×"+m.Factor.String()] = true
 			}
 		}
-		if useBirthday {
-			w = w.Mul(bm)
+		if c := p.cfg.Earn.MaxFactor; c.IsZero() {
+			if useBirthday {
+				f = f.Mul(bm)
+				raised = true
+			}
+		} else {
+			if useBirthday {
+				// The birthday multiplier counts as used only where the
+				// cap leaves it something to change.
+				if !decimal.Min(f.Mul(bm), c).Equal(decimal.Min(f, c)) {
+					raised = true
+				}
+				f = f.Mul(bm)
+			}
+			if f.GreaterThan(c) {
+				f = c
+				names["capped at ×"+c.String()] = true
+			}
 		}
+		w := net.Mul(p.cfg.Earn.PointsPerUnit).Mul(f)
 		total = addFromZero(total, w, i == 0)
 		out.Spend = addFromZero(out.Spend, net, i == 0)
 		out.Lines = append(out.Lines, LineRecord{LineID: l.ID, Quantity: l.Quantity, Net: net, Weight: w})
@@ -256,7 +274,7 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 	out.Points = pts
 	// An order that earns nothing (paid wholly with points, say) leaves
 	// the year's birthday multiplier for a later purchase.
-	if useBirthday && pts > 0 {
+	if useBirthday && raised && pts > 0 {
 		out.BirthdayYear = local.Year()
 		names[birthdayName] = true
 	}

@@ -80,7 +80,10 @@ type Config struct {
 // that applies to the line (that of the tier the member held at the
 // order's time, each matching [Multiplier], the birthday multiplier),
 // and round is [EarnConfig.Rounding] applied once to the order's exact
-// decimal total (domain rules §6: points by the amount spent).
+// decimal total (domain rules §6: points by the amount spent). When
+// [EarnConfig.MaxFactor] is set, a line's product is min(Π m_l,
+// MaxFactor), so that promotions stacked on a tier cannot multiply
+// points without bound.
 type EarnConfig struct {
 	// PointsPerUnit is the points per one currency unit of the net amount
 	// paid, > 0 (1 = one point per euro).
@@ -90,6 +93,12 @@ type EarnConfig struct {
 	Rounding Rounding `json:"rounding,omitempty"`
 	// Multipliers raise the points of matching lines.
 	Multipliers []Multiplier `json:"multipliers"`
+	// MaxFactor caps the combined multiplier of a line — the tier's,
+	// every matching [Multiplier]'s and the birthday multiplier,
+	// multiplied — at this factor; 0 means no cap. When set it is at
+	// least 1, so a cap never takes away the base points (2 = a line
+	// earns at most double points, however many promotions apply).
+	MaxFactor decimal.Decimal `json:"max_factor,omitzero"`
 	// Birthday is the birthday-month benefit.
 	Birthday BirthdayConfig `json:"birthday"`
 	// ProfileBonus is given once when the member completes the clothing
@@ -129,7 +138,9 @@ type Multiplier struct {
 type BirthdayConfig struct {
 	// Multiplier multiplies the points of the member's first purchase in
 	// the birthday month, each year, that earns points: an order that
-	// earns none (paid wholly with points, say) leaves it for the next.
+	// earns none (paid wholly with points, say) leaves it for the next,
+	// and so does one whose lines all earn at [EarnConfig.MaxFactor]
+	// already, where the multiplier would change nothing.
 	// 0 or 1 means no multiplier.
 	Multiplier decimal.Decimal `json:"multiplier"`
 	// Gift is the points given by a [BirthdayClaim], added to the
@@ -724,6 +735,9 @@ func (c *Config) check(p *problems) {
 			}
 		}
 		checkWindow(p, f, m.From, m.Until)
+	}
+	if !c.Earn.MaxFactor.IsZero() {
+		checkRange(p, "earn.max_factor", c.Earn.MaxFactor, one, maxFactor, false)
 	}
 	if !c.Earn.Birthday.Multiplier.IsZero() {
 		checkRange(p, "earn.birthday.multiplier", c.Earn.Birthday.Multiplier, decimal.Zero, maxFactor, true)
