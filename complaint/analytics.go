@@ -32,12 +32,19 @@ type StepTime struct {
 	P90    time.Duration // 90th percentile ([Quantile] 0.9)
 }
 
-// SatisfactionSummary aggregates the latest feedback of each case. The
-// means and shares over responses are 0 when there is no response
-// (Responses is 0), and ResponseRate is 0 when no case was answered or
-// closed unanswered: an undefined ratio is reported as 0, never NaN.
+// SatisfactionSummary aggregates the latest feedback of each case on the
+// outcome it rates. Feedback rates a resolution carried out when it is
+// recorded after the carry-out or given with the reopening of the
+// carried-out or closed case; such feedback is a response, and the means
+// and shares are over these. Feedback given with the reopening of a
+// rejection (the customer contests it) rates the rejection: it is counted
+// in OnRejection only. The means and shares over responses are 0 when
+// there is no response (Responses is 0), and ResponseRate is 0 when no
+// case was answered or closed unanswered: an undefined ratio is reported
+// as 0, never NaN.
 type SatisfactionSummary struct {
-	// Responses is the number of cases with feedback.
+	// Responses is the number of cases with feedback on a resolution
+	// carried out.
 	Responses int
 	// MeanRatio is the mean of perceived / expected value (domain rules §5).
 	MeanRatio float64
@@ -54,6 +61,11 @@ type SatisfactionSummary struct {
 	Unanswered int
 	// ResponseRate is Responses / (Responses + Unanswered).
 	ResponseRate float64
+	// OnRejection is the number of cases whose latest feedback was given
+	// with the reopening of a rejection: it rates the rejection, not a
+	// resolution carried out, and is not counted in Responses, the means
+	// or the shares.
+	OnRejection int
 }
 
 // Report is the complaint analytics of one period.
@@ -139,7 +151,7 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 	steps := map[State][]time.Duration{}
 	var resolution []time.Duration
 	perCustomer := map[customer.ID]int{}
-	var fcr, rejected, ratioN, unanswered int
+	var fcr, rejected, ratioN, unanswered, onRejection int
 	var ratios []float64
 	var csatSum float64
 	var met, csatTop int
@@ -199,7 +211,9 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		if c.State == StateClosed && c.Feedback == nil {
 			unanswered++
 		}
-		if f := c.Feedback; f != nil {
+		if f := c.Feedback; f != nil && ratesRejection(evs) {
+			onRejection++
+		} else if f != nil {
 			ratioN++
 			ratios = append(ratios, f.Satisfaction())
 			csatSum += float64(f.CSAT)
@@ -266,8 +280,21 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		}
 	}
 	r.Satisfaction.Unanswered = unanswered
+	r.Satisfaction.OnRejection = onRejection
 	r.Satisfaction.ResponseRate = share(ratioN, ratioN+unanswered)
 	return r, nil
+}
+
+// ratesRejection reports whether the latest feedback of the log was
+// given with the reopening of a rejection, and so rates the rejection
+// rather than a resolution carried out.
+func ratesRejection(evs []Event) bool {
+	for i := len(evs) - 1; i >= 0; i-- {
+		if ev := evs[i]; ev.Command.Feedback != nil {
+			return ev.Command.Kind == CmdReopen && ev.From == StateRejected
+		}
+	}
+	return false
 }
 
 func per1000(n, orders int) float64 {

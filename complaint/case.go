@@ -236,6 +236,15 @@ type Execution struct {
 	Notified       Channel          `json:"notified"`                 // how the customer was told
 	Accountability []Accountability `json:"accountability,omitempty"` // measures with responsible staff
 	Detail         string           `json:"detail,omitempty"`         // what was done
+	// Loss is the loss the complaint caused the brand, when the handler
+	// records one: for example the cost of an exchange or a repair, or
+	// goods refunded that cannot be sold again. It is positive and in the
+	// case's currency, or the zero Money when not recorded. The pay
+	// deductions of Accountability together may not exceed it or, when
+	// none is recorded, what the resolution carried out pays the customer
+	// (domain rules §5 step 7: a share of performance pay "by the size of
+	// the loss").
+	Loss customer.Money `json:"loss,omitzero"`
 }
 
 func (e Execution) clone() Execution {
@@ -248,7 +257,8 @@ func (e Execution) clone() Execution {
 // Accountability is the measure taken with one responsible staff member
 // (domain rules §5 step 7: e.g. a share of performance pay, by the size of the
 // loss). Deduction is positive, in the case's currency, for
-// [ActionPayDeduction] and the zero Money otherwise.
+// [ActionPayDeduction] and the zero Money otherwise; the deductions of a
+// carry-out together stay within its loss (see [Execution].Loss).
 type Accountability struct {
 	Staff     ActorID              `json:"staff"`              // the staff member
 	Action    AccountabilityAction `json:"action"`             // the measure

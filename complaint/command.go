@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 )
 
@@ -15,6 +16,15 @@ type Command struct {
 	Kind CommandKind `json:"kind"` // which transition
 	// Note is free text kept in the audit trail; every kind accepts it.
 	Note string `json:"note,omitempty"`
+	// Key is an optional idempotency key, such as the ID of the queue
+	// message that carries the command; every kind accepts it, and it is
+	// kept in the [Event] the command produces. [Service.Do] applies a
+	// keyed command at most once per case: a command whose key an event
+	// of the case already carries is a redelivery, and returns that
+	// event's result without applying anything; the same key with another
+	// command or actor is an error matching [ErrKeyReused]. [Apply], which
+	// sees no history, does not look at it.
+	Key string `json:"key,omitempty"`
 
 	// Intake is the complaint form; required by record.
 	Intake *Intake `json:"intake,omitempty"`
@@ -195,6 +205,9 @@ func checkCommand(p *problems, c Case, cmd Command, now time.Time) {
 	}
 	if e := cmd.Execution; e != nil {
 		p.enum("command.execution.notified", e.Notified, uint8(e.Notified))
+		if !e.Loss.IsZero() || e.Loss.Currency() != "" {
+			p.money("command.execution.loss", e.Loss, true, cur, "")
+		}
 		for i, a := range e.Accountability {
 			f := fmt.Sprintf("command.execution.accountability[%d].", i)
 			p.required(f+"staff", string(a.Staff))
@@ -218,6 +231,50 @@ func checkCommand(p *problems, c Case, cmd Command, now time.Time) {
 	if e := cmd.Evaluation; e != nil {
 		p.required("command.evaluation.lessons", e.Lessons)
 		p.required("command.evaluation.improvement", e.Improvement)
+	}
+}
+
+// checkDeductions reports the pay deductions of a carry-out on c that,
+// added up in order, exceed the loss: the loss the execution records or,
+// without one, what the proposal carried out pays the customer (zero for
+// a resolution that moves no money). Domain rules §5 step 7 sizes the
+// deduction "by the size of the loss", so together they may not exceed
+// it. Deductions that checkCommand refuses are left to it. Only [Apply]
+// checks this bound, not [Rebuild], so that logs written before it still
+// rebuild.
+func checkDeductions(p *problems, c Case, cmd Command) {
+	e := cmd.Execution
+	if cmd.Kind != CmdCarryOut || e == nil {
+		return
+	}
+	cur := c.Intake.Currency
+	loss := e.Loss
+	what := "the loss recorded (execution.loss) " + loss.String()
+	switch pr := c.Proposal; {
+	case !loss.IsZero():
+		if loss.Currency() != cur || loss.Sign() <= 0 || !customer.AmountInRange(loss.Amount()) {
+			return // refused by checkCommand
+		}
+	case pr != nil && pr.Kind.MovesMoney():
+		loss, what = pr.Amount, "the loss, without execution.loss the "+pr.Kind.String()+" paid, "+pr.Amount.String()
+	default:
+		what = "the loss: none recorded in execution.loss, and the resolution pays nothing"
+	}
+	total := decimal.Zero
+	for i, a := range e.Accountability {
+		d := a.Deduction
+		if a.Action != ActionPayDeduction || d.Currency() != cur || d.Sign() <= 0 || !customer.AmountInRange(d.Amount()) {
+			continue // no deduction, or refused by checkCommand
+		}
+		total = total.Add(d.Amount())
+		if !total.GreaterThan(loss.Amount()) {
+			continue
+		}
+		msg := fmt.Sprintf("%s exceeds %s", d, what)
+		if !total.Equal(d.Amount()) {
+			msg = fmt.Sprintf("%s brings the deductions to %s %s, more than %s", d, total.StringFixed(cur.Digits()), cur, what)
+		}
+		p.add(fmt.Sprintf("command.execution.accountability[%d].deduction", i), customer.CodeTooMany, msg)
 	}
 }
 

@@ -39,9 +39,10 @@
 // The procedure asks to keep the customer informed of every step.
 // [NoticeOf] tells, for the event that [Apply] returned, what the
 // complainant is to hear ([Notice]: received, accepted or rejected with
-// the reply, assigned, under investigation, the resolution decided and
-// carried out, closed, waiting for something from the customer, resumed,
-// reopened, withdrawn), and nothing of the steps within the brand;
+// the reply, assigned, moved to another department, under investigation,
+// the resolution decided and carried out, closed, waiting for something
+// from the customer, resumed, reopened, withdrawn), and nothing of the
+// steps within the brand;
 // [Notices] does the same for a whole log. Each notice carries the
 // customer's value class, so that the result reaches high-value customers
 // in particular. The caller words and sends the message.
@@ -71,8 +72,11 @@
 // a reopened case cannot pay the price twice; a compensation is goodwill
 // on top. A supervisor approves a payment only while it and everything
 // the case paid out before ([Case.PaidOut]) stay within the approval
-// threshold; above it a manager approves. Amounts are in whole minor
-// units of the case's currency.
+// threshold; above it a manager approves. The pay deductions of the
+// staff responsible, sized by the loss, together stay within the loss the
+// carry-out records ([Execution].Loss) or, without one, what its
+// resolution pays. Amounts are in whole minor units of the case's
+// currency.
 //
 // # Storage
 //
@@ -80,7 +84,10 @@
 // concurrency ([ErrConflict]) and lists a customer's cases
 // ([Store.Cases]); [MemStore] is the in-memory one, and the conformance
 // kit complainttest.TestStore checks any implementation. [Service] loads,
-// applies and saves.
+// applies and saves. A command may carry an idempotency key
+// ([Command.Key]): [Service.Do] applies it once per case, so that a
+// command delivered twice from a queue leaves one event and one notice,
+// and refuses the key with another command ([ErrKeyReused]).
 //
 // # Priority
 //

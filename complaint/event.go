@@ -25,6 +25,12 @@ type Event struct {
 	To       State     `json:"to"`             // state after
 	Command  Command   `json:"command"`        // the command with its note and payload
 	Priority Priority  `json:"priority"`       // priority after the event
+	// FromDepartment is, for a reassignment, the department the case
+	// left (the one it had before the event), so that [NoticeOf] can tell
+	// a move to another department, which the customer hears of, from a
+	// new handler within the same one. It is empty for every other
+	// command, and in reassignments logged before events recorded it.
+	FromDepartment string `json:"from_department,omitempty"`
 }
 
 // Clone returns a deep copy of e.
@@ -109,6 +115,12 @@ func replay(c Case, ev Event) (Case, error) {
 	checkCommand(&p, c, ev.Command, ev.At)
 	if len(p.fields) > 0 {
 		return c, badLog(id, ev.Seq, "%v", p.err(fmt.Sprintf("complaint %q: %s", id, ev.Command.Kind)))
+	}
+	switch {
+	case ev.FromDepartment != "" && ev.Command.Kind != CmdReassign:
+		return c, badLog(id, ev.Seq, "%s leaves no department, names %q", ev.Command.Kind, ev.FromDepartment)
+	case ev.FromDepartment != "" && ev.FromDepartment != c.Department:
+		return c, badLog(id, ev.Seq, "reassignment from department %q, but the case is with %q", ev.FromDepartment, c.Department)
 	}
 	switch {
 	case !ev.Priority.Valid():

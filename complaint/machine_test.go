@@ -1,7 +1,11 @@
 package complaint_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +21,7 @@ import (
 type workflowModel struct {
 	state, resumeTo complaint.State
 	handler         complaint.ActorID
+	department      string
 	proposer        complaint.ActorID
 	amount          int  // EUR of the current proposal
 	givesBack       bool // the current proposal is a refund or price reduction
@@ -91,10 +96,17 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 		return s == complaint.StateProposed && sup, complaint.StateInvestigated
 	case complaint.CmdCarryOut:
 		accountable := m.staff == ""
+		// Pay deductions stay within the loss recorded, or else what the
+		// resolution pays (nothing for one that moves no money).
+		loss, deducted := m.amount, 0
+		if l := cmd.Execution.Loss; !l.IsZero() {
+			loss = int(l.Amount().IntPart())
+		}
 		for _, acc := range cmd.Execution.Accountability {
 			accountable = accountable || acc.Staff == m.staff
+			deducted += int(acc.Deduction.Amount().IntPart())
 		}
-		return s == complaint.StateApproved && owner && accountable, complaint.StateCarriedOut
+		return s == complaint.StateApproved && owner && accountable && deducted <= loss, complaint.StateCarriedOut
 	case complaint.CmdRecordFeedback:
 		return s == complaint.StateCarriedOut && (staff || self), s
 	case complaint.CmdClose:
@@ -126,16 +138,20 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	return false, 0 // record on an existing case
 }
 
-// modelTopic is what the complainant is told of a command accepted in
-// state from: 0 for nothing.
-func modelTopic(k complaint.CommandKind, from complaint.State) complaint.Topic {
-	switch k {
+// modelTopic is what the complainant is told of a command cmd accepted
+// in state from while the case was with department dept: 0 for nothing.
+func modelTopic(cmd complaint.Command, from complaint.State, dept string) complaint.Topic {
+	switch cmd.Kind {
 	case complaint.CmdAccept:
 		return complaint.TopicAccepted
 	case complaint.CmdReject:
 		return complaint.TopicRejected
 	case complaint.CmdAssign:
 		return complaint.TopicAssigned
+	case complaint.CmdReassign:
+		if cmd.Assignment.Department != dept {
+			return complaint.TopicReassigned
+		}
 	case complaint.CmdInvestigate:
 		if from == complaint.StateAssigned {
 			return complaint.TopicInvestigating
@@ -179,7 +195,7 @@ func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now tim
 	case complaint.CmdAccept, complaint.CmdReject:
 		m.decidedAt = now
 	case complaint.CmdAssign, complaint.CmdReassign:
-		m.handler = cmd.Assignment.Handler
+		m.handler, m.department = cmd.Assignment.Handler, cmd.Assignment.Department
 	case complaint.CmdInvestigate:
 		m.staff = cmd.Finding.Staff
 	case complaint.CmdPropose:
@@ -283,7 +299,7 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 	case complaint.CmdReject:
 		cmd.Reply = "sorry"
 	case complaint.CmdAssign, complaint.CmdReassign:
-		cmd.Assignment = &complaint.Assignment{Department: "quality", Handler: rapid.SampledFrom([]complaint.ActorID{"handler-1", "handler-2"}).Draw(t, "handler")}
+		cmd.Assignment = &complaint.Assignment{Department: rapid.SampledFrom([]string{"quality", "returns"}).Draw(t, "department"), Handler: rapid.SampledFrom([]complaint.ActorID{"handler-1", "handler-2"}).Draw(t, "handler")}
 	case complaint.CmdInvestigate:
 		cmd.Finding = &complaint.Finding{Cause: complaint.CauseMaterial, Responsible: complaint.PartySupplier, Staff: rapid.SampledFrom([]complaint.ActorID{"", "qc-1"}).Draw(t, "staff"), Detail: "d"}
 	case complaint.CmdPropose:
@@ -294,8 +310,16 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 		}
 	case complaint.CmdCarryOut:
 		cmd.Execution = &complaint.Execution{Notified: complaint.ChannelPhone}
+		if rapid.Bool().Draw(t, "loss recorded") {
+			cmd.Execution.Loss = money("50")
+		}
 		if rapid.Bool().Draw(t, "accountable") {
-			cmd.Execution.Accountability = []complaint.Accountability{{Staff: "qc-1", Action: complaint.ActionWarning}}
+			acc := complaint.Accountability{Staff: "qc-1", Action: complaint.ActionWarning}
+			if rapid.Bool().Draw(t, "pay deduction") {
+				acc.Action = complaint.ActionPayDeduction
+				acc.Deduction = money(rapid.SampledFrom([]string{"10", "30", "120"}).Draw(t, "deduction"))
+			}
+			cmd.Execution.Accountability = []complaint.Accountability{acc}
 		}
 	case complaint.CmdRecordFeedback:
 		cmd.Feedback = &complaint.Feedback{Perceived: rapid.IntRange(0, 10).Draw(t, "perceived"), Expected: rapid.IntRange(1, 10).Draw(t, "expected"), CSAT: rapid.IntRange(1, 5).Draw(t, "csat")}
@@ -336,11 +360,34 @@ func TestWorkflowMatchesModel(t *testing.T) {
 		events := []complaint.Event{ev}
 		m := &workflowModel{state: complaint.StateRecorded, version: 1, priority: c.Priority, last: t0}
 		now := t0
+		// The same commands go, with an idempotency key each, through a
+		// Service, which must give what Apply gives and apply a
+		// redelivered command only once.
+		ctx := context.Background()
+		store := complaint.NewMemStore()
+		svc := &complaint.Service{Store: store}
+		if err := store.Save(ctx, c, ev); err != nil {
+			rt.Fatal(err)
+		}
+		type delivery struct {
+			cmd complaint.Command
+			a   complaint.Actor
+			c   complaint.Case
+			ev  complaint.Event
+		}
+		var delivered []delivery
+		sent := 0
 		try := func(t *rapid.T, cmd complaint.Command, broken bool, a complaint.Actor, step time.Duration) {
 			now = now.Add(step)
+			sent++
+			cmd.Key = fmt.Sprintf("msg-%d", sent)
 			want, to := m.predict(cmd, a, now)
 			want = want && !broken
 			next, ev, err := complaint.Apply(c, cmd, a, now)
+			sc, sev, serr := svc.Do(ctx, c.ID, cmd, a, now)
+			if (err == nil) != (serr == nil) || err == nil && (!reflect.DeepEqual(sc, next) || !reflect.DeepEqual(sev, ev)) {
+				t.Fatalf("%s by %s in %s: service gives %v, Apply %v", cmd.Kind, a, m.state, serr, err)
+			}
 			if err != nil {
 				if want {
 					t.Fatalf("%s by %s in %s refused, model accepts: %v", cmd.Kind, a, m.state, err)
@@ -351,14 +398,20 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				refusedN++
 				return
 			}
+			delivered = append(delivered, delivery{cmd, a, next, ev})
 			if !want {
 				t.Fatalf("%s by %s in %s accepted into %s, model refuses (broken payload: %v)", cmd.Kind, a, m.state, next.State, broken)
 			}
 			if next.State != to || ev.From != m.state || ev.To != to || ev.Seq != m.version+1 || ev.Actor != a || !ev.At.Equal(now) {
 				t.Fatalf("%s: event %+v, model %s → %s", cmd.Kind, ev, m.state, to)
 			}
-			if n, told, err := complaint.NoticeOf(next, ev); err != nil || told != (modelTopic(cmd.Kind, m.state) != 0) || told && n.Topic != modelTopic(cmd.Kind, m.state) {
-				t.Fatalf("%s from %s: notice %v %v, %v; model %v", cmd.Kind, m.state, n.Topic, told, err, modelTopic(cmd.Kind, m.state))
+			topic := modelTopic(cmd, m.state, m.department)
+			channel := complaint.ChannelWeb // complainttest.Intake's
+			if topic == complaint.TopicResolved {
+				channel = cmd.Execution.Notified
+			}
+			if n, told, err := complaint.NoticeOf(next, ev); err != nil || told != (topic != 0) || told && (n.Topic != topic || n.Department != next.Department || n.Channel != channel) {
+				t.Fatalf("%s from %s: notice %v %v, %v; model %v", cmd.Kind, m.state, n.Topic, told, err, topic)
 			}
 			m.accept(cmd, a, now, to)
 			if got := next.Paid.Amount(); got.IntPart() != int64(m.paid) || !got.Equal(got.Truncate(0)) {
@@ -390,13 +443,51 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				cmd, a := natural(c)
 				try(t, cmd, false, a, rapid.SampledFrom([]time.Duration{time.Minute, 5 * time.Hour}).Draw(t, "step"))
 			},
+			"redeliver": func(t *rapid.T) {
+				// At-least-once delivery: an applied command comes again,
+				// maybe much later; it is a no-op with the first result.
+				if len(delivered) == 0 {
+					t.Skip("nothing delivered yet")
+				}
+				d := rapid.SampledFrom(delivered).Draw(t, "delivery")
+				later := now.Add(rapid.SampledFrom([]time.Duration{0, time.Hour, 40 * 24 * time.Hour}).Draw(t, "delay"))
+				got, ev, err := svc.Do(ctx, c.ID, d.cmd, d.a, later)
+				if err != nil || !reflect.DeepEqual(got, d.c) || !reflect.DeepEqual(ev, d.ev) {
+					t.Fatalf("redelivered %s (key %s, event %d): %v, event %d", d.cmd.Kind, d.cmd.Key, d.ev.Seq, err, ev.Seq)
+				}
+			},
+			"reuse": func(t *rapid.T) {
+				// A key used again for another command is refused.
+				if len(delivered) == 0 {
+					t.Skip("nothing delivered yet")
+				}
+				d := rapid.SampledFrom(delivered).Draw(t, "delivery")
+				cmd, a := d.cmd, d.a
+				if rapid.Bool().Draw(t, "other actor") {
+					a = complaint.Actor{ID: a.ID + "-other", Role: a.Role}
+				} else {
+					cmd.Note += " (changed)"
+				}
+				_, _, err := svc.Do(ctx, c.ID, cmd, a, now)
+				if !errors.Is(err, complaint.ErrKeyReused) || !strings.Contains(err.Error(), `"C-1"`) || !strings.Contains(err.Error(), `"`+cmd.Key+`"`) {
+					t.Fatalf("key %s reused: %v", cmd.Key, err)
+				}
+			},
 			"": func(t *rapid.T) {
-				if c.State != m.state || c.Version != m.version || len(events) != c.Version || c.Priority != m.priority || c.Handler != m.handler {
-					t.Fatalf("case %s v%d %s handler %q, model %s v%d %s handler %q", c.State, c.Version, c.Priority, c.Handler, m.state, m.version, m.priority, m.handler)
+				if c.State != m.state || c.Version != m.version || len(events) != c.Version || c.Priority != m.priority || c.Handler != m.handler || c.Department != m.department {
+					t.Fatalf("case %s v%d %s handler %q of %q, model %s v%d %s handler %q of %q", c.State, c.Version, c.Priority, c.Handler, c.Department, m.state, m.version, m.priority, m.handler, m.department)
 				}
 				r, err := complaint.Rebuild(events)
 				if err != nil {
 					t.Fatalf("rebuild: %v", err)
+				}
+				// The service's store holds each applied command once.
+				stored, err := store.Events(ctx, c.ID)
+				if err != nil || !reflect.DeepEqual(stored, events) {
+					t.Fatalf("stored log of %d events, applied %d: %v", len(stored), len(events), err)
+				}
+				if sc, err := store.Get(ctx, c.ID); err != nil || !reflect.DeepEqual(sc, c) {
+					t.Fatalf("stored case differs from the live one: %v", err)
 				}
 				if !reflect.DeepEqual(r, c) {
 					t.Fatalf("rebuilt case differs from the live one")

@@ -40,10 +40,13 @@ const (
 	TopicReopened
 	// TopicWithdrawn: the customer's withdrawal is confirmed.
 	TopicWithdrawn
+	// TopicReassigned: another department has taken the case;
+	// Notice.Department names it (step 3 again).
+	TopicReassigned
 )
 
 var topicNames = []string{"", "received", "accepted", "rejected", "assigned", "investigating",
-	"resolution-decided", "resolved", "closed", "waiting", "resumed", "reopened", "withdrawn"}
+	"resolution-decided", "resolved", "closed", "waiting", "resumed", "reopened", "withdrawn", "reassigned"}
 
 // ParseTopic parses the text form of a Topic, such as "received" or
 // "resolution-decided".
@@ -79,7 +82,10 @@ type Notice struct {
 	// example a personal call besides the message.
 	Value ValueClass `json:"value,omitempty"`
 	// Channel is how the complaint arrived, the customer's own choice of
-	// channel for the answer.
+	// channel for the answer; for the resolved notice it is the channel
+	// the carry-out records ([Execution].Notified), on which the handler
+	// tells the customer what was done, so that the notice and the audit
+	// trail agree.
 	Channel Channel `json:"channel"`
 	Topic   Topic   `json:"topic"`
 	// Department handles the case, from the assignment on.
@@ -95,15 +101,18 @@ type Notice struct {
 // NoticeOf returns the notice to the complainant about ev, the event that
 // brought c to its version, as [Apply] returns them, and false for an
 // event the customer is not told about: the internal steps (a proposal
-// before its approval, a send-back, a reassignment within the brand, an
-// escalation, a revised finding) and the customer's own feedback. It is an
-// error when ev is not c's last event.
+// before its approval, a send-back, a new handler within the same
+// department, an escalation, a revised finding) and the customer's own
+// feedback. It is an error when ev is not c's last event.
 //
 // The topics, by command: record → received; accept → accepted; reject →
-// rejected; assign → assigned; the first investigation after an
+// rejected; assign → assigned; reassign to another department than
+// [Event.FromDepartment] → reassigned (the customer learns who handles
+// the case now; a reassignment logged without FromDepartment counts as
+// one to another department); the first investigation after an
 // assignment → investigating; approve → resolution-decided; carry-out →
-// resolved; close → closed; wait → waiting; resume → resumed; reopen →
-// reopened; withdraw → withdrawn.
+// resolved (on the carry-out's channel); close → closed; wait →
+// waiting; resume → resumed; reopen → reopened; withdraw → withdrawn.
 func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 	if ev.Case != c.ID || ev.Seq != c.Version || ev.To != c.State {
 		return Notice{}, false, fmt.Errorf("complaint %q: event %d of case %q is not the last event of the case (version %d, %s): %w",
@@ -120,6 +129,11 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 		n.Topic, n.Reply = TopicRejected, c.Reply
 	case CmdAssign:
 		n.Topic = TopicAssigned
+	case CmdReassign:
+		if ev.FromDepartment == c.Department {
+			return Notice{}, false, nil // a new handler in the same department
+		}
+		n.Topic = TopicReassigned
 	case CmdInvestigate:
 		if ev.From != StateAssigned {
 			return Notice{}, false, nil // a revised finding
@@ -129,6 +143,9 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 		n.Topic, n.Resolution = TopicResolutionDecided, cloneProposal(c.Proposal)
 	case CmdCarryOut:
 		n.Topic, n.Resolution = TopicResolved, cloneProposal(c.Proposal)
+		if c.Execution != nil && c.Execution.Notified.Valid() {
+			n.Channel = c.Execution.Notified
+		}
 	case CmdClose:
 		n.Topic = TopicClosed
 	case CmdWait:
@@ -146,7 +163,9 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 }
 
 // Notices returns the notices to the complainant of a case's events, in
-// order, checking the log as [Rebuild] does.
+// order, checking the log as [Rebuild] does. A reassignment logged
+// without [Event.FromDepartment] is judged by the department the case had
+// before it.
 func Notices(events []Event) ([]Notice, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
@@ -154,6 +173,10 @@ func Notices(events []Event) ([]Notice, error) {
 	var c Case
 	var out []Notice
 	for _, ev := range events {
+		if ev.Command.Kind == CmdReassign && ev.FromDepartment == "" {
+			// Logged before events recorded it: the case knows.
+			ev.FromDepartment = c.Department
+		}
 		var err error
 		if c, err = replay(c, ev); err != nil {
 			return nil, err

@@ -33,7 +33,11 @@ func TestNoticesOfTheHappyPath(t *testing.T) {
 	for _, n := range ns {
 		assert.Equal(t, c.ID, n.Case)
 		assert.Equal(t, c.Intake.Complainant, n.Complainant)
-		assert.Equal(t, c.Intake.Channel, n.Channel)
+		if n.Topic == complaint.TopicResolved {
+			assert.Equal(t, c.Execution.Notified, n.Channel, "told as the carry-out records")
+		} else {
+			assert.Equal(t, c.Intake.Channel, n.Channel)
+		}
 		assert.Equal(t, events[n.Seq-1].At, n.At)
 	}
 	assert.Empty(t, ns[1].Department, "not assigned yet")
@@ -83,7 +87,7 @@ func TestNoticesOfTheOtherPaths(t *testing.T) {
 		cmd complaint.Command
 		by  complaint.Actor
 	}{
-		{complaint.Command{Kind: complaint.CmdReassign, Assignment: &complaint.Assignment{Department: "logistics", Handler: "handler-2"}}, supervisor},
+		{complaint.Command{Kind: complaint.CmdReassign, Assignment: &complaint.Assignment{Department: "quality", Handler: "handler-2"}}, supervisor},
 		{complaint.Command{Kind: complaint.CmdEscalate, Reason: "called twice"}, agent},
 	} {
 		next, ev := do(t, resumed, step.cmd, step.by, at(7))

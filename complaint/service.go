@@ -38,15 +38,47 @@ func (s *Service) Record(ctx context.Context, intake Intake, note string, actor 
 	return c, ev, nil
 }
 
+// ErrKeyReused is matched by the error of [Service.Do] when the
+// idempotency key of a command ([Command.Key]) is carried by an event of
+// the case that records another command or another actor.
+var ErrKeyReused = errors.New("complaint: idempotency key reused for another command")
+
 // Do loads case id, applies cmd and saves the result. When the command
 // is refused the store is not touched. When another writer saved first it
 // returns an error matching [ErrConflict] and nothing is saved: the caller
 // may call Do again, which re-reads the case and re-checks the command
 // against its new state.
+//
+// A [CmdRecord] command records case id when the store does not have it
+// (its intake must have the ID id); on an existing case it is refused as
+// [Apply] refuses it, unless it is a redelivery.
+//
+// A command with an idempotency key ([Command.Key]) is applied at most
+// once per case, so that a command delivered twice from a queue leaves
+// one event in the audit trail and one notice: when an event of the case
+// carries the key with the same command (compared in its JSON form, note
+// included) and the same actor, Do applies nothing and returns that
+// event and the case as it left it, whatever now is; with another
+// command or actor it returns an error matching [ErrKeyReused] that names
+// the case, the key and the event, and stores nothing. A command refused
+// leaves no event, so its redelivery is checked again. Looking a key up
+// reads the case's events ([Store.Events]); commands without a key do not.
 func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
+		if cmd.Kind == CmdRecord && errors.Is(err, ErrNotFound) {
+			return s.record(ctx, id, cmd, actor, now)
+		}
 		return Case{}, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+	}
+	if cmd.Key != "" {
+		done, ev, found, err := s.redelivered(ctx, c, cmd, actor)
+		if err != nil {
+			return c, Event{}, err
+		}
+		if found {
+			return done, ev, nil
+		}
 	}
 	next, ev, err := s.Policy.Apply(c, cmd, actor, now)
 	if err != nil {
@@ -56,6 +88,61 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 		return c, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
 	}
 	return next, ev, nil
+}
+
+// record applies the recording cmd of case id, which the store does not
+// have, and saves it.
+func (s *Service) record(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
+	if cmd.Intake != nil && cmd.Intake.ID != id {
+		var p problems
+		p.add("command.intake.id", customer.CodeMismatch, fmt.Sprintf("%q is not the case %q the command is for", cmd.Intake.ID, id))
+		return Case{}, Event{}, p.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))
+	}
+	c, ev, err := s.Policy.Apply(Case{}, cmd, actor, now)
+	if err != nil {
+		return Case{}, Event{}, err
+	}
+	if err := s.Store.Save(ctx, c, ev); err != nil {
+		return Case{}, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+	}
+	return c, ev, nil
+}
+
+// redelivered looks for an event of c carrying cmd's key. It returns the
+// case as that event left it and the event, with found true, when the
+// event records the same command and actor, and an error matching
+// [ErrKeyReused] when it records another.
+func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Actor) (done Case, ev Event, found bool, err error) {
+	evs, err := s.Store.Events(ctx, c.ID)
+	if err != nil {
+		return Case{}, Event{}, false, fmt.Errorf("complaint %q: %s: %w", c.ID, cmd.Kind, err)
+	}
+	for i, ev := range evs {
+		if ev.Command.Key != cmd.Key {
+			continue
+		}
+		if ev.Actor != actor || !sameCommand(ev.Command, cmd) {
+			return Case{}, Event{}, false, fmt.Errorf("complaint %q: command.key %q: event %d carries it with %s by %s, not this %s by %s: %w",
+				c.ID, cmd.Key, ev.Seq, ev.Command.Kind, ev.Actor, cmd.Kind, actor, ErrKeyReused)
+		}
+		done, err := Rebuild(evs[:i+1])
+		if err != nil {
+			return Case{}, Event{}, false, err
+		}
+		return done, ev, true, nil
+	}
+	return Case{}, Event{}, false, nil
+}
+
+// sameCommand reports whether a and b have the same JSON form; a command
+// that does not encode (an undefined enum) is the same as none.
+func sameCommand(a, b Command) bool {
+	ja, err := json.Marshal(a)
+	if err != nil {
+		return false
+	}
+	jb, err := json.Marshal(b)
+	return err == nil && string(ja) == string(jb)
 }
 
 // DoRetry is [Service.Do] retried up to attempts times while the error

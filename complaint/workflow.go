@@ -338,7 +338,8 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     back: an unknown state, or a waiting case that names no state to
 //     resume to), the actor, the time (zero, or before the case's last
 //     event) and the command's payload (missing, not used by the
-//     command, or invalid), or
+//     command, or invalid; pay deductions of a carry-out that together
+//     exceed the loss, see [Execution]), or
 //   - a [*TransitionError] when the table has no transition for the
 //     command in c's state, or a guard refuses it.
 //
@@ -357,6 +358,7 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 	checkState(&pr, c)
 	checkActor(&pr, c, actor, now)
 	checkCommand(&pr, c, cmd, now)
+	checkDeductions(&pr, c, cmd)
 	if len(pr.fields) > 0 {
 		return c, Event{}, pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))
 	}
@@ -389,6 +391,8 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 		if ev.Priority < PriorityUrgent {
 			ev.Priority++
 		}
+	case CmdReassign:
+		ev.FromDepartment = c.Department
 	}
 	return evolve(c, ev), ev, nil
 }

@@ -219,7 +219,9 @@ func TestAccountabilityGuard(t *testing.T) {
 	refused(t, nil, c, carry(), handler, hours(6), gAccount)
 	refused(t, nil, c, carry(complaint.Accountability{Staff: "clerk-1", Action: complaint.ActionWarning}), handler, hours(6), gAccount)
 	refused(t, nil, c, carry(), handler2, hours(6), gHandler, gAccount)
-	next, _ := do(t, c, carry(complaint.Accountability{Staff: "clerk-9", Action: complaint.ActionPayDeduction, Deduction: eur(t, "30")}), handler, hours(6))
+	paid := carry(complaint.Accountability{Staff: "clerk-9", Action: complaint.ActionPayDeduction, Deduction: eur(t, "30")})
+	paid.Execution.Loss = eur(t, "30") // the apology pays nothing: the deduction needs a loss recorded
+	next, _ := do(t, c, paid, handler, hours(6))
 	assert.Equal(t, complaint.StateCarriedOut, next.State)
 	assert.Len(t, next.Execution.Accountability, 1)
 }

@@ -139,17 +139,24 @@ func sameEvents(t testing.TB, want, got []complaint.Event, what string) bool {
 // commands and fields the happy path leaves out: a rejection with its
 // reply, reopenings, a reassignment, a send-back, an unsatisfied
 // feedback, waits with their reasons, a resumption, an escalation and a
-// withdrawal, with notes.
+// withdrawal, with notes, idempotency keys, and a carry-out that records
+// the loss and a pay deduction.
 func rarePath() []Step {
 	h := HappyPath()
+	carry := h[5]
+	ex := *carry.Command.Execution
+	ex.Loss = money("60.00")
+	ex.Accountability = append([]complaint.Accountability{{Staff: "qc-2", Action: complaint.ActionPayDeduction, Deduction: money("15.00")}}, ex.Accountability...)
+	carry.Command.Execution = &ex
+	carry.Command.Key = "queue-msg-11"
 	return []Step{
 		{complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect: the care label says hand wash", Note: "checked the photos"}, Agent},
 		{complaint.Command{Kind: complaint.CmdReopen, Reason: "new photos show the seam", Note: "call from the shop"}, Supervisor},
 		h[0], h[1],
-		{complaint.Command{Kind: complaint.CmdReassign, Assignment: &complaint.Assignment{Department: "returns", Handler: Handler.ID}, Reason: "workload"}, Supervisor},
+		{complaint.Command{Kind: complaint.CmdReassign, Key: "queue-msg-7", Assignment: &complaint.Assignment{Department: "returns", Handler: Handler.ID}, Reason: "workload"}, Supervisor},
 		h[2], h[3],
 		{complaint.Command{Kind: complaint.CmdSendBack, Reason: "offer less", Note: "policy 4.2"}, Supervisor},
-		h[3], h[4], h[5],
+		h[3], h[4], carry,
 		{complaint.Command{Kind: complaint.CmdRecordFeedback, Feedback: &complaint.Feedback{Perceived: 2, Expected: 8, CSAT: 1}}, Agent},
 		{complaint.Command{Kind: complaint.CmdReopen, Reason: "still split"}, Agent},
 		{complaint.Command{Kind: complaint.CmdWait, Reason: "send the jacket in"}, Handler},

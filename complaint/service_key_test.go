@@ -1,0 +1,97 @@
+package complaint_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/complaint/complainttest"
+)
+
+// A command delivered twice with the same idempotency key (at-least-once
+// delivery from a queue) is applied once: the second delivery returns
+// the first one's result and adds no event, hence no second notice. A
+// key used again for another command is refused, naming case and key,
+// and nothing is stored.
+func TestServiceRedeliveredCommandIsANoOp(t *testing.T) {
+	ctx := context.Background()
+	mem := complaint.NewMemStore()
+	svc := &complaint.Service{Store: mem}
+	_, _, err := svc.Record(ctx, complainttest.Intake("C-1", t0), "", agent, t0)
+	require.NoError(t, err)
+	_, _, err = svc.Do(ctx, "C-1", complaint.Command{Kind: complaint.CmdAccept}, agent, hours(1))
+	require.NoError(t, err)
+
+	// An escalation leaves the case in the state it was: without the key,
+	// a redelivery would be applied again.
+	assign := complaint.Command{Kind: complaint.CmdAssign, Key: "msg-7", Assignment: &complaint.Assignment{Department: "quality", Handler: handler.ID}}
+	first, ev, err := svc.Do(ctx, "C-1", assign, agent, hours(2))
+	require.NoError(t, err)
+	assert.Equal(t, "msg-7", ev.Command.Key, "the key is kept in the audit trail")
+	escalate := complaint.Command{Kind: complaint.CmdEscalate, Key: "msg-8", Reason: "VIP"}
+	_, evEsc, err := svc.Do(ctx, "C-1", escalate, system, hours(3))
+	require.NoError(t, err)
+
+	again, ev2, err := svc.Do(ctx, "C-1", escalate, system, hours(4))
+	require.NoError(t, err, "a redelivery is not an error")
+	assert.Equal(t, evEsc, ev2, "the same event as the first delivery")
+	assert.Equal(t, 4, again.Version)
+	againAssign, evA, err := svc.Do(ctx, "C-1", assign, agent, hours(4))
+	require.NoError(t, err)
+	assert.Equal(t, ev, evA)
+	assert.Equal(t, first, againAssign, "the case as the first delivery left it")
+	evs, err := mem.Events(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Len(t, evs, 4, "no duplicate audit entry")
+	ns, err := complaint.Notices(evs)
+	require.NoError(t, err)
+	assert.Len(t, ns, 3, "received, accepted, assigned: no duplicate notice")
+
+	other := escalate
+	other.Reason = "another reason"
+	_, _, err = svc.Do(ctx, "C-1", other, system, hours(5))
+	require.ErrorIs(t, err, complaint.ErrKeyReused)
+	assert.Contains(t, err.Error(), `"C-1"`)
+	assert.Contains(t, err.Error(), `"msg-8"`)
+	_, _, err = svc.Do(ctx, "C-1", escalate, agent, hours(5))
+	require.ErrorIs(t, err, complaint.ErrKeyReused, "another actor")
+	evs, err = mem.Events(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Len(t, evs, 4, "nothing stored")
+
+	// Without a key every delivery is a new command.
+	_, _, err = svc.Do(ctx, "C-1", complaint.Command{Kind: complaint.CmdEscalate, Reason: "VIP"}, system, hours(6))
+	require.NoError(t, err)
+	_, _, err = svc.Do(ctx, "C-1", complaint.Command{Kind: complaint.CmdEscalate, Reason: "VIP"}, system, hours(6))
+	require.NoError(t, err)
+	evs, err = mem.Events(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Len(t, evs, 6)
+}
+
+// The recording of a complaint is a command like the others: Do records
+// the case when it does not exist, and a redelivered recording with the
+// same key returns the first result.
+func TestServiceRedeliveredRecording(t *testing.T) {
+	ctx := context.Background()
+	mem := complaint.NewMemStore()
+	svc := &complaint.Service{Store: mem}
+	in := complainttest.Intake("C-1", t0)
+	rec := complaint.Command{Kind: complaint.CmdRecord, Key: "form-1", Intake: &in}
+	c, ev, err := svc.Do(ctx, "C-1", rec, agent, t0)
+	require.NoError(t, err)
+	c2, ev2, err := svc.Do(ctx, "C-1", rec, agent, hours(1))
+	require.NoError(t, err)
+	assert.Equal(t, c, c2)
+	assert.Equal(t, ev, ev2)
+	evs, err := mem.Events(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Len(t, evs, 1)
+
+	_, _, err = svc.Do(ctx, "C-2", rec, agent, t0)
+	require.Error(t, err, "the command records another case than the one named")
+	_, err = mem.Get(ctx, "C-2")
+	require.ErrorIs(t, err, complaint.ErrNotFound)
+}
