@@ -12,22 +12,25 @@ import (
 )
 
 // Classifying in the second pass with Scoring.Classify and setting the
-// quadrant afterwards with Model.Quadrant gives Model.Classify's result.
+// quadrant and the grade afterwards with Model.Quadrant and Model.Grade
+// gives Model.Classify's result.
 func TestPropertyTwoStepClassifyEqualsClassify(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ins := inputs(t, genPopulation(t), 100)
 		rule := rapid.SampledFrom([]segment.Rule{segment.Mean, segment.Median}).Draw(t, "rule")
-		m, obs, err := segment.FitInputs(ins, &segment.Options{Rule: rule})
+		m, obs, err := segment.FitInputs(ins, &segment.Options{Rule: rule, Grades: &segment.GradeOptions{}})
 		require.NoError(t, err)
 		ts := m.Scoring.NewThresholdStats()
 		for i := range obs {
 			var want, got segment.Result
 			require.NoError(t, m.Classify(&want, &obs[i]))
-			got.Quadrant = segment.HighValue // overwritten
+			got.Quadrant, got.Grade = segment.HighValue, segment.GradeA // overwritten
 			require.NoError(t, m.Scoring.Classify(&got, &obs[i]))
 			require.Zero(t, got.Quadrant)
+			require.Zero(t, got.Grade)
 			require.NoError(t, ts.AddScore(got.Kind, got.Value))
 			got.Quadrant = m.Quadrant(got.Kind, got.Value)
+			got.Grade = m.Grade(got.Kind, got.Value)
 			require.Equal(t, want, got)
 		}
 		// The thresholds from the scores of the two-step classification
@@ -36,6 +39,7 @@ func TestPropertyTwoStepClassifyEqualsClassify(t *testing.T) {
 		require.NoError(t, err)
 		for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
 			require.Equal(t, m.Thresholds(k), m2.Thresholds(k))
+			require.Equal(t, m.GradeThresholds(k), m2.GradeThresholds(k))
 		}
 	})
 }

@@ -1,7 +1,7 @@
 // Package segment classifies customers (domain rules §3): the four value
-// quadrants, RFM segments, lifecycle stages and the four shop types, with
-// a strategy playbook filtered by consent and the migration KPIs that
-// show whether the strategies work.
+// quadrants, RFM segments, lifecycle stages, the four shop types and the
+// customer grades A, B and C, with a strategy playbook filtered by
+// consent and the migration KPIs that show whether the strategies work.
 //
 // # One call
 //
@@ -10,7 +10,7 @@
 // [Observation]s; [Model.Classify] then fills a [Result] per customer
 // without allocating: current, potential and total value (with their
 // breakdown), quadrant, R, F, M, the spend-per-purchase score, RFM
-// segment, lifecycle stage and shop type.
+// segment, lifecycle stage, shop type and grade.
 //
 // # Quadrants
 //
@@ -23,14 +23,27 @@
 // [value.Unit] grid, so the mean is an exact sum divided once: anyone can
 // recompute it from the printed values and find the same quadrants.
 //
+// # Grades
+//
+// The grades of domain rules §3.3 (004) — strategic, important and
+// ordinary customers, also named A high-value, B potential and C
+// ordinary — are one classification, [Grade]: by default the top 20% of
+// each kind by total value are A, the next 30% B, the rest C, and a
+// potential-value customer who is not A is B ([GradeOptions]). Equal
+// total values get the same, better grade, so the grades depend neither
+// on the order of the customers nor on the shards.
+// [Model.GradeThresholds] reports the cuts used. Grading is asked for
+// with [Options].Grades; without it Result.Grade is zero and the playbook
+// has no grade action for the customer.
+//
 // # Fit, then apply, over shards
 //
 // Fitting takes two passes: [Stats] (value and RFM statistics per kind)
 // gives a [Scoring]; its [ThresholdStats] (sums or exact samples of the
-// scores) give the [Model]. Both merge across shards exactly, so a
-// distributed fit equals the fit on the whole; [Stats] travel between
-// machines in their binary encoding ([Stats.MarshalBinary]). [Fit] does
-// both passes over a slice.
+// scores, and the total values that the grades rank) give the [Model].
+// Both merge across shards exactly, so a distributed fit equals the fit
+// on the whole; [Stats] travel between machines in their binary encoding
+// ([Stats.MarshalBinary]). [Fit] does both passes over a slice.
 //
 // # Lifecycle and shop types
 //

@@ -154,3 +154,38 @@ func (r Rule) MarshalText() ([]byte, error) { return enumtext.Marshal(r, ruleNam
 
 // UnmarshalText implements [encoding.TextUnmarshaler].
 func (r *Rule) UnmarshalText(b []byte) (err error) { *r, err = ParseRule(string(b)); return err }
+
+// Grade is a customer grade of domain rules §3.3 (004): A, B or C by the
+// customer's value within its kind (see [GradeOptions]).
+type Grade uint8
+
+const (
+	// GradeA: strategic customer (战略客户), the A high-value customer
+	// (A类客户是高价值客户) — by default the top 20% by total value.
+	GradeA Grade = iota + 1
+	// GradeB: important customer (重要客户), the B potential customer
+	// (B类客户是潜力客户) — by default the next 30% by total value, and a
+	// potential-value customer who is not A.
+	GradeB
+	// GradeC: ordinary customer (一般客户), the C ordinary customer
+	// (C类客户是一般客户) — everybody else.
+	GradeC
+)
+
+var gradeNames = []string{"", "strategic", "important", "ordinary"}
+
+// ParseGrade parses "strategic", "important" or "ordinary".
+func ParseGrade(s string) (Grade, error) { return enumtext.Parse[Grade](s, gradeNames, "grade") }
+
+// String returns the grade's name: "strategic" for A, "important" for B,
+// "ordinary" for C.
+func (g Grade) String() string { return enumtext.String(g, gradeNames, "Grade") }
+
+// Valid reports whether g is a defined grade.
+func (g Grade) Valid() bool { return enumtext.Valid(g, gradeNames) }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (g Grade) MarshalText() ([]byte, error) { return enumtext.Marshal(g, gradeNames, "grade") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (g *Grade) UnmarshalText(b []byte) (err error) { *g, err = ParseGrade(string(b)); return err }

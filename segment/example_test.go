@@ -168,3 +168,62 @@ func ExampleObserveWith() {
 	// window 7 days: 2 gaps, rhythm 365 days, active
 	// window 1 days: 5 gaps, rhythm 1 days, dormant
 }
+
+// Ten shoppers graded by total value with the default grade options:
+// the top 20% are strategic (A), the next 30% important (B), the rest
+// ordinary (C); a potential-value shopper who is not A is at least
+// important. Each grade has its strategy in the playbook.
+func ExampleModel_Grade() {
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	buys := []map[int]string{
+		{5: "420.00", 40: "380.00", 90: "510.00", 160: "299.00"},
+		{12: "260.00", 70: "199.00", 200: "240.00"},
+		{30: "150.00", 150: "129.00"},
+		{8: "99.00", 60: "89.00"},
+		{100: "75.00", 300: "60.00"},
+		{20: "49.90"},
+		{250: "39.90"},
+		{400: "120.00"},
+		{600: "35.00"},
+		{3: "19.90", 10: "24.90", 17: "19.90", 24: "29.90", 31: "14.90"},
+	}
+	var population []segment.Input
+	for i, b := range buys {
+		population = append(population, segment.Input{Summary: history(fmt.Sprintf("c%d", i), asOf, b)})
+	}
+	m, obs, err := segment.FitInputs(population, &segment.Options{Grades: &segment.GradeOptions{}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := m.GradeThresholds(customer.Consumer)
+	fmt.Printf("%d consumers: A down to rank %d (total ≥ %.4f), B down to rank %d (total ≥ %.4f)\n", g.N, g.TopA, g.A, g.TopAB, g.B)
+	book := segment.DefaultPlaybook()
+	var r segment.Result
+	for i := range obs {
+		if err := m.Classify(&r, &obs[i]); err != nil {
+			fmt.Println(err)
+			return
+		}
+		var grade []string
+		for _, a := range book.Grades[r.Grade] {
+			grade = append(grade, a.Code)
+		}
+		fmt.Printf("%s %.4f %-15v %-9v %v\n", r.ID, r.Value.Total, r.Quadrant, r.Grade, grade)
+	}
+	// c4 ranks sixth, ordinary by rank, but is of the potential-value
+	// quadrant, so important.
+
+	// Output:
+	// 10 consumers: A down to rank 2 (total ≥ 0.6494), B down to rank 5 (total ≥ 0.3852)
+	// c0 0.8378 high-value      strategic [vip-service]
+	// c1 0.6494 high-value      strategic [vip-service]
+	// c2 0.4471 high-value      important [regular-follow-up]
+	// c3 0.3852 potential-value important [regular-follow-up]
+	// c4 0.3586 potential-value important [regular-follow-up]
+	// c5 0.1955 low-value       ordinary  [standard-service]
+	// c6 0.1722 low-value       ordinary  [standard-service]
+	// c7 0.2483 low-value       ordinary  [standard-service]
+	// c8 0.1476 low-value       ordinary  [standard-service]
+	// c9 0.4360 potential-value important [regular-follow-up]
+}

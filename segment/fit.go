@@ -52,6 +52,12 @@ func NewStats(opts *Options) (*Stats, error) {
 	if opts != nil {
 		s.opts = *opts
 	}
+	if g := s.opts.Grades; g != nil {
+		// Keep the validated grade options, whatever the caller does to
+		// its own afterwards.
+		c := *g
+		s.opts.Grades = &c
+	}
 	for i, k := range kinds {
 		m := value.DefaultModel(k)
 		if k == customer.Consumer && s.opts.Consumer != nil {
@@ -197,16 +203,18 @@ func (sc *Scoring) ValueScorer(k customer.Kind) *value.Scorer { return sc.value[
 func (sc *Scoring) RFMScorer(k customer.Kind) *value.RFMScorer { return sc.rfm[kindIndex(k)] }
 
 // ThresholdStats are the second-pass statistics: the quadrant thresholds
-// need the population's value scores, so they are gathered after the
-// first pass has been fitted. The sums are exact integers in units of
-// [value.Unit] and the median samples exact, so they merge across shards
-// exactly.
+// and the grade cuts need the population's value scores, so they are
+// gathered after the first pass has been fitted. The sums are exact
+// integers in units of [value.Unit], and the median samples and the
+// total values that the grades rank (with Options.Grades only) exact,
+// so they merge across shards exactly, in any order.
 type ThresholdStats struct {
 	sc       *Scoring
 	n        [2]int64
 	cur, pot [2]int64
 	curs     [2][]float64 // Median rule only
 	pots     [2][]float64
+	tots     [2][]float64 // total values, with Options.Grades only
 }
 
 // NewThresholdStats returns empty second-pass statistics.
@@ -244,6 +252,9 @@ func (t *ThresholdStats) AddScore(k customer.Kind, v value.Score) error {
 		t.curs[i] = append(t.curs[i], v.Current)
 		t.pots[i] = append(t.pots[i], v.Potential)
 	}
+	if t.sc.opts.Grades != nil {
+		t.tots[i] = append(t.tots[i], v.Current+v.Potential)
+	}
 	return nil
 }
 
@@ -258,6 +269,7 @@ func (t *ThresholdStats) Merge(o *ThresholdStats) error {
 		t.pot[i] += o.pot[i]
 		t.curs[i] = append(t.curs[i], o.curs[i]...)
 		t.pots[i] = append(t.pots[i], o.pots[i]...)
+		t.tots[i] = append(t.tots[i], o.tots[i]...)
 	}
 	return nil
 }
@@ -275,6 +287,7 @@ type Thresholds struct {
 type Model struct {
 	*Scoring
 	thresholds [2]Thresholds
+	grades     [2]GradeThresholds
 }
 
 // lowerMedian returns the lower median of v (sorting it).
@@ -285,7 +298,10 @@ func lowerMedian(v []float64) float64 {
 
 // Model fits the thresholds: for the Mean rule the mean of the kind,
 // Σ value ÷ n (the sum is exact; one rounding in the division); for
-// Median the lower median; for Fixed the given values.
+// Median the lower median; for Fixed the given values. With
+// Options.Grades, it also fits the grade cuts of each kind by rank of
+// total value ([GradeOptions]), which need the scores of the second pass
+// whatever the rule: a Model fitted without them grades nobody.
 func (t *ThresholdStats) Model() (*Model, error) {
 	m := &Model{Scoring: t.sc}
 	for i, k := range kinds {
@@ -304,6 +320,11 @@ func (t *ThresholdStats) Model() (*Model, error) {
 			th.Potential = float64(t.pot[i]) * value.Unit / float64(t.n[i])
 		}
 		m.thresholds[i] = th
+		if g := t.sc.opts.Grades; g != nil {
+			m.grades[i] = gradeThresholds(k, t.tots[i], g)
+		} else {
+			m.grades[i] = GradeThresholds{Kind: k}
+		}
 	}
 	return m, nil
 }
@@ -365,6 +386,10 @@ type Result struct {
 	RFM      value.RFMScore
 	Stage    Stage
 	ShopType ShopType
+	// Grade is the customer grade A, B or C ([GradeOptions]); zero when
+	// the options grade nobody (Options.Grades nil), or when only the
+	// first pass classified the customer ([Scoring.Classify]).
+	Grade Grade
 	// Consent, Net, Currency and PurchaseDays are carried over from the
 	// observation for the playbook and the KPIs of [Migrate]. Net is in
 	// Currency, the summary's; Currency is empty when the customer has
@@ -390,23 +415,25 @@ func (sc *Scoring) score(dst *value.Score, o *Observation) error {
 }
 
 // Classify classifies o into dst without allocating: value scores,
-// quadrant against the thresholds of o's kind, RFM, lifecycle stage and
-// shop type. An observation taken with another occasion window than the
-// model's options (see [ObserveWith]) is an error wrapping
-// [ErrInvalidOptions].
+// quadrant against the thresholds of o's kind, RFM, lifecycle stage,
+// shop type and, with Options.Grades, grade ([Model.Grade]). An
+// observation taken with another occasion window than the model's
+// options (see [ObserveWith]) is an error wrapping [ErrInvalidOptions].
 func (m *Model) Classify(dst *Result, o *Observation) error {
 	if err := m.Scoring.Classify(dst, o); err != nil {
 		return err
 	}
 	dst.Quadrant = m.Quadrant(o.Kind, dst.Value)
+	dst.Grade = m.Grade(o.Kind, dst.Value)
 	return nil
 }
 
 // Classify classifies o into dst like [Model.Classify] but without the
-// quadrant, which needs the thresholds of the second pass: dst.Quadrant
-// is left zero. With [Model.Quadrant] it lets a caller classify during the
-// second pass, keep the results, and set the quadrants once the thresholds
-// are known, instead of observing every customer a third time.
+// quadrant and the grade, which need the thresholds of the second pass:
+// dst.Quadrant and dst.Grade are left zero. With [Model.Quadrant] and
+// [Model.Grade] it lets a caller classify during the second pass, keep
+// the results, and set the quadrants and grades once the thresholds are
+// known, instead of observing every customer a third time.
 func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	if err := sc.score(&dst.Value, o); err != nil {
 		return err
@@ -416,7 +443,7 @@ func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	if err != nil {
 		return err
 	}
-	dst.Quadrant = 0
+	dst.Quadrant, dst.Grade = 0, 0
 	dst.ID, dst.Kind, dst.RFM = o.ID, o.Kind, rfm
 	dst.Stage = sc.rules.stage(o)
 	dst.ShopType = sc.rules.shopType(o, dst.Stage, rs.OnGrid(rfm))

@@ -54,10 +54,12 @@ func (a Action) Allowed(c customer.Consent) bool {
 // zero Playbook still recommends nothing to anyone.
 type Playbook struct {
 	// Quadrants, ShopTypes and Stages list the actions of each quadrant
-	// (domain rules §3.1), shop type (§3.2) and lifecycle stage (§3.3).
+	// (domain rules §3.1), shop type (§3.2) and lifecycle stage (§3.3),
+	// Grades those of each customer grade (§3.3, 004).
 	Quadrants map[Quadrant][]Action
 	ShopTypes map[ShopType][]Action
 	Stages    map[Stage][]Action
+	Grades    map[Grade][]Action
 	// Skip lists, per quadrant, the codes of actions its customers are
 	// not offered, whichever list they come from; nil skips nothing.
 	Skip map[Quadrant][]string
@@ -79,6 +81,23 @@ type Playbook struct {
 // active stage and the limited-time offers of drifting shoppers: for VIPs
 // §3.3 asks care rather than promotions, at a moderate contact frequency.
 //
+// Per grade (§3.3, 004, which asks a management strategy per grade
+// without spelling it out): strategic (A) customers get the one-to-one
+// care of a key account — for consumers the VIP service of the
+// high-value quadrant, a dedicated advisor one to one
+// (001: 专属客服一对一咨询; 000), for intermediaries the key-account
+// service; important (B) customers get regular care and development —
+// regular follow-up visits to learn their satisfaction and changing
+// needs and to find cross-selling opportunities (004: 定期客户回访,
+// 了解客户的满意度和需求变化, 挖掘交叉销售的机会; 000: 定期回访客户), by
+// the account manager for an intermediary; ordinary (C) customers get standard, low-cost, automated
+// service — self-service and automated messages rather than staff time
+// (000 and 004: the CRM system automates customer and marketing
+// management, with less manpower and a standardised process; §3.1's
+// low-cost effort for low-value customers), standard terms for an
+// intermediary. High-value customers skip the standard service: their
+// quadrant asks VIP service.
+//
 // For intermediaries (Intermediary): the same strategies per quadrant and
 // stage, phrased for a trade partner and the indicators of its potential
 // value (§2: operating strength, creditworthiness, cooperation loyalty,
@@ -92,7 +111,8 @@ type Playbook struct {
 // stopped and win-back terms by stage. The shop types describe a
 // clothing shop's shoppers (§3.2), so intermediaries get no shop-type
 // action: their Result.ShopType is still computed, and a host may list
-// actions in Intermediary.ShopTypes.
+// actions in Intermediary.ShopTypes. The grades' actions of
+// intermediaries are those named above.
 func DefaultPlaybook() Playbook {
 	const m, p = NeedsMarketing, NeedsProfiling
 	var (
@@ -103,11 +123,15 @@ func DefaultPlaybook() Playbook {
 		winBackOffer        = Action{"win-back-offer", "Win-back offer", m}
 		mineHistory         = Action{"mine-history", "Mine their purchase history for product and service improvements", p}
 		orderIncentives     = Action{"order-incentives", "Order incentives — quantity and seasonal pre-order discounts — to raise order frequency and size", m}
+		vipService          = Action{"vip-service", "One-to-one VIP service to keep a long-term relationship", 0}
+		standardService     = Action{"standard-service", "Standard, low-cost service: self-service and automated messages rather than staff time", 0}
+		keyAccountService   = Action{"key-account-service", "Key-account service: a dedicated account manager and regular business reviews to keep a long-term partnership", 0}
+		standardTerms       = Action{"standard-terms", "Serve them at low cost: standard terms, self-service ordering, shared marketing material", 0}
 	)
 	return Playbook{
 		Quadrants: map[Quadrant][]Action{
 			HighValue: {
-				{"vip-service", "One-to-one VIP service to keep a long-term relationship", 0},
+				vipService,
 				{"learn-needs", "Learn their needs in depth from purchases and preferences", p},
 				{"early-access", "Early access to new collections, priority on limited editions, birthday treats, member salons; care rather than promotions, at a moderate contact frequency", m},
 			},
@@ -155,13 +179,18 @@ func DefaultPlaybook() Playbook {
 			},
 			StageLost: {reasonSurvey, winBackOffer, mineHistory},
 		},
+		Grades: map[Grade][]Action{
+			GradeA: {vipService},
+			GradeB: {{"regular-follow-up", "Regular follow-up visits to learn their satisfaction and changing needs, and to find cross-selling opportunities", m}},
+			GradeC: {standardService},
+		},
 		Skip: map[Quadrant][]string{
-			HighValue: {basketCoupons.Code, limitedOffers.Code},
+			HighValue: {basketCoupons.Code, limitedOffers.Code, standardService.Code},
 		},
 		Intermediary: &Playbook{
 			Quadrants: map[Quadrant][]Action{
 				HighValue: {
-					{"key-account-service", "Key-account service: a dedicated account manager and regular business reviews to keep a long-term partnership", 0},
+					keyAccountService,
 					{"joint-planning", "Plan assortment and orders jointly, from their order and sell-through history and their region's demand", p},
 					{"early-allocation", "Early previews of new collections and priority allocation of limited lines", m},
 				},
@@ -176,9 +205,17 @@ func DefaultPlaybook() Playbook {
 					{"retention-terms", "Retention terms, such as a cooperation rebate, before their orders drop", m},
 				},
 				LowValue: {
-					{"standard-terms", "Serve them at low cost: standard terms, self-service ordering, shared marketing material", 0},
+					standardTerms,
 					{"review-dealership", "If there is little effect after a period of observation, review the partnership — terms, territory, or ending it: not every dealership is profitable", 0},
 				},
+			},
+			Grades: map[Grade][]Action{
+				GradeA: {keyAccountService},
+				GradeB: {{"regular-partner-reviews", "Regular visits by the account manager to review their satisfaction, changing needs and the development of their business", 0}},
+				GradeC: {standardTerms},
+			},
+			Skip: map[Quadrant][]string{
+				HighValue: {standardTerms.Code},
 			},
 			Stages: map[Stage][]Action{
 				StageNew: {
@@ -203,8 +240,9 @@ func DefaultPlaybook() Playbook {
 }
 
 // Actions returns the actions for r — those of its quadrant, then of its
-// shop type, then of its lifecycle stage, each code once, without the
-// codes its quadrant skips — that r's consent allows. The lists are
+// grade, then of its shop type, then of its lifecycle stage, each code
+// once, without the codes its quadrant skips — that r's consent allows.
+// A result without a grade (zero Grade) gets no grade action. The lists are
 // those of p.Intermediary when r is of kind [customer.Intermediary] and
 // p.Intermediary is not nil, else those of p. A customer without a known
 // record has no consent, so only service actions remain.
@@ -218,7 +256,7 @@ func (p Playbook) Actions(r *Result) []Action {
 	for _, c := range b.Skip[r.Quadrant] {
 		seen[c] = true
 	}
-	for _, list := range [][]Action{b.Quadrants[r.Quadrant], b.ShopTypes[r.ShopType], b.Stages[r.Stage]} {
+	for _, list := range [][]Action{b.Quadrants[r.Quadrant], b.Grades[r.Grade], b.ShopTypes[r.ShopType], b.Stages[r.Stage]} {
 		for _, a := range list {
 			if !seen[a.Code] && a.Allowed(r.Consent) {
 				seen[a.Code] = true

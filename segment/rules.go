@@ -154,6 +154,11 @@ type Options struct {
 	FixedCurrent, FixedPotential float64
 	Lifecycle                    LifecycleOptions
 	ShopTypes                    ShopTypeOptions
+	// Grades, when not nil, grade every customer A, B or C
+	// ([GradeOptions]; &GradeOptions{} for the defaults). Nil grades
+	// nobody: Result.Grade stays zero, and the second pass gathers no
+	// total values.
+	Grades *GradeOptions
 }
 
 // rules is the compiled, validated form of the lifecycle and shop-type
@@ -246,6 +251,11 @@ func (o *Options) compile() (rules, error) {
 		}
 	default:
 		return bad("rule %v", opt.Rule)
+	}
+	if opt.Grades != nil {
+		if _, _, err := opt.Grades.shares(); err != nil {
+			return rules{}, err
+		}
 	}
 	return r, nil
 }
