@@ -10,8 +10,8 @@ type ID string
 
 // Customer is what a brand knows of one customer (domain rules §1: the unified
 // customer view). Name, Contact, Birthday and Profile.Height are personal
-// data: they are redacted in String, %v and slog output, and cleared by
-// [Customer.Anonymize].
+// data, as is the Household: they are redacted in String, %v and slog
+// output, and cleared by [Customer.Anonymize].
 type Customer struct {
 	ID   ID
 	Kind Kind
@@ -35,6 +35,12 @@ type Customer struct {
 	// Trade holds the inputs of an intermediary's potential value
 	// (domain rules §2); nil for consumers.
 	Trade *Trade
+
+	// Household are the people the customer buys for (domain rules §1:
+	// family members buying for each other), each with an ID unique
+	// within the customer that order lines name ([Line].Member), and a
+	// sizing profile of their own; personal data.
+	Household []Member
 }
 
 // Contact holds a customer's contact details. All of it is personal data.

@@ -49,6 +49,12 @@ const (
 //   - contact.phone: not empty and not shaped like a number
 //     ([ValidPhone]).
 //   - joined: zero, before [MinRecordYear] or after now.
+//   - household[i].id: empty or blank, or the ID of an earlier member
+//     (CodeDuplicate).
+//   - household[i].relation: zero (CodeRequired) or not a defined
+//     [Relation] (CodeUnknown).
+//   - household[i].birthday: as birthday.
+//   - household[i].profile.*: as profile.*.
 func (c Customer) Validate(now time.Time) error {
 	var p problems
 	checkID(&p, "id", string(c.ID))
@@ -75,6 +81,7 @@ func (c Customer) Validate(now time.Time) error {
 	}
 	checkBirthday(&p, c.Birthday, now)
 	c.Profile.check(&p)
+	checkHousehold(&p, c.Household, now)
 	if c.Contact.Email != "" && !ValidEmail(string(c.Contact.Email)) {
 		p.add("contact.email", CodeFormat, "is not an e-mail address (name@domain.tld)")
 	}
@@ -121,53 +128,63 @@ func daysIn(y int, m time.Month) int {
 }
 
 func checkBirthday(p *problems, b Birthday, now time.Time) {
+	checkBirthdayField(p, "birthday", b, now)
+}
+
+// checkBirthdayField checks birthday b as [Customer.Validate] checks the
+// customer's, reporting on field.
+func checkBirthdayField(p *problems, field string, b Birthday, now time.Time) {
 	if b.IsZero() {
 		return
 	}
 	switch {
 	case b.Month < time.January || b.Month > time.December:
-		p.add("birthday", CodeRange, fmt.Sprintf("month %d is not 1..12", int(b.Month)))
+		p.add(field, CodeRange, fmt.Sprintf("month %d is not 1..12", int(b.Month)))
 	case b.Day < 1 || b.Day > daysIn(b.Year, b.Month):
-		p.add("birthday", CodeRange, fmt.Sprintf("%s has no day %d", b.Month, b.Day))
+		p.add(field, CodeRange, fmt.Sprintf("%s has no day %d", b.Month, b.Day))
 	}
 	switch {
 	case b.Year == 0:
 	case b.Year < MinBirthYear:
-		p.add("birthday", CodeRange, fmt.Sprintf("year %d is before %d", b.Year, MinBirthYear))
+		p.add(field, CodeRange, fmt.Sprintf("year %d is before %d", b.Year, MinBirthYear))
 	case !now.IsZero() && b.Year > now.Year():
-		p.add("birthday", CodeFuture, fmt.Sprintf("year %d is in the future", b.Year))
+		p.add(field, CodeFuture, fmt.Sprintf("year %d is in the future", b.Year))
 	case !now.IsZero() && b.Year == now.Year() && b.Month >= 1 && b.Month <= 12 &&
 		DateFromYMD(b.Year, b.Month, b.Day) > DateOf(now):
-		p.add("birthday", CodeFuture, "is in the future")
+		p.add(field, CodeFuture, "is in the future")
 	}
 }
 
-func (pr Profile) check(p *problems) {
+func (pr Profile) check(p *problems) { pr.checkAt(p, "profile.") }
+
+// checkAt checks pr as [Customer.Validate] checks the customer's profile,
+// naming its fields with prefix ("profile.", "household[1].profile.").
+func (pr Profile) checkAt(p *problems, prefix string) {
 	if pr.HeightCM != 0 && (pr.HeightCM < MinHeightCM || pr.HeightCM > MaxHeightCM) {
-		p.add("profile.height_cm", CodeRange, fmt.Sprintf("%d cm is outside %d..%d (0 means unknown)", pr.HeightCM, MinHeightCM, MaxHeightCM))
+		p.add(prefix+"height_cm", CodeRange, fmt.Sprintf("%d cm is outside %d..%d (0 means unknown)", pr.HeightCM, MinHeightCM, MaxHeightCM))
 	}
 	if pr.TopSize != "" && !ValidTopSize(pr.TopSize) {
-		p.add("profile.top_size", CodeFormat, fmt.Sprintf("%q is not a top size (XXS..5XL, EU 32..64, EU children 50..176, GB/T 170/88A)", pr.TopSize))
+		p.add(prefix+"top_size", CodeFormat, fmt.Sprintf("%q is not a top size (XXS..5XL, EU 32..64, EU children 50..176, GB/T 170/88A)", pr.TopSize))
 	}
 	if pr.BottomSize != "" && !ValidBottomSize(pr.BottomSize) {
-		p.add("profile.bottom_size", CodeFormat, fmt.Sprintf("%q is not a bottom size (XXS..5XL, EU 32..64, GB/T 170/74A, W28/L32)", pr.BottomSize))
+		p.add(prefix+"bottom_size", CodeFormat, fmt.Sprintf("%q is not a bottom size (XXS..5XL, EU 32..64, GB/T 170/74A, W28/L32)", pr.BottomSize))
 	}
 	if pr.ShoeSize != "" && !ValidShoeSize(pr.ShoeSize) {
-		p.add("profile.shoe_size", CodeFormat, fmt.Sprintf("%q is not an EU shoe size (16..52, halves allowed)", pr.ShoeSize))
+		p.add(prefix+"shoe_size", CodeFormat, fmt.Sprintf("%q is not an EU shoe size (16..52, halves allowed)", pr.ShoeSize))
 	}
 	if pr.Fit != 0 && (pr.Fit < Slim || pr.Fit > Loose) {
-		p.add("profile.fit", CodeUnknown, fmt.Sprintf("unknown fit %d", uint8(pr.Fit)))
+		p.add(prefix+"fit", CodeUnknown, fmt.Sprintf("unknown fit %d", uint8(pr.Fit)))
 	}
-	checkTags(p, "profile.styles", pr.Styles)
-	checkTags(p, "profile.colours", pr.Colours)
-	checkTags(p, "profile.categories", pr.Categories)
+	checkTags(p, prefix, "styles", pr.Styles)
+	checkTags(p, prefix, "colours", pr.Colours)
+	checkTags(p, prefix, "categories", pr.Categories)
 }
 
 // checkTags reports every empty or blank entry of a preference list.
-func checkTags(p *problems, field string, tags []string) {
+func checkTags(p *problems, prefix, field string, tags []string) {
 	for i, t := range tags {
 		if blank(t) {
-			p.add(fmt.Sprintf("%s[%d]", field, i), CodeRequired, fmt.Sprintf("%q is empty or blank", t))
+			p.add(fmt.Sprintf("%s%s[%d]", prefix, field, i), CodeRequired, fmt.Sprintf("%q is empty or blank", t))
 		}
 	}
 }

@@ -23,6 +23,19 @@
 // made against an explicit instant, never the clock. A rejected record
 // changes nothing.
 //
+// # Households
+//
+// A customer's Household lists the people the customer buys for (domain
+// rules §1: "the whole family bought one each, dad's was a bit small"):
+// each [Member] has an ID unique within the customer, a [Relation] and a
+// sizing [Profile] of their own, checked by the rules of the customer's.
+// An order [Line] names the member it was bought for in Member (empty:
+// the customer themself). [Order.ValidateFor] checks the members against
+// the customer; [Order.Validate], [Summarize] and the stores see an order
+// without its customer and check only the form. [Summary].Members counts
+// per member the units bought and those returned, for size or fit apart
+// ([MemberPurchases]).
+//
 // # Summaries
 //
 // A [Summary] is built as of an instant from a customer's history, one
@@ -50,8 +63,8 @@
 // # Privacy
 //
 // Name, contact details, address, birthday and body height are personal
-// data. [Customer], [Contact], [Email], [Phone], [Birthday] and [Profile]
-// redact them in String, in every fmt verb and in log/slog output
+// data, and so is the household. [Customer], [Member], [Contact],
+// [Email], [Phone], [Birthday] and [Profile] redact them in String, in every fmt verb and in log/slog output
 // ([log/slog.LogValuer]); stores keep them. [Customer.Anonymize] erases them
 // for an erasure request and keeps what finance and the models need;
 // stored with [Directory.Put], the anonymised customer keeps its history,

@@ -92,6 +92,8 @@ func (l *Line) diff(m *Line) string {
 		return "unit_cost"
 	case !decEqual(l.Discount, m.Discount):
 		return "discount"
+	case l.Member != m.Member:
+		return "member"
 	}
 	return ""
 }
@@ -147,7 +149,7 @@ func (l Line) Equal(m Line) bool {
 	return l.ID == m.ID && l.SKU == m.SKU && l.Category == m.Category && l.Season == m.Season &&
 		l.Size == m.Size && l.Colour == m.Colour && l.Quantity == m.Quantity &&
 		decEqual(l.UnitPrice, m.UnitPrice) && nullEqual(l.UnitCost, m.UnitCost) &&
-		decEqual(l.Discount, m.Discount)
+		decEqual(l.Discount, m.Discount) && l.Member == m.Member
 }
 
 func nullEqual(a, b decimal.NullDecimal) bool {
@@ -170,12 +172,13 @@ func (i Interaction) Equal(j Interaction) bool {
 
 // Equal reports whether c and d have the same content: every field,
 // instants compared with time.Time.Equal, money by value, the Trade facts
-// by content (both nil, or equal).
+// by content (both nil, or equal), the household member by member in the
+// same order ([Member.Equal]; nil and empty are equal).
 func (c Customer) Equal(d Customer) bool {
 	return c.ID == d.ID && c.Kind == d.Kind && c.Role == d.Role && c.Name == d.Name &&
 		c.Contact == d.Contact && c.Birthday == d.Birthday && c.Region == d.Region &&
 		c.Joined.Equal(d.Joined) && c.Consent == d.Consent && c.Profile.Equal(d.Profile) &&
-		c.Trade.Equal(d.Trade)
+		c.Trade.Equal(d.Trade) && slices.EqualFunc(c.Household, d.Household, Member.Equal)
 }
 
 // Equal reports whether p and q have the same content, slices compared
@@ -195,18 +198,32 @@ func (t *Trade) Equal(u *Trade) bool {
 		t.CooperationStart.Equal(u.CooperationStart) && t.MarketSize.Equal(u.MarketSize)
 }
 
-// Clone returns a deep copy of c: the profile's slices and the Trade facts
-// are copied, so changing the copy never changes c. Stores use it so that
-// they never share memory with their callers.
+// Clone returns a deep copy of c: the profile's slices, the Trade facts
+// and the household with its members' profiles are copied, so changing
+// the copy never changes c. Stores use it so that they never share memory
+// with their callers.
 func (c Customer) Clone() Customer {
-	c.Profile.Styles = slices.Clone(c.Profile.Styles)
-	c.Profile.Colours = slices.Clone(c.Profile.Colours)
-	c.Profile.Categories = slices.Clone(c.Profile.Categories)
+	c.Profile = c.Profile.clone()
 	if c.Trade != nil {
 		t := *c.Trade
 		c.Trade = &t
 	}
+	if c.Household != nil {
+		h := make([]Member, len(c.Household))
+		for i, m := range c.Household {
+			h[i] = m.clone()
+		}
+		c.Household = h
+	}
 	return c
+}
+
+// clone returns a copy of p whose slices share no memory with p's.
+func (p Profile) clone() Profile {
+	p.Styles = slices.Clone(p.Styles)
+	p.Colours = slices.Clone(p.Colours)
+	p.Categories = slices.Clone(p.Categories)
+	return p
 }
 
 // Clone returns a copy of o whose lines do not share memory with o's.

@@ -90,6 +90,7 @@ func TestPropMalformedOrderRejected(t *testing.T) {
 			{"discount", CodeNegative, func(l *Line) { l.Discount = d("-1") }},
 			{"discount", CodeFormat, func(l *Line) { l.Discount = d("0.015") }},
 			{"discount", CodeRange, func(l *Line) { l.Discount = l.Gross().Add(d("0.01")) }},
+			{"member", CodeRequired, func(l *Line) { l.Member = rapid.SampledFrom([]string{" ", "\t", "\u00a0"}).Draw(t, "member") }},
 		}
 		faults := pickFaults(t, cands)
 		o := Order{ID: "O-1", CustomerID: "C-1", Time: vNow.Add(-time.Hour), Channel: Store, Currency: "EUR",
@@ -181,6 +182,10 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 		if intermediary {
 			c = validIntermediary()
 		}
+		c.Household = []Member{{ID: "dad", Relation: Parent, Profile: Profile{TopSize: "XL", HeightCM: 176}},
+			{ID: "kid", Relation: Child, Birthday: Birthday{Year: 2016, Month: 3, Day: 1}},
+			{ID: "mum", Relation: Partner, Profile: Profile{TopSize: "S"}}}
+		require.NoError(t, c.Validate(vNow))
 		cands := []fault[Customer]{
 			{"id", CodeRequired, func(c *Customer) { c.ID = ID(drawNoID(t, "customer id")) }},
 			oneOf(t, "birthday",
@@ -212,6 +217,14 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 			{"contact.phone", CodeFormat, func(c *Customer) {
 				c.Contact.Phone = Phone(rapid.SampledFrom([]string{"12", "phone", "+49 30 abc"}).Draw(t, "phone"))
 			}},
+			{"household[0].id", CodeRequired, func(c *Customer) { c.Household[0].ID = drawNoID(t, "member id") }},
+			{"household[2].id", CodeDuplicate, func(c *Customer) { c.Household[2].ID = "kid" }},
+			oneOf(t, "relation",
+				fault[Customer]{"household[1].relation", CodeRequired, func(c *Customer) { c.Household[1].Relation = 0 }},
+				fault[Customer]{"household[1].relation", CodeUnknown, func(c *Customer) { c.Household[1].Relation = 6 }}),
+			{"household[1].birthday", CodeRange, func(c *Customer) { c.Household[1].Birthday = Birthday{Year: 2015, Month: 2, Day: 31} }},
+			{"household[0].profile.height_cm", CodeRange, func(c *Customer) { c.Household[0].Profile.HeightCM = 400 }},
+			{"household[2].profile.top_size", CodeFormat, func(c *Customer) { c.Household[2].Profile.TopSize = "XM" }},
 			oneOf(t, "joined",
 				fault[Customer]{"joined", CodeRequired, func(c *Customer) { c.Joined = time.Time{} }},
 				fault[Customer]{"joined", CodeRange, func(c *Customer) { c.Joined = drawEarly(t) }},

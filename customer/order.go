@@ -40,6 +40,12 @@ type Line struct {
 	// 0 <= Discount <= Quantity*UnitPrice. A line with no discount sold at
 	// full price.
 	Discount decimal.Decimal
+	// Member is the ID of the member of the customer's household the
+	// item was bought for ([Customer].Household); empty when it was
+	// bought for the customer themself. [Order.ValidateFor] checks that
+	// the customer has the member; [Summary].Members counts the units
+	// per member.
+	Member string
 }
 
 // Gross returns Quantity × UnitPrice.

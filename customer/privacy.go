@@ -113,7 +113,9 @@ func (b Birthday) LogValue() slog.Value { return slog.StringValue(b.String()) }
 //
 //	customer "C-1" (consumer, region "Berlin", joined 2024-03-01, consent marketing=true profiling=false, personal data redacted)
 //
-// Name, contact details, address, birthday and body height never appear.
+// Name, contact details, address, birthday and body height never appear,
+// nor does anything of the household (a customer with one has personal
+// data).
 func (c Customer) String() string {
 	var b strings.Builder
 	b.WriteString("customer ")
@@ -141,7 +143,7 @@ func (c Customer) String() string {
 }
 
 // GoString returns a Go-syntax-like form for %#v with every personal field
-// replaced by [Redacted].
+// replaced by [Redacted] and the household given by its size only.
 func (c Customer) GoString() string {
 	pd := func(set bool) string {
 		if set {
@@ -149,11 +151,11 @@ func (c Customer) GoString() string {
 		}
 		return `""`
 	}
-	return fmt.Sprintf("customer.Customer{ID:%q, Kind:%s, Role:%s, Name:%s, Contact:%s, Birthday:%s, Region:%q, Joined:%s, Consent:%+v, Profile:{TopSize:%q, BottomSize:%q, ShoeSize:%q, HeightCM:%s, Fit:%d}, Trade:%t}",
+	return fmt.Sprintf("customer.Customer{ID:%q, Kind:%s, Role:%s, Name:%s, Contact:%s, Birthday:%s, Region:%q, Joined:%s, Consent:%+v, Profile:{TopSize:%q, BottomSize:%q, ShoeSize:%q, HeightCM:%s, Fit:%d}, Trade:%t, Household:%d members}",
 		string(c.ID), c.Kind, c.Role, pd(c.Name != ""), pd(c.Contact != Contact{}), pd(!c.Birthday.IsZero()),
 		c.Region, c.Joined.Format(time.RFC3339), c.Consent,
 		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, pd(c.Profile.HeightCM != 0), c.Profile.Fit,
-		c.Trade != nil)
+		c.Trade != nil, len(c.Household))
 }
 
 // Format prints [Customer.GoString] for %#v and [Customer.String] for
@@ -202,14 +204,20 @@ func (c Customer) LogValue() slog.Value {
 }
 
 func (c Customer) hasPersonalData() bool {
-	return c.Name != "" || c.Contact != (Contact{}) || !c.Birthday.IsZero() || c.Profile.HeightCM != 0
+	return c.Name != "" || c.Contact != (Contact{}) || !c.Birthday.IsZero() || c.Profile.HeightCM != 0 ||
+		len(c.Household) > 0
 }
 
 // Anonymize returns c with its personal data erased, for an erasure
 // request (GDPR art. 17): name, contact details, birthday and the whole
 // clothing profile (sizes and height are body measurements; styles,
 // colours and categories are preferences given for personalisation) are
-// cleared, and both consents are withdrawn.
+// cleared, the household (other people's names, birthdays and
+// measurements) is removed, and both consents are withdrawn. Order lines
+// of the history keep the member IDs they name ([Line].Member), so the
+// per-member counts of a [Summary] stay; when the caller's member IDs are
+// themselves personal data (a first name), the caller must replace them
+// by pseudonyms, as for the customer ID.
 //
 // It keeps what finance and the models need and what does not identify a
 // person: the ID (orders, returns and the ledgers refer to it), kind,

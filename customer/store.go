@@ -111,7 +111,9 @@ type HistoryWriter interface {
 	// stored (order IDs are unique across customers), it must return nil
 	// if that order equals o ([Order.Equal]) and an error wrapping
 	// ErrDuplicate otherwise. A failed append stores nothing. Checking the
-	// rest of o is the caller's job ([Order.Validate]).
+	// rest of o is the caller's job ([Order.Validate], or
+	// [Order.ValidateFor], which also checks the household members its
+	// lines name); a store keeps each line's Member as given.
 	AppendOrder(ctx context.Context, o Order) error
 	// AppendReturn stores r, with the obligations of AppendOrder (return
 	// IDs are unique across customers), and must return an error wrapping

@@ -82,8 +82,8 @@ func (o *SummaryOptions) margin() decimal.Decimal {
 // Summary is what the analytic packages need to know of one customer's
 // history, as of one instant. It is built incrementally ([NewSummary] and
 // the Add methods, or [Summarize] over a stream) and holds no order: its
-// size grows with the number of distinct purchase days and categories, not
-// with the number of order lines.
+// size grows with the number of distinct purchase days, categories and
+// household members bought for, not with the number of order lines.
 //
 // Summaries are mergeable: the summaries of two disjoint parts of one
 // customer's history (a return travels with its order) merge, by
@@ -146,6 +146,12 @@ type Summary struct {
 	Days []Day
 	// Categories are the distinct categories bought, sorted.
 	Categories []string
+	// Members are the purchases for household members (lines whose
+	// Member is set), one entry per member named, sorted by member ID;
+	// nil when no line names a member. A summary does not know the
+	// customer's household: it counts the members the lines name
+	// ([Order.ValidateFor] checks them against the customer).
+	Members []MemberPurchases
 
 	Interactions    int       // interactions recorded
 	LastInteraction time.Time // zero when none
@@ -175,6 +181,7 @@ func (s *Summary) costFactor() decimal.Decimal {
 func (s Summary) Clone() Summary {
 	s.Days = slices.Clone(s.Days)
 	s.Categories = slices.Clone(s.Categories)
+	s.Members = slices.Clone(s.Members)
 	return s
 }
 
@@ -369,6 +376,12 @@ func (e Event) records() int {
 // empty id, an unknown kind, a zero asOf or a DefaultMargin outside
 // [0, 1] is a [*ValidationError] naming every such field, returned before
 // the history is read.
+//
+// Summarize is given the customer's ID and kind, not the customer, so it
+// cannot know the household: it counts the units of a line in
+// [Summary].Members under whatever member the line names (checked for
+// form only: a blank member is an invalid order). Check the members
+// where the order is recorded, with [Order.ValidateFor].
 func Summarize(id ID, k Kind, asOf time.Time, history iter.Seq[Event], opts *SummaryOptions) (Summary, error) {
 	var p problems
 	if id == "" {
@@ -872,6 +885,10 @@ func (s *Summary) addOrder(o *Order, acc *accum) error {
 				s.Categories = slices.Insert(s.Categories, k, l.Category)
 			}
 		}
+		if l.Member != "" {
+			// Bounded by Units, checked above: no overflow.
+			s.member(l.Member).Units += l.Quantity
+		}
 	}
 	s.Orders++
 	s.Days[i].Orders++
@@ -1027,6 +1044,9 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 	if r.Kind == Exchange {
 		s.Exchanges++
 		s.ExchangedUnits += units
+	}
+	if o.hasMemberLine() {
+		s.addMemberReturn(r, o)
 	}
 	if r.Kind != Refund {
 		return nil
@@ -1355,6 +1375,7 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 	}
 	m.Days = mergeDays(s.Days, t.Days)
 	m.Categories = mergeSorted(s.Categories, t.Categories)
+	m.Members = mergeMembers(s.Members, t.Members)
 	return m, nil
 }
 

@@ -90,14 +90,51 @@ const smallOrder = 16
 // refused before any arithmetic on it); a negative
 // unit price, unit cost or discount; a discount larger than the line; a
 // unit price or discount with more decimals than the currency's minor unit
-// (a unit cost may have more: cost accounting often carries them).
+// (a unit cost may have more: cost accounting often carries them); a
+// line's Member that is blank but not empty ("lines[i].member",
+// CodeRequired). Whether the customer has the member each line names is
+// checked by [Order.ValidateFor], which knows the customer.
 //
 // A valid order is checked without allocating.
 func (o Order) Validate(now time.Time) error {
 	var p problems
-	checkID(&p, "id", o.ID)
-	checkID(&p, "customer_id", string(o.CustomerID))
-	checkTime(&p, "time", o.Time, now)
+	o.check(&p, now)
+	return p.err("order", o.ID)
+}
+
+// ValidateFor checks o as an order of customer c recorded at time now:
+// every problem of [Order.Validate] and, in the same [*ValidationError],
+// a customer_id other than c.ID (CodeMismatch) and a line whose Member is
+// not the ID of a member of c.Household ("lines[i].member", CodeUnknown).
+//
+// Only ValidateFor can check the members: [Order.Validate] and
+// [Summarize] see the order without its customer, and stores check only
+// that the customer exists ([HistoryWriter]). Call it where an order is
+// recorded, with the customer as it is then; later changes of the
+// household do not make recorded orders invalid.
+func (o Order) ValidateFor(c Customer, now time.Time) error {
+	var p problems
+	o.check(&p, now)
+	if !blank(string(o.CustomerID)) && o.CustomerID != c.ID {
+		p.add("customer_id", CodeMismatch, fmt.Sprintf("is %q, the customer given is %q", o.CustomerID, c.ID))
+	}
+	for i := range o.Lines {
+		m := o.Lines[i].Member
+		if m == "" || blank(m) {
+			continue
+		}
+		if _, ok := c.Member(m); !ok {
+			p.add(lineField(i, "member"), CodeUnknown, fmt.Sprintf("customer %q has no household member %q", c.ID, m))
+		}
+	}
+	return p.err("order", o.ID)
+}
+
+// check adds the problems of o to p, as [Order.Validate] finds them.
+func (o *Order) check(p *problems, now time.Time) {
+	checkID(p, "id", o.ID)
+	checkID(p, "customer_id", string(o.CustomerID))
+	checkTime(p, "time", o.Time, now)
 	if !o.Channel.Valid() {
 		p.add("channel", CodeUnknown, fmt.Sprintf("unknown channel %d", uint8(o.Channel)))
 	}
@@ -116,7 +153,7 @@ func (o Order) Validate(now time.Time) error {
 		l := &o.Lines[i]
 		switch {
 		case blank(l.ID):
-			checkID(&p, lineField(i, "id"), l.ID)
+			checkID(p, lineField(i, "id"), l.ID)
 		case seen != nil:
 			if j, dup := seen[l.ID]; dup {
 				p.add(lineField(i, "id"), CodeDuplicate, fmt.Sprintf("line ID %q is also lines[%d]", l.ID, j))
@@ -131,6 +168,9 @@ func (o Order) Validate(now time.Time) error {
 				}
 			}
 		}
+		if l.Member != "" && blank(l.Member) {
+			p.add(lineField(i, "member"), CodeRequired, fmt.Sprintf("%q is blank (only white space); an item bought for the customer themself has no member", l.Member))
+		}
 		if l.Quantity <= 0 {
 			p.add(lineField(i, "quantity"), CodeNotPos, fmt.Sprintf("must be positive, is %d", l.Quantity))
 		} else if l.Quantity > MaxLineQuantity {
@@ -142,9 +182,9 @@ func (o Order) Validate(now time.Time) error {
 		f, fast := fixLine(l)
 		priceOK, discountOK, costOK := fast, fast, fast
 		if !fast {
-			priceOK = checkLineAmount(&p, i, "unit_price", l.UnitPrice)
-			discountOK = checkLineAmount(&p, i, "discount", l.Discount)
-			costOK = !l.UnitCost.Valid || checkLineAmount(&p, i, "unit_cost", l.UnitCost.Decimal)
+			priceOK = checkLineAmount(p, i, "unit_price", l.UnitPrice)
+			discountOK = checkLineAmount(p, i, "discount", l.Discount)
+			costOK = !l.UnitCost.Valid || checkLineAmount(p, i, "unit_cost", l.UnitCost.Decimal)
 		}
 		switch {
 		case !priceOK:
@@ -166,7 +206,6 @@ func (o Order) Validate(now time.Time) error {
 			p.add(lineField(i, "discount"), CodeRange, fmt.Sprintf("%s is more than the line's %s", l.Discount, l.Gross()))
 		}
 	}
-	return p.err("order", o.ID)
 }
 
 // checkLineAmount reports amount a of field name of line i when it is

@@ -22,7 +22,8 @@ func sampleOrder(id string, c customer.ID, t time.Time) customer.Order {
 			{ID: "1", SKU: "COAT-1", Category: "coats", Season: "2025-AW", Size: "M", Colour: "navy",
 				Quantity: 2, UnitPrice: decimal.RequireFromString("199.00"),
 				UnitCost: decimal.NewNullDecimal(decimal.RequireFromString("80.00")), Discount: decimal.RequireFromString("20")},
-			{ID: "2", SKU: "SCARF-3", Category: "accessories", Quantity: 1, UnitPrice: decimal.RequireFromString("39.90")},
+			{ID: "2", SKU: "SCARF-3", Category: "accessories", Quantity: 1, UnitPrice: decimal.RequireFromString("39.90"),
+				Member: "dad"},
 		},
 	}
 }
@@ -398,7 +399,8 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 				{ID: "10", SKU: "SHIRT-9", Category: "shirts", Quantity: 2, UnitPrice: decimal.RequireFromString("12.345"),
 					UnitCost: decimal.NewNullDecimal(decimal.RequireFromString("4.125")), Discount: decimal.RequireFromString("0.005")},
 				{ID: "2", SKU: "BELT-1", Category: "accessories", Quantity: 1, UnitPrice: decimal.RequireFromString("7.5")},
-				{ID: "1", SKU: "COAT-7", Category: "coats", Size: "XL", Quantity: 1, UnitPrice: decimal.RequireFromString("99.999")},
+				{ID: "1", SKU: "COAT-7", Category: "coats", Size: "XL", Quantity: 1, UnitPrice: decimal.RequireFromString("99.999"),
+					Member: "Großvater 李"},
 			}}
 		jpy := customer.Order{ID: "O-JPY", CustomerID: "C-1", Time: at(1, 1), Channel: customer.Online, Currency: "JPY",
 			Lines: []customer.Line{{ID: "1", SKU: "SOCKS", Category: "socks", Quantity: 3, UnitPrice: decimal.RequireFromString("1500")}}}
@@ -1039,6 +1041,8 @@ func TestHistoryConflicts(t *testing.T, newStores func(t *testing.T) (customer.D
 		{"lines[0].unit_cost", func(o *customer.Order) { o.Lines[0].UnitCost = decimal.NullDecimal{} }},
 		{"lines[1].unit_price", func(o *customer.Order) { o.Lines[1].UnitPrice = decimal.RequireFromString("39.95") }},
 		{"lines[1].discount", func(o *customer.Order) { o.Lines[1].Discount = decimal.RequireFromString("0.01") }},
+		{"lines[1].member", func(o *customer.Order) { o.Lines[1].Member = "mum" }},
+		{"lines[0].member", func(o *customer.Order) { o.Lines[0].Member = "dad" }},
 	}
 	for _, tc := range orders {
 		subtest.Run(t, "order "+tc.field, func(t *testing.T) {

@@ -80,6 +80,25 @@ func rareCustomer(id customer.ID) customer.Customer {
 	}
 }
 
+// householdCustomer returns a consumer with a household of three: a
+// member with every field set (text beyond ASCII, a birthday without a
+// year, a full profile), one with a relation only, and one whose ID is
+// not ASCII.
+func householdCustomer(id customer.ID) customer.Customer {
+	return customer.Customer{
+		ID: id, Kind: customer.Consumer, Name: "Wang Fang", Joined: day0.AddDate(-1, 0, 0),
+		Profile: customer.Profile{TopSize: "M", HeightCM: 165},
+		Household: []customer.Member{
+			{ID: "dad", Relation: customer.Parent, Name: "Wáng Jūn 王军", Birthday: customer.Birthday{Month: time.October, Day: 1},
+				Profile: customer.Profile{TopSize: "XL", BottomSize: "W34L32", ShoeSize: "43.5", HeightCM: 176, Fit: customer.Loose,
+					Styles: []string{"classic"}, Colours: []string{"grey", "navy"}, Categories: []string{"knitwear"}}},
+			{ID: "M-2", Relation: customer.Partner},
+			{ID: "孩子", Relation: customer.Child, Birthday: customer.Birthday{Year: 2019, Month: time.June, Day: 12},
+				Profile: customer.Profile{TopSize: "116", ShoeSize: "29"}},
+		},
+	}
+}
+
 // customerDiff names each field in which got differs from want, as
 // [customer.Customer.Equal] compares them. Personal data is named, not
 // printed.
@@ -120,6 +139,21 @@ func customerDiff(want, got customer.Customer) []string {
 		add(a.Rating != b.Rating, "Trade.Rating", a.Rating, b.Rating)
 		add(!a.CooperationStart.Equal(b.CooperationStart), "Trade.CooperationStart", ts(a.CooperationStart), ts(b.CooperationStart))
 		add(!a.MarketSize.Equal(b.MarketSize), "Trade.MarketSize", a.MarketSize, b.MarketSize)
+	}
+	add(len(got.Household) != len(want.Household), "Household (number of members)", len(got.Household), len(want.Household))
+	for i := range min(len(got.Household), len(want.Household)) {
+		g, w := got.Household[i], want.Household[i]
+		f := fmt.Sprintf("Household[%d]", i)
+		add(g.ID != w.ID, f+".ID", g.ID, w.ID)
+		add(g.Relation != w.Relation, f+".Relation", g.Relation, w.Relation)
+		add(g.Name != w.Name, f+".Name")
+		add(g.Birthday != w.Birthday, f+".Birthday")
+		p, q := g.Profile, w.Profile
+		add(p.TopSize != q.TopSize || p.BottomSize != q.BottomSize || p.ShoeSize != q.ShoeSize || p.HeightCM != q.HeightCM,
+			f+".Profile sizes or height")
+		add(p.Fit != q.Fit, f+".Profile.Fit", p.Fit, q.Fit)
+		add(!slices.Equal(p.Styles, q.Styles) || !slices.Equal(p.Colours, q.Colours) || !slices.Equal(p.Categories, q.Categories),
+			f+".Profile preferences")
 	}
 	if len(out) == 0 && !got.Equal(want) {
 		out = append(out, "(a field the kit does not name)")
@@ -273,6 +307,41 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 			} else {
 				sameCustomer(t, want, got[0], "GetMany")
 			}
+		}
+	})
+
+	// Put then Get, List and GetMany return the household in order, every member with every field.
+	subtest.Run(t, "PutThenReadKeepsHousehold", func(t *testing.T) {
+		s := newStore(t)
+		want := householdCustomer("C-3")
+		mustPut(t, s, want.Clone())
+		if got, err := s.Get(ctx, want.ID); err != nil {
+			t.Errorf("Get: %v", err)
+		} else {
+			sameCustomer(t, want, got, "Get")
+		}
+		for c, err := range s.List(ctx) {
+			if err != nil {
+				t.Errorf("List: %v", err)
+				break
+			}
+			sameCustomer(t, want, c, "List")
+		}
+		if b, ok := s.(customer.BatchGetter); ok {
+			got, err := b.GetMany(ctx, []customer.ID{want.ID})
+			if err != nil || len(got) != 1 {
+				t.Errorf("GetMany(%s) = %d customers, %v; want 1", want.ID, len(got), err)
+			} else {
+				sameCustomer(t, want, got[0], "GetMany")
+			}
+		}
+		// Put replaces the household as a whole: a member removed is gone.
+		want.Household = want.Household[:1]
+		mustPut(t, s, want.Clone())
+		if got, err := s.Get(ctx, want.ID); err != nil {
+			t.Errorf("Get after a member was removed: %v", err)
+		} else {
+			sameCustomer(t, want, got, "Get after a member was removed")
 		}
 	})
 
@@ -625,6 +694,14 @@ func genCustomer(id customer.ID) *rapid.Generator[customer.Customer] {
 				HeightCM: rapid.IntRange(0, 200).Draw(t, "height"),
 				Colours:  rapid.SliceOfN(rapid.SampledFrom([]string{"red", "navy"}), 0, 2).Draw(t, "colours"),
 			},
+		}
+		for i := range rapid.IntRange(0, 2).Draw(t, "members") {
+			c.Household = append(c.Household, customer.Member{
+				ID:       fmt.Sprintf("m%d", i),
+				Relation: rapid.SampledFrom([]customer.Relation{customer.Partner, customer.Child, customer.OtherRelative}).Draw(t, "relation"),
+				Name:     rapid.SampledFrom([]string{"", "Jun"}).Draw(t, "member name"),
+				Profile:  customer.Profile{TopSize: rapid.SampledFrom([]string{"", "S", "128"}).Draw(t, "member top size")},
+			})
 		}
 		if rapid.Bool().Draw(t, "intermediary") {
 			c.Kind, c.Role = customer.Intermediary, customer.Wholesaler

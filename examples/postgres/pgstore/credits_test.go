@@ -377,9 +377,9 @@ func TestMigrateAddsCredits(t *testing.T) {
 	db := pgstore.New(p, &pgstore.Options{Schema: schema})
 	require.NoError(t, pgstore.MigrateTo(ctx, db, 5))
 	s := db.Customers()
-	require.NoError(t, s.Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer}))
+	insertOldCustomer(t, db, "C-1")
 	o := sampleOrder("O-1", "C-1")
-	require.NoError(t, s.AppendOrder(ctx, o))
+	insertOldOrder(t, db, o)
 	r := customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: o.Time.Add(time.Hour),
 		Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}
 	insertOldReturn(t, db, r) // AppendReturn needs the refund column of version 7

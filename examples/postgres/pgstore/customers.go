@@ -37,7 +37,55 @@ const customerColumns = `id, kind, role, name, email, phone, address,
 	consent_marketing, consent_profiling,
 	top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories,
 	has_trade, annual_turnover::text, annual_turnover_currency, outlets, rating,
-	cooperation_start, cooperation_start_ns, market_size::text, market_size_currency`
+	cooperation_start, cooperation_start_ns, market_size::text, market_size_currency, household`
+
+// memberDoc is a member of a customer's household in the household
+// column: enumerations as their numbers, as in the customer's columns.
+type memberDoc struct {
+	ID         string   `json:"id"`
+	Relation   int16    `json:"relation"`
+	Name       string   `json:"name,omitempty"`
+	BirthYear  int64    `json:"birth_year,omitempty"`
+	BirthMonth int64    `json:"birth_month,omitempty"`
+	BirthDay   int64    `json:"birth_day,omitempty"`
+	TopSize    string   `json:"top_size,omitempty"`
+	BottomSize string   `json:"bottom_size,omitempty"`
+	ShoeSize   string   `json:"shoe_size,omitempty"`
+	HeightCM   int64    `json:"height_cm,omitempty"`
+	Fit        int16    `json:"fit,omitempty"`
+	Styles     []string `json:"styles,omitempty"`
+	Colours    []string `json:"colours,omitempty"`
+	Categories []string `json:"categories,omitempty"`
+}
+
+// householdDocs returns the column form of h, never nil: the column is
+// NOT NULL.
+func householdDocs(h []customer.Member) []memberDoc {
+	out := make([]memberDoc, len(h))
+	for i, m := range h {
+		p := m.Profile
+		out[i] = memberDoc{ID: m.ID, Relation: int16(m.Relation), Name: m.Name,
+			BirthYear: int64(m.Birthday.Year), BirthMonth: int64(m.Birthday.Month), BirthDay: int64(m.Birthday.Day),
+			TopSize: p.TopSize, BottomSize: p.BottomSize, ShoeSize: p.ShoeSize, HeightCM: int64(p.HeightCM),
+			Fit: int16(p.Fit), Styles: p.Styles, Colours: p.Colours, Categories: p.Categories}
+	}
+	return out
+}
+
+// household returns the members of the household column; nil for none.
+func household(docs []memberDoc) []customer.Member {
+	if len(docs) == 0 {
+		return nil
+	}
+	out := make([]customer.Member, len(docs))
+	for i, d := range docs {
+		out[i] = customer.Member{ID: d.ID, Relation: customer.Relation(d.Relation), Name: d.Name,
+			Birthday: customer.Birthday{Year: int(d.BirthYear), Month: time.Month(d.BirthMonth), Day: int(d.BirthDay)},
+			Profile: customer.Profile{TopSize: d.TopSize, BottomSize: d.BottomSize, ShoeSize: d.ShoeSize,
+				HeightCM: int(d.HeightCM), Fit: customer.Fit(d.Fit), Styles: d.Styles, Colours: d.Colours, Categories: d.Categories}}
+	}
+	return out
+}
 
 // scanCustomer reads one row of customerColumns.
 func scanCustomer(row pgx.Row) (customer.Customer, error) {
@@ -54,13 +102,14 @@ func scanCustomer(row pgx.Row) (customer.Customer, error) {
 		turnoverCur, marketCur  *string
 		outlets                 *int64
 		birthYear, birthDay, ht int64
+		members                 []memberDoc
 	)
 	err := row.Scan(&id, &kind, &role, &c.Name, &email, &phone, &c.Contact.Address,
 		&birthYear, &month, &birthDay, &c.Region, &joined, &joinedNS,
 		&c.Consent.Marketing, &c.Consent.Profiling,
 		&c.Profile.TopSize, &c.Profile.BottomSize, &c.Profile.ShoeSize, &ht, &fit,
 		&c.Profile.Styles, &c.Profile.Colours, &c.Profile.Categories,
-		&hasTrade, &turnover, &turnoverCur, &outlets, &rating, &coop, &coopNS, &market, &marketCur)
+		&hasTrade, &turnover, &turnoverCur, &outlets, &rating, &coop, &coopNS, &market, &marketCur, &members)
 	if err != nil {
 		return customer.Customer{}, err
 	}
@@ -69,6 +118,7 @@ func scanCustomer(row pgx.Row) (customer.Customer, error) {
 	c.Birthday = customer.Birthday{Year: int(birthYear), Month: time.Month(month), Day: int(birthDay)}
 	c.Joined = fromInstant(joined, joinedNS)
 	c.Profile.HeightCM, c.Profile.Fit = int(ht), customer.Fit(fit)
+	c.Household = household(members)
 	if !hasTrade {
 		return c, nil
 	}
@@ -257,14 +307,14 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 	}
 	_, err := s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.customers+` (`+customerInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32)
+			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33)
 		ON CONFLICT (id) DO UPDATE SET `+customerUpdates,
 		string(c.ID), int16(c.Kind), int16(c.Role), c.Name, string(c.Contact.Email), string(c.Contact.Phone), c.Contact.Address,
 		int64(c.Birthday.Year), int64(c.Birthday.Month), int64(c.Birthday.Day), c.Region, joined, joinedNS,
 		c.Consent.Marketing, c.Consent.Profiling,
 		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, int64(c.Profile.HeightCM), int16(c.Profile.Fit),
 		nonNil(c.Profile.Styles), nonNil(c.Profile.Colours), nonNil(c.Profile.Categories),
-		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur)
+		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur, householdDocs(c.Household))
 	if err != nil {
 		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, classify(err))
 	}
@@ -276,7 +326,7 @@ const customerInsertColumns = `id, kind, role, name, email, phone, address,
 	consent_marketing, consent_profiling,
 	top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories,
 	has_trade, annual_turnover, annual_turnover_currency, outlets, rating,
-	cooperation_start, cooperation_start_ns, market_size, market_size_currency`
+	cooperation_start, cooperation_start_ns, market_size, market_size_currency, household`
 
 // customerUpdates is the SET list of Put's upsert: every column but id
 // takes the new value.

@@ -26,8 +26,12 @@
 // states, times, points, amounts. Amounts are NUMERIC (exact, scale kept);
 // money is an amount and a currency code. Nested payloads that are read
 // and written whole (a complaint case, an event, the details of a ledger
-// entry) are JSONB in the library's own JSON form. A customer's history
-// is a table per kind of record: orders (with order_lines), returns (with
+// entry) are JSONB in the library's own JSON form; a customer's household
+// is a JSONB array of its members, their enumerations as numbers like the
+// customer's columns ('[]' for none, as for customers stored before
+// households existed). A customer's history
+// is a table per kind of record: orders (with order_lines, whose member
+// is empty for a line bought for the customer themself), returns (with
 // return_lines; refund NULL when the share was paid), credits (order_id NULL for a credit for no order) and
 // interactions. Text columns that are sorted or compared use COLLATE "C",
 // so that PostgreSQL orders them byte by byte as Go does.

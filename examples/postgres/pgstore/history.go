@@ -42,7 +42,9 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 	lineID, sku, cat, season, size, colour := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	qty := make([]int64, n)
 	price, cost, disc := make([]string, n), make([]*string, n), make([]string, n)
+	member := make([]string, n)
 	for i, l := range o.Lines {
+		member[i] = l.Member
 		pos[i] = int32(i)
 		lineID[i], sku[i], cat[i], season[i], size[i], colour[i] = l.ID, l.SKU, l.Category, l.Season, l.Size, l.Colour
 		qty[i] = int64(l.Quantity)
@@ -60,15 +62,15 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 			SELECT $1, c.id, $3, $4, $5, $6, $7 FROM c
 			ON CONFLICT (id) DO NOTHING RETURNING id),
 		l AS (INSERT INTO `+s.db.t.orderLines+`
-			(order_id, pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount)
+			(order_id, pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount, member)
 			SELECT o.id, u.pos, u.line_id, u.sku, u.category, u.season, u.size, u.colour, u.quantity,
-				u.unit_price::numeric, u.unit_cost::numeric, u.discount::numeric
+				u.unit_price::numeric, u.unit_cost::numeric, u.discount::numeric, u.member
 			FROM o, unnest($8::int4[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-				$15::int8[], $16::text[], $17::text[], $18::text[])
-				AS u(pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount))
+				$15::int8[], $16::text[], $17::text[], $18::text[], $19::text[])
+				AS u(pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount, member))
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM o)`,
 		o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
-		pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc)
+		pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc, member)
 	switch code, _ := pgCode(err); {
 	case code == uniqueViolation:
 		// A concurrent writer of the same ID committed first, and the
@@ -325,7 +327,7 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 func (s *CustomerStore) ordersSQL(where string) string {
 	return `SELECT o.id, o.customer_id, o.at, o.at_ns, o.channel, o.store, o.currency,
 			l.line_id, l.sku, l.category, l.season, l.size, l.colour, l.quantity,
-			l.unit_price::text, l.unit_cost::text, l.discount::text
+			l.unit_price::text, l.unit_cost::text, l.discount::text, l.member
 		FROM ` + s.db.t.orders + ` o LEFT JOIN ` + s.db.t.orderLines + ` l ON l.order_id = o.id
 		WHERE ` + where + ` ORDER BY o.id, l.pos`
 }
@@ -341,10 +343,10 @@ func scanOrders(rows pgx.Rows) ([]customer.Order, error) {
 			ns, channel                            int16
 			lineID, sku, cat, season, size, colour *string
 			qty                                    *int64
-			price, cost, disc                      *string
+			price, cost, disc, member              *string
 		)
 		if err := rows.Scan(&id, &cust, &at, &ns, &channel, &store, &cur,
-			&lineID, &sku, &cat, &season, &size, &colour, &qty, &price, &cost, &disc); err != nil {
+			&lineID, &sku, &cat, &season, &size, &colour, &qty, &price, &cost, &disc, &member); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != id {
@@ -354,7 +356,8 @@ func scanOrders(rows pgx.Rows) ([]customer.Order, error) {
 		if lineID == nil {
 			continue // an order without lines
 		}
-		l := customer.Line{ID: *lineID, SKU: *sku, Category: *cat, Season: *season, Size: *size, Colour: *colour, Quantity: int(*qty)}
+		l := customer.Line{ID: *lineID, SKU: *sku, Category: *cat, Season: *season, Size: *size, Colour: *colour, Quantity: int(*qty),
+			Member: *member}
 		var err error
 		if l.UnitPrice, err = parseDec(*price, "unit_price"); err != nil {
 			return nil, fmt.Errorf("order %q: %w", id, err)

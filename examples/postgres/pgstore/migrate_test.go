@@ -79,14 +79,47 @@ func TestMigrateUpgradesOldSchema(t *testing.T) {
 	db := pgstore.New(p, &pgstore.Options{Schema: schema})
 	require.NoError(t, pgstore.MigrateTo(ctx, db, 1))
 	assert.Equal(t, []int{1}, versions(t, schema))
-	require.NoError(t, db.Customers().Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer}))
+	// A customer with an order, written as a version-1 program wrote
+	// them: the columns of version 1 only (the store itself writes the
+	// latest schema's columns).
+	table := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
+	_, err := p.Exec(ctx, `INSERT INTO `+table("customers")+` (id, kind, role, name, email, phone, address,
+		birth_year, birth_month, birth_day, region, joined, joined_ns, consent_marketing, consent_profiling,
+		top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories, has_trade)
+		VALUES ('C-1', 1, 0, 'Ana', '', '', '', 0, 0, 0, '', '2026-01-05T09:00:00Z', 0, false, false,
+		'M', '', '', 0, 0, '{}', '{}', '{}', false)`)
+	require.NoError(t, err)
+	_, err = p.Exec(ctx, `INSERT INTO `+table("orders")+` (id, customer_id, at, at_ns, channel, store, currency)
+		VALUES ('O-1', 'C-1', '2026-03-02T09:00:00Z', 0, 2, '', 'EUR')`)
+	require.NoError(t, err)
+	_, err = p.Exec(ctx, `INSERT INTO `+table("order_lines")+` (order_id, pos, line_id, sku, category, season, size,
+		colour, quantity, unit_price, unit_cost, discount) VALUES ('O-1', 0, '1', 'COAT-1', '', '', '', '', 1, 199.00, NULL, 0)`)
+	require.NoError(t, err)
 	c, ev := complainttest.Record("K-1", complainttest.T0)
 	require.Error(t, db.Complaints().Save(ctx, c, ev), "the complaint tables do not exist yet")
 
 	require.NoError(t, db.Migrate(ctx))
 	assert.Equal(t, allVersions(), versions(t, schema))
-	_, err := db.Customers().Get(ctx, "C-1")
+	got, err := db.Customers().Get(ctx, "C-1")
 	require.NoError(t, err)
+	assert.Equal(t, "Ana", got.Name)
+	assert.Equal(t, "M", got.Profile.TopSize)
+	assert.Empty(t, got.Household, "a customer stored before households has none")
+	var lines []customer.Line
+	for e, err := range db.Customers().History(ctx, "C-1") {
+		require.NoError(t, err)
+		if e.Order != nil {
+			lines = append(lines, e.Order.Lines...)
+		}
+	}
+	require.Len(t, lines, 1)
+	assert.Empty(t, lines[0].Member, "a line stored before members is the customer's own")
+	// After the upgrade, households and members are stored.
+	got.Household = []customer.Member{{ID: "dad", Relation: customer.Parent, Profile: customer.Profile{TopSize: "XL"}}}
+	require.NoError(t, db.Customers().Put(ctx, got))
+	back, err := db.Customers().Get(ctx, "C-1")
+	require.NoError(t, err)
+	assert.True(t, back.Equal(got), "household after the upgrade")
 	require.NoError(t, db.Complaints().Save(ctx, c, ev))
 	_, err = db.Complaints().Get(ctx, "K-1")
 	require.NoError(t, err)

@@ -213,6 +213,15 @@ CREATE INDEX credits_order ON credits (order_id, customer_id) WHERE order_id IS 
 -- being paid, as for every return stored before this step.
 ALTER TABLE returns ADD COLUMN refund numeric;
 `},
+	{"households and the members lines are bought for", `
+-- The household of a customer (customer.Customer.Household), members in
+-- order, as a JSON array (see memberDoc); '[]' for no household, as for
+-- every customer stored before this step.
+ALTER TABLE customers ADD COLUMN household jsonb NOT NULL DEFAULT '[]';
+-- The member an order line was bought for (customer.Line.Member); ''
+-- for the customer themself, as for every line stored before this step.
+ALTER TABLE order_lines ADD COLUMN member text NOT NULL DEFAULT '';
+`},
 }
 
 // SchemaVersion is the number of the last migration this package knows:

@@ -42,6 +42,18 @@ type customerDoc struct {
 	Consent  customer.Consent `json:"consent"`
 	Profile  profileDoc       `json:"profile,omitzero"`
 	Trade    *tradeDoc        `json:"trade,omitempty"`
+	// Household is left out when empty, so documents written before
+	// customers had households read back with none.
+	Household []memberDoc `json:"household,omitempty"`
+}
+
+// memberDoc is a member of a customer's household.
+type memberDoc struct {
+	ID       string            `json:"id"`
+	Relation customer.Relation `json:"relation,omitzero"`
+	Name     string            `json:"name,omitempty"`
+	Birthday birthdayDoc       `json:"birthday,omitzero"`
+	Profile  profileDoc        `json:"profile,omitzero"`
 }
 
 type birthdayDoc struct {
@@ -59,6 +71,15 @@ type profileDoc struct {
 	Styles     []string     `json:"styles,omitempty"`
 	Colours    []string     `json:"colours,omitempty"`
 	Categories []string     `json:"categories,omitempty"`
+}
+
+func docOfProfile(p customer.Profile) profileDoc {
+	return profileDoc{p.TopSize, p.BottomSize, p.ShoeSize, p.HeightCM, p.Fit, p.Styles, p.Colours, p.Categories}
+}
+
+func (d profileDoc) profile() customer.Profile {
+	return customer.Profile{TopSize: d.TopSize, BottomSize: d.BottomSize, ShoeSize: d.ShoeSize,
+		HeightCM: d.HeightCM, Fit: d.Fit, Styles: d.Styles, Colours: d.Colours, Categories: d.Categories}
 }
 
 type tradeDoc struct {
@@ -84,8 +105,15 @@ func encodeCustomer(c customer.Customer) (kind string, doc []byte, err error) {
 		Email: string(c.Contact.Email), Phone: string(c.Contact.Phone), Address: c.Contact.Address,
 		Birthday: birthdayDoc{c.Birthday.Year, c.Birthday.Month, c.Birthday.Day},
 		Region:   c.Region, Joined: utc(c.Joined), Consent: c.Consent,
-		Profile: profileDoc{p.TopSize, p.BottomSize, p.ShoeSize, p.HeightCM, p.Fit,
-			p.Styles, p.Colours, p.Categories},
+		Profile: docOfProfile(p),
+	}
+	for i, m := range c.Household {
+		_, rerr := enumName(m.Relation)
+		f.enum(fmt.Sprintf("household[%d].relation", i), uint8(m.Relation), rerr)
+		_, ferr := enumName(m.Profile.Fit)
+		f.enum(fmt.Sprintf("household[%d].profile.fit", i), uint8(m.Profile.Fit), ferr)
+		d.Household = append(d.Household, memberDoc{ID: m.ID, Relation: m.Relation, Name: m.Name,
+			Birthday: birthdayDoc{m.Birthday.Year, m.Birthday.Month, m.Birthday.Day}, Profile: docOfProfile(m.Profile)})
 	}
 	if t := c.Trade; t != nil {
 		turnover, err := docOfMoney(t.AnnualTurnover)
@@ -119,9 +147,15 @@ func decodeCustomer(id string, doc []byte) (customer.Customer, error) {
 		Contact:  customer.Contact{Email: customer.Email(d.Email), Phone: customer.Phone(d.Phone), Address: d.Address},
 		Birthday: customer.Birthday{Year: d.Birthday.Year, Month: d.Birthday.Month, Day: d.Birthday.Day},
 		Region:   d.Region, Joined: d.Joined, Consent: d.Consent,
-		Profile: customer.Profile{TopSize: d.Profile.TopSize, BottomSize: d.Profile.BottomSize,
-			ShoeSize: d.Profile.ShoeSize, HeightCM: d.Profile.HeightCM, Fit: d.Profile.Fit,
-			Styles: d.Profile.Styles, Colours: d.Profile.Colours, Categories: d.Profile.Categories},
+		Profile: d.Profile.profile(),
+	}
+	if len(d.Household) > 0 {
+		c.Household = make([]customer.Member, len(d.Household))
+		for i, m := range d.Household {
+			c.Household[i] = customer.Member{ID: m.ID, Relation: m.Relation, Name: m.Name,
+				Birthday: customer.Birthday{Year: m.Birthday.Year, Month: m.Birthday.Month, Day: m.Birthday.Day},
+				Profile:  m.Profile.profile()}
+		}
 	}
 	if t := d.Trade; t != nil {
 		turnover, err := t.AnnualTurnover.money()
@@ -301,6 +335,9 @@ type lineDoc struct {
 	UnitPrice dec    `json:"unit_price"`
 	UnitCost  *dec   `json:"unit_cost,omitempty"`
 	Discount  dec    `json:"discount,omitzero"`
+	// Member is left out when empty (the customer themself), as in
+	// documents written before lines named members.
+	Member string `json:"member,omitempty"`
 }
 
 func encodeOrder(o customer.Order) (at string, doc []byte, err error) {
@@ -311,7 +348,7 @@ func encodeOrder(o customer.Order) (at string, doc []byte, err error) {
 	d := orderDoc{Channel: o.Channel, Store: o.Store, Lines: make([]lineDoc, len(o.Lines))}
 	for i, l := range o.Lines {
 		d.Lines[i] = lineDoc{ID: l.ID, SKU: l.SKU, Category: l.Category, Season: l.Season, Size: l.Size,
-			Colour: l.Colour, Quantity: l.Quantity, UnitPrice: dec{l.UnitPrice}, Discount: dec{l.Discount}}
+			Colour: l.Colour, Quantity: l.Quantity, UnitPrice: dec{l.UnitPrice}, Discount: dec{l.Discount}, Member: l.Member}
 		if l.UnitCost.Valid {
 			d.Lines[i].UnitCost = &dec{l.UnitCost.Decimal}
 		}
@@ -342,7 +379,7 @@ func decodeOrder(id, cust, at, currency string, doc []byte) (customer.Order, err
 	}
 	for i, l := range d.Lines {
 		o.Lines[i] = customer.Line{ID: l.ID, SKU: l.SKU, Category: l.Category, Season: l.Season, Size: l.Size,
-			Colour: l.Colour, Quantity: l.Quantity, UnitPrice: l.UnitPrice.Decimal, Discount: l.Discount.Decimal}
+			Colour: l.Colour, Quantity: l.Quantity, UnitPrice: l.UnitPrice.Decimal, Discount: l.Discount.Decimal, Member: l.Member}
 		if l.UnitCost != nil {
 			o.Lines[i].UnitCost.Decimal, o.Lines[i].UnitCost.Valid = l.UnitCost.Decimal, true
 		}

@@ -1,0 +1,61 @@
+package sqlitestore
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// Documents written before customers had households and lines named
+// members read back with none, and a customer or line without them is
+// written as before, so files of either age stay readable by both.
+func TestDocumentsWithoutHouseholdsStayReadable(t *testing.T) {
+	c, err := decodeCustomer("C-1", []byte(`{"kind":"consumer","name":"Ana","consent":{"Marketing":true,"Profiling":false},"profile":{"top_size":"M"}}`))
+	require.NoError(t, err)
+	assert.Empty(t, c.Household)
+	assert.Equal(t, "M", c.Profile.TopSize)
+	_, doc, err := encodeCustomer(customer.Customer{ID: "C-1", Kind: customer.Consumer, Name: "Ana"})
+	require.NoError(t, err)
+	assert.NotContains(t, string(doc), "household")
+
+	o, err := decodeOrder("O-1", "C-1", "2026-03-02T09:00:00.000000000Z", "EUR",
+		[]byte(`{"channel":"online","lines":[{"id":"1","quantity":1,"unit_price":"199.00"}]}`))
+	require.NoError(t, err)
+	require.Len(t, o.Lines, 1)
+	assert.Empty(t, o.Lines[0].Member)
+	o.Lines[0].Member = "dad"
+	_, doc, err = encodeOrder(o)
+	require.NoError(t, err)
+	back, err := decodeOrder("O-1", "C-1", "2026-03-02T09:00:00.000000000Z", "EUR", doc)
+	require.NoError(t, err)
+	assert.True(t, back.Equal(o), "%s", doc)
+	o.Lines[0].Member = ""
+	_, doc, err = encodeOrder(o)
+	require.NoError(t, err)
+	assert.NotContains(t, string(doc), "member")
+}
+
+// A member's relation or fit that has no name cannot be stored: the
+// error names the customer and the member's field, and nothing is kept.
+func TestUndefinedMemberEnumIsRejected(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "shop.db"), nil)
+	require.NoError(t, err)
+	defer db.Close()
+	cs := db.Customers()
+	c := customer.Customer{ID: "C-1", Kind: customer.Consumer, Joined: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC),
+		Household: []customer.Member{{ID: "dad", Relation: customer.Parent}, {ID: "kid", Relation: 42, Profile: customer.Profile{Fit: 9}}}}
+	err = cs.Put(t.Context(), c)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	var ve *customer.ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, `customer "C-1"`, ve.Record)
+	assert.True(t, ve.Has("household[1].relation", customer.CodeUnknown), "%v", err)
+	assert.True(t, ve.Has("household[1].profile.fit", customer.CodeUnknown), "%v", err)
+	_, err = cs.Get(t.Context(), "C-1")
+	assert.ErrorIs(t, err, customer.ErrNotFound, "a rejected Put stores nothing")
+}
