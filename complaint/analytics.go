@@ -356,8 +356,13 @@ const DefaultSignalWindow = 90 * 24 * time.Hour
 // the form the churn risk consumes ([customer.ComplaintSignals]), from the
 // cases' event logs. Cases recorded after asOf are ignored; window ≤ 0
 // means [DefaultSignalWindow]. A case counts as recent when recorded in
-// (asOf − window, asOf], as unresolved when open at asOf, and as an SLA
-// breach when any of its clocks under sla was overdue as of asOf.
+// (asOf − window, asOf], as unresolved when open at asOf, as an SLA
+// breach when any of its clocks under sla was overdue as of asOf, and as
+// dissatisfied when its latest feedback as of asOf ([Case].Feedback of the
+// case rebuilt up to asOf) is not [Feedback.Satisfied]: feedback on a
+// resolution, or given when the customer contested the outcome and the
+// case was reopened; a new carry-out clears it until the customer rates
+// the new resolution.
 func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolicy) (map[customer.ID]customer.ComplaintSignals, error) {
 	if window <= 0 {
 		window = DefaultSignalWindow
@@ -388,6 +393,9 @@ func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolic
 		}
 		if st.Breaches > 0 {
 			s.SLABreaches++
+		}
+		if f := c.Feedback; f != nil && !f.Satisfied() {
+			s.Dissatisfied++
 		}
 		if c.Opened.After(s.Last) {
 			s.Last = c.Opened

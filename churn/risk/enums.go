@@ -131,6 +131,13 @@ const (
 	// default): 1 for a complaint today, ½ after h days, 0 with no
 	// complaint.
 	FeatureComplaintRecency
+	// FeatureDissatisfied is ln(1 + complaints whose latest feedback says
+	// the customer was not satisfied with how they were handled,
+	// [customer.ComplaintSignals].Dissatisfied): a complaint handled to the
+	// customer's dissatisfaction is the bad experience after which most
+	// customers leave (domain rules §4, 004: 71%), while one resolved to
+	// the customer's satisfaction is not.
+	FeatureDissatisfied
 
 	// NumFeatures is one more than the last Feature: arrays indexed by
 	// Feature have this length, and index 0 is unused.
@@ -139,7 +146,7 @@ const (
 
 var featureNames = []string{"", "not_alive", "overdue", "few_purchases", "frequency_decline", "spend_decline",
 	"return_rate", "recent_complaints", "unresolved_complaints", "sla_breaches",
-	"complaint_severity", "complaint_recency"}
+	"complaint_severity", "complaint_recency", "dissatisfied_complaints"}
 
 // Features returns every Feature in order.
 func Features() []Feature {

@@ -124,6 +124,7 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 	set(FeatureRecentComplaints, lnCount(c.Recent))
 	set(FeatureUnresolved, lnCount(c.Unresolved))
 	set(FeatureSLABreaches, lnCount(c.SLABreaches))
+	set(FeatureDissatisfied, lnCount(c.Dissatisfied))
 	set(FeatureSeverity, float64(c.MaxSeverity)/MaxSeverity)
 	fresh := 0.0
 	if a, ok := complaintAge(s); ok {

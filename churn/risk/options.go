@@ -142,18 +142,19 @@ type RuleWeights struct {
 // since the last purchase, four purchase days, steady year on year, 20%
 // of units returned, no complaint) has a risk of σ(−1.4) ≈ 0.2.
 //
-//	feature               weight  reference  worrying level → contribution
-//	not_alive              2.5     0.5       P(alive) 0.1 → +1.0
-//	overdue                1.5     ln 2      6 usual gaps → +1.9
-//	few_purchases          1.0     0.25      one-time buyer → +0.75
-//	frequency_decline      1.0     0         purchases stopped → +1.0
-//	spend_decline          1.0     0         spend stopped → +1.0
-//	return_rate            1.5     0.2       60% returned → +0.6
-//	recent_complaints      0.6     0         2 complaints → +0.66
-//	unresolved_complaints  0.8     0         1 unresolved → +0.55
-//	sla_breaches           0.5     0         1 breach → +0.35
-//	complaint_severity     0.8     0         critical → +0.8
-//	complaint_recency      0.5     0         complaint today → +0.5
+//	feature                  weight  reference  worrying level → contribution
+//	not_alive                 2.5     0.5       P(alive) 0.1 → +1.0
+//	overdue                   1.5     ln 2      6 usual gaps → +1.9
+//	few_purchases             1.0     0.25      one-time buyer → +0.75
+//	frequency_decline         1.0     0         purchases stopped → +1.0
+//	spend_decline             1.0     0         spend stopped → +1.0
+//	return_rate               1.5     0.2       60% returned → +0.6
+//	recent_complaints         0.6     0         2 complaints → +0.66
+//	unresolved_complaints     0.8     0         1 unresolved → +0.55
+//	sla_breaches              0.5     0         1 breach → +0.35
+//	complaint_severity        0.8     0         critical → +0.8
+//	complaint_recency         0.5     0         complaint today → +0.5
+//	dissatisfied_complaints   1.0     0         1 dissatisfied → +0.69
 func DefaultRules() RuleWeights {
 	var w RuleWeights
 	w.Intercept = -1.4
@@ -168,6 +169,7 @@ func DefaultRules() RuleWeights {
 	w.Features[FeatureSLABreaches] = Rule{0.5, 0}
 	w.Features[FeatureSeverity] = Rule{0.8, 0}
 	w.Features[FeatureComplaintRecency] = Rule{0.5, 0}
+	w.Features[FeatureDissatisfied] = Rule{1.0, 0}
 	return w
 }
 

@@ -108,13 +108,15 @@ func complaintReason(s *Signals, v *vector, z, c *[NumFeatures]float64) (Reason,
 	sev := severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))]
 	var r Reason
 	var b strings.Builder
-	for _, f := range [...]Feature{FeatureRecentComplaints, FeatureUnresolved, FeatureSLABreaches, FeatureSeverity, FeatureComplaintRecency} {
+	for _, f := range [...]Feature{FeatureRecentComplaints, FeatureUnresolved, FeatureDissatisfied, FeatureSLABreaches, FeatureSeverity, FeatureComplaintRecency} {
 		var on bool
 		switch f {
 		case FeatureRecentComplaints:
 			on = cs.Recent > 0
 		case FeatureUnresolved:
 			on = cs.Unresolved > 0
+		case FeatureDissatisfied:
+			on = cs.Dissatisfied > 0
 		case FeatureSLABreaches:
 			on = cs.SLABreaches > 0
 		case FeatureSeverity:
@@ -137,6 +139,13 @@ func complaintReason(s *Signals, v *vector, z, c *[NumFeatures]float64) (Reason,
 				b.WriteString(count(cs.Unresolved, "unresolved complaint", "unresolved complaints"))
 			} else {
 				b.WriteString(strconv.Itoa(cs.Unresolved) + " unresolved")
+			}
+		case FeatureDissatisfied:
+			n := cs.Dissatisfied
+			if head {
+				b.WriteString(plural(n, "1 complaint handled to the customer's dissatisfaction", strconv.Itoa(n)+" complaints handled to the customer's dissatisfaction"))
+			} else {
+				b.WriteString(strconv.Itoa(n) + " handled to the customer's dissatisfaction")
 			}
 		case FeatureSLABreaches:
 			n := cs.SLABreaches

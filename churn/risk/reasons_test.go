@@ -48,6 +48,15 @@ func TestReasonsText(t *testing.T) {
 		{"unresolved only", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 1, Unresolved: 1, Window: 90 * day}
 		}, 0, []string{"1 unresolved complaint"}},
+		{"dissatisfied only", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: 1, Window: 90 * day}
+		}, 0, []string{"1 complaint handled to the customer's dissatisfaction"}},
+		{"dissatisfied, plural", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 3, Dissatisfied: 2, Window: 90 * day}
+		}, 0, []string{"2 complaints handled to the customer's dissatisfaction"}},
+		{"recent and dissatisfied", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 2, Recent: 2, Window: 90 * day, Unresolved: 1, Dissatisfied: 1}
+		}, 0, []string{"2 complaints in 90 days, 1 unresolved, 1 handled to the customer's dissatisfaction"}},
 		{"breaches only, plural", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 4, SLABreaches: 2, Window: 30 * day}
 		}, 0, []string{"2 complaints past their service deadline"}},
@@ -236,4 +245,22 @@ func TestReasonsOnlyOnTheRiskySide(t *testing.T) {
 			assert.Equal(t, "spend in the last 12 months down 60% on the year before", got[0].Text, tc.name)
 		}
 	}
+}
+
+// A complaint handled to the customer's dissatisfaction raises the risk
+// of an otherwise equal customer; one without feedback does not count.
+func TestDissatisfiedComplaintRaisesRisk(t *testing.T) {
+	m, err := Rules(nil)
+	require.NoError(t, err)
+	base := steady("C-1", 60, 60)
+	base.Complaints = customer.ComplaintSignals{Total: 1, Window: 90 * day}
+	bad := base
+	bad.Complaints.Dissatisfied = 1
+	r0, err := m.ScoreSignals(base)
+	require.NoError(t, err)
+	r1, err := m.ScoreSignals(bad)
+	require.NoError(t, err)
+	assert.Greater(t, r1.Risk, r0.Risk)
+	// ln 2 · weight 1 on the log-odds.
+	assert.InDelta(t, math.Ln2, math.Log(r1.Risk/(1-r1.Risk))-math.Log(r0.Risk/(1-r0.Risk)), 1e-9)
 }

@@ -131,7 +131,7 @@ const MaxSeverity = 4
 // NaN or outside [0, 1]; no purchase day ([ErrNoPurchase]); negative day
 // counts, or more purchase days in the last two years than in all; a median gap that is NaN, infinite or negative (0 is a single
 // shopping occasion, see MedianGap); a return rate outside [0, 1]; negative complaint
-// counts, recent, unresolved or breached complaints exceeding the total,
+// counts, recent, unresolved, breached or dissatisfied complaints exceeding the total,
 // a severity outside 0–4 or above 0 with no recent complaint, recent
 // complaints without a window, a last complaint after AsOf or without any
 // complaint, and a last complaint that contradicts the recent count: a
@@ -171,7 +171,7 @@ func (s Signals) Validate() error {
 	for _, n := range []struct {
 		field string
 		v     int
-	}{{"complaints.total", c.Total}, {"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}} {
+	}{{"complaints.total", c.Total}, {"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}, {"complaints.dissatisfied", c.Dissatisfied}} {
 		if n.v < 0 {
 			add(n.field, customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", n.v))
 		}
@@ -179,7 +179,7 @@ func (s Signals) Validate() error {
 	for _, n := range []struct {
 		field string
 		v     int
-	}{{"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}} {
+	}{{"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}, {"complaints.dissatisfied", c.Dissatisfied}} {
 		if n.v > c.Total && c.Total >= 0 {
 			add(n.field, customer.CodeTooMany, fmt.Sprintf("%d exceeds the %d complaints in total", n.v, c.Total))
 		}

@@ -111,6 +111,12 @@ func TestSignalsValidate(t *testing.T) {
 		{"negative complaint counts", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: -1, Recent: -1, Unresolved: -2, SLABreaches: -3}
 		}, []string{"complaints.recent", "complaints.sla_breaches", "complaints.total", "complaints.unresolved"}},
+		{"negative dissatisfied", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: -1}
+		}, []string{"complaints.dissatisfied"}},
+		{"more dissatisfied than total", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: 2}
+		}, []string{"complaints.dissatisfied"}},
 		{"more unresolved than total", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 1, Unresolved: 2, SLABreaches: 3}
 		}, []string{"complaints.sla_breaches", "complaints.unresolved"}},
