@@ -21,7 +21,7 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		"== The shop", "== What customers are worth", "== Who is leaving",
 		"== A complaint, step by step", "== A member's points",
-		"high-value", "mbgnbd", "refused:", "repeats earned nothing",
+		"high-value", "mbgnbd", "refused:", "repeats earned nothing", "Shopper grades: strategic ",
 	} {
 		assert.Contains(t, text, want)
 	}
@@ -51,6 +51,18 @@ func TestRun(t *testing.T) {
 	}
 	assert.InDelta(t, 100, share[0], 0.21)
 	assert.InDelta(t, 100, share[1], 0.21)
+
+	// The grades split the shoppers' sales too, and the strategic fifth
+	// brings more of them than the ordinary half.
+	var g [3]int
+	var gs [3]float64
+	line := text[strings.Index(text, "Shopper grades: "):]
+	_, err = fmt.Sscanf(line, "Shopper grades: strategic %d (%f%% of sales), important %d (%f%% of sales), ordinary %d (%f%% of sales).",
+		&g[0], &gs[0], &g[1], &gs[1], &g[2], &gs[2])
+	require.NoError(t, err)
+	assert.InDelta(t, 100, gs[0]+gs[1]+gs[2], 0.16)
+	assert.Greater(t, gs[0], gs[2])
+	assert.Less(t, g[0], g[2])
 }
 
 // The same shop gives the same tour, byte for byte.

@@ -21,7 +21,9 @@ func classify(s *shop, sums []customer.Summary) (*segment.Model, []segment.Resul
 	for i := range sums {
 		in[i] = segment.Input{Summary: &sums[i], Customer: s.customers[sums[i].CustomerID]}
 	}
-	m, obs, err := segment.FitInputs(in, nil)
+	// Grades (strategic, important, ordinary) are opt-in; the zero
+	// GradeOptions are the defaults.
+	m, obs, err := segment.FitInputs(in, &segment.Options{Grades: &segment.GradeOptions{}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,6 +89,22 @@ func valueAndSegments(w io.Writer, s *shop) error {
 		parts = append(parts, fmt.Sprintf("%s %d", t, types[t]))
 	}
 	fmt.Fprintf(w, "Shop types: %s.\n", strings.Join(parts, ", "))
+	// Grades rank customers by total value within their kind: the top
+	// 20% are A, the next 30% B (and any potential-value customer not
+	// A), the rest C.
+	var gradeN [4]int
+	var gradeNet [4]decimal.Decimal
+	for _, r := range now {
+		if r.Kind == customer.Consumer {
+			gradeN[r.Grade]++
+			gradeNet[r.Grade] = gradeNet[r.Grade].Add(r.Net)
+		}
+	}
+	parts = parts[:0]
+	for g := segment.GradeA; g.Valid(); g++ {
+		parts = append(parts, fmt.Sprintf("%s %d (%s of sales)", g, gradeN[g], percent(gradeNet[g], total[0])))
+	}
+	fmt.Fprintf(w, "Shopper grades: %s.\n", strings.Join(parts, ", "))
 	// The RFM segments, largest first (ties by name).
 	names := slices.Collect(maps.Keys(rfm))
 	slices.SortFunc(names, func(a, b string) int { return cmp.Or(rfm[b]-rfm[a], strings.Compare(a, b)) })
@@ -102,8 +120,8 @@ func valueAndSegments(w io.Writer, s *shop) error {
 	for i := range now {
 		r := &now[i]
 		if r.Quadrant == segment.PotentialValue && r.Kind == customer.Consumer && r.Consent.Marketing {
-			fmt.Fprintf(w, "\n%s is a %s customer (current %.3f, potential %.3f), %s, %s. Playbook:\n",
-				r.ID, r.Quadrant, r.Value.Current, r.Value.Potential, r.Stage, r.ShopType)
+			fmt.Fprintf(w, "\n%s is a %s customer (current %.3f, potential %.3f), %s, %s, graded %s. Playbook:\n",
+				r.ID, r.Quadrant, r.Value.Current, r.Value.Potential, r.Stage, r.ShopType, r.Grade)
 			for _, a := range book.Actions(r) {
 				fmt.Fprintf(w, "  - %s\n", a.Description)
 			}
