@@ -29,8 +29,18 @@ type Customer struct {
 	// contract).
 	Joined time.Time
 
+	// Consent holds the flags that gate marketing and profiling.
 	Consent Consent
-	Profile Profile
+	// ConsentHistory is the evidence behind Consent: every consent given
+	// or withdrawn, oldest first, appended by [Customer.RecordConsent].
+	// The flag of a purpose must agree with the last change of that
+	// purpose ([Customer.Validate] reports consent.marketing or
+	// consent.profiling otherwise); a purpose with no change has a flag
+	// without evidence, as for customers recorded before the history was
+	// kept. It is not personal data beyond the consent itself (see
+	// [ConsentChange]).
+	ConsentHistory []ConsentChange
+	Profile        Profile
 
 	// Trade holds the inputs of an intermediary's potential value
 	// (domain rules §2); nil for consumers.
@@ -72,7 +82,9 @@ type Birthday struct {
 func (b Birthday) IsZero() bool { return b.Month == 0 && b.Day == 0 && b.Year == 0 }
 
 // Consent records what the customer has agreed to (domain rules §1: data
-// collection and marketing need explicit consent).
+// collection and marketing need explicit consent). The evidence of each
+// flag, when and how it was given or withdrawn and under which notice, is
+// in [Customer].ConsentHistory; change both with [Customer.RecordConsent].
 type Consent struct {
 	// Marketing allows promotional contact: offers, coupons, campaigns.
 	Marketing bool

@@ -55,6 +55,19 @@ const (
 //     [Relation] (CodeUnknown).
 //   - household[i].birthday: as birthday.
 //   - household[i].profile.*: as profile.*.
+//   - consent_history[i].purpose, consent_history[i].source: zero
+//     (CodeRequired) or not defined (CodeUnknown); a consent given by
+//     [SourceErasure] (CodeMismatch).
+//   - consent_history[i].time: zero, before [MinRecordYear] or after now,
+//     or before the change at i-1 (CodeOrder): the history is in time
+//     order.
+//   - consent_history[i].notice: blank for a consent given
+//     (CodeRequired), or longer than [MaxNoticeLen].
+//   - consent.marketing, consent.profiling: the flag differs from the
+//     last change of its purpose in consent_history (CodeMismatch). The
+//     flags are not derived from the history: a flag set by hand against
+//     the evidence is an error, not silently overridden; record changes
+//     with [Customer.RecordConsent], which sets both.
 func (c Customer) Validate(now time.Time) error {
 	var p problems
 	checkID(&p, "id", string(c.ID))
@@ -82,6 +95,7 @@ func (c Customer) Validate(now time.Time) error {
 	checkBirthday(&p, c.Birthday, now)
 	c.Profile.check(&p)
 	checkHousehold(&p, c.Household, now)
+	checkConsent(&p, &c, now)
 	if c.Contact.Email != "" && !ValidEmail(string(c.Contact.Email)) {
 		p.add("contact.email", CodeFormat, "is not an e-mail address (name@domain.tld)")
 	}

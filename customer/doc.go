@@ -36,6 +36,19 @@
 // per member the units bought and those returned, for size or fit apart
 // ([MemberPurchases]).
 //
+// # Consent
+//
+// [Consent] holds the flags that gate marketing and profiling;
+// [Customer].ConsentHistory holds the evidence behind them (GDPR art.
+// 7(1): the controller must be able to demonstrate consent; PIPL art.
+// 14): each [ConsentChange] says for which [Purpose] a consent was given
+// or withdrawn, when, through which [ConsentSource], and under which
+// notice. [Customer.RecordConsent] appends a change and sets its flag in
+// one step, rejecting a change out of time order or in the future;
+// [Customer.Validate] reports a flag that disagrees with the last change
+// of its purpose. [Customer.AnonymizeAt] keeps the evidence through an
+// erasure and records the withdrawals.
+//
 // # Summaries
 //
 // A [Summary] is built as of an instant from a customer's history, one

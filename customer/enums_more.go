@@ -59,6 +59,16 @@ func ParsePeriod(s string) (Period, error) { return enumtext.Parse[Period](s, pe
 // String returns "day" or "week".
 func (p Period) String() string { return enumtext.String(p, periodNames, "Period") }
 
+// Valid reports whether p is Days or Weeks.
+func (p Period) Valid() bool { return enumtext.Valid(p, periodNames) }
+
+// mustBeValid panics, naming the method, when p is not a defined period.
+func (p Period) mustBeValid(method string) {
+	if !p.Valid() {
+		panic("customer: Summary." + method + ": invalid " + p.String() + " (want Days or Weeks)")
+	}
+}
+
 // MarshalText implements [encoding.TextMarshaler].
 func (p Period) MarshalText() ([]byte, error) { return enumtext.Marshal(p, periodNames, "period") }
 

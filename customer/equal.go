@@ -173,12 +173,15 @@ func (i Interaction) Equal(j Interaction) bool {
 // Equal reports whether c and d have the same content: every field,
 // instants compared with time.Time.Equal, money by value, the Trade facts
 // by content (both nil, or equal), the household member by member in the
-// same order ([Member.Equal]; nil and empty are equal).
+// same order ([Member.Equal]; nil and empty are equal), and the consent
+// history change by change in the same order ([ConsentChange.Equal]; nil
+// and empty are equal).
 func (c Customer) Equal(d Customer) bool {
 	return c.ID == d.ID && c.Kind == d.Kind && c.Role == d.Role && c.Name == d.Name &&
 		c.Contact == d.Contact && c.Birthday == d.Birthday && c.Region == d.Region &&
 		c.Joined.Equal(d.Joined) && c.Consent == d.Consent && c.Profile.Equal(d.Profile) &&
-		c.Trade.Equal(d.Trade) && slices.EqualFunc(c.Household, d.Household, Member.Equal)
+		c.Trade.Equal(d.Trade) && slices.EqualFunc(c.Household, d.Household, Member.Equal) &&
+		slices.EqualFunc(c.ConsentHistory, d.ConsentHistory, ConsentChange.Equal)
 }
 
 // Equal reports whether p and q have the same content, slices compared
@@ -198,10 +201,10 @@ func (t *Trade) Equal(u *Trade) bool {
 		t.CooperationStart.Equal(u.CooperationStart) && t.MarketSize.Equal(u.MarketSize)
 }
 
-// Clone returns a deep copy of c: the profile's slices, the Trade facts
-// and the household with its members' profiles are copied, so changing
-// the copy never changes c. Stores use it so that they never share memory
-// with their callers.
+// Clone returns a deep copy of c: the profile's slices, the Trade facts,
+// the household with its members' profiles and the consent history are
+// copied, so changing the copy never changes c. Stores use it so that
+// they never share memory with their callers.
 func (c Customer) Clone() Customer {
 	c.Profile = c.Profile.clone()
 	if c.Trade != nil {
@@ -215,6 +218,7 @@ func (c Customer) Clone() Customer {
 		}
 		c.Household = h
 	}
+	c.ConsentHistory = slices.Clone(c.ConsentHistory)
 	return c
 }
 

@@ -185,6 +185,11 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 		c.Household = []Member{{ID: "dad", Relation: Parent, Profile: Profile{TopSize: "XL", HeightCM: 176}},
 			{ID: "kid", Relation: Child, Birthday: Birthday{Year: 2016, Month: 3, Day: 1}},
 			{ID: "mum", Relation: Partner, Profile: Profile{TopSize: "S"}}}
+		c.Consent = Consent{Profiling: true}
+		c.ConsentHistory = []ConsentChange{
+			{Purpose: PurposeMarketing, Given: true, Time: vNow.AddDate(0, -3, 0), Source: SourceForm, Notice: "v1"},
+			{Purpose: PurposeProfiling, Given: true, Time: vNow.AddDate(0, -2, 0), Source: SourceWebShop, Notice: "v2"},
+			{Purpose: PurposeMarketing, Time: vNow.AddDate(0, -1, 0), Source: SourceEmail}}
 		require.NoError(t, c.Validate(vNow))
 		cands := []fault[Customer]{
 			{"id", CodeRequired, func(c *Customer) { c.ID = ID(drawNoID(t, "customer id")) }},
@@ -225,6 +230,14 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 			{"household[1].birthday", CodeRange, func(c *Customer) { c.Household[1].Birthday = Birthday{Year: 2015, Month: 2, Day: 31} }},
 			{"household[0].profile.height_cm", CodeRange, func(c *Customer) { c.Household[0].Profile.HeightCM = 400 }},
 			{"household[2].profile.top_size", CodeFormat, func(c *Customer) { c.Household[2].Profile.TopSize = "XM" }},
+			oneOf(t, "consent purpose",
+				fault[Customer]{"consent_history[0].purpose", CodeRequired, func(c *Customer) { c.ConsentHistory[0].Purpose = 0 }},
+				fault[Customer]{"consent_history[0].purpose", CodeUnknown, func(c *Customer) { c.ConsentHistory[0].Purpose = 3 }}),
+			{"consent_history[0].notice", CodeRequired, func(c *Customer) { c.ConsentHistory[0].Notice = drawNoID(t, "notice") }},
+			{"consent_history[1].source", CodeUnknown, func(c *Customer) { c.ConsentHistory[1].Source = 42 }},
+			{"consent_history[1].time", CodeOrder, func(c *Customer) { c.ConsentHistory[1].Time = vNow.AddDate(0, -4, 0) }},
+			{"consent_history[2].time", CodeFuture, func(c *Customer) { c.ConsentHistory[2].Time = vNow.Add(time.Nanosecond) }},
+			{"consent.profiling", CodeMismatch, func(c *Customer) { c.Consent.Profiling = false }},
 			oneOf(t, "joined",
 				fault[Customer]{"joined", CodeRequired, func(c *Customer) { c.Joined = time.Time{} }},
 				fault[Customer]{"joined", CodeRange, func(c *Customer) { c.Joined = drawEarly(t) }},

@@ -13,7 +13,10 @@ package customer
 // In days it is the triple of [Summary.BTYD], in whole numbers: a day
 // holds at most one transaction. In weeks it counts the weeks with a
 // purchase, not the purchase days.
+//
+// It panics when unit is not Days or Weeks, as [Summary.BTYD] does.
 func (s Summary) Opportunities(unit Period) (x, tx, n int, ok bool) {
+	unit.mustBeValid("Opportunities")
 	first, ok := s.FirstPurchase()
 	if !ok {
 		return 0, 0, 0, false

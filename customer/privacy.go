@@ -151,11 +151,11 @@ func (c Customer) GoString() string {
 		}
 		return `""`
 	}
-	return fmt.Sprintf("customer.Customer{ID:%q, Kind:%s, Role:%s, Name:%s, Contact:%s, Birthday:%s, Region:%q, Joined:%s, Consent:%+v, Profile:{TopSize:%q, BottomSize:%q, ShoeSize:%q, HeightCM:%s, Fit:%d}, Trade:%t, Household:%d members}",
+	return fmt.Sprintf("customer.Customer{ID:%q, Kind:%s, Role:%s, Name:%s, Contact:%s, Birthday:%s, Region:%q, Joined:%s, Consent:%+v, Profile:{TopSize:%q, BottomSize:%q, ShoeSize:%q, HeightCM:%s, Fit:%d}, Trade:%t, Household:%d members, ConsentHistory:%d changes}",
 		string(c.ID), c.Kind, c.Role, pd(c.Name != ""), pd(c.Contact != Contact{}), pd(!c.Birthday.IsZero()),
 		c.Region, c.Joined.Format(time.RFC3339), c.Consent,
 		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, pd(c.Profile.HeightCM != 0), c.Profile.Fit,
-		c.Trade != nil, len(c.Household))
+		c.Trade != nil, len(c.Household), len(c.ConsentHistory))
 }
 
 // Format prints [Customer.GoString] for %#v and [Customer.String] for
@@ -213,7 +213,12 @@ func (c Customer) hasPersonalData() bool {
 // clothing profile (sizes and height are body measurements; styles,
 // colours and categories are preferences given for personalisation) are
 // cleared, the household (other people's names, birthdays and
-// measurements) is removed, and both consents are withdrawn. Order lines
+// measurements) is removed, and both consents are withdrawn. The consent
+// history is dropped too: Anonymize has no instant at which to record the
+// withdrawals, and a history whose last change gives a consent would
+// contradict the withdrawn flags. [Customer.AnonymizeAt] keeps the
+// history as the proof of past consent and records the withdrawals; use
+// it when that proof must be kept (GDPR art. 7(1), art. 17(3)(e)). Order lines
 // of the history keep the member IDs they name ([Line].Member), so the
 // per-member counts of a [Summary] stay; when the caller's member IDs are
 // themselves personal data (a first name), the caller must replace them

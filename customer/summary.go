@@ -1733,7 +1733,9 @@ func (s *Summary) spendBetween(from, to Date) decimal.Decimal {
 	return sum.value()
 }
 
-// Period is the time unit of the buy-till-you-die triple.
+// Period is the time unit of the buy-till-you-die triple. Its zero value
+// is not a period: [Summary.BTYD] and [Summary.Opportunities] panic on
+// it.
 type Period uint8
 
 const (
@@ -1753,7 +1755,14 @@ const (
 // purchase is on the day of AsOf: the churn models take T > 0 only, so
 // such a customer is left out of a fit and scored as just bought
 // (P(alive) = 1), as risk.Collect and crm do.
+//
+// It panics when unit is not Days or Weeks ([Period.Valid]), with or
+// without purchases: a Period comes from the calling code or from
+// [ParsePeriod], which rejects every other text, so another value (a
+// zero Period left unset, a number of days such as 7) is a programming
+// error that would otherwise be read silently as days.
 func (s Summary) BTYD(unit Period) (frequency int, recency, T float64, ok bool) {
+	unit.mustBeValid("BTYD")
 	first, ok := s.FirstPurchase()
 	if !ok {
 		return 0, 0, 0, false

@@ -77,6 +77,42 @@ func (s silentDelete) Delete(ctx context.Context, id customer.ID) error {
 	return nil
 }
 
+// consentDropping stores customers without their consent history, as an
+// adapter written before the history existed does.
+type consentDropping struct{ *customer.MemStore }
+
+func (s consentDropping) Put(ctx context.Context, c customer.Customer) error {
+	c.ConsentHistory = nil
+	return s.MemStore.Put(ctx, c)
+}
+
+// consentAliasing copies every field but the consent history, which it
+// shares with its callers, as an adapter that clones field by field and
+// missed the newest one.
+type consentAliasing struct {
+	*customer.MemStore
+	mu   *sync.Mutex
+	kept map[customer.ID][]customer.ConsentChange
+}
+
+func (s consentAliasing) Put(ctx context.Context, c customer.Customer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.MemStore.Put(ctx, c); err != nil {
+		return err
+	}
+	s.kept[c.ID] = c.ConsentHistory
+	return nil
+}
+
+func (s consentAliasing) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.MemStore.Get(ctx, id)
+	c.ConsentHistory = s.kept[id]
+	return c, err
+}
+
 // conflictBlind accepts a second version of an order without complaint.
 type conflictBlind struct{ *customer.MemStore }
 
@@ -341,6 +377,12 @@ func TestBrokenStoreHelper(t *testing.T) {
 		customertest.TestStore(t, func(*testing.T) customer.Directory {
 			return retaining{customer.NewMemStore(), &sync.Mutex{}, map[customer.ID]customer.Customer{}}
 		})
+	case "consentDropping":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return consentDropping{customer.NewMemStore()} })
+	case "consentAliasing":
+		customertest.TestStore(t, func(*testing.T) customer.Directory {
+			return consentAliasing{customer.NewMemStore(), &sync.Mutex{}, map[customer.ID][]customer.ConsentChange{}}
+		})
 	case "silentDelete":
 		customertest.TestStore(t, func(*testing.T) customer.Directory { return silentDelete{customer.NewMemStore()} })
 	case "conflictBlind":
@@ -407,6 +449,8 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 	for broken, wantFailed := range map[string][]string{
 		"unsorted":        {"ListSortedByID", "StateMachine"},
 		"retaining":       {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
+		"consentDropping": {"PutThenReadKeepsConsentHistory", "PutThenReadKeepsEveryField", "PutThenGetReturnsEqualCustomer"},
+		"consentAliasing": {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
 		"silentDelete":    {"DeleteRemoves", "DeleteMissingReturnsErrNotFound", "StateMachine"},
 		"conflictBlind":   {"AppendOrderIsIdempotent", "StateMachine"},
 		"historyKeeping":  {"DeleteErasesHistory"},

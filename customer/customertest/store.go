@@ -51,6 +51,8 @@ func sampleCustomer(id customer.ID) customer.Customer {
 		Birthday: customer.Birthday{Year: 1971, Month: time.May, Day: 3},
 		Region:   "Lombardy", Joined: day0.AddDate(-3, 0, 0),
 		Consent: customer.Consent{Marketing: true},
+		ConsentHistory: []customer.ConsentChange{{Purpose: customer.PurposeMarketing, Given: true,
+			Time: day0.AddDate(-1, 0, 0), Source: customer.SourceForm, Notice: "trade terms 2024"}},
 		Profile: customer.Profile{TopSize: "M", BottomSize: "32/34", ShoeSize: "42", HeightCM: 180,
 			Fit: customer.Regular, Styles: []string{"smart"}, Colours: []string{"navy", "grey"}, Categories: []string{"coats"}},
 		Trade: &customer.Trade{AnnualTurnover: turnover, Outlets: 3, Rating: customer.RatingA,
@@ -72,11 +74,28 @@ func rareCustomer(id customer.ID) customer.Customer {
 		Contact:  customer.Contact{Email: "zoe@example.com", Phone: "+977 1 555 0100", Address: "Durbar Marg 2, Kathmandu"},
 		Birthday: customer.Birthday{Month: time.February, Day: 29},
 		Region:   "Bagmati", Joined: day0.Add(-123456789 * time.Nanosecond).In(east),
-		Consent: customer.Consent{Profiling: true},
+		Consent:        customer.Consent{Profiling: true},
+		ConsentHistory: rareConsentHistory(east),
 		Profile: customer.Profile{TopSize: "S", ShoeSize: "38.5", HeightCM: 167, Fit: customer.Slim,
 			Colours: []string{"ochre"}, Categories: []string{"knitwear", "coats"}},
 		Trade: &customer.Trade{AnnualTurnover: turnover, Outlets: 1, Rating: customer.RatingBB,
 			CooperationStart: day0.AddDate(-1, 0, 0).Add(999 * time.Nanosecond).In(east), MarketSize: market},
+	}
+}
+
+// rareConsentHistory returns a consent history whose changes take the
+// values a lossy adapter changes: instants with nanoseconds in zone, a
+// withdrawal without notice, a notice beyond ASCII, two changes at one
+// instant, every purpose and several sources. It ends with profiling
+// given and marketing withdrawn.
+func rareConsentHistory(zone *time.Location) []customer.ConsentChange {
+	t := day0.AddDate(0, -6, 0).Add(987654321 * time.Nanosecond).In(zone)
+	return []customer.ConsentChange{
+		{Purpose: customer.PurposeMarketing, Given: true, Time: t, Source: customer.SourceTill, Notice: "隐私政策 v2 — Datenschutz"},
+		{Purpose: customer.PurposeProfiling, Given: true, Time: t, Source: customer.SourceTill, Notice: "隐私政策 v2 — Datenschutz"},
+		{Purpose: customer.PurposeMarketing, Time: t.Add(time.Hour + time.Nanosecond), Source: customer.SourceEmail},
+		{Purpose: customer.PurposeProfiling, Time: t.AddDate(0, 1, 0), Source: customer.SourcePhone, Notice: "call 4711"},
+		{Purpose: customer.PurposeProfiling, Given: true, Time: t.AddDate(0, 2, 0), Source: customer.SourceApp, Notice: "app v7"},
 	}
 }
 
@@ -123,6 +142,12 @@ func customerDiff(want, got customer.Customer) []string {
 	add(got.Region != want.Region, "Region", got.Region, want.Region)
 	add(!got.Joined.Equal(want.Joined), "Joined", ts(got.Joined), ts(want.Joined))
 	add(got.Consent != want.Consent, "Consent", fmt.Sprintf("%+v", got.Consent), fmt.Sprintf("%+v", want.Consent))
+	add(len(got.ConsentHistory) != len(want.ConsentHistory), "ConsentHistory (number of changes)",
+		len(got.ConsentHistory), len(want.ConsentHistory))
+	for i := range min(len(got.ConsentHistory), len(want.ConsentHistory)) {
+		g, w := got.ConsentHistory[i], want.ConsentHistory[i]
+		add(!g.Equal(w), fmt.Sprintf("ConsentHistory[%d]", i), g, w)
+	}
 	p, q := got.Profile, want.Profile
 	add(p.TopSize != q.TopSize || p.BottomSize != q.BottomSize || p.ShoeSize != q.ShoeSize || p.HeightCM != q.HeightCM,
 		"Profile sizes or height")
@@ -163,6 +188,34 @@ func customerDiff(want, got customer.Customer) []string {
 
 // sameCustomer reports, under what, every field in which got differs
 // from want.
+// readsBack checks that Get, List and (when s has it) GetMany return want
+// as stored, every field compared by sameCustomer.
+func readsBack(ctx context.Context, t *testing.T, s customer.Directory, want customer.Customer) {
+	t.Helper()
+	if got, err := s.Get(ctx, want.ID); err != nil {
+		t.Errorf("Get: %v", err)
+	} else {
+		sameCustomer(t, want, got, "Get")
+	}
+	for c, err := range s.List(ctx) {
+		if err != nil {
+			t.Errorf("List: %v", err)
+			break
+		}
+		if c.ID == want.ID {
+			sameCustomer(t, want, c, "List")
+		}
+	}
+	if b, ok := s.(customer.BatchGetter); ok {
+		got, err := b.GetMany(ctx, []customer.ID{want.ID})
+		if err != nil || len(got) != 1 {
+			t.Errorf("GetMany(%s) = %d customers, %v; want 1", want.ID, len(got), err)
+		} else {
+			sameCustomer(t, want, got[0], "GetMany")
+		}
+	}
+}
+
 func sameCustomer(t *testing.T, want, got customer.Customer, what string) {
 	t.Helper()
 	for _, d := range customerDiff(want, got) {
@@ -241,12 +294,13 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 	})
 
-	// Put must not retain the caller's slices or Trade.
+	// Put must not retain the caller's slices (profile, consent history) or Trade.
 	subtest.Run(t, "PutDoesNotRetainCallerMemory", func(t *testing.T) {
 		s := newStore(t)
 		c := sampleCustomer("C-1")
 		want := c.Clone()
 		mustPut(t, s, c)
+		c.ConsentHistory[0].Notice = "changed"
 		c.Profile.Colours[0] = "changed"
 		c.Profile.Styles[0] = "changed"
 		c.Profile.Categories[0] = "changed"
@@ -270,6 +324,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 			t.Fatalf("Get: %v", err)
 		}
 		got.Profile.Colours[0] = "changed"
+		got.ConsentHistory[0].Notice = "changed"
 		got.Trade.Outlets = 99
 		again, err := s.Get(ctx, "C-1")
 		if err != nil {
@@ -286,28 +341,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		want := rareCustomer("C-2")
 		mustPut(t, s, sampleCustomer("C-1"))
 		mustPut(t, s, want.Clone())
-		if got, err := s.Get(ctx, "C-2"); err != nil {
-			t.Errorf("Get: %v", err)
-		} else {
-			sameCustomer(t, want, got, "Get")
-		}
-		for c, err := range s.List(ctx) {
-			if err != nil {
-				t.Errorf("List: %v", err)
-				break
-			}
-			if c.ID == want.ID {
-				sameCustomer(t, want, c, "List")
-			}
-		}
-		if b, ok := s.(customer.BatchGetter); ok {
-			got, err := b.GetMany(ctx, []customer.ID{"C-2"})
-			if err != nil || len(got) != 1 {
-				t.Errorf("GetMany(C-2) = %d customers, %v; want 1", len(got), err)
-			} else {
-				sameCustomer(t, want, got[0], "GetMany")
-			}
-		}
+		readsBack(ctx, t, s, want)
 	})
 
 	// Put then Get, List and GetMany return the household in order, every member with every field.
@@ -315,26 +349,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		s := newStore(t)
 		want := householdCustomer("C-3")
 		mustPut(t, s, want.Clone())
-		if got, err := s.Get(ctx, want.ID); err != nil {
-			t.Errorf("Get: %v", err)
-		} else {
-			sameCustomer(t, want, got, "Get")
-		}
-		for c, err := range s.List(ctx) {
-			if err != nil {
-				t.Errorf("List: %v", err)
-				break
-			}
-			sameCustomer(t, want, c, "List")
-		}
-		if b, ok := s.(customer.BatchGetter); ok {
-			got, err := b.GetMany(ctx, []customer.ID{want.ID})
-			if err != nil || len(got) != 1 {
-				t.Errorf("GetMany(%s) = %d customers, %v; want 1", want.ID, len(got), err)
-			} else {
-				sameCustomer(t, want, got[0], "GetMany")
-			}
-		}
+		readsBack(ctx, t, s, want)
 		// Put replaces the household as a whole: a member removed is gone.
 		want.Household = want.Household[:1]
 		mustPut(t, s, want.Clone())
@@ -342,6 +357,35 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 			t.Errorf("Get after a member was removed: %v", err)
 		} else {
 			sameCustomer(t, want, got, "Get after a member was removed")
+		}
+	})
+
+	// Put then Get, List and GetMany return the consent history in order, every change with every field; Put replaces it as a whole.
+	subtest.Run(t, "PutThenReadKeepsConsentHistory", func(t *testing.T) {
+		s := newStore(t)
+		want := customer.Customer{ID: "C-4", Kind: customer.Consumer, Joined: day0.AddDate(-1, 0, 0),
+			Consent: customer.Consent{Profiling: true}, ConsentHistory: rareConsentHistory(time.FixedZone("UTC-9:30", -(9*3600 + 1800)))}
+		mustPut(t, s, want.Clone())
+		readsBack(ctx, t, s, want)
+		// A change recorded later is kept after the others.
+		next, err := want.RecordConsent(customer.ConsentChange{Purpose: customer.PurposeMarketing, Given: true,
+			Time: day0, Source: customer.SourceWebShop, Notice: "privacy v5"}, day0)
+		if err != nil {
+			t.Fatalf("RecordConsent: %v", err)
+		}
+		mustPut(t, s, next.Clone())
+		if got, err := s.Get(ctx, want.ID); err != nil {
+			t.Errorf("Get after a change was recorded: %v", err)
+		} else {
+			sameCustomer(t, next, got, "Get after a change was recorded")
+		}
+		// A customer without a history reads back without one.
+		want.ConsentHistory, want.Consent = nil, customer.Consent{}
+		mustPut(t, s, want.Clone())
+		if got, err := s.Get(ctx, want.ID); err != nil {
+			t.Errorf("Get after the history was removed: %v", err)
+		} else {
+			sameCustomer(t, want, got, "Get after the history was removed")
 		}
 	})
 
@@ -702,6 +746,22 @@ func genCustomer(id customer.ID) *rapid.Generator[customer.Customer] {
 				Name:     rapid.SampledFrom([]string{"", "Jun"}).Draw(t, "member name"),
 				Profile:  customer.Profile{TopSize: rapid.SampledFrom([]string{"", "S", "128"}).Draw(t, "member top size")},
 			})
+		}
+		at := c.Joined
+		for i := range rapid.IntRange(0, 3).Draw(t, "consent changes") {
+			at = at.Add(time.Duration(rapid.IntRange(0, 5000).Draw(t, "consent step")) * time.Second)
+			ch := customer.ConsentChange{
+				Purpose: rapid.SampledFrom(customer.Purposes()).Draw(t, "consent purpose"),
+				Given:   rapid.Bool().Draw(t, "consent given"),
+				Time:    at,
+				Source:  rapid.SampledFrom([]customer.ConsentSource{customer.SourceTill, customer.SourceWebShop}).Draw(t, "consent source"),
+				Notice:  fmt.Sprintf("notice v%d", i),
+			}
+			next, err := c.RecordConsent(ch, time.Time{})
+			if err != nil {
+				t.Fatalf("RecordConsent(%s): %v", ch, err)
+			}
+			c = next
 		}
 		if rapid.Bool().Draw(t, "intermediary") {
 			c.Kind, c.Role = customer.Intermediary, customer.Wholesaler

@@ -37,7 +37,7 @@ const customerColumns = `id, kind, role, name, email, phone, address,
 	consent_marketing, consent_profiling,
 	top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories,
 	has_trade, annual_turnover::text, annual_turnover_currency, outlets, rating,
-	cooperation_start, cooperation_start_ns, market_size::text, market_size_currency, household`
+	cooperation_start, cooperation_start_ns, market_size::text, market_size_currency, household, consent_history`
 
 // memberDoc is a member of a customer's household in the household
 // column: enumerations as their numbers, as in the customer's columns.
@@ -87,6 +87,51 @@ func household(docs []memberDoc) []customer.Member {
 	return out
 }
 
+// consentDoc is a change of a customer's consent history in the
+// consent_history column: enumerations as their numbers, as in the
+// customer's columns, the instant in UTC with its nanoseconds.
+type consentDoc struct {
+	Purpose int16     `json:"purpose"`
+	Given   bool      `json:"given"`
+	Time    time.Time `json:"time,omitzero"`
+	Source  int16     `json:"source"`
+	Notice  string    `json:"notice,omitempty"`
+}
+
+// consentDocs returns the column form of h, never nil: the column is NOT
+// NULL. It returns a validation error for record naming each change whose
+// instant JSON cannot hold (a year outside 0–9999).
+func consentDocs(record string, h []customer.ConsentChange) ([]consentDoc, error) {
+	out := make([]consentDoc, len(h))
+	var bad []customer.FieldError
+	for i, ch := range h {
+		if y := ch.Time.UTC().Year(); !ch.Time.IsZero() && (y < 0 || y > 9999) {
+			bad = append(bad, customer.FieldError{Field: fmt.Sprintf("consent_history[%d].time", i), Code: customer.CodeRange,
+				Message: fmt.Sprintf("year %d is outside 0–9999", y)})
+		}
+		t := ch.Time
+		if !t.IsZero() {
+			t = t.UTC()
+		}
+		out[i] = consentDoc{Purpose: int16(ch.Purpose), Given: ch.Given, Time: t, Source: int16(ch.Source), Notice: ch.Notice}
+	}
+	return out, customer.Invalid(record, bad)
+}
+
+// consentHistory returns the changes of the consent_history column; nil
+// for none.
+func consentHistory(docs []consentDoc) []customer.ConsentChange {
+	if len(docs) == 0 {
+		return nil
+	}
+	out := make([]customer.ConsentChange, len(docs))
+	for i, d := range docs {
+		out[i] = customer.ConsentChange{Purpose: customer.Purpose(d.Purpose), Given: d.Given, Time: d.Time,
+			Source: customer.ConsentSource(d.Source), Notice: d.Notice}
+	}
+	return out
+}
+
 // scanCustomer reads one row of customerColumns.
 func scanCustomer(row pgx.Row) (customer.Customer, error) {
 	var (
@@ -103,13 +148,14 @@ func scanCustomer(row pgx.Row) (customer.Customer, error) {
 		outlets                 *int64
 		birthYear, birthDay, ht int64
 		members                 []memberDoc
+		consents                []consentDoc
 	)
 	err := row.Scan(&id, &kind, &role, &c.Name, &email, &phone, &c.Contact.Address,
 		&birthYear, &month, &birthDay, &c.Region, &joined, &joinedNS,
 		&c.Consent.Marketing, &c.Consent.Profiling,
 		&c.Profile.TopSize, &c.Profile.BottomSize, &c.Profile.ShoeSize, &ht, &fit,
 		&c.Profile.Styles, &c.Profile.Colours, &c.Profile.Categories,
-		&hasTrade, &turnover, &turnoverCur, &outlets, &rating, &coop, &coopNS, &market, &marketCur, &members)
+		&hasTrade, &turnover, &turnoverCur, &outlets, &rating, &coop, &coopNS, &market, &marketCur, &members, &consents)
 	if err != nil {
 		return customer.Customer{}, err
 	}
@@ -119,6 +165,7 @@ func scanCustomer(row pgx.Row) (customer.Customer, error) {
 	c.Joined = fromInstant(joined, joinedNS)
 	c.Profile.HeightCM, c.Profile.Fit = int(ht), customer.Fit(fit)
 	c.Household = household(members)
+	c.ConsentHistory = consentHistory(consents)
 	if !hasTrade {
 		return c, nil
 	}
@@ -293,6 +340,10 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 	if err := checkText(fmt.Sprintf("customer %q", c.ID), c); err != nil {
 		return err
 	}
+	consents, err := consentDocs(fmt.Sprintf("customer %q", c.ID), c.ConsentHistory)
+	if err != nil {
+		return err
+	}
 	joined, joinedNS := nullInstant(c.Joined)
 	var (
 		turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur any
@@ -305,16 +356,16 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 		coop, ns = nullInstant(t.CooperationStart)
 		coopNS = ns
 	}
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.customers+` (`+customerInsertColumns+`)
+	_, err = s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.customers+` (`+customerInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33)
+			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33, $34)
 		ON CONFLICT (id) DO UPDATE SET `+customerUpdates,
 		string(c.ID), int16(c.Kind), int16(c.Role), c.Name, string(c.Contact.Email), string(c.Contact.Phone), c.Contact.Address,
 		int64(c.Birthday.Year), int64(c.Birthday.Month), int64(c.Birthday.Day), c.Region, joined, joinedNS,
 		c.Consent.Marketing, c.Consent.Profiling,
 		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, int64(c.Profile.HeightCM), int16(c.Profile.Fit),
 		nonNil(c.Profile.Styles), nonNil(c.Profile.Colours), nonNil(c.Profile.Categories),
-		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur, householdDocs(c.Household))
+		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur, householdDocs(c.Household), consents)
 	if err != nil {
 		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, classify(err))
 	}
@@ -326,7 +377,7 @@ const customerInsertColumns = `id, kind, role, name, email, phone, address,
 	consent_marketing, consent_profiling,
 	top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories,
 	has_trade, annual_turnover, annual_turnover_currency, outlets, rating,
-	cooperation_start, cooperation_start_ns, market_size, market_size_currency, household`
+	cooperation_start, cooperation_start_ns, market_size, market_size_currency, household, consent_history`
 
 // customerUpdates is the SET list of Put's upsert: every column but id
 // takes the new value.

@@ -29,7 +29,10 @@
 // entry) are JSONB in the library's own JSON form; a customer's household
 // is a JSONB array of its members, their enumerations as numbers like the
 // customer's columns ('[]' for none, as for customers stored before
-// households existed). A customer's history
+// households existed); its consent history is a JSONB array of its
+// changes, enumerations as numbers and instants in UTC with nanoseconds
+// ('[]' for none, as for customers stored before the history existed).
+// A customer's history
 // is a table per kind of record: orders (with order_lines, whose member
 // is empty for a line bought for the customer themself), returns (with
 // return_lines; refund NULL when the share was paid), credits (order_id NULL for a credit for no order) and

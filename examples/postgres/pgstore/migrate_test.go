@@ -174,3 +174,43 @@ func TestMigrateCanceled(t *testing.T) {
 	err := pgstore.New(p, &pgstore.Options{Schema: newSchemaName()}).Migrate(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
+
+// Customers stored before migration 9 read back with no consent history
+// and their flags as they were; after it, histories are stored.
+func TestMigrateAddsConsentHistory(t *testing.T) {
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	ctx := context.Background()
+	db := pgstore.New(p, &pgstore.Options{Schema: schema})
+	require.NoError(t, pgstore.MigrateTo(ctx, db, 8))
+	// A customer as a version-8 program wrote it: consent flags, no
+	// history column yet.
+	_, err := p.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "customers"}.Sanitize()+` (id, kind, role, name, email, phone, address,
+		birth_year, birth_month, birth_day, region, joined, joined_ns, consent_marketing, consent_profiling,
+		top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories, has_trade, household)
+		VALUES ('C-1', 1, 0, 'Ana', '', '', '', 0, 0, 0, '', '2026-01-05T09:00:00Z', 0, true, false,
+		'', '', '', 0, 0, '{}', '{}', '{}', false, '[]')`)
+	require.NoError(t, err)
+
+	require.NoError(t, db.Migrate(ctx))
+	assert.Equal(t, allVersions(), versions(t, schema))
+	got, err := db.Customers().Get(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Nil(t, got.ConsentHistory, "a customer stored before consent evidence has none")
+	assert.Equal(t, customer.Consent{Marketing: true}, got.Consent)
+	require.NoError(t, got.Validate(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)), "flags without evidence stay valid")
+
+	// After the upgrade, the history is stored with the customer.
+	at := time.Date(2026, 5, 4, 3, 2, 1, 123456789, time.FixedZone("UTC+8", 8*3600))
+	got, err = got.RecordConsent(customer.ConsentChange{Purpose: customer.PurposeMarketing, Time: at,
+		Source: customer.SourceEmail}, at)
+	require.NoError(t, err)
+	got, err = got.RecordConsent(customer.ConsentChange{Purpose: customer.PurposeProfiling, Given: true, Time: at,
+		Source: customer.SourceTill, Notice: "隐私政策 v2"}, at)
+	require.NoError(t, err)
+	require.NoError(t, db.Customers().Put(ctx, got))
+	back, err := db.Customers().Get(ctx, "C-1")
+	require.NoError(t, err)
+	assert.True(t, back.Equal(got), "consent history after the upgrade: %v", back.ConsentHistory)
+}

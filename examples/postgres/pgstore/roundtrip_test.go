@@ -77,6 +77,12 @@ func genCustomer(id customer.ID) *rapid.Generator[customer.Customer] {
 				Colours:    rapid.SliceOf(genText).Draw(t, "colours"),
 				Categories: rapid.SliceOf(genText).Draw(t, "categories")},
 		}
+		for range rapid.IntRange(0, 3).Draw(t, "consent changes") {
+			c.ConsentHistory = append(c.ConsentHistory, customer.ConsentChange{
+				Purpose: customer.Purpose(rapid.Uint8().Draw(t, "purpose")), Given: rapid.Bool().Draw(t, "given"),
+				Time: genTime().Draw(t, "consent time"), Source: customer.ConsentSource(rapid.Uint8().Draw(t, "source")),
+				Notice: genText.Draw(t, "notice")})
+		}
 		if rapid.Bool().Draw(t, "trade") {
 			c.Trade = &customer.Trade{AnnualTurnover: genMoney().Draw(t, "turnover"), Outlets: rapid.Int().Draw(t, "outlets"),
 				Rating: customer.CreditRating(rapid.Uint8().Draw(t, "rating")), CooperationStart: genTime().Draw(t, "coop"),
@@ -248,6 +254,13 @@ func TestUnstorableDataIsInvalid(t *testing.T) {
 	assert.Contains(t, err.Error(), "profile.colours[1]")
 	err = s.Put(ctx, customer.Customer{ID: "C-1", Joined: time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)})
 	require.ErrorIs(t, err, customer.ErrInvalid, "a time beyond timestamptz's range")
+	err = s.Put(ctx, customer.Customer{ID: "C-1", ConsentHistory: []customer.ConsentChange{
+		{Purpose: customer.PurposeMarketing, Time: time.Unix(0, 0)},
+		{Purpose: customer.PurposeMarketing, Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}})
+	require.ErrorIs(t, err, customer.ErrInvalid, "a consent change beyond JSON's years")
+	assert.Contains(t, err.Error(), "consent_history[1].time")
+	err = s.Put(ctx, customer.Customer{ID: "C-1", ConsentHistory: []customer.ConsentChange{{Notice: "v\x002"}}})
+	require.ErrorIs(t, err, customer.ErrInvalid, "a NUL in a notice")
 	_, err = s.Get(ctx, "C-1")
 	assert.ErrorIs(t, err, customer.ErrNotFound)
 

@@ -222,6 +222,13 @@ ALTER TABLE customers ADD COLUMN household jsonb NOT NULL DEFAULT '[]';
 -- for the customer themself, as for every line stored before this step.
 ALTER TABLE order_lines ADD COLUMN member text NOT NULL DEFAULT '';
 `},
+	{"consent evidence of customers", `
+-- The consent history of a customer (customer.Customer.ConsentHistory),
+-- changes oldest first, as a JSON array (see consentDoc); '[]' for no
+-- history, as for every customer stored before this step, whose flags
+-- stand without evidence.
+ALTER TABLE customers ADD COLUMN consent_history jsonb NOT NULL DEFAULT '[]';
+`},
 }
 
 // SchemaVersion is the number of the last migration this package knows:

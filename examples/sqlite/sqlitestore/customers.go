@@ -45,6 +45,19 @@ type customerDoc struct {
 	// Household is left out when empty, so documents written before
 	// customers had households read back with none.
 	Household []memberDoc `json:"household,omitempty"`
+	// ConsentHistory is left out when empty, so documents written before
+	// customers had a consent history read back with none.
+	ConsentHistory []consentDoc `json:"consent_history,omitempty"`
+}
+
+// consentDoc is a change of a customer's consent history: purpose and
+// source by name, the instant in UTC.
+type consentDoc struct {
+	Purpose customer.Purpose       `json:"purpose,omitzero"`
+	Given   bool                   `json:"given,omitempty"`
+	Time    time.Time              `json:"time,omitzero"`
+	Source  customer.ConsentSource `json:"source,omitzero"`
+	Notice  string                 `json:"notice,omitempty"`
 }
 
 // memberDoc is a member of a customer's household.
@@ -115,6 +128,15 @@ func encodeCustomer(c customer.Customer) (kind string, doc []byte, err error) {
 		d.Household = append(d.Household, memberDoc{ID: m.ID, Relation: m.Relation, Name: m.Name,
 			Birthday: birthdayDoc{m.Birthday.Year, m.Birthday.Month, m.Birthday.Day}, Profile: docOfProfile(m.Profile)})
 	}
+	for i, ch := range c.ConsentHistory {
+		_, perr := enumName(ch.Purpose)
+		f.enum(fmt.Sprintf("consent_history[%d].purpose", i), uint8(ch.Purpose), perr)
+		_, serr := enumName(ch.Source)
+		f.enum(fmt.Sprintf("consent_history[%d].source", i), uint8(ch.Source), serr)
+		f.time(fmt.Sprintf("consent_history[%d].time", i), ch.Time)
+		d.ConsentHistory = append(d.ConsentHistory, consentDoc{Purpose: ch.Purpose, Given: ch.Given,
+			Time: utc(ch.Time), Source: ch.Source, Notice: ch.Notice})
+	}
 	if t := c.Trade; t != nil {
 		turnover, err := docOfMoney(t.AnnualTurnover)
 		if err != nil {
@@ -155,6 +177,13 @@ func decodeCustomer(id string, doc []byte) (customer.Customer, error) {
 			c.Household[i] = customer.Member{ID: m.ID, Relation: m.Relation, Name: m.Name,
 				Birthday: customer.Birthday{Year: m.Birthday.Year, Month: m.Birthday.Month, Day: m.Birthday.Day},
 				Profile:  m.Profile.profile()}
+		}
+	}
+	if len(d.ConsentHistory) > 0 {
+		c.ConsentHistory = make([]customer.ConsentChange, len(d.ConsentHistory))
+		for i, ch := range d.ConsentHistory {
+			c.ConsentHistory[i] = customer.ConsentChange{Purpose: ch.Purpose, Given: ch.Given, Time: ch.Time,
+				Source: ch.Source, Notice: ch.Notice}
 		}
 	}
 	if t := d.Trade; t != nil {

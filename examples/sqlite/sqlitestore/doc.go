@@ -46,7 +46,9 @@
 // refund read back with none. Likewise a customer's household and a
 // line's member are left out when empty, so documents written before
 // customers had households read back with none and lines of the
-// customer's own. Instants in columns are UTC, with
+// customer's own, and a customer's consent history is left out when
+// empty, so documents written before it read back with none. Instants
+// in columns are UTC, with
 // nanoseconds, as fixed-width text that sorts in time order (years 0 to
 // 9999). A time read back is the same instant (time.Time.Equal), in UTC
 // for customers, histories (credits too) and ledgers; a complaint case or
