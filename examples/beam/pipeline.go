@@ -203,7 +203,9 @@ func (fn *summarizeFn) ProcessElement(ctx context.Context, id string, next func(
 
 // thresholdFn scores each customer against the first-pass fit (decoded
 // from the statistics once per worker) and returns its share of the
-// threshold sums. It fails first when the file holds several currencies.
+// threshold sums: its value in the sums of its kind, and among the
+// values that the grades rank. It fails first when the file holds
+// several currencies.
 type thresholdFn struct {
 	sc *segment.Scoring
 }
@@ -239,27 +241,25 @@ func (fn *thresholdFn) ProcessElement(_ string, s customer.Summary, smp []byte, 
 	t.N[i] = 1
 	t.Current[i] = int64(sc.Current / value.Unit)
 	t.Potential[i] = int64(sc.Potential / value.Unit)
+	t.Values[i] = [][2]int64{{t.Current[i], t.Potential[i]}}
 	return t, nil
 }
 
 // thresholdSumFn adds up the threshold sums.
 type thresholdSumFn struct{}
 
-// MergeAccumulators adds two shards' sums.
+// MergeAccumulators adds two shards' sums and joins their values.
 func (*thresholdSumFn) MergeAccumulators(a, b thresholdSums) thresholdSums {
-	for i := range kinds {
-		a.N[i] += b.N[i]
-		a.Current[i] += b.Current[i]
-		a.Potential[i] += b.Potential[i]
-	}
+	a.add(&b)
 	return a
 }
 
-// segmentColumns are the columns of crm segment, in order.
+// segmentColumns are the columns of crm segment, in order; the grade is
+// the last.
 var segmentColumns = []string{
 	"customer_id", "kind", "current_value", "potential_value", "total_value", "quadrant",
 	"r", "f", "m", "rfm_segment", "lifecycle", "shop_type",
-	"orders", "net", "currency",
+	"orders", "net", "currency", "grade",
 }
 
 // classifyFn classifies each customer with the fitted segmentation
@@ -286,13 +286,17 @@ func (fn *classifyFn) ProcessElement(id string, s customer.Summary, smp []byte, 
 	if err := fn.f.classify(&r, &o); err != nil {
 		return "", "", err
 	}
+	grade, err := r.Grade.MarshalText()
+	if err != nil {
+		return "", "", fmt.Errorf("customer %q: %w", s.CustomerID, err)
+	}
 	line, err := csvLine(
 		string(s.CustomerID), s.Kind.String(),
 		num(r.Value.Current), num(r.Value.Potential), num(r.Value.Total),
 		r.Quadrant.String(),
 		strconv.Itoa(int(r.RFM.R)), strconv.Itoa(int(r.RFM.F)), strconv.Itoa(int(r.RFM.M)),
 		r.RFM.Segment.String(), r.Stage.String(), r.ShopType.String(),
-		strconv.Itoa(s.Orders), s.Net().String(), string(s.Currency),
+		strconv.Itoa(s.Orders), s.Net().String(), string(s.Currency), string(grade),
 	)
 	return id, line, err
 }

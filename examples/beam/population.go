@@ -31,7 +31,7 @@ type stats struct {
 func encodeStats(a stats) ([]byte, error) { return a.s.MarshalBinary() }
 
 func decodeStats(b []byte) (stats, error) {
-	s, err := decodeSegmentStats(b, nil)
+	s, err := decodeSegmentStats(b, segmentOptions())
 	return stats{s}, err
 }
 
@@ -55,7 +55,7 @@ type statsFn struct{}
 
 // CreateAccumulator returns empty statistics.
 func (*statsFn) CreateAccumulator() (stats, error) {
-	s, err := segment.NewStats(nil)
+	s, err := segment.NewStats(segmentOptions())
 	return stats{s}, err
 }
 
@@ -74,12 +74,34 @@ func (*statsFn) MergeAccumulators(a, b stats) (stats, error) { return a, a.s.Mer
 // ExtractOutput returns the encoded statistics.
 func (*statsFn) ExtractOutput(a stats) ([]byte, error) { return a.s.MarshalBinary() }
 
-// thresholdSums are the second-pass statistics of the Mean rule: per
-// kind, the customers and the sums of their current and potential value
-// in units of value.Unit. The scores lie on that grid, so the sums are
-// exact integers and merge exactly in any order.
+// segmentOptions are the options of the segmentation, those of crm: the
+// defaults of package segment with the customer grades at their defaults
+// (segment.GradeOptions).
+func segmentOptions() *segment.Options {
+	return &segment.Options{Grades: &segment.GradeOptions{}}
+}
+
+// thresholdSums are the second-pass statistics: per kind, those of the
+// Mean rule — the customers and the sums of their current and potential
+// value in units of value.Unit — and, for the grades, which rank the
+// customers of a kind by total value, every customer's current and
+// potential value in those units (Values[i][j] is the pair of the j-th
+// customer of kind index i, in no particular order). The scores lie on
+// that grid, so the sums are exact integers, the values exact, and both
+// merge exactly in any order.
 type thresholdSums struct {
 	N, Current, Potential [2]int64
+	Values                [2][][2]int64
+}
+
+// add adds the statistics of another shard to t.
+func (t *thresholdSums) add(o *thresholdSums) {
+	for i := range kinds {
+		t.N[i] += o.N[i]
+		t.Current[i] += o.Current[i]
+		t.Potential[i] += o.Potential[i]
+		t.Values[i] = append(t.Values[i], o.Values[i]...)
+	}
 }
 
 // thresholds returns the quadrant thresholds of kind index i: the mean
@@ -96,21 +118,27 @@ func (t *thresholdSums) thresholds(i int) (current, potential float64) {
 
 // fitted is the segmentation fitted from the two passes, rebuilt on each
 // worker from the side inputs (the first-pass statistics and the
-// threshold sums): one
-// model per kind, with that kind's mean thresholds given as the Fixed
-// rule, so that classification is segment.Model.Classify itself.
+// threshold sums): one model per kind, with that kind's mean thresholds
+// given as the Fixed rule and the grade cuts fitted by
+// segment.ThresholdStats from the kind's values, so that classification
+// is segment.Model.Classify itself.
 type fitted struct {
 	models [2]*segment.Model
 }
 
 func fitSegmentation(smp []byte, t *thresholdSums) (*fitted, error) {
 	f := &fitted{}
-	for i := range kinds {
+	for i, k := range kinds {
 		if t.N[i] == 0 {
 			continue
 		}
-		cur, pot := t.thresholds(i)
-		st, err := decodeSegmentStats(smp, &segment.Options{Rule: segment.Fixed, FixedCurrent: cur, FixedPotential: pot})
+		if int64(len(t.Values[i])) != t.N[i] {
+			return nil, fmt.Errorf("segment: threshold sums of the %v customers: %d values for %d customers", k, len(t.Values[i]), t.N[i])
+		}
+		opts := segmentOptions()
+		opts.Rule = segment.Fixed
+		opts.FixedCurrent, opts.FixedPotential = t.thresholds(i)
+		st, err := decodeSegmentStats(smp, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +146,14 @@ func fitSegmentation(smp []byte, t *thresholdSums) (*fitted, error) {
 		if err != nil {
 			return nil, err
 		}
-		if f.models[i], err = sc.NewThresholdStats().Model(); err != nil {
+		// The Fixed rule reads no sum; the grades rank the values.
+		ts := sc.NewThresholdStats()
+		for _, v := range t.Values[i] {
+			if err := ts.AddScore(k, value.Score{Current: float64(v[0]) * value.Unit, Potential: float64(v[1]) * value.Unit}); err != nil {
+				return nil, err
+			}
+		}
+		if f.models[i], err = ts.Model(); err != nil {
 			return nil, err
 		}
 	}

@@ -211,7 +211,7 @@ func TestStatsCombiner(t *testing.T) {
 
 // TestFirstPassStats checks that the segmentation fitted from the
 // combined statistics and the threshold sums classifies like the fit on
-// the observations themselves.
+// the observations themselves, grades included.
 func TestFirstPassStats(t *testing.T) {
 	var obs []segment.Observation
 	var sums []customer.Summary
@@ -234,7 +234,7 @@ func TestFirstPassStats(t *testing.T) {
 	}
 	smp, err := fn.ExtractOutput(acc)
 	require.NoError(t, err)
-	want, err := segment.Fit(obs, nil)
+	want, err := segment.Fit(obs, segmentOptions())
 	require.NoError(t, err)
 	var thr thresholdSums
 	tf, sum := &thresholdFn{}, &thresholdSumFn{}
@@ -255,6 +255,7 @@ func TestFirstPassStats(t *testing.T) {
 		var a, b segment.Result
 		require.NoError(t, want.Classify(&a, &obs[i]))
 		require.NoError(t, f.classify(&b, &obs[i]))
+		assert.True(t, a.Grade.Valid(), "graded")
 		assert.Equal(t, a, b)
 	}
 	o := obs[0]

@@ -23,7 +23,8 @@ import (
 	"github.com/tailorcrm/tailor/value"
 )
 
-// batchColumns are the columns crm batch adds after those of crm segment.
+// batchColumns are the columns crm batch adds after those of crm segment
+// but the grade, which comes last (gradeColumn).
 var batchColumns = []string{"frequency", "recency", "T", "p_alive", "expected_purchases", "clv", "churn_risk", "risk_band"}
 
 // emptyBatchColumns are the columns of batchColumns, all empty.
@@ -34,7 +35,7 @@ func runBatch(e *env, args []string) error {
 	var f inputFlags
 	f.register(fs)
 	asOfFlag := fs.String("as-of", "", "day of the analysis and end of the calibration period, `YYYY-MM-DD` (required): later rows are left out and counted")
-	outPath := fs.String("out", "", "output `file` (default stdout)")
+	outPath := fs.String("out", "", "output `file` (default stdout): one row per customer, columns "+strings.Join(segmentColumns, ",")+","+strings.Join(batchColumns, ",")+","+gradeColumn)
 	model := fs.String("model", modelBGNBD, "transaction model: bgnbd, paretonbd, mbgnbd or bgbb (whole periods)")
 	periodFlag := fs.String("period", "week", "time unit of frequency, recency, T and -horizon: day or week (days ÷ 7)")
 	horizon := fs.Float64("horizon", 0, "whole `periods` after -as-of over which purchases and CLV are expected (default 52 weeks or 365 days)")
@@ -377,8 +378,9 @@ func sortKeyed(ks []keyed) {
 }
 
 // row is what the second pass keeps of a customer for the output: its
-// classification but the quadrant, which needs the thresholds that the
-// pass gathers, and its churn risk. The rest is in the table or in the
+// classification but the quadrant and the grade, which need the
+// thresholds that the pass gathers (the write sets them from the value
+// kept here), and its churn risk. The rest is in the table or in the
 // per-customer slices of batch.
 type row struct {
 	current, potential float64 // the total is their sum, exactly (see value.Score)
@@ -399,7 +401,9 @@ type row struct {
 const bigNet = math.MinInt8
 
 // classify is the second pass: it classifies every customer but the
-// quadrant, computes the churn risk and gathers the quadrant thresholds.
+// quadrant and the grade, computes the churn risk and gathers the
+// quadrant thresholds and the total values that the grades rank (8 bytes
+// a customer, held until the model is fitted).
 func (b *batch) classify(sc *segment.Scoring) error {
 	t := b.t
 	b.rows = hugepage.Make[row](t.Len())
@@ -565,10 +569,10 @@ func (b *batch) scoreGroups() error {
 	return nil
 }
 
-// write is the last pass: it sets the quadrant of every customer and
-// writes the rows.
+// write is the last pass: it sets the quadrant and the grade of every
+// customer from the model of the second pass and writes the rows.
 func (b *batch) write(out *output) error {
-	head := strings.Join(segmentColumns, ",") + "," + strings.Join(batchColumns, ",") + "\n"
+	head := strings.Join(segmentColumns, ",") + "," + strings.Join(batchColumns, ",") + "," + gradeColumn + "\n"
 	if _, err := out.Write([]byte(head)); err != nil {
 		return err
 	}
@@ -576,6 +580,9 @@ func (b *batch) write(out *output) error {
 	return writeOrdered(out, b.t.Len(), func(i int, _ *customer.Summary, buf []byte) ([]byte, error) {
 		buf = b.appendSegment(buf, i)
 		buf, err := b.appendChurn(buf, i)
+		if err == nil {
+			buf, err = b.appendGrade(buf, i)
+		}
 		return append(buf, '\n'), err
 	})
 }
@@ -595,6 +602,19 @@ func (b *batch) appendSegment(dst []byte, i int) []byte {
 	}
 	dst = append(dst, ',')
 	return appendField(dst, string(b.currencies[w.currency]))
+}
+
+// appendGrade appends a comma and the grade of customer i: that of the
+// model of the second pass for the customer's value, as appendSegment
+// sets the quadrant, so the rows need not keep it.
+func (b *batch) appendGrade(dst []byte, i int) ([]byte, error) {
+	w := &b.rows[i]
+	g := b.seg.Grade(w.kind, value.Score{Current: w.current, Potential: w.potential, Total: w.current + w.potential})
+	if int(g) < len(gradeTexts) && gradeTexts[g] != "" {
+		dst = append(dst, ',')
+		return append(dst, gradeTexts[g]...), nil
+	}
+	return appendGrade(dst, b.t.ID(i), g) // the error, naming the customer
 }
 
 // appendDecimal appends c·10^exp as decimal.Decimal's String writes it:

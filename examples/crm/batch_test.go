@@ -67,13 +67,17 @@ func TestBatchIsSegmentPlusScore(t *testing.T) {
 	segs := readCSVFile(t, seg.stdout)
 	scores := readCSVFile(t, sc.stdout)
 	require.Len(t, batch, len(segs))
-	nseg := len(segs[0])
-	require.Equal(t, append(append([]string{}, segs[0]...), batchColumns...), batch[0])
+	// The grade is the last column of both; the churn columns come
+	// between the other columns of crm segment and it.
+	nseg := len(segs[0]) - 1
+	require.Equal(t, gradeColumn, segs[0][nseg])
+	require.Equal(t, append(append(append([]string{}, segs[0][:nseg]...), batchColumns...), gradeColumn), batch[0])
 	j := 1
 	bands := map[string]int{}
 	for i := 1; i < len(batch); i++ {
-		require.Equal(t, segs[i], batch[i][:nseg])
-		churnCols := batch[i][nseg:]
+		require.Equal(t, segs[i][:nseg], batch[i][:nseg])
+		require.Equal(t, segs[i][nseg], batch[i][len(batch[i])-1], "grade of %s", segs[i][0])
+		churnCols := batch[i][nseg : len(batch[i])-1]
 		if churnCols[0] == "" {
 			assert.Equal(t, []string{"", "", "", "", "", "", "", ""}, churnCols, "no purchase: no churn columns")
 			continue
@@ -146,7 +150,7 @@ func TestBatchTinyPopulations(t *testing.T) {
 			}
 			require.Len(t, lines, 1+len(ids), r.stdout)
 			for _, l := range lines[1:] {
-				require.Len(t, strings.Split(l, ","), len(segmentColumns)+len(batchColumns), l)
+				require.Len(t, strings.Split(l, ","), len(segmentColumns)+len(batchColumns)+1, l)
 			}
 		})
 	}

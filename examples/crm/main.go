@@ -82,10 +82,19 @@
 //
 // crm segment writes customer_id, kind, current_value, potential_value,
 // total_value, quadrant, r, f, m, rfm_segment, lifecycle, shop_type, then
-// orders, net and currency: the value, RFM, quadrant (above the mean of
-// the customer's kind is high), lifecycle and shop-type results of
-// packages value and segment with their default models, one row per
-// customer with a row on or before -as-of.
+// orders, net, currency and grade: the value, RFM, quadrant (above the
+// mean of the customer's kind is high), lifecycle, shop-type and grade
+// results of packages value and segment with their default models, one
+// row per customer with a row on or before -as-of. The grade is the
+// customer grade of package segment (segment.GradeOptions with its
+// defaults) as its text: strategic (A), important (B) or ordinary (C).
+// Customers are graded within their kind by rank of total value: the
+// ⌈20%⌉ of highest total value are strategic, the next 30% important
+// (up to ⌈50%⌉ by rank), the rest ordinary; customers of equal total
+// value share the better grade, so a cut may take in more than its share
+// when several tie at it; a potential-value customer who is not strategic
+// is at least important. The grade is the last column, after every
+// other column, so that the columns before it keep their places.
 //
 // crm fit prints the fitted parameters, the total log-likelihood in the
 // chosen time unit, the customers used and the convergence diagnostics
@@ -130,9 +139,10 @@
 // the line of the fit ("the best finite point is used").
 //
 // crm batch runs the whole analysis in one pass over the input: it writes
-// the columns of crm segment (all of them, in the same order) followed by
-// frequency, recency, T, p_alive, expected_purchases, clv, churn_risk and
-// risk_band. The transaction model (-model, default bgnbd) and
+// the columns of crm segment up to currency (in the same order) followed
+// by frequency, recency, T, p_alive, expected_purchases, clv, churn_risk
+// and risk_band, and then grade, the last column, as crm segment writes
+// it. The transaction model (-model, default bgnbd) and
 // Gamma-Gamma are fitted with -as-of as the calibration end, so the six
 // columns from frequency to clv are those of `crm score -spend gammagamma
 // -calibration-end` at the same date, digit for digit; churn_risk and
@@ -145,7 +155,8 @@
 //
 // crm report writes one self-contained HTML page (inline CSS and SVG, no
 // script): the customers, orders and net revenue of each kind, the
-// four-quadrant chart of each kind, net revenue per customer, the RFM
+// four-quadrant chart of each kind with the shares of the customer
+// grades of the kind, net revenue per customer, the RFM
 // heat map, lifecycle stages and shop types, the churn-risk histogram,
 // expected against actual holdout purchases, and the customers of high
 // current value at high or critical churn risk with the reasons and the
@@ -189,10 +200,12 @@
 // statistics merge; P(alive) and the expected purchases are computed once
 // per distinct triple, and the discounted sum of the CLV once per distinct
 // (frequency, T) (churn.DiscountedExpectedPurchasesAll). The second pass
-// classifies every customer but for the quadrant, computes the churn risk,
-// keeps 48 bytes per customer and gathers the quadrant thresholds; the
-// last only sets the quadrants and formats the rows, in parallel, writing
-// them in order. crm fit and score gather the triples the same way, and
+// classifies every customer but for the quadrant and the grade, computes
+// the churn risk, keeps 48 bytes per customer and gathers the quadrant
+// thresholds and the total values that the grades rank (8 bytes per
+// customer more, until the grade cuts are fitted); the last only sets
+// the quadrants and grades from the values kept and formats the rows, in
+// parallel, writing them in order. crm fit and score gather the triples the same way, and
 // score computes the discounted sum of the CLV once per distinct
 // (frequency, T) too. crm segment, fit, score and batch run the garbage
 // collector with a GOGC that falls from 100 to 10 as the table of
@@ -353,10 +366,10 @@ type command struct {
 }
 
 var commands = []command{
-	{"segment", "value scores, quadrants, RFM, lifecycle and shop type per customer", runSegment, true},
+	{"segment", "value scores, quadrants, RFM, lifecycle, shop type and grade per customer", runSegment, true},
 	{"fit", "fit a buy-till-you-die model (bgnbd, paretonbd, mbgnbd, bgbb, gammagamma) and print its parameters (as JSON with -json)", runFit, true},
 	{"score", "fit a transaction model and score every customer (P(alive), expected purchases, CLV)", runScore, true},
-	{"batch", "segment columns plus frequency, recency, T, P(alive), expected purchases, CLV and churn risk, in one pass", runBatch, true},
+	{"batch", "segment columns plus frequency, recency, T, P(alive), expected purchases, CLV and churn risk, grade last, in one pass", runBatch, true},
 	{"generate", "write a synthetic clothing shop in the csv format", runGenerate, false},
 	{"report", "write the visual report: one self-contained HTML page of charts and a table", runReport, false},
 }

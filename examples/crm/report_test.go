@@ -88,6 +88,8 @@ func TestReport(t *testing.T) {
 	s := string(page)
 	assert.Contains(t, s, "orders.csv · as of 2025-12-31 · amounts in EUR")
 	assert.NotContains(t, s, "@", "no e-mail address or other personal data")
+	assert.Equal(t, 1, strings.Count(s, `id="grades"`), "one line of grade shares")
+	assert.Regexp(t, `Consumers: (\d+\.\d% strategic), \d+\.\d% important, \d+\.\d% ordinary; Intermediaries: \d+\.\d% strategic, \d+\.\d% important, \d+\.\d% ordinary\.</p>`, s)
 
 	// The same bytes again, and from standard input.
 	again := filepath.Join(t.TempDir(), "again.html")

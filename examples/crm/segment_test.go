@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -228,4 +230,74 @@ func TestSegmentReadsAwkwardCSV(t *testing.T) {
 	assert.Equal(t, "2", recs[2][12], "two orders")
 	assert.Equal(t, "120.5", recs[2][13])
 	assert.Contains(t, r.stdout, "\"Smith, J\",consumer,")
+}
+
+// TestGradeColumn checks the last column of crm segment and crm batch,
+// the customer grade: a valid grade for every customer, the same in both,
+// and, recomputed from the output's own value columns, the default grades
+// of package segment within each kind: the ⌈20%⌉ of highest total value
+// strategic (more only when customers tie at the cut, all of them equal
+// to it), the next 30% important, and a potential-value customer who is
+// not strategic at least important.
+func TestGradeColumn(t *testing.T) {
+	t.Parallel()
+	shop := generatedShop(t)
+	seg := crm(t, shop, "segment", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, seg.code, seg.stderr)
+	b := crm(t, shop, "batch", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, b.code, b.stderr)
+	recs, batch := readCSVFile(t, seg.stdout), readCSVFile(t, b.stdout)
+	last := len(recs[0]) - 1
+	require.Equal(t, "grade", recs[0][last], "the grade is the last column of crm segment")
+	require.Equal(t, "grade", batch[0][len(batch[0])-1], "and of crm batch")
+	require.Len(t, batch, len(recs))
+
+	totals := map[string][]float64{} // by kind
+	for i, rec := range recs[1:] {
+		require.Len(t, rec, len(recs[0]))
+		g, err := segment.ParseGrade(rec[last])
+		require.NoError(t, err, "customer %s", rec[0])
+		require.True(t, g.Valid())
+		require.Equal(t, rec[last], batch[i+1][len(batch[i+1])-1], "grade of %s in crm batch", rec[0])
+		totals[rec[1]] = append(totals[rec[1]], parseF(t, rec[4]))
+	}
+	require.Len(t, totals, 2, "both kinds are graded")
+	// The least total value of A and of B by rank, per kind: the values
+	// at ranks ⌈0.2·n⌉ and ⌈0.5·n⌉ from the highest.
+	cutA, cutB := map[string]float64{}, map[string]float64{}
+	for kind, tots := range totals {
+		slices.SortFunc(tots, func(a, b float64) int { return cmp.Compare(b, a) })
+		n := len(tots)
+		topA, topAB := (2*n+9)/10, (n+1)/2
+		cutA[kind], cutB[kind] = tots[topA-1], tots[topAB-1]
+	}
+	grades := map[string]map[string]int{}
+	for _, rec := range recs[1:] {
+		kind, tot := rec[1], parseF(t, rec[4])
+		want := "ordinary"
+		switch {
+		case tot >= cutA[kind]:
+			want = "strategic"
+		case tot >= cutB[kind], rec[5] == "potential-value":
+			want = "important"
+		}
+		assert.Equal(t, want, rec[last], "customer %s (%s, total value %v)", rec[0], kind, tot)
+		if grades[kind] == nil {
+			grades[kind] = map[string]int{}
+		}
+		grades[kind][rec[last]]++
+	}
+	for kind, tots := range totals {
+		n := len(tots)
+		topA := (2*n + 9) / 10
+		a := grades[kind]["strategic"]
+		tied := 0
+		for _, x := range tots[topA:] {
+			if x == cutA[kind] {
+				tied++
+			}
+		}
+		assert.Equal(t, topA+tied, a, "%s: ⌈20%% of %d⌉ strategic, and the %d tied with the last of them", kind, n, tied)
+		t.Logf("%s: %d customers, grades %v", kind, n, grades[kind])
+	}
 }

@@ -109,7 +109,7 @@ func parts(n int, fn func(part, lo, hi int) error) (int, error) {
 func observeParts(t *input.Table, each func(i int, s *customer.Summary) error) ([]*segment.Stats, error) {
 	stats := make([]*segment.Stats, runtime.GOMAXPROCS(0))
 	k, err := parts(t.Len(), func(p, lo, hi int) error {
-		st, err := segment.NewStats(nil)
+		st, err := segment.NewStats(segmentOptions())
 		if err != nil {
 			return err
 		}
@@ -278,7 +278,7 @@ func fieldNeedsQuotes(f string) bool {
 func appendNum(dst []byte, x float64) []byte { return strconv.AppendFloat(dst, x, 'g', -1, 64) }
 
 // appendSegment appends the columns of crm segment for s, classified by
-// m, without the line break.
+// m, up to the currency: without the grade and the line break.
 func appendSegment(dst []byte, m *segment.Model, s *customer.Summary, o *segment.Observation, r *segment.Result) ([]byte, error) {
 	if err := segment.Observe(segment.Input{Summary: s}, o); err != nil {
 		return dst, err
@@ -321,6 +321,17 @@ func appendSegmentHead(dst []byte, id customer.ID, r *segment.Result, orders int
 	return append(dst, ',')
 }
 
+// appendGrade appends a comma and the text of grade g of customer id (see
+// gradeText).
+func appendGrade(dst []byte, id customer.ID, g segment.Grade) ([]byte, error) {
+	text, err := gradeText(id, g)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, ',')
+	return append(dst, text...), nil
+}
+
 // writeSegmentsTable writes the output of crm segment for a table.
 func writeSegmentsTable(out io.Writer, t *input.Table) error {
 	m, err := fitSegmentsTable(t)
@@ -328,7 +339,7 @@ func writeSegmentsTable(out io.Writer, t *input.Table) error {
 		return err
 	}
 	var head bytes.Buffer
-	head.WriteString(strings.Join(segmentColumns, ",") + "\n")
+	head.WriteString(strings.Join(segmentColumns, ",") + "," + gradeColumn + "\n")
 	if _, err := out.Write(head.Bytes()); err != nil {
 		return err
 	}
@@ -337,6 +348,9 @@ func writeSegmentsTable(out io.Writer, t *input.Table) error {
 		var r segment.Result
 		t.Summary(i, s)
 		buf, err := appendSegment(buf, m, s, &o, &r)
+		if err == nil {
+			buf, err = appendGrade(buf, s.CustomerID, r.Grade)
+		}
 		return append(buf, '\n'), err
 	})
 }

@@ -103,6 +103,9 @@ type Customer struct {
 	RFMSegment value.RFMSegment
 	Stage      segment.Stage
 	ShopType   segment.ShopType
+	// Grade is the customer grade; zero when the segmentation grades
+	// nobody (segment.Options.Grades nil).
+	Grade segment.Grade
 }
 
 // Classified returns the compact form of r.
@@ -110,7 +113,7 @@ func Classified(r *segment.Result) Customer {
 	return Customer{
 		Current: r.Value.Current, Potential: r.Value.Potential, Quadrant: r.Quadrant,
 		R: r.RFM.R, F: r.RFM.F, M: r.RFM.M, RFMSegment: r.RFM.Segment,
-		Stage: r.Stage, ShopType: r.ShopType,
+		Stage: r.Stage, ShopType: r.ShopType, Grade: r.Grade,
 	}
 }
 
@@ -216,6 +219,9 @@ type KindReport struct {
 	// Stages and ShopTypes count customers, indexed by the enum.
 	Stages    [5]int
 	ShopTypes [5]int
+	// Grades counts the customers of each grade, indexed by
+	// segment.Grade (index 0: customers without a grade).
+	Grades [4]int
 	// Churn is the churn analysis of the kind.
 	Churn ChurnReport
 	// AtRisk are the customers of high current value at high or critical
@@ -339,6 +345,9 @@ func Build(in *Input, opts *Options) (*Report, error) {
 		}
 		if c.ShopType.Valid() {
 			k.ShopTypes[c.ShopType]++
+		}
+		if c.Grade.Valid() {
+			k.Grades[c.Grade]++
 		}
 		rep.RFM.add(c)
 	}

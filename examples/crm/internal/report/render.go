@@ -152,7 +152,7 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 	rep.riskSection(p)
 	rep.holdoutSection(p)
 	rep.tableSection(p)
-	p(`<footer>Values, quadrants, RFM, lifecycle and shop types: packages value and segment with their default models; `,
+	p(`<footer>Values, quadrants, grades, RFM, lifecycle and shop types: packages value and segment with their default models; `,
 		`quadrant thresholds are the mean value of each kind. Churn: MBG/NBD (Batislam, Denizel &amp; Filiztekin 2007) `,
 		`and the complaint-aware risk of package churn/risk. Customers are named by ID only.</footer>`,
 		"\n</main></body></html>\n")
@@ -210,7 +210,35 @@ func (rep *Report) quadrantSection(p printer) {
 	for _, k := range rep.Kinds {
 		p(`<div class="chart"><h3>`, kindPlural(k.Kind), ` (`, grouped(k.Customers), `)</h3>`, rep.quadrantChart(k), `</div>`)
 	}
-	p("</div></section>\n")
+	p("</div>")
+	rep.gradeLine(p)
+	p("</section>\n")
+}
+
+// gradeLine writes the shares of the customer grades of each kind, when
+// the customers are graded.
+func (rep *Report) gradeLine(p printer) {
+	var parts []string
+	for _, k := range rep.Kinds {
+		graded := 0
+		for g := segment.GradeA; g.Valid(); g++ {
+			graded += k.Grades[g]
+		}
+		if graded == 0 {
+			continue
+		}
+		var shares []string
+		for g := segment.GradeA; g.Valid(); g++ {
+			shares = append(shares, pct(float64(k.Grades[g])/float64(graded))+" "+g.String())
+		}
+		parts = append(parts, kindPlural(k.Kind)+": "+strings.Join(shares, ", "))
+	}
+	if len(parts) == 0 {
+		return
+	}
+	p(`<p class="note" id="grades">Customer grades, by total value within each kind (the top fifth strategic, the next 30% important, `,
+		`a potential-value customer who is not strategic at least important; customers tied at a cut share the better grade): `,
+		esc(strings.Join(parts, "; ")), `.</p>`)
 }
 
 func (rep *Report) quadrantChart(k *KindReport) string {
