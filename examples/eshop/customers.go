@@ -24,11 +24,23 @@ type customerIn struct {
 	Address  string `json:"address"`
 	Birthday string `json:"birthday"` // "1990-04-12", or "--04-12" without the year
 	Region   string `json:"region"`
-	Joined   string `json:"joined"` // RFC 3339; empty means now
+	Joined   string `json:"joined"` // RFC 3339; empty keeps the stored one, or means now
 	Consent  struct {
 		Marketing bool `json:"marketing"`
 		Profiling bool `json:"profiling"`
+		// Notice names the privacy notice the customer saw ("privacy
+		// v4"); required when a consent is given that was not.
+		Notice string `json:"notice"`
 	} `json:"consent"`
+}
+
+// consentChangeOut is one recorded change of consent.
+type consentChangeOut struct {
+	Purpose string `json:"purpose"`
+	Given   bool   `json:"given"`
+	Time    string `json:"time"`
+	Source  string `json:"source"`
+	Notice  string `json:"notice,omitempty"`
 }
 
 // customerOut is a customer's record, personal data included: only keys
@@ -46,6 +58,9 @@ type customerOut struct {
 	Consent  struct {
 		Marketing bool `json:"marketing"`
 		Profiling bool `json:"profiling"`
+		// History is the evidence of the consents: every change, oldest
+		// first.
+		History []consentChangeOut `json:"history"`
 	} `json:"consent"`
 }
 
@@ -90,8 +105,13 @@ func formatBirthday(b customer.Birthday) string {
 	return fmt.Sprintf("%04d-%02d-%02d", b.Year, int(b.Month), b.Day)
 }
 
-// putCustomer registers or replaces a customer and makes it a member of
-// the loyalty programme.
+// putCustomer registers a customer, or updates the data the shop keeps
+// of one registered before, and makes it a member of the loyalty
+// programme. What the shop does not collect — the clothing profile, the
+// household, the trade data an ERP keeps — is left as stored. A consent
+// flag that changes is recorded as evidence ([customer.Customer.RecordConsent]):
+// given or withdrawn now, through the web shop, with the privacy notice
+// the request names.
 func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
 	id := r.PathValue("id")
 	if err := checkID("id", id); err != nil {
@@ -107,26 +127,47 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 	if kind == customer.Intermediary {
 		p.add("kind", "intermediaries are registered in the ERP, not through the shop")
 	}
-	c := customer.Customer{
-		ID:       customer.ID(id),
-		Kind:     kind,
-		Name:     in.Name,
-		Contact:  customer.Contact{Email: customer.Email(in.Email), Phone: customer.Phone(in.Phone), Address: in.Address},
-		Birthday: parseBirthday(&p, in.Birthday),
-		Region:   in.Region,
-		Joined:   parseTime(&p, "joined", in.Joined, false),
-		Consent:  customer.Consent{Marketing: in.Consent.Marketing, Profiling: in.Consent.Profiling},
-	}
+	birthday := parseBirthday(&p, in.Birthday)
+	joined := parseTime(&p, "joined", in.Joined, false)
 	if err := p.err(); err != nil {
 		return 0, nil, err
 	}
-	if c.Joined.IsZero() {
-		c.Joined = now
+	defer s.lock(customer.ID(id))()
+	c, err := s.stores.Customers.Get(ctx, customer.ID(id))
+	switch {
+	case errors.Is(err, customer.ErrNotFound):
+		c = customer.Customer{ID: customer.ID(id), Joined: now}
+	case err != nil:
+		return 0, nil, err
+	case c.Kind != kind:
+		return 0, nil, &apiError{status: http.StatusConflict, field: "kind", msg: fmt.Sprintf("customer %s is registered as %s", id, c.Kind)}
+	}
+	c.Kind, c.Name, c.Birthday, c.Region = kind, in.Name, birthday, in.Region
+	c.Contact = customer.Contact{Email: customer.Email(in.Email), Phone: customer.Phone(in.Phone), Address: in.Address}
+	if !joined.IsZero() {
+		c.Joined = joined
+	}
+	for _, ch := range []struct {
+		purpose customer.Purpose
+		given   bool
+	}{{customer.PurposeMarketing, in.Consent.Marketing}, {customer.PurposeProfiling, in.Consent.Profiling}} {
+		if c.Consent.Allows(ch.purpose) == ch.given {
+			continue
+		}
+		if ch.given && strings.TrimSpace(in.Consent.Notice) == "" {
+			return 0, nil, &apiError{status: http.StatusBadRequest, field: "consent.notice",
+				msg: "required when a consent is given: the privacy notice the customer saw"}
+		}
+		next, err := c.RecordConsent(customer.ConsentChange{Purpose: ch.purpose, Given: ch.given, Time: now,
+			Source: customer.SourceWebShop, Notice: in.Consent.Notice}, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		c = next
 	}
 	if err := c.Validate(now); err != nil {
 		return 0, nil, err
 	}
-	defer s.lock(c.ID)()
 	if err := s.stores.Customers.Put(ctx, c); err != nil {
 		return 0, nil, err
 	}
@@ -163,6 +204,11 @@ func (s *Server) getCustomer(ctx context.Context, _ Caller, r *http.Request) (in
 		Birthday: formatBirthday(c.Birthday), Region: c.Region, Joined: formatTime(c.Joined),
 	}
 	out.Consent.Marketing, out.Consent.Profiling = c.Consent.Marketing, c.Consent.Profiling
+	out.Consent.History = []consentChangeOut{}
+	for _, ch := range c.ConsentHistory {
+		out.Consent.History = append(out.Consent.History, consentChangeOut{Purpose: ch.Purpose.String(), Given: ch.Given,
+			Time: formatTime(ch.Time), Source: ch.Source.String(), Notice: ch.Notice})
+	}
 	return http.StatusOK, out, nil
 }
 

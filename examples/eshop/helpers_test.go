@@ -176,7 +176,7 @@ func (e *testEnv) register(id string) {
 		"kind": "consumer", "name": "Jane Doe", "email": "jane.doe@example.com", "phone": "+49 170 1234567",
 		"address": "Hauptstraße 5, 10115 Berlin", "birthday": "1990-04-12", "region": "Berlin",
 		"joined":  testNow.AddDate(-1, 0, 0).Format(time.RFC3339),
-		"consent": map[string]bool{"marketing": true, "profiling": true},
+		"consent": map[string]any{"marketing": true, "profiling": true, "notice": "privacy v4"},
 	})
 	require.Equal(e.t, http.StatusOK, r.Status, r.String())
 }
