@@ -58,7 +58,8 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // one event in the audit trail and one notice: when an event of the case
 // carries the key with the same command (compared in its JSON form, note
 // included) and the same actor, Do applies nothing and returns that
-// event and the case as it left it, whatever now is; with another
+// event and the case as it left it, whatever now is (times in the
+// command compare as instants, whatever their time zone); with another
 // command or actor it returns an error matching [ErrKeyReused] that names
 // the case, the key and the event, and stores nothing. A command refused
 // leaves no event, so its redelivery is checked again. Looking a key up
@@ -121,6 +122,10 @@ func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Ac
 		if ev.Command.Key != cmd.Key {
 			continue
 		}
+		if ev.Actor == actor && ev.Command.Kind == cmd.Kind && !sameCommand(ev.Command, cmd) {
+			return Case{}, Event{}, false, fmt.Errorf("complaint %q: command.key %q: event %d carries it with another %s by %s (another note or payload): %w",
+				c.ID, cmd.Key, ev.Seq, cmd.Kind, actor, ErrKeyReused)
+		}
 		if ev.Actor != actor || !sameCommand(ev.Command, cmd) {
 			return Case{}, Event{}, false, fmt.Errorf("complaint %q: command.key %q: event %d carries it with %s by %s, not this %s by %s: %w",
 				c.ID, cmd.Key, ev.Seq, ev.Command.Kind, ev.Actor, cmd.Kind, actor, ErrKeyReused)
@@ -134,15 +139,27 @@ func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Ac
 	return Case{}, Event{}, false, nil
 }
 
-// sameCommand reports whether a and b have the same JSON form; a command
-// that does not encode (an undefined enum) is the same as none.
+// sameCommand reports whether a and b have the same JSON form, with
+// instants compared as instants (as [Service.Verify] does), so that a
+// command is the same whatever the time zone of its times: a store may
+// give back the stored command's times in another location than the
+// redelivered command carries. A command that does not encode (an
+// undefined enum) is the same as none.
 func sameCommand(a, b Command) bool {
-	ja, err := json.Marshal(a)
-	if err != nil {
-		return false
+	var da, db any
+	for _, x := range []struct {
+		c Command
+		v *any
+	}{{a, &da}, {b, &db}} {
+		doc, err := json.Marshal(x.c)
+		if err != nil {
+			return false
+		}
+		if err := json.Unmarshal(doc, x.v); err != nil {
+			return false
+		}
 	}
-	jb, err := json.Marshal(b)
-	return err == nil && string(ja) == string(jb)
+	return sameJSON(da, db)
 }
 
 // DoRetry is [Service.Do] retried up to attempts times while the error

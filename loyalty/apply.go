@@ -243,16 +243,18 @@ func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday
 				names[m.Name+" ×"+m.Factor.String()] = true
 			}
 		}
+		// The birthday multiplier counts as used only on a line whose
+		// points it changes: one with money paid (not a free gift or a
+		// line discounted to nothing), where the cap leaves it something
+		// to change.
 		if c := p.cfg.Earn.MaxFactor; c.IsZero() {
 			if useBirthday {
 				f = f.Mul(bm)
-				raised = true
+				raised = raised || !net.IsZero()
 			}
 		} else {
 			if useBirthday {
-				// The birthday multiplier counts as used only where the
-				// cap leaves it something to change.
-				if !decimal.Min(f.Mul(bm), c).Equal(decimal.Min(f, c)) {
+				if !net.IsZero() && !decimal.Min(f.Mul(bm), c).Equal(decimal.Min(f, c)) {
 					raised = true
 				}
 				f = f.Mul(bm)

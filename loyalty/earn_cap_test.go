@@ -120,3 +120,32 @@ func TestEarnMaxFactorJSON(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "earn.max_factor")
 }
+
+// A line with nothing paid (a free gift, or a line discounted to
+// nothing) earns no points, so the birthday multiplier changes nothing
+// on it: an order whose other lines all earn at the cap already leaves
+// the year's multiplier for a later purchase, and does not name it.
+func TestEarnBirthdayMultiplierOnALineWithNothingPaidIsNotUsed(t *testing.T) {
+	p := capped(t, "2")
+	bd := customer.Birthday{Month: time.March, Day: 10}
+	at := day(2026, 3, 12)
+	knit := line("K", "knitwear", "100", 1)
+	gift := line("G", "coats", "0", 1)
+	discounted := line("D", "coats", "50", 1)
+	discounted.Discount = dec("50")
+	for _, free := range []customer.Line{gift, discounted} {
+		t.Run(free.ID, func(t *testing.T) {
+			e, err := p.Earn(order("O1", "M1", at, knit, free), 0, bd, 0)
+			require.NoError(t, err)
+			assert.Equal(t, loyalty.Points(200), e.Points)
+			assert.Zero(t, e.BirthdayYear, "the multiplier changed no line's points")
+			assert.NotContains(t, e.Multipliers, "birthday month ×2")
+
+			a := apply(t, p, loyalty.Account{}, day(2026, 1, 5), loyalty.Join{Member: "M1", Birthday: bd, Time: day(2026, 1, 5)})
+			a = apply(t, p, a, day(2026, 3, 20),
+				loyalty.Purchase{Order: order("O1", "M1", at, knit, free)},
+				loyalty.Purchase{Order: order("O2", "M1", at.Add(time.Hour), line("C", "coats", "100", 1))})
+			assert.Equal(t, loyalty.Points(400), a.Pending, "the coat bought after still earns double")
+		})
+	}
+}

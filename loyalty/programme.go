@@ -140,7 +140,8 @@ type BirthdayConfig struct {
 	// the birthday month, each year, that earns points: an order that
 	// earns none (paid wholly with points, say) leaves it for the next,
 	// and so does one whose lines all earn at [EarnConfig.MaxFactor]
-	// already, where the multiplier would change nothing.
+	// already, where the multiplier would change nothing (a line with
+	// nothing paid, such as a free gift, earns nothing either way).
 	// 0 or 1 means no multiplier.
 	Multiplier decimal.Decimal `json:"multiplier"`
 	// Gift is the points given by a [BirthdayClaim], added to the

@@ -37,11 +37,12 @@ func genSignals() *rapid.Generator[Signals] {
 		}
 		total := rapid.IntRange(0, 50).Draw(t, "total")
 		s.Complaints = customer.ComplaintSignals{
-			Total:       total,
-			Recent:      rapid.IntRange(0, total).Draw(t, "recent"),
-			Unresolved:  rapid.IntRange(0, total).Draw(t, "unresolved"),
-			SLABreaches: rapid.IntRange(0, total).Draw(t, "breaches"),
-			Window:      90 * day,
+			Total:        total,
+			Recent:       rapid.IntRange(0, total).Draw(t, "recent"),
+			Unresolved:   rapid.IntRange(0, total).Draw(t, "unresolved"),
+			SLABreaches:  rapid.IntRange(0, total).Draw(t, "breaches"),
+			Window:       90 * day,
+			Dissatisfied: rapid.IntRange(0, total).Draw(t, "dissatisfied"),
 		}
 		c := &s.Complaints
 		if total > 0 && rapid.Bool().Draw(t, "dated") {
@@ -156,6 +157,21 @@ func TestPropertyUnresolvedComplaintNeverLowersRisk(t *testing.T) {
 		fresh.Complaints.Last = asOf
 		if a, b := checkResult(t, rules, s), checkResult(t, rules, fresh); b < a {
 			t.Fatalf("rules, fresh complaint: %v → %v", a, b)
+		}
+	})
+}
+
+// A complaint handled to the customer's dissatisfaction never lowers the
+// rules' risk of an otherwise equal customer.
+func TestPropertyDissatisfiedComplaintNeverLowersRisk(t *testing.T) {
+	rules := mustRules(t)
+	rapid.Check(t, func(t *rapid.T) {
+		s := genSignals().Draw(t, "signals")
+		more := s
+		more.Complaints.Total++
+		more.Complaints.Dissatisfied++
+		if a, b := checkResult(t, rules, s), checkResult(t, rules, more); b < a {
+			t.Fatalf("rules: %v → %v", a, b)
 		}
 	})
 }

@@ -27,9 +27,10 @@ var severityWords = [MaxSeverity + 1]string{"", "low", "medium", "high", "critic
 // have a positive total contribution, largest first (ties in Feature
 // order), at most top. Topics are P(alive), recency, the number of
 // purchase days, purchase frequency, spend, returns, and complaints
-// (recent, unresolved, SLA breaches, severity and age of the last one,
-// quoting only those that are non-zero and push the risk up). Text is
-// deterministic: the same signals give the same words.
+// (recent, unresolved, handled to the customer's dissatisfaction, SLA
+// breaches, severity and age of the last one, quoting only those that
+// are non-zero and push the risk up). Text is deterministic: the same
+// signals give the same words.
 //
 // A feature is a warning sign only on its risky side: every feature
 // grows with the risk it measures, so it is quoted only when its value
