@@ -348,6 +348,22 @@ func Quantile(sorted []time.Duration, q float64) time.Duration {
 	return time.Duration(x)
 }
 
+// feedbackTime returns when the latest feedback of the case of evs was
+// given (the feedback [Case].Feedback holds after them): the time of the
+// last event that recorded feedback after the last carry-out; zero when
+// there is none.
+func feedbackTime(evs []Event) time.Time {
+	for i := len(evs) - 1; i >= 0; i-- {
+		switch ev := evs[i]; {
+		case ev.Command.Kind == CmdCarryOut:
+			return time.Time{}
+		case ev.Command.Kind == CmdRecordFeedback, ev.Command.Kind == CmdReopen && ev.Command.Feedback != nil:
+			return ev.At
+		}
+	}
+	return time.Time{}
+}
+
 // DefaultSignalWindow is the recent window of [Signals] when none is
 // given.
 const DefaultSignalWindow = 90 * 24 * time.Hour
@@ -359,10 +375,12 @@ const DefaultSignalWindow = 90 * 24 * time.Hour
 // (asOf − window, asOf], as unresolved when open at asOf, as an SLA
 // breach when any of its clocks under sla was overdue as of asOf, and as
 // dissatisfied when its latest feedback as of asOf ([Case].Feedback of the
-// case rebuilt up to asOf) is not [Feedback.Satisfied]: feedback on a
-// resolution, or given when the customer contested the outcome and the
-// case was reopened; a new carry-out clears it until the customer rates
-// the new resolution.
+// case rebuilt up to asOf) is not [Feedback.Satisfied] and was given in
+// (asOf − window, asOf]: feedback on a resolution, or given when the
+// customer contested the outcome and the case was reopened; a new
+// carry-out clears it until the customer rates the new resolution, and a
+// rating older than the window no longer counts, as complaints older
+// than it are not recent.
 func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolicy) (map[customer.ID]customer.ComplaintSignals, error) {
 	if window <= 0 {
 		window = DefaultSignalWindow
@@ -394,7 +412,7 @@ func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolic
 		if st.Breaches > 0 {
 			s.SLABreaches++
 		}
-		if f := c.Feedback; f != nil && !f.Satisfied() {
+		if f := c.Feedback; f != nil && !f.Satisfied() && feedbackTime(evs).After(asOf.Add(-window)) {
 			s.Dissatisfied++
 		}
 		if c.Opened.After(s.Last) {

@@ -12,8 +12,9 @@ import (
 
 // A case counts as dissatisfied by its latest feedback as of the instant:
 // a closed case rated below expectations counts, one rated well does not,
-// and a new carry-out after the customer contested clears the old rating
-// until the customer rates the new resolution.
+// a new carry-out after the customer contested clears the old rating
+// until the customer rates the new resolution, and a rating older than
+// the window no longer counts.
 func TestSignalsCountDissatisfiedCases(t *testing.T) {
 	hp := complainttest.HappyPath()
 	feedback := func(perceived, expected, csat int) complainttest.Step {
@@ -55,6 +56,9 @@ func TestSignalsCountDissatisfiedCases(t *testing.T) {
 		{"carried out anew, not yet rated", [][]complaint.Event{contested}, at(12), 0},
 		{"rated anew, satisfied", [][]complaint.Event{contested}, at(20), 0},
 		{"all together", [][]complaint.Event{happy, poor, lukewarm, contested}, at(20), 2},
+		// Rated at hour 7: within the default 90-day window until it ends.
+		{"rated within the window", [][]complaint.Event{poor}, at(7 + 90*24 - 1), 1},
+		{"rated before the window", [][]complaint.Event{poor}, at(7 + 90*24), 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

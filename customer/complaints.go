@@ -23,12 +23,12 @@ type ComplaintSignals struct {
 	// deadline.
 	SLABreaches int
 	// Dissatisfied is the number of cases whose latest feedback, as of
-	// the instant, says the customer was not satisfied with how the case
-	// was handled: perceived value below the expected value, or a
-	// satisfaction score of 3 or less out of 5 (domain rules §5:
-	// satisfaction = perceived value ÷ expected value; §4: a bad
-	// experience precedes most departures). Cases without feedback do not
-	// count.
+	// the instant, was given within Window before it and says the
+	// customer was not satisfied with how the case was handled:
+	// perceived value below the expected value, or a satisfaction score
+	// of 3 or less out of 5 (domain rules §5: satisfaction = perceived
+	// value ÷ expected value; §4: a bad experience precedes most
+	// departures). Cases without feedback do not count.
 	Dissatisfied int
 	// MaxSeverity is the highest severity among the recent complaints,
 	// from 0 (none) through 1 (low) to 4 (critical).

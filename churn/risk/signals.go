@@ -132,8 +132,8 @@ const MaxSeverity = 4
 // counts, or more purchase days in the last two years than in all; a median gap that is NaN, infinite or negative (0 is a single
 // shopping occasion, see MedianGap); a return rate outside [0, 1]; negative complaint
 // counts, recent, unresolved, breached or dissatisfied complaints exceeding the total,
-// a severity outside 0–4 or above 0 with no recent complaint, recent
-// complaints without a window, a last complaint after AsOf or without any
+// a severity outside 0–4 or above 0 with no recent complaint, recent or
+// dissatisfied complaints without a window, a last complaint after AsOf or without any
 // complaint, and a last complaint that contradicts the recent count: a
 // complaint is recent when recorded in (AsOf − Window, AsOf], so with
 // recent complaints the last one is within the window, and without them
@@ -193,6 +193,8 @@ func (s Signals) Validate() error {
 		add("complaints.window", customer.CodeNegative, fmt.Sprintf("must not be negative, got %v", c.Window))
 	} else if c.Window == 0 && c.Recent > 0 {
 		add("complaints.window", customer.CodeRequired, fmt.Sprintf("is zero with %d recent complaints", c.Recent))
+	} else if c.Window == 0 && c.Dissatisfied > 0 {
+		add("complaints.window", customer.CodeRequired, fmt.Sprintf("is zero with %d dissatisfied complaints (rated within the window)", c.Dissatisfied))
 	}
 	if !c.Last.IsZero() {
 		switch {

@@ -115,8 +115,11 @@ func TestSignalsValidate(t *testing.T) {
 			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: -1}
 		}, []string{"complaints.dissatisfied"}},
 		{"more dissatisfied than total", func(s *Signals) {
-			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: 2}
+			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: 2, Window: 90 * day}
 		}, []string{"complaints.dissatisfied"}},
+		{"dissatisfied without window", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: 1}
+		}, []string{"complaints.window"}},
 		{"more unresolved than total", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 1, Unresolved: 2, SLABreaches: 3}
 		}, []string{"complaints.sla_breaches", "complaints.unresolved"}},
