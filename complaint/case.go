@@ -243,7 +243,9 @@ type Execution struct {
 	// deductions of Accountability together may not exceed it or, when
 	// none is recorded, what the resolution carried out pays the customer
 	// (domain rules §5 step 7: a share of performance pay "by the size of
-	// the loss").
+	// the loss"). The bound is per carry-out: a case reopened and carried
+	// out again records the loss of that carry-out and its deductions,
+	// which are not added to those of the earlier one.
 	Loss customer.Money `json:"loss,omitzero"`
 }
 
