@@ -43,7 +43,10 @@
 // scores, and the total values that the grades rank) give the [Model].
 // Both merge across shards exactly, so a distributed fit equals the fit
 // on the whole; [Stats] travel between machines in their binary encoding
-// ([Stats.MarshalBinary]). [Fit] does both passes over a slice.
+// ([Stats.MarshalBinary]). [Fit] does both passes over a slice. The
+// statistics hold a population observed at one as-of day ([Stats.AsOf]):
+// a customer or a shard of another day is refused with a
+// [value.AsOfMismatchError] naming both days.
 //
 // # Lifecycle and shop types
 //

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/value"
 )
 
@@ -41,8 +42,11 @@ func (s *Stats) MarshalBinary() ([]byte, error) {
 // by MarshalBinary. s must come from [NewStats] with options whose value
 // and RFM models are those of the encoded statistics; the quadrant rule
 // may differ, since the first pass does not read it. Data of other
-// models, of version 1, or that is not such an encoding, is an error
-// wrapping [value.ErrInvalidInput] and leaves s unchanged.
+// models, of version 1, that is not such an encoding, or whose
+// statistics hold customers of two as-of days, is an error wrapping
+// [value.ErrInvalidInput] and leaves s unchanged. The as-of day travels
+// in the encodings of the value and RFM statistics; those of their
+// versions without it decode with an unknown day ([Stats.AsOf]).
 func (s *Stats) UnmarshalBinary(data []byte) error {
 	bad := func(why string) error {
 		return fmt.Errorf("segment: decode statistics: %s: %w", why, value.ErrInvalidInput)
@@ -75,6 +79,20 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	}
 	if len(data) > 0 {
 		return bad(fmt.Sprintf("%d bytes after the end", len(data)))
+	}
+	// The statistics hold the customers of one as-of day (see Stats).
+	var days []customer.Date
+	for i := range kinds {
+		for _, f := range []func() (customer.Date, bool){t.value[i].AsOf, t.rfm[i].AsOf} {
+			if d, ok := f(); ok {
+				days = append(days, d)
+			}
+		}
+	}
+	for _, d := range days {
+		if d != days[0] {
+			return bad(fmt.Sprintf("customers of two as-of days, %v and %v", days[0], d))
+		}
 	}
 	s.value, s.rfm = t.value, t.rfm
 	return nil

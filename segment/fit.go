@@ -31,6 +31,15 @@ func kindIndex(k customer.Kind) int {
 // compared, so the two kinds may be in different currencies; an
 // aggregate of money over both, such as [Migrate], checks that they are
 // not.
+//
+// One as-of day: a segmentation is of a population observed at one day
+// ([value.Indicators.AsOf], the day of the summaries' AsOf), since
+// recency, tenure and the lifecycle all count up to it. Stats refuse a
+// customer (Add) or a shard (Merge) observed at another day than the
+// customers before, of either kind, with an error wrapping a
+// *[value.AsOfMismatchError] that names both days; so does the second
+// pass ([ThresholdStats.Add]) for a customer of another day than the
+// first pass's. Observations without a day are taken at any day.
 type Stats struct {
 	opts  Options
 	rules rules
@@ -102,9 +111,10 @@ func (s *Stats) Compact() {
 }
 
 // Add adds one customer; an invalid one (of no valid kind, in another
-// currency than the customers of its kind before, or with a known
-// indicator that is not a finite number, which scoring would refuse) is
-// rejected and changes nothing. So is one observed with another
+// currency than the customers of its kind before, observed at another
+// as-of day than the customers before, or with a known indicator that is
+// not a finite number, which scoring would refuse) is rejected and
+// changes nothing. So is one observed with another
 // occasion window than the options' (an error wrapping
 // [ErrInvalidOptions]; see [ObserveWith]), which classification would
 // refuse.
@@ -113,6 +123,9 @@ func (s *Stats) Add(o *Observation) error {
 		return fmt.Errorf("segment: customer %q: kind %v: %w", o.ID, o.Kind, value.ErrInvalidInput)
 	}
 	if err := s.rules.check(o); err != nil {
+		return err
+	}
+	if err := checkAsOf(s.AsOf, o); err != nil {
 		return err
 	}
 	// The value statistics check only the indicators their model reads,
@@ -132,8 +145,8 @@ func (s *Stats) Add(o *Observation) error {
 
 // Merge adds the statistics of another shard (fitted with the same
 // options); o is not changed. Statistics that do not merge (other models
-// or options, or a kind in another currency) are an error and leave s
-// unchanged. Other lifecycle or shop-type options are an error wrapping
+// or options, a kind in another currency, or customers observed at
+// another as-of day) are an error and leave s unchanged. Other lifecycle or shop-type options are an error wrapping
 // [ErrInvalidOptions]: the occasion window decides which observations a
 // shard takes, and the merged statistics classify by their options, which
 // would otherwise be those of whichever shard the others were merged
@@ -141,6 +154,11 @@ func (s *Stats) Add(o *Observation) error {
 func (s *Stats) Merge(o *Stats) error {
 	if s.rules != o.rules {
 		return fmt.Errorf("segment: cannot merge the statistics of other lifecycle or shop-type options: %w", ErrInvalidOptions)
+	}
+	a, aok := s.AsOf()
+	b, bok := o.AsOf()
+	if aok && bok && a != b {
+		return &value.InputError{Reason: "merge the segment statistics", Err: &value.AsOfMismatchError{A: a, B: b}}
 	}
 	for i := range kinds {
 		if err := s.value[i].CheckMerge(o.value[i]); err != nil {
@@ -161,19 +179,53 @@ func (s *Stats) Merge(o *Stats) error {
 	return nil
 }
 
+// AsOf returns the as-of day of the customers added, of either kind
+// ([value.Indicators.AsOf]), and whether it is known: unknown while no
+// customer added knew its day.
+func (s *Stats) AsOf() (customer.Date, bool) {
+	for i := range kinds {
+		if d, ok := s.value[i].AsOf(); ok {
+			return d, true
+		}
+		if d, ok := s.rfm[i].AsOf(); ok {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// checkAsOf returns an error wrapping a *value.AsOfMismatchError when o
+// and the statistics whose day asOf returns know their days and they
+// differ, or nil.
+func checkAsOf(asOf func() (customer.Date, bool), o *Observation) error {
+	a, aok := asOf()
+	b, bok := o.AsOf()
+	if aok && bok && a != b {
+		return &value.InputError{Customer: o.ID, Reason: "as-of day", Err: &value.AsOfMismatchError{A: a, B: b}}
+	}
+	return nil
+}
+
 // Scoring is the fitted first pass: value and RFM scorers per kind.
 // It is immutable and safe for concurrent use.
 type Scoring struct {
-	opts   Options
-	rules  rules
-	value  [2]*value.Scorer // nil for a kind without customers
-	rfm    [2]*value.RFMScorer
-	counts [2]int64
+	opts    Options
+	rules   rules
+	value   [2]*value.Scorer // nil for a kind without customers
+	rfm     [2]*value.RFMScorer
+	counts  [2]int64
+	asOf    customer.Date
+	hasAsOf bool
 }
+
+// AsOf returns the as-of day of the customers of the first pass
+// ([Stats.AsOf]) and whether it is known.
+func (sc *Scoring) AsOf() (customer.Date, bool) { return sc.asOf, sc.hasAsOf }
 
 // Scoring fits the first pass, or returns [ErrEmpty] without customers.
 func (s *Stats) Scoring() (*Scoring, error) {
 	sc := &Scoring{opts: s.opts, rules: s.rules}
+	sc.asOf, sc.hasAsOf = s.AsOf()
 	total := int64(0)
 	for i := range kinds {
 		n := s.value[i].N()
@@ -220,8 +272,13 @@ type ThresholdStats struct {
 // NewThresholdStats returns empty second-pass statistics.
 func (sc *Scoring) NewThresholdStats() *ThresholdStats { return &ThresholdStats{sc: sc} }
 
-// Add scores o and adds its values.
+// Add scores o and adds its values. A customer observed at another
+// as-of day than those of the first pass ([Scoring.AsOf]) is an error
+// wrapping a *[value.AsOfMismatchError], and changes nothing.
 func (t *ThresholdStats) Add(o *Observation) error {
+	if err := checkAsOf(t.sc.AsOf, o); err != nil {
+		return err
+	}
 	var s value.Score
 	if err := t.sc.score(&s, o); err != nil {
 		return err

@@ -148,15 +148,16 @@ func (m *Model) GradeThresholds(k customer.Kind) GradeThresholds { return m.grad
 // when the customer is of the potential-value quadrant ([Model.Quadrant])
 // and the options keep potential-value customers B, C otherwise. An
 // invalid kind, a kind without customers in the fit, options that grade
-// nobody (Options.Grades nil), or a total value that is not a number
-// give the zero Grade.
+// nobody (Options.Grades nil), or a total value that is not a finite
+// number (no score: NaN or infinite current or potential value) give the
+// zero Grade.
 func (m *Model) Grade(k customer.Kind, v value.Score) Grade {
 	if !k.Valid() {
 		return 0
 	}
 	g := &m.grades[kindIndex(k)]
 	t := v.Current + v.Potential
-	if g.N == 0 || math.IsNaN(t) {
+	if g.N == 0 || math.IsNaN(t) || math.IsInf(t, 0) {
 		return 0
 	}
 	switch {

@@ -441,3 +441,21 @@ func TestPlaybookGrades(t *testing.T) {
 		}
 	}
 }
+
+// A value that is no score — NaN or infinite current or potential
+// value — gets no grade, as the doc of Model.Grade says, rather than the
+// best or the worst; Classify never produces one.
+func TestGradeOfNoScore(t *testing.T) {
+	m := gradeModel(t, segment.GradeOptions{}, [][2]int{{10, 0}, {9, 0}, {8, 0}, {1, 0}, {0, 0}})
+	for _, v := range []value.Score{
+		{Current: math.NaN()},
+		{Current: math.Inf(1)},
+		{Potential: math.Inf(1)},
+		{Current: math.Inf(-1)},
+		{Current: math.Inf(1), Potential: math.Inf(-1)},
+	} {
+		assert.Zero(t, m.Grade(customer.Consumer, v), "current %v, potential %v", v.Current, v.Potential)
+	}
+	assert.Equal(t, segment.GradeA, m.Grade(customer.Consumer, value.Score{Current: 10.0 / 64}))
+	assert.Equal(t, segment.GradeC, m.Grade(customer.Consumer, value.Score{}))
+}

@@ -37,7 +37,9 @@
 // ([Stats.Compact]), so that merging them is a linear merge.
 // Both statistics have a binary encoding ([Stats.MarshalBinary],
 // [Stats.UnmarshalBinary]), so that shards gathered on other machines can
-// be shipped and merged.
+// be shipped and merged. They hold the customers of one currency and of
+// one as-of day ([Indicators.AsOf]): a customer or a shard of another
+// day is refused with an [AsOfMismatchError] naming both days.
 //
 // Degenerate populations are defined, never NaN: an indicator on which
 // every customer is equal (and so any population of one) scores 0.5; an

@@ -18,24 +18,41 @@ import (
 // number of distinct values, the values in increasing order, and their
 // counts. The decoders check everything they read.
 //
-// The value statistics are at version 1. The RFM statistics are at
-// version 3, which added the currency of the buyers; version 2 added the
-// sample of spend per purchase ([RFMScore].AOV). A version-2 encoding
-// still decodes, into statistics of an unknown currency, which merge
-// with those of any currency. A version-1 encoding lacks the spend per
-// purchase, cannot give that score, and is refused with an error that
-// says so: gather such statistics again from the customers.
+// The value statistics are at version 2, which added the as-of day of
+// the customers ([Stats.AsOf]) at the end: a flag byte, 1 when the day
+// is known, and then the day ([customer.Date]) as a signed varint. A
+// version-1 encoding still decodes, into statistics of an unknown day,
+// which merge with those of any day.
+//
+// The RFM statistics are at version 4, which added the as-of day at the
+// end as for the value statistics; version 3 added the currency of the
+// buyers; version 2 added the sample of spend per purchase
+// ([RFMScore].AOV). Encodings of versions 2 and 3 still decode, into
+// statistics of an unknown day (and, for version 2, of an unknown
+// currency), which merge with those of any day and currency. A version-1
+// encoding lacks the spend per purchase, cannot give that score, and is
+// refused with an error that says so: gather such statistics again from
+// the customers.
 const (
 	statsTag      = "tvs"
 	rfmStatsTag   = "trf"
-	encVersion    = 1
-	rfmEncVersion = 3
+	encVersion    = 2
+	rfmEncVersion = 4
 )
 
-// MarshalBinary encodes the statistics gathered so far: the model's
-// leaves, the number of customers, the currency and the exact samples of
-// the indicators. The pending values of the samples are compacted first;
-// the statistics stay the same.
+// appendAsOf appends the as-of day a: a flag byte, then the day when it
+// is known.
+func appendAsOf(b []byte, a asOfDay) []byte {
+	if !a.known {
+		return append(b, 0)
+	}
+	return binary.AppendVarint(append(b, 1), int64(a.day))
+}
+
+// MarshalBinary encodes the statistics gathered so far (version 2): the
+// model's leaves, the number of customers, the currency, the exact
+// samples of the indicators and the as-of day. The pending values of the
+// samples are compacted first; the statistics stay the same.
 func (s *Stats) MarshalBinary() ([]byte, error) {
 	b := append([]byte(statsTag), encVersion, byte(s.kind))
 	b = binary.AppendUvarint(b, uint64(len(s.leaves)))
@@ -48,7 +65,7 @@ func (s *Stats) MarshalBinary() ([]byte, error) {
 		s.samples[i].compact()
 		b = appendSample(b, s.samples[i])
 	}
-	return b, nil
+	return appendAsOf(b, s.asOf), nil
 }
 
 // UnmarshalBinary replaces the statistics of s by those encoded in data
@@ -57,10 +74,15 @@ func (s *Stats) MarshalBinary() ([]byte, error) {
 // all), since the model itself is not decoded; then s equals the
 // statistics that were encoded, and merges with others of that model.
 // Data of another model, or that is not such an encoding, is an error
-// and leaves s unchanged.
+// and leaves s unchanged. An encoding of version 1 decodes with an
+// unknown as-of day.
 func (s *Stats) UnmarshalBinary(data []byte) error {
+	version := byte(encVersion)
+	if len(data) > len(statsTag) && string(data[:len(statsTag)]) == statsTag && data[len(statsTag)] == 1 {
+		version = 1
+	}
 	d := decoder{b: data}
-	d.header(statsTag, encVersion)
+	d.header(statsTag, version)
 	if k := customer.Kind(d.byte()); d.err == nil && k != s.kind {
 		return &decodeError{"statistics", fmt.Errorf("kind %v, want %v", k, s.kind)}
 	}
@@ -81,20 +103,24 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	for k := range samples {
 		samples[k] = d.sample(n)
 	}
+	var day asOfDay
+	if version >= 2 {
+		day = d.asOf()
+	}
 	if err := d.end(); err != nil {
 		return &decodeError{"statistics", err}
 	}
 	for k, i := range s.used {
 		*s.samples[i] = samples[k]
 	}
-	s.n, s.currency = n, cur
+	s.n, s.currency, s.asOf = n, cur, day
 	return nil
 }
 
-// MarshalBinary encodes the RFM statistics gathered so far (version 3):
-// kind, bins, the segment grid, the currency, the number of customers
-// and the exact samples of recency, frequency, monetary value and spend
-// per purchase.
+// MarshalBinary encodes the RFM statistics gathered so far (version 4):
+// kind, bins, the segment grid, the currency, the number of customers,
+// the exact samples of recency, frequency, monetary value and spend per
+// purchase, and the as-of day.
 // The pending values are compacted first; the statistics stay the same.
 func (s *RFMStats) MarshalBinary() ([]byte, error) {
 	b := append([]byte(rfmStatsTag), rfmEncVersion, byte(s.kind))
@@ -110,7 +136,7 @@ func (s *RFMStats) MarshalBinary() ([]byte, error) {
 		x.compact()
 		b = appendSample(b, x)
 	}
-	return b, nil
+	return appendAsOf(b, s.asOf), nil
 }
 
 // UnmarshalBinary replaces the statistics of s by those encoded in data
@@ -118,7 +144,8 @@ func (s *RFMStats) MarshalBinary() ([]byte, error) {
 // options as the encoded statistics. Data of other options, or that is
 // not such an encoding, is an error and leaves s unchanged; so is an
 // encoding of version 1, which holds no spend per purchase. An encoding
-// of version 2 decodes with an unknown currency. Recency, frequency and
+// of version 2 decodes with an unknown currency and as-of day, one of
+// version 3 with an unknown as-of day. Recency, frequency and
 // monetary value must each hold one value per customer counted, the
 // spend per purchase at most one.
 func (s *RFMStats) UnmarshalBinary(data []byte) error {
@@ -127,8 +154,8 @@ func (s *RFMStats) UnmarshalBinary(data []byte) error {
 		switch data[len(rfmStatsTag)] {
 		case 1:
 			return &decodeError{"RFM statistics", errors.New("version 1 holds no spend per purchase, which version 2 added: gather the statistics again")}
-		case 2:
-			version = 2
+		case 2, 3:
+			version = data[len(rfmStatsTag)]
 		}
 	}
 	d := decoder{b: data}
@@ -159,10 +186,14 @@ func (s *RFMStats) UnmarshalBinary(data []byte) error {
 			d.fail("sample %d holds %d values, want one per customer (%d)", i+1, x[i].n(), n)
 		}
 	}
+	var day asOfDay
+	if version >= 4 {
+		day = d.asOf()
+	}
 	if err := d.end(); err != nil {
 		return &decodeError{"RFM statistics", err}
 	}
-	s.r, s.f, s.m, s.a, s.n, s.currency = x[0], x[1], x[2], x[3], n, cur
+	s.r, s.f, s.m, s.a, s.n, s.currency, s.asOf = x[0], x[1], x[2], x[3], n, cur, day
 	return nil
 }
 
@@ -295,6 +326,31 @@ func (d *decoder) float() float64 {
 }
 
 func (d *decoder) bool() bool { return d.byte() != 0 }
+
+// asOf reads an as-of day written by appendAsOf: a flag byte of 0 or 1,
+// then, for 1, a day within the range of customer.Date.
+func (d *decoder) asOf() asOfDay {
+	switch f := d.byte(); {
+	case d.err != nil:
+		return asOfDay{}
+	case f == 0:
+		return asOfDay{}
+	case f != 1:
+		d.fail("as-of flag %d", f)
+		return asOfDay{}
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errTruncated
+		return asOfDay{}
+	}
+	d.b = d.b[n:]
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		d.fail("as-of day %d out of range", v)
+		return asOfDay{}
+	}
+	return asOfDay{customer.Date(v), true}
+}
 
 func (d *decoder) string() string {
 	n := d.count(1)

@@ -198,7 +198,7 @@ func TestRFMStatsVersion1IsRefused(t *testing.T) {
 	x := rfmxa("a", 3, 2, 300, 150)
 	require.NoError(t, st.Add(&x))
 	enc := encode(t, st)
-	require.Equal(t, "trf\x03", string(enc[:4]))
+	require.Equal(t, "trf\x04", string(enc[:4]))
 
 	dst, err := value.NewRFMStats(customer.Consumer, nil)
 	require.NoError(t, err)
@@ -209,8 +209,9 @@ func TestRFMStatsVersion1IsRefused(t *testing.T) {
 	empty, err := value.NewRFMStats(customer.Consumer, nil)
 	require.NoError(t, err)
 	before := encode(t, empty)
-	// A version-1 encoding: the same bytes without the last sample.
-	v1 := append([]byte(nil), enc[:len(enc)-(1+8+1)]...)
+	// A version-1 encoding: the same bytes without the as-of day (one
+	// byte, unknown) and the last sample.
+	v1 := append([]byte(nil), enc[:len(enc)-1-(1+8+1)]...)
 	v1[3] = 1
 	err = empty.UnmarshalBinary(v1)
 	require.ErrorIs(t, err, value.ErrInvalidInput)

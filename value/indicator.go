@@ -149,14 +149,70 @@ func (i Indicator) Money() bool {
 
 // Indicators are the raw indicator values of one customer, extracted once
 // by [Extract] so that fitting and scoring never touch decimals again.
-// Values[i] is meaningful only when Known(i).
+// Values[i] is meaningful only when Known(i). They also carry the day
+// they were observed at ([Indicators.AsOf]), so that statistics hold
+// customers of one day only (see [Stats]).
 type Indicators struct {
 	ID       customer.ID
 	Kind     customer.Kind
 	Currency customer.Currency // of the summary; empty without orders
 	Values   [NumIndicators]float64
 	known    uint32
+	asOf     customer.Date
+	hasAsOf  bool
 }
+
+// SetAsOf sets the day the indicators were observed at, the day of the
+// summary's AsOf ([customer.DateOf]); [Extract] sets it.
+func (x *Indicators) SetAsOf(d customer.Date) { x.asOf, x.hasAsOf = d, true }
+
+// AsOf returns the day the indicators were observed at and whether it
+// is known: [Extract] sets it, indicators set by hand have none until
+// [Indicators.SetAsOf].
+func (x *Indicators) AsOf() (customer.Date, bool) { return x.asOf, x.hasAsOf }
+
+// AsOfMismatchError is the error of statistics that hold the customers of
+// one as-of day ([Indicators.AsOf]) asked to take a customer or a shard
+// observed at another day: recency, tenure and every indicator counted
+// up to the as-of day would mix two populations, and the statistics fit
+// neither. A is the day of the statistics, B the other one.
+type AsOfMismatchError struct {
+	A, B customer.Date
+}
+
+// Error returns "value: as-of days differ: A and B".
+func (e *AsOfMismatchError) Error() string {
+	return fmt.Sprintf("value: as-of days differ: %v and %v", e.A, e.B)
+}
+
+// asOfDay is the as-of day of statistics: the day of the customers they
+// hold, unknown while they hold none that knows its day.
+type asOfDay struct {
+	day   customer.Date
+	known bool
+}
+
+// get returns the day and whether it is known.
+func (a asOfDay) get() (customer.Date, bool) { return a.day, a.known }
+
+// check returns an *AsOfMismatchError when both a and b are known and
+// differ, or nil.
+func (a asOfDay) check(b asOfDay) error {
+	if a.known && b.known && a.day != b.day {
+		return &AsOfMismatchError{A: a.day, B: b.day}
+	}
+	return nil
+}
+
+// take makes a the day of b when a is unknown.
+func (a *asOfDay) take(b asOfDay) {
+	if !a.known {
+		*a = b
+	}
+}
+
+// asOfOf returns the as-of day of indicators x.
+func asOfOf(x *Indicators) asOfDay { return asOfDay{x.asOf, x.hasAsOf} }
 
 // Set sets indicator i to v and marks it known.
 func (x *Indicators) Set(i Indicator, v float64) {
@@ -202,7 +258,8 @@ func (x *Indicators) Get(i Indicator) (float64, bool) {
 // customer, or of another kind than the summary's (an [*InputError]
 // naming both kinds), is an error; so are a nil summary, trade amounts in
 // another currency than the summary's and an amount too large for
-// float64. On error dst is left as it was.
+// float64. On error dst is left as it was. dst records the day of
+// s.AsOf ([Indicators.AsOf]).
 func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	if s == nil {
 		return fmt.Errorf("value: extract without a summary: %w", ErrInvalidInput)
@@ -216,7 +273,7 @@ func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 }
 
 func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
-	*dst = Indicators{ID: s.CustomerID, Kind: s.Kind, Currency: s.Currency}
+	*dst = Indicators{ID: s.CustomerID, Kind: s.Kind, Currency: s.Currency, asOf: customer.DateOf(s.AsOf), hasAsOf: true}
 	if c != nil && c.ID != s.CustomerID {
 		return fmt.Errorf("value: customer %q: record of customer %q: %w", s.CustomerID, c.ID, customer.ErrWrongCustomer)
 	}

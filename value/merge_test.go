@@ -135,9 +135,10 @@ func TestRFMDecodeRejectsColumnsOfOtherSizes(t *testing.T) {
 	a := rfmxa("a", 3, 2, 300, 150)
 	require.NoError(t, st.Add(&a))
 	enc := encode(t, st)
-	// The tail is n = 1 and four samples of one value each (1 + 8 + 1
-	// bytes); claim two customers and count the first value twice.
-	tail := len(enc) - 1 - 4*10
+	// The tail is n = 1, four samples of one value each (1 + 8 + 1
+	// bytes) and the unknown as-of day (one byte); claim two customers
+	// and count the first value twice.
+	tail := len(enc) - 1 - 4*10 - 1
 	require.Equal(t, byte(1), enc[tail])
 	bad := append([]byte(nil), enc...)
 	bad[tail] = 2
@@ -166,10 +167,12 @@ func TestRFMStatsVersion2DecodesWithoutCurrency(t *testing.T) {
 	require.NoError(t, st.Add(&a))
 	enc := encode(t, st)
 	// Version 3 added the currency after the grid (4 + 1 + 1 + 36 bytes):
-	// here the empty string, one byte.
+	// here the empty string, one byte; version 4 the as-of day at the
+	// end: here unknown, one byte.
 	const at = 4 + 1 + 1 + 36
 	require.Equal(t, byte(0), enc[at])
-	v2 := append(append([]byte(nil), enc[:at]...), enc[at+1:]...)
+	require.Equal(t, byte(0), enc[len(enc)-1])
+	v2 := append(append([]byte(nil), enc[:at]...), enc[at+1:len(enc)-1]...)
 	v2[3] = 2
 	dec, err := value.NewRFMStats(customer.Consumer, nil)
 	require.NoError(t, err)
@@ -200,6 +203,7 @@ func FuzzRFMStatsUnmarshalBinary(f *testing.F) {
 	f.Add(encode(f, st))
 	f.Add([]byte("trf\x02"))
 	f.Add([]byte("trf\x03"))
+	f.Add([]byte("trf\x04"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := value.NewRFMStats(customer.Consumer, nil)
 		require.NoError(t, err)

@@ -140,7 +140,10 @@ type RFMScore struct {
 //
 // M and the spend per purchase are money: like [Stats], RFMStats take
 // the buyers of one currency, and refuse a buyer (Add) or a shard
-// (Merge) in another currency than the buyers before.
+// (Merge) in another currency than the buyers before. Like [Stats], they
+// hold the customers of one as-of day, buyers or not (recency counts up
+// to it), and refuse a customer or a shard of another day with an
+// *[AsOfMismatchError].
 type RFMStats struct {
 	kind       customer.Kind
 	bins       int
@@ -148,7 +151,12 @@ type RFMStats struct {
 	r, f, m, a sample
 	n          int64
 	currency   customer.Currency // of the buyers counted; empty while unknown
+	asOf       asOfDay           // of the customers added, buyers or not
 }
+
+// AsOf returns the as-of day of the customers added, buyers or not
+// ([Indicators.AsOf]), and whether it is known.
+func (s *RFMStats) AsOf() (customer.Date, bool) { return s.asOf.get() }
 
 // NewRFMStats returns empty RFM statistics for customers of kind k, or a
 // *[ModelError] when opts are invalid.
@@ -208,15 +216,21 @@ func (s *RFMStats) Compact() {
 // Add adds a customer. Customers without a purchase are not part of the
 // quantiles (they score 1 in every column). A buyer whose spend per
 // purchase is unknown (no orders; [Extract] never gives one) is left out
-// of that column's quantiles only. A customer of another kind, a buyer
-// in another currency than the buyers before, or one with a non-finite
+// of that column's quantiles only. A customer of another kind or
+// observed at another as-of day than the customers before, a buyer in
+// another currency than the buyers before, or one with a non-finite
 // value, is rejected with an *[InputError] and changes nothing.
 func (s *RFMStats) Add(x *Indicators) error {
 	if x.Kind != s.kind {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the RFM statistics are for %v customers", x.Kind, s.kind)}
 	}
+	day := asOfOf(x)
+	if err := s.asOf.check(day); err != nil {
+		return &InputError{Customer: x.ID, Reason: "as-of day", Err: err}
+	}
 	r, ok := x.Get(Recency)
 	if !ok {
+		s.asOf.take(day)
 		return nil
 	}
 	if x.Currency != "" && s.currency != "" && x.Currency != s.currency {
@@ -235,6 +249,7 @@ func (s *RFMStats) Add(x *Indicators) error {
 	if s.currency == "" {
 		s.currency = x.Currency
 	}
+	s.asOf.take(day)
 	s.r.add(-r)
 	s.f.add(f)
 	s.m.add(m)
@@ -246,8 +261,8 @@ func (s *RFMStats) Add(x *Indicators) error {
 }
 
 // Merge adds the statistics of o (another shard) to s; o is not changed.
-// Statistics of other options, or of shards in different currencies, do
-// not merge and leave s unchanged.
+// Statistics of other options, or of shards in different currencies or
+// of different as-of days, do not merge and leave s unchanged.
 func (s *RFMStats) Merge(o *RFMStats) error {
 	if err := s.CheckMerge(o); err != nil {
 		return err
@@ -255,6 +270,7 @@ func (s *RFMStats) Merge(o *RFMStats) error {
 	if s.currency == "" {
 		s.currency = o.currency
 	}
+	s.asOf.take(o.asOf)
 	s.r.merge(&o.r)
 	s.f.merge(&o.f)
 	s.m.merge(&o.m)
@@ -272,6 +288,9 @@ func (s *RFMStats) CheckMerge(o *RFMStats) error {
 	if s.currency != "" && o.currency != "" && s.currency != o.currency {
 		return &InputError{Reason: fmt.Sprintf("merge the RFM statistics of %v customers", s.kind),
 			Err: &customer.CurrencyMismatchError{A: s.currency, B: o.currency}}
+	}
+	if err := s.asOf.check(o.asOf); err != nil {
+		return &InputError{Reason: fmt.Sprintf("merge the RFM statistics of %v customers", s.kind), Err: err}
 	}
 	return nil
 }

@@ -19,6 +19,14 @@ import (
 // (8 per customer until compacted). Counts, days and shares have few
 // distinct values; money has about one per customer.
 //
+// Statistics hold the customers of one as-of day: every indicator
+// counted up to the day of the analysis (recency, tenure, the spend of
+// the last twelve months) means something else at another day, so a
+// customer observed at another day than the customers before (Add), or
+// a shard of another day (Merge), is refused with an
+// *[AsOfMismatchError] naming both days. Indicators without a day
+// ([Indicators.AsOf]) are taken by statistics of any day.
+//
 // A Stats is not safe for concurrent use; use one per goroutine or shard
 // and merge them.
 type Stats struct {
@@ -28,6 +36,7 @@ type Stats struct {
 	samples  [NumIndicators]*sample
 	n        int64
 	currency customer.Currency
+	asOf     asOfDay
 }
 
 // NewStats returns empty statistics for model m, or an error when m is
@@ -61,6 +70,10 @@ func (s *Stats) Grow(n int) {
 // N returns the number of customers added.
 func (s *Stats) N() int64 { return s.n }
 
+// AsOf returns the as-of day of the customers added ([Indicators.AsOf])
+// and whether it is known: unknown while no customer added knew its day.
+func (s *Stats) AsOf() (customer.Date, bool) { return s.asOf.get() }
+
 // Compact sorts the values added so far into distinct values with their
 // counts, the work that Merge and Scorer otherwise do first. Compacting
 // each shard before merging does that work where the shard was built,
@@ -74,15 +87,18 @@ func (s *Stats) Compact() {
 }
 
 // Add adds one customer's indicators. A customer of another kind than the
-// model's, in another currency than the customers before, or with a
-// non-finite indicator is rejected with an *[InputError] and changes
-// nothing.
+// model's, in another currency or observed at another as-of day than the
+// customers before, or with a non-finite indicator is rejected with an
+// *[InputError] and changes nothing.
 func (s *Stats) Add(x *Indicators) error {
 	if x.Kind != s.kind {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the model is for %v customers", x.Kind, s.kind)}
 	}
 	if x.Currency != "" && s.currency != "" && x.Currency != s.currency {
 		return &InputError{Customer: x.ID, Reason: "currency", Err: &customer.CurrencyMismatchError{A: s.currency, B: x.Currency}}
+	}
+	if err := s.asOf.check(asOfOf(x)); err != nil {
+		return &InputError{Customer: x.ID, Reason: "as-of day", Err: err}
 	}
 	for _, i := range s.used {
 		if v, ok := x.Get(i); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
@@ -92,6 +108,7 @@ func (s *Stats) Add(x *Indicators) error {
 	if s.currency == "" {
 		s.currency = x.Currency
 	}
+	s.asOf.take(asOfOf(x))
 	for _, i := range s.used {
 		if v, ok := x.Get(i); ok {
 			s.samples[i].add(v)
@@ -103,7 +120,8 @@ func (s *Stats) Add(x *Indicators) error {
 
 // Merge adds the statistics of o (another shard of the same model) to s;
 // o is not changed. Statistics of different models, or of shards in
-// different currencies, do not merge and leave s unchanged.
+// different currencies or of different as-of days, do not merge and
+// leave s unchanged.
 func (s *Stats) Merge(o *Stats) error {
 	if err := s.CheckMerge(o); err != nil {
 		return err
@@ -111,6 +129,7 @@ func (s *Stats) Merge(o *Stats) error {
 	if s.currency == "" {
 		s.currency = o.currency
 	}
+	s.asOf.take(o.asOf)
 	for _, i := range s.used {
 		s.samples[i].merge(o.samples[i])
 	}
@@ -128,6 +147,9 @@ func (s *Stats) CheckMerge(o *Stats) error {
 	if s.currency != "" && o.currency != "" && s.currency != o.currency {
 		return &InputError{Reason: fmt.Sprintf("merge the statistics of %v customers", s.kind),
 			Err: &customer.CurrencyMismatchError{A: s.currency, B: o.currency}}
+	}
+	if err := s.asOf.check(o.asOf); err != nil {
+		return &InputError{Reason: fmt.Sprintf("merge the statistics of %v customers", s.kind), Err: err}
 	}
 	return nil
 }

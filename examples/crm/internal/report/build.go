@@ -283,7 +283,8 @@ type AtRisk struct {
 	Band         string
 	// Reasons are the risk model's reasons, in words.
 	Reasons []string
-	// Actions are the playbook's actions for the customer's segments.
+	// Actions are the playbook's actions for the customer's segments:
+	// quadrant, grade (when graded), shop type and lifecycle stage.
 	Actions []Action
 }
 
@@ -532,7 +533,7 @@ func (rep *Report) atRiskOf(in *Input, o *Options, k *KindReport, risks []float6
 		for _, r := range res.Reasons {
 			row.Reasons = append(row.Reasons, r.Text)
 		}
-		sr := segment.Result{ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Stage: c.Stage, ShopType: c.ShopType, Consent: all}
+		sr := segment.Result{ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Grade: c.Grade, Stage: c.Stage, ShopType: c.ShopType, Consent: all}
 		for _, a := range book.Actions(&sr) {
 			row.Actions = append(row.Actions, Action{Description: a.Description, Needs: needs(a.Needs)})
 		}

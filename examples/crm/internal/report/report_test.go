@@ -28,8 +28,8 @@ var testAsOf = customer.DateFromYMD(2025, time.December, 31)
 
 // shop generates n customers over [start, end) and builds the report
 // input as crm report does: summaries as of testAsOf and as of the
-// calibration end, classified by package segment without customer
-// records (a sales export has none).
+// calibration end, classified by package segment, grades included,
+// without customer records (a sales export has none).
 func shop(t testing.TB, n int, seed uint64, start, end time.Time) *Input {
 	t.Helper()
 	in, err := buildShop(n, seed, start, end)
@@ -88,7 +88,7 @@ func classify(in *Input) error {
 	for i, s := range list(in.Summaries) {
 		pop[i] = segment.Input{Summary: s}
 	}
-	m, obs, err := segment.FitInputs(pop, nil)
+	m, obs, err := segment.FitInputs(pop, &segment.Options{Grades: &segment.GradeOptions{}})
 	if err != nil {
 		return err
 	}
@@ -328,6 +328,20 @@ func TestAtRiskTable(t *testing.T) {
 			assert.True(t, s.Net().Equal(r.Net))
 			assert.NotEmpty(t, r.Reasons)
 			assert.NotEmpty(t, r.Actions)
+			// The actions are the playbook's for the customer's
+			// segments, its grade included, every consent assumed.
+			require.True(t, c.Grade.Valid(), "%s is graded", r.ID)
+			want := segment.Result{ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Grade: c.Grade, Stage: c.Stage, ShopType: c.ShopType,
+				Consent: customer.Consent{Marketing: true, Profiling: true}}
+			var wantActions []string
+			for _, a := range segment.DefaultPlaybook().Actions(&want) {
+				wantActions = append(wantActions, a.Description)
+			}
+			var got []string
+			for _, a := range r.Actions {
+				got = append(got, a.Description)
+			}
+			assert.Equal(t, wantActions, got, "actions of %s (%v, %v)", r.ID, c.Quadrant, c.Grade)
 			if j > 0 {
 				assert.LessOrEqual(t, r.Net.Cmp(k.AtRisk[j-1].Net), 0, "largest net revenue first")
 			}
