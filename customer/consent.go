@@ -242,6 +242,20 @@ func checkConsent(p *problems, c *Customer, now time.Time) {
 	}
 }
 
+// checkAfterLast reports t, the time of a change to be appended to h at
+// index len(h), when it is before the last change of h (CodeOrder). A
+// zero t is left to checkTime.
+func checkAfterLast(p *problems, h []ConsentChange, t time.Time) {
+	i := len(h)
+	if i == 0 || t.IsZero() {
+		return
+	}
+	if prev := h[i-1].Time; t.Before(prev) {
+		p.add(consentField(i, "time"), CodeOrder, fmt.Sprintf("%s is before the last change, at %s",
+			t.Format(time.RFC3339Nano), prev.Format(time.RFC3339Nano)))
+	}
+}
+
 // RecordConsent returns c with change ch appended to its ConsentHistory
 // and the flag of ch.Purpose set to ch.Given, so that flags and history
 // agree by construction. It is the way to change a consent: setting a
@@ -264,12 +278,7 @@ func (c Customer) RecordConsent(ch ConsentChange, now time.Time) (Customer, erro
 	var p problems
 	i := len(c.ConsentHistory)
 	checkChange(&p, i, &ch, now)
-	if i > 0 && !ch.Time.IsZero() {
-		if prev := c.ConsentHistory[i-1].Time; ch.Time.Before(prev) {
-			p.add(consentField(i, "time"), CodeOrder, fmt.Sprintf("%s is before the last change, at %s",
-				ch.Time.Format(time.RFC3339Nano), prev.Format(time.RFC3339Nano)))
-		}
-	}
+	checkAfterLast(&p, c.ConsentHistory, ch.Time)
 	if err := p.err("customer", string(c.ID)); err != nil {
 		return c, err
 	}
@@ -294,10 +303,19 @@ func (c Customer) RecordConsent(ch ConsentChange, now time.Time) (Customer, erro
 // under the ID that Anonymize keeps for the orders. A caller whose IDs
 // are personal data replaces the ID by a pseudonym, as for Anonymize.
 //
-// It returns a [*ValidationError] when a withdrawal at now cannot be
-// recorded (see [Customer.RecordConsent]: now zero, or before the last
-// change); c is never changed.
+// It returns a [*ValidationError] for the record `customer "ID"` when a
+// change at now could not be recorded, whether or not a withdrawal is
+// due (see [Customer.RecordConsent]): now zero or before [MinRecordYear]
+// ("consent_history[n].time", n the length of the history), or before
+// the last change of the history (CodeOrder). So the result is valid at
+// now whenever c is. c is never changed.
 func (c Customer) AnonymizeAt(now time.Time) (Customer, error) {
+	var p problems
+	checkTime(&p, consentField(len(c.ConsentHistory), "time"), now, time.Time{})
+	checkAfterLast(&p, c.ConsentHistory, now)
+	if err := p.err("customer", string(c.ID)); err != nil {
+		return c, err
+	}
 	a := c.Anonymize()
 	a.ConsentHistory = slices.Clone(c.ConsentHistory)
 	for _, pur := range Purposes() {

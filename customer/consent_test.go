@@ -320,3 +320,45 @@ func TestConsentHistoryProperty(t *testing.T) {
 		}
 	})
 }
+
+// AnonymizeAt checks now against the history whether or not a withdrawal
+// is recorded: an erasure dated before the last change, or at a zero
+// instant, is refused also when every consent is withdrawn already, so
+// that what AnonymizeAt returns is valid at now.
+func TestAnonymizeAtChecksNowWithoutWithdrawal(t *testing.T) {
+	c := consenting()
+	last := c.ConsentHistory[len(c.ConsentHistory)-1].Time
+	for _, p := range customer.Purposes() {
+		var err error
+		c, err = c.RecordConsent(customer.ConsentChange{Purpose: p, Time: last.Add(time.Hour), Source: customer.SourceEmail}, cNow)
+		require.NoError(t, err)
+	}
+	require.NoError(t, c.Validate(cNow))
+	before := c.Clone()
+	n := len(c.ConsentHistory)
+
+	a, err := c.AnonymizeAt(cNow)
+	require.NoError(t, err)
+	require.NoError(t, a.Validate(cNow))
+	assert.Len(t, a.ConsentHistory, n, "nothing to withdraw")
+
+	early := last.Add(30 * time.Minute) // before the withdrawals
+	_, err = c.AnonymizeAt(early)
+	ve := validationError(t, err)
+	assert.Equal(t, `customer "C-1"`, ve.Record)
+	assert.True(t, ve.Has(fmt.Sprintf("consent_history[%d].time", n), customer.CodeOrder), "%v", ve)
+
+	_, err = c.AnonymizeAt(time.Time{})
+	ve = validationError(t, err)
+	assert.True(t, ve.Has(fmt.Sprintf("consent_history[%d].time", n), customer.CodeRequired), "%v", ve)
+	assert.True(t, c.Equal(before))
+
+	// A customer without history or consent has nothing to check now
+	// against but the instant itself.
+	bare := customer.Customer{ID: "C-2", Kind: customer.Consumer, Joined: cNow.AddDate(-1, 0, 0)}
+	_, err = bare.AnonymizeAt(time.Time{})
+	assert.True(t, validationError(t, err).Has("consent_history[0].time", customer.CodeRequired), "%v", err)
+	a, err = bare.AnonymizeAt(cNow)
+	require.NoError(t, err)
+	assert.Empty(t, a.ConsentHistory)
+}

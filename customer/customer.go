@@ -49,7 +49,8 @@ type Customer struct {
 	// Household are the people the customer buys for (domain rules §1:
 	// family members buying for each other), each with an ID unique
 	// within the customer that order lines name ([Line].Member), and a
-	// sizing profile of their own; personal data.
+	// sizing profile of their own; personal data. Only a consumer has
+	// one: an intermediary buys to resell ([Customer.Validate]).
 	Household []Member
 }
 

@@ -28,6 +28,8 @@ const (
 //   - role: set for a consumer, or missing (or unknown) for an
 //     intermediary.
 //   - trade: missing for an intermediary, or set for a consumer.
+//   - household: set for an intermediary (CodeMismatch), which buys to
+//     resell, not for family members.
 //   - trade.annual_turnover, trade.market_size: negative, or in an unknown
 //     currency (the zero Money means unknown and is allowed).
 //   - trade.outlets: negative.
@@ -85,6 +87,9 @@ func (c Customer) Validate(now time.Time) error {
 		}
 		if c.Trade == nil {
 			p.add("trade", CodeRequired, "an intermediary needs its trade facts")
+		}
+		if len(c.Household) > 0 {
+			p.add("household", CodeMismatch, fmt.Sprintf("an intermediary buys to resell and has no household, got %d members", len(c.Household)))
 		}
 	default:
 		p.add("kind", CodeUnknown, fmt.Sprintf("unknown customer kind %d", uint8(c.Kind)))

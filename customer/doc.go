@@ -29,6 +29,7 @@
 // rules §1: "the whole family bought one each, dad's was a bit small"):
 // each [Member] has an ID unique within the customer, a [Relation] and a
 // sizing [Profile] of their own, checked by the rules of the customer's.
+// Only a consumer has a household: an intermediary buys to resell.
 // An order [Line] names the member it was bought for in Member (empty:
 // the customer themself). [Order.ValidateFor] checks the members against
 // the customer; [Order.Validate], [Summarize] and the stores see an order

@@ -59,7 +59,11 @@ func (r *Relation) UnmarshalText(b []byte) (err error) {
 //
 // Name, Birthday and Profile.HeightCM are personal data: they are
 // redacted in String, %v and slog output, and [Customer.Anonymize] erases
-// the whole household.
+// the whole household. As for [Customer.LogValue], slog resolves a
+// member only where it is an attribute's value: a []Member logged as one
+// attribute reaches slog.JSONHandler's encoding/json field by field,
+// personal data included (the text handler formats it with fmt, which
+// redacts). Log each member as an attribute of its own, or their IDs.
 type Member struct {
 	// ID is unique within the customer's household: a short label of the
 	// caller's choice ("dad", "M-2"), neither empty nor blank.
@@ -141,16 +145,33 @@ func memberField(i int, name string) string {
 
 // checkHousehold reports, for each member of h, a blank or duplicate ID,
 // a missing or unknown relation, a bad birthday (as the customer's) and a
-// bad profile (as the customer's).
+// bad profile (as the customer's). Duplicate IDs are found by a linear
+// scan up to smallOrder members and by a map beyond, as duplicate line
+// IDs of an order are, so that a large household is checked in linear
+// time.
 func checkHousehold(p *problems, h []Member, now time.Time) {
+	var seen map[string]int
+	if len(h) > smallOrder {
+		seen = make(map[string]int, len(h))
+	}
 	for i := range h {
 		m := &h[i]
 		if checkID(p, memberField(i, "id"), m.ID) {
-			for j := range i {
-				if h[j].ID == m.ID {
-					p.add(memberField(i, "id"), CodeDuplicate, fmt.Sprintf("member ID %q is also household[%d]", m.ID, j))
-					break
+			j, dup := -1, false
+			if seen != nil {
+				if j, dup = seen[m.ID]; !dup {
+					seen[m.ID] = i
 				}
+			} else {
+				for k := range i {
+					if h[k].ID == m.ID {
+						j, dup = k, true
+						break
+					}
+				}
+			}
+			if dup {
+				p.add(memberField(i, "id"), CodeDuplicate, fmt.Sprintf("member ID %q is also household[%d]", m.ID, j))
 			}
 		}
 		switch {

@@ -396,3 +396,165 @@ func TestHouseholdJSONRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// An intermediary buys to resell (domain rules §1): it has no household,
+// and the lines of its orders name no member. Validate reports a
+// household on an intermediary; ValidateFor reports a member line on an
+// intermediary's order even when the intermediary was given one.
+func TestIntermediaryHasNoHousehold(t *testing.T) {
+	dealer := family()
+	dealer.Name = ""
+	dealer.Kind, dealer.Role = customer.Intermediary, customer.Dealer
+	dealer.Trade = &customer.Trade{Outlets: 2, Rating: customer.RatingA, CooperationStart: hhNow.AddDate(-1, 0, 0)}
+	before := dealer.Clone()
+	ve := validationError(t, dealer.Validate(hhNow))
+	assert.True(t, ve.Has("household", customer.CodeMismatch), "%v", ve)
+	assert.Len(t, ve.Fields, 1, "%v", ve)
+	assert.True(t, before.Equal(dealer))
+	bare := dealer
+	bare.Household = nil
+	require.NoError(t, bare.Validate(hhNow))
+
+	o := hhOrder("O-1", hhNow.Add(-time.Hour), hhLine("1", "", 10, "20.00"), hhLine("2", "dad", 5, "20.00"))
+	for _, c := range []customer.Customer{dealer, bare} {
+		ve := validationError(t, o.ValidateFor(c, hhNow))
+		assert.True(t, ve.Has("lines[1].member", customer.CodeMismatch), "%v", ve)
+		assert.False(t, ve.Has("lines[0].member", ""), "%v", ve)
+	}
+	o.Lines[1].Member = ""
+	assert.NoError(t, o.ValidateFor(bare, hhNow))
+}
+
+// The duplicate member IDs of a large household are found in linear
+// time, as the duplicate line IDs of a large order are: a household
+// imported from a broken export must not stall Validate.
+func TestValidateLargeHouseholdLinear(t *testing.T) {
+	c := customer.Customer{ID: "C-1", Kind: customer.Consumer, Joined: hhNow.AddDate(-1, 0, 0)}
+	const n = 100_000
+	c.Household = make([]customer.Member, n)
+	for i := range c.Household {
+		c.Household[i] = customer.Member{ID: fmt.Sprintf("m%06d", i), Relation: customer.Child}
+	}
+	c.Household[n-1].ID = "m000007"
+	start := time.Now()
+	ve := validationError(t, c.Validate(hhNow))
+	took := time.Since(start)
+	assert.True(t, ve.Has(fmt.Sprintf("household[%d].id", n-1), customer.CodeDuplicate), "%v", ve)
+	assert.Len(t, ve.Fields, 1)
+	assert.Contains(t, ve.Error(), "household[7]")
+	// Linear: well below a second even under the race detector; the
+	// pairwise comparison of 10^5 IDs takes tens of seconds.
+	assert.Less(t, took, 5*time.Second, "Validate of %d members took %s", n, took)
+}
+
+// Summary.Members agrees with a count straight from random histories:
+// lines for members and for the customer, refunds and exchanges for
+// size or fit and for other reasons, records after AsOf, orders delivered
+// twice in another zone, and the history split into two shards (a return
+// travels with its order) whose summaries are merged.
+func TestPropSummaryMembersCount(t *testing.T) {
+	members := []string{"", "", "dad", "kid", "孩子"}
+	reasons := []customer.ReturnReason{customer.SizeFit, customer.QualityDefect, customer.SizeFit}
+	zones := []*time.Location{time.UTC, time.FixedZone("UTC+14", 14*3600), time.FixedZone("UTC-12", -12*3600)}
+	rapid.Check(t, func(t *rapid.T) {
+		want := map[string]*customer.MemberPurchases{}
+		entry := func(m string) *customer.MemberPurchases {
+			if want[m] == nil {
+				want[m] = &customer.MemberPurchases{Member: m}
+			}
+			return want[m]
+		}
+		var shards [2][]customer.Event
+		for i := range rapid.IntRange(1, 6).Draw(t, "orders") {
+			at := hhNow.Add(-time.Duration(rapid.IntRange(-48, 24*60).Draw(t, "hours before")) * time.Hour)
+			o := hhOrder(fmt.Sprintf("O-%d", i), at.In(rapid.SampledFrom(zones).Draw(t, "zone")))
+			for j := range rapid.IntRange(1, 3).Draw(t, "lines") {
+				o.Lines = append(o.Lines, hhLine(fmt.Sprint(j), rapid.SampledFrom(members).Draw(t, "member"), rapid.IntRange(1, 4).Draw(t, "qty"), "10.00"))
+			}
+			shard := rapid.IntRange(0, 1).Draw(t, "shard")
+			add := func(e customer.Event) { shards[shard] = append(shards[shard], e) }
+			add(customer.Event{Order: &o})
+			if rapid.Bool().Draw(t, "redelivered") {
+				again := o.Clone()
+				again.Time = o.Time.In(rapid.SampledFrom(zones).Draw(t, "zone again"))
+				add(customer.Event{Order: &again})
+			}
+			counted := !o.Time.After(hhNow)
+			if counted {
+				for _, l := range o.Lines {
+					if l.Member != "" {
+						entry(l.Member).Units += l.Quantity
+					}
+				}
+			}
+			refunded := map[string]int{}
+			rt := o.Time
+			for k := range rapid.IntRange(0, 3).Draw(t, "returns") {
+				l := o.Lines[rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")]
+				held := l.Quantity - refunded[l.ID]
+				if held == 0 {
+					continue
+				}
+				back := rapid.IntRange(1, held).Draw(t, "back")
+				kind := rapid.SampledFrom([]customer.ReturnKind{customer.Refund, customer.Exchange}).Draw(t, "kind")
+				reason := rapid.SampledFrom(reasons).Draw(t, "reason")
+				rt = rt.Add(time.Duration(rapid.IntRange(1, 24*20).Draw(t, "hours after")) * time.Hour)
+				r := customer.Return{ID: fmt.Sprintf("R-%d-%d", i, k), OrderID: o.ID, CustomerID: "C-1", Time: rt, Kind: kind,
+					Reason: reason, Lines: []customer.ReturnLine{{LineID: l.ID, Quantity: -back}}}
+				add(customer.Event{Return: &r})
+				if rapid.Bool().Draw(t, "return redelivered") {
+					again := r
+					again.Time = r.Time.In(rapid.SampledFrom(zones).Draw(t, "return zone"))
+					add(customer.Event{Return: &again})
+				}
+				if r.Time.After(hhNow) {
+					continue
+				}
+				if kind == customer.Refund {
+					refunded[l.ID] += back
+				}
+				if l.Member != "" {
+					entry(l.Member).ReturnedUnits += back
+					if reason == customer.SizeFit {
+						entry(l.Member).SizeFitUnits += back
+					}
+				}
+			}
+		}
+		var wantList []customer.MemberPurchases
+		for _, m := range want {
+			wantList = append(wantList, *m)
+		}
+		slices.SortFunc(wantList, func(a, b customer.MemberPurchases) int { return strings.Compare(a.Member, b.Member) })
+
+		all := append(slices.Clone(shards[0]), shards[1]...)
+		s, err := customer.Summarize("C-1", customer.Consumer, hhNow, slices.Values(all), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(s.Members, wantList) {
+			t.Fatalf("Members = %v, want %v", s.Members, wantList)
+		}
+		var parts [2]customer.Summary
+		for k := range shards {
+			if parts[k], err = customer.Summarize("C-1", customer.Consumer, hhNow, slices.Values(shards[k]), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m, err := parts[0].Merge(parts[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(m.Members, wantList) {
+			t.Fatalf("merged Members = %v, want %v", m.Members, wantList)
+		}
+		// The customer's own units are the totals less the members'.
+		own := s.Units
+		for _, mp := range s.Members {
+			own -= mp.Units
+		}
+		if own < 0 {
+			t.Fatalf("members bought %d units more than the summary counts", -own)
+		}
+	})
+}

@@ -182,9 +182,12 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 		if intermediary {
 			c = validIntermediary()
 		}
-		c.Household = []Member{{ID: "dad", Relation: Parent, Profile: Profile{TopSize: "XL", HeightCM: 176}},
+		household := []Member{{ID: "dad", Relation: Parent, Profile: Profile{TopSize: "XL", HeightCM: 176}},
 			{ID: "kid", Relation: Child, Birthday: Birthday{Year: 2016, Month: 3, Day: 1}},
 			{ID: "mum", Relation: Partner, Profile: Profile{TopSize: "S"}}}
+		if !intermediary {
+			c.Household = household // an intermediary has none
+		}
 		c.Consent = Consent{Profiling: true}
 		c.ConsentHistory = []ConsentChange{
 			{Purpose: PurposeMarketing, Given: true, Time: vNow.AddDate(0, -3, 0), Source: SourceForm, Notice: "v1"},
@@ -222,14 +225,6 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 			{"contact.phone", CodeFormat, func(c *Customer) {
 				c.Contact.Phone = Phone(rapid.SampledFrom([]string{"12", "phone", "+49 30 abc"}).Draw(t, "phone"))
 			}},
-			{"household[0].id", CodeRequired, func(c *Customer) { c.Household[0].ID = drawNoID(t, "member id") }},
-			{"household[2].id", CodeDuplicate, func(c *Customer) { c.Household[2].ID = "kid" }},
-			oneOf(t, "relation",
-				fault[Customer]{"household[1].relation", CodeRequired, func(c *Customer) { c.Household[1].Relation = 0 }},
-				fault[Customer]{"household[1].relation", CodeUnknown, func(c *Customer) { c.Household[1].Relation = 6 }}),
-			{"household[1].birthday", CodeRange, func(c *Customer) { c.Household[1].Birthday = Birthday{Year: 2015, Month: 2, Day: 31} }},
-			{"household[0].profile.height_cm", CodeRange, func(c *Customer) { c.Household[0].Profile.HeightCM = 400 }},
-			{"household[2].profile.top_size", CodeFormat, func(c *Customer) { c.Household[2].Profile.TopSize = "XM" }},
 			oneOf(t, "consent purpose",
 				fault[Customer]{"consent_history[0].purpose", CodeRequired, func(c *Customer) { c.ConsentHistory[0].Purpose = 0 }},
 				fault[Customer]{"consent_history[0].purpose", CodeUnknown, func(c *Customer) { c.ConsentHistory[0].Purpose = 3 }}),
@@ -250,6 +245,7 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 				fault[Customer]{"trade.market_size", CodeUnknown, func(c *Customer) { c.Trade.MarketSize = Money{amount: d("1"), currency: "ZZZ"} }},
 				fault[Customer]{"trade.outlets", CodeNegative, func(c *Customer) { c.Trade.Outlets = -3 }},
 				fault[Customer]{"trade.rating", CodeUnknown, func(c *Customer) { c.Trade.Rating = 0 }},
+				fault[Customer]{"household", CodeMismatch, func(c *Customer) { c.Household = household }},
 				oneOf(t, "cooperation start",
 					fault[Customer]{"trade.cooperation_start", CodeRequired, func(c *Customer) { c.Trade.CooperationStart = time.Time{} }},
 					fault[Customer]{"trade.cooperation_start", CodeRange, func(c *Customer) { c.Trade.CooperationStart = drawEarly(t) }},
@@ -260,6 +256,14 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 				oneOf(t, "consumer kind",
 					fault[Customer]{"role", CodeMismatch, func(c *Customer) { c.Role = Agent }},
 					fault[Customer]{"kind", CodeUnknown, func(c *Customer) { c.Kind = 0 }}),
+				fault[Customer]{"household[0].id", CodeRequired, func(c *Customer) { c.Household[0].ID = drawNoID(t, "member id") }},
+				fault[Customer]{"household[2].id", CodeDuplicate, func(c *Customer) { c.Household[2].ID = "kid" }},
+				oneOf(t, "relation",
+					fault[Customer]{"household[1].relation", CodeRequired, func(c *Customer) { c.Household[1].Relation = 0 }},
+					fault[Customer]{"household[1].relation", CodeUnknown, func(c *Customer) { c.Household[1].Relation = 6 }}),
+				fault[Customer]{"household[1].birthday", CodeRange, func(c *Customer) { c.Household[1].Birthday = Birthday{Year: 2015, Month: 2, Day: 31} }},
+				fault[Customer]{"household[0].profile.height_cm", CodeRange, func(c *Customer) { c.Household[0].Profile.HeightCM = 400 }},
+				fault[Customer]{"household[2].profile.top_size", CodeFormat, func(c *Customer) { c.Household[2].Profile.TopSize = "XM" }},
 			)
 		}
 		faults := pickFaults(t, cands)

@@ -43,8 +43,8 @@ type Line struct {
 	// Member is the ID of the member of the customer's household the
 	// item was bought for ([Customer].Household); empty when it was
 	// bought for the customer themself. [Order.ValidateFor] checks that
-	// the customer has the member; [Summary].Members counts the units
-	// per member.
+	// the customer has the member (an intermediary has none: it buys to
+	// resell); [Summary].Members counts the units per member.
 	Member string
 }
 

@@ -105,7 +105,9 @@ func (o Order) Validate(now time.Time) error {
 // ValidateFor checks o as an order of customer c recorded at time now:
 // every problem of [Order.Validate] and, in the same [*ValidationError],
 // a customer_id other than c.ID (CodeMismatch) and a line whose Member is
-// not the ID of a member of c.Household ("lines[i].member", CodeUnknown).
+// not the ID of a member of c.Household ("lines[i].member", CodeUnknown),
+// or any line with a Member when c is an intermediary, which buys to
+// resell and has no household ("lines[i].member", CodeMismatch).
 //
 // Only ValidateFor can check the members: [Order.Validate] and
 // [Summarize] see the order without its customer, and stores check only
@@ -123,7 +125,10 @@ func (o Order) ValidateFor(c Customer, now time.Time) error {
 		if m == "" || blank(m) {
 			continue
 		}
-		if _, ok := c.Member(m); !ok {
+		switch _, ok := c.Member(m); {
+		case c.Kind == Intermediary:
+			p.add(lineField(i, "member"), CodeMismatch, fmt.Sprintf("customer %q is an intermediary, which buys to resell and has no household member %q", c.ID, m))
+		case !ok:
 			p.add(lineField(i, "member"), CodeUnknown, fmt.Sprintf("customer %q has no household member %q", c.ID, m))
 		}
 	}

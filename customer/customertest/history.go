@@ -450,6 +450,26 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		check("History after redeliveries")
 	})
 
+	// Text that is not valid UTF-8 in a line (its member, SKU, size) is kept byte for byte, or AppendOrder fails with customer.ErrInvalid and stores nothing: never read back changed.
+	subtest.Run(t, "AppendOrderKeepsOrRejectsInvalidUTF8", func(t *testing.T) {
+		h := setup(t, "C-1")
+		o := sampleOrder("O-1", "C-1", day0)
+		o.Lines[1].Member = "d\xffd"
+		o.Lines[0].SKU, o.Lines[0].Size = "COAT-\xfe", "M\xc3"
+		err := h.AppendOrder(ctx, o.Clone())
+		evs := history(t, h, "C-1")
+		switch {
+		case err != nil && !errors.Is(err, customer.ErrInvalid):
+			t.Errorf("AppendOrder of text that is not UTF-8 = %v, want nil or an error matching customer.ErrInvalid", err)
+		case err != nil && len(evs) != 0:
+			t.Errorf("after a rejected AppendOrder the history has %d events, want 0", len(evs))
+		case err == nil && len(evs) != 1:
+			t.Errorf("the history has %d events, want 1", len(evs))
+		case err == nil && (evs[0].Order == nil || !evs[0].Order.Equal(o)):
+			t.Errorf("History returns %s, want the order as appended: %s", recordDiff(customer.Event{Order: &o}, evs[0]), describe(evs))
+		}
+	})
+
 	// History yields a customer's events in the order of customer.CompareEvents, each with one record.
 	subtest.Run(t, "HistoryInTimeOrder", func(t *testing.T) {
 		h := setup(t, "C-1", "C-2")

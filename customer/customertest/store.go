@@ -389,6 +389,30 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 	})
 
+	// Text that is not valid UTF-8 in a member's ID and name or a consent notice is kept byte for byte, or Put fails with customer.ErrInvalid and stores nothing: never read back changed.
+	subtest.Run(t, "PutKeepsOrRejectsInvalidUTF8", func(t *testing.T) {
+		s := newStore(t)
+		want := householdCustomer("C-5")
+		want.Household[0].Name = "Wang \xffJun"
+		want.Household[1].ID = "M-\xfe"
+		want.Household = append(want.Household, customer.Member{ID: "M-\xff", Relation: customer.Sibling})
+		want.Consent = customer.Consent{Marketing: true}
+		want.ConsentHistory = []customer.ConsentChange{{Purpose: customer.PurposeMarketing, Given: true,
+			Time: day0.AddDate(0, -1, 0), Source: customer.SourceForm, Notice: "form \xc3(2025)"}}
+		err := s.Put(ctx, want.Clone())
+		got, gerr := s.Get(ctx, want.ID)
+		switch {
+		case err != nil && !errors.Is(err, customer.ErrInvalid):
+			t.Errorf("Put of text that is not UTF-8 = %v, want nil or an error matching customer.ErrInvalid", err)
+		case err != nil && !errors.Is(gerr, customer.ErrNotFound):
+			t.Errorf("Get after a rejected Put = %v, want an error matching customer.ErrNotFound", gerr)
+		case err == nil && gerr != nil:
+			t.Errorf("Get: %v", gerr)
+		case err == nil:
+			sameCustomer(t, want, got, "Get of text that is not UTF-8")
+		}
+	})
+
 	// Customers yielded by List and returned by GetMany share no memory with the store.
 	subtest.Run(t, "ListAndGetManyReturnIndependentCopies", func(t *testing.T) {
 		s := newStore(t)

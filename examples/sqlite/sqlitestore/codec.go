@@ -4,10 +4,12 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -149,6 +151,48 @@ func (f *fields) time(field string, t time.Time) string {
 		f.add(field, customer.CodeRange, err.Error())
 	}
 	return s
+}
+
+// text reports each string of document d, a struct of this package's
+// document types, that is not valid UTF-8, named by its JSON path
+// ("household[1].id", "lines[0].member"): encoding/json would write
+// U+FFFD for each invalid byte, and the document would read back
+// changed. The IDs kept in columns are bytes and are not in d.
+func (f *fields) text(d any) {
+	walkText(reflect.ValueOf(d), "", f)
+}
+
+func walkText(v reflect.Value, path string, f *fields) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); !utf8.ValidString(s) {
+			f.add(path, customer.CodeFormat, "is not valid UTF-8, which the stored JSON document cannot hold")
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walkText(v.Elem(), path, f)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			walkText(v.Index(i), fmt.Sprintf("%s[%d]", path, i), f)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range v.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue // unexported state (decimals, times) holds no text
+			}
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				name = strings.ToLower(sf.Name)
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			walkText(v.Field(i), name, f)
+		}
+	}
 }
 
 func (f fields) err(record string) error {

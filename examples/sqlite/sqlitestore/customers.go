@@ -149,6 +149,7 @@ func encodeCustomer(c customer.Customer) (kind string, doc []byte, err error) {
 		f.time("trade.cooperation_start", t.CooperationStart)
 		d.Trade = &tradeDoc{turnover, t.Outlets, t.Rating, utc(t.CooperationStart), market}
 	}
+	f.text(d)
 	if err := f.err(fmt.Sprintf("customer %q", c.ID)); err != nil {
 		return "", nil, err
 	}
@@ -382,6 +383,7 @@ func encodeOrder(o customer.Order) (at string, doc []byte, err error) {
 			d.Lines[i].UnitCost = &dec{l.UnitCost.Decimal}
 		}
 	}
+	f.text(d)
 	record := fmt.Sprintf("order %q", o.ID)
 	if err := f.err(record); err != nil {
 		return "", nil, err
@@ -445,6 +447,7 @@ func encodeReturn(r customer.Return) (at string, doc []byte, err error) {
 	if r.Refund.Valid {
 		d.Refund = &dec{r.Refund.Decimal}
 	}
+	f.text(d)
 	record := fmt.Sprintf("return %q", r.ID)
 	if err := f.err(record); err != nil {
 		return "", nil, err

@@ -56,8 +56,14 @@
 // location name or monotonic reading is kept.
 //
 // Customer.Put stores what it is given, except what SQLite cannot hold
-// faithfully: an undefined enumeration value or a non-zero amount without
-// a currency is rejected with an error matching [customer.ErrInvalid].
+// faithfully: an undefined enumeration value, a non-zero amount without
+// a currency, or text of the JSON document that is not valid UTF-8 (a
+// name, a household member's ID, a consent notice; encoding/json would
+// replace its invalid bytes) is rejected with an error matching
+// [customer.ErrInvalid] that names the field. AppendOrder and
+// AppendReturn reject such text in their documents (a line's SKU or
+// member, a return line's line ID) the same way. IDs in columns are
+// bytes and are kept as given.
 // Deleting a customer deletes its history (orders, returns, credits,
 // interactions), as [customer.MemStore] does, and frees the IDs of its
 // orders, returns and credits; replacing it with Put keeps the history.

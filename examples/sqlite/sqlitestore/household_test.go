@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -58,4 +59,45 @@ func TestUndefinedMemberEnumIsRejected(t *testing.T) {
 	assert.True(t, ve.Has("household[1].profile.fit", customer.CodeUnknown), "%v", err)
 	_, err = cs.Get(t.Context(), "C-1")
 	assert.ErrorIs(t, err, customer.ErrNotFound, "a rejected Put stores nothing")
+}
+
+// Text of a document that is not valid UTF-8 is rejected, not replaced:
+// the error names the record and each such field by its document path,
+// and nothing is stored.
+func TestInvalidUTF8InDocumentsIsRejected(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "shop.db"), nil)
+	require.NoError(t, err)
+	defer db.Close()
+	cs := db.Customers()
+	joined := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	c := customer.Customer{ID: "C-\xff", Kind: customer.Consumer, Joined: joined,
+		Household: []customer.Member{{ID: "dad", Relation: customer.Parent}, {ID: "M-\xfe", Relation: customer.Child, Name: "X\xc3"}},
+		Consent:   customer.Consent{Marketing: true},
+		ConsentHistory: []customer.ConsentChange{{Purpose: customer.PurposeMarketing, Given: true, Time: joined,
+			Source: customer.SourceForm, Notice: "v\xff"}}}
+	err = cs.Put(t.Context(), c)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	var ve *customer.ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, `customer "C-\xff"`, ve.Record)
+	for _, f := range []string{"household[1].id", "household[1].name", "consent_history[0].notice"} {
+		assert.True(t, ve.Has(f, customer.CodeFormat), "want %s in %v", f, err)
+	}
+	assert.Len(t, ve.Fields, 3, "the customer ID is a column, kept as bytes: %v", err)
+	_, err = cs.Get(t.Context(), c.ID)
+	assert.ErrorIs(t, err, customer.ErrNotFound, "a rejected Put stores nothing")
+
+	c.Household[1].ID, c.Household[1].Name, c.ConsentHistory[0].Notice = "kid", "X", "v1"
+	require.NoError(t, cs.Put(t.Context(), c))
+	o := customer.Order{ID: "O-1", CustomerID: c.ID, Time: joined.Add(time.Hour), Channel: customer.Store, Currency: "EUR",
+		Lines: []customer.Line{{ID: "1", SKU: "S", Quantity: 1, UnitPrice: decimal.RequireFromString("1")},
+			{ID: "2", SKU: "T", Quantity: 1, UnitPrice: decimal.RequireFromString("1"), Member: "k\xffd"}}}
+	err = cs.AppendOrder(t.Context(), o)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.True(t, ve.Has("lines[1].member", customer.CodeFormat), "%v", err)
+	for e, err := range cs.History(t.Context(), c.ID) {
+		require.NoError(t, err)
+		t.Errorf("a rejected AppendOrder stored %v", e)
+	}
 }
