@@ -255,8 +255,12 @@ type AliveModel interface {
 // as-of day (T = 0, which the models do not take) gets P(alive) = 1, the
 // limit of every buy-till-you-die model as T → 0: they have just bought.
 // An error from either source stops it, wrapped with the customer and its
-// index.
+// index. With alive not nil, unit must be [customer.Days] or
+// [customer.Weeks]; another is an [*OptionError].
 func Collect(summaries []customer.Summary, complaints ComplaintSource, alive AliveModel, unit customer.Period) ([]Input, error) {
+	if alive != nil && !unit.Valid() {
+		return nil, &OptionError{Field: "unit", Value: float64(unit), Reason: "must be days or weeks"}
+	}
 	out := make([]Input, len(summaries))
 	for i, s := range summaries {
 		in := Input{Summary: s}

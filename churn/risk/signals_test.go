@@ -242,6 +242,17 @@ func TestCollect(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, none[0].HasPAlive)
 
+	// A unit that is neither days nor weeks is an error, not a panic.
+	for _, unit := range []customer.Period{0, 7} {
+		_, err = Collect([]customer.Summary{a}, nil, &fakeAlive{}, unit)
+		var oe *OptionError
+		require.ErrorAs(t, err, &oe, "unit %d", unit)
+		assert.Equal(t, "unit", oe.Field)
+		assert.ErrorIs(t, err, customer.ErrInvalid)
+	}
+	_, err = Collect([]customer.Summary{a}, nil, nil, 0)
+	assert.NoError(t, err, "no unit is needed without a model")
+
 	// A first purchase on the as-of day (T = 0): alive, without asking
 	// the model, which does not take T = 0; the others are still asked.
 	today := summaryOf(t, "today", buy{0, "10", 1, 0})

@@ -90,6 +90,9 @@ type config struct {
 // the columns, so a missing file or a bad header fails here, before the
 // run.
 func build(ctx context.Context, s beam.Scope, cfg config) error {
+	if cfg.Scores != "" && !cfg.Period.Valid() {
+		return fmt.Errorf("period %d: want days or weeks", cfg.Period)
+	}
 	cols, err := readHeader(ctx, cfg.In)
 	if err != nil {
 		return err

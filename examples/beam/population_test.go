@@ -345,6 +345,21 @@ func TestPipelineErrors(t *testing.T) {
 	}
 }
 
+// A period that is neither days nor weeks fails when the pipeline is
+// built, before anything runs.
+func TestPipelineRefusesUndefinedPeriod(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "orders.csv")
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\nc1,2025-01-01,10\n"), 0o644))
+	cfg := config{In: in, AsOf: customer.DateFromYMD(2025, 6, 30), Out: filepath.Join(dir, "seg.csv"), Scores: filepath.Join(dir, "scores.csv"),
+		Currency: "USD", Kind: customer.Consumer, Margin: "0.55", Period: 0, Horizon: 52}
+	_, err := execute(context.Background(), "direct", cfg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "period 0: want days or weeks")
+	_, serr := os.Stat(cfg.Out)
+	assert.True(t, os.IsNotExist(serr), "output written")
+}
+
 func BenchmarkSummarize(b *testing.B) {
 	var rows []row
 	for i := range 40 {
