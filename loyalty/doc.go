@@ -85,9 +85,12 @@
 // # Pricing
 //
 // [Programme.Price] prices a basket with the programme's seasonal and
-// quantity discounts, the coupons presented (in an order that does not
-// depend on the order they were presented in) and points, in exact
-// decimal arithmetic: the total is never negative (each deduction is capped and
+// quantity discounts (a seasonal discount may be a members' sale for some
+// tiers, and open early to the tiers with early access), the coupons
+// presented (in an order that does not depend on the order they were
+// presented in) and points, in exact decimal arithmetic; neither the
+// order of the coupons nor that of the lines changes the total or any
+// line's share of it: the total is never negative (each deduction is capped and
 // the cap reported) and every deduction is explained in the [Quote].
 // [Quote.Order] builds the order of the [Purchase] from the basket the
 // quote priced, each line carrying what was taken off it, so the order

@@ -91,15 +91,20 @@ func (e *InsufficientError) Is(target error) bool { return target == ErrInsuffic
 // the Rule constants; callers branch on it, not on the message. It matches
 // [ErrCouponRefused].
 type CouponError struct {
-	Code   string // the coupon's code
-	Rule   string // one of the Rule constants
-	Detail string // what exactly failed, for people
+	Code string // the coupon's code
+	Rule string // one of the Rule constants
+	// Field is the coupon's field at fault, by its JSON name: the one
+	// malformed ("percent", "scope.values[1]"), or the one whose rule the
+	// order fails ("valid_until", "max_uses", "holder", "stacking",
+	// "scope", "min_spend"; "code" for a coupon presented twice).
+	Field  string
+	Detail string // what exactly failed, for people; it begins with Field
 }
 
 // Rules a coupon can fail, reported in [CouponError.Rule].
 const (
 	RuleValidity = "validity"  // outside its validity window
-	RuleScope    = "scope"     // no line of the order is in scope
+	RuleScope    = "scope"     // no line of the order is in scope, or none that costs anything
 	RuleUses     = "uses"      // usage limit reached
 	RulePersonal = "personal"  // a personal coupon presented by someone else
 	RuleBounds   = "bounds"    // percentage outside the programme's bounds

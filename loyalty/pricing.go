@@ -71,7 +71,12 @@ type CouponUses struct {
 type Basket struct {
 	// Member is the buyer, empty for an anonymous buyer (who may use bearer
 	// coupons but not points or personal coupons).
-	Member   customer.ID
+	Member customer.ID
+	// Tier is the name of the tier the member holds at Time
+	// ([Programme.Tier] of its [Account]), for the seasonal discounts
+	// limited to tiers and the early access of [SeasonalDiscount];
+	// empty for an anonymous buyer, and when empty a member gets neither.
+	Tier     string
 	Time     time.Time
 	Currency customer.Currency
 	Items    []Item
@@ -181,48 +186,55 @@ func (s Scope) matches(it Item) bool {
 // both: a percentage coupon has no amount, a fixed one no percentage), a valid
 // scope and window, non-negative limits, and a fixed amount and a minimum
 // spend in whole minor units of the currency (never rounded). It returns
-// a [*CouponError]; its Detail names the field at fault.
+// a [*CouponError] whose Field is the field at fault, by its JSON name
+// ("percent", "scope.values[1]"), and whose Detail begins with it.
 func (p *Programme) CheckCoupon(c Coupon) error {
-	refuse := func(rule, format string, args ...any) error {
-		return &CouponError{Code: c.Code, Rule: rule, Detail: fmt.Sprintf(format, args...)}
+	refuse := func(rule, field, format string, args ...any) error {
+		return &CouponError{Code: c.Code, Rule: rule, Field: field, Detail: field + ": " + fmt.Sprintf(format, args...)}
 	}
 	pr := p.cfg.Pricing
 	digits := p.cfg.Currency.Digits()
 	switch {
 	case c.Code == "":
-		return refuse(RuleDefined, "empty code")
-	case !sane(c.Percent) || !sane(c.Amount.Amount()) || !sane(c.MinSpend):
-		return refuse(RuleDefined, "a number is too large or too precise (percent %s, amount %s, min spend %s)",
-			brief(c.Percent), brief(c.Amount.Amount()), brief(c.MinSpend))
+		return refuse(RuleDefined, "code", "is empty")
+	case !sane(c.Percent):
+		return refuse(RuleDefined, "percent", "%s is too large or too precise", brief(c.Percent))
+	case !sane(c.Amount.Amount()):
+		return refuse(RuleDefined, "amount", "%s is too large or too precise", brief(c.Amount.Amount()))
+	case !sane(c.MinSpend):
+		return refuse(RuleDefined, "min_spend", "%s is too large or too precise", brief(c.MinSpend))
 	case c.Kind == CouponFixed && !c.Percent.IsZero():
-		return refuse(RuleDefined, "percent: %s%% on a fixed-amount coupon of %s", c.Percent.String(), c.Amount)
+		return refuse(RuleDefined, "percent", "%s%% on a fixed-amount coupon of %s", c.Percent.String(), c.Amount)
 	case c.Kind == CouponPercent && !c.Amount.IsZero():
-		return refuse(RuleDefined, "amount: %s on a percentage coupon of %s%%", c.Amount, c.Percent.String())
+		return refuse(RuleDefined, "amount", "%s on a percentage coupon of %s%%", c.Amount, c.Percent.String())
 	case c.Kind == CouponPercent && (c.Percent.LessThan(pr.MinPercent) || c.Percent.GreaterThan(pr.MaxPercent)):
-		return refuse(RuleBounds, "%s%% is outside the bounds %s%%–%s%%", c.Percent.String(), pr.MinPercent.String(), pr.MaxPercent.String())
+		return refuse(RuleBounds, "percent", "%s%% is outside the bounds %s%%–%s%%", c.Percent.String(), pr.MinPercent.String(), pr.MaxPercent.String())
 	case c.Kind == CouponFixed && c.Amount.Currency() != p.cfg.Currency:
-		return refuse(RuleCurrency, "amount %s is not in %s", c.Amount, p.cfg.Currency)
+		return refuse(RuleCurrency, "amount", "%s is not in %s", c.Amount, p.cfg.Currency)
 	case c.Kind == CouponFixed && c.Amount.Sign() <= 0:
-		return refuse(RuleDefined, "amount %s must be positive", c.Amount)
+		return refuse(RuleDefined, "amount", "%s must be positive", c.Amount)
 	case !c.Kind.Valid():
-		return refuse(RuleDefined, "unknown kind %d", uint8(c.Kind))
+		return refuse(RuleDefined, "kind", "unknown kind %d", uint8(c.Kind))
 	case !c.Stacking.Valid():
-		return refuse(RuleDefined, "unknown stacking rule %d", uint8(c.Stacking))
-	case c.MaxUses < 0 || c.MaxUsesPerMember < 0:
-		return refuse(RuleDefined, "negative usage limit")
+		return refuse(RuleDefined, "stacking", "unknown stacking rule %d", uint8(c.Stacking))
+	case c.MaxUses < 0:
+		return refuse(RuleDefined, "max_uses", "%d must not be negative", c.MaxUses)
+	case c.MaxUsesPerMember < 0:
+		return refuse(RuleDefined, "max_uses_per_member", "%d must not be negative", c.MaxUsesPerMember)
 	case c.Kind == CouponFixed && !c.Amount.Amount().Equal(c.Amount.Amount().Truncate(digits)):
-		return refuse(RuleDefined, "amount: %s has more decimals than %s allows (%d)", c.Amount.Amount().String(), p.cfg.Currency, digits)
+		return refuse(RuleDefined, "amount", "%s has more decimals than %s allows (%d)", c.Amount.Amount().String(), p.cfg.Currency, digits)
 	case c.MinSpend.Sign() < 0:
-		return refuse(RuleDefined, "min_spend: %s must not be negative", c.MinSpend.String())
+		return refuse(RuleDefined, "min_spend", "%s must not be negative", c.MinSpend.String())
 	case !c.MinSpend.Equal(c.MinSpend.Truncate(digits)):
-		return refuse(RuleDefined, "min_spend: %s has more decimals than %s allows (%d)", c.MinSpend.String(), p.cfg.Currency, digits)
+		return refuse(RuleDefined, "min_spend", "%s has more decimals than %s allows (%d)", c.MinSpend.String(), p.cfg.Currency, digits)
 	case !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && !c.ValidFrom.Before(c.ValidUntil):
-		return refuse(RuleDefined, "valid_until is not after valid_from")
+		return refuse(RuleDefined, "valid_until", "is not after valid_from")
 	}
 	var pb problems
 	checkScope(&pb, "scope", c.Scope)
 	if len(pb.fields) > 0 {
-		return refuse(RuleDefined, "%s", pb.fields[0])
+		f := pb.fields[0]
+		return refuse(RuleDefined, f.Field, "%s", f.Message)
 	}
 	return nil
 }
@@ -283,6 +295,14 @@ func (b *Basket) validate(p *Programme) error {
 			pr.add(f+"by_member", customer.CodeNegative, "must not be negative, is %d", u.ByMember)
 		}
 	}
+	if b.Tier != "" {
+		switch {
+		case b.Member == "":
+			pr.add("tier", customer.CodeMismatch, "an anonymous buyer holds no tier, is %q", b.Tier)
+		case !slices.ContainsFunc(p.cfg.Tiers.Levels, func(l TierLevel) bool { return l.Name == b.Tier }):
+			pr.add("tier", customer.CodeUnknown, "%q is not a tier of the programme", b.Tier)
+		}
+	}
 	if b.Points > 0 && b.Member == "" {
 		pr.add("points", customer.CodeMismatch, "an anonymous buyer cannot pay with points")
 	}
@@ -291,15 +311,18 @@ func (b *Basket) validate(p *Programme) error {
 
 // Price prices basket b. The steps, each on what the previous left:
 //
-//  1. seasonal discounts running at b.Time, the largest per line;
+//  1. seasonal discounts running at b.Time for the buyer (from
+//     EarlyFrom for a tier with early access; only for the listed tiers
+//     when the discount has Tiers), the largest per line;
 //  2. quantity discounts whose minimum quantity the in-scope units reach,
 //     the largest per line. Each discount of steps 1 and 2 takes
 //     round(cost × percent / 100) (half up, to the minor unit) off the
 //     lines it is the largest for, cost being what they cost together,
-//     spread over them in proportion to what each costs
-//     ([customer.Money.Allocate]): rounded once, so that splitting a
-//     basket into more lines gains nothing but the cents a step's
-//     spreading moves between the lines a later step takes from;
+//     spread over them in proportion to what each costs by the
+//     largest-remainder method, equal remainders served by line ID, so
+//     that the order of the lines decides nothing: rounded once, so that
+//     splitting a basket into more lines gains nothing but the cents a
+//     step's spreading moves between the lines a later step takes from;
 //  3. the coupons, in an order that does not depend on the order they
 //     were presented in: percentage coupons first, then fixed amounts,
 //     each kind by code. A percentage coupon takes its percentage of
@@ -313,7 +336,8 @@ func (b *Basket) validate(p *Programme) error {
 //     (the points are then reduced to what the capped value is worth).
 //
 // No deduction takes a line below zero; a capped deduction says so. A
-// coupon that is malformed, outside its window, out of scope, used up,
+// coupon that is malformed, outside its window, out of scope (no line in
+// it, or only lines that cost nothing after steps 1 and 2), used up,
 // personal to someone else, combined against its stacking rule or
 // presented twice refuses the whole quote with a [*CouponError] naming
 // the rule. Points beyond b.Available return a [*InsufficientError].
@@ -338,23 +362,18 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		return d
 	}
 	// spread takes amount off lines in proportion to what they still
-	// cost ([customer.Money.Allocate]) and returns what it took.
+	// cost ([allocate]) and returns what it took.
 	spread := func(lines []int, amount decimal.Decimal) (decimal.Decimal, error) {
 		took := decimal.Zero
 		if amount.Sign() <= 0 {
 			return took, nil
 		}
-		ratios := make([]decimal.Decimal, len(lines))
-		for k, i := range lines {
-			ratios[k] = amounts[i]
-		}
-		m, _ := customer.MoneyFromDecimal(amount, cur)
-		parts, err := m.Allocate(ratios...)
+		parts, err := allocate(amount, lines, amounts, b.Items, digits)
 		if err != nil {
 			return took, err
 		}
 		for k, i := range lines {
-			took = took.Add(take(i, parts[k].Amount()))
+			took = took.Add(take(i, parts[k]))
 		}
 		return took, nil
 	}
@@ -405,10 +424,22 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		return nil
 	}
 	seasonal := p.cfg.Pricing.Seasonal
+	early := false // the member's tier has early access
+	if b.Tier != "" {
+		i := slices.IndexFunc(p.cfg.Tiers.Levels, func(l TierLevel) bool { return l.Name == b.Tier })
+		early = p.cfg.Tiers.Levels[i].EarlyAccess
+	}
 	err := promo(DeductSeasonal, func(i int) (int, decimal.Decimal) {
 		k, bestPct := -1, decimal.Zero
 		for j, s := range seasonal {
-			running := (s.From.IsZero() || !b.Time.Before(s.From)) && (s.Until.IsZero() || b.Time.Before(s.Until))
+			from := s.From
+			if early && !s.EarlyFrom.IsZero() {
+				from = s.EarlyFrom
+			}
+			running := (from.IsZero() || !b.Time.Before(from)) && (s.Until.IsZero() || b.Time.Before(s.Until))
+			if len(s.Tiers) > 0 && !slices.Contains(s.Tiers, b.Tier) {
+				running = false // a members' sale, not for this buyer's tier
+			}
 			if running && slices.Contains(s.Seasons, b.Items[i].Season) && s.Percent.GreaterThan(bestPct) {
 				k, bestPct = j, s.Percent
 			}
@@ -423,7 +454,8 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 	for j, qd := range quantity {
 		n := 0
 		for _, it := range b.Items {
-			if qd.Scope.matches(it) {
+			// A line that costs nothing (a free gift) is not bought.
+			if qd.Scope.matches(it) && it.Net().Sign() > 0 {
 				n += it.Quantity
 			}
 		}
@@ -468,7 +500,7 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 	slices.Sort(codes)
 	for i := 1; i < len(codes); i++ {
 		if codes[i] == codes[i-1] {
-			return &CouponError{Code: codes[i], Rule: RuleRepeated, Detail: "presented twice on one order"}
+			return &CouponError{Code: codes[i], Rule: RuleRepeated, Field: "code", Detail: "code: presented twice on one order"}
 		}
 	}
 	// The codes are unique: this order is the same however the coupons
@@ -479,30 +511,30 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 	// own discounts, before any coupon.
 	base := slices.Clone(amounts)
 	for _, c := range coupons {
-		refuse := func(rule, format string, args ...any) error {
-			return &CouponError{Code: c.Code, Rule: rule, Detail: fmt.Sprintf(format, args...)}
+		refuse := func(rule, field, format string, args ...any) error {
+			return &CouponError{Code: c.Code, Rule: rule, Field: field, Detail: field + ": " + fmt.Sprintf(format, args...)}
 		}
 		if err := p.CheckCoupon(c); err != nil {
 			return err
 		}
 		if c.Stacking == StackExclusive && len(b.Coupons) > 1 {
-			return refuse(RuleStacking, "exclusive, but %d coupons were presented", len(b.Coupons))
+			return refuse(RuleStacking, "stacking", "exclusive, but %d coupons were presented", len(b.Coupons))
 		}
 		if !c.ValidFrom.IsZero() && b.Time.Before(c.ValidFrom) {
-			return refuse(RuleValidity, "valid from %s", c.ValidFrom.Format(time.RFC3339))
+			return refuse(RuleValidity, "valid_from", "valid from %s", c.ValidFrom.Format(time.RFC3339))
 		}
 		if !c.ValidUntil.IsZero() && !b.Time.Before(c.ValidUntil) {
-			return refuse(RuleValidity, "expired at %s", c.ValidUntil.Format(time.RFC3339))
+			return refuse(RuleValidity, "valid_until", "expired at %s", c.ValidUntil.Format(time.RFC3339))
 		}
 		if c.Holder != "" && c.Holder != b.Member {
-			return refuse(RulePersonal, "personal to another member")
+			return refuse(RulePersonal, "holder", "personal to another member")
 		}
 		u := b.Uses[c.Code]
 		if c.MaxUses > 0 && u.Total >= c.MaxUses {
-			return refuse(RuleUses, "used %d of %d times", u.Total, c.MaxUses)
+			return refuse(RuleUses, "max_uses", "used %d of %d times", u.Total, c.MaxUses)
 		}
 		if c.MaxUsesPerMember > 0 && u.ByMember >= c.MaxUsesPerMember {
-			return refuse(RuleUses, "used %d of %d times by this member", u.ByMember, c.MaxUsesPerMember)
+			return refuse(RuleUses, "max_uses_per_member", "used %d of %d times by this member", u.ByMember, c.MaxUsesPerMember)
 		}
 		var lines []int
 		eligible, spend := decimal.Zero, decimal.Zero
@@ -514,10 +546,13 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 			}
 		}
 		if len(lines) == 0 {
-			return refuse(RuleScope, "no line is in its scope (%s %s)", c.Scope.Kind, strings.Join(c.Scope.Values, ", "))
+			return refuse(RuleScope, "scope", "no line is in its scope (%s %s)", c.Scope.Kind, strings.Join(c.Scope.Values, ", "))
+		}
+		if spend.IsZero() {
+			return refuse(RuleScope, "scope", "the lines in its scope (%s %s) cost nothing before coupons", c.Scope.Kind, strings.Join(c.Scope.Values, ", "))
 		}
 		if spend.LessThan(c.MinSpend) {
-			return refuse(RuleMinSpend, "in-scope lines cost %s before coupons, the minimum is %s", p.cfg.Currency.Format(spend), p.cfg.Currency.Format(c.MinSpend))
+			return refuse(RuleMinSpend, "min_spend", "in-scope lines cost %s before coupons, the minimum is %s", p.cfg.Currency.Format(spend), p.cfg.Currency.Format(c.MinSpend))
 		}
 		d := Deduction{Kind: DeductCoupon, Name: c.Code, Amount: decimal.Zero}
 		for _, i := range lines {
@@ -527,7 +562,7 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 		switch c.Kind {
 		case CouponPercent:
 			if d.Amount, err = percentOff(lines, c.Percent); err != nil {
-				return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
+				return refuse(RuleScope, "scope", "in-scope lines cost nothing: %v", err)
 			}
 			d.Requested = d.Amount
 			d.Explain = fmt.Sprintf("%s%% off %s", c.Percent.String(), p.cfg.Currency.Format(eligible))
@@ -535,7 +570,7 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 			want := c.Amount.Amount()
 			d.Requested = want
 			if d.Amount, err = spread(lines, decimal.Min(want, eligible)); err != nil {
-				return refuse(RuleScope, "in-scope lines cost nothing: %v", err)
+				return refuse(RuleScope, "scope", "in-scope lines cost nothing: %v", err)
 			}
 			d.Capped = d.Amount.LessThan(want)
 			d.Explain = fmt.Sprintf("%s off", c.Amount)
@@ -597,20 +632,17 @@ func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal
 	}
 	if value.Sign() > 0 {
 		var idx []int
-		var ratios []decimal.Decimal
 		for i, a := range amounts {
 			if a.Sign() > 0 {
 				idx = append(idx, i)
-				ratios = append(ratios, a)
 			}
 		}
-		m, _ := customer.MoneyFromDecimal(value, p.cfg.Currency)
-		parts, err := m.Allocate(ratios...)
+		parts, err := allocate(value, idx, amounts, b.Items, digits)
 		if err != nil {
 			return fmt.Errorf("loyalty: pay with points: %w", err)
 		}
 		for k, i := range idx {
-			x := decimal.Min(parts[k].Amount(), amounts[i])
+			x := decimal.Min(parts[k], amounts[i])
 			amounts[i] = amounts[i].Sub(x)
 			q.Lines[i].Points = q.Lines[i].Points.Add(x)
 		}
@@ -622,6 +654,52 @@ func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal
 	q.PointsUsed, q.PointsValue = pts, value
 	q.Deductions = append(q.Deductions, d)
 	return nil
+}
+
+// allocate splits amount, a whole number of minor units (digits
+// decimals), over the lines of items at the indexes lines, in proportion
+// to their weights, weights[i] for line i, by the largest-remainder
+// method ([customer.Money.Allocate]): each line gets its share truncated
+// to the minor unit, and the units left over go one each to the lines
+// with the largest remainders. Lines whose remainders tie are served by
+// line ID, never by where they stand in the basket, so that the same
+// basket scanned in another order splits every amount the same way and
+// prices to the same total. The parts sum to amount, and none exceeds
+// its line's weight when amount is at most the weights' sum.
+func allocate(amount decimal.Decimal, lines []int, weights []decimal.Decimal, items []Item, digits int32) ([]decimal.Decimal, error) {
+	sum := decimal.Zero
+	for _, i := range lines {
+		sum = sum.Add(weights[i])
+	}
+	if sum.Sign() <= 0 {
+		return nil, fmt.Errorf("loyalty: allocate %s over lines that cost nothing", amount.String())
+	}
+	parts := make([]decimal.Decimal, len(lines))
+	rems := make([]decimal.Decimal, len(lines))
+	left := amount
+	for k, i := range lines {
+		parts[k], rems[k] = amount.Mul(weights[i]).QuoRem(sum, digits) // truncated: both ≥ 0
+		left = left.Sub(parts[k])
+	}
+	if left.IsZero() {
+		return parts, nil
+	}
+	order := make([]int, len(lines))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		return cmp.Or(rems[y].Cmp(rems[x]), cmp.Compare(items[lines[x]].ID, items[lines[y]].ID))
+	})
+	unit := decimal.New(1, -digits)
+	for _, k := range order {
+		if left.Sign() <= 0 || rems[k].IsZero() {
+			break
+		}
+		parts[k] = parts[k].Add(unit)
+		left = left.Sub(unit)
+	}
+	return parts, nil
 }
 
 // Order returns the priced basket as a [customer.Order] for a

@@ -702,3 +702,161 @@ func TestCouponValidityIsAnInstant(t *testing.T) {
 	assert.Equal(t, loyalty.RuleValidity, ce.Rule)
 	assert.Equal(t, err, price(time.Date(2027, 1, 1, 0, 0, 0, 0, paris)), "the end is exclusive")
 }
+
+// The order in which a till scans the lines decides nothing: a cent that
+// a deduction cannot split evenly goes to the same line (by line ID)
+// however the lines are ordered, so what later steps take, the total and
+// each line's share are the same. Here 10.01 off two lines of 30.00 leaves
+// a cent over; the 50.00 coats coupon then takes whatever the coat still
+// costs, so the cent, were it given to the first line scanned, would
+// move the total.
+func TestPriceDoesNotDependOnLineOrder(t *testing.T) {
+	p := club(t)
+	all := loyalty.Scope{Kind: loyalty.ScopeAll}
+	coats := loyalty.Scope{Kind: loyalty.ScopeCategory, Values: []string{"coats"}}
+	b := loyalty.Basket{Member: "M1", Time: day(2026, 5, 4), Currency: "EUR",
+		Items: []loyalty.Item{item("COAT", "coats", "2026-SS", "30.00", 1), item("KNIT", "knitwear", "2026-SS", "30.00", 1)},
+		Coupons: []loyalty.Coupon{
+			{Code: "A-ALL", Kind: loyalty.CouponFixed, Amount: eur(t, "10.01"), Scope: all, Stacking: loyalty.StackCombinable},
+			{Code: "B-COATS", Kind: loyalty.CouponFixed, Amount: eur(t, "50.00"), Scope: coats, Stacking: loyalty.StackCombinable},
+		}}
+	q, err := p.Price(b)
+	require.NoError(t, err)
+	b.Items = []loyalty.Item{b.Items[1], b.Items[0]}
+	r, err := p.Price(b)
+	require.NoError(t, err)
+	require.Equal(t, q.Total.StringFixed(2), r.Total.StringFixed(2), "scanned coat first, then knit first")
+
+	rapid.Check(t, func(rt *rapid.T) {
+		b := drawBasket(rt)
+		q, err := p.Price(b)
+		if err != nil {
+			rt.Skip("refused as a whole")
+		}
+		perm := b
+		perm.Items = rapid.Permutation(b.Items).Draw(rt, "scanned")
+		pq, err := p.Price(perm)
+		require.NoError(rt, err, "the same basket scanned in another order")
+		for _, x := range [][2]decimal.Decimal{{q.Discount, pq.Discount}, {q.PointsValue, pq.PointsValue}, {q.Total, pq.Total}} {
+			require.True(rt, x[0].Equal(x[1]), "%s, scanned in another order %s", x[0], x[1])
+		}
+		require.Equal(rt, q.PointsUsed, pq.PointsUsed)
+		byID := map[string]loyalty.QuoteLine{}
+		for _, l := range q.Lines {
+			byID[l.ID] = l
+		}
+		for _, l := range pq.Lines {
+			o := byID[l.ID]
+			if !o.Discount.Equal(l.Discount) || !o.Points.Equal(l.Points) || !o.Total.Equal(l.Total) {
+				rt.Fatalf("line %s: %+v, scanned in another order %+v", l.ID, o, l)
+			}
+		}
+	})
+}
+
+// A free gift (a line that costs nothing) is not bought: it does not
+// count towards a quantity discount's minimum, so a gift pair of socks
+// does not bring two bought pairs to the three of "three pairs of socks".
+func TestQuantityDiscountDoesNotCountGifts(t *testing.T) {
+	p := club(t) // 20% off socks from 3 units
+	gift := item("GIFT", "socks", "2026-SS", "0", 1)
+	q, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR",
+		Items: []loyalty.Item{item("S1", "socks", "2026-SS", "5.00", 2), gift}})
+	require.NoError(t, err)
+	assert.Empty(t, q.Deductions, "two pairs bought and one given")
+	assert.Equal(t, "10.00", q.Total.StringFixed(2))
+
+	q, err = p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR",
+		Items: []loyalty.Item{item("S1", "socks", "2026-SS", "5.00", 3), gift}})
+	require.NoError(t, err)
+	require.Len(t, q.Deductions, 1, "three pairs bought")
+	assert.Equal(t, "3.00", q.Deductions[0].Amount.StringFixed(2), "20%% of 15.00")
+	assert.Equal(t, "12.00", q.Total.StringFixed(2))
+}
+
+// A coupon whose in-scope lines cost nothing before coupons (a free gift)
+// would take nothing; it is refused (scope), so that a till does not
+// record a single-use coupon as used for nothing off.
+func TestCouponOnlyOnGiftsIsRefused(t *testing.T) {
+	p := club(t)
+	gift := item("GIFT", "socks", "2026-SS", "0", 1)
+	coat := item("COAT", "coats", "2026-SS", "120.00", 1)
+	onGift := loyalty.Scope{Kind: loyalty.ScopeSKU, Values: []string{"GIFT"}}
+	for _, c := range []loyalty.Coupon{
+		{Code: "P10", Kind: loyalty.CouponPercent, Percent: dec("10"), Scope: onGift, Stacking: loyalty.StackCombinable, MaxUses: 1},
+		{Code: "F5", Kind: loyalty.CouponFixed, Amount: eur(t, "5.00"), Scope: onGift, Stacking: loyalty.StackCombinable, MaxUses: 1},
+	} {
+		_, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR",
+			Items: []loyalty.Item{coat, gift}, Coupons: []loyalty.Coupon{c}})
+		var ce *loyalty.CouponError
+		require.ErrorAs(t, err, &ce, c.Code)
+		assert.Equal(t, loyalty.RuleScope, ce.Rule, c.Code)
+		assert.Equal(t, c.Code, ce.Code)
+	}
+}
+
+// A malformed coupon is refused naming the field at fault, in Field (its
+// JSON name) and at the head of the detail, so that a back office can
+// point at it; and CheckCoupon says the same as Price.
+func TestCouponErrorNamesTheField(t *testing.T) {
+	p := club(t)
+	all := loyalty.Scope{Kind: loyalty.ScopeAll}
+	pct := loyalty.Coupon{Code: "A", Kind: loyalty.CouponPercent, Percent: dec("10"), Scope: all, Stacking: loyalty.StackCombinable}
+	fix := loyalty.Coupon{Code: "F", Kind: loyalty.CouponFixed, Amount: eur(t, "10"), Scope: all, Stacking: loyalty.StackCombinable}
+	mod := func(c loyalty.Coupon, f func(*loyalty.Coupon)) loyalty.Coupon { f(&c); return c }
+	tests := []struct {
+		coupon loyalty.Coupon
+		field  string
+	}{
+		{mod(pct, func(c *loyalty.Coupon) { c.Code = "" }), "code"},
+		{mod(pct, func(c *loyalty.Coupon) { c.Kind = 0 }), "kind"},
+		{mod(pct, func(c *loyalty.Coupon) { c.Stacking = 0 }), "stacking"},
+		{mod(pct, func(c *loyalty.Coupon) { c.Percent = dec("1e999999999") }), "percent"},
+		{mod(fix, func(c *loyalty.Coupon) { c.Amount, _ = customer.MoneyFromDecimal(dec("1e40"), "EUR") }), "amount"},
+		{mod(pct, func(c *loyalty.Coupon) { c.MinSpend = dec("1e-40") }), "min_spend"},
+		{mod(pct, func(c *loyalty.Coupon) { c.Percent = dec("61") }), "percent"},
+		{mod(pct, func(c *loyalty.Coupon) { c.Percent = dec("4.99") }), "percent"},
+		{mod(fix, func(c *loyalty.Coupon) { c.Amount = customer.Money{} }), "amount"},
+		{mod(fix, func(c *loyalty.Coupon) { c.Amount = eur(t, "-5") }), "amount"},
+		{mod(pct, func(c *loyalty.Coupon) { c.MaxUses = -1 }), "max_uses"},
+		{mod(pct, func(c *loyalty.Coupon) { c.MaxUsesPerMember = -1 }), "max_uses_per_member"},
+		{mod(pct, func(c *loyalty.Coupon) { c.ValidFrom, c.ValidUntil = day(2026, 6, 1), day(2026, 5, 1) }), "valid_until"},
+		{mod(pct, func(c *loyalty.Coupon) { c.Scope = loyalty.Scope{Kind: loyalty.ScopeSKU, Values: []string{"HAT", " "}} }), "scope.values[1]"},
+		{mod(pct, func(c *loyalty.Coupon) { c.Scope = loyalty.Scope{Kind: loyalty.ScopeSKU} }), "scope.values"},
+	}
+	for _, tc := range tests {
+		_, err := p.Price(loyalty.Basket{Member: "M1", Time: day(2026, 5, 1), Currency: "EUR",
+			Items: []loyalty.Item{item("HAT", "hats", "2026-SS", "30", 1)}, Coupons: []loyalty.Coupon{tc.coupon}})
+		var ce *loyalty.CouponError
+		require.ErrorAs(t, err, &ce, tc.field)
+		assert.Equal(t, tc.field, ce.Field, "%v", err)
+		assert.True(t, strings.HasPrefix(ce.Detail, tc.field+": "), "the detail %q names %s", ce.Detail, tc.field)
+		assert.Equal(t, err, p.CheckCoupon(tc.coupon))
+	}
+
+	// A well-formed coupon that the order fails names the field whose
+	// rule it fails.
+	at := day(2026, 5, 1)
+	for _, tc := range []struct {
+		coupons []loyalty.Coupon
+		uses    map[string]loyalty.CouponUses
+		field   string
+	}{
+		{[]loyalty.Coupon{pct, pct}, nil, "code"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.Stacking = loyalty.StackExclusive }), fix}, nil, "stacking"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.ValidFrom = at.Add(time.Second) })}, nil, "valid_from"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.ValidUntil = at })}, nil, "valid_until"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.Holder = "M2" })}, nil, "holder"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.MaxUses = 1 })}, map[string]loyalty.CouponUses{"A": {Total: 1}}, "max_uses"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.MaxUsesPerMember = 1 })}, map[string]loyalty.CouponUses{"A": {Total: 1, ByMember: 1}}, "max_uses_per_member"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.Scope = loyalty.Scope{Kind: loyalty.ScopeSeries, Values: []string{"tweed"}} })}, nil, "scope"},
+		{[]loyalty.Coupon{mod(pct, func(c *loyalty.Coupon) { c.MinSpend = dec("30.01") })}, nil, "min_spend"},
+	} {
+		_, err := p.Price(loyalty.Basket{Member: "M1", Time: at, Currency: "EUR",
+			Items: []loyalty.Item{item("HAT", "hats", "2026-SS", "30", 1)}, Coupons: tc.coupons, Uses: tc.uses})
+		var ce *loyalty.CouponError
+		require.ErrorAs(t, err, &ce, tc.field)
+		assert.Equal(t, tc.field, ce.Field, "%v", err)
+		assert.True(t, strings.HasPrefix(ce.Detail, tc.field+": "), "the detail %q names %s", ce.Detail, tc.field)
+	}
+}

@@ -274,7 +274,9 @@ type Scope struct {
 
 // QuantityDiscount takes Percent off the lines in Scope when the order has
 // at least MinQuantity units in scope (domain rules §6: quantity discounts). When
-// several apply to a line, the largest percentage wins.
+// several apply to a line, the largest percentage wins. Only units bought
+// count: a line that costs nothing ([customer.Line.Net] zero, a free
+// gift) does not bring the order to MinQuantity.
 type QuantityDiscount struct {
 	Name        string          `json:"name"`
 	Scope       Scope           `json:"scope"`
@@ -285,6 +287,12 @@ type QuantityDiscount struct {
 // SeasonalDiscount takes Percent off lines of past collections while the
 // promotion runs (domain rules §6: seasonal discounts for off-season buying).
 // When several apply to a line, the largest percentage wins.
+//
+// Tiers and EarlyFrom give loyal customers exclusive discounts and
+// priority rights (domain rules §6): a discount limited to some tiers is
+// a members' sale, and the members of a tier with
+// [TierLevel.EarlyAccess] enter a sale at EarlyFrom, before everyone
+// else. Both go by [Basket.Tier], the tier the member holds.
 type SeasonalDiscount struct {
 	Name string `json:"name"`
 	// Seasons are the collections on sale, matched against
@@ -295,6 +303,14 @@ type SeasonalDiscount struct {
 	// leaves that side open.
 	From  time.Time `json:"from"`
 	Until time.Time `json:"until"`
+	// Tiers, when set, limit the discount to members holding one of
+	// these tiers, by name; none blank, each a tier of the programme.
+	// Empty: everyone, anonymous buyers too.
+	Tiers []string `json:"tiers,omitempty"`
+	// EarlyFrom, when set, is when members of a tier with early access
+	// may start using the discount: before From, which must be set, in a
+	// programme with at least one such tier. Zero: no early access.
+	EarlyFrom time.Time `json:"early_from,omitzero"`
 }
 
 // Programme is a validated, immutable loyalty programme. It is safe for
@@ -615,6 +631,7 @@ func (c Config) clone() Config {
 	c.Pricing.Seasonal = slices.Clone(c.Pricing.Seasonal)
 	for i := range c.Pricing.Seasonal {
 		c.Pricing.Seasonal[i].Seasons = slices.Clone(c.Pricing.Seasonal[i].Seasons)
+		c.Pricing.Seasonal[i].Tiers = slices.Clone(c.Pricing.Seasonal[i].Tiers)
 	}
 	return c
 }
@@ -883,6 +900,25 @@ func (c *Config) checkPricing(p *problems) {
 		checkBlank(p, f+".seasons", s.Seasons)
 		checkRange(p, f+".percent", s.Percent, decimal.Zero, hundred, true)
 		checkWindow(p, f, s.From, s.Until)
+		for j, name := range s.Tiers {
+			tf := fmt.Sprintf("%s.tiers[%d]", f, j)
+			switch {
+			case strings.TrimSpace(name) == "":
+				p.add(tf, customer.CodeRequired, "is blank")
+			case !slices.ContainsFunc(c.Tiers.Levels, func(l TierLevel) bool { return l.Name == name }):
+				p.add(tf, customer.CodeUnknown, "%q is not a tier of the programme", name)
+			}
+		}
+		if !s.EarlyFrom.IsZero() {
+			switch {
+			case s.From.IsZero():
+				p.add(f+".early_from", customer.CodeRequired, "early access needs a from to come before")
+			case !s.EarlyFrom.Before(s.From):
+				p.add(f+".early_from", customer.CodeOrder, "must be before from")
+			case !slices.ContainsFunc(c.Tiers.Levels, func(l TierLevel) bool { return l.EarlyAccess }):
+				p.add(f+".early_from", customer.CodeMismatch, "no tier of the programme has early access")
+			}
+		}
 	}
 }
 
