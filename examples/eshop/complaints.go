@@ -168,8 +168,25 @@ func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Reque
 		if err != nil {
 			return 0, nil, err
 		}
+		if !caller.Role.Can(RightComplaintRead) {
+			// The shop may not read complaints, nor the customer's value
+			// class that set the priority: it learns the case it opened.
+			return http.StatusCreated, openedOut{Case: openedCase{ID: c.ID, State: c.State, Opened: formatTime(c.Opened)}}, nil
+		}
 		return http.StatusCreated, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
 	}
+}
+
+// openedOut is the answer to a caller that opens a complaint without the
+// right to read complaints: the case's ID, state and opening time.
+type openedOut struct {
+	Case openedCase `json:"case"`
+}
+
+type openedCase struct {
+	ID     complaint.ID    `json:"id"`
+	State  complaint.State `json:"state"`
+	Opened string          `json:"opened"`
 }
 
 // valueClass is the complainant's value quadrant under the current
@@ -342,6 +359,14 @@ func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request
 	var p problems
 	cmd := in.command(&p, c.Intake.Currency)
 	if err := p.err(); err != nil {
+		return 0, nil, err
+	}
+	// The credit check reads the complainant's history and the carry-out
+	// appends to it: under the complainant's lock, so that two cases on
+	// one order cannot both pass the check against the same reductions.
+	// The case is read again under the lock.
+	defer s.lock(c.Intake.Complainant)()
+	if c, err = s.stores.Complaints.Get(ctx, id); err != nil {
 		return 0, nil, err
 	}
 	now := s.now()

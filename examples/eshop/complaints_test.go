@@ -166,3 +166,33 @@ func TestComplaintCreditNeedsItsOrder(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, r.String())
 	assert.Equal(t, "approved", r.Body["case"].(map[string]any)["state"])
 }
+
+// The shop opens complaints as the complainant but may read neither
+// complaints nor a customer's value: its answer names the case and its
+// state, without the value class the server derived from the models nor
+// the priority that follows from it. Staff who read complaints see both.
+func TestShopComplaintAnswerHoldsNoValueClass(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-7")
+	r := e.do("POST", "/v1/orders", "shop", order("O-7", "C-7", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	_, err := e.srv.Refresh(t.Context())
+	require.NoError(t, err)
+	id := e.openComplaint("C-7")
+	r = e.do("POST", "/v1/complaints", "shop", map[string]any{
+		"complainant": "C-7", "channel": "web", "received": testNow.Add(-time.Hour).Format(time.RFC3339),
+		"subject": map[string]any{"kind": "service"}, "category": "other", "severity": "low",
+		"currency": "EUR", "demand": map[string]any{"kind": "apology"}, "description": "slow answer",
+	})
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.Equal(t, "C-7:2", r.Body["case"].(map[string]any)["id"])
+	assert.Equal(t, "recorded", r.Body["case"].(map[string]any)["state"])
+	assert.NotContains(t, r.Raw, `"value"`)
+	assert.NotContains(t, r.Raw, `"priority"`)
+
+	r = e.do("GET", "/v1/complaints/"+id, "agent-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	c := r.Body["case"].(map[string]any)
+	assert.NotEmpty(t, c["intake"].(map[string]any)["value"], "staff see the value class")
+	assert.NotEmpty(t, c["priority"])
+}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/sqlite/sqlitestore"
 	"github.com/tailorcrm/tailor/loyalty"
 )
@@ -174,4 +177,67 @@ func TestTwoServersOneDatabase(t *testing.T) {
 	assert.EqualValues(t, 174, earned)
 	assert.EqualValues(t, sum.Load()+174, acct.Balance())
 	assert.Len(t, a.orders("C-1"), n+1)
+}
+
+// slowCredits is a customer store whose AppendCredit waits a moment first,
+// as a busy database would: a carry-out checked against the history
+// before another's credit lands would then pass the check too.
+type slowCredits struct{ CustomerStore }
+
+func (s slowCredits) AppendCredit(ctx context.Context, c customer.Credit) error {
+	time.Sleep(50 * time.Millisecond)
+	return s.CustomerStore.AppendCredit(ctx, c)
+}
+
+// Price reductions of several cases on one order, carried out at once,
+// add up to no more than the order's net: each carry-out is checked
+// against the reductions stored before it, so of eight cases of 80.00 on
+// an order of 144.80 exactly one is carried out, and the others are
+// refused with 422 and stay approved.
+func TestConcurrentCarryOutsOfOneOrder(t *testing.T) {
+	base := memoryStores()
+	e := newEnv(t, &Stores{Name: "slow credits", Customers: slowCredits{base.Customers},
+		Complaints: base.Complaints, Ledgers: base.Ledgers})
+	e.register("C-8")
+	r := e.do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	const n = 8
+	paths := make([]string, n)
+	for i := range paths {
+		paths[i] = e.resolveComplaint("C-8", "O-8", "price-reduction", "80.00")
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	statuses := make([]int, n)
+	for i, path := range paths {
+		wg.Go(func() {
+			<-start
+			r, err := e.try("POST", path, e.keys["handler-1"], carryOutCmd)
+			if err == nil {
+				statuses[i] = r.Status
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	counts := map[int]int{}
+	for _, s := range statuses {
+		counts[s]++
+	}
+	assert.Equal(t, map[int]int{http.StatusOK: 1, http.StatusUnprocessableEntity: n - 1}, counts)
+	credits := 0
+	for ev, err := range e.stores.Customers.History(t.Context(), "C-8") {
+		require.NoError(t, err)
+		if ev.Credit != nil {
+			credits++
+		}
+	}
+	assert.Equal(t, 1, credits, "one price reduction in the history")
+	for _, path := range paths {
+		r := e.do("GET", strings.TrimSuffix(path, "/commands"), "agent-1", nil)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		if state := r.Body["case"].(map[string]any)["state"]; state != "approved" {
+			assert.Equal(t, "carried-out", state)
+		}
+	}
 }

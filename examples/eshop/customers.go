@@ -24,12 +24,13 @@ type customerIn struct {
 	Address  string `json:"address"`
 	Birthday string `json:"birthday"` // "1990-04-12", or "--04-12" without the year
 	Region   string `json:"region"`
-	Joined   string `json:"joined"` // RFC 3339; empty keeps the stored one, or means now
+	Joined   string `json:"joined"` // RFC 3339; empty keeps the stored one, or means now; another than the stored one is 409
 	Consent  struct {
 		Marketing bool `json:"marketing"`
 		Profiling bool `json:"profiling"`
 		// Notice names the privacy notice the customer saw ("privacy
-		// v4"); required when a consent is given that was not.
+		// v4"); required when a consent is given that was not. A
+		// consent kept given under a new notice is recorded again.
 		Notice string `json:"notice"`
 	} `json:"consent"`
 }
@@ -111,7 +112,9 @@ func formatBirthday(b customer.Birthday) string {
 // household, the trade data an ERP keeps — is left as stored. A consent
 // flag that changes is recorded as evidence ([customer.Customer.RecordConsent]):
 // given or withdrawn now, through the web shop, with the privacy notice
-// the request names.
+// the request names; so is a consent kept given under a notice other than
+// the one it was last given under. A joining time other than the stored
+// one is refused (409): the ledger keeps the first.
 func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
 	id := r.PathValue("id")
 	if err := checkID("id", id); err != nil {
@@ -141,6 +144,11 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 		return 0, nil, err
 	case c.Kind != kind:
 		return 0, nil, &apiError{status: http.StatusConflict, field: "kind", msg: fmt.Sprintf("customer %s is registered as %s", id, c.Kind)}
+	case !joined.IsZero() && !joined.Equal(c.Joined):
+		// The member joined the programme at the first registration, and
+		// the ledger keeps that time: the record may not say otherwise.
+		return 0, nil, &apiError{status: http.StatusConflict, field: "joined",
+			msg: fmt.Sprintf("customer %s joined at %s", id, formatTime(c.Joined))}
 	}
 	c.Kind, c.Name, c.Birthday, c.Region = kind, in.Name, birthday, in.Region
 	c.Contact = customer.Contact{Email: customer.Email(in.Email), Phone: customer.Phone(in.Phone), Address: in.Address}
@@ -152,7 +160,13 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 		given   bool
 	}{{customer.PurposeMarketing, in.Consent.Marketing}, {customer.PurposeProfiling, in.Consent.Profiling}} {
 		if c.Consent.Allows(ch.purpose) == ch.given {
-			continue
+			// Unchanged: a consent kept given under another notice than
+			// the one it was last given under is given again (evidence
+			// that the customer saw the new notice); else nothing.
+			last, ok := c.LatestConsent(ch.purpose)
+			if !ch.given || strings.TrimSpace(in.Consent.Notice) == "" || ok && last.Given && last.Notice == in.Consent.Notice {
+				continue
+			}
 		}
 		if ch.given && strings.TrimSpace(in.Consent.Notice) == "" {
 			return 0, nil, &apiError{status: http.StatusBadRequest, field: "consent.notice",
@@ -161,12 +175,12 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 		next, err := c.RecordConsent(customer.ConsentChange{Purpose: ch.purpose, Given: ch.given, Time: now,
 			Source: customer.SourceWebShop, Notice: in.Consent.Notice}, now)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, requestFields(err)
 		}
 		c = next
 	}
 	if err := c.Validate(now); err != nil {
-		return 0, nil, err
+		return 0, nil, requestFields(err)
 	}
 	if err := s.stores.Customers.Put(ctx, c); err != nil {
 		return 0, nil, err
@@ -178,6 +192,28 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 	// The customer's LogValue leaves the personal data out.
 	s.log.LogAttrs(ctx, slog.LevelInfo, "customer registered", slog.Any("customer", c), slog.String("caller", caller.ID))
 	return http.StatusOK, map[string]any{"id": id, "member": true, "points": s.pointsView(acct, now)}, nil
+}
+
+// requestFields renames the fields of a customer's validation error to
+// those of the request (customerIn): "contact.email" is "email", a
+// consent change's notice is "consent.notice". Other errors, and fields
+// the request does not carry, pass unchanged.
+func requestFields(err error) error {
+	var ve *customer.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	fields := make([]customer.FieldError, len(ve.Fields))
+	for i, f := range ve.Fields {
+		switch name := f.Field; {
+		case strings.HasPrefix(name, "contact."):
+			f.Field = strings.TrimPrefix(name, "contact.")
+		case strings.HasPrefix(name, "consent_history[") && strings.HasSuffix(name, "].notice"):
+			f.Field = "consent.notice"
+		}
+		fields[i] = f
+	}
+	return customer.Invalid(ve.Record, fields)
 }
 
 // join opens c's ledger unless it is open already.

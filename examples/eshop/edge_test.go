@@ -155,3 +155,68 @@ func TestWrongMethodAndMediaType(t *testing.T) {
 	r = e.do("POST", "/v1/orders", "shop", order("O-2", "C-1", testNow.Add(-time.Hour), 1, "10.00"))
 	assert.Equal(t, http.StatusCreated, r.Status, "application/json is fine: %s", r)
 }
+
+// An order whose points would overflow the ledger is a valid order the
+// programme cannot reward: it is recorded and earns nothing, with a note,
+// and the member's points stay readable, for later orders too.
+func TestOrderPointsOverflow(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1")
+	r := e.do("POST", "/v1/orders", "shop", order("O-BIG", "C-1", testNow.Add(-time.Hour), 1000000000, "999999999999.00"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.EqualValues(t, 0, num(r.Body["points_earned"]))
+	assert.Contains(t, r.Body["note"], "earns no points")
+	assert.Len(t, e.orders("C-1"), 1, "recorded")
+
+	r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	r = e.do("POST", "/v1/orders", "shop", order("O-2", "C-1", testNow.Add(-time.Hour), 1, "10.00"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.EqualValues(t, 64, num(r.Body["points_earned"]))
+	r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.EqualValues(t, 64, num(r.Body["pending"]))
+}
+
+// A hand adjustment up to the ledger's limit leaves the member's later
+// orders recorded and the points readable: an order that no longer fits
+// earns nothing, with a note.
+func TestOrderAfterAdjustmentToTheLimit(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1")
+	r := e.do("POST", "/v1/members/C-1/adjustments", "supervisor-1", `{"id":"A-1","points":9223372036854775807,"reason":"typo"}`)
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	r = e.do("POST", "/v1/orders", "shop", order("O-1", "C-1", testNow.Add(-time.Hour), 1, "10.00"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.Contains(t, r.Body["note"], "earns no points")
+	r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	r = e.do("POST", "/v1/members/C-1/adjustments", "supervisor-1", `{"id":"A-2","points":-9223372036854775807,"reason":"undo the typo"}`)
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	assert.EqualValues(t, 0, num(r.Body["points"].(map[string]any)["available"]))
+}
+
+// A key twice in one object is refused naming it, whatever its case
+// (encoding/json matches keys without regard to case and keeps the last
+// value): a proxy that reads the first value must not see another order
+// than the one recorded. The same key in two objects is fine.
+func TestDuplicateKeysRefused(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1")
+	at := testNow.Add(-time.Hour).Format(time.RFC3339)
+	line := `{"id":"1","quantity":1,"unit_price":"10.00"}`
+	for _, c := range []struct{ name, body, field string }{
+		{"same key", `{"id":"O-1","id":"O-2","customer_id":"C-1","time":"` + at + `","channel":"online","currency":"EUR","lines":[` + line + `]}`, "id"},
+		{"other case", `{"id":"O-1","ID":"O-2","customer_id":"C-1","time":"` + at + `","channel":"online","currency":"EUR","lines":[` + line + `]}`, "ID"},
+		{"in a line", `{"id":"O-1","customer_id":"C-1","time":"` + at + `","channel":"online","currency":"EUR","lines":[` + line + `,` +
+			`{"id":"2","quantity":1,"unit_price":"10.00","unit_price":"0.01"}]}`, "lines[1].unit_price"},
+	} {
+		r := e.do("POST", "/v1/orders", "shop", c.body)
+		require.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", c.name, r)
+		assert.Equal(t, c.field, r.field(), c.name)
+	}
+	assert.Empty(t, e.orders("C-1"))
+	r := e.do("POST", "/v1/orders", "shop", `{"id":"O-1","customer_id":"C-1","time":"`+at+`","channel":"online","currency":"EUR","lines":[`+
+		line+`,{"id":"2","quantity":1,"unit_price":"10.00"}]}`)
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // typeErrorField names the field of a JSON type error in data, the
@@ -132,4 +133,62 @@ func clonePath(p []pathStep) []pathStep {
 		out[i] = pathStep{key: s.key, index: append([]int(nil), s.index...)}
 	}
 	return out
+}
+
+// duplicateKey returns the path of the first key that appears twice in one
+// object of data ("lines[1].unit_price"), named as its second appearance
+// spells it, or "" when there is none (data is read up to where it stops
+// being JSON; decode calls it on bodies decoded already). Keys are
+// compared as encoding/json matches them to fields, without regard to
+// case (Unicode simple folding: "ID" and "id", "ſku" and "sku"), since it
+// keeps the last of such keys and a reader of the first would see another
+// request than the server.
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	field, _ := dupIn(dec, "")
+	return field
+}
+
+// dupIn reads the next value of dec, at path, and returns the path of the
+// first duplicate key within it, and whether the value could be read.
+func dupIn(dec *json.Decoder, path string) (string, bool) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", false
+	}
+	d, isDelim := tok.(json.Delim)
+	if !isDelim {
+		return "", true
+	}
+	seen := map[string]bool{}
+	for i := 0; dec.More(); i++ {
+		sub := path + "[" + strconv.Itoa(i) + "]"
+		if d == '{' {
+			k, err := dec.Token()
+			if err != nil {
+				return "", false
+			}
+			key, _ := k.(string)
+			if sub = key; path != "" {
+				sub = path + "." + key
+			}
+			folded := foldKey(key)
+			if seen[folded] {
+				return sub, true
+			}
+			seen[folded] = true
+		}
+		if f, ok := dupIn(dec, sub); !ok || f != "" {
+			return f, ok
+		}
+	}
+	_, err = dec.Token() // the closing delimiter
+	return "", err == nil
+}
+
+// foldKey returns key case-folded as encoding/json folds keys to match
+// them to fields: each rune lowered, then raised.
+func foldKey(key string) string {
+	return strings.Map(func(r rune) rune { return unicode.ToUpper(unicode.ToLower(r)) }, key)
 }

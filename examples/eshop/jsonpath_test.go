@@ -102,3 +102,23 @@ func TestTypeErrorsNameTheIndexedField(t *testing.T) {
 		require.Equal(rt, s.path, ae.field, "%s", body)
 	})
 }
+
+// duplicateKey finds a key twice in one object at any depth, folded as
+// encoding/json folds keys, and nothing else.
+func TestDuplicateKey(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"a":1,"b":2}`:                           "",
+		`{"a":{"x":1},"b":{"x":1}}`:               "",
+		`[{"x":1},{"x":2}]`:                       "",
+		`{"a":1,"a":2}`:                           "a",
+		`{"sku":1,"SKU":2}`:                       "SKU",
+		`{"sku":1,"ſku":2}`:                       "ſku",
+		`{"k":1,"\u212a":2}`:                      "\u212a",
+		`{"lines":[{"q":1},{"q":1,"Q":2}]}`:       "lines[1].Q",
+		`{"m":{"n":[[{"z":1}],[{"z":1,"z":2}]]}}`: "m.n[1][0].z",
+		`{"a":1,"a"`:                              "a",
+		`{"a":1,"b"`:                              "",
+	} {
+		require.Equal(t, want, duplicateKey([]byte(body)), body)
+	}
+}

@@ -164,10 +164,11 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		if acct, err = s.settle(ctx, o.CustomerID, now); err != nil {
 			return 0, nil, err
 		}
-	case errors.As(err, &ve):
+	case errors.As(err, &ve), errors.Is(err, loyalty.ErrOverflow):
 		// A valid order the programme does not reward (placed before
-		// the member joined): it stays recorded and earns nothing.
-		out.Note = "earns no points: " + ve.Error()
+		// the member joined, or worth more points than the ledger can
+		// hold): it stays recorded and earns nothing.
+		out.Note = "earns no points: " + err.Error()
 		if acct, err = s.ledger.Account(ctx, o.CustomerID); err != nil {
 			return 0, nil, err
 		}
@@ -330,8 +331,9 @@ func (s *Server) orderPoints(ctx context.Context, member customer.ID, id string)
 // programme when the ledger is empty, then applies, in the history's time
 // order, every order and return that has no ledger entry yet. The caller
 // holds the member's lock. An event the programme refuses (an order from
-// before the member joined, say) is skipped and logged, so that one old
-// record cannot block the member's reads.
+// before the member joined, say, or one whose points would overflow the
+// ledger) is skipped and logged, so that one record cannot block the
+// member's reads.
 func (s *Server) settle(ctx context.Context, member customer.ID, now time.Time) (loyalty.Account, error) {
 	acct, err := s.ledger.Account(ctx, member)
 	if err != nil {
@@ -376,7 +378,7 @@ func (s *Server) settle(ctx context.Context, member customer.ID, now time.Time) 
 			if acct, err = s.ledger.Account(ctx, member); err != nil {
 				return loyalty.Account{}, err
 			}
-		case errors.As(err, &ve), errors.Is(err, loyalty.ErrUnknownOrder):
+		case errors.As(err, &ve), errors.Is(err, loyalty.ErrUnknownOrder), errors.Is(err, loyalty.ErrOverflow):
 			s.log.LogAttrs(ctx, slog.LevelDebug, "settle: record not applicable to the ledger",
 				slog.String("key", e.Key()), slog.String("error", err.Error()))
 		default:

@@ -328,9 +328,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decode reads the request body into v strictly: JSON only, unknown
-// fields and trailing data rejected, type errors naming the field as
-// validation errors do, with the index of each array element on the way
-// ("lines[1].quantity").
+// fields, trailing data and a key twice in one object rejected, type
+// errors naming the field as validation errors do, with the index of each
+// array element on the way ("lines[1].quantity").
 func decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
@@ -351,6 +351,9 @@ func decode(r *http.Request, v any) error {
 			return err
 		}
 		return badRequest("body", "data after the JSON object")
+	}
+	if f := duplicateKey(read.Bytes()); f != "" {
+		return badRequest(f, "appears twice in one object (keys match without regard to case)")
 	}
 	return nil
 }
