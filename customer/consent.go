@@ -108,6 +108,7 @@ const MaxNoticeLen = 200
 // filed under consented (no name, contact detail or address), so String,
 // fmt and slog show it as it is.
 type ConsentChange struct {
+	// Purpose is the consent's purpose: marketing or profiling.
 	Purpose Purpose
 	// Given is true for a consent given, false for one withdrawn.
 	Given bool

@@ -67,7 +67,8 @@ func (r *Relation) UnmarshalText(b []byte) (err error) {
 type Member struct {
 	// ID is unique within the customer's household: a short label of the
 	// caller's choice ("dad", "M-2"), neither empty nor blank.
-	ID       string
+	ID string
+	// Relation is how the member is related to the customer; required.
 	Relation Relation
 	Name     string   // personal data; optional
 	Birthday Birthday // personal data; zero when unknown

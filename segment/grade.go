@@ -103,6 +103,7 @@ func (g *GradeOptions) shares() (a, b decimal.Decimal, err error) {
 // when it is at least B, else C — or B, when it is of the potential-value
 // quadrant and PotentialB is set.
 type GradeThresholds struct {
+	// Kind is the kind of customer the cuts are of.
 	Kind customer.Kind
 	// N is the number of customers of the kind in the fit. It and the
 	// fields below are zero when the fit had no customer of the kind, or
