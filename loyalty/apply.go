@@ -311,9 +311,16 @@ func (e Purchase) apply(b *builder) error {
 		note += " (" + strings.Join(earn.Multipliers, ", ") + ")"
 	}
 	avail := o.Time.Add(time.Duration(b.p.cfg.PendingDays) * 24 * time.Hour)
+	var codes []string
+	for _, c := range e.Coupons {
+		codes = append(codes, c.Code)
+	}
+	if len(codes) > 0 {
+		note += "; coupons used: " + strings.Join(codes, ", ")
+	}
 	if err := b.event(Entry{Kind: EntryEarn, Effective: o.Time, Points: earn.Points, Lot: lot,
 		AvailableAt: avail, ExpiresAt: b.p.expiry(o.Time), OrderID: o.ID, Lines: earn.Lines,
-		Spend: earn.Spend, Qualifying: earn.Points, Year: earn.BirthdayYear, Note: note}); err != nil {
+		Spend: earn.Spend, Qualifying: earn.Points, Year: earn.BirthdayYear, Note: note, Coupons: codes}); err != nil {
 		return err
 	}
 	if lot != "" && !avail.After(o.Time) {
@@ -510,6 +517,12 @@ func (e Returned) apply(b *builder) error {
 	}
 	entry := b.takeBack(o, delta, fmt.Sprintf("%d of the %d points of order %q clawed back for %s returned", delta, o.points, o.id, cur.Format(spendDelta)))
 	entry.Kind, entry.Effective, entry.Lines, entry.Spend = EntryClawback, r.Time, lines, spendDelta.Neg()
+	// The refund that brings back the order's last unit gives back the
+	// uses of the coupons it used: the order no longer stands.
+	if len(o.coupons) > 0 && !o.couponsBack && (&orderRecord{lines: o.lines, units: units}).refunded() {
+		entry.Coupons = slices.Clone(o.coupons)
+		entry.Note += "; uses given back of coupons " + strings.Join(o.coupons, ", ")
+	}
 	if err := b.event(entry); err != nil {
 		return err
 	}

@@ -96,6 +96,27 @@
 // quote priced, each line carrying what was taken off it, so the order
 // earns points on the money paid and no discount can be lost or moved.
 //
+// # Coupon uses
+//
+// A coupon's limits ([Coupon.MaxUses], [Coupon.MaxUsesPerMember]) count
+// its uses. The member's own are kept in its ledger: the [Purchase] of an
+// order names the coupons it used ([Purchase.Coupons], set by
+// [Quote.Checkout]), its earn entry records them ([Entry.Coupons]) and
+// [Account.CouponUses] counts them, rebuilt by [Replay] as the rest of
+// the account. A purchase whose coupon the member has used up is
+// refused and records nothing, so two tills that priced the same
+// single-use coupon for one member cannot both record it; a redelivered
+// purchase counts no second use. A refund that brings back every unit
+// of an order gives its coupons' uses back (the order no longer
+// stands); a partial refund, an exchange or a price reduction does not.
+// [Programme.Price] takes the member's uses from [Basket.Account] when
+// it is given. A personal coupon is used by its holder alone, so its
+// MaxUses is enforced by the holder's ledger too ([NewCouponUse]). The
+// uses of a bearer coupon by everyone are in no one member's ledger: the
+// caller or its store counts them and gives them as [CouponUses.Total].
+// Entries written before coupon uses were recorded name no coupons and
+// replay as before.
+//
 // # Privacy
 //
 // The member's birthday is the only personal data in a ledger (in the

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -42,9 +44,53 @@ type Join struct {
 
 // Purchase earns the points of an order (domain rules §6: points by the amount
 // spent). Key "order:" + the order ID.
+//
+// A purchase that used coupons names them in Coupons ([Quote.Checkout]
+// does), and the ledger records the uses with the order's earn entry
+// ([Entry.Coupons], [Account.CouponUses]). A coupon whose Limit the
+// member's recorded uses reach refuses the purchase with a
+// [*CouponError] (Rule [RuleUses], Field "max_uses_per_member": the
+// member's limit, whichever of the coupon's fields set it, see
+// [NewCouponUse]) wrapped in an error naming the purchase and the
+// coupon's index ("coupons[0]"), and nothing is recorded: of two tills that both priced a single-use coupon for
+// the same member, the one whose checkout is recorded second is
+// refused, also through a [Service] that retries after a conflict,
+// since the retry sees the first use. The same purchase delivered again
+// is a redelivery ([DuplicateError]) and counts no second use.
 type Purchase struct {
 	// Order is the purchase, validated by [customer.Order.Validate].
 	Order customer.Order
+	// Coupons are the coupons the order used, each code once; none for
+	// an order without coupons, which is written as before (no field).
+	Coupons []CouponUse `json:",omitempty"`
+}
+
+// CouponUse is a coupon used on an order, as a [Purchase] reports it to
+// the member's ledger.
+type CouponUse struct {
+	// Code is the coupon's code, not empty.
+	Code string `json:"code"`
+	// Limit is the most uses of the code the member may have, this one
+	// included: the coupon's MaxUsesPerMember, or for a personal coupon
+	// (a Holder) the smaller of it and MaxUses, whichever are set, since
+	// only its holder can use it ([NewCouponUse]); 0 for no limit.
+	Limit int `json:"limit,omitempty"`
+}
+
+// NewCouponUse returns the use of coupon c by its member's order: its
+// code and the limit of uses by one member. A personal coupon (Holder
+// set) can be used by its holder alone, so its MaxUses limits the
+// holder too and the ledger can enforce it: the limit is then the
+// smaller of MaxUsesPerMember and MaxUses, whichever are not zero. A
+// bearer coupon's MaxUses counts everyone's uses, which no one
+// member's ledger holds: the caller, or its store, counts them
+// ([CouponUses.Total]).
+func NewCouponUse(c Coupon) CouponUse {
+	limit := c.MaxUsesPerMember
+	if c.Holder != "" && c.MaxUses > 0 && (limit == 0 || c.MaxUses < limit) {
+		limit = c.MaxUses
+	}
+	return CouponUse{Code: c.Code, Limit: limit}
 }
 
 // Returned claws back the points of the returned units. Key "return:" +
@@ -96,6 +142,15 @@ type Purchase struct {
 // the order by a redemption recorded after the refund (a till that
 // syncs late) come back when the redemption is recorded, as of the
 // refund ([Redemption]).
+//
+// The refund that brings back the last unit of every line of an order
+// gives back the uses of the coupons the order used ([Purchase.Coupons]):
+// its claw-back entry names them ([Entry.Coupons]) and
+// [Account.CouponUses] no longer counts them, so a member who returned
+// everything bought with a single-use coupon may use it again (while it
+// is valid). A partial refund gives nothing back, nor does an exchange
+// (the sale stands) or a price reduction ([Credited]); a redelivered
+// return is a redelivery and gives nothing back twice.
 type Returned struct {
 	// Return is the return; its order must have earned in this ledger.
 	Return customer.Return
@@ -446,7 +501,31 @@ func (e Purchase) validate(p *Programme, a *Account, now time.Time) error {
 	if !e.Order.Time.IsZero() && e.Order.Time.Before(a.Joined) {
 		pr.add("order.time", customer.CodeOrder, "%s is before the member joined (%s)", e.Order.Time.Format(time.RFC3339), a.Joined.Format(time.RFC3339))
 	}
-	return pr.err(fmt.Sprintf("purchase %q of member %q", e.Order.ID, a.Member))
+	for i, c := range e.Coupons {
+		f := fmt.Sprintf("coupons[%d].", i)
+		switch {
+		case c.Code == "":
+			pr.add(f+"code", customer.CodeRequired, "is empty")
+		case !utf8.ValidString(c.Code):
+			pr.add(f+"code", customer.CodeFormat, "is not valid UTF-8")
+		case slices.ContainsFunc(e.Coupons[:i], func(x CouponUse) bool { return x.Code == c.Code }):
+			pr.add(f+"code", customer.CodeDuplicate, "coupon %q is used twice on one order", c.Code)
+		}
+		if c.Limit < 0 {
+			pr.add(f+"limit", customer.CodeNegative, "must not be negative, is %d", c.Limit)
+		}
+	}
+	record := fmt.Sprintf("purchase %q of member %q", e.Order.ID, a.Member)
+	if err := pr.err(record); err != nil {
+		return err
+	}
+	for i, c := range e.Coupons {
+		if n := a.CouponUses(c.Code); c.Limit > 0 && n >= c.Limit {
+			return fmt.Errorf("loyalty: %s: coupons[%d]: %w", record, i, &CouponError{Code: c.Code, Rule: RuleUses, Field: "max_uses_per_member",
+				Detail: fmt.Sprintf("max_uses_per_member: used %d of %d times by member %q, as the ledger records", n, c.Limit, a.Member)})
+		}
+	}
+	return nil
 }
 
 func (e Returned) validate(p *Programme, a *Account, now time.Time) error {

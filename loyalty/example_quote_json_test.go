@@ -146,6 +146,11 @@ func ExampleQuote_MarshalJSON() {
 	//         "points": "3.27",
 	//         "total": "146.73"
 	//       }
+	//     ],
+	//     "coupons": [
+	//       {
+	//         "code": "KNIT20"
+	//       }
 	//     ]
 	//   }
 	// }

@@ -85,6 +85,11 @@ type Entry struct {
 	Birthday customer.Birthday
 	// Note explains the entry in words.
 	Note string
+	// Coupons are the codes of the coupons the order used, each once
+	// (earn, from [Purchase.Coupons]), or of those whose uses a refund
+	// of every unit of the order gave back (claw-back, see [Returned]).
+	// Entries written before coupon uses were recorded have none.
+	Coupons []string
 }
 
 // LotPart is an amount of points drawn from one lot.
@@ -161,6 +166,25 @@ type orderRecord struct {
 	// can give back what they would have given back had it come first.
 	// Shared between account versions: never changed in place.
 	refunds []refundRecord
+	// coupons are the codes of the coupons the order used, and
+	// couponsBack whether a refund of every unit gave their uses back.
+	// Shared between account versions: never changed in place.
+	coupons     []string
+	couponsBack bool
+}
+
+// refunded reports whether every unit of every line of o came back by
+// refunds (an exchange returns none).
+func (o *orderRecord) refunded() bool {
+	if len(o.lines) == 0 {
+		return false
+	}
+	for _, l := range o.lines {
+		if o.units[l.LineID] < l.Quantity {
+			return false
+		}
+	}
+	return true
 }
 
 // refundRecord is what the ledger knows of one refund of an order.
@@ -300,6 +324,7 @@ type Account struct {
 	keys             pmap[uint64]
 	orders           pmap[*orderRecord]
 	redeemed         pmap[redemptionRecord] // by order ID
+	couponUses       pmap[int]              // uses by the member, by coupon code
 	qual             *qnode                 // orders by time with their qualifying sums
 	birthdayGiftYear int
 	// reviewClock is when the review clock last started: the join, or
@@ -366,6 +391,28 @@ func (a *Account) OrderPoints(id string) (earned, clawed Points, ok bool) {
 		return 0, 0, false
 	}
 	return o.points, o.clawed, true
+}
+
+// CouponUses returns how many times the member used the coupon code, as
+// the ledger records it: the orders whose [Purchase] named the code in
+// its Coupons, less those whose every unit a refund brought back
+// ([Returned]). It is the member's count for
+// [Coupon.MaxUsesPerMember]; the uses by everyone ([Coupon.MaxUses])
+// are not in any one member's ledger.
+func (a *Account) CouponUses(code string) int {
+	n, _ := a.couponUses.get(code)
+	return n
+}
+
+// OrderCoupons returns the codes of the coupons order id used, as its
+// [Purchase] recorded them, and whether a refund of every unit of the
+// order gave their uses back. An unknown order used none.
+func (a *Account) OrderCoupons(id string) (codes []string, givenBack bool) {
+	o, ok := a.orders.get(id)
+	if !ok {
+		return nil, false
+	}
+	return slices.Clone(o.coupons), o.couponsBack
 }
 
 // OrderRedemption returns the points redeemed to pay for order id (the
@@ -497,6 +544,9 @@ func (a *Account) fold(e *Entry) error {
 	if _, dup := a.keys.get(e.Key); dup {
 		return corrupt(e, "key used twice")
 	}
+	if len(e.Coupons) > 0 && e.Kind != EntryEarn && e.Kind != EntryClawback {
+		return corrupt(e, "a %s entry names coupons", e.Kind)
+	}
 	before := a.Balance()
 	// Draw the parts first: every kind that has parts takes points out of
 	// lots (a release empties a pending lot into the same lot, available).
@@ -606,8 +656,14 @@ func (a *Account) fold(e *Entry) error {
 			if _, dup := a.orders.get(e.OrderID); dup || e.OrderID == "" {
 				return corrupt(e, "order %q earned twice or unnamed", e.OrderID)
 			}
+			for i, code := range e.Coupons {
+				if code == "" || slices.Contains(e.Coupons[:i], code) {
+					return corrupt(e, "coupon %q of order %q is empty or named twice", code, e.OrderID)
+				}
+				a.couponUses = a.couponUses.set(code, a.CouponUses(code)+1)
+			}
 			a.orders = a.orders.set(e.OrderID, &orderRecord{id: e.OrderID, time: e.Effective, lot: e.Lot, points: e.Points,
-				spend: e.Spend, qual: e.Qualifying, lines: e.Lines})
+				spend: e.Spend, qual: e.Qualifying, lines: e.Lines, coupons: slices.Clone(e.Coupons)})
 			a.qual = qinsert(a.qual, e.Effective, e.OrderID, e.Spend, e.Qualifying)
 			if e.Year != 0 && !slices.Contains(a.birthdayMultYears, e.Year) {
 				a.birthdayMultYears = append(slices.Clip(a.birthdayMultYears), e.Year)
@@ -657,6 +713,16 @@ func (a *Account) fold(e *Entry) error {
 		o.qual += e.Qualifying
 		if o.clawed > o.points {
 			return corrupt(e, "claws back %d of order %q that earned %d", o.clawed, o.id, o.points)
+		}
+		if len(e.Coupons) > 0 {
+			if o.couponsBack || !o.refunded() || !slices.Equal(e.Coupons, o.coupons) {
+				return corrupt(e, "gives back the uses of coupons %q, order %q used %q (given back before: %t, every unit refunded: %t)",
+					e.Coupons, o.id, o.coupons, o.couponsBack, o.refunded())
+			}
+			for _, code := range e.Coupons {
+				a.couponUses = a.couponUses.set(code, a.CouponUses(code)-1) // ≥ 0: the order's earn counted it
+			}
+			o.couponsBack = true
 		}
 		a.setOrder(o)
 	case EntryReduction:

@@ -62,9 +62,17 @@ type Coupon struct {
 
 // CouponUses is how often a coupon was used before, as the caller's
 // records show: by everyone, and by the member presenting it.
+//
+// The member's own uses are in its ledger ([Account.CouponUses]) once
+// its orders are recorded with the coupons they used ([Purchase.Coupons],
+// [Quote.Checkout]): a basket priced with its member's [Basket.Account]
+// takes ByMember from there, and ByMember is then left zero. Total, the
+// uses by everyone, is in no one member's ledger: the caller, or its
+// store, counts it (with the uses it records, less those a refund of a
+// whole order gave back, as the ledger does) and gives it here.
 type CouponUses struct {
 	Total    int // uses by everyone
-	ByMember int // uses by the member of the basket
+	ByMember int // uses by the member of the basket; zero with Basket.Account
 }
 
 // Basket is an order to price.
@@ -87,6 +95,13 @@ type Basket struct {
 	// Uses are the coupons' earlier uses, by code; no count may be
 	// negative.
 	Uses map[string]CouponUses
+	// Account, when set, is the member's account ([Service.Account],
+	// brought to Time), whose ledger counts the member's uses of each
+	// coupon ([Account.CouponUses]): they are then taken from it rather
+	// than from Uses, whose ByMember must be zero, and a personal
+	// coupon's uses by everyone are at least its holder's. Its Member
+	// must be the basket's. Nil leaves the count to Uses alone.
+	Account *Account
 	// Points are the points the member wants to pay with; Available is how
 	// many it has available ([Account.Available]). Neither may be
 	// negative.
@@ -134,6 +149,9 @@ type Quote struct {
 	at     time.Time
 	items  []Item
 	lines  []QuoteLine
+	// coupons are the coupons applied, by code, as the checkout's
+	// [Purchase] reports them.
+	coupons []CouponUse
 }
 
 // QuoteLine is one line of a [Quote].
@@ -306,6 +324,22 @@ func (b *Basket) validate(p *Programme) error {
 	if b.Points > 0 && b.Member == "" {
 		pr.add("points", customer.CodeMismatch, "an anonymous buyer cannot pay with points")
 	}
+	if a := b.Account; a != nil {
+		switch {
+		case b.Member == "":
+			pr.add("account", customer.CodeMismatch, "an anonymous buyer has no account, is the account of %q", a.Member)
+		case a.Member == "":
+			pr.add("account", customer.CodeMismatch, "is an empty account (no join entry), the basket's member is %q", b.Member)
+		case a.Member != b.Member:
+			pr.add("account", customer.CodeMismatch, "is the account of %q, the basket's member is %q", a.Member, b.Member)
+		}
+		for code, u := range b.Uses {
+			if u.ByMember != 0 {
+				pr.add(fmt.Sprintf("uses[%q].by_member", code), customer.CodeMismatch,
+					"is %d, but the member's uses are counted by the account given (%d)", u.ByMember, a.CouponUses(code))
+			}
+		}
+	}
 	return pr.err("basket")
 }
 
@@ -340,7 +374,11 @@ func (b *Basket) validate(p *Programme) error {
 // it, or only lines that cost nothing after steps 1 and 2), used up,
 // personal to someone else, combined against its stacking rule or
 // presented twice refuses the whole quote with a [*CouponError] naming
-// the rule. Points beyond b.Available return a [*InsufficientError].
+// the rule. Used up means its uses by everyone reach MaxUses or the
+// member's reach MaxUsesPerMember: the member's from b.Account when it
+// is given ([Account.CouponUses]), else from b.Uses, as are everyone's
+// ([CouponUses]). Points beyond b.Available return a
+// [*InsufficientError].
 func (p *Programme) Price(b Basket) (Quote, error) {
 	if err := b.validate(p); err != nil {
 		return Quote{}, err
@@ -530,6 +568,12 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 			return refuse(RulePersonal, "holder", "personal to another member")
 		}
 		u := b.Uses[c.Code]
+		if b.Account != nil {
+			u.ByMember = b.Account.CouponUses(c.Code)
+			if c.Holder != "" {
+				u.Total = max(u.Total, u.ByMember) // only the holder uses it
+			}
+		}
 		if c.MaxUses > 0 && u.Total >= c.MaxUses {
 			return refuse(RuleUses, "max_uses", "used %d of %d times", u.Total, c.MaxUses)
 		}
@@ -579,6 +623,10 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 			}
 		}
 		q.Deductions = append(q.Deductions, d)
+	}
+	q.coupons = nil
+	for _, code := range codes {
+		q.coupons = append(q.coupons, NewCouponUse(b.Coupons[slices.IndexFunc(b.Coupons, func(c Coupon) bool { return c.Code == code })]))
 	}
 	return nil
 }
@@ -747,15 +795,20 @@ func (q Quote) Order(id string, channel customer.Channel) (customer.Order, error
 // ID as its ID and as its Order (so a refund of the order gives the
 // points back, see [Returned]), the basket's member and time, and as
 // OrderTotal what the lines cost after the discounts, Subtotal −
-// Discount, the amount the points were capped against. Applied together, the points are spent only if the
-// order earns, and the same checkout delivered twice takes effect once.
-// Errors are those of Order, and nothing is returned with them.
+// Discount, the amount the points were capped against. The purchase
+// names the coupons the quote applied, by code, each with its limit of
+// uses by the member ([NewCouponUse]), so that the member's ledger
+// records the uses and refuses a use beyond the limit ([Purchase]).
+// Applied together, the points are spent only if the order earns and
+// its coupons are not used up, and the same checkout delivered twice
+// takes effect once. Errors are those of Order, and nothing is
+// returned with them.
 func (q Quote) Checkout(orderID string, channel customer.Channel) ([]Event, error) {
 	o, err := q.Order(orderID, channel)
 	if err != nil {
 		return nil, err
 	}
-	buy := Purchase{Order: o}
+	buy := Purchase{Order: o, Coupons: slices.Clone(q.coupons)}
 	if q.PointsUsed == 0 {
 		return []Event{buy}, nil
 	}

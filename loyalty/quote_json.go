@@ -52,6 +52,9 @@ type basketDoc struct {
 	Time   string         `json:"time"`
 	Items  []itemDoc      `json:"items"`
 	Priced []quoteLineDoc `json:"priced"`
+	// Coupons are the coupons applied; absent when none were, as in
+	// quotes stored before coupon uses were recorded.
+	Coupons []CouponUse `json:"coupons,omitempty"`
 }
 
 type itemDoc struct {
@@ -82,8 +85,10 @@ const maxStoredDigits = 30
 // "amount", "capped", "requested", "explain"), "discount",
 // "points_used", "points_value" and "total", and "basket": its "member"
 // (empty when anonymous), its "time", its "items" (the order lines with
-// their "series") and "priced", a copy of the lines as
-// [Programme.Price] computed them.
+// their "series"), "priced", a copy of the lines as
+// [Programme.Price] computed them, and "coupons", the coupons applied
+// (each "code" and, when it has one, "limit", see [CouponUse]), left out
+// when none were.
 //
 // Amounts are JSON strings, never numbers, with as many decimals as
 // their exponent says: 10.50 is written "10.50" and read back with the
@@ -115,7 +120,8 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 		Currency: string(q.Currency), Subtotal: mustAmount(q.Subtotal), Lines: quoteLineDocs(q.Lines),
 		Deductions: make([]deductionDoc, len(q.Deductions)), Discount: mustAmount(q.Discount),
 		PointsUsed: q.PointsUsed, PointsValue: mustAmount(q.PointsValue), Total: mustAmount(q.Total),
-		Basket: &basketDoc{Member: string(q.member), Time: at, Items: make([]itemDoc, len(q.items)), Priced: quoteLineDocs(q.lines)},
+		Basket: &basketDoc{Member: string(q.member), Time: at, Items: make([]itemDoc, len(q.items)), Priced: quoteLineDocs(q.lines),
+			Coupons: q.coupons},
 	}
 	for i, d := range q.Deductions {
 		doc.Deductions[i] = deductionDoc{Kind: d.Kind.String(), Name: d.Name, Lines: append([]string{}, d.Lines...),
@@ -152,7 +158,8 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 // points_value); and a basket that does not match the lines (one item
 // per line, with the same ID in the same place, no ID twice, each
 // priced amount the item's quantity × unit price − discount, each
-// deduction's lines among them). The JSON null leaves q unchanged, as
+// deduction's lines among them); coupons not in order of code, each
+// once, or with an empty code or a negative limit. The JSON null leaves q unchanged, as
 // encoding/json does for other values.
 //
 // What a restored quote proves: the caller's storage is trusted. The
@@ -281,6 +288,9 @@ func (d *quoteDoc) quote() (Quote, *problems) {
 			}
 		}
 		q.lines = lines("basket.priced", b.Priced)
+		if len(b.Coupons) > 0 {
+			q.coupons = b.Coupons
+		}
 	}
 	return q, &pr
 }
@@ -392,6 +402,19 @@ func (q *Quote) storable(pr *problems, sums bool) {
 		}
 	}
 	lines("basket.priced", q.lines)
+	for i, c := range q.coupons {
+		f := fmt.Sprintf("basket.coupons[%d].", i)
+		switch {
+		case c.Code == "":
+			pr.add(f+"code", customer.CodeRequired, "is empty")
+		case i > 0 && c.Code <= q.coupons[i-1].Code:
+			pr.add(f+"code", customer.CodeOrder, "%q is not after %q: the coupons are by code, each once", clip(c.Code), clip(q.coupons[i-1].Code))
+		}
+		text(f+"code", c.Code)
+		if c.Limit < 0 {
+			pr.add(f+"limit", customer.CodeNegative, "must not be negative, is %d", c.Limit)
+		}
+	}
 	if len(q.lines) != len(q.items) {
 		pr.add("basket.priced", customer.CodeMismatch, "%d lines priced, the basket has %d items", len(q.lines), len(q.items))
 	}

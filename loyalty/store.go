@@ -81,6 +81,7 @@ type memExtra struct {
 	From, To               int
 	NextReview, GraceUntil time.Time
 	Birthday               customer.Birthday
+	Coupons                []string
 }
 
 func (x *memExtra) zero() bool {
@@ -90,18 +91,18 @@ func (x *memExtra) zero() bool {
 	return x.Lot == "" && x.AvailableAt == zt && x.ExpiresAt == zt && x.Debt == 0 && x.Forgiven == 0 &&
 		x.OrderID == "" && x.Lines == nil && x.Spend == (decimal.Decimal{}) && x.Qualifying == 0 && x.Bonus == 0 &&
 		x.Year == 0 && x.Reason == "" && x.Operator == "" && x.From == 0 && x.To == 0 &&
-		x.NextReview == zt && x.GraceUntil == zt && x.Birthday == (customer.Birthday{})
+		x.NextReview == zt && x.GraceUntil == zt && x.Birthday == (customer.Birthday{}) && x.Coupons == nil
 }
 
 func packEntry(e *Entry) memEntry {
-	// The caller's Parts and Lines are copied: Append must not retain
+	// The caller's Parts, Lines and Coupons are copied: Append must not retain
 	// them, and unpack copies them again for each reader.
 	m := memEntry{Seq: e.Seq, Key: e.Key, Fingerprint: e.Fingerprint, Points: e.Points, Time: e.Time,
 		Effective: e.Effective, Parts: slices.Clone(e.Parts), Note: e.Note, Kind: e.Kind}
 	x := memExtra{Lot: e.Lot, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt, Debt: e.Debt, Forgiven: e.Forgiven,
 		OrderID: e.OrderID, Lines: slices.Clone(e.Lines), Spend: e.Spend, Qualifying: e.Qualifying, Bonus: e.Bonus, Year: e.Year,
 		Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To, NextReview: e.NextReview,
-		GraceUntil: e.GraceUntil, Birthday: e.Birthday}
+		GraceUntil: e.GraceUntil, Birthday: e.Birthday, Coupons: slices.Clone(e.Coupons)}
 	if !x.zero() {
 		m.x = &x
 	}
@@ -115,7 +116,7 @@ func (m *memEntry) unpack(member customer.ID) Entry {
 		e.Lot, e.AvailableAt, e.ExpiresAt, e.Debt, e.Forgiven = x.Lot, x.AvailableAt, x.ExpiresAt, x.Debt, x.Forgiven
 		e.OrderID, e.Lines, e.Spend, e.Qualifying, e.Bonus, e.Year = x.OrderID, slices.Clone(x.Lines), x.Spend, x.Qualifying, x.Bonus, x.Year
 		e.Reason, e.Operator, e.From, e.To = x.Reason, x.Operator, x.From, x.To
-		e.NextReview, e.GraceUntil, e.Birthday = x.NextReview, x.GraceUntil, x.Birthday
+		e.NextReview, e.GraceUntil, e.Birthday, e.Coupons = x.NextReview, x.GraceUntil, x.Birthday, slices.Clone(x.Coupons)
 	}
 	return e
 }

@@ -102,8 +102,9 @@ func Order(id string, member customer.ID, price int64, minute int) customer.Orde
 }
 
 // ledger returns the real entries of a small history of member: join,
-// two purchases, a redemption paying for the second, a partial return of
-// it that gives back part of the points, and a price reduction.
+// two purchases (the second with coupons), a redemption paying for the
+// second, a partial return of it that gives back part of the points,
+// and a price reduction.
 func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 	t.Helper()
 	p := Programme()
@@ -114,7 +115,7 @@ func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 	for _, e := range []loyalty.Event{
 		loyalty.Join{Member: member, Birthday: customer.Birthday{Month: time.May, Day: 4}, Time: epoch},
 		loyalty.Purchase{Order: Order("A", member, 120, 1)},
-		loyalty.Purchase{Order: o2},
+		loyalty.Purchase{Order: o2, Coupons: []loyalty.CouponUse{{Code: "WELCOME", Limit: 1}, {Code: "WINTER-Ä", Limit: 0}}},
 		loyalty.Redemption{Member: member, ID: "R", Points: 150, Time: epoch.Add(3 * time.Minute), Order: "B"},
 		loyalty.Returned{Return: customer.Return{ID: "X", OrderID: "B", CustomerID: member, Time: epoch.Add(4 * time.Minute),
 			Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}},
@@ -192,7 +193,11 @@ func entryFields(e loyalty.Entry) []entryField {
 	for _, l := range e.Lines {
 		lines += fmt.Sprintf(" (%s,%d,%s,%s)", l.LineID, l.Quantity, d(l.Net), d(l.Weight))
 	}
-	return append(f, entryField{"Parts", parts}, entryField{"Lines", lines})
+	coupons := ""
+	for _, c := range e.Coupons {
+		coupons += fmt.Sprintf(" %q", c)
+	}
+	return append(f, entryField{"Parts", parts}, entryField{"Lines", lines}, entryField{"Coupons", coupons})
 }
 
 // entryDiff describes each field in which got differs from want, or
@@ -384,7 +389,7 @@ func rareEntries(member customer.ID) []loyalty.Entry {
 			Note: "beigetreten – Stufe “Mitglied” ✓"},
 		{Kind: loyalty.EntryEarn, Time: at(1, 500), Effective: at(1, 1).In(west), Points: 83, Lot: "order:Ä-1",
 			AvailableAt: at(60*24*30, 42).In(ist), ExpiresAt: at(60*24*730, 999), OrderID: "Ä-1",
-			Spend: d("1234.5678"), Qualifying: 83, Fingerprint: 1,
+			Spend: d("1234.5678"), Qualifying: 83, Fingerprint: 1, Coupons: []string{"WELCOME", "WINTER-Ä"},
 			Lines: []loyalty.LineRecord{
 				{LineID: "1", Quantity: 3, Net: d("33.333"), Weight: d("49.99950000000001")},
 				{LineID: "2", Quantity: 1, Net: d("0.01"), Weight: d("0.015")},
@@ -393,7 +398,7 @@ func rareEntries(member customer.ID) []loyalty.Entry {
 			Bonus: loyalty.BonusBirthday, Year: 2026, Fingerprint: 1 << 63},
 		{Kind: loyalty.EntryClawback, Time: at(3, 3), Effective: at(3, 3), Points: -20, OrderID: "Ä-1",
 			Parts: []loyalty.LotPart{{Lot: "order:Ä-1", Points: 13}, {Lot: "birthday:2026", Points: 7}},
-			Debt:  7, Forgiven: 3, Spend: d("-11.1111"), Qualifying: -16,
+			Debt:  7, Forgiven: 3, Spend: d("-11.1111"), Qualifying: -16, Coupons: []string{"WELCOME", "WINTER-Ä"},
 			Lines: []loyalty.LineRecord{{LineID: "1", Quantity: 1, Net: d("11.1111"), Weight: d("16.66665")}}},
 		{Kind: loyalty.EntryAdjust, Time: at(4, 4), Effective: at(4, 4), Points: 1<<53 + 1, Lot: "adjust:5",
 			AvailableAt: at(4, 4), Reason: "migration from the old card system", Operator: "ops-7"},
@@ -424,11 +429,12 @@ func testNoSharedSlices(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	s := newStore(t)
 	all := ledger(t, "M1")
 	batch := append([]loyalty.Entry(nil), all...)
-	for i := range batch { // the caller's own Parts and Lines
+	for i := range batch { // the caller's own Parts, Lines and Coupons
 		batch[i].Parts, batch[i].Lines = slices.Clone(batch[i].Parts), slices.Clone(batch[i].Lines)
+		batch[i].Coupons = slices.Clone(batch[i].Coupons)
 	}
 	require.NoError(t, s.Append(ctx, "M1", 0, batch))
-	// changeParts changes the lots and lines that es hold in place.
+	// changeParts changes the lots, lines and coupons that es hold in place.
 	changeParts := func(es []loyalty.Entry) (n int) {
 		for i := range es {
 			for j := range es[i].Parts {
@@ -437,6 +443,10 @@ func testNoSharedSlices(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 			}
 			for j := range es[i].Lines {
 				es[i].Lines[j].LineID, es[i].Lines[j].Quantity = "changed", 999
+				n++
+			}
+			for j := range es[i].Coupons {
+				es[i].Coupons[j] = "changed"
 				n++
 			}
 		}

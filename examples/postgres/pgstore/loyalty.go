@@ -46,6 +46,7 @@ type entryDetail struct {
 	GraceUntil  time.Time         `json:"grace_until,omitzero"`
 	Birthday    customer.Birthday `json:"birthday,omitzero"`
 	Note        string            `json:"note,omitempty"`
+	Coupons     []string          `json:"coupons,omitempty"`
 }
 
 type lotPart struct {
@@ -74,6 +75,7 @@ func detailOf(e loyalty.Entry) entryDetail {
 		Debt: int64(e.Debt), Forgiven: int64(e.Forgiven), Qualifying: int64(e.Qualifying),
 		Bonus: uint8(e.Bonus), Year: e.Year, Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To,
 		NextReview: utc(e.NextReview), GraceUntil: utc(e.GraceUntil), Birthday: e.Birthday, Note: e.Note,
+		Coupons: e.Coupons,
 	}
 	for _, p := range e.Parts {
 		d.Parts = append(d.Parts, lotPart{Lot: p.Lot, Points: int64(p.Points)})
@@ -88,7 +90,7 @@ func (d entryDetail) fill(e *loyalty.Entry) error {
 	e.Lot, e.AvailableAt, e.ExpiresAt = d.Lot, d.AvailableAt, d.ExpiresAt
 	e.Debt, e.Forgiven, e.Qualifying = loyalty.Points(d.Debt), loyalty.Points(d.Forgiven), loyalty.Points(d.Qualifying)
 	e.Bonus, e.Year, e.Reason, e.Operator, e.From, e.To = loyalty.BonusKind(d.Bonus), d.Year, d.Reason, d.Operator, d.From, d.To
-	e.NextReview, e.GraceUntil, e.Birthday, e.Note = d.NextReview, d.GraceUntil, d.Birthday, d.Note
+	e.NextReview, e.GraceUntil, e.Birthday, e.Note, e.Coupons = d.NextReview, d.GraceUntil, d.Birthday, d.Note, d.Coupons
 	for _, p := range d.Parts {
 		e.Parts = append(e.Parts, loyalty.LotPart{Lot: p.Lot, Points: loyalty.Points(p.Points)})
 	}

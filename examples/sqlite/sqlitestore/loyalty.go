@@ -45,6 +45,7 @@ type entryDoc struct {
 	GraceUntil  time.Time         `json:"grace_until,omitzero"`
 	Birthday    birthdayDoc       `json:"birthday,omitzero"`
 	Note        string            `json:"note,omitempty"`
+	Coupons     []string          `json:"coupons,omitempty"`
 }
 
 type lotPartDoc struct {
@@ -85,6 +86,7 @@ func encodeEntry(i int, e loyalty.Entry) (entryRow, error) {
 		Bonus: e.Bonus, Year: e.Year, Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To,
 		NextReview: utc(e.NextReview), GraceUntil: utc(e.GraceUntil),
 		Birthday: birthdayDoc{e.Birthday.Year, e.Birthday.Month, e.Birthday.Day}, Note: e.Note,
+		Coupons: e.Coupons,
 	}
 	for _, p := range e.Parts {
 		d.Parts = append(d.Parts, lotPartDoc{p.Lot, p.Points})
@@ -126,7 +128,7 @@ func decodeEntry(member customer.ID, seq int64, key, kind, at string, points int
 		Reason: d.Reason, Operator: d.Operator, From: d.From, To: d.To,
 		NextReview: d.NextReview, GraceUntil: d.GraceUntil,
 		Birthday: customer.Birthday{Year: d.Birthday.Year, Month: d.Birthday.Month, Day: d.Birthday.Day},
-		Note:     d.Note,
+		Note:     d.Note, Coupons: d.Coupons,
 	}
 	for _, p := range d.Parts {
 		e.Parts = append(e.Parts, loyalty.LotPart{Lot: p.Lot, Points: p.Points})
