@@ -228,3 +228,36 @@ func TestNewCustomersAmongThePeriodsBuyers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, segment.Rate{Num: 2, Den: 3, Value: 2.0 / 3}, m.NewCustomers, "onfile and fresh of again, onfile and fresh")
 }
+
+// Grades migrate like quadrants: [from][to], 0 for a customer absent
+// from a period or not graded; an undefined grade is refused.
+func TestMigrateGrades(t *testing.T) {
+	graded := func(id string, g segment.Grade, days int) segment.Result {
+		r := res(id, segment.LowValue, segment.StageActive, days, "10", 0.125)
+		r.Grade = g
+		return r
+	}
+	before := []segment.Result{
+		graded("up", segment.GradeC, 1), graded("down", segment.GradeA, 2), graded("same", segment.GradeB, 1),
+		graded("gone", segment.GradeC, 1), graded("ungraded", 0, 1),
+	}
+	after := []segment.Result{
+		graded("up", segment.GradeA, 3), graded("down", segment.GradeB, 2), graded("same", segment.GradeB, 2),
+		graded("new", segment.GradeC, 1), graded("ungraded", segment.GradeB, 1),
+	}
+	m, err := segment.Migrate(before, after)
+	require.NoError(t, err)
+	want := [4][4]int{}
+	want[segment.GradeC][segment.GradeA] = 1 // up
+	want[segment.GradeA][segment.GradeB] = 1 // down
+	want[segment.GradeB][segment.GradeB] = 1 // same
+	want[segment.GradeC][0] = 1              // gone
+	want[0][segment.GradeC] = 1              // new
+	want[0][segment.GradeB] = 1              // graded only in the second period
+	assert.Equal(t, want, m.Grades)
+
+	bad := graded("x", segment.Grade(9), 1)
+	_, err = segment.Migrate(nil, []segment.Result{bad})
+	require.ErrorIs(t, err, segment.ErrInvalidResult)
+	assert.Contains(t, err.Error(), `"x"`)
+}

@@ -47,6 +47,12 @@ type Migration struct {
 	Quadrants [5][5]int
 	Stages    [5][5]int
 	ShopTypes [5][5]int
+	// Grades counts customers by [from][to] grade ([Grade]), index 0
+	// standing for "not in that period" and also for "not graded": it is
+	// all in row and column 0 when the results carry no grade (models
+	// fitted without [Options].Grades). Customers moving from C or B to A
+	// are the ones the grade strategies won (§3.3, 004).
+	Grades [4][4]int
 
 	// Retention: of the customers who had bought by the first period
 	// (PurchaseDays > 0) and were not lost in it, the share present and
@@ -138,6 +144,9 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 			return nil, fmt.Errorf("segment: %s period: customer %q: kind %v, quadrant %v, stage %v, shop type %v: %w",
 				period, r.ID, r.Kind, r.Quadrant, r.Stage, r.ShopType, ErrInvalidResult)
 		}
+		if r.Grade != 0 && !r.Grade.Valid() {
+			return nil, fmt.Errorf("segment: %s period: customer %q: grade %v: %w", period, r.ID, r.Grade, ErrInvalidResult)
+		}
 		if _, dup := m[r.ID]; dup {
 			return nil, fmt.Errorf("segment: %s period: customer %q: %w", period, r.ID, ErrDuplicate)
 		}
@@ -216,6 +225,7 @@ func Migrate(before, after []Result) (Migration, error) {
 			mg.Quadrants[rb.Quadrant][0]++
 			mg.Stages[rb.Stage][0]++
 			mg.ShopTypes[rb.ShopType][0]++
+			mg.Grades[rb.Grade][0]++
 			continue
 		}
 		if rb.PurchaseDays == 0 {
@@ -234,7 +244,7 @@ func Migrate(before, after []Result) (Migration, error) {
 	var totalUnits int64
 	for id, ra := range a {
 		rb := b[id]
-		var fq, fs, ft int
+		var fq, fs, ft, fg int
 		before := 0 // purchase days by the first period
 		if rb != nil {
 			before = rb.PurchaseDays
@@ -246,11 +256,12 @@ func Migrate(before, after []Result) (Migration, error) {
 			}
 		}
 		if rb != nil {
-			fq, fs, ft = int(rb.Quadrant), int(rb.Stage), int(rb.ShopType)
+			fq, fs, ft, fg = int(rb.Quadrant), int(rb.Stage), int(rb.ShopType), int(rb.Grade)
 		}
 		mg.Quadrants[fq][ra.Quadrant]++
 		mg.Stages[fs][ra.Stage]++
 		mg.ShopTypes[ft][ra.ShopType]++
+		mg.Grades[fg][ra.Grade]++
 		c := &mg.Contribution[ra.Quadrant]
 		c.Customers++
 		c.Revenue = c.Revenue.Add(ra.Net)
