@@ -12,7 +12,8 @@
 //
 //   - [github.com/tailorcrm/tailor/customer]: the validated facts —
 //     customers (end consumers and intermediaries such as dealers and
-//     franchisees), orders, returns, credits, interactions, exact decimal
+//     franchisees) with their households and the evidence of their
+//     consent, orders, returns, credits, interactions, exact decimal
 //     money ([github.com/shopspring/decimal]) in one currency per amount —
 //     and a mergeable per-customer Summary.
 //   - [github.com/tailorcrm/tailor/value]: what a customer is worth, now
@@ -20,7 +21,8 @@
 //     indicator hierarchy with AHP weights; RFM scores and segments.
 //   - [github.com/tailorcrm/tailor/segment]: the four value quadrants
 //     (current × potential against the mean of the customer's kind),
-//     lifecycle stages, the four shop types, strategy playbooks, and the
+//     lifecycle stages, the four shop types, the customer grades A, B and
+//     C (strategic, important, ordinary), strategy playbooks, and the
 //     migration between periods.
 //   - [github.com/tailorcrm/tailor/churn]: buy-till-you-die models
 //     (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB, Gamma-Gamma), customer lifetime
@@ -31,8 +33,9 @@
 //     workflow as a typed state machine with an audit trail and SLAs; the
 //     notices that keep the complainant informed; the money a case pays,
 //     as customer credits.
-//   - [github.com/tailorcrm/tailor/loyalty]: points ledger, tiers, coupons
-//     and discount cards, birthday benefits.
+//   - [github.com/tailorcrm/tailor/loyalty]: points ledger, tiers and
+//     members' sales, coupons and discount cards (each member's uses kept
+//     in its ledger), birthday benefits.
 //   - [github.com/tailorcrm/tailor/loyalty/terms]: the trade terms of
 //     intermediaries — the functional discount by role and the cash
 //     discount for prompt payment — and invoices settled against their
@@ -57,7 +60,7 @@
 // across shards too, so the same code runs in one process or on the
 // workers of a distributed engine.
 //
-//	storage  ─► customer (facts, Summary) ─► value (scores, RFM) ─► segment (quadrants, lifecycle, shop types)
+//	storage  ─► customer (facts, Summary) ─► value (scores, RFM) ─► segment (quadrants, lifecycle, shop types, grades)
 //	                                       ─► churn (fit, then score) ─► churn/risk (risk and its reasons)
 //	events   ─► complaint (workflow, SLAs) ─► complaint signals for churn/risk; credits for customer histories
 //	         ─► loyalty (ledger, tiers, coupons)

@@ -57,7 +57,9 @@
 // of order, has a gap or records a transition the table does not have.
 // SLA clocks ([SLAPolicy.Status]) and analytics ([Analyze], [Signals]) are
 // computed from the events, so changing a policy recomputes them without
-// losing anything.
+// losing anything. [Signals] gives each complainant's signals for the churn
+// risk (package churn/risk): recent, unresolved and overdue complaints, and
+// those whose latest feedback says the customer was not satisfied.
 //
 // # Money paid
 //

@@ -10,8 +10,10 @@
 // package's models, or through [AliveModel]), recency measured against
 // the customer's own rhythm, the number of purchase days, the
 // year-on-year trend of purchase days and spend, the return rate, and the
-// complaint signals of [customer.ComplaintSignals] (taken through
-// [ComplaintSource], so the complaint package can feed it).
+// complaint signals of [customer.ComplaintSignals] — recent, unresolved
+// and SLA-breaching complaints, their severity and recency, and complaints
+// handled to the customer's dissatisfaction — taken through
+// [ComplaintSource], so the complaint package can feed it.
 //
 // # Fit, then apply
 //

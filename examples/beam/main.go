@@ -1,8 +1,9 @@
 // Command beam runs the fit-then-apply batch of the crm command — per
 // customer summaries, value scores, quadrants, RFM, lifecycle, shop types,
-// and the BG/NBD (or BG/BB) fit with P(alive) and expected purchases — as
-// an Apache Beam pipeline, so that it runs on one machine (the direct or
-// prism runner) or spread over the workers of Flink, Spark or Dataflow.
+// customer grades, and the BG/NBD (or BG/BB) fit with P(alive) and
+// expected purchases — as an Apache Beam pipeline, so that it runs on one
+// machine (the direct or prism runner) or spread over the workers of
+// Flink, Spark or Dataflow.
 //
 //	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv [-model bgnbd|bgbb]] [--runner=direct]
 //

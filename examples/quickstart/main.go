@@ -1,7 +1,7 @@
 // Command quickstart is the tour of tailor on built-in data: it generates a
-// synthetic clothing shop, summarises every customer, scores value and
-// segments, fits the churn models and explains who is at risk, walks one
-// complaint through the workflow and follows one member's points.
+// synthetic clothing shop, summarises every customer, scores value,
+// segments and grades, fits the churn models and explains who is at risk,
+// walks one complaint through the workflow and follows one member's points.
 //
 //	go run ./examples/quickstart
 //

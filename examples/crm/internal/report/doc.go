@@ -13,7 +13,9 @@
 //     its net revenue. Up to [Options].MaxPoints customers of a kind are
 //     drawn as dots; beyond that the panel is a density grid (a square per
 //     occupied cell, darker for more customers), so the file stays small
-//     for a million customers.
+//     for a million customers. Below the panels, when the customers are
+//     graded, the shares of the customer grades of each kind (strategic,
+//     important, ordinary).
 //   - Net revenue per customer on a logarithmic axis (spend is skewed:
 //     a few customers buy a hundred times the median).
 //   - The RFM heat map: recency score × frequency score, each cell with its
@@ -26,7 +28,9 @@
 //     calibration period and a holdout period; otherwise the page says why.
 //   - The customers most worth a call: high current value, high or
 //     critical churn risk, largest net revenue first, with the reasons of
-//     the risk model and the actions of segment.DefaultPlaybook.
+//     the risk model and the actions of segment.DefaultPlaybook for the
+//     customer's quadrant, grade (when graded), shop type and lifecycle
+//     stage.
 //
 // # Churn models
 //
