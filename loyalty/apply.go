@@ -509,7 +509,7 @@ func (e Returned) apply(b *builder) error {
 			}
 		}
 	}
-	target := o.clawTarget(retWeight, totalWeight, o.reduced)
+	target := o.clawTarget(retWeight, totalWeight, retSpend, o.reduced)
 	delta := max(target-o.clawed, 0)
 	spendDelta := retSpend.Sub(o.returned)
 	if spendDelta.Sign() < 0 {
@@ -726,30 +726,45 @@ func (b *builder) takeBack(o *orderRecord, delta Points, note string) Entry {
 }
 
 // clawTarget returns the cumulative target of o's claw-backs when units
-// of weight retWeight (of the order's totalWeight) came back and reduced
-// of its spend was given back by price reductions, rounded half up:
+// of weight retWeight (of the order's totalWeight) came back, refunds
+// paid back retNet of its spend and price reductions gave back reduced,
+// rounded half up:
 //
-//	points × min(1, retWeight ÷ totalWeight + reduced ÷ spend)
+//	points × (1 − kept weight ÷ total weight × kept spend ÷ kept net)
 //
-// It only grows as units come back and money is given back, and reaches
-// the order's points exactly when everything is returned (or the whole
-// price given back), so the claw-backs of an order never add up to more
-// than it earned.
-func (o *orderRecord) clawTarget(retWeight, totalWeight, reduced decimal.Decimal) Points {
+// where kept weight is totalWeight − retWeight, kept net what the units
+// kept cost (spend − retNet) and kept spend what the member still pays
+// for them (kept net − reduced, never below zero): the member keeps the
+// points of the units it keeps, in the share of their price it still
+// pays. Without multipliers (weights in proportion to the nets) this is
+// points × (retNet + reduced) ÷ spend. It depends on what came back and
+// what was given back so far, not on their order; it only grows as
+// units come back and money is given back, and reaches the order's
+// points exactly when everything is returned or the whole price given
+// back (by refunds and reductions together), so the claw-backs of an
+// order never add up to more than it earned.
+func (o *orderRecord) clawTarget(retWeight, totalWeight, retNet, reduced decimal.Decimal) Points {
 	if o.points <= 0 {
 		return 0
 	}
+	keptNet := o.spend.Sub(retNet)
+	keptWeight := totalWeight.Sub(retWeight)
+	if totalWeight.Sign() <= 0 {
+		// Lines recorded without weights: the nets weigh the points.
+		totalWeight, keptWeight = o.spend, keptNet
+	}
+	if keptNet.Sign() <= 0 || totalWeight.Sign() <= 0 || keptWeight.Sign() <= 0 {
+		return o.points
+	}
+	keptSpend := decimal.Max(keptNet.Sub(reduced), decimal.Zero)
 	pts := decimal.NewFromInt(int64(o.points))
-	t := decimal.Zero
-	if totalWeight.Sign() > 0 {
-		t = pts.Mul(retWeight).DivRound(totalWeight, 16)
-	}
-	if reduced.Sign() > 0 && o.spend.Sign() > 0 {
-		t = t.Add(pts.Mul(reduced).DivRound(o.spend, 16))
-	}
-	t = t.Round(0)
+	kept := pts.Mul(keptWeight).Mul(keptSpend).DivRound(totalWeight.Mul(keptNet), 16)
+	t := pts.Sub(kept).Round(0)
 	if t.GreaterThanOrEqual(pts) {
 		return o.points
+	}
+	if t.Sign() <= 0 {
+		return 0
 	}
 	return Points(t.IntPart())
 }
@@ -785,7 +800,7 @@ func (e Credited) apply(b *builder) error {
 	amount := c.Amount.Amount()
 	reduced := o.reduced.Add(amount)
 	retWeight, totalWeight := o.returnedWeight()
-	target := o.clawTarget(retWeight, totalWeight, reduced)
+	target := o.clawTarget(retWeight, totalWeight, o.returned, reduced)
 	delta := max(target-o.clawed, 0)
 	entry := b.takeBack(o, delta, fmt.Sprintf("%d of the %d points of order %q taken back for a price reduction of %s", delta, o.points, o.id, cur.Format(amount)))
 	entry.Kind, entry.Effective, entry.Spend = EntryReduction, c.Time, amount.Neg()
@@ -898,6 +913,11 @@ func (w *Account) reopenable(t time.Time) []lapsedLot {
 func (e Adjustment) apply(b *builder) error {
 	w := &b.w
 	if e.Points > 0 {
+		// Available and pending add up within MaxPoints (fold checks it).
+		if held := w.Available + w.Pending; e.Points > MaxPoints-held {
+			return fmt.Errorf("loyalty: adjustment %q of member %q: points: %d more than the %d the ledger can still hold (%d held, at most %d): %w",
+				e.ID, w.Member, e.Points, MaxPoints-held, held, MaxPoints, ErrOverflow)
+		}
 		if err := b.event(Entry{Kind: EntryAdjust, Effective: e.Time, Points: e.Points, Lot: b.key,
 			AvailableAt: e.Time, ExpiresAt: b.p.expiry(e.Time), Reason: e.Reason, Operator: e.Operator,
 			Note: fmt.Sprintf("%d points added by %s: %s", e.Points, e.Operator, e.Reason)}); err != nil {

@@ -238,3 +238,42 @@ func TestPriceReductionAfterRefunds(t *testing.T) {
 	refused(eurCredit("K4", "O2", customer.PriceReduction, "15.01", at), `15.01 is more than the 15.00 of order "O2"'s spend of 80.00`)
 	apply(t, p, a, day(2026, 2, 3), loyalty.Credited{Credit: eurCredit("K4", "O2", customer.PriceReduction, "15", at)})
 }
+
+// With earn multipliers the units kept may weigh more points per euro
+// than those refunded: once refunds and price reductions together give
+// back the whole price, the order's points are all taken back, whichever
+// came first, and a reduction takes back its share of the points of the
+// goods the member still holds.
+func TestPriceReductionAndRefundWithMultipliers(t *testing.T) {
+	p := club(t)
+	at := func() customer.Credit { return customer.Credit{CustomerID: "M1", Time: day(2026, 2, 4)} }
+	buy := func() loyalty.Account {
+		a := joined(t, p, day(2026, 1, 5))
+		// A jumper at 100 (double points: 200) and a coat at 100: 300
+		// points on a spend of 200.
+		a = apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1),
+			line("KNIT", "knitwear", "100", 1), line("COAT", "coats", "100", 1))})
+		earned, _, _ := a.OrderPoints("O1")
+		require.Equal(t, loyalty.Points(300), earned)
+		return a
+	}
+	refund := loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 2, 4), customer.ReturnLine{LineID: "COAT", Quantity: -1})}
+	half := loyalty.Credited{Credit: eurCredit("K1", "O1", customer.PriceReduction, "50", at)}
+	rest := loyalty.Credited{Credit: eurCredit("K2", "O1", customer.PriceReduction, "50", at)}
+
+	// The coat comes back (its 100 points), then half the jumper's price:
+	// half of the jumper's 200 points.
+	a := apply(t, p, buy(), day(2026, 2, 4), refund, half)
+	_, clawed, _ := a.OrderPoints("O1")
+	assert.Equal(t, loyalty.Points(200), clawed, "the coat's 100 and half the jumper's 200")
+	// The rest of the jumper's price: the member paid nothing, keeps no point.
+	a = apply(t, p, a, day(2026, 2, 4), rest)
+	_, clawed, _ = a.OrderPoints("O1")
+	assert.Equal(t, loyalty.Points(300), clawed, "the whole price was given back")
+
+	// The same refund and reductions, reductions first: the same points.
+	a = apply(t, p, buy(), day(2026, 2, 4), half, rest, refund)
+	_, clawed, _ = a.OrderPoints("O1")
+	assert.Equal(t, loyalty.Points(300), clawed, "the whole price was given back, reductions first")
+	assert.Equal(t, loyalty.Points(0), a.Balance())
+}

@@ -11,6 +11,14 @@
 // [Compile] checks it (every bad field at once, named by its JSON path)
 // and returns an immutable [Programme] safe for concurrent use.
 //
+// # Earning
+//
+// A [Purchase] earns points on the money paid for each line, raised by the
+// multipliers that apply to the line — the member's tier, promotions
+// ([Multiplier]), the birthday month — whose product is capped at
+// [EarnConfig].MaxFactor when it is set, so that stacked promotions cannot
+// multiply points without bound; [EarnConfig] gives the formula.
+//
 // # Ledger
 //
 // Each member has an append-only ledger of [Entry] values: join, earn,
@@ -45,9 +53,11 @@
 // money moves) claws back nothing and keeps the qualifying spend: the
 // replacement is the same sale, and a later refund of it claws back as
 // usual. A price reduction ([Credited], a [customer.Credit]) takes back
-// the share of the order's points that the money given back was of its
-// spend, together with the order's returns never more than it earned; a
-// compensation is goodwill and takes nothing.
+// the share of the points of the goods the member kept that the money
+// given back was of their price, together with the order's returns never
+// more than it earned and all of it once refunds and reductions gave
+// back the whole price, in whichever order they came; a compensation is
+// goodwill and takes nothing.
 //
 // Points that paid for an order ([Redemption.Order], set by
 // [Quote.Checkout]) come back when its goods are refunded, in proportion

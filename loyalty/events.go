@@ -45,6 +45,18 @@ type Join struct {
 // Purchase earns the points of an order (domain rules §6: points by the amount
 // spent). Key "order:" + the order ID.
 //
+// A purchase recorded late (a till that syncs late) earns with the tier
+// the member held at its time and counts in the qualifying window by its
+// time, but a tier review held between its time and its recording
+// ([TierConfig]) was held without it and is not held again. Within a
+// grace period the purchase counts at the grace's end, so the member
+// keeps its tier and review schedule as in time order. Without grace
+// (GraceDays 0) the review may have moved the member down; the purchase
+// then moves it up again when it is recorded, as any purchase between
+// reviews, which restarts the review clock then: the member held the
+// lower tier in between (orders and birthday claims of that time earn
+// with it) and its later reviews fall on another day than in time order.
+//
 // A purchase that used coupons names them in Coupons ([Quote.Checkout]
 // does), and the ledger records the uses with the order's earn entry
 // ([Entry.Coupons], [Account.CouponUses]). A coupon whose Limit the
@@ -164,14 +176,21 @@ type Returned struct {
 // claw-backs, of returns and reductions together, reach the cumulative
 // target
 //
-//	round(points × min(1, returned weight ÷ total weight + reduced ÷ spend))
+//	round(points × (1 − kept weight ÷ total weight × kept spend ÷ kept net))
 //
-// (half up), where returned weight is the points weight of the units
-// returned ([Returned]), reduced the sum of the order's price reductions
-// and spend what the order paid. The target only grows, so claw-backs
-// never add up to more than the order earned, and reach all of it once
-// the goods came back or the whole price was given back. The reduction
-// is also taken off the order's qualifying spend (never below zero).
+// (half up), where kept weight is the points weight of the units not
+// returned ([Returned]; weight: net × rate × multipliers), kept net what
+// those units cost, and kept spend what the member still pays for them:
+// kept net less the sum of the order's price reductions, never below
+// zero. The member keeps the points of the goods it keeps in the share
+// of their price it still pays; without multipliers the target is
+// round(points × (returned net + reduced) ÷ spend). It depends on what
+// came back and what was given back, not on the order in which they
+// were recorded; it only grows, so claw-backs never add up to more than
+// the order earned, and reaches all of it once the goods came back or
+// the whole price was given back, by refunds and reductions together.
+// The reduction is also taken off the order's qualifying spend (never
+// below zero).
 //
 // A price reduction may give back at most what the member still paid for
 // the goods in money: the order's spend less what its refunds paid back
@@ -265,7 +284,13 @@ type Redemption struct {
 
 // Adjustment is a manual correction by an operator. Key "adjust:" + ID.
 // Positive points create a lot available at once; negative points draw on
-// available points, nearest expiry first, and never below zero. Unlike a
+// available points, nearest expiry first, and never below zero. Positive
+// points must fit, with the points the member holds (available and
+// pending), in [MaxPoints]: more is refused with an error wrapping
+// [ErrOverflow] that names the adjustment and its points, and nothing is
+// recorded. A ledger brought near MaxPoints by an adjustment has no room
+// for the points of later orders ([ErrOverflow]) until a negative
+// adjustment takes the points off again. Unlike a
 // [Redemption], a negative adjustment is judged when it is recorded:
 // dated before an expiry recorded since, it cannot take the points that
 // expired.

@@ -616,3 +616,22 @@ func TestReturnOfTheMostNegativeQuantity(t *testing.T) {
 	assert.Equal(t, a.Version, next.Version)
 	assert.Equal(t, a.Balance(), next.Balance())
 }
+
+// An adjustment the ledger cannot hold is refused naming the adjustment
+// and its points field, and changes nothing; the member's other points
+// stay usable, and an adjustment that fits is still taken.
+func TestAdjustmentOverflowNamesTheField(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	adj := func(id string, pts loyalty.Points) loyalty.Adjustment {
+		return loyalty.Adjustment{Member: "M1", ID: id, Points: pts, Reason: "typo", Operator: "anna", Time: day(2026, 1, 6)}
+	}
+	a = apply(t, p, a, day(2026, 1, 6), adj("A1", loyalty.MaxPoints-10))
+	next, entries, err := p.Apply(a, adj("A2", 11), day(2026, 1, 6))
+	require.ErrorIs(t, err, loyalty.ErrOverflow)
+	assert.ErrorContains(t, err, `adjustment "A2" of member "M1": points: 11 more than the`)
+	assert.Empty(t, entries)
+	assert.Equal(t, a.Version, next.Version)
+	a = apply(t, p, a, day(2026, 1, 6), adj("A3", 10))
+	assert.Equal(t, loyalty.MaxPoints, a.Available)
+}

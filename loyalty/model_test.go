@@ -21,14 +21,16 @@ import (
 const modelLateDays = 5
 
 // modelProgramme is a programme whose rules the model below can follow
-// on its own: one point per euro (no multipliers), a 10-day return
+// on its own: one point per euro, two on knitwear, a 10-day return
 // window, expiry after 3 months, redemptions judged at their own time
 // when recorded up to 5 days late, tiers on spend over 2 months reviewed
 // every 2 calendar months with 5 days of grace.
 func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme {
 	p, err := loyalty.Compile(loyalty.Config{
 		Name: "model", Currency: "EUR",
-		Earn:         loyalty.EarnConfig{PointsPerUnit: dec("1")},
+		Earn: loyalty.EarnConfig{PointsPerUnit: dec("1"), Multipliers: []loyalty.Multiplier{
+			{Name: "double points on knitwear", Factor: dec("2"), Categories: []string{"knitwear"}},
+		}},
 		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100"), LateDays: modelLateDays},
 		ExpiryMonths: 3, PendingDays: 10, DebtPolicy: policy,
 		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: modelReviewMonths, GraceDays: 5, Levels: []loyalty.TierLevel{
@@ -46,6 +48,7 @@ type modelOrder struct {
 	at       time.Time
 	qty      map[string]int
 	price    map[string]int64 // whole euros per unit paid in money
+	factor   map[string]int64 // the line's earn multiplier; none is 1
 	returned map[string]int
 	reduced  int64 // whole euros given back by price reductions
 	earned   loyalty.Points
@@ -123,10 +126,34 @@ func (o *modelOrder) giveBack(give loyalty.Points) []modelShare {
 	return out
 }
 
-// clawTarget is what the order's claw-backs add up to: with one point
-// per euro, the euros returned or given back, never more than earned.
+// clawTarget is what the order's claw-backs add up to: the member keeps
+// the points of the units it keeps (their euros times their factor) in
+// the share of their price it still pays, rounded half up; without
+// multipliers, one point per euro returned or given back. All of the
+// points once nothing is paid for the units kept.
 func (o *modelOrder) clawTarget() loyalty.Points {
-	return loyalty.Points(min(o.spend()-o.spendAt().IntPart(), int64(o.earned)))
+	var keptW, keptNet int64
+	for id, q := range o.qty {
+		keptW += int64(q-o.returned[id]) * o.price[id] * o.weightOf(id)
+		keptNet += int64(q-o.returned[id]) * o.price[id]
+	}
+	earned := int64(o.earned)
+	if keptW <= 0 || keptNet <= 0 {
+		return o.earned
+	}
+	keptSpend := max(keptNet-o.reduced, 0)
+	// earned − earned × keptW/earned × keptSpend/keptNet: the weights
+	// add up to the points earned, so this is earned − keptW × keptSpend ÷ keptNet.
+	num := earned*keptNet - keptW*keptSpend
+	return loyalty.Points((2*num + keptNet) / (2 * keptNet))
+}
+
+// weightOf is the points per euro of line id.
+func (o *modelOrder) weightOf(id string) int64 {
+	if f := o.factor[id]; f != 0 {
+		return f
+	}
+	return 1
 }
 
 // restoreTarget is what refunds give back of the points paid for the
@@ -584,15 +611,20 @@ func (m *ledgerMachine) Buy(rt *rapid.T) {
 	m.nextID++
 	id := fmt.Sprint("O", m.nextID)
 	o := customer.Order{ID: id, CustomerID: "M1", Time: m.now, Channel: customer.Online, Currency: "EUR"}
-	mo := &modelOrder{at: m.now, qty: map[string]int{}, price: map[string]int64{}, returned: map[string]int{}}
-	var net int64
+	mo := &modelOrder{at: m.now, qty: map[string]int{}, price: map[string]int64{}, factor: map[string]int64{}, returned: map[string]int{}}
+	var net, pts int64
 	for i := range rapid.IntRange(1, 3).Draw(rt, "lines") {
 		lid := fmt.Sprint("L", i)
 		q := rapid.IntRange(1, 3).Draw(rt, "qty")
 		pr := rapid.Int64Range(0, 400).Draw(rt, "price")
-		o.Lines = append(o.Lines, customer.Line{ID: lid, SKU: lid, Category: "coats", Quantity: q, UnitPrice: decimal.NewFromInt(pr)})
+		cat := rapid.SampledFrom([]string{"coats", "knitwear"}).Draw(rt, "category")
+		o.Lines = append(o.Lines, customer.Line{ID: lid, SKU: lid, Category: cat, Quantity: q, UnitPrice: decimal.NewFromInt(pr)})
 		mo.qty[lid], mo.price[lid] = q, pr
+		if cat == "knitwear" {
+			mo.factor[lid] = 2
+		}
 		net += int64(q) * pr
+		pts += int64(q) * pr * mo.weightOf(lid)
 	}
 	m.orders[id] = mo // the model knows the order when the entries are checked
 	m.ids = append(m.ids, id)
@@ -601,11 +633,11 @@ func (m *ledgerMachine) Buy(rt *rapid.T) {
 		rt.Fatalf("purchase: %v", err)
 	}
 	earn := ofKind(entries, loyalty.EntryEarn)
-	if len(earn) != 1 || earn[0].Points != loyalty.Points(net) {
-		rt.Fatalf("purchase of %d euros earned %v", net, earn)
+	if len(earn) != 1 || earn[0].Points != loyalty.Points(pts) {
+		rt.Fatalf("purchase of %d euros (%d points with multipliers) earned %v", net, pts, earn)
 	}
 	mo.earned = earn[0].Points
-	m.balance += loyalty.Points(net)
+	m.balance += loyalty.Points(pts)
 }
 
 // BuyWithPoints buys one line paid partly or wholly with points, through
@@ -813,8 +845,8 @@ func (m *ledgerMachine) Reduce(rt *rapid.T) {
 	if len(r) != 1 || r[0].Points > 0 || -r[0].Points+r[0].Forgiven+preClawed > o.earned {
 		rt.Fatalf("reduction %v of an order that earned %d (clawed %d before)", r, o.earned, preClawed)
 	}
-	// Points in proportion: with one point per euro, the order's
-	// claw-backs reach what was returned and given back, in euros.
+	// Points in proportion: the member keeps the points of the units it
+	// keeps in the share of their price it still pays.
 	_, clawed, _ := m.a.OrderPoints(id)
 	want := o.clawTarget()
 	if clawed != want {

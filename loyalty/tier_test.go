@@ -221,3 +221,35 @@ func TestLateOrderEarnsWithTheTierAtItsTime(t *testing.T) {
 	assert.Equal(t, onTime[0].Points, entries[0].Points, "member tier on 5 September: ×1")
 	assert.Equal(t, onTime[0].Note, entries[0].Note)
 }
+
+// A purchase recorded after a tier review dated after it was not counted
+// at that review. Without grace the review moved the member down and the
+// purchase moves it up again when recorded, restarting the review clock;
+// within a grace period the purchase counts at the grace's end, and the
+// member keeps its tier and schedule as in time order.
+func TestLateOrderAfterAReview(t *testing.T) {
+	for _, grace := range []int{0, 30} {
+		c := club(t).Config()
+		c.Tiers.GraceDays = grace
+		p, err := loyalty.Compile(c)
+		require.NoError(t, err)
+		a := joined(t, p, day(2026, 1, 5))
+		a = apply(t, p, a, day(2026, 1, 10), loyalty.Purchase{Order: order("O1", "M1", day(2026, 1, 10), line("COAT", "coats", "600", 1))})
+		require.Equal(t, 1, a.Level)
+		require.Equal(t, day(2027, 1, 10), a.NextReview)
+		o2 := loyalty.Purchase{Order: order("O2", "M1", day(2027, 1, 5), line("COAT", "coats", "600", 1))}
+		onTime := apply(t, p, apply(t, p, a, day(2027, 1, 5), o2), day(2027, 3, 1), loyalty.Tick{Member: "M1"})
+		late := apply(t, p, apply(t, p, a, day(2027, 1, 12), o2), day(2027, 3, 1), loyalty.Tick{Member: "M1"})
+		assert.Equal(t, 1, onTime.Level, "grace %d", grace)
+		assert.Equal(t, 1, late.Level, "grace %d", grace)
+		assert.Equal(t, onTime.Balance(), late.Balance(), "grace %d", grace)
+		assert.Equal(t, day(2028, 1, 10), onTime.NextReview, "grace %d", grace)
+		if grace == 0 {
+			assert.Equal(t, day(2028, 1, 12), late.NextReview, "moved down at the review, up again when recorded")
+			assert.Equal(t, day(2027, 1, 12), late.LevelSince)
+		} else {
+			assert.Equal(t, day(2028, 1, 10), late.NextReview, "counted at the grace's end")
+			assert.Equal(t, onTime.LevelSince, late.LevelSince)
+		}
+	}
+}
