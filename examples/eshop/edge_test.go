@@ -40,8 +40,9 @@ func TestAdjustmentRedeliveredLater(t *testing.T) {
 }
 
 // The coupon uses a shop passes with a basket are read as documented
-// ("total", "by_member") and count; bad counts name the coupon; an
-// unknown member is named as "member".
+// ("total"; "by_member" only for a buyer who is not a member, whose
+// uses the member's ledger counts) and count; bad counts name the
+// coupon; an unknown member is named as "member".
 func TestBasketCouponUses(t *testing.T) {
 	e := newEnv(t, memoryStores())
 	e.register("C-3")
@@ -57,9 +58,27 @@ func TestBasketCouponUses(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, r.String())
 	assert.Equal(t, "24.90", r.Body["discount"])
 
+	// A member's own uses are its ledger's: a count from the request is
+	// refused for a member's basket.
 	r = e.do("POST", "/v1/baskets/price", "shop", basket(map[string]any{"WELCOME10": map[string]int{"total": 3, "by_member": 1}}))
-	require.Equal(t, http.StatusUnprocessableEntity, r.Status, "WELCOME10 is once per member: %s", r)
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.Equal(t, "uses[WELCOME10].by_member", r.field())
+
+	// The uses by everyone are the request's: a bearer coupon used up by
+	// other buyers is refused.
+	extra, err := decodeCoupons(e.srv.programme, []byte(`[{"code": "FIRST3", "kind": "percent", "percent": "5",
+		"scope": {"kind": "all"}, "max_uses": 3, "stacking": "combinable"}]`))
+	require.NoError(t, err)
+	e.srv.coupons["FIRST3"] = extra["FIRST3"]
+	b3 := basket(map[string]any{"FIRST3": map[string]int{"total": 3}})
+	b3["coupons"] = []string{"FIRST3"}
+	r = e.do("POST", "/v1/baskets/price", "shop", b3)
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status, "FIRST3 was used 3 times: %s", r)
 	assert.Equal(t, "coupons", r.field())
+	assert.Contains(t, r.Body["error"], "max_uses")
+	b3["uses"] = map[string]any{"FIRST3": map[string]int{"total": 2}}
+	r = e.do("POST", "/v1/baskets/price", "shop", b3)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
 
 	r = e.do("POST", "/v1/baskets/price", "shop", basket(map[string]any{"WELCOME10": map[string]int{"total": -1}}))
 	require.Equal(t, http.StatusBadRequest, r.Status, r.String())

@@ -23,6 +23,8 @@ func FuzzPostOrder(f *testing.F) {
 		strings.Replace(string(valid), "49.90", "-1", 1), strings.Replace(string(valid), `"online"`, `"moon"`, 1),
 		strings.Replace(string(valid), `"C-1"`, `"C-2"`, 1), strings.Replace(string(valid), `"quantity":1`, `"quantity":-3`, 1),
 		strings.Replace(string(valid), "2026-03-02", "2027-03-02", 1), `{"id":"O-1","unknown":true}`,
+		strings.Replace(string(valid), `"id":"O-1"`, `"id":"O-1","coupons":["WELCOME10"]`, 1),
+		strings.Replace(string(valid), `"id":"O-1"`, `"id":"O-2","coupons":["WELCOME10","NOPE"]`, 1),
 	} {
 		f.Add([]byte(seed))
 	}

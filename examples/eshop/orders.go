@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -31,6 +33,18 @@ import (
 // order, return and credit (a price reduction takes points back) that has
 // no ledger entry yet; the shop's retry of the 503 does the same.
 // Applying twice is impossible, since the ledger accepts each key once.
+//
+// An order that names the coupons it used is the exception: its ledger
+// entry is written first (postCouponOrder). The member's ledger counts
+// the uses of each coupon and refuses a use over the member's limit,
+// under its optimistic concurrency, so of two orders that used the same
+// single-use coupon exactly one is recorded, also when two processes
+// write the member, and the refused one stores nothing. The history
+// cannot hold the coupons an order used, so settle could not give them
+// to the ledger: a coupon order is never left in the history without
+// its ledger entry. If the store fails between the two, the request
+// answers 503 and the order's points (and coupon uses) are in the ledger
+// until the shop's retry appends the order to the history.
 
 type lineIn struct {
 	ID        string `json:"id"`
@@ -53,6 +67,34 @@ type orderIn struct {
 	Store      string   `json:"store"`
 	Currency   string   `json:"currency"`
 	Lines      []lineIn `json:"lines"`
+	// Coupons are the codes of the coupons the order used, each a
+	// coupon of the programme, named once.
+	Coupons []string `json:"coupons"`
+}
+
+// orderCoupons resolves the coupon codes of an order to their uses, by
+// code as [loyalty.Quote.Checkout] reports them, and the index of each
+// code in the request (for the field of an error). An unknown code, or
+// one named twice, is a problem naming its element.
+func (s *Server) orderCoupons(p *problems, codes []string) ([]loyalty.CouponUse, map[string]int) {
+	var uses []loyalty.CouponUse
+	at := map[string]int{}
+	for i, code := range codes {
+		f := fmt.Sprintf("coupons[%d]", i)
+		c, ok := s.coupons[code]
+		if _, dup := at[code]; dup {
+			p.add(f, "coupon %q is named twice", code)
+			continue
+		}
+		if !ok {
+			p.add(f, "no coupon %q", code)
+			continue
+		}
+		at[code] = i
+		uses = append(uses, loyalty.NewCouponUse(c))
+	}
+	slices.SortFunc(uses, func(a, b loyalty.CouponUse) int { return strings.Compare(a.Code, b.Code) })
+	return uses, at
 }
 
 func (in *orderIn) order(p *problems) customer.Order {
@@ -98,14 +140,20 @@ type pointsOut struct {
 	AsOf      string `json:"as_of"`
 }
 
-// pointsView brings a to now in memory (releases and expiries due; nothing
-// is stored) unless it is there already, and returns its balances.
-func (s *Server) pointsView(a loyalty.Account, now time.Time) pointsOut {
+// current brings a to now in memory (releases and expiries due; nothing
+// is stored) unless it is there already.
+func (s *Server) current(a loyalty.Account, now time.Time) loyalty.Account {
 	if a.AsOf.Before(now) {
 		if b, _, err := s.programme.Apply(a, loyalty.Tick{Member: a.Member}, now); err == nil {
 			a = b
 		}
 	}
+	return a
+}
+
+// pointsView returns a's balances as of now ([Server.current]).
+func (s *Server) pointsView(a loyalty.Account, now time.Time) pointsOut {
+	a = s.current(a, now)
 	return pointsOut{
 		Member: string(a.Member), Available: int64(a.Available), Pending: int64(a.Pending),
 		Debt: int64(a.Debt), Balance: int64(a.Balance()), Tier: s.programme.Tier(a).Name, AsOf: formatTime(now),
@@ -113,11 +161,14 @@ func (s *Server) pointsView(a loyalty.Account, now time.Time) pointsOut {
 }
 
 type orderOut struct {
-	OrderID   string    `json:"order_id"`
-	Duplicate bool      `json:"duplicate"`
-	Earned    int64     `json:"points_earned"`
-	Note      string    `json:"note,omitempty"`
-	Points    pointsOut `json:"points"`
+	OrderID   string `json:"order_id"`
+	Duplicate bool   `json:"duplicate"`
+	Earned    int64  `json:"points_earned"`
+	Note      string `json:"note,omitempty"`
+	// Coupons are the codes of the coupons the order used, as the
+	// member's ledger recorded them.
+	Coupons []string  `json:"coupons,omitempty"`
+	Points  pointsOut `json:"points"`
 }
 
 func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
@@ -127,6 +178,7 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	}
 	var p problems
 	o := in.order(&p)
+	uses, at := s.orderCoupons(&p, in.Coupons)
 	if err := p.err(); err != nil {
 		return 0, nil, err
 	}
@@ -138,6 +190,13 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		return 0, nil, badRequest("currency", "this shop sells in %s", cur)
 	}
 	defer s.lock(o.CustomerID)()
+	if len(uses) > 0 {
+		out, err := s.postCouponOrder(ctx, o, uses, at, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		return s.orderDone(ctx, o, out, 0)
+	}
 	switch err := s.stores.Customers.AppendOrder(ctx, o); {
 	case errors.Is(err, customer.ErrDuplicate):
 		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
@@ -175,16 +234,117 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	case err != nil:
 		return 0, nil, err
 	}
-	earned, _, _ := acct.OrderPoints(o.ID)
+	s.orderResult(&out, acct, o.ID, now)
+	return s.orderDone(ctx, o, out, len(entries))
+}
+
+// orderResult fills out with what the ledger of acct holds of order id.
+func (s *Server) orderResult(out *orderOut, acct loyalty.Account, id string, now time.Time) {
+	earned, _, _ := acct.OrderPoints(id)
 	out.Earned = int64(earned)
+	out.Coupons, _ = acct.OrderCoupons(id)
 	out.Points = s.pointsView(acct, now)
+}
+
+// orderDone logs the order recorded and returns its response: 201, or
+// 200 for a redelivery.
+func (s *Server) orderDone(ctx context.Context, o customer.Order, out orderOut, entries int) (int, any, error) {
 	status := http.StatusCreated
 	if out.Duplicate {
 		status = http.StatusOK
 	}
 	s.log.LogAttrs(ctx, slog.LevelDebug, "order recorded", slog.String("order", o.ID),
-		slog.Int("lines", len(o.Lines)), slog.Int("entries", len(entries)), slog.Bool("duplicate", out.Duplicate))
+		slog.Int("lines", len(o.Lines)), slog.Int("entries", entries), slog.Bool("duplicate", out.Duplicate),
+		slog.Int("coupons", len(out.Coupons)))
 	return status, out, nil
+}
+
+// postCouponOrder records order o, which used the coupons uses (by code;
+// at gives each code's index in the request), ledger first: the
+// purchase naming the coupons is applied to the member's ledger, which
+// refuses a use over the member's limit, and only then is the order
+// appended to the history. The caller holds the member's lock.
+//
+// Refused, with nothing stored: another order under o's ID (409, "id"),
+// also the same order recorded before with other coupons; a coupon the
+// member has used up (422, "coupons[i]"); a customer who is not a member
+// of the programme, or an order its ledger does not reward (placed
+// before the member joined, worth more points than a ledger holds),
+// whose coupon uses could not be counted (422, "coupons"). The same
+// order again is a redelivery: 200, no second use.
+func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []loyalty.CouponUse, at map[string]int, now time.Time) (orderOut, error) {
+	out := orderOut{OrderID: o.ID}
+	prev, err := s.storedOrder(ctx, o.CustomerID, o.ID)
+	if err != nil {
+		return out, notFound(err, "customer_id", "no such customer")
+	}
+	if prev != nil && !prev.Equal(o) {
+		return out, &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("order %q was recorded before with other content", o.ID)}
+	}
+	// Settling joins the member when the join did not land, and applies
+	// the history's orders without a ledger entry, which used no coupons.
+	acct, err := s.settle(ctx, o.CustomerID, now)
+	var ae *apiError
+	if errors.As(err, &ae) && ae.status == http.StatusNotFound {
+		return out, &apiError{status: http.StatusNotFound, field: "customer_id", msg: "no such customer"}
+	}
+	if err != nil {
+		return out, err
+	}
+	if acct.Member == "" {
+		return out, &apiError{status: http.StatusUnprocessableEntity, field: "coupons",
+			msg: fmt.Sprintf("coupons: customer %q is not a member of the loyalty programme: the uses of its coupons cannot be counted", o.CustomerID)}
+	}
+	acct, _, err = s.ledger.Apply(ctx, loyalty.Purchase{Order: o, Coupons: uses}, now)
+	var dup *loyalty.DuplicateError
+	var ce *loyalty.CouponError
+	var ve *customer.ValidationError
+	switch {
+	case errors.As(err, &dup) && dup.Same:
+		out.Duplicate = true
+		if acct, err = s.ledger.Account(ctx, o.CustomerID); err != nil {
+			return out, err
+		}
+	case errors.As(err, &dup):
+		return out, &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("order %q was recorded before with other content or other coupons", o.ID)}
+	case errors.As(err, &ce):
+		field := "coupons"
+		if i, ok := at[ce.Code]; ok {
+			field = fmt.Sprintf("coupons[%d]", i)
+		}
+		return out, &apiError{status: http.StatusUnprocessableEntity, field: field,
+			msg: fmt.Sprintf("%s: order %q of member %q: %v", field, o.ID, o.CustomerID, ce)}
+	case errors.As(err, &ve), errors.Is(err, loyalty.ErrOverflow):
+		return out, &apiError{status: http.StatusUnprocessableEntity, field: "coupons",
+			msg: "coupons: the order earns nothing in the member's ledger, so the uses of its coupons cannot be recorded: " + err.Error()}
+	case err != nil:
+		return out, err
+	}
+	switch err := s.stores.Customers.AppendOrder(ctx, o); {
+	case errors.Is(err, customer.ErrDuplicate):
+		return out, &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("order %q was recorded before with other content", o.ID)}
+	case err != nil:
+		return out, notFound(err, "customer_id", "no such customer")
+	}
+	s.orderResult(&out, acct, o.ID, now)
+	return out, nil
+}
+
+// storedOrder returns order id of member's history, or nil when the
+// history has none under that ID.
+func (s *Server) storedOrder(ctx context.Context, member customer.ID, id string) (*customer.Order, error) {
+	for ev, err := range s.stores.Customers.History(ctx, member) {
+		if err != nil {
+			return nil, err
+		}
+		if ev.Order != nil && ev.Order.ID == id {
+			return ev.Order, nil
+		}
+	}
+	return nil, nil
 }
 
 type returnLineIn struct {
@@ -206,11 +366,14 @@ type returnIn struct {
 }
 
 type returnOut struct {
-	ReturnID  string    `json:"return_id"`
-	Duplicate bool      `json:"duplicate"`
-	Clawed    int64     `json:"points_clawed_back"`
-	Note      string    `json:"note,omitempty"`
-	Points    pointsOut `json:"points"`
+	ReturnID  string `json:"return_id"`
+	Duplicate bool   `json:"duplicate"`
+	Clawed    int64  `json:"points_clawed_back"`
+	Note      string `json:"note,omitempty"`
+	// CouponsGivenBack are the coupons whose uses this return gave back:
+	// it refunded the last units of an order that used them.
+	CouponsGivenBack []string  `json:"coupons_given_back,omitempty"`
+	Points           pointsOut `json:"points"`
 }
 
 func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
@@ -282,7 +445,12 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		return 0, nil, notFound(err, "order_id", "no such order of this customer")
 	}
 	out := returnOut{ReturnID: ret.ID}
-	_, clawed0, _ := s.orderPoints(ctx, ret.CustomerID, ret.OrderID)
+	var clawed0 loyalty.Points
+	back0 := false
+	if before, err := s.ledger.Account(ctx, ret.CustomerID); err == nil {
+		_, clawed0, _ = before.OrderPoints(ret.OrderID)
+		_, back0 = before.OrderCoupons(ret.OrderID)
+	}
 	acct, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
 	var dup *loyalty.DuplicateError
 	var ve *customer.ValidationError
@@ -308,6 +476,9 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	if !out.Duplicate {
 		_, clawed, _ := acct.OrderPoints(ret.OrderID)
 		out.Clawed = int64(clawed - clawed0)
+		if codes, back := acct.OrderCoupons(ret.OrderID); back && !back0 {
+			out.CouponsGivenBack = codes
+		}
 	}
 	out.Points = s.pointsView(acct, now)
 	status := http.StatusCreated
@@ -315,16 +486,6 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		status = http.StatusOK
 	}
 	return status, out, nil
-}
-
-// orderPoints returns what order id has earned and had clawed back so far.
-func (s *Server) orderPoints(ctx context.Context, member customer.ID, id string) (earned, clawed loyalty.Points, err error) {
-	a, err := s.ledger.Account(ctx, member)
-	if err != nil {
-		return 0, 0, err
-	}
-	earned, clawed, _ = a.OrderPoints(id)
-	return earned, clawed, nil
 }
 
 // settle brings member's ledger in line with its history: it joins the

@@ -185,9 +185,11 @@ type itemIn struct {
 }
 
 // usesIn is how often a coupon was used before, as the shop counts it.
+// The uses of a member of the programme are its ledger's, not the
+// request's: by_member is for baskets of other buyers only.
 type usesIn struct {
 	Total    int `json:"total"`     // by everyone
-	ByMember int `json:"by_member"` // by the basket's member
+	ByMember int `json:"by_member"` // by the basket's buyer, when not a member
 }
 
 type basketIn struct {
@@ -230,8 +232,10 @@ type quoteOut struct {
 }
 
 // priceBasket prices a basket with the programme's discounts, the coupons
-// presented and the member's points (loyalty.Programme.Price). It changes
-// nothing: the points are spent when the order is paid.
+// presented and the member's points (loyalty.Programme.Price). A
+// member's coupon uses are taken from its ledger (loyalty.Basket.Account);
+// the uses by everyone from the request. It changes nothing: the points
+// are spent, and the coupons used, when the order is recorded.
 func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
 	var in basketIn
 	if err := decode(r, &in); err != nil {
@@ -313,6 +317,19 @@ func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (in
 		}
 		if err != nil {
 			return 0, nil, notFound(err, "member", "no such customer")
+		}
+		if acct.Member != "" {
+			// The member's ledger counts its coupon uses
+			// (loyalty.Account.CouponUses): the basket takes them from
+			// there, and a count of the request would contradict it.
+			for _, code := range slices.Sorted(maps.Keys(b.Uses)) {
+				if b.Uses[code].ByMember != 0 {
+					return 0, nil, badRequest(fmt.Sprintf("uses[%s].by_member", code),
+						"must be left out for a member's basket: the member's ledger counts its uses (%d)", acct.CouponUses(code))
+				}
+			}
+			cur := s.current(acct, now)
+			b.Account = &cur
 		}
 		b.Available = loyalty.Points(s.pointsView(acct, now).Available)
 	}
