@@ -43,6 +43,10 @@
 //   - [github.com/tailorcrm/tailor/customer/salesrow]: the rules of one row of a
 //     sales export (columns by header name, fields, how a row adds to a
 //     Summary), shared by the programs that read such exports.
+//   - [github.com/tailorcrm/tailor/customer/privacy]: everything the stores hold
+//     about one customer — record, history, loyalty ledger, complaint
+//     cases — gathered into one document for a subject-access request
+//     (GDPR art. 15 and 20, PIPL art. 45).
 //
 // # How data flows
 //
@@ -121,6 +125,7 @@
 //
 // Personal data (name, contact details, birthday, body measurements) is
 // redacted when a customer is printed or logged, consent flags gate
-// marketing actions, and erasure anonymises a customer while keeping the
-// aggregates finance needs.
+// marketing actions, erasure anonymises a customer while keeping the
+// aggregates finance needs, and [github.com/tailorcrm/tailor/customer/privacy]
+// hands a customer a copy of everything held about them.
 package tailor

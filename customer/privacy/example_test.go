@@ -1,0 +1,148 @@
+package privacy_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/privacy"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+const programme = `{
+  "name": "atelier club",
+  "currency": "EUR",
+  "earn": {"points_per_unit": "1"},
+  "redeem": {"points_per_unit": "100", "min_points": 100, "max_share": "0.5"},
+  "expiry_months": 12,
+  "pending_days": 30,
+  "debt_policy": "debt"
+}`
+
+// Anna asks for a copy of everything the brand holds about her. The
+// customer directory and history, the loyalty ledger and the complaint
+// cases are in memory here; an ERP passes its own stores.
+func ExampleExport() {
+	ctx := context.Background()
+	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 11, 0, 0, 0, time.UTC) }
+
+	customers := customer.NewMemStore()
+	anna := customer.Customer{ID: "anna", Kind: customer.Consumer, Name: "Anna Li",
+		Contact:   customer.Contact{Email: "anna@example.com"},
+		Birthday:  customer.Birthday{Month: time.September, Day: 14},
+		Joined:    at(1, 10),
+		Profile:   customer.Profile{TopSize: "M", HeightCM: 168},
+		Household: []customer.Member{{ID: "dad", Relation: customer.Parent, Name: "Li Wei"}}}
+	anna, err := anna.RecordConsent(customer.ConsentChange{Purpose: customer.PurposeMarketing, Given: true,
+		Time: at(1, 10), Source: customer.SourceWebShop, Notice: "privacy notice v4"}, at(1, 10))
+	if err != nil {
+		panic(err)
+	}
+	order := customer.Order{ID: "O-1", CustomerID: "anna", Time: at(1, 20), Channel: customer.Store, Currency: "EUR",
+		Lines: []customer.Line{{ID: "1", SKU: "COAT", Category: "coats", Quantity: 1, UnitPrice: decimal.RequireFromString("320.00"), Member: "dad"}}}
+	if err := customers.Put(ctx, anna); err != nil {
+		panic(err)
+	}
+	if err := customers.AppendOrder(ctx, order); err != nil {
+		panic(err)
+	}
+
+	p, err := loyalty.DecodeProgramme([]byte(programme))
+	if err != nil {
+		panic(err)
+	}
+	ledgers := loyalty.NewMemStore()
+	club := loyalty.NewService(p, ledgers, nil)
+	if _, _, err := club.Apply(ctx, loyalty.Join{Member: "anna", Birthday: anna.Birthday, Time: at(1, 10)}, at(1, 10)); err != nil {
+		panic(err)
+	}
+	if _, _, err := club.Apply(ctx, loyalty.Purchase{Order: order}, at(1, 20)); err != nil {
+		panic(err)
+	}
+
+	cases := complaint.NewMemStore()
+	desk := &complaint.Service{Store: cases}
+	if _, _, err := desk.Record(ctx, complaint.Intake{ID: "C-1", Complainant: "anna", Channel: complaint.ChannelEmail,
+		Received: at(2, 3), Subject: complaint.Subject{Kind: complaint.SubjectProduct, Order: "O-1", SKU: "COAT"},
+		Category: complaint.CategorySeams, Severity: complaint.SeverityLow, Currency: "EUR",
+		Demand:      complaint.Demand{Kind: complaint.ResolutionRepair},
+		Description: "A seam of my father's coat came loose."},
+		"", complaint.Actor{ID: "A-7", Role: complaint.RoleAgent}, at(2, 3)); err != nil {
+		panic(err)
+	}
+
+	r, err := privacy.Export(ctx, "anna", privacy.Sources{
+		Customers: customers, History: customers, Loyalty: ledgers, Complaints: cases}, at(3, 1))
+	if err != nil {
+		panic(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
+	}
+	// What Anna receives, in part: the document is JSON.
+	var doc struct {
+		Made    string   `json:"made"`
+		Sources []string `json:"sources"`
+		Record  struct {
+			Name           string
+			Contact        struct{ Email string }
+			Birthday       struct{ Month, Day int }
+			Profile        struct{ HeightCM int }
+			ConsentHistory []json.RawMessage
+			Household      []struct{ ID, Relation, Name string }
+		} `json:"record"`
+		Orders []struct {
+			ID    string
+			Lines []struct{ SKU, UnitPrice, Member string }
+		} `json:"orders"`
+		Loyalty struct {
+			Balance int `json:"balance"`
+			Entries []struct{ Kind, Note string }
+		} `json:"loyalty"`
+		Complaints []struct {
+			Case struct {
+				ID    string `json:"id"`
+				State string `json:"state"`
+			} `json:"case"`
+			Events []json.RawMessage `json:"events"`
+		} `json:"complaints"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		panic(err)
+	}
+	rec := doc.Record
+	fmt.Println("made:", doc.Made, "from", doc.Sources)
+	fmt.Printf("record: %s <%s>, birthday %d/%d, height %d cm\n", rec.Name, rec.Contact.Email, rec.Birthday.Day, rec.Birthday.Month, rec.Profile.HeightCM)
+	fmt.Println("consent history:", string(rec.ConsentHistory[0]))
+	for _, m := range rec.Household {
+		fmt.Printf("household: %s (%s) %s\n", m.ID, m.Relation, m.Name)
+	}
+	for _, o := range doc.Orders {
+		for _, l := range o.Lines {
+			fmt.Printf("order %s: %s at %s EUR, for %s\n", o.ID, l.SKU, l.UnitPrice, l.Member)
+		}
+	}
+	fmt.Println("loyalty balance:", doc.Loyalty.Balance)
+	for _, e := range doc.Loyalty.Entries {
+		fmt.Printf("  %s: %s\n", e.Kind, e.Note)
+	}
+	for _, c := range doc.Complaints {
+		fmt.Printf("complaint %s: %s, %d event(s)\n", c.Case.ID, c.Case.State, len(c.Events))
+	}
+	// Output:
+	// made: 2026-03-01T11:00:00Z from [customers history loyalty complaints]
+	// record: Anna Li <anna@example.com>, birthday 14/9, height 168 cm
+	// consent history: {"Purpose":"marketing","Given":true,"Time":"2026-01-10T11:00:00Z","Source":"web","Notice":"privacy notice v4"}
+	// household: dad (parent) Li Wei
+	// order O-1: COAT at 320 EUR, for dad
+	// loyalty balance: 320
+	//   join: joined the programme in tier member
+	//   earn: 320 points for 320.00 EUR paid
+	// complaint C-1: recorded, 1 event(s)
+}
