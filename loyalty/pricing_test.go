@@ -336,6 +336,13 @@ func TestPriceSplittingLinesMovesACentPerDeductionAtMost(t *testing.T) {
 			}
 		}
 		qs, err := p.Price(split)
+		var ce *loyalty.CouponError
+		if errors.As(err, &ce) && ce.Rule == loyalty.RuleScope && strings.Contains(err.Error(), "cost nothing") {
+			// A line of a cent in a coupon's scope, alone in it: split
+			// apart, a spread cent of a seasonal discount may fall on it
+			// and leave the coupon nothing to take, which refuses it.
+			rt.Skip("the split leaves a coupon's lines costing nothing")
+		}
 		if err != nil {
 			rt.Fatalf("the split basket is refused: %v", err)
 		}
