@@ -53,7 +53,13 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 	key := p.Key(e)
 	if key != "" {
 		if old, dup := a.keys.get(key); dup {
-			return a, nil, &DuplicateError{Member: member, Key: key, Same: old == fingerprint(e) || old == zonedFingerprint(e)}
+			same := old == fingerprint(e) || old == zonedFingerprint(e)
+			if j, ok := e.(Join); ok && !a.Erased.IsZero() {
+				// The stored join's fingerprint is that of the join
+				// without its birthday ([Entry.Erased]).
+				same = same || old == joinFingerprint(j.Member, j.Time)
+			}
+			return a, nil, &DuplicateError{Member: member, Key: key, Same: same}
 		}
 	}
 	if err := e.validate(p, &a, now); err != nil {
@@ -155,6 +161,10 @@ func (e Join) apply(b *builder) error {
 	}
 	return b.event(Entry{Kind: EntryJoin, Effective: e.Time, Birthday: e.Birthday, NextReview: next,
 		Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
+}
+
+func (e Erasure) apply(b *builder) error {
+	return b.event(Entry{Kind: EntryErase, Effective: e.Time, Note: "personal data erased: birthday benefits end"})
 }
 
 func (m Multiplier) matches(o customer.Order, l customer.Line) bool {

@@ -133,10 +133,29 @@
 // join entry and the [Account]); [Account] and [Entry] leave it out of
 // String and slog output.
 //
+// Anonymising the customer ([customer.Customer.Anonymize],
+// [customer.Customer.AnonymizeAt]) does not reach the ledger by itself:
+// the caller that anonymises a member (GDPR art. 17, PIPL art. 47) also
+// applies an [Erasure] through its [Service], with the same time. One
+// call appends the erasure entry ([EntryErase]) and, on a store that
+// implements [Eraser] ([MemStore] does), blanks the birthday in the
+// stored join entry in the same atomic step, together with the join
+// entry's fingerprint, which a hash of the birthday would otherwise
+// betray ([Entry.Erased]); a Service refuses an Erasure on a store that
+// cannot erase. From then on the account's birthday is unknown: later
+// birthday claims are refused and later purchases earn no birthday
+// multiplier; the points already given stay, and the ledger still
+// records that they were a birthday benefit (a bonus entry of kind
+// [BonusBirthday], an earn entry's Year), which is the programme's
+// accounting, not the birthday. Delivered again, the erasure is a
+// redelivery ([DuplicateError]) and changes nothing, and so is the join.
+// loyaltytest.TestStore checks an Eraser.
+//
 // # Storage
 //
 // A [Store] keeps ledgers: two methods, an atomic append conditioned on
-// the ledger's version and on unused idempotency keys. [MemStore] is the
+// the ledger's version and on unused idempotency keys; a store that can
+// erase personal data also implements [Eraser]. [MemStore] is the
 // in-memory implementation; loyaltytest.TestStore checks any
 // implementation. [Service] loads, applies and appends, retrying when
 // another writer appended first. [Service.ApplyAll] applies several

@@ -57,11 +57,14 @@ const (
 	// from, and the points form a new lot, available, that expires when
 	// they did and that the redemption following it draws wholly.
 	EntryReopen
+	// EntryErase records an [Erasure]: from then on the ledger holds no
+	// birthday and gives no birthday benefit. It moves no points.
+	EntryErase
 )
 
 // The names of the entry kinds, indexed by kind. Kinds are stored by
 // number and by name: a new kind is appended, never inserted.
-var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction", "restore", "reopen"}
+var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction", "restore", "reopen", "erase"}
 
 // ParseEntryKind parses the names written by [EntryKind.String].
 func ParseEntryKind(s string) (EntryKind, error) {

@@ -25,7 +25,7 @@ func TestEnumsRoundTrip(t *testing.T) {
 	}
 	wrap := func(f func(string) (enum, error)) func(string) (enum, error) { return f }
 	tests := []tc{
-		{"EntryKind", []enum{loyalty.EntryJoin, loyalty.EntryEarn, loyalty.EntryBonus, loyalty.EntryRelease, loyalty.EntryRedeem, loyalty.EntryExpire, loyalty.EntryClawback, loyalty.EntryRepay, loyalty.EntryAdjust, loyalty.EntryTier, loyalty.EntryReview, loyalty.EntryReduction, loyalty.EntryRestore, loyalty.EntryReopen},
+		{"EntryKind", []enum{loyalty.EntryJoin, loyalty.EntryEarn, loyalty.EntryBonus, loyalty.EntryRelease, loyalty.EntryRedeem, loyalty.EntryExpire, loyalty.EntryClawback, loyalty.EntryRepay, loyalty.EntryAdjust, loyalty.EntryTier, loyalty.EntryReview, loyalty.EntryReduction, loyalty.EntryRestore, loyalty.EntryReopen, loyalty.EntryErase},
 			wrap(func(s string) (enum, error) { return loyalty.ParseEntryKind(s) }), loyalty.EntryKind(0), new(loyalty.EntryKind)},
 		{"BonusKind", []enum{loyalty.BonusProfile, loyalty.BonusSurvey, loyalty.BonusBirthday},
 			wrap(func(s string) (enum, error) { return loyalty.ParseBonusKind(s) }), loyalty.BonusKind(0), new(loyalty.BonusKind)},

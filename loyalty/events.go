@@ -22,7 +22,7 @@ import (
 //
 // The events are [Join], [Purchase], [Returned], [Credited],
 // [Redemption], [Adjustment], [ProfileCompleted], [SurveyAnswered],
-// [BirthdayClaim] and [Tick].
+// [BirthdayClaim], [Erasure] and [Tick].
 type Event interface {
 	// Key returns the idempotency key, "" for [Tick].
 	Key() string
@@ -334,6 +334,35 @@ type BirthdayClaim struct {
 	Time   time.Time   // when the gift is claimed, in the birthday month
 }
 
+// Erasure erases the member's personal data from its ledger: the
+// birthday, the only personal data a ledger holds (GDPR art. 17, PIPL
+// art. 47). Key "erase:" + ID.
+//
+// From the erasure on, the account's birthday is unknown
+// ([Account.Birthday] zero, [Account.Erased] set): a later
+// [BirthdayClaim] is refused as for a member without a birthday, and a
+// later [Purchase] earns no birthday multiplier, also one dated before
+// the erasure and recorded after it. The points of birthday benefits
+// given before stay. The erasure entry ([EntryErase]) moves no points.
+//
+// The entry alone does not remove the birthday from the stored join
+// entry: a [Store] that implements [Eraser] does, in the same step as
+// it appends the entry, and [Service] applies an Erasure only on such a
+// store. The birthday is then gone from every stored entry and from the
+// join entry's [Entry.Fingerprint] ([Entry.Erased]); a [Join] delivered
+// again after it is still recognised as a redelivery
+// ([DuplicateError] with Same).
+type Erasure struct {
+	// Member is the member whose personal data is erased.
+	Member customer.ID
+	// ID identifies the erasure in the caller's system, e.g. the
+	// erasure request or the anonymisation of the customer; required.
+	ID string
+	// Time is when the data was erased, e.g. the time given to
+	// [customer.Customer.AnonymizeAt].
+	Time time.Time
+}
+
 // Tick brings a ledger up to now without an event: it releases pending
 // points whose return window ended, expires lots, and runs due tier
 // reviews. It has no key; a Tick with nothing to do produces no entry.
@@ -381,6 +410,9 @@ func (p *Programme) Key(e Event) string {
 	return e.Key()
 }
 
+// Key returns "erase:" + ID.
+func (e Erasure) Key() string { return "erase:" + e.ID }
+
 // Key returns "".
 func (Tick) Key() string { return "" }
 
@@ -410,6 +442,9 @@ func (e SurveyAnswered) MemberID() customer.ID { return e.Member }
 
 // MemberID returns Member.
 func (e BirthdayClaim) MemberID() customer.ID { return e.Member }
+
+// MemberID returns Member.
+func (e Erasure) MemberID() customer.ID { return e.Member }
 
 // MemberID returns Member.
 func (e Tick) MemberID() customer.ID { return e.Member }
@@ -449,8 +484,18 @@ func inUTC(e Event) Event {
 	case BirthdayClaim:
 		v.Time = v.Time.UTC()
 		return v
+	case Erasure:
+		v.Time = v.Time.UTC()
+		return v
 	}
 	return e
+}
+
+// joinFingerprint returns the fingerprint of the join of member at t
+// without a birthday: that of a join entry whose birthday was erased
+// ([Entry.Erased]).
+func joinFingerprint(member customer.ID, t time.Time) uint64 {
+	return fingerprint(Join{Member: member, Time: t})
 }
 
 // zonedFingerprint hashes e with its times in the zones they carry. It is
@@ -754,6 +799,15 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 		return fmt.Errorf("%w: birthday gift of member %q", ErrNoBenefit, e.Member)
 	}
 	return nil
+}
+
+func (e Erasure) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	if e.ID == "" {
+		pr.add("id", customer.CodeRequired, "is empty")
+	}
+	checkWhen(&pr, "time", e.Time, now, a)
+	return pr.err(fmt.Sprintf("erasure %q of member %q", e.ID, e.Member))
 }
 
 func (Tick) validate(*Programme, *Account, time.Time) error { return nil }

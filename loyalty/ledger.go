@@ -14,7 +14,8 @@ import (
 
 // Entry is one append-only record of a member's points ledger. Entries are
 // produced by [Programme.Apply] and replayed by [Replay]; a store keeps
-// them as they are and never edits one. The fields used depend on Kind;
+// them as they are and never edits one, but for an [Eraser] that erases
+// the personal data of a member's entries ([Entry.Erased]). The fields used depend on Kind;
 // the others are zero.
 //
 // Points is the change of the member's net balance (available + pending −
@@ -67,8 +68,9 @@ type Entry struct {
 	// Qualifying is the change of qualifying points (purchase points less
 	// claw-backs).
 	Qualifying Points
-	// Bonus says why a bonus was given.
-	Bonus BonusKind
+	// Bonus says why a bonus was given; zero, and left out of the JSON
+	// form, for every other kind of entry.
+	Bonus BonusKind `json:",omitzero"`
 	// Year is the calendar year of a birthday benefit.
 	Year int
 	// Reason and Operator explain a manual adjustment.
@@ -81,7 +83,8 @@ type Entry struct {
 	// review or tier entry.
 	NextReview time.Time
 	GraceUntil time.Time
-	// Birthday is the member's birthday (join).
+	// Birthday is the member's birthday (join); zero once erased
+	// ([Erasure], [Entry.Erased]).
 	Birthday customer.Birthday
 	// Note explains the entry in words.
 	Note string
@@ -300,6 +303,9 @@ type Account struct {
 	Birthday customer.Birthday
 	// Joined is when the member joined.
 	Joined time.Time
+	// Erased is when the member's personal data was first erased
+	// ([Erasure]), zero if never: Birthday is then zero for good.
+	Erased time.Time
 	// Version is the Seq of the last entry, 0 for an empty ledger.
 	Version int64
 	// AsOf is the latest now the ledger was brought to.
@@ -693,6 +699,15 @@ func (a *Account) fold(e *Entry) error {
 				a.setOrder(o)
 			}
 		}
+	case EntryErase:
+		if a.Erased.IsZero() {
+			a.Erased = e.Effective
+		}
+		a.Birthday = customer.Birthday{}
+		// The join entry's fingerprint is stored without the birthday
+		// once erased ([Entry.Erased]); the account agrees with it
+		// whether or not the store blanked it yet.
+		a.keys = a.keys.set(Join{}.Key(), joinFingerprint(a.Member, a.Joined))
 	case EntryClawback:
 		o := a.order(e.OrderID)
 		if o == nil {

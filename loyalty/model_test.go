@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -502,6 +503,25 @@ func (m *ledgerMachine) Check(rt *rapid.T) {
 	if r.Balance() != a.Balance() || r.Debt != a.Debt || r.Level != a.Level || !slices.Equal(r.Lots(), a.Lots()) ||
 		!r.NextReview.Equal(a.NextReview) || !r.GraceUntil.Equal(a.GraceUntil) {
 		rt.Fatalf("replay differs from the applied account")
+	}
+	// Once erased, the account holds no birthday, and the entries as an
+	// Eraser stores them replay to the same account as the entries
+	// applied.
+	if !a.Erased.IsZero() {
+		if !a.Birthday.IsZero() {
+			rt.Fatalf("erased at %v, the account still holds a birthday", a.Erased)
+		}
+		erased := make([]loyalty.Entry, len(m.log))
+		for i, e := range m.log {
+			erased[i] = e.Erased()
+		}
+		re, err := loyalty.Replay(erased)
+		if err != nil {
+			rt.Fatalf("replay of the erased entries: %v", err)
+		}
+		if !reflect.DeepEqual(loyalty.WithoutOwnership(re), loyalty.WithoutOwnership(r)) {
+			rt.Fatalf("replay of the erased entries differs from the replay of the entries")
+		}
 	}
 	// Also in what a late redemption may spend, and no points put back
 	// for one outlive it.
@@ -1200,6 +1220,24 @@ func (m *ledgerMachine) Adjust(rt *rapid.T) {
 	}
 }
 
+// Erase erases the member's birthday: no points move, and the join
+// stays recognised when it is delivered again (Redeliver).
+func (m *ledgerMachine) Erase(rt *rapid.T) {
+	m.nextID++
+	entries, err := m.apply(rt, loyalty.Erasure{Member: "M1", ID: fmt.Sprint("E", m.nextID), Time: m.now})
+	if err != nil {
+		rt.Fatalf("erase: %v", err)
+	}
+	if !m.a.Birthday.IsZero() || m.a.Erased.IsZero() {
+		rt.Fatalf("after an erasure the account holds a birthday or no erasure time")
+	}
+	for _, e := range entries {
+		if e.Kind == loyalty.EntryErase && e.Points != 0 {
+			rt.Fatalf("the erasure entry moves %d points", e.Points)
+		}
+	}
+}
+
 func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 	var keyed []loyalty.Event
 	for _, e := range m.events {
@@ -1241,7 +1279,13 @@ func TestLedgerModel(t *testing.T) {
 				d := min(rapid.SampledFrom([]int{1, 15, 28, 29, 30, 31}).Draw(rt, "join day"), daysIn(y, mo))
 				start := time.Date(y, mo, d, 9, 0, 0, 0, time.UTC)
 				m := &ledgerMachine{p: p, policy: policy, now: start, joined: start, orders: map[string]*modelOrder{}}
-				if _, err := m.apply(rt, loyalty.Join{Member: "M1", Time: start}); err != nil {
+				// The model programme gives no birthday benefit: the
+				// birthday is there to be erased (Erase).
+				var bd customer.Birthday
+				if rapid.Bool().Draw(rt, "birthday") {
+					bd = customer.Birthday{Month: time.Month(rapid.IntRange(1, 12).Draw(rt, "birthday month")), Day: rapid.IntRange(1, 28).Draw(rt, "birthday day")}
+				}
+				if _, err := m.apply(rt, loyalty.Join{Member: "M1", Birthday: bd, Time: start}); err != nil {
 					rt.Fatal(err)
 				}
 				rt.Repeat(rapid.StateMachineActions(m))

@@ -3,6 +3,8 @@ package loyalty
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // String summarises the account without personal data: the birthday is
@@ -40,4 +42,19 @@ func (e Entry) LogValue() slog.Value {
 		slog.Int64("points", int64(e.Points)),
 		slog.String("note", e.Note),
 	)
+}
+
+// Erased returns e without personal data, as an [Eraser] stores it after
+// an [Erasure]: the birthday is zero and a join entry's Fingerprint is
+// that of the join without its birthday (a fingerprint of the join with
+// it would let the birthday be found again by trying every date). Every
+// other field is as in e, so [Replay] of the erased entries gives the
+// same account as before but for the birthday. Erased of an erased entry
+// is the entry itself.
+func (e Entry) Erased() Entry {
+	e.Birthday = customer.Birthday{}
+	if e.Kind == EntryJoin {
+		e.Fingerprint = joinFingerprint(e.Member, e.Effective)
+	}
+	return e
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -97,13 +98,30 @@ func (s *Service) remember(a Account) {
 // Errors are those of [Programme.Apply] (a redelivered event returns a
 // [*DuplicateError] and changes nothing), the store's errors wrapped, or
 // an error matching [ErrConflict] when every retry lost a race.
+//
+// An [Erasure] is stored with [Eraser.Erase], which blanks the birthday
+// in the stored entries as it appends the erasure entry; on a store that
+// is not an [Eraser] it is refused with an error matching
+// [errors.ErrUnsupported] and nothing is stored. An Erasure delivered
+// again returns its [*DuplicateError] as any event, after erasing again
+// what a ledger written otherwise (its erasure entry appended by
+// [Store.Append]) may still hold.
 func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, []Entry, error) {
 	if e == nil {
 		return Account{}, nil, errors.New("loyalty: nil event")
 	}
-	return s.append(ctx, e.MemberID(), func(a Account) (Account, []Entry, error) {
+	a, entries, err := s.append(ctx, e.MemberID(), func(a Account) (Account, []Entry, error) {
 		return s.programme.Apply(a, e, now)
 	})
+	var dup *DuplicateError
+	if _, ok := e.(Erasure); ok && errors.As(err, &dup) && dup.Same {
+		if er, ok := s.store.(Eraser); ok {
+			if ferr := er.Erase(ctx, dup.Member, a.Version, nil); ferr != nil && !errors.Is(ferr, ErrConflict) {
+				return a, nil, fmt.Errorf("loyalty: erase member %q again: %w", dup.Member, ferr)
+			}
+		}
+	}
+	return a, entries, err
 }
 
 // ApplyAll applies events, in order, to one member's ledger at time now,
@@ -119,7 +137,7 @@ func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, [
 // [*DuplicateError]: delivering the same batch twice takes effect once),
 // refuses the whole batch: the error names the event and wraps
 // Programme.Apply's, and nothing is stored. Store errors and retries are
-// as for [Service.Apply].
+// as for [Service.Apply], and so is the storing of an [Erasure].
 func (s *Service) ApplyAll(ctx context.Context, events []Event, now time.Time) (Account, []Entry, error) {
 	if len(events) == 0 {
 		return Account{}, nil, errors.New("loyalty: no events to apply")
@@ -163,7 +181,16 @@ func (s *Service) append(ctx context.Context, member customer.ID, apply func(Acc
 		if len(entries) == 0 {
 			return next, nil, nil
 		}
-		err = s.store.Append(ctx, member, a.Version, entries)
+		if slices.ContainsFunc(entries, func(e Entry) bool { return e.Kind == EntryErase }) {
+			er, ok := s.store.(Eraser)
+			if !ok {
+				return a, nil, fmt.Errorf("loyalty: erasure for member %q: store %T cannot erase the stored birthday (no Eraser): %w",
+					member, s.store, errors.ErrUnsupported)
+			}
+			err = er.Erase(ctx, member, a.Version, entries)
+		} else {
+			err = s.store.Append(ctx, member, a.Version, entries)
+		}
 		if err == nil {
 			s.remember(next)
 			return next, entries, nil

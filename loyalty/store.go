@@ -36,7 +36,25 @@ type Store interface {
 	Append(ctx context.Context, member customer.ID, expected int64, entries []Entry) error
 }
 
-// MemStore is an in-memory [Store], safe for concurrent use. The zero
+// Eraser is a [Store] that can erase the personal data its entries hold
+// (the birthday of a join entry) when an [Erasure] is recorded: a store
+// keeps entries as they are, but for this. loyaltytest.TestStore checks
+// an implementation against every sentence below.
+type Eraser interface {
+	Store
+	// Erase appends entries to the member's ledger as [Store.Append]
+	// does, with the same conditions, errors and checks in the same
+	// order, and in the same atomic step replaces each of the member's
+	// entries with Seq ≤ expected by its [Entry.Erased] form, so that no
+	// stored entry of the member holds its birthday afterwards. Entries
+	// already erased are left as they are. On any error the ledger is
+	// unchanged, erased or not as it was. With no entries, Erase only
+	// erases, still conditioned on expected. Erase must not retain
+	// entries.
+	Erase(ctx context.Context, member customer.ID, expected int64, entries []Entry) error
+}
+
+// MemStore is an in-memory [Store] and [Eraser], safe for concurrent use. The zero
 // value is ready to use.
 type MemStore struct {
 	mu      sync.RWMutex
@@ -156,6 +174,17 @@ func (s *MemStore) Entries(ctx context.Context, member customer.ID, after int64)
 
 // Append implements [Store].
 func (s *MemStore) Append(ctx context.Context, member customer.ID, expected int64, entries []Entry) error {
+	return s.append(ctx, member, expected, entries, false)
+}
+
+// Erase implements [Eraser].
+func (s *MemStore) Erase(ctx context.Context, member customer.ID, expected int64, entries []Entry) error {
+	return s.append(ctx, member, expected, entries, true)
+}
+
+// append appends entries as [Store.Append] says and, when erase is set,
+// replaces the entries that were in the ledger by their erased form.
+func (s *MemStore) append(ctx context.Context, member customer.ID, expected int64, entries []Entry, erase bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -194,6 +223,9 @@ func (s *MemStore) Append(ctx context.Context, member customer.ID, expected int6
 		l = &memLedger{keys: map[string]struct{}{}}
 		s.ledgers[member] = l
 	}
+	if erase {
+		l.erase(member)
+	}
 	if len(entries) == 0 {
 		return nil
 	}
@@ -205,4 +237,30 @@ func (s *MemStore) Append(ctx context.Context, member customer.ID, expected int6
 	l.batches = append(l.batches, b)
 	l.n += int64(len(b))
 	return nil
+}
+
+// erase replaces the entries of member's ledger that hold personal data
+// by their erased form ([Entry.Erased]). A batch is copied before it
+// changes, never changed in place.
+func (l *memLedger) erase(member customer.ID) {
+	for i, b := range l.batches {
+		var nb []memEntry
+		for j := range b {
+			if b[j].Kind != EntryJoin && (b[j].x == nil || b[j].x.Birthday == customer.Birthday{}) {
+				continue
+			}
+			e := b[j].unpack(member)
+			er := e.Erased()
+			if er.Fingerprint == e.Fingerprint && er.Birthday == e.Birthday {
+				continue
+			}
+			if nb == nil {
+				nb = slices.Clone(b)
+			}
+			nb[j] = packEntry(&er)
+		}
+		if nb != nil {
+			l.batches[i] = nb
+		}
+	}
 }

@@ -3,6 +3,7 @@ package loyaltytest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -35,7 +36,8 @@ func (f Fault) hits(n int) bool {
 type FaultStore struct {
 	// Store is the wrapped store.
 	Store loyalty.Store
-	// FailAppend and FailEntries choose the failing calls of each method.
+	// FailAppend and FailEntries choose the failing calls of each
+	// method; FailAppend counts the calls of Erase with those of Append.
 	FailAppend  Fault
 	FailEntries Fault
 	// Err is the error returned; nil means [ErrInjected].
@@ -46,7 +48,7 @@ type FaultStore struct {
 	injectedAppend, injectedEn int
 }
 
-var _ loyalty.Store = (*FaultStore)(nil)
+var _ loyalty.Eraser = (*FaultStore)(nil)
 
 func (f *FaultStore) err() error {
 	if f.Err != nil {
@@ -79,6 +81,23 @@ func (f *FaultStore) Entries(ctx context.Context, member customer.ID, after int6
 
 // Append implements [loyalty.Store].
 func (f *FaultStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	return f.append(ctx, member, expected, entries, f.Store.Append)
+}
+
+// Erase implements [loyalty.Eraser] when the wrapped store does; it
+// counts and fails as an Append (FailAppend). Over a store that is not
+// an Eraser it returns an error matching [errors.ErrUnsupported] and
+// changes nothing.
+func (f *FaultStore) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	er, ok := f.Store.(loyalty.Eraser)
+	if !ok {
+		return fmt.Errorf("loyaltytest: %T is not a loyalty.Eraser: %w", f.Store, errors.ErrUnsupported)
+	}
+	return f.append(ctx, member, expected, entries, er.Erase)
+}
+
+func (f *FaultStore) append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry,
+	write func(context.Context, customer.ID, int64, []loyalty.Entry) error) error {
 	f.mu.Lock()
 	f.appendCalls++
 	fail := f.FailAppend.hits(f.appendCalls)
@@ -87,10 +106,10 @@ func (f *FaultStore) Append(ctx context.Context, member customer.ID, expected in
 	}
 	f.mu.Unlock()
 	if !fail {
-		return f.Store.Append(ctx, member, expected, entries)
+		return write(ctx, member, expected, entries)
 	}
 	if f.FailAppend.AfterWrite {
-		if err := f.Store.Append(ctx, member, expected, entries); err != nil {
+		if err := write(ctx, member, expected, entries); err != nil {
 			return err
 		}
 	}

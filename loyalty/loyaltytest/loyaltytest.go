@@ -1,4 +1,5 @@
-// Package loyaltytest checks implementations of [loyalty.Store]: a
+// Package loyaltytest checks implementations of [loyalty.Store] (and of
+// [loyalty.Eraser], when a store implements it): a
 // caller runs [TestStore] against its own database adapter and knows it
 // keeps ledgers as the loyalty package needs; a panic of the adapter
 // fails the check it happens in, and the other checks still run. It also
@@ -69,6 +70,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"RedeliveryAfterFaultEarnsOnce", testRedeliveryAfterFault},
 		// A rapid state-machine test against a model ledger map.
 		{"ModelBased", testModel},
+		// A loyalty.Eraser appends an erasure and blanks the member's birthday in every stored entry at once; refused, it changes nothing; again, it is a redelivery; the entries replay to the account less the birthday. Skipped for a store that is not an Eraser.
+		{"EraseBlanksBirthday", testErase},
 	}
 	for _, tc := range tests {
 		subtest.Run(t, tc.name, func(t *testing.T) { tc.run(t, newStore) })
@@ -731,4 +734,106 @@ func testModel(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 			},
 		})
 	})
+}
+
+// erasedEntries returns the erased form of each of entries.
+func erasedEntries(entries []loyalty.Entry) []loyalty.Entry {
+	out := make([]loyalty.Entry, len(entries))
+	for i, e := range entries {
+		out[i] = e.Erased()
+	}
+	return out
+}
+
+// noBirthday fails t for each entry that holds a birthday.
+func noBirthday(t *testing.T, entries []loyalty.Entry) {
+	t.Helper()
+	for _, e := range entries {
+		assert.True(t, e.Birthday.IsZero(), "entry %d (%s %q) of member %q holds a birthday", e.Seq, e.Kind, e.Key, e.Member)
+	}
+}
+
+func testErase(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	er, ok := s.(loyalty.Eraser)
+	if !ok {
+		t.Skipf("%T is not a loyalty.Eraser", s)
+	}
+	p := Programme()
+	now := epoch.Add(time.Hour)
+	all := ledger(t, "M1")
+	require.NotZero(t, all[0].Birthday, "the kit's ledger holds a birthday")
+	v := int64(len(all))
+	require.NoError(t, s.Append(ctx, "M1", 0, all))
+	other := ledger(t, "M2")
+	require.NoError(t, s.Append(ctx, "M2", 0, other))
+	before, err := loyalty.Replay(all)
+	require.NoError(t, err)
+	erasure := loyalty.Erasure{Member: "M1", ID: "anon-1", Time: now}
+	after, erased, err := p.Apply(before, erasure, now)
+	require.NoError(t, err)
+
+	// Refused, an erasure changes nothing: the birthday stays with the rest.
+	require.ErrorIs(t, er.Erase(ctx, "M1", v-1, renumber(erased, v-1)), loyalty.ErrConflict, "stale version")
+	dup := renumber(erased, v)
+	dup[0].Key = all[1].Key
+	require.ErrorIs(t, er.Erase(ctx, "M1", v, dup), loyalty.ErrDuplicate, "known key")
+	sameEntries(t, all, entries(t, s, "M1", 0))
+
+	require.NoError(t, er.Erase(ctx, "M1", v, erased))
+	want := erasedEntries(append(slices.Clone(all), erased...))
+	got := entries(t, s, "M1", 0)
+	noBirthday(t, got)
+	sameEntries(t, want, got)
+	sameEntries(t, other, entries(t, s, "M2", 0))
+	// The stored entries replay to the account after the erasure: the
+	// same as before but for the birthday.
+	a, err := loyalty.Replay(got)
+	require.NoError(t, err)
+	assert.True(t, a.Birthday.IsZero())
+	assert.True(t, a.Erased.Equal(now))
+	for _, x := range []loyalty.Account{before, after} {
+		assert.Equal(t, x.Balance(), a.Balance())
+		assert.Equal(t, x.Debt, a.Debt)
+		assert.Equal(t, x.Lots(), a.Lots())
+		assert.Equal(t, x.Level, a.Level)
+		assert.True(t, x.NextReview.Equal(a.NextReview))
+		assert.Equal(t, x.CouponUses("WELCOME"), a.CouponUses("WELCOME"))
+	}
+	assert.Equal(t, after.Version, a.Version)
+	// The join delivered again is still a redelivery, though its stored
+	// fingerprint no longer holds the birthday.
+	_, _, err = p.Apply(a, loyalty.Join{Member: "M1", Birthday: all[0].Birthday, Time: epoch}, now)
+	var de *loyalty.DuplicateError
+	require.ErrorAs(t, err, &de)
+	assert.True(t, de.Same, "the join delivered again after erasure is the same join")
+
+	// Delivered again, the erasure is a duplicate and changes nothing;
+	// an erasure of nothing new leaves the erased entries as they are.
+	require.ErrorIs(t, er.Erase(ctx, "M1", v, erased), loyalty.ErrDuplicate)
+	require.NoError(t, er.Erase(ctx, "M1", v+1, nil))
+	sameEntries(t, want, entries(t, s, "M1", 0))
+
+	// Through a Service: one call appends the erasure and blanks the
+	// birthday; again, it is a redelivery; an unknown member is an error
+	// naming it.
+	svc := loyalty.NewService(p, s, nil)
+	acc, appended, err := svc.Apply(ctx, loyalty.Erasure{Member: "M2", ID: "anon-1", Time: now}, now)
+	require.NoError(t, err)
+	require.Len(t, appended, 1)
+	assert.True(t, acc.Birthday.IsZero())
+	got = entries(t, s, "M2", 0)
+	noBirthday(t, got)
+	sameEntries(t, erasedEntries(append(slices.Clone(other), appended...)), got)
+	_, _, err = svc.Apply(ctx, loyalty.Erasure{Member: "M2", ID: "anon-1", Time: now}, now)
+	require.ErrorAs(t, err, &de)
+	assert.True(t, de.Same)
+	sameEntries(t, got, entries(t, s, "M2", 0))
+	_, _, err = svc.Apply(ctx, loyalty.BirthdayClaim{Member: "M2", Time: time.Date(2026, time.May, 4, 10, 0, 0, 0, time.UTC)},
+		time.Date(2026, time.May, 4, 10, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, customer.ErrInvalid, "no birthday claim after erasure")
+	_, _, err = svc.Apply(ctx, loyalty.Erasure{Member: "nobody", ID: "anon-1", Time: now}, now)
+	require.ErrorIs(t, err, loyalty.ErrNotMember)
+	assert.Contains(t, err.Error(), `"nobody"`)
+	assert.Empty(t, entries(t, s, "nobody", 0))
 }

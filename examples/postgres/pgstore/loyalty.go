@@ -12,7 +12,8 @@ import (
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
-// LoyaltyStore keeps members' points ledgers: a [loyalty.Store]. Each
+// LoyaltyStore keeps members' points ledgers: a [loyalty.Store] and
+// [loyalty.Eraser]. Each
 // entry is a row of loyalty_entries with the primary key (member, seq) and
 // the unique key (member, key); the fields one queries (kind, times,
 // points, order, spend) are columns, the rest of the entry is the JSONB
@@ -22,7 +23,7 @@ type LoyaltyStore struct {
 	stateSQL string
 }
 
-var _ loyalty.Store = (*LoyaltyStore)(nil)
+var _ loyalty.Eraser = (*LoyaltyStore)(nil)
 
 // entryDetail is the JSON form of the fields of a [loyalty.Entry] that
 // have no column of their own. Times are RFC 3339 in UTC with
@@ -171,6 +172,54 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 	if err := ctxErr(ctx, "append entries"); err != nil {
 		return err
 	}
+	return s.append(ctx, member, expected, entries, erasedRows{})
+}
+
+// erasedRows are the rows an erasure rewrites: their seq, and the
+// fingerprint and detail of their [loyalty.Entry.Erased] form.
+type erasedRows struct {
+	seq, fingerprint []int64
+	detail           []string
+}
+
+// Erase implements [loyalty.Eraser]. It reads the member's entries, and
+// rewrites those up to expected that hold a birthday, and the join, with
+// the fingerprint and detail of their [loyalty.Entry.Erased] form, in the
+// statement that appends entries as [LoyaltyStore.Append] does, on the
+// same condition: no key of the batch known and the version expected.
+// The rows rewritten change only by an erasure, which writes the same
+// values, so reading them before the statement loses no update.
+func (s *LoyaltyStore) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := ctxErr(ctx, "erase entries"); err != nil {
+		return err
+	}
+	var er erasedRows
+	if storable(string(member)) {
+		old, err := s.Entries(ctx, member, 0)
+		if err != nil {
+			return fmt.Errorf("pgstore: member %q: erase: %w", member, err)
+		}
+		for _, e := range old {
+			if e.Seq > expected {
+				break
+			}
+			x := e.Erased()
+			if x.Birthday == e.Birthday && x.Fingerprint == e.Fingerprint {
+				continue
+			}
+			b, err := json.Marshal(detailOf(x))
+			if err != nil {
+				return fmt.Errorf("pgstore: member %q: entry %d: encode: %w", member, e.Seq, err)
+			}
+			er.seq, er.fingerprint, er.detail = append(er.seq, x.Seq), append(er.fingerprint, int64(x.Fingerprint)), append(er.detail, string(b))
+		}
+	}
+	return s.append(ctx, member, expected, entries, er)
+}
+
+// append appends entries and rewrites the rows er names, in one
+// statement, as Append says.
+func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry, er erasedRows) error {
 	n := len(entries)
 	keys := make([]string, n)
 	fps := make(map[string]uint64, n)
@@ -190,7 +239,7 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 				member, i, e.Seq, e.Member, expected+int64(i)+1, customer.ErrInvalid)
 		}
 	}
-	if n == 0 {
+	if n == 0 && len(er.seq) == 0 {
 		if !storable(string(member)) {
 			// No ledger: version 0, no key known.
 			return verdict(member, expected, 0, nil, nil, fps)
@@ -230,9 +279,14 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 				$9::timestamptz[], $10::int2[], $11::int8[], $12::text[], $13::text[], $14::text[])
 				AS u(seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)
 			WHERE state.key IS NULL AND state.version = $3
+			RETURNING 1),
+		upd AS (UPDATE `+s.db.t.entries+` AS t SET fingerprint = v.fingerprint, detail = v.detail::jsonb
+			FROM state, unnest($15::int8[], $16::int8[], $17::text[]) AS v(seq, fingerprint, detail)
+			WHERE t.member = $1 AND t.seq = v.seq AND state.key IS NULL AND state.version = $3
 			RETURNING 1)
 		SELECT state.version, state.key, state.fingerprint, (SELECT count(*) FROM ins) FROM state`,
-		string(member), keys, expected, seq, fp, kind, at, atNS, eff, effNS, points, orderID, spend, detailTxt)
+		string(member), keys, expected, seq, fp, kind, at, atNS, eff, effNS, points, orderID, spend, detailTxt,
+		orEmpty(er.seq), orEmpty(er.fingerprint), orEmpty(er.detail))
 	if code, _ := pgCode(err); code == uniqueViolation {
 		// Lost a race: tell a key taken meanwhile from a version moved on.
 		if err := s.check(context.WithoutCancel(ctx), member, expected, keys, fps); err != nil {
@@ -293,4 +347,13 @@ func verdict(member customer.ID, expected, version int64, known *string, fp *int
 		return fmt.Errorf("pgstore: member %q at version %d, expected %d: %w", member, version, expected, loyalty.ErrConflict)
 	}
 	return nil
+}
+
+// orEmpty returns xs, or an empty slice for nil, which pgx would send
+// as NULL rather than as an empty array.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }

@@ -13,14 +13,15 @@ import (
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
-// Ledgers is the [loyalty.Store] of a [DB]. Make it with [DB.Loyalty].
+// Ledgers is the [loyalty.Store] and [loyalty.Eraser] of a [DB]. Make it
+// with [DB.Loyalty].
 //
 // An entry is a row of loyalty_entries with the primary key (member, seq)
 // and the unique key (member, key); kind, time, points and order are
 // columns, the rest of the entry a JSON document.
 type Ledgers struct{ db *DB }
 
-var _ loyalty.Store = (*Ledgers)(nil)
+var _ loyalty.Eraser = (*Ledgers)(nil)
 
 // entryDoc is the document of a ledger entry: all but the columns.
 type entryDoc struct {
@@ -168,7 +169,65 @@ func (s *Ledgers) Entries(ctx context.Context, member customer.ID, after int64) 
 // than expected is ErrConflict. The unique key (member, key) and the
 // primary key (member, seq) back them up in the database.
 func (s *Ledgers) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
-	if err := s.db.start(ctx, "loyalty append"); err != nil {
+	return s.append(ctx, member, expected, entries, false)
+}
+
+// Erase implements [loyalty.Eraser]: in the write transaction of the
+// append, after its checks, every row of the member that holds a
+// birthday, and its join row, is rewritten with the document of its
+// [loyalty.Entry.Erased] form.
+func (s *Ledgers) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	return s.append(ctx, member, expected, entries, true)
+}
+
+// erase rewrites, in tx, the rows of member up to seq upTo that hold
+// personal data with the erased form of their entry.
+func (s *Ledgers) erase(ctx context.Context, tx *sql.Tx, member customer.ID, upTo int64) error {
+	type row struct {
+		seq int64
+		doc []byte
+	}
+	var rows []row
+	err := each(ctx, tx, `SELECT seq, key, kind, at, points, order_id, doc FROM loyalty_entries
+		WHERE member = ? AND seq <= ? AND (kind = 'join' OR json_extract(doc, '$.birthday') IS NOT NULL) ORDER BY seq`,
+		[]any{string(member), upTo}, func(r *sql.Rows) error {
+			var seq, points int64
+			var key, kind, at, orderID string
+			var doc []byte
+			if err := r.Scan(&seq, &key, &kind, &at, &points, &orderID, &doc); err != nil {
+				return err
+			}
+			e, err := decodeEntry(member, seq, key, kind, at, points, orderID, doc)
+			if err != nil {
+				return err
+			}
+			er, err := encodeEntry(0, e.Erased())
+			if err != nil {
+				return err
+			}
+			if string(er.doc) != string(doc) {
+				rows = append(rows, row{seq, er.doc})
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if _, err := tx.ExecContext(ctx, `UPDATE loyalty_entries SET doc = ? WHERE member = ? AND seq = ?`,
+			r.doc, string(member), r.seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Ledgers) append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry, erase bool) error {
+	op := "loyalty append"
+	if erase {
+		op = "loyalty erase"
+	}
+	if err := s.db.start(ctx, op); err != nil {
 		return err
 	}
 	dup := func(key string) error {
@@ -201,7 +260,7 @@ func (s *Ledgers) Append(ctx context.Context, member customer.ID, expected int64
 	if err := f.err(fmt.Sprintf("loyalty append to member %q at version %d", member, expected)); err != nil {
 		return err
 	}
-	return s.db.write(ctx, "loyalty append", func(tx *sql.Tx) error {
+	return s.db.write(ctx, op, func(tx *sql.Tx) error {
 		if len(entries) > 0 {
 			keys := make([]any, 0, len(entries)+1)
 			keys = append(keys, string(member))
@@ -225,6 +284,11 @@ func (s *Ledgers) Append(ctx context.Context, member customer.ID, expected int64
 		}
 		if version != expected {
 			return conflict(version)
+		}
+		if erase {
+			if err := s.erase(ctx, tx, member, expected); err != nil {
+				return err
+			}
 		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO loyalty_entries (member, seq, key, kind, at, points, order_id, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
