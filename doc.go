@@ -46,7 +46,8 @@
 //   - [github.com/tailorcrm/tailor/customer/privacy]: everything the stores hold
 //     about one customer — record, history, loyalty ledger, complaint
 //     cases — gathered into one document for a subject-access request
-//     (GDPR art. 15 and 20, PIPL art. 45).
+//     (GDPR art. 15 and 20, PIPL art. 45), and erased across the stores
+//     in one retryable call (art. 17, PIPL art. 47).
 //
 // # How data flows
 //
@@ -127,5 +128,6 @@
 // redacted when a customer is printed or logged, consent flags gate
 // marketing actions, erasure anonymises a customer while keeping the
 // aggregates finance needs, and [github.com/tailorcrm/tailor/customer/privacy]
-// hands a customer a copy of everything held about them.
+// hands a customer a copy of everything held about them and erases it
+// where the law does not require it kept.
 package tailor

@@ -1,8 +1,9 @@
 // Package privacy gathers what the stores hold about one customer into one
 // document, for a subject-access request: the right of access (GDPR art.
 // 15), the right to data portability (GDPR art. 20) and the right to
-// consult and copy (PIPL art. 45) (domain rules §1: consent and privacy
-// law compliance).
+// consult and copy (PIPL art. 45); and erases it in one call, for an
+// erasure request: the right to erasure (GDPR art. 17) and to deletion
+// (PIPL art. 47) (domain rules §1: consent and privacy law compliance).
 //
 // [Export] reads the stores a caller names in [Sources] — each optional —
 // and returns a [Report]. The report is for the person themself, so it
@@ -58,4 +59,20 @@
 // channels, states and reasons by name. The same stores give the same
 // bytes: every list is ordered (history by time, ledger by sequence,
 // cases by opening, events by sequence) whatever order a store returned.
+//
+// # Erasure
+//
+// [Erase] erases a customer's personal data in the stores a caller names
+// in [Targets] — each optional — and returns an [ErasureReport] saying
+// what it did in each. It anonymises the customer record
+// ([customer.Customer.AnonymizeAt]: name, contact, birthday, profile and
+// household erased, consents withdrawn) and applies a [loyalty.Erasure]
+// to the ledger (the member's birthday erased). It keeps the consent
+// history, the proof of past consent (GDPR art. 7(1)), and the orders,
+// returns, credits, interactions and points, which are financial records
+// holding no personal data beyond the customer ID; a caller whose IDs are
+// personal data replaces them by pseudonyms. It erases nothing in the
+// complaint cases, which package complaint keeps as an audit trail
+// without an erasure, and lists them for the caller. Erase is safe to
+// call again after a failure: what is erased already is left alone.
 package privacy

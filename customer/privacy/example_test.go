@@ -146,3 +146,91 @@ func ExampleExport() {
 	//   earn: 320 points for 320.00 EUR paid
 	// complaint C-1: recorded, 1 event(s)
 }
+
+// Anna asks the brand to erase her data. One call erases it in the
+// customer directory and the loyalty ledger, keeps her consent history
+// as proof and her orders and points as financial records, and lists
+// the complaint cases it cannot erase.
+func ExampleErase() {
+	ctx := context.Background()
+	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 11, 0, 0, 0, time.UTC) }
+
+	customers := customer.NewMemStore()
+	anna := customer.Customer{ID: "anna", Kind: customer.Consumer, Name: "Anna Li",
+		Contact:   customer.Contact{Email: "anna@example.com"},
+		Birthday:  customer.Birthday{Month: time.September, Day: 14},
+		Joined:    at(1, 10),
+		Household: []customer.Member{{ID: "dad", Relation: customer.Parent, Name: "Li Wei"}}}
+	anna, err := anna.RecordConsent(customer.ConsentChange{Purpose: customer.PurposeMarketing, Given: true,
+		Time: at(1, 10), Source: customer.SourceWebShop, Notice: "privacy notice v4"}, at(1, 10))
+	if err != nil {
+		panic(err)
+	}
+	order := customer.Order{ID: "O-1", CustomerID: "anna", Time: at(1, 20), Channel: customer.Store, Currency: "EUR",
+		Lines: []customer.Line{{ID: "1", SKU: "COAT", Category: "coats", Quantity: 1, UnitPrice: decimal.RequireFromString("320.00"), Member: "dad"}}}
+	if err := customers.Put(ctx, anna); err != nil {
+		panic(err)
+	}
+	if err := customers.AppendOrder(ctx, order); err != nil {
+		panic(err)
+	}
+	p, err := loyalty.DecodeProgramme([]byte(programme))
+	if err != nil {
+		panic(err)
+	}
+	ledgers := loyalty.NewMemStore()
+	club := loyalty.NewService(p, ledgers, nil)
+	if _, _, err := club.Apply(ctx, loyalty.Join{Member: "anna", Birthday: anna.Birthday, Time: at(1, 10)}, at(1, 10)); err != nil {
+		panic(err)
+	}
+	if _, _, err := club.Apply(ctx, loyalty.Purchase{Order: order}, at(1, 20)); err != nil {
+		panic(err)
+	}
+	cases := complaint.NewMemStore()
+	desk := &complaint.Service{Store: cases}
+	if _, _, err := desk.Record(ctx, complaint.Intake{ID: "C-1", Complainant: "anna", Channel: complaint.ChannelEmail,
+		Received: at(2, 3), Subject: complaint.Subject{Kind: complaint.SubjectProduct, Order: "O-1", SKU: "COAT"},
+		Category: complaint.CategorySeams, Severity: complaint.SeverityLow, Currency: "EUR",
+		Demand:      complaint.Demand{Kind: complaint.ResolutionRepair},
+		Description: "A seam of my father's coat came loose."},
+		"", complaint.Actor{ID: "A-7", Role: complaint.RoleAgent}, at(2, 3)); err != nil {
+		panic(err)
+	}
+
+	targets := privacy.Targets{Customers: customers, Loyalty: club, Complaints: cases}
+	r, err := privacy.Erase(ctx, "anna", targets, at(3, 1))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("customers: %s, loyalty: %s, complaints: %s %v\n", r.Customers, r.Loyalty, r.Complaints, r.KeptCases)
+	fmt.Println("consents withdrawn:", r.Withdrawn)
+
+	// What remains, as an export shows it.
+	x, err := privacy.Export(ctx, "anna", privacy.Sources{Customers: customers, History: customers, Loyalty: ledgers}, at(3, 1))
+	if err != nil {
+		panic(err)
+	}
+	rec := x.Record
+	fmt.Printf("record: name %q, e-mail %q, birthday known %t, household %d, joined %s\n",
+		rec.Name, rec.Contact.Email, !rec.Birthday.IsZero(), len(rec.Household), rec.Joined.Format(time.DateOnly))
+	for _, ch := range rec.ConsentHistory {
+		fmt.Printf("consent %s given=%t on %s by %s\n", ch.Purpose, ch.Given, ch.Time.Format(time.DateOnly), ch.Source)
+	}
+	fmt.Printf("orders: %d; loyalty balance %d, birthday known %t\n",
+		len(x.Orders), x.Loyalty.Account.Balance(), !x.Loyalty.Account.Birthday.IsZero())
+
+	// Asked again, there is nothing left to do.
+	r, err = privacy.Erase(ctx, "anna", targets, at(3, 2))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("again: customers: %s, loyalty: %s\n", r.Customers, r.Loyalty)
+	// Output:
+	// customers: erased, loyalty: erased, complaints: kept [C-1]
+	// consents withdrawn: [marketing]
+	// record: name "", e-mail "", birthday known false, household 0, joined 2026-01-10
+	// consent marketing given=true on 2026-01-10 by web
+	// consent marketing given=false on 2026-03-01 by erasure
+	// orders: 1; loyalty balance 320, birthday known false
+	// again: customers: already erased, loyalty: already erased
+}

@@ -61,15 +61,15 @@ const (
 var ErrForeignRecord = errors.New("privacy: a source returned another customer's record")
 
 // UnknownCustomerError is the error of [Export] when no source consulted
-// holds anything about the customer. It matches [customer.ErrNotFound]
-// with errors.Is.
+// holds anything about the customer, and of [Erase] when no target does.
+// It matches [customer.ErrNotFound] with errors.Is.
 type UnknownCustomerError struct {
 	ID customer.ID
 }
 
 // Error names the customer.
 func (e *UnknownCustomerError) Error() string {
-	return "privacy: export: no source holds anything about customer " + strconv.Quote(string(e.ID))
+	return "privacy: no store consulted holds anything about customer " + strconv.Quote(string(e.ID))
 }
 
 // Unwrap returns [customer.ErrNotFound].

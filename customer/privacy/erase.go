@@ -1,0 +1,304 @@
+package privacy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+// RecordStore is the customer directory as [Erase] uses it: it reads the
+// record and stores it anonymised. [customer.Directory] and
+// [customer.MemStore] have these methods, with the obligations written
+// on [customer.Getter] and [customer.Directory]: Get of an unknown
+// customer is an error matching [customer.ErrNotFound], and Put keeps
+// the history of the customer it replaces.
+type RecordStore interface {
+	customer.Getter
+	Put(ctx context.Context, c customer.Customer) error
+}
+
+// Targets are the stores [Erase] erases in. Each is optional: a nil
+// target is not consulted, and its [Outcome] in the [ErasureReport] stays
+// [NotDone].
+type Targets struct {
+	// Customers is the customer directory: the record is replaced by
+	// its [customer.Customer.AnonymizeAt] form.
+	Customers RecordStore
+	// Loyalty applies a [loyalty.Erasure] to the member's ledger. Its
+	// store must implement [loyalty.Eraser] ([loyalty.MemStore] does),
+	// or the erasure fails and the ledger is unchanged.
+	Loyalty *loyalty.Service
+	// Complaints is read only: package complaint keeps its cases as an
+	// audit trail and offers no erasure, so Erase lists the customer's
+	// cases as kept ([ErasureReport].KeptCases) for the caller to deal
+	// with.
+	Complaints CaseReader
+}
+
+// LedgerErasureID is the ID of the [loyalty.Erasure] that [Erase]
+// applies: its entry in the ledger has key "erase:" + LedgerErasureID.
+// One fixed ID makes two erasures racing for the same ledger append one
+// entry: the second is a redelivery.
+const LedgerErasureID = "privacy"
+
+// Outcome is what [Erase] did in one store.
+type Outcome uint8
+
+// The outcomes of an erasure in a store.
+const (
+	// NotDone: the store was not consulted (its target is nil), or the
+	// erasure stopped before it could finish there (see [ErasureError]).
+	NotDone Outcome = iota
+	// NothingHeld: the store holds nothing about the customer.
+	NothingHeld
+	// Erased: the personal data the store held was erased by this call.
+	Erased
+	// AlreadyErased: the store held the customer without personal data
+	// (an earlier erasure); nothing was written.
+	AlreadyErased
+	// Kept: the store holds personal data of the customer that it
+	// cannot erase (the complaint cases); nothing was written.
+	Kept
+)
+
+var outcomeNames = [...]string{"not done", "nothing held", "erased", "already erased", "kept"}
+
+// String returns the outcome's name ("erased"), or "Outcome(n)" for an
+// undefined value.
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "Outcome(" + strconv.Itoa(int(o)) + ")"
+}
+
+// MarshalText implements [encoding.TextMarshaler]: the name; an undefined
+// value is an error.
+func (o Outcome) MarshalText() ([]byte, error) {
+	if int(o) >= len(outcomeNames) {
+		return nil, fmt.Errorf("privacy: undefined outcome %d", o)
+	}
+	return []byte(outcomeNames[o]), nil
+}
+
+// ErasureReport says what [Erase] did, store by store. After an error it
+// says what was done before it: an outcome other than [NotDone] is a
+// fact of the stores.
+type ErasureReport struct {
+	// Customer is the customer whose data was erased.
+	Customer customer.ID `json:"customer"`
+	// Made is the now given to [Erase]: the time of the erasure in the
+	// record's consent history and in the ledger.
+	Made time.Time `json:"made"`
+	// Customers, Loyalty and Complaints are the outcomes in the stores
+	// of [Targets] of the same names.
+	Customers  Outcome `json:"customers"`
+	Loyalty    Outcome `json:"loyalty"`
+	Complaints Outcome `json:"complaints"`
+	// Withdrawn are the consents the erasure withdrew, recorded in the
+	// consent history with Source [customer.SourceErasure]; empty when
+	// none was given or the record was not erased by this call.
+	Withdrawn []customer.Purpose `json:"withdrawn"`
+	// KeptCases are the customer's complaint cases, in the order the
+	// store lists them ([complaint.Store].Cases: by Opened, then ID):
+	// they hold the customer's own words (see [Erase]) and are not
+	// erased.
+	KeptCases []complaint.ID `json:"kept_cases"`
+}
+
+// ErasureError is the error of [Erase] when a store fails or refuses the
+// erasure: it names the store ([SourceCustomers], [SourceLoyalty],
+// [SourceComplaints]) and the customer, and wraps the store's error.
+type ErasureError struct {
+	Store    string
+	Customer customer.ID
+	Err      error
+}
+
+// Error names the customer and the store.
+func (e *ErasureError) Error() string {
+	return "privacy: erasure of customer " + strconv.Quote(string(e.Customer)) + ": " + e.Store + " store: " + e.Err.Error()
+}
+
+// Unwrap returns the store's error.
+func (e *ErasureError) Unwrap() error { return e.Err }
+
+// Erase erases the personal data of customer id in the stores of t, at
+// now, for an erasure request (GDPR art. 17, PIPL art. 47), and reports
+// what it did in each ([ErasureReport]).
+//
+// What is erased:
+//
+//   - In Customers, the record is replaced by
+//     [customer.Customer.AnonymizeAt] of it: name, contact details,
+//     birthday, the clothing profile and the household (the names,
+//     birthdays and profiles of the people the customer buys for) are
+//     gone, and each consent given is withdrawn.
+//   - In Loyalty, a [loyalty.Erasure] (ID [LedgerErasureID]) blanks the
+//     birthday, the only personal data of a ledger, in every stored
+//     entry and in the account; later birthday benefits end.
+//
+// What is kept, and why:
+//
+//   - The customer ID, kind, role, region, join date and the trade facts
+//     of an intermediary, which identify no person.
+//   - The consent history, with the withdrawals: the proof that the
+//     processing before the erasure had consent (GDPR art. 7(1), art.
+//     5(2)), which erasure does not reach (art. 17(3)(e)).
+//   - The history (orders, returns, credits, interactions) and the
+//     points of the ledger: financial and accounting records that the
+//     law requires to be kept (GDPR art. 17(3)(b); PIPL art. 47 leaves
+//     retention to the laws that require it). They hold no personal data
+//     beyond the customer ID and the household member IDs of order
+//     lines; Erase has no history target. When the caller's IDs are
+//     themselves personal data (an e-mail address as member number, a
+//     first name as member ID), the caller must replace them by
+//     pseudonyms, as package customer says on
+//     [customer.Customer.Anonymize].
+//   - The complaint cases. They hold the customer's own words (the
+//     intake's description, demand and attachments, the feedback's
+//     comment, notes of the audit trail), which may name people or
+//     describe health or family; package complaint keeps them as an
+//     append-only audit trail and offers no erasure. Erase reads them
+//     only to list them ([ErasureReport].KeptCases, outcome [Kept]): the
+//     caller decides whether a case is still needed to defend a legal
+//     claim (art. 17(3)(e)) and erases what is not by its own means.
+//
+// Erase reads every target and anonymises the record before writing
+// anything, then erases the ledger first and stores the record last: a
+// store failing to read or a refused erasure (now before the last
+// consent change of the record, or before the member joined the
+// programme, or a loyalty store that is not a [loyalty.Eraser]) changes
+// nothing, and a record without personal data means that the erasure is
+// complete; until then the directory keeps what a caller needs to find
+// the customer again.
+//
+// Erase is idempotent: a store that holds the customer without personal
+// data is not written ([AlreadyErased]), so erasing twice is a no-op the
+// second time, and calling Erase again after an error completes the
+// erasure. When a store fails, Erase returns an [*ErasureError] naming
+// it, with the report of what was done before.
+//
+// A customer no target holds anything about is an
+// [*UnknownCustomerError]. A record or case of another customer returned
+// by a store is an error matching [ErrForeignRecord]. An empty or blank
+// id or a zero now is an error matching [customer.ErrInvalid]. The
+// Withdrawn and KeptCases of the report are never nil.
+func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (ErasureReport, error) {
+	if strings.TrimSpace(string(id)) == "" {
+		return ErasureReport{}, fmt.Errorf("privacy: erasure: customer id %q is empty or blank: %w", id, customer.ErrInvalid)
+	}
+	if now.IsZero() {
+		return ErasureReport{}, fmt.Errorf("privacy: erasure of customer %q: now is zero: the consent history and the ledger record when: %w", id, customer.ErrInvalid)
+	}
+	r := ErasureReport{Customer: id, Made: now, Withdrawn: []customer.Purpose{}, KeptCases: []complaint.ID{}}
+	fail := func(store string, err error) (ErasureReport, error) {
+		return r, &ErasureError{Store: store, Customer: id, Err: err}
+	}
+	known := false
+
+	// Read and check everything first.
+	var record, anonymised *customer.Customer
+	if t.Customers != nil {
+		c, err := t.Customers.Get(ctx, id)
+		switch {
+		case errors.Is(err, customer.ErrNotFound):
+			r.Customers = NothingHeld
+		case err != nil:
+			return fail(SourceCustomers, err)
+		case c.ID != id:
+			return fail(SourceCustomers, foreign("customer", "", c.ID))
+		case anonymous(c):
+			known, r.Customers = true, AlreadyErased
+		default:
+			a, err := c.AnonymizeAt(now)
+			if err != nil {
+				return fail(SourceCustomers, err)
+			}
+			known, record, anonymised = true, &c, &a
+		}
+	}
+	erasure := loyalty.Erasure{Member: id, ID: LedgerErasureID, Time: now}
+	eraseLedger := false
+	if t.Loyalty != nil {
+		a, err := t.Loyalty.Account(ctx, id)
+		switch {
+		case err != nil:
+			return fail(SourceLoyalty, err)
+		case a.Version == 0:
+			r.Loyalty = NothingHeld
+		case !a.Erased.IsZero():
+			known, r.Loyalty = true, AlreadyErased
+		default:
+			// Checked as it is written: the ledger is written first.
+			known, eraseLedger = true, true
+		}
+	}
+	if t.Complaints != nil {
+		cases, err := t.Complaints.Cases(ctx, id)
+		if err != nil {
+			return fail(SourceComplaints, err)
+		}
+		kept := make([]complaint.ID, 0, len(cases))
+		for _, c := range cases {
+			if c.Intake.Complainant != id {
+				return fail(SourceComplaints, foreign("complaint case", string(c.ID), c.Intake.Complainant))
+			}
+			kept = append(kept, c.ID)
+		}
+		r.KeptCases, r.Complaints = kept, NothingHeld
+		if len(kept) > 0 {
+			known, r.Complaints = true, Kept
+		}
+	}
+	if !known {
+		return ErasureReport{}, &UnknownCustomerError{ID: id}
+	}
+
+	// Then write: the ledger first, the record last.
+	if eraseLedger {
+		_, _, err := t.Loyalty.Apply(ctx, erasure, now)
+		var dup *loyalty.DuplicateError
+		switch {
+		case errors.As(err, &dup) && dup.Key == erasure.Key():
+			r.Loyalty = AlreadyErased // erased by another call since it was read
+		case err != nil:
+			return fail(SourceLoyalty, err)
+		default:
+			r.Loyalty = Erased
+		}
+	}
+	if anonymised != nil {
+		if err := t.Customers.Put(ctx, *anonymised); err != nil {
+			return fail(SourceCustomers, err)
+		}
+		r.Customers = Erased
+		for _, ch := range anonymised.ConsentHistory[len(record.ConsentHistory):] {
+			r.Withdrawn = append(r.Withdrawn, ch.Purpose)
+		}
+	}
+	return r, nil
+}
+
+// anonymous reports whether c holds no personal data and no consent to
+// withdraw: [customer.Customer.AnonymizeAt] of it would change nothing.
+func anonymous(c customer.Customer) bool {
+	a := c.Anonymize()
+	a.ConsentHistory = c.ConsentHistory
+	if !a.Equal(c) {
+		return false
+	}
+	for _, p := range customer.Purposes() {
+		if last, ok := c.LatestConsent(p); ok && last.Given {
+			return false
+		}
+	}
+	return true
+}
