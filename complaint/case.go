@@ -105,6 +105,10 @@ type Case struct {
 
 	// WithdrawReason is the customer's reason for withdrawing.
 	WithdrawReason string `json:"withdraw_reason,omitempty"`
+
+	// Erased is when the complainant's own words were first erased from
+	// the case ([EraseCase]), zero if never.
+	Erased time.Time `json:"erased,omitzero"`
 }
 
 // Open reports whether the case still needs work: it is not closed,

@@ -80,6 +80,57 @@
 // resolution pays. Amounts are in whole minor units of the case's
 // currency.
 //
+// # Privacy
+//
+// A case holds the complainant's own words, which are their personal
+// data; the customer's right to erasure (GDPR art. 17, PIPL art. 47)
+// reaches them although events are otherwise never changed. [EraseCase]
+// and [EraseEvent] give the erased form of a case and of an event, and a
+// store that implements [Eraser] ([MemStore] does) rewrites a
+// complainant's cases and events in that form in one atomic step. The
+// caller that anonymises a customer ([customer.Customer.Anonymize]) also
+// calls Erase, with the same time.
+//
+// Blanked, as the complainant's words or the brand's correspondence with
+// them: the intake's description, demand text and attachment references,
+// the reply of a rejection, what the customer was asked while the case
+// waits, the reason of a withdrawal, the feedback's comment, and every
+// command's free-text note (any actor may write one, and a note often
+// records what the customer said or sent).
+//
+// Kept, as the brand's business record: the states and times of every
+// event, the command kinds and the actors' IDs, the priority, the
+// subject's references (order, article, shop, staff, delivery: IDs of
+// records kept elsewhere, and the price-reduction and order-value bounds
+// need them), the category, severity, channel, value class, currency and
+// amounts, the feedback's scores, the finding, the proposal, the
+// execution with the staff's accountability, the evaluation, and the
+// staff's reasons for a send-back, a reassignment, an escalation and a
+// reopening. These are what the workflow, the SLA clocks, [Analyze],
+// [Signals], [Credits] and the audit trail's integrity need, so an
+// erasure changes none of their results; they are the brand's own
+// decisions, kept for its accounting (art. 17(3)(b), a legal obligation
+// to keep records of the money paid) and for the defence of legal claims
+// (art. 17(3)(e)). The complainant's customer ID stays as the key of
+// those records; the customer's name and contact data are erased where
+// they are kept, by package customer.
+//
+// An open case ([Case.Open]) is not erased: [Eraser.Erase] refuses with
+// [ErrOpen] and changes nothing, since the complaint is a legal claim
+// still being dealt with and its texts are what it is handled on
+// (art. 17(3)(e)). The customer may withdraw it (until the resolution is
+// carried out) or wait for it to close, then ask again. A closed or
+// rejected case erased and then reopened within the reopen window goes
+// on without the erased texts; what is recorded after the erasure is
+// erased by the next one.
+//
+// An erased event carries the time of its erasure (Event.Erased), and
+// [Rebuild] accepts a required text blank only in an event so marked and
+// blank in every field the erasure blanks; the case rebuilt from erased
+// events is the erased case. A store refuses with [ErrConflict] to save a
+// case computed from its state before an erasure, whose Case.Erased
+// differs from the stored one, so that the texts do not come back.
+//
 // # Storage
 //
 // A [Store] persists a case and its event together with optimistic

@@ -13,7 +13,8 @@ import (
 // case's priority after the event (derived by the policy at recording,
 // raised by escalation), so that rebuilding needs no policy.
 //
-// Events are immutable facts: a case is rebuilt from them with [Rebuild],
+// Events are immutable facts, but for the erasure of the complainant's
+// words ([EraseEvent]): a case is rebuilt from them with [Rebuild],
 // and SLAs and analytics are computed from them. The first event's From,
 // the zero [State], prints as "new" and is left out of the JSON form.
 type Event struct {
@@ -31,6 +32,10 @@ type Event struct {
 	// new handler within the same one. It is empty for every other
 	// command, and in reassignments logged before events recorded it.
 	FromDepartment string `json:"from_department,omitempty"`
+	// Erased is when the complainant's own words were erased from the
+	// event ([EraseEvent]), zero if never. It is the one change a store
+	// makes to an event it keeps.
+	Erased time.Time `json:"erased,omitzero"`
 }
 
 // Clone returns a deep copy of e.
@@ -56,6 +61,9 @@ func badLog(id ID, seq int, format string, args ...any) error {
 // may set — and returns an error wrapping [ErrBadLog] otherwise. It does
 // not re-check guards: they were checked under the policy in force when
 // the event happened, and a later policy change must not rewrite history.
+// An event marked erased (Event.Erased, not before its At) must be in its
+// [EraseEvent] form, and then the texts the erasure blanked count as
+// given; an event not so marked is checked as it was recorded.
 //
 // For every case c and its events evs produced by [Apply],
 // Rebuild(evs) equals c.
@@ -110,9 +118,20 @@ func replay(c Case, ev Event) (Case, error) {
 	if ev.To != to {
 		return c, badLog(id, ev.Seq, "to %s, but %s leads to %s", ev.To, ev.Command.Kind, to)
 	}
+	cmd := ev.Command
+	if !ev.Erased.IsZero() {
+		// Only the erased form: every text the erasure blanks is blank.
+		if ev.Erased.Before(ev.At) {
+			return c, badLog(id, ev.Seq, "erased at %s, before it happened", ev.Erased.Format(time.RFC3339))
+		}
+		if !sameCommand(EraseEvent(ev, ev.Erased).Command, ev.Command) {
+			return c, badLog(id, ev.Seq, "marked erased at %s, but holds the complainant's texts", ev.Erased.Format(time.RFC3339))
+		}
+		cmd = unerased(cmd)
+	}
 	var p problems
 	checkActor(&p, c, ev.Actor, ev.At)
-	checkCommand(&p, c, ev.Command, ev.At)
+	checkCommand(&p, c, cmd, ev.At)
 	if len(p.fields) > 0 {
 		return c, badLog(id, ev.Seq, "%v", p.err(fmt.Sprintf("complaint %q: %s", id, ev.Command.Kind)))
 	}
@@ -130,5 +149,9 @@ func replay(c Case, ev Event) (Case, error) {
 	case ev.Command.Kind != CmdRecord && ev.Command.Kind != CmdEscalate && ev.Priority != c.Priority:
 		return c, badLog(id, ev.Seq, "priority %s changed by %s", ev.Priority, ev.Command.Kind)
 	}
-	return evolve(c, ev), nil
+	c = evolve(c, ev)
+	if !ev.Erased.IsZero() && c.Erased.IsZero() {
+		c.Erased = ev.Erased
+	}
+	return c, nil
 }

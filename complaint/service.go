@@ -122,6 +122,11 @@ func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Ac
 		if ev.Command.Key != cmd.Key {
 			continue
 		}
+		if !ev.Erased.IsZero() {
+			// The stored command lost the complainant's texts: compare
+			// with the erased form of the one delivered.
+			cmd = EraseEvent(Event{Command: cmd}, ev.Erased).Command
+		}
 		if ev.Actor == actor && ev.Command.Kind == cmd.Kind && !sameCommand(ev.Command, cmd) {
 			return Case{}, Event{}, false, fmt.Errorf("complaint %q: command.key %q: event %d carries it with another %s by %s (another note or payload): %w",
 				c.ID, cmd.Key, ev.Seq, cmd.Kind, actor, ErrKeyReused)

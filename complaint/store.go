@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -39,7 +40,8 @@ type Store interface {
 	// ev.Seq == c.Version, else it returns an error matching
 	// ErrMismatch. It succeeds only when the stored version is
 	// c.Version-1 (0: the case does not exist yet); otherwise it stores
-	// nothing and returns an error matching ErrConflict. Of several
+	// nothing and returns an error matching ErrConflict; a store that is
+	// an [Eraser] also requires c.Erased to be the stored case's. Of several
 	// concurrent Saves of the same version exactly one succeeds. Save
 	// must not retain c's or ev's slices or pointers.
 	Save(ctx context.Context, c Case, ev Event) error
@@ -57,7 +59,7 @@ type Store interface {
 	Cases(ctx context.Context, complainant customer.ID) ([]Case, error)
 }
 
-// MemStore is the in-memory [Store]. The zero value is ready to use.
+// MemStore is the in-memory [Store] and [Eraser]. The zero value is ready to use.
 // It keeps an index of each customer's cases, so that [MemStore.Cases]
 // reads only that customer's.
 type MemStore struct {
@@ -73,7 +75,7 @@ type memEntry struct {
 	events []Event
 }
 
-var _ Store = (*MemStore)(nil)
+var _ Eraser = (*MemStore)(nil)
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore { return &MemStore{} }
@@ -104,6 +106,9 @@ func (s *MemStore) Save(_ context.Context, c Case, ev Event) error {
 	}
 	if stored != c.Version-1 {
 		return fmt.Errorf("complaint %q: saving version %d over version %d: %w", c.ID, c.Version, stored, ErrConflict)
+	}
+	if e != nil && !e.c.Erased.Equal(c.Erased) {
+		return fmt.Errorf("complaint %q: saving version %d computed from the case before its erasure: %w", c.ID, c.Version, ErrConflict)
 	}
 	if e == nil {
 		if s.cases == nil {
@@ -193,4 +198,26 @@ func (s *MemStore) IDs() []ID {
 	}
 	sortIDs(out)
 	return out
+}
+
+// Erase implements [Eraser].
+func (s *MemStore) Erase(ctx context.Context, complainant customer.ID, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := s.byComplainant[complainant]
+	for _, e := range list {
+		if e.c.Open() {
+			return fmt.Errorf("complaint %q of customer %q: erase: in state %s: %w", e.c.ID, complainant, e.c.State, ErrOpen)
+		}
+	}
+	for _, e := range list {
+		e.c = EraseCase(e.c, at)
+		for i, ev := range e.events {
+			e.events[i] = EraseEvent(ev, at)
+		}
+	}
+	return nil
 }

@@ -872,6 +872,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
+	testEraser(t, newStore)
+
 	subtest.Run(t, "ModelBased", func(t *testing.T) {
 		// A random sequence of records (by a few customers, at a few instants), transitions, stale saves, reads and listings keeps the store equal to a model map of event logs.
 		rapid.Check(t, func(rt *rapid.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/tailorcrm/tailor/complaint"
@@ -19,12 +20,12 @@ import (
 // its nanoseconds a column too. An index on
 // (complainant, opened, opened_ns, id) gives a customer's cases in the
 // order [ComplaintStore.Cases] returns them. It is safe for concurrent
-// use.
+// use, and a [complaint.Eraser] ([ComplaintStore.Erase]).
 type ComplaintStore struct {
 	db *DB
 }
 
-var _ complaint.Store = (*ComplaintStore)(nil)
+var _ complaint.Eraser = (*ComplaintStore)(nil)
 
 // Get implements [complaint.Store].
 func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
@@ -52,7 +53,9 @@ func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Ca
 // Save implements [complaint.Store] in one statement ([DB.write]:
 // atomic, and nothing stored when it fails). Version 1 inserts the case (a second insert of the same ID
 // finds the primary key taken: ErrConflict); later versions update it
-// only "WHERE version = c.Version-1", so that of concurrent savers of one
+// only "WHERE version = c.Version-1" and the case's erasure time is the
+// stored one (a case computed from the case before an erasure would
+// bring its texts back: ErrConflict), so that of concurrent savers of one
 // version the database lets exactly one through (the others wait for its
 // row lock, then match no row). The event is inserted by the same
 // statement, from the row written; the primary key (case_id, seq) backs
@@ -98,7 +101,14 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 		q = `WITH c AS (
 				UPDATE ` + s.db.t.cases + ` SET version = $2, state = $3, priority = $4, complainant = $5,
 					handler = $6, opened = $7, opened_ns = $17, updated = $8, updated_ns = $18, body = $9
-				WHERE id = $1 AND version = $2 - 1 RETURNING id)`
+				WHERE id = $1 AND version = $2 - 1 AND (body->>'erased') IS NOT DISTINCT FROM $20::text RETURNING id)`
+	}
+	args := []any{string(c.ID), c.Version, c.State.String(), c.Priority.String(),
+		string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody,
+		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), evBody,
+		openedNs, updatedNs, atNs}
+	if c.Version > 1 {
+		args = append(args, erasedText(c.Erased)) // $20, only in the update
 	}
 	var written int64
 	err = s.db.write(ctx, func(rows pgx.Rows) error {
@@ -107,11 +117,7 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 		return rows.Err()
 	}, q+`
 		INSERT INTO `+s.db.t.caseEvents+` (case_id, seq, at, at_ns, actor, role, command, from_state, to_state, body)
-		SELECT c.id, $2, $10, $19, $11, $12, $13, $14, $15, $16 FROM c`,
-		string(c.ID), c.Version, c.State.String(), c.Priority.String(),
-		string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody,
-		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), evBody,
-		openedNs, updatedNs, atNs)
+		SELECT c.id, $2, $10, $19, $11, $12, $13, $14, $15, $16 FROM c`, args...)
 	if code, _ := pgCode(err); code == uniqueViolation || (err == nil && written == 0) {
 		return conflict()
 	}
@@ -196,4 +202,117 @@ func (s *ComplaintStore) Cases(ctx context.Context, complainant customer.ID) ([]
 		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
 	}
 	return cases, nil
+}
+
+// erasedText is the Erased of a case as its JSON body holds it (for
+// body->>'erased'), nil when zero. The body was written by encoding the
+// case, and a case read back encodes the time the same way.
+func erasedText(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	b, err := t.MarshalText()
+	if err != nil {
+		return nil
+	}
+	return string(b)
+}
+
+// Erase implements [complaint.Eraser] in one transaction: it reads and
+// locks the customer's case rows (FOR UPDATE, so that no Save of them
+// runs meanwhile), refuses when one is open, and rewrites the body of
+// each case and of each of its events in the erased form
+// ([complaint.EraseCase], [complaint.EraseEvent]) by two statements. The
+// columns hold no text of the customer and stay as they are.
+func (s *ComplaintStore) Erase(ctx context.Context, complainant customer.ID, at time.Time) error {
+	op := fmt.Sprintf("erase complaints of customer %q", complainant)
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	if !storable(string(complainant)) {
+		return nil // Save refuses such text: no case is stored under it
+	}
+	err := s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, body FROM `+s.db.t.cases+`
+			WHERE complainant = $1 ORDER BY opened NULLS FIRST, opened_ns, id FOR UPDATE`, string(complainant))
+		if err != nil {
+			return err
+		}
+		cases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (complaint.Case, error) {
+			var id string
+			var body []byte
+			if err := r.Scan(&id, &body); err != nil {
+				return complaint.Case{}, err
+			}
+			var c complaint.Case
+			if err := json.Unmarshal(body, &c); err != nil {
+				return complaint.Case{}, fmt.Errorf("complaint %q: stored case: %w", id, err)
+			}
+			return c, nil
+		})
+		if err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(cases))
+		bodies := make([]string, 0, len(cases))
+		for _, c := range cases {
+			if c.Open() {
+				return fmt.Errorf("complaint %q in state %s: %w", c.ID, c.State, complaint.ErrOpen)
+			}
+			b, err := json.Marshal(complaint.EraseCase(c, at))
+			if err != nil {
+				return fmt.Errorf("complaint %q: encode case: %w", c.ID, err)
+			}
+			ids, bodies = append(ids, string(c.ID)), append(bodies, string(b))
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		rows, err = tx.Query(ctx, `SELECT case_id, seq, body FROM `+s.db.t.caseEvents+`
+			WHERE case_id = ANY($1::text[]) ORDER BY case_id, seq`, ids)
+		if err != nil {
+			return err
+		}
+		type evRow struct {
+			id   string
+			seq  int64
+			body string
+		}
+		evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (evRow, error) {
+			var e evRow
+			var body []byte
+			if err := r.Scan(&e.id, &e.seq, &body); err != nil {
+				return e, err
+			}
+			var ev complaint.Event
+			if err := json.Unmarshal(body, &ev); err != nil {
+				return e, fmt.Errorf("complaint %q event %d: stored event: %w", e.id, e.seq, err)
+			}
+			b, err := json.Marshal(complaint.EraseEvent(ev, at))
+			if err != nil {
+				return e, fmt.Errorf("complaint %q event %d: encode: %w", e.id, e.seq, err)
+			}
+			e.body = string(b)
+			return e, nil
+		})
+		if err != nil {
+			return err
+		}
+		evIDs, evSeqs, evBodies := make([]string, len(evs)), make([]int64, len(evs)), make([]string, len(evs))
+		for i, e := range evs {
+			evIDs[i], evSeqs[i], evBodies[i] = e.id, e.seq, e.body
+		}
+		if _, err := tx.Exec(ctx, `UPDATE `+s.db.t.cases+` AS t SET body = v.body::jsonb
+			FROM unnest($1::text[], $2::text[]) AS v(id, body) WHERE t.id = v.id`, ids, bodies); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE `+s.db.t.caseEvents+` AS t SET body = v.body::jsonb
+			FROM unnest($1::text[], $2::int8[], $3::text[]) AS v(case_id, seq, body)
+			WHERE t.case_id = v.case_id AND t.seq = v.seq`, evIDs, evSeqs, evBodies)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("pgstore: %s: %w", op, err)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
@@ -18,10 +19,12 @@ import (
 // complainant, opening and last-event times in columns, the case as JSON
 // in its own wire form); each event a row of complaint_events with the
 // primary key (case, seq). An index on (complainant, opened, id) gives a
-// customer's cases in the order [Complaints.Cases] returns them.
+// customer's cases in the order [Complaints.Cases] returns them. It is a
+// [complaint.Eraser] too: [Complaints.Erase] rewrites the documents of a
+// customer's cases and events in their erased form.
 type Complaints struct{ db *DB }
 
-var _ complaint.Store = (*Complaints)(nil)
+var _ complaint.Eraser = (*Complaints)(nil)
 
 // Get implements [complaint.Store].
 func (s *Complaints) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
@@ -105,12 +108,25 @@ func (s *Complaints) Save(ctx context.Context, c complaint.Case, ev complaint.Ev
 	}
 	return s.db.write(ctx, "save complaint", func(tx *sql.Tx) error {
 		var stored int
-		err := tx.QueryRowContext(ctx, `SELECT version FROM complaint_cases WHERE id = ?`, string(c.ID)).Scan(&stored)
+		var storedDoc []byte
+		err := tx.QueryRowContext(ctx, `SELECT version, doc FROM complaint_cases WHERE id = ?`, string(c.ID)).Scan(&stored, &storedDoc)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		if stored != c.Version-1 {
 			return conflict(stored)
+		}
+		if stored > 0 {
+			var prev struct {
+				Erased time.Time `json:"erased"`
+			}
+			if err := json.Unmarshal(storedDoc, &prev); err != nil {
+				return fmt.Errorf("complaint %q: stored document: %w", c.ID, err)
+			}
+			if !prev.Erased.Equal(c.Erased) {
+				return refuse(fmt.Errorf("sqlitestore: complaint %q: saving version %d computed from the case before its erasure: %w",
+					c.ID, c.Version, complaint.ErrConflict))
+			}
 		}
 		if c.Version == 1 {
 			_, err = tx.ExecContext(ctx, `INSERT INTO complaint_cases
@@ -206,4 +222,77 @@ func (s *Complaints) Cases(ctx context.Context, complainant customer.ID) ([]comp
 		return nil, err
 	}
 	return cases, nil
+}
+
+// Erase implements [complaint.Eraser]. In one write transaction it reads
+// the customer's cases, refuses when one is open, and rewrites the
+// document of each case and of each of its events in the erased form
+// ([complaint.EraseCase], [complaint.EraseEvent]); the columns hold no
+// text of the customer and stay as they are.
+func (s *Complaints) Erase(ctx context.Context, complainant customer.ID, at time.Time) error {
+	op := fmt.Sprintf("erase complaints of customer %q", complainant)
+	return s.db.write(ctx, op, func(tx *sql.Tx) error {
+		var cases []complaint.Case
+		err := each(ctx, tx, `SELECT id, doc FROM complaint_cases WHERE complainant = ? ORDER BY opened, id`,
+			[]any{string(complainant)}, func(rows *sql.Rows) error {
+				var id string
+				var doc []byte
+				if err := rows.Scan(&id, &doc); err != nil {
+					return err
+				}
+				var c complaint.Case
+				if err := json.Unmarshal(doc, &c); err != nil {
+					return fmt.Errorf("complaint %q: stored document: %w", id, err)
+				}
+				cases = append(cases, c)
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if c.Open() {
+				return refuse(fmt.Errorf("sqlitestore: complaint %q of customer %q: erase: in state %s: %w",
+					c.ID, complainant, c.State, complaint.ErrOpen))
+			}
+		}
+		for _, c := range cases {
+			doc, err := json.Marshal(complaint.EraseCase(c, at))
+			if err != nil {
+				return fmt.Errorf("sqlitestore: complaint %q: erase: %w", c.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE complaint_cases SET doc = ? WHERE id = ?`, doc, string(c.ID)); err != nil {
+				return err
+			}
+			var evs []complaint.Event
+			err = each(ctx, tx, `SELECT seq, doc FROM complaint_events WHERE case_id = ? ORDER BY seq`,
+				[]any{string(c.ID)}, func(rows *sql.Rows) error {
+					var seq int
+					var doc []byte
+					if err := rows.Scan(&seq, &doc); err != nil {
+						return err
+					}
+					var ev complaint.Event
+					if err := json.Unmarshal(doc, &ev); err != nil {
+						return fmt.Errorf("complaint %q event %d: stored document: %w", c.ID, seq, err)
+					}
+					evs = append(evs, ev)
+					return nil
+				})
+			if err != nil {
+				return err
+			}
+			for _, ev := range evs {
+				doc, err := json.Marshal(complaint.EraseEvent(ev, at))
+				if err != nil {
+					return fmt.Errorf("sqlitestore: complaint %q event %d: erase: %w", c.ID, ev.Seq, err)
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE complaint_events SET doc = ? WHERE case_id = ? AND seq = ?`,
+					doc, string(c.ID), ev.Seq); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

@@ -1,0 +1,216 @@
+package complainttest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/subtest"
+)
+
+// erasedTexts are the complainant's words that the erasure fixture puts
+// into a case and its events; none may be read back after an erasure.
+var erasedTexts = []string{
+	"seam split after two wears", "photo-1", "photo-2", "full refund please",
+	"not a defect: the care label says hand wash", "checked the photos", "call from the shop",
+	"policy 4.2", "jacket arrived", "send the jacket in", "send the receipt", "bought another",
+	"it split again, I am furious",
+}
+
+// keptTexts are the staff's business record in the same fixture, which
+// an erasure keeps.
+var keptTexts = []string{"new photos show the seam", "short seam allowance", "keep and repair at our cost", "offer less", "workload", "still split", "slow"}
+
+// runErasable records case id for complainant at start with a demand
+// text and takes it along rarePath, the feedback commented: a withdrawn
+// case whose events hold every erasable text.
+func runErasable(t testing.TB, s complaint.Store, id complaint.ID, complainant customer.ID, start time.Time) complaint.Case {
+	c, ev := RecordFor(id, complainant, start)
+	c.Intake.Demand.Text = "full refund please"
+	ev.Command.Intake.Demand.Text = c.Intake.Demand.Text
+	require.NoError(t, s.Save(context.Background(), c, ev))
+	at := start
+	for i, step := range rarePath() {
+		if fb := step.Command.Feedback; fb != nil {
+			f := *fb
+			f.Comment = "it split again, I am furious"
+			step.Command.Feedback = &f
+		}
+		at = at.Add(time.Hour)
+		next, ev, err := complaint.Apply(c, step.Command, step.Actor, at)
+		require.NoError(t, err, "fixture step %d (%s)", i+1, step.Command.Kind)
+		require.NoError(t, s.Save(context.Background(), next, ev))
+		c = next
+	}
+	return c
+}
+
+// logsOf returns the event logs of the cases ids.
+func logsOf(t testing.TB, s complaint.Store, ids ...complaint.ID) [][]complaint.Event {
+	var logs [][]complaint.Event
+	for _, id := range ids {
+		evs, err := s.Events(context.Background(), id)
+		require.NoError(t, err)
+		logs = append(logs, evs)
+	}
+	return logs
+}
+
+// docOf is the JSON form of v, for looking for texts in it.
+func docOf(t testing.TB, v any) string {
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// testEraser runs the subtests of [complaint.Eraser]; they are skipped
+// for a store that does not implement it.
+func testEraser(t *testing.T, newStore func(t *testing.T) complaint.Store) {
+	ctx := context.Background()
+	eraser := func(t *testing.T) complaint.Eraser {
+		s := newStore(t)
+		e, ok := s.(complaint.Eraser)
+		if !ok {
+			t.Skipf("%T is not a complaint.Eraser", s)
+		}
+		return e
+	}
+	erasedAt := T0.Add(90 * 24 * time.Hour)
+
+	subtest.Run(t, "EraseBlanksComplainantTexts", func(t *testing.T) {
+		// Erase blanks the complainant's words in every case and event of theirs, keeps the staff's record, rebuilds, leaves other complainants untouched, is a no-op when repeated, and changes neither Analyze nor Signals.
+		s := eraser(t)
+		runErasable(t, s, "E-1", "cust-e", T0)
+		closed, evs := RunFor("E-2", "cust-e", T0.Add(time.Minute), len(HappyPath()))
+		saveAll(t, s, evs)
+		runErasable(t, s, "O-1", "cust-o", T0)
+		other, err := s.Get(ctx, "O-1")
+		require.NoError(t, err)
+		otherEvs, err := s.Events(ctx, "O-1")
+		require.NoError(t, err)
+		ids := []complaint.ID{"E-1", "E-2", "O-1"}
+		asOf := T0.Add(60 * 24 * time.Hour)
+		reportBefore, err := complaint.Analyze(logsOf(t, s, ids...), T0.Add(-time.Hour), asOf, 100, nil)
+		require.NoError(t, err)
+		signalsBefore, err := complaint.Signals(logsOf(t, s, ids...), asOf, 0, nil)
+		require.NoError(t, err)
+		before, err := s.Cases(ctx, "cust-e")
+		require.NoError(t, err)
+
+		require.NoError(t, s.Erase(ctx, "cust-e", erasedAt))
+
+		cases, err := s.Cases(ctx, "cust-e")
+		require.NoError(t, err)
+		require.Equal(t, caseIDs(before), caseIDs(cases), "listing after the erasure")
+		var kept strings.Builder
+		for i, c := range cases {
+			assert.True(t, Same(complaint.EraseCase(before[i], erasedAt), c), "case %s is not its erased form", c.ID)
+			assert.Equal(t, before[i].Version, c.Version, "case %s: version", c.ID)
+			got, err := s.Get(ctx, c.ID)
+			require.NoError(t, err)
+			assert.True(t, Same(c, got), "case %s: Get differs from Cases", c.ID)
+			evs, err := s.Events(ctx, c.ID)
+			require.NoError(t, err)
+			doc := docOf(t, c) + docOf(t, evs)
+			for _, text := range erasedTexts {
+				assert.NotContains(t, doc, text, "case %s still holds a complainant's text", c.ID)
+			}
+			for _, ev := range evs {
+				assert.True(t, ev.Erased.Equal(erasedAt), "case %s event %d: erased %v", c.ID, ev.Seq, ev.Erased)
+			}
+			r, err := complaint.Rebuild(evs)
+			if assert.NoError(t, err, "rebuild erased case %s", c.ID) {
+				assert.True(t, Same(c, r), "case %s: rebuilt erased case differs from the stored one", c.ID)
+			}
+			kept.WriteString(doc)
+		}
+		for _, text := range keptTexts {
+			assert.Contains(t, kept.String(), text, "the staff's record lost %q", text)
+		}
+		assert.Equal(t, "check seams", cases[1].Evaluation.Lessons, "evaluation kept")
+		assert.Equal(t, closed.Feedback.CSAT, cases[1].Feedback.CSAT, "feedback scores kept")
+
+		gotOther, err := s.Get(ctx, "O-1")
+		require.NoError(t, err)
+		assert.True(t, Same(other, gotOther), "another complainant's case changed")
+		gotOtherEvs, err := s.Events(ctx, "O-1")
+		require.NoError(t, err)
+		assert.True(t, SameEvents(otherEvs, gotOtherEvs), "another complainant's events changed")
+
+		reportAfter, err := complaint.Analyze(logsOf(t, s, ids...), T0.Add(-time.Hour), asOf, 100, nil)
+		require.NoError(t, err)
+		assert.Equal(t, reportBefore, reportAfter, "Analyze after the erasure")
+		signalsAfter, err := complaint.Signals(logsOf(t, s, ids...), asOf, 0, nil)
+		require.NoError(t, err)
+		assert.Equal(t, signalsBefore, signalsAfter, "Signals after the erasure")
+
+		// Again, later: nothing changes, the erasure time included.
+		logs := logsOf(t, s, "E-1", "E-2")
+		require.NoError(t, s.Erase(ctx, "cust-e", erasedAt.Add(time.Hour)))
+		again, err := s.Cases(ctx, "cust-e")
+		require.NoError(t, err)
+		for i := range again {
+			assert.True(t, Same(cases[i], again[i]), "case %s changed by a second erasure", again[i].ID)
+		}
+		for i, evs := range logsOf(t, s, "E-1", "E-2") {
+			assert.True(t, SameEvents(logs[i], evs), "events of case %d changed by a second erasure", i+1)
+		}
+		require.NoError(t, s.Erase(ctx, "cust-nobody", erasedAt), "a customer without cases")
+	})
+
+	subtest.Run(t, "EraseRefusesOpenCase", func(t *testing.T) {
+		// A complainant with an open case is refused with ErrOpen, and none of their cases is erased.
+		s := eraser(t)
+		runErasable(t, s, "E-1", "cust-e", T0)
+		_, evs := RunFor("E-2", "cust-e", T0.Add(time.Minute), 3)
+		saveAll(t, s, evs)
+		before, err := s.Cases(ctx, "cust-e")
+		require.NoError(t, err)
+		beforeEvs := logsOf(t, s, "E-1", "E-2")
+		err = s.Erase(ctx, "cust-e", erasedAt)
+		require.ErrorIs(t, err, complaint.ErrOpen)
+		assert.Contains(t, err.Error(), "E-2", "the error names the open case")
+		after, err := s.Cases(ctx, "cust-e")
+		require.NoError(t, err)
+		for i := range after {
+			assert.True(t, Same(before[i], after[i]), "case %s changed by a refused erasure", after[i].ID)
+		}
+		for i, evs := range logsOf(t, s, "E-1", "E-2") {
+			assert.True(t, SameEvents(beforeEvs[i], evs), "events of case %d changed by a refused erasure", i+1)
+		}
+	})
+
+	subtest.Run(t, "SaveFromBeforeErasureConflicts", func(t *testing.T) {
+		// A case computed from its state before the erasure cannot be saved over the erased one (ErrConflict); reloaded, it can.
+		s := eraser(t)
+		c, ev := RecordFor("E-1", "cust-e", T0)
+		require.NoError(t, s.Save(ctx, c, ev))
+		rejected, ev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect"}, Agent, T0.Add(time.Hour))
+		require.NoError(t, err)
+		require.NoError(t, s.Save(ctx, rejected, ev))
+		reopen := complaint.Command{Kind: complaint.CmdReopen, Reason: "new photos"}
+		stale, staleEv, err := complaint.Apply(rejected, reopen, Supervisor, T0.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.NoError(t, s.Erase(ctx, "cust-e", T0.Add(90*time.Minute)))
+		assert.ErrorIs(t, s.Save(ctx, stale, staleEv), complaint.ErrConflict)
+		got, err := s.Get(ctx, "E-1")
+		require.NoError(t, err)
+		assert.Equal(t, 2, got.Version)
+		assert.Empty(t, got.Intake.Description, "the erased description came back")
+		next, ev, err := complaint.Apply(got, reopen, Supervisor, T0.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.NoError(t, s.Save(ctx, next, ev), "saving from the erased case")
+		evs, err := s.Events(ctx, "E-1")
+		require.NoError(t, err)
+		r, err := complaint.Rebuild(evs)
+		require.NoError(t, err)
+		assert.True(t, Same(next, r), fmt.Sprintf("rebuilt %+v", r))
+	})
+}

@@ -1,0 +1,114 @@
+package complaint
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// ErrOpen is matched by the error of [Eraser.Erase] when one of the
+// complainant's cases is still open ([Case.Open]): its texts are kept
+// until it is closed, rejected or withdrawn (GDPR art. 17(3)(e): the
+// complaint is a legal claim still being dealt with).
+var ErrOpen = errors.New("complaint: case still open")
+
+// EraseCase returns a copy of c, sharing nothing with it, without the
+// complainant's own words: the description, the demand text and the
+// attachments of the intake, the reply of a rejection, the question the
+// customer was asked while the case waits, the comment of the feedback
+// and the reason of a withdrawal. Erased is set to at unless c was
+// erased before, so that erasing again changes nothing; the texts are
+// blanked either way, since a case reopened after an erasure may hold
+// new ones. Everything else is kept; see "Privacy" in the package
+// documentation for why.
+func EraseCase(c Case, at time.Time) Case {
+	c = c.Clone()
+	c.Intake = eraseIntake(c.Intake)
+	c.Reply = ""
+	c.WaitReason = ""
+	c.WithdrawReason = ""
+	if c.Feedback != nil {
+		c.Feedback.Comment = ""
+	}
+	if c.Erased.IsZero() {
+		c.Erased = at
+	}
+	return c
+}
+
+// EraseEvent returns a copy of ev, sharing nothing with it, without the
+// complainant's own words, the fields of the command that [EraseCase]
+// blanks in the case: the intake's description, demand text and
+// attachments, the reply, the reason of a wait or a withdrawal and the
+// feedback's comment, and besides the command's free-text note. Erased
+// is set to at unless ev was erased before; an event already erased is
+// returned as it is. [Rebuild] accepts the erased form of an event, and
+// rebuilds from the erased events of a case its [EraseCase] form.
+func EraseEvent(ev Event, at time.Time) Event {
+	ev = ev.Clone()
+	cmd := &ev.Command
+	if cmd.Intake != nil {
+		*cmd.Intake = eraseIntake(*cmd.Intake)
+	}
+	cmd.Note = ""
+	cmd.Reply = ""
+	if cmd.Kind == CmdWait || cmd.Kind == CmdWithdraw {
+		cmd.Reason = ""
+	}
+	if cmd.Feedback != nil {
+		cmd.Feedback.Comment = ""
+	}
+	if ev.Erased.IsZero() {
+		ev.Erased = at
+	}
+	return ev
+}
+
+func eraseIntake(in Intake) Intake {
+	in.Description = ""
+	in.Demand.Text = ""
+	in.Attachments = nil
+	return in
+}
+
+// erasedPlaceholder fills, for validation only, the texts an erasure
+// blanked that a command requires.
+const erasedPlaceholder = "(erased)"
+
+// unerased returns, for checking the payload of an erased event, its
+// command with the required texts the erasure blanked filled in.
+func unerased(cmd Command) Command {
+	cmd = cmd.clone()
+	if cmd.Intake != nil {
+		cmd.Intake.Description = erasedPlaceholder
+	}
+	switch cmd.Kind {
+	case CmdReject:
+		cmd.Reply = erasedPlaceholder
+	case CmdWait:
+		cmd.Reason = erasedPlaceholder
+	}
+	return cmd
+}
+
+// Eraser is a [Store] that can erase the personal data of a complainant
+// from their cases and audit trails (GDPR art. 17, PIPL art. 47): a store
+// otherwise keeps events as they are. complainttest.TestStore checks an
+// implementation against every sentence below.
+type Eraser interface {
+	Store
+	// Erase replaces, in one atomic step, each case that
+	// [Store.Cases](complainant) lists by its [EraseCase] form and each
+	// of its events by its [EraseEvent] form, with the time at, and
+	// changes neither versions nor the listing. When one of the cases is
+	// open ([Case.Open]) it erases nothing and returns an error matching
+	// [ErrOpen] that names the case. Erasing what was erased changes
+	// nothing; a complainant without cases is not an error. After it,
+	// [Store.Save] of a case computed from the case as it was before the
+	// erasure (whose Erased differs from the stored one) returns an error
+	// matching [ErrConflict] and stores nothing, so that the texts do not
+	// come back.
+	Erase(ctx context.Context, complainant customer.ID, at time.Time) error
+}
