@@ -35,10 +35,13 @@ type Targets struct {
 	// store must implement [loyalty.Eraser] ([loyalty.MemStore] does),
 	// or the erasure fails and the ledger is unchanged.
 	Loyalty *loyalty.Service
-	// Complaints is read only: package complaint keeps its cases as an
-	// audit trail and offers no erasure, so Erase lists the customer's
-	// cases as kept ([ErasureReport].KeptCases) for the caller to deal
-	// with.
+	// Complaints holds the customer's complaint cases. When it is a
+	// [complaint.Eraser] ([complaint.MemStore] is) and none of the cases
+	// is open, Erase blanks the customer's own words in them
+	// ([complaint.EraseCase]); otherwise it lists the cases as kept
+	// ([ErasureReport].KeptCases) for the caller to deal with: an open
+	// case is a claim still being handled (GDPR art. 17(3)(e)), and a
+	// later Erase, once it is closed, erases them.
 	Complaints CaseReader
 }
 
@@ -106,10 +109,11 @@ type ErasureReport struct {
 	// consent history with Source [customer.SourceErasure]; empty when
 	// none was given or the record was not erased by this call.
 	Withdrawn []customer.Purpose `json:"withdrawn"`
-	// KeptCases are the customer's complaint cases, in the order the
-	// store lists them ([complaint.Store].Cases: by Opened, then ID):
-	// they hold the customer's own words (see [Erase]) and are not
-	// erased.
+	// KeptCases are the customer's complaint cases when they were kept
+	// with the customer's own words in them (outcome [Kept]: a case is
+	// open, or the store cannot erase; see [Erase]), in the order the
+	// store lists them ([complaint.Store].Cases: by Opened, then ID);
+	// empty otherwise.
 	KeptCases []complaint.ID `json:"kept_cases"`
 }
 
@@ -162,17 +166,19 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 //     first name as member ID), the caller must replace them by
 //     pseudonyms, as package customer says on
 //     [customer.Customer.Anonymize].
-//   - The complaint cases. They hold the customer's own words (the
-//     intake's description, demand and attachments, the feedback's
-//     comment, notes of the audit trail), which may name people or
-//     describe health or family; package complaint keeps them as an
-//     append-only audit trail and offers no erasure. Erase reads them
-//     only to list them ([ErasureReport].KeptCases, outcome [Kept]): the
-//     caller decides whether a case is still needed to defend a legal
-//     claim (art. 17(3)(e)) and erases what is not by its own means.
+//   - Of the complaint cases, the business record: states, times,
+//     amounts, scores, findings, what was paid (art. 17(3)(b) and (e)).
+//     The customer's own words in them (the intake's description, demand
+//     and attachments, the feedback's comment, notes of the audit trail)
+//     are erased when the store is a [complaint.Eraser] and no case is
+//     open; while one is open, or when the store cannot erase, every
+//     case is kept as it is and listed ([ErasureReport].KeptCases,
+//     outcome [Kept]): the caller decides whether a case is still needed
+//     to defend a legal claim, and a later Erase finishes the job.
 //
 // Erase reads every target and anonymises the record before writing
-// anything, then erases the ledger first and stores the record last: a
+// anything, then erases the ledger first, the complaint cases next and
+// stores the record last: a
 // store failing to read or a refused erasure (now before the last
 // consent change of the record, or before the member joined the
 // programme, or a loyalty store that is not a [loyalty.Eraser]) changes
@@ -226,7 +232,7 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 		}
 	}
 	erasure := loyalty.Erasure{Member: id, ID: LedgerErasureID, Time: now}
-	eraseLedger := false
+	eraseLedger, eraseCases := false, false
 	if t.Loyalty != nil {
 		a, err := t.Loyalty.Account(ctx, id)
 		switch {
@@ -247,15 +253,27 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 			return fail(SourceComplaints, err)
 		}
 		kept := make([]complaint.ID, 0, len(cases))
+		open, erased := false, 0
 		for _, c := range cases {
 			if c.Intake.Complainant != id {
 				return fail(SourceComplaints, foreign("complaint case", string(c.ID), c.Intake.Complainant))
 			}
 			kept = append(kept, c.ID)
+			open = open || c.Open()
+			if !c.Erased.IsZero() {
+				erased++
+			}
 		}
-		r.KeptCases, r.Complaints = kept, NothingHeld
-		if len(kept) > 0 {
-			known, r.Complaints = true, Kept
+		_, canErase := t.Complaints.(complaint.Eraser)
+		switch {
+		case len(kept) == 0:
+			r.Complaints = NothingHeld
+		case erased == len(kept):
+			known, r.Complaints = true, AlreadyErased
+		case canErase && !open:
+			known, eraseCases = true, true
+		default:
+			known, r.KeptCases, r.Complaints = true, kept, Kept
 		}
 	}
 	if !known {
@@ -274,6 +292,12 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 		default:
 			r.Loyalty = Erased
 		}
+	}
+	if eraseCases {
+		if err := t.Complaints.(complaint.Eraser).Erase(ctx, id, now); err != nil {
+			return fail(SourceComplaints, err)
+		}
+		r.Complaints = Erased
 	}
 	if anonymised != nil {
 		if err := t.Customers.Put(ctx, *anonymised); err != nil {

@@ -591,3 +591,55 @@ func TestEraseLeavesNoPersonalData(t *testing.T) {
 		}
 	})
 }
+
+// readOnlyCases is a complaint store that cannot erase.
+type readOnlyCases struct{ m *complaint.MemStore }
+
+func (r readOnlyCases) Cases(ctx context.Context, id customer.ID) ([]complaint.Case, error) {
+	return r.m.Cases(ctx, id)
+}
+
+func (r readOnlyCases) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
+	return r.m.Events(ctx, id)
+}
+
+// A closed case is erased through a complaint.Eraser: the customer's
+// words are gone from the export, the case stays; an open case, or a
+// store that cannot erase, keeps every case and lists it.
+func TestEraseComplaintCases(t *testing.T) {
+	ctx := context.Background()
+	s := newErasureShop(t)
+	s.person(t, "anna", 0)
+	// Open: kept, listed.
+	r, err := privacy.Erase(ctx, "anna", s.targets(), now)
+	require.NoError(t, err)
+	assert.Equal(t, privacy.Kept, r.Complaints)
+	assert.Equal(t, []complaint.ID{"C-anna"}, r.KeptCases)
+	_, js := s.export(t, "anna")
+	assert.Contains(t, js, "seam came loose")
+
+	// Withdrawn by the customer: closed, so erased by the next call.
+	desk := &complaint.Service{Store: s.cases.MemStore}
+	_, _, err = desk.Do(ctx, "C-anna", complaint.Command{Kind: complaint.CmdWithdraw, Reason: "sorted it out myself"},
+		complaint.Actor{ID: "anna", Role: complaint.RoleCustomer}, now.Add(-time.Hour))
+	require.NoError(t, err)
+	ro := s.targets()
+	ro.Complaints = readOnlyCases{s.cases.MemStore}
+	r, err = privacy.Erase(ctx, "anna", ro, now)
+	require.NoError(t, err)
+	assert.Equal(t, privacy.Kept, r.Complaints, "a store that cannot erase keeps the case")
+	assert.Equal(t, []complaint.ID{"C-anna"}, r.KeptCases)
+
+	r, err = privacy.Erase(ctx, "anna", s.targets(), now)
+	require.NoError(t, err)
+	assert.Equal(t, privacy.Erased, r.Complaints)
+	assert.Empty(t, r.KeptCases)
+	rep, js := s.export(t, "anna")
+	require.Len(t, rep.Complaints, 1, "the case is kept, without the words")
+	assert.NotContains(t, js, "seam came loose")
+	assert.NotContains(t, js, "sorted it out myself")
+
+	r, err = privacy.Erase(ctx, "anna", s.targets(), now)
+	require.NoError(t, err)
+	assert.Equal(t, privacy.AlreadyErased, r.Complaints)
+}
