@@ -202,26 +202,35 @@ func (s *Complaints) Events(ctx context.Context, id complaint.ID) ([]complaint.E
 func (s *Complaints) Cases(ctx context.Context, complainant customer.ID) ([]complaint.Case, error) {
 	var cases []complaint.Case
 	err := s.db.read(ctx, fmt.Sprintf("complaint cases of customer %q", complainant), func(tx *sql.Tx) error {
-		cases = []complaint.Case{}
-		return each(ctx, tx, `SELECT id, doc FROM complaint_cases WHERE complainant = ? ORDER BY opened, id`,
-			[]any{string(complainant)}, func(rows *sql.Rows) error {
-				var id string
-				var doc []byte
-				if err := rows.Scan(&id, &doc); err != nil {
-					return err
-				}
-				var c complaint.Case
-				if err := json.Unmarshal(doc, &c); err != nil {
-					return fmt.Errorf("complaint %q: stored document: %w", id, err)
-				}
-				cases = append(cases, c)
-				return nil
-			})
+		var err error
+		cases, err = casesOf(ctx, tx, complainant)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return cases, nil
+}
+
+// casesOf reads the cases of complainant in tx, in the order of
+// [Complaints.Cases]; never nil.
+func casesOf(ctx context.Context, tx *sql.Tx, complainant customer.ID) ([]complaint.Case, error) {
+	cases := []complaint.Case{}
+	err := each(ctx, tx, `SELECT id, doc FROM complaint_cases WHERE complainant = ? ORDER BY opened, id`,
+		[]any{string(complainant)}, func(rows *sql.Rows) error {
+			var id string
+			var doc []byte
+			if err := rows.Scan(&id, &doc); err != nil {
+				return err
+			}
+			var c complaint.Case
+			if err := json.Unmarshal(doc, &c); err != nil {
+				return fmt.Errorf("complaint %q: stored document: %w", id, err)
+			}
+			cases = append(cases, c)
+			return nil
+		})
+	return cases, err
 }
 
 // Erase implements [complaint.Eraser]. In one write transaction it reads
@@ -232,21 +241,7 @@ func (s *Complaints) Cases(ctx context.Context, complainant customer.ID) ([]comp
 func (s *Complaints) Erase(ctx context.Context, complainant customer.ID, at time.Time) error {
 	op := fmt.Sprintf("erase complaints of customer %q", complainant)
 	return s.db.write(ctx, op, func(tx *sql.Tx) error {
-		var cases []complaint.Case
-		err := each(ctx, tx, `SELECT id, doc FROM complaint_cases WHERE complainant = ? ORDER BY opened, id`,
-			[]any{string(complainant)}, func(rows *sql.Rows) error {
-				var id string
-				var doc []byte
-				if err := rows.Scan(&id, &doc); err != nil {
-					return err
-				}
-				var c complaint.Case
-				if err := json.Unmarshal(doc, &c); err != nil {
-					return fmt.Errorf("complaint %q: stored document: %w", id, err)
-				}
-				cases = append(cases, c)
-				return nil
-			})
+		cases, err := casesOf(ctx, tx, complainant)
 		if err != nil {
 			return err
 		}
