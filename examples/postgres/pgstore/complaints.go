@@ -186,22 +186,25 @@ func (s *ComplaintStore) Cases(ctx context.Context, complainant customer.ID) ([]
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
 	}
-	cases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (complaint.Case, error) {
-		var id string
-		var body []byte
-		if err := r.Scan(&id, &body); err != nil {
-			return complaint.Case{}, err
-		}
-		var c complaint.Case
-		if err := json.Unmarshal(body, &c); err != nil {
-			return complaint.Case{}, fmt.Errorf("complaint %q: stored case: %w", id, err)
-		}
-		return c, nil
-	})
+	cases, err := pgx.CollectRows(rows, scanCase)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
 	}
 	return cases, nil
+}
+
+// scanCase decodes a row of (id, body) of the cases table.
+func scanCase(r pgx.CollectableRow) (complaint.Case, error) {
+	var id string
+	var body []byte
+	if err := r.Scan(&id, &body); err != nil {
+		return complaint.Case{}, err
+	}
+	var c complaint.Case
+	if err := json.Unmarshal(body, &c); err != nil {
+		return complaint.Case{}, fmt.Errorf("complaint %q: stored case: %w", id, err)
+	}
+	return c, nil
 }
 
 // erasedText is the Erased of a case as its JSON body holds it (for
@@ -238,18 +241,7 @@ func (s *ComplaintStore) Erase(ctx context.Context, complainant customer.ID, at 
 		if err != nil {
 			return err
 		}
-		cases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (complaint.Case, error) {
-			var id string
-			var body []byte
-			if err := r.Scan(&id, &body); err != nil {
-				return complaint.Case{}, err
-			}
-			var c complaint.Case
-			if err := json.Unmarshal(body, &c); err != nil {
-				return complaint.Case{}, fmt.Errorf("complaint %q: stored case: %w", id, err)
-			}
-			return c, nil
-		})
+		cases, err := pgx.CollectRows(rows, scanCase)
 		if err != nil {
 			return err
 		}
