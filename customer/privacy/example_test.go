@@ -24,14 +24,14 @@ const programme = `{
   "debt_policy": "debt"
 }`
 
-// Anna asks for a copy of everything the brand holds about her. The
-// customer directory and history, the loyalty ledger and the complaint
-// cases are in memory here; an ERP passes its own stores.
-func ExampleExport() {
+// annasShop fills in-memory stores with a customer, anna: her record
+// with a household and a consent, an order bought for her father, her
+// points ledger and a complaint.
+func annasShop() (customers *customer.MemStore, ledgers *loyalty.MemStore, club *loyalty.Service, cases *complaint.MemStore) {
 	ctx := context.Background()
 	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 11, 0, 0, 0, time.UTC) }
 
-	customers := customer.NewMemStore()
+	customers = customer.NewMemStore()
 	anna := customer.Customer{ID: "anna", Kind: customer.Consumer, Name: "Anna Li",
 		Contact:   customer.Contact{Email: "anna@example.com"},
 		Birthday:  customer.Birthday{Month: time.September, Day: 14},
@@ -56,8 +56,8 @@ func ExampleExport() {
 	if err != nil {
 		panic(err)
 	}
-	ledgers := loyalty.NewMemStore()
-	club := loyalty.NewService(p, ledgers, nil)
+	ledgers = loyalty.NewMemStore()
+	club = loyalty.NewService(p, ledgers, nil)
 	if _, _, err := club.Apply(ctx, loyalty.Join{Member: "anna", Birthday: anna.Birthday, Time: at(1, 10)}, at(1, 10)); err != nil {
 		panic(err)
 	}
@@ -65,7 +65,7 @@ func ExampleExport() {
 		panic(err)
 	}
 
-	cases := complaint.NewMemStore()
+	cases = complaint.NewMemStore()
 	desk := &complaint.Service{Store: cases}
 	if _, _, err := desk.Record(ctx, complaint.Intake{ID: "C-1", Complainant: "anna", Channel: complaint.ChannelEmail,
 		Received: at(2, 3), Subject: complaint.Subject{Kind: complaint.SubjectProduct, Order: "O-1", SKU: "COAT"},
@@ -76,6 +76,16 @@ func ExampleExport() {
 		panic(err)
 	}
 
+	return customers, ledgers, club, cases
+}
+
+// Anna asks for a copy of everything the brand holds about her. The
+// customer directory and history, the loyalty ledger and the complaint
+// cases are in memory here; an ERP passes its own stores.
+func ExampleExport() {
+	ctx := context.Background()
+	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 11, 0, 0, 0, time.UTC) }
+	customers, ledgers, _, cases := annasShop()
 	r, err := privacy.Export(ctx, "anna", privacy.Sources{
 		Customers: customers, History: customers, Loyalty: ledgers, Complaints: cases}, at(3, 1))
 	if err != nil {
@@ -154,49 +164,7 @@ func ExampleExport() {
 func ExampleErase() {
 	ctx := context.Background()
 	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 11, 0, 0, 0, time.UTC) }
-
-	customers := customer.NewMemStore()
-	anna := customer.Customer{ID: "anna", Kind: customer.Consumer, Name: "Anna Li",
-		Contact:   customer.Contact{Email: "anna@example.com"},
-		Birthday:  customer.Birthday{Month: time.September, Day: 14},
-		Joined:    at(1, 10),
-		Household: []customer.Member{{ID: "dad", Relation: customer.Parent, Name: "Li Wei"}}}
-	anna, err := anna.RecordConsent(customer.ConsentChange{Purpose: customer.PurposeMarketing, Given: true,
-		Time: at(1, 10), Source: customer.SourceWebShop, Notice: "privacy notice v4"}, at(1, 10))
-	if err != nil {
-		panic(err)
-	}
-	order := customer.Order{ID: "O-1", CustomerID: "anna", Time: at(1, 20), Channel: customer.Store, Currency: "EUR",
-		Lines: []customer.Line{{ID: "1", SKU: "COAT", Category: "coats", Quantity: 1, UnitPrice: decimal.RequireFromString("320.00"), Member: "dad"}}}
-	if err := customers.Put(ctx, anna); err != nil {
-		panic(err)
-	}
-	if err := customers.AppendOrder(ctx, order); err != nil {
-		panic(err)
-	}
-	p, err := loyalty.DecodeProgramme([]byte(programme))
-	if err != nil {
-		panic(err)
-	}
-	ledgers := loyalty.NewMemStore()
-	club := loyalty.NewService(p, ledgers, nil)
-	if _, _, err := club.Apply(ctx, loyalty.Join{Member: "anna", Birthday: anna.Birthday, Time: at(1, 10)}, at(1, 10)); err != nil {
-		panic(err)
-	}
-	if _, _, err := club.Apply(ctx, loyalty.Purchase{Order: order}, at(1, 20)); err != nil {
-		panic(err)
-	}
-	cases := complaint.NewMemStore()
-	desk := &complaint.Service{Store: cases}
-	if _, _, err := desk.Record(ctx, complaint.Intake{ID: "C-1", Complainant: "anna", Channel: complaint.ChannelEmail,
-		Received: at(2, 3), Subject: complaint.Subject{Kind: complaint.SubjectProduct, Order: "O-1", SKU: "COAT"},
-		Category: complaint.CategorySeams, Severity: complaint.SeverityLow, Currency: "EUR",
-		Demand:      complaint.Demand{Kind: complaint.ResolutionRepair},
-		Description: "A seam of my father's coat came loose."},
-		"", complaint.Actor{ID: "A-7", Role: complaint.RoleAgent}, at(2, 3)); err != nil {
-		panic(err)
-	}
-
+	customers, ledgers, club, cases := annasShop()
 	targets := privacy.Targets{Customers: customers, Loyalty: club, Complaints: cases}
 	r, err := privacy.Erase(ctx, "anna", targets, at(3, 1))
 	if err != nil {
