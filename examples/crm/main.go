@@ -29,6 +29,12 @@
 // booked against its order); order IDs are not checked across customers,
 // so one order_id under two customers counts as an order of each.
 // Without an order_id, a customer's rows on one day are one order.
+// Amounts and costs are taken exactly as written, in decimal arithmetic:
+// nothing is rounded, also not an amount with more decimals than the
+// currency's minor unit (15.299999999999999, a unit price times a
+// quantity written by a spreadsheet, is that number, and the net column
+// shows such sums to their last digit). Round the export first where
+// cents must add up to an invoice.
 // -format cdnow reads the whitespace-separated CDNOW transaction files
 // (4 or 5 columns, optional header); their all-digit customer IDs are
 // numbers, written without leading zeros ("0001" is 1), as in the CDNOW
