@@ -50,15 +50,63 @@
 //
 // # The document
 //
-// A [Report] encodes with encoding/json to a document a person can read
-// and a program can import. The customer's records, the loyalty ledger
-// and the cases keep the JSON forms of their packages, so that a field
-// those packages add appears without a change here: times in RFC 3339,
-// money as a decimal string with its currency ("49.90 EUR"; the amounts
-// of order lines are decimal strings in the order's currency), kinds,
-// channels, states and reasons by name. The same stores give the same
-// bytes: every list is ordered (history by time, ledger by sequence,
-// cases by opening, events by sequence) whatever order a store returned.
+// A [Report] encodes with encoding/json ([Report.MarshalJSON]) to one
+// document a person can read and a program can import: structured and
+// machine-readable (GDPR art. 20(1)), with one schema, named by its
+// first key. Every key of every object is snake_case (^[a-z][a-z0-9_]*$),
+// the snake_case of the Go field it carries ("ConsentHistory" is
+// "consent_history", "HeightCM" "height_cm"); no object is keyed by data.
+// Every key is always present: a list is an array, empty when there is
+// nothing; a record that is absent is null; a time not set (unknown, or
+// never, as the expiry of a lot that does not expire) is null. Times are
+// RFC 3339; money is a decimal string with its currency ("49.90 EUR");
+// the amounts of order lines and returns, in their order's currency, and
+// the spend, net and weight of ledger entries are decimal strings
+// ("45.5"); points and counts are integers; kinds, channels, states and
+// reasons are their names, "" for an optional one not set. The keys, top level first:
+//
+//   - schema: "tailor.privacy.export/v2" ([Schema]).
+//   - customer: the customer ID; made: when the report was made; sources:
+//     the names of the sources consulted ([SourceCustomers] ...).
+//   - record: the customer record ([customer.Customer]), null when not
+//     held: id, kind, role, name, contact {email, phone, address},
+//     birthday {year, month, day} (1–12 for the month, 0 for a part not
+//     known), region, joined, consent {marketing, profiling},
+//     consent_history [{purpose, given, time, source, notice}], profile
+//     {top_size, bottom_size, shoe_size, height_cm, fit, styles, colours,
+//     categories}, trade (null for a consumer) {annual_turnover, outlets,
+//     rating, cooperation_start, market_size}, household [{id, relation,
+//     name, birthday, profile}].
+//   - orders: [{id, customer_id, time, channel, store, currency, lines
+//     [{id, sku, category, season, size, colour, quantity, unit_price,
+//     unit_cost (null when unknown), discount, member}]}].
+//   - returns: [{id, order_id, customer_id, time, kind, reason, lines
+//     [{line_id, quantity}], refund (null when the units' share was
+//     paid)}].
+//   - credits: [{id, customer_id, order_id, time, kind, amount, source}].
+//   - interactions: [{customer_id, time, kind, subject}].
+//   - loyalty: the points ledger, null when not held: account {member,
+//     birthday, joined, erased, version, as_of, available, pending, debt,
+//     level (an index into the programme's levels), level_since,
+//     next_review, grace_until}, balance (available and pending less
+//     debt, [loyalty.Account.Balance]), lots (the open lots) [{id, earned_at, available_at, expires_at, points,
+//     remaining, pending, order_id}], entries [{seq, member, key,
+//     fingerprint (a decimal string: it may exceed the 2^53 that a JSON
+//     number carries exactly, RFC 7493 §2.2), kind, time, effective,
+//     points, lot, available_at, expires_at, parts [{lot, points}], debt,
+//     forgiven, order_id, lines [{line_id, quantity, net, weight}], spend,
+//     qualifying, bonus, year, reason, operator, from, to, next_review,
+//     grace_until, birthday, note, coupons}].
+//   - complaints: [{case, events}], each case ([complaint.Case]) and
+//     event ([complaint.Event]) in the JSON form of package complaint,
+//     whose keys are snake_case too and whose optional parts are left
+//     out when not set.
+//
+// The same stores give the same bytes: every list is ordered (history by
+// time, ledger by sequence, cases by opening, events by sequence)
+// whatever order a store returned. The schema's name changes when a key
+// is renamed or removed or a value changes its form; a reader should
+// ignore keys it does not know, which a later version may add.
 //
 // # Erasure
 //

@@ -95,25 +95,45 @@ func ExampleExport() {
 	if err != nil {
 		panic(err)
 	}
-	// What Anna receives, in part: the document is JSON.
+	// What Anna receives, in part: the document is JSON, its schema
+	// named first.
 	var doc struct {
+		Schema  string   `json:"schema"`
 		Made    string   `json:"made"`
 		Sources []string `json:"sources"`
 		Record  struct {
-			Name           string
-			Contact        struct{ Email string }
-			Birthday       struct{ Month, Day int }
-			Profile        struct{ HeightCM int }
-			ConsentHistory []json.RawMessage
-			Household      []struct{ ID, Relation, Name string }
+			Name    string `json:"name"`
+			Contact struct {
+				Email string `json:"email"`
+			} `json:"contact"`
+			Birthday struct {
+				Month int `json:"month"`
+				Day   int `json:"day"`
+			} `json:"birthday"`
+			Profile struct {
+				HeightCM int `json:"height_cm"`
+			} `json:"profile"`
+			ConsentHistory []json.RawMessage `json:"consent_history"`
+			Household      []struct {
+				ID       string `json:"id"`
+				Relation string `json:"relation"`
+				Name     string `json:"name"`
+			} `json:"household"`
 		} `json:"record"`
 		Orders []struct {
-			ID    string
-			Lines []struct{ SKU, UnitPrice, Member string }
+			ID    string `json:"id"`
+			Lines []struct {
+				SKU       string `json:"sku"`
+				UnitPrice string `json:"unit_price"`
+				Member    string `json:"member"`
+			} `json:"lines"`
 		} `json:"orders"`
 		Loyalty struct {
 			Balance int `json:"balance"`
-			Entries []struct{ Kind, Note string }
+			Entries []struct {
+				Kind string `json:"kind"`
+				Note string `json:"note"`
+			} `json:"entries"`
 		} `json:"loyalty"`
 		Complaints []struct {
 			Case struct {
@@ -127,6 +147,7 @@ func ExampleExport() {
 		panic(err)
 	}
 	rec := doc.Record
+	fmt.Println("schema:", doc.Schema)
 	fmt.Println("made:", doc.Made, "from", doc.Sources)
 	fmt.Printf("record: %s <%s>, birthday %d/%d, height %d cm\n", rec.Name, rec.Contact.Email, rec.Birthday.Day, rec.Birthday.Month, rec.Profile.HeightCM)
 	fmt.Println("consent history:", string(rec.ConsentHistory[0]))
@@ -146,9 +167,10 @@ func ExampleExport() {
 		fmt.Printf("complaint %s: %s, %d event(s)\n", c.Case.ID, c.Case.State, len(c.Events))
 	}
 	// Output:
+	// schema: tailor.privacy.export/v2
 	// made: 2026-03-01T11:00:00Z from [customers history loyalty complaints]
 	// record: Anna Li <anna@example.com>, birthday 14/9, height 168 cm
-	// consent history: {"Purpose":"marketing","Given":true,"Time":"2026-01-10T11:00:00Z","Source":"web","Notice":"privacy notice v4"}
+	// consent history: {"purpose":"marketing","given":true,"time":"2026-01-10T11:00:00Z","source":"web","notice":"privacy notice v4"}
 	// household: dad (parent) Li Wei
 	// order O-1: COAT at 320 EUR, for dad
 	// loyalty balance: 320

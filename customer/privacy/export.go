@@ -93,32 +93,33 @@ func (e *SourceError) Error() string {
 func (e *SourceError) Unwrap() error { return e.Err }
 
 // Report is what the stores hold about one customer, for a subject-access
-// request (GDPR art. 15 and 20, PIPL art. 45). Its JSON form (see the
-// package documentation) is what a person is handed; the Go fields are
-// for a caller that renders it otherwise.
+// request (GDPR art. 15 and 20, PIPL art. 45). Its JSON form
+// ([Report.MarshalJSON], described in the package documentation) is what
+// a person is handed; the Go fields are for a caller that renders it
+// otherwise.
 type Report struct {
 	// Customer is the customer the report is about.
-	Customer customer.ID `json:"customer"`
+	Customer customer.ID
 	// Made is when the export was made: the now given to [Export].
-	Made time.Time `json:"made"`
+	Made time.Time
 	// Sources are the sources consulted, in the order of [Sources].
-	Sources []string `json:"sources"`
+	Sources []string
 	// Record is the customer record, personal data, household, consent
 	// history and profile included; nil when the directory was not
 	// consulted or does not hold the customer (after an erasure, say,
 	// while a loyalty ledger is kept).
-	Record *customer.Customer `json:"record"`
+	Record *customer.Customer
 	// Orders, Returns, Credits and Interactions are the customer's
 	// history, each in the order of [customer.CompareEvents].
-	Orders       []customer.Order       `json:"orders"`
-	Returns      []customer.Return      `json:"returns"`
-	Credits      []customer.Credit      `json:"credits"`
-	Interactions []customer.Interaction `json:"interactions"`
+	Orders       []customer.Order
+	Returns      []customer.Return
+	Credits      []customer.Credit
+	Interactions []customer.Interaction
 	// Loyalty is the customer's points ledger; nil when the loyalty
 	// store was not consulted or holds no entry of the customer.
-	Loyalty *Loyalty `json:"loyalty"`
+	Loyalty *Loyalty
 	// Complaints are the customer's complaint cases, by Opened then ID.
-	Complaints []Complaint `json:"complaints"`
+	Complaints []Complaint
 }
 
 // Loyalty is a member's points ledger: the entries as stored and the
