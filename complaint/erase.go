@@ -3,6 +3,7 @@ package complaint
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -93,6 +94,27 @@ func unerased(cmd Command) Command {
 	return cmd
 }
 
+// CheckErase reports whether case c may be erased at time at, as
+// [Eraser.Erase] requires of each of the complainant's cases: an error
+// matching [ErrOpen] that names the case when it is open ([Case.Open]),
+// a [*customer.ValidationError] naming the case and the field "at" when
+// at is zero or before the case's last event (Case.Updated), since an
+// event cannot be erased before it happened and [Rebuild] rejects an
+// event so marked; nil otherwise.
+func CheckErase(c Case, at time.Time) error {
+	if c.Open() {
+		return fmt.Errorf("complaint %q of customer %q: erase: in state %s: %w", c.ID, c.Intake.Complainant, c.State, ErrOpen)
+	}
+	var p problems
+	switch {
+	case at.IsZero():
+		p.add("at", customer.CodeRequired, "is zero")
+	case at.Before(c.Updated):
+		p.add("at", customer.CodeOrder, fmt.Sprintf("%s is before the case's last event at %s", at.Format(time.RFC3339), c.Updated.Format(time.RFC3339)))
+	}
+	return p.err(fmt.Sprintf("complaint %q: erase", c.ID))
+}
+
 // Eraser is a [Store] that can erase the personal data of a complainant
 // from their cases and audit trails (GDPR art. 17, PIPL art. 47): a store
 // otherwise keeps events as they are. complainttest.TestStore checks an
@@ -104,11 +126,14 @@ type Eraser interface {
 	// of its events by its [EraseEvent] form, with the time at, and
 	// changes neither versions nor the listing. When one of the cases is
 	// open ([Case.Open]) it erases nothing and returns an error matching
-	// [ErrOpen] that names the case. Erasing what was erased changes
-	// nothing; a complainant without cases is not an error. After it,
-	// [Store.Save] of a case computed from the case as it was before the
-	// erasure (whose Erased differs from the stored one) returns an error
-	// matching [ErrConflict] and stores nothing, so that the texts do not
-	// come back.
+	// [ErrOpen] that names the case; when at is zero or before the last
+	// event of one of them it erases nothing and returns a
+	// [*customer.ValidationError] naming the case and the field "at"
+	// ([CheckErase] checks a case for both). Erasing what was erased
+	// changes nothing; a complainant without cases is not an error.
+	// After it, [Store.Save] of a case computed from the case as it was
+	// before the erasure (whose Erased differs from the stored one)
+	// returns an error matching [ErrConflict] and stores nothing, so that
+	// the texts do not come back.
 	Erase(ctx context.Context, complainant customer.ID, at time.Time) error
 }

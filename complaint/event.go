@@ -45,8 +45,8 @@ func (e Event) Clone() Event {
 }
 
 // ErrBadLog is matched by the errors of [Rebuild]: the events are empty,
-// out of order, have a gap, mix cases, or record a transition the table
-// does not have.
+// out of order, have a gap, mix cases, record a transition the table
+// does not have, or carry one idempotency key twice.
 var ErrBadLog = errors.New("complaint: bad event log")
 
 func badLog(id ID, seq int, format string, args ...any) error {
@@ -58,27 +58,52 @@ func badLog(id ID, seq int, format string, args ...any) error {
 // times that never go back, each event's From equal to the state reached,
 // a transition the table has, a To that the table (or, for resume, the
 // waiting case) gives, a valid actor and payload, the priority the event
-// may set — and returns an error wrapping [ErrBadLog] otherwise. It does
-// not re-check guards: they were checked under the policy in force when
-// the event happened, and a later policy change must not rewrite history.
+// may set, an idempotency key ([Command.Key]) that no earlier event
+// carries — and returns an error wrapping [ErrBadLog] otherwise. A
+// command produces one event and [Service.Do] applies a keyed command
+// once per case, so a key on two events is a log the workflow did not
+// write (and a redelivery would be compared with only one of them); the
+// error names both events and the key. It does not re-check guards: they
+// were checked under the policy in force when the event happened, and a
+// later policy change must not rewrite history.
 // An event marked erased (Event.Erased, not before its At) must be in its
 // [EraseEvent] form, and then the texts the erasure blanked count as
 // given; an event not so marked is checked as it was recorded.
 //
-// For every case c and its events evs produced by [Apply],
+// For every case c and its events evs produced by [Apply] from commands
+// whose keys, when given, differ (as [Service.Do] ensures),
 // Rebuild(evs) equals c.
 func Rebuild(events []Event) (Case, error) {
 	var c Case
 	if len(events) == 0 {
 		return c, fmt.Errorf("complaint: no events: %w", ErrBadLog)
 	}
+	keys := make(map[string]int)
 	for i := range events {
 		var err error
 		if c, err = replay(c, events[i]); err != nil {
 			return Case{}, err
 		}
+		if err := keyOnce(keys, c.ID, events[i]); err != nil {
+			return Case{}, err
+		}
 	}
 	return c, nil
+}
+
+// keyOnce records in seen (key to sequence number) the idempotency key
+// of ev, of case id, and reports an error wrapping [ErrBadLog] when an
+// earlier event carries it.
+func keyOnce(seen map[string]int, id ID, ev Event) error {
+	k := ev.Command.Key
+	if k == "" {
+		return nil
+	}
+	if first, ok := seen[k]; ok {
+		return badLog(id, ev.Seq, "command.key %q is carried by event %d too: a keyed command is applied once", k, first)
+	}
+	seen[k] = ev.Seq
+	return nil
 }
 
 // replay checks ev against c and applies it.

@@ -2,6 +2,7 @@ package complaint_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -33,6 +34,9 @@ type workflowModel struct {
 	decidedAt       time.Time
 	priority        complaint.Priority
 	version         int
+	// erased is when the complainant's words were first erased, zero if
+	// never.
+	erased time.Time
 	// SLA bookkeeping: time in open non-waiting states, time waiting,
 	// and time counting toward the resolution.
 	active, paused, resolution time.Duration
@@ -284,7 +288,7 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 	if len(likely) > 0 && rapid.IntRange(0, 9).Draw(t, "likely") > 1 {
 		kind = rapid.SampledFrom(likely).Draw(t, "kind")
 	}
-	cmd = complaint.Command{Kind: kind, Note: rapid.SampledFrom([]string{"", "note"}).Draw(t, "note")}
+	cmd = complaint.Command{Kind: kind, Note: rapid.SampledFrom([]string{"", wordsNote}).Draw(t, "note")}
 	money := func(s string) customer.Money {
 		m, err := customer.NewMoney(s, "EUR")
 		if err != nil {
@@ -297,7 +301,7 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 		in := complainttest.Intake("C-1", t0)
 		cmd.Intake = &in
 	case complaint.CmdReject:
-		cmd.Reply = "sorry"
+		cmd.Reply = wordsReply
 	case complaint.CmdAssign, complaint.CmdReassign:
 		cmd.Assignment = &complaint.Assignment{Department: rapid.SampledFrom([]string{"quality", "returns"}).Draw(t, "department"), Handler: rapid.SampledFrom([]complaint.ActorID{"handler-1", "handler-2"}).Draw(t, "handler")}
 	case complaint.CmdInvestigate:
@@ -322,16 +326,20 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 			cmd.Execution.Accountability = []complaint.Accountability{acc}
 		}
 	case complaint.CmdRecordFeedback:
-		cmd.Feedback = &complaint.Feedback{Perceived: rapid.IntRange(0, 10).Draw(t, "perceived"), Expected: rapid.IntRange(1, 10).Draw(t, "expected"), CSAT: rapid.IntRange(1, 5).Draw(t, "csat")}
+		cmd.Feedback = &complaint.Feedback{Perceived: rapid.IntRange(0, 10).Draw(t, "perceived"), Expected: rapid.IntRange(1, 10).Draw(t, "expected"), CSAT: rapid.IntRange(1, 5).Draw(t, "csat"), Comment: rapid.SampledFrom([]string{"", wordsComment}).Draw(t, "comment")}
 	case complaint.CmdClose:
 		cmd.Evaluation = &complaint.Evaluation{Lessons: "l", Improvement: "i"}
-	case complaint.CmdWait, complaint.CmdEscalate, complaint.CmdSendBack:
-		cmd.Reason = "r"
+	case complaint.CmdWait:
+		cmd.Reason = wordsWait
+	case complaint.CmdEscalate, complaint.CmdSendBack:
+		cmd.Reason = staffReason
 	case complaint.CmdReopen:
-		cmd.Reason = "r"
+		cmd.Reason = staffReason
 		if rapid.Bool().Draw(t, "with feedback") {
-			cmd.Feedback = &complaint.Feedback{Perceived: rapid.IntRange(0, 10).Draw(t, "perceived"), Expected: rapid.IntRange(1, 10).Draw(t, "expected"), CSAT: rapid.IntRange(1, 5).Draw(t, "csat")}
+			cmd.Feedback = &complaint.Feedback{Perceived: rapid.IntRange(0, 10).Draw(t, "perceived"), Expected: rapid.IntRange(1, 10).Draw(t, "expected"), CSAT: rapid.IntRange(1, 5).Draw(t, "csat"), Comment: rapid.SampledFrom([]string{"", wordsComment}).Draw(t, "comment")}
 		}
+	case complaint.CmdWithdraw:
+		cmd.Reason = rapid.SampledFrom([]string{"", wordsWithdraw}).Draw(t, "withdraw reason")
 	}
 	if rapid.IntRange(0, 9).Draw(t, "break") != 0 {
 		return cmd, false
@@ -349,12 +357,85 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 	return cmd, true
 }
 
+// The texts drawCommand writes: the complainant's words, or the brand's
+// correspondence with them, that an erasure blanks, and a staff reason
+// it keeps.
+const (
+	wordsNote     = "words: a note"
+	wordsReply    = "words: the reply"
+	wordsWait     = "words: what the customer was asked"
+	wordsWithdraw = "words: why the customer withdraws"
+	wordsComment  = "words: the feedback's comment"
+	staffReason   = "the staff's reason"
+)
+
+// erasedWords are the texts no erased case or event may hold: those
+// above and the intake's of complainttest.Intake.
+var erasedWords = []string{wordsNote, wordsReply, wordsWait, wordsWithdraw, wordsComment, "seam split after two wears", "photo-1"}
+
+// modelEraseCase is c as the package documentation ("Privacy") says an
+// erasure at at leaves it: the intake's description, demand text and
+// attachments, the reply, the wait and withdrawal reasons and the
+// feedback's comment blank, marked erased at at unless it was before,
+// everything else as it was.
+func modelEraseCase(c complaint.Case, at time.Time) complaint.Case {
+	c = c.Clone()
+	c.Intake.Description, c.Intake.Demand.Text, c.Intake.Attachments = "", "", nil
+	c.Reply, c.WaitReason, c.WithdrawReason = "", "", ""
+	if c.Feedback != nil {
+		c.Feedback.Comment = ""
+	}
+	if c.Erased.IsZero() {
+		c.Erased = at
+	}
+	return c
+}
+
+// modelEraseEvent is ev as an erasure at at leaves it: the command's
+// note, the texts modelEraseCase blanks and nothing else, marked erased
+// at at unless it was before.
+func modelEraseEvent(ev complaint.Event, at time.Time) complaint.Event {
+	ev = ev.Clone()
+	cmd := &ev.Command
+	cmd.Note, cmd.Reply = "", ""
+	if in := cmd.Intake; in != nil {
+		in.Description, in.Demand.Text, in.Attachments = "", "", nil
+	}
+	if cmd.Kind == complaint.CmdWait || cmd.Kind == complaint.CmdWithdraw {
+		cmd.Reason = ""
+	}
+	if cmd.Feedback != nil {
+		cmd.Feedback.Comment = ""
+	}
+	if ev.Erased.IsZero() {
+		ev.Erased = at
+	}
+	return ev
+}
+
+// holdsWords returns the first of erasedWords in the JSON form of v, or
+// "".
+func holdsWords(t *rapid.T, v any) string {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range erasedWords {
+		if strings.Contains(string(doc), w) {
+			return w
+		}
+	}
+	return ""
+}
+
 func TestWorkflowMatchesModel(t *testing.T) {
 	// Coverage of the generated runs: states reached, commands accepted
 	// and refused.
 	reached := map[complaint.State]int{}
 	accepted := map[complaint.CommandKind]int{}
 	refusedN := 0
+	// Erasures: done, refused as open, refused as dated too early.
+	erasures := map[string]int{}
 	rapid.Check(t, func(rt *rapid.T) {
 		c, ev := complainttest.Record("C-1", t0)
 		events := []complaint.Event{ev}
@@ -375,7 +456,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 			c   complaint.Case
 			ev  complaint.Event
 		}
-		var delivered []delivery
+		var delivered []*delivery
 		sent := 0
 		try := func(t *rapid.T, cmd complaint.Command, broken bool, a complaint.Actor, step time.Duration) {
 			now = now.Add(step)
@@ -398,7 +479,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				refusedN++
 				return
 			}
-			delivered = append(delivered, delivery{cmd, a, next, ev})
+			delivered = append(delivered, &delivery{cmd, a, next, ev})
 			if !want {
 				t.Fatalf("%s by %s in %s accepted into %s, model refuses (broken payload: %v)", cmd.Kind, a, m.state, next.State, broken)
 			}
@@ -463,14 +544,131 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				}
 				d := rapid.SampledFrom(delivered).Draw(t, "delivery")
 				cmd, a := d.cmd, d.a
-				if rapid.Bool().Draw(t, "other actor") {
+				otherActor := rapid.Bool().Draw(t, "other actor")
+				if otherActor {
 					a = complaint.Actor{ID: a.ID + "-other", Role: a.Role}
 				} else {
 					cmd.Note += " (changed)"
 				}
-				_, _, err := svc.Do(ctx, c.ID, cmd, a, now)
+				got, ev, err := svc.Do(ctx, c.ID, cmd, a, now)
+				if !otherActor && !d.ev.Erased.IsZero() {
+					// The erased event keeps no note to tell the two
+					// apart: the delivery is taken as the one recorded.
+					if err != nil || !reflect.DeepEqual(got, d.c) || !reflect.DeepEqual(ev, d.ev) {
+						t.Fatalf("key %s with another note after the erasure of event %d: %v, event %d", cmd.Key, d.ev.Seq, err, ev.Seq)
+					}
+					return
+				}
 				if !errors.Is(err, complaint.ErrKeyReused) || !strings.Contains(err.Error(), `"C-1"`) || !strings.Contains(err.Error(), `"`+cmd.Key+`"`) {
 					t.Fatalf("key %s reused: %v", cmd.Key, err)
+				}
+			},
+			"erase": func(t *rapid.T) {
+				// The complainant (or a customer without cases) asks for
+				// erasure, at about the time of the last event.
+				who := customer.ID(complainant.ID)
+				if rapid.IntRange(0, 4).Draw(t, "other customer") == 0 {
+					who = customer.ID(stranger.ID)
+				}
+				at := now.Add(rapid.SampledFrom([]time.Duration{-time.Hour, 0, time.Minute, 30 * time.Hour}).Draw(t, "erase at"))
+				stale := c
+				credits, errC := complaint.Credits(events)
+				status, errS := complaint.DefaultSLA().Status(events, now.Add(3*time.Hour))
+				if errC != nil || errS != nil {
+					t.Fatalf("before the erasure: %v, %v", errC, errS)
+				}
+				err := store.Erase(ctx, who, at)
+				open := m.state != complaint.StateClosed && m.state != complaint.StateRejected && m.state != complaint.StateWithdrawn
+				var ve *customer.ValidationError
+				erasedNow := false
+				switch {
+				case who != customer.ID(complainant.ID):
+					if err != nil {
+						t.Fatalf("erasing %s, who has no case: %v", who, err)
+					}
+				case open:
+					if !errors.Is(err, complaint.ErrOpen) || !strings.Contains(err.Error(), `"C-1"`) {
+						t.Fatalf("erasure while the case is %s: %v", m.state, err)
+					}
+					erasures["open"]++
+				case at.Before(m.last):
+					if !errors.As(err, &ve) || !ve.Has("at", customer.CodeOrder) || !strings.Contains(err.Error(), `"C-1"`) {
+						t.Fatalf("erasure at %s, before the last event at %s: %v", at, m.last, err)
+					}
+					erasures["too early"]++
+				default:
+					if err != nil {
+						t.Fatalf("erasure of the %s case: %v", m.state, err)
+					}
+					erasedNow = true
+					erasures["done"]++
+					if !m.erased.IsZero() {
+						erasures["again"]++
+					}
+					if m.erased.IsZero() {
+						m.erased = at
+					}
+					c = modelEraseCase(c, at)
+					for i := range events {
+						events[i] = modelEraseEvent(events[i], at)
+					}
+					for _, d := range delivered {
+						if d.ev.Seq <= len(events) {
+							d.c, d.ev = modelEraseCase(d.c, at), modelEraseEvent(d.ev, at)
+						}
+					}
+					if !c.Erased.Equal(m.erased) {
+						t.Fatalf("case erased at %s, model first at %s", c.Erased, m.erased)
+					}
+				}
+				// Refused or not, the store holds the model's case and
+				// log; the "" check compares them.
+				sc, err := store.Get(ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stored, err := store.Events(ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(sc, c) || !reflect.DeepEqual(stored, events) {
+					t.Fatalf("after erase(%s, %s) of the %s case: the store is not what the model says", who, at, m.state)
+				}
+				if !erasedNow {
+					return
+				}
+				if w := holdsWords(t, sc); w != "" {
+					t.Fatalf("erased case holds %q", w)
+				}
+				if w := holdsWords(t, stored); w != "" {
+					t.Fatalf("erased log holds %q", w)
+				}
+				// What the brand computes from the log does not change.
+				after, errC := complaint.Credits(stored)
+				st, errS := complaint.DefaultSLA().Status(stored, now.Add(3*time.Hour))
+				if errC != nil || errS != nil || !reflect.DeepEqual(after, credits) || !reflect.DeepEqual(st, status) {
+					t.Fatalf("erasure changed credits or SLA: %v, %v", errC, errS)
+				}
+				// Erasing again, later, changes nothing.
+				if err := store.Erase(ctx, who, at.Add(time.Hour)); err != nil {
+					t.Fatalf("second erasure: %v", err)
+				}
+				again, _ := store.Events(ctx, c.ID)
+				if sc2, _ := store.Get(ctx, c.ID); !reflect.DeepEqual(sc2, c) || !reflect.DeepEqual(again, events) {
+					t.Fatalf("second erasure changed the case or its log")
+				}
+				// A case computed from the one before the first erasure
+				// does not bring the texts back.
+				if stale.Erased.IsZero() {
+					cmd, a := natural(stale)
+					if next, ev, err := complaint.Apply(stale, cmd, a, now); err == nil {
+						if err := store.Save(ctx, next, ev); !errors.Is(err, complaint.ErrConflict) {
+							t.Fatalf("save of %s computed before the erasure: %v", cmd.Kind, err)
+						}
+						if after, _ := store.Events(ctx, c.ID); !reflect.DeepEqual(after, events) {
+							t.Fatalf("refused save changed the log")
+						}
+					}
 				}
 			},
 			"": func(t *rapid.T) {
@@ -515,7 +713,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 			},
 		})
 	})
-	t.Logf("states reached %v; commands accepted %v; refused %d", reached, accepted, refusedN)
+	t.Logf("states reached %v; commands accepted %v; refused %d; erasures %v", reached, accepted, refusedN, erasures)
 	if testing.Short() {
 		// rapid makes a fifth of the runs, shorter, under -short: too few
 		// to reach every state and command reliably.
@@ -529,6 +727,11 @@ func TestWorkflowMatchesModel(t *testing.T) {
 	for k := complaint.CmdAccept; k.Valid(); k++ {
 		if accepted[k] == 0 {
 			t.Errorf("no generated run had %s accepted", k)
+		}
+	}
+	for _, k := range []string{"done", "again", "open", "too early"} {
+		if erasures[k] == 0 {
+			t.Errorf("no generated run had an erasure %s", k)
 		}
 	}
 }

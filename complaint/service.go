@@ -61,9 +61,16 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // event and the case as it left it, whatever now is (times in the
 // command compare as instants, whatever their time zone); with another
 // command or actor it returns an error matching [ErrKeyReused] that names
-// the case, the key and the event, and stores nothing. A command refused
-// leaves no event, so its redelivery is checked again. Looking a key up
-// reads the case's events ([Store.Events]); commands without a key do not.
+// the case, the key and the event, and stores nothing. Against an event
+// that an erasure rewrote ([Event.Erased]) the command is compared in its
+// erased form ([EraseEvent]): a delivery that differs from the recorded
+// one only in the texts the erasure blanked, such as the note, is a
+// redelivery, since nothing is left to tell them apart. A log in which
+// two events carry the key is one the workflow did not write: Do returns
+// an error matching [ErrBadLog], as [Rebuild] does, and stores nothing.
+// A command refused leaves no event, so its redelivery is checked again.
+// Looking a key up reads the case's events ([Store.Events]); commands
+// without a key do not.
 func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
@@ -134,6 +141,14 @@ func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Ac
 		if ev.Actor != actor || !sameCommand(ev.Command, cmd) {
 			return Case{}, Event{}, false, fmt.Errorf("complaint %q: command.key %q: event %d carries it with %s by %s, not this %s by %s: %w",
 				c.ID, cmd.Key, ev.Seq, ev.Command.Kind, ev.Actor, cmd.Kind, actor, ErrKeyReused)
+		}
+		// A later event with the key too makes the log one the workflow
+		// did not write: which of the two the delivery repeats is unknown.
+		seen := map[string]int{ev.Command.Key: ev.Seq}
+		for _, later := range evs[i+1:] {
+			if err := keyOnce(seen, c.ID, later); err != nil {
+				return Case{}, Event{}, false, err
+			}
 		}
 		done, err := Rebuild(evs[:i+1])
 		if err != nil {

@@ -209,8 +209,8 @@ func (s *MemStore) Erase(ctx context.Context, complainant customer.ID, at time.T
 	defer s.mu.Unlock()
 	list := s.byComplainant[complainant]
 	for _, e := range list {
-		if e.c.Open() {
-			return fmt.Errorf("complaint %q of customer %q: erase: in state %s: %w", e.c.ID, complainant, e.c.State, ErrOpen)
+		if err := CheckErase(e.c, at); err != nil {
+			return err
 		}
 	}
 	for _, e := range list {
