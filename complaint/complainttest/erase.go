@@ -187,6 +187,35 @@ func testEraser(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
+	subtest.Run(t, "EraseRefusesTimeBeforeLastEvent", func(t *testing.T) {
+		// An erasure dated zero or before the last event of one of the complainant's cases is refused with a *customer.ValidationError naming the case and the field at, and nothing is erased.
+		s := eraser(t)
+		runErasable(t, s, "E-1", "cust-e", T0)
+		last := runErasable(t, s, "E-2", "cust-e", T0.Add(24*time.Hour))
+		before, err := s.Cases(ctx, "cust-e")
+		require.NoError(t, err)
+		beforeEvs := logsOf(t, s, "E-1", "E-2")
+		// Zero is refused on whichever case comes first; a time after
+		// E-1's last event but before E-2's is refused on E-2.
+		for at, name := range map[time.Time]string{{}: "E-", last.Updated.Add(-time.Second): "E-2"} {
+			err := s.Erase(ctx, "cust-e", at)
+			var ve *customer.ValidationError
+			require.ErrorAs(t, err, &ve, "erasure at %v", at)
+			assert.Contains(t, err.Error(), name, "the error names the case")
+			require.NotEmpty(t, ve.Fields)
+			assert.Equal(t, "at", ve.Fields[0].Field)
+			after, err := s.Cases(ctx, "cust-e")
+			require.NoError(t, err)
+			for i := range after {
+				assert.True(t, Same(before[i], after[i]), "case %s changed by a refused erasure", after[i].ID)
+			}
+			for i, evs := range logsOf(t, s, "E-1", "E-2") {
+				assert.True(t, SameEvents(beforeEvs[i], evs), "events of case %d changed by a refused erasure", i+1)
+			}
+		}
+		require.NoError(t, s.Erase(ctx, "cust-e", last.Updated), "an erasure at the instant of the last event")
+	})
+
 	subtest.Run(t, "SaveFromBeforeErasureConflicts", func(t *testing.T) {
 		// A case computed from its state before the erasure cannot be saved over the erased one (ErrConflict); reloaded, it can.
 		s := eraser(t)

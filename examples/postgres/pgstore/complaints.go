@@ -223,7 +223,8 @@ func erasedText(t time.Time) any {
 
 // Erase implements [complaint.Eraser] in one transaction: it reads and
 // locks the customer's case rows (FOR UPDATE, so that no Save of them
-// runs meanwhile), refuses when one is open, and rewrites the body of
+// runs meanwhile), refuses when one is open or at is before its last
+// event ([complaint.CheckErase]), and rewrites the body of
 // each case and of each of its events in the erased form
 // ([complaint.EraseCase], [complaint.EraseEvent]) by two statements. The
 // columns hold no text of the customer and stay as they are.
@@ -248,8 +249,8 @@ func (s *ComplaintStore) Erase(ctx context.Context, complainant customer.ID, at 
 		ids := make([]string, 0, len(cases))
 		bodies := make([]string, 0, len(cases))
 		for _, c := range cases {
-			if c.Open() {
-				return fmt.Errorf("complaint %q in state %s: %w", c.ID, c.State, complaint.ErrOpen)
+			if err := complaint.CheckErase(c, at); err != nil {
+				return err
 			}
 			b, err := json.Marshal(complaint.EraseCase(c, at))
 			if err != nil {

@@ -234,7 +234,8 @@ func casesOf(ctx context.Context, tx *sql.Tx, complainant customer.ID) ([]compla
 }
 
 // Erase implements [complaint.Eraser]. In one write transaction it reads
-// the customer's cases, refuses when one is open, and rewrites the
+// the customer's cases, refuses when one is open or at is before its
+// last event ([complaint.CheckErase]), and rewrites the
 // document of each case and of each of its events in the erased form
 // ([complaint.EraseCase], [complaint.EraseEvent]); the columns hold no
 // text of the customer and stay as they are.
@@ -246,9 +247,8 @@ func (s *Complaints) Erase(ctx context.Context, complainant customer.ID, at time
 			return err
 		}
 		for _, c := range cases {
-			if c.Open() {
-				return refuse(fmt.Errorf("sqlitestore: complaint %q of customer %q: erase: in state %s: %w",
-					c.ID, complainant, c.State, complaint.ErrOpen))
+			if err := complaint.CheckErase(c, at); err != nil {
+				return refuse(fmt.Errorf("sqlitestore: %w", err))
 			}
 		}
 		for _, c := range cases {
