@@ -75,8 +75,9 @@
 //
 // Packages that keep state across calls — customer, complaint and loyalty —
 // declare the few methods they need as small interfaces, with optimistic
-// concurrency (versions and ErrConflict) or idempotency keys (ErrDuplicate)
-// wherever two writers can race. Each ships an in-memory implementation and
+// concurrency (versions and ErrConflict), idempotency keys (ErrDuplicate) or
+// atomic read-modify-write (customer.Updater) wherever two writers can race.
+// Each ships an in-memory implementation and
 // a conformance kit (customertest, complainttest, loyaltytest) that a caller
 // runs against an adapter for its own database, as testing/fstest checks a
 // file system.

@@ -12,9 +12,9 @@ import (
 )
 
 // MemStore is an in-memory [Directory] and [HistoryStore] (with
-// [BatchGetter]), safe for concurrent use. It suits tests, examples and
-// batch jobs that load a shop into memory. The zero MemStore is empty and
-// ready to use; it must not be copied after first use.
+// [BatchGetter] and [Updater]), safe for concurrent use. It suits tests,
+// examples and batch jobs that load a shop into memory. The zero MemStore
+// is empty and ready to use; it must not be copied after first use.
 //
 // Deleting a customer deletes its history too.
 type MemStore struct {
@@ -48,6 +48,7 @@ var (
 	_ Directory    = (*MemStore)(nil)
 	_ HistoryStore = (*MemStore)(nil)
 	_ BatchGetter  = (*MemStore)(nil)
+	_ Updater      = (*MemStore)(nil)
 )
 
 func ctxErr(ctx context.Context, op string) error {
@@ -132,6 +133,29 @@ func (m *MemStore) Put(ctx context.Context, c Customer) error {
 	defer m.mu.Unlock()
 	m.init()
 	m.customers[c.ID] = c
+	return nil
+}
+
+// Update implements [Updater]: change runs once, on a copy, while the
+// store is locked for writing, so it must not call the store.
+func (m *MemStore) Update(ctx context.Context, id ID, change func(*Customer) error) error {
+	if err := ctxErr(ctx, "update"); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	stored, ok := m.customers[id]
+	if !ok {
+		return fmt.Errorf("customer: update %q: %w", id, ErrNotFound)
+	}
+	c := stored.Clone()
+	if err := change(&c); err != nil {
+		return err
+	}
+	if c.ID != id {
+		return IDChanged(id, c.ID)
+	}
+	m.customers[id] = c.Clone()
 	return nil
 }
 

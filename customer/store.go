@@ -91,6 +91,56 @@ type Directory interface {
 	Delete(ctx context.Context, id ID) error
 }
 
+// Updater is an optional capability of a [Directory] that changes one
+// customer in one atomic step. A Get, a change and a Put are three steps:
+// two writers that each read a customer, change a different field and
+// put it back lose one change, as Put replaces the whole record (a
+// profile update read before a consent was withdrawn would give the
+// consent back). Callers find the capability by type assertion, as
+// [BatchGetter]; [MemStore] has it.
+type Updater interface {
+	// Update reads the customer with id, calls change once with a copy
+	// that shares no memory with the store, and stores the changed copy
+	// in its place, as Put does (a store that keeps histories keeps the
+	// customer's history). The read and the write are one atomic step
+	// with respect to every other Update, Put and Delete of the store —
+	// for a store in a database, also those of other connections and
+	// processes on that database — so concurrent Updates of one
+	// customer each see the one before and every change is kept.
+	//
+	// It must return an error for which errors.Is(err, ErrNotFound) is
+	// true, without calling change, when id is unknown. When change
+	// returns an error, Update stores nothing and returns that error,
+	// unchanged or wrapped so that errors.Is and errors.As find it. When
+	// change alters the customer's ID, Update stores nothing and returns
+	// an error for which errors.Is(err, ErrInvalid) is true ([IDChanged]
+	// makes one): Update changes a customer, it does not rename one.
+	// Update must not retain the slices or Trade of the copy it gave
+	// change: changing them after Update returned does not change the
+	// store.
+	//
+	// Like Put, Update does not validate the changed customer: that is
+	// the caller's job, and change may return the error of
+	// [Customer.Validate] to store nothing. A store refuses, as Put
+	// does, what it cannot hold. change runs while the store holds the
+	// customer (or the whole store) locked: it must be quick and must
+	// not call the store, on which it would wait for itself. Update
+	// must return an error wrapping ctx.Err(), without calling change,
+	// when the context is done when the call starts; a store that waits
+	// on a database for the lock stops waiting when the context is done,
+	// and then stores nothing.
+	Update(ctx context.Context, id ID, change func(*Customer) error) error
+}
+
+// IDChanged returns the error of an [Updater] whose change func altered
+// the ID of customer id to to: a [*ValidationError] on field "id", for
+// which errors.Is(err, ErrInvalid) is true. The stores of this module
+// return it; an adapter may too.
+func IDChanged(id, to ID) error {
+	return &ValidationError{Record: fmt.Sprintf("customer %q", id), Fields: []FieldError{{Field: "id", Code: CodeMismatch,
+		Message: fmt.Sprintf("changed to %q: an update keeps the customer's ID", to)}}}
+}
+
 // HistoryReader reads a customer's history.
 type HistoryReader interface {
 	// History yields the events of customer id in time order, each with

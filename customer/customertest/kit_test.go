@@ -366,6 +366,87 @@ func (s checkThenAppend) Put(ctx context.Context, c customer.Customer) error {
 	return nil
 }
 
+// lastWriterWins updates a customer in three steps, Get, change and
+// Put, as a caller without customer.Updater does: between its read and
+// its write other writers' changes are lost.
+type lastWriterWins struct{ *customer.MemStore }
+
+func (s lastWriterWins) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
+	c, err := s.MemStore.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := change(&c); err != nil {
+		return err
+	}
+	if c.ID != id {
+		return customer.IDChanged(id, c.ID)
+	}
+	return s.MemStore.Put(ctx, c)
+}
+
+// changeIgnoring stores what change made of the customer even when
+// change fails, and returns the failure.
+type changeIgnoring struct{ *customer.MemStore }
+
+func (s changeIgnoring) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
+	var failed error
+	err := s.MemStore.Update(ctx, id, func(c *customer.Customer) error {
+		failed = change(c)
+		return nil
+	})
+	if failed != nil {
+		return failed
+	}
+	return err
+}
+
+// updateRetaining keeps the customer it gave change, sharing its slices
+// with the caller, and returns it from Get.
+type updateRetaining struct {
+	*customer.MemStore
+	mu   *sync.Mutex
+	kept map[customer.ID]*customer.Customer
+}
+
+func (s updateRetaining) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var given *customer.Customer
+	err := s.MemStore.Update(ctx, id, func(c *customer.Customer) error {
+		given = c
+		return change(c)
+	})
+	if err == nil {
+		s.kept[id] = given
+	}
+	return err
+}
+
+func (s updateRetaining) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.MemStore.Get(ctx, id)
+	if k, ok := s.kept[id]; ok && err == nil {
+		return *k, nil
+	}
+	return c, err
+}
+
+func (s updateRetaining) Put(ctx context.Context, c customer.Customer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.kept, c.ID)
+	return s.MemStore.Put(ctx, c)
+}
+
+func (s updateRetaining) Delete(ctx context.Context, id customer.ID) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.kept, id)
+	return s.MemStore.Delete(ctx, id)
+}
+
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $CUSTOMERTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
@@ -426,6 +507,14 @@ func TestBrokenStoreHelper(t *testing.T) {
 		}
 		customertest.TestHistoryStore(t, newLax)
 		customertest.TestHistoryConflicts(t, newLax)
+	case "lastWriterWins":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return lastWriterWins{customer.NewMemStore()} })
+	case "changeIgnoring":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return changeIgnoring{customer.NewMemStore()} })
+	case "updateRetaining":
+		customertest.TestStore(t, func(*testing.T) customer.Directory {
+			return updateRetaining{customer.NewMemStore(), &sync.Mutex{}, map[customer.ID]*customer.Customer{}}
+		})
 	case "nilStore":
 		customertest.TestStore(t, nil)
 	case "nilHistoryStore":
@@ -462,6 +551,9 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"scaleStrict":     {"AppendOrderIsIdempotent"},
 		"fieldless":       {"order_lines[0].quantity", "return_reason"},
 		"creditLax":       {"AppendCreditRules", "credit_amount", "credit_source"},
+		"lastWriterWins":  {"UpdateKeepsConcurrentChanges", "UpdateAtomicWithPutAndDelete"},
+		"changeIgnoring":  {"UpdateChangeErrorStoresNothing"},
+		"updateRetaining": {"UpdateDoesNotRetainCallerMemory"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

@@ -632,6 +632,307 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		}
 	})
 
+	// Concurrent Updates of one customer, each changing a different thing (a household member added, a consent change recorded, the number of outlets raised), all survive: each Update reads the customer as the one before left it (customer.Updater).
+	subtest.Run(t, "UpdateKeepsConcurrentChanges", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		start := sampleCustomer("C-1")
+		mustPut(t, s, start.Clone())
+		const workers, each = 8, 4
+		var wg sync.WaitGroup
+		errs := make(chan error, workers*each)
+		begin := make(chan struct{})
+		for w := range workers {
+			wg.Go(func() {
+				<-begin
+				for i := range each {
+					tag := fmt.Sprintf("w%d-%d", w, i)
+					err := u.Update(ctx, "C-1", func(c *customer.Customer) error {
+						// A moment between the read and the write, in which
+						// a store that does not hold the customer lets
+						// other writers in.
+						time.Sleep(time.Millisecond)
+						switch w % 3 {
+						case 0:
+							c.Household = append(c.Household, customer.Member{ID: tag, Relation: customer.Child})
+						case 1:
+							c.ConsentHistory = append(c.ConsentHistory, customer.ConsentChange{Purpose: customer.PurposeProfiling,
+								Given: w%2 == 0, Time: day0.Add(time.Duration(w*each+i) * time.Minute), Source: customer.SourceWebShop, Notice: tag})
+						default:
+							c.Trade.Outlets++
+						}
+						return nil
+					})
+					if err != nil {
+						errs <- fmt.Errorf("Update %s: %w", tag, err)
+					}
+				}
+			})
+		}
+		close(begin)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		got, err := s.Get(ctx, "C-1")
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		var lost []string
+		outlets := start.Trade.Outlets
+		for w := range workers {
+			for i := range each {
+				tag := fmt.Sprintf("w%d-%d", w, i)
+				switch w % 3 {
+				case 0:
+					if !slices.ContainsFunc(got.Household, func(m customer.Member) bool { return m.ID == tag }) {
+						lost = append(lost, "household member "+tag)
+					}
+				case 1:
+					if !slices.ContainsFunc(got.ConsentHistory, func(ch customer.ConsentChange) bool { return ch.Notice == tag }) {
+						lost = append(lost, "consent change "+tag)
+					}
+				default:
+					outlets++
+				}
+			}
+		}
+		if got.Trade == nil || got.Trade.Outlets != outlets {
+			n := -1
+			if got.Trade != nil {
+				n = got.Trade.Outlets
+			}
+			lost = append(lost, fmt.Sprintf("outlet increments (outlets %d, want %d)", n, outlets))
+		}
+		if len(lost) > 0 {
+			t.Errorf("after %d concurrent Updates of one customer, %d changes are lost: the store does not make the read and the write one step: %s",
+				workers*each, len(lost), strings.Join(lost, ", "))
+		}
+		if got.Name != start.Name || got.Region != start.Region || got.Contact != start.Contact {
+			t.Errorf("concurrent Updates changed fields none of them touched")
+		}
+	})
+
+	// A Put or Delete made while an Update is under way takes effect before the Update reads or after it writes, never in between: a Put that returned is not overwritten by an Update that read before it, a Delete that returned is not undone (customer.Updater).
+	subtest.Run(t, "UpdateAtomicWithPutAndDelete", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		c := sampleCustomer("C-1")
+		mustPut(t, s, c.Clone())
+		put := c.Clone()
+		put.Region = "Piedmont"
+		// during starts write in another goroutine and waits a moment for
+		// it: a store that holds the customer keeps write waiting until
+		// the Update is stored; one that does not lets it through at once.
+		during := func(write func() error) (done chan error) {
+			done = make(chan error, 1)
+			go func() { done <- write() }()
+			select {
+			case err := <-done:
+				done <- err
+			case <-time.After(50 * time.Millisecond):
+			}
+			return done
+		}
+		wait := func(done chan error, what string) {
+			t.Helper()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("%s during Update: %v", what, err)
+				}
+			case <-time.After(writeDuringListTimeout):
+				t.Fatalf("%s made during an Update did not return within %v of the Update", what, writeDuringListTimeout)
+			}
+		}
+
+		var putDone chan error
+		err := u.Update(ctx, "C-1", func(c *customer.Customer) error {
+			putDone = during(func() error { return s.Put(context.Background(), put.Clone()) })
+			c.Name = "changed by Update"
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		wait(putDone, "a Put")
+		if got, err := s.Get(ctx, "C-1"); err != nil {
+			t.Fatalf("Get: %v", err)
+		} else {
+			sameCustomer(t, put, got, "after a Put made during an Update (the Put must come after the Update, not be overwritten by it), Get")
+		}
+
+		var delDone chan error
+		err = u.Update(ctx, "C-1", func(c *customer.Customer) error {
+			delDone = during(func() error { return s.Delete(context.Background(), "C-1") })
+			c.Name = "changed again"
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("second Update: %v", err)
+		}
+		wait(delDone, "a Delete")
+		if _, err := s.Get(ctx, "C-1"); !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("Get after a Delete made during an Update = %v, want an error matching customer.ErrNotFound: the Update brought the deleted customer back", err)
+		}
+	})
+
+	// Update stores what change made of the customer and nothing else; Get, List and GetMany return it (customer.Updater).
+	subtest.Run(t, "UpdateStoresTheChange", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		mustPut(t, s, sampleCustomer("C-1"))
+		mustPut(t, s, rareCustomer("C-2"))
+		want := rareCustomer("C-2")
+		want.Region = "Gandaki"
+		want.Consent.Marketing = true
+		want.ConsentHistory = append(want.ConsentHistory, customer.ConsentChange{Purpose: customer.PurposeMarketing, Given: true,
+			Time: day0.Add(time.Nanosecond), Source: customer.SourceWebShop, Notice: "privacy v5"})
+		want.Profile.Colours = append(want.Profile.Colours, "teal")
+		want.Household = householdCustomer("x").Household
+		want.Trade.Outlets = 7
+		calls := 0
+		err := u.Update(ctx, "C-2", func(c *customer.Customer) error {
+			calls++
+			sameCustomer(t, rareCustomer("C-2"), *c, "the customer Update gives change")
+			c.Region = want.Region
+			c.Consent.Marketing = true
+			c.ConsentHistory = append(c.ConsentHistory, want.ConsentHistory[len(want.ConsentHistory)-1])
+			c.Profile.Colours = append(c.Profile.Colours, "teal")
+			c.Household = householdCustomer("x").Household
+			c.Trade.Outlets = 7
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		if calls != 1 {
+			t.Errorf("Update called change %d times, want once", calls)
+		}
+		readsBack(ctx, t, s, want)
+		readsBack(ctx, t, s, sampleCustomer("C-1"))
+	})
+
+	// When change returns an error, Update stores nothing, even what change did to the copy in place, and returns an error in which errors.Is and errors.As find change's (customer.Updater).
+	subtest.Run(t, "UpdateChangeErrorStoresNothing", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		want := sampleCustomer("C-1")
+		mustPut(t, s, want.Clone())
+		refusal := &refusedError{reason: "withdrawn meanwhile"}
+		err := u.Update(ctx, "C-1", func(c *customer.Customer) error {
+			c.Region = "changed"
+			c.Profile.Colours[0] = "changed"
+			c.ConsentHistory[0].Notice = "changed"
+			c.Trade.Outlets = 99
+			c.Household = append(c.Household, customer.Member{ID: "changed", Relation: customer.Child})
+			return fmt.Errorf("refused: %w", refusal)
+		})
+		var re *refusedError
+		if !errors.As(err, &re) || re != refusal {
+			t.Errorf("Update with a failing change = %v, want an error in which errors.As finds the change's *refusedError", err)
+		}
+		err = u.Update(ctx, "C-1", func(c *customer.Customer) error {
+			c.Name = "changed"
+			return errRefused
+		})
+		if !errors.Is(err, errRefused) {
+			t.Errorf("Update with a failing change = %v, want an error matching the change's", err)
+		}
+		readsBack(ctx, t, s, want)
+	})
+
+	// Update of an unknown ID returns an error matching customer.ErrNotFound, does not call change and stores nothing (customer.Updater).
+	subtest.Run(t, "UpdateMissingReturnsErrNotFound", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		mustPut(t, s, sampleCustomer("C-1"))
+		called := false
+		err := u.Update(ctx, "nobody", func(c *customer.Customer) error {
+			called = true
+			return nil
+		})
+		if !errors.Is(err, customer.ErrNotFound) {
+			t.Errorf("Update(unknown) = %v, want an error matching customer.ErrNotFound", err)
+		}
+		if called {
+			t.Errorf("Update(unknown) called change")
+		}
+		if ids := listIDs(t, s); !slices.Equal(ids, []customer.ID{"C-1"}) {
+			t.Errorf("after Update(unknown), List yields %q, want [C-1]", ids)
+		}
+	})
+
+	// Update refuses a change of the customer's ID with an error matching customer.ErrInvalid and stores nothing, under either ID (customer.Updater).
+	subtest.Run(t, "UpdateRefusesIDChange", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		want := sampleCustomer("C-1")
+		mustPut(t, s, want.Clone())
+		for _, to := range []customer.ID{"C-2", ""} {
+			err := u.Update(ctx, "C-1", func(c *customer.Customer) error {
+				c.ID = to
+				c.Region = "changed"
+				return nil
+			})
+			if !errors.Is(err, customer.ErrInvalid) {
+				t.Errorf("Update changing the ID to %q = %v, want an error matching customer.ErrInvalid", to, err)
+			}
+		}
+		if ids := listIDs(t, s); !slices.Equal(ids, []customer.ID{"C-1"}) {
+			t.Errorf("after Updates that change the ID, List yields %q, want [C-1]", ids)
+		}
+		readsBack(ctx, t, s, want)
+	})
+
+	// Update must not retain the slices or Trade of the customer it gave change: changing them after Update returned does not change the store (customer.Updater).
+	subtest.Run(t, "UpdateDoesNotRetainCallerMemory", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		mustPut(t, s, householdCustomer("C-1"))
+		want := householdCustomer("C-1")
+		want.ConsentHistory = sampleCustomer("x").ConsentHistory
+		want.Trade = sampleCustomer("x").Trade
+		want.Profile.Colours = []string{"navy"}
+		var kept *customer.Customer
+		err := u.Update(ctx, "C-1", func(c *customer.Customer) error {
+			c.ConsentHistory = sampleCustomer("x").ConsentHistory
+			c.Trade = sampleCustomer("x").Trade
+			c.Profile.Colours = []string{"navy"}
+			kept = c
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		kept.ConsentHistory[0].Notice = "changed"
+		kept.Trade.Outlets = 99
+		kept.Profile.Colours[0] = "changed"
+		kept.Household[0].Profile.Styles[0] = "changed"
+		kept.Household[1].Name = "changed"
+		if got, err := s.Get(ctx, "C-1"); err != nil {
+			t.Fatalf("Get: %v", err)
+		} else {
+			sameCustomer(t, want, got, "after changing the customer given to change once Update returned, Get")
+		}
+	})
+
+	// Update with a done context returns an error wrapping ctx.Err(), does not call change and stores nothing (customer.Updater).
+	subtest.Run(t, "UpdateCanceledContext", func(t *testing.T) {
+		s, u := updater(t, newStore)
+		want := sampleCustomer("C-1")
+		mustPut(t, s, want.Clone())
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		called := false
+		err := u.Update(cctx, "C-1", func(c *customer.Customer) error {
+			called = true
+			c.Region = "changed"
+			return nil
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Update(canceled) = %v, want an error matching context.Canceled", err)
+		}
+		if called {
+			t.Errorf("Update(canceled) called change")
+		}
+		readsBack(ctx, t, s, want)
+	})
+
 	// Concurrent Puts, Gets, Deletes and Lists are safe and each Put is kept (run with -race).
 	subtest.Run(t, "Concurrent", func(t *testing.T) {
 		s := newStore(t)
@@ -706,6 +1007,26 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		})
 	})
 }
+
+// updater returns a new store from newStore and its customer.Updater
+// capability, or skips t when the store does not offer it.
+func updater(t *testing.T, newStore func(t *testing.T) customer.Directory) (customer.Directory, customer.Updater) {
+	t.Helper()
+	s := newStore(t)
+	u, ok := s.(customer.Updater)
+	if !ok {
+		t.Skip("the store does not implement customer.Updater")
+	}
+	return s, u
+}
+
+// errRefused and refusedError are the errors the kit's change funcs
+// return, to check that Update passes them on.
+var errRefused = errors.New("customertest: change refused")
+
+type refusedError struct{ reason string }
+
+func (e *refusedError) Error() string { return "customertest: change refused: " + e.reason }
 
 func mustPut(t *testing.T, s customer.Directory, c customer.Customer) {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -240,4 +241,80 @@ func TestConcurrentCarryOutsOfOneOrder(t *testing.T) {
 			assert.Equal(t, "carried-out", state)
 		}
 	}
+}
+
+// slowReads is a SQLite customer store whose Get waits a moment first, as
+// a busy database would: a read-modify-write made of a Get and a Put then
+// leaves room for another server's write in between.
+type slowReads struct{ *sqlitestore.Customers }
+
+func (s slowReads) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	time.Sleep(5 * time.Millisecond)
+	return s.Customers.Get(ctx, id)
+}
+
+// Two servers on one SQLite file share no lock in memory, and an ERP
+// changes the household on the file meanwhile: a re-registration under
+// each of 16 privacy notices, split between the servers, records each
+// notice as evidence, and every member the ERP adds is kept. The shop
+// changes a customer with the store's atomic Update, so no server's
+// write is made from a read that another write has made stale.
+func TestTwoServersKeepEachOthersCustomerChanges(t *testing.T) {
+	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
+	path := filepath.Join(t.TempDir(), "shop.db")
+	var envs [2]*testEnv
+	var erp *sqlitestore.Customers
+	for i := range envs {
+		db, err := sqlitestore.Open(t.Context(), path, opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		st := liteStores(db)
+		st.Customers = slowReads{db.Customers()}
+		envs[i] = newEnv(t, st)
+		erp = db.Customers()
+	}
+	envs[0].register("C-1")
+	const n = 16
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	statuses := make([]int, n)
+	erpErrs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			e := envs[i%2]
+			r, err := e.try("PUT", "/v1/customers/C-1", e.keys["shop"], map[string]any{
+				"kind": "consumer", "name": "Jane Doe", "region": "Berlin",
+				"consent": map[string]any{"marketing": true, "profiling": false, "notice": fmt.Sprintf("privacy v%d", 100+i)},
+			})
+			if err == nil {
+				statuses[i] = r.Status
+			}
+		})
+		wg.Go(func() {
+			<-start
+			erpErrs[i] = erp.Update(t.Context(), "C-1", func(c *customer.Customer) error {
+				c.Household = append(c.Household, customer.Member{ID: fmt.Sprintf("m%d", i), Relation: customer.Child})
+				return nil
+			})
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		assert.Equal(t, http.StatusOK, statuses[i], "PUT %d", i)
+		assert.NoError(t, erpErrs[i], "household change %d", i)
+	}
+	c, err := erp.Get(t.Context(), "C-1")
+	require.NoError(t, err)
+	for i := range n {
+		notice := fmt.Sprintf("privacy v%d", 100+i)
+		assert.True(t, slices.ContainsFunc(c.ConsentHistory, func(ch customer.ConsentChange) bool {
+			return ch.Purpose == customer.PurposeMarketing && ch.Given && ch.Notice == notice
+		}), "the consent given under %s is lost", notice)
+		assert.True(t, slices.ContainsFunc(c.Household, func(m customer.Member) bool { return m.ID == fmt.Sprintf("m%d", i) }),
+			"household member m%d is lost", i)
+	}
+	assert.True(t, c.Consent.Marketing)
+	assert.False(t, c.Consent.Profiling)
 }

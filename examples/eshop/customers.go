@@ -135,54 +135,56 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 	if err := p.err(); err != nil {
 		return 0, nil, err
 	}
-	defer s.lock(customer.ID(id))()
-	c, err := s.stores.Customers.Get(ctx, customer.ID(id))
-	switch {
-	case errors.Is(err, customer.ErrNotFound):
-		c = customer.Customer{ID: customer.ID(id), Joined: now}
-	case err != nil:
-		return 0, nil, err
-	case c.Kind != kind:
-		return 0, nil, &apiError{status: http.StatusConflict, field: "kind", msg: fmt.Sprintf("customer %s is registered as %s", id, c.Kind)}
-	case !joined.IsZero() && !joined.Equal(c.Joined):
-		// The member joined the programme at the first registration, and
-		// the ledger keeps that time: the record may not say otherwise.
-		return 0, nil, &apiError{status: http.StatusConflict, field: "joined",
-			msg: fmt.Sprintf("customer %s joined at %s", id, formatTime(c.Joined))}
-	}
-	c.Kind, c.Name, c.Birthday, c.Region = kind, in.Name, birthday, in.Region
-	c.Contact = customer.Contact{Email: customer.Email(in.Email), Phone: customer.Phone(in.Phone), Address: in.Address}
-	if !joined.IsZero() {
-		c.Joined = joined
-	}
-	for _, ch := range []struct {
-		purpose customer.Purpose
-		given   bool
-	}{{customer.PurposeMarketing, in.Consent.Marketing}, {customer.PurposeProfiling, in.Consent.Profiling}} {
-		if c.Consent.Allows(ch.purpose) == ch.given {
-			// Unchanged: a consent kept given under another notice than
-			// the one it was last given under is given again (evidence
-			// that the customer saw the new notice); else nothing.
-			last, ok := c.LatestConsent(ch.purpose)
-			if !ch.given || strings.TrimSpace(in.Consent.Notice) == "" || ok && last.Given && last.Notice == in.Consent.Notice {
-				continue
+	// change makes the customer of the request out of c: the customer as
+	// stored when registered is true, a new one otherwise.
+	change := func(c *customer.Customer, registered bool) error {
+		switch {
+		case !registered:
+		case c.Kind != kind:
+			return &apiError{status: http.StatusConflict, field: "kind", msg: fmt.Sprintf("customer %s is registered as %s", id, c.Kind)}
+		case !joined.IsZero() && !joined.Equal(c.Joined):
+			// The member joined the programme at the first registration, and
+			// the ledger keeps that time: the record may not say otherwise.
+			return &apiError{status: http.StatusConflict, field: "joined",
+				msg: fmt.Sprintf("customer %s joined at %s", id, formatTime(c.Joined))}
+		}
+		c.Kind, c.Name, c.Birthday, c.Region = kind, in.Name, birthday, in.Region
+		c.Contact = customer.Contact{Email: customer.Email(in.Email), Phone: customer.Phone(in.Phone), Address: in.Address}
+		if !joined.IsZero() {
+			c.Joined = joined
+		}
+		for _, ch := range []struct {
+			purpose customer.Purpose
+			given   bool
+		}{{customer.PurposeMarketing, in.Consent.Marketing}, {customer.PurposeProfiling, in.Consent.Profiling}} {
+			if c.Consent.Allows(ch.purpose) == ch.given {
+				// Unchanged: a consent kept given under another notice than
+				// the one it was last given under is given again (evidence
+				// that the customer saw the new notice); else nothing.
+				last, ok := c.LatestConsent(ch.purpose)
+				if !ch.given || strings.TrimSpace(in.Consent.Notice) == "" || ok && last.Given && last.Notice == in.Consent.Notice {
+					continue
+				}
 			}
+			if ch.given && strings.TrimSpace(in.Consent.Notice) == "" {
+				return &apiError{status: http.StatusBadRequest, field: "consent.notice",
+					msg: "required when a consent is given: the privacy notice the customer saw"}
+			}
+			next, err := c.RecordConsent(customer.ConsentChange{Purpose: ch.purpose, Given: ch.given, Time: now,
+				Source: customer.SourceWebShop, Notice: in.Consent.Notice}, now)
+			if err != nil {
+				return requestFields(err)
+			}
+			*c = next
 		}
-		if ch.given && strings.TrimSpace(in.Consent.Notice) == "" {
-			return 0, nil, &apiError{status: http.StatusBadRequest, field: "consent.notice",
-				msg: "required when a consent is given: the privacy notice the customer saw"}
+		if err := c.Validate(now); err != nil {
+			return requestFields(err)
 		}
-		next, err := c.RecordConsent(customer.ConsentChange{Purpose: ch.purpose, Given: ch.given, Time: now,
-			Source: customer.SourceWebShop, Notice: in.Consent.Notice}, now)
-		if err != nil {
-			return 0, nil, requestFields(err)
-		}
-		c = next
+		return nil
 	}
-	if err := c.Validate(now); err != nil {
-		return 0, nil, requestFields(err)
-	}
-	if err := s.stores.Customers.Put(ctx, c); err != nil {
+	defer s.lock(customer.ID(id))()
+	c, err := s.changeCustomer(ctx, customer.Customer{ID: customer.ID(id), Joined: now}, change)
+	if err != nil {
 		return 0, nil, err
 	}
 	acct, err := s.join(ctx, c, now)
@@ -192,6 +194,55 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 	// The customer's LogValue leaves the personal data out.
 	s.log.LogAttrs(ctx, slog.LevelInfo, "customer registered", slog.Any("customer", c), slog.String("caller", caller.ID))
 	return http.StatusOK, map[string]any{"id": id, "member": true, "points": s.pointsView(acct, now)}, nil
+}
+
+// changeCustomer applies change to the stored customer with fresh.ID
+// and stores the result (registered true), or, when there is no such
+// customer, applies it to fresh and stores that (registered false). It
+// returns the customer stored. An error of change stores nothing and is
+// returned as it is.
+//
+// A store that is a [customer.Updater] reads, changes and writes the
+// customer in one atomic step, so that two servers on one database
+// cannot lose each other's change (a consent withdrawn on one, a
+// profile kept by the other from an older read). Otherwise it is a Get
+// and a Put, which only the caller's lock (s.lock) keeps apart, within
+// this process. Two first registrations of one ID at once remain two
+// Puts: the later one is stored.
+func (s *Server) changeCustomer(ctx context.Context, fresh customer.Customer,
+	change func(c *customer.Customer, registered bool) error) (customer.Customer, error) {
+	id := fresh.ID
+	if u, ok := s.stores.Customers.(customer.Updater); ok {
+		var out customer.Customer
+		called := false
+		err := u.Update(ctx, id, func(c *customer.Customer) error {
+			called = true
+			if err := change(c, true); err != nil {
+				return err
+			}
+			out = c.Clone()
+			return nil
+		})
+		if err == nil || called || !errors.Is(err, customer.ErrNotFound) {
+			return out, err
+		}
+	} else {
+		c, err := s.stores.Customers.Get(ctx, id)
+		switch {
+		case err == nil:
+			if err := change(&c, true); err != nil {
+				return customer.Customer{}, err
+			}
+			return c, s.stores.Customers.Put(ctx, c)
+		case !errors.Is(err, customer.ErrNotFound):
+			return customer.Customer{}, err
+		}
+	}
+	c := fresh
+	if err := change(&c, false); err != nil {
+		return customer.Customer{}, err
+	}
+	return c, s.stores.Customers.Put(ctx, c)
 }
 
 // requestFields renames the fields of a customer's validation error to

@@ -14,8 +14,8 @@ import (
 )
 
 // CustomerStore is the customer directory and the customers' histories
-// in PostgreSQL: a [customer.Directory], [customer.BatchGetter] and
-// [customer.HistoryStore]. Deleting a customer deletes its history
+// in PostgreSQL: a [customer.Directory], [customer.BatchGetter],
+// [customer.Updater] and [customer.HistoryStore]. Deleting a customer deletes its history
 // (ON DELETE CASCADE). It is safe for concurrent use.
 type CustomerStore struct {
 	db *DB
@@ -25,6 +25,7 @@ var (
 	_ customer.Directory    = (*CustomerStore)(nil)
 	_ customer.BatchGetter  = (*CustomerStore)(nil)
 	_ customer.HistoryStore = (*CustomerStore)(nil)
+	_ customer.Updater      = (*CustomerStore)(nil)
 )
 
 // ListPageSize is the number of customers [CustomerStore.List] reads per
@@ -337,12 +338,25 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 	if c.ID == "" {
 		return &customer.ValidationError{Record: `customer ""`, Fields: []customer.FieldError{{Field: "id", Code: customer.CodeRequired, Message: "is empty"}}}
 	}
-	if err := checkText(fmt.Sprintf("customer %q", c.ID), c); err != nil {
+	args, err := customerArgs(c)
+	if err != nil {
 		return err
+	}
+	if _, err = s.db.pool.Exec(ctx, s.upsertSQL(), args...); err != nil {
+		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, classify(err))
+	}
+	return nil
+}
+
+// customerArgs returns the arguments of upsertSQL for c, or a validation
+// error naming what PostgreSQL cannot hold.
+func customerArgs(c customer.Customer) ([]any, error) {
+	if err := checkText(fmt.Sprintf("customer %q", c.ID), c); err != nil {
+		return nil, err
 	}
 	consents, err := consentDocs(fmt.Sprintf("customer %q", c.ID), c.ConsentHistory)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	joined, joinedNS := nullInstant(c.Joined)
 	var (
@@ -356,20 +370,76 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 		coop, ns = nullInstant(t.CooperationStart)
 		coopNS = ns
 	}
-	_, err = s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.customers+` (`+customerInsertColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33, $34)
-		ON CONFLICT (id) DO UPDATE SET `+customerUpdates,
-		string(c.ID), int16(c.Kind), int16(c.Role), c.Name, string(c.Contact.Email), string(c.Contact.Phone), c.Contact.Address,
+	return []any{string(c.ID), int16(c.Kind), int16(c.Role), c.Name, string(c.Contact.Email), string(c.Contact.Phone), c.Contact.Address,
 		int64(c.Birthday.Year), int64(c.Birthday.Month), int64(c.Birthday.Day), c.Region, joined, joinedNS,
 		c.Consent.Marketing, c.Consent.Profiling,
 		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, int64(c.Profile.HeightCM), int16(c.Profile.Fit),
 		nonNil(c.Profile.Styles), nonNil(c.Profile.Colours), nonNil(c.Profile.Categories),
-		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur, householdDocs(c.Household), consents)
-	if err != nil {
-		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, classify(err))
+		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur, householdDocs(c.Household), consents}, nil
+}
+
+// upsertSQL is the statement that stores a customer, with the arguments
+// of customerArgs: an insert, or an update of every column of the row
+// with the same ID.
+func (s *CustomerStore) upsertSQL() string {
+	return `INSERT INTO ` + s.db.t.customers + ` (` + customerInsertColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33, $34)
+		ON CONFLICT (id) DO UPDATE SET ` + customerUpdates
+}
+
+// Update implements [customer.Updater]: in one transaction, SELECT ...
+// FOR UPDATE locks the customer's row, change runs once on the customer
+// read, and the row is written back. A Put, Delete or Update of the
+// customer on any connection to the database waits for the row until the
+// transaction ends, and this one waits for theirs, or until ctx is done.
+// change runs while the row is locked: it must not write the customer
+// through the store, which would wait for this Update. A customer that
+// change made unfit for PostgreSQL is refused as by Put.
+func (s *CustomerStore) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
+	if err := ctxErr(ctx, "update customer"); err != nil {
+		return err
 	}
-	return nil
+	if !storable(string(id)) {
+		return fmt.Errorf("pgstore: update customer %q: %w", id, customer.ErrNotFound)
+	}
+	// refused is the error of change, or of the changed customer, which
+	// Update returns as it is.
+	var refused error
+	err := s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		c, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1 FOR UPDATE`, string(id)))
+		if errors.Is(err, pgx.ErrNoRows) {
+			refused = fmt.Errorf("pgstore: update customer %q: %w", id, customer.ErrNotFound)
+			return refused
+		}
+		if err != nil {
+			return err
+		}
+		if err := change(&c); err != nil {
+			refused = err
+			return err
+		}
+		if c.ID != id {
+			refused = customer.IDChanged(id, c.ID)
+			return refused
+		}
+		args, err := customerArgs(c)
+		if err != nil {
+			refused = err
+			return err
+		}
+		_, err = tx.Exec(ctx, s.upsertSQL(), args...)
+		return err
+	})
+	switch {
+	case err == nil:
+		return nil
+	case refused != nil && err == refused:
+		return refused
+	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
+		return fmt.Errorf("pgstore: update customer %q: %w: %w", id, ctx.Err(), classify(err))
+	}
+	return fmt.Errorf("pgstore: update customer %q: %w", id, classify(err))
 }
 
 const customerInsertColumns = `id, kind, role, name, email, phone, address,

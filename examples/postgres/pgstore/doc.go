@@ -1,7 +1,7 @@
 // Package pgstore stores tailor's data in PostgreSQL: it implements every
 // storage interface of the library over a [pgxpool.Pool] —
-// [customer.Directory], [customer.BatchGetter] and [customer.HistoryStore]
-// ([CustomerStore]), [complaint.Store] ([ComplaintStore]) and
+// [customer.Directory], [customer.BatchGetter], [customer.Updater] and
+// [customer.HistoryStore] ([CustomerStore]), [complaint.Store] ([ComplaintStore]) and
 // [loyalty.Store] ([LoyaltyStore]) — and passes the library's conformance
 // kits (customertest, complainttest, loyaltytest) against a real server.
 //

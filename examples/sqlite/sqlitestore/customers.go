@@ -15,14 +15,16 @@ import (
 )
 
 // Customers is the customer directory and history store of a [DB]:
-// a [customer.Directory], [customer.HistoryStore] and
-// [customer.BatchGetter]. Make it with [DB.Customers].
+// a [customer.Directory], [customer.HistoryStore],
+// [customer.BatchGetter] and [customer.Updater]. Make it with
+// [DB.Customers].
 type Customers struct{ db *DB }
 
 var (
 	_ customer.Directory    = (*Customers)(nil)
 	_ customer.HistoryStore = (*Customers)(nil)
 	_ customer.BatchGetter  = (*Customers)(nil)
+	_ customer.Updater      = (*Customers)(nil)
 )
 
 // listPage is the number of customers List reads per query.
@@ -320,12 +322,52 @@ func (s *Customers) Put(ctx context.Context, c customer.Customer) error {
 		return err
 	}
 	return s.db.write(ctx, "put customer", func(tx *sql.Tx) error {
-		// An upsert, not INSERT OR REPLACE: replacing would delete the row
-		// and, through the foreign keys, the customer's history.
-		_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, kind, region, doc) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, region = excluded.region, doc = excluded.doc`,
-			string(c.ID), kind, c.Region, doc)
-		return err
+		return putRow(ctx, tx, c.ID, kind, c.Region, doc)
+	})
+}
+
+// putRow stores the row of customer id, encoded by encodeCustomer.
+func putRow(ctx context.Context, tx *sql.Tx, id customer.ID, kind, region string, doc []byte) error {
+	// An upsert, not INSERT OR REPLACE: replacing would delete the row
+	// and, through the foreign keys, the customer's history.
+	_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, kind, region, doc) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, region = excluded.region, doc = excluded.doc`,
+		string(id), kind, region, doc)
+	return err
+}
+
+// Update implements [customer.Updater]: the read, change and write are
+// one write transaction (BEGIN IMMEDIATE), which holds the database's
+// write lock, so no other writer — of this process or another on the
+// same file — comes in between. change runs once, inside the
+// transaction; it must not write to the store, which would wait for the
+// one writing connection this Update holds. A customer that change made
+// unfit for SQLite is refused as by Put.
+func (s *Customers) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
+	return s.db.write(ctx, "update customer", func(tx *sql.Tx) error {
+		var doc []byte
+		err := tx.QueryRowContext(ctx, `SELECT doc FROM customers WHERE id = ?`, string(id)).Scan(&doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("update customer %q", id)
+		}
+		if err != nil {
+			return err
+		}
+		c, err := decodeCustomer(string(id), doc)
+		if err != nil {
+			return err
+		}
+		if err := change(&c); err != nil {
+			return refuse(err)
+		}
+		if c.ID != id {
+			return refuse(customer.IDChanged(id, c.ID))
+		}
+		kind, doc, err := encodeCustomer(c)
+		if err != nil {
+			return refuse(err)
+		}
+		return putRow(ctx, tx, id, kind, c.Region, doc)
 	})
 }
 
