@@ -106,8 +106,13 @@ type Case struct {
 	// WithdrawReason is the customer's reason for withdrawing.
 	WithdrawReason string `json:"withdraw_reason,omitempty"`
 
-	// Erased is when the complainant's own words were first erased from
-	// the case ([EraseCase]), zero if never.
+	// Erased is when the complainant's own words were last erased from
+	// the case: the time of the latest erasure ([EraseCase]) that found
+	// an event no earlier erasure had reached, zero if never. It is the
+	// Erased of the case's last event that has one. An erasure that finds
+	// nothing new keeps it; [Apply] dates every command on an erased case
+	// after it, so a case whose Updated is after Erased has events that
+	// no erasure reached.
 	Erased time.Time `json:"erased,omitzero"`
 }
 

@@ -278,7 +278,13 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 	}
 }
 
-// checkActor validates the actor and the time of a command on c.
+// checkActor validates the actor and the time of a command on c. A
+// command on an erased case must be dated after the erasure (Case.Erased):
+// an erasure blanks the complainant's words up to its instant, the
+// events at that instant included ([CheckErase]), so an event appended
+// later and dated within that period would hold words of a period the
+// erasure blanked, and a later erasure could not tell it from those it
+// reached ([EraseCase]).
 func checkActor(p *problems, c Case, actor Actor, now time.Time) {
 	p.required("actor.id", string(actor.ID))
 	p.enum("actor.role", actor.Role, uint8(actor.Role))
@@ -287,5 +293,7 @@ func checkActor(p *problems, c Case, actor Actor, now time.Time) {
 		p.add("now", customer.CodeRequired, "is zero")
 	case now.Before(c.Updated):
 		p.add("now", customer.CodeOrder, fmt.Sprintf("%s is before the case's last event at %s", now.Format(time.RFC3339), c.Updated.Format(time.RFC3339)))
+	case !c.Erased.IsZero() && !now.After(c.Erased):
+		p.add("now", customer.CodeOrder, fmt.Sprintf("%s is not after the erasure of the complainant's words at %s", now.Format(time.RFC3339Nano), c.Erased.Format(time.RFC3339Nano)))
 	}
 }

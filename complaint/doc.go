@@ -122,14 +122,18 @@
 // carried out) or wait for it to close, then ask again. A closed or
 // rejected case erased and then reopened within the reopen window goes
 // on without the erased texts; what is recorded after the erasure is
-// erased by the next one.
+// dated after it ([Apply] refuses an earlier time) and erased by the
+// next one.
 //
 // An erased event carries the time of its erasure (Event.Erased), and
 // [Rebuild] accepts a required text blank only in an event so marked and
 // blank in every field the erasure blanks; the case rebuilt from erased
-// events is the erased case. A store refuses with [ErrConflict] to save a
-// case computed from its state before an erasure, whose Case.Erased
-// differs from the stored one, so that the texts do not come back.
+// events is the erased case. Case.Erased is the time of the latest
+// erasure that reached an event no earlier one had, so every such
+// erasure, a second one after a reopening included, changes it. A store
+// refuses with [ErrConflict] to save a case computed from its state
+// before such an erasure, whose Case.Erased differs (as an instant) from
+// the stored one, so that the texts do not come back.
 //
 // # Storage
 //

@@ -19,11 +19,17 @@ var ErrOpen = errors.New("complaint: case still open")
 // complainant's own words: the description, the demand text and the
 // attachments of the intake, the reply of a rejection, the question the
 // customer was asked while the case waits, the comment of the feedback
-// and the reason of a withdrawal. Erased is set to at unless c was
-// erased before, so that erasing again changes nothing; the texts are
-// blanked either way, since a case reopened after an erasure may hold
-// new ones. Everything else is kept; see "Privacy" in the package
-// documentation for why.
+// and the reason of a withdrawal. The texts are blanked either way, since
+// a case reopened after an erasure may hold new ones. Erased is set to
+// at when the case has events that no erasure reached, those whose
+// [EraseEvent] form takes the time at: when it was never erased, or when
+// its last event (Updated) is after its erasure ([Apply] dates every
+// event appended after an erasure after it). So erasing a case without
+// such events changes nothing, its Erased included, and every erasure
+// that blanks new texts, a second one after a reopening included, gives
+// the case a new Erased, by which [Store.Save] refuses a case computed
+// before it (see [Eraser]). Everything else is kept; see "Privacy" in
+// the package documentation for why.
 func EraseCase(c Case, at time.Time) Case {
 	c = c.Clone()
 	c.Intake = eraseIntake(c.Intake)
@@ -33,7 +39,7 @@ func EraseCase(c Case, at time.Time) Case {
 	if c.Feedback != nil {
 		c.Feedback.Comment = ""
 	}
-	if c.Erased.IsZero() {
+	if c.Erased.IsZero() || c.Updated.After(c.Erased) {
 		c.Erased = at
 	}
 	return c
@@ -132,8 +138,10 @@ type Eraser interface {
 	// ([CheckErase] checks a case for both). Erasing what was erased
 	// changes nothing; a complainant without cases is not an error.
 	// After it, [Store.Save] of a case computed from the case as it was
-	// before the erasure (whose Erased differs from the stored one)
-	// returns an error matching [ErrConflict] and stores nothing, so that
-	// the texts do not come back.
+	// before an erasure that changed it (whose Erased differs, as an
+	// instant, from the stored one: [EraseCase] gives every such erasure
+	// its own time, a second one included) returns an error matching
+	// [ErrConflict] and stores nothing, so that the texts do not come
+	// back.
 	Erase(ctx context.Context, complainant customer.ID, at time.Time) error
 }

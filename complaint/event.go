@@ -68,7 +68,12 @@ func badLog(id ID, seq int, format string, args ...any) error {
 // later policy change must not rewrite history.
 // An event marked erased (Event.Erased, not before its At) must be in its
 // [EraseEvent] form, and then the texts the erasure blanked count as
-// given; an event not so marked is checked as it was recorded.
+// given; an event not so marked is checked as it was recorded. An
+// erasure rewrites every event of the case, so an event marked erased
+// never follows one that is not; an event that an earlier erasure did
+// not reach (its Erased is not the case's as rebuilt so far) was
+// appended after it and must be dated after it, as [Apply] requires.
+// The rebuilt case's Erased is that of its last event marked erased.
 //
 // For every case c and its events evs produced by [Apply] from commands
 // whose keys, when given, differ (as [Service.Do] ensures),
@@ -80,6 +85,9 @@ func Rebuild(events []Event) (Case, error) {
 	}
 	keys := make(map[string]int)
 	for i := range events {
+		if i > 0 && events[i-1].Erased.IsZero() && !events[i].Erased.IsZero() {
+			return Case{}, badLog(c.ID, events[i].Seq, "marked erased, but event %d is not: an erasure rewrites every event of the case", events[i-1].Seq)
+		}
 		var err error
 		if c, err = replay(c, events[i]); err != nil {
 			return Case{}, err
@@ -155,7 +163,13 @@ func replay(c Case, ev Event) (Case, error) {
 		cmd = unerased(cmd)
 	}
 	var p problems
-	checkActor(&p, c, ev.Actor, ev.At)
+	prior := c
+	if ev.Erased.Equal(c.Erased) {
+		// Erased with the events before it: recorded before that
+		// erasure, not appended after it.
+		prior.Erased = time.Time{}
+	}
+	checkActor(&p, prior, ev.Actor, ev.At)
 	checkCommand(&p, c, cmd, ev.At)
 	if len(p.fields) > 0 {
 		return c, badLog(id, ev.Seq, "%v", p.err(fmt.Sprintf("complaint %q: %s", id, ev.Command.Kind)))
@@ -175,7 +189,7 @@ func replay(c Case, ev Event) (Case, error) {
 		return c, badLog(id, ev.Seq, "priority %s changed by %s", ev.Priority, ev.Command.Kind)
 	}
 	c = evolve(c, ev)
-	if !ev.Erased.IsZero() && c.Erased.IsZero() {
+	if !ev.Erased.IsZero() {
 		c.Erased = ev.Erased
 	}
 	return c, nil

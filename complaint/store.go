@@ -41,7 +41,8 @@ type Store interface {
 	// ErrMismatch. It succeeds only when the stored version is
 	// c.Version-1 (0: the case does not exist yet); otherwise it stores
 	// nothing and returns an error matching ErrConflict; a store that is
-	// an [Eraser] also requires c.Erased to be the stored case's. Of several
+	// an [Eraser] also requires c.Erased to be the stored case's instant,
+	// whatever its time zone, to the nanosecond. Of several
 	// concurrent Saves of the same version exactly one succeeds. Save
 	// must not retain c's or ev's slices or pointers.
 	Save(ctx context.Context, c Case, ev Event) error

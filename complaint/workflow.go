@@ -336,8 +336,9 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //   - a [*customer.ValidationError] listing every bad field of the case
 //     (a state no log of events leads to, as a damaged store may give
 //     back: an unknown state, or a waiting case that names no state to
-//     resume to), the actor, the time (zero, or before the case's last
-//     event) and the command's payload (missing, not used by the
+//     resume to), the actor, the time (zero, before the case's last
+//     event, or not after the case's erasure, Case.Erased) and the
+//     command's payload (missing, not used by the
 //     command, or invalid; pay deductions of a carry-out that together
 //     exceed the loss, see [Execution]), or
 //   - a [*TransitionError] when the table has no transition for the

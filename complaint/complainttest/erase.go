@@ -242,4 +242,99 @@ func testEraser(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		require.NoError(t, err)
 		assert.True(t, Same(next, r), fmt.Sprintf("rebuilt %+v", r))
 	})
+
+	subtest.Run(t, "SecondErasureRefusesStaleSave", func(t *testing.T) {
+		// A case erased, reopened with new words of the complainant, closed and erased again takes the time of the second erasure; a case computed before it cannot be saved (ErrConflict), so the new words do not come back; the log rebuilds the stored case and a third erasure changes nothing.
+		s := eraser(t)
+		_, evs := RunFor("E-1", "cust-e", T0, len(HappyPath()))
+		closed := saveAll(t, s, evs)
+		first := closed.Updated.Add(time.Hour)
+		require.NoError(t, s.Erase(ctx, "cust-e", first))
+		c, err := s.Get(ctx, "E-1")
+		require.NoError(t, err)
+		const comment = "split a third time, I want my money back"
+		unhappy := &complaint.Feedback{Perceived: 2, Expected: 8, CSAT: 1, Comment: comment}
+		at := first
+		for i, step := range []Step{
+			{complaint.Command{Kind: complaint.CmdReopen, Reason: "split again", Feedback: unhappy, Note: "the customer called"}, Agent},
+			HappyPath()[2], HappyPath()[3], HappyPath()[4], HappyPath()[5],
+			{complaint.Command{Kind: complaint.CmdRecordFeedback, Feedback: unhappy}, Agent},
+			HappyPath()[7],
+		} {
+			at = at.Add(time.Hour)
+			next, ev, err := complaint.Apply(c, step.Command, step.Actor, at)
+			require.NoError(t, err, "step %d (%s)", i+1, step.Command.Kind)
+			require.NoError(t, s.Save(ctx, next, ev), "step %d (%s)", i+1, step.Command.Kind)
+			c = next
+		}
+		require.Equal(t, comment, c.Feedback.Comment)
+		// Computed before the second erasure: it holds the new comment.
+		stale, staleEv, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReopen, Reason: "new photos"}, Agent, at.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, comment, stale.Feedback.Comment)
+		second := at.Add(time.Hour)
+		require.NoError(t, s.Erase(ctx, "cust-e", second))
+		erased, err := s.Get(ctx, "E-1")
+		require.NoError(t, err)
+		assert.True(t, erased.Erased.Equal(second), "the case's Erased is %v, not the time of the erasure that blanked the new words", erased.Erased)
+		assert.Empty(t, erased.Feedback.Comment, "the second erasure kept the new comment")
+
+		assert.ErrorIs(t, s.Save(ctx, stale, staleEv), complaint.ErrConflict, "a case computed before the second erasure was saved")
+		got, err := s.Get(ctx, "E-1")
+		require.NoError(t, err)
+		assert.Equal(t, c.Version, got.Version)
+		stored, err := s.Events(ctx, "E-1")
+		require.NoError(t, err)
+		assert.NotContains(t, docOf(t, got)+docOf(t, stored), comment, "the erased comment came back")
+		for _, ev := range stored {
+			want := first
+			if ev.Seq > closed.Version {
+				want = second
+			}
+			assert.True(t, ev.Erased.Equal(want), "event %d: erased %v, want %v", ev.Seq, ev.Erased, want)
+		}
+		r, err := complaint.Rebuild(stored)
+		if assert.NoError(t, err) {
+			assert.True(t, Same(got, r), "rebuilt %+v", r)
+		}
+
+		// Nothing new to erase: a third erasure changes nothing.
+		require.NoError(t, s.Erase(ctx, "cust-e", second.Add(time.Hour)))
+		again, err := s.Get(ctx, "E-1")
+		require.NoError(t, err)
+		assert.True(t, Same(got, again), "a third erasure changed the case")
+		againEvs, err := s.Events(ctx, "E-1")
+		require.NoError(t, err)
+		assert.True(t, SameEvents(stored, againEvs), "a third erasure changed the events")
+
+		// Reloaded, the case is saved.
+		next, ev, err := complaint.Apply(again, complaint.Command{Kind: complaint.CmdReopen, Reason: "new photos"}, Agent, at.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.NoError(t, s.Save(ctx, next, ev))
+	})
+
+	subtest.Run(t, "SaveComparesErasureInstants", func(t *testing.T) {
+		// Save compares a case's Erased with the stored one as instants, to the nanosecond: the same instant in another time zone is saved, one a nanosecond off is a conflict.
+		s := eraser(t)
+		c, ev := RecordFor("E-1", "cust-e", T0)
+		require.NoError(t, s.Save(ctx, c, ev))
+		rejected, ev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect"}, Agent, T0.Add(time.Hour))
+		require.NoError(t, err)
+		require.NoError(t, s.Save(ctx, rejected, ev))
+		erasedAt := T0.Add(90*time.Minute + 123456789*time.Nanosecond)
+		require.NoError(t, s.Erase(ctx, "cust-e", erasedAt.In(time.FixedZone("UTC+5:30", 5*3600+1800))))
+		got, err := s.Get(ctx, "E-1")
+		require.NoError(t, err)
+		next, ev, err := complaint.Apply(got, complaint.Command{Kind: complaint.CmdReopen, Reason: "new photos"}, Supervisor, T0.Add(2*time.Hour))
+		require.NoError(t, err)
+		off := next
+		off.Erased = erasedAt.Add(time.Nanosecond)
+		assert.ErrorIs(t, s.Save(ctx, off, ev), complaint.ErrConflict, "Erased a nanosecond off")
+		next.Erased = erasedAt.UTC()
+		require.NoError(t, s.Save(ctx, next, ev), "Erased in UTC")
+		accepted, ev, err := complaint.Apply(next, complaint.Command{Kind: complaint.CmdAccept}, Agent, T0.Add(3*time.Hour))
+		require.NoError(t, err)
+		accepted.Erased = erasedAt.In(time.FixedZone("UTC-8", -8*3600))
+		require.NoError(t, s.Save(ctx, accepted, ev), "Erased in UTC-8")
+	})
 }

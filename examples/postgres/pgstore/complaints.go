@@ -54,8 +54,9 @@ func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Ca
 // atomic, and nothing stored when it fails). Version 1 inserts the case (a second insert of the same ID
 // finds the primary key taken: ErrConflict); later versions update it
 // only "WHERE version = c.Version-1" and the case's erasure time is the
-// stored one (a case computed from the case before an erasure would
-// bring its texts back: ErrConflict), so that of concurrent savers of one
+// stored one, as an instant to the nanosecond ([sameErased]; a case
+// computed from the case before an erasure would bring its texts back:
+// ErrConflict), so that of concurrent savers of one
 // version the database lets exactly one through (the others wait for its
 // row lock, then match no row). The event is inserted by the same
 // statement, from the row written; the primary key (case_id, seq) backs
@@ -101,7 +102,7 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 		q = `WITH c AS (
 				UPDATE ` + s.db.t.cases + ` SET version = $2, state = $3, priority = $4, complainant = $5,
 					handler = $6, opened = $7, opened_ns = $17, updated = $8, updated_ns = $18, body = $9
-				WHERE id = $1 AND version = $2 - 1 AND (body->>'erased') IS NOT DISTINCT FROM $20::text RETURNING id)`
+				WHERE id = $1 AND version = $2 - 1 AND ` + sameErased + ` RETURNING id)`
 	}
 	args := []any{string(c.ID), c.Version, c.State.String(), c.Priority.String(),
 		string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody,
@@ -207,9 +208,24 @@ func scanCase(r pgx.CollectableRow) (complaint.Case, error) {
 	return c, nil
 }
 
-// erasedText is the Erased of a case as its JSON body holds it (for
-// body->>'erased'), nil when zero. The body was written by encoding the
-// case, and a case read back encodes the time the same way.
+// sameErased is the condition of the update of a case that its stored
+// Erased (body->>'erased', RFC 3339 text in the zone of the erasure, or
+// NULL) is the instant $20 ([erasedText]) is, NULL for zero. The texts of
+// one instant differ in another zone, so when they differ it compares
+// instants: timestamptz, which keeps microseconds (rounded), and the
+// fraction of the second to nine digits, which no zone offset (whole
+// minutes) changes, so that instants a nanosecond apart differ too.
+// CASE keeps the casts from running on NULL or on equal texts.
+const sameErased = `CASE
+	WHEN (body->>'erased') IS NOT DISTINCT FROM $20::text THEN true
+	WHEN (body->>'erased') IS NULL OR $20::text IS NULL THEN false
+	ELSE (body->>'erased')::timestamptz = ($20::text)::timestamptz
+		AND rpad(coalesce(substring(body->>'erased' from '[.]([0-9]+)'), ''), 9, '0')
+			= rpad(coalesce(substring($20::text from '[.]([0-9]+)'), ''), 9, '0')
+	END`
+
+// erasedText is the Erased of a case as RFC 3339 text with nanoseconds
+// (its JSON form), the parameter $20 of [sameErased]; nil when zero.
 func erasedText(t time.Time) any {
 	if t.IsZero() {
 		return nil
