@@ -71,10 +71,47 @@ func TestBlankIDsRejected(t *testing.T) {
 // TestBlankIDsNotBlank: IDs with white space around or inside other
 // characters, and IDs of characters that are not white space, are IDs.
 func TestBlankIDsNotBlank(t *testing.T) {
-	for _, id := range []string{"a", " a", "a ", "A B", "\u00e9", "0", "\xff", "-"} {
+	for _, id := range []string{"a", " a", "a ", "A B", "\u00e9", "0", "-", "\u200b"} {
 		o := validOrder()
 		o.ID, o.CustomerID, o.Lines[0].ID = id, ID(id), id
 		assert.NoError(t, o.Validate(vNow), "%q", id)
+	}
+}
+
+// TestIDsWithControlCharactersRefused: an ID holding a control character
+// (a line end taken in from a broken import, a tab, NUL) or bytes that
+// are not UTF-8 is refused with CodeFormat, in every ID field, and a
+// summary adds nothing of such an order.
+func TestIDsWithControlCharactersRefused(t *testing.T) {
+	for _, bad := range []string{"C-1\n", "C\r1", "C\t1", "C\x001", "\x7f", "C\u00851", "\xff", "C-\xc3"} {
+		for _, f := range []struct {
+			field string
+			set   func(o *Order)
+		}{
+			{"id", func(o *Order) { o.ID = bad }},
+			{"customer_id", func(o *Order) { o.CustomerID = ID(bad) }},
+			{"lines[0].id", func(o *Order) { o.Lines[0].ID = bad }},
+		} {
+			o := validOrder()
+			f.set(&o)
+			err := o.Validate(vNow)
+			var ve *ValidationError
+			if assert.ErrorAs(t, err, &ve, "%s %q accepted", f.field, bad) {
+				assert.True(t, ve.Has(f.field, CodeFormat), "%s %q: want %s/%s in %v", f.field, bad, f.field, CodeFormat, err)
+			}
+		}
+		c := validConsumer()
+		c.ID = ID(bad)
+		err := c.Validate(vNow)
+		var ve *ValidationError
+		if assert.ErrorAs(t, err, &ve, "customer id %q accepted", bad) {
+			assert.True(t, ve.Has("id", CodeFormat), "customer id %q: %v", bad, err)
+		}
+		o := validOrder()
+		o.Lines[0].ID = bad
+		s := NewSummary(o.CustomerID, Consumer, vNow, nil)
+		require.Error(t, s.AddOrder(o), "%q", bad)
+		assert.Zero(t, s.Orders)
 	}
 }
 

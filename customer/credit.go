@@ -72,7 +72,8 @@ func (k *CreditKind) UnmarshalText(b []byte) (err error) {
 
 // Validate checks c as recorded at time now, and reports every problem at
 // once in a [*ValidationError]: an empty or blank (only white space) ID
-// or customer ID; a price reduction without an order ID; an order ID that
+// or customer ID, or one with a control character or bytes that are not
+// UTF-8; a price reduction without an order ID; an order ID that
 // is set but blank; a zero time, one before [MinRecordYear], or one after
 // now (a zero now skips that check); an unknown kind; an amount that is
 // not positive, beyond the bounds of [ParseAmount] (CodeRange: more than 30 integer

@@ -4,8 +4,9 @@ import "time"
 
 // ID identifies a customer. It is any string the caller's system uses (a
 // member number, an ERP account) that is neither empty nor blank (only
-// white space): the validators of the records reject such an ID, as they
-// reject blank order, line, return and credit IDs.
+// white space) and is valid UTF-8 without control characters (a line
+// break, a tab, NUL): the validators of the records reject such an ID, as
+// they reject such order, line, return and credit IDs.
 type ID string
 
 // Customer is what a brand knows of one customer (domain rules §1: the unified

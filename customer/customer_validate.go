@@ -23,7 +23,8 @@ const (
 // named as in the list below; a zero now skips the checks against the
 // present.
 //
-//   - id: empty or blank (only white space).
+//   - id: empty or blank (only white space), CodeRequired; not valid
+//     UTF-8 or holding a control character, CodeFormat (see [ID]).
 //   - kind: not [Consumer] or [Intermediary].
 //   - role: set for a consumer, or missing (or unknown) for an
 //     intermediary.
@@ -51,7 +52,7 @@ const (
 //   - contact.phone: not empty and not shaped like a number
 //     ([ValidPhone]).
 //   - joined: zero, before [MinRecordYear] or after now.
-//   - household[i].id: empty or blank, or the ID of an earlier member
+//   - household[i].id: as id, or the ID of an earlier member
 //     (CodeDuplicate).
 //   - household[i].relation: zero (CodeRequired) or not a defined
 //     [Relation] (CodeUnknown).

@@ -3,8 +3,10 @@ package customer
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -49,17 +51,40 @@ func blank(id string) bool {
 }
 
 // checkID reports an ID that is empty or blank (only white space), with
-// CodeRequired, and returns whether it is neither.
+// CodeRequired, or that is not valid UTF-8 or holds a control character
+// (a line break, a tab, NUL: [unicode.IsControl]), with CodeFormat, and
+// returns whether it is none of these. A control character in an ID is
+// a broken import (a line end taken into the last column), and it would
+// break every line-based export the ID is written to.
 func checkID(p *problems, field, id string) bool {
 	switch {
 	case id == "":
 		p.add(field, CodeRequired, "is empty")
 	case blank(id):
 		p.add(field, CodeRequired, fmt.Sprintf("%q is blank (only white space)", id))
+	case !utf8.ValidString(id):
+		p.add(field, CodeFormat, fmt.Sprintf("%q is not valid UTF-8", id))
+	case strings.IndexFunc(id, unicode.IsControl) >= 0:
+		p.add(field, CodeFormat, fmt.Sprintf("%q holds a control character", id))
 	default:
 		return true
 	}
 	return false
+}
+
+// badID reports whether checkID would report id. It reads ASCII a byte
+// at a time and does not allocate: it runs for every line of an order.
+func badID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		b := id[i]
+		if b >= utf8.RuneSelf {
+			return !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || blank(id)
+		}
+		if b < 0x20 || b == 0x7f {
+			return true
+		}
+	}
+	return blank(id)
 }
 
 // lineField returns "lines[i].name". It is called only on the error path.
@@ -81,7 +106,8 @@ const smallOrder = 16
 
 // Validate checks o as recorded at time now and reports every problem at
 // once in a [*ValidationError]: an empty or blank (only white space)
-// order, customer or line ID; a zero time, one before [MinRecordYear], or
+// order, customer or line ID, or one with a control character or bytes
+// that are not UTF-8 (see [ID]); a zero time, one before [MinRecordYear], or
 // one after now (a zero now skips that check); an unknown channel
 // or currency; no lines; duplicate line IDs; a quantity ≤ 0 or above
 // [MaxLineQuantity]; a unit price, unit cost or discount beyond the
@@ -122,7 +148,7 @@ func (o Order) ValidateFor(c Customer, now time.Time) error {
 	}
 	for i := range o.Lines {
 		m := o.Lines[i].Member
-		if m == "" || blank(m) {
+		if m == "" || badID(m) {
 			continue
 		}
 		switch _, ok := c.Member(m); {
@@ -157,7 +183,7 @@ func (o *Order) check(p *problems, now time.Time) {
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		switch {
-		case blank(l.ID):
+		case badID(l.ID):
 			checkID(p, lineField(i, "id"), l.ID)
 		case seen != nil:
 			if j, dup := seen[l.ID]; dup {
@@ -175,6 +201,8 @@ func (o *Order) check(p *problems, now time.Time) {
 		}
 		if l.Member != "" && blank(l.Member) {
 			p.add(lineField(i, "member"), CodeRequired, fmt.Sprintf("%q is blank (only white space); an item bought for the customer themself has no member", l.Member))
+		} else if l.Member != "" && badID(l.Member) {
+			checkID(p, lineField(i, "member"), l.Member)
 		}
 		if l.Quantity <= 0 {
 			p.add(lineField(i, "quantity"), CodeNotPos, fmt.Sprintf("must be positive, is %d", l.Quantity))
@@ -263,7 +291,8 @@ func (o Order) line(id string) Line {
 
 // Validate checks r, a return of order o, as recorded at time now, and
 // reports every problem at once: an empty or blank return, order,
-// customer or line ID; an order ID other than o's; another customer than
+// customer or line ID, or one with a control character or bytes that are
+// not UTF-8; an order ID other than o's; another customer than
 // o's; a zero time, one before [MinRecordYear], one after now, or one
 // before the order; an unknown kind or reason; no lines; a line
 // that is not in the order or appears twice; a quantity ≥ 0 (returned
@@ -350,7 +379,7 @@ func (r *Return) check(p *problems, o *Order, refunded map[string]int, now time.
 			}
 		}
 		switch {
-		case blank(rl.LineID):
+		case badID(rl.LineID):
 			checkID(p, lineField(i, "line_id"), rl.LineID)
 		case dup:
 			p.add(lineField(i, "line_id"), CodeDuplicate, fmt.Sprintf("line %q is returned twice in one return", rl.LineID))
@@ -460,7 +489,7 @@ func wasWere(n int) string {
 }
 
 // Validate checks i as recorded at time now: an empty or blank customer
-// ID, a zero time, one before [MinRecordYear] or a future one, an unknown
+// ID or one with a control character or bytes that are not UTF-8, a zero time, one before [MinRecordYear] or a future one, an unknown
 // kind.
 func (i Interaction) Validate(now time.Time) error {
 	var p problems
