@@ -185,6 +185,17 @@ func NewLayout(header []string) (*Layout, error) {
 				}
 			}
 		}
+		for _, req := range RequiredColumns {
+			if _, ok := idx[req]; ok {
+				continue
+			}
+			for i, name := range names {
+				if name != req && squash(name) == squash(req) {
+					hint += fmt.Sprintf("; field %d, %q, would be %s: rename the column", i+1, strings.TrimSpace(header[i]), req)
+					break
+				}
+			}
+		}
 		return nil, fmt.Errorf("missing required column %s (header has %d %s; need %s%s)",
 			strings.Join(missing, ", "), len(header), cols, strings.Join(RequiredColumns, ", "), hint)
 	}
@@ -201,6 +212,19 @@ func NewLayout(header []string) (*Layout, error) {
 		Currency: get(ColCurrency), Kind: get(ColKind), Category: get(ColCategory),
 		Header: names,
 	}, nil
+}
+
+// squash returns name without spaces, hyphens and underscores, to find
+// a column named in another style ("Customer ID", "CustomerID",
+// "customer-id" for customer_id) for the hint of a missing column.
+func squash(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '_', '.':
+			return -1
+		}
+		return r
+	}, name)
 }
 
 // headerName is field i of a header row as a name: trimmed of spaces and
