@@ -25,17 +25,31 @@ type Service struct {
 	Policy *Policy
 }
 
-// Record opens a new case from intake. It returns an error matching
-// [ErrConflict] when a case with the intake's ID exists.
+// Record opens a new case from intake; note is the staff's note on the
+// record event, not a key. It returns an error matching [ErrConflict]
+// when a case with the intake's ID exists, a redelivered intake
+// included: Record is not idempotent. Where an intake may arrive twice (a
+// form submitted again, a message redelivered), use [Service.Do] with a
+// [Command] of kind [CmdRecord] carrying the intake and a Key: the
+// redelivery then returns the case and event of the first delivery.
 func (s *Service) Record(ctx context.Context, intake Intake, note string, actor Actor, now time.Time) (Case, Event, error) {
 	c, ev, err := s.Policy.Apply(Case{}, Command{Kind: CmdRecord, Note: note, Intake: &intake}, actor, now)
 	if err != nil {
 		return Case{}, Event{}, err
 	}
 	if err := s.Store.Save(ctx, c, ev); err != nil {
-		return Case{}, Event{}, fmt.Errorf("complaint %q: record: %w", c.ID, err)
+		return Case{}, Event{}, recordError(c.ID, err)
 	}
 	return c, ev, nil
+}
+
+// recordError is the error of a failed save of the new case id: one that
+// says so when the case exists (the store's ErrConflict on version 1).
+func recordError(id ID, err error) error {
+	if errors.Is(err, ErrConflict) {
+		return fmt.Errorf("complaint %q: record: a case with this ID exists (Service.Do with a Command.Key makes a redelivered intake a no-op): %w", id, err)
+	}
+	return fmt.Errorf("complaint %q: record: %w", id, err)
 }
 
 // ErrKeyReused is matched by the error of [Service.Do] when the
@@ -111,7 +125,7 @@ func (s *Service) record(ctx context.Context, id ID, cmd Command, actor Actor, n
 		return Case{}, Event{}, err
 	}
 	if err := s.Store.Save(ctx, c, ev); err != nil {
-		return Case{}, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+		return Case{}, Event{}, recordError(id, err)
 	}
 	return c, ev, nil
 }

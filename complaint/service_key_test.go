@@ -206,3 +206,22 @@ func TestServiceRecordingRedeliveredAfterLaterEvents(t *testing.T) {
 	assert.Len(t, evs, 2)
 	require.NoError(t, svc.Verify(ctx, "C-1"))
 }
+
+// Record is not idempotent: a second recording of one intake is refused
+// with ErrConflict, in words that say the case exists and point to Do,
+// and nothing is stored.
+func TestServiceRecordTwiceSaysTheCaseExists(t *testing.T) {
+	ctx := context.Background()
+	mem := complaint.NewMemStore()
+	svc := &complaint.Service{Store: mem}
+	in := complainttest.Intake("C-1", t0)
+	_, _, err := svc.Record(ctx, in, "first", agent, t0)
+	require.NoError(t, err)
+	_, _, err = svc.Record(ctx, in, "again", agent, hours(1))
+	require.ErrorIs(t, err, complaint.ErrConflict)
+	assert.Contains(t, err.Error(), `complaint "C-1": record: a case with this ID exists`)
+	assert.Contains(t, err.Error(), "Command.Key")
+	evs, err := mem.Events(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Len(t, evs, 1)
+}

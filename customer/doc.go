@@ -69,6 +69,14 @@
 // summaries of disjoint parts of one history merge into the summary of the
 // whole, so the work can be split across shards.
 //
+// Days are calendar days in the zone of each instant ([DateOf]): an
+// order at 23:30 local time belongs to that local day, and the as-of
+// instant's zone fixes the as-of day, from which recency, T and the
+// lifecycle windows count. The same instant in UTC and in Asia/Shanghai
+// can be two days, so pass the as-of instant in the business's own zone
+// (time.Now().In(loc)), the same in every shard and every run; summaries
+// of two as-of days do not merge.
+//
 // Summarize is on the hot path of batch jobs: it sums the amounts of
 // ordinary prices in 64-bit fixed point and touches decimals once per
 // purchase day, with exactly the result of decimal arithmetic (amounts

@@ -842,7 +842,7 @@ func (s *Summary) addOrder(o *Order, acc *accum) error {
 		return s.leaveOut("order", o.ID)
 	}
 	if s.Currency != "" && s.Currency != o.Currency {
-		return fmt.Errorf("order %q: %w", o.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
+		return fmt.Errorf("order %q of customer %q: currency: %s, the summary is in %s: %w", o.ID, o.CustomerID, o.Currency, s.Currency, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
 	}
 	units, ok := 0, true
 	for j := 0; j < len(o.Lines) && ok; j++ {
@@ -1016,7 +1016,7 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 		return fmt.Errorf("customer: return %q: order %q: %w", r.ID, r.OrderID, ErrNotFound)
 	}
 	if s.Currency != "" && s.Currency != o.Currency {
-		return fmt.Errorf("return %q: %w", r.ID, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
+		return fmt.Errorf("return %q of customer %q: the currency of order %q: %s, the summary is in %s: %w", r.ID, s.CustomerID, o.ID, o.Currency, s.Currency, &CurrencyMismatchError{A: s.Currency, B: o.Currency})
 	}
 	// Valid: each −rl.Quantity is in [1, the line's quantity], so the
 	// sum fits as the order's units did.

@@ -143,6 +143,7 @@ func TestSummarizeRejects(t *testing.T) {
 		{"two currencies", []Event{evO(validOrder()), evO(usd)}, func(t *testing.T, err error) {
 			var cm *CurrencyMismatchError
 			assert.ErrorAs(t, err, &cm)
+			assert.ErrorContains(t, err, `order "O-2" of customer "C-1": currency: USD, the summary is in EUR`)
 		}},
 		{"empty event", []Event{{}}, func(t *testing.T, err error) { assert.ErrorContains(t, err, "0 records") }},
 		{"event with two records", []Event{{Order: &bad, Return: &Return{}}}, func(t *testing.T, err error) { assert.ErrorContains(t, err, "2 records") }},

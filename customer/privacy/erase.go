@@ -202,7 +202,7 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 		return ErasureReport{}, fmt.Errorf("privacy: erasure: customer id %q is empty or blank: %w", id, customer.ErrInvalid)
 	}
 	if now.IsZero() {
-		return ErasureReport{}, fmt.Errorf("privacy: erasure of customer %q: now is zero: the consent history and the ledger record when: %w", id, customer.ErrInvalid)
+		return ErasureReport{}, fmt.Errorf("privacy: erasure of customer %q: now is zero: the time of the erasure is required, since the consent history and the ledger record it: %w", id, customer.ErrInvalid)
 	}
 	r := ErasureReport{Customer: id, Made: now, Withdrawn: []customer.Purpose{}, KeptCases: []complaint.ID{}}
 	fail := func(store string, err error) (ErasureReport, error) {
