@@ -2,8 +2,12 @@ package input
 
 import (
 	"bytes"
+	"encoding/csv"
+	"slices"
 	"sync"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/internal/shopgen"
@@ -126,4 +130,81 @@ func BenchmarkCutLine(b *testing.B) {
 			b.Fatal(r.nfields)
 		}
 	}
+}
+
+var (
+	noiseOnce sync.Once
+	noiseCSV  []byte
+)
+
+// noiseData is the export of benchData with every positive amount as a
+// spreadsheet writes a price times a quantity in binary floating point:
+// 10⁻¹⁵ below the amount in cents, with 15 decimals (73.949999999999999
+// for 73.95).
+func noiseData(b *testing.B) ([]byte, int64) {
+	data, rows := benchData(b)
+	noiseOnce.Do(func() {
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			b.Fatal(err)
+		}
+		col := slices.Index(recs[0], "amount")
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		for _, rec := range recs {
+			if a, err := decimal.NewFromString(rec[col]); err == nil && a.Sign() > 0 {
+				rec[col] = a.Sub(decimal.New(1, -15)).StringFixed(15)
+			}
+			if err := w.Write(rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+		w.Flush()
+		noiseCSV = buf.Bytes()
+	})
+	return noiseCSV, rows
+}
+
+// BenchmarkScanCSVFloatNoise is BenchmarkScanCSV on the export of
+// noiseData, whose amounts do not fit the fixed record.
+func BenchmarkScanCSVFloatNoise(b *testing.B) {
+	data, rows := noiseData(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var s customer.Summary
+	for b.Loop() {
+		t, err := ScanCSV(bytes.NewReader(data), "noise.csv", Options{AsOf: customer.DateFromYMD(2025, 12, 31)}, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if t.Rows != rows {
+			b.Fatalf("%d rows, want %d", t.Rows, rows)
+		}
+		for i := 0; i < t.Len(); i++ {
+			t.Summary(i, &s)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkTableSummaryFloatNoise is BenchmarkTableSummary on the export
+// of noiseData, whose customers are in the wide tier, through a
+// Summarizer as crm batch reads them.
+func BenchmarkTableSummaryFloatNoise(b *testing.B) {
+	data, _ := noiseData(b)
+	t, err := ScanCSV(bytes.NewReader(data), "noise.csv", Options{AsOf: customer.DateFromYMD(2025, 12, 31)}, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var s customer.Summary
+	b.ReportAllocs()
+	for b.Loop() {
+		z := t.Summarizer()
+		for i := 0; i < z.Len(); i++ {
+			z.Summary(i, &s)
+		}
+	}
+	b.ReportMetric(float64(t.Len())*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
 }

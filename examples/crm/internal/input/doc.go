@@ -100,6 +100,21 @@
 // zero-amount rows are sales of nothing (free goods) and count as
 // transactions, as in the CDNOW data.
 //
+// # Money
+//
+// Amounts and costs are summed exactly. [Summarize] sums them in
+// decimal arithmetic. [ScanCSV] sums them in fixed point, in three tiers
+// per customer: counts of 10⁻⁴ in an int64 while its amounts and costs
+// have at most four decimals; counts of 10⁻¹⁸ in 128 bits (two words)
+// once one has more (up to 18, as the float noise of a spreadsheet's
+// price × quantity, 15.299999999999999, has), the sums carried over
+// exactly; and decimals, as Summarize, only for a customer with more
+// decimals than that, more than 19 integer digits or a sum past what the
+// words hold. The first two keep a customer in a record without pointers
+// (wide.go); the third takes about ten times the memory. The summary of
+// a customer of the second tier is, decimals to the exponent, the one
+// the third would build from the summary of the first.
+//
 // # Orders
 //
 // Rows with the same order_id (per customer) are one order; without an

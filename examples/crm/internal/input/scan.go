@@ -29,14 +29,23 @@ import (
 //     lines and their owners once, and a worker reads only its own
 //     lines; a block with quotes is walked by every worker;
 //   - lines without quotes are split without copying, their commas found
-//     eight bytes at a time; amounts with at most four decimals are added
-//     as int64 counts of 10⁻⁴, exactly (others, and sums that would
-//     overflow, fall back to the decimal path of
-//     [customer.Summary.AddSale] for that customer);
+//     eight bytes at a time; money is added exactly in fixed point, in
+//     three tiers per customer: amounts and costs with at most four
+//     decimals as int64 counts of 10⁻⁴; a customer with one of up to 18
+//     decimals (the float noise of a spreadsheet's price × quantity,
+//     15.299999999999999) moves, exactly, to 128-bit counts of 10⁻¹⁸;
+//     one with more decimals than that, or sums that would overflow,
+//     falls back to the decimal path of [customer.Summary.AddSale];
 //   - each customer is a fixed-size record without pointers (the ID in a
 //     byte arena, days and order keys in word arenas), so memory is about
-//     a hundred bytes per customer plus 16 per day and 8 per order, and
-//     the garbage collector has almost nothing to scan.
+//     a hundred bytes per customer plus 16 per day and 8 per order (about
+//     twice that for a customer in 10⁻¹⁸), and the garbage collector has
+//     almost nothing to scan; only a customer on the decimal path holds
+//     decimals, about ten times the memory.
+//
+// The summary of a customer in 10⁻¹⁸ is, to the exponent of each
+// decimal, the one the decimal path would build from the summary of its
+// fixed record.
 //
 // The summaries are built on demand by [Table.Summary]. The currency of
 // the file is that of the first row that parses; when the first block
@@ -367,7 +376,7 @@ func (w *worker) record(r *record, re *RowError) bool {
 		}
 		return w.fail(re)
 	}
-	if re := w.addRow(&w.row, h); re != nil {
+	if re := w.addRow(&w.row, h, r); re != nil {
 		return w.fail(re)
 	}
 	return true
@@ -395,6 +404,10 @@ type frow struct {
 	kind    customer.Kind
 	cat     string
 	key     uint64
+	// wide says the amount or the cost does not fit fixed point: the
+	// money is in wm (wide.go), and amount and cost are not set.
+	wide bool
+	wm   wrow
 }
 
 // fast parses a record whose fields all take the fast path; false sends
@@ -426,8 +439,14 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		copy(w.day[:], ds)
 		w.date, w.dayOK = fr.date, true
 	}
-	if fr.amount, ok = parseFixed(f(c.amount)); !ok {
-		return false
+	as := f(c.amount)
+	if fr.amount, ok = parseFixed(as); !ok {
+		if !wideTier {
+			return false
+		}
+		if fr.amount, fr.wide, ok = parseFixedOrWide(as); !ok {
+			return false
+		}
 	}
 	if c.qty >= 0 {
 		if s := f(c.qty); s != "" {
@@ -436,12 +455,28 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 			}
 		}
 	}
+	cs := ""
 	if c.cost >= 0 {
-		if s := f(c.cost); s != "" {
-			if fr.cost, ok = parseFixed(s); !ok {
-				return false
+		if cs = f(c.cost); cs != "" {
+			if fr.cost, ok = parseFixed(cs); !ok {
+				if !wideTier {
+					return false
+				}
+				var wide bool
+				if fr.cost, wide, ok = parseFixedOrWide(cs); !ok {
+					return false
+				}
+				fr.wide = fr.wide || wide
 			}
 			fr.hasCost = true
+		}
+	}
+	if fr.wide {
+		// The decimal path would add the amounts as written.
+		fr.amount, fr.cost = 0, 0
+		fr.wm.amount, fr.wm.ea, _ = parseWide(as)
+		if fr.hasCost {
+			fr.wm.cost, fr.wm.ec, _ = parseWide(cs)
 		}
 	}
 	if c.cur >= 0 {
@@ -477,9 +512,10 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	return true
 }
 
-// addRow adds a row parsed by layout.parse: the checks of add, then the
-// fixed-point path when its amounts fit, else the decimal one.
-func (w *worker) addRow(row *Row, h uint64) *RowError {
+// addRow adds a row parsed by layout.parse from record r: the checks of
+// add, then the fixed-point path when its amounts fit, else the wide
+// tier, else the decimal path.
+func (w *worker) addRow(row *Row, h uint64, r *record) *RowError {
 	cur := row.Currency
 	if cur == "" {
 		cur = w.o.Currency
@@ -500,7 +536,26 @@ func (w *worker) addRow(row *Row, h uint64) *RowError {
 	if ok1 && ok2 {
 		return w.addFixed(fr, h, nil)
 	}
+	if wideTier {
+		var ok bool
+		if fr.wm.amount, fr.wm.ea, ok = w.wideField(r, w.lay.col.amount, row.Amount); ok && row.Cost.Valid {
+			fr.wm.cost, fr.wm.ec, ok = w.wideField(r, w.lay.col.cost, row.Cost.Decimal)
+		}
+		fr.wide = ok
+	}
 	return w.addFixed(fr, h, row)
+}
+
+// wideField returns d, the value of field i of r, in the wide tier (see
+// toWide): read again from the text by parseWide, which reads what
+// ParseAmount reads without allocating, when it can.
+func (w *worker) wideField(r *record, i int, d decimal.Decimal) (i128, int8, bool) {
+	if i >= 0 && i < len(r.fields) {
+		if v, e, ok := parseWide(trim(r.fields[i])); ok {
+			return v, e, true
+		}
+	}
+	return toWide(d)
 }
 
 // minDate is the first day of customer.MinRecordYear: AddSale rejects a
@@ -559,6 +614,8 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	switch {
 	case row != nil:
 		sign = row.Amount.Sign()
+	case fr.wide:
+		sign = fr.wm.amount.sign()
 	case fr.amount > 0:
 		sign = 1
 	case fr.amount < 0:
@@ -570,8 +627,11 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 		units = 0
 	}
 	costNeg := fr.hasCost && fr.cost < 0
-	if row != nil && row.Cost.Valid {
+	switch {
+	case row != nil && row.Cost.Valid:
 		costNeg = row.Cost.Decimal.Sign() < 0
+	case fr.wide:
+		costNeg = fr.hasCost && fr.wm.cost.sign() < 0
 	}
 	if (sign > 0 && units < 0) || (sign < 0 && units > 0) || (sign >= 0 && !exchange && costNeg) || fr.date < minDate {
 		// The exact error, from AddSale on an empty summary.
@@ -590,9 +650,21 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 		ix = sh.insert(fr.id, h, k, fr.kind != 0)
 	}
 	w.lastIx = ix
-	if row == nil && sh.addFixed(ix, fr, sign, units, exchange) {
+	if row == nil && !fr.wide && sh.addFixed(ix, fr, sign, units, exchange) {
 		sh.state(ix, fr.kind)
 		return nil
+	}
+	if wideTier && (row == nil || fr.wide) {
+		m := &fr.wm
+		if !fr.wide {
+			// A row of fixed amounts: the decimal path adds them with
+			// exponent −fixScale (exact).
+			*m = wrow{amount: mulPow10(fr.amount, wideScale-fixScale), cost: mulPow10(fr.cost, wideScale-fixScale), ea: -fixScale, ec: -fixScale}
+		}
+		if sh.addWide(ix, fr, m, sign, units, exchange) {
+			sh.state(ix, fr.kind)
+			return nil
+		}
 	}
 	a := sh.account(ix, w.cur)
 	cat := ""
@@ -616,6 +688,13 @@ func (w *worker) exact(fr *frow, row *Row) *Row {
 		Units: fr.units, Currency: w.cur, Kind: fr.kind, Category: fr.cat}}
 	if fr.hasCost {
 		x.Cost = decimal.NewNullDecimal(decimal.New(fr.cost, -fixScale))
+	}
+	if fr.wide {
+		// As written: the value and the exponent ParseAmount gives.
+		x.Amount = wideDec(fr.wm.amount, int32(fr.wm.ea))
+		if fr.hasCost {
+			x.Cost = decimal.NewNullDecimal(wideDec(fr.wm.cost, int32(fr.wm.ec)))
+		}
 	}
 	return x
 }

@@ -336,6 +336,7 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount\n,,\n\n\"\"\n"), true, 2)
 	f.Add([]byte("customer_id,date,amount\nA,2025-01-02,10\ncustomer_id,date,amount\nB,2025-02-03,5\n Customer_ID ,DATE,\"amount\"\r\ndate,customer_id,amount\n"), true, 9)
 	f.Add([]byte("\ufeffcustomer_id,date,amount\r\nA,2025-01-02,10\r\n\ufeffcustomer_id,date,amount\r\n\"customer_id\",\"date\",\"amount\"\r\n"), false, 5)
+	f.Add([]byte("customer_id,date,amount,cost,quantity\nA,2024-01-01,15.299999999999999,,1\nA,2024-01-01,-7.649999999999999,3.1000000000001,-1\nA,2024-01-02T10:00:00+01:00,0.000000000,0.5,-1\nB,2024-01-03,100,1.123456789,1\nB,2024-01-03,1.0000000000000000001,,1\n"), false, 13)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff

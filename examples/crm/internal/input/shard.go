@@ -17,7 +17,8 @@ import (
 // customer.Summary built by AddSale, with Orders the sum of the days'
 // orders and FullPriceNet equal to Gross (sales exports carry no
 // discounts). Money is in units of 10⁻⁴; Cost is knownCost + unknownNet ×
-// (1 − margin).
+// (1 − margin). A customer of the wide tier (wide.go) keeps its money in
+// a wrec instead, and one of the decimal path (slow) in an account.
 type crec struct {
 	id                                     uint64 // ids arena: chunk<<idChunkShift | offset<<idLenBits | length
 	gross, refunded, knownCost, unknownNet int64
@@ -29,6 +30,9 @@ type crec struct {
 	kind                                   customer.Kind
 	stated                                 bool // a row stated kind (else it is the default)
 	slow                                   bool // the state is in shard.slow
+	// wide says the money is in shard.wides (the index in gross) and
+	// the days in shard.wdays (wide.go).
+	wide bool
 }
 
 // A day is one word: the date (offset by dayBias) in the top 23 bits, the
@@ -148,6 +152,11 @@ type shard struct {
 	ids    [][]byte
 	days   arena // a word a day (packDay)
 	orders arena // sorted order keys
+	// wides holds the money of the wide customers (wide.go), wdays
+	// their days, two words a day (packWideDay).
+	wides [][]wrec
+	nwide int32
+	wdays arena
 	// lastKey is an order key of customer lastKeyOf, that of the last
 	// sale added.
 	lastKey   uint64
@@ -321,7 +330,7 @@ func add64(a, b int64) (int64, bool) {
 // overflow or a limit is reached.
 func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool {
 	r := s.rec(i)
-	if r.slow {
+	if r.slow || r.wide {
 		return false
 	}
 	a := fr.amount
@@ -420,24 +429,30 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		ks[k] = fr.key
 	}
 	if sign >= 0 && fr.cat != "" {
-		c := s.category(fr.cat)
-		if c < 64 {
-			x.cats |= 1 << c
-		} else {
-			e := s.extra[i]
-			if p, hit := slices.BinarySearch(e, c); !hit {
-				if s.extra == nil {
-					s.extra = map[int32][]int{}
-				}
-				s.extra[i] = slices.Insert(e, p, c)
-			}
-		}
+		s.addCategory(i, &x, fr.cat)
 	}
 	*r = x
 	if sign >= 0 {
 		s.lastKey, s.lastKeyOf = fr.key, i
 	}
 	return true
+}
+
+// addCategory adds category cat (not empty) to customer i, whose record
+// being built is x.
+func (s *shard) addCategory(i int32, x *crec, cat string) {
+	c := s.category(cat)
+	if c < 64 {
+		x.cats |= 1 << c
+		return
+	}
+	e := s.extra[i]
+	if p, hit := slices.BinarySearch(e, c); !hit {
+		if s.extra == nil {
+			s.extra = map[int32][]int{}
+		}
+		s.extra[i] = slices.Insert(e, p, c)
+	}
 }
 
 // state records that a row of customer i, now added, states kind k (0:
@@ -450,7 +465,8 @@ func (s *shard) state(i int32, k customer.Kind) {
 }
 
 // account moves customer i to the decimal path, if not there yet, and
-// returns its account.
+// returns its account: from the summary fill makes of its fixed or wide
+// record.
 func (s *shard) account(i int32, cur customer.Currency) *account {
 	r := s.rec(i)
 	if r.slow {
@@ -465,10 +481,14 @@ func (s *shard) account(i int32, cur customer.Currency) *account {
 			a.orders.insert(k)
 		}
 	}
-	s.days.release(r.days.off, capOf(r.days.n))
+	if r.wide {
+		s.wdays.release(r.days.off, capOf(r.days.n)*wideDayWords)
+	} else {
+		s.days.release(r.days.off, capOf(r.days.n))
+	}
 	s.orders.release(r.orders.off, capOf(r.orders.n))
 	r.days, r.orders = blk{}, blk{}
-	r.slow = true
+	r.slow, r.wide = true, false
 	if s.slow == nil {
 		s.slow = map[int32]*account{}
 	}
@@ -533,8 +553,13 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency, c *a
 	dst.Units, dst.ReturnedUnits = int(r.units), int(r.returnedUnits)
 	dst.Returns, dst.Exchanges = int(r.returns), int(r.exchanges)
 	dst.ExchangedUnits = int(r.exchangedUnits)
-	dst.Gross = dec(r.gross)
 	dst.Discounts = zero4
+	if r.wide {
+		dst.Days = s.fillWide(r, dst, days)
+		s.fillCategories(i, r, dst, cats)
+		return
+	}
+	dst.Gross = dec(r.gross)
 	dst.FullPriceNet = dst.Gross
 	dst.Refunded = dec(r.refunded)
 	cost := dec(r.knownCost)
@@ -554,6 +579,11 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency, c *a
 	}
 	dst.Orders = orders
 	dst.Days = days
+	s.fillCategories(i, r, dst, cats)
+}
+
+// fillCategories writes the categories of customer i into dst, in cats.
+func (s *shard) fillCategories(i int32, r *crec, dst *customer.Summary, cats []string) {
 	if s.rank != nil && s.extra[i] == nil {
 		// The categories by rank: in sorted order without sorting.
 		var m uint64

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"runtime"
@@ -79,4 +80,47 @@ func TestMemoryDoesNotGrowWithRows(t *testing.T) {
 	t.Logf("live heap: %d KB after %d rows, %d KB after %d rows", small>>10, n/10, large>>10, n)
 	assert.Less(t, large, small+1<<20, "the live heap grows by less than 1 MiB from %d to %d rows", n/10, n)
 	assert.Less(t, large, uint64(4<<20))
+}
+
+// TestFloatNoiseKeepsCustomersSmall reads the same rows of 20,000
+// customers twice with ScanCSV, once in cents and once with the float
+// noise of a spreadsheet's price × quantity (12.339999999999999 for
+// 12.34), and checks that the table of the second stays about as small
+// as that of the first: its customers take the wide tier, without
+// pointers, not the decimal path (big integers, ten times the memory).
+func TestFloatNoiseKeepsCustomersSmall(t *testing.T) {
+	n := 20_000
+	if testing.Short() || raceEnabled {
+		n = 4_000
+	}
+	export := func(noise bool) []byte {
+		var b bytes.Buffer
+		b.WriteString("customer_id,date,order_id,amount,quantity,cost\n")
+		for c := range n {
+			for k := range 3 {
+				d := customer.DateFromYMD(2024, 1, 1) + customer.Date(c%300+k*7)
+				amount := fmt.Sprintf("%d.%02d", 10+c%90, c%100)
+				if noise {
+					amount = fmt.Sprintf("%d.%02d9999999999999", 10+c%90-1+(c%100+99)/100, (c%100+99)%100)
+				}
+				fmt.Fprintf(&b, "C%d,%s,O%d-%d,%s,1,4.10\n", c, d, c, k, amount)
+			}
+		}
+		return b.Bytes()
+	}
+	measure := func(data []byte) uint64 {
+		base := liveHeap()
+		tab, err := ScanCSV(bytes.NewReader(data), "n.csv", Options{AsOf: customer.DateFromYMD(2025, 1, 1)}, 2)
+		require.NoError(t, err)
+		require.Equal(t, n, tab.Len())
+		h := liveHeap()
+		runtime.KeepAlive(tab)
+		return max(h, base) - base
+	}
+	cents, noisy := export(false), export(true)
+	require.Contains(t, string(noisy), ".339999999999999,")
+	fixed := measure(cents)
+	wide := measure(noisy)
+	t.Logf("live heap of %d customers: %d KB in cents, %d KB with float noise", n, fixed>>10, wide>>10)
+	assert.Less(t, wide, 2*fixed+1<<20, "float noise keeps a customer within twice its size in cents")
 }
