@@ -378,7 +378,10 @@ func (f BGBBFit) Diagnostics() FitInfo { return f.FitInfo }
 //
 // Errors: an *InputError (Index −1) for a group that does not count
 // opportunities; otherwise as for FitBGNBD (ErrInsufficientData,
-// *BoundaryError, *ConvergenceError).
+// *BoundaryError, *ConvergenceError). With a *BoundaryError the fit holds
+// the best finite point, and its model is usable (scores customers like
+// any fitted model) when [BoundaryError.Usable] reports true; keep it then
+// (see [BoundaryError]).
 func FitBGBB(g *Groups, opts *FitOptions) (BGBBFit, error) {
 	names := []string{"alpha", "beta", "gamma", "delta"}
 	if err := checkTransactionData(g); err != nil {

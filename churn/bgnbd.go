@@ -179,6 +179,12 @@ func (f BGNBDFit) Params() []Param { return cloneParams(f.params) }
 // in with the last point) when the iteration budget runs out, or when the
 // line search stalls short of the gradient criterion at parameters that
 // are not extreme.
+//
+// A boundary fit returns a usable model with the error: when
+// errors.As(err, &be) && be.Usable() (finite log-likelihood, every
+// parameter finite and positive), fit.Model scores customers like any
+// fitted model and stands for the limit; keep it and report be.Names as
+// what the data cannot identify (see [BoundaryError]).
 func FitBGNBD(g *Groups, opts *FitOptions) (BGNBDFit, error) {
 	bg, info, ps, err := fitBetaGeo("bgnbd", g, opts, 0)
 	if ps == nil {

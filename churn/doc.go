@@ -11,7 +11,12 @@
 // transactions (purchase periods after the first), the time t_x of the last
 // one and the time T since the first purchase, all measured from the first
 // purchase and in one time unit of the caller's choice (days, weeks). Same-day
-// purchases count as one transaction. [GroupObservations] validates and
+// purchases count as one transaction. A day is a calendar day in the
+// location of the instant it is read from: customer.Summary.BTYD counts
+// days with customer.DateOf, in the zone of each record's time and of the
+// summary's AsOf, so one instant given in UTC and in Asia/Shanghai can
+// end on different days and give T one day apart; build all triples of a
+// fit from AsOf values in one location. [GroupObservations] validates and
 // groups identical triples ([Groups]); the likelihoods are count-weighted
 // sums over groups, so a fit costs time in proportion to the distinct
 // triples. Groups are mergeable ([Groups.Merge]): shards grouped on several
@@ -89,6 +94,16 @@
 // dropout: β → ∞ for Pareto/NBD, a → 0 for BG/NBD and MBG/NBD; the fit
 // holds the best finite point), [*InputError] (names the customer index,
 // ID and every bad field). No NaN or Inf is ever returned.
+//
+// A *BoundaryError is not a failure to fit: on small or young customer
+// bases (a few dozen customers, nobody lapsed yet) it is a common outcome.
+// The fit returned with it is filled in, and when [BoundaryError.Usable]
+// reports true (finite log-likelihood, every parameter finite and
+// positive) its model is usable: it scores customers like any fitted
+// model and stands for the limit the likelihood runs to. Test for it with
+// errors.As(err, &be) && be.Usable() before treating err as fatal, and
+// tell the user which parameters the data cannot identify (be.Names); see
+// the example of [BoundaryError].
 //
 // # Applying a model
 //

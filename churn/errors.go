@@ -67,7 +67,12 @@ func (e *ConvergenceError) Unwrap() error { return ErrNoConvergence }
 // the best finite point found, which is a usable but not unique estimate
 // (its likelihood is that of the limit to within the rounding noise); its
 // standard errors are 0 when a parameter is beyond e^±18 or the information
-// matrix is not positive definite.
+// matrix is not positive definite. Usable means that [BoundaryError.Usable]
+// reports true: the model of that fit then scores customers, predicts and
+// enters [CLV] like any fitted model, within each method's own conditions
+// (such as q > 1 for [GammaGamma.ExpectedSpend]). Callers keep the fit
+// when errors.As(err, &be) && be.Usable(), and treat only other errors as
+// failures (see the example).
 type BoundaryError struct {
 	// Model is the model name.
 	Model string

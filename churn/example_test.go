@@ -131,8 +131,9 @@ func ExampleGammaGamma_ConditionalExpectedSpend() {
 	// x=3, mean 10: expected 13.22
 }
 
-// A small sample may not identify the model: the fit says so and still
-// returns its best point.
+// A small sample may not identify the model: the fit says so with a
+// *BoundaryError and still returns its best point, which is kept when
+// [BoundaryError.Usable] reports true (see ExampleBoundaryError).
 func ExampleFitGammaGamma() {
 	groups, err := churn.GroupSpend([]churn.SpendObservation{
 		{ID: "ana", Frequency: 6, MeanSpend: 148.5},
@@ -154,12 +155,26 @@ func ExampleFitGammaGamma() {
 	fit, err := churn.FitGammaGamma(groups, nil)
 	fmt.Println("used", fit.Customers, "excluded", fit.Excluded)
 	var be *churn.BoundaryError
-	if errors.As(err, &be) {
-		fmt.Println("not identified:", be.Names)
+	switch {
+	case errors.As(err, &be) && be.Usable():
+		// The best finite point stands for the limit: keep it.
+		fmt.Println("not identified:", be.Names, "(fit kept)")
+	case err != nil:
+		fmt.Println(err)
+		return
 	}
+	z, err := fit.Model.ConditionalExpectedSpend(4, 61.25)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// In the limit p, γ → ∞ a customer's spend does not vary from one
+	// transaction to the next, so the customer's own mean is the estimate.
+	fmt.Printf("dan: expected spend per transaction %.2f\n", z)
 	// Output:
 	// used 10 excluded 1
-	// not identified: [p v]
+	// not identified: [p v] (fit kept)
+	// dan: expected spend per transaction 61.25
 }
 
 // BG/BB counts opportunities: here the six yearly appeals of a charity

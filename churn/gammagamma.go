@@ -154,7 +154,13 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 // optimised relative to the mean z̄, so the estimates scale with the
 // currency unit and whether the fit ends on the boundary does not depend
 // on it. It needs at least two distinct mean spends (ErrInsufficientData
-// otherwise); errors as for FitBGNBD.
+// otherwise); errors as for FitBGNBD. With a *BoundaryError (e.g. p and γ
+// → ∞: spend does not vary between a customer's transactions; q and γ → ∞:
+// all customers share one mean) the fit holds the best finite point, and
+// its model is usable when [BoundaryError.Usable] reports true:
+// [GammaGamma.ConditionalExpectedSpend] and [CLV] take it, and
+// [GammaGamma.ExpectedSpend] too when q > 1. Keep it then (see
+// [BoundaryError]).
 func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 	names := []string{"p", "q", "v"}
 	if g == nil || g.Len() < 2 {

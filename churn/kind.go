@@ -101,7 +101,9 @@ func (f GammaGammaFit) Diagnostics() FitInfo { return f.FitInfo }
 // FitTransactionModel fits the transaction model kind (bgnbd, paretonbd,
 // mbgnbd or bgbb) to g; see FitBGNBD for the errors. When the error is a
 // *BoundaryError or *ConvergenceError the returned fit is non-nil and holds
-// the best point reached; otherwise on error it is nil.
+// the best point reached; otherwise on error it is nil. A boundary fit is
+// usable (its Transactions score customers like any fitted model) when
+// [BoundaryError.Usable] reports true; keep it then (see [BoundaryError]).
 func FitTransactionModel(kind ModelKind, g *Groups, opts *FitOptions) (TransactionFit, error) {
 	var (
 		fit TransactionFit

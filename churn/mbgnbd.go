@@ -145,7 +145,9 @@ func (f MBGNBDFit) Params() []Param { return cloneParams(f.params) }
 // FitMBGNBD fits the MBG/NBD model like FitBGNBD (analytic gradient, same
 // errors). On data where nobody seems to drop out the maximum lies on the
 // boundary a → 0 (or b → ∞): a *BoundaryError naming a and/or b, with the
-// best finite point found.
+// best finite point found in the fit, whose model is usable (scores
+// customers like any fitted model) when [BoundaryError.Usable] reports
+// true; keep it then (see [BoundaryError]).
 func FitMBGNBD(g *Groups, opts *FitOptions) (MBGNBDFit, error) {
 	bg, info, ps, err := fitBetaGeo("mbgnbd", g, opts, 1)
 	if ps == nil {

@@ -595,7 +595,9 @@ func (f ParetoNBDFit) Params() []Param { return cloneParams(f.params) }
 // towards one dropout rate for all (s, β → ∞ with s/β fixed); the fit then
 // returns a *BoundaryError naming s and/or β, with the best finite point
 // found, whose likelihood is that of the limit to within its rounding
-// noise (see BoundaryError for the criterion).
+// noise (see BoundaryError for the criterion). That fit's model is usable
+// (scores customers like any fitted model) when [BoundaryError.Usable]
+// reports true; keep it then (see [BoundaryError]).
 func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
 	names := []string{"r", "alpha", "s", "beta"}
 	if err := checkTransactionData(g); err != nil {

@@ -7,13 +7,26 @@
 //
 // The risk combines, as the [Feature] list documents with formulas: the
 // buy-till-you-die P(alive) (computed by the caller with the churn
-// package's models, or through [AliveModel]), recency measured against
-// the customer's own rhythm, the number of purchase days, the
-// year-on-year trend of purchase days and spend, the return rate, and the
+// package's models, or through [AliveModel], which [AliveOf] makes of
+// them), recency measured against the customer's own rhythm, the number
+// of purchase days, the year-on-year trend of purchase days and spend,
+// the return rate, and the
 // complaint signals of [customer.ComplaintSignals] — recent, unresolved
 // and SLA-breaching complaints, their severity and recency, and complaints
 // handled to the customer's dissatisfaction — taken through
-// [ComplaintSource], so the complaint package can feed it.
+// [ComplaintSource], so the complaint package can feed it (the signals
+// of complaint.Signals through [ComplaintsAsOf]).
+//
+// # Days and zones
+//
+// The counts of days (days since the last purchase, gaps, the two
+// 12-month windows, T of the P(alive) triple, the age in days of the last
+// complaint) are between calendar days as [customer.DateOf] gives them:
+// an instant falls on its day in its own location, so the same as-of
+// instant in UTC and in Asia/Shanghai can fall on different days and
+// change the risk; summarise all customers as of one instant in one
+// location. The complaint window is a duration and does not depend on
+// the location.
 //
 // # Fit, then apply
 //

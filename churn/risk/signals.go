@@ -230,7 +230,7 @@ func sortFields(p []customer.FieldError) {
 
 // ComplaintSource gives the complaint signals of a customer as of an
 // instant. complaint.Signals computes the signals of every complainant
-// from the cases' event logs, which a map can then serve; callers with
+// from the cases' event logs, which [ComplaintsAsOf] serves; callers with
 // their own complaint system implement it directly. It must return zero
 // signals (not an error) for a customer without complaints.
 type ComplaintSource interface {
@@ -242,7 +242,7 @@ type ComplaintSource interface {
 // (repeat purchase days), recency (time from the first to the last
 // purchase day) and T (time from the first purchase day to the as-of
 // instant) is still active. Times are in the unit the model was fitted
-// in. An adapter over the churn package's models is one line.
+// in. [AliveOf] adapts the churn package's fitted models.
 type AliveModel interface {
 	PAlive(frequency, recency, T float64) (float64, error)
 }

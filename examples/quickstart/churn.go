@@ -17,13 +17,6 @@ import (
 // before it and are checked against the half year after it.
 var calibrationEnd = time.Date(2025, 6, 30, 23, 59, 59, 0, time.UTC)
 
-// alive adapts a fitted transaction model to the risk's AliveModel.
-type alive struct{ m churn.TransactionModel }
-
-func (a alive) PAlive(x, tx, T float64) (float64, error) {
-	return a.m.PAlive(churn.Observation{Frequency: x, Recency: tx, T: T})
-}
-
 // complaintDesk serves the generated complaints as the churn risk's
 // complaint signals. Generated complaints carry no case state, so a
 // complaint of the last 14 days counts as unresolved.
@@ -123,7 +116,7 @@ func churnRisk(w io.Writer, s *shop) error {
 	m := mbg.Model
 
 	// The churn risk learns from the same split: who did not come back.
-	ins, err := risk.Collect(cal, desk, alive{m}, customer.Weeks)
+	ins, err := risk.Collect(cal, desk, risk.AliveOf(m), customer.Weeks)
 	if err != nil {
 		return err
 	}
@@ -159,7 +152,7 @@ func churnRisk(w io.Writer, s *shop) error {
 	if err != nil {
 		return err
 	}
-	cur, err := risk.Collect(full, desk, alive{now.Model}, customer.Weeks)
+	cur, err := risk.Collect(full, desk, risk.AliveOf(now.Model), customer.Weeks)
 	if err != nil {
 		return err
 	}
