@@ -26,7 +26,11 @@ import (
 //
 // Errors change nothing: an event that fails validation returns a
 // [*customer.ValidationError] naming the fields; a key already in the
-// ledger returns a [*DuplicateError] (matching [ErrDuplicate]); too few
+// ledger returns a [*DuplicateError] (matching [ErrDuplicate]), joined
+// after the event's validation error ([errors.Join]) when the key was
+// used by another event and this one is invalid too, so that both are
+// reported (a delivery again of the same event is only a
+// [*DuplicateError]); too few
 // points return a [*InsufficientError]; an event on a member that has not
 // joined returns [ErrNotMember]; a result too large for int64 returns an
 // error wrapping [ErrOverflow].
@@ -59,7 +63,17 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 				// without its birthday ([Entry.Erased]).
 				same = same || old == joinFingerprint(j.Member, j.Time)
 			}
-			return a, nil, &DuplicateError{Member: member, Key: key, Same: same}
+			dup := &DuplicateError{Member: member, Key: key, Same: same}
+			if !same {
+				// A key reused by another event that is also invalid
+				// (a birthday claim outside the birthday month after
+				// the year's gift, say): both are reported, the event's
+				// own problems first.
+				if err := e.validate(p, &a, now); err != nil {
+					return a, nil, errors.Join(err, dup)
+				}
+			}
+			return a, nil, dup
 		}
 	}
 	if err := e.validate(p, &a, now); err != nil {
@@ -338,24 +352,48 @@ func (e Purchase) apply(b *builder) error {
 			return err
 		}
 	}
-	return b.upgrade()
+	return b.upgrade(o.Time)
 }
 
-// upgrade moves the member up at once when it qualifies for a higher
-// tier. The review clock restarts at b.now, so a new tier is held for at
-// least one review period, and the reviews after it are counted from
-// b.now (reviewAfter).
-func (b *builder) upgrade() error {
+// upgrade moves the member up when the purchase of time at brings it to
+// a higher tier, as [TierConfig] says: at the earliest of at — or the
+// member's last tier change, when that is later — and the times of the
+// purchases recorded already after it, up to b.now, at which the
+// qualifying value (of the purchases dated up to then) reaches a higher
+// tier's Min. Each upgrade restarts the review clock at its time, so a
+// new tier is held for at least one review period and the reviews after
+// it are counted from then (reviewAfter); an upgrade dated before the
+// last review held takes the first date of its schedule after that
+// review, so that no review is held twice.
+func (b *builder) upgrade(at time.Time) error {
 	if !b.p.multiTier() {
 		return nil
 	}
-	q := b.p.qualifyingLevel(&b.w, b.now)
-	if q <= b.w.Level {
-		return nil
+	w := &b.w
+	top := len(b.p.cfg.Tiers.Levels) - 1
+	if at.Before(w.LevelSince) {
+		at = w.LevelSince
 	}
-	return b.emit(Entry{Kind: EntryTier, Effective: b.now, From: b.w.Level, To: q,
-		NextReview: b.p.reviewAfter(b.now, b.now),
-		Note:       fmt.Sprintf("upgraded from %s to %s: qualifying %s", b.p.cfg.Tiers.Levels[b.w.Level].Name, b.p.cfg.Tiers.Levels[q].Name, b.p.Qualifying(b.w, b.now))})
+	if at.After(b.now) {
+		at = b.now
+	}
+	var err error
+	try := func(t time.Time) bool {
+		if q := b.p.qualifyingLevel(w, t); q > w.Level {
+			from := t
+			if w.reviewed.After(from) {
+				from = w.reviewed
+			}
+			err = b.emit(Entry{Kind: EntryTier, Effective: t, From: w.Level, To: q,
+				NextReview: b.p.reviewAfter(t, from),
+				Note:       fmt.Sprintf("upgraded from %s to %s: qualifying %s", b.p.cfg.Tiers.Levels[w.Level].Name, b.p.cfg.Tiers.Levels[q].Name, b.p.Qualifying(*w, t))})
+		}
+		return err == nil && w.Level < top
+	}
+	if try(at) {
+		qtimes(w.qual, at, b.now, try)
+	}
+	return err
 }
 
 // Qualifying returns the member's qualifying value at t (see
@@ -640,6 +678,20 @@ func (b *builder) restoreRefunded(e Redemption) error {
 		}
 	}
 	return nil
+}
+
+// expiryNote says in words what expired of lot l: points earned on a
+// date; points given back by a refund ([EntryRestore]), which keep the
+// expiry of the points they replace, on the date given back; points put
+// back for a redemption recorded late ([EntryReopen]).
+func (p *Programme) expiryNote(l *Lot) string {
+	switch {
+	case strings.HasPrefix(l.ID, "restore:") || strings.HasPrefix(l.ID, "restore-"):
+		return fmt.Sprintf("%d points given back %s for refunded goods of order %q expired, as the points they replace", l.Remaining, p.date(l.EarnedAt), l.OrderID)
+	case strings.HasPrefix(l.ID, "reopen:") || strings.HasPrefix(l.ID, "reopen-"):
+		return fmt.Sprintf("%d points put back %s for a redemption recorded late expired again", l.Remaining, p.date(l.EarnedAt))
+	}
+	return fmt.Sprintf("%d points earned %s expired", l.Remaining, p.date(l.EarnedAt))
 }
 
 // expire emits the expiry of what is left of lot at time at.
@@ -1027,7 +1079,7 @@ func (b *builder) settle() error {
 			}
 		case dueExpire:
 			l := w.lots[w.lotIndex(lot)]
-			err = b.expire(lot, at, fmt.Sprintf("%d points earned %s expired", l.Remaining, b.p.date(l.EarnedAt)))
+			err = b.expire(lot, at, b.p.expiryNote(l))
 		case dueReview:
 			err = b.review(at)
 		case dueGrace:

@@ -89,8 +89,13 @@
 // # Tiers
 //
 // A member moves up a tier as soon as its qualifying spend or points over
-// the rolling window reach the tier's minimum, and down only at a
-// periodic review, after a grace period ([TierConfig]).
+// the rolling window reach the tier's minimum, as of the time of the
+// purchase that brings them there, not the time it is recorded, so that
+// purchases recorded in time order earn the same however often the till
+// syncs; and down only at a periodic review, after a grace period
+// ([TierConfig] gives the rule for purchases recorded out of time
+// order). A refund that takes the qualifying value below the minimum
+// moves no one down before the review.
 //
 // # Pricing
 //

@@ -46,16 +46,19 @@ type Join struct {
 // spent). Key "order:" + the order ID.
 //
 // A purchase recorded late (a till that syncs late) earns with the tier
-// the member held at its time and counts in the qualifying window by its
-// time, but a tier review held between its time and its recording
-// ([TierConfig]) was held without it and is not held again. Within a
-// grace period the purchase counts at the grace's end, so the member
-// keeps its tier and review schedule as in time order. Without grace
-// (GraceDays 0) the review may have moved the member down; the purchase
-// then moves it up again when it is recorded, as any purchase between
-// reviews, which restarts the review clock then: the member held the
-// lower tier in between (orders and birthday claims of that time earn
-// with it) and its later reviews fall on another day than in time order.
+// the member held at its time, as the ledger records it when the
+// purchase is recorded, and counts in the qualifying window by its time;
+// the upgrade it brings takes effect as of its time or a later
+// purchase's ([TierConfig]), so the purchases dated after it and
+// recorded after it earn with the new tier, whether recorded one by one
+// or in one sync. A tier review held between its time and its recording
+// was held without it and is not held again. Within a grace period the
+// purchase counts at the grace's end, so the member keeps its tier and
+// review schedule as in time order. Without grace (GraceDays 0) the
+// review may have moved the member down; the purchase then moves it up
+// again as of that review, the member's last tier change, and restarts
+// the review clock then: orders and birthday claims recorded in between
+// keep what they earned with the lower tier.
 //
 // A purchase that used coupons names them in Coupons ([Quote.Checkout]
 // does), and the ledger records the uses with the order's earn entry

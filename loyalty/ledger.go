@@ -36,7 +36,11 @@ type Entry struct {
 	// Time is when the entry was recorded (the now of Apply).
 	Time time.Time
 	// Effective is when it took effect: the order time of an earn, the end
-	// of the return window of a release, the expiry date of an expiry.
+	// of the return window of a release, the expiry date of an expiry,
+	// the time from which the member holds the tier for an upgrade
+	// between reviews: that of the purchase that qualified, or the last
+	// tier change when that is later ([TierConfig]; ledgers written
+	// before hold the time the upgrade was recorded, and replay so).
 	Effective time.Time
 	// Points is the change of the net balance.
 	Points Points
@@ -352,6 +356,11 @@ type Account struct {
 	// levelAt can tell the tier at a past time; shared between account
 	// versions, never changed in place.
 	tierChanges []tierChange
+	// reviewed is when the last periodic review or end of a grace was
+	// held (the Effective of its entry), zero before the first: the
+	// review schedule of an upgrade dated before it continues after it
+	// (see [TierConfig]). A replay rebuilds it from the entries.
+	reviewed time.Time
 }
 
 // tierChange is one tier change of a ledger: at Effective, from level
@@ -788,6 +797,10 @@ func (a *Account) fold(e *Entry) error {
 		// upgrade at a review happens at the review due, NextReview, and
 		// keeps the schedule.
 		a.reviewClock = e.Effective
+	} else if (e.Kind == EntryTier || e.Kind == EntryReview) && e.Effective.After(a.reviewed) {
+		// Every other tier or review entry is a review or the end of a
+		// grace.
+		a.reviewed = e.Effective
 	}
 	if e.Kind == EntryTier || e.Kind == EntryReview {
 		a.NextReview, a.GraceUntil = e.NextReview, e.GraceUntil

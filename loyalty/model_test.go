@@ -25,7 +25,7 @@ const modelLateDays = 5
 // on its own: one point per euro, two on knitwear, a 10-day return
 // window, expiry after 3 months, redemptions judged at their own time
 // when recorded up to 5 days late, tiers on spend over 2 months reviewed
-// every 2 calendar months with 5 days of grace.
+// every 2 calendar months with 5 days of grace; gold earns double.
 func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme {
 	p, err := loyalty.Compile(loyalty.Config{
 		Name: "model", Currency: "EUR",
@@ -35,7 +35,7 @@ func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme 
 		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100"), LateDays: modelLateDays},
 		ExpiryMonths: 3, PendingDays: 10, DebtPolicy: policy,
 		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: modelReviewMonths, GraceDays: 5, Levels: []loyalty.TierLevel{
-			{Name: "base"}, {Name: "silver", Min: dec("300")}, {Name: "gold", Min: dec("900")},
+			{Name: "base"}, {Name: "silver", Min: dec("300")}, {Name: "gold", Min: dec("900"), Multiplier: dec("2")},
 		}},
 	})
 	if err != nil {
@@ -50,6 +50,7 @@ type modelOrder struct {
 	qty      map[string]int
 	price    map[string]int64 // whole euros per unit paid in money
 	factor   map[string]int64 // the line's earn multiplier; none is 1
+	tier     int64            // the multiplier of the tier held at the order's time; 0 is 1
 	returned map[string]int
 	reduced  int64 // whole euros given back by price reductions
 	earned   loyalty.Points
@@ -149,12 +150,17 @@ func (o *modelOrder) clawTarget() loyalty.Points {
 	return loyalty.Points((2*num + keptNet) / (2 * keptNet))
 }
 
-// weightOf is the points per euro of line id.
+// weightOf is the points per euro of line id: its multiplier times
+// that of the tier.
 func (o *modelOrder) weightOf(id string) int64 {
-	if f := o.factor[id]; f != 0 {
-		return f
+	f, t := o.factor[id], o.tier
+	if f == 0 {
+		f = 1
 	}
-	return 1
+	if t == 0 {
+		t = 1
+	}
+	return f * t
 }
 
 // restoreTarget is what refunds give back of the points paid for the
@@ -230,6 +236,80 @@ type ledgerMachine struct {
 	clock    time.Time
 	reviewed int
 	due      time.Time
+	// lastReview is when the last review or end of a grace was held.
+	lastReview time.Time
+	// tiers are the tier changes in the order recorded, each checked
+	// against the rules when recorded.
+	tiers []modelTierChange
+}
+
+// modelTierChange is a tier change: to level to, at time at.
+type modelTierChange struct {
+	at time.Time
+	to int
+}
+
+func (c modelTierChange) String() string {
+	return fmt.Sprintf("level %d from %s", c.to, c.at.Format(time.RFC3339))
+}
+
+// levelAt is the tier the member held at t as recorded so far.
+func (m *ledgerMachine) levelAt(t time.Time) int {
+	level := 0
+	for _, c := range m.tiers {
+		if !c.at.After(t) {
+			level = c.to
+		}
+	}
+	return level
+}
+
+// tierFactor is the earn multiplier of the tier held at t.
+func (m *ledgerMachine) tierFactor(t time.Time) int64 {
+	if m.levelAt(t) == 2 {
+		return 2
+	}
+	return 1
+}
+
+// levelOf is the highest tier whose Min v reaches.
+func (m *ledgerMachine) levelOf(v decimal.Decimal) int {
+	level := 0
+	for i, l := range m.p.Levels() {
+		if v.GreaterThanOrEqual(l.Min) {
+			level = i
+		}
+	}
+	return level
+}
+
+// upgrades are the upgrades a purchase dated at, recorded at m.now,
+// brings to a member whose account was pre (the model knows the order
+// already): at the earliest of at — not before the last tier change —
+// and the times of the orders dated after it up to now at which the
+// qualifying spend of the orders dated up to then reaches a higher
+// tier, each higher tier at the first such time.
+func (m *ledgerMachine) upgrades(pre loyalty.Account, at time.Time) []modelTierChange {
+	start := at
+	if start.Before(pre.LevelSince) {
+		start = pre.LevelSince
+	}
+	times := []time.Time{start}
+	for _, id := range m.ids {
+		if t := m.orders[id].at; t.After(start) && !t.After(m.now) {
+			times = append(times, t)
+		}
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	level := pre.Level
+	var out []modelTierChange
+	for _, t := range times {
+		if q := m.levelOf(m.qualifying(t)); q > level {
+			out = append(out, modelTierChange{t, q})
+			level = q
+		}
+	}
+	return out
 }
 
 // modelReviewMonths is the model programme's review period.
@@ -448,6 +528,10 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 				rt.Fatalf("downgrade at %v during a grace until %v", e.Effective, pre.GraceUntil)
 			}
 		}
+		if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
+			rt.Fatalf("tier change at %v before the last one at %v", e.Effective, m.tiers[n-1].at)
+		}
+		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.To})
 	case loyalty.EntryReview:
 		if !e.Effective.Equal(due) && !e.Effective.Equal(pre.GraceUntil) {
 			rt.Fatalf("review at %v, not scheduled (next %v, grace %v)", e.Effective, due, pre.GraceUntil)
@@ -468,10 +552,18 @@ func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalt
 		return
 	case e.Effective.Equal(m.due):
 		m.reviewed++
+		m.lastReview = e.Effective
 	case e.Kind == loyalty.EntryTier && e.To > e.From:
+		// An upgrade between reviews restarts the clock; dated before the
+		// last review held, its schedule continues after that review.
 		m.clock, m.reviewed = e.Effective, 0
+		for !monthsAfter(m.clock, modelReviewMonths*(m.reviewed+1)).After(m.lastReview) {
+			m.reviewed++
+		}
 	case !e.Effective.Equal(pre.GraceUntil):
 		rt.Fatalf("%s at %v: neither the review due %v nor the end of the grace %v", e.Kind, e.Effective, m.due, pre.GraceUntil)
+	default:
+		m.lastReview = e.Effective
 	}
 	m.due = monthsAfter(m.clock, modelReviewMonths*(m.reviewed+1))
 	if !e.NextReview.Equal(m.due) {
@@ -627,11 +719,26 @@ func (m *ledgerMachine) wait(rt *rapid.T, d time.Duration) {
 	m.balance -= expiring
 }
 
-func (m *ledgerMachine) Buy(rt *rapid.T) {
+func (m *ledgerMachine) Buy(rt *rapid.T) { m.buy(rt, m.now) }
+
+// BuyLate records now an order dated up to 20 days before (a till that
+// syncs late), never before the join: it earns with the tier held at its
+// time and moves the member up as of its time or a later order's.
+func (m *ledgerMachine) BuyLate(rt *rapid.T) {
+	at := m.now.Add(-time.Duration(rapid.IntRange(1, 20*24).Draw(rt, "hours late")) * time.Hour)
+	if at.Before(m.joined) {
+		at = m.joined
+	}
+	m.buy(rt, at)
+}
+
+// buy records now an order dated at and checks what it earns and the
+// upgrades it brings.
+func (m *ledgerMachine) buy(rt *rapid.T, at time.Time) {
 	m.nextID++
 	id := fmt.Sprint("O", m.nextID)
-	o := customer.Order{ID: id, CustomerID: "M1", Time: m.now, Channel: customer.Online, Currency: "EUR"}
-	mo := &modelOrder{at: m.now, qty: map[string]int{}, price: map[string]int64{}, factor: map[string]int64{}, returned: map[string]int{}}
+	o := customer.Order{ID: id, CustomerID: "M1", Time: at, Channel: customer.Online, Currency: "EUR"}
+	mo := &modelOrder{at: at, tier: m.tierFactor(at), qty: map[string]int{}, price: map[string]int64{}, factor: map[string]int64{}, returned: map[string]int{}}
 	var net, pts int64
 	for i := range rapid.IntRange(1, 3).Draw(rt, "lines") {
 		lid := fmt.Sprint("L", i)
@@ -648,9 +755,19 @@ func (m *ledgerMachine) Buy(rt *rapid.T) {
 	}
 	m.orders[id] = mo // the model knows the order when the entries are checked
 	m.ids = append(m.ids, id)
+	pre := m.a
 	entries, err := m.apply(rt, loyalty.Purchase{Order: o})
 	if err != nil {
 		rt.Fatalf("purchase: %v", err)
+	}
+	var ups []modelTierChange
+	for _, e := range entries {
+		if e.Kind == loyalty.EntryTier && strings.HasPrefix(e.Note, "upgraded from") {
+			ups = append(ups, modelTierChange{e.Effective, e.To})
+		}
+	}
+	if want := m.upgrades(pre, at); !slices.EqualFunc(ups, want, func(a, b modelTierChange) bool { return a.at.Equal(b.at) && a.to == b.to }) {
+		rt.Fatalf("purchase dated %v recorded %v: upgrades %v, model %v", at, m.now, ups, want)
 	}
 	earn := ofKind(entries, loyalty.EntryEarn)
 	if len(earn) != 1 || earn[0].Points != loyalty.Points(pts) {
@@ -687,7 +804,7 @@ func (m *ledgerMachine) BuyWithPoints(rt *rapid.T) {
 		rt.Fatalf("checkout: %v", err)
 	}
 	net := int64(qty) * (price - k)
-	mo := &modelOrder{at: m.now, qty: map[string]int{"L0": qty}, price: map[string]int64{"L0": price - k},
+	mo := &modelOrder{at: m.now, tier: m.tierFactor(m.now), qty: map[string]int{"L0": qty}, price: map[string]int64{"L0": price - k},
 		returned: map[string]int{}, redeemed: pts, drawn: drawnBy(m.a.Lots(), pts)}
 	m.orders[id] = mo
 	m.ids = append(m.ids, id)
@@ -697,8 +814,8 @@ func (m *ledgerMachine) BuyWithPoints(rt *rapid.T) {
 		}
 	}
 	earned, _, _ := m.a.OrderPoints(id)
-	if earned != loyalty.Points(net) {
-		rt.Fatalf("paying %d euros in money earned %d", net, earned)
+	if earned != loyalty.Points(net*mo.weightOf("L0")) {
+		rt.Fatalf("paying %d euros in money earned %d (tier ×%d)", net, earned, mo.weightOf("L0"))
 	}
 	mo.earned = earned
 	m.balance += earned - pts
@@ -1264,7 +1381,10 @@ func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 // refund by refund as of each refund; a redemption recorded late is
 // judged at its own time, within the programme's bound: it may spend the
 // points that expired since, and the expiry writes off only what it left; tier changes only as the
-// rules say; reviews fall every two calendar months from the join or the
+// rules say: a purchase, also one recorded up to 20 days late, earns
+// with the tier held at its time and moves the member up as of the
+// earliest purchase time, not before its own nor the last tier change,
+// at which the spend dated up to then reaches the tier; reviews fall every two calendar months from the join or the
 // last upgrade between reviews, on its day of the month or the month's
 // last day, however long the ledger waits.
 func TestLedgerModel(t *testing.T) {

@@ -243,6 +243,24 @@ func qspend(n *qnode, t time.Time) (decimal.Decimal, bool) {
 	return sum, any
 }
 
+// qtimes calls visit with the time of each order in (from, to], in time
+// order (a time once per order at it), until visit returns false.
+func qtimes(n *qnode, from, to time.Time, visit func(time.Time) bool) bool {
+	if n == nil {
+		return true
+	}
+	if n.t.After(from) && !qtimes(n.left, from, to, visit) {
+		return false
+	}
+	if n.t.After(from) && !n.t.After(to) && !visit(n.t) {
+		return false
+	}
+	if !n.t.After(to) {
+		return qtimes(n.right, from, to, visit)
+	}
+	return true
+}
+
 // qpoints returns the sum of qualifying points over the orders at or
 // before t.
 func qpoints(n *qnode, t time.Time) int128 {

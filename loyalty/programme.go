@@ -185,7 +185,30 @@ type RedeemConfig struct {
 // The qualifying value of a member at time t is the spend or the points
 // ([Basis]) of the purchases made in (t − WindowMonths, t], less what was
 // refunded (an exchange takes nothing off). A member moves up at once when a purchase brings it to a
-// higher tier's Min; a member moves down only at a periodic review, every
+// higher tier's Min, as of the purchase's time, not the time it is
+// recorded: that purchase earns with the tier held before it, the
+// purchases dated after it with the new tier, so purchases recorded in
+// time order earn the same whether recorded one by one or in one sync
+// later. Precisely, a [Purchase] dated t moves the member up to the
+// highest tier reached at the earliest time, among t and the times of
+// the purchases already recorded dated after t (up to the recording
+// time), at which the qualifying value — of the purchases dated up to
+// then, as the ledger holds them when the purchase is recorded, less
+// what was refunded — reaches the tier's Min; a higher tier reached at
+// a later of these times follows at that time. The upgrade never takes
+// effect before the member's last tier change ([Account.LevelSince]): a
+// purchase dated before it counts as of that change. An upgrade changes
+// no entry recorded before it: a purchase dated after the upgrade but
+// recorded before it keeps the points it earned, and a purchase dated
+// before the upgrade earns with the tier of its time even if its own
+// spend would have reached the Min then had it been recorded first.
+// Nor does it hold again a review recorded after its time (held without
+// the purchase, [Purchase]); the reviews after it follow the clock it
+// restarts, from the schedule's first date after that review. Ledgers
+// written when an upgrade took effect at its recording time replay as
+// written: each tier entry takes effect at its Effective.
+//
+// A member moves down only at a periodic review, every
 // ReviewMonths months on the schedule below: a member who no longer qualifies gets
 // GraceDays of grace and is moved down to the tier it qualifies for at
 // the end of the grace period if it still falls short then. Months are
@@ -196,11 +219,13 @@ type RedeemConfig struct {
 // window only moves forward as t does.
 //
 // The review clock starts when the member joins and starts again when a
-// purchase moves the member up between reviews, so a new tier is held
-// for at least ReviewMonths. The k-th review after the clock starts falls
-// k × ReviewMonths calendar months after its start, on the same day of
-// the month and at the same time of day, or on the month's last day when
-// the month is shorter; on a day whose clock skips that time of day (a
+// purchase moves the member up between reviews (at the upgrade's time),
+// so a new tier is held for at least ReviewMonths. A qualifying value
+// that falls below the tier's Min between reviews (a refund, purchases
+// leaving the window) moves no one down before the next review. The k-th
+// review after the clock starts falls k × ReviewMonths calendar months
+// after its start, on the same day of the month and at the same time of
+// day, or on the month's last day when the month is shorter; on a day whose clock skips that time of day (a
 // change to summer time), as much later that day as the clock skips,
 // never on the day before. Each review is counted from the clock's
 // start, not from the review before it, so a shorter month never moves

@@ -116,14 +116,16 @@ func TestQualifyingWindowAtTheEndOfAShortMonth(t *testing.T) {
 	p, err := loyalty.Compile(c)
 	require.NoError(t, err)
 	a := joined(t, p, day(2026, 1, 5))
-	// Delivered on 30 March: silver from then, reviewed on 30 August.
-	a = apply(t, p, a, day(2026, 3, 30), loyalty.Purchase{Order: order("O1", "M1", day(2026, 3, 2), line("COAT", "coats", "600", 1))})
+	// 300 on 2 March and 300 on 30 March: silver from 30 March, reviewed
+	// on 30 August.
+	a = apply(t, p, a, day(2026, 3, 2), loyalty.Purchase{Order: order("O1", "M1", day(2026, 3, 2), line("COAT", "coats", "300", 1))})
+	a = apply(t, p, a, day(2026, 3, 30), loyalty.Purchase{Order: order("O2", "M1", day(2026, 3, 30), line("COAT", "coats", "300", 1))})
 	require.Equal(t, 1, a.Level)
 	require.Equal(t, day(2026, 8, 30), a.NextReview)
 	for _, at := range []time.Time{day(2026, 8, 29), day(2026, 8, 30), day(2026, 8, 31), day(2026, 9, 1)} {
 		assert.Equal(t, "600", p.Qualifying(a, at).String(), "qualifying on %s", at.Format(time.DateOnly))
 	}
-	assert.Equal(t, "0", p.Qualifying(a, day(2026, 9, 2)).String(), "the order was six months before 2 September")
+	assert.Equal(t, "300", p.Qualifying(a, day(2026, 9, 2)).String(), "the order of 2 March was six months before 2 September")
 	a, entries, err := p.Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 8, 30))
 	require.NoError(t, err)
 	assert.Empty(t, ofKind(entries, loyalty.EntryTier))
@@ -224,9 +226,10 @@ func TestLateOrderEarnsWithTheTierAtItsTime(t *testing.T) {
 
 // A purchase recorded after a tier review dated after it was not counted
 // at that review. Without grace the review moved the member down and the
-// purchase moves it up again when recorded, restarting the review clock;
-// within a grace period the purchase counts at the grace's end, and the
-// member keeps its tier and schedule as in time order.
+// purchase moves it up again as of that review, the member's last tier
+// change, restarting the review clock then; within a grace period the
+// purchase counts at the grace's end, and the member keeps its tier and
+// schedule as in time order.
 func TestLateOrderAfterAReview(t *testing.T) {
 	for _, grace := range []int{0, 30} {
 		c := club(t).Config()
@@ -245,8 +248,8 @@ func TestLateOrderAfterAReview(t *testing.T) {
 		assert.Equal(t, onTime.Balance(), late.Balance(), "grace %d", grace)
 		assert.Equal(t, day(2028, 1, 10), onTime.NextReview, "grace %d", grace)
 		if grace == 0 {
-			assert.Equal(t, day(2028, 1, 12), late.NextReview, "moved down at the review, up again when recorded")
-			assert.Equal(t, day(2027, 1, 12), late.LevelSince)
+			assert.Equal(t, day(2028, 1, 10), late.NextReview, "moved down at the review, up again as of it")
+			assert.Equal(t, day(2027, 1, 10), late.LevelSince)
 		} else {
 			assert.Equal(t, day(2028, 1, 10), late.NextReview, "counted at the grace's end")
 			assert.Equal(t, onTime.LevelSince, late.LevelSince)
