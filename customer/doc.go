@@ -21,7 +21,8 @@
 // [*ValidationError] whose fields are sorted and carry a stable code, so
 // messages are deterministic and callers can act on codes. Every check is
 // made against an explicit instant, never the clock. A rejected record
-// changes nothing.
+// changes nothing. [Recorder] runs these checks against the stored
+// history before it appends a record (see Storage).
 //
 // # Households
 //
@@ -98,7 +99,18 @@
 // small interfaces: [Getter] (with the optional [BatchGetter]), [Lister],
 // [Directory] for customers, and [HistoryReader] and [HistoryWriter]
 // (together [HistoryStore]) for their orders, returns, credits and
-// interactions, appended idempotently.
+// interactions, appended idempotently. A store checks only that the
+// customer and the order exist and that IDs are not reused; checking a
+// record against what is stored is the job of a [Recorder]:
+// [Recorder.RecordOrder] checks an order against its customer's household
+// and the currency of the history, [Recorder.RecordReturn] a return
+// against its order and the returns before it, [Recorder.RecordCredit] a
+// credit against its order and the price reductions before it, and each
+// refuses a bad record with its [*ValidationError] and stores nothing. A
+// history written only through a Recorder always summarises; a
+// redelivered record is a no-op. A Recorder serialises the records of one
+// customer in its process only (see its documentation for several
+// writers).
 // [MemStore] implements them all in memory. Package customertest is the
 // conformance kit: run customertest.TestStore and
 // customertest.TestHistoryStore against an adapter to check every promise

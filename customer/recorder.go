@@ -1,0 +1,390 @@
+package customer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Recorder records facts in customers' histories after checking them
+// against what is stored: the customer (for the household members an
+// order names), the customer's orders (for the returns and credits of
+// one), the returns and price reductions recorded before, and the
+// currency of the history. A [HistoryWriter] checks only that the
+// customer and the order exist and that IDs are not reused; a history
+// written only through a Recorder also holds together as a whole, so
+// [SummarizeHistory] summarises it as of any instant: no record of it is
+// invalid, none names an order the history lacks, all are in one
+// currency, and no return brings back more than the customer holds when
+// the returns are taken in time order, as a summary takes them.
+//
+// Each Record call but [Recorder.RecordInteraction] reads the whole
+// history of the record's customer: the cost of a record grows with the
+// customer's history, which for a clothing customer is short.
+//
+// # Redelivery
+//
+// A record equal to one stored under its ID ([Order.Equal],
+// [Return.Equal], [Credit.Equal], [Interaction.Equal]) is the same fact
+// delivered again: it is handed to the store, whose append of it is a
+// no-op, without being checked again. It was checked when it was first
+// recorded, against the history and the customer as they were then, and
+// recording it again changes nothing; so an order delivered again after
+// its units were refunded, after the member it names left the household,
+// or with a now earlier than its own time, is still accepted. A record
+// under a stored ID with other content is refused with a
+// [*DuplicateError] naming the first field that differs.
+//
+// # Concurrency
+//
+// A Recorder is safe for concurrent use when its stores are, and it
+// serialises the records of one customer: each Record call holds an
+// in-process lock of the record's customer from reading the history to
+// the append, so two returns of one order recorded at once are checked
+// one after the other and cannot together bring back more units than
+// were sold. Every check depends only on the history of the record's
+// customer (IDs unique across customers are the store's to enforce, in
+// its append), so a lock per customer suffices and records of different
+// customers are checked in parallel.
+//
+// The lock is in this process, in this Recorder. Two Recorders, two
+// processes, or a writer that appends to the store directly can still
+// interleave a check and an append, and then two returns of one order can
+// over-return it, after which [SummarizeHistory] fails for the customer.
+// A deployment with several writers must send all records of a customer
+// through one Recorder (for instance by partitioning the incoming records
+// by customer ID), or hold a lock of its own per customer around each
+// Record call.
+//
+// A Recorder must not be copied after first use. Its zero value with
+// the two stores set is ready to use.
+type Recorder struct {
+	// Customers reads the customer of an order, whose household
+	// members the order's lines name; required.
+	Customers Getter
+	// History reads the history the records are checked against and
+	// stores them; required.
+	History HistoryStore
+
+	mu    sync.Mutex
+	locks map[ID]*customerLock
+}
+
+// customerLock is the lock of one customer: a channel of one slot, so
+// that waiting for it stops when the context is done, and the number of
+// calls that hold or wait for it, so that it is dropped when none does.
+type customerLock struct {
+	slot  chan struct{}
+	users int
+}
+
+// lock takes the lock of customer id and returns the function that
+// releases it, or an error wrapping ctx.Err() when the context is done
+// before the lock is free.
+func (r *Recorder) lock(ctx context.Context, id ID, op string) (func(), error) {
+	r.mu.Lock()
+	if r.locks == nil {
+		r.locks = make(map[ID]*customerLock)
+	}
+	l := r.locks[id]
+	if l == nil {
+		l = &customerLock{slot: make(chan struct{}, 1)}
+		r.locks[id] = l
+	}
+	l.users++
+	r.mu.Unlock()
+	done := func() {
+		r.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(r.locks, id)
+		}
+		r.mu.Unlock()
+	}
+	select {
+	case l.slot <- struct{}{}:
+		return func() { <-l.slot; done() }, nil
+	case <-ctx.Done():
+		done()
+		return nil, fmt.Errorf("customer: %s: %w", op, ctx.Err())
+	}
+}
+
+// stored is what a Record call reads of a customer's history.
+type stored struct {
+	orders       map[string]Order
+	returns      map[string]Return
+	credits      map[string]Credit
+	interactions []Interaction
+	// currency is the currency of the history's orders and credits;
+	// empty when it has none.
+	currency Currency
+}
+
+// read reads the history of customer id.
+func (r *Recorder) read(ctx context.Context, id ID) (*stored, error) {
+	h := &stored{orders: map[string]Order{}, returns: map[string]Return{}, credits: map[string]Credit{}}
+	seq := r.History.History(ctx, id)
+	if seq == nil {
+		return h, nil
+	}
+	for e, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case e.Order != nil:
+			h.orders[e.Order.ID] = *e.Order
+			if h.currency == "" {
+				h.currency = e.Order.Currency
+			}
+		case e.Return != nil:
+			h.returns[e.Return.ID] = *e.Return
+		case e.Credit != nil:
+			h.credits[e.Credit.ID] = *e.Credit
+			if h.currency == "" {
+				h.currency = e.Credit.Amount.Currency()
+			}
+		case e.Interaction != nil:
+			h.interactions = append(h.interactions, *e.Interaction)
+		}
+	}
+	return h, nil
+}
+
+// RecordOrder checks o and appends it to its customer's history. It
+// refuses, with the [*ValidationError] of [Order.ValidateFor] against the
+// customer as it is now (every bad field at once), an order that is
+// invalid at time now, names a household member the customer does not
+// have, or, in the same error, is in another currency than the orders
+// and credits the customer's history holds ("currency", CodeMismatch: a
+// summary is in one currency). An order of an unknown customer is an
+// error wrapping [ErrNotFound]. A refused order stores nothing. See
+// [Recorder] for redelivery.
+func (r *Recorder) RecordOrder(ctx context.Context, o Order, now time.Time) error {
+	if badID(string(o.CustomerID)) {
+		return o.Validate(now)
+	}
+	unlock, err := r.lock(ctx, o.CustomerID, "record order")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := r.Customers.Get(ctx, o.CustomerID)
+	if err != nil {
+		return fmt.Errorf("customer: order %q: %w", o.ID, err)
+	}
+	h, err := r.read(ctx, o.CustomerID)
+	if err != nil {
+		return err
+	}
+	if prev, ok := h.orders[o.ID]; ok {
+		if err := prev.Conflict(o); err != nil {
+			return err
+		}
+		return r.History.AppendOrder(ctx, o)
+	}
+	var p problems
+	if err := o.ValidateFor(c, now); err != nil {
+		var v *ValidationError
+		if !errors.As(err, &v) {
+			return err
+		}
+		p.fields = v.Fields
+	}
+	if h.currency != "" && o.Currency.Valid() && o.Currency != h.currency {
+		p.add("currency", CodeMismatch, fmt.Sprintf("is %s, the history of customer %q is in %s", o.Currency, o.CustomerID, h.currency))
+	}
+	if err := p.err("order", o.ID); err != nil {
+		return err
+	}
+	return r.History.AppendOrder(ctx, o)
+}
+
+// RecordReturn checks ret against its order and the returns of that
+// order recorded before, and appends it. It refuses, with the
+// [*ValidationError] of [Return.ValidateAfter], a return that is invalid
+// at time now or for its order: in particular one of a line the order
+// does not have, or of more units than the customer holds. The order is
+// looked up in the history of ret's customer; one that is not there is
+// reported on "order_id" (CodeUnknown), with whatever else is wrong with
+// ret.
+//
+// The returns of an order count in the order of [CompareEvents], as
+// [Summarize] adds them, whatever order they are recorded in: a return
+// dated before returns recorded earlier is checked against the refunds
+// dated before it, and it is refused too when a return dated after it
+// would then bring back more than the customer holds, or be paid more
+// than its share ("time", CodeOrder, with that return's problem in the
+// message). A refused return stores nothing. See [Recorder] for
+// redelivery and for two returns of one order recorded at once.
+func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) error {
+	if badID(string(ret.CustomerID)) {
+		return returnAlone(&ret, now, "")
+	}
+	unlock, err := r.lock(ctx, ret.CustomerID, "record return")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	h, err := r.read(ctx, ret.CustomerID)
+	if err != nil {
+		return err
+	}
+	if prev, ok := h.returns[ret.ID]; ok {
+		if err := prev.Conflict(ret); err != nil {
+			return err
+		}
+		return r.History.AppendReturn(ctx, ret)
+	}
+	o, ok := h.orders[ret.OrderID]
+	if !ok {
+		return returnAlone(&ret, now, fmt.Sprintf("customer %q has no order %q", ret.CustomerID, ret.OrderID))
+	}
+	// The returns of o in the order in which Summarize checks them.
+	rs := []Return{ret}
+	for _, s := range h.returns {
+		if s.OrderID == o.ID {
+			rs = append(rs, s)
+		}
+	}
+	slices.SortFunc(rs, func(x, y Return) int {
+		if c := x.Time.Compare(y.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	refunded := map[string]int{}
+	for i := range rs {
+		s := &rs[i]
+		if s.ID == ret.ID {
+			if err := ret.ValidateAfter(o, refunded, now); err != nil {
+				return err
+			}
+		} else if err := s.ValidateAfter(o, refunded, time.Time{}); err != nil {
+			if s.Time.After(ret.Time) || s.Time.Equal(ret.Time) && s.ID > ret.ID {
+				var p problems
+				p.add("time", CodeOrder, fmt.Sprintf("%s is before return %q of order %q, which would then be invalid: %v", ret.Time.Format(time.RFC3339), s.ID, o.ID, err))
+				return p.err("return", ret.ID)
+			}
+			// A return before ret that is invalid already: the
+			// history was not written through a Recorder.
+			return fmt.Errorf("customer: return %q: the history of customer %q holds an invalid return of order %q: %w", ret.ID, ret.CustomerID, o.ID, err)
+		}
+		if s.Kind == Refund {
+			for _, rl := range s.Lines {
+				refunded[rl.LineID] -= rl.Quantity
+			}
+		}
+	}
+	return r.History.AppendReturn(ctx, ret)
+}
+
+// returnAlone returns the problems of ret that show without its order,
+// at time now, and, when unknown is not empty, the problem of an order
+// that is not known, on "order_id" (CodeUnknown).
+func returnAlone(ret *Return, now time.Time, unknown string) error {
+	var p problems
+	ret.check(&p, nil, nil, now, true)
+	if unknown != "" && !p.has("order_id", "") {
+		p.add("order_id", CodeUnknown, unknown)
+	}
+	return p.err("return", ret.ID)
+}
+
+// has reports whether a problem of field with code was added; an empty
+// code matches any code.
+func (p *problems) has(field, code string) bool {
+	return (&ValidationError{Fields: p.fields}).Has(field, code)
+}
+
+// RecordCredit checks c and appends it. A credit for an order is checked
+// against that order, looked up in the history of c's customer, with
+// [Credit.ValidateFor]: its price reductions together, whatever their
+// dates, may not be more than the order's net, so that in time order
+// none is either. An order that is not in the history is reported on
+// "order_id" (CodeUnknown). A credit for no order (a compensation) is
+// checked with [Credit.Validate], and in the same error as either, a
+// credit in another currency than the orders and credits of the history
+// ("amount", CodeMismatch: a summary is in one currency). A refused
+// credit stores nothing. See [Recorder] for redelivery.
+func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) error {
+	if badID(string(c.CustomerID)) {
+		return c.Validate(now)
+	}
+	unlock, err := r.lock(ctx, c.CustomerID, "record credit")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	h, err := r.read(ctx, c.CustomerID)
+	if err != nil {
+		return err
+	}
+	if prev, ok := h.credits[c.ID]; ok {
+		if err := prev.Conflict(c); err != nil {
+			return err
+		}
+		return r.History.AppendCredit(ctx, c)
+	}
+	var p problems
+	switch o, ok := h.orders[c.OrderID]; {
+	case blank(c.OrderID):
+		c.check(&p, now)
+	case !ok:
+		c.check(&p, now)
+		if !p.has("order_id", "") {
+			p.add("order_id", CodeUnknown, fmt.Sprintf("customer %q has no order %q", c.CustomerID, c.OrderID))
+		}
+	default:
+		reduced := Zero(o.Currency)
+		for _, d := range h.credits {
+			if d.OrderID == o.ID && d.Kind == PriceReduction {
+				if reduced, err = reduced.Add(d.Amount); err != nil {
+					return fmt.Errorf("customer: credit %q: the history of customer %q holds an invalid credit %q: %w", c.ID, c.CustomerID, d.ID, err)
+				}
+			}
+		}
+		if err := c.ValidateFor(o, reduced, now); err != nil {
+			var v *ValidationError
+			if !errors.As(err, &v) {
+				return err
+			}
+			p.fields = v.Fields
+		}
+	}
+	if cur := c.Amount.Currency(); h.currency != "" && cur.Valid() && cur != h.currency && !p.has("amount", CodeMismatch) {
+		p.add("amount", CodeMismatch, fmt.Sprintf("is in %s, the history of customer %q in %s", cur, c.CustomerID, h.currency))
+	}
+	if err := p.err("credit", c.ID); err != nil {
+		return err
+	}
+	return r.History.AppendCredit(ctx, c)
+}
+
+// RecordInteraction checks i with [Interaction.Validate] at time now and
+// appends it. An interaction equal to one stored is accepted without
+// being checked again (see [Recorder]); one that is invalid is refused
+// with the [*ValidationError] and stores nothing. An interaction depends
+// on no other record, so RecordInteraction reads the history only to
+// tell a redelivery from an invalid interaction, and does not take the
+// customer's lock.
+func (r *Recorder) RecordInteraction(ctx context.Context, i Interaction, now time.Time) error {
+	err := i.Validate(now)
+	if err != nil && !badID(string(i.CustomerID)) {
+		h, herr := r.read(ctx, i.CustomerID)
+		if herr != nil {
+			return herr
+		}
+		if slices.ContainsFunc(h.interactions, i.Equal) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return r.History.AppendInteraction(ctx, i)
+}
