@@ -224,8 +224,13 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 		sumXLnX += w * gr.Frequency * math.Log(gr.Frequency)
 		sumZ += w * gr.MeanSpend
 	}
+	// The range of θ is confined relative to the mean spend, as the
+	// optimiser sees γ (FitGammaGamma): confining ln γ itself would cap γ
+	// at e^25 ≈ 7.2e10 in the currency unit, a bound a shop in dong or
+	// rupiah reaches on the boundary where q and γ grow together.
+	lm := math.Log(sumZ / n)
 	f := func(theta, grad []float64) float64 {
-		if outOfRange(theta) {
+		if math.Abs(theta[2]-lm) > thetaLimit || outOfRange(theta[:2]) {
 			return math.Inf(1)
 		}
 		p, q, v := math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2])

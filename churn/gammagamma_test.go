@@ -59,7 +59,7 @@ func TestFitGammaGammaCurrencyUnit(t *testing.T) {
 	require.NoError(t, err)
 	ref, err := FitGammaGamma(g, nil)
 	require.NoError(t, err)
-	for _, c := range []float64{1e-3, 1e4, 1e8} {
+	for _, c := range []float64{1e-3, 1e4, 1e8, 1e10, 1e12} {
 		obs := make([]SpendObservation, len(base))
 		for i, o := range base {
 			o.MeanSpend *= c
