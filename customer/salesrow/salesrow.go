@@ -68,6 +68,15 @@
 // transactions. A sale's quantity may be 0 or absent: a delivery or
 // service charge adds money but no units.
 //
+// An order's sale rows may fall on several days (a dealer billed per
+// shipment under one order number). The order opens once, on the day of
+// the first of its sale rows that the caller adds ([Add] with seen
+// false), and its other rows add their amounts to their own days without
+// opening it again. A caller that adds rows in file order therefore
+// counts such an order on the day of its first row in the file: the
+// same rows in another order can count it on another day. Rows sorted
+// by date, as exports usually are, count it on its first day.
+//
 // # Blank rows
 //
 // A row whose every field is empty once trimmed ([Blank]), such as the
