@@ -169,7 +169,12 @@
 // without a purchase (only refunds) has these columns empty. When the
 // transaction fit fails (reported on stderr), p_alive,
 // expected_purchases and clv are empty for everybody, and churn_risk is
-// the rule-based risk from the other signals, without P(alive).
+// the rule-based risk from the other signals, without P(alive). When
+// only the Gamma-Gamma fit fails (it does not converge; a fit at the
+// parameter boundary is kept, as above), clv is empty for the customers
+// of the kinds it failed for, and stderr says so, where crm score
+// -spend gammagamma exits 1: batch writes what it has, score only what
+// was asked.
 //
 // crm report writes one self-contained HTML page (inline CSS and SVG, no
 // script): the customers, orders and net revenue of each kind, the
