@@ -170,11 +170,11 @@
 // transaction fit fails (reported on stderr), p_alive,
 // expected_purchases and clv are empty for everybody, and churn_risk is
 // the rule-based risk from the other signals, without P(alive). When
-// only the Gamma-Gamma fit fails (it does not converge; a fit at the
-// parameter boundary is kept, as above), clv is empty for the customers
-// of the kinds it failed for, and stderr says so, where crm score
-// -spend gammagamma exits 1: batch writes what it has, score only what
-// was asked.
+// the Gamma-Gamma fit of a kind fails (it does not converge; a fit at
+// the parameter boundary is kept, as above), the kind uses the fit on
+// all customers, and when that fails too its clv is empty; stderr says
+// so. crm score -spend gammagamma, which fits all customers together,
+// exits 1 instead: batch writes what it has, score only what was asked.
 //
 // crm report writes one self-contained HTML page (inline CSS and SVG, no
 // script): the customers, orders and net revenue of each kind, the
