@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/churn"
 )
 
 // On a shop of a handful of customers the BG/NBD likelihood is highest
@@ -19,7 +20,7 @@ func TestFitAtTheEdgeIsKeptForScores(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "shop.csv")
 	require.Equal(t, 0, crm(t, "", "generate", "-customers", "20", "-seed", "3", "-out", in).code)
-	const note = "(likelihood highest at the edge of the parameter space, a, b: the best finite point is used)"
+	const note = "(likelihood highest at the edge of the parameter space, a → 0, b → ∞: the best finite point is used; nobody seems to leave: P(alive) is near 1 for every customer)"
 
 	fit := crm(t, "", "fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2025-06-30", "-json")
 	require.Equal(t, 1, fit.code, "the shop must be one whose fit is at the edge: %s", fit.stderr)
@@ -51,4 +52,23 @@ func TestFitAtTheEdgeIsKeptForScores(t *testing.T) {
 			assert.NotEmpty(t, f[pAlive], "%s: %s", args[0], l)
 		}
 	}
+}
+
+// A fit at the edge where every purchase is the last (b → 0) says what
+// that makes of P(alive); one where the dropout parameters run to ∞
+// together (the same dropout for everybody) names the ends and no more.
+func TestEdgeNoteSaysWhatTheEdgeMeans(t *testing.T) {
+	be := &churn.BoundaryError{Model: "bgnbd", Names: []string{"a", "b"},
+		Params: []churn.Param{{Name: "r", Value: 0.5}, {Name: "alpha", Value: 3}, {Name: "a", Value: 2e5}, {Name: "b", Value: 1e-6}}}
+	assert.Equal(t, " (likelihood highest at the edge of the parameter space, a → ∞, b → 0: the best finite point is used;"+
+		" every purchase seems to be the last: P(alive) is near 0 for every repeat buyer; the history is likely too short or too small for the model)",
+		edgeNote(modelBGNBD, be))
+	be.Params[2].Value, be.Params[3].Value = 3e5, 7e5
+	assert.Equal(t, " (likelihood highest at the edge of the parameter space, a → ∞, b → ∞: the best finite point is used)", edgeNote(modelBGNBD, be))
+	be = &churn.BoundaryError{Model: "bgbb", Names: []string{"gamma"},
+		Params: []churn.Param{{Name: "alpha", Value: 1}, {Name: "beta", Value: 1}, {Name: "gamma", Value: 1e-7}, {Name: "delta", Value: 2}}}
+	assert.Contains(t, edgeNote(modelBGBB, be), "gamma → 0: the best finite point is used; nobody seems to leave")
+	be = &churn.BoundaryError{Model: "paretonbd", Names: []string{"s", "beta"},
+		Params: []churn.Param{{Name: "r", Value: 1}, {Name: "alpha", Value: 1}, {Name: "s", Value: 1e6}, {Name: "beta", Value: 1e7}}}
+	assert.NotContains(t, edgeNote(modelParetoNBD, be), "seems", "s and beta together: the same dropout rate for everybody")
 }
