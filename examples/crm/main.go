@@ -22,8 +22,10 @@
 //
 // -format csv (the default) reads a header row and then one row per order
 // line or per order, columns found by name in any order: customer_id,
-// date (YYYY-MM-DD or RFC 3339, not before 1900) and amount (decimal, negative for a return)
-// are required; order_id, quantity, cost, currency, kind and category are
+// date (YYYY-MM-DD; YYYY-MM-DD hh:mm or hh:mm:ss, with T or a space and
+// without offset; or RFC 3339; not before 1900: the day is the date
+// written, in the zone of its offset) and amount (decimal, negative for
+// a return) are required; order_id, quantity, cost, currency, kind and category are
 // used when present; other columns are ignored. A customer's rows with
 // the same order_id are one order, also on different days (a return
 // booked against its order); order IDs are not checked across customers,

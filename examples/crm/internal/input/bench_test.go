@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/internal/shopgen"
 )
 
@@ -207,4 +208,92 @@ func BenchmarkTableSummaryFloatNoise(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(t.Len())*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+}
+
+var (
+	stampOnce sync.Once
+	stampCSV  []byte
+)
+
+// stampSuffixes turn the dates of benchData into RFC 3339 timestamps as
+// order systems export them: with an offset, in UTC, with a fraction of a
+// second.
+var stampSuffixes = []string{"T14:23:05+01:00", "T09:01:59Z", "T23:30:00.123-05:00", "T00:00:00+14:00"}
+
+// stampData is the export of benchData with every date a timestamp (one
+// of stampSuffixes, in turn), on the same calendar day.
+func stampData(b *testing.B) ([]byte, int64) {
+	data, rows := benchData(b)
+	stampOnce.Do(func() {
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			b.Fatal(err)
+		}
+		col := slices.Index(recs[0], "date")
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		for i, rec := range recs {
+			if i > 0 && rec[col] != "" {
+				rec[col] += stampSuffixes[i%len(stampSuffixes)]
+			}
+			if err := w.Write(rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+		w.Flush()
+		stampCSV = buf.Bytes()
+	})
+	return stampCSV, rows
+}
+
+// BenchmarkScanCSVTimestamps is BenchmarkScanCSV on the export of
+// stampData, whose dates are RFC 3339 timestamps.
+func BenchmarkScanCSVTimestamps(b *testing.B) {
+	data, rows := stampData(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var s customer.Summary
+	for b.Loop() {
+		t, err := ScanCSV(bytes.NewReader(data), "stamps.csv", Options{AsOf: customer.DateFromYMD(2025, 12, 31)}, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if t.Rows != rows {
+			b.Fatalf("%d rows, want %d", t.Rows, rows)
+		}
+		for i := 0; i < t.Len(); i++ {
+			t.Summary(i, &s)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkDateField parses the date fields of stampSuffixes, each on a
+// new day, by the fast path (dayText and parseDay10) and by the exact one
+// (salesrow.ParseDate).
+func BenchmarkDateField(b *testing.B) {
+	var fields []string
+	for d := customer.DateFromYMD(2024, 1, 1); len(fields) < 1024; d++ {
+		fields = append(fields, d.String()+stampSuffixes[len(fields)%len(stampSuffixes)])
+	}
+	b.Run("fast", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, ok := parseDay10(dayText(fields[i%len(fields)])); !ok {
+				b.Fatal(fields[i%len(fields)])
+			}
+			i++
+		}
+	})
+	b.Run("exact", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, why := salesrow.ParseDate(fields[i%len(fields)]); why != "" {
+				b.Fatal(why)
+			}
+			i++
+		}
+	})
 }

@@ -9,10 +9,11 @@ import (
 
 // The fast path of [ScanCSV] parses the common shapes of fields without
 // allocating: amounts as int64 counts of 10⁻⁴ (fixScale decimals), dates
-// of the form YYYY-MM-DD, small integers. Anything else (more decimals, an
-// exponent-free but huge number, an RFC 3339 time, a value that is not
-// valid) goes to the exact parser of [layout.parse], so both paths accept
-// the same rows with the same values and reject the others with the same
+// of the form YYYY-MM-DD, also with a time of day or an RFC 3339
+// timestamp after it (clockTime), small integers. Anything else (more
+// decimals, an exponent-free but huge number, a value that is not valid)
+// goes to the exact parser of [layout.parse], so both paths accept the
+// same rows with the same values and reject the others with the same
 // errors.
 
 // fixScale is the number of decimals of a fixed-point amount.
@@ -67,37 +68,71 @@ func parseFixed(s string) (v int64, ok bool) {
 }
 
 // clockTime reports whether t, what follows YYYY-MM-DD in a date field,
-// is 'T', 't' or a space and then a time of day hh:mm, hh:mm:ss or
-// hh:mm:ss.fraction without offset, which customer.ParseDay reads as a
-// time on the day written. Other forms (offsets, one-digit hours) are
-// left to it.
+// is a time of day that customer.ParseDay reads on the day written: 'T',
+// 't' or a space, then
+//
+//   - hh:mm, hh:mm:ss or hh:mm:ss.fraction without offset: a local
+//     wall-clock time;
+//   - hh:mm:ss or hh:mm:ss.fraction, then 'Z', 'z' or an offset ±hh:mm
+//     (RFC 3339): an instant whose calendar day in the offset's own zone
+//     ([customer.DateOf]) is the one written.
+//
+// Hours are 00–23, minutes and seconds 00–59, offset hours 00–23 and
+// offset minutes 00–59, the ranges of time.Parse's RFC 3339 reader. Other
+// forms (a leap second 60, an hour 24, one-digit hours, a comma before
+// the fraction, an offset without seconds) are left to customer.ParseDay,
+// which accepts some and words the error of the others.
 func clockTime(t string) bool {
 	if len(t) < 6 || t[0] != 'T' && t[0] != 't' && t[0] != ' ' {
 		return false
 	}
 	t = t[1:]
-	two := func(s string, max int) bool {
-		return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && int(s[0]-'0')*10+int(s[1]-'0') <= max
-	}
 	if !two(t, 23) || t[2] != ':' || !two(t[3:], 59) {
 		return false
 	}
-	switch {
-	case len(t) == 5:
+	if len(t) == 5 {
 		return true
-	case len(t) < 8 || t[5] != ':' || !two(t[6:], 59):
-		return false
-	case len(t) == 8:
-		return true
-	case t[8] != '.' || len(t) == 9:
+	}
+	if len(t) < 8 || t[5] != ':' || !two(t[6:], 59) {
 		return false
 	}
-	for i := 9; i < len(t); i++ {
-		if t[i] < '0' || t[i] > '9' {
+	i := 8
+	if i < len(t) && t[i] == '.' {
+		i++
+		start := i
+		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+			i++
+		}
+		if i == start {
 			return false
 		}
 	}
-	return true
+	switch z := t[i:]; len(z) {
+	case 0:
+		return true
+	case 1:
+		return z[0] == 'Z' || z[0] == 'z'
+	case 6:
+		return (z[0] == '+' || z[0] == '-') && two(z[1:], 23) && z[3] == ':' && two(z[4:], 59)
+	}
+	return false
+}
+
+// two reports whether s starts with two digits whose number is at most
+// max; s has at least two bytes.
+func two(s string, max int) bool {
+	return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && int(s[0]-'0')*10+int(s[1]-'0') <= max
+}
+
+// dayText returns the text of a date field that the fast path parses
+// with parseDay10: the field without the time of day that clockTime takes
+// after its first ten bytes (a wall-clock time, or an instant in its own
+// offset: the day written), else the whole field.
+func dayText(ds string) string {
+	if len(ds) > 10 && clockTime(ds[10:]) {
+		return ds[:10]
+	}
+	return ds
 }
 
 // parseDay10 parses a valid YYYY-MM-DD date (year ≥ 1) without time.Date.

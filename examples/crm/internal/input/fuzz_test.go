@@ -245,23 +245,45 @@ func TestSummarizeMatchesAModel(t *testing.T) {
 	})
 }
 
-// The fast path's timestamps are a subset of what customer.ParseDay reads,
-// on the same day.
-func FuzzClockTime(f *testing.F) {
-	for _, s := range []string{"2025-03-01 09:15:00", "2025-03-01T23:59", "2025-03-01t00:00:00.5", "2025-03-01 24:00",
-		"2025-03-01T10:00:00Z", "2025-03-01 9:15", "2025-03-01T10:00:00.", "2025-02-29 10:00"} {
+// The fast path reads a date field only as the rules of salesrow read it,
+// on the same day; what it does not take, the exact path judges, so a
+// one-row export gives ScanCSV what it gives Summarize, error text
+// included.
+func FuzzFastDate(f *testing.F) {
+	for _, s := range []string{
+		"2025-03-01", "2025-03-01 09:15:00", "2025-03-01T23:59", "2025-03-01t00:00:00.5", "2025-03-01 24:00",
+		"2025-03-01T10:00:00Z", "2025-03-01 9:15", "2025-03-01T10:00:00.", "2025-02-29 10:00", "0000-01-01 00:00",
+		"2024-12-12T14:23:05+01:00", "2024-12-12T14:23:05.123+08:00", "2024-12-12 14:23:05+01:00", "2024-12-12t14:23:05z",
+		"2024-12-12T14:23:05Z", "2024-12-12T23:30:00-05:00", "2024-12-12T00:30:00+14:00", "2024-12-12T23:30:00-14:00",
+		"2024-12-12T14:23:05-00:00", "2024-12-12T14:23:05+23:59", "2024-12-12T14:23:05+24:00", "2024-12-12T14:23:05+01:60",
+		"2024-12-12T24:00:00Z", "2024-12-12T24:00:00+01:00", "2016-12-31T23:59:60Z", "2016-12-31T23:59:60+01:00",
+		"2023-02-29T10:00:00Z", "2024-02-29T10:00:00+01:00", "1900-02-29T10:00:00Z", "2000-02-29T10:00:00-01:00",
+		"2024-12-12T14:23Z", "2024-12-12T14:23+01:00", "2024-12-12T14:23:05.1234567891Z", "2024-12-12T14:23:05.1234567891+01:00",
+		"2024-12-12T14:23:05+01:00x", "2024-12-12T14:23:05Zz", "2024-12-12T14:23:05+0100", "2024-12-12T14:23:05+01",
+		"2024-12-12T14:23:05 +01:00", "2024-12-12T14:23:05,5+01:00", "2024-12-12T14:23:05.Z", "2024-12-12T14:23:05Z ",
+		"2024-12-12T14:23:05+01:00z", "2024-12-12T14:23:05z+01:00", "2024-12-12T14:23:05\u00a0", "2024-12-12T4:23:05Z",
+		"0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "1899-12-31T23:59:59-01:00", "1900-01-01T00:00:00+14:00",
+		"9999-12-31T23:59:59-23:59", "2024-12-12T14:23:05+01:00\n", "2024-12-12X14:23:05Z", "2024-12-1214:23:05Z",
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if len(s) <= 10 || !clockTime(s[10:]) {
-			return
+		// Both paths read the field trimmed.
+		field := strings.TrimSpace(s)
+		if got, ok := parseDay10(dayText(field)); ok {
+			want, why := salesrow.ParseDate(field)
+			require.Empty(t, why, "%q: the fast path takes a date the rules reject", field)
+			require.Equal(t, want, got, "%q", field)
 		}
-		want, ok := parseDay10(s[:10])
-		if !ok {
-			return // left to the slow path, which is customer.ParseDay
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		for _, rec := range [][]string{{"customer_id", "date", "amount"}, {"C1", s, "1"}, {"C1", s, "2.5"}} {
+			require.NoError(t, w.Write(rec))
 		}
-		got, err := customer.ParseDay(s)
-		require.NoError(t, err, "%q", s)
+		w.Flush()
+		o := Options{AsOf: customer.DateFromYMD(9999, 12, 31), SkipInvalid: true}
+		want := summarizeBytes(b.Bytes(), o)
+		got := tableOutcome(ScanCSV(bytes.NewReader(b.Bytes()), "f.csv", o, 1))
 		require.Equal(t, want, got, "%q", s)
 	})
 }

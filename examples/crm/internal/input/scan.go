@@ -426,10 +426,7 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	*fr = frow{line: r.line, id: id}
 	// Rows come in orders of a few lines on one day: the last day parsed
 	// is kept.
-	ds := f(c.date)
-	if len(ds) > 10 && clockTime(ds[10:]) {
-		ds = ds[:10] // a time of day without offset: the day written
-	}
+	ds := dayText(f(c.date))
 	if w.dayOK && string(w.day[:]) == ds {
 		fr.date = w.date
 	} else {

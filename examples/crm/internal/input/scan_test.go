@@ -296,6 +296,33 @@ func TestFastParsersAgreeWithTheExactOnes(t *testing.T) {
 	}
 }
 
+// The timestamps of order systems, RFC 3339 with an offset or Z included,
+// take the fast path, on the day the exact path gives; the forms the
+// rules reject, or whose day the fast path does not compute, do not.
+func TestTimestampsTakeTheFastPath(t *testing.T) {
+	for _, s := range []string{
+		"2024-12-12T14:23:05+01:00", "2024-12-12T14:23:05Z", "2024-12-12T14:23:05.123+08:00", "2024-12-12 14:23:05+01:00",
+		"2024-12-12t14:23:05z", "2024-12-12T14:23:05.123456789Z", "2024-12-12T14:23:05.1234567891-03:30", "2024-12-12T23:59:59-14:00",
+		"2024-12-12T00:00:00+14:00", "2024-12-12T14:23:05-00:00", "2024-02-29T10:00:00+01:00", "2024-12-12 14:23", "2024-12-12T14:23:05",
+		"0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-23:59",
+	} {
+		got, ok := parseDay10(dayText(s))
+		require.True(t, ok, s)
+		want, err := customer.ParseDay(s)
+		require.NoError(t, err, s)
+		require.Equal(t, want, got, s)
+		require.Equal(t, s[:10], got.String(), "%s: the day written", s)
+	}
+	for _, s := range []string{
+		"2024-12-12T24:00:00Z", "2016-12-31T23:59:60Z", "2024-12-12T14:23:05+24:00", "2024-12-12T14:23:05+01:60",
+		"2023-02-29T10:00:00Z", "2024-12-12T14:23Z", "2024-12-12T14:23:05+01:00x", "2024-12-12T14:23:05+0100",
+		"2024-12-12T14:23:05.Z", "2024-12-12T14:23:05,5Z", "2024-12-12T4:23:05Z", "0000-01-01T00:00:00Z",
+	} {
+		_, ok := parseDay10(dayText(s))
+		require.False(t, ok, s)
+	}
+}
+
 func TestPackDay(t *testing.T) {
 	for _, d := range []customer.Date{customer.DateFromYMD(1, 1, 1), 0, customer.DateFromYMD(9999, 12, 31)} {
 		for _, o := range []uint32{0, 1, dayMaxOrders} {
@@ -337,6 +364,7 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount\nA,2025-01-02,10\ncustomer_id,date,amount\nB,2025-02-03,5\n Customer_ID ,DATE,\"amount\"\r\ndate,customer_id,amount\n"), true, 9)
 	f.Add([]byte("\ufeffcustomer_id,date,amount\r\nA,2025-01-02,10\r\n\ufeffcustomer_id,date,amount\r\n\"customer_id\",\"date\",\"amount\"\r\n"), false, 5)
 	f.Add([]byte("customer_id,date,amount,cost,quantity\nA,2024-01-01,15.299999999999999,,1\nA,2024-01-01,-7.649999999999999,3.1000000000001,-1\nA,2024-01-02T10:00:00+01:00,0.000000000,0.5,-1\nB,2024-01-03,100,1.123456789,1\nB,2024-01-03,1.0000000000000000001,,1\n"), false, 13)
+	f.Add([]byte("customer_id,date,amount,order_id\nA,2024-12-12T14:23:05+01:00,1,O1\nA,2024-12-12t23:30:00.5z,2,O2\nA,2024-12-13 00:30:00-14:00,3,\nB,2024-12-12T24:00:00Z,4,\nB,2023-02-29T10:00:00+01:00,5,\nB,1899-12-31T23:59:59+14:00,6,\nB,2024-12-12T14:23:05.1234567891Z,7,\n"), true, 12)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff
