@@ -133,6 +133,8 @@ func (c *CDNOWReader) Read() (*Row, error) {
 				}
 				if midCR(s) {
 					hint = "; the line holds " + crOnly
+				} else if strings.Count(s, ",") >= 2 {
+					hint = "; the line is separated by commas: a csv file is read with -format csv"
 				}
 				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%d fields%s, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)%s", n, more, hint)}
 			}

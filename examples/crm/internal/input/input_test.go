@@ -374,6 +374,10 @@ func TestParseFormatAndDay(t *testing.T) {
 	f, err := ParseFormat("cdnow")
 	require.NoError(t, err)
 	assert.Equal(t, CDNOW, f)
+	for _, s := range []string{"CSV", "Csv", "CDNOW"} {
+		_, err := ParseFormat(s)
+		assert.NoError(t, err, "%s: a format name in any case", s)
+	}
 	assert.Equal(t, "csv", CSV.String())
 	assert.Equal(t, "Format(9)", Format(9).String())
 	_, err = ParseFormat("xlsx")

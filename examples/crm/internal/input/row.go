@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -24,10 +25,10 @@ const (
 
 var formatNames = []string{"", "csv", "cdnow"}
 
-// ParseFormat parses "csv" or "cdnow".
+// ParseFormat parses "csv" or "cdnow", in any case.
 func ParseFormat(s string) (Format, error) {
 	for i := 1; i < len(formatNames); i++ {
-		if formatNames[i] == s {
+		if strings.EqualFold(formatNames[i], s) {
 			return Format(i), nil
 		}
 	}

@@ -654,7 +654,7 @@ func TestExchangesChangeOnlyTheReturnCounts(t *testing.T) {
 func TestRowWithoutCurrencyIsInTheDefault(t *testing.T) {
 	data := []byte("customer_id,date,amount,currency\nC1,2024-01-01,1.00,EUR\nC1,2024-01-02,2.00,\nC2,2024-01-02,3.00, \n")
 	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
-	const want = `error: f.csv:3: currency "": empty, so USD (the default); the file is in EUR, and one file holds one currency`
+	const want = `error: f.csv:3: currency "": empty, so USD (the default); the file is in EUR, and one file holds one currency (-currency EUR makes EUR the default)`
 	require.Equal(t, want, summarizeBytes(data, o))
 	require.Equal(t, want, tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, 2)))
 	checkScan(t, data, o)

@@ -183,7 +183,7 @@ func plural(n int64, what string) string {
 // gives none.
 func currencyError(name string, line int, given, cur, file customer.Currency) *RowError {
 	if given == "" {
-		return valueError(name, line, ColCurrency, "", fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency", cur, file))
+		return valueError(name, line, ColCurrency, "", fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency (-currency %s makes %s the default)", cur, file, file, file))
 	}
 	return valueError(name, line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", file))
 }
