@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -21,6 +22,16 @@ type Sale struct {
 	// other rows of the same order have it false. It is ignored for
 	// returns.
 	NewOrder bool
+	// MovedFrom, when not zero, says that this row belongs to an order
+	// already counted on a later day, the day of MovedFrom, and that the
+	// order opens on this row's day instead: the rows of an order need not
+	// come in date order, and an order counts once, on the day of its
+	// earliest sale row. AddSale then takes the order off the day of
+	// MovedFrom and counts it on the row's day; Orders stays as it is.
+	// MovedFrom must fall on a day after the row's, on or before AsOf, that
+	// holds an order, and NewOrder must be false. It is ignored for returns
+	// and for a row dated after AsOf.
+	MovedFrom time.Time
 	// Amount is the money of the row, negative for a return.
 	Amount Money
 	// Units is the number of units, negative for a return; 0 when the
@@ -36,7 +47,8 @@ type Sale struct {
 // AddSale adds one export row to the summary. A positive amount is a sale
 // on the row's day (see Days on [Summary]): it counts toward Gross (as
 // full price, since exports carry no discounts), Units, Cost and the
-// day's net, and NewOrder counts an order. A zero amount with positive
+// day's net, and NewOrder counts an order (MovedFrom moves one to the
+// row's day from a later one). A zero amount with positive
 // units, or with none, is a sale of nothing (free goods, a visit that
 // moved no money), counted the same way: the rule of the sales-export
 // rows of package salesrow, whose rows of nothing count as transactions. A negative amount
@@ -58,8 +70,10 @@ type Sale struct {
 // An invalid row returns an error and changes nothing: zero time or one
 // before [MinRecordYear], unknown currency, units whose sign differs from the amount's or beyond
 // ±[MaxLineQuantity], an amount or cost beyond the bounds of
-// [ParseAmount], a negative cost on a sale; and, for a row on or before
-// AsOf, a currency other than the summary's, or a row that would overflow
+// [ParseAmount], a negative cost on a sale, a sale with both NewOrder and
+// MovedFrom; and, for a row on or before AsOf, a currency other than the
+// summary's, a sale whose MovedFrom is not on a later day, on or before
+// AsOf, that holds an order, or a row that would overflow
 // Units, ReturnedUnits, Orders or Returns ([ErrOverflow]). A row dated
 // after AsOf is checked for the faults of the row itself, then left out
 // and counted in Later (an error matching ErrOverflow when Later is
@@ -94,6 +108,10 @@ func (s *Summary) AddSale(x Sale) error {
 			p.add("cost", CodeNegative, "must not be negative on a sale")
 		}
 	}
+	moved := !back && !x.MovedFrom.IsZero()
+	if moved && x.NewOrder {
+		p.add("moved from", CodeMismatch, "a row that opens a new order cannot move one")
+	}
 	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
 		return err
 	}
@@ -102,6 +120,14 @@ func (s *Summary) AddSale(x Sale) error {
 	}
 	if s.Currency != "" && s.Currency != cur {
 		return fmt.Errorf("sale of customer %q: %w", s.CustomerID, &CurrencyMismatchError{A: s.Currency, B: cur})
+	}
+	asOfDay := s.asOfDay()
+	rowDay := dayOf(x.Time, asOfDay)
+	from := -1 // the index in Days of the day the order moves from
+	if moved {
+		if err := s.movedFrom(x.MovedFrom, rowDay, &from); err != nil {
+			return err
+		}
 	}
 	if back {
 		if _, ok := addCount(s.ReturnedUnits, -x.Units); !ok {
@@ -154,11 +180,41 @@ func (s *Summary) AddSale(x Sale) error {
 			s.Categories = slices.Insert(s.Categories, i, x.Category)
 		}
 	}
-	d := s.day(dayOf(x.Time, s.asOfDay()))
+	if from >= 0 {
+		// Days[from] is after the row's day: inserting the row's day
+		// does not shift it.
+		s.Days[from].Orders--
+	}
+	d := s.day(rowDay)
 	if x.NewOrder {
 		s.Orders++
 		d.Orders++
 	}
+	if from >= 0 {
+		d.Orders++
+	}
 	d.Net = d.Net.Add(a)
+	return nil
+}
+
+// movedFrom checks MovedFrom t of a sale on day rowDay: t must be on a
+// later day, on or before AsOf, that holds an order. It sets *from to
+// the index of that day in Days.
+func (s *Summary) movedFrom(t time.Time, rowDay Date, from *int) error {
+	var p problems
+	d := DateOf(t)
+	i, found := slices.BinarySearchFunc(s.Days, d, func(x Day, d Date) int { return cmp.Compare(x.Date, d) })
+	switch {
+	case t.After(s.AsOf):
+		p.add("moved from", CodeRange, fmt.Sprintf("%s is after the as-of time %s", t.Format(time.RFC3339), s.AsOf.Format(time.RFC3339)))
+	case d <= rowDay:
+		p.add("moved from", CodeOrder, fmt.Sprintf("day %s is not after the row's day %s", d, rowDay))
+	case !found || s.Days[i].Orders < 1:
+		p.add("moved from", CodeUnknown, fmt.Sprintf("day %s holds no order to move", d))
+	}
+	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
+		return err
+	}
+	*from = i
 	return nil
 }

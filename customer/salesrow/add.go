@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -23,16 +24,67 @@ import (
 // for the kind of a customer whose first rows state none), an amount in a currency
 // other than the customer's, or whatever [customer.Summary.AddSale]
 // rejects (such as a sale of negative units, or a negative cost).
+//
+// Add counts an order on the day of the first of its sale rows that the
+// caller adds; [AddOpen] counts it on the day of its earliest, whatever
+// the order of the rows.
 func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrder bool, err *FieldError) {
+	newOrder = isSale(r) && !seen
+	if fe := add(s, r, cur, newOrder, time.Time{}); fe != nil {
+		return false, fe
+	}
+	return newOrder, nil
+}
+
+// AddOpen adds row r to s as [Add] does, but counts r's order on the day
+// of the earliest of its sale rows, in whatever order the caller adds
+// them (see the package comment). seen reports whether r's order is
+// already counted in s, and open is then the day it is counted on: the
+// caller keeps, for each order it has seen (by order_id, or by day when
+// there is none), the day AddOpen last returned for it. AddOpen returns
+// the day the order is counted on after r, and whether it is counted:
+//
+//   - a sale row (see the package comment) of an order not seen opens it
+//     on r's day;
+//   - a sale row dated before open moves the order to r's day (the order
+//     leaves open's day: [customer.Sale.MovedFrom]);
+//   - any other row (a later sale row of the order, a refund, an
+//     exchange, a row dated after AsOf, which is left out) returns open
+//     and seen as given.
+//
+// A row that cannot be added returns open and seen as given, and an
+// error as Add does.
+func AddOpen(s *customer.Summary, r *Row, cur customer.Currency, open customer.Date, seen bool) (customer.Date, bool, *FieldError) {
+	if !isSale(r) || r.Date.Time().After(s.AsOf) || (seen && r.Date >= open) {
+		return open, seen, add(s, r, cur, false, time.Time{})
+	}
+	var from time.Time
+	if seen {
+		from = open.Time()
+	}
+	if fe := add(s, r, cur, !seen, from); fe != nil {
+		return open, seen, fe
+	}
+	return r.Date, true, nil
+}
+
+// isSale reports whether r is a sale row, one that belongs to an order:
+// a positive or zero amount, other than an exchange.
+func isSale(r *Row) bool {
+	return r.Amount.Sign() > 0 || (r.Amount.Sign() == 0 && r.Units >= 0)
+}
+
+// add adds r to s as a sale, a refund or an exchange; newOrder and
+// movedFrom are those of [customer.Sale].
+func add(s *customer.Summary, r *Row, cur customer.Currency, newOrder bool, movedFrom time.Time) *FieldError {
 	if r.Kind != 0 && r.Kind != s.Kind {
-		return false, valueError(-1, ColKind, r.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", r.CustomerID, s.Kind))
+		return valueError(-1, ColKind, r.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", r.CustomerID, s.Kind))
 	}
 	amount, merr := customer.MoneyFromDecimal(r.Amount, cur)
 	if merr != nil {
-		return false, valueError(-1, ColCurrency, string(cur), merr.Error())
+		return valueError(-1, ColCurrency, string(cur), merr.Error())
 	}
 	exchange := r.Amount.Sign() == 0 && r.Units < 0
-	sale := r.Amount.Sign() >= 0 && !exchange
 	cost := r.Cost
 	if exchange {
 		// Units came back for others: no money moved and no units were
@@ -42,31 +94,31 @@ func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrde
 		// Categories (the goods were bought by the sale exchanged).
 		cost = decimal.NullDecimal{}
 	}
-	newOrder = sale && !seen
 	at := r.Date.Time()
 	// An exchange dated after AsOf is left out: AddSale counts it in
 	// Later, and its units count nowhere else.
 	counted := exchange && !at.After(s.AsOf)
 	if counted {
 		if fe := exchangeOverflow(s, r); fe != nil {
-			return false, fe
+			return fe
 		}
 	}
 	if aerr := s.AddSale(customer.Sale{
-		Time:     at,
-		NewOrder: newOrder,
-		Amount:   amount,
-		Units:    r.Units,
-		Cost:     cost,
-		Category: r.Category,
+		Time:      at,
+		NewOrder:  newOrder,
+		MovedFrom: movedFrom,
+		Amount:    amount,
+		Units:     r.Units,
+		Cost:      cost,
+		Category:  r.Category,
 	}); aerr != nil {
-		return false, saleError(r, cur, aerr)
+		return saleError(r, cur, aerr)
 	}
 	if counted {
 		s.Exchanges++
 		s.ExchangedUnits -= r.Units
 	}
-	return newOrder, nil
+	return nil
 }
 
 // exchangeOverflow returns the error for exchange row r when counting it

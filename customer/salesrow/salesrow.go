@@ -70,12 +70,14 @@
 //
 // An order's sale rows may fall on several days (a dealer billed per
 // shipment under one order number). The order opens once, on the day of
-// the first of its sale rows that the caller adds ([Add] with seen
-// false), and its other rows add their amounts to their own days without
-// opening it again. A caller that adds rows in file order therefore
-// counts such an order on the day of its first row in the file: the
-// same rows in another order can count it on another day. Rows sorted
-// by date, as exports usually are, count it on its first day.
+// the earliest of its sale rows, and its other rows add their amounts to
+// their own days without opening it again. [AddOpen] keeps that rule in
+// whatever order the rows come (files put together out of date order):
+// a sale row dated before the day its order was counted on moves the
+// order to its own day, so the summary does not depend on the order of
+// the rows. [Add] counts an order on the day of the first of its sale
+// rows that the caller adds, which is the earliest when the rows come
+// sorted by date.
 //
 // # Blank rows
 //

@@ -13,7 +13,9 @@ import (
 // summarizer builds one customer's summary from all of its rows, as the
 // crm command does while streaming the file: the rows are taken in file
 // order (by byte offset), so the outcome does not depend on how the file
-// was split or in which order the shards delivered the rows.
+// was split or in which order the shards delivered the rows (an order
+// counts on the earliest day of its sale rows in any case; the order of
+// the rows decides which bad row is reported).
 type summarizer struct {
 	File string
 	// AsOf is the day of the analysis; rows after it never get here.
@@ -44,7 +46,10 @@ func (z *summarizer) summarize(id string, rows []row) (customer.Summary, error) 
 		}
 	}
 	s := customer.NewSummary(customer.ID(id), kind, customer.Date(z.AsOf).Time(), &customer.SummaryOptions{DefaultMargin: margin})
-	orders := map[string]struct{}{}
+	// The day each order counts on, the earliest of its sale rows so
+	// far (salesrow.AddOpen), so that the outcome does not depend on the
+	// order of the rows either.
+	orders := map[string]customer.Date{}
 	for i := range rows {
 		r := &rows[i]
 		sr := salesrow.Row{CustomerID: id, Date: customer.Date(r.Date), Units: int(r.Units),
@@ -54,13 +59,13 @@ func (z *summarizer) summarize(id string, rows []row) (customer.Summary, error) 
 			cost, _ := customer.ParseAmount(r.Cost)
 			sr.Cost = decimal.NewNullDecimal(cost)
 		}
-		_, seen := orders[r.Order]
-		newOrder, fe := salesrow.Add(s, &sr, customer.Currency(r.Currency), seen)
+		open, seen := orders[r.Order]
+		day, counted, fe := salesrow.AddOpen(s, &sr, customer.Currency(r.Currency), open, seen)
 		if fe != nil {
 			return customer.Summary{}, fieldError(z.File, r.Offset, fe)
 		}
-		if newOrder {
-			orders[r.Order] = struct{}{}
+		if counted {
+			orders[r.Order] = day
 		}
 	}
 	return *s, nil

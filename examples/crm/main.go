@@ -32,9 +32,9 @@
 // so one order_id under two customers counts as an order of each.
 // An order whose sale rows fall on several days (a dealer billed per
 // shipment under one order number) counts as a purchase on the day of its
-// first sale row in the file, and its later rows add their amounts to
-// their own days: the same rows in another order can count it on another
-// day, so sort such an export by date (package salesrow, "Rows").
+// earliest sale row, wherever that row is in the file, and its other rows
+// add their amounts to their own days: the rows need not be sorted by
+// date (package salesrow, "Rows").
 // Without an order_id, a customer's rows on one day are one order.
 // Amounts and costs are taken exactly as written, in decimal arithmetic:
 // nothing is rounded, also not an amount with more decimals than the

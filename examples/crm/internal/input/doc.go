@@ -121,8 +121,11 @@
 // order_id, one customer's rows on one calendar day are one order. To
 // count orders without keeping order IDs, each customer keeps 64-bit
 // hashes of its order keys, in a sorted slice or a hash set past
-// [smallOrderSet] orders, 8 bytes an order (orderKey: the ID a word at a
-// time, each word folded in by MurmurHash3's finaliser); order rows need not be
-// adjacent. Two distinct order IDs of one customer with n orders collide
+// [smallOrderSet] orders (orderKey: the ID a word at a time, each word
+// folded in by MurmurHash3's finaliser), each with the day its order
+// counts on, 16 bytes an order on the fast path (orderWords); order rows
+// need not be adjacent, nor in date order: an order counts on the
+// earliest day of its sale rows (salesrow.AddOpen), and a row dated
+// before that day moves it there. Two distinct order IDs of one customer with n orders collide
 // with probability about n²/2⁶⁵, which would undercount one order.
 package input

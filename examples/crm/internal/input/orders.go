@@ -11,40 +11,48 @@ import (
 // slice before switching to a hash set.
 const smallOrderSet = 128
 
-// orderSet is the set of one customer's order keys, as 64-bit hashes.
+// orderSet holds one customer's order keys, as 64-bit hashes, each
+// with the day its order is counted on (salesrow.AddOpen).
 type orderSet struct {
 	small []uint64 // sorted, while len ≤ smallOrderSet
-	big   map[uint64]struct{}
+	days  []customer.Date
+	big   map[uint64]customer.Date
 }
 
-func (s *orderSet) contains(h uint64) bool {
+// get returns the day of order key h, and whether h is in the set.
+func (s *orderSet) get(h uint64) (customer.Date, bool) {
 	if s.big != nil {
-		_, ok := s.big[h]
-		return ok
+		d, ok := s.big[h]
+		return d, ok
 	}
-	_, ok := slices.BinarySearch(s.small, h)
-	return ok
+	if i, ok := slices.BinarySearch(s.small, h); ok {
+		return s.days[i], true
+	}
+	return 0, false
 }
 
-func (s *orderSet) insert(h uint64) {
+// set sets the day of order key h to d, adding h.
+func (s *orderSet) set(h uint64, d customer.Date) {
 	if s.big != nil {
-		s.big[h] = struct{}{}
+		s.big[h] = d
 		return
 	}
 	i, ok := slices.BinarySearch(s.small, h)
 	if ok {
+		s.days[i] = d
 		return
 	}
 	if len(s.small) < smallOrderSet {
 		s.small = slices.Insert(s.small, i, h)
+		s.days = slices.Insert(s.days, i, d)
 		return
 	}
-	s.big = make(map[uint64]struct{}, 2*smallOrderSet)
-	for _, x := range s.small {
-		s.big[x] = struct{}{}
+	s.big = make(map[uint64]customer.Date, 2*smallOrderSet)
+	for j, x := range s.small {
+		s.big[x] = s.days[j]
 	}
-	s.big[h] = struct{}{}
-	s.small = nil
+	s.big[h] = d
+	s.small, s.days = nil, nil
 }
 
 func (s *orderSet) len() int {

@@ -151,16 +151,17 @@ type shard struct {
 	table  []uint64 // tag<<32 | index+1, open addressing
 	ids    [][]byte
 	days   arena // a word a day (packDay)
-	orders arena // sorted order keys
+	orders arena // orders by key, orderWords an order (orderOf)
 	// wides holds the money of the wide customers (wide.go), wdays
 	// their days, two words a day (packWideDay).
 	wides [][]wrec
 	nwide int32
 	wdays arena
 	// lastKey is an order key of customer lastKeyOf, that of the last
-	// sale added.
+	// sale added, and lastOpen the day its order is counted on.
 	lastKey   uint64
 	lastKeyOf int32
+	lastOpen  customer.Date
 	cats      []string
 	catID     map[string]int
 	catSlot   [64]struct {
@@ -382,26 +383,17 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		j--
 	}
 	found := j > 0 && dayDate(days[j-1]) == fr.date
-	newOrder := false
-	var k int
-	if sign >= 0 {
-		var ks []uint64
-		if x.orders.n > 0 {
-			ks = s.orders.slice(x.orders.off, x.orders.n)
-		}
-		// The lines of an order come together: the key of the last row
-		// is known to be there.
-		if i != s.lastKeyOf || fr.key != s.lastKey {
-			var hit bool
-			k, hit = slices.BinarySearch(ks, fr.key)
-			newOrder = !hit
-		}
+	oc := orderChange{k: -1}
+	// The lines of an order come together: the last row's order is
+	// known, with its day.
+	if sign >= 0 && (i != s.lastKeyOf || fr.key != s.lastKey || fr.date < s.lastOpen) {
+		oc = s.orderOf(&x, fr)
 	}
-	if newOrder && x.orders.n >= maxFastOrders {
+	if oc.isNew && x.orders.n >= maxFastOrders {
 		return false
 	}
 	var o uint32
-	if newOrder {
+	if oc.isNew || oc.moved {
 		o = 1
 	}
 	if found {
@@ -423,19 +415,106 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		copy(days[j+1:x.days.n], days[j:x.days.n-1])
 		days[j] = w
 	}
-	if newOrder {
-		ks := s.orders.grow(&x.orders, 1)
-		copy(ks[k+1:x.orders.n], ks[k:x.orders.n-1])
-		ks[k] = fr.key
+	if oc.moved {
+		unorder(s.days.slice(x.days.off, x.days.n), 1, oc.from)
 	}
-	if sign >= 0 && fr.cat != "" {
-		s.addCategory(i, &x, fr.cat)
+	if oc.k >= 0 {
+		s.setOrder(&x, fr, oc)
 	}
-	*r = x
 	if sign >= 0 {
 		s.lastKey, s.lastKeyOf = fr.key, i
+		if fr.cat != "" {
+			s.addCategory(i, &x, fr.cat)
+		}
 	}
+	*r = x
 	return true
+}
+
+// An order is orderWords words of the orders arena, sorted by key: its
+// key (orderKey) and the day it is counted on, the earliest of its sale
+// rows so far (salesrow.AddOpen), as uint64(uint32(date)).
+const orderWords = 2
+
+// searchOrder returns the index in ks, orders of orderWords words, of
+// the order of key, or where it goes, and whether it is there.
+func searchOrder(ks []uint64, key uint64) (int, bool) {
+	lo, hi := 0, len(ks)/orderWords
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ks[orderWords*m] < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(ks)/orderWords && ks[orderWords*lo] == key
+}
+
+// orderDay is the day of the order at ks[orderWords*k].
+func orderDay(ks []uint64, k int) customer.Date {
+	return customer.Date(int32(uint32(ks[orderWords*k+1])))
+}
+
+// orderChange is what a sale row does to its order, as salesrow.AddOpen
+// counts it: isNew when the row opens it, moved when the row is dated
+// before the day from on which the order is counted, so that it moves
+// to the row's day; from is the order's day also when it stays. k is
+// the index of the order (where it goes when new), or −1 when the row
+// is known to change nothing (a row of the last row's order, dated on
+// or after its day).
+type orderChange struct {
+	k            int
+	isNew, moved bool
+	from         customer.Date
+}
+
+// orderOf returns what sale row fr of the customer whose record being
+// built is x does to its order; it changes nothing.
+func (s *shard) orderOf(x *crec, fr *frow) orderChange {
+	var ks []uint64
+	if x.orders.n > 0 {
+		ks = s.orders.slice(x.orders.off, x.orders.n*orderWords)
+	}
+	k, hit := searchOrder(ks, fr.key)
+	if !hit {
+		return orderChange{k: k, isNew: true}
+	}
+	d := orderDay(ks, k)
+	return orderChange{k: k, moved: fr.date < d, from: d}
+}
+
+// setOrder records change oc (k ≥ 0) of sale row fr in the orders of
+// the customer whose record being built is x, and the day of the row's
+// order as that of the last one.
+func (s *shard) setOrder(x *crec, fr *frow, oc orderChange) {
+	switch {
+	case oc.isNew:
+		ks := s.orders.grow(&x.orders, orderWords)
+		k, n := oc.k, int(x.orders.n)
+		copy(ks[orderWords*(k+1):orderWords*n], ks[orderWords*k:orderWords*(n-1)])
+		ks[orderWords*k], ks[orderWords*k+1] = fr.key, uint64(uint32(fr.date))
+		s.lastOpen = fr.date
+	case oc.moved:
+		ks := s.orders.slice(x.orders.off, x.orders.n*orderWords)
+		ks[orderWords*oc.k+1] = uint64(uint32(fr.date))
+		s.lastOpen = fr.date
+	default:
+		s.lastOpen = oc.from
+	}
+}
+
+// unorder takes one order off day d of days, size words a day (the
+// first holding the date and the orders, as packDay does): the day of a
+// moved order, which holds it.
+func unorder(days []uint64, size int, d customer.Date) {
+	for j := len(days) - size; j >= 0; j -= size {
+		if dayDate(days[j]) == d {
+			days[j] -= 1 << dayNetBits
+			return
+		}
+	}
+	panic("input: the day of a moved order is not there")
 }
 
 // addCategory adds category cat (not empty) to customer i, whose record
@@ -477,8 +556,9 @@ func (s *shard) account(i int32, cur customer.Currency) *account {
 	a.s.Days = slices.Clone(a.s.Days)
 	a.s.Categories = slices.Clone(a.s.Categories)
 	if r.orders.n > 0 {
-		for _, k := range s.orders.slice(r.orders.off, r.orders.n) {
-			a.orders.insert(k)
+		ks := s.orders.slice(r.orders.off, r.orders.n*orderWords)
+		for k := range int(r.orders.n) {
+			a.orders.set(ks[orderWords*k], orderDay(ks, k))
 		}
 	}
 	if r.wide {
@@ -486,7 +566,7 @@ func (s *shard) account(i int32, cur customer.Currency) *account {
 	} else {
 		s.days.release(r.days.off, capOf(r.days.n))
 	}
-	s.orders.release(r.orders.off, capOf(r.orders.n))
+	s.orders.release(r.orders.off, capOf(r.orders.n)*orderWords)
 	r.days, r.orders = blk{}, blk{}
 	r.slow, r.wide = true, false
 	if s.slow == nil {

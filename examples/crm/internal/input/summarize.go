@@ -221,7 +221,7 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 }
 
 // add adds one valid row, dated on or before the summary's as-of day, to
-// a with the rules of salesrow.Add; key is the row's order key, cur its
+// a with the rules of salesrow.AddOpen; key is the row's order key, cur its
 // currency and category its category, interned. It returns a *RowError,
 // and changes nothing, when the row cannot be added.
 //
@@ -235,7 +235,8 @@ func (a *account) add(row *Row, key uint64, cur customer.Currency, category, nam
 	if r.Kind != 0 && !a.stated {
 		a.s.Kind = r.Kind
 	}
-	newOrder, fe := salesrow.Add(&a.s, &r, cur, a.orders.contains(key))
+	open, seen := a.orders.get(key)
+	day, counted, fe := salesrow.AddOpen(&a.s, &r, cur, open, seen)
 	if fe != nil {
 		a.s.Kind = kind
 		return rowError(name, row.Line, fe)
@@ -243,8 +244,8 @@ func (a *account) add(row *Row, key uint64, cur customer.Currency, category, nam
 	if r.Kind != 0 {
 		a.stated = true
 	}
-	if newOrder {
-		a.orders.insert(key)
+	if counted && (!seen || day != open) {
+		a.orders.set(key, day)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package input
 import (
 	"math/big"
 	"math/bits"
-	"slices"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -404,24 +403,15 @@ func (s *shard) addWide(i int32, fr *frow, m *wrow, sign, units int, exchange bo
 		j--
 	}
 	found := j > 0 && dayDate(days[2*(j-1)]) == fr.date
-	newOrder := false
-	var k int
-	if sign >= 0 {
-		var ks []uint64
-		if x.orders.n > 0 {
-			ks = s.orders.slice(x.orders.off, x.orders.n)
-		}
-		if i != s.lastKeyOf || fr.key != s.lastKey {
-			var hit bool
-			k, hit = slices.BinarySearch(ks, fr.key)
-			newOrder = !hit
-		}
+	oc := orderChange{k: -1}
+	if sign >= 0 && (i != s.lastKeyOf || fr.key != s.lastKey || fr.date < s.lastOpen) {
+		oc = s.orderOf(&x, fr)
 	}
-	if newOrder && x.orders.n >= maxFastOrders {
+	if oc.isNew && x.orders.n >= maxFastOrders {
 		return false
 	}
 	var o uint32
-	if newOrder {
+	if oc.isNew || oc.moved {
 		o = 1
 	}
 	if found {
@@ -446,19 +436,20 @@ func (s *shard) addWide(i int32, fr *frow, m *wrow, sign, units int, exchange bo
 		copy(days[2*(j+1):2*n], days[2*j:2*(n-1)])
 		days[2*j], days[2*j+1] = w[0], w[1]
 	}
-	if newOrder {
-		ks := s.orders.grow(&x.orders, 1)
-		copy(ks[k+1:x.orders.n], ks[k:x.orders.n-1])
-		ks[k] = fr.key
+	if oc.moved {
+		unorder(s.wdays.slice(x.days.off, x.days.n*wideDayWords), wideDayWords, oc.from)
 	}
-	if sign >= 0 && fr.cat != "" {
-		s.addCategory(i, &x, fr.cat)
+	if oc.k >= 0 {
+		s.setOrder(&x, fr, oc)
+	}
+	if sign >= 0 {
+		s.lastKey, s.lastKeyOf = fr.key, i
+		if fr.cat != "" {
+			s.addCategory(i, &x, fr.cat)
+		}
 	}
 	*r = x
 	*wr = y
-	if sign >= 0 {
-		s.lastKey, s.lastKeyOf = fr.key, i
-	}
 	return true
 }
 
