@@ -127,6 +127,9 @@ type source struct {
 	// listed are the malformed rows that an earlier read of the same
 	// input in this run reported; nil when there was none.
 	listed *skipped
+	// idsChecked is set when an earlier read of the same input in this
+	// run has checked its customer IDs (reportFloatIDs).
+	idsChecked bool
 }
 
 // skipped are the malformed rows of a read: their count and the first
@@ -251,10 +254,52 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	reportPassedOver(e, res.Blank, res.Headers)
 	fmt.Fprintln(e.stderr)
 	s.reportSkipped(e, res.Skipped, res.Errors)
+	if !s.idsChecked {
+		reportFloatIDs(e, s.name, len(res.Summaries), func(i int) customer.ID { return res.Summaries[i].CustomerID })
+	}
 	if len(res.Summaries) == 0 {
 		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
 	}
 	return res, nil
+}
+
+// reportFloatIDs warns on stderr when customer IDs of the file read
+// (n of them, the i-th given by id) look like whole numbers written as
+// floating-point numbers, "12346.0": what a spreadsheet or pandas writes
+// of a column of numeric IDs with blanks in it. They are taken as
+// written, so 12346.0 is another customer than 12346 of another export;
+// the warning says so, with the count and the first such ID.
+func reportFloatIDs(e *env, name string, n int, id func(i int) customer.ID) {
+	count, first := 0, customer.ID("")
+	for i := range n {
+		if c := id(i); floatLike(string(c)) {
+			if count == 0 {
+				first = c
+			}
+			count++
+		}
+	}
+	if count > 0 {
+		fmt.Fprintf(e.stderr, "crm: %s: %s look like whole numbers written as floats (%q): taken as written, not as %s; a column of IDs with blanks read by a spreadsheet or pandas writes them so\n",
+			name, counted(count, "customer ID"), string(first), strings.SplitN(string(first), ".", 2)[0])
+	}
+}
+
+// floatLike reports whether s is digits, a point and zeros only: "12346.0".
+func floatLike(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(s) || s[i] != '.' || i == len(s)-1 {
+		return false
+	}
+	for _, c := range s[i+1:] {
+		if c != '0' {
+			return false
+		}
+	}
+	return true
 }
 
 // reportPassedOver ends the line of counts of a read with the count of

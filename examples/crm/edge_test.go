@@ -72,3 +72,29 @@ func TestEdgeNoteSaysWhatTheEdgeMeans(t *testing.T) {
 		Params: []churn.Param{{Name: "r", Value: 1}, {Name: "alpha", Value: 1}, {Name: "s", Value: 1e6}, {Name: "beta", Value: 1e7}}}
 	assert.NotContains(t, edgeNote(modelParetoNBD, be), "seems", "s and beta together: the same dropout rate for everybody")
 }
+
+// Customer IDs written as floats ("12346.0", from a column of numeric IDs
+// with blanks) are taken as written, and stderr says how many there are,
+// in both readers' paths (segment reads the table, report the summaries).
+func TestFloatLikeIDsAreReported(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ids.csv")
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\n12346.0,2024-01-01,10\n12347.00,2024-01-02,5\n12348,2024-01-03,7\n"), 0o644))
+	const warning = `2 customer IDs look like whole numbers written as floats ("12346.0"): taken as written, not as 12346`
+	for _, sub := range []string{"segment", "report"} {
+		r := crm(t, "", sub, "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, sub+".out"))
+		require.Equal(t, 0, r.code, "%s: %s", sub, r.stderr)
+		assert.Equal(t, 1, strings.Count(r.stderr, warning), "%s: once, though report reads the file twice: %s", sub, r.stderr)
+	}
+	for _, s := range []string{"12346.0", "0.0", "7.000"} {
+		assert.True(t, floatLike(s), s)
+	}
+	for _, s := range []string{"12346", "12346.5", "1.", ".0", "A1.0", "1.0a", "1.05", ""} {
+		assert.False(t, floatLike(s), s)
+	}
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\nC1.0,2024-01-01,10\n12348,2024-01-03,7\n"), 0o644))
+	r := crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, "plain.out"))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.NotContains(t, r.stderr, "floats")
+}

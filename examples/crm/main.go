@@ -36,6 +36,9 @@
 // add their amounts to their own days: the rows need not be sorted by
 // date (package salesrow, "Rows").
 // Without an order_id, a customer's rows on one day are one order.
+// Customer IDs are taken as written: 12346.0, what a spreadsheet or
+// pandas writes of a numeric ID column with blanks, is another customer
+// than 12346, and stderr counts such IDs.
 // Amounts and costs are taken exactly as written, in decimal arithmetic:
 // nothing is rounded, also not an amount with more decimals than the
 // currency's minor unit (15.299999999999999, a unit price times a

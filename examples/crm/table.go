@@ -45,6 +45,9 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	reportPassedOver(e, t.Blank, t.Headers)
 	fmt.Fprintln(e.stderr)
 	s.reportSkipped(e, t.Skipped, t.Errors)
+	if !s.idsChecked {
+		reportFloatIDs(e, s.name, t.Len(), t.ID)
+	}
 	if t.Len() == 0 {
 		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
 	}
