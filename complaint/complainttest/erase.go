@@ -52,6 +52,17 @@ func runErasable(t testing.TB, s complaint.Store, id complaint.ID, complainant c
 	return c
 }
 
+// saveRejected stores case E-1 of cust-e, recorded at T0 and rejected
+// an hour later, and returns the rejected case.
+func saveRejected(t testing.TB, s complaint.Store) complaint.Case {
+	c, ev := RecordFor("E-1", "cust-e", T0)
+	require.NoError(t, s.Save(context.Background(), c, ev))
+	rejected, ev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect"}, Agent, T0.Add(time.Hour))
+	require.NoError(t, err)
+	require.NoError(t, s.Save(context.Background(), rejected, ev))
+	return rejected
+}
+
 // logsOf returns the event logs of the cases ids.
 func logsOf(t testing.TB, s complaint.Store, ids ...complaint.ID) [][]complaint.Event {
 	var logs [][]complaint.Event
@@ -219,11 +230,7 @@ func testEraser(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 	subtest.Run(t, "SaveFromBeforeErasureConflicts", func(t *testing.T) {
 		// A case computed from its state before the erasure cannot be saved over the erased one (ErrConflict); reloaded, it can.
 		s := eraser(t)
-		c, ev := RecordFor("E-1", "cust-e", T0)
-		require.NoError(t, s.Save(ctx, c, ev))
-		rejected, ev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect"}, Agent, T0.Add(time.Hour))
-		require.NoError(t, err)
-		require.NoError(t, s.Save(ctx, rejected, ev))
+		rejected := saveRejected(t, s)
 		reopen := complaint.Command{Kind: complaint.CmdReopen, Reason: "new photos"}
 		stale, staleEv, err := complaint.Apply(rejected, reopen, Supervisor, T0.Add(2*time.Hour))
 		require.NoError(t, err)
@@ -316,11 +323,7 @@ func testEraser(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 	subtest.Run(t, "SaveComparesErasureInstants", func(t *testing.T) {
 		// Save compares a case's Erased with the stored one as instants, to the nanosecond: the same instant in another time zone is saved, one a nanosecond off is a conflict.
 		s := eraser(t)
-		c, ev := RecordFor("E-1", "cust-e", T0)
-		require.NoError(t, s.Save(ctx, c, ev))
-		rejected, ev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect"}, Agent, T0.Add(time.Hour))
-		require.NoError(t, err)
-		require.NoError(t, s.Save(ctx, rejected, ev))
+		saveRejected(t, s)
 		erasedAt := T0.Add(90*time.Minute + 123456789*time.Nanosecond)
 		require.NoError(t, s.Erase(ctx, "cust-e", erasedAt.In(time.FixedZone("UTC+5:30", 5*3600+1800))))
 		got, err := s.Get(ctx, "E-1")
