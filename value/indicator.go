@@ -155,7 +155,7 @@ func (i Indicator) Money() bool {
 type Indicators struct {
 	ID       customer.ID
 	Kind     customer.Kind
-	Currency customer.Currency // of the summary; empty without orders
+	Currency customer.Currency // of the summary; without orders, of the trade amounts
 	Values   [NumIndicators]float64
 	known    uint32
 	asOf     customer.Date
@@ -257,8 +257,11 @@ func (x *Indicators) Get(i Indicator) (float64, bool) {
 // and the model's fallbacks apply (see [Measure]). A record of another
 // customer, or of another kind than the summary's (an [*InputError]
 // naming both kinds), is an error; so are a nil summary, trade amounts in
-// another currency than the summary's and an amount too large for
-// float64. On error dst is left as it was. dst records the day of
+// another currency than the summary's or than each other's (an
+// [*InputError] wrapping a [*customer.CurrencyMismatchError]) and an
+// amount too large for float64. A customer without orders takes the
+// currency of its trade amounts. A cooperation that starts after s.AsOf
+// is unknown at that day. On error dst is left as it was. dst records the day of
 // s.AsOf ([Indicators.AsOf]).
 func Extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 	if s == nil {
@@ -358,9 +361,15 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 			if m.v.IsZero() {
 				continue
 			}
-			if s.Currency != "" && m.v.Currency() != s.Currency {
-				return fmt.Errorf("value: customer %q: trade %s: %w", s.CustomerID, m.i,
-					&customer.CurrencyMismatchError{A: s.Currency, B: m.v.Currency()})
+			// A customer without orders has no currency of its own yet:
+			// the first trade amount gives it, so that the statistics it
+			// joins refuse one in another currency than theirs.
+			if dst.Currency == "" {
+				dst.Currency = m.v.Currency()
+			}
+			if m.v.Currency() != dst.Currency {
+				return &InputError{Customer: s.CustomerID, Reason: fmt.Sprintf("trade %s", m.i),
+					Err: &customer.CurrencyMismatchError{A: dst.Currency, B: m.v.Currency()}}
 			}
 			dst.Set(m.i, Float(m.v.Amount()))
 		}
@@ -370,8 +379,11 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 		if t.Rating >= customer.RatingD && t.Rating <= customer.RatingAAA {
 			dst.Set(Credit, t.Rating.Score())
 		}
-		if !t.CooperationStart.IsZero() {
-			dst.Set(Cooperation, float64(asOf-customer.DateOf(t.CooperationStart)))
+		// A cooperation that starts after the as-of day is not known
+		// then, as every other fact dated after it (the tenure fallback
+		// applies), not a negative length.
+		if start := customer.DateOf(t.CooperationStart); !t.CooperationStart.IsZero() && start <= asOf {
+			dst.Set(Cooperation, float64(asOf-start))
 		}
 	}
 	return dst.check()

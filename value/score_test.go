@@ -246,6 +246,7 @@ func TestExtractTradeFactsAndFallbacks(t *testing.T) {
 	c.Trade.MarketSize = usd
 	var ce *customer.CurrencyMismatchError
 	require.True(t, errors.As(value.Extract(sum, c, &x), &ce))
+	require.ErrorIs(t, value.Extract(sum, c, &x), value.ErrInvalidInput, "an input that does not fit, as documented on InputError")
 	c.ID = "other"
 	require.ErrorIs(t, value.Extract(sum, c, &x), customer.ErrWrongCustomer)
 
@@ -596,4 +597,37 @@ func TestUnitsKeptAfterExchanges(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, 2.0, v, "three bought, one exchanged, one refunded")
 	assert.Equal(t, float64(s.KeptUnits()), v)
+}
+
+// A dealer signed before its first order has no currency from the
+// summary: its trade amounts give it one, so that statistics in another
+// currency refuse it, and two trade amounts in two currencies are an
+// error. A cooperation that starts after the as-of day is not known then.
+func TestExtractTradeOfADealerWithoutOrders(t *testing.T) {
+	empty := customer.NewSummary("new", customer.Intermediary, asOf, nil)
+	jpy, _ := customer.NewMoney("15000000", "JPY")
+	c := &customer.Customer{ID: "new", Kind: customer.Intermediary, Trade: &customer.Trade{AnnualTurnover: jpy, Outlets: 1,
+		CooperationStart: asOf.AddDate(1, 0, 0)}}
+	var x value.Indicators
+	require.NoError(t, value.Extract(empty, c, &x))
+	assert.Equal(t, customer.Currency("JPY"), x.Currency)
+	_, ok := x.Get(value.Cooperation)
+	assert.False(t, ok, "a cooperation that starts after the as-of day")
+
+	st, err := value.NewStats(value.DefaultModel(customer.Intermediary))
+	require.NoError(t, err)
+	var eur value.Indicators
+	require.NoError(t, value.Extract(summarize(t, spec{ID: "d1", Kind: customer.Intermediary, Buys: []buy{{DaysAgo: 10, Qty: 5, Cents: 2000}}}, 1), nil, &eur))
+	require.NoError(t, st.Add(&eur))
+	err = st.Add(&x)
+	var ce *customer.CurrencyMismatchError
+	require.ErrorAs(t, err, &ce, "statistics in EUR refuse a dealer whose turnover is in JPY")
+
+	usd, _ := customer.NewMoney("1", "USD")
+	c.Trade.MarketSize = usd
+	before := x
+	err = value.Extract(empty, c, &x)
+	require.ErrorAs(t, err, &ce)
+	require.ErrorIs(t, err, value.ErrInvalidInput)
+	assert.Equal(t, before, x, "a refused extraction leaves dst as it was")
 }
