@@ -276,9 +276,14 @@ func (g *Groups) add(x, tx, T float64, n int64) {
 
 // Merge adds every group of other to g (other is unchanged). Merging is
 // associative and commutative up to the order of Slice, which is sorted.
+// g.Merge(g) is an error wrapping ErrInvalidInput: every customer would
+// count twice.
 func (g *Groups) Merge(other *Groups) error {
 	if other == nil {
 		return nil
+	}
+	if other == g {
+		return fmt.Errorf("churn: merge groups with themselves: a shard would count twice: %w", ErrInvalidInput)
 	}
 	if g.total > math.MaxInt64-other.total {
 		return fmt.Errorf("churn: merge: total count overflows int64: %w", ErrInvalidInput)
@@ -489,10 +494,14 @@ func (g *SpendGroups) add(x, m float64, n int64) {
 	g.total += n
 }
 
-// Merge adds other's groups and excluded count to g.
+// Merge adds other's groups and excluded count to g. g.Merge(g) is an
+// error wrapping ErrInvalidInput: every customer would count twice.
 func (g *SpendGroups) Merge(other *SpendGroups) error {
 	if other == nil {
 		return nil
+	}
+	if other == g {
+		return fmt.Errorf("churn: merge spend groups with themselves: a shard would count twice: %w", ErrInvalidInput)
 	}
 	if g.total > math.MaxInt64-other.total || g.excluded > math.MaxInt64-other.excluded {
 		return fmt.Errorf("churn: merge: count overflows int64: %w", ErrInvalidInput)

@@ -324,7 +324,10 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 		require.NoError(t, got.Add(extra))
 		require.Equal(t, got.Slice(), got.inOrder())
 		require.NoError(t, got.Merge(want))
-		require.NoError(t, want.Merge(want))
+		require.ErrorIs(t, want.Merge(want), ErrInvalidInput, "a shard merged with itself would count twice")
+		twin, err := GroupsOf(want.Slice())
+		require.NoError(t, err)
+		require.NoError(t, want.Merge(twin))
 		require.Equal(t, want.Slice(), got.Slice())
 		require.Equal(t, got.Slice(), got.inOrder())
 

@@ -150,3 +150,23 @@ func TestDecodeRefusesTwoAsOfDays(t *testing.T) {
 	require.ErrorContains(t, err, "two as-of days")
 	require.Equal(t, before, encodeStats(t, dst))
 }
+
+// Statistics merged with themselves (a loop that merges every shard into
+// the first, the first included) would count every customer twice: both
+// passes refuse it and change nothing.
+func TestStatsRefuseToMergeThemselves(t *testing.T) {
+	day := time.Date(2025, 6, 30, 18, 0, 0, 0, time.UTC)
+	st, err := segment.NewStats(&segment.Options{})
+	require.NoError(t, err)
+	a := observedAt(t, "a", customer.Consumer, 100, day)
+	require.NoError(t, st.Add(&a))
+	require.ErrorIs(t, st.Merge(st), value.ErrInvalidInput)
+	sc, err := st.Scoring()
+	require.NoError(t, err)
+	ts := sc.NewThresholdStats()
+	require.NoError(t, ts.Add(&a))
+	require.ErrorIs(t, ts.Merge(ts), segment.ErrInvalidOptions)
+	m, err := ts.Model()
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), m.Thresholds(customer.Consumer).N)
+}

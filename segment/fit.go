@@ -151,7 +151,11 @@ func (s *Stats) Add(o *Observation) error {
 // shard takes, and the merged statistics classify by their options, which
 // would otherwise be those of whichever shard the others were merged
 // into. The quadrant rule may differ, as in [Stats.UnmarshalBinary].
+// s.Merge(s) is an error: every customer would count twice.
 func (s *Stats) Merge(o *Stats) error {
+	if s == o {
+		return &value.InputError{Reason: "merge segment statistics with themselves: a shard would count twice"}
+	}
 	if s.rules != o.rules {
 		return fmt.Errorf("segment: cannot merge the statistics of other lifecycle or shop-type options: %w", ErrInvalidOptions)
 	}
@@ -315,8 +319,13 @@ func (t *ThresholdStats) AddScore(k customer.Kind, v value.Score) error {
 	return nil
 }
 
-// Merge adds the statistics of another shard of the same Scoring.
+// Merge adds the statistics of another shard of the same Scoring;
+// t.Merge(t) is an error wrapping [ErrInvalidOptions] (every customer
+// would count twice).
 func (t *ThresholdStats) Merge(o *ThresholdStats) error {
+	if t == o {
+		return fmt.Errorf("segment: cannot merge threshold statistics with themselves: a shard would count twice: %w", ErrInvalidOptions)
+	}
 	if t.sc != o.sc {
 		return fmt.Errorf("segment: cannot merge threshold statistics of different fits: %w", ErrInvalidOptions)
 	}

@@ -221,3 +221,24 @@ func FuzzRFMStatsUnmarshalBinary(f *testing.F) {
 		require.NoError(t, err)
 	})
 }
+
+// Statistics merged with themselves (a loop that merges every shard into
+// the first, the first included) would count every customer twice: the
+// merge is refused and changes nothing.
+func TestStatsRefuseToMergeThemselves(t *testing.T) {
+	rfm, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	a := rfmIn("a", "EUR", 3, 2, 300)
+	require.NoError(t, rfm.Add(&a))
+	before := encode(t, rfm)
+	require.ErrorIs(t, rfm.Merge(rfm), value.ErrInvalidInput)
+	require.Equal(t, before, encode(t, rfm))
+
+	st, err := value.NewStats(value.DefaultModel(customer.Consumer))
+	require.NoError(t, err)
+	var x value.Indicators
+	require.NoError(t, value.Extract(summarize(t, spec{ID: "c1", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 10, Qty: 1, Cents: 5000}}}, 1), nil, &x))
+	require.NoError(t, st.Add(&x))
+	require.ErrorIs(t, st.Merge(st), value.ErrInvalidInput)
+	require.Equal(t, int64(1), st.N())
+}

@@ -262,7 +262,8 @@ func (s *RFMStats) Add(x *Indicators) error {
 
 // Merge adds the statistics of o (another shard) to s; o is not changed.
 // Statistics of other options, or of shards in different currencies or
-// of different as-of days, do not merge and leave s unchanged.
+// of different as-of days, do not merge and leave s unchanged; nor does s
+// itself (an [*InputError]: every buyer would count twice).
 func (s *RFMStats) Merge(o *RFMStats) error {
 	if err := s.CheckMerge(o); err != nil {
 		return err
@@ -282,6 +283,9 @@ func (s *RFMStats) Merge(o *RFMStats) error {
 // CheckMerge returns the error that Merge(o) would return, or nil,
 // without merging (see [Stats.CheckMerge]).
 func (s *RFMStats) CheckMerge(o *RFMStats) error {
+	if s == o {
+		return &InputError{Reason: "merge statistics with themselves: a shard would count twice"}
+	}
 	if s.kind != o.kind || s.bins != o.bins || s.grid != o.grid {
 		return &ModelError{Path: "rfm", Reason: "cannot merge RFM statistics with other options"}
 	}

@@ -121,7 +121,8 @@ func (s *Stats) Add(x *Indicators) error {
 // Merge adds the statistics of o (another shard of the same model) to s;
 // o is not changed. Statistics of different models, or of shards in
 // different currencies or of different as-of days, do not merge and
-// leave s unchanged.
+// leave s unchanged; nor does s itself (s.Merge(s) would count every
+// customer twice: an [*InputError]).
 func (s *Stats) Merge(o *Stats) error {
 	if err := s.CheckMerge(o); err != nil {
 		return err
@@ -141,6 +142,9 @@ func (s *Stats) Merge(o *Stats) error {
 // without merging: a caller that merges several statistics as one
 // operation checks them all first, so that a refused merge changes none.
 func (s *Stats) CheckMerge(o *Stats) error {
+	if s == o {
+		return &InputError{Reason: "merge statistics with themselves: a shard would count twice"}
+	}
 	if s.kind != o.kind || !reflect.DeepEqual(s.leaves, o.leaves) {
 		return &ModelError{Reason: "cannot merge the statistics of different models"}
 	}
