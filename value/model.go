@@ -168,7 +168,8 @@ type Measure struct {
 // (within 1e-9; the leaves' global weights are then rescaled to sum to
 // exactly 1). When Pairwise is set, the children's weights are instead
 // derived from it by [AHP] (row i compares child i), and a matrix with
-// CR ≥ 0.1 is an error. Name is required, is unique among its siblings
+// CR ≥ 0.1 is an error, as is a child's Weight set to another value than
+// the matrix gives (leave it 0). Name is required, is unique among its siblings
 // (current and potential are siblings) and holds no "/", so that a path
 // such as "potential/growth/recent-spend" names one node.
 type Node struct {
@@ -286,6 +287,11 @@ func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) 
 			return err
 		}
 		weights = r.Weights
+		for i, c := range n.Children {
+			if c.Weight != 0 && math.Abs(c.Weight-weights[i]) > 1e-9 {
+				return &ModelError{Path: path + "/" + c.Name, Reason: fmt.Sprintf("weight %v set beside the pairwise matrix of its parent, which gives %v: leave it 0", c.Weight, weights[i])}
+			}
+		}
 	} else if err := checkWeights(path, n.Children); err != nil {
 		return err
 	}

@@ -91,6 +91,19 @@ func TestModelErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}
+	t.Run("a weight beside a pairwise matrix", func(t *testing.T) {
+		m := value.DefaultModel(customer.Consumer)
+		m.Potential.Children[0].Weight = 0.9
+		_, err := value.NewStats(m)
+		require.ErrorIs(t, err, value.ErrInvalidModel)
+		assert.Contains(t, err.Error(), "potential/consumption")
+		assert.Contains(t, err.Error(), "set beside the pairwise matrix")
+		r, err := value.AHP(value.ConsumerPotentialComparisons())
+		require.NoError(t, err)
+		m.Potential.Children[0].Weight = r.Weights[0]
+		_, err = value.NewStats(m)
+		require.NoError(t, err, "the weight the matrix gives may be written out")
+	})
 	t.Run("inconsistent pairwise names the node", func(t *testing.T) {
 		m := value.DefaultModel(customer.Consumer)
 		m.Potential.Pairwise = [][]float64{{1, 5, 1.0 / 5}, {1.0 / 5, 1, 5}, {5, 1.0 / 5, 1}}
