@@ -189,7 +189,9 @@ type Node struct {
 // Each leaf is normalised over the population as its [Measure] says,
 // with far-out values clipped by quantiles, Tukey's outer fences (Tukey
 // 1977) and a cap on the lead of the most extreme customer, and rare
-// signals kept from being clipped away.
+// signals kept from being clipped away. A consumer's model may not
+// measure the trade indicators (Turnover to MarketSize), which only an
+// intermediary's record holds.
 type Model struct {
 	Kind      customer.Kind
 	Current   Node
@@ -239,8 +241,21 @@ func (m *Model) compile() ([]Leaf, error) {
 	if len(leaves) > MaxLeaves {
 		return nil, &ModelError{Reason: fmt.Sprintf("%d leaves: at most %d", len(leaves), MaxLeaves)}
 	}
+	if m.Kind == customer.Consumer {
+		// A consumer has no trade data: such a leaf would score every
+		// consumer by its Missing value, a weight that measures nothing.
+		for _, l := range leaves {
+			if trade(l.Measure.Indicator) {
+				return nil, &ModelError{Path: l.Path, Reason: fmt.Sprintf("indicator %s comes from an intermediary's trade data, which a consumer has none of", l.Measure.Indicator)}
+			}
+		}
+	}
 	return leaves, nil
 }
+
+// trade reports whether i is read from an intermediary's trade data
+// (customer.Trade).
+func trade(i Indicator) bool { return i >= Turnover && i <= MarketSize }
 
 func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) error {
 	if n.Name == "" {

@@ -91,6 +91,16 @@ func TestModelErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}
+	t.Run("a trade indicator in a consumer's model", func(t *testing.T) {
+		m := value.DefaultModel(customer.Consumer)
+		m.Potential.Children[0].Children[0].Measure.Indicator = value.Turnover
+		_, err := value.NewStats(m)
+		require.ErrorIs(t, err, value.ErrInvalidModel)
+		assert.Contains(t, err.Error(), "potential/consumption/average-order-value")
+		assert.Contains(t, err.Error(), "trade data")
+		_, err = value.NewStats(value.DefaultModel(customer.Intermediary))
+		require.NoError(t, err, "an intermediary's model measures them")
+	})
 	t.Run("a weight beside a pairwise matrix", func(t *testing.T) {
 		m := value.DefaultModel(customer.Consumer)
 		m.Potential.Children[0].Weight = 0.9
