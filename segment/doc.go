@@ -31,7 +31,11 @@
 // each kind by total value are A, the next 30% B, the rest C, and a
 // potential-value customer who is not A is B ([GradeOptions]). Equal
 // total values get the same, better grade, so the grades depend neither
-// on the order of the customers nor on the shards.
+// on the order of the customers nor on the shards. In a degenerate
+// population the two rules part ways: customers who are all alike (or a
+// population of one) are all low-value, since none is above the mean,
+// and all strategic, since they tie at the top; the playbook then holds
+// the actions of both, and the population is too uniform to segment.
 // [Model.GradeThresholds] reports the cuts used. Grading is asked for
 // with [Options].Grades; without it Result.Grade is zero and the playbook
 // has no grade action for the customer.
