@@ -14,13 +14,14 @@
 //	functional    = round(list × f / 100)
 //	amount        = list − functional
 //	cash          = round(amount × c / 100)
-//	discountUntil = day(issued) + Cash.Days
-//	due           = day(issued) + NetDays
+//	discountUntil = roll(day(issued) + Cash.Days)
+//	due           = roll(day(issued) + NetDays)
 //
 // round rounds half up (away from zero) to the minor unit of the terms'
 // currency; every amount is exact. "2/10 net 30" is c = 2, Cash.Days = 10,
 // NetDays = 30: 2 % off when paid within 10 days of the invoice,
-// otherwise the whole amount in 30 days.
+// otherwise the whole amount in 30 days. roll(d) is d itself unless the
+// terms set a [Calendar] (see Business days).
 //
 // # Settling an invoice
 //
@@ -43,6 +44,24 @@
 // carries: a payment at 23:59 on the discount date in that zone takes the
 // discount, one at 00:00 the next day does not. Days late are counted in
 // calendar days after the due date.
+//
+// # Business days
+//
+// Many jurisdictions move a deadline that falls on a Saturday, Sunday or
+// public holiday to the next working day (German BGB §193; Art. 3(4) of
+// Regulation (EEC, Euratom) No 1182/71). The rule is opt-in: with
+// [Terms].Calendar set, e.g. to [Weekends] or to a [CalendarFunc] that
+// also closes the caller's holidays,
+//
+//	roll(d) = the first day e ≥ d that the calendar opens, e ≤ d + MaxRoll
+//
+// and a calendar that opens no such day is an error ("calendar"). The
+// discount date and the due date of the invoice, and so of its
+// settlements, are the rolled days: a payment counts on its day in the
+// terms' zone as above, and days late are counted after the rolled due
+// date. The length of the periods is not changed, only where they end:
+// Cash.Days and NetDays still count every calendar day. Without a
+// calendar the days are counted as they fall.
 //
 // # Payment record
 //

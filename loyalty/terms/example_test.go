@@ -140,3 +140,46 @@ func ExampleNewRecord() {
 	// 4 invoices, 3 decided, on time 0.67, mean days late 3.33, open 700.00 EUR
 	// rating A, score 0.750
 }
+
+// "2/10 net 30" on an invoice of Wednesday 6 May 2026 in Berlin: the
+// discount date, 16 May, is a Saturday. With Weekends it moves to
+// Monday 18 May, and with a calendar that also closes that Monday as a
+// holiday, to Tuesday 19 May. The discounted payment on Monday then
+// takes the discount; without a calendar it is too late.
+func ExampleWeekends() {
+	berlin := time.FixedZone("CEST", 2*3600)
+	t := terms.Terms{
+		Currency:   "EUR",
+		Functional: map[customer.Role]decimal.Decimal{customer.Dealer: decimal.NewFromInt(30)},
+		Cash:       terms.CashDiscount{Percent: decimal.NewFromInt(2), Days: 10},
+		NetDays:    30,
+		Location:   berlin,
+	}
+	issued := time.Date(2026, 5, 6, 9, 0, 0, 0, berlin)
+	payments := []terms.Payment{{ID: "BANK-1", At: time.Date(2026, 5, 18, 10, 0, 0, 0, berlin), Amount: eur("686.00")}}
+	asOf := time.Date(2026, 7, 31, 12, 0, 0, 0, berlin)
+
+	holiday := time.Date(2026, 5, 18, 0, 0, 0, 0, time.UTC)
+	withHoliday := terms.CalendarFunc(func(d customer.Date) bool {
+		return terms.Weekends.IsBusinessDay(d) && d != customer.DateOf(holiday)
+	})
+	for _, c := range []struct {
+		name string
+		cal  terms.Calendar
+	}{{"none", nil}, {"weekends", terms.Weekends}, {"holiday", withHoliday}} {
+		t.Calendar = c.cal
+		inv, err := t.Invoice("INV-1", "D-7", customer.Dealer, eur("1000.00"), issued)
+		if err != nil {
+			panic(err)
+		}
+		s, err := inv.Settle(payments, asOf)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s: discount until %s, due %s; %s\n", c.name, inv.DiscountUntil, inv.Due, s.Explain)
+	}
+	// Output:
+	// none: discount until 2026-05-16, due 2026-06-05; overdue: 14.00 EUR owed, 56 days after the due date 2026-06-05
+	// weekends: discount until 2026-05-18, due 2026-06-05; settled 2026-05-18 with the cash discount of 14.00 EUR: 686.00 EUR paid by 2026-05-18
+	// holiday: discount until 2026-05-19, due 2026-06-05; settled 2026-05-18 with the cash discount of 14.00 EUR: 686.00 EUR paid by 2026-05-19
+}

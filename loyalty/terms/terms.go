@@ -44,6 +44,11 @@ type Terms struct {
 	// means UTC. It is set in Go (e.g. from time.LoadLocation in the
 	// host), never read from the system by the library.
 	Location *time.Location
+	// Calendar, when set, moves the discount date and the due date that
+	// fall on a day it closes to the next day it opens (see [Calendar]),
+	// e.g. [Weekends]. nil keeps them on the calendar day: the days are
+	// counted as they fall.
+	Calendar Calendar
 }
 
 // CashDiscount is a discount for prompt payment: Percent off the invoice
@@ -163,15 +168,20 @@ type Invoice struct {
 	CashPercent  decimal.Decimal
 	CashDiscount customer.Money
 	// DiscountUntil is the last calendar day on which a payment counts
-	// for the cash discount: day(Issued) + Cash.Days.
+	// for the cash discount: roll(day(Issued) + Cash.Days).
 	DiscountUntil customer.Date
 	// Due is the last calendar day on which a payment is on time:
-	// day(Issued) + NetDays.
+	// roll(day(Issued) + NetDays).
 	Due customer.Date
 	// Location is the zone of the calendar days, that of the terms (nil
 	// means UTC). A caller that stores invoices stores the zone's name
 	// with them and sets it back when it reads them.
 	Location *time.Location
+	// Calendar is the terms' [Calendar] that rolled DiscountUntil and Due
+	// (nil: none). A caller that stores invoices stores which calendar
+	// with them and sets it back when it reads them; [Invoice.Validate]
+	// then checks that both dates are open days.
+	Calendar Calendar
 }
 
 // Invoice prices invoice id of customer c, an intermediary of role, for
@@ -186,8 +196,10 @@ type Invoice struct {
 // a list amount in another currency than the terms', of more than 30
 // digits, not positive or finer than the currency's minor unit ("list"),
 // or so small that a discount, rounded, would take all of it; a zero
-// issued time or one outside the years 1–9999 ("issued"). A rejected
-// invoice returns the zero Invoice.
+// issued time or one outside the years 1–9999 ("issued"); a
+// [Terms].Calendar that opens no day among the discount date or the due
+// date and the [MaxRoll] days after it ("calendar"). A rejected invoice
+// returns the zero Invoice.
 func (t Terms) Invoice(id string, c customer.ID, role customer.Role, list customer.Money, issued time.Time) (Invoice, error) {
 	if err := t.Validate(); err != nil {
 		return Invoice{}, err
@@ -226,12 +238,27 @@ func (t Terms) Invoice(id string, c customer.ID, role customer.Role, list custom
 		return Invoice{}, err
 	}
 	day := dayOf(issued, t.Location)
+	until, untilOK := roll(t.Calendar, day+customer.Date(t.Cash.Days))
+	due, dueOK := roll(t.Calendar, day+customer.Date(t.NetDays))
+	for _, x := range []struct {
+		ok   bool
+		name string
+		d    customer.Date
+	}{{untilOK, "discount date", day + customer.Date(t.Cash.Days)}, {dueOK, "due date", day + customer.Date(t.NetDays)}} {
+		if !x.ok {
+			p.add("calendar", customer.CodeRange, "opens no day from the %s %s to %s, %d days after it",
+				x.name, x.d, x.d+MaxRoll, MaxRoll)
+		}
+	}
+	if err := p.err("invoice " + strconv.Quote(id)); err != nil {
+		return Invoice{}, err
+	}
 	return Invoice{
 		ID: id, Customer: c, Role: role, Issued: issued, List: list,
 		FunctionalPercent: pct, Functional: money(functional, cur), Amount: money(amount, cur),
 		CashPercent: t.Cash.Percent, CashDiscount: money(cash, cur),
-		DiscountUntil: day + customer.Date(t.Cash.Days), Due: day + customer.Date(t.NetDays),
-		Location: t.Location,
+		DiscountUntil: until, Due: due,
+		Location: t.Location, Calendar: t.Calendar,
 	}, nil
 }
 
@@ -250,6 +277,9 @@ func money(d decimal.Decimal, cur customer.Currency) customer.Money {
 // [0, 100); amounts that do not follow from the percentages by the
 // formulas of the package ("functional", "amount", "cash_discount"); a
 // discount date before the invoice's day or after the due date
+// ("discount_until", "due"); a discount date or due date more than
+// [MaxDays] after the invoice's day, or, with a Calendar, more than
+// MaxDays + [MaxRoll] days after it or on a day the Calendar closes
 // ("discount_until", "due").
 func (inv Invoice) Validate() error {
 	var p problems
@@ -291,15 +321,27 @@ func (inv Invoice) Validate() error {
 	}
 	if timeOK {
 		// The distances in days are taken in int64: between two Dates
-		// they need not fit a Date.
+		// they need not fit a Date. A calendar may roll a date up to
+		// MaxRoll days past the last day of its period.
+		maxDays := int64(MaxDays)
+		if inv.Calendar != nil {
+			maxDays += MaxRoll
+		}
 		if day := dayOf(inv.Issued, inv.Location); inv.DiscountUntil < day {
 			p.add("discount_until", customer.CodeOrder, "%s is before the invoice's day %s", inv.DiscountUntil, day)
-		} else if int64(inv.DiscountUntil)-int64(day) > MaxDays {
-			p.add("discount_until", customer.CodeRange, "%s is more than %d days after the invoice's day %s", inv.DiscountUntil, MaxDays, day)
+		} else if int64(inv.DiscountUntil)-int64(day) > maxDays {
+			p.add("discount_until", customer.CodeRange, "%s is more than %d days after the invoice's day %s", inv.DiscountUntil, maxDays, day)
 		} else if inv.Due < inv.DiscountUntil {
 			p.add("due", customer.CodeOrder, "%s is before the discount date %s", inv.Due, inv.DiscountUntil)
-		} else if int64(inv.Due)-int64(day) > MaxDays {
-			p.add("due", customer.CodeRange, "%s is more than %d days after the invoice's day %s", inv.Due, MaxDays, day)
+		} else if int64(inv.Due)-int64(day) > maxDays {
+			p.add("due", customer.CodeRange, "%s is more than %d days after the invoice's day %s", inv.Due, maxDays, day)
+		} else if inv.Calendar != nil {
+			if !inv.Calendar.IsBusinessDay(inv.DiscountUntil) {
+				p.add("discount_until", customer.CodeMismatch, "%s is a day the invoice's calendar closes", inv.DiscountUntil)
+			}
+			if !inv.Calendar.IsBusinessDay(inv.Due) {
+				p.add("due", customer.CodeMismatch, "%s is a day the invoice's calendar closes", inv.Due)
+			}
 		}
 	}
 	return p.err("invoice " + strconv.Quote(inv.ID))
