@@ -59,20 +59,6 @@ func (w *recorderWorld) history(t *rapid.T, id ID) []Event {
 	return out
 }
 
-func eventsEqual(a, b Event) bool {
-	switch {
-	case a.Order != nil && b.Order != nil:
-		return a.Order.Equal(*b.Order)
-	case a.Return != nil && b.Return != nil:
-		return a.Return.Equal(*b.Return)
-	case a.Credit != nil && b.Credit != nil:
-		return a.Credit.Equal(*b.Credit)
-	case a.Interaction != nil && b.Interaction != nil:
-		return a.Interaction.Equal(*b.Interaction)
-	}
-	return false
-}
-
 // pick draws one of good, or, one time in ten, one of bad.
 func pick[T any](t *rapid.T, label string, good, bad []T) T {
 	if rapid.IntRange(0, 9).Draw(t, label+"Bad") == 0 {
@@ -114,7 +100,7 @@ func (w *recorderWorld) record(t *rapid.T, id ID, fault string, redelivery bool,
 		if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrDuplicate) && !errors.Is(err, ErrNotFound) {
 			t.Fatalf("refused with an error that is neither invalid, duplicate nor not found: %v", err)
 		}
-		if !slices.EqualFunc(before, after, eventsEqual) {
+		if !slices.EqualFunc(before, after, Event.Equal) {
 			t.Fatalf("refused (%v), but the history changed:\nbefore %v\nafter  %v", err, before, after)
 		}
 		return
@@ -123,7 +109,7 @@ func (w *recorderWorld) record(t *rapid.T, id ID, fault string, redelivery bool,
 		t.Fatalf("accepted a record with a fault: %s", fault)
 	}
 	switch {
-	case slices.EqualFunc(before, after, eventsEqual):
+	case slices.EqualFunc(before, after, Event.Equal):
 		// A redelivery, drawn as such or by chance.
 	case redelivery:
 		t.Fatalf("a redelivery changed the history:\nbefore %v\nafter  %v", before, after)

@@ -299,6 +299,24 @@ type Event struct {
 	Interaction *Interaction
 }
 
+// Equal reports whether e and o carry records of one kind that are equal
+// by that kind's Equal ([Order.Equal], [Return.Equal], [Credit.Equal],
+// [Interaction.Equal]): the same fact, delivered twice. Events of two
+// kinds, or an empty one, are not equal.
+func (e Event) Equal(o Event) bool {
+	switch {
+	case e.Order != nil && o.Order != nil:
+		return e.Order.Equal(*o.Order)
+	case e.Return != nil && o.Return != nil:
+		return e.Return.Equal(*o.Return)
+	case e.Credit != nil && o.Credit != nil:
+		return e.Credit.Equal(*o.Credit)
+	case e.Interaction != nil && o.Interaction != nil:
+		return e.Interaction.Equal(*o.Interaction)
+	}
+	return false
+}
+
 // Time returns the instant of the record the event carries, or the zero
 // time for an empty event.
 func (e Event) Time() time.Time {

@@ -268,3 +268,19 @@ func TestSummarizeEmptyIDsAreInvalidNotDuplicates(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalid)
 	assert.NotErrorIs(t, err, ErrDuplicate)
 }
+
+// Event.Equal compares the record an event carries by its kind's Equal:
+// the same fact twice is equal, another fact, another kind or an empty
+// event is not.
+func TestEventEqual(t *testing.T) {
+	o := validOrder()
+	same := o.Clone()
+	other := o.Clone()
+	other.Lines[0].Quantity++
+	i := Interaction{CustomerID: o.CustomerID, Time: o.Time}
+	assert.True(t, Event{Order: &o}.Equal(Event{Order: &same}))
+	assert.False(t, Event{Order: &o}.Equal(Event{Order: &other}))
+	assert.False(t, Event{Order: &o}.Equal(Event{Interaction: &i}), "two kinds")
+	assert.True(t, Event{Interaction: &i}.Equal(Event{Interaction: &i}))
+	assert.False(t, Event{}.Equal(Event{}), "an empty event carries no fact")
+}

@@ -427,7 +427,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 				return
 			}
 			for i := range want {
-				if !eventEqual(want[i], got[i]) {
+				if !want[i].Equal(got[i]) {
 					t.Errorf("%s: event %d is %s, not equal to the %s appended%s", what, i, names(got[i : i+1])[0], names(want[i : i+1])[0], recordDiff(want[i], got[i]))
 				}
 			}
@@ -964,7 +964,7 @@ func (m *historyMachine) check(t *rapid.T) {
 			}
 			got = append(got, e)
 		}
-		if !slices.EqualFunc(got, want, eventEqual) {
+		if !slices.EqualFunc(got, want, customer.Event.Equal) {
 			t.Fatalf("History %s = %q, model %q", c, names(got), names(want))
 		}
 	}
@@ -988,20 +988,6 @@ func recordDiff(want, got customer.Event) string {
 		return ": first differing field " + dup.Field
 	}
 	return ""
-}
-
-func eventEqual(a, b customer.Event) bool {
-	switch {
-	case a.Order != nil && b.Order != nil:
-		return a.Order.Equal(*b.Order)
-	case a.Return != nil && b.Return != nil:
-		return a.Return.Equal(*b.Return)
-	case a.Credit != nil && b.Credit != nil:
-		return a.Credit.Equal(*b.Credit)
-	case a.Interaction != nil && b.Interaction != nil:
-		return a.Interaction.Equal(*b.Interaction)
-	}
-	return false
 }
 
 // namesField checks that err, an error matching [customer.ErrDuplicate],
