@@ -378,23 +378,10 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 	if x.days.n > 0 {
 		days = s.days.slice(x.days.off, x.days.n)
 	}
-	j := int(x.days.n)
-	for j > 0 && dayDate(days[j-1]) > fr.date {
-		j--
-	}
-	found := j > 0 && dayDate(days[j-1]) == fr.date
-	oc := orderChange{k: -1}
-	// The lines of an order come together: the last row's order is
-	// known, with its day.
-	if sign >= 0 && (i != s.lastKeyOf || fr.key != s.lastKey || fr.date < s.lastOpen) {
-		oc = s.orderOf(&x, fr)
-	}
-	if oc.isNew && x.orders.n >= maxFastOrders {
+	j, found := dayAt(days, int(x.days.n), 1, fr.date)
+	oc, o, ok := s.orderStep(i, &x, fr, sign)
+	if !ok {
 		return false
-	}
-	var o uint32
-	if oc.isNew || oc.moved {
-		o = 1
 	}
 	if found {
 		n, ok := add64(dayNet(days[j-1]), a)
@@ -467,6 +454,38 @@ type orderChange struct {
 	k            int
 	isNew, moved bool
 	from         customer.Date
+}
+
+// dayAt returns where the day of date is or goes among the n days held
+// in words, stride words a day with the date's word first: j days come
+// before it, and found reports whether the j-th (counted from 1) is it.
+// It searches from the end: rows mostly come in date order.
+func dayAt(words []uint64, n, stride int, date customer.Date) (j int, found bool) {
+	j = n
+	for j > 0 && dayDate(words[stride*(j-1)]) > date {
+		j--
+	}
+	return j, j > 0 && dayDate(words[stride*(j-1)]) == date
+}
+
+// orderStep returns what row fr (of sign sign) of customer i, whose
+// record being built is x, does to its order, and the orders it adds to
+// its day (1 for a new order or one moved to it); ok is false when a new
+// order would pass maxFastOrders. The lines of an order come together:
+// a row of the last row's order, dated on or after its day, changes
+// nothing, and its order is not looked up.
+func (s *shard) orderStep(i int32, x *crec, fr *frow, sign int) (oc orderChange, o uint32, ok bool) {
+	oc = orderChange{k: -1}
+	if sign >= 0 && (i != s.lastKeyOf || fr.key != s.lastKey || fr.date < s.lastOpen) {
+		oc = s.orderOf(x, fr)
+	}
+	if oc.isNew && x.orders.n >= maxFastOrders {
+		return oc, 0, false
+	}
+	if oc.isNew || oc.moved {
+		o = 1
+	}
+	return oc, o, true
 }
 
 // orderOf returns what sale row fr of the customer whose record being

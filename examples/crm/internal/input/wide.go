@@ -398,21 +398,10 @@ func (s *shard) addWide(i int32, fr *frow, m *wrow, sign, units int, exchange bo
 	if x.days.n > 0 {
 		days = s.wdays.slice(x.days.off, x.days.n*wideDayWords)
 	}
-	j := int(x.days.n)
-	for j > 0 && dayDate(days[2*(j-1)]) > fr.date {
-		j--
-	}
-	found := j > 0 && dayDate(days[2*(j-1)]) == fr.date
-	oc := orderChange{k: -1}
-	if sign >= 0 && (i != s.lastKeyOf || fr.key != s.lastKey || fr.date < s.lastOpen) {
-		oc = s.orderOf(&x, fr)
-	}
-	if oc.isNew && x.orders.n >= maxFastOrders {
+	j, found := dayAt(days, int(x.days.n), wideDayWords, fr.date)
+	oc, o, ok := s.orderStep(i, &x, fr, sign)
+	if !ok {
 		return false
-	}
-	var o uint32
-	if oc.isNew || oc.moved {
-		o = 1
 	}
 	if found {
 		d := [2]uint64{days[2*(j-1)], days[2*j-1]}
