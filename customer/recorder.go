@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -251,12 +250,7 @@ func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) 
 			rs = append(rs, s)
 		}
 	}
-	slices.SortFunc(rs, func(x, y Return) int {
-		if c := x.Time.Compare(y.Time); c != 0 {
-			return c
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
+	slices.SortFunc(rs, compareReturns)
 	refunded := map[string]int{}
 	for i := range rs {
 		s := &rs[i]
@@ -265,7 +259,7 @@ func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) 
 				return err
 			}
 		} else if err := s.ValidateAfter(o, refunded, time.Time{}); err != nil {
-			if s.Time.After(ret.Time) || s.Time.Equal(ret.Time) && s.ID > ret.ID {
+			if compareReturns(*s, ret) > 0 {
 				var p problems
 				p.add("time", CodeOrder, fmt.Sprintf("%s is before return %q of order %q, which would then be invalid: %v", ret.Time.Format(time.RFC3339), s.ID, o.ID, err))
 				return p.err("return", ret.ID)
@@ -282,6 +276,9 @@ func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) 
 	}
 	return r.History.AppendReturn(ctx, ret)
 }
+
+// compareReturns orders two returns as [CompareEvents] does.
+func compareReturns(x, y Return) int { return CompareEvents(Event{Return: &x}, Event{Return: &y}) }
 
 // returnAlone returns the problems of ret that show without its order,
 // at time now, and, when unknown is not empty, the problem of an order
