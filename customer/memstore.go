@@ -12,7 +12,7 @@ import (
 )
 
 // MemStore is an in-memory [Directory] and [HistoryStore] (with
-// [BatchGetter] and [Updater]), safe for concurrent use. It suits tests,
+// [BatchGetter], [Updater] and [CheckedAppender]), safe for concurrent use. It suits tests,
 // examples and batch jobs that load a shop into memory. The zero MemStore
 // is empty and ready to use; it must not be copied after first use.
 //
@@ -49,6 +49,8 @@ var (
 	_ HistoryStore = (*MemStore)(nil)
 	_ BatchGetter  = (*MemStore)(nil)
 	_ Updater      = (*MemStore)(nil)
+
+	_ CheckedAppender = (*MemStore)(nil)
 )
 
 func ctxErr(ctx context.Context, op string) error {
@@ -207,6 +209,11 @@ func (m *MemStore) AppendOrder(ctx context.Context, o Order) error {
 	o = o.Clone()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.appendOrder(o)
+}
+
+// appendOrder appends o, a copy of the caller's, with m locked.
+func (m *MemStore) appendOrder(o Order) error {
 	if _, ok := m.customers[o.CustomerID]; !ok {
 		return fmt.Errorf("customer: order %q: customer %q: %w", o.ID, o.CustomerID, ErrNotFound)
 	}
@@ -261,6 +268,11 @@ func (m *MemStore) AppendReturn(ctx context.Context, r Return) error {
 	r = r.Clone()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.appendReturn(r)
+}
+
+// appendReturn appends r, a copy of the caller's, with m locked.
+func (m *MemStore) appendReturn(r Return) error {
 	if _, ok := m.customers[r.CustomerID]; !ok {
 		return fmt.Errorf("customer: return %q: customer %q: %w", r.ID, r.CustomerID, ErrNotFound)
 	}
@@ -288,6 +300,11 @@ func (m *MemStore) AppendCredit(ctx context.Context, c Credit) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.appendCredit(c)
+}
+
+// appendCredit appends c with m locked.
+func (m *MemStore) appendCredit(c Credit) error {
 	if _, ok := m.customers[c.CustomerID]; !ok {
 		return fmt.Errorf("customer: credit %q: customer %q: %w", c.ID, c.CustomerID, ErrNotFound)
 	}
@@ -319,6 +336,11 @@ func (m *MemStore) AppendInteraction(ctx context.Context, i Interaction) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.appendInteraction(i)
+}
+
+// appendInteraction appends i with m locked.
+func (m *MemStore) appendInteraction(i Interaction) error {
 	if _, ok := m.customers[i.CustomerID]; !ok {
 		return fmt.Errorf("customer: interaction: customer %q: %w", i.CustomerID, ErrNotFound)
 	}
@@ -329,6 +351,51 @@ func (m *MemStore) AppendInteraction(ctx context.Context, i Interaction) error {
 	m.seen[k] = true
 	m.history[i.CustomerID] = append(m.history[i.CustomerID], Event{Interaction: &i})
 	return nil
+}
+
+// AppendChecked implements [CheckedAppender]: check runs once, on a copy
+// of the history, while the store is locked for writing, so it must not
+// call the store.
+func (m *MemStore) AppendChecked(ctx context.Context, e Event, check func(history []Event) error) error {
+	if err := ctxErr(ctx, "append"); err != nil {
+		return err
+	}
+	if err := e.checkOne(); err != nil {
+		return err
+	}
+	e = e.clone()
+	switch {
+	case e.Order != nil && e.Order.ID == "":
+		return emptyID("order", "id")
+	case e.Return != nil && e.Return.ID == "":
+		return emptyID("return", "id")
+	case e.Credit != nil && e.Credit.ID == "":
+		return emptyID("credit", "id")
+	}
+	id := e.CustomerID()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[id]; !ok {
+		return fmt.Errorf("customer: append to the history of %q: %w", id, ErrNotFound)
+	}
+	evs := slices.Clone(m.history[id])
+	slices.SortStableFunc(evs, CompareEvents)
+	for i := range evs {
+		evs[i] = evs[i].clone()
+	}
+	if err := check(evs); err != nil {
+		return err
+	}
+	switch {
+	case e.Order != nil:
+		return m.appendOrder(*e.Order)
+	case e.Return != nil:
+		return m.appendReturn(*e.Return)
+	case e.Credit != nil:
+		return m.appendCredit(*e.Credit)
+	default:
+		return m.appendInteraction(*e.Interaction)
+	}
 }
 
 // History implements [HistoryReader]: a snapshot taken when iteration

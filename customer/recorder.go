@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
 	"time"
@@ -41,23 +42,29 @@ import (
 // # Concurrency
 //
 // A Recorder is safe for concurrent use when its stores are, and it
-// serialises the records of one customer: each Record call holds an
-// in-process lock of the record's customer from reading the history to
-// the append, so two returns of one order recorded at once are checked
-// one after the other and cannot together bring back more units than
-// were sold. Every check depends only on the history of the record's
-// customer (IDs unique across customers are the store's to enforce, in
-// its append), so a lock per customer suffices and records of different
-// customers are checked in parallel.
+// serialises the records of one customer, so that two returns of one
+// order recorded at once are checked one after the other and cannot
+// together bring back more units than were sold. Every check depends
+// only on the history of the record's customer (IDs unique across
+// customers are the store's to enforce, in its append), so records of
+// different customers need not wait for each other (a store may still
+// serialise them, as MemStore does).
 //
-// The lock is in this process, in this Recorder. Two Recorders, two
-// processes, or a writer that appends to the store directly can still
-// interleave a check and an append, and then two returns of one order can
-// over-return it, after which [SummarizeHistory] fails for the customer.
-// A deployment with several writers must send all records of a customer
-// through one Recorder (for instance by partitioning the incoming records
-// by customer ID), or hold a lock of its own per customer around each
-// Record call.
+// When History is a [CheckedAppender] (as [MemStore] and the database
+// stores of the examples are), each record is checked and appended in
+// one atomic step of the store: Recorders in several processes on one
+// database serialise each customer's records among themselves. Otherwise
+// each Record call holds an in-process lock of the record's customer,
+// in this Recorder, from reading the history to the append; then two
+// Recorders, two processes, or a writer that appends to the store
+// directly can still interleave a check and an append, and two returns
+// of one order can over-return it, after which [SummarizeHistory] fails
+// for the customer. A deployment with several writers over such a store
+// must send all records of a customer through one Recorder (for instance
+// by partitioning the incoming records by customer ID), or hold a lock
+// of its own per customer around each Record call. In either case a
+// writer that appends to the store directly, not through a Recorder, is
+// not checked.
 //
 // A Recorder must not be copied after first use. Its zero value with
 // the two stores set is ready to use.
@@ -125,8 +132,49 @@ type stored struct {
 
 // read reads the history of customer id.
 func (r *Recorder) read(ctx context.Context, id ID) (*stored, error) {
+	return collect(r.History.History(ctx, id))
+}
+
+// commit checks the record e holds against the history of its customer
+// with check and appends it: in one step of the store when it is a
+// [CheckedAppender], and otherwise under the Recorder's lock of the
+// customer, between reading the history and appending. op names the
+// operation in an error of the lock.
+func (r *Recorder) commit(ctx context.Context, e Event, op string, check func(*stored) error) error {
+	if a, ok := r.History.(CheckedAppender); ok {
+		return a.AppendChecked(ctx, e, func(evs []Event) error {
+			h, err := collect(func(yield func(Event, error) bool) {
+				for _, e := range evs {
+					if !yield(e, nil) {
+						return
+					}
+				}
+			})
+			if err != nil {
+				return err
+			}
+			return check(h)
+		})
+	}
+	id := e.CustomerID()
+	unlock, err := r.lock(ctx, id, op)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	h, err := r.read(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := check(h); err != nil {
+		return err
+	}
+	return Append(ctx, r.History, e)
+}
+
+// collect gathers what a Record call needs of a history.
+func collect(seq iter.Seq2[Event, error]) (*stored, error) {
 	h := &stored{orders: map[string]Order{}, returns: map[string]Return{}, credits: map[string]Credit{}}
-	seq := r.History.History(ctx, id)
 	if seq == nil {
 		return h, nil
 	}
@@ -167,40 +215,27 @@ func (r *Recorder) RecordOrder(ctx context.Context, o Order, now time.Time) erro
 	if badID(string(o.CustomerID)) {
 		return o.Validate(now)
 	}
-	unlock, err := r.lock(ctx, o.CustomerID, "record order")
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	c, err := r.Customers.Get(ctx, o.CustomerID)
 	if err != nil {
 		return fmt.Errorf("customer: order %q: %w", o.ID, err)
 	}
-	h, err := r.read(ctx, o.CustomerID)
-	if err != nil {
-		return err
-	}
-	if prev, ok := h.orders[o.ID]; ok {
-		if err := prev.Conflict(o); err != nil {
-			return err
+	return r.commit(ctx, Event{Order: &o}, "record order", func(h *stored) error {
+		if prev, ok := h.orders[o.ID]; ok {
+			return prev.Conflict(o)
 		}
-		return r.History.AppendOrder(ctx, o)
-	}
-	var p problems
-	if err := o.ValidateFor(c, now); err != nil {
-		var v *ValidationError
-		if !errors.As(err, &v) {
-			return err
+		var p problems
+		if err := o.ValidateFor(c, now); err != nil {
+			var v *ValidationError
+			if !errors.As(err, &v) {
+				return err
+			}
+			p.fields = v.Fields
 		}
-		p.fields = v.Fields
-	}
-	if h.currency != "" && o.Currency.Valid() && o.Currency != h.currency {
-		p.add("currency", CodeMismatch, fmt.Sprintf("is %s, the history of customer %q is in %s", o.Currency, o.CustomerID, h.currency))
-	}
-	if err := p.err("order", o.ID); err != nil {
-		return err
-	}
-	return r.History.AppendOrder(ctx, o)
+		if h.currency != "" && o.Currency.Valid() && o.Currency != h.currency {
+			p.add("currency", CodeMismatch, fmt.Sprintf("is %s, the history of customer %q is in %s", o.Currency, o.CustomerID, h.currency))
+		}
+		return p.err("order", o.ID)
+	})
 }
 
 // RecordReturn checks ret against its order and the returns of that
@@ -224,20 +259,15 @@ func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) 
 	if badID(string(ret.CustomerID)) {
 		return returnAlone(&ret, now, "")
 	}
-	unlock, err := r.lock(ctx, ret.CustomerID, "record return")
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	h, err := r.read(ctx, ret.CustomerID)
-	if err != nil {
-		return err
-	}
+	return r.commit(ctx, Event{Return: &ret}, "record return", func(h *stored) error {
+		return h.checkReturn(ret, now)
+	})
+}
+
+// checkReturn checks ret against h, for RecordReturn.
+func (h *stored) checkReturn(ret Return, now time.Time) error {
 	if prev, ok := h.returns[ret.ID]; ok {
-		if err := prev.Conflict(ret); err != nil {
-			return err
-		}
-		return r.History.AppendReturn(ctx, ret)
+		return prev.Conflict(ret)
 	}
 	o, ok := h.orders[ret.OrderID]
 	if !ok {
@@ -274,7 +304,7 @@ func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) 
 			}
 		}
 	}
-	return r.History.AppendReturn(ctx, ret)
+	return nil
 }
 
 // compareReturns orders two returns as [CompareEvents] does.
@@ -312,20 +342,15 @@ func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) er
 	if badID(string(c.CustomerID)) {
 		return c.Validate(now)
 	}
-	unlock, err := r.lock(ctx, c.CustomerID, "record credit")
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	h, err := r.read(ctx, c.CustomerID)
-	if err != nil {
-		return err
-	}
+	return r.commit(ctx, Event{Credit: &c}, "record credit", func(h *stored) error {
+		return h.checkCredit(c, now)
+	})
+}
+
+// checkCredit checks c against h, for RecordCredit.
+func (h *stored) checkCredit(c Credit, now time.Time) error {
 	if prev, ok := h.credits[c.ID]; ok {
-		if err := prev.Conflict(c); err != nil {
-			return err
-		}
-		return r.History.AppendCredit(ctx, c)
+		return prev.Conflict(c)
 	}
 	var p problems
 	switch o, ok := h.orders[c.OrderID]; {
@@ -340,6 +365,7 @@ func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) er
 		reduced := Zero(o.Currency)
 		for _, d := range h.credits {
 			if d.OrderID == o.ID && d.Kind == PriceReduction {
+				var err error
 				if reduced, err = reduced.Add(d.Amount); err != nil {
 					return fmt.Errorf("customer: credit %q: the history of customer %q holds an invalid credit %q: %w", c.ID, c.CustomerID, d.ID, err)
 				}
@@ -356,10 +382,7 @@ func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) er
 	if cur := c.Amount.Currency(); h.currency != "" && cur.Valid() && cur != h.currency && !p.has("amount", CodeMismatch) {
 		p.add("amount", CodeMismatch, fmt.Sprintf("is in %s, the history of customer %q in %s", cur, c.CustomerID, h.currency))
 	}
-	if err := p.err("credit", c.ID); err != nil {
-		return err
-	}
-	return r.History.AppendCredit(ctx, c)
+	return p.err("credit", c.ID)
 }
 
 // RecordInteraction checks i with [Interaction.Validate] at time now and

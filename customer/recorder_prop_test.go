@@ -43,7 +43,13 @@ func newRecorderWorld(t *rapid.T) *recorderWorld {
 			t.Fatal(err)
 		}
 	}
-	return &recorderWorld{ctx: ctx, store: st, rec: &Recorder{Customers: st, History: st},
+	// The Recorder checks and appends in one step of a store that is a
+	// CheckedAppender, and under its own lock otherwise: draw which.
+	var h HistoryStore = st
+	if !rapid.Bool().Draw(t, "checkedAppender") {
+		h = plainHistory{st}
+	}
+	return &recorderWorld{ctx: ctx, store: st, rec: &Recorder{Customers: st, History: h},
 		now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 }
 

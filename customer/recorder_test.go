@@ -16,7 +16,7 @@ import (
 // Record calls that are not serialised both read the history before
 // either appends.
 type slowHistory struct {
-	*MemStore
+	plainHistory
 	mu      sync.Mutex
 	readers int
 	both    chan struct{}
@@ -26,7 +26,7 @@ func (s *slowHistory) History(ctx context.Context, id ID) iter.Seq2[Event, error
 	return func(yield func(Event, error) bool) {
 		var evs []Event
 		var errs []error
-		for e, err := range s.MemStore.History(ctx, id) {
+		for e, err := range s.HistoryStore.History(ctx, id) {
 			evs, errs = append(evs, e), append(errs, err)
 		}
 		s.mu.Lock()
@@ -63,13 +63,76 @@ func recorderFixture(t *testing.T) (*MemStore, Order, time.Time) {
 	return st, o, at
 }
 
+// plainHistory is a HistoryStore without the CheckedAppender capability
+// of the store it wraps: a Recorder over it takes its own lock.
+type plainHistory struct{ HistoryStore }
+
+// slowChecks is a MemStore whose AppendChecked holds each check for
+// 20 ms, so that an AppendChecked that did not hold the customer from
+// check to append would let a second check in.
+type slowChecks struct{ *MemStore }
+
+func (s slowChecks) AppendChecked(ctx context.Context, e Event, check func([]Event) error) error {
+	return s.MemStore.AppendChecked(ctx, e, func(h []Event) error {
+		time.Sleep(20 * time.Millisecond)
+		return check(h)
+	})
+}
+
+// overReturn records at once, through recs in turn, refunds r1…r4 of all
+// the units of order o1 of recorderFixture, and returns how many were
+// refused for it; any other error fails t.
+func overReturn(t *testing.T, st *MemStore, at time.Time, recs ...*Recorder) int {
+	t.Helper()
+	ctx := context.Background()
+	now := at.Add(time.Hour)
+	ids := []string{"r1", "r2", "r3", "r4"}
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			errs[i] = recs[i%len(recs)].RecordReturn(ctx, Return{ID: id, OrderID: "o1", CustomerID: "c1", Time: now, Kind: Refund,
+				Reason: SizeFit, Lines: []ReturnLine{{LineID: "l1", Quantity: -2}}}, now)
+		})
+	}
+	wg.Wait()
+	refused := 0
+	for _, err := range errs {
+		// Refused on lines[0].quantity, or on time when a later one to be
+		// checked sorts before the first (same instant, smaller ID).
+		var v *ValidationError
+		if errors.As(err, &v) && (v.Has("lines[0].quantity", CodeTooMany) || v.Has("time", CodeOrder)) {
+			refused++
+		} else if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if _, err := SummarizeHistory(ctx, st, "c1", Consumer, now, nil); err != nil {
+		t.Fatalf("after %d of %d over-returning refunds were refused: %v", refused, len(ids), err)
+	}
+	return refused
+}
+
+// Over a store that is a CheckedAppender, two Recorders — as in two
+// processes on one database — check the returns of one order one after
+// the other too: of four refunds of all the units recorded at once, three
+// are refused.
+func TestRecorderCheckedAppender(t *testing.T) {
+	st, _, at := recorderFixture(t)
+	s := slowChecks{st}
+	a, b := &Recorder{Customers: st, History: s}, &Recorder{Customers: st, History: s}
+	if n := overReturn(t, st, at, a, b); n != 3 {
+		t.Fatalf("%d of four over-returning refunds refused, want 3", n)
+	}
+}
+
 // Two refunds of the same order recorded at once, each of all the units
 // sold: the Recorder checks them one after the other, so one is refused
 // and the history still summarises.
 func TestRecorderSerialisesOneCustomer(t *testing.T) {
 	ctx := context.Background()
 	st, _, at := recorderFixture(t)
-	h := &slowHistory{MemStore: st, both: make(chan struct{})}
+	h := &slowHistory{plainHistory: plainHistory{st}, both: make(chan struct{})}
 	rec := &Recorder{Customers: st, History: h}
 	now := at.Add(time.Hour)
 	errs := make([]error, 2)

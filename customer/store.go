@@ -191,6 +191,86 @@ type HistoryStore interface {
 	HistoryWriter
 }
 
+// CheckedAppender is an optional capability of a [HistoryStore] that
+// appends a record only when a check of the customer's history, made in
+// the same atomic step, allows it. A History call, a check and an append
+// are three steps: two writers that each read a history, find that an
+// order still has units to return and append a return of them, bring
+// back more than was sold between them. [Recorder] uses the capability,
+// found by type assertion as [Updater], to check each record against the
+// history it is appended to, across processes on one database.
+type CheckedAppender interface {
+	// AppendChecked reads the history of the customer of e's record (e
+	// holds exactly one record), calls check once with it — the events
+	// in time order, as History yields them, sharing no memory with the
+	// store — and, when check returns nil, appends the record with the
+	// obligations of the [HistoryWriter] method of its kind: a record
+	// equal to a stored one is a no-op, another under a stored ID an
+	// error wrapping ErrDuplicate, an unknown customer or order an error
+	// wrapping ErrNotFound. The read and the append are one atomic step
+	// with respect to every other AppendChecked of that customer — for a
+	// store in a database, also those of other connections and processes
+	// on that database — so the check sees every record such a call
+	// appended before, and no record is appended between the check and
+	// the append by another AppendChecked.
+	//
+	// It must return an error wrapping ErrNotFound, without calling
+	// check, when the customer is unknown, and one wrapping ErrInvalid,
+	// without calling check, when e holds no record or more than one.
+	// When check returns an error, AppendChecked stores nothing and
+	// returns that error, unchanged or wrapped so that errors.Is and
+	// errors.As find it. check runs while the store holds the customer
+	// (or the whole store) locked: it must be quick and must not call the
+	// store. AppendChecked must return an error wrapping ctx.Err(),
+	// without calling check, when the context is done when the call
+	// starts.
+	AppendChecked(ctx context.Context, e Event, check func(history []Event) error) error
+}
+
+// Append appends the one record e holds to w with the [HistoryWriter]
+// method of its kind. An event with no record or more than one is an
+// error wrapping [ErrInvalid], and w is not called.
+func Append(ctx context.Context, w HistoryWriter, e Event) error {
+	if err := e.checkOne(); err != nil {
+		return err
+	}
+	switch {
+	case e.Order != nil:
+		return w.AppendOrder(ctx, *e.Order)
+	case e.Return != nil:
+		return w.AppendReturn(ctx, *e.Return)
+	case e.Credit != nil:
+		return w.AppendCredit(ctx, *e.Credit)
+	default:
+		return w.AppendInteraction(ctx, *e.Interaction)
+	}
+}
+
+// CustomerID returns the customer of the record e holds; empty when it
+// holds none.
+func (e Event) CustomerID() ID {
+	switch {
+	case e.Order != nil:
+		return e.Order.CustomerID
+	case e.Return != nil:
+		return e.Return.CustomerID
+	case e.Credit != nil:
+		return e.Credit.CustomerID
+	case e.Interaction != nil:
+		return e.Interaction.CustomerID
+	}
+	return ""
+}
+
+// checkOne returns an error wrapping [ErrInvalid] unless e holds exactly
+// one record.
+func (e Event) checkOne() error {
+	if n := e.records(); n != 1 {
+		return fmt.Errorf("customer: an event holds %d records, want one: %w", n, ErrInvalid)
+	}
+	return nil
+}
+
 // eventRank orders the kinds of events at one instant: an order before
 // its returns, then credits, interactions last.
 func (e Event) rank() int {

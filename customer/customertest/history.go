@@ -754,6 +754,8 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 			})
 		})
 	})
+
+	testCheckedAppender(t, setup)
 }
 
 var historyCustomers = []customer.ID{"C-1", "C-2"}

@@ -450,8 +450,47 @@ func (s updateRetaining) Delete(ctx context.Context, id customer.ID) error {
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $CUSTOMERTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
+// checkApart reads the history, checks and appends in three steps: two
+// calls of one customer both pass checks that only one should.
+type checkApart struct{ *customer.MemStore }
+
+func (s checkApart) AppendChecked(ctx context.Context, e customer.Event, check func([]customer.Event) error) error {
+	var h []customer.Event
+	for ev, err := range s.MemStore.History(ctx, e.CustomerID()) {
+		if err != nil {
+			return err
+		}
+		h = append(h, ev)
+	}
+	if err := check(h); err != nil {
+		return err
+	}
+	return customer.Append(ctx, s.MemStore, e)
+}
+
+// checkIgnoring appends whatever its check says.
+type checkIgnoring struct{ *customer.MemStore }
+
+func (s checkIgnoring) AppendChecked(ctx context.Context, e customer.Event, check func([]customer.Event) error) error {
+	err := s.MemStore.AppendChecked(ctx, e, check)
+	if err != nil && !errors.Is(err, customer.ErrNotFound) && !errors.Is(err, customer.ErrInvalid) && ctx.Err() == nil {
+		customer.Append(ctx, s.MemStore, e)
+	}
+	return err
+}
+
 func TestBrokenStoreHelper(t *testing.T) {
 	switch os.Getenv("CUSTOMERTEST_BROKEN") {
+	case "checkApart":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, checkApart{s}
+		})
+	case "checkIgnoring":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, checkIgnoring{s}
+		})
 	case "unsorted":
 		customertest.TestStore(t, func(*testing.T) customer.Directory { return unsorted{customer.NewMemStore()} })
 	case "retaining":
@@ -554,6 +593,8 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"lastWriterWins":  {"UpdateKeepsConcurrentChanges", "UpdateAtomicWithPutAndDelete"},
 		"changeIgnoring":  {"UpdateChangeErrorStoresNothing"},
 		"updateRetaining": {"UpdateDoesNotRetainCallerMemory"},
+		"checkApart":      {"AppendCheckedSerialisesOneCustomer"},
+		"checkIgnoring":   {"AppendCheckedRefusalStoresNothing"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

@@ -16,7 +16,8 @@ import (
 
 // Customers is the customer directory and history store of a [DB]:
 // a [customer.Directory], [customer.HistoryStore],
-// [customer.BatchGetter] and [customer.Updater]. Make it with
+// [customer.BatchGetter], [customer.Updater] and
+// [customer.CheckedAppender]. Make it with
 // [DB.Customers].
 type Customers struct{ db *DB }
 
@@ -25,6 +26,8 @@ var (
 	_ customer.HistoryStore = (*Customers)(nil)
 	_ customer.BatchGetter  = (*Customers)(nil)
 	_ customer.Updater      = (*Customers)(nil)
+
+	_ customer.CheckedAppender = (*Customers)(nil)
 )
 
 // listPage is the number of customers List reads per query.
@@ -589,14 +592,24 @@ func (s *Customers) AppendOrder(ctx context.Context, o customer.Order) error {
 	if err := s.db.start(ctx, "append order"); err != nil {
 		return err
 	}
-	if o.ID == "" {
-		return invalid(`order ""`, "id", customer.CodeRequired, "is empty")
-	}
-	at, doc, err := encodeOrder(o)
+	step, err := prepareOrder(o)
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "append order", func(tx *sql.Tx) error {
+	return s.db.write(ctx, "append order", func(tx *sql.Tx) error { return step(ctx, tx) })
+}
+
+// prepareOrder checks and encodes o for its append, which the returned step
+// makes in a write transaction.
+func prepareOrder(o customer.Order) (appendStep, error) {
+	if o.ID == "" {
+		return nil, invalid(`order ""`, "id", customer.CodeRequired, "is empty")
+	}
+	at, doc, err := encodeOrder(o)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, tx *sql.Tx) error {
 		if ok, err := customerExists(ctx, tx, o.CustomerID); err != nil {
 			return err
 		} else if !ok {
@@ -622,7 +635,7 @@ func (s *Customers) AppendOrder(ctx context.Context, o customer.Order) error {
 		_, err = tx.ExecContext(ctx, `INSERT INTO orders (id, customer_id, at, currency, doc) VALUES (?, ?, ?, ?, ?)`,
 			o.ID, string(o.CustomerID), at, string(o.Currency), doc)
 		return err
-	})
+	}, nil
 }
 
 // AppendReturn implements [customer.HistoryWriter]; a return under a
@@ -631,14 +644,24 @@ func (s *Customers) AppendReturn(ctx context.Context, r customer.Return) error {
 	if err := s.db.start(ctx, "append return"); err != nil {
 		return err
 	}
-	if r.ID == "" {
-		return invalid(`return ""`, "id", customer.CodeRequired, "is empty")
-	}
-	at, doc, err := encodeReturn(r)
+	step, err := prepareReturn(r)
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "append return", func(tx *sql.Tx) error {
+	return s.db.write(ctx, "append return", func(tx *sql.Tx) error { return step(ctx, tx) })
+}
+
+// prepareReturn checks and encodes r for its append, which the returned step
+// makes in a write transaction.
+func prepareReturn(r customer.Return) (appendStep, error) {
+	if r.ID == "" {
+		return nil, invalid(`return ""`, "id", customer.CodeRequired, "is empty")
+	}
+	at, doc, err := encodeReturn(r)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, tx *sql.Tx) error {
 		if ok, err := customerExists(ctx, tx, r.CustomerID); err != nil {
 			return err
 		} else if !ok {
@@ -673,7 +696,7 @@ func (s *Customers) AppendReturn(ctx context.Context, r customer.Return) error {
 		_, err = tx.ExecContext(ctx, `INSERT INTO returns (id, order_id, customer_id, at, doc) VALUES (?, ?, ?, ?, ?)`,
 			r.ID, r.OrderID, string(r.CustomerID), at, doc)
 		return err
-	})
+	}, nil
 }
 
 // AppendCredit implements [customer.HistoryWriter]; a credit under a
@@ -683,14 +706,24 @@ func (s *Customers) AppendCredit(ctx context.Context, c customer.Credit) error {
 	if err := s.db.start(ctx, "append credit"); err != nil {
 		return err
 	}
-	if c.ID == "" {
-		return invalid(`credit ""`, "id", customer.CodeRequired, "is empty")
-	}
-	row, err := encodeCredit(c)
+	step, err := prepareCredit(c)
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "append credit", func(tx *sql.Tx) error {
+	return s.db.write(ctx, "append credit", func(tx *sql.Tx) error { return step(ctx, tx) })
+}
+
+// prepareCredit checks and encodes c for its append, which the returned step
+// makes in a write transaction.
+func prepareCredit(c customer.Credit) (appendStep, error) {
+	if c.ID == "" {
+		return nil, invalid(`credit ""`, "id", customer.CodeRequired, "is empty")
+	}
+	row, err := encodeCredit(c)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, tx *sql.Tx) error {
 		if ok, err := customerExists(ctx, tx, c.CustomerID); err != nil {
 			return err
 		} else if !ok {
@@ -728,7 +761,7 @@ func (s *Customers) AppendCredit(ctx context.Context, c customer.Credit) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, string(c.CustomerID), row.order, row.at, row.kind, row.amount, row.currency, c.Source)
 		return err
-	})
+	}, nil
 }
 
 // AppendInteraction implements [customer.HistoryWriter]. The primary key
@@ -737,14 +770,24 @@ func (s *Customers) AppendInteraction(ctx context.Context, i customer.Interactio
 	if err := s.db.start(ctx, "append interaction"); err != nil {
 		return err
 	}
+	step, err := prepareInteraction(i)
+	if err != nil {
+		return err
+	}
+	return s.db.write(ctx, "append interaction", func(tx *sql.Tx) error { return step(ctx, tx) })
+}
+
+// prepareInteraction checks and encodes i for its append, which the returned step
+// makes in a write transaction.
+func prepareInteraction(i customer.Interaction) (appendStep, error) {
 	var f fields
 	kind, kerr := enumName(i.Kind)
 	f.enum("kind", uint8(i.Kind), kerr)
 	at := f.time("time", i.Time)
 	if err := f.err(fmt.Sprintf("interaction of customer %q", i.CustomerID)); err != nil {
-		return err
+		return nil, err
 	}
-	return s.db.write(ctx, "append interaction", func(tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
 		if ok, err := customerExists(ctx, tx, i.CustomerID); err != nil {
 			return err
 		} else if !ok {
@@ -753,6 +796,50 @@ func (s *Customers) AppendInteraction(ctx context.Context, i customer.Interactio
 		_, err := tx.ExecContext(ctx, `INSERT INTO interactions (customer_id, at, kind, subject) VALUES (?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, string(i.CustomerID), at, kind, i.Subject)
 		return err
+	}, nil
+}
+
+// appendStep is the append of one record in a write transaction.
+type appendStep func(ctx context.Context, tx *sql.Tx) error
+
+// AppendChecked implements [customer.CheckedAppender]: the history is
+// read, checked and appended to in one write transaction (BEGIN
+// IMMEDIATE), which holds the database's write lock, so no other writer
+// — of this process or another on the same file — comes in between.
+// check runs once, inside the transaction; it must not write to the
+// store, which would wait for the one writing connection this call
+// holds.
+func (s *Customers) AppendChecked(ctx context.Context, e customer.Event, check func([]customer.Event) error) error {
+	if err := s.db.start(ctx, "append"); err != nil {
+		return err
+	}
+	var step appendStep
+	var err error
+	switch {
+	case e.Order != nil && e.Return == nil && e.Credit == nil && e.Interaction == nil:
+		step, err = prepareOrder(*e.Order)
+	case e.Return != nil && e.Order == nil && e.Credit == nil && e.Interaction == nil:
+		step, err = prepareReturn(*e.Return)
+	case e.Credit != nil && e.Order == nil && e.Return == nil && e.Interaction == nil:
+		step, err = prepareCredit(*e.Credit)
+	case e.Interaction != nil && e.Order == nil && e.Return == nil && e.Credit == nil:
+		step, err = prepareInteraction(*e.Interaction)
+	default:
+		return fmt.Errorf("sqlitestore: append: an event holds no record or more than one: %w", customer.ErrInvalid)
+	}
+	if err != nil {
+		return err
+	}
+	id := e.CustomerID()
+	return s.db.write(ctx, "append", func(tx *sql.Tx) error {
+		evs, err := historyIn(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := check(evs); err != nil {
+			return refuse(err)
+		}
+		return step(ctx, tx)
 	})
 }
 
@@ -777,6 +864,21 @@ func (s *Customers) History(ctx context.Context, id customer.ID) iter.Seq2[custo
 func (s *Customers) history(ctx context.Context, id customer.ID) ([]customer.Event, error) {
 	var evs []customer.Event
 	err := s.db.read(ctx, "history", func(tx *sql.Tx) error {
+		var err error
+		evs, err = historyIn(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return evs, nil
+}
+
+// historyIn reads the history of customer id in tx, in the order of
+// [customer.CompareEvents].
+func historyIn(ctx context.Context, tx *sql.Tx, id customer.ID) ([]customer.Event, error) {
+	var evs []customer.Event
+	err := func() error {
 		if ok, err := customerExists(ctx, tx, id); err != nil {
 			return err
 		} else if !ok {
@@ -838,7 +940,7 @@ func (s *Customers) history(ctx context.Context, id customer.ID) ([]customer.Eve
 				evs = append(evs, customer.Event{Interaction: &customer.Interaction{CustomerID: id, Time: t, Kind: k, Subject: subject}})
 				return nil
 			})
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
