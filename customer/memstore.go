@@ -12,7 +12,7 @@ import (
 )
 
 // MemStore is an in-memory [Directory] and [HistoryStore] (with
-// [BatchGetter], [Updater] and [CheckedAppender]), safe for concurrent use. It suits tests,
+// [BatchGetter], [Updater], [Inserter] and [CheckedAppender]), safe for concurrent use. It suits tests,
 // examples and batch jobs that load a shop into memory. The zero MemStore
 // is empty and ready to use; it must not be copied after first use.
 //
@@ -51,6 +51,7 @@ var (
 	_ Updater      = (*MemStore)(nil)
 
 	_ CheckedAppender = (*MemStore)(nil)
+	_ Inserter        = (*MemStore)(nil)
 )
 
 func ctxErr(ctx context.Context, op string) error {
@@ -134,6 +135,28 @@ func (m *MemStore) Put(ctx context.Context, c Customer) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
+	m.customers[c.ID] = c
+	return nil
+}
+
+// Insert implements [Inserter].
+func (m *MemStore) Insert(ctx context.Context, c Customer) error {
+	if err := ctxErr(ctx, "insert"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return &ValidationError{Record: `customer ""`, Fields: []FieldError{{Field: "id", Code: CodeRequired, Message: "is empty"}}}
+	}
+	c = c.Clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if prev, ok := m.customers[c.ID]; ok {
+		if prev.Equal(c) {
+			return nil
+		}
+		return CustomerTaken(c.ID)
+	}
 	m.customers[c.ID] = c
 	return nil
 }

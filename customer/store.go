@@ -132,6 +132,37 @@ type Updater interface {
 	Update(ctx context.Context, id ID, change func(*Customer) error) error
 }
 
+// Inserter is an optional capability of a [Directory] that stores a new
+// customer only when its ID is free. Put replaces: two requests that
+// each register a new customer under one ID (two shop servers, a retry
+// racing the first attempt) both succeed, and the later one silently
+// replaces the first registration, its consents with it. Callers find
+// the capability by type assertion, as [Updater]; [MemStore] has it.
+type Inserter interface {
+	// Insert stores c when no customer with c.ID is stored. When one is,
+	// Insert stores nothing and returns nil if the stored customer equals
+	// c ([Customer.Equal]: the same registration delivered again) and
+	// otherwise an error for which errors.Is(err, ErrDuplicate) is true.
+	// The look-up and the write are one atomic step with respect to
+	// every other Insert, Put, Update and Delete of the store — for a
+	// store in a database, also those of other connections and processes
+	// on that database — so of concurrent Inserts of one ID with
+	// different customers exactly one stores its customer. It rejects an
+	// empty ID as Put does, must not retain c's slices or Trade, and
+	// must return an error wrapping ctx.Err(), storing nothing, when the
+	// context is done when the call starts. Checking the rest of c is the
+	// caller's job ([Customer.Validate]).
+	Insert(ctx context.Context, c Customer) error
+}
+
+// CustomerTaken returns the error of an [Inserter] whose ID is taken by
+// another customer: a [*DuplicateError] on customer id, for which
+// errors.Is(err, ErrDuplicate) is true. The stores of this module return
+// it; an adapter may too.
+func CustomerTaken(id ID) error {
+	return &DuplicateError{Record: fmt.Sprintf("customer %q", id), Field: "content"}
+}
+
 // IDChanged returns the error of an [Updater] whose change func altered
 // the ID of customer id to to: a [*ValidationError] on field "id", for
 // which errors.Is(err, ErrInvalid) is true. The stores of this module

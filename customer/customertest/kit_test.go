@@ -479,8 +479,32 @@ func (s checkIgnoring) AppendChecked(ctx context.Context, e customer.Event, chec
 	return err
 }
 
+// insertApart looks the ID up and puts the customer in two steps: two
+// Inserts of one new ID both succeed.
+type insertApart struct{ *customer.MemStore }
+
+func (s insertApart) Insert(ctx context.Context, c customer.Customer) error {
+	if prev, err := s.Get(ctx, c.ID); err == nil {
+		if prev.Equal(c) {
+			return nil
+		}
+		return customer.CustomerTaken(c.ID)
+	}
+	time.Sleep(time.Millisecond) // between the look-up and the write
+	return s.Put(ctx, c)
+}
+
+// insertReplacing is an Insert that is a Put.
+type insertReplacing struct{ *customer.MemStore }
+
+func (s insertReplacing) Insert(ctx context.Context, c customer.Customer) error { return s.Put(ctx, c) }
+
 func TestBrokenStoreHelper(t *testing.T) {
 	switch os.Getenv("CUSTOMERTEST_BROKEN") {
+	case "insertApart":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return insertApart{customer.NewMemStore()} })
+	case "insertReplacing":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return insertReplacing{customer.NewMemStore()} })
 	case "checkApart":
 		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
 			s := customer.NewMemStore()
@@ -594,6 +618,8 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"changeIgnoring":  {"UpdateChangeErrorStoresNothing"},
 		"updateRetaining": {"UpdateDoesNotRetainCallerMemory"},
 		"checkApart":      {"AppendCheckedSerialisesOneCustomer"},
+		"insertApart":     {"InsertOneWinner"},
+		"insertReplacing": {"InsertKeepsTheFirst", "InsertOneWinner"},
 		"checkIgnoring":   {"AppendCheckedRefusalStoresNothing"},
 	} {
 		t.Run(broken, func(t *testing.T) {

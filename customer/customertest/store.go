@@ -1006,6 +1006,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 			})
 		})
 	})
+
+	testInserter(t, newStore)
 }
 
 // updater returns a new store from newStore and its customer.Updater

@@ -16,7 +16,7 @@ import (
 
 // Customers is the customer directory and history store of a [DB]:
 // a [customer.Directory], [customer.HistoryStore],
-// [customer.BatchGetter], [customer.Updater] and
+// [customer.BatchGetter], [customer.Updater], [customer.Inserter] and
 // [customer.CheckedAppender]. Make it with
 // [DB.Customers].
 type Customers struct{ db *DB }
@@ -28,6 +28,7 @@ var (
 	_ customer.Updater      = (*Customers)(nil)
 
 	_ customer.CheckedAppender = (*Customers)(nil)
+	_ customer.Inserter        = (*Customers)(nil)
 )
 
 // listPage is the number of customers List reads per query.
@@ -326,6 +327,46 @@ func (s *Customers) Put(ctx context.Context, c customer.Customer) error {
 	}
 	return s.db.write(ctx, "put customer", func(tx *sql.Tx) error {
 		return putRow(ctx, tx, c.ID, kind, c.Region, doc)
+	})
+}
+
+// Insert implements [customer.Inserter]: the look-up and the insert are
+// one write transaction (BEGIN IMMEDIATE), so of two connections — of
+// this process or another on the same file — inserting one ID, one
+// stores its customer and the other finds it. A stored customer is
+// compared with c as both read back from the database.
+func (s *Customers) Insert(ctx context.Context, c customer.Customer) error {
+	if err := s.db.start(ctx, "insert customer"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return invalid(`customer ""`, "id", customer.CodeRequired, "is empty")
+	}
+	kind, doc, err := encodeCustomer(c)
+	if err != nil {
+		return err
+	}
+	return s.db.write(ctx, "insert customer", func(tx *sql.Tx) error {
+		var prev []byte
+		err := tx.QueryRowContext(ctx, `SELECT doc FROM customers WHERE id = ?`, string(c.ID)).Scan(&prev)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return putRow(ctx, tx, c.ID, kind, c.Region, doc)
+		case err != nil:
+			return err
+		}
+		stored, err := decodeCustomer(string(c.ID), prev)
+		if err != nil {
+			return err
+		}
+		given, err := decodeCustomer(string(c.ID), doc)
+		if err != nil {
+			return err
+		}
+		if !stored.Equal(given) {
+			return refuse(customer.CustomerTaken(c.ID))
+		}
+		return nil
 	})
 }
 

@@ -1,6 +1,7 @@
 // Package sqlitestore keeps tailor's records in one SQLite file: customers
 // and their histories ([customer.Directory], [customer.HistoryStore],
-// [customer.BatchGetter], [customer.Updater], [customer.CheckedAppender]), complaint cases with their audit trails
+// [customer.BatchGetter], [customer.Updater], [customer.Inserter],
+// [customer.CheckedAppender]), complaint cases with their audit trails
 // ([complaint.Store]) and loyalty ledgers ([loyalty.Store]). It uses the
 // pure-Go driver modernc.org/sqlite, so it builds without cgo.
 //
