@@ -17,6 +17,12 @@ import (
 // database; [Service] holds the behaviour. loyaltytest.TestStore checks an
 // implementation against every sentence below.
 //
+// Member IDs and keys are compared exactly, byte for byte: IDs or keys
+// that differ only in case, accents or trailing spaces, which a
+// case- or accent-insensitive or space-padding database collation would
+// take for one another, are different members or keys ("order:A1" and
+// "order:a1" are two orders, both earning).
+//
 // ctx is never nil. Implementations must be safe for concurrent use.
 type Store interface {
 	// Entries returns the member's entries with Seq > after, in Seq order.

@@ -58,6 +58,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"MembersAreIndependent", testMembersIndependent},
 		// Member IDs are compared exactly: IDs differing in case or spaces are other members.
 		{"MemberIDsAreExact", testMemberIDsExact},
+		// Keys are compared exactly: events whose keys differ in case, accents or trailing spaces are other events, and each takes effect.
+		{"KeysAreExact", testKeysExact},
 		// Append does not retain the caller's slice; Entries' result is the caller's.
 		{"NoSharedSlices", testNoSharedSlices},
 		// Of many concurrent appends at one version, exactly one wins.
@@ -370,6 +372,41 @@ func testMemberIDsExact(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 			}
 		}
 	}
+}
+
+// testKeysExact records, through a Service, orders whose IDs, and so
+// whose idempotency keys, differ only in case, accents or trailing
+// spaces: a store whose key column folds them (a case- or
+// accent-insensitive collation, one that pads with spaces) takes the
+// later ones for redeliveries, and their points are lost without an
+// error the caller would look at.
+func testKeysExact(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	svc := loyalty.NewService(Programme(), s, nil)
+	now := epoch.Add(time.Hour)
+	_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: epoch}, now)
+	require.NoError(t, err)
+	ids := []string{"ord-a", "ORD-A", "Ord-a", "ord-a ", "ord-ä", "ord-A"}
+	for i, id := range ids {
+		_, _, err := svc.Apply(ctx, loyalty.Purchase{Order: Order(id, "M1", int64(10+i), i+1)}, now)
+		assert.NoError(t, err, "purchase of order %q beside orders %q: keys differing in case, accents or trailing spaces are other keys", id, ids[:i])
+	}
+	var keys []string
+	var balance loyalty.Points
+	for _, e := range entries(t, s, "M1", 0) {
+		keys = append(keys, e.Key)
+		balance += e.Points
+	}
+	want := []string{"join"}
+	var points loyalty.Points
+	for i, id := range ids {
+		want = append(want, "order:"+id)
+		points += loyalty.Points(10 + i)
+	}
+	assert.Equal(t, want, keys, "stored keys")
+	assert.Equal(t, points, balance, "every order earned")
+	_, _, err = svc.Apply(ctx, loyalty.Purchase{Order: Order("ORD-A", "M1", 11, 2)}, now)
+	assert.ErrorIs(t, err, loyalty.ErrDuplicate, "a redelivery with the very same key")
 }
 
 // rareEntries returns entries of member numbered from 1 that set the
