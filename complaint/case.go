@@ -395,10 +395,13 @@ func (k ResolutionKind) givesBack() bool {
 // demand kind, a value class outside the defined ones, an unknown
 // currency, a zero receipt time or one after now, a subject without the
 // field its kind needs, a demand or order value that is not positive or in
-// another currency, an empty description or attachment reference.
+// another currency, an empty description or attachment reference, a
+// text that is not valid UTF-8, and an ID, a subject reference, the
+// description or an attachment reference that holds only white space.
 func (in Intake) Validate(now time.Time) error {
 	var p problems
 	in.check(&p, now)
+	texts{&p}.intake("", in)
 	return p.err(fmt.Sprintf("complaint %q", in.ID))
 }
 

@@ -47,9 +47,9 @@ func (s *Service) Record(ctx context.Context, intake Intake, note string, actor 
 // says so when the case exists (the store's ErrConflict on version 1).
 func recordError(id ID, err error) error {
 	if errors.Is(err, ErrConflict) {
-		return fmt.Errorf("complaint %q: record: a case with this ID exists (Service.Do with a Command.Key makes a redelivered intake a no-op): %w", id, err)
+		return caseErr(id, "record: a case with this ID exists (Service.Do with a Command.Key makes a redelivered intake a no-op)", err)
 	}
-	return fmt.Errorf("complaint %q: record: %w", id, err)
+	return caseErr(id, "record", err)
 }
 
 // ErrKeyReused is matched by the error of [Service.Do] when the
@@ -61,7 +61,10 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // is refused the store is not touched. When another writer saved first it
 // returns an error matching [ErrConflict] and nothing is saved: the caller
 // may call Do again, which re-reads the case and re-checks the command
-// against its new state.
+// against its new state. An error of the store is returned wrapped,
+// naming the case and the command once, such as
+// `complaint "C-1": accept: case not found`, and matches the store's
+// error (here [ErrNotFound]).
 //
 // A [CmdRecord] command records case id when the store does not have it
 // (its intake must have the ID id); on an existing case it is refused as
@@ -91,7 +94,7 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 		if cmd.Kind == CmdRecord && errors.Is(err, ErrNotFound) {
 			return s.record(ctx, id, cmd, actor, now)
 		}
-		return Case{}, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+		return Case{}, Event{}, caseErr(id, cmd.Kind.String(), err)
 	}
 	if cmd.Key != "" {
 		done, ev, found, err := s.redelivered(ctx, c, cmd, actor)
@@ -107,7 +110,7 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 		return c, Event{}, err
 	}
 	if err := s.Store.Save(ctx, next, ev); err != nil {
-		return c, Event{}, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+		return c, Event{}, caseErr(id, cmd.Kind.String(), err)
 	}
 	return next, ev, nil
 }
@@ -137,7 +140,7 @@ func (s *Service) record(ctx context.Context, id ID, cmd Command, actor Actor, n
 func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Actor) (done Case, ev Event, found bool, err error) {
 	evs, err := s.Store.Events(ctx, c.ID)
 	if err != nil {
-		return Case{}, Event{}, false, fmt.Errorf("complaint %q: %s: %w", c.ID, cmd.Kind, err)
+		return Case{}, Event{}, false, caseErr(c.ID, cmd.Kind.String(), err)
 	}
 	for i, ev := range evs {
 		if ev.Command.Key != cmd.Key {
@@ -215,7 +218,11 @@ func (s *Service) DoRetry(ctx context.Context, id ID, cmd Command, actor Actor, 
 
 // History returns the case's events from the store.
 func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
-	return s.Store.Events(ctx, id)
+	evs, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return nil, caseErr(id, "history", err)
+	}
+	return evs, nil
 }
 
 // Cases returns the cases of the customer complainant from the store, as
@@ -237,11 +244,11 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 func (s *Service) Verify(ctx context.Context, id ID) error {
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
-		return err
+		return caseErr(id, "verify", err)
 	}
 	evs, err := s.Store.Events(ctx, id)
 	if err != nil {
-		return err
+		return caseErr(id, "verify", err)
 	}
 	r, err := Rebuild(evs)
 	if err != nil {

@@ -81,17 +81,23 @@ func (cal *Calendar) window(y int, m time.Month, d int) (open, close time.Time, 
 // at returns the first instant at or after the wall-clock time off past
 // midnight of the date y-m-d in Location. A wall-clock time that does not
 // exist (skipped by a daylight-saving change) gives the instant of the
-// change, so that a day's opening never falls on the day before and the
-// close of one day (24h) is the opening (0) of the next.
+// change, so that a day's opening never falls on the day before, the
+// close of one day (24h) is the opening (0) of the next, and hours that
+// open and close within the skipped time are empty. [time.Date] moves
+// such a time by the length of the skip, backward in zones west of UTC
+// (into the zone before the change, which ends at it) and forward in
+// zones east of it (into the zone after the change, which starts at it).
 func (cal *Calendar) at(y int, m time.Month, d int, off time.Duration) time.Time {
 	t := time.Date(y, m, d, 0, 0, 0, int(off), cal.loc())
 	want := time.Date(y, m, d, 0, 0, 0, int(off), time.UTC)
 	ty, tm, td := t.Date()
 	h, mi, sec := t.Clock()
-	if time.Date(ty, tm, td, h, mi, sec, t.Nanosecond(), time.UTC).Before(want) {
-		if _, end := t.ZoneBounds(); !end.IsZero() {
-			return end
-		}
+	got := time.Date(ty, tm, td, h, mi, sec, t.Nanosecond(), time.UTC)
+	switch start, end := t.ZoneBounds(); {
+	case got.Before(want) && !end.IsZero():
+		return end
+	case got.After(want) && !start.IsZero():
+		return start
 	}
 	return t
 }

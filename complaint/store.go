@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,36 @@ var ErrConflict = errors.New("complaint: version conflict")
 // not belong together (different case IDs, or the event's sequence number
 // is not the case's version).
 var ErrMismatch = errors.New("complaint: case and event do not match")
+
+// caseError is an error about case id: what was done (op, may be empty)
+// and the error err it wraps. Its text names the case once: a leading
+// `complaint "<id>": ` of err's text, as a store's or a nested caseError's
+// text begins, and the "complaint: " of a bare sentinel such as
+// [ErrNotFound] are left out, so that
+// `complaint "C-1": accept: case not found` does not read
+// `complaint "C-1": accept: complaint "C-1": complaint: case not found`.
+type caseError struct {
+	id  ID
+	op  string
+	err error
+}
+
+// caseErr returns err about case id and what was done, op, naming the
+// case once (see caseError).
+func caseErr(id ID, op string, err error) error { return &caseError{id: id, op: op, err: err} }
+
+// Error implements error.
+func (e *caseError) Error() string {
+	msg := strings.TrimPrefix(e.err.Error(), fmt.Sprintf("complaint %q: ", e.id))
+	msg = strings.TrimPrefix(msg, "complaint: ")
+	if e.op == "" {
+		return fmt.Sprintf("complaint %q: %s", e.id, msg)
+	}
+	return fmt.Sprintf("complaint %q: %s: %s", e.id, e.op, msg)
+}
+
+// Unwrap returns the wrapped error, so that errors.Is finds the sentinel.
+func (e *caseError) Unwrap() error { return e.err }
 
 // Store persists cases and their audit trails with optimistic
 // concurrency. Implementations must be safe for concurrent use; ctx is
@@ -87,7 +118,7 @@ func (s *MemStore) Get(_ context.Context, id ID) (Case, error) {
 	defer s.mu.RUnlock()
 	e, ok := s.cases[id]
 	if !ok {
-		return Case{}, fmt.Errorf("complaint %q: %w", id, ErrNotFound)
+		return Case{}, caseErr(id, "", ErrNotFound)
 	}
 	return e.c.Clone(), nil
 }
@@ -95,7 +126,7 @@ func (s *MemStore) Get(_ context.Context, id ID) (Case, error) {
 // Save implements [Store].
 func (s *MemStore) Save(_ context.Context, c Case, ev Event) error {
 	if ev.Case != c.ID || ev.Seq != c.Version || c.ID == "" {
-		return fmt.Errorf("complaint %q: event %q/%d for version %d: %w", c.ID, ev.Case, ev.Seq, c.Version, ErrMismatch)
+		return caseErr(c.ID, fmt.Sprintf("event %q/%d for version %d", ev.Case, ev.Seq, c.Version), ErrMismatch)
 	}
 	c, ev = c.Clone(), ev.Clone()
 	s.mu.Lock()
@@ -106,10 +137,10 @@ func (s *MemStore) Save(_ context.Context, c Case, ev Event) error {
 		stored = e.c.Version
 	}
 	if stored != c.Version-1 {
-		return fmt.Errorf("complaint %q: saving version %d over version %d: %w", c.ID, c.Version, stored, ErrConflict)
+		return caseErr(c.ID, fmt.Sprintf("saving version %d over version %d", c.Version, stored), ErrConflict)
 	}
 	if e != nil && !e.c.Erased.Equal(c.Erased) {
-		return fmt.Errorf("complaint %q: saving version %d computed from the case before its erasure: %w", c.ID, c.Version, ErrConflict)
+		return caseErr(c.ID, fmt.Sprintf("saving version %d computed from the case before its erasure", c.Version), ErrConflict)
 	}
 	if e == nil {
 		if s.cases == nil {
@@ -167,7 +198,7 @@ func (s *MemStore) Events(_ context.Context, id ID) ([]Event, error) {
 	defer s.mu.RUnlock()
 	e, ok := s.cases[id]
 	if !ok {
-		return nil, fmt.Errorf("complaint %q: %w", id, ErrNotFound)
+		return nil, caseErr(id, "", ErrNotFound)
 	}
 	out := make([]Event, len(e.events))
 	for i, ev := range e.events {

@@ -340,7 +340,9 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     event, or not after the case's erasure, Case.Erased) and the
 //     command's payload (missing, not used by the
 //     command, or invalid; pay deductions of a carry-out that together
-//     exceed the loss, see [Execution]), or
+//     exceed the loss, see [Execution]; a text that is not valid UTF-8,
+//     which the event's JSON form would not keep; a required text or an
+//     ID that holds only white space), or
 //   - a [*TransitionError] when the table has no transition for the
 //     command in c's state, or a guard refuses it.
 //
@@ -360,6 +362,7 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 	checkActor(&pr, c, actor, now)
 	checkCommand(&pr, c, cmd, now)
 	checkDeductions(&pr, c, cmd)
+	checkTexts(&pr, cmd, actor)
 	if len(pr.fields) > 0 {
 		return c, Event{}, pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))
 	}

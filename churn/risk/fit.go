@@ -269,7 +269,6 @@ type Evaluation struct {
 // labels, typically on a holdout set the model was not fitted on. No
 // examples is [ErrNoExamples]; an invalid example an [*InputError]; a
 // nil or zero model [ErrNoModel]. The evaluation does not depend on the
-// order of the examples. The evaluation does not depend on the
 // order of the examples.
 func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 	if err := m.check(); err != nil {

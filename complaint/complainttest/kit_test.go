@@ -19,8 +19,8 @@ func TestMemStore(t *testing.T) {
 	complainttest.TestStore(t, func(*testing.T) complaint.Store { return complaint.NewMemStore() })
 }
 
-// Broken stores, each breaking one promise of Cases, to show that the kit
-// notices. Each is safe for concurrent use (the kit's concurrent checks
+// Broken stores, each breaking one promise of Cases or of the round trip
+// of texts, to show that the kit notices. Each is safe for concurrent use (the kit's concurrent checks
 // must not crash it): only the promise is broken.
 
 // byOpenedThenID is the order of a listing.
@@ -167,6 +167,33 @@ func (s firstVersion) Cases(ctx context.Context, who customer.ID) ([]complaint.C
 	return out, err
 }
 
+// mangling changes texts on their way in, as a text column may: the
+// description of the case and of its recording event, and every event's
+// note.
+type mangling struct {
+	*complaint.MemStore
+	text func(string) string
+}
+
+func (s mangling) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
+	c, ev = c.Clone(), ev.Clone()
+	c.Intake.Description = s.text(c.Intake.Description)
+	if ev.Command.Intake != nil {
+		ev.Command.Intake.Description = s.text(ev.Command.Intake.Description)
+	}
+	ev.Command.Note = s.text(ev.Command.Note)
+	return s.MemStore.Save(ctx, c, ev)
+}
+
+// truncate255 keeps the first 255 characters of a text, as a
+// VARCHAR(255) column that cuts longer texts does.
+func truncate255(s string) string {
+	if r := []rune(s); len(r) > 255 {
+		return string(r[:255])
+	}
+	return s
+}
+
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $COMPLAINTTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
@@ -191,6 +218,10 @@ func TestBrokenStoreHelper(t *testing.T) {
 		newStore = func() complaint.Store {
 			return firstVersion{complaint.NewMemStore(), &sync.Mutex{}, map[complaint.ID]complaint.Case{}}
 		}
+	case "trimming":
+		newStore = func() complaint.Store { return mangling{complaint.NewMemStore(), strings.TrimSpace} }
+	case "truncating":
+		newStore = func() complaint.Store { return mangling{complaint.NewMemStore(), truncate255} }
 	default:
 		return
 	}
@@ -198,7 +229,7 @@ func TestBrokenStoreHelper(t *testing.T) {
 }
 
 // TestKitDetectsBrokenStores runs the kit on stores that break one
-// promise of Cases each and checks that the kit fails the subtests of
+// promise of Cases, or of the round trip of texts, each and checks that the kit fails the subtests of
 // that promise.
 func TestKitDetectsBrokenStores(t *testing.T) {
 	if testing.Short() {
@@ -211,6 +242,8 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"indexFirst":   {"RejectedSaveChangesNoListing", "CasesFollowTheCurrentComplainant", "ModelBased"},
 		"sharing":      {"CasesResultIsACopy"},
 		"firstVersion": {"CasesReturnCurrentState", "CasesFollowTheCurrentComplainant", "ConcurrentSavesListCorrectly", "ModelBased"},
+		"trimming":     {"EveryFieldRoundTrips"},
+		"truncating":   {"EveryFieldRoundTrips"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			t.Parallel()
