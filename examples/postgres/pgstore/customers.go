@@ -15,7 +15,8 @@ import (
 
 // CustomerStore is the customer directory and the customers' histories
 // in PostgreSQL: a [customer.Directory], [customer.BatchGetter],
-// [customer.Updater] and [customer.HistoryStore]. Deleting a customer deletes its history
+// [customer.Updater], [customer.Inserter], [customer.HistoryStore] and
+// [customer.CheckedAppender]. Deleting a customer deletes its history
 // (ON DELETE CASCADE). It is safe for concurrent use.
 type CustomerStore struct {
 	db *DB
@@ -26,6 +27,9 @@ var (
 	_ customer.BatchGetter  = (*CustomerStore)(nil)
 	_ customer.HistoryStore = (*CustomerStore)(nil)
 	_ customer.Updater      = (*CustomerStore)(nil)
+
+	_ customer.CheckedAppender = (*CustomerStore)(nil)
+	_ customer.Inserter        = (*CustomerStore)(nil)
 )
 
 // ListPageSize is the number of customers [CustomerStore.List] reads per
@@ -348,6 +352,45 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 	return nil
 }
 
+// Insert implements [customer.Inserter] in one transaction: INSERT … ON
+// CONFLICT (id) DO NOTHING, which waits for a concurrent insert of the ID
+// on any connection to commit or roll back, and, when the ID is taken,
+// reads the stored customer to compare it with c.
+func (s *CustomerStore) Insert(ctx context.Context, c customer.Customer) error {
+	if err := ctxErr(ctx, "insert customer"); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return &customer.ValidationError{Record: `customer ""`, Fields: []customer.FieldError{{Field: "id", Code: customer.CodeRequired, Message: "is empty"}}}
+	}
+	args, err := customerArgs(c)
+	if err != nil {
+		return err
+	}
+	var taken error
+	err = s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, s.insertSQL(), args...)
+		if err != nil || tag.RowsAffected() == 1 {
+			return err
+		}
+		prev, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1`, string(c.ID)))
+		if err != nil {
+			return err
+		}
+		if !prev.Equal(c) {
+			taken = customer.CustomerTaken(c.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("pgstore: insert customer %q: %w", c.ID, classify(err))
+	}
+	return taken
+}
+
+// insertSQL inserts the customer of customerArgs unless its ID is taken.
+func (s *CustomerStore) insertSQL() string { return s.valuesSQL() + ` ON CONFLICT (id) DO NOTHING` }
+
 // customerArgs returns the arguments of upsertSQL for c, or a validation
 // error naming what PostgreSQL cannot hold.
 func customerArgs(c customer.Customer) ([]any, error) {
@@ -382,10 +425,14 @@ func customerArgs(c customer.Customer) ([]any, error) {
 // of customerArgs: an insert, or an update of every column of the row
 // with the same ID.
 func (s *CustomerStore) upsertSQL() string {
+	return s.valuesSQL() + ` ON CONFLICT (id) DO UPDATE SET ` + customerUpdates
+}
+
+// valuesSQL is the INSERT of the arguments of customerArgs.
+func (s *CustomerStore) valuesSQL() string {
 	return `INSERT INTO ` + s.db.t.customers + ` (` + customerInsertColumns + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33, $34)
-		ON CONFLICT (id) DO UPDATE SET ` + customerUpdates
+			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33, $34)`
 }
 
 // Update implements [customer.Updater]: in one transaction, SELECT ...

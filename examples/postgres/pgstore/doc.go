@@ -1,7 +1,9 @@
 // Package pgstore stores tailor's data in PostgreSQL: it implements every
 // storage interface of the library over a [pgxpool.Pool] —
-// [customer.Directory], [customer.BatchGetter], [customer.Updater] and
-// [customer.HistoryStore] ([CustomerStore]), [complaint.Store] ([ComplaintStore]) and
+// [customer.Directory], [customer.BatchGetter], [customer.Updater],
+// [customer.Inserter], [customer.HistoryStore] and
+// [customer.CheckedAppender] ([CustomerStore]),
+// [complaint.Store] ([ComplaintStore]) and
 // [loyalty.Store] ([LoyaltyStore]) — and passes the library's conformance
 // kits (customertest, complainttest, loyaltytest) against a real server.
 //
@@ -76,6 +78,15 @@
 // safe.) A read that needs several queries ([CustomerStore.History])
 // sends them in one pipelined batch inside a read-only REPEATABLE READ
 // transaction: one snapshot.
+//
+// [CustomerStore.AppendChecked] checks a record against its customer's
+// history and appends it in one transaction that holds the customer's
+// row locked (SELECT … FOR UPDATE) from the read of the history to the
+// COMMIT. The lock is the database's, so the AppendChecked calls of one
+// customer — and hence the [customer.Recorder]s that use them — run one
+// after the other across connections and processes; plain appends of
+// that customer, whose statements take the row FOR KEY SHARE, wait for
+// the COMMIT too. Customers do not wait for each other.
 //
 // # Limits
 //

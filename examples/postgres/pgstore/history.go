@@ -20,6 +20,65 @@ func emptyID(record string) error {
 	return &customer.ValidationError{Record: record + ` ""`, Fields: []customer.FieldError{{Field: "id", Code: customer.CodeRequired, Message: "is empty"}}}
 }
 
+// appendOp is the append of one record, checked and encoded: the one
+// statement that appends it and the reading of its outcome. The
+// [customer.HistoryWriter] methods run the statement in a transaction of
+// its own, [CustomerStore.AppendChecked] after the check in its
+// transaction; both hand its outcome to result.
+type appendOp struct {
+	// record names the record in errors, as `order "O-1"`.
+	record string
+	sql    string
+	args   []any
+	// rows reads the statement's rows; nil for a statement that
+	// returns none.
+	rows func(pgx.Rows) error
+	// result turns the outcome of the statement, after its transaction
+	// ended — err is its error, classified ([classify]), and rows has
+	// read its rows when err is nil — into the error of the append:
+	// nil when the record was appended or is one stored already.
+	result func(ctx context.Context, err error) error
+}
+
+// keyed returns the result function of the append statement of x, a
+// record under an ID whose rows rows reads into known (the customer
+// exists) and inserted (x was inserted). When the ID is taken — the
+// statement inserted nothing, or a concurrent writer of the same ID
+// committed first and the race surfaced at a unique index other than
+// the ON CONFLICT arbiter — the stored record is read with stored,
+// after the statement's transaction ended, and compared with x
+// (Conflict): a redelivery is nil, anything else a
+// [*customer.DuplicateError] naming the first field that differs.
+// notFound, when not nil, is the error of a foreign_key_violation (a
+// record of an order that is not the customer's).
+func keyed[T interface{ Conflict(T) error }](x T, record, what string, cust customer.ID, known, inserted *bool,
+	notFound error, stored func(ctx context.Context) ([]T, error)) func(context.Context, error) error {
+	return func(ctx context.Context, err error) error {
+		switch code, _ := pgCode(err); {
+		case code == foreignKeyViolation && notFound != nil:
+			return notFound
+		case code == uniqueViolation:
+		case err != nil:
+			return fmt.Errorf("pgstore: append %s: %w", record, err)
+		case !*known:
+			return errNoCustomer(record, cust)
+		case *inserted:
+			return nil
+		}
+		prev, err := stored(ctx)
+		if err != nil {
+			return fmt.Errorf("pgstore: append %s: read the stored %s: %w", record, what, err)
+		}
+		if len(prev) == 1 {
+			if err := prev[0].Conflict(x); err != nil {
+				return fmt.Errorf("pgstore: %w", err)
+			}
+			return nil
+		}
+		return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
+	}
+}
+
 // AppendOrder implements [customer.HistoryWriter] in one statement
 // ([DB.write]: atomic, and nothing stored when it fails): it locks the customer row against deletion
 // (FOR KEY SHARE), inserts the order unless its ID is taken, and the
@@ -30,12 +89,22 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 	if err := ctxErr(ctx, "append order"); err != nil {
 		return err
 	}
+	op, err := s.orderOp(o)
+	if err != nil {
+		return err
+	}
+	return op.result(ctx, s.db.write(ctx, op.rows, op.sql, op.args...))
+}
+
+// orderOp checks and encodes o for [CustomerStore.AppendOrder] and
+// [CustomerStore.AppendChecked].
+func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 	if o.ID == "" {
-		return emptyID("order")
+		return nil, emptyID("order")
 	}
 	record := fmt.Sprintf("order %q", o.ID)
 	if err := checkText(record, o); err != nil {
-		return err
+		return nil, err
 	}
 	n := len(o.Lines)
 	pos := make([]int32, n)
@@ -56,12 +125,14 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 	}
 	at, ns := nullInstant(o.Time)
 	var known, inserted bool
-	err := s.db.write(ctx, scanOne(&known, &inserted), `WITH
-		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $2 FOR KEY SHARE),
-		o AS (INSERT INTO `+s.db.t.orders+` (id, customer_id, at, at_ns, channel, store, currency)
+	return &appendOp{
+		record: record,
+		sql: `WITH
+		c AS (SELECT id FROM ` + s.db.t.customers + ` WHERE id = $2 FOR KEY SHARE),
+		o AS (INSERT INTO ` + s.db.t.orders + ` (id, customer_id, at, at_ns, channel, store, currency)
 			SELECT $1, c.id, $3, $4, $5, $6, $7 FROM c
 			ON CONFLICT (id) DO NOTHING RETURNING id),
-		l AS (INSERT INTO `+s.db.t.orderLines+`
+		l AS (INSERT INTO ` + s.db.t.orderLines + `
 			(order_id, pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount, member)
 			SELECT o.id, u.pos, u.line_id, u.sku, u.category, u.season, u.size, u.colour, u.quantity,
 				u.unit_price::numeric, u.unit_cost::numeric, u.discount::numeric, u.member
@@ -69,35 +140,17 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 				$15::int8[], $16::text[], $17::text[], $18::text[], $19::text[])
 				AS u(pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount, member))
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM o)`,
-		o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
-		pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc, member)
-	switch code, _ := pgCode(err); {
-	case code == uniqueViolation:
-		// A concurrent writer of the same ID committed first, and the
-		// race surfaced at a unique index other than the ON CONFLICT
-		// arbiter: the ID is taken, so compare with what it stored.
-	case err != nil:
-		return fmt.Errorf("pgstore: append %s: %w", record, err)
-	case !known:
-		return errNoCustomer(record, o.CustomerID)
-	case inserted:
-		return nil
-	}
-	rows, err := s.db.pool.Query(ctx, s.ordersSQL(`o.id = $1`), o.ID)
-	if err != nil {
-		return fmt.Errorf("pgstore: append %s: read the stored order: %w", record, err)
-	}
-	prev, err := scanOrders(rows)
-	if err != nil {
-		return fmt.Errorf("pgstore: append %s: read the stored order: %w", record, err)
-	}
-	if len(prev) == 1 {
-		if err := prev[0].Conflict(o); err != nil {
-			return fmt.Errorf("pgstore: %w", err)
-		}
-		return nil
-	}
-	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
+		args: []any{o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
+			pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc, member},
+		rows: scanOne(&known, &inserted),
+		result: keyed(o, record, "order", o.CustomerID, &known, &inserted, nil, func(ctx context.Context) ([]customer.Order, error) {
+			rows, err := s.db.pool.Query(ctx, s.ordersSQL(`o.id = $1`), o.ID)
+			if err != nil {
+				return nil, err
+			}
+			return scanOrders(rows)
+		}),
+	}, nil
 }
 
 // AppendReturn implements [customer.HistoryWriter] in one statement, as
@@ -110,12 +163,22 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 	if err := ctxErr(ctx, "append return"); err != nil {
 		return err
 	}
+	op, err := s.returnOp(r)
+	if err != nil {
+		return err
+	}
+	return op.result(ctx, s.db.write(ctx, op.rows, op.sql, op.args...))
+}
+
+// returnOp checks and encodes r for [CustomerStore.AppendReturn] and
+// [CustomerStore.AppendChecked].
+func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 	if r.ID == "" {
-		return emptyID("return")
+		return nil, emptyID("return")
 	}
 	record := fmt.Sprintf("return %q", r.ID)
 	if err := checkText(record, r); err != nil {
-		return err
+		return nil, err
 	}
 	n := len(r.Lines)
 	pos, lineID, qty := make([]int32, n), make([]string, n), make([]int64, n)
@@ -124,44 +187,29 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 	}
 	at, ns := nullInstant(r.Time)
 	var known, inserted bool
-	err := s.db.write(ctx, scanOne(&known, &inserted), `WITH
-		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $3 FOR KEY SHARE),
-		r AS (INSERT INTO `+s.db.t.returns+` (id, order_id, customer_id, at, at_ns, kind, reason, refund)
+	return &appendOp{
+		record: record,
+		sql: `WITH
+		c AS (SELECT id FROM ` + s.db.t.customers + ` WHERE id = $3 FOR KEY SHARE),
+		r AS (INSERT INTO ` + s.db.t.returns + ` (id, order_id, customer_id, at, at_ns, kind, reason, refund)
 			SELECT $1, $2, c.id, $4, $5, $6, $7, $11::numeric FROM c
 			ON CONFLICT (id) DO NOTHING RETURNING id),
-		l AS (INSERT INTO `+s.db.t.returnLines+` (return_id, pos, line_id, quantity)
+		l AS (INSERT INTO ` + s.db.t.returnLines + ` (return_id, pos, line_id, quantity)
 			SELECT r.id, u.pos, u.line_id, u.quantity
 			FROM r, unnest($8::int4[], $9::text[], $10::int8[]) AS u(pos, line_id, quantity))
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM r)`,
-		r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason), pos, lineID, qty, nullDec(r.Refund))
-	switch code, _ := pgCode(err); {
-	case code == foreignKeyViolation:
-		return fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound)
-	case code == uniqueViolation:
-		// A concurrent writer of the same ID committed first: compare
-		// with what it stored, as for orders.
-	case err != nil:
-		return fmt.Errorf("pgstore: append %s: %w", record, err)
-	case !known:
-		return errNoCustomer(record, r.CustomerID)
-	case inserted:
-		return nil
-	}
-	rows, err := s.db.pool.Query(ctx, s.returnsSQL(`r.id = $1`), r.ID)
-	if err != nil {
-		return fmt.Errorf("pgstore: append %s: read the stored return: %w", record, err)
-	}
-	prev, err := scanReturns(rows)
-	if err != nil {
-		return fmt.Errorf("pgstore: append %s: read the stored return: %w", record, err)
-	}
-	if len(prev) == 1 {
-		if err := prev[0].Conflict(r); err != nil {
-			return fmt.Errorf("pgstore: %w", err)
-		}
-		return nil
-	}
-	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
+		args: []any{r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason), pos, lineID, qty, nullDec(r.Refund)},
+		rows: scanOne(&known, &inserted),
+		result: keyed(r, record, "return", r.CustomerID, &known, &inserted,
+			fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound),
+			func(ctx context.Context) ([]customer.Return, error) {
+				rows, err := s.db.pool.Query(ctx, s.returnsSQL(`r.id = $1`), r.ID)
+				if err != nil {
+					return nil, err
+				}
+				return scanReturns(rows)
+			}),
+	}, nil
 }
 
 // AppendCredit implements [customer.HistoryWriter] in one statement, as
@@ -175,12 +223,22 @@ func (s *CustomerStore) AppendCredit(ctx context.Context, c customer.Credit) err
 	if err := ctxErr(ctx, "append credit"); err != nil {
 		return err
 	}
+	op, err := s.creditOp(c)
+	if err != nil {
+		return err
+	}
+	return op.result(ctx, s.db.write(ctx, op.rows, op.sql, op.args...))
+}
+
+// creditOp checks and encodes c for [CustomerStore.AppendCredit] and
+// [CustomerStore.AppendChecked].
+func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 	if c.ID == "" {
-		return emptyID("credit")
+		return nil, emptyID("credit")
 	}
 	record := fmt.Sprintf("credit %q", c.ID)
 	if err := checkText(record, c); err != nil {
-		return err
+		return nil, err
 	}
 	var order any
 	if c.OrderID != "" {
@@ -188,42 +246,27 @@ func (s *CustomerStore) AppendCredit(ctx context.Context, c customer.Credit) err
 	}
 	at, ns := nullInstant(c.Time)
 	var known, inserted bool
-	err := s.db.write(ctx, scanOne(&known, &inserted), `WITH
-		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $3 FOR KEY SHARE),
-		k AS (INSERT INTO `+s.db.t.credits+` (id, order_id, customer_id, at, at_ns, kind, amount, currency, source)
+	return &appendOp{
+		record: record,
+		sql: `WITH
+		c AS (SELECT id FROM ` + s.db.t.customers + ` WHERE id = $3 FOR KEY SHARE),
+		k AS (INSERT INTO ` + s.db.t.credits + ` (id, order_id, customer_id, at, at_ns, kind, amount, currency, source)
 			SELECT $1, $2::text, c.id, $4, $5, $6, $7::numeric, $8, $9 FROM c
 			ON CONFLICT (id) DO NOTHING RETURNING id)
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM k)`,
-		c.ID, order, string(c.CustomerID), at, ns, int16(c.Kind),
-		dec(c.Amount.Amount()), string(c.Amount.Currency()), c.Source)
-	switch code, _ := pgCode(err); {
-	case code == foreignKeyViolation:
-		return fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, c.OrderID, c.CustomerID, customer.ErrNotFound)
-	case code == uniqueViolation:
-		// A concurrent writer of the same ID committed first: compare
-		// with what it stored, as for orders.
-	case err != nil:
-		return fmt.Errorf("pgstore: append %s: %w", record, err)
-	case !known:
-		return errNoCustomer(record, c.CustomerID)
-	case inserted:
-		return nil
-	}
-	rows, err := s.db.pool.Query(ctx, s.creditsSQL(`id = $1`), c.ID)
-	if err != nil {
-		return fmt.Errorf("pgstore: append %s: read the stored credit: %w", record, err)
-	}
-	prev, err := scanCredits(rows)
-	if err != nil {
-		return fmt.Errorf("pgstore: append %s: read the stored credit: %w", record, err)
-	}
-	if len(prev) == 1 {
-		if err := prev[0].Conflict(c); err != nil {
-			return fmt.Errorf("pgstore: %w", err)
-		}
-		return nil
-	}
-	return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
+		args: []any{c.ID, order, string(c.CustomerID), at, ns, int16(c.Kind),
+			dec(c.Amount.Amount()), string(c.Amount.Currency()), c.Source},
+		rows: scanOne(&known, &inserted),
+		result: keyed(c, record, "credit", c.CustomerID, &known, &inserted,
+			fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, c.OrderID, c.CustomerID, customer.ErrNotFound),
+			func(ctx context.Context) ([]customer.Credit, error) {
+				rows, err := s.db.pool.Query(ctx, s.creditsSQL(`id = $1`), c.ID)
+				if err != nil {
+					return nil, err
+				}
+				return scanCredits(rows)
+			}),
+	}, nil
 }
 
 // AppendInteraction implements [customer.HistoryWriter]: one insert that
@@ -232,20 +275,118 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 	if err := ctxErr(ctx, "append interaction"); err != nil {
 		return err
 	}
-	if err := checkText(fmt.Sprintf("interaction of customer %q", i.CustomerID), i); err != nil {
+	op, err := s.interactionOp(i)
+	if err != nil {
 		return err
 	}
+	_, err = s.db.pool.Exec(ctx, op.sql, op.args...)
+	return op.result(ctx, classify(err))
+}
+
+// interactionOp checks and encodes i for [CustomerStore.AppendInteraction]
+// and [CustomerStore.AppendChecked].
+func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error) {
+	record := fmt.Sprintf("interaction of customer %q", i.CustomerID)
+	if err := checkText(record, i); err != nil {
+		return nil, err
+	}
 	at, ns := instant(i.Time)
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO `+s.db.t.interactions+` (customer_id, at, at_ns, kind, subject)
+	return &appendOp{
+		record: record,
+		sql: `INSERT INTO ` + s.db.t.interactions + ` (customer_id, at, at_ns, kind, subject)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-		string(i.CustomerID), at, ns, int16(i.Kind), i.Subject)
-	if code, _ := pgCode(err); code == foreignKeyViolation {
-		return errNoCustomer("interaction", i.CustomerID)
+		args: []any{string(i.CustomerID), at, ns, int16(i.Kind), i.Subject},
+		result: func(_ context.Context, err error) error {
+			if code, _ := pgCode(err); code == foreignKeyViolation {
+				return errNoCustomer("interaction", i.CustomerID)
+			}
+			if err != nil {
+				return fmt.Errorf("pgstore: append %s: %w", record, err)
+			}
+			return nil
+		},
+	}, nil
+}
+
+// AppendChecked implements [customer.CheckedAppender] in one
+// transaction on one connection. BEGIN, a lock of the customer's row
+// (SELECT … FOR UPDATE, which also holds off the FOR KEY SHARE of the
+// plain appends of that customer and the FOR UPDATE of other
+// AppendChecked calls and of [CustomerStore.Update], in every process on
+// the database) and the queries of [CustomerStore.History] travel in one
+// round trip; each query, run after the lock was granted, sees every
+// record committed before. check runs once, on that history, with the
+// row still locked; when it returns nil the append statement of the
+// record's kind — the one its [customer.HistoryWriter] method runs —
+// follows in the same transaction, and COMMIT is sent after its result
+// is in, as for the plain appends. When check refuses, the transaction
+// is rolled back and check's error returned as it is.
+func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, check func(history []customer.Event) error) error {
+	if err := ctxErr(ctx, "append"); err != nil {
+		return err
+	}
+	var op *appendOp
+	var err error
+	switch {
+	case e.Order != nil && e.Return == nil && e.Credit == nil && e.Interaction == nil:
+		op, err = s.orderOp(*e.Order)
+	case e.Return != nil && e.Order == nil && e.Credit == nil && e.Interaction == nil:
+		op, err = s.returnOp(*e.Return)
+	case e.Credit != nil && e.Order == nil && e.Return == nil && e.Interaction == nil:
+		op, err = s.creditOp(*e.Credit)
+	case e.Interaction != nil && e.Order == nil && e.Return == nil && e.Credit == nil:
+		op, err = s.interactionOp(*e.Interaction)
+	default:
+		return fmt.Errorf("pgstore: append: an event holds no record or more than one: %w", customer.ErrInvalid)
 	}
 	if err != nil {
-		return fmt.Errorf("pgstore: append interaction of customer %q: %w", i.CustomerID, classify(err))
+		return err
 	}
-	return nil
+	id := e.CustomerID()
+	conn, err := s.db.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("pgstore: append %s: %w", op.record, err)
+	}
+	// A connection left inside a transaction (after an error) is
+	// closed by the pool on release, which rolls the transaction back.
+	defer conn.Release()
+	rollback := func() {
+		rctx, cancel := rollbackContext(ctx)
+		defer cancel()
+		_, _ = conn.Exec(rctx, `ROLLBACK`)
+	}
+	var locked bool
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1 FOR UPDATE)`, string(id)).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&locked)
+	})
+	history := s.queueHistory(b, id)
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		rollback()
+		return fmt.Errorf("pgstore: append %s: read the history of %q: %w", op.record, id, classify(err))
+	}
+	if !locked {
+		rollback()
+		return errNoCustomer(op.record, id)
+	}
+	if err := check(history()); err != nil {
+		rollback()
+		return err
+	}
+	b = &pgx.Batch{}
+	q := b.Queue(op.sql, op.args...)
+	if op.rows != nil {
+		q.Query(op.rows)
+	}
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		rollback()
+		return op.result(ctx, classify(err))
+	}
+	if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
+		return fmt.Errorf("pgstore: append %s: commit: %w", op.record, err)
+	}
+	return op.result(ctx, nil)
 }
 
 // History implements [customer.HistoryReader]. It reads the customer's
@@ -263,34 +404,13 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, customer.ErrNotFound))
 			return
 		}
-		var (
-			known        bool
-			orders       []customer.Order
-			returns      []customer.Return
-			credits      []customer.Credit
-			interactions []customer.Interaction
-		)
+		var known bool
 		b := &pgx.Batch{}
 		b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
 		b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1)`, string(id)).QueryRow(func(r pgx.Row) error {
 			return r.Scan(&known)
 		})
-		b.Queue(s.ordersSQL(`o.customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
-			orders, err = scanOrders(rows)
-			return err
-		})
-		b.Queue(s.returnsSQL(`r.customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
-			returns, err = scanReturns(rows)
-			return err
-		})
-		b.Queue(s.creditsSQL(`customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
-			credits, err = scanCredits(rows)
-			return err
-		})
-		b.Queue(`SELECT at, at_ns, kind, subject FROM `+s.db.t.interactions+` WHERE customer_id = $1`, string(id)).Query(func(rows pgx.Rows) (err error) {
-			interactions, err = scanInteractions(rows, id)
-			return err
-		})
+		history := s.queueHistory(b, id)
 		b.Queue(`COMMIT`)
 		if err := s.db.pool.SendBatch(ctx, b).Close(); err != nil {
 			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, err))
@@ -300,6 +420,42 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, customer.ErrNotFound))
 			return
 		}
+		for _, e := range history() {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// queueHistory queues on b the queries that read the orders, returns,
+// credits and interactions of customer id. The function it returns,
+// called after b ran without error, gives them as events sorted with
+// [customer.CompareEvents].
+func (s *CustomerStore) queueHistory(b *pgx.Batch, id customer.ID) func() []customer.Event {
+	var (
+		orders       []customer.Order
+		returns      []customer.Return
+		credits      []customer.Credit
+		interactions []customer.Interaction
+	)
+	b.Queue(s.ordersSQL(`o.customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
+		orders, err = scanOrders(rows)
+		return err
+	})
+	b.Queue(s.returnsSQL(`r.customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
+		returns, err = scanReturns(rows)
+		return err
+	})
+	b.Queue(s.creditsSQL(`customer_id = $1`), string(id)).Query(func(rows pgx.Rows) (err error) {
+		credits, err = scanCredits(rows)
+		return err
+	})
+	b.Queue(`SELECT at, at_ns, kind, subject FROM `+s.db.t.interactions+` WHERE customer_id = $1`, string(id)).Query(func(rows pgx.Rows) (err error) {
+		interactions, err = scanInteractions(rows, id)
+		return err
+	})
+	return func() []customer.Event {
 		evs := make([]customer.Event, 0, len(orders)+len(returns)+len(credits)+len(interactions))
 		for i := range orders {
 			evs = append(evs, customer.Event{Order: &orders[i]})
@@ -314,11 +470,7 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			evs = append(evs, customer.Event{Interaction: &interactions[i]})
 		}
 		slices.SortStableFunc(evs, customer.CompareEvents)
-		for _, e := range evs {
-			if !yield(e, nil) {
-				return
-			}
-		}
+		return evs
 	}
 }
 

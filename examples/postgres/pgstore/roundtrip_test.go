@@ -422,9 +422,14 @@ func TestUnstorableIDsAreUnknown(t *testing.T) {
 			fmt.Sprintf("credit %q", s), "id")
 		invalid(cs.AppendInteraction(ctx, customer.Interaction{CustomerID: id, Time: complainttest.T0, Kind: customer.Cart}),
 			fmt.Sprintf("interaction of customer %q", s), "customerid")
-		kc, kev := complainttest.RecordFor(complaint.ID(s), "C-1", complainttest.T0)
+		// complaint.Apply refuses such text itself, so the fixture is
+		// recorded with valid text and the text put in after, as a
+		// caller that builds a case by hand would.
+		kc, kev := complainttest.RecordFor("K-2", "C-1", complainttest.T0)
+		kc.ID, kc.Intake.ID, kev.Case = complaint.ID(s), complaint.ID(s), complaint.ID(s)
 		invalid(ks.Save(ctx, kc, kev), fmt.Sprintf("complaint %q", s), "id")
-		kc, kev = complainttest.RecordFor("K-2", id, complainttest.T0)
+		kc, kev = complainttest.RecordFor("K-2", "C-1", complainttest.T0)
+		kc.Intake.Complainant = id
 		invalid(ks.Save(ctx, kc, kev), `complaint "K-2"`, "intake.complainant")
 		invalid(ls.Append(ctx, id, 0, []loyalty.Entry{{Seq: 1, Member: id, Key: "k"}}), fmt.Sprintf("loyalty entry 1 of member %q", s), "member")
 	}
