@@ -199,7 +199,7 @@ func (b *batch) fit(e *env, model string) error {
 	if b.risk, err = risk.Rules(nil); err != nil {
 		return err
 	}
-	pop.report(e, b.asOf)
+	pop.report(e, b.asOf, true)
 
 	// The two fits at once, then the scores of every distinct triple.
 	var gg spendFits

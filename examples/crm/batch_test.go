@@ -166,6 +166,9 @@ func TestBatchWithoutAFitKeepsTheRuleBasedRisk(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "insufficient data")
 	assert.Contains(t, r.stderr, "churn_risk is the rule-based risk without P(alive)")
+	// C is not left out of the output, as score leaves it out: stderr
+	// says what happens to it.
+	assert.Contains(t, r.stderr, "crm: 1 customer without a purchase on or before 2025-12-31 (only returns) left out of the fits: written with frequency to risk_band empty\n")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 4, r.stdout)
 	col := map[string]int{}

@@ -280,8 +280,12 @@ func reportFloatIDs(e *env, name string, n int, id func(i int) customer.ID) {
 		}
 	}
 	if count > 0 {
-		fmt.Fprintf(e.stderr, "crm: %s: %s look like whole numbers written as floats (%q): taken as written, not as %s; a column of IDs with blanks read by a spreadsheet or pandas writes them so\n",
-			name, counted(count, "customer ID"), string(first), strings.SplitN(string(first), ".", 2)[0])
+		look := "look like whole numbers written as floats"
+		if count == 1 {
+			look = "looks like a whole number written as a float"
+		}
+		fmt.Fprintf(e.stderr, "crm: %s: %s %s (%q): taken as written, not as %s; a column of IDs with blanks read by a spreadsheet or pandas writes them so\n",
+			name, counted(count, "customer ID"), look, string(first), strings.SplitN(string(first), ".", 2)[0])
 	}
 }
 

@@ -93,8 +93,13 @@ func TestFloatLikeIDsAreReported(t *testing.T) {
 	for _, s := range []string{"12346", "12346.5", "1.", ".0", "A1.0", "1.0a", "1.05", ""} {
 		assert.False(t, floatLike(s), s)
 	}
+	// One such ID: the verb agrees.
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\n12346.0,2024-01-01,10\n12348,2024-01-03,7\n"), 0o644))
+	r := crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, "one.out"))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `1 customer ID looks like a whole number written as a float ("12346.0"): taken as written, not as 12346`)
 	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\nC1.0,2024-01-01,10\n12348,2024-01-03,7\n"), 0o644))
-	r := crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, "plain.out"))
+	r = crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, "plain.out"))
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.NotContains(t, r.stderr, "floats")
 }

@@ -198,8 +198,16 @@ func customerError(t *input.Table, err error, of []int32) error {
 	return err
 }
 
-func (p *population) report(e *env, calEnd customer.Date) {
-	if p.noBuy > 0 {
+// report writes to stderr the customers left out of the fit: those
+// without a purchase, which kept says the output keeps (crm batch, with
+// its model columns empty) rather than leaves out (crm fit and score),
+// and those whose first purchase is on the calibration end.
+func (p *population) report(e *env, calEnd customer.Date, kept bool) {
+	switch {
+	case p.noBuy == 0:
+	case kept:
+		fmt.Fprintf(e.stderr, "crm: %s without a purchase on or before %s (only returns) left out of the fits: written with frequency to risk_band empty\n", customers(p.noBuy), calEnd)
+	default:
 		fmt.Fprintf(e.stderr, "crm: %s without a purchase on or before %s (only returns) left out\n", customers(p.noBuy), calEnd)
 	}
 	switch {
@@ -346,7 +354,7 @@ func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Pe
 	if pop, err = buildPopulation(t, period, discrete(f.model)); err != nil {
 		return out, nil, fitted{}, "", err
 	}
-	pop.report(e, calEnd)
+	pop.report(e, calEnd, false)
 	if f.model == modelGammaGamma {
 		if pop.spendG, err = pop.spendIn.all(); err != nil {
 			return out, nil, fitted{}, "", err

@@ -56,7 +56,9 @@
 // (4 or 5 columns, optional header); their all-digit customer IDs are
 // numbers, written without leading zeros ("0001" is 1), as in the CDNOW
 // summary files. -in - reads stdin. A UTF-8 byte order mark at the start
-// of either format is skipped.
+// of either format is skipped. An input that is no UTF-8 text (gzip-
+// compressed, a zip archive such as an .xlsx workbook, or UTF-16 with its
+// byte order mark) is an error that says so and what to do.
 //
 // Input flags shared by every subcommand that reads: -currency (of rows
 // without one, default USD; a file holds one currency), -margin (gross
@@ -178,8 +180,9 @@
 // the Gamma-Gamma fit of a kind fails (it does not converge; a fit at
 // the parameter boundary is kept, as above), the kind uses the fit on
 // all customers, and when that fails too its clv is empty; stderr says
-// so. crm score -spend gammagamma, which fits all customers together,
-// exits 1 instead: batch writes what it has, score only what was asked.
+// so. crm score -spend gammagamma fits the kinds as batch does (a kind
+// without a fit has an empty clv), but when no kind has a fit it exits
+// 1 instead: batch writes what it has, score only what was asked.
 //
 // crm report writes one self-contained HTML page (inline CSS and SVG, no
 // script): the customers, orders and net revenue of each kind, the

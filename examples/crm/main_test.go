@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -670,4 +672,69 @@ func TestCROnlyLineEnds(t *testing.T) {
 	r := crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "\nC1,consumer,")
+}
+
+// TestEncodedOrCompressedInput checks that an export that is no text in
+// UTF-8 (gzip-compressed, a spreadsheet workbook, UTF-16 as spreadsheets
+// write their "Unicode text") is rejected with an error that says what
+// the file is and what to do, not with one about a stray quote or the
+// columns of a header that is no text.
+func TestEncodedOrCompressedInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const text = "customer_id,date,amount\nC1,2024-01-01,1\nC1,2024-02-01,2\n"
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, err := zw.Write([]byte(text))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	var zb bytes.Buffer
+	xw := zip.NewWriter(&zb)
+	f, err := xw.Create("xl/workbook.xml")
+	require.NoError(t, err)
+	_, err = f.Write([]byte("<workbook/>"))
+	require.NoError(t, err)
+	require.NoError(t, xw.Close())
+	utf16 := func(s string, be bool) []byte {
+		b := []byte{0xff, 0xfe}
+		if be {
+			b = []byte{0xfe, 0xff}
+		}
+		for _, c := range s {
+			if be {
+				b = append(b, 0, byte(c))
+			} else {
+				b = append(b, byte(c), 0)
+			}
+		}
+		return b
+	}
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"gzip":       {gz.Bytes(), "gzip-compressed"},
+		"xlsx":       {zb.Bytes(), "a zip archive"},
+		"utf-16le":   {utf16(text, false), "UTF-16"},
+		"utf-16be":   {utf16(text, true), "UTF-16"},
+		"utf-16 tab": {utf16(strings.ReplaceAll(text, ",", "\t"), false), "UTF-16"},
+	} {
+		in := filepath.Join(dir, "orders.csv")
+		require.NoError(t, os.WriteFile(in, c.data, 0o644))
+		for _, format := range []string{"csv", "cdnow"} {
+			for _, args := range [][]string{
+				{"segment", "-as-of", "2024-12-31"},
+				{"report", "-as-of", "2024-12-31"},
+				{"fit", "-model", "bgnbd", "-calibration-end", "2024-12-31"},
+			} {
+				out := filepath.Join(dir, "out")
+				args = append(args, "-in", in, "-format", format, "-out", out)
+				r := crm(t, "", args...)
+				assert.Equal(t, exitError, r.code, "%s %s %v", name, format, args)
+				assert.Contains(t, r.stderr, in+": ", "%s %s %v", name, format, args)
+				assert.Contains(t, r.stderr, c.want, "%s %s %v", name, format, args)
+				assert.NoFileExists(t, out)
+			}
+		}
+	}
 }

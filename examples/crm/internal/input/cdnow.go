@@ -26,7 +26,7 @@ type CDNOWReader struct {
 
 // NewCDNOWReader returns a reader of r, named name in errors.
 func NewCDNOWReader(r io.Reader, name string) *CDNOWReader {
-	g := &guard{r: skipBOM(r), name: name}
+	g := &guard{r: skipBOM(r, name), name: name}
 	return &CDNOWReader{name: name, g: g, br: bufio.NewReaderSize(g, 64<<10)}
 }
 

@@ -43,7 +43,7 @@ type CSVReader struct {
 // file, a header missing a required column or naming a column twice is
 // an error.
 func NewCSVReader(r io.Reader, name string) (*CSVReader, error) {
-	return newCSVReader(skipBOM(r), name)
+	return newCSVReader(skipBOM(r, name), name)
 }
 
 // newCSVReader is NewCSVReader on a reader whose byte order mark, if any,

@@ -51,6 +51,15 @@
 //
 //	orders.csv:7: note: record longer than 1048576 bytes: its quoted field is still open there (a quote missing, or a field that long)
 //
+// An input that starts as no UTF-8 text does is an error that names the
+// input and says what it is and what to do, rather than one about a
+// stray quote or the columns of a header that is no text: gzip-compressed
+// (it starts with 0x1f 0x8b), a zip archive such as a spreadsheet
+// workbook (.xlsx, .ods: "PK\x03"), or UTF-16 text with its byte order
+// mark, as spreadsheets save "Unicode text":
+//
+//	orders.csv: the file is gzip-compressed, not text: decompress it first (gunzip FILE, or gunzip -c FILE | crm … -in -)
+//
 // A first line (the CSV header, the first CDNOW line) that holds a
 // carriage return not followed by a line feed is an error that says the
 // lines seem to end with CR alone, as in the "CSV (Macintosh)" of old

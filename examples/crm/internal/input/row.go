@@ -133,13 +133,16 @@ func midCR(s string) bool {
 
 // skipBOM returns r without its leading UTF-8 byte order mark, if it has
 // one: spreadsheet programs start their CSV exports with it, and a
-// quoted first header name would not parse behind it.
-func skipBOM(r io.Reader) io.Reader { return &bomSkipper{r: r} }
+// quoted first header name would not parse behind it. An input that
+// starts as no UTF-8 text does (see [notText]) fails on its first read
+// with an error naming the input, name, and saying what it is.
+func skipBOM(r io.Reader, name string) io.Reader { return &bomSkipper{r: r, name: name} }
 
 // bomSkipper drops a byte order mark from the start of r. It checks in
 // the caller's buffer, so it adds no copy and no small read.
 type bomSkipper struct {
 	r       io.Reader
+	name    string
 	checked bool
 	pending []byte // read by the check but not yet returned (tiny first reads)
 }
@@ -162,6 +165,9 @@ func (s *bomSkipper) Read(p []byte) (int, error) {
 	if err == io.ErrUnexpectedEOF {
 		err = nil // fewer than 3 bytes: the next read reports the end
 	}
+	if what := notText(buf[:n]); what != "" {
+		return 0, fmt.Errorf("%s: %s", s.name, what)
+	}
 	if n >= 3 && string(buf[:3]) == "\ufeff" {
 		n = copy(buf, buf[3:n])
 	}
@@ -171,6 +177,25 @@ func (s *bomSkipper) Read(p []byte) (int, error) {
 		return k, err
 	}
 	return n, err
+}
+
+// notText says what an input that starts with the bytes b is, and what
+// to do with it, when it is not the UTF-8 text of an export: compressed
+// (gzip), a zip archive (such as a spreadsheet workbook, .xlsx or .ods),
+// or text in UTF-16 (or UTF-32), which spreadsheets write as "Unicode
+// text", with its byte order mark. It returns "" for anything else. No
+// UTF-8 text starts with these bytes: 0x1f 0x8b and 0xff or 0xfe are
+// no UTF-8, and "PK" followed by 0x03 is no header name.
+func notText(b []byte) string {
+	switch {
+	case len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b:
+		return "the file is gzip-compressed, not text: decompress it first (gunzip FILE, or gunzip -c FILE | crm … -in -)"
+	case len(b) >= 3 && string(b[:3]) == "PK\x03":
+		return "the file is a zip archive (a spreadsheet workbook such as .xlsx or .ods?), not CSV text: save or export it as CSV (UTF-8) first"
+	case len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff):
+		return "the file is UTF-16 text (it starts with a UTF-16 byte order mark), as spreadsheets save \"Unicode text\": save it as CSV UTF-8, or convert it (iconv -f UTF-16 -t UTF-8)"
+	}
+	return ""
 }
 
 // guard counts the bytes and lines read through it and fails on a line

@@ -73,7 +73,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	cr, err := newCSVReader(skipBOM(r), name)
+	cr, err := newCSVReader(skipBOM(r, name), name)
 	if err != nil {
 		return nil, err
 	}

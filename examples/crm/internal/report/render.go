@@ -24,6 +24,22 @@ func kindClass(k customer.Kind) string {
 	return "k-con"
 }
 
+// nCustomers counts customers: "1 customer", "2,000 customers".
+func nCustomers(n int) string {
+	if n == 1 {
+		return "1 customer"
+	}
+	return grouped(n) + " customers"
+}
+
+// isAre is the verb "to be" for a subject of n things.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
 // kindPlural names the customers of a kind.
 func kindPlural(k customer.Kind) string {
 	switch k {
@@ -255,6 +271,14 @@ func (rep *Report) quadrantChart(k *KindReport) string {
 	minY, maxY = math.Min(minY, th.Potential), math.Max(maxY, th.Potential)
 	// Room above and below the data for the quadrant labels.
 	pad := 0.2 * (maxY - minY)
+	// One customer, or customers of equal values, give no spread to
+	// scale an axis to: it then spans the range of the scores, [0, 1].
+	if !(maxX > minX) {
+		minX, maxX = math.Min(minX, 0), math.Max(maxX, 1)
+	}
+	if !(maxY > minY) {
+		minY, maxY, pad = math.Min(minY, 0), math.Max(maxY, 1), 0
+	}
 	x0, x1, xs := axisRange(math.Max(0, minX), maxX, 6)
 	y0, y1, ys := axisRange(math.Max(0, minY-pad), maxY+pad, 6)
 	X := func(v float64) float64 { return ml + (v-x0)/(x1-x0)*pw }
@@ -315,7 +339,7 @@ func (rep *Report) quadrantChart(k *KindReport) string {
 		s.raw(`<g class="quadrant" data-quadrant="` + c.q.String() + `">`)
 		s.rect(c.x, c.y, bw, bh, "label-box", "")
 		s.text(c.x+8, c.y+16, "start", "quadrant-label", quadrantName(c.q))
-		s.text(c.x+8, c.y+31, "start", "quadrant-figures", grouped(q.Customers)+" customers ("+pct(q.CustomerShare)+")")
+		s.text(c.x+8, c.y+31, "start", "quadrant-figures", nCustomers(q.Customers)+" ("+pct(q.CustomerShare)+")")
 		s.text(c.x+8, c.y+45, "start", "quadrant-figures", pct(q.NetShare)+" of net revenue")
 		s.raw(`</g>`)
 	}
@@ -348,7 +372,7 @@ func density(s *svg, pts [][2]float64, cls string, X, Y func(float64) float64, x
 			op := 0.15 + 0.85*math.Log1p(float64(c))/math.Log1p(float64(most))
 			x := X(x0 + float64(i)/nx*(x1-x0))
 			y := Y(y0 + float64(j+1)/ny*(y1-y0))
-			s.rectTitle(x, y, cw+0.3, ch+0.3, "cell "+cls, "fill-opacity:"+fixed(op, 2), strconv.Itoa(c)+" customers")
+			s.rectTitle(x, y, cw+0.3, ch+0.3, "cell "+cls, "fill-opacity:"+fixed(op, 2), nCustomers(c))
 		}
 	}
 	s.raw(`</g>`)
@@ -372,7 +396,7 @@ func (rep *Report) spendChart(k *KindReport) string {
 	h := k.Spend
 	s := newSVG("spend-chart", W, H, kindPlural(k.Kind)+": net revenue per customer")
 	if h.NonPositive > 0 {
-		s.text(ml+pw, 12, "end", "", grouped(h.NonPositive)+" customers without net revenue are not shown")
+		s.text(ml+pw, 12, "end", "", nCustomers(h.NonPositive)+" without net revenue "+isAre(h.NonPositive)+" not shown")
 	}
 	if len(h.Counts) == 0 {
 		s.text(ml+pw/2, mt+ph/2, "middle", "", "no customer with net revenue")
@@ -382,7 +406,7 @@ func (rep *Report) spendChart(k *KindReport) string {
 	for _, c := range h.Counts {
 		most = max(most, c)
 	}
-	_, ytop, ys := axisRange(0, float64(most), 4)
+	ytop, ys := countAxis(most, 4)
 	lo, hi := h.Lo, h.Lo+float64(len(h.Counts))*h.Step
 	X := func(l float64) float64 { return ml + (l-lo)/(hi-lo)*pw }
 	Y := func(v float64) float64 { return mt + ph - v/ytop*ph }
@@ -395,9 +419,22 @@ func (rep *Report) spendChart(k *KindReport) string {
 	for i, c := range h.Counts {
 		a, b := math.Pow(10, lo+float64(i)*h.Step), math.Pow(10, lo+float64(i+1)*h.Step)
 		s.rectTitle(X(lo+float64(i)*h.Step)+0.5, Y(float64(c)), bw-1, Y(0)-Y(float64(c)), "spend-bar "+cls, "",
-			grouped(c)+" customers with "+compact(a)+" to "+compact(b))
+			nCustomers(c)+" with "+compact(a)+" to "+compact(b))
 	}
-	for d := math.Ceil(lo); d <= hi+1e-9; d++ {
+	// Ticks at the powers of ten; a kind whose customers spend within
+	// one decade has fewer than two of them, and its bin edges are
+	// labelled instead, so that the axis can be read.
+	var at []float64
+	for d := math.Ceil(lo - 1e-9); d <= hi+1e-9; d++ {
+		at = append(at, d)
+	}
+	if len(at) < 2 {
+		at = at[:0]
+		for i := range len(h.Counts) + 1 {
+			at = append(at, lo+float64(i)*h.Step)
+		}
+	}
+	for _, d := range at {
 		s.line(X(d), mt+ph, X(d), mt+ph+4, "axis")
 		s.text(X(d), mt+ph+16, "middle", "", compact(math.Pow(10, d)))
 	}
@@ -444,7 +481,7 @@ func (rep *Report) rfmSection(p printer) {
 				seg = c.Segment.String()
 			}
 			s.rectTitle(x+1, y+1, cell-2, cell-2, "rfm-cell", "fill:"+mix(lightC, darkC, t),
-				"R"+strconv.Itoa(r)+" F"+strconv.Itoa(f)+": "+grouped(c.Customers)+" customers")
+				"R"+strconv.Itoa(r)+" F"+strconv.Itoa(f)+": "+nCustomers(c.Customers))
 			tc := ""
 			if t > 0.55 {
 				tc = " light"
@@ -575,7 +612,7 @@ func (rep *Report) riskChart() string {
 		}
 		most = max(most, stack[i])
 	}
-	_, ytop, ys := axisRange(0, float64(max(most, 1)), 5)
+	ytop, ys := countAxis(most, 5)
 	X := func(r float64) float64 { return ml + r*pw }
 	Y := func(v float64) float64 { return mt + ph - v/ytop*ph }
 	cuts := risk.DefaultBands
@@ -631,7 +668,7 @@ func (rep *Report) holdoutSection(p printer) {
 			continue
 		}
 		p(`<div class="chart holdout"><h3>`, kindPlural(k.Kind), `</h3>`, holdoutChart(k.Kind, h))
-		p(`<p class="note">`, grouped(h.Customers), ` customers: `, fixed(h.TotalExpected, 0), ` repeat purchases expected, `,
+		p(`<p class="note">`, nCustomers(h.Customers), `: `, fixed(h.TotalExpected, 0), ` repeat purchases expected, `,
 			fixed(h.TotalActual, 0), ` made; mean absolute error `, fixed(h.MAE, 2), ` per customer`)
 		if h.AUCDefined {
 			p(`; P(alive) ranks the customers who did not come back with AUC `, fixed(h.AUC, 2))

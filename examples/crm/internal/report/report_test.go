@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -523,4 +525,136 @@ func TestFormatting(t *testing.T) {
 	assert.Equal(t, []float64{0, 0.5, 0.1}, []float64{lo, hi, step})
 	assert.Equal(t, []float64{0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5}, ticks(lo, hi, step))
 	assert.Equal(t, 1.0, niceStep(0, 5))
+}
+
+// countTicks returns the labels of the count axis of an SVG chart drawn
+// by spendChart or riskChart: the texts anchored at the end, left of the
+// plot.
+func countTicks(t *testing.T, chart string) []string {
+	t.Helper()
+	els := parsePage(t, []byte(`<div>`+chart+`</div>`))
+	var labels []string
+	for _, el := range els {
+		if el.name == "text" && el.attrs["text-anchor"] == "end" && el.attrs["class"] == "" {
+			labels = append(labels, el.text)
+		}
+	}
+	return labels
+}
+
+// A count axis is labelled in whole customers: a kind of three customers
+// of distinct spend, or a risk histogram whose highest bar holds one or
+// two customers, has ticks 0, 1, 2…, never a half customer printed as a
+// second "0".
+func TestCountAxesHaveWholeTicks(t *testing.T) {
+	for most := 1; most <= 12; most++ {
+		counts := make([]int, 3)
+		counts[1] = most
+		k := &KindReport{Kind: customer.Consumer, Spend: SpendHistogram{Lo: 1, Step: 0.5, Counts: counts, Median: 50}}
+		k.Churn.Cuts = risk.DefaultBands
+		k.Churn.Histogram[3] = most
+		rep := &Report{Currency: "EUR", Kinds: []*KindReport{k}}
+		for name, chart := range map[string]string{"spend": rep.spendChart(k), "risk": rep.riskChart()} {
+			labels := countTicks(t, chart)
+			require.GreaterOrEqual(t, len(labels), 2, "%s, most %d", name, most)
+			step := mustAtoi(t, labels[1])
+			require.Positive(t, step, "%s, most %d: labels %q", name, most, labels)
+			for i, l := range labels {
+				assert.Equal(t, strconv.Itoa(i*step), l, "%s, most %d: labels %q", name, most, labels)
+			}
+			assert.GreaterOrEqual(t, mustAtoi(t, labels[len(labels)-1]), most, "%s: %q", name, labels)
+		}
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
+	require.NoError(t, err, "tick label %q", s)
+	return n
+}
+
+// axisTicks returns the tick labels of the x axis (centred below the
+// plot) and of the y axis (anchored at the end, left of it) of a chart.
+func axisTicks(t *testing.T, chart string) (x, y []float64) {
+	t.Helper()
+	for _, el := range parsePage(t, []byte(`<div>`+chart+`</div>`)) {
+		if el.name != "text" || el.attrs["class"] != "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(el.text, 64)
+		if err != nil {
+			continue
+		}
+		switch el.attrs["text-anchor"] {
+		case "middle":
+			x = append(x, v)
+		case "end":
+			y = append(y, v)
+		}
+	}
+	return x, y
+}
+
+// A kind of one customer (or of customers of equal values) has no spread
+// of values to scale the quadrant chart to: its axes then span the range
+// of the scores, [0, 1], not a unit from the point to 1.2 or 1.4, values
+// that no score takes.
+func TestQuadrantChartOfOneCustomer(t *testing.T) {
+	for _, v := range []float64{0, 0.25, 0.5, 0.97, 1} {
+		k := &KindReport{Kind: customer.Intermediary, Customers: 1, Points: [][2]float64{{v, v}},
+			Thresholds: segment.Thresholds{Kind: customer.Intermediary, Current: v, Potential: v}}
+		rep := &Report{Currency: "EUR", Kinds: []*KindReport{k}, MaxPoints: 3000}
+		x, y := axisTicks(t, rep.quadrantChart(k))
+		for _, ax := range [][]float64{x, y} {
+			require.NotEmpty(t, ax, "value %v", v)
+			assert.Equal(t, 0.0, ax[0], "value %v: ticks %v", v, ax)
+			assert.Equal(t, 1.0, ax[len(ax)-1], "value %v: ticks %v", v, ax)
+		}
+	}
+}
+
+// The log axis of net revenue per customer has at least two labels, so
+// that it can be read: a kind whose customers all spend within one
+// decade (20 to 50, between the labels 10 and 100) gets its bin edges
+// labelled, not a bare axis or a lone "10".
+func TestSpendAxisIsLabelled(t *testing.T) {
+	for _, h := range []SpendHistogram{
+		{Lo: 1.25, Step: 0.25, Counts: []int{1, 1}, Median: 30},   // 17.8 to 56.2: no decade
+		{Lo: 1, Step: 0.25, Counts: []int{1, 2}, Median: 20},      // 10 to 31.6: one decade
+		{Lo: 2.75, Step: 0.25, Counts: []int{3}, Median: 800},     // one bin
+		{Lo: 0.5, Step: 0.25, Counts: []int{1, 0, 0, 0, 0, 0, 2}}, // 3.2 to 178: two decades
+	} {
+		k := &KindReport{Kind: customer.Consumer, Spend: h}
+		rep := &Report{Currency: "EUR", Kinds: []*KindReport{k}}
+		var labels []string
+		for _, el := range parsePage(t, []byte(`<div>`+rep.spendChart(k)+`</div>`)) {
+			if el.name == "text" && el.attrs["text-anchor"] == "middle" && el.attrs["class"] == "" {
+				labels = append(labels, el.text)
+			}
+		}
+		assert.GreaterOrEqual(t, len(labels), 2, "%+v: %q", h, labels)
+		assert.Equal(t, len(labels), len(slices.Compact(slices.Clone(labels))), "%+v: %q", h, labels)
+	}
+}
+
+// The figures of a chart name one customer in the singular: "1
+// customer (100.0%)" in a quadrant, "1 customer without net revenue is
+// not shown", never "1 customers".
+func TestOneCustomerIsSingular(t *testing.T) {
+	k := &KindReport{Kind: customer.Intermediary, Customers: 2, Points: [][2]float64{{0.2, 0.3}, {0.6, 0.4}},
+		Thresholds: segment.Thresholds{Kind: customer.Intermediary, Current: 0.4, Potential: 0.35},
+		Spend:      SpendHistogram{Lo: 1, Step: 0.25, Counts: []int{1}, NonPositive: 1, Median: 12}}
+	k.Quadrants[segment.HighValue] = QuadrantStats{Customers: 1, CustomerShare: 0.5}
+	k.Quadrants[segment.LowValue] = QuadrantStats{Customers: 1, CustomerShare: 0.5}
+	k.Quadrants[segment.SecondaryValue] = QuadrantStats{Customers: 2000, CustomerShare: 0.5}
+	rep := &Report{Currency: "EUR", Kinds: []*KindReport{k}, MaxPoints: 3000}
+	for _, chart := range []string{rep.quadrantChart(k), rep.spendChart(k)} {
+		assert.NotContains(t, chart, ">1 customers")
+		assert.NotContains(t, chart, ": 1 customers")
+	}
+	assert.Contains(t, rep.quadrantChart(k), ">1 customer (50.0%)<")
+	assert.Contains(t, rep.quadrantChart(k), ">2,000 customers (50.0%)<")
+	assert.Contains(t, rep.spendChart(k), ">1 customer without net revenue is not shown<")
+	assert.Contains(t, rep.spendChart(k), "<title>1 customer with 10 to 17.8</title>")
 }

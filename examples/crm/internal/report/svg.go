@@ -196,6 +196,18 @@ func axisRange(lo, hi float64, n int) (float64, float64, float64) {
 	return a, b, step
 }
 
+// countAxis returns the top and the tick step of an axis of counts from 0
+// to at least most (≥ 1), with about n ticks: as axisRange, but the step
+// is a whole number, since a count axis has no half customer to label.
+func countAxis(most, n int) (top, step float64) {
+	_, top, step = axisRange(0, float64(max(most, 1)), n)
+	if step < 1 {
+		step = 1
+		top = float64(max(most, 1))
+	}
+	return top, step
+}
+
 // ticks lists lo, lo+step, … ≤ hi, free of accumulated rounding.
 func ticks(lo, hi, step float64) []float64 {
 	var t []float64
