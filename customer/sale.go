@@ -95,7 +95,11 @@ func (s *Summary) AddSale(x Sale) error {
 	sign := x.Amount.Sign()
 	switch {
 	case (sign > 0 && x.Units < 0) || (sign < 0 && x.Units > 0):
-		p.add("units", CodeMismatch, fmt.Sprintf("%d units for an amount of %s", x.Units, safeString(x.Amount.Amount())))
+		unit := "units"
+		if x.Units == 1 || x.Units == -1 {
+			unit = "unit"
+		}
+		p.add("units", CodeMismatch, fmt.Sprintf("%d %s for an amount of %s", x.Units, unit, safeString(x.Amount.Amount())))
 	case x.Units > MaxLineQuantity || x.Units < -MaxLineQuantity:
 		p.add("units", CodeRange, fmt.Sprintf("%d is beyond the maximum of %d units per row", x.Units, MaxLineQuantity))
 	}

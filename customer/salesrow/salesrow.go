@@ -438,12 +438,17 @@ func FieldCount(n, header int) string {
 }
 
 // ParseUnits parses a quantity: an integer of absolute value at most
-// [MaxUnits]. The reason is empty when it parses.
+// [MaxUnits]. An integer written with a fraction of one or two zeros
+// ("2.0", "-1.00") is that integer: pandas and spreadsheets write an
+// integer column that has blanks so ([WholeNumber]). The reason is empty
+// when it parses.
 func ParseUnits(s string) (int, string) {
-	n, err := strconv.Atoi(s)
+	n, err := strconv.Atoi(WholeNumber(s))
 	switch {
 	case errors.Is(err, strconv.ErrRange):
 		return 0, "out of range (|quantity| ≤ 1e9)"
+	case err != nil && thousands(s):
+		return 0, "not an integer (1 or 1000, with a thousands separator?)"
 	case err != nil:
 		return 0, "not an integer"
 	}
@@ -451,6 +456,43 @@ func ParseUnits(s string) (int, string) {
 		return 0, "out of range (|quantity| ≤ 1e9)"
 	}
 	return n, ""
+}
+
+// WholeNumber returns s without a fraction of one or two zeros: "12" for
+// "12.0" or "12.00". Any other s is returned as it is: "12.5", ".0", and
+// "12.000", which may be twelve thousand written with a thousands
+// separator (a group of three digits) as well as twelve.
+func WholeNumber(s string) string {
+	dot := strings.IndexByte(s, '.')
+	if dot <= 0 || s[dot-1] < '0' || s[dot-1] > '9' {
+		return s
+	}
+	switch s[dot+1:] {
+	case "0", "00":
+		return s[:dot]
+	}
+	return s
+}
+
+// thousands reports whether s is digits, a dot and groups of three
+// digits: a number a thousands separator may have written.
+func thousands(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 || len(parts[0]) == 0 || len(parts[0]) > 3 {
+		return false
+	}
+	for i, p := range parts {
+		if i > 0 && len(p) != 3 {
+			return false
+		}
+		for _, c := range []byte(p) {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // ParseKind parses a kind, in any case: consumer, intermediary or an

@@ -302,7 +302,7 @@ func TestAddNamesTheColumnOfEveryFault(t *testing.T) {
 	assert.Equal(t, salesrow.ColCost, fe.Column)
 	assert.Equal(t, "-3", fe.Value)
 	assert.True(t, fe.HasValue)
-	assert.Equal(t, `cost "-3": must not be negative on a sale; quantity "-1": -1 units for an amount of 20`, fe.Error())
+	assert.Equal(t, `cost "-3": must not be negative on a sale; quantity "-1": -1 unit for an amount of 20`, fe.Error())
 	assert.Equal(t, before, *s)
 }
 
@@ -489,4 +489,37 @@ func TestPropertyCompareIDsIsATotalOrder(t *testing.T) {
 			t.Fatalf("%q ≤ %q ≤ %q but %q > %q", a, b, c, a, c)
 		}
 	})
+}
+
+// A quantity written with a fraction of one or two zeros is that
+// integer; one with three zeros may be a thousands separator's and is
+// refused with a hint; any other fraction is refused.
+func TestParseUnitsWholeNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		why  string
+	}{
+		{"2", 2, ""},
+		{"2.0", 2, ""},
+		{"-1.00", -1, ""},
+		{"+3.0", 3, ""},
+		{"0.0", 0, ""},
+		{"1000000000.0", 1000000000, ""},
+		{"1000000001.0", 0, "out of range (|quantity| ≤ 1e9)"},
+		{"1.000", 0, "not an integer (1 or 1000, with a thousands separator?)"},
+		{"-12.000", 0, "not an integer (1 or 1000, with a thousands separator?)"},
+		{"1.000.000", 0, "not an integer (1 or 1000, with a thousands separator?)"},
+		{"1.5", 0, "not an integer"},
+		{"1.", 0, "not an integer"},
+		{".0", 0, "not an integer"},
+		{"1.0.0", 0, "not an integer"},
+		{"1.05", 0, "not an integer"},
+		{"x.0", 0, "not an integer"},
+	} {
+		got, why := salesrow.ParseUnits(tc.in)
+		if got != tc.want || why != tc.why {
+			t.Errorf("ParseUnits(%q) = %d, %q; want %d, %q", tc.in, got, why, tc.want, tc.why)
+		}
+	}
 }

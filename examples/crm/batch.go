@@ -43,7 +43,7 @@ func runBatch(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkModel(*model, transactionModels, "crm batch fits Gamma-Gamma for its clv column itself; choose a transaction model (%s)"); err != nil {
+	if err := checkModel(model, transactionModels, "crm batch fits Gamma-Gamma for its clv column itself; choose a transaction model (%s)"); err != nil {
 		return err
 	}
 	period, err := parsePeriod(*periodFlag)

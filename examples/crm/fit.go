@@ -34,9 +34,11 @@ func discrete(model string) bool { return model == modelBGBB }
 // what a usage error for gammagamma, a spend model, advises in its place,
 // a format whose one %s is the allowed models ("" when gammagamma is
 // allowed); it names only flags of the subcommand.
-func checkModel(name string, allowed []string, spendHint string) error {
+func checkModel(model *string, allowed []string, spendHint string) error {
+	name := strings.ToLower(*model)
 	for _, m := range allowed {
 		if m == name {
+			*model = name
 			return nil
 		}
 	}
@@ -46,11 +48,11 @@ func checkModel(name string, allowed []string, spendHint string) error {
 	case name == modelGammaGamma:
 		return usagef("-model gammagamma is a spend model: "+spendHint, strings.Join(allowed, ", "))
 	}
-	return usagef("-model: unknown model %q (want %s)", name, strings.Join(allowed, ", "))
+	return usagef("-model: unknown model %q (want %s)", *model, strings.Join(allowed, ", "))
 }
 
 func parsePeriod(s string) (customer.Period, error) {
-	switch s {
+	switch strings.ToLower(s) {
 	case "week":
 		return customer.Weeks, nil
 	case "day":
@@ -375,7 +377,7 @@ func runFit(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkModel(f.model, []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelBGBB, modelGammaGamma}, ""); err != nil {
+	if err := checkModel(&f.model, []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelBGBB, modelGammaGamma}, ""); err != nil {
 		return err
 	}
 	period, err := parsePeriod(f.period)
@@ -421,7 +423,7 @@ func runScore(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkModel(f.model, transactionModels, "score a transaction model (%s) with -spend gammagamma"); err != nil {
+	if err := checkModel(&f.model, transactionModels, "score a transaction model (%s) with -spend gammagamma"); err != nil {
 		return err
 	}
 	period, err := parsePeriod(f.period)
@@ -436,7 +438,7 @@ func runScore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	switch *spend {
+	switch *spend = strings.ToLower(*spend); *spend {
 	case "":
 		if isSet(fs, "discount-rate") {
 			return usagef("-discount-rate is the discount of the clv, which needs -spend gammagamma")

@@ -16,7 +16,9 @@
 // renamed at the end, so a failed run leaves no file behind, half-written
 // or not. A file replaced keeps its permissions (a new one is 0644), and
 // when -out is a symbolic link the file it points to is replaced; a
-// device or named pipe is written directly.
+// device or named pipe is written directly. The names a flag takes
+// (formats, models, periods) are read in any case: -model BGNBD is
+// -model bgnbd.
 //
 // # Input
 //
@@ -38,7 +40,9 @@
 // Without an order_id, a customer's rows on one day are one order.
 // Customer IDs are taken as written: 12346.0, what a spreadsheet or
 // pandas writes of a numeric ID column with blanks, is another customer
-// than 12346, and stderr counts such IDs.
+// than 12346, and stderr counts such IDs. A quantity of 2.0 or 2.00 is 2
+// (pandas writes an integer column with blanks so); 2.000, which may be
+// 2000 with a thousands separator, is refused.
 // Amounts and costs are taken exactly as written, in decimal arithmetic:
 // nothing is rounded, also not an amount with more decimals than the
 // currency's minor unit (15.299999999999999, a unit price times a

@@ -738,3 +738,29 @@ func TestEncodedOrCompressedInput(t *testing.T) {
 		}
 	}
 }
+
+// Model, spend model, period and format names are taken in any case, as
+// a person types them: the output is the lower-case run's.
+func TestFlagNamesInAnyCase(t *testing.T) {
+	for _, tc := range []struct{ lower, other []string }{
+		{[]string{"fit", "-model", "bgnbd", "-format", "cdnow", "-period", "week"},
+			[]string{"fit", "-model", "BGNBD", "-format", "CDNOW", "-period", "Week"}},
+		{[]string{"score", "-model", "paretonbd", "-spend", "gammagamma", "-period", "day", "-horizon", "30"},
+			[]string{"score", "-model", "ParetoNBD", "-spend", "GammaGamma", "-period", "DAY", "-horizon", "30"}},
+	} {
+		common := []string{"-in", cdnowSample, "-calibration-end", "1997-09-30"}
+		if tc.lower[0] == "score" {
+			common = append(common, "-format", "cdnow")
+		} else {
+			common = append(common, "-json")
+		}
+		want := crm(t, "", append(tc.lower, common...)...)
+		got := crm(t, "", append(tc.other, common...)...)
+		if want.code != 0 || got.code != 0 {
+			t.Fatalf("%v: exit %d (%s); %v: exit %d (%s)", tc.lower, want.code, want.stderr, tc.other, got.code, got.stderr)
+		}
+		if got.stdout != want.stdout {
+			t.Errorf("%v wrote other output than %v", tc.other, tc.lower)
+		}
+	}
+}

@@ -136,7 +136,7 @@ func TestCDNOWMalformed(t *testing.T) {
 		{"NaN", "1 19970101 1 NaN\n", `cdnow.txt:1: amount "NaN": not a decimal number`},
 		{"Inf", "1 19970101 1 +Inf\n", `cdnow.txt:1: amount "+Inf": not a decimal number`},
 		{"1e400", "1 19970101 1 1e400\n", `cdnow.txt:1: amount "1e400": not a decimal number`},
-		{"sign mismatch", "1 19970101 -1 5\n", `cdnow.txt:1: quantity "-1": -1 units for an amount of 5`},
+		{"sign mismatch", "1 19970101 -1 5\n", `cdnow.txt:1: quantity "-1": -1 unit for an amount of 5`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,7 +13,9 @@
 // belongs to the calendar day of its own offset: see customer.ParseDay),
 // amount (a plain decimal
 // number, negative for a return or cancellation). Optional: order_id,
-// quantity (integer), cost (decimal cost of goods of the row), currency
+// quantity (integer; 2.0 or 2.00, as pandas writes an integer column with
+// blanks, is 2; 2.000 is refused, as it may be 2000 with a thousands
+// separator), cost (decimal cost of goods of the row), currency
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
 // wholesaler), category. Other columns of the format (channel, sku, size,
 // season) are accepted and not used. Fields are trimmed of surrounding

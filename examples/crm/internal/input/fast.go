@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // The fast path of [ScanCSV] parses the common shapes of fields without
@@ -197,7 +198,7 @@ func civil(y, m, d int) int64 {
 }
 
 // parseSmallInt parses an optional sign and 1 to 10 digits within
-// ±maxUnits.
+// ±maxUnits, and such a number with a fraction of zeros.
 func parseSmallInt(s string) (int, bool) {
 	i, neg := 0, false
 	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
@@ -211,6 +212,9 @@ func parseSmallInt(s string) (int, bool) {
 	for ; i < len(s); i++ {
 		c := s[i]
 		if c < '0' || c > '9' {
+			if w := salesrow.WholeNumber(s); c == '.' && len(w) < len(s) {
+				return parseSmallInt(w) // "2.0", as salesrow.ParseUnits takes it
+			}
 			return 0, false
 		}
 		n = n*10 + int(c-'0')

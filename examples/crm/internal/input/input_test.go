@@ -451,7 +451,9 @@ func TestShapesOfERPExports(t *testing.T) {
 		{"exponent", `C1,2024-03-05,12.5e2,1,,,`, "", `orders.csv:2: amount "12.5e2": not a decimal number`},
 		{"trailing minus", `C1,2024-03-05,12.50-,-1,,,`, "", `orders.csv:2: amount "12.50-": not a decimal number`},
 		{"decimal comma", `C1,2024-03-05,"12,50",1,,,`, "", `orders.csv:2: amount "12,50": not a decimal number`},
-		{"quantity with decimals", `C1,2024-03-05,12.50,1.000,,,`, "", `orders.csv:2: quantity "1.000": not an integer`},
+		{"quantity with decimals", `C1,2024-03-05,12.50,1.000,,,`, "", `orders.csv:2: quantity "1.000": not an integer (1 or 1000, with a thousands separator?)`},
+		{"quantity as a float", `C1,2024-03-05,12.50,1.0,,,`, "12.5", ""},
+		{"quantity with a fraction", `C1,2024-03-05,12.50,1.5,,,`, "", `orders.csv:2: quantity "1.5": not an integer`},
 		{"offset without colon", `C1,2024-03-05T10:00:00+0200,12.50,1,,,`, "", `orders.csv:2: date "2024-03-05T10:00:00+0200": want YYYY-MM-DD`},
 		{"day first", `C1,05.03.2024,12.50,1,,,`, "", `orders.csv:2: date "05.03.2024": want YYYY-MM-DD`},
 	} {
