@@ -385,7 +385,7 @@ func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request
 		if err != nil {
 			return 0, nil, err
 		}
-		if err := s.appendCredits(ctx, evs); err != nil {
+		if err := s.appendCredits(ctx, evs, now); err != nil {
 			return 0, nil, err
 		}
 	}

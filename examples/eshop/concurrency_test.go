@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -317,4 +318,251 @@ func TestTwoServersKeepEachOthersCustomerChanges(t *testing.T) {
 	}
 	assert.True(t, c.Consent.Marketing)
 	assert.False(t, c.Consent.Profiling)
+}
+
+// meetHistory is a SQLite customer store whose History, while a round is
+// open, reads the history and then waits until the other server's
+// History has read it too (or a second has passed): two checks made each
+// of a History read and a later append then both read before either
+// appends, as they can when two servers are busy. Its AppendChecked is the store's own, which
+// reads and appends in one step.
+type meetHistory struct {
+	*sqlitestore.Customers
+	round *meeting
+}
+
+// meeting is a round of History calls of two servers.
+type meeting struct {
+	mu    sync.Mutex
+	calls int
+	met   chan struct{}
+}
+
+// open starts a round.
+func (m *meeting) open() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls, m.met = 0, make(chan struct{})
+}
+
+// close ends the round.
+func (m *meeting) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.met = nil
+}
+
+func (s meetHistory) History(ctx context.Context, id customer.ID) iter.Seq2[customer.Event, error] {
+	type read struct {
+		e   customer.Event
+		err error
+	}
+	var evs []read
+	for e, err := range s.Customers.History(ctx, id) {
+		evs = append(evs, read{e, err})
+	}
+	s.round.mu.Lock()
+	met := s.round.met
+	if met != nil {
+		if s.round.calls++; s.round.calls == 2 {
+			close(met)
+		}
+	}
+	s.round.mu.Unlock()
+	if met != nil {
+		select {
+		case <-met:
+		case <-time.After(time.Second):
+		}
+	}
+	return func(yield func(customer.Event, error) bool) {
+		for _, r := range evs {
+			if !yield(r.e, r.err) {
+				return
+			}
+		}
+	}
+}
+
+// meetingServers returns two servers on one SQLite file, each with its
+// own connections, whose customer stores meet in the History calls of
+// the rounds of the meeting returned.
+func meetingServers(t *testing.T) ([2]*testEnv, *meeting) {
+	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
+	path := filepath.Join(t.TempDir(), "shop.db")
+	var envs [2]*testEnv
+	round := &meeting{}
+	for i := range envs {
+		db, err := sqlitestore.Open(t.Context(), path, opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		st := liteStores(db)
+		st.Customers = meetHistory{db.Customers(), round}
+		envs[i] = newEnv(t, st)
+	}
+	return envs, round
+}
+
+// Two servers on one SQLite file share no lock in memory: when each gets
+// a refund of all the units of the same order at once, exactly one is
+// recorded and the other is refused as a validation error naming the
+// line (or its time), so the history still adds up — SummarizeHistory of the customer
+// succeeds and counts the units once.
+func TestTwoServersRefundOneOrderOnce(t *testing.T) {
+	envs, round := meetingServers(t)
+	envs[0].register("C-1")
+	const orders = 4
+	for k := range orders {
+		o := order(fmt.Sprintf("O-%d", k), "C-1", testNow.Add(-time.Duration(k+2)*time.Hour), 2, "89.90")
+		r := envs[k%2].do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+	}
+	for k := range orders {
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		var rs [2]response
+		round.open()
+		for i, e := range envs {
+			wg.Go(func() {
+				<-start
+				r, err := e.try("POST", "/v1/returns", e.keys["shop"], map[string]any{
+					"id": fmt.Sprintf("R-%d-%d", k, i), "order_id": fmt.Sprintf("O-%d", k), "customer_id": "C-1",
+					"time": testNow.Add(-time.Hour).Format(time.RFC3339), "kind": "refund", "reason": "size-fit",
+					"lines": []map[string]any{{"line_id": "1", "quantity": -2}, {"line_id": "2", "quantity": -1}}})
+				assert.NoError(t, err)
+				rs[i] = r
+			})
+		}
+		close(start)
+		wg.Wait()
+		round.close()
+		statuses := map[int]int{rs[0].Status: 1}
+		statuses[rs[1].Status]++
+		require.Equal(t, map[int]int{http.StatusCreated: 1, http.StatusBadRequest: 1}, statuses,
+			"order O-%d: %s | %s", k, rs[0], rs[1])
+		refused := rs[0]
+		if refused.Status == http.StatusCreated {
+			refused = rs[1]
+		}
+		// The later return is refused for its units; one with the same
+		// time but an ID that sorts first is refused for its time, since
+		// the stored one would then bring back more than was sold.
+		assert.Contains(t, []string{"lines[0].quantity", "time"}, refused.field(), refused.String())
+	}
+	sum, err := customer.SummarizeHistory(t.Context(), envs[0].stores.Customers, "C-1", customer.Consumer, testNow, nil)
+	require.NoError(t, err, "the history holds more refunds than units sold")
+	assert.Equal(t, orders, sum.Orders)
+	assert.Equal(t, 3*orders, sum.ReturnedUnits, "every unit refunded once")
+	assert.Equal(t, orders, sum.Returns)
+}
+
+// Two servers on one SQLite file each carry out, at once, a case on the
+// same order whose price reductions together exceed the order's net.
+// Each checked its credit against the history before its carry-out, as
+// both can pass that check; the history takes one of the two credits and
+// leaves the other out, so that SummarizeHistory of the customer still
+// succeeds.
+func TestTwoServersCarryOutReductionsOfOneOrder(t *testing.T) {
+	envs, round := meetingServers(t)
+	envs[0].register("C-8")
+	r := envs[0].do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	var paths [2]string
+	for i, e := range envs {
+		paths[i] = e.resolveComplaint("C-8", "O-8", "price-reduction", "80.00") // 2 × 80.00 > 144.80
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	var rs [2]response
+	round.open()
+	for i, e := range envs {
+		wg.Go(func() {
+			<-start
+			r, err := e.try("POST", paths[i], e.keys["handler-1"], carryOutCmd)
+			assert.NoError(t, err)
+			rs[i] = r
+		})
+	}
+	close(start)
+	wg.Wait()
+	round.close()
+	for _, r := range rs {
+		assert.Contains(t, []int{http.StatusOK, http.StatusUnprocessableEntity}, r.Status, r.String())
+	}
+	credits := 0
+	for ev, err := range envs[0].stores.Customers.History(t.Context(), "C-8") {
+		require.NoError(t, err)
+		if ev.Credit != nil {
+			credits++
+		}
+	}
+	assert.Equal(t, 1, credits, "one price reduction in the history")
+	sum, err := customer.SummarizeHistory(t.Context(), envs[0].stores.Customers, "C-8", customer.Consumer, testNow, nil)
+	require.NoError(t, err, "the history holds price reductions above the order's net")
+	assert.Equal(t, "80", sum.Credited.String())
+}
+
+// slowWrites holds each Insert and Put for 5 ms, so that two servers'
+// first registrations of one ID both look for the customer before either
+// stores it.
+type slowWrites struct{ slowReads }
+
+func (s slowWrites) Insert(ctx context.Context, c customer.Customer) error {
+	time.Sleep(5 * time.Millisecond)
+	return s.Customers.Insert(ctx, c)
+}
+
+func (s slowWrites) Put(ctx context.Context, c customer.Customer) error {
+	time.Sleep(5 * time.Millisecond)
+	return s.Customers.Put(ctx, c)
+}
+
+// Two servers on one SQLite file register one new customer at once, each
+// under its own privacy notice: the one that stores second finds the
+// first registration (customer.Inserter) and records its consent on it,
+// so both notices are kept as evidence; a Put would replace the first.
+func TestTwoServersRegisterOneCustomer(t *testing.T) {
+	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
+	path := filepath.Join(t.TempDir(), "shop.db")
+	var envs [2]*testEnv
+	var erp *sqlitestore.Customers
+	for i := range envs {
+		db, err := sqlitestore.Open(t.Context(), path, opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		st := liteStores(db)
+		st.Customers = slowWrites{slowReads{db.Customers()}}
+		envs[i] = newEnv(t, st)
+		erp = db.Customers()
+	}
+	for round := range 4 {
+		id := fmt.Sprintf("R-%d", round)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		statuses := make([]int, len(envs))
+		for i, e := range envs {
+			wg.Go(func() {
+				<-start
+				r, err := e.try("PUT", "/v1/customers/"+id, e.keys["shop"], map[string]any{
+					"kind": "consumer", "name": "Jane Doe", "region": "Berlin",
+					"consent": map[string]any{"marketing": true, "profiling": false, "notice": fmt.Sprintf("server %d", i)},
+				})
+				if err == nil {
+					statuses[i] = r.Status
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, st := range statuses {
+			assert.Equal(t, http.StatusOK, st, "round %d: PUT on server %d", round, i)
+		}
+		c, err := erp.Get(t.Context(), customer.ID(id))
+		require.NoError(t, err)
+		for i := range envs {
+			notice := fmt.Sprintf("server %d", i)
+			assert.True(t, slices.ContainsFunc(c.ConsentHistory, func(ch customer.ConsentChange) bool { return ch.Notice == notice }),
+				"round %d: the consent given under %q on server %d is lost", round, notice, i)
+		}
+	}
 }

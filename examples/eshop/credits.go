@@ -27,16 +27,25 @@ import (
 //     net): a credit that could never be recorded, or that no summary
 //     could add up, refuses the carry-out with 422, and the case is
 //     unchanged.
-//  2. After the carry-out, the credits of the case are appended.
+//  2. After the carry-out, the credits of the case are recorded through
+//     the server's customer.Recorder, which checks each again against
+//     the history in one step with its append: the check of step 1 and
+//     the carry-out are two steps, which another server on the same
+//     database can come between, and a credit that would then take more
+//     off the order than its net is left out of the history (and
+//     logged), so that every summary of the customer still adds up.
 //  3. If the store fails between the two, the carry-out answers 503 and
-//     every later summary of the customer first appends the credits of
+//     every later summary of the customer first records the credits of
 //     all its cases (syncCredits), so the state is never shown.
 
 // checkCredit refuses the carry-out cmd of case c by actor at now when the
 // credit it would give cannot be recorded in the customer's history, or
 // is not valid against its order (customer.Credit.ValidateFor). It
 // returns nil for any other command, and when Apply itself refuses cmd
-// (the caller's apply reports that).
+// (the caller's apply reports that). The Recorder checks the same when the
+// credit is recorded, but only together with its append, which follows
+// the carry-out; this check, before it, is what lets a carry-out whose
+// credit could not be recorded be refused with the case unchanged.
 func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complaint.Command, actor complaint.Actor, now time.Time) error {
 	if cmd.Kind != complaint.CmdCarryOut {
 		return nil
@@ -127,46 +136,57 @@ func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complain
 	return nil
 }
 
-// appendCredits appends the credits of the case with events evs to the
-// customer's history; credits appended before are no-ops.
-func (s *Server) appendCredits(ctx context.Context, evs []complaint.Event) error {
+// appendCredits records the credits of the case with events evs in the
+// customer's history at time now (see recordCredits).
+func (s *Server) appendCredits(ctx context.Context, evs []complaint.Event, now time.Time) error {
 	credits, err := complaint.Credits(evs)
 	if err != nil {
 		return err
 	}
-	for _, cr := range credits {
-		if err := s.stores.Customers.AppendCredit(ctx, cr); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.recordCredits(ctx, credits, now)
 }
 
-// syncCredits appends the credits of every case of customer id that the
-// history does not hold yet. A credit that can never be recorded (a case
-// carried out before its check, whose order is unknown or whose log gives
-// no valid credit) is logged and left out, so that it does not stop every
-// later summary of the customer; an error of a store is returned.
+// syncCredits records the credits of every case of customer id that the
+// history does not hold yet (see recordCredits). A case whose log gives
+// no valid credit (carried out before its check) is logged and left out,
+// so that it does not stop every later summary of the customer; an error
+// of a store is returned.
 func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 	logs, err := s.casesOf(ctx, id)
 	if err != nil {
 		return err
 	}
+	now := s.now()
 	for _, evs := range logs {
 		credits, err := complaint.Credits(evs)
 		if err != nil {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "complaint money not in the history", slog.String("error", err.Error()))
 			continue
 		}
-		for _, cr := range credits {
-			err := s.stores.Customers.AppendCredit(ctx, cr)
-			switch {
-			case err == nil:
-			case errors.Is(err, customer.ErrNotFound), errors.Is(err, customer.ErrInvalid), errors.Is(err, customer.ErrDuplicate):
-				s.log.LogAttrs(ctx, slog.LevelWarn, "complaint money not in the history", slog.String("error", err.Error()))
-			default:
-				return err
-			}
+		if err := s.recordCredits(ctx, credits, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordCredits records credits through the Recorder at time now; a
+// credit recorded before is a no-op. A credit the history refuses — its
+// customer or order unknown, its ID taken by another credit, or, when
+// another server carried out a case on the same order between this
+// case's check and its carry-out, price reductions that together exceed
+// the order's net — can never be recorded: it is logged and left out,
+// so that the history stays one that every summary adds up. An error of
+// a store is returned.
+func (s *Server) recordCredits(ctx context.Context, credits []customer.Credit, now time.Time) error {
+	for _, cr := range credits {
+		err := s.history.RecordCredit(ctx, cr, now)
+		switch {
+		case err == nil:
+		case errors.Is(err, customer.ErrNotFound), errors.Is(err, customer.ErrInvalid), errors.Is(err, customer.ErrDuplicate):
+			s.log.LogAttrs(ctx, slog.LevelWarn, "complaint money not in the history", slog.String("error", err.Error()))
+		default:
+			return err
 		}
 	}
 	return nil

@@ -207,9 +207,28 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 // cannot lose each other's change (a consent withdrawn on one, a
 // profile kept by the other from an older read). Otherwise it is a Get
 // and a Put, which only the caller's lock (s.lock) keeps apart, within
-// this process. Two first registrations of one ID at once remain two
-// Puts: the later one is stored.
+// this process. A first registration is stored with
+// [customer.Inserter.Insert] when the store has it, so that of two first
+// registrations of one ID at once on two servers the later one finds the
+// first and changes it, as an update; without it, the later Put is
+// stored.
 func (s *Server) changeCustomer(ctx context.Context, fresh customer.Customer,
+	change func(c *customer.Customer, registered bool) error) (customer.Customer, error) {
+	c, err := s.changeOrCreate(ctx, fresh, change)
+	if errors.Is(err, errRegisteredMeanwhile) {
+		// Another server registered the ID between the look-up and
+		// the insert: this request changes that customer.
+		c, err = s.changeOrCreate(ctx, fresh, change)
+	}
+	return c, err
+}
+
+// errRegisteredMeanwhile is the error of changeOrCreate when the customer
+// it was to insert was registered by another writer after it looked.
+var errRegisteredMeanwhile = errors.New("eshop: the customer was registered meanwhile")
+
+// changeOrCreate is one attempt of changeCustomer.
+func (s *Server) changeOrCreate(ctx context.Context, fresh customer.Customer,
 	change func(c *customer.Customer, registered bool) error) (customer.Customer, error) {
 	id := fresh.ID
 	if u, ok := s.stores.Customers.(customer.Updater); ok {
@@ -241,6 +260,14 @@ func (s *Server) changeCustomer(ctx context.Context, fresh customer.Customer,
 	c := fresh
 	if err := change(&c, false); err != nil {
 		return customer.Customer{}, err
+	}
+	if in, ok := s.stores.Customers.(customer.Inserter); ok {
+		if err := in.Insert(ctx, c); errors.Is(err, customer.ErrDuplicate) {
+			return customer.Customer{}, fmt.Errorf("%w: %w", errRegisteredMeanwhile, err)
+		} else if err != nil {
+			return customer.Customer{}, err
+		}
+		return c, nil
 	}
 	return c, s.stores.Customers.Put(ctx, c)
 }

@@ -12,12 +12,15 @@ import (
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
-// Seed fills the stores with a generated shop of n customers whose
-// history ends at end (shopgen, seed 7): customers, orders, returns,
-// interactions, loyalty ledgers and complaint cases. Complaints older than
-// two weeks are walked through to closed; newer ones stay open. Seeding
-// twice is a no-op, as every append is idempotent.
-func Seed(ctx context.Context, st *Stores, p *loyalty.Programme, n int, end time.Time) (int, error) {
+// Seed fills the server's stores with a generated shop of n customers
+// whose history ends at end (shopgen, seed 7): customers, orders,
+// returns, interactions, loyalty ledgers and complaint cases. The
+// histories are recorded through the server's Recorder, as the API
+// records them, checked as of end. Complaints older than two weeks are
+// walked through to closed; newer ones stay open. Seeding twice is a
+// no-op, as every record and append is idempotent.
+func (s *Server) Seed(ctx context.Context, n int, end time.Time) (int, error) {
+	st, p := s.stores, s.programme
 	cfg := shopgen.DefaultConfig()
 	cfg.Customers, cfg.Seed = n, 7
 	cfg.End = end.UTC().Truncate(24 * time.Hour)
@@ -37,11 +40,11 @@ func Seed(ctx context.Context, st *Stores, p *loyalty.Programme, n int, end time
 		for ev := range r.Events() {
 			switch {
 			case ev.Order != nil:
-				err = st.Customers.AppendOrder(ctx, *ev.Order)
+				err = s.history.RecordOrder(ctx, *ev.Order, end)
 			case ev.Return != nil:
-				err = st.Customers.AppendReturn(ctx, *ev.Return)
+				err = s.history.RecordReturn(ctx, *ev.Return, end)
 			case ev.Interaction != nil:
-				err = st.Customers.AppendInteraction(ctx, *ev.Interaction)
+				err = s.history.RecordInteraction(ctx, *ev.Interaction, end)
 			}
 			if err != nil {
 				return count, err

@@ -18,7 +18,7 @@ import (
 func TestInsight(t *testing.T) {
 	e := newEnv(t, memoryStores())
 	ctx := context.Background()
-	n, err := Seed(ctx, e.stores, e.srv.programme, 400, testNow)
+	n, err := e.srv.Seed(ctx, 400, testNow)
 	require.NoError(t, err)
 	require.Equal(t, 400, n)
 
@@ -91,7 +91,7 @@ func TestInsight(t *testing.T) {
 func TestInsightLeavesOutABadCredit(t *testing.T) {
 	e := newEnv(t, memoryStores())
 	ctx := context.Background()
-	_, err := Seed(ctx, e.stores, e.srv.programme, 100, testNow)
+	_, err := e.srv.Seed(ctx, 100, testNow)
 	require.NoError(t, err)
 	e.register("C-BAD")
 	r := e.do("POST", "/v1/orders", "shop", order("O-BAD", "C-BAD", testNow.Add(-48*time.Hour), 1, "89.90"))

@@ -130,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *demo > 0 {
-		n, err := Seed(ctx, stores, srv.programme, *demo, time.Now())
+		n, err := srv.Seed(ctx, *demo, time.Now())
 		if err != nil {
 			return fmt.Errorf("demo shop: %w", err)
 		}

@@ -21,9 +21,13 @@ import (
 // over both, so the server makes the history the truth and the ledger
 // follow it:
 //
-//  1. the order is appended to the history, atomically (all lines or
-//     none) and idempotently (the same order again is a no-op; another
-//     order under the same ID is refused: 409);
+//  1. the order is recorded in the history through the server's
+//     customer.Recorder (a return too), which checks it against the
+//     customer and the history in one step of the store with its append,
+//     so also against what other servers on the same database append;
+//     atomically (all lines or none) and idempotently (the same order
+//     again is a no-op; another order under the same ID is refused:
+//     409);
 //  2. then the points are earned under the idempotency key "order:" + ID.
 //
 // If the store fails between the two, the request answers 503 and the
@@ -183,9 +187,6 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		return 0, nil, err
 	}
 	now := s.now()
-	if err := o.Validate(now); err != nil {
-		return 0, nil, err
-	}
 	if cur := s.programme.Config().Currency; o.Currency != cur {
 		return 0, nil, badRequest("currency", "this shop sells in %s", cur)
 	}
@@ -197,12 +198,8 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		}
 		return s.orderDone(ctx, o, out, 0)
 	}
-	switch err := s.stores.Customers.AppendOrder(ctx, o); {
-	case errors.Is(err, customer.ErrDuplicate):
-		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
-			msg: fmt.Sprintf("order %q was recorded before with other content", o.ID)}
-	case err != nil:
-		return 0, nil, notFound(err, "customer_id", "no such customer")
+	if err := s.history.RecordOrder(ctx, o, now); err != nil {
+		return 0, nil, recordError(err, "order", o.ID)
 	}
 	out := orderOut{OrderID: o.ID}
 	acct, entries, err := s.ledger.Apply(ctx, loyalty.Purchase{Order: o}, now)
@@ -282,6 +279,16 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		return out, &apiError{status: http.StatusConflict, field: "id",
 			msg: fmt.Sprintf("order %q was recorded before with other content", o.ID)}
 	}
+	// The ledger is written before the history, so an order the
+	// Recorder would refuse must not reach it: Validate checks what the
+	// Recorder does of it but the household members its lines name (the
+	// API sets none) and the currency of the history (the shop's, which
+	// the caller checked).
+	if prev == nil {
+		if err := o.Validate(now); err != nil {
+			return out, err
+		}
+	}
 	// Settling joins the member when the join did not land, and applies
 	// the history's orders without a ledger entry, which used no coupons.
 	acct, err := s.settle(ctx, o.CustomerID, now)
@@ -322,12 +329,8 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 	case err != nil:
 		return out, err
 	}
-	switch err := s.stores.Customers.AppendOrder(ctx, o); {
-	case errors.Is(err, customer.ErrDuplicate):
-		return out, &apiError{status: http.StatusConflict, field: "id",
-			msg: fmt.Sprintf("order %q was recorded before with other content", o.ID)}
-	case err != nil:
-		return out, notFound(err, "customer_id", "no such customer")
+	if err := s.history.RecordOrder(ctx, o, now); err != nil {
+		return out, recordError(err, "order", o.ID)
 	}
 	s.orderResult(&out, acct, o.ID, now)
 	return out, nil
@@ -404,45 +407,8 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	}
 	now := s.now()
 	defer s.lock(ret.CustomerID)()
-
-	// The order and the units of it refunded before (an exchange leaves
-	// the units with the customer), from the history.
-	var order *customer.Order
-	refunded := map[string]int{}
-	redelivery := false
-	for ev, err := range s.stores.Customers.History(ctx, ret.CustomerID) {
-		if err != nil {
-			return 0, nil, notFound(err, "customer_id", "no such customer")
-		}
-		switch {
-		case ev.Order != nil && ev.Order.ID == ret.OrderID:
-			order = ev.Order
-		case ev.Return != nil && ev.Return.ID == ret.ID:
-			if !ev.Return.Equal(ret) {
-				return 0, nil, &apiError{status: http.StatusConflict, field: "id",
-					msg: fmt.Sprintf("return %q was recorded before with other content", ret.ID)}
-			}
-			redelivery = true
-		case ev.Return != nil && ev.Return.OrderID == ret.OrderID && ev.Return.Kind == customer.Refund:
-			for _, l := range ev.Return.Lines {
-				refunded[l.LineID] -= l.Quantity
-			}
-		}
-	}
-	if order == nil {
-		return 0, nil, &apiError{status: http.StatusNotFound, field: "order_id", msg: "no such order of this customer"}
-	}
-	if !redelivery {
-		if err := ret.ValidateAfter(*order, refunded, now); err != nil {
-			return 0, nil, err
-		}
-	}
-	switch err := s.stores.Customers.AppendReturn(ctx, ret); {
-	case errors.Is(err, customer.ErrDuplicate):
-		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
-			msg: fmt.Sprintf("return %q was recorded before with other content", ret.ID)}
-	case err != nil:
-		return 0, nil, notFound(err, "order_id", "no such order of this customer")
+	if err := s.history.RecordReturn(ctx, ret, now); err != nil {
+		return 0, nil, recordError(err, "return", ret.ID)
 	}
 	out := returnOut{ReturnID: ret.ID}
 	var clawed0 loyalty.Points

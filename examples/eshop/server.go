@@ -53,11 +53,15 @@ type Server struct {
 	coupons   map[string]loyalty.Coupon
 	ledger    *loyalty.Service
 	cases     *complaint.Service
-	now       func() time.Time
-	log       *slog.Logger
-	maxBody   int64
-	mux       *http.ServeMux
-	members   [64]sync.Mutex
+	// history records the orders, returns and credits of the customers'
+	// histories, each checked against the history in one step with its
+	// append (see customer.Recorder).
+	history *customer.Recorder
+	now     func() time.Time
+	log     *slog.Logger
+	maxBody int64
+	mux     *http.ServeMux
+	members [64]sync.Mutex
 
 	models    atomic.Pointer[Models]
 	fitting   sync.Mutex
@@ -103,6 +107,7 @@ func NewServer(cfg Config) (*Server, error) {
 		s.maxBody = DefaultMaxBody
 	}
 	s.ledger = loyalty.NewService(s.programme, cfg.Stores.Ledgers, nil)
+	s.history = &customer.Recorder{Customers: cfg.Stores.Customers, History: cfg.Stores.Customers}
 	s.cases = &complaint.Service{Store: cfg.Stores.Complaints, Policy: cfg.Policy}
 	s.routes()
 	return s, nil
@@ -216,16 +221,47 @@ func roleName(r Role) string {
 	return r.String()
 }
 
-// lock serialises the writes of one member within this process: the
-// library's optimistic concurrency stays the guarantee (and covers other
-// processes), the lock only spares concurrent writers of one ledger the
-// retries.
+// lock serialises the writes of one member within this process. It is
+// not what keeps the stores whole, in this process or across processes:
+// the ledger's optimistic concurrency does that for the points, and the
+// Recorder, which checks each record against the history in one step
+// with its append, for the history. The lock spares concurrent writers
+// of one ledger the retries, and an order or a return holds it from its
+// append to its ledger entry, so that no settle of this process applies
+// the record in between and the response reports what this request
+// earned or clawed back. A carry-out holds it from its credit check to
+// the record of the credit, so that two cases of one order carried out
+// in this process are checked one after the other (see checkCredit).
 func (s *Server) lock(id customer.ID) func() {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	m := &s.members[h.Sum32()%uint32(len(s.members))]
 	m.Lock()
 	return m.Unlock
+}
+
+// recordError turns an error of recording record id (a Recorder call) into
+// its response: another record under the ID is 409 on "id"; a return or
+// credit of an order the customer does not have is 404 on "order_id"; an
+// unknown customer is 404 on "customer_id". Any other error, such as the
+// *customer.ValidationError of a record the history refuses, is returned
+// as it is, for errorResponse.
+func recordError(err error, record, id string) error {
+	var dup *customer.DuplicateError
+	var ve *customer.ValidationError
+	switch {
+	case errors.As(err, &dup) && dup.Field != "":
+		return &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("%s %q was recorded before with other content (%s differs)", record, id, dup.Field)}
+	case errors.Is(err, customer.ErrDuplicate):
+		return &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("%s %q was recorded before with other content", record, id)}
+	case errors.As(err, &ve) && ve.Has("order_id", customer.CodeUnknown):
+		return &apiError{status: http.StatusNotFound, field: "order_id", msg: "no such order of this customer"}
+	case errors.Is(err, customer.ErrNotFound):
+		return &apiError{status: http.StatusNotFound, field: "customer_id", msg: "no such customer"}
+	}
+	return err
 }
 
 // apiError is an error response: status, message and the request field at
