@@ -364,6 +364,20 @@ func feedbackTime(evs []Event) time.Time {
 	return time.Time{}
 }
 
+// escalatedSince reports whether a person escalated the case of evs
+// after from: an escalation event later than from whose actor is not
+// [RoleSystem]. An automated job's escalations follow the service's own
+// rules and deadlines (missed ones count as SLA breaches), not the
+// customer's pressure.
+func escalatedSince(evs []Event, from time.Time) bool {
+	for i := len(evs) - 1; i >= 0 && evs[i].At.After(from); i-- {
+		if ev := &evs[i]; ev.Command.Kind == CmdEscalate && ev.Actor.Role != RoleSystem {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultSignalWindow is the recent window of [Signals] when none is
 // given.
 const DefaultSignalWindow = 90 * 24 * time.Hour
@@ -380,7 +394,12 @@ const DefaultSignalWindow = 90 * 24 * time.Hour
 // customer contested the outcome and the case was reopened; a new
 // carry-out clears it until the customer rates the new resolution, and a
 // rating older than the window no longer counts, as complaints older
-// than it are not recent.
+// than it are not recent. A case counts as escalated when a person
+// escalated it in (asOf − window, asOf]: an escalation event by an actor
+// other than [RoleSystem] (an automated job, such as an SLA job whose
+// escalations follow missed deadlines, counted as breaches), once per
+// case however often it was escalated; escalations after asOf do not
+// count.
 func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolicy) (map[customer.ID]customer.ComplaintSignals, error) {
 	if window <= 0 {
 		window = DefaultSignalWindow
@@ -414,6 +433,9 @@ func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolic
 		}
 		if f := c.Feedback; f != nil && !f.Satisfied() && feedbackTime(evs).After(asOf.Add(-window)) {
 			s.Dissatisfied++
+		}
+		if escalatedSince(evs, asOf.Add(-window)) {
+			s.Escalated++
 		}
 		if c.Opened.After(s.Last) {
 			s.Last = c.Opened

@@ -30,6 +30,21 @@ type ComplaintSignals struct {
 	// value ÷ expected value; §4: a bad experience precedes most
 	// departures). Cases without feedback do not count.
 	Dissatisfied int
+	// Escalated is the number of cases that a person escalated within
+	// Window before the instant: cases with at least one escalation in
+	// (instant − Window, instant] by someone other than an automated job,
+	// such as staff raising the case because the customer asked for a
+	// manager or threatened to complain in public. A case escalated
+	// several times counts once, whatever its state now. Escalations by
+	// an automated job (an SLA job escalating overdue cases, a routing
+	// rule) do not count: they follow the service's own rules and delays,
+	// the missed deadlines being counted by SLABreaches, not the
+	// customer's pressure. Like Dissatisfied it looks only at the
+	// window, as an escalation long past, on a case since settled, says
+	// little about whether the customer leaves now (domain rules §4:
+	// complaint records predict churn; a bad experience precedes most
+	// departures).
+	Escalated int
 	// MaxSeverity is the highest severity among the recent complaints,
 	// from 0 (none) through 1 (low) to 4 (critical).
 	MaxSeverity int

@@ -12,8 +12,9 @@
 // of purchase days, the year-on-year trend of purchase days and spend,
 // the return rate, and the
 // complaint signals of [customer.ComplaintSignals] — recent, unresolved
-// and SLA-breaching complaints, their severity and recency, and complaints
-// handled to the customer's dissatisfaction — taken through
+// and SLA-breaching complaints, their severity and recency, complaints
+// handled to the customer's dissatisfaction and complaints escalated by
+// hand — taken through
 // [ComplaintSource], so the complaint package can feed it (the signals
 // of complaint.Signals through [ComplaintsAsOf]).
 //

@@ -138,6 +138,15 @@ const (
 	// customers leave (domain rules §4, 004: 71%), while one resolved to
 	// the customer's satisfaction is not.
 	FeatureDissatisfied
+	// FeatureEscalated is ln(1 + complaints a person escalated within the
+	// recent window, [customer.ComplaintSignals].Escalated): a customer
+	// who pushed a complaint past the front line, asking for a manager or
+	// threatening to go public, has had the bad experience after which
+	// most customers leave (domain rules §4, 004: 71%), whether or not a
+	// service deadline was missed. It comes last so that the numbers of
+	// the earlier features, and stored models without it, stay as they
+	// were.
+	FeatureEscalated
 
 	// NumFeatures is one more than the last Feature: arrays indexed by
 	// Feature have this length, and index 0 is unused.
@@ -146,7 +155,7 @@ const (
 
 var featureNames = []string{"", "not_alive", "overdue", "few_purchases", "frequency_decline", "spend_decline",
 	"return_rate", "recent_complaints", "unresolved_complaints", "sla_breaches",
-	"complaint_severity", "complaint_recency", "dissatisfied_complaints"}
+	"complaint_severity", "complaint_recency", "dissatisfied_complaints", "escalated_complaints"}
 
 // Features returns every Feature in order.
 func Features() []Feature {

@@ -44,7 +44,7 @@ func TestEnumsRoundTrip(t *testing.T) {
 func TestEnumsInvalid(t *testing.T) {
 	assert.Equal(t, "Band(0)", Band(0).String())
 	assert.Equal(t, "Method(9)", Method(9).String())
-	assert.Equal(t, "Feature(13)", Feature(13).String())
+	assert.Equal(t, "Feature(14)", Feature(14).String())
 	assert.False(t, Band(5).Valid())
 	_, err := Band(0).MarshalText()
 	assert.Error(t, err)

@@ -125,6 +125,7 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 	set(FeatureUnresolved, lnCount(c.Unresolved))
 	set(FeatureSLABreaches, lnCount(c.SLABreaches))
 	set(FeatureDissatisfied, lnCount(c.Dissatisfied))
+	set(FeatureEscalated, lnCount(c.Escalated))
 	set(FeatureSeverity, float64(c.MaxSeverity)/MaxSeverity)
 	fresh := 0.0
 	if a, ok := complaintAge(s); ok {

@@ -155,6 +155,15 @@ type RuleWeights struct {
 //	complaint_severity        0.8     0         critical → +0.8
 //	complaint_recency         0.5     0         complaint today → +0.5
 //	dissatisfied_complaints   1.0     0         1 dissatisfied → +0.69
+//	escalated_complaints      0.7     0         1 escalated → +0.49
+//
+// An escalation by hand is a sign of the customer's pressure and weighs
+// more than a missed deadline (0.5), which the customer may not even
+// notice; but an escalated case is mostly also unresolved and recent, and
+// those weights add up (1 recent, unresolved, escalated complaint → +1.39),
+// so it weighs less than unresolved (0.8) alone, and less than a
+// resolution the customer said was unsatisfying (1.0), the bad experience
+// itself.
 func DefaultRules() RuleWeights {
 	var w RuleWeights
 	w.Intercept = -1.4
@@ -170,6 +179,7 @@ func DefaultRules() RuleWeights {
 	w.Features[FeatureSeverity] = Rule{0.8, 0}
 	w.Features[FeatureComplaintRecency] = Rule{0.5, 0}
 	w.Features[FeatureDissatisfied] = Rule{1.0, 0}
+	w.Features[FeatureEscalated] = Rule{0.7, 0}
 	return w
 }
 

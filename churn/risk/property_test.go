@@ -43,6 +43,7 @@ func genSignals() *rapid.Generator[Signals] {
 			SLABreaches:  rapid.IntRange(0, total).Draw(t, "breaches"),
 			Window:       90 * day,
 			Dissatisfied: rapid.IntRange(0, total).Draw(t, "dissatisfied"),
+			Escalated:    rapid.IntRange(0, total).Draw(t, "escalated"),
 		}
 		c := &s.Complaints
 		if total > 0 && rapid.Bool().Draw(t, "dated") {

@@ -27,9 +27,9 @@ var severityWords = [MaxSeverity + 1]string{"", "low", "medium", "high", "critic
 // have a positive total contribution, largest first (ties in Feature
 // order), at most top. Topics are P(alive), recency, the number of
 // purchase days, purchase frequency, spend, returns, and complaints
-// (recent, unresolved, handled to the customer's dissatisfaction, SLA
-// breaches, severity and age of the last one, quoting only those that
-// are non-zero and push the risk up). Text is deterministic: the same
+// (recent, unresolved, escalated, handled to the customer's
+// dissatisfaction, SLA breaches, severity and age of the last one,
+// quoting only those that are non-zero and push the risk up). Text is deterministic: the same
 // signals give the same words.
 //
 // A feature is a warning sign only on its risky side: every feature
@@ -109,13 +109,15 @@ func complaintReason(s *Signals, v *vector, z, c *[NumFeatures]float64) (Reason,
 	sev := severityWords[max(0, min(MaxSeverity, cs.MaxSeverity))]
 	var r Reason
 	var b strings.Builder
-	for _, f := range [...]Feature{FeatureRecentComplaints, FeatureUnresolved, FeatureDissatisfied, FeatureSLABreaches, FeatureSeverity, FeatureComplaintRecency} {
+	for _, f := range [...]Feature{FeatureRecentComplaints, FeatureUnresolved, FeatureEscalated, FeatureDissatisfied, FeatureSLABreaches, FeatureSeverity, FeatureComplaintRecency} {
 		var on bool
 		switch f {
 		case FeatureRecentComplaints:
 			on = cs.Recent > 0
 		case FeatureUnresolved:
 			on = cs.Unresolved > 0
+		case FeatureEscalated:
+			on = cs.Escalated > 0
 		case FeatureDissatisfied:
 			on = cs.Dissatisfied > 0
 		case FeatureSLABreaches:
@@ -140,6 +142,12 @@ func complaintReason(s *Signals, v *vector, z, c *[NumFeatures]float64) (Reason,
 				b.WriteString(count(cs.Unresolved, "unresolved complaint", "unresolved complaints"))
 			} else {
 				b.WriteString(strconv.Itoa(cs.Unresolved) + " unresolved")
+			}
+		case FeatureEscalated:
+			if head {
+				b.WriteString(count(cs.Escalated, "escalated complaint", "escalated complaints"))
+			} else {
+				b.WriteString(strconv.Itoa(cs.Escalated) + " escalated")
 			}
 		case FeatureDissatisfied:
 			n := cs.Dissatisfied

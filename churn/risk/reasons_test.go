@@ -57,6 +57,16 @@ func TestReasonsText(t *testing.T) {
 		{"recent and dissatisfied", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 2, Recent: 2, Window: 90 * day, Unresolved: 1, Dissatisfied: 1}
 		}, 0, []string{"2 complaints in 90 days, 1 unresolved, 1 handled to the customer's dissatisfaction"}},
+		{"escalated only", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Escalated: 1, Window: 90 * day}
+		}, 0, []string{"1 escalated complaint"}},
+		{"escalated, plural", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 3, Escalated: 2, Window: 90 * day}
+		}, 0, []string{"2 escalated complaints"}},
+		{"escalated among the complaint signals", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 2, Recent: 2, Window: 90 * day, Unresolved: 1, Escalated: 1,
+				Dissatisfied: 1, SLABreaches: 1}
+		}, 0, []string{"2 complaints in 90 days, 1 unresolved, 1 escalated, 1 handled to the customer's dissatisfaction, 1 past its service deadline"}},
 		{"breaches only, plural", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 4, SLABreaches: 2, Window: 30 * day}
 		}, 0, []string{"2 complaints past their service deadline"}},

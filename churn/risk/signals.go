@@ -131,9 +131,9 @@ const MaxSeverity = 4
 // NaN or outside [0, 1]; no purchase day ([ErrNoPurchase]); negative day
 // counts, or more purchase days in the last two years than in all; a median gap that is NaN, infinite or negative (0 is a single
 // shopping occasion, see MedianGap); a return rate outside [0, 1]; negative complaint
-// counts, recent, unresolved, breached or dissatisfied complaints exceeding the total,
-// a severity outside 0–4 or above 0 with no recent complaint, recent or
-// dissatisfied complaints without a window, a last complaint after AsOf or without any
+// counts, recent, unresolved, breached, dissatisfied or escalated complaints exceeding the total,
+// a severity outside 0–4 or above 0 with no recent complaint, recent,
+// dissatisfied or escalated complaints without a window, a last complaint after AsOf or without any
 // complaint, and a last complaint that contradicts the recent count: a
 // complaint is recent when recorded in (AsOf − Window, AsOf], so with
 // recent complaints the last one is within the window, and without them
@@ -171,7 +171,7 @@ func (s Signals) Validate() error {
 	for _, n := range []struct {
 		field string
 		v     int
-	}{{"complaints.total", c.Total}, {"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}, {"complaints.dissatisfied", c.Dissatisfied}} {
+	}{{"complaints.total", c.Total}, {"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}, {"complaints.dissatisfied", c.Dissatisfied}, {"complaints.escalated", c.Escalated}} {
 		if n.v < 0 {
 			add(n.field, customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", n.v))
 		}
@@ -179,7 +179,7 @@ func (s Signals) Validate() error {
 	for _, n := range []struct {
 		field string
 		v     int
-	}{{"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}, {"complaints.dissatisfied", c.Dissatisfied}} {
+	}{{"complaints.recent", c.Recent}, {"complaints.unresolved", c.Unresolved}, {"complaints.sla_breaches", c.SLABreaches}, {"complaints.dissatisfied", c.Dissatisfied}, {"complaints.escalated", c.Escalated}} {
 		if n.v > c.Total && c.Total >= 0 {
 			add(n.field, customer.CodeTooMany, fmt.Sprintf("%d exceeds the %d complaints in total", n.v, c.Total))
 		}
@@ -195,6 +195,8 @@ func (s Signals) Validate() error {
 		add("complaints.window", customer.CodeRequired, fmt.Sprintf("is zero with %d recent complaints", c.Recent))
 	} else if c.Window == 0 && c.Dissatisfied > 0 {
 		add("complaints.window", customer.CodeRequired, fmt.Sprintf("is zero with %d dissatisfied complaints (rated within the window)", c.Dissatisfied))
+	} else if c.Window == 0 && c.Escalated > 0 {
+		add("complaints.window", customer.CodeRequired, fmt.Sprintf("is zero with %d escalated complaints (escalated within the window)", c.Escalated))
 	}
 	if !c.Last.IsZero() {
 		switch {

@@ -120,6 +120,19 @@ func TestSignalsValidate(t *testing.T) {
 		{"dissatisfied without window", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 1, Dissatisfied: 1}
 		}, []string{"complaints.window"}},
+		{"negative escalated", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Escalated: -1, Window: 90 * day}
+		}, []string{"complaints.escalated"}},
+		{"more escalated than total", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Escalated: 2, Window: 90 * day}
+		}, []string{"complaints.escalated"}},
+		{"escalated without window", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Escalated: 1}
+		}, []string{"complaints.window"}},
+		// escalated within the window, recorded before it
+		{"escalated, not recent", func(s *Signals) {
+			s.Complaints = customer.ComplaintSignals{Total: 1, Escalated: 1, Window: 90 * day, Last: asOf.AddDate(0, 0, -120)}
+		}, nil},
 		{"more unresolved than total", func(s *Signals) {
 			s.Complaints = customer.ComplaintSignals{Total: 1, Unresolved: 2, SLABreaches: 3}
 		}, []string{"complaints.sla_breaches", "complaints.unresolved"}},
