@@ -109,7 +109,9 @@
 //
 // The fitted models implement [TransactionModel]; [ScoreAll] scores many
 // customers on all cores; [CLV] combines a transaction model with the
-// Gamma-Gamma spend model; [EvaluateHoldout] compares predictions with a
-// holdout period (MAE, RMSE, by-frequency means, AUC and Brier score of
-// P(alive) as a churn classifier).
+// Gamma-Gamma spend model; [ParetoNBD.DERT] is the continuously
+// discounted expected residual transactions of Fader, Hardie & Lee (2005,
+// "RFM and CLV") over the whole remaining lifetime; [EvaluateHoldout]
+// compares predictions with a holdout period (MAE, RMSE, by-frequency
+// means, AUC and Brier score of P(alive) as a churn classifier).
 package churn
