@@ -9,7 +9,10 @@
 // and returns a [Report]. The report is for the person themself, so it
 // holds their personal data in full: nothing is redacted, unlike the
 // String, fmt and slog forms of package customer. Handle it as the
-// personal data it is.
+// personal data it is. Only its JSON form shows it: the String, fmt and
+// slog forms of a [Report], a [Loyalty] and a [Complaint] say whom the
+// report is about and how many records it holds, never what they say, so
+// that a report logged by mistake copies no personal data into the logs.
 //
 // # What a report holds
 //
@@ -53,7 +56,8 @@
 // A [Report] encodes with encoding/json ([Report.MarshalJSON]) to one
 // document a person can read and a program can import: structured and
 // machine-readable (GDPR art. 20(1)), with one schema, named by its
-// first key. Every key of every object is snake_case (^[a-z][a-z0-9_]*$),
+// first key. It decodes back ([Report.UnmarshalJSON]) into the report it
+// was made from, so that the data can move to another system. Every key of every object is snake_case (^[a-z][a-z0-9_]*$),
 // the snake_case of the Go field it carries ("ConsentHistory" is
 // "consent_history", "HeightCM" "height_cm"); no object is keyed by data.
 // Every key is always present: a list is an array, empty when there is
@@ -119,8 +123,11 @@
 // history, the proof of past consent (GDPR art. 7(1)), and the orders,
 // returns, credits, interactions and points, which are financial records
 // holding no personal data beyond the customer ID; a caller whose IDs are
-// personal data replaces them by pseudonyms. It erases nothing in the
-// complaint cases, which package complaint keeps as an audit trail
-// without an erasure, and lists them for the caller. Erase is safe to
+// personal data replaces them by pseudonyms. In the complaint cases it
+// blanks the customer's own words ([complaint.EraseCase]) when the store
+// is a [complaint.Eraser] and no case is open, and keeps the business
+// record of each case; otherwise it keeps the cases as they are and lists
+// them for the caller. A case reopened after an erasure holds new words
+// and is erased again, once closed, by the next call. Erase is safe to
 // call again after a failure: what is erased already is left alone.
 package privacy

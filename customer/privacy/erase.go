@@ -178,18 +178,24 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 //
 // Erase reads every target and anonymises the record before writing
 // anything, then erases the ledger first, the complaint cases next and
-// stores the record last: a
-// store failing to read or a refused erasure (now before the last
-// consent change of the record, or before the member joined the
-// programme, or a loyalty store that is not a [loyalty.Eraser]) changes
-// nothing, and a record without personal data means that the erasure is
-// complete; until then the directory keeps what a caller needs to find
-// the customer again.
+// stores the record last: a store failing to read or a refused erasure
+// (now before the last consent change of the record, before the member
+// joined the programme or before the last event of a complaint case to
+// erase ([complaint.CheckErase]), or a loyalty store that is not a
+// [loyalty.Eraser]) changes nothing, and a record without personal data
+// means that the erasure is complete; until then the directory keeps what
+// a caller needs to find the customer again. On a directory that is a
+// [customer.Updater] ([customer.MemStore] is), the record is anonymised
+// and stored in one atomic step from the record as it is then, so that a
+// change made while Erase runs (a consent given at the till) is not
+// overwritten: its evidence stays in the consent history, with its
+// withdrawal. Otherwise the record read first is stored with Put.
 //
 // Erase is idempotent: a store that holds the customer without personal
-// data is not written ([AlreadyErased]), so erasing twice is a no-op the
-// second time, and calling Erase again after an error completes the
-// erasure. When a store fails, Erase returns an [*ErasureError] naming
+// data is not written ([AlreadyErased]; a complaint case counts as
+// erased when nothing was recorded in it since its erasure), so erasing
+// twice is a no-op the second time, and calling Erase again after an
+// error completes the erasure. When a store fails, Erase returns an [*ErasureError] naming
 // it, with the report of what was done before.
 //
 // A customer no target holds anything about is an
@@ -260,7 +266,9 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 			}
 			kept = append(kept, c.ID)
 			open = open || c.Open()
-			if !c.Erased.IsZero() {
+			// Erased, and nothing recorded since: a case reopened after
+			// an erasure holds new words ([complaint.Case].Erased).
+			if !c.Erased.IsZero() && !c.Updated.After(c.Erased) {
 				erased++
 			}
 		}
@@ -271,6 +279,13 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 		case erased == len(kept):
 			known, r.Complaints = true, AlreadyErased
 		case canErase && !open:
+			// Checked before anything is written, as the store
+			// checks it: a case whose last event is after now.
+			for _, c := range cases {
+				if err := complaint.CheckErase(c, now); err != nil {
+					return fail(SourceComplaints, err)
+				}
+			}
 			known, eraseCases = true, true
 		default:
 			known, r.KeptCases, r.Complaints = true, kept, Kept
@@ -300,7 +315,34 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 		r.Complaints = Erased
 	}
 	if anonymised != nil {
-		if err := t.Customers.Put(ctx, *anonymised); err != nil {
+		if u, ok := t.Customers.(customer.Updater); ok {
+			// Anonymise the record as it is now: a change made since it
+			// was read (a consent given at the till) stays in the
+			// consent history instead of being overwritten.
+			record, anonymised = nil, nil
+			err := u.Update(ctx, id, func(c *customer.Customer) error {
+				if anonymous(*c) {
+					return nil
+				}
+				a, err := c.AnonymizeAt(now)
+				if err != nil {
+					return err
+				}
+				before := *c
+				record, anonymised, *c = &before, &a, a
+				return nil
+			})
+			switch {
+			case errors.Is(err, customer.ErrNotFound):
+				r.Customers = NothingHeld // deleted meanwhile
+				return r, nil
+			case err != nil:
+				return fail(SourceCustomers, err)
+			case anonymised == nil:
+				r.Customers = AlreadyErased // erased by another call meanwhile
+				return r, nil
+			}
+		} else if err := t.Customers.Put(ctx, *anonymised); err != nil {
 			return fail(SourceCustomers, err)
 		}
 		r.Customers = Erased

@@ -27,8 +27,8 @@ type tester interface {
 	Helper()
 }
 
-// faultyDirectory is a customer directory whose Get and Put fail while
-// their error is set.
+// faultyDirectory is a customer directory whose Get fails while getErr
+// is set, and Put and Update while putErr is.
 type faultyDirectory struct {
 	*customer.MemStore
 	getErr, putErr error
@@ -46,6 +46,13 @@ func (d *faultyDirectory) Put(ctx context.Context, c customer.Customer) error {
 		return d.putErr
 	}
 	return d.MemStore.Put(ctx, c)
+}
+
+func (d *faultyDirectory) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
+	if d.putErr != nil {
+		return d.putErr
+	}
+	return d.MemStore.Update(ctx, id, change)
 }
 
 // faultyLedgers is a loyalty store and eraser whose Entries and Erase

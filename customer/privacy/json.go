@@ -2,6 +2,8 @@ package privacy
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -129,17 +131,17 @@ type orderDoc struct {
 // lineDoc is the JSON form of a [customer.Line]; amounts are decimal
 // strings in the order's currency, unit_cost null when unknown.
 type lineDoc struct {
-	ID        string              `json:"id"`
-	SKU       string              `json:"sku"`
-	Category  string              `json:"category"`
-	Season    string              `json:"season"`
-	Size      string              `json:"size"`
-	Colour    string              `json:"colour"`
-	Quantity  int                 `json:"quantity"`
-	UnitPrice decimal.Decimal     `json:"unit_price"`
-	UnitCost  decimal.NullDecimal `json:"unit_cost"`
-	Discount  decimal.Decimal     `json:"discount"`
-	Member    string              `json:"member"`
+	ID        string     `json:"id"`
+	SKU       string     `json:"sku"`
+	Category  string     `json:"category"`
+	Season    string     `json:"season"`
+	Size      string     `json:"size"`
+	Colour    string     `json:"colour"`
+	Quantity  int        `json:"quantity"`
+	UnitPrice amountDoc  `json:"unit_price"`
+	UnitCost  *amountDoc `json:"unit_cost"`
+	Discount  amountDoc  `json:"discount"`
+	Member    string     `json:"member"`
 }
 
 // returnDoc is the JSON form of a [customer.Return]; refund is null when
@@ -152,7 +154,7 @@ type returnDoc struct {
 	Kind       customer.ReturnKind   `json:"kind"`
 	Reason     customer.ReturnReason `json:"reason"`
 	Lines      []returnLineDoc       `json:"lines"`
-	Refund     decimal.NullDecimal   `json:"refund"`
+	Refund     *amountDoc            `json:"refund"`
 }
 
 // returnLineDoc is the JSON form of a [customer.ReturnLine].
@@ -239,7 +241,7 @@ type entryDoc struct {
 	Forgiven    loyalty.Points    `json:"forgiven"`
 	OrderID     string            `json:"order_id"`
 	Lines       []lineRecordDoc   `json:"lines"`
-	Spend       decimal.Decimal   `json:"spend"`
+	Spend       amountDoc         `json:"spend"`
 	Qualifying  loyalty.Points    `json:"qualifying"`
 	Bonus       string            `json:"bonus"`
 	Year        int               `json:"year"`
@@ -262,10 +264,10 @@ type lotPartDoc struct {
 
 // lineRecordDoc is the JSON form of a [loyalty.LineRecord].
 type lineRecordDoc struct {
-	LineID   string          `json:"line_id"`
-	Quantity int             `json:"quantity"`
-	Net      decimal.Decimal `json:"net"`
-	Weight   decimal.Decimal `json:"weight"`
+	LineID   string    `json:"line_id"`
+	Quantity int       `json:"quantity"`
+	Net      amountDoc `json:"net"`
+	Weight   amountDoc `json:"weight"`
 }
 
 // MarshalJSON encodes the report as the document described in the
@@ -391,13 +393,14 @@ func toOrderDoc(o customer.Order) orderDoc {
 // toLineDoc returns the JSON form of l.
 func toLineDoc(l customer.Line) lineDoc {
 	return lineDoc{ID: l.ID, SKU: l.SKU, Category: l.Category, Season: l.Season, Size: l.Size, Colour: l.Colour,
-		Quantity: l.Quantity, UnitPrice: l.UnitPrice, UnitCost: l.UnitCost, Discount: l.Discount, Member: l.Member}
+		Quantity: l.Quantity, UnitPrice: amountDoc(l.UnitPrice), UnitCost: nullAmountDoc(l.UnitCost), Discount: amountDoc(l.Discount),
+		Member: l.Member}
 }
 
 // toReturnDoc returns the JSON form of r.
 func toReturnDoc(r customer.Return) returnDoc {
 	return returnDoc{ID: r.ID, OrderID: r.OrderID, CustomerID: r.CustomerID, Time: timeDoc(r.Time), Kind: r.Kind,
-		Reason: r.Reason, Refund: r.Refund,
+		Reason: r.Reason, Refund: nullAmountDoc(r.Refund),
 		Lines: listDoc(r.Lines, func(l customer.ReturnLine) returnLineDoc {
 			return returnLineDoc{LineID: l.LineID, Quantity: l.Quantity}
 		})}
@@ -429,9 +432,9 @@ func toEntryDoc(e loyalty.Entry) entryDoc {
 		Parts: listDoc(e.Parts, func(p loyalty.LotPart) lotPartDoc { return lotPartDoc{Lot: p.Lot, Points: p.Points} }),
 		Debt:  e.Debt, Forgiven: e.Forgiven, OrderID: e.OrderID,
 		Lines: listDoc(e.Lines, func(l loyalty.LineRecord) lineRecordDoc {
-			return lineRecordDoc{LineID: l.LineID, Quantity: l.Quantity, Net: l.Net, Weight: l.Weight}
+			return lineRecordDoc{LineID: l.LineID, Quantity: l.Quantity, Net: amountDoc(l.Net), Weight: amountDoc(l.Weight)}
 		}),
-		Spend: e.Spend, Qualifying: e.Qualifying, Year: e.Year, Reason: e.Reason, Operator: e.Operator,
+		Spend: amountDoc(e.Spend), Qualifying: e.Qualifying, Year: e.Year, Reason: e.Reason, Operator: e.Operator,
 		From: e.From, To: e.To, NextReview: timeDoc(e.NextReview), GraceUntil: timeDoc(e.GraceUntil),
 		Birthday: toBirthdayDoc(e.Birthday), Note: e.Note, Coupons: stringsDoc(e.Coupons),
 	}
@@ -439,4 +442,47 @@ func toEntryDoc(e loyalty.Entry) entryDoc {
 		d.Bonus = e.Bonus.String()
 	}
 	return d
+}
+
+// amountDoc is a decimal amount of the document: always a decimal string
+// ("45.5"), never a JSON number, whatever
+// decimal.MarshalJSONWithoutQuotes says, since a reader that takes
+// numbers for binary floating point would round it (RFC 7493 §2.2).
+type amountDoc decimal.Decimal
+
+// MarshalJSON encodes a as a decimal string.
+func (a amountDoc) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.Quote(decimal.Decimal(a).String())), nil
+}
+
+// UnmarshalJSON decodes a decimal string; a number or another form is an
+// error.
+func (a *amountDoc) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("amount %s: want a decimal string", b)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return fmt.Errorf("amount %q: %w", s, err)
+	}
+	*a = amountDoc(d)
+	return nil
+}
+
+// nullAmountDoc returns the amount of n, nil (null) when it is not set.
+func nullAmountDoc(n decimal.NullDecimal) *amountDoc {
+	if !n.Valid {
+		return nil
+	}
+	a := amountDoc(n.Decimal)
+	return &a
+}
+
+// fromNullAmountDoc is the inverse of nullAmountDoc.
+func fromNullAmountDoc(a *amountDoc) decimal.NullDecimal {
+	if a == nil {
+		return decimal.NullDecimal{}
+	}
+	return decimal.NewNullDecimal(decimal.Decimal(*a))
 }

@@ -1,0 +1,154 @@
+package privacy
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// The String, fmt and slog forms of a [Report], a [Loyalty] and a
+// [Complaint] say what a report is about and how much it holds, never
+// what it holds: a report is the personal data of its customer in full
+// (the name, contact details, birthdays, the complaint's own words), and
+// a report logged or printed by mistake must not copy them into logs
+// (domain rules §1: data security). Only [Report.MarshalJSON] gives the
+// content, for the person.
+
+// String returns what the report is about and how much it holds, as in
+//
+//	privacy report of customer "C-1" made 2026-03-01T09:00:00Z from customers, history: record, 3 orders, 0 returns, 0 credits, 1 interaction, no ledger, 0 complaint cases, personal data redacted
+//
+// without any of its content.
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "privacy report of customer %q made %s from %s: ", string(r.Customer), timeText(r.Made), strings.Join(r.Sources, ", "))
+	if r.Record != nil {
+		b.WriteString("record, ")
+	} else {
+		b.WriteString("no record, ")
+	}
+	b.WriteString(count(len(r.Orders), "order", "orders") + ", " + count(len(r.Returns), "return", "returns") + ", " +
+		count(len(r.Credits), "credit", "credits") + ", " + count(len(r.Interactions), "interaction", "interactions") + ", ")
+	if r.Loyalty != nil {
+		b.WriteString("ledger of " + count(len(r.Loyalty.Entries), "entry", "entries") + ", ")
+	} else {
+		b.WriteString("no ledger, ")
+	}
+	b.WriteString(count(len(r.Complaints), "complaint case", "complaint cases") + ", personal data redacted")
+	return b.String()
+}
+
+// GoString returns [Report.String], quoted, for %#v.
+func (r Report) GoString() string { return strconv.Quote(r.String()) }
+
+// Format prints [Report.String] for every verb (quoted for %q and %#v),
+// so that no fmt verb shows the report's content.
+func (r Report) Format(f fmt.State, verb rune) { formatText(f, verb, r.String()) }
+
+// LogValue implements [slog.LogValuer]: a group of the customer ID, when
+// the report was made, the sources, whether it has a record and a ledger
+// entry count, and the number of records of each kind, with
+// "personal_data": "[redacted]". slog handlers, text or JSON, therefore
+// never print the content of a report logged as an attribute's value.
+func (r Report) LogValue() slog.Value {
+	entries := 0
+	if r.Loyalty != nil {
+		entries = len(r.Loyalty.Entries)
+	}
+	return slog.GroupValue(
+		slog.String("customer", string(r.Customer)),
+		slog.Time("made", r.Made),
+		slog.Any("sources", append([]string{}, r.Sources...)),
+		slog.Bool("record", r.Record != nil),
+		slog.Int("orders", len(r.Orders)),
+		slog.Int("returns", len(r.Returns)),
+		slog.Int("credits", len(r.Credits)),
+		slog.Int("interactions", len(r.Interactions)),
+		slog.Int("ledger_entries", entries),
+		slog.Int("complaints", len(r.Complaints)),
+		slog.String("personal_data", customer.Redacted))
+}
+
+// String returns the member, the number of entries and the balance of
+// the ledger, as in
+//
+//	ledger of member "C-1": 3 entries, balance 120
+//
+// without the birthday.
+func (l Loyalty) String() string {
+	return fmt.Sprintf("ledger of member %q: %s, balance %d", string(l.Account.Member),
+		count(len(l.Entries), "entry", "entries"), l.Account.Balance())
+}
+
+// GoString returns [Loyalty.String], quoted, for %#v.
+func (l Loyalty) GoString() string { return strconv.Quote(l.String()) }
+
+// Format prints [Loyalty.String] for every verb (quoted for %q and %#v).
+func (l Loyalty) Format(f fmt.State, verb rune) { formatText(f, verb, l.String()) }
+
+// LogValue implements [slog.LogValuer]: the account's own form
+// ([loyalty.Account.LogValue], without the birthday) and the number of
+// entries.
+func (l Loyalty) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Any("account", l.Account),
+		slog.Int("entries", len(l.Entries)))
+}
+
+// String returns the case ID, the complainant, the state and the number
+// of events, as in
+//
+//	complaint case "K-1" of customer "C-1" (closed, 9 events), personal data redacted
+//
+// without the customer's words.
+func (c Complaint) String() string {
+	return fmt.Sprintf("complaint case %q of customer %q (%s, %s), personal data redacted",
+		string(c.Case.ID), string(c.Case.Intake.Complainant), c.Case.State, count(len(c.Events), "event", "events"))
+}
+
+// GoString returns [Complaint.String], quoted, for %#v.
+func (c Complaint) GoString() string { return strconv.Quote(c.String()) }
+
+// Format prints [Complaint.String] for every verb (quoted for %q and
+// %#v).
+func (c Complaint) Format(f fmt.State, verb rune) { formatText(f, verb, c.String()) }
+
+// LogValue implements [slog.LogValuer]: the case ID, the complainant,
+// the state and the number of events, with "personal_data":
+// "[redacted]".
+func (c Complaint) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("case", string(c.Case.ID)),
+		slog.String("complainant", string(c.Case.Intake.Complainant)),
+		slog.String("state", c.Case.State.String()),
+		slog.Int("events", len(c.Events)),
+		slog.String("personal_data", customer.Redacted))
+}
+
+// formatText prints s, quoted for %q and %#v.
+func formatText(f fmt.State, verb rune, s string) {
+	if verb == 'q' || (verb == 'v' && f.Flag('#')) {
+		s = strconv.Quote(s)
+	}
+	_, _ = f.Write([]byte(s))
+}
+
+// count returns "1 order" or "n orders".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// timeText returns t in RFC 3339, "unknown" when zero.
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.Format(time.RFC3339Nano)
+}
