@@ -65,7 +65,9 @@ func (e *ConvergenceError) Unwrap() error { return ErrNoConvergence }
 // there because the likelihood changes by less than its rounding noise.
 // Names lists the parameters that end so. The fit returned with it holds
 // the best finite point found, which is a usable but not unique estimate
-// (its likelihood is that of the limit to within the rounding noise); its
+// (its likelihood is that of the limit to within the rounding noise, or,
+// where the likelihood grows without bound towards the edge, that where
+// the parameter range ends: see [FitGammaGamma]); its
 // standard errors are 0 when a parameter is beyond e^±18 or the information
 // matrix is not positive definite. Usable means that [BoundaryError.Usable]
 // reports true: the model of that fit then scores customers, predicts and
@@ -78,6 +80,17 @@ type BoundaryError struct {
 	Model string
 	// Names lists the parameters at the boundary.
 	Names []string
+	// Limits gives, for each of Names in order, the end that parameter
+	// runs to: 0 or +Inf. Whether a scale parameter (the γ of
+	// Gamma-Gamma, named "v") runs to 0 or to ∞ is judged relative to the
+	// data (γ to the mean spend), not by its value in the caller's unit.
+	// Nil in an error built without it.
+	Limits []float64
+	// Meaning says, where the model states it, what the limit means for
+	// the model's predictions (e.g. for Gamma-Gamma with p → ∞: spend does
+	// not vary between a customer's transactions, so each repeat
+	// customer's expected spend is their own mean). Empty otherwise.
+	Meaning string
 	// LogLikelihood is the total log-likelihood reached.
 	LogLikelihood float64
 	// Params are the parameters reached.
@@ -86,8 +99,12 @@ type BoundaryError struct {
 
 // Error implements error.
 func (e *BoundaryError) Error() string {
-	return fmt.Sprintf("churn: %s fit: likelihood maximised at the parameter boundary (%s): loglik %.6f, params %s",
+	s := fmt.Sprintf("churn: %s fit: likelihood maximised at the parameter boundary (%s): loglik %.6f, params %s",
 		e.Model, strings.Join(e.Names, ", "), e.LogLikelihood, formatParams(e.Params))
+	if e.Meaning != "" {
+		s += ": " + e.Meaning
+	}
+	return s
 }
 
 // Unwrap lets errors.Is(err, ErrBoundary) match.

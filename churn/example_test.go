@@ -168,7 +168,7 @@ func ExampleFitGammaGamma() {
 		fmt.Println(err)
 		return
 	}
-	// In the limit p, γ → ∞ a customer's spend does not vary from one
+	// In the limit p → ∞, γ → 0 a customer's spend does not vary from one
 	// transaction to the next, so the customer's own mean is the estimate.
 	fmt.Printf("dan: expected spend per transaction %.2f\n", z)
 	// Output:

@@ -3,6 +3,7 @@ package churn
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // FitOptions tunes a maximum-likelihood fit. A nil *FitOptions, and a
@@ -504,12 +505,27 @@ func finishFit(model string, names []string, f objective, r optResult, customers
 	}
 	switch {
 	case bnames != nil:
-		return info, ps, &BoundaryError{Model: model, Names: bnames, LogLikelihood: info.LogLikelihood, Params: ps}
+		return info, ps, &BoundaryError{Model: model, Names: bnames, Limits: limitsOf(names, bnames, r.theta[:n]),
+			LogLikelihood: info.LogLikelihood, Params: ps}
 	case !r.converged:
 		return info, ps, &ConvergenceError{Model: model, Reason: r.reason, LogLikelihood: info.LogLikelihood,
 			GradientNorm: r.gnorm, Iterations: r.iters, Params: ps}
 	}
 	return info, ps, nil
+}
+
+// limitsOf returns the end each parameter of bnames runs to: +Inf when
+// its log-parameter in theta (in the optimiser's units, which are
+// relative to the data for a scale such as the γ of Gamma-Gamma) is
+// positive, 0 otherwise.
+func limitsOf(names, bnames []string, theta []float64) []float64 {
+	lim := make([]float64, len(bnames))
+	for i, b := range bnames {
+		if j := slices.Index(names, b); j >= 0 && theta[j] > 0 {
+			lim[i] = math.Inf(1)
+		}
+	}
+	return lim
 }
 
 // centralGradient fills grad with central differences of f at theta

@@ -153,11 +153,26 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 // from start values p = 1, q = 2, γ = mean z̄ (or opts.Start). γ is
 // optimised relative to the mean z̄, so the estimates scale with the
 // currency unit and whether the fit ends on the boundary does not depend
-// on it. It needs at least two distinct mean spends (ErrInsufficientData
-// otherwise); errors as for FitBGNBD. With a *BoundaryError (e.g. p and γ
-// → ∞: spend does not vary between a customer's transactions; q and γ → ∞:
-// all customers share one mean) the fit holds the best finite point, and
-// its model is usable when [BoundaryError.Usable] reports true:
+// on it. It needs at least two distinct (frequency, mean spend) pairs
+// (ErrInsufficientData otherwise); errors as for FitBGNBD.
+//
+// The model has three edges, which a *BoundaryError reports with every
+// parameter beyond e^±9.2 in Names, the end each runs to in Limits (v
+// judged relative to the mean spend, so the verdict does not depend on
+// the currency unit) and what the limit means in Meaning:
+//
+//   - p → ∞, v → 0 (p·γ finite): spend does not vary between a
+//     customer's transactions; a repeat customer's expected spend is the
+//     customer's own mean.
+//   - q → ∞, v → ∞ (q/γ finite): the mean spend does not vary between
+//     customers; every expected spend is the population mean.
+//   - p, q → ∞: neither varies, as when every transaction has the same
+//     value; the likelihood of the mean spends then grows without bound,
+//     the fit stops where the parameter range ends, and every expected
+//     spend is about the common mean.
+//
+// With a *BoundaryError the fit holds the best finite point, and its
+// model is usable when [BoundaryError.Usable] reports true:
 // [GammaGamma.ConditionalExpectedSpend] and [CLV] take it, and
 // [GammaGamma.ExpectedSpend] too when q > 1. Keep it then (see
 // [BoundaryError]).
@@ -190,12 +205,58 @@ func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 	// Back to the caller's unit; the errors share ps.
 	ps[2].Value *= meanZ
 	ps[2].StdErr *= meanZ
+	if be, ok := err.(*BoundaryError); ok {
+		gammaGammaEdge(be, res.theta)
+	}
 	return GammaGammaFit{
 		Model:    GammaGamma{P: ps[0].Value, Q: ps[1].Value, V: ps[2].Value},
 		FitInfo:  info,
 		Excluded: g.Excluded(),
 		params:   ps,
 	}, err
+}
+
+// gammaGammaEdge completes the verdict be of a Gamma-Gamma fit that ended
+// at the boundary, from its log-parameters theta (γ relative to the mean
+// spend). The model's edges are ridges along which parameters move
+// together: p → ∞ with γ → 0 (p·γ, the scale of the customers' mean
+// spends, stays finite: spend does not vary between a customer's
+// transactions), q → ∞ with γ → ∞ (q/γ stays finite: the mean spend does
+// not vary between customers), or p, q → ∞ together (neither varies:
+// every mean spend is the same, and the likelihood of the density of z̄
+// grows without bound). The generic test of finishFit may name only some
+// of the parameters on such a ridge, and which ones depends on where the
+// optimiser stopped (and so on the currency unit); here every parameter
+// beyond e^±9.2 is named, with the end it runs to, so that the verdict
+// does not depend on that point, and Meaning says what the limit means.
+func gammaGammaEdge(be *BoundaryError, theta [maxDim]float64) {
+	names := []string{"p", "q", "v"}
+	generic, genericLimits := be.Names, be.Limits
+	be.Names, be.Limits = nil, nil
+	defer func() {
+		if len(be.Names) == 0 { // no parameter far out: keep the generic verdict
+			be.Names, be.Limits = generic, genericLimits
+		}
+	}()
+	for i, n := range names {
+		if t := theta[i]; math.Abs(t) > ridgeTheta {
+			end := 0.0
+			if t > 0 {
+				end = math.Inf(1)
+			}
+			be.Names = append(be.Names, n)
+			be.Limits = append(be.Limits, end)
+		}
+	}
+	pInf, qInf := theta[0] > ridgeTheta, theta[1] > ridgeTheta
+	switch {
+	case pInf && qInf:
+		be.Meaning = "spend varies neither between a customer's transactions nor between customers: every expected spend per transaction is about the common mean spend"
+	case pInf:
+		be.Meaning = "spend does not vary between a customer's transactions: a repeat customer's expected spend per transaction is the customer's own mean spend"
+	case qInf:
+		be.Meaning = "mean spend does not vary between customers: every customer's expected spend per transaction is the population mean"
+	}
 }
 
 // gammaGammaObjective returns the mean negative log-likelihood over
