@@ -92,9 +92,10 @@ func (s *spendFits) of(k customer.Kind) *churn.GammaGamma {
 
 // fitSpend fits Gamma-Gamma to each kind present. With one kind it is the
 // fit on all customers. A fit whose likelihood is highest at the edge of
-// the parameter space (typically q and v without bound: the data show no
-// spread of mean spend between customers, and each customer's expected
-// spend tends to the kind's mean) keeps its best finite point, which
+// the parameter space (q and v without bound: the data show no spread of
+// mean spend between customers, and each customer's expected spend tends
+// to the kind's mean; or p without bound and v to 0: spend does not vary
+// between a customer's transactions) keeps its best finite point, which
 // churn.BoundaryError documents as a usable estimate, and a note says so.
 // A kind whose own fit fails otherwise (too few repeat customers, say)
 // uses the fit on all customers instead, and a note says so; when that
@@ -122,14 +123,19 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		out.notes = append(out.notes, spendLine("", f)+note)
 		return out, nil
 	}
-	// The fit on all customers, made when a kind's own fit fails.
-	pooled := sync.OnceValues(func() (*fitted, error) {
+	// The fit on all customers, made when a kind's own fit fails, with
+	// its note.
+	type pooledFit struct {
+		f    fitted
+		note string
+	}
+	pooled := sync.OnceValues(func() (*pooledFit, error) {
 		all, err := in.all()
 		if err != nil {
 			return nil, err
 		}
-		f, _, err := fitSpendModel(all)
-		return &f, err
+		f, note, err := fitSpendModel(all)
+		return &pooledFit{f, note}, err
 	})
 	var firstErr error
 	for _, k := range present {
@@ -149,8 +155,8 @@ func fitSpend(in *spendInput) (spendFits, error) {
 			out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; on all customers: %v", plural(k), err, allErr))
 			continue
 		}
-		out.byKind[k] = all
-		out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; they use the fit on all customers:", plural(k), err), spendLine("all customers", *all))
+		out.byKind[k] = &all.f
+		out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; they use the fit on all customers:", plural(k), err), spendLine("all customers", all.f)+all.note)
 	}
 	for _, k := range present {
 		if out.byKind[k] != nil {
@@ -191,9 +197,17 @@ func edgeNote(model string, be *churn.BoundaryError) string {
 	parts := make([]string, len(be.Names))
 	for i, n := range be.Names {
 		ends[n] = "∞"
-		for _, p := range be.Params {
-			if p.Name == n && p.Value < 1 {
+		if i < len(be.Limits) {
+			// The end the fit reports, judged relative to the data for
+			// a scale such as Gamma-Gamma's v.
+			if be.Limits[i] == 0 {
 				ends[n] = "0"
+			}
+		} else {
+			for _, p := range be.Params {
+				if p.Name == n && p.Value < 1 {
+					ends[n] = "0"
+				}
 			}
 		}
 		parts[i] = n + " → " + ends[n]
@@ -212,6 +226,8 @@ func edgeNote(model string, be *churn.BoundaryError) string {
 	}
 	meaning := ""
 	switch {
+	case be.Meaning != "":
+		meaning = "; " + be.Meaning
 	case never && !always:
 		meaning = "; nobody seems to leave: P(alive) is near 1 for every customer"
 	case always && !never:

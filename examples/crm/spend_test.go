@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -203,4 +204,32 @@ func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 		prev = v
 	}
 	assert.Equal(t, "crm: 1 customer has an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)", noCLVNote(1))
+}
+
+// When a kind falls back to the fit on all customers and that fit ends at
+// the edge of the parameter space, its line says so, with the end each
+// parameter runs to as the fit reports it: a shop whose consumers each
+// spend the same on every purchase (10.00, 20.00, …) has p → ∞ and
+// v → 0, whatever the currency unit — v is small in cents and large in
+// dong, and the direction must not be read off its value.
+func TestSpendModelPooledFitAtTheEdge(t *testing.T) {
+	t.Parallel()
+	for _, scale := range []string{"", "000000"} {
+		var b strings.Builder
+		b.WriteString("customer_id,date,amount,kind\n")
+		for i := range 50 {
+			for j := range 2 + i%5 {
+				fmt.Fprintf(&b, "c%d,2024-%02d-%02d,%d%s.00,consumer\n", i, 1+j, 1+i%28, 10*(1+i%3), scale)
+			}
+		}
+		for i := range 5 {
+			for j := range 2 {
+				fmt.Fprintf(&b, "d%d,2024-%02d-01,500%s.00,intermediary\n", i, 1+6*j, scale)
+			}
+		}
+		r := crm(t, b.String(), "batch", "-in", "-", "-as-of", "2024-12-31")
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Regexp(t, `gammagamma for intermediaries: .*they use the fit on all customers`, r.stderr, "scale %q", scale)
+		assert.Regexp(t, `gammagamma for all customers p=.*edge of the parameter space, p → ∞, v → 0.*own mean`, r.stderr, "scale %q", scale)
+	}
 }
