@@ -95,3 +95,86 @@ func TestQuadrantOfInvalidKind(t *testing.T) {
 	require.Equal(t, segment.PotentialValue, m.Quadrant(customer.Consumer, value.Score{Current: th.Current, Potential: th.Potential + 0.1}))
 	require.Equal(t, segment.SecondaryValue, m.Quadrant(customer.Consumer, value.Score{Current: th.Current + 0.1, Potential: th.Potential}))
 }
+
+// A quadrant needs the thresholds of the customer's kind. When the second
+// pass saw no customer of the kind (a lost shard, a pass that was never
+// run), the mean or median of nobody is no threshold: Classify refuses
+// the customer with ErrNotFitted and leaves dst as it was, and Quadrant
+// gives the zero Quadrant, as Grade gives the zero Grade — rather than
+// comparing with 0 and calling everybody who scores anything high-value.
+// The Fixed rule needs no second pass.
+func TestQuadrantNeedsCustomersOfTheKindInTheFit(t *testing.T) {
+	specs := []spec{
+		{ID: "a", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 3, Qty: 1, Cents: 1000}}},
+		{ID: "b", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 30, Qty: 2, Cents: 5000}}},
+	}
+	ins := inputs(t, specs, 1)
+	obs := make([]segment.Observation, len(ins))
+	for i := range ins {
+		require.NoError(t, segment.Observe(ins[i], &obs[i]))
+	}
+	for _, rule := range []segment.Rule{segment.Mean, segment.Median, segment.Fixed} {
+		opts := &segment.Options{Rule: rule, FixedCurrent: 0.1, FixedPotential: 0.1, Grades: &segment.GradeOptions{}}
+		st, err := segment.NewStats(opts)
+		require.NoError(t, err)
+		for i := range obs {
+			require.NoError(t, st.Add(&obs[i]))
+		}
+		sc, err := st.Scoring()
+		require.NoError(t, err)
+		m, err := sc.NewThresholdStats().Model() // an empty second pass
+		require.NoError(t, err)
+		var probe segment.Result
+		require.NoError(t, sc.Classify(&probe, &obs[1]))
+		require.Positive(t, probe.Value.Current)
+		for i := range obs {
+			dst := segment.Result{ID: "untouched"}
+			err := m.Classify(&dst, &obs[i])
+			if rule == segment.Fixed {
+				require.NoError(t, err)
+				require.True(t, dst.Quadrant.Valid())
+				continue
+			}
+			require.ErrorIs(t, err, segment.ErrNotFitted, "%v", rule)
+			require.Contains(t, err.Error(), string(obs[i].ID))
+			require.Equal(t, segment.Result{ID: "untouched"}, dst, "%v: a refused customer changes nothing", rule)
+		}
+		if rule != segment.Fixed {
+			require.Zero(t, m.Quadrant(customer.Consumer, probe.Value), "%v", rule)
+		}
+		// No intermediary in either pass: none can be placed, whatever the rule.
+		require.Zero(t, m.Quadrant(customer.Intermediary, probe.Value), "%v", rule)
+		require.Zero(t, m.Grade(customer.Intermediary, probe.Value), "%v", rule)
+	}
+}
+
+// AddScore takes the scores of this Scoring only: a kind the first pass
+// had no customer of has no scorer, so its scores cannot be this
+// Scoring's and would give thresholds to a kind Classify refuses.
+func TestAddScoreRefusesAKindNotFitted(t *testing.T) {
+	m, _ := classify(t, inputs(t, []spec{{ID: "a", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 3, Qty: 1, Cents: 1000}}}}, 1), nil)
+	ts := m.Scoring.NewThresholdStats()
+	err := ts.AddScore(customer.Intermediary, value.Score{Current: 0.25, Potential: 0.25, Total: 0.5})
+	require.ErrorIs(t, err, segment.ErrNotFitted)
+	m2, err := ts.Model()
+	require.NoError(t, err)
+	require.Zero(t, m2.Thresholds(customer.Intermediary).N, "a refused score changes nothing")
+}
+
+// A value that is no score (NaN) has no quadrant, as it has no grade.
+func TestQuadrantOfNoScoreIsZero(t *testing.T) {
+	m, res := classify(t, inputs(t, []spec{
+		{ID: "a", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 3, Qty: 1, Cents: 1000}}},
+		{ID: "b", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 30, Qty: 2, Cents: 5000}}},
+	}, 1), nil)
+	v := res["b"].Value
+	require.True(t, m.Quadrant(customer.Consumer, v).Valid())
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		w := v
+		w.Current = bad
+		require.Zero(t, m.Quadrant(customer.Consumer, w), "current %v", bad)
+		w = v
+		w.Potential = bad
+		require.Zero(t, m.Quadrant(customer.Consumer, w), "potential %v", bad)
+	}
+}

@@ -295,10 +295,15 @@ func (t *ThresholdStats) Add(o *Observation) error {
 // Result.Value: it is Add without scoring the customer a second time. v
 // must be such a score: Current and Potential in [0, 1] and multiples of
 // [value.Unit]; anything else is an error wrapping [value.ErrInvalidInput],
-// and changes nothing.
+// and changes nothing. A kind without customers in the first pass has
+// no scorer, so no score of this Scoring: it is an error wrapping
+// [ErrNotFitted], and changes nothing.
 func (t *ThresholdStats) AddScore(k customer.Kind, v value.Score) error {
 	if !k.Valid() {
 		return fmt.Errorf("segment: threshold statistics: kind %v: %w", k, value.ErrInvalidInput)
+	}
+	if t.sc.value[kindIndex(k)] == nil {
+		return fmt.Errorf("segment: threshold statistics: kind %v: %w", k, ErrNotFitted)
 	}
 	for _, x := range [...]float64{v.Current, v.Potential} {
 		if !(x >= 0 && x <= 1) || math.Trunc(x/value.Unit) != x/value.Unit {
@@ -343,9 +348,13 @@ func (t *ThresholdStats) Merge(o *ThresholdStats) error {
 // Thresholds are the quadrant thresholds of one kind: a customer's value
 // is high when it is strictly above the threshold.
 type Thresholds struct {
-	Kind               customer.Kind
-	Rule               Rule
-	N                  int64 // customers of the kind in the fit
+	Kind customer.Kind
+	Rule Rule
+	// N is the number of customers of the kind in the second pass; with
+	// none, the Mean and Median rules give no threshold (Current and
+	// Potential are then 0, and the kind's customers are not placed:
+	// see [Model.Classify]).
+	N                  int64
 	Current, Potential float64
 }
 
@@ -485,7 +494,15 @@ func (sc *Scoring) score(dst *value.Score, o *Observation) error {
 // shop type and, with Options.Grades, grade ([Model.Grade]). An
 // observation taken with another occasion window than the model's
 // options (see [ObserveWith]) is an error wrapping [ErrInvalidOptions].
+// A customer of a kind without customers in the first pass, or, for the
+// Mean and Median rules, in the second pass ([ThresholdStats] that never
+// saw the kind: a lost shard, a pass not run), has no thresholds to be
+// compared with: an error wrapping [ErrNotFitted], leaving dst as it was.
 func (m *Model) Classify(dst *Result, o *Observation) error {
+	if k := o.Kind; k.Valid() && m.value[kindIndex(k)] != nil && !m.placed(k) {
+		return fmt.Errorf("segment: customer %q (%v): the second pass had no customer of this kind to take the %v thresholds from: %w",
+			o.ID, k, m.thresholds[kindIndex(k)].Rule, ErrNotFitted)
+	}
 	if err := m.Scoring.Classify(dst, o); err != nil {
 		return err
 	}
@@ -517,11 +534,27 @@ func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	return nil
 }
 
+// placed reports whether customers of the valid kind k can be placed in a
+// quadrant: the first pass had customers of the kind, and the thresholds
+// are given (Fixed) or were taken from customers of the kind in the
+// second pass.
+func (m *Model) placed(k customer.Kind) bool {
+	i := kindIndex(k)
+	return m.value[i] != nil && (m.thresholds[i].Rule == Fixed || m.thresholds[i].N > 0)
+}
+
+// finite reports whether x is a finite number.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
 // Quadrant returns the quadrant of value scores v of a customer of kind k:
 // current and potential value each high when strictly above the
-// threshold of the kind. An invalid kind gives the zero Quadrant.
+// threshold of the kind. An invalid kind, a kind without thresholds
+// (no customer of the kind in the first pass, or, for the Mean and
+// Median rules, in the second: the mean of nobody is no threshold, see
+// [Model.Classify]), or a current or potential value that is not a
+// finite number (no score) give the zero Quadrant, as for [Model.Grade].
 func (m *Model) Quadrant(k customer.Kind, v value.Score) Quadrant {
-	if !k.Valid() {
+	if !k.Valid() || !m.placed(k) || !finite(v.Current) || !finite(v.Potential) {
 		return 0
 	}
 	th := &m.thresholds[kindIndex(k)]

@@ -20,7 +20,10 @@ const (
 	// x ≠ 0 (1 when there is none). It tames money spread over orders of
 	// magnitude, keeps the order of customers, handles 0 and negative
 	// profit, and — because s scales with the amounts — is unchanged when
-	// every amount is multiplied by the same positive constant.
+	// every amount is multiplied by the same positive constant. It is
+	// finite for every finite x, also when |x| ÷ s is beyond float64 (a
+	// tiny median beside a huge value): t is then ln|x| − ln s, equal to
+	// ln(1 + |x| ÷ s) within rounding.
 	//
 	// On a min–max measure over values ≥ 0 a customer whose own value
 	// rises never scores lower after a refit: a rise from a positive

@@ -46,6 +46,7 @@ type norm struct {
 	empty    bool // nobody has the indicator
 	constant bool
 	inv      float64 // 1 ÷ Scale
+	scale    float64 // Scale, for the values whose |x| ÷ Scale overflows
 	// unit is 1, or the power of two that the transformed values are
 	// multiplied by before a and b apply when they are so large that
 	// their range, sum or squares overflow float64.
@@ -59,15 +60,43 @@ type norm struct {
 
 func (n *norm) transform(x float64) float64 {
 	if n.log {
-		return math.Copysign(math.Log(1+math.Abs(x)*n.inv), x)
+		if r := math.Abs(x) * n.inv; r <= math.MaxFloat64 {
+			return math.Copysign(math.Log(1+r), x)
+		}
+		return math.Copysign(n.logBeyond(math.Abs(x)), x)
 	}
 	return x
+}
+
+// logBeyond returns ln(1 + a ÷ Scale) for an a ≥ 0 whose product with
+// 1 ÷ Scale is not a finite number: 1 ÷ Scale itself overflows (a
+// subnormal Scale, where a = 0 gives 0·∞), or a ÷ Scale does. Then
+// ln(1 + a ÷ Scale) = ln a − ln Scale + ln(1 + Scale ÷ a), whose last
+// term is below 2⁻¹⁰²³ and lost in rounding.
+func (n *norm) logBeyond(a float64) float64 {
+	switch r := a / n.scale; {
+	case a == 0:
+		return 0
+	case r <= math.MaxFloat64:
+		return math.Log(1 + r)
+	}
+	return math.Log(a) - math.Log(n.scale)
 }
 
 // untransform inverts transform, up to rounding.
 func (n *norm) untransform(t float64) float64 {
 	if n.log {
-		return math.Copysign(math.Expm1(math.Abs(t))/n.inv, t)
+		a := math.Abs(t)
+		e := math.Expm1(a)
+		switch {
+		case e <= math.MaxFloat64 && n.inv <= math.MaxFloat64:
+			e /= n.inv
+		case e <= math.MaxFloat64:
+			e *= n.scale
+		default: // e^a overflows, e^a · Scale may not
+			e = math.Exp(a + math.Log(n.scale))
+		}
+		return math.Copysign(e, t)
 	}
 	return t
 }
@@ -103,7 +132,7 @@ func fit(m *Measure, s *sample) (Fitted, norm) {
 	n.Scale = 1
 	if nm.log {
 		n.Scale = s.absMedian()
-		nm.inv = 1 / n.Scale
+		nm.inv, nm.scale = 1/n.Scale, n.Scale
 	}
 	if m.Winsor > 0 && m.Method != PercentileRank {
 		n.Lo, n.Hi = clipBounds(s, m.Winsor, cnt, &nm)
@@ -193,8 +222,12 @@ func (n *norm) compute(x float64) float64 {
 	default:
 		x = min(max(x, n.Lo), n.Hi)
 		t := x
-		if n.log {
-			t = math.Copysign(math.Log(1+math.Abs(x)*n.inv), x)
+		if n.log { // transform, inlined
+			if r := math.Abs(x) * n.inv; r <= math.MaxFloat64 {
+				t = math.Copysign(math.Log(1+r), x)
+			} else {
+				t = math.Copysign(n.logBeyond(math.Abs(x)), x)
+			}
 		}
 		t *= n.unit
 		if n.method == MinMax {

@@ -354,3 +354,37 @@ func TestFencesKeepTheProperties(t *testing.T) {
 		require.GreaterOrEqual(t, after.Normalized[0], before.Normalized[0]-1e-12, "%v → %v", abs[who], more[who])
 	})
 }
+
+// A log scale (the median |x|) so small that |x| ÷ scale overflows for
+// the largest values, or that 1 ÷ scale does, still gives finite scores
+// in the customers' order: the transform takes ln|x| − ln(scale) where
+// 1 + |x| ÷ scale is beyond float64.
+func TestTinyLogScaleWithHugeValuesScoresFinite(t *testing.T) {
+	for _, vs := range [][]float64{
+		{-math.MaxFloat64, 1e-300, 1e-300, 1e-200},
+		{-math.MaxFloat64, 3e-308},
+		{0, 5e-324, 5e-324, 1},
+		{-1e308, 0, 5e-324, 5e-324, 1e-310, 60, 1e308},
+	} {
+		for _, meth := range []value.Method{value.MinMax, value.ZScore} {
+			for _, w := range []float64{0, value.DefaultWinsor, 0.2} {
+				m := oneLeaf(value.Measure{Indicator: value.Revenue, Transform: value.Log, Method: meth, Winsor: w})
+				pop := revenues(vs...)
+				sc, err := value.Fit(m, pop)
+				require.NoError(t, err)
+				f, _ := sc.Fitted(0)
+				for _, b := range []float64{f.Lo, f.Hi, f.TMin, f.TMax, f.Mean, f.SD} {
+					require.False(t, math.IsNaN(b) || math.IsInf(b, 0), "%v %v %v: fitted %+v", vs, meth, w, f)
+				}
+				prev := -1.0
+				for i := range pop {
+					s, err := sc.Score(&pop[i])
+					require.NoError(t, err)
+					requireFinite01(t, s)
+					require.GreaterOrEqual(t, s.Normalized[0], prev, "%v %v %v: %v", vs, meth, w, vs[i])
+					prev = s.Normalized[0]
+				}
+			}
+		}
+	}
+}
