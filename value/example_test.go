@@ -86,8 +86,8 @@ func ExampleRFMScorer() {
 		fmt.Printf("%s R%d F%d M%d %s\n", pop[i].ID, s.R, s.F, s.M, s.Segment)
 	}
 	// Output:
-	// ana R5 F5 M4 champions
-	// ben R1 F2 M1 hibernating
-	// eva R2 F4 M5 at-risk
-	// kim R4 F2 M2 potential-loyalist
+	// ana R4 F4 M3 loyal
+	// ben R1 F1 M1 lost
+	// eva R2 F3 M4 at-risk
+	// kim R3 F1 M2 about-to-sleep
 }

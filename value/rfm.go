@@ -104,14 +104,18 @@ type RFMOptions struct {
 	Bins int
 	// Rules map R and F scores to segments; nil means DefaultRFMRules.
 	// Rules are written on the 1–5 grid: with B bins a score s, which
-	// stands for the shares (s − 1) ÷ B … s ÷ B of the population, is
-	// read as the cell holding the centre of that span,
-	// 1 + ⌊5·(2s − 1) ÷ 2B⌋, so that mirrored scores read as mirrored
-	// cells (with 3 bins: 1, 3, 5; with 4: 1, 2, 4, 5; with 5 and 10
-	// the reading is ⌈5·s ÷ B⌉); the middle score 1 + ⌊B ÷ 2⌋ of a
-	// constant column (see [RFMScorer]) reads as 3 with any B, since
-	// it tells the customers apart in nothing. [RFMScorer.OnGrid]
-	// gives the reading. They must cover the whole grid.
+	// is given to the values with a share p = #below ÷ n of the
+	// population strictly below them in [(s − 1) ÷ B, s ÷ B) (see
+	// [RFMScorer]), is read as the cell that 5 bins give the centre of
+	// that span, p = (s − ½) ÷ B: 1 + ⌊5·(2s − 1) ÷ 2B⌋. Mirrored
+	// scores so read as mirrored cells (with 2 bins: 2, 4; with 3: 1,
+	// 3, 5; with 4: 1, 2, 4, 5; with 5 and 10 the reading is
+	// ⌈5·s ÷ B⌉, and with 10 it is exactly the score 1 + ⌊5·p⌋ that
+	// 5 bins give); with 3 bins or more the least value of a column,
+	// which scores 1 whatever its share, reads as 1. The middle score
+	// 1 + ⌊B ÷ 2⌋ of a constant column reads as 3 with any B, since it
+	// tells the customers apart in nothing. [RFMScorer.OnGrid] gives
+	// the reading. They must cover the whole grid.
 	Rules []RFMRule
 }
 
@@ -318,12 +322,17 @@ func (s *RFMStats) Scorer() *RFMScorer {
 	return sc
 }
 
-// quantileScore is the score of a value whose mid-rank share is p:
-// min(B, 1 + ⌊B·p⌋).
-func quantileScore(p float64, bins int) int { return min(bins, 1+int(math.Floor(float64(bins)*p))) }
+// quantileScore is the score of a value with below of the n fitted
+// values strictly below it: min(B, 1 + ⌊B·below ÷ n⌋), in integers, so
+// that a share on a bin boundary (below ÷ n = k ÷ B) scores k + 1
+// exactly.
+func quantileScore(below, n int64, bins int) int {
+	return int(min(int64(bins), 1+int64(bins)*below/n))
+}
 
 // cuts returns c[k] for k = 0 … bins−2: the smallest value scoring k + 2
-// or more (+Inf when none does).
+// or more (+Inf when none does). A constant column gives its one value
+// the middle score 1 + ⌊B ÷ 2⌋ (see [RFMScorer]).
 func cuts(s *sample, bins int) [9]float64 {
 	var c [9]float64
 	for k := range c {
@@ -336,8 +345,10 @@ func cuts(s *sample, bins int) [9]float64 {
 	}
 	var below int64
 	for i, v := range s.vals {
-		p := (float64(below) + float64(s.cnts[i])/2) / float64(n)
-		sc := quantileScore(p, bins)
+		sc := quantileScore(below, n, bins)
+		if len(s.vals) == 1 {
+			sc = 1 + bins/2
+		}
 		for k := 2; k <= sc; k++ {
 			if math.IsInf(c[k-2], 1) {
 				c[k-2] = v
@@ -351,16 +362,25 @@ func cuts(s *sample, bins int) [9]float64 {
 // RFMScorer assigns RFM scores by the fitted quantiles. It is immutable
 // and safe for concurrent use.
 //
-// Each score is by mid-rank quantile: a value x whose share of the fitted
-// population is p = (#below + #equal ÷ 2) ÷ n scores min(B, 1 + ⌊B·p⌋).
-// Ties get the same score, whatever the order of the customers; a
-// column with fewer distinct values than bins leaves some scores unused;
-// a constant column (or a population of one) gives everybody the middle
-// score 1 + ⌊B ÷ 2⌋ (3 of 5), which the segment rules read as 3 with any
-// number of bins ([RFMOptions], [RFMScorer.OnGrid]). A value not seen in
-// the fit scores like the largest fitted value at or below it. Recency is
-// scored reversed (fewer days is better). Spend per purchase ([RFMScore].AOV) is scored
-// the same way over the buyers whose spend per purchase is known.
+// Each score is by competition-ranking quantile: a value x scores by the
+// share of the fitted population strictly below it, p = #below ÷ n, as
+// min(B, 1 + ⌊B·p⌋), where p = (rank − 1) ÷ n for the "1224" standard
+// competition rank (pandas' rank(method="min"); the mid-rank share of
+// average ranks would give a tie block its middle instead). A block
+// of equal values so scores as its least favourable position: the same
+// score for all, whatever the order of the customers, and the least
+// value of a column scores 1 whatever its share (the customers who
+// bought on the fewest days, however many, score F = 1). Recency is
+// scored reversed (fewer days is better): #below counts the customers
+// who bought longer ago, so the most recent tie block too scores by
+// those strictly worse than it. A column with fewer distinct values
+// than bins leaves some scores unused; a constant column (or a
+// population of one) gives everybody the middle score 1 + ⌊B ÷ 2⌋ (3
+// of 5), which the segment rules read as 3 with any number of bins
+// ([RFMOptions], [RFMScorer.OnGrid]). A value not seen in the fit scores
+// like the largest fitted value at or below it (1 below the least).
+// Spend per purchase ([RFMScore].AOV) is scored the same way over the
+// buyers whose spend per purchase is known.
 type RFMScorer struct {
 	kind       customer.Kind
 	bins       int
@@ -378,7 +398,11 @@ func (sc *RFMScorer) Bins() int { return sc.bins }
 // Cuts returns the fitted cut points: a customer scores k + 2 or more in
 // R when its recency is at most recencyDays[k], in F when its purchase
 // days are at least frequency[k], in M when its revenue is at least
-// monetary[k]. A cut no value reached is +Inf (−Inf for recency).
+// monetary[k]. Each cut is the least fitted value with at least
+// (k + 1)·n ÷ B of the n fitted values strictly below it (for recency:
+// bought strictly longer ago), see [RFMScorer]; in a constant column it
+// is the one value up to the middle score, 1 + ⌊B ÷ 2⌋. A cut no value
+// reached is +Inf (−Inf for recency).
 func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
 	b := sc.bins - 1
 	r := make([]float64, b)
@@ -390,8 +414,10 @@ func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
 
 // AOVCuts returns the fitted cut points of spend per purchase
 // ([RFMScore].AOV): a customer scores k + 2 or more when its
-// AverageOrderValue is at least spendPerPurchase[k]. A cut no value
-// reached is +Inf.
+// AverageOrderValue is at least spendPerPurchase[k], the least fitted
+// spend per purchase with at least (k + 1)·n ÷ B of the n fitted values
+// strictly below it (see [RFMScorer.Cuts]). A cut no value reached is
+// +Inf.
 func (sc *RFMScorer) AOVCuts() (spendPerPurchase []float64) {
 	return append([]float64(nil), sc.a[:sc.bins-1]...)
 }
@@ -406,8 +432,8 @@ func (sc *RFMScorer) OnGrid(s RFMScore) RFMScore {
 
 // read maps score v of column col (R, F, M, AOV) to the 1–5 grid: the
 // middle score of a constant column to 3, any other score to the grid
-// cell holding the centre of its share of the population,
-// 1 + ⌊5·(2v − 1) ÷ 2B⌋.
+// cell of the centre (v − ½) ÷ B of the span of shares strictly below
+// that score v is given for, 1 + ⌊5·(2v − 1) ÷ 2B⌋ (see [RFMOptions]).
 func (sc *RFMScorer) read(col int, v uint8) uint8 {
 	if sc.flat[col] && int(v) == 1+sc.bins/2 {
 		return 3
@@ -415,9 +441,10 @@ func (sc *RFMScorer) read(col int, v uint8) uint8 {
 	return gridCell(v, sc.bins)
 }
 
-// gridCell is 1 + ⌊5·(2v − 1) ÷ 2B⌋, the cell of the 1–5 grid holding
-// the centre (v − ½) ÷ B of score v's share of the population (a v
-// outside 1 … B, which no scorer gives, is clamped to it).
+// gridCell is 1 + ⌊5·(2v − 1) ÷ 2B⌋, the cell 1 + ⌊5·p⌋ of the 1–5
+// grid of the centre p = (v − ½) ÷ B of the shares strictly below,
+// [(v − 1) ÷ B, v ÷ B), that score v is given for (a v outside 1 … B,
+// which no scorer gives, is clamped to it).
 func gridCell(v uint8, bins int) uint8 {
 	v = min(max(v, 1), uint8(bins))
 	return uint8(1 + 5*(2*int(v)-1)/(2*bins))

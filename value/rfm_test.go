@@ -63,8 +63,8 @@ func TestRFMFewerDistinctValuesThanBins(t *testing.T) {
 		fs = append(fs, s.F)
 		assert.Equal(t, uint8(3), s.R)
 	}
-	// p(1) = 1.5/4 → 1 + ⌊1.875⌋ = 2; p(2) = 3.5/4 → 1 + ⌊4.375⌋ = 5.
-	assert.Equal(t, []uint8{2, 2, 2, 5}, fs)
+	// p(1) = 0/4 → 1; p(2) = 3/4 → 1 + ⌊3.75⌋ = 4.
+	assert.Equal(t, []uint8{1, 1, 1, 4}, fs)
 }
 
 func TestRFMSegmentGrid(t *testing.T) {
@@ -94,7 +94,9 @@ func TestRFMOptions(t *testing.T) {
 	pop := []value.Indicators{rfmx("a", 1, 1, 1), rfmx("b", 2, 2, 2), rfmx("c", 3, 3, 3)}
 	sc := rfmFit(t, &value.RFMOptions{Bins: 10}, pop)
 	s, _ := sc.Score(&pop[2])
-	assert.Equal(t, value.RFMScore{R: 2, F: 9, M: 9, AOV: 1, Segment: value.CantLose}, s, "10 bins: 2 → R 1, 9 → F 5")
+	// 10 bins, 2 of 3 below: F = M = 1 + ⌊20 ÷ 3⌋ = 7, read as F 4;
+	// nobody bought longer ago: R = 1, read as R 1.
+	assert.Equal(t, value.RFMScore{R: 1, F: 7, M: 7, AOV: 1, Segment: value.AtRisk}, s, "10 bins: R 1 → 1, F 7 → 4")
 	assert.Equal(t, 10, sc.Bins())
 
 	for _, tc := range []struct {
@@ -211,7 +213,7 @@ func rfmxa(id string, recency, freq, money, aov float64) value.Indicators {
 	return x
 }
 
-// Spend per purchase is scored by the same mid-rank quantiles as R, F
+// Spend per purchase is scored by the same quantiles as R, F
 // and M, over the buyers whose spend per purchase is known: a frequent
 // small spender has the top M and the bottom AOV.
 func TestRFMSpendPerPurchase(t *testing.T) {
@@ -223,7 +225,7 @@ func TestRFMSpendPerPurchase(t *testing.T) {
 	// A buyer without orders known is left out of the AOV quantiles.
 	pop = append(pop, rfmx("unknown", 5, 1, 50))
 	sc := rfmFit(t, nil, pop)
-	// AOVs 25, 100, …, 900: mid-rank shares (i + ½) ÷ 10.
+	// AOVs 25, 100, …, 900: shares strictly below i ÷ 10.
 	assert.Equal(t, []float64{200, 400, 600, 800}, sc.AOVCuts())
 	want := map[customer.ID]uint8{"frequent": 1, "1": 1, "2": 2, "3": 2, "4": 3, "5": 3, "6": 4, "7": 4, "8": 5, "9": 5, "unknown": 1}
 	for i := range pop {
@@ -369,4 +371,203 @@ func TestSpendPerPurchaseTiesSurviveScaling(t *testing.T) {
 		got := rfmScores(t, pop, 1)
 		assert.Equal(t, got["three"].AOV, got["two"].AOV, "×%d", c)
 	}
+}
+
+// oneTimerPopulation returns 20 buyers, customer i (1 … 20) having
+// bought i days ago, once unless i is in repeat (then i % 4 + 2 days).
+func oneTimerPopulation(repeat ...int) []value.Indicators {
+	var pop []value.Indicators
+	for i := 1; i <= 20; i++ {
+		f := 1
+		for _, r := range repeat {
+			if r == i {
+				f = i%4 + 2
+			}
+		}
+		pop = append(pop, rfmx(fmt.Sprint(i), float64(i), float64(f), float64(10*i)))
+	}
+	return pop
+}
+
+// TestRFMOneTimeBuyersScoreF1: in a clothing shop most buyers buy once.
+// The customers with the fewest purchase days score F = 1 whatever their
+// share (nobody bought on fewer days), so the F = 1 column of the grid
+// holds them, with 5 bins and with any other number of bins of which the
+// lowest score reads as 1 (3 or more): the recent one-time buyers are
+// "new", the next "promising", those from long ago "lost", never
+// "potential-loyalist" (bought a few times) nor "at-risk" (bought often).
+func TestRFMOneTimeBuyersScoreF1(t *testing.T) {
+	column := map[uint8]value.RFMSegment{5: value.New, 4: value.Promising, 3: value.AboutToSleep, 2: value.Hibernating, 1: value.Lost}
+	for _, tc := range []struct {
+		name   string
+		repeat []int
+	}{
+		{"40% one-time", []int{3, 4, 7, 8, 10, 11, 12, 13, 14, 15, 16, 18}},
+		{"60% one-time", []int{3, 4, 7, 8, 11, 12, 15, 16}},
+		{"85% one-time", []int{3, 8, 12}},
+	} {
+		for _, bins := range []int{5, 3, 4, 10} {
+			t.Run(fmt.Sprintf("%s, %d bins", tc.name, bins), func(t *testing.T) {
+				pop := oneTimerPopulation(tc.repeat...)
+				sc := rfmFit(t, &value.RFMOptions{Bins: bins}, pop)
+				seen := map[value.RFMSegment]int{}
+				for i := range pop {
+					s, err := sc.Score(&pop[i])
+					require.NoError(t, err)
+					g := sc.OnGrid(s)
+					days := i + 1
+					if bins == 5 {
+						// 20 distinct recencies: R = 1 + ⌊5·(20 − days) ÷ 20⌋.
+						require.Equal(t, uint8(1+(20-days)/4), s.R, "R of %d", days)
+					}
+					if pop[i].Values[value.PurchaseDays] != 1 {
+						assert.Greater(t, s.F, uint8(1), "repeat buyer %d", days)
+						continue
+					}
+					assert.Equal(t, uint8(1), s.F, "one-time buyer %d", days)
+					assert.Equal(t, uint8(1), g.F, "one-time buyer %d on the grid", days)
+					assert.Equal(t, column[g.R], s.Segment, "one-time buyer %d days ago, R=%d", days, g.R)
+					seen[s.Segment]++
+				}
+				assert.Positive(t, seen[value.New], "the recent one-time buyers are new")
+				assert.Positive(t, seen[value.Lost], "the one-time buyers of long ago are lost")
+			})
+		}
+	}
+}
+
+// TestRFMTiedPopulationByHand: a tie block scores by the share of the
+// population strictly below it, p = #below ÷ n, as min(5, 1 + ⌊5·p⌋);
+// recency is scored on "fewer days is better", so the block of the most
+// recent buyers has the least recent ones below it.
+func TestRFMTiedPopulationByHand(t *testing.T) {
+	pop := []value.Indicators{
+		rfmxa("a", 5, 7, 100, 40),
+		rfmxa("b", 5, 3, 50, 40),
+		rfmxa("c", 5, 1, 20, 20),
+		rfmxa("d", 30, 2, 20, 20),
+		rfmxa("e", 30, 1, 20, 20),
+		rfmxa("f", 60, 2, 20, 10),
+		rfmxa("g", 90, 1, 10, 10),
+		rfmxa("h", 90, 1, 10, 10),
+	}
+	// R: 90 days ×2 has 0 below → 1; 60 has 2 → 1 + ⌊1.25⌋ = 2;
+	//    30 ×2 has 3 → 1 + ⌊1.875⌋ = 2; 5 ×3 has 5 → 1 + ⌊3.125⌋ = 4.
+	// F: 1 ×4 → 1; 2 ×2 has 4 below → 3; 3 has 6 → 4; 7 has 7 → 5.
+	// M: 10 ×2 → 1; 20 ×4 has 2 below → 2; 50 has 6 → 4; 100 has 7 → 5.
+	// AOV: 10 ×3 → 1; 20 ×3 has 3 below → 2; 40 ×2 has 6 → 4.
+	want := map[customer.ID]value.RFMScore{
+		"a": {R: 4, F: 5, M: 5, AOV: 4, Segment: value.Loyal},
+		"b": {R: 4, F: 4, M: 4, AOV: 4, Segment: value.Loyal},
+		"c": {R: 4, F: 1, M: 2, AOV: 2, Segment: value.Promising},
+		"d": {R: 2, F: 3, M: 2, AOV: 2, Segment: value.AtRisk},
+		"e": {R: 2, F: 1, M: 2, AOV: 2, Segment: value.Hibernating},
+		"f": {R: 2, F: 3, M: 2, AOV: 1, Segment: value.AtRisk},
+		"g": {R: 1, F: 1, M: 1, AOV: 1, Segment: value.Lost},
+		"h": {R: 1, F: 1, M: 1, AOV: 1, Segment: value.Lost},
+	}
+	for shards := 1; shards <= 3; shards++ {
+		assert.Equal(t, want, rfmScores(t, pop, shards), "%d shards", shards)
+	}
+	sc := rfmFit(t, nil, pop)
+	r, f, m := sc.Cuts()
+	assert.Equal(t, []float64{60, 5, 5, math.Inf(-1)}, r)
+	assert.Equal(t, []float64{2, 2, 3, 7}, f)
+	assert.Equal(t, []float64{20, 50, 50, 100}, m)
+	assert.Equal(t, []float64{20, 40, 40, math.Inf(1)}, sc.AOVCuts())
+}
+
+// TestPropertyRFMCompetitionRanking: in every column, over populations
+// rich in ties and any number of bins, fitted in one pass or merged from
+// shards: equal values score equally; a larger value never scores less;
+// a value with nobody below scores 1, unless the column is constant
+// (then everybody scores the middle, 1 + ⌊B ÷ 2⌋); and every score is
+// min(B, 1 + ⌊B·#below ÷ n⌋), counted here by brute force. With 10 bins,
+// the reading on the 1–5 grid is the score with 5 bins.
+func TestPropertyRFMCompetitionRanking(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(t, "n")
+		pop := make([]value.Indicators, n)
+		for i := range pop {
+			r := float64(rapid.IntRange(0, 6).Draw(t, "recency"))
+			f := float64(rapid.IntRange(1, 4).Draw(t, "days"))
+			m := rapid.SampledFrom([]float64{0, 9.9, 10, 250, 1e6}).Draw(t, "revenue")
+			pop[i] = rfmx(fmt.Sprintf("c%02d", i), r, f, m)
+			if rapid.Bool().Draw(t, "aov known") {
+				pop[i].Set(value.AverageOrderValue, rapid.SampledFrom([]float64{-5, 0, 1, 2.5, 80}).Draw(t, "aov"))
+			}
+		}
+		bins := rapid.IntRange(2, 10).Draw(t, "bins")
+		got, grid := rfmScoresBins(t, pop, 1, bins)
+		merged, mergedGrid := rfmScoresBins(t, pop, rapid.IntRange(2, 5).Draw(t, "shards"), bins)
+		require.Equal(t, got, merged, "merged shards")
+		require.Equal(t, grid, mergedGrid, "merged shards")
+
+		cols := []struct {
+			name  string
+			ind   value.Indicator
+			sign  float64 // higher is better after multiplying by sign
+			score func(value.RFMScore) uint8
+		}{
+			{"R", value.Recency, -1, func(s value.RFMScore) uint8 { return s.R }},
+			{"F", value.PurchaseDays, 1, func(s value.RFMScore) uint8 { return s.F }},
+			{"M", value.Revenue, 1, func(s value.RFMScore) uint8 { return s.M }},
+			{"AOV", value.AverageOrderValue, 1, func(s value.RFMScore) uint8 { return s.AOV }},
+		}
+		for _, c := range cols {
+			var vals []float64
+			for i := range pop {
+				if v, ok := pop[i].Get(c.ind); ok {
+					vals = append(vals, c.sign*v)
+				}
+			}
+			constant := true
+			for _, v := range vals {
+				constant = constant && v == vals[0]
+			}
+			for i := range pop {
+				v, ok := pop[i].Get(c.ind)
+				if !ok {
+					require.Equal(t, uint8(1), c.score(got[pop[i].ID]), "%s unknown scores 1", c.name)
+					continue
+				}
+				v *= c.sign
+				below := 0
+				for _, w := range vals {
+					if w < v {
+						below++
+					}
+				}
+				s := c.score(got[pop[i].ID])
+				want := min(bins, 1+bins*below/len(vals))
+				if constant {
+					want = 1 + bins/2
+				} else if below == 0 {
+					require.Equal(t, uint8(1), s, "%s: nobody below %v", c.name, v)
+				}
+				require.Equal(t, uint8(want), s, "%s of %s = %v: %d of %d below, %d bins", c.name, pop[i].ID, v, below, len(vals), bins)
+				for j := range pop {
+					w, ok := pop[j].Get(c.ind)
+					if !ok {
+						continue
+					}
+					w *= c.sign
+					sj := c.score(got[pop[j].ID])
+					if w == v {
+						require.Equal(t, s, sj, "%s: equal values %v", c.name, v)
+					} else if w > v {
+						require.GreaterOrEqual(t, sj, s, "%s: %v > %v", c.name, w, v)
+					}
+				}
+			}
+		}
+		if bins == 10 {
+			five, _ := rfmScoresBins(t, pop, 1, 5)
+			for id, g := range grid {
+				s := five[id]
+				s.Segment = g.Segment
+				require.Equal(t, s, g, "%s: 10 bins read on the grid = 5 bins", id)
+			}
+		}
+	})
 }
