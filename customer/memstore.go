@@ -124,34 +124,28 @@ func (m *MemStore) List(ctx context.Context) iter.Seq2[Customer, error] {
 }
 
 // Put implements [Directory].
-func (m *MemStore) Put(ctx context.Context, c Customer) error {
-	if err := ctxErr(ctx, "put"); err != nil {
-		return err
-	}
-	if c.ID == "" {
-		return &ValidationError{Record: `customer ""`, Fields: []FieldError{{Field: "id", Code: CodeRequired, Message: "is empty"}}}
-	}
-	c = c.Clone()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.init()
-	m.customers[c.ID] = c
-	return nil
-}
+func (m *MemStore) Put(ctx context.Context, c Customer) error { return m.store(ctx, "put", c, false) }
 
 // Insert implements [Inserter].
 func (m *MemStore) Insert(ctx context.Context, c Customer) error {
-	if err := ctxErr(ctx, "insert"); err != nil {
+	return m.store(ctx, "insert", c, true)
+}
+
+// store stores a copy of c: in place of the customer with its ID, or,
+// when only is set, only when the ID is free (an equal customer stored
+// under it is a no-op, another one [CustomerTaken]).
+func (m *MemStore) store(ctx context.Context, op string, c Customer, only bool) error {
+	if err := ctxErr(ctx, op); err != nil {
 		return err
 	}
 	if c.ID == "" {
-		return &ValidationError{Record: `customer ""`, Fields: []FieldError{{Field: "id", Code: CodeRequired, Message: "is empty"}}}
+		return emptyID("customer", "id")
 	}
 	c = c.Clone()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
-	if prev, ok := m.customers[c.ID]; ok {
+	if prev, ok := m.customers[c.ID]; ok && only {
 		if prev.Equal(c) {
 			return nil
 		}
