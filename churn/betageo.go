@@ -174,12 +174,21 @@ func (m betaGeo) probPurchases(n int, t float64) float64 {
 //	∂/∂a = ψ(a+b) − ψ(a+b+k) + π/a
 //	∂/∂b = ψ(a+b) + ψ(b+k) − ψ(b) − ψ(a+b+k) − π/(b+k−1)
 func betaGeoObjective(p *prepared, shift float64) objective {
+	return betaGeoObjectiveAt(p, shift, [maxDim]float64{})
+}
+
+// betaGeoObjectiveAt is betaGeoObjective over θ − ref, the log-parameters
+// relative to the scales ref (edgeScales): the range of θ (e^±25) is
+// confined relative to them, so that the fit and its verdict do not
+// depend on the unit of time. The gradient with respect to θ − ref is
+// that with respect to θ.
+func betaGeoObjectiveAt(p *prepared, shift float64, ref [maxDim]float64) objective {
 	var parts [2][5]float64
 	return func(theta, grad []float64) float64 {
 		if outOfRange(theta) {
 			return math.Inf(1)
 		}
-		r, alpha, a, b := math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])
+		r, alpha, a, b := math.Exp(theta[0]+ref[0]), math.Exp(theta[1]+ref[1]), math.Exp(theta[2]+ref[2]), math.Exp(theta[3]+ref[3])
 		for i, T := range p.Ts {
 			p.lT[i] = math.Log(alpha + T)
 			p.iT[i] = 1 / (alpha + T)
@@ -189,7 +198,6 @@ func betaGeoObjective(p *prepared, shift float64) objective {
 			p.itx[i] = 1 / (alpha + tx)
 		}
 		la := math.Log(a)
-		lgr, lgb, lgab := lgamma(r), lgamma(b), lgamma(a+b)
 		ll := p.n * r * math.Log(alpha)
 		var dr, da, db float64
 		var psr, psb, psab float64
@@ -199,7 +207,7 @@ func betaGeoObjective(p *prepared, shift float64) objective {
 		for i, x := range p.xs {
 			w := p.xw[i]
 			k := x + shift
-			ll += w * (lgamma(r+x) - lgr + lgab + lgamma(b+k) - lgb - lgamma(a+b+k))
+			ll += w * (lgammaDiff(r, x) + lgammaDiff(b, k) - lgammaDiff(a+b, k))
 			if k > 0 {
 				p.xa[i] = la - math.Log(b+k-1)
 				p.xb[i] = 1 / (b + k - 1)
@@ -264,9 +272,15 @@ func fitBetaGeo(name string, g *Groups, opts *FitOptions, shift float64) (betaGe
 	if err != nil {
 		return betaGeo{}, FitInfo{}, nil, fmt.Errorf("churn: fit %s: %w", name, err)
 	}
-	f := betaGeoObjective(p, shift)
-	res := minimize(4, f, th0, set)
+	// The optimiser and the boundary tests see α relative to the data's
+	// time per repeat purchase (edgeScales): the model is equivariant in
+	// the unit of time, so the fit and its verdict must not depend on it.
+	ref := edgeScales(p, names)
+	f := betaGeoObjectiveAt(p, shift, ref)
+	res := minimize(4, f, relative(th0, ref), set)
 	info, ps, err := finishFit(name, names, f, res, g.Customers(), g.Len())
+	absolute(ps, ref)
+	err = transactionVerdict(err, name, names, res, f, info.LogLikelihood, ps)
 	m := betaGeo{r: ps[0].Value, alpha: ps[1].Value, a: ps[2].Value, b: ps[3].Value, shift: shift}
 	return m, info, ps, err
 }

@@ -382,6 +382,24 @@ func (f BGBBFit) Diagnostics() FitInfo { return f.FitInfo }
 // the best finite point, and its model is usable (scores customers like
 // any fitted model) when [BoundaryError.Usable] reports true; keep it then
 // (see [BoundaryError]).
+//
+// The verdict names every parameter beyond e^±9.2 (all four are shapes:
+// opportunities are counts) with its end, and both parameters of a ridge
+// along which they run out together. The dropout probability per
+// opportunity θ ~ Beta(γ, δ) has mean γ/(γ+δ), the purchase probability
+// p ~ Beta(α, β) mean α/(α+β); Meaning says:
+//
+//   - γ → 0 or δ → ∞ (θ → 0): "nobody seems to leave: P(alive) is near 1
+//     for every customer".
+//   - γ → ∞ or δ → 0 (θ → 1): "every purchase seems to be the last:
+//     P(alive) is near 0 for every customer who did not buy at the last
+//     opportunity; …".
+//   - γ, δ → ∞ with γ/δ inside: the dropout probability per opportunity
+//     does not vary between customers; γ, δ → 0: customers split into
+//     those who never leave and those who leave at once.
+//   - α → ∞ or β → 0 (p → 1): an active customer seems to buy at every
+//     opportunity; α, β → ∞: the purchase probability does not vary
+//     between customers.
 func FitBGBB(g *Groups, opts *FitOptions) (BGBBFit, error) {
 	names := []string{"alpha", "beta", "gamma", "delta"}
 	if err := checkTransactionData(g); err != nil {
@@ -397,6 +415,7 @@ func FitBGBB(g *Groups, opts *FitOptions) (BGBBFit, error) {
 	f := bgbbObjective(g.Slice(), float64(g.Customers()))
 	res := minimize(4, f, th0, set)
 	info, ps, err := finishFit("bgbb", names, f, res, g.Customers(), g.Len())
+	err = transactionVerdict(err, "bgbb", names, res, f, info.LogLikelihood, ps)
 	return BGBBFit{Model: BGBB{Alpha: ps[0].Value, Beta: ps[1].Value, Gamma: ps[2].Value, Delta: ps[3].Value}, FitInfo: info, params: ps}, err
 }
 

@@ -185,6 +185,29 @@ func (f BGNBDFit) Params() []Param { return cloneParams(f.params) }
 // parameter finite and positive), fit.Model scores customers like any
 // fitted model and stands for the limit; keep it and report be.Names as
 // what the data cannot identify (see [BoundaryError]).
+//
+// The verdict names every parameter beyond e^±9.2 (≈ 1e4 or 1e-4) of
+// its own scale, with the end it runs to in Limits (α, a time scale, is
+// judged relative to ΣT/Σx, the data's time per repeat purchase, and the
+// optimiser works in those units too, so that neither the fit nor the
+// verdict depends on the unit of time), and both parameters of a ridge
+// along which they run out together; Meaning says what the limit means.
+// The dropout probability p ~ Beta(a, b) after each repeat purchase has
+// mean a/(a+b); the purchase rate λ ~ Gamma(r, α) has coefficient of
+// variation 1/√r:
+//
+//   - a → 0 or b → ∞ (mean → 0): "nobody seems to leave: P(alive) is
+//     near 1 for every customer".
+//   - a → ∞ or b → 0 (mean → 1): "every purchase seems to be the last:
+//     P(alive) is near 0 for every repeat buyer; …" (a customer without
+//     a repeat purchase has P(alive) = 1 in BG/NBD).
+//   - a, b → ∞ with a/(a+b) inside: the dropout probability does not
+//     vary between customers (near 0 or 1 as above when a/b is beyond
+//     e^∓9.2).
+//   - a, b → 0 together: customers split into those who never leave and
+//     those for whom every purchase is the last.
+//   - r, α → ∞ with r/α finite: purchase rates do not vary between
+//     customers.
 func FitBGNBD(g *Groups, opts *FitOptions) (BGNBDFit, error) {
 	bg, info, ps, err := fitBetaGeo("bgnbd", g, opts, 0)
 	if ps == nil {

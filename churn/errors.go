@@ -63,7 +63,13 @@ func (e *ConvergenceError) Unwrap() error { return ErrNoConvergence }
 // resolve: its log-scale standard error is above 2, the observed
 // information matrix is not positive definite, or the line search stalled
 // there because the likelihood changes by less than its rounding noise.
-// Names lists the parameters that end so. The fit returned with it holds
+// For the transaction models (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB) a fit
+// is at the boundary too when it met its convergence criterion, or its
+// line search stalled, with a parameter beyond e^±9.2 of its own scale
+// or a mixing distribution at a limit (its mean within e^-9.2 of an end,
+// or its spread gone), since finite-difference standard errors cannot
+// tell a flat ridge from a pinned value there. Names lists the
+// parameters that end so. The fit returned with it holds
 // the best finite point found, which is a usable but not unique estimate
 // (its likelihood is that of the limit to within the rounding noise, or,
 // where the likelihood grows without bound towards the edge, that where
@@ -82,14 +88,18 @@ type BoundaryError struct {
 	Names []string
 	// Limits gives, for each of Names in order, the end that parameter
 	// runs to: 0 or +Inf. Whether a scale parameter (the γ of
-	// Gamma-Gamma, named "v") runs to 0 or to ∞ is judged relative to the
-	// data (γ to the mean spend), not by its value in the caller's unit.
+	// Gamma-Gamma, named "v"; the time scales α and β of BG/NBD, MBG/NBD
+	// and Pareto/NBD) runs to 0 or to ∞ is judged relative to the data
+	// (γ to the mean spend, α to ΣT/Σx, β to the mean T), not by its
+	// value in the caller's unit.
 	// Nil in an error built without it.
 	Limits []float64
 	// Meaning says, where the model states it, what the limit means for
 	// the model's predictions (e.g. for Gamma-Gamma with p → ∞: spend does
 	// not vary between a customer's transactions, so each repeat
-	// customer's expected spend is their own mean). Empty otherwise.
+	// customer's expected spend is their own mean; for BG/NBD with a → 0:
+	// nobody seems to leave, P(alive) is near 1 for every customer).
+	// Each Fit function lists its model's meanings. Empty otherwise.
 	Meaning string
 	// LogLikelihood is the total log-likelihood reached.
 	LogLikelihood float64

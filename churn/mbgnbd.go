@@ -148,6 +148,12 @@ func (f MBGNBDFit) Params() []Param { return cloneParams(f.params) }
 // best finite point found in the fit, whose model is usable (scores
 // customers like any fitted model) when [BoundaryError.Usable] reports
 // true; keep it then (see [BoundaryError]).
+//
+// The verdict names the parameters and their ends as for FitBGNBD, with
+// the same meanings, except that with a → ∞ or b → 0 (the dropout
+// probability → 1) a customer may drop out right after the first
+// purchase too, so P(alive) is near 0 for every customer, not only for
+// the repeat buyers.
 func FitMBGNBD(g *Groups, opts *FitOptions) (MBGNBDFit, error) {
 	bg, info, ps, err := fitBetaGeo("mbgnbd", g, opts, 1)
 	if ps == nil {

@@ -598,6 +598,25 @@ func (f ParetoNBDFit) Params() []Param { return cloneParams(f.params) }
 // noise (see BoundaryError for the criterion). That fit's model is usable
 // (scores customers like any fitted model) when [BoundaryError.Usable]
 // reports true; keep it then (see [BoundaryError]).
+//
+// The verdict names every parameter beyond e^±9.2 of its own scale with
+// its end (α judged relative to ΣT/Σx, β relative to the mean T, and
+// optimised so, so that neither the fit nor the verdict depends on the
+// unit of time), and both parameters of a ridge along which they run out
+// together. The dropout rate μ ~ Gamma(s, β) has mean s/β and
+// coefficient of variation 1/√s; Meaning says:
+//
+//   - s → 0 (whatever β does: μ is near 0 for all but a share of order
+//     s·ln(1/β) of the customers), or β → ∞ with s finite: "nobody seems
+//     to leave: P(alive) is near 1 for every customer".
+//   - β → 0 with s finite, or s → ∞ with β finite (mean → ∞): "every
+//     purchase seems to be the last: P(alive) is near 0 for every
+//     customer who did not buy at the end of the period; …".
+//   - s, β → ∞ with s/β finite: the dropout rate does not vary between
+//     customers (near 0 or ∞ as above when s/β times the mean T is
+//     beyond e^∓9.2).
+//   - r, α → ∞ with r/α finite: purchase rates do not vary between
+//     customers.
 func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
 	names := []string{"r", "alpha", "s", "beta"}
 	if err := checkTransactionData(g); err != nil {
@@ -609,22 +628,31 @@ func FitParetoNBD(g *Groups, opts *FitOptions) (ParetoNBDFit, error) {
 	if err != nil {
 		return ParetoNBDFit{}, fmt.Errorf("churn: fit paretonbd: %w", err)
 	}
-	f := paretoObjective(p)
-	res := minimize(4, f, th0, set)
+	// α and β relative to the data's time scales, as in fitBetaGeo.
+	ref := edgeScales(p, names)
+	f := paretoObjectiveAt(p, ref)
+	res := minimize(4, f, relative(th0, ref), set)
 	info, ps, err := finishFit("paretonbd", names, f, res, g.Customers(), g.Len())
+	absolute(ps, ref)
+	err = transactionVerdict(err, "paretonbd", names, res, f, info.LogLikelihood, ps)
 	return ParetoNBDFit{Model: ParetoNBD{R: ps[0].Value, Alpha: ps[1].Value, S: ps[2].Value, Beta: ps[3].Value}, FitInfo: info, params: ps}, err
 }
 
 func paretoObjective(p *prepared) objective {
+	return paretoObjectiveAt(p, [maxDim]float64{})
+}
+
+// paretoObjectiveAt is paretoObjective over θ − ref, as
+// betaGeoObjectiveAt.
+func paretoObjectiveAt(p *prepared, ref [maxDim]float64) objective {
 	var parts [2]paretoPartial
 	tab := newParetoTable(p)
 	return func(theta, grad []float64) float64 {
 		if outOfRange(theta) {
 			return math.Inf(1)
 		}
-		m := ParetoNBD{R: math.Exp(theta[0]), Alpha: math.Exp(theta[1]), S: math.Exp(theta[2]), Beta: math.Exp(theta[3])}
+		m := ParetoNBD{R: math.Exp(theta[0] + ref[0]), Alpha: math.Exp(theta[1] + ref[1]), S: math.Exp(theta[2] + ref[2]), Beta: math.Exp(theta[3] + ref[3])}
 		r := m.R
-		lgr := lgamma(r)
 		ll := p.n * (r*math.Log(m.Alpha) + m.S*math.Log(m.Beta))
 		var g [4]float64
 		var psr float64
@@ -636,7 +664,7 @@ func paretoObjective(p *prepared) objective {
 			g[3] = p.n * m.S / m.Beta
 		}
 		for i, x := range p.xs {
-			ll += p.xw[i] * (lgamma(r+x) - lgr)
+			ll += p.xw[i] * lgammaDiff(r, x)
 			if grad != nil {
 				g[0] += p.xw[i] * (mathext.Digamma(r+x) - psr)
 			}
@@ -687,7 +715,7 @@ func paretoObjective(p *prepared) objective {
 		}
 		if grad != nil {
 			for i := 0; i < 4; i++ {
-				grad[i] = -math.Exp(theta[i]) * g[i] / p.n
+				grad[i] = -math.Exp(theta[i]+ref[i]) * g[i] / p.n
 			}
 			if !finite(maxAbs(grad)) {
 				return math.Inf(1)
