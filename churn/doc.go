@@ -78,7 +78,8 @@
 // # Fitting
 //
 // [FitBGNBD], [FitMBGNBD], [FitParetoNBD], [FitBGBB] and [FitGammaGamma]
-// maximise the likelihood over the logarithms of the parameters (which
+// (or [FitTransactionModel], which fits the transaction model a
+// [ModelKind] names) maximise the likelihood over the logarithms of the parameters (which
 // keeps them positive) with BFGS, analytic gradients for all five models, a
 // backtracking line search, and a few Newton steps on the finite-difference
 // Hessian of the gradient at the end (the likelihood's rounding noise hides
@@ -93,7 +94,9 @@
 // parameters), [*BoundaryError] (a parameter runs to 0 or ∞, e.g. no
 // dropout: β → ∞ for Pareto/NBD, a → 0 for BG/NBD and MBG/NBD; the fit
 // holds the best finite point), [*InputError] (names the customer index,
-// ID and every bad field). No NaN or Inf is ever returned.
+// ID and every bad field). No parameter, score or prediction is ever NaN
+// or Inf (the +Inf of a BoundaryError's Limits names an end, not a
+// value).
 //
 // A *BoundaryError is not a failure to fit: on small or young customer
 // bases (a few dozen customers, nobody lapsed yet) it is a common outcome.
@@ -102,8 +105,11 @@
 // positive) its model is usable: it scores customers like any fitted
 // model and stands for the limit the likelihood runs to. Test for it with
 // errors.As(err, &be) && be.Usable() before treating err as fatal, and
-// tell the user which parameters the data cannot identify (be.Names); see
-// the example of [BoundaryError].
+// tell the user which parameters the data cannot identify (be.Names),
+// the end each runs to (be.Limits: 0 or +Inf, judged for a time scale
+// against the data, so the verdict is the same in days or weeks) and,
+// where the model states it, what that limit means for the predictions
+// (be.Meaning); see the example of [BoundaryError].
 //
 // # Applying a model
 //

@@ -29,7 +29,9 @@ var youngShop = []churn.Observation{
 // estimate to keep: its model scores customers like any other, standing
 // for the limit (here: no dropout). Only other errors, or a boundary
 // error that is not usable, mean there is no model. What to tell the
-// user is which quantity the data cannot identify; the others stand.
+// user is which quantity the data cannot identify (Names, with the end
+// each runs to in Limits) and what that means for the predictions
+// (Meaning); the others stand.
 func ExampleBoundaryError() {
 	groups, err := churn.GroupObservations(youngShop)
 	if err != nil {
@@ -42,7 +44,8 @@ func ExampleBoundaryError() {
 		switch {
 		case errors.As(err, &be) && be.Usable():
 			// Keep the fit; say what the data cannot tell.
-			fmt.Printf("%s: %v at the boundary, fit kept (loglik %.2f)\n", kind, be.Names, be.LogLikelihood)
+			fmt.Printf("%s: %v run to %v, fit kept (loglik %.2f)\n", kind, be.Names, be.Limits, be.LogLikelihood)
+			fmt.Printf("  meaning: %s\n", be.Meaning)
 		case err != nil:
 			fmt.Printf("%s: no model: %v\n", kind, err)
 			continue
@@ -59,11 +62,14 @@ func ExampleBoundaryError() {
 	fmt.Println("Nobody has dropped out yet, so the dropout rate cannot be estimated:")
 	fmt.Println("P(alive) is about 1 for everyone until customers lapse; the expected purchases stand.")
 	// Output:
-	// bgnbd: [a b] at the boundary, fit kept (loglik -84.99)
+	// bgnbd: [a b] run to [0 +Inf], fit kept (loglik -84.99)
+	//   meaning: nobody seems to leave: P(alive) is near 1 for every customer
 	//   ana: P(alive) 1.000, next 13 weeks 1.59 purchases
-	// mbgnbd: [a b] at the boundary, fit kept (loglik -84.99)
+	// mbgnbd: [a b] run to [0 +Inf], fit kept (loglik -84.99)
+	//   meaning: nobody seems to leave: P(alive) is near 1 for every customer
 	//   ana: P(alive) 1.000, next 13 weeks 1.59 purchases
-	// paretonbd: [s beta] at the boundary, fit kept (loglik -84.99)
+	// paretonbd: [s beta] run to [0 +Inf], fit kept (loglik -84.99)
+	//   meaning: nobody seems to leave: P(alive) is near 1 for every customer
 	//   ana: P(alive) 1.000, next 13 weeks 1.59 purchases
 	// Nobody has dropped out yet, so the dropout rate cannot be estimated:
 	// P(alive) is about 1 for everyone until customers lapse; the expected purchases stand.

@@ -206,3 +206,29 @@ func ExampleFitBGBB() {
 	// alpha 1.204 beta 0.750 gamma 0.657 delta 2.783, log-likelihood -33225.6
 	// gave twice, last in appeal 4: P(alive) 0.63, 1.06 donations expected in the next 5 appeals
 }
+
+// DERT at the paper's weekly rate (15% a year: ln(1.15)/52 ≈ 0.0027),
+// with the Pareto/NBD parameters of Fader, Hardie & Lee (2005) for CDNOW.
+// Multiplied by a customer's expected spend per transaction
+// (GammaGamma.ConditionalExpectedSpend), it is the expected residual
+// lifetime value.
+func ExampleParetoNBD_DERT() {
+	m := churn.ParetoNBD{R: 0.553277, Alpha: 10.577732, S: 0.606209, Beta: 11.667659}
+	const delta = 0.0027 // per week, as in the paper
+	for _, o := range []churn.Observation{
+		{ID: "recent", Frequency: 2, Recency: 30.43, T: 38.86},
+		{ID: "one-off", Frequency: 0, Recency: 0, T: 38.86},
+		{ID: "frequent", Frequency: 26, Recency: 30.86, T: 31},
+	} {
+		d, err := m.DERT(o, delta)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%-8s DERT %.2f\n", o.ID, d)
+	}
+	// Output:
+	// recent   DERT 6.48
+	// one-off  DERT 0.48
+	// frequent DERT 86.03
+}

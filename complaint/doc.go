@@ -20,7 +20,16 @@
 // callbacks, no clock. It returns the new [Case] and the [Event] that
 // records the transition; a refused command returns a [*TransitionError]
 // (no such transition, or the guards that failed) or a
-// [*customer.ValidationError] (bad payload), and the case is unchanged.
+// [*customer.ValidationError] (a bad payload, or a text that is not
+// valid UTF-8 or a required text or ID of only white space), and the
+// case is unchanged. [Permitted] lists the commands the table allows in
+// a case's state (guards aside).
+//
+// A caller with a store runs each step through [Service.Do], which
+// loads the case, applies the command and saves the case with its event:
+// a [CmdRecord] command with an [Intake] opens the case, and the
+// commands of the steps above lead it to [CmdClose]. The example
+// "jacket" follows one case from intake to close.
 //
 // A case closes with the customer's feedback, or without it once the
 // policy's feedback wait has passed since the carry-out: customers often
@@ -58,8 +67,9 @@
 // SLA clocks ([SLAPolicy.Status]) and analytics ([Analyze], [Signals]) are
 // computed from the events, so changing a policy recomputes them without
 // losing anything. [Signals] gives each complainant's signals for the churn
-// risk (package churn/risk): recent, unresolved and overdue complaints, and
-// those whose latest feedback says the customer was not satisfied.
+// risk (package churn/risk): recent, unresolved and overdue complaints,
+// those whose latest feedback says the customer was not satisfied, and
+// those a person escalated.
 //
 // # Money paid
 //

@@ -10,9 +10,10 @@ import "time"
 type ID string
 
 // Customer is what a brand knows of one customer (domain rules §1: the unified
-// customer view). Name, Contact, Birthday and Profile.Height are personal
-// data, as is the Household: they are redacted in String, %v and slog
-// output, and cleared by [Customer.Anonymize].
+// customer view). Name, Contact, Birthday and the body height
+// (Profile.HeightCM) are personal data, as is the Household: they are
+// redacted in String, %v and slog output. [Customer.Anonymize] clears
+// them and the rest of the Profile.
 type Customer struct {
 	ID   ID
 	Kind Kind

@@ -68,7 +68,10 @@
 // [Credit]: it lowers the net and the profit, never by more than an
 // order's net for the price reductions of that order. Two
 // summaries of disjoint parts of one history merge into the summary of the
-// whole, so the work can be split across shards.
+// whole, so the work can be split across shards. [SummarizeHistory]
+// summarises a customer's stored history; package salesrow adds the rows
+// of a sales export (one line per sale or refund, no order records) to a
+// summary instead.
 //
 // Days are calendar days in the zone of each instant ([DateOf]): an
 // order at 23:30 local time belongs to that local day, and the as-of
@@ -108,11 +111,25 @@
 // credit against its order and the price reductions before it, and each
 // refuses a bad record with its [*ValidationError] and stores nothing. A
 // history written only through a Recorder always summarises; a
-// redelivered record is a no-op. A Recorder serialises the records of one
-// customer in its process only (see its documentation for several
-// writers).
+// redelivered record is a no-op. [Append] hands the one record of an
+// [Event] to the [HistoryWriter] method of its kind, unchecked.
+//
+// Three optional capabilities, found by type assertion, make a step of
+// several calls one atomic step of the store, across processes on one
+// database: [Updater] changes one customer without losing a concurrent
+// change, [Inserter] registers a new customer only when its ID is free,
+// and [CheckedAppender] checks a record against the history and appends
+// it together. Recorders over a CheckedAppender serialise each
+// customer's records in the store, across processes; over another store
+// a Recorder serialises them only within itself (see [Recorder] for
+// several writers). A writer that appends directly is checked by
+// neither.
+//
 // [MemStore] implements them all in memory. Package customertest is the
 // conformance kit: run customertest.TestStore and
 // customertest.TestHistoryStore against an adapter to check every promise
-// the interfaces make.
+// the interfaces make, the optional capabilities included when the
+// adapter has them (customertest.TestHistoryConflicts checks, beyond
+// them, that a second version of a record is refused with the field that
+// differs).
 package customer

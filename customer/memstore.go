@@ -12,9 +12,10 @@ import (
 )
 
 // MemStore is an in-memory [Directory] and [HistoryStore] (with
-// [BatchGetter], [Updater], [Inserter] and [CheckedAppender]), safe for concurrent use. It suits tests,
-// examples and batch jobs that load a shop into memory. The zero MemStore
-// is empty and ready to use; it must not be copied after first use.
+// [BatchGetter], [Updater], [Inserter] and [CheckedAppender]), safe for
+// concurrent use. It suits tests, examples and batch jobs that load a
+// shop into memory. The zero MemStore is empty and ready to use; it must
+// not be copied after first use.
 //
 // Deleting a customer deletes its history too.
 type MemStore struct {

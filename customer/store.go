@@ -302,7 +302,7 @@ func (e Event) checkOne() error {
 	return nil
 }
 
-// eventRank orders the kinds of events at one instant: an order before
+// rank orders the kinds of events at one instant: an order before
 // its returns, then credits, interactions last.
 func (e Event) rank() int {
 	switch {

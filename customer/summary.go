@@ -290,8 +290,9 @@ func checkSummary(p *problems, k Kind, asOf time.Time) {
 	}
 }
 
-// Event is one fact of a customer's history for [Summarize]: exactly one of
-// its fields is set.
+// Event is one fact of a customer's history: exactly one of its fields is
+// set. [HistoryReader.History] yields events, [Summarize] reads them, and
+// [Append] and [CheckedAppender.AppendChecked] store the record one holds.
 type Event struct {
 	Order       *Order
 	Return      *Return

@@ -5,11 +5,24 @@
 // completed profile or a survey answer, and coupons, discount cards,
 // quantity and seasonal discounts.
 //
+// # Which call
+//
+// Decode and compile the programme once ([DecodeProgramme]), make a
+// [Service] over a [Store] ([NewService]), and hand it each [Event] of a
+// member with [Service.Apply]: a [Join], a [Purchase] (points earned,
+// tier moved up), a [Returned] or a [Credited] (claw-back), a
+// [Redemption], a [BirthdayClaim], and a [Tick] that releases pending
+// points, expires lots and runs due tier reviews. [Service.Account]
+// gives the balances and the tier ([Account].Level, an index into
+// [Programme.Levels]). The example "membersYear" follows one member
+// through a year.
+//
 // # Programme as data
 //
-// A [Config] is plain data, usually JSON decoded with [DecodeProgramme];
-// [Compile] checks it (every bad field at once, named by its JSON path)
-// and returns an immutable [Programme] safe for concurrent use.
+// A [Config] is plain data, usually written as JSON; [Compile] checks it
+// (every bad field at once, named by its JSON path) and returns an
+// immutable [Programme] safe for concurrent use, and [DecodeProgramme]
+// decodes the JSON strictly and compiles it in one call.
 //
 // # Earning
 //

@@ -7,10 +7,10 @@
 //
 // [FitInputs] takes the whole population (summaries, with customer
 // records when known), fits, and returns a [Model] and the customers'
-// [Observation]s; [Model.Classify] then fills a [Result] per customer
-// without allocating: current, potential and total value (with their
-// breakdown), quadrant, R, F, M, the spend-per-purchase score, RFM
-// segment, lifecycle stage, shop type and grade.
+// observations ([Observation]); [Model.Classify] then fills a [Result]
+// per customer without allocating: current, potential and total value
+// (with their breakdown), quadrant, R, F, M, the spend-per-purchase
+// score, RFM segment, lifecycle stage, shop type and grade.
 //
 // # Quadrants
 //
@@ -19,7 +19,11 @@
 // average is high). The default threshold is the mean of the kind —
 // consumers and intermediaries are valued by different models and never
 // compared with each other; [Median] and [Fixed] are options.
-// [Model.Thresholds] reports the thresholds used. Scores lie on the
+// [Model.Thresholds] reports the thresholds used. A kind with no
+// thresholds (no customer of it in the fit, or, for the mean and the
+// median, in the second pass) places nobody: [Model.Classify] refuses
+// its customers with an error wrapping [ErrNotFitted], and
+// [Model.Quadrant] gives them the zero Quadrant. Scores lie on the
 // [value.Unit] grid, so the mean is an exact sum divided once: anyone can
 // recompute it from the printed values and find the same quadrants.
 //

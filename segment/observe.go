@@ -16,7 +16,9 @@ var (
 	// ErrInvalidOptions is matched by errors about [Options].
 	ErrInvalidOptions = errors.New("segment: invalid options")
 	// ErrNotFitted is returned when a customer's kind had no customer in
-	// the fit, so there is nothing to compare it with.
+	// the fit (in the first pass, or, for the Mean and Median rules, in
+	// the second pass that gives the thresholds), so there is nothing to
+	// compare it with.
 	ErrNotFitted = errors.New("segment: no customer of this kind in the fit")
 	// ErrDuplicate is returned by [Migrate] for a customer listed twice
 	// in one period.

@@ -18,6 +18,17 @@
 // [ComplaintSource], so the complaint package can feed it (the signals
 // of complaint.Signals through [ComplaintsAsOf]).
 //
+// # Which call
+//
+// One customer: build an [Input] (its [customer.Summary], its complaint
+// signals and, when known, its P(alive)) and call [Model.Score] on the
+// rule-based model of [Rules] or on a fitted one. A population:
+// [Collect] builds the Inputs from the summaries, a [ComplaintSource]
+// (the map of complaint.Signals through [ComplaintsAsOf]) and an
+// [AliveModel] ([AliveOf] of a fitted churn model), and
+// [Model.ScoreAll] scores them. Each [Result] holds the risk, its
+// [Band], the [Method] and the reasons ([Reason]).
+//
 // # Days and zones
 //
 // The counts of days (days since the last purchase, gaps, the two
@@ -45,7 +56,7 @@
 //
 // A [Result] carries each feature's contribution to the log-odds
 // (coefficient × standardised feature) and the largest positive ones as
-// [Reason]s, deterministic for the same input.
+// reasons ([Reason]), deterministic for the same input.
 //
 // # Errors
 //

@@ -120,10 +120,12 @@
 // ([customer.Customer.AnonymizeAt]: name, contact, birthday, profile and
 // household erased, consents withdrawn) and applies a [loyalty.Erasure]
 // to the ledger (the member's birthday erased). It keeps the consent
-// history, the proof of past consent (GDPR art. 7(1)), and the orders,
-// returns, credits, interactions and points, which are financial records
-// holding no personal data beyond the customer ID; a caller whose IDs are
-// personal data replaces them by pseudonyms. In the complaint cases it
+// history, the proof of past consent (GDPR art. 7(1)), the orders,
+// returns, credits and points, which are financial records holding no
+// personal data beyond the customer ID and the household member IDs of
+// order lines, and the interactions, which Erase does not reach (it has
+// no history target); a caller whose IDs are personal data replaces them
+// by pseudonyms. In the complaint cases it
 // blanks the customer's own words ([complaint.EraseCase]) when the store
 // is a [complaint.Eraser] and no case is open, and keeps the business
 // record of each case; otherwise it keeps the cases as they are and lists

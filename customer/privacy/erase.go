@@ -157,14 +157,17 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 //     processing before the erasure had consent (GDPR art. 7(1), art.
 //     5(2)), which erasure does not reach (art. 17(3)(e)).
 //   - The history (orders, returns, credits, interactions) and the
-//     points of the ledger: financial and accounting records that the
-//     law requires to be kept (GDPR art. 17(3)(b); PIPL art. 47 leaves
-//     retention to the laws that require it). They hold no personal data
-//     beyond the customer ID and the household member IDs of order
-//     lines; Erase has no history target. When the caller's IDs are
-//     themselves personal data (an e-mail address as member number, a
-//     first name as member ID), the caller must replace them by
-//     pseudonyms, as package customer says on
+//     points of the ledger. Orders, returns, credits and points are
+//     financial and accounting records that the law requires to be kept
+//     (GDPR art. 17(3)(b); PIPL art. 47 leaves retention to the laws that
+//     require it). Interactions (visits, wish lists, survey answers) are
+//     no such records; they are kept only because Erase has no history
+//     target, and a caller that must erase them does so in its own
+//     store. The history holds no personal data beyond the customer ID
+//     and the household member IDs of order lines. When the caller's
+//     IDs are themselves personal data (an e-mail address as member
+//     number, a first name as member ID), the caller must replace them
+//     by pseudonyms, as package customer says on
 //     [customer.Customer.Anonymize].
 //   - Of the complaint cases, the business record: states, times,
 //     amounts, scores, findings, what was paid (art. 17(3)(b) and (e)).
