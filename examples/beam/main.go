@@ -124,6 +124,9 @@ func run(ctx context.Context, cfg config) error {
 			fmt.Fprintf(os.Stderr, "; %s passed over", counted(c.headers, "repeated header row"))
 		}
 		fmt.Fprintln(os.Stderr)
+		if c.fitFailed > 0 {
+			fmt.Fprintf(os.Stderr, "beam: the %s fit failed (the reason is logged above): p_alive and expected_purchases are left empty\n", cfg.Model)
+		}
 	}
 	return nil
 }
@@ -155,6 +158,8 @@ func cause(err error) error {
 type counts struct {
 	known                                  bool
 	rows, later, blank, headers, customers int64
+	// fitFailed is 1 when the transaction fit failed (-scores).
+	fitFailed int64
 }
 
 // execute builds the pipeline of cfg and runs it on runner ("direct",
@@ -188,6 +193,8 @@ func execute(ctx context.Context, runner string, cfg config) (counts, error) {
 			c.headers += m.Result()
 		case "customers":
 			c.customers += m.Result()
+		case "fit-failed":
+			c.fitFailed += m.Result()
 		}
 	}
 	return c, nil

@@ -224,3 +224,75 @@ func TestCounted(t *testing.T) {
 	assert.Equal(t, "0 rows", counted(int64(0), "row"))
 	assert.Equal(t, "2549 repeated header rows", counted(int64(2549), "repeated header row"))
 }
+
+// TestFitFailureKeepsSegments runs the pipeline with -scores on shops too
+// small for a transaction fit (nobody buys twice; nobody buys at all) and
+// checks that it does what crm batch does when the fit fails: the run
+// succeeds, the segments are those of crm segment, every customer who
+// bought has its frequency, recency and T with p_alive and
+// expected_purchases empty, as in crm batch's columns, and the failure is
+// counted.
+func TestFitFailureKeepsSegments(t *testing.T) {
+	bin := crmBinary(t)
+	const asOf = "2025-06-30"
+	d, err := parseDay(asOf)
+	require.NoError(t, err)
+	shops := map[string]string{
+		// a bought once, b only returned, c first bought on the as-of
+		// day (T = 0), d's row is dated after it.
+		"one purchase each": "customer_id,date,order_id,amount\na,2025-01-01,1,10\nb,2025-02-01,2,-5\nc,2025-06-30,3,20\nd,2025-07-01,4,20\n",
+		"only returns":      "customer_id,date,amount\na,2025-01-01,-10\nb,2025-02-01,-5\n",
+	}
+	runners := []string{"direct", "prism"}
+	if testing.Short() {
+		runners = runners[:1]
+	}
+	for name, text := range shops {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "orders.csv")
+		require.NoError(t, os.WriteFile(in, []byte(text), 0o644))
+		wantSeg := filepath.Join(dir, "crm-segments.csv")
+		runCRM(t, bin, "segment", "-in", in, "-as-of", asOf, "-out", wantSeg)
+		for _, runner := range runners {
+			for _, m := range []string{modelBGNBD, modelBGBB} {
+				t.Run(name+"/"+runner+"/"+m, func(t *testing.T) {
+					wantBatch := filepath.Join(dir, "crm-batch-"+m+".csv")
+					runCRM(t, bin, "batch", "-model", m, "-in", in, "-as-of", asOf, "-period", "week", "-horizon", "52", "-out", wantBatch)
+					cfg := config{
+						In: in, AsOf: d,
+						Out: filepath.Join(dir, runner+"-"+m+"-segments.csv"), Scores: filepath.Join(dir, runner+"-"+m+"-scores.csv"),
+						Currency: "USD", Kind: customer.Consumer, Margin: customer.DefaultMargin.String(),
+						Model: m, Period: customer.Weeks, Horizon: 52,
+					}
+					ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+					defer cancel()
+					c, err := execute(ctx, runner, cfg)
+					require.NoError(t, err)
+					sameTable(t, readCSV(t, wantSeg), readCSV(t, cfg.Out), map[string]bool{"current_value": true, "potential_value": true, "total_value": true})
+
+					// crm batch's score columns of the customers who bought.
+					batch := readCSV(t, wantBatch)
+					want := [][]string{scoreColumns}
+					col := map[string]int{}
+					for i, n := range batch[0] {
+						col[n] = i
+					}
+					for _, r := range batch[1:] {
+						if r[col["frequency"]] == "" {
+							continue
+						}
+						var w []string
+						for _, n := range scoreColumns {
+							w = append(w, r[col[n]])
+						}
+						want = append(want, w)
+					}
+					got := readCSV(t, cfg.Scores)
+					sameTable(t, want, got, map[string]bool{"recency": true, "T": true})
+					require.True(t, c.known, "counters")
+					assert.Equal(t, int64(1), c.fitFailed)
+				})
+			}
+		}
+	}
+}

@@ -42,7 +42,8 @@ func init() {
 	register.DoFn3x1[string, customer.Summary, func(churn.Group), error](&btydFn{})
 	register.Emitter1[churn.Group]()
 	register.Combiner3[groupsAcc, churn.Group, groups](&groupsFn{})
-	register.DoFn1x2[groups, model, error](&fitFn{})
+	register.DoFn3x2[context.Context, []byte, func(*groups) bool, model, error](&fitFn{})
+	register.Iter1[groups]()
 	register.DoFn4x1[string, customer.Summary, model, func(string, string), error](&scoreFn{})
 	register.DoFn4x1[context.Context, []byte, func(*string, *string) bool, func(*currencies) bool, error](&writeFn{})
 	register.Iter2[string, string]()
@@ -131,9 +132,11 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	}
 	discrete := txModel == modelBGBB
 	grp := beam.Combine(s, &groupsFn{}, beam.ParDo(s, &btydFn{Period: uint8(cfg.Period), Discrete: discrete}, sums))
-	mdl := beam.ParDo(s, &fitFn{Model: txModel}, grp)
+	// The fit runs on an impulse, so that there is a model (or a failed
+	// fit) also when no customer has a triple and the combine is empty.
+	mdl := beam.ParDo(s, &fitFn{Model: txModel}, beam.Impulse(s), beam.SideInput{Input: grp})
 	sc := beam.ParDo(s, &scoreFn{Period: uint8(cfg.Period), Horizon: cfg.Horizon, Discrete: discrete}, sums, beam.SideInput{Input: mdl})
-	beam.ParDo0(s, &writeFn{Path: cfg.Scores, Header: strings.Join(scoreColumns, ","), What: "scores"}, beam.Impulse(s),
+	beam.ParDo0(s, &writeFn{Path: cfg.Scores, Header: strings.Join(scoreColumns, ","), What: "scores", AllowEmpty: true}, beam.Impulse(s),
 		beam.SideInput{Input: sc}, beam.SideInput{Input: currency})
 	return nil
 }
@@ -426,7 +429,8 @@ var scoreColumns = []string{"customer_id", "frequency", "recency", "T", "p_alive
 // and the expected repeat purchases in the Horizon periods after the
 // calibration end. A customer whose first purchase is on the calibration
 // end (T = 0) has P(alive) = 1 and the expected purchases of a new
-// customer, E[X(h)], as in crm score.
+// customer, E[X(h)], as in crm score. When the fit failed (model.Failed),
+// p_alive and expected_purchases are empty, as crm batch leaves them.
 type scoreFn struct {
 	Period   uint8
 	Horizon  float64
@@ -437,6 +441,14 @@ type scoreFn struct {
 func (fn *scoreFn) ProcessElement(id string, s customer.Summary, m model, emit func(string, string)) error {
 	x, tx, T, ok := triple(&s, customer.Period(fn.Period), fn.Discrete)
 	if !ok {
+		return nil
+	}
+	if m.Failed != "" {
+		line, err := csvLine(id, strconv.Itoa(x), num(tx), num(T), "", "")
+		if err != nil {
+			return err
+		}
+		emit(id, line)
 		return nil
 	}
 	tm := m.tx()
@@ -467,9 +479,12 @@ func (fn *scoreFn) ProcessElement(id string, s customer.Summary, m model, emit f
 // ID as crm sorts them, so the file is the same whatever the sharding. It
 // runs once (on an impulse) with the rows as a side input, and writes
 // through a temporary file renamed at the end. It fails, writing nothing,
-// when the file holds more than one currency or no customer.
+// when the file holds more than one currency, or no row unless
+// AllowEmpty: the scores, which leave out the customers without a
+// purchase, are the header alone when nobody bought.
 type writeFn struct {
 	Path, Header, What string
+	AllowEmpty         bool
 }
 
 // ProcessElement writes the file.
@@ -483,7 +498,7 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, rows func(*stri
 	for rows(&id, &line) {
 		all = append(all, rec{id, line})
 	}
-	if len(all) == 0 {
+	if len(all) == 0 && !fn.AllowEmpty {
 		return fmt.Errorf("%s: no customer has a valid row on or before the as-of day", fn.What)
 	}
 	slices.SortFunc(all, func(a, b rec) int { return salesrow.CompareIDs(a.id, b.id) })

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/segment"
@@ -188,7 +191,8 @@ func (g groups) decode() (*churn.Groups, error) {
 }
 
 // model is a fitted transaction model with the numbers crm fit reports:
-// BG/NBD, or BG/BB when Name is "bgbb" (then BGBB holds it).
+// BG/NBD, or BG/BB when Name is "bgbb" (then BGBB holds it). When the fit
+// failed, Failed holds its error and there is no model.
 type model struct {
 	Name       string
 	Model      churn.BGNBD
@@ -198,6 +202,7 @@ type model struct {
 	Groups     int
 	Converged  bool
 	Iterations int
+	Failed     string
 }
 
 // tx returns the fitted model.
@@ -214,51 +219,91 @@ const (
 	modelBGBB  = "bgbb"
 )
 
+var fitsFailed = beam.NewCounter("crm", "fit-failed")
+
 // fitFn fits the transaction model named Model to the merged groups,
-// with the checks of crm batch: an error of the fit, or a parameter or
-// log-likelihood that is not finite, fails the run, but for a fit whose
-// likelihood is highest at the edge of the parameter space, which is
-// kept at its best finite point when its parameters are finite and
-// positive (see keptAtEdge).
+// with the checks of crm batch: a fit whose likelihood is highest at the
+// edge of the parameter space is kept at its best finite point when its
+// parameters are finite and positive (see keptAtEdge); any other error of
+// the fit, or, for a fit not at the edge, a parameter, standard error or
+// log-likelihood that is not finite (checkFit), is a failed fit. As in crm batch, a failed fit does not fail
+// the run: it is logged and counted, and the model it outputs carries
+// the error (model.Failed), so that the scores leave p_alive and
+// expected_purchases empty.
 type fitFn struct {
 	Model string
 }
 
-// ProcessElement fits the model.
-func (fn *fitFn) ProcessElement(g groups) (model, error) {
-	gr, err := g.decode()
-	if err != nil {
-		return model{}, err
+// ProcessElement fits the model to the merged groups, none when no
+// customer has a triple (then the fit fails, for want of customers).
+func (fn *fitFn) ProcessElement(ctx context.Context, _ []byte, grp func(*groups) bool) (model, error) {
+	gr := &churn.Groups{}
+	var g groups
+	for grp(&g) {
+		var err error
+		if gr, err = g.decode(); err != nil {
+			return model{}, err
+		}
 	}
-	m := model{Name: fn.Model}
+	m, err := fitModel(fn.Model, gr)
+	if err != nil {
+		if m.Name == "" {
+			return model{}, err
+		}
+		log.Warnf(ctx, "%v; p_alive and expected_purchases are left empty", err)
+		fitsFailed.Inc(ctx, 1)
+		return model{Name: fn.Model, Failed: err.Error()}, nil
+	}
+	return m, nil
+}
+
+// fitModel fits the model name to gr. An error with a model of an empty
+// Name is no failure of the fit but of the call (an unknown model).
+func fitModel(name string, gr *churn.Groups) (model, error) {
+	m := model{Name: name}
 	var params []churn.Param
 	var info churn.FitInfo
-	switch fn.Model {
+	var err error
+	switch name {
 	case modelBGBB:
-		r, err := churn.FitBGBB(gr, nil)
-		if err := keptAtEdge(err); err != nil {
-			return model{}, fmt.Errorf("fit bgbb: %w", err)
-		}
+		var r churn.BGBBFit
+		r, err = churn.FitBGBB(gr, nil)
 		m.BGBB, params, info = r.Model, r.Params(), r.FitInfo
 	case modelBGNBD:
-		r, err := churn.FitBGNBD(gr, nil)
-		if err := keptAtEdge(err); err != nil {
-			return model{}, fmt.Errorf("fit bgnbd: %w", err)
-		}
+		var r churn.BGNBDFit
+		r, err = churn.FitBGNBD(gr, nil)
 		m.Model, params, info = r.Model, r.Params(), r.FitInfo
 	default:
-		return model{}, fmt.Errorf("unknown model %q", fn.Model)
+		return model{}, fmt.Errorf("unknown model %q", name)
 	}
-	for _, p := range params {
-		if !finite(p.Value) {
-			return model{}, fmt.Errorf("fit %s: parameter %s is not finite", fn.Model, p.Name)
+	switch {
+	case err != nil:
+		// A fit kept at the edge has finite, positive parameters
+		// (churn.BoundaryError.Usable) and is kept as crm keeps it.
+		if err := keptAtEdge(err); err != nil {
+			return m, err // the fits name themselves ("churn: fit bgbb: …")
 		}
-	}
-	if !finite(info.LogLikelihood) {
-		return model{}, fmt.Errorf("fit %s: log-likelihood is not finite", fn.Model)
+	default:
+		if err := checkFit(name, params, info); err != nil {
+			return m, err
+		}
 	}
 	m.LogLik, m.Customers, m.Groups, m.Converged, m.Iterations = info.LogLikelihood, info.Customers, info.Groups, info.Converged, info.Iterations
 	return m, nil
+}
+
+// checkFit fails a fit whose parameters, their standard errors or the
+// log-likelihood are not finite, as crm does.
+func checkFit(name string, params []churn.Param, info churn.FitInfo) error {
+	for _, p := range params {
+		if !finite(p.Value) || !finite(p.StdErr) {
+			return fmt.Errorf("fit %s: parameter %s is not finite", name, p.Name)
+		}
+	}
+	if !finite(info.LogLikelihood) {
+		return fmt.Errorf("fit %s: log-likelihood is not finite", name)
+	}
+	return nil
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

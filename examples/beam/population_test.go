@@ -390,3 +390,24 @@ func TestKeptAtEdge(t *testing.T) {
 	assert.ErrorIs(t, keptAtEdge(edge(churn.Param{Name: "b", Value: math.Inf(1)})), churn.ErrBoundary)
 	assert.ErrorIs(t, keptAtEdge(churn.ErrNoConvergence), churn.ErrNoConvergence)
 }
+
+// A fit whose parameters, standard errors or log-likelihood are not
+// finite fails, as crm's fits do; one with finite numbers passes.
+func TestCheckFit(t *testing.T) {
+	ok := []churn.Param{{Name: "r", Value: 0.5, StdErr: 0.1}, {Name: "alpha", Value: 3, StdErr: 0}}
+	assert.NoError(t, checkFit(modelBGNBD, ok, churn.FitInfo{LogLikelihood: -12}))
+	for name, tc := range map[string]struct {
+		p    []churn.Param
+		ll   float64
+		want string
+	}{
+		"value":          {[]churn.Param{{Name: "r", Value: math.NaN()}}, -12, "parameter r is not finite"},
+		"standard error": {[]churn.Param{ok[0], {Name: "alpha", Value: 3, StdErr: math.Inf(1)}}, -12, "parameter alpha is not finite"},
+		"log-likelihood": {ok, math.Inf(-1), "log-likelihood is not finite"},
+	} {
+		err := checkFit(modelBGNBD, tc.p, churn.FitInfo{LogLikelihood: tc.ll})
+		if assert.Error(t, err, name) {
+			assert.Contains(t, err.Error(), tc.want, name)
+		}
+	}
+}
