@@ -12,7 +12,8 @@ import (
 )
 
 // MemStore is an in-memory [Directory] and [HistoryStore] (with
-// [BatchGetter], [Updater], [Inserter] and [CheckedAppender]), safe for
+// [BatchGetter], [Updater], [Inserter], [CheckedAppender] and
+// [InteractionEraser]), safe for
 // concurrent use. It suits tests, examples and batch jobs that load a
 // shop into memory. The zero MemStore is empty and ready to use; it must
 // not be copied after first use.
@@ -53,6 +54,8 @@ var (
 
 	_ CheckedAppender = (*MemStore)(nil)
 	_ Inserter        = (*MemStore)(nil)
+
+	_ InteractionEraser = (*MemStore)(nil)
 )
 
 func ctxErr(ctx context.Context, op string) error {
@@ -369,6 +372,37 @@ func (m *MemStore) appendInteraction(i Interaction) error {
 	m.seen[k] = true
 	m.history[i.CustomerID] = append(m.history[i.CustomerID], Event{Interaction: &i})
 	return nil
+}
+
+// EraseInteractions implements [InteractionEraser] in one step under
+// the store's write lock: it drops the customer's interactions from the
+// history and forgets them as delivered, so that one delivered again is
+// stored again.
+func (m *MemStore) EraseInteractions(ctx context.Context, id ID) (int, error) {
+	if err := ctxErr(ctx, "erase interactions"); err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.customers[id]; !ok {
+		return 0, fmt.Errorf("customer: erase the interactions of %q: %w", id, ErrNotFound)
+	}
+	h := m.history[id]
+	kept := make([]Event, 0, len(h))
+	n := 0
+	for _, e := range h {
+		if e.Interaction == nil {
+			kept = append(kept, e)
+			continue
+		}
+		delete(m.seen, keyOf(*e.Interaction))
+		n++
+	}
+	if n > 0 {
+		// A new slice: a History call's snapshot keeps the old one.
+		m.history[id] = kept
+	}
+	return n, nil
 }
 
 // AppendChecked implements [CheckedAppender]: check runs once, on a copy

@@ -79,7 +79,8 @@ type Directory interface {
 	// ([HistoryStore]) keeps the history of the customer that c
 	// replaces: correcting a customer's data, withdrawing a consent or
 	// erasing the personal data with [Customer.Anonymize] leaves the
-	// orders, returns, credits and interactions in place.
+	// orders, returns, credits and interactions in place (a store that is
+	// an [InteractionEraser] deletes the interactions on request).
 	Put(ctx context.Context, c Customer) error
 	// Delete removes the customer with id. It must return an error for
 	// which errors.Is(err, ErrNotFound) is true when id is unknown. A
@@ -256,6 +257,36 @@ type CheckedAppender interface {
 	// without calling check, when the context is done when the call
 	// starts.
 	AppendChecked(ctx context.Context, e Event, check func(history []Event) error) error
+}
+
+// InteractionEraser is an optional capability of a [HistoryStore] that
+// deletes a customer's interactions and keeps the rest of the history.
+// Visits, wish lists, carts, survey answers and the other
+// [Interaction]s are no records that a law requires to be kept, unlike
+// orders, returns and credits (accounting); a request to erase personal
+// data (GDPR art. 17, PIPL art. 47) that keeps the customer needs them
+// gone. Callers find the capability by type assertion, as [Updater];
+// [MemStore] has it, and package privacy's Erase uses it.
+type InteractionEraser interface {
+	// EraseInteractions deletes every interaction of customer id and
+	// returns how many it deleted. The customer's orders, returns and
+	// credits, and every record of other customers, stay as they are.
+	// It must return an error wrapping ErrNotFound when id is not a
+	// stored customer, and (0, nil) when the customer has no interaction:
+	// calling it again is a no-op. A failed call deletes nothing.
+	//
+	// The deletion is one atomic step with respect to every append,
+	// EraseInteractions and Delete of the store — for a store in a
+	// database, also those of other connections and processes on that
+	// database: an interaction appended concurrently is either stored
+	// before the step, deleted with the others and counted, or stored
+	// after it and kept; none is deleted without being counted, counted
+	// by two calls, or half deleted. After the call, an interaction equal
+	// to a deleted one is no longer stored: delivering it again
+	// ([HistoryWriter.AppendInteraction]) stores it again, as a new fact.
+	// It must return an error wrapping ctx.Err(), deleting nothing, when
+	// the context is done when the call starts.
+	EraseInteractions(ctx context.Context, id ID) (int, error)
 }
 
 // Append appends the one record e holds to w with the [HistoryWriter]

@@ -756,6 +756,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 	})
 
 	testCheckedAppender(t, setup)
+	testInteractionEraser(t, setup)
 }
 
 var historyCustomers = []customer.ID{"C-1", "C-2"}

@@ -499,6 +499,108 @@ type insertReplacing struct{ *customer.MemStore }
 
 func (s insertReplacing) Insert(ctx context.Context, c customer.Customer) error { return s.Put(ctx, c) }
 
+// eraseFirstOnly deletes only the first interaction of the customer, and
+// says it deleted them all.
+type eraseFirstOnly struct{ *customer.MemStore }
+
+func (s eraseFirstOnly) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
+	var rest []customer.Interaction
+	for e, err := range s.History(ctx, id) {
+		if err != nil {
+			return 0, err
+		}
+		if e.Interaction != nil {
+			rest = append(rest, *e.Interaction)
+		}
+	}
+	n, err := s.MemStore.EraseInteractions(ctx, id)
+	if err != nil || len(rest) == 0 {
+		return n, err
+	}
+	for _, i := range rest[1:] {
+		if err := s.AppendInteraction(ctx, i); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// eraseNeighbours deletes the interactions of every customer, counting
+// those of the one asked for.
+type eraseNeighbours struct{ *customer.MemStore }
+
+func (s eraseNeighbours) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
+	n, err := s.MemStore.EraseInteractions(ctx, id)
+	if err != nil {
+		return n, err
+	}
+	for c, err := range s.List(ctx) {
+		if err != nil {
+			return 0, err
+		}
+		if c.ID != id {
+			_, _ = s.MemStore.EraseInteractions(ctx, c.ID)
+		}
+	}
+	return n, nil
+}
+
+// eraseApart counts the interactions with History and deletes them in a
+// second step: concurrent calls count the same interactions.
+type eraseApart struct{ *customer.MemStore }
+
+func (s eraseApart) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
+	n := 0
+	for e, err := range s.History(ctx, id) {
+		if err != nil {
+			return 0, err
+		}
+		if e.Interaction != nil {
+			n++
+		}
+	}
+	time.Sleep(5 * time.Millisecond) // between the count and the deletion
+	if _, err := s.MemStore.EraseInteractions(ctx, id); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// eraseRemembering deletes interactions but still takes one delivered
+// again for a redelivery of a stored one, and drops it.
+type eraseRemembering struct {
+	*customer.MemStore
+	mu     *sync.Mutex
+	erased map[string]bool
+}
+
+func interactionKey(i customer.Interaction) string {
+	return fmt.Sprintf("%s|%d|%d|%s", i.CustomerID, i.Time.UnixNano(), i.Kind, i.Subject)
+}
+
+func (s eraseRemembering) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for e, err := range s.History(ctx, id) {
+		if err != nil {
+			return 0, err
+		}
+		if e.Interaction != nil {
+			s.erased[interactionKey(*e.Interaction)] = true
+		}
+	}
+	return s.MemStore.EraseInteractions(ctx, id)
+}
+
+func (s eraseRemembering) AppendInteraction(ctx context.Context, i customer.Interaction) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.erased[interactionKey(i)] {
+		return nil
+	}
+	return s.MemStore.AppendInteraction(ctx, i)
+}
+
 func TestBrokenStoreHelper(t *testing.T) {
 	switch os.Getenv("CUSTOMERTEST_BROKEN") {
 	case "insertApart":
@@ -509,6 +611,26 @@ func TestBrokenStoreHelper(t *testing.T) {
 		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
 			s := customer.NewMemStore()
 			return s, checkApart{s}
+		})
+	case "eraseFirstOnly":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, eraseFirstOnly{s}
+		})
+	case "eraseNeighbours":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, eraseNeighbours{s}
+		})
+	case "eraseApart":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, eraseApart{s}
+		})
+	case "eraseRemembering":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, eraseRemembering{s, &sync.Mutex{}, map[string]bool{}}
 		})
 	case "checkIgnoring":
 		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
@@ -599,28 +721,32 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		t.Skip("runs the test binary once per broken store")
 	}
 	for broken, wantFailed := range map[string][]string{
-		"unsorted":        {"ListSortedByID", "StateMachine"},
-		"retaining":       {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
-		"consentDropping": {"PutThenReadKeepsConsentHistory", "PutThenReadKeepsEveryField", "PutThenGetReturnsEqualCustomer"},
-		"consentAliasing": {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
-		"silentDelete":    {"DeleteRemoves", "DeleteMissingReturnsErrNotFound", "StateMachine"},
-		"conflictBlind":   {"AppendOrderIsIdempotent", "StateMachine"},
-		"historyKeeping":  {"DeleteErasesHistory"},
-		"returnSharing":   {"HistoryIsolation"},
-		"checkThenAppend": {"DeleteRacingAppends"},
-		"lockedList":      {"ListWhileWriting"},
-		"cascadingPut":    {"PutKeepsHistory"},
-		"batchSharing":    {"BatchGetter"},
-		"scaleStrict":     {"AppendOrderIsIdempotent"},
-		"fieldless":       {"order_lines[0].quantity", "return_reason"},
-		"creditLax":       {"AppendCreditRules", "credit_amount", "credit_source"},
-		"lastWriterWins":  {"UpdateKeepsConcurrentChanges", "UpdateAtomicWithPutAndDelete"},
-		"changeIgnoring":  {"UpdateChangeErrorStoresNothing"},
-		"updateRetaining": {"UpdateDoesNotRetainCallerMemory"},
-		"checkApart":      {"AppendCheckedSerialisesOneCustomer"},
-		"insertApart":     {"InsertOneWinner"},
-		"insertReplacing": {"InsertKeepsTheFirst", "InsertOneWinner"},
-		"checkIgnoring":   {"AppendCheckedRefusalStoresNothing"},
+		"unsorted":         {"ListSortedByID", "StateMachine"},
+		"retaining":        {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
+		"consentDropping":  {"PutThenReadKeepsConsentHistory", "PutThenReadKeepsEveryField", "PutThenGetReturnsEqualCustomer"},
+		"consentAliasing":  {"PutDoesNotRetainCallerMemory", "GetReturnsIndependentCopy"},
+		"silentDelete":     {"DeleteRemoves", "DeleteMissingReturnsErrNotFound", "StateMachine"},
+		"conflictBlind":    {"AppendOrderIsIdempotent", "StateMachine"},
+		"historyKeeping":   {"DeleteErasesHistory"},
+		"returnSharing":    {"HistoryIsolation"},
+		"checkThenAppend":  {"DeleteRacingAppends"},
+		"lockedList":       {"ListWhileWriting"},
+		"cascadingPut":     {"PutKeepsHistory"},
+		"batchSharing":     {"BatchGetter"},
+		"scaleStrict":      {"AppendOrderIsIdempotent"},
+		"fieldless":        {"order_lines[0].quantity", "return_reason"},
+		"creditLax":        {"AppendCreditRules", "credit_amount", "credit_source"},
+		"lastWriterWins":   {"UpdateKeepsConcurrentChanges", "UpdateAtomicWithPutAndDelete"},
+		"changeIgnoring":   {"UpdateChangeErrorStoresNothing"},
+		"updateRetaining":  {"UpdateDoesNotRetainCallerMemory"},
+		"checkApart":       {"AppendCheckedSerialisesOneCustomer"},
+		"insertApart":      {"InsertOneWinner"},
+		"insertReplacing":  {"InsertKeepsTheFirst", "InsertOneWinner"},
+		"checkIgnoring":    {"AppendCheckedRefusalStoresNothing"},
+		"eraseFirstOnly":   {"EraseInteractionsErasesOnlyThem", "EraseInteractionsStateMachine"},
+		"eraseNeighbours":  {"EraseInteractionsErasesOnlyThem", "EraseInteractionsStateMachine"},
+		"eraseApart":       {"EraseInteractionsRacingAppends"},
+		"eraseRemembering": {"EraseInteractionsThenAppendStoresAgain", "EraseInteractionsStateMachine"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

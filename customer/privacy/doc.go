@@ -118,14 +118,18 @@
 // in [Targets] — each optional — and returns an [ErasureReport] saying
 // what it did in each. It anonymises the customer record
 // ([customer.Customer.AnonymizeAt]: name, contact, birthday, profile and
-// household erased, consents withdrawn) and applies a [loyalty.Erasure]
-// to the ledger (the member's birthday erased). It keeps the consent
-// history, the proof of past consent (GDPR art. 7(1)), the orders,
-// returns, credits and points, which are financial records holding no
-// personal data beyond the customer ID and the household member IDs of
-// order lines, and the interactions, which Erase does not reach (it has
-// no history target); a caller whose IDs are personal data replaces them
-// by pseudonyms. In the complaint cases it
+// household erased, consents withdrawn), applies a [loyalty.Erasure] to
+// the ledger (the member's birthday erased) and deletes the customer's
+// interactions from the history store ([customer.InteractionEraser]:
+// visits, wish lists, carts, survey answers, events), which no law
+// requires keeping. It keeps the consent history, the proof of past
+// consent (GDPR art. 7(1)), and the orders, returns, credits and points,
+// which are financial records holding no personal data beyond the
+// customer ID and the household member IDs of order lines; a caller
+// whose IDs are personal data replaces them by pseudonyms. Without an
+// interactions target the interactions stay, and the report says so
+// ([NotDone]). An export made before the erasure lists them with the
+// rest of the history. In the complaint cases it
 // blanks the customer's own words ([complaint.EraseCase]) when the store
 // is a [complaint.Eraser] and no case is open, and keeps the business
 // record of each case; otherwise it keeps the cases as they are and lists

@@ -31,6 +31,10 @@ type Targets struct {
 	// Customers is the customer directory: the record is replaced by
 	// its [customer.Customer.AnonymizeAt] form.
 	Customers RecordStore
+	// Interactions is the history store: the customer's interactions
+	// are deleted from it ([customer.InteractionEraser]), its orders,
+	// returns and credits kept. [customer.MemStore] is one.
+	Interactions customer.InteractionEraser
 	// Loyalty applies a [loyalty.Erasure] to the member's ledger. Its
 	// store must implement [loyalty.Eraser] ([loyalty.MemStore] does),
 	// or the erasure fails and the ledger is unchanged.
@@ -105,6 +109,12 @@ type ErasureReport struct {
 	Customers  Outcome `json:"customers"`
 	Loyalty    Outcome `json:"loyalty"`
 	Complaints Outcome `json:"complaints"`
+	// Interactions is the outcome in the history store of
+	// Targets.Interactions: [Erased] when the call deleted interactions,
+	// [AlreadyErased] when the store holds the customer without any (none
+	// recorded, or erased by an earlier call), [NothingHeld] when it does
+	// not hold the customer.
+	Interactions Outcome `json:"interactions"`
 	// Withdrawn are the consents the erasure withdrew, recorded in the
 	// consent history with Source [customer.SourceErasure]; empty when
 	// none was given or the record was not erased by this call.
@@ -118,8 +128,9 @@ type ErasureReport struct {
 }
 
 // ErasureError is the error of [Erase] when a store fails or refuses the
-// erasure: it names the store ([SourceCustomers], [SourceLoyalty],
-// [SourceComplaints]) and the customer, and wraps the store's error.
+// erasure: it names the store ([SourceCustomers], [SourceHistory] for
+// Targets.Interactions, [SourceLoyalty], [SourceComplaints]) and the
+// customer, and wraps the store's error.
 type ErasureError struct {
 	Store    string
 	Customer customer.ID
@@ -148,6 +159,12 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 //   - In Loyalty, a [loyalty.Erasure] (ID [LedgerErasureID]) blanks the
 //     birthday, the only personal data of a ledger, in every stored
 //     entry and in the account; later birthday benefits end.
+//   - In Interactions, the customer's interactions (store and site
+//     visits, wish lists, carts, survey answers, events attended) are
+//     deleted ([customer.InteractionEraser]): no law requires keeping
+//     them, and what they say of a person's habits is personal data.
+//     One recorded after the erasure (the customer comes back) is a new
+//     fact, which a later Erase deletes.
 //
 // What is kept, and why:
 //
@@ -156,19 +173,18 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 //   - The consent history, with the withdrawals: the proof that the
 //     processing before the erasure had consent (GDPR art. 7(1), art.
 //     5(2)), which erasure does not reach (art. 17(3)(e)).
-//   - The history (orders, returns, credits, interactions) and the
-//     points of the ledger. Orders, returns, credits and points are
-//     financial and accounting records that the law requires to be kept
-//     (GDPR art. 17(3)(b); PIPL art. 47 leaves retention to the laws that
-//     require it). Interactions (visits, wish lists, survey answers) are
-//     no such records; they are kept only because Erase has no history
-//     target, and a caller that must erase them does so in its own
-//     store. The history holds no personal data beyond the customer ID
-//     and the household member IDs of order lines. When the caller's
-//     IDs are themselves personal data (an e-mail address as member
-//     number, a first name as member ID), the caller must replace them
-//     by pseudonyms, as package customer says on
-//     [customer.Customer.Anonymize].
+//   - The orders, returns and credits of the history and the points of
+//     the ledger: financial and accounting records that the law requires
+//     to be kept (GDPR art. 17(3)(b); PIPL art. 47 leaves retention to
+//     the laws that require it). Interactions are no such records: they
+//     are kept only when Targets.Interactions is nil (outcome [NotDone]),
+//     and a caller that passes no interactions target must erase them in
+//     its own store. The orders, returns and credits hold no personal
+//     data beyond the customer ID and the household member IDs of order
+//     lines. When the caller's IDs are themselves personal data (an
+//     e-mail address as member number, a first name as member ID), the
+//     caller must replace them by pseudonyms, as package customer says
+//     on [customer.Customer.Anonymize].
 //   - Of the complaint cases, the business record: states, times,
 //     amounts, scores, findings, what was paid (art. 17(3)(b) and (e)).
 //     The customer's own words in them (the intake's description, demand
@@ -180,14 +196,18 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 //     to defend a legal claim, and a later Erase finishes the job.
 //
 // Erase reads every target and anonymises the record before writing
-// anything, then erases the ledger first, the complaint cases next and
-// stores the record last: a store failing to read or a refused erasure
-// (now before the last consent change of the record, before the member
-// joined the programme or before the last event of a complaint case to
-// erase ([complaint.CheckErase]), or a loyalty store that is not a
-// [loyalty.Eraser]) changes nothing, and a record without personal data
-// means that the erasure is complete; until then the directory keeps what
-// a caller needs to find the customer again. On a directory that is a
+// anything, then erases the ledger first, the complaint cases next, the
+// interactions then and stores the record last: a store failing to read
+// or a refused erasure (now before the last consent change of the
+// record, before the member joined the programme or before the last
+// event of a complaint case to erase ([complaint.CheckErase]), or a
+// loyalty store that is not a [loyalty.Eraser]) changes nothing, and a
+// record without personal data means that the erasure is complete;
+// until then the directory keeps what a caller needs to find the
+// customer again. The interactions store has nothing to check: its
+// EraseInteractions is one atomic step that refuses nothing but an
+// unknown customer, and an interaction recorded while Erase runs is
+// either deleted with the others or kept, for the next Erase. On a directory that is a
 // [customer.Updater] ([customer.MemStore] is), the record is anonymised
 // and stored in one atomic step from the record as it is then, so that a
 // change made while Erase runs (a consent given at the till) is not
@@ -196,7 +216,8 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 //
 // Erase is idempotent: a store that holds the customer without personal
 // data is not written ([AlreadyErased]; a complaint case counts as
-// erased when nothing was recorded in it since its erasure), so erasing
+// erased when nothing was recorded in it since its erasure; the
+// interactions store deletes nothing when it holds none), so erasing
 // twice is a no-op the second time, and calling Erase again after an
 // error completes the erasure. When a store fails, Erase returns an [*ErasureError] naming
 // it, with the report of what was done before.
@@ -294,11 +315,14 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 			known, r.KeptCases, r.Complaints = true, kept, Kept
 		}
 	}
-	if !known {
+	if !known && t.Interactions == nil {
 		return ErasureReport{}, &UnknownCustomerError{ID: id}
 	}
 
-	// Then write: the ledger first, the record last.
+	// Then write: the ledger first, the complaint cases, the
+	// interactions, the record last. (A customer no other target holds
+	// is written nowhere before the interactions: their store says
+	// whether it holds the customer.)
 	if eraseLedger {
 		_, _, err := t.Loyalty.Apply(ctx, erasure, now)
 		var dup *loyalty.DuplicateError
@@ -316,6 +340,22 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 			return fail(SourceComplaints, err)
 		}
 		r.Complaints = Erased
+	}
+	if t.Interactions != nil {
+		n, err := t.Interactions.EraseInteractions(ctx, id)
+		switch {
+		case errors.Is(err, customer.ErrNotFound):
+			r.Interactions = NothingHeld
+		case err != nil:
+			return fail(SourceHistory, err)
+		case n > 0:
+			known, r.Interactions = true, Erased
+		default:
+			known, r.Interactions = true, AlreadyErased
+		}
+		if !known {
+			return ErasureReport{}, &UnknownCustomerError{ID: id}
+		}
 	}
 	if anonymised != nil {
 		if u, ok := t.Customers.(customer.Updater); ok {

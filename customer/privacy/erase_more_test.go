@@ -77,13 +77,14 @@ func TestEraseRefusedByCase(t *testing.T) {
 	assert.ErrorAs(t, err, &ve, "the case's error names the field")
 	assert.Equal(t, privacy.NotDone, r.Loyalty, "nothing written")
 	assert.Equal(t, privacy.NotDone, r.Customers)
+	assert.Equal(t, privacy.NotDone, r.Interactions)
 	_, got := s.export(t, "anna")
 	assert.Equal(t, doc, got, "a refused erasure changes nothing")
 
 	r, err = privacy.Erase(ctx, "anna", s.targets(), withdrawn)
 	require.NoError(t, err)
 	assert.Equal(t, privacy.ErasureReport{Customer: "anna", Made: withdrawn,
-		Customers: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Erased,
+		Customers: privacy.Erased, Interactions: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Erased,
 		Withdrawn: []customer.Purpose{customer.PurposeMarketing}, KeptCases: []complaint.ID{}}, r)
 }
 
@@ -159,5 +160,77 @@ func TestEraseDirectoryKinds(t *testing.T) {
 		c, err := s.customers.Get(ctx, "anna")
 		require.NoError(t, err)
 		assert.Len(t, c.ConsentHistory, 2, "one withdrawal")
+	})
+}
+
+// The interactions target erases the customer's interactions, and only
+// those: without it they stay and its outcome is NotDone; alone, it
+// erases them and leaves the record as it is; an interaction recorded
+// after an erasure is erased by the next call.
+func TestEraseInteractions(t *testing.T) {
+	ctx := context.Background()
+	t.Run("without the target", func(t *testing.T) {
+		s := newErasureShop(t)
+		s.person(t, "anna", 0)
+		tg := s.targets()
+		tg.Interactions = nil
+		r, err := privacy.Erase(ctx, "anna", tg, now)
+		require.NoError(t, err)
+		assert.Equal(t, privacy.NotDone, r.Interactions)
+		assert.Equal(t, privacy.Erased, r.Customers)
+		after, _ := s.export(t, "anna")
+		assert.Len(t, after.Interactions, 2, "not consulted, the history keeps them")
+	})
+	t.Run("alone", func(t *testing.T) {
+		s := newErasureShop(t)
+		s.person(t, "anna", 0)
+		s.person(t, "ben", 1)
+		before, _ := s.export(t, "anna")
+		_, benBefore := s.export(t, "ben")
+		r, err := privacy.Erase(ctx, "anna", privacy.Targets{Interactions: s.customers}, now)
+		require.NoError(t, err)
+		assert.Equal(t, privacy.ErasureReport{Customer: "anna", Made: now, Interactions: privacy.Erased,
+			Withdrawn: []customer.Purpose{}, KeptCases: []complaint.ID{}}, r)
+		after, _ := s.export(t, "anna")
+		assert.Empty(t, after.Interactions)
+		assert.Equal(t, before.Record, after.Record, "the record is not a target")
+		assert.Equal(t, before.Orders, after.Orders, "orders are kept")
+		_, benAfter := s.export(t, "ben")
+		assert.Equal(t, benBefore, benAfter, "another customer is untouched")
+
+		r, err = privacy.Erase(ctx, "anna", privacy.Targets{Interactions: s.customers}, now)
+		require.NoError(t, err)
+		assert.Equal(t, privacy.AlreadyErased, r.Interactions, "held without interactions")
+	})
+	t.Run("recorded after an erasure", func(t *testing.T) {
+		s := newErasureShop(t)
+		s.person(t, "anna", 0)
+		_, err := privacy.Erase(ctx, "anna", s.targets(), now)
+		require.NoError(t, err)
+		// The anonymised customer comes back to the shop.
+		require.NoError(t, s.customers.AppendInteraction(ctx, customer.Interaction{CustomerID: "anna", Time: now.Add(time.Hour), Kind: customer.StoreVisit, Subject: "Berlin 1"}))
+		r, err := privacy.Erase(ctx, "anna", s.targets(), now.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, privacy.Erased, r.Interactions)
+		assert.Equal(t, privacy.AlreadyErased, r.Customers)
+		after, _ := s.export(t, "anna")
+		assert.Empty(t, after.Interactions)
+	})
+	t.Run("unknown customer", func(t *testing.T) {
+		s := newErasureShop(t)
+		s.person(t, "anna", 0)
+		r, err := privacy.Erase(ctx, "nobody", privacy.Targets{Interactions: s.customers}, now)
+		var unknown *privacy.UnknownCustomerError
+		require.ErrorAs(t, err, &unknown)
+		assert.Zero(t, r)
+	})
+	t.Run("refused erasure keeps them", func(t *testing.T) {
+		s := newErasureShop(t)
+		s.person(t, "anna", 0)
+		// The record refuses: now is before its last consent change.
+		_, err := privacy.Erase(ctx, "anna", s.targets(), t0.Add(-time.Hour))
+		require.Error(t, err)
+		after, _ := s.export(t, "anna")
+		assert.Len(t, after.Interactions, 2, "a refused erasure changes nothing")
 	})
 }

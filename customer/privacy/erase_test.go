@@ -27,11 +27,19 @@ type tester interface {
 	Helper()
 }
 
-// faultyDirectory is a customer directory whose Get fails while getErr
-// is set, and Put and Update while putErr is.
+// faultyDirectory is a customer directory and history store whose Get
+// fails while getErr is set, Put and Update while putErr is, and
+// EraseInteractions while eraseErr is.
 type faultyDirectory struct {
 	*customer.MemStore
-	getErr, putErr error
+	getErr, putErr, eraseErr error
+}
+
+func (d *faultyDirectory) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
+	if d.eraseErr != nil {
+		return 0, d.eraseErr
+	}
+	return d.MemStore.EraseInteractions(ctx, id)
 }
 
 func (d *faultyDirectory) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
@@ -128,7 +136,7 @@ func newErasureShop(t tester) erasureShop {
 }
 
 func (s erasureShop) targets() privacy.Targets {
-	return privacy.Targets{Customers: s.customers, Loyalty: s.club, Complaints: s.cases}
+	return privacy.Targets{Customers: s.customers, Interactions: s.customers, Loyalty: s.club, Complaints: s.cases}
 }
 
 func (s erasureShop) sources() privacy.Sources {
@@ -137,8 +145,9 @@ func (s erasureShop) sources() privacy.Sources {
 
 // person gives customer id of s a record with name, contact, birthday,
 // profile, a household member with name and birthday and a marketing
-// consent, an order, a loyalty ledger joined with the birthday, and a
-// complaint case; n spaces the times.
+// consent, an order, two interactions (a store visit and a wish list),
+// a loyalty ledger joined with the birthday, and a complaint case; n
+// spaces the times.
 func (s erasureShop) person(t tester, id customer.ID, n int) {
 	t.Helper()
 	ctx := context.Background()
@@ -156,6 +165,8 @@ func (s erasureShop) person(t tester, id customer.ID, n int) {
 	o := customer.Order{ID: "O-" + string(id), CustomerID: id, Time: at.Add(24 * time.Hour), Channel: customer.Online, Currency: "EUR",
 		Lines: []customer.Line{{ID: "1", SKU: "COAT", Quantity: 1, UnitPrice: decimalOf("120.00"), Member: "kid"}}}
 	require.NoError(t, s.customers.AppendOrder(ctx, o))
+	require.NoError(t, s.customers.AppendInteraction(ctx, customer.Interaction{CustomerID: id, Time: o.Time, Kind: customer.StoreVisit, Subject: "Berlin 1"}))
+	require.NoError(t, s.customers.AppendInteraction(ctx, customer.Interaction{CustomerID: id, Time: o.Time.Add(time.Hour), Kind: customer.Wishlist, Subject: "SCARF"}))
 	_, _, err = s.club.Apply(ctx, loyalty.Join{Member: id, Time: at, Birthday: bday}, at)
 	require.NoError(t, err)
 	_, _, err = s.club.Apply(ctx, loyalty.Purchase{Order: o}, o.Time)
@@ -232,15 +243,17 @@ func TestErase(t *testing.T) {
 	_, benBefore := s.export(t, "ben")
 	before, _ := s.export(t, "anna")
 	require.NotEmpty(t, personalDataIn(before, mustJSON(t, before), "anna"), "the fixture holds personal data")
+	require.Len(t, before.Interactions, 2, "the export lists the interactions before the erasure")
 
 	r, err := privacy.Erase(ctx, "anna", s.targets(), now)
 	require.NoError(t, err)
 	assert.Equal(t, privacy.ErasureReport{Customer: "anna", Made: now,
-		Customers: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept,
+		Customers: privacy.Erased, Interactions: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept,
 		Withdrawn: []customer.Purpose{customer.PurposeMarketing}, KeptCases: []complaint.ID{"C-anna"}}, r)
 
 	after, doc := s.export(t, "anna")
 	assert.Empty(t, personalDataIn(after, doc, "anna"))
+	assert.Empty(t, after.Interactions, "the interactions are erased")
 	// What is kept: the ID, the join date, the consent proof with its
 	// withdrawal, the orders and the points.
 	require.NotNil(t, after.Record)
@@ -261,7 +274,7 @@ func TestErase(t *testing.T) {
 	again, err := privacy.Erase(ctx, "anna", s.targets(), now.Add(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, privacy.ErasureReport{Customer: "anna", Made: now.Add(time.Hour),
-		Customers: privacy.AlreadyErased, Loyalty: privacy.AlreadyErased, Complaints: privacy.Kept,
+		Customers: privacy.AlreadyErased, Interactions: privacy.AlreadyErased, Loyalty: privacy.AlreadyErased, Complaints: privacy.Kept,
 		Withdrawn: []customer.Purpose{}, KeptCases: []complaint.ID{"C-anna"}}, again)
 	_, doc2 := s.export(t, "anna")
 	assert.Equal(t, doc, doc2, "a second erasure changes nothing")
@@ -287,16 +300,19 @@ func TestEraseStoreFails(t *testing.T) {
 		retry   privacy.ErasureReport // what the retry reports
 	}{
 		{name: "directory read", fault: func(s erasureShop) { s.customers.getErr = boom }, store: privacy.SourceCustomers,
-			retry: privacy.ErasureReport{Customers: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
+			retry: privacy.ErasureReport{Customers: privacy.Erased, Interactions: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
 		{name: "directory write", fault: func(s erasureShop) { s.customers.putErr = boom }, store: privacy.SourceCustomers,
+			partial: privacy.ErasureReport{Interactions: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept},
+			retry:   privacy.ErasureReport{Customers: privacy.Erased, Interactions: privacy.AlreadyErased, Loyalty: privacy.AlreadyErased, Complaints: privacy.Kept}},
+		{name: "history write", fault: func(s erasureShop) { s.customers.eraseErr = boom }, store: privacy.SourceHistory,
 			partial: privacy.ErasureReport{Loyalty: privacy.Erased, Complaints: privacy.Kept},
-			retry:   privacy.ErasureReport{Customers: privacy.Erased, Loyalty: privacy.AlreadyErased, Complaints: privacy.Kept}},
+			retry:   privacy.ErasureReport{Customers: privacy.Erased, Interactions: privacy.Erased, Loyalty: privacy.AlreadyErased, Complaints: privacy.Kept}},
 		{name: "ledger read", fault: func(s erasureShop) { s.ledgers.entriesErr = boom }, store: privacy.SourceLoyalty,
-			retry: privacy.ErasureReport{Customers: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
+			retry: privacy.ErasureReport{Customers: privacy.Erased, Interactions: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
 		{name: "ledger write", fault: func(s erasureShop) { s.ledgers.eraseErr = boom }, store: privacy.SourceLoyalty,
-			retry: privacy.ErasureReport{Customers: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
+			retry: privacy.ErasureReport{Customers: privacy.Erased, Interactions: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
 		{name: "complaints read", fault: func(s erasureShop) { s.cases.casesErr = boom }, store: privacy.SourceComplaints,
-			retry: privacy.ErasureReport{Customers: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
+			retry: privacy.ErasureReport{Customers: privacy.Erased, Interactions: privacy.Erased, Loyalty: privacy.Erased, Complaints: privacy.Kept}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -305,6 +321,14 @@ func TestEraseStoreFails(t *testing.T) {
 			s.person(t, "anna", 0)
 			s.person(t, "ben", 1)
 			_, benBefore := s.export(t, "ben")
+			// The end state of an uninterrupted erasure at the retry's
+			// time, in a shop like s.
+			whole := newErasureShop(t)
+			whole.person(t, "anna", 0)
+			whole.person(t, "ben", 1)
+			_, err := privacy.Erase(ctx, "anna", whole.targets(), now.Add(time.Minute))
+			require.NoError(t, err)
+			wholeAfter, _ := whole.export(t, "anna")
 
 			tc.fault(s)
 			r, err := privacy.Erase(ctx, "anna", s.targets(), now)
@@ -317,6 +341,7 @@ func TestEraseStoreFails(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.store+" store")
 			assert.Equal(t, tc.partial.Customers, r.Customers, "customers outcome of the failed call")
 			assert.Equal(t, tc.partial.Loyalty, r.Loyalty, "loyalty outcome of the failed call")
+			assert.Equal(t, tc.partial.Interactions, r.Interactions, "interactions outcome of the failed call")
 
 			*s.customers, *s.ledgers, *s.cases = faultyDirectory{MemStore: s.customers.MemStore},
 				faultyLedgers{MemStore: s.ledgers.MemStore}, faultyCases{MemStore: s.cases.MemStore}
@@ -327,14 +352,23 @@ func TestEraseStoreFails(t *testing.T) {
 			if tc.partial.Loyalty == privacy.NotDone {
 				assert.False(t, after.Loyalty.Account.Birthday.IsZero(), "a ledger not erased keeps its birthday")
 			}
+			if tc.partial.Interactions == privacy.NotDone {
+				assert.Len(t, after.Interactions, 2, "interactions not erased are kept")
+			} else {
+				assert.Empty(t, after.Interactions, "the interactions erased before the failure")
+			}
 
 			r, err = privacy.Erase(ctx, "anna", s.targets(), now.Add(time.Minute))
 			require.NoError(t, err)
 			assert.Equal(t, tc.retry.Customers, r.Customers)
 			assert.Equal(t, tc.retry.Loyalty, r.Loyalty)
 			assert.Equal(t, tc.retry.Complaints, r.Complaints)
+			assert.Equal(t, tc.retry.Interactions, r.Interactions)
 			after, doc = s.export(t, "anna")
 			assert.Empty(t, personalDataIn(after, doc, "anna"))
+			assert.Empty(t, after.Interactions, "the retry erased the interactions")
+			assert.Equal(t, wholeAfter.Record, after.Record, "the record as an uninterrupted erasure leaves it")
+			assert.Equal(t, wholeAfter.Orders, after.Orders, "the orders as an uninterrupted erasure leaves them")
 			assert.Len(t, after.Record.ConsentHistory, 2, "one withdrawal recorded")
 			n := 0
 			for _, e := range after.Loyalty.Entries {
@@ -348,6 +382,7 @@ func TestEraseStoreFails(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, privacy.AlreadyErased, r.Customers)
 			assert.Equal(t, privacy.AlreadyErased, r.Loyalty)
+			assert.Equal(t, privacy.AlreadyErased, r.Interactions)
 			_, doc2 := s.export(t, "anna")
 			assert.Equal(t, doc, doc2, "a third call changes nothing")
 			_, benAfter := s.export(t, "ben")
@@ -453,7 +488,7 @@ func TestEraseSomeStores(t *testing.T) {
 	r, err := privacy.Erase(ctx, "anna", s.targets(), now)
 	require.NoError(t, err)
 	assert.Equal(t, privacy.ErasureReport{Customer: "anna", Made: now,
-		Customers: privacy.NothingHeld, Loyalty: privacy.Erased, Complaints: privacy.NothingHeld,
+		Customers: privacy.NothingHeld, Interactions: privacy.NothingHeld, Loyalty: privacy.Erased, Complaints: privacy.NothingHeld,
 		Withdrawn: []customer.Purpose{}, KeptCases: []complaint.ID{}}, r)
 	a, err := s.club.Account(ctx, "anna")
 	require.NoError(t, err)
@@ -471,9 +506,12 @@ func TestEraseSomeStores(t *testing.T) {
 	assert.Equal(t, privacy.NotDone, r.Customers)
 	assert.Equal(t, privacy.Erased, r.Loyalty)
 	assert.Equal(t, privacy.NotDone, r.Complaints)
+	assert.Equal(t, privacy.NotDone, r.Interactions)
 	c, err := s.customers.Get(ctx, "ben")
 	require.NoError(t, err)
 	assert.Equal(t, "Name of ben", c.Name)
+	ben, _ := s.export(t, "ben")
+	assert.Len(t, ben.Interactions, 2, "without the interactions target they are kept")
 }
 
 // Two erasures racing for one ledger append one erasure entry: the one
@@ -556,6 +594,9 @@ func TestEraseLeavesNoPersonalData(t *testing.T) {
 		if rapid.Bool().Draw(rt, "customers") {
 			tg.Customers = s.customers
 		}
+		if rapid.Bool().Draw(rt, "interactions") {
+			tg.Interactions = s.customers
+		}
 		if rapid.Bool().Draw(rt, "loyalty") {
 			tg.Loyalty = s.club
 		}
@@ -587,6 +628,12 @@ func TestEraseLeavesNoPersonalData(t *testing.T) {
 		}
 		if tg.Loyalty == nil && r.Loyalty.Account.Birthday.IsZero() {
 			rt.Fatalf("the ledger of %q was erased without its target", target)
+		}
+		if n := len(r.Interactions); (tg.Interactions != nil) != (n == 0) {
+			rt.Fatalf("after erasure with the interactions target %v, %q has %d interactions", tg.Interactions != nil, target, n)
+		}
+		if len(r.Orders) != 1 {
+			rt.Fatalf("after erasure %q has %d orders, want its one order kept", target, len(r.Orders))
 		}
 		for _, id := range ids {
 			if id == target {

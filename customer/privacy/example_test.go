@@ -180,19 +180,24 @@ func ExampleExport() {
 }
 
 // Anna asks the brand to erase her data. One call erases it in the
-// customer directory and the loyalty ledger, keeps her consent history
-// as proof and her orders and points as financial records, and lists
-// the complaint cases it cannot erase.
+// customer directory and the loyalty ledger, deletes her store visits
+// from the history, keeps her consent history as proof and her orders
+// and points as financial records, and lists the complaint cases it
+// cannot erase.
 func ExampleErase() {
 	ctx := context.Background()
 	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 11, 0, 0, 0, time.UTC) }
 	customers, ledgers, club, cases := annasShop()
-	targets := privacy.Targets{Customers: customers, Loyalty: club, Complaints: cases}
+	if err := customers.AppendInteraction(ctx, customer.Interaction{CustomerID: "anna", Time: at(2, 14),
+		Kind: customer.StoreVisit, Subject: "Berlin Mitte"}); err != nil {
+		panic(err)
+	}
+	targets := privacy.Targets{Customers: customers, Interactions: customers, Loyalty: club, Complaints: cases}
 	r, err := privacy.Erase(ctx, "anna", targets, at(3, 1))
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("customers: %s, loyalty: %s, complaints: %s %v\n", r.Customers, r.Loyalty, r.Complaints, r.KeptCases)
+	fmt.Printf("customers: %s, interactions: %s, loyalty: %s, complaints: %s %v\n", r.Customers, r.Interactions, r.Loyalty, r.Complaints, r.KeptCases)
 	fmt.Println("consents withdrawn:", r.Withdrawn)
 
 	// What remains, as an export shows it.
@@ -206,21 +211,21 @@ func ExampleErase() {
 	for _, ch := range rec.ConsentHistory {
 		fmt.Printf("consent %s given=%t on %s by %s\n", ch.Purpose, ch.Given, ch.Time.Format(time.DateOnly), ch.Source)
 	}
-	fmt.Printf("orders: %d; loyalty balance %d, birthday known %t\n",
-		len(x.Orders), x.Loyalty.Account.Balance(), !x.Loyalty.Account.Birthday.IsZero())
+	fmt.Printf("orders: %d, interactions: %d; loyalty balance %d, birthday known %t\n",
+		len(x.Orders), len(x.Interactions), x.Loyalty.Account.Balance(), !x.Loyalty.Account.Birthday.IsZero())
 
 	// Asked again, there is nothing left to do.
 	r, err = privacy.Erase(ctx, "anna", targets, at(3, 2))
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("again: customers: %s, loyalty: %s\n", r.Customers, r.Loyalty)
+	fmt.Printf("again: customers: %s, interactions: %s, loyalty: %s\n", r.Customers, r.Interactions, r.Loyalty)
 	// Output:
-	// customers: erased, loyalty: erased, complaints: kept [C-1]
+	// customers: erased, interactions: erased, loyalty: erased, complaints: kept [C-1]
 	// consents withdrawn: [marketing]
 	// record: name "", e-mail "", birthday known false, household 0, joined 2026-01-10
 	// consent marketing given=true on 2026-01-10 by web
 	// consent marketing given=false on 2026-03-01 by erasure
-	// orders: 1; loyalty balance 320, birthday known false
-	// again: customers: already erased, loyalty: already erased
+	// orders: 1, interactions: 0; loyalty balance 320, birthday known false
+	// again: customers: already erased, interactions: already erased, loyalty: already erased
 }

@@ -15,9 +15,10 @@ import (
 
 // CustomerStore is the customer directory and the customers' histories
 // in PostgreSQL: a [customer.Directory], [customer.BatchGetter],
-// [customer.Updater], [customer.Inserter], [customer.HistoryStore] and
-// [customer.CheckedAppender]. Deleting a customer deletes its history
-// (ON DELETE CASCADE). It is safe for concurrent use.
+// [customer.Updater], [customer.Inserter], [customer.HistoryStore],
+// [customer.CheckedAppender] and [customer.InteractionEraser]. Deleting
+// a customer deletes its history (ON DELETE CASCADE). It is safe for
+// concurrent use.
 type CustomerStore struct {
 	db *DB
 }
@@ -30,6 +31,8 @@ var (
 
 	_ customer.CheckedAppender = (*CustomerStore)(nil)
 	_ customer.Inserter        = (*CustomerStore)(nil)
+
+	_ customer.InteractionEraser = (*CustomerStore)(nil)
 )
 
 // ListPageSize is the number of customers [CustomerStore.List] reads per

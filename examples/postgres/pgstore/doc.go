@@ -1,8 +1,9 @@
 // Package pgstore stores tailor's data in PostgreSQL: it implements every
 // storage interface of the library over a [pgxpool.Pool] —
 // [customer.Directory], [customer.BatchGetter], [customer.Updater],
-// [customer.Inserter], [customer.HistoryStore] and
-// [customer.CheckedAppender] ([CustomerStore]),
+// [customer.Inserter], [customer.HistoryStore],
+// [customer.CheckedAppender] and [customer.InteractionEraser]
+// ([CustomerStore]),
 // [complaint.Store] ([ComplaintStore]) and
 // [loyalty.Store] ([LoyaltyStore]) — and passes the library's conformance
 // kits (customertest, complainttest, loyaltytest) against a real server.
@@ -87,6 +88,9 @@
 // after the other across connections and processes; plain appends of
 // that customer, whose statements take the row FOR KEY SHARE, wait for
 // the COMMIT too. Customers do not wait for each other.
+// [CustomerStore.EraseInteractions] is one statement of that kind: it
+// takes the customer's row FOR KEY SHARE and deletes the customer's
+// interactions, for an erasure request that keeps the customer.
 //
 // # Limits
 //
@@ -95,7 +99,8 @@
 // a record with such a string is refused before it is sent, with a
 // [*customer.ValidationError] (matching customer.ErrInvalid) naming the
 // field, and nothing is stored. An ID with such text can therefore never
-// have been stored: a lookup by it (Get, GetMany, Delete, History, Events,
+// have been stored: a lookup by it (Get, GetMany, Delete, History,
+// EraseInteractions, Events,
 // Cases, Entries, and an Append of no entries, which only reads the
 // ledger's version) answers as for an unknown ID — an error matching the
 // interface's ErrNotFound, or an empty result or empty ledger where the

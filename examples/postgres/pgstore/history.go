@@ -389,6 +389,39 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 	return op.result(ctx, nil)
 }
 
+// EraseInteractions implements [customer.InteractionEraser] in one
+// statement ([DB.write]: atomic, and nothing deleted when it fails): it
+// locks the customer row against deletion (FOR KEY SHARE, the lock the
+// appends take, AppendInteraction through its foreign key), deletes the
+// customer's interactions and counts the rows deleted. The DELETE sees
+// the interactions committed when the statement starts (READ
+// COMMITTED): one appended concurrently is committed before and deleted
+// and counted, or kept; a row that two calls race to delete is deleted,
+// and counted, by the one that locks it first, the other finding it gone
+// once the first commits. A deleted row frees its primary key, so an
+// interaction delivered again is stored again.
+func (s *CustomerStore) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
+	if err := ctxErr(ctx, "erase interactions"); err != nil {
+		return 0, err
+	}
+	if !storable(string(id)) {
+		return 0, errNoCustomer("erase interactions", id)
+	}
+	var known bool
+	var n int64
+	err := s.db.write(ctx, scanOne(&known, &n), `WITH
+		c AS (SELECT id FROM `+s.db.t.customers+` WHERE id = $1 FOR KEY SHARE),
+		d AS (DELETE FROM `+s.db.t.interactions+` i USING c WHERE i.customer_id = c.id RETURNING 1)
+		SELECT EXISTS (SELECT FROM c), (SELECT count(*) FROM d)`, string(id))
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("pgstore: erase the interactions of customer %q: %w", id, err)
+	case !known:
+		return 0, errNoCustomer("erase interactions", id)
+	}
+	return int(n), nil
+}
+
 // History implements [customer.HistoryReader]. It reads the customer's
 // orders, returns, credits and interactions in one round trip (a
 // pipelined batch) inside a read-only REPEATABLE READ transaction (one

@@ -16,9 +16,9 @@ import (
 
 // Customers is the customer directory and history store of a [DB]:
 // a [customer.Directory], [customer.HistoryStore],
-// [customer.BatchGetter], [customer.Updater], [customer.Inserter] and
-// [customer.CheckedAppender]. Make it with
-// [DB.Customers].
+// [customer.BatchGetter], [customer.Updater], [customer.Inserter],
+// [customer.CheckedAppender] and [customer.InteractionEraser]. Make it
+// with [DB.Customers].
 type Customers struct{ db *DB }
 
 var (
@@ -29,6 +29,8 @@ var (
 
 	_ customer.CheckedAppender = (*Customers)(nil)
 	_ customer.Inserter        = (*Customers)(nil)
+
+	_ customer.InteractionEraser = (*Customers)(nil)
 )
 
 // listPage is the number of customers List reads per query.
@@ -838,6 +840,33 @@ func prepareInteraction(i customer.Interaction) (appendStep, error) {
 			ON CONFLICT DO NOTHING`, string(i.CustomerID), at, kind, i.Subject)
 		return err
 	}, nil
+}
+
+// EraseInteractions implements [customer.InteractionEraser] in one write
+// transaction (BEGIN IMMEDIATE), which holds the database's write lock:
+// an append of this process or another on the same file commits before
+// it, and its interaction is deleted and counted, or after it, and is
+// kept. Deleted rows free their primary key, so an interaction
+// delivered again is stored again.
+func (s *Customers) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
+	var n int64
+	err := s.db.write(ctx, "erase interactions", func(tx *sql.Tx) error {
+		if ok, err := customerExists(ctx, tx, id); err != nil {
+			return err
+		} else if !ok {
+			return notFound("erase interactions: customer %q", id)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM interactions WHERE customer_id = ?`, string(id))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
 }
 
 // appendStep is the append of one record in a write transaction.

@@ -1,9 +1,10 @@
 // Package sqlitestore keeps tailor's records in one SQLite file: customers
 // and their histories ([customer.Directory], [customer.HistoryStore],
 // [customer.BatchGetter], [customer.Updater], [customer.Inserter],
-// [customer.CheckedAppender]), complaint cases with their audit trails
-// ([complaint.Store]) and loyalty ledgers ([loyalty.Store]). It uses the
-// pure-Go driver modernc.org/sqlite, so it builds without cgo.
+// [customer.CheckedAppender], [customer.InteractionEraser]), complaint
+// cases with their audit trails ([complaint.Store]) and loyalty ledgers
+// ([loyalty.Store]). It uses the pure-Go driver modernc.org/sqlite, so it
+// builds without cgo.
 //
 // [Open] creates the file when it is missing, switches it to WAL mode
 // (readers never block the writer, nor the writer readers), sets a busy
@@ -68,4 +69,6 @@
 // Deleting a customer deletes its history (orders, returns, credits,
 // interactions), as [customer.MemStore] does, and frees the IDs of its
 // orders, returns and credits; replacing it with Put keeps the history.
+// EraseInteractions deletes a customer's interactions alone, for an
+// erasure request that keeps the customer (package privacy's Erase).
 package sqlitestore
