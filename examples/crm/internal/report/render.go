@@ -453,7 +453,7 @@ func (rep *Report) rfmSection(p printer) {
 	g := rep.RFM
 	p(`<div class="card" id="rfm"><h2>RFM heat map</h2>`,
 		`<p class="sub">Customers by recency score (rows, most recent on top) and frequency score (columns); each cell gives the customers, `,
-		`their mean monetary score M̄ and their RFM segment. Scores are quintiles within each kind.</p>`)
+		`their mean monetary score M̄ and their RFM segment. Scores are quintiles within each kind; a tie scores by the share of customers below it.</p>`)
 	const cell = 92.0
 	const ml, mt = 46.0, 14.0
 	n := float64(g.Bins)
