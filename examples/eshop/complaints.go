@@ -339,7 +339,10 @@ func (in *commandIn) command(p *problems, cur customer.Currency) complaint.Comma
 // postCommand moves a case one step, as the key's actor. The library's
 // guards decide what each role may do (only a manager approves above the
 // approval threshold; only the assigned handler investigates); a refusal
-// for the actor is 403, one for the case's state 409.
+// for the actor is 403, one for the case's state 409. A carry-out whose
+// credit the customer's history refuses is 422 on "proposal.amount" (or
+// "subject.order" when the order is not in it), and the case is
+// unchanged; see carryOut for the order of its two writes.
 func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
 	id, cust, err := caseIDFromPath(r)
 	if err != nil {
@@ -361,33 +364,34 @@ func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request
 	if err := p.err(); err != nil {
 		return 0, nil, err
 	}
-	// The credit check reads the complainant's history and the carry-out
-	// appends to it: under the complainant's lock, so that two cases on
-	// one order cannot both pass the check against the same reductions.
-	// The case is read again under the lock.
+	// A carry-out records its credit and then the case (see carryOut),
+	// under the complainant's lock, so that two cases of one order carried
+	// out in this process are checked one after the other.
 	defer s.lock(c.Intake.Complainant)()
+	if cmd.Kind == complaint.CmdCarryOut {
+		return s.carryOut(ctx, id, cmd, actor(caller, cust), s.now())
+	}
+	// Any other command is refused while the case's pending carry-out
+	// (its credit recorded, the case not yet saved) waits to be sent
+	// again: the case is read again under the lock.
 	if c, err = s.stores.Complaints.Get(ctx, id); err != nil {
 		return 0, nil, err
 	}
-	now := s.now()
-	if err := s.checkCredit(ctx, c, cmd, actor(caller, cust), now); err != nil {
+	if err := s.refusePending(ctx, c, cmd); err != nil {
 		return 0, nil, err
 	}
-	c, ev, err := s.cases.DoRetry(ctx, id, cmd, actor(caller, cust), now, 4)
+	c, ev, err := s.cases.DoRetry(ctx, id, cmd, actor(caller, cust), s.now(), 4)
 	if errors.Is(err, complaint.ErrConflict) {
-		return 0, nil, &apiError{status: http.StatusConflict, field: "kind", msg: "the case changed meanwhile: reload it and try again"}
+		return 0, nil, caseChanged()
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	if ev.Command.Kind == complaint.CmdCarryOut {
-		evs, err := s.cases.History(ctx, id)
-		if err != nil {
-			return 0, nil, err
-		}
-		if err := s.appendCredits(ctx, evs, now); err != nil {
-			return 0, nil, err
-		}
-	}
 	return http.StatusOK, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
+}
+
+// caseChanged answers a command whose case another writer changed between
+// its read and its save, more often than the command retries.
+func caseChanged() error {
+	return &apiError{status: http.StatusConflict, field: "kind", msg: "the case changed meanwhile: reload it and try again"}
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -195,4 +198,109 @@ func TestShopComplaintAnswerHoldsNoValueClass(t *testing.T) {
 	c := r.Body["case"].(map[string]any)
 	assert.NotEmpty(t, c["intake"].(map[string]any)["value"], "staff see the value class")
 	assert.NotEmpty(t, c["priority"])
+}
+
+// lostSaves is a complaint store whose next fail Saves fail, as a database
+// that drops the connection does, and store nothing.
+type lostSaves struct {
+	complaint.Store
+	fail atomic.Int32
+}
+
+func (s *lostSaves) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
+	if s.fail.Add(-1) >= 0 {
+		return errors.New("complaint store: connection lost")
+	}
+	return s.Store.Save(ctx, c, ev)
+}
+
+// creditsOf returns the credits of customer id's history.
+func (e *testEnv) creditsOf(id customer.ID) []customer.Credit {
+	e.t.Helper()
+	var credits []customer.Credit
+	for ev, err := range e.stores.Customers.History(context.Background(), id) {
+		require.NoError(e.t, err)
+		if ev.Credit != nil {
+			credits = append(credits, *ev.Credit)
+		}
+	}
+	return credits
+}
+
+// A carry-out records its credit before the case: when the case cannot be
+// saved after it (503), the credit waits in the history as the case's
+// pending carry-out, every other command on the case is refused with 409
+// and a summary's sync reports it, and the carry-out sent again, later,
+// completes the case at the time of that credit, so that the case's log
+// gives the very credit recorded and the history holds it once.
+func TestCarryOutSentAgainAfterTheStoreFailed(t *testing.T) {
+	base := memoryStores()
+	cases := &lostSaves{Store: base.Complaints}
+	e := newEnv(t, &Stores{Name: "lost saves", Customers: base.Customers, Complaints: cases, Ledgers: base.Ledgers})
+	ctx := context.Background()
+	e.register("C-8")
+	r := e.do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	path := e.resolveComplaint("C-8", "O-8", "price-reduction", "30.00")
+	id := complaint.ID(strings.TrimSuffix(strings.TrimPrefix(path, "/v1/complaints/"), "/commands"))
+
+	cases.fail.Store(1)
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+	c, err := base.Complaints.Get(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, complaint.StateApproved, c.State, "the case is not carried out")
+	reserved := e.creditsOf("C-8")
+	require.Len(t, reserved, 1, "the credit is recorded before the case")
+	assert.Equal(t, string(id)+"#"+strconv.Itoa(c.Version+1), reserved[0].ID)
+	assert.True(t, reserved[0].Time.Equal(testNow))
+
+	require.NoError(t, e.srv.syncCredits(ctx, "C-8"))
+	assert.Contains(t, e.logs.String(), "complaint carry-out pending")
+	r = e.do("POST", path, "agent-1", map[string]any{"kind": "withdraw", "reason": "the customer keeps the jumper as it is"})
+	require.Equal(t, http.StatusConflict, r.Status, r.String())
+	assert.Equal(t, "kind", r.field())
+	assert.Contains(t, r.Body["error"], "send the carry-out again")
+
+	e.advance(time.Hour)
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, "carried-out", r.Body["case"].(map[string]any)["state"])
+	evs, err := base.Complaints.Events(ctx, id)
+	require.NoError(t, err)
+	assert.True(t, evs[len(evs)-1].At.Equal(testNow), "the case is carried out when its money was recorded")
+	given, err := complaint.Credits(evs)
+	require.NoError(t, err)
+	credits := e.creditsOf("C-8")
+	require.Len(t, credits, 1, "the credit is recorded once")
+	require.Len(t, given, 1)
+	assert.True(t, given[0].Equal(credits[0]), "the case's log gives the credit recorded: %+v, %+v", given[0], credits[0])
+	sum, err := customer.SummarizeHistory(ctx, e.stores.Customers, "C-8", customer.Consumer, testNow.Add(time.Hour), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "30", sum.Credited.String())
+}
+
+// A credit recorded for a carry-out whose case another writer, not going
+// through the server, moved on without it is money the history holds and
+// no carry-out gave: the sync before every summary reports it.
+func TestCreditWithoutACarryOutIsReported(t *testing.T) {
+	base := memoryStores()
+	cases := &lostSaves{Store: base.Complaints}
+	e := newEnv(t, &Stores{Name: "lost saves", Customers: base.Customers, Complaints: cases, Ledgers: base.Ledgers})
+	ctx := context.Background()
+	e.register("C-8")
+	r := e.do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	path := e.resolveComplaint("C-8", "O-8", "price-reduction", "30.00")
+	id := complaint.ID(strings.TrimSuffix(strings.TrimPrefix(path, "/v1/complaints/"), "/commands"))
+	cases.fail.Store(1)
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+
+	other := &complaint.Service{Store: base.Complaints}
+	_, _, err := other.Do(ctx, id, complaint.Command{Kind: complaint.CmdWithdraw, Reason: "the customer keeps the jumper as it is"},
+		complaint.Actor{ID: "agent-1", Role: complaint.RoleAgent}, testNow.Add(time.Minute))
+	require.NoError(t, err)
+	require.NoError(t, e.srv.syncCredits(ctx, "C-8"))
+	assert.Contains(t, e.logs.String(), `"msg":"complaint credit without a carry-out","credit":"`+string(id)+`#`)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/sqlite/sqlitestore"
 	"github.com/tailorcrm/tailor/loyalty"
@@ -458,10 +459,11 @@ func TestTwoServersRefundOneOrderOnce(t *testing.T) {
 
 // Two servers on one SQLite file each carry out, at once, a case on the
 // same order whose price reductions together exceed the order's net.
-// Each checked its credit against the history before its carry-out, as
-// both can pass that check; the history takes one of the two credits and
-// leaves the other out, so that SummarizeHistory of the customer still
-// succeeds.
+// Both pass the server's own check of the credit against the history;
+// the credit is then recorded before the case is carried out, in one
+// step with the store's check, so exactly one is carried out and paid,
+// and the other is refused with 422 and its case stays approved: no
+// customer is told of money the history does not hold.
 func TestTwoServersCarryOutReductionsOfOneOrder(t *testing.T) {
 	envs, round := meetingServers(t)
 	envs[0].register("C-8")
@@ -486,20 +488,85 @@ func TestTwoServersCarryOutReductionsOfOneOrder(t *testing.T) {
 	close(start)
 	wg.Wait()
 	round.close()
-	for _, r := range rs {
-		assert.Contains(t, []int{http.StatusOK, http.StatusUnprocessableEntity}, r.Status, r.String())
+	statuses := map[int]int{rs[0].Status: 1}
+	statuses[rs[1].Status]++
+	require.Equal(t, map[int]int{http.StatusOK: 1, http.StatusUnprocessableEntity: 1}, statuses, "%s | %s", rs[0], rs[1])
+	refused := 0
+	if rs[0].Status == http.StatusOK {
+		refused = 1
 	}
-	credits := 0
+	assert.Equal(t, "proposal.amount", rs[refused].field(), rs[refused].String())
+	var credits []customer.Credit
 	for ev, err := range envs[0].stores.Customers.History(t.Context(), "C-8") {
 		require.NoError(t, err)
 		if ev.Credit != nil {
-			credits++
+			credits = append(credits, *ev.Credit)
 		}
 	}
-	assert.Equal(t, 1, credits, "one price reduction in the history")
+	require.Len(t, credits, 1, "one price reduction in the history")
 	sum, err := customer.SummarizeHistory(t.Context(), envs[0].stores.Customers, "C-8", customer.Consumer, testNow, nil)
 	require.NoError(t, err, "the history holds price reductions above the order's net")
 	assert.Equal(t, "80", sum.Credited.String())
+	for i, path := range paths {
+		r := envs[0].do("GET", strings.TrimSuffix(path, "/commands"), "agent-1", nil)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		state := r.Body["case"].(map[string]any)["state"]
+		if i == refused {
+			assert.Equal(t, "approved", state, "the refused case is unchanged")
+			continue
+		}
+		assert.Equal(t, "carried-out", state)
+		// The credit is the one the carried-out case's log gives.
+		assert.Equal(t, strings.TrimSuffix(strings.TrimPrefix(path, "/v1/complaints/"), "/commands"), strings.Split(credits[0].ID, "#")[0])
+	}
+}
+
+// Two servers on one SQLite file, with clocks a minute apart, carry out
+// the same case at once: it is carried out once, and the history holds
+// the one credit the case's log gives, although the two computed credits
+// under one ID at different times.
+func TestTwoServersCarryOutOneCase(t *testing.T) {
+	envs, round := meetingServers(t)
+	envs[1].advance(time.Minute)
+	envs[0].register("C-8")
+	r := envs[0].do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	path := envs[0].resolveComplaint("C-8", "O-8", "price-reduction", "80.00")
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	var rs [2]response
+	round.open()
+	for i, e := range envs {
+		wg.Go(func() {
+			<-start
+			r, err := e.try("POST", path, e.keys["handler-1"], carryOutCmd)
+			assert.NoError(t, err)
+			rs[i] = r
+		})
+	}
+	close(start)
+	wg.Wait()
+	round.close()
+	require.NotEqual(t, rs[0].Status == http.StatusOK, rs[1].Status == http.StatusOK, "one carry-out: %s | %s", rs[0], rs[1])
+	lost := rs[0]
+	if lost.Status == http.StatusOK {
+		lost = rs[1]
+	}
+	// The other finds the case carried out (409) or, when its clock is
+	// behind the carry-out's, refuses its own time.
+	if lost.Status != http.StatusConflict {
+		assert.Equal(t, http.StatusBadRequest, lost.Status, lost.String())
+		assert.Equal(t, "now", lost.field(), lost.String())
+	}
+	credits := envs[0].creditsOf("C-8")
+	require.Len(t, credits, 1)
+	id := complaint.ID(strings.TrimSuffix(strings.TrimPrefix(path, "/v1/complaints/"), "/commands"))
+	evs, err := envs[0].stores.Complaints.Events(t.Context(), id)
+	require.NoError(t, err)
+	given, err := complaint.Credits(evs)
+	require.NoError(t, err)
+	require.Len(t, given, 1)
+	assert.True(t, given[0].Equal(credits[0]), "the case's log gives the credit recorded: %+v, %+v", given[0], credits[0])
 }
 
 // slowWrites holds each Insert and Put for 5 ms, so that two servers'

@@ -6,82 +6,209 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
 )
 
-// A price reduction or compensation carried out in a complaint is money
-// the customer received, and belongs in the customer's history, where it
-// lowers the net of the summaries that the insight and the models read.
-// As with orders and points, the two stores have no common transaction,
-// so the complaint log is the truth and the history follows it:
-// complaint.Credits derives the credits of a case from its log, with IDs
-// that never change, and the history takes each credit ID once.
+// A price reduction or compensation carried out is money the customer
+// received, and belongs in the customer's history, where it lowers the net
+// of the summaries that the insight and the models read. The two stores
+// have no common transaction, so a carry-out takes two steps, the money
+// first: complaint.Credits derives the credits of a case from its log,
+// with IDs that never change (the case ID and the carry-out's sequence
+// number, "C-8:1#7"), and the history takes each credit ID once.
 //
-//  1. Before a carry-out is applied, the credit it would give is checked
-//     (a price reduction needs the order it reduces, and that order must
-//     be in the customer's history; a credit for an order must be in its
-//     currency, and price reductions may not add up to more than its
-//     net): a credit that could never be recorded, or that no summary
-//     could add up, refuses the carry-out with 422, and the case is
-//     unchanged.
-//  2. After the carry-out, the credits of the case are recorded through
-//     the server's customer.Recorder, which checks each again against
-//     the history in one step with its append: the check of step 1 and
-//     the carry-out are two steps, which another server on the same
-//     database can come between, and a credit that would then take more
-//     off the order than its net is left out of the history (and
-//     logged), so that every summary of the customer still adds up.
-//  3. If the store fails between the two, the carry-out answers 503 and
-//     every later summary of the customer first records the credits of
-//     all its cases (syncCredits), so the state is never shown.
+//  1. The carry-out is applied to the case as read, and the credit it
+//     gives is checked against the customer's history (a price reduction
+//     needs the order it reduces, in the customer's history; a credit for
+//     an order must be in its currency, and price reductions may not add
+//     up to more than its net): a credit that could never be recorded
+//     refuses the carry-out with 422, and the case is unchanged.
+//  2. The credit is recorded through the server's customer.Recorder,
+//     which checks it again against the history in one step with its
+//     append, also against another server on the same database that
+//     recorded a reduction of the same order since step 1. A credit it
+//     refuses refuses the carry-out with 422, and the case is unchanged.
+//  3. Only then is the case saved, carried out. So no customer is told of
+//     money the history does not hold.
+//
+// If the case cannot be saved after its credit was recorded (the store
+// fails: 503), the credit stays in the history, as the pending carry-out
+// of the case: its ID names the sequence number the carry-out takes.
+// Sending the carry-out again carries the case out at the time of that
+// credit, so that the case's log gives the very credit recorded, whose
+// second record is a no-op; any other command on the case is refused with
+// 409 until then (refusePending), since the books already hold the money.
+// A credit whose case went on without it — another event saved under its
+// sequence number, by a writer that does not go through a server, or by
+// another server's command that passed refusePending just before the
+// credit was recorded — is money the history holds and no carry-out gave:
+// syncCredits reports it in the log, for it to be settled by hand, since
+// the history takes no record back.
 
-// checkCredit refuses the carry-out cmd of case c by actor at now when the
-// credit it would give cannot be recorded in the customer's history, or
-// is not valid against its order (customer.Credit.ValidateFor). It
-// returns nil for any other command, and when Apply itself refuses cmd
-// (the caller's apply reports that). The Recorder checks the same when the
-// credit is recorded, but only together with its append, which follows
-// the carry-out; this check, before it, is what lets a carry-out whose
-// credit could not be recorded be refused with the case unchanged.
-func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complaint.Command, actor complaint.Actor, now time.Time) error {
-	if cmd.Kind != complaint.CmdCarryOut {
-		return nil
-	}
-	_, ev, err := complaint.Apply(c, cmd, actor, now)
-	if err != nil {
-		return nil
-	}
-	evs, err := s.cases.History(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	credits, err := complaint.Credits(append(evs, ev))
-	if err != nil {
-		if errors.Is(err, customer.ErrInvalid) {
-			return &apiError{status: http.StatusUnprocessableEntity, field: "proposal", msg: err.Error()}
+// creditID is the ID of the credit a carry-out saved as event seq of case
+// id gives, as complaint.Credits derives it.
+func creditID(id complaint.ID, seq int) string {
+	return string(id) + "#" + strconv.Itoa(seq)
+}
+
+// historyOf reads the history of customer id.
+func (s *Server) historyOf(ctx context.Context, id customer.ID) ([]customer.Event, error) {
+	var history []customer.Event
+	for e, err := range s.stores.Customers.History(ctx, id) {
+		if err != nil {
+			return nil, err
 		}
+		history = append(history, e)
+	}
+	return history, nil
+}
+
+// pendingCredit returns the credit of history recorded for a carry-out of
+// case c that was not saved: the one under the ID of c's next event, or
+// nil.
+func pendingCredit(c complaint.Case, history []customer.Event) *customer.Credit {
+	next := creditID(c.ID, c.Version+1)
+	for _, e := range history {
+		if e.Credit != nil && e.Credit.ID == next {
+			return e.Credit
+		}
+	}
+	return nil
+}
+
+// refusePending refuses command cmd on case c with 409 while a carry-out
+// of c is pending: its credit is in the customer's history, and only the
+// carry-out sent again completes the case.
+func (s *Server) refusePending(ctx context.Context, c complaint.Case, cmd complaint.Command) error {
+	history, err := s.historyOf(ctx, c.Intake.Complainant)
+	if err != nil {
 		return err
 	}
+	if cr := pendingCredit(c, history); cr != nil {
+		return &apiError{status: http.StatusConflict, field: "kind",
+			msg: fmt.Sprintf("complaint %q: the %s of %s was recorded at %s for a carry-out that was not completed: send the carry-out again before a %s",
+				c.ID, cr.Kind, cr.Amount, formatTime(cr.Time), cmd.Kind)}
+	}
+	return nil
+}
+
+// carryOut carries out case id with cmd by actor at now: it records the
+// credit the carry-out gives, then saves the case (see the steps above).
+// A carry-out pending for the case is completed at the time of its
+// credit. A conflict with another writer, on the case or on the credit's
+// ID, reads both again, up to four times.
+func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Command, actor complaint.Actor, now time.Time) (int, any, error) {
+	const attempts = 4
+	for attempt := 1; ; attempt++ {
+		c, err := s.stores.Complaints.Get(ctx, id)
+		if err != nil {
+			return 0, nil, err
+		}
+		history, err := s.historyOf(ctx, c.Intake.Complainant)
+		if err != nil {
+			return 0, nil, err
+		}
+		at := now
+		if cr := pendingCredit(c, history); cr != nil {
+			at = cr.Time
+		}
+		next, ev, err := s.cases.Policy.Apply(c, cmd, actor, at)
+		if err != nil {
+			return 0, nil, err
+		}
+		evs, err := s.cases.History(ctx, id)
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(evs) != c.Version {
+			// Another writer saved an event since the case was read.
+			if attempt < attempts {
+				continue
+			}
+			return 0, nil, caseChanged()
+		}
+		credits, err := complaint.Credits(append(evs, ev))
+		if err != nil {
+			if errors.Is(err, customer.ErrInvalid) {
+				return 0, nil, &apiError{status: http.StatusUnprocessableEntity, field: "proposal", msg: err.Error()}
+			}
+			return 0, nil, err
+		}
+		if err := checkCredit(c, credits, history, now); err != nil {
+			return 0, nil, err
+		}
+		// The credits of earlier carry-outs of the case are recorded as
+		// syncCredits records them; the one of this carry-out must be.
+		own := creditID(id, ev.Seq)
+		var earlier []customer.Credit
+		var paid *customer.Credit
+		for i := range credits {
+			if credits[i].ID == own {
+				paid = &credits[i]
+			} else {
+				earlier = append(earlier, credits[i])
+			}
+		}
+		if err := s.recordCredits(ctx, earlier, now); err != nil {
+			return 0, nil, err
+		}
+		if paid != nil {
+			err := s.history.RecordCredit(ctx, *paid, now)
+			switch {
+			case err == nil:
+			case errors.Is(err, customer.ErrDuplicate):
+				// Another server recorded a carry-out of this case since
+				// the history was read.
+				if attempt < attempts {
+					continue
+				}
+				return 0, nil, caseChanged()
+			case errors.Is(err, customer.ErrInvalid), errors.Is(err, customer.ErrNotFound):
+				return 0, nil, &apiError{status: http.StatusUnprocessableEntity, field: "proposal.amount",
+					msg: fmt.Sprintf("complaint %q: the %s of %s cannot be recorded: %v", c.ID, paid.Kind, paid.Amount, err)}
+			default:
+				return 0, nil, err
+			}
+		}
+		err = s.stores.Complaints.Save(ctx, next, ev)
+		if errors.Is(err, complaint.ErrConflict) {
+			if attempt < attempts {
+				continue
+			}
+			return 0, nil, caseChanged()
+		}
+		if err != nil {
+			return 0, nil, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
+		}
+		return http.StatusOK, caseOut{Case: next, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(next)}, nil
+	}
+}
+
+// checkCredit refuses the carry-out of case c when a credit of credits,
+// those of c's log with the carry-out, that history does not hold yet
+// cannot be recorded in it: its order is not in the history, or it is
+// not valid against its order (customer.Credit.ValidateFor) at now.
+// The Recorder checks the same in one step with the append; this check
+// names the case and the proposal in its answer.
+func checkCredit(c complaint.Case, credits []customer.Credit, history []customer.Event, now time.Time) error {
 	// Every credit of a case is for the case's order, if any: one pass
 	// over the history finds that order and the credits stored before.
 	var orderID string
-	var cust customer.ID
 	for i := range credits {
 		if credits[i].OrderID != "" {
-			orderID, cust = credits[i].OrderID, credits[i].CustomerID
+			orderID = credits[i].OrderID
 		}
 	}
 	var order *customer.Order
 	stored := map[string]bool{}
 	var reductions []customer.Credit
 	if orderID != "" {
-		for e, err := range s.stores.Customers.History(ctx, cust) {
-			if err != nil {
-				return err
-			}
+		for _, e := range history {
 			switch {
 			case e.Order != nil && e.Order.ID == orderID:
 				order = e.Order
@@ -136,48 +263,76 @@ func (s *Server) checkCredit(ctx context.Context, c complaint.Case, cmd complain
 	return nil
 }
 
-// appendCredits records the credits of the case with events evs in the
-// customer's history at time now (see recordCredits).
-func (s *Server) appendCredits(ctx context.Context, evs []complaint.Event, now time.Time) error {
-	credits, err := complaint.Credits(evs)
-	if err != nil {
-		return err
-	}
-	return s.recordCredits(ctx, credits, now)
-}
-
 // syncCredits records the credits of every case of customer id that the
 // history does not hold yet (see recordCredits). A case whose log gives
 // no valid credit (carried out before its check) is logged and left out,
 // so that it does not stop every later summary of the customer; an error
 // of a store is returned.
+//
+// It also reports in the log each credit of the history recorded for a
+// case of the customer that the case's log does not give: one under the
+// ID of the case's next event is a pending carry-out (its credit
+// recorded, the case not saved), which sending the carry-out again
+// completes; any other is money the history holds and no carry-out gave,
+// to be settled by hand. Both stay in the history, which is valid with
+// them: each was checked against the order when it was recorded.
 func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 	logs, err := s.casesOf(ctx, id)
 	if err != nil {
 		return err
 	}
 	now := s.now()
+	given := map[string]bool{}     // the credits the cases' logs give
+	next := map[complaint.ID]int{} // each case's next sequence number
 	for _, evs := range logs {
 		credits, err := complaint.Credits(evs)
 		if err != nil {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "complaint money not in the history", slog.String("error", err.Error()))
 			continue
 		}
+		next[evs[0].Case] = len(evs) + 1
+		for _, cr := range credits {
+			given[cr.ID] = true
+		}
 		if err := s.recordCredits(ctx, credits, now); err != nil {
 			return err
 		}
 	}
+	history, err := s.historyOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, e := range history {
+		cr := e.Credit
+		if cr == nil || given[cr.ID] {
+			continue
+		}
+		k := strings.LastIndexByte(cr.ID, '#')
+		if k < 0 {
+			continue
+		}
+		n, ok := next[complaint.ID(cr.ID[:k])]
+		if !ok {
+			continue // not the credit of a case (with a valid log)
+		}
+		msg := "complaint credit without a carry-out"
+		if cr.ID[k+1:] == strconv.Itoa(n) {
+			msg = "complaint carry-out pending: its credit is recorded, the case is not carried out"
+		}
+		s.log.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("credit", cr.ID), slog.String("case", cr.ID[:k]))
+	}
 	return nil
 }
 
-// recordCredits records credits through the Recorder at time now; a
-// credit recorded before is a no-op. A credit the history refuses — its
-// customer or order unknown, its ID taken by another credit, or, when
-// another server carried out a case on the same order between this
-// case's check and its carry-out, price reductions that together exceed
-// the order's net — can never be recorded: it is logged and left out,
-// so that the history stays one that every summary adds up. An error of
-// a store is returned.
+// recordCredits records credits of carry-outs already saved through the
+// Recorder at time now; a credit recorded before is a no-op. A credit the
+// history refuses — its customer or order unknown, its ID taken by
+// another credit, or price reductions that together exceed the order's
+// net, as a case carried out before carry-outs recorded their credit
+// first may give — can never be recorded: it is logged and left out, so
+// that the history stays one that every summary adds up. An error of a
+// store is returned. A carry-out being made records its own credit with
+// carryOut, which refuses it instead.
 func (s *Server) recordCredits(ctx context.Context, credits []customer.Credit, now time.Time) error {
 	for _, cr := range credits {
 		err := s.history.RecordCredit(ctx, cr, now)

@@ -230,8 +230,8 @@ func roleName(r Role) string {
 // append to its ledger entry, so that no settle of this process applies
 // the record in between and the response reports what this request
 // earned or clawed back. A carry-out holds it from its credit check to
-// the record of the credit, so that two cases of one order carried out
-// in this process are checked one after the other (see checkCredit).
+// the save of its case, so that two cases of one order carried out in
+// this process are checked one after the other (see carryOut).
 func (s *Server) lock(id customer.ID) func() {
 	h := fnv.New32a()
 	h.Write([]byte(id))
