@@ -133,18 +133,7 @@ func TestConcurrentDistinctOrders(t *testing.T) {
 // deliveries split between them earn once, and racing distinct orders
 // lose nothing.
 func TestTwoServersOneDatabase(t *testing.T) {
-	// Writers of two processes wait for each other's lock up to the busy
-	// time-out; under the race detector on a loaded machine the default 5 s
-	// can run out, which would be a 503, not a lost order.
-	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
-	path := filepath.Join(t.TempDir(), "shop.db")
-	var envs [2]*testEnv
-	for i := range envs {
-		db, err := sqlitestore.Open(t.Context(), path, opts)
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		envs[i] = newEnv(t, liteStores(db))
-	}
+	envs, _ := twoServers(t, nil)
 	a, b := envs[0], envs[1]
 	a.register("C-1")
 	same := order("O-1", "C-1", testNow.Add(-time.Hour), 1, "120.00")
@@ -262,19 +251,7 @@ func (s slowReads) Get(ctx context.Context, id customer.ID) (customer.Customer, 
 // changes a customer with the store's atomic Update, so no server's
 // write is made from a read that another write has made stale.
 func TestTwoServersKeepEachOthersCustomerChanges(t *testing.T) {
-	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
-	path := filepath.Join(t.TempDir(), "shop.db")
-	var envs [2]*testEnv
-	var erp *sqlitestore.Customers
-	for i := range envs {
-		db, err := sqlitestore.Open(t.Context(), path, opts)
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		st := liteStores(db)
-		st.Customers = slowReads{db.Customers()}
-		envs[i] = newEnv(t, st)
-		erp = db.Customers()
-	}
+	envs, erp := twoServers(t, func(c *sqlitestore.Customers) CustomerStore { return slowReads{c} })
 	envs[0].register("C-1")
 	const n = 16
 	var wg sync.WaitGroup
@@ -389,18 +366,8 @@ func (s meetHistory) History(ctx context.Context, id customer.ID) iter.Seq2[cust
 // own connections, whose customer stores meet in the History calls of
 // the rounds of the meeting returned.
 func meetingServers(t *testing.T) ([2]*testEnv, *meeting) {
-	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
-	path := filepath.Join(t.TempDir(), "shop.db")
-	var envs [2]*testEnv
 	round := &meeting{}
-	for i := range envs {
-		db, err := sqlitestore.Open(t.Context(), path, opts)
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		st := liteStores(db)
-		st.Customers = meetHistory{db.Customers(), round}
-		envs[i] = newEnv(t, st)
-	}
+	envs, _ := twoServers(t, func(c *sqlitestore.Customers) CustomerStore { return meetHistory{c, round} })
 	return envs, round
 }
 
@@ -589,19 +556,7 @@ func (s slowWrites) Put(ctx context.Context, c customer.Customer) error {
 // first registration (customer.Inserter) and records its consent on it,
 // so both notices are kept as evidence; a Put would replace the first.
 func TestTwoServersRegisterOneCustomer(t *testing.T) {
-	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
-	path := filepath.Join(t.TempDir(), "shop.db")
-	var envs [2]*testEnv
-	var erp *sqlitestore.Customers
-	for i := range envs {
-		db, err := sqlitestore.Open(t.Context(), path, opts)
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		st := liteStores(db)
-		st.Customers = slowWrites{slowReads{db.Customers()}}
-		envs[i] = newEnv(t, st)
-		erp = db.Customers()
-	}
+	envs, erp := twoServers(t, func(c *sqlitestore.Customers) CustomerStore { return slowWrites{slowReads{c}} })
 	for round := range 4 {
 		id := fmt.Sprintf("R-%d", round)
 		var wg sync.WaitGroup
@@ -632,4 +587,31 @@ func TestTwoServersRegisterOneCustomer(t *testing.T) {
 				"round %d: the consent given under %q on server %d is lost", round, notice, i)
 		}
 	}
+}
+
+// twoServers returns two servers on one SQLite file — two processes, as
+// far as SQLite can tell, sharing no lock in memory — and the customer
+// store of the second's connection, for a test to read or change the
+// file as a third program would. wrap, when not nil, wraps each server's
+// customer store. A writer waits up to a minute for the file's lock:
+// under the race detector on a loaded machine the default 5 s can run
+// out, which would be a 503, not what a test looks for.
+func twoServers(t *testing.T, wrap func(*sqlitestore.Customers) CustomerStore) ([2]*testEnv, *sqlitestore.Customers) {
+	t.Helper()
+	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
+	path := filepath.Join(t.TempDir(), "shop.db")
+	var envs [2]*testEnv
+	var last *sqlitestore.Customers
+	for i := range envs {
+		db, err := sqlitestore.Open(t.Context(), path, opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		st := liteStores(db)
+		if wrap != nil {
+			st.Customers = wrap(db.Customers())
+		}
+		envs[i] = newEnv(t, st)
+		last = db.Customers()
+	}
+	return envs, last
 }

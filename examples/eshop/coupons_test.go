@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/examples/sqlite/sqlitestore"
 )
 
 // couponOrder is order() naming the coupons it used.
@@ -156,15 +154,7 @@ func TestConcurrentSingleUseCoupon(t *testing.T) {
 // the orders with the single-use coupon is recorded, in the ledger and
 // in the history.
 func TestTwoServersOneCoupon(t *testing.T) {
-	opts := &sqlitestore.Options{BusyTimeout: time.Minute}
-	path := filepath.Join(t.TempDir(), "shop.db")
-	var envs [2]*testEnv
-	for i := range envs {
-		db, err := sqlitestore.Open(t.Context(), path, opts)
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		envs[i] = newEnv(t, liteStores(db))
-	}
+	envs, _ := twoServers(t, nil)
 	envs[0].register("C-1")
 	const n = 16
 	statuses := make([]int, n)
