@@ -396,8 +396,9 @@ func (k ResolutionKind) givesBack() bool {
 // currency, a zero receipt time or one after now, a subject without the
 // field its kind needs, a demand or order value that is not positive or in
 // another currency, an empty description or attachment reference, a
-// text that is not valid UTF-8, and an ID, a subject reference, the
-// description or an attachment reference that holds only white space.
+// text that is not valid UTF-8, an ID, a subject reference, the
+// description or an attachment reference that holds only white space, and
+// an ID or a subject reference that holds a control character.
 func (in Intake) Validate(now time.Time) error {
 	var p problems
 	in.check(&p, now)

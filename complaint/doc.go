@@ -21,9 +21,9 @@
 // records the transition; a refused command returns a [*TransitionError]
 // (no such transition, or the guards that failed) or a
 // [*customer.ValidationError] (a bad payload, or a text that is not
-// valid UTF-8 or a required text or ID of only white space), and the
-// case is unchanged. [Permitted] lists the commands the table allows in
-// a case's state (guards aside).
+// valid UTF-8, a required text or ID of only white space, an ID with a
+// control character), and the case is unchanged. [Permitted] lists the
+// commands the table allows in a case's state (guards aside).
 //
 // A caller with a store runs each step through [Service.Do], which
 // loads the case, applies the command and saves the case with its event:

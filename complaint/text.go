@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -18,13 +19,15 @@ import (
 //     would no longer compare equal to it;
 //   - a required text, or a reference (an ID), that holds only white
 //     space (CodeRequired): the audit trail would record a step without
-//     its why, or name nobody.
+//     its why, or name nobody;
+//   - a reference that holds a control character (CodeFormat), as
+//     package customer refuses in its IDs.
 //
 // Only Apply checks this, not [Rebuild], so that logs written before the
 // check still rebuild.
 func checkTexts(p *problems, cmd Command, actor Actor) {
 	t := texts{p: p}
-	t.check("actor.id", string(actor.ID), true)
+	t.id("actor.id", string(actor.ID))
 	t.check("command.note", cmd.Note, false)
 	t.check("command.key", cmd.Key, false)
 	var sh shape
@@ -38,10 +41,10 @@ func checkTexts(p *problems, cmd Command, actor Actor) {
 	}
 	if a := cmd.Assignment; a != nil {
 		t.check("command.assignment.department", a.Department, true)
-		t.check("command.assignment.handler", string(a.Handler), true)
+		t.id("command.assignment.handler", string(a.Handler))
 	}
 	if f := cmd.Finding; f != nil {
-		t.check("command.finding.staff", string(f.Staff), true)
+		t.id("command.finding.staff", string(f.Staff))
 		t.check("command.finding.detail", f.Detail, true)
 	}
 	if pr := cmd.Proposal; pr != nil {
@@ -50,7 +53,7 @@ func checkTexts(p *problems, cmd Command, actor Actor) {
 	if e := cmd.Execution; e != nil {
 		t.check("command.execution.detail", e.Detail, false)
 		for i, a := range e.Accountability {
-			t.check(fmt.Sprintf("command.execution.accountability[%d].staff", i), string(a.Staff), true)
+			t.id(fmt.Sprintf("command.execution.accountability[%d].staff", i), string(a.Staff))
 		}
 	}
 	if f := cmd.Feedback; f != nil {
@@ -67,13 +70,13 @@ type texts struct{ p *problems }
 
 // intake checks the texts of a complaint form, its field names prefixed.
 func (t texts) intake(prefix string, in Intake) {
-	t.check(prefix+"id", string(in.ID), true)
-	t.check(prefix+"complainant", string(in.Complainant), true)
+	t.id(prefix+"id", string(in.ID))
+	t.id(prefix+"complainant", string(in.Complainant))
 	s := in.Subject
-	t.check(prefix+"subject.order", s.Order, true)
-	t.check(prefix+"subject.sku", s.SKU, true)
-	t.check(prefix+"subject.store", s.Store, true)
-	t.check(prefix+"subject.staff", s.Staff, true)
+	t.id(prefix+"subject.order", s.Order)
+	t.id(prefix+"subject.sku", s.SKU)
+	t.id(prefix+"subject.store", s.Store)
+	t.id(prefix+"subject.staff", s.Staff)
 	t.check(prefix+"subject.delivery", s.Delivery, true)
 	t.check(prefix+"demand.text", in.Demand.Text, false)
 	t.check(prefix+"description", in.Description, true)
@@ -103,6 +106,21 @@ func (t texts) check(field, v string, noBlank bool) {
 	}
 	if noBlank && blank(v) {
 		t.p.add(field, customer.CodeRequired, fmt.Sprintf("is blank (%d characters of white space only)", utf8.RuneCountInString(v)))
+	}
+}
+
+// id checks a reference (an ID) as check does a required text, and
+// reports one that holds a control character (CodeFormat), as package
+// customer refuses in its IDs: a complainant "cust\n1" names no
+// customer there is, and breaks the lines of a log or an export.
+func (t texts) id(field, v string) {
+	n := len(t.p.fields)
+	t.check(field, v, true)
+	if len(t.p.fields) > n {
+		return
+	}
+	if i := strings.IndexFunc(v, unicode.IsControl); i >= 0 {
+		t.p.add(field, customer.CodeFormat, fmt.Sprintf("holds a control character (%U at byte %d)", []rune(v[i:])[0], i))
 	}
 }
 

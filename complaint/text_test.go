@@ -90,3 +90,32 @@ func TestApplyRefusesInvalidUTF8(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, complainttest.Same(c, r))
 }
+
+// TestApplyRefusesControlCharactersInIDs checks that an ID or a subject
+// reference with a control character is refused (CodeFormat), as package
+// customer refuses it in its own IDs: a complainant "cust\n1" names no
+// customer there can be. Texts may hold line breaks.
+func TestApplyRefusesControlCharactersInIDs(t *testing.T) {
+	in := complainttest.Intake("C-1", t0)
+	in.Complainant = "cust\n1"
+	invalid(t, complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, agent, t0,
+		"command.intake.complainant", customer.CodeFormat)
+
+	var ve *customer.ValidationError
+	require.ErrorAs(t, in.Validate(t0), &ve)
+	assert.True(t, ve.Has("complainant", customer.CodeFormat), "%v", ve)
+
+	in = complainttest.Intake("C-1", t0)
+	in.ID = "C-\x001"
+	invalid(t, complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, agent, t0,
+		"command.intake.id", customer.CodeFormat)
+
+	c, _ := reach(0)
+	invalid(t, c, complaint.Command{Kind: complaint.CmdAccept}, complaint.Actor{ID: "agent\t7", Role: complaint.RoleAgent}, hours(1),
+		"actor.id", customer.CodeFormat)
+
+	in = complainttest.Intake("C-1", t0)
+	in.Description = "the seam split\nafter one wash"
+	_, _, err := complaint.Apply(complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, agent, t0)
+	require.NoError(t, err, "a description may hold line breaks")
+}

@@ -342,7 +342,7 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     command, or invalid; pay deductions of a carry-out that together
 //     exceed the loss, see [Execution]; a text that is not valid UTF-8,
 //     which the event's JSON form would not keep; a required text or an
-//     ID that holds only white space), or
+//     ID that holds only white space; an ID with a control character), or
 //   - a [*TransitionError] when the table has no transition for the
 //     command in c's state, or a guard refuses it.
 //
