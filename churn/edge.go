@@ -143,15 +143,7 @@ func transactionEdge(be *BoundaryError, model string, names []string, rel [maxDi
 		}
 	}
 	purchase, dropout := mix[0], mix[1]
-	var end [maxDim]int // -1: → 0, +1: → ∞, 0: not at an edge
-	for i := range names {
-		switch t := rel[i]; {
-		case t > ridgeTheta:
-			end[i] = 1
-		case t < -ridgeTheta:
-			end[i] = -1
-		}
-	}
+	end := farOut(rel) // -1: → 0, +1: → ∞, 0: not at an edge
 	// On the ridge where the distribution's spread vanishes and its mean
 	// stays inside, both parameters run to ∞ together, even where the
 	// optimiser stopped with one of them short of e^9.2.
@@ -177,21 +169,7 @@ func transactionEdge(be *BoundaryError, model string, names []string, rel [maxDi
 			}
 		}
 	}
-	generic, genericLimits := be.Names, be.Limits
-	be.Names, be.Limits = nil, nil
-	for i, n := range names {
-		if end[i] != 0 {
-			lim := 0.0
-			if end[i] > 0 {
-				lim = math.Inf(1)
-			}
-			be.Names = append(be.Names, n)
-			be.Limits = append(be.Limits, lim)
-		}
-	}
-	if len(be.Names) == 0 { // nothing far out: keep the generic verdict
-		be.Names, be.Limits = generic, genericLimits
-	}
+	nameEnds(be, names, end)
 	var parts []string
 	switch model {
 	case "bgnbd":
@@ -213,6 +191,41 @@ func transactionEdge(be *BoundaryError, model string, names []string, rel [maxDi
 		parts = append(parts, "purchase rates do not vary between customers")
 	}
 	be.Meaning = strings.Join(nonEmpty(parts), "; ")
+}
+
+// nameEnds names in be the parameters of names whose end is set (-1:
+// → 0, +1: → ∞), with their Limits, in the order of names. When none is,
+// the generic verdict of finishFit stands.
+func nameEnds(be *BoundaryError, names []string, end [maxDim]int) {
+	var ns []string
+	var lims []float64
+	for i, n := range names {
+		if end[i] != 0 {
+			lim := 0.0
+			if end[i] > 0 {
+				lim = math.Inf(1)
+			}
+			ns, lims = append(ns, n), append(lims, lim)
+		}
+	}
+	if len(ns) > 0 {
+		be.Names, be.Limits = ns, lims
+	}
+}
+
+// farOut returns the end of each log-parameter of theta beyond e^±9.2
+// (ridgeTheta): -1 when it runs to 0, +1 to ∞, 0 for the others.
+func farOut(theta [maxDim]float64) [maxDim]int {
+	var end [maxDim]int
+	for i, t := range theta {
+		switch {
+		case t > ridgeTheta:
+			end[i] = 1
+		case t < -ridgeTheta:
+			end[i] = -1
+		}
+	}
+	return end
 }
 
 // ridgeRunsOut reports whether moving the pair of log-parameters rel[i],

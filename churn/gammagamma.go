@@ -230,24 +230,7 @@ func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 // beyond e^±9.2 is named, with the end it runs to, so that the verdict
 // does not depend on that point, and Meaning says what the limit means.
 func gammaGammaEdge(be *BoundaryError, theta [maxDim]float64) {
-	names := []string{"p", "q", "v"}
-	generic, genericLimits := be.Names, be.Limits
-	be.Names, be.Limits = nil, nil
-	defer func() {
-		if len(be.Names) == 0 { // no parameter far out: keep the generic verdict
-			be.Names, be.Limits = generic, genericLimits
-		}
-	}()
-	for i, n := range names {
-		if t := theta[i]; math.Abs(t) > ridgeTheta {
-			end := 0.0
-			if t > 0 {
-				end = math.Inf(1)
-			}
-			be.Names = append(be.Names, n)
-			be.Limits = append(be.Limits, end)
-		}
-	}
+	nameEnds(be, []string{"p", "q", "v"}, farOut(theta))
 	pInf, qInf := theta[0] > ridgeTheta, theta[1] > ridgeTheta
 	switch {
 	case pInf && qInf:

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,23 +57,39 @@ func TestFitAtTheEdgeIsKeptForScores(t *testing.T) {
 	}
 }
 
-// A fit at the edge where every purchase is the last (b → 0) says what
-// that makes of P(alive); one where the dropout parameters run to ∞
-// together (the same dropout for everybody) names the ends and no more.
-func TestEdgeNoteSaysWhatTheEdgeMeans(t *testing.T) {
-	be := &churn.BoundaryError{Model: "bgnbd", Names: []string{"a", "b"},
-		Params: []churn.Param{{Name: "r", Value: 0.5}, {Name: "alpha", Value: 3}, {Name: "a", Value: 2e5}, {Name: "b", Value: 1e-6}}}
-	assert.Equal(t, " (likelihood highest at the edge of the parameter space, a → ∞, b → 0: the best finite point is used;"+
-		" every purchase seems to be the last: P(alive) is near 0 for every repeat buyer; the history is likely too short or too small for the model)",
-		edgeNote(modelBGNBD, be))
-	be.Params[2].Value, be.Params[3].Value = 3e5, 7e5
-	assert.Equal(t, " (likelihood highest at the edge of the parameter space, a → ∞, b → ∞: the best finite point is used)", edgeNote(modelBGNBD, be))
-	be = &churn.BoundaryError{Model: "bgbb", Names: []string{"gamma"},
-		Params: []churn.Param{{Name: "alpha", Value: 1}, {Name: "beta", Value: 1}, {Name: "gamma", Value: 1e-7}, {Name: "delta", Value: 2}}}
-	assert.Contains(t, edgeNote(modelBGBB, be), "gamma → 0: the best finite point is used; nobody seems to leave")
-	be = &churn.BoundaryError{Model: "paretonbd", Names: []string{"s", "beta"},
-		Params: []churn.Param{{Name: "r", Value: 1}, {Name: "alpha", Value: 1}, {Name: "s", Value: 1e6}, {Name: "beta", Value: 1e7}}}
-	assert.NotContains(t, edgeNote(modelParetoNBD, be), "seems", "s and beta together: the same dropout rate for everybody")
+// The note of a fit kept at the edge names each parameter with the end
+// the fit reports (Limits: v → 0 here although its value in the currency
+// unit is large) and what the fit says the limit means; a fit that says
+// nothing gets the ends alone.
+func TestEdgeNoteSaysWhatTheFitReports(t *testing.T) {
+	be := &churn.BoundaryError{Model: "gammagamma", Names: []string{"p", "v"}, Limits: []float64{math.Inf(1), 0},
+		Meaning: "spend does not vary between a customer's transactions",
+		Params:  []churn.Param{{Name: "p", Value: 1e7}, {Name: "q", Value: 2}, {Name: "v", Value: 40}}}
+	assert.Equal(t, " (likelihood highest at the edge of the parameter space, p → ∞, v → 0: the best finite point is used;"+
+		" spend does not vary between a customer's transactions)", edgeNote(be))
+	be = &churn.BoundaryError{Model: "paretonbd", Names: []string{"s", "beta"}, Limits: []float64{math.Inf(1), math.Inf(1)}}
+	assert.Equal(t, " (likelihood highest at the edge of the parameter space, s → ∞, beta → ∞: the best finite point is used)", edgeNote(be))
+}
+
+// A shop where every customer buys every few weeks up to the as-of day
+// and nobody leaves: the BG/NBD fit ends at its edge, and batch says what
+// that makes of P(alive), in the fit's own words.
+func TestEdgeNoteOfAShopWhereNobodyLeaves(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	start := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+	asOf := time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)
+	for i := range 40 {
+		// Every 1 to 5 weeks, from a day in January up to the as-of day.
+		gap := 7 * (1 + i%5)
+		for d := start.AddDate(0, 0, i%11); !d.After(asOf); d = d.AddDate(0, 0, gap) {
+			fmt.Fprintf(&b, "c%d,%s,%d.00\n", i, d.Format(time.DateOnly), 20+i%5)
+		}
+	}
+	r := crm(t, b.String(), "batch", "-in", "-", "-as-of", asOf.Format(time.DateOnly))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `bgnbd .*edge of the parameter space, .*a → 0.*nobody seems to leave: P\(alive\) is near 1 for every customer`, r.stderr)
 }
 
 // Customer IDs written as floats ("12346.0", from a column of numeric IDs

@@ -184,54 +184,28 @@ func keepEdge(f fitted, err error) (fitted, string, error) {
 	if !errors.As(err, &be) || !be.Usable() {
 		return f, "", err
 	}
-	return f, edgeNote(f.name, be), nil
+	return f, edgeNote(be), nil
 }
 
 // edgeNote is the note of a fit kept at the boundary be: the parameters
-// at the edge with the end each runs to (0 or ∞), and, where the model's
-// dropout runs to never or to certain, what that makes of P(alive), so
-// that a reader does not take P(alive) of about 1, or of about 0 for every
-// repeat buyer, for a finding about the customers.
-func edgeNote(model string, be *churn.BoundaryError) string {
-	ends := make(map[string]string, len(be.Names))
+// at the edge with the end each runs to (0 or ∞), and what the fit says
+// the limit means (BoundaryError.Meaning: for instance that P(alive) is
+// near 1 for every customer because nobody seems to leave), so that a
+// reader does not take such a P(alive) for a finding about the customers.
+func edgeNote(be *churn.BoundaryError) string {
 	parts := make([]string, len(be.Names))
 	for i, n := range be.Names {
-		ends[n] = "∞"
-		if i < len(be.Limits) {
-			// The end the fit reports, judged relative to the data for
-			// a scale such as Gamma-Gamma's v.
-			if be.Limits[i] == 0 {
-				ends[n] = "0"
-			}
-		} else {
-			for _, p := range be.Params {
-				if p.Name == n && p.Value < 1 {
-					ends[n] = "0"
-				}
-			}
+		// The end the fit reports, judged relative to the data for a
+		// scale such as Gamma-Gamma's v or BG/NBD's alpha.
+		end := "∞"
+		if i < len(be.Limits) && be.Limits[i] == 0 {
+			end = "0"
 		}
-		parts[i] = n + " → " + ends[n]
-	}
-	// The dropout probability after a purchase is Beta(a, b) for BG/NBD
-	// and MBG/NBD, Beta(gamma, delta) per opportunity for BG/BB; the
-	// dropout rate of Pareto/NBD is Gamma(s, beta) with mean s/beta.
-	var never, always bool
-	switch model {
-	case modelBGNBD, modelMBGNBD:
-		never, always = ends["a"] == "0" || ends["b"] == "∞", ends["b"] == "0" || ends["a"] == "∞"
-	case modelBGBB:
-		never, always = ends["gamma"] == "0" || ends["delta"] == "∞", ends["delta"] == "0" || ends["gamma"] == "∞"
-	case modelParetoNBD:
-		never, always = ends["s"] == "0" || ends["beta"] == "∞" && ends["s"] == "", ends["beta"] == "0" || ends["s"] == "∞" && ends["beta"] == ""
+		parts[i] = n + " → " + end
 	}
 	meaning := ""
-	switch {
-	case be.Meaning != "":
+	if be.Meaning != "" {
 		meaning = "; " + be.Meaning
-	case never && !always:
-		meaning = "; nobody seems to leave: P(alive) is near 1 for every customer"
-	case always && !never:
-		meaning = "; every purchase seems to be the last: P(alive) is near 0 for every repeat buyer; the history is likely too short or too small for the model"
 	}
 	return fmt.Sprintf(" (likelihood highest at the edge of the parameter space, %s: the best finite point is used%s)", strings.Join(parts, ", "), meaning)
 }
