@@ -741,7 +741,7 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"updateRetaining":  {"UpdateDoesNotRetainCallerMemory"},
 		"checkApart":       {"AppendCheckedSerialisesOneCustomer"},
 		"insertApart":      {"InsertOneWinner"},
-		"insertReplacing":  {"InsertKeepsTheFirst", "InsertOneWinner"},
+		"insertReplacing":  {"InsertKeepsTheFirst", "InsertOneWinner", "StateMachine"},
 		"checkIgnoring":    {"AppendCheckedRefusalStoresNothing"},
 		"eraseFirstOnly":   {"EraseInteractionsErasesOnlyThem", "EraseInteractionsStateMachine"},
 		"eraseNeighbours":  {"EraseInteractionsErasesOnlyThem", "EraseInteractionsStateMachine"},

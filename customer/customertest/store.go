@@ -998,6 +998,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 			m := &storeMachine{s: newStore(t), model: map[customer.ID]customer.Customer{}}
 			rt.Repeat(map[string]func(*rapid.T){
 				"Put":    m.put,
+				"Insert": m.insert,
 				"Get":    m.get,
 				"GetNew": m.getMissing,
 				"Delete": m.delete,
@@ -1125,6 +1126,39 @@ func (m *storeMachine) put(t *rapid.T) {
 		t.Fatalf("Put %q: %v", id, err)
 	}
 	m.model[id] = c.Clone()
+}
+
+// insert inserts a drawn customer, or one equal to a stored one (a
+// redelivery), when the store is a customer.Inserter: a free ID stores
+// it, an equal customer is a no-op, another one is ErrDuplicate and
+// changes nothing.
+func (m *storeMachine) insert(t *rapid.T) {
+	in, ok := m.s.(customer.Inserter)
+	if !ok {
+		t.Skip("the store does not implement customer.Inserter")
+	}
+	id := genID.Draw(t, "id")
+	c := genCustomer(id).Draw(t, "customer")
+	prev, stored := m.model[id]
+	if stored && rapid.Bool().Draw(t, "redeliver") {
+		c = prev.Clone()
+	}
+	err := in.Insert(context.Background(), c)
+	switch {
+	case !stored:
+		if err != nil {
+			t.Fatalf("Insert %q of a free ID: %v", id, err)
+		}
+		m.model[id] = c.Clone()
+	case prev.Equal(c):
+		if err != nil {
+			t.Fatalf("Insert %q of the stored customer again: %v, want nil", id, err)
+		}
+	default:
+		if !errors.Is(err, customer.ErrDuplicate) {
+			t.Fatalf("Insert %q of another customer under a taken ID = %v, want customer.ErrDuplicate", id, err)
+		}
+	}
 }
 
 func (m *storeMachine) existing(t *rapid.T) customer.ID {
