@@ -307,13 +307,20 @@ func (c Customer) RecordConsent(ch ConsentChange, now time.Time) (Customer, erro
 // It returns a [*ValidationError] for the record `customer "ID"` when a
 // change at now could not be recorded, whether or not a withdrawal is
 // due (see [Customer.RecordConsent]): now zero or before [MinRecordYear]
-// ("consent_history[n].time", n the length of the history), or before
-// the last change of the history (CodeOrder). So the result is valid at
-// now whenever c is. c is never changed.
+// ("consent_history[n].time", n the length of the history), before the
+// last change of the history (CodeOrder), or before c.Joined (CodeOrder,
+// on the same field): an erasure before the customer existed is a clock
+// or time-zone error of the caller, and its result would not be valid at
+// now (Joined after now). A zero Joined is not checked. So the result is
+// valid at now whenever c is. c is never changed.
 func (c Customer) AnonymizeAt(now time.Time) (Customer, error) {
 	var p problems
 	checkTime(&p, consentField(len(c.ConsentHistory), "time"), now, time.Time{})
 	checkAfterLast(&p, c.ConsentHistory, now)
+	if !now.IsZero() && !c.Joined.IsZero() && now.Before(c.Joined) {
+		p.add(consentField(len(c.ConsentHistory), "time"), CodeOrder, fmt.Sprintf("%s is before joined, at %s: the customer did not exist yet",
+			now.Format(time.RFC3339Nano), c.Joined.Format(time.RFC3339Nano)))
+	}
 	if err := p.err("customer", string(c.ID)); err != nil {
 		return c, err
 	}

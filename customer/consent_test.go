@@ -362,3 +362,48 @@ func TestAnonymizeAtChecksNowWithoutWithdrawal(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, a.ConsentHistory)
 }
+
+// An erasure dated before the customer joined is a caller's clock or
+// time-zone error: AnonymizeAt refuses it, naming the customer and the
+// instant it would record, whether or not a withdrawal is due, and
+// changes nothing. An erasure at the instant of joining is accepted.
+func TestAnonymizeAtBeforeJoined(t *testing.T) {
+	for name, c := range map[string]customer.Customer{
+		"with consent": consenting(),
+		"without consent": {ID: "C-2", Kind: customer.Consumer, Name: "Jana Novak",
+			Joined: cNow.AddDate(0, 0, -1)},
+		// A legacy record whose consent history predates the join date.
+		"history before joined": func() customer.Customer {
+			c := consenting()
+			c.Joined = cNow.AddDate(0, 0, -1)
+			return c
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := c.Clone()
+			n := len(c.ConsentHistory)
+			early := c.Joined.Add(-time.Hour) // after the last consent change in two cases
+			got, err := c.AnonymizeAt(early)
+			ve := validationError(t, err)
+			assert.Equal(t, fmt.Sprintf("customer %q", c.ID), ve.Record)
+			assert.True(t, ve.Has(fmt.Sprintf("consent_history[%d].time", n), customer.CodeOrder), "%v", ve)
+			assert.Contains(t, ve.Error(), "joined")
+			assert.True(t, c.Equal(before), "c is unchanged")
+			assert.True(t, got.Equal(before), "the result of a refusal is c")
+
+			if last, ok := lastChange(c); !ok || !last.After(c.Joined) {
+				a, err := c.AnonymizeAt(c.Joined)
+				require.NoError(t, err, "an erasure at the instant of joining")
+				require.NoError(t, a.Validate(c.Joined))
+			}
+		})
+	}
+}
+
+// lastChange returns the time of the last change of c's consent history.
+func lastChange(c customer.Customer) (time.Time, bool) {
+	if len(c.ConsentHistory) == 0 {
+		return time.Time{}, false
+	}
+	return c.ConsentHistory[len(c.ConsentHistory)-1].Time, true
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -23,7 +25,10 @@ import (
 // its entries ([loyalty.Replay]), as [Export] makes it; a document whose
 // account disagrees with its entries (version or balance) is an error,
 // as is one whose "schema" is not [Schema] (another version, or not a
-// report), and a value of the wrong form. Keys the document has and this
+// report), a value of the wrong form, an empty or blank "customer"
+// (matching [customer.ErrInvalid]), and a record of another customer
+// than the document's, or an event of another case than its own
+// (matching [ErrForeignRecord]): [Export] makes no such report. Keys the document has and this
 // version does not know are ignored (see "The document" in the package
 // documentation). On error r is unchanged.
 func (r *Report) UnmarshalJSON(b []byte) error {
@@ -33,6 +38,9 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 	}
 	if d.Schema != Schema {
 		return fmt.Errorf("privacy: decode report: schema %q, want %q", d.Schema, Schema)
+	}
+	if strings.TrimSpace(string(d.Customer)) == "" {
+		return fmt.Errorf("privacy: decode report: customer %q is empty or blank: %w", d.Customer, customer.ErrInvalid)
 	}
 	out := Report{
 		Customer:     d.Customer,
@@ -57,7 +65,59 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		}
 		out.Loyalty = &l
 	}
+	if err := out.checkOwner(); err != nil {
+		return fmt.Errorf("privacy: decode report of customer %q: %w", d.Customer, err)
+	}
 	*r = out
+	return nil
+}
+
+// checkOwner returns an error matching [ErrForeignRecord] when a record
+// of r is of another customer than r.Customer (or an event of another
+// case than its own): [Export] never makes such a report, and decoding
+// one would file that customer's data under this one.
+func (r *Report) checkOwner() error {
+	id := r.Customer
+	if r.Record != nil && r.Record.ID != id {
+		return fmt.Errorf("record: %w", foreign("customer", "", r.Record.ID))
+	}
+	for i, o := range r.Orders {
+		if o.CustomerID != id {
+			return fmt.Errorf("orders[%d]: %w", i, foreign("order", o.ID, o.CustomerID))
+		}
+	}
+	for i, x := range r.Returns {
+		if x.CustomerID != id {
+			return fmt.Errorf("returns[%d]: %w", i, foreign("return", x.ID, x.CustomerID))
+		}
+	}
+	for i, c := range r.Credits {
+		if c.CustomerID != id {
+			return fmt.Errorf("credits[%d]: %w", i, foreign("credit", c.ID, c.CustomerID))
+		}
+	}
+	for i, x := range r.Interactions {
+		if x.CustomerID != id {
+			return fmt.Errorf("interactions[%d]: %w", i, foreign("interaction", x.Subject, x.CustomerID))
+		}
+	}
+	if l := r.Loyalty; l != nil {
+		for i, e := range l.Entries {
+			if e.Member != id {
+				return fmt.Errorf("loyalty.entries[%d]: %w", i, foreign("ledger entry", strconv.FormatInt(e.Seq, 10), e.Member))
+			}
+		}
+	}
+	for i, c := range r.Complaints {
+		if c.Case.Intake.Complainant != id {
+			return fmt.Errorf("complaints[%d]: %w", i, foreign("complaint case", string(c.Case.ID), c.Case.Intake.Complainant))
+		}
+		for j, e := range c.Events {
+			if e.Case != c.Case.ID {
+				return fmt.Errorf("complaints[%d].events[%d]: event %d is of case %q, not %q: %w", i, j, e.Seq, e.Case, c.Case.ID, ErrForeignRecord)
+			}
+		}
+	}
 	return nil
 }
 

@@ -26,7 +26,8 @@ type RecordStore interface {
 
 // Targets are the stores [Erase] erases in. Each is optional: a nil
 // target is not consulted, and its [Outcome] in the [ErasureReport] stays
-// [NotDone].
+// [NotDone]. An interface field holding a nil pointer (a typed nil, such
+// as a nil *customer.MemStore) is not a nil target: Erase refuses it.
 type Targets struct {
 	// Customers is the customer directory: the record is replaced by
 	// its [customer.Customer.AnonymizeAt] form.
@@ -199,8 +200,9 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 // anything, then erases the ledger first, the complaint cases next, the
 // interactions then and stores the record last: a store failing to read
 // or a refused erasure (now before the last consent change of the
-// record, before the member joined the programme or before the last
-// event of a complaint case to erase ([complaint.CheckErase]), or a
+// record or before its Joined, before the member joined the programme
+// or before the last event of a complaint case to erase
+// ([complaint.CheckErase]), or a
 // loyalty store that is not a [loyalty.Eraser]) changes nothing, and a
 // record without personal data means that the erasure is complete;
 // until then the directory keeps what a caller needs to find the
@@ -225,7 +227,10 @@ func (e *ErasureError) Unwrap() error { return e.Err }
 // A customer no target holds anything about is an
 // [*UnknownCustomerError]. A record or case of another customer returned
 // by a store is an error matching [ErrForeignRecord]. An empty or blank
-// id or a zero now is an error matching [customer.ErrInvalid]. The
+// id, a zero now, or a target of t that holds a nil pointer or func (a
+// typed nil, not a nil interface) is an error matching
+// [customer.ErrInvalid], naming each such field ("Targets.Interactions"),
+// returned before any store is read or written. The
 // Withdrawn and KeptCases of the report are never nil.
 func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (ErasureReport, error) {
 	if strings.TrimSpace(string(id)) == "" {
@@ -233,6 +238,12 @@ func Erase(ctx context.Context, id customer.ID, t Targets, now time.Time) (Erasu
 	}
 	if now.IsZero() {
 		return ErasureReport{}, fmt.Errorf("privacy: erasure of customer %q: now is zero: the time of the erasure is required, since the consent history and the ledger record it: %w", id, customer.ErrInvalid)
+	}
+	if err := checkStores("erasure", id,
+		// Targets.Loyalty is a pointer: nil is a nil target.
+		store{"Targets.Customers", t.Customers}, store{"Targets.Interactions", t.Interactions},
+		store{"Targets.Complaints", t.Complaints}); err != nil {
+		return ErasureReport{}, err
 	}
 	r := ErasureReport{Customer: id, Made: now, Withdrawn: []customer.Purpose{}, KeptCases: []complaint.ID{}}
 	fail := func(store string, err error) (ErasureReport, error) {

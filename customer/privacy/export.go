@@ -34,6 +34,8 @@ type CaseReader interface {
 // Sources are the stores [Export] reads. Each is optional: a nil source is
 // not consulted, and the report lists the sources that were
 // ([Report].Sources), so that the person can see what the export covers.
+// A field holding a nil pointer (a typed nil, such as a nil
+// *customer.MemStore) is not a nil source: Export refuses it.
 type Sources struct {
 	// Customers is the customer directory ([customer.Directory] has it).
 	Customers customer.Getter
@@ -57,7 +59,9 @@ const (
 
 // ErrForeignRecord is matched by the error of [Export] when a source
 // returns a record of another customer than the one asked for: handing
-// it out would disclose that customer's data, so the export fails.
+// it out would disclose that customer's data, so the export fails. It is
+// matched too by the error of [Report.UnmarshalJSON] for a document
+// holding such a record.
 var ErrForeignRecord = errors.New("privacy: a source returned another customer's record")
 
 // UnknownCustomerError is the error of [Export] when no source consulted
@@ -152,8 +156,10 @@ type Complaint struct {
 // returns an [*UnknownCustomerError]. When a source fails, it returns a
 // [*SourceError] naming the source, and no report. When a source returns
 // a record of another customer, the error also matches
-// [ErrForeignRecord]. An empty or blank id or a zero now is an error
-// matching [customer.ErrInvalid]. Every slice of the report is non-nil,
+// [ErrForeignRecord]. An empty or blank id, a zero now, or a source of
+// src that holds a nil pointer or func (a typed nil, not a nil
+// interface) is an error matching [customer.ErrInvalid], naming each such
+// field ("Sources.History"). Every slice of the report is non-nil,
 // ordered as documented on [Report] whatever order a source returned, so
 // that the same stores give the same report, byte for byte.
 func Export(ctx context.Context, id customer.ID, src Sources, now time.Time) (Report, error) {
@@ -162,6 +168,11 @@ func Export(ctx context.Context, id customer.ID, src Sources, now time.Time) (Re
 	}
 	if now.IsZero() {
 		return Report{}, fmt.Errorf("privacy: export of customer %q: now is zero: the report records when it was made: %w", id, customer.ErrInvalid)
+	}
+	if err := checkStores("export", id,
+		store{"Sources.Customers", src.Customers}, store{"Sources.History", src.History},
+		store{"Sources.Loyalty", src.Loyalty}, store{"Sources.Complaints", src.Complaints}); err != nil {
+		return Report{}, err
 	}
 	r := Report{
 		Customer:     id,

@@ -17,6 +17,12 @@ import (
 // a report logged or printed by mistake must not copy them into logs
 // (domain rules §1: data security). Only [Report.MarshalJSON] gives the
 // content, for the person.
+//
+// As for [customer.Customer.LogValue], slog resolves a LogValuer only
+// where it is an attribute's value: a slice of them (Report.Complaints,
+// Loyalty.Entries) logged as one attribute reaches slog.JSONHandler's
+// encoding/json element by element, personal data included. Log the
+// report, or each element as an attribute of its own.
 
 // String returns what the report is about and how much it holds, as in
 //
