@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"encoding/binary"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -169,4 +170,115 @@ func TestStatsRefuseToMergeThemselves(t *testing.T) {
 	m, err := ts.Model()
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), m.Thresholds(customer.Consumer).N)
+}
+
+// A model fitted on the population of one as-of day classifies a
+// customer of a later day against that population, as a shop classifies
+// today's customer with last night's fit; Result.AsOf carries the day
+// the customer was observed at.
+func TestClassifyALaterDayWithTheFit(t *testing.T) {
+	dayA := time.Date(2025, 6, 30, 18, 0, 0, 0, time.UTC)
+	dayB := time.Date(2025, 12, 31, 18, 0, 0, 0, time.UTC)
+	pop := []segment.Observation{
+		observedAt(t, "a", customer.Consumer, 100, dayA),
+		observedAt(t, "b", customer.Consumer, 300, dayA),
+		observedAt(t, "w", customer.Intermediary, 9000, dayA),
+	}
+	m, err := segment.Fit(pop, nil)
+	require.NoError(t, err)
+	var r segment.Result
+	require.NoError(t, m.Classify(&r, &pop[0]))
+	assert.Equal(t, customer.DateOf(dayA), r.AsOf)
+	assert.True(t, r.AsOfKnown)
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		late := observedAt(t, "late", k, 200, dayB)
+		require.NoError(t, m.Classify(&r, &late))
+		assert.Equal(t, customer.DateOf(dayB), r.AsOf)
+		assert.True(t, r.AsOfKnown)
+		assert.Equal(t, k, r.Kind)
+	}
+}
+
+// resultsAt classifies the customers, each bought once for the amount
+// given ten days before at, with a model fitted on them.
+func resultsAt(t *testing.T, at time.Time, amounts map[string]int64) []segment.Result {
+	t.Helper()
+	var obs []segment.Observation
+	for _, id := range slices.Sorted(maps.Keys(amounts)) {
+		obs = append(obs, observedAt(t, id, customer.Consumer, amounts[id], at))
+	}
+	m, err := segment.Fit(obs, nil)
+	require.NoError(t, err)
+	rs := make([]segment.Result, len(obs))
+	for i := range obs {
+		require.NoError(t, m.Classify(&rs[i], &obs[i]))
+	}
+	return rs
+}
+
+// requirePeriodMismatch checks that err is a refusal of Migrate for the
+// days of a and b that names both.
+func requirePeriodMismatch(t *testing.T, err error, a, b time.Time) {
+	t.Helper()
+	var mismatch *value.AsOfMismatchError
+	require.ErrorAs(t, err, &mismatch)
+	require.ErrorIs(t, err, segment.ErrInvalidResult)
+	assert.Equal(t, customer.DateOf(a), mismatch.A)
+	assert.Equal(t, customer.DateOf(b), mismatch.B)
+	assert.ErrorContains(t, err, customer.DateOf(a).String())
+	assert.ErrorContains(t, err, customer.DateOf(b).String())
+}
+
+// Migrate compares an earlier period with a later one: the results of
+// each period are of one as-of day, and those of the first period of an
+// earlier day than those of the second. Periods in the wrong order, of
+// the same day, or a period mixing two days are refused with an error
+// wrapping segment.ErrInvalidResult and a *value.AsOfMismatchError that
+// names a customer of each day and both days. Results without a day
+// (stored before results carried one) are taken as they are.
+func TestMigrateRefusesUnorderedPeriods(t *testing.T) {
+	dayA := time.Date(2025, 6, 30, 18, 0, 0, 0, time.UTC)
+	dayB := time.Date(2025, 12, 31, 18, 0, 0, 0, time.UTC)
+	then := resultsAt(t, dayA, map[string]int64{"a": 100, "b": 300})
+	now := resultsAt(t, dayB, map[string]int64{"a": 500, "b": 300, "c": 50})
+
+	m, err := segment.Migrate(then, now)
+	require.NoError(t, err)
+	assert.Equal(t, 3, m.Contribution[segment.HighValue].Customers+m.Contribution[segment.PotentialValue].Customers+
+		m.Contribution[segment.SecondaryValue].Customers+m.Contribution[segment.LowValue].Customers)
+
+	_, err = segment.Migrate(now, then)
+	requirePeriodMismatch(t, err, dayB, dayA)
+	require.ErrorIs(t, err, segment.ErrInvalidResult)
+	assert.ErrorContains(t, err, `"a"`)
+
+	_, err = segment.Migrate(then, then)
+	require.ErrorIs(t, err, segment.ErrInvalidResult)
+	var mismatch *value.AsOfMismatchError
+	require.ErrorAs(t, err, &mismatch)
+	assert.Equal(t, value.AsOfMismatchError{A: customer.DateOf(dayA), B: customer.DateOf(dayA)}, *mismatch)
+
+	mixed := append(slices.Clone(then[:1]), now[2])
+	_, err = segment.Migrate(mixed, now)
+	requirePeriodMismatch(t, err, dayA, dayB)
+	require.ErrorIs(t, err, segment.ErrInvalidResult)
+	assert.ErrorContains(t, err, `first period`)
+	assert.ErrorContains(t, err, `"a"`)
+	assert.ErrorContains(t, err, `"c"`)
+	old := then[1]
+	old.ID = "d"
+	_, err = segment.Migrate(then[:1], append(slices.Clone(now), old))
+	requirePeriodMismatch(t, err, dayB, dayA)
+	assert.ErrorContains(t, err, `second period`)
+	assert.ErrorContains(t, err, `"d"`)
+
+	// Results without a day are taken.
+	undated := slices.Clone(then)
+	for i := range undated {
+		undated[i].AsOf, undated[i].AsOfKnown = 0, false
+	}
+	_, err = segment.Migrate(undated, undated)
+	require.NoError(t, err)
+	_, err = segment.Migrate(undated, now)
+	require.NoError(t, err)
 }

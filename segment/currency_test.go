@@ -51,7 +51,7 @@ func TestMigrateRefusesMixedCurrencies(t *testing.T) {
 		assert.Equal(t, want, r.Currency, "%s: Result carries the currency of Net", r.ID)
 	}
 
-	_, err := segment.Migrate(rs, rs)
+	_, err := segment.Migrate(nil, rs)
 	var mixed *segment.MixedCurrencyError
 	require.ErrorAs(t, err, &mixed)
 	assert.Equal(t, segment.MixedCurrencyError{A: "EUR", B: "JPY", CustomerA: "c1", CustomerB: "w1"}, *mixed)
@@ -61,10 +61,10 @@ func TestMigrateRefusesMixedCurrencies(t *testing.T) {
 	assert.Equal(t, customer.CurrencyMismatchError{A: "EUR", B: "JPY"}, *mismatch)
 
 	// Each kind alone is one currency.
-	m, err := segment.Migrate(rs[:2], rs[:2])
+	m, err := segment.Migrate(nil, rs[:2])
 	require.NoError(t, err)
 	assert.Equal(t, customer.Currency("EUR"), m.Currency)
-	m, err = segment.Migrate(rs[2:], rs[2:])
+	m, err = segment.Migrate(nil, rs[2:])
 	require.NoError(t, err)
 	assert.Equal(t, customer.Currency("JPY"), m.Currency)
 	rev := decimal.Zero
@@ -83,7 +83,7 @@ func TestMigrateRefusesMixedCurrencies(t *testing.T) {
 	require.NoError(t, s.AddInteraction(customer.Interaction{CustomerID: "browser", Time: asOf.AddDate(0, 0, -3), Kind: customer.StoreVisit}))
 	rs = results(t, []segment.Input{buyer(t, "c1", customer.Consumer, "EUR", 100), {Summary: s}})
 	assert.Equal(t, customer.Currency(""), rs[1].Currency)
-	m, err = segment.Migrate(rs, rs)
+	m, err = segment.Migrate(nil, rs)
 	require.NoError(t, err)
 	assert.Equal(t, customer.Currency("EUR"), m.Currency)
 

@@ -54,7 +54,11 @@
 // ([Stats.MarshalBinary]). [Fit] does both passes over a slice. The
 // statistics hold a population observed at one as-of day ([Stats.AsOf]):
 // a customer or a shard of another day is refused with a
-// [value.AsOfMismatchError] naming both days.
+// [value.AsOfMismatchError] naming both days. A fitted model classifies
+// a customer of a later day against the population of the fit's day, as
+// a shop classifies today's customer with last night's fit (Result.AsOf
+// is the customer's day). [Migrate] compares the results of two
+// populations, the earlier day first.
 //
 // # Lifecycle and shop types
 //

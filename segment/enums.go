@@ -47,7 +47,9 @@ type Stage uint8
 
 const (
 	// StageNew: first purchase within the new-customer window; without
-	// a purchase, an interaction within it.
+	// a purchase, an interaction within it. An intermediary whose trade
+	// record dates its cooperation further back than the window is not
+	// new (see [LifecycleOptions]).
 	StageNew Stage = iota + 1
 	// StageActive: buying in their own rhythm.
 	StageActive

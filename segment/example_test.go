@@ -57,15 +57,16 @@ func ExampleFitInputs() {
 	}
 	// Output:
 	// thresholds (mean of 4 consumers): current 0.2519, potential 0.2465
-	// ana 0.4720 0.3538 0.8259 high-value 3 4 3 loyal active drifting
+	// ana 0.4720 0.3538 0.8259 high-value 4 5 4 loyal active loyal
 	// ben 0.0000 0.0966 0.0966 low-value 1 1 1 lost dormant drifting
-	// eva 0.4668 0.3372 0.8040 high-value 2 3 4 at-risk active drifting
-	// kim 0.0688 0.1985 0.2673 low-value 4 1 2 promising new drifting
+	// eva 0.4668 0.3372 0.8040 high-value 2 4 5 at-risk active loyal
+	// kim 0.0688 0.1985 0.2673 low-value 5 1 2 new new drifting
 	// ana: vip-service
 	// ana: learn-needs
 	// ana: early-access
-	// ana: social-interaction
-	// ana: membership-invitation
+	// ana: personal-recommendations
+	// ana: priority-benefits
+	// ana: member-events
 	// ana: recommend-categories
 }
 

@@ -473,6 +473,12 @@ type Result struct {
 	Net          decimal.Decimal
 	Currency     customer.Currency
 	PurchaseDays int
+	// AsOf is the day the customer was observed at, carried over from
+	// the observation ([value.Indicators.AsOf]); AsOfKnown is false for
+	// an observation without one. [Migrate] checks with them that each
+	// period's results are of one day and the periods in order.
+	AsOf      customer.Date
+	AsOfKnown bool
 }
 
 func (sc *Scoring) score(dst *value.Score, o *Observation) error {
@@ -531,6 +537,7 @@ func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	dst.Stage = sc.rules.stage(o)
 	dst.ShopType = sc.rules.shopType(o, dst.Stage, rs.OnGrid(rfm))
 	dst.Consent, dst.Net, dst.Currency, dst.PurchaseDays = o.Consent, o.Net, o.Currency, o.days(value.PurchaseDays)
+	dst.AsOf, dst.AsOfKnown = o.AsOf()
 	return nil
 }
 

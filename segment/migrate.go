@@ -136,6 +136,47 @@ func currency(periods ...[]Result) (customer.Currency, error) {
 	return cur, nil
 }
 
+// periodDay returns the as-of day of the results of one period, the customer
+// of the first result that knows its day, and whether any does; results
+// of two days are an error wrapping [ErrInvalidResult] and a
+// [*value.AsOfMismatchError] that names a customer of each day.
+func periodDay(results []Result, period string) (customer.Date, customer.ID, bool, error) {
+	var d customer.Date
+	var who customer.ID
+	known := false
+	for i := range results {
+		r := &results[i]
+		switch {
+		case !r.AsOfKnown:
+		case !known:
+			d, who, known = r.AsOf, r.ID, true
+		case r.AsOf != d:
+			return 0, "", false, fmt.Errorf("segment: %s period: customer %q observed as of %v, customer %q as of %v: a period's results are of one day: %w: %w",
+				period, who, d, r.ID, r.AsOf, ErrInvalidResult, &value.AsOfMismatchError{A: d, B: r.AsOf})
+		}
+	}
+	return d, who, known, nil
+}
+
+// ordered checks that the results of each period are of one as-of day
+// and that the first period's day is before the second's, when both are
+// known (see [Migrate]).
+func ordered(before, after []Result) error {
+	a, ca, aok, err := periodDay(before, "first")
+	if err != nil {
+		return err
+	}
+	b, cb, bok, err := periodDay(after, "second")
+	if err != nil {
+		return err
+	}
+	if aok && bok && a >= b {
+		return fmt.Errorf("segment: the first period (customer %q) is as of %v, the second (customer %q) as of %v: the first must be the earlier: %w: %w",
+			ca, a, cb, b, ErrInvalidResult, &value.AsOfMismatchError{A: a, B: b})
+	}
+	return nil
+}
+
 func index(results []Result, period string) (map[customer.ID]*Result, error) {
 	m := make(map[customer.ID]*Result, len(results))
 	for i := range results {
@@ -167,6 +208,14 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 // an earlier and a later period (each customer at most once per period),
 // each classified from summaries of the history up to the end of its
 // period (see [Migration.Repurchase]).
+//
+// The results of one period are of one as-of day (Result.AsOf), and the
+// first period's day is before the second's: a period whose results are
+// of two days, or periods of the same day or in the wrong order, are an
+// error wrapping [ErrInvalidResult] and a [*value.AsOfMismatchError]
+// (the day met first, then the other) that names a customer of each
+// day. Results that do not know their day (AsOfKnown false: built by
+// hand or stored without it) are taken as they are.
 //
 // The customers of both kinds are counted together; a quadrant is taken
 // against the thresholds of the customer's kind, so a customer whose
@@ -204,6 +253,9 @@ func Migrate(before, after []Result) (Migration, error) {
 		}
 	}
 	if mg.Currency, err = currency(before, after); err != nil {
+		return Migration{}, err
+	}
+	if err := ordered(before, after); err != nil {
 		return Migration{}, err
 	}
 	var retained, notLost, again, both, fresh, buyers, potential, converted int

@@ -26,8 +26,9 @@ var (
 	// ErrInvalidResult is returned by [Migrate] for a result with an
 	// undefined kind, quadrant, stage or shop type, a total value that is
 	// not a score (a multiple of [value.Unit] in [0, 1]) or negative
-	// purchase days, and for a customer whose kind differs between the
-	// periods.
+	// purchase days, for a customer whose kind differs between the
+	// periods, and for periods whose as-of days are mixed or out of
+	// order.
 	ErrInvalidResult = errors.New("segment: invalid result")
 )
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/value"
 )
 
@@ -25,8 +26,11 @@ const day = 24 * time.Hour
 //	lost after    = max(clamp(LostFactor × rhythm, LostFloor, LostCeiling), dormant after)
 //
 // Then, with r the days since the last purchase: r > lost after → lost;
-// r > dormant after → dormant; first purchase within NewWindow → new;
-// otherwise active.
+// r > dormant after → dormant; first purchase within NewWindow → new,
+// unless the customer is an intermediary whose trade record dates its
+// cooperation with the brand further back ([value.Cooperation] >
+// NewWindow: the history summarised starts after its first orders, and
+// a partner of eight years is not onboarded again); otherwise active.
 //
 // The rhythm is taken between occasions, not purchase days, because
 // purchase days a few days apart — a coat on Saturday and the matching
@@ -51,7 +55,8 @@ const day = 24 * time.Hour
 // taken with another window.
 //
 // A customer without a purchase in the history summarised is new when it
-// interacted within NewWindow (a recent contact, not yet won). Otherwise
+// interacted within NewWindow (a recent contact, not yet won), unless it
+// is an intermediary of a cooperation longer than NewWindow. Otherwise
 // it is lost when it bought before the history (it has only refunds of
 // goods bought earlier, a negative net), and dormant when it never
 // bought: lost (流失, domain rules §3.2 and §3.3) is a customer who bought and
@@ -308,7 +313,7 @@ func (r *rules) windows(o *Observation) (dormant, lost float64) {
 func (r *rules) stage(o *Observation) Stage {
 	if !o.purchased() {
 		switch {
-		case o.Interacted && float64(o.SinceInteraction) <= r.newWindow:
+		case o.Interacted && float64(o.SinceInteraction) <= r.newWindow && !r.longCooperation(o):
 			return StageNew
 		case o.boughtBefore():
 			return StageLost
@@ -322,10 +327,19 @@ func (r *rules) stage(o *Observation) Stage {
 		return StageLost
 	case rec > dormant:
 		return StageDormant
-	case o.Values[value.Tenure] <= r.newWindow:
+	case o.Values[value.Tenure] <= r.newWindow && !r.longCooperation(o):
 		return StageNew
 	}
 	return StageActive
+}
+
+// longCooperation reports whether o is an intermediary whose cooperation
+// with the brand ([value.Cooperation], from its trade record) is known
+// and began more than NewWindow days before the as-of day: it has bought
+// for longer than the history summarised shows.
+func (r *rules) longCooperation(o *Observation) bool {
+	d, ok := o.Get(value.Cooperation)
+	return ok && o.Kind == customer.Intermediary && d > r.newWindow
 }
 
 // shopType returns o's shop type; grid is o's RFM score read on the 1–5

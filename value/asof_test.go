@@ -2,6 +2,7 @@ package value_test
 
 import (
 	"encoding/binary"
+	"fmt"
 	"testing"
 	"time"
 
@@ -201,4 +202,108 @@ func TestEncodingsWithoutAsOfDayStillDecode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A scorer records the as-of day of the customers it was fitted on
+// (Scorer.AsOf, RFMScorer.AsOf), and scores customers of a later day
+// against the ranges of that day, as a shop scores today's customer with
+// last night's fit: the score of a customer of another day is the score
+// of the same indicators without a day.
+func TestScorersScoreALaterDayWithTheFitsRanges(t *testing.T) {
+	a1, a2 := observedAt(t, "a1", dayA), observedAt(t, "a2", dayA)
+	b := observedAt(t, "b", dayB)
+	var byHand value.Indicators
+	byHand.ID, byHand.Kind, byHand.Currency = b.ID, b.Kind, b.Currency
+	for i := value.Indicator(1); int(i) < value.NumIndicators; i++ {
+		if v, ok := b.Get(i); ok {
+			byHand.Set(i, v)
+		}
+	}
+	_, known := byHand.AsOf()
+	require.False(t, known)
+
+	sc, err := value.Fit(value.DefaultModel(customer.Consumer), []value.Indicators{a1, a2})
+	require.NoError(t, err)
+	d, ok := sc.AsOf()
+	require.True(t, ok)
+	require.Equal(t, customer.DateOf(dayA), d)
+	got, err := sc.Score(&b)
+	require.NoError(t, err)
+	want, err := sc.Score(&byHand)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	rs, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	require.NoError(t, rs.Add(&a1))
+	require.NoError(t, rs.Add(&a2))
+	rsc := rs.Scorer()
+	d, ok = rsc.AsOf()
+	require.True(t, ok)
+	require.Equal(t, customer.DateOf(dayA), d)
+	gotRFM, err := rsc.Score(&b)
+	require.NoError(t, err)
+	wantRFM, err := rsc.Score(&byHand)
+	require.NoError(t, err)
+	assert.Equal(t, wantRFM, gotRFM)
+
+	// A fit on indicators without a day knows none and scores any day.
+	var h1, h2 value.Indicators
+	for i, h := range []*value.Indicators{&h1, &h2} {
+		h.ID, h.Kind, h.Currency = customer.ID(fmt.Sprint("h", i)), customer.Consumer, "EUR"
+		h.Set(value.Recency, float64(3+i))
+		h.Set(value.PurchaseDays, 1)
+		h.Set(value.Revenue, float64(30+i))
+	}
+	sc, err = value.Fit(value.DefaultModel(customer.Consumer), []value.Indicators{h1, h2})
+	require.NoError(t, err)
+	_, ok = sc.AsOf()
+	require.False(t, ok)
+	_, err = sc.Score(&b)
+	require.NoError(t, err)
+}
+
+// A scorer fitted on customers of one currency scores customers of that
+// currency only: the money indicators of a customer in another currency
+// are not comparable with the fitted ranges. The customer is refused with
+// an *value.InputError naming it and wrapping a
+// *customer.CurrencyMismatchError; a customer without a currency (no
+// order) is scored.
+func TestScorersRefuseAnotherCurrency(t *testing.T) {
+	in := func(id string, cur customer.Currency, cents int64) value.Indicators {
+		sum := customer.NewSummary(customer.ID(id), customer.Consumer, dayA, nil)
+		require.NoError(t, sum.AddOrder(customer.Order{ID: id + "-1", CustomerID: sum.CustomerID, Time: dayA.AddDate(0, 0, -10),
+			Channel: customer.Store, Currency: cur,
+			Lines: []customer.Line{{ID: "1", Quantity: 1, UnitPrice: decimal.New(cents, -2)}}}))
+		var x value.Indicators
+		require.NoError(t, value.Extract(sum, nil, &x))
+		return x
+	}
+	a, b := in("a", "EUR", 2000), in("b", "EUR", 9000)
+	jpy := in("y", "JPY", 500000)
+	var none value.Indicators
+	require.NoError(t, value.Extract(customer.NewSummary("n", customer.Consumer, dayA, nil), nil, &none))
+
+	sc, err := value.Fit(value.DefaultModel(customer.Consumer), []value.Indicators{a, b})
+	require.NoError(t, err)
+	_, err = sc.Score(&none)
+	require.NoError(t, err, "no currency: scored")
+	_, err = sc.Score(&jpy)
+	var mismatch *customer.CurrencyMismatchError
+	require.ErrorAs(t, err, &mismatch)
+	assert.Equal(t, customer.CurrencyMismatchError{A: "EUR", B: "JPY"}, *mismatch)
+	require.ErrorIs(t, err, value.ErrInvalidInput)
+	assert.ErrorContains(t, err, `"y"`)
+
+	rs, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	require.NoError(t, rs.Add(&a))
+	require.NoError(t, rs.Add(&b))
+	rsc := rs.Scorer()
+	_, err = rsc.Score(&none)
+	require.NoError(t, err)
+	_, err = rsc.Score(&jpy)
+	require.ErrorAs(t, err, &mismatch)
+	assert.Equal(t, customer.CurrencyMismatchError{A: "EUR", B: "JPY"}, *mismatch)
+	assert.ErrorContains(t, err, `"y"`)
 }

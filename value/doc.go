@@ -39,7 +39,10 @@
 // [Stats.UnmarshalBinary]), so that shards gathered on other machines can
 // be shipped and merged. They hold the customers of one currency and of
 // one as-of day ([Indicators.AsOf]): a customer or a shard of another
-// day is refused with an [AsOfMismatchError] naming both days.
+// day is refused with an [AsOfMismatchError] naming both days. The
+// scorers fitted on them record that day ([Scorer.AsOf]) and the
+// currency: a customer of another currency is refused, one of a later
+// day is scored against the population of the fit's day.
 //
 // Degenerate populations are defined, never NaN: an indicator on which
 // every customer is equal (and so any population of one) scores 0.5; an

@@ -86,8 +86,8 @@ func ExampleRFMScorer() {
 		fmt.Printf("%s R%d F%d M%d %s\n", pop[i].ID, s.R, s.F, s.M, s.Segment)
 	}
 	// Output:
-	// ana R4 F4 M3 loyal
+	// ana R5 F5 M4 champions
 	// ben R1 F1 M1 lost
-	// eva R2 F3 M4 at-risk
-	// kim R3 F1 M2 about-to-sleep
+	// eva R2 F4 M5 at-risk
+	// kim R4 F1 M2 promising
 }

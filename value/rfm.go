@@ -107,11 +107,15 @@ type RFMOptions struct {
 	// is given to the values with a share p = #below ÷ n of the
 	// population strictly below them in [(s − 1) ÷ B, s ÷ B) (see
 	// [RFMScorer]), is read as the cell that 5 bins give the centre of
-	// that span, p = (s − ½) ÷ B: 1 + ⌊5·(2s − 1) ÷ 2B⌋. Mirrored
-	// scores so read as mirrored cells (with 2 bins: 2, 4; with 3: 1,
-	// 3, 5; with 4: 1, 2, 4, 5; with 5 and 10 the reading is
-	// ⌈5·s ÷ B⌉, and with 10 it is exactly the score 1 + ⌊5·p⌋ that
-	// 5 bins give); with 3 bins or more the least value of a column,
+	// that span, p = (s − ½) ÷ B: 1 + ⌊5·(2s − 1) ÷ 2B⌋, except that
+	// the lowest score 1 reads as 1 and the highest B as 5, the ends
+	// of the grid (which the centre gives with 3 bins or more; with 2
+	// it gives 2 and 4, and the F = 1 column of the one-time buyers,
+	// new, promising and lost, would stay empty). Mirrored scores so
+	// read as mirrored cells (with 2 bins: 1, 5; with 3: 1, 3, 5;
+	// with 4: 1, 2, 4, 5; with 5 and 10 the reading is ⌈5·s ÷ B⌉, and
+	// with 10 it is exactly the score 1 + ⌊5·p⌋ that 5 bins give to a
+	// column of 10 customers or more); the least value of a column,
 	// which scores 1 whatever its share, reads as 1. The middle score
 	// 1 + ⌊B ÷ 2⌋ of a constant column reads as 3 with any B, since it
 	// tells the customers apart in nothing. [RFMScorer.OnGrid] gives
@@ -306,7 +310,7 @@ func (s *RFMStats) CheckMerge(o *RFMStats) error {
 // Scorer fits the quantile cut points. A population in which nobody has
 // bought yet is valid: everybody scores 1 in every column.
 func (s *RFMStats) Scorer() *RFMScorer {
-	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n}
+	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n, currency: s.currency, asOf: s.asOf}
 	sc.r = cuts(&s.r, s.bins)
 	sc.f = cuts(&s.f, s.bins)
 	sc.m = cuts(&s.m, s.bins)
@@ -323,11 +327,22 @@ func (s *RFMStats) Scorer() *RFMScorer {
 }
 
 // quantileScore is the score of a value with below of the n fitted
-// values strictly below it: min(B, 1 + ⌊B·below ÷ n⌋), in integers, so
-// that a share on a bin boundary (below ÷ n = k ÷ B) scores k + 1
-// exactly.
+// values strictly below it (see [RFMScorer]): with n ≥ B,
+// min(B, 1 + ⌊B·below ÷ n⌋); with 2 ≤ n < B, the nearest integer to
+// 1 + (B − 1)·below ÷ (n − 1), a half rounded down. In integers, so that
+// a share on a bin boundary (below ÷ n = k ÷ B) scores k + 1 exactly.
 func quantileScore(below, n int64, bins int) int {
-	return int(min(int64(bins), 1+int64(bins)*below/n))
+	b := int64(bins)
+	if n >= b {
+		return int(min(b, 1+b*below/n))
+	}
+	if n < 2 || below <= 0 {
+		return 1 // n < 2 is a constant column, scored by its caller
+	}
+	// ⌈x − ½⌉ for x = (B − 1)·below ÷ (n − 1) > ½: ⌈(2(B − 1)·below −
+	// (n − 1)) ÷ 2(n − 1)⌉, whose numerator is positive as n < B.
+	num, den := 2*(b-1)*below-(n-1), 2*(n-1)
+	return int(1 + (num+den-1)/den)
 }
 
 // cuts returns c[k] for k = 0 … bins−2: the smallest value scoring k + 2
@@ -373,14 +388,33 @@ func cuts(s *sample, bins int) [9]float64 {
 // bought on the fewest days, however many, score F = 1). Recency is
 // scored reversed (fewer days is better): #below counts the customers
 // who bought longer ago, so the most recent tie block too scores by
-// those strictly worse than it. A column with fewer distinct values
-// than bins leaves some scores unused; a constant column (or a
-// population of one) gives everybody the middle score 1 + ⌊B ÷ 2⌋ (3
-// of 5), which the segment rules read as 3 with any number of bins
-// ([RFMOptions], [RFMScorer.OnGrid]). A value not seen in the fit scores
-// like the largest fitted value at or below it (1 below the least).
-// Spend per purchase ([RFMScore].AOV) is scored the same way over the
-// buyers whose spend per purchase is known.
+// those strictly worse than it.
+//
+// A column of fewer fitted values than bins (2 ≤ n < B) has quantile
+// bins narrower than one customer: p never exceeds (n − 1) ÷ n <
+// (B − 1) ÷ B, so the quantile score would leave the top scores
+// unreachable (four customers would score 1 … 4 of 5, and the best
+// customer of a new shop could never be a champion). Such a column
+// spreads its ranks evenly over the whole scale instead: the inclusive
+// percent rank p' = #below ÷ (n − 1) in [0, 1] (the rank at which the
+// type 7 sample quantile of Hyndman & Fan 1996, "Sample quantiles in
+// statistical packages", Amer. Statist. 50, puts the value; Excel's
+// PERCENTRANK.INC), scored 1 + (B − 1)·p' rounded to the nearest
+// integer, a half down (towards the less favourable score, as ties
+// are). The least value still scores 1, a greatest value held by one
+// customer scores B, distinct values score distinctly, and a larger
+// value never scores less. With n ≥ B both scores reach every bin and
+// the quantile score is kept, so scores of populations of at least B
+// customers do not depend on this rule.
+//
+// A column with fewer distinct values than bins still leaves some
+// scores unused; a constant column (or a population of one) gives
+// everybody the middle score 1 + ⌊B ÷ 2⌋ (3 of 5), which the segment
+// rules read as 3 with any number of bins ([RFMOptions],
+// [RFMScorer.OnGrid]). A value not seen in the fit scores like the
+// largest fitted value at or below it (1 below the least). Spend per
+// purchase ([RFMScore].AOV) is scored the same way over the buyers whose
+// spend per purchase is known.
 type RFMScorer struct {
 	kind       customer.Kind
 	bins       int
@@ -389,8 +423,15 @@ type RFMScorer struct {
 	grid       [11][11]RFMSegment
 	// flat tells, for R, F, M and AOV, whether every fitted customer
 	// has the same value.
-	flat [4]bool
+	flat     [4]bool
+	currency customer.Currency
+	asOf     asOfDay
 }
+
+// AsOf returns the as-of day of the customers the scorer was fitted on
+// ([RFMStats.AsOf]) and whether it is known: the day its cut points are
+// of (see [RFMScorer.Score]).
+func (sc *RFMScorer) AsOf() (customer.Date, bool) { return sc.asOf.get() }
 
 // Bins returns the number of scores.
 func (sc *RFMScorer) Bins() int { return sc.bins }
@@ -398,11 +439,12 @@ func (sc *RFMScorer) Bins() int { return sc.bins }
 // Cuts returns the fitted cut points: a customer scores k + 2 or more in
 // R when its recency is at most recencyDays[k], in F when its purchase
 // days are at least frequency[k], in M when its revenue is at least
-// monetary[k]. Each cut is the least fitted value with at least
-// (k + 1)·n ÷ B of the n fitted values strictly below it (for recency:
-// bought strictly longer ago), see [RFMScorer]; in a constant column it
-// is the one value up to the middle score, 1 + ⌊B ÷ 2⌋. A cut no value
-// reached is +Inf (−Inf for recency).
+// monetary[k]. Each cut is the least fitted value that scores k + 2 or
+// more: with n ≥ B fitted values, the least with at least (k + 1)·n ÷ B
+// of them strictly below it (for recency: bought strictly longer ago);
+// with fewer, by the spread ranks of [RFMScorer]; in a constant column
+// it is the one value up to the middle score, 1 + ⌊B ÷ 2⌋. A cut no
+// value reached is +Inf (−Inf for recency).
 func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
 	b := sc.bins - 1
 	r := make([]float64, b)
@@ -415,9 +457,8 @@ func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
 // AOVCuts returns the fitted cut points of spend per purchase
 // ([RFMScore].AOV): a customer scores k + 2 or more when its
 // AverageOrderValue is at least spendPerPurchase[k], the least fitted
-// spend per purchase with at least (k + 1)·n ÷ B of the n fitted values
-// strictly below it (see [RFMScorer.Cuts]). A cut no value reached is
-// +Inf.
+// spend per purchase that scores k + 2 or more (see [RFMScorer.Cuts]).
+// A cut no value reached is +Inf.
 func (sc *RFMScorer) AOVCuts() (spendPerPurchase []float64) {
 	return append([]float64(nil), sc.a[:sc.bins-1]...)
 }
@@ -443,10 +484,21 @@ func (sc *RFMScorer) read(col int, v uint8) uint8 {
 
 // gridCell is 1 + ⌊5·(2v − 1) ÷ 2B⌋, the cell 1 + ⌊5·p⌋ of the 1–5
 // grid of the centre p = (v − ½) ÷ B of the shares strictly below,
-// [(v − 1) ÷ B, v ÷ B), that score v is given for (a v outside 1 … B,
-// which no scorer gives, is clamped to it).
+// [(v − 1) ÷ B, v ÷ B), that score v is given for, except that the
+// lowest score 1 reads as 1 and the highest B as 5: the ends of the scale
+// are the ends of the grid. That is the centre reading itself with 3
+// bins or more, and with 2 bins reads 1 and 2 as 1 and 5 instead of 2
+// and 4, which left columns 1, 3 and 5 of the grid, and with them the
+// segments of the one-time buyers (new, promising, lost), empty. A v
+// outside 1 … B, which no scorer gives, is clamped to it.
 func gridCell(v uint8, bins int) uint8 {
 	v = min(max(v, 1), uint8(bins))
+	switch v {
+	case 1:
+		return 1
+	case uint8(bins):
+		return 5
+	}
 	return uint8(1 + 5*(2*int(v)-1)/(2*bins))
 }
 
@@ -462,7 +514,11 @@ func score(c *[9]float64, bins int, x float64) uint8 {
 
 // Score returns the RFM scores, the spend-per-purchase score and the
 // segment of x, which must be of the scorer's kind with finite known
-// values (an [*InputError] otherwise). A customer without a purchase
+// values and, for a buyer, in the currency of the buyers fitted (when
+// both are known): an [*InputError] naming the customer otherwise,
+// wrapping a [*customer.CurrencyMismatchError] for the currency. A
+// customer observed at another day than the fit's ([RFMScorer.AsOf]) is
+// scored against the fitted cut points. A customer without a purchase
 // scores 1 in every column, as does the spend per purchase of a buyer
 // without a known AverageOrderValue.
 func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
@@ -475,6 +531,9 @@ func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
 	r, ok := x.Get(Recency)
 	if !ok {
 		return RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: sc.grid[1][1]}, nil
+	}
+	if x.Currency != "" && sc.currency != "" && x.Currency != sc.currency {
+		return RFMScore{}, &InputError{Customer: x.ID, Reason: "currency of the fit", Err: &customer.CurrencyMismatchError{A: sc.currency, B: x.Currency}}
 	}
 	out := RFMScore{
 		R:   score(&sc.r, sc.bins, -r),

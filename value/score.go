@@ -73,7 +73,14 @@ type Scorer struct {
 	cl       [MaxLeaves]compiled
 	n        int64
 	currency customer.Currency
+	asOf     asOfDay
 }
+
+// AsOf returns the as-of day of the customers the scorer was fitted on
+// ([Stats.AsOf]) and whether it is known: the day its ranges are of,
+// which tells how old a fit applied to later customers is (see
+// [Scorer.ScoreInto]).
+func (sc *Scorer) AsOf() (customer.Date, bool) { return sc.asOf.get() }
 
 // Kind returns the kind of customer the scorer was fitted for.
 func (sc *Scorer) Kind() customer.Kind { return sc.kind }
@@ -92,11 +99,20 @@ func (sc *Scorer) Fitted(k int) (indicator, fallback Fitted) {
 }
 
 // ScoreInto scores x into dst without allocating. x must be of the
-// scorer's kind, and its known values finite (as [Extract] gives them);
-// otherwise it is an [*InputError] and dst is left as it was.
+// scorer's kind, in the currency of the customers it was fitted on (when
+// both are known), and its known values finite (as [Extract] gives
+// them); otherwise it is an [*InputError] naming the customer, wrapping
+// a [*customer.CurrencyMismatchError] for the currency, and dst is left
+// as it was. A customer observed at another day than the fit's
+// ([Scorer.AsOf]) is scored against the fitted ranges, as a shop scores
+// today's customer with last night's fit: the score places the customer
+// in the population of the fit's day.
 func (sc *Scorer) ScoreInto(dst *Score, x *Indicators) error {
 	if x.Kind != sc.kind {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the scorer is for %v customers", x.Kind, sc.kind)}
+	}
+	if x.Currency != "" && sc.currency != "" && x.Currency != sc.currency {
+		return &InputError{Customer: x.ID, Reason: "currency of the fit", Err: &customer.CurrencyMismatchError{A: sc.currency, B: x.Currency}}
 	}
 	if err := x.check(); err != nil {
 		return err

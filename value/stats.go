@@ -167,7 +167,7 @@ func (s *Stats) Scorer() (*Scorer, error) {
 	for _, i := range s.used {
 		s.samples[i].compact()
 	}
-	sc := &Scorer{kind: s.kind, leaves: s.leaves, n: s.n, currency: s.currency}
+	sc := &Scorer{kind: s.kind, leaves: s.leaves, n: s.n, currency: s.currency, asOf: s.asOf}
 	for k, l := range s.leaves {
 		m := l.Measure
 		c := compiled{ind: m.Indicator, w: l.Weight, missing: m.Missing}
