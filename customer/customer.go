@@ -10,9 +10,10 @@ import "time"
 type ID string
 
 // Customer is what a brand knows of one customer (domain rules §1: the unified
-// customer view). Name, Contact, Birthday and the body height
-// (Profile.HeightCM) are personal data, as is the Household: they are
-// redacted in String, %v and slog output. [Customer.Anonymize] clears
+// customer view). Name, Contact, Birthday and the body measurements of
+// the Profile (TopSize, BottomSize, ShoeSize, HeightCM) are personal
+// data, as is the Household: they are redacted in String, %v and slog
+// output. [Customer.Anonymize] clears
 // them and the rest of the Profile.
 type Customer struct {
 	ID   ID
@@ -113,7 +114,8 @@ const (
 // Profile is the clothing profile of a customer (domain rules §1: sizes, body
 // shape, height, preferred colours, styles and categories). Sizes are
 // labels of the size systems checked by [ValidTopSize], [ValidBottomSize]
-// and [ValidShoeSize]; an empty size is unknown.
+// and [ValidShoeSize]; an empty size is unknown. The sizes and HeightCM
+// are body measurements, personal data: String, fmt and slog redact them.
 type Profile struct {
 	TopSize    string
 	BottomSize string

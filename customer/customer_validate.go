@@ -23,6 +23,10 @@ const (
 // named as in the list below; a zero now skips the checks against the
 // present.
 //
+// Messages name the rule broken; they do not echo a birthday, a height
+// or a size, which are personal data, nor an e-mail address or phone
+// number.
+//
 //   - id: empty or blank (only white space), CodeRequired; not valid
 //     UTF-8 or holding a control character, CodeFormat (see [ID]).
 //   - kind: not [Consumer] or [Intermediary].
@@ -152,23 +156,25 @@ func checkBirthday(p *problems, b Birthday, now time.Time) {
 }
 
 // checkBirthdayField checks birthday b as [Customer.Validate] checks the
-// customer's, reporting on field.
+// customer's, reporting on field. The messages state the rule broken and
+// never the birthday's month, day or year: a birthday is personal data,
+// and a validation error travels into logs and responses.
 func checkBirthdayField(p *problems, field string, b Birthday, now time.Time) {
 	if b.IsZero() {
 		return
 	}
 	switch {
 	case b.Month < time.January || b.Month > time.December:
-		p.add(field, CodeRange, fmt.Sprintf("month %d is not 1..12", int(b.Month)))
+		p.add(field, CodeRange, "the month is not 1..12")
 	case b.Day < 1 || b.Day > daysIn(b.Year, b.Month):
-		p.add(field, CodeRange, fmt.Sprintf("%s has no day %d", b.Month, b.Day))
+		p.add(field, CodeRange, "the day is not in the month (a leap day only in a leap year or with the year unknown)")
 	}
 	switch {
 	case b.Year == 0:
 	case b.Year < MinBirthYear:
-		p.add(field, CodeRange, fmt.Sprintf("year %d is before %d", b.Year, MinBirthYear))
+		p.add(field, CodeRange, fmt.Sprintf("the year is before %d", MinBirthYear))
 	case !now.IsZero() && b.Year > now.Year():
-		p.add(field, CodeFuture, fmt.Sprintf("year %d is in the future", b.Year))
+		p.add(field, CodeFuture, "the year is in the future")
 	case !now.IsZero() && b.Year == now.Year() && b.Month >= 1 && b.Month <= 12 &&
 		DateFromYMD(b.Year, b.Month, b.Day) > DateOf(now):
 		p.add(field, CodeFuture, "is in the future")
@@ -179,18 +185,20 @@ func (pr Profile) check(p *problems) { pr.checkAt(p, "profile.") }
 
 // checkAt checks pr as [Customer.Validate] checks the customer's profile,
 // naming its fields with prefix ("profile.", "household[1].profile.").
+// The messages state the rule broken and never the height or size given:
+// body measurements are personal data.
 func (pr Profile) checkAt(p *problems, prefix string) {
 	if pr.HeightCM != 0 && (pr.HeightCM < MinHeightCM || pr.HeightCM > MaxHeightCM) {
-		p.add(prefix+"height_cm", CodeRange, fmt.Sprintf("%d cm is outside %d..%d (0 means unknown)", pr.HeightCM, MinHeightCM, MaxHeightCM))
+		p.add(prefix+"height_cm", CodeRange, fmt.Sprintf("is outside %d..%d cm (0 means unknown)", MinHeightCM, MaxHeightCM))
 	}
 	if pr.TopSize != "" && !ValidTopSize(pr.TopSize) {
-		p.add(prefix+"top_size", CodeFormat, fmt.Sprintf("%q is not a top size (XXS..5XL, EU 32..64, EU children 50..176, GB/T 170/88A)", pr.TopSize))
+		p.add(prefix+"top_size", CodeFormat, "is not a top size (XXS..5XL, EU 32..64, EU children 50..176, GB/T 170/88A)")
 	}
 	if pr.BottomSize != "" && !ValidBottomSize(pr.BottomSize) {
-		p.add(prefix+"bottom_size", CodeFormat, fmt.Sprintf("%q is not a bottom size (XXS..5XL, EU 32..64, GB/T 170/74A, W28/L32)", pr.BottomSize))
+		p.add(prefix+"bottom_size", CodeFormat, "is not a bottom size (XXS..5XL, EU 32..64, GB/T 170/74A, W28/L32)")
 	}
 	if pr.ShoeSize != "" && !ValidShoeSize(pr.ShoeSize) {
-		p.add(prefix+"shoe_size", CodeFormat, fmt.Sprintf("%q is not an EU shoe size (16..52, halves allowed)", pr.ShoeSize))
+		p.add(prefix+"shoe_size", CodeFormat, "is not an EU shoe size (16..52, halves allowed)")
 	}
 	if pr.Fit != 0 && (pr.Fit < Slim || pr.Fit > Loose) {
 		p.add(prefix+"fit", CodeUnknown, fmt.Sprintf("unknown fit %d", uint8(pr.Fit)))

@@ -88,13 +88,16 @@
 //
 // # Privacy
 //
-// Name, contact details, address, birthday and body height are personal
-// data, and so is the household. [Customer], [Member], [Contact],
-// [Email], [Phone], [Birthday] and [Profile] redact them in String, in every fmt verb and in log/slog output
-// ([log/slog.LogValuer]); stores keep them. [Customer.Anonymize] erases them
-// for an erasure request and keeps what finance and the models need;
-// stored with [Directory.Put], the anonymised customer keeps its history,
-// while [Directory.Delete] erases the customer with its history.
+// Name, contact details, address, birthday and body measurements
+// (clothing sizes and height) are personal data, and so is the household.
+// [Customer], [Member], [Contact], [Email], [Phone], [Birthday] and
+// [Profile] redact them in String, in every fmt verb and in log/slog
+// output ([log/slog.LogValuer]), and validation errors name the field and
+// the rule without echoing them; stores keep them. [Customer.Anonymize]
+// erases them for an erasure request and keeps what finance and the
+// models need; stored with [Directory.Put], the anonymised customer keeps
+// its history, while [Directory.Delete] erases the customer with its
+// history.
 //
 // # Storage
 //

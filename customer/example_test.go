@@ -243,7 +243,7 @@ func ExampleCustomer_Validate() {
 	}
 	fmt.Println(c.Validate(asOf))
 	// Output:
-	// customer "C-8": birthday: February has no day 31; contact.email: is not an e-mail address (name@domain.tld); profile.height_cm: 400 cm is outside 40..250 (0 means unknown); profile.shoe_size: "44.3" is not an EU shoe size (16..52, halves allowed)
+	// customer "C-8": birthday: the day is not in the month (a leap day only in a leap year or with the year unknown); contact.email: is not an e-mail address (name@domain.tld); profile.height_cm: is outside 40..250 cm (0 means unknown); profile.shoe_size: is not an EU shoe size (16..52, halves allowed)
 }
 
 func ExampleMemStore() {

@@ -57,8 +57,8 @@ func (r *Relation) UnmarshalText(b []byte) (err error) {
 // dad's was a bit small"). An order line names the member it was bought
 // for by ID ([Line].Member).
 //
-// Name, Birthday and Profile.HeightCM are personal data: they are
-// redacted in String, %v and slog output, and [Customer.Anonymize] erases
+// Name, Birthday and the body measurements of the Profile (sizes and
+// height) are personal data: they are redacted in String, %v and slog output, and [Customer.Anonymize] erases
 // the whole household. As for [Customer.LogValue], slog resolves a
 // member only where it is an attribute's value: a []Member logged as one
 // attribute reaches slog.JSONHandler's encoding/json field by field,
@@ -92,14 +92,14 @@ func (m Member) clone() Member {
 
 // hasPersonalData reports whether a personal field of m is set.
 func (m Member) hasPersonalData() bool {
-	return m.Name != "" || !m.Birthday.IsZero() || m.Profile.HeightCM != 0
+	return m.Name != "" || !m.Birthday.IsZero() || m.Profile.hasPersonalData()
 }
 
 // String returns m without its personal data, as in
 //
 //	member "dad" (parent, personal data redacted)
 //
-// Name, birthday and body height never appear.
+// Name, birthday, sizes and body height never appear.
 func (m Member) String() string {
 	s := "member " + strconv.Quote(m.ID) + " (" + m.Relation.String()
 	if m.hasPersonalData() {
@@ -113,7 +113,7 @@ func (m Member) String() string {
 func (m Member) Format(f fmt.State, verb rune) { formatRedacted(f, verb, m.String()) }
 
 // LogValue implements [slog.LogValuer]: the ID, the relation, the sizing
-// profile without the height, and "personal_data": "[redacted]" when a
+// profile as [Profile.LogValue] gives it (no size or height), and "personal_data": "[redacted]" when a
 // personal field is set.
 func (m Member) LogValue() slog.Value {
 	attrs := []slog.Attr{

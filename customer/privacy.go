@@ -113,9 +113,9 @@ func (b Birthday) LogValue() slog.Value { return slog.StringValue(b.String()) }
 //
 //	customer "C-1" (consumer, region "Berlin", joined 2024-03-01, consent marketing=true profiling=false, personal data redacted)
 //
-// Name, contact details, address, birthday and body height never appear,
-// nor does anything of the household (a customer with one has personal
-// data).
+// Name, contact details, address, birthday, clothing sizes and body
+// height never appear, nor does anything of the household (a customer
+// with one has personal data).
 func (c Customer) String() string {
 	var b strings.Builder
 	b.WriteString("customer ")
@@ -143,7 +143,8 @@ func (c Customer) String() string {
 }
 
 // GoString returns a Go-syntax-like form for %#v with every personal field
-// replaced by [Redacted] and the household given by its size only.
+// (name, contact, birthday, sizes, height) replaced by [Redacted] and the
+// household given by its size only.
 func (c Customer) GoString() string {
 	pd := func(set bool) string {
 		if set {
@@ -151,10 +152,10 @@ func (c Customer) GoString() string {
 		}
 		return `""`
 	}
-	return fmt.Sprintf("customer.Customer{ID:%q, Kind:%s, Role:%s, Name:%s, Contact:%s, Birthday:%s, Region:%q, Joined:%s, Consent:%+v, Profile:{TopSize:%q, BottomSize:%q, ShoeSize:%q, HeightCM:%s, Fit:%d}, Trade:%t, Household:%d members, ConsentHistory:%d changes}",
+	return fmt.Sprintf("customer.Customer{ID:%q, Kind:%s, Role:%s, Name:%s, Contact:%s, Birthday:%s, Region:%q, Joined:%s, Consent:%+v, Profile:{TopSize:%s, BottomSize:%s, ShoeSize:%s, HeightCM:%s, Fit:%d}, Trade:%t, Household:%d members, ConsentHistory:%d changes}",
 		string(c.ID), c.Kind, c.Role, pd(c.Name != ""), pd(c.Contact != Contact{}), pd(!c.Birthday.IsZero()),
 		c.Region, c.Joined.Format(time.RFC3339), c.Consent,
-		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, pd(c.Profile.HeightCM != 0), c.Profile.Fit,
+		pd(c.Profile.TopSize != ""), pd(c.Profile.BottomSize != ""), pd(c.Profile.ShoeSize != ""), pd(c.Profile.HeightCM != 0), c.Profile.Fit,
 		c.Trade != nil, len(c.Household), len(c.ConsentHistory))
 }
 
@@ -173,7 +174,7 @@ func (c Customer) Format(f fmt.State, verb rune) {
 // not personal data (id, kind, role, region, joined, consent), with
 // "personal_data": "[redacted]" when any personal field is set. slog
 // handlers, text or JSON, therefore never print a name, contact detail,
-// birthday or height of a customer logged as an attribute's value.
+// birthday, size or height of a customer logged as an attribute's value.
 //
 // slog resolves a LogValuer only where it is the attribute's value: a
 // slice, map or struct holding customers reaches slog.JSONHandler's
@@ -204,8 +205,22 @@ func (c Customer) LogValue() slog.Value {
 }
 
 func (c Customer) hasPersonalData() bool {
-	return c.Name != "" || c.Contact != (Contact{}) || !c.Birthday.IsZero() || c.Profile.HeightCM != 0 ||
+	return c.Name != "" || c.Contact != (Contact{}) || !c.Birthday.IsZero() || c.Profile.hasPersonalData() ||
 		len(c.Household) > 0
+}
+
+// hasPersonalData reports whether a body measurement of p is set: a size
+// or the height.
+func (p Profile) hasPersonalData() bool {
+	return p.TopSize != "" || p.BottomSize != "" || p.ShoeSize != "" || p.HeightCM != 0
+}
+
+// redactedIf returns [Redacted] when set, else "".
+func redactedIf(set bool) string {
+	if set {
+		return Redacted
+	}
+	return ""
 }
 
 // Anonymize returns c with its personal data erased, for an erasure
@@ -247,27 +262,26 @@ func (c Customer) Anonymize() Customer {
 	return a
 }
 
-// String returns the profile with the body height redacted; sizes, fit and
-// preferences are shown.
+// String returns the profile with its body measurements, the three sizes
+// and the height, each replaced by [Redacted] when known and empty when
+// not; fit and preferences are shown.
 func (p Profile) String() string {
-	h := ""
-	if p.HeightCM != 0 {
-		h = Redacted
-	}
 	return fmt.Sprintf("{TopSize:%s BottomSize:%s ShoeSize:%s HeightCM:%s Fit:%d Styles:%v Colours:%v Categories:%v}",
-		p.TopSize, p.BottomSize, p.ShoeSize, h, p.Fit, p.Styles, p.Colours, p.Categories)
+		redactedIf(p.TopSize != ""), redactedIf(p.BottomSize != ""), redactedIf(p.ShoeSize != ""),
+		redactedIf(p.HeightCM != 0), p.Fit, p.Styles, p.Colours, p.Categories)
 }
 
 // Format prints [Profile.String] for every verb, so that no fmt verb shows
-// the height.
+// a size or the height.
 func (p Profile) Format(f fmt.State, verb rune) { formatRedacted(f, verb, p.String()) }
 
-// LogValue implements [slog.LogValuer]: sizes and fit, without the height.
+// LogValue implements [slog.LogValuer]: whether each size and the height
+// is known, and the fit; never a size or the height itself.
 func (p Profile) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("top_size", p.TopSize),
-		slog.String("bottom_size", p.BottomSize),
-		slog.String("shoe_size", p.ShoeSize),
+		slog.Bool("top_size_known", p.TopSize != ""),
+		slog.Bool("bottom_size_known", p.BottomSize != ""),
+		slog.Bool("shoe_size_known", p.ShoeSize != ""),
 		slog.Bool("height_known", p.HeightCM != 0),
 		slog.Int("fit", int(p.Fit)))
 }
