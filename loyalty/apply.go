@@ -25,7 +25,8 @@ import (
 // time never runs backwards in one ledger.
 //
 // Errors change nothing: an event that fails validation returns a
-// [*customer.ValidationError] naming the fields; a key already in the
+// [*customer.ValidationError] naming the fields (an event that names no
+// member, the field that should: "member", "order.customer_id" …); a key already in the
 // ledger returns a [*DuplicateError] (matching [ErrDuplicate]), joined
 // after the event's validation error ([errors.Join]) when the key was
 // used by another event and this one is invalid too, so that both are
@@ -48,7 +49,10 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 	_, isJoin := e.(Join)
 	switch {
 	case member == "":
-		return a, nil, fmt.Errorf("loyalty: %T: empty member", e)
+		field, record := memberField(e)
+		var pr problems
+		pr.add(field, customer.CodeRequired, "is empty: the event names no member")
+		return a, nil, pr.err(record)
 	case a.Member == "" && !isJoin:
 		return a, nil, fmt.Errorf("loyalty: member %q: %w", member, ErrNotMember)
 	case a.Member != "" && member != a.Member:
@@ -58,10 +62,15 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 	if key != "" {
 		if old, dup := a.keys.get(key); dup {
 			same := old == fingerprint(e) || old == zonedFingerprint(e)
-			if j, ok := e.(Join); ok && !a.Erased.IsZero() {
-				// The stored join's fingerprint is that of the join
-				// without its birthday ([Entry.Erased]).
-				same = same || old == joinFingerprint(j.Member, j.Time)
+			if !a.Erased.IsZero() {
+				// The stored join's or birthday change's fingerprint is
+				// that of the event without its birthday ([Entry.Erased]).
+				switch v := e.(type) {
+				case Join:
+					same = same || old == joinFingerprint(v.Member, v.Time)
+				case BirthdayChanged:
+					same = same || old == birthdayChangeFingerprint(v.Member, key, v.Time)
+				}
 			}
 			dup := &DuplicateError{Member: member, Key: key, Same: same}
 			if !same {
@@ -100,6 +109,39 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 		return a, nil, err
 	}
 	return b.w, b.out, nil
+}
+
+// memberField returns the field of e that names its member, by its name
+// in the event, and the record e is, for the error of an event without
+// its member.
+func memberField(e Event) (field, record string) {
+	switch v := e.(type) {
+	case Join:
+		return "member", "join"
+	case Purchase:
+		return "order.customer_id", fmt.Sprintf("purchase %q", v.Order.ID)
+	case Returned:
+		return "return.customer_id", fmt.Sprintf("return %q", v.Return.ID)
+	case Credited:
+		return "credit.customer_id", fmt.Sprintf("credit %q", v.Credit.ID)
+	case Redemption:
+		return "member", fmt.Sprintf("redemption %q", v.ID)
+	case Adjustment:
+		return "member", fmt.Sprintf("adjustment %q", v.ID)
+	case ProfileCompleted:
+		return "member", "profile bonus"
+	case SurveyAnswered:
+		return "member", fmt.Sprintf("survey bonus %q", v.SurveyID)
+	case BirthdayClaim:
+		return "member", "birthday claim"
+	case BirthdayChanged:
+		return "member", fmt.Sprintf("birthday change %q", v.ID)
+	case Erasure:
+		return "member", fmt.Sprintf("erasure %q", v.ID)
+	case Tick:
+		return "member", "tick"
+	}
+	return "member", fmt.Sprintf("%T", e)
 }
 
 // builder makes the entries of one Apply, folding each into a working
@@ -175,6 +217,14 @@ func (e Join) apply(b *builder) error {
 	}
 	return b.event(Entry{Kind: EntryJoin, Effective: e.Time, Birthday: e.Birthday, NextReview: next,
 		Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
+}
+
+func (e BirthdayChanged) apply(b *builder) error {
+	note := "birthday changed"
+	if e.Birthday.IsZero() {
+		note = "birthday withdrawn: birthday benefits end"
+	}
+	return b.event(Entry{Kind: EntryBirthday, Effective: e.Time, Birthday: e.Birthday, Note: note})
 }
 
 func (e Erasure) apply(b *builder) error {
@@ -322,7 +372,7 @@ func (e Purchase) apply(b *builder) error {
 	}
 	// The tier is the one held at the order's time, so that an order
 	// recorded late earns as it would have on time.
-	earn, err := b.p.Earn(o, w.levelAt(o.Time), w.Birthday, used)
+	earn, err := b.p.Earn(o, w.levelAt(o.Time), w.birthdayAt(o.Time), used)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,8 @@
 // [Service] over a [Store] ([NewService]), and hand it each [Event] of a
 // member with [Service.Apply]: a [Join], a [Purchase] (points earned,
 // tier moved up), a [Returned] or a [Credited] (claw-back), a
-// [Redemption], a [BirthdayClaim], and a [Tick] that releases pending
+// [Redemption], a [BirthdayClaim], a [BirthdayChanged] when the
+// member's birthday is corrected or given later, and a [Tick] that releases pending
 // points, expires lots and runs due tier reviews. [Service.Account]
 // gives the balances and the tier ([Account].Level, an index into
 // [Programme.Levels]). The example "membersYear" follows one member
@@ -148,8 +149,12 @@
 // # Privacy
 //
 // The member's birthday is the only personal data in a ledger (in the
-// join entry and the [Account]); [Account] and [Entry] leave it out of
-// String and slog output.
+// join entry, the entries of birthday changes and the [Account]);
+// [Account] and [Entry] leave it out of String and slog output. slog
+// resolves a [slog.LogValuer] only where it is an attribute's value: a
+// plain []Entry or []Account reaches slog.JSONHandler's encoding/json,
+// whose form of an Entry is the stored one, birthday included. Log
+// [Entries] instead, or install [ReplaceAttr] in the handler.
 //
 // Anonymising the customer ([customer.Customer.Anonymize],
 // [customer.Customer.AnonymizeAt]) does not reach the ledger by itself:
@@ -157,16 +162,17 @@
 // applies an [Erasure] through its [Service], with the same time. One
 // call appends the erasure entry ([EntryErase]) and, on a store that
 // implements [Eraser] ([MemStore] does), blanks the birthday in the
-// stored join entry in the same atomic step, together with the join
-// entry's fingerprint, which a hash of the birthday would otherwise
-// betray ([Entry.Erased]); a Service refuses an Erasure on a store that
+// stored join entry and birthday changes in the same atomic step,
+// together with their fingerprints, which a hash of the birthday would
+// otherwise betray ([Entry.Erased]); a Service refuses an Erasure on a store that
 // cannot erase. From then on the account's birthday is unknown: later
 // birthday claims are refused and later purchases earn no birthday
 // multiplier; the points already given stay, and the ledger still
 // records that they were a birthday benefit (a bonus entry of kind
 // [BonusBirthday], an earn entry's Year), which is the programme's
 // accounting, not the birthday. Delivered again, the erasure is a
-// redelivery ([DuplicateError]) and changes nothing, and so is the join.
+// redelivery ([DuplicateError]) and changes nothing, and so are the join
+// and a birthday change; a new birthday change is refused.
 // loyaltytest.TestStore checks an Eraser.
 //
 // # Storage

@@ -60,11 +60,15 @@ const (
 	// EntryErase records an [Erasure]: from then on the ledger holds no
 	// birthday and gives no birthday benefit. It moves no points.
 	EntryErase
+	// EntryBirthday records a [BirthdayChanged]: the member's birthday
+	// from its Effective on, in Birthday (zero: unknown). It moves no
+	// points.
+	EntryBirthday
 )
 
 // The names of the entry kinds, indexed by kind. Kinds are stored by
 // number and by name: a new kind is appended, never inserted.
-var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction", "restore", "reopen", "erase"}
+var entryKindNames = []string{"", "join", "earn", "bonus", "release", "redeem", "expire", "clawback", "repay", "adjust", "tier", "review", "reduction", "restore", "reopen", "erase", "birthday"}
 
 // ParseEntryKind parses the names written by [EntryKind.String].
 func ParseEntryKind(s string) (EntryKind, error) {

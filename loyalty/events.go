@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -22,7 +23,7 @@ import (
 //
 // The events are [Join], [Purchase], [Returned], [Credited],
 // [Redemption], [Adjustment], [ProfileCompleted], [SurveyAnswered],
-// [BirthdayClaim], [Erasure] and [Tick].
+// [BirthdayClaim], [BirthdayChanged], [Erasure] and [Tick].
 type Event interface {
 	// Key returns the idempotency key, "" for [Tick].
 	Key() string
@@ -337,6 +338,38 @@ type BirthdayClaim struct {
 	Time   time.Time   // when the gift is claimed, in the birthday month
 }
 
+// BirthdayChanged records the member's birthday anew: a wrong one
+// corrected, one given after joining without, or none (a zero Birthday)
+// when the customer takes it back. Key "birthday-change:" + ID.
+//
+// From Time on the birthday benefits follow the new birthday: a
+// [BirthdayClaim] or a [Purchase] is judged by the birthday the member
+// had at its own Time, also when it is recorded after the change (a
+// purchase made in the old birthday month before the change earns the
+// birthday multiplier as it would have on time). Entries recorded
+// before the change keep what they earned. A change does not renew the
+// benefits: the gift and the multiplier are still given at most once per
+// calendar year ([BirthdayConfig]), so a member whose birthday moves to
+// a later month after this year's gift gets the next gift next year.
+//
+// Time must not be before the member's last birthday change. After an
+// [Erasure] the ledger holds no birthday for good and a change is
+// refused (field "birthday"). The change's entry ([EntryBirthday])
+// holds the birthday, which an [Eraser] erases as that of the join
+// ([Entry.Erased]); delivered again after the erasure, the change is
+// still a redelivery ([DuplicateError] with Same).
+type BirthdayChanged struct {
+	// Member is the member whose birthday changes.
+	Member customer.ID
+	// ID identifies the change in the caller's system, e.g. the update
+	// of the customer record; required.
+	ID string
+	// Birthday is the new birthday, zero when it is no longer known.
+	Birthday customer.Birthday
+	// Time is when the birthday changed.
+	Time time.Time
+}
+
 // Erasure erases the member's personal data from its ledger: the
 // birthday, the only personal data a ledger holds (GDPR art. 17, PIPL
 // art. 47). Key "erase:" + ID.
@@ -413,6 +446,12 @@ func (p *Programme) Key(e Event) string {
 	return e.Key()
 }
 
+// Key returns "birthday-change:" + ID.
+func (e BirthdayChanged) Key() string { return birthdayChangePrefix + e.ID }
+
+// birthdayChangePrefix begins the key of a [BirthdayChanged].
+const birthdayChangePrefix = "birthday-change:"
+
 // Key returns "erase:" + ID.
 func (e Erasure) Key() string { return "erase:" + e.ID }
 
@@ -445,6 +484,9 @@ func (e SurveyAnswered) MemberID() customer.ID { return e.Member }
 
 // MemberID returns Member.
 func (e BirthdayClaim) MemberID() customer.ID { return e.Member }
+
+// MemberID returns Member.
+func (e BirthdayChanged) MemberID() customer.ID { return e.Member }
 
 // MemberID returns Member.
 func (e Erasure) MemberID() customer.ID { return e.Member }
@@ -487,6 +529,9 @@ func inUTC(e Event) Event {
 	case BirthdayClaim:
 		v.Time = v.Time.UTC()
 		return v
+	case BirthdayChanged:
+		v.Time = v.Time.UTC()
+		return v
 	case Erasure:
 		v.Time = v.Time.UTC()
 		return v
@@ -499,6 +544,13 @@ func inUTC(e Event) Event {
 // ([Entry.Erased]).
 func joinFingerprint(member customer.ID, t time.Time) uint64 {
 	return fingerprint(Join{Member: member, Time: t})
+}
+
+// birthdayChangeFingerprint returns the fingerprint of the birthday
+// change of member keyed key at t without its birthday: that of a
+// birthday entry whose birthday was erased ([Entry.Erased]).
+func birthdayChangeFingerprint(member customer.ID, key string, t time.Time) uint64 {
+	return fingerprint(BirthdayChanged{Member: member, ID: strings.TrimPrefix(key, birthdayChangePrefix), Time: t})
 }
 
 // zonedFingerprint hashes e with its times in the zones they carry. It is
@@ -528,6 +580,26 @@ func checkWhen(p *problems, field string, t, now time.Time, a *Account) {
 	}
 }
 
+// checkBirthday adds a problem on "birthday" for a birthday b that is
+// set and that [customer.Customer.Validate] refuses too: not a date, a
+// year before [customer.MinBirthYear], or a date after now in the
+// programme's zone. The date itself is not written: it is personal data.
+func checkBirthday(pr *problems, p *Programme, b customer.Birthday, now time.Time) {
+	if b.IsZero() {
+		return
+	}
+	local := now.In(p.Location())
+	switch {
+	case !validBirthday(b):
+		pr.add("birthday", customer.CodeRange, "is not a date")
+	case b.Year == 0:
+	case b.Year < customer.MinBirthYear:
+		pr.add("birthday", customer.CodeRange, "the year is before %d", customer.MinBirthYear)
+	case b.Year > local.Year() || b.Year == local.Year() && (b.Month > local.Month() || b.Month == local.Month() && b.Day > local.Day()):
+		pr.add("birthday", customer.CodeFuture, "is after the date it is recorded (%s)", p.date(now))
+	}
+}
+
 func validBirthday(b customer.Birthday) bool {
 	if b.Month < time.January || b.Month > time.December || b.Day < 1 || b.Year < 0 {
 		return false
@@ -545,9 +617,7 @@ func (e Join) validate(p *Programme, a *Account, now time.Time) error {
 		pr.add("member", customer.CodeRequired, "is empty")
 	}
 	checkWhen(&pr, "time", e.Time, now, a)
-	if !e.Birthday.IsZero() && !validBirthday(e.Birthday) {
-		pr.add("birthday", customer.CodeRange, "%d-%02d-%02d is not a date", e.Birthday.Year, int(e.Birthday.Month), e.Birthday.Day)
-	}
+	checkBirthday(&pr, p, e.Birthday, now)
 	return pr.err(fmt.Sprintf("join of member %q", e.Member))
 }
 
@@ -783,10 +853,10 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 	var pr problems
 	checkWhen(&pr, "time", e.Time, now, a)
 	switch {
-	case a.Birthday.IsZero():
+	case a.birthdayAt(e.Time).IsZero():
 		pr.add("birthday", customer.CodeRequired, "the member's birthday is unknown")
-	case !e.Time.IsZero() && e.Time.In(p.Location()).Month() != a.Birthday.Month:
-		pr.add("time", customer.CodeRange, "%s is not in the birthday month (%s)", p.date(e.Time), a.Birthday.Month)
+	case !e.Time.IsZero() && e.Time.In(p.Location()).Month() != a.birthdayAt(e.Time).Month:
+		pr.add("time", customer.CodeRange, "%s is not in the birthday month of the member", p.date(e.Time))
 	case !e.Time.IsZero() && now.Sub(e.Time) > lateness(p.cfg.Earn.Birthday.LateDays):
 		pr.add("time", customer.CodeRange, "%s is more than %d days before the claim was recorded (%s): the birthday benefit of %d can no longer be claimed",
 			e.Time.Format(time.RFC3339), p.cfg.Earn.Birthday.LateDays, now.Format(time.RFC3339), e.Time.In(p.Location()).Year())
@@ -811,6 +881,24 @@ func (e Erasure) validate(p *Programme, a *Account, now time.Time) error {
 	}
 	checkWhen(&pr, "time", e.Time, now, a)
 	return pr.err(fmt.Sprintf("erasure %q of member %q", e.ID, e.Member))
+}
+
+func (e BirthdayChanged) validate(p *Programme, a *Account, now time.Time) error {
+	var pr problems
+	if e.ID == "" {
+		pr.add("id", customer.CodeRequired, "is empty")
+	}
+	checkWhen(&pr, "time", e.Time, now, a)
+	if last := a.birthdayChanged(); !e.Time.IsZero() && e.Time.Before(last) {
+		pr.add("time", customer.CodeOrder, "%s is before the last birthday change (%s)", e.Time.Format(time.RFC3339), last.Format(time.RFC3339))
+	}
+	switch {
+	case !a.Erased.IsZero():
+		pr.add("birthday", customer.CodeMismatch, "the member's personal data was erased (%s): the ledger holds no birthday any more", a.Erased.Format(time.RFC3339))
+	default:
+		checkBirthday(&pr, p, e.Birthday, now)
+	}
+	return pr.err(fmt.Sprintf("birthday change %q of member %q", e.ID, e.Member))
 }
 
 func (Tick) validate(*Programme, *Account, time.Time) error { return nil }

@@ -87,8 +87,8 @@ type Entry struct {
 	// review or tier entry.
 	NextReview time.Time
 	GraceUntil time.Time
-	// Birthday is the member's birthday (join); zero once erased
-	// ([Erasure], [Entry.Erased]).
+	// Birthday is the member's birthday (join, and the new one of a
+	// birthday change); zero once erased ([Erasure], [Entry.Erased]).
 	Birthday customer.Birthday
 	// Note explains the entry in words.
 	Note string
@@ -303,7 +303,8 @@ func (r redemptionRecord) restoreShares(give Points) []expiryShare {
 type Account struct {
 	// Member is the member's customer ID; empty before the join entry.
 	Member customer.ID
-	// Birthday is the member's birthday, zero when unknown.
+	// Birthday is the member's birthday, zero when unknown: the join's,
+	// or that of the last [BirthdayChanged].
 	Birthday customer.Birthday
 	// Joined is when the member joined.
 	Joined time.Time
@@ -351,6 +352,12 @@ type Account struct {
 	// used, in the order used; shared between account versions, never
 	// changed in place.
 	birthdayMultYears []int
+	// birthdayChanges are the member's birthday changes in the order
+	// recorded (their times never decrease), each with the birthday it
+	// replaced, so that birthdayAt can tell the birthday at a past time;
+	// none once erased; shared between account versions, never changed
+	// in place.
+	birthdayChanges []birthdayChange
 	// tierChanges are the member's tier changes in the order recorded
 	// (their times never decrease), each with the level it left, so that
 	// levelAt can tell the tier at a past time; shared between account
@@ -368,6 +375,37 @@ type Account struct {
 type tierChange struct {
 	at   time.Time
 	from int
+}
+
+// birthdayChange is one birthday change of a ledger: at Effective,
+// keyed key, replacing birthday from.
+type birthdayChange struct {
+	at   time.Time
+	key  string // the entry's key
+	from customer.Birthday
+}
+
+// birthdayAt returns the birthday the member had at t as the ledger
+// records it: Birthday, less the changes that took effect after t; zero
+// once erased.
+func (a *Account) birthdayAt(t time.Time) customer.Birthday {
+	if !a.Erased.IsZero() {
+		return customer.Birthday{}
+	}
+	b := a.Birthday
+	for i := len(a.birthdayChanges) - 1; i >= 0 && a.birthdayChanges[i].at.After(t); i-- {
+		b = a.birthdayChanges[i].from
+	}
+	return b
+}
+
+// birthdayChanged returns the time of the last birthday change, zero
+// if none.
+func (a *Account) birthdayChanged() time.Time {
+	if n := len(a.birthdayChanges); n > 0 {
+		return a.birthdayChanges[n-1].at
+	}
+	return time.Time{}
 }
 
 // levelAt returns the tier the member held at t as the ledger records
@@ -712,11 +750,26 @@ func (a *Account) fold(e *Entry) error {
 		if a.Erased.IsZero() {
 			a.Erased = e.Effective
 		}
-		a.Birthday = customer.Birthday{}
-		// The join entry's fingerprint is stored without the birthday
-		// once erased ([Entry.Erased]); the account agrees with it
-		// whether or not the store blanked it yet.
+		// The fingerprints of the join entry and the birthday changes
+		// are stored without the birthday once erased ([Entry.Erased]);
+		// the account agrees with them whether or not the store blanked
+		// them yet.
 		a.keys = a.keys.set(Join{}.Key(), joinFingerprint(a.Member, a.Joined))
+		for _, c := range a.birthdayChanges {
+			a.keys = a.keys.set(c.key, birthdayChangeFingerprint(a.Member, c.key, c.at))
+		}
+		a.Birthday, a.birthdayChanges = customer.Birthday{}, nil
+	case EntryBirthday:
+		if !a.Erased.IsZero() && !e.Birthday.IsZero() {
+			return corrupt(e, "a birthday after the erasure of %v", a.Erased)
+		}
+		if e.Effective.Before(a.birthdayChanged()) {
+			return corrupt(e, "a birthday change dated before the last one (%v)", a.birthdayChanged())
+		}
+		if a.Erased.IsZero() {
+			a.birthdayChanges = append(slices.Clip(a.birthdayChanges), birthdayChange{at: e.Effective, key: e.Key, from: a.Birthday})
+			a.Birthday = e.Birthday
+		}
 	case EntryClawback:
 		o := a.order(e.OrderID)
 		if o == nil {

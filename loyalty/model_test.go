@@ -31,7 +31,7 @@ func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme 
 		Name: "model", Currency: "EUR",
 		Earn: loyalty.EarnConfig{PointsPerUnit: dec("1"), Multipliers: []loyalty.Multiplier{
 			{Name: "double points on knitwear", Factor: dec("2"), Categories: []string{"knitwear"}},
-		}},
+		}, Birthday: loyalty.BirthdayConfig{Gift: modelBirthdayGift}, SurveyBonus: modelSurveyBonus, ProfileBonus: modelProfileBonus},
 		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100"), LateDays: modelLateDays},
 		ExpiryMonths: 3, PendingDays: 10, DebtPolicy: policy,
 		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: modelReviewMonths, GraceDays: 5, Levels: []loyalty.TierLevel{
@@ -241,6 +241,14 @@ type ledgerMachine struct {
 	// tiers are the tier changes in the order recorded, each checked
 	// against the rules when recorded.
 	tiers []modelTierChange
+	// birthday is the member's birthday, zero when unknown or erased,
+	// and gifts the years whose birthday gift was claimed.
+	birthday customer.Birthday
+	gifts    map[int]bool
+	// surveys are the surveys answered, by ID, with the time of the
+	// answer that earned; profiled when the profile bonus was given.
+	surveys  map[string]time.Time
+	profiled time.Time
 }
 
 // modelTierChange is a tier change: to level to, at time at.
@@ -1345,6 +1353,7 @@ func (m *ledgerMachine) Erase(rt *rapid.T) {
 	if err != nil {
 		rt.Fatalf("erase: %v", err)
 	}
+	m.birthday = customer.Birthday{}
 	if !m.a.Birthday.IsZero() || m.a.Erased.IsZero() {
 		rt.Fatalf("after an erasure the account holds a birthday or no erasure time")
 	}
@@ -1352,6 +1361,108 @@ func (m *ledgerMachine) Erase(rt *rapid.T) {
 		if e.Kind == loyalty.EntryErase && e.Points != 0 {
 			rt.Fatalf("the erasure entry moves %d points", e.Points)
 		}
+	}
+}
+
+// The model programme's bonuses: the birthday gift, claimed in the
+// birthday month once a calendar year, and the bonus for each survey.
+const (
+	modelBirthdayGift loyalty.Points = 40
+	modelSurveyBonus  loyalty.Points = 25
+	modelProfileBonus loyalty.Points = 35
+)
+
+// ClaimBirthday claims the birthday gift now: a lot available at once,
+// as a positive adjustment, given once a year and only in the birthday
+// month of a member whose birthday is known (not erased); any other
+// claim is refused and changes nothing.
+func (m *ledgerMachine) ClaimBirthday(rt *rapid.T) {
+	_, err := m.apply(rt, loyalty.BirthdayClaim{Member: "M1", Time: m.now})
+	var ve *customer.ValidationError
+	switch y := m.now.Year(); {
+	case m.gifts[y]:
+		if !errors.Is(err, loyalty.ErrDuplicate) {
+			rt.Fatalf("second birthday claim of %d: got %v, want a duplicate", y, err)
+		}
+	case m.birthday.IsZero() || m.now.Month() != m.birthday.Month:
+		if !errors.As(err, &ve) {
+			rt.Fatalf("birthday claim on %v, birthday %v (erased %t): got %v, want a validation error",
+				m.now, m.birthday.Month, !m.a.Erased.IsZero(), err)
+		}
+	case err != nil:
+		rt.Fatalf("birthday claim in the birthday month of %d: %v", y, err)
+	default:
+		m.gifts[y] = true
+		m.balance += modelBirthdayGift
+	}
+}
+
+// ChangeBirthday gives the member another birthday now, or none: the
+// birthday claims after it follow the new one, still once a calendar
+// year (ClaimBirthday); after an erasure it is refused and changes
+// nothing.
+func (m *ledgerMachine) ChangeBirthday(rt *rapid.T) {
+	var bd customer.Birthday
+	if rapid.IntRange(0, 4).Draw(rt, "birthday known") > 0 {
+		bd = customer.Birthday{Month: time.Month(rapid.IntRange(1, 12).Draw(rt, "new birthday month")), Day: rapid.IntRange(1, 28).Draw(rt, "new birthday day")}
+	}
+	m.nextID++
+	_, err := m.apply(rt, loyalty.BirthdayChanged{Member: "M1", ID: fmt.Sprint("B", m.nextID), Birthday: bd, Time: m.now})
+	var ve *customer.ValidationError
+	switch {
+	case !m.a.Erased.IsZero():
+		if !errors.As(err, &ve) {
+			rt.Fatalf("birthday change after the erasure: got %v, want a validation error", err)
+		}
+	case err != nil:
+		rt.Fatalf("birthday change: %v", err)
+	default:
+		m.birthday = bd
+		if m.a.Birthday != bd {
+			rt.Fatalf("birthday changed to %v, the account holds %v", bd.Month, m.a.Birthday.Month)
+		}
+	}
+}
+
+// CompleteProfile completes the clothing profile now: the bonus is
+// given once, as a lot available at once; completed again at another
+// time, the key is reused and nothing changes.
+func (m *ledgerMachine) CompleteProfile(rt *rapid.T) {
+	profile := customer.Profile{TopSize: "M", BottomSize: "32", ShoeSize: "42", HeightCM: 178, Fit: customer.Regular,
+		Styles: []string{"classic"}, Colours: []string{"navy"}, Categories: []string{"coats"}}
+	_, err := m.apply(rt, loyalty.ProfileCompleted{Member: "M1", Profile: profile, Time: m.now})
+	switch {
+	case !m.profiled.IsZero():
+		var de *loyalty.DuplicateError
+		if !errors.As(err, &de) || de.Same != m.profiled.Equal(m.now) {
+			rt.Fatalf("profile completed again: got %v, want a duplicate", err)
+		}
+	case err != nil:
+		rt.Fatalf("profile completed: %v", err)
+	default:
+		m.profiled = m.now
+		m.balance += modelProfileBonus
+	}
+}
+
+// AnswerSurvey answers one of a few surveys now: the first answer of a
+// survey earns a lot available at once; answering it again at another
+// time reuses its key and is refused, changing nothing.
+func (m *ledgerMachine) AnswerSurvey(rt *rapid.T) {
+	id := rapid.SampledFrom([]string{"fit", "colours", "service"}).Draw(rt, "survey")
+	_, err := m.apply(rt, loyalty.SurveyAnswered{Member: "M1", SurveyID: id, Time: m.now})
+	at, answered := m.surveys[id]
+	switch {
+	case answered:
+		var de *loyalty.DuplicateError
+		if !errors.As(err, &de) || de.Same != at.Equal(m.now) {
+			rt.Fatalf("survey %q answered again: got %v, want a duplicate", id, err)
+		}
+	case err != nil:
+		rt.Fatalf("survey %q: %v", id, err)
+	default:
+		m.surveys[id] = m.now
+		m.balance += modelSurveyBonus
 	}
 }
 
@@ -1386,7 +1497,10 @@ func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 // earliest purchase time, not before its own nor the last tier change,
 // at which the spend dated up to then reaches the tier; reviews fall every two calendar months from the join or the
 // last upgrade between reviews, on its day of the month or the month's
-// last day, however long the ledger waits.
+// last day, however long the ledger waits; bonuses (the birthday gift,
+// once a year in the birthday month of the birthday held then, which a
+// birthday change moves and an erasure ends; the profile bonus once; a
+// survey's once) add a lot available at once.
 func TestLedgerModel(t *testing.T) {
 	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
 		t.Run(policy.String(), func(t *testing.T) {
@@ -1399,12 +1513,14 @@ func TestLedgerModel(t *testing.T) {
 				d := min(rapid.SampledFrom([]int{1, 15, 28, 29, 30, 31}).Draw(rt, "join day"), daysIn(y, mo))
 				start := time.Date(y, mo, d, 9, 0, 0, 0, time.UTC)
 				m := &ledgerMachine{p: p, policy: policy, now: start, joined: start, orders: map[string]*modelOrder{}}
-				// The model programme gives no birthday benefit: the
-				// birthday is there to be erased (Erase).
+				// The model programme gives a birthday gift (ClaimBirthday)
+				// but no birthday multiplier; the birthday may be erased
+				// (Erase).
 				var bd customer.Birthday
 				if rapid.Bool().Draw(rt, "birthday") {
 					bd = customer.Birthday{Month: time.Month(rapid.IntRange(1, 12).Draw(rt, "birthday month")), Day: rapid.IntRange(1, 28).Draw(rt, "birthday day")}
 				}
+				m.birthday, m.gifts, m.surveys = bd, map[int]bool{}, map[string]time.Time{}
 				if _, err := m.apply(rt, loyalty.Join{Member: "M1", Birthday: bd, Time: start}); err != nil {
 					rt.Fatal(err)
 				}

@@ -340,7 +340,15 @@ func (b *Basket) validate(p *Programme) error {
 			}
 		}
 	}
-	return pr.err("basket")
+	return pr.err(b.record())
+}
+
+// record names the basket in errors: with its member, when it has one.
+func (b *Basket) record() string {
+	if b.Member == "" {
+		return "basket"
+	}
+	return fmt.Sprintf("basket of member %q", b.Member)
 }
 
 // Price prices basket b. The steps, each on what the previous left:
@@ -374,7 +382,8 @@ func (b *Basket) validate(p *Programme) error {
 // it, or only lines that cost nothing after steps 1 and 2), used up,
 // personal to someone else, combined against its stacking rule or
 // presented twice refuses the whole quote with a [*CouponError] naming
-// the rule. Used up means its uses by everyone reach MaxUses or the
+// the rule, wrapped in an error naming the basket's member and the
+// coupon's index among those presented ("coupons[1]"). Used up means its uses by everyone reach MaxUses or the
 // member's reach MaxUsesPerMember: the member's from b.Account when it
 // is given ([Account.CouponUses]), else from b.Uses, as are everyone's
 // ([CouponUses]). Points beyond b.Available return a
@@ -535,10 +544,19 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 	for i, c := range b.Coupons {
 		codes[i] = c.Code
 	}
+	// at names the coupon code's place among those presented (its
+	// second, for a code presented twice) in the refusal ce.
+	at := func(code string, ce error) error {
+		i := slices.IndexFunc(b.Coupons, func(c Coupon) bool { return c.Code == code })
+		if j := slices.IndexFunc(b.Coupons[i+1:], func(c Coupon) bool { return c.Code == code }); j >= 0 {
+			i += 1 + j
+		}
+		return fmt.Errorf("loyalty: %s: coupons[%d]: %w", b.record(), i, ce)
+	}
 	slices.Sort(codes)
 	for i := 1; i < len(codes); i++ {
 		if codes[i] == codes[i-1] {
-			return &CouponError{Code: codes[i], Rule: RuleRepeated, Field: "code", Detail: "code: presented twice on one order"}
+			return at(codes[i], &CouponError{Code: codes[i], Rule: RuleRepeated, Field: "code", Detail: "code: presented twice on one order"})
 		}
 	}
 	// The codes are unique: this order is the same however the coupons
@@ -550,10 +568,10 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 	base := slices.Clone(amounts)
 	for _, c := range coupons {
 		refuse := func(rule, field, format string, args ...any) error {
-			return &CouponError{Code: c.Code, Rule: rule, Field: field, Detail: field + ": " + fmt.Sprintf(format, args...)}
+			return at(c.Code, &CouponError{Code: c.Code, Rule: rule, Field: field, Detail: field + ": " + fmt.Sprintf(format, args...)})
 		}
 		if err := p.CheckCoupon(c); err != nil {
-			return err
+			return at(c.Code, err)
 		}
 		if c.Stacking == StackExclusive && len(b.Coupons) > 1 {
 			return refuse(RuleStacking, "stacking", "exclusive, but %d coupons were presented", len(b.Coupons))
@@ -642,7 +660,7 @@ func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal
 	if b.Points < rc.MinPoints {
 		var pr problems
 		pr.add("points", customer.CodeRange, "%d is below the minimum of %d", b.Points, rc.MinPoints)
-		return pr.err("basket")
+		return pr.err(b.record())
 	}
 	digits := p.cfg.Currency.Digits()
 	left := decimal.Zero

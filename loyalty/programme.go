@@ -134,7 +134,10 @@ type Multiplier struct {
 // granted at most once per calendar year and only within the member's
 // birthday month, both in the programme's [Config.Location]: a year in
 // which the member did not claim them is lost, never carried over, so
-// benefits never stack across missed years.
+// benefits never stack across missed years. The birthday month is that
+// of the birthday the member had at the time of the purchase or claim,
+// which a [BirthdayChanged] may move: once a year still, whatever the
+// changes.
 type BirthdayConfig struct {
 	// Multiplier multiplies the points of the member's first purchase in
 	// the birthday month, each year, that earns points: an order that

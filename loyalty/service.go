@@ -100,7 +100,10 @@ func (s *Service) remember(a Account) {
 // an error matching [ErrConflict] when every retry lost a race.
 //
 // An [Erasure] is stored with [Eraser.Erase], which blanks the birthday
-// in the stored entries as it appends the erasure entry; on a store that
+// in the stored entries as it appends the erasure entry, and the entries
+// appended with it are stored and returned in their [Entry.Erased] form
+// (a join or a birthday change applied in one [Service.ApplyAll] with
+// the erasure keeps no birthday either); on a store that
 // is not an [Eraser] it is refused with an error matching
 // [errors.ErrUnsupported] and nothing is stored. An Erasure delivered
 // again returns its [*DuplicateError] as any event, after erasing again
@@ -187,6 +190,13 @@ func (s *Service) append(ctx context.Context, member customer.ID, apply func(Acc
 				return a, nil, fmt.Errorf("loyalty: erasure for member %q: store %T cannot erase the stored birthday (no Eraser): %w",
 					member, s.store, errors.ErrUnsupported)
 			}
+			// The batch's own entries before the erasure (a join, a
+			// birthday change applied with it) are stored erased too.
+			erased := make([]Entry, len(entries))
+			for i, e := range entries {
+				erased[i] = e.Erased()
+			}
+			entries = erased
 			err = er.Erase(ctx, member, a.Version, entries)
 		} else {
 			err = s.store.Append(ctx, member, a.Version, entries)

@@ -43,7 +43,7 @@ type Store interface {
 }
 
 // Eraser is a [Store] that can erase the personal data its entries hold
-// (the birthday of a join entry) when an [Erasure] is recorded: a store
+// (the birthday of a join entry or a birthday change) when an [Erasure] is recorded: a store
 // keeps entries as they are, but for this. loyaltytest.TestStore checks
 // an implementation against every sentence below.
 type Eraser interface {

@@ -109,7 +109,8 @@ func Order(id string, member customer.ID, price int64, minute int) customer.Orde
 // ledger returns the real entries of a small history of member: join,
 // two purchases (the second with coupons), a redemption paying for the
 // second, a partial return of it that gives back part of the points,
-// and a price reduction.
+// a price reduction, and a birthday change (a second entry holding a
+// birthday, which an Eraser must blank too).
 func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 	t.Helper()
 	p := Programme()
@@ -126,6 +127,7 @@ func ledger(t *testing.T, member customer.ID) []loyalty.Entry {
 			Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "2", Quantity: -1}}}},
 		loyalty.Credited{Credit: customer.Credit{ID: "K", CustomerID: member, OrderID: "A", Time: epoch.Add(5 * time.Minute),
 			Kind: customer.PriceReduction, Amount: eur("30.00")}},
+		loyalty.BirthdayChanged{Member: member, ID: "BD", Birthday: customer.Birthday{Year: 1990, Month: time.May, Day: 14}, Time: epoch.Add(6 * time.Minute)},
 	} {
 		next, entries, err := p.Apply(a, e, epoch.Add(time.Hour))
 		require.NoError(t, err)
@@ -844,6 +846,9 @@ func testErase(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	var de *loyalty.DuplicateError
 	require.ErrorAs(t, err, &de)
 	assert.True(t, de.Same, "the join delivered again after erasure is the same join")
+	_, _, err = p.Apply(a, loyalty.BirthdayChanged{Member: "M1", ID: "BD", Birthday: customer.Birthday{Year: 1990, Month: time.May, Day: 14}, Time: epoch.Add(6 * time.Minute)}, now)
+	require.ErrorAs(t, err, &de)
+	assert.True(t, de.Same, "the birthday change delivered again after erasure is the same change")
 
 	// Delivered again, the erasure is a duplicate and changes nothing;
 	// an erasure of nothing new leaves the erased entries as they are.
