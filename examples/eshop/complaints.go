@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,7 +94,8 @@ func (in *intakeIn) intake(p *problems) complaint.Intake {
 	return complaint.Intake{
 		Complainant: customer.ID(in.Complainant),
 		Channel:     parseEnum(p, "channel", in.Channel, true, complaint.ParseChannel),
-		Received:    parseTime(p, "received", in.Received, true),
+		// Stored in UTC, as the API writes every time it answers.
+		Received: parseTime(p, "received", in.Received, true).UTC(),
 		Subject: complaint.Subject{
 			Kind:  parseEnum(p, "subject.kind", in.Subject.Kind, true, complaint.ParseSubjectKind),
 			Order: in.Subject.Order, SKU: in.Subject.SKU, Store: in.Subject.Store,
@@ -128,7 +130,16 @@ type caseOut struct {
 	Permitted []complaint.CommandKind `json:"permitted"`
 }
 
+// postComplaint opens a case from the complaint form. The form sent
+// again is the case recorded before (200, no second case): under an
+// Idempotency-Key, the case whose recording carries the key (the key with
+// another form is 409); without one, the case recorded from the same
+// form, note and caller (recordedBefore).
 func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return 0, nil, err
+	}
 	var in intakeIn
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
@@ -158,23 +169,87 @@ func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Reque
 	if err != nil {
 		return 0, nil, err
 	}
+	who := actor(caller, intake.Complainant)
+	// A form sent again (the shop retries after a timeout) is the case
+	// recorded before: the same answer, 200, and no second case.
+	if c, ev, ok, err := s.recordedBefore(ctx, cases, intake, in.Note, who, key); err != nil {
+		return 0, nil, err
+	} else if ok {
+		return s.opened(caller, http.StatusOK, c, ev)
+	}
 	first := nextCaseNumber(intake.Complainant, cases)
 	for n := first; ; n++ {
 		intake.ID = caseID(intake.Complainant, n)
-		c, ev, err := s.cases.Record(ctx, intake, in.Note, actor(caller, intake.Complainant), now)
-		if errors.Is(err, complaint.ErrConflict) && n < first+7 {
+		// Do records the case under the key, which its first event
+		// carries; a case stored under the number since the listing
+		// refuses the recording (ErrConflict on the save, or the
+		// transition refused when Do finds the case).
+		c, ev, err := s.cases.Do(ctx, intake.ID, complaint.Command{Kind: complaint.CmdRecord, Note: in.Note, Intake: &intake, Key: key}, who, now)
+		var te *complaint.TransitionError
+		taken := errors.Is(err, complaint.ErrConflict) || errors.As(err, &te) && te.Command == complaint.CmdRecord
+		if taken && n < first+7 {
 			continue // another process took the number
 		}
 		if err != nil {
 			return 0, nil, err
 		}
-		if !caller.Role.Can(RightComplaintRead) {
-			// The shop may not read complaints, nor the customer's value
-			// class that set the priority: it learns the case it opened.
-			return http.StatusCreated, openedOut{Case: openedCase{ID: c.ID, State: c.State, Opened: formatTime(c.Opened)}}, nil
-		}
-		return http.StatusCreated, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
+		return s.opened(caller, http.StatusCreated, c, ev)
 	}
+}
+
+// opened is the answer to the recording of case c by event ev.
+func (s *Server) opened(caller Caller, status int, c complaint.Case, ev complaint.Event) (int, any, error) {
+	if !caller.Role.Can(RightComplaintRead) {
+		// The shop may not read complaints, nor the customer's value
+		// class that set the priority: it learns the case it opened.
+		return status, openedOut{Case: openedCase{ID: c.ID, State: c.State, Opened: formatTime(c.Opened)}}, nil
+	}
+	return status, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
+}
+
+// recordedBefore returns the case of cases recorded from the same form as
+// intake, and the event that recorded it: the form sent again. Under the
+// idempotency key key, that is the case whose recording carries key, and
+// one recorded from another form, note or caller is an error (409);
+// without a key, the case recorded without one from the same form
+// (sameIntake) with the same note by the same actor — two complaints of
+// one customer received at the same instant with the same subject, demand
+// and words are one complaint. ok is false when there is none.
+func (s *Server) recordedBefore(ctx context.Context, cases []complaint.Case, intake complaint.Intake, note string, who complaint.Actor, key string) (complaint.Case, complaint.Event, bool, error) {
+	for _, c := range cases {
+		if key == "" && !sameIntake(c.Intake, intake) {
+			continue
+		}
+		evs, err := s.cases.History(ctx, c.ID)
+		if err != nil {
+			return complaint.Case{}, complaint.Event{}, false, err
+		}
+		if len(evs) == 0 || evs[0].Command.Key != key {
+			continue
+		}
+		same := sameIntake(c.Intake, intake) && evs[0].Actor == who && evs[0].Command.Note == note
+		if !same && key == "" {
+			continue
+		}
+		if !same {
+			return complaint.Case{}, complaint.Event{}, false, &apiError{status: http.StatusConflict, field: "Idempotency-Key",
+				msg: fmt.Sprintf("Idempotency-Key: complaint %q was recorded under this key from another form, note or caller", c.ID)}
+		}
+		return c, evs[0], true, nil
+	}
+	return complaint.Case{}, complaint.Event{}, false, nil
+}
+
+// sameIntake reports whether a and b are the same complaint form: every
+// field the caller sends is equal (times as instants, money by amount and
+// currency); the case ID and the value class, which the server sets, are
+// not compared.
+func sameIntake(a, b complaint.Intake) bool {
+	return a.Complainant == b.Complainant && a.Channel == b.Channel && a.Received.Equal(b.Received) &&
+		a.Subject == b.Subject && a.Category == b.Category && a.Severity == b.Severity &&
+		a.Currency == b.Currency && a.OrderValue.Equal(b.OrderValue) &&
+		a.Demand.Kind == b.Demand.Kind && a.Demand.Amount.Equal(b.Demand.Amount) && a.Demand.Text == b.Demand.Text &&
+		a.Description == b.Description && slices.Equal(a.Attachments, b.Attachments)
 }
 
 // openedOut is the answer to a caller that opens a complaint without the
@@ -339,12 +414,19 @@ func (in *commandIn) command(p *problems, cur customer.Currency) complaint.Comma
 // postCommand moves a case one step, as the key's actor. The library's
 // guards decide what each role may do (only a manager approves above the
 // approval threshold; only the assigned handler investigates); a refusal
-// for the actor is 403, one for the case's state 409. A carry-out whose
+// for the actor is 403, one for the case's state 409. A command under an
+// Idempotency-Key is applied once per case: sent again, it is answered
+// with the event of its first delivery and the case as that left it
+// (200); the key with another command or caller is 409. A carry-out whose
 // credit the customer's history refuses is 422 on "proposal.amount" (or
 // "subject.order" when the order is not in it), and the case is
 // unchanged; see carryOut for the order of its two writes.
 func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
 	id, cust, err := caseIDFromPath(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	key, err := idempotencyKey(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -354,6 +436,13 @@ func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request
 	}
 	c, err := s.stores.Complaints.Get(ctx, id)
 	if errors.Is(err, complaint.ErrNotFound) {
+		// The body is answered before the case: a bad command is 400
+		// naming its field, its amounts read in the shop's currency.
+		var p problems
+		in.command(&p, s.programme.Config().Currency)
+		if err := p.err(); err != nil {
+			return 0, nil, err
+		}
 		return 0, nil, &apiError{status: http.StatusNotFound, field: "id", msg: "no such complaint"}
 	}
 	if err != nil {
@@ -364,6 +453,7 @@ func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request
 	if err := p.err(); err != nil {
 		return 0, nil, err
 	}
+	cmd.Key = key
 	// A carry-out records its credit and then the case (see carryOut),
 	// under the complainant's lock, so that two cases of one order carried
 	// out in this process are checked one after the other.
@@ -394,4 +484,23 @@ func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request
 // its read and its save, more often than the command retries.
 func caseChanged() error {
 	return &apiError{status: http.StatusConflict, field: "kind", msg: "the case changed meanwhile: reload it and try again"}
+}
+
+// idempotencyKey returns the request's Idempotency-Key header: empty when
+// there is none, else 1–128 visible ASCII characters (400 otherwise).
+func idempotencyKey(r *http.Request) (string, error) {
+	vs := r.Header.Values("Idempotency-Key")
+	if len(vs) == 0 {
+		return "", nil
+	}
+	k := vs[0]
+	ok := len(vs) == 1 && len(k) >= 1 && len(k) <= 128
+	for i := 0; ok && i < len(k); i++ {
+		ok = k[i] > ' ' && k[i] < 0x7f
+	}
+	if !ok {
+		return "", &apiError{status: http.StatusBadRequest, field: "Idempotency-Key",
+			msg: "Idempotency-Key: must be one header of 1–128 visible ASCII characters"}
+	}
+	return k, nil
 }

@@ -17,12 +17,18 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 )
 
+// complaintsOpened counts the complaints openComplaint opened, so that
+// each is received a second after the one before: the same form sent
+// again is the complaint recorded before.
+var complaintsOpened atomic.Int64
+
 // openComplaint opens a complaint of customer cust through the API and
 // returns the ID the server gave it.
 func (e *testEnv) openComplaint(cust string) string {
 	e.t.Helper()
+	received := testNow.Add(-time.Hour + time.Duration(complaintsOpened.Add(1))*time.Second)
 	r := e.do("POST", "/v1/complaints", "shop", map[string]any{
-		"complainant": cust, "channel": "web", "received": testNow.Add(-time.Hour).Format(time.RFC3339),
+		"complainant": cust, "channel": "web", "received": received.Format(time.RFC3339),
 		"subject": map[string]any{"kind": "service"}, "category": "other", "severity": "low",
 		"currency": "EUR", "demand": map[string]any{"kind": "apology"}, "description": "slow answer",
 	})
@@ -85,8 +91,9 @@ func TestComplaintsOfACustomer(t *testing.T) {
 // returns the path of the case's commands.
 func (e *testEnv) resolveComplaint(cust, order, kind, amount string) string {
 	e.t.Helper()
+	received := testNow.Add(-time.Hour + time.Duration(complaintsOpened.Add(1))*time.Second)
 	r := e.do("POST", "/v1/complaints", "shop", map[string]any{
-		"complainant": cust, "channel": "web", "received": testNow.Add(-time.Hour).Format(time.RFC3339),
+		"complainant": cust, "channel": "web", "received": received.Format(time.RFC3339),
 		"subject": map[string]any{"kind": "product", "sku": "KN-100", "order": order}, "category": "seams",
 		"severity": "medium", "currency": "EUR", "order_value": "89.90",
 		"demand":      map[string]any{"kind": kind, "amount": amount},

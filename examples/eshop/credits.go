@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,9 +49,21 @@ import (
 // A credit whose case went on without it — another event saved under its
 // sequence number, by a writer that does not go through a server, or by
 // another server's command that passed refusePending just before the
-// credit was recorded — is money the history holds and no carry-out gave:
-// syncCredits reports it in the log, for it to be settled by hand, since
-// the history takes no record back.
+// credit was recorded — is money the history holds and no carry-out gave.
+// A carry-out of the case made later (the same request's retry included,
+// when the command left the case approved) that gives the same money
+// takes that credit as its own (standIns): it records no second credit,
+// and syncCredits records none for it, so the money is in the books once.
+// Any other such credit syncCredits reports in the log, for it to be
+// settled by hand, since the history takes no record back.
+//
+// The window itself cannot be closed here: the command's check for a
+// pending credit and its save are two steps of two stores, the
+// complaint store saves on the case's version alone, and the customer
+// store's atomic check-and-append (customer.CheckedAppender) appends a
+// history record, of which none marks a command. Re-reading the case in
+// the credit's check would not help either: in the window the case is
+// still at the version the carry-out read when the credit is appended.
 
 // creditID is the ID of the credit a carry-out saved as event seq of case
 // id gives, as complaint.Credits derives it.
@@ -104,6 +119,17 @@ func (s *Server) refusePending(ctx context.Context, c complaint.Case, cmd compla
 // ID, reads both again, up to four times.
 func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Command, actor complaint.Actor, now time.Time) (int, any, error) {
 	const attempts = 4
+	if cmd.Key != "" {
+		// A carry-out under a key that an event of the case carries is a
+		// redelivery: answered as the first time, nothing applied.
+		done, ev, found, err := s.keyedBefore(ctx, id, cmd, actor)
+		if err != nil {
+			return 0, nil, err
+		}
+		if found {
+			return http.StatusOK, caseOut{Case: done, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(done)}, nil
+		}
+	}
 	for attempt := 1; ; attempt++ {
 		c, err := s.stores.Complaints.Get(ctx, id)
 		if err != nil {
@@ -139,6 +165,11 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 			}
 			return 0, nil, err
 		}
+		// A credit of the case recorded for a carry-out whose case went
+		// on without it (standIns) is the money of the log's credit
+		// equal to it: that one is not recorded, nor paid, again.
+		stood := standIns(id, credits, history, ev.Seq)
+		credits = slices.DeleteFunc(credits, func(cr customer.Credit) bool { _, ok := stood[cr.ID]; return ok })
 		if err := checkCredit(c, credits, history, now); err != nil {
 			return 0, nil, err
 		}
@@ -187,6 +218,35 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 		}
 		return http.StatusOK, caseOut{Case: next, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(next)}, nil
 	}
+}
+
+// keyedBefore looks for the event of case id that carries cmd's
+// idempotency key, as [complaint.Service.Do] does for the other commands:
+// found when it records the same command (in its JSON form) by actor,
+// with the case as that event left it; 409 naming the key when it records
+// another.
+func (s *Server) keyedBefore(ctx context.Context, id complaint.ID, cmd complaint.Command, actor complaint.Actor) (complaint.Case, complaint.Event, bool, error) {
+	evs, err := s.cases.History(ctx, id)
+	if err != nil {
+		return complaint.Case{}, complaint.Event{}, false, err
+	}
+	for i, ev := range evs {
+		if ev.Command.Key != cmd.Key {
+			continue
+		}
+		a, aerr := json.Marshal(ev.Command)
+		b, berr := json.Marshal(cmd)
+		if aerr != nil || berr != nil || ev.Actor != actor || !bytes.Equal(a, b) {
+			return complaint.Case{}, complaint.Event{}, false, &apiError{status: http.StatusConflict, field: "Idempotency-Key",
+				msg: fmt.Sprintf("Idempotency-Key: event %d of complaint %q carries this key with another command or caller", ev.Seq, id)}
+		}
+		done, err := complaint.Rebuild(evs[:i+1])
+		if err != nil {
+			return complaint.Case{}, complaint.Event{}, false, err
+		}
+		return done, ev, true, nil
+	}
+	return complaint.Case{}, complaint.Event{}, false, nil
 }
 
 // checkCredit refuses the carry-out of case c when a credit of credits,
@@ -274,10 +334,15 @@ func checkCredit(c complaint.Case, credits []customer.Credit, history []customer
 // ID of the case's next event is a pending carry-out (its credit
 // recorded, the case not saved), which sending the carry-out again
 // completes; any other is money the history holds and no carry-out gave,
-// to be settled by hand. Both stay in the history, which is valid with
+// to be settled by hand, unless it stands in for a credit the case's log
+// gives (standIns), which is then not recorded again. Both stay in the history, which is valid with
 // them: each was checked against the order when it was recorded.
 func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 	logs, err := s.casesOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	history, err := s.historyOf(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -291,15 +356,19 @@ func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 			continue
 		}
 		next[evs[0].Case] = len(evs) + 1
+		stood := standIns(evs[0].Case, credits, history, len(evs)+1)
 		for _, cr := range credits {
 			given[cr.ID] = true
 		}
+		for _, orphan := range stood {
+			given[orphan] = true
+		}
+		credits = slices.DeleteFunc(credits, func(cr customer.Credit) bool { _, ok := stood[cr.ID]; return ok })
 		if err := s.recordCredits(ctx, credits, now); err != nil {
 			return err
 		}
 	}
-	history, err := s.historyOf(ctx, id)
-	if err != nil {
+	if history, err = s.historyOf(ctx, id); err != nil {
 		return err
 	}
 	for _, e := range history {
@@ -322,6 +391,54 @@ func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 		s.log.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("credit", cr.ID), slog.String("case", cr.ID[:k]))
 	}
 	return nil
+}
+
+// standIns returns, of credits (those the log of case id gives, with the
+// credit of a carry-out being made), the IDs of those that history does
+// not hold under their own ID, each with the ID of the credit of history
+// that stands in for it: a credit of the case (ID id + "#n") that credits
+// do not give and that is not the pending carry-out's (n = next), for the
+// same customer, order, kind, amount and source. Such a credit was
+// recorded for a carry-out whose case another writer moved on before it
+// was saved (see above); the carry-out made later gives the same money,
+// which the history holds once already. Each credit of history stands in
+// for one credit at most, matched in the order of credits and of history.
+func standIns(id complaint.ID, credits []customer.Credit, history []customer.Event, next int) map[string]string {
+	givenIDs := map[string]bool{}
+	for _, cr := range credits {
+		givenIDs[cr.ID] = true
+	}
+	held := map[string]bool{}
+	var orphans []customer.Credit
+	for _, e := range history {
+		cr := e.Credit
+		if cr == nil {
+			continue
+		}
+		held[cr.ID] = true
+		if strings.HasPrefix(cr.ID, string(id)+"#") && !givenIDs[cr.ID] && cr.ID != creditID(id, next) {
+			orphans = append(orphans, *cr)
+		}
+	}
+	var out map[string]string
+	for _, cr := range credits {
+		if held[cr.ID] {
+			continue
+		}
+		for i, o := range orphans {
+			if o.ID == "" || o.CustomerID != cr.CustomerID || o.OrderID != cr.OrderID || o.Kind != cr.Kind ||
+				!o.Amount.Equal(cr.Amount) || o.Source != cr.Source {
+				continue
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[cr.ID] = o.ID
+			orphans[i].ID = "" // taken
+			break
+		}
+	}
+	return out
 }
 
 // recordCredits records credits of carry-outs already saved through the

@@ -46,9 +46,17 @@ import (
 // write the member, and the refused one stores nothing. The history
 // cannot hold the coupons an order used, so settle could not give them
 // to the ledger: a coupon order is never left in the history without
-// its ledger entry. If the store fails between the two, the request
+// its ledger entry. The order is checked as the Recorder will check it
+// (against the customer and the currency of the history) before the
+// ledger is written. If the store fails between the two, the request
 // answers 503 and the order's points (and coupon uses) are in the ledger
-// until the shop's retry appends the order to the history.
+// until the shop's retry appends the order to the history, once: the
+// ledger takes the order's key once, the history the order's ID. If the
+// history refuses the order for good after its ledger entry was written
+// (another writer recorded another order under its ID in between), the
+// entry is taken back (compensate): a refund of every unit, in the
+// ledger alone, claws back its points and gives back its coupon uses; a
+// retry of the order completes a compensation that failed.
 
 type lineIn struct {
 	ID        string `json:"id"`
@@ -199,6 +207,14 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		return s.orderDone(ctx, o, out, 0)
 	}
 	if err := s.history.RecordOrder(ctx, o, now); err != nil {
+		if errors.Is(err, customer.ErrNotFound) {
+			// The body is answered before the customer: an invalid
+			// order is 400 naming its field, also for an unknown
+			// customer.
+			if verr := o.Validate(now); verr != nil {
+				return 0, nil, verr
+			}
+		}
 		return 0, nil, recordError(err, "order", o.ID)
 	}
 	out := orderOut{OrderID: o.ID}
@@ -267,26 +283,49 @@ func (s *Server) orderDone(ctx context.Context, o customer.Order, out orderOut, 
 // member has used up (422, "coupons[i]"); a customer who is not a member
 // of the programme, or an order its ledger does not reward (placed
 // before the member joined, worth more points than a ledger holds),
-// whose coupon uses could not be counted (422, "coupons"). The same
-// order again is a redelivery: 200, no second use.
+// whose coupon uses could not be counted (422, "coupons"); an order the
+// history would refuse (400). The same order again is a redelivery: 200,
+// no second use. An order the history refuses after its ledger entry was
+// written is answered as the history refuses it, with the entry taken
+// back (compensate).
 func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []loyalty.CouponUse, at map[string]int, now time.Time) (orderOut, error) {
 	out := orderOut{OrderID: o.ID}
-	prev, err := s.storedOrder(ctx, o.CustomerID, o.ID)
+	prev, cur, err := s.storedOrder(ctx, o.CustomerID, o.ID)
 	if err != nil {
+		if errors.Is(err, customer.ErrNotFound) {
+			// An invalid order is 400 naming its field, also for an
+			// unknown customer.
+			if verr := o.Validate(now); verr != nil {
+				return out, verr
+			}
+		}
 		return out, notFound(err, "customer_id", "no such customer")
 	}
 	if prev != nil && !prev.Equal(o) {
+		// The ledger may hold this order from a delivery whose history
+		// record was refused and whose compensation failed: complete it.
+		if err := s.compensateIfOurs(ctx, o, uses, now); err != nil {
+			return out, err
+		}
 		return out, &apiError{status: http.StatusConflict, field: "id",
 			msg: fmt.Sprintf("order %q was recorded before with other content", o.ID)}
 	}
 	// The ledger is written before the history, so an order the
-	// Recorder would refuse must not reach it: Validate checks what the
-	// Recorder does of it but the household members its lines name (the
-	// API sets none) and the currency of the history (the shop's, which
-	// the caller checked).
+	// Recorder would refuse must not reach it: the order is checked as
+	// the Recorder checks it, against the customer (ValidateFor) and the
+	// currency of the history. What another writer appends between this
+	// check and the history record is handled by compensateIfOurs.
 	if prev == nil {
-		if err := o.Validate(now); err != nil {
+		c, err := s.stores.Customers.Get(ctx, o.CustomerID)
+		if err != nil {
+			return out, notFound(err, "customer_id", "no such customer")
+		}
+		if err := o.ValidateFor(c, now); err != nil {
 			return out, err
+		}
+		if cur != "" && o.Currency != cur {
+			return out, customer.Invalid(fmt.Sprintf("order %q", o.ID), []customer.FieldError{{Field: "currency", Code: customer.CodeMismatch,
+				Message: fmt.Sprintf("is %s, the history of customer %q is in %s", o.Currency, o.CustomerID, cur)}})
 		}
 	}
 	// Settling joins the member when the join did not land, and applies
@@ -330,24 +369,121 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		return out, err
 	}
 	if err := s.history.RecordOrder(ctx, o, now); err != nil {
+		if refusedForGood(err) {
+			// The history will never hold the order: the ledger entry
+			// written for it is taken back.
+			if cerr := s.compensate(ctx, o, now); cerr != nil {
+				return out, cerr
+			}
+		}
 		return out, recordError(err, "order", o.ID)
 	}
 	s.orderResult(&out, acct, o.ID, now)
 	return out, nil
 }
 
+// refusedForGood reports whether err, of a Recorder call, refuses the
+// record for good: another record under its ID, a record the history's
+// checks refuse, or an unknown customer. Any other error (of a store, of
+// the context) may pass when the record is sent again.
+func refusedForGood(err error) bool {
+	var ve *customer.ValidationError
+	return errors.Is(err, customer.ErrDuplicate) || errors.As(err, &ve) || errors.Is(err, customer.ErrNotFound)
+}
+
+// voidID is the ID of the return that compensates the ledger entry of
+// coupon order id, which the history refused after the entry was
+// written. The ':' keeps it apart from every return ID the API accepts
+// (validID).
+func voidID(id string) string { return "void:" + id }
+
+// compensate takes back the ledger entry of coupon order o, which the
+// history refused after the entry was written: a refund of every unit of
+// o under the key of voidID, in the ledger alone, claws back all of its
+// points and gives back the uses of its coupons ([loyalty.Returned]), so
+// that no coupon stays used, nor point earned, by an order the history
+// does not hold. A compensation made before is a no-op; one the ledger
+// refuses (returns of the order recorded against the entry since) is
+// logged, to be settled by hand. The caller holds the member's lock.
+func (s *Server) compensate(ctx context.Context, o customer.Order, now time.Time) error {
+	ret := customer.Return{ID: voidID(o.ID), OrderID: o.ID, CustomerID: o.CustomerID, Time: now,
+		Kind: customer.Refund, Reason: customer.OtherReason}
+	for _, l := range o.Lines {
+		ret.Lines = append(ret.Lines, customer.ReturnLine{LineID: l.ID, Quantity: -l.Quantity})
+	}
+	_, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
+	var ve *customer.ValidationError
+	switch {
+	case errors.Is(err, loyalty.ErrDuplicate):
+		return nil
+	case errors.As(err, &ve):
+		// The ledger holds returns of the order already (the history's
+		// order under its ID was returned against it): what is left is
+		// to be settled by hand, and the request is answered as the
+		// history refused it.
+		s.log.LogAttrs(ctx, slog.LevelWarn, "coupon order refused by the history after its ledger entry: entry not taken back",
+			slog.String("order", o.ID), slog.String("error", err.Error()))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("order %q: taking back the ledger entry of an order the history refused: %w", o.ID, err)
+	}
+	s.log.LogAttrs(ctx, slog.LevelWarn, "coupon order refused by the history after its ledger entry: entry taken back",
+		slog.String("order", o.ID))
+	return nil
+}
+
+// compensateIfOurs compensates the ledger entry of coupon order o when
+// the member's ledger holds o itself, with its coupons uses, while the
+// history holds another order under o's ID: a delivery of o whose
+// history record was refused and whose compensation did not complete.
+// A ledger that holds the history's order, or none, is left as it is.
+// The caller holds the member's lock.
+func (s *Server) compensateIfOurs(ctx context.Context, o customer.Order, uses []loyalty.CouponUse, now time.Time) error {
+	acct, err := s.ledger.Account(ctx, o.CustomerID)
+	if err != nil {
+		return err
+	}
+	if !acct.HasKey(loyalty.Purchase{Order: o}.Key()) || acct.HasKey(loyalty.Returned{Return: customer.Return{ID: voidID(o.ID)}}.Key()) {
+		return nil
+	}
+	// The key is taken, so Apply writes nothing: it tells whether the
+	// entry under it is o's.
+	_, _, err = s.ledger.Apply(ctx, loyalty.Purchase{Order: o, Coupons: uses}, now)
+	var dup *loyalty.DuplicateError
+	if !errors.As(err, &dup) {
+		return err
+	}
+	if !dup.Same {
+		return nil
+	}
+	return s.compensate(ctx, o, now)
+}
+
 // storedOrder returns order id of member's history, or nil when the
-// history has none under that ID.
-func (s *Server) storedOrder(ctx context.Context, member customer.ID, id string) (*customer.Order, error) {
+// history has none under that ID, and the currency of the history (that
+// of its first order or credit, as the Recorder takes it; empty when it
+// has neither).
+func (s *Server) storedOrder(ctx context.Context, member customer.ID, id string) (*customer.Order, customer.Currency, error) {
+	var found *customer.Order
+	var cur customer.Currency
 	for ev, err := range s.stores.Customers.History(ctx, member) {
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		if ev.Order != nil && ev.Order.ID == id {
-			return ev.Order, nil
+		switch {
+		case ev.Order != nil:
+			if cur == "" {
+				cur = ev.Order.Currency
+			}
+			if ev.Order.ID == id {
+				found = ev.Order
+			}
+		case ev.Credit != nil && cur == "":
+			cur = ev.Credit.Amount.Currency()
 		}
 	}
-	return nil, nil
+	return found, cur, nil
 }
 
 type returnLineIn struct {
@@ -408,15 +544,18 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	now := s.now()
 	defer s.lock(ret.CustomerID)()
 	if err := s.history.RecordReturn(ctx, ret, now); err != nil {
+		var ve *customer.ValidationError
+		if errors.Is(err, customer.ErrNotFound) && !errors.As(err, &ve) {
+			// The body is answered before the customer: a return that
+			// is invalid without its order is 400 naming its field,
+			// also for an unknown customer.
+			if verr := returnAlone(ret, now); verr != nil {
+				return 0, nil, verr
+			}
+		}
 		return 0, nil, recordError(err, "return", ret.ID)
 	}
 	out := returnOut{ReturnID: ret.ID}
-	var clawed0 loyalty.Points
-	back0 := false
-	if before, err := s.ledger.Account(ctx, ret.CustomerID); err == nil {
-		_, clawed0, _ = before.OrderPoints(ret.OrderID)
-		_, back0 = before.OrderCoupons(ret.OrderID)
-	}
 	acct, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
 	var dup *loyalty.DuplicateError
 	var ve *customer.ValidationError
@@ -439,19 +578,79 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	if err != nil {
 		return 0, nil, err
 	}
-	if !out.Duplicate {
-		_, clawed, _ := acct.OrderPoints(ret.OrderID)
-		out.Clawed = int64(clawed - clawed0)
-		if codes, back := acct.OrderCoupons(ret.OrderID); back && !back0 {
-			out.CouponsGivenBack = codes
-		}
+	// What the return's own entries did, so that a redelivery answers as
+	// the first delivery did.
+	clawed, back, err := s.returnEntries(ctx, ret.CustomerID, ret.ID)
+	if err != nil {
+		return 0, nil, err
 	}
+	out.Clawed, out.CouponsGivenBack = int64(clawed), back
 	out.Points = s.pointsView(acct, now)
 	status := http.StatusCreated
 	if out.Duplicate {
 		status = http.StatusOK
 	}
 	return status, out, nil
+}
+
+// returnEntries returns the points that the claw-back of return id
+// took back in member's ledger (its points and those it forgave, as
+// [loyalty.Account.OrderPoints] counts them) and the coupons whose uses
+// it gave back; none when the ledger holds no claw-back of it.
+func (s *Server) returnEntries(ctx context.Context, member customer.ID, id string) (loyalty.Points, []string, error) {
+	entries, err := s.stores.Ledgers.Entries(ctx, member, 0)
+	if err != nil {
+		return 0, nil, err
+	}
+	key := loyalty.Returned{Return: customer.Return{ID: id}}.Key()
+	var clawed loyalty.Points
+	var back []string
+	for _, e := range entries {
+		if e.Key == key && e.Kind == loyalty.EntryClawback {
+			clawed += -e.Points + e.Forgiven
+			back = append(back, e.Coupons...)
+		}
+	}
+	return clawed, back, nil
+}
+
+// returnAlone returns the problems of ret that show without its order
+// (the checks of [customer.Return.Validate] that need no order) at now,
+// as a 400 naming the first field, or nil. The ID, kind and reason were
+// checked when the request was read.
+func returnAlone(ret customer.Return, now time.Time) error {
+	var p problems
+	if ret.Time.After(now) {
+		p.add("time", "%s is after %s", formatTime(ret.Time), formatTime(now))
+	} else if ret.Time.Year() < customer.MinRecordYear {
+		p.add("time", "is before %d", customer.MinRecordYear)
+	}
+	if len(ret.Lines) == 0 {
+		p.add("lines", "a return needs at least one line")
+	}
+	seen := map[string]bool{}
+	for i, rl := range ret.Lines {
+		f := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
+		if rl.Quantity >= 0 {
+			p.add(f("quantity"), "must be negative (units returned), is %d", rl.Quantity)
+		}
+		switch {
+		case strings.TrimSpace(rl.LineID) == "":
+			p.add(f("line_id"), "is required")
+		case seen[rl.LineID]:
+			p.add(f("line_id"), "line %q is returned twice in one return", rl.LineID)
+		}
+		seen[rl.LineID] = true
+	}
+	if ret.Refund.Valid {
+		switch {
+		case ret.Kind == customer.Exchange:
+			p.add("refund", "is set on an exchange, which pays nothing back")
+		case ret.Refund.Decimal.IsNegative():
+			p.add("refund", "must not be negative")
+		}
+	}
+	return p.err()
 }
 
 // settle brings member's ledger in line with its history: it joins the

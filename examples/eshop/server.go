@@ -242,7 +242,8 @@ func (s *Server) lock(id customer.ID) func() {
 
 // recordError turns an error of recording record id (a Recorder call) into
 // its response: another record under the ID is 409 on "id"; a return or
-// credit of an order the customer does not have is 404 on "order_id"; an
+// credit of an order the customer does not have is 404 on "order_id"
+// (400 listing every field when the record is bad in other fields too); an
 // unknown customer is 404 on "customer_id". Any other error, such as the
 // *customer.ValidationError of a record the history refuses, is returned
 // as it is, for errorResponse.
@@ -256,7 +257,7 @@ func recordError(err error, record, id string) error {
 	case errors.Is(err, customer.ErrDuplicate):
 		return &apiError{status: http.StatusConflict, field: "id",
 			msg: fmt.Sprintf("%s %q was recorded before with other content", record, id)}
-	case errors.As(err, &ve) && ve.Has("order_id", customer.CodeUnknown):
+	case errors.As(err, &ve) && ve.Has("order_id", customer.CodeUnknown) && len(ve.Fields) == 1:
 		return &apiError{status: http.StatusNotFound, field: "order_id", msg: "no such order of this customer"}
 	case errors.Is(err, customer.ErrNotFound):
 		return &apiError{status: http.StatusNotFound, field: "customer_id", msg: "no such customer"}
@@ -326,6 +327,8 @@ func (s *Server) errorResponse(ctx context.Context, err error) *apiError {
 		return &apiError{status: http.StatusUnprocessableEntity, msg: ie.Error(), field: "points"}
 	case errors.Is(err, loyalty.ErrOverflow):
 		return &apiError{status: http.StatusUnprocessableEntity, msg: err.Error(), field: "points"}
+	case errors.Is(err, complaint.ErrKeyReused):
+		return &apiError{status: http.StatusConflict, msg: err.Error(), field: "Idempotency-Key"}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &apiError{status: http.StatusServiceUnavailable, msg: "request cancelled or timed out"}
 	}
