@@ -57,7 +57,7 @@ type SatisfactionSummary struct {
 	CSAT float64
 	// Unanswered is the number of cases closed without feedback: the
 	// customer did not answer the follow-up within the policy's
-	// [Policy.FeedbackWait].
+	// [Policy.FeedbackWait], nor at a follow-up visit after the close.
 	Unanswered int
 	// ResponseRate is Responses / (Responses + Unanswered).
 	ResponseRate float64
@@ -118,6 +118,9 @@ type Report struct {
 	// Breached is the number of cases with at least one SLA breach, and
 	// Breaches the total number of breaches.
 	Breached, Breaches int
+	// BreachRate is the share of the period's cases with at least one
+	// SLA breach, Breached / Cases; 0 without cases.
+	BreachRate float64
 }
 
 // ErrPeriod is returned for a period whose end is not after its start or
@@ -256,6 +259,7 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		sort.Slice(resolution, func(i, j int) bool { return resolution[i] < resolution[j] })
 		r.ResolutionTime = StepTime{Visits: len(resolution), Median: Quantile(resolution, 0.5), P90: Quantile(resolution, 0.9)}
 	}
+	r.BreachRate = share(r.Breached, r.Cases)
 	r.FirstContact = share(fcr, r.Resolved)
 	r.ReopenRate = share(r.Reopened, r.Resolved+rejected)
 	r.Complainants = len(perCustomer)

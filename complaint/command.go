@@ -278,6 +278,17 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 	}
 }
 
+// checkRefund reports a refund proposed on case c whose subject names no
+// order: a refund brings goods back and is recorded as a
+// [customer.Return] of the order's lines (see [Credits]), which needs the
+// order, as a price reduction does (checkCommand). Only [Apply] checks
+// this, not [Rebuild], so that logs written before it still rebuild.
+func checkRefund(p *problems, c Case, cmd Command) {
+	if pr := cmd.Proposal; cmd.Kind == CmdPropose && pr != nil && pr.Kind == ResolutionRefund && c.Version > 0 && c.Intake.Subject.Order == "" {
+		p.add("command.proposal.kind", customer.CodeMismatch, "a refund is of an order's goods, recorded as a return of its lines, and the case's subject names no order")
+	}
+}
+
 // checkActor validates the actor and the time of a command on c. A
 // command on an erased case must be dated after the erasure (Case.Erased):
 // an erasure blanks the complainant's words up to its instant, the

@@ -29,7 +29,9 @@ import (
 // The log is checked as [Rebuild] checks it (an error wrapping
 // [ErrBadLog]); the workflow refuses a price reduction on a case whose
 // subject names no order, and refunds and price reductions that together
-// exceed the order's value, so a log holding one is a bad log. A credit
+// exceed the order's value, so a log holding one is a bad log. (It also
+// refuses to propose a refund on a case whose subject names no order; a
+// refund gives no credit either way.) A credit
 // that [customer.Credit.Validate] refuses is an error naming the case and
 // the event. On any error no credits are returned.
 func Credits(events []Event) ([]customer.Credit, error) {

@@ -11,9 +11,9 @@
 // (refund, exchange, repair, price reduction, compensation, apology),
 // approved or sent back, carried out (customer notified, feedback
 // collected, staff accountability recorded), and evaluated and closed.
-// Besides: waiting for the customer (the SLA clocks pause), escalation,
-// reopening within a window when the customer is not satisfied, and
-// withdrawal by the customer.
+// Besides: waiting for the customer (the SLA clocks pause; the case may
+// be reassigned meanwhile), escalation, reopening within a window when
+// the customer is not satisfied, and withdrawal by the customer.
 //
 // The workflow is a pure transition table ([Rules], drawn by [Graph]).
 // [Apply] is a pure function of (case, command, actor, time): no
@@ -34,7 +34,11 @@
 // A case closes with the customer's feedback, or without it once the
 // policy's feedback wait has passed since the carry-out: customers often
 // leave a follow-up unanswered, and the case must not stay open for
-// that.
+// that. Follow-up visits check the quality of the resolution and the
+// customer's satisfaction with it also after the close: within the
+// reopen window the feedback they bring is recorded on the closed case
+// ([CmdRecordFeedback]), which stays closed, or, when the customer is not
+// satisfied, reopens it.
 //
 // Rejected cases end there, except that a supervisor may reopen them
 // within the reopen window when the customer contests the decision;
@@ -78,17 +82,18 @@
 // into [customer.Credit] records, one per carry-out, with IDs that do not
 // change, so that the customer's history (a [customer.HistoryWriter]) and
 // its summary count what the complaint cost. A refund brings goods back
-// and is recorded as a [customer.Return] of the order's lines. What a
-// case gives back of the order's price, refunds and price reductions over
-// all its carry-outs ([Case.Paid]), may not exceed the order's value, so
-// a reopened case cannot pay the price twice; a compensation is goodwill
-// on top. A supervisor approves a payment only while it and everything
-// the case paid out before ([Case.PaidOut]) stay within the approval
-// threshold; above it a manager approves. The pay deductions of the
-// staff responsible, sized by the loss, together stay within the loss the
-// carry-out records ([Execution].Loss) or, without one, what its
-// resolution pays. Amounts are in whole minor units of the case's
-// currency.
+// and is recorded as a [customer.Return] of the order's lines; a refund
+// and a price reduction are therefore proposed only on a case whose
+// subject names the order. What a case gives back of the order's price,
+// refunds and price reductions over all its carry-outs ([Case.Paid]), may
+// not exceed the order's value, so a reopened case cannot pay the price
+// twice; a compensation is goodwill on top. A supervisor approves a
+// payment only while it and everything the case paid out before
+// ([Case.PaidOut]) stay within the approval threshold; above it a manager
+// approves. The pay deductions of the staff responsible, sized by the
+// loss, together stay within the loss the carry-out records
+// ([Execution].Loss) or, without one, what its resolution pays. Amounts
+// are in whole minor units of the case's currency.
 //
 // # Privacy
 //
@@ -144,6 +149,13 @@
 // refuses with [ErrConflict] to save a case computed from its state
 // before such an erasure, whose Case.Erased differs (as an instant) from
 // the stored one, so that the texts do not come back.
+//
+// Printed with fmt or logged with log/slog, a [Case], an [Intake], an
+// [Event], a [Command], a [Notice] and the parts of a case that hold
+// texts show IDs, codes, states, times and counts (a text by its length,
+// "description: 42 bytes"), never the texts, so that a case logged by
+// mistake copies no personal data into the logs; their JSON form, the
+// store's, holds everything.
 //
 // # Storage
 //

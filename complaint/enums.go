@@ -31,7 +31,7 @@ const (
 	StateApproved
 	// StateCarriedOut means the resolution is carried out and the customer notified (step 7); feedback is collected in this state.
 	StateCarriedOut
-	// StateClosed means the case was evaluated and closed (step 8). It may be reopened within the reopen window when the customer is not satisfied.
+	// StateClosed means the case was evaluated and closed (step 8). It may be reopened within the reopen window when the customer is not satisfied, and a follow-up visit's feedback may be recorded within that window.
 	StateClosed
 	// StateWaiting means the case waits for the customer's reply; SLA clocks are paused. Resume returns it to the state it left.
 	StateWaiting
@@ -82,7 +82,7 @@ const (
 	CmdReject
 	// CmdAssign names the responsible department and handler ([Assignment]).
 	CmdAssign
-	// CmdReassign moves an assigned case to another department or handler; supervisors only.
+	// CmdReassign moves an assigned case to another department or handler; supervisors only. A case that waits for the customer may be reassigned, and goes on waiting, when it waits from a step in which it could be (assigned, investigated, approved).
 	CmdReassign
 	// CmdInvestigate records the cause and the responsible party ([Finding]).
 	CmdInvestigate
@@ -94,7 +94,7 @@ const (
 	CmdSendBack
 	// CmdCarryOut records that the resolution was carried out, the customer notified and staff accountability settled ([Execution]).
 	CmdCarryOut
-	// CmdRecordFeedback records the customer's feedback ([Feedback]).
+	// CmdRecordFeedback records the customer's feedback ([Feedback]) on the resolution carried out, or the result of a follow-up visit to a closed case within the reopen window (the case stays closed).
 	CmdRecordFeedback
 	// CmdClose evaluates and closes the case ([Evaluation]).
 	CmdClose
@@ -453,7 +453,7 @@ func (v *ValueClass) UnmarshalText(b []byte) (err error) {
 type ResolutionKind uint8
 
 const (
-	// ResolutionRefund is a return with refund.
+	// ResolutionRefund is a return with refund, of the goods of the order the case's subject names.
 	ResolutionRefund ResolutionKind = iota + 1
 	// ResolutionExchange is an exchange for another article or size.
 	ResolutionExchange

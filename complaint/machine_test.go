@@ -83,7 +83,14 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	case complaint.CmdAssign:
 		return s == complaint.StateAccepted && staff, complaint.StateAssigned
 	case complaint.CmdReassign:
-		return (s == complaint.StateAssigned || s == complaint.StateInvestigated || s == complaint.StateApproved) && sup, s
+		// A reassignment moves the case: to another department or handler.
+		moves := cmd.Assignment.Department != m.department || cmd.Assignment.Handler != m.handler
+		// A waiting case too, when it waits from one of those steps.
+		from := s
+		if s == complaint.StateWaiting {
+			from = m.resumeTo
+		}
+		return (from == complaint.StateAssigned || from == complaint.StateInvestigated || from == complaint.StateApproved) && sup && moves, s
 	case complaint.CmdInvestigate:
 		return (s == complaint.StateAssigned || s == complaint.StateInvestigated) && owner, complaint.StateInvestigated
 	case complaint.CmdPropose:
@@ -113,7 +120,9 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 		}
 		return s == complaint.StateApproved && owner && accountable && deducted <= loss, complaint.StateCarriedOut
 	case complaint.CmdRecordFeedback:
-		return s == complaint.StateCarriedOut && (staff || self), s
+		// After the close, a follow-up visit within the reopen window.
+		followUp := s == complaint.StateClosed && !now.After(m.carriedAt.Add(30*24*time.Hour))
+		return (s == complaint.StateCarriedOut || followUp) && (staff || self), s
 	case complaint.CmdClose:
 		// Without feedback once a day (the default feedback wait) has
 		// passed since the carry-out.

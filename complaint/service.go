@@ -125,12 +125,33 @@ func (s *Service) record(ctx context.Context, id ID, cmd Command, actor Actor, n
 	}
 	c, ev, err := s.Policy.Apply(Case{}, cmd, actor, now)
 	if err != nil {
+		if cmd.Intake == nil {
+			// Apply knows the case only from the intake: name the case
+			// the command is for.
+			err = forCase(err, id, cmd.Kind)
+		}
 		return Case{}, Event{}, err
 	}
 	if err := s.Store.Save(ctx, c, ev); err != nil {
 		return Case{}, Event{}, recordError(id, err)
 	}
 	return c, ev, nil
+}
+
+// forCase returns err, an error of [Policy.Apply] about a case it could
+// not name, as the same error about case id and command kind.
+func forCase(err error, id ID, kind CommandKind) error {
+	var ve *customer.ValidationError
+	if errors.As(err, &ve) {
+		return customer.Invalid(fmt.Sprintf("complaint %q: %s", id, kind), ve.Fields)
+	}
+	var te *TransitionError
+	if errors.As(err, &te) {
+		named := *te
+		named.Case = id
+		return &named
+	}
+	return err
 }
 
 // redelivered looks for an event of c carrying cmd's key. It returns the

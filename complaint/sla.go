@@ -264,7 +264,13 @@ type Clock struct {
 	// Overdue reports Elapsed > Target (with a target).
 	Overdue bool
 	// EscalationDue reports Elapsed > EscalateAt × Target while the
-	// clock is not Escalated: an escalation is called for.
+	// clock is not Escalated and still times work to do: an escalation
+	// is called for. Only the current step's visit (also while the case
+	// waits for the customer) and the resolution clock until the
+	// resolution is carried out or the case ends can be due; a completed
+	// visit, and the resolution of a case carried out (waiting for
+	// feedback after it included), closed, rejected or withdrawn, are
+	// not, though they stay Overdue.
 	EscalationDue bool
 	// Escalated reports that the case was escalated once the clock had
 	// reached EscalateAt × Target: that escalation answers the clock, so
@@ -453,11 +459,19 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	res.Running = resolutionCounts(st.State)
 	for i := range st.Visits {
 		p.finish(&st.Visits[i], asOf)
+		if i != cur {
+			st.Visits[i].EscalationDue = false // the step is done
+		}
 		if st.Visits[i].Overdue {
 			st.Breaches++
 		}
 	}
 	p.finish(res, asOf)
+	if !resolutionCounts(st.State) && !(st.Paused && cur >= 0 && resolutionCounts(st.Visits[cur].State)) {
+		// Carried out or ended (also while waiting after the carry-out):
+		// nothing is left that an escalation could speed up.
+		res.EscalationDue = false
+	}
 	if res.Overdue {
 		st.Breaches++
 	}

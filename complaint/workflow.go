@@ -112,6 +112,21 @@ var (
 		total, err := g.c.PaidOut.Add(g.c.Proposal.Amount)
 		return err == nil && !g.policy.needsManager(total)
 	}}
+	// gMoves keeps a reassignment from naming the owner the case has: it
+	// would move nothing, yet add an event and count as a reassignment.
+	gMoves = guard{"assignment differs from the case's department and handler", func(g *guardInput) bool {
+		a := g.cmd.Assignment
+		return a == nil || a.Department != g.c.Department || a.Handler != g.c.Handler
+	}}
+	// gReassignable lets a waiting case be reassigned only when it waits
+	// from a step in which it could be (it has an owner to move from).
+	gReassignable = guard{"case waits from a step in which it can be reassigned", func(g *guardInput) bool {
+		switch g.c.ResumeTo {
+		case StateAssigned, StateInvestigated, StateApproved: // as the table's reassign rows
+			return true
+		}
+		return false
+	}}
 	gFourEyes = guard{"approver is not the proposer", func(g *guardInput) bool {
 		return g.actor.ID != g.c.ProposedBy
 	}}
@@ -175,9 +190,9 @@ func buildTable() []rule {
 		{StateRecorded, StateAccepted, CmdAccept, []guard{agent}},
 		{StateRecorded, StateRejected, CmdReject, []guard{agent}},
 		{StateAccepted, StateAssigned, CmdAssign, []guard{agent}},
-		{StateAssigned, StateAssigned, CmdReassign, []guard{supervisor}},
-		{StateInvestigated, StateInvestigated, CmdReassign, []guard{supervisor}},
-		{StateApproved, StateApproved, CmdReassign, []guard{supervisor}},
+		{StateAssigned, StateAssigned, CmdReassign, []guard{supervisor, gMoves}},
+		{StateInvestigated, StateInvestigated, CmdReassign, []guard{supervisor, gMoves}},
+		{StateApproved, StateApproved, CmdReassign, []guard{supervisor, gMoves}},
 		{StateAssigned, StateInvestigated, CmdInvestigate, []guard{gHandler}},
 		{StateInvestigated, StateInvestigated, CmdInvestigate, []guard{gHandler}},
 		{StateInvestigated, StateProposed, CmdPropose, []guard{gHandler}},
@@ -185,12 +200,19 @@ func buildTable() []rule {
 		{StateProposed, StateInvestigated, CmdSendBack, []guard{supervisor}},
 		{StateApproved, StateCarriedOut, CmdCarryOut, []guard{gHandler, gAccountable}},
 		{StateCarriedOut, StateCarriedOut, CmdRecordFeedback, []guard{staffOrComplainant(RoleAgent)}},
+		// A follow-up visit after the close (domain rules §5), within the
+		// window in which the customer could still reopen.
+		{StateClosed, StateClosed, CmdRecordFeedback, []guard{staffOrComplainant(RoleAgent), gWindow}},
 		{StateCarriedOut, StateClosed, CmdClose, []guard{gHandler, gFeedback}},
 		{StateCarriedOut, StateAssigned, CmdReopen, []guard{staffOrComplainant(RoleAgent), gWindow, gUnsatisfied}},
 		{StateClosed, StateAssigned, CmdReopen, []guard{staffOrComplainant(RoleAgent), gWindow, gUnsatisfied}},
 		{StateRejected, StateRecorded, CmdReopen, []guard{supervisor, gWindow}},
 		{StateWaiting, 0, CmdResume, []guard{staffOrComplainant(RoleAgent)}},
 		{StateWaiting, StateWaiting, CmdEscalate, []guard{gEscalator}},
+		// The owner of a case that waits for the customer may change
+		// (a handler on leave) without resuming it, which would tell the
+		// customer the case goes on while the brand still waits for them.
+		{StateWaiting, StateWaiting, CmdReassign, []guard{supervisor, gReassignable, gMoves}},
 		{StateWaiting, StateWithdrawn, CmdWithdraw, []guard{staffOrComplainant(RoleAgent), gNotCarriedOut}},
 	}
 	for _, s := range workingStates {
@@ -260,14 +282,16 @@ type Policy struct {
 	// that is not in the map always needs a manager.
 	ApprovalThresholds map[customer.Currency]decimal.Decimal
 	// ReopenWindow is how long after a resolution was carried out (or a
-	// complaint rejected) the case may be reopened. Zero forbids reopening.
+	// complaint rejected) the case may be reopened, and a closed case
+	// take the feedback of a follow-up visit. Zero forbids both.
 	ReopenWindow time.Duration
 	// FeedbackWait is how long after a resolution was carried out the
 	// case waits for the customer's feedback. Once it has passed without
 	// an answer to the follow-up, the handler may close the case without
 	// feedback: the closed case has no [Case.Feedback], and [Analyze]
-	// counts it as unanswered. Zero (or less) means a case closes only
-	// with the customer's feedback.
+	// counts it as unanswered until a follow-up visit within the reopen
+	// window records the customer's feedback on the closed case. Zero (or
+	// less) means a case closes only with the customer's feedback.
 	FeedbackWait time.Duration
 	// Priority maps severity and value class to a priority; nil means
 	// [DefaultPriority].
@@ -340,7 +364,8 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     event, or not after the case's erasure, Case.Erased) and the
 //     command's payload (missing, not used by the
 //     command, or invalid; pay deductions of a carry-out that together
-//     exceed the loss, see [Execution]; a text that is not valid UTF-8,
+//     exceed the loss, see [Execution]; a refund proposed on a case
+//     whose subject names no order; a text that is not valid UTF-8,
 //     which the event's JSON form would not keep; a required text or an
 //     ID that holds only white space; an ID with a control character), or
 //   - a [*TransitionError] when the table has no transition for the
@@ -362,6 +387,7 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 	checkActor(&pr, c, actor, now)
 	checkCommand(&pr, c, cmd, now)
 	checkDeductions(&pr, c, cmd)
+	checkRefund(&pr, c, cmd)
 	checkTexts(&pr, cmd, actor)
 	if len(pr.fields) > 0 {
 		return c, Event{}, pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))

@@ -232,7 +232,7 @@ func TestWaitResumeEscalateReopen(t *testing.T) {
 	c, _ = do(t, c, complaint.Command{Kind: complaint.CmdWait, Reason: "photos"}, handler, hours(3))
 	assert.Equal(t, complaint.StateAssigned, c.ResumeTo)
 	assert.Equal(t, "photos", c.WaitReason)
-	assert.Equal(t, []complaint.CommandKind{complaint.CmdResume, complaint.CmdEscalate, complaint.CmdWithdraw}, complaint.Permitted(c))
+	assert.Equal(t, []complaint.CommandKind{complaint.CmdReassign, complaint.CmdResume, complaint.CmdEscalate, complaint.CmdWithdraw}, complaint.Permitted(c))
 	c, ev := do(t, c, complaint.Command{Kind: complaint.CmdEscalate, Reason: "no reply"}, system, hours(4))
 	assert.Equal(t, complaint.StateWaiting, ev.To)
 	assert.Equal(t, complaint.PriorityHigh, c.Priority)
