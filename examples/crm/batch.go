@@ -555,7 +555,8 @@ func (b *batch) scoreGroups() error {
 		if err := churn.ScoreAll(b.tx, obs, b.h, b.scores[lo:hi]); err != nil {
 			return fmt.Errorf("score: %w", err)
 		}
-		if b.gg != nil {
+		// Over a horizon of 0 periods the sum is empty: 0, as made.
+		if b.gg != nil && b.h > 0 {
 			if err := churn.DiscountedExpectedPurchasesAll(b.tx, obs, int(b.h), b.d, b.dep[lo:hi]); err != nil {
 				return fmt.Errorf("clv: %w", err)
 			}

@@ -65,9 +65,10 @@ func isSet(fs *flag.FlagSet, name string) bool {
 }
 
 // horizonOf returns the -horizon h, or its default of a year (52 weeks
-// or 365 days) when the flag is absent. It must be in (0, 100000]
+// or 365 days) when the flag is absent. It must be in [0, 100000]
 // periods, and a whole number of periods when whole is set (the CLV sums
-// over whole periods).
+// over whole periods). A horizon of 0, the first of a series of
+// horizons, expects no purchase and no value: nobody buys in no time.
 func horizonOf(fs *flag.FlagSet, h float64, period customer.Period, whole bool) (float64, error) {
 	if !isSet(fs, "horizon") {
 		if period == customer.Days {
@@ -76,12 +77,12 @@ func horizonOf(fs *flag.FlagSet, h float64, period customer.Period, whole bool) 
 		return 52, nil
 	}
 	switch {
-	case whole && (!finite(h) || h < 1 || h > 1e5 || h != math.Trunc(h)):
-		return 0, usagef("-horizon %v: want a whole number of periods in [1, 100000] (for the CLV, and for bgbb, which counts whole periods)", h)
-	case !finite(h) || h <= 0 || h > 1e5:
-		return 0, usagef("-horizon %v: want a number of periods in (0, 100000]", h)
+	case whole && (!finite(h) || h < 0 || h > 1e5 || h != math.Trunc(h)):
+		return 0, usagef("-horizon %v: want a whole number of periods in [0, 100000] (for the CLV, and for bgbb, which counts whole periods)", h)
+	case !finite(h) || h < 0 || h > 1e5:
+		return 0, usagef("-horizon %v: want a number of periods in [0, 100000]", h)
 	}
-	return h, nil
+	return h + 0, nil // -0 is 0
 }
 
 // parseDay parses the YYYY-MM-DD value of flag name; empty is a usage
@@ -348,7 +349,11 @@ type output struct {
 	done   bool
 }
 
-// createOutput opens path ("" or "-" for stdout).
+// createOutput opens path ("" or "-" for stdout). Every problem with
+// path found here, before any work (a directory, no directory, a
+// directory where no file can be created, a device that cannot be
+// opened), is a usage error, as a -in that cannot be opened is; a write
+// that fails later is a run-time error.
 func createOutput(e *env, path string) (*output, error) {
 	if path == "" || path == "-" {
 		return &output{w: bufio.NewWriterSize(e.stdout, 64<<10)}, nil
@@ -358,7 +363,7 @@ func createOutput(e *env, path string) (*output, error) {
 	} else if err == nil && !st.Mode().IsRegular() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			return nil, fmt.Errorf("-out: %w", err)
+			return nil, usagef("-out: %v", err)
 		}
 		return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, direct: true}, nil
 	}
@@ -380,7 +385,7 @@ func createOutput(e *env, path string) (*output, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the temporary file's name would only confuse
 		}
-		return nil, fmt.Errorf("-out %s: %w", path, err)
+		return nil, usagef("-out %s: %v", path, err)
 	}
 	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, target: target, mode: mode}, nil
 }

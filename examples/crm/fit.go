@@ -457,12 +457,15 @@ func runScore(e *env, args []string) error {
 	defer out.abort()
 	var gg *spendFits
 	if *spend != "" {
+		// When no kind has a fit, the rows are written with an empty
+		// clv, as crm batch writes them: the scores asked for are there,
+		// and stderr says why the clv is not.
 		s, err := fitSpend(&pop.spendIn)
 		for _, n := range s.notes {
 			fmt.Fprintln(e.stderr, n)
 		}
 		if err != nil {
-			return err
+			fmt.Fprintf(e.stderr, "crm: %v; the clv column is left empty\n", err)
 		}
 		gg = &s
 	}
@@ -490,7 +493,7 @@ func writeScores(e *env, out *output, fit fitted, gg *spendFits, pop *population
 		return err
 	}
 	var dep []float64
-	if gg != nil {
+	if gg != nil && gg.any() {
 		if dep, err = discountedAll(fit.tx, pop.obs, int(h), d); err != nil {
 			return err
 		}
@@ -581,8 +584,12 @@ func positiveT(obs []churn.Observation) (idx []int, pos []churn.Observation) {
 
 // discountedAll returns churn.DiscountedExpectedPurchases of every
 // observation with T > 0, by index in obs (0 for the others), computed
-// with churn.DiscountedExpectedPurchasesAll.
+// with churn.DiscountedExpectedPurchasesAll. Over n = 0 periods the sum
+// is empty, 0 for everybody.
 func discountedAll(m churn.TransactionModel, obs []churn.Observation, n int, d float64) ([]float64, error) {
+	if n == 0 {
+		return make([]float64, len(obs)), nil
+	}
 	idx, pos := positiveT(obs)
 	out := make([]float64, len(pos))
 	if err := churn.DiscountedExpectedPurchasesAll(m, pos, n, d, out); err != nil {

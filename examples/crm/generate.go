@@ -12,7 +12,7 @@ import (
 func runGenerate(e *env, args []string) error {
 	fs := newFlags(e, "generate", "-customers N -seed S -out FILE [-start YYYY-MM-DD] [-end YYYY-MM-DD] [-intermediaries SHARE]")
 	def := shopgen.DefaultConfig()
-	n := fs.Int("customers", def.Customers, "number of customers `N`, consumers and intermediaries")
+	n := fs.Int("customers", def.Customers, "number of customers `N`, consumers and intermediaries, generated (those without a purchase, such as the potential customers, have no row)")
 	seed := seedFlag(def.Seed)
 	fs.Var(&seed, "seed", "`seed` of the shop, a whole number (a negative S is 2^64 + S): the same flags give the same file, byte for byte")
 	out := fs.String("out", "", "output `file` (default stdout)")
@@ -47,15 +47,47 @@ func runGenerate(e *env, args []string) error {
 		return err
 	}
 	defer o.abort()
-	rows, err := shopgen.WriteCSV(o, g.All(), nil)
+	// The potential customers of the shop (shopgen.Config.PotentialShare
+	// of the consumers) interact but never buy, and a few others draw no
+	// purchase before -end: they have no row, and the count reported is
+	// that of the customers in the file.
+	var written, silent int
+	records := func(yield func(shopgen.Record) bool) {
+		for rec := range g.All() {
+			if hasRows(&rec) {
+				written++
+			} else {
+				silent++
+			}
+			if !yield(rec) {
+				return
+			}
+		}
+	}
+	rows, err := shopgen.WriteCSV(o, records, nil)
 	if err != nil {
 		return writeError(o.name(), err)
 	}
 	if err := o.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "crm: wrote %s of %s to %s\n", counted(rows, "row"), customers(cfg.Customers), o.name())
+	fmt.Fprintf(e.stderr, "crm: wrote %s of %s to %s", counted(rows, "row"), customers(written), o.name())
+	if silent > 0 {
+		fmt.Fprintf(e.stderr, "; %d of the %d customers generated have no row (potential customers, who never buy, or a history without a purchase before -end)", silent, cfg.Customers)
+	}
+	fmt.Fprintln(e.stderr)
 	return nil
+}
+
+// hasRows reports whether shopgen.WriteCSV writes a row of rec: a line
+// of an order (a return's lines are lines of its orders).
+func hasRows(rec *shopgen.Record) bool {
+	for i := range rec.Orders {
+		if len(rec.Orders[i].Lines) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // seedFlag is the -seed flag: a whole number from −2^63 to 2^64 − 1,

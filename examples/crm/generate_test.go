@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,4 +32,30 @@ func TestGenerateSeeds(t *testing.T) {
 		assert.Contains(t, r.stderr, `for flag -seed: want a whole number`, "seed %q", bad)
 		assert.NoFileExists(t, filepath.Join(dir, "bad.csv"))
 	}
+}
+
+// The count of customers that crm generate reports is that of the
+// customers in the file: the potential customers of the shop, who
+// interact but never buy, have no row, and the message says how many of
+// the -customers they are.
+func TestGenerateCountsTheCustomersWritten(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "shop.csv")
+	r := crm(t, "", "generate", "-customers", "300", "-seed", "7", "-out", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	recs := readCSVFile(t, string(data))
+	ids := map[string]bool{}
+	for _, rec := range recs[1:] {
+		ids[rec[0]] = true
+	}
+	require.Less(t, len(ids), 300, "this shop has potential customers")
+	assert.Contains(t, r.stderr, fmt.Sprintf("crm: wrote %d rows of %d customers to %s", len(recs)-1, len(ids), out))
+	assert.Contains(t, r.stderr, fmt.Sprintf("; %d of the 300 customers generated have no row (potential customers", 300-len(ids)))
+
+	// Read back, the file has as many customers as the message says.
+	seg := crm(t, "", "segment", "-in", out, "-as-of", "2026-01-01")
+	require.Equal(t, 0, seg.code, seg.stderr)
+	assert.Len(t, readCSVFile(t, seg.stdout), len(ids)+1)
 }

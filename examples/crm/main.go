@@ -22,9 +22,11 @@
 //
 // # Input
 //
-// -format csv (the default) reads a header row and then one row per order
-// line or per order, columns found by name in any order: customer_id,
-// date (YYYY-MM-DD; YYYY-MM-DD hh:mm or hh:mm:ss, with T or a space and
+// -format csv (the default) reads a header row (after the line "sep=,"
+// that spreadsheets may put first to name the separator, passed over; a
+// "sep=;" line is an error that says the file must be comma-separated)
+// and then one row per order line or per order, columns found by name in
+// any order: customer_id, date (YYYY-MM-DD; YYYY-MM-DD hh:mm or hh:mm:ss, with T or a space and
 // without offset; or RFC 3339; not before 1900: the day is the date
 // written, in the zone of its offset) and amount (decimal, negative for
 // a return) are required; order_id, quantity, cost, currency, kind and category are
@@ -48,8 +50,14 @@
 // currency's minor unit (15.299999999999999, a unit price times a
 // quantity written by a spreadsheet, is that number, and the net column
 // shows such sums to their last digit). Round the export first where
-// cents must add up to an invoice. A customer with an amount or cost of
-// more than four decimals, up to eighteen (the float noise of a
+// cents must add up to an invoice. An amount or cost formatted for
+// people ("€12.50", "12.50 EUR", "12,50", "1,234.50", "(10.50)",
+// "12.50-") is refused, since which separator is the decimal one cannot
+// always be told, with a hint on what to write instead; so is a date
+// written for people (05/03/2024, which may be either day first or month
+// first; 2024/03/05; 20240305; a spreadsheet's serial day number 45356;
+// an offset without its colon, +0100). A customer with an amount or cost
+// of more than four decimals, up to eighteen (the float noise of a
 // spreadsheet's price × quantity, such as 15.299999999999999), is summed
 // in 128-bit fixed point: a file of such amounts takes about 1.1 times the
 // time and under twice the memory per customer of the same file in cents.
@@ -60,14 +68,23 @@
 // (4 or 5 columns, optional header); their all-digit customer IDs are
 // numbers, written without leading zeros ("0001" is 1), as in the CDNOW
 // summary files. -in - reads stdin. A UTF-8 byte order mark at the start
-// of either format is skipped. An input that is no UTF-8 text (gzip-
-// compressed, a zip archive such as an .xlsx workbook, or UTF-16 with its
+// of either format is skipped, and so is a Ctrl-Z (0x1A) at its very end,
+// the end-of-file mark of DOS text files. An input that is no UTF-8 text
+// (gzip-compressed, a zip archive such as an .xlsx workbook, or UTF-16 with its
 // byte order mark) is an error that says so and what to do.
 //
 // Input flags shared by every subcommand that reads: -currency (of rows
 // without one, default USD; a file holds one currency), -margin (gross
 // margin assumed for rows without a cost, default 0.55), -kind (kind of
 // customers whose rows name none, default consumer), -skip-invalid.
+//
+// A customer_id or order_id that is no UTF-8 or holds a control
+// character or a byte order mark (invisible: that of a second file put
+// after the first with cat), or a category that is no UTF-8, makes its
+// row malformed, in either format, as customer.Validate refuses such an
+// ID: a file saved in Latin-1 or Windows-1252 gives `orders.csv:2: customer_id "M\xfcller":
+// not UTF-8: the file may be Latin-1/Windows-1252; convert it with iconv
+// -f WINDOWS-1252 -t UTF-8`. Columns that are not read are not checked.
 //
 // A malformed row stops the run with an error naming file, line, column
 // and reason (`orders.csv:5: amount "12x": not a decimal number`); with
@@ -129,9 +146,9 @@
 // chosen time unit, the customers used and the convergence diagnostics
 // (one JSON object with -json). crm score writes customer_id, frequency,
 // recency, T, p_alive and expected_purchases (the expected repeat
-// purchases in the -horizon periods after the calibration end; default 52
-// weeks or 365 days), plus clv with -spend gammagamma: the Gamma-Gamma
-// expected spend per transaction times the expected purchases of each of
+// purchases in the -horizon periods after the calibration end, from 0 to
+// 100000, where 0 expects none; default 52 weeks or 365 days), plus clv
+// with -spend gammagamma: the Gamma-Gamma expected spend per transaction times the expected purchases of each of
 // the -horizon periods discounted at -discount-rate, an annual rate (default
 // 0.10) converted to the period, in the currency of the input. Customers
 // whose first purchase is on the calibration end (T = 0) are scored but
@@ -185,8 +202,9 @@
 // the parameter boundary is kept, as above), the kind uses the fit on
 // all customers, and when that fails too its clv is empty; stderr says
 // so. crm score -spend gammagamma fits the kinds as batch does (a kind
-// without a fit has an empty clv), but when no kind has a fit it exits
-// 1 instead: batch writes what it has, score only what was asked.
+// without a fit has an empty clv), and when no kind has a fit it writes
+// its rows with the clv column empty and says why on stderr, as batch
+// does; only a failed transaction fit stops it.
 //
 // crm report writes one self-contained HTML page (inline CSS and SVG, no
 // script): the customers, orders and net revenue of each kind, the
@@ -211,7 +229,11 @@
 // and reason: -customers customers (the share -intermediaries of them
 // intermediaries, default 0.03) with histories from -start (default
 // 2023-01-01) to the day before -end (default 2026-01-01). The same flags
-// give the same file, byte for byte.
+// give the same file, byte for byte. A customer without a purchase in the
+// window (the potential customers, about 8% of the consumers, who
+// interact but never buy, and a few whose history starts too late) has no
+// row: stderr counts the customers written, and those generated without
+// a row.
 //
 // # Scale
 //
@@ -264,8 +286,11 @@
 // # Exit status
 //
 // 0 on success, 2 on a usage error (unknown subcommand, format, model or
-// period, a missing -in file, a date that does not parse), 1 on any other
-// error.
+// period, a missing -in file, a date that does not parse, an -out that
+// cannot be created: a directory, in a missing directory, or where no
+// file may be written), 1 on any other error (bad data, a failed fit, a
+// write that fails once the run is under way, such as a full disk), in
+// every subcommand alike.
 package main
 
 import (

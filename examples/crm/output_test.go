@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -89,4 +90,55 @@ func TestOutputThroughASymlinkKeepsTheLinkAndTheMode(t *testing.T) {
 	st, err = os.Stat(fresh)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
+}
+
+// A problem with -out found when the output is opened, before any work
+// (a directory, a missing directory, a directory where no file can be
+// created), is a usage error, exit status 2, as a -in that cannot be
+// opened is, in every subcommand alike; a write that fails once the run
+// is under way is a run-time error, exit status 1.
+func TestOutputProblemsExitAlike(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	r := crm(t, "", "generate", "-customers", "200", "-seed", "5", "-out", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	subs := [][]string{
+		{"segment", "-in", in, "-as-of", "2025-06-30"},
+		{"batch", "-in", in, "-as-of", "2025-06-30"},
+		{"fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2025-06-30"},
+		{"score", "-model", "bgnbd", "-in", in, "-calibration-end", "2025-06-30"},
+		{"report", "-in", in, "-as-of", "2025-06-30"},
+		{"generate", "-customers", "10"},
+	}
+	type outCase struct {
+		name, out string
+		code      int
+		want      string
+	}
+	cases := []outCase{
+		{"a directory", dir, exitUsage, "is a directory"},
+		{"a missing directory", filepath.Join(dir, "nodir", "x.csv"), exitUsage, "no directory"},
+	}
+	if runtime.GOOS == "linux" {
+		// No file can be created in /proc, not even by root.
+		cases = append(cases, outCase{"a directory where no file can be created", "/proc/self/crm-out.csv", exitUsage, "-out /proc/self/crm-out.csv: "})
+	}
+	if os.Geteuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		require.NoError(t, os.Mkdir(ro, 0o555))
+		cases = append(cases, outCase{"a read-only directory", filepath.Join(ro, "x.csv"), exitUsage, "permission denied"})
+	}
+	if _, err := os.Stat("/dev/full"); err == nil {
+		cases = append(cases, outCase{"a full device", "/dev/full", exitError, "write /dev/full: no space left on device"})
+	}
+	for _, c := range cases {
+		for _, sub := range subs {
+			r := crm(t, "", append(sub, "-out", c.out)...)
+			assert.Equal(t, c.code, r.code, "%s: %v: %s", c.name, sub, r.stderr)
+			assert.Contains(t, r.stderr, c.want, "%s: %v", c.name, sub)
+			assert.Empty(t, r.stdout)
+			assertNoTempFiles(t, dir)
+		}
+	}
 }

@@ -90,6 +90,16 @@ func (s *spendFits) of(k customer.Kind) *churn.GammaGamma {
 	return &s.byKind[k].spend
 }
 
+// any reports whether some kind has a fit.
+func (s *spendFits) any() bool {
+	for _, f := range s.byKind {
+		if f != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // fitSpend fits Gamma-Gamma to each kind present. With one kind it is the
 // fit on all customers. A fit whose likelihood is highest at the edge of
 // the parameter space (q and v without bound: the data show no spread of

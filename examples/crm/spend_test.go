@@ -233,3 +233,46 @@ func TestSpendModelPooledFitAtTheEdge(t *testing.T) {
 		assert.Regexp(t, `gammagamma for all customers p=.*edge of the parameter space, p → ∞, v → 0.*own mean`, r.stderr, "scale %q", scale)
 	}
 }
+
+// When no kind has a Gamma-Gamma fit (here two repeat customers whose
+// (frequency, mean spend) are the same: too little to fit), crm score
+// -spend gammagamma writes its rows as crm batch does, with an empty clv
+// and a note on stderr saying why, and exits 0; the other columns are
+// those of the run without -spend.
+func TestScoreWithoutASpendFit(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "c%d,2024-01-%02d,50.00\n", i, 1+i%28)
+		if i < 2 {
+			fmt.Fprintf(&b, "c%d,2024-03-%02d,60.00\nc%d,2024-05-%02d,70.00\n", i, 1+i, i, 1+i)
+		}
+	}
+	data := b.String()
+	args := []string{"score", "-model", "bgnbd", "-in", "-", "-calibration-end", "2024-12-31"}
+	plain := crm(t, data, args...)
+	require.Equal(t, 0, plain.code, plain.stderr)
+	r := crm(t, data, append(args, "-spend", "gammagamma")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "fit gammagamma: insufficient data")
+	assert.Contains(t, r.stderr, "the clv column is left empty")
+	got, want := readCSVFile(t, r.stdout), readCSVFile(t, plain.stdout)
+	require.Len(t, got, 61)
+	require.Len(t, got, len(want))
+	assert.Equal(t, append(want[0], "clv"), got[0])
+	for i := 1; i < len(got); i++ {
+		assert.Equal(t, append(want[i], ""), got[i], "row %d", i)
+	}
+
+	// The same with batch, for comparison: rows written, clv empty.
+	bt := crm(t, data, "batch", "-in", "-", "-as-of", "2024-12-31")
+	require.Equal(t, 0, bt.code, bt.stderr)
+	assert.Contains(t, bt.stderr, "the clv column is left empty")
+
+	// A failure of the transaction model is still an error.
+	one := "customer_id,date,amount\nc1,2024-01-01,5\nc2,2024-01-02,6\n"
+	r = crm(t, one, append(args, "-spend", "gammagamma")...)
+	assert.Equal(t, exitError, r.code)
+	assert.Empty(t, r.stdout)
+}

@@ -109,7 +109,7 @@ func (c *CDNOWReader) Read() (*Row, error) {
 		}
 		if err == io.EOF {
 			c.done = true
-			if len(b) == 0 {
+			if b = trimEOF(b); len(b) == 0 {
 				return nil, io.EOF
 			}
 		}
@@ -158,7 +158,10 @@ func (c *CDNOWReader) parse() (*Row, error) {
 	}
 	r := &c.row
 	*r = Row{Line: c.line, Row: salesrow.Row{CustomerID: trimZeros(f[0])}}
-	var why string
+	why := idProblem(r.CustomerID)
+	if why != "" {
+		return nil, valueError(c.name, c.line, ColCustomerID, r.CustomerID, why)
+	}
 	if r.Date, why = parseCompactDate(f[1]); why != "" {
 		return nil, valueError(c.name, c.line, ColDate, f[1], why)
 	}
@@ -166,7 +169,7 @@ func (c *CDNOWReader) parse() (*Row, error) {
 		return nil, valueError(c.name, c.line, ColQuantity, f[2], why)
 	}
 	if r.Amount, why = salesrow.ParseAmount(f[3]); why != "" {
-		return nil, valueError(c.name, c.line, ColAmount, f[3], why)
+		return nil, valueError(c.name, c.line, ColAmount, f[3], withAmountHint(why, f[3]))
 	}
 	return r, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
@@ -53,18 +54,28 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	c := &CSVReader{name: name, sp: sp}
 	c.w.name = name
 	c.cur = newCursor(sp.next())
-	re, err := c.next()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty file (want a header row naming %s)", name, strings.Join(salesrow.RequiredColumns, ", "))
-	}
-	if err != nil {
-		return nil, err
-	}
-	if re != nil {
-		return nil, fmt.Errorf("%s:%d: header: %s", name, re.Line, re.Reason)
-	}
-	if c.rec.fields == nil {
-		c.w.split(&c.rec, 0)
+	for first := true; ; first = false {
+		re, err := c.next()
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: empty file (want a header row naming %s)", name, strings.Join(salesrow.RequiredColumns, ", "))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if re != nil {
+			return nil, fmt.Errorf("%s:%d: header: %s", name, re.Line, re.Reason)
+		}
+		if c.rec.fields == nil {
+			c.w.split(&c.rec, 0)
+		}
+		sep, ok := separatorLine(c.rec.fields)
+		if !first || !ok {
+			break
+		}
+		if sep != "," {
+			return nil, fmt.Errorf("%s:%d: the first line, %q, says the fields are separated by %q: the file must be comma-separated (save it as CSV with commas)",
+				name, c.rec.line, "sep="+sep, sep)
+		}
 	}
 	if midCR(strings.Join(c.rec.fields, ",")) {
 		return nil, fmt.Errorf("%s:%d: the header holds %s", name, c.rec.line, crOnly)
@@ -90,6 +101,21 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		c.cur = newCursor(sp.next())
 	}
 	return c, nil
+}
+
+// separatorLine reports whether the fields of a first line are the
+// line "sep=X" (in any case, quoted or not) with which spreadsheets name
+// the field separator X of a file, and returns X. "sep=," unquoted is
+// the two fields "sep=" and "".
+func separatorLine(fields []string) (sep string, ok bool) {
+	switch {
+	case len(fields) == 2 && strings.EqualFold(fields[0], "sep=") && fields[1] == "":
+		return ",", true
+	case len(fields) == 1 && len(fields[0]) > 4 && strings.EqualFold(fields[0][:4], "sep=") &&
+		utf8.RuneCountInString(fields[0][4:]) == 1:
+		return fields[0][4:], true
+	}
+	return "", false
 }
 
 // next reads the next record into c.rec: a *RowError for a malformed
@@ -203,8 +229,9 @@ func newLayout(l *salesrow.Layout) layout {
 
 // parse parses the fields of one record, whose first field is on line
 // line and field i on line lineOf(i), into r, with the rules of
-// salesrow. The caller has checked that the record has the header's
-// number of fields; rec holds at least the first c.used of them.
+// salesrow, and checks its texts (checkTexts). The caller has checked
+// that the record has the header's number of fields; rec holds at least
+// the first c.used of them.
 func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int, r *Row) *RowError {
 	r.Line = line
 	if fe := c.rules.ParseUsed(rec, &r.Row); fe != nil {
@@ -213,5 +240,5 @@ func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int
 		}
 		return rowError(name, line, fe)
 	}
-	return nil
+	return checkTexts(name, r, c.col.id, c.col.order, c.col.cat, lineOf)
 }

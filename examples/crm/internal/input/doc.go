@@ -6,20 +6,34 @@
 // # Formats
 //
 // [CSV] is a header row and then one row per order line (or per order).
+// A first line "sep=," (in any case, quoted or not), with which
+// spreadsheets name the field separator, is passed over and the header is
+// the line after it; one naming another separator ("sep=;") is an error
+// that says the file must be comma-separated.
 // Columns are found by header name (trimmed, case-insensitive, a UTF-8 byte
 // order mark is ignored), in any order; unknown columns are ignored.
 // Required: customer_id, date (YYYY-MM-DD, a timestamp YYYY-MM-DD hh:mm:ss
 // without offset, which belongs to the day written, or RFC 3339, which
-// belongs to the calendar day of its own offset: see customer.ParseDay),
-// amount (a plain decimal
-// number, negative for a return or cancellation). Optional: order_id,
-// quantity (integer; 2.0 or 2.00, as pandas writes an integer column with
-// blanks, is 2; 2.000 is refused, as it may be 2000 with a thousands
-// separator), cost (decimal cost of goods of the row), currency
+// belongs to the calendar day of its own offset: see customer.ParseDay;
+// one written for people, 05/03/2024, 2024/03/05, 20240305, a serial day
+// number or an offset without its colon, is malformed with a hint),
+// amount (a plain decimal number, negative for a return or cancellation;
+// one formatted for people, with a currency sign, a decimal comma,
+// thousands separators or a negative in parentheses, is malformed with a
+// hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
+// as pandas writes an integer column with blanks, is 2; 2.000 is
+// refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row), currency
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
 // wholesaler), category. Other columns of the format (channel, sku, size,
 // season) are accepted and not used. Fields are trimmed of surrounding
-// spaces; an empty optional field counts as absent. These are the rules of
+// spaces; an empty optional field counts as absent. A customer_id or
+// order_id that is not UTF-8 or holds a control character or a byte
+// order mark (that of a second file put after the first), and a
+// category that is not UTF-8, make the row malformed, as
+// customer.Validate refuses such an ID (see text.go): an export saved in
+// Latin-1 or Windows-1252 is reported, with a hint on converting it,
+// rather than passed on to outputs that would then be no UTF-8 either.
+// Columns that are not read are not checked. These are the rules of
 // package salesrow, which the exact path of the reader calls and the fast
 // path of ScanCSV reproduces.
 //
@@ -61,6 +75,10 @@
 // mark, as spreadsheets save "Unicode text":
 //
 //	orders.csv: the file is gzip-compressed, not text: decompress it first (gunzip FILE, or gunzip -c FILE | crm … -in -)
+//
+// A Ctrl-Z (0x1A) or a run of them at the very end of the input, the
+// end-of-file mark of DOS text files that old ERP exports still write,
+// carries no data and is passed over, in both formats (trimEOF).
 //
 // A first line (the CSV header, the first CDNOW line) that holds a
 // carriage return not followed by a line feed is an error that says the

@@ -44,7 +44,7 @@ func TestCSVReadsColumnsByNameInAnyOrder(t *testing.T) {
 	_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
 	// "1,000.00" is read as one field (the quoted comma does not split it)
 	// and rejected as an amount with a thousands separator.
-	require.EqualError(t, err, `orders.csv:3: amount "1,000.00": not a decimal number`)
+	require.EqualError(t, err, `orders.csv:3: amount "1,000.00": not a decimal number; `+hintComma)
 
 	data = "\ufeffAmount, Date ,extra,customer_id,order_id,quantity,category\r\n" +
 		"49.90,2024-01-05,\"a, b\",C1,O1,1,\"tops, shirts\"\r\n" +

@@ -104,9 +104,18 @@ func valueError(file string, line int, column, value, reason string) *RowError {
 	return &RowError{File: file, Line: line, Column: column, Value: value, HasValue: true, Reason: reason}
 }
 
-// rowError places a salesrow.FieldError in file at line.
+// rowError places a salesrow.FieldError in file at line; an amount, a
+// cost or a date written for people gets a hint (withAmountHint,
+// withDateHint).
 func rowError(file string, line int, fe *salesrow.FieldError) *RowError {
-	return &RowError{File: file, Line: line, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: fe.Reason}
+	reason := fe.Reason
+	switch fe.Column {
+	case ColAmount, ColCost:
+		reason = withAmountHint(reason, fe.Value)
+	case ColDate:
+		reason = withDateHint(reason, fe.Value)
+	}
+	return &RowError{File: file, Line: line, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: reason}
 }
 
 // ErrNoRows is returned (wrapped) for a file without data rows.

@@ -506,7 +506,9 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	if c.cat >= 0 {
 		fr.cat = f(c.cat)
 	}
-	return true
+	// A text that is not printable ASCII is checked here, and one that
+	// checkTexts refuses is reported by the exact path (layout.parse).
+	return textsOK(id, order, fr.cat)
 }
 
 // addRow adds a row parsed by layout.parse from record r: the checks of

@@ -76,6 +76,7 @@ func (s *splitter) next() *chunk {
 			}
 		}
 		if s.eof {
+			b = trimEOF(b)
 			// The walker finds a line or a record longer than the limit
 			// in the last block as recordScan finds it in the others.
 			c := &chunk{data: b, line: s.line, last: true, err: s.rerr, errLine: math.MaxInt}
@@ -117,6 +118,20 @@ func (s *splitter) next() *chunk {
 }
 
 var nl = []byte{'\n'}
+
+// ctrlZ is the end-of-file mark of DOS text files (SUB, Ctrl-Z).
+const ctrlZ = 0x1a
+
+// trimEOF returns the end of an input without the Ctrl-Z marks that end
+// it: DOS-era tools and some ERP exports still write one (or pad with
+// them) after the last line, or right after the last field. They carry
+// no data; a Ctrl-Z anywhere else is text.
+func trimEOF(b []byte) []byte {
+	for len(b) > 0 && b[len(b)-1] == ctrlZ {
+		b = b[:len(b)-1]
+	}
+	return b
+}
 
 // take returns an empty buffer of capacity at least n, recycled when one
 // is free.

@@ -1,0 +1,98 @@
+package input
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAmountHints reads amounts as spreadsheets and ERP systems format
+// them for people: with a currency sign or code, a decimal comma or
+// thousands separators, a negative in parentheses or with the minus
+// after it. None is read (a guess could be wrong by a factor of a
+// thousand); each is malformed with a hint on what to write instead, in
+// the amount and the cost column, on both readers' paths and in the
+// CDNOW format. An amount that is simply wrong gets no hint.
+func TestAmountHints(t *testing.T) {
+	const (
+		sign     = "; write it as a plain number, without a currency sign or code (the currency goes in the currency column, or -currency)"
+		comma    = "; write it with a decimal point and without thousands separators (1234.50, not 1.234,50 or 1,234.50)"
+		paren    = "; write a negative amount with a leading minus sign (-10.50), not in parentheses"
+		trailing = "; write a negative amount with a leading minus sign (-10.50), not a trailing one"
+	)
+	o := Options{AsOf: day(t, "2024-12-31")}
+	for _, tc := range []struct{ value, hint string }{
+		{"€12.50", sign},
+		{"12.50 €", sign},
+		{"$12.50", sign},
+		{"-$12.50", sign},
+		{"£ 12", sign},
+		{"EUR 12.50", sign},
+		{"12.50EUR", sign},
+		{"12,50", comma},
+		{"1.234,50", comma},
+		{"1,234.50", comma},
+		{"1 234,50", comma},
+		{"(10.50)", paren},
+		{"12.50-", trailing},
+		{"12x", ""},
+		{"NaN", ""},
+		{"1e400", ""},
+		{"abc", ""},
+		{"EUR", ""},
+	} {
+		for _, col := range []string{"amount", "cost"} {
+			amount, cost := "\""+tc.value+"\"", "1"
+			if col == "cost" {
+				amount, cost = "12.50", "\""+tc.value+"\""
+			}
+			data := "customer_id,date,amount,cost\nC1,2024-01-02,10,1\nC1,2024-03-05," + amount + "," + cost + "\n"
+			_, err := readCSV(t, data, o)
+			require.Error(t, err, tc.value)
+			want := `orders.csv:3: ` + col + ` "` + tc.value + `": not a decimal number` + tc.hint
+			assert.Equal(t, want, err.Error())
+			checkScan(t, []byte(data), o)
+		}
+		if tc.value == "£ 12" || tc.value == "EUR 12.50" || tc.value == "12.50 €" || tc.value == "1 234,50" {
+			continue // two fields in the CDNOW format
+		}
+		cd := "1 19970101 1 5.00\n2 19970102 1 " + tc.value + "\n"
+		_, err := Summarize(NewCDNOWReader(bytes.NewReader([]byte(cd)), "cd.txt"), "cd.txt", Options{AsOf: day(t, "1998-01-01")})
+		require.Error(t, err, tc.value)
+		assert.Equal(t, `cd.txt:2: amount "`+tc.value+`": not a decimal number`+tc.hint, err.Error())
+	}
+}
+
+// TestDateHints reads dates as spreadsheets and ERP systems write them
+// for people. None is read (05/03/2024 is 5 March or 3 May), but the
+// error says what to write instead; a date that is simply wrong gets no
+// hint.
+func TestDateHints(t *testing.T) {
+	const want = "want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339"
+	o := Options{AsOf: day(t, "2024-12-31")}
+	for _, tc := range []struct{ value, hint string }{
+		{"05/03/2024", "; day and month cannot be told apart in D/M/Y and M/D/Y dates (05/03/2024 may be 5 March or 3 May): write dates as YYYY-MM-DD"},
+		{"5.3.2024", "; day and month cannot be told apart in D/M/Y and M/D/Y dates (05/03/2024 may be 5 March or 3 May): write dates as YYYY-MM-DD"},
+		{"3/5/24", "; day and month cannot be told apart in D/M/Y and M/D/Y dates (05/03/2024 may be 5 March or 3 May): write dates as YYYY-MM-DD"},
+		{"2024/03/05", "; write it as 2024-03-05: YYYY-MM-DD, with hyphens and a two-digit month and day"},
+		{"2024.3.5", "; write it as 2024-03-05: YYYY-MM-DD, with hyphens and a two-digit month and day"},
+		{"2024-3-5", "; write it as 2024-03-05: YYYY-MM-DD, with hyphens and a two-digit month and day"},
+		{"20240305", "; write it as 2024-03-05: YYYY-MM-DD, with hyphens and a two-digit month and day"},
+		{"45356", "; a spreadsheet's serial day number? format the column as dates (YYYY-MM-DD) before saving"},
+		{"45356.6125", "; a spreadsheet's serial day number? format the column as dates (YYYY-MM-DD) before saving"},
+		{"2024-03-05T14:22:00+0100", "; write the offset with a colon, +01:00"},
+		{"2024-03-05 14:22:00 -0500", "; write the offset with a colon, -05:00, right after the time"},
+		{"2024-13-02", ""},
+		{"2024-02-31", ""},
+		{"yesterday", ""},
+		{"", ""},
+	} {
+		data := "customer_id,date,amount\nC1,2024-01-02,10\nC1," + tc.value + ",12.50\n"
+		_, err := readCSV(t, data, o)
+		require.Error(t, err, tc.value)
+		assert.Equal(t, `orders.csv:3: date "`+tc.value+`": `+want+tc.hint, err.Error())
+		checkScan(t, []byte(data), o)
+	}
+}
