@@ -61,7 +61,8 @@
 // # Errors
 //
 // Bad input — a NaN P(alive) or one outside [0, 1], negative counts,
-// inconsistent complaint signals, a customer without a purchase — is an
+// inconsistent complaint signals, a customer without a purchase, a
+// summary without an as-of instant — is an
 // [*InputError] naming the customer and every bad field; it matches
 // [customer.ErrInvalid]. No NaN or Inf is ever returned.
 package risk

@@ -104,13 +104,18 @@ const (
 	FeatureFewPurchases
 	// FeatureFrequencyDecline is (p − l) ÷ (p + l), with l and p the
 	// purchase days in the last 12 months and in the 12 months before: +1
-	// when purchases stopped, −1 when they started, 0 when steady. Missing
-	// when the customer's first purchase is less than a year old or when
-	// p + l = 0.
+	// when purchases stopped, −1 when they started, 0 when steady. It is
+	// +1 too when p + l = 0: the first purchase being more than a year
+	// old, every purchase day is then more than two years old, so
+	// purchases stopped, and the risk of a lapsed customer does not fall
+	// when the last purchase leaves the two years. Missing when the
+	// customer's first purchase is less than a year old.
 	FeatureFrequencyDecline
 	// FeatureSpendDecline is (p − l) ÷ (p + l) on the net spend of the same
-	// two years, negative amounts counted as zero. Missing as
-	// FeatureFrequencyDecline.
+	// two years, negative amounts counted as zero. Without a purchase day
+	// in the two years and so without spend, it is +1, as
+	// FeatureFrequencyDecline. Missing as FeatureFrequencyDecline, and
+	// when the two years have purchase days but no positive spend.
 	FeatureSpendDecline
 	// FeatureReturnRate is the share of units bought that were returned,
 	// in [0, 1].

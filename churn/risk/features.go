@@ -109,9 +109,20 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 		set(FeatureNotAlive, 1-s.PAlive)
 	}
 	g, _ := typicalGap(s, prior, minGap)
-	set(FeatureOverdue, math.Log1p(float64(s.DaysSinceLastPurchase)/g))
+	set(FeatureOverdue, overdue(float64(s.DaysSinceLastPurchase), g))
 	set(FeatureFewPurchases, 1/float64(s.PurchaseDays))
-	if s.PriorYear {
+	switch {
+	case s.PriorYear && s.PurchaseDaysPrior12+s.PurchaseDaysLast12 == 0:
+		// every purchase day is more than two years old: purchases and
+		// spend stopped, as they did when the last purchase was still in
+		// the year before
+		set(FeatureFrequencyDecline, 1)
+		d, ok := decline(toFloat(s.SpendPrior12), toFloat(s.SpendLast12))
+		if !ok || !finite(d) {
+			d = 1
+		}
+		set(FeatureSpendDecline, d)
+	case s.PriorYear:
 		if d, ok := decline(float64(s.PurchaseDaysPrior12), float64(s.PurchaseDaysLast12)); ok {
 			set(FeatureFrequencyDecline, d)
 		}
@@ -133,6 +144,17 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 	}
 	set(FeatureComplaintRecency, fresh)
 	return v
+}
+
+// overdue returns ln(1 + d ÷ g) for d ≥ 0 and g > 0, as ln d − ln g
+// when d ÷ g overflows (a gap floored at a tiny [Options].MinGap): then
+// d ≫ g and ln(1 + d ÷ g) = ln(d + g) − ln g equals ln d − ln g to the
+// last bit.
+func overdue(d, g float64) float64 {
+	if r := d / g; !math.IsInf(r, 0) {
+		return math.Log1p(r)
+	}
+	return math.Log(d) - math.Log(g)
 }
 
 // LogGapMoments returns the moments of ln g over the customers with at
@@ -166,7 +188,9 @@ func LogGapMoments(sigs []Signals, opts *Options) (Moments, error) {
 // and z = 0 when the feature is missing or the population has no spread
 // (sd = 0): such a feature neither adds to nor takes from the risk.
 // Standardizers of shards built with the same prior gap and options merge
-// into the standardizer of the union.
+// into the standardizer of the union; stored as JSON
+// ([Standardizer.MarshalJSON]) with those options, a shard accumulated on
+// another worker merges as the one it was stored from.
 type Standardizer struct {
 	// PriorGap is the typical gap, in days, of single-purchase customers.
 	PriorGap float64

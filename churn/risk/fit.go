@@ -20,16 +20,16 @@ type Example struct {
 // Label returns the example of in, a customer's input as of the end of
 // the calibration period (in.Summary.AsOf), given the number of purchases
 // the customer made in the holdout window that follows: churned means
-// holdoutPurchases is 0. A negative count, or an invalid input, is an
-// error naming the customer.
+// holdoutPurchases is 0. A negative count and the faults of an invalid
+// input are one [*InputError] naming the customer and every bad field.
 func Label(in Input, holdoutPurchases int) (Example, error) {
+	var bad []customer.FieldError
 	if holdoutPurchases < 0 {
-		return Example{}, &InputError{Customer: in.Summary.CustomerID, Fields: []customer.FieldError{{
-			Field: "holdout_purchases", Code: customer.CodeNegative,
-			Message: fmt.Sprintf("must not be negative, got %d", holdoutPurchases)}}}
+		bad = []customer.FieldError{{Field: "holdout_purchases", Code: customer.CodeNegative,
+			Message: fmt.Sprintf("must not be negative, got %d", holdoutPurchases)}}
 	}
 	s, err := NewSignals(in)
-	if err != nil {
+	if err := withFields(err, in.Summary.CustomerID, bad...); err != nil {
 		return Example{}, err
 	}
 	return Example{Signals: s, Churned: holdoutPurchases == 0}, nil
@@ -78,7 +78,9 @@ type FitReport struct {
 // penalty λ (see [Options].Lambda), by Newton's method. The
 // standardisation is fitted on the examples unless opts.Standardizer is
 // given; the prior gap of single-purchase customers is the geometric mean
-// of the other customers' typical gaps unless opts.PriorGap is given.
+// of the other customers' typical gaps unless opts.PriorGap is given, and
+// the standardizer's when one is given (a different opts.PriorGap is an
+// [*OptionError]).
 //
 // With fewer than opts.MinExamples examples, or fewer than
 // opts.MinPerClass of either class, Fit returns the rule-based model
@@ -100,6 +102,15 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 			churned++
 		}
 	}
+	if std := c.std; std != nil {
+		if !(std.PriorGap > 0) || std.minGap != c.minGap || std.halfLife != c.halfLife {
+			return nil, FitReport{}, &OptionError{Field: "standardizer", Value: std.PriorGap, Reason: "not made by NewStandardizer with these options"}
+		}
+		if c.priorGap != 0 && c.priorGap != std.PriorGap {
+			return nil, FitReport{}, &OptionError{Field: "prior_gap", Value: c.priorGap,
+				Reason: fmt.Sprintf("differs from the standardizer's prior gap of %v days", std.PriorGap)}
+		}
+	}
 	n := len(examples)
 	rep := FitReport{Examples: n, Churned: churned, Lambda: c.lambda}
 	if n < c.minExamples || churned < c.minPerClass || n-churned < c.minPerClass {
@@ -111,11 +122,7 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 	}
 
 	std := c.std
-	if std != nil {
-		if !(std.PriorGap > 0) || std.minGap != c.minGap || std.halfLife != c.halfLife {
-			return nil, FitReport{}, &OptionError{Field: "standardizer", Value: std.PriorGap, Reason: "not made by NewStandardizer with these options"}
-		}
-	} else {
+	if std == nil {
 		prior := c.priorGap
 		if prior == 0 {
 			var logs []float64
@@ -254,7 +261,9 @@ type Evaluation struct {
 	// N and Churned count the examples.
 	N, Churned int
 	// AUC is the area under the ROC curve of the risk as a classifier of
-	// churn (see [AUC]); valid only when HasAUC (both classes present).
+	// churn (see [AUC]), computed on the log-odds (Result.Logit), which
+	// rank customers as the exact risk does even where it rounds to 0 or
+	// 1; valid only when HasAUC (both classes present).
 	AUC    float64
 	HasAUC bool
 	// Brier is the Brier score (1/N)·Σ(risk − y)², y = 1 for churned
@@ -277,7 +286,7 @@ func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 	if len(examples) == 0 {
 		return Evaluation{}, ErrNoExamples
 	}
-	risks := make([]float64, len(examples))
+	logits := make([]float64, len(examples))
 	labels := make([]bool, len(examples))
 	brier := make([]float64, len(examples))
 	loss := make([]float64, len(examples))
@@ -292,7 +301,10 @@ func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 		logit := m.standardise(&v, &z, &c)
 		r := sigmoid(logit)
 		y := examples[i].Churned
-		risks[i], labels[i] = r, y
+		// ranked by the log-odds, which σ maps to the risk strictly
+		// increasingly: the AUC of the exact risk, including those that
+		// round to 0 or 1 in float64
+		logits[i], labels[i] = logit, y
 		yf := 0.0
 		if y {
 			yf = 1
@@ -304,7 +316,7 @@ func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 	ev.N = len(examples)
 	ev.Brier = sortedSum(brier) / float64(ev.N)
 	ev.LogLoss = sortedSum(loss) / float64(ev.N)
-	if auc, err := AUC(risks, labels); err == nil {
+	if auc, err := AUC(logits, labels); err == nil {
 		ev.AUC, ev.HasAUC = auc, true
 	}
 	return ev, nil

@@ -115,3 +115,82 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 	*m = n
 	return nil
 }
+
+// standardizerJSON is the stored form of a Standardizer.
+type standardizerJSON struct {
+	PriorGap          float64       `json:"prior_gap_days"`
+	MinGap            float64       `json:"min_gap_days"`
+	ComplaintHalfLife float64       `json:"complaint_half_life_days"`
+	Features          []momentsJSON `json:"features"`
+}
+
+type momentsJSON struct {
+	Feature Feature `json:"feature"`
+	N       int64   `json:"n"`
+	Mean    float64 `json:"mean"`
+	M2      float64 `json:"m2"`
+}
+
+// MarshalJSON stores the standardizer: its prior gap, the options its
+// features depend on, and the moments of each feature by name, so that a
+// shard accumulated on one worker can be merged on another (see
+// [Standardizer.Merge]). Numbers are stored to the last bit. A
+// standardizer not made by [NewStandardizer] is an error.
+func (z Standardizer) MarshalJSON() ([]byte, error) {
+	if !(z.PriorGap > 0 && z.minGap > 0 && z.halfLife > 0) {
+		return nil, errUnbuiltStandardizer
+	}
+	j := standardizerJSON{PriorGap: z.PriorGap, MinGap: z.minGap, ComplaintHalfLife: z.halfLife}
+	for f := Feature(1); int(f) < NumFeatures; f++ {
+		m := z.Features[f]
+		j.Features = append(j.Features, momentsJSON{Feature: f, N: m.N, Mean: m.Mean, M2: m.M2})
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON restores a standardizer stored by MarshalJSON. The gaps
+// and the half-life must be positive and finite, features known and not
+// repeated, counts non-negative, means finite, sums of squared deviations
+// finite and non-negative, and both zero with a count of zero; a feature
+// left out has no values. A rejected document leaves z unchanged.
+func (z *Standardizer) UnmarshalJSON(b []byte) error {
+	var j standardizerJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("risk: standardizer: %w", err)
+	}
+	bad := func(field string, v float64, reason string) error {
+		return fmt.Errorf("risk: standardizer: %w", &OptionError{Field: field, Value: v, Reason: reason})
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"prior_gap_days", j.PriorGap}, {"min_gap_days", j.MinGap}, {"complaint_half_life_days", j.ComplaintHalfLife}} {
+		if !finite(f.v) || f.v <= 0 {
+			return bad(f.name, f.v, "must be positive and finite")
+		}
+	}
+	n := Standardizer{PriorGap: j.PriorGap, minGap: j.MinGap, halfLife: j.ComplaintHalfLife}
+	var seen [NumFeatures]bool
+	for _, m := range j.Features {
+		if !m.Feature.Valid() {
+			return bad("features.feature", float64(m.Feature), "unknown feature")
+		}
+		name := "features." + m.Feature.String()
+		switch {
+		case seen[m.Feature]:
+			return bad(name, 0, "appears twice")
+		case m.N < 0:
+			return bad(name+".n", float64(m.N), "must not be negative")
+		case !finite(m.Mean):
+			return bad(name+".mean", m.Mean, "must be finite")
+		case !finite(m.M2) || m.M2 < 0:
+			return bad(name+".m2", m.M2, "must be finite and non-negative")
+		case m.N == 0 && (m.Mean != 0 || m.M2 != 0):
+			return bad(name+".n", 0, "is zero with a mean or spread")
+		}
+		seen[m.Feature] = true
+		n.Features[m.Feature] = Moments{N: m.N, Mean: m.Mean, M2: m.M2}
+	}
+	*z = n
+	return nil
+}

@@ -127,7 +127,9 @@ type Rule struct {
 //
 // with x_f the raw feature (see [Feature]); a missing feature contributes
 // nothing. Weights must be finite and non-negative, so more of any warning
-// sign never lowers the risk.
+// sign never lowers the risk; weights and the intercept are at most 1e100
+// in magnitude, as in a stored model (see [Model.UnmarshalJSON]), so that
+// no sum of contributions overflows to an infinite or NaN log-odds.
 type RuleWeights struct {
 	Intercept float64
 	Features  [NumFeatures]Rule
@@ -184,13 +186,13 @@ func DefaultRules() RuleWeights {
 }
 
 func (w *RuleWeights) validate() error {
-	if !finite(w.Intercept) {
-		return &OptionError{Field: "rules.intercept", Value: w.Intercept, Reason: "must be finite"}
+	if !finite(w.Intercept) || math.Abs(w.Intercept) > maxWeight {
+		return &OptionError{Field: "rules.intercept", Value: w.Intercept, Reason: "must be finite, at most 1e100 in magnitude"}
 	}
 	for f := Feature(1); int(f) < NumFeatures; f++ {
 		r := w.Features[f]
-		if !finite(r.Weight) || r.Weight < 0 {
-			return &OptionError{Field: "rules." + f.String() + ".weight", Value: r.Weight, Reason: "must be finite and non-negative"}
+		if !finite(r.Weight) || r.Weight < 0 || r.Weight > maxWeight {
+			return &OptionError{Field: "rules." + f.String() + ".weight", Value: r.Weight, Reason: "must be finite, non-negative and at most 1e100"}
 		}
 		if !finite(r.Reference) {
 			return &OptionError{Field: "rules." + f.String() + ".reference", Value: r.Reference, Reason: "must be finite"}

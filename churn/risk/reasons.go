@@ -17,7 +17,8 @@ type Reason struct {
 	// Contribution is the sum of their contributions, positive.
 	Contribution float64
 	// Text states the customer's own numbers, such as "no purchase for 214
-	// days where this customer's usual gap is 60 days".
+	// days where this customer's usual gap is 60 days" (with ", counted as
+	// the minimum of 7 days" when the usual gap is below [Options].MinGap).
 	Text string
 }
 
@@ -55,7 +56,13 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 	})
 	single(FeatureOverdue, func() string {
 		if own {
-			return "no purchase for " + days(s.DaysSinceLastPurchase) + " where this customer's usual gap is " + daysF(gap)
+			// the customer's own median gap, and the floor it was
+			// raised to when below [Options].MinGap
+			text := "no purchase for " + days(s.DaysSinceLastPurchase) + " where this customer's usual gap is " + daysF(s.MedianGap)
+			if g := daysF(gap); g != daysF(s.MedianGap) {
+				text += ", counted as the minimum of " + g
+			}
+			return text
 		}
 		return "no purchase for " + days(s.DaysSinceLastPurchase) + " where the typical customer's gap is " + daysF(gap)
 	})
@@ -64,14 +71,21 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 	})
 	single(FeatureFrequencyDecline, func() string {
 		l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12
+		if l == 0 && p == 0 {
+			return "no purchase in the last 24 months"
+		}
 		if l == 0 {
 			return "no purchase in the last 12 months against " + count(p, "purchase day", "purchase days") + " the year before"
 		}
 		return count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
 	})
 	single(FeatureSpendDecline, func() string {
-		// quoted only as a decline: spend before > spend since ≥ 0
+		// quoted only as a decline: spend before > spend since ≥ 0, or
+		// no purchase day in the two years
 		p, l := max(toFloat(s.SpendPrior12), 0), max(toFloat(s.SpendLast12), 0)
+		if !(p > 0) { // and l = 0
+			return "no spend in the last 24 months"
+		}
 		return "spend in the last 12 months down " + percent((p-l)/p) + " on the year before"
 	})
 	single(FeatureReturnRate, func() string {
@@ -206,11 +220,18 @@ func ago(n int) string {
 	return days(n) + " ago"
 }
 
-// daysF writes a number of days with at most one decimal.
+// daysF writes a number of days with at most one decimal, in plain
+// digits however large.
 func daysF(d float64) string {
-	r := math.Round(d*10) / 10
+	r := d // from 2⁵² on, every float64 is a whole number
+	if math.Abs(d) < 1<<52 {
+		r = math.Round(d*10) / 10
+	}
 	if r == math.Trunc(r) {
-		return days(int(r))
+		if r == 1 {
+			return "1 day"
+		}
+		return strconv.FormatFloat(r, 'f', 0, 64) + " days"
 	}
 	return strconv.FormatFloat(r, 'f', 1, 64) + " days"
 }

@@ -27,7 +27,7 @@ func TestReasonsText(t *testing.T) {
 		{"fractional gap", func(s *Signals) { s.DaysSinceLastPurchase, s.MedianGap = 200, 45.5 }, 0,
 			[]string{"no purchase for 200 days where this customer's usual gap is 45.5 days"}},
 		{"gap floored at a week", func(s *Signals) { s.DaysSinceLastPurchase, s.MedianGap = 30, 2 }, 0,
-			[]string{"no purchase for 30 days where this customer's usual gap is 7 days"}},
+			[]string{"no purchase for 30 days where this customer's usual gap is 2 days, counted as the minimum of 7 days"}},
 		{"single purchase against the prior gap", func(s *Signals) {
 			s.PurchaseDays, s.MedianGap, s.DaysSinceLastPurchase = 1, 0, 200
 			s.PriorYear, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = false, 1, 0

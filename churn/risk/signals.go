@@ -1,8 +1,10 @@
 package risk
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -66,7 +68,8 @@ type Signals struct {
 	Complaints customer.ComplaintSignals
 }
 
-// NewSignals validates in and derives its [Signals]. A customer without a
+// NewSignals validates in and derives its [Signals]. A summary without an
+// as-of instant (field "as_of"), a customer without a
 // purchase, a P(alive) that is NaN or outside [0, 1], and inconsistent
 // complaint signals (see [Signals.Validate]) are errors naming the
 // customer and every bad field. The return rate is capped at 1: a sales
@@ -104,7 +107,13 @@ func NewSignals(in Input) (Signals, error) {
 			sig.PurchaseDaysPrior12++
 		}
 	}
-	if sig.PurchaseDays > 0 {
+	var zeroAsOf []customer.FieldError
+	if s.AsOf.IsZero() {
+		// no instant to count the days to: only the fault is reported,
+		// not the nonsense counts it would give
+		zeroAsOf = []customer.FieldError{{Field: "as_of", Code: customer.CodeRequired, Message: "is zero: the summary has no as-of instant"}}
+		sig.PurchaseDaysLast12, sig.PurchaseDaysPrior12 = 0, 0
+	} else if sig.PurchaseDays > 0 {
 		sig.DaysSinceLastPurchase = int(asOf - last)
 		if sig.PurchaseDays > 1 {
 			sig.MedianGap = s.OccasionGapStats(customer.DefaultOccasionWindow).Median
@@ -113,10 +122,35 @@ func NewSignals(in Input) (Signals, error) {
 		sig.SpendLast12, sig.SpendPrior12 = s.Spend12Months()
 		sig.ReturnRate = min(s.ReturnRate(), 1)
 	}
-	if err := sig.Validate(); err != nil {
+	if err := withFields(sig.Validate(), sig.Customer, zeroAsOf...); err != nil {
 		return Signals{}, err
 	}
 	return sig, nil
+}
+
+// withFields returns err, an [*InputError] of customer id or nil, with the
+// fields of more added (a field err already names is not repeated), or
+// err unchanged when more is empty.
+func withFields(err error, id customer.ID, more ...customer.FieldError) error {
+	if len(more) == 0 {
+		return err
+	}
+	e := &InputError{Customer: id}
+	if err != nil {
+		if !errors.As(err, &e) {
+			return err
+		}
+		c := *e
+		c.Fields = slices.Clone(e.Fields)
+		e = &c
+	}
+	for _, f := range more {
+		if !e.Has(f.Field, "") {
+			e.Fields = append(e.Fields, f)
+		}
+	}
+	sortFields(e.Fields)
+	return e
 }
 
 // ownGap reports whether the customer has a rhythm of its own: at least
