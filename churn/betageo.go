@@ -34,7 +34,7 @@ func (m betaGeo) logLik(x, tx, T float64) float64 {
 	if k == 0 {
 		return c + a3
 	}
-	a4 := math.Log(m.a) - math.Log(m.b+k-1) - rx*math.Log(m.alpha+tx)
+	a4 := math.Log(m.a) - math.Log(m.b+(k-1)) - rx*math.Log(m.alpha+tx)
 	return c + a3 + log1pexp(a4-a3)
 }
 
@@ -46,7 +46,7 @@ func (m betaGeo) logOdds(x, tx, T float64) float64 {
 	if k == 0 {
 		return math.Inf(-1)
 	}
-	return math.Log(m.a) - math.Log(m.b+k-1) + (m.r+x)*math.Log1p((T-tx)/(m.alpha+tx))
+	return math.Log(m.a) - math.Log(m.b+(k-1)) + (m.r+x)*math.Log1p((T-tx)/(m.alpha+tx))
 }
 
 func (m betaGeo) pAlive(x, tx, T float64) float64 {
@@ -71,7 +71,7 @@ func (m betaGeo) conditional(x, T, t, palive float64, cache *bracketCache) (floa
 		}
 	}
 	q := m.aliveBracket(x)
-	v, ok := q.eval(t / (m.alpha + T + t))
+	v, ok := q.eval(t, m.alpha+T)
 	if e != nil {
 		*e = bracketEntry{x: x, T: T, v: v, ok: ok, set: true}
 	}
@@ -123,7 +123,7 @@ func (m betaGeo) unconditional(t float64) (float64, bool) {
 		return 0, true
 	}
 	q := m.newBracket()
-	v, ok := q.eval(t / (m.alpha + t))
+	v, ok := q.eval(t, m.alpha)
 	if !ok {
 		return 0, false
 	}
@@ -158,7 +158,7 @@ func (m betaGeo) probPurchases(n int, t float64) float64 {
 		if n > 0 {
 			tail = mathext.RegIncBeta(x, m.r, t/(m.alpha+t))
 		}
-		v += math.Exp(lbeta(m.a+1, m.b+k-1)-lbab) * tail
+		v += math.Exp(lbeta(m.a+1, m.b+(k-1))-lbab) * tail
 	}
 	return clamp01(v)
 }
@@ -209,8 +209,8 @@ func betaGeoObjectiveAt(p *prepared, shift float64, ref [maxDim]float64) objecti
 			k := x + shift
 			ll += w * (lgammaDiff(r, x) + lgammaDiff(b, k) - lgammaDiff(a+b, k))
 			if k > 0 {
-				p.xa[i] = la - math.Log(b+k-1)
-				p.xb[i] = 1 / (b + k - 1)
+				p.xa[i] = la - math.Log(b+(k-1))
+				p.xb[i] = 1 / (b + (k - 1))
 			}
 			if grad != nil {
 				psabk := mathext.Digamma(a + b + k)
@@ -360,7 +360,7 @@ func (m betaGeo) newBracket() bgBracket {
 // alive at T is Gamma(r+x, α+T) × Beta(a, b+k)).
 func (m betaGeo) aliveBracket(x float64) bgBracket {
 	k := x + m.shift
-	C := m.a + m.b + k - 1
+	C := m.a + m.b + (k - 1)
 	return bgBracket{P: C, pOverC: 1, A: m.a + m.b - 1 - m.r + m.shift, C: C, r: m.r + x, a: m.a, b: m.b + k}
 }
 
@@ -371,21 +371,20 @@ func (m betaGeo) aliveExpectation(x, T, t float64) (float64, bool) {
 		return 0, true
 	}
 	q := m.aliveBracket(x)
-	return q.eval(t / (m.alpha + T + t))
+	return q.eval(t, m.alpha+T)
 }
 
 // aliveExpectations sets out[j] to aliveExpectation(x, T, t0+j) for t0 ≥ 1
 // and up to maxBatch periods, with one series for all where it is well
 // conditioned (bgBracket.evalMany).
 func (m betaGeo) aliveExpectations(x, T float64, t0 int, out []float64) bool {
-	var zs [maxBatch]float64
+	var ts [maxBatch]float64
 	if len(out) > maxBatch || t0 < 1 {
 		return false
 	}
 	for j := range out {
-		t := float64(t0 + j)
-		zs[j] = t / (m.alpha + T + t)
+		ts[j] = float64(t0 + j)
 	}
 	q := m.aliveBracket(x)
-	return q.evalMany(zs[:len(out)], out)
+	return q.evalMany(ts[:len(out)], m.alpha+T, out)
 }

@@ -36,13 +36,20 @@ const (
 	eulerMaxPeak = 1e5
 )
 
+// eulerMaxW bounds w = z/(1−z) for the Euler series: its terms fall
+// like z^k at best, so it needs of the order of w·ln(1e17·w) terms, and
+// the rounding of z (about 1e-16 absolute) moves 1 − z, and the result,
+// by about 1e-16·w relative.
+const eulerMaxW = 1e3
+
 // eulerFits reports whether the Euler series can be tried at z ∈ (0, 1):
-// its terms have one sign (A ≥ 0, C > 0: otherwise their cancellation is
-// not measured), and a ≤ 1 or terms that stay finite and peak early
-// enough. Since −ln(1−z) ≤ w = z/(1−z), ε·w ≤ eulerMaxLog suffices; the
-// logarithm is taken only when ε·w is larger.
+// z/(1−z) ≤ eulerMaxW, its terms have one sign (A ≥ 0, C > 0: otherwise
+// their cancellation is not measured), and a ≤ 1 or terms that stay
+// finite and peak early enough. Since −ln(1−z) ≤ w = z/(1−z),
+// ε·w ≤ eulerMaxLog suffices; the logarithm is taken only when ε·w is
+// larger.
 func (q *bgBracket) eulerFits(z float64) bool {
-	if !(z > 0 && z < 1 && q.A >= 0 && q.C > 0 && q.pOverC > 0) {
+	if !(z > 0 && z <= eulerMaxW*(1-z) && q.A >= 0 && q.C > 0 && q.pOverC > 0) {
 		return false
 	}
 	eps := q.a - 1
@@ -54,66 +61,96 @@ func eulerFitsLog(eps, z float64) bool {
 	return eps*z <= eulerMaxPeak*(1-z) && eps*-math.Log1p(-z) <= eulerMaxLog
 }
 
-// eval returns pOverC·G(r, a, b; z) for z in [0, 1). It takes the Euler
-// series (bgExpect) when that is well conditioned (kappa ≤ maxKappa), as
-// for the parameters fitted on ordinary data; otherwise (large a, or a
-// result much smaller than (a+b−1)/(a−1)) the cheaper of the positive
-// series bgPositive and the quadrature bgQuad, which are accurate for
-// every a and b and differ in cost only (evalOther).
-func (q *bgBracket) eval(z float64) (float64, bool) {
+// eval returns pOverC·G(r, a, b; z) for z = num/(num+den) ∈ [0, 1),
+// that is w = num/den (the horizon t over α, or over α+T given the
+// calibration data), num ≥ 0 and den > 0. It takes the Euler series
+// (bgExpect) when that is well conditioned (kappa ≤ maxKappa), as for the
+// parameters fitted on ordinary data; otherwise (large a, or a result
+// much smaller than (a+b−1)/(a−1), or z too close to 1 for the series)
+// the robust methods, which take w itself (evalOther): z rounds to 1
+// once w passes 2^53, and 1 − z carries a relative rounding error of
+// about 1e-16·w, which the expectation (growing like w^{1−a} for small
+// a) would inherit.
+func (q *bgBracket) eval(num, den float64) (float64, bool) {
+	if num == 0 {
+		return 0, true
+	}
+	z, w := num/(num+den), num/den
 	if !q.eulerFits(z) {
-		return q.evalOther(z, 0, false)
+		return q.evalOther(w, 0, false)
 	}
 	v, mag, ok := bgExpect(q.P, q.pOverC, q.A, q.a-1, q.C, z)
 	if ok && mag <= maxKappa*math.Abs(v) {
 		return v, true
 	}
-	return q.evalOther(z, v, ok)
+	return q.evalOther(w, v, ok)
 }
 
-// evalOther is eval where the Euler series is not used: 0 at z = 0, the
-// robust methods otherwise, and the Euler series' value ev (if eok) when
-// they fail.
-func (q *bgBracket) evalOther(z, ev float64, eok bool) (float64, bool) {
-	if z == 0 {
+// evalOther is eval where the Euler series is not used, at w = z/(1−z):
+// 0 at w = 0, the robust methods otherwise, and the Euler series' value
+// ev (if eok) when they fail.
+func (q *bgBracket) evalOther(w, ev float64, eok bool) (float64, bool) {
+	if w == 0 {
 		return 0, true
 	}
-	if !(z > 0 && z < 1) {
+	if !(w > 0) || !finite(w) {
 		return 0, false
 	}
-	if v, ok := q.robust(z); ok {
+	if v, ok := q.robust(w); ok {
 		return v, true
 	}
 	return ev, eok
 }
 
-// robust returns pOverC·G(r, a, b; z) by the cheaper of bgPositive and
-// bgQuad (the other one if it fails).
-func (q *bgBracket) robust(z float64) (float64, bool) {
-	w := z / (1 - z)
-	first, second := bgPositive, bgQuad
-	if quadCost(q.a, q.b) < positiveCost(q.r, w) {
-		first, second = bgQuad, bgPositive
+// robust returns pOverC·G(r, a, b; z) by bgPositive where it is the
+// cheaper of it and bgQuad and needs at most positiveMax terms, else by
+// bgQuad where that needs at most splitFirst, else by bgSplit (small a or
+// b with a long horizon: the costs of the other two grow like r·w and
+// like 1/a + 1/b); each of the others in turn if the first fails.
+func (q *bgBracket) robust(w float64) (float64, bool) {
+	methods := [3]func(r, a, b, w float64) (float64, bool){bgQuad, bgSplit, bgPositive}
+	cp, cq := positiveCost(q.r, w), quadCost(q.a, q.b)
+	switch {
+	case cp <= min(cq, positiveMax):
+		methods = [3]func(r, a, b, w float64) (float64, bool){bgPositive, bgQuad, bgSplit}
+	case cq > splitFirst:
+		methods = [3]func(r, a, b, w float64) (float64, bool){bgSplit, bgQuad, bgPositive}
 	}
-	v, ok := first(q.r, q.a, q.b, z)
-	if !ok {
-		v, ok = second(q.r, q.a, q.b, z)
+	for _, m := range methods {
+		if v, ok := m(q.r, q.a, q.b, w); ok {
+			v *= q.pOverC
+			if finite(v) {
+				return v, true
+			}
+		}
 	}
-	v *= q.pOverC
-	if !ok || !finite(v) {
-		return 0, false
-	}
-	return v, true
+	return 0, false
 }
 
-// evalMany sets out[j] = eval(zs[j]) for up to maxBatch arguments (to the
-// accuracy of eval, not to the last bit): one batched Euler series
+// splitFirst is the cost (in series terms, see quadCost) of bgQuad
+// beyond which robust prefers bgSplit: a few thousand nodes at most
+// whatever w, a, b.
+const splitFirst = 2e5
+
+// positiveMax is the most terms for which robust prefers bgPositive: the
+// rounding of its negative binomial weights, each the product of the ones
+// before, grows with their number (1e-10 relative at r = 1e7, w = 0.006,
+// about 6e4 terms).
+const positiveMax = 1e4
+
+// evalMany sets out[j] = eval(nums[j], den) for up to maxBatch arguments
+// (to the accuracy of eval, not to the last bit): one batched Euler series
 // (bgExpectMany) for all, when it fits the largest z, and eval where that
 // is not well conditioned. It reports false where eval fails.
-func (q *bgBracket) evalMany(zs, out []float64) bool {
-	n := len(zs)
+func (q *bgBracket) evalMany(nums []float64, den float64, out []float64) bool {
+	n := len(nums)
 	if n > maxBatch || len(out) != n {
 		return false
+	}
+	var zb [maxBatch]float64
+	zs := zb[:n]
+	for j, t := range nums {
+		zs[j] = t / (t + den)
 	}
 	var kappa [maxBatch]float64
 	batched := true
@@ -126,11 +163,11 @@ func (q *bgBracket) evalMany(zs, out []float64) bool {
 	if batched {
 		batched = bgExpectMany(q.P, q.pOverC, q.A, q.a-1, q.C, zs, out, kappa[:n])
 	}
-	for j, z := range zs {
+	for j := range zs {
 		if batched && kappa[j] <= maxKappa {
 			continue
 		}
-		v, ok := q.eval(z)
+		v, ok := q.eval(nums[j], den)
 		if !ok {
 			return false
 		}
@@ -170,8 +207,10 @@ func quadCost(a, b float64) float64 {
 // into the published formula of G term by term. The factor (1−z)^r is
 // applied in logs at the end; the terms are rescaled by 2^−600 when they
 // grow large. The series stops past the mode of NB once a term is below
-// 1e-17·(1−z) of the sum (the tail is then below 1e-17 of it).
-func bgPositive(r, a, b, z float64) (float64, bool) {
+// 1e-17·(1−z) of the sum (the tail is then below 1e-17 of it). It takes
+// w = z/(1−z), with ln(1−z) = −ln(1+w).
+func bgPositive(r, a, b, w float64) (float64, bool) {
+	z := w / (1 + w)
 	ab := a + b
 	tm, s, S := 1.0, 1.0, 0.0
 	sum, logScale := 0.0, 0.0
@@ -197,7 +236,7 @@ func bgPositive(r, a, b, z float64) (float64, bool) {
 	if sum == 0 {
 		return 0, true
 	}
-	v := math.Exp(r*math.Log1p(-z) + logScale + math.Log(sum))
+	v := math.Exp(-r*math.Log1p(w) + logScale + math.Log(sum))
 	return v, finite(v)
 }
 
@@ -224,9 +263,9 @@ const maxQuadNodes = 400_000
 //	p = p₀e^δ/(1 + p₀(e^δ − 1)) = p₀/(1 + q₀(e^{−δ} − 1)).
 //
 // Its cost depends on a and b only: a few dozen nodes for large a and b
-// (a near-Gaussian density), a few hundred when a or b is near 1.
-func bgQuad(r, a, b, z float64) (float64, bool) {
-	w := z / (1 - z)
+// (a near-Gaussian density), a few hundred when a or b is near 1. It
+// takes w = z/(1−z).
+func bgQuad(r, a, b, w float64) (float64, bool) {
 	ab := a + b
 	p0, q0 := a/ab, b/ab
 	h := math.Min(1, math.Sqrt(1/a+1/b))
@@ -292,6 +331,151 @@ func bgQuad(r, a, b, z float64) (float64, bool) {
 		}
 		if math.Abs(v-prev) <= 1e-8*v {
 			return v, v >= 0
+		}
+		prev = v
+	}
+	return 0, false
+}
+
+// bgTailCut is the largest a·ln(1+w) at which bgSplit subtracts the
+// limit of g at p → 0 (see bgSplit): the subtracted part is then
+// typically within a factor e^{bgTailCut} of the result (bgSplit checks
+// the condition number of the sum all the same).
+const bgTailCut = 3
+
+// bgSplit returns G(r, a, b; z) = E[g(p)], g(p) = (1 − (1+p·w)^{−r})/p,
+// p ~ Beta(a, b), w = z/(1−z), for small a or b and any w, where the
+// log-odds density e^{a·y}/(1+e^y)^{a+b} of bgQuad has tails e^{a·y} and
+// e^{−b·y} too long to sample (about 46/a and 46/b units) and the series
+// need of the order of w terms. The limits of g at the ends, g₀ = r·w at
+// p = 0 and g₁ = 1 − (1+w)^{−r} at p = 1, are taken out in closed form:
+// with c(p) = g₀·(1−p) + g₁·p and B(a, b+1)/B(a, b) = b/(a+b),
+// B(a+1, b)/B(a, b) = a/(a+b),
+//
+//	G = g₀·b/(a+b) + g₁·a/(a+b) + (1/B(a,b)) ∫ e^{a·y}(1+e^y)^{−(a+b)} (g(p) − c(p)) dy,  p = e^y/(1+e^y),
+//
+// and the rest, whose integrand falls like e^{(1+a)·y} below y = −ln w
+// and like e^{−(1+b)·y} above 0 (g − c vanishes at both ends), is
+// summed by the trapezoidal rule on the whole line, which converges
+// geometrically for an integrand analytic in a strip (Trefethen &
+// Weideman 2014, sec. 5; the singularities of g and of the density lie
+// π off the real axis), on nodes from the density's mode ln(a/b) out to
+// where the tails are negligible, halving the step from
+// min(1/2, √(1/a + 1/b)) until two results agree to 1e-13 of G. The term g₀·b/(a+b) stands for the customers who
+// (nearly) never drop out; where a·ln(1+w) > bgTailCut it is no longer
+// close to G (G grows like w^{1−a}, not like w) and would cancel, so it
+// is not taken out: the rule then samples the left tail e^{a·y} itself,
+// which is short enough there (a > bgTailCut/ln(1+w)). Nor is it where
+// the closed part and the rest cancel beyond a condition number of
+// maxKappa (a large r·w and a tiny b with a not small: g₀·b/(a+b) can
+// still be far above G, most customers having p near 1). It reports false
+// when the sum is not finite, is so ill-conditioned, or needs more than
+// maxQuadNodes nodes. It takes w = z/(1−z) > 0.
+func bgSplit(r, a, b, w float64) (float64, bool) {
+	if !(w > 0) || !finite(w) {
+		return 0, false
+	}
+	if a*math.Log1p(w) <= bgTailCut {
+		if v, ok := bgSplitSum(r, a, b, w, true); ok {
+			return v, true
+		}
+	}
+	return bgSplitSum(r, a, b, w, false)
+}
+
+// bgSplitSum is bgSplit with the limit at p → 0 taken out (left) or not.
+func bgSplitSum(r, a, b, w float64, left bool) (float64, bool) {
+	lw := math.Log1p(w)
+	g0, g1 := r*w, -math.Expm1(-r*lw)
+	ab := a + b
+	closed := g1 * (a / ab)
+	if left {
+		closed += g0 * (b / ab)
+	}
+	// ln B(a, b) = ln Γ(u) − (ln Γ(v+u) − ln Γ(v)), u ≤ v, keeping the
+	// digits that ln Γ(v) alone would lose for large v.
+	u, v := min(a, b), max(a, b)
+	lB := lgamma(u) - lgammaDiff(v, u)
+	// f is the integrand of the rest at y, over B(a, b).
+	f := func(y float64) float64 {
+		var lw8, p, q float64 // ln ω − ln B, p, 1−p
+		if y <= 0 {
+			e := math.Exp(y)
+			lw8 = a*y - ab*math.Log1p(e) - lB
+			p, q = e/(1+e), 1/(1+e)
+		} else {
+			e := math.Exp(-y)
+			lw8 = -b*y - ab*math.Log1p(e) - lB
+			p, q = 1/(1+e), e/(1+e)
+		}
+		g := g0
+		if p > 0 {
+			g = -math.Expm1(-r*math.Log1p(p*w)) / p
+		}
+		c := g1 * p
+		if left {
+			c += g0 * q
+		}
+		return math.Exp(lw8) * (g - c)
+	}
+	// The nodes are y₀ + i·h, from the density's mode y₀ = ln(a/b) out
+	// on both sides past the mode and the ends of g's transition
+	// (y = −ln w and 0) by 2, beyond which the integrand decays at least
+	// like e^{0.8·rate·|y|} (the density's log-slope is beyond 0.86·a
+	// below y₀ − 2 and the factor g − c vanishes like p or 1−p), until a
+	// term bounds what lies beyond to 1e-18 of the sum.
+	rateL, rateR := 0.8*a, 0.8*(1+b)
+	if left {
+		rateL = 0.8 * (1 + a)
+	}
+	y0 := math.Log(a / b)
+	h := min(0.5, math.Sqrt(1/a+1/b))
+	sum := f(y0)
+	mag := math.Abs(sum)
+	var lo, hi float64 // the range of the nodes, in steps h from y0
+	nodes := 1.0
+	for _, dir := range [2]float64{-1, 1} {
+		rate, past := rateR, math.Max(y0, 0)+2
+		if dir < 0 {
+			rate, past = rateL, -(math.Min(y0, -lw) - 2)
+		}
+		for i := 1.0; ; i++ {
+			y := y0 + dir*i*h
+			v := f(y)
+			sum += v
+			mag += math.Abs(v)
+			nodes++
+			if dir*y > past && math.Abs(v)*(1+1/(rate*h)) <= 1e-18*math.Abs(closed+sum*h) {
+				if dir < 0 {
+					lo = -i
+				} else {
+					hi = i
+				}
+				break
+			}
+			if nodes > maxQuadNodes || !finite(sum) {
+				return 0, false
+			}
+		}
+	}
+	prev := closed + sum*h
+	for level := 1; level <= 12; level++ {
+		h /= 2
+		lo, hi = 2*lo, 2*hi
+		for i := lo + 1; i < hi; i += 2 {
+			v := f(y0 + i*h)
+			sum += v
+			mag += math.Abs(v)
+		}
+		nodes += (hi - lo) / 2
+		v := closed + sum*h
+		if !finite(v) || nodes > maxQuadNodes {
+			return 0, false
+		}
+		if math.Abs(v-prev) <= 1e-13*math.Abs(v) {
+			// The closed part and the rest may cancel: accept a
+			// condition number up to maxKappa.
+			return v, v >= 0 && math.Abs(closed)+mag*h <= maxKappa*math.Abs(v)
 		}
 		prev = v
 	}

@@ -121,8 +121,8 @@ func TestParetoL2Reference(t *testing.T) {
 // all take part. The objective (about 600 per customer) carries rounding
 // noise near 1e-13, so the central differences use the step 1e-4 and
 // agree to 1e-5 of the gradient's size. (Far out on the ridge s, β → ∞
-// the noise grows with s: s ln β and s ln(β+T) cancel; TestParetoL2Reference
-// checks the terms there.)
+// see TestParetoObjectiveUnitFreeOnRidge; TestParetoL2Reference checks
+// the terms there.)
 func TestParetoAnalyticGradientLongHistory(t *testing.T) {
 	for _, obs := range [][]Observation{longHistory(), longHistoryNoDropout(), simulateParetoNBD(2, 2000, 1.5, 18, 1, math.Inf(1), 30, 40)} {
 		f := paretoObjective(prepare(groupsOf(t, obs)))

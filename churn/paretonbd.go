@@ -5,8 +5,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-
-	"gonum.org/v1/gonum/mathext"
 )
 
 // ParetoNBD is the Pareto/NBD model of Schmittlein, Morrison & Colombo
@@ -52,10 +50,15 @@ func (m ParetoNBD) check() error {
 //
 // and for α < β the same with (s+1, α) replaced by (r+x, β) and α−β by
 // β−α. ₂F₁ is taken in log space (log2F1Pareto), so large x neither
-// overflows nor underflows; L2 = −Inf when t_x = T (A₀ = 0). When either
-// ₂F₁ has no fast series (seriesOK), L2 is integrated directly instead
-// (l2Direct). If grad is non-nil it receives ∂(L1, L2)/∂(r, α, s, β) in
-// grad[0:4] and grad[4:8].
+// overflows nor underflows; L2 = −Inf when t_x = T (A₀ = 0). L2 is
+// L1 + D with D = L2 − L1 from deadLogOdds (from the two ₂F₁ terms where
+// both have a fast series, seriesOK, else from the integral of l2Direct):
+// the likelihood, P(alive) and the fit use D, relL1 = L1 + r ln α + s ln β
+// and relL2 = L2 + r ln α + s ln β (relL1, relTerms, directD), which keep
+// their digits when s, β (or r, α) are large, and not L1 and L2, which
+// then hold terms like s ln(β+T) of 1e11 and more. If
+// grad is non-nil it receives ∂(L1, L2)/∂(r, α, s, β) in grad[0:4] and
+// grad[4:8].
 func (m ParetoNBD) paretoTerms(x, tx, T float64, grad *[8]float64) (l1, l2 float64, ok bool) {
 	return m.paretoTermsCached(x, tx, T, grad, nil)
 }
@@ -77,40 +80,66 @@ func log2F1At(a1, b1, diff, base, x, t float64, cache *bracketCache) (float64, b
 }
 
 func (m ParetoNBD) paretoTermsCached(x, tx, T float64, grad *[8]float64, cache *bracketCache) (l1, l2 float64, ok bool) {
-	laT, lbeT := math.Log(m.Alpha+T), math.Log(m.Beta+T)
-	var lbx float64
-	switch {
-	case tx == T:
-		lbx = math.NaN() // not used
-	case m.Alpha >= m.Beta:
-		lbx = math.Log(m.Alpha + tx)
-	default:
-		lbx = math.Log(m.Beta + tx)
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	laT, lbeT := math.Log(al+T), math.Log(be+T)
+	rx := r + x
+	l1 = -rx*laT - s*lbeT
+	var gd [4]float64
+	var gp *[4]float64
+	if grad != nil {
+		gp = &gd
 	}
-	return m.paretoTermsLogs(x, tx, T, laT, lbeT, lbx, grad, cache)
+	d, ok := m.deadLogOdds(x, tx, T, laT, lbeT, gp, cache)
+	if !ok {
+		return 0, 0, false
+	}
+	if grad != nil {
+		grad[0] = -laT
+		grad[1] = -rx / (al + T)
+		grad[2] = -lbeT
+		grad[3] = -s / (be + T)
+		for i, v := range [4]float64{r, al, s, be} {
+			grad[4+i] = grad[i] + gd[i]/v
+		}
+	}
+	return l1, l1 + d, true
 }
 
-// paretoTermsLogs is paretoTerms given laT = ln(α+T), lbeT = ln(β+T) and
-// lbx = ln(max(α,β)+t_x) (ignored when t_x = T), so that a fit computes
-// them once per distinct T and t_x.
-func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]float64, cache *bracketCache) (l1, l2 float64, ok bool) {
-	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
-	rx := r + x
-	a1 := rx + s
-	l1 = -rx*laT - s*lbeT
+// relL1 is L1 + r ln α + s ln β (see paretoTerms), the log-likelihood of
+// a customer alive at T less the terms that do not depend on the
+// customer (Γ(r+x)/Γ(r) apart), written so that no two large logarithms
+// cancel when α or β is large next to T:
+//
+//	L1 + r ln α + s ln β = −r ln(1 + T/α) − x ln(α+T) − s ln(1 + T/β),
+//
+// given laT = ln(α+T), l1a = ln(1 + T/α) and l1b = ln(1 + T/β). If grad
+// is non-nil it receives the derivatives with respect to ln r, ln α, ln s
+// and ln β: −r ln(1 + T/α), (r+x)T/(α+T) − x, −s ln(1 + T/β), sT/(β+T).
+func (m ParetoNBD) relL1(x, T, laT, l1a, l1b float64, grad *[4]float64) float64 {
+	r, s := m.R, m.S
+	if grad != nil {
+		grad[0] = -r * l1a
+		grad[1] = (r+x)*(T/(m.Alpha+T)) - x
+		grad[2] = -s * l1b
+		grad[3] = s * (T / (m.Beta + T))
+	}
+	return -r*l1a - x*laT - s*l1b
+}
+
+// deadLogOdds is D = L2 − L1 of paretoTerms, ln((1 − P(alive))/P(alive)),
+// from the two ₂F₁ terms (seriesD) where both have a fast series
+// (seriesOK), else from the integral (directD); laT = ln(α+T) and
+// lbeT = ln(β+T). If grad is non-nil it receives the derivatives of D
+// with respect to ln r, ln α, ln s and ln β.
+func (m ParetoNBD) deadLogOdds(x, tx, T, laT, lbeT float64, grad *[4]float64, cache *bracketCache) (float64, bool) {
 	if g := grad != nil; !m.seriesOK(x, tx, g) || !m.seriesOK(x, T, g) {
-		return m.paretoTermsDirect(x, tx, T, laT, lbeT, grad)
+		d, _, ok := m.directD(x, tx, T, grad, nil)
+		return d, ok
 	}
-	var b1, base, diff, lbT float64
-	if al >= be {
-		b1, base, diff, lbT = s+1, al, al-be, laT
-	} else {
-		b1, base, diff, lbT = rx, be, be-al, lbeT
-	}
-	if tx == T {
-		lbx = lbT
-	}
+	a1 := m.R + x + m.S
+	b1, base, diff := m.hyperParams(x)
 	var fx, fT [4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z
+	ok := true
 	if grad != nil {
 		fx[0], fx[1], fx[2], fx[3], ok = log2F1ParetoGrad(a1, b1, diff/(base+tx))
 		if ok {
@@ -123,42 +152,69 @@ func (m ParetoNBD) paretoTermsLogs(x, tx, T, laT, lbeT, lbx float64, grad *[8]fl
 		}
 	}
 	if !ok {
-		return 0, 0, false
+		return 0, false
 	}
-	l1, l2 = m.paretoCombine(x, tx, T, laT, lbeT, lbx, &fx, &fT, grad)
-	return l1, l2, true
+	lbx := 0.0 // ln(max(α,β)+t_x), for the gradient only
+	if grad != nil {
+		lbx = math.Log(base + tx)
+	}
+	return m.seriesD(x, tx, T, laT, lbeT, lbx, math.Log(m.S/a1), &fx, &fT, grad), true
 }
 
-// paretoCombine finishes paretoTermsLogs from fx and fT, the values (and,
-// with grad, the partial derivatives ∂/∂a, ∂/∂b, ∂/∂z) of ln ₂F₁ at t_x
-// and at T.
-func (m ParetoNBD) paretoCombine(x, tx, T, laT, lbeT, lbx float64, fx, fT *[4]float64, grad *[8]float64) (l1, l2 float64) {
+// seriesParts returns g = F(t_x) − L1 and F(T) − F(t_x) of seriesD from
+// fx = ln ₂F₁(z(t_x)) and fT = ln ₂F₁(z(T)), for t_x < T.
+func (m ParetoNBD) seriesParts(x, tx, T, fx, fT float64) (g, le float64) {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	rx := r + x
+	d := T - tx
+	if al >= be {
+		l := math.Log1p(d / (al + tx)) // ln((α+T)/(α+t_x))
+		return fx + rx*l - s*math.Log1p(((al-be)-d)/(be+T)), fT - fx - (rx+s)*l
+	}
+	l := math.Log1p(d / (be + tx)) // ln((β+T)/(β+t_x))
+	return fx - rx*math.Log1p(((be-al)-d)/(al+T)) + s*l, fT - fx - (rx+s)*l
+}
+
+// seriesD finishes deadLogOdds from fx and fT, the values (and, with
+// grad, the partial derivatives ∂/∂a, ∂/∂b, ∂/∂z) of ln ₂F₁ at t_x and
+// at T (see paretoTerms), given laT = ln(α+T), lbeT = ln(β+T) and
+// lbx = ln(max(α,β)+t_x) (used by the gradient only) and
+// lsa = ln(s/(r+s+x)). With F(t) = ln ₂F₁(…; z(t)) − (r+s+x) ln(max(α,β)+t)
+// and Δ = T − t_x,
+//
+//	D = ln(s/(r+s+x)) + F(t_x) − L1 + ln(1 − e^{F(T)−F(t_x)}),
+//	F(T) − F(t_x) = ln ₂F₁(z(T)) − ln ₂F₁(z(t_x)) − (r+s+x)·ln(1 + Δ/(max(α,β)+t_x)),
+//	F(t_x) − L1 = ln ₂F₁(z(t_x)) + (r+x)·ln(1 + Δ/(α+t_x)) − s·ln(1 + (α−β−Δ)/(β+T))   (α ≥ β),
+//	F(t_x) − L1 = ln ₂F₁(z(t_x)) − (r+x)·ln(1 + (β−α−Δ)/(α+T)) + s·ln(1 + Δ/(β+t_x))   (α < β),
+//
+// so that no logarithm multiplied by r+s+x is taken of α+t or β+t
+// alone. D = −Inf when t_x = T. If grad is non-nil it receives the
+// derivatives of D with respect to ln r, ln α, ln s and ln β.
+func (m ParetoNBD) seriesD(x, tx, T, laT, lbeT, lbx, lsa float64, fx, fT *[4]float64, grad *[4]float64) float64 {
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	rx := r + x
 	a1 := rx + s
-	l1 = -rx*laT - s*lbeT
-	var base, lbT float64
+	if grad != nil {
+		*grad = [4]float64{}
+	}
+	if tx >= T {
+		return math.Inf(-1)
+	}
+	g, le := m.seriesParts(x, tx, T, fx[0], fT[0])
+	e := math.Exp(le)
+	if !(e < 1) {
+		return math.Inf(-1)
+	}
+	D := lsa + g + math.Log1p(-e)
+	base, lbT := be, lbeT
 	if al >= be {
 		base, lbT = al, laT
-	} else {
-		base, lbT = be, lbeT
-	}
-	if tx == T {
-		lbx = lbT
-	}
-	var dx, dT [4]float64
-	Fx := fx[0] - a1*lbx
-	FT := fT[0] - a1*lbT
-	e := math.Exp(FT - Fx)
-	if !(e < 1) {
-		l2 = math.Inf(-1)
-	} else {
-		l2 = math.Log(s/a1) + Fx + math.Log1p(-e)
 	}
 	if grad == nil {
-		return l1, l2
+		return D
 	}
 	// ∂F/∂(r, α, s, β) for F = ln ₂F₁(a1, b1; a1+1; z) − a1 ln(base+t).
+	var dx, dT [4]float64
 	dF := func(f *[4]float64, t, lb float64, out *[4]float64) {
 		bt := base + t
 		zq := f[3] / bt // ∂ln₂F₁/∂z · ∂z/∂(diff)
@@ -177,52 +233,52 @@ func (m ParetoNBD) paretoCombine(x, tx, T, laT, lbeT, lbx float64, fx, fT *[4]fl
 	}
 	dF(fx, tx, lbx, &dx)
 	dF(fT, T, lbT, &dT)
-	grad[0] = -laT
-	grad[1] = -rx / (al + T)
-	grad[2] = -lbeT
-	grad[3] = -s / (be + T)
-	if e < 1 {
-		for i := 0; i < 4; i++ {
-			grad[4+i] = (dx[i] - e*dT[i]) / (1 - e)
+	gL1 := [4]float64{-laT, -rx / (al + T), -lbeT, -s / (be + T)}
+	for i, v := range [4]float64{r, al, s, be} {
+		gL2 := (dx[i] - e*dT[i]) / (1 - e)
+		switch i {
+		case 0:
+			gL2 -= 1 / a1
+		case 2:
+			gL2 += 1/s - 1/a1
 		}
-		grad[4] -= 1 / a1
-		grad[6] += 1/s - 1/a1
+		grad[i] = v * (gL2 - gL1[i])
 	}
-	return l1, l2
+	return D
 }
 
 // seriesOK reports whether ln ₂F₁ of the likelihood at (x, t) (and, with
 // grad, its derivatives) has a fast series, so that log2F1Pareto does not
 // need its quadrature: see paretoTerms for the arguments.
+//
+// It also requires b1·ln(1/(1−z)) ≤ maxSeriesLog: ln ₂F₁ holds the term
+// (1−b1)·ln(1−z) = (b1−1)·ln((max(α,β)+t)/(min(α,β)+t)), which seriesD
+// cancels against the logarithms of α+t and β+t multiplied by s or r+x,
+// so its rounding (about 2e-16 of it) is that of D; beyond, the integral
+// (directD) keeps its digits.
 func (m ParetoNBD) seriesOK(x, t float64, grad bool) bool {
-	a1 := m.R + m.S + x
-	if m.Alpha >= m.Beta {
-		return seriesOK(a1, m.S+1, (m.Alpha-m.Beta)/(m.Alpha+t), grad)
+	b1, base, diff := m.hyperParams(x)
+	z := diff / (base + t)
+	// ln(1/(1−z)) ≤ z/(1−z) settles most cases without the logarithm.
+	if b1*z > maxSeriesLog*(1-z) && b1*-math.Log1p(-z) > maxSeriesLog {
+		return false
 	}
-	return seriesOK(a1, m.R+x, (m.Beta-m.Alpha)/(m.Beta+t), grad)
+	return seriesOK(m.R+m.S+x, b1, z, grad)
 }
 
-// paretoTermsDirect is paretoTermsLogs with L2 from l2Direct.
-func (m ParetoNBD) paretoTermsDirect(x, tx, T, laT, lbeT float64, grad *[8]float64) (l1, l2 float64, ok bool) {
-	rx := m.R + x
-	l1 = -rx*laT - m.S*lbeT
-	var g2 [4]float64
-	var gp *[4]float64
-	if grad != nil {
-		gp = &g2
+// maxSeriesLog bounds the magnitude of the term (1−b1)·ln(1−z) of the
+// likelihood's ln ₂F₁ taken from the series (see ParetoNBD.seriesOK):
+// its rounding stays below about 1e-13.
+const maxSeriesLog = 500
+
+// hyperParams returns the parameters of ln ₂F₁(r+s+x, b1; r+s+x+1; z) in
+// the likelihood (see paretoTerms): b1 (s+1 when α ≥ β, else r+x) and
+// z = diff/(base+t).
+func (m ParetoNBD) hyperParams(x float64) (b1, base, diff float64) {
+	if m.Alpha >= m.Beta {
+		return m.S + 1, m.Alpha, m.Alpha - m.Beta
 	}
-	l2, ok = m.l2Direct(x, tx, T, gp)
-	if !ok {
-		return 0, 0, false
-	}
-	if grad != nil {
-		grad[0] = -laT
-		grad[1] = -rx / (m.Alpha + T)
-		grad[2] = -lbeT
-		grad[3] = -m.S / (m.Beta + T)
-		copy(grad[4:], g2[:])
-	}
-	return l1, l2, true
+	return m.R + x, m.Beta, m.Beta - m.Alpha
 }
 
 // l2Direct is L2 of paretoTerms from the integral it comes from (Fader &
@@ -254,21 +310,58 @@ func (m ParetoNBD) l2Direct(x, tx, T float64, grad *[4]float64) (float64, bool) 
 	if tx >= T {
 		return math.Inf(-1), true
 	}
-	p, q := m.R+x, m.S+1
-	sm, sM, pm, pM := m.Alpha, m.Beta, p, q
-	swap := m.Alpha > m.Beta
-	if swap {
-		sm, sM, pm, pM = m.Beta, m.Alpha, q, p
+	q, ok := m.deathIntegral(x, tx, T, grad != nil)
+	if !ok {
+		return 0, false
+	}
+	lmt, lMt := math.Log(q.mt), math.Log(q.Mt)
+	l2 := math.Log(m.S) + (1-q.pm)*lmt - q.pM*lMt + math.Log(q.s0)
+	if grad != nil {
+		em, eM := lmt+q.su/q.s0, lMt+q.sl/q.s0   // ⟨ln(m+τ)⟩, ⟨ln(M+τ)⟩
+		im, iM := q.sa/q.s0/q.mt, q.sb/q.s0/q.Mt // ⟨1/(m+τ)⟩, ⟨1/(M+τ)⟩
+		if q.swap {
+			em, eM, im, iM = eM, em, iM, im
+		}
+		grad[0] = -em
+		grad[1] = -(m.R + x) * im
+		grad[2] = 1/m.S - eM
+		grad[3] = -(m.S + 1) * iM
+	}
+	return l2, finite(l2)
+}
+
+// deathSums holds the quadrature of l2Direct: the integral s0 over u of
+// the integrand g (see l2Direct) and, when asked for, the integrals of
+// g·u, g·l, g·e^{−u} = g·(m+t_x)/(m+τ), g/(1+ρ(e^u−1)) = g·(M+t_x)/(M+τ),
+// g·τ/(m+τ) and g·τ/(M+τ), where
+// u = ln((m+τ)/(m+t_x)) and l = ln((M+τ)/(M+t_x)); m, M are the smaller
+// and larger of α and β (swap: α > β), p_m and p_M their exponents.
+type deathSums struct {
+	s0, su, sl, sa, sb, stm, stM float64
+	mt, Mt, rho, pm, pM          float64
+	swap                         bool
+}
+
+// deathIntegral computes the sums of deathSums for t_x < T (see l2Direct
+// for the panels and the stopping rule).
+func (m ParetoNBD) deathIntegral(x, tx, T float64, withGrad bool) (deathSums, bool) {
+	var q deathSums
+	p, qq := m.R+x, m.S+1
+	sm, sM, pm, pM := m.Alpha, m.Beta, p, qq
+	q.swap = m.Alpha > m.Beta
+	if q.swap {
+		sm, sM, pm, pM = m.Beta, m.Alpha, qq, p
 	}
 	mt, Mt := sm+tx, sM+tx
 	rho := mt / Mt
+	q.mt, q.Mt, q.rho, q.pm, q.pM = mt, Mt, rho, pm, pM
 	U := math.Log1p((T - tx) / mt)
 	// slope is the log-slope of g at u, (1−p_m) − p_M·ρe^u/(1 + ρ(e^u − 1)).
 	slope := func(u float64) float64 {
 		eu := math.Exp(u)
 		return 1 - pm - pM*rho*eu/(1+rho*(eu-1))
 	}
-	var s0, su, sl, sa, sb float64
+	txm, txM := tx/mt, tx/Mt
 	for lo := 0.0; lo < U; {
 		w := min(1, U-lo)
 		if k := math.Abs(slope(lo)); k*w > 2 {
@@ -286,45 +379,127 @@ func (m ParetoNBD) l2Direct(x, tx, T float64, grad *[4]float64) (float64, bool) 
 			l := math.Log1p(rho * em)
 			last = math.Exp((1-pm)*u - pM*l)
 			g := glWeights[i] * half * last
-			s0 += g
-			if grad != nil {
-				su += g * u
-				sl += g * l
-				sa += g / (1 + em)
-				sb += g / (1 + rho*em)
+			q.s0 += g
+			if withGrad {
+				a, b := 1/(1+em), 1/(1+rho*em)
+				q.su += g * u
+				q.sl += g * l
+				q.sa += g * a
+				q.sb += g * b
+				q.stm += g * (txm + em) * a
+				q.stM += g * (txM + rho*em) * b
 			}
 		}
 		lo += w
 		// the log-slope at the last node, as in slope
-		if kappa := pm - 1 + pM*rho*(1+em)/(1+rho*em); kappa > 0 && last <= 1e-17*kappa*s0 {
+		if kappa := pm - 1 + pM*rho*(1+em)/(1+rho*em); kappa > 0 && last <= 1e-17*kappa*q.s0 {
 			break
 		}
 	}
-	if !(s0 > 0) || !finite(s0) {
-		return 0, false
-	}
-	lmt, lMt := math.Log(mt), math.Log(Mt)
-	l2 := math.Log(m.S) + (1-pm)*lmt - pM*lMt + math.Log(s0)
-	if grad != nil {
-		em, eM := lmt+su/s0, lMt+sl/s0 // ⟨ln(m+τ)⟩, ⟨ln(M+τ)⟩
-		im, iM := sa/s0/mt, sb/s0/Mt   // ⟨1/(m+τ)⟩, ⟨1/(M+τ)⟩
-		if swap {
-			em, eM, im, iM = eM, em, iM, im
-		}
-		grad[0] = -em
-		grad[1] = -p * im
-		grad[2] = 1/m.S - eM
-		grad[3] = -q * iM
-	}
-	return l2, finite(l2)
+	return q, q.s0 > 0 && finite(q.s0)
 }
 
+// directD is D = L2 − L1 of paretoTerms (the log-odds of having died by
+// T, see deadOdds) and relL2 = L2 + r ln α + s ln β from the integral of
+// l2Direct, written so that no two large logarithms cancel when s, β or
+// r, α are large (the ridges a fit follows towards a dropout rate or a
+// purchase rate the same for everybody, or towards every purchase being
+// the last, where s ln(β+t_x) and s ln(β+T) are each 1e11 and more): with
+// Δ = T − t_x and φ(t) = −r ln(1 + t/α) − x ln(α+t) − s ln(1 + t/β)
+// (so that relL1 = φ(T)),
+//
+//	relL2 = ln s + ln s0 + 1{α≤β}·ln ρ + φ(t_x),
+//	D = relL2 − relL1 = ln s + ln s0 + 1{α≤β}·ln ρ + (r+x)·ln(1 + Δ/(α+t_x)) + s·ln(1 + Δ/(β+t_x)),
+//
+// s0 and ρ as in l2Direct. If gradD (gradL2) is non-nil it receives the
+// derivatives of D (relL2) with respect to ln r, ln α, ln s and ln β:
+// with ⟨·⟩ the mean over the integrand,
+//
+//	D:     r·[ln(1 + Δ/(α+t_x)) − ⟨ln((α+τ)/(α+t_x))⟩],  (r+x)·[⟨τ/(α+τ)⟩ − T/(α+T)],
+//	       1 + s·[ln(1 + Δ/(β+t_x)) − ⟨ln((β+τ)/(β+t_x))⟩],  s·[⟨τ/(β+τ)⟩ − T/(β+T)] − ⟨β/(β+τ)⟩;
+//	relL2: −r·⟨ln(1 + τ/α)⟩,  (r+x)·⟨τ/(α+τ)⟩ − x,  1 − s·⟨ln(1 + τ/β)⟩,  s·⟨τ/(β+τ)⟩ − ⟨β/(β+τ)⟩.
+//
+// D = relL2 = −Inf (and the gradients zero) when t_x = T.
+func (m ParetoNBD) directD(x, tx, T float64, gradD, gradL2 *[4]float64) (d, l2 float64, ok bool) {
+	if gradD != nil {
+		*gradD = [4]float64{}
+	}
+	if gradL2 != nil {
+		*gradL2 = [4]float64{}
+	}
+	if tx >= T {
+		return math.Inf(-1), math.Inf(-1), true
+	}
+	q, ok := m.deathIntegral(x, tx, T, gradD != nil || gradL2 != nil)
+	if !ok {
+		return 0, 0, false
+	}
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	rx, dt := r+x, T-tx
+	la, lb := math.Log1p(dt/(al+tx)), math.Log1p(dt/(be+tx))
+	ax, bx := math.Log1p(tx/al), math.Log1p(tx/be)
+	c := math.Log(s) + math.Log(q.s0)
+	if !q.swap {
+		c += math.Log(q.rho)
+	}
+	d = c + rx*la + s*lb
+	l2 = c - r*ax - x*math.Log(al+tx) - s*bx
+	if gradD != nil || gradL2 != nil {
+		// α is m unless swapped.
+		uA, uB, tA, tB := q.su, q.sl, q.stm, q.stM
+		fB := be / q.Mt * q.sb // ∫ g·β/(β+τ)
+		if q.swap {
+			uA, uB, tA, tB = q.sl, q.su, q.stM, q.stm
+			fB = be / q.mt * q.sa
+		}
+		uA, uB, tA, tB, fB = uA/q.s0, uB/q.s0, tA/q.s0, tB/q.s0, fB/q.s0
+		if gradD != nil {
+			gradD[0] = r * (la - uA)
+			gradD[1] = rx * (tA - T/(al+T))
+			gradD[2] = 1 + s*(lb-uB)
+			gradD[3] = s*(tB-T/(be+T)) - fB
+		}
+		if gradL2 != nil {
+			gradL2[0] = -r * (ax + uA)
+			gradL2[1] = rx*tA - x
+			gradL2[2] = 1 - s*(bx+uB)
+			gradL2[3] = s*tB - fB
+		}
+	}
+	return d, l2, finite(d) && finite(l2)
+}
+
+// seriesMaxD is the largest D = L2 − L1 taken from the ₂F₁ terms for the
+// likelihood: beyond it the death term dominates, relL1 + D would cancel
+// two large numbers when s is large (relL1 ≈ −s ln(1 + T/β)), and relL2
+// comes from the integral (directD) instead.
+const seriesMaxD = 30
+
+// relTerms returns relL1 and relL2 = L2 + r ln α + s ln β for one
+// customer (see relL1, deadLogOdds and directD); false when they cannot
+// be computed.
+func (m ParetoNBD) relTerms(x, tx, T float64) (l1, l2 float64, ok bool) {
+	laT, lbeT := math.Log(m.Alpha+T), math.Log(m.Beta+T)
+	l1 = m.relL1(x, T, laT, math.Log1p(T/m.Alpha), math.Log1p(T/m.Beta), nil)
+	d, ok := m.deadLogOdds(x, tx, T, laT, lbeT, nil, nil)
+	if !ok {
+		return 0, 0, false
+	}
+	if d <= seriesMaxD {
+		return l1, l1 + d, true
+	}
+	_, l2, ok = m.directD(x, tx, T, nil, nil)
+	return l1, l2, ok
+}
+
+// logLik is ln L = ln Γ(r+x) − ln Γ(r) + ln(e^{relL1} + e^{relL2})
+// (relTerms); NaN when they cannot be computed.
 func (m ParetoNBD) logLik(x, tx, T float64) float64 {
-	l1, l2, ok := m.paretoTerms(x, tx, T, nil)
+	l1, l2, ok := m.relTerms(x, tx, T)
 	if !ok {
 		return math.NaN()
 	}
-	return lgamma(m.R+x) - lgamma(m.R) + m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) + logAddExp(l1, l2)
+	return lgammaDiff(m.R, x) + logAddExp(l1, l2)
 }
 
 func logAddExp(a, b float64) float64 {
@@ -381,58 +556,45 @@ func (m ParetoNBD) pAlive(o Observation, cache *bracketCache) (float64, error) {
 	return clamp01(1 / (1 + odds)), nil
 }
 
-// deadOdds is (1 − P(alive))/P(alive) = e^{L2−L1} = s/(r+s+x) · e^{F(t_x)−L1} · (1 − e^{F(T)−F(t_x)})
-// with F(t) = ln ₂F₁(…; z(t)) − (r+s+x) ln(max(α,β)+t) (see paretoTerms):
-// two exponentials and no logarithm of the result in the common case; +Inf
-// (P(alive) = 0) when it overflows.
+// deadOdds is (1 − P(alive))/P(alive) = e^D, D = L2 − L1 from
+// deadLogOdds; +Inf (P(alive) = 0) when it overflows.
 func (m ParetoNBD) deadOdds(x, tx, T float64, cache *bracketCache) (float64, bool) {
 	return m.deadOddsLogs(x, tx, T, math.Log(m.Alpha+T), math.Log(m.Beta+T), cache)
 }
 
-// deadOddsLogs is deadOdds given laT = ln(α+T) and lbeT = ln(β+T).
+// deadOddsLogs is deadOdds given laT = ln(α+T) and lbeT = ln(β+T). On
+// the series branch it is s/(r+s+x) · e^g · (1 − e^{F(T)−F(t_x)}) with
+// g = F(t_x) − L1 (seriesParts), without the logarithms of D.
 func (m ParetoNBD) deadOddsLogs(x, tx, T, laT, lbeT float64, cache *bracketCache) (float64, bool) {
-	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
-	rx := r + x
-	a1 := rx + s
-	if !m.seriesOK(x, tx, false) || !m.seriesOK(x, T, false) {
-		l2, ok := m.l2Direct(x, tx, T, nil)
+	if tx >= T {
+		return 0, true
+	}
+	if m.seriesOK(x, tx, false) && m.seriesOK(x, T, false) {
+		a1 := m.R + x + m.S
+		b1, base, diff := m.hyperParams(x)
+		fx, ok := log2F1At(a1, b1, diff, base, x, tx, cache)
 		if !ok {
 			return 0, false
 		}
-		d := l2 + rx*laT + s*lbeT // L2 − L1
-		if d < 700 {
-			return math.Exp(d), true
+		fT, ok := log2F1At(a1, b1, diff, base, x, T, cache)
+		if !ok {
+			return 0, false
 		}
-		return math.Inf(1), true
+		g, le := m.seriesParts(x, tx, T, fx, fT)
+		h := -math.Expm1(le)
+		switch {
+		case !(h > 0):
+			return 0, true
+		case g < 700:
+			return m.S / a1 * math.Exp(g) * h, true
+		}
+		return math.Exp(math.Log(m.S/a1) + g + math.Log(h)), true
 	}
-	var b1, base, diff, lbT float64
-	if al >= be {
-		b1, base, diff, lbT = s+1, al, al-be, laT
-	} else {
-		b1, base, diff, lbT = rx, be, be-al, lbeT
-	}
-	lbx := lbT
-	if tx != T {
-		lbx = math.Log(base + tx)
-	}
-	fx, ok := log2F1At(a1, b1, diff, base, x, tx, cache)
-	if !ok {
+	d, ok := m.deadLogOdds(x, tx, T, laT, lbeT, nil, cache)
+	if !ok || math.IsNaN(d) {
 		return 0, false
 	}
-	fT, ok := log2F1At(a1, b1, diff, base, x, T, cache)
-	if !ok {
-		return 0, false
-	}
-	Fx := fx - a1*lbx
-	d := Fx + rx*laT + s*lbeT // F(t_x) − L1
-	g := -math.Expm1(fT - a1*lbT - Fx)
-	if !(g > 0) {
-		return 0, true
-	}
-	if d < 700 {
-		return s / a1 * math.Exp(d) * g, true
-	}
-	return math.Exp(math.Log(s/a1) + d + math.Log(g)), true
+	return math.Exp(d), true
 }
 
 // ExpectedPurchases is E[X(t)] (Schmittlein et al. 1987; note 009):
@@ -653,31 +815,31 @@ func paretoObjectiveAt(p *prepared, ref [maxDim]float64) objective {
 		}
 		m := ParetoNBD{R: math.Exp(theta[0] + ref[0]), Alpha: math.Exp(theta[1] + ref[1]), S: math.Exp(theta[2] + ref[2]), Beta: math.Exp(theta[3] + ref[3])}
 		r := m.R
-		ll := p.n * (r*math.Log(m.Alpha) + m.S*math.Log(m.Beta))
+		// The terms r ln α + s ln β common to all customers are folded
+		// into each group's relL1, so that they never cancel against
+		// (r+x) ln(α+T) and s ln(β+T) (see relL1 and deadLogOdds); the
+		// gradient g is with respect to the log-parameters.
+		ll := 0.0
 		var g [4]float64
-		var psr float64
-		if grad != nil {
-			psr = mathext.Digamma(r)
-			g[0] = p.n * math.Log(m.Alpha)
-			g[1] = p.n * r / m.Alpha
-			g[2] = p.n * math.Log(m.Beta)
-			g[3] = p.n * m.S / m.Beta
-		}
 		for i, x := range p.xs {
 			ll += p.xw[i] * lgammaDiff(r, x)
+			p.xa[i] = math.Log(m.S / (r + m.S + x)) // scratch: ln(s/(r+s+x))
 			if grad != nil {
-				g[0] += p.xw[i] * (mathext.Digamma(r+x) - psr)
+				g[0] += p.xw[i] * r * digammaDiff(r, x)
 			}
 		}
 		// The group sum is split into two fixed halves added in a fixed
 		// order, so the result does not depend on whether the second half
 		// runs on another core.
 		// Logs per distinct T and t_x (scratch: lT = ln(α+T),
-		// iT = ln(β+T), ltx = ln(max(α,β)+t_x)).
+		// iT = ln(β+T), aT = ln(1 + T/α), bT = ln(1 + T/β),
+		// ltx = ln(max(α,β)+t_x)).
 		base := max(m.Alpha, m.Beta)
 		for i, T := range p.Ts {
 			p.lT[i] = math.Log(m.Alpha + T)
 			p.iT[i] = math.Log(m.Beta + T)
+			p.aT[i] = math.Log1p(T / m.Alpha)
+			p.bT[i] = math.Log1p(T / m.Beta)
 		}
 		for i, tx := range p.txs {
 			p.ltx[i] = math.Log(base + tx)
@@ -715,7 +877,7 @@ func paretoObjectiveAt(p *prepared, ref [maxDim]float64) objective {
 		}
 		if grad != nil {
 			for i := 0; i < 4; i++ {
-				grad[i] = -math.Exp(theta[i]+ref[i]) * g[i] / p.n
+				grad[i] = -g[i] / p.n
 			}
 			if !finite(maxAbs(grad)) {
 				return math.Inf(1)
@@ -736,7 +898,7 @@ type paretoPartial struct {
 // (every customer without repeat purchase needs the one at (0, 0)), so one
 // likelihood evaluation sums each series once. A pair without a fast
 // series (seriesOK) is not evaluated but marked direct: the groups that
-// need it integrate L2 themselves (l2Direct), one integral per group
+// need it integrate D = L2 − L1 themselves (directD), one integral per group
 // instead of two quadratures per pair.
 type paretoTable struct {
 	xs, ts []float64    // the distinct pairs, in order of first use
@@ -792,17 +954,12 @@ func (tab *paretoTable) fill(m ParetoNBD, withGrad, parallel bool) bool {
 }
 
 func (tab *paretoTable) fillRange(m ParetoNBD, withGrad bool, lo, hi int) bool {
-	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	for i := lo; i < hi; i++ {
 		x, t := tab.xs[i], tab.ts[i]
-		a1 := r + s + x
-		var b1, z float64
-		if al >= be {
-			b1, z = s+1, (al-be)/(al+t)
-		} else {
-			b1, z = r+x, (be-al)/(be+t)
-		}
-		tab.direct[i] = !seriesOK(a1, b1, z, withGrad)
+		a1 := m.R + m.S + x
+		b1, base, diff := m.hyperParams(x)
+		z := diff / (base + t)
+		tab.direct[i] = !m.seriesOK(x, t, withGrad)
 		if tab.direct[i] {
 			continue
 		}
@@ -820,30 +977,42 @@ func (tab *paretoTable) fillRange(m ParetoNBD, withGrad bool, lo, hi int) bool {
 	return true
 }
 
-// groupSum adds up the per-group log-likelihood terms ln(e^{L1} + e^{L2})
-// of groups [lo, hi) and, if withGrad, their gradient
-// (1−π)∇L1 + π∇L2 with π = e^{L2}/(e^{L1}+e^{L2}); L2 comes from the
-// table, or from l2Direct when one of the group's pairs is marked direct.
+// groupSum adds up the per-group log-likelihood terms
+// ln(e^{relL1} + e^{relL2}) of groups [lo, hi) and, if withGrad, their
+// gradient with respect to the log-parameters, (1−π)∇relL1 + π∇relL2
+// with π = e^{relL2}/(e^{relL1} + e^{relL2}). relL2 is relL1 + D, D from
+// seriesD on the table, up to D = seriesMaxD; beyond, or when one of the
+// group's pairs is marked direct, it comes from directD.
 func (m ParetoNBD) groupSum(p *prepared, tab *paretoTable, lo, hi int, withGrad bool) paretoPartial {
 	var out paretoPartial
-	var tg [8]float64
-	var gp *[8]float64
+	var g1, gd, g2 [4]float64
+	var g1p, gdp, g2p *[4]float64
 	if withGrad {
-		gp = &tg
+		g1p, gdp, g2p = &g1, &gd, &g2
 	}
 	for j := lo; j < hi; j++ {
 		w := p.gw[j]
 		iT, itx := p.giT[j], p.gtx[j]
-		var l1, l2 float64
-		if tab.direct[tab.gTx[j]] || tab.direct[tab.gT[j]] {
+		x, tx, T := p.gx[j], p.txs[itx], p.Ts[iT]
+		l1 := m.relL1(x, T, p.lT[iT], p.aT[iT], p.bT[iT], g1p)
+		var l2 float64
+		direct := tab.direct[tab.gTx[j]] || tab.direct[tab.gT[j]]
+		if !direct {
+			d := m.seriesD(x, tx, T, p.lT[iT], p.iT[iT], p.ltx[itx], p.xa[p.gix[j]], &tab.f[tab.gTx[j]], &tab.f[tab.gT[j]], gdp)
+			if d <= seriesMaxD {
+				l2 = l1 + d
+				for i := range g2 {
+					g2[i] = g1[i] + gd[i]
+				}
+			} else {
+				direct = true
+			}
+		}
+		if direct {
 			var ok bool
-			l1, l2, ok = m.paretoTermsDirect(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], gp)
-			if !ok {
+			if _, l2, ok = m.directD(x, tx, T, nil, g2p); !ok {
 				return out
 			}
-		} else {
-			l1, l2 = m.paretoCombine(p.gx[j], p.txs[itx], p.Ts[iT], p.lT[iT], p.iT[iT], p.ltx[itx],
-				&tab.f[tab.gTx[j]], &tab.f[tab.gT[j]], gp)
 		}
 		out.ll += w * logAddExp(l1, l2)
 		if withGrad {
@@ -852,7 +1021,7 @@ func (m ParetoNBD) groupSum(p *prepared, tab *paretoTable, lo, hi int, withGrad 
 				pi = logistic(l2 - l1)
 			}
 			for i := 0; i < 4; i++ {
-				out.g[i] += w * ((1-pi)*tg[i] + pi*tg[4+i])
+				out.g[i] += w * ((1-pi)*g1[i] + pi*g2[i])
 			}
 		}
 	}

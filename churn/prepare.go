@@ -23,6 +23,7 @@ type prepared struct {
 
 	// scratch, one entry per distinct value
 	lT, iT, ltx, itx []float64
+	aT, bT           []float64
 	xa, xb           []float64
 }
 
@@ -72,6 +73,8 @@ func prepare(g *Groups) *prepared {
 	}
 	p.lT = make([]float64, len(p.Ts))
 	p.iT = make([]float64, len(p.Ts))
+	p.aT = make([]float64, len(p.Ts))
+	p.bT = make([]float64, len(p.Ts))
 	p.ltx = make([]float64, len(p.txs))
 	p.itx = make([]float64, len(p.txs))
 	p.xa = make([]float64, len(p.xs))

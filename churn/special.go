@@ -2,6 +2,8 @@ package churn
 
 import (
 	"math"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // lgamma is ln Γ(x) for x > 0.
@@ -58,7 +60,12 @@ const maxSeriesTerms = 1_000_000
 //	P·(1 − (1−z)^ε)/ε − (1−z)^ε · Σ_{k≥1} P (A)_k (ε+1)_{k−1} / ((C)_k k!) z^k.
 //
 // pOverC is P/C, given separately so that P = C needs no division by a C
-// that may be ≤ 0. The series has ratio → z; z must be in [0, 1).
+// that may be ≤ 0. The series has ratio → z; z must be in [0, 1). It
+// stops once the tail, at most |u|·ρ/(1−ρ) after a term u with ρ the
+// larger of z and the ratio of the next term to u (the ratios tend to z,
+// monotonically beyond their turning point), is below 1e-17 of the sum:
+// near z = 1 a bound on the term alone would leave a tail up to 1/(1−z)
+// times larger.
 //
 // mag is the magnitude of the final difference: |head| + (1−z)^ε·sum
 // with head = P·(1 − (1−z)^ε)/ε when the terms have one sign (A ≥ 0 and
@@ -77,17 +84,27 @@ func bgExpect(P, pOverC, A, eps, C, z float64) (v, mag float64, ok bool) {
 	// off the loop-carried chain; both are rescaled together when large.
 	num, den := pOverC*A*z, 1.0
 	sum := 0.0
+	tol := 1e-17 * (1 - z) / z // the stopping bound for ratio z
 	for k := 1.0; num != 0; k++ {
 		u := num / den
 		sum += u
-		if math.Abs(u) <= 1e-17*math.Abs(sum) {
+		// The ratio of the next term to u is f/g; the later ratios tend
+		// to z monotonically, so none exceeds rho = max(z, f/g) and the
+		// tail is at most |u|·rho/(1−rho).
+		f, g := (A+k)*(eps+k)*z, (C+k)*(k+1)
+		stop := math.Abs(u) <= tol*math.Abs(sum)
+		if f > z*g {
+			rho := f / g
+			stop = rho < 1 && math.Abs(u)*rho <= 1e-17*(1-rho)*math.Abs(sum)
+		}
+		if stop {
 			break
 		}
 		if k > maxSeriesTerms || !finite(sum) {
 			return 0, 0, false
 		}
-		num *= (A + k) * (eps + k) * z
-		den *= (C + k) * (k + 1)
+		num *= f
+		den *= g
 		if math.Abs(den) > 1e150 {
 			num *= 1e-150
 			den *= 1e-150
@@ -119,26 +136,36 @@ const maxBatch = 64
 // fails or mag is +Inf): the terms of the series are c_k·z^k with
 // c_k = (P/C)·A·(A+1)_{k−1} (ε+1)_{k−1} / ((C+1)_{k−1} k!) the same for
 // every z, so c_k is computed once per k for all of them, and each series
-// stops at its own term (|u| ≤ 1e-17·|sum|). It reports false when the
+// stops at its own term (by the tail bound of bgExpect). It reports false when the
 // shared coefficients overflow or the series do not converge.
 func bgExpectMany(P, pOverC, A, eps, C float64, zs, out, kappa []float64) bool {
 	n := len(zs)
 	if n > maxBatch || len(out) != n || len(kappa) != n {
 		return false
 	}
-	var sum, zk [maxBatch]float64
+	var sum, zk, tol [maxBatch]float64
 	var done [maxBatch]bool
 	copy(zk[:n], zs)
+	for j, z := range zs {
+		tol[j] = 1e-17 * (1 - z) / z // the stopping bound for ratio z
+	}
 	c := pOverC * A
 	left := n
 	for k := 1.0; left > 0; k++ {
+		cr := (A + k) * (eps + k) / ((C + k) * (k + 1)) // c_{k+1}/c_k
 		for j := range n {
 			if done[j] {
 				continue
 			}
 			u := c * zk[j]
 			sum[j] += u
-			if math.Abs(u) <= 1e-17*math.Abs(sum[j]) {
+			// The tail bound of bgExpect: the next ratio is cr·z.
+			stop := math.Abs(u) <= tol[j]*math.Abs(sum[j])
+			if cr > 1 {
+				rho := zs[j] * cr
+				stop = rho < 1 && math.Abs(u)*rho <= 1e-17*(1-rho)*math.Abs(sum[j])
+			}
+			if stop {
 				done[j] = true
 				left--
 				continue
@@ -151,7 +178,7 @@ func bgExpectMany(P, pOverC, A, eps, C float64, zs, out, kappa []float64) bool {
 		if k > maxSeriesTerms || !finite(c) {
 			return false
 		}
-		c *= (A + k) * (eps + k) / ((C + k) * (k + 1))
+		c *= cr
 	}
 	for j, z := range zs {
 		L := math.Log1p(-z)
@@ -533,4 +560,22 @@ func lgammaDiff(z, x float64) float64 {
 	zx := z + x
 	return (z-0.5)*math.Log1p(x/z) + x*math.Log(zx) - x +
 		(1/zx-1/z)/12 - (1/(zx*zx*zx)-1/(z*z*z))/360
+}
+
+// digammaDiff is ψ(z+x) − ψ(z) for z > 0 and x ≥ 0. Below z = 1e3 it is
+// the difference of the digamma function; above, where that difference
+// would lose the digits of ψ(z) ≈ ln z (and a fit multiplies it by z),
+// it is the difference of the asymptotic series (Abramowitz & Stegun
+// 6.3.18),
+//
+//	ln(1 + x/z) − (1/(z+x) − 1/z)/2 − (1/(z+x)² − 1/z²)/12 + (1/(z+x)⁴ − 1/z⁴)/120 − (1/(z+x)⁶ − 1/z⁶)/252,
+//
+// whose truncation error at z ≥ 1e3 is below 1e-26.
+func digammaDiff(z, x float64) float64 {
+	if z < 1e3 {
+		return mathext.Digamma(z+x) - mathext.Digamma(z)
+	}
+	u, v := 1/(z+x), 1/z
+	u2, v2 := u*u, v*v
+	return math.Log1p(x/z) - (u-v)/2 - (u2-v2)/12 + (u2*u2-v2*v2)/120 - (u2*u2*u2-v2*v2*v2)/252
 }
