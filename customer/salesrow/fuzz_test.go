@@ -3,13 +3,16 @@ package salesrow_test
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // FuzzParse parses any record: Parse never panics, and a row it accepts
-// has what the rules promise.
+// has what the rules promise, among them IDs of valid UTF-8 without
+// control characters.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		" c1 ,2024-03-05,19.90,o-1,2,8.10,EUR,Wholesaler,coats",
@@ -20,6 +23,9 @@ func FuzzParse(f *testing.F) {
 		",,,,,,,,",
 		" , ,\t,,, ,,,",
 		",,",
+		"M\xfcller,2024-03-05,1,,,,,,R\xf6cke",
+		"Müller,2024-03-05,1,Ö-1,,,,,Röcke",
+		"\ufeffc5,2024-03-05,1,o\x01,,,,,",
 	} {
 		f.Add(s)
 	}
@@ -38,6 +44,16 @@ func FuzzParse(f *testing.F) {
 		}
 		if r.CustomerID == "" || r.CustomerID != strings.TrimSpace(r.CustomerID) {
 			t.Fatalf("customer ID %q", r.CustomerID)
+		}
+		// An accepted ID is valid UTF-8 without a control character or
+		// a byte order mark, and an accepted category is valid UTF-8.
+		for _, id := range []string{r.CustomerID, r.OrderID} {
+			if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.ContainsRune(id, '\ufeff') {
+				t.Fatalf("ID %q of %q", id, line)
+			}
+		}
+		if !utf8.ValidString(r.Category) {
+			t.Fatalf("category %q of %q", r.Category, line)
 		}
 		if r.Units > salesrow.MaxUnits || r.Units < -salesrow.MaxUnits {
 			t.Fatalf("units %d", r.Units)

@@ -28,7 +28,15 @@
 // Every field is trimmed of surrounding spaces, and an empty optional
 // field counts as absent.
 //
-//   - customer_id: not empty.
+//   - customer_id: not empty; valid UTF-8, without a control character
+//     ([unicode.IsControl]: a line break, a tab, NUL) and without a byte
+//     order mark (U+FEFF, invisible, which a file put after another
+//     without its header brings to its first line), as
+//     [customer.Validate] wants an ID ([IDProblem]). An export saved in
+//     Latin-1 or Windows-1252 ("Müller" as M 0xFC ller) is refused with
+//     a hint on converting it ([NotUTF8]), rather than passed on to
+//     outputs that would then be no UTF-8 either, or read as a customer
+//     other than the same one in a UTF-8 export.
 //   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
 //     without offset (the day written), or RFC 3339 (the calendar day of
 //     its own offset); a day before 1 January [customer.MinRecordYear]
@@ -49,6 +57,13 @@
 //     state none. [Add] rejects a row whose kind is not the summary's, so
 //     a caller gives a summary that no row has stated a kind for the kind
 //     of the first row that states one.
+//   - order_id: as customer_id, but may be empty.
+//   - category: valid UTF-8 ([TextProblem]); it may hold a line break (a
+//     quoted field over two lines) or any other character.
+//
+// The texts (customer_id, order_id, category) are checked after the
+// other fields, so a row with another fault too reports that one.
+// Columns the rules do not read are not checked.
 //
 // # Rows
 //
@@ -333,7 +348,9 @@ func field(rec []string, i int) string {
 
 // Parse parses record rec into r (overwriting it). A record without the
 // header's number of fields, or a field that does not parse, is a
-// *FieldError; r is then not to be used.
+// *FieldError; r is then not to be used. The texts are checked last
+// ([IDProblem], [TextProblem]), so a row with another fault too reports
+// that fault.
 func (l *Layout) Parse(rec []string, r *Row) *FieldError {
 	if len(rec) != l.Fields {
 		return &FieldError{Field: -1, Reason: FieldCount(len(rec), l.Fields)}
@@ -389,7 +406,7 @@ func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 		r.Kind = k
 	}
 	r.Category = field(rec, l.Category)
-	return nil
+	return l.checkTexts(r)
 }
 
 // Blank reports whether every field of rec is empty once trimmed of

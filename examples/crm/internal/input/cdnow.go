@@ -158,7 +158,7 @@ func (c *CDNOWReader) parse() (*Row, error) {
 	}
 	r := &c.row
 	*r = Row{Line: c.line, Row: salesrow.Row{CustomerID: trimZeros(f[0])}}
-	why := idProblem(r.CustomerID)
+	why := salesrow.IDProblem(r.CustomerID)
 	if why != "" {
 		return nil, valueError(c.name, c.line, ColCustomerID, r.CustomerID, why)
 	}

@@ -229,7 +229,7 @@ func newLayout(l *salesrow.Layout) layout {
 
 // parse parses the fields of one record, whose first field is on line
 // line and field i on line lineOf(i), into r, with the rules of
-// salesrow, and checks its texts (checkTexts). The caller has checked
+// salesrow, its texts among them (see text.go). The caller has checked
 // that the record has the header's number of fields; rec holds at least
 // the first c.used of them.
 func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int, r *Row) *RowError {
@@ -240,5 +240,5 @@ func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int
 		}
 		return rowError(name, line, fe)
 	}
-	return checkTexts(name, r, c.col.id, c.col.order, c.col.cat, lineOf)
+	return nil
 }

@@ -30,7 +30,8 @@
 // order_id that is not UTF-8 or holds a control character or a byte
 // order mark (that of a second file put after the first), and a
 // category that is not UTF-8, make the row malformed, as
-// customer.Validate refuses such an ID (see text.go): an export saved in
+// customer.Validate refuses such an ID (salesrow.IDProblem,
+// salesrow.TextProblem): an export saved in
 // Latin-1 or Windows-1252 is reported, with a hint on converting it,
 // rather than passed on to outputs that would then be no UTF-8 either.
 // Columns that are not read are not checked. These are the rules of

@@ -507,7 +507,8 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		fr.cat = f(c.cat)
 	}
 	// A text that is not printable ASCII is checked here, and one that
-	// checkTexts refuses is reported by the exact path (layout.parse).
+	// the rules of salesrow refuse is reported by the exact path
+	// (layout.parse).
 	return textsOK(id, order, fr.cat)
 }
 
