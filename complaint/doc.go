@@ -11,9 +11,12 @@
 // (refund, exchange, repair, price reduction, compensation, apology),
 // approved or sent back, carried out (customer notified, feedback
 // collected, staff accountability recorded), and evaluated and closed.
-// Besides: waiting for the customer (the SLA clocks pause; the case may
-// be reassigned meanwhile), escalation, reopening within a window when
-// the customer is not satisfied, and withdrawal by the customer.
+// Besides: waiting for the customer (the SLA clocks pause; a case that
+// waits from the assigned, investigated or approved step may be
+// reassigned meanwhile, and goes on waiting), escalation, reopening
+// within a window when the customer is not satisfied, and withdrawal by
+// the customer. A reassignment must move the case: one naming the
+// department and handler the case has is refused.
 //
 // The workflow is a pure transition table ([Rules], drawn by [Graph]).
 // [Apply] is a pure function of (case, command, actor, time): no
@@ -155,7 +158,11 @@
 // texts show IDs, codes, states, times and counts (a text by its length,
 // "description: 42 bytes"), never the texts, so that a case logged by
 // mistake copies no personal data into the logs; their JSON form, the
-// store's, holds everything.
+// store's, holds everything. slog asks for a value's own form only where
+// it is an attribute's value: a slice, map or struct holding cases or
+// events reaches slog.JSONHandler's encoding/json, which writes that JSON
+// form, texts included. Log each case or event as an attribute of its own
+// (see the examples of [Case.String] and [Case.LogValue]).
 //
 // # Storage
 //

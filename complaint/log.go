@@ -30,9 +30,13 @@ import (
 
 // String returns the case's IDs, state, times and counts, as in
 //
-//	complaint case "K-1" of customer "C-1": closed, version 9, priority high, opened 2026-03-02T09:00:00Z, updated 2026-03-04T15:00:00Z, department "quality", handler "H-1", complaint form …, texts: 180 bytes, personal data redacted
+//	complaint case "K-2" of customer "C-2": rejected, version 2, priority normal, opened 2026-03-02T09:00:00Z, updated 2026-03-02T10:00:00Z, decided 2026-03-02T10:00:00Z, complaint form "K-2" … 2 attachments, texts: 72 bytes, personal data redacted
 //
-// without any of its texts.
+// without any of its texts. After the handler come, where the case has
+// them, the times it was decided, carried out, closed and erased, the
+// finding, proposal, execution, feedback and evaluation in their own
+// forms ([Finding.String] and the like), the proposer and approver, and
+// the counters that are not zero.
 func (c Case) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "complaint case %q of customer %q: %s, version %d, priority %s, opened %s, updated %s",
@@ -120,7 +124,9 @@ func (c Case) Format(f fmt.State, verb rune) { formatText(f, verb, c.String()) }
 
 // LogValue implements [slog.LogValuer]: a group of the case ID, the
 // complainant, the state, version, priority, times, department and
-// handler, the counters, the intake's own form ([Intake.LogValue]), the
+// handler, the finding, proposal, execution, feedback and evaluation in
+// their own forms ([Finding.LogValue] and the like), the proposer and
+// approver, the counters, the intake's own form ([Intake.LogValue]), the
 // length of the texts ("text_bytes") and "personal_data": "[redacted]".
 // slog handlers, text or JSON, therefore never print a text of a case
 // logged as an attribute's value.
@@ -535,8 +541,9 @@ func (e Event) LogValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
-// String returns the notice's case, event, topic and channel, and the
-// length of its texts, as in
+// String returns the notice's case, event, topic and channel, the value
+// class and department where set, the length of its texts and the
+// resolution's kind ([Proposal.String]), as in
 //
 //	notice rejected of complaint case "K-1" event 2 at 2026-03-02T10:00:00Z to customer "C-1" by web (reply: 40 bytes)
 //
@@ -573,9 +580,10 @@ func (n Notice) GoString() string { return strconv.Quote(n.String()) }
 // Format prints [Notice.String] for every verb (quoted for %q and %#v).
 func (n Notice) Format(f fmt.State, verb rune) { formatText(f, verb, n.String()) }
 
-// LogValue implements [slog.LogValuer]: the case ID, the event, topic,
-// complainant, channel, value class and department, and the lengths of
-// the texts.
+// LogValue implements [slog.LogValuer]: the case ID, the event and its
+// time, topic, complainant, channel, value class and department, the
+// lengths of the texts, and the resolution's own form
+// ([Proposal.LogValue]: its kind, without the amount).
 func (n Notice) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("case", string(n.Case)),

@@ -39,7 +39,8 @@
 // bonus, release (pending → available), redeem, expire, claw-back,
 // reduction, restore of points paid for refunded goods, repayment of
 // debt, manual adjustment with reason and operator, tier changes and
-// reviews, points put back for a redemption recorded late. Every entry
+// reviews, points put back for a redemption recorded late, birthday
+// changes ([EntryBirthday]) and erasures ([EntryErase]). Every entry
 // carries an idempotency key, unique in the ledger, so an event
 // delivered twice takes effect once ([ErrDuplicate]). Points are exact
 // int64 values; arithmetic that would overflow is an error

@@ -27,8 +27,8 @@ func (a Account) LogValue() slog.Value {
 	)
 }
 
-// String summarises the entry without personal data (a join entry's
-// birthday is left out).
+// String summarises the entry without personal data (the birthday of a
+// join entry or a birthday change, [EntryBirthday], is left out).
 func (e Entry) String() string {
 	return fmt.Sprintf("%s #%d %s %q %+d: %s", e.Member, e.Seq, e.Kind, e.Key, e.Points, e.Note)
 }
@@ -60,7 +60,7 @@ type entryLog struct {
 // resolves a [slog.LogValuer] only where it is the attribute's value,
 // so a plain []Entry reaches slog.JSONHandler's encoding/json entry by
 // entry, in the stored JSON form of [Entry], the birthday of a join
-// entry included (the text handler formats it with fmt, which uses
+// entry or a birthday change included (the text handler formats it with fmt, which uses
 // [Entry.String]). Log loyalty.Entries(entries), or install
 // [ReplaceAttr] in the handler, and the birthday stays out. Entries
 // marshals to JSON as []Entry does, birthday and all: it changes the

@@ -9,8 +9,10 @@
 // buy-till-you-die P(alive) (computed by the caller with the churn
 // package's models, or through [AliveModel], which [AliveOf] makes of
 // them), recency measured against the customer's own rhythm, the number
-// of purchase days, the year-on-year trend of purchase days and spend,
-// the return rate, and the
+// of purchase days, the year-on-year trend of purchase days and spend (a
+// customer with no purchase day in the last two years counts as a full
+// decline of both, so that the risk of a lapsed customer does not fall
+// as time passes), the return rate, and the
 // complaint signals of [customer.ComplaintSignals] — recent, unresolved
 // and SLA-breaching complaints, their severity and recency, complaints
 // handled to the customer's dissatisfaction and complaints escalated by
@@ -46,8 +48,13 @@
 // history: customers' [Signals] at the end of a calibration period and
 // whether they bought in the holdout window after it ([Label],
 // [HoldoutPurchases]). Features are standardised by population
-// statistics that merge across shards ([Standardizer], [Moments]).
-// [Evaluate] reports the holdout AUC, Brier score and log-loss. When
+// statistics that merge across shards ([Standardizer], [Moments]) and
+// move between workers as JSON ([Standardizer.MarshalJSON]); given to
+// [Fit] ([Options].Standardizer), a standardizer brings its prior gap, and
+// an [Options].PriorGap that differs from it is an [*OptionError]. A
+// fitted model is stored as JSON too ([Model.MarshalJSON]). [Evaluate]
+// reports the holdout AUC (ranked by the log-odds, so that risks that
+// round to 0 or 1 still rank), Brier score and log-loss. When
 // there are too few labelled customers, or only one class, [Fit] returns
 // the documented rule-based model instead ([Rules], [DefaultRules]) and
 // says so: every [Result] carries the [Method] that produced it.

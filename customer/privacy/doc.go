@@ -5,8 +5,10 @@
 // erasure request: the right to erasure (GDPR art. 17) and to deletion
 // (PIPL art. 47) (domain rules §1: consent and privacy law compliance).
 //
-// [Export] reads the stores a caller names in [Sources] — each optional —
-// and returns a [Report]. The report is for the person themself, so it
+// [Export] reads the stores a caller names in [Sources] — each optional:
+// a nil field is not consulted, while a field holding a nil pointer (a
+// typed nil, such as a nil *customer.MemStore) is refused, naming the
+// field, before any store is read — and returns a [Report]. The report is for the person themself, so it
 // holds their personal data in full: nothing is redacted, unlike the
 // String, fmt and slog forms of package customer. Handle it as the
 // personal data it is. Only its JSON form shows it: the String, fmt and
@@ -49,7 +51,10 @@
 //     logs, and data in the caller's own systems.
 //
 // Records of other customers are never included: a source that returns
-// one makes [Export] fail with an error matching [ErrForeignRecord].
+// one makes [Export] fail with an error matching [ErrForeignRecord], and
+// [Report.UnmarshalJSON] refuses a document holding one (a record, order,
+// return, credit, interaction, ledger entry or case of another customer
+// than the document's, or an event of another case) with the same error.
 //
 // # The document
 //
@@ -57,7 +62,9 @@
 // document a person can read and a program can import: structured and
 // machine-readable (GDPR art. 20(1)), with one schema, named by its
 // first key. It decodes back ([Report.UnmarshalJSON]) into the report it
-// was made from, so that the data can move to another system. Every key of every object is snake_case (^[a-z][a-z0-9_]*$),
+// was made from, so that the data can move to another system; a
+// document that names no customer, or holds records of another, is
+// refused. Every key of every object is snake_case (^[a-z][a-z0-9_]*$),
 // the snake_case of the Go field it carries ("ConsentHistory" is
 // "consent_history", "HeightCM" "height_cm"); no object is keyed by data.
 // Every key is always present: a list is an array, empty when there is
@@ -115,7 +122,8 @@
 // # Erasure
 //
 // [Erase] erases a customer's personal data in the stores a caller names
-// in [Targets] — each optional — and returns an [ErasureReport] saying
+// in [Targets] — each optional, and a typed nil refused as by [Export] —
+// and returns an [ErasureReport] saying
 // what it did in each. It anonymises the customer record
 // ([customer.Customer.AnonymizeAt]: name, contact, birthday, profile and
 // household erased, consents withdrawn), applies a [loyalty.Erasure] to

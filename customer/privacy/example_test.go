@@ -3,6 +3,7 @@ package privacy_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -228,4 +229,23 @@ func ExampleErase() {
 	// consent marketing given=false on 2026-03-01 by erasure
 	// orders: 1, interactions: 0; loyalty balance 320, birthday known false
 	// again: customers: already erased, interactions: already erased, loyalty: already erased
+}
+
+// A store left out is not consulted; a store variable that was never
+// set, a nil pointer in an interface field, is not left out but refused
+// before any store is read, naming the field.
+func ExampleExport_typedNil() {
+	ctx := context.Background()
+	customers, _, _, _ := annasShop()
+	var history *customer.MemStore // never set
+	_, err := privacy.Export(ctx, "anna", privacy.Sources{Customers: customers, History: history}, time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC))
+	fmt.Println(err)
+	fmt.Println("invalid:", errors.Is(err, customer.ErrInvalid))
+
+	r, err := privacy.Export(ctx, "anna", privacy.Sources{Customers: customers}, time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC))
+	fmt.Println("left out:", r.Sources, err)
+	// Output:
+	// privacy: export of customer "anna": Sources.History is a nil *customer.MemStore: give a store, or leave the field nil not to consult it: invalid record
+	// invalid: true
+	// left out: [customers] <nil>
 }
