@@ -458,6 +458,11 @@ type Result struct {
 	Kind     customer.Kind
 	Value    value.Score
 	Quadrant Quadrant
+	// RFM is the customer's RFM scores and segment; a customer without
+	// a purchase in the history has [value.NoRFMSegment] (RFM groups
+	// buyers), whatever its Stage and ShopType: a customer who has only
+	// refunds of goods bought before the history is lost by lifecycle,
+	// but in no RFM segment.
 	RFM      value.RFMScore
 	Stage    Stage
 	ShopType ShopType

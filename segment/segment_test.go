@@ -53,7 +53,13 @@ func TestQuadrantsAgreeWithPrintedMeans(t *testing.T) {
 			want := map[[2]bool]segment.Quadrant{{true, true}: segment.HighValue, {false, true}: segment.PotentialValue,
 				{true, false}: segment.SecondaryValue, {false, false}: segment.LowValue}[[2]bool{hiC, hiP}]
 			require.Equal(t, want, r.Quadrant, "%s", r.ID)
-			require.True(t, r.Stage.Valid() && r.ShopType.Valid() && r.RFM.Segment.Valid())
+			require.True(t, r.Stage.Valid() && r.ShopType.Valid())
+			// A buyer is in a cell of the RFM grid; a customer without a
+			// purchase in none.
+			require.Equal(t, r.PurchaseDays > 0, r.RFM.Segment.Valid(), "%s: RFM segment %v, %d purchase days", r.ID, r.RFM.Segment, r.PurchaseDays)
+			if r.PurchaseDays == 0 {
+				require.Equal(t, value.NoRFMSegment, r.RFM.Segment, r.ID)
+			}
 		}
 	})
 }
@@ -217,9 +223,12 @@ func TestRefundOnlyCustomerBoughtBefore(t *testing.T) {
 	_, res := classify(t, []segment.Input{refund(false), others}, nil)
 	assert.Equal(t, segment.StageLost, res["r"].Stage)
 	assert.Equal(t, segment.ShopLost, res["r"].ShopType)
+	// The history holds no purchase to score: no RFM segment.
+	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.NoRFMSegment}, res["r"].RFM)
 	_, res = classify(t, []segment.Input{refund(true), others}, nil)
 	assert.Equal(t, segment.StageNew, res["r"].Stage, "in contact again")
 	assert.Equal(t, segment.ShopPotential, res["r"].ShopType)
+	assert.Equal(t, value.NoRFMSegment, res["r"].RFM.Segment)
 }
 
 func TestShopTypes(t *testing.T) {
@@ -252,7 +261,12 @@ func TestShopTypes(t *testing.T) {
 	for id, st := range want {
 		assert.Equal(t, st, res[id].ShopType, "%s (stage %v, RFM %+v)", id, res[id].Stage, res[id].RFM)
 	}
-	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.Lost}, res["browser"].RFM)
+	// Nor is anyone who never bought in an RFM segment: the grid places
+	// buyers.
+	for _, id := range []customer.ID{"browser", "stranger", "registered"} {
+		assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.NoRFMSegment}, res[id].RFM, id)
+	}
+	assert.Equal(t, value.Lost, res["gone"].RFM.Segment, "the buyer of long ago is")
 	// No win-back for someone who never came.
 	for _, a := range segment.DefaultPlaybook().ShopTypes[res["registered"].ShopType] {
 		assert.NotContains(t, []string{"reason-survey", "win-back-offer"}, a.Code)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/value"
@@ -217,4 +218,50 @@ func TestRFMStatsVersion1IsRefused(t *testing.T) {
 	require.ErrorIs(t, err, value.ErrInvalidInput)
 	require.EqualError(t, err, "value: decode RFM statistics: version 1 holds no spend per purchase, which version 2 added: gather the statistics again")
 	require.Equal(t, before, encode(t, empty))
+}
+
+// RFM statistics encoded by earlier versions (2: no currency, no as-of
+// day; 3: no as-of day) decode unchanged, and their scorer places a
+// customer without a purchase in no segment, while the buyers keep the
+// segments of the statistics that were encoded.
+func TestRFMStatsOlderVersionsScoreNonBuyersWithoutSegment(t *testing.T) {
+	st, err := value.NewRFMStats(customer.Consumer, nil)
+	require.NoError(t, err)
+	pop := []value.Indicators{
+		rfmxa("old-once", 400, 1, 20, 20), rfmxa("mid", 60, 3, 200, 60), rfmxa("often", 5, 9, 900, 100),
+		{ID: "browser", Kind: customer.Consumer},
+	}
+	for i := range pop {
+		require.NoError(t, st.Add(&pop[i]))
+	}
+	enc := encode(t, st)
+	require.Equal(t, "trf\x04", string(enc[:4]))
+	// Unknown day: the as-of day is one flag byte, 0. Empty currency:
+	// one length byte, 0, after the tag, version, kind, bins and grid.
+	require.Equal(t, byte(0), enc[len(enc)-1])
+	v3 := append([]byte(nil), enc[:len(enc)-1]...)
+	v3[3] = 3
+	at := len("trf") + 1 + 1 + 1 + 6*6
+	require.Equal(t, byte(0), v3[at])
+	v2 := append(append([]byte(nil), v3[:at]...), v3[at+1:]...)
+	v2[3] = 2
+	want := st.Scorer()
+	for name, b := range map[string][]byte{"version 2": v2, "version 3": v3, "version 4": enc} {
+		dst, err := value.NewRFMStats(customer.Consumer, nil)
+		require.NoError(t, err)
+		require.NoError(t, dst.UnmarshalBinary(b), name)
+		sc := dst.Scorer()
+		for i := range pop {
+			got, err := sc.Score(&pop[i])
+			require.NoError(t, err)
+			w, err := want.Score(&pop[i])
+			require.NoError(t, err)
+			assert.Equal(t, w, got, "%s: %s", name, pop[i].ID)
+			if pop[i].ID == "browser" {
+				assert.Equal(t, value.NoRFMSegment, got.Segment, name)
+			} else {
+				assert.True(t, got.Segment.Valid(), "%s: %s", name, pop[i].ID)
+			}
+		}
+	}
 }

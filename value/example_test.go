@@ -75,6 +75,8 @@ func ExampleRFMScorer() {
 		shopper("ben", asOf, []string{"39.90"}, []int{400}),
 		shopper("eva", asOf, []string{"450.00", "60.00"}, []int{600, 45}),
 		shopper("kim", asOf, []string{"75.00"}, []int{10}),
+		// Lea has not bought yet: she has no segment.
+		shopper("lea", asOf, nil, nil),
 	}
 	st, _ := value.NewRFMStats(customer.Consumer, nil)
 	for i := range pop {
@@ -90,4 +92,5 @@ func ExampleRFMScorer() {
 	// ben R1 F1 M1 lost
 	// eva R2 F4 M5 at-risk
 	// kim R4 F1 M2 promising
+	// lea R1 F1 M1 none
 }

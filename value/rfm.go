@@ -10,8 +10,22 @@ import (
 
 // RFMSegment is a named group of the R × F grid of RFM analysis (domain rules §2,
 // 001: RFM finds the high-net-worth, the about-to-churn and the
-// high-frequency customers).
+// high-frequency customers). The grid places buyers only: a customer
+// without a purchase has [NoRFMSegment], the zero value.
 type RFMSegment uint8
+
+// NoRFMSegment, the zero RFMSegment, is the segment of a customer without
+// a purchase in the history (one who only browsed, or whose history holds
+// only refunds of goods bought before it). RFM analysis groups buyers by
+// recency, frequency and monetary value, and such a customer has none of
+// them: it is in no cell of the grid, and in particular not lost, which
+// is a buyer who stopped (domain rules §3.2, §3.3). Its text form is
+// "none" (String, MarshalText, ParseRFMSegment, UnmarshalText); it is not
+// Valid, a segment of the grid, so no [RFMRule] may assign it.
+const NoRFMSegment RFMSegment = 0
+
+// noRFMSegmentName is the text form of NoRFMSegment.
+const noRFMSegmentName = "none"
 
 const (
 	// Champions bought recently and often.
@@ -41,26 +55,46 @@ const (
 var rfmSegmentNames = []string{"", "champions", "loyal", "potential-loyalist", "new", "promising",
 	"needs-attention", "about-to-sleep", "at-risk", "cant-lose", "hibernating", "lost"}
 
-// ParseRFMSegment parses a segment name such as "champions" or "cant-lose".
+// ParseRFMSegment parses a segment name such as "champions" or
+// "cant-lose", or "none" for [NoRFMSegment].
 func ParseRFMSegment(s string) (RFMSegment, error) {
+	if s == noRFMSegmentName {
+		return NoRFMSegment, nil
+	}
 	return enumtext.Parse[RFMSegment](s, rfmSegmentNames, "RFM segment")
 }
 
-// String returns the segment's name.
-func (s RFMSegment) String() string { return enumtext.String(s, rfmSegmentNames, "RFMSegment") }
+// String returns the segment's name, "none" for [NoRFMSegment], and
+// "RFMSegment(n)" for a value that is neither.
+func (s RFMSegment) String() string {
+	if s == NoRFMSegment {
+		return noRFMSegmentName
+	}
+	return enumtext.String(s, rfmSegmentNames, "RFMSegment")
+}
 
-// Valid reports whether s is a defined segment.
+// Valid reports whether s is a defined segment of the grid; [NoRFMSegment]
+// is not.
 func (s RFMSegment) Valid() bool { return enumtext.Valid(s, rfmSegmentNames) }
 
-// MarshalText implements [encoding.TextMarshaler].
+// MarshalText implements [encoding.TextMarshaler]: the segment's name, or
+// "none" for [NoRFMSegment]; any other value is an error.
 func (s RFMSegment) MarshalText() ([]byte, error) {
+	if s == NoRFMSegment {
+		return []byte(noRFMSegmentName), nil
+	}
 	return enumtext.Marshal(s, rfmSegmentNames, "RFM segment")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *RFMSegment) UnmarshalText(b []byte) (err error) {
-	*s, err = ParseRFMSegment(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler], by
+// [ParseRFMSegment]; a text it refuses leaves s unchanged.
+func (s *RFMSegment) UnmarshalText(b []byte) error {
+	v, err := ParseRFMSegment(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // RFMRule assigns Segment to the customers whose R and F scores, on the
@@ -124,7 +158,9 @@ type RFMOptions struct {
 }
 
 // RFMScore is a customer's RFM scores, each 1 … Bins (higher is better:
-// more recent, more frequent, more spend), and its segment.
+// more recent, more frequent, more spend), and its segment. A customer
+// without a purchase has [NoRFMSegment] and scores 1 in every column
+// (see [RFMScorer.Score]).
 type RFMScore struct {
 	R, F, M uint8
 	// AOV scores the spend per purchase, the [AverageOrderValue]
@@ -222,9 +258,9 @@ func (s *RFMStats) Compact() {
 }
 
 // Add adds a customer. Customers without a purchase are not part of the
-// quantiles (they score 1 in every column). A buyer whose spend per
-// purchase is unknown (no orders; [Extract] never gives one) is left out
-// of that column's quantiles only. A customer of another kind or
+// quantiles (they score 1 in every column and have [NoRFMSegment]). A
+// buyer whose spend per purchase is unknown (no orders; [Extract] never
+// gives one) is left out of that column's quantiles only. A customer of another kind or
 // observed at another as-of day than the customers before, a buyer in
 // another currency than the buyers before, or one with a non-finite
 // value, is rejected with an *[InputError] and changes nothing.
@@ -308,7 +344,8 @@ func (s *RFMStats) CheckMerge(o *RFMStats) error {
 }
 
 // Scorer fits the quantile cut points. A population in which nobody has
-// bought yet is valid: everybody scores 1 in every column.
+// bought yet is valid: everybody scores 1 in every column, without a
+// segment ([NoRFMSegment]).
 func (s *RFMStats) Scorer() *RFMScorer {
 	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n, currency: s.currency, asOf: s.asOf}
 	sc.r = cuts(&s.r, s.bins)
@@ -518,9 +555,16 @@ func score(c *[9]float64, bins int, x float64) uint8 {
 // both are known): an [*InputError] naming the customer otherwise,
 // wrapping a [*customer.CurrencyMismatchError] for the currency. A
 // customer observed at another day than the fit's ([RFMScorer.AsOf]) is
-// scored against the fitted cut points. A customer without a purchase
-// scores 1 in every column, as does the spend per purchase of a buyer
-// without a known AverageOrderValue.
+// scored against the fitted cut points.
+//
+// A customer without a purchase in the history (no [Recency]: one who
+// only browsed, or has only refunds of goods bought before the history)
+// has no recency, frequency or monetary value to place it on the grid,
+// which groups buyers: its Segment is [NoRFMSegment], not the lost cell
+// (1, 1) of a buyer who stopped, and its scores are 1, the lowest, in
+// every column (so scores stay within 1 … Bins, and [RFMScorer.OnGrid]
+// reads them as 1). The spend per purchase of a buyer without a known
+// AverageOrderValue scores 1 too.
 func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
 	if x.Kind != sc.kind {
 		return RFMScore{}, &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the RFM scorer is for %v customers", x.Kind, sc.kind)}
@@ -530,7 +574,7 @@ func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
 	}
 	r, ok := x.Get(Recency)
 	if !ok {
-		return RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: sc.grid[1][1]}, nil
+		return RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: NoRFMSegment}, nil
 	}
 	if x.Currency != "" && sc.currency != "" && x.Currency != sc.currency {
 		return RFMScore{}, &InputError{Customer: x.ID, Reason: "currency of the fit", Err: &customer.CurrencyMismatchError{A: sc.currency, B: x.Currency}}

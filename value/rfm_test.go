@@ -138,7 +138,8 @@ func TestRFMNoPurchaseAndBadInput(t *testing.T) {
 	sc := s.Scorer()
 	got, err := sc.Score(&none)
 	require.NoError(t, err)
-	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.Lost}, got)
+	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.NoRFMSegment}, got,
+		"a customer who never bought has no segment, not lost")
 	_, err = sc.Score(&other)
 	require.Error(t, err)
 }

@@ -33,15 +33,22 @@ var sourceNames = []string{"", "indicator", "fallback", "missing"}
 // String returns "indicator", "fallback" or "missing".
 func (s Source) String() string { return enumtext.String(s, sourceNames, "Source") }
 
-// MarshalText implements [encoding.TextMarshaler].
+// MarshalText implements [encoding.TextMarshaler]. The zero Source, that
+// of the entries of a [Score] at and after N (no leaf), encodes as the
+// empty string.
 func (s Source) MarshalText() ([]byte, error) {
-	return enumtext.Marshal(s, sourceNames, "score source")
+	return enumtext.MarshalOptional(s, sourceNames, "score source")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *Source) UnmarshalText(b []byte) (err error) {
-	*s, err = enumtext.Parse[Source](string(b), sourceNames, "score source")
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; the empty string
+// decodes as the zero Source, and a text it refuses leaves s unchanged.
+func (s *Source) UnmarshalText(b []byte) error {
+	v, err := enumtext.ParseOptional[Source](string(b), sourceNames, "score source")
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // Score is one customer's value (dimensionless, in [0, 1]) with its

@@ -133,3 +133,34 @@ func TestInsightLeavesOutABadCredit(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, r.String())
 	assert.NotContains(t, r.Body, "left_out")
 }
+
+// A registered customer who has not bought yet is in no RFM segment: its
+// insight says "none" (not "lost", which is a buyer who stopped), with
+// the lowest scores, while a buyer's insight names its cell of the grid.
+func TestInsightOfANonBuyerHasNoRFMSegment(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	ctx := context.Background()
+	_, err := e.srv.Seed(ctx, 100, testNow)
+	require.NoError(t, err)
+	e.register("C-NEW")
+	e.register("C-BUY")
+	r := e.do("POST", "/v1/orders", "shop", order("O-BUY", "C-BUY", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	r = e.do("POST", "/v1/models/refresh", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+
+	r = e.do("GET", "/v1/customers/C-NEW/insight", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	seg := r.Body["segment"].(map[string]any)
+	assert.Equal(t, "none", seg["rfm_segment"], r.String())
+	assert.Equal(t, []any{1.0, 1.0, 1.0}, seg["rfm"])
+	assert.NotEqual(t, "lost", seg["stage"])
+	assert.NotEqual(t, "lost", seg["shop_type"])
+	assert.EqualValues(t, 0, num(r.Body["summary"].(map[string]any)["orders"]))
+
+	r = e.do("GET", "/v1/customers/C-BUY/insight", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	seg = r.Body["segment"].(map[string]any)
+	assert.Contains(t, []any{"champions", "loyal", "potential-loyalist", "new", "promising", "needs-attention",
+		"about-to-sleep", "at-risk", "cant-lose", "hibernating", "lost"}, seg["rfm_segment"], r.String())
+}

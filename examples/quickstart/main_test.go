@@ -63,6 +63,32 @@ func TestRun(t *testing.T) {
 	assert.InDelta(t, 100, gs[0]+gs[1]+gs[2], 0.16)
 	assert.Greater(t, gs[0], gs[2])
 	assert.Less(t, g[0], g[2])
+
+	// Every customer classified is in one lifecycle stage, and either
+	// in one RFM segment (a buyer) or among those without a purchase,
+	// who have none: the shop has browsers who never bought.
+	var stages [4]int
+	line = text[strings.Index(text, "Lifecycle: "):]
+	_, err = fmt.Sscanf(line, "Lifecycle: new %d, active %d, dormant %d, lost %d.", &stages[0], &stages[1], &stages[2], &stages[3])
+	require.NoError(t, err)
+	line = text[strings.Index(text, "RFM segments: "):]
+	line = line[:strings.Index(line, "\n")]
+	list, none, ok := strings.Cut(strings.TrimPrefix(line, "RFM segments: "), "; ")
+	require.True(t, ok, line)
+	var nonBuyers int
+	_, err = fmt.Sscanf(none, "%d without a purchase have no RFM segment.", &nonBuyers)
+	require.NoError(t, err, line)
+	assert.Positive(t, nonBuyers)
+	inSegments := 0
+	for _, part := range strings.Split(list, ", ") {
+		var name string
+		var n int
+		_, err := fmt.Sscanf(part, "%s %d", &name, &n)
+		require.NoError(t, err, part)
+		assert.NotEqual(t, "none", name)
+		inSegments += n
+	}
+	assert.Equal(t, stages[0]+stages[1]+stages[2]+stages[3], inSegments+nonBuyers, line)
 }
 
 // The same shop gives the same tour, byte for byte.

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/segment"
+	"github.com/tailorcrm/tailor/value"
 )
 
 // classify fits the segment model on sums (with the shop's customer
@@ -73,11 +74,10 @@ func valueAndSegments(w io.Writer, s *shop) error {
 
 	fmt.Fprintln(w, "  (sales: the quadrant's share of its kind's net sales)")
 
-	stages, types, rfm := map[segment.Stage]int{}, map[segment.ShopType]int{}, map[string]int{}
+	stages, types := map[segment.Stage]int{}, map[segment.ShopType]int{}
 	for _, r := range now {
 		stages[r.Stage]++
 		types[r.ShopType]++
-		rfm[r.RFM.Segment.String()]++
 	}
 	var parts []string
 	for st := segment.StageNew; st.Valid(); st++ {
@@ -105,14 +105,7 @@ func valueAndSegments(w io.Writer, s *shop) error {
 		parts = append(parts, fmt.Sprintf("%s %d (%s of sales)", g, gradeN[g], percent(gradeNet[g], total[0])))
 	}
 	fmt.Fprintf(w, "Shopper grades: %s.\n", strings.Join(parts, ", "))
-	// The RFM segments, largest first (ties by name).
-	names := slices.Collect(maps.Keys(rfm))
-	slices.SortFunc(names, func(a, b string) int { return cmp.Or(rfm[b]-rfm[a], strings.Compare(a, b)) })
-	parts = parts[:0]
-	for _, n := range names {
-		parts = append(parts, fmt.Sprintf("%s %d", n, rfm[n]))
-	}
-	fmt.Fprintf(w, "RFM segments: %s.\n", strings.Join(parts, ", "))
+	fmt.Fprintln(w, rfmLine(now))
 
 	// What to do with one potential-value shopper, as far as her consent
 	// allows.
@@ -154,6 +147,36 @@ func valueAndSegments(w io.Writer, s *shop) error {
 		halfYear.Format(time.DateOnly), 100*mig.Retention.Value, 100*mig.Repurchase.Value,
 		100*mig.NewCustomers.Value, 100*mig.Conversion.Value)
 	return nil
+}
+
+// rfmLine returns the RFM segments of the buyers among results, largest
+// first (ties by name), and how many customers without a purchase have no
+// segment (value.NoRFMSegment): RFM groups buyers, and one who never
+// bought is not lost.
+func rfmLine(results []segment.Result) string {
+	rfm, none := map[string]int{}, 0
+	for _, r := range results {
+		if r.RFM.Segment == value.NoRFMSegment {
+			none++
+			continue
+		}
+		rfm[r.RFM.Segment.String()]++
+	}
+	names := slices.Collect(maps.Keys(rfm))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(rfm[b]-rfm[a], strings.Compare(a, b)) })
+	var parts []string
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %d", n, rfm[n]))
+	}
+	line := "RFM segments: " + cmp.Or(strings.Join(parts, ", "), "no buyers")
+	switch none {
+	case 0:
+	case 1:
+		line += "; 1 without a purchase has no RFM segment"
+	default:
+		line += fmt.Sprintf("; %d without a purchase have no RFM segment", none)
+	}
+	return line + "."
 }
 
 // percent formats part as a share of whole with one decimal, or "-" when
