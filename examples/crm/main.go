@@ -131,7 +131,9 @@
 // orders, net, currency and grade: the value, RFM, quadrant (above the
 // mean of the customer's kind is high), lifecycle, shop-type and grade
 // results of packages value and segment with their default models, one
-// row per customer with a row on or before -as-of. The grade is the
+// row per customer with a row on or before -as-of. A customer whose rows
+// are only refunds (of goods bought before the export) has no purchase to
+// score: r, f and m are 1 and rfm_segment is "none". The grade is the
 // customer grade of package segment (segment.GradeOptions with its
 // defaults) as its text: strategic (A), important (B) or ordinary (C).
 // Customers are graded within their kind by rank of total value: the

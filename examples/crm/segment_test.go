@@ -301,3 +301,24 @@ func TestGradeColumn(t *testing.T) {
 		t.Logf("%s: %d customers, grades %v", kind, n, grades[kind])
 	}
 }
+
+// A customer whose only rows are refunds (of goods bought before the
+// export) has no purchase to score: r, f and m are 1 and its rfm_segment
+// is "none", not the lost segment of buyers who bought long ago.
+func TestSegmentRefundOnlyCustomerHasNoRFMSegment(t *testing.T) {
+	in := "customer_id,date,amount\nA,2025-01-01,10\nA,2025-03-01,20\nB,2025-02-01,30\nR,2025-02-01,-5\n"
+	res := crm(t, in, "segment", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, res.code, res.stderr)
+	rows := readCSVFile(t, res.stdout)
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	got := map[string]string{}
+	for _, r := range rows[1:] {
+		got[r[col["customer_id"]]] = r[col["r"]] + r[col["f"]] + r[col["m"]] + " " + r[col["rfm_segment"]]
+	}
+	assert.Equal(t, "111 none", got["R"])
+	assert.NotContains(t, got["A"], "none")
+	assert.NotContains(t, got["B"], "none")
+}

@@ -255,7 +255,8 @@ type SpendHistogram struct {
 }
 
 // RFMGrid is the R × F heat map: Cells[r-1][f-1] are the customers with
-// recency score r and frequency score f.
+// recency score r and frequency score f. Customers without a purchase,
+// who have no RFM segment, are not on it.
 type RFMGrid struct {
 	Bins  int
 	Cells [][]RFMCell
@@ -411,7 +412,10 @@ func newRFMGrid(bins int) RFMGrid {
 
 func (g *RFMGrid) add(c *Customer) {
 	r, f := int(c.R), int(c.F)
-	if r < 1 || r > g.Bins || f < 1 || f > g.Bins {
+	// A customer without a purchase (only refunds of goods bought
+	// before the export) has no RFM segment, and no place on the grid
+	// of the buyers.
+	if r < 1 || r > g.Bins || f < 1 || f > g.Bins || c.RFMSegment == value.NoRFMSegment {
 		return
 	}
 	cell := &g.Cells[r-1][f-1]

@@ -20,6 +20,7 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/internal/shopgen"
 	"github.com/tailorcrm/tailor/segment"
+	"github.com/tailorcrm/tailor/value"
 )
 
 // hostile is put in front of every intermediary's ID: the page must
@@ -248,7 +249,23 @@ func TestBuildFigures(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, rep.Customers, rfm, "every customer is in one RFM cell")
+	buyers := 0
+	for _, c := range in.Segments {
+		if c.RFMSegment != value.NoRFMSegment {
+			buyers++
+		}
+	}
+	assert.Equal(t, buyers, rfm, "every customer with an RFM segment is in one RFM cell")
+
+	// A customer without a purchase has no place on the grid: adding one
+	// to the cell of the lost buyers changes nothing.
+	g := newRFMGrid(rep.RFM.Bins)
+	g.add(&Customer{R: 1, F: 1, M: 1, RFMSegment: value.Lost})
+	g.add(&Customer{R: 1, F: 1, M: 1, RFMSegment: value.NoRFMSegment})
+	g.add(&Customer{R: 1, F: 1, M: 1, RFMSegment: value.NoRFMSegment})
+	g.finish()
+	assert.Equal(t, 1, g.Cells[0][0].Customers)
+	assert.Equal(t, value.Lost, g.Cells[0][0].Segment)
 
 	for _, k := range rep.Kinds {
 		var n, stages, types int
