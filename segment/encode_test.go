@@ -1,8 +1,10 @@
 package segment_test
 
 import (
+	"encoding/json"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/segment"
@@ -123,4 +125,30 @@ func TestDecodeStatsRejectsAndChangesNothing(t *testing.T) {
 	err = rfm.UnmarshalBinary(enc)
 	require.ErrorIs(t, err, value.ErrInvalidInput)
 	require.ErrorContains(t, err, "segment: decode statistics of consumer customers: value: decode RFM statistics: the statistics of other options")
+}
+
+// A Result of the default options, which grade nobody (Grade zero),
+// encodes as JSON and decodes to the same result: the zero grade is the
+// empty text.
+func TestResultJSONRoundTrip(t *testing.T) {
+	pop := []segment.Input{
+		buyer(t, "c1", customer.Consumer, "EUR", 100),
+		buyer(t, "c2", customer.Consumer, "EUR", 300),
+	}
+	rs := results(t, pop)
+	for _, r := range rs {
+		require.Equal(t, segment.Grade(0), r.Grade)
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		var back segment.Result
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, r.ID, back.ID)
+		assert.Equal(t, r.Quadrant, back.Quadrant)
+		assert.Equal(t, r.Grade, back.Grade)
+		assert.Equal(t, r.RFM, back.RFM)
+		assert.True(t, r.Net.Equal(back.Net))
+		again, err := json.Marshal(back)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(b), string(again))
+	}
 }

@@ -31,15 +31,30 @@ func (q Quadrant) String() string { return enumtext.String(q, quadrantNames, "Qu
 // Valid reports whether q is a defined quadrant.
 func (q Quadrant) Valid() bool { return enumtext.Valid(q, quadrantNames) }
 
-// MarshalText implements [encoding.TextMarshaler].
+// MarshalText implements [encoding.TextMarshaler]. The zero Quadrant,
+// that of a score against no thresholds ([Thresholds.Quadrant]), is the
+// empty text; any other undefined value is an error.
 func (q Quadrant) MarshalText() ([]byte, error) {
+	if q == 0 {
+		return []byte{}, nil
+	}
 	return enumtext.Marshal(q, quadrantNames, "quadrant")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (q *Quadrant) UnmarshalText(b []byte) (err error) {
-	*q, err = ParseQuadrant(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]: the empty text is
+// the zero Quadrant. A text that names no quadrant is an error and
+// leaves q as it was.
+func (q *Quadrant) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*q = 0
+		return nil
+	}
+	v, err := ParseQuadrant(string(b))
+	if err != nil {
+		return err
+	}
+	*q = v
+	return nil
 }
 
 // Stage is a lifecycle stage of domain rules §3.3.
@@ -186,8 +201,29 @@ func (g Grade) String() string { return enumtext.String(g, gradeNames, "Grade") 
 // Valid reports whether g is a defined grade.
 func (g Grade) Valid() bool { return enumtext.Valid(g, gradeNames) }
 
-// MarshalText implements [encoding.TextMarshaler].
-func (g Grade) MarshalText() ([]byte, error) { return enumtext.Marshal(g, gradeNames, "grade") }
+// MarshalText implements [encoding.TextMarshaler]. The zero Grade, that
+// of a result of options that grade nobody ([Result].Grade), is the empty
+// text, so that such a result encodes; any other undefined value is an
+// error.
+func (g Grade) MarshalText() ([]byte, error) {
+	if g == 0 {
+		return []byte{}, nil
+	}
+	return enumtext.Marshal(g, gradeNames, "grade")
+}
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (g *Grade) UnmarshalText(b []byte) (err error) { *g, err = ParseGrade(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]: the empty text is
+// the zero Grade. A text that names no grade is an error and leaves g as
+// it was.
+func (g *Grade) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*g = 0
+		return nil
+	}
+	v, err := ParseGrade(string(b))
+	if err != nil {
+		return err
+	}
+	*g = v
+	return nil
+}

@@ -388,10 +388,19 @@ func TestGradeText(t *testing.T) {
 	}
 	assert.False(t, segment.Grade(0).Valid())
 	assert.Equal(t, "Grade(4)", segment.Grade(4).String())
-	_, err := segment.Grade(0).MarshalText()
+	// The zero Grade (options that grade nobody) is the empty text both
+	// ways; another undefined value is an error, and a refused text
+	// leaves the value as it was.
+	b, err := segment.Grade(0).MarshalText()
+	require.NoError(t, err)
+	assert.Empty(t, b)
+	_, err = segment.Grade(4).MarshalText()
 	assert.Error(t, err)
-	var p segment.Grade
+	p := segment.GradeB
 	assert.Error(t, p.UnmarshalText([]byte("A")))
+	assert.Equal(t, segment.GradeB, p)
+	require.NoError(t, p.UnmarshalText(nil))
+	assert.Equal(t, segment.Grade(0), p)
 	_, err = segment.ParseGrade("vip")
 	assert.Error(t, err)
 }

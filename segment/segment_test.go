@@ -386,6 +386,18 @@ func TestEnumText(t *testing.T) {
 	}
 	_, err := segment.ParseQuadrant("vip")
 	assert.Error(t, err)
-	_, err = segment.Quadrant(0).MarshalText()
+	// The zero Quadrant, that of a score against no thresholds, is the
+	// empty text both ways; another undefined value is an error, and a
+	// refused text leaves the value as it was.
+	b, err := segment.Quadrant(0).MarshalText()
+	require.NoError(t, err)
+	assert.Empty(t, b)
+	q := segment.LowValue
+	require.NoError(t, q.UnmarshalText(nil))
+	assert.Equal(t, segment.Quadrant(0), q)
+	_, err = segment.Quadrant(9).MarshalText()
 	assert.Error(t, err)
+	q = segment.HighValue
+	assert.Error(t, q.UnmarshalText([]byte("vip")))
+	assert.Equal(t, segment.HighValue, q)
 }
