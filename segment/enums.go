@@ -35,26 +35,16 @@ func (q Quadrant) Valid() bool { return enumtext.Valid(q, quadrantNames) }
 // that of a score against no thresholds ([Thresholds.Quadrant]), is the
 // empty text; any other undefined value is an error.
 func (q Quadrant) MarshalText() ([]byte, error) {
-	if q == 0 {
-		return []byte{}, nil
-	}
-	return enumtext.Marshal(q, quadrantNames, "quadrant")
+	return enumtext.MarshalOptional(q, quadrantNames, "quadrant")
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: the empty text is
 // the zero Quadrant. A text that names no quadrant is an error and
 // leaves q as it was.
 func (q *Quadrant) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*q = 0
-		return nil
-	}
-	v, err := ParseQuadrant(string(b))
-	if err != nil {
-		return err
-	}
-	*q = v
-	return nil
+	return enumtext.Unmarshal(q, b, func(s string) (Quadrant, error) {
+		return enumtext.ParseOptional[Quadrant](s, quadrantNames, "quadrant")
+	})
 }
 
 // Stage is a lifecycle stage of domain rules §3.3.
@@ -96,8 +86,9 @@ func (s Stage) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(s, stageNames, "lifecycle stage")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *Stage) UnmarshalText(b []byte) (err error) { *s, err = ParseStage(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves s as it was.
+func (s *Stage) UnmarshalText(b []byte) error { return enumtext.Unmarshal(s, b, ParseStage) }
 
 // ShopType is one of the four customer types of a clothing shop (domain rules
 // §3.2).
@@ -137,11 +128,9 @@ func (t ShopType) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(t, shopTypeNames, "shop type")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (t *ShopType) UnmarshalText(b []byte) (err error) {
-	*t, err = ParseShopType(string(b))
-	return err
-}
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves t as it was.
+func (t *ShopType) UnmarshalText(b []byte) error { return enumtext.Unmarshal(t, b, ParseShopType) }
 
 // Rule is how the quadrant thresholds are set.
 type Rule uint8
@@ -169,8 +158,9 @@ func (r Rule) String() string { return enumtext.String(r, ruleNames, "Rule") }
 // MarshalText implements [encoding.TextMarshaler].
 func (r Rule) MarshalText() ([]byte, error) { return enumtext.Marshal(r, ruleNames, "threshold rule") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *Rule) UnmarshalText(b []byte) (err error) { *r, err = ParseRule(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves r as it was.
+func (r *Rule) UnmarshalText(b []byte) error { return enumtext.Unmarshal(r, b, ParseRule) }
 
 // Grade is a customer grade of domain rules §3.3 (004): A, B or C by the
 // customer's value within its kind (see [GradeOptions]).
@@ -206,24 +196,14 @@ func (g Grade) Valid() bool { return enumtext.Valid(g, gradeNames) }
 // text, so that such a result encodes; any other undefined value is an
 // error.
 func (g Grade) MarshalText() ([]byte, error) {
-	if g == 0 {
-		return []byte{}, nil
-	}
-	return enumtext.Marshal(g, gradeNames, "grade")
+	return enumtext.MarshalOptional(g, gradeNames, "grade")
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: the empty text is
 // the zero Grade. A text that names no grade is an error and leaves g as
 // it was.
 func (g *Grade) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*g = 0
-		return nil
-	}
-	v, err := ParseGrade(string(b))
-	if err != nil {
-		return err
-	}
-	*g = v
-	return nil
+	return enumtext.Unmarshal(g, b, func(s string) (Grade, error) {
+		return enumtext.ParseOptional[Grade](s, gradeNames, "grade")
+	})
 }

@@ -401,3 +401,19 @@ func TestEnumText(t *testing.T) {
 	assert.Error(t, q.UnmarshalText([]byte("vip")))
 	assert.Equal(t, segment.HighValue, q)
 }
+
+// A text an enum refuses leaves the value as it was: a rejected decode
+// changes nothing.
+func TestEnumTextRefusedLeavesValue(t *testing.T) {
+	st := segment.StageDormant
+	assert.Error(t, st.UnmarshalText([]byte("asleep")))
+	assert.Equal(t, segment.StageDormant, st)
+	sh := segment.ShopPotential
+	assert.Error(t, sh.UnmarshalText([]byte("vip")))
+	assert.Equal(t, segment.ShopPotential, sh)
+	r := segment.Median
+	assert.Error(t, r.UnmarshalText([]byte("mode")))
+	assert.Equal(t, segment.Median, r)
+	require.NoError(t, r.UnmarshalText([]byte("mean")))
+	assert.Equal(t, segment.Mean, r)
+}

@@ -131,11 +131,9 @@ func (i Indicator) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(i, indicatorNames, "value indicator")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (i *Indicator) UnmarshalText(b []byte) (err error) {
-	*i, err = ParseIndicator(string(b))
-	return err
-}
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves i as it was.
+func (i *Indicator) UnmarshalText(b []byte) error { return enumtext.Unmarshal(i, b, ParseIndicator) }
 
 // Money reports whether the indicator is an amount of money (and so
 // spread over orders of magnitude in wholesale data).

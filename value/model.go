@@ -53,11 +53,9 @@ func (t Transform) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(t, transformNames, "value transform")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (t *Transform) UnmarshalText(b []byte) (err error) {
-	*t, err = ParseTransform(string(b))
-	return err
-}
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves t as it was.
+func (t *Transform) UnmarshalText(b []byte) error { return enumtext.Unmarshal(t, b, ParseTransform) }
 
 // Method normalises a (transformed) indicator to [0, 1] across the
 // population.
@@ -94,8 +92,9 @@ func (m Method) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(m, methodNames, "normalisation method")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (m *Method) UnmarshalText(b []byte) (err error) { *m, err = ParseMethod(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves m as it was.
+func (m *Method) UnmarshalText(b []byte) error { return enumtext.Unmarshal(m, b, ParseMethod) }
 
 // Measure says how a leaf of the hierarchy turns a raw indicator into a
 // normalised score in [0, 1] (1 is best):

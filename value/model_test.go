@@ -170,3 +170,17 @@ func TestEnumsText(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, value.Log, tr)
 }
+
+// A text an enum refuses leaves the value as it was: a rejected decode
+// changes nothing.
+func TestEnumTextRefusedLeavesValue(t *testing.T) {
+	i := value.Revenue
+	assert.Error(t, i.UnmarshalText([]byte("charm")))
+	assert.Equal(t, value.Revenue, i)
+	tr := value.Log
+	assert.Error(t, tr.UnmarshalText([]byte("square")))
+	assert.Equal(t, value.Log, tr)
+	m := value.PercentileRank
+	assert.Error(t, m.UnmarshalText([]byte("guess")))
+	assert.Equal(t, value.PercentileRank, m)
+}

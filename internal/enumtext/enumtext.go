@@ -60,3 +60,14 @@ func ParseOptional[T Enum](s string, names []string, typeName string) (T, error)
 	}
 	return Parse[T](s, names, typeName)
 }
+
+// Unmarshal sets *dst to the value parse gives for the text b, and leaves
+// *dst as it was when parse refuses b: a refused text changes nothing.
+func Unmarshal[T Enum](dst *T, b []byte, parse func(string) (T, error)) error {
+	v, err := parse(string(b))
+	if err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}

@@ -50,3 +50,12 @@ func TestOptional(t *testing.T) {
 	_, err = MarshalOptional(colour(9), colourNames, "colour")
 	assert.Error(t, err)
 }
+
+func TestUnmarshalLeavesValueOnError(t *testing.T) {
+	v := colour(2)
+	parse := func(s string) (colour, error) { return Parse[colour](s, colourNames, "colour") }
+	require.Error(t, Unmarshal(&v, []byte("blue"), parse))
+	assert.Equal(t, colour(2), v, "a refused text changes nothing")
+	require.NoError(t, Unmarshal(&v, []byte("red"), parse))
+	assert.Equal(t, colour(1), v)
+}
