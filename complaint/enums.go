@@ -64,10 +64,15 @@ func (s State) Valid() bool { return enumtext.Valid(s, stateNames) }
 // MarshalText implements [encoding.TextMarshaler]; an undefined value is an error.
 func (s State) MarshalText() ([]byte, error) { return enumtext.Marshal(s, stateNames, "state") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *State) UnmarshalText(b []byte) (err error) {
-	*s, err = ParseState(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (s *State) UnmarshalText(b []byte) error {
+	v, err := ParseState(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // CommandKind names a transition of the workflow. Each is applied with [Apply] and recorded as an [Event].
@@ -128,10 +133,15 @@ func (c CommandKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(c, commandKindNames, "command")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (c *CommandKind) UnmarshalText(b []byte) (err error) {
-	*c, err = ParseCommandKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (c *CommandKind) UnmarshalText(b []byte) error {
+	v, err := ParseCommandKind(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // Role is what an [Actor] may do. Staff roles are ranked: agent < handler < supervisor < manager; a step that needs a role accepts any higher staff role too.
@@ -168,10 +178,15 @@ func (r Role) Valid() bool { return enumtext.Valid(r, roleNames) }
 // MarshalText implements [encoding.TextMarshaler]; an undefined value is an error.
 func (r Role) MarshalText() ([]byte, error) { return enumtext.Marshal(r, roleNames, "role") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *Role) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseRole(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (r *Role) UnmarshalText(b []byte) error {
+	v, err := ParseRole(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // Channel is how a complaint reached the brand, or how the customer was notified.
@@ -210,10 +225,15 @@ func (c Channel) Valid() bool { return enumtext.Valid(c, channelNames) }
 // MarshalText implements [encoding.TextMarshaler]; an undefined value is an error.
 func (c Channel) MarshalText() ([]byte, error) { return enumtext.Marshal(c, channelNames, "channel") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (c *Channel) UnmarshalText(b []byte) (err error) {
-	*c, err = ParseChannel(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (c *Channel) UnmarshalText(b []byte) error {
+	v, err := ParseChannel(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // SubjectKind says what a complaint is about.
@@ -252,10 +272,15 @@ func (s SubjectKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(s, subjectKindNames, "subject")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *SubjectKind) UnmarshalText(b []byte) (err error) {
-	*s, err = ParseSubjectKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (s *SubjectKind) UnmarshalText(b []byte) error {
+	v, err := ParseSubjectKind(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // Category is the clothing-specific kind of complaint.
@@ -306,10 +331,15 @@ func (c Category) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(c, categoryNames, "category")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (c *Category) UnmarshalText(b []byte) (err error) {
-	*c, err = ParseCategory(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (c *Category) UnmarshalText(b []byte) error {
+	v, err := ParseCategory(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // Severity is how serious a complaint is, as judged when it is recorded. Its numeric value (1–4) is the one [customer.ComplaintSignals] uses.
@@ -344,10 +374,15 @@ func (s Severity) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(s, severityNames, "severity")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *Severity) UnmarshalText(b []byte) (err error) {
-	*s, err = ParseSeverity(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // Priority orders the work on cases and selects their SLA targets. It is derived from severity and the customer's value class by a [PriorityPolicy] and raised by escalation.
@@ -382,10 +417,15 @@ func (p Priority) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(p, priorityNames, "priority")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (p *Priority) UnmarshalText(b []byte) (err error) {
-	*p, err = ParsePriority(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (p *Priority) UnmarshalText(b []byte) error {
+	v, err := ParsePriority(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
 }
 
 // ValueClass is the customer's value quadrant (current value × potential
@@ -443,10 +483,15 @@ func (v ValueClass) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(v, valueClassNames, "value class")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (v *ValueClass) UnmarshalText(b []byte) (err error) {
-	*v, err = ParseValueClass(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (v *ValueClass) UnmarshalText(b []byte) error {
+	p, err := ParseValueClass(string(b))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
 }
 
 // ResolutionKind is a remedy (domain rules §5 step 5). Refund, price reduction and compensation move money and need a positive amount in the order's currency; the others carry no amount.
@@ -487,10 +532,15 @@ func (r ResolutionKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(r, resolutionKindNames, "resolution")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *ResolutionKind) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseResolutionKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (r *ResolutionKind) UnmarshalText(b []byte) error {
+	v, err := ParseResolutionKind(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // Cause is why the problem happened, as found by the investigation (domain rules §5 step 4).
@@ -537,10 +587,15 @@ func (c Cause) Valid() bool { return enumtext.Valid(c, causeNames) }
 // MarshalText implements [encoding.TextMarshaler]; an undefined value is an error.
 func (c Cause) MarshalText() ([]byte, error) { return enumtext.Marshal(c, causeNames, "cause") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (c *Cause) UnmarshalText(b []byte) (err error) {
-	*c, err = ParseCause(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (c *Cause) UnmarshalText(b []byte) error {
+	v, err := ParseCause(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // Party is who is responsible for the problem.
@@ -581,10 +636,15 @@ func (p Party) Valid() bool { return enumtext.Valid(p, partyNames) }
 // MarshalText implements [encoding.TextMarshaler]; an undefined value is an error.
 func (p Party) MarshalText() ([]byte, error) { return enumtext.Marshal(p, partyNames, "party") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (p *Party) UnmarshalText(b []byte) (err error) {
-	*p, err = ParseParty(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (p *Party) UnmarshalText(b []byte) error {
+	v, err := ParseParty(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
 }
 
 // AccountabilityAction is what happens to a staff member found responsible (domain rules §5 step 7).
@@ -619,8 +679,13 @@ func (a AccountabilityAction) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(a, accountabilityActionNames, "accountability action")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (a *AccountabilityAction) UnmarshalText(b []byte) (err error) {
-	*a, err = ParseAccountabilityAction(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (a *AccountabilityAction) UnmarshalText(b []byte) error {
+	v, err := ParseAccountabilityAction(string(b))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
 }

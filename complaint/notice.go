@@ -61,10 +61,15 @@ func (t Topic) Valid() bool { return enumtext.Valid(t, topicNames) }
 // MarshalText implements [encoding.TextMarshaler]; an undefined value is an error.
 func (t Topic) MarshalText() ([]byte, error) { return enumtext.Marshal(t, topicNames, "topic") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (t *Topic) UnmarshalText(b []byte) (err error) {
-	*t, err = ParseTopic(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (t *Topic) UnmarshalText(b []byte) error {
+	v, err := ParseTopic(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
 }
 
 // Notice is what the complainant is told after an event: the procedure

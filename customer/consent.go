@@ -41,10 +41,15 @@ func (p Purpose) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(p, purposeNames, "consent purpose")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (p *Purpose) UnmarshalText(b []byte) (err error) {
-	*p, err = ParsePurpose(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (p *Purpose) UnmarshalText(b []byte) error {
+	v, err := ParsePurpose(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
 }
 
 // ConsentSource is the channel through which a consent was given or
@@ -89,10 +94,15 @@ func (s ConsentSource) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(s, sourceNames, "consent source")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *ConsentSource) UnmarshalText(b []byte) (err error) {
-	*s, err = ParseConsentSource(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (s *ConsentSource) UnmarshalText(b []byte) error {
+	v, err := ParseConsentSource(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // MaxNoticeLen is the most bytes [ConsentChange].Notice may hold: a label

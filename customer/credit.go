@@ -64,10 +64,15 @@ func (k CreditKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, creditKindNames, "credit kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *CreditKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseCreditKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *CreditKind) UnmarshalText(b []byte) error {
+	v, err := ParseCreditKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // Validate checks c as recorded at time now, and reports every problem at

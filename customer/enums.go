@@ -35,8 +35,16 @@ func (k Kind) Valid() bool { return enumtext.Valid(k, kindNames) }
 // MarshalText implements [encoding.TextMarshaler].
 func (k Kind) MarshalText() ([]byte, error) { return enumtext.Marshal(k, kindNames, "customer kind") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *Kind) UnmarshalText(b []byte) (err error) { *k, err = ParseKind(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
 
 // Role is the trade role of an [Intermediary].
 type Role uint8
@@ -73,9 +81,13 @@ func (r Role) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; the empty string
 // decodes as the zero Role.
-func (r *Role) UnmarshalText(b []byte) (err error) {
-	*r, err = enumtext.ParseOptional[Role](string(b), roleNames, "intermediary role")
-	return err
+func (r *Role) UnmarshalText(b []byte) error {
+	v, err := enumtext.ParseOptional[Role](string(b), roleNames, "intermediary role")
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // Channel is where an order was placed (domain rules §1).
@@ -108,8 +120,16 @@ func (c Channel) Valid() bool { return enumtext.Valid(c, channelNames) }
 // MarshalText implements [encoding.TextMarshaler].
 func (c Channel) MarshalText() ([]byte, error) { return enumtext.Marshal(c, channelNames, "channel") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (c *Channel) UnmarshalText(b []byte) (err error) { *c, err = ParseChannel(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (c *Channel) UnmarshalText(b []byte) error {
+	v, err := ParseChannel(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
 
 // ReturnReason is why goods came back.
 type ReturnReason uint8
@@ -150,10 +170,15 @@ func (r ReturnReason) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(r, reasonNames, "return reason")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *ReturnReason) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseReturnReason(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (r *ReturnReason) UnmarshalText(b []byte) error {
+	v, err := ParseReturnReason(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // ReturnKind says whether returned goods were refunded or exchanged.
@@ -185,10 +210,15 @@ func (k ReturnKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, returnKindNames, "return kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *ReturnKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseReturnKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *ReturnKind) UnmarshalText(b []byte) error {
+	v, err := ParseReturnKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // InteractionKind is a sign of interest shown before or besides a purchase
@@ -232,8 +262,13 @@ func (k InteractionKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, interactionNames, "interaction kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *InteractionKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseInteractionKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *InteractionKind) UnmarshalText(b []byte) error {
+	v, err := ParseInteractionKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }

@@ -19,9 +19,13 @@ func (f Fit) MarshalText() ([]byte, error) { return enumtext.MarshalOptional(f, 
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; the empty string
 // decodes as the zero Fit.
-func (f *Fit) UnmarshalText(b []byte) (err error) {
-	*f, err = enumtext.ParseOptional[Fit](string(b), fitNames, "fit")
-	return err
+func (f *Fit) UnmarshalText(b []byte) error {
+	v, err := enumtext.ParseOptional[Fit](string(b), fitNames, "fit")
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
 }
 
 var ratingNames = []string{"", "D", "C", "CCC", "B", "BB", "BBB", "A", "AA", "AAA"}
@@ -45,9 +49,13 @@ func (r CreditRating) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; the empty string
 // decodes as the zero rating.
-func (r *CreditRating) UnmarshalText(b []byte) (err error) {
-	*r, err = enumtext.ParseOptional[CreditRating](string(b), ratingNames, "credit rating")
-	return err
+func (r *CreditRating) UnmarshalText(b []byte) error {
+	v, err := enumtext.ParseOptional[CreditRating](string(b), ratingNames, "credit rating")
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 var periodNames = []string{"", "day", "week"}
@@ -72,8 +80,16 @@ func (p Period) mustBeValid(method string) {
 // MarshalText implements [encoding.TextMarshaler].
 func (p Period) MarshalText() ([]byte, error) { return enumtext.Marshal(p, periodNames, "period") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (p *Period) UnmarshalText(b []byte) (err error) { *p, err = ParsePeriod(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (p *Period) UnmarshalText(b []byte) error {
+	v, err := ParsePeriod(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
 
 // ParseRoundingMode parses "half-up", "half-even" or "down".
 func ParseRoundingMode(s string) (RoundingMode, error) {
@@ -85,8 +101,13 @@ func (r RoundingMode) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(r, roundingNames, "rounding mode")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *RoundingMode) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseRoundingMode(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (r *RoundingMode) UnmarshalText(b []byte) error {
+	v, err := ParseRoundingMode(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }

@@ -46,10 +46,15 @@ func (r Relation) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(r, relationNames, "relation")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *Relation) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseRelation(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (r *Relation) UnmarshalText(b []byte) error {
+	v, err := ParseRelation(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // Member is a person of a customer's household whom the customer buys

@@ -86,10 +86,15 @@ func (k EntryKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, entryKindNames, "loyalty entry kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *EntryKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseEntryKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *EntryKind) UnmarshalText(b []byte) error {
+	v, err := ParseEntryKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // BonusKind says why bonus points were given (domain rules §6: points for
@@ -123,10 +128,15 @@ func (k BonusKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, bonusKindNames, "loyalty bonus kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *BonusKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseBonusKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *BonusKind) UnmarshalText(b []byte) error {
+	v, err := ParseBonusKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // DebtPolicy says what happens when a return claws back points that the
@@ -161,10 +171,15 @@ func (d DebtPolicy) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(d, debtPolicyNames, "debt policy")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (d *DebtPolicy) UnmarshalText(b []byte) (err error) {
-	*d, err = ParseDebtPolicy(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (d *DebtPolicy) UnmarshalText(b []byte) error {
+	v, err := ParseDebtPolicy(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
 }
 
 // Basis is what qualifies a member for a tier over the rolling window.
@@ -192,8 +207,16 @@ func (b Basis) Valid() bool { return enumtext.Valid(b, basisNames) }
 // MarshalText implements [encoding.TextMarshaler].
 func (b Basis) MarshalText() ([]byte, error) { return enumtext.Marshal(b, basisNames, "tier basis") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (b *Basis) UnmarshalText(t []byte) (err error) { *b, err = ParseBasis(string(t)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (b *Basis) UnmarshalText(t []byte) error {
+	v, err := ParseBasis(string(t))
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
+}
 
 // Rounding says how a fractional number of points becomes whole points.
 type Rounding uint8
@@ -225,10 +248,15 @@ func (r Rounding) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(r, roundingNames, "points rounding")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (r *Rounding) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseRounding(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (r *Rounding) UnmarshalText(b []byte) error {
+	v, err := ParseRounding(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // CouponKind says how a coupon or discount card takes money off.
@@ -261,10 +289,15 @@ func (k CouponKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, couponKindNames, "coupon kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *CouponKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseCouponKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *CouponKind) UnmarshalText(b []byte) error {
+	v, err := ParseCouponKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // ScopeKind is what a coupon or promotion applies to (domain rules §6: one
@@ -301,10 +334,15 @@ func (k ScopeKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, scopeKindNames, "scope kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *ScopeKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseScopeKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *ScopeKind) UnmarshalText(b []byte) error {
+	v, err := ParseScopeKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // Stacking says whether a coupon combines with other coupons on one order.
@@ -335,10 +373,15 @@ func (s Stacking) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(s, stackingNames, "stacking rule")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *Stacking) UnmarshalText(b []byte) (err error) {
-	*s, err = ParseStacking(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (s *Stacking) UnmarshalText(b []byte) error {
+	v, err := ParseStacking(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }
 
 // DeductionKind is the source of one deduction of a [Quote].
@@ -375,8 +418,13 @@ func (k DeductionKind) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(k, deductionKindNames, "deduction kind")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (k *DeductionKind) UnmarshalText(b []byte) (err error) {
-	*k, err = ParseDeductionKind(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (k *DeductionKind) UnmarshalText(b []byte) error {
+	v, err := ParseDeductionKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }

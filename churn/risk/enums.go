@@ -35,10 +35,15 @@ func (b Band) Valid() bool { return enumtext.Valid(b, bandNames) }
 // error.
 func (b Band) MarshalText() ([]byte, error) { return enumtext.Marshal(b, bandNames, "band") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (b *Band) UnmarshalText(text []byte) (err error) {
-	*b, err = ParseBand(string(text))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (b *Band) UnmarshalText(text []byte) error {
+	v, err := ParseBand(string(text))
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
 }
 
 // Method says which model produced a risk.
@@ -70,10 +75,15 @@ func (m Method) Valid() bool { return enumtext.Valid(m, methodNames) }
 // error.
 func (m Method) MarshalText() ([]byte, error) { return enumtext.Marshal(m, methodNames, "method") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (m *Method) UnmarshalText(text []byte) (err error) {
-	*m, err = ParseMethod(string(text))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (m *Method) UnmarshalText(text []byte) error {
+	v, err := ParseMethod(string(text))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
 }
 
 // Feature identifies one input of the risk model. Features are numbered
@@ -186,8 +196,13 @@ func (f Feature) Valid() bool { return enumtext.Valid(f, featureNames) }
 // error.
 func (f Feature) MarshalText() ([]byte, error) { return enumtext.Marshal(f, featureNames, "feature") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (f *Feature) UnmarshalText(text []byte) (err error) {
-	*f, err = ParseFeature(string(text))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (f *Feature) UnmarshalText(text []byte) error {
+	v, err := ParseFeature(string(text))
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
 }

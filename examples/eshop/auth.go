@@ -78,9 +78,13 @@ func (r Role) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (r *Role) UnmarshalText(b []byte) (err error) {
-	*r, err = ParseRole(string(b))
-	return err
+func (r *Role) UnmarshalText(b []byte) error {
+	v, err := ParseRole(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
 }
 
 // complaintRole is the role a key acts in on complaints; zero for the

@@ -64,10 +64,15 @@ func (c ComplaintCategory) MarshalText() ([]byte, error) {
 	return enumtext.Marshal(c, categoryNames, "complaint category")
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (c *ComplaintCategory) UnmarshalText(b []byte) (err error) {
-	*c, err = ParseComplaintCategory(string(b))
-	return err
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (c *ComplaintCategory) UnmarshalText(b []byte) error {
+	v, err := ParseComplaintCategory(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // Demand is what the complaining customer asks for (domain rules §5, step 5:
@@ -104,5 +109,13 @@ func (d Demand) Valid() bool { return enumtext.Valid(d, demandNames) }
 // MarshalText implements [encoding.TextMarshaler].
 func (d Demand) MarshalText() ([]byte, error) { return enumtext.Marshal(d, demandNames, "demand") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (d *Demand) UnmarshalText(b []byte) (err error) { *d, err = ParseDemand(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (d *Demand) UnmarshalText(b []byte) error {
+	v, err := ParseDemand(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -94,8 +94,16 @@ func (s Season) Valid() bool { return enumtext.Valid(s, seasonNames) }
 // MarshalText implements [encoding.TextMarshaler].
 func (s Season) MarshalText() ([]byte, error) { return enumtext.Marshal(s, seasonNames, "season") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *Season) UnmarshalText(b []byte) (err error) { *s, err = ParseSeason(string(b)); return err }
+// UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
+// leaves the value as it was.
+func (s *Season) UnmarshalText(b []byte) error {
+	v, err := ParseSeason(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
 
 // MonthDay is a day of the year.
 type MonthDay struct {

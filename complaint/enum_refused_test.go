@@ -1,0 +1,52 @@
+package complaint_test
+
+import (
+	"encoding"
+	"reflect"
+	"testing"
+
+	"github.com/tailorcrm/tailor/complaint"
+)
+
+// Every enum of the package refuses a text that names no value and
+// keeps the value it had: a rejected decode changes nothing.
+func TestEnumRefusedTextLeavesValue(t *testing.T) {
+	vState := complaint.State(1)
+	vCommandKind := complaint.CommandKind(1)
+	vRole := complaint.Role(1)
+	vChannel := complaint.Channel(1)
+	vSubjectKind := complaint.SubjectKind(1)
+	vCategory := complaint.Category(1)
+	vSeverity := complaint.Severity(1)
+	vPriority := complaint.Priority(1)
+	vValueClass := complaint.ValueClass(1)
+	vResolutionKind := complaint.ResolutionKind(1)
+	vCause := complaint.Cause(1)
+	vParty := complaint.Party(1)
+	vAccountabilityAction := complaint.AccountabilityAction(1)
+	vTopic := complaint.Topic(1)
+	for _, u := range []encoding.TextUnmarshaler{
+		&vState,
+		&vCommandKind,
+		&vRole,
+		&vChannel,
+		&vSubjectKind,
+		&vCategory,
+		&vSeverity,
+		&vPriority,
+		&vValueClass,
+		&vResolutionKind,
+		&vCause,
+		&vParty,
+		&vAccountabilityAction,
+		&vTopic,
+	} {
+		before := reflect.ValueOf(u).Elem().Interface()
+		if err := u.UnmarshalText([]byte("no such name")); err == nil {
+			t.Errorf("%T: no error for an unknown name", u)
+		}
+		if after := reflect.ValueOf(u).Elem().Interface(); after != before {
+			t.Errorf("%T: a refused text changed %v to %v", u, before, after)
+		}
+	}
+}
