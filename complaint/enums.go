@@ -66,14 +66,7 @@ func (s State) MarshalText() ([]byte, error) { return enumtext.Marshal(s, stateN
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (s *State) UnmarshalText(b []byte) error {
-	v, err := ParseState(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
+func (s *State) UnmarshalText(b []byte) error { return enumtext.Unmarshal(s, b, ParseState) }
 
 // CommandKind names a transition of the workflow. Each is applied with [Apply] and recorded as an [Event].
 type CommandKind uint8
@@ -136,12 +129,7 @@ func (c CommandKind) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (c *CommandKind) UnmarshalText(b []byte) error {
-	v, err := ParseCommandKind(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
+	return enumtext.Unmarshal(c, b, ParseCommandKind)
 }
 
 // Role is what an [Actor] may do. Staff roles are ranked: agent < handler < supervisor < manager; a step that needs a role accepts any higher staff role too.
@@ -180,14 +168,7 @@ func (r Role) MarshalText() ([]byte, error) { return enumtext.Marshal(r, roleNam
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (r *Role) UnmarshalText(b []byte) error {
-	v, err := ParseRole(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *Role) UnmarshalText(b []byte) error { return enumtext.Unmarshal(r, b, ParseRole) }
 
 // Channel is how a complaint reached the brand, or how the customer was notified.
 type Channel uint8
@@ -227,14 +208,7 @@ func (c Channel) MarshalText() ([]byte, error) { return enumtext.Marshal(c, chan
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (c *Channel) UnmarshalText(b []byte) error {
-	v, err := ParseChannel(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *Channel) UnmarshalText(b []byte) error { return enumtext.Unmarshal(c, b, ParseChannel) }
 
 // SubjectKind says what a complaint is about.
 type SubjectKind uint8
@@ -275,12 +249,7 @@ func (s SubjectKind) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (s *SubjectKind) UnmarshalText(b []byte) error {
-	v, err := ParseSubjectKind(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
+	return enumtext.Unmarshal(s, b, ParseSubjectKind)
 }
 
 // Category is the clothing-specific kind of complaint.
@@ -333,14 +302,7 @@ func (c Category) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (c *Category) UnmarshalText(b []byte) error {
-	v, err := ParseCategory(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *Category) UnmarshalText(b []byte) error { return enumtext.Unmarshal(c, b, ParseCategory) }
 
 // Severity is how serious a complaint is, as judged when it is recorded. Its numeric value (1–4) is the one [customer.ComplaintSignals] uses.
 type Severity uint8
@@ -376,14 +338,7 @@ func (s Severity) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (s *Severity) UnmarshalText(b []byte) error {
-	v, err := ParseSeverity(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
+func (s *Severity) UnmarshalText(b []byte) error { return enumtext.Unmarshal(s, b, ParseSeverity) }
 
 // Priority orders the work on cases and selects their SLA targets. It is derived from severity and the customer's value class by a [PriorityPolicy] and raised by escalation.
 type Priority uint8
@@ -419,14 +374,7 @@ func (p Priority) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (p *Priority) UnmarshalText(b []byte) error {
-	v, err := ParsePriority(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (p *Priority) UnmarshalText(b []byte) error { return enumtext.Unmarshal(p, b, ParsePriority) }
 
 // ValueClass is the customer's value quadrant (current value × potential
 // value, domain rules §2–3) as computed outside this package, for example by the
@@ -485,14 +433,7 @@ func (v ValueClass) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (v *ValueClass) UnmarshalText(b []byte) error {
-	p, err := ParseValueClass(string(b))
-	if err != nil {
-		return err
-	}
-	*v = p
-	return nil
-}
+func (v *ValueClass) UnmarshalText(b []byte) error { return enumtext.Unmarshal(v, b, ParseValueClass) }
 
 // ResolutionKind is a remedy (domain rules §5 step 5). Refund, price reduction and compensation move money and need a positive amount in the order's currency; the others carry no amount.
 type ResolutionKind uint8
@@ -535,12 +476,7 @@ func (r ResolutionKind) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (r *ResolutionKind) UnmarshalText(b []byte) error {
-	v, err := ParseResolutionKind(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
+	return enumtext.Unmarshal(r, b, ParseResolutionKind)
 }
 
 // Cause is why the problem happened, as found by the investigation (domain rules §5 step 4).
@@ -589,14 +525,7 @@ func (c Cause) MarshalText() ([]byte, error) { return enumtext.Marshal(c, causeN
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (c *Cause) UnmarshalText(b []byte) error {
-	v, err := ParseCause(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *Cause) UnmarshalText(b []byte) error { return enumtext.Unmarshal(c, b, ParseCause) }
 
 // Party is who is responsible for the problem.
 type Party uint8
@@ -638,14 +567,7 @@ func (p Party) MarshalText() ([]byte, error) { return enumtext.Marshal(p, partyN
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (p *Party) UnmarshalText(b []byte) error {
-	v, err := ParseParty(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (p *Party) UnmarshalText(b []byte) error { return enumtext.Unmarshal(p, b, ParseParty) }
 
 // AccountabilityAction is what happens to a staff member found responsible (domain rules §5 step 7).
 type AccountabilityAction uint8
@@ -682,10 +604,5 @@ func (a AccountabilityAction) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (a *AccountabilityAction) UnmarshalText(b []byte) error {
-	v, err := ParseAccountabilityAction(string(b))
-	if err != nil {
-		return err
-	}
-	*a = v
-	return nil
+	return enumtext.Unmarshal(a, b, ParseAccountabilityAction)
 }

@@ -63,14 +63,7 @@ func (t Topic) MarshalText() ([]byte, error) { return enumtext.Marshal(t, topicN
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (t *Topic) UnmarshalText(b []byte) error {
-	v, err := ParseTopic(string(b))
-	if err != nil {
-		return err
-	}
-	*t = v
-	return nil
-}
+func (t *Topic) UnmarshalText(b []byte) error { return enumtext.Unmarshal(t, b, ParseTopic) }
 
 // Notice is what the complainant is told after an event: the procedure
 // asks to keep the customer informed of every step (domain rules §5). It holds

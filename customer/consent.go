@@ -43,14 +43,7 @@ func (p Purpose) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (p *Purpose) UnmarshalText(b []byte) error {
-	v, err := ParsePurpose(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (p *Purpose) UnmarshalText(b []byte) error { return enumtext.Unmarshal(p, b, ParsePurpose) }
 
 // ConsentSource is the channel through which a consent was given or
 // withdrawn: where the proof of it is kept.
@@ -97,12 +90,7 @@ func (s ConsentSource) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (s *ConsentSource) UnmarshalText(b []byte) error {
-	v, err := ParseConsentSource(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
+	return enumtext.Unmarshal(s, b, ParseConsentSource)
 }
 
 // MaxNoticeLen is the most bytes [ConsentChange].Notice may hold: a label

@@ -66,14 +66,7 @@ func (k CreditKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (k *CreditKind) UnmarshalText(b []byte) error {
-	v, err := ParseCreditKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *CreditKind) UnmarshalText(b []byte) error { return enumtext.Unmarshal(k, b, ParseCreditKind) }
 
 // Validate checks c as recorded at time now, and reports every problem at
 // once in a [*ValidationError]: an empty or blank (only white space) ID

@@ -37,14 +37,7 @@ func (k Kind) MarshalText() ([]byte, error) { return enumtext.Marshal(k, kindNam
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (k *Kind) UnmarshalText(b []byte) error {
-	v, err := ParseKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *Kind) UnmarshalText(b []byte) error { return enumtext.Unmarshal(k, b, ParseKind) }
 
 // Role is the trade role of an [Intermediary].
 type Role uint8
@@ -122,14 +115,7 @@ func (c Channel) MarshalText() ([]byte, error) { return enumtext.Marshal(c, chan
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (c *Channel) UnmarshalText(b []byte) error {
-	v, err := ParseChannel(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *Channel) UnmarshalText(b []byte) error { return enumtext.Unmarshal(c, b, ParseChannel) }
 
 // ReturnReason is why goods came back.
 type ReturnReason uint8
@@ -173,12 +159,7 @@ func (r ReturnReason) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (r *ReturnReason) UnmarshalText(b []byte) error {
-	v, err := ParseReturnReason(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
+	return enumtext.Unmarshal(r, b, ParseReturnReason)
 }
 
 // ReturnKind says whether returned goods were refunded or exchanged.
@@ -212,14 +193,7 @@ func (k ReturnKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (k *ReturnKind) UnmarshalText(b []byte) error {
-	v, err := ParseReturnKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *ReturnKind) UnmarshalText(b []byte) error { return enumtext.Unmarshal(k, b, ParseReturnKind) }
 
 // InteractionKind is a sign of interest shown before or besides a purchase
 // (domain rules §3.2: the potential shop type follows products and events without
@@ -265,10 +239,5 @@ func (k InteractionKind) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (k *InteractionKind) UnmarshalText(b []byte) error {
-	v, err := ParseInteractionKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
+	return enumtext.Unmarshal(k, b, ParseInteractionKind)
 }

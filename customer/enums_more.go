@@ -82,14 +82,7 @@ func (p Period) MarshalText() ([]byte, error) { return enumtext.Marshal(p, perio
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (p *Period) UnmarshalText(b []byte) error {
-	v, err := ParsePeriod(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (p *Period) UnmarshalText(b []byte) error { return enumtext.Unmarshal(p, b, ParsePeriod) }
 
 // ParseRoundingMode parses "half-up", "half-even" or "down".
 func ParseRoundingMode(s string) (RoundingMode, error) {
@@ -104,10 +97,5 @@ func (r RoundingMode) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (r *RoundingMode) UnmarshalText(b []byte) error {
-	v, err := ParseRoundingMode(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
+	return enumtext.Unmarshal(r, b, ParseRoundingMode)
 }

@@ -48,14 +48,7 @@ func (r Relation) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (r *Relation) UnmarshalText(b []byte) error {
-	v, err := ParseRelation(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *Relation) UnmarshalText(b []byte) error { return enumtext.Unmarshal(r, b, ParseRelation) }
 
 // Member is a person of a customer's household whom the customer buys
 // for (domain rules §1, seed 004: "the whole family bought one each,

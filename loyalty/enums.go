@@ -88,14 +88,7 @@ func (k EntryKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (k *EntryKind) UnmarshalText(b []byte) error {
-	v, err := ParseEntryKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *EntryKind) UnmarshalText(b []byte) error { return enumtext.Unmarshal(k, b, ParseEntryKind) }
 
 // BonusKind says why bonus points were given (domain rules §6: points for
 // completing one's profile or answering a survey; birthday benefits).
@@ -130,14 +123,7 @@ func (k BonusKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (k *BonusKind) UnmarshalText(b []byte) error {
-	v, err := ParseBonusKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *BonusKind) UnmarshalText(b []byte) error { return enumtext.Unmarshal(k, b, ParseBonusKind) }
 
 // DebtPolicy says what happens when a return claws back points that the
 // member has already spent.
@@ -173,14 +159,7 @@ func (d DebtPolicy) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (d *DebtPolicy) UnmarshalText(b []byte) error {
-	v, err := ParseDebtPolicy(string(b))
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (d *DebtPolicy) UnmarshalText(b []byte) error { return enumtext.Unmarshal(d, b, ParseDebtPolicy) }
 
 // Basis is what qualifies a member for a tier over the rolling window.
 type Basis uint8
@@ -209,14 +188,7 @@ func (b Basis) MarshalText() ([]byte, error) { return enumtext.Marshal(b, basisN
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (b *Basis) UnmarshalText(t []byte) error {
-	v, err := ParseBasis(string(t))
-	if err != nil {
-		return err
-	}
-	*b = v
-	return nil
-}
+func (b *Basis) UnmarshalText(t []byte) error { return enumtext.Unmarshal(b, t, ParseBasis) }
 
 // Rounding says how a fractional number of points becomes whole points.
 type Rounding uint8
@@ -250,14 +222,7 @@ func (r Rounding) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (r *Rounding) UnmarshalText(b []byte) error {
-	v, err := ParseRounding(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *Rounding) UnmarshalText(b []byte) error { return enumtext.Unmarshal(r, b, ParseRounding) }
 
 // CouponKind says how a coupon or discount card takes money off.
 type CouponKind uint8
@@ -291,14 +256,7 @@ func (k CouponKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (k *CouponKind) UnmarshalText(b []byte) error {
-	v, err := ParseCouponKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *CouponKind) UnmarshalText(b []byte) error { return enumtext.Unmarshal(k, b, ParseCouponKind) }
 
 // ScopeKind is what a coupon or promotion applies to (domain rules §6: one
 // product, one brand's series, or everything).
@@ -336,14 +294,7 @@ func (k ScopeKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (k *ScopeKind) UnmarshalText(b []byte) error {
-	v, err := ParseScopeKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *ScopeKind) UnmarshalText(b []byte) error { return enumtext.Unmarshal(k, b, ParseScopeKind) }
 
 // Stacking says whether a coupon combines with other coupons on one order.
 type Stacking uint8
@@ -375,14 +326,7 @@ func (s Stacking) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (s *Stacking) UnmarshalText(b []byte) error {
-	v, err := ParseStacking(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
+func (s *Stacking) UnmarshalText(b []byte) error { return enumtext.Unmarshal(s, b, ParseStacking) }
 
 // DeductionKind is the source of one deduction of a [Quote].
 type DeductionKind uint8
@@ -421,10 +365,5 @@ func (k DeductionKind) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (k *DeductionKind) UnmarshalText(b []byte) error {
-	v, err := ParseDeductionKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
+	return enumtext.Unmarshal(k, b, ParseDeductionKind)
 }

@@ -37,14 +37,7 @@ func (b Band) MarshalText() ([]byte, error) { return enumtext.Marshal(b, bandNam
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (b *Band) UnmarshalText(text []byte) error {
-	v, err := ParseBand(string(text))
-	if err != nil {
-		return err
-	}
-	*b = v
-	return nil
-}
+func (b *Band) UnmarshalText(text []byte) error { return enumtext.Unmarshal(b, text, ParseBand) }
 
 // Method says which model produced a risk.
 type Method uint8
@@ -77,14 +70,7 @@ func (m Method) MarshalText() ([]byte, error) { return enumtext.Marshal(m, metho
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (m *Method) UnmarshalText(text []byte) error {
-	v, err := ParseMethod(string(text))
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
+func (m *Method) UnmarshalText(text []byte) error { return enumtext.Unmarshal(m, text, ParseMethod) }
 
 // Feature identifies one input of the risk model. Features are numbered
 // 1..NumFeatures-1 in a fixed order, which is also the order of
@@ -198,11 +184,4 @@ func (f Feature) MarshalText() ([]byte, error) { return enumtext.Marshal(f, feat
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (f *Feature) UnmarshalText(text []byte) error {
-	v, err := ParseFeature(string(text))
-	if err != nil {
-		return err
-	}
-	*f = v
-	return nil
-}
+func (f *Feature) UnmarshalText(text []byte) error { return enumtext.Unmarshal(f, text, ParseFeature) }

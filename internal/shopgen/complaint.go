@@ -67,12 +67,7 @@ func (c ComplaintCategory) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
 func (c *ComplaintCategory) UnmarshalText(b []byte) error {
-	v, err := ParseComplaintCategory(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
+	return enumtext.Unmarshal(c, b, ParseComplaintCategory)
 }
 
 // Demand is what the complaining customer asks for (domain rules §5, step 5:
@@ -111,11 +106,4 @@ func (d Demand) MarshalText() ([]byte, error) { return enumtext.Marshal(d, deman
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (d *Demand) UnmarshalText(b []byte) error {
-	v, err := ParseDemand(string(b))
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (d *Demand) UnmarshalText(b []byte) error { return enumtext.Unmarshal(d, b, ParseDemand) }

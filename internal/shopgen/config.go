@@ -96,14 +96,7 @@ func (s Season) MarshalText() ([]byte, error) { return enumtext.Marshal(s, seaso
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; a refused text
 // leaves the value as it was.
-func (s *Season) UnmarshalText(b []byte) error {
-	v, err := ParseSeason(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
+func (s *Season) UnmarshalText(b []byte) error { return enumtext.Unmarshal(s, b, ParseSeason) }
 
 // MonthDay is a day of the year.
 type MonthDay struct {
