@@ -187,6 +187,18 @@ func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Reque
 		c, ev, err := s.cases.Do(ctx, intake.ID, complaint.Command{Kind: complaint.CmdRecord, Note: in.Note, Intake: &intake, Key: key}, who, now)
 		var te *complaint.TransitionError
 		taken := errors.Is(err, complaint.ErrConflict) || errors.As(err, &te) && te.Command == complaint.CmdRecord
+		if taken {
+			// Another server may have recorded this very form (the
+			// request sent again while this one worked): that case is
+			// the answer, not a second case under the next number.
+			if got, gerr := s.stores.Complaints.Get(ctx, intake.ID); gerr == nil {
+				if c, ev, ok, rerr := s.recordedBefore(ctx, []complaint.Case{got}, intake, in.Note, who, key); rerr != nil {
+					return 0, nil, rerr
+				} else if ok {
+					return s.opened(caller, http.StatusOK, c, ev)
+				}
+			}
+		}
 		if taken && n < first+7 {
 			continue // another process took the number
 		}

@@ -120,3 +120,38 @@ func TestCouponOrderCompensationResumed(t *testing.T) {
 		assert.EqualValues(t, 0, a.Balance())
 	}
 }
+
+// The compensation of a coupon order that the history refused for its
+// currency (another writer recorded the customer's first order, in
+// another currency, between the order's ledger entry and its history
+// record) fails with the store (503): the order's resend, which the
+// history's currency refuses (400) before the ledger, completes it,
+// once.
+func TestCouponOrderCompensationResumedAfterCurrencyRefusal(t *testing.T) {
+	base := newEnv(t, memoryStores())
+	flaky := &flakyLedger{Store: base.stores.Ledgers}
+	hook := &hookLedger{Store: flaky, id: "O-1"}
+	e := newEnv(t, &Stores{Name: "hooked", Customers: base.stores.Customers, Complaints: base.stores.Complaints, Ledgers: hook})
+	e.register("C-1")
+	usd := customer.Order{ID: "ERP-1", CustomerID: "C-1", Time: testNow.Add(-2 * time.Hour), Channel: customer.Store,
+		Currency: customer.Currency("USD"), Lines: []customer.Line{{ID: "1", SKU: "SH-1", Quantity: 1, UnitPrice: decimal.NewFromInt(30)}}}
+	hook.after = func() {
+		require.NoError(t, e.stores.Customers.AppendOrder(context.Background(), usd))
+		flaky.fail.Store(true)
+	}
+	o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "WELCOME10")
+	r := e.do("POST", "/v1/orders", "shop", o)
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+	assert.Equal(t, 1, e.couponUses("C-1", "WELCOME10"), "the compensation failed")
+	flaky.fail.Store(false)
+	for range 2 {
+		r = e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+		assert.Equal(t, "currency", r.field(), r.String())
+		assert.NotContains(t, e.orders("C-1"), "O-1")
+		a := e.account("C-1")
+		assert.Equal(t, 0, a.CouponUses("WELCOME10"), "the resend completes the compensation")
+		earned, clawed, _ := a.OrderPoints("O-1")
+		assert.Equal(t, earned, clawed, "the refused order keeps its points")
+	}
+}

@@ -320,12 +320,18 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		if err != nil {
 			return out, notFound(err, "customer_id", "no such customer")
 		}
-		if err := o.ValidateFor(c, now); err != nil {
-			return out, err
-		}
-		if cur != "" && o.Currency != cur {
-			return out, customer.Invalid(fmt.Sprintf("order %q", o.ID), []customer.FieldError{{Field: "currency", Code: customer.CodeMismatch,
+		refused := o.ValidateFor(c, now)
+		if refused == nil && cur != "" && o.Currency != cur {
+			refused = customer.Invalid(fmt.Sprintf("order %q", o.ID), []customer.FieldError{{Field: "currency", Code: customer.CodeMismatch,
 				Message: fmt.Sprintf("is %s, the history of customer %q is in %s", o.Currency, o.CustomerID, cur)}})
+		}
+		if refused != nil {
+			// The history refuses the order for good: a ledger entry of a
+			// delivery whose compensation failed is taken back now.
+			if err := s.compensateIfOurs(ctx, o, uses, now); err != nil {
+				return out, err
+			}
+			return out, refused
 		}
 	}
 	// Settling joins the member when the join did not land, and applies
@@ -435,8 +441,9 @@ func (s *Server) compensate(ctx context.Context, o customer.Order, now time.Time
 
 // compensateIfOurs compensates the ledger entry of coupon order o when
 // the member's ledger holds o itself, with its coupons uses, while the
-// history holds another order under o's ID: a delivery of o whose
-// history record was refused and whose compensation did not complete.
+// history holds another order under o's ID or refuses o for good (its
+// currency, its customer): a delivery of o whose history record was
+// refused and whose compensation did not complete.
 // A ledger that holds the history's order, or none, is left as it is.
 // The caller holds the member's lock.
 func (s *Server) compensateIfOurs(ctx context.Context, o customer.Order, uses []loyalty.CouponUse, now time.Time) error {
