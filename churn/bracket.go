@@ -216,9 +216,11 @@ func bgPositive(r, a, b, w float64) (float64, bool) {
 	sum, logScale := 0.0, 0.0
 	tol := 1e-17 * (1 - z) // the tail beyond a term u is at most about u/(1−z)
 	for m := 1.0; ; m++ {
-		tm *= (r + m - 1) * z / m
+		// r + (m−1), not (r+m)−1, which rounds away the digits of a
+		// tiny r (and likewise b and a+b)
+		tm *= (r + (m - 1)) * z / m
 		S += s
-		s *= (b + m - 1) / (ab + m - 1)
+		s *= (b + (m - 1)) / (ab + (m - 1))
 		u := tm * S
 		sum += u
 		if u <= tol*sum && (r+m)*z < m+1 {

@@ -95,10 +95,11 @@ func refBracket(r, a, b, num, den *big.Float) *big.Float {
 		term.Quo(term, bf(float64(k+1)))
 		f.Add(f, term)
 		// Stop far below double precision once the terms decrease (their
-		// ratio tends to z < 1, so the tail is of the order of the term).
+		// ratio tends to z < 1, so the tail is of the order of the term);
+		// when a + b < 1 (c < 0) every term is negative.
 		rho := bnew().Quo(bnew().Mul(bnew().Mul(bnew().Add(r, bf(float64(k+1))), bnew().Add(b, bf(float64(k+1)))), z),
 			bnew().Mul(bnew().Add(c, bf(float64(k+1))), bf(float64(k+2))))
-		if rho.Cmp(bf(1)) < 0 && bnew().Quo(term, f).Cmp(eps) < 0 {
+		if rho.Cmp(bf(1)) < 0 && bnew().Abs(bnew().Quo(term, f)).Cmp(eps) < 0 {
 			break
 		}
 		if k > 2_000_000 {
