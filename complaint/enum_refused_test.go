@@ -1,11 +1,10 @@
 package complaint_test
 
 import (
-	"encoding"
-	"reflect"
 	"testing"
 
 	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/internal/enumtext"
 )
 
 // Every enum of the package refuses a text that names no value and
@@ -25,7 +24,7 @@ func TestEnumRefusedTextLeavesValue(t *testing.T) {
 	vParty := complaint.Party(1)
 	vAccountabilityAction := complaint.AccountabilityAction(1)
 	vTopic := complaint.Topic(1)
-	for _, u := range []encoding.TextUnmarshaler{
+	enumtext.TestRefusedKeepsValue(t,
 		&vState,
 		&vCommandKind,
 		&vRole,
@@ -40,13 +39,5 @@ func TestEnumRefusedTextLeavesValue(t *testing.T) {
 		&vParty,
 		&vAccountabilityAction,
 		&vTopic,
-	} {
-		before := reflect.ValueOf(u).Elem().Interface()
-		if err := u.UnmarshalText([]byte("no such name")); err == nil {
-			t.Errorf("%T: no error for an unknown name", u)
-		}
-		if after := reflect.ValueOf(u).Elem().Interface(); after != before {
-			t.Errorf("%T: a refused text changed %v to %v", u, before, after)
-		}
-	}
+	)
 }

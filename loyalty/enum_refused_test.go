@@ -1,10 +1,9 @@
 package loyalty_test
 
 import (
-	"encoding"
-	"reflect"
 	"testing"
 
+	"github.com/tailorcrm/tailor/internal/enumtext"
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
@@ -20,7 +19,7 @@ func TestEnumRefusedTextLeavesValue(t *testing.T) {
 	vScopeKind := loyalty.ScopeKind(1)
 	vStacking := loyalty.Stacking(1)
 	vDeductionKind := loyalty.DeductionKind(1)
-	for _, u := range []encoding.TextUnmarshaler{
+	enumtext.TestRefusedKeepsValue(t,
 		&vEntryKind,
 		&vBonusKind,
 		&vDebtPolicy,
@@ -30,13 +29,5 @@ func TestEnumRefusedTextLeavesValue(t *testing.T) {
 		&vScopeKind,
 		&vStacking,
 		&vDeductionKind,
-	} {
-		before := reflect.ValueOf(u).Elem().Interface()
-		if err := u.UnmarshalText([]byte("no such name")); err == nil {
-			t.Errorf("%T: no error for an unknown name", u)
-		}
-		if after := reflect.ValueOf(u).Elem().Interface(); after != before {
-			t.Errorf("%T: a refused text changed %v to %v", u, before, after)
-		}
-	}
+	)
 }

@@ -4,7 +4,9 @@
 package enumtext
 
 import (
+	"encoding"
 	"fmt"
+	"reflect"
 	"strconv"
 )
 
@@ -70,4 +72,23 @@ func Unmarshal[T Enum](dst *T, b []byte, parse func(string) (T, error)) error {
 	}
 	*dst = v
 	return nil
+}
+
+// TestRefusedKeepsValue checks, for a test t, that each of us refuses a
+// text that names no value and keeps the value it had: a rejected decode
+// changes nothing. Give it pointers to enums set to a valid value.
+func TestRefusedKeepsValue(t interface {
+	Helper()
+	Errorf(format string, args ...any)
+}, us ...encoding.TextUnmarshaler) {
+	t.Helper()
+	for _, u := range us {
+		before := reflect.ValueOf(u).Elem().Interface()
+		if err := u.UnmarshalText([]byte("no such name")); err == nil {
+			t.Errorf("%T: no error for an unknown name", u)
+		}
+		if after := reflect.ValueOf(u).Elem().Interface(); after != before {
+			t.Errorf("%T: a refused text changed %v to %v", u, before, after)
+		}
+	}
 }

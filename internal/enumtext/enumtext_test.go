@@ -59,3 +59,29 @@ func TestUnmarshalLeavesValueOnError(t *testing.T) {
 	require.NoError(t, Unmarshal(&v, []byte("red"), parse))
 	assert.Equal(t, colour(1), v)
 }
+
+// zeroing decodes as enums did before Unmarshal: a refused text sets
+// the value to zero.
+type zeroing colour
+
+func (z *zeroing) UnmarshalText(b []byte) (err error) {
+	var c colour
+	c, err = Parse[colour](string(b), colourNames, "colour")
+	*z = zeroing(c)
+	return err
+}
+
+// recorder collects the errors a check reports.
+type recorder struct{ errs []string }
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, format)
+}
+
+func TestRefusedKeepsValueFindsAZeroingDecode(t *testing.T) {
+	var r recorder
+	z := zeroing(2)
+	TestRefusedKeepsValue(&r, &z)
+	assert.Len(t, r.errs, 1, "the changed value is reported")
+}
