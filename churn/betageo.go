@@ -213,10 +213,10 @@ func betaGeoObjectiveAt(p *prepared, shift float64, ref [maxDim]float64) objecti
 				p.xb[i] = 1 / (b + (k - 1))
 			}
 			if grad != nil {
-				psabk := mathext.Digamma(a + b + k)
-				dr += w * (mathext.Digamma(r+x) - psr)
-				da += w * (psab - psabk)
-				db += w * (psab + mathext.Digamma(b+k) - psb - psabk)
+				dabk := digammaDiffFrom(a+b, k, psab)
+				dr += w * digammaDiffFrom(r, x, psr)
+				da -= w * dabk
+				db += w * (digammaDiffFrom(b, k, psb) - dabk)
 			}
 		}
 		// Fixed halves added in a fixed order: the same result whether or

@@ -37,3 +37,15 @@ func TestAnalyticGradientGammaGamma(t *testing.T) {
 		checkGradient(t, 3, f, th)
 	}
 }
+
+// TestAnalyticGradientBetaGeoHugeAB checks the BG/NBD gradient where a and
+// b run to 1e8–1e10, as on data where hardly anyone drops out: the digamma
+// differences there are taken without subtracting ψ(a+b) ≈ ln(a+b) from
+// ψ(a+b+k), which lost five digits of ∂/∂b.
+func TestAnalyticGradientBetaGeoHugeAB(t *testing.T) {
+	p := prepare(groupsOf(t, cdnowExactWeeks(t).cal))
+	for _, th := range [][]float64{{-1.4, 1.5, 20, 21}, {-1.4, 1.5, 23, 23.5}} {
+		checkGradient(t, 4, betaGeoObjective(p, 0), th)
+		checkGradient(t, 4, betaGeoObjective(p, 1), th)
+	}
+}

@@ -575,6 +575,20 @@ func digammaDiff(z, x float64) float64 {
 	if z < 1e3 {
 		return mathext.Digamma(z+x) - mathext.Digamma(z)
 	}
+	return digammaDiffSeries(z, x)
+}
+
+// digammaDiffFrom is digammaDiff(z, x) given psz = ψ(z), for a sum over
+// many x at one z: below z = 1e3 it takes one digamma instead of two.
+func digammaDiffFrom(z, x, psz float64) float64 {
+	if z < 1e3 {
+		return mathext.Digamma(z+x) - psz
+	}
+	return digammaDiffSeries(z, x)
+}
+
+// digammaDiffSeries is the asymptotic series of digammaDiff, for z ≥ 1e3.
+func digammaDiffSeries(z, x float64) float64 {
 	u, v := 1/(z+x), 1/z
 	u2, v2 := u*u, v*v
 	return math.Log1p(x/z) - (u-v)/2 - (u2-v2)/12 + (u2*u2-v2*v2)/120 - (u2*u2*u2-v2*v2*v2)/252
