@@ -173,6 +173,16 @@ func (m betaGeo) probPurchases(n int, t float64) float64 {
 //	∂/∂α = r/α − (r+x)[(1−π)/(α+T) + π/(α+t_x)]
 //	∂/∂a = ψ(a+b) − ψ(a+b+k) + π/a
 //	∂/∂b = ψ(a+b) + ψ(b+k) − ψ(b) − ψ(a+b+k) − π/(b+k−1)
+//
+// The r ln α of A1 is taken into A3 and A4, which become
+// −r ln(1 + T/α) − x ln(α+T) and ln a − ln(b+k−1) − r ln(1 + t_x/α) − x ln(α+t_x):
+// where r and α grow together (purchase rates that do not vary between
+// customers) the terms r ln α and r ln(α+T) reach 1e10 and their
+// difference kept only six digits. For the same reason the gradient is
+// taken as
+//
+//	∂/∂r = ψ(r+x) − ψ(r) − (1−π) ln(1 + T/α) − π ln(1 + t_x/α)
+//	α ∂/∂α = r[(1−π) T/(α+T) + π t_x/(α+t_x)] − x[(1−π) α/(α+T) + π α/(α+t_x)]
 func betaGeoObjective(p *prepared, shift float64) objective {
 	return betaGeoObjectiveAt(p, shift, [maxDim]float64{})
 }
@@ -190,15 +200,15 @@ func betaGeoObjectiveAt(p *prepared, shift float64, ref [maxDim]float64) objecti
 		}
 		r, alpha, a, b := math.Exp(theta[0]+ref[0]), math.Exp(theta[1]+ref[1]), math.Exp(theta[2]+ref[2]), math.Exp(theta[3]+ref[3])
 		for i, T := range p.Ts {
-			p.lT[i] = math.Log(alpha + T)
-			p.iT[i] = 1 / (alpha + T)
+			p.lT[i] = math.Log1p(T / alpha)
+			p.iT[i] = T / (alpha + T)
 		}
 		for i, tx := range p.txs {
-			p.ltx[i] = math.Log(alpha + tx)
-			p.itx[i] = 1 / (alpha + tx)
+			p.ltx[i] = math.Log1p(tx / alpha)
+			p.itx[i] = tx / (alpha + tx)
 		}
-		la := math.Log(a)
-		ll := p.n * r * math.Log(alpha)
+		la, lal := math.Log(a), math.Log(alpha)
+		var ll float64
 		var dr, da, db float64
 		var psr, psb, psab float64
 		if grad != nil {
@@ -227,13 +237,13 @@ func betaGeoObjectiveAt(p *prepared, shift float64, ref [maxDim]float64) objecti
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				parts[1] = betaGeoGroupSum(p, shift, r, mid, len(p.gw), grad != nil)
+				parts[1] = betaGeoGroupSum(p, shift, r, lal, mid, len(p.gw), grad != nil)
 			}()
-			parts[0] = betaGeoGroupSum(p, shift, r, 0, mid, grad != nil)
+			parts[0] = betaGeoGroupSum(p, shift, r, lal, 0, mid, grad != nil)
 			wg.Wait()
 		} else {
-			parts[0] = betaGeoGroupSum(p, shift, r, 0, mid, grad != nil)
-			parts[1] = betaGeoGroupSum(p, shift, r, mid, len(p.gw), grad != nil)
+			parts[0] = betaGeoGroupSum(p, shift, r, lal, 0, mid, grad != nil)
+			parts[1] = betaGeoGroupSum(p, shift, r, lal, mid, len(p.gw), grad != nil)
 		}
 		var gr, gal, ga, gb float64
 		for _, q := range parts {
@@ -248,8 +258,8 @@ func betaGeoObjectiveAt(p *prepared, shift float64, ref [maxDim]float64) objecti
 			return math.Inf(1)
 		}
 		if grad != nil {
-			grad[0] = -r * (dr + p.n*math.Log(alpha) + gr) / p.n
-			grad[1] = -alpha * (p.n*r/alpha + gal) / p.n
+			grad[0] = -r * (dr + gr) / p.n
+			grad[1] = -gal / p.n
 			grad[2] = -a * (da + ga/a) / p.n
 			grad[3] = -b * (db + gb) / p.n
 			if !finite(maxAbs(grad)) {
@@ -286,27 +296,29 @@ func fitBetaGeo(name string, g *Groups, opts *FitOptions, shift float64) (betaGe
 }
 
 // betaGeoGroupSum returns, over groups [lo, hi), Σ w·ln(e^{A3} + 1{k>0}e^{A4})
-// and the group parts of the gradient sums (r, α, a·, b) as documented on
-// betaGeoObjective; p.lT, p.iT, p.ltx, p.itx, p.xa and p.xb hold the
-// per-distinct-value terms of the current parameters.
-func betaGeoGroupSum(p *prepared, shift, r float64, lo, hi int, withGrad bool) [5]float64 {
+// (A3 and A4 with r ln α taken in) and the group parts of the gradient
+// sums (r, α∂/∂α, a·, b) as documented on betaGeoObjective, at ln α = lal;
+// p.lT and p.ltx hold ln(1 + T/α) and ln(1 + t_x/α), p.iT and p.itx
+// T/(α+T) and t_x/(α+t_x), p.xa and p.xb the per-frequency terms.
+func betaGeoGroupSum(p *prepared, shift, r, lal float64, lo, hi int, withGrad bool) [5]float64 {
 	var ll, gr, gal, ga, gb float64
 	prod := 1.0
 	for j := lo; j < hi; j++ {
 		w := p.gw[j]
 		x := p.gx[j]
-		rx := r + x
 		iT := p.giT[j]
-		a3 := -rx * p.lT[iT]
+		lT := p.lT[iT]
+		a3 := -r*lT - x*(lal+lT)
 		ix := p.gix[j]
 		if x+shift == 0 {
 			ll += w * a3
-			gr -= w * p.lT[iT]
-			gal -= w * rx * p.iT[iT]
+			gr -= w * lT
+			gal += w * (r*p.iT[iT] - x*(1-p.iT[iT]))
 			continue
 		}
 		itx := p.gtx[j]
-		a4 := p.xa[ix] - rx*p.ltx[itx]
+		ltx := p.ltx[itx]
+		a4 := p.xa[ix] - r*ltx - x*(lal+ltx)
 		d := a4 - a3
 		// ln(e^{a3} + e^{a4}) = max + ln(1+e), e = e^{−|a4−a3|} ∈ (0, 1].
 		// The factors 1+e ∈ (1, 2] of single-customer groups are
@@ -334,8 +346,9 @@ func betaGeoGroupSum(p *prepared, shift, r float64, lo, hi int, withGrad bool) [
 			ll += w * math.Log(f)
 		}
 		if withGrad {
-			gr -= w * ((1-pi)*p.lT[iT] + pi*p.ltx[itx])
-			gal -= w * rx * ((1-pi)*p.iT[iT] + pi*p.itx[itx])
+			qT, qtx := p.iT[iT], p.itx[itx]
+			gr -= w * ((1-pi)*lT + pi*ltx)
+			gal += w * (r*((1-pi)*qT+pi*qtx) - x*((1-pi)*(1-qT)+pi*(1-qtx)))
 			ga += w * pi
 			gb -= w * pi * p.xb[ix]
 		}

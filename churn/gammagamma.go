@@ -53,10 +53,40 @@ func checkSpend(x, mean float64) error {
 // (note 025):
 //
 //	f(z̄ | p, q, γ; x) = Γ(px+q)/(Γ(px)Γ(q)) · γ^q z̄^{px−1} x^{px} / (γ + x z̄)^{px+q}
+//
+// It is evaluated as −ln B(px, q) − ln z̄ − q·ln(1 + x z̄/γ) − px·ln(1 + γ/(x z̄))
+// (the same sum regrouped), which keeps its digits where q and γ, or px
+// and 1/γ, grow together: the form above subtracts logarithms of e^20 and
+// more there.
 func (m GammaGamma) logLik(x, z float64) float64 {
 	px := m.P * x
-	return lgamma(px+m.Q) - lgamma(px) - lgamma(m.Q) + m.Q*math.Log(m.V) +
-		(px-1)*math.Log(z) + px*math.Log(x) - (px+m.Q)*math.Log(m.V+x*z)
+	lq, lp := ggLogs(x*z, m.V, math.Log(x*z), math.Log(m.V))
+	return ggLogGammaRatio(px, m.Q, lgamma(m.Q)) - math.Log(z) - m.Q*lq - px*lp
+}
+
+// ggLogGammaRatio is ln Γ(px+q) − ln Γ(px) − ln Γ(q) = −ln B(px, q) given
+// lgq = ln Γ(q). From 1e3 on, the difference of the two large log-gammas
+// is taken by lgammaDiff on the larger argument.
+func ggLogGammaRatio(px, q, lgq float64) float64 {
+	switch {
+	case px < 1e3 && q < 1e3:
+		return lgamma(px+q) - lgamma(px) - lgq
+	case px >= q:
+		return lgammaDiff(px, q) - lgq
+	}
+	return lgammaDiff(q, px) - lgamma(px)
+}
+
+// ggLogs returns ln(1 + xz/γ) and ln(1 + γ/xz) given ln xz and ln γ: the
+// smaller by log1p, the larger as the smaller plus the difference of the
+// logarithms, each to full relative precision.
+func ggLogs(xz, v, lxz, lv float64) (lq, lp float64) {
+	if xz > v {
+		lp = math.Log1p(v / xz)
+		return lp + lxz - lv, lp
+	}
+	lq = math.Log1p(xz / v)
+	return lq, lq + lv - lxz
 }
 
 // LogLikelihood is ln f(z̄ | p, q, γ; x) for one repeat customer, the full
@@ -256,16 +286,15 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 	gw := make([]float64, len(gs))
 	gx := make([]float64, len(gs))
 	gz := make([]float64, len(gs))
-	var sumLnZ, sumXLnZ, sumXLnX, sumZ float64
+	glxz := make([]float64, len(gs))
+	var sumLnZ, sumZ float64
 	for i, gr := range gs {
 		w := float64(gr.Count)
 		gw[i], gx[i], gz[i] = w, gr.Frequency, gr.MeanSpend
+		glxz[i] = math.Log(gr.Frequency * gr.MeanSpend)
 		j, _ := slices.BinarySearch(xs, gr.Frequency)
 		xw[j] += w
-		lz := math.Log(gr.MeanSpend)
-		sumLnZ += w * lz
-		sumXLnZ += w * gr.Frequency * lz
-		sumXLnX += w * gr.Frequency * math.Log(gr.Frequency)
+		sumLnZ += w * math.Log(gr.MeanSpend)
 		sumZ += w * gr.MeanSpend
 	}
 	// The range of θ is confined relative to the mean spend, as the
@@ -273,14 +302,20 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 	// at e^25 ≈ 7.2e10 in the currency unit, a bound a shop in dong or
 	// rupiah reaches on the boundary where q and γ grow together.
 	lm := math.Log(sumZ / n)
+	// The log-likelihood is the sum of logLik's regrouped form: the
+	// log-gamma ratio over the distinct x, the rest over the groups. Its
+	// gradient with s = γ + x z̄:
+	//
+	//	∂/∂p = Σ x[ψ(px+q) − ψ(px) − ln(1 + γ/(x z̄))]
+	//	∂/∂q = Σ ψ(px+q) − ψ(q) − ln(1 + x z̄/γ)
+	//	γ ∂/∂γ = Σ (q x z̄ − px γ)/s
 	f := func(theta, grad []float64) float64 {
 		if math.Abs(theta[2]-lm) > thetaLimit || outOfRange(theta[:2]) {
 			return math.Inf(1)
 		}
 		p, q, v := math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2])
-		lv := math.Log(v)
-		lgq := lgamma(q)
-		ll := n*(q*lv-lgq) + p*(sumXLnZ+sumXLnX) - sumLnZ
+		ll := -sumLnZ
+		lgq, lv := lgamma(q), math.Log(v)
 		var dp, dq, dv float64
 		var psq float64
 		if grad != nil {
@@ -288,23 +323,22 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 		}
 		for i, x := range xs {
 			px := p * x
-			ll += xw[i] * (lgamma(px+q) - lgamma(px))
+			ll += xw[i] * ggLogGammaRatio(px, q, lgq)
 			if grad != nil {
-				pspq := mathext.Digamma(px + q)
-				dp += xw[i] * x * (pspq - mathext.Digamma(px))
-				dq += xw[i] * (pspq - psq)
+				dp += xw[i] * x * digammaDiff(px, q)
+				dq += xw[i] * digammaDiffFrom(q, px, psq)
 			}
 		}
 		for i, w := range gw {
 			x := gx[i]
-			s := v + x*gz[i]
-			ls := math.Log(s)
+			xz := x * gz[i]
 			px := p * x
-			ll -= w * (px + q) * ls
+			lq, lp := ggLogs(xz, v, glxz[i], lv)
+			ll -= w * (q*lq + px*lp)
 			if grad != nil {
-				dp -= w * x * ls
-				dq -= w * ls
-				dv -= w * (px + q) / s
+				dp -= w * x * lp
+				dq -= w * lq
+				dv += w * (q*xz - px*v) / (v + xz)
 			}
 		}
 		fv := -ll / n
@@ -312,9 +346,9 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 			return math.Inf(1)
 		}
 		if grad != nil {
-			grad[0] = -p * (dp + sumXLnZ + sumXLnX) / n
-			grad[1] = -q * (dq + n*lv) / n
-			grad[2] = -v * (dv + n*q/v) / n
+			grad[0] = -p * dp / n
+			grad[1] = -q * dq / n
+			grad[2] = -dv / n
 			if !finite(maxAbs(grad)) {
 				return math.Inf(1)
 			}

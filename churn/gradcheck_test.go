@@ -38,14 +38,30 @@ func TestAnalyticGradientGammaGamma(t *testing.T) {
 	}
 }
 
-// TestAnalyticGradientBetaGeoHugeAB checks the BG/NBD gradient where a and
-// b run to 1e8–1e10, as on data where hardly anyone drops out: the digamma
-// differences there are taken without subtracting ψ(a+b) ≈ ln(a+b) from
-// ψ(a+b+k), which lost five digits of ∂/∂b.
-func TestAnalyticGradientBetaGeoHugeAB(t *testing.T) {
+// TestAnalyticGradientBetaGeoRidges checks the BG/NBD gradient where a and
+// b run to 1e8–1e10, as on data where hardly anyone drops out, and where
+// r and α run to 1e3–1e6 together, as where purchase rates do not vary:
+// the digamma differences there are taken without subtracting
+// ψ(a+b) ≈ ln(a+b) from ψ(a+b+k), which lost five digits of ∂/∂b, and
+// the likelihood without subtracting r ln(α+T) from r ln α, which left
+// the likelihood itself six digits.
+func TestAnalyticGradientBetaGeoRidges(t *testing.T) {
 	p := prepare(groupsOf(t, cdnowExactWeeks(t).cal))
-	for _, th := range [][]float64{{-1.4, 1.5, 20, 21}, {-1.4, 1.5, 23, 23.5}} {
+	for _, th := range [][]float64{{-1.4, 1.5, 20, 21}, {-1.4, 1.5, 23, 23.5}, {8, 9, 1, 2}, {12, 13, 1, 2}, {8, 9, 22, 23}} {
 		checkGradient(t, 4, betaGeoObjective(p, 0), th)
 		checkGradient(t, 4, betaGeoObjective(p, 1), th)
+	}
+}
+
+// TestAnalyticGradientGammaGammaRidge checks the Gamma-Gamma likelihood
+// and gradient where q and γ grow together (mean spends that hardly vary
+// between customers): q ln γ and ln Γ(q) reach 1e10 there, and the form
+// that subtracted them kept the likelihood to four digits.
+func TestAnalyticGradientGammaGammaRidge(t *testing.T) {
+	g, err := GroupSpend(cdnowSpend(t))
+	require.NoError(t, err)
+	f, _ := gammaGammaObjective(g)
+	for _, th := range [][]float64{{1.8, 15, 16}, {1.8, 20, 21}, {8, 2, 3}} {
+		checkGradient(t, 3, f, th)
 	}
 }

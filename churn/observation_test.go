@@ -274,7 +274,7 @@ func TestGroupSumsDoNotAllocate(t *testing.T) {
 	allocs := testing.AllocsPerRun(5, func() {
 		require.True(t, tab.fill(pn, true, false))
 		pn.groupSum(p, tab, 0, len(p.gw), true)
-		betaGeoGroupSum(p, 0, 0.24, 0, len(p.gw), true)
+		betaGeoGroupSum(p, 0, 0.24, 1.5, 0, len(p.gw), true)
 	})
 	require.Zero(t, allocs)
 }
