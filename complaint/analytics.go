@@ -85,13 +85,15 @@ type Report struct {
 	// ByCause counts investigated cases per cause, most frequent first.
 	ByCause []CauseCount
 	// StepTimes are the working times of completed step visits, in state
-	// order, under the SLA policy's calendar.
+	// order, under the SLA policy's calendar; the first visit to recorded
+	// counts from the intake's Received, as [SLAPolicy.Status] does.
 	StepTimes []StepTime
 	// Resolved is the number of cases whose resolution was carried out.
 	Resolved int
 	// ResolutionTime summarises the working time of the resolution clock
-	// ([SLAStatus].Resolution: from recording to the carry-out, pauses
-	// excluded, under the SLA policy's calendar) of the cases whose
+	// ([SLAStatus].Resolution: from the customer's complaint,
+	// Intake.Received, to the carry-out, pauses excluded, under the SLA
+	// policy's calendar) of the cases whose
 	// resolution was carried out and not reopened since, as of To. Its
 	// State is 0, as for the resolution [Clock], and Visits is the number
 	// of such cases; a reopened case counts once it is carried out again,

@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -45,7 +46,8 @@ type Case struct {
 	// Priority is derived from severity and value class at recording
 	// and raised by each escalation.
 	Priority Priority `json:"priority"`
-	// Opened is when the case was recorded; Updated when the last event
+	// Opened is when the case was recorded (the SLA clocks start
+	// earlier, at Intake.Received); Updated when the last event
 	// happened.
 	Opened  time.Time `json:"opened"`
 	Updated time.Time `json:"updated"` // time of the last event
@@ -163,7 +165,9 @@ type Intake struct {
 	// Channel is how the complaint arrived.
 	Channel Channel `json:"channel"`
 	// Received is when the customer complained; not after the time the
-	// case is recorded.
+	// case is recorded, nor before [customer.MinRecordYear]. The SLA
+	// clocks start at it ([SLAPolicy.Status]): the customer waits from
+	// then, however late the complaint is typed in.
 	Received time.Time `json:"received"`
 	// Subject is what the complaint is about.
 	Subject Subject `json:"subject"`
@@ -217,7 +221,7 @@ type Demand struct {
 
 // Assignment names the responsible department and the handler (step 3).
 type Assignment struct {
-	Department string  `json:"department"` // responsible department
+	Department string  `json:"department"` // responsible department, compared as a name ([SameDepartment])
 	Handler    ActorID `json:"handler"`    // person handling the case
 }
 
@@ -393,7 +397,8 @@ func (k ResolutionKind) givesBack() bool {
 // problem at once in a [*customer.ValidationError]: empty ID or
 // complainant, undefined channel, category, severity, subject kind or
 // demand kind, a value class outside the defined ones, an unknown
-// currency, a zero receipt time or one after now, a subject without the
+// currency, a zero receipt time, one after now or one before
+// [customer.MinRecordYear] (see [Intake].Received), a subject without the
 // field its kind needs, a demand or order value that is not positive or in
 // another currency, an empty description or attachment reference, a
 // text that is not valid UTF-8, an ID, a subject reference, the
@@ -402,8 +407,24 @@ func (k ResolutionKind) givesBack() bool {
 func (in Intake) Validate(now time.Time) error {
 	var p problems
 	in.check(&p, now)
+	in.checkReceived(&p, "received")
 	texts{&p}.intake("", in)
 	return p.err(fmt.Sprintf("complaint %q", in.ID))
+}
+
+// minReceived is the first instant of [customer.MinRecordYear], in UTC.
+var minReceived = time.Date(customer.MinRecordYear, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// checkReceived reports, as field, a receipt time before
+// [customer.MinRecordYear]: a mistyped year ("0026" for 2026) or another
+// system's placeholder for a missing date, which would start the SLA
+// clocks centuries before the case was recorded. [Intake.Validate] and
+// [Apply] check it, not [Rebuild], so that logs written before the check
+// still rebuild.
+func (in Intake) checkReceived(p *problems, field string) {
+	if !in.Received.IsZero() && in.Received.Before(minReceived) {
+		p.add(field, customer.CodeRange, fmt.Sprintf("%s is before %d", in.Received.Format(time.RFC3339), customer.MinRecordYear))
+	}
 }
 
 func (in Intake) check(p *problems, now time.Time) {
@@ -458,4 +479,16 @@ func (in Intake) check(p *problems, now time.Time) {
 			p.add(fmt.Sprintf("attachments[%d]", i), customer.CodeRequired, "is empty")
 		}
 	}
+}
+
+// SameDepartment reports whether a and b name the same department.
+// Department names are typed by people, so they compare as names, not
+// as bytes: without the white space around them, with every run of white
+// space inside them as one space, and ignoring case (Unicode simple case
+// folding, as [strings.EqualFold]): "Quality", "quality" and
+// " quality " are one department. The workflow compares departments this
+// way wherever it compares them (the reassignment guard, [NoticeOf]); a
+// case keeps the name as it was written.
+func SameDepartment(a, b string) bool {
+	return a == b || strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }

@@ -16,7 +16,9 @@
 // reassigned meanwhile, and goes on waiting), escalation, reopening
 // within a window when the customer is not satisfied, and withdrawal by
 // the customer. A reassignment must move the case: one naming the
-// department and handler the case has is refused.
+// department and handler the case has is refused. Department names
+// compare as names, whatever their case and the white space around and
+// within them ([SameDepartment]).
 //
 // The workflow is a pure transition table ([Rules], drawn by [Graph]).
 // [Apply] is a pure function of (case, command, actor, time): no

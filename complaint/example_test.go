@@ -103,6 +103,8 @@ func Example_jacket() {
 	rebuilt, err := complaint.Rebuild(events)
 	fmt.Println("rebuilt == live:", err == nil && reflect.DeepEqual(rebuilt, c))
 
+	// The clocks run from the e-mail's arrival, 40 minutes before it was
+	// recorded.
 	st, _ := complaint.DefaultSLA().Status(events, at(61))
 	fmt.Println("active time", st.Resolution.Elapsed, "paused", st.PausedFor)
 	// Output:
@@ -121,7 +123,7 @@ func Example_jacket() {
 	// 13 close            carried-out  → closed
 	// satisfaction 1.125, CSAT 5
 	// rebuilt == live: true
-	// active time 12h0m0s paused 24h0m0s
+	// active time 12h40m0s paused 24h0m0s
 }
 
 // A rejected complaint cannot be assigned: the command is refused with a

@@ -105,9 +105,10 @@ type Notice struct {
 //
 // The topics, by command: record → received; accept → accepted; reject →
 // rejected; assign → assigned; reassign to another department than
-// [Event.FromDepartment] → reassigned (the customer learns who handles
-// the case now; a reassignment logged without FromDepartment counts as
-// one to another department); the first investigation after an
+// [Event.FromDepartment] (compared as names, [SameDepartment]) →
+// reassigned (the customer learns who handles the case now; a
+// reassignment logged without FromDepartment counts as one to another
+// department); the first investigation after an
 // assignment → investigating; approve → resolution-decided; carry-out →
 // resolved (on the carry-out's channel); close → closed; wait →
 // waiting; resume → resumed; reopen → reopened; withdraw → withdrawn.
@@ -128,7 +129,7 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 	case CmdAssign:
 		n.Topic = TopicAssigned
 	case CmdReassign:
-		if ev.FromDepartment == c.Department {
+		if SameDepartment(ev.FromDepartment, c.Department) {
 			return Notice{}, false, nil // a new handler in the same department
 		}
 		n.Topic = TopicReassigned

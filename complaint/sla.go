@@ -110,7 +110,9 @@ func nextDate(y int, m time.Month, d int) (int, time.Month, int) {
 
 // Working returns the working time between from and to: to − from for a
 // nil calendar, else the sum of the overlaps of [from, to) with the
-// working hours; 0 when to is not after from.
+// working hours; 0 when to is not after from. A working time longer than
+// a [time.Duration] holds (about 292 years) is the longest Duration, as
+// [time.Time.Sub] gives it.
 func (cal *Calendar) Working(from, to time.Time) time.Duration {
 	if !to.After(from) {
 		return 0
@@ -127,7 +129,9 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 		if o, c, ok := cal.window(y, m, d); ok {
 			a, b := later(from, o), earlier(to, c)
 			if b.After(a) {
-				sum += b.Sub(a)
+				if sum = addSat(sum, b.Sub(a)); sum == maxDuration {
+					return sum
+				}
 			}
 		}
 		y, m, d = nextDate(y, m, d)
@@ -166,6 +170,19 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	return time.Time{}
 }
 
+// maxDuration is the longest [time.Duration].
+const maxDuration = time.Duration(math.MaxInt64)
+
+// addSat returns a + b for durations a, b ≥ 0, or [maxDuration] when the
+// sum does not fit: a clock that ran that long stays overdue, never
+// wraps around to a negative time.
+func addSat(a, b time.Duration) time.Duration {
+	if a > maxDuration-b {
+		return maxDuration
+	}
+	return a + b
+}
+
 func later(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
@@ -187,7 +204,9 @@ type Targets [PriorityUrgent + 1]time.Duration
 // SLAPolicy sets the service-level targets: for each step (the state a
 // case is in) and priority, how much working time the step may take, and
 // for the whole case how much working time may pass until the resolution
-// is carried out. Time spent waiting for the customer never counts. A nil
+// is carried out. The clocks of a case start when the customer complained
+// (Intake.Received), the time before it was recorded included. Time
+// spent waiting for the customer never counts. A nil
 // *SLAPolicy means [DefaultSLA].
 //
 // Everything is computed from the event log, so changing the policy
@@ -195,8 +214,8 @@ type Targets [PriorityUrgent + 1]time.Duration
 type SLAPolicy struct {
 	// Steps are the targets of each step.
 	Steps map[State]Targets
-	// Resolution is the target from recording to carried out (or another
-	// end).
+	// Resolution is the target from the customer's complaint
+	// (Intake.Received) to carried out (or another end).
 	Resolution Targets
 	// EscalateAt is the multiple of a target after which escalation is
 	// due (1.5: when half the target again has passed); finite values
@@ -247,9 +266,12 @@ var defaultSLA = DefaultSLA()
 type Clock struct {
 	// State is the step; 0 for the resolution clock.
 	State State
-	// Started is when the clock started.
+	// Started is when the clock started: the intake's Received for the
+	// resolution clock and the first visit (to recorded), the event that
+	// entered the step for any other visit.
 	Started time.Time
-	// Elapsed is the working time counted, pauses excluded.
+	// Elapsed is the working time counted, pauses excluded; at most the
+	// longest [time.Duration] (about 292 years), at which it stays.
 	Elapsed time.Duration
 	// Target is the allowed working time, fixed by the priority when the
 	// clock started; 0 means none.
@@ -291,8 +313,9 @@ type SLAStatus struct {
 	// Step is the clock of the current step (for a waiting case, of the
 	// step it will resume); zero for a case in a final state.
 	Step Clock
-	// Resolution runs from recording until the resolution is carried out
-	// or the case ends, and again after a reopening.
+	// Resolution runs from the customer's complaint (Intake.Received)
+	// until the resolution is carried out or the case ends, and again
+	// after a reopening.
 	Resolution Clock
 	// Visits are the clocks of every step visit, in order; the last is
 	// Step when the case is open.
@@ -309,7 +332,8 @@ func (s SLAStatus) Overdue() bool { return s.Step.Overdue || s.Resolution.Overdu
 func (s SLAStatus) EscalationDue() bool { return s.Step.EscalationDue || s.Resolution.EscalationDue }
 
 // ErrAsOf is returned when an SLA is asked for before the case was
-// recorded.
+// recorded (also when the complaint was received earlier: before it is
+// recorded there is no case to time).
 var ErrAsOf = errors.New("complaint: as-of time before the case was recorded")
 
 // resolutionCounts reports whether time in s counts toward resolution.
@@ -358,10 +382,11 @@ func (p *SLAPolicy) Validate() error {
 
 func (p *SLAPolicy) count(c *Clock, a, b time.Time) {
 	w := p.Calendar.Working(a, b)
-	if c.Target > 0 && c.Elapsed < c.Target && c.Elapsed+w >= c.Target {
+	sum := addSat(c.Elapsed, w)
+	if c.Target > 0 && c.Elapsed < c.Target && sum >= c.Target {
 		c.Due = p.Calendar.Add(a, c.Target-c.Elapsed)
 	}
-	c.Elapsed += w
+	c.Elapsed = sum
 }
 
 func (p *SLAPolicy) finish(c *Clock, asOf time.Time) {
@@ -391,6 +416,12 @@ func (p *SLAPolicy) escalated(c *Clock) {
 
 // Status computes the case's SLA clocks as of asOf from its events
 // (events after asOf are ignored). The log is checked as by [Rebuild].
+// The customer waits from the moment they complained, not from when the
+// complaint was typed in: the first visit (judging the recorded case)
+// and the resolution clock start at the intake's Received (not after
+// the recording, which [Apply] ensures), so a letter recorded three days
+// after it arrived is three days into its clocks; the recording's own
+// time stays in the audit trail (the first event's At, Case.Opened).
 // A visit to a step starts when the case enters it and continues across
 // waits for the customer and self-transitions (escalation, feedback);
 // re-entering the step later (after a send-back or reopening) starts a
@@ -419,12 +450,16 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	st := SLAStatus{AsOf: asOf}
 	cur := -1 // index in st.Visits of the open visit
 	res := &st.Resolution
-	res.Started = evs[0].At
+	res.Started = received(evs[0])
 	res.Target = p.Resolution[evs[0].Priority]
 	for i, ev := range evs {
 		end := asOf
 		if i+1 < len(evs) {
 			end = evs[i+1].At
+		}
+		if i == 0 {
+			// The customer has waited since they complained.
+			ev.At = res.Started
 		}
 		if ev.Command.Kind == CmdEscalate {
 			// The clocks have counted up to ev.At.
@@ -443,7 +478,7 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 			cur = len(st.Visits) - 1
 		}
 		if ev.To == StateWaiting {
-			st.PausedFor += end.Sub(ev.At)
+			st.PausedFor = addSat(st.PausedFor, end.Sub(ev.At))
 		} else if cur >= 0 {
 			p.count(&st.Visits[cur], ev.At, end)
 		}
@@ -479,4 +514,15 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 		st.Step = st.Visits[cur]
 	}
 	return st, nil
+}
+
+// received returns when the customer complained, by the recording event
+// rec: its intake's Received, which [Apply] and [Rebuild] keep at or
+// before the recording, or the recording's own time when the intake has
+// no earlier one.
+func received(rec Event) time.Time {
+	if in := rec.Command.Intake; in != nil && !in.Received.IsZero() && in.Received.Before(rec.At) {
+		return in.Received
+	}
+	return rec.At
 }

@@ -114,9 +114,10 @@ var (
 	}}
 	// gMoves keeps a reassignment from naming the owner the case has: it
 	// would move nothing, yet add an event and count as a reassignment.
+	// The department is compared as a name ([SameDepartment]).
 	gMoves = guard{"assignment differs from the case's department and handler", func(g *guardInput) bool {
 		a := g.cmd.Assignment
-		return a == nil || a.Department != g.c.Department || a.Handler != g.c.Handler
+		return a == nil || !SameDepartment(a.Department, g.c.Department) || a.Handler != g.c.Handler
 	}}
 	// gReassignable lets a waiting case be reassigned only when it waits
 	// from a step in which it could be (it has an owner to move from).
@@ -143,7 +144,7 @@ var (
 	}}
 	gFeedback = guard{"customer feedback collected, or none came within the feedback wait", func(g *guardInput) bool {
 		w := g.policy.FeedbackWait
-		return g.c.Feedback != nil || w > 0 && !g.now.Before(g.c.CarriedOut.Add(w))
+		return g.c.Feedback != nil || w > 0 && !g.now.Before(g.policy.windowEnd(g.c.CarriedOut, w))
 	}}
 	gWindow = guard{"within the reopen window", func(g *guardInput) bool {
 		since := g.c.CarriedOut
@@ -151,7 +152,7 @@ var (
 			since = g.c.Decided
 		}
 		w := g.policy.ReopenWindow
-		return w > 0 && !g.now.After(since.Add(w))
+		return w > 0 && !g.now.After(g.policy.windowEnd(since, w))
 	}}
 	// gNotCarriedOut keeps a waiting case that was carried out from
 	// being withdrawn: a carried-out case cannot be withdrawn, and
@@ -283,10 +284,12 @@ type Policy struct {
 	ApprovalThresholds map[customer.Currency]decimal.Decimal
 	// ReopenWindow is how long after a resolution was carried out (or a
 	// complaint rejected) the case may be reopened, and a closed case
-	// take the feedback of a follow-up visit. Zero forbids both.
+	// take the feedback of a follow-up visit, its last instant included;
+	// its days are calendar days in Location. Zero forbids both.
 	ReopenWindow time.Duration
 	// FeedbackWait is how long after a resolution was carried out the
-	// case waits for the customer's feedback. Once it has passed without
+	// case waits for the customer's feedback; its days are calendar days
+	// in Location. Once it has passed without
 	// an answer to the follow-up, the handler may close the case without
 	// feedback: the closed case has no [Case.Feedback], and [Analyze]
 	// counts it as unanswered until a follow-up visit within the reopen
@@ -296,13 +299,38 @@ type Policy struct {
 	// Priority maps severity and value class to a priority; nil means
 	// [DefaultPriority].
 	Priority PriorityPolicy
+	// Location is the time zone in which ReopenWindow and FeedbackWait
+	// count their days; nil is UTC. A window's whole days (each 24 hours
+	// of it) are calendar days there and the rest elapsed time: a 30-day
+	// window from a carry-out at 10:00 ends at 10:00 on the 30th day
+	// after, however the clocks change meanwhile (720 hours of elapsed
+	// time would end at 9:00 or 11:00 local time across a daylight-saving
+	// change). UTC days have 24 hours, so without a Location the windows
+	// are elapsed time. Set it to the shops' zone, as the SLA calendar's
+	// ([Calendar].Location).
+	Location *time.Location
+}
+
+// windowEnd returns the end of a window of length w that opens at
+// since: its whole days, each 24 hours of w, added as calendar days in
+// the policy's Location ([time.Time.AddDate], which normalises a
+// wall-clock time that a daylight-saving change skips), then the rest
+// of w as elapsed time.
+func (p *Policy) windowEnd(since time.Time, w time.Duration) time.Time {
+	const day = 24 * time.Hour
+	loc := p.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return since.In(loc).AddDate(0, 0, int(w/day)).Add(w % day)
 }
 
 // DefaultPolicy returns supervisors approving up to 100 EUR, USD, GBP or
 // CHF and 800 CNY, a 30-day reopen window, a one-day feedback wait (half
 // the shortest carried-out target of [DefaultSLA], the 48 hours of an
-// urgent case, so that an unanswered case can close in time) and
-// [DefaultPriority].
+// urgent case, so that an unanswered case can close in time), their days
+// counted in UTC (no Location; set one for calendar days in the shops'
+// zone), and [DefaultPriority].
 func DefaultPolicy() *Policy {
 	h := decimal.NewFromInt(100)
 	return &Policy{
@@ -365,7 +393,8 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     command's payload (missing, not used by the
 //     command, or invalid; pay deductions of a carry-out that together
 //     exceed the loss, see [Execution]; a refund proposed on a case
-//     whose subject names no order; a text that is not valid UTF-8,
+//     whose subject names no order; an intake received before
+//     [customer.MinRecordYear]; a text that is not valid UTF-8,
 //     which the event's JSON form would not keep; a required text or an
 //     ID that holds only white space; an ID with a control character), or
 //   - a [*TransitionError] when the table has no transition for the
@@ -388,6 +417,9 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 	checkCommand(&pr, c, cmd, now)
 	checkDeductions(&pr, c, cmd)
 	checkRefund(&pr, c, cmd)
+	if cmd.Intake != nil {
+		cmd.Intake.checkReceived(&pr, "command.intake.received")
+	}
 	checkTexts(&pr, cmd, actor)
 	if len(pr.fields) > 0 {
 		return c, Event{}, pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))

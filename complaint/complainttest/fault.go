@@ -3,7 +3,9 @@ package complainttest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"time"
 
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
@@ -14,8 +16,13 @@ var ErrInjected = errors.New("complainttest: injected fault")
 
 // FaultStore wraps a [complaint.Store] and fails chosen calls, to prove
 // that a failed save leaves no half-applied case and that retrying gives
-// the result a fault-free run gives. Calls to Get, Save, Events and Cases
-// are counted together, from 1. It is safe for concurrent use.
+// the result a fault-free run gives. Calls to Get, Save, Events, Cases
+// and Erase are counted together, from 1. It is safe for concurrent use.
+//
+// It is a [complaint.Eraser] whatever it wraps: Erase passes through to
+// a wrapped store that is one, and refuses otherwise (see
+// [FaultStore.Erase]), so that code which finds erasure by a type
+// assertion reaches the wrapped store's.
 type FaultStore struct {
 	// Store is the wrapped store.
 	Store complaint.Store
@@ -24,9 +31,9 @@ type FaultStore struct {
 	// FailEvery fails every call whose number is a multiple of it; 0
 	// never.
 	FailEvery int
-	// LoseAck makes a failing Save first reach the wrapped store (the
-	// write happens, its acknowledgement is lost); otherwise a failing
-	// call never reaches it.
+	// LoseAck makes a failing Save or Erase first reach the wrapped
+	// store (the write happens, its acknowledgement is lost); otherwise a
+	// failing call never reaches it.
 	LoseAck bool
 
 	mu     sync.Mutex
@@ -34,7 +41,7 @@ type FaultStore struct {
 	faults int
 }
 
-var _ complaint.Store = (*FaultStore)(nil)
+var _ complaint.Eraser = (*FaultStore)(nil)
 
 // fail counts a call and reports whether it fails.
 func (s *FaultStore) fail() bool {
@@ -96,4 +103,23 @@ func (s *FaultStore) Cases(ctx context.Context, complainant customer.ID) ([]comp
 		return nil, ErrInjected
 	}
 	return s.Store.Cases(ctx, complainant)
+}
+
+// Erase implements [complaint.Eraser] when the wrapped store does: it
+// counts and fails as a Save (with LoseAck the erasure happens and its
+// acknowledgement is lost). Over a store that is not an Eraser it
+// returns an error matching [errors.ErrUnsupported], counts nothing and
+// changes nothing.
+func (s *FaultStore) Erase(ctx context.Context, complainant customer.ID, at time.Time) error {
+	e, ok := s.Store.(complaint.Eraser)
+	if !ok {
+		return fmt.Errorf("complainttest: erase the cases of customer %q: %T is not a complaint.Eraser: %w", complainant, s.Store, errors.ErrUnsupported)
+	}
+	if s.fail() {
+		if s.LoseAck {
+			_ = e.Erase(ctx, complainant, at)
+		}
+		return ErrInjected
+	}
+	return e.Erase(ctx, complainant, at)
 }

@@ -147,3 +147,77 @@ func TestSameDetectsDifferences(t *testing.T) {
 	other[1].Command.Note = "x"
 	assert.False(t, complainttest.SameEvents(evs, other))
 }
+
+// A FaultStore over an Eraser is an Eraser: erasure reaches the wrapped
+// store, counts as a call, and fails as a Save does (before the store, or
+// after it with LoseAck). Over a store that cannot erase it refuses with
+// errors.ErrUnsupported and changes nothing.
+func TestFaultStoreErase(t *testing.T) {
+	closed := func(t *testing.T) (*complaint.MemStore, complaint.Case) {
+		inner := complaint.NewMemStore()
+		c, evs := complainttest.Run("C-1", complainttest.T0, len(complainttest.HappyPath()))
+		require.Equal(t, complaint.StateClosed, c.State)
+		for i, ev := range evs {
+			r, err := complaint.Rebuild(evs[:i+1])
+			require.NoError(t, err)
+			require.NoError(t, inner.Save(ctx, r, ev))
+		}
+		return inner, c
+	}
+	description := func(t *testing.T, s complaint.Store) string {
+		c, err := s.Get(ctx, "C-1")
+		require.NoError(t, err)
+		return c.Intake.Description
+	}
+	at := complainttest.T0.Add(30 * time.Hour)
+	for _, tc := range []struct {
+		name            string
+		failCall        int
+		loseAck         bool
+		wantErr, erased bool
+	}{
+		{name: "passes", erased: true},
+		{name: "fails", failCall: 1, wantErr: true},
+		{name: "losesAck", failCall: 1, loseAck: true, wantErr: true, erased: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inner, c := closed(t)
+			var s complaint.Store = &complainttest.FaultStore{Store: inner, FailCall: tc.failCall, LoseAck: tc.loseAck}
+			e, ok := s.(complaint.Eraser)
+			require.True(t, ok, "a FaultStore over a MemStore is a complaint.Eraser")
+			err := e.Erase(ctx, c.Intake.Complainant, at)
+			if tc.wantErr {
+				require.ErrorIs(t, err, complainttest.ErrInjected)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, 1, s.(*complainttest.FaultStore).Calls(), "the erasure is counted")
+			if tc.erased {
+				assert.Empty(t, description(t, inner), "the erasure reached the wrapped store")
+			} else {
+				assert.Equal(t, c.Intake.Description, description(t, inner), "a failed erasure changes nothing")
+			}
+		})
+	}
+	inner, c := closed(t)
+	fs := &complainttest.FaultStore{Store: struct{ complaint.Store }{inner}}
+	require.ErrorIs(t, fs.Erase(ctx, c.Intake.Complainant, at), errors.ErrUnsupported)
+	assert.Equal(t, c.Intake.Description, description(t, inner))
+}
+
+// The conformance kit passes through a FaultStore that injects no fault,
+// its Eraser subtests included; over a store that cannot erase, whose
+// erasure the FaultStore refuses with errors.ErrUnsupported, it skips
+// them as for any store that is not an Eraser.
+func TestFaultStorePassesTheKit(t *testing.T) {
+	t.Run("eraser", func(t *testing.T) {
+		complainttest.TestStore(t, func(*testing.T) complaint.Store {
+			return &complainttest.FaultStore{Store: complaint.NewMemStore()}
+		})
+	})
+	t.Run("notEraser", func(t *testing.T) {
+		complainttest.TestStore(t, func(*testing.T) complaint.Store {
+			return &complainttest.FaultStore{Store: struct{ complaint.Store }{complaint.NewMemStore()}}
+		})
+	})
+}

@@ -287,7 +287,9 @@ func listingProblem(cases []complaint.Case, who customer.ID) string {
 
 // TestStore runs the conformance tests of [complaint.Store] against the
 // stores newStore returns; each call must return a new, empty store. The
-// subtests check every obligation of the Store documentation.
+// subtests check every obligation of the Store documentation, and of the
+// [complaint.Eraser] documentation for a store that is one (skipped for
+// one whose Erase reports errors.ErrUnsupported).
 func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 	ctx := context.Background()
 
