@@ -12,7 +12,10 @@
 // of purchase days, the year-on-year trend of purchase days and spend (a
 // customer with no purchase day in the last two years counts as a full
 // decline of both, so that the risk of a lapsed customer does not fall
-// as time passes), the return rate, and the
+// as time passes; against a year before that is only partly the
+// customer's history a trend counts only as a decline, so that no risk
+// falls on the day the first purchase turns one year old), the return
+// rate, and the
 // complaint signals of [customer.ComplaintSignals] — recent, unresolved
 // and SLA-breaching complaints, their severity and recency, complaints
 // handled to the customer's dissatisfaction and complaints escalated by
@@ -54,7 +57,11 @@
 // an [Options].PriorGap that differs from it is an [*OptionError]. A
 // fitted model is stored as JSON too ([Model.MarshalJSON]). [Evaluate]
 // reports the holdout AUC (ranked by the log-odds, so that risks that
-// round to 0 or 1 still rank), Brier score and log-loss. When
+// round to 0 or 1 still rank), Brier score, log-loss, and the calibration
+// of the risks: their mean against the churn rate, overall and by band.
+// A fitted weight can come out against its warning sign (more of it,
+// lower risk); [FitReport].AgainstSign names such features, and no
+// reason quotes them. When
 // there are too few labelled customers, or only one class, [Fit] returns
 // the documented rule-based model instead ([Rules], [DefaultRules]) and
 // says so: every [Result] carries the [Method] that produced it.
@@ -63,13 +70,16 @@
 //
 // A [Result] carries each feature's contribution to the log-odds
 // (coefficient × standardised feature) and the largest positive ones as
-// reasons ([Reason]), deterministic for the same input.
+// reasons ([Reason]), deterministic for the same input: a reason quotes
+// only features that raised the risk.
 //
 // # Errors
 //
 // Bad input — a NaN P(alive) or one outside [0, 1], negative counts,
-// inconsistent complaint signals, a customer without a purchase, a
-// summary without an as-of instant — is an
+// counts of purchase days that contradict the recency or each other
+// (hand-filled [Signals]; see [Signals.Validate]), inconsistent complaint
+// signals, a customer without a purchase, a summary without an as-of
+// instant — is an
 // [*InputError] naming the customer and every bad field; it matches
 // [customer.ErrInvalid]. No NaN or Inf is ever returned.
 package risk

@@ -104,14 +104,29 @@ const (
 	// +1 too when p + l = 0: the first purchase being more than a year
 	// old, every purchase day is then more than two years old, so
 	// purchases stopped, and the risk of a lapsed customer does not fall
-	// when the last purchase leaves the two years. Missing when the
-	// customer's first purchase is less than a year old.
+	// when the last purchase leaves the two years.
+	//
+	// It compares two years of the customer's history, so it is missing
+	// when the first purchase is less than a year old ([Signals].PriorYear
+	// false). When the first purchase falls in the 12 months before the
+	// last 12 (every purchase day is in the two years, l + p =
+	// PurchaseDays), those 12 months hold only part of a year of the
+	// customer's history — a single day on the day the first purchase
+	// turns one year old — and against a full year they would read every
+	// new customer as growing and lower the risk on that day; the trend is
+	// then only a decline: present when p > l (fewer purchase days in a
+	// full year than in part of one is a decline however short that part;
+	// a customer who stopped gets +1 from the first anniversary on), and
+	// missing when p ≤ l, until the first purchase is two years old.
 	FeatureFrequencyDecline
 	// FeatureSpendDecline is (p − l) ÷ (p + l) on the net spend of the same
 	// two years, negative amounts counted as zero. Without a purchase day
 	// in the two years and so without spend, it is +1, as
-	// FeatureFrequencyDecline. Missing as FeatureFrequencyDecline, and
-	// when the two years have purchase days but no positive spend.
+	// FeatureFrequencyDecline. Missing as FeatureFrequencyDecline: with
+	// a first purchase less than a year old, and with one in the year
+	// before unless the spend of that part of a year is above the spend of
+	// the last 12 months; and when the two years have purchase days but
+	// no positive spend.
 	FeatureSpendDecline
 	// FeatureReturnRate is the share of units bought that were returned,
 	// in [0, 1].

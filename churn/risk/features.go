@@ -123,10 +123,16 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 		}
 		set(FeatureSpendDecline, d)
 	case s.PriorYear:
-		if d, ok := decline(float64(s.PurchaseDaysPrior12), float64(s.PurchaseDaysLast12)); ok {
+		// With the first purchase day in the 12 months before the last
+		// 12 (every purchase day is in the two years), those 12 months
+		// hold only part of a year of the customer's history, a single
+		// day on the first anniversary: less there than in the last 12
+		// months says nothing, more is a decline all the same.
+		partial := s.PurchaseDaysLast12+s.PurchaseDaysPrior12 == s.PurchaseDays
+		if d, ok := decline(float64(s.PurchaseDaysPrior12), float64(s.PurchaseDaysLast12)); ok && (!partial || d > 0) {
 			set(FeatureFrequencyDecline, d)
 		}
-		if d, ok := decline(toFloat(s.SpendPrior12), toFloat(s.SpendLast12)); ok && finite(d) {
+		if d, ok := decline(toFloat(s.SpendPrior12), toFloat(s.SpendLast12)); ok && finite(d) && (!partial || d > 0) {
 			set(FeatureSpendDecline, d)
 		}
 	}
@@ -171,7 +177,7 @@ func LogGapMoments(sigs []Signals, opts *Options) (Moments, error) {
 	}
 	var m Moments
 	for i := range sigs {
-		if sigs[i].ownGap() && finite(sigs[i].MedianGap) {
+		if sigs[i].ownGap() && sigs[i].Validate() == nil {
 			m = m.Add(math.Log(max(sigs[i].MedianGap, c.minGap)))
 		}
 	}
@@ -215,10 +221,17 @@ func NewStandardizer(priorGap float64, opts *Options) (*Standardizer, error) {
 	return &Standardizer{PriorGap: priorGap, minGap: c.minGap, halfLife: c.halfLife}, nil
 }
 
+// built reports whether z was made by [NewStandardizer] or
+// [Standardizer.UnmarshalJSON].
+func (z *Standardizer) built() bool {
+	return z != nil && z.PriorGap > 0 && z.minGap > 0 && z.halfLife > 0
+}
+
 // Add validates s and adds its features. An invalid s returns its
-// [*InputError] and changes nothing.
+// [*InputError] and changes nothing; a nil standardizer, or one not made
+// by [NewStandardizer] or [Standardizer.UnmarshalJSON], is an error.
 func (z *Standardizer) Add(s Signals) error {
-	if !(z.PriorGap > 0 && z.minGap > 0 && z.halfLife > 0) {
+	if !z.built() {
 		return errUnbuiltStandardizer
 	}
 	if err := s.Validate(); err != nil {
@@ -239,8 +252,19 @@ func (z *Standardizer) add(v vector) {
 var errUnbuiltStandardizer = errors.New("risk: standardizer not made by NewStandardizer")
 
 // Merge adds the statistics of o, a standardizer of another shard. Both
-// must have the same prior gap and options.
+// must have the same prior gap and options, and be made by
+// [NewStandardizer] or [Standardizer.UnmarshalJSON] (neither nil); o must
+// not be z itself, whose customers would count twice. A refused merge
+// changes nothing.
 func (z *Standardizer) Merge(o *Standardizer) error {
+	switch {
+	case o == nil:
+		return errors.New("risk: merge a nil standardizer")
+	case !z.built() || !o.built():
+		return errUnbuiltStandardizer
+	case z == o:
+		return errors.New("risk: merge a standardizer into itself: its customers would count twice")
+	}
 	if z.PriorGap != o.PriorGap || z.minGap != o.minGap || z.halfLife != o.halfLife {
 		return fmt.Errorf("risk: merge standardizers with different prior gaps or options (%v vs %v days)", z.PriorGap, o.PriorGap)
 	}

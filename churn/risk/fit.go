@@ -65,6 +65,18 @@ type FitReport struct {
 	// Intercept and Coefficients of the model returned.
 	Intercept    float64
 	Coefficients []Coefficient
+	// AgainstSign lists, in Feature order, the features whose fitted
+	// weight is negative: every feature grows with the risk it warns of,
+	// but correlated features, or customers who stay after a complaint
+	// put right, can make the fit weigh one against its sign, so that in
+	// this model more of it lowers the risk. Such a weight is kept (it is
+	// what the labelled history says, and the risk stays a calibrated
+	// probability), its negative contributions show in
+	// [Result].Contributions, and no reason quotes the feature as a
+	// warning (see [Reason]); review it before ranking customers for
+	// contact by this model. Nil for the rules, whose weights are never
+	// negative.
+	AgainstSign []Feature
 	// LogLoss is the mean log-loss of the returned model on the examples,
 	// in nats (ln 2 ≈ 0.693 is a coin toss); 0 when there are no
 	// examples (nothing was measured, not a perfect fit).
@@ -80,7 +92,9 @@ type FitReport struct {
 // given; the prior gap of single-purchase customers is the geometric mean
 // of the other customers' typical gaps unless opts.PriorGap is given, and
 // the standardizer's when one is given (a different opts.PriorGap is an
-// [*OptionError]).
+// [*OptionError]). The weights are not constrained in sign: one that
+// comes out against its warning sign is kept and named in
+// [FitReport].AgainstSign, and no reason quotes that feature.
 //
 // With fewer than opts.MinExamples examples, or fewer than
 // opts.MinPerClass of either class, Fit returns the rule-based model
@@ -221,6 +235,12 @@ func Fit(examples []Example, opts *Options) (*Model, FitReport, error) {
 func (m *Model) report(rep *FitReport, examples []Example) {
 	rep.Intercept = m.intercept
 	rep.Coefficients = m.Coefficients()
+	rep.AgainstSign = nil
+	for _, c := range rep.Coefficients {
+		if c.Weight < 0 {
+			rep.AgainstSign = append(rep.AgainstSign, c.Feature)
+		}
+	}
 	rep.PriorGap = m.priorGap
 	if len(examples) == 0 {
 		return
@@ -272,10 +292,32 @@ type Evaluation struct {
 	Brier float64
 	// LogLoss is −(1/N)·Σ[y ln risk + (1 − y) ln(1 − risk)], in nats.
 	LogLoss float64
+	// MeanRisk is the mean risk (1/N)·Σ risk. Compared with the churn
+	// rate Churned ÷ N it says whether the model's risks are too high or
+	// too low on the whole (calibration in the large).
+	MeanRisk float64
+	// Calibration has one entry per band of the model's [Bands], in the
+	// order low, watch, high, critical: how many customers the model put
+	// in it, how many of those churned and their mean risk. In a
+	// calibrated model each band's churn rate is near its mean risk (a
+	// reliability table by band; Murphy & Winkler 1977, "Reliability of
+	// subjective probability forecasts of precipitation and temperature").
+	Calibration []BandCalibration
+}
+
+// BandCalibration is the outcome of the customers of one band.
+type BandCalibration struct {
+	Band Band
+	// N counts the customers of the band, Churned those who churned.
+	N, Churned int
+	// MeanRisk is the mean risk of the band's customers; 0 when N is 0.
+	MeanRisk float64
 }
 
 // Evaluate scores every example with m and compares the risks with the
-// labels, typically on a holdout set the model was not fitted on. No
+// labels, typically on a holdout set the model was not fitted on: how
+// well they rank (AUC), how close they are (Brier score, log-loss) and
+// how calibrated (mean risk, and by band). No
 // examples is [ErrNoExamples]; an invalid example an [*InputError]; a
 // nil or zero model [ErrNoModel]. The evaluation does not depend on the
 // order of the examples.
@@ -290,6 +332,8 @@ func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 	labels := make([]bool, len(examples))
 	brier := make([]float64, len(examples))
 	loss := make([]float64, len(examples))
+	risks := make([]float64, len(examples))
+	bands := make([]Band, len(examples))
 	var ev Evaluation
 	for i := range examples {
 		s := &examples[i].Signals
@@ -312,10 +356,28 @@ func Evaluate(m *Model, examples []Example) (Evaluation, error) {
 		}
 		brier[i] = (r - yf) * (r - yf)
 		loss[i] = logLoss(logit, y)
+		risks[i], bands[i] = r, m.cfg.bands.Band(r)
 	}
 	ev.N = len(examples)
 	ev.Brier = sortedSum(brier) / float64(ev.N)
 	ev.LogLoss = sortedSum(loss) / float64(ev.N)
+	ev.MeanRisk = sortedSum(slices.Clone(risks)) / float64(ev.N)
+	for b := BandLow; b <= BandCritical; b++ {
+		bc := BandCalibration{Band: b}
+		var in []float64
+		for i := range risks {
+			if bands[i] == b {
+				in = append(in, risks[i])
+				if examples[i].Churned {
+					bc.Churned++
+				}
+			}
+		}
+		if bc.N = len(in); bc.N > 0 {
+			bc.MeanRisk = sortedSum(in) / float64(bc.N)
+		}
+		ev.Calibration = append(ev.Calibration, bc)
+	}
 	if auc, err := AUC(logits, labels); err == nil {
 		ev.AUC, ev.HasAUC = auc, true
 	}

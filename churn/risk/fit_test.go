@@ -24,13 +24,13 @@ func randomSignals(rng *rand.Rand, n int) []Signals {
 			PAlive: rng.Float64(), HasPAlive: true,
 			DaysSinceLastPurchase: rng.IntN(500),
 			PurchaseDays:          pd,
-			PriorYear:             true,
-			PurchaseDaysLast12:    rng.IntN(min(6, pd+1)),
 			SpendLast12:           decimal.NewFromInt(int64(rng.IntN(1000))),
 			SpendPrior12:          decimal.NewFromInt(int64(1 + rng.IntN(1000))),
 			ReturnRate:            rng.Float64() * 0.6,
 		}
-		s.PurchaseDaysPrior12 = rng.IntN(min(6, pd-s.PurchaseDaysLast12+1))
+		s.PriorYear, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = historyCounts(pd, s.DaysSinceLastPurchase,
+			func(lo, hi int) int { return lo + rng.IntN(min(hi, lo+5)-lo+1) })
+		refundsOnly(&s)
 		if pd > 1 {
 			s.MedianGap = float64(10 + rng.IntN(150))
 		}
@@ -190,7 +190,14 @@ func TestFitSeparableStaysFinite(t *testing.T) {
 		}
 		ev, err := Evaluate(m, ex)
 		require.NoError(t, err)
-		assert.Greater(t, ev.AUC, 0.99, "λ=%v", lambda)
+		// the heaviest penalty shares the weight with the trend, which
+		// follows the silence (a year without purchase is a full
+		// decline), so the ranking is a little less than perfect
+		minAUC := 0.99
+		if lambda >= 100 {
+			minAUC = 0.97
+		}
+		assert.Greater(t, ev.AUC, minAUC, "λ=%v", lambda)
 	}
 }
 

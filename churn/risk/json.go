@@ -2,6 +2,7 @@ package risk
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 )
@@ -34,8 +35,12 @@ type termJSON struct {
 
 // MarshalJSON stores the model: method, intercept, one term per feature
 // (by name) and the options that scoring uses, so that a model fitted
-// once can be stored by the caller and scored with later.
+// once can be stored by the caller and scored with later. A nil or zero
+// model is [ErrNoModel].
 func (m *Model) MarshalJSON() ([]byte, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	j := modelJSON{
 		Method: m.method, Intercept: m.intercept, PriorGap: m.priorGap,
 		MinGap: m.cfg.minGap, ComplaintHalfLife: m.cfg.halfLife, Clip: m.cfg.clip,
@@ -53,10 +58,16 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 const maxWeight = 1e100
 
 // UnmarshalJSON restores a model stored by MarshalJSON. Every number must
-// be finite, intercept and weights at most 1e100 in magnitude, scales and gaps non-negative or positive as in [Options],
+// be finite, intercept and weights at most 1e100 in magnitude (and the
+// weights of a rules model non-negative, as in [RuleWeights]), scales and
+// gaps non-negative or positive as in [Options],
 // bands ordered, features known and not repeated; a feature left out has
-// no weight. A rejected document leaves m unchanged.
+// no weight. A rejected document leaves m unchanged; a nil m is an
+// error.
 func (m *Model) UnmarshalJSON(b []byte) error {
+	if m == nil {
+		return errors.New("risk: model: UnmarshalJSON on a nil *Model")
+	}
 	var j modelJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return fmt.Errorf("risk: model: %w", err)
@@ -104,6 +115,8 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 			return bad(name, 0, "appears twice")
 		case !finite(t.Weight) || math.Abs(t.Weight) > maxWeight:
 			return bad(name+".weight", t.Weight, "must be finite, at most 1e100 in magnitude")
+		case j.Method == MethodRules && t.Weight < 0:
+			return bad(name+".weight", t.Weight, "must not be negative in a rules model (see RuleWeights)")
 		case !finite(t.Center):
 			return bad(name+".center", t.Center, "must be finite")
 		case !finite(t.Scale) || t.Scale < 0:
@@ -137,7 +150,7 @@ type momentsJSON struct {
 // [Standardizer.Merge]). Numbers are stored to the last bit. A
 // standardizer not made by [NewStandardizer] is an error.
 func (z Standardizer) MarshalJSON() ([]byte, error) {
-	if !(z.PriorGap > 0 && z.minGap > 0 && z.halfLife > 0) {
+	if !z.built() {
 		return nil, errUnbuiltStandardizer
 	}
 	j := standardizerJSON{PriorGap: z.PriorGap, MinGap: z.minGap, ComplaintHalfLife: z.halfLife}
@@ -152,8 +165,12 @@ func (z Standardizer) MarshalJSON() ([]byte, error) {
 // and the half-life must be positive and finite, features known and not
 // repeated, counts non-negative, means finite, sums of squared deviations
 // finite and non-negative, and both zero with a count of zero; a feature
-// left out has no values. A rejected document leaves z unchanged.
+// left out has no values. A rejected document leaves z unchanged; a nil
+// z is an error.
 func (z *Standardizer) UnmarshalJSON(b []byte) error {
+	if z == nil {
+		return errors.New("risk: standardizer: UnmarshalJSON on a nil *Standardizer")
+	}
 	var j standardizerJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return fmt.Errorf("risk: standardizer: %w", err)

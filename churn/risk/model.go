@@ -16,7 +16,9 @@ import (
 // with x_f the raw feature, c_f its centre (the population mean, or the
 // rule's reference) and s_f its scale (the population standard deviation,
 // or 1 for the rules). The contribution of a feature is β_f·z_f: the
-// change in log-odds it causes against a customer at the centre.
+// change in log-odds it causes against a customer at the centre. The
+// rules' weights are never negative; a fitted β_f can be, when the
+// labelled history says so ([FitReport].AgainstSign).
 type Model struct {
 	method    Method
 	intercept float64
@@ -74,15 +76,32 @@ func (m *Model) check() error {
 	return nil
 }
 
-// Method returns which model this is.
-func (m *Model) Method() Method { return m.method }
+// The accessors below return zero values (0, nil, Bands{}) for a nil or
+// zero Model, as scoring with one returns [ErrNoModel].
+
+// Method returns which model this is; 0 for a nil or zero model.
+func (m *Model) Method() Method {
+	if m.check() != nil {
+		return 0
+	}
+	return m.method
+}
 
 // Intercept returns b₀, the log-odds of a customer at the centre of every
-// feature.
-func (m *Model) Intercept() float64 { return m.intercept }
+// feature; 0 for a nil or zero model.
+func (m *Model) Intercept() float64 {
+	if m.check() != nil {
+		return 0
+	}
+	return m.intercept
+}
 
-// Coefficients returns the terms of the model in Feature order.
+// Coefficients returns the terms of the model in Feature order; nil for
+// a nil or zero model.
 func (m *Model) Coefficients() []Coefficient {
+	if m.check() != nil {
+		return nil
+	}
 	out := make([]Coefficient, 0, NumFeatures-1)
 	for f := Feature(1); int(f) < NumFeatures; f++ {
 		out = append(out, Coefficient{Feature: f, Weight: m.coef[f], Center: m.center[f], Scale: m.scale[f]})
@@ -91,17 +110,32 @@ func (m *Model) Coefficients() []Coefficient {
 }
 
 // PriorGap returns the typical gap, in days, that single-purchase
-// customers are measured against.
-func (m *Model) PriorGap() float64 { return m.priorGap }
+// customers are measured against; 0 for a nil or zero model.
+func (m *Model) PriorGap() float64 {
+	if m.check() != nil {
+		return 0
+	}
+	return m.priorGap
+}
 
-// Bands returns the early-warning thresholds.
-func (m *Model) Bands() Bands { return m.cfg.bands }
+// Bands returns the early-warning thresholds; Bands{} for a nil or zero
+// model.
+func (m *Model) Bands() Bands {
+	if m.check() != nil {
+		return Bands{}
+	}
+	return m.cfg.bands
+}
 
 // TypicalGap returns the gap, in days, that s's recency is measured
 // against: the median gap between the customer's shopping occasions when
 // there are at least two (own is true; see [Signals].MedianGap), else the
-// model's prior gap; either floored at [Options].MinGap.
+// model's prior gap; either floored at [Options].MinGap. A nil or zero
+// model returns 0 and false.
 func (m *Model) TypicalGap(s Signals) (gap float64, own bool) {
+	if m.check() != nil {
+		return 0, false
+	}
 	return typicalGap(&s, m.priorGap, m.cfg.minGap)
 }
 
@@ -148,7 +182,8 @@ func (m *Model) Risk(s Signals) (float64, error) {
 type Contribution struct {
 	Feature Feature
 	// Present is false when the feature could not be computed (no
-	// P(alive) given; no prior year for the trends).
+	// P(alive) given; no prior year for the trends, or a rise against a
+	// year before that is only partly the customer's history).
 	Present bool
 	// Value is the raw feature x_f (see [Feature]).
 	Value float64
@@ -229,8 +264,12 @@ func (m *Model) score(s *Signals) Result {
 }
 
 // ScoreAll scores every input; the first invalid one stops it with an
-// [*InputError] whose Index is its position.
+// [*InputError] whose Index is its position. A nil or zero model is
+// [ErrNoModel], even with no inputs.
 func (m *Model) ScoreAll(ins []Input) ([]Result, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	out := make([]Result, len(ins))
 	for i := range ins {
 		r, err := m.Score(ins[i])

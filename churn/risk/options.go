@@ -94,8 +94,11 @@ type Bands struct {
 // critical from three in four.
 var DefaultBands = Bands{Watch: 0.25, High: 0.5, Critical: 0.75}
 
-// Band returns the level of risk r.
+// Band returns the level of risk r; the zero Bands are [DefaultBands].
 func (b Bands) Band(r float64) Band {
+	if b == (Bands{}) {
+		b = DefaultBands
+	}
 	switch {
 	case r >= b.Critical:
 		return BandCritical

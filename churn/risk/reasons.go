@@ -14,7 +14,11 @@ type Reason struct {
 	// Features are the features the text quotes; complaint features are
 	// grouped into one reason.
 	Features []Feature
-	// Contribution is the sum of their contributions, positive.
+	// Contribution is the sum of their contributions, positive. Each
+	// feature quoted contributes positively on its own: a reason says
+	// only what raised the risk, so a feature that a fitted model weighs
+	// against its warning sign ([FitReport].AgainstSign) is never quoted
+	// as a warning, however much of it the customer shows.
 	Contribution float64
 	// Text states the customer's own numbers, such as "no purchase for 214
 	// days where this customer's usual gap is 60 days" (with ", counted as
@@ -49,7 +53,7 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 	}
 	single(FeatureNotAlive, func() string {
 		p := percent(s.PAlive)
-		if strings.HasPrefix(p, "under") {
+		if strings.HasPrefix(p, "under") || strings.HasPrefix(p, "over") {
 			return "probability of still being an active customer " + p
 		}
 		return "probability of still being an active customer only " + p
@@ -177,17 +181,25 @@ func complaintReason(s *Signals, v *vector, z, c *[NumFeatures]float64) (Reason,
 			} else {
 				b.WriteString(plural(n, "1 past its service deadline", strconv.Itoa(n)+" past their service deadline"))
 			}
+		// the short forms refer to the recent complaints when they lead
+		// the sentence; after another count they would read as its own
 		case FeatureSeverity:
-			if head {
+			switch {
+			case head:
 				b.WriteString("a complaint of " + sev + " severity")
-			} else {
+			case r.Features[0] == FeatureRecentComplaints:
 				b.WriteString("the worst of " + sev + " severity")
+			default:
+				b.WriteString("the worst recent one of " + sev + " severity")
 			}
 		case FeatureComplaintRecency:
-			if head {
+			switch {
+			case head:
 				b.WriteString("the last complaint " + ago(age))
-			} else {
+			case r.Features[0] == FeatureRecentComplaints:
 				b.WriteString("the last one " + ago(age))
+			default:
+				b.WriteString("the last complaint " + ago(age))
 			}
 		}
 		r.Features = append(r.Features, f)
@@ -236,7 +248,31 @@ func daysF(d float64) string {
 	return strconv.FormatFloat(r, 'f', 1, 64) + " days"
 }
 
-func duration(d time.Duration) string { return daysF(d.Hours() / 24) }
+// duration writes a window in days, or in hours or minutes when it is
+// shorter than a day or an hour, with at most one decimal.
+func duration(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return daysF(d.Hours() / 24)
+	case d >= time.Hour:
+		return unitsF(d.Hours(), "hour", "hours")
+	case d >= time.Minute:
+		return unitsF(d.Minutes(), "minute", "minutes")
+	}
+	return d.String()
+}
+
+// unitsF writes x, below 24 or 60, with at most one decimal and its unit.
+func unitsF(x float64, one, many string) string {
+	r := math.Round(x*10) / 10
+	if r == 1 {
+		return "1 " + one
+	}
+	if r == math.Trunc(r) {
+		return strconv.FormatFloat(r, 'f', 0, 64) + " " + many
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64) + " " + many
+}
 
 // percent writes a share as a whole percentage, "under 1%" for a small
 // positive share and "over 99%" for one short of the whole, so that

@@ -98,7 +98,7 @@ func TestReasonsText(t *testing.T) {
 		{"frequency halved", func(s *Signals) { s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 1, 2 }, 0,
 			[]string{"1 purchase day in the last 12 months against 2 the year before"}},
 		{"top reasons limit", func(s *Signals) {
-			s.DaysSinceLastPurchase = 400
+			*s = steady(s.Customer, 400, 60)
 			s.ReturnRate = 0.5
 		}, 1, []string{"no purchase for 400 days where this customer's usual gap is 60 days"}},
 	}

@@ -30,13 +30,13 @@ func drawSignals(t *rapid.T) risk.Signals {
 		PAlive:                rapid.SampledFrom([]float64{0, 1, 0.5, 1e-300, 1 - 1e-16}).Draw(t, "p_alive"),
 		DaysSinceLastPurchase: rapid.OneOf(rapid.IntRange(0, 3650), rapid.IntRange(0, math.MaxInt32)).Draw(t, "days_since"),
 		PurchaseDays:          pd,
-		PriorYear:             rapid.Bool().Draw(t, "prior_year"),
 		ReturnRate:            rapid.Float64Range(0, 1).Draw(t, "return_rate"),
 		SpendLast12:           decimal.New(rapid.Int64().Draw(t, "spend_last"), int32(rapid.IntRange(-30, 30).Draw(t, "exp_last"))),
 		SpendPrior12:          decimal.New(rapid.Int64().Draw(t, "spend_prior"), int32(rapid.IntRange(-30, 30).Draw(t, "exp_prior"))),
 	}
-	s.PurchaseDaysLast12 = rapid.IntRange(0, pd).Draw(t, "last12")
-	s.PurchaseDaysPrior12 = rapid.IntRange(0, pd-s.PurchaseDaysLast12).Draw(t, "prior12")
+	s.PriorYear, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = risk.HistoryCounts(pd, s.DaysSinceLastPurchase,
+		func(lo, hi int) int { return rapid.IntRange(lo, hi).Draw(t, "count") })
+	risk.RefundsOnly(&s)
 	if pd > 1 {
 		s.MedianGap = rapid.OneOf(rapid.Float64Range(0, 40000), rapid.SampledFrom([]float64{0, 1e-300, 1e300, math.MaxFloat64})).Draw(t, "median_gap")
 	}
@@ -171,7 +171,7 @@ func TestRulesRejectOverflowingWeights(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := risk.Signals{Customer: "C", AsOf: retAsOf, PurchaseDays: 3, MedianGap: 30, DaysSinceLastPurchase: 400,
-		HasPAlive: true, PAlive: 0, ReturnRate: 1,
+		PriorYear: true, PurchaseDaysPrior12: 3, HasPAlive: true, PAlive: 0, ReturnRate: 1,
 		Complaints: customer.ComplaintSignals{Total: 9, Recent: 9, Unresolved: 9, Window: 90 * retDay, MaxSeverity: 4, Last: retAsOf}}
 	r, err := m.ScoreSignals(s)
 	if err != nil {
@@ -189,7 +189,7 @@ func TestOverdueWithTinyMinGapIsFinite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := risk.Signals{Customer: "C", AsOf: retAsOf, PurchaseDays: 2, MedianGap: 1e-300, DaysSinceLastPurchase: 179769314}
+	s := risk.Signals{Customer: "C", AsOf: retAsOf, PurchaseDays: 2, MedianGap: 1e-300, DaysSinceLastPurchase: 179769314, PriorYear: true}
 	r, err := m.ScoreSignals(s)
 	if err != nil {
 		t.Fatal(err)
@@ -261,9 +261,23 @@ func TestPropertyMonotoneInWarningSigns(t *testing.T) {
 			t.Fatalf("%d more SLA breaches lowered the risk from %v to %v", k, base, r)
 		}
 
-		longer := s
-		longer.DaysSinceLastPurchase += rapid.IntRange(1, 1000).Draw(t, "more_days")
-		if r := riskOf(t, m, longer); r < base {
+		// the same customer more days later without a purchase: the
+		// counts of the two years follow the last purchase out of them;
+		// a trend that becomes defined is a full decline (+1), and one
+		// that ends undefined was a full rise (−1), which raises the risk
+		// unless a rule puts its reference outside [−1, +1] (a missing
+		// feature counts as at its reference)
+		longer := risk.Aged(s, rapid.IntRange(1, 1000).Draw(t, "more_days"))
+		sane := true
+		for _, c := range m.Coefficients() {
+			if (c.Feature == risk.FeatureFrequencyDecline || c.Feature == risk.FeatureSpendDecline) && (c.Center > 1 || c.Center < -1) {
+				sane = false
+			}
+		}
+		trendsAsBefore := longer.PriorYear == s.PriorYear && longer.PurchaseDaysLast12 == s.PurchaseDaysLast12 &&
+			longer.PurchaseDaysPrior12 == s.PurchaseDaysPrior12 && longer.SpendLast12.Equal(s.SpendLast12) &&
+			longer.SpendPrior12.Equal(s.SpendPrior12)
+		if r := riskOf(t, m, longer); r < base && (sane || trendsAsBefore) {
 			t.Fatalf("a longer silence lowered the risk from %v to %v", base, r)
 		}
 		if s.PurchaseDays >= 2 && s.MedianGap > 0 {
@@ -387,15 +401,15 @@ func labelled(seed uint64, n int) []risk.Example {
 			Customer: customer.ID(fmt.Sprint("C-", i)), AsOf: retAsOf,
 			PurchaseDays: pd, DaysSinceLastPurchase: rng.IntN(600),
 			HasPAlive: rng.IntN(4) > 0, PAlive: rng.Float64(), ReturnRate: rng.Float64() * 0.5,
-			PriorYear: rng.IntN(3) > 0,
 		}
 		if pd > 1 {
 			s.MedianGap = float64(7 + rng.IntN(200))
 		}
-		s.PurchaseDaysLast12 = rng.IntN(pd + 1)
-		s.PurchaseDaysPrior12 = rng.IntN(pd - s.PurchaseDaysLast12 + 1)
+		s.PriorYear, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = risk.HistoryCounts(pd, s.DaysSinceLastPurchase,
+			func(lo, hi int) int { return lo + rng.IntN(hi-lo+1) })
 		s.SpendLast12 = decimal.NewFromInt(int64(rng.IntN(2000)))
 		s.SpendPrior12 = decimal.NewFromInt(int64(rng.IntN(2000)))
+		risk.RefundsOnly(&s)
 		if u := rng.IntN(4); u > 0 {
 			s.Complaints = customer.ComplaintSignals{Total: u, Recent: u, Unresolved: rng.IntN(u + 1), Window: 90 * retDay,
 				MaxSeverity: 1 + rng.IntN(4), Last: retAsOf.AddDate(0, 0, -rng.IntN(90))}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -29,7 +30,8 @@ type Input struct {
 // Signals are the plain numbers the risk is computed from, in the units a
 // person reads: days, counts, amounts and shares. [NewSignals] derives
 // them from an [Input]; callers with their own aggregates may fill them
-// directly. The reasons quote these numbers.
+// directly, as NewSignals would ([Signals.Validate] refuses counts that
+// contradict each other). The reasons quote these numbers.
 type Signals struct {
 	Customer customer.ID
 	// AsOf is the instant of the analysis. It is needed only to age the
@@ -51,10 +53,14 @@ type Signals struct {
 	// population's gap, as for a single purchase day.
 	MedianGap float64
 	// PriorYear is true when the first purchase is at least a year before
-	// AsOf, so that the year-on-year trends are defined.
+	// AsOf (on or before the same date a year earlier), so that the
+	// year-on-year trends can be defined (see [FeatureFrequencyDecline]).
 	PriorYear bool
 	// PurchaseDaysLast12 and PurchaseDaysPrior12 count purchase days in
-	// the 12 months up to AsOf and in the 12 months before those.
+	// the 12 months up to AsOf and in the 12 months before those; they
+	// must agree with PriorYear and DaysSinceLastPurchase (see
+	// [Signals.Validate]). Without PriorYear they are not read, and may
+	// be left 0.
 	PurchaseDaysLast12  int
 	PurchaseDaysPrior12 int
 	// SpendLast12 and SpendPrior12 are the net spend in the same two
@@ -163,8 +169,28 @@ const MaxSeverity = 4
 
 // Validate reports every bad field of s in one [*InputError]: P(alive)
 // NaN or outside [0, 1]; no purchase day ([ErrNoPurchase]); negative day
-// counts, or more purchase days in the last two years than in all; a median gap that is NaN, infinite or negative (0 is a single
-// shopping occasion, see MedianGap); a return rate outside [0, 1]; negative complaint
+// counts, or more purchase days in the last two years than in all; a
+// median gap that is NaN, infinite or negative (0 is a single shopping
+// occasion, see MedianGap), or positive with a single purchase day;
+// counts of purchase days, recency and PriorYear that contradict each
+// other, as hand-filled signals can and signals of [NewSignals] never do
+// (12 months before AsOf are 365 or 366 days, 24 months 730 or 731):
+//
+//   - a count of the last 12 months or of the 12 before them above 366;
+//   - without PriorYear (the first purchase, and so every one, in the
+//     last 12 months): a last purchase 366 or more days ago, more than
+//     366 purchase days, purchase days in the 12 months before, or
+//     PurchaseDaysLast12 neither 0 (not given: it is not read without a
+//     prior year) nor PurchaseDays;
+//   - with PriorYear (the first purchase at least a year ago): every
+//     purchase day in the last 12 months; none in them although the last
+//     purchase is less than 365 days ago, or some although it is 366 or
+//     more days ago; none in the 12 months before although the last
+//     purchase is 366 to 729 days ago, or some although it is 731 or
+//     more days ago; a positive spend in either year without a purchase
+//     day in it (refunds and credits alone only take);
+//
+// a return rate outside [0, 1]; negative complaint
 // counts, recent, unresolved, breached, dissatisfied or escalated complaints exceeding the total,
 // a severity outside 0–4 or above 0 with no recent complaint, recent,
 // dissatisfied or escalated complaints without a window, a last complaint after AsOf or without any
@@ -197,6 +223,19 @@ func (s Signals) Validate() error {
 	}
 	if l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12; l >= 0 && p >= 0 && s.PurchaseDays >= 1 && l+p > s.PurchaseDays {
 		add("purchase_days_prior_12", customer.CodeTooMany, fmt.Sprintf("%d with %d in the last 12 months exceeds the %d purchase days in all", p, l, s.PurchaseDays))
+	}
+	if s.PurchaseDays == 1 && s.MedianGap > 0 && finite(s.MedianGap) {
+		add("median_gap", customer.CodeMismatch, fmt.Sprintf("is %s with a single purchase day (a gap needs two)", daysF(s.MedianGap)))
+	}
+	if l, pr := s.PurchaseDaysLast12, s.PurchaseDaysPrior12; s.PurchaseDays >= 1 && s.DaysSinceLastPurchase >= 0 && l >= 0 && pr >= 0 {
+		s.historyProblems(func(field, code, msg string) {
+			for _, f := range p {
+				if f.Field == field {
+					return // one fault of a field is enough to act on
+				}
+			}
+			add(field, code, msg)
+		})
 	}
 	if !(s.ReturnRate >= 0 && s.ReturnRate <= 1) {
 		add("return_rate", customer.CodeRange, fmt.Sprintf("must be in [0, 1], got %v", s.ReturnRate))
@@ -253,6 +292,77 @@ func (s Signals) Validate() error {
 	}
 	sortFields(p)
 	return &InputError{Customer: s.Customer, Fields: p}
+}
+
+// Calendar spans in days: 12 months before AsOf are 365 or 366 days
+// (366 when they hold a 29 February), 24 months 730 or 731.
+const (
+	yearMin, yearMax         = 365, 366
+	twoYearsMin, twoYearsMax = 730, 731
+)
+
+// historyProblems reports, through add, the counts of s that contradict
+// each other. The last purchase, d = DaysSinceLastPurchase days before
+// AsOf, is in the last 12 months when d < 365 and before them when
+// d ≥ 366; in the 12 months before those when 366 ≤ d < 730, and before
+// both when d ≥ 731 (d = 365 and d = 730 depend on the calendar). Without
+// a prior year every purchase day is in the last 12 months; with one,
+// the first is not, and a year without a purchase day has no positive
+// spend. s has at least one purchase day and no negative count.
+func (s *Signals) historyProblems(add func(field, code, msg string)) {
+	d, n, l, pr := s.DaysSinceLastPurchase, s.PurchaseDays, s.PurchaseDaysLast12, s.PurchaseDaysPrior12
+	for _, c := range [...]struct {
+		field string
+		v     int
+	}{{"purchase_days_last_12", l}, {"purchase_days_prior_12", pr}} {
+		if c.v > yearMax {
+			add(c.field, customer.CodeTooMany, fmt.Sprintf("%d exceeds the %d days of 12 months", c.v, yearMax))
+		}
+	}
+	if !s.PriorYear {
+		// the first purchase, and so every one, is in the last 12 months
+		if n > yearMax {
+			add("prior_year", customer.CodeMismatch, fmt.Sprintf("is false (first purchase within the last 12 months) but %d purchase days exceed the %d days of 12 months", n, yearMax))
+		}
+		if d >= yearMax {
+			add("prior_year", customer.CodeMismatch, fmt.Sprintf("is false (first purchase within the last 12 months) but the last purchase is %s ago", days(d)))
+		}
+		if pr > 0 {
+			add("purchase_days_prior_12", customer.CodeMismatch, fmt.Sprintf("is %d but prior_year is false (first purchase within the last 12 months)", pr))
+		}
+		if l != 0 && l != n {
+			// 0: not given, as they are not read without a prior year
+			add("purchase_days_last_12", customer.CodeMismatch, fmt.Sprintf("is %d of %s but prior_year is false (every purchase within the last 12 months)",
+				l, count(n, "purchase day", "purchase days")))
+		}
+		return
+	}
+	if l >= n {
+		add("prior_year", customer.CodeMismatch, fmt.Sprintf("is true (first purchase at least a year ago) but %s of %s are in the last 12 months",
+			strconv.Itoa(l), count(n, "purchase day", "purchase days")))
+	}
+	switch {
+	case d < yearMin && l == 0:
+		add("purchase_days_last_12", customer.CodeMismatch, fmt.Sprintf("is 0 but the last purchase, %s ago, is in the last 12 months", days(d)))
+	case d >= yearMax && l > 0:
+		add("purchase_days_last_12", customer.CodeMismatch, fmt.Sprintf("is %d but the last purchase, %s ago, is before the last 12 months", l, days(d)))
+	}
+	// a positive net spend needs an order: refunds and credits only take
+	for _, c := range [...]struct {
+		field string
+		days  int
+		spend decimal.Decimal
+	}{{"spend_last_12", l, s.SpendLast12}, {"spend_prior_12", pr, s.SpendPrior12}} {
+		if c.days == 0 && c.spend.IsPositive() {
+			add(c.field, customer.CodeMismatch, fmt.Sprintf("is %s with no purchase day in those 12 months (refunds and credits alone give none)", c.spend))
+		}
+	}
+	switch {
+	case d >= yearMax && d < twoYearsMin && pr == 0:
+		add("purchase_days_prior_12", customer.CodeMismatch, fmt.Sprintf("is 0 but the last purchase, %s ago, is in the 12 months before the last 12", days(d)))
+	case d >= twoYearsMax && pr > 0:
+		add("purchase_days_prior_12", customer.CodeMismatch, fmt.Sprintf("is %d but the last purchase, %s ago, is before the last 24 months", pr, days(d)))
+	}
 }
 
 func sortFields(p []customer.FieldError) {

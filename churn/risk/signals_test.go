@@ -45,7 +45,7 @@ func TestNewSignalsRhythmOfShoppingOccasions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 6, sig.PurchaseDays)
 	assert.Equal(t, 365.0, sig.MedianGap)
-	m := &Model{priorGap: 90, cfg: config{minGap: DefaultMinGap}}
+	m := &Model{method: MethodRules, priorGap: 90, cfg: config{minGap: DefaultMinGap}}
 	gap, own := m.TypicalGap(sig)
 	assert.Equal(t, 365.0, gap)
 	assert.True(t, own)
@@ -101,7 +101,7 @@ func TestSignalsValidate(t *testing.T) {
 		{"negative year counts", func(s *Signals) { s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = -1, -2 },
 			[]string{"purchase_days_last_12", "purchase_days_prior_12"}},
 		{"more purchase days in the two years than in all", func(s *Signals) {
-			s.PurchaseDays, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 2, 0, 5
+			s.PurchaseDays, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 2, 1, 5
 		}, []string{"purchase_days_prior_12"}},
 		{"purchase days of the two years add up to all", func(s *Signals) {
 			s.PurchaseDays, s.PurchaseDaysLast12, s.PurchaseDaysPrior12 = 5, 2, 3
