@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,14 +210,16 @@ func (s *Server) postComplaint(ctx context.Context, caller Caller, r *http.Reque
 	}
 }
 
-// opened is the answer to the recording of case c by event ev.
+// opened is the answer to the recording of case c by event ev, with the
+// case's path as its Location.
 func (s *Server) opened(caller Caller, status int, c complaint.Case, ev complaint.Event) (int, any, error) {
+	loc := "/v1/complaints/" + url.PathEscape(string(c.ID))
 	if !caller.Role.Can(RightComplaintRead) {
 		// The shop may not read complaints, nor the customer's value
 		// class that set the priority: it learns the case it opened.
-		return status, openedOut{Case: openedCase{ID: c.ID, State: c.State, Opened: formatTime(c.Opened)}}, nil
+		return status, locatedBody{openedOut{Case: openedCase{ID: c.ID, State: c.State, Opened: formatTime(c.Opened)}}, loc}, nil
 	}
-	return status, caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, nil
+	return status, locatedBody{caseOut{Case: c, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(c)}, loc}, nil
 }
 
 // recordedBefore returns the case of cases recorded from the same form as

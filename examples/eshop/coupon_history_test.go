@@ -155,3 +155,100 @@ func TestCouponOrderCompensationResumedAfterCurrencyRefusal(t *testing.T) {
 		assert.Equal(t, earned, clawed, "the refused order keeps its points")
 	}
 }
+
+// The order of another writer recorded in the history under the ID of a
+// coupon order whose ledger entry was taken back (ledger-only return
+// "void:<order>") earns its points under its reissue ID: on the next
+// read of the member's points, and answered so when it is delivered
+// through the API; a return of it claws them back.
+func TestOrderUnderTheIDOfAnUndoneCouponOrderEarns(t *testing.T) {
+	backends(t, func(t *testing.T, base *testEnv) {
+		hook := &hookLedger{Store: base.stores.Ledgers, id: "O-1"}
+		e := newEnv(t, &Stores{Name: "hooked", Customers: base.stores.Customers, Complaints: base.stores.Complaints, Ledgers: hook})
+		e.register("C-1")
+		other := order("O-1", "C-1", testNow.Add(-2*time.Hour), 1, "30.00")
+		other["lines"] = other["lines"].([]map[string]any)[:1]
+		hook.after = func() {
+			o := orderInFrom(other)
+			var p problems
+			require.NoError(t, e.stores.Customers.AppendOrder(context.Background(), o.order(&p)))
+		}
+		r := e.do("POST", "/v1/orders", "shop", couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "WELCOME10"))
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, 0, e.couponUses("C-1", "WELCOME10"))
+
+		r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.EqualValues(t, 30, num(r.Body["balance"]), "the history's order earns nothing: %s", r)
+
+		r = e.do("POST", "/v1/orders", "shop", other)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, true, r.Body["duplicate"])
+		assert.EqualValues(t, 30, num(r.Body["points_earned"]), r.String())
+
+		r = e.do("POST", "/v1/returns", "shop", map[string]any{"id": "R-1", "order_id": "O-1", "customer_id": "C-1",
+			"time": testNow.Add(-30 * time.Minute).Format(time.RFC3339), "kind": "refund", "reason": "size-fit",
+			"lines": []map[string]any{{"line_id": "1", "quantity": -1}}})
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		assert.EqualValues(t, 30, num(r.Body["points_clawed_back"]), r.String())
+		assert.EqualValues(t, 0, e.balance("C-1"))
+		r = e.do("POST", "/v1/returns", "shop", map[string]any{"id": "R-1", "order_id": "O-1", "customer_id": "C-1",
+			"time": testNow.Add(-30 * time.Minute).Format(time.RFC3339), "kind": "refund", "reason": "size-fit",
+			"lines": []map[string]any{{"line_id": "1", "quantity": -1}}})
+		require.Equal(t, http.StatusOK, r.Status, "a redelivered return: %s", r)
+		assert.EqualValues(t, 30, num(r.Body["points_clawed_back"]), r.String())
+	})
+}
+
+// Another server records a plain order under the ID of a coupon order
+// between the coupon order's ledger entry and its history record: the
+// plain order is in the history, so the coupon order's entry is taken
+// back at once, the plain order earns its points (201), and the coupon
+// order is refused (409) with its coupon given back.
+func TestPlainOrderRacingACouponOrderEarns(t *testing.T) {
+	backends(t, func(t *testing.T, base *testEnv) {
+		hook := &hookLedger{Store: base.stores.Ledgers, id: "O-1"}
+		e := newEnv(t, &Stores{Name: "hooked", Customers: base.stores.Customers, Complaints: base.stores.Complaints, Ledgers: hook})
+		other := newEnv(t, base.stores)
+		e.register("C-1")
+		plain := order("O-1", "C-1", testNow.Add(-2*time.Hour), 1, "30.00")
+		plain["lines"] = plain["lines"].([]map[string]any)[:1]
+		var plainResp response
+		hook.after = func() { plainResp = other.do("POST", "/v1/orders", "shop", plain) }
+		r := e.do("POST", "/v1/orders", "shop", couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "WELCOME10"))
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		require.Equal(t, http.StatusCreated, plainResp.Status, plainResp.String())
+		assert.EqualValues(t, 30, num(plainResp.Body["points_earned"]), plainResp.String())
+		assert.Equal(t, 0, e.couponUses("C-1", "WELCOME10"))
+		assert.EqualValues(t, 30, e.balance("C-1"))
+		r = other.do("POST", "/v1/orders", "shop", plain)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.EqualValues(t, 30, num(r.Body["points_earned"]), r.String())
+		assert.EqualValues(t, 30, e.balance("C-1"))
+	})
+}
+
+// A recorded coupon order sent again without its coupons is the same
+// order under other coupons: 409, and its ledger entry, coupon use and
+// points stay as they are (it is not taken for another order under its
+// ID); a release of it is refused too.
+func TestCouponOrderSentWithoutCouponsKeepsItsEntry(t *testing.T) {
+	backends(t, func(t *testing.T, e *testEnv) {
+		e.register("C-1")
+		o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "WELCOME10")
+		r := e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		before := e.balance("C-1")
+		delete(o, "coupons")
+		r = e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, "id", r.field())
+		r = e.do("POST", "/v1/orders/O-1/release", "shop", map[string]any{"customer_id": "C-1"})
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, "id", r.field())
+		a := e.account("C-1")
+		assert.Equal(t, 1, a.CouponUses("WELCOME10"))
+		assert.False(t, a.HasKey("return:"+voidID("O-1")), "the recorded order's entry was taken back")
+		assert.Equal(t, before, e.balance("C-1"))
+	})
+}

@@ -291,3 +291,70 @@ func TestCouponOrderStoreFails(t *testing.T) {
 	assert.Equal(t, 1, e.couponUses("C-1", "WELCOME10"))
 	assert.EqualValues(t, 174, e.balance("C-1"))
 }
+
+// A coupon order answered 503 after its ledger entry, which the shop will
+// not send again, is listed with the member's points and released: its
+// points are clawed back and its coupon given back, once; sent again
+// afterwards it is refused (409), so that no recorded order used a
+// coupon the ledger does not count. A recorded order is not released (a
+// return takes it back), an unknown one is 404.
+func TestReleaseUnrecordedCouponOrder(t *testing.T) {
+	base := newEnv(t, memoryStores())
+	history := &flakyHistory{CustomerStore: base.stores.Customers}
+	e := newEnv(t, &Stores{Name: "flaky", Customers: history, Complaints: base.stores.Complaints, Ledgers: base.stores.Ledgers})
+	e.register("C-1")
+	o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "WELCOME10")
+	history.fail.Store(true)
+	r := e.do("POST", "/v1/orders", "shop", o)
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+	history.fail.Store(false)
+	require.Equal(t, 1, e.couponUses("C-1", "WELCOME10"))
+	held := e.balance("C-1")
+	require.Positive(t, held)
+
+	r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, []any{map[string]any{"order_id": "O-1", "since": testNow.Format(time.RFC3339Nano)}}, r.Body["unrecorded_orders"], r.String())
+
+	release := map[string]any{"customer_id": "C-1"}
+	r = e.do("POST", "/v1/orders/O-1/release", "agent-1", release)
+	require.Equal(t, http.StatusForbidden, r.Status, r.String())
+	for i := range 2 {
+		r = e.do("POST", "/v1/orders/O-1/release", "shop", release)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, i > 0, r.Body["duplicate"], r.String())
+		assert.EqualValues(t, held, num(r.Body["points_clawed_back"]), r.String())
+		assert.Equal(t, []any{"WELCOME10"}, r.Body["coupons_given_back"], r.String())
+		assert.Equal(t, 0, e.couponUses("C-1", "WELCOME10"))
+		assert.EqualValues(t, 0, e.balance("C-1"))
+	}
+	r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.NotContains(t, r.Body, "unrecorded_orders", r.String())
+
+	r = e.do("POST", "/v1/orders", "shop", o)
+	require.Equal(t, http.StatusConflict, r.Status, r.String())
+	assert.Equal(t, "id", r.field())
+	assert.NotContains(t, e.orders("C-1"), "O-1")
+	assert.Equal(t, 0, e.couponUses("C-1", "WELCOME10"))
+
+	r = e.do("POST", "/v1/orders", "shop", couponOrder("O-2", "C-1", testNow.Add(-time.Hour), "WELCOME10"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	for _, c := range []struct {
+		path   string
+		body   any
+		status int
+		field  string
+	}{
+		{"/v1/orders/O-2/release", release, http.StatusConflict, "id"},
+		{"/v1/orders/O-9/release", release, http.StatusNotFound, "id"},
+		{"/v1/orders/O-1/release", map[string]any{"customer_id": "C-9"}, http.StatusNotFound, "customer_id"},
+		{"/v1/orders/O-1/release", map[string]any{"customer_id": "C/1"}, http.StatusBadRequest, "customer_id"},
+		{"/v1/orders/O-1/release", map[string]any{}, http.StatusBadRequest, "customer_id"},
+	} {
+		r = e.do("POST", c.path, "shop", c.body)
+		require.Equal(t, c.status, r.Status, "%s %v: %s", c.path, c.body, r)
+		assert.Equal(t, c.field, r.field(), "%s %v", c.path, c.body)
+	}
+	assert.Equal(t, 1, e.couponUses("C-1", "WELCOME10"))
+}

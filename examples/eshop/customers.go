@@ -114,7 +114,9 @@ func formatBirthday(b customer.Birthday) string {
 // given or withdrawn now, through the web shop, with the privacy notice
 // the request names; so is a consent kept given under a notice other than
 // the one it was last given under. A joining time other than the stored
-// one is refused (409): the ledger keeps the first.
+// one is refused (409): the ledger keeps the first. A first registration
+// answers 201, an update 200; of two first registrations of one ID at
+// once, the one that finds the other's record is an update.
 func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
 	id := r.PathValue("id")
 	if err := checkID("id", id); err != nil {
@@ -137,7 +139,9 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 	}
 	// change makes the customer of the request out of c: the customer as
 	// stored when registered is true, a new one otherwise.
+	created := false
 	change := func(c *customer.Customer, registered bool) error {
+		created = !registered
 		switch {
 		case !registered:
 		case c.Kind != kind:
@@ -192,8 +196,13 @@ func (s *Server) putCustomer(ctx context.Context, caller Caller, r *http.Request
 		return 0, nil, err
 	}
 	// The customer's LogValue leaves the personal data out.
-	s.log.LogAttrs(ctx, slog.LevelInfo, "customer registered", slog.Any("customer", c), slog.String("caller", caller.ID))
-	return http.StatusOK, map[string]any{"id": id, "member": true, "points": s.pointsView(acct, now)}, nil
+	s.log.LogAttrs(ctx, slog.LevelInfo, "customer registered", slog.Any("customer", c), slog.String("caller", caller.ID),
+		slog.Bool("created", created))
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return status, map[string]any{"id": id, "member": true, "points": s.pointsView(acct, now)}, nil
 }
 
 // changeCustomer applies change to the stored customer with fresh.ID

@@ -80,7 +80,7 @@ func TestPutCustomerConsentNeedsNotice(t *testing.T) {
 
 	// Without consents no notice is needed; given later, it is.
 	r = e.do("PUT", "/v1/customers/C-2", "shop", map[string]any{"kind": "consumer", "name": "Ann"})
-	require.Equal(t, http.StatusOK, r.Status, r.String())
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
 	r = e.do("PUT", "/v1/customers/C-2", "shop", body)
 	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
 	c, err := e.stores.Customers.Get(ctx, "C-2")

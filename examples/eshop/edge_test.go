@@ -239,3 +239,36 @@ func TestDuplicateKeysRefused(t *testing.T) {
 		line+`,{"id":"2","quantity":1,"unit_price":"10.00"}]}`)
 	require.Equal(t, http.StatusCreated, r.Status, r.String())
 }
+
+// A key is matched to its field exactly: one spelt in another letter
+// case ("ID", "Unit_Price"), which encoding/json would take for the
+// field, is refused naming it as sent and the field it resembles, on
+// every endpoint with a body and at any depth; nothing is stored.
+func TestMiscasedKeysRefused(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1")
+	at := testNow.Add(-time.Hour).Format(time.RFC3339)
+	line := `{"id":"1","quantity":1,"unit_price":"10.00"}`
+	for _, c := range []struct{ name, method, path, body, field, want string }{
+		{"order ID", "POST", "/v1/orders", `{"ID":"O-1","customer_id":"C-1","time":"` + at + `","channel":"online","currency":"EUR","lines":[` + line + `]}`,
+			"ID", "id"},
+		{"line price", "POST", "/v1/orders", `{"id":"O-1","customer_id":"C-1","time":"` + at + `","channel":"online","currency":"EUR","lines":[` + line +
+			`,{"id":"2","quantity":1,"Unit_Price":"10.00"}]}`, "lines[1].Unit_Price", "unit_price"},
+		{"customer", "PUT", "/v1/customers/C-2", `{"kind":"consumer","Name":"Ann"}`, "Name", "name"},
+		{"consent", "PUT", "/v1/customers/C-2", `{"kind":"consumer","consent":{"Marketing":true}}`, "consent.Marketing", "marketing"},
+		{"adjustment", "POST", "/v1/members/C-1/adjustments", `{"id":"A-1","Points":5,"reason":"goodwill"}`, "Points", "points"},
+	} {
+		key := "shop"
+		if strings.Contains(c.path, "adjustments") {
+			key = "supervisor-1"
+		}
+		r := e.do(c.method, c.path, key, c.body)
+		require.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", c.name, r)
+		assert.Equal(t, c.field, r.field(), c.name)
+		assert.Contains(t, r.Body["error"], `"`+c.want+`"`, c.name)
+	}
+	assert.Empty(t, e.orders("C-1"))
+	r := e.do("GET", "/v1/customers/C-2", "agent-1", nil)
+	assert.Equal(t, http.StatusNotFound, r.Status, "customer stored: %s", r)
+	assert.EqualValues(t, 0, e.balance("C-1"))
+}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -288,4 +291,28 @@ func TestPostgresDropMidRequest(t *testing.T) {
 		t.Cleanup(pool2.Close)
 		return pgStores(db2)
 	})
+}
+
+// A 503 says when to send the request again (Retry-After), as a 401 says
+// how to authenticate: the request was not applied, or applied whole.
+func TestUnavailableSaysRetryAfter(t *testing.T) {
+	base := newEnv(t, memoryStores())
+	history := &flakyHistory{CustomerStore: base.stores.Customers}
+	e := newEnv(t, &Stores{Name: "flaky", Customers: history, Complaints: base.stores.Complaints, Ledgers: base.stores.Ledgers})
+	e.register("C-1")
+	history.fail.Store(true)
+	body, err := json.Marshal(order("O-1", "C-1", testNow.Add(-time.Hour), 1, "100.00"))
+	require.NoError(t, err)
+	req := httptest.NewRequest("POST", "/v1/orders", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.keys["shop"])
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code, rec.Body.String())
+	assert.Equal(t, "1", rec.Header().Get("Retry-After"))
+
+	req = httptest.NewRequest("GET", "/v1/members/C-1/points", nil)
+	rec = httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusUnauthorized, rec.Code)
+	assert.Empty(t, rec.Header().Get("Retry-After"))
 }

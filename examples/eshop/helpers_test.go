@@ -109,6 +109,7 @@ type response struct {
 	Status int
 	Body   map[string]any
 	Raw    string
+	Header http.Header
 }
 
 func (r response) String() string { return fmt.Sprintf("%d %s", r.Status, r.Raw) }
@@ -160,7 +161,7 @@ func (e *testEnv) try(method, path, key string, body any) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	out := response{Status: resp.StatusCode, Raw: string(raw)}
+	out := response{Status: resp.StatusCode, Raw: string(raw), Header: resp.Header}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out.Body); err != nil {
 			return out, fmt.Errorf("response is not a JSON object: %w: %s", err, raw)
@@ -169,7 +170,8 @@ func (e *testEnv) try(method, path, key string, body any) (response, error) {
 	return out, nil
 }
 
-// register registers consumer id through the API.
+// register registers consumer id through the API: a first registration,
+// 201 Created.
 func (e *testEnv) register(id string) {
 	e.t.Helper()
 	r := e.do("PUT", "/v1/customers/"+id, "shop", map[string]any{
@@ -178,7 +180,7 @@ func (e *testEnv) register(id string) {
 		"joined":  testNow.AddDate(-1, 0, 0).Format(time.RFC3339),
 		"consent": map[string]any{"marketing": true, "profiling": true, "notice": "privacy v4"},
 	})
-	require.Equal(e.t, http.StatusOK, r.Status, r.String())
+	require.Equal(e.t, http.StatusCreated, r.Status, r.String())
 }
 
 // order is an order body of customer cust: one line of qty units at price.

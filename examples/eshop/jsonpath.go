@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode"
@@ -143,16 +144,27 @@ func clonePath(p []pathStep) []pathStep {
 // case (Unicode simple folding: "ID" and "id", "ſku" and "sku"), since it
 // keeps the last of such keys and a reader of the first would see another
 // request than the server.
-func duplicateKey(data []byte) string {
+func duplicateKey(data []byte) string { return duplicateKeyFor(data, nil) }
+
+// duplicateKeyFor is duplicateKey for data that decodes into a value of
+// type t: the keys of an object that decodes into a map are compared
+// exactly, as encoding/json keeps them ("WELCOME10" and "welcome10" are
+// two coupon codes); those of a struct, or of a value of no known type (t
+// nil), without regard to case.
+func duplicateKeyFor(data []byte, t reflect.Type) string {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	field, _ := dupIn(dec, "")
+	field, _ := dupIn(dec, t, "")
 	return field
 }
 
-// dupIn reads the next value of dec, at path, and returns the path of the
-// first duplicate key within it, and whether the value could be read.
-func dupIn(dec *json.Decoder, path string) (string, bool) {
+// dupIn reads the next value of dec, of type t (nil when unknown) at
+// path, and returns the path of the first duplicate key within it, and
+// whether the value could be read.
+func dupIn(dec *json.Decoder, t reflect.Type, path string) (string, bool) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return "", false
@@ -161,9 +173,17 @@ func dupIn(dec *json.Decoder, path string) (string, bool) {
 	if !isDelim {
 		return "", true
 	}
+	var fields map[string]reflect.Type
+	if t != nil && t.Kind() == reflect.Struct {
+		fields = jsonFields(t)
+	}
+	exact := t != nil && t.Kind() == reflect.Map
 	seen := map[string]bool{}
 	for i := 0; dec.More(); i++ {
-		sub := path + "[" + strconv.Itoa(i) + "]"
+		sub, elem := path+"["+strconv.Itoa(i)+"]", reflect.Type(nil)
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
 		if d == '{' {
 			k, err := dec.Token()
 			if err != nil {
@@ -173,13 +193,24 @@ func dupIn(dec *json.Decoder, path string) (string, bool) {
 			if sub = key; path != "" {
 				sub = path + "." + key
 			}
-			folded := foldKey(key)
+			folded := key
+			switch {
+			case exact:
+				elem = t.Elem()
+			default:
+				folded = foldKey(key)
+				for name, ft := range fields {
+					if foldKey(name) == folded {
+						elem = ft
+					}
+				}
+			}
 			if seen[folded] {
 				return sub, true
 			}
 			seen[folded] = true
 		}
-		if f, ok := dupIn(dec, sub); !ok || f != "" {
+		if f, ok := dupIn(dec, elem, sub); !ok || f != "" {
 			return f, ok
 		}
 	}
@@ -191,4 +222,111 @@ func dupIn(dec *json.Decoder, path string) (string, bool) {
 // them to fields: each rune lowered, then raised.
 func foldKey(key string) string {
 	return strings.Map(func(r rune) rune { return unicode.ToUpper(unicode.ToLower(r)) }, key)
+}
+
+// miscasedKey returns the path of the first key of data, a body that
+// decoded into a value of type t, that names a field of t's only in
+// another letter case ("Amount" for "amount"; "lines[0].SKU"), and the
+// field's name as t spells it; "" when every key is spelt as its field.
+// encoding/json matches keys to fields without regard to case; this API
+// does not, so that a key means the same here as in every other reader
+// of the request. Keys of a map, and values of other types than structs,
+// slices, arrays, maps and pointers to them, are not checked.
+func miscasedKey(data []byte, t reflect.Type) (path, want string) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	path, want, _ = casedIn(dec, t, "")
+	return path, want
+}
+
+// casedIn reads the next value of dec, of type t at path, and returns
+// the path of the first miscased key within it and its field's name, and
+// whether the value could be read.
+func casedIn(dec *json.Decoder, t reflect.Type, path string) (string, string, bool) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return "", "", false
+	}
+	d, isDelim := tok.(json.Delim)
+	if !isDelim {
+		return "", "", true
+	}
+	var names map[string]reflect.Type
+	if d == '{' && t != nil && t.Kind() == reflect.Struct {
+		names = jsonFields(t)
+	}
+	for i := 0; dec.More(); i++ {
+		sub, elem := path+"["+strconv.Itoa(i)+"]", reflect.Type(nil)
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		if d == '{' {
+			k, err := dec.Token()
+			if err != nil {
+				return "", "", false
+			}
+			key, _ := k.(string)
+			if sub = key; path != "" {
+				sub = path + "." + key
+			}
+			switch {
+			case names != nil:
+				if ft, ok := names[key]; ok {
+					elem = ft
+					break
+				}
+				for name := range names {
+					if strings.EqualFold(name, key) || foldKey(name) == foldKey(key) {
+						return sub, name, true
+					}
+				}
+			case t != nil && t.Kind() == reflect.Map:
+				elem = t.Elem()
+			}
+		}
+		if f, w, ok := casedIn(dec, elem, sub); !ok || f != "" {
+			return f, w, ok
+		}
+	}
+	_, err = dec.Token() // the closing delimiter
+	return "", "", err == nil
+}
+
+// jsonFields returns the JSON names of the fields of struct type t, as
+// encoding/json names them (the tag's name, else the field's), with the
+// fields of embedded structs promoted, and each field's type.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				for n, ft := range jsonFields(et) {
+					if _, ok := out[n]; !ok {
+						out[n] = ft
+					}
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
 }

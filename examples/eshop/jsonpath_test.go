@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -120,5 +121,22 @@ func TestDuplicateKey(t *testing.T) {
 		`{"a":1,"b"`:                              "",
 	} {
 		require.Equal(t, want, duplicateKey([]byte(body)), body)
+	}
+}
+
+// The keys of an object decoded into a map are the caller's own and
+// compared exactly, as encoding/json keeps them: two coupon codes in
+// other letter cases are two entries, the same code twice is refused.
+// The keys of a struct, also one inside a map, fold as before.
+func TestDuplicateKeyForMaps(t *testing.T) {
+	typ := reflect.TypeOf(basketIn{})
+	for body, want := range map[string]string{
+		`{"uses":{"WELCOME10":{"total":1},"welcome10":{"total":2}}}`:     "",
+		`{"uses":{"WELCOME10":{"total":1},"WELCOME10":{"total":2}}}`:     "uses.WELCOME10",
+		`{"uses":{"WELCOME10":{"total":1,"TOTAL":2}}}`:                   "uses.WELCOME10.TOTAL",
+		`{"items":[{"sku":"a"},{"sku":"a","SKU":"b"}],"Currency":"EUR"}`: "items[1].SKU",
+		`{"currency":"EUR","Currency":"EUR"}`:                            "Currency",
+	} {
+		require.Equal(t, want, duplicateKeyFor([]byte(body), typ), body)
 	}
 }

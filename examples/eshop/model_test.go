@@ -51,7 +51,7 @@ func TestAPIModel(t *testing.T) {
 			return rec.Code, out
 		}
 		if code, out := call("PUT", "/v1/customers/C-1", map[string]any{"kind": "consumer",
-			"joined": testNow.AddDate(-1, 0, 0).Format(time.RFC3339)}); code != http.StatusOK {
+			"joined": testNow.AddDate(-1, 0, 0).Format(time.RFC3339)}); code != http.StatusCreated {
 			rt.Fatalf("register: %d %v", code, out)
 		}
 		m := shopModel{orders: map[string][2]int{}, bodies: map[string]map[string]any{}, returns: map[string]map[string]any{}}

@@ -56,7 +56,12 @@ import (
 // (another writer recorded another order under its ID in between), the
 // entry is taken back (compensate): a refund of every unit, in the
 // ledger alone, claws back its points and gives back its coupon uses; a
-// retry of the order completes a compensation that failed.
+// retry of the order completes a compensation that failed. The order the
+// history holds under that ID earns under its reissue ID (inLedger); a
+// plain order that finds its key taken by another order's entry takes
+// that entry back itself (undoOther). A coupon order whose request
+// failed between the two writes and that the shop will not send again
+// is released (postRelease).
 
 type lineIn struct {
 	ID        string `json:"id"`
@@ -191,10 +196,14 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	var p problems
 	o := in.order(&p)
 	uses, at := s.orderCoupons(&p, in.Coupons)
-	if err := p.err(); err != nil {
-		return 0, nil, err
-	}
 	now := s.now()
+	if len(p.list) > 0 {
+		// The order's own checks too, so that the answer lists every
+		// bad field; those of a value that could not be read are
+		// listed once.
+		p.merge(o.Validate(now))
+		return 0, nil, p.err()
+	}
 	if cur := s.programme.Config().Currency; o.Currency != cur {
 		return 0, nil, badRequest("currency", "this shop sells in %s", cur)
 	}
@@ -218,8 +227,28 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		return 0, nil, recordError(err, "order", o.ID)
 	}
 	out := orderOut{OrderID: o.ID}
-	acct, entries, err := s.ledger.Apply(ctx, loyalty.Purchase{Order: o}, now)
+	earn := loyalty.Purchase{Order: o}
+	acct, entries, err := s.ledger.Apply(ctx, earn, now)
 	var dup *loyalty.DuplicateError
+	if errors.As(err, &dup) && !dup.Same {
+		// The history holds o under its ID (recorded above, or before),
+		// and the ledger's key of o holds another event: o with the
+		// coupons it was recorded with (o sent again without them: 409),
+		// or another order, a coupon order written to the ledger first,
+		// whose history record is refused for good, since the history
+		// takes an ID once. That one's entry is taken back (undoOther;
+		// done before, by the coupon order's own request or by this
+		// order's first delivery, it is a no-op), and o earns under its
+		// reissue ID.
+		undone, uerr := s.undoOther(ctx, o, now)
+		if uerr != nil {
+			return 0, nil, uerr
+		}
+		if undone {
+			earn.Order.ID = reissueID(o.ID)
+			acct, entries, err = s.ledger.Apply(ctx, earn, now)
+		}
+	}
 	var ve *customer.ValidationError
 	switch {
 	case errors.As(err, &dup) && dup.Same:
@@ -229,7 +258,7 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		}
 	case errors.As(err, &dup):
 		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
-			msg: fmt.Sprintf("order %q earned points before with other content", o.ID)}
+			msg: fmt.Sprintf("order %q earned points before with other content, or with coupons: send it again as it was recorded", o.ID)}
 	case errors.Is(err, loyalty.ErrNotMember):
 		// Registered, but the join did not land (the store failed
 		// after the customer was stored): settle joins and earns.
@@ -251,8 +280,11 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	return s.orderDone(ctx, o, out, len(entries))
 }
 
-// orderResult fills out with what the ledger of acct holds of order id.
+// orderResult fills out with what the ledger of acct holds of order id
+// of the history (under its reissue ID when its key is held by an order
+// taken back).
 func (s *Server) orderResult(out *orderOut, acct loyalty.Account, id string, now time.Time) {
+	id = ledgerOrderID(&acct, id)
 	earned, _, _ := acct.OrderPoints(id)
 	out.Earned = int64(earned)
 	out.Coupons, _ = acct.OrderCoupons(id)
@@ -358,6 +390,14 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		if acct, err = s.ledger.Account(ctx, o.CustomerID); err != nil {
 			return out, err
 		}
+		if voided(&acct, o.ID) {
+			// The entry was taken back (compensate, or a release): the
+			// order's points are gone and its coupons given back, so
+			// recording it now would keep an order that used coupons
+			// no ledger counts.
+			return out, &apiError{status: http.StatusConflict, field: "id",
+				msg: fmt.Sprintf("order %q of member %q was taken back before it was recorded (its points clawed back, its coupons given back): send the order again under a new ID", o.ID, o.CustomerID)}
+		}
 	case errors.As(err, &dup):
 		return out, &apiError{status: http.StatusConflict, field: "id",
 			msg: fmt.Sprintf("order %q was recorded before with other content or other coupons", o.ID)}
@@ -404,39 +444,156 @@ func refusedForGood(err error) bool {
 func voidID(id string) string { return "void:" + id }
 
 // compensate takes back the ledger entry of coupon order o, which the
-// history refused after the entry was written: a refund of every unit of
-// o under the key of voidID, in the ledger alone, claws back all of its
-// points and gives back the uses of its coupons ([loyalty.Returned]), so
-// that no coupon stays used, nor point earned, by an order the history
-// does not hold. A compensation made before is a no-op; one the ledger
-// refuses (returns of the order recorded against the entry since) is
-// logged, to be settled by hand. The caller holds the member's lock.
+// history refused after the entry was written (undo), so that no coupon
+// stays used, nor point earned, by an order the history does not hold.
+// The caller holds the member's lock.
 func (s *Server) compensate(ctx context.Context, o customer.Order, now time.Time) error {
-	ret := customer.Return{ID: voidID(o.ID), OrderID: o.ID, CustomerID: o.CustomerID, Time: now,
-		Kind: customer.Refund, Reason: customer.OtherReason}
-	for _, l := range o.Lines {
-		ret.Lines = append(ret.Lines, customer.ReturnLine{LineID: l.ID, Quantity: -l.Quantity})
+	_, err := s.undo(ctx, o.CustomerID, o.ID, now)
+	return err
+}
+
+// reissueID is the ID under which a member's ledger holds order id of
+// the history when the ledger's key of id is held by another order: a
+// coupon order written to the ledger first, which the history refused
+// and whose entry was taken back (voidID). The ':' keeps it apart from
+// every order ID the API accepts (validID).
+func reissueID(id string) string { return "reissue:" + id }
+
+// voided reports whether the ledger entry of order id in acct was taken
+// back (undo).
+func voided(acct *loyalty.Account, id string) bool {
+	return acct.HasKey(loyalty.Returned{Return: customer.Return{ID: voidID(id)}}.Key())
+}
+
+// ledgerOrderID returns the ID under which acct holds, or is to hold, the
+// earn of order id of the history: its reissue ID when the entry under
+// id was taken back, else id.
+func ledgerOrderID(acct *loyalty.Account, id string) string {
+	if id != "" && voided(acct, id) {
+		return reissueID(id)
 	}
-	_, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
+	return id
+}
+
+// inLedger returns e, an event of the history, as the ledger of acct
+// takes it: an order whose key is held by an order taken back earns
+// under its reissue ID, and its returns and credits refer to that ID.
+func inLedger(acct *loyalty.Account, e loyalty.Event) loyalty.Event {
+	switch e := e.(type) {
+	case loyalty.Purchase:
+		e.Order.ID = ledgerOrderID(acct, e.Order.ID)
+		return e
+	case loyalty.Returned:
+		e.Return.OrderID = ledgerOrderID(acct, e.Return.OrderID)
+		return e
+	case loyalty.Credited:
+		e.Credit.OrderID = ledgerOrderID(acct, e.Credit.OrderID)
+		return e
+	}
+	return e
+}
+
+// earnedAs reports whether the earn of order o.ID among entries, a
+// member's ledger, is o's, the coupons it names aside: the same order
+// time and the same lines (ID, quantity and net, as the earn records
+// them). False when there is no earn of o.ID.
+func earnedAs(entries []loyalty.Entry, o customer.Order) bool {
+	key := loyalty.Purchase{Order: o}.Key()
+	for _, e := range entries {
+		if e.Key != key || e.Kind != loyalty.EntryEarn {
+			continue
+		}
+		if !e.Effective.Equal(o.Time) || len(e.Lines) != len(o.Lines) {
+			return false
+		}
+		for i, l := range o.Lines {
+			if r := e.Lines[i]; r.LineID != l.ID || r.Quantity != l.Quantity || !r.Net.Equal(l.Net()) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// undoOther takes back (undo) the ledger entry under the key of order o
+// of the history when it is another order's (earnedAs), and reports
+// whether the entry under o's key is taken back, now or before, so that
+// o earns under its reissue ID. The caller holds the member's lock.
+func (s *Server) undoOther(ctx context.Context, o customer.Order, now time.Time) (bool, error) {
+	entries, err := s.stores.Ledgers.Entries(ctx, o.CustomerID, 0)
+	if err != nil {
+		return false, err
+	}
+	acct, err := loyalty.Replay(entries)
+	if err != nil {
+		return false, err
+	}
+	if voided(&acct, o.ID) {
+		return true, nil
+	}
+	if earnedAs(entries, o) {
+		return false, nil
+	}
+	if acct, err = s.undo(ctx, o.CustomerID, o.ID, now); err != nil {
+		return false, err
+	}
+	return voided(&acct, o.ID), nil
+}
+
+// undo takes back the ledger entry of order id of member, which the
+// history does not hold (it holds another order under id, or will never
+// hold this one): a refund of every unit the entry earned on, as the
+// ledger's earn records them, under the key of voidID, in the ledger
+// alone, claws back all of its points and gives back the uses of its
+// coupons ([loyalty.Returned]). It returns the account after. An entry
+// taken back before, or no entry under id, is left as it is; one the
+// ledger refuses to take back (returns of the order recorded against the
+// entry since) is logged, to be settled by hand. The caller holds the
+// member's lock.
+func (s *Server) undo(ctx context.Context, member customer.ID, id string, now time.Time) (loyalty.Account, error) {
+	entries, err := s.stores.Ledgers.Entries(ctx, member, 0)
+	if err != nil {
+		return loyalty.Account{}, err
+	}
+	acct, err := loyalty.Replay(entries)
+	if err != nil {
+		return loyalty.Account{}, err
+	}
+	if voided(&acct, id) {
+		return acct, nil
+	}
+	ret := customer.Return{ID: voidID(id), OrderID: id, CustomerID: member, Time: now,
+		Kind: customer.Refund, Reason: customer.OtherReason}
+	key := loyalty.Purchase{Order: customer.Order{ID: id}}.Key()
+	for _, e := range entries {
+		if e.Key == key && e.Kind == loyalty.EntryEarn {
+			for _, l := range e.Lines {
+				ret.Lines = append(ret.Lines, customer.ReturnLine{LineID: l.LineID, Quantity: -l.Quantity})
+			}
+		}
+	}
+	if len(ret.Lines) == 0 {
+		return acct, nil
+	}
+	next, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
 	var ve *customer.ValidationError
 	switch {
 	case errors.Is(err, loyalty.ErrDuplicate):
-		return nil
+		return s.ledger.Account(ctx, member)
 	case errors.As(err, &ve):
 		// The ledger holds returns of the order already (the history's
 		// order under its ID was returned against it): what is left is
-		// to be settled by hand, and the request is answered as the
-		// history refused it.
-		s.log.LogAttrs(ctx, slog.LevelWarn, "coupon order refused by the history after its ledger entry: entry not taken back",
-			slog.String("order", o.ID), slog.String("error", err.Error()))
-		return nil
+		// to be settled by hand.
+		s.log.LogAttrs(ctx, slog.LevelWarn, "order the history does not hold: ledger entry not taken back",
+			slog.String("order", id), slog.String("error", err.Error()))
+		return acct, nil
+	case err != nil:
+		return loyalty.Account{}, fmt.Errorf("order %q: taking back the ledger entry of an order the history does not hold: %w", id, err)
 	}
-	if err != nil {
-		return fmt.Errorf("order %q: taking back the ledger entry of an order the history refused: %w", o.ID, err)
-	}
-	s.log.LogAttrs(ctx, slog.LevelWarn, "coupon order refused by the history after its ledger entry: entry taken back",
-		slog.String("order", o.ID))
-	return nil
+	s.log.LogAttrs(ctx, slog.LevelWarn, "order the history does not hold: ledger entry taken back",
+		slog.String("order", id))
+	return next, nil
 }
 
 // compensateIfOurs compensates the ledger entry of coupon order o when
@@ -545,10 +702,13 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	if in.Refund != "" {
 		ret.Refund = decimal.NewNullDecimal(parseAmount(&p, "refund", in.Refund, true))
 	}
-	if err := p.err(); err != nil {
-		return 0, nil, err
-	}
 	now := s.now()
+	if len(p.list) > 0 {
+		// The checks that need no order too, so that the answer lists
+		// every bad field.
+		p.merge(returnAlone(ret, now))
+		return 0, nil, p.err()
+	}
 	defer s.lock(ret.CustomerID)()
 	if err := s.history.RecordReturn(ctx, ret, now); err != nil {
 		var ve *customer.ValidationError
@@ -565,6 +725,19 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	out := returnOut{ReturnID: ret.ID}
 	acct, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
 	var dup *loyalty.DuplicateError
+	if err != nil && !(errors.As(err, &dup) && dup.Same) {
+		// The order may earn under its reissue ID (inLedger), which the
+		// ledger is asked only when the return refers to it.
+		a, aerr := s.ledger.Account(ctx, ret.CustomerID)
+		if aerr != nil {
+			return 0, nil, aerr
+		}
+		if id := ledgerOrderID(&a, ret.OrderID); id != ret.OrderID {
+			mapped := ret
+			mapped.OrderID = id
+			acct, _, err = s.ledger.Apply(ctx, loyalty.Returned{Return: mapped}, now)
+		}
+	}
 	var ve *customer.ValidationError
 	switch {
 	case errors.As(err, &dup) && dup.Same:
@@ -699,7 +872,7 @@ func (s *Server) settle(ctx context.Context, member customer.ID, now time.Time) 
 		default:
 			continue
 		}
-		if acct.HasKey(e.Key()) {
+		if e = inLedger(&acct, e); acct.HasKey(e.Key()) {
 			continue
 		}
 		next, _, err := s.ledger.Apply(ctx, e, now)

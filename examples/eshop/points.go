@@ -81,12 +81,24 @@ func (s *Server) member(ctx context.Context, r *http.Request) (loyalty.Account, 
 	return acct, nil
 }
 
+// memberPointsOut is a member's points and the orders its ledger holds
+// that its history does not (unrecordedOrders): to be sent again, or
+// released (postRelease).
+type memberPointsOut struct {
+	pointsOut
+	UnrecordedOrders []unrecordedOut `json:"unrecorded_orders,omitempty"`
+}
+
 func (s *Server) getPoints(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
 	acct, err := s.member(ctx, r)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, s.pointsView(acct, s.now()), nil
+	out := memberPointsOut{pointsOut: s.pointsView(acct, s.now())}
+	if out.UnrecordedOrders, err = s.unrecordedOrders(ctx, acct.Member); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, out, nil
 }
 
 type adjustmentIn struct {

@@ -30,7 +30,8 @@ func complaintForm(cust, order string, at time.Time) map[string]any {
 }
 
 // A complaint form sent again — the shop retries after a timeout — is
-// the complaint recorded before: 200 with the same case, and no second
+// the complaint recorded before: 200 with the same case (its path in
+// Location, as the 201 of the first delivery has it), and no second
 // case. Another form, or the same form sent by another key, opens a case
 // of its own.
 func TestComplaintRetryOpensOneCase(t *testing.T) {
@@ -39,10 +40,12 @@ func TestComplaintRetryOpensOneCase(t *testing.T) {
 		form := complaintForm("C-1", "O-1", testNow.Add(-time.Hour))
 		first := e.do("POST", "/v1/complaints", "shop", form)
 		require.Equal(t, http.StatusCreated, first.Status, first.String())
+		assert.Equal(t, "/v1/complaints/C-1:1", first.Header.Get("Location"), "the case created")
 		e.advance(time.Minute)
 		again := e.do("POST", "/v1/complaints", "shop", form)
 		require.Equal(t, http.StatusOK, again.Status, again.String())
 		assert.Equal(t, first.Body["case"], again.Body["case"], "the retry answers the case recorded")
+		assert.Equal(t, "/v1/complaints/C-1:1", again.Header.Get("Location"), "the case recorded before")
 
 		r := e.do("GET", "/v1/complaints/C-1:2", "agent-1", nil)
 		assert.Equal(t, http.StatusNotFound, r.Status, "a retry opened a second case: %s", r)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -125,6 +126,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/customers/{id}", RightCustomersRead, s.getCustomer)
 	s.handle("GET /v1/customers/{id}/insight", RightInsight, s.getInsight)
 	s.handle("POST /v1/orders", RightOrders, s.postOrder)
+	s.handle("POST /v1/orders/{id}/release", RightOrders, s.postRelease)
 	s.handle("POST /v1/returns", RightOrders, s.postReturn)
 	s.handle("POST /v1/baskets/price", RightPrice, s.priceBasket)
 	s.handle("GET /v1/members/{id}/points", RightPointsRead, s.getPoints)
@@ -160,6 +162,14 @@ func (s *Server) allowed(r *http.Request) []string {
 		}
 	}
 	return out
+}
+
+// locatedBody is a response body with the path of the resource the
+// request created, or found created before, which handle sends as the
+// Location header.
+type locatedBody struct {
+	body     any
+	location string
 }
 
 // handlerFunc is an endpoint: it returns the status and body of a success,
@@ -208,6 +218,10 @@ func (s *Server) handle(pattern string, need Right, h handlerFunc) {
 			field = ae.field
 			status = writeError(w, ae)
 			return
+		}
+		if lb, ok := body.(locatedBody); ok {
+			w.Header().Set("Location", lb.location)
+			body = lb.body
 		}
 		status = code
 		writeJSON(w, code, body)
@@ -336,15 +350,22 @@ func (s *Server) errorResponse(ctx context.Context, err error) *apiError {
 	return &apiError{status: http.StatusServiceUnavailable, msg: "storage unavailable; the request was not applied, or applied whole: retry it"}
 }
 
-// writeError writes e as {"error": ..., "field": ...} and returns the status.
+// writeError writes e as {"error": ..., "field": ...} and returns the
+// status; a 401 carries WWW-Authenticate, a 503 Retry-After.
 func writeError(w http.ResponseWriter, e *apiError) int {
 	body := struct {
 		Error  string         `json:"error"`
 		Field  string         `json:"field,omitempty"`
 		Fields []fieldProblem `json:"fields,omitempty"`
 	}{e.msg, e.field, e.fields}
-	if e.status == http.StatusUnauthorized {
+	switch e.status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="eshop"`)
+	case http.StatusServiceUnavailable:
+		// The request was not applied, or applied whole: sending it
+		// again is safe, and a client or proxy that honours the header
+		// waits a moment first.
+		w.Header().Set("Retry-After", "1")
 	}
 	writeJSON(w, e.status, body)
 	return e.status
@@ -367,7 +388,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decode reads the request body into v strictly: JSON only, unknown
-// fields, trailing data and a key twice in one object rejected, type
+// fields, trailing data, a key twice in one object and a key spelt in
+// another letter case than its field (which encoding/json would match)
+// rejected, type
 // errors naming the field as validation errors do, with the index of each
 // array element on the way ("lines[1].quantity").
 func decode(r *http.Request, v any) error {
@@ -391,8 +414,11 @@ func decode(r *http.Request, v any) error {
 		}
 		return badRequest("body", "data after the JSON object")
 	}
-	if f := duplicateKey(read.Bytes()); f != "" {
+	if f := duplicateKeyFor(read.Bytes(), reflect.TypeOf(v)); f != "" {
 		return badRequest(f, "appears twice in one object (keys match without regard to case)")
+	}
+	if f, want := miscasedKey(read.Bytes(), reflect.TypeOf(v)); f != "" {
+		return badRequest(f, "unknown field: keys are matched exactly; did you mean %q?", want)
 	}
 	return nil
 }

@@ -124,3 +124,35 @@ func TestTimesAnsweredInUTC(t *testing.T) {
 		assert.Equal(t, want, r.Body["case"].(map[string]any)["intake"].(map[string]any)["received"], r.String())
 	})
 }
+
+// fieldsOf returns the fields an error response lists.
+func fieldsOf(r response) []string {
+	var out []string
+	list, _ := r.Body["fields"].([]any)
+	for _, f := range list {
+		out = append(out, f.(map[string]any)["field"].(string))
+	}
+	return out
+}
+
+// An order or return bad in a field that cannot be read (an unknown
+// channel, a reason) and in one its own checks refuse (a quantity of
+// zero, of the wrong sign) lists both in one answer: the shop fixes the
+// request in one round.
+func TestEveryBadFieldListedAtOnce(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-1")
+	at := testNow.Add(-time.Hour)
+	o := order("O-1", "C-1", at, 0, "89.90")
+	o["channel"] = "carrier-pigeon"
+	r := e.do("POST", "/v1/orders", "shop", o)
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.ElementsMatch(t, []string{"channel", "lines[0].quantity"}, fieldsOf(r), r.String())
+
+	ret := map[string]any{"id": "R-1", "order_id": "O-1", "customer_id": "C-1", "time": at.Format(time.RFC3339),
+		"kind": "refund", "reason": "bogus", "lines": []map[string]any{{"line_id": "1", "quantity": 1}}}
+	r = e.do("POST", "/v1/returns", "shop", ret)
+	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+	assert.ElementsMatch(t, []string{"reason", "lines[0].quantity"}, fieldsOf(r), r.String())
+	assert.Empty(t, e.orders("C-1"))
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -17,6 +18,35 @@ type problems struct{ list []fieldProblem }
 
 func (p *problems) add(field, format string, args ...any) {
 	p.list = append(p.list, fieldProblem{Field: field, Error: fmt.Sprintf(format, args...)})
+}
+
+// merge adds the fields of err, a *customer.ValidationError or a 400
+// listing fields, that p does not name yet: the checks of a later stage
+// of the request, so that a response lists every bad field at once.
+// Other errors, and nil, add nothing.
+func (p *problems) merge(err error) {
+	named := map[string]bool{}
+	for _, f := range p.list {
+		named[f.Field] = true
+	}
+	var ve *customer.ValidationError
+	var ae *apiError
+	switch {
+	case errors.As(err, &ve):
+		for _, f := range ve.Fields {
+			if !named[f.Field] {
+				p.list = append(p.list, fieldProblem{Field: f.Field, Code: f.Code, Error: f.Message})
+				named[f.Field] = true
+			}
+		}
+	case errors.As(err, &ae) && ae.status == http.StatusBadRequest:
+		for _, f := range ae.fields {
+			if !named[f.Field] {
+				p.list = append(p.list, f)
+				named[f.Field] = true
+			}
+		}
+	}
 }
 
 // err returns nil or the 400 listing every problem.

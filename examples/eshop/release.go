@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
+)
+
+// A coupon order is written to the member's ledger before the history
+// (postCouponOrder). When the store fails in between, the request
+// answers 503 and the ledger holds the order's points and coupon uses
+// until the shop sends the order again. A shop that will not send it
+// again (the customer abandoned the checkout, the payment failed)
+// releases it: POST /v1/orders/{id}/release takes the ledger entry back
+// as a compensation does (undo), so the coupons may be used again. The
+// member's points answer lists such orders under "unrecorded_orders",
+// for a job that releases those older than the shop's retry window.
+
+type releaseIn struct {
+	CustomerID string `json:"customer_id"`
+}
+
+type releaseOut struct {
+	OrderID    string `json:"order_id"`
+	CustomerID string `json:"customer_id"`
+	// Duplicate is true when the order was released, or taken back by a
+	// compensation, before.
+	Duplicate        bool      `json:"duplicate"`
+	Clawed           int64     `json:"points_clawed_back"`
+	CouponsGivenBack []string  `json:"coupons_given_back,omitempty"`
+	Points           pointsOut `json:"points"`
+}
+
+// postRelease takes back the ledger entry of coupon order {id} of the
+// body's customer_id that the history does not hold: its points are
+// clawed back and its coupons given back (undo). 200, also when it was
+// taken back before ("duplicate": true); the order sent afterwards is
+// 409 on "id" (postCouponOrder), to be sent under a new ID. An order the
+// history holds is not released (409 on "id": a return takes it back),
+// and one the ledger does not hold either is 404 on "id". When the
+// history holds another order under the ID (another writer recorded it
+// meanwhile), the entry is taken back and the history's order earns
+// under its reissue ID (settle).
+func (s *Server) postRelease(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
+	id := r.PathValue("id")
+	if err := checkID("id", id); err != nil {
+		return 0, nil, err
+	}
+	var in releaseIn
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if err := checkID("customer_id", in.CustomerID); err != nil {
+		return 0, nil, err
+	}
+	member := customer.ID(in.CustomerID)
+	now := s.now()
+	defer s.lock(member)()
+	prev, _, err := s.storedOrder(ctx, member, id)
+	if err != nil {
+		return 0, nil, notFound(err, "customer_id", "no such customer")
+	}
+	acct, err := s.ledger.Account(ctx, member)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := releaseOut{OrderID: id, CustomerID: in.CustomerID}
+	recorded := &apiError{status: http.StatusConflict, field: "id",
+		msg: fmt.Sprintf("order %q of customer %q is recorded: a return takes it back", id, member)}
+	switch {
+	case voided(&acct, id):
+		out.Duplicate = true
+	case !acct.HasKey(loyalty.Purchase{Order: customer.Order{ID: id}}.Key()):
+		if prev != nil {
+			return 0, nil, recorded
+		}
+		return 0, nil, &apiError{status: http.StatusNotFound, field: "id",
+			msg: fmt.Sprintf("no order %q of customer %q: neither its history nor its ledger holds it", id, member)}
+	case prev != nil:
+		// The history holds an order under the ID: the ledger's entry
+		// is that order's, or another's, whose history record the
+		// history refuses for good.
+		undone, err := s.undoOther(ctx, *prev, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		if !undone {
+			return 0, nil, recorded
+		}
+	default:
+		if _, err := s.undo(ctx, member, id, now); err != nil {
+			return 0, nil, err
+		}
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "order released", slog.String("order", id), slog.Bool("duplicate", out.Duplicate))
+	if acct, err = s.settle(ctx, member, now); err != nil {
+		return 0, nil, err
+	}
+	if !voided(&acct, id) {
+		// The ledger refused to take the entry back (undo logged why).
+		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("order %q of member %q: the ledger refuses to take its entry back (returns were recorded against it): settle it by hand", id, member)}
+	}
+	clawed, back, err := s.returnEntries(ctx, member, voidID(id))
+	if err != nil {
+		return 0, nil, err
+	}
+	out.Clawed, out.CouponsGivenBack = int64(clawed), back
+	out.Points = s.pointsView(acct, now)
+	return http.StatusOK, out, nil
+}
+
+// unrecordedOut is an order a member's ledger holds and its history does
+// not: a coupon order whose request failed between the two writes.
+type unrecordedOut struct {
+	OrderID string `json:"order_id"`
+	// Since is when the ledger entry was written, for a job that
+	// releases the orders older than the shop's retry window.
+	Since string `json:"since"`
+}
+
+// unrecordedOrders returns the orders that member's ledger holds and its
+// history does not, other than those taken back: coupon orders whose
+// request failed between the two writes (503) and that were not sent
+// again, in the ledger's order.
+func (s *Server) unrecordedOrders(ctx context.Context, member customer.ID) ([]unrecordedOut, error) {
+	entries, err := s.stores.Ledgers.Entries(ctx, member, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []unrecordedOut
+	keys := map[string]bool{}
+	for _, e := range entries {
+		keys[e.Key] = true
+		id, ok := strings.CutPrefix(e.Key, loyalty.Purchase{}.Key())
+		if ok && e.Kind == loyalty.EntryEarn && !strings.HasPrefix(id, reissueID("")) {
+			out = append(out, unrecordedOut{OrderID: id, Since: formatTime(e.Time)})
+		}
+	}
+	out = slices.DeleteFunc(out, func(u unrecordedOut) bool {
+		return keys[loyalty.Returned{Return: customer.Return{ID: voidID(u.OrderID)}}.Key()]
+	})
+	if len(out) == 0 {
+		return nil, nil
+	}
+	for ev, err := range s.stores.Customers.History(ctx, member) {
+		if err != nil {
+			return nil, err
+		}
+		if ev.Order != nil {
+			out = slices.DeleteFunc(out, func(u unrecordedOut) bool { return u.OrderID == ev.Order.ID })
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
