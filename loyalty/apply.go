@@ -34,8 +34,14 @@ import (
 // [*DuplicateError]); too few
 // points return a [*InsufficientError]; an event on a member that has not
 // joined returns [ErrNotMember]; a result too large for int64 returns an
-// error wrapping [ErrOverflow].
+// error wrapping [ErrOverflow]. A programme not built by [Compile] or
+// [DecodeProgramme] (a nil *Programme, the zero value) returns an error
+// matching [customer.ErrInvalid] naming the field "programme", as do
+// [Programme.Earn] and [Programme.Price].
 func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, error) {
+	if err := p.usable(); err != nil {
+		return a, nil, err
+	}
 	if e == nil {
 		return a, nil, errors.New("loyalty: nil event")
 	}
@@ -288,6 +294,9 @@ type Earning struct {
 // usedBirthdayYear, following the formula of [EarnConfig]. It changes
 // nothing; [Programme.Apply] uses it for a [Purchase].
 func (p *Programme) Earn(o customer.Order, level int, birthday customer.Birthday, usedBirthdayYear int) (Earning, error) {
+	if err := p.usable(); err != nil {
+		return Earning{}, err
+	}
 	if level < 0 || level >= len(p.cfg.Tiers.Levels) {
 		return Earning{}, fmt.Errorf("loyalty: tier level %d out of range", level)
 	}
@@ -449,7 +458,14 @@ func (b *builder) upgrade(at time.Time) error {
 // Qualifying returns the member's qualifying value at t (see
 // [TierConfig]): the spend or points of purchases in (t − WindowMonths,
 // t], less what was returned.
-func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal { return p.qualifying(&a, t) }
+//
+// A programme not compiled (nil or the zero value) returns zero.
+func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal {
+	if p.usable() != nil {
+		return decimal.Zero
+	}
+	return p.qualifying(&a, t)
+}
 
 func (p *Programme) qualifying(a *Account, t time.Time) decimal.Decimal {
 	from := p.monthsBefore(t, p.cfg.Tiers.WindowMonths)
@@ -469,8 +485,13 @@ func (p *Programme) qualifying(a *Account, t time.Time) decimal.Decimal {
 }
 
 // QualifyingLevel returns the highest tier whose Min the member's
-// qualifying value at t reaches.
-func (p *Programme) QualifyingLevel(a Account, t time.Time) int { return p.qualifyingLevel(&a, t) }
+// qualifying value at t reaches. A programme not compiled (nil or the zero value) returns 0.
+func (p *Programme) QualifyingLevel(a Account, t time.Time) int {
+	if p.usable() != nil {
+		return 0
+	}
+	return p.qualifyingLevel(&a, t)
+}
 
 func (p *Programme) qualifyingLevel(a *Account, t time.Time) int {
 	if !p.multiTier() {
@@ -617,9 +638,17 @@ func (e Returned) apply(b *builder) error {
 	entry.Kind, entry.Effective, entry.Lines, entry.Spend = EntryClawback, r.Time, lines, spendDelta.Neg()
 	// The refund that brings back the order's last unit gives back the
 	// uses of the coupons it used: the order no longer stands.
-	if len(o.coupons) > 0 && !o.couponsBack && (&orderRecord{lines: o.lines, units: units}).refunded() {
+	whole := (&orderRecord{lines: o.lines, units: units}).refunded()
+	if len(o.coupons) > 0 && !o.couponsBack && whole {
 		entry.Coupons = slices.Clone(o.coupons)
 		entry.Note += "; uses given back of coupons " + strings.Join(o.coupons, ", ")
+	}
+	// It gives back the birthday multiplier the order used too: the
+	// next purchase of the birthday month that year earns it. Once the
+	// birthday is erased no purchase can use it, and none is given back.
+	if o.birthdayYear != 0 && !o.birthdayBack && whole && w.Erased.IsZero() && slices.Contains(w.birthdayMultYears, o.birthdayYear) {
+		entry.Year = o.birthdayYear
+		entry.Note += fmt.Sprintf("; birthday multiplier of %d given back", o.birthdayYear)
 	}
 	if err := b.event(entry); err != nil {
 		return err

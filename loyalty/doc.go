@@ -138,7 +138,9 @@
 // single-use coupon for one member cannot both record it; a redelivered
 // purchase counts no second use. A refund that brings back every unit
 // of an order gives its coupons' uses back (the order no longer
-// stands); a partial refund, an exchange or a price reduction does not.
+// stands), and the year's birthday multiplier the order used too
+// ([Entry.Year] on its claw-back); a partial refund, an exchange or a
+// price reduction does not.
 // [Programme.Price] takes the member's uses from [Basket.Account] when
 // it is given. A personal coupon is used by its holder alone, so its
 // MaxUses is enforced by the holder's ledger too ([NewCouponUse]). The
@@ -175,6 +177,26 @@
 // redelivery ([DuplicateError]) and changes nothing, and so are the join
 // and a birthday change; a new birthday change is refused.
 // loyaltytest.TestStore checks an Eraser.
+//
+// What an erased ledger still implies: the birthday itself (day and
+// year) is gone, but the month of a birthday benefit given before the
+// erasure can be inferred, since the benefit is given only in the
+// birthday month. The gift's entry is dated in that month, its lot
+// expires [Config].ExpiryMonths after it, its place in the append-only
+// sequence lies between entries dated around it, and its points, like
+// the extra points of a purchase earned with the birthday multiplier,
+// are the amounts the programme gives for a birthday. These are the
+// ledger's accounting (the balance, when points expire, what each
+// benefit cost) and stay: hiding the month would need the entry's date
+// and expiry changed (the member's points would then expire at another
+// time), the entry moved in the sequence (which [Replay] and the
+// version of [Store.Append] rely on), or its points merged away (the
+// per-member totals an audit reconciles); renaming its kind would not
+// hide it from anyone who holds the programme's rules. A member who
+// never received a birthday benefit leaves no trace of the month. A
+// host keeps an erased ledger as pseudonymised accounting records
+// (GDPR art. 17(3)(b), PIPL art. 47: storage the law requires) and
+// limits who may read it.
 //
 // # Storage
 //

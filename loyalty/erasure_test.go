@@ -215,3 +215,37 @@ func TestEntryErased(t *testing.T) {
 	assert.Equal(t, plain[0].Fingerprint, e.Fingerprint)
 	assert.Equal(t, plain[0], plain[0].Erased(), "a join without a birthday has nothing to erase")
 }
+
+// The erased ledger of a member who received no birthday benefit does
+// not depend on the birthday: the same member, joined with different
+// birthdays (or none) in three stores and doing the same things outside
+// the birthday months, has the same stored entries after the erasure,
+// fingerprints included. (A benefit given, by contrast, dates the
+// birthday month; see the package documentation, Privacy.)
+func TestErasedLedgerWithoutBenefitsIsIndependentOfTheBirthday(t *testing.T) {
+	ctx := context.Background()
+	p := club(t)
+	var ledgers [][]loyalty.Entry
+	for _, bd := range []customer.Birthday{july23, {Year: 1985, Month: time.March, Day: 3}, {}} {
+		store := loyalty.NewMemStore()
+		svc := loyalty.NewService(p, store, nil)
+		for _, step := range []struct {
+			e   loyalty.Event
+			now time.Time
+		}{
+			{loyalty.Join{Member: "M1", Birthday: bd, Time: day(2026, 1, 5)}, day(2026, 1, 5)},
+			{loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "600", 1))}, day(2026, 2, 1)},
+			{loyalty.Returned{Return: ret("X1", "O1", "M1", day(2026, 2, 10), customer.ReturnLine{LineID: "A", Quantity: -1})}, day(2026, 2, 10)},
+			{loyalty.Purchase{Order: order("O2", "M1", day(2026, 5, 1), line("B", "knitwear", "80", 2))}, day(2026, 5, 1)},
+			{loyalty.Erasure{Member: "M1", ID: "anon", Time: day(2026, 8, 1)}, day(2026, 8, 1)},
+		} {
+			_, _, err := svc.Apply(ctx, step.e, step.now)
+			require.NoError(t, err, "%v %T", bd, step.e)
+		}
+		stored, err := store.Entries(ctx, "M1", 0)
+		require.NoError(t, err)
+		ledgers = append(ledgers, stored)
+	}
+	assert.Equal(t, ledgers[0], ledgers[1])
+	assert.Equal(t, ledgers[0], ledgers[2])
+}

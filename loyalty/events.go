@@ -164,7 +164,11 @@ func NewCouponUse(c Coupon) CouponUse {
 // its claw-back entry names them ([Entry.Coupons]) and
 // [Account.CouponUses] no longer counts them, so a member who returned
 // everything bought with a single-use coupon may use it again (while it
-// is valid). A partial refund gives nothing back, nor does an exchange
+// is valid). It gives back as well the year's birthday multiplier,
+// when the order used it ([BirthdayConfig].Multiplier): its claw-back
+// entry records the year ([Entry.Year]) and the next purchase of the
+// birthday month that year earns the multiplier (none once the birthday
+// is erased). A partial refund gives nothing back, nor does an exchange
 // (the sale stands) or a price reduction ([Credited]); a redelivered
 // return is a redelivery and gives nothing back twice.
 type Returned struct {
@@ -379,7 +383,9 @@ type BirthdayChanged struct {
 // [BirthdayClaim] is refused as for a member without a birthday, and a
 // later [Purchase] earns no birthday multiplier, also one dated before
 // the erasure and recorded after it. The points of birthday benefits
-// given before stay. The erasure entry ([EntryErase]) moves no points.
+// given before stay, with their entries, so the month of such a benefit
+// can still be inferred from the ledger (see the package documentation,
+// Privacy). The erasure entry ([EntryErase]) moves no points.
 //
 // The entry alone does not remove the birthday from the stored join
 // entry: a [Store] that implements [Eraser] does, in the same step as

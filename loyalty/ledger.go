@@ -75,7 +75,10 @@ type Entry struct {
 	// Bonus says why a bonus was given; zero, and left out of the JSON
 	// form, for every other kind of entry.
 	Bonus BonusKind `json:",omitzero"`
-	// Year is the calendar year of a birthday benefit.
+	// Year is the calendar year of a birthday benefit: of the gift
+	// (bonus), of the birthday multiplier an earn used, or of the
+	// multiplier a claw-back gave back, refunding every unit of the
+	// order that used it (see [Returned]).
 	Year int
 	// Reason and Operator explain a manual adjustment.
 	Reason   string
@@ -178,6 +181,11 @@ type orderRecord struct {
 	// Shared between account versions: never changed in place.
 	coupons     []string
 	couponsBack bool
+	// birthdayYear is the year whose birthday multiplier the order's
+	// earn used (its Year), 0 if none, and birthdayBack whether a refund
+	// of every unit gave it back.
+	birthdayYear int
+	birthdayBack bool
 }
 
 // refunded reports whether every unit of every line of o came back by
@@ -716,7 +724,7 @@ func (a *Account) fold(e *Entry) error {
 				a.couponUses = a.couponUses.set(code, a.CouponUses(code)+1)
 			}
 			a.orders = a.orders.set(e.OrderID, &orderRecord{id: e.OrderID, time: e.Effective, lot: e.Lot, points: e.Points,
-				spend: e.Spend, qual: e.Qualifying, lines: e.Lines, coupons: slices.Clone(e.Coupons)})
+				spend: e.Spend, qual: e.Qualifying, lines: e.Lines, coupons: slices.Clone(e.Coupons), birthdayYear: e.Year})
 			a.qual = qinsert(a.qual, e.Effective, e.OrderID, e.Spend, e.Qualifying)
 			if e.Year != 0 && !slices.Contains(a.birthdayMultYears, e.Year) {
 				a.birthdayMultYears = append(slices.Clip(a.birthdayMultYears), e.Year)
@@ -800,6 +808,15 @@ func (a *Account) fold(e *Entry) error {
 				a.couponUses = a.couponUses.set(code, a.CouponUses(code)-1) // ≥ 0: the order's earn counted it
 			}
 			o.couponsBack = true
+		}
+		if e.Year != 0 {
+			i := slices.Index(a.birthdayMultYears, e.Year)
+			if o.birthdayBack || o.birthdayYear != e.Year || !o.refunded() || i < 0 {
+				return corrupt(e, "gives back the birthday multiplier of %d, order %q used that of %d (given back before: %t, every unit refunded: %t)",
+					e.Year, o.id, o.birthdayYear, o.birthdayBack, o.refunded())
+			}
+			a.birthdayMultYears = slices.Delete(slices.Clone(a.birthdayMultYears), i, i+1)
+			o.birthdayBack = true
 		}
 		a.setOrder(o)
 	case EntryReduction:

@@ -205,8 +205,13 @@ func (s Scope) matches(it Item) bool {
 // scope and window, non-negative limits, and a fixed amount and a minimum
 // spend in whole minor units of the currency (never rounded). It returns
 // a [*CouponError] whose Field is the field at fault, by its JSON name
-// ("percent", "scope.values[1]"), and whose Detail begins with it.
+// ("percent", "scope.values[1]"), and whose Detail begins with it. A
+// programme not compiled (nil or the zero value) returns the error of
+// [Programme.Apply] for it, matching [customer.ErrInvalid], instead.
 func (p *Programme) CheckCoupon(c Coupon) error {
+	if err := p.usable(); err != nil {
+		return err
+	}
 	refuse := func(rule, field, format string, args ...any) error {
 		return &CouponError{Code: c.Code, Rule: rule, Field: field, Detail: field + ": " + fmt.Sprintf(format, args...)}
 	}
@@ -389,6 +394,9 @@ func (b *Basket) record() string {
 // ([CouponUses]). Points beyond b.Available return a
 // [*InsufficientError].
 func (p *Programme) Price(b Basket) (Quote, error) {
+	if err := p.usable(); err != nil {
+		return Quote{}, err
+	}
 	if err := b.validate(p); err != nil {
 		return Quote{}, err
 	}

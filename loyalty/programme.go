@@ -144,8 +144,10 @@ type BirthdayConfig struct {
 	// earns none (paid wholly with points, say) leaves it for the next,
 	// and so does one whose lines all earn at [EarnConfig.MaxFactor]
 	// already, where the multiplier would change nothing (a line with
-	// nothing paid, such as a free gift, earns nothing either way).
-	// 0 or 1 means no multiplier.
+	// nothing paid, such as a free gift, earns nothing either way). A
+	// refund of every unit of the purchase that used it gives it back
+	// (the purchase no longer stands, see [Returned]); a partial refund
+	// or an exchange does not. 0 or 1 means no multiplier.
 	Multiplier decimal.Decimal `json:"multiplier"`
 	// Gift is the points given by a [BirthdayClaim], added to the
 	// [TierLevel.BirthdayGift] of the tier the member held at the claim's
@@ -342,7 +344,11 @@ type SeasonalDiscount struct {
 }
 
 // Programme is a validated, immutable loyalty programme. It is safe for
-// concurrent use. Build one with [Compile] or [DecodeProgramme].
+// concurrent use. Build one with [Compile] or [DecodeProgramme]: a nil
+// *Programme or the zero value is not one, and its methods that return
+// an error ([Programme.Apply], [Programme.Earn], [Programme.Price],
+// [Programme.CheckCoupon]) return one matching [customer.ErrInvalid]
+// naming the field "programme"; the others return zero values.
 type Programme struct {
 	cfg Config
 	// mins[i][k] is the Min of tier i with exponent −k (the same value),
@@ -567,13 +573,35 @@ func Compile(c Config) (*Programme, error) {
 	return newProgramme(c), nil
 }
 
-// Config returns a copy of the programme's configuration, defaults filled.
-func (p *Programme) Config() Config { return p.cfg.clone() }
+// usable returns nil for a programme built by [Compile] or
+// [DecodeProgramme], and an error matching [customer.ErrInvalid] naming
+// the field "programme" for a nil *Programme or one not built so (the
+// zero value, which has no tiers): its methods that return an error
+// return this one rather than panic.
+func (p *Programme) usable() error {
+	var pr problems
+	switch {
+	case p == nil:
+		pr.add("programme", customer.CodeRequired, "is nil: build one with Compile or DecodeProgramme")
+	case len(p.cfg.Tiers.Levels) == 0:
+		pr.add("programme", customer.CodeRequired, "is not compiled (it has no tiers): build one with Compile or DecodeProgramme")
+	}
+	return pr.err("loyalty programme")
+}
+
+// Config returns a copy of the programme's configuration, defaults
+// filled; the zero Config for a nil programme.
+func (p *Programme) Config() Config {
+	if p == nil {
+		return Config{}
+	}
+	return p.cfg.clone()
+}
 
 // Location returns the programme's time zone, [Config.Location], or
-// time.UTC when it has none.
+// time.UTC when it has none (or the programme is nil).
 func (p *Programme) Location() *time.Location {
-	if p.cfg.Location == nil {
+	if p == nil || p.cfg.Location == nil {
 		return time.UTC
 	}
 	return p.cfg.Location
@@ -642,8 +670,13 @@ func (p *Programme) reviewAfter(start, t time.Time) time.Time {
 func (p *Programme) date(t time.Time) string { return t.In(p.Location()).Format(time.DateOnly) }
 
 // Levels returns a copy of the tiers, lowest first. [Account.Level]
-// indexes this slice.
-func (p *Programme) Levels() []TierLevel { return slices.Clone(p.cfg.Tiers.Levels) }
+// indexes this slice. A nil programme has none.
+func (p *Programme) Levels() []TierLevel {
+	if p == nil {
+		return nil
+	}
+	return slices.Clone(p.cfg.Tiers.Levels)
+}
 
 func (c Config) clone() Config {
 	c.Earn.Multipliers = slices.Clone(c.Earn.Multipliers)
@@ -967,8 +1000,12 @@ func brief(d decimal.Decimal) string {
 // Tier returns the member's current tier with its benefits (multiplier,
 // birthday gift, early access, free alterations). A level outside the
 // programme's tiers (a ledger written under another programme) returns
-// the lowest tier.
+// the lowest tier. A programme not compiled (nil or the zero value) has
+// no tiers and returns the zero TierLevel.
 func (p *Programme) Tier(a Account) TierLevel {
+	if p.usable() != nil {
+		return TierLevel{}
+	}
 	if a.Level < 0 || a.Level >= len(p.cfg.Tiers.Levels) {
 		return p.cfg.Tiers.Levels[0]
 	}

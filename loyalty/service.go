@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"sync"
@@ -21,10 +22,19 @@ import (
 // The Service caches each member's account and reads only the entries
 // appended since, so an operation costs the new entries, not the whole
 // ledger. The cache is only an optimisation: the store is the truth.
+//
+// A Service needs a compiled programme and a store: one made by
+// [NewService] without either (nil, or a nil pointer such as a nil
+// *MemStore held in the Store), the zero Service and a nil *Service
+// refuse every call with an error matching [customer.ErrInvalid] that
+// names what is missing ("programme", "store"); nothing is stored.
 type Service struct {
 	programme *Programme
 	store     Store
 	retries   int
+	// nilStore is set by NewService when store holds a nil pointer, func
+	// or chan (not nil as an interface, yet unusable).
+	nilStore bool
 
 	mu    sync.Mutex
 	cache map[customer.ID]Account
@@ -39,9 +49,11 @@ type ServiceOptions struct {
 	NoCache bool
 }
 
-// NewService returns a service for programme p on store s.
+// NewService returns a service for programme p on store s. Without
+// either (nil, or s a nil pointer), the service refuses every call with
+// an error naming what is missing (see [Service]).
 func NewService(p *Programme, s Store, opts *ServiceOptions) *Service {
-	sv := &Service{programme: p, store: s, retries: 32}
+	sv := &Service{programme: p, store: s, retries: 32, nilStore: isNilValue(s)}
 	if opts != nil && opts.Retries > 0 {
 		sv.retries = opts.Retries
 	}
@@ -51,12 +63,56 @@ func NewService(p *Programme, s Store, opts *ServiceOptions) *Service {
 	return sv
 }
 
-// Programme returns the service's programme.
-func (s *Service) Programme() *Programme { return s.programme }
+// isNilValue reports whether v holds a nil pointer, func or chan: a
+// value that is not a nil interface, yet has nothing behind it. A nil
+// map or slice is not refused: reading one is well defined (it holds
+// nothing), as customer/privacy treats a store kept in one.
+func isNilValue(v any) bool {
+	if v == nil {
+		return false
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return r.IsNil()
+	}
+	return false
+}
+
+// usable returns nil when the service has a compiled programme and a
+// store, and otherwise an error matching [customer.ErrInvalid] naming
+// every dependency missing, for the operation op on member.
+func (s *Service) usable(op string, member customer.ID) error {
+	var pr problems
+	if s == nil {
+		pr.add("service", customer.CodeRequired, "is nil: make one with NewService")
+	} else {
+		if err := s.programme.usable(); err != nil {
+			pr.add("programme", customer.CodeRequired, "is nil or not compiled: give NewService one built by Compile or DecodeProgramme")
+		}
+		switch {
+		case s.store == nil:
+			pr.add("store", customer.CodeRequired, "is nil: give NewService a Store, such as NewMemStore()")
+		case s.nilStore:
+			pr.add("store", customer.CodeRequired, "is a nil %T: give NewService a Store, such as NewMemStore()", s.store)
+		}
+	}
+	return pr.err(fmt.Sprintf("loyalty service: %s for member %q", op, member))
+}
+
+// Programme returns the service's programme; nil for a nil Service.
+func (s *Service) Programme() *Programme {
+	if s == nil {
+		return nil
+	}
+	return s.programme
+}
 
 // Account returns the member's account as stored, without bringing it up
 // to any time. An unknown member has the zero Account.
 func (s *Service) Account(ctx context.Context, member customer.ID) (Account, error) {
+	if err := s.usable("account", member); err != nil {
+		return Account{}, err
+	}
 	return s.load(ctx, member)
 }
 
@@ -113,6 +169,9 @@ func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, [
 	if e == nil {
 		return Account{}, nil, errors.New("loyalty: nil event")
 	}
+	if err := s.usable("apply", e.MemberID()); err != nil {
+		return Account{}, nil, err
+	}
 	a, entries, err := s.append(ctx, e.MemberID(), func(a Account) (Account, []Entry, error) {
 		return s.programme.Apply(a, e, now)
 	})
@@ -153,6 +212,9 @@ func (s *Service) ApplyAll(ctx context.Context, events []Event, now time.Time) (
 			return Account{}, nil, fmt.Errorf("loyalty: events[%d] (%T) is for member %q, events[0] (%T) for %q",
 				i, e, e.MemberID(), events[0], events[0].MemberID())
 		}
+	}
+	if err := s.usable("apply all", events[0].MemberID()); err != nil {
+		return Account{}, nil, err
 	}
 	return s.append(ctx, events[0].MemberID(), func(a Account) (Account, []Entry, error) {
 		var all []Entry

@@ -54,6 +54,8 @@ func (s foldingKeys) Append(ctx context.Context, member customer.ID, expected in
 // does nothing otherwise.
 func TestBrokenStoreHelper(t *testing.T) {
 	switch os.Getenv("LOYALTYTEST_BROKEN") {
+	case "nilStore":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return (*loyalty.MemStore)(nil) })
 	case "foldingKeys":
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store {
 			return foldingKeys{loyalty.NewMemStore(), &sync.Mutex{}}
@@ -70,6 +72,7 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 	}
 	for broken, wantFailed := range map[string][]string{
 		"foldingKeys": {"KeysAreExact"},
+		"nilStore":    {"EntriesOfUnknownMemberAreEmpty", "AppendIsAllOrNothing", "ModelBased", "EraseBlanksBirthday"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")
@@ -77,6 +80,9 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 			out, err := cmd.CombinedOutput()
 			if err == nil {
 				t.Fatalf("the kit passed a store that breaks a promise (%s):\n%s", broken, out)
+			}
+			if broken == "nilStore" && (strings.Contains(string(out), "panic:") || !strings.Contains(string(out), "newStore returned a nil store")) {
+				t.Errorf("the kit did not say that newStore returned a nil store:\n%s", out)
 			}
 			for _, name := range wantFailed {
 				if !strings.Contains(string(out), "--- FAIL: TestBrokenStoreHelper/"+name+" ") {

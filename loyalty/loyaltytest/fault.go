@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -32,7 +33,9 @@ func (f Fault) hits(n int) bool {
 
 // FaultStore wraps a [loyalty.Store] and fails chosen calls, to prove that
 // a failed append changes nothing and that redelivering an event after a
-// fault takes effect exactly once. It is safe for concurrent use.
+// fault takes effect exactly once. It is safe for concurrent use. One
+// that wraps no store (Store nil, or a nil pointer) refuses every call
+// with an error matching [customer.ErrInvalid] naming the field.
 type FaultStore struct {
 	// Store is the wrapped store.
 	Store loyalty.Store
@@ -50,6 +53,19 @@ type FaultStore struct {
 
 var _ loyalty.Eraser = (*FaultStore)(nil)
 
+// missing returns the error of a call on a FaultStore whose Store is
+// nil or a nil pointer, nil when it has one.
+func (f *FaultStore) missing(op string, member customer.ID) error {
+	if f.Store != nil {
+		if v := reflect.ValueOf(f.Store); v.Kind() != reflect.Pointer || !v.IsNil() {
+			return nil
+		}
+	}
+	return customer.Invalid(fmt.Sprintf("loyaltytest: %s for member %q", op, member), []customer.FieldError{{
+		Field: "FaultStore.Store", Code: customer.CodeRequired,
+		Message: fmt.Sprintf("is a nil %T: give the FaultStore a store to wrap, such as loyalty.NewMemStore()", f.Store)}})
+}
+
 func (f *FaultStore) err() error {
 	if f.Err != nil {
 		return f.Err
@@ -66,6 +82,9 @@ func (f *FaultStore) Injected() (appends, entries int) {
 
 // Entries implements [loyalty.Store].
 func (f *FaultStore) Entries(ctx context.Context, member customer.ID, after int64) ([]loyalty.Entry, error) {
+	if err := f.missing("entries", member); err != nil {
+		return nil, err
+	}
 	f.mu.Lock()
 	f.entriesCalls++
 	fail := f.FailEntries.hits(f.entriesCalls)
@@ -81,6 +100,9 @@ func (f *FaultStore) Entries(ctx context.Context, member customer.ID, after int6
 
 // Append implements [loyalty.Store].
 func (f *FaultStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := f.missing("append", member); err != nil {
+		return err
+	}
 	return f.append(ctx, member, expected, entries, f.Store.Append)
 }
 
@@ -89,6 +111,9 @@ func (f *FaultStore) Append(ctx context.Context, member customer.ID, expected in
 // an Eraser it returns an error matching [errors.ErrUnsupported] and
 // changes nothing.
 func (f *FaultStore) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := f.missing("erase", member); err != nil {
+		return err
+	}
 	er, ok := f.Store.(loyalty.Eraser)
 	if !ok {
 		return fmt.Errorf("loyaltytest: %T is not a loyalty.Eraser: %w", f.Store, errors.ErrUnsupported)

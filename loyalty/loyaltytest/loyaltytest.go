@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -75,8 +76,18 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		// A loyalty.Eraser appends an erasure and blanks the member's birthday in every stored entry at once; refused, it changes nothing; again, it is a redelivery; the entries replay to the account less the birthday. Skipped for a store that is not an Eraser.
 		{"EraseBlanksBirthday", testErase},
 	}
+	// A store that is nil, or a nil pointer, fails each check with a
+	// message that says so, rather than a panic inside it.
+	made := func(t *testing.T) loyalty.Store {
+		t.Helper()
+		s := newStore(t)
+		if v := reflect.ValueOf(s); s == nil || v.Kind() == reflect.Pointer && v.IsNil() {
+			t.Fatalf("loyaltytest: newStore returned a nil store (%T): it must return a new, empty store", s)
+		}
+		return s
+	}
 	for _, tc := range tests {
-		subtest.Run(t, tc.name, func(t *testing.T) { tc.run(t, newStore) })
+		subtest.Run(t, tc.name, func(t *testing.T) { tc.run(t, made) })
 	}
 }
 

@@ -58,3 +58,26 @@ func TestFaultStoreErase(t *testing.T) {
 	f := &loyaltytest.FaultStore{Store: struct{ loyalty.Store }{loyalty.NewMemStore()}}
 	require.ErrorIs(t, f.Erase(ctx, "M1", 0, nil), errors.ErrUnsupported)
 }
+
+// A FaultStore that wraps no store (nil, or a nil *MemStore) refuses
+// every call with an error matching customer.ErrInvalid that names the
+// field, rather than panicking, and so does a Service over it.
+func TestFaultStoreWithoutStore(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	for _, inner := range []loyalty.Store{nil, (*loyalty.MemStore)(nil)} {
+		f := &loyaltytest.FaultStore{Store: inner}
+		require.NotPanics(t, func() {
+			_, err := f.Entries(ctx, "M1", 0)
+			assert.ErrorIs(t, err, customer.ErrInvalid)
+			assert.ErrorContains(t, err, "FaultStore.Store")
+			err = f.Append(ctx, "M1", 0, nil)
+			assert.ErrorIs(t, err, customer.ErrInvalid)
+			err = f.Erase(ctx, "M1", 0, nil)
+			assert.ErrorIs(t, err, customer.ErrInvalid)
+			_, _, err = loyalty.NewService(loyaltytest.Programme(), f, nil).Apply(ctx, loyalty.Join{Member: "M1", Time: at}, at)
+			assert.ErrorIs(t, err, customer.ErrInvalid)
+			assert.ErrorContains(t, err, "FaultStore.Store")
+		})
+	}
+}
