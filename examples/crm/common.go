@@ -128,9 +128,10 @@ type source struct {
 	// listed are the malformed rows that an earlier read of the same
 	// input in this run reported; nil when there was none.
 	listed *skipped
-	// idsChecked is set when an earlier read of the same input in this
-	// run has checked its customer IDs (reportFloatIDs).
-	idsChecked bool
+	// checked is set when an earlier read of the same input in this
+	// run has checked its header (reportMisnamed) and its customer IDs
+	// (reportFloatIDs): their warnings are not repeated.
+	checked bool
 }
 
 // skipped are the malformed rows of a read: their count and the first
@@ -231,6 +232,7 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	defer s.close()
 	var rd input.Reader
+	var misnamed []input.Misnamed
 	switch s.format {
 	case input.CDNOW:
 		rd = input.NewCDNOWReader(s.r, s.name)
@@ -239,7 +241,7 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		rd = cr
+		rd, misnamed = cr, cr.Misnamed()
 	}
 	p := newProgress(e.stderr, s.name, s.size)
 	s.opts.Progress = p.update
@@ -255,7 +257,8 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	reportPassedOver(e, res.Blank, res.Headers)
 	fmt.Fprintln(e.stderr)
 	s.reportSkipped(e, res.Skipped, res.Errors)
-	if !s.idsChecked {
+	if !s.checked {
+		reportMisnamed(e, s.name, misnamed)
 		reportFloatIDs(e, s.name, len(res.Summaries), func(i int) customer.ID { return res.Summaries[i].CustomerID })
 	}
 	if len(res.Summaries) == 0 {
@@ -264,21 +267,55 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	return res, nil
 }
 
+// reportMisnamed warns on stderr of the columns of the header whose names
+// are those of an optional column written in another style ("Order ID"
+// for order_id): they are not read, as any unknown column, which would
+// change the results silently (without its order_id, a customer's rows
+// of one day are one order), so each is named with the column it would
+// be.
+func reportMisnamed(e *env, name string, ms []input.Misnamed) {
+	for _, m := range ms {
+		fmt.Fprintf(e.stderr, "crm: %s: %v\n", name, m)
+	}
+}
+
 // reportFloatIDs warns on stderr when customer IDs of the file read
 // (n of them, the i-th given by id) look like whole numbers written as
 // floating-point numbers, "12346.0": what a spreadsheet or pandas writes
 // of a column of numeric IDs with blanks in it. They are taken as
 // written, so 12346.0 is another customer than 12346 of another export;
 // the warning says so, with the count and the first such ID.
+//
+// It also warns of IDs written in scientific notation, "1.23457E+11": what
+// a spreadsheet writes of a long numeric ID, keeping six significant
+// digits, so that customers whose IDs differ only in the digits lost
+// share one ID and are summed as one. The IDs are taken as written; the
+// warning says how many there are, the first, and what to do.
 func reportFloatIDs(e *env, name string, n int, id func(i int) customer.ID) {
 	count, first := 0, customer.ID("")
+	sci, firstSci := 0, customer.ID("")
 	for i := range n {
-		if c := id(i); floatLike(string(c)) {
+		c := id(i)
+		switch {
+		case floatLike(string(c)):
 			if count == 0 {
 				first = c
 			}
 			count++
+		case sciLike(string(c)):
+			if sci == 0 {
+				firstSci = c
+			}
+			sci++
 		}
+	}
+	if sci > 0 {
+		look := "look like numbers"
+		if sci == 1 {
+			look = "looks like a number"
+		}
+		fmt.Fprintf(e.stderr, "crm: %s: %s %s in scientific notation (%q), as a spreadsheet writes a long numeric ID, keeping only its first digits: customers whose IDs differ in the digits lost are one customer here; format the ID column as text before saving the export\n",
+			name, counted(sci, "customer ID"), look, string(firstSci))
 	}
 	if count > 0 {
 		look := "look like whole numbers written as floats"
@@ -288,6 +325,39 @@ func reportFloatIDs(e *env, name string, n int, id func(i int) customer.ID) {
 		fmt.Fprintf(e.stderr, "crm: %s: %s %s (%q): taken as written, not as %s; a column of IDs with blanks read by a spreadsheet or pandas writes them so\n",
 			name, counted(count, "customer ID"), look, string(first), strings.SplitN(string(first), ".", 2)[0])
 	}
+}
+
+// sciLike reports whether s is a number in the scientific notation of
+// spreadsheets and pandas: a digit, optionally a point and digits, then
+// E or e, a sign and two digits or more ("1.23457E+11", "4e+15").
+func sciLike(s string) bool {
+	if len(s) < 5 || s[0] < '0' || s[0] > '9' {
+		return false
+	}
+	i := 1
+	if s[i] == '.' {
+		i++
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	if i+3 > len(s) || s[i]|0x20 != 'e' || s[i+1] != '+' && s[i+1] != '-' {
+		return false
+	}
+	exp := s[i+2:]
+	if len(exp) < 2 {
+		return false
+	}
+	for j := 0; j < len(exp); j++ {
+		if exp[j] < '0' || exp[j] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // floatLike reports whether s is digits, a point and zeros only: "12346.0".
@@ -338,7 +408,8 @@ func (k *skipped) same(n int64, errs []error) bool {
 // temporary file in the same directory and renamed by commit; or a device
 // or named pipe (/dev/null, a FIFO), written directly, since renaming over
 // it would replace it. A file replaced keeps its permissions, and a
-// symbolic link stays one: the file it points to is replaced.
+// symbolic link stays one: the file it points to is replaced, or created
+// when the link dangles (outTarget).
 type output struct {
 	w      *bufio.Writer
 	f      *os.File
@@ -368,15 +439,19 @@ func createOutput(e *env, path string) (*output, error) {
 		return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, direct: true}, nil
 	}
 	// A new file is readable by all (0644); one replaced keeps its mode.
-	target, mode := path, os.FileMode(0o644)
-	if t, err := filepath.EvalSymlinks(path); err == nil {
-		target = t
-		if st, err := os.Stat(t); err == nil {
-			mode = st.Mode().Perm()
-		}
+	target, err := outTarget(path)
+	if err != nil {
+		return nil, usagef("-out %s: %v", path, err)
+	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(target); err == nil {
+		mode = st.Mode().Perm()
 	}
 	dir := filepath.Dir(target)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		if target != path {
+			return nil, usagef("-out %s: a symbolic link to %s: no directory %s", path, target, dir)
+		}
 		return nil, usagef("-out %s: no directory %s", path, dir)
 	}
 	f, err := temps.create(dir, "."+filepath.Base(target)+".*.tmp")
@@ -388,6 +463,47 @@ func createOutput(e *env, path string) (*output, error) {
 		return nil, usagef("-out %s: %v", path, err)
 	}
 	return &output{w: bufio.NewWriterSize(f, 256<<10), f: f, path: path, target: target, mode: mode}, nil
+}
+
+// maxLinks is the number of symbolic links outTarget follows before it
+// takes them for a loop, as Linux's path resolution does (MAXSYMLINKS).
+const maxLinks = 40
+
+// outTarget returns the file that writing path writes: path with its
+// symbolic links resolved. A link that dangles, whose file does not
+// exist yet, is followed too: its file is the one created, and the link
+// stays a link, as the shell's > creates the file a dangling link names;
+// renaming over the link itself would turn it into a regular file. A
+// path whose directory does not exist is returned as it is (the caller
+// says so); a loop of links is an error.
+func outTarget(path string) (string, error) {
+	if t, err := filepath.EvalSymlinks(path); err == nil {
+		return t, nil
+	}
+	p := path
+	for range maxLinks {
+		// The directory first, so that a relative link is read from
+		// where it is: "../t.csv" in a directory reached through a
+		// link is not lexically ../t.csv.
+		dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+		if err != nil {
+			return p, nil
+		}
+		p = filepath.Join(dir, filepath.Base(p))
+		st, err := os.Lstat(p)
+		if err != nil || st.Mode()&os.ModeSymlink == 0 {
+			return p, nil
+		}
+		dest, err := os.Readlink(p)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(dir, dest)
+		}
+		p = dest
+	}
+	return "", errors.New("too many levels of symbolic links")
 }
 
 // temps are the temporary files of the outputs not yet committed or

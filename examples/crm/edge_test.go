@@ -122,3 +122,29 @@ func TestFloatLikeIDsAreReported(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.NotContains(t, r.stderr, "floats")
 }
+
+// Customer IDs in scientific notation ("1.23457E+11", what a spreadsheet
+// writes of a long numeric ID, losing digits) are taken as written, and
+// stderr says how many there are and that customers may have been
+// merged, once, in both readers' paths.
+func TestScientificIDsAreReported(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ids.csv")
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\n1.23457E+11,2024-01-01,10\n4.5e+15,2024-01-02,5\n12348,2024-01-03,7\n12346.0,2024-01-03,7\n"), 0o644))
+	const warning = `2 customer IDs look like numbers in scientific notation ("1.23457E+11"), as a spreadsheet writes a long numeric ID, keeping only its first digits: customers whose IDs differ in the digits lost are one customer here; format the ID column as text before saving the export`
+	for _, sub := range []string{"segment", "report", "batch"} {
+		r := crm(t, "", sub, "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, sub+".out"))
+		require.Equal(t, 0, r.code, "%s: %s", sub, r.stderr)
+		assert.Equal(t, 1, strings.Count(r.stderr, warning), "%s: once: %s", sub, r.stderr)
+		assert.Contains(t, r.stderr, `1 customer ID looks like a whole number written as a float ("12346.0")`, sub)
+	}
+	r := crm(t, "", "fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2024-12-31")
+	assert.Contains(t, r.stderr, warning)
+	for _, s := range []string{"1.23457E+11", "1E+15", "4.5e-07", "9.99999E+100"} {
+		assert.True(t, sciLike(s), s)
+	}
+	for _, s := range []string{"1E5", "1.E+11", "E+11", "12E+11", "1.2E+", "1.2E+1", "1.2E+1a", "A1.2E+11", "1.2X+11", ""} {
+		assert.False(t, sciLike(s), s)
+	}
+}

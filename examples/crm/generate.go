@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/internal/shopgen"
 )
 
@@ -16,8 +17,8 @@ func runGenerate(e *env, args []string) error {
 	seed := seedFlag(def.Seed)
 	fs.Var(&seed, "seed", "`seed` of the shop, a whole number (a negative S is 2^64 + S): the same flags give the same file, byte for byte")
 	out := fs.String("out", "", "output `file` (default stdout)")
-	start := fs.String("start", def.Start.Format(time.DateOnly), "first day of the history, `YYYY-MM-DD`")
-	end := fs.String("end", def.End.Format(time.DateOnly), "day after the last day of the history, `YYYY-MM-DD`")
+	start := fs.String("start", def.Start.Format(time.DateOnly), "first day of the history, `YYYY-MM-DD`, 1900-01-01 or later (crm reads no earlier row)")
+	end := fs.String("end", def.End.Format(time.DateOnly), "day after the last day of the history, `YYYY-MM-DD`, 9999-01-01 at the latest")
 	inter := fs.Float64("intermediaries", def.IntermediaryShare, "`share` of customers who are intermediaries, in [0, 1]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -31,6 +32,9 @@ func runGenerate(e *env, args []string) error {
 	}
 	to, err := parseDay("end", *end)
 	if err != nil {
+		return err
+	}
+	if err := generateWindow(from, to); err != nil {
 		return err
 	}
 	cfg := def
@@ -76,6 +80,29 @@ func runGenerate(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "; %d of the %d customers generated have no row (potential customers, who never buy, or a history without a purchase before -end)", silent, cfg.Customers)
 	}
 	fmt.Fprintln(e.stderr)
+	return nil
+}
+
+// Bounds of the history that crm generate writes: from the first day of
+// customer.MinRecordYear, since crm reads no row dated before it (such a
+// file could not be read back), to lastGenerateEnd, as the catalogue of
+// the shop is built for the year after the history too, and its labels
+// have four-digit years.
+var (
+	firstGenerateStart = customer.DateFromYMD(customer.MinRecordYear, time.January, 1)
+	lastGenerateEnd    = customer.DateFromYMD(9999, time.January, 1)
+)
+
+// generateWindow checks the -start and -end of crm generate against the
+// bounds above; the generator checks the rest (a window of four weeks at
+// least). A day out of bounds is a usage error.
+func generateWindow(from, to customer.Date) error {
+	switch {
+	case from < firstGenerateStart:
+		return usagef("-start %s: want a day on or after %s (crm reads no row dated before %d, so the file could not be read back)", from, firstGenerateStart, customer.MinRecordYear)
+	case to > lastGenerateEnd:
+		return usagef("-end %s: want a day on or before %s", to, lastGenerateEnd)
+	}
 	return nil
 }
 

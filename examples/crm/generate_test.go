@@ -59,3 +59,33 @@ func TestGenerateCountsTheCustomersWritten(t *testing.T) {
 	require.Equal(t, 0, seg.code, seg.stderr)
 	assert.Len(t, readCSVFile(t, seg.stdout), len(ids)+1)
 }
+
+// crm generate writes only files that crm reads back: a history that
+// starts before 1900, whose rows every subcommand refuses, is a usage
+// error, and so is one that ends after 9999-01-01, beyond the four-digit
+// years of the catalogue (the generator failed there instead of saying
+// so). The first and last days allowed give files that crm segment reads.
+func TestGenerateWindowIsOneCRMReads(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "g.csv")
+	for _, c := range []struct{ start, end, want string }{
+		{"1800-01-01", "1801-01-01", "-start 1800-01-01: want a day on or after 1900-01-01"},
+		{"1899-12-31", "1900-06-01", "-start 1899-12-31: want a day on or after 1900-01-01"},
+		{"9998-06-01", "9999-12-01", "-end 9999-12-01: want a day on or before 9999-01-01"},
+	} {
+		r := crm(t, "", "generate", "-customers", "5", "-start", c.start, "-end", c.end, "-out", out)
+		assert.Equal(t, exitUsage, r.code, "%s %s: %s", c.start, c.end, r.stderr)
+		assert.Contains(t, r.stderr, c.want)
+		assert.NoFileExists(t, out)
+	}
+	for _, c := range []struct{ start, end, asOf string }{
+		{"1900-01-01", "1901-01-01", "1901-01-01"},
+		{"9998-01-01", "9999-01-01", "9999-01-01"},
+	} {
+		r := crm(t, "", "generate", "-customers", "30", "-start", c.start, "-end", c.end, "-out", out)
+		require.Equal(t, 0, r.code, r.stderr)
+		r = crm(t, "", "segment", "-in", out, "-as-of", c.asOf)
+		assert.Equal(t, 0, r.code, "%s %s: %s", c.start, c.end, r.stderr)
+	}
+}

@@ -79,3 +79,35 @@ func TestRepeatedHeaderIsNotAMalformedRow(t *testing.T) {
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.stderr, "stdin: no data rows (only a header, 1 blank row and 1 repeated header row)")
 }
+
+// A column named as an optional column in another style ("Order ID" for
+// order_id) is not read, as any unknown column: every subcommand that
+// reads csv says so on stderr, naming the field and the column it would
+// be, once also where the file is read twice (crm report), and reads
+// the file as it reads it without that column.
+func TestMisnamedColumnIsReportedInEverySubcommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "orders.csv")
+	const data = "customer_id,date,amount,Order ID\nA,2025-01-02,10,O1\nA,2025-01-02,5,O2\nA,2025-03-02,5,O3\nB,2025-02-03,5,O4\nB,2025-04-03,7,O5\n"
+	require.NoError(t, os.WriteFile(in, []byte(data), 0o644))
+	const want = `crm: ` + "%s" + `: field 4, "Order ID", would be order_id but is not read under that name: rename the column` + "\n"
+	for _, args := range [][]string{
+		{"segment", "-as-of", "2025-12-31"},
+		{"batch", "-as-of", "2025-12-31"},
+		{"report", "-as-of", "2025-12-31", "-out", filepath.Join(dir, "r.html")},
+		{"fit", "-model", "bgnbd", "-calibration-end", "2025-12-31"},
+		{"score", "-model", "bgnbd", "-calibration-end", "2025-12-31"},
+	} {
+		r := crm(t, "", append(args, "-in", in)...)
+		assert.Contains(t, r.stderr, strings.Replace(want, "%s", in, 1), args)
+		assert.Equal(t, 1, strings.Count(r.stderr, "would be order_id"), "once, also when the file is read twice: %v", args)
+		r = crm(t, data, append(args, "-in", "-")...)
+		assert.Contains(t, r.stderr, strings.Replace(want, "%s", "stdin", 1), args)
+	}
+	r := crm(t, "", "segment", "-as-of", "2025-12-31", "-in", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "\nA,consumer,", r.stdout)
+	line := strings.Split(r.stdout, "\n")[1]
+	assert.Equal(t, "2", strings.Split(line, ",")[12], "the orders of A are its days: %s", line)
+}

@@ -15,8 +15,10 @@
 // output file is written to a temporary file in the same directory and
 // renamed at the end, so a failed run leaves no file behind, half-written
 // or not. A file replaced keeps its permissions (a new one is 0644), and
-// when -out is a symbolic link the file it points to is replaced; a
-// device or named pipe is written directly. The names a flag takes
+// when -out is a symbolic link the file it points to is replaced, or
+// created when the link dangles (as the shell's > does), and the link
+// stays a link; a loop of links is an error. A device or named pipe is
+// written directly. The names a flag takes
 // (formats, models, periods) are read in any case: -model BGNBD is
 // -model bgnbd.
 //
@@ -30,7 +32,14 @@
 // without offset; or RFC 3339; not before 1900: the day is the date
 // written, in the zone of its offset) and amount (decimal, negative for
 // a return) are required; order_id, quantity, cost, currency, kind and category are
-// used when present; other columns are ignored. A customer's rows with
+// used when present; other columns are ignored. Names are trimmed and
+// read in any case; a required column named in another style ("Customer
+// ID", "CustomerID") is an error that names it, and an optional one so
+// named ("Order ID" for order_id) is not read, as any other column, and
+// stderr says so, naming the field and the column it would be. A header
+// and rows that all end in a comma (an empty last column, as spreadsheets
+// write it) read as without it; when only the header or only a row ends
+// in commas, the row is malformed and its error says which to mend. A customer's rows with
 // the same order_id are one order, also on different days (a return
 // booked against its order); order IDs are not checked across customers,
 // so one order_id under two customers counts as an order of each.
@@ -42,7 +51,9 @@
 // Without an order_id, a customer's rows on one day are one order.
 // Customer IDs are taken as written: 12346.0, what a spreadsheet or
 // pandas writes of a numeric ID column with blanks, is another customer
-// than 12346, and stderr counts such IDs. A quantity of 2.0 or 2.00 is 2
+// than 12346, and stderr counts such IDs; so it counts IDs in scientific
+// notation (1.23457E+11: a long numeric ID that a spreadsheet has cut to
+// its first digits, which may make several customers one). A quantity of 2.0 or 2.00 is 2
 // (pandas writes an integer column with blanks so); 2.000, which may be
 // 2000 with a thousands separator, is refused.
 // Amounts and costs are taken exactly as written, in decimal arithmetic:
@@ -52,11 +63,15 @@
 // shows such sums to their last digit). Round the export first where
 // cents must add up to an invoice. An amount or cost formatted for
 // people ("€12.50", "12.50 EUR", "12,50", "1,234.50", "(10.50)",
-// "12.50-") is refused, since which separator is the decimal one cannot
+// "12.50-", "1.5E+02") is refused, since which separator is the decimal one cannot
 // always be told, with a hint on what to write instead; so is a date
 // written for people (05/03/2024, which may be either day first or month
 // first; 2024/03/05; 20240305; a spreadsheet's serial day number 45356;
-// an offset without its colon, +0100). A customer with an amount or cost
+// an offset without its colon, +0100; a time after the day in 12-hour
+// form, with a zone name, or with an offset of hours only, +01, as
+// PostgreSQL writes one, where the hint writes the timestamp as it
+// should be; a placeholder for a missing date, MySQL's 0000-00-00, a
+// spreadsheet's day 0 1899-12-30, or 0001-01-01). A customer with an amount or cost
 // of more than four decimals, up to eighteen (the float noise of a
 // spreadsheet's price × quantity, such as 15.299999999999999), is summed
 // in 128-bit fixed point: a file of such amounts takes about 1.1 times the
@@ -71,7 +86,9 @@
 // of either format is skipped, and so is a Ctrl-Z (0x1A) at its very end,
 // the end-of-file mark of DOS text files. An input that is no UTF-8 text
 // (gzip-compressed, a zip archive such as an .xlsx workbook, or UTF-16 with its
-// byte order mark) is an error that says so and what to do.
+// byte order mark or without it; also bzip2, xz, zstd or lz4, a 7-Zip
+// archive, an .xls workbook, a Parquet file, or NUL bytes at its start)
+// is an error that says so and what to do.
 //
 // Input flags shared by every subcommand that reads: -currency (of rows
 // without one, default USD; a file holds one currency), -margin (gross
@@ -125,6 +142,16 @@
 // of 10.0GB, 1.9M rows/s"), so a short run writes none.
 //
 // # Output
+//
+// Customer IDs are written as they are read (trimmed of surrounding
+// spaces), byte for byte, quoted only as CSV requires, also those that
+// start with =, +, - or @, which a spreadsheet opening the file may take
+// for a formula (CSV formula injection). The output is data, joined back
+// to the export by customer_id, so it is not altered: a leading
+// apostrophe or tab would make another ID. Where the IDs come from
+// untrusted sources, import the file into a spreadsheet with the
+// customer_id column as text rather than opening it. The HTML report
+// escapes every text it shows.
 //
 // crm segment writes customer_id, kind, current_value, potential_value,
 // total_value, quadrant, r, f, m, rfm_segment, lifecycle, shop_type, then
@@ -230,7 +257,8 @@
 // quantity, unit_price, discount, amount, cost, currency, kind, role, type
 // and reason: -customers customers (the share -intermediaries of them
 // intermediaries, default 0.03) with histories from -start (default
-// 2023-01-01) to the day before -end (default 2026-01-01). The same flags
+// 2023-01-01; not before 1900-01-01, as crm reads no row dated before
+// 1900) to the day before -end (default 2026-01-01; at most 9999-01-01). The same flags
 // give the same file, byte for byte. A customer without a purchase in the
 // window (the potential customers, about 8% of the consumers, who
 // interact but never buy, and a few whose history starts too late) has no

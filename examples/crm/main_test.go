@@ -675,8 +675,8 @@ func TestCROnlyLineEnds(t *testing.T) {
 }
 
 // TestEncodedOrCompressedInput checks that an export that is no text in
-// UTF-8 (gzip-compressed, a spreadsheet workbook, UTF-16 as spreadsheets
-// write their "Unicode text") is rejected with an error that says what
+// UTF-8 (compressed, a spreadsheet workbook, an archive, a Parquet file,
+// UTF-16 as spreadsheets write their "Unicode text") is rejected with an error that says what
 // the file is and what to do, not with one about a stray quote or the
 // columns of a header that is no text.
 func TestEncodedOrCompressedInput(t *testing.T) {
@@ -713,11 +713,24 @@ func TestEncodedOrCompressedInput(t *testing.T) {
 		data []byte
 		want string
 	}{
-		"gzip":       {gz.Bytes(), "gzip-compressed"},
-		"xlsx":       {zb.Bytes(), "a zip archive"},
+		"gzip": {gz.Bytes(), "gzip-compressed"},
+		"xlsx": {zb.Bytes(), "a zip archive"},
+		// The first bytes of files that bzip2, xz, zstd and lz4 wrote of
+		// text, of an .xls workbook, a 7-Zip archive and a Parquet file.
+		"bzip2":      {[]byte("BZh91AY&SY\x14\x52\x88\xf0\x00\x00"), "bzip2-compressed, not text: decompress it first (bunzip2 FILE"},
+		"xz":         {[]byte("\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01"), "xz-compressed, not text: decompress it first (unxz FILE"},
+		"zstd":       {[]byte("\x28\xb5\x2f\xfd\x24\x70\x6d\x02\x00\x02\x44\x0e"), "zstd-compressed, not text: decompress it first (unzstd FILE"},
+		"lz4":        {[]byte("\x04\x22\x4d\x18\x64\x40\xa7\x51\x00\x00\x00\xf7"), "lz4-compressed, not text: decompress it first (unlz4 FILE"},
+		"xls":        {[]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00"), "an Excel 97-2003 workbook (.xls)"},
+		"7z":         {[]byte("7z\xbc\xaf\x27\x1c\x00\x04\x8d\x9b\xd5\x0f"), "a 7-Zip archive"},
+		"parquet":    {[]byte("PAR1\x15\x04\x15\x10\x15\x14\x4c\x15"), "a Parquet file"},
 		"utf-16le":   {utf16(text, false), "UTF-16"},
 		"utf-16be":   {utf16(text, true), "UTF-16"},
 		"utf-16 tab": {utf16(strings.ReplaceAll(text, ",", "\t"), false), "UTF-16"},
+		// UTF-16 without its byte order mark, and binary junk.
+		"utf-16le, no mark": {utf16(text, false)[2:], "UTF-16LE text without a byte order mark (every other byte is 0), not UTF-8: save it as CSV UTF-8, or convert it (iconv -f UTF-16LE -t UTF-8)"},
+		"utf-16be, no mark": {utf16(text, true)[2:], "UTF-16BE text without a byte order mark"},
+		"nul":               {[]byte("\x00\x00\x00\x01" + text), "the file holds NUL bytes at its start: it is no text"},
 	} {
 		in := filepath.Join(dir, "orders.csv")
 		require.NoError(t, os.WriteFile(in, c.data, 0o644))

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -92,6 +94,62 @@ func TestOutputThroughASymlinkKeepsTheLinkAndTheMode(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
 }
 
+// -out naming a dangling symbolic link creates the file the link names,
+// as the shell's > does, and the link stays a link (renaming over it
+// would turn it into a regular file and leave its target unwritten),
+// also when the link is relative and read through a linked directory.
+// A dangling link into a missing directory, and a loop of links, are
+// usage errors that leave nothing behind.
+func TestOutputThroughADanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	const in = "customer_id,date,amount\nA,2024-01-05,10\n"
+	link := filepath.Join(dir, "l.csv")
+	require.NoError(t, os.Symlink("t.csv", link))
+	r := crm(t, in, "segment", "-in", "-", "-as-of", "2024-12-31", "-out", link)
+	require.Equal(t, 0, r.code, r.stderr)
+	st, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, st.Mode()&os.ModeSymlink, "the link stays a link")
+	b, err := os.ReadFile(filepath.Join(dir, "t.csv"))
+	require.NoError(t, err, "the file the link names is written")
+	assert.True(t, strings.HasPrefix(string(b), "customer_id,kind,"), string(b))
+	st, err = os.Stat(filepath.Join(dir, "t.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
+
+	// sub/l.csv -> ../u.csv, reached as linked/l.csv with linked -> sub:
+	// the file is dir/u.csv, where the kernel resolves the link.
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join("..", "u.csv"), filepath.Join(dir, "sub", "l.csv")))
+	require.NoError(t, os.Symlink("sub", filepath.Join(dir, "linked")))
+	r = crm(t, in, "segment", "-in", "-", "-as-of", "2024-12-31", "-out", filepath.Join(dir, "linked", "l.csv"))
+	require.Equal(t, 0, r.code, r.stderr)
+	_, err = os.Stat(filepath.Join(dir, "u.csv"))
+	require.NoError(t, err, "the file the relative link names is written")
+	st, err = os.Lstat(filepath.Join(dir, "sub", "l.csv"))
+	require.NoError(t, err)
+	assert.NotZero(t, st.Mode()&os.ModeSymlink, "the link stays a link")
+
+	nodir := filepath.Join(dir, "n.csv")
+	require.NoError(t, os.Symlink(filepath.Join("nodir", "x.csv"), nodir))
+	r = crm(t, in, "segment", "-in", "-", "-as-of", "2024-12-31", "-out", nodir)
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "-out "+nodir+": a symbolic link to "+filepath.Join(dir, "nodir", "x.csv")+": no directory")
+
+	a, b2 := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	require.NoError(t, os.Symlink("b", a))
+	require.NoError(t, os.Symlink("a", b2))
+	r = crm(t, in, "segment", "-in", "-", "-as-of", "2024-12-31", "-out", a)
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "-out "+a+": too many levels of symbolic links")
+	for _, l := range []string{nodir, a, b2} {
+		st, err := os.Lstat(l)
+		require.NoError(t, err)
+		assert.NotZero(t, st.Mode()&os.ModeSymlink, "%s stays a link", l)
+	}
+	assertNoTempFiles(t, dir)
+}
+
 // A problem with -out found when the output is opened, before any work
 // (a directory, a missing directory, a directory where no file can be
 // created), is a usage error, exit status 2, as a -in that cannot be
@@ -140,5 +198,35 @@ func TestOutputProblemsExitAlike(t *testing.T) {
 			assert.Empty(t, r.stdout)
 			assertNoTempFiles(t, dir)
 		}
+	}
+}
+
+// Customer IDs that a spreadsheet would take for a formula (=, +, -, @
+// first) are written as they are read, byte for byte, in every
+// subcommand that writes customer rows: the output is joined back to the
+// export by customer_id, and an escaped ID would be another customer.
+func TestFormulaLikeIDsAreWrittenAsRead(t *testing.T) {
+	t.Parallel()
+	ids := []string{"=1+2", "+x", "-3", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"y\")", "a,b"}
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for i, id := range ids {
+		q := `"` + strings.ReplaceAll(id, `"`, `""`) + `"`
+		fmt.Fprintf(&b, "%s,2024-01-0%d,10\n%s,2024-02-0%d,5\n", q, i+1, q, i+1)
+	}
+	for _, args := range [][]string{
+		{"segment", "-as-of", "2024-12-31"},
+		{"batch", "-as-of", "2024-12-31"},
+		{"score", "-model", "bgnbd", "-calibration-end", "2024-12-31"},
+	} {
+		r := crm(t, b.String(), append(args, "-in", "-")...)
+		require.Equal(t, 0, r.code, "%v: %s", args, r.stderr)
+		recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+		require.NoError(t, err, args)
+		var got []string
+		for _, rec := range recs[1:] {
+			got = append(got, rec[0])
+		}
+		assert.ElementsMatch(t, ids, got, args)
 	}
 }

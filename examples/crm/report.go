@@ -87,7 +87,7 @@ func runReport(e *env, args []string) error {
 			return err
 		}
 		calSrc.listed = &skipped{n: t.Skipped, errs: t.Errors}
-		calSrc.idsChecked = true
+		calSrc.checked = true
 		cal, err := calSrc.scan(e, "the calibration end")
 		if err != nil {
 			return err

@@ -45,7 +45,8 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	reportPassedOver(e, t.Blank, t.Headers)
 	fmt.Fprintln(e.stderr)
 	s.reportSkipped(e, t.Skipped, t.Errors)
-	if !s.idsChecked {
+	if !s.checked {
+		reportMisnamed(e, s.name, t.Misnamed)
 		reportFloatIDs(e, s.name, t.Len(), t.ID)
 	}
 	if t.Len() == 0 {

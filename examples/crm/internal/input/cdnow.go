@@ -136,7 +136,7 @@ func (c *CDNOWReader) Read() (*Row, error) {
 				} else if strings.Count(s, ",") >= 2 {
 					hint = "; the line is separated by commas: a csv file is read with -format csv"
 				}
-				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%d fields%s, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)%s", n, more, hint)}
+				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%s%s, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)%s", fieldsText(n), more, hint)}
 			}
 			c.cols = n
 		}
@@ -145,7 +145,7 @@ func (c *CDNOWReader) Read() (*Row, error) {
 			if n == len(c.field) {
 				more = " or more"
 			}
-			return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%d fields%s, the first data line has %d", n, more, c.cols)}
+			return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%s%s, the first data line has %d", fieldsText(n), more, c.cols)}
 		}
 		return c.parse()
 	}
@@ -194,4 +194,12 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// fieldsText is "1 field" or "n fields".
+func fieldsText(n int) string {
+	if n == 1 {
+		return "1 field"
+	}
+	return fmt.Sprintf("%d fields", n)
 }

@@ -124,7 +124,7 @@ func TestCDNOWMalformed(t *testing.T) {
 		{"header only", "customer_id date quantity amount\r\n", "cdnow.txt: no data rows"},
 		{"blank lines only", "\n\n  \n", "cdnow.txt: no data rows"},
 		{"three fields", "1 19970101 1\n", "cdnow.txt:1: 3 fields, want 4"},
-		{"a csv file", "customer_id,date,amount\nC1,2024-01-01,10\n", "cdnow.txt:1: 1 fields, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount); the line is separated by commas: a csv file is read with -format csv"},
+		{"a csv file", "customer_id,date,amount\nC1,2024-01-01,10\n", "cdnow.txt:1: 1 field, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount); the line is separated by commas: a csv file is read with -format csv"},
 		{"changing count", "1 19970101 1 1\n1 1 19970101 1 1\n", "cdnow.txt:2: 5 fields, the first data line has 4"},
 		{"many fields", "1 19970101 1 1\n1 2 3 4 5 6 7 8\n", "cdnow.txt:2: 6 fields or more, the first data line has 4"},
 		{"bad date", "1 19970101 1 1\n1 19971301 1 1\n", `cdnow.txt:2: date "19971301": want YYYYMMDD`},

@@ -38,6 +38,9 @@ type CSVReader struct {
 	row     Row
 	blank   int64 // blank rows passed over; the walker counts empty lines
 	headers int64 // repeated header rows passed over
+	// misnamed are the header's columns named as an optional column in
+	// another style, which are not read.
+	misnamed []Misnamed
 }
 
 // NewCSVReader reads the header of r, named name in errors. An empty
@@ -85,6 +88,7 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)
 	}
 	c.layout = newLayout(l)
+	c.misnamed = misnamed(c.rec.fields, l)
 	c.w.empty = 0 // empty lines before the header are no rows
 	// Records over several lines are checked against the header's
 	// number of fields from now on (recordScan): what follows the header
@@ -179,7 +183,7 @@ func (c *CSVReader) Read() (*Row, error) {
 				c.blank++
 				continue
 			}
-			return nil, &RowError{File: c.name, Line: r.line, Reason: salesrow.FieldCount(r.nfields, c.fields)}
+			return nil, &RowError{File: c.name, Line: r.line, Reason: c.fieldCount(r)}
 		}
 		if re := c.layout.parse(c.name, r.fields, r.line, r.lineOf, &c.row); re != nil {
 			if re.Column == ColCustomerID && salesrow.Blank(r.fields) {
@@ -198,6 +202,11 @@ func (c *CSVReader) Read() (*Row, error) {
 		return &c.row, nil
 	}
 }
+
+// Misnamed returns the columns of the header whose names are those of an
+// optional column written in another style ("Order ID" for order_id),
+// which are not read: the caller reports them.
+func (c *CSVReader) Misnamed() []Misnamed { return c.misnamed }
 
 // Blank returns the number of blank rows (salesrow.Blank) and empty
 // lines after the header that Read has passed over so far.
@@ -225,6 +234,43 @@ func newLayout(l *salesrow.Layout) layout {
 	c.col.order, c.col.qty, c.col.cost = l.OrderID, l.Quantity, l.Cost
 	c.col.cur, c.col.kind, c.col.cat = l.Currency, l.Kind, l.Category
 	return c
+}
+
+// fieldCount is the reason a record r whose number of fields is not the
+// header's is malformed: salesrow.FieldCount, with a hint when the
+// difference is commas at the end of a line, as spreadsheets write an
+// empty last column. A header that ends in unnamed fields and a row
+// without them (of at least the header's named fields) is told to lose
+// the header's trailing commas; a row whose fields past the header's are
+// all empty is told to lose its own. A header that ends in an unnamed
+// field takes rows that end in an empty one: an unknown column, not
+// read. It runs on the error path only.
+func (c *layout) fieldCount(r *record) string {
+	reason := salesrow.FieldCount(r.nfields, c.fields)
+	n := r.nfields
+	switch {
+	case n < c.fields:
+		unnamed := 0
+		if c.rules != nil {
+			for i := len(c.rules.Header) - 1; i >= 0 && c.rules.Header[i] == ""; i-- {
+				unnamed++
+			}
+		}
+		switch {
+		case unnamed == 0 || n < c.fields-unnamed:
+		case unnamed == 1:
+			reason += "; the header's last field has no name (a comma at the end of the header line): remove that comma, or end every row with one"
+		default:
+			reason += fmt.Sprintf("; the header's last %d fields have no name (commas at the end of the header line): remove those commas, or end every row with as many", unnamed)
+		}
+	case n > c.fields && r.tailBlank(c.fields):
+		if n-c.fields == 1 {
+			reason += "; its last field is empty and has no column (a comma at the end of the line): remove that comma, or end the header with one"
+		} else {
+			reason += fmt.Sprintf("; its last %d fields are empty and have no column (commas at the end of the line): remove those commas, or end the header with as many", n-c.fields)
+		}
+	}
+	return reason
 }
 
 // parse parses the fields of one record, whose first field is on line

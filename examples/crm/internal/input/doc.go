@@ -16,11 +16,15 @@
 // without offset, which belongs to the day written, or RFC 3339, which
 // belongs to the calendar day of its own offset: see customer.ParseDay;
 // one written for people, 05/03/2024, 2024/03/05, 20240305, a serial day
-// number or an offset without its colon, is malformed with a hint),
+// number or an offset without its colon, is malformed with a hint, and so
+// is a time written otherwise after a right day: 10:00 PM, 10:00:00 UTC,
+// or 10:00:00+01, an offset of hours only as PostgreSQL writes it; a
+// placeholder for a missing date, 0000-00-00, 1899-12-30 or 0001-01-01,
+// is refused with a hint that says so),
 // amount (a plain decimal number, negative for a return or cancellation;
 // one formatted for people, with a currency sign, a decimal comma,
-// thousands separators or a negative in parentheses, is malformed with a
-// hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
+// thousands separators, a negative in parentheses or in scientific
+// notation, is malformed with a hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
 // as pandas writes an integer column with blanks, is 2; 2.000 is
 // refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row), currency
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
@@ -34,7 +38,16 @@
 // salesrow.TextProblem): an export saved in
 // Latin-1 or Windows-1252 is reported, with a hint on converting it,
 // rather than passed on to outputs that would then be no UTF-8 either.
-// Columns that are not read are not checked. These are the rules of
+// Columns that are not read are not checked. A header and rows that end
+// in a comma, as spreadsheets write an empty last column, read as the
+// file without it: an unnamed column is not read. When only the header,
+// or only a row, ends in commas, the row is malformed (its number of
+// fields is not the header's) and its error says which line to mend
+// (layout.fieldCount):
+//
+//	orders.csv:2: 3 fields, the header has 4; the header's last field has no name (a comma at the end of the header line): remove that comma, or end every row with one
+//
+// These are the rules of
 // package salesrow, which the exact path of the reader calls and the fast
 // path of ScanCSV reproduces.
 //
@@ -58,6 +71,11 @@
 //
 //	orders.csv:5: amount "12x": not a decimal number
 //
+// A field that opens with spaces and a quote (`C1, "2024-01-05"`, as a
+// program that joins quoted fields with ", " writes it) is malformed, as
+// a quote opens a quoted field only right after the comma (RFC 4180);
+// its error, of the header or of a row, says to remove the spaces.
+//
 // A reader can go on after a *RowError (the caller decides whether to
 // skip); any other error ends the file. A physical line longer than
 // [MaxLineBytes] ends the file with an error, so that a file without line
@@ -71,9 +89,11 @@
 // An input that starts as no UTF-8 text does is an error that names the
 // input and says what it is and what to do, rather than one about a
 // stray quote or the columns of a header that is no text: gzip-compressed
-// (it starts with 0x1f 0x8b), a zip archive such as a spreadsheet
-// workbook (.xlsx, .ods: "PK\x03"), or UTF-16 text with its byte order
-// mark, as spreadsheets save "Unicode text":
+// (it starts with 0x1f 0x8b), or compressed with bzip2, xz, zstd or lz4,
+// a zip archive such as a spreadsheet workbook (.xlsx, .ods: "PK\x03"),
+// a 7-Zip archive, an Excel 97-2003 workbook (.xls), a Parquet file,
+// UTF-16 text with its byte order mark, as spreadsheets save "Unicode
+// text", or without it, or a file with NUL bytes at its start (notText):
 //
 //	orders.csv: the file is gzip-compressed, not text: decompress it first (gunzip FILE, or gunzip -c FILE | crm … -in -)
 //

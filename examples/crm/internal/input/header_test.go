@@ -126,10 +126,10 @@ func TestRowLikeTheHeaderIsStillAnError(t *testing.T) {
 		"date,customer_id,amount,quantity,order_id,note":       `orders.csv:3: date "customer_id": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
 		"customer_id,date,amount,order_id,quantity,note":       `orders.csv:3: date "date": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
 		"customer_id,date,amount,quantity,order_id":            `orders.csv:3: 5 fields, the header has 6`,
-		"customer_id,date,amount,quantity,order_id,note,":      `orders.csv:3: 7 fields, the header has 6`,
+		"customer_id,date,amount,quantity,order_id,note,":      `orders.csv:3: 7 fields, the header has 6; its last field is empty and has no column (a comma at the end of the line): remove that comma, or end the header with one`,
 		"customer_id,date,amount,quantity,order_id,notes":      `orders.csv:3: date "date": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
 		"customer_id,date,amount,quantity,order_id,":           `orders.csv:3: date "date": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
-		`customer_id, "date",amount,quantity,order_id,note`:    `orders.csv:3: date " \"date\"": bare " in non-quoted-field`,
+		`customer_id, "date",amount,quantity,order_id,note`:    `orders.csv:3: date " \"date\"": bare " in non-quoted-field` + hintSpaceQuote,
 		"customer_id,date,amount,quantity,order_id,note\u200b": `orders.csv:3: date "date": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
 	} {
 		data := blankHead + blankRows[0] + row + "\n" + blankRows[1]

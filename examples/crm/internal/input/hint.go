@@ -22,14 +22,21 @@ const (
 	hintComma    = "write it with a decimal point and without thousands separators (1234.50, not 1.234,50 or 1,234.50)"
 	hintParen    = "write a negative amount with a leading minus sign (-10.50), not in parentheses"
 	hintTrailing = "write a negative amount with a leading minus sign (-10.50), not a trailing one"
+	hintSci      = "write it in plain notation (150.00, not 1.5E+02), as a spreadsheet does with the column formatted as a number with decimals"
 )
+
+// sciNumber is a number in scientific notation, as spreadsheets write a
+// very large or small number and pandas a small float ("1.5E+02",
+// "1e-05").
+var sciNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+$`)
 
 // withAmountHint returns reason, the reason an amount or a cost v was
 // refused for, with a hint appended when v is a number as spreadsheets
 // and ERP systems format money for people: with a currency sign or an
 // ISO 4217 code ("€12.50", "12.50 EUR"), a decimal comma or thousands
 // separators ("12,50", "1.234,50", "1,234.50"), a negative in
-// parentheses ("(10.50)") or with a trailing minus ("12.50-"). Such an
+// parentheses ("(10.50)"), with a trailing minus ("12.50-") or in
+// scientific notation ("1.5E+02"). Such an
 // amount is not read (which separator is the decimal one cannot always
 // be told: 1,234 may be 1.234 or 1234), but the error says what to
 // write instead. It runs on the error path only.
@@ -50,6 +57,9 @@ func amountHint(s string) string {
 		return hintParen
 	case n > 1 && s[n-1] == '-' && numberish(s[:n-1]):
 		return hintTrailing
+	}
+	if sciNumber.MatchString(s) {
+		return hintSci
 	}
 	if t, ok := stripCurrency(s); ok && numberish(t) {
 		return hintSign
@@ -136,10 +146,19 @@ var (
 // a hint appended when v is a date as spreadsheets and ERP systems write
 // them for people: a serial day number (45356), day and month first
 // (05/03/2024, which may be either), year first with other separators or
-// without zeros (2024/03/05, 2024-3-5, 20240305), or a time offset
-// without its colon (+0100). None is read, but the error says what to
-// write instead. It runs on the error path only.
+// without zeros (2024/03/05, 2024-3-5, 20240305), a time offset
+// without its colon (+0100), or a day written as it should be with a
+// time that is not (timeHint: 10:00 PM, 10:00:00 UTC, 10:00:00+01).
+// None is read, but the error says what to write instead. It runs on the
+// error path only.
+//
+// A date that systems write for a missing one (placeholderDay) gets a
+// hint that says so, whatever the reason it was refused for (it may be
+// no date, or one before 1900).
 func withDateHint(reason, v string) string {
+	if h := placeholderDay(strings.TrimSpace(v)); h != "" {
+		return reason + "; " + h
+	}
 	if reason != customer.WantDay {
 		return reason
 	}
@@ -164,6 +183,10 @@ func dateHint(s string) string {
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		day = s[:i] // a time after the day
 	}
+	if _, err := customer.ParseDay(day); err == nil && len(s) > 11 && canonicalDay.MatchString(day) {
+		// The day is as it should be: what is wrong is the time.
+		return timeHint(day, s[10:11], strings.TrimSpace(s[11:]))
+	}
 	if m := compactDay.FindStringSubmatch(day); m != nil {
 		if h := yearFirstHint(m[1], m[2], m[3]); h != "" {
 			return h
@@ -179,6 +202,99 @@ func dateHint(s string) string {
 		return yearFirstHint(m[1], m[2], m[3])
 	}
 	return ""
+}
+
+// placeholders are the days that systems write for a missing date: the
+// zero date of MySQL, the day 0 of spreadsheets (1900-01-00, which
+// Excel shows for a cell of 0; 1899-12-30 and 1899-12-31, where day 0 of
+// the 1900 date system falls in other programs), and the zero time of
+// Go and .NET (0001-01-01), with or without a time of day.
+var placeholders = map[string]string{
+	"0000-00-00": "MySQL's zero date",
+	"1900-01-00": "a spreadsheet's day 0",
+	"1899-12-30": "a spreadsheet's day 0",
+	"1899-12-31": "a spreadsheet's day 0",
+	"0001-01-01": "the zero time of many systems",
+}
+
+// placeholderDay is the hint for a date s that is a placeholder for a
+// missing one (placeholders), with or without a time after it; "" for
+// any other.
+func placeholderDay(s string) string {
+	day := s
+	if len(s) > 10 && (s[10] == ' ' || s[10] == 'T' || s[10] == 't') {
+		day = s[:10]
+	}
+	what, ok := placeholders[day]
+	if !ok {
+		return ""
+	}
+	return what + ", written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"
+}
+
+// Hints for the time of a timestamp whose day is written as it should be.
+const (
+	hintTimeAs   = "write it as %s (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"
+	hintTimeZone = "write the time zone as an offset, ±hh:mm, right after the time (or leave it out: the day written is then the day)"
+	hintTime     = "the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"
+)
+
+var (
+	canonicalDay = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	// A time of day, hh:mm, hh:mm:ss or h:mm with a fraction of a second,
+	// then what follows it: a 12-hour mark, a zone name, an offset.
+	timeParts = regexp.MustCompile(`^([0-9]{1,2}):([0-9]{2})(:[0-9]{2}(?:[.,][0-9]+)?)? ?(?i:([ap]\.?m\.?)|(utc|gmt|z)|([a-z]{3,5})|([+-])([0-9]{2}):?([0-9]{2})?)?$`)
+)
+
+// timeHint is the hint for a timestamp whose day, day, is written as it
+// should be, followed by sep (a space or T) and a time, rest, that is not:
+// one written for people (10:00 PM), with the name of a zone (UTC, CET),
+// with an offset of hours only (+01, as PostgreSQL writes a timestamp
+// with time zone), a time of hours and minutes with an offset (which RFC
+// 3339 does not allow), or a one-digit hour. When the time can be told, the
+// hint writes the timestamp as it should be (one that customer.ParseDay
+// reads, of the same day and time); otherwise it says what the time must
+// be.
+func timeHint(day, sep, rest string) string {
+	m := timeParts.FindStringSubmatch(rest)
+	if m == nil {
+		return hintTime
+	}
+	hh, _ := strconv.Atoi(m[1])
+	sec := m[3]
+	if sec == "" {
+		sec = ":00"
+	}
+	sec = strings.Replace(sec, ",", ".", 1)
+	zone := ""
+	switch {
+	case m[4] != "": // AM, PM
+		if hh < 1 || hh > 12 {
+			return hintTime
+		}
+		hh %= 12
+		if unicode.ToLower(rune(m[4][0])) == 'p' {
+			hh += 12
+		}
+	case m[5] != "": // UTC, GMT, Z
+		zone = "Z"
+	case m[6] != "":
+		return hintTimeZone
+	case m[7] != "": // an offset
+		mm := m[9]
+		if mm == "" {
+			mm = "00"
+		}
+		zone = m[7] + m[8] + ":" + mm
+	}
+	fixed := fmt.Sprintf("%s%s%02d:%s%s%s", day, sep, hh, m[2], sec, zone)
+	if fixed == day+sep+rest {
+		return hintTime // as it should be, but no time of day (25:00)
+	}
+	if _, err := customer.ParseDay(fixed); err != nil {
+		return hintTime
+	}
+	return fmt.Sprintf(hintTimeAs, fixed)
 }
 
 // yearFirstHint is the hint for a valid day of year y, month m and day d

@@ -21,6 +21,7 @@ func TestAmountHints(t *testing.T) {
 		comma    = "; write it with a decimal point and without thousands separators (1234.50, not 1.234,50 or 1,234.50)"
 		paren    = "; write a negative amount with a leading minus sign (-10.50), not in parentheses"
 		trailing = "; write a negative amount with a leading minus sign (-10.50), not a trailing one"
+		sci      = "; write it in plain notation (150.00, not 1.5E+02), as a spreadsheet does with the column formatted as a number with decimals"
 	)
 	o := Options{AsOf: day(t, "2024-12-31")}
 	for _, tc := range []struct{ value, hint string }{
@@ -39,7 +40,13 @@ func TestAmountHints(t *testing.T) {
 		{"12.50-", trailing},
 		{"12x", ""},
 		{"NaN", ""},
-		{"1e400", ""},
+		{"1e400", sci},
+		{"1.5E+02", sci},
+		{"-2.5e-05", sci},
+		{".5E3", sci},
+		{"1.5E", ""},
+		{"E+02", ""},
+		{"1.5E+02.5", ""},
 		{"abc", ""},
 		{"EUR", ""},
 	} {
@@ -84,7 +91,24 @@ func TestDateHints(t *testing.T) {
 		{"45356.6125", "; a spreadsheet's serial day number? format the column as dates (YYYY-MM-DD) before saving"},
 		{"2024-03-05T14:22:00+0100", "; write the offset with a colon, +01:00"},
 		{"2024-03-05 14:22:00 -0500", "; write the offset with a colon, -05:00, right after the time"},
+		// The day is right, the time is not.
+		{"2024-03-05 14:22:00+01", "; write it as 2024-03-05 14:22:00+01:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2024-03-05 14:22:00.123456-05", "; write it as 2024-03-05 14:22:00.123456-05:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2024-03-05T14:22+01:00", "; write it as 2024-03-05T14:22:00+01:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2024-03-05T14:22Z", "; write it as 2024-03-05T14:22:00Z (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2024-03-05 14:22:00 UTC", "; write it as 2024-03-05 14:22:00Z (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2024-03-05 2:22 PM", "; write it as 2024-03-05 14:22:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2024-03-05 12:05:09 a.m.", "; write it as 2024-03-05 00:05:09 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2024-03-05 14:22:00 CET", "; write the time zone as an offset, ±hh:mm, right after the time (or leave it out: the day written is then the day)"},
+		{"2024-03-05 13:22 PM", "; the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"},
+		{"2024-03-05 24:00:00", "; the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"},
+		{"2024-03-05 noon", "; the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"},
+		// Placeholders for a missing date.
+		{"0000-00-00", "; MySQL's zero date, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},
+		{"0000-00-00 00:00:00", "; MySQL's zero date, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},
+		{"1900-01-00", "; a spreadsheet's day 0, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},
 		{"2024-13-02", ""},
+		{"2024-02-31 10:00", ""},
 		{"2024-02-31", ""},
 		{"yesterday", ""},
 		{"", ""},
@@ -93,6 +117,19 @@ func TestDateHints(t *testing.T) {
 		_, err := readCSV(t, data, o)
 		require.Error(t, err, tc.value)
 		assert.Equal(t, `orders.csv:3: date "`+tc.value+`": `+want+tc.hint, err.Error())
+		checkScan(t, []byte(data), o)
+	}
+	// A placeholder that is a date, of another reason, gets the hint too.
+	const missing = "written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"
+	for value, reason := range map[string]string{
+		"1899-12-30":          "1899-12-30T00:00:00Z is before 1900; a spreadsheet's day 0, " + missing,
+		"1899-12-31 00:00:00": "1899-12-31T00:00:00Z is before 1900; a spreadsheet's day 0, " + missing, // quoted as its day
+		"0001-01-01":          "is zero; the zero time of many systems, " + missing,
+	} {
+		data := "customer_id,date,amount\nC1,2024-01-02,10\nC1," + value + ",12.50\n"
+		_, err := readCSV(t, data, o)
+		require.Error(t, err, value)
+		assert.Equal(t, `orders.csv:3: date "`+value[:10]+`": `+reason, err.Error())
 		checkScan(t, []byte(data), o)
 	}
 }

@@ -126,7 +126,7 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"sign mismatch", "C1,2024-01-02,-5,2,,,", `orders.csv:5: quantity "2": 2 units for an amount of -5`},
 		{"negative cost", "C1,2024-01-02,5,1,-1.50,,", `orders.csv:5: cost "-1.5": must not be negative on a sale`},
 		{"negative cost, many decimals", "C1,2024-01-02,5,1,-1.500000,,", `orders.csv:5: cost "-1.5": must not be negative on a sale`},
-		{"zero day", "C1,0001-01-01,5,1,,,", `orders.csv:5: date "0001-01-01": is zero`},
+		{"zero day", "C1,0001-01-01,5,1,,,", `orders.csv:5: date "0001-01-01": is zero; the zero time of many systems, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)`},
 		{"second currency", "C1,2024-01-02,5,1,,EUR,", `orders.csv:5: currency "EUR": the file is in USD`},
 		{"too few fields", "C1,2024-01-02,5", `orders.csv:5: 3 fields, the header has 7`},
 		{"one field", "C1", `orders.csv:5: 1 field, the header has 7`},

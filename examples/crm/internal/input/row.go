@@ -167,12 +167,12 @@ func (s *bomSkipper) Read(p []byte) (int, error) {
 	}
 	s.checked = true
 	buf := p
-	if len(buf) < 3 {
-		buf = make([]byte, 3)
+	if len(buf) < sniffBytes {
+		buf = make([]byte, sniffBytes)
 	}
-	n, err := io.ReadAtLeast(s.r, buf, 3)
+	n, err := io.ReadAtLeast(s.r, buf, sniffBytes)
 	if err == io.ErrUnexpectedEOF {
-		err = nil // fewer than 3 bytes: the next read reports the end
+		err = nil // fewer bytes: the next read reports the end
 	}
 	if what := notText(buf[:n]); what != "" {
 		return 0, fmt.Errorf("%s: %s", s.name, what)
@@ -180,7 +180,7 @@ func (s *bomSkipper) Read(p []byte) (int, error) {
 	if n >= 3 && string(buf[:3]) == "\ufeff" {
 		n = copy(buf, buf[3:n])
 	}
-	if len(p) < 3 {
+	if len(p) < sniffBytes {
 		k := copy(p, buf[:n])
 		s.pending = buf[k:n]
 		return k, err
@@ -188,23 +188,70 @@ func (s *bomSkipper) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// sniffBytes is the length of the longest start that notText looks at
+// (bzip2's): the first read of a bomSkipper reads that much at least,
+// unless the input is shorter.
+const sniffBytes = 10
+
 // notText says what an input that starts with the bytes b is, and what
 // to do with it, when it is not the UTF-8 text of an export: compressed
-// (gzip), a zip archive (such as a spreadsheet workbook, .xlsx or .ods),
-// or text in UTF-16 (or UTF-32), which spreadsheets write as "Unicode
-// text", with its byte order mark. It returns "" for anything else. No
-// UTF-8 text starts with these bytes: 0x1f 0x8b and 0xff or 0xfe are
-// no UTF-8, and "PK" followed by 0x03 is no header name.
+// (gzip, bzip2, xz, zstd, lz4), an archive (zip, such as a spreadsheet
+// workbook, .xlsx or .ods; 7-Zip), a workbook of Excel 97-2003 (.xls,
+// an OLE2 compound file), a Parquet file, or text in UTF-16 (or UTF-32),
+// which spreadsheets write as "Unicode text", with its byte order mark
+// or without it (every other byte of ASCII text 0), and any input with a
+// NUL byte among its first sniffBytes, which no text export has.
+// It returns "" for anything else. No export starts with these bytes:
+// each magic holds a byte that is no UTF-8 there (0x8b, 0xfd, 0xb5,
+// 0xd0 0xcf, 0xbc, 0xff, 0xfe) or a control character (0x03 after "PK",
+// 0x04, 0x15 after "PAR1", the start of a Parquet page header), but
+// that of bzip2, "BZh" with a digit and "1AY&SY" (the magic of its first
+// block), which is no header name either. The magic numbers are those of each
+// format's specification (RFC 1952 for gzip, the .xz, Zstandard and LZ4
+// frame formats, the ZIP APPNOTE, the 7z format, MS-CFB, Apache Parquet).
 func notText(b []byte) string {
+	has := func(magic string) bool { return len(b) >= len(magic) && string(b[:len(magic)]) == magic }
 	switch {
-	case len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b:
-		return "the file is gzip-compressed, not text: decompress it first (gunzip FILE, or gunzip -c FILE | crm … -in -)"
-	case len(b) >= 3 && string(b[:3]) == "PK\x03":
+	case has("\x1f\x8b"):
+		return compressed("gzip", "gunzip FILE, or gunzip -c FILE")
+	case len(b) >= 10 && has("BZh") && b[3] >= '1' && b[3] <= '9' && string(b[4:10]) == "1AY&SY":
+		return compressed("bzip2", "bunzip2 FILE, or bunzip2 -c FILE")
+	case has("\xfd7zXZ\x00"):
+		return compressed("xz", "unxz FILE, or xz -dc FILE")
+	case has("\x28\xb5\x2f\xfd"):
+		return compressed("zstd", "unzstd FILE, or zstd -dc FILE")
+	case has("\x04\x22\x4d\x18"):
+		return compressed("lz4", "unlz4 FILE, or lz4 -dc FILE")
+	case has("PK\x03"):
 		return "the file is a zip archive (a spreadsheet workbook such as .xlsx or .ods?), not CSV text: save or export it as CSV (UTF-8) first"
+	case has("7z\xbc\xaf\x27\x1c"):
+		return "the file is a 7-Zip archive, not CSV text: extract the export from it first"
+	case has("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+		return "the file is an Excel 97-2003 workbook (.xls) or another OLE2 document, not CSV text: save or export it as CSV (UTF-8) first"
+	case has("PAR1\x15"):
+		return "the file is a Parquet file, not CSV text: export it as CSV first"
 	case len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff):
 		return "the file is UTF-16 text (it starts with a UTF-16 byte order mark), as spreadsheets save \"Unicode text\": save it as CSV UTF-8, or convert it (iconv -f UTF-16 -t UTF-8)"
+	case len(b) >= 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
+		return utf16NoBOM("UTF-16LE")
+	case len(b) >= 4 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
+		return utf16NoBOM("UTF-16BE")
+	case bytes.IndexByte(b[:min(len(b), sniffBytes)], 0) >= 0:
+		return "the file holds NUL bytes at its start: it is no text (a binary file?), not CSV: export the data as CSV (UTF-8)"
 	}
 	return ""
+}
+
+// utf16NoBOM is the error of an input in UTF-16 without a byte order
+// mark, of byte order enc: every other byte of its ASCII text is 0.
+func utf16NoBOM(enc string) string {
+	return "the file is " + enc + " text without a byte order mark (every other byte is 0), not UTF-8: save it as CSV UTF-8, or convert it (iconv -f " + enc + " -t UTF-8)"
+}
+
+// compressed is the error of an input compressed with format, which the
+// commands cmd decompress.
+func compressed(format, cmd string) string {
+	return "the file is " + format + "-compressed, not text: decompress it first (" + cmd + " | crm … -in -)"
 }
 
 // guard counts the bytes and lines read through it and fails on a line

@@ -113,7 +113,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		cur = o.Currency
 	}
 
-	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers)}
+	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers), Misnamed: cr.misnamed}
 	t.template = *customer.NewSummary("", o.Kind, o.AsOf.Time(), &customer.SummaryOptions{DefaultMargin: o.Margin})
 	margin := o.Margin
 	if margin.IsZero() {
@@ -345,7 +345,7 @@ func (w *worker) record(r *record, re *RowError) bool {
 			return true
 		}
 		w.rows++
-		return w.fail(&RowError{File: w.name, Line: r.line, Reason: salesrow.FieldCount(r.nfields, w.lay.fields)})
+		return w.fail(&RowError{File: w.name, Line: r.line, Reason: w.lay.fieldCount(r)})
 	}
 	if id == "" {
 		if r.blank() {

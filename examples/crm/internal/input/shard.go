@@ -731,6 +731,10 @@ type Table struct {
 	Headers  int64
 	Errors   []error
 	Currency customer.Currency
+	// Misnamed are the columns of the header named as an optional
+	// column in another style, which are not read
+	// ([CSVReader.Misnamed]).
+	Misnamed []Misnamed
 
 	asOf     customer.Date
 	template customer.Summary

@@ -581,6 +581,23 @@ func (r *record) blank() bool {
 	return strings.TrimFunc(r.raw, isCommaOrSpace) == ""
 }
 
+// tailBlank reports whether the fields of r from field i on are all empty
+// once trimmed of spaces; r has more than i fields.
+func (r *record) tailBlank(i int) bool {
+	if r.raw == "" {
+		return i < len(r.fields) && salesrow.Blank(r.fields[i:])
+	}
+	s := r.raw
+	for ; i > 0; i-- {
+		j := strings.IndexByte(s, ',')
+		if j < 0 {
+			return false
+		}
+		s = s[j+1:]
+	}
+	return strings.TrimFunc(s, isCommaOrSpace) == ""
+}
+
 func isCommaOrSpace(c rune) bool { return c == ',' || unicode.IsSpace(c) }
 
 // field returns field i of the raw line of r, and false when the line has
@@ -614,9 +631,14 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			re := &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error()}
-			if i := fieldAt(b, offsetOf(b, pe.Line-pe.StartLine+1, pe.Column)); i < len(w.header) {
+			i := fieldAt(b, offsetOf(b, pe.Line-pe.StartLine+1, pe.Column))
+			text := fieldText(b, i)
+			if errors.Is(pe.Err, csv.ErrBareQuote) && spaceThenQuote(text) {
+				re.Reason += hintSpaceQuote
+			}
+			if i < len(w.header) {
 				re.Column = w.header[i]
-				re.Value, re.HasValue = fieldText(b, i), true
+				re.Value, re.HasValue = text, true
 			}
 			return re
 		}
@@ -629,6 +651,19 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 	}
 	*rec = record{fields: fields, nfields: len(fields), line: w.lines[0], lines: w.lines}
 	return nil
+}
+
+// hintSpaceQuote ends the error of a field that opens with spaces and a
+// quote (`a, "b"`, as a program that joins quoted fields with ", "
+// writes it): a quote opens a quoted field only right after the comma
+// (RFC 4180, § 2), so encoding/csv finds a bare quote there.
+const hintSpaceQuote = "; a quote after a space opens no quoted field: remove the spaces between the commas and the quotes"
+
+// spaceThenQuote reports whether the field text s is spaces or tabs, at
+// least one, then a quote.
+func spaceThenQuote(s string) bool {
+	t := strings.TrimLeft(s, " \t")
+	return len(t) < len(s) && strings.HasPrefix(t, `"`)
 }
 
 // offsetOf returns the offset in b of the byte at column col (1-based) of
