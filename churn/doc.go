@@ -100,9 +100,12 @@
 // Hessian of the gradient at the end (the likelihood's rounding noise hides
 // the last digits from a line search, the gradient does not). Standard
 // errors come from the inverse observed information at the optimum. The
-// log-likelihoods are full (no constant dropped); on the CDNOW sample they
-// are −9582.4292 (BG/NBD), −9594.9762 (Pareto/NBD), −9582.1357 (MBG/NBD)
-// and −4055.9177 (Gamma-Gamma), as published and as in CLVTools.
+// log-likelihoods are full (no constant dropped); on the CDNOW sample
+// (weekly, calibration to 1997-09-30; testdata/cdnow/README.md) they are
+// −9582.4292 (BG/NBD) and −9594.9762 (Pareto/NBD), as published to one
+// decimal (Fader, Hardie & Lee 2005) and as in CLVTools; −4055.9177
+// (Gamma-Gamma), as in CLVTools; and −9582.1357 (MBG/NBD), as in
+// lifetimes.
 //
 // Errors are typed: [ErrInsufficientData] (nobody repeats), [*ConvergenceError]
 // (iteration budget, with the last log-likelihood, gradient norm and

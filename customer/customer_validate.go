@@ -419,24 +419,50 @@ func ValidEmail(s string) bool {
 }
 
 // ValidPhone reports whether s is shaped like a telephone number: an
-// optional leading "+", then digits with optional single spaces, dashes,
-// dots or brackets between them, 6 to 15 digits in all (15 is the E.164
-// maximum).
+// optional leading "+", then digits, 6 to 15 in all (15 is the E.164
+// maximum), with spaces, dashes or dots between groups of them and
+// optionally one pair of brackets around a group of digits, as an area code
+// is written: "+420 601 123 456", "030-1234567", "030 - 1234567",
+// "(030) 123 4567", "+49 (0)30 1234567". A separator at either end
+// ("12 34 56-", "+ 49"), a bracket inside brackets, one not closed or not
+// opened, or one next to a separator on its inner side ("(030 )") is
+// refused.
 func ValidPhone(s string) bool {
-	digits := 0
+	if strings.HasPrefix(s, "+") {
+		s = s[1:]
+	}
+	const (
+		start  = iota // nothing read yet
+		digit         // a digit
+		sep           // a space, dash or dot
+		open          // "("
+		closed        // ")"
+	)
+	digits, prev, inside := 0, start, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
 			digits++
-		case c == '+' && i == 0:
-		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
-			if i == 0 && c != '(' {
+			prev = digit
+		case c == ' ' || c == '-' || c == '.':
+			if prev == start || prev == open {
 				return false
 			}
+			prev = sep
+		case c == '(':
+			if inside || prev == closed {
+				return false
+			}
+			inside, prev = true, open
+		case c == ')':
+			if !inside || prev != digit {
+				return false
+			}
+			inside, prev = false, closed
 		default:
 			return false
 		}
 	}
-	return digits >= 6 && digits <= 15
+	return prev == digit && !inside && digits >= 6 && digits <= 15
 }

@@ -240,8 +240,9 @@ func sciString(d decimal.Decimal) string {
 	return d.Coefficient().String() + "e" + strconv.FormatInt(int64(d.Exponent()), 10)
 }
 
-// ParseAmount parses a plain decimal number: an optional sign, digits, and
-// an optional fraction ("12", "-0.5", "1200.50"). It rejects "", "NaN",
+// ParseAmount parses a plain decimal number: an optional sign ("+" or "-")
+// and digits with at most one decimal point, at least one digit on either
+// side of it ("12", "-0.5", "+1200.50", ".5" and "5." too). It rejects "", "NaN",
 // "Inf", exponents ("1e400"), thousands separators and anything else that is
 // not such a number, and numbers of more than 30 integer digits or more
 // than 30 decimals.

@@ -32,7 +32,7 @@ func (q Quadrant) String() string { return enumtext.String(q, quadrantNames, "Qu
 func (q Quadrant) Valid() bool { return enumtext.Valid(q, quadrantNames) }
 
 // MarshalText implements [encoding.TextMarshaler]. The zero Quadrant,
-// that of a score against no thresholds ([Thresholds.Quadrant]), is the
+// that of a score against no thresholds ([Model.Quadrant]), is the
 // empty text; any other undefined value is an error.
 func (q Quadrant) MarshalText() ([]byte, error) {
 	return enumtext.MarshalOptional(q, quadrantNames, "quadrant")

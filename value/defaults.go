@@ -2,8 +2,9 @@ package value
 
 import "github.com/tailorcrm/tailor/customer"
 
-// DefaultWinsor is the tail share clipped by the default money and count
-// measures: the 1 % most extreme customers at each end no longer stretch
+// DefaultWinsor is the tail share clipped by the default money, count and
+// day measures (tenure, recency, cooperation; see [DefaultModel]): the
+// 1 % most extreme customers at each end no longer stretch
 // the scale for everybody else. The quantiles only bite in populations
 // of 101 or more; the outer fences and the gap cap that come with them
 // (see [Measure]) clip a far-out value at any population size.
@@ -90,9 +91,12 @@ func IntermediaryPotentialComparisons() [][]float64 {
 // without a year of history before the last twelve months has no growth
 // to measure ([Growth] is unknown) and scores the neutral 0.5 on it,
 // neither the best nor the worst. Unless said, a
-// measure is linear, min-max, not winsorised, higher is better, and an
-// unknown value scores 0. A winsorised measure is also clipped at the
-// outer fences and the gap cap of [Measure].
+// measure is linear, min-max, higher is better, and an unknown value scores
+// 0. Every measure but the shares and ratings (full-price-share,
+// return-rate, growth, credit) is winsorised at [DefaultWinsor]: the log
+// measures of money and counts, and the days of tenure, recency and
+// cooperation. A winsorised measure is also clipped at the outer fences
+// and the gap cap of [Measure].
 func DefaultModel(k customer.Kind) Model {
 	profitW, volumeW := 0.6, 0.4
 	if k == customer.Intermediary {

@@ -128,8 +128,8 @@ func (m *Method) UnmarshalText(b []byte) error { return enumtext.Unmarshal(m, b,
 //     lone extreme value at any population size;
 //
 // and the lower bound mirrors it: the greatest of a, H₁ − 3·(b − H₁) and
-// b − 2·(b − t₁₊ₖ). The money and count measures of [DefaultModel] are so
-// clipped (Winsor = [DefaultWinsor]): with 60 customers spending
+// b − 2·(b − t₁₊ₖ). The money, count and day measures of [DefaultModel]
+// are so clipped (Winsor = [DefaultWinsor]): with 60 customers spending
 // 20 … 2,380 € and one spending 1e9, the current values of the 60 span
 // 0.040 … 0.250 (0.040 … 0.460 without the outlier; 0.040 … 0.073 with
 // the quantiles alone); money spread evenly over five orders of
