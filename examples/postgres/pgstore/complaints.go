@@ -29,7 +29,7 @@ var _ complaint.Eraser = (*ComplaintStore)(nil)
 
 // Get implements [complaint.Store].
 func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
-	if err := ctxErr(ctx, "get complaint"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("get complaint %q", id)); err != nil {
 		return complaint.Case{}, err
 	}
 	if !storable(string(id)) {
@@ -62,7 +62,7 @@ func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Ca
 // statement, from the row written; the primary key (case_id, seq) backs
 // the version check.
 func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
-	if err := ctxErr(ctx, "save complaint"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("save complaint %q version %d", c.ID, c.Version)); err != nil {
 		return err
 	}
 	if ev.Case != c.ID || ev.Seq != c.Version || c.ID == "" {
@@ -139,7 +139,7 @@ func stateName(s complaint.State) string {
 
 // Events implements [complaint.Store].
 func (s *ComplaintStore) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
-	if err := ctxErr(ctx, "complaint events"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("events of complaint %q", id)); err != nil {
 		return nil, err
 	}
 	if !storable(string(id)) {

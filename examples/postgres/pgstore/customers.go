@@ -230,7 +230,7 @@ func nonNil(s []string) []string {
 
 // Get implements [customer.Getter].
 func (s *CustomerStore) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
-	if err := ctxErr(ctx, "get customer"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("get customer %q", id)); err != nil {
 		return customer.Customer{}, err
 	}
 	if !storable(string(id)) {
@@ -335,11 +335,12 @@ func (s *CustomerStore) page(ctx context.Context, after string, first bool) ([]c
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (customer.Customer, error) { return scanCustomer(r) })
 }
 
-// Put implements [customer.Directory]: one upsert. Text PostgreSQL
+// Put implements [customer.Directory]: one upsert, in a transaction of
+// its own ([DB.write]: nothing stored when it fails). Text PostgreSQL
 // cannot hold (NUL bytes, invalid UTF-8) and times outside its range are
 // refused with an error matching customer.ErrInvalid.
 func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
-	if err := ctxErr(ctx, "put customer"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("put customer %q", c.ID)); err != nil {
 		return err
 	}
 	if c.ID == "" {
@@ -349,8 +350,8 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 	if err != nil {
 		return err
 	}
-	if _, err = s.db.pool.Exec(ctx, s.upsertSQL(), args...); err != nil {
-		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, classify(err))
+	if err = s.db.write(ctx, nil, s.upsertSQL(), args...); err != nil {
+		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, err)
 	}
 	return nil
 }
@@ -360,7 +361,7 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 // on any connection to commit or roll back, and, when the ID is taken,
 // reads the stored customer to compare it with c.
 func (s *CustomerStore) Insert(ctx context.Context, c customer.Customer) error {
-	if err := ctxErr(ctx, "insert customer"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("insert customer %q", c.ID)); err != nil {
 		return err
 	}
 	if c.ID == "" {
@@ -447,7 +448,7 @@ func (s *CustomerStore) valuesSQL() string {
 // through the store, which would wait for this Update. A customer that
 // change made unfit for PostgreSQL is refused as by Put.
 func (s *CustomerStore) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
-	if err := ctxErr(ctx, "update customer"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("update customer %q", id)); err != nil {
 		return err
 	}
 	if !storable(string(id)) {
@@ -513,21 +514,27 @@ var customerUpdates = func() string {
 	return b.String()
 }()
 
-// Delete implements [customer.Directory]; the customer's orders, returns,
-// credits and interactions go with it (ON DELETE CASCADE), and their IDs
-// may be used again.
+// Delete implements [customer.Directory] in one statement ([DB.write]:
+// atomic, and nothing deleted when it fails); the customer's orders,
+// returns, credits and interactions go with it (ON DELETE CASCADE), and
+// their IDs may be used again.
 func (s *CustomerStore) Delete(ctx context.Context, id customer.ID) error {
-	if err := ctxErr(ctx, "delete customer"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("delete customer %q", id)); err != nil {
 		return err
 	}
 	if !storable(string(id)) {
 		return fmt.Errorf("pgstore: delete customer %q: %w", id, customer.ErrNotFound)
 	}
-	tag, err := s.db.pool.Exec(ctx, `DELETE FROM `+s.db.t.customers+` WHERE id = $1`, string(id))
+	var deleted int64
+	err := s.db.write(ctx, func(rows pgx.Rows) error {
+		rows.Close()
+		deleted = rows.CommandTag().RowsAffected()
+		return rows.Err()
+	}, `DELETE FROM `+s.db.t.customers+` WHERE id = $1`, string(id))
 	if err != nil {
 		return fmt.Errorf("pgstore: delete customer %q: %w", id, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if deleted == 0 {
 		return fmt.Errorf("pgstore: delete customer %q: %w", id, customer.ErrNotFound)
 	}
 	return nil

@@ -110,16 +110,26 @@ func (db *DB) Loyalty() *LoyaltyStore {
 }
 
 // inTx runs f in a transaction and commits it; any error of f, or of the
-// commit, rolls back and is returned.
+// commit, rolls back and is returned. The transaction is READ COMMITTED
+// unless opts names another level (see [readCommitted]). When f panics
+// (a caller's change function, say), the transaction is rolled back and
+// its connection returned to the pool before the panic goes on, so that
+// no lock it took outlives the call.
 func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) error) error {
+	if opts.IsoLevel == "" {
+		opts.IsoLevel = pgx.ReadCommitted
+	}
 	tx, err := db.pool.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	if err := f(tx); err != nil {
+	defer func() {
+		// After Commit or Rollback this is a no-op (pgx.ErrTxClosed).
 		rctx, cancel := rollbackContext(ctx)
 		defer cancel()
 		_ = tx.Rollback(rctx)
+	}()
+	if err := f(tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -136,8 +146,16 @@ func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) er
 // COMMIT's own acknowledgement is ambiguous, as with any database. An
 // autocommitted statement would commit as soon as it finished, even when
 // the caller had stopped waiting for it. Data the server rejects
-// (SQLSTATE class 22) gives an error matching customer.ErrInvalid.
+// (SQLSTATE class 22) gives an error matching customer.ErrInvalid. The
+// transaction is READ COMMITTED ([readCommitted]). result may be nil for
+// a statement whose rows are of no interest.
 func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string, args ...any) error {
+	if result == nil {
+		result = func(rows pgx.Rows) error {
+			rows.Close()
+			return rows.Err()
+		}
+	}
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -146,7 +164,7 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 	// closed by the pool on release, which rolls the transaction back.
 	defer conn.Release()
 	b := &pgx.Batch{}
-	b.Queue(`BEGIN`)
+	b.Queue(readCommitted)
 	b.Queue(sql, args...).Query(result)
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		rctx, cancel := rollbackContext(ctx)
@@ -159,6 +177,18 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 	}
 	return nil
 }
+
+// readCommitted begins a transaction of every write. The stores'
+// concurrency rests on READ COMMITTED: a statement that waited for a row
+// another transaction changed re-checks its condition on the committed
+// row (a versioned update then matches no row: ErrConflict), and a
+// statement sees every row committed before it started. So the level is
+// named rather than left to default_transaction_isolation, which a
+// server, database or role may set to REPEATABLE READ or SERIALIZABLE;
+// under those, concurrent writers would fail with serialization errors
+// (SQLSTATE 40001) instead of the library's ErrConflict, and Update
+// would fail rather than wait its turn.
+const readCommitted = `BEGIN ISOLATION LEVEL READ COMMITTED`
 
 // rollbackTimeout bounds a rollback after a failure. The rollback of a
 // broken connection fails at once or times out; either way the pool

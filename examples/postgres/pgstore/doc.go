@@ -21,7 +21,11 @@
 // order, all in one transaction (a failed upgrade changes nothing), under
 // a transaction-level advisory lock taken per schema, so that several
 // processes starting at once migrate safely (one applies, the others wait
-// and find the work done).
+// and find the work done: the transaction is READ COMMITTED, see below, so
+// that a migrator reads the schema after its wait, not before). A schema
+// created beforehand for the application's role (CREATE SCHEMA …
+// AUTHORIZATION app) is used as it is: Migrate then needs the right to
+// create tables in it, and none on the database.
 // A database migrated by a newer version of this package is refused
 // rather than misread.
 //
@@ -66,8 +70,9 @@
 // "UPDATE … WHERE version = $n" that matches no row is a conflict too, and
 // a foreign_key_violation (23503) becomes [customer.ErrNotFound].
 //
-// Each write — an order with its lines, a return, a credit, a complaint
-// case with its event, a batch of ledger entries — is a single SQL
+// Each write — a customer put or deleted, an order with its lines, a
+// return, a credit, an interaction, a complaint case with its event, a
+// batch of ledger entries — is a single SQL
 // statement (data-modifying WITH clauses), run in a transaction of its
 // own: BEGIN and the statement travel in one round trip, COMMIT in a
 // second one that is sent only after the statement's result is in. A
@@ -79,6 +84,17 @@
 // safe.) A read that needs several queries ([CustomerStore.History])
 // sends them in one pipelined batch inside a read-only REPEATABLE READ
 // transaction: one snapshot.
+//
+// Every write transaction is begun as READ COMMITTED, whatever
+// default_transaction_isolation the server, database or role sets: the
+// detection of conflicts above rests on it (a statement that waited for
+// a row re-checks its condition on the committed row), and under
+// REPEATABLE READ or SERIALIZABLE concurrent writers would get
+// serialization failures (SQLSTATE 40001) instead of the library's
+// conflicts, and [CustomerStore.Update] would fail instead of waiting
+// its turn. A change or check function that panics does not leave its
+// transaction open: it is rolled back, its locks released, and the
+// panic goes on to the caller.
 //
 // [CustomerStore.AppendChecked] checks a record against its customer's
 // history and appends it in one transaction that holds the customer's

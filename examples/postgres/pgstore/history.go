@@ -86,7 +86,7 @@ func keyed[T interface{ Conflict(T) error }](x T, record, what string, cust cust
 // compared ([customer.Order.Conflict]): a redelivery is nil, anything
 // else a [*customer.DuplicateError] naming the first field that differs.
 func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error {
-	if err := ctxErr(ctx, "append order"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("append order %q", o.ID)); err != nil {
 		return err
 	}
 	op, err := s.orderOp(o)
@@ -160,7 +160,7 @@ func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 // customer's. An unset Refund is stored as NULL, a set one (zero
 // included) as a NUMERIC with its scale.
 func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) error {
-	if err := ctxErr(ctx, "append return"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("append return %q", r.ID)); err != nil {
 		return err
 	}
 	op, err := s.returnOp(r)
@@ -220,7 +220,7 @@ func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 // ([customer.Credit.Conflict]) before its order is looked at, as
 // [customer.MemStore] does.
 func (s *CustomerStore) AppendCredit(ctx context.Context, c customer.Credit) error {
-	if err := ctxErr(ctx, "append credit"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("append credit %q", c.ID)); err != nil {
 		return err
 	}
 	op, err := s.creditOp(c)
@@ -269,18 +269,18 @@ func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 	}, nil
 }
 
-// AppendInteraction implements [customer.HistoryWriter]: one insert that
-// the primary key (customer, instant, kind, subject) makes idempotent.
+// AppendInteraction implements [customer.HistoryWriter]: one insert, in a
+// transaction of its own ([DB.write]), that the primary key (customer,
+// instant, kind, subject) makes idempotent.
 func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Interaction) error {
-	if err := ctxErr(ctx, "append interaction"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("append interaction of customer %q", i.CustomerID)); err != nil {
 		return err
 	}
 	op, err := s.interactionOp(i)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.pool.Exec(ctx, op.sql, op.args...)
-	return op.result(ctx, classify(err))
+	return op.result(ctx, s.db.write(ctx, nil, op.sql, op.args...))
 }
 
 // interactionOp checks and encodes i for [CustomerStore.AppendInteraction]
@@ -322,7 +322,7 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 // is in, as for the plain appends. When check refuses, the transaction
 // is rolled back and check's error returned as it is.
 func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, check func(history []customer.Event) error) error {
-	if err := ctxErr(ctx, "append"); err != nil {
+	if err := ctxErr(ctx, "append "+eventRecord(e)); err != nil {
 		return err
 	}
 	var op *appendOp
@@ -357,7 +357,7 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 	}
 	var locked bool
 	b := &pgx.Batch{}
-	b.Queue(`BEGIN`)
+	b.Queue(readCommitted)
 	b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1 FOR UPDATE)`, string(id)).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&locked)
 	})
@@ -389,6 +389,22 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 	return op.result(ctx, nil)
 }
 
+// eventRecord names the record of e in errors, as `order "O-1"`; "event"
+// when e holds none or more than one.
+func eventRecord(e customer.Event) string {
+	switch {
+	case e.Order != nil && e.Return == nil && e.Credit == nil && e.Interaction == nil:
+		return fmt.Sprintf("order %q", e.Order.ID)
+	case e.Return != nil && e.Order == nil && e.Credit == nil && e.Interaction == nil:
+		return fmt.Sprintf("return %q", e.Return.ID)
+	case e.Credit != nil && e.Order == nil && e.Return == nil && e.Interaction == nil:
+		return fmt.Sprintf("credit %q", e.Credit.ID)
+	case e.Interaction != nil && e.Order == nil && e.Return == nil && e.Credit == nil:
+		return fmt.Sprintf("interaction of customer %q", e.Interaction.CustomerID)
+	}
+	return "event"
+}
+
 // EraseInteractions implements [customer.InteractionEraser] in one
 // statement ([DB.write]: atomic, and nothing deleted when it fails): it
 // locks the customer row against deletion (FOR KEY SHARE, the lock the
@@ -401,7 +417,7 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 // once the first commits. A deleted row frees its primary key, so an
 // interaction delivered again is stored again.
 func (s *CustomerStore) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
-	if err := ctxErr(ctx, "erase interactions"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("erase the interactions of customer %q", id)); err != nil {
 		return 0, err
 	}
 	if !storable(string(id)) {
@@ -429,7 +445,7 @@ func (s *CustomerStore) EraseInteractions(ctx context.Context, id customer.ID) (
 // after the connection is back in the pool.
 func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[customer.Event, error] {
 	return func(yield func(customer.Event, error) bool) {
-		if err := ctxErr(ctx, "history"); err != nil {
+		if err := ctxErr(ctx, fmt.Sprintf("history of %q", id)); err != nil {
 			yield(customer.Event{}, err)
 			return
 		}

@@ -111,7 +111,7 @@ func (d entryDetail) fill(e *loyalty.Entry) error {
 
 // Entries implements [loyalty.Store].
 func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after int64) ([]loyalty.Entry, error) {
-	if err := ctxErr(ctx, "loyalty entries"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("entries of member %q", member)); err != nil {
 		return nil, err
 	}
 	if !storable(string(member)) {
@@ -169,7 +169,7 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 // again and reports ErrDuplicate when a key of the batch is now in the
 // ledger, ErrConflict otherwise.
 func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
-	if err := ctxErr(ctx, "append entries"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("member %q: append at version %d", member, expected)); err != nil {
 		return err
 	}
 	return s.append(ctx, member, expected, entries, erasedRows{})
@@ -190,7 +190,7 @@ type erasedRows struct {
 // The rows rewritten change only by an erasure, which writes the same
 // values, so reading them before the statement loses no update.
 func (s *LoyaltyStore) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
-	if err := ctxErr(ctx, "erase entries"); err != nil {
+	if err := ctxErr(ctx, fmt.Sprintf("member %q: erase at version %d", member, expected)); err != nil {
 		return err
 	}
 	var er erasedRows

@@ -239,7 +239,9 @@ func SchemaVersion() int { return len(migrations) }
 // migrations; the second is a hash of the schema name.
 const lockClass = 0x7a11
 
-// Migrate creates the schema and its tables when they do not exist and
+// Migrate creates the schema (when it does not exist: a schema that
+// exists, created by a DBA for the application's role, needs no right on
+// the database) and its tables when they do not exist and
 // applies, in order, every migration the schema_version table does not
 // list yet, with a row in schema_version for each, all in one
 // transaction: a failed upgrade leaves the schema as it was. A
@@ -267,10 +269,20 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 			return err
 		}
 		if !exists {
-			// Only now: CREATE SCHEMA needs the CREATE right on the
-			// database even when the schema exists.
-			if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema+`;
-				CREATE TABLE `+db.t.version+` (
+			// CREATE SCHEMA needs the CREATE right on the database even
+			// when the schema exists (IF NOT EXISTS is checked after the
+			// right), a right the application's role lacks when a DBA
+			// created the schema for it: so only for a missing schema.
+			var have bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1)`, db.schema).Scan(&have); err != nil {
+				return err
+			}
+			if !have {
+				if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(ctx, `CREATE TABLE `+db.t.version+` (
 					version     integer PRIMARY KEY,
 					description text NOT NULL,
 					applied_at  timestamptz NOT NULL DEFAULT now())`); err != nil {

@@ -29,7 +29,7 @@ var _ complaint.Eraser = (*Complaints)(nil)
 // Get implements [complaint.Store].
 func (s *Complaints) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
 	var c complaint.Case
-	err := s.db.read(ctx, "get complaint", func(tx *sql.Tx) error {
+	err := s.db.read(ctx, fmt.Sprintf("get complaint %q", id), func(tx *sql.Tx) error {
 		var doc []byte
 		err := tx.QueryRowContext(ctx, `SELECT doc FROM complaint_cases WHERE id = ?`, string(id)).Scan(&doc)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -52,23 +52,58 @@ type caseRow struct {
 	doc                              []byte
 }
 
+// encodeCase returns the column form of c, or a
+// [*customer.ValidationError] naming the case and each field SQLite
+// cannot hold faithfully: an undefined state or priority, an opening or
+// last-event time outside the years 0–9999, text of the document that is
+// not valid UTF-8 (encoding/json would replace its invalid bytes, and
+// the case would read back changed).
 func encodeCase(c complaint.Case) (caseRow, error) {
 	var r caseRow
+	var f fields
 	var err error
-	if r.state, err = enumName(c.State); err != nil {
-		return r, fmt.Errorf("state: %w", err)
+	r.state, err = enumName(c.State)
+	f.enum("state", uint8(c.State), err)
+	r.priority, err = enumName(c.Priority)
+	f.enum("priority", uint8(c.Priority), err)
+	r.opened = f.time("opened", c.Opened)
+	r.updated = f.time("updated", c.Updated)
+	f.text(c)
+	record := fmt.Sprintf("complaint %q version %d", c.ID, c.Version)
+	if err := f.err(record); err != nil {
+		return r, err
 	}
-	if r.priority, err = enumName(c.Priority); err != nil {
-		return r, fmt.Errorf("priority: %w", err)
+	if r.doc, err = json.Marshal(c); err != nil {
+		return r, invalid(record, "", customer.CodeFormat, err.Error())
 	}
-	if r.opened, err = timeText(c.Opened); err != nil {
-		return r, fmt.Errorf("opened: %w", err)
+	return r, nil
+}
+
+// eventRow is the column form of an event.
+type eventRow struct {
+	at, command string
+	doc         []byte
+}
+
+// encodeEvent returns the column form of ev, or a
+// [*customer.ValidationError] naming the event and each field SQLite
+// cannot hold faithfully, as encodeCase.
+func encodeEvent(ev complaint.Event) (eventRow, error) {
+	var r eventRow
+	var f fields
+	var err error
+	r.at = f.time("at", ev.At)
+	r.command, err = enumName(ev.Command.Kind)
+	f.enum("command.kind", uint8(ev.Command.Kind), err)
+	f.text(ev)
+	record := fmt.Sprintf("complaint %q event %d", ev.Case, ev.Seq)
+	if err := f.err(record); err != nil {
+		return r, err
 	}
-	if r.updated, err = timeText(c.Updated); err != nil {
-		return r, fmt.Errorf("updated: %w", err)
+	if r.doc, err = json.Marshal(ev); err != nil {
+		return r, invalid(record, "", customer.CodeFormat, err.Error())
 	}
-	r.doc, err = json.Marshal(c)
-	return r, err
+	return r, nil
 }
 
 // Save implements [complaint.Store]. In one write transaction it checks
@@ -76,7 +111,7 @@ func encodeCase(c complaint.Case) (caseRow, error) {
 // guarded by the previous version otherwise) and inserts the event; a
 // version or (case, seq) clash is ErrConflict.
 func (s *Complaints) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
-	if err := s.db.start(ctx, "save complaint"); err != nil {
+	if err := s.db.start(ctx, fmt.Sprintf("save complaint %q version %d", c.ID, c.Version)); err != nil {
 		return err
 	}
 	if ev.Case != c.ID || ev.Seq != c.Version || c.ID == "" {
@@ -92,21 +127,13 @@ func (s *Complaints) Save(ctx context.Context, c complaint.Case, ev complaint.Ev
 	}
 	row, err := encodeCase(c)
 	if err != nil {
-		return fmt.Errorf("sqlitestore: complaint %q version %d: %w", c.ID, c.Version, err)
+		return err
 	}
-	at, err := timeText(ev.At)
+	evRow, err := encodeEvent(ev)
 	if err != nil {
-		return fmt.Errorf("sqlitestore: complaint %q event %d: at: %w", c.ID, ev.Seq, err)
+		return err
 	}
-	command, err := enumName(ev.Command.Kind)
-	if err != nil {
-		return fmt.Errorf("sqlitestore: complaint %q event %d: command: %w", c.ID, ev.Seq, err)
-	}
-	evDoc, err := json.Marshal(ev)
-	if err != nil {
-		return fmt.Errorf("sqlitestore: complaint %q event %d: %w", c.ID, ev.Seq, err)
-	}
-	return s.db.write(ctx, "save complaint", func(tx *sql.Tx) error {
+	return s.db.write(ctx, fmt.Sprintf("save complaint %q version %d", c.ID, c.Version), func(tx *sql.Tx) error {
 		var stored int
 		var storedDoc []byte
 		err := tx.QueryRowContext(ctx, `SELECT version, doc FROM complaint_cases WHERE id = ?`, string(c.ID)).Scan(&stored, &storedDoc)
@@ -153,7 +180,7 @@ func (s *Complaints) Save(ctx context.Context, c complaint.Case, ev complaint.Ev
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO complaint_events (case_id, seq, at, command, actor, doc)
-			VALUES (?, ?, ?, ?, ?, ?)`, string(ev.Case), ev.Seq, at, command, ev.Actor.String(), evDoc)
+			VALUES (?, ?, ?, ?, ?, ?)`, string(ev.Case), ev.Seq, evRow.at, evRow.command, ev.Actor.String(), evRow.doc)
 		if code := constraint(err); code == violatedPrimaryKey || code == violatedUnique {
 			return conflict(stored)
 		}
@@ -164,7 +191,7 @@ func (s *Complaints) Save(ctx context.Context, c complaint.Case, ev complaint.Ev
 // Events implements [complaint.Store].
 func (s *Complaints) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
 	var evs []complaint.Event
-	err := s.db.read(ctx, "complaint events", func(tx *sql.Tx) error {
+	err := s.db.read(ctx, fmt.Sprintf("events of complaint %q", id), func(tx *sql.Tx) error {
 		var version int
 		err := tx.QueryRowContext(ctx, `SELECT version FROM complaint_cases WHERE id = ?`, string(id)).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {

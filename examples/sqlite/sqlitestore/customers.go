@@ -217,7 +217,7 @@ func notFound(format string, args ...any) error {
 // Get implements [customer.Getter].
 func (s *Customers) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
 	var c customer.Customer
-	err := s.db.read(ctx, "get customer", func(tx *sql.Tx) error {
+	err := s.db.read(ctx, fmt.Sprintf("get customer %q", id), func(tx *sql.Tx) error {
 		var doc []byte
 		err := tx.QueryRowContext(ctx, `SELECT doc FROM customers WHERE id = ?`, string(id)).Scan(&doc)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -317,7 +317,7 @@ func (s *Customers) List(ctx context.Context) iter.Seq2[customer.Customer, error
 // Put implements [customer.Directory]. Replacing a customer keeps its
 // history.
 func (s *Customers) Put(ctx context.Context, c customer.Customer) error {
-	if err := s.db.start(ctx, "put customer"); err != nil {
+	if err := s.db.start(ctx, fmt.Sprintf("put customer %q", c.ID)); err != nil {
 		return err
 	}
 	if c.ID == "" {
@@ -327,7 +327,7 @@ func (s *Customers) Put(ctx context.Context, c customer.Customer) error {
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "put customer", func(tx *sql.Tx) error {
+	return s.db.write(ctx, fmt.Sprintf("put customer %q", c.ID), func(tx *sql.Tx) error {
 		return putRow(ctx, tx, c.ID, kind, c.Region, doc)
 	})
 }
@@ -338,7 +338,7 @@ func (s *Customers) Put(ctx context.Context, c customer.Customer) error {
 // stores its customer and the other finds it. A stored customer is
 // compared with c as both read back from the database.
 func (s *Customers) Insert(ctx context.Context, c customer.Customer) error {
-	if err := s.db.start(ctx, "insert customer"); err != nil {
+	if err := s.db.start(ctx, fmt.Sprintf("insert customer %q", c.ID)); err != nil {
 		return err
 	}
 	if c.ID == "" {
@@ -348,7 +348,7 @@ func (s *Customers) Insert(ctx context.Context, c customer.Customer) error {
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "insert customer", func(tx *sql.Tx) error {
+	return s.db.write(ctx, fmt.Sprintf("insert customer %q", c.ID), func(tx *sql.Tx) error {
 		var prev []byte
 		err := tx.QueryRowContext(ctx, `SELECT doc FROM customers WHERE id = ?`, string(c.ID)).Scan(&prev)
 		switch {
@@ -390,7 +390,7 @@ func putRow(ctx context.Context, tx *sql.Tx, id customer.ID, kind, region string
 // one writing connection this Update holds. A customer that change made
 // unfit for SQLite is refused as by Put.
 func (s *Customers) Update(ctx context.Context, id customer.ID, change func(*customer.Customer) error) error {
-	return s.db.write(ctx, "update customer", func(tx *sql.Tx) error {
+	return s.db.write(ctx, fmt.Sprintf("update customer %q", id), func(tx *sql.Tx) error {
 		var doc []byte
 		err := tx.QueryRowContext(ctx, `SELECT doc FROM customers WHERE id = ?`, string(id)).Scan(&doc)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -420,7 +420,7 @@ func (s *Customers) Update(ctx context.Context, id customer.ID, change func(*cus
 // Delete implements [customer.Directory]; it deletes the customer's
 // history too.
 func (s *Customers) Delete(ctx context.Context, id customer.ID) error {
-	return s.db.write(ctx, "delete customer", func(tx *sql.Tx) error {
+	return s.db.write(ctx, fmt.Sprintf("delete customer %q", id), func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, string(id))
 		if err != nil {
 			return err
@@ -632,14 +632,14 @@ func customerExists(ctx context.Context, tx *sql.Tx, id customer.ID) (bool, erro
 // a redelivery is nil, anything else a [*customer.DuplicateError] naming
 // the first field that differs.
 func (s *Customers) AppendOrder(ctx context.Context, o customer.Order) error {
-	if err := s.db.start(ctx, "append order"); err != nil {
+	if err := s.db.start(ctx, fmt.Sprintf("append order %q", o.ID)); err != nil {
 		return err
 	}
 	step, err := prepareOrder(o)
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "append order", func(tx *sql.Tx) error { return step(ctx, tx) })
+	return s.db.write(ctx, fmt.Sprintf("append order %q", o.ID), func(tx *sql.Tx) error { return step(ctx, tx) })
 }
 
 // prepareOrder checks and encodes o for its append, which the returned step
@@ -684,14 +684,14 @@ func prepareOrder(o customer.Order) (appendStep, error) {
 // AppendReturn implements [customer.HistoryWriter]; a return under a
 // stored ID is compared as orders are ([customer.Return.Conflict]).
 func (s *Customers) AppendReturn(ctx context.Context, r customer.Return) error {
-	if err := s.db.start(ctx, "append return"); err != nil {
+	if err := s.db.start(ctx, fmt.Sprintf("append return %q", r.ID)); err != nil {
 		return err
 	}
 	step, err := prepareReturn(r)
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "append return", func(tx *sql.Tx) error { return step(ctx, tx) })
+	return s.db.write(ctx, fmt.Sprintf("append return %q", r.ID), func(tx *sql.Tx) error { return step(ctx, tx) })
 }
 
 // prepareReturn checks and encodes r for its append, which the returned step
@@ -746,14 +746,14 @@ func prepareReturn(r customer.Return) (appendStep, error) {
 // stored ID is compared as orders are ([customer.Credit.Conflict]). A
 // credit with an order ID must be for an order of its customer.
 func (s *Customers) AppendCredit(ctx context.Context, c customer.Credit) error {
-	if err := s.db.start(ctx, "append credit"); err != nil {
+	if err := s.db.start(ctx, fmt.Sprintf("append credit %q", c.ID)); err != nil {
 		return err
 	}
 	step, err := prepareCredit(c)
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "append credit", func(tx *sql.Tx) error { return step(ctx, tx) })
+	return s.db.write(ctx, fmt.Sprintf("append credit %q", c.ID), func(tx *sql.Tx) error { return step(ctx, tx) })
 }
 
 // prepareCredit checks and encodes c for its append, which the returned step
@@ -810,14 +810,14 @@ func prepareCredit(c customer.Credit) (appendStep, error) {
 // AppendInteraction implements [customer.HistoryWriter]. The primary key
 // (customer, time, kind, subject) makes an equal interaction a no-op.
 func (s *Customers) AppendInteraction(ctx context.Context, i customer.Interaction) error {
-	if err := s.db.start(ctx, "append interaction"); err != nil {
+	if err := s.db.start(ctx, fmt.Sprintf("append interaction of customer %q", i.CustomerID)); err != nil {
 		return err
 	}
 	step, err := prepareInteraction(i)
 	if err != nil {
 		return err
 	}
-	return s.db.write(ctx, "append interaction", func(tx *sql.Tx) error { return step(ctx, tx) })
+	return s.db.write(ctx, fmt.Sprintf("append interaction of customer %q", i.CustomerID), func(tx *sql.Tx) error { return step(ctx, tx) })
 }
 
 // prepareInteraction checks and encodes i for its append, which the returned step
@@ -850,7 +850,7 @@ func prepareInteraction(i customer.Interaction) (appendStep, error) {
 // delivered again is stored again.
 func (s *Customers) EraseInteractions(ctx context.Context, id customer.ID) (int, error) {
 	var n int64
-	err := s.db.write(ctx, "erase interactions", func(tx *sql.Tx) error {
+	err := s.db.write(ctx, fmt.Sprintf("erase interactions of customer %q", id), func(tx *sql.Tx) error {
 		if ok, err := customerExists(ctx, tx, id); err != nil {
 			return err
 		} else if !ok {
@@ -880,7 +880,8 @@ type appendStep func(ctx context.Context, tx *sql.Tx) error
 // store, which would wait for the one writing connection this call
 // holds.
 func (s *Customers) AppendChecked(ctx context.Context, e customer.Event, check func([]customer.Event) error) error {
-	if err := s.db.start(ctx, "append"); err != nil {
+	op := "append " + eventRecord(e)
+	if err := s.db.start(ctx, op); err != nil {
 		return err
 	}
 	var step appendStep
@@ -901,7 +902,7 @@ func (s *Customers) AppendChecked(ctx context.Context, e customer.Event, check f
 		return err
 	}
 	id := e.CustomerID()
-	return s.db.write(ctx, "append", func(tx *sql.Tx) error {
+	return s.db.write(ctx, op, func(tx *sql.Tx) error {
 		evs, err := historyIn(ctx, tx, id)
 		if err != nil {
 			return err
@@ -911,6 +912,22 @@ func (s *Customers) AppendChecked(ctx context.Context, e customer.Event, check f
 		}
 		return step(ctx, tx)
 	})
+}
+
+// eventRecord names the record of e in errors, as `order "O-1"`; "event"
+// when e holds none or more than one.
+func eventRecord(e customer.Event) string {
+	switch {
+	case e.Order != nil && e.Return == nil && e.Credit == nil && e.Interaction == nil:
+		return fmt.Sprintf("order %q", e.Order.ID)
+	case e.Return != nil && e.Order == nil && e.Credit == nil && e.Interaction == nil:
+		return fmt.Sprintf("return %q", e.Return.ID)
+	case e.Credit != nil && e.Order == nil && e.Return == nil && e.Interaction == nil:
+		return fmt.Sprintf("credit %q", e.Credit.ID)
+	case e.Interaction != nil && e.Order == nil && e.Return == nil && e.Credit == nil:
+		return fmt.Sprintf("interaction of customer %q", e.Interaction.CustomerID)
+	}
+	return "event"
 }
 
 // History implements [customer.HistoryReader]. It reads the whole
@@ -933,7 +950,7 @@ func (s *Customers) History(ctx context.Context, id customer.ID) iter.Seq2[custo
 
 func (s *Customers) history(ctx context.Context, id customer.ID) ([]customer.Event, error) {
 	var evs []customer.Event
-	err := s.db.read(ctx, "history", func(tx *sql.Tx) error {
+	err := s.db.read(ctx, fmt.Sprintf("history of customer %q", id), func(tx *sql.Tx) error {
 		var err error
 		evs, err = historyIn(ctx, tx, id)
 		return err

@@ -184,6 +184,9 @@ func refuse(err error) error { return storeError{err} }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE) and commits it
 // when fn returns nil; otherwise it rolls back and returns fn's error.
+// When fn panics (a caller's change or check function, say), the
+// transaction is rolled back before the panic goes on, so that the one
+// writing connection is not left holding the database's write lock.
 func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
 	if err := db.start(ctx, op); err != nil {
 		return err
@@ -192,6 +195,8 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) e
 	if err != nil {
 		return db.fail(ctx, op, err)
 	}
+	// After Commit, or the Rollback below, this is a no-op (sql.ErrTxDone).
+	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return db.unwrap(ctx, op, err)

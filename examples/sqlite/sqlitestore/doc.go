@@ -26,7 +26,9 @@
 // upgrade a read lock, the cause of SQLITE_BUSY dead-ends in deferred
 // transactions. Writers of other processes wait up to
 // [Options.BusyTimeout]. Reads use a pool of read-only connections, each
-// read in one transaction, so it sees one committed state. The checks that
+// read in one transaction, so it sees one committed state. A change or
+// check function that panics does not keep the writing connection: its
+// transaction is rolled back before the panic goes on. The checks that
 // make optimistic concurrency safe are also in the schema: a case's events
 // have the primary key (case, seq), a ledger's entries (member, seq) and
 // the unique key (member, key), so two writers that raced past the version
@@ -64,8 +66,12 @@
 // replace its invalid bytes) is rejected with an error matching
 // [customer.ErrInvalid] that names the field. AppendOrder and
 // AppendReturn reject such text in their documents (a line's SKU or
-// member, a return line's line ID) the same way. IDs in columns are
-// bytes and are kept as given.
+// member, a return line's line ID) the same way, and so do
+// Complaints.Save (any text of the case or its event, the case's ID
+// included, which its document holds; also an undefined state or
+// priority, or a time outside years 0–9999) and Ledgers.Append and
+// Ledgers.Erase (an entry's reason, note, operator, lot or coupons).
+// IDs in columns are bytes and are kept as given.
 // Deleting a customer deletes its history (orders, returns, credits,
 // interactions), as [customer.MemStore] does, and frees the IDs of its
 // orders, returns and credits; replacing it with Put keeps the history.

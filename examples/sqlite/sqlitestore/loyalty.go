@@ -67,6 +67,11 @@ type entryRow struct {
 	doc      []byte
 }
 
+// encodeEntry returns the column form of e, entry i of a batch, or a
+// [*customer.ValidationError] naming the entry and each field SQLite
+// cannot hold faithfully: an undefined kind or bonus, a time outside the
+// years 0–9999, text of the document that is not valid UTF-8
+// (encoding/json would replace its invalid bytes).
 func encodeEntry(i int, e loyalty.Entry) (entryRow, error) {
 	var f fields
 	var r entryRow
@@ -95,6 +100,7 @@ func encodeEntry(i int, e loyalty.Entry) (entryRow, error) {
 	for _, l := range e.Lines {
 		d.Lines = append(d.Lines, lineRecordDoc{l.LineID, l.Quantity, dec{l.Net}, dec{l.Weight}})
 	}
+	f.text(d)
 	record := fmt.Sprintf("loyalty entry %d (seq %d, key %q) of member %q", i, e.Seq, e.Key, e.Member)
 	if err := f.err(record); err != nil {
 		return r, err
@@ -143,7 +149,7 @@ func decodeEntry(member customer.ID, seq int64, key, kind, at string, points int
 // Entries implements [loyalty.Store].
 func (s *Ledgers) Entries(ctx context.Context, member customer.ID, after int64) ([]loyalty.Entry, error) {
 	out := []loyalty.Entry{}
-	err := s.db.read(ctx, "loyalty entries", func(tx *sql.Tx) error {
+	err := s.db.read(ctx, fmt.Sprintf("loyalty entries of member %q", member), func(tx *sql.Tx) error {
 		return each(ctx, tx, `SELECT seq, key, kind, at, points, order_id, doc FROM loyalty_entries
 			WHERE member = ? AND seq > ? ORDER BY seq`, []any{string(member), after}, func(rows *sql.Rows) error {
 			var seq, points int64
@@ -223,9 +229,9 @@ func (s *Ledgers) erase(ctx context.Context, tx *sql.Tx, member customer.ID, upT
 }
 
 func (s *Ledgers) append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry, erase bool) error {
-	op := "loyalty append"
+	op := fmt.Sprintf("loyalty append to member %q at version %d", member, expected)
 	if erase {
-		op = "loyalty erase"
+		op = fmt.Sprintf("loyalty erase of member %q at version %d", member, expected)
 	}
 	if err := s.db.start(ctx, op); err != nil {
 		return err
