@@ -65,8 +65,9 @@
 // Lifecycle windows follow each customer's own purchase rhythm with
 // floors and ceilings ([LifecycleOptions]); the rhythm is taken between
 // shopping occasions, purchase days within a week of an occasion's first
-// day counting as one ([ObserveWith]). The shop types follow documented
-// rules ([ShopTypeOptions]).
+// day counting as one ([ObserveWith]); [Scoring.LifecycleWindows] gives
+// one customer's rhythm and windows, to explain its stage. The shop types
+// follow documented rules ([ShopTypeOptions]).
 //
 // # Playbook
 //

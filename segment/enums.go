@@ -51,8 +51,8 @@ func (q *Quadrant) UnmarshalText(b []byte) error {
 type Stage uint8
 
 const (
-	// StageNew: first purchase within the new-customer window; without
-	// a purchase, an interaction within it. An intermediary whose trade
+	// StageNew: first purchase within the new-customer window; for a
+	// customer who never bought, an interaction within it. An intermediary whose trade
 	// record dates its cooperation further back than the window is not
 	// new (see [LifecycleOptions]).
 	StageNew Stage = iota + 1
@@ -63,8 +63,9 @@ const (
 	// new-customer window (registered, asleep, to wake up).
 	StageDormant
 	// StageLost: bought, and so long overdue that they are probably
-	// gone. A customer who has never bought is not lost (see
-	// [LifecycleOptions]).
+	// gone; also a customer whose history holds only refunds of goods
+	// bought before it, in contact or not. A customer who has never
+	// bought is not lost (see [LifecycleOptions]).
 	StageLost
 )
 

@@ -468,3 +468,21 @@ func TestGradeOfNoScore(t *testing.T) {
 	assert.Equal(t, segment.GradeA, m.Grade(customer.Consumer, value.Score{Current: 10.0 / 64}))
 	assert.Equal(t, segment.GradeC, m.Grade(customer.Consumer, value.Score{}))
 }
+
+// Two customers with the same history are one customer twice: whatever
+// the population, they get the same values, quadrant, RFM scores and
+// segment, stage, shop type and grade, so a campaign list never splits
+// them.
+func TestPropertyTwinsClassifyAlike(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		specs := genPopulation(t)
+		i := rapid.IntRange(0, len(specs)-1).Draw(t, "twin of")
+		twin := specs[i]
+		twin.ID = "twin"
+		specs = append(specs, twin)
+		_, res := classify(t, inputs(t, rapid.Permutation(specs).Draw(t, "order"), 1), &segment.Options{Grades: &segment.GradeOptions{}})
+		a, b := res[customer.ID(specs[i].ID)], res["twin"]
+		b.ID = a.ID
+		require.Equal(t, a, b)
+	})
+}

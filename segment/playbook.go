@@ -145,7 +145,7 @@ func DefaultPlaybook() Playbook {
 				{"retention-offers", "Retention offers before their buying drops", m},
 			},
 			LowValue: {
-				{"light-guidance", "Spend some low-cost effort to guide them early on", 0},
+				{"light-guidance", "Spend some low-cost effort to guide them, above all while the business is young and building its customer base", 0},
 				{"review-relationship", "If there is little effect after a period of observation, consider ending the investment: not every customer is profitable", 0},
 			},
 		},
@@ -173,7 +173,7 @@ func DefaultPlaybook() Playbook {
 			},
 			StageActive: {recommendCategories, basketCoupons},
 			StageDormant: {
-				{"find-reason", "Find the reason for the silence: product or service?", 0},
+				{"find-reason", "Ask them the reason for their silence: product or service?", m},
 				{"wake-up-offer", "Exclusive wake-up offer and invitation to the new arrivals", m},
 				{"personal-content", "Personalised content chosen from their history", m | p},
 			},

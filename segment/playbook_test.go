@@ -248,3 +248,26 @@ func TestPropertyActionsRespectConsentAndSkip(t *testing.T) {
 		}
 	})
 }
+
+// Finding why a dormant shopper went quiet means asking them (the
+// default playbook's dormant customers "are asked why"), an unsolicited
+// contact like the follow-up survey of a lost one: without marketing
+// consent neither is recommended, and with it both are. A dealer's
+// order-gap review is the account manager's business contact, and
+// needs none.
+func TestAskingWhyNeedsMarketingConsent(t *testing.T) {
+	p := segment.DefaultPlaybook()
+	for _, c := range []customer.Consent{{}, {Profiling: true}} {
+		for _, st := range []segment.Stage{segment.StageDormant, segment.StageLost} {
+			r := segment.Result{Kind: customer.Consumer, Quadrant: segment.LowValue, ShopType: segment.ShopDrifting, Stage: st, Consent: c}
+			got := codes(p.Actions(&r))
+			assert.NotContains(t, got, "find-reason", "%v, consent %+v", st, c)
+			assert.NotContains(t, got, "reason-survey", "%v, consent %+v", st, c)
+		}
+	}
+	all := customer.Consent{Marketing: true, Profiling: true}
+	dormant := segment.Result{Kind: customer.Consumer, Quadrant: segment.LowValue, ShopType: segment.ShopDrifting, Stage: segment.StageDormant, Consent: all}
+	assert.Contains(t, codes(p.Actions(&dormant)), "find-reason")
+	dealer := segment.Result{Kind: customer.Intermediary, Quadrant: segment.LowValue, ShopType: segment.ShopDrifting, Stage: segment.StageDormant}
+	assert.Contains(t, codes(p.Actions(&dealer)), "order-gap-review")
+}

@@ -52,7 +52,7 @@ func TestNonBuyersHaveNoRFMSegmentAndClassifyAsBefore(t *testing.T) {
 		"stranger":     {segment.StageDormant, segment.ShopDrifting},
 		"registered":   {segment.StageDormant, segment.ShopDrifting},
 		"refund":       {segment.StageLost, segment.ShopLost},
-		"refund-visit": {segment.StageNew, segment.ShopPotential},
+		"refund-visit": {segment.StageLost, segment.ShopPotential}, // bought before: not new
 	}
 	book := segment.DefaultPlaybook()
 	var results, stored []segment.Result

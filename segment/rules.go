@@ -54,15 +54,18 @@ const day = 24 * time.Hour
 // observed ([ObserveWith]), and classification refuses an observation
 // taken with another window.
 //
-// A customer without a purchase in the history summarised is new when it
-// interacted within NewWindow (a recent contact, not yet won), unless it
-// is an intermediary of a cooperation longer than NewWindow. Otherwise
-// it is lost when it bought before the history (it has only refunds of
-// goods bought earlier, a negative net), and dormant when it never
-// bought: lost (流失, domain rules §3.2 and §3.3) is a customer who bought and
-// stopped, as for [ShopLost], and a registered customer who never bought
-// and has gone quiet is asleep, one to wake up (domain rules §3.3, 001), not one
-// who left.
+// A customer without a purchase in the history summarised is lost when
+// it bought before the history (it has only refunds of goods bought
+// earlier, a negative net), whether or not it is in contact again: lost
+// (流失, domain rules §3.2 and §3.3) is a customer who bought and stopped,
+// as for [ShopLost], and such a customer, like a buyer of long ago who
+// visits again, is one to win back, not a recruit to welcome (a recent
+// contact makes its shop type potential). A customer who never bought is
+// new when it interacted within NewWindow (a recent contact, not yet
+// won), unless it is an intermediary of a cooperation longer than
+// NewWindow, and dormant otherwise: a registered customer who never
+// bought and has gone quiet is asleep, one to wake up (domain rules §3.3,
+// 001), not one who left.
 //
 // Zero fields take the defaults: NewWindow 90 days, DefaultGap
 // 120 days (about one season), DormantFactor 2, LostFactor 4,
@@ -298,25 +301,89 @@ func (r *rules) check(o *Observation) error {
 	return nil
 }
 
+// rhythm returns o's rhythm in days, and whether it is its own (two
+// purchase occasions or more) rather than DefaultGap.
+func (r *rules) rhythm(o *Observation) (float64, bool) {
+	if o.Gaps > 0 {
+		return o.MedianGap, true
+	}
+	return r.defaultGap, false
+}
+
 // windows returns the dormant and lost windows of o, in days.
 func (r *rules) windows(o *Observation) (dormant, lost float64) {
-	rhythm := r.defaultGap
-	if o.Gaps > 0 {
-		rhythm = o.MedianGap
-	}
+	rhythm, _ := r.rhythm(o)
 	dormant = min(max(r.dormantFactor*rhythm, r.dormantFloor), r.dormantCeiling)
 	lost = max(min(max(r.lostFactor*rhythm, r.lostFloor), r.lostCeiling), dormant)
 	return dormant, lost
+}
+
+// LifecycleWindows are the numbers that place one customer in its
+// lifecycle stage ([LifecycleOptions]), in days, so that a stage can be
+// explained: "buys about every 30 days; dormant after 180 days without a
+// purchase, lost after 365; last purchase 214 days ago".
+type LifecycleWindows struct {
+	// Rhythm is the customer's rhythm: the median gap between the first
+	// days of its purchase occasions when Own, or DefaultGap when it has
+	// fewer than two occasions.
+	Rhythm float64
+	Own    bool
+	// New is NewWindow: a first purchase (or, for a customer who never
+	// bought, an interaction) at most this long ago is new, unless the
+	// customer is an intermediary of a longer cooperation.
+	New float64
+	// DormantAfter and LostAfter are the customer's windows: with more
+	// days than DormantAfter since its last purchase it is dormant, with
+	// more than LostAfter lost.
+	DormantAfter, LostAfter float64
+	// SinceLastPurchase is the days since the last purchase, when Bought.
+	SinceLastPurchase int
+	Bought            bool
+}
+
+// String tells the windows in plain words, for example "buys about every
+// 30 days: dormant after 180 days without a purchase, lost after 365;
+// last purchase 214 days ago".
+func (w LifecycleWindows) String() string {
+	rhythm := fmt.Sprintf("buys about every %v days", w.Rhythm)
+	if !w.Own {
+		rhythm = fmt.Sprintf("fewer than two purchase occasions, so a rhythm of %v days is assumed", w.Rhythm)
+	}
+	last := "no purchase in the history"
+	if w.Bought {
+		last = fmt.Sprintf("last purchase %d days ago", w.SinceLastPurchase)
+	}
+	return fmt.Sprintf("%s: dormant after %v days without a purchase, lost after %v; %s",
+		rhythm, w.DormantAfter, w.LostAfter, last)
+}
+
+// LifecycleWindows returns the windows by which [Scoring.Classify] places
+// o in its lifecycle stage, with the options of the fit: a buyer is lost
+// when SinceLastPurchase > LostAfter, else dormant when it is >
+// DormantAfter, else new or active (see [LifecycleOptions]). An
+// observation taken with another occasion window than the options' is
+// an error wrapping [ErrInvalidOptions], as for Classify.
+func (sc *Scoring) LifecycleWindows(o *Observation) (LifecycleWindows, error) {
+	if err := sc.rules.check(o); err != nil {
+		return LifecycleWindows{}, err
+	}
+	w := LifecycleWindows{New: sc.rules.newWindow}
+	w.Rhythm, w.Own = sc.rules.rhythm(o)
+	w.DormantAfter, w.LostAfter = sc.rules.windows(o)
+	if o.purchased() {
+		w.SinceLastPurchase, w.Bought = o.days(value.Recency), true
+	}
+	return w, nil
 }
 
 // stage returns o's lifecycle stage.
 func (r *rules) stage(o *Observation) Stage {
 	if !o.purchased() {
 		switch {
-		case o.Interacted && float64(o.SinceInteraction) <= r.newWindow && !r.longCooperation(o):
-			return StageNew
 		case o.boughtBefore():
 			return StageLost
+		case o.Interacted && float64(o.SinceInteraction) <= r.newWindow && !r.longCooperation(o):
+			return StageNew
 		}
 		return StageDormant
 	}

@@ -225,9 +225,19 @@ func TestRefundOnlyCustomerBoughtBefore(t *testing.T) {
 	assert.Equal(t, segment.ShopLost, res["r"].ShopType)
 	// The history holds no purchase to score: no RFM segment.
 	assert.Equal(t, value.RFMScore{R: 1, F: 1, M: 1, AOV: 1, Segment: value.NoRFMSegment}, res["r"].RFM)
-	_, res = classify(t, []segment.Input{refund(true), others}, nil)
-	assert.Equal(t, segment.StageNew, res["r"].Stage, "in contact again")
-	assert.Equal(t, segment.ShopPotential, res["r"].ShopType)
+	// In contact again, it is still a customer who bought and stopped,
+	// as a buyer of long ago who visits again is: lost by lifecycle,
+	// potential by shop type (interest not yet turned into buying) — not
+	// new, which would welcome an old customer as a recruit.
+	lapsed := input(t, spec{ID: "l", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 900, Qty: 1, Cents: 8000}}, Visits: []int{5}}, 1)
+	_, res = classify(t, []segment.Input{refund(true), lapsed, others}, nil)
+	for _, id := range []customer.ID{"r", "l"} {
+		assert.Equal(t, segment.StageLost, res[id].Stage, "%s: in contact again, but bought before", id)
+		assert.Equal(t, segment.ShopPotential, res[id].ShopType, id)
+		r := res[id]
+		r.Consent = customer.Consent{Marketing: true, Profiling: true}
+		assert.NotContains(t, codes(segment.DefaultPlaybook().Actions(&r)), "welcome", id)
+	}
 	assert.Equal(t, value.NoRFMSegment, res["r"].RFM.Segment)
 }
 

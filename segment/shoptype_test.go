@@ -145,22 +145,30 @@ func TestPropertyLoyalNeedsLargeSpendPerPurchase(t *testing.T) {
 }
 
 // TestShopTypeConstantFrequencyIsNotLoyalWithAnyBins: in a shop whose
-// customers have all bought on one day so far, frequency tells nobody
-// apart; nobody is loyal ("high frequency", domain rules §3.2) because of
-// it, whatever the number of RFM bins, as with the default 5: the big
-// spenders per purchase are drifting, not loyal, until they come back.
+// customers have all bought on one day so far, they are one-time buyers
+// (F = 1), as they would be beside a single repeat buyer; nobody is
+// loyal ("high frequency", domain rules §3.2) because of it, whatever the
+// number of RFM bins, as with the default 5, nor with a frequency bar
+// lowered to 2: the big spenders per purchase are drifting, not loyal,
+// until they come back. Their RFM segments are those of one-time buyers
+// (new, promising, …), not "potential loyalist" (bought a few times).
 func TestShopTypeConstantFrequencyIsNotLoyalWithAnyBins(t *testing.T) {
 	var specs []spec
 	for i := range 12 {
 		specs = append(specs, spec{ID: fmt.Sprintf("c%02d", i), Kind: customer.Consumer,
 			Buys: []buy{{DaysAgo: 10 + i, Qty: 1, Cents: int64(1000 * (i + 1))}}})
 	}
+	oneTime := []value.RFMSegment{value.New, value.Promising, value.AboutToSleep, value.Hibernating, value.Lost}
 	for bins := 2; bins <= 10; bins++ {
-		m, res := classify(t, inputs(t, specs, 1), &segment.Options{RFM: &value.RFMOptions{Bins: bins}})
-		sc := m.RFMScorer(customer.Consumer)
-		for id, r := range res {
-			assert.Equal(t, uint8(3), sc.OnGrid(r.RFM).F, "%d bins, %s", bins, id)
-			assert.NotEqual(t, segment.ShopLoyal, r.ShopType, "%d bins, %s: %+v", bins, id, r.RFM)
+		for _, minF := range []uint8{0, 2} {
+			m, res := classify(t, inputs(t, specs, 1), &segment.Options{RFM: &value.RFMOptions{Bins: bins},
+				ShopTypes: segment.ShopTypeOptions{LoyalMinF: minF}})
+			sc := m.RFMScorer(customer.Consumer)
+			for id, r := range res {
+				assert.Equal(t, uint8(1), sc.OnGrid(r.RFM).F, "%d bins, %s", bins, id)
+				assert.Contains(t, oneTime, r.RFM.Segment, "%d bins, %s", bins, id)
+				assert.NotEqual(t, segment.ShopLoyal, r.ShopType, "%d bins, LoyalMinF %d, %s: %+v", bins, minF, id, r.RFM)
+			}
 		}
 	}
 }

@@ -350,6 +350,16 @@ func (s *RFMStats) Scorer() *RFMScorer {
 	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n, currency: s.currency, asOf: s.asOf}
 	sc.r = cuts(&s.r, s.bins)
 	sc.f = cuts(&s.f, s.bins)
+	if v := s.f.vals; len(v) == 1 && v[0] <= 1 {
+		// Every buyer bought on one day: one-time buyers, who score
+		// F = 1 as in any other population; more purchase days, which
+		// the fit cannot rank, score the middle (see RFMScorer).
+		for k := range sc.f {
+			if sc.f[k] == v[0] {
+				sc.f[k] = math.Nextafter(v[0], math.Inf(1))
+			}
+		}
+	}
 	sc.m = cuts(&s.m, s.bins)
 	sc.a = cuts(&s.a, s.bins)
 	for i, x := range []*sample{&s.r, &s.f, &s.m, &s.a} {
@@ -448,7 +458,13 @@ func cuts(s *sample, bins int) [9]float64 {
 // scores unused; a constant column (or a population of one) gives
 // everybody the middle score 1 + ⌊B ÷ 2⌋ (3 of 5), which the segment
 // rules read as 3 with any number of bins ([RFMOptions],
-// [RFMScorer.OnGrid]). A value not seen in the fit scores like the
+// [RFMScorer.OnGrid]) — except a frequency column in which every buyer
+// bought on one day: one purchase day is the fewest a buyer can have,
+// so they are one-time buyers as in any population and score F = 1,
+// the grid's column of new, promising and lost customers, not the
+// middle column of potential loyalists and customers at risk, which
+// would read them as buying a few times; a customer scored later with
+// more purchase days, whom such a fit cannot rank, scores the middle. A value not seen in the fit scores like the
 // largest fitted value at or below it (1 below the least). Spend per
 // purchase ([RFMScore].AOV) is scored the same way over the buyers whose
 // spend per purchase is known.
@@ -480,7 +496,9 @@ func (sc *RFMScorer) Bins() int { return sc.bins }
 // more: with n ≥ B fitted values, the least with at least (k + 1)·n ÷ B
 // of them strictly below it (for recency: bought strictly longer ago);
 // with fewer, by the spread ranks of [RFMScorer]; in a constant column
-// it is the one value up to the middle score, 1 + ⌊B ÷ 2⌋. A cut no
+// it is the one value up to the middle score, 1 + ⌊B ÷ 2⌋ (but a
+// frequency column of one-time buyers only scores them 1: its cuts up
+// to the middle score are then the least number above 1). A cut no
 // value reached is +Inf (−Inf for recency).
 func (sc *RFMScorer) Cuts() (recencyDays, frequency, monetary []float64) {
 	b := sc.bins - 1

@@ -42,11 +42,12 @@ func TestRFMQuintiles(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want[i], s.M, "M of %d", i+1)
 		assert.Equal(t, want[i], s.R, "R: fewer days is better")
-		assert.Equal(t, uint8(3), s.F, "a constant column gets the middle score")
+		assert.Equal(t, uint8(1), s.F, "one-time buyers, though the column is constant")
 	}
 	r, f, m := sc.Cuts()
 	assert.Equal(t, []float64{8, 6, 4, 2}, r)
-	assert.Equal(t, []float64{1, 1, math.Inf(1), math.Inf(1)}, f)
+	above1 := math.Nextafter(1, 2)
+	assert.Equal(t, []float64{above1, above1, math.Inf(1), math.Inf(1)}, f, "more purchase days than one score the middle")
 	assert.Equal(t, []float64{3, 5, 7, 9}, m)
 	// A value not seen in the fit scores like the fitted value below it.
 	x := rfmx("new", 0, 100, 8.5)
@@ -299,24 +300,35 @@ func TestPropertyLowerSpendPerPurchaseNeverScoresHigher(t *testing.T) {
 // TestRFMConstantColumnsReadAsMiddleForEveryBinCount: a column on which
 // every customer is equal says nothing about anybody, so on the 1–5 grid
 // of the segment rules it reads as the middle, 3, whatever the number of
-// bins: a population that all bought once, the same number of days ago,
-// needs attention (R = 3, F = 3) with 2 … 10 bins alike, as with 5.
+// bins: a population that all bought on two days, the same number of
+// days ago, needs attention (R = 3, F = 3) with 2 … 10 bins alike, as
+// with 5. One purchase day is the exception: it is the fewest a buyer
+// can have, so a population that all bought once is of one-time buyers
+// (F = 1), about to sleep at the middle recency.
 func TestRFMConstantColumnsReadAsMiddleForEveryBinCount(t *testing.T) {
 	for bins := 2; bins <= 10; bins++ {
 		for _, n := range []int{1, 2, 7} {
-			var pop []value.Indicators
-			for i := range n {
-				pop = append(pop, rfmx(fmt.Sprint(i), 30, 1, float64(10*(i+1))))
-			}
-			sc := rfmFit(t, &value.RFMOptions{Bins: bins}, pop)
-			for i := range pop {
-				s, err := sc.Score(&pop[i])
-				require.NoError(t, err)
-				assert.Equal(t, uint8(1+bins/2), s.R, "%d bins: the documented score of a constant column", bins)
-				assert.Equal(t, value.NeedsAttention, s.Segment, "%d bins, %d customers", bins, n)
-				g := sc.OnGrid(s)
-				assert.Equal(t, uint8(3), g.R, "%d bins", bins)
-				assert.Equal(t, uint8(3), g.F, "%d bins", bins)
+			for _, days := range []float64{2, 1} {
+				var pop []value.Indicators
+				for i := range n {
+					pop = append(pop, rfmx(fmt.Sprint(i), 30, days, float64(10*(i+1))))
+				}
+				sc := rfmFit(t, &value.RFMOptions{Bins: bins}, pop)
+				for i := range pop {
+					s, err := sc.Score(&pop[i])
+					require.NoError(t, err)
+					assert.Equal(t, uint8(1+bins/2), s.R, "%d bins: the documented score of a constant column", bins)
+					g := sc.OnGrid(s)
+					assert.Equal(t, uint8(3), g.R, "%d bins", bins)
+					if days == 1 {
+						assert.Equal(t, uint8(1), s.F, "%d bins, %d one-time buyers", bins, n)
+						assert.Equal(t, uint8(1), g.F, "%d bins", bins)
+						assert.Equal(t, value.AboutToSleep, s.Segment, "%d bins, %d one-time buyers", bins, n)
+						continue
+					}
+					assert.Equal(t, value.NeedsAttention, s.Segment, "%d bins, %d customers", bins, n)
+					assert.Equal(t, uint8(3), g.F, "%d bins", bins)
+				}
 			}
 		}
 	}
@@ -408,6 +420,9 @@ func TestRFMOneTimeBuyersScoreF1(t *testing.T) {
 		{"40% one-time", []int{3, 4, 7, 8, 10, 11, 12, 13, 14, 15, 16, 18}},
 		{"60% one-time", []int{3, 4, 7, 8, 11, 12, 15, 16}},
 		{"85% one-time", []int{3, 8, 12}},
+		// A new shop, or a cohort, whose buyers all bought once: the
+		// one-time buyers are no less so because nobody bought twice.
+		{"100% one-time", nil},
 	} {
 		for _, bins := range []int{5, 3, 4, 10} {
 			t.Run(fmt.Sprintf("%s, %d bins", tc.name, bins), func(t *testing.T) {
@@ -552,9 +567,12 @@ func TestPropertyRFMCompetitionRanking(t *testing.T) {
 						want++
 					}
 				}
-				if constant {
+				switch {
+				case constant && c.ind == value.PurchaseDays && v == 1:
+					want = 1 // one-time buyers, however many
+				case constant:
 					want = 1 + bins/2
-				} else if below == 0 {
+				case below == 0:
 					require.Equal(t, uint8(1), s, "%s: nobody below %v", c.name, v)
 				}
 				require.Equal(t, uint8(want), s, "%s of %s = %v: %d of %d below, %d bins", c.name, pop[i].ID, v, below, len(vals), bins)
