@@ -5,12 +5,15 @@
 // machine (the direct or prism runner) or spread over the workers of
 // Flink, Spark or Dataflow.
 //
-//	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv [-model bgnbd|bgbb]] [--runner=direct]
+//	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv [-model bgnbd|bgbb]] [-skip-invalid] [--runner=direct]
 //
 // -out receives the rows of `crm segment` and -scores those of `crm score
 // -model bgnbd` (or bgbb; calibration end = -as-of), sorted by customer ID
-// as crm sorts them. README.md describes the stages, what is per customer and what
-// is population-wide, and the flags of each runner.
+// as crm sorts them; both are written, or neither. A malformed row fails
+// the run with crm's words (the first in file order), or with
+// -skip-invalid is passed over and counted. README.md describes the
+// stages, what is per customer and what is population-wide, and the flags
+// of each runner.
 package main
 
 import (
@@ -20,6 +23,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -40,8 +44,43 @@ var (
 	kind     = flag.String("kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
 	margin   = flag.String("margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1)")
 	period   = flag.String("period", "week", "time unit of the scores: day or week")
-	horizon  = flag.Float64("horizon", 0, "`periods` after the calibration end over which purchases are expected (default 52 weeks or 365 days)")
+	skip     = flag.Bool("skip-invalid", false, "skip malformed rows (their count goes to stderr, the first ten errors to the log) instead of stopping")
+	horizon  = &horizonFlag{}
 )
+
+func init() {
+	flag.Var(horizon, "horizon", "`periods` after the calibration end over which purchases are expected, in [0, 100000] (default 52 weeks or 365 days)")
+}
+
+// horizonFlag is the value of -horizon: a number of periods, or not set
+// (the default of a year, which depends on -period). Set("") unsets it.
+type horizonFlag struct {
+	v   float64
+	set bool
+}
+
+// String returns the number of periods, "" when not set.
+func (h *horizonFlag) String() string {
+	if h == nil || !h.set {
+		return ""
+	}
+	return strconv.FormatFloat(h.v, 'g', -1, 64)
+}
+
+// Set reads a number of periods; its range is checked by
+// configFromFlags, which knows the model.
+func (h *horizonFlag) Set(s string) error {
+	if s == "" {
+		*h = horizonFlag{}
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	*h = horizonFlag{v: v, set: true}
+	return nil
+}
 
 func main() {
 	flag.Parse()
@@ -78,7 +117,7 @@ func configFromFlags() (config, error) {
 	if err != nil || m.Sign() <= 0 || m.GreaterThanOrEqual(decimal.NewFromInt(1)) {
 		return config{}, fmt.Errorf("-margin %q: want a decimal number between 0 and 1 (exclusive)", *margin)
 	}
-	cfg := config{In: *in, AsOf: d, Out: *out, Scores: *scores, Currency: cur, Kind: k, Margin: m.String(), Horizon: *horizon, Model: *txModel}
+	cfg := config{In: *in, AsOf: d, Out: *out, Scores: *scores, Currency: cur, Kind: k, Margin: m.String(), Horizon: horizon.v, Model: *txModel, SkipInvalid: *skip}
 	if cfg.Model != modelBGNBD && cfg.Model != modelBGBB {
 		return config{}, fmt.Errorf("-model: unknown model %q (want bgnbd or bgbb)", cfg.Model)
 	}
@@ -90,15 +129,18 @@ func configFromFlags() (config, error) {
 	default:
 		return config{}, fmt.Errorf("-period: unknown period %q (want day or week)", *period)
 	}
-	if cfg.Horizon == 0 {
+	// As crm score reads it: absent, a year; given, any number of
+	// periods in [0, 100000], 0 included (nobody buys in no time).
+	if !horizon.set {
 		cfg.Horizon = 52
 		if cfg.Period == customer.Days {
 			cfg.Horizon = 365
 		}
 	}
-	if !finite(cfg.Horizon) || cfg.Horizon <= 0 || cfg.Horizon > 1e6 {
-		return config{}, fmt.Errorf("-horizon %v: want a number of periods in (0, 1e6]", cfg.Horizon)
+	if !finite(cfg.Horizon) || cfg.Horizon < 0 || cfg.Horizon > 1e5 {
+		return config{}, fmt.Errorf("-horizon %v: want a number of periods in [0, 100000]", cfg.Horizon)
 	}
+	cfg.Horizon += 0 // -0 is 0
 	if cfg.Model == modelBGBB && cfg.Horizon != math.Trunc(cfg.Horizon) {
 		return config{}, fmt.Errorf("-horizon %v: bgbb counts whole periods: want a whole number", cfg.Horizon)
 	}
@@ -113,7 +155,11 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	if c.known {
-		fmt.Fprintf(os.Stderr, "beam: %s: %s, %s", cfg.In, counted(c.rows, "row"), counted(c.customers, "customer"))
+		fmt.Fprintf(os.Stderr, "beam: %s: %s", cfg.In, counted(c.rows, "row"))
+		if c.skipped > 0 {
+			fmt.Fprintf(os.Stderr, " (%d skipped as malformed)", c.skipped)
+		}
+		fmt.Fprintf(os.Stderr, ", %s", counted(c.customers, "customer"))
 		if c.later > 0 {
 			fmt.Fprintf(os.Stderr, "; %s dated after -as-of %s left out", counted(c.later, "row"), cfg.AsOf)
 		}
@@ -156,8 +202,9 @@ func cause(err error) error {
 
 // counts are the counters of a run, when the runner reports them.
 type counts struct {
-	known                                  bool
-	rows, later, blank, headers, customers int64
+	known                                           bool
+	rows, later, blank, headers, customers, skipped int64
+	// skipped are the malformed rows passed over (-skip-invalid).
 	// fitFailed is 1 when the transaction fit failed (-scores).
 	fitFailed int64
 }
@@ -191,6 +238,8 @@ func execute(ctx context.Context, runner string, cfg config) (counts, error) {
 			c.blank += m.Result()
 		case "rows-header":
 			c.headers += m.Result()
+		case "rows-skipped":
+			c.skipped += m.Result()
 		case "customers":
 			c.customers += m.Result()
 		case "fit-failed":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -294,5 +295,51 @@ func TestFitFailureKeepsSegments(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// -horizon is read as crm score reads it: absent, a year (52 weeks or
+// 365 days); given, any number of periods in [0, 100000], 0 included
+// (nobody buys in no time), and a whole number for bgbb.
+func TestHorizonFlag(t *testing.T) {
+	for _, tc := range []struct {
+		kv   map[string]string
+		want float64 // -1: an error
+	}{
+		{map[string]string{}, 52},
+		{map[string]string{"period": "day"}, 365},
+		{map[string]string{"horizon": "0"}, 0},
+		{map[string]string{"horizon": "0", "period": "day"}, 0},
+		{map[string]string{"horizon": "12.5"}, 12.5},
+		{map[string]string{"horizon": "100000"}, 100000},
+		{map[string]string{"horizon": "100001"}, -1},
+		{map[string]string{"horizon": "-1"}, -1},
+		{map[string]string{"horizon": "NaN"}, -1},
+		{map[string]string{"horizon": "0", "model": "bgbb"}, 0},
+		{map[string]string{"horizon": "1.5", "model": "bgbb"}, -1},
+	} {
+		t.Run(fmt.Sprint(tc.kv), func(t *testing.T) {
+			// Every flag of the case is reset to its default afterwards, so
+			// that the next case sees only its own.
+			args := []string{"-in", "orders.csv", "-out", "seg.csv", "-as-of", "2025-06-30"}
+			for k, v := range tc.kv {
+				args = append(args, "-"+k+"="+v)
+			}
+			t.Cleanup(func() {
+				for _, k := range []string{"horizon", "period", "model"} {
+					f := flag.Lookup(k)
+					require.NoError(t, f.Value.Set(f.DefValue))
+				}
+			})
+			require.NoError(t, flag.CommandLine.Parse(args))
+			cfg, err := configFromFlags()
+			if tc.want < 0 {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "-horizon")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, cfg.Horizon)
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
@@ -26,28 +28,28 @@ import (
 func init() {
 	register.DoFn4x1[context.Context, *sdf.LockRTracker, fileio.ReadableFile, func(int64, string), error](&linesFn{})
 	register.Emitter2[int64, string]()
-	register.DoFn5x1[context.Context, int64, string, func(string, row), func(string), error](&parseFn{})
+	register.DoFn4x0[int64, string, func(string, row), func(lineInfo)](&parseFn{})
 	register.Emitter2[string, row]()
-	register.Emitter1[string]()
-	register.DoFn4x1[context.Context, string, func(*row) bool, func(string, customer.Summary), error](&summarizeFn{})
+	register.Emitter1[lineInfo]()
+	register.DoFn5x1[string, func(*row) bool, func(*readStats) bool, func(string, customer.Summary), func(lineInfo), error](&summarizeFn{})
 	register.Iter1[row]()
+	register.Iter1[readStats]()
 	register.Emitter2[string, customer.Summary]()
-	register.DoFn3x1[customer.Summary, func(*currencies) bool, func(customer.Summary), error](&oneCurrencyFn{})
-	register.Emitter1[customer.Summary]()
+	register.Combiner3[readStats, lineInfo, readStats](&readStatsFn{})
 	register.Combiner3[stats, customer.Summary, []byte](&statsFn{})
-	register.DoFn4x2[string, customer.Summary, []byte, func(*currencies) bool, thresholdSums, error](&thresholdFn{})
+	register.DoFn3x2[string, customer.Summary, []byte, thresholdSums, error](&thresholdFn{})
 	register.Combiner1[thresholdSums](&thresholdSumFn{})
 	register.DoFn4x3[string, customer.Summary, []byte, thresholdSums, string, string, error](&classifyFn{})
-	register.Combiner3[currencies, string, currencies](&currencyFn{})
 	register.DoFn3x1[string, customer.Summary, func(churn.Group), error](&btydFn{})
 	register.Emitter1[churn.Group]()
 	register.Combiner3[groupsAcc, churn.Group, groups](&groupsFn{})
 	register.DoFn3x2[context.Context, []byte, func(*groups) bool, model, error](&fitFn{})
 	register.Iter1[groups]()
 	register.DoFn4x1[string, customer.Summary, model, func(string, string), error](&scoreFn{})
-	register.DoFn4x1[context.Context, []byte, func(*string, *string) bool, func(*currencies) bool, error](&writeFn{})
+	register.DoFn6x1[context.Context, []byte, func(*string, *string) bool, func(*string, *string) bool, func(*readStats) bool, func(*readStats) bool, error](&writeFn{})
 	register.Iter2[string, string]()
-	register.Iter1[currencies]()
+	register.DoFn2x0[[]byte, func(string, string)](&noRowsFn{})
+	register.Emitter2[string, string]()
 
 	beam.RegisterCoder(reflect.TypeOf(customer.Summary{}), encodeSummary, decodeSummary)
 	beam.RegisterCoder(reflect.TypeOf(groupsAcc{}), encodeGroups, decodeGroups)
@@ -85,6 +87,12 @@ type config struct {
 	// Period and Horizon of the scores.
 	Period  customer.Period
 	Horizon float64
+	// SkipInvalid passes over malformed rows, counting them, instead of
+	// failing the run (crm's -skip-invalid).
+	SkipInvalid bool
+	// block is the size of the byte ranges the file is split into;
+	// blockSize when 0.
+	block int64
 }
 
 // build adds the pipeline of cfg to s. It reads the file's header to find
@@ -94,7 +102,7 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	if cfg.Scores != "" && !cfg.Period.Valid() {
 		return fmt.Errorf("period %d: want days or weeks", cfg.Period)
 	}
-	cols, err := readHeader(ctx, cfg.In)
+	cols, start, err := readHeader(ctx, cfg.In)
 	if err != nil {
 		return err
 	}
@@ -104,124 +112,146 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	}
 
 	// Per customer: the rows of a customer, wherever they are in the file,
-	// meet in one group and make one summary.
+	// meet in one group and make one summary. The read statistics (the
+	// file's currency, the malformed rows) are combined from the lines;
+	// the summaries leave out the rows in another currency than the
+	// file's, and report the rows they refuse.
 	files := fileio.ReadMatches(s, fileio.MatchFiles(s, cfg.In, fileio.MatchEmptyDisallow()), fileio.ReadUncompressed())
-	lines := beam.ParDo(s, &linesFn{}, files)
-	rows, curs := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Currency: string(cfg.Currency)}, AsOf: int32(cfg.AsOf)}, lines)
-	sums := beam.ParDo(s, &summarizeFn{Z: summarizer{File: name, AsOf: int32(cfg.AsOf), Kind: uint8(cfg.Kind), Margin: cfg.Margin}}, beam.GroupByKey(s, rows))
-	currency := beam.Combine(s, &currencyFn{}, curs)
+	lines := beam.ParDo(s, &linesFn{Block: cfg.block}, files)
+	rows, infos := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Currency: string(cfg.Currency)}, AsOf: int32(cfg.AsOf), Start: start}, lines)
+	reads := beam.Combine(s, &readStatsFn{}, infos)
+	sums, refused := beam.ParDo2(s, &summarizeFn{Z: summarizer{File: name, AsOf: int32(cfg.AsOf), Kind: uint8(cfg.Kind), Margin: cfg.Margin}},
+		beam.GroupByKey(s, rows), beam.SideInput{Input: reads})
+	rejects := beam.Combine(s, &readStatsFn{}, refused)
 
 	// Population, first pass: segment.Stats combined over the shards.
 	// Second pass: the value scores against that fit, summed per kind
 	// into the quadrant thresholds.
-	one := beam.ParDo(s, &oneCurrencyFn{}, beam.DropKey(s, sums), beam.SideInput{Input: currency})
-	smp := beam.Combine(s, &statsFn{}, one)
-	thr := beam.Combine(s, &thresholdSumFn{}, beam.ParDo(s, &thresholdFn{}, sums, beam.SideInput{Input: smp}, beam.SideInput{Input: currency}))
+	smp := beam.Combine(s, &statsFn{}, beam.DropKey(s, sums))
+	thr := beam.Combine(s, &thresholdSumFn{}, beam.ParDo(s, &thresholdFn{}, sums, beam.SideInput{Input: smp}))
 	seg := beam.ParDo(s, &classifyFn{}, sums, beam.SideInput{Input: smp}, beam.SideInput{Input: thr})
-	beam.ParDo0(s, &writeFn{Path: cfg.Out, Header: strings.Join(segmentColumns, ","), What: "segments"}, beam.Impulse(s),
-		beam.SideInput{Input: seg}, beam.SideInput{Input: currency})
-
-	if cfg.Scores == "" {
-		return nil
+	w := &writeFn{File: name, AsOf: cfg.AsOf.String(), Currency: string(cfg.Currency), SkipInvalid: cfg.SkipInvalid,
+		Path: cfg.Out, Header: strings.Join(segmentColumns, ",")}
+	// Without -scores, the scores side input is empty.
+	sc := beam.ParDo(s, &noRowsFn{}, beam.Impulse(s))
+	if cfg.Scores != "" {
+		// BTYD: the customers' triples grouped and merged, one fit, then
+		// every customer scored with the fitted model as a side input.
+		txModel := cfg.Model
+		if txModel == "" {
+			txModel = modelBGNBD
+		}
+		discrete := txModel == modelBGBB
+		grp := beam.Combine(s, &groupsFn{}, beam.ParDo(s, &btydFn{Period: uint8(cfg.Period), Discrete: discrete}, sums))
+		// The fit runs on an impulse, so that there is a model (or a
+		// failed fit) also when no customer has a triple and the combine
+		// is empty.
+		mdl := beam.ParDo(s, &fitFn{Model: txModel}, beam.Impulse(s), beam.SideInput{Input: grp})
+		sc = beam.ParDo(s, &scoreFn{Period: uint8(cfg.Period), Horizon: cfg.Horizon, Discrete: discrete}, sums, beam.SideInput{Input: mdl})
+		w.ScoresPath, w.ScoresHeader = cfg.Scores, strings.Join(scoreColumns, ",")
 	}
-	// BTYD: the customers' triples grouped and merged, one fit, then every
-	// customer scored with the fitted model as a side input.
-	txModel := cfg.Model
-	if txModel == "" {
-		txModel = modelBGNBD
-	}
-	discrete := txModel == modelBGBB
-	grp := beam.Combine(s, &groupsFn{}, beam.ParDo(s, &btydFn{Period: uint8(cfg.Period), Discrete: discrete}, sums))
-	// The fit runs on an impulse, so that there is a model (or a failed
-	// fit) also when no customer has a triple and the combine is empty.
-	mdl := beam.ParDo(s, &fitFn{Model: txModel}, beam.Impulse(s), beam.SideInput{Input: grp})
-	sc := beam.ParDo(s, &scoreFn{Period: uint8(cfg.Period), Horizon: cfg.Horizon, Discrete: discrete}, sums, beam.SideInput{Input: mdl})
-	beam.ParDo0(s, &writeFn{Path: cfg.Scores, Header: strings.Join(scoreColumns, ","), What: "scores", AllowEmpty: true}, beam.Impulse(s),
-		beam.SideInput{Input: sc}, beam.SideInput{Input: currency})
+	// One writer writes both outputs, or neither.
+	beam.ParDo0(s, w, beam.Impulse(s), beam.SideInput{Input: seg}, beam.SideInput{Input: sc},
+		beam.SideInput{Input: reads}, beam.SideInput{Input: rejects})
 	return nil
 }
 
+// The counters of a run, which the writer sets once from the read
+// statistics and the outputs.
 var (
-	rowsRead   = beam.NewCounter("crm", "rows")
-	rowsLater  = beam.NewCounter("crm", "rows-after-as-of")
-	rowsBlank  = beam.NewCounter("crm", "rows-blank")
-	rowsHeader = beam.NewCounter("crm", "rows-header")
-	customers  = beam.NewCounter("crm", "customers")
+	rowsRead    = beam.NewCounter("crm", "rows")
+	rowsLater   = beam.NewCounter("crm", "rows-after-as-of")
+	rowsBlank   = beam.NewCounter("crm", "rows-blank")
+	rowsHeader  = beam.NewCounter("crm", "rows-header")
+	rowsSkipped = beam.NewCounter("crm", "rows-skipped")
+	customers   = beam.NewCounter("crm", "customers")
 )
 
-// parseFn parses the data lines (the header, at offset 0, is skipped) and
-// keys each row by its customer. Rows dated after AsOf are counted and
-// left out, and so are blank rows, empty lines and rows that repeat the
-// header, each counted apart; every row's currency
-// goes to the second output, since a file holds one currency.
+// parseFn parses the data lines (those before Start, the header and what
+// comes before it, are skipped) and
+// keys each row dated on or before AsOf by its customer. Every line goes
+// to the read statistics (lineInfo): what it is, and for a data row its
+// currency and whether it is dated after AsOf. A row that does not parse
+// fails nothing here: its error goes to the read statistics, which
+// report the first in file order (or, with -skip-invalid, count it).
 type parseFn struct {
 	P    parser
 	AsOf int32
+	// Start is the byte offset of the line after the header.
+	Start int64
 }
 
 // ProcessElement parses one line.
-func (fn *parseFn) ProcessElement(ctx context.Context, off int64, line string, emit func(string, row), emitCurrency func(string)) error {
-	if off == 0 {
-		return nil
+func (fn *parseFn) ProcessElement(off int64, line string, emit func(string, row), info func(lineInfo)) {
+	if off < fn.Start {
+		return
 	}
 	id, r, kind, err := fn.P.parse(off, line)
-	if err != nil {
-		return err
+	switch {
+	case err != nil:
+		re := &rowError{File: fn.P.File, Offset: off, Reason: err.Error()}
+		errors.As(err, &re)
+		info(lineInfo{Kind: lineBad, Offset: off, Err: *re})
+	case kind == blankRow:
+		info(lineInfo{Kind: lineBlank, Offset: off})
+	case kind == headerRow:
+		info(lineInfo{Kind: lineHeader, Offset: off})
+	default:
+		later := r.Date > fn.AsOf
+		info(lineInfo{Kind: lineData, Offset: off, Currency: r.Currency, Given: r.CurrencyGiven, Later: later})
+		if !later {
+			emit(id, r)
+		}
 	}
-	switch kind {
-	case blankRow:
-		rowsBlank.Inc(ctx, 1)
-		return nil
-	case headerRow:
-		rowsHeader.Inc(ctx, 1)
-		return nil
-	}
-	rowsRead.Inc(ctx, 1)
-	emitCurrency(r.Currency)
-	if r.Date > fn.AsOf {
-		rowsLater.Inc(ctx, 1)
-		return nil
-	}
-	emit(id, r)
-	return nil
 }
 
-// summarizeFn builds each customer's summary from its rows.
+// summarizeFn builds each customer's summary from its rows in the file's
+// currency (from the read statistics), as crm does: a row the summary
+// refuses goes to the second output, and a customer without a row added
+// has no summary.
 type summarizeFn struct {
 	Z summarizer
+	// cur is the file's currency, read from the side input once per
+	// worker.
+	cur *string
 }
 
 // ProcessElement summarises one customer.
-func (fn *summarizeFn) ProcessElement(ctx context.Context, id string, next func(*row) bool, emit func(string, customer.Summary)) error {
+func (fn *summarizeFn) ProcessElement(id string, next func(*row) bool, reads func(*readStats) bool, emit func(string, customer.Summary), refused func(lineInfo)) error {
+	if fn.cur == nil {
+		rs := readSide(reads)
+		c := rs.currency()
+		fn.cur = &c
+	}
 	var rows []row
 	var r row
 	for next(&r) {
 		rows = append(rows, r)
 	}
-	s, err := fn.Z.summarize(id, rows)
+	s, ok, rejected, err := fn.Z.summarizeIn(id, rows, *fn.cur)
 	if err != nil {
 		return err
 	}
-	customers.Inc(ctx, 1)
-	emit(id, s)
+	for _, e := range rejected {
+		refused(lineInfo{Kind: lineRejected, Offset: e.Offset, Err: e})
+	}
+	if ok {
+		emit(id, s)
+	}
 	return nil
 }
 
 // thresholdFn scores each customer against the first-pass fit (decoded
 // from the statistics once per worker) and returns its share of the
 // threshold sums: its value in the sums of its kind, and among the
-// values that the grades rank. It fails first when the file holds
-// several currencies.
+// values that the grades rank.
 type thresholdFn struct {
 	sc *segment.Scoring
 }
 
 // ProcessElement scores one customer.
-func (fn *thresholdFn) ProcessElement(_ string, s customer.Summary, smp []byte, curs func(*currencies) bool) (thresholdSums, error) {
+func (fn *thresholdFn) ProcessElement(_ string, s customer.Summary, smp []byte) (thresholdSums, error) {
 	if fn.sc == nil {
-		if err := checkCurrencies(curs); err != nil {
-			return thresholdSums{}, err
-		}
 		st, err := decodeSegmentStats(smp, nil)
 		if err != nil {
 			return thresholdSums{}, err
@@ -306,36 +336,6 @@ func (fn *classifyFn) ProcessElement(id string, s customer.Summary, smp []byte, 
 	)
 	return id, line, err
 }
-
-// currencies is the set of currencies of a file, sorted.
-type currencies struct {
-	Codes []string
-}
-
-// currencyFn collects the distinct currencies.
-type currencyFn struct{}
-
-// CreateAccumulator returns the empty set.
-func (*currencyFn) CreateAccumulator() currencies { return currencies{} }
-
-// AddInput adds one currency.
-func (*currencyFn) AddInput(c currencies, code string) currencies {
-	if i, found := slices.BinarySearch(c.Codes, code); !found {
-		c.Codes = slices.Insert(c.Codes, i, code)
-	}
-	return c
-}
-
-// MergeAccumulators unites two sets.
-func (fn *currencyFn) MergeAccumulators(a, b currencies) currencies {
-	for _, code := range b.Codes {
-		a = fn.AddInput(a, code)
-	}
-	return a
-}
-
-// ExtractOutput returns the set.
-func (*currencyFn) ExtractOutput(c currencies) currencies { return c }
 
 // btydFn emits the (x, t_x, T) triple of each customer who bought, in the
 // period unit, except those whose first purchase is on the calibration end
@@ -475,81 +475,124 @@ func (fn *scoreFn) ProcessElement(id string, s customer.Summary, m model, emit f
 	return nil
 }
 
-// writeFn writes one output: the header, then the rows sorted by customer
-// ID as crm sorts them, so the file is the same whatever the sharding. It
-// runs once (on an impulse) with the rows as a side input, and writes
-// through a temporary file renamed at the end. It fails, writing nothing,
-// when the file holds more than one currency, or no row unless
-// AllowEmpty: the scores, which leave out the customers without a
-// purchase, are the header alone when nobody bought.
+// writeFn writes the outputs: the segments to Path, and the scores to
+// ScoresPath when it is set; each the header, then the rows sorted by
+// customer ID as crm sorts them, so the files are the same whatever the
+// sharding. It runs once (on an impulse) with the rows and the read
+// statistics as side inputs, and writes through temporary files, renamed
+// once both are written. It fails, writing nothing, on the first
+// malformed row in file order (unless SkipInvalid: then it counts them
+// and logs the first maxReported), on a file without data rows, and on
+// one without a customer; the scores, which leave out the customers
+// without a purchase, are the header alone when nobody bought. It sets
+// the counters of the run.
 type writeFn struct {
-	Path, Header, What string
-	AllowEmpty         bool
+	// File names the input in messages; AsOf is the as-of day and
+	// Currency the default currency, for messages.
+	File, AsOf, Currency     string
+	SkipInvalid              bool
+	Path, Header             string
+	ScoresPath, ScoresHeader string
 }
 
-// ProcessElement writes the file.
-func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, rows func(*string, *string) bool, curs func(*currencies) bool) error {
-	if err := checkCurrencies(curs); err != nil {
-		return err
+// ProcessElement writes the files.
+func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, seg, sc func(*string, *string) bool, reads, rejects func(*readStats) bool) error {
+	rs := readSide(reads)
+	rj := readSide(rejects)
+	rs.merge(&rj)
+	skipped, errs := rs.problems(fn.File, fn.Currency)
+	if skipped > 0 && !fn.SkipInvalid {
+		return &errs[0]
 	}
+	if rs.rows() == 0 {
+		return rs.noRows(fn.File)
+	}
+	segFile, n := sortedRows(fn.Header, seg)
+	if n == 0 {
+		return fmt.Errorf("%s: no customer has a valid row dated on or before -as-of %s", fn.File, fn.AsOf)
+	}
+	type file struct {
+		path string
+		data []byte
+	}
+	files := []file{{fn.Path, segFile}}
+	if fn.ScoresPath != "" {
+		scFile, _ := sortedRows(fn.ScoresHeader, sc)
+		files = append(files, file{fn.ScoresPath, scFile})
+	}
+	// Both temporary files are written before either is renamed.
+	for _, f := range files {
+		if err := writeTemp(ctx, f.path, f.data); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
+		if err := renameTemp(ctx, f.path); err != nil {
+			return err
+		}
+	}
+	if skipped > 0 {
+		log.Warnf(ctx, "%s: skipped %s (-skip-invalid); the first %d:", fn.File, counted(skipped, "malformed row"), len(errs))
+		for i := range errs {
+			log.Warn(ctx, errs[i].Error())
+		}
+	}
+	rowsRead.Inc(ctx, rs.rows())
+	rowsLater.Inc(ctx, rs.later())
+	rowsBlank.Inc(ctx, rs.Blank)
+	rowsHeader.Inc(ctx, rs.Headers)
+	rowsSkipped.Inc(ctx, skipped)
+	customers.Inc(ctx, int64(n))
+	return nil
+}
+
+// noRowsFn outputs no row: the empty scores of a run without -scores.
+type noRowsFn struct{}
+
+// ProcessElement outputs nothing.
+func (*noRowsFn) ProcessElement(_ []byte, _ func(string, string)) {}
+
+// sortedRows returns the file of header and the rows of next sorted by
+// customer ID, and the number of rows.
+func sortedRows(header string, next func(*string, *string) bool) ([]byte, int) {
 	type rec struct{ id, line string }
 	var all []rec
 	var id, line string
-	for rows(&id, &line) {
+	for next(&id, &line) {
 		all = append(all, rec{id, line})
-	}
-	if len(all) == 0 && !fn.AllowEmpty {
-		return fmt.Errorf("%s: no customer has a valid row on or before the as-of day", fn.What)
 	}
 	slices.SortFunc(all, func(a, b rec) int { return salesrow.CompareIDs(a.id, b.id) })
 	var b bytes.Buffer
-	b.WriteString(fn.Header)
+	b.WriteString(header)
 	b.WriteByte('\n')
 	for _, r := range all {
 		b.WriteString(r.line)
 	}
-	fs, err := filesystem.New(ctx, fn.Path)
+	return b.Bytes(), len(all)
+}
+
+// writeTemp writes data to the temporary file of path, path + ".tmp".
+func writeTemp(ctx context.Context, path string, data []byte) error {
+	fs, err := filesystem.New(ctx, path)
 	if err != nil {
 		return err
 	}
 	defer fs.Close()
-	tmp := fn.Path + ".tmp"
-	if err := filesystem.Write(ctx, fs, tmp, b.Bytes()); err != nil {
-		return fmt.Errorf("write %s: %w", fn.Path, err)
-	}
-	if err := filesystem.Rename(ctx, fs, tmp, fn.Path); err != nil {
-		return fmt.Errorf("write %s: %w", fn.Path, err)
+	if err := filesystem.Write(ctx, fs, path+".tmp", data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
 
-// oneCurrencyFn passes the summaries on once the file is known to hold
-// one currency (checked once per worker), so that a file of several
-// fails with checkCurrencies' error rather than with the first-pass
-// statistics' refusal of a second currency.
-type oneCurrencyFn struct {
-	checked bool
-}
-
-// ProcessElement passes one summary on.
-func (fn *oneCurrencyFn) ProcessElement(s customer.Summary, curs func(*currencies) bool, emit func(customer.Summary)) error {
-	if !fn.checked {
-		if err := checkCurrencies(curs); err != nil {
-			return err
-		}
-		fn.checked = true
+// renameTemp moves the temporary file of path into place.
+func renameTemp(ctx context.Context, path string) error {
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return err
 	}
-	emit(s)
-	return nil
-}
-
-// checkCurrencies fails when the file holds more than one currency.
-func checkCurrencies(curs func(*currencies) bool) error {
-	var c currencies
-	for curs(&c) {
-		if len(c.Codes) > 1 {
-			return fmt.Errorf("the file holds more than one currency (%s), and one file holds one currency", strings.Join(c.Codes, ", "))
-		}
+	defer fs.Close()
+	if err := filesystem.Rename(ctx, fs, path+".tmp", path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

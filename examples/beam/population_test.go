@@ -85,6 +85,34 @@ func TestSummarize(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, customer.Intermediary, s.Kind, "a row that states no kind does not state the default")
 	})
+	t.Run("refused rows change nothing, as in crm", func(t *testing.T) {
+		// Row 10 states intermediary but is refused (a unit back on a
+		// sale): the kind stays the default, which row 30 does not
+		// change, stating none; row 20 is in another currency than the
+		// file's and left out.
+		s, ok, rejected, err := testSummarizer.summarizeIn("c", []row{
+			mustParse(t, 30, "c,2025-01-05,30,,1,,EUR,,"),
+			mustParse(t, 10, "c,2025-01-03,20,,-1,,EUR,intermediary,"),
+			mustParse(t, 20, "c,2025-01-04,50,,1,,USD,intermediary,"),
+		}, "EUR")
+		require.NoError(t, err)
+		require.True(t, ok)
+		assert.Equal(t, customer.Consumer, s.Kind)
+		assert.Equal(t, 1, s.Orders)
+		assert.Equal(t, "30", s.Net().String())
+		require.Len(t, rejected, 1)
+		assert.Equal(t, int64(10), rejected[0].Offset)
+		assert.Equal(t, salesrow.ColQuantity, rejected[0].Column)
+	})
+	t.Run("no valid row, no summary", func(t *testing.T) {
+		_, ok, rejected, err := testSummarizer.summarizeIn("c", []row{
+			mustParse(t, 10, "c,2025-01-03,20,,-1,,EUR,,"),
+			mustParse(t, 20, "c,2025-01-04,50,,1,,USD,,"),
+		}, "EUR")
+		require.NoError(t, err)
+		assert.False(t, ok)
+		assert.Len(t, rejected, 1)
+	})
 	errs := []struct {
 		name   string
 		rows   []string
@@ -239,7 +267,7 @@ func TestFirstPassStats(t *testing.T) {
 	var thr thresholdSums
 	tf, sum := &thresholdFn{}, &thresholdSumFn{}
 	for i := range sums {
-		one, err := tf.ProcessElement("", sums[i], smp, func(*currencies) bool { return false })
+		one, err := tf.ProcessElement("", sums[i], smp)
 		require.NoError(t, err)
 		thr = sum.MergeAccumulators(thr, one)
 	}
@@ -323,7 +351,7 @@ func TestPipelineErrors(t *testing.T) {
 	d := customer.DateFromYMD(2025, 6, 30)
 	tests := []struct{ name, text, err string }{
 		{"bad amount", "customer_id,date,amount\nc1,2025-01-01,10\nc1,2025-01-02,12x\n", `orders.csv, byte 41: amount "12x"`},
-		{"two currencies", "customer_id,date,amount,currency\nc1,2025-01-01,10,EUR\nc2,2025-01-02,12,USD\n", "more than one currency (EUR, USD)"},
+		{"two currencies", "customer_id,date,amount,currency\nc1,2025-01-01,10,EUR\nc2,2025-01-02,12,USD\n", `orders.csv, byte 54: currency "USD": the file is in EUR, and one file holds one currency`},
 		{"only later rows", "customer_id,date,amount\nc1,2025-07-01,10\n", "no customer"},
 		{"bad header", "customer,date,amount\n", `missing required column "customer_id"`},
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
@@ -19,35 +20,78 @@ import (
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
-// readHeader reads the first line of path and finds the columns with the
-// rules of salesrow (those of the crm command).
-func readHeader(ctx context.Context, path string) (*salesrow.Layout, error) {
+// readHeader finds the header of path, as crm does, and the columns in
+// it with the rules of salesrow (those of the crm command). It returns the
+// byte offset at which the data rows start, after the header line. Before
+// the header, empty lines are passed over, and so is a first line "sep=,"
+// (in any case, quoted or not), with which spreadsheets name the field
+// separator; one naming another separator is an error. A byte order mark
+// at the start of the file is passed over.
+func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, error) {
 	fs, err := filesystem.New(ctx, path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer fs.Close()
 	f, err := fs.OpenRead(ctx, path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
-	line, err := bufio.NewReader(f).ReadString('\n')
-	if err != nil && !(err == io.EOF && line != "") {
-		if err == io.EOF {
-			return nil, fmt.Errorf("%s: empty file (want a header row naming customer_id, date, amount)", path)
+	rd := bufio.NewReader(f)
+	var off int64
+	first := true
+	for n := 1; ; n++ {
+		line, err := rd.ReadString('\n')
+		if err != nil && (err != io.EOF || line == "") {
+			if err == io.EOF {
+				return nil, 0, fmt.Errorf("%s: empty file (want a header row naming %s)", path, strings.Join(salesrow.RequiredColumns, ", "))
+			}
+			return nil, 0, err
 		}
-		return nil, err
+		text := strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+		if off == 0 {
+			text = strings.TrimPrefix(text, "\ufeff")
+		}
+		off += int64(len(line))
+		if text == "" {
+			continue
+		}
+		h, perr := splitLine(text)
+		if perr != nil {
+			return nil, 0, fmt.Errorf("%s:%d: header: %v", path, n, perr)
+		}
+		if first {
+			first = false
+			if sep, ok := separatorLine(h); ok {
+				if sep != "," {
+					return nil, 0, fmt.Errorf("%s:%d: the first line, %q, says the fields are separated by %q: the file must be comma-separated (save it as CSV with commas)",
+						path, n, "sep="+sep, sep)
+				}
+				continue
+			}
+		}
+		l, err := salesrow.NewLayout(h)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		return l, off, nil
 	}
-	h, err := splitLine(line)
-	if err != nil {
-		return nil, fmt.Errorf("%s:1: header: %v", path, err)
+}
+
+// separatorLine reports whether the fields of a first line are the line
+// "sep=X" (in any case, quoted or not) with which spreadsheets name the
+// field separator X of a file, and returns X, as crm reads it. "sep=,"
+// unquoted is the two fields "sep=" and "".
+func separatorLine(fields []string) (sep string, ok bool) {
+	switch {
+	case len(fields) == 2 && strings.EqualFold(fields[0], "sep=") && fields[1] == "":
+		return ",", true
+	case len(fields) == 1 && len(fields[0]) > 4 && strings.EqualFold(fields[0][:4], "sep=") &&
+		utf8.RuneCountInString(fields[0][4:]) == 1:
+		return fields[0][4:], true
 	}
-	l, err := salesrow.NewLayout(h)
-	if err != nil {
-		return nil, fmt.Errorf("%s:1: %w", path, err)
-	}
-	return l, nil
+	return "", false
 }
 
 // splitLine splits one physical line into its csv fields. A record must
@@ -75,17 +119,25 @@ const blockSize = 64 << 20
 // offset orders the rows as the file does, which is what makes the result
 // independent of how the file was split: of the rows of one order, the
 // first sale in the file counts the order.
-type linesFn struct{}
+type linesFn struct {
+	// Block is the size of the byte ranges; blockSize when 0.
+	Block int64
+}
 
 // CreateInitialRestriction is the whole file.
 func (fn *linesFn) CreateInitialRestriction(file fileio.ReadableFile) offsetrange.Restriction {
 	return offsetrange.Restriction{Start: 0, End: file.Metadata.Size}
 }
 
-// SplitRestriction splits a file into blocks of blockSize bytes.
+// SplitRestriction splits a file into blocks of Block bytes (a last one
+// of a quarter of that or less joins the one before).
 func (fn *linesFn) SplitRestriction(_ fileio.ReadableFile, rest offsetrange.Restriction) []offsetrange.Restriction {
-	splits := rest.SizedSplits(blockSize)
-	if n := len(splits); n > 1 && splits[n-1].End-splits[n-1].Start <= blockSize/4 {
+	block := fn.Block
+	if block <= 0 {
+		block = blockSize
+	}
+	splits := rest.SizedSplits(block)
+	if n := len(splits); n > 1 && splits[n-1].End-splits[n-1].Start <= block/4 {
 		splits[n-2].End = splits[n-1].End
 		splits = splits[:n-1]
 	}
@@ -103,7 +155,8 @@ func (fn *linesFn) CreateTracker(rest offsetrange.Restriction) *sdf.LockRTracker
 }
 
 // ProcessElement emits the lines that start within the restriction; the
-// line break (LF or CRLF) is not part of a line.
+// line break (LF or CRLF) is not part of a line, nor a run of Ctrl-Z
+// (0x1A) that ends the file.
 func (fn *linesFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, file fileio.ReadableFile, emit func(int64, string)) error {
 	fd, err := file.Open(ctx)
 	if err != nil {
@@ -134,6 +187,11 @@ func (fn *linesFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, fil
 		if err != nil && err != io.EOF {
 			return err
 		}
+		if err == io.EOF {
+			// A Ctrl-Z or a run of them at the very end of the file, the
+			// end-of-file mark of DOS text, carries no data, as in crm.
+			line = strings.TrimRight(line, "\x1a")
+		}
 		if line != "" {
 			emit(i, strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"))
 		}
@@ -159,8 +217,10 @@ type row struct {
 	// not given.
 	Amount, Cost string
 	Units        int64
-	// Currency is the row's currency, the default when it names none.
-	Currency string
+	// Currency is the row's currency, the default when it names none;
+	// CurrencyGiven says the row names it.
+	Currency      string
+	CurrencyGiven bool
 	// Kind is the customer.Kind of the row, 0 when not given.
 	Kind     uint8
 	Category string
@@ -241,7 +301,7 @@ func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind,
 		r.Cost = strings.TrimSpace(rec[p.Cols.Cost])
 	}
 	if sr.Currency != "" {
-		r.Currency = string(sr.Currency)
+		r.Currency, r.CurrencyGiven = string(sr.Currency), true
 	}
 	if sr.OrderID != "" {
 		r.Order = "o" + sr.OrderID

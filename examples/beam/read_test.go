@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -40,7 +41,7 @@ func TestReadHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := readHeader(context.Background(), writeFile(t, tt.text))
+			got, _, err := readHeader(context.Background(), writeFile(t, tt.text))
 			if tt.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)
@@ -50,7 +51,7 @@ func TestReadHeader(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
-	_, err := readHeader(context.Background(), filepath.Join(t.TempDir(), "missing.csv"))
+	_, _, err := readHeader(context.Background(), filepath.Join(t.TempDir(), "missing.csv"))
 	assert.Error(t, err)
 }
 
@@ -70,7 +71,7 @@ func TestParse(t *testing.T) {
 		column     string
 	}{
 		{name: "full row", line: " c1 ,2024-03-05,19.90,o-1,2,8.10,EUR,Wholesaler,coats", id: "c1",
-			want: row{Offset: 7, Date: day, Order: "oo-1", Amount: "19.90", Units: 2, Cost: "8.10", Currency: "EUR", Kind: uint8(customer.Intermediary), Category: "coats"}},
+			want: row{Offset: 7, Date: day, Order: "oo-1", Amount: "19.90", Units: 2, Cost: "8.10", Currency: "EUR", CurrencyGiven: true, Kind: uint8(customer.Intermediary), Category: "coats"}},
 		{name: "defaults and day order", line: "c2,2024-03-05,-5,,,,,,", id: "c2",
 			want: row{Offset: 7, Date: day, Order: "d" + itoa(day), Amount: "-5", Currency: "USD"}},
 		{name: "RFC 3339 in its own offset", line: "c3,2024-03-05T23:30:00-05:00,1,,,,,,", id: "c3",
@@ -201,5 +202,35 @@ func BenchmarkParse(b *testing.B) {
 		if _, _, _, err := testParser.parse(100, line); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestLinesSplit reads a file in byte ranges of every size from one byte
+// to the whole file, as a runner splits it, and checks that every line
+// comes out once, with its offset, whatever the size: a line belongs to
+// the range where it starts, CRLF and LF ends and empty lines included,
+// the last line without a line break too.
+func TestLinesSplit(t *testing.T) {
+	text := "customer_id,date,amount\r\nc1,2025-01-01,10\n\nc2,2025-01-02,12\r\n\r\nc3,2025-01-03,-5\nc4,2025-01-04,7"
+	path := writeFile(t, text)
+	var want []string
+	off := 0
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if l != "" {
+			want = append(want, strconv.Itoa(off)+":"+strings.TrimSuffix(strings.TrimSuffix(l, "\n"), "\r"))
+		}
+		off += len(l)
+	}
+	file := fileio.ReadableFile{Metadata: fileio.FileMetadata{Path: path, Size: int64(len(text))}}
+	for block := int64(1); block <= int64(len(text)); block++ {
+		fn := &linesFn{Block: block}
+		var got []string
+		for _, rest := range fn.SplitRestriction(file, fn.CreateInitialRestriction(file)) {
+			err := fn.ProcessElement(context.Background(), fn.CreateTracker(rest), file, func(o int64, l string) {
+				got = append(got, strconv.FormatInt(o, 10)+":"+l)
+			})
+			require.NoError(t, err)
+		}
+		require.Equal(t, want, got, "block %d", block)
 	}
 }

@@ -27,31 +27,44 @@ type summarizer struct {
 }
 
 // summarize returns the summary of customer id from its rows (in any
-// order; rows is sorted in place). A row that cannot be added stops it
-// with a *rowError naming that row.
+// order; rows is sorted in place), all rows added. A row that cannot be
+// added stops it with a *rowError naming that row.
 func (z *summarizer) summarize(id string, rows []row) (customer.Summary, error) {
+	s, _, rejected, err := z.summarizeIn(id, rows, "")
+	if err == nil && len(rejected) > 0 {
+		err = &rejected[0]
+	}
+	return s, err
+}
+
+// summarizeIn returns the summary of customer id from its rows in
+// currency cur (the file's; every row when cur is empty), taken in file
+// order (rows is sorted in place), as crm adds them: a row that cannot
+// be added changes nothing and is returned among the rejected rows, and
+// the others are added. ok is false when no row was added: the customer
+// has no valid row, and no summary, as in crm. The rows in another
+// currency are malformed as rows of the file (readStats.problems), not
+// here.
+func (z *summarizer) summarizeIn(id string, rows []row, cur string) (s customer.Summary, ok bool, rejected []rowError, err error) {
 	slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(a.Offset, b.Offset) })
 	margin, err := decimal.NewFromString(z.Margin)
 	if err != nil {
-		return customer.Summary{}, fmt.Errorf("margin %q: %w", z.Margin, err)
+		return customer.Summary{}, false, nil, fmt.Errorf("margin %q: %w", z.Margin, err)
 	}
-	// The kind is the one the rows state (the first that states one; a
-	// later row stating another is an error), the default only when none
-	// does, as crm reads it: not the first row's, which may be silent.
-	kind := customer.Kind(z.Kind)
-	for i := range rows {
-		if rows[i].Kind != 0 {
-			kind = customer.Kind(rows[i].Kind)
-			break
-		}
-	}
-	s := customer.NewSummary(customer.ID(id), kind, customer.Date(z.AsOf).Time(), &customer.SummaryOptions{DefaultMargin: margin})
+	sum := customer.NewSummary(customer.ID(id), customer.Kind(z.Kind), customer.Date(z.AsOf).Time(), &customer.SummaryOptions{DefaultMargin: margin})
+	// The kind is the one the rows state: the first row added that
+	// states one sets it (until then the summary holds the default), and
+	// a later row stating another is refused, as crm reads it.
+	stated := false
 	// The day each order counts on, the earliest of its sale rows so
 	// far (salesrow.AddOpen), so that the outcome does not depend on the
 	// order of the rows either.
 	orders := map[string]customer.Date{}
 	for i := range rows {
 		r := &rows[i]
+		if cur != "" && r.Currency != cur {
+			continue
+		}
 		sr := salesrow.Row{CustomerID: id, Date: customer.Date(r.Date), Units: int(r.Units),
 			Kind: customer.Kind(r.Kind), Category: r.Category}
 		sr.Amount, _ = customer.ParseAmount(r.Amount) // checked by the parser
@@ -59,14 +72,22 @@ func (z *summarizer) summarize(id string, rows []row) (customer.Summary, error) 
 			cost, _ := customer.ParseAmount(r.Cost)
 			sr.Cost = decimal.NewNullDecimal(cost)
 		}
-		open, seen := orders[r.Order]
-		day, counted, fe := salesrow.AddOpen(s, &sr, customer.Currency(r.Currency), open, seen)
-		if fe != nil {
-			return customer.Summary{}, fieldError(z.File, r.Offset, fe)
+		kind := sum.Kind
+		if sr.Kind != 0 && !stated {
+			sum.Kind = sr.Kind
 		}
+		open, seen := orders[r.Order]
+		day, counted, fe := salesrow.AddOpen(sum, &sr, customer.Currency(r.Currency), open, seen)
+		if fe != nil {
+			sum.Kind = kind
+			rejected = append(rejected, *fieldError(z.File, r.Offset, fe))
+			continue
+		}
+		stated = stated || sr.Kind != 0
+		ok = true
 		if counted {
 			orders[r.Order] = day
 		}
 	}
-	return *s, nil
+	return *sum, ok, rejected, nil
 }
