@@ -329,7 +329,7 @@ func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, checkOrder bool)
 	day := dayOf(at, s.asOfDay())
 	cur := c.Amount.Currency()
 	if s.Currency != "" && s.Currency != cur {
-		return fmt.Errorf("credit %q: %w", c.ID, &CurrencyMismatchError{A: s.Currency, B: cur})
+		return fmt.Errorf("credit %q of customer %q: amount: in %s, the summary is in %s: %w", c.ID, c.CustomerID, cur, s.Currency, &CurrencyMismatchError{A: s.Currency, B: cur})
 	}
 	if _, ok := addCount(s.Credits, 1); !ok {
 		return s.overflow(fmt.Sprintf("credit %q", c.ID), "credits", s.Credits, 1)

@@ -272,9 +272,24 @@ func (m *MemStore) retime(id ID, is func(Event) bool, t time.Time) {
 			c := *e.Credit
 			c.Time = t
 			h[i] = Event{Credit: &c}
+		case e.Interaction != nil:
+			x := *e.Interaction
+			x.Time = t
+			h[i] = Event{Interaction: &x}
 		}
 		return
 	}
+}
+
+// earlierDay reports whether t falls on an earlier calendar day than the
+// time of the first event of customer id that is picks.
+func (m *MemStore) earlierDay(id ID, is func(Event) bool, t time.Time) bool {
+	for _, e := range m.history[id] {
+		if is(e) {
+			return DateOf(t) < DateOf(e.Time())
+		}
+	}
+	return false
 }
 
 // AppendReturn implements [HistoryWriter]. A second version of a stored
@@ -350,7 +365,9 @@ func (m *MemStore) appendCredit(c Credit) error {
 	return nil
 }
 
-// AppendInteraction implements [HistoryWriter].
+// AppendInteraction implements [HistoryWriter]. An equal interaction
+// whose time, the same instant written in another zone, falls on an
+// earlier calendar day moves the stored one to that day, as for orders.
 func (m *MemStore) AppendInteraction(ctx context.Context, i Interaction) error {
 	if err := ctxErr(ctx, "append interaction"); err != nil {
 		return err
@@ -367,6 +384,9 @@ func (m *MemStore) appendInteraction(i Interaction) error {
 	}
 	k := keyOf(i)
 	if m.seen[k] {
+		if is := func(e Event) bool { return e.Interaction != nil && keyOf(*e.Interaction) == k }; m.earlierDay(i.CustomerID, is, i.Time) {
+			m.retime(i.CustomerID, is, i.Time)
+		}
 		return nil
 	}
 	m.seen[k] = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -139,8 +140,37 @@ func (r *Recorder) read(ctx context.Context, id ID) (*stored, error) {
 // with check and appends it: in one step of the store when it is a
 // [CheckedAppender], and otherwise under the Recorder's lock of the
 // customer, between reading the history and appending. op names the
-// operation in an error of the lock.
+// operation in an error of the lock. An error that does not name the
+// record (an unknown customer, a done context) is wrapped in one that
+// does.
 func (r *Recorder) commit(ctx context.Context, e Event, op string, check func(*stored) error) error {
+	err := r.commitStep(ctx, e, op, check)
+	if err == nil {
+		return nil
+	}
+	name := e.recordName()
+	if strings.Contains(err.Error(), name) {
+		return err
+	}
+	return fmt.Errorf("customer: %s: %w", name, err)
+}
+
+// recordName returns `order "ID"`, `return "ID"` or `credit "ID"` for
+// the record e holds, and "interaction" for an interaction.
+func (e Event) recordName() string {
+	switch {
+	case e.Order != nil:
+		return recordName("order", e.Order.ID)
+	case e.Return != nil:
+		return recordName("return", e.Return.ID)
+	case e.Credit != nil:
+		return recordName("credit", e.Credit.ID)
+	}
+	return "interaction"
+}
+
+// commitStep is commit without the naming of the record in its error.
+func (r *Recorder) commitStep(ctx context.Context, e Event, op string, check func(*stored) error) error {
 	if a, ok := r.History.(CheckedAppender); ok {
 		return a.AppendChecked(ctx, e, func(evs []Event) error {
 			h, err := collect(func(yield func(Event, error) bool) {

@@ -29,7 +29,8 @@ type Sale struct {
 	// earliest sale row. AddSale then takes the order off the day of
 	// MovedFrom and counts it on the row's day; Orders stays as it is.
 	// MovedFrom must fall on a day after the row's, on or before AsOf, that
-	// holds an order, and NewOrder must be false. It is ignored for returns
+	// holds an order (the day a row at MovedFrom counts on: see Days on
+	// [Summary]), and NewOrder must be false. It is ignored for returns
 	// and for a row dated after AsOf.
 	MovedFrom time.Time
 	// Amount is the money of the row, negative for a return.
@@ -123,7 +124,7 @@ func (s *Summary) AddSale(x Sale) error {
 		return s.leaveOut("sale", "")
 	}
 	if s.Currency != "" && s.Currency != cur {
-		return fmt.Errorf("sale of customer %q: %w", s.CustomerID, &CurrencyMismatchError{A: s.Currency, B: cur})
+		return fmt.Errorf("sale of customer %q: amount: in %s, the summary is in %s: %w", s.CustomerID, cur, s.Currency, &CurrencyMismatchError{A: s.Currency, B: cur})
 	}
 	asOfDay := s.asOfDay()
 	rowDay := dayOf(x.Time, asOfDay)
@@ -202,11 +203,12 @@ func (s *Summary) AddSale(x Sale) error {
 }
 
 // movedFrom checks MovedFrom t of a sale on day rowDay: t must be on a
-// later day, on or before AsOf, that holds an order. It sets *from to
-// the index of that day in Days.
+// later day, on or before AsOf, that holds an order. The day of t is the
+// one a row at t counts on (see Days on [Summary]): its calendar day, but
+// not after AsOf's. It sets *from to the index of that day in Days.
 func (s *Summary) movedFrom(t time.Time, rowDay Date, from *int) error {
 	var p problems
-	d := DateOf(t)
+	d := dayOf(t, s.asOfDay())
 	i, found := slices.BinarySearchFunc(s.Days, d, func(x Day, d Date) int { return cmp.Compare(x.Date, d) })
 	switch {
 	case t.After(s.AsOf):

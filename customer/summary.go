@@ -17,9 +17,12 @@ import (
 // Day is one calendar day of a customer's history: the orders placed that
 // day and their net amount after refunds of those orders' returns and
 // credits of those orders ([Summary.AddCreditFor]). A day with Orders ==
-// 0 carries only refunds whose order is unknown ([Summary.AddRefund]) and
-// credits of no known order ([Summary.AddCredit]), and is not a purchase
-// day.
+// 0 is not a purchase day. It carries refunds whose order is unknown
+// ([Summary.AddRefund]) and credits of no known order
+// ([Summary.AddCredit]), and, in a summary of sales-export rows
+// ([Summary.AddSale]), the sale rows of an order counted on an earlier
+// day (a dealer billed per shipment under one order number): its net can
+// then be positive.
 type Day struct {
 	Date   Date
 	Orders int
@@ -153,8 +156,11 @@ type Summary struct {
 	// ([Order.ValidateFor] checks them against the customer).
 	Members []MemberPurchases
 
-	Interactions    int       // interactions recorded
-	LastInteraction time.Time // zero when none
+	Interactions int // interactions recorded
+	// LastInteraction is the instant of the last interaction; zero when
+	// none. Of one instant written in two zones, it holds the one on the
+	// earlier calendar day ([Summary.DaysSinceLastInteraction]).
+	LastInteraction time.Time
 
 	// Later counts the records left out because they are dated after AsOf.
 	Later int
@@ -373,7 +379,10 @@ func (e Event) records() int {
 // less those refunded before (an exchange leaves that number unchanged;
 // see [Return.ValidateAfter]); a return whose order never comes is an
 // error wrapping [ErrNotFound], unless it is dated after asOf.
-// Interactions, which carry no ID, are counted each time they occur.
+// Interactions carry no ID: an interaction equal to one read before
+// ([Interaction.Equal]: the same instant, perhaps written in another
+// zone, kind and subject) is the same fact delivered again, a no-op, as
+// the stores hold it ([HistoryWriter.AppendInteraction]).
 // Credits are kept like returns: a credit ID delivered twice is a no-op
 // when the content is identical ([Credit.Equal]) and a *DuplicateError
 // otherwise; a credit for an order that never comes is an error wrapping
@@ -447,6 +456,8 @@ type summarizer struct {
 	pending []Return
 	credits map[string]int // index in owed
 	owed    []Credit       // credits in the order they came
+	// seen holds the interactions read, to tell a redelivery.
+	seen map[interactionKey]struct{}
 	// lines and returnLines are the chunks that hold the copies of the
 	// lines of the orders and returns kept, so that a record's lines are
 	// copied once, without an allocation each.
@@ -538,7 +549,22 @@ func (b *summarizer) add(e Event) error {
 		b.credits[c.ID] = len(b.owed)
 		b.owed = append(b.owed, *c)
 	case e.Interaction != nil:
-		return b.s.AddInteraction(*e.Interaction)
+		k := keyOf(*e.Interaction)
+		if _, ok := b.seen[k]; ok {
+			// The same instant, perhaps written in another zone: the
+			// last interaction counts on the earlier calendar day.
+			if !e.Interaction.Time.After(b.s.AsOf) {
+				b.s.noteInteraction(e.Interaction.Time)
+			}
+			return nil
+		}
+		if err := b.s.AddInteraction(*e.Interaction); err != nil {
+			return err
+		}
+		if b.seen == nil {
+			b.seen = make(map[interactionKey]struct{})
+		}
+		b.seen[k] = struct{}{}
 	}
 	return nil
 }
@@ -1273,7 +1299,7 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 		return s.leaveOut("refund", "")
 	}
 	if s.Currency != "" && s.Currency != amount.Currency() {
-		return fmt.Errorf("refund of customer %q: %w", s.CustomerID, &CurrencyMismatchError{A: s.Currency, B: amount.Currency()})
+		return fmt.Errorf("refund of customer %q: amount: in %s, the summary is in %s: %w", s.CustomerID, amount.Currency(), s.Currency, &CurrencyMismatchError{A: s.Currency, B: amount.Currency()})
 	}
 	if _, ok := addCount(s.ReturnedUnits, units); !ok {
 		return s.overflow("refund", "returned units", s.ReturnedUnits, units)
@@ -1298,6 +1324,10 @@ func (s *Summary) AddRefund(t time.Time, amount Money, units int) error {
 // left out and counted in Later. An invalid interaction, one of another
 // customer, or one that would overflow Interactions or Later
 // ([ErrOverflow]) returns an error and changes nothing.
+//
+// AddInteraction does not know the interactions added before: it is the
+// caller's job not to add one interaction twice ([Summarize] skips an
+// interaction equal to one it read, [Interaction.Equal]).
 func (s *Summary) AddInteraction(i Interaction) error {
 	if err := s.usable(); err != nil {
 		return err
@@ -1320,10 +1350,26 @@ func (s *Summary) AddInteraction(i Interaction) error {
 		return s.overflow("interaction", "interactions", s.Interactions, 1)
 	}
 	s.Interactions++
-	if i.Time.After(s.LastInteraction) {
-		s.LastInteraction = i.Time
-	}
+	s.noteInteraction(i.Time)
 	return nil
+}
+
+// noteInteraction makes t, the instant of an interaction at or before
+// AsOf, LastInteraction when it is later, or the same instant on an
+// earlier calendar day ([DateOf]): of one instant written in two zones,
+// the earlier day counts, whichever came first, as for an order
+// delivered twice ([Summarize]).
+func (s *Summary) noteInteraction(t time.Time) {
+	if laterInteraction(t, s.LastInteraction) {
+		s.LastInteraction = t
+	}
+}
+
+// laterInteraction reports whether an interaction at t is the last one
+// rather than one at last: t is after last, or the same instant on an
+// earlier calendar day.
+func laterInteraction(t, last time.Time) bool {
+	return t.After(last) || (t.Equal(last) && DateOf(t) < DateOf(last))
 }
 
 // ErrMergeMismatch is matched by the error of [Summary.Merge] for
@@ -1358,7 +1404,7 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 	if s.Currency == "" {
 		m.Currency = t.Currency
 	} else if t.Currency != "" && t.Currency != s.Currency {
-		return Summary{}, &CurrencyMismatchError{A: s.Currency, B: t.Currency}
+		return Summary{}, fmt.Errorf("merge of two summaries of customer %q: currency: %s and %s: %w", s.CustomerID, s.Currency, t.Currency, &CurrencyMismatchError{A: s.Currency, B: t.Currency})
 	}
 	if m.margin.IsZero() {
 		m.margin, m.costShare = t.margin, t.costShare
@@ -1389,7 +1435,7 @@ func (s Summary) Merge(t Summary) (Summary, error) {
 	m.Credited = s.Credited.Add(t.Credited)
 	m.Cost = s.Cost.Add(t.Cost)
 	m.FullPriceNet = s.FullPriceNet.Add(t.FullPriceNet)
-	if t.LastInteraction.After(m.LastInteraction) {
+	if laterInteraction(t.LastInteraction, m.LastInteraction) {
 		m.LastInteraction = t.LastInteraction
 	}
 	m.Days = mergeDays(s.Days, t.Days)

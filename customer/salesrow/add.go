@@ -17,7 +17,9 @@ import (
 // r.Currency, or the caller's default when r names none. seen reports
 // whether r's order is already counted in s: the caller keeps the orders
 // it has seen, by order_id, or by day when there is none. Add returns
-// whether r opened a new order, which the caller then records.
+// whether r opened a new order, which the caller then records. A row
+// dated after s.AsOf is left out (counted in Later) and opens no order:
+// a row of the same order on or before AsOf added after it opens it.
 //
 // A row that cannot be added is a *FieldError naming the column, and
 // changes nothing: a kind other than that of s (see the package comment
@@ -25,11 +27,11 @@ import (
 // other than the customer's, or whatever [customer.Summary.AddSale]
 // rejects (such as a sale of negative units, or a negative cost).
 //
-// Add counts an order on the day of the first of its sale rows that the
-// caller adds; [AddOpen] counts it on the day of its earliest, whatever
-// the order of the rows.
+// Add counts an order on the day of the first of its sale rows on or
+// before AsOf that the caller adds; [AddOpen] counts it on the day of
+// its earliest, whatever the order of the rows.
 func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrder bool, err *FieldError) {
-	newOrder = isSale(r) && !seen
+	newOrder = isSale(r) && !seen && !r.Date.Time().After(s.AsOf)
 	if fe := add(s, r, cur, newOrder, time.Time{}); fe != nil {
 		return false, fe
 	}

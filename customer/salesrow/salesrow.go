@@ -91,8 +91,8 @@
 // a sale row dated before the day its order was counted on moves the
 // order to its own day, so the summary does not depend on the order of
 // the rows. [Add] counts an order on the day of the first of its sale
-// rows that the caller adds, which is the earliest when the rows come
-// sorted by date.
+// rows on or before AsOf that the caller adds, which is the earliest
+// when the rows come sorted by date.
 //
 // # Blank rows
 //
