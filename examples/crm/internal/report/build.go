@@ -236,8 +236,10 @@ type QuadrantStats struct {
 	Customers int
 	Net       decimal.Decimal
 	// CustomerShare and NetShare are shares of the kind's customers and
-	// of its net revenue, in [0, 1]; NetShare is 0 when the kind's net
-	// revenue is not positive.
+	// of its net revenue. CustomerShare is in [0, 1]; NetShare is 0 when
+	// the kind's net revenue is not positive, and falls outside [0, 1]
+	// when some quadrant's net revenue is negative (refunds outweigh
+	// sales there): the shares of a kind always add up to 1.
 	CustomerShare, NetShare float64
 }
 
@@ -260,6 +262,9 @@ type SpendHistogram struct {
 type RFMGrid struct {
 	Bins  int
 	Cells [][]RFMCell
+	// Unscored counts the customers left off the grid: those without a
+	// purchase, who have no RFM score.
+	Unscored int
 }
 
 // RFMCell is one cell of the heat map.
@@ -416,6 +421,7 @@ func (g *RFMGrid) add(c *Customer) {
 	// before the export) has no RFM segment, and no place on the grid
 	// of the buyers.
 	if r < 1 || r > g.Bins || f < 1 || f > g.Bins || c.RFMSegment == value.NoRFMSegment {
+		g.Unscored++
 		return
 	}
 	cell := &g.Cells[r-1][f-1]

@@ -32,6 +32,20 @@ func nCustomers(n int) string {
 	return grouped(n) + " customers"
 }
 
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// kindNoun names n customers of a kind, in lower case: "1 consumer",
+// "2,000 intermediaries".
+func kindNoun(k customer.Kind, n int) string {
+	return grouped(n) + " " + plural(n, k.String(), strings.ToLower(kindPlural(k)))
+}
+
 // isAre is the verb "to be" for a subject of n things.
 func isAre(n int) string {
 	if n == 1 {
@@ -112,6 +126,7 @@ svg .k-int{fill:#c05621}
 svg .cell-count{font-size:13px;font-weight:600}
 svg .cell-m,.cell-seg{font-size:10px}
 svg .light{fill:#fff}
+svg .dark{fill:#000}
 svg .band-low{fill:#edf7ed}
 svg .band-watch{fill:#fff8e1}
 svg .band-high{fill:#fdeee3}
@@ -133,10 +148,14 @@ td.q{white-space:nowrap}
 .band{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
 .band.critical{background:#fde4e4;color:#9b1c1c}
 .band.high{background:#fdeee3;color:#9c4221}
-.needs{color:#7b8794;font-size:12px;margin:4px 0 0}
+.needs{color:#52606d;font-size:12px;margin:4px 0 0}
 .legend{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:middle}
 .empty{color:#52606d;font-style:italic;padding:12px 0}
-footer{color:#7b8794;font-size:12px;margin-top:24px}
+footer{color:#52606d;font-size:12px;margin-top:24px}
+details.figures{margin:10px 0 0}
+details.figures summary{cursor:pointer;color:#52606d;font-size:12.5px}
+table.figures{width:auto;margin:6px 0 10px}
+table.figures tr.total th,table.figures tr.total td{font-weight:600}
 `
 
 // WriteHTML writes the report as one self-contained HTML page.
@@ -184,22 +203,24 @@ func (rep *Report) headline(p printer) {
 	}
 	var parts []string
 	for _, k := range rep.Kinds {
-		parts = append(parts, grouped(k.Customers)+" "+strings.ToLower(kindPlural(k.Kind)))
+		parts = append(parts, kindNoun(k.Kind, k.Customers))
 	}
-	stat("", grouped(rep.Customers), "customers: "+esc(strings.Join(parts, ", ")))
-	stat("", grouped(rep.Orders), "orders")
+	stat("", grouped(rep.Customers), plural(rep.Customers, "customer", "customers")+": "+esc(strings.Join(parts, ", ")))
+	stat("", grouped(rep.Orders), plural(rep.Orders, "order", "orders"))
+	// The headline figure is rounded to whole units (or millions); the
+	// label gives the exact sum, to check against crm batch's net column.
 	cur := esc(string(rep.Currency))
-	if big := shortMoney(rep.Net); big != "" {
-		stat("", big+" "+cur, "net revenue (sales less returns): "+money(rep.Net)+" "+cur)
-	} else {
-		stat("", money(rep.Net)+" "+cur, "net revenue (sales less returns)")
+	v := shortMoney(rep.Net)
+	if v == "" {
+		v = money(rep.Net)
 	}
+	stat("", v+" "+cur, "net revenue (sales less returns): "+exactMoney(rep.Currency, rep.Net)+" "+cur)
 	stat("", rep.AsOf.String(), "as of (rows dated later are left out)")
-	share := 0.0
+	held := "with " + exactMoney(rep.Currency, rep.AtRiskNet) + " " + cur + " of net revenue"
 	if rep.Net.Sign() > 0 {
-		share = rep.AtRiskNet.Div(rep.Net).InexactFloat64()
+		held = "holding " + pct(rep.AtRiskNet.Div(rep.Net).InexactFloat64()) + " of net revenue"
 	}
-	stat(" alert", grouped(rep.AtRiskCustomers), "customers at high or critical churn risk, holding "+pct(share)+" of net revenue")
+	stat(" alert", grouped(rep.AtRiskCustomers), plural(rep.AtRiskCustomers, "customer", "customers")+" at high or critical churn risk, "+held)
 	p("</section>\n")
 }
 
@@ -228,6 +249,7 @@ func (rep *Report) quadrantSection(p printer) {
 	}
 	p("</div>")
 	rep.gradeLine(p)
+	rep.quadrantTable(p)
 	p("</section>\n")
 }
 
@@ -340,7 +362,12 @@ func (rep *Report) quadrantChart(k *KindReport) string {
 		s.rect(c.x, c.y, bw, bh, "label-box", "")
 		s.text(c.x+8, c.y+16, "start", "quadrant-label", quadrantName(c.q))
 		s.text(c.x+8, c.y+31, "start", "quadrant-figures", nCustomers(q.Customers)+" ("+pct(q.CustomerShare)+")")
-		s.text(c.x+8, c.y+45, "start", "quadrant-figures", pct(q.NetShare)+" of net revenue")
+		if k.Net.Sign() > 0 {
+			s.text(c.x+8, c.y+45, "start", "quadrant-figures", pct(q.NetShare)+" of net revenue")
+		} else {
+			// No share of a net revenue that is not positive.
+			s.text(c.x+8, c.y+45, "start", "quadrant-figures", money(q.Net)+" "+string(rep.Currency)+" net revenue")
+		}
 		s.raw(`</g>`)
 	}
 	return s.String()
@@ -378,6 +405,73 @@ func density(s *svg, pts [][2]float64, cls string, X, Y func(float64) float64, x
 	s.raw(`</g>`)
 }
 
+// quadrantTable writes the figures of the quadrant charts as a table,
+// folded under the charts: the customers and the exact net revenue of
+// each quadrant of each kind, which the charts give only as shares, and
+// the kind's totals. A screen reader reads it where it cannot read the
+// charts, and the amounts can be checked against crm batch.
+func (rep *Report) quadrantTable(p printer) {
+	cur := esc(string(rep.Currency))
+	p(`<details class="figures"><summary>The figures of the quadrants, as a table</summary>`,
+		`<table class="figures quadrant-table"><thead><tr><th scope="col">Kind: quadrant</th><th scope="col">Customers</th>`,
+		`<th scope="col">Share of the kind's customers</th><th scope="col">Net revenue (`, cur, `)</th>`,
+		`<th scope="col">Share of the kind's net revenue</th></tr></thead><tbody>`)
+	for _, k := range rep.Kinds {
+		positive := k.Net.Sign() > 0
+		share := func(x float64) string {
+			if !positive {
+				return "–"
+			}
+			return pct(x)
+		}
+		for q := segment.HighValue; q.Valid(); q++ {
+			s := k.Quadrants[q]
+			p(`<tr><th scope="row">`, kindPlural(k.Kind), `: `, strings.ToLower(quadrantName(q)), `</th><td class="num">`, grouped(s.Customers),
+				`</td><td class="num">`, pct(s.CustomerShare), `</td><td class="num">`, exactMoney(rep.Currency, s.Net),
+				`</td><td class="num">`, share(s.NetShare), `</td></tr>`)
+		}
+		netShare := share(1)
+		p(`<tr class="total"><th scope="row">`, kindPlural(k.Kind), `: all quadrants</th><td class="num">`, grouped(k.Customers),
+			`</td><td class="num">`, pct(1), `</td><td class="num">`, exactMoney(rep.Currency, k.Net),
+			`</td><td class="num">`, netShare, `</td></tr>`)
+	}
+	p(`</tbody></table>`)
+	if !rep.positiveNet() {
+		p(`<p class="note">A kind whose net revenue is not positive (refunds outweigh sales) has no shares of it: they show as –.</p>`)
+	}
+	p(`</details>`)
+}
+
+// positiveNet reports whether every kind's net revenue is positive.
+func (rep *Report) positiveNet() bool {
+	for _, k := range rep.Kinds {
+		if k.Net.Sign() <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// countTable writes counts drawn as bars stacked by kind as a table: a
+// row per name, a column per kind and their total.
+func (rep *Report) countTable(p printer, class, title string, names []string, counts [][]int) {
+	p(`<table class="figures `, class, `"><thead><tr><th scope="col">`, title, `</th>`)
+	for _, k := range rep.Kinds {
+		p(`<th scope="col">`, kindPlural(k.Kind), `</th>`)
+	}
+	p(`<th scope="col">All customers</th></tr></thead><tbody>`)
+	for i, name := range names {
+		p(`<tr><th scope="row">`, esc(name), `</th>`)
+		n := 0
+		for _, c := range counts[i] {
+			p(`<td class="num">`, grouped(c), `</td>`)
+			n += c
+		}
+		p(`<td class="num">`, grouped(n), `</td></tr>`)
+	}
+	p(`</tbody></table>`)
+}
+
 // spendSection draws the net revenue per customer on a log axis.
 func (rep *Report) spendSection(p printer) {
 	p(`<section id="spend"><h2>Net revenue per customer</h2>`,
@@ -386,7 +480,17 @@ func (rep *Report) spendSection(p printer) {
 	for _, k := range rep.Kinds {
 		p(`<div class="chart"><h3>`, kindPlural(k.Kind), `</h3>`, rep.spendChart(k), `</div>`)
 	}
-	p("</div></section>\n")
+	p(`</div><details class="figures"><summary>The bars, as a table</summary><table class="figures spend-table"><thead><tr>`,
+		`<th scope="col">Kind: net revenue per customer (`, esc(string(rep.Currency)), `)</th><th scope="col">Customers</th></tr></thead><tbody>`)
+	for _, k := range rep.Kinds {
+		h := k.Spend
+		for i, c := range h.Counts {
+			a, b := math.Pow(10, h.Lo+float64(i)*h.Step), math.Pow(10, h.Lo+float64(i+1)*h.Step)
+			p(`<tr><th scope="row">`, kindPlural(k.Kind), `: `, compact(a), ` to `, compact(b), `</th><td class="num">`, grouped(c), `</td></tr>`)
+		}
+		p(`<tr><th scope="row">`, kindPlural(k.Kind), `: none (0 or less)</th><td class="num">`, grouped(h.NonPositive), `</td></tr>`)
+	}
+	p("</tbody></table></details></section>\n")
 }
 
 func (rep *Report) spendChart(k *KindReport) string {
@@ -480,12 +584,10 @@ func (rep *Report) rfmSection(p printer) {
 			if c.Segment.Valid() {
 				seg = c.Segment.String()
 			}
-			s.rectTitle(x+1, y+1, cell-2, cell-2, "rfm-cell", "fill:"+mix(lightC, darkC, t),
+			fill := mixRGB(lightC, darkC, t)
+			s.rectTitle(x+1, y+1, cell-2, cell-2, "rfm-cell", "fill:"+rgb(fill),
 				"R"+strconv.Itoa(r)+" F"+strconv.Itoa(f)+": "+nCustomers(c.Customers))
-			tc := ""
-			if t > 0.55 {
-				tc = " light"
-			}
+			tc := " " + cellText(fill)
 			s.text(x+cell/2, y+cell/2-8, "middle", "cell-count"+tc, grouped(c.Customers))
 			if c.Customers > 0 {
 				s.text(x+cell/2, y+cell/2+8, "middle", "cell-m"+tc, "M̄ "+fixed(c.MeanM, 1))
@@ -497,7 +599,24 @@ func (rep *Report) rfmSection(p printer) {
 		s.text(ml+(float64(f)-0.5)*cell, mt+n*cell+16, "middle", "", "F"+strconv.Itoa(f))
 	}
 	s.text(ml+n*cell/2, mt+n*cell+36, "middle", "axis-title", "frequency score →")
-	p(s.String(), "</div>\n")
+	p(s.String())
+	if g.Unscored > 0 {
+		p(`<p class="note" id="rfm-unscored">`, nCustomers(g.Unscored), ` without a purchase `,
+			plural(g.Unscored, "has", "have"), ` no RFM score and `, isAre(g.Unscored), ` not on the map (only refunds, of goods bought before the export).</p>`)
+	}
+	p(`<details class="figures"><summary>The customers of each cell, as a table</summary><table class="figures rfm-table"><thead><tr><th scope="col">Recency</th>`)
+	for f := 1; f <= g.Bins; f++ {
+		p(`<th scope="col">F`, strconv.Itoa(f), `</th>`)
+	}
+	p(`</tr></thead><tbody>`)
+	for r := g.Bins; r >= 1; r-- {
+		p(`<tr><th scope="row">R`, strconv.Itoa(r), `</th>`)
+		for f := 1; f <= g.Bins; f++ {
+			p(`<td class="num">`, grouped(g.Cells[r-1][f-1].Customers), `</td>`)
+		}
+		p(`</tr>`)
+	}
+	p(`</tbody></table></details></div>`, "\n")
 }
 
 // lifecycleSection draws the lifecycle stages and shop types.
@@ -528,7 +647,10 @@ func (rep *Report) lifecycleSection(p printer) {
 	}
 	p(rep.bars("lifecycle-bars", "Lifecycle stage", stageNames, stages))
 	p(rep.bars("shoptype-bars", "Shop type", typeNames, types))
-	p("</div>\n")
+	p(`<details class="figures"><summary>The figures of the bars, as tables</summary>`)
+	rep.countTable(p, "lifecycle-table", "Lifecycle stage", stageNames, stages)
+	rep.countTable(p, "shoptype-table", "Shop type", typeNames, types)
+	p("</details></div>\n")
 }
 
 // bars draws horizontal bars, one per name, stacked by kind.
@@ -577,10 +699,19 @@ func (rep *Report) bars(class, title string, names []string, counts [][]int) str
 
 // riskSection draws the churn-risk histogram.
 func (rep *Report) riskSection(p printer) {
+	cuts := risk.DefaultBands
+	if len(rep.Kinds) > 0 {
+		cuts = rep.Kinds[0].Churn.Cuts
+	}
+	cut := func(x float64) string { return trimZero(fixed(100*x, 1)) + "%" }
 	p(`<section id="risk"><h2>Churn risk</h2>`,
 		`<p class="sub">The probability that a customer makes no purchase in the next `, strconv.Itoa(int(math.Round(rep.HoldoutWeeks))),
 		` weeks, from recency against the customer's own rhythm, purchase days, trends, returns and P(alive). `,
-		`Background: the early-warning bands.`)
+		`P(alive) is the probability that the customer still buys from the shop at all, from the MBG/NBD model of the kind's purchases. `,
+		`Background: the early-warning bands, watch from `, cut(cuts.Watch), `, high from `, cut(cuts.High), `, critical from `, cut(cuts.Critical), `. `,
+		`AUC is the chance that a model ranks a customer who left above one who stayed (0.5 is guessing, 1 a perfect ranking). `,
+		`The risk of each kind comes from the model named below it; the churn_risk column of crm batch is the documented rule-based risk `,
+		`with P(alive) from the transaction model of its -model flag, so its bands can differ from these.`)
 	for _, k := range rep.Kinds {
 		p(`<span class="legend" style="background:`, kindColour[k.Kind], `"></span>`, kindPlural(k.Kind))
 	}
@@ -593,6 +724,9 @@ func (rep *Report) riskSection(p printer) {
 				p(", ")
 			}
 			p(grouped(c.Bands[b]), " ", b.String())
+		}
+		if n := k.Customers - c.Scored; n > 0 {
+			p("; ", nCustomers(n), " without a purchase ", plural(n, "has", "have"), " no churn risk")
 		}
 		p(`. Risk model: `, esc(c.Note), `. P(alive): `, esc(c.Alive), `.</p>`)
 	}
@@ -668,14 +802,48 @@ func (rep *Report) holdoutSection(p printer) {
 			continue
 		}
 		p(`<div class="chart holdout"><h3>`, kindPlural(k.Kind), `</h3>`, holdoutChart(k.Kind, h))
-		p(`<p class="note">`, nCustomers(h.Customers), `: `, fixed(h.TotalExpected, 0), ` repeat purchases expected, `,
+		exp, what := fixed(h.TotalExpected, 0), ` repeat purchases`
+		if exp == "1" {
+			what = ` repeat purchase`
+		}
+		p(`<p class="note">`, nCustomers(h.Customers), `: `, exp, what, ` expected, `,
 			fixed(h.TotalActual, 0), ` made; mean absolute error `, fixed(h.MAE, 2), ` per customer`)
 		if h.AUCDefined {
 			p(`; P(alive) ranks the customers who did not come back with AUC `, fixed(h.AUC, 2))
 		}
 		p(`.<br/>`, esc(h.Params), `.</p></div>`)
 	}
-	p("</div></section>\n")
+	p("</div>")
+	rep.holdoutTable(p)
+	p("</section>\n")
+}
+
+// holdoutTable writes the bars of the holdout charts as a table, when
+// some kind has a holdout check.
+func (rep *Report) holdoutTable(p printer) {
+	var rows []string
+	for _, k := range rep.Kinds {
+		h := k.Churn.Holdout
+		if h == nil {
+			continue
+		}
+		for _, b := range h.Bins {
+			label := strconv.Itoa(b.Frequency)
+			if b.AndAbove {
+				label += " or more"
+			}
+			rows = append(rows, `<tr><th scope="row">`+kindPlural(k.Kind)+`: `+label+`</th><td class="num">`+grouped(b.Customers)+
+				`</td><td class="num">`+fixed(b.MeanExpected, 2)+`</td><td class="num">`+fixed(b.MeanActual, 2)+`</td></tr>`)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	p(`<details class="figures"><summary>The bars, as a table</summary><table class="figures holdout-table"><thead><tr>`,
+		`<th scope="col">Kind: repeat purchases before the split</th><th scope="col">Customers</th>`,
+		`<th scope="col">Expected purchases per customer</th><th scope="col">Actual purchases per customer</th></tr></thead><tbody>`)
+	p(rows...)
+	p(`</tbody></table></details>`)
 }
 
 func holdoutChart(k customer.Kind, h *Holdout) string {
@@ -729,8 +897,8 @@ func (rep *Report) tableSection(p printer) {
 			p(`<p class="empty">No `, strings.ToLower(kindPlural(k.Kind)), ` of high current value at high or critical risk.</p>`, "\n")
 			continue
 		}
-		p(`<table class="at-risk"><thead><tr><th>#</th><th>Customer</th><th>Quadrant</th><th>Net revenue (`, esc(string(rep.Currency)),
-			`)</th><th>Last purchase</th><th>Risk</th><th>Why</th><th>What to do</th></tr></thead><tbody>`)
+		p(`<table class="at-risk"><thead><tr><th scope="col">#</th><th scope="col">Customer</th><th scope="col">Quadrant</th><th scope="col">Net revenue (`, esc(string(rep.Currency)),
+			`)</th><th scope="col">Last purchase</th><th scope="col">Risk</th><th scope="col">Why</th><th scope="col">What to do</th></tr></thead><tbody>`)
 		for i, r := range k.AtRisk {
 			p(`<tr class="at-risk-row"><td class="num">`, strconv.Itoa(i+1), `</td><td class="id">`, esc(string(r.ID)),
 				`</td><td class="q">`, quadrantName(r.Quadrant), `</td><td class="num">`, money(r.Net), `</td><td class="num">`, r.LastPurchase.String(),
