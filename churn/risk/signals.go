@@ -187,8 +187,8 @@ const MaxSeverity = 4
 //     purchase is less than 365 days ago, or some although it is 366 or
 //     more days ago; none in the 12 months before although the last
 //     purchase is 366 to 729 days ago, or some although it is 731 or
-//     more days ago; a positive spend in either year without a purchase
-//     day in it (refunds and credits alone only take);
+//     more days ago (a year without a purchase day may hold spend: the
+//     later shipment of an order counted on an earlier day);
 //
 // a return rate outside [0, 1]; negative complaint
 // counts, recent, unresolved, breached, dissatisfied or escalated complaints exceeding the total,
@@ -347,16 +347,9 @@ func (s *Signals) historyProblems(add func(field, code, msg string)) {
 	case d >= yearMax && l > 0:
 		add("purchase_days_last_12", customer.CodeMismatch, fmt.Sprintf("is %d but the last purchase, %s ago, is before the last 12 months", l, days(d)))
 	}
-	// a positive net spend needs an order: refunds and credits only take
-	for _, c := range [...]struct {
-		field string
-		days  int
-		spend decimal.Decimal
-	}{{"spend_last_12", l, s.SpendLast12}, {"spend_prior_12", pr, s.SpendPrior12}} {
-		if c.days == 0 && c.spend.IsPositive() {
-			add(c.field, customer.CodeMismatch, fmt.Sprintf("is %s with no purchase day in those 12 months (refunds and credits alone give none)", c.spend))
-		}
-	}
+	// A year without a purchase day may still hold a positive spend: a
+	// later shipment of an order counted on an earlier day (a dealer
+	// billed per shipment under one order number, customer.Sale).
 	switch {
 	case d >= yearMax && d < twoYearsMin && pr == 0:
 		add("purchase_days_prior_12", customer.CodeMismatch, fmt.Sprintf("is 0 but the last purchase, %s ago, is in the 12 months before the last 12", days(d)))

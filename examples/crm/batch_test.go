@@ -156,6 +156,19 @@ func TestBatchTinyPopulations(t *testing.T) {
 	}
 }
 
+// A dealer's order billed in two shipments a year apart counts once, on
+// the day of the first; the second brings spend into the last 12 months
+// without a purchase day in them. The batch scores it like any other.
+func TestBatchOrderShippedAcrossTheYear(t *testing.T) {
+	r := crm(t, "customer_id,date,order_id,amount\nA,2025-01-01,O1,10\nA,2025-05-01,O2,12\nB,2024-09-01,O3,40\nB,2025-10-01,O3,40\n",
+		"batch", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, r.code, r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 3, r.stdout)
+	assert.True(t, strings.HasPrefix(lines[2], "B,"), lines[2])
+	assert.Contains(t, lines[2], ",1,80,USD,", "one order of 80 (USD, the default currency): %s", lines[2])
+}
+
 // When the transaction fit fails (no repeat purchase here), the columns
 // that need no model are still written: frequency, recency and T, and
 // the rule-based churn risk without P(alive); p_alive,
