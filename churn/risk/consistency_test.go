@@ -2,6 +2,7 @@ package risk
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -183,4 +184,62 @@ func TestLaterShipmentSpendIsValid(t *testing.T) {
 	assert.Equal(t, 0, sig.PurchaseDaysLast12)
 	assert.True(t, sig.SpendLast12.IsPositive(), "spend of the last 12 months: %s", sig.SpendLast12)
 	require.NoError(t, sig.Validate())
+}
+
+// drawSales draws a history of sales-export rows (customer.Sale) in time
+// order: orders of one to three shipments up to 15 months apart, returns
+// of a unit, and credits, the shapes of a dealer's export.
+func drawSales(t *rapid.T) customer.Summary {
+	at := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rapid.IntRange(0, 5*365*24).Draw(t, "as_of_hour")) * time.Hour)
+	s := customer.NewSummary("S", customer.Intermediary, at, nil)
+	type row struct {
+		when  time.Time
+		first bool
+		cents int64
+	}
+	var rows []row
+	for range rapid.IntRange(1, 8).Draw(t, "orders") {
+		// the year before the last more often than elsewhere
+		when := at.AddDate(0, 0, -rapid.OneOf(rapid.IntRange(0, 4*366), rapid.IntRange(366, 730)).Draw(t, "days_ago"))
+		rows = append(rows, row{when, true, rapid.Int64Range(1, 100_000).Draw(t, "cents")})
+		for range rapid.IntRange(0, 2).Draw(t, "more_shipments") {
+			later := when.AddDate(0, 0, rapid.OneOf(rapid.IntRange(1, 460), rapid.IntRange(200, 460)).Draw(t, "shipment_after"))
+			rows = append(rows, row{later, false, rapid.Int64Range(-50_000, 100_000).Draw(t, "shipment_cents")})
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b row) int { return a.when.Compare(b.when) })
+	for _, r := range rows {
+		m, err := customer.MoneyFromDecimal(decimal.New(r.cents, -2), "EUR")
+		if err != nil {
+			t.Fatalf("money: %v", err)
+		}
+		units := 1
+		if r.cents < 0 {
+			units = -1
+		}
+		if err := s.AddSale(customer.Sale{Time: r.when, NewOrder: r.first, Amount: m, Units: units}); err != nil {
+			t.Fatalf("sale: %v", err)
+		}
+	}
+	return *s
+}
+
+// Signals of sales-export histories pass Validate too.
+func TestPropertyNewSignalsOfSalesAlwaysValid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sum := drawSales(t)
+		s, err := NewSignals(Input{Summary: sum})
+		if err != nil {
+			// only a history without a purchase on or before the as-of day
+			for _, d := range sum.Days {
+				if d.Orders > 0 {
+					t.Fatalf("history with a purchase refused: %v\ndays %+v as of %v", err, sum.Days, sum.AsOf)
+				}
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("%v\ndays %+v as of %v", err, sum.Days, sum.AsOf)
+		}
+	})
 }
