@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -148,17 +149,20 @@ func (r *Recorder) commit(ctx context.Context, e Event, op string, check func(*s
 	if err == nil {
 		return nil
 	}
-	name := e.recordName()
+	name := e.Record()
 	if strings.Contains(err.Error(), name) {
 		return err
 	}
 	return fmt.Errorf("customer: %s: %w", name, err)
 }
 
-// recordName returns `order "ID"`, `return "ID"` or `credit "ID"` for
-// the record e holds, and "interaction" for an interaction.
-func (e Event) recordName() string {
+// Record names the record e holds, for errors and logs: `order "O-1"`,
+// `return "R-1"`, `credit "K-1"` or `interaction of customer "C-1"`;
+// "event" when it holds none or more than one.
+func (e Event) Record() string {
 	switch {
+	case e.records() != 1:
+		return "event"
 	case e.Order != nil:
 		return recordName("order", e.Order.ID)
 	case e.Return != nil:
@@ -166,7 +170,7 @@ func (e Event) recordName() string {
 	case e.Credit != nil:
 		return recordName("credit", e.Credit.ID)
 	}
-	return "interaction"
+	return "interaction of customer " + strconv.Quote(string(e.Interaction.CustomerID))
 }
 
 // commitStep is commit without the naming of the record in its error.

@@ -322,7 +322,7 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 // is in, as for the plain appends. When check refuses, the transaction
 // is rolled back and check's error returned as it is.
 func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, check func(history []customer.Event) error) error {
-	if err := ctxErr(ctx, "append "+eventRecord(e)); err != nil {
+	if err := ctxErr(ctx, "append "+e.Record()); err != nil {
 		return err
 	}
 	var op *appendOp
@@ -387,22 +387,6 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 		return fmt.Errorf("pgstore: append %s: commit: %w", op.record, err)
 	}
 	return op.result(ctx, nil)
-}
-
-// eventRecord names the record of e in errors, as `order "O-1"`; "event"
-// when e holds none or more than one.
-func eventRecord(e customer.Event) string {
-	switch {
-	case e.Order != nil && e.Return == nil && e.Credit == nil && e.Interaction == nil:
-		return fmt.Sprintf("order %q", e.Order.ID)
-	case e.Return != nil && e.Order == nil && e.Credit == nil && e.Interaction == nil:
-		return fmt.Sprintf("return %q", e.Return.ID)
-	case e.Credit != nil && e.Order == nil && e.Return == nil && e.Interaction == nil:
-		return fmt.Sprintf("credit %q", e.Credit.ID)
-	case e.Interaction != nil && e.Order == nil && e.Return == nil && e.Credit == nil:
-		return fmt.Sprintf("interaction of customer %q", e.Interaction.CustomerID)
-	}
-	return "event"
 }
 
 // EraseInteractions implements [customer.InteractionEraser] in one

@@ -880,7 +880,7 @@ type appendStep func(ctx context.Context, tx *sql.Tx) error
 // store, which would wait for the one writing connection this call
 // holds.
 func (s *Customers) AppendChecked(ctx context.Context, e customer.Event, check func([]customer.Event) error) error {
-	op := "append " + eventRecord(e)
+	op := "append " + e.Record()
 	if err := s.db.start(ctx, op); err != nil {
 		return err
 	}
@@ -912,22 +912,6 @@ func (s *Customers) AppendChecked(ctx context.Context, e customer.Event, check f
 		}
 		return step(ctx, tx)
 	})
-}
-
-// eventRecord names the record of e in errors, as `order "O-1"`; "event"
-// when e holds none or more than one.
-func eventRecord(e customer.Event) string {
-	switch {
-	case e.Order != nil && e.Return == nil && e.Credit == nil && e.Interaction == nil:
-		return fmt.Sprintf("order %q", e.Order.ID)
-	case e.Return != nil && e.Order == nil && e.Credit == nil && e.Interaction == nil:
-		return fmt.Sprintf("return %q", e.Return.ID)
-	case e.Credit != nil && e.Order == nil && e.Return == nil && e.Interaction == nil:
-		return fmt.Sprintf("credit %q", e.Credit.ID)
-	case e.Interaction != nil && e.Order == nil && e.Return == nil && e.Credit == nil:
-		return fmt.Sprintf("interaction of customer %q", e.Interaction.CustomerID)
-	}
-	return "event"
 }
 
 // History implements [customer.HistoryReader]. It reads the whole
