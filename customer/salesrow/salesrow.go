@@ -216,7 +216,7 @@ func NewLayout(header []string) (*Layout, error) {
 				continue
 			}
 			for i, name := range names {
-				if name != req && squash(name) == squash(req) {
+				if NamedLike(name, req) {
 					hint += fmt.Sprintf("; field %d, %q, would be %s: rename the column", i+1, strings.TrimSpace(header[i]), req)
 					break
 				}
@@ -240,9 +240,17 @@ func NewLayout(header []string) (*Layout, error) {
 	}, nil
 }
 
-// squash returns name without spaces, hyphens and underscores, to find
-// a column named in another style ("Customer ID", "CustomerID",
-// "customer-id" for customer_id) for the hint of a missing column.
+// NamedLike reports whether name, a header name as [NewLayout] reads it
+// (trimmed, in lower case), is column written in another style: equal
+// to it without spaces, hyphens, underscores and points, and not equal
+// to it ("customer id", "customerid", "customer-id" for customer_id).
+// NewLayout names such a column in the error of a missing required one;
+// a reader may warn of an optional one so named, which is not read.
+func NamedLike(name, column string) bool {
+	return name != column && squash(name) == squash(column)
+}
+
+// squash returns name without spaces, hyphens, underscores and points.
 func squash(name string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
@@ -542,4 +550,20 @@ func quoteShort(v string) string {
 		cut--
 	}
 	return strconv.Quote(v[:cut]) + "… (" + strconv.Itoa(len(v)) + " bytes)"
+}
+
+// SeparatorLine reports whether the fields of a file's first line are
+// the line "sep=X" (in any case, quoted or not) with which spreadsheets
+// name the field separator X of a file, and returns X. "sep=," unquoted
+// reads as the two fields "sep=" and "". A reader passes over the line
+// when X is a comma and refuses the file otherwise.
+func SeparatorLine(fields []string) (sep string, ok bool) {
+	switch {
+	case len(fields) == 2 && strings.EqualFold(fields[0], "sep=") && fields[1] == "":
+		return ",", true
+	case len(fields) == 1 && len(fields[0]) > 4 && strings.EqualFold(fields[0][:4], "sep=") &&
+		utf8.RuneCountInString(fields[0][4:]) == 1:
+		return fields[0][4:], true
+	}
+	return "", false
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
@@ -63,7 +62,7 @@ func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, erro
 		}
 		if first {
 			first = false
-			if sep, ok := separatorLine(h); ok {
+			if sep, ok := salesrow.SeparatorLine(h); ok {
 				if sep != "," {
 					return nil, 0, fmt.Errorf("%s:%d: the first line, %q, says the fields are separated by %q: the file must be comma-separated (save it as CSV with commas)",
 						path, n, "sep="+sep, sep)
@@ -77,21 +76,6 @@ func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, erro
 		}
 		return l, off, nil
 	}
-}
-
-// separatorLine reports whether the fields of a first line are the line
-// "sep=X" (in any case, quoted or not) with which spreadsheets name the
-// field separator X of a file, and returns X, as crm reads it. "sep=,"
-// unquoted is the two fields "sep=" and "".
-func separatorLine(fields []string) (sep string, ok bool) {
-	switch {
-	case len(fields) == 2 && strings.EqualFold(fields[0], "sep=") && fields[1] == "":
-		return ",", true
-	case len(fields) == 1 && len(fields[0]) > 4 && strings.EqualFold(fields[0][:4], "sep=") &&
-		utf8.RuneCountInString(fields[0][4:]) == 1:
-		return fields[0][4:], true
-	}
-	return "", false
 }
 
 // splitLine splits one physical line into its csv fields. A record must

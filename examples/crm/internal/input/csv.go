@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
@@ -71,7 +70,7 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		if c.rec.fields == nil {
 			c.w.split(&c.rec, 0)
 		}
-		sep, ok := separatorLine(c.rec.fields)
+		sep, ok := salesrow.SeparatorLine(c.rec.fields)
 		if !first || !ok {
 			break
 		}
@@ -105,21 +104,6 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		c.cur = newCursor(sp.next())
 	}
 	return c, nil
-}
-
-// separatorLine reports whether the fields of a first line are the
-// line "sep=X" (in any case, quoted or not) with which spreadsheets name
-// the field separator X of a file, and returns X. "sep=," unquoted is
-// the two fields "sep=" and "".
-func separatorLine(fields []string) (sep string, ok bool) {
-	switch {
-	case len(fields) == 2 && strings.EqualFold(fields[0], "sep=") && fields[1] == "":
-		return ",", true
-	case len(fields) == 1 && len(fields[0]) > 4 && strings.EqualFold(fields[0][:4], "sep=") &&
-		utf8.RuneCountInString(fields[0][4:]) == 1:
-		return fields[0][4:], true
-	}
-	return "", false
 }
 
 // next reads the next record into c.rec: a *RowError for a malformed

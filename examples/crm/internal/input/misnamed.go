@@ -40,7 +40,7 @@ var optionalColumns = []string{ColOrderID, ColQuantity, ColCost, ColCurrency, Co
 // misnamed returns the columns of header, the fields of the header row,
 // whose names are those of an optional column of l that l does not have,
 // written in another style: equal when spaces, hyphens, underscores and
-// points are left out, in any case (squash). The first such field is
+// points are left out, in any case (salesrow.NamedLike). The first such field is
 // taken for each column.
 func misnamed(header []string, l *salesrow.Layout) []Misnamed {
 	have := map[string]int{
@@ -53,23 +53,11 @@ func misnamed(header []string, l *salesrow.Layout) []Misnamed {
 			continue
 		}
 		for i, name := range l.Header {
-			if name != "" && name != col && squash(name) == squash(col) {
+			if name != "" && salesrow.NamedLike(name, col) {
 				out = append(out, Misnamed{Field: i + 1, Name: strings.Clone(strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))), Column: col})
 				break
 			}
 		}
 	}
 	return out
-}
-
-// squash returns name without spaces, hyphens, underscores and points,
-// as salesrow compares the names of a missing required column.
-func squash(name string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '_', '.':
-			return -1
-		}
-		return r
-	}, name)
 }
