@@ -653,6 +653,9 @@ func (e Returned) apply(b *builder) error {
 	if err := b.event(entry); err != nil {
 		return err
 	}
+	if err := b.revoke(r, o.id); err != nil {
+		return err
+	}
 	// What the claw-back left of the points given back settles debt,
 	// nearest expiry first.
 	for _, lot := range slices.Backward(restored) {
@@ -661,6 +664,48 @@ func (e Returned) apply(b *builder) error {
 		}
 	}
 	return nil
+}
+
+// revokePrefix begins the key of the tier entry by which a refund takes
+// back a tier reached shortly before it ([TierConfig].RevokeDays); the
+// return's ID follows it.
+const revokePrefix = "revoke:"
+
+// revoke moves the member down after the claw-back of refund r of order,
+// when [TierConfig].RevokeDays says so: at s, the latest of the refund's
+// time, the last tier change and the last review held, to the higher of
+// the tier the qualifying value at s reaches and the tier held
+// RevokeDays × 24 h before the refund's time, when that is below the
+// tier held. The review schedule stays as it is.
+func (b *builder) revoke(r customer.Return, order string) error {
+	t := b.p.cfg.Tiers
+	if t.RevokeDays == 0 || !b.p.multiTier() {
+		return nil
+	}
+	w := &b.w
+	at := r.Time
+	for _, x := range []time.Time{w.LevelSince, w.reviewed} {
+		if x.After(at) {
+			at = x
+		}
+	}
+	since := r.Time.Add(-time.Duration(t.RevokeDays) * 24 * time.Hour)
+	floor := w.levelAt(since)
+	q := b.p.qualifyingLevel(w, at)
+	to := max(q, floor)
+	if to >= w.Level {
+		return nil
+	}
+	name := func(i int) string { return t.Levels[i].Name }
+	note := fmt.Sprintf("refund %q of order %q: %s revoked, reached %s, within %d days; qualifying %s below %s",
+		r.ID, order, name(w.Level), b.p.date(w.LevelSince), t.RevokeDays, b.p.Qualifying(*w, at), t.Levels[w.Level].Min)
+	if to == floor && floor > q {
+		note += fmt.Sprintf("; moved down to %s, the tier held before", name(to))
+	} else {
+		note += fmt.Sprintf("; moved down to %s", name(to))
+	}
+	return b.emit(Entry{Kind: EntryTier, Key: revokePrefix + r.ID, Effective: at, From: w.Level, To: to, OrderID: order,
+		NextReview: w.NextReview, GraceUntil: w.GraceUntil, Note: note})
 }
 
 // restore gives back give points of those redeemed for order (rr), for

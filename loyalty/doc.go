@@ -110,7 +110,18 @@
 // syncs; and down only at a periodic review, after a grace period
 // ([TierConfig] gives the rule for purchases recorded out of time
 // order). A refund that takes the qualifying value below the minimum
-// moves no one down before the review.
+// moves no one down before the review, unless the programme takes back
+// a tier that refunded purchases bought ([TierConfig].RevokeDays, off
+// by default): then a refund within that many days of reaching the tier
+// moves the member down at once to the tier the qualifying value left
+// still reaches, never below the tier held before those days, with an
+// [EntryTier] keyed "revoke:" + the return's ID that names the order
+// and the refund in its note and keeps the review schedule and any
+// grace under way. [Replay] refuses such an entry that does not follow
+// its refund's claw-back, does not move down from the tier held, is
+// dated before the refund, the last tier change or the last review, or
+// moves the review schedule. A price reduction ([Credited]) or an
+// exchange takes back no tier.
 //
 // # Pricing
 //

@@ -31,7 +31,9 @@ const (
 	EntryRepay
 	// EntryAdjust is a manual correction with a reason and an operator.
 	EntryAdjust
-	// EntryTier changes the member's tier.
+	// EntryTier changes the member's tier: an upgrade, a review's or a
+	// grace's end's downgrade, or a tier taken back by a refund (keyed
+	// "revoke:" + the return ID, [TierConfig].RevokeDays).
 	EntryTier
 	// EntryReview records a periodic tier review that changed no tier: the
 	// tier was kept, or a grace period started or ended.

@@ -121,6 +121,13 @@ func NewCouponUse(c Coupon) CouponUse {
 // and no spend and leaves the units with the member (the replacement is
 // the same sale), so a later refund of them claws back as usual.
 //
+// A refund moves the member down only when the programme takes back
+// tiers bought and refunded ([TierConfig].RevokeDays): right after its
+// claw-back, an [EntryTier] keyed "revoke:" + the return ID then moves
+// the member to the tier the qualifying value left reaches, when the
+// tier held was reached within RevokeDays days before the refund's time
+// and the value no longer reaches it.
+//
 // A refund of an order that points paid for (redemptions whose
 // [Redemption.Order] names it) gives those points back by the share of
 // the order's net that the refunded units paid: the order's

@@ -40,7 +40,9 @@ type Entry struct {
 	// the time from which the member holds the tier for an upgrade
 	// between reviews: that of the purchase that qualified, or the last
 	// tier change when that is later ([TierConfig]; ledgers written
-	// before hold the time the upgrade was recorded, and replay so).
+	// before hold the time the upgrade was recorded, and replay so); for
+	// a tier taken back by a refund, the refund's time, or the last tier
+	// change or review when that is later.
 	Effective time.Time
 	// Points is the change of the net balance.
 	Points Points
@@ -61,7 +63,9 @@ type Entry struct {
 	// points of the order's own lot that had expired, under either
 	// policy.
 	Forgiven Points
-	// OrderID is the order of an earn or claw-back.
+	// OrderID is the order of an earn or claw-back, or the order whose
+	// refund took back a tier (a tier entry keyed "revoke:" + the return
+	// ID, see [TierConfig].RevokeDays).
 	OrderID string
 	// Lines are the order's lines (earn) or the units refunded
 	// (claw-back; none for an exchange, whose units stay sold).
@@ -371,6 +375,10 @@ type Account struct {
 	// levelAt can tell the tier at a past time; shared between account
 	// versions, never changed in place.
 	tierChanges []tierChange
+	// lastKey is the key of the last entry, so that a tier revocation
+	// ([TierConfig].RevokeDays) is checked to follow the claw-back of
+	// its refund.
+	lastKey string
 	// reviewed is when the last periodic review or end of a grace was
 	// held (the Effective of its entry), zero before the first: the
 	// review schedule of an upgrade dated before it continues after it
@@ -607,6 +615,11 @@ func (a *Account) fold(e *Entry) error {
 	}
 	if len(e.Coupons) > 0 && e.Kind != EntryEarn && e.Kind != EntryClawback {
 		return corrupt(e, "a %s entry names coupons", e.Kind)
+	}
+	if id, ok := strings.CutPrefix(e.Key, revokePrefix); ok {
+		if err := a.checkRevoke(e, id); err != nil {
+			return err
+		}
 	}
 	before := a.Balance()
 	// Draw the parts first: every kind that has parts takes points out of
@@ -867,19 +880,49 @@ func (a *Account) fold(e *Entry) error {
 		// upgrade at a review happens at the review due, NextReview, and
 		// keeps the schedule.
 		a.reviewClock = e.Effective
-	} else if (e.Kind == EntryTier || e.Kind == EntryReview) && e.Effective.After(a.reviewed) {
-		// Every other tier or review entry is a review or the end of a
-		// grace.
+	} else if (e.Kind == EntryTier || e.Kind == EntryReview) && e.Effective.After(a.reviewed) && !strings.HasPrefix(e.Key, revokePrefix) {
+		// Every other tier or review entry but a revocation is a review
+		// or the end of a grace.
 		a.reviewed = e.Effective
 	}
 	if e.Kind == EntryTier || e.Kind == EntryReview {
 		a.NextReview, a.GraceUntil = e.NextReview, e.GraceUntil
 	}
 	a.keys = a.keys.set(e.Key, e.Fingerprint)
+	a.lastKey = e.Key
 	a.Version = e.Seq
 	if e.Time.After(a.AsOf) {
 		a.AsOf = e.Time
 		a.pruneLapsed()
+	}
+	return nil
+}
+
+// checkRevoke checks entry e, keyed as the revocation of a tier by the
+// refund of return id ([TierConfig].RevokeDays), against the account
+// before it: a tier entry that moves nothing but the tier, right after
+// the claw-back of that refund of the order it names, down from the tier
+// held, dated neither before the refund nor before the last tier change
+// or review, and keeping the review schedule.
+func (a *Account) checkRevoke(e *Entry, id string) error {
+	if e.Kind != EntryTier {
+		return corrupt(e, "a %s entry keyed as a tier revocation", e.Kind)
+	}
+	if e.Points != 0 || e.Debt != 0 || e.Forgiven != 0 || len(e.Parts) > 0 || e.Lot != "" || e.Qualifying != 0 {
+		return corrupt(e, "a tier revocation moves points")
+	}
+	o, ok := a.orders.get(e.OrderID)
+	if a.lastKey != (Returned{}).Key()+id || !ok || len(o.refunds) == 0 || o.refunds[len(o.refunds)-1].id != id {
+		return corrupt(e, "does not follow the claw-back of refund %q of order %q", id, e.OrderID)
+	}
+	if e.From != a.Level || e.To < 0 || e.To >= e.From {
+		return corrupt(e, "revokes tier %d to %d, the member holds %d", e.From, e.To, a.Level)
+	}
+	if at := o.refunds[len(o.refunds)-1].at; e.Effective.Before(at) || e.Effective.Before(a.LevelSince) || e.Effective.Before(a.reviewed) {
+		return corrupt(e, "dated %v, before the refund (%v), the last tier change (%v) or the last review (%v)", e.Effective, at, a.LevelSince, a.reviewed)
+	}
+	if !e.NextReview.Equal(a.NextReview) || !e.GraceUntil.Equal(a.GraceUntil) {
+		return corrupt(e, "a tier revocation changes the review schedule (next review %v, grace until %v) to %v, %v", a.NextReview, a.GraceUntil, e.NextReview, e.GraceUntil)
 	}
 	return nil
 }

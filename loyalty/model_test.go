@@ -27,6 +27,13 @@ const modelLateDays = 5
 // when recorded up to 5 days late, tiers on spend over 2 months reviewed
 // every 2 calendar months with 5 days of grace; gold earns double.
 func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme {
+	return modelProgrammeRevoking(t, policy, 0)
+}
+
+// modelProgrammeRevoking is modelProgramme with tiers that a refund
+// within revokeDays of reaching them takes back ([loyalty.TierConfig]
+// RevokeDays; 0 never).
+func modelProgrammeRevoking(t testing.TB, policy loyalty.DebtPolicy, revokeDays int) *loyalty.Programme {
 	p, err := loyalty.Compile(loyalty.Config{
 		Name: "model", Currency: "EUR",
 		Earn: loyalty.EarnConfig{PointsPerUnit: dec("1"), Multipliers: []loyalty.Multiplier{
@@ -34,7 +41,7 @@ func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme 
 		}, Birthday: loyalty.BirthdayConfig{Gift: modelBirthdayGift}, SurveyBonus: modelSurveyBonus, ProfileBonus: modelProfileBonus},
 		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100"), LateDays: modelLateDays},
 		ExpiryMonths: 3, PendingDays: 10, DebtPolicy: policy,
-		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: modelReviewMonths, GraceDays: 5, Levels: []loyalty.TierLevel{
+		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: modelReviewMonths, GraceDays: 5, RevokeDays: revokeDays, Levels: []loyalty.TierLevel{
 			{Name: "base"}, {Name: "silver", Min: dec("300")}, {Name: "gold", Min: dec("900"), Multiplier: dec("2")},
 		}},
 	})
@@ -217,18 +224,22 @@ func (o *modelOrder) spend() int64 {
 }
 
 type ledgerMachine struct {
-	p       *loyalty.Programme
-	policy  loyalty.DebtPolicy
-	now     time.Time
-	a       loyalty.Account
-	log     []loyalty.Entry
-	orders  map[string]*modelOrder
-	ids     []string
-	events  []loyalty.Event // applied events, for redelivery
-	nextID  int
-	balance loyalty.Points // the model's net balance
-	joined  time.Time
-	lapsed  []modelLapsed // what expired of each lot and was not put back
+	p      *loyalty.Programme
+	policy loyalty.DebtPolicy
+	// revokeDays is the programme's RevokeDays: a refund within as many
+	// days of reaching a tier that leaves too little for it takes it
+	// back (0 never).
+	revokeDays int
+	now        time.Time
+	a          loyalty.Account
+	log        []loyalty.Entry
+	orders     map[string]*modelOrder
+	ids        []string
+	events     []loyalty.Event // applied events, for redelivery
+	nextID     int
+	balance    loyalty.Points // the model's net balance
+	joined     time.Time
+	lapsed     []modelLapsed // what expired of each lot and was not put back
 	// clock is when the review clock last started (the join or an
 	// upgrade between reviews), reviewed the periodic reviews held since,
 	// and due the review the model expects next: modelReviewMonths ×
@@ -521,6 +532,15 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			rt.Fatalf("expired in the future: %v", e.Effective)
 		}
 	case loyalty.EntryTier:
+		if strings.HasPrefix(e.Key, "revoke:") {
+			// Checked by Return, which knows the refund; never back in
+			// time.
+			if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
+				rt.Fatalf("revocation at %v before the last tier change at %v", e.Effective, m.tiers[n-1].at)
+			}
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.To})
+			break
+		}
 		v := m.qualifying(e.Effective)
 		if e.To > e.From && v.LessThan(levels[e.To].Min) {
 			rt.Fatalf("upgrade to %s with qualifying %s < %s", levels[e.To].Name, v, levels[e.To].Min)
@@ -554,6 +574,13 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 // or down and the end of a grace keep the schedule.
 func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {
 	switch {
+	case e.Kind == loyalty.EntryTier && strings.HasPrefix(e.Key, "revoke:"):
+		// A revocation keeps the schedule and the grace, and holds no
+		// review.
+		if !e.NextReview.Equal(m.due) || !e.GraceUntil.Equal(pre.GraceUntil) {
+			rt.Fatalf("revocation at %v: next review %v, grace %v; want %v, %v", e.Effective, e.NextReview, e.GraceUntil, m.due, pre.GraceUntil)
+		}
+		return
 	case e.Kind == loyalty.EntryJoin:
 		m.clock, m.reviewed = e.Effective, 0
 	case e.Kind != loyalty.EntryTier && e.Kind != loyalty.EntryReview:
@@ -839,7 +866,22 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	if len(open) == 0 {
 		rt.Skip("nothing to return")
 	}
-	id := rapid.SampledFrom(open).Draw(rt, "order")
+	m.refund(rt, rapid.SampledFrom(open).Draw(rt, "order"))
+}
+
+// ReturnLatest refunds units of the order bought last, when some are
+// left: a purchase refunded soon after it, which may take back the tier
+// it brought.
+func (m *ledgerMachine) ReturnLatest(rt *rapid.T) {
+	if len(m.ids) == 0 || m.allReturned(m.ids[len(m.ids)-1]) {
+		rt.Skip("nothing to return")
+	}
+	m.refund(rt, m.ids[len(m.ids)-1])
+}
+
+// refund refunds units of one line of order id now and checks the
+// points given back and clawed back, and the tier.
+func (m *ledgerMachine) refund(rt *rapid.T, id string) {
 	o := m.orders[id]
 	var lines []string
 	for lid, q := range o.qty {
@@ -858,11 +900,20 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 		Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: lid, Quantity: -units}}}
 	_, preClawed, _ := m.a.OrderPoints(id)
 	held := m.held(id)
+	// What the model knows of the tiers before the refund: the tier, when
+	// it was last changed, and the tier held revokeDays before.
+	preLevel, preSince := 0, m.joined
+	if n := len(m.tiers); n > 0 {
+		preLevel, preSince = m.tiers[n-1].to, m.tiers[n-1].at
+	}
+	preReview := m.lastReview
+	floor := m.levelAt(m.now.Add(-time.Duration(m.revokeDays) * 24 * time.Hour))
 	entries, err := m.apply(rt, loyalty.Returned{Return: r})
 	if err != nil {
 		rt.Fatalf("return: %v", err)
 	}
 	o.returned[lid] += units
+	m.checkRevoke(rt, entries, r.ID, id, preLevel, floor, []time.Time{preSince, preReview})
 	o.refunds = append(o.refunds, modelRefund{id: r.ID, at: m.now, line: lid, units: units})
 	c := ofKind(entries, loyalty.EntryClawback)
 	if len(c) != 1 || -c[0].Points+c[0].Forgiven+preClawed > o.earned {
@@ -911,6 +962,49 @@ func (m *ledgerMachine) Return(rt *rapid.T) {
 	r.Lines = []customer.ReturnLine{{LineID: lid, Quantity: -(o.qty[lid] - o.returned[lid] + 1)}}
 	if _, err := m.apply(rt, loyalty.Returned{Return: r}); err == nil {
 		rt.Fatalf("returning more units than sold was accepted")
+	}
+}
+
+// checkRevoke checks the tier revocation that the refund ret of order,
+// whose entries are given, brings: when the programme revokes, the
+// refund leaves the member at s (the latest of the refund's time and
+// times, the last tier change and review before it) with the tier that
+// the qualifying spend at s reaches, or the tier floor held revokeDays
+// before the refund, when that is the higher, if it is below the tier
+// held (preLevel); nothing otherwise. The revocation follows the
+// refund's claw-back at once.
+func (m *ledgerMachine) checkRevoke(rt *rapid.T, entries []loyalty.Entry, ret, order string, preLevel, floor int, times []time.Time) {
+	at := m.now
+	for _, t := range times {
+		if t.After(at) {
+			at = t
+		}
+	}
+	want := -1
+	if m.revokeDays > 0 {
+		if to := max(m.levelOf(m.qualifying(at)), floor); to < preLevel {
+			want = to
+		}
+	}
+	i := slices.IndexFunc(entries, func(e loyalty.Entry) bool { return strings.HasPrefix(e.Key, "revoke:") })
+	if want < 0 {
+		if i >= 0 {
+			rt.Fatalf("refund %s revoked %v; the model keeps level %d (qualifying %s, floor %d)", ret, entries[i], preLevel, m.qualifying(at), floor)
+		}
+		return
+	}
+	if i < 0 {
+		rt.Fatalf("refund %s left level %d; the model revokes to %d (qualifying %s, floor %d)", ret, preLevel, want, m.qualifying(at), floor)
+	}
+	e := entries[i]
+	if e.Kind != loyalty.EntryTier || e.Key != "revoke:"+ret || e.OrderID != order || e.From != preLevel || e.To != want || !e.Effective.Equal(at) {
+		rt.Fatalf("refund %s: revocation %+v; model from %d to %d at %v", ret, e, preLevel, want, at)
+	}
+	if i == 0 || entries[i-1].Kind != loyalty.EntryClawback || entries[i-1].Key != "return:"+ret {
+		rt.Fatalf("refund %s: revocation does not follow its claw-back", ret)
+	}
+	if !strings.Contains(e.Note, fmt.Sprintf("refund %q of order %q", ret, order)) {
+		rt.Fatalf("revocation note %q does not name the refund", e.Note)
 	}
 }
 
@@ -1505,14 +1599,18 @@ func TestLedgerModel(t *testing.T) {
 	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
 		t.Run(policy.String(), func(t *testing.T) {
 			rapid.Check(t, func(rt *rapid.T) {
-				p := modelProgramme(t, policy)
+				// Tiers taken back by a refund never, within 20 days
+				// of reaching them, or within 90, longer than the
+				// review period, so that a grace may be under way.
+				revoke := rapid.SampledFrom([]int{0, 20, 90}).Draw(rt, "revoke days")
+				p := modelProgrammeRevoking(t, policy, revoke)
 				// Joined on any day, often at the end of a month, whose day
 				// later months may lack.
 				y := rapid.IntRange(2026, 2028).Draw(rt, "join year")
 				mo := time.Month(rapid.IntRange(1, 12).Draw(rt, "join month"))
 				d := min(rapid.SampledFrom([]int{1, 15, 28, 29, 30, 31}).Draw(rt, "join day"), daysIn(y, mo))
 				start := time.Date(y, mo, d, 9, 0, 0, 0, time.UTC)
-				m := &ledgerMachine{p: p, policy: policy, now: start, joined: start, orders: map[string]*modelOrder{}}
+				m := &ledgerMachine{p: p, policy: policy, revokeDays: revoke, now: start, joined: start, orders: map[string]*modelOrder{}}
 				// The model programme gives a birthday gift (ClaimBirthday)
 				// but no birthday multiplier; the birthday may be erased
 				// (Erase).

@@ -213,7 +213,8 @@ type RedeemConfig struct {
 // written when an upgrade took effect at its recording time replay as
 // written: each tier entry takes effect at its Effective.
 //
-// A member moves down only at a periodic review, every
+// A member moves down only at a periodic review (or, with RevokeDays, at
+// a refund, below), every
 // ReviewMonths months on the schedule below: a member who no longer qualifies gets
 // GraceDays of grace and is moved down to the tier it qualifies for at
 // the end of the grace period if it still falls short then. Months are
@@ -227,9 +228,10 @@ type RedeemConfig struct {
 // purchase moves the member up between reviews (at the upgrade's time),
 // so a new tier is held for at least ReviewMonths. A qualifying value
 // that falls below the tier's Min between reviews (a refund, purchases
-// leaving the window) moves no one down before the next review. The k-th
-// review after the clock starts falls k × ReviewMonths calendar months
-// after its start, on the same day of the month and at the same time of
+// leaving the window) moves no one down before the next review, but for
+// a refund of a tier reached shortly before it when RevokeDays is set
+// (below). The k-th review after the clock starts falls k × ReviewMonths
+// calendar months after its start, on the same day of the month and at the same time of
 // day, or on the month's last day when the month is shorter; on a day whose clock skips that time of day (a
 // change to summer time), as much later that day as the clock skips,
 // never on the day before. Each review is counted from the clock's
@@ -244,6 +246,35 @@ type RedeemConfig struct {
 // after another, each at its own date, when the ledger is next brought
 // up to date. A review date already recorded in the ledger stays as
 // recorded; the review after it is the schedule's next date.
+//
+// RevokeDays, when set, takes back a tier that refunded purchases
+// earned, so that buying enough for a tier and refunding it the next day
+// does not keep the tier until the next review. A refund ([Returned] of
+// kind refund; an exchange keeps the spend) whose claw-back leaves the
+// member's qualifying value below the Min of the tier it holds moves the
+// member down at once when that tier was reached within RevokeDays days
+// (periods of 24 hours) before the refund's time, or after it (a refund
+// recorded late): to the highest tier that the qualifying value after
+// the refund still reaches, and never below the tier held RevokeDays
+// days before the refund's time, before the upgrades being taken back.
+// Precisely, with t the refund's time and s the later of t, the last
+// tier change ([Account.LevelSince]) and the last review held, the
+// member moves at s from its tier L to
+//
+//	max(QualifyingLevel at s, the tier held at t − RevokeDays × 24 h)
+//
+// when that is below L. The move is an [EntryTier] keyed "revoke:" + the
+// return's ID, naming the order refunded, that follows the refund's
+// claw-back and says in its note which refund took which tier back; it
+// keeps the review schedule (NextReview and a grace under way stay as
+// they were) and holds no review. Purchases dated before the move earn
+// with the tier held at their time, as for any tier change. A purchase
+// recorded later that brings the qualifying value back up moves the
+// member up again, as of the move down at the earliest
+// ([Account.LevelSince]). A tier reached RevokeDays days or more before
+// the refund moves down only at a review as above. A price reduction
+// ([Credited]) takes back no tier. 0 (the default) revokes nothing, and
+// ledgers written without it replay as written.
 type TierConfig struct {
 	// Basis is what qualifies. Default [BasisSpend].
 	Basis Basis `json:"basis,omitempty"`
@@ -255,6 +286,11 @@ type TierConfig struct {
 	ReviewMonths int `json:"review_months"`
 	// GraceDays is the grace period after a failed review, ≥ 0.
 	GraceDays int `json:"grace_days"`
+	// RevokeDays is how many days after the member reaches a tier a
+	// refund that leaves the qualifying value below the tier's Min takes
+	// the tier back at once (see above), within [0, 3650]. 0 means never:
+	// a tier is left only at a review.
+	RevokeDays int `json:"revoke_days,omitempty"`
 	// Levels are the tiers from lowest to highest. The first must have
 	// Min 0; each range [Min, Max) must start where the previous ends.
 	Levels []TierLevel `json:"levels"`
@@ -860,6 +896,9 @@ func (c *Config) checkTiers(p *problems) {
 	}
 	if t.GraceDays < 0 || t.GraceDays > 3650 {
 		p.add("tiers.grace_days", customer.CodeRange, "must be within [0, 3650], is %d", t.GraceDays)
+	}
+	if t.RevokeDays < 0 || t.RevokeDays > 3650 {
+		p.add("tiers.revoke_days", customer.CodeRange, "must be within [0, 3650], is %d", t.RevokeDays)
 	}
 	if multi && t.ReviewMonths > 0 && t.GraceDays >= 28*t.ReviewMonths {
 		p.add("tiers.grace_days", customer.CodeRange, "grace (%d days) must end before the next review (%d months)", t.GraceDays, t.ReviewMonths)

@@ -426,8 +426,10 @@ func testKeysExact(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 // fields most entries leave zero, with values a lossy adapter changes:
 // nanoseconds, zones other than UTC, decimals of many places, integers
 // beyond float64's 53 bits, a fingerprint with the top bit set, a
-// birthday with a year, text beyond ASCII, and the newest kind, reopen,
-// which an adapter that keeps kinds by name must know.
+// birthday with a year, text beyond ASCII, the newest kind, reopen,
+// which an adapter that keeps kinds by name must know, and a tier entry
+// that names an order, as the revocation of a tier by a refund does
+// ([loyalty.TierConfig] RevokeDays).
 func rareEntries(member customer.ID) []loyalty.Entry {
 	ist := time.FixedZone("UTC+5:30", 5*3600+1800)
 	west := time.FixedZone("UTC-3", -3*3600)
@@ -462,10 +464,14 @@ func rareEntries(member customer.ID) []loyalty.Entry {
 		{Kind: loyalty.EntryReview, Time: at(7, 7), Effective: at(7, 7), From: 2, To: 1, GraceUntil: at(60*24*90, 77)},
 		{Kind: loyalty.EntryReopen, Time: at(8, 8), Effective: at(5, 8), Points: 4, Lot: "reopen:R-1", AvailableAt: at(5, 8),
 			ExpiresAt: at(6, 8), Parts: []loyalty.LotPart{{Lot: "order:Ä-1", Points: 4}}},
+		{Kind: loyalty.EntryTier, Time: at(9, 9), Effective: at(9, 9), From: 1, To: 0, OrderID: "Ä-1",
+			NextReview: at(60*24*365, 5), GraceUntil: at(60*24*90, 77),
+			Note: "refund \"X-Ä\" of order \"Ä-1\": silver revoked"},
 	}
 	for i := range es {
 		es[i].Seq, es[i].Member, es[i].Key = int64(i+1), member, fmt.Sprintf("rare:%d", i+1)
 	}
+	es[len(es)-1].Key = "revoke:X-Ä"
 	return es
 }
 
