@@ -24,17 +24,18 @@ type betaGeo struct {
 
 func (m betaGeo) valid() bool { return positiveFinite(m.r, m.alpha, m.a, m.b) }
 
-// logLik is ln L for one customer (no constant term is dropped).
+// logLik is ln L for one customer (no constant term is dropped), grouped
+// as the fit's objective is (see [betaGeoObjective]): the log-gamma
+// differences by lgammaDiff and r ln α taken into A3 and A4, so that
+// it keeps its digits where r and α, or a and b, grow together.
 func (m betaGeo) logLik(x, tx, T float64) float64 {
 	k := x + m.shift
-	rx := m.r + x
-	c := lgamma(rx) - lgamma(m.r) + m.r*math.Log(m.alpha) +
-		lgamma(m.a+m.b) + lgamma(m.b+k) - lgamma(m.b) - lgamma(m.a+m.b+k)
-	a3 := -rx * math.Log(m.alpha+T)
+	c := lgammaDiff(m.r, x) + lgammaDiff(m.b, k) - lgammaDiff(m.a+m.b, k)
+	a3 := -m.r*math.Log1p(T/m.alpha) - x*math.Log(m.alpha+T)
 	if k == 0 {
 		return c + a3
 	}
-	a4 := math.Log(m.a) - math.Log(m.b+(k-1)) - rx*math.Log(m.alpha+tx)
+	a4 := math.Log(m.a) - math.Log(m.b+(k-1)) - m.r*math.Log1p(tx/m.alpha) - x*math.Log(m.alpha+tx)
 	return c + a3 + log1pexp(a4-a3)
 }
 

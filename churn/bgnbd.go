@@ -40,7 +40,9 @@ func (m BGNBD) Params() []Param {
 //	  + 1{x>0} · B(a+1, b+x−1)/B(a,b) · Γ(r+x)α^r / (Γ(r)(α+t_x)^{r+x})
 //
 // computed in log space as A1 + A2 + ln(e^{A3} + 1{x>0}e^{A4}) (Hardie's
-// note "Implementing the BG/NBD Model in Excel"). No constant is dropped.
+// note "Implementing the BG/NBD Model in Excel"), with the r ln α of A1
+// taken into A3 and A4 as the fit does, so that it keeps its digits where
+// r and α grow together. No constant is dropped.
 func (m BGNBD) LogLikelihood(o Observation) (float64, error) {
 	bg, err := m.core()
 	if err != nil {
