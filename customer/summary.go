@@ -1390,6 +1390,11 @@ var ErrMergeMismatch = errors.New("customer: summaries do not match")
 // [ErrMergeMismatch] that says what differs. The result does not depend
 // on which of the two is the receiver, but for the zone AsOf is written
 // in: s's.
+//
+// The two histories must not share a fact, which Merge cannot see: an
+// order belongs to one of them with its returns and credits, and an
+// interaction with every redelivery of it ([Interaction.Equal]), which
+// [Summarize] counts once; an interaction in both is counted twice.
 func (s Summary) Merge(t Summary) (Summary, error) {
 	if err := s.mismatch(&t); err != nil {
 		return Summary{}, err

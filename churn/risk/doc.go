@@ -11,8 +11,9 @@
 // them), recency measured against the customer's own rhythm, the number
 // of purchase days, the year-on-year trend of purchase days and spend (a
 // customer with no purchase day in the last two years counts as a full
-// decline of both, so that the risk of a lapsed customer does not fall
-// as time passes; against a year before that is only partly the
+// decline of purchase days, and of spend unless later shipments of an
+// older order bring some into those years, so that the risk of a lapsed
+// customer does not fall as time passes; against a year before that is only partly the
 // customer's history a trend counts only as a decline, so that no risk
 // falls on the day the first purchase turns one year old), the return
 // rate, and the

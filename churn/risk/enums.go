@@ -121,8 +121,10 @@ const (
 	FeatureFrequencyDecline
 	// FeatureSpendDecline is (p − l) ÷ (p + l) on the net spend of the same
 	// two years, negative amounts counted as zero. Without a purchase day
-	// in the two years and so without spend, it is +1, as
-	// FeatureFrequencyDecline. Missing as FeatureFrequencyDecline: with
+	// in the two years it is +1, as FeatureFrequencyDecline, unless those
+	// years hold positive spend all the same (later shipments of an order
+	// counted on an earlier day, see [Signals.Validate]): it is then the
+	// ratio of that spend. Missing as FeatureFrequencyDecline: with
 	// a first purchase less than a year old, and with one in the year
 	// before unless the spend of that part of a year is above the spend of
 	// the last 12 months; and when the two years have purchase days but

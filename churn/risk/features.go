@@ -113,9 +113,10 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 	set(FeatureFewPurchases, 1/float64(s.PurchaseDays))
 	switch {
 	case s.PriorYear && s.PurchaseDaysPrior12+s.PurchaseDaysLast12 == 0:
-		// every purchase day is more than two years old: purchases and
-		// spend stopped, as they did when the last purchase was still in
-		// the year before
+		// every purchase day is more than two years old: purchases
+		// stopped, as they did when the last purchase was still in the
+		// year before; spend too, unless later shipments of an older
+		// order bring some into the two years
 		set(FeatureFrequencyDecline, 1)
 		d, ok := decline(toFloat(s.SpendPrior12), toFloat(s.SpendLast12))
 		if !ok || !finite(d) {
