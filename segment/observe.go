@@ -54,6 +54,10 @@ type Observation struct {
 	// Net is what the customer paid and kept, for value contribution,
 	// in Indicators.Currency.
 	Net decimal.Decimal
+	// Credited is the money paid without goods coming back
+	// ([customer.Summary.Credited]), which Net is net of: a compensation
+	// of no order lowers Net without anything having been bought.
+	Credited decimal.Decimal
 	// MedianGap is the median number of days between the first days of
 	// the customer's consecutive purchase occasions, and Gaps how many
 	// gaps there are (occasions − 1): purchase days less than
@@ -109,6 +113,7 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 		dst.Consent = in.Customer.Consent
 	}
 	dst.Net = s.Net()
+	dst.Credited = s.Credited
 	g := s.OccasionGapStats(int(math.Ceil(window)))
 	dst.MedianGap, dst.Gaps = g.Median, g.N
 	dst.OccasionWindow = window
@@ -120,9 +125,12 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 func (o *Observation) purchased() bool { return o.Known(value.Recency) }
 
 // boughtBefore reports whether o bought in the window summarised, or
-// before it: refunds without purchases in the window (a negative net)
-// bring back goods bought earlier.
-func (o *Observation) boughtBefore() bool { return o.purchased() || o.Net.Sign() < 0 }
+// before it: refunds without purchases in the window (a negative net
+// before credits) bring back goods bought earlier. A credit alone is no
+// purchase: a compensation may be of no order ([customer.Credit]).
+func (o *Observation) boughtBefore() bool {
+	return o.purchased() || o.Net.Add(o.Credited).Sign() < 0
+}
 
 // days returns the whole days of indicator i (0 when unknown).
 func (o *Observation) days(i value.Indicator) int {

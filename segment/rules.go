@@ -56,7 +56,8 @@ const day = 24 * time.Hour
 //
 // A customer without a purchase in the history summarised is lost when
 // it bought before the history (it has only refunds of goods bought
-// earlier, a negative net), whether or not it is in contact again: lost
+// earlier, a negative net before credits: a credit alone, such as a
+// compensation of no order, is no purchase), whether or not it is in contact again: lost
 // (流失, domain rules §3.2 and §3.3) is a customer who bought and stopped,
 // as for [ShopLost], and such a customer, like a buyer of long ago who
 // visits again, is one to win back, not a recruit to welcome (a recent
