@@ -358,3 +358,51 @@ func TestReleaseUnrecordedCouponOrder(t *testing.T) {
 	}
 	assert.Equal(t, 1, e.couponUses("C-1", "WELCOME10"))
 }
+
+// A coupon order answered 503 after its ledger entry, which the shop will
+// not send again, while another writer records another order under its ID
+// in the history: the history will never hold the coupon order, so it is
+// listed with the member's points as unrecorded (the history's order
+// under the ID is not it), and its release takes its entry back, gives
+// its coupon back and lets the history's order earn under its reissue ID.
+// Orders the history holds as the ledger does, at any precision of
+// their time, are not listed.
+func TestUnrecordedCouponOrderUnderAnIDTheHistoryHoldsIsListed(t *testing.T) {
+	backends(t, func(t *testing.T, base *testEnv) {
+		history := &flakyHistory{CustomerStore: base.stores.Customers}
+		e := newEnv(t, &Stores{Name: "flaky", Customers: history, Complaints: base.stores.Complaints, Ledgers: base.stores.Ledgers})
+		e.register("C-1")
+		at := testNow.Add(-3*time.Hour + 123456789)
+		r := e.do("POST", "/v1/orders", "shop", couponOrder("O-2", "C-1", at, "WELCOME10"))
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		r = e.do("POST", "/v1/orders", "shop", order("O-3", "C-1", at, 1, "10.10"))
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		history.fail.Store(true)
+		r = e.do("POST", "/v1/orders", "shop", couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "KNIT20"))
+		require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+		history.fail.Store(false)
+		before := e.balance("C-1")
+		other := order("O-1", "C-1", testNow.Add(-2*time.Hour), 1, "30.00")
+		other["lines"] = other["lines"].([]map[string]any)[:1]
+		in := orderInFrom(other)
+		var p problems
+		require.NoError(t, base.stores.Customers.AppendOrder(t.Context(), in.order(&p)))
+
+		r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, []any{map[string]any{"order_id": "O-1", "since": testNow.Format(time.RFC3339Nano)}}, r.Body["unrecorded_orders"],
+			"the coupon order the history will never hold: %s", r)
+
+		r = e.do("POST", "/v1/orders/O-1/release", "shop", map[string]any{"customer_id": "C-1"})
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, 0, e.couponUses("C-1", "KNIT20"))
+		assert.Equal(t, 1, e.couponUses("C-1", "WELCOME10"))
+		a := e.account("C-1")
+		earned, clawed, _ := a.OrderPoints(reissueID("O-1"))
+		assert.EqualValues(t, 30, earned-clawed, "the history's order earns under its reissue ID")
+		assert.Greater(t, before, e.balance("C-1")-30, "the coupon order's points are clawed back")
+		r = e.do("GET", "/v1/members/C-1/points", "shop", nil)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.NotContains(t, r.Body, "unrecorded_orders", r.String())
+	})
+}

@@ -128,7 +128,10 @@ type unrecordedOut struct {
 // unrecordedOrders returns the orders that member's ledger holds and its
 // history does not, other than those taken back: coupon orders whose
 // request failed between the two writes (503) and that were not sent
-// again, in the ledger's order.
+// again, in the ledger's order. An order whose ID the history holds for
+// another order (another writer recorded it meanwhile; earnedAs) is one
+// of them: the history, which takes an ID once, will never hold it, and
+// until it is released the history's order earns nothing.
 func (s *Server) unrecordedOrders(ctx context.Context, member customer.ID) ([]unrecordedOut, error) {
 	entries, err := s.stores.Ledgers.Entries(ctx, member, 0)
 	if err != nil {
@@ -153,8 +156,8 @@ func (s *Server) unrecordedOrders(ctx context.Context, member customer.ID) ([]un
 		if err != nil {
 			return nil, err
 		}
-		if ev.Order != nil {
-			out = slices.DeleteFunc(out, func(u unrecordedOut) bool { return u.OrderID == ev.Order.ID })
+		if o := ev.Order; o != nil {
+			out = slices.DeleteFunc(out, func(u unrecordedOut) bool { return u.OrderID == o.ID && earnedAs(entries, *o) })
 		}
 	}
 	if len(out) == 0 {
