@@ -520,9 +520,13 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, seg, sc func(*s
 		scFile, _ := sortedRows(fn.ScoresHeader, sc)
 		files = append(files, file{fn.ScoresPath, scFile})
 	}
-	// Both temporary files are written before either is renamed.
-	for _, f := range files {
+	// Both temporary files are written before either is renamed; when
+	// one cannot be, those written are removed.
+	for i, f := range files {
 		if err := writeTemp(ctx, f.path, f.data); err != nil {
+			for _, w := range files[:i+1] {
+				removeTemp(ctx, w.path)
+			}
 			return err
 		}
 	}
@@ -582,6 +586,21 @@ func writeTemp(ctx context.Context, path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// removeTemp removes the temporary file of path, if the file system can
+// remove files, after a failed write; a file that is not there, or that
+// cannot be removed, is left as it is (the write's error is the one to
+// report).
+func removeTemp(ctx context.Context, path string) {
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return
+	}
+	defer fs.Close()
+	if rm, ok := fs.(filesystem.Remover); ok {
+		_ = rm.Remove(ctx, path+".tmp")
+	}
 }
 
 // renameTemp moves the temporary file of path into place.
