@@ -92,7 +92,7 @@ func open(ctx context.Context, path string, opts *Options, target int) (*DB, err
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{path: abs, w: w}
-	if _, err := migrate(ctx, w, target); err != nil {
+	if err := migrateWaiting(ctx, w, target, o.BusyTimeout); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
@@ -107,6 +107,34 @@ func open(ctx context.Context, path string, opts *Options, target int) (*DB, err
 	r.SetMaxIdleConns(o.Readers)
 	db.r = r
 	return db, nil
+}
+
+// migrateWaiting is migrate, tried again for up to wait while it fails
+// with SQLITE_BUSY. Processes opening one new file at once meet where
+// the busy time-out does not help: a connection's first statement
+// switches the file to WAL, and SQLite answers a connection that finds
+// another one in the middle of that switch with SQLITE_BUSY at once,
+// without calling the busy handler. A new attempt on a new connection
+// finds the file in WAL and waits as every other statement does.
+func migrateWaiting(ctx context.Context, w *sql.DB, target int, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		_, err := migrate(ctx, w, target)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // dsn is the driver's name of the file at the absolute path abs: a file:
