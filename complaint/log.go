@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/logtext"
 )
 
 // The String, fmt and slog forms of a [Case], an [Intake], an [Event], a
@@ -40,7 +41,7 @@ import (
 func (c Case) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "complaint case %q of customer %q: %s, version %d, priority %s, opened %s, updated %s",
-		string(c.ID), string(c.Intake.Complainant), c.State, c.Version, c.Priority, timeText(c.Opened), timeText(c.Updated))
+		string(c.ID), string(c.Intake.Complainant), c.State, c.Version, c.Priority, logtext.Time(c.Opened), logtext.Time(c.Updated))
 	if c.State == StateWaiting {
 		fmt.Fprintf(&b, ", resumes to %s", c.ResumeTo)
 	}
@@ -55,7 +56,7 @@ func (c Case) String() string {
 		at   time.Time
 	}{{"decided", c.Decided}, {"carried out", c.CarriedOut}, {"closed", c.Closed}, {"erased", c.Erased}} {
 		if !t.at.IsZero() {
-			fmt.Fprintf(&b, ", %s %s", t.name, timeText(t.at))
+			fmt.Fprintf(&b, ", %s %s", t.name, logtext.Time(t.at))
 		}
 	}
 	if c.Finding != nil {
@@ -85,7 +86,7 @@ func (c Case) String() string {
 	}{{c.Escalations, "escalation", "escalations"}, {c.SendBacks, "send-back", "send-backs"},
 		{c.Reopens, "reopening", "reopenings"}, {c.Reassigns, "reassignment", "reassignments"}, {c.Waits, "wait", "waits"}} {
 		if n.count > 0 {
-			b.WriteString(", " + count(n.count, n.one, n.other))
+			b.WriteString(", " + logtext.Count(n.count, n.one, n.other))
 		}
 	}
 	b.WriteString(", " + c.Intake.describe())
@@ -120,7 +121,7 @@ func (c Case) GoString() string { return strconv.Quote(c.String()) }
 // Format prints [Case.String] for every verb (quoted for %q and %#v), so
 // that no fmt verb shows the case's texts (a plain struct would print
 // every field under %v and %+v).
-func (c Case) Format(f fmt.State, verb rune) { formatText(f, verb, c.String()) }
+func (c Case) Format(f fmt.State, verb rune) { logtext.Format(f, verb, c.String()) }
 
 // LogValue implements [slog.LogValuer]: a group of the case ID, the
 // complainant, the state, version, priority, times, department and
@@ -203,7 +204,7 @@ func (in Intake) String() string { return in.describe() + ", personal data redac
 func (in Intake) describe() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "complaint form %q of customer %q received %s by %s about %s", string(in.ID), string(in.Complainant),
-		timeText(in.Received), in.Channel, in.Subject.Kind)
+		logtext.Time(in.Received), in.Channel, in.Subject.Kind)
 	if refs := in.Subject.refs(); len(refs) > 0 {
 		parts := make([]string, len(refs))
 		for i, r := range refs {
@@ -216,7 +217,7 @@ func (in Intake) describe() string {
 		fmt.Fprintf(&b, ", value %s", in.Value)
 	}
 	fmt.Fprintf(&b, ", currency %s, %s, description: %s, %s",
-		string(in.Currency), in.Demand.String(), bytesText(len(in.Description)), count(len(in.Attachments), "attachment", "attachments"))
+		string(in.Currency), in.Demand.String(), bytesText(len(in.Description)), logtext.Count(len(in.Attachments), "attachment", "attachments"))
 	return b.String()
 }
 
@@ -244,7 +245,7 @@ func (s Subject) refs() [][2]string {
 func (in Intake) GoString() string { return strconv.Quote(in.String()) }
 
 // Format prints [Intake.String] for every verb (quoted for %q and %#v).
-func (in Intake) Format(f fmt.State, verb rune) { formatText(f, verb, in.String()) }
+func (in Intake) Format(f fmt.State, verb rune) { logtext.Format(f, verb, in.String()) }
 
 // LogValue implements [slog.LogValuer]: a group of the case ID, the
 // complainant, the channel, the receipt time, the subject's kind and
@@ -287,7 +288,7 @@ func (d Demand) String() string {
 func (d Demand) GoString() string { return strconv.Quote(d.String()) }
 
 // Format prints [Demand.String] for every verb (quoted for %q and %#v).
-func (d Demand) Format(f fmt.State, verb rune) { formatText(f, verb, d.String()) }
+func (d Demand) Format(f fmt.State, verb rune) { logtext.Format(f, verb, d.String()) }
 
 // LogValue implements [slog.LogValuer]: the kind and the length of the
 // text.
@@ -310,7 +311,7 @@ func (f Finding) String() string {
 func (f Finding) GoString() string { return strconv.Quote(f.String()) }
 
 // Format prints [Finding.String] for every verb (quoted for %q and %#v).
-func (f Finding) Format(fs fmt.State, verb rune) { formatText(fs, verb, f.String()) }
+func (f Finding) Format(fs fmt.State, verb rune) { logtext.Format(fs, verb, f.String()) }
 
 // LogValue implements [slog.LogValuer]: cause, responsible party, staff
 // member and the length of the detail.
@@ -332,7 +333,7 @@ func (p Proposal) String() string {
 func (p Proposal) GoString() string { return strconv.Quote(p.String()) }
 
 // Format prints [Proposal.String] for every verb (quoted for %q and %#v).
-func (p Proposal) Format(f fmt.State, verb rune) { formatText(f, verb, p.String()) }
+func (p Proposal) Format(f fmt.State, verb rune) { logtext.Format(f, verb, p.String()) }
 
 // LogValue implements [slog.LogValuer]: the kind and the length of the
 // detail.
@@ -345,14 +346,14 @@ func (p Proposal) LogValue() slog.Value {
 // "execution notified by email, 1 accountability measure (detail: 0 bytes)".
 func (e Execution) String() string {
 	return fmt.Sprintf("execution notified by %s, %s (detail: %s)", e.Notified,
-		count(len(e.Accountability), "accountability measure", "accountability measures"), bytesText(len(e.Detail)))
+		logtext.Count(len(e.Accountability), "accountability measure", "accountability measures"), bytesText(len(e.Detail)))
 }
 
 // GoString returns [Execution.String], quoted, for %#v.
 func (e Execution) GoString() string { return strconv.Quote(e.String()) }
 
 // Format prints [Execution.String] for every verb (quoted for %q and %#v).
-func (e Execution) Format(f fmt.State, verb rune) { formatText(f, verb, e.String()) }
+func (e Execution) Format(f fmt.State, verb rune) { logtext.Format(f, verb, e.String()) }
 
 // LogValue implements [slog.LogValuer]: the channel, the number of
 // accountability measures and the length of the detail.
@@ -369,7 +370,7 @@ func (f Feedback) String() string { return "feedback (comment: " + bytesText(len
 func (f Feedback) GoString() string { return strconv.Quote(f.String()) }
 
 // Format prints [Feedback.String] for every verb (quoted for %q and %#v).
-func (f Feedback) Format(fs fmt.State, verb rune) { formatText(fs, verb, f.String()) }
+func (f Feedback) Format(fs fmt.State, verb rune) { logtext.Format(fs, verb, f.String()) }
 
 // LogValue implements [slog.LogValuer]: the length of the comment.
 func (f Feedback) LogValue() slog.Value {
@@ -388,7 +389,7 @@ func (e Evaluation) textBytes() int { return len(e.Lessons) + len(e.Improvement)
 func (e Evaluation) GoString() string { return strconv.Quote(e.String()) }
 
 // Format prints [Evaluation.String] for every verb (quoted for %q and %#v).
-func (e Evaluation) Format(f fmt.State, verb rune) { formatText(f, verb, e.String()) }
+func (e Evaluation) Format(f fmt.State, verb rune) { logtext.Format(f, verb, e.String()) }
 
 // LogValue implements [slog.LogValuer]: the lengths of the texts.
 func (e Evaluation) LogValue() slog.Value {
@@ -446,7 +447,7 @@ func optional[T fmt.Stringer](p *T) fmt.Stringer {
 func (cmd Command) GoString() string { return strconv.Quote(cmd.String()) }
 
 // Format prints [Command.String] for every verb (quoted for %q and %#v).
-func (cmd Command) Format(f fmt.State, verb rune) { formatText(f, verb, cmd.String()) }
+func (cmd Command) Format(f fmt.State, verb rune) { logtext.Format(f, verb, cmd.String()) }
 
 // LogValue implements [slog.LogValuer]: a group of the kind, the key, the
 // payload's IDs and codes ([Intake.LogValue] and the like), the lengths
@@ -499,12 +500,12 @@ func (cmd Command) LogValue() slog.Value {
 func (e Event) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "event %d of complaint case %q at %s by %s: %s → %s, priority %s", e.Seq, string(e.Case),
-		timeText(e.At), e.Actor, e.From, e.To, e.Priority)
+		logtext.Time(e.At), e.Actor, e.From, e.To, e.Priority)
 	if e.FromDepartment != "" {
 		fmt.Fprintf(&b, ", from department %q", e.FromDepartment)
 	}
 	if !e.Erased.IsZero() {
-		fmt.Fprintf(&b, ", erased %s", timeText(e.Erased))
+		fmt.Fprintf(&b, ", erased %s", logtext.Time(e.Erased))
 	}
 	b.WriteString(", " + e.Command.String())
 	return b.String()
@@ -514,7 +515,7 @@ func (e Event) String() string {
 func (e Event) GoString() string { return strconv.Quote(e.String()) }
 
 // Format prints [Event.String] for every verb (quoted for %q and %#v).
-func (e Event) Format(f fmt.State, verb rune) { formatText(f, verb, e.String()) }
+func (e Event) Format(f fmt.State, verb rune) { logtext.Format(f, verb, e.String()) }
 
 // LogValue implements [slog.LogValuer]: a group of the case ID, the
 // sequence number, the time, the actor and role, the states, the
@@ -551,7 +552,7 @@ func (e Event) LogValue() slog.Value {
 func (n Notice) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "notice %s of complaint case %q event %d at %s to customer %q by %s", n.Topic, string(n.Case), n.Seq,
-		timeText(n.At), string(n.Complainant), n.Channel)
+		logtext.Time(n.At), string(n.Complainant), n.Channel)
 	if n.Value != 0 {
 		fmt.Fprintf(&b, ", value %s", n.Value)
 	}
@@ -578,7 +579,7 @@ func (n Notice) String() string {
 func (n Notice) GoString() string { return strconv.Quote(n.String()) }
 
 // Format prints [Notice.String] for every verb (quoted for %q and %#v).
-func (n Notice) Format(f fmt.State, verb rune) { formatText(f, verb, n.String()) }
+func (n Notice) Format(f fmt.State, verb rune) { logtext.Format(f, verb, n.String()) }
 
 // LogValue implements [slog.LogValuer]: the case ID, the event and its
 // time, topic, complainant, channel, value class and department, the
@@ -606,29 +607,5 @@ func (n Notice) LogValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
-// formatText prints s, quoted for %q and %#v.
-func formatText(f fmt.State, verb rune, s string) {
-	if verb == 'q' || (verb == 'v' && f.Flag('#')) {
-		s = strconv.Quote(s)
-	}
-	_, _ = f.Write([]byte(s))
-}
-
-// count returns "1 wait" or "n waits".
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 // bytesText returns "1 byte" or "n bytes".
-func bytesText(n int) string { return count(n, "byte", "bytes") }
-
-// timeText returns t in RFC 3339, "unknown" when zero.
-func timeText(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.Format(time.RFC3339Nano)
-}
+func bytesText(n int) string { return logtext.Count(n, "byte", "bytes") }

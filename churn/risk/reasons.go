@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tailorcrm/tailor/internal/logtext"
 )
 
 // Reason is one warning sign of a customer, in words, with the
@@ -71,7 +73,7 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 		return "no purchase for " + days(s.DaysSinceLastPurchase) + " where the typical customer's gap is " + daysF(gap)
 	})
 	single(FeatureFewPurchases, func() string {
-		return "only " + count(s.PurchaseDays, "purchase day", "purchase days") + " so far"
+		return "only " + logtext.Count(s.PurchaseDays, "purchase day", "purchase days") + " so far"
 	})
 	single(FeatureFrequencyDecline, func() string {
 		l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12
@@ -79,9 +81,9 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 			return "no purchase in the last 24 months"
 		}
 		if l == 0 {
-			return "no purchase in the last 12 months against " + count(p, "purchase day", "purchase days") + " the year before"
+			return "no purchase in the last 12 months against " + logtext.Count(p, "purchase day", "purchase days") + " the year before"
 		}
-		return count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
+		return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
 	})
 	single(FeatureSpendDecline, func() string {
 		// quoted only as a decline: spend before > spend since ≥ 0, or
@@ -154,16 +156,16 @@ func complaintReason(s *Signals, v *vector, z, c *[NumFeatures]float64) (Reason,
 		}
 		switch f {
 		case FeatureRecentComplaints:
-			b.WriteString(count(cs.Recent, "complaint", "complaints") + " in " + duration(cs.Window))
+			b.WriteString(logtext.Count(cs.Recent, "complaint", "complaints") + " in " + duration(cs.Window))
 		case FeatureUnresolved:
 			if head {
-				b.WriteString(count(cs.Unresolved, "unresolved complaint", "unresolved complaints"))
+				b.WriteString(logtext.Count(cs.Unresolved, "unresolved complaint", "unresolved complaints"))
 			} else {
 				b.WriteString(strconv.Itoa(cs.Unresolved) + " unresolved")
 			}
 		case FeatureEscalated:
 			if head {
-				b.WriteString(count(cs.Escalated, "escalated complaint", "escalated complaints"))
+				b.WriteString(logtext.Count(cs.Escalated, "escalated complaint", "escalated complaints"))
 			} else {
 				b.WriteString(strconv.Itoa(cs.Escalated) + " escalated")
 			}
@@ -219,11 +221,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func count(n int, one, many string) string {
-	return strconv.Itoa(n) + " " + plural(n, one, many)
-}
-
-func days(n int) string { return count(n, "day", "days") }
+func days(n int) string { return logtext.Count(n, "day", "days") }
 
 func ago(n int) string {
 	if n == 0 {

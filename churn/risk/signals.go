@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/logtext"
 )
 
 // Input is what the risk needs to know of one customer: the summary of
@@ -333,13 +334,13 @@ func (s *Signals) historyProblems(add func(field, code, msg string)) {
 		if l != 0 && l != n {
 			// 0: not given, as they are not read without a prior year
 			add("purchase_days_last_12", customer.CodeMismatch, fmt.Sprintf("is %d of %s but prior_year is false (every purchase within the last 12 months)",
-				l, count(n, "purchase day", "purchase days")))
+				l, logtext.Count(n, "purchase day", "purchase days")))
 		}
 		return
 	}
 	if l >= n {
 		add("prior_year", customer.CodeMismatch, fmt.Sprintf("is true (first purchase at least a year ago) but %s of %s are in the last 12 months",
-			strconv.Itoa(l), count(n, "purchase day", "purchase days")))
+			strconv.Itoa(l), logtext.Count(n, "purchase day", "purchase days")))
 	}
 	switch {
 	case d < yearMin && l == 0:

@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/logtext"
 )
 
 // The String, fmt and slog forms of a [Report], a [Loyalty] and a
@@ -31,20 +31,20 @@ import (
 // without any of its content.
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "privacy report of customer %q made %s from %s: ", string(r.Customer), timeText(r.Made), strings.Join(r.Sources, ", "))
+	fmt.Fprintf(&b, "privacy report of customer %q made %s from %s: ", string(r.Customer), logtext.Time(r.Made), strings.Join(r.Sources, ", "))
 	if r.Record != nil {
 		b.WriteString("record, ")
 	} else {
 		b.WriteString("no record, ")
 	}
-	b.WriteString(count(len(r.Orders), "order", "orders") + ", " + count(len(r.Returns), "return", "returns") + ", " +
-		count(len(r.Credits), "credit", "credits") + ", " + count(len(r.Interactions), "interaction", "interactions") + ", ")
+	b.WriteString(logtext.Count(len(r.Orders), "order", "orders") + ", " + logtext.Count(len(r.Returns), "return", "returns") + ", " +
+		logtext.Count(len(r.Credits), "credit", "credits") + ", " + logtext.Count(len(r.Interactions), "interaction", "interactions") + ", ")
 	if r.Loyalty != nil {
-		b.WriteString("ledger of " + count(len(r.Loyalty.Entries), "entry", "entries") + ", ")
+		b.WriteString("ledger of " + logtext.Count(len(r.Loyalty.Entries), "entry", "entries") + ", ")
 	} else {
 		b.WriteString("no ledger, ")
 	}
-	b.WriteString(count(len(r.Complaints), "complaint case", "complaint cases") + ", personal data redacted")
+	b.WriteString(logtext.Count(len(r.Complaints), "complaint case", "complaint cases") + ", personal data redacted")
 	return b.String()
 }
 
@@ -53,7 +53,7 @@ func (r Report) GoString() string { return strconv.Quote(r.String()) }
 
 // Format prints [Report.String] for every verb (quoted for %q and %#v),
 // so that no fmt verb shows the report's content.
-func (r Report) Format(f fmt.State, verb rune) { formatText(f, verb, r.String()) }
+func (r Report) Format(f fmt.State, verb rune) { logtext.Format(f, verb, r.String()) }
 
 // LogValue implements [slog.LogValuer]: a group of the customer ID, when
 // the report was made, the sources, whether it has a record and a ledger
@@ -87,14 +87,14 @@ func (r Report) LogValue() slog.Value {
 // without the birthday.
 func (l Loyalty) String() string {
 	return fmt.Sprintf("ledger of member %q: %s, balance %d", string(l.Account.Member),
-		count(len(l.Entries), "entry", "entries"), l.Account.Balance())
+		logtext.Count(len(l.Entries), "entry", "entries"), l.Account.Balance())
 }
 
 // GoString returns [Loyalty.String], quoted, for %#v.
 func (l Loyalty) GoString() string { return strconv.Quote(l.String()) }
 
 // Format prints [Loyalty.String] for every verb (quoted for %q and %#v).
-func (l Loyalty) Format(f fmt.State, verb rune) { formatText(f, verb, l.String()) }
+func (l Loyalty) Format(f fmt.State, verb rune) { logtext.Format(f, verb, l.String()) }
 
 // LogValue implements [slog.LogValuer]: the account's own form
 // ([loyalty.Account.LogValue], without the birthday) and the number of
@@ -113,7 +113,7 @@ func (l Loyalty) LogValue() slog.Value {
 // without the customer's words.
 func (c Complaint) String() string {
 	return fmt.Sprintf("complaint case %q of customer %q (%s, %s), personal data redacted",
-		string(c.Case.ID), string(c.Case.Intake.Complainant), c.Case.State, count(len(c.Events), "event", "events"))
+		string(c.Case.ID), string(c.Case.Intake.Complainant), c.Case.State, logtext.Count(len(c.Events), "event", "events"))
 }
 
 // GoString returns [Complaint.String], quoted, for %#v.
@@ -121,7 +121,7 @@ func (c Complaint) GoString() string { return strconv.Quote(c.String()) }
 
 // Format prints [Complaint.String] for every verb (quoted for %q and
 // %#v).
-func (c Complaint) Format(f fmt.State, verb rune) { formatText(f, verb, c.String()) }
+func (c Complaint) Format(f fmt.State, verb rune) { logtext.Format(f, verb, c.String()) }
 
 // LogValue implements [slog.LogValuer]: the case ID, the complainant,
 // the state and the number of events, with "personal_data":
@@ -133,28 +133,4 @@ func (c Complaint) LogValue() slog.Value {
 		slog.String("state", c.Case.State.String()),
 		slog.Int("events", len(c.Events)),
 		slog.String("personal_data", customer.Redacted))
-}
-
-// formatText prints s, quoted for %q and %#v.
-func formatText(f fmt.State, verb rune, s string) {
-	if verb == 'q' || (verb == 'v' && f.Flag('#')) {
-		s = strconv.Quote(s)
-	}
-	_, _ = f.Write([]byte(s))
-}
-
-// count returns "1 order" or "n orders".
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
-// timeText returns t in RFC 3339, "unknown" when zero.
-func timeText(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.Format(time.RFC3339Nano)
 }
