@@ -13,10 +13,11 @@
 // customer with no purchase day in the last two years counts as a full
 // decline of purchase days, and of spend unless later shipments of an
 // older order bring some into those years, so that the risk of a lapsed
-// customer does not fall as time passes; against a year before that is only partly the
-// customer's history a trend counts only as a decline, so that no risk
-// falls on the day the first purchase turns one year old), the return
-// rate, and the
+// customer does not fall as time passes; in the customer's second year,
+// when the year before is only partly the customer's history, its rest is
+// filled with the rhythm of the last 12 months, so that neither the first
+// nor the second anniversary of the first purchase moves the risk of a
+// customer whose behaviour did not change), the return rate, and the
 // complaint signals of [customer.ComplaintSignals] — recent, unresolved
 // and SLA-breaching complaints, their severity and recency, complaints
 // handled to the customer's dissatisfaction and complaints escalated by

@@ -108,27 +108,42 @@ const (
 	//
 	// It compares two years of the customer's history, so it is missing
 	// when the first purchase is less than a year old ([Signals].PriorYear
-	// false). When the first purchase falls in the 12 months before the
-	// last 12 (every purchase day is in the two years, l + p =
-	// PurchaseDays), those 12 months hold only part of a year of the
-	// customer's history — a single day on the day the first purchase
-	// turns one year old — and against a full year they would read every
-	// new customer as growing and lower the risk on that day; the trend is
-	// then only a decline: present when p > l (fewer purchase days in a
-	// full year than in part of one is a decline however short that part;
-	// a customer who stopped gets +1 from the first anniversary on), and
-	// missing when p ≤ l, until the first purchase is two years old.
+	// false). In the customer's second year the first purchase day falls
+	// in the 12 months before the last 12, which then hold only e days of
+	// the customer's history after it (e = DaysSinceFirstPurchase − the
+	// days of the last 12 months; 0 on the day the first purchase turns
+	// one year old). Counted as they are, those months would read a
+	// steady customer as declining (the first purchase day opens the
+	// history: a steady customer who buys every g days has ⌊e ÷ g⌋ + 1
+	// purchase days in them against about 365 ÷ g in a full year) and a
+	// growing one as steady, and the trend would jump on the day the first
+	// purchase turns two years old. So, with l > 0, p is replaced by
+	//
+	//	p′ = (p − 1) + l · (1 − e ÷ Y),
+	//
+	// Y the days of those 12 months (365 or 366): the purchase days after
+	// the first, the rest of the year filled with the rhythm of the last
+	// 12 months, as if nothing changed. The trend is missing at e = 0 (no
+	// day to compare with), moves from 0 towards the full comparison as
+	// the year before fills with the customer's history, and meets it on
+	// the second anniversary; a customer whose purchases speed up sees the
+	// risk ease through the second year, not all at once when that year
+	// becomes a full one. With l = 0 (no purchase day in the last 12
+	// months) it is (p − 0) ÷ p = +1, the customer stopped; and for
+	// hand-filled signals without DaysSinceFirstPurchase it is the
+	// decline of the raw counts, present only when p > l.
 	FeatureFrequencyDecline
 	// FeatureSpendDecline is (p − l) ÷ (p + l) on the net spend of the same
 	// two years, negative amounts counted as zero. Without a purchase day
 	// in the two years it is +1, as FeatureFrequencyDecline, unless those
 	// years hold positive spend all the same (later shipments of an order
 	// counted on an earlier day, see [Signals.Validate]): it is then the
-	// ratio of that spend. Missing as FeatureFrequencyDecline: with
-	// a first purchase less than a year old, and with one in the year
-	// before unless the spend of that part of a year is above the spend of
-	// the last 12 months; and when the two years have purchase days but
-	// no positive spend.
+	// ratio of that spend. In the customer's second year the spend of the
+	// year before is, as the purchase days, the spend after the first
+	// purchase day filled with the last 12 months' (SpendPrior12 −
+	// SpendFirstDay + max(SpendLast12, 0) · (1 − e ÷ Y)). Missing as
+	// FeatureFrequencyDecline, and when the two years have purchase days
+	// but no positive spend.
 	FeatureSpendDecline
 	// FeatureReturnRate is the share of units bought that were returned,
 	// in [0, 1].

@@ -58,6 +58,6 @@ func ExampleAliveOf() {
 		fmt.Printf("%s: P(alive) %.2f, %d complaint(s), risk %.2f (%v)\n", r.Customer, in.PAlive, in.Complaints.Total, r.Risk, r.Band)
 	}
 	// Output:
-	// C-1: P(alive) 0.88, 0 complaint(s), risk 0.03 (low)
+	// C-1: P(alive) 0.88, 0 complaint(s), risk 0.02 (low)
 	// C-2: P(alive) 0.06, 1 complaint(s), risk 0.98 (critical)
 }

@@ -112,6 +112,5 @@ func ExampleRules_lapsed() {
 	// Output:
 	// risk 0.96, critical
 	// - no purchase for 860 days where this customer's usual gap is 60 days (+3.06)
-	// - no purchase in the last 24 months (+1.00)
-	// - no spend in the last 24 months (+1.00)
+	// - no purchase or spend in the last 24 months (+2.00)
 }

@@ -40,10 +40,10 @@ func ExampleRules() {
 		fmt.Printf("- %s (%+.2f)\n", reason.Text, reason.Contribution)
 	}
 	// Output:
-	// risk 0.95, critical (rules)
+	// risk 0.94, critical (rules)
 	// - 2 complaints in 90 days, 1 unresolved, the worst of medium severity, the last one 20 days ago (+2.04)
 	// - no purchase for 214 days where this customer's usual gap is 60 days (+1.24)
-	// - 1 purchase day in the last 12 months against 6 the year before (+0.71)
+	// - 1 purchase day in the last 12 months against 5 in the 335 days after the first purchase (+0.67)
 }
 
 // Fitting on labelled history: each customer's signals at the end of a

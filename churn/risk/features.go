@@ -124,17 +124,12 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 		}
 		set(FeatureSpendDecline, d)
 	case s.PriorYear:
-		// With the first purchase day in the 12 months before the last
-		// 12 (every purchase day is in the two years), those 12 months
-		// hold only part of a year of the customer's history, a single
-		// day on the first anniversary: less there than in the last 12
-		// months says nothing, more is a decline all the same.
-		partial := s.PurchaseDaysLast12+s.PurchaseDaysPrior12 == s.PurchaseDays
-		if d, ok := decline(float64(s.PurchaseDaysPrior12), float64(s.PurchaseDaysLast12)); ok && (!partial || d > 0) {
-			set(FeatureFrequencyDecline, d)
+		freq, spend, freqOK, spendOK := trends(s)
+		if freqOK {
+			set(FeatureFrequencyDecline, freq)
 		}
-		if d, ok := decline(toFloat(s.SpendPrior12), toFloat(s.SpendLast12)); ok && finite(d) && (!partial || d > 0) {
-			set(FeatureSpendDecline, d)
+		if spendOK {
+			set(FeatureSpendDecline, spend)
 		}
 	}
 	set(FeatureReturnRate, s.ReturnRate)
@@ -151,6 +146,63 @@ func features(s *Signals, prior, minGap, halfLife float64) vector {
 	}
 	set(FeatureComplaintRecency, fresh)
 	return v
+}
+
+// trends returns the frequency and spend declines of s, which has a
+// prior year and a purchase day in the last 24 months (see
+// [FeatureFrequencyDecline]); ok is false for a missing one.
+func trends(s *Signals) (freq, spend float64, freqOK, spendOK bool) {
+	l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12
+	freq, freqOK = decline(float64(p), float64(l))
+	spend, spendOK = decline(toFloat(s.SpendPrior12), toFloat(s.SpendLast12))
+	spendOK = spendOK && finite(spend)
+	if l+p < s.PurchaseDays {
+		// two full years of the customer's history
+		return freq, spend, freqOK, spendOK
+	}
+	// The first purchase day is in the 12 months before the last 12,
+	// which hold only part of a year of the customer's history. Without
+	// a purchase day since (l = 0; freq is +1), or with the first day not
+	// given, the trends are only a decline of the raw counts and spends.
+	if l == 0 || s.DaysSinceFirstPurchase == 0 {
+		return freq, spend, freqOK && freq > 0, spendOK && spend > 0
+	}
+	e, w := secondYear(s)
+	if e <= 0 {
+		// the first anniversary: no day of the customer's history to
+		// compare with
+		return 0, 0, false, false
+	}
+	// the first purchase day opens the history and says nothing of its
+	// rhythm; the rest of the year is filled with the last 12 months'
+	freq, freqOK = decline(float64(p-1)+float64(l)*(1-w), float64(l))
+	sl := toFloat(s.SpendLast12)
+	spend, spendOK = decline(toFloat(s.SpendPrior12)-toFloat(s.SpendFirstDay)+max(sl, 0)*(1-w), sl)
+	return freq, spend, freqOK, spendOK && finite(spend)
+}
+
+// secondYear returns, for s with a prior year and every purchase day in
+// the last 24 months, the days e of the customer's history after the first
+// purchase day in the 12 months before the last 12, and their share w of
+// those 12 months, in [0, 1]. e ≤ 0 on the first anniversary (or with a
+// first purchase day not given).
+func secondYear(s *Signals) (e int, w float64) {
+	last, prior := 365, 365
+	if !s.AsOf.IsZero() {
+		asOf, yearAgo, twoYearsAgo := customer.SpendWindows(s.AsOf)
+		last, prior = int(asOf-yearAgo), int(yearAgo-twoYearsAgo)
+	}
+	e = s.DaysSinceFirstPurchase - last
+	return e, max(0, min(float64(e)/float64(prior), 1))
+}
+
+// partialYear reports whether the trends of s fill the year before the
+// last 12 months with the last 12 months' rhythm (see
+// [FeatureFrequencyDecline]): a prior year, every purchase day in the last
+// 24 months, some in the last 12, and the first purchase day given.
+func partialYear(s *Signals) bool {
+	return s.PriorYear && s.PurchaseDaysLast12 > 0 && s.DaysSinceFirstPurchase > 0 &&
+		s.PurchaseDaysLast12+s.PurchaseDaysPrior12 == s.PurchaseDays
 }
 
 // overdue returns ln(1 + d ÷ g) for d ≥ 0 and g > 0, as ln d − ln g

@@ -59,7 +59,8 @@ const maxWeight = 1e100
 
 // UnmarshalJSON restores a model stored by MarshalJSON. Every number must
 // be finite, intercept and weights at most 1e100 in magnitude (and the
-// weights of a rules model non-negative, as in [RuleWeights]), scales and
+// weights of a rules model non-negative and its centres of P(alive) and
+// the trends within their values, as in [RuleWeights]), scales and
 // gaps non-negative or positive as in [Options],
 // bands ordered, features known and not repeated; a feature left out has
 // no weight. A rejected document leaves m unchanged; a nil m is an
@@ -119,6 +120,8 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 			return bad(name+".weight", t.Weight, "must not be negative in a rules model (see RuleWeights)")
 		case !finite(t.Center):
 			return bad(name+".center", t.Center, "must be finite")
+		case j.Method == MethodRules && checkReference(t.Feature, t.Center, name+".center") != nil:
+			return fmt.Errorf("risk: model: %w", checkReference(t.Feature, t.Center, name+".center"))
 		case !finite(t.Scale) || t.Scale < 0:
 			return bad(name+".scale", t.Scale, "must be finite and non-negative")
 		}

@@ -182,8 +182,9 @@ func (m *Model) Risk(s Signals) (float64, error) {
 type Contribution struct {
 	Feature Feature
 	// Present is false when the feature could not be computed (no
-	// P(alive) given; no prior year for the trends, or a rise against a
-	// year before that is only partly the customer's history).
+	// P(alive) given; no prior year for the trends, or no day of the
+	// customer's history after the first purchase in the year before; see
+	// [FeatureFrequencyDecline]).
 	Present bool
 	// Value is the raw feature x_f (see [Feature]).
 	Value float64

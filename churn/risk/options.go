@@ -1,6 +1,9 @@
 package risk
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Defaults of [Options].
 const (
@@ -129,8 +132,13 @@ type Rule struct {
 //	risk = σ(Intercept + Σ_f Weight_f · (x_f − Reference_f)),  σ(z) = 1 ÷ (1 + e^−z),
 //
 // with x_f the raw feature (see [Feature]); a missing feature contributes
-// nothing. Weights must be finite and non-negative, so more of any warning
-// sign never lowers the risk; weights and the intercept are at most 1e100
+// nothing, as if it were at its reference. Weights must be finite and
+// non-negative, so more of any warning sign never lowers the risk;
+// references finite, and those of the features that can be missing within
+// the values they take (not_alive in [0, 1], frequency_decline and
+// spend_decline in [−1, 1]), so that a customer showing a sign, even at its
+// worst, is never safer than one without it (the other features are never
+// missing: their references only shift the intercept); weights and the intercept are at most 1e100
 // in magnitude, as in a stored model (see [Model.UnmarshalJSON]), so that
 // no sum of contributions overflows to an infinite or NaN log-odds.
 type RuleWeights struct {
@@ -200,6 +208,36 @@ func (w *RuleWeights) validate() error {
 		if !finite(r.Reference) {
 			return &OptionError{Field: "rules." + f.String() + ".reference", Value: r.Reference, Reason: "must be finite"}
 		}
+		if err := checkReference(f, r.Reference, "rules."+f.String()+".reference"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// missingRange returns the least and the greatest value of a feature
+// that can be missing: P(alive) and the trends; ok is false for the
+// others, which every valid customer has.
+func missingRange(f Feature) (lo, hi float64, ok bool) {
+	switch f {
+	case FeatureNotAlive:
+		return 0, 1, true
+	case FeatureFrequencyDecline, FeatureSpendDecline:
+		return -1, 1, true
+	}
+	return 0, 0, false
+}
+
+// checkReference refuses, as an [*OptionError] of field, a reference of a
+// feature that can be missing outside the values the feature takes: a
+// missing feature contributes as if it were at the reference, so one
+// beyond the worst value would make every customer who shows the sign,
+// even at its worst, safer than one without it (a customer who stopped
+// buying safer than a first-year one, who has no trend yet), and one
+// beyond the best value the reverse.
+func checkReference(f Feature, ref float64, field string) error {
+	if lo, hi, ok := missingRange(f); ok && !(ref >= lo && ref <= hi) {
+		return &OptionError{Field: field, Value: ref, Reason: fmt.Sprintf("must be in [%v, %v], the values %s takes: a missing feature counts as at its reference", lo, hi, f)}
 	}
 	return nil
 }

@@ -14,7 +14,11 @@ import (
 // contribution (log-odds) of the features it quotes.
 type Reason struct {
 	// Features are the features the text quotes; complaint features are
-	// grouped into one reason.
+	// grouped into one reason, and so are the two trends when neither a
+	// purchase nor spend is left in the last 24 months ("no purchase or
+	// spend in the last 24 months"): one warning sign, which told twice
+	// would push another, such as the complaint that may be why, out of
+	// the reasons.
 	Features []Feature
 	// Contribution is the sum of their contributions, positive. Each
 	// feature quoted contributes positively on its own: a reason says
@@ -25,6 +29,12 @@ type Reason struct {
 	// Text states the customer's own numbers, such as "no purchase for 214
 	// days where this customer's usual gap is 60 days" (with ", counted as
 	// the minimum of 7 days" when the usual gap is below [Options].MinGap).
+	// In the customer's second year a trend is quoted against the days
+	// after the first purchase ("3 purchase days in the last 12 months
+	// against 2 in the 35 days after the first purchase"; "spend in the
+	// last 12 months down 40% on its pace in the 35 days after the first
+	// purchase", that spend over a year), as [FeatureFrequencyDecline]
+	// compares them.
 	Text string
 }
 
@@ -33,7 +43,8 @@ var severityWords = [MaxSeverity + 1]string{"", "low", "medium", "high", "critic
 // reasons builds the reasons of s: one per topic whose quoted features
 // have a positive total contribution, largest first (ties in Feature
 // order), at most top. Topics are P(alive), recency, the number of
-// purchase days, purchase frequency, spend, returns, and complaints
+// purchase days, purchase frequency, spend (one topic with frequency when
+// both stopped: see [stoppedTogether]), returns, and complaints
 // (recent, unresolved, escalated, handled to the customer's
 // dissatisfaction, SLA breaches, severity and age of the last one,
 // quoting only those that are non-zero and push the risk up). Text is deterministic: the same
@@ -75,25 +86,46 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 	single(FeatureFewPurchases, func() string {
 		return "only " + logtext.Count(s.PurchaseDays, "purchase day", "purchase days") + " so far"
 	})
-	single(FeatureFrequencyDecline, func() string {
-		l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12
-		if l == 0 && p == 0 {
-			return "no purchase in the last 24 months"
-		}
-		if l == 0 {
-			return "no purchase in the last 12 months against " + logtext.Count(p, "purchase day", "purchase days") + " the year before"
-		}
-		return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
-	})
-	single(FeatureSpendDecline, func() string {
-		// quoted only as a decline: spend before > spend since ≥ 0, or
-		// no purchase day in the two years
-		p, l := max(toFloat(s.SpendPrior12), 0), max(toFloat(s.SpendLast12), 0)
-		if !(p > 0) { // and l = 0
-			return "no spend in the last 24 months"
-		}
-		return "spend in the last 12 months down " + percent((p-l)/p) + " on the year before"
-	})
+	if stoppedTogether(s, v, z, c) {
+		// purchases and spend stopped together: one warning sign, told
+		// once, so that it does not push another out of the reasons
+		out = append(out, Reason{Features: []Feature{FeatureFrequencyDecline, FeatureSpendDecline},
+			Contribution: c[FeatureFrequencyDecline] + c[FeatureSpendDecline], Text: "no purchase or spend in the last 24 months"})
+	} else {
+		single(FeatureFrequencyDecline, func() string {
+			l, p := s.PurchaseDaysLast12, s.PurchaseDaysPrior12
+			if l == 0 && p == 0 {
+				return "no purchase in the last 24 months"
+			}
+			if l == 0 {
+				return "no purchase in the last 12 months against " + logtext.Count(p, "purchase day", "purchase days") + " the year before"
+			}
+			if partialYear(s) {
+				// the year before holds only e days of the customer's
+				// history after the first purchase day
+				e, _ := secondYear(s)
+				return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p-1) +
+					" in the " + days(e) + " after the first purchase"
+			}
+			return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
+		})
+		single(FeatureSpendDecline, func() string {
+			// quoted only as a decline: spend before > spend since ≥ 0, or
+			// no purchase day in the two years
+			p, l := max(toFloat(s.SpendPrior12), 0), max(toFloat(s.SpendLast12), 0)
+			if !(p > 0) { // and l = 0
+				return "no spend in the last 24 months"
+			}
+			if partialYear(s) {
+				// the pace of the e days after the first purchase day, over
+				// a year: above the spend since, as the decline is positive
+				e, w := secondYear(s)
+				pace := (toFloat(s.SpendPrior12) - toFloat(s.SpendFirstDay)) / w
+				return "spend in the last 12 months down " + percent((pace-l)/pace) + " on its pace in the " + days(e) + " after the first purchase"
+			}
+			return "spend in the last 12 months down " + percent((p-l)/p) + " on the year before"
+		})
+	}
 	single(FeatureReturnRate, func() string {
 		return "returns " + percent(s.ReturnRate) + " of units bought"
 	})
@@ -113,6 +145,16 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 		out = out[:top]
 	}
 	return out
+}
+
+// stoppedTogether reports whether both trends of s warn and say the same:
+// no purchase day and no spend in the last 24 months (a later shipment of
+// an older order can bring some spend into them, which is then told on its
+// own).
+func stoppedTogether(s *Signals, v *vector, z, c *[NumFeatures]float64) bool {
+	return warns(FeatureFrequencyDecline, v, z, c) && warns(FeatureSpendDecline, v, z, c) &&
+		s.PurchaseDaysLast12 == 0 && s.PurchaseDaysPrior12 == 0 &&
+		!s.SpendLast12.IsPositive() && !s.SpendPrior12.IsPositive()
 }
 
 // warns reports whether feature f of v is a warning sign: present,

@@ -205,13 +205,21 @@ func TestOverdueWithTinyMinGapIsFinite(t *testing.T) {
 }
 
 // drawRules draws a rule-based model with any valid non-negative
-// weights.
+// weights and references (those of P(alive) and the trends, which can be
+// missing, within the values the features take).
 func drawRules(t *rapid.T) *risk.Model {
 	w := risk.RuleWeights{Intercept: rapid.Float64Range(-5, 5).Draw(t, "intercept")}
 	for _, f := range risk.Features() {
+		lo, hi := -2.0, 2.0
+		switch f {
+		case risk.FeatureNotAlive:
+			lo, hi = 0, 1
+		case risk.FeatureFrequencyDecline, risk.FeatureSpendDecline:
+			lo, hi = -1, 1
+		}
 		w.Features[f] = risk.Rule{
 			Weight:    rapid.Float64Range(0, 5).Draw(t, "weight_"+f.String()),
-			Reference: rapid.Float64Range(-2, 2).Draw(t, "ref_"+f.String()),
+			Reference: rapid.Float64Range(lo, hi).Draw(t, "ref_"+f.String()),
 		}
 	}
 	opts := &risk.Options{Rules: &w, MinGap: rapid.Float64Range(1, 30).Draw(t, "min_gap"),

@@ -46,6 +46,18 @@ type Signals struct {
 	DaysSinceLastPurchase int
 	// PurchaseDays is the number of distinct days with an order (≥ 1).
 	PurchaseDays int
+	// DaysSinceFirstPurchase counts whole days from the first purchase
+	// day to AsOf, and SpendFirstDay is the net spend of that day (as
+	// counted in SpendPrior12). The trends read them only in the
+	// customer's second year, while the first purchase day is in the 12
+	// months before the last 12 (see [FeatureFrequencyDecline]).
+	// [NewSignals] fills both; hand-filled signals may leave
+	// DaysSinceFirstPurchase 0, "not given" (with PriorYear the first
+	// purchase is at least 365 days old), and the trends of that year are
+	// then only a decline of the raw counts, as [FeatureFrequencyDecline]
+	// documents.
+	DaysSinceFirstPurchase int
+	SpendFirstDay          decimal.Decimal
 	// MedianGap is the median number of days between the customer's
 	// shopping occasions: [customer.Summary.OccasionGapStats] with
 	// [customer.DefaultOccasionWindow], so that purchase days of one week
@@ -58,7 +70,9 @@ type Signals struct {
 	// year-on-year trends can be defined (see [FeatureFrequencyDecline]).
 	PriorYear bool
 	// PurchaseDaysLast12 and PurchaseDaysPrior12 count purchase days in
-	// the 12 months up to AsOf and in the 12 months before those; they
+	// the 12 months up to AsOf and in the 12 months before those (or in
+	// the 52 weeks and the 52 before, as a data warehouse may count
+	// them); they
 	// must agree with PriorYear and DaysSinceLastPurchase (see
 	// [Signals.Validate]). Without PriorYear they are not read, and may
 	// be left 0.
@@ -95,6 +109,7 @@ func NewSignals(in Input) (Signals, error) {
 	// and two years before are computed once.
 	asOf, yearAgo, twoYearsAgo := customer.SpendWindows(s.AsOf)
 	var first, last customer.Date
+	var firstNet decimal.Decimal
 	for i := range s.Days {
 		d := &s.Days[i]
 		if d.Orders == 0 {
@@ -102,7 +117,7 @@ func NewSignals(in Input) (Signals, error) {
 		}
 		if d.Orders > 0 {
 			if sig.PurchaseDays == 0 {
-				first = d.Date
+				first, firstNet = d.Date, d.Net
 			}
 			last = d.Date
 			sig.PurchaseDays++
@@ -122,6 +137,7 @@ func NewSignals(in Input) (Signals, error) {
 		sig.PurchaseDaysLast12, sig.PurchaseDaysPrior12 = 0, 0
 	} else if sig.PurchaseDays > 0 {
 		sig.DaysSinceLastPurchase = int(asOf - last)
+		sig.DaysSinceFirstPurchase, sig.SpendFirstDay = int(asOf-first), firstNet
 		if sig.PurchaseDays > 1 {
 			sig.MedianGap = s.OccasionGapStats(customer.DefaultOccasionWindow).Median
 		}
@@ -175,7 +191,10 @@ const MaxSeverity = 4
 // occasion, see MedianGap), or positive with a single purchase day;
 // counts of purchase days, recency and PriorYear that contradict each
 // other, as hand-filled signals can and signals of [NewSignals] never do
-// (12 months before AsOf are 365 or 366 days, 24 months 730 or 731):
+// (12 months before AsOf are 365 or 366 days, 24 months 730 or 731; a
+// data warehouse that counts the last 12 months as 52 weeks, and the 24 as
+// 104, gives counts of 364 and 728 days, which are accepted as well, so
+// the bounds below are those of a year of 364 to 366 days):
 //
 //   - a count of the last 12 months or of the 12 before them above 366;
 //   - without PriorYear (the first purchase, and so every one, in the
@@ -185,11 +204,15 @@ const MaxSeverity = 4
 //     prior year) nor PurchaseDays;
 //   - with PriorYear (the first purchase at least a year ago): every
 //     purchase day in the last 12 months; none in them although the last
-//     purchase is less than 365 days ago, or some although it is 366 or
+//     purchase is less than 364 days ago, or some although it is 366 or
 //     more days ago; none in the 12 months before although the last
-//     purchase is 366 to 729 days ago, or some although it is 731 or
+//     purchase is 366 to 727 days ago, or some although it is 731 or
 //     more days ago (a year without a purchase day may hold spend: the
 //     later shipment of an order counted on an earlier day);
+//   - DaysSinceFirstPurchase, when given (not 0), negative, less than
+//     DaysSinceLastPurchase + PurchaseDays − 1, less than 364 with
+//     PriorYear or 366 or more without, 731 or more with every purchase
+//     day in the last 24 months, or less than 728 with some before them;
 //
 // a return rate outside [0, 1]; negative complaint
 // counts, recent, unresolved, breached, dissatisfied or escalated complaints exceeding the total,
@@ -237,6 +260,11 @@ func (s Signals) Validate() error {
 			}
 			add(field, code, msg)
 		})
+	}
+	if s.DaysSinceFirstPurchase < 0 {
+		add("days_since_first_purchase", customer.CodeNegative, fmt.Sprintf("must not be negative, got %d", s.DaysSinceFirstPurchase))
+	} else if s.DaysSinceFirstPurchase > 0 && s.PurchaseDays >= 1 && s.DaysSinceLastPurchase >= 0 {
+		s.firstPurchaseProblems(add)
 	}
 	if !(s.ReturnRate >= 0 && s.ReturnRate <= 1) {
 		add("return_rate", customer.CodeRange, fmt.Sprintf("must be in [0, 1], got %v", s.ReturnRate))
@@ -295,18 +323,21 @@ func (s Signals) Validate() error {
 	return &InputError{Customer: s.Customer, Fields: p}
 }
 
-// Calendar spans in days: 12 months before AsOf are 365 or 366 days
-// (366 when they hold a 29 February), 24 months 730 or 731.
+// Spans in days of the two years: 12 months before AsOf are 365 or 366
+// days (366 when they hold a 29 February), 24 months 730 or 731; a data
+// warehouse that counts a year as 52 weeks gives 364 and 728, which are
+// accepted too (see [Signals.Validate]).
 const (
-	yearMin, yearMax         = 365, 366
-	twoYearsMin, twoYearsMax = 730, 731
+	yearMin, yearMax         = 364, 366
+	twoYearsMin, twoYearsMax = 728, 731
 )
 
 // historyProblems reports, through add, the counts of s that contradict
 // each other. The last purchase, d = DaysSinceLastPurchase days before
-// AsOf, is in the last 12 months when d < 365 and before them when
-// d ≥ 366; in the 12 months before those when 366 ≤ d < 730, and before
-// both when d ≥ 731 (d = 365 and d = 730 depend on the calendar). Without
+// AsOf, is in the last 12 months when d < 364 and before them when
+// d ≥ 366; in the 12 months before those when 366 ≤ d < 728, and before
+// both when d ≥ 731 (d = 364 and 365, and 728 to 730, depend on the
+// calendar, or on a year counted as 52 weeks). Without
 // a prior year every purchase day is in the last 12 months; with one,
 // the first is not, and a year without a purchase day has no positive
 // spend. s has at least one purchase day and no negative count.
@@ -356,6 +387,39 @@ func (s *Signals) historyProblems(add func(field, code, msg string)) {
 		add("purchase_days_prior_12", customer.CodeMismatch, fmt.Sprintf("is 0 but the last purchase, %s ago, is in the 12 months before the last 12", days(d)))
 	case d >= twoYearsMax && pr > 0:
 		add("purchase_days_prior_12", customer.CodeMismatch, fmt.Sprintf("is %d but the last purchase, %s ago, is before the last 24 months", pr, days(d)))
+	}
+}
+
+// firstPurchaseProblems reports, through add, a DaysSinceFirstPurchase
+// (positive: given) that contradicts the recency, the number of purchase
+// days, PriorYear or the counts of the two years: the first purchase day
+// is at least PurchaseDays − 1 days before the last; it is at least 365
+// days ago with PriorYear and less than 366 without; with PriorYear it is
+// in the 12 months before the last 12 (less than 731 days ago) when every
+// purchase day is in the two years, and before them (730 or more days
+// ago) when some is not. s has at least one purchase day and no negative
+// recency.
+func (s *Signals) firstPurchaseProblems(add func(field, code, msg string)) {
+	const field = "days_since_first_purchase"
+	f, d, n := s.DaysSinceFirstPurchase, s.DaysSinceLastPurchase, s.PurchaseDays
+	switch {
+	case f < d+n-1:
+		add(field, customer.CodeMismatch, fmt.Sprintf("is %d but the last purchase is %s ago with %s",
+			f, days(d), logtext.Count(n, "purchase day", "purchase days")))
+	case s.PriorYear && f < yearMin:
+		add(field, customer.CodeMismatch, fmt.Sprintf("is %d but prior_year is true (first purchase at least a year ago)", f))
+	case !s.PriorYear && f >= yearMax:
+		add(field, customer.CodeMismatch, fmt.Sprintf("is %d but prior_year is false (first purchase within the last 12 months)", f))
+	case s.PriorYear && s.PurchaseDaysLast12 >= 0 && s.PurchaseDaysPrior12 >= 0:
+		inTwoYears := s.PurchaseDaysLast12+s.PurchaseDaysPrior12 == n
+		switch {
+		case inTwoYears && f >= twoYearsMax:
+			add(field, customer.CodeMismatch, fmt.Sprintf("is %d but every one of the %s is in the last 24 months", f,
+				logtext.Count(n, "purchase day", "purchase days")))
+		case !inTwoYears && f < twoYearsMin:
+			add(field, customer.CodeMismatch, fmt.Sprintf("is %d but %d of the %s are before the last 24 months", f,
+				n-s.PurchaseDaysLast12-s.PurchaseDaysPrior12, logtext.Count(n, "purchase day", "purchase days")))
+		}
 	}
 }
 

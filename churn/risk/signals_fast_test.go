@@ -28,6 +28,12 @@ func refNewSignals(in Input) (Signals, error) {
 		twoYearsAgo := customer.DateOf(s.AsOf.AddDate(-2, 0, 0))
 		asOf := customer.DateOf(s.AsOf)
 		sig.PriorYear = first <= yearAgo
+		sig.DaysSinceFirstPurchase = int(asOf - first)
+		for _, d := range s.Days {
+			if d.Date == first && d.Orders > 0 {
+				sig.SpendFirstDay = d.Net
+			}
+		}
 		for _, d := range s.Days {
 			if d.Orders == 0 {
 				continue
@@ -73,7 +79,9 @@ func TestNewSignalsMatchesReference(t *testing.T) {
 		assert.Equal(t, want.SpendPrior12.String(), got.SpendPrior12.String())
 		assert.Equal(t, want.SpendLast12.Exponent(), got.SpendLast12.Exponent())
 		assert.Equal(t, want.SpendPrior12.Exponent(), got.SpendPrior12.Exponent())
+		assert.Equal(t, want.SpendFirstDay.String(), got.SpendFirstDay.String())
 		want.SpendLast12, want.SpendPrior12, got.SpendLast12, got.SpendPrior12 = decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}
+		want.SpendFirstDay, got.SpendFirstDay = decimal.Decimal{}, decimal.Decimal{}
 		assert.Equal(t, want, got)
 	})
 }
