@@ -70,12 +70,16 @@ type SatisfactionSummary struct {
 
 // Report is the complaint analytics of one period.
 type Report struct {
-	// From and To bound the period: cases recorded in [From, To) count,
-	// and their state is taken as of To.
+	// From and To bound the period: the cases of the complaints made in
+	// [From, To) count, and their state is taken as of To. A complaint is
+	// made when the customer complained (Intake.Received, or the time of
+	// the recording when the receipt time is a placeholder, as for the
+	// SLA clocks); one received in the period and typed in after To
+	// counts with its state as of its recording.
 	From, To time.Time
 	// Orders is the number of orders of the period, given by the caller.
 	Orders int
-	// Cases is the number of cases recorded in the period.
+	// Cases is the number of complaints made in the period.
 	Cases int
 	// RatePer1000 is Cases / Orders × 1000 (0 without orders).
 	RatePer1000 float64
@@ -140,9 +144,14 @@ func upTo(evs []Event, t time.Time) []Event {
 
 // Analyze computes the complaint analytics of the period [from, to) from
 // the event logs of cases (one log per case, as returned by
-// [Store.Events]); logs of cases recorded outside the period are skipped.
-// orders is the number of orders of the period. A bad log is an error
-// naming its case (see [Rebuild]).
+// [Store.Events]); logs of complaints made outside the period are
+// skipped. A complaint belongs to the period in which the customer made
+// it, as its SLA clocks start then ([SLAPolicy.Status]), not to the one
+// in which it was typed in: a letter received on 31 March and recorded
+// on 2 April is a March complaint, set against March's orders (a report
+// run on 1 April does not have it yet; one run later does). orders is
+// the number of orders of the period. A bad log is an error naming its
+// case (see [Rebuild]).
 //
 // Quantiles use linear interpolation between order statistics (type 7 of
 // Hyndman & Fan 1996, the default of R and NumPy).
@@ -161,15 +170,20 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 	var csatSum float64
 	var met, csatTop int
 	for _, log := range logs {
-		if len(log) == 0 || log[0].At.Before(from) || !log[0].At.Before(to) {
+		if len(log) == 0 {
 			continue
 		}
-		evs := upTo(log, to)
+		if made := received(log[0]); made.Before(from) || !made.Before(to) {
+			continue
+		}
+		// A case typed in after the period is taken as recorded.
+		asOf := later(to, log[0].At)
+		evs := upTo(log, asOf)
 		c, err := Rebuild(evs)
 		if err != nil {
 			return Report{}, err
 		}
-		st, err := sla.Status(evs, to)
+		st, err := sla.Status(evs, asOf)
 		if err != nil {
 			return Report{}, err
 		}
@@ -391,12 +405,16 @@ const DefaultSignalWindow = 90 * 24 * time.Hour
 // Signals computes each complainant's complaint signals as of asOf, in
 // the form the churn risk consumes ([customer.ComplaintSignals]), from the
 // cases' event logs. Cases recorded after asOf are ignored; window ≤ 0
-// means [DefaultSignalWindow]. A case counts as recent when recorded in
-// (asOf − window, asOf], as unresolved when open at asOf, as an SLA
-// breach when any of its clocks under sla was overdue as of asOf, and as
-// dissatisfied when its latest feedback as of asOf ([Case].Feedback of the
-// case rebuilt up to asOf) is not [Feedback.Satisfied] and was given in
-// (asOf − window, asOf]: feedback on a resolution, or given when the
+// means [DefaultSignalWindow]. A case counts as recent when the customer
+// made the complaint in (asOf − window, asOf] (Intake.Received, or the
+// recording's time when the receipt time is a placeholder, as for the
+// SLA clocks and the periods of [Analyze]), and Last is the latest such
+// time: a letter received on 31 March and typed in on 2 April is a
+// complaint of 31 March. A case counts as unresolved when open at asOf,
+// as an SLA breach when any of its clocks under sla was overdue as of
+// asOf, and as dissatisfied when its latest feedback as of asOf
+// ([Case].Feedback of the case rebuilt up to asOf) is not
+// [Feedback.Satisfied] and was given in (asOf − window, asOf]: feedback on a resolution, or given when the
 // customer contested the outcome and the case was reopened; a new
 // carry-out clears it until the customer rates the new resolution, and a
 // rating older than the window no longer counts, as complaints older
@@ -427,7 +445,8 @@ func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolic
 		s := out[c.Intake.Complainant]
 		s.Window = window
 		s.Total++
-		if c.Opened.After(asOf.Add(-window)) {
+		made := received(evs[0])
+		if made.After(asOf.Add(-window)) {
 			s.Recent++
 			s.MaxSeverity = max(s.MaxSeverity, int(c.Intake.Severity))
 		}
@@ -443,8 +462,8 @@ func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolic
 		if escalatedSince(evs, asOf.Add(-window)) {
 			s.Escalated++
 		}
-		if c.Opened.After(s.Last) {
-			s.Last = c.Opened
+		if made.After(s.Last) {
+			s.Last = made
 		}
 		out[c.Intake.Complainant] = s
 	}

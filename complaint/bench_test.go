@@ -8,6 +8,7 @@ import (
 
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/complaint/complainttest"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // BenchmarkServiceTransitions measures whole transitions on the in-memory
@@ -100,4 +101,52 @@ func BenchmarkSLAStatus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSLAStatusLongSpan measures the SLA clocks of a case received
+// on the first day of customer.MinRecordYear and recorded in 2026, under
+// an office-hours calendar in a zone with daylight-saving time and a
+// holiday list: the clocks span more than a century of working days.
+func BenchmarkSLAStatusLongSpan(b *testing.B) {
+	evs := longSpanLog(b)
+	sla := complaint.DefaultSLA()
+	sla.Calendar = longSpanCalendar(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := sla.Status(evs, hours(100)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// longSpanCalendar is office hours 9:00–17:00 in Europe/Berlin with the
+// New Year and Christmas holidays of 1900–2030.
+func longSpanCalendar(tb testing.TB) *complaint.Calendar {
+	tb.Helper()
+	ber, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		tb.Skip("no time zone database:", err)
+	}
+	var hol []customer.Date
+	for y := 1900; y <= 2030; y++ {
+		hol = append(hol, customer.DateFromYMD(y, time.January, 1), customer.DateFromYMD(y, time.December, 25))
+	}
+	return complaint.OfficeHours(ber, 9*time.Hour, 17*time.Hour, hol...)
+}
+
+// longSpanLog is case C-1 received on 1 January 1900 and recorded and
+// accepted at t0 (2026).
+func longSpanLog(tb testing.TB) []complaint.Event {
+	tb.Helper()
+	in := complainttest.Intake("C-1", time.Date(customer.MinRecordYear, time.January, 1, 0, 0, 0, 0, time.UTC))
+	c, ev, err := complaint.Apply(complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, agent, t0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, ev2, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdAccept}, agent, hours(1))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return []complaint.Event{ev, ev2}
 }

@@ -167,7 +167,11 @@ type Intake struct {
 	// Received is when the customer complained; not after the time the
 	// case is recorded, nor before [customer.MinRecordYear]. The SLA
 	// clocks start at it ([SLAPolicy.Status]): the customer waits from
-	// then, however late the complaint is typed in.
+	// then, however late the complaint is typed in. A Received before
+	// [customer.MinRecordYear] in a log written before that check
+	// ([Rebuild] accepts it) is another system's placeholder for a
+	// missing date: the clocks, [Analyze] and [Signals] take the
+	// recording's time instead.
 	Received time.Time `json:"received"`
 	// Subject is what the complaint is about.
 	Subject Subject `json:"subject"`
@@ -420,7 +424,8 @@ var minReceived = time.Date(customer.MinRecordYear, time.January, 1, 0, 0, 0, 0,
 // system's placeholder for a missing date, which would start the SLA
 // clocks centuries before the case was recorded. [Intake.Validate] and
 // [Apply] check it, not [Rebuild], so that logs written before the check
-// still rebuild.
+// still rebuild; the time of such a log's recording stands for it when
+// the clocks start (see received).
 func (in Intake) checkReceived(p *problems, field string) {
 	if !in.Received.IsZero() && in.Received.Before(minReceived) {
 		p.add(field, customer.CodeRange, fmt.Sprintf("%s is before %d", in.Received.Format(time.RFC3339), customer.MinRecordYear))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -113,6 +114,15 @@ func nextDate(y int, m time.Month, d int) (int, time.Month, int) {
 // working hours; 0 when to is not after from. A working time longer than
 // a [time.Duration] holds (about 292 years) is the longest Duration, as
 // [time.Time.Sub] gives it.
+//
+// The cost grows with the number of changes of the zone's offset within
+// [from, to) (twice a year in a zone with daylight-saving time, never in
+// UTC), times the logarithm of the number of holidays, which are sorted
+// once per call, not with the number of days: a run of whole days
+// between two changes counts its workdays arithmetically (whole weeks
+// times the workdays of a week, plus the days left over, less the
+// holidays among them), each such day holding Close − Open of working
+// time, as the offset does not change within it.
 func (cal *Calendar) Working(from, to time.Time) time.Duration {
 	if !to.After(from) {
 		return 0
@@ -121,10 +131,23 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 		return to.Sub(from)
 	}
 	var sum time.Duration
+	var hol []customer.Date // the holidays on workdays, sorted, once needed
 	y, m, d := from.In(cal.loc()).Date()
 	for {
-		if !cal.at(y, m, d, 0).Before(to) {
+		start := cal.at(y, m, d, 0)
+		if !start.Before(to) {
 			return sum
+		}
+		if n := wholeDays(y, m, d, start, from, to); n > 0 {
+			if hol == nil {
+				hol = cal.workdayHolidays()
+			}
+			w := cal.workdays(customer.DateFromYMD(y, m, d), n, hol)
+			if sum = addSat(sum, mulSat(cal.Close-cal.Open, w)); sum == maxDuration {
+				return sum
+			}
+			y, m, d = time.Date(y, m, d+int(n), 0, 0, 0, 0, time.UTC).Date()
+			continue
 		}
 		if o, c, ok := cal.window(y, m, d); ok {
 			a, b := later(from, o), earlier(to, c)
@@ -138,12 +161,98 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 	}
 }
 
+// wholeDays returns the number of whole local days from start (the
+// first instant of a day, in the calendar's Location) that lie within
+// [from, to) and before the next change of the zone's offset, the day
+// that ends at that change excepted: within them every day is 24 hours
+// long and its hours are where the wall clock says. It is 0 when start
+// is before from, or is not midnight of the date y-m-d (a change skipped
+// that midnight, and the day is shorter, or the whole date).
+func wholeDays(y int, m time.Month, d int, start, from, to time.Time) int64 {
+	if start.Before(from) {
+		return 0
+	}
+	if sy, sm, sd := start.Date(); sy != y || sm != m || sd != d {
+		return 0
+	}
+	if h, mi, s := start.Clock(); h != 0 || mi != 0 || s != 0 || start.Nanosecond() != 0 {
+		return 0
+	}
+	limit, change := to, false
+	if _, end := start.ZoneBounds(); !end.IsZero() && end.Before(to) {
+		// A wall-clock time at the change may be read in either offset:
+		// the day that ends there is left to the walk over single days.
+		limit, change = end, true
+	}
+	n := (limit.Unix() - start.Unix()) / 86400
+	if change {
+		n--
+	}
+	return max(n, 0)
+}
+
+// workdayHolidays returns the distinct holidays of the calendar that
+// fall on a workday, in order.
+func (cal *Calendar) workdayHolidays() []customer.Date {
+	hol := make([]customer.Date, 0, len(cal.Holidays))
+	for _, h := range cal.Holidays {
+		if cal.Workdays[weekday(h)] {
+			hol = append(hol, h)
+		}
+	}
+	slices.Sort(hol)
+	return slices.Compact(hol)
+}
+
+// weekday returns the day of the week of d (1 January 1970 was a
+// Thursday).
+func weekday(d customer.Date) time.Weekday {
+	return time.Weekday(((int64(d)+int64(time.Thursday))%7 + 7) % 7)
+}
+
+// workdays returns the number of working days among the n dates from
+// first on: the workdays of the week times the whole weeks, plus the
+// workdays among the dates left over, less the holidays hol (sorted, on
+// workdays) among them.
+func (cal *Calendar) workdays(first customer.Date, n int64, hol []customer.Date) int64 {
+	var week int64
+	for _, w := range cal.Workdays {
+		if w {
+			week++
+		}
+	}
+	count := n / 7 * week
+	for k := int64(0); k < n%7; k++ {
+		if cal.Workdays[(int64(weekday(first))+k)%7] {
+			count++
+		}
+	}
+	end := int64(first) + n
+	lo, _ := slices.BinarySearch(hol, first)
+	hi := len(hol)
+	if end <= math.MaxInt32 {
+		hi, _ = slices.BinarySearch(hol, customer.Date(end))
+	}
+	return count - int64(hi-lo)
+}
+
+// mulSat returns d × n for d, n ≥ 0, or [maxDuration] when the product
+// does not fit.
+func mulSat(d time.Duration, n int64) time.Duration {
+	if n > 0 && d > maxDuration/time.Duration(n) {
+		return maxDuration
+	}
+	return d * time.Duration(n)
+}
+
 // maxIdleDays bounds the search of [Calendar.Add] for a working day.
 const maxIdleDays = 800
 
 // Add returns the instant at which d of working time has passed after t.
 // For d ≤ 0 it returns t. It returns the zero time when the calendar has
-// no working hours within 800 days.
+// no working hours within 800 days. It walks the days from t one by one:
+// its cost grows with the calendar days that d takes (an SLA target's),
+// not with how far t lies in the past.
 func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	if d <= 0 {
 		return t
@@ -266,9 +375,10 @@ var defaultSLA = DefaultSLA()
 type Clock struct {
 	// State is the step; 0 for the resolution clock.
 	State State
-	// Started is when the clock started: the intake's Received for the
-	// resolution clock and the first visit (to recorded), the event that
-	// entered the step for any other visit.
+	// Started is when the clock started: the intake's Received (the
+	// recording's time when it is a placeholder, see [SLAPolicy.Status])
+	// for the resolution clock and the first visit (to recorded), the
+	// event that entered the step for any other visit.
 	Started time.Time
 	// Elapsed is the working time counted, pauses excluded; at most the
 	// longest [time.Duration] (about 292 years), at which it stays.
@@ -421,7 +531,10 @@ func (p *SLAPolicy) escalated(c *Clock) {
 // and the resolution clock start at the intake's Received (not after
 // the recording, which [Apply] ensures), so a letter recorded three days
 // after it arrived is three days into its clocks; the recording's own
-// time stays in the audit trail (the first event's At, Case.Opened).
+// time stays in the audit trail (the first event's At, Case.Opened). A
+// Received before [customer.MinRecordYear], a placeholder for a missing
+// date that only logs written before [Apply] refused it hold, starts
+// them at the recording instead.
 // A visit to a step starts when the case enters it and continues across
 // waits for the customer and self-transitions (escalation, feedback);
 // re-entering the step later (after a send-back or reopening) starts a
@@ -519,9 +632,14 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 // received returns when the customer complained, by the recording event
 // rec: its intake's Received, which [Apply] and [Rebuild] keep at or
 // before the recording, or the recording's own time when the intake has
-// no earlier one.
+// no earlier one. A Received before [customer.MinRecordYear], which
+// [Apply] refuses but [Rebuild] accepts in a log written before the
+// check, is a placeholder for a missing date (see [Intake].Received),
+// not a time the customer complained: it counts as missing, and the
+// recording's time is used, so that the clocks of such a case do not
+// start centuries overdue.
 func received(rec Event) time.Time {
-	if in := rec.Command.Intake; in != nil && !in.Received.IsZero() && in.Received.Before(rec.At) {
+	if in := rec.Command.Intake; in != nil && !in.Received.Before(minReceived) && in.Received.Before(rec.At) {
 		return in.Received
 	}
 	return rec.At

@@ -41,7 +41,8 @@ func TestSLAClocksSaturate(t *testing.T) {
 // The day a complaint was received is typed by people; a year before
 // customer.MinRecordYear ("0026" for 2026) is a typo that would start
 // the SLA clocks centuries early, and is refused. A log recorded before
-// the check still rebuilds.
+// the check still rebuilds, and its clocks start at the recording, as
+// for a missing receipt time.
 func TestReceivedBeforeMinRecordYear(t *testing.T) {
 	typo := time.Date(26, 3, 2, 9, 0, 0, 0, time.UTC)
 	in := intakeReceived(typo)
@@ -59,8 +60,9 @@ func TestReceivedBeforeMinRecordYear(t *testing.T) {
 	assert.Equal(t, typo, c.Intake.Received)
 	st, err := complaint.DefaultSLA().Status([]complaint.Event{old}, t0)
 	require.NoError(t, err)
-	assert.True(t, st.Step.Overdue)
-	assert.Positive(t, st.Resolution.Elapsed)
+	assert.Equal(t, t0, st.Step.Started)
+	assert.False(t, st.Step.Overdue)
+	assert.Zero(t, st.Resolution.Elapsed)
 }
 
 // intakeReceived is the fixture form of case C-1, received at received.

@@ -10,8 +10,9 @@ import "time"
 type ComplaintSignals struct {
 	// Total is the number of complaints recorded up to the instant.
 	Total int
-	// Recent is the number of complaints recorded within Window before
-	// the instant.
+	// Recent is the number of complaints made within Window before the
+	// instant: counted from when the customer complained (a letter's
+	// receipt), not from when the complaint was typed in.
 	Recent int
 	// Window is the length of the recent window (the complaint package
 	// uses 90 days by default).
@@ -48,6 +49,7 @@ type ComplaintSignals struct {
 	// MaxSeverity is the highest severity among the recent complaints,
 	// from 0 (none) through 1 (low) to 4 (critical).
 	MaxSeverity int
-	// Last is when the most recent complaint was recorded; zero when none.
+	// Last is when the customer made the most recent complaint (its
+	// receipt, as for Recent); zero when none.
 	Last time.Time
 }
