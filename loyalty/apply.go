@@ -674,9 +674,9 @@ const revokePrefix = "revoke:"
 // revoke moves the member down after the claw-back of refund r of order,
 // when [TierConfig].RevokeDays says so: at s, the latest of the refund's
 // time, the last tier change and the last review held, to the higher of
-// the tier the qualifying value at s reaches and the tier held
-// RevokeDays × 24 h before the refund's time, when that is below the
-// tier held. The review schedule stays as it is.
+// the tier the qualifying value at s reaches and the lowest tier held
+// since RevokeDays × 24 h before the refund's time, when that is below
+// the tier held, with the review schedule revokedSchedule restores.
 func (b *builder) revoke(r customer.Return, order string) error {
 	t := b.p.cfg.Tiers
 	if t.RevokeDays == 0 || !b.p.multiTier() {
@@ -690,7 +690,7 @@ func (b *builder) revoke(r customer.Return, order string) error {
 		}
 	}
 	since := r.Time.Add(-time.Duration(t.RevokeDays) * 24 * time.Hour)
-	floor := w.levelAt(since)
+	floor := w.lowestSince(since)
 	q := b.p.qualifyingLevel(w, at)
 	to := max(q, floor)
 	if to >= w.Level {
@@ -704,8 +704,16 @@ func (b *builder) revoke(r customer.Return, order string) error {
 	} else {
 		note += fmt.Sprintf("; moved down to %s", name(to))
 	}
+	next, grace := w.NextReview, w.GraceUntil
+	if n, g, _, ok := w.revokedSchedule(to, at); ok {
+		next, grace = n, g
+		note += fmt.Sprintf("; review schedule of %s restored, next review %s", name(to), b.p.date(next))
+		if !grace.IsZero() {
+			note += ", grace until " + b.p.date(grace)
+		}
+	}
 	return b.emit(Entry{Kind: EntryTier, Key: revokePrefix + r.ID, Effective: at, From: w.Level, To: to, OrderID: order,
-		NextReview: w.NextReview, GraceUntil: w.GraceUntil, Note: note})
+		NextReview: next, GraceUntil: grace, Note: note})
 }
 
 // restore gives back give points of those redeemed for order (rr), for
@@ -1029,7 +1037,7 @@ func (e Redemption) apply(b *builder) error {
 	}
 	var parts []LotPart
 	if b.p.judgedLate(e.Time, b.now) {
-		parts = w.drawAt(e.Points, e.Time)
+		parts = w.drawAt(e.Points, e.Time, e.Order)
 	} else {
 		parts, _ = w.draw(e.Points, "", false)
 	}
@@ -1043,22 +1051,30 @@ func (e Redemption) apply(b *builder) error {
 	return b.restoreRefunded(e)
 }
 
-// drawAt takes n available points for a redemption judged at t: first
-// from the lots it could spend at t (earned and available by t, expiring
-// after it: the points put back for it among them), nearest expiry
-// first, then from the lots earned or released since, nearest expiry
-// first. Judged at its time, a redemption draws what it would have drawn
-// had it been recorded then, whatever was recorded in between (points
-// given back by a refund since, say, that expire sooner). It returns the
-// parts; the caller checks that n points are available.
-func (w *Account) drawAt(n Points, t time.Time) []LotPart {
+// drawAt takes n available points for a redemption judged at t that
+// pays for order (empty if none): first from the lots it could spend at
+// t (earned and available by t, expiring after it: the points put back
+// for it among them), nearest expiry first, then from the lots earned
+// or released since, nearest expiry first. Judged at its time, a
+// redemption draws what it would have drawn had it been recorded then,
+// whatever was recorded in between (points given back by a refund
+// since, say, that expire sooner). The lot that order earned at t
+// counts as earned since: the points paying for an order come before
+// the points the order earns ([Quote.Checkout] records them first), so
+// recorded on time the redemption could not have spent them.
+// It returns the parts; the caller checks that n points are available.
+func (w *Account) drawAt(n Points, t time.Time, order string) []LotPart {
+	own := ""
+	if o, ok := w.orders.get(order); ok && order != "" {
+		own = o.lot
+	}
 	var parts []LotPart
 	for _, then := range []bool{true, false} {
 		for _, l := range w.lots {
 			if n == 0 {
 				return parts
 			}
-			if l.Pending || l.Remaining == 0 || l.spendableAt(t) != then {
+			if l.Pending || l.Remaining == 0 || (l.spendableAt(t) && (own == "" || l.ID != own || l.EarnedAt.Before(t))) != then {
 				continue
 			}
 			x := min(n, l.Remaining)
@@ -1241,6 +1257,11 @@ func (b *builder) review(at time.Time) error {
 	case t.GraceDays == 0:
 		return b.emit(Entry{Kind: EntryTier, Effective: at, From: w.Level, To: q, NextReview: next,
 			Note: fmt.Sprintf("review: downgraded from %s to %s, qualifying %s below %s", name(w.Level), name(q), v, t.Levels[w.Level].Min)})
+	case !w.GraceUntil.IsZero() && !w.GraceUntil.After(at):
+		// A grace that ends with the review (a revocation held both at
+		// once, see [TierConfig]) is not given again.
+		return b.emit(Entry{Kind: EntryTier, Effective: at, From: w.Level, To: q, NextReview: next,
+			Note: fmt.Sprintf("review: downgraded from %s to %s, qualifying %s below %s; the grace ended %s", name(w.Level), name(q), v, t.Levels[w.Level].Min, b.p.date(w.GraceUntil))})
 	default:
 		grace := at.Add(time.Duration(t.GraceDays) * 24 * time.Hour)
 		return b.emit(Entry{Kind: EntryReview, Effective: at, From: w.Level, To: w.Level, NextReview: next, GraceUntil: grace,

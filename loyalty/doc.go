@@ -114,14 +114,17 @@
 // a tier that refunded purchases bought ([TierConfig].RevokeDays, off
 // by default): then a refund within that many days of reaching the tier
 // moves the member down at once to the tier the qualifying value left
-// still reaches, never below the tier held before those days, with an
+// still reaches, never below the lowest tier held in those days, with an
 // [EntryTier] keyed "revoke:" + the return's ID that names the order
-// and the refund in its note and keeps the review schedule and any
-// grace under way. [Replay] refuses such an entry that does not follow
-// its refund's claw-back, does not move down from the tier held, is
-// dated before the refund, the last tier change or the last review, or
-// moves the review schedule. A price reduction ([Credited]) or an
-// exchange takes back no tier.
+// and the refund in its note and takes back the review schedule that
+// the upgrade taken back started: the next review and any grace under
+// way are again those of the tier held before ([TierConfig] says when).
+// [Replay] refuses such an entry that does not follow its refund's
+// claw-back, does not move down from the tier held, is dated before the
+// refund, the last tier change or the last review, or moves the review
+// schedule elsewhere; and any tier or review entry whose From is not the
+// tier held at that point of the ledger. A price reduction ([Credited])
+// or an exchange takes back no tier.
 //
 // # Pricing
 //

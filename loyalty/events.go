@@ -230,7 +230,10 @@ type Credited struct {
 // Within [RedeemConfig.LateDays] of Time, it spends the points as it
 // would have had it been recorded on time: first, nearest expiry first,
 // the points it could spend at Time (earned and available by then,
-// expiring after it), those that expired since among them, and the
+// expiring after it, but for the points that the order it pays for,
+// Order, earned at Time: paid points come first, as [Quote.Checkout]
+// records them, so those count as earned since), those that expired
+// since among them, and the
 // expiry writes off only what the redemption left. An expiry not
 // recorded yet waits until after the redemption; points whose expiry is
 // already in the ledger are put back for it by [EntryReopen] entries

@@ -387,10 +387,17 @@ type Account struct {
 }
 
 // tierChange is one tier change of a ledger: at Effective, from level
-// from.
+// from to level to, with the review schedule held before it (the review
+// clock, the next review, the end of a grace under way and the last
+// review held), which a revocation of the change restores
+// (revokedSchedule).
 type tierChange struct {
-	at   time.Time
-	from int
+	at       time.Time
+	from, to int
+	clock    time.Time
+	next     time.Time
+	grace    time.Time
+	reviewed time.Time
 }
 
 // birthdayChange is one birthday change of a ledger: at Effective,
@@ -432,6 +439,17 @@ func (a *Account) levelAt(t time.Time) int {
 		level = a.tierChanges[i].from
 	}
 	return level
+}
+
+// lowestSince returns the lowest tier the member held from t on, as the
+// ledger records it: the tier held at t and those the changes after t
+// moved to.
+func (a *Account) lowestSince(t time.Time) int {
+	low := a.levelAt(t)
+	for i := len(a.tierChanges) - 1; i >= 0 && a.tierChanges[i].at.After(t); i-- {
+		low = min(low, a.tierChanges[i].to)
+	}
+	return low
 }
 
 // Balance returns the net balance, available + pending − debt: the sum of
@@ -616,10 +634,16 @@ func (a *Account) fold(e *Entry) error {
 	if len(e.Coupons) > 0 && e.Kind != EntryEarn && e.Kind != EntryClawback {
 		return corrupt(e, "a %s entry names coupons", e.Kind)
 	}
+	// restoredClock is the review clock a revocation restores, zero if
+	// it keeps the schedule.
+	var restoredClock time.Time
 	if id, ok := strings.CutPrefix(e.Key, revokePrefix); ok {
-		if err := a.checkRevoke(e, id); err != nil {
+		var err error
+		if restoredClock, err = a.checkRevoke(e, id); err != nil {
 			return err
 		}
+	} else if err := a.checkLevels(e); err != nil {
+		return err
 	}
 	before := a.Balance()
 	// Draw the parts first: every kind that has parts takes points out of
@@ -872,7 +896,8 @@ func (a *Account) fold(e *Entry) error {
 		return corrupt(e, "changes the balance by %d but says %d", got, e.Points)
 	}
 	if e.Kind == EntryTier {
-		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level})
+		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To,
+			clock: a.reviewClock, next: a.NextReview, grace: a.GraceUntil, reviewed: a.reviewed})
 		a.Level, a.LevelSince = e.To, e.Effective
 	}
 	if e.Kind == EntryTier && e.To > e.From && !e.Effective.Equal(a.NextReview) {
@@ -888,6 +913,11 @@ func (a *Account) fold(e *Entry) error {
 	if e.Kind == EntryTier || e.Kind == EntryReview {
 		a.NextReview, a.GraceUntil = e.NextReview, e.GraceUntil
 	}
+	if !restoredClock.IsZero() {
+		// A revocation that takes back the upgrade's schedule takes back
+		// the clock it started.
+		a.reviewClock = restoredClock
+	}
 	a.keys = a.keys.set(e.Key, e.Fingerprint)
 	a.lastKey = e.Key
 	a.Version = e.Seq
@@ -898,33 +928,92 @@ func (a *Account) fold(e *Entry) error {
 	return nil
 }
 
+// checkLevels checks the tiers of a tier or review entry e (other than
+// a revocation, which checkRevoke checks) against the account before
+// it: a tier change moves from the tier held (From) to another tier
+// (To ≥ 0); a review keeps the tier held (From and To both).
+func (a *Account) checkLevels(e *Entry) error {
+	switch e.Kind {
+	case EntryTier:
+		if e.From != a.Level {
+			return corrupt(e, "From is tier %d, the member holds tier %d", e.From, a.Level)
+		}
+		if e.To < 0 || e.To == e.From {
+			return corrupt(e, "To is tier %d, From tier %d: not a tier change", e.To, e.From)
+		}
+	case EntryReview:
+		if e.From != a.Level || e.To != a.Level {
+			return corrupt(e, "From and To are tiers %d and %d, the member holds tier %d", e.From, e.To, a.Level)
+		}
+	}
+	return nil
+}
+
 // checkRevoke checks entry e, keyed as the revocation of a tier by the
 // refund of return id ([TierConfig].RevokeDays), against the account
 // before it: a tier entry that moves nothing but the tier, right after
 // the claw-back of that refund of the order it names, down from the tier
 // held, dated neither before the refund nor before the last tier change
-// or review, and keeping the review schedule.
-func (a *Account) checkRevoke(e *Entry, id string) error {
+// or review, with the review schedule that revokedSchedule restores, or
+// the one held (as written before revocations restored it). It returns
+// the review clock to restore, zero when the schedule stays.
+func (a *Account) checkRevoke(e *Entry, id string) (time.Time, error) {
 	if e.Kind != EntryTier {
-		return corrupt(e, "a %s entry keyed as a tier revocation", e.Kind)
+		return time.Time{}, corrupt(e, "a %s entry keyed as a tier revocation", e.Kind)
 	}
 	if e.Points != 0 || e.Debt != 0 || e.Forgiven != 0 || len(e.Parts) > 0 || e.Lot != "" || e.Qualifying != 0 {
-		return corrupt(e, "a tier revocation moves points")
+		return time.Time{}, corrupt(e, "a tier revocation moves points")
 	}
 	o, ok := a.orders.get(e.OrderID)
 	if a.lastKey != (Returned{}).Key()+id || !ok || len(o.refunds) == 0 || o.refunds[len(o.refunds)-1].id != id {
-		return corrupt(e, "does not follow the claw-back of refund %q of order %q", id, e.OrderID)
+		return time.Time{}, corrupt(e, "does not follow the claw-back of refund %q of order %q", id, e.OrderID)
 	}
 	if e.From != a.Level || e.To < 0 || e.To >= e.From {
-		return corrupt(e, "revokes tier %d to %d, the member holds %d", e.From, e.To, a.Level)
+		return time.Time{}, corrupt(e, "revokes tier %d (From) to %d (To), the member holds %d", e.From, e.To, a.Level)
 	}
 	if at := o.refunds[len(o.refunds)-1].at; e.Effective.Before(at) || e.Effective.Before(a.LevelSince) || e.Effective.Before(a.reviewed) {
-		return corrupt(e, "dated %v, before the refund (%v), the last tier change (%v) or the last review (%v)", e.Effective, at, a.LevelSince, a.reviewed)
+		return time.Time{}, corrupt(e, "dated %v, before the refund (%v), the last tier change (%v) or the last review (%v)", e.Effective, at, a.LevelSince, a.reviewed)
+	}
+	if next, grace, clock, ok := a.revokedSchedule(e.To, e.Effective); ok && e.NextReview.Equal(next) && e.GraceUntil.Equal(grace) {
+		return clock, nil
 	}
 	if !e.NextReview.Equal(a.NextReview) || !e.GraceUntil.Equal(a.GraceUntil) {
-		return corrupt(e, "a tier revocation changes the review schedule (next review %v, grace until %v) to %v, %v", a.NextReview, a.GraceUntil, e.NextReview, e.GraceUntil)
+		return time.Time{}, corrupt(e, "NextReview %v and GraceUntil %v are neither the review schedule held (%v, %v) nor the one the revocation restores",
+			e.NextReview, e.GraceUntil, a.NextReview, a.GraceUntil)
 	}
-	return nil
+	return time.Time{}, nil
+}
+
+// revokedSchedule returns the review schedule that a revocation at at
+// down to tier to restores ([TierConfig].RevokeDays): that of the
+// upgrade it takes back wholly — the last tier change from tier to to
+// a higher one — as held before that upgrade, when the upgrade started
+// the review clock and no review or end of a grace was held since. The
+// next review and the end of the grace are then those held before the
+// upgrade, or at, when they fell due before it; clock is the review
+// clock held before the upgrade. ok is false when the revocation keeps
+// the schedule: the last change that took the member above tier to
+// started from below it (the member keeps a tier that change reached),
+// or a review was held since.
+func (a *Account) revokedSchedule(to int, at time.Time) (next, grace, clock time.Time, ok bool) {
+	for i := len(a.tierChanges) - 1; i >= 0; i-- {
+		c := a.tierChanges[i]
+		if c.from > to || c.to <= to {
+			continue
+		}
+		if c.from != to || !c.reviewed.Equal(a.reviewed) || c.at.Equal(c.next) || c.clock.IsZero() {
+			return time.Time{}, time.Time{}, time.Time{}, false
+		}
+		next, grace = c.next, c.grace
+		if next.Before(at) {
+			next = at
+		}
+		if !grace.IsZero() && grace.Before(at) {
+			grace = at
+		}
+		return next, grace, c.clock, true
+	}
+	return time.Time{}, time.Time{}, time.Time{}, false
 }
 
 // lapse records that pts points of lot l expired.

@@ -262,10 +262,23 @@ type ledgerMachine struct {
 	profiled time.Time
 }
 
-// modelTierChange is a tier change: to level to, at time at.
+// modelTierChange is a tier change: from level from to level to, at
+// time at, with the review schedule held before it (sched).
 type modelTierChange struct {
-	at time.Time
-	to int
+	at       time.Time
+	from, to int
+	sched    modelSchedule
+}
+
+// modelSchedule is the model's review schedule at one point: the clock,
+// the reviews held since it started, the review due, the end of a grace
+// under way (zero outside one) and the last review held.
+type modelSchedule struct {
+	clock      time.Time
+	reviewed   int
+	due        time.Time
+	grace      time.Time
+	lastReview time.Time
 }
 
 func (c modelTierChange) String() string {
@@ -324,7 +337,7 @@ func (m *ledgerMachine) upgrades(pre loyalty.Account, at time.Time) []modelTierC
 	var out []modelTierChange
 	for _, t := range times {
 		if q := m.levelOf(m.qualifying(t)); q > level {
-			out = append(out, modelTierChange{t, q})
+			out = append(out, modelTierChange{at: t, to: q})
 			level = q
 		}
 	}
@@ -488,6 +501,7 @@ func monthsBefore(t time.Time, n int) time.Time {
 func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {
 	levels := m.p.Levels()
 	due := m.due
+	sched := modelSchedule{clock: m.clock, reviewed: m.reviewed, due: m.due, grace: pre.GraceUntil, lastReview: m.lastReview}
 	m.checkSchedule(rt, pre, e)
 	switch e.Kind {
 	case loyalty.EntryRedeem:
@@ -538,7 +552,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 				rt.Fatalf("revocation at %v before the last tier change at %v", e.Effective, m.tiers[n-1].at)
 			}
-			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.To})
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched})
 			break
 		}
 		v := m.qualifying(e.Effective)
@@ -559,7 +573,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 		if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 			rt.Fatalf("tier change at %v before the last one at %v", e.Effective, m.tiers[n-1].at)
 		}
-		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.To})
+		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched})
 	case loyalty.EntryReview:
 		if !e.Effective.Equal(due) && !e.Effective.Equal(pre.GraceUntil) {
 			rt.Fatalf("review at %v, not scheduled (next %v, grace %v)", e.Effective, due, pre.GraceUntil)
@@ -575,10 +589,33 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {
 	switch {
 	case e.Kind == loyalty.EntryTier && strings.HasPrefix(e.Key, "revoke:"):
-		// A revocation keeps the schedule and the grace, and holds no
-		// review.
-		if !e.NextReview.Equal(m.due) || !e.GraceUntil.Equal(pre.GraceUntil) {
-			rt.Fatalf("revocation at %v: next review %v, grace %v; want %v, %v", e.Effective, e.NextReview, e.GraceUntil, m.due, pre.GraceUntil)
+		// A revocation holds no review. It takes back the schedule of
+		// the upgrade it takes back wholly (the last one from its tier
+		// to a higher one), when no review was held since: the schedule
+		// held before that upgrade comes back, with a review or the end
+		// of a grace that fell due before the revocation held at it.
+		// Otherwise it keeps the schedule and the grace.
+		want, grace := m.due, pre.GraceUntil
+		for i := len(m.tiers) - 1; i >= 0; i-- {
+			c := m.tiers[i]
+			if c.from > e.To || c.to <= e.To {
+				continue
+			}
+			if c.from == e.To && c.sched.lastReview.Equal(m.lastReview) {
+				m.clock, m.reviewed = c.sched.clock, c.sched.reviewed
+				want, grace = c.sched.due, c.sched.grace
+				if want.Before(e.Effective) {
+					want = e.Effective
+				}
+				if !grace.IsZero() && grace.Before(e.Effective) {
+					grace = e.Effective
+				}
+				m.due = want
+			}
+			break
+		}
+		if !e.NextReview.Equal(want) || !e.GraceUntil.Equal(grace) {
+			rt.Fatalf("revocation at %v: next review %v, grace %v; want %v, %v", e.Effective, e.NextReview, e.GraceUntil, want, grace)
 		}
 		return
 	case e.Kind == loyalty.EntryJoin:
@@ -586,7 +623,12 @@ func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalt
 	case e.Kind != loyalty.EntryTier && e.Kind != loyalty.EntryReview:
 		return
 	case e.Effective.Equal(m.due):
+		// A review that a revocation held late, at its own time, is
+		// followed by the schedule's first date after it.
 		m.reviewed++
+		for !monthsAfter(m.clock, modelReviewMonths*(m.reviewed+1)).After(e.Effective) {
+			m.reviewed++
+		}
 		m.lastReview = e.Effective
 	case e.Kind == loyalty.EntryTier && e.To > e.From:
 		// An upgrade between reviews restarts the clock; dated before the
@@ -798,7 +840,7 @@ func (m *ledgerMachine) buy(rt *rapid.T, at time.Time) {
 	var ups []modelTierChange
 	for _, e := range entries {
 		if e.Kind == loyalty.EntryTier && strings.HasPrefix(e.Note, "upgraded from") {
-			ups = append(ups, modelTierChange{e.Effective, e.To})
+			ups = append(ups, modelTierChange{at: e.Effective, to: e.To})
 		}
 	}
 	if want := m.upgrades(pre, at); !slices.EqualFunc(ups, want, func(a, b modelTierChange) bool { return a.at.Equal(b.at) && a.to == b.to }) {
@@ -901,13 +943,20 @@ func (m *ledgerMachine) refund(rt *rapid.T, id string) {
 	_, preClawed, _ := m.a.OrderPoints(id)
 	held := m.held(id)
 	// What the model knows of the tiers before the refund: the tier, when
-	// it was last changed, and the tier held revokeDays before.
+	// it was last changed, and the lowest tier held since revokeDays
+	// before.
 	preLevel, preSince := 0, m.joined
 	if n := len(m.tiers); n > 0 {
 		preLevel, preSince = m.tiers[n-1].to, m.tiers[n-1].at
 	}
 	preReview := m.lastReview
-	floor := m.levelAt(m.now.Add(-time.Duration(m.revokeDays) * 24 * time.Hour))
+	since := m.now.Add(-time.Duration(m.revokeDays) * 24 * time.Hour)
+	floor := m.levelAt(since)
+	for _, c := range m.tiers {
+		if c.at.After(since) {
+			floor = min(floor, c.to)
+		}
+	}
 	entries, err := m.apply(rt, loyalty.Returned{Return: r})
 	if err != nil {
 		rt.Fatalf("return: %v", err)
@@ -969,8 +1018,8 @@ func (m *ledgerMachine) refund(rt *rapid.T, id string) {
 // whose entries are given, brings: when the programme revokes, the
 // refund leaves the member at s (the latest of the refund's time and
 // times, the last tier change and review before it) with the tier that
-// the qualifying spend at s reaches, or the tier floor held revokeDays
-// before the refund, when that is the higher, if it is below the tier
+// the qualifying spend at s reaches, or the lowest tier floor held since
+// revokeDays before the refund, when that is the higher, if it is below the tier
 // held (preLevel); nothing otherwise. The revocation follows the
 // refund's claw-back at once.
 func (m *ledgerMachine) checkRevoke(rt *rapid.T, entries []loyalty.Entry, ret, order string, preLevel, floor int, times []time.Time) {

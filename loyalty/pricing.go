@@ -84,6 +84,8 @@ type Basket struct {
 	// ([Programme.Tier] of its [Account]), for the seasonal discounts
 	// limited to tiers and the early access of [SeasonalDiscount];
 	// empty for an anonymous buyer, and when empty a member gets neither.
+	// With Account given, a Tier other than the one that account holds at
+	// Time is refused.
 	Tier     string
 	Time     time.Time
 	Currency customer.Currency
@@ -337,6 +339,16 @@ func (b *Basket) validate(p *Programme) error {
 			pr.add("account", customer.CodeMismatch, "is an empty account (no join entry), the basket's member is %q", b.Member)
 		case a.Member != b.Member:
 			pr.add("account", customer.CodeMismatch, "is the account of %q, the basket's member is %q", a.Member, b.Member)
+		case b.Tier != "":
+			// The tier is the one the account holds at the basket's time
+			// (the lowest for a level the programme lacks, as Tier says).
+			held := a.levelAt(b.Time)
+			if held < 0 || held >= len(p.cfg.Tiers.Levels) {
+				held = 0
+			}
+			if name := p.cfg.Tiers.Levels[held].Name; name != b.Tier {
+				pr.add("tier", customer.CodeMismatch, "is %q, the account given holds %q at the basket's time", b.Tier, name)
+			}
 		}
 		for code, u := range b.Uses {
 			if u.ByMember != 0 {

@@ -255,19 +255,34 @@ type RedeemConfig struct {
 // member down at once when that tier was reached within RevokeDays days
 // (periods of 24 hours) before the refund's time, or after it (a refund
 // recorded late): to the highest tier that the qualifying value after
-// the refund still reaches, and never below the tier held RevokeDays
-// days before the refund's time, before the upgrades being taken back.
-// Precisely, with t the refund's time and s the later of t, the last
-// tier change ([Account.LevelSince]) and the last review held, the
-// member moves at s from its tier L to
+// the refund still reaches, and never below the tier held before the
+// upgrades being taken back: the lowest tier held since RevokeDays days
+// before the refund's time (a tier lost at a review or at the end of a
+// grace in those days does not come back by buying a higher one and
+// refunding it). Precisely, with t the refund's time and s the later of
+// t, the last tier change ([Account.LevelSince]) and the last review
+// held, the member moves at s from its tier L to
 //
-//	max(QualifyingLevel at s, the tier held at t − RevokeDays × 24 h)
+//	max(QualifyingLevel at s, the lowest tier held from t − RevokeDays × 24 h on)
 //
 // when that is below L. The move is an [EntryTier] keyed "revoke:" + the
 // return's ID, naming the order refunded, that follows the refund's
 // claw-back and says in its note which refund took which tier back; it
-// keeps the review schedule (NextReview and a grace under way stay as
-// they were) and holds no review. Purchases dated before the move earn
+// holds no review. It takes back with the tier the review schedule that
+// the upgrade it takes back started, so that buying a tier and
+// refunding it never moves the review of the tier held before nor ends
+// its grace: when the move takes back wholly the last upgrade from the
+// tier it moves to (the member holds again the tier that upgrade left)
+// and no review or end of a grace was held since that upgrade, the
+// review clock, the next review and a grace under way are again those
+// held before the upgrade; a review or an end of the grace that fell
+// due in between is held at the move instead; when both did, the review
+// is held at the move and, the grace being over, moves a member who
+// falls short down at once. Otherwise
+// (the member keeps a tier that upgrade reached, or a review was held
+// since) the schedule and a grace under way stay as they are. Ledgers
+// written when a revocation kept the schedule replay as written.
+// Purchases dated before the move earn
 // with the tier held at their time, as for any tier change. A purchase
 // recorded later that brings the qualifying value back up moves the
 // member up again, as of the move down at the earliest

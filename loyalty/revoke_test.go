@@ -72,11 +72,11 @@ func TestRevokeTierBoughtAndRefunded(t *testing.T) {
 	assert.Equal(t, 2, r.From)
 	assert.Equal(t, 0, r.To)
 	assert.Equal(t, day(2026, 2, 2), r.Effective)
-	assert.Equal(t, day(2027, 2, 1), r.NextReview, "the review schedule stays")
+	assert.Equal(t, day(2027, 1, 5), r.NextReview, "the review schedule before the upgrade comes back")
 	assert.True(t, r.GraceUntil.IsZero())
 	assert.Contains(t, r.Note, `refund "X1" of order "O1": gold revoked, reached 2026-02-01, within 30 days; qualifying 0 below 1500; moved down to member`)
 	assert.Equal(t, day(2026, 2, 2), a.LevelSince)
-	assert.Equal(t, day(2027, 2, 1), a.NextReview)
+	assert.Equal(t, day(2027, 1, 5), a.NextReview)
 	requireReplays(t, a, log)
 
 	// The zero value keeps today's rule: gold until the review.
