@@ -105,8 +105,8 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 				WHERE id = $1 AND version = $2 - 1 AND ` + sameErased + ` RETURNING id)`
 	}
 	args := []any{string(c.ID), c.Version, c.State.String(), c.Priority.String(),
-		string(c.Intake.Complainant), string(c.Handler), opened, updated, caseBody,
-		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), evBody,
+		string(c.Intake.Complainant), string(c.Handler), opened, updated, string(caseBody),
+		at, string(ev.Actor.ID), ev.Actor.Role.String(), ev.Command.Kind.String(), stateName(ev.From), ev.To.String(), string(evBody),
 		openedNs, updatedNs, atNs}
 	if c.Version > 1 {
 		args = append(args, erasedText(c.Erased)) // $20, only in the update

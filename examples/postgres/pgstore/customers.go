@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -405,6 +406,18 @@ func customerArgs(c customer.Customer) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The JSONB columns get JSON text: pgx encodes a Go value as JSON
+	// only when the server has described the statement, which it does
+	// not in the exec and simple_protocol query modes (those a
+	// transaction-pooling proxy such as PgBouncer needs).
+	household, err := jsonText(householdDocs(c.Household))
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: customer %q: household: %w: %w", c.ID, customer.ErrInvalid, err)
+	}
+	consentsText, err := jsonText(consents)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: customer %q: consent history: %w: %w", c.ID, customer.ErrInvalid, err)
+	}
 	joined, joinedNS := nullInstant(c.Joined)
 	var (
 		turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur any
@@ -422,7 +435,14 @@ func customerArgs(c customer.Customer) ([]any, error) {
 		c.Consent.Marketing, c.Consent.Profiling,
 		c.Profile.TopSize, c.Profile.BottomSize, c.Profile.ShoeSize, int64(c.Profile.HeightCM), int16(c.Profile.Fit),
 		nonNil(c.Profile.Styles), nonNil(c.Profile.Colours), nonNil(c.Profile.Categories),
-		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur, householdDocs(c.Household), consents}, nil
+		c.Trade != nil, turnover, turnoverCur, outlets, rating, coop, coopNS, market, marketCur, household, consentsText}, nil
+}
+
+// jsonText returns v encoded as JSON, as text: the argument of a JSONB
+// column in every query mode of pgx.
+func jsonText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }
 
 // upsertSQL is the statement that stores a customer, with the arguments

@@ -46,6 +46,12 @@
 // interactions. Text columns that are sorted or compared use COLLATE "C",
 // so that PostgreSQL orders them byte by byte as Go does.
 //
+// The stores work in every query mode of pgx (default_query_exec_mode in
+// the DSN): also in exec and simple_protocol, which a transaction-pooling
+// proxy such as PgBouncer in transaction mode needs, and in which pgx
+// does not learn the types of a statement's parameters: the arguments of
+// JSONB columns are sent as JSON text.
+//
 // # Times
 //
 // A timestamptz column keeps microseconds; Go keeps nanoseconds. Each

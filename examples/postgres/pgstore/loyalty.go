@@ -1,8 +1,10 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -160,14 +162,18 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 }
 
 // Append implements [loyalty.Store] in one statement ([DB.write]:
-// atomic, and nothing stored when it fails): it reads the ledger's version and looks for a known key of the
-// batch, and inserts the whole batch (INSERT … SELECT FROM unnest(…))
-// only when no key is known and the version is expected; a known key is
-// reported as ErrDuplicate even at a stale version. When another writer
-// commits in between, the unique keys (member, seq) and (member, key)
-// make the insert fail with a unique_violation; the store then looks
-// again and reports ErrDuplicate when a key of the batch is now in the
-// ledger, ErrConflict otherwise.
+// atomic, and nothing stored when it fails): it reads the ledger's
+// version and looks for a known key of the batch, and inserts the whole
+// batch (INSERT … SELECT FROM unnest(…)) only when no key is known and
+// the version is expected; a known key is reported as ErrDuplicate even
+// at a stale version. An entry whose Seq or Member is not as required
+// (customer.ErrInvalid) is reported only after both checks, which a read
+// of the ledger then makes alone. When another writer commits in
+// between, the unique keys (member, seq) and (member, key) make the
+// insert fail with a unique_violation; the store then looks again, once
+// and within ctx, and reports ErrDuplicate when a key of the batch is
+// now in the ledger, ErrConflict otherwise (also, wrapping the error of
+// the look, when that fails: ctx done, say).
 func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
 	if err := ctxErr(ctx, fmt.Sprintf("member %q: append at version %d", member, expected)); err != nil {
 		return err
@@ -176,10 +182,18 @@ func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected 
 }
 
 // erasedRows are the rows an erasure rewrites: their seq, and the
-// fingerprint and detail of their [loyalty.Entry.Erased] form.
+// fingerprint and detail of their [loyalty.Entry.Erased] form. read is
+// set when they were worked out from a read of the member's entries;
+// version is the ledger's version at that read (the seq of its last
+// entry, 0 when empty), keys its entries' keys in seq order and fps
+// their fingerprints.
 type erasedRows struct {
 	seq, fingerprint []int64
 	detail           []string
+	read             bool
+	version          int64
+	keys             []string
+	fps              []int64
 }
 
 // Erase implements [loyalty.Eraser]. It reads the member's entries, and
@@ -188,7 +202,13 @@ type erasedRows struct {
 // statement that appends entries as [LoyaltyStore.Append] does, on the
 // same condition: no key of the batch known and the version expected.
 // The rows rewritten change only by an erasure, which writes the same
-// values, so reading them before the statement loses no update.
+// values, so reading them before the statement loses no update. When the
+// ledger read is not at version expected, Erase gives the verdict of
+// that read (ErrDuplicate for a known key of the batch, else
+// ErrConflict) and writes nothing: were the statement left to check the
+// version, a writer that brought the ledger up to expected after the
+// read would have the entries it appended, which the read did not see,
+// keep their birthdays under an erasure reported as done.
 func (s *LoyaltyStore) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
 	if err := ctxErr(ctx, fmt.Sprintf("member %q: erase at version %d", member, expected)); err != nil {
 		return err
@@ -198,6 +218,11 @@ func (s *LoyaltyStore) Erase(ctx context.Context, member customer.ID, expected i
 		old, err := s.Entries(ctx, member, 0)
 		if err != nil {
 			return fmt.Errorf("pgstore: member %q: erase: %w", member, err)
+		}
+		er.read = true
+		for _, e := range old {
+			er.version = e.Seq
+			er.keys, er.fps = append(er.keys, e.Key), append(er.fps, int64(e.Fingerprint))
 		}
 		for _, e := range old {
 			if e.Seq > expected {
@@ -230,14 +255,32 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 		fps[e.Key] = e.Fingerprint
 		keys[i] = e.Key
 	}
+	var misplaced error
 	for i, e := range entries {
 		if err := checkText(fmt.Sprintf("loyalty entry %d of member %q", e.Seq, member), e); err != nil {
 			return err
 		}
-		if e.Seq != expected+int64(i)+1 || e.Member != member {
-			return fmt.Errorf("pgstore: member %q: entry %d has seq %d and member %q, want seq %d: %w",
+		if misplaced == nil && (e.Seq != expected+int64(i)+1 || e.Member != member) {
+			misplaced = fmt.Errorf("pgstore: member %q: entry %d has seq %d and member %q, want seq %d: %w",
 				member, i, e.Seq, e.Member, expected+int64(i)+1, customer.ErrInvalid)
 		}
+	}
+	if er.read && er.version != expected {
+		// The verdict of the erasure's read: see Erase.
+		for i, k := range er.keys {
+			if _, ok := fps[k]; ok {
+				return verdict(member, expected, er.version, &er.keys[i], &er.fps[i], fps)
+			}
+		}
+		return verdict(member, expected, er.version, nil, nil, fps)
+	}
+	if misplaced != nil {
+		// Refused after the ledger's checks, in the order of
+		// [loyalty.Store]: known key, then version, then this.
+		if !storable(string(member)) {
+			return cmp.Or(verdict(member, expected, 0, nil, nil, fps), misplaced)
+		}
+		return cmp.Or(s.check(ctx, member, expected, keys, fps), misplaced)
 	}
 	if n == 0 && len(er.seq) == 0 {
 		if !storable(string(member)) {
@@ -288,11 +331,19 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 		string(member), keys, expected, seq, fp, kind, at, atNS, eff, effNS, points, orderID, spend, detailTxt,
 		orEmpty(er.seq), orEmpty(er.fingerprint), orEmpty(er.detail))
 	if code, _ := pgCode(err); code == uniqueViolation {
-		// Lost a race: tell a key taken meanwhile from a version moved on.
-		if err := s.check(context.WithoutCancel(ctx), member, expected, keys, fps); err != nil {
+		// Lost a race: tell a key taken meanwhile from a version moved
+		// on, within ctx. When the ledger cannot be read again, the
+		// batch was still refused, for a key or a seq another writer
+		// took: ErrConflict, which makes a caller read the ledger again.
+		err := s.check(ctx, member, expected, keys, fps)
+		switch {
+		case err == nil:
+			return fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, loyalty.ErrConflict)
+		case errors.Is(err, loyalty.ErrDuplicate) || errors.Is(err, loyalty.ErrConflict):
 			return err
 		}
-		return fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, loyalty.ErrConflict)
+		return fmt.Errorf("pgstore: member %q: append at version %d: a concurrent writer took a key or seq of the batch: %w (%w)",
+			member, expected, loyalty.ErrConflict, err)
 	}
 	if err != nil {
 		return fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, err)

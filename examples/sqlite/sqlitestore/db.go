@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
@@ -21,7 +24,8 @@ var ErrClosed = errors.New("sqlitestore: database is closed")
 // Options tune [Open]. A nil *Options means the defaults.
 type Options struct {
 	// BusyTimeout is how long a statement waits for a lock that another
-	// process holds before it fails with SQLITE_BUSY (default 5 s).
+	// process holds before it fails with SQLITE_BUSY (default 5 s),
+	// rounded up to whole milliseconds.
 	// Writers of this process never wait on each other this way: they
 	// queue for the one writing connection.
 	BusyTimeout time.Duration
@@ -57,10 +61,11 @@ type DB struct {
 	closed atomic.Bool
 }
 
-// Open opens the SQLite file at path, creating it when missing, and
-// migrates its schema to the current version ([LatestSchema]). It fails
-// when the file has a newer schema than this package knows, or is not a
-// SQLite database. The connections run in WAL mode with foreign keys on.
+// Open opens the SQLite file at path, creating it when missing (with
+// mode [NewFileMode]), and migrates its schema to the current version
+// ([LatestSchema]). It fails when the file has a newer schema than this
+// package knows, or is not a SQLite database. The connections run in WAL
+// mode with foreign keys on.
 func Open(ctx context.Context, path string, opts *Options) (*DB, error) {
 	return open(ctx, path, opts, LatestSchema)
 }
@@ -75,11 +80,21 @@ func open(ctx context.Context, path string, opts *Options, target int) (*DB, err
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
+	if err := createPrivate(abs); err != nil {
+		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
+	}
 	sync := "NORMAL"
 	if o.Durable {
 		sync = "FULL"
 	}
-	busy := strconv.FormatInt(o.BusyTimeout.Milliseconds(), 10)
+	// SQLite counts the time-out in whole milliseconds, in a C int:
+	// round up, so that a positive time-out never becomes 0 (no waiting
+	// at all), and keep it within the int.
+	ms := o.BusyTimeout / time.Millisecond
+	if o.BusyTimeout%time.Millisecond != 0 {
+		ms++
+	}
+	busy := strconv.FormatInt(min(int64(ms), math.MaxInt32), 10)
 	w, err := sql.Open("sqlite", dsn(abs, url.Values{
 		"_pragma": {"busy_timeout(" + busy + ")", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + sync + ")"},
 		"_txlock": {"immediate"},
@@ -107,6 +122,30 @@ func open(ctx context.Context, path string, opts *Options, target int) (*DB, err
 	r.SetMaxIdleConns(o.Readers)
 	db.r = r
 	return db, nil
+}
+
+// NewFileMode is the mode (before the umask) of a database file that
+// [Open] creates: readable and writable by its owner alone, as the file
+// holds personal data (names, contacts, birthdays, histories). SQLite
+// gives the file's WAL and shared-memory files (path-wal, path-shm) the
+// mode of the database file. Open never changes the mode of a file that
+// exists: to share one with a group (a backup account, say), change its
+// mode; the WAL and shared-memory files made afterwards follow it.
+const NewFileMode os.FileMode = 0o600
+
+// createPrivate creates an empty file (an empty SQLite database) at abs
+// with mode NewFileMode, unless something is there already. SQLite
+// itself would create a missing file with mode 0644, readable by every
+// user of the machine.
+func createPrivate(abs string) error {
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, NewFileMode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // migrateWaiting is migrate, tried again for up to wait while it fails

@@ -6,7 +6,9 @@
 // ([loyalty.Store]). It uses the pure-Go driver modernc.org/sqlite, so it
 // builds without cgo.
 //
-// [Open] creates the file when it is missing, switches it to WAL mode
+// [Open] creates the file when it is missing, readable and writable by
+// its owner alone ([NewFileMode]: it holds personal data; the mode of an
+// existing file is left as it is), switches it to WAL mode
 // (readers never block the writer, nor the writer readers), sets a busy
 // time-out and turns foreign keys on, and brings the schema to the version
 // this package knows by running, in one transaction, the migrations the

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -172,8 +173,12 @@ func (s *Ledgers) Entries(ctx context.Context, member customer.ID, after int64) 
 // Append implements [loyalty.Store]. The checks run in the order the
 // interface gives them, in one write transaction: a key twice in the
 // batch or already in the ledger is ErrDuplicate, then a version other
-// than expected is ErrConflict. The unique key (member, key) and the
-// primary key (member, seq) back them up in the database.
+// than expected is ErrConflict, then an entry whose Seq or Member is not
+// as required is a [*customer.ValidationError] naming it. The unique key
+// (member, key) and the primary key (member, seq) back them up in the
+// database. A batch of any size is one transaction: the lookup of its
+// keys is split into statements SQLite's limit on bound parameters
+// admits.
 func (s *Ledgers) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
 	return s.append(ctx, member, expected, entries, false)
 }
@@ -228,6 +233,36 @@ func (s *Ledgers) erase(ctx context.Context, tx *sql.Tx, member customer.ID, upT
 	return nil
 }
 
+// keysPerQuery is the most idempotency keys [takenKey] binds in one
+// statement. SQLite refuses a statement with more bound parameters than
+// its limit (SQLITE_MAX_VARIABLE_NUMBER: 32766 since SQLite 3.32.0, 999
+// before), so a larger batch is looked up in parts; 500 stays below
+// either limit with room for the member.
+const keysPerQuery = 500
+
+// takenKey returns, in tx, a key of entries already in member's ledger,
+// or nil when none is. It looks the keys up keysPerQuery at a time, all
+// in tx, so that a batch of any size is checked against one state.
+func takenKey(ctx context.Context, tx *sql.Tx, member customer.ID, entries []loyalty.Entry) (*string, error) {
+	for part := range slices.Chunk(entries, keysPerQuery) {
+		args := make([]any, 0, len(part)+1)
+		args = append(args, string(member))
+		for _, e := range part {
+			args = append(args, e.Key)
+		}
+		var taken string
+		err := tx.QueryRowContext(ctx, `SELECT key FROM loyalty_entries WHERE member = ? AND key IN (?`+
+			strings.Repeat(", ?", len(part)-1)+`) LIMIT 1`, args...).Scan(&taken)
+		if err == nil {
+			return &taken, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
 func (s *Ledgers) append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry, erase bool) error {
 	op := fmt.Sprintf("loyalty append to member %q at version %d", member, expected)
 	if erase {
@@ -263,25 +298,14 @@ func (s *Ledgers) append(ctx context.Context, member customer.ID, expected int64
 		}
 		rows[i] = r
 	}
-	if err := f.err(fmt.Sprintf("loyalty append to member %q at version %d", member, expected)); err != nil {
-		return err
-	}
+	// An entry out of place is refused after the ledger's checks, in the
+	// order of [loyalty.Store].
+	misplaced := f.err(fmt.Sprintf("loyalty append to member %q at version %d", member, expected))
 	return s.db.write(ctx, op, func(tx *sql.Tx) error {
-		if len(entries) > 0 {
-			keys := make([]any, 0, len(entries)+1)
-			keys = append(keys, string(member))
-			for _, e := range entries {
-				keys = append(keys, e.Key)
-			}
-			var taken string
-			err := tx.QueryRowContext(ctx, `SELECT key FROM loyalty_entries WHERE member = ? AND key IN (?`+
-				strings.Repeat(", ?", len(entries)-1)+`) LIMIT 1`, keys...).Scan(&taken)
-			if err == nil {
-				return refuse(dup(taken))
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
+		if taken, err := takenKey(ctx, tx, member, entries); err != nil {
+			return err
+		} else if taken != nil {
+			return refuse(dup(*taken))
 		}
 		var version int64
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM loyalty_entries WHERE member = ?`,
@@ -290,6 +314,9 @@ func (s *Ledgers) append(ctx context.Context, member customer.ID, expected int64
 		}
 		if version != expected {
 			return conflict(version)
+		}
+		if misplaced != nil {
+			return refuse(misplaced)
 		}
 		if erase {
 			if err := s.erase(ctx, tx, member, expected); err != nil {
