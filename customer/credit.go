@@ -43,6 +43,10 @@ const (
 	// customer keeps (a flaw the customer accepts, a missed promise).
 	PriceReduction CreditKind = iota + 1
 	// Compensation is money for the trouble: goodwill, not a price.
+	// Domain rules §5 list it beside the price reduction among the
+	// remedies of a complaint, sized by the loss the trouble caused, so
+	// it is not bounded by the order it is for; nor is it taken off that
+	// order's net ([Summary.AddCreditFor]).
 	Compensation
 )
 
@@ -119,10 +123,14 @@ func (c *Credit) check(p *problems, now time.Time) {
 // before o's, the currency o's, and a price reduction may not be more
 // than o's net (the sum of [Line.Net]). reduced is the sum of the price
 // reductions of o credited before (zero for none): the reductions of an
-// order together may not be more than its net either. Refunds of o's
-// returns are not taken off that bound: a line refunded after a price
-// reduction pays back its share of the line's net, as
-// [Summary.AddReturnAfter] computes it.
+// order together may not be more than its net either. A compensation
+// is not bounded by o's net: it is goodwill, not a price.
+//
+// ValidateFor does not know o's returns. [Recorder.RecordCredit] and
+// [Summarize] also take off that bound the money o's refunds paid back
+// (each its Refund when set, its share of its lines' net otherwise; see
+// [Summary.AddReturnAfter]): the price reductions and refunds of an
+// order together may not pay back more than the customer paid for it.
 //
 // A reduced that is negative (CodeNegative), beyond the bounds of
 // [ParseAmount] (CodeRange), in another currency than o's (CodeMismatch;
@@ -132,6 +140,13 @@ func (c *Credit) check(p *problems, now time.Time) {
 // because a line of o has an amount beyond those bounds is reported on
 // "order_id" (CodeRange); [Order.Validate] names the amount.
 func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
+	return c.validateFor(&o, reduced, decimal.Decimal{}, now)
+}
+
+// validateFor is [Credit.ValidateFor] after refunds of o that paid back
+// refunded (≥ 0, in o's currency): a price reduction may not be more
+// than o's net less reduced and refunded.
+func (c Credit) validateFor(o *Order, reduced Money, refunded decimal.Decimal, now time.Time) error {
 	var p problems
 	c.check(&p, now)
 	switch {
@@ -159,15 +174,19 @@ func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 			net, netOK = o.net(), true
 		}
 	}
-	reducedOK := checkReduced(&p, reduced, &o, net, netOK)
+	reducedOK := checkReduced(&p, reduced, o, net, netOK)
 	switch {
 	case cur.Valid() && cur != o.Currency:
 		p.add("amount", CodeMismatch, fmt.Sprintf("is in %s, the order in %s", cur, o.Currency))
 	case reduction && reducedOK && netOK:
-		left := net.Sub(reduced.Amount())
+		left := net.Sub(reduced.Amount()).Sub(refunded)
 		if c.Amount.Amount().GreaterThan(left) {
 			msg := fmt.Sprintf("%s is more than the order's net of %s", cur.Format(c.Amount.Amount()), cur.Format(net))
-			if !reduced.IsZero() {
+			switch {
+			case refunded.Sign() > 0:
+				msg = fmt.Sprintf("%s is more than the %s left of the order's net of %s after earlier reductions of %s and refunds of %s",
+					cur.Format(c.Amount.Amount()), cur.Format(decimal.Max(left, decimal.Zero)), cur.Format(net), cur.Format(reduced.Amount()), cur.Format(refunded))
+			case !reduced.IsZero():
 				msg = fmt.Sprintf("%s is more than the %s left of the order's net of %s after earlier reductions", cur.Format(c.Amount.Amount()), cur.Format(left), cur.Format(net))
 			}
 			p.add("amount", CodeTooMany, msg)
@@ -269,33 +288,39 @@ func (c *Credit) diff(d *Credit) string {
 // is not a discount of a line.
 //
 // For a credit of a known order use [Summary.AddCreditFor], which checks
-// it against the order and takes it off the order's day, as a refund of
-// the order's returns is; [Summarize] does. A credit counts on its own
-// day, a credit of an order on the order's (see Days on [Summary]). A
+// it against the order and takes a price reduction off the order's day,
+// as a refund of the order's returns is; [Summarize] does. A credit
+// counts on its own day, a price reduction of an order on the order's
+// (see Days on [Summary]). A
 // credit dated after AsOf is checked all the same (with a zero now, and
 // for its customer), then left out and counted in Later. An invalid
 // credit ([Credit.Validate]), one of another customer or in another
 // currency than the summary's, or one that would overflow Credits or
 // Later ([ErrOverflow]) returns an error and changes nothing.
 func (s *Summary) AddCredit(c Credit) error {
-	return s.addCredit(&c, nil, Money{}, true)
+	return s.addCredit(&c, nil, Money{}, decimal.Decimal{}, true)
 }
 
 // AddCreditFor adds c, a credit of order o (o as given to
 // [Summary.AddOrder]), after earlier price reductions of o that add up to
 // reduced (zero for none), as [Summary.AddCredit] does, but checks c
 // against o ([Credit.ValidateFor]: a price reduction may not be more than
-// what is left of o's net) and takes the amount off the net of o's day,
-// so that the spend of that order's purchase day is what the customer
-// paid in the end. An invalid order ([Order.Validate]) is an error too,
-// and so is an invalid reduced (see [Credit.ValidateFor]).
+// what is left of o's net). A price reduction is taken off the net of
+// o's day, so that the spend of that order's purchase day is what the
+// customer paid in the end. A compensation is goodwill, not a price, and
+// may be more than o's net: it counts on its own day, as a credit of no
+// order does, and leaves the net of o's day as it is. An invalid order
+// ([Order.Validate]) is an error too, and so is an invalid reduced (see
+// [Credit.ValidateFor]). AddCreditFor does not know o's refunds; see
+// [Summarize], which also takes them off the bound of a price reduction.
 func (s *Summary) AddCreditFor(c Credit, o Order, reduced Money) error {
-	return s.addCredit(&c, &o, reduced, true)
+	return s.addCredit(&c, &o, reduced, decimal.Decimal{}, true)
 }
 
 // addCredit adds c, of order o when o is not nil (o is validated when
-// checkOrder is set).
-func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, checkOrder bool) error {
+// checkOrder is set), after price reductions of o of reduced and refunds
+// of o that paid back refunded.
+func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, refunded decimal.Decimal, checkOrder bool) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
@@ -315,10 +340,12 @@ func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, checkOrder bool)
 				return fmt.Errorf("credit %q: %w", c.ID, err)
 			}
 		}
-		if err := c.ValidateFor(*o, reduced, now); err != nil {
+		if err := c.validateFor(o, reduced, refunded, now); err != nil {
 			return err
 		}
-		at = o.Time
+		if c.Kind == PriceReduction {
+			at = o.Time
+		}
 	}
 	if c.CustomerID != s.CustomerID {
 		return fmt.Errorf("credit %q of customer %q: %w %q", c.ID, c.CustomerID, ErrWrongCustomer, s.CustomerID)

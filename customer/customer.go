@@ -184,9 +184,14 @@ type Trade struct {
 	AnnualTurnover Money
 	// Outlets is the number of shops or points of sale it runs.
 	Outlets int
-	// Rating is its credit rating.
+	// Rating is its credit rating; 0 when unknown (master data of a
+	// system that keeps none). Domain rules §2 name creditworthiness as
+	// an indicator of potential value but do not require it: package
+	// value leaves an unknown rating out of the intermediary's score.
 	Rating CreditRating
-	// CooperationStart is when it started to sell the brand.
+	// CooperationStart is when it started to sell the brand; the zero
+	// time when unknown, which package value leaves out of cooperation
+	// loyalty, as it does an unknown rating.
 	CooperationStart time.Time
 	// MarketSize is the yearly clothing spend of its region, in its
 	// currency (a market-research estimate).

@@ -38,8 +38,10 @@ const (
 //   - trade.annual_turnover, trade.market_size: negative, or in an unknown
 //     currency (the zero Money means unknown and is allowed).
 //   - trade.outlets: negative.
-//   - trade.rating: not a [CreditRating] from RatingD to RatingAAA.
-//   - trade.cooperation_start: zero, before [MinRecordYear] or after now.
+//   - trade.rating: set and not a [CreditRating] from RatingD to
+//     RatingAAA (0 means unknown and is allowed).
+//   - trade.cooperation_start: set and before [MinRecordYear] or after
+//     now (the zero time means unknown and is allowed).
 //   - birthday: partly set, a month outside 1..12, a day that the month
 //     does not have (31 February; 29 February only in leap years, or when
 //     the year is unknown), a year before [MinBirthYear], a date after now.
@@ -136,10 +138,12 @@ func (t *Trade) check(p *problems, now time.Time) {
 	if t.Outlets < 0 {
 		p.add("trade.outlets", CodeNegative, fmt.Sprintf("must not be negative, is %d", t.Outlets))
 	}
-	if t.Rating < RatingD || t.Rating > RatingAAA {
+	if t.Rating != 0 && (t.Rating < RatingD || t.Rating > RatingAAA) {
 		p.add("trade.rating", CodeUnknown, fmt.Sprintf("unknown credit rating %d", uint8(t.Rating)))
 	}
-	checkTime(p, "trade.cooperation_start", t.CooperationStart, now)
+	if !t.CooperationStart.IsZero() {
+		checkTime(p, "trade.cooperation_start", t.CooperationStart, now)
+	}
 }
 
 // daysIn returns the number of days of month m in year y; a year of 0

@@ -65,8 +65,10 @@
 // it paid in [Return].Refund, at most that share. Money paid without goods
 // coming back, such
 // as a price reduction or a compensation that settles a complaint, is a
-// [Credit]: it lowers the net and the profit, never by more than an
-// order's net for the price reductions of that order. Two
+// [Credit]: it lowers the net and the profit. The price reductions and
+// refunds of an order together never pay back more than the order's net;
+// a compensation is goodwill, not a price, may be more, and counts on
+// its own day, not the order's. Two
 // summaries of disjoint parts of one history merge into the summary of the
 // whole, so the work can be split across shards. [SummarizeHistory]
 // summarises a customer's stored history; package salesrow adds the rows
@@ -110,8 +112,9 @@
 // record against what is stored is the job of a [Recorder]:
 // [Recorder.RecordOrder] checks an order against its customer's household
 // and the currency of the history, [Recorder.RecordReturn] a return
-// against its order and the returns before it, [Recorder.RecordCredit] a
-// credit against its order and the price reductions before it, and each
+// against its order, the returns before it and the order's price
+// reductions, [Recorder.RecordCredit] a credit against its order, the
+// price reductions before it and the order's refunds, and each
 // refuses a bad record with its [*ValidationError] and stores nothing. A
 // history written only through a Recorder always summarises; a
 // redelivered record is a no-op. [Append] hands the one record of an

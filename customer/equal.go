@@ -7,10 +7,18 @@ import (
 )
 
 // Equal reports whether o and p have the same content: the same IDs,
-// instant (time.Time.Equal), channel, store, currency and lines in the
-// same order, with amounts compared by value (1.5 equals 1.50). Stores and
-// [Summarize] use it to tell a redelivery (a no-op) from a conflicting
-// second version (an error matching [ErrDuplicate]).
+// instant (time.Time.Equal), channel, store, currency and lines, with
+// amounts compared by value (1.5 equals 1.50). Stores and [Summarize] use
+// it to tell a redelivery (a no-op) from a conflicting second version (an
+// error matching [ErrDuplicate]).
+//
+// Lines that carry IDs are compared by ID: when every line of each order
+// has a non-empty ID, unique within its order (as [Order.Validate]
+// requires), the two have the same lines when they have as many and each
+// line of o is equal ([Line.Equal]) to the line of p with its ID, in
+// whatever sequence (an ERP that exports the lines of an order in another
+// sequence delivers the same order). Otherwise the lines are compared by
+// position: the same lines in the same sequence.
 //
 // The same instant written in two zones is equal, although the calendar
 // day of the two ([DateOf]) may differ: [Summarize] counts such an order
@@ -23,7 +31,72 @@ import (
 func (o Order) Equal(p Order) bool {
 	return o.ID == p.ID && o.CustomerID == p.CustomerID && o.Time.Equal(p.Time) &&
 		o.Channel == p.Channel && o.Store == p.Store && o.Currency == p.Currency &&
-		slices.EqualFunc(o.Lines, p.Lines, Line.Equal)
+		linesEqual(o.Lines, p.Lines)
+}
+
+// linesEqual reports whether a and b are the same lines, as
+// [Order.Equal] compares them: by position, or by ID when both are keyed.
+func linesEqual(a, b []Line) bool {
+	if slices.EqualFunc(a, b, Line.Equal) {
+		return true
+	}
+	if len(a) != len(b) || !keyed(a) || !keyed(b) {
+		return false
+	}
+	find := lineFinder(b)
+	for i := range a {
+		j := find(a[i].ID)
+		if j < 0 || !a[i].Equal(b[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyed reports whether every line of ls has a non-empty ID that no
+// other line of ls has.
+func keyed(ls []Line) bool {
+	if len(ls) > smallOrder {
+		seen := make(map[string]struct{}, len(ls))
+		for i := range ls {
+			if _, dup := seen[ls[i].ID]; dup || ls[i].ID == "" {
+				return false
+			}
+			seen[ls[i].ID] = struct{}{}
+		}
+		return true
+	}
+	for i := range ls {
+		if ls[i].ID == "" {
+			return false
+		}
+		for j := range i {
+			if ls[j].ID == ls[i].ID {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// lineFinder returns a function that returns the index of the line of ls
+// with a given ID, or -1; ls is keyed.
+func lineFinder(ls []Line) func(id string) int {
+	if len(ls) <= smallOrder {
+		return func(id string) int {
+			return slices.IndexFunc(ls, func(l Line) bool { return l.ID == id })
+		}
+	}
+	at := make(map[string]int, len(ls))
+	for i := range ls {
+		at[ls[i].ID] = i
+	}
+	return func(id string) int {
+		if i, ok := at[id]; ok {
+			return i
+		}
+		return -1
+	}
 }
 
 // Conflict returns nil when p, an order delivered under o's ID, has o's
@@ -41,7 +114,12 @@ func (o Order) Conflict(p Order) error {
 // diff returns the path of the first field, in the order of Order's
 // fields, in which o and p differ, named as in [Order.Validate] ("time",
 // "lines[1].unit_price"; "lines" when the lines both have are equal but
-// their number differs), or "" when o.Equal(p).
+// their number differs), or "" when o.Equal(p). A line is named by its
+// index in p. When both orders' lines are keyed (see [Order.Equal]), a
+// line of p is compared with the line of o with its ID: the first line
+// of p that differs from it is named, then "lines" when the numbers of
+// lines differ, then the ID of the first line of p whose ID o lacks
+// ("lines[i].id").
 func (o *Order) diff(p *Order) string {
 	switch {
 	case o.ID != p.ID:
@@ -56,6 +134,29 @@ func (o *Order) diff(p *Order) string {
 		return "store"
 	case o.Currency != p.Currency:
 		return "currency"
+	}
+	if linesEqual(o.Lines, p.Lines) {
+		return ""
+	}
+	if keyed(o.Lines) && keyed(p.Lines) {
+		find := lineFinder(o.Lines)
+		missing := -1
+		for i := range p.Lines {
+			j := find(p.Lines[i].ID)
+			if j < 0 {
+				if missing < 0 {
+					missing = i
+				}
+				continue
+			}
+			if f := o.Lines[j].diff(&p.Lines[i]); f != "" {
+				return lineField(i, f)
+			}
+		}
+		if len(o.Lines) != len(p.Lines) || missing < 0 {
+			return "lines"
+		}
+		return lineField(missing, "id")
 	}
 	for i := range min(len(o.Lines), len(p.Lines)) {
 		if f := o.Lines[i].diff(&p.Lines[i]); f != "" {

@@ -244,10 +244,9 @@ func TestPropMalformedCustomerRejected(t *testing.T) {
 				fault[Customer]{"trade.annual_turnover", CodeNegative, func(c *Customer) { c.Trade.AnnualTurnover = mustMoney("-1", "EUR") }},
 				fault[Customer]{"trade.market_size", CodeUnknown, func(c *Customer) { c.Trade.MarketSize = Money{amount: d("1"), currency: "ZZZ"} }},
 				fault[Customer]{"trade.outlets", CodeNegative, func(c *Customer) { c.Trade.Outlets = -3 }},
-				fault[Customer]{"trade.rating", CodeUnknown, func(c *Customer) { c.Trade.Rating = 0 }},
+				fault[Customer]{"trade.rating", CodeUnknown, func(c *Customer) { c.Trade.Rating = RatingAAA + 1 }},
 				fault[Customer]{"household", CodeMismatch, func(c *Customer) { c.Household = household }},
 				oneOf(t, "cooperation start",
-					fault[Customer]{"trade.cooperation_start", CodeRequired, func(c *Customer) { c.Trade.CooperationStart = time.Time{} }},
 					fault[Customer]{"trade.cooperation_start", CodeRange, func(c *Customer) { c.Trade.CooperationStart = drawEarly(t) }},
 					fault[Customer]{"trade.cooperation_start", CodeFuture, func(c *Customer) { c.Trade.CooperationStart = vNow.AddDate(1, 0, 0) }}),
 			)

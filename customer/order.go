@@ -68,9 +68,12 @@ type Return struct {
 	Lines      []ReturnLine
 	// Refund is the money paid back when the shop paid less than the
 	// units' share of their lines' net ([Summary.AddReturnAfter]), as
-	// after a return-shipping or restocking fee; unset, the share is
-	// paid. Only a refund has one, in whole minor units, at most the
-	// share. Money paid on top of the share is a [Credit].
+	// after a return-shipping or restocking fee, or after a price
+	// reduction of the order paid back part of the price already
+	// ([Recorder.RecordReturn] refuses a refund that would pay back more
+	// than the order's net); unset, the share is paid. Only a refund has
+	// one, in whole minor units, at most the share. Money paid on top of
+	// the share is a [Credit].
 	Refund decimal.NullDecimal
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Recorder records facts in customers' histories after checking them
@@ -39,7 +41,10 @@ import (
 // its units were refunded, after the member it names left the household,
 // or with a now earlier than its own time, is still accepted. A record
 // under a stored ID with other content is refused with a
-// [*DuplicateError] naming the first field that differs.
+// [*DuplicateError] naming the first field that differs. An order whose
+// lines carry IDs is equal to one with the same lines in another
+// sequence ([Order.Equal]). [Recorder.RecordOrderStored] tells a caller
+// whether an order was stored or was such a redelivery.
 //
 // # Concurrency
 //
@@ -244,17 +249,37 @@ func collect(seq iter.Seq2[Event, error]) (*stored, error) {
 // and credits the customer's history holds ("currency", CodeMismatch: a
 // summary is in one currency). An order of an unknown customer is an
 // error wrapping [ErrNotFound]. A refused order stores nothing. See
-// [Recorder] for redelivery.
+// [Recorder] for redelivery, and [Recorder.RecordOrderStored] to know
+// whether the order was stored or found already recorded.
 func (r *Recorder) RecordOrder(ctx context.Context, o Order, now time.Time) error {
+	_, err := r.RecordOrderStored(ctx, o, now)
+	return err
+}
+
+// RecordOrderStored is [Recorder.RecordOrder], and also reports whether
+// it stored o: true when o was new and is now in the history, false
+// when the history already held o under its ID with the same content
+// ([Order.Equal]: a redelivery, accepted as a no-op) and whenever err is
+// not nil. A caller that answers a redelivery differently from a new
+// order (an HTTP server's 200 and 201, say) tells them apart with it,
+// without a second read of the history: the answer comes from the same
+// read of the history the order was checked against, in the same step
+// as the append (see Concurrency on [Recorder]).
+func (r *Recorder) RecordOrderStored(ctx context.Context, o Order, now time.Time) (bool, error) {
 	if badID(string(o.CustomerID)) {
-		return o.Validate(now)
+		return false, o.Validate(now)
 	}
 	c, err := r.Customers.Get(ctx, o.CustomerID)
 	if err != nil {
-		return fmt.Errorf("customer: order %q: %w", o.ID, err)
+		return false, fmt.Errorf("customer: order %q: %w", o.ID, err)
 	}
-	return r.commit(ctx, Event{Order: &o}, "record order", func(h *stored) error {
-		if prev, ok := h.orders[o.ID]; ok {
+	// The check may run more than once (a store that retries its step);
+	// the last run decides.
+	redelivered := false
+	err = r.commit(ctx, Event{Order: &o}, "record order", func(h *stored) error {
+		prev, ok := h.orders[o.ID]
+		redelivered = ok
+		if ok {
 			return prev.Conflict(o)
 		}
 		var p problems
@@ -270,6 +295,7 @@ func (r *Recorder) RecordOrder(ctx context.Context, o Order, now time.Time) erro
 		}
 		return p.err("order", o.ID)
 	})
+	return err == nil && !redelivered, err
 }
 
 // RecordReturn checks ret against its order and the returns of that
@@ -287,8 +313,19 @@ func (r *Recorder) RecordOrder(ctx context.Context, o Order, now time.Time) erro
 // dated before it, and it is refused too when a return dated after it
 // would then bring back more than the customer holds, or be paid more
 // than its share ("time", CodeOrder, with that return's problem in the
-// message). A refused return stores nothing. See [Recorder] for
-// redelivery and for two returns of one order recorded at once.
+// message).
+//
+// A refund may not pay back, with the other refunds of its order and the
+// order's price reductions ([Recorder.RecordCredit]), more than the
+// order's net: the customer never gets more back for an order than they
+// paid for it. A refund after a price reduction that would is refused
+// on "refund" (CodeTooMany, with what is left to pay back in the
+// message); record the money actually paid back in its Refund. So a
+// full refund of an order of net 100 after a price reduction of 20 pays
+// at most 80. A compensation does not count: it is goodwill, not a price.
+//
+// A refused return stores nothing. See [Recorder] for redelivery and for
+// two returns of one order recorded at once.
 func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) error {
 	if badID(string(ret.CustomerID)) {
 		return returnAlone(&ret, now, "")
@@ -315,14 +352,24 @@ func (h *stored) checkReturn(ret Return, now time.Time) error {
 		}
 	}
 	slices.SortFunc(rs, compareReturns)
+	if err := h.checkReturnSteps(ret, &o, rs, now); err != nil {
+		return err
+	}
+	return h.checkPaidBack(ret, &o, rs)
+}
+
+// checkReturnSteps checks each return of rs, the returns of order o with
+// ret among them in the order of [CompareEvents], after the refunds
+// before it, for checkReturn.
+func (h *stored) checkReturnSteps(ret Return, o *Order, rs []Return, now time.Time) error {
 	refunded := map[string]int{}
 	for i := range rs {
 		s := &rs[i]
 		if s.ID == ret.ID {
-			if err := ret.ValidateAfter(o, refunded, now); err != nil {
+			if err := ret.ValidateAfter(*o, refunded, now); err != nil {
 				return err
 			}
-		} else if err := s.ValidateAfter(o, refunded, time.Time{}); err != nil {
+		} else if err := s.ValidateAfter(*o, refunded, time.Time{}); err != nil {
 			if compareReturns(*s, ret) > 0 {
 				var p problems
 				p.add("time", CodeOrder, fmt.Sprintf("%s is before return %q of order %q, which would then be invalid: %v", ret.Time.Format(time.RFC3339), s.ID, o.ID, err))
@@ -339,6 +386,60 @@ func (h *stored) checkReturn(ret Return, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// checkPaidBack checks that refund ret, with the other returns of order
+// o (rs, valid, in the order of [CompareEvents]) and the price reductions
+// of o, does not pay back more than o's net: the customer never gets
+// more back for an order than they paid for it. It reports a refund that
+// would on "refund" (CodeTooMany), with what is left to pay back.
+func (h *stored) checkPaidBack(ret Return, o *Order, rs []Return) error {
+	if ret.Kind != Refund || o.outOfRange() >= 0 {
+		return nil
+	}
+	reduced := h.reduced(o.ID)
+	if reduced.IsZero() {
+		// Refunds alone pay back at most the shares of their units,
+		// which add up to at most the net of the lines.
+		return nil
+	}
+	total, each := paidBack(o, rs)
+	net := o.net()
+	if total.Add(reduced).LessThanOrEqual(net) {
+		return nil
+	}
+	mine := each[slices.IndexFunc(rs, func(r Return) bool { return r.ID == ret.ID })]
+	left := decimal.Max(net.Sub(reduced).Sub(total.Sub(mine)), decimal.Zero)
+	cur := o.Currency
+	var p problems
+	p.add("refund", CodeTooMany, fmt.Sprintf("pays back %s, more than the %s left of the net of order %q (%s) after its price reductions of %s and its other refunds of %s; set refund to at most %s",
+		cur.Format(mine), cur.Format(left), o.ID, cur.Format(net), cur.Format(reduced), cur.Format(total.Sub(mine)), cur.Format(left)))
+	return p.err("return", ret.ID)
+}
+
+// reduced returns the sum of the price reductions of order id in h.
+func (h *stored) reduced(id string) decimal.Decimal {
+	var sum decimal.Decimal
+	for _, d := range h.credits {
+		if d.OrderID == id && d.Kind == PriceReduction {
+			sum = sum.Add(d.Amount.Amount())
+		}
+	}
+	return sum
+}
+
+// refundsPaid returns the money that the refunds of order o in h paid
+// back.
+func (h *stored) refundsPaid(o *Order) decimal.Decimal {
+	var rs []Return
+	for _, r := range h.returns {
+		if r.OrderID == o.ID {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortFunc(rs, compareReturns)
+	total, _ := paidBack(o, rs)
+	return total
 }
 
 // compareReturns orders two returns as [CompareEvents] does.
@@ -364,10 +465,16 @@ func (p *problems) has(field, code string) bool {
 
 // RecordCredit checks c and appends it. A credit for an order is checked
 // against that order, looked up in the history of c's customer, with
-// [Credit.ValidateFor]: its price reductions together, whatever their
-// dates, may not be more than the order's net, so that in time order
-// none is either. An order that is not in the history is reported on
-// "order_id" (CodeUnknown). A credit for no order (a compensation) is
+// [Credit.ValidateFor]: its price reductions together, with the money
+// the refunds of its returns paid back, whatever their dates, may not be
+// more than the order's net, so that in time order none is either and
+// the customer never gets more back for an order than they paid for it
+// ("amount", CodeTooMany). A compensation is goodwill, not a price
+// (domain rules §5 size it by the loss): it is not bounded by the
+// order's net, and a summary counts it on its own day, not the order's
+// ([Summary.AddCreditFor]). An order that is not in the history is
+// reported on "order_id" (CodeUnknown). A credit for no order (a
+// compensation) is
 // checked with [Credit.Validate], and in the same error as either, a
 // credit in another currency than the orders and credits of the history
 // ("amount", CodeMismatch: a summary is in one currency). A refused
@@ -405,7 +512,11 @@ func (h *stored) checkCredit(c Credit, now time.Time) error {
 				}
 			}
 		}
-		if err := c.ValidateFor(o, reduced, now); err != nil {
+		var refunded decimal.Decimal
+		if c.Kind == PriceReduction && o.outOfRange() < 0 {
+			refunded = h.refundsPaid(&o)
+		}
+		if err := c.validateFor(&o, reduced, refunded, now); err != nil {
 			var v *ValidationError
 			if !errors.As(err, &v) {
 				return err

@@ -104,7 +104,8 @@ func (o *SummaryOptions) margin() decimal.Decimal {
 // [Summary.BTYD] gives 0 ≤ recency ≤ T, [Summary.DaysSinceLastPurchase]
 // and [Summary.Tenure] are never negative, and the spend windows
 // ([Summary.Spend12Months]) hold every record on or before AsOf. A refund
-// or credit of a known order counts on the order's day.
+// or price reduction of a known order counts on the order's day; a
+// compensation, goodwill rather than a price, on its own.
 //
 // # Encoding
 //
@@ -395,7 +396,12 @@ func (e Event) records() int {
 // refunded before it (the shares of a line add up to the same amount in
 // any order). Credits are added after the returns, in the same order, a
 // credit of an order with [Summary.AddCreditFor] after the price
-// reductions of that order before it.
+// reductions of that order before it; a price reduction is also checked
+// against the money the refunds of its order (dated on or before asOf)
+// paid back: the price reductions and refunds of an order together may
+// not pay back more than its net, whatever their order in time, and a
+// price reduction that would is an error naming it ("amount",
+// CodeTooMany).
 //
 // A record dated after asOf is checked as the Add methods check it (all
 // but what depends on asOf or on the records before it), then left out
@@ -536,8 +542,9 @@ func (b *summarizer) add(e Event) error {
 			if err := prev.Conflict(*c); err != nil {
 				return err
 			}
-			// The same instant: a credit of no order counts on the
-			// earlier of the two calendar days.
+			// The same instant: a credit that counts on its own day
+			// (of no order, or a compensation) counts on the earlier
+			// of the two calendar days.
 			if dayOf(c.Time, b.acc.asOfDay) < dayOf(prev.Time, b.acc.asOfDay) {
 				prev.Time = c.Time
 			}
@@ -654,7 +661,9 @@ func (b *summarizer) finish() error {
 
 // addCredits adds the credits in the order of [CompareEvents], each one
 // of a known order with [Summary.AddCreditFor] after the price reductions
-// of that order before it.
+// of that order before it, a price reduction also after the refunds of
+// its order. It runs after the returns were added, with b.pending
+// sorted.
 func (b *summarizer) addCredits() error {
 	slices.SortFunc(b.owed, func(x, y Credit) int {
 		if c := x.Time.Compare(y.Time); c != 0 {
@@ -666,7 +675,7 @@ func (b *summarizer) addCredits() error {
 	for i := range b.owed {
 		c := &b.owed[i]
 		if blank(c.OrderID) || c.Time.After(b.s.AsOf) {
-			if err := b.s.addCredit(c, nil, Money{}, false); err != nil {
+			if err := b.s.addCredit(c, nil, Money{}, decimal.Decimal{}, false); err != nil {
 				return err
 			}
 			continue
@@ -676,7 +685,11 @@ func (b *summarizer) addCredits() error {
 			return fmt.Errorf("customer: credit %q: order %q: %w", c.ID, c.OrderID, ErrNotFound)
 		}
 		before := reduced[c.OrderID]
-		if err := b.s.addCredit(c, &entry.order, before, false); err != nil {
+		var refunded decimal.Decimal
+		if c.Kind == PriceReduction {
+			refunded = b.refundsPaid(&entry.order)
+		}
+		if err := b.s.addCredit(c, &entry.order, before, refunded, false); err != nil {
 			return err
 		}
 		if c.Kind != PriceReduction {
@@ -689,6 +702,55 @@ func (b *summarizer) addCredits() error {
 		reduced[c.OrderID], _ = before.Add(c.Amount)
 	}
 	return nil
+}
+
+// refundsPaid returns the money that the refunds of order o dated on or
+// before AsOf paid back, as [Summary.AddReturnAfter] paid it; b.pending
+// is sorted and every return of o in it was added.
+func (b *summarizer) refundsPaid(o *Order) decimal.Decimal {
+	var rs []Return
+	for i := range b.pending {
+		if r := &b.pending[i]; r.OrderID == o.ID && !r.Time.After(b.s.AsOf) {
+			rs = append(rs, *r)
+		}
+	}
+	total, _ := paidBack(o, rs)
+	return total
+}
+
+// paidBack returns the money that the refunds among rs, valid returns of
+// order o in the order of [CompareEvents], paid back: in all, and for
+// each return (zero for an exchange). A refund pays its Refund when set,
+// and otherwise the share of its units of their lines' net after the
+// units refunded before it ([RefundShare]), as [Summary.AddReturnAfter]
+// pays it.
+func paidBack(o *Order, rs []Return) (decimal.Decimal, []decimal.Decimal) {
+	var total decimal.Decimal
+	each := make([]decimal.Decimal, len(rs))
+	refunded := map[string]int{}
+	digits := o.Currency.Digits()
+	for i := range rs {
+		r := &rs[i]
+		if r.Kind != Refund {
+			continue
+		}
+		var share decimal.Decimal
+		for _, rl := range r.Lines {
+			k := o.lineIndex(rl.LineID)
+			if k < 0 {
+				continue
+			}
+			l := &o.Lines[k]
+			share = share.Add(refundShare(l.Net(), refunded[rl.LineID], -rl.Quantity, l.Quantity, digits))
+			refunded[rl.LineID] -= rl.Quantity
+		}
+		if r.Refund.Valid {
+			share = r.Refund.Decimal
+		}
+		each[i] = share
+		total = total.Add(share)
+	}
+	return total, each
 }
 
 func (s *Summary) ensureMargin() {

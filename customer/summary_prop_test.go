@@ -47,8 +47,9 @@ func drawCredit(t *rapid.T, id, order string, k CreditKind, at time.Time, max *d
 // after asOf), returns of one or two lines in time order that never bring
 // back more units than the customer holds (refunds take units away,
 // exchanges do not, so a unit can be exchanged and later refunded),
-// credits of orders (price reductions that together stay within the
-// order's net, compensations) and of no order, and interactions.
+// credits of orders (price reductions that together stay within what
+// the order's refunds left of its net, compensations of any amount) and
+// of no order, and interactions.
 func histGen() *rapid.Generator[[]Event] {
 	return rapid.Custom(func(t *rapid.T) []Event {
 		n := rapid.IntRange(0, 12).Draw(t, "orders")
@@ -79,6 +80,7 @@ func histGen() *rapid.Generator[[]Event] {
 			}
 			evs = append(evs, Event{Order: &o})
 			refunded := make([]int, len(o.Lines))
+			paid := decimal.Zero // by the refunds of o
 			at := o.Time
 			for k := range rapid.IntRange(0, 4).Draw(t, "returns") {
 				kind := ReturnKind(rapid.IntRange(1, 2).Draw(t, "kind"))
@@ -115,9 +117,14 @@ func histGen() *rapid.Generator[[]Event] {
 				}
 				if len(r.Lines) > 0 {
 					evs = append(evs, Event{Return: &r})
+					if r.Refund.Valid {
+						paid = paid.Add(r.Refund.Decimal)
+					} else {
+						paid = paid.Add(share)
+					}
 				}
 			}
-			left := o.net()
+			left := o.net().Sub(paid)
 			at = o.Time
 			for k := range rapid.IntRange(0, 2).Draw(t, "credits") {
 				at = at.Add(time.Duration(rapid.IntRange(0, 900).Draw(t, "credit hours")) * time.Hour)
@@ -406,7 +413,7 @@ func referenceSummary(evs []Event) Summary {
 			s.Credits++
 			s.Credited = s.Credited.Add(c.Amount.Amount())
 			at := c.Time
-			if c.OrderID != "" {
+			if c.OrderID != "" && c.Kind == PriceReduction {
 				at = orders[c.OrderID].Time
 			}
 			dd := s.day(DateOf(at))

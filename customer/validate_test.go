@@ -289,9 +289,9 @@ func TestCustomerValidate(t *testing.T) {
 		{"negative market size", validIntermediary, func(c *Customer) { c.Trade.MarketSize = mustMoney("-10", "EUR") }, []FieldError{fe("trade.market_size", CodeNegative)}},
 		{"negative outlets", validIntermediary, func(c *Customer) { c.Trade.Outlets = -1 }, []FieldError{fe("trade.outlets", CodeNegative)}},
 		{"zero outlets allowed (an agent)", validIntermediary, func(c *Customer) { c.Trade.Outlets = 0 }, nil},
-		{"no rating", validIntermediary, func(c *Customer) { c.Trade.Rating = 0 }, []FieldError{fe("trade.rating", CodeUnknown)}},
+		{"unknown rating is allowed", validIntermediary, func(c *Customer) { c.Trade.Rating = 0 }, nil},
 		{"rating beyond AAA", validIntermediary, func(c *Customer) { c.Trade.Rating = RatingAAA + 1 }, []FieldError{fe("trade.rating", CodeUnknown)}},
-		{"zero cooperation start", validIntermediary, func(c *Customer) { c.Trade.CooperationStart = time.Time{} }, []FieldError{fe("trade.cooperation_start", CodeRequired)}},
+		{"unknown cooperation start is allowed", validIntermediary, func(c *Customer) { c.Trade.CooperationStart = time.Time{} }, nil},
 		{"future cooperation start", validIntermediary, func(c *Customer) { c.Trade.CooperationStart = vNow.AddDate(0, 1, 0) }, []FieldError{fe("trade.cooperation_start", CodeFuture)}},
 		{"31 February", validConsumer, func(c *Customer) { c.Birthday = Birthday{Year: 1990, Month: 2, Day: 31} }, []FieldError{fe("birthday", CodeRange)}},
 		{"29 February in a common year", validConsumer, func(c *Customer) { c.Birthday = Birthday{Year: 1991, Month: 2, Day: 29} }, []FieldError{fe("birthday", CodeRange)}},
@@ -319,7 +319,7 @@ func TestCustomerValidate(t *testing.T) {
 		{"future joined", validConsumer, func(c *Customer) { c.Joined = vNow.AddDate(0, 0, 1) }, []FieldError{fe("joined", CodeFuture)}},
 		{"every fault at once", validIntermediary, func(c *Customer) {
 			c.ID, c.Role = "", 0
-			c.Trade.Outlets, c.Trade.Rating = -1, 0
+			c.Trade.Outlets, c.Trade.Rating = -1, RatingAAA+1
 			c.Birthday = Birthday{Year: 1990, Month: 2, Day: 31}
 			c.Profile.HeightCM = 400
 			c.Contact.Email = "@"

@@ -215,7 +215,8 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		}
 		return s.orderDone(ctx, o, out, 0)
 	}
-	if err := s.history.RecordOrder(ctx, o, now); err != nil {
+	stored, err := s.history.RecordOrderStored(ctx, o, now)
+	if err != nil {
 		if errors.Is(err, customer.ErrNotFound) {
 			// The body is answered before the customer: an invalid
 			// order is 400 naming its field, also for an unknown
@@ -226,7 +227,10 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		}
 		return 0, nil, recordError(err, "order", o.ID)
 	}
-	out := orderOut{OrderID: o.ID}
+	// The history tells a redelivery (o recorded before, by this
+	// request's first delivery or another server) also when the ledger
+	// cannot: an order that earns nothing has no ledger entry.
+	out := orderOut{OrderID: o.ID, Duplicate: !stored}
 	earn := loyalty.Purchase{Order: o}
 	acct, entries, err := s.ledger.Apply(ctx, earn, now)
 	var dup *loyalty.DuplicateError
