@@ -33,7 +33,12 @@ import (
 // reported (a delivery again of the same event is only a
 // [*DuplicateError]); too few
 // points return a [*InsufficientError]; an event on a member that has not
-// joined returns [ErrNotMember]; a result too large for int64 returns an
+// joined returns [ErrNotMember]; an account whose ledger names a tier
+// the programme lacks returns an error wrapping [ErrCorrupt] naming
+// the tier entry and its field To, and one whose Level is outside the
+// programme's tiers an error matching [customer.ErrInvalid] naming the
+// field "account.level" ([Programme.Tier] reads such a level as the
+// lowest tier, but nothing is applied to it); a result too large for int64 returns an
 // error wrapping [ErrOverflow]. A programme not built by [Compile] or
 // [DecodeProgramme] (a nil *Programme, the zero value) returns an error
 // matching [customer.ErrInvalid] naming the field "programme", as do
@@ -47,6 +52,9 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 	}
 	if now.IsZero() {
 		return a, nil, errors.New("loyalty: apply at the zero time")
+	}
+	if err := p.checkTiers(&a); err != nil {
+		return a, nil, err
 	}
 	if now.Before(a.AsOf) {
 		now = a.AsOf
@@ -505,6 +513,29 @@ func (p *Programme) qualifyingLevel(a *Account, t time.Time) int {
 		}
 	}
 	return level
+}
+
+// checkTiers returns an error when a names a tier the programme lacks:
+// an error wrapping [ErrCorrupt] naming the first tier entry of its
+// ledger whose To is not an index into [Programme.Levels] (a ledger
+// replays without its programme, so [Replay] bounds To from below
+// only), or, for an account whose tier entries are all within the
+// programme's tiers, an error matching [customer.ErrInvalid] naming
+// the field "account.level" when Level is not.
+func (p *Programme) checkTiers(a *Account) error {
+	n := len(p.cfg.Tiers.Levels)
+	for _, c := range a.tierChanges {
+		if c.to < 0 || c.to >= n {
+			return fmt.Errorf("%w: member %q entry %d (%s %q): To is tier %d, programme %q has %d tiers (0 to %d)",
+				ErrCorrupt, a.Member, c.seq, EntryTier, c.key, c.to, p.cfg.Name, n, n-1)
+		}
+	}
+	if a.Level < 0 || a.Level >= n {
+		var pr problems
+		pr.add("account.level", customer.CodeRange, "is tier %d, programme %q has %d tiers (0 to %d)", a.Level, p.cfg.Name, n, n-1)
+		return pr.err(fmt.Sprintf("loyalty account of member %q", a.Member))
+	}
+	return nil
 }
 
 // repay settles debt from a lot that just became available.

@@ -30,7 +30,13 @@ type Entry struct {
 	Key string
 	// Fingerprint identifies the content of the event behind the entry, so
 	// that a key reused for another event is told apart from a redelivery.
-	Fingerprint uint64
+	// Its JSON form is a decimal string ("18364758544493064720"), not a
+	// number: a fingerprint is a 64-bit hash, nearly always above 2^53,
+	// which a reader that holds JSON numbers as float64 (JavaScript, many
+	// JSON libraries) would round, so that an entry read and written back
+	// no longer matched its event. [Entry.UnmarshalJSON] also reads the
+	// JSON number that entries were written with before.
+	Fingerprint uint64 `json:",string"`
 	// Kind says what the entry records.
 	Kind EntryKind
 	// Time is when the entry was recorded (the now of Apply).
@@ -387,13 +393,15 @@ type Account struct {
 }
 
 // tierChange is one tier change of a ledger: at Effective, from level
-// from to level to, with the review schedule held before it (the review
-// clock, the next review, the end of a grace under way and the last
-// review held), which a revocation of the change restores
-// (revokedSchedule).
+// from to level to, recorded by the entry seq keyed key, with the review
+// schedule held before it (the review clock, the next review, the end of
+// a grace under way and the last review held), which a revocation of the
+// change restores (revokedSchedule).
 type tierChange struct {
 	at       time.Time
 	from, to int
+	seq      int64
+	key      string
 	clock    time.Time
 	next     time.Time
 	grace    time.Time
@@ -896,7 +904,7 @@ func (a *Account) fold(e *Entry) error {
 		return corrupt(e, "changes the balance by %d but says %d", got, e.Points)
 	}
 	if e.Kind == EntryTier {
-		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To,
+		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To, seq: e.Seq, key: e.Key,
 			clock: a.reviewClock, next: a.NextReview, grace: a.GraceUntil, reviewed: a.reviewed})
 		a.Level, a.LevelSince = e.To, e.Effective
 	}
@@ -931,7 +939,9 @@ func (a *Account) fold(e *Entry) error {
 // checkLevels checks the tiers of a tier or review entry e (other than
 // a revocation, which checkRevoke checks) against the account before
 // it: a tier change moves from the tier held (From) to another tier
-// (To ≥ 0); a review keeps the tier held (From and To both).
+// (To ≥ 0); a review keeps the tier held (From and To both). A replay
+// does not know the programme, so To is bounded from above where the
+// programme is known ([Programme.checkTiers]).
 func (a *Account) checkLevels(e *Entry) error {
 	switch e.Kind {
 	case EntryTier:

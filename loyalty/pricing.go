@@ -404,13 +404,19 @@ func (b *Basket) record() string {
 // member's reach MaxUsesPerMember: the member's from b.Account when it
 // is given ([Account.CouponUses]), else from b.Uses, as are everyone's
 // ([CouponUses]). Points beyond b.Available return a
-// [*InsufficientError].
+// [*InsufficientError]. A b.Account whose ledger names a tier the
+// programme lacks is refused as by [Programme.Apply].
 func (p *Programme) Price(b Basket) (Quote, error) {
 	if err := p.usable(); err != nil {
 		return Quote{}, err
 	}
 	if err := b.validate(p); err != nil {
 		return Quote{}, err
+	}
+	if b.Account != nil {
+		if err := p.checkTiers(b.Account); err != nil {
+			return Quote{}, fmt.Errorf("loyalty: basket of member %q: %w", b.Member, err)
+		}
 	}
 	cur := p.cfg.Currency
 	digits := cur.Digits()

@@ -2,6 +2,7 @@ package loyaltytest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -49,6 +50,53 @@ func (s foldingKeys) Append(ctx context.Context, member customer.ID, expected in
 	return s.MemStore.Append(ctx, member, expected, entries)
 }
 
+// invalidFirst is a store that checks the numbering and the member of a
+// batch before its keys and the ledger's version, as an adapter does
+// that validates its arguments before it asks the database: a batch
+// that repeats a known key, or is sent at a stale version, and is also
+// misnumbered is reported as invalid, where loyalty.Store says it is a
+// duplicate, or a conflict.
+type invalidFirst struct{ *loyalty.MemStore }
+
+// check returns the error invalidFirst reports for a misnumbered batch
+// or one holding another member's entry, before any other check.
+func (invalidFirst) check(member customer.ID, expected int64, entries []loyalty.Entry) error {
+	for i, e := range entries {
+		if e.Seq != expected+int64(i)+1 || e.Member != member {
+			return fmt.Errorf("member %q: entries[%d] misnumbered or foreign: %w", member, i, customer.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+func (s invalidFirst) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := s.check(member, expected, entries); err != nil {
+		return err
+	}
+	return s.MemStore.Append(ctx, member, expected, entries)
+}
+
+func (s invalidFirst) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := s.check(member, expected, entries); err != nil {
+		return err
+	}
+	return s.MemStore.Erase(ctx, member, expected, entries)
+}
+
+// alsoConflict is a store that reports a known key as a duplicate and
+// as a version conflict at once: a caller that tests for ErrConflict
+// first retries an append that can never succeed, or takes a
+// redelivery for a lost race.
+type alsoConflict struct{ *loyalty.MemStore }
+
+func (s alsoConflict) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	err := s.MemStore.Append(ctx, member, expected, entries)
+	if errors.Is(err, loyalty.ErrDuplicate) {
+		return errors.Join(err, loyalty.ErrConflict)
+	}
+	return err
+}
+
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $LOYALTYTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
@@ -56,6 +104,10 @@ func TestBrokenStoreHelper(t *testing.T) {
 	switch os.Getenv("LOYALTYTEST_BROKEN") {
 	case "nilStore":
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return (*loyalty.MemStore)(nil) })
+	case "invalidFirst":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return invalidFirst{loyalty.NewMemStore()} })
+	case "alsoConflict":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return alsoConflict{loyalty.NewMemStore()} })
 	case "foldingKeys":
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store {
 			return foldingKeys{loyalty.NewMemStore(), &sync.Mutex{}}
@@ -71,8 +123,10 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		t.Skip("runs the test binary once per broken store")
 	}
 	for broken, wantFailed := range map[string][]string{
-		"foldingKeys": {"KeysAreExact"},
-		"nilStore":    {"EntriesOfUnknownMemberAreEmpty", "AppendIsAllOrNothing", "ModelBased", "EraseBlanksBirthday"},
+		"foldingKeys":  {"KeysAreExact"},
+		"invalidFirst": {"FaultsInContractOrder", "ModelBased"},
+		"alsoConflict": {"FaultsInContractOrder", "ModelBased"},
+		"nilStore":     {"EntriesOfUnknownMemberAreEmpty", "AppendIsAllOrNothing", "ModelBased", "EraseBlanksBirthday"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

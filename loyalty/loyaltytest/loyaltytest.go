@@ -53,6 +53,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"AppendKeyTwiceInBatchIsDuplicate", testDuplicateInBatch},
 		// A batch numbered other than expected+1, expected+2, … or holding another member's entry is customer.ErrInvalid and changes nothing.
 		{"AppendMisnumberedBatchIsInvalid", testMisnumbered},
+		// A batch with several faults is reported by the first in the order loyalty.Store gives: a known key (ErrDuplicate), then the version (ErrConflict), then the numbering or member (customer.ErrInvalid), matching none of the later ones; by Erase too, for an Eraser; nothing changes.
+		{"FaultsInContractOrder", testFaultOrder},
 		// An append is all or nothing.
 		{"AppendIsAllOrNothing", testAllOrNothing},
 		// Ledgers of two members are independent: same keys, own versions.
@@ -338,6 +340,109 @@ func testMisnumbered(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	sameEntries(t, all[:2], entries(t, s, "M1", 0))
 	assert.Empty(t, entries(t, s, "M2", 0))
 	require.NoError(t, s.Append(ctx, "M1", 2, renumber(all[2:4], 2)), "the ledger still accepts the right batch")
+}
+
+// faultErrs are the errors of a refused append, in the order in which
+// [loyalty.Store] reports them when a batch has several faults.
+var faultErrs = []error{loyalty.ErrDuplicate, loyalty.ErrConflict, customer.ErrInvalid}
+
+// faultOrder returns "" when err matches want and none of the other
+// errors of faultErrs, and otherwise what is wrong with it: a store
+// reports the first fault of a batch in the contract's order, and not
+// also one after it, which a caller testing for that one first would
+// act on.
+func faultOrder(err, want error) string {
+	if !errors.Is(err, want) {
+		return fmt.Sprintf("got %v, want an error matching %v", err, want)
+	}
+	for _, other := range faultErrs {
+		if other != want && errors.Is(err, other) {
+			return fmt.Sprintf("got %v, matching %v as well as %v: report the first fault only", err, other, want)
+		}
+	}
+	return ""
+}
+
+// testFaultOrder sends batches with two or three faults each, through
+// Append and, on an Eraser, through Erase, and checks that the store
+// reports the one loyalty.Store puts first: a known key, or one twice
+// in the batch (ErrDuplicate), before a version other than the
+// ledger's (ErrConflict), before an entry misnumbered or of another
+// member (customer.ErrInvalid).
+func testFaultOrder(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	type write struct {
+		name string
+		call func(s loyalty.Store, member customer.ID, expected int64, entries []loyalty.Entry) error
+	}
+	writes := []write{{"Append", func(s loyalty.Store, member customer.ID, expected int64, entries []loyalty.Entry) error {
+		return s.Append(ctx, member, expected, entries)
+	}}}
+	if _, ok := newStore(t).(loyalty.Eraser); ok {
+		writes = append(writes, write{"Erase", func(s loyalty.Store, member customer.ID, expected int64, entries []loyalty.Entry) error {
+			return s.(loyalty.Eraser).Erase(ctx, member, expected, entries)
+		}})
+	}
+	all := ledger(t, "M1")
+	// with returns a copy of entries numbered from after+1 for member,
+	// changed by change.
+	with := func(member customer.ID, after int64, entries []loyalty.Entry, change func([]loyalty.Entry)) []loyalty.Entry {
+		out := renumber(entries, after)
+		for i := range out {
+			out[i].Member = member
+		}
+		if change != nil {
+			change(out)
+		}
+		return out
+	}
+	misnumber := func(es []loyalty.Entry) { es[len(es)-1].Seq += 5 }
+	foreign := func(es []loyalty.Entry) { es[0].Member = "M2" }
+	fresh, known := all[3:5], all[1]
+	// The ledger of M1 holds all[:3], at version 3; M3 has none.
+	cases := []struct {
+		name     string
+		member   customer.ID
+		expected int64
+		batch    []loyalty.Entry
+		want     error
+	}{
+		{"known key at a stale version", "M1", 1, with("M1", 1, []loyalty.Entry{known}, nil), loyalty.ErrDuplicate},
+		{"known key, misnumbered", "M1", 3, with("M1", 3, []loyalty.Entry{fresh[0], known}, misnumber), loyalty.ErrDuplicate},
+		{"known key, another member's entry", "M1", 3, with("M1", 3, []loyalty.Entry{fresh[0], known}, foreign), loyalty.ErrDuplicate},
+		{"known key at a stale version, misnumbered", "M1", 2, with("M1", 2, []loyalty.Entry{known, fresh[0]}, misnumber), loyalty.ErrDuplicate},
+		{"known key at a later version, numbered from 0", "M1", 7, with("M1", 0, []loyalty.Entry{fresh[0], known}, nil), loyalty.ErrDuplicate},
+		{"key twice in the batch at a stale version, misnumbered", "M1", 1, with("M1", 1, []loyalty.Entry{fresh[0], fresh[0]}, misnumber), loyalty.ErrDuplicate},
+		{"key twice in the batch, another member's entry", "M1", 3, with("M1", 3, []loyalty.Entry{fresh[0], fresh[0]}, foreign), loyalty.ErrDuplicate},
+		{"key twice in the batch of an unknown member at version 2", "M3", 2, with("M3", 0, []loyalty.Entry{fresh[0], fresh[0]}, nil), loyalty.ErrDuplicate},
+		{"stale version, numbered for the ledger's version", "M1", 1, with("M1", 3, fresh, nil), loyalty.ErrConflict},
+		{"stale version, misnumbered", "M1", 2, with("M1", 2, fresh, misnumber), loyalty.ErrConflict},
+		{"stale version, another member's entry", "M1", 1, with("M1", 1, fresh, foreign), loyalty.ErrConflict},
+		{"later version, numbered for the ledger's version", "M1", 5, with("M1", 3, fresh, nil), loyalty.ErrConflict},
+		{"unknown member at version 1, numbered from 1", "M3", 1, with("M3", 0, fresh, nil), loyalty.ErrConflict},
+		{"unknown member at version 2, another member's entry", "M3", 2, with("M3", 2, fresh, foreign), loyalty.ErrConflict},
+		{"right version, misnumbered", "M1", 3, with("M1", 3, fresh, misnumber), customer.ErrInvalid},
+		{"right version, another member's entry", "M1", 3, with("M1", 3, fresh, foreign), customer.ErrInvalid},
+	}
+	for _, w := range writes {
+		subtest.Run(t, w.name, func(t *testing.T) {
+			s := newStore(t)
+			require.NoError(t, s.Append(ctx, "M1", 0, all[:3]))
+			for _, c := range cases {
+				err := w.call(s, c.member, c.expected, c.batch)
+				if msg := faultOrder(err, c.want); msg != "" {
+					assert.Fail(t, "fault reported out of the contract's order", "%s of member %q at version %d (%s): %s",
+						w.name, c.member, c.expected, c.name, msg)
+				}
+			}
+			// Refused, every batch changed nothing: the birthday of the
+			// join is still stored, also after a refused Erase.
+			sameEntries(t, all[:3], entries(t, s, "M1", 0))
+			for _, m := range []customer.ID{"M2", "M3"} {
+				assert.Empty(t, entries(t, s, m, 0), "entries of member %q after refused writes", m)
+			}
+			require.NoError(t, w.call(s, "M1", 3, with("M1", 3, fresh, nil)), "the ledger still accepts the right batch")
+		})
+	}
 }
 
 func testAllOrNothing(t *testing.T, newStore func(*testing.T) loyalty.Store) {
@@ -743,15 +848,30 @@ func testModel(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 					batch[i] = loyalty.Entry{Seq: expected + int64(i) + 1, Member: m, Key: k, Kind: loyalty.EntryAdjust,
 						Points: loyalty.Points(rapid.IntRange(1, 100).Draw(rt, "points")), Time: epoch}
 				}
+				// Now and then an entry misnumbered or of another
+				// member, alone or with the faults above.
+				invalid := false
+				switch rapid.IntRange(0, 5).Draw(rt, "fault") {
+				case 0:
+					batch[rapid.IntRange(0, n-1).Draw(rt, "misnumbered")].Seq += int64(rapid.SampledFrom([]int{-1, 1, 7}).Draw(rt, "seqSkew"))
+					invalid = true
+				case 1:
+					batch[rapid.IntRange(0, n-1).Draw(rt, "foreign")].Member = "M9"
+					invalid = true
+				}
 				err := s.Append(ctx, m, expected, batch)
 				switch {
 				case dup:
-					if !errors.Is(err, loyalty.ErrDuplicate) {
-						rt.Fatalf("append with a known key: got %v, want ErrDuplicate", err)
+					if msg := faultOrder(err, loyalty.ErrDuplicate); msg != "" {
+						rt.Fatalf("append with a known key (at %d of a ledger at %d, invalid %v): %s", expected, version, invalid, msg)
 					}
 				case expected != version:
-					if !errors.Is(err, loyalty.ErrConflict) {
-						rt.Fatalf("append at %d of a ledger at %d: got %v, want ErrConflict", expected, version, err)
+					if msg := faultOrder(err, loyalty.ErrConflict); msg != "" {
+						rt.Fatalf("append at %d of a ledger at %d (invalid %v): %s", expected, version, invalid, msg)
+					}
+				case invalid:
+					if msg := faultOrder(err, customer.ErrInvalid); msg != "" {
+						rt.Fatalf("append of a misnumbered batch or one with another member's entry: %s", msg)
 					}
 				default:
 					if err != nil {
