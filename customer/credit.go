@@ -44,9 +44,9 @@ const (
 	PriceReduction CreditKind = iota + 1
 	// Compensation is money for the trouble: goodwill, not a price.
 	// Domain rules §5 list it beside the price reduction among the
-	// remedies of a complaint, sized by the loss the trouble caused, so
-	// it is not bounded by the order it is for; nor is it taken off that
-	// order's net ([Summary.AddCreditFor]).
+	// remedies of a complaint: it pays for the trouble, not for the
+	// goods, so it is not bounded by the order it is for; nor is it taken
+	// off that order's net ([Summary.AddCreditFor]).
 	Compensation
 )
 

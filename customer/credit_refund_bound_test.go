@@ -143,7 +143,7 @@ func TestSummarizeRefusesReductionBeyondWhatIsLeft(t *testing.T) {
 }
 
 // A compensation is goodwill for the trouble (domain rules §5: a remedy
-// sized by the loss), not a price: it may be more than the order it is
+// beside the price reduction), not a price: it may be more than the order it is
 // for, and a summary does not take it off that order's net but counts it
 // on the day it was paid, as a compensation for no order, so that the
 // order's day never nets below zero.

@@ -470,7 +470,8 @@ func (p *problems) has(field, code string) bool {
 // more than the order's net, so that in time order none is either and
 // the customer never gets more back for an order than they paid for it
 // ("amount", CodeTooMany). A compensation is goodwill, not a price
-// (domain rules §5 size it by the loss): it is not bounded by the
+// (domain rules §5 list it beside the price reduction among the remedies
+// of a complaint; it pays for the trouble): it is not bounded by the
 // order's net, and a summary counts it on its own day, not the order's
 // ([Summary.AddCreditFor]). An order that is not in the history is
 // reported on "order_id" (CodeUnknown). A credit for no order (a

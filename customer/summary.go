@@ -672,6 +672,9 @@ func (b *summarizer) addCredits() error {
 		return strings.Compare(x.ID, y.ID)
 	})
 	var reduced map[string]Money
+	// the refunds paid back by order, read once, on the first price
+	// reduction of a known order
+	var paid map[string]decimal.Decimal
 	for i := range b.owed {
 		c := &b.owed[i]
 		if blank(c.OrderID) || c.Time.After(b.s.AsOf) {
@@ -687,7 +690,10 @@ func (b *summarizer) addCredits() error {
 		before := reduced[c.OrderID]
 		var refunded decimal.Decimal
 		if c.Kind == PriceReduction {
-			refunded = b.refundsPaid(&entry.order)
+			if paid == nil {
+				paid = b.refundsPaid()
+			}
+			refunded = paid[c.OrderID]
 		}
 		if err := b.s.addCredit(c, &entry.order, before, refunded, false); err != nil {
 			return err
@@ -704,18 +710,28 @@ func (b *summarizer) addCredits() error {
 	return nil
 }
 
-// refundsPaid returns the money that the refunds of order o dated on or
-// before AsOf paid back, as [Summary.AddReturnAfter] paid it; b.pending
-// is sorted and every return of o in it was added.
-func (b *summarizer) refundsPaid(o *Order) decimal.Decimal {
-	var rs []Return
+// refundsPaid returns, by order ID, the money that the refunds of each
+// known order dated on or before AsOf paid back, as
+// [Summary.AddReturnAfter] paid it, in one pass over the returns (an
+// order without such a refund is not in the map); b.pending is sorted
+// and every return in it was added.
+func (b *summarizer) refundsPaid() map[string]decimal.Decimal {
+	byOrder := make(map[string][]Return)
 	for i := range b.pending {
-		if r := &b.pending[i]; r.OrderID == o.ID && !r.Time.After(b.s.AsOf) {
-			rs = append(rs, *r)
+		r := &b.pending[i]
+		if r.Kind != Refund || r.Time.After(b.s.AsOf) {
+			continue
+		}
+		if _, ok := b.orders[r.OrderID]; ok {
+			byOrder[r.OrderID] = append(byOrder[r.OrderID], *r)
 		}
 	}
-	total, _ := paidBack(o, rs)
-	return total
+	paid := make(map[string]decimal.Decimal, len(byOrder))
+	for id, rs := range byOrder {
+		entry := b.orders[id]
+		paid[id], _ = paidBack(&entry.order, rs)
+	}
+	return paid
 }
 
 // paidBack returns the money that the refunds among rs, valid returns of

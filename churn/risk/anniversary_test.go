@@ -98,7 +98,9 @@ func withFirstPurchase(t *rapid.T, s Signals) Signals {
 	lo, hi := s.DaysSinceLastPurchase+s.PurchaseDays-1, 365
 	switch {
 	case s.PriorYear && s.PurchaseDaysLast12+s.PurchaseDaysPrior12 == s.PurchaseDays:
-		lo, hi = max(lo, 365), 730
+		// the 12 months before the last 12 hold the first purchase day
+		// and at most f − 364 days after it
+		lo, hi = max(lo, 365, s.PurchaseDaysPrior12+363), 730
 	case s.PriorYear:
 		lo = max(lo, 730)
 		hi = lo + 3650

@@ -30,11 +30,13 @@ type Reason struct {
 	// days where this customer's usual gap is 60 days" (with ", counted as
 	// the minimum of 7 days" when the usual gap is below [Options].MinGap).
 	// In the customer's second year a trend is quoted against the days
-	// after the first purchase ("3 purchase days in the last 12 months
-	// against 2 in the 35 days after the first purchase"; "spend in the
-	// last 12 months down 40% on its pace in the 35 days after the first
-	// purchase", that spend over a year), as [FeatureFrequencyDecline]
-	// compares them.
+	// after the first purchase, as [FeatureFrequencyDecline] compares them
+	// ("3 purchase days in the last 12 months against 2 in the 35 days
+	// after the first purchase"; "spend in the last 12 months down 42% on
+	// the year before, its 35 days after the first purchase and the rest
+	// at the last 12 months' pace"). A spend decline quoted as down x is
+	// the feature's v = (p − l) ÷ (p + l) as x = (p − l) ÷ p = 2v ÷ (1 + v),
+	// in any year.
 	Text string
 }
 
@@ -117,11 +119,14 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 				return "no spend in the last 24 months"
 			}
 			if partialYear(s) {
-				// the pace of the e days after the first purchase day, over
-				// a year: above the spend since, as the decline is positive
+				// the year the feature compares with: the spend of the e
+				// days after the first purchase day, the rest of the year
+				// at the last 12 months' pace; above the spend since, as
+				// the decline is positive
 				e, w := secondYear(s)
-				pace := (toFloat(s.SpendPrior12) - toFloat(s.SpendFirstDay)) / w
-				return "spend in the last 12 months down " + percent((pace-l)/pace) + " on its pace in the " + days(e) + " after the first purchase"
+				year := max(toFloat(s.SpendPrior12)-toFloat(s.SpendFirstDay)+l*(1-w), 0)
+				return "spend in the last 12 months down " + percent((year-l)/year) + " on the year before, its " + days(e) +
+					" after the first purchase and the rest at the last 12 months' pace"
 			}
 			return "spend in the last 12 months down " + percent((p-l)/p) + " on the year before"
 		})

@@ -212,7 +212,11 @@ const MaxSeverity = 4
 //   - DaysSinceFirstPurchase, when given (not 0), negative, less than
 //     DaysSinceLastPurchase + PurchaseDays − 1, less than 364 with
 //     PriorYear or 366 or more without, 731 or more with every purchase
-//     day in the last 24 months, or less than 728 with some before them;
+//     day in the last 24 months, or less than 728 with some before them,
+//     or, with every purchase day in the last 24 months and PriorYear,
+//     less than PurchaseDaysPrior12 + 363 (those 12 months end at least
+//     364 days before AsOf, so they hold at most the first purchase day
+//     and DaysSinceFirstPurchase − 364 days after it);
 //
 // a return rate outside [0, 1]; negative complaint
 // counts, recent, unresolved, breached, dissatisfied or escalated complaints exceeding the total,
@@ -397,8 +401,10 @@ func (s *Signals) historyProblems(add func(field, code, msg string)) {
 // days ago with PriorYear and less than 366 without; with PriorYear it is
 // in the 12 months before the last 12 (less than 731 days ago) when every
 // purchase day is in the two years, and before them (730 or more days
-// ago) when some is not. s has at least one purchase day and no negative
-// recency.
+// ago) when some is not, and in the first case those 12 months, which
+// end at least 364 days before AsOf, hold at most f − 363 purchase days
+// (the first and the days after it up to their end). s has at least
+// one purchase day and no negative recency.
 func (s *Signals) firstPurchaseProblems(add func(field, code, msg string)) {
 	const field = "days_since_first_purchase"
 	f, d, n := s.DaysSinceFirstPurchase, s.DaysSinceLastPurchase, s.PurchaseDays
@@ -419,6 +425,9 @@ func (s *Signals) firstPurchaseProblems(add func(field, code, msg string)) {
 		case !inTwoYears && f < twoYearsMin:
 			add(field, customer.CodeMismatch, fmt.Sprintf("is %d but %d of the %s are before the last 24 months", f,
 				n-s.PurchaseDaysLast12-s.PurchaseDaysPrior12, logtext.Count(n, "purchase day", "purchase days")))
+		case inTwoYears && s.PurchaseDaysPrior12 > f-yearMin+1:
+			add(field, customer.CodeMismatch, fmt.Sprintf("is %d but the 12 months before the last 12 hold %s, more than the %s from the first purchase to their end, at least %s ago",
+				f, logtext.Count(s.PurchaseDaysPrior12, "purchase day", "purchase days"), days(f-yearMin+1), days(yearMin)))
 		}
 	}
 }
