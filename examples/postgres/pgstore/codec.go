@@ -97,6 +97,7 @@ func pgCode(err error) (code, constraint string) {
 // SQLSTATE codes the stores map to the library's errors.
 const (
 	uniqueViolation     = "23505"
+	lockNotAvailable    = "55P03"
 	foreignKeyViolation = "23503"
 )
 

@@ -17,7 +17,21 @@ type Options struct {
 	// schemas keep independent data sets in one database (one per shop,
 	// or one per test).
 	Schema string
+	// MigrationLockTimeout bounds how long [DB.Migrate] waits for a lock
+	// on a table it alters while other transactions use the table (the
+	// server's lock_timeout, set for the migration's transaction only): a
+	// migration waiting behind a long transaction would otherwise hold
+	// every later query of that table waiting behind itself. When it
+	// expires, the migration is rolled back, nothing is changed, and
+	// Migrate returns an error matching [ErrMigrationLocked], to be tried
+	// again later. 0 means [DefaultMigrationLockTimeout]; a negative value
+	// waits as long as the server's own setting says.
+	MigrationLockTimeout time.Duration
 }
+
+// DefaultMigrationLockTimeout is the MigrationLockTimeout of [Options]
+// left 0.
+const DefaultMigrationLockTimeout = 10 * time.Second
 
 // DB is a tailor database in PostgreSQL: a connection pool and the schema
 // the tables live in. Its stores ([DB.Customers], [DB.Complaints],
@@ -27,6 +41,8 @@ type DB struct {
 	owned  bool
 	schema string
 	t      tables
+	// lockTimeout is Options.MigrationLockTimeout, the default for 0.
+	lockTimeout time.Duration
 }
 
 // tables holds the quoted, schema-qualified names of the tables.
@@ -45,7 +61,11 @@ func New(pool *pgxpool.Pool, opts *Options) *DB {
 		schema = opts.Schema
 	}
 	q := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
-	return &DB{pool: pool, schema: schema, t: tables{
+	lockTimeout := DefaultMigrationLockTimeout
+	if opts != nil && opts.MigrationLockTimeout != 0 {
+		lockTimeout = opts.MigrationLockTimeout
+	}
+	return &DB{pool: pool, schema: schema, lockTimeout: lockTimeout, t: tables{
 		version:      q("schema_version"),
 		customers:    q("customers"),
 		orders:       q("orders"),
@@ -206,6 +226,11 @@ func rollbackContext(ctx context.Context) (context.Context, context.CancelFunc) 
 // migrated by a newer version of this package: its tables may hold what
 // this version cannot read.
 var ErrSchemaTooNew = errors.New("pgstore: database schema is newer than this program")
+
+// ErrMigrationLocked is returned by [DB.Migrate] when a migration waited
+// longer than [Options].MigrationLockTimeout for a table that other
+// transactions held: it was rolled back, and the schema is as it was.
+var ErrMigrationLocked = errors.New("pgstore: migration gave up waiting for a table lock")
 
 // ctxErr returns an error wrapping ctx.Err() when ctx is done.
 func ctxErr(ctx context.Context, op string) error {

@@ -22,7 +22,11 @@
 // a transaction-level advisory lock taken per schema, so that several
 // processes starting at once migrate safely (one applies, the others wait
 // and find the work done: the transaction is READ COMMITTED, see below, so
-// that a migrator reads the schema after its wait, not before). A schema
+// that a migrator reads the schema after its wait, not before). A
+// migration that alters a table waits for the transactions using it at
+// most Options.MigrationLockTimeout (10 s by default), since queries of
+// the table queue behind a waiting ALTER TABLE; then it is rolled back
+// and Migrate returns [ErrMigrationLocked], to be tried again. A schema
 // created beforehand for the application's role (CREATE SCHEMA …
 // AUTHORIZATION app) is used as it is: Migrate then needs the right to
 // create tables in it, and none on the database.

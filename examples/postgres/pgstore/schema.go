@@ -3,6 +3,8 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -247,9 +249,11 @@ const lockClass = 0x7a11
 // transaction: a failed upgrade leaves the schema as it was. A
 // transaction-level advisory lock (per schema) makes concurrent Migrate
 // calls, from this process or others, wait for each other, so each
-// migration is applied once. It returns an error matching
-// [ErrSchemaTooNew] when the database lists a migration this package does
-// not know.
+// migration is applied once. A migration waits for the tables it alters
+// at most [Options].MigrationLockTimeout, then gives up (an error
+// matching [ErrMigrationLocked]; nothing changed). It returns an error
+// matching [ErrSchemaTooNew] when the database lists a migration this
+// package does not know.
 func (db *DB) Migrate(ctx context.Context) error {
 	return db.migrateTo(ctx, len(migrations))
 }
@@ -312,9 +316,20 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema); err != nil {
 		return err
 	}
+	if db.lockTimeout > 0 {
+		// Set after the advisory lock was taken: another migrator may hold
+		// that one for as long as its migrations take.
+		ms := max(1, (db.lockTimeout+time.Millisecond-1)/time.Millisecond)
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, min(ms, math.MaxInt32))); err != nil {
+			return err
+		}
+	}
 	for v := current + 1; v <= target; v++ {
 		m := migrations[v-1]
 		if _, err := tx.Exec(ctx, m.sql); err != nil {
+			if code, _ := pgCode(err); code == lockNotAvailable {
+				return fmt.Errorf("migration %d (%s): %w after %v (Options.MigrationLockTimeout): %w", v, m.description, ErrMigrationLocked, db.lockTimeout, err)
+			}
 			return fmt.Errorf("migration %d (%s): %w", v, m.description, err)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO `+db.t.version+` (version, description) VALUES ($1, $2)`, v, m.description); err != nil {
