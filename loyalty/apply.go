@@ -166,7 +166,7 @@ type builder struct {
 	now    time.Time
 	member customer.ID
 	key    string
-	fp     uint64
+	fp     Fingerprint
 	out    []Entry
 	// judgeAt, when set, is the time of a late redemption: settle leaves
 	// the expiry of the lots alive then (earned by judgeAt, expiring

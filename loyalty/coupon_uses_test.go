@@ -248,7 +248,7 @@ func TestCouponlessPurchaseFingerprintUnchanged(t *testing.T) {
 	h := fnv.New64a()
 	h.Write([]byte("loyalty.Purchase"))
 	h.Write(data)
-	assert.Equal(t, h.Sum64(), entries[0].Fingerprint)
+	assert.Equal(t, loyalty.Fingerprint(h.Sum64()), entries[0].Fingerprint)
 	assert.Nil(t, entries[0].Coupons)
 }
 

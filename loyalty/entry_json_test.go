@@ -65,7 +65,7 @@ func TestEntryFingerprintSurvivesFloatJSON(t *testing.T) {
 		require.NoError(t, err)
 		var doc map[string]any
 		require.NoError(t, json.Unmarshal(b, &doc))
-		assert.Equal(t, strconv.FormatUint(e.Fingerprint, 10), doc["Fingerprint"], "%s: the fingerprint is a decimal string", b)
+		assert.Equal(t, strconv.FormatUint(uint64(e.Fingerprint), 10), doc["Fingerprint"], "%s: the fingerprint is a decimal string", b)
 		var back loyalty.Entry
 		require.NoError(t, json.Unmarshal(floatRoundTrip(t, b), &back), "%s", b)
 		assert.Equal(t, e.Fingerprint, back.Fingerprint, "%s %q: fingerprint %#x after a float64 reader", e.Kind, e.Key, e.Fingerprint)
@@ -79,14 +79,15 @@ func TestEntryFingerprintSurvivesFloatJSON(t *testing.T) {
 // Entries written before, with the fingerprint as a JSON number, read
 // back exactly; a fingerprint that is neither a decimal string nor a
 // number of the digits of an unsigned 64-bit integer is refused with
-// an error naming the field.
+// an error naming the field and the value, and the fingerprint read
+// into is unchanged.
 func TestEntryFingerprintJSONForms(t *testing.T) {
 	read := func(fp string) (loyalty.Entry, error) {
 		var e loyalty.Entry
 		err := json.Unmarshal([]byte(`{"Seq":3,"Member":"M1","Key":"order:O1","Fingerprint":`+fp+`,"Kind":"earn","Points":12}`), &e)
 		return e, err
 	}
-	for fp, want := range map[string]uint64{
+	for fp, want := range map[string]loyalty.Fingerprint{
 		`18364758544493064720`:   0xfedcba9876543210,
 		`"18364758544493064720"`: 0xfedcba9876543210,
 		`18446744073709551615`:   1<<64 - 1,
@@ -107,19 +108,50 @@ func TestEntryFingerprintJSONForms(t *testing.T) {
 		`""`, `"x"`, `" 1"`, `"+1"`, `"0x10"`, `true`, `{}`, `[]`} {
 		_, err := read(fp)
 		require.Error(t, err, fp)
-		assert.Contains(t, err.Error(), "Fingerprint", fp)
-		assert.Contains(t, err.Error(), `entry 3 (earn "order:O1") of member "M1"`, fp)
+		assert.Contains(t, err.Error(), "fingerprint "+fp+":", fp)
 		assert.ErrorIs(t, err, customer.ErrInvalid, fp)
-		// Refused, the entry read into is unchanged.
-		into := loyalty.Entry{Seq: 1, Key: "before", Fingerprint: 9}
-		require.Error(t, json.Unmarshal([]byte(`{"Key":"after","Fingerprint":`+fp+`}`), &into), fp)
-		assert.Equal(t, loyalty.Entry{Seq: 1, Key: "before", Fingerprint: 9}, into, fp)
+		into := loyalty.Fingerprint(9)
+		require.Error(t, json.Unmarshal([]byte(fp), &into), fp)
+		assert.Equal(t, loyalty.Fingerprint(9), into, fp)
 	}
 	// Unmarshal into an entry keeps what the JSON leaves out, as for a
 	// plain struct.
 	kept := loyalty.Entry{Fingerprint: 7, Note: "n"}
 	require.NoError(t, json.Unmarshal([]byte(`{"Key":"k"}`), &kept))
-	assert.Equal(t, uint64(7), kept.Fingerprint)
+	assert.Equal(t, loyalty.Fingerprint(7), kept.Fingerprint)
 	assert.Equal(t, "n", kept.Note)
 	assert.Equal(t, "k", kept.Key)
+}
+
+// A value of the wrong type in an entry is a *json.UnmarshalTypeError
+// naming the struct Entry (or the nested struct) and the field's path
+// from the entry.
+func TestEntryJSONTypeErrorNamesTheField(t *testing.T) {
+	for doc, want := range map[string][2]string{
+		`{"Seq":3,"Points":"x"}`:                           {"Entry", "Points"},
+		`[{"Seq":1},{"Seq":2,"Points":"x"}]`:               {"Entry", "Points"},
+		`{"Seq":3,"Parts":[{"Lot":"a","Points":"y"}]}`:     {"LotPart", "Parts.Points"},
+		`[{"Seq":3,"Parts":[{"Lot":"a","Points":"y"}]}]`:   {"LotPart", "Parts.Points"},
+		`{"Seq":3,"Key":"k","Kind":"earn","Time":"never"}`: {"", ""},
+	} {
+		var err error
+		if doc[0] == '[' {
+			var es []loyalty.Entry
+			err = json.Unmarshal([]byte(doc), &es)
+		} else {
+			var e loyalty.Entry
+			err = json.Unmarshal([]byte(doc), &e)
+		}
+		require.Error(t, err, doc)
+		if want[1] == "" {
+			// Not a type error: time.Time's own parse error.
+			assert.NotContains(t, err.Error(), "plain", doc)
+			continue
+		}
+		var te *json.UnmarshalTypeError
+		require.ErrorAs(t, err, &te, doc)
+		assert.Equal(t, want[0], te.Struct, doc)
+		assert.Equal(t, want[1], te.Field, doc)
+		assert.NotContains(t, err.Error(), "plain", doc)
+	}
 }

@@ -513,7 +513,7 @@ func (e Tick) MemberID() customer.ID { return e.Member }
 // fingerprint hashes the content of an event (FNV-1a 64 of its JSON),
 // with its times in UTC: an event is the same whatever zone its times
 // are given in, as long as they are the same instants.
-func fingerprint(e Event) uint64 { return zonedFingerprint(inUTC(e)) }
+func fingerprint(e Event) Fingerprint { return zonedFingerprint(inUTC(e)) }
 
 // inUTC returns e with its times in UTC.
 func inUTC(e Event) Event {
@@ -558,21 +558,21 @@ func inUTC(e Event) Event {
 // joinFingerprint returns the fingerprint of the join of member at t
 // without a birthday: that of a join entry whose birthday was erased
 // ([Entry.Erased]).
-func joinFingerprint(member customer.ID, t time.Time) uint64 {
+func joinFingerprint(member customer.ID, t time.Time) Fingerprint {
 	return fingerprint(Join{Member: member, Time: t})
 }
 
 // birthdayChangeFingerprint returns the fingerprint of the birthday
 // change of member keyed key at t without its birthday: that of a
 // birthday entry whose birthday was erased ([Entry.Erased]).
-func birthdayChangeFingerprint(member customer.ID, key string, t time.Time) uint64 {
+func birthdayChangeFingerprint(member customer.ID, key string, t time.Time) Fingerprint {
 	return fingerprint(BirthdayChanged{Member: member, ID: strings.TrimPrefix(key, birthdayChangePrefix), Time: t})
 }
 
 // zonedFingerprint hashes e with its times in the zones they carry. It is
 // how fingerprints were computed before they compared instants; Apply
 // still recognises a redelivery by it.
-func zonedFingerprint(e Event) uint64 {
+func zonedFingerprint(e Event) Fingerprint {
 	b, err := json.Marshal(e)
 	if err != nil {
 		b = []byte(fmt.Sprintf("%T %s", e, e.Key()))
@@ -580,7 +580,7 @@ func zonedFingerprint(e Event) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(fmt.Sprintf("%T", e)))
 	h.Write(b)
-	return h.Sum64()
+	return Fingerprint(h.Sum64())
 }
 
 // checkWhen adds problems for a zero time, one after now, or one before

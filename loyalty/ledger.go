@@ -30,13 +30,8 @@ type Entry struct {
 	Key string
 	// Fingerprint identifies the content of the event behind the entry, so
 	// that a key reused for another event is told apart from a redelivery.
-	// Its JSON form is a decimal string ("18364758544493064720"), not a
-	// number: a fingerprint is a 64-bit hash, nearly always above 2^53,
-	// which a reader that holds JSON numbers as float64 (JavaScript, many
-	// JSON libraries) would round, so that an entry read and written back
-	// no longer matched its event. [Entry.UnmarshalJSON] also reads the
-	// JSON number that entries were written with before.
-	Fingerprint uint64 `json:",string"`
+	// Its JSON form is a decimal string (see [Fingerprint]).
+	Fingerprint Fingerprint
 	// Kind says what the entry records.
 	Kind EntryKind
 	// Time is when the entry was recorded (the now of Apply).
@@ -350,7 +345,7 @@ type Account struct {
 
 	lots             []*Lot // open lots, nearest expiry first; shared until ownLots, never changed in place
 	lotsOwned        bool   // lots (the slice, not the Lots) is a private copy that fold may change
-	keys             pmap[uint64]
+	keys             pmap[Fingerprint]
 	orders           pmap[*orderRecord]
 	redeemed         pmap[redemptionRecord] // by order ID
 	couponUses       pmap[int]              // uses by the member, by coupon code

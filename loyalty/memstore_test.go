@@ -21,7 +21,7 @@ func TestMemStoreKeepsEntriesExactly(t *testing.T) {
 	}
 	at := time.Date(2026, 3, 1, 10, 0, 0, 5, paris)
 	full := func(seq int64) loyalty.Entry {
-		return loyalty.Entry{Seq: seq, Member: "M1", Key: fmt.Sprint("K", seq), Fingerprint: uint64(seq) * 77,
+		return loyalty.Entry{Seq: seq, Member: "M1", Key: fmt.Sprint("K", seq), Fingerprint: loyalty.Fingerprint(seq) * 77,
 			Kind: loyalty.EntryClawback, Time: at, Effective: at.Add(time.Hour), Points: -3, Lot: "L",
 			AvailableAt: at.Add(2 * time.Hour), ExpiresAt: at.AddDate(1, 0, 0),
 			Parts: []loyalty.LotPart{{Lot: "L", Points: 3}}, Debt: 1, Forgiven: 2, OrderID: "O1",

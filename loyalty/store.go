@@ -81,7 +81,7 @@ type memLedger struct {
 type memEntry struct {
 	Seq         int64
 	Key         string
-	Fingerprint uint64
+	Fingerprint Fingerprint
 	Points      Points
 	Time        time.Time
 	Effective   time.Time

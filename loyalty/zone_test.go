@@ -146,7 +146,7 @@ func TestRedeliveryInAnotherZone(t *testing.T) {
 	h := fnv.New64a()
 	h.Write([]byte(fmt.Sprintf("%T", buy)))
 	h.Write(data)
-	entries[0].Fingerprint = h.Sum64()
+	entries[0].Fingerprint = loyalty.Fingerprint(h.Sum64())
 	older, err := a.With(entries...)
 	require.NoError(t, err)
 	_, _, err = p.Apply(older, buy, at)

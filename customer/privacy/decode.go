@@ -229,7 +229,7 @@ func fromLoyaltyDoc(d loyaltyDoc) (Loyalty, error) {
 // fromEntryDoc is the inverse of toEntryDoc.
 func fromEntryDoc(d entryDoc) (loyalty.Entry, error) {
 	e := loyalty.Entry{
-		Seq: d.Seq, Member: d.Member, Key: d.Key, Fingerprint: d.Fingerprint, Kind: d.Kind,
+		Seq: d.Seq, Member: d.Member, Key: d.Key, Fingerprint: loyalty.Fingerprint(d.Fingerprint), Kind: d.Kind,
 		Time: fromTimeDoc(d.Time), Effective: fromTimeDoc(d.Effective), Points: d.Points, Lot: d.Lot,
 		AvailableAt: fromTimeDoc(d.AvailableAt), ExpiresAt: fromTimeDoc(d.ExpiresAt),
 		Parts: nilIfEmpty(listDoc(d.Parts, func(p lotPartDoc) loyalty.LotPart { return loyalty.LotPart{Lot: p.Lot, Points: p.Points} })),

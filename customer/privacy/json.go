@@ -426,7 +426,7 @@ func toLotDoc(l loyalty.Lot) lotDoc {
 // toEntryDoc returns the JSON form of e.
 func toEntryDoc(e loyalty.Entry) entryDoc {
 	d := entryDoc{
-		Seq: e.Seq, Member: e.Member, Key: e.Key, Fingerprint: e.Fingerprint, Kind: e.Kind,
+		Seq: e.Seq, Member: e.Member, Key: e.Key, Fingerprint: uint64(e.Fingerprint), Kind: e.Kind,
 		Time: timeDoc(e.Time), Effective: timeDoc(e.Effective), Points: e.Points, Lot: e.Lot,
 		AvailableAt: timeDoc(e.AvailableAt), ExpiresAt: timeDoc(e.ExpiresAt),
 		Parts: listDoc(e.Parts, func(p loyalty.LotPart) lotPartDoc { return lotPartDoc{Lot: p.Lot, Points: p.Points} }),

@@ -130,7 +130,7 @@ func TestWritesUnderSerializableDefault(t *testing.T) {
 			member := customer.ID(fmt.Sprintf("M-%d", round))
 			oneWins(t, run(func(i int) error {
 				return ls.Append(ctx, member, 0, []loyalty.Entry{{Seq: 1, Member: member, Key: fmt.Sprintf("adjust:%d", i),
-					Fingerprint: uint64(i), Kind: loyalty.EntryAdjust, Points: 1}})
+					Fingerprint: loyalty.Fingerprint(i), Kind: loyalty.EntryAdjust, Points: 1}})
 			}), loyalty.ErrConflict)
 		}
 	})

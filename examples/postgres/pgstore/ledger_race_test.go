@@ -29,7 +29,7 @@ func joinWithBirthday(member customer.ID) loyalty.Entry {
 // birthdayChange is entry seq of member, a birthday change.
 func birthdayChange(member customer.ID, seq int64) loyalty.Entry {
 	at := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC).Add(time.Duration(seq) * time.Hour)
-	return loyalty.Entry{Seq: seq, Member: member, Key: "birthday:" + time.Duration(seq).String(), Fingerprint: uint64(seq),
+	return loyalty.Entry{Seq: seq, Member: member, Key: "birthday:" + time.Duration(seq).String(), Fingerprint: loyalty.Fingerprint(seq),
 		Kind: loyalty.EntryBirthday, Time: at, Effective: at, Birthday: birthday}
 }
 

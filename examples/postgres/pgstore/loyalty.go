@@ -137,7 +137,7 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 		if err := r.Scan(&e.Seq, &e.Key, &fp, &kind, &at, &atNS, &eff, &eNS, &e.Points, &e.OrderID, &spend, &detail); err != nil {
 			return e, err
 		}
-		e.Member, e.Fingerprint, e.Kind = member, uint64(fp), loyalty.EntryKind(kind)
+		e.Member, e.Fingerprint, e.Kind = member, loyalty.Fingerprint(fp), loyalty.EntryKind(kind)
 		e.Time, e.Effective = fromInstant(at, atNS), fromInstant(eff, eNS)
 		var err error
 		if e.Spend, err = parseDec(spend, "spend"); err != nil {
@@ -247,7 +247,7 @@ func (s *LoyaltyStore) Erase(ctx context.Context, member customer.ID, expected i
 func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry, er erasedRows) error {
 	n := len(entries)
 	keys := make([]string, n)
-	fps := make(map[string]uint64, n)
+	fps := make(map[string]loyalty.Fingerprint, n)
 	for i, e := range entries {
 		if fp, seen := fps[e.Key]; seen {
 			return &loyalty.DuplicateError{Member: member, Key: e.Key, Same: fp == e.Fingerprint}
@@ -374,7 +374,7 @@ func (s *LoyaltyStore) stateSQLFor() string {
 }
 
 // check reads the ledger's state and returns verdict's error.
-func (s *LoyaltyStore) check(ctx context.Context, member customer.ID, expected int64, keys []string, fps map[string]uint64) error {
+func (s *LoyaltyStore) check(ctx context.Context, member customer.ID, expected int64, keys []string, fps map[string]loyalty.Fingerprint) error {
 	var (
 		version int64
 		known   *string
@@ -390,10 +390,10 @@ func (s *LoyaltyStore) check(ctx context.Context, member customer.ID, expected i
 // ledger (Same when its stored fingerprint fp is the one fps gives for
 // it), and otherwise an error matching ErrConflict when the ledger's
 // version is not expected.
-func verdict(member customer.ID, expected, version int64, known *string, fp *int64, fps map[string]uint64) error {
+func verdict(member customer.ID, expected, version int64, known *string, fp *int64, fps map[string]loyalty.Fingerprint) error {
 	switch {
 	case known != nil:
-		return &loyalty.DuplicateError{Member: member, Key: *known, Same: fp != nil && uint64(*fp) == fps[*known]}
+		return &loyalty.DuplicateError{Member: member, Key: *known, Same: fp != nil && loyalty.Fingerprint(*fp) == fps[*known]}
 	case version != expected:
 		return fmt.Errorf("pgstore: member %q at version %d, expected %d: %w", member, version, expected, loyalty.ErrConflict)
 	}

@@ -203,7 +203,7 @@ func TestEntryRoundTrip(t *testing.T) {
 		for i := range batch {
 			e := loyalty.Entry{
 				Seq: version + int64(i) + 1, Member: "M-ä", Key: fmt.Sprintf("%s#%d", genText.Draw(rt, "key"), version+int64(i)),
-				Fingerprint: rapid.Uint64().Draw(rt, "fp"), Kind: loyalty.EntryKind(rapid.Uint8().Draw(rt, "kind")),
+				Fingerprint: loyalty.Fingerprint(rapid.Uint64().Draw(rt, "fp")), Kind: loyalty.EntryKind(rapid.Uint8().Draw(rt, "kind")),
 				Time: genTime().Draw(rt, "time"), Effective: genTime().Draw(rt, "effective"),
 				Points: loyalty.Points(rapid.Int64().Draw(rt, "points")), Lot: genText.Draw(rt, "lot"),
 				AvailableAt: genTime().Draw(rt, "available"), ExpiresAt: genTime().Draw(rt, "expires"),

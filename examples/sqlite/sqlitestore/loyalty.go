@@ -87,7 +87,7 @@ func encodeEntry(i int, e loyalty.Entry) (entryRow, error) {
 		f.time(name, t)
 	}
 	d := entryDoc{
-		Fingerprint: e.Fingerprint, Effective: utc(e.Effective), Lot: e.Lot,
+		Fingerprint: uint64(e.Fingerprint), Effective: utc(e.Effective), Lot: e.Lot,
 		AvailableAt: utc(e.AvailableAt), ExpiresAt: utc(e.ExpiresAt),
 		Debt: e.Debt, Forgiven: e.Forgiven, Spend: dec{e.Spend}, Qualifying: e.Qualifying,
 		Bonus: e.Bonus, Year: e.Year, Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To,
@@ -129,7 +129,7 @@ func decodeEntry(member customer.ID, seq int64, key, kind, at string, points int
 		return fail("document", err)
 	}
 	e := loyalty.Entry{
-		Seq: seq, Member: member, Key: key, Fingerprint: d.Fingerprint, Kind: k, Time: t,
+		Seq: seq, Member: member, Key: key, Fingerprint: loyalty.Fingerprint(d.Fingerprint), Kind: k, Time: t,
 		Effective: d.Effective, Points: loyalty.Points(points), Lot: d.Lot,
 		AvailableAt: d.AvailableAt, ExpiresAt: d.ExpiresAt, Debt: d.Debt, Forgiven: d.Forgiven,
 		OrderID: orderID, Spend: d.Spend.Decimal, Qualifying: d.Qualifying, Bonus: d.Bonus, Year: d.Year,
