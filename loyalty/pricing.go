@@ -81,7 +81,9 @@ type Basket struct {
 	// coupons but not points or personal coupons).
 	Member customer.ID
 	// Tier is the name of the tier the member holds at Time
-	// ([Programme.Tier] of its [Account]), for the seasonal discounts
+	// ([Programme.TierAt] of its [Account] and Time; [Programme.Tier],
+	// the current tier, unless a tier change was recorded after Time),
+	// for the seasonal discounts
 	// limited to tiers and the early access of [SeasonalDiscount];
 	// empty for an anonymous buyer, and when empty a member gets neither.
 	// With Account given, a Tier other than the one that account holds at

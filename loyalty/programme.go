@@ -308,6 +308,10 @@ type TierConfig struct {
 	RevokeDays int `json:"revoke_days,omitempty"`
 	// Levels are the tiers from lowest to highest. The first must have
 	// Min 0; each range [Min, Max) must start where the previous ends.
+	// Ledgers name tiers by their index: a programme may add tiers at the
+	// top, but one that drops a tier a member's ledger names refuses
+	// every operation on that member, an Erasure too ([Programme.Apply]),
+	// until the tier is back.
 	Levels []TierLevel `json:"levels"`
 }
 
@@ -1049,6 +1053,16 @@ func brief(d decimal.Decimal) string {
 		c = c[:40] + "…"
 	}
 	return fmt.Sprintf("%se%d", c, d.Exponent())
+}
+
+// TierAt returns the tier the member held at t as the ledger records it
+// (the current tier less the tier changes that took effect after t),
+// with its benefits: the Tier of a [Basket] dated t. A level outside the
+// programme's tiers returns the lowest tier, and a programme not
+// compiled the zero TierLevel, as for [Programme.Tier].
+func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
+	a.Level = a.levelAt(t)
+	return p.Tier(a)
 }
 
 // Tier returns the member's current tier with its benefits (multiplier,

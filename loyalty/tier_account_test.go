@@ -42,7 +42,9 @@ func TestBasketTierIsTheAccountsTier(t *testing.T) {
 	_, err = p.Price(b)
 	require.True(t, errors.As(err, &ve), "%v", err)
 	assert.Equal(t, "tier", ve.Fields[0].Field, "%v", err)
-	b.Tier = "member"
+	assert.Equal(t, "member", p.TierAt(a, b.Time).Name, "TierAt gives the tier a basket of that time names")
+	assert.Equal(t, "silver", p.TierAt(a, day(2026, 2, 1)).Name, "from the change on")
+	b.Tier = p.TierAt(a, b.Time).Name
 	_, err = p.Price(b)
 	require.NoError(t, err)
 }
