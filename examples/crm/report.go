@@ -72,7 +72,7 @@ func runReport(e *env, args []string) error {
 	// time, instead of holding a summary per customer.
 	in := &report.Input{
 		Source: source, AsOf: asOf, Currency: t.Currency,
-		Summaries: t.Summarizer(), CalibrationEnd: calEnd,
+		Summaries: tableSummaries{t.Summarizer(), t}, CalibrationEnd: calEnd,
 	}
 	if err := classifyAll(in, t); err != nil {
 		return err
@@ -92,7 +92,7 @@ func runReport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		in.Calibration = cal.Summarizer()
+		in.Calibration = tableSummaries{cal.Summarizer(), cal}
 	} else {
 		fmt.Fprintf(e.stderr, "crm: no holdout check: no row is dated on or before the calibration end %s\n", calEnd)
 	}
@@ -185,3 +185,22 @@ func spool(r io.Reader) (string, error) {
 	}
 	return f.Name(), nil
 }
+
+// tableSummaries are the customers of a table for report.Build, which
+// reads them on every core, each goroutine with a Summarizer of its own,
+// and joins the two tables by the IDs of the first.
+type tableSummaries struct {
+	*input.Summarizer
+	t *input.Table
+}
+
+var (
+	_ report.ConcurrentSummaries = tableSummaries{}
+	_ report.CustomerIDs         = tableSummaries{}
+)
+
+// Reader returns another reader of the customers of the table.
+func (s tableSummaries) Reader() report.Summaries { return tableSummaries{s.t.Summarizer(), s.t} }
+
+// ID returns the ID of the i-th customer, without building its summary.
+func (s tableSummaries) ID(i int) customer.ID { return s.t.ID(i) }

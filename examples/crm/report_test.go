@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -221,6 +222,28 @@ func TestReportFromTablesAsFromSummaries(t *testing.T) {
 	var want bytes.Buffer
 	require.NoError(t, rep.WriteHTML(&want))
 	assert.Equal(t, want.String(), string(page))
+}
+
+// TestReportOnEveryCoreAsOnOne checks that the page of a shop large
+// enough to be read in parts on several cores (the tables joined by the
+// IDs they give) is the page of reading it on one.
+func TestReportOnEveryCoreAsOnOne(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 12,000 customers")
+	}
+	def := shopgen.DefaultConfig()
+	path := writeShop(t, 12000, 13, def.Start, def.End)
+	page := func(procs int) string {
+		t.Helper()
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		out := filepath.Join(t.TempDir(), "report.html")
+		r := crm(t, "", "report", "-in", path, "-as-of", "2025-12-31", "-out", out)
+		require.Equal(t, 0, r.code, r.stderr)
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		return string(b)
+	}
+	assert.Equal(t, page(1), page(4))
 }
 
 // TestReportStdinNamesStdin checks that crm report -in - names its input

@@ -3,6 +3,8 @@ package report
 import (
 	"io"
 	"testing"
+
+	"github.com/tailorcrm/tailor/internal/shopgen"
 )
 
 // BenchmarkBuild measures the analysis of the 1,500-customer fixture:
@@ -40,4 +42,18 @@ func BenchmarkWriteHTML(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkBuildLarge measures the analysis of 20,000 customers, enough
+// for the passes over them to be read in parts on every core.
+func BenchmarkBuildLarge(b *testing.B) {
+	def := shopgen.DefaultConfig()
+	in := shop(b, 20000, 5, def.Start, def.End)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Build(in, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(in.Summaries.Len()), "customers")
 }

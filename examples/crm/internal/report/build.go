@@ -1,9 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -59,6 +59,9 @@ type Options struct {
 	// MaxTraining caps the labelled customers of the risk fit. Default
 	// DefaultMaxTraining.
 	MaxTraining int
+	// minPart is the fewest customers read on a goroutine of their own
+	// (see ConcurrentSummaries). Default defaultMinPart.
+	minPart int
 }
 
 func (o *Options) withDefaults() Options {
@@ -80,6 +83,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.MaxTraining <= 0 {
 		r.MaxTraining = DefaultMaxTraining
+	}
+	if r.minPart <= 0 {
+		r.minPart = defaultMinPart
 	}
 	return r
 }
@@ -121,8 +127,9 @@ func Classified(r *segment.Result) Customer {
 // them, the i-th built by Summary into dst (reusing dst's memory), so that
 // a large population need not be held in memory as summaries. Building a
 // summary must not change another. The report reads a source several
-// times, in order and by index, from one goroutine, and does not change
-// the summaries.
+// times, in order and by index, from one goroutine (several, each with a
+// reader of its own, when the source is [ConcurrentSummaries]), and does
+// not change the summaries.
 type Summaries interface {
 	Len() int
 	Summary(i int, dst *customer.Summary)
@@ -137,23 +144,6 @@ func (s SummarySlice) Len() int { return len(s) }
 // Summary copies the i-th summary into dst; the copy shares the
 // summary's slices.
 func (s SummarySlice) Summary(i int, dst *customer.Summary) { *dst = *s[i] }
-
-// all yields the summaries of src in order (none when src is nil), each
-// built into the same buffer: a summary is valid until the next.
-func all(src Summaries) iter.Seq2[int, *customer.Summary] {
-	return func(yield func(int, *customer.Summary) bool) {
-		if src == nil {
-			return
-		}
-		var s customer.Summary
-		for i := range src.Len() {
-			src.Summary(i, &s)
-			if !yield(i, &s) {
-				return
-			}
-		}
-	}
-}
 
 // Input is what the report is built from.
 type Input struct {
@@ -326,42 +316,14 @@ func Build(in *Input, opts *Options) (*Report, error) {
 	}
 	rep.RFM = newRFMGrid(bins)
 
-	kinds := map[customer.Kind]*KindReport{}
-	kindOf := make([]*KindReport, n)
-	for i, s := range all(in.Summaries) {
-		k := kinds[s.Kind]
-		if k == nil {
-			k = &KindReport{Kind: s.Kind}
-			kinds[s.Kind] = k
-			rep.Kinds = append(rep.Kinds, k)
-		}
-		kindOf[i] = k
-		c := &in.Segments[i]
-		net := s.Net()
-		k.Customers++
-		k.Orders += s.Orders
-		k.Net = k.Net.Add(net)
-		if c.Quadrant.Valid() {
-			q := &k.Quadrants[c.Quadrant]
-			q.Customers++
-			q.Net = q.Net.Add(net)
-		}
-		k.Points = append(k.Points, [2]float64{finite(c.Current), finite(c.Potential)})
-		if c.Stage.Valid() {
-			k.Stages[c.Stage]++
-		}
-		if c.ShopType.Valid() {
-			k.ShopTypes[c.ShopType]++
-		}
-		if c.Grade.Valid() {
-			k.Grades[c.Grade]++
-		}
-		rep.RFM.add(c)
-	}
+	// One pass over the customers for the figures and what the churn
+	// models need of them: a summary is built at most twice more, for
+	// the risk and for the rows of the at-risk table.
+	kinds, idx := rep.firstPass(in, &o)
 	slices.SortFunc(rep.Kinds, func(a, b *KindReport) int { return int(a.Kind) - int(b.Kind) })
 	for _, th := range in.Thresholds {
-		if k := kinds[th.Kind]; k != nil {
-			k.Thresholds = th
+		if p := kinds[th.Kind]; p != nil {
+			p.k.Thresholds = th
 		}
 	}
 	for _, k := range rep.Kinds {
@@ -378,26 +340,21 @@ func Build(in *Input, opts *Options) (*Report, error) {
 	}
 	rep.RFM.finish()
 	for _, k := range rep.Kinds {
-		k.Spend = spendHistogram(in.Summaries, k.Kind)
+		p := kinds[k.Kind]
+		k.Spend = p.spend.histogram()
+		p.spend = spendValues{}
 	}
 
-	// Churn, kind by kind.
-	risks := make([]float64, n)
-	for i := range risks {
-		risks[i] = -1
-	}
-	models := map[customer.Kind]*kindChurn{}
-	for _, k := range rep.Kinds {
-		kc, err := analyseChurn(in, k, &o, risks)
-		if err != nil {
-			return nil, fmt.Errorf("report: churn of %ss: %w", k.Kind, err)
-		}
-		models[k.Kind] = kc
-	}
-	if err := rep.atRisk(in, &o, risks, models); err != nil {
+	if err := rep.churn(in, &o, kinds, idx); err != nil {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// candidate is a row of the at-risk table before the ranking.
+type candidate struct {
+	i   int
+	net decimal.Decimal
 }
 
 func finite(x float64) float64 {
@@ -451,24 +408,48 @@ func (g *RFMGrid) finish() {
 	}
 }
 
-// spendHistogram bins the net revenue of the customers of kind k in
-// quarter decades.
-func spendHistogram(sums Summaries, k customer.Kind) SpendHistogram {
-	const step = 0.25
-	var h SpendHistogram
-	var pos []float64
-	for _, s := range all(sums) {
-		if s.Kind != k {
-			continue
-		}
-		f := s.Net().InexactFloat64()
-		if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-			h.NonPositive++
-			continue
-		}
-		pos = append(pos, f)
+// spendValues gathers the net revenues of the customers of a kind for
+// the histogram of their spend.
+type spendValues struct {
+	pos         []float64
+	nonPositive int
+}
+
+func (v *spendValues) add(net decimal.Decimal) {
+	f := floatOf(net)
+	if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		v.nonPositive++
+		return
 	}
-	h.Step = step
+	v.pos = append(v.pos, f)
+}
+
+// pow10 are the powers of ten that a float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// floatOf returns d.InexactFloat64(), the float64 nearest to d, without
+// the big.Rat that makes it when the coefficient (at most 15 digits) and
+// the power of ten are exact in a float64: one IEEE 754 division or
+// multiplication then rounds the exact quotient or product to nearest,
+// ties to even, as big.Rat.Float64 does (IEEE 754-2008, 4.3.1).
+func floatOf(d decimal.Decimal) float64 {
+	e := int(d.Exponent())
+	if e < -len(pow10)+1 || e > len(pow10)-1 || d.NumDigits() > 15 {
+		return d.InexactFloat64()
+	}
+	c := float64(d.CoefficientInt64())
+	if e < 0 {
+		return c / pow10[-e]
+	}
+	return c * pow10[e]
+}
+
+// histogram bins the net revenues in quarter decades; it sorts v.pos.
+func (v *spendValues) histogram() SpendHistogram {
+	const step = 0.25
+	h := SpendHistogram{Step: step, NonPositive: v.nonPositive}
+	pos := v.pos
 	if len(pos) == 0 {
 		return h
 	}
@@ -488,42 +469,26 @@ func spendHistogram(sums Summaries, k customer.Kind) SpendHistogram {
 	return h
 }
 
-// atRisk fills the at-risk figures and tables: customers whose risk is in
-// the high or critical band; the table of each kind keeps those of high
-// current value (quadrant high-value or secondary-value), largest net
-// revenue first. Kinds are ranked apart: an intermediary's revenue is
-// that of a whole shop.
-func (rep *Report) atRisk(in *Input, o *Options, risks []float64, models map[customer.Kind]*kindChurn) error {
-	for _, k := range rep.Kinds {
-		if err := rep.atRiskOf(in, o, k, risks, models); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (rep *Report) atRiskOf(in *Input, o *Options, k *KindReport, risks []float64, models map[customer.Kind]*kindChurn) error {
-	var cand []int
-	nets := make(map[int]decimal.Decimal)
-	for i, s := range all(in.Summaries) {
-		kc := models[s.Kind]
-		if s.Kind != k.Kind || risks[i] < 0 || kc == nil || kc.model.Bands().Band(risks[i]) < risk.BandHigh {
-			continue
-		}
-		rep.AtRiskCustomers++
-		net := s.Net()
-		rep.AtRiskNet = rep.AtRiskNet.Add(net)
-		if q := in.Segments[i].Quadrant; q == segment.HighValue || q == segment.SecondaryValue {
-			cand = append(cand, i)
-			nets[i] = net
-		}
-	}
+// atRiskRows fills the at-risk table of kind k from its candidates
+// (customers of high current value, quadrant high-value or
+// secondary-value, at high or critical risk, in order): largest net
+// revenue first, at most o.TopN. Kinds are ranked apart: an
+// intermediary's revenue is that of a whole shop.
+func atRiskRows(in *Input, o *Options, k *KindReport, cand []candidate, models map[customer.Kind]*kindChurn) error {
 	k.AtRiskTotal = len(cand)
-	slices.SortStableFunc(cand, func(a, b int) int { return nets[b].Cmp(nets[a]) })
+	// Largest net revenue first, customers of equal net revenue in their
+	// order: a total order, so an unstable sort gives the same rows.
+	slices.SortFunc(cand, func(a, b candidate) int {
+		if c := b.net.Cmp(a.net); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
 	book := segment.DefaultPlaybook()
 	all := customer.Consent{Marketing: true, Profiling: true}
 	var buf customer.Summary
-	for _, i := range cand[:min(len(cand), o.TopN)] {
+	for _, cd := range cand[:min(len(cand), o.TopN)] {
+		i := cd.i
 		s, c := &buf, &in.Segments[i]
 		in.Summaries.Summary(i, s)
 		kc := models[s.Kind]
@@ -537,7 +502,7 @@ func (rep *Report) atRiskOf(in *Input, o *Options, k *KindReport, risks []float6
 		}
 		last, _ := s.LastPurchase()
 		row := AtRisk{
-			ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Net: nets[i],
+			ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Net: cd.net,
 			LastPurchase: last, Risk: res.Risk, Band: res.Band.String(),
 		}
 		for _, r := range res.Reasons {

@@ -91,6 +91,11 @@ func fitMBG(obs []churn.Observation) (churn.MBGNBD, string, error) {
 	if err != nil {
 		return churn.MBGNBD{}, "", err
 	}
+	return fitGroups(g)
+}
+
+// fitGroups is fitMBG of the grouped observations g.
+func fitGroups(g *churn.Groups) (churn.MBGNBD, string, error) {
 	f, err := churn.FitMBGNBD(g, nil)
 	note := ""
 	var ce *churn.ConvergenceError
@@ -111,7 +116,7 @@ func fitMBG(obs []churn.Observation) (churn.MBGNBD, string, error) {
 	}
 	var b strings.Builder
 	b.WriteString("MBG/NBD on ")
-	b.WriteString(strconv.Itoa(len(obs)))
+	b.WriteString(strconv.FormatInt(g.Customers(), 10))
 	b.WriteString(" customers, weeks:")
 	for _, p := range f.Params() {
 		b.WriteString(" ")
@@ -138,105 +143,14 @@ func input(s *customer.Summary, m churn.TransactionModel) risk.Input {
 	return in
 }
 
-// analyseChurn fits and checks the churn models of kind k, fills k.Churn
-// and sets risks[i] for each customer of the kind with a purchase.
-func analyseChurn(in *Input, k *KindReport, o *Options, risks []float64) (*kindChurn, error) {
-	cr := &k.Churn
-	kc := &kindChurn{}
-	model, err := calibrate(in, k, o)
-	if err != nil {
-		return nil, err
-	}
-	if model == nil {
-		if model, err = risk.Rules(nil); err != nil {
-			return nil, err
-		}
-	}
-	kc.model = model
-	cr.Method = model.Method()
-	cr.Cuts = model.Bands()
-
-	// Today: P(alive) from the whole history, then every customer's risk.
-	var obs []churn.Observation
-	for _, s := range all(in.Summaries) {
-		if s.Kind != k.Kind {
-			continue
-		}
-		if ob, ok := observation(s); ok {
-			obs = append(obs, ob)
-		}
-	}
-	if m, desc, err := fitMBG(obs); err != nil {
-		cr.Alive = "no P(alive): the MBG/NBD model could not be fitted (" + err.Error() + ")"
-	} else {
-		kc.alive, cr.Alive, cr.AliveOK = m, desc, true
-	}
-	for i, s := range all(in.Summaries) {
-		if s.Kind != k.Kind {
-			continue
-		}
-		if _, ok := s.FirstPurchase(); !ok {
-			continue
-		}
-		sig, err := risk.NewSignals(input(s, kc.alive))
-		if err != nil {
-			return nil, err
-		}
-		r, err := model.Risk(sig)
-		if err != nil {
-			return nil, err
-		}
-		risks[i] = r
-		cr.Scored++
-		cr.Histogram[min(int(r*RiskBins), RiskBins-1)]++
-		cr.Bands[cr.Cuts.Band(r)]++
-	}
-	return kc, nil
-}
-
 // calibrate checks the transaction model on the holdout period and fits
-// the churn risk on who came back. It returns nil (and says why in
-// k.Churn) when the history has no usable calibration period.
-func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
+// the churn risk on who came back, from the calibration population c of
+// kind k. It returns nil (and says why in k.Churn) when the history has
+// no usable calibration period.
+func calibrate(in *Input, k *KindReport, o *Options, c *calPopulation) (*risk.Model, error) {
 	cr := &k.Churn
 	calEnd := in.CalibrationEnd
-	// The customers known at the calibration end, by index in
-	// in.Calibration, each with its observation then and its purchases in
-	// the holdout period (from its summary as of AsOf).
-	var cal []int
-	var obs []churn.Observation
-	var actual []float64
-	first := customer.Date(0)
-	haveFirst := false
-	byID := make(map[customer.ID]int)
-	for i, s := range all(in.Summaries) {
-		if s.Kind == k.Kind {
-			byID[s.CustomerID] = i
-		}
-	}
-	var full customer.Summary
-	for i, s := range all(in.Calibration) {
-		if s.Kind != k.Kind {
-			continue
-		}
-		d, ok := s.FirstPurchase()
-		if !ok {
-			continue
-		}
-		if !haveFirst || d < first {
-			first, haveFirst = d, true
-		}
-		j, known := byID[s.CustomerID]
-		ob, ok := observation(s)
-		if !ok || !known {
-			continue
-		}
-		in.Summaries.Summary(j, &full)
-		cal = append(cal, i)
-		obs = append(obs, ob)
-		actual = append(actual, float64(risk.HoldoutPurchases(full, calEnd.Time())))
-	}
-	byID = nil // released before the fits
+	cal, obs, actual, first, haveFirst := c.cal, c.obs, c.actual, c.first, c.haveFirst
 	switch {
 	case !haveFirst:
 		cr.HoldoutNote = fmt.Sprintf("the data are too short for a holdout check: no purchase on or before the calibration end %s, %d days before the as-of day", calEnd, o.Holdout)
@@ -268,25 +182,45 @@ func calibrate(in *Input, k *KindReport, o *Options) (*risk.Model, error) {
 		}
 	}
 
+	// The triples are no longer needed: released before the examples.
+	c.obs = nil
+
 	// The risk learns from who did not come back: every second customer
 	// (of a fixed-stride sample when there are many) trains, the others
-	// test.
+	// test. The test examples are built after the fit, so that both sets
+	// are never held at once; the error of a label is that of the first
+	// sampled customer whose label fails, as if all were built in order.
 	stride := max(1, (len(cal)+2*o.MaxTraining-1)/(2*o.MaxTraining))
-	var train, test []risk.Example
+	sampled := (len(cal) + stride - 1) / stride
 	var s customer.Summary
-	for i := 0; i < len(cal); i += stride {
-		in.Calibration.Summary(cal[i], &s)
-		ex, err := risk.Label(input(&s, calModel), int(actual[i]))
-		if err != nil {
-			return nil, err
+	// examples labels the sampled customers from, from+2, … before end
+	// (n of them); on error it returns the failing one.
+	examples := func(from, end, n int) ([]risk.Example, int, error) {
+		out := make([]risk.Example, 0, n)
+		for j := from; j < end; j += 2 {
+			i := j * stride
+			in.Calibration.Summary(cal[i], &s)
+			ex, err := risk.Label(input(&s, calModel), int(actual[i]))
+			if err != nil {
+				return nil, j, err
+			}
+			out = append(out, ex)
 		}
-		if (i/stride)%2 == 0 {
-			train = append(train, ex)
-		} else {
-			test = append(test, ex)
+		return out, 0, nil
+	}
+	train, failed, err := examples(0, sampled, (sampled+1)/2)
+	if err != nil {
+		// A test example before the failing one fails first.
+		if _, _, terr := examples(1, failed, 0); terr != nil {
+			return nil, terr
 		}
+		return nil, err
 	}
 	model, fr, err := risk.Fit(train, nil)
+	test, _, terr := examples(1, sampled, sampled/2)
+	if terr != nil {
+		return nil, terr
+	}
 	if err != nil {
 		// Newton's method cannot fail on a well-posed problem; if it
 		// does, the documented rules serve and the page says why.
