@@ -94,6 +94,8 @@ func TestEntryFingerprintJSONForms(t *testing.T) {
 		`"0"`:                    0,
 		`0`:                      0,
 		`null`:                   0,
+		// A JSON string is its characters, however escaped.
+		`"\u0031\u0038364758544493064720"`: 0xfedcba9876543210,
 	} {
 		e, err := read(fp)
 		require.NoError(t, err, fp)
@@ -105,7 +107,7 @@ func TestEntryFingerprintJSONForms(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(e), `"Fingerprint":"0"`)
 	for _, fp := range []string{`-1`, `"-1"`, `1.5`, `1e3`, `1.8364758544493064e+19`, `18446744073709551616`, `"18446744073709551616"`,
-		`""`, `"x"`, `" 1"`, `"+1"`, `"0x10"`, `true`, `{}`, `[]`} {
+		`""`, `"x"`, `" 1"`, `"+1"`, `"0x10"`, `true`, `{}`, `[]`, `"\u002d1"`, `"1\u0020"`, `"\""`} {
 		_, err := read(fp)
 		require.Error(t, err, fp)
 		assert.Contains(t, err.Error(), "fingerprint "+fp+":", fp)

@@ -1,8 +1,10 @@
 package loyalty
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -28,19 +30,24 @@ func (f Fingerprint) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a fingerprint written as a JSON string of decimal
-// digits or as a JSON number of them; null leaves f as it is. Anything
-// else (negative, with a fraction or an exponent, beyond 2^64 − 1, empty,
-// or not a number at all) is an error matching [customer.ErrInvalid], and
-// f is unchanged.
+// digits (escaped or not) or as a JSON number of them; null leaves f as
+// it is. Anything else (negative, with a fraction or an exponent, beyond
+// 2^64 − 1, empty, or not a number at all) is an error matching
+// [customer.ErrInvalid], and f is unchanged.
 func (f *Fingerprint) UnmarshalJSON(b []byte) error {
 	s := string(b)
 	if s == "null" {
 		return nil
 	}
+	ok := true
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
 		s = s[1 : len(s)-1]
+		if strings.IndexByte(s, '\\') >= 0 {
+			// A JSON string is its characters, however escaped.
+			ok = json.Unmarshal(b, &s) == nil
+		}
 	}
-	ok := s != ""
+	ok = ok && s != ""
 	for i := 0; i < len(s) && ok; i++ {
 		ok = s[i] >= '0' && s[i] <= '9'
 	}

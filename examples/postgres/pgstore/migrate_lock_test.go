@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -39,5 +40,93 @@ func TestMigrateGivesUpWaitingForATableLock(t *testing.T) {
 
 	require.NoError(t, reader.Rollback(ctx))
 	require.NoError(t, db.Migrate(ctx))
+	assert.Equal(t, allVersions(), versions(t, schema))
+}
+
+// A MigrationLockTimeout too long for the server's lock_timeout waits as
+// long as the server allows, not a millisecond, and a negative one as
+// long as the server's setting says (here no limit): a migration behind
+// a reader still waits when the context ends first.
+func TestMigrateLockTimeoutLongestWaits(t *testing.T) {
+	ctx := context.Background()
+	p := sharedPool(t)
+	for _, d := range []time.Duration{math.MaxInt64, math.MaxInt64 - time.Millisecond + 2, 1 << 62, -1} {
+		t.Run(d.String(), func(t *testing.T) {
+			schema := newSchemaName()
+			t.Cleanup(func() { dropSchema(t, p, schema) })
+			last := pgstore.SchemaVersion()
+			db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: d})
+			require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
+
+			reader, err := p.Begin(ctx)
+			require.NoError(t, err)
+			defer reader.Rollback(ctx)
+			_, err = reader.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{schema, "customers"}.Sanitize()+` LIMIT 1`)
+			require.NoError(t, err)
+
+			wait, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			err = db.Migrate(wait)
+			require.Error(t, err)
+			assert.NotErrorIs(t, err, pgstore.ErrMigrationLocked)
+			assert.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "gave up before the context ended: %v", err)
+			assert.Equal(t, allVersions()[:last-1], versions(t, schema), "the migration was rolled back")
+		})
+	}
+}
+
+// A MigrationLockTimeout under a millisecond still bounds the wait (the
+// server's lock_timeout is in milliseconds, and 0 there means no limit).
+func TestMigrateLockTimeoutUnderAMillisecond(t *testing.T) {
+	ctx := context.Background()
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	last := pgstore.SchemaVersion()
+	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: time.Nanosecond})
+	require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
+
+	reader, err := p.Begin(ctx)
+	require.NoError(t, err)
+	defer reader.Rollback(ctx)
+	_, err = reader.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{schema, "customers"}.Sanitize()+` LIMIT 1`)
+	require.NoError(t, err)
+
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	require.ErrorIs(t, db.Migrate(wait), pgstore.ErrMigrationLocked)
+	assert.Equal(t, allVersions()[:last-1], versions(t, schema))
+}
+
+// MigrationLockTimeout bounds the wait for the tables, not for the
+// advisory lock of the schema: a migrator waits for another one however
+// long its migrations take.
+func TestMigrateLockTimeoutLeavesTheAdvisoryWait(t *testing.T) {
+	ctx := context.Background()
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: 50 * time.Millisecond})
+
+	// Another migrator: the schema's advisory lock, as Migrate takes it
+	// (class 0x7a11, the hash of the schema name), held for 300 ms.
+	other, err := p.Begin(ctx)
+	require.NoError(t, err)
+	defer other.Rollback(ctx)
+	_, err = other.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, 0x7a11, schema)
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- db.Migrate(ctx) }()
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Migrate returned while the advisory lock was held: %v", err)
+	default:
+	}
+	require.NoError(t, other.Rollback(ctx))
+	require.NoError(t, <-done)
+	assert.GreaterOrEqual(t, time.Since(start), 300*time.Millisecond)
 	assert.Equal(t, allVersions(), versions(t, schema))
 }

@@ -318,8 +318,13 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	}
 	if db.lockTimeout > 0 {
 		// Set after the advisory lock was taken: another migrator may hold
-		// that one for as long as its migrations take.
-		ms := max(1, (db.lockTimeout+time.Millisecond-1)/time.Millisecond)
+		// that one for as long as its migrations take. lock_timeout is in
+		// whole milliseconds: rounded up, so never 0 (no limit), without
+		// adding 999 999 ns first, which overflows the longest durations.
+		ms := db.lockTimeout / time.Millisecond
+		if db.lockTimeout%time.Millisecond != 0 {
+			ms++
+		}
 		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, min(ms, math.MaxInt32))); err != nil {
 			return err
 		}
