@@ -2,6 +2,7 @@ package customer
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -126,11 +127,12 @@ func (c *Credit) check(p *problems, now time.Time) {
 // order together may not be more than its net either. A compensation
 // is not bounded by o's net: it is goodwill, not a price.
 //
-// ValidateFor does not know o's returns. [Recorder.RecordCredit] and
-// [Summarize] also take off that bound the money o's refunds paid back
-// (each its Refund when set, its share of its lines' net otherwise; see
-// [Summary.AddReturnAfter]): the price reductions and refunds of an
-// order together may not pay back more than the customer paid for it.
+// ValidateFor does not know o's returns. [Credit.ValidateAfter],
+// [Recorder.RecordCredit] and [Summarize] also take off that bound the
+// money o's refunds paid back (each its Refund when set, its share of its
+// lines' net otherwise; see [Summary.AddReturnAfter]): the price
+// reductions and refunds of an order together may not pay back more than
+// the customer paid for it.
 //
 // A reduced that is negative (CodeNegative), beyond the bounds of
 // [ParseAmount] (CodeRange), in another currency than o's (CodeMismatch;
@@ -141,6 +143,35 @@ func (c *Credit) check(p *problems, now time.Time) {
 // "order_id" (CodeRange); [Order.Validate] names the amount.
 func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 	return c.validateFor(&o, reduced, decimal.Decimal{}, now)
+}
+
+// ValidateAfter is [Credit.ValidateFor] after the returns of o recorded
+// before c: a price reduction may not be more than what is left of o's
+// net after the earlier reductions (reduced) and the money the refunds
+// among returns paid back, as [Recorder.RecordCredit] checks it against
+// a history. Returns of other orders are ignored; returns holds valid
+// returns of o, in any order ([Return.ValidateAfter] checks them).
+func (c Credit) ValidateAfter(o Order, reduced Money, returns []Return, now time.Time) error {
+	var refunded decimal.Decimal
+	if c.Kind == PriceReduction && o.outOfRange() < 0 {
+		var rs []Return
+		for _, r := range returns {
+			if r.OrderID == o.ID {
+				rs = append(rs, r)
+			}
+		}
+		refunded = refundsPaidOf(&o, rs)
+	}
+	return c.validateFor(&o, reduced, refunded, now)
+}
+
+// refundsPaidOf returns the money that the refunds among rs, returns of
+// order o, paid back, counted in the order of [CompareEvents] (rs is
+// sorted in place).
+func refundsPaidOf(o *Order, rs []Return) decimal.Decimal {
+	slices.SortFunc(rs, compareReturns)
+	total, _ := paidBack(o, rs)
+	return total
 }
 
 // validateFor is [Credit.ValidateFor] after refunds of o that paid back

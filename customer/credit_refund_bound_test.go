@@ -175,3 +175,38 @@ func TestCompensationOfAnOrderIsNotItsNet(t *testing.T) {
 	require.NoError(t, a.AddCreditFor(comp, o, Money{}))
 	assert.Equal(t, s.Days, a.Days)
 }
+
+// ValidateAfter checks a price reduction as the Recorder does against a
+// history: after the reductions before it and the money the order's
+// refunds paid back (the 30 of line "2" here, of a net of 210), so that
+// a caller checking a credit before it records it, as the e-shop checks a
+// complaint's proposal, gets the Recorder's verdict. Exchanges pay
+// nothing back, returns of other orders do not count, and a
+// compensation is not bounded.
+func TestCreditValidateAfterRefunds(t *testing.T) {
+	o := validOrder()
+	at := vNow.AddDate(0, 0, -5)
+	refund := Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: at.Add(-time.Hour), Kind: Refund, Reason: SizeFit,
+		Lines: []ReturnLine{{LineID: "2", Quantity: -1}}}
+	exchange := Return{ID: "R-2", OrderID: "O-1", CustomerID: "C-1", Time: at.Add(-time.Hour), Kind: Exchange, Reason: SizeFit,
+		Lines: []ReturnLine{{LineID: "1", Quantity: -1}}}
+	other := refund
+	other.ID, other.OrderID = "R-3", "O-2"
+	returns := []Return{exchange, refund, other}
+	credit := func(kind CreditKind, amount string) Credit {
+		k := validCredit()
+		k.Kind, k.Amount, k.Time = kind, eur(amount), at
+		return k
+	}
+	reduced := eur("40.00")
+
+	require.NoError(t, credit(PriceReduction, "170.00").ValidateFor(o, reduced, vNow), "without the refund: 170 of 210 − 40 is left")
+	err := credit(PriceReduction, "140.01").ValidateAfter(o, reduced, returns, vNow)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("amount", CodeTooMany), "%v", err)
+	assert.Contains(t, err.Error(), "refunds of 30.00", "%v", err)
+	require.NoError(t, credit(PriceReduction, "140.00").ValidateAfter(o, reduced, returns, vNow))
+	require.NoError(t, credit(PriceReduction, "170.00").ValidateAfter(o, reduced, []Return{exchange, other}, vNow))
+	require.NoError(t, credit(Compensation, "500.00").ValidateAfter(o, reduced, returns, vNow))
+}

@@ -437,9 +437,7 @@ func (h *stored) refundsPaid(o *Order) decimal.Decimal {
 			rs = append(rs, r)
 		}
 	}
-	slices.SortFunc(rs, compareReturns)
-	total, _ := paidBack(o, rs)
-	return total
+	return refundsPaidOf(o, rs)
 }
 
 // compareReturns orders two returns as [CompareEvents] does.

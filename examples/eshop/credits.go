@@ -252,7 +252,8 @@ func (s *Server) keyedBefore(ctx context.Context, id complaint.ID, cmd complaint
 // checkCredit refuses the carry-out of case c when a credit of credits,
 // those of c's log with the carry-out, that history does not hold yet
 // cannot be recorded in it: its order is not in the history, or it is
-// not valid against its order (customer.Credit.ValidateFor) at now.
+// not valid against its order and the order's returns
+// (customer.Credit.ValidateAfter) at now.
 // The Recorder checks the same in one step with the append; this check
 // names the case and the proposal in its answer.
 func checkCredit(c complaint.Case, credits []customer.Credit, history []customer.Event, now time.Time) error {
@@ -267,11 +268,14 @@ func checkCredit(c complaint.Case, credits []customer.Credit, history []customer
 	var order *customer.Order
 	stored := map[string]bool{}
 	var reductions []customer.Credit
+	var returns []customer.Return
 	if orderID != "" {
 		for _, e := range history {
 			switch {
 			case e.Order != nil && e.Order.ID == orderID:
 				order = e.Order
+			case e.Return != nil && e.Return.OrderID == orderID:
+				returns = append(returns, *e.Return)
 			case e.Credit != nil:
 				stored[e.Credit.ID] = true
 				if e.Credit.OrderID == orderID && e.Credit.Kind == customer.PriceReduction {
@@ -309,7 +313,7 @@ func checkCredit(c complaint.Case, credits []customer.Credit, history []customer
 				}
 			}
 			if verr == nil {
-				verr = cr.ValidateFor(*order, reduced, now)
+				verr = cr.ValidateAfter(*order, reduced, returns, now)
 			}
 			if cr.Kind == customer.PriceReduction {
 				reductions = append(reductions, cr)

@@ -272,3 +272,35 @@ func TestMiscasedKeysRefused(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, r.Status, "customer stored: %s", r)
 	assert.EqualValues(t, 0, e.balance("C-1"))
 }
+
+// A price reduction is checked against what the order's refunds left of
+// its net before the carry-out, as the history will check it: the
+// proposal of the complaint is named in the refusal (422, case
+// unchanged).
+func TestComplaintReductionAfterARefund(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	e.register("C-8")
+	r := e.do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	// Line 1 (89.90) refunded: 54.90 of the net of 144.80 is left.
+	r = e.do("POST", "/v1/returns", "shop", map[string]any{"id": "R-8", "order_id": "O-8", "customer_id": "C-8",
+		"time": testNow.Add(-24 * time.Hour).Format(time.RFC3339), "kind": "refund", "reason": "size-fit",
+		"lines": []map[string]any{{"line_id": "1", "quantity": -1}}})
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+	_, err := e.srv.Refresh(t.Context())
+	require.NoError(t, err)
+
+	path := e.resolveComplaint("C-8", "O-8", "price-reduction", "80.00")
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status, r.String())
+	assert.Equal(t, "proposal.amount", r.field())
+	assert.Contains(t, r.String(), "complaint ")
+	assert.Contains(t, r.String(), "refunds of 89.90")
+	r = e.do("GET", strings.TrimSuffix(path, "/commands"), "agent-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+	assert.Equal(t, "approved", r.Body["case"].(map[string]any)["state"])
+
+	path = e.resolveComplaint("C-8", "O-8", "price-reduction", "54.90")
+	r = e.do("POST", path, "handler-1", carryOutCmd)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+}
