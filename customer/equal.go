@@ -56,22 +56,37 @@ func linesEqual(a, b []Line) bool {
 // keyed reports whether every line of ls has a non-empty ID that no
 // other line of ls has.
 func keyed(ls []Line) bool {
+	return distinctKeys(ls, func(l *Line) string { return l.ID }, true)
+}
+
+// lineFinder returns a function that returns the index of the line of ls
+// with a given ID, or -1; ls is keyed.
+func lineFinder(ls []Line) func(id string) int {
+	return indexBy(ls, func(l *Line) string { return l.ID })
+}
+
+// distinctKeys reports whether no two elements of ls have the same key,
+// and, with nonEmpty, none has the empty key: by a linear scan for up to
+// smallOrder elements, with a map beyond.
+func distinctKeys[T any](ls []T, key func(*T) string, nonEmpty bool) bool {
 	if len(ls) > smallOrder {
 		seen := make(map[string]struct{}, len(ls))
 		for i := range ls {
-			if _, dup := seen[ls[i].ID]; dup || ls[i].ID == "" {
+			k := key(&ls[i])
+			if _, dup := seen[k]; dup || (nonEmpty && k == "") {
 				return false
 			}
-			seen[ls[i].ID] = struct{}{}
+			seen[k] = struct{}{}
 		}
 		return true
 	}
 	for i := range ls {
-		if ls[i].ID == "" {
+		k := key(&ls[i])
+		if nonEmpty && k == "" {
 			return false
 		}
 		for j := range i {
-			if ls[j].ID == ls[i].ID {
+			if key(&ls[j]) == k {
 				return false
 			}
 		}
@@ -79,20 +94,25 @@ func keyed(ls []Line) bool {
 	return true
 }
 
-// lineFinder returns a function that returns the index of the line of ls
-// with a given ID, or -1; ls is keyed.
-func lineFinder(ls []Line) func(id string) int {
+// indexBy returns a function that returns the index of the element of ls
+// with a given key, or -1; the keys of ls are distinct.
+func indexBy[T any](ls []T, key func(*T) string) func(k string) int {
 	if len(ls) <= smallOrder {
-		return func(id string) int {
-			return slices.IndexFunc(ls, func(l Line) bool { return l.ID == id })
+		return func(k string) int {
+			for i := range ls {
+				if key(&ls[i]) == k {
+					return i
+				}
+			}
+			return -1
 		}
 	}
 	at := make(map[string]int, len(ls))
 	for i := range ls {
-		at[ls[i].ID] = i
+		at[key(&ls[i])] = i
 	}
-	return func(id string) int {
-		if i, ok := at[id]; ok {
+	return func(k string) int {
+		if i, ok := at[k]; ok {
 			return i
 		}
 		return -1
@@ -227,16 +247,38 @@ func (r *Return) diff(s *Return) string {
 	case r.Reason != s.Reason:
 		return "reason"
 	}
-	for i := range min(len(r.Lines), len(s.Lines)) {
-		switch a, b := r.Lines[i], s.Lines[i]; {
-		case a.LineID != b.LineID:
-			return lineField(i, "line_id")
-		case a.Quantity != b.Quantity:
-			return lineField(i, "quantity")
+	switch {
+	case returnLinesEqual(r.Lines, s.Lines):
+	case returnKeyed(r.Lines) && returnKeyed(s.Lines):
+		// by order line, as Equal compares them: a line of s is named by
+		// its index in s
+		missing := -1
+		find := returnLineFinder(r.Lines)
+		for i, b := range s.Lines {
+			k := find(b.LineID)
+			switch {
+			case k < 0 && missing < 0:
+				missing = i
+			case k >= 0 && r.Lines[k].Quantity != b.Quantity:
+				return lineField(i, "quantity")
+			}
 		}
-	}
-	if len(r.Lines) != len(s.Lines) {
-		return "lines"
+		if len(r.Lines) != len(s.Lines) || missing < 0 {
+			return "lines"
+		}
+		return lineField(missing, "line_id")
+	default:
+		for i := range min(len(r.Lines), len(s.Lines)) {
+			switch a, b := r.Lines[i], s.Lines[i]; {
+			case a.LineID != b.LineID:
+				return lineField(i, "line_id")
+			case a.Quantity != b.Quantity:
+				return lineField(i, "quantity")
+			}
+		}
+		if len(r.Lines) != len(s.Lines) {
+			return "lines"
+		}
 	}
 	if !nullEqual(r.Refund, s.Refund) {
 		return "refund"
@@ -258,11 +300,43 @@ func nullEqual(a, b decimal.NullDecimal) bool {
 }
 
 // Equal reports whether r and s have the same content: IDs, instant, kind,
-// reason, lines in the same order and refund (by value).
+// reason, lines and refund (by value). Lines are compared by the order
+// line they return when each of r and s names every order line once (as
+// [Return.Validate] requires): the same lines in whatever sequence, as
+// [Order.Equal] compares keyed order lines; otherwise by position.
 func (r Return) Equal(s Return) bool {
 	return r.ID == s.ID && r.OrderID == s.OrderID && r.CustomerID == s.CustomerID &&
 		r.Time.Equal(s.Time) && r.Kind == s.Kind && r.Reason == s.Reason &&
-		slices.Equal(r.Lines, s.Lines) && nullEqual(r.Refund, s.Refund)
+		returnLinesEqual(r.Lines, s.Lines) && nullEqual(r.Refund, s.Refund)
+}
+
+// returnLinesEqual reports whether a and b are the same return lines, as
+// [Return.Equal] compares them.
+func returnLinesEqual(a, b []ReturnLine) bool {
+	if slices.Equal(a, b) {
+		return true
+	}
+	if len(a) != len(b) || !returnKeyed(a) || !returnKeyed(b) {
+		return false
+	}
+	find := returnLineFinder(b)
+	for _, l := range a {
+		if k := find(l.LineID); k < 0 || b[k] != l {
+			return false
+		}
+	}
+	return true
+}
+
+// returnKeyed reports whether the lines ls name distinct order lines.
+func returnKeyed(ls []ReturnLine) bool {
+	return distinctKeys(ls, func(l *ReturnLine) string { return l.LineID }, false)
+}
+
+// returnLineFinder returns a function that returns the index of the line
+// of ls that returns a given order line, or -1; ls is keyed.
+func returnLineFinder(ls []ReturnLine) func(lineID string) int {
+	return indexBy(ls, func(l *ReturnLine) string { return l.LineID })
 }
 
 // Equal reports whether i and j have the same content. Interactions carry

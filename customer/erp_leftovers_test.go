@@ -188,3 +188,47 @@ func TestPropReorderedRedeliveryIsNoOp(t *testing.T) {
 		assertSameSummary(t, summarizeT(t, evs), summarizeT(t, again))
 	})
 }
+
+// A return delivered again with its lines in another sequence is the
+// same return, as an order is: the Recorder stores nothing and reports
+// no conflict. One that changes a quantity names that line as the
+// redelivery numbers it; one that returns another line names its
+// line_id; one with more or fewer lines names the lines.
+func TestReturnRedeliveryLinesReordered(t *testing.T) {
+	r := fullRefund("R-1", vNow.AddDate(0, 0, -5)) // lines "1" (−2) and "2" (−1)
+	s := r
+	s.Lines = []ReturnLine{r.Lines[1], r.Lines[0]}
+	assert.True(t, r.Equal(s))
+	assert.True(t, s.Equal(r))
+	require.NoError(t, r.Conflict(s))
+
+	ctx := context.Background()
+	st, recs := boundFixture(t)
+	rec := recs["checked"]
+	require.NoError(t, rec.RecordReturn(ctx, r, vNow))
+	before := events(t, st)
+	require.NoError(t, rec.RecordReturn(ctx, s, vNow), "a redelivery with reordered lines")
+	assert.Equal(t, before, events(t, st), "stores nothing")
+
+	var dup *DuplicateError
+	q := s
+	q.Lines = []ReturnLine{{LineID: "2", Quantity: -1}, {LineID: "1", Quantity: -1}}
+	require.ErrorAs(t, r.Conflict(q), &dup)
+	assert.Equal(t, "lines[1].quantity", dup.Field)
+	assert.False(t, q.Equal(r))
+	require.ErrorAs(t, rec.RecordReturn(ctx, q, vNow), &dup)
+	assert.Equal(t, before, events(t, st))
+
+	q.Lines = []ReturnLine{{LineID: "2", Quantity: -1}, {LineID: "3", Quantity: -2}}
+	require.ErrorAs(t, r.Conflict(q), &dup)
+	assert.Equal(t, "lines[1].line_id", dup.Field)
+
+	q.Lines = []ReturnLine{{LineID: "2", Quantity: -1}}
+	require.ErrorAs(t, r.Conflict(q), &dup)
+	assert.Equal(t, "lines", dup.Field)
+
+	// Lines naming one order line twice (invalid) compare by position.
+	a := Return{Lines: []ReturnLine{{LineID: "1", Quantity: -1}, {LineID: "1", Quantity: -2}}}
+	b := Return{Lines: []ReturnLine{{LineID: "1", Quantity: -2}, {LineID: "1", Quantity: -1}}}
+	assert.False(t, a.Equal(b))
+}
