@@ -414,16 +414,16 @@ const DefaultSignalWindow = 90 * 24 * time.Hour
 // as an SLA breach when any of its clocks under sla was overdue as of
 // asOf, and as dissatisfied when its latest feedback as of asOf
 // ([Case].Feedback of the case rebuilt up to asOf) is not
-// [Feedback.Satisfied] and was given in (asOf − window, asOf]: feedback on a resolution, or given when the
-// customer contested the outcome and the case was reopened; a new
-// carry-out clears it until the customer rates the new resolution, and a
-// rating older than the window no longer counts, as complaints older
-// than it are not recent. A case counts as escalated when a person
-// escalated it in (asOf − window, asOf]: an escalation event by an actor
-// other than [RoleSystem] (an automated job, such as an SLA job whose
-// escalations follow missed deadlines, counted as breaches), once per
-// case however often it was escalated; escalations after asOf do not
-// count.
+// [Feedback.Satisfied] and was given in (asOf − window, asOf]: feedback
+// on a resolution, or given when the customer contested the outcome and
+// the case was reopened; a new carry-out clears it until the customer
+// rates the new resolution, and a rating older than the window no longer
+// counts, as complaints older than it are not recent. A case counts as
+// escalated when a person escalated it in (asOf − window, asOf]: an
+// escalation event by an actor other than [RoleSystem] (an automated job,
+// such as an SLA job whose escalations follow missed deadlines, counted
+// as breaches), once per case however often it was escalated; escalations
+// after asOf do not count.
 func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolicy) (map[customer.ID]customer.ComplaintSignals, error) {
 	if window <= 0 {
 		window = DefaultSignalWindow

@@ -78,14 +78,14 @@
 // losing anything. [Signals] gives each complainant's signals for the churn
 // risk (package churn/risk): recent, unresolved and overdue complaints,
 // those whose latest feedback says the customer was not satisfied, and
-// those a person escalated. All three date a complaint by when the
-// customer made it (Intake.Received), not by when it was typed in: the
-// clocks start then, a report's period ([Analyze]) and the recent window
-// of the signals take the complaint by it, so a letter received on 31
-// March and recorded on 2 April is a March complaint. A receipt time
-// before [customer.MinRecordYear], a placeholder for a missing date that
-// only old logs hold, counts as missing: the recording's time stands for
-// it.
+// those a person escalated. The SLA clocks, [Analyze] and [Signals] all
+// date a complaint by when the customer made it (Intake.Received), not by
+// when it was typed in: the clocks start then, a report's period and the
+// recent window of the signals take the complaint by it, so a letter
+// received on 31 March and recorded on 2 April is a March complaint. A
+// receipt time before [customer.MinRecordYear], a placeholder for a
+// missing date that only old logs hold, counts as missing: the
+// recording's time stands for it.
 //
 // # Money paid
 //

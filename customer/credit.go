@@ -322,12 +322,12 @@ func (c *Credit) diff(d *Credit) string {
 // it against the order and takes a price reduction off the order's day,
 // as a refund of the order's returns is; [Summarize] does. A credit
 // counts on its own day, a price reduction of an order on the order's
-// (see Days on [Summary]). A
-// credit dated after AsOf is checked all the same (with a zero now, and
-// for its customer), then left out and counted in Later. An invalid
-// credit ([Credit.Validate]), one of another customer or in another
-// currency than the summary's, or one that would overflow Credits or
-// Later ([ErrOverflow]) returns an error and changes nothing.
+// (see Days on [Summary]). A credit dated after AsOf is checked all the
+// same (with a zero now, and for its customer), then left out and counted
+// in Later. An invalid credit ([Credit.Validate]), one of another
+// customer or in another currency than the summary's, or one that would
+// overflow Credits or Later ([ErrOverflow]) returns an error and changes
+// nothing.
 func (s *Summary) AddCredit(c Credit) error {
 	return s.addCredit(&c, nil, Money{}, decimal.Decimal{}, true)
 }

@@ -58,22 +58,21 @@
 // [Summarize] reads a history in any order, ignores identical
 // redeliveries, and rejects a second version of an order or return
 // ([ErrDuplicate]) and returns that bring back more units than the
-// customer holds (sold less refunded; an exchange does not change it).
-// A refund pays back whole minor units, allocated so that the refunds of
-// a line add up to its net however they are split
+// customer holds (sold less refunded; an exchange does not change it). A
+// refund pays back whole minor units, allocated so that the refunds of a
+// line add up to its net however they are split
 // ([Summary.AddReturnAfter]); a shop that keeps a fee records the money
-// it paid in [Return].Refund, at most that share. Money paid without goods
-// coming back, such
-// as a price reduction or a compensation that settles a complaint, is a
-// [Credit]: it lowers the net and the profit. The price reductions and
-// refunds of an order together never pay back more than the order's net;
-// a compensation is goodwill, not a price, may be more, and counts on
-// its own day, not the order's. Two
-// summaries of disjoint parts of one history merge into the summary of the
-// whole, so the work can be split across shards. [SummarizeHistory]
-// summarises a customer's stored history; package salesrow adds the rows
-// of a sales export (one line per sale or refund, no order records) to a
-// summary instead.
+// it paid in [Return].Refund, at most that share. Money paid without
+// goods coming back, such as a price reduction or a compensation that
+// settles a complaint, is a [Credit]: it lowers the net and the profit.
+// The price reductions and refunds of an order together never pay back
+// more than the order's net; a compensation is goodwill, not a price, may
+// be more, and counts on its own day, not the order's. Two summaries of
+// disjoint parts of one history merge into the summary of the whole, so
+// the work can be split across shards. [SummarizeHistory] summarises a
+// customer's stored history; package salesrow adds the rows of a sales
+// export (one line per sale or refund, no order records) to a summary
+// instead.
 //
 // Days are calendar days in the zone of each instant ([DateOf]): an
 // order at 23:30 local time belongs to that local day, and the as-of

@@ -463,21 +463,20 @@ func (p *problems) has(field, code string) bool {
 
 // RecordCredit checks c and appends it. A credit for an order is checked
 // against that order, looked up in the history of c's customer, with
-// [Credit.ValidateFor]: its price reductions together, with the money
+// [Credit.ValidateAfter]: its price reductions together, with the money
 // the refunds of its returns paid back, whatever their dates, may not be
-// more than the order's net, so that in time order none is either and
-// the customer never gets more back for an order than they paid for it
+// more than the order's net, so that in time order none is either and the
+// customer never gets more back for an order than they paid for it
 // ("amount", CodeTooMany). A compensation is goodwill, not a price
 // (domain rules §5 list it beside the price reduction among the remedies
 // of a complaint; it pays for the trouble): it is not bounded by the
 // order's net, and a summary counts it on its own day, not the order's
 // ([Summary.AddCreditFor]). An order that is not in the history is
 // reported on "order_id" (CodeUnknown). A credit for no order (a
-// compensation) is
-// checked with [Credit.Validate], and in the same error as either, a
-// credit in another currency than the orders and credits of the history
-// ("amount", CodeMismatch: a summary is in one currency). A refused
-// credit stores nothing. See [Recorder] for redelivery.
+// compensation) is checked with [Credit.Validate], and in the same error
+// as either, a credit in another currency than the orders and credits of
+// the history ("amount", CodeMismatch: a summary is in one currency). A
+// refused credit stores nothing. See [Recorder] for redelivery.
 func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) error {
 	if badID(string(c.CustomerID)) {
 		return c.Validate(now)

@@ -197,8 +197,9 @@ func dealerHistory(n int, k CreditKind, asOf time.Time) []Event {
 // checking each price reduction against the refunds of its order keeps
 // a summary linear in the records, so "reduced" stays within a small
 // factor of "compensated", which no refund bounds, at every size
-// (compare the sizes with benchstat; when every reduction read every
-// return, reduced took ten times as long and more at 8000 orders).
+// (compare the sizes with benchstat; a summary in which every reduction
+// read every return would take ten times as long and more at 8000
+// orders).
 func BenchmarkSummarizeReducedOrders(b *testing.B) {
 	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, n := range []int{1000, 8000} {

@@ -26,22 +26,22 @@ import (
 //
 // Errors change nothing: an event that fails validation returns a
 // [*customer.ValidationError] naming the fields (an event that names no
-// member, the field that should: "member", "order.customer_id" …); a key already in the
-// ledger returns a [*DuplicateError] (matching [ErrDuplicate]), joined
-// after the event's validation error ([errors.Join]) when the key was
-// used by another event and this one is invalid too, so that both are
-// reported (a delivery again of the same event is only a
-// [*DuplicateError]); too few
-// points return a [*InsufficientError]; an event on a member that has not
-// joined returns [ErrNotMember]; an account whose ledger names a tier
-// the programme lacks returns an error wrapping [ErrCorrupt] naming
-// the tier entry and its field To, and one whose Level is outside the
-// programme's tiers an error matching [customer.ErrInvalid] naming the
-// field "account.level" ([Programme.Tier] reads such a level as the
-// lowest tier, but nothing is applied to it); a result too large for int64 returns an
-// error wrapping [ErrOverflow]. A programme not built by [Compile] or
-// [DecodeProgramme] (a nil *Programme, the zero value) returns an error
-// matching [customer.ErrInvalid] naming the field "programme", as do
+// member, the field that should: "member", "order.customer_id" …); a key
+// already in the ledger returns a [*DuplicateError] (matching
+// [ErrDuplicate]), joined after the event's validation error
+// ([errors.Join]) when the key was used by another event and this one is
+// invalid too, so that both are reported (a delivery again of the same
+// event is only a [*DuplicateError]); too few points return a
+// [*InsufficientError]; an event on a member that has not joined returns
+// [ErrNotMember]; an account whose ledger names a tier the programme
+// lacks returns an error wrapping [ErrCorrupt] naming the tier entry and
+// its field To, and one whose Level is outside the programme's tiers an
+// error matching [customer.ErrInvalid] naming the field "account.level"
+// ([Programme.Tier] reads such a level as the lowest tier, but nothing is
+// applied to it); a result too large for int64 returns an error wrapping
+// [ErrOverflow]. A programme not built by [Compile] or [DecodeProgramme]
+// (a nil *Programme, the zero value) returns an error matching
+// [customer.ErrInvalid] naming the field "programme", as do
 // [Programme.Earn] and [Programme.Price].
 func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, error) {
 	if err := p.usable(); err != nil {

@@ -232,30 +232,29 @@ type Credited struct {
 // the points it could spend at Time (earned and available by then,
 // expiring after it, but for the points that the order it pays for,
 // Order, earned at Time: paid points come first, as [Quote.Checkout]
-// records them, so those count as earned since), those that expired
-// since among them, and the
-// expiry writes off only what the redemption left. An expiry not
-// recorded yet waits until after the redemption; points whose expiry is
-// already in the ledger are put back for it by [EntryReopen] entries
-// (keyed "reopen:" + ID, then "reopen-2:" + ID …), each a lot that keeps
-// the expiry of the points it puts back (so that a refund of the order
-// they paid for gives them back expired) and that the redemption spends
-// wholly. Points of an order's lot that a claw-back already wrote off
-// because they had expired ([Returned]) are not put back. The balance
-// stays the sum of the entries, and the redemption's key keeps it to
-// one. Besides, as any redemption, a late one may spend the points
-// available when it is recorded: after those of its Time, nearest
-// expiry first, the points earned or released since and those a refund
-// gave back since, however soon they expire. What another spend
+// records them, so those count as earned since), those that expired since
+// among them, and the expiry writes off only what the redemption left. An
+// expiry not recorded yet waits until after the redemption; points whose
+// expiry is already in the ledger are put back for it by [EntryReopen]
+// entries (keyed "reopen:" + ID, then "reopen-2:" + ID …), each a lot
+// that keeps the expiry of the points it puts back (so that a refund of
+// the order they paid for gives them back expired) and that the
+// redemption spends wholly. Points of an order's lot that a claw-back
+// already wrote off because they had expired ([Returned]) are not put
+// back. The balance stays the sum of the entries, and the redemption's
+// key keeps it to one. Besides, as any redemption, a late one may spend
+// the points available when it is recorded: after those of its Time,
+// nearest expiry first, the points earned or released since and those a
+// refund gave back since, however soon they expire. What another spend
 // recorded in between drew (a redemption, a claw-back, a negative
 // adjustment) is not judged again: the late redemption spends what it
-// left, which may leave the member other points, expiring on other
-// dates, than had the two been recorded in the order of their times,
-// and under [DebtCapAtZero] a claw-back recorded in between may have
-// taken points that, recorded in time order, the redemption would have
-// spent first and the claw-back written off. Recorded later than
-// LateDays after its Time, a redemption spends only the points
-// available when it is recorded, nearest expiry first.
+// left, which may leave the member other points, expiring on other dates,
+// than had the two been recorded in the order of their times, and under
+// [DebtCapAtZero] a claw-back recorded in between may have taken points
+// that, recorded in time order, the redemption would have spent first and
+// the claw-back written off. Recorded later than LateDays after its Time,
+// a redemption spends only the points available when it is recorded,
+// nearest expiry first.
 //
 // A redemption for an order (Order) recorded after refunds of that
 // order (the till synced late, the refund went through online at once)

@@ -83,11 +83,10 @@ type Basket struct {
 	// Tier is the name of the tier the member holds at Time
 	// ([Programme.TierAt] of its [Account] and Time; [Programme.Tier],
 	// the current tier, unless a tier change was recorded after Time),
-	// for the seasonal discounts
-	// limited to tiers and the early access of [SeasonalDiscount];
-	// empty for an anonymous buyer, and when empty a member gets neither.
-	// With Account given, a Tier other than the one that account holds at
-	// Time is refused.
+	// for the seasonal discounts limited to tiers and the early access of
+	// [SeasonalDiscount]; empty for an anonymous buyer, and when empty a
+	// member gets neither. With Account given, a Tier other than the one
+	// that account holds at Time is refused.
 	Tier     string
 	Time     time.Time
 	Currency customer.Currency

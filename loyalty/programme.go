@@ -269,27 +269,25 @@ type RedeemConfig struct {
 // return's ID, naming the order refunded, that follows the refund's
 // claw-back and says in its note which refund took which tier back; it
 // holds no review. It takes back with the tier the review schedule that
-// the upgrade it takes back started, so that buying a tier and
-// refunding it never moves the review of the tier held before nor ends
-// its grace: when the move takes back wholly the last upgrade from the
-// tier it moves to (the member holds again the tier that upgrade left)
-// and no review or end of a grace was held since that upgrade, the
-// review clock, the next review and a grace under way are again those
-// held before the upgrade; a review or an end of the grace that fell
-// due in between is held at the move instead; when both did, the review
-// is held at the move and, the grace being over, moves a member who
-// falls short down at once. Otherwise
-// (the member keeps a tier that upgrade reached, or a review was held
-// since) the schedule and a grace under way stay as they are. Ledgers
-// written when a revocation kept the schedule replay as written.
-// Purchases dated before the move earn
-// with the tier held at their time, as for any tier change. A purchase
-// recorded later that brings the qualifying value back up moves the
-// member up again, as of the move down at the earliest
-// ([Account.LevelSince]). A tier reached RevokeDays days or more before
-// the refund moves down only at a review as above. A price reduction
-// ([Credited]) takes back no tier. 0 (the default) revokes nothing, and
-// ledgers written without it replay as written.
+// the upgrade it takes back started, so that buying a tier and refunding
+// it never moves the review of the tier held before nor ends its grace:
+// when the move takes back wholly the last upgrade from the tier it moves
+// to (the member holds again the tier that upgrade left) and no review or
+// end of a grace was held since that upgrade, the review clock, the next
+// review and a grace under way are again those held before the upgrade; a
+// review or an end of the grace that fell due in between is held at the
+// move instead; when both did, the review is held at the move and, the
+// grace being over, moves a member who falls short down at once.
+// Otherwise (the member keeps a tier that upgrade reached, or a review
+// was held since) the schedule and a grace under way stay as they are.
+// Ledgers written when a revocation kept the schedule replay as written.
+// Purchases dated before the move earn with the tier held at their time,
+// as for any tier change. A purchase recorded later that brings the
+// qualifying value back up moves the member up again, as of the move down
+// at the earliest ([Account.LevelSince]). A tier reached RevokeDays days
+// or more before the refund moves down only at a review as above. A price
+// reduction ([Credited]) takes back no tier. 0 (the default) revokes
+// nothing, and ledgers written without it replay as written.
 type TierConfig struct {
 	// Basis is what qualifies. Default [BasisSpend].
 	Basis Basis `json:"basis,omitempty"`

@@ -136,11 +136,12 @@ type Rule struct {
 // non-negative, so more of any warning sign never lowers the risk;
 // references finite, and those of the features that can be missing within
 // the values they take (not_alive in [0, 1], frequency_decline and
-// spend_decline in [−1, 1]), so that a customer showing a sign, even at its
-// worst, is never safer than one without it (the other features are never
-// missing: their references only shift the intercept); weights and the intercept are at most 1e100
-// in magnitude, as in a stored model (see [Model.UnmarshalJSON]), so that
-// no sum of contributions overflows to an infinite or NaN log-odds.
+// spend_decline in [−1, 1]), so that a customer showing a sign, even at
+// its worst, is never safer than one without it (the other features are
+// never missing: their references only shift the intercept); weights and
+// the intercept are at most 1e100 in magnitude, as in a stored model (see
+// [Model.UnmarshalJSON]), so that no sum of contributions overflows to an
+// infinite or NaN log-odds.
 type RuleWeights struct {
 	Intercept float64
 	Features  [NumFeatures]Rule

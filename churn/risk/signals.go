@@ -72,10 +72,9 @@ type Signals struct {
 	// PurchaseDaysLast12 and PurchaseDaysPrior12 count purchase days in
 	// the 12 months up to AsOf and in the 12 months before those (or in
 	// the 52 weeks and the 52 before, as a data warehouse may count
-	// them); they
-	// must agree with PriorYear and DaysSinceLastPurchase (see
-	// [Signals.Validate]). Without PriorYear they are not read, and may
-	// be left 0.
+	// them); they must agree with PriorYear and DaysSinceLastPurchase
+	// (see [Signals.Validate]). Without PriorYear they are not read, and
+	// may be left 0.
 	PurchaseDaysLast12  int
 	PurchaseDaysPrior12 int
 	// SpendLast12 and SpendPrior12 are the net spend in the same two
@@ -397,14 +396,15 @@ func (s *Signals) historyProblems(add func(field, code, msg string)) {
 // firstPurchaseProblems reports, through add, a DaysSinceFirstPurchase
 // (positive: given) that contradicts the recency, the number of purchase
 // days, PriorYear or the counts of the two years: the first purchase day
-// is at least PurchaseDays − 1 days before the last; it is at least 365
-// days ago with PriorYear and less than 366 without; with PriorYear it is
-// in the 12 months before the last 12 (less than 731 days ago) when every
-// purchase day is in the two years, and before them (730 or more days
-// ago) when some is not, and in the first case those 12 months, which
-// end at least 364 days before AsOf, hold at most f − 363 purchase days
-// (the first and the days after it up to their end). s has at least
-// one purchase day and no negative recency.
+// is at least PurchaseDays − 1 days before the last; it is at least 364
+// days ago with PriorYear and less than 366 without (a year counted as 52
+// weeks is 364 days); with PriorYear it is in the 12 months before the
+// last 12 (less than 731 days ago) when every purchase day is in the two
+// years, and before them (728 or more days ago) when some is not, and in
+// the first case those 12 months, which end at least 364 days before
+// AsOf, hold at most f − 363 purchase days, f = DaysSinceFirstPurchase
+// (the first and the days after it up to their end). s has at least one
+// purchase day and no negative recency.
 func (s *Signals) firstPurchaseProblems(add func(field, code, msg string)) {
 	const field = "days_since_first_purchase"
 	f, d, n := s.DaysSinceFirstPurchase, s.DaysSinceLastPurchase, s.PurchaseDays
