@@ -18,22 +18,8 @@ import (
 // as it was; once the reader is gone, Migrate applies it.
 func TestMigrateGivesUpWaitingForATableLock(t *testing.T) {
 	ctx := context.Background()
-	p := sharedPool(t)
-	schema := newSchemaName()
-	t.Cleanup(func() { dropSchema(t, p, schema) })
-	last := pgstore.SchemaVersion()
-	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: 100 * time.Millisecond})
-	require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
-
-	// The last migration alters customers; a transaction reading it
-	// holds a lock that ALTER TABLE waits for.
-	reader, err := p.Begin(ctx)
-	require.NoError(t, err)
-	defer reader.Rollback(ctx)
-	_, err = reader.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{schema, "customers"}.Sanitize()+` LIMIT 1`)
-	require.NoError(t, err)
-
-	err = db.Migrate(ctx)
+	db, schema, last, reader := behindAReader(t, 100*time.Millisecond)
+	err := db.Migrate(ctx)
 	require.ErrorIs(t, err, pgstore.ErrMigrationLocked)
 	assert.Contains(t, err.Error(), schema)
 	assert.Equal(t, allVersions()[:last-1], versions(t, schema), "the migration was rolled back")
@@ -43,31 +29,41 @@ func TestMigrateGivesUpWaitingForATableLock(t *testing.T) {
 	assert.Equal(t, allVersions(), versions(t, schema))
 }
 
+// behindAReader returns a DB over a new schema migrated up to the last
+// migration but one, with MigrationLockTimeout d, the number of the last
+// migration, and a transaction reading the table that migration alters
+// (customers), holding the lock ALTER TABLE waits for until it is rolled
+// back (at the latest when the test ends).
+func behindAReader(t *testing.T, d time.Duration) (*pgstore.DB, string, int, pgx.Tx) {
+	t.Helper()
+	ctx := context.Background()
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	last := pgstore.SchemaVersion()
+	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: d})
+	require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
+	reader, err := p.Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { reader.Rollback(ctx) })
+	_, err = reader.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{schema, "customers"}.Sanitize()+` LIMIT 1`)
+	require.NoError(t, err)
+	return db, schema, last, reader
+}
+
 // A MigrationLockTimeout too long for the server's lock_timeout waits as
 // long as the server allows, not a millisecond, and a negative one as
 // long as the server's setting says (here no limit): a migration behind
 // a reader still waits when the context ends first.
 func TestMigrateLockTimeoutLongestWaits(t *testing.T) {
 	ctx := context.Background()
-	p := sharedPool(t)
 	for _, d := range []time.Duration{math.MaxInt64, math.MaxInt64 - time.Millisecond + 2, 1 << 62, -1} {
 		t.Run(d.String(), func(t *testing.T) {
-			schema := newSchemaName()
-			t.Cleanup(func() { dropSchema(t, p, schema) })
-			last := pgstore.SchemaVersion()
-			db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: d})
-			require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
-
-			reader, err := p.Begin(ctx)
-			require.NoError(t, err)
-			defer reader.Rollback(ctx)
-			_, err = reader.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{schema, "customers"}.Sanitize()+` LIMIT 1`)
-			require.NoError(t, err)
-
+			db, schema, last, _ := behindAReader(t, d)
 			wait, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 			defer cancel()
 			start := time.Now()
-			err = db.Migrate(wait)
+			err := db.Migrate(wait)
 			require.Error(t, err)
 			assert.NotErrorIs(t, err, pgstore.ErrMigrationLocked)
 			assert.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "gave up before the context ended: %v", err)
@@ -80,19 +76,7 @@ func TestMigrateLockTimeoutLongestWaits(t *testing.T) {
 // server's lock_timeout is in milliseconds, and 0 there means no limit).
 func TestMigrateLockTimeoutUnderAMillisecond(t *testing.T) {
 	ctx := context.Background()
-	p := sharedPool(t)
-	schema := newSchemaName()
-	t.Cleanup(func() { dropSchema(t, p, schema) })
-	last := pgstore.SchemaVersion()
-	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: time.Nanosecond})
-	require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
-
-	reader, err := p.Begin(ctx)
-	require.NoError(t, err)
-	defer reader.Rollback(ctx)
-	_, err = reader.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{schema, "customers"}.Sanitize()+` LIMIT 1`)
-	require.NoError(t, err)
-
+	db, schema, last, _ := behindAReader(t, time.Nanosecond)
 	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	require.ErrorIs(t, db.Migrate(wait), pgstore.ErrMigrationLocked)
