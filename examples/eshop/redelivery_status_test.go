@@ -9,16 +9,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// memoryAndSQLite holds, by name, a maker of a test server over each kind
+// of store.
+var memoryAndSQLite = map[string]func(t *testing.T) *testEnv{
+	"memory": func(t *testing.T) *testEnv { return newEnv(t, memoryStores()) },
+	"sqlite": func(t *testing.T) *testEnv { e, _ := sqliteEnv(t); return e },
+}
+
 // An order the programme does not reward (placed before the member
 // joined) has no ledger entry to tell a redelivery: the history does.
 // Sent again, it answers 200 with "duplicate": true, stores nothing
 // more, and still earns nothing; on every store.
 func TestRedeliveryOfUnrewardedOrder(t *testing.T) {
-	envs := map[string]func(t *testing.T) *testEnv{
-		"memory": func(t *testing.T) *testEnv { return newEnv(t, memoryStores()) },
-		"sqlite": func(t *testing.T) *testEnv { e, _ := sqliteEnv(t); return e },
-	}
-	for name, env := range envs {
+	for name, env := range memoryAndSQLite {
 		t.Run(name, func(t *testing.T) {
 			e := env(t)
 			e.register("C-1") // joined a year before testNow
@@ -47,11 +50,7 @@ func TestRedeliveryOfUnrewardedOrder(t *testing.T) {
 // re-export) is the same order: lines carry IDs. It answers 200 with
 // "duplicate": true and earns nothing more.
 func TestRedeliveryWithLinesReordered(t *testing.T) {
-	envs := map[string]func(t *testing.T) *testEnv{
-		"memory": func(t *testing.T) *testEnv { return newEnv(t, memoryStores()) },
-		"sqlite": func(t *testing.T) *testEnv { e, _ := sqliteEnv(t); return e },
-	}
-	for name, env := range envs {
+	for name, env := range memoryAndSQLite {
 		t.Run(name, func(t *testing.T) {
 			e := env(t)
 			e.register("C-1")
