@@ -149,22 +149,25 @@ func drawHistory(t *rapid.T) customer.Summary {
 // Whatever a real history is, NewSignals derives signals that Validate
 // accepts: the consistency checks refuse only what no history gives.
 func TestPropertyNewSignalsAlwaysValid(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		sum := drawHistory(t)
-		s, err := NewSignals(Input{Summary: sum})
-		if err != nil {
-			// only a history whose orders all fall after the as-of instant
-			for _, d := range sum.Days {
-				if d.Orders > 0 {
-					t.Fatalf("history with a purchase refused: %v\ndays %+v as of %v", err, sum.Days, sum.AsOf)
-				}
+	rapid.Check(t, func(t *rapid.T) { requireValidSignals(t, drawHistory(t)) })
+}
+
+// requireValidSignals fails t unless NewSignals of sum gives signals that
+// Validate accepts, or refuses a history without a purchase on or before
+// the as-of day.
+func requireValidSignals(t *rapid.T, sum customer.Summary) {
+	s, err := NewSignals(Input{Summary: sum})
+	if err != nil {
+		for _, d := range sum.Days {
+			if d.Orders > 0 {
+				t.Fatalf("history with a purchase refused: %v\ndays %+v as of %v", err, sum.Days, sum.AsOf)
 			}
-			return
 		}
-		if err := s.Validate(); err != nil {
-			t.Fatalf("%v", err)
-		}
-	})
+		return
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatalf("%v\ndays %+v as of %v", err, sum.Days, sum.AsOf)
+	}
 }
 
 // A dealer billed per shipment under one order number: the order counts
@@ -226,20 +229,5 @@ func drawSales(t *rapid.T) customer.Summary {
 
 // Signals of sales-export histories pass Validate too.
 func TestPropertyNewSignalsOfSalesAlwaysValid(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		sum := drawSales(t)
-		s, err := NewSignals(Input{Summary: sum})
-		if err != nil {
-			// only a history without a purchase on or before the as-of day
-			for _, d := range sum.Days {
-				if d.Orders > 0 {
-					t.Fatalf("history with a purchase refused: %v\ndays %+v as of %v", err, sum.Days, sum.AsOf)
-				}
-			}
-			return
-		}
-		if err := s.Validate(); err != nil {
-			t.Fatalf("%v\ndays %+v as of %v", err, sum.Days, sum.AsOf)
-		}
-	})
+	rapid.Check(t, func(t *rapid.T) { requireValidSignals(t, drawSales(t)) })
 }

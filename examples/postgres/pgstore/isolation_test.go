@@ -3,7 +3,6 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -53,25 +52,7 @@ func serializableDB(t *testing.T) *pgstore.DB {
 // see the tables the first one committed meanwhile, which a snapshot
 // taken before the wait would hide.)
 func TestMigrateConcurrentlyUnderSerializableDefault(t *testing.T) {
-	p := serializablePool(t)
-	schema := newSchemaName()
-	t.Cleanup(func() { dropSchema(t, sharedPool(t), schema) })
-	const n = 8
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			errs[i] = pgstore.New(p, &pgstore.Options{Schema: schema}).Migrate(context.Background())
-		})
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		assert.NoError(t, err, "migration %d", i)
-	}
-	assert.Equal(t, allVersions(), versions(t, schema))
+	migrateConcurrently(t, serializablePool(t))
 }
 
 // The stores' concurrency rests on READ COMMITTED (a writer that waited
@@ -86,20 +67,7 @@ func TestWritesUnderSerializableDefault(t *testing.T) {
 	ctx := context.Background()
 	db := serializableDB(t)
 	const n = 12
-	run := func(f func(i int) error) []error {
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				errs[i] = f(i)
-			})
-		}
-		close(start)
-		wg.Wait()
-		return errs
-	}
+	run := func(f func(i int) error) []error { return concurrently(n, f) }
 	oneWins := func(t *testing.T, errs []error, conflict error) {
 		won := 0
 		for _, err := range errs {

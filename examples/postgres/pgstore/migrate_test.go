@@ -2,11 +2,11 @@ package pgstore_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/complaint"
@@ -36,21 +36,19 @@ func allVersions() []int {
 // Several processes migrating one new schema at once: each migration is
 // applied once and every Migrate succeeds.
 func TestMigrateConcurrently(t *testing.T) {
-	p := sharedPool(t)
+	migrateConcurrently(t, sharedPool(t))
+}
+
+// migrateConcurrently migrates one new schema from eight goroutines at
+// once over p and checks that every Migrate succeeds and each migration
+// is listed once.
+func migrateConcurrently(t *testing.T, p *pgxpool.Pool) {
+	t.Helper()
 	schema := newSchemaName()
-	t.Cleanup(func() { dropSchema(t, p, schema) })
-	const n = 8
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			errs[i] = pgstore.New(p, &pgstore.Options{Schema: schema}).Migrate(context.Background())
-		})
-	}
-	close(start)
-	wg.Wait()
+	t.Cleanup(func() { dropSchema(t, sharedPool(t), schema) })
+	errs := concurrently(8, func(int) error {
+		return pgstore.New(p, &pgstore.Options{Schema: schema}).Migrate(context.Background())
+	})
 	for i, err := range errs {
 		assert.NoError(t, err, "migration %d", i)
 	}
