@@ -184,6 +184,14 @@ func TestPropReorderedRedeliveryIsNoOp(t *testing.T) {
 				}
 				again = append(again, Event{Order: &o})
 			}
+			if e.Return != nil && rapid.Bool().Draw(t, "redeliver_return") {
+				r := *e.Return
+				r.Lines = rapid.Permutation(r.Lines).Draw(t, "return_lines")
+				if !e.Return.Equal(r) || !r.Equal(*e.Return) || e.Return.Conflict(r) != nil {
+					t.Fatalf("return %q with lines reordered is not the same return", r.ID)
+				}
+				again = append(again, Event{Return: &r})
+			}
 		}
 		assertSameSummary(t, summarizeT(t, evs), summarizeT(t, again))
 	})
