@@ -1034,18 +1034,11 @@ func (e Credited) apply(b *builder) error {
 
 func (e Redemption) apply(b *builder) error {
 	w := &b.w
-	// Late, within the bound: the points that expired after e.Time are
-	// still e's to spend, nearest expiry first, before any other.
-	var lapsed []lapsedLot
-	avail := w.Available
-	if b.p.judgedLate(e.Time, b.now) {
-		lapsed = w.reopenable(e.Time)
-		for _, x := range lapsed {
-			if avail += x.points; avail < 0 {
-				avail = MaxPoints // more than any redemption asks
-			}
-		}
-	}
+	// The points that the order it pays for earned at its time or after
+	// (its own lot) do not pay for it: paid points come first.
+	own := w.ownLot(e.Order, e.Time)
+	late := b.p.judgedLate(e.Time, b.now)
+	avail, lapsed := w.spendable(e.Time, late, own)
 	if avail < e.Points {
 		return &InsufficientError{Member: w.Member, Record: fmt.Sprintf("redemption %q", e.ID), Requested: e.Points, Available: avail}
 	}
@@ -1066,12 +1059,7 @@ func (e Redemption) apply(b *builder) error {
 			return err
 		}
 	}
-	var parts []LotPart
-	if b.p.judgedLate(e.Time, b.now) {
-		parts = w.drawAt(e.Points, e.Time, e.Order)
-	} else {
-		parts, _ = w.draw(e.Points, "", false)
-	}
+	parts := w.drawAt(e.Points, e.Time, late, own)
 	note := fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.cfg.Currency.Format(b.p.pointsValue(e.Points)), b.p.cfg.Currency)
 	if e.Order != "" {
 		note += fmt.Sprintf(" paid on order %q", e.Order)
@@ -1082,30 +1070,61 @@ func (e Redemption) apply(b *builder) error {
 	return b.restoreRefunded(e)
 }
 
-// drawAt takes n available points for a redemption judged at t that
-// pays for order (empty if none): first from the lots it could spend at
-// t (earned and available by t, expiring after it: the points put back
-// for it among them), nearest expiry first, then from the lots earned
-// or released since, nearest expiry first. Judged at its time, a
-// redemption draws what it would have drawn had it been recorded then,
-// whatever was recorded in between (points given back by a refund
-// since, say, that expire sooner). The lot that order earned at t
-// counts as earned since: the points paying for an order come before
-// the points the order earns ([Quote.Checkout] records them first), so
-// recorded on time the redemption could not have spent them.
-// It returns the parts; the caller checks that n points are available.
-func (w *Account) drawAt(n Points, t time.Time, order string) []LotPart {
-	own := ""
-	if o, ok := w.orders.get(order); ok && order != "" {
-		own = o.lot
+// ownLot returns the ID of the lot that order earned when the order is
+// dated t or later, "" otherwise (no order, one the ledger does not
+// know, or one dated before t): the points a redemption of time t
+// paying for the order may not spend. Paid points come first, as
+// [Quote.Checkout] records them, so the points of an order dated with
+// its redemption did not exist when the redemption took place.
+func (w *Account) ownLot(order string, t time.Time) string {
+	if o, ok := w.orders.get(order); ok && order != "" && !o.time.Before(t) {
+		return o.lot
 	}
+	return ""
+}
+
+// spendable returns the points a redemption of time t may spend, on
+// an account brought up to the time it is recorded, and, when it is
+// judged late (late), the expired lots it may put back and spend first
+// ([Account.reopenable]): the available points but those of lot own,
+// and those of the lots put back but own's. The sum saturates at
+// MaxPoints, more than any redemption asks.
+func (w *Account) spendable(t time.Time, late bool, own string) (Points, []lapsedLot) {
+	avail := w.Available
+	if i := w.lotIndex(own); own != "" && i >= 0 && !w.lots[i].Pending {
+		avail -= w.lots[i].Remaining // part of Available: no underflow
+	}
+	if !late {
+		return avail, nil
+	}
+	lapsed := slices.DeleteFunc(w.reopenable(t), func(x lapsedLot) bool { return own != "" && x.id == own })
+	for _, x := range lapsed {
+		if avail += x.points; avail < 0 {
+			avail = MaxPoints
+		}
+	}
+	return avail, lapsed
+}
+
+// drawAt takes n available points for a redemption of time t, never
+// from lot own (the lot of the order it pays for, "" if none). Judged
+// late (late), first from the lots it could spend at t (earned and
+// available by t, expiring after it: the points put back for it among
+// them), nearest expiry first, then from the lots earned or released
+// since, nearest expiry first: judged at its time, a redemption draws
+// what it would have drawn had it been recorded then, whatever was
+// recorded in between (points given back by a refund since, say, that
+// expire sooner). Recorded on time, from the available lots nearest
+// expiry first. It returns the parts; the caller checks that n points
+// are available ([Account.spendable]).
+func (w *Account) drawAt(n Points, t time.Time, late bool, own string) []LotPart {
 	var parts []LotPart
 	for _, then := range []bool{true, false} {
 		for _, l := range w.lots {
 			if n == 0 {
 				return parts
 			}
-			if l.Pending || l.Remaining == 0 || (l.spendableAt(t) && (own == "" || l.ID != own || l.EarnedAt.Before(t))) != then {
+			if l.Pending || l.Remaining == 0 || (own != "" && l.ID == own) || (late && l.spendableAt(t) != then) || (!late && !then) {
 				continue
 			}
 			x := min(n, l.Remaining)

@@ -52,8 +52,10 @@
 // same Account. The net balance (available + pending − debt) is always the
 // sum of the entries' Points.
 //
-// Points are redeemed nearest expiry first. A redemption is judged at
-// its own time: recorded late (a till that syncs late), within
+// Points are redeemed nearest expiry first; a redemption that pays for
+// an order never spends the points that order earns at the
+// redemption's time ([Redemption]). A redemption is judged at its own
+// time: recorded late (a till that syncs late), within
 // [RedeemConfig.LateDays], it spends first the points it could have
 // spent then, also those that expired after its time, and the expiry
 // writes off only what it left, whether or not the ledger recorded the
@@ -136,6 +138,9 @@
 // order of the coupons nor that of the lines changes the total or any
 // line's share of it: the total is never negative (each deduction is capped and
 // the cap reported) and every deduction is explained in the [Quote].
+// A basket priced with its member's account ([Basket].Account) holds
+// the tier and the points available that the account holds at the
+// basket's time ([Programme.TierAt], [Programme.AvailableAt]).
 // [Quote.Order] builds the order of the [Purchase] from the basket the
 // quote priced, each line carrying what was taken off it, so the order
 // earns points on the money paid and no discount can be lost or moved.

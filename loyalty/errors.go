@@ -71,7 +71,9 @@ type InsufficientError struct {
 	Record    string
 	Requested Points // the points the operation needs
 	// Available is the points available; for a [Redemption] recorded
-	// late, with those that expired after its time that it may spend.
+	// late, with those that expired after its time that it may spend,
+	// and for a redemption paying for an order, without the points that
+	// order earned at the redemption's time or after ([Redemption]).
 	Available Points
 }
 

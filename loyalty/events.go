@@ -225,15 +225,27 @@ type Credited struct {
 // Redemption spends available points, nearest expiry first. Key
 // "redeem:" + ID.
 //
+// Points of an order do not pay for that order: a redemption never
+// spends, nor counts as available, the points that the order it pays
+// for (Order) earned when the order is dated at its Time or later,
+// recorded on time or late, before or after the order's [Purchase].
+// Paid points come first, as [Quote.Checkout] records them, and points
+// are earned on what was paid (domain rules §6), so those points did not
+// exist when the redemption took place; recorded after the purchase, a
+// redemption spends what it would have spent recorded before it, and
+// one that would need those points is refused ([InsufficientError]),
+// as it would have been then. (Without a return window,
+// [Config].PendingDays 0, the order's points are available at once.)
+// The points of an order dated before the redemption are points like
+// any other.
+//
 // A redemption is judged at its own Time, also when it is recorded late
 // (the now of [Programme.Apply] after Time: a till that syncs late).
 // Within [RedeemConfig.LateDays] of Time, it spends the points as it
 // would have had it been recorded on time: first, nearest expiry first,
 // the points it could spend at Time (earned and available by then,
-// expiring after it, but for the points that the order it pays for,
-// Order, earned at Time: paid points come first, as [Quote.Checkout]
-// records them, so those count as earned since), those that expired since
-// among them, and the expiry writes off only what the redemption left. An
+// expiring after it), those that expired since among them, and the
+// expiry writes off only what the redemption left. An
 // expiry not recorded yet waits until after the redemption; points whose
 // expiry is already in the ledger are put back for it by [EntryReopen]
 // entries (keyed "reopen:" + ID, then "reopen-2:" + ID …), each a lot
@@ -244,8 +256,9 @@ type Credited struct {
 // back. The balance stays the sum of the entries, and the redemption's
 // key keeps it to one. Besides, as any redemption, a late one may spend
 // the points available when it is recorded: after those of its Time,
-// nearest expiry first, the points earned or released since and those a
-// refund gave back since, however soon they expire. What another spend
+// nearest expiry first, the points earned or released since (but those
+// of the order it pays for, above) and those a refund gave back since,
+// however soon they expire. What another spend
 // recorded in between drew (a redemption, a claw-back, a negative
 // adjustment) is not judged again: the late redemption spends what it
 // left, which may leave the member other points, expiring on other dates,

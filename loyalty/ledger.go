@@ -326,7 +326,9 @@ type Account struct {
 	Erased time.Time
 	// Version is the Seq of the last entry, 0 for an empty ledger.
 	Version int64
-	// AsOf is the latest now the ledger was brought to.
+	// AsOf is the latest now the ledger was brought to by an entry: the
+	// latest Time of its entries. An Apply that records nothing (a
+	// [Tick] with nothing due) leaves it as it was.
 	AsOf time.Time
 	// Available, Pending and Debt are the balances: spendable points,
 	// points in their return window, and points owed.

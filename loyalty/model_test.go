@@ -511,7 +511,12 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 		// then (earned and available by then, expiring after it), then
 		// the others.
 		want := e.Points * -1
-		lots := fifo(pre.Lots())
+		// Never the points that the order it pays for earned at its
+		// time or after.
+		lots := slices.DeleteFunc(fifo(pre.Lots()), func(l loyalty.Lot) bool {
+			o := m.orders[e.OrderID]
+			return o != nil && l.ID == "order:"+e.OrderID && !o.at.Before(e.Effective)
+		})
 		if t := e.Effective; e.Time.After(t) && e.Time.Sub(t) <= modelLateDays*24*time.Hour {
 			then := func(l loyalty.Lot) bool {
 				return !l.EarnedAt.After(t) && !l.AvailableAt.After(t) && (l.ExpiresAt.IsZero() || l.ExpiresAt.After(t))
@@ -1194,6 +1199,9 @@ func (m *ledgerMachine) Redeem(rt *rapid.T) {
 	if err != nil {
 		rt.Fatalf("tick: %v", err)
 	}
+	if n, err := m.p.AvailableAt(m.a, m.now); err != nil || n != settled.Available {
+		rt.Fatalf("AvailableAt %v: %d, %v; the account brought to then has %d", m.now, n, err, settled.Available)
+	}
 	_, err = m.apply(rt, loyalty.Redemption{Member: "M1", ID: fmt.Sprint("R", m.nextID), Points: pts, Time: m.now})
 	switch {
 	case pts > settled.Available && !errors.Is(err, loyalty.ErrInsufficient):
@@ -1245,6 +1253,15 @@ func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 	}
 	at = at.Add(hours(0, 8*24, "hours recorded after its time"))
 	late := at.After(t) && at.Sub(t) <= modelLateDays*24*time.Hour
+	// It may pay for an order, refunded or not. The points that order
+	// earned, when it is dated at t or later, do not pay for it.
+	paid, own := "", ""
+	if len(m.ids) > 0 && rapid.Bool().Draw(rt, "pays for an order") {
+		paid = rapid.SampledFrom(m.ids).Draw(rt, "order paid")
+		if !m.orders[paid].at.Before(t) {
+			own = "order:" + paid
+		}
+	}
 	// What settling the ledger to at does, as a Tick would: the lots
 	// alive at t that expire by at wait when the redemption is late.
 	settled, tick, err := m.p.Apply(m.a, loyalty.Tick{Member: "M1"}, at)
@@ -1265,7 +1282,9 @@ func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 		x := expiring{lots[e.Parts[0].Lot], e.Parts[0].Points}
 		if late && !x.lot.EarnedAt.After(t) && x.lot.ExpiresAt.After(t) {
 			waiting = append(waiting, x)
-			waitSum += x.pts
+			if x.lot.ID != own {
+				waitSum += x.pts
+			}
 		} else {
 			lost = append(lost, x)
 		}
@@ -1273,18 +1292,31 @@ func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 	var idx []int
 	var back []loyalty.Points
 	if late {
-		idx, back = m.reopenable(t)
+		all, pts := m.reopenable(t)
+		for k, i := range all {
+			if m.lapsed[i].lot != own {
+				idx, back = append(idx, i), append(back, pts[k])
+			}
+		}
 	}
 	pool := settled.Available + waitSum
+	for _, l := range settled.Lots() {
+		if l.ID == own && !l.Pending {
+			pool -= l.Remaining
+		}
+	}
 	for _, n := range back {
 		pool += n
 	}
-	pts := loyalty.Points(rapid.Int64Range(1, int64(pool)+100).Draw(rt, "points"))
-	// It may pay for an order, refunded or not.
-	paid := ""
-	if len(m.ids) > 0 && rapid.Bool().Draw(rt, "pays for an order") {
-		paid = rapid.SampledFrom(m.ids).Draw(rt, "order paid")
+	if own == "" && (at.Equal(t) || at.Equal(settled.AsOf)) {
+		// What AvailableAt says it may spend, of the account brought
+		// to the time it is recorded (its AsOf, when that brought
+		// entries).
+		if n, err := m.p.AvailableAt(settled, t); err != nil || n != pool {
+			rt.Fatalf("AvailableAt %v: %d, %v; a redemption then recorded at %v may spend %d", t, n, err, at, pool)
+		}
 	}
+	pts := loyalty.Points(rapid.Int64Range(1, int64(pool)+100).Draw(rt, "points"))
 	m.nextID++
 	id := fmt.Sprint("L", m.nextID)
 	prev := m.now
@@ -1355,6 +1387,9 @@ func (m *ledgerMachine) RedeemLate(rt *rapid.T) {
 	}
 	for _, x := range waiting {
 		n := min(need, x.pts)
+		if x.lot.ID == own {
+			n = 0 // not spent: it pays for the order that earned it
+		}
 		need -= n
 		left := x.pts - n
 		require.Equal(rt, left, after[x.lot.ID], "lot %s alive at the redemption's time: only what it left expires after it", x.lot.ID)

@@ -10,6 +10,13 @@ import (
 // Points is an exact whole number of loyalty points. Arithmetic on points
 // in this package is checked: a result that does not fit in an int64 is
 // an error wrapping [ErrOverflow], never a wrap-around.
+//
+// Its JSON form is a JSON number, as is an entry's Seq. A reader that
+// holds JSON numbers as float64 (JavaScript, many JSON libraries) reads
+// them exactly up to 2^53 (9,007,199,254,740,992 points); only a
+// balance brought near [MaxPoints] by manual adjustments goes beyond,
+// and such a reader should then take the numbers as text. A
+// [Fingerprint], nearly always beyond 2^53, is written as a string.
 type Points int64
 
 // MaxPoints is the largest number of points a lot, a balance or an

@@ -106,8 +106,13 @@ type Basket struct {
 	// must be the basket's. Nil leaves the count to Uses alone.
 	Account *Account
 	// Points are the points the member wants to pay with; Available is how
-	// many it has available ([Account.Available]). Neither may be
-	// negative.
+	// many it has available at Time ([Programme.AvailableAt] of its
+	// [Account] and Time; [Account.Available] of an account brought up
+	// to Time). Neither may be negative. With Account given, an
+	// Available above what that account has at Time is refused, naming
+	// the field "available", so that a quote never offers points the
+	// checkout's [Redemption] would find missing; less is allowed (a
+	// host may offer fewer).
 	Points    Points
 	Available Points
 }
@@ -405,8 +410,11 @@ func (b *Basket) record() string {
 // member's reach MaxUsesPerMember: the member's from b.Account when it
 // is given ([Account.CouponUses]), else from b.Uses, as are everyone's
 // ([CouponUses]). Points beyond b.Available return a
-// [*InsufficientError]. A b.Account whose ledger names a tier the
-// programme lacks is refused as by [Programme.Apply].
+// [*InsufficientError]; with b.Account given, a b.Available above what
+// that account has at b.Time ([Programme.AvailableAt]) returns a
+// [*customer.ValidationError] naming the field "available". A b.Account
+// whose ledger names a tier the programme lacks is refused as by
+// [Programme.Apply].
 func (p *Programme) Price(b Basket) (Quote, error) {
 	if err := p.usable(); err != nil {
 		return Quote{}, err
@@ -417,6 +425,15 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 	if b.Account != nil {
 		if err := p.checkTiers(b.Account); err != nil {
 			return Quote{}, fmt.Errorf("loyalty: basket of member %q: %w", b.Member, err)
+		}
+		avail, err := p.availableAt(b.Account, b.Time)
+		if err != nil {
+			return Quote{}, fmt.Errorf("loyalty: basket of member %q: %w", b.Member, err)
+		}
+		if b.Available > avail {
+			var pr problems
+			pr.add("available", customer.CodeMismatch, "is %d, the account given has %d points available at the basket's time", b.Available, avail)
+			return Quote{}, pr.err(b.record())
 		}
 	}
 	cur := p.cfg.Currency

@@ -1063,6 +1063,56 @@ func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 	return p.Tier(a)
 }
 
+// AvailableAt returns the points the member may pay with at t, as the
+// ledger records them: what a [Redemption] dated t (for no order) may
+// spend, recorded at t, or at a.AsOf when t is before it. The account
+// is brought to that time first, as a [Tick] would bring it: the points
+// whose return window ended by then are released, and those that
+// expired by then are gone; recorded within [RedeemConfig.LateDays] of
+// t, the points alive at t that expired since count too, as for a
+// redemption recorded late. It is the Available of a [Basket] dated t
+// whose Account is a ([Programme.Price] refuses more). a is not
+// changed. An account with no ledger has none, nor has a member before
+// it joined. Errors: a zero t is a [*customer.ValidationError] naming
+// the field "time"; a programme not compiled and an account whose
+// ledger names a tier the programme lacks are refused as by
+// [Programme.Apply].
+func (p *Programme) AvailableAt(a Account, t time.Time) (Points, error) {
+	if err := p.usable(); err != nil {
+		return 0, err
+	}
+	if t.IsZero() {
+		var pr problems
+		pr.add("time", customer.CodeRequired, "is zero")
+		return 0, pr.err(fmt.Sprintf("available points of member %q", a.Member))
+	}
+	if err := p.checkTiers(&a); err != nil {
+		return 0, err
+	}
+	return p.availableAt(&a, t)
+}
+
+// availableAt is AvailableAt on an account whose tiers were checked.
+func (p *Programme) availableAt(a *Account, t time.Time) (Points, error) {
+	if a.Member == "" || t.Before(a.Joined) {
+		return 0, nil // no member then: a redemption of that time is refused
+	}
+	now := t
+	if now.Before(a.AsOf) {
+		now = a.AsOf
+	}
+	late := p.judgedLate(t, now)
+	b := &builder{p: p, w: a.clone(), now: now, member: a.Member}
+	if late {
+		b.judgeAt = t // as Apply settles before a late redemption
+	}
+	if err := b.settle(); err != nil {
+		return 0, err
+	}
+	avail, _ := b.w.spendable(t, late, "")
+	return avail, nil
+}
+
 // Tier returns the member's current tier with its benefits (multiplier,
 // birthday gift, early access, free alterations). A level outside the
 // programme's tiers (a ledger written under another programme) returns
