@@ -128,34 +128,67 @@ func storable(s string) bool {
 }
 
 // checkText returns a [*customer.ValidationError] (matching
-// customer.ErrInvalid) naming the first string field of v, walked
-// depth-first, that PostgreSQL cannot store as given: one that is not
-// valid UTF-8 (encoding/json would silently replace the bad bytes in a
-// JSONB payload) or that holds a NUL byte (no text or jsonb value can).
-// record names the record in the error.
+// customer.ErrInvalid) naming the first field of v, walked depth-first,
+// that PostgreSQL cannot store as given: a string that is not valid UTF-8
+// (encoding/json would silently replace the bad bytes in a JSONB
+// payload) or that holds a NUL byte (no text or jsonb value can), or an
+// instant outside timestamptz's range ([timeInRange]). record names the
+// record in the error.
 func checkText(record string, v any) error {
-	path, msg := badText(reflect.ValueOf(v), "")
+	path, code, msg := badText(reflect.ValueOf(v), "")
 	if msg == "" {
 		return nil
 	}
-	return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: path, Code: customer.CodeFormat, Message: msg}}}
+	return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: path, Code: code, Message: msg}}}
 }
 
-func badText(v reflect.Value, path string) (string, string) {
+// Ends of timestamptz's range, in the proleptic Gregorian calendar that
+// both PostgreSQL and package time use: from 4713-11-24 BC (Julian day
+// 0, astronomical year −4713) to the end of 294276 AD. PostgreSQL's
+// MIN_TIMESTAMP and END_TIMESTAMP (src/include/datatype/timestamp.h),
+// −211813488000000000 and 9223371331200000000 microseconds from
+// 2000-01-01.
+var (
+	minTimestamp = time.Date(-4713, time.November, 24, 0, 0, 0, 0, time.UTC)
+	endTimestamp = time.Date(294277, time.January, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// timeInRange reports whether a timestamptz column can hold t: the zero
+// time, which the columns keep as NULL or as 0001-01-01, or an instant
+// from minTimestamp up to, not including, endTimestamp. The check is
+// needed as well as the server's: pgx sends an instant as microseconds
+// from 2000 in an int64, which an instant some 290,000 years away
+// overflows, wrapping around to another instant the server accepts
+// (year 600000 would be stored as 15445-12-13) or to the values of
+// ±infinity, which read back as the zero time.
+func timeInRange(t time.Time) bool {
+	return t.IsZero() || (!t.Before(minTimestamp) && t.Before(endTimestamp))
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+func badText(v reflect.Value, path string) (string, string, string) {
 	join := func(name string) string {
 		if path == "" {
 			return name
 		}
 		return path + "." + name
 	}
+	if v.IsValid() && v.Type() == timeType {
+		if t := v.Interface().(time.Time); !timeInRange(t) {
+			return path, customer.CodeRange, fmt.Sprintf("%s is outside PostgreSQL's range of instants, 4713 BC to 294276 AD",
+				t.UTC().Format("2006-01-02T15:04:05Z07:00"))
+		}
+		return "", "", ""
+	}
 	switch v.Kind() {
 	case reflect.String:
 		s := v.String()
 		switch {
 		case !utf8.ValidString(s):
-			return path, "is not valid UTF-8"
+			return path, customer.CodeFormat, "is not valid UTF-8"
 		case strings.IndexByte(s, 0) >= 0:
-			return path, "contains a NUL byte, which PostgreSQL cannot store"
+			return path, customer.CodeFormat, "contains a NUL byte, which PostgreSQL cannot store"
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
@@ -163,32 +196,32 @@ func badText(v reflect.Value, path string) (string, string) {
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if p, m := badText(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); m != "" {
-				return p, m
+			if p, c, m := badText(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); m != "" {
+				return p, c, m
 			}
 		}
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
-			if p, m := badText(iter.Key(), path); m != "" {
-				return p, m
+			if p, c, m := badText(iter.Key(), path); m != "" {
+				return p, c, m
 			}
-			if p, m := badText(iter.Value(), path); m != "" {
-				return p, m
+			if p, c, m := badText(iter.Value(), path); m != "" {
+				return p, c, m
 			}
 		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := range v.NumField() {
 			if !t.Field(i).IsExported() {
-				continue // unexported state (money amounts, times) holds no text
+				continue // unexported state (money amounts) holds no text
 			}
-			if p, m := badText(v.Field(i), join(strings.ToLower(t.Field(i).Name))); m != "" {
-				return p, m
+			if p, c, m := badText(v.Field(i), join(strings.ToLower(t.Field(i).Name))); m != "" {
+				return p, c, m
 			}
 		}
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // classify marks an error of the server that rejected the data itself

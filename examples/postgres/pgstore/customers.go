@@ -360,7 +360,10 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 // Insert implements [customer.Inserter] in one transaction: INSERT … ON
 // CONFLICT (id) DO NOTHING, which waits for a concurrent insert of the ID
 // on any connection to commit or roll back, and, when the ID is taken,
-// reads the stored customer to compare it with c.
+// reads the stored customer to compare it with c. When that customer was
+// deleted in between (each statement of the READ COMMITTED transaction
+// sees what was committed before it), the ID is free again, and the
+// insert is tried again.
 func (s *CustomerStore) Insert(ctx context.Context, c customer.Customer) error {
 	if err := ctxErr(ctx, fmt.Sprintf("insert customer %q", c.ID)); err != nil {
 		return err
@@ -374,18 +377,26 @@ func (s *CustomerStore) Insert(ctx context.Context, c customer.Customer) error {
 	}
 	var taken error
 	err = s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, s.insertSQL(), args...)
-		if err != nil || tag.RowsAffected() == 1 {
-			return err
+		for {
+			tag, err := tx.Exec(ctx, s.insertSQL(), args...)
+			if err != nil || tag.RowsAffected() == 1 {
+				return err
+			}
+			prev, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1`, string(c.ID)))
+			if errors.Is(err, pgx.ErrNoRows) {
+				// The customer that held the ID was deleted after the
+				// insert found it (the insert takes no lock on it): the
+				// ID is free, and the next insert sees so.
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if !prev.Equal(c) {
+				taken = customer.CustomerTaken(c.ID)
+			}
+			return nil
 		}
-		prev, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1`, string(c.ID)))
-		if err != nil {
-			return err
-		}
-		if !prev.Equal(c) {
-			taken = customer.CustomerTaken(c.ID)
-		}
-		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("pgstore: insert customer %q: %w", c.ID, classify(err))

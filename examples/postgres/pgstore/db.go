@@ -18,7 +18,8 @@ type Options struct {
 	// or one per test).
 	Schema string
 	// MigrationLockTimeout bounds how long [DB.Migrate] waits for a lock
-	// on a table it alters while other transactions use the table (the
+	// on a table it alters, or on schema_version when it records a
+	// migration, while other transactions use the table (the
 	// server's lock_timeout, set for the migration's transaction only): a
 	// migration waiting behind a long transaction would otherwise hold
 	// every later query of that table waiting behind itself. When it

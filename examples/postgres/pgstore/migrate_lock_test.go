@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -112,5 +113,36 @@ func TestMigrateLockTimeoutLeavesTheAdvisoryWait(t *testing.T) {
 	require.NoError(t, other.Rollback(ctx))
 	require.NoError(t, <-done)
 	assert.GreaterOrEqual(t, time.Since(start), 300*time.Millisecond)
+	assert.Equal(t, allVersions(), versions(t, schema))
+}
+
+// A migration whose own SQL gets its locks but whose row in
+// schema_version waits for that table (a transaction holding it in SHARE
+// mode, as a DBA's LOCK TABLE or a non-concurrent CREATE INDEX does)
+// gives up after Options.MigrationLockTimeout too: ErrMigrationLocked,
+// naming the migration, the schema as it was.
+func TestMigrateGivesUpWaitingForTheVersionTable(t *testing.T) {
+	ctx := context.Background()
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	last := pgstore.SchemaVersion()
+	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: 100 * time.Millisecond})
+	require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
+	holder, err := p.Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { holder.Rollback(ctx) })
+	_, err = holder.Exec(ctx, `LOCK TABLE `+pgx.Identifier{schema, "schema_version"}.Sanitize()+` IN SHARE MODE`)
+	require.NoError(t, err)
+
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err = db.Migrate(wait)
+	require.ErrorIs(t, err, pgstore.ErrMigrationLocked)
+	assert.Contains(t, err.Error(), schema)
+	assert.Contains(t, err.Error(), fmt.Sprintf("migration %d", last))
+	require.NoError(t, holder.Rollback(ctx))
+	assert.Equal(t, allVersions()[:last-1], versions(t, schema), "the migration was rolled back")
+	require.NoError(t, db.Migrate(ctx))
 	assert.Equal(t, allVersions(), versions(t, schema))
 }

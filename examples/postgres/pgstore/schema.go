@@ -332,14 +332,24 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	for v := current + 1; v <= target; v++ {
 		m := migrations[v-1]
 		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			if code, _ := pgCode(err); code == lockNotAvailable {
-				return fmt.Errorf("migration %d (%s): %w after %v (Options.MigrationLockTimeout): %w", v, m.description, ErrMigrationLocked, db.lockTimeout, err)
-			}
-			return fmt.Errorf("migration %d (%s): %w", v, m.description, err)
+			return db.migrationError(v, m, err)
 		}
+		// The row waits for schema_version as the migration's SQL waits
+		// for its tables (a transaction holding it in SHARE mode, say),
+		// under the same lock_timeout.
 		if _, err := tx.Exec(ctx, `INSERT INTO `+db.t.version+` (version, description) VALUES ($1, $2)`, v, m.description); err != nil {
-			return err
+			return db.migrationError(v, m, err)
 		}
 	}
 	return nil
+}
+
+// migrationError returns err, an error of migration v (its SQL or its
+// row in schema_version), naming it; a lock_timeout that expired
+// (SQLSTATE 55P03) also matches [ErrMigrationLocked].
+func (db *DB) migrationError(v int, m migration, err error) error {
+	if code, _ := pgCode(err); code == lockNotAvailable {
+		return fmt.Errorf("migration %d (%s): %w after %v (Options.MigrationLockTimeout): %w", v, m.description, ErrMigrationLocked, db.lockTimeout, err)
+	}
+	return fmt.Errorf("migration %d (%s): %w", v, m.description, err)
 }

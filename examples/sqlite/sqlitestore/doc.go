@@ -42,7 +42,10 @@
 // What is looked up or ordered by is kept in columns: IDs, versions,
 // sequence numbers, idempotency keys, states, kinds and instants. The rest
 // of a record is one JSON document, written with encoding/json and the
-// types' own text forms (enums by name, customer.Money as "49.90 EUR").
+// types' own text forms (enums by name, customer.Money as "49.90 EUR", a
+// ledger entry's fingerprint as a string of its decimal digits, which
+// SQLite's JSON functions read exactly; documents written before hold it
+// as a JSON number and read back exactly too).
 // A credit has no nested parts and is columns only: its kind by name, its
 // amount as decimal text beside its currency. Amounts are decimal strings
 // that keep their scale ("199.00" stays "199.00"); nothing goes through

@@ -25,29 +25,36 @@ type Ledgers struct{ db *DB }
 var _ loyalty.Eraser = (*Ledgers)(nil)
 
 // entryDoc is the document of a ledger entry: all but the columns.
+//
+// The fingerprint is written in its own JSON form, a string of decimal
+// digits ([loyalty.Fingerprint]): as a JSON number, SQLite's JSON
+// functions (json_extract) would read one beyond 2^63 − 1 as a double,
+// rounded, and readers that hold numbers as doubles any beyond 2^53.
+// Documents written before hold it as a JSON number, which reads back
+// exactly too.
 type entryDoc struct {
-	Fingerprint uint64            `json:"fingerprint,omitzero"`
-	Effective   time.Time         `json:"effective,omitzero"`
-	Lot         string            `json:"lot,omitempty"`
-	AvailableAt time.Time         `json:"available_at,omitzero"`
-	ExpiresAt   time.Time         `json:"expires_at,omitzero"`
-	Parts       []lotPartDoc      `json:"parts,omitempty"`
-	Debt        loyalty.Points    `json:"debt,omitzero"`
-	Forgiven    loyalty.Points    `json:"forgiven,omitzero"`
-	Lines       []lineRecordDoc   `json:"lines,omitempty"`
-	Spend       dec               `json:"spend,omitzero"`
-	Qualifying  loyalty.Points    `json:"qualifying,omitzero"`
-	Bonus       loyalty.BonusKind `json:"bonus,omitzero"`
-	Year        int               `json:"year,omitzero"`
-	Reason      string            `json:"reason,omitempty"`
-	Operator    string            `json:"operator,omitempty"`
-	From        int               `json:"from,omitzero"`
-	To          int               `json:"to,omitzero"`
-	NextReview  time.Time         `json:"next_review,omitzero"`
-	GraceUntil  time.Time         `json:"grace_until,omitzero"`
-	Birthday    birthdayDoc       `json:"birthday,omitzero"`
-	Note        string            `json:"note,omitempty"`
-	Coupons     []string          `json:"coupons,omitempty"`
+	Fingerprint loyalty.Fingerprint `json:"fingerprint,omitzero"`
+	Effective   time.Time           `json:"effective,omitzero"`
+	Lot         string              `json:"lot,omitempty"`
+	AvailableAt time.Time           `json:"available_at,omitzero"`
+	ExpiresAt   time.Time           `json:"expires_at,omitzero"`
+	Parts       []lotPartDoc        `json:"parts,omitempty"`
+	Debt        loyalty.Points      `json:"debt,omitzero"`
+	Forgiven    loyalty.Points      `json:"forgiven,omitzero"`
+	Lines       []lineRecordDoc     `json:"lines,omitempty"`
+	Spend       dec                 `json:"spend,omitzero"`
+	Qualifying  loyalty.Points      `json:"qualifying,omitzero"`
+	Bonus       loyalty.BonusKind   `json:"bonus,omitzero"`
+	Year        int                 `json:"year,omitzero"`
+	Reason      string              `json:"reason,omitempty"`
+	Operator    string              `json:"operator,omitempty"`
+	From        int                 `json:"from,omitzero"`
+	To          int                 `json:"to,omitzero"`
+	NextReview  time.Time           `json:"next_review,omitzero"`
+	GraceUntil  time.Time           `json:"grace_until,omitzero"`
+	Birthday    birthdayDoc         `json:"birthday,omitzero"`
+	Note        string              `json:"note,omitempty"`
+	Coupons     []string            `json:"coupons,omitempty"`
 }
 
 type lotPartDoc struct {
@@ -87,7 +94,7 @@ func encodeEntry(i int, e loyalty.Entry) (entryRow, error) {
 		f.time(name, t)
 	}
 	d := entryDoc{
-		Fingerprint: uint64(e.Fingerprint), Effective: utc(e.Effective), Lot: e.Lot,
+		Fingerprint: e.Fingerprint, Effective: utc(e.Effective), Lot: e.Lot,
 		AvailableAt: utc(e.AvailableAt), ExpiresAt: utc(e.ExpiresAt),
 		Debt: e.Debt, Forgiven: e.Forgiven, Spend: dec{e.Spend}, Qualifying: e.Qualifying,
 		Bonus: e.Bonus, Year: e.Year, Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To,
@@ -129,7 +136,7 @@ func decodeEntry(member customer.ID, seq int64, key, kind, at string, points int
 		return fail("document", err)
 	}
 	e := loyalty.Entry{
-		Seq: seq, Member: member, Key: key, Fingerprint: loyalty.Fingerprint(d.Fingerprint), Kind: k, Time: t,
+		Seq: seq, Member: member, Key: key, Fingerprint: d.Fingerprint, Kind: k, Time: t,
 		Effective: d.Effective, Points: loyalty.Points(points), Lot: d.Lot,
 		AvailableAt: d.AvailableAt, ExpiresAt: d.ExpiresAt, Debt: d.Debt, Forgiven: d.Forgiven,
 		OrderID: orderID, Spend: d.Spend.Decimal, Qualifying: d.Qualifying, Bonus: d.Bonus, Year: d.Year,
