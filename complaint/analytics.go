@@ -104,8 +104,9 @@ type Report struct {
 	// with the working time of all its passes.
 	ResolutionTime StepTime
 	// FirstContact is the share of resolved cases resolved in one pass:
-	// never reopened, sent back, reassigned, escalated or paused to wait
-	// for the customer; 0 when no case was resolved (Resolved is 0).
+	// never reopened, sent back, revised, reassigned, escalated or paused
+	// to wait for the customer; 0 when no case was resolved (Resolved is
+	// 0).
 	FirstContact float64
 	// Reopened is the number of resolved or rejected cases reopened, and
 	// ReopenRate Reopened / (Resolved + rejected cases), a case that was
@@ -127,6 +128,20 @@ type Report struct {
 	// BreachRate is the share of the period's cases with at least one
 	// SLA breach, Breached / Cases; 0 without cases.
 	BreachRate float64
+	// LastRecorded is the latest recording time among all the logs given
+	// (the time of each log's first event, whatever the period of its
+	// complaint); zero without logs. It is how far the data the report
+	// saw reaches: a complaint made in the period is in the report only
+	// once typed in, so while LastRecorded is before To (a report run
+	// on the period's last day) complaints made in the period may still
+	// be missing, and a later run can count more. The report cannot know
+	// of a complaint nobody typed in yet: a LastRecorded at or after To
+	// says only that recording went on past the period's end.
+	LastRecorded time.Time
+	// RecordedLate is the number of the period's cases (of Cases) that
+	// were typed in at or after To, later than the period they belong
+	// to: complaints a report run at the period's end would have missed.
+	RecordedLate int
 }
 
 // ErrPeriod is returned for a period whose end is not after its start or
@@ -149,7 +164,9 @@ func upTo(evs []Event, t time.Time) []Event {
 // it, as its SLA clocks start then ([SLAPolicy.Status]), not to the one
 // in which it was typed in: a letter received on 31 March and recorded
 // on 2 April is a March complaint, set against March's orders (a report
-// run on 1 April does not have it yet; one run later does). orders is
+// run on 1 April does not have it yet; one run later does, and counts
+// it in Report.RecordedLate; Report.LastRecorded tells how far the
+// recording the report saw reaches). orders is
 // the number of orders of the period. A bad log is an error naming its
 // case (see [Rebuild]).
 //
@@ -173,6 +190,7 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		if len(log) == 0 {
 			continue
 		}
+		r.LastRecorded = later(r.LastRecorded, log[0].At)
 		if made := received(log[0]); made.Before(from) || !made.Before(to) {
 			continue
 		}
@@ -188,6 +206,9 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 			return Report{}, err
 		}
 		r.Cases++
+		if !log[0].At.Before(to) {
+			r.RecordedLate++
+		}
 		byCat[c.Intake.Category]++
 		perCustomer[c.Intake.Complainant]++
 		if c.Finding != nil {
@@ -220,7 +241,7 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 		}
 		if resolved {
 			r.Resolved++
-			if c.Reopens == 0 && c.SendBacks == 0 && c.Reassigns == 0 && c.Escalations == 0 && c.Waits == 0 {
+			if c.Reopens == 0 && c.SendBacks == 0 && c.Reassigns == 0 && c.Escalations == 0 && c.Waits == 0 && c.Revisions == 0 {
 				fcr++
 			}
 		}

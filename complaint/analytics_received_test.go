@@ -67,3 +67,51 @@ func TestPeriodsCountFromReceipt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, sig)
 }
+
+// A report tells how far the recording it saw reaches, and how many of
+// its complaints were typed in after the period: run on the period's
+// last day it lacks the letter received then and typed in later, and
+// says so by a LastRecorded before the period's end; run again after
+// the letter was typed in, it counts the letter as recorded late.
+func TestReportTellsItsRecordingCutOff(t *testing.T) {
+	mar1 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	mar31 := time.Date(2026, 3, 31, 9, 0, 0, 0, time.UTC)
+	apr1 := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	apr2 := time.Date(2026, 4, 2, 10, 0, 0, 0, time.UTC)
+	onTime := complainttest.Intake("C-1", mar31)
+	_, ev1 := do(t, complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &onTime}, agent, mar31)
+	letter := complainttest.Intake("C-2", mar31.Add(2*time.Hour))
+	letter.Channel = complaint.ChannelLetter
+	_, ev2 := do(t, complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &letter}, agent, apr2)
+	mayIn := complainttest.Intake("C-3", apr2.Add(time.Hour))
+	_, ev3 := do(t, complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &mayIn}, agent, apr2.Add(time.Hour))
+
+	// Run on 31 March at 18:00: the letter is not typed in yet.
+	r, err := complaint.Analyze([][]complaint.Event{{ev1}}, mar1, apr1, 100, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Cases)
+	assert.Equal(t, mar31, r.LastRecorded, "the recording seen ends before the period does")
+	assert.True(t, r.LastRecorded.Before(r.To))
+	assert.Zero(t, r.RecordedLate)
+
+	// Run on 3 April: the letter, received in March and typed in on
+	// 2 April, is a March case recorded late; the April case is not a
+	// March case but shows how far the recording reaches.
+	r, err = complaint.Analyze([][]complaint.Event{{ev1}, {ev2}, {ev3}}, mar1, apr1, 100, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, r.Cases)
+	assert.Equal(t, 1, r.RecordedLate)
+	assert.Equal(t, apr2.Add(time.Hour), r.LastRecorded)
+
+	// A case recorded at the period's end is recorded after the period.
+	atEnd := complainttest.Intake("C-4", mar31)
+	_, ev4 := do(t, complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &atEnd}, agent, apr1)
+	r, err = complaint.Analyze([][]complaint.Event{{ev4}}, mar1, apr1, 100, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.RecordedLate)
+	assert.Equal(t, apr1, r.LastRecorded)
+
+	r, err = complaint.Analyze(nil, mar1, apr1, 100, nil)
+	require.NoError(t, err)
+	assert.True(t, r.LastRecorded.IsZero(), "no logs, no recording seen")
+}

@@ -150,3 +150,30 @@ func longSpanLog(tb testing.TB) []complaint.Event {
 	}
 	return []complaint.Event{ev, ev2}
 }
+
+// BenchmarkCalendarAdd measures Calendar.Add under office hours in a
+// zone with daylight-saving time and a holiday list (longSpanCalendar),
+// for targets of a day's, an SLA's, a year's and a decade's working
+// time.
+func BenchmarkCalendarAdd(b *testing.B) {
+	cal := longSpanCalendar(b)
+	from := time.Date(2026, time.March, 2, 10, 30, 0, 0, cal.Location)
+	for _, bc := range []struct {
+		name string
+		d    time.Duration
+	}{
+		{"8h", 8 * time.Hour},
+		{"72h", 72 * time.Hour},
+		{"1y", 250 * 8 * time.Hour},
+		{"10y", 2500 * 8 * time.Hour},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if cal.Add(from, bc.d).IsZero() {
+					b.Fatal("no end")
+				}
+			}
+		})
+	}
+}

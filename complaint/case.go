@@ -65,8 +65,8 @@ type Case struct {
 	Finding *Finding `json:"finding,omitempty"`
 
 	// Proposal is the current proposal (step 5) and ProposedBy who made
-	// it; ApprovedBy who approved it (step 6). A send-back clears all
-	// three.
+	// it; ApprovedBy who approved it (step 6). A send-back, and the
+	// revision of an approved resolution, clear all three.
 	Proposal   *Proposal `json:"proposal,omitempty"`
 	ProposedBy ActorID   `json:"proposed_by,omitempty"` // who proposed
 	ApprovedBy ActorID   `json:"approved_by,omitempty"` // who approved
@@ -104,6 +104,9 @@ type Case struct {
 	Reopens     int `json:"reopens,omitempty"`    // reopenings
 	Reassigns   int `json:"reassigns,omitempty"`  // reassignments
 	Waits       int `json:"waits,omitempty"`      // waits for the customer
+	// Revisions counts approved resolutions taken back as impossible to
+	// carry out ([CmdRevise]); the reason is in the event.
+	Revisions int `json:"revisions,omitempty"`
 
 	// WithdrawReason is the customer's reason for withdrawing.
 	WithdrawReason string `json:"withdraw_reason,omitempty"`

@@ -30,7 +30,7 @@ type Command struct {
 	Intake *Intake `json:"intake,omitempty"`
 	// Reply is the tactful reply to the customer; required by reject.
 	Reply string `json:"reply,omitempty"`
-	// Reason is required by send-back, wait, escalate and reopen, and
+	// Reason is required by send-back, wait, escalate, reopen and revise, and
 	// optional for reassign and withdraw.
 	Reason string `json:"reason,omitempty"`
 	// Assignment is required by assign and reassign.
@@ -145,6 +145,7 @@ var shapes = [...]shape{
 	CmdEscalate:       {pReason, pReason},
 	CmdReopen:         {pReason, pReason | pFeedback},
 	CmdWithdraw:       {0, pReason},
+	CmdRevise:         {pReason, pReason},
 }
 
 // checkCommand validates the payload of cmd against case c (for the

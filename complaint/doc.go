@@ -9,8 +9,10 @@
 // rejected with a tactful reply, assigned to a department and a handler,
 // investigated (cause and responsible party), given a proposed resolution
 // (refund, exchange, repair, price reduction, compensation, apology),
-// approved or sent back, carried out (customer notified, feedback
-// collected, staff accountability recorded), and evaluated and closed.
+// approved or sent back, revised when the approved resolution cannot be
+// carried out ([CmdRevise]: proposed anew and approved again), carried
+// out (customer notified, feedback collected, staff accountability
+// recorded), and evaluated and closed.
 // Besides: waiting for the customer (the SLA clocks pause; a case that
 // waits from the assigned, investigated or approved step may be
 // reassigned meanwhile, and goes on waiting), escalation, reopening
@@ -58,9 +60,9 @@
 // [NoticeOf] tells, for the event that [Apply] returned, what the
 // complainant is to hear ([Notice]: received, accepted or rejected with
 // the reply, assigned, moved to another department, under investigation,
-// the resolution decided and carried out, closed, waiting for something
-// from the customer, resumed, reopened, withdrawn), and nothing of the
-// steps within the brand;
+// the resolution decided, revised and carried out, closed, waiting for
+// something from the customer, resumed, reopened, withdrawn), and
+// nothing of the steps within the brand;
 // [Notices] does the same for a whole log. Each notice carries the
 // customer's value class, so that the result reaches high-value customers
 // in particular. The caller words and sends the message.
@@ -132,8 +134,8 @@
 // need them), the category, severity, channel, value class, currency and
 // amounts, the feedback's scores, the finding, the proposal, the
 // execution with the staff's accountability, the evaluation, and the
-// staff's reasons for a send-back, a reassignment, an escalation and a
-// reopening. These are what the workflow, the SLA clocks, [Analyze],
+// staff's reasons for a send-back, a revision, a reassignment, an
+// escalation and a reopening. These are what the workflow, the SLA clocks, [Analyze],
 // [Signals], [Credits] and the audit trail's integrity need, so an
 // erasure changes none of their results; they are the brand's own
 // decisions, kept for its accounting (art. 17(3)(b), a legal obligation

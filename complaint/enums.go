@@ -106,11 +106,18 @@ const (
 	CmdReopen
 	// CmdWithdraw records that the customer withdrew the complaint.
 	CmdWithdraw
+	// CmdRevise takes back an approved resolution that cannot be carried
+	// out as approved (the replacement garment is sold out, the repair
+	// shop cannot mend the fabric): the case returns to investigated,
+	// where the handler proposes another resolution, which needs an
+	// approval of its own. It needs the reason; the assigned handler or
+	// a supervisor gives it.
+	CmdRevise
 )
 
-var commandKindNames = []string{"", "record", "accept", "reject", "assign", "reassign", "investigate", "propose", "approve", "send-back", "carry-out", "record-feedback", "close", "wait", "resume", "escalate", "reopen", "withdraw"}
+var commandKindNames = []string{"", "record", "accept", "reject", "assign", "reassign", "investigate", "propose", "approve", "send-back", "carry-out", "record-feedback", "close", "wait", "resume", "escalate", "reopen", "withdraw", "revise"}
 
-// ParseCommandKind parses the text form of a CommandKind: "record", "accept", "reject", "assign", "reassign", "investigate", "propose", "approve", "send-back", "carry-out", "record-feedback", "close", "wait", "resume", "escalate", "reopen" or "withdraw".
+// ParseCommandKind parses the text form of a CommandKind: "record", "accept", "reject", "assign", "reassign", "investigate", "propose", "approve", "send-back", "carry-out", "record-feedback", "close", "wait", "resume", "escalate", "reopen", "withdraw" or "revise".
 func ParseCommandKind(s string) (CommandKind, error) {
 	return enumtext.Parse[CommandKind](s, commandKindNames, "command")
 }

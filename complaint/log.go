@@ -84,7 +84,8 @@ func (c Case) String() string {
 		count      int
 		one, other string
 	}{{c.Escalations, "escalation", "escalations"}, {c.SendBacks, "send-back", "send-backs"},
-		{c.Reopens, "reopening", "reopenings"}, {c.Reassigns, "reassignment", "reassignments"}, {c.Waits, "wait", "waits"}} {
+		{c.Reopens, "reopening", "reopenings"}, {c.Reassigns, "reassignment", "reassignments"}, {c.Waits, "wait", "waits"},
+		{c.Revisions, "revision", "revisions"}} {
 		if n.count > 0 {
 			b.WriteString(", " + logtext.Count(n.count, n.one, n.other))
 		}
@@ -185,6 +186,7 @@ func (c Case) LogValue() slog.Value {
 		slog.Int("reopens", c.Reopens),
 		slog.Int("reassigns", c.Reassigns),
 		slog.Int("waits", c.Waits),
+		slog.Int("revisions", c.Revisions),
 		slog.Attr{Key: "intake", Value: c.Intake.LogValue()},
 		slog.Int("text_bytes", c.textBytes()),
 		slog.String("personal_data", customer.Redacted))

@@ -106,6 +106,10 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 		return s == complaint.StateProposed && sup && (m.amount == 0 || m.paidOut+m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer, complaint.StateApproved
 	case complaint.CmdSendBack:
 		return s == complaint.StateProposed && sup, complaint.StateInvestigated
+	case complaint.CmdRevise:
+		// An approved resolution that cannot be carried out is taken
+		// back by its owner, to be proposed and approved anew.
+		return s == complaint.StateApproved && owner, complaint.StateInvestigated
 	case complaint.CmdCarryOut:
 		accountable := m.staff == ""
 		// Pay deductions stay within the loss recorded, or else what the
@@ -184,6 +188,8 @@ func modelTopic(cmd complaint.Command, from complaint.State, dept string) compla
 		return complaint.TopicReopened
 	case complaint.CmdWithdraw:
 		return complaint.TopicWithdrawn
+	case complaint.CmdRevise:
+		return complaint.TopicResolutionRevised
 	}
 	return 0
 }
@@ -217,7 +223,7 @@ func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now tim
 		m.amount = int(cmd.Proposal.Amount.Amount().IntPart())
 		k := cmd.Proposal.Kind
 		m.givesBack = k == complaint.ResolutionRefund || k == complaint.ResolutionPriceReduction
-	case complaint.CmdSendBack:
+	case complaint.CmdSendBack, complaint.CmdRevise:
 		m.proposer, m.amount, m.givesBack = "", 0, false
 	case complaint.CmdCarryOut:
 		m.carriedAt, m.feedback = now, nil
@@ -267,6 +273,10 @@ func natural(c complaint.Case) (complaint.Command, complaint.Actor) {
 		}
 		return complaint.Command{Kind: complaint.CmdApprove}, manager
 	case complaint.StateApproved:
+		if c.Revisions == 0 && c.Version%3 == 0 {
+			// Now and then the approved replacement is sold out.
+			return complaint.Command{Kind: complaint.CmdRevise, Reason: "replacement sold out"}, h
+		}
 		return complaint.Command{Kind: complaint.CmdCarryOut, Execution: &complaint.Execution{Notified: complaint.ChannelEmail, Accountability: []complaint.Accountability{{Staff: "qc-1", Action: complaint.ActionCoaching}}}}, h
 	case complaint.StateCarriedOut:
 		if c.Feedback == nil {
@@ -294,7 +304,7 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 			likely = append(likely, k)
 		}
 	}
-	kind := complaint.CommandKind(rapid.IntRange(int(complaint.CmdRecord), int(complaint.CmdWithdraw)).Draw(t, "any kind"))
+	kind := complaint.CommandKind(rapid.IntRange(int(complaint.CmdRecord), int(complaint.CmdRevise)).Draw(t, "any kind"))
 	if len(likely) > 0 && rapid.IntRange(0, 9).Draw(t, "likely") > 1 {
 		kind = rapid.SampledFrom(likely).Draw(t, "kind")
 	}
@@ -341,7 +351,7 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 		cmd.Evaluation = &complaint.Evaluation{Lessons: "l", Improvement: "i"}
 	case complaint.CmdWait:
 		cmd.Reason = wordsWait
-	case complaint.CmdEscalate, complaint.CmdSendBack:
+	case complaint.CmdEscalate, complaint.CmdSendBack, complaint.CmdRevise:
 		cmd.Reason = staffReason
 	case complaint.CmdReopen:
 		cmd.Reason = staffReason
@@ -446,7 +456,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 	refusedN := 0
 	// Erasures: done, refused as open, refused as dated too early.
 	erasures := map[string]int{}
-	rapid.Check(t, func(rt *rapid.T) {
+	property := func(rt *rapid.T) {
 		c, ev := complainttest.Record("C-1", t0)
 		events := []complaint.Event{ev}
 		m := &workflowModel{state: complaint.StateRecorded, version: 1, priority: c.Priority, last: t0}
@@ -730,26 +740,41 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				}
 			},
 		})
-	})
-	t.Logf("states reached %v; commands accepted %v; refused %d; erasures %v", reached, accepted, refusedN, erasures)
+	}
+	// What no generated run reached yet.
+	missing := func() []string {
+		var miss []string
+		for s := complaint.StateRecorded; s.Valid(); s++ {
+			if reached[s] == 0 {
+				miss = append(miss, "no generated run reached "+s.String())
+			}
+		}
+		for k := complaint.CmdAccept; k.Valid(); k++ {
+			if accepted[k] == 0 {
+				miss = append(miss, "no generated run had "+k.String()+" accepted")
+			}
+		}
+		for _, k := range []string{"done", "again", "open", "too early"} {
+			if erasures[k] == 0 {
+				miss = append(miss, "no generated run had an erasure "+k)
+			}
+		}
+		return miss
+	}
+	rapid.Check(t, property)
 	if testing.Short() {
 		// rapid makes a fifth of the runs, shorter, under -short: too few
 		// to reach every state and command reliably.
 		return
 	}
-	for s := complaint.StateRecorded; s.Valid(); s++ {
-		if reached[s] == 0 {
-			t.Errorf("no generated run reached %s", s)
-		}
+	// The rarest paths (a withdrawal, an erasure dated too early) are
+	// missed by a few runs in a hundred: those get more rounds, so that
+	// a miss in all of them means the generator cannot reach them.
+	for round := 1; round < 5 && len(missing()) > 0; round++ {
+		rapid.Check(t, property)
 	}
-	for k := complaint.CmdAccept; k.Valid(); k++ {
-		if accepted[k] == 0 {
-			t.Errorf("no generated run had %s accepted", k)
-		}
-	}
-	for _, k := range []string{"done", "again", "open", "too early"} {
-		if erasures[k] == 0 {
-			t.Errorf("no generated run had an erasure %s", k)
-		}
+	t.Logf("states reached %v; commands accepted %v; refused %d; erasures %v", reached, accepted, refusedN, erasures)
+	for _, m := range missing() {
+		t.Error(m)
 	}
 }

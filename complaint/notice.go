@@ -43,10 +43,14 @@ const (
 	// TopicReassigned: another department has taken the case;
 	// Notice.Department names it (step 3 again).
 	TopicReassigned
+	// TopicResolutionRevised: the resolution decided cannot be carried
+	// out as announced, and another one is being prepared (steps 5 and 6
+	// again).
+	TopicResolutionRevised
 )
 
 var topicNames = []string{"", "received", "accepted", "rejected", "assigned", "investigating",
-	"resolution-decided", "resolved", "closed", "waiting", "resumed", "reopened", "withdrawn", "reassigned"}
+	"resolution-decided", "resolved", "closed", "waiting", "resumed", "reopened", "withdrawn", "reassigned", "resolution-revised"}
 
 // ParseTopic parses the text form of a Topic, such as "received" or
 // "resolution-decided".
@@ -111,7 +115,9 @@ type Notice struct {
 // department); the first investigation after an
 // assignment → investigating; approve → resolution-decided; carry-out →
 // resolved (on the carry-out's channel); close → closed; wait →
-// waiting; resume → resumed; reopen → reopened; withdraw → withdrawn.
+// waiting; resume → resumed; reopen → reopened; withdraw → withdrawn;
+// revise → resolution-revised (the customer was told of the approved
+// resolution, and learns it will not be carried out as told).
 func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 	if ev.Case != c.ID || ev.Seq != c.Version || ev.To != c.State {
 		return Notice{}, false, fmt.Errorf("complaint %q: event %d of case %q is not the last event of the case (version %d, %s): %w",
@@ -155,6 +161,8 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 		n.Topic = TopicReopened
 	case CmdWithdraw:
 		n.Topic = TopicWithdrawn
+	case CmdRevise:
+		n.Topic = TopicResolutionRevised
 	default:
 		return Notice{}, false, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -113,7 +114,9 @@ func nextDate(y int, m time.Month, d int) (int, time.Month, int) {
 // nil calendar, else the sum of the overlaps of [from, to) with the
 // working hours; 0 when to is not after from. A working time longer than
 // a [time.Duration] holds (about 292 years) is the longest Duration, as
-// [time.Time.Sub] gives it.
+// [time.Time.Sub] gives it. A calendar that [Calendar.Validate] refuses
+// has no working time: 0 (its hours would overlap from one day to the
+// next, or count backward).
 //
 // The cost grows with the number of changes of the zone's offset within
 // [from, to) (twice a year in a zone with daylight-saving time, never in
@@ -129,6 +132,9 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 	}
 	if cal == nil {
 		return to.Sub(from)
+	}
+	if cal.Validate() != nil {
+		return 0
 	}
 	var sum time.Duration
 	var hol []customer.Date // the holidays on workdays, sorted, once needed
@@ -248,11 +254,27 @@ func mulSat(d time.Duration, n int64) time.Duration {
 // maxIdleDays bounds the search of [Calendar.Add] for a working day.
 const maxIdleDays = 800
 
-// Add returns the instant at which d of working time has passed after t.
-// For d ≤ 0 it returns t. It returns the zero time when the calendar has
-// no working hours within 800 days. It walks the days from t one by one:
-// its cost grows with the calendar days that d takes (an SLA target's),
-// not with how far t lies in the past.
+// maxRunDays bounds the days [Calendar.Add] passes at once (about
+// 46,000 years), so that the dates it counts stay within int32.
+const maxRunDays = 1 << 24
+
+// Add returns the instant at which d of working time has passed after t:
+// the earliest instant x with [Calendar.Working](t, x) = d. For d ≤ 0 it
+// returns t. It returns the zero time when the calendar has no working
+// hours on 800 days in a row before d has passed, and for a calendar
+// that [Calendar.Validate] refuses (hours that do not open before they
+// close would never let d pass).
+//
+// Like Working, its cost grows with the changes of the zone's offset
+// that d takes (and the logarithm of the number of days between them and
+// of the holidays), not with the days: within a run of whole days
+// between two changes, every working day holds Close − Open, so the
+// number of working days that d uses up whole, q = ⌊(d − 1ns) / (Close −
+// Open)⌋, is passed at once, to the day on which the q-th working day of
+// the run falls (found by bisection over the count of [Calendar.Working]'s
+// arithmetic); the rest, at most one day's hours, is found on the days
+// after it, one by one; the holidays among the days passed are
+// looked at for a run of 800 days without working hours.
 func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	if d <= 0 {
 		return t
@@ -260,9 +282,44 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	if cal == nil {
 		return t.Add(d)
 	}
+	if cal.Validate() != nil {
+		return time.Time{}
+	}
+	per := cal.Close - cal.Open
+	var week int64
+	for _, w := range cal.Workdays {
+		if w {
+			week++
+		}
+	}
+	var hol []customer.Date // the holidays on workdays, sorted, once needed
 	y, m, dd := t.In(cal.loc()).Date()
 	idle := 0
 	for idle < maxIdleDays {
+		if start := cal.at(y, m, dd, 0); !start.Before(t) && d > per {
+			if hol == nil {
+				hol = cal.workdayHolidays()
+			}
+			// Enough days for the working days d takes, the holidays
+			// among them made up for (each week has week workdays).
+			q := int64((d - 1) / per)
+			limit := int64(maxRunDays)
+			if q < maxRunDays {
+				limit = min(limit, ((q+int64(len(hol)))/week+2)*7)
+			}
+			first := customer.DateFromYMD(y, m, dd)
+			n := wholeDays(y, m, dd, start, t, time.Unix(start.Unix()+limit*86400, 0))
+			if k, used := cal.skip(first, n, q, hol); k > 0 {
+				trail, out := cal.idleRuns(first, k, hol, idle)
+				if out {
+					return time.Time{}
+				}
+				idle = int(trail)
+				d -= time.Duration(used) * per
+				y, m, dd = time.Date(y, m, dd+int(k), 0, 0, 0, 0, time.UTC).Date()
+				continue
+			}
+		}
 		if o, c, ok := cal.window(y, m, dd); ok && c.After(t) {
 			a := later(t, o)
 			avail := c.Sub(a)
@@ -277,6 +334,71 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 		y, m, dd = nextDate(y, m, dd)
 	}
 	return time.Time{}
+}
+
+// skip returns how many of the n whole days from first Add passes at
+// once on its way to q working days (workdays not in hol): all n when
+// they hold fewer than q, else the days up to and including the one on
+// which the q-th falls; and the working days among them.
+func (cal *Calendar) skip(first customer.Date, n, q int64, hol []customer.Date) (k, used int64) {
+	if n <= 0 || q <= 0 {
+		return 0, 0
+	}
+	if all := cal.workdays(first, n, hol); all < q {
+		return n, all
+	}
+	// The fewest days from first holding q working days: the count is
+	// non-decreasing in the days.
+	k = int64(sort.Search(int(n), func(i int) bool { return cal.workdays(first, int64(i)+1, hol) >= q })) + 1
+	return k, q
+}
+
+// idleRuns follows the days without working hours (days off and the
+// holidays hol, sorted, on workdays) through the k dates from first,
+// after idle such days before them. It returns the number of such days
+// in a row at their end (idle + k when none of them has working hours),
+// and whether maxIdleDays of them came in a row. Its cost grows with the
+// holidays among the dates, not with k: between two holidays every
+// workday has working hours.
+func (cal *Calendar) idleRuns(first customer.Date, k int64, hol []customer.Date, idle int) (int64, bool) {
+	end := int64(first) + k
+	last := int64(first) - 1 - int64(idle) // the last day with working hours
+	lo, _ := slices.BinarySearch(hol, first)
+	// gap visits the dates in (a, b), none of them a holiday: the first
+	// workday among them ends the run of idle days since last, the last
+	// one starts the next.
+	gap := func(a, b int64) bool {
+		f := a + 1
+		for f < b && !cal.Workdays[weekday(customer.Date(f))] {
+			f++
+		}
+		if f >= b {
+			return false
+		}
+		if f-1-last >= maxIdleDays {
+			return true
+		}
+		l := b - 1
+		for !cal.Workdays[weekday(customer.Date(l))] {
+			l--
+		}
+		last = l
+		return false
+	}
+	prev := int64(first) - 1
+	for _, h := range hol[lo:] {
+		if int64(h) >= end {
+			break
+		}
+		if gap(prev, int64(h)) {
+			return 0, true
+		}
+		prev = int64(h)
+	}
+	if gap(prev, end) {
+		return 0, true
+	}
+	return end - 1 - last, end-1-last >= maxIdleDays
 }
 
 // maxDuration is the longest [time.Duration].
@@ -537,8 +659,9 @@ func (p *SLAPolicy) escalated(c *Clock) {
 // them at the recording instead.
 // A visit to a step starts when the case enters it and continues across
 // waits for the customer and self-transitions (escalation, feedback);
-// re-entering the step later (after a send-back or reopening) starts a
-// new visit. Targets are fixed when a clock starts, from the priority then.
+// re-entering the step later (after a send-back, a revision or a
+// reopening) starts a new visit. Targets are fixed when a clock starts,
+// from the priority then.
 // An escalation recorded once a clock has passed its escalation point
 // marks that clock Escalated, and escalation is no longer due on it; an
 // escalation before the point leaves the clock as it is.

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
 	"pgregory.net/rapid"
@@ -64,8 +66,48 @@ func refWorking(cal *complaint.Calendar, from, to time.Time) time.Duration {
 	return sum
 }
 
+// refAdd is the instant at which d of working time has passed after t
+// under cal, found by walking one calendar day at a time with the days'
+// hours as refWorking takes them; the zero time once 800 days in a row
+// had no working hours after t.
+func refAdd(cal *complaint.Calendar, t time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return t
+	}
+	loc := cal.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, dd := t.In(loc).Date()
+	for idle := 0; idle < 800; {
+		day := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+		off := !cal.Workdays[day.Weekday()]
+		for _, h := range cal.Holidays {
+			if h.Time().Equal(day) {
+				off = true
+			}
+		}
+		if o, c := refAt(loc, y, m, dd, cal.Open), refAt(loc, y, m, dd, cal.Close); !off && c.After(t) {
+			if o.Before(t) {
+				o = t
+			}
+			if avail := c.Sub(o); d <= avail {
+				return o.Add(d)
+			} else {
+				d -= avail
+			}
+			idle = 0
+		} else {
+			idle++
+		}
+		y, m, dd = day.AddDate(0, 0, 1).Date()
+	}
+	return time.Time{}
+}
+
 // Calendar.Working agrees with the walk over single days, is additive
-// over any split point, and Add is its inverse: in zones whose offset
+// over any split point, and Add is its inverse and agrees with the walk
+// too: in zones whose offset
 // changes by an hour at 02:00 (Berlin), at midnight (Santiago), by half
 // an hour (Lord Howe), across the date line (Apia, which skipped
 // 30 December 2011), and in zones that dropped daylight-saving time
@@ -165,13 +207,119 @@ func TestCalendarWorkingAgreesWithReference(t *testing.T) {
 			if end.IsZero() || end.After(to) || cal.Working(from, end) != w {
 				t.Fatalf("Add(%s, %s) = %s, Working to it %s, to %s", from, w, end, cal.Working(from, end), to)
 			}
+			if ref := refAdd(cal, from, w); !end.Equal(ref) {
+				t.Fatalf("Add(%s, %s) = %s, the day walk gives %s", from, w, end, ref)
+			}
 			// And so at any part of it.
 			part := time.Duration(float64(w) * rapid.Float64Range(0, 1).Draw(t, "part"))
 			if part > 0 && part <= w {
-				if got := cal.Working(from, cal.Add(from, part)); got != part {
+				end := cal.Add(from, part)
+				if got := cal.Working(from, end); got != part {
 					t.Fatalf("Working(%s, Add(%s, %s)) = %s", from, from, part, got)
+				}
+				if ref := refAdd(cal, from, part); !end.Equal(ref) {
+					t.Fatalf("Add(%s, %s) = %s, the day walk gives %s", from, part, end, ref)
 				}
 			}
 		}
 	})
+}
+
+// Calendar.Add gives the instant the walk over single days gives for
+// any working time, also where that walk gives up: blocks of hundreds
+// of holidays in a row (800 days without working hours give the zero
+// time, fewer do not), in zones with and without daylight-saving time.
+// A calendar that Validate refuses (hours that do not open before they
+// close or end after 24:00, a week without a workday) gives the zero
+// time: on it the walk would go on for ever.
+func TestCalendarAddAgreesWithDayWalk(t *testing.T) {
+	var locs []*time.Location
+	for _, z := range []string{"UTC", "Europe/Berlin", "America/Santiago", "Pacific/Apia", "Australia/Lord_Howe"} {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			t.Skip("no time zone database:", err)
+		}
+		locs = append(locs, loc)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		loc := rapid.SampledFrom(locs).Draw(t, "loc")
+		open := time.Duration(rapid.IntRange(0, 143).Draw(t, "open")) * 10 * time.Minute
+		close := open + time.Duration(rapid.IntRange(1, 144-int(open/(10*time.Minute))).Draw(t, "close"))*10*time.Minute
+		if rapid.IntRange(0, 9).Draw(t, "invalid hours") == 0 {
+			close = time.Duration(rapid.IntRange(0, 150).Draw(t, "any close")) * 10 * time.Minute
+		}
+		cal := &complaint.Calendar{Location: loc, Open: open, Close: close}
+		for d := range cal.Workdays {
+			cal.Workdays[d] = rapid.IntRange(0, 9).Draw(t, "workday") > 1
+		}
+		year := rapid.SampledFrom([]int{1970, 2011, 2024, 2100}).Draw(t, "year")
+		from := time.Date(year, time.Month(rapid.IntRange(1, 12).Draw(t, "month")), rapid.IntRange(1, 28).Draw(t, "day"), 0, 0, 0, 0, loc).
+			Add(time.Duration(rapid.IntRange(0, 86399).Draw(t, "from seconds")) * time.Second)
+		for range rapid.IntRange(0, 3).Draw(t, "holiday blocks") {
+			h := customer.DateOf(from.In(loc)) + customer.Date(rapid.IntRange(-3, 1500).Draw(t, "block start"))
+			n := rapid.SampledFrom([]int{1, 30, 150, 790, 799, 800, 801, 900}).Draw(t, "block days")
+			for i := range n {
+				cal.Holidays = append(cal.Holidays, h+customer.Date(i))
+			}
+		}
+		d := time.Duration(rapid.IntRange(0, 3000).Draw(t, "hours"))*time.Hour +
+			time.Duration(rapid.IntRange(0, 3599).Draw(t, "seconds"))*time.Second +
+			time.Duration(rapid.IntRange(0, 999999999).Draw(t, "nanoseconds"))
+		if cal.Validate() != nil {
+			if got := cal.Add(from, d); d > 0 && !got.IsZero() {
+				t.Fatalf("Add(%s, %s) on a calendar Validate refuses = %s", from, d, got)
+			}
+			return
+		}
+		if got, ref := cal.Add(from, d), refAdd(cal, from, d); !got.Equal(ref) {
+			t.Fatalf("Add(%s, %s) = %s, the day walk gives %s", from, d, got, ref)
+		}
+	})
+}
+
+// Add gives up, with the zero time, after 800 days in a row without
+// working hours, and not after 799: here holidays on every day from the
+// day after a Monday on, then a working Wednesday. The year's target
+// passes the working days arithmetically before the gap, and the gap
+// counts from the last working day it passed.
+func TestCalendarAddIdleDays(t *testing.T) {
+	for _, gap := range []int{799, 800} {
+		cal := complaint.OfficeHours(time.UTC, 9*time.Hour, 17*time.Hour)
+		mon := time.Date(2027, time.March, 1, 0, 0, 0, 0, time.UTC) // a Monday
+		for i := 1; i <= gap; i++ {
+			cal.Holidays = append(cal.Holidays, customer.DateOf(mon)+customer.Date(i))
+		}
+		from := mon.AddDate(-1, 0, 0)
+		before := cal.Working(from, mon.Add(17*time.Hour))
+		got := cal.Add(from, before+time.Hour)
+		ref := refAdd(cal, from, before+time.Hour)
+		assert.True(t, got.Equal(ref), "gap %d: Add %s, the day walk %s", gap, got, ref)
+		if gap == 800 {
+			assert.True(t, got.IsZero(), "800 idle days")
+		} else {
+			assert.Equal(t, mon.AddDate(0, 0, gap+1).Add(10*time.Hour), got, "the first working day after the gap")
+		}
+		assert.Equal(t, mon.Add(17*time.Hour), cal.Add(from, before), "the last working day before the gap")
+	}
+}
+
+// A calendar that Validate refuses has no working time: Working gives 0
+// rather than hours counted backward (saturated to 292 years) or twice,
+// and Add returns the zero time, as for a calendar without working
+// hours, rather than walking the days for ever (hours that close before
+// they open take time back each day).
+func TestCalendarAddInvalid(t *testing.T) {
+	from := time.Date(2026, time.March, 2, 10, 0, 0, 0, time.UTC)
+	for _, cal := range []*complaint.Calendar{
+		complaint.OfficeHours(time.UTC, 17*time.Hour, 9*time.Hour),
+		complaint.OfficeHours(time.UTC, 9*time.Hour, 9*time.Hour),
+		complaint.OfficeHours(time.UTC, 9*time.Hour, 25*time.Hour),
+		{Open: 9 * time.Hour, Close: 17 * time.Hour},
+	} {
+		require.Error(t, cal.Validate())
+		assert.Zero(t, cal.Working(from, from.AddDate(0, 0, 30)), "%+v", cal)
+		// (Add used to walk such a calendar's days for ever.)
+		got := cal.Add(from, 8*time.Hour)
+		assert.True(t, got.IsZero(), "%+v: %s", cal, got)
+	}
 }

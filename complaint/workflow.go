@@ -200,6 +200,9 @@ func buildTable() []rule {
 		{StateProposed, StateApproved, CmdApprove, []guard{gAuthority, gFourEyes}},
 		{StateProposed, StateInvestigated, CmdSendBack, []guard{supervisor}},
 		{StateApproved, StateCarriedOut, CmdCarryOut, []guard{gHandler, gAccountable}},
+		// An approved resolution that cannot be carried out (the
+		// replacement is sold out) goes back to be proposed anew.
+		{StateApproved, StateInvestigated, CmdRevise, []guard{gHandler}},
 		{StateCarriedOut, StateCarriedOut, CmdRecordFeedback, []guard{staffOrComplainant(RoleAgent)}},
 		// A follow-up visit after the close (domain rules §5), within the
 		// window in which the customer could still reopen.
@@ -514,6 +517,9 @@ func evolve(c Case, ev Event) Case {
 		c.Proposal, c.ProposedBy, c.ApprovedBy = nil, "", ""
 		c.SendBackReason = cmd.Reason
 		c.SendBacks++
+	case CmdRevise:
+		c.Proposal, c.ProposedBy, c.ApprovedBy = nil, "", ""
+		c.Revisions++
 	case CmdCarryOut:
 		c.Execution = cmd.Execution
 		c.CarriedOut = ev.At
