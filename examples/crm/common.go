@@ -219,11 +219,17 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 		}
 		s.size, s.info = st.Size(), st
 	}
-	s.name, s.r, s.close = f.in, file, func() { file.Close() }
-	if f.name != "" {
-		s.name = f.name
-	}
+	s.name, s.r, s.close = f.label(), file, func() { file.Close() }
 	return s, nil
+}
+
+// label is the name of the input in messages: the name given for it,
+// else its path.
+func (f *inputFlags) label() string {
+	if f.name != "" {
+		return f.name
+	}
+	return f.in
 }
 
 // summarize reads the whole input and returns the per-customer summaries

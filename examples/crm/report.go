@@ -17,10 +17,15 @@ const maxHoldout = 100000
 
 // runReport writes the visual report: one self-contained HTML page.
 //
-// The export is read twice: as of -as-of, and as of the calibration end
-// (-holdout days earlier) for the holdout check of the churn models and
-// the fit of the churn risk. Standard input is first copied to a
-// temporary file so that it can be read twice.
+// The holdout check of the churn models and the fit of the churn risk
+// need the customers as of the calibration end (-holdout days before
+// -as-of) too. A csv export is read once, keeping of each customer also
+// what its summary then holds beyond the days it shares with the one as
+// of -as-of (input.Table.EarlierOf); the export is read a second time,
+// as of the calibration end, when that state is not kept: in the cdnow
+// format, or when rows were skipped (input.Table.HasEarlier). Standard
+// input is first copied to a temporary file so that it can be read
+// twice.
 func runReport(e *env, args []string) error {
 	fs := newFlags(e, "report", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-out report.html]")
 	var f inputFlags
@@ -63,7 +68,10 @@ func runReport(e *env, args []string) error {
 		// Messages name the input as the user gave it, not the copy.
 		f.in, f.name = tmp, "stdin"
 	}
-	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of")
+	// Read once, keeping the state as of the calibration end too.
+	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of", func(o *input.Options) {
+		o.Earlier, o.KeepEarlier = calEnd, true
+	})
 	if err != nil {
 		return err
 	}
@@ -78,10 +86,24 @@ func runReport(e *env, args []string) error {
 		return err
 	}
 
-	// The same export as of the calibration end, when it has a row by
-	// then; otherwise the report says the data are too short for a
-	// holdout check. Malformed rows were reported by the first pass.
-	if startsBy(t, calEnd) {
+	// The customers as of the calibration end, when the export has a row
+	// by then (otherwise the report says the data are too short for a
+	// holdout check): from the one read when it kept their state then,
+	// else from a second read. Malformed rows were reported by the first.
+	switch {
+	case !startsBy(t, calEnd):
+		fmt.Fprintf(e.stderr, "crm: no holdout check: no row is dated on or before the calibration end %s\n", calEnd)
+	case t.HasEarlier():
+		// What the read as of the calibration end would say of it.
+		n, later := t.EarlierCounts()
+		fmt.Fprintf(e.stderr, "crm: %s: %s", f.label(), rowCounts(t.Rows, t.Skipped, n))
+		if later > 0 {
+			fmt.Fprintf(e.stderr, "; %s dated after the calibration end %s left out", counted(later, "row"), calEnd)
+		}
+		reportPassedOver(e, t.Blank, t.Headers)
+		fmt.Fprintln(e.stderr)
+		in.Earlier = tableEarlier{t}
+	default:
 		calSrc, err := f.open(e, calEnd)
 		if err != nil {
 			return err
@@ -93,8 +115,6 @@ func runReport(e *env, args []string) error {
 			return err
 		}
 		in.Calibration = tableSummaries{cal.Summarizer(), cal}
-	} else {
-		fmt.Fprintf(e.stderr, "crm: no holdout check: no row is dated on or before the calibration end %s\n", calEnd)
 	}
 
 	rep, err := report.Build(in, opts)
@@ -204,3 +224,16 @@ func (s tableSummaries) Reader() report.Summaries { return tableSummaries{s.t.Su
 
 // ID returns the ID of the i-th customer, without building its summary.
 func (s tableSummaries) ID(i int) customer.ID { return s.t.ID(i) }
+
+// tableEarlier are the states of the customers of a table as of the
+// calibration end, for report.Build.
+type tableEarlier struct{ t *input.Table }
+
+var _ report.EarlierStates = tableEarlier{}
+
+// Earlier returns the state of the i-th customer as of the calibration
+// end.
+func (e tableEarlier) Earlier(i int) (customer.Kind, int, int, bool) {
+	s, ok := e.t.EarlierOf(i)
+	return s.Kind, s.Units, s.ReturnedUnits, ok
+}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -103,6 +105,79 @@ func TestReport(t *testing.T) {
 	r = crm(t, string(csv), "report", "-in", "-", "-as-of", "2025-12-31")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, strings.Replace(s, "orders.csv · ", "stdin · ", 1), r.stdout)
+}
+
+// TestReportReadsACSVExportOnce: the customers as of the calibration
+// end come from the one read of a csv export. A named pipe, which can
+// be read only once, gives the page of the file; and so does the file
+// with a malformed row skipped, which is read a second time, as of the
+// calibration end (a skipped row might count there).
+func TestReportReadsACSVExportOnce(t *testing.T) {
+	t.Parallel()
+	def := shopgen.DefaultConfig()
+	in := writeShop(t, 600, 4, def.Start, def.End)
+	data, err := os.ReadFile(in)
+	require.NoError(t, err)
+	report := func(path string, args ...string) (result, string) {
+		out := filepath.Join(t.TempDir(), "report.html")
+		r := crm(t, "", append([]string{"report", "-in", path, "-format", "csv", "-as-of", "2025-12-31", "-out", out}, args...)...)
+		page, _ := os.ReadFile(out)
+		return r, string(page)
+	}
+	r, want := report(in)
+	require.Equal(t, 0, r.code, r.stderr)
+	calLine := "rows dated after the calibration end 2025-07-02 left out\n"
+	require.Contains(t, r.stderr, calLine)
+	lines := strings.SplitAfter(r.stderr, "\n")
+
+	// The pipe, of the same name in another directory.
+	fifo := filepath.Join(t.TempDir(), "orders.csv")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	go func() { _ = os.WriteFile(fifo, data, 0o600) }()
+	type outcome struct {
+		r    result
+		page string
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		r, page := report(fifo)
+		done <- outcome{r, page}
+	}()
+	select {
+	case o := <-done:
+		require.Equal(t, 0, o.r.code, o.r.stderr)
+		assert.Equal(t, want, o.page, "the page of the pipe")
+		assert.Equal(t, strings.ReplaceAll(strings.Join(lines[:2], ""), in, fifo), strings.Join(strings.SplitAfter(o.r.stderr, "\n")[:2], ""))
+	case <-time.After(2 * time.Minute):
+		// The pipe was opened again: a writer lets that open return.
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.Close()
+		}
+		t.Fatal("crm report opened the export a second time")
+	}
+
+	// A malformed row, skipped: the export is read twice.
+	rows := strings.SplitAfter(string(data), "\n")
+	col := slices.Index(strings.Split(strings.TrimSpace(rows[0]), ","), "date")
+	require.GreaterOrEqual(t, col, 0)
+	fields := strings.Split(rows[1], ",")
+	fields[col] = strings.ReplaceAll(fields[col], "-", "/")
+	bad := strings.Join(fields, ",")
+	twice := filepath.Join(t.TempDir(), "orders.csv")
+	require.NoError(t, os.WriteFile(twice, []byte(strings.Join(rows[:2], "")+bad+strings.Join(rows[2:], "")), 0o644))
+	r2, page := report(twice, "-skip-invalid")
+	require.Equal(t, 0, r2.code, r2.stderr)
+	assert.Equal(t, want, page, "the page of the export read twice")
+	assert.Contains(t, r2.stderr, "1 skipped")
+	for _, l := range lines {
+		if strings.HasSuffix(l, calLine) {
+			// "N rows, M customers; …": the customers and the rows left
+			// out are those of the one read.
+			_, tail, ok := strings.Cut(l, " rows, ")
+			require.True(t, ok, l)
+			assert.Contains(t, r2.stderr, "rows (1 skipped as malformed), "+tail, "the line of the second read")
+		}
+	}
 }
 
 func TestReportCDNOW(t *testing.T) {

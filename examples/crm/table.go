@@ -56,13 +56,16 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 }
 
 // scanTo opens the input as of asOf, creates the output at outPath and
-// reads the input into a table (what names asOf in messages). On error
-// nothing is left open and no output is left behind; on success the
-// caller commits or aborts out.
-func (f *inputFlags) scanTo(e *env, asOf customer.Date, outPath, what string) (*input.Table, *output, error) {
+// reads the input into a table (what names asOf in messages), with the
+// reading options set by tune, if any. On error nothing is left open and
+// no output is left behind; on success the caller commits or aborts out.
+func (f *inputFlags) scanTo(e *env, asOf customer.Date, outPath, what string, tune ...func(*input.Options)) (*input.Table, *output, error) {
 	src, err := f.open(e, asOf)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, fn := range tune {
+		fn(&src.opts)
 	}
 	if src.same(outPath) {
 		src.close()

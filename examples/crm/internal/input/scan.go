@@ -113,7 +113,8 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 		cur = o.Currency
 	}
 
-	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers), Misnamed: cr.misnamed}
+	t := &Table{Currency: cur, asOf: o.AsOf, shards: make([]*shard, workers), Misnamed: cr.misnamed,
+		keepEarly: o.KeepEarlier && o.Earlier < o.AsOf}
 	t.template = *customer.NewSummary("", o.Kind, o.AsOf.Time(), &customer.SummaryOptions{DefaultMargin: o.Margin})
 	margin := o.Margin
 	if margin.IsZero() {
@@ -130,6 +131,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	for i := range ws {
 		w := &worker{id: i, n: workers, name: name, lay: cr.layout, o: &o, cur: cur, seed: seed,
 			stop: &stop, free: sp.free, freeIx: x.free, sh: newShard(&t.template, share)}
+		w.sh.keepEarly, w.sh.earlier = t.keepEarly, o.Earlier
 		w.walker.name, w.walker.width, w.walker.header = name, cr.fields, cr.w.header
 		ws[i] = w
 		t.shards[i] = w.sh
@@ -651,7 +653,7 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	}
 	w.lastIx = ix
 	if row == nil && !fr.wide && sh.addFixed(ix, fr, sign, units, exchange) {
-		sh.state(ix, fr.kind)
+		w.added(ix, fr, sign, units, exchange)
 		return nil
 	}
 	if wideTier && (row == nil || fr.wide) {
@@ -662,7 +664,7 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 			*m = wrow{amount: mulPow10(fr.amount, wideScale-fixScale), cost: mulPow10(fr.cost, wideScale-fixScale), ea: -fixScale, ec: -fixScale}
 		}
 		if sh.addWide(ix, fr, m, sign, units, exchange) {
-			sh.state(ix, fr.kind)
+			w.added(ix, fr, sign, units, exchange)
 			return nil
 		}
 	}
@@ -673,9 +675,20 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	}
 	re := a.add(w.exact(fr, row), fr.key, w.cur, cat, w.name)
 	if re == nil {
-		sh.state(ix, fr.kind)
+		w.added(ix, fr, sign, units, exchange)
 	}
 	return re
+}
+
+// added records that row fr of customer ix was added, with the sign,
+// units and exchange addFixed found: the kind it states, and its part in
+// the state as of Options.Earlier when that is kept.
+func (w *worker) added(ix int32, fr *frow, sign, units int, exchange bool) {
+	sh := w.sh
+	sh.state(ix, fr.kind)
+	if sh.keepEarly {
+		sh.addEarly(ix, fr.date, fr.kind, sign, units, exchange, fr.units)
+	}
 }
 
 // exact returns the Row of fr (row itself when given).

@@ -177,6 +177,15 @@ type shard struct {
 	// place of each there; both are set when the scan is over.
 	byRank []string
 	rank   []uint8
+	// keepEarly says the state of each customer as of earlier is kept
+	// in earlies (earlier.go), a chunk of records for each of recs;
+	// laterEarly counts the rows added that are dated after earlier, and
+	// earlyLost says a sum of that state left its range.
+	keepEarly  bool
+	earlier    customer.Date
+	earlies    [][]earlyRec
+	laterEarly int64
+	earlyLost  bool
 }
 
 func newShard(tmpl *customer.Summary, share decimal.Decimal) *shard {
@@ -251,6 +260,9 @@ func (s *shard) insert(id string, h uint64, k customer.Kind, stated bool) int32 
 	i := s.n
 	if int(i)%recChunk == 0 {
 		s.recs = append(s.recs, make([]crec, recChunk))
+		if s.keepEarly {
+			s.earlies = append(s.earlies, make([]earlyRec, recChunk))
+		}
 	}
 	s.n++
 	r := s.rec(i)
@@ -738,9 +750,12 @@ type Table struct {
 
 	asOf     customer.Date
 	template customer.Summary
-	shards   []*shard
-	order    []uint64 // shard<<32 | index, sorted by ID
-	sums     []*customer.Summary
+	// keepEarly says the shards keep the state of each customer as of
+	// Options.Earlier (earlier.go).
+	keepEarly bool
+	shards    []*shard
+	order     []uint64 // shard<<32 | index, sorted by ID
+	sums      []*customer.Summary
 }
 
 // TableOf wraps the summaries of a [Result] in a Table.

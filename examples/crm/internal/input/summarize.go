@@ -41,6 +41,12 @@ type Options struct {
 	// Every rows when Every > 0) with the rows and bytes read so far.
 	Progress func(rows, bytes int64)
 	Every    int64
+	// KeepEarlier asks [ScanCSV] to keep also the state of each
+	// customer as of Earlier, a day before AsOf ([Table.EarlierOf]), so
+	// that the summaries as of both days come from one read. Summarize
+	// does not keep it.
+	KeepEarlier bool
+	Earlier     customer.Date
 }
 
 // Result is the outcome of [Summarize].

@@ -168,6 +168,29 @@ type Input struct {
 	// a holdout check. Nil counts as empty.
 	Calibration    Summaries
 	CalibrationEnd customer.Date
+	// Earlier, when Calibration is nil, gives the customers as of
+	// CalibrationEnd from Summaries, without a second population: the
+	// summary of the i-th as of CalibrationEnd is its summary as of
+	// AsOf cut to the days on or before CalibrationEnd, with the kind,
+	// units and returned units Earlier gives. That is the summary of the
+	// export read only up to that day when the summaries are of sales
+	// rows dated by day, as package input makes them (an order counts on
+	// the day of its earliest sale row, and the net of a day is that of
+	// the rows of its date), not when a return is booked on the day of
+	// its sale. Nil with Calibration nil: no customer as of
+	// CalibrationEnd.
+	Earlier EarlierStates
+}
+
+// EarlierStates give what the summary of a customer as of the
+// calibration end holds that its summary as of the as-of day does not
+// tell (see Input.Earlier). Build may call Earlier from several
+// goroutines at once.
+type EarlierStates interface {
+	// Earlier returns the kind, units and returned units as of the
+	// calibration end of the i-th customer of Input.Summaries; ok is
+	// false when the customer has no row on or before that day.
+	Earlier(i int) (kind customer.Kind, units, returnedUnits int, ok bool)
 }
 
 // Report is everything the page shows, computed.

@@ -145,9 +145,9 @@ func input(s *customer.Summary, m churn.TransactionModel) risk.Input {
 
 // calibrate checks the transaction model on the holdout period and fits
 // the churn risk on who came back, from the calibration population c of
-// kind k. It returns nil (and says why in k.Churn) when the history has
-// no usable calibration period.
-func calibrate(in *Input, k *KindReport, o *Options, c *calPopulation) (*risk.Model, error) {
+// kind k, indices in calSrc (in.calibration). It returns nil (and says
+// why in k.Churn) when the history has no usable calibration period.
+func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPopulation) (*risk.Model, error) {
 	cr := &k.Churn
 	calEnd := in.CalibrationEnd
 	cal, obs, actual, first, haveFirst := c.cal, c.obs, c.actual, c.first, c.haveFirst
@@ -199,7 +199,7 @@ func calibrate(in *Input, k *KindReport, o *Options, c *calPopulation) (*risk.Mo
 		out := make([]risk.Example, 0, n)
 		for j := from; j < end; j += 2 {
 			i := j * stride
-			in.Calibration.Summary(cal[i], &s)
+			calSrc.Summary(cal[i], &s)
 			ex, err := risk.Label(input(&s, calModel), int(actual[i]))
 			if err != nil {
 				return nil, j, err

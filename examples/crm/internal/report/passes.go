@@ -204,11 +204,14 @@ func (rep *Report) firstPass(in *Input, o *Options) (map[customer.Kind]*kindPass
 	points := make([][2]float64, n)
 	kindOf := make([]customer.Kind, n)
 	var idx *joinIndex
-	if in.Calibration != nil && in.Calibration.Len() > 0 {
-		idx = &joinIndex{kinds: kindOf, holdout: make([]int32, n)}
-		if src, ok := in.Summaries.(CustomerIDs); ok {
+	if cal, same := in.calibration(); cal != nil {
+		idx = &joinIndex{kinds: kindOf, holdout: make([]int32, n), same: same}
+		// Joined by index (same), no ID is looked up.
+		switch src, ok := in.Summaries.(CustomerIDs); {
+		case same:
+		case ok:
 			idx.src = src
-		} else {
+		default:
 			idx.ids = make([]customer.ID, n)
 		}
 	}
@@ -352,6 +355,9 @@ func (s SummarySlice) ID(i int) customer.ID { return s[i].CustomerID }
 // (src.ID(i), or ids[i] when the source does not give IDs), its kind
 // kinds[i] and its purchases after the calibration end holdout[i].
 type joinIndex struct {
+	// same says the customers as of the calibration end are those as of
+	// AsOf, index for index (Input.Earlier): the join is by index.
+	same    bool
 	src     CustomerIDs
 	ids     []customer.ID
 	kinds   []customer.Kind
@@ -379,6 +385,9 @@ func (x *joinIndex) id(i int) string {
 
 // sort sets x.order when the IDs are not in order.
 func (x *joinIndex) sort() {
+	if x.same {
+		return
+	}
 	n := len(x.kinds)
 	for j := 1; j < n; j++ {
 		if salesrow.CompareIDs(x.id(j-1), x.id(j)) > 0 {
@@ -452,10 +461,75 @@ func (c *calPopulation) merge(o *calPopulation) {
 	}
 }
 
-// calibrationPass reads the customers as of the calibration end once,
-// for every kind of kinds, joined by ID with the customers of the same
-// kind as of AsOf in idx (nil when there is no calibration population).
-func calibrationPass(in *Input, o *Options, kinds map[customer.Kind]*kindPass, idx *joinIndex) map[customer.Kind]*calPopulation {
+// calibration returns the customers as of the calibration end, and
+// whether they are those of in.Summaries index for index (Input.Earlier);
+// nil when there are none.
+func (in *Input) calibration() (Summaries, bool) {
+	if in.Calibration == nil && in.Earlier != nil {
+		e := earlierSummaries{src: in.Summaries, early: in.Earlier, end: in.CalibrationEnd}
+		if _, ok := in.Summaries.(ConcurrentSummaries); ok {
+			return concurrentEarlier{e}, true
+		}
+		return e, true
+	}
+	if in.Calibration == nil || in.Calibration.Len() == 0 {
+		return nil, false
+	}
+	return in.Calibration, false
+}
+
+// earlierSummaries are the customers as of the calibration end made of
+// those as of AsOf, src, and their states then (Input.Earlier), index
+// for index: a customer without a row by then has no days. Of each
+// summary they set what the holdout check and the fit of the risk read
+// of it: its days and orders, as-of instant, kind, units and returned
+// units; its other fields (its money, returns, categories) are those
+// as of AsOf.
+type earlierSummaries struct {
+	src   Summaries
+	early EarlierStates
+	end   customer.Date
+}
+
+// Len returns the number of customers as of AsOf.
+func (e earlierSummaries) Len() int { return e.src.Len() }
+
+// Summary writes the summary of the i-th customer as of the calibration
+// end into dst.
+func (e earlierSummaries) Summary(i int, dst *customer.Summary) {
+	e.src.Summary(i, dst)
+	kind, units, returned, ok := e.early.Earlier(i)
+	n := 0
+	if ok {
+		// The days are in date order, mostly a few of them.
+		n = len(dst.Days)
+		for n > 0 && dst.Days[n-1].Date > e.end {
+			n--
+		}
+		dst.Kind, dst.Units, dst.ReturnedUnits = kind, units, returned
+	}
+	orders := 0
+	for _, d := range dst.Days[:n] {
+		orders += d.Orders
+	}
+	dst.Days, dst.Orders, dst.AsOf = dst.Days[:n], orders, e.end.Time()
+}
+
+// concurrentEarlier are earlierSummaries of ConcurrentSummaries.
+type concurrentEarlier struct{ earlierSummaries }
+
+// Reader returns another reader of the same customers.
+func (c concurrentEarlier) Reader() Summaries {
+	e := c.earlierSummaries
+	e.src = e.src.(ConcurrentSummaries).Reader()
+	return concurrentEarlier{e}
+}
+
+// calibrationPass reads the customers as of the calibration end, cal
+// (in.calibration), once, for every kind of kinds, joined by ID with the
+// customers of the same kind as of AsOf in idx (nil when there is no
+// calibration population), or by index when idx.same.
+func calibrationPass(cal Summaries, o *Options, kinds map[customer.Kind]*kindPass, idx *joinIndex) map[customer.Kind]*calPopulation {
 	if idx == nil {
 		cals := make(map[customer.Kind]*calPopulation, len(kinds))
 		for kind := range kinds {
@@ -466,12 +540,12 @@ func calibrationPass(in *Input, o *Options, kinds map[customer.Kind]*kindPass, i
 	// The parts note each customer's triple and holdout purchases by
 	// index (a triple with T = 0 for none), and the populations are then
 	// gathered kind by kind in slices of their exact length.
-	n := in.Calibration.Len()
+	n := cal.Len()
 	obs := make([]churn.Observation, n)
 	actual := make([]int32, n)
 	kindOf := make([]customer.Kind, n)
-	parts := make([]map[customer.Kind]*calPopulation, numParts(in.Calibration, o.minPart))
-	split(in.Calibration, o.minPart, func(part int, src Summaries, lo, hi int) {
+	parts := make([]map[customer.Kind]*calPopulation, numParts(cal, o.minPart))
+	split(cal, o.minPart, func(part int, src Summaries, lo, hi int) {
 		pc := make(map[customer.Kind]*calPopulation, len(kinds))
 		for kind := range kinds {
 			pc[kind] = &calPopulation{}
@@ -495,7 +569,10 @@ func calibrationPass(in *Input, o *Options, kinds map[customer.Kind]*kindPass, i
 			if !ok {
 				continue
 			}
-			j, known := idx.lookup(s.CustomerID, s.Kind, &next)
+			j, known := i, idx.kinds[i] == s.Kind
+			if !idx.same {
+				j, known = idx.lookup(s.CustomerID, s.Kind, &next)
+			}
 			if !known {
 				continue
 			}
@@ -573,11 +650,12 @@ func (rep *Report) churn(in *Input, o *Options, kinds map[customer.Kind]*kindPas
 	// The holdout check and the fit of the risk, kind by kind; the risk
 	// of the kinds before one that fails is still scored, so that the
 	// first error in kind order is the one returned.
-	cals := calibrationPass(in, o, kinds, idx)
+	cal, _ := in.calibration()
+	cals := calibrationPass(cal, o, kinds, idx)
 	active := len(rep.Kinds)
 	var calErr error
 	for j, k := range rep.Kinds {
-		model, err := calibrate(in, k, o, cals[k.Kind])
+		model, err := calibrate(in, cal, k, o, cals[k.Kind])
 		delete(cals, k.Kind)
 		if err == nil && model == nil {
 			model, err = risk.Rules(nil)
