@@ -1,7 +1,6 @@
 package loyalty_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -26,48 +25,47 @@ func availableAccount(t *testing.T, p *loyalty.Programme) loyalty.Account {
 		loyalty.Adjustment{Member: "M1", ID: "A1", Points: 200, Reason: "goodwill", Operator: "shop 3", Time: bought})
 }
 
-// A basket priced with its member's account may not claim more points
-// available than that account has at the basket's time
-// ([loyalty.Programme.AvailableAt]): the points released by then count,
-// those still pending or expired by then do not. The refusal names the
-// field "available" and the basket's member, as a tier the account does
-// not hold at that time is refused.
+// A basket priced with its member's account pays with no more points
+// than that account has at the basket's time
+// ([loyalty.Programme.AvailableAt]), nor than its Available: the points
+// released by then count, those still pending or expired by then do
+// not. More is refused as insufficient ([loyalty.InsufficientError]),
+// reporting the smaller of the two, the basket's member, and nothing
+// priced; the account is not changed.
 func TestBasketAvailableIsTheAccountsAtItsTime(t *testing.T) {
 	p := club(t)
 	a := availableAccount(t, p)
 	require.Equal(t, loyalty.Points(200), a.Available)
 	require.Equal(t, loyalty.Points(300), a.Pending)
-	basket := func(at time.Time, available, points loyalty.Points) loyalty.Basket {
-		return loyalty.Basket{Member: "M1", Time: at, Currency: "EUR", Account: &a, Available: available, Points: points,
-			Items: []loyalty.Item{{Line: line("DRESS", "dresses", "80", 1)}}}
-	}
 	for _, tc := range []struct {
-		name      string
-		at        time.Time
-		available loyalty.Points
-		ok        bool
+		name              string
+		at                time.Time
+		available, points loyalty.Points
+		have              loyalty.Points // the cap reported; -1: priced
 	}{
-		{"pending points do not count", day(2026, 1, 20), 500, false},
-		{"what the account has then", day(2026, 1, 20), 200, true},
-		{"less than the account has", day(2026, 1, 20), 150, true},
-		{"released by the basket's time", day(2026, 2, 20), 500, true},
-		{"more than the account has", day(2026, 2, 20), 501, false},
-		{"expired by the basket's time", day(2027, 1, 20), 1, false},
+		{"pending points do not count", day(2026, 1, 20), 1000, 300, 200},
+		{"what the account has then", day(2026, 1, 20), 1000, 200, -1},
+		{"less than the account has", day(2026, 1, 20), 150, 150, -1},
+		{"fewer offered than the account has", day(2026, 2, 20), 200, 300, 200},
+		{"released by the basket's time", day(2026, 2, 20), 1000, 500, -1},
+		{"more than the account has", day(2026, 2, 20), 1000, 501, 500},
+		{"expired by the basket's time", day(2027, 1, 20), 1000, 100, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := basket(tc.at, tc.available, 100)
+			b := loyalty.Basket{Member: "M1", Time: tc.at, Currency: "EUR", Account: &a, Available: tc.available, Points: tc.points,
+				Items: []loyalty.Item{{Line: line("DRESS", "dresses", "80", 1)}}}
 			before := a
 			q, err := p.Price(b)
 			assert.Equal(t, before, a, "the account is not changed")
-			if tc.ok {
+			if tc.have < 0 {
 				require.NoError(t, err)
-				assert.Equal(t, loyalty.Points(100), q.PointsUsed)
+				assert.Equal(t, tc.points, q.PointsUsed)
 				return
 			}
-			var ve *customer.ValidationError
-			require.True(t, errors.As(err, &ve), "%v", err)
-			assert.Equal(t, "available", ve.Fields[0].Field, "%v", err)
-			assert.Equal(t, customer.CodeMismatch, ve.Fields[0].Code)
+			var ie *loyalty.InsufficientError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.points, ie.Requested)
+			assert.Equal(t, tc.have, ie.Available)
 			assert.Contains(t, err.Error(), `"M1"`)
 			assert.Empty(t, q.Lines)
 		})
@@ -131,4 +129,47 @@ func TestAvailableAtIsWhatARedemptionMaySpend(t *testing.T) {
 	assert.Zero(t, got, "not a member yet")
 	_, _, err = p.Apply(later, loyalty.Redemption{Member: "M1", ID: "R", Time: day(2025, 12, 31), Points: 100}, later.AsOf)
 	assert.ErrorAs(t, err, &ve, "a redemption before the join is refused")
+}
+
+// Available is only the cap on the points a basket pays with: a basket
+// whose Available is above what its account has at the basket's time
+// (a host that took it from the account brought to another time: a
+// basket priced ahead, a stored account) is priced as long as the
+// points it pays with are the account's then, and one paying with no
+// points is priced whatever Available says. Points beyond what the
+// account has then are refused as insufficient, reporting the
+// account's points, as the checkout's [loyalty.Redemption] would be.
+func TestBasketAvailableOnlyCapsThePointsPaid(t *testing.T) {
+	p := club(t)
+	a := availableAccount(t, p)
+	// On 20 January 200 points are available; on 20 January 2027 none.
+	for _, tc := range []struct {
+		name      string
+		at        time.Time
+		available loyalty.Points
+		points    loyalty.Points
+		have      loyalty.Points // the account's points then; -1: priced
+	}{
+		{"no points paid, Available from another time", day(2027, 1, 20), 500, 0, -1},
+		{"points the account has, Available from another time", day(2026, 1, 20), 500, 150, -1},
+		{"more points than the account has then", day(2026, 1, 20), 500, 300, 200},
+		{"points expired by the basket's time", day(2027, 1, 20), 500, 100, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := loyalty.Basket{Member: "M1", Time: tc.at, Currency: "EUR", Account: &a, Available: tc.available, Points: tc.points,
+				Items: []loyalty.Item{{Line: line("DRESS", "dresses", "80", 1)}}}
+			q, err := p.Price(b)
+			if tc.have < 0 {
+				require.NoError(t, err)
+				assert.Equal(t, tc.points, q.PointsUsed)
+				return
+			}
+			var ie *loyalty.InsufficientError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.points, ie.Requested)
+			assert.Equal(t, tc.have, ie.Available, "the account's points at the basket's time")
+			assert.Equal(t, customer.ID("M1"), ie.Member)
+			assert.Empty(t, q.Lines)
+		})
+	}
 }

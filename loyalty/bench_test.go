@@ -143,3 +143,34 @@ func memoryPerMember(b *testing.B, cached bool) {
 		runtime.KeepAlive(svc)
 	}
 }
+
+// BenchmarkPriceLongLedger measures Price of a basket paying with 100
+// points for a member whose ledger holds 1,000 orders, all still
+// available: without the member's account, with it brought to the
+// basket's time (the account's points at that time are then looked at,
+// a pass over its lots), and with a basket paying no points.
+func BenchmarkPriceLongLedger(b *testing.B) {
+	p := debtProgramme(b, "debt") // points available at once
+	start := day(2026, 1, 1)
+	a := apply(b, p, loyalty.Account{}, start, loyalty.Join{Member: "M1", Time: start})
+	for k := range 1000 {
+		a = apply(b, p, a, start, loyalty.Purchase{Order: benchOrder(fmt.Sprint("H", k), "M1", start)})
+	}
+	at := start.AddDate(0, 0, 40)
+	for _, bc := range []struct {
+		name    string
+		account *loyalty.Account
+		points  loyalty.Points
+	}{{"no account", nil, 100}, {"account", &a, 100}, {"account, no points", &a, 0}} {
+		b.Run(bc.name, func(b *testing.B) {
+			basket := loyalty.Basket{Member: "M1", Time: at, Currency: "EUR", Account: bc.account, Points: bc.points, Available: a.Available,
+				Items: []loyalty.Item{{Line: line("DRESS", "dresses", "80", 1)}}}
+			b.ReportAllocs()
+			for range b.N {
+				if _, err := p.Price(basket); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

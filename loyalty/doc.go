@@ -53,7 +53,7 @@
 // sum of the entries' Points.
 //
 // Points are redeemed nearest expiry first; a redemption that pays for
-// an order never spends the points that order earns at the
+// an order never spends the points that order earns at or after the
 // redemption's time ([Redemption]). A redemption is judged at its own
 // time: recorded late (a till that syncs late), within
 // [RedeemConfig.LateDays], it spends first the points it could have
@@ -139,8 +139,9 @@
 // line's share of it: the total is never negative (each deduction is capped and
 // the cap reported) and every deduction is explained in the [Quote].
 // A basket priced with its member's account ([Basket].Account) holds
-// the tier and the points available that the account holds at the
-// basket's time ([Programme.TierAt], [Programme.AvailableAt]).
+// the tier that the account holds at the basket's time, and pays with
+// no more points than the account has available then
+// ([Programme.TierAt], [Programme.AvailableAt]).
 // [Quote.Order] builds the order of the [Purchase] from the basket the
 // quote priced, each line carrying what was taken off it, so the order
 // earns points on the money paid and no discount can be lost or moved.

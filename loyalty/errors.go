@@ -73,7 +73,9 @@ type InsufficientError struct {
 	// Available is the points available; for a [Redemption] recorded
 	// late, with those that expired after its time that it may spend,
 	// and for a redemption paying for an order, without the points that
-	// order earned at the redemption's time or after ([Redemption]).
+	// order earned at the redemption's time or after ([Redemption]); for
+	// a basket, its Available or, with its Account given, what that
+	// account has at its time when that is less ([Programme.Price]).
 	Available Points
 }
 

@@ -108,11 +108,11 @@ type Basket struct {
 	// Points are the points the member wants to pay with; Available is how
 	// many it has available at Time ([Programme.AvailableAt] of its
 	// [Account] and Time; [Account.Available] of an account brought up
-	// to Time). Neither may be negative. With Account given, an
-	// Available above what that account has at Time is refused, naming
-	// the field "available", so that a quote never offers points the
-	// checkout's [Redemption] would find missing; less is allowed (a
-	// host may offer fewer).
+	// to Time). Neither may be negative. With Account given, the basket
+	// pays with no more points than that account has at Time either,
+	// whatever Available says, so that a quote never spends points the
+	// checkout's [Redemption] would find missing; an Available below it
+	// caps the points (a host may offer fewer).
 	Points    Points
 	Available Points
 }
@@ -409,10 +409,11 @@ func (b *Basket) record() string {
 // coupon's index among those presented ("coupons[1]"). Used up means its uses by everyone reach MaxUses or the
 // member's reach MaxUsesPerMember: the member's from b.Account when it
 // is given ([Account.CouponUses]), else from b.Uses, as are everyone's
-// ([CouponUses]). Points beyond b.Available return a
-// [*InsufficientError]; with b.Account given, a b.Available above what
-// that account has at b.Time ([Programme.AvailableAt]) returns a
-// [*customer.ValidationError] naming the field "available". A b.Account
+// ([CouponUses]). Points beyond b.Available, or with b.Account given
+// beyond what that account has at b.Time ([Programme.AvailableAt]),
+// return a [*InsufficientError] whose Available is the smaller of the
+// two; b.Available is not otherwise checked against the account, and a
+// basket paying with no points does not bring the account to b.Time. A b.Account
 // whose ledger names a tier the programme lacks is refused as by
 // [Programme.Apply].
 func (p *Programme) Price(b Basket) (Quote, error) {
@@ -426,15 +427,17 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		if err := p.checkTiers(b.Account); err != nil {
 			return Quote{}, fmt.Errorf("loyalty: basket of member %q: %w", b.Member, err)
 		}
-		avail, err := p.availableAt(b.Account, b.Time)
+	}
+	// The points the basket may pay with: Available, and with Account
+	// given no more than that account has at Time. Only a basket paying
+	// with points needs the account brought to Time.
+	avail := b.Available
+	if b.Account != nil && b.Points > 0 {
+		held, err := p.availableAt(b.Account, b.Time)
 		if err != nil {
 			return Quote{}, fmt.Errorf("loyalty: basket of member %q: %w", b.Member, err)
 		}
-		if b.Available > avail {
-			var pr problems
-			pr.add("available", customer.CodeMismatch, "is %d, the account given has %d points available at the basket's time", b.Available, avail)
-			return Quote{}, pr.err(b.record())
-		}
+		avail = min(avail, held)
 	}
 	cur := p.cfg.Currency
 	digits := cur.Digits()
@@ -570,7 +573,7 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 	for _, d := range q.Deductions {
 		q.Discount = q.Discount.Add(d.Amount)
 	}
-	if err := p.payWithPoints(&b, &q, amounts); err != nil {
+	if err := p.payWithPoints(&b, avail, &q, amounts); err != nil {
 		return Quote{}, err
 	}
 	q.Total = decimal.Zero
@@ -693,13 +696,15 @@ func (p *Programme) applyCoupons(b *Basket, q *Quote, amounts []decimal.Decimal,
 	return nil
 }
 
-func (p *Programme) payWithPoints(b *Basket, q *Quote, amounts []decimal.Decimal) error {
+// payWithPoints takes b.Points, at most avail ([Programme.Price]), off
+// what the lines of q still cost (amounts).
+func (p *Programme) payWithPoints(b *Basket, avail Points, q *Quote, amounts []decimal.Decimal) error {
 	if b.Points == 0 {
 		return nil
 	}
 	rc := p.cfg.Redeem
-	if b.Points > b.Available {
-		return &InsufficientError{Member: b.Member, Record: "basket", Requested: b.Points, Available: b.Available}
+	if b.Points > avail {
+		return &InsufficientError{Member: b.Member, Record: "basket", Requested: b.Points, Available: avail}
 	}
 	if b.Points < rc.MinPoints {
 		var pr problems

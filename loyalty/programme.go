@@ -1071,7 +1071,7 @@ func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 // expired by then are gone; recorded within [RedeemConfig.LateDays] of
 // t, the points alive at t that expired since count too, as for a
 // redemption recorded late. It is the Available of a [Basket] dated t
-// whose Account is a ([Programme.Price] refuses more). a is not
+// whose Account is a ([Programme.Price] pays with no more). a is not
 // changed. An account with no ledger has none, nor has a member before
 // it joined. Errors: a zero t is a [*customer.ValidationError] naming
 // the field "time"; a programme not compiled and an account whose
