@@ -25,7 +25,9 @@ const maxHoldout = 100000
 // as of the calibration end, when that state is not kept: in the cdnow
 // format, or when rows were skipped (input.Table.HasEarlier). Standard
 // input is first copied to a temporary file so that it can be read
-// twice.
+// twice, and so is a pipe given as -in in the cdnow format or with
+// -skip-invalid; a pipe read once, whose state as of the calibration end
+// is not kept all the same, is an error.
 func runReport(e *env, args []string) error {
 	fs := newFlags(e, "report", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-out report.html]")
 	var f inputFlags
@@ -55,9 +57,11 @@ func runReport(e *env, args []string) error {
 	calEnd := report.CalibrationEnd(asOf, opts)
 
 	source := filepath.Base(f.in)
+	// once says the input is a pipe that is read as it is, only once.
+	once := false
 	if f.in == "-" {
 		source = "stdin"
-		tmp, err := spool(e.stdin)
+		tmp, err := spool(e.stdin, "stdin")
 		if err != nil {
 			return err
 		}
@@ -67,6 +71,25 @@ func runReport(e *env, args []string) error {
 		}()
 		// Messages name the input as the user gave it, not the copy.
 		f.in, f.name = tmp, "stdin"
+	} else if st, err := os.Stat(f.in); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		// A pipe (-in <(zcat orders.csv.gz), a named pipe, /dev/stdin)
+		// can be read only once. It is copied as standard input is when
+		// the export is read a second time (the cdnow format) or may be
+		// (-skip-invalid: a row skipped), else read as it is. A missing
+		// file or a directory is left to open.
+		if format, _ := input.ParseFormat(f.format); format == input.CDNOW || f.skipInvalid {
+			tmp, err := spoolFile(f.in)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				os.Remove(tmp)
+				temps.done(tmp)
+			}()
+			f.in, f.name = tmp, f.label()
+		} else {
+			once = true
+		}
 	}
 	// Read once, keeping the state as of the calibration end too.
 	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of", func(o *input.Options) {
@@ -103,6 +126,9 @@ func runReport(e *env, args []string) error {
 		reportPassedOver(e, t.Blank, t.Headers)
 		fmt.Fprintln(e.stderr)
 		in.Earlier = tableEarlier{t}
+	case once:
+		// Only a sum beyond the range of the kept state gets here.
+		return fmt.Errorf("%s: the export must be read a second time, as of the calibration end %s, and a pipe can be read only once: give it as a file", f.label(), calEnd)
 	default:
 		calSrc, err := f.open(e, calEnd)
 		if err != nil {
@@ -187,12 +213,13 @@ func startsBy(t *input.Table, d customer.Date) bool {
 	return false
 }
 
-// spool copies r to a temporary file and returns its path. The file is
-// among the temps that an interrupted command removes.
-func spool(r io.Reader) (string, error) {
+// spool copies r, the input named name in messages, to a temporary file
+// and returns its path. The file is among the temps that an interrupted
+// command removes.
+func spool(r io.Reader, name string) (string, error) {
 	f, err := temps.create("", "crm-report-*.in")
 	if err != nil {
-		return "", fmt.Errorf("copy stdin: %w", err)
+		return "", fmt.Errorf("copy %s: %w", name, err)
 	}
 	_, err = io.Copy(f, r)
 	if cerr := f.Close(); err == nil {
@@ -201,9 +228,20 @@ func spool(r io.Reader) (string, error) {
 	if err != nil {
 		os.Remove(f.Name())
 		temps.done(f.Name())
-		return "", fmt.Errorf("copy stdin: %w", err)
+		return "", fmt.Errorf("copy %s: %w", name, err)
 	}
 	return f.Name(), nil
+}
+
+// spoolFile is spool of the file at path; a file that cannot be opened
+// is a usage error, as for any input.
+func spoolFile(path string) (string, error) {
+	in, err := os.Open(path)
+	if err != nil {
+		return "", usagef("-in: %v", err)
+	}
+	defer in.Close()
+	return spool(in, path)
 }
 
 // tableSummaries are the customers of a table for report.Build, which

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -178,6 +179,86 @@ func TestReportReadsACSVExportOnce(t *testing.T) {
 			assert.Contains(t, r2.stderr, "rows (1 skipped as malformed), "+tail, "the line of the second read")
 		}
 	}
+}
+
+// TestReportReadsAPipeThatMustBeReadTwice: an export read from a pipe
+// (-in <(zcat orders.csv.gz), /dev/stdin) that the report must read a
+// second time — a csv export with a row skipped, a cdnow file — gives
+// the page of the file, not the error of an empty second read: the pipe
+// is copied to a temporary file first, as standard input is.
+func TestReportReadsAPipeThatMustBeReadTwice(t *testing.T) {
+	t.Parallel()
+	def := shopgen.DefaultConfig()
+	in := writeShop(t, 300, 6, def.Start, def.End)
+	data, err := os.ReadFile(in)
+	require.NoError(t, err)
+	rows := strings.SplitAfter(string(data), "\n")
+	bad := []byte(rows[0] + "C-bad,2025/01/01,10\n" + strings.Join(rows[1:], ""))
+	badFile := filepath.Join(t.TempDir(), "orders.csv")
+	require.NoError(t, os.WriteFile(badFile, bad, 0o644))
+	cdnow, err := os.ReadFile(cdnowSample)
+	require.NoError(t, err)
+
+	for _, c := range []struct {
+		name, file string
+		data       []byte
+		args       []string
+	}{
+		{"csv with a skipped row", badFile, bad, []string{"-as-of", "2025-12-31", "-skip-invalid"}},
+		{"cdnow", cdnowSample, cdnow, []string{"-format", "cdnow", "-as-of", "1998-06-30"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			report := func(path string) (result, string) {
+				out := filepath.Join(t.TempDir(), "report.html")
+				r := crm(t, "", append([]string{"report", "-in", path, "-out", out}, c.args...)...)
+				page, _ := os.ReadFile(out)
+				return r, string(page)
+			}
+			r, want := report(c.file)
+			require.Equal(t, 0, r.code, r.stderr)
+
+			pr, pw, err := os.Pipe()
+			require.NoError(t, err)
+			defer pr.Close()
+			go func() {
+				_, _ = pw.Write(c.data)
+				pw.Close()
+			}()
+			fd := strconv.Itoa(int(pr.Fd()))
+			r, page := report("/dev/fd/" + fd)
+			require.Equal(t, 0, r.code, r.stderr)
+			// The page names the input by the base of its path.
+			assert.Equal(t, strings.Replace(want, ">"+filepath.Base(c.file)+" · ", ">"+fd+" · ", 1), page)
+		})
+	}
+}
+
+// TestReportPipeReadOnceCannotBeReadAgain: a csv export read from a pipe
+// without -skip-invalid is read as it is, once; when its state as of the
+// calibration end is not kept all the same (a customer's units beyond
+// its range), the report says that a file is needed, not that the
+// second read found an empty file.
+func TestReportPipeReadOnceCannotBeReadAgain(t *testing.T) {
+	t.Parallel()
+	data := "customer_id,date,amount,quantity\n" +
+		"C1,2025-01-01,10,1000000000\nC1,2025-01-02,10,1000000000\nC1,2025-01-03,10,1000000000\nC2,2025-01-05,20,1\n"
+	file := filepath.Join(t.TempDir(), "orders.csv")
+	require.NoError(t, os.WriteFile(file, []byte(data), 0o644))
+	r := crm(t, "", "report", "-in", file, "-as-of", "2025-12-31", "-out", filepath.Join(t.TempDir(), "r.html"))
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, 2, strings.Count(r.stderr, "4 rows, "), "the file is read twice:\n%s", r.stderr)
+
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	defer pr.Close()
+	go func() {
+		_, _ = pw.WriteString(data)
+		pw.Close()
+	}()
+	path := "/dev/fd/" + strconv.Itoa(int(pr.Fd()))
+	r = crm(t, "", "report", "-in", path, "-as-of", "2025-12-31", "-out", filepath.Join(t.TempDir(), "r.html"))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, path+": the export must be read a second time, as of the calibration end 2025-07-02, and a pipe can be read only once: give it as a file")
 }
 
 func TestReportCDNOW(t *testing.T) {
