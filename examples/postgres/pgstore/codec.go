@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -133,13 +134,14 @@ func storable(s string) bool {
 // (encoding/json would silently replace the bad bytes in a JSONB
 // payload) or that holds a NUL byte (no text or jsonb value can), or an
 // instant outside timestamptz's range ([timeInRange]). record names the
-// record in the error.
+// record in the error. The path of the field is built only for a fault,
+// so a record that is fine costs the walk alone.
 func checkText(record string, v any) error {
-	path, code, msg := badText(reflect.ValueOf(v), "")
-	if msg == "" {
+	f := badText(reflect.ValueOf(v))
+	if f == nil {
 		return nil
 	}
-	return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: path, Code: code, Message: msg}}}
+	return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: f.field(), Code: f.code, Message: f.msg}}}
 }
 
 // Ends of timestamptz's range, in the proleptic Gregorian calendar that
@@ -167,47 +169,67 @@ func timeInRange(t time.Time) bool {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-func badText(v reflect.Value, path string) (string, string, string) {
-	join := func(name string) string {
-		if path == "" {
-			return name
+// textFault is what badText found: the code and message of the field,
+// and the steps of its path from the field up (a struct field's name, or
+// an element's index in brackets).
+type textFault struct {
+	up        []string
+	code, msg string
+}
+
+// field returns the path of the field: the names of the struct fields
+// joined by dots, in lower case, each index after its slice
+// ("lines[0].sku").
+func (f *textFault) field() string {
+	var b strings.Builder
+	for i := len(f.up) - 1; i >= 0; i-- {
+		step := f.up[i]
+		if b.Len() > 0 && !strings.HasPrefix(step, "[") {
+			b.WriteByte('.')
 		}
-		return path + "." + name
+		b.WriteString(step)
 	}
+	return b.String()
+}
+
+// badText returns the first fault of v (see checkText), nil when there
+// is none. A fault in a map's key or value is named by the map's path.
+func badText(v reflect.Value) *textFault {
 	if v.IsValid() && v.Type() == timeType {
 		if t := v.Interface().(time.Time); !timeInRange(t) {
-			return path, customer.CodeRange, fmt.Sprintf("%s is outside PostgreSQL's range of instants, 4713 BC to 294276 AD",
-				t.UTC().Format("2006-01-02T15:04:05Z07:00"))
+			return &textFault{code: customer.CodeRange, msg: fmt.Sprintf("%s is outside PostgreSQL's range of instants, 4713 BC to 294276 AD",
+				t.UTC().Format("2006-01-02T15:04:05Z07:00"))}
 		}
-		return "", "", ""
+		return nil
 	}
 	switch v.Kind() {
 	case reflect.String:
 		s := v.String()
 		switch {
 		case !utf8.ValidString(s):
-			return path, customer.CodeFormat, "is not valid UTF-8"
+			return &textFault{code: customer.CodeFormat, msg: "is not valid UTF-8"}
 		case strings.IndexByte(s, 0) >= 0:
-			return path, customer.CodeFormat, "contains a NUL byte, which PostgreSQL cannot store"
+			return &textFault{code: customer.CodeFormat, msg: "contains a NUL byte, which PostgreSQL cannot store"}
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return badText(v.Elem(), path)
+			return badText(v.Elem())
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if p, c, m := badText(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); m != "" {
-				return p, c, m
+			if f := badText(v.Index(i)); f != nil {
+				f.up = append(f.up, "["+strconv.Itoa(i)+"]")
+				return f
 			}
 		}
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
-			if p, c, m := badText(iter.Key(), path); m != "" {
-				return p, c, m
+			if f := badText(iter.Key()); f != nil {
+				return f
 			}
-			if p, c, m := badText(iter.Value(), path); m != "" {
-				return p, c, m
+			if f := badText(iter.Value()); f != nil {
+				return f
 			}
 		}
 	case reflect.Struct:
@@ -216,12 +238,13 @@ func badText(v reflect.Value, path string) (string, string, string) {
 			if !t.Field(i).IsExported() {
 				continue // unexported state (money amounts) holds no text
 			}
-			if p, c, m := badText(v.Field(i), join(strings.ToLower(t.Field(i).Name))); m != "" {
-				return p, c, m
+			if f := badText(v.Field(i)); f != nil {
+				f.up = append(f.up, strings.ToLower(t.Field(i).Name))
+				return f
 			}
 		}
 	}
-	return "", "", ""
+	return nil
 }
 
 // classify marks an error of the server that rejected the data itself

@@ -120,6 +120,37 @@ func FuzzCheckText(f *testing.F) {
 	})
 }
 
+// checkText costs a record PostgreSQL can hold the walk alone: no
+// allocation per field or element (the path of a field is built only
+// for a fault), so an order of many lines costs no more allocations than
+// one of a line. A fault deep in the record is still named by its path.
+func TestCheckTextAllocatesOnlyForAFault(t *testing.T) {
+	order := func(lines int) customer.Order {
+		o := customer.Order{ID: "O-1", CustomerID: "C-1", Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Currency: "EUR"}
+		for i := range lines {
+			o.Lines = append(o.Lines, customer.Line{ID: fmt.Sprint(i + 1), SKU: "COAT-1", Category: "coats", Quantity: 1,
+				UnitPrice: decimal.RequireFromString("199.90")})
+		}
+		return o
+	}
+	allocs := func(o customer.Order) float64 {
+		return testing.AllocsPerRun(50, func() {
+			if err := checkText("order", o); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	one, many := allocs(order(1)), allocs(order(40))
+	assert.LessOrEqual(t, many, one, "allocations of an order of 40 lines, of 1 line: %v, %v", many, one)
+
+	o := order(5)
+	o.Lines[3].SKU = "COAT\x00"
+	err := checkText(`order "O-1"`, o)
+	var ve *customer.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("lines[3].sku", customer.CodeFormat), "%v", err)
+}
+
 // Money rebuilt from its columns: a zero amount keeps any currency code,
 // a non-zero amount needs a known one.
 func TestMoney(t *testing.T) {
