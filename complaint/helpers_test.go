@@ -80,3 +80,18 @@ func invalid(t testing.TB, c complaint.Case, cmd complaint.Command, a complaint.
 	assert.True(t, reflect.DeepEqual(c, got), "case changed")
 	assert.Equal(t, complaint.Event{}, ev)
 }
+
+// zones loads the time zones named, skipping the test when the system
+// has no time zone database.
+func zones(t *testing.T, names ...string) []*time.Location {
+	t.Helper()
+	locs := make([]*time.Location, len(names))
+	for i, z := range names {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			t.Skip("no time zone database:", err)
+		}
+		locs[i] = loc
+	}
+	return locs
+}

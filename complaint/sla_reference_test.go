@@ -116,14 +116,7 @@ func refAdd(cal *complaint.Calendar, t time.Time, d time.Duration) time.Time {
 // from a few hours to 50 years, some beyond the last transition of the
 // zone database (its rule for the future).
 func TestCalendarWorkingAgreesWithReference(t *testing.T) {
-	var locs []*time.Location
-	for _, z := range []string{"UTC", "Europe/Berlin", "America/Santiago", "Pacific/Apia", "Australia/Lord_Howe", "Asia/Tehran"} {
-		loc, err := time.LoadLocation(z)
-		if err != nil {
-			t.Skip("no time zone database:", err)
-		}
-		locs = append(locs, loc)
-	}
+	locs := zones(t, "UTC", "Europe/Berlin", "America/Santiago", "Pacific/Apia", "Australia/Lord_Howe", "Asia/Tehran")
 	rapid.Check(t, func(t *rapid.T) {
 		loc := rapid.SampledFrom(locs).Draw(t, "loc")
 		// Hours on a 10-minute grid, often at the day's ends and at,
@@ -233,14 +226,7 @@ func TestCalendarWorkingAgreesWithReference(t *testing.T) {
 // close or end after 24:00, a week without a workday) gives the zero
 // time: on it the walk would go on for ever.
 func TestCalendarAddAgreesWithDayWalk(t *testing.T) {
-	var locs []*time.Location
-	for _, z := range []string{"UTC", "Europe/Berlin", "America/Santiago", "Pacific/Apia", "Australia/Lord_Howe"} {
-		loc, err := time.LoadLocation(z)
-		if err != nil {
-			t.Skip("no time zone database:", err)
-		}
-		locs = append(locs, loc)
-	}
+	locs := zones(t, "UTC", "Europe/Berlin", "America/Santiago", "Pacific/Apia", "Australia/Lord_Howe")
 	rapid.Check(t, func(t *rapid.T) {
 		loc := rapid.SampledFrom(locs).Draw(t, "loc")
 		open := time.Duration(rapid.IntRange(0, 143).Draw(t, "open")) * 10 * time.Minute

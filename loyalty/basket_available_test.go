@@ -50,6 +50,15 @@ func TestBasketAvailableIsTheAccountsAtItsTime(t *testing.T) {
 		{"released by the basket's time", day(2026, 2, 20), 1000, 500, -1},
 		{"more than the account has", day(2026, 2, 20), 1000, 501, 500},
 		{"expired by the basket's time", day(2027, 1, 20), 1000, 100, 0},
+		// Available is only a cap: one above what the account has then
+		// (taken from the account brought to another time: a basket
+		// priced ahead, a stored account) is priced as long as the
+		// points paid are the account's then, and a basket paying with
+		// no points is priced whatever Available says.
+		{"no points paid, Available from another time", day(2027, 1, 20), 500, 0, -1},
+		{"points the account has, Available from another time", day(2026, 1, 20), 500, 150, -1},
+		{"more points than the account has then", day(2026, 1, 20), 500, 300, 200},
+		{"points expired, Available from another time", day(2027, 1, 20), 500, 100, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := loyalty.Basket{Member: "M1", Time: tc.at, Currency: "EUR", Account: &a, Available: tc.available, Points: tc.points,
@@ -66,6 +75,7 @@ func TestBasketAvailableIsTheAccountsAtItsTime(t *testing.T) {
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, tc.points, ie.Requested)
 			assert.Equal(t, tc.have, ie.Available)
+			assert.Equal(t, customer.ID("M1"), ie.Member)
 			assert.Contains(t, err.Error(), `"M1"`)
 			assert.Empty(t, q.Lines)
 		})
@@ -129,47 +139,4 @@ func TestAvailableAtIsWhatARedemptionMaySpend(t *testing.T) {
 	assert.Zero(t, got, "not a member yet")
 	_, _, err = p.Apply(later, loyalty.Redemption{Member: "M1", ID: "R", Time: day(2025, 12, 31), Points: 100}, later.AsOf)
 	assert.ErrorAs(t, err, &ve, "a redemption before the join is refused")
-}
-
-// Available is only the cap on the points a basket pays with: a basket
-// whose Available is above what its account has at the basket's time
-// (a host that took it from the account brought to another time: a
-// basket priced ahead, a stored account) is priced as long as the
-// points it pays with are the account's then, and one paying with no
-// points is priced whatever Available says. Points beyond what the
-// account has then are refused as insufficient, reporting the
-// account's points, as the checkout's [loyalty.Redemption] would be.
-func TestBasketAvailableOnlyCapsThePointsPaid(t *testing.T) {
-	p := club(t)
-	a := availableAccount(t, p)
-	// On 20 January 200 points are available; on 20 January 2027 none.
-	for _, tc := range []struct {
-		name      string
-		at        time.Time
-		available loyalty.Points
-		points    loyalty.Points
-		have      loyalty.Points // the account's points then; -1: priced
-	}{
-		{"no points paid, Available from another time", day(2027, 1, 20), 500, 0, -1},
-		{"points the account has, Available from another time", day(2026, 1, 20), 500, 150, -1},
-		{"more points than the account has then", day(2026, 1, 20), 500, 300, 200},
-		{"points expired by the basket's time", day(2027, 1, 20), 500, 100, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := loyalty.Basket{Member: "M1", Time: tc.at, Currency: "EUR", Account: &a, Available: tc.available, Points: tc.points,
-				Items: []loyalty.Item{{Line: line("DRESS", "dresses", "80", 1)}}}
-			q, err := p.Price(b)
-			if tc.have < 0 {
-				require.NoError(t, err)
-				assert.Equal(t, tc.points, q.PointsUsed)
-				return
-			}
-			var ie *loyalty.InsufficientError
-			require.ErrorAs(t, err, &ie)
-			assert.Equal(t, tc.points, ie.Requested)
-			assert.Equal(t, tc.have, ie.Available, "the account's points at the basket's time")
-			assert.Equal(t, customer.ID("M1"), ie.Member)
-			assert.Empty(t, q.Lines)
-		})
-	}
 }
