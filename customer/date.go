@@ -148,7 +148,9 @@ func ParseDate(s string) (Date, error) {
 //   - RFC 3339 (the same with an offset or Z, 'T' or a space between date
 //     and time; 't' and 'z' in lower case too, as its § 5.6 allows): the
 //     calendar day in the time's own offset, so
-//     2025-03-01T23:30:00-05:00 is 1 March.
+//     2025-03-01T23:30:00-05:00 is 1 March. The offset's hours are
+//     00–23 and its minutes 00–59 (RFC 3339 § 5.6): -24:00 and +05:60,
+//     which no zone has, are errors.
 //
 // Anything else, including a day that is not in the calendar, is an
 // error.
@@ -165,10 +167,25 @@ func ParseDay(s string) (Date, error) {
 	}
 	for _, layout := range [...]string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if layout == time.RFC3339 && !offsetInRange(s) {
+				break
+			}
 			return DateOf(t), nil
 		}
 	}
 	return 0, fmt.Errorf("date %q: %s", s, WantDay)
+}
+
+// offsetInRange reports whether s, an RFC 3339 timestamp that time.Parse
+// read, ends in Z or in an offset of hours 00–23 and minutes 00–59
+// (RFC 3339 § 5.6, time-numoffset): time.Parse reads hours up to 24 and
+// minutes up to 60.
+func offsetInRange(s string) bool {
+	n := len(s)
+	if s[n-1] == 'Z' {
+		return true
+	}
+	return s[n-5:n-3] <= "23" && s[n-2:] <= "59"
 }
 
 // WantDay says what [ParseDay] accepts, for error messages.

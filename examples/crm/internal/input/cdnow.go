@@ -10,7 +10,11 @@ import (
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
-// CDNOWReader reads the CDNOW transaction format.
+// CDNOWReader reads the CDNOW transaction format. As [CSVReader] does, it
+// passes over the lines without a field after the first line (empty, or
+// of spaces only) and counts them ([CDNOWReader.Blank]), and so the lines
+// that repeat the header line the file starts with
+// ([CDNOWReader.Headers]), as `cat` of two files with headers makes.
 type CDNOWReader struct {
 	name string
 	g    *guard
@@ -20,6 +24,11 @@ type CDNOWReader struct {
 	done bool
 	// started is set after the first non-empty line.
 	started bool
+	// header holds the words of the header line the file starts with,
+	// if any: a line of the same words later on repeats it.
+	header  []string
+	blank   int64 // lines without a field after the first, passed over
+	headers int64 // lines that repeat the header, passed over
 	field   [6]string
 	row     Row
 }
@@ -32,6 +41,18 @@ func NewCDNOWReader(r io.Reader, name string) *CDNOWReader {
 
 // Offset returns the bytes consumed so far.
 func (c *CDNOWReader) Offset() int64 { return c.g.n }
+
+// Blank returns the number of lines without a field (empty, or of spaces
+// only) after the first line that Read has passed over so far; empty
+// lines before the first line are no rows, as before the header of a csv
+// file.
+func (c *CDNOWReader) Blank() int64 { return c.blank }
+
+// Headers returns the number of lines repeating the header line the file
+// starts with (repeatsHeader) that Read has passed over so far, as two
+// files with headers put one after the other have. A file without a
+// header line has none: a line of words in it is malformed.
+func (c *CDNOWReader) Headers() int64 { return c.headers }
 
 // Columns returns the column count of the file (4 or 5), 0 before the
 // first data line.
@@ -117,13 +138,26 @@ func (c *CDNOWReader) Read() (*Row, error) {
 		s := string(b)
 		n := c.split(s)
 		if n == 0 {
+			if c.started {
+				c.blank++
+			}
 			continue
 		}
 		if !c.started {
 			c.started = true
 			if c.isHeader(n) {
+				c.header = make([]string, n)
+				for i, f := range c.field[:n] {
+					c.header[i] = strings.Clone(f)
+				}
 				continue
 			}
+		}
+		// A line that repeats the header fails as a line of the wrong
+		// width or on its date: only then is it asked for.
+		if c.cols == 0 && c.repeatsHeader(n) {
+			c.headers++
+			continue
 		}
 		if c.cols == 0 {
 			if n != 4 && n != 5 {
@@ -141,14 +175,43 @@ func (c *CDNOWReader) Read() (*Row, error) {
 			c.cols = n
 		}
 		if n != c.cols {
+			if c.repeatsHeader(n) {
+				c.headers++
+				continue
+			}
 			more := ""
 			if n == len(c.field) {
 				more = " or more"
 			}
 			return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%s%s, the first data line has %d", fieldsText(n), more, c.cols)}
 		}
-		return c.parse()
+		r, err := c.parse()
+		if err != nil && c.repeatsHeader(n) {
+			c.headers++
+			continue
+		}
+		return r, err
 	}
+}
+
+// repeatsHeader reports whether the line split into n fields is the
+// header line the file starts with again: the same words, one for one,
+// in any case, a byte order mark before the first ignored (as the second
+// of two files joined by `cat` may have one). A line of other words is
+// no header, but malformed.
+func (c *CDNOWReader) repeatsHeader(n int) bool {
+	if c.header == nil || n != len(c.header) {
+		return false
+	}
+	for i, f := range c.field[:n] {
+		if i == 0 {
+			f = strings.TrimPrefix(f, "\ufeff")
+		}
+		if !strings.EqualFold(f, c.header[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *CDNOWReader) parse() (*Row, error) {

@@ -177,3 +177,87 @@ func TestCDNOWFirstDataLineIsNeverAHeader(t *testing.T) {
 		require.EqualValues(rt, 1, int64(len(res.Summaries))+res.Skipped, line)
 	})
 }
+
+// Lines without a field (empty, of spaces, a lone CR) after the first
+// line carry no data: they are passed over and counted, as the blank rows
+// of a csv file are, never dropped silently; empty lines before the first
+// line are no rows, as before a csv header. The rows are those of the
+// file without them, and the line numbers of errors stay those of the
+// file.
+func TestCDNOWBlankLinesAreCounted(t *testing.T) {
+	o := Options{AsOf: day(t, "1997-12-31")}
+	clean, err := readCDNOW(t, "0001 19970101 1 10\n0001 19970201 1 10\n", o)
+	require.NoError(t, err)
+	for data, blank := range map[string]int64{
+		"0001 19970101 1 10\n\n   \n0001 19970201 1 10\n":                                 2,
+		"\n\n0001 19970101 1 10\r\n\r\n\t\r\n0001 19970201 1 10\r\n\r\n":                  3,
+		"customer_id date quantity amount\n\n0001 19970101 1 10\n0001 19970201 1 10\n \n": 2,
+		"0001 19970101 1 10\n0001 19970201 1 10\n":                                        0,
+	} {
+		res, err := readCDNOW(t, data, o)
+		require.NoError(t, err, data)
+		assert.Equal(t, blank, res.Blank, "%q", data)
+		assert.Equal(t, customersOf(clean), customersOf(res), "%q", data)
+		assert.EqualValues(t, 2, res.Rows, "%q", data)
+	}
+	_, err = readCDNOW(t, "0001 19970101 1 10\n\n\n0001 1997020 1 10\n", o)
+	require.EqualError(t, err, `cdnow.txt:4: date "1997020": want YYYYMMDD`)
+	_, err = readCDNOW(t, "customer_id date quantity amount\n\n \n", o)
+	require.ErrorIs(t, err, ErrNoRows)
+	assert.EqualError(t, err, "cdnow.txt: no data rows (only a header and 2 blank rows)")
+}
+
+// A line that repeats the header line the file starts with (the same
+// words, in any case, a byte order mark before it ignored), as `cat` of
+// two CDNOW files with headers makes, is passed over and counted, as a
+// repeated csv header is; the rows are those of the files read one after
+// the other. A line of other words, or a header in a file that starts
+// without one, is still malformed.
+func TestCDNOWRepeatedHeaderIsPassedOver(t *testing.T) {
+	o := Options{AsOf: day(t, "1997-12-31")}
+	const (
+		h4   = "customer_id date quantity amount\n"
+		h5   = "master_id customer_id date quantity amount\n"
+		jan  = "0001 19970101 1 10\n0002 19970105 2 20.5\n"
+		feb  = "0001 19970201 1 10\n"
+		jan5 = "00001 0001 19970101 1 10\n00002 0002 19970105 2 20.5\n"
+		feb5 = "00001 0001 19970201 1 10\n"
+	)
+	clean, err := readCDNOW(t, jan+feb, o)
+	require.NoError(t, err)
+	for data, headers := range map[string]int64{
+		h4 + jan + h4 + feb:                                     1,
+		h4 + jan + "\ufeff" + h4 + feb:                          1,
+		h4 + jan + "CUSTOMER_ID Date Quantity AMOUNT\r\n" + feb: 1,
+		h4 + h4 + jan + h4 + h4 + feb + h4:                      4,
+		h5 + jan5 + h5 + feb5:                                   1,
+		h5 + h5 + jan5 + feb5:                                   1,
+	} {
+		res, err := readCDNOW(t, data, o)
+		require.NoError(t, err, data)
+		assert.Equal(t, headers, res.Headers, "%q", data)
+		assert.Zero(t, res.Blank, "%q", data)
+		assert.EqualValues(t, 3, res.Rows, "%q", data)
+		assert.Equal(t, customersOf(clean), customersOf(res), "%q", data)
+	}
+	for data, want := range map[string]string{
+		jan + h4 + feb: `cdnow.txt:3: date "date": want YYYYMMDD`, // no header at the top
+		h4 + jan + "customer_id date qty amount\n" + feb: `cdnow.txt:4: date "date": want YYYYMMDD`, // other words
+		h4 + jan + "customer_id date quantity\n" + feb:   `cdnow.txt:4: 3 fields, the first data line has 4`,
+		h5 + jan5 + h4 + feb5:                            `cdnow.txt:4: 4 fields, the first data line has 5`,
+	} {
+		_, err := readCDNOW(t, data, o)
+		require.Error(t, err, data)
+		assert.Contains(t, err.Error(), want, "%q", data)
+	}
+	_, err = readCDNOW(t, h4+h4+"\n"+h4, o)
+	require.ErrorIs(t, err, ErrNoRows)
+	assert.EqualError(t, err, "cdnow.txt: no data rows (only a header, 1 blank row and 2 repeated header rows)")
+}
+
+// customersOf is the fingerprint of the summaries of res, without its
+// counts of rows.
+func customersOf(res *Result) string {
+	f := fingerprint(res)
+	return f[:strings.LastIndexByte(f, '|')+1]
+}

@@ -84,6 +84,9 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	}
 	l, err := salesrow.NewLayout(c.rec.fields)
 	if err != nil {
+		if h := exportHints(c.rec.fields); h != "" {
+			err = &hinted{err: err, hint: h}
+		}
 		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)
 	}
 	c.layout = newLayout(l)
@@ -105,6 +108,25 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	}
 	return c, nil
 }
+
+// hinted is an error of the header with hints (exportHints) added to the
+// hints salesrow.NewLayout ends its message with, in its parentheses.
+type hinted struct {
+	err  error
+	hint string
+}
+
+// Error returns the message of the error with the hint added.
+func (h *hinted) Error() string {
+	msg := h.err.Error()
+	if strings.HasSuffix(msg, ")") {
+		return msg[:len(msg)-1] + h.hint + ")"
+	}
+	return msg + h.hint
+}
+
+// Unwrap returns the error of salesrow.
+func (h *hinted) Unwrap() error { return h.err }
 
 // next reads the next record into c.rec: a *RowError for a malformed
 // one, io.EOF after the last, or the error that ends the input.
@@ -271,4 +293,21 @@ func (c *layout) parse(name string, rec []string, line int, lineOf func(int) int
 		return rowError(name, line, fe)
 	}
 	return nil
+}
+
+// rfc3339 is an RFC 3339 timestamp with an offset, of the least length.
+const rfc3339 = "2006-01-02T15:04:05+07:00"
+
+// offsetOutOfRange reports whether s, an RFC 3339 timestamp, ends in an
+// offset ±hh:mm out of the range of RFC 3339 (§ 5.6: time-numoffset,
+// time-hour 00–23 and time-minute 00–59), as -24:00 or +23:60, which
+// customer.ParseDay refuses (though time.Parse reads them): the hint of
+// such a date says so (timeHint). The fast path (clockTime) takes none
+// of them.
+func offsetOutOfRange(s string) bool {
+	n := len(s)
+	if n < len(rfc3339) || s[n-3] != ':' || s[n-6] != '+' && s[n-6] != '-' {
+		return false
+	}
+	return !two(s[n-5:], 23) || !two(s[n-2:], 59)
 }

@@ -18,7 +18,9 @@
 // one written for people, 05/03/2024, 2024/03/05, 20240305, a serial day
 // number or an offset without its colon, is malformed with a hint, and so
 // is a time written otherwise after a right day: 10:00 PM, 10:00:00 UTC,
-// or 10:00:00+01, an offset of hours only as PostgreSQL writes it; a
+// or 10:00:00+01, an offset of hours only as PostgreSQL writes it, and
+// an offset out of RFC 3339's range, -24:00 or +23:60, which time.Parse
+// reads but no zone has; a
 // placeholder for a missing date, 0000-00-00, 1899-12-30 or 0001-01-01,
 // is refused with a hint that says so),
 // amount (a plain decimal number, negative for a return or cancellation;
@@ -29,7 +31,12 @@
 // refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row), currency
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
 // wholesaler), category. Other columns of the format (channel, sku, size,
-// season) are accepted and not used. Fields are trimmed of surrounding
+// season) are accepted and not used. An optional column named in another
+// style ("Order ID"), or as the Online Retail exports name it (InvoiceNo
+// or Invoice for order_id), is not read, and the reader reports it
+// ([Misnamed]); a header without date or amount names the columns of
+// those exports that stand for them (InvoiceDate; UnitPrice or Price,
+// which is a price per unit, not an amount: exportHints). Fields are trimmed of surrounding
 // spaces; an empty optional field counts as absent. A customer_id or
 // order_id that is not UTF-8 or holds a control character or a byte
 // order mark (that of a second file put after the first), and a
@@ -60,7 +67,9 @@
 // data line never has that shape (its date is eight digits), so none is
 // dropped as a header, and a malformed first line with a numeric field
 // ("00001 0001 Jan-01-1997 1 29.33") is reported like any other. Every line must have the
-// column count of the first data line. An all-digit customer ID loses its
+// column count of the first data line, but for lines without a field and
+// lines that repeat the header line (see Blank rows and Repeated
+// headers below), which are passed over and counted. An all-digit customer ID loses its
 // leading zeros ("0001" is customer "1"), as in the ID column of the CDNOW
 // summary files.
 //
@@ -123,6 +132,10 @@
 // another width is malformed, blank or not. A file of blank rows only
 // has no data rows ([ErrNoRows]).
 //
+// A CDNOW line without a field (empty, or of spaces only) after the
+// first line is passed over and counted in the same way
+// ([CDNOWReader.Blank]); empty lines before the first line are no rows.
+//
 // # Repeated headers
 //
 // A csv row that repeats the header (salesrow.Layout.RepeatsHeader), as
@@ -137,6 +150,13 @@
 // fails to parse (a repeated header fails on its date) is asked whether
 // it repeats the header, so the question costs the rows of an export
 // nothing. A file of a header and repeated headers only has no data rows.
+//
+// A CDNOW line that repeats the header line the file starts with (the
+// same words, in any case, a byte order mark before the first ignored)
+// is passed over and counted in the same way ([CDNOWReader.Headers]),
+// and only then: a line of other words, or of words in a file that
+// starts without a header line, is malformed. It too is asked for only
+// of a line that fails as one of the wrong width or on its fields.
 //
 // # Rows
 //

@@ -79,10 +79,11 @@ func parseFixed(s string) (v int64, ok bool) {
 //     ([customer.DateOf]) is the one written.
 //
 // Hours are 00–23, minutes and seconds 00–59, offset hours 00–23 and
-// offset minutes 00–59, the ranges of time.Parse's RFC 3339 reader. Other
-// forms (a leap second 60, an hour 24, one-digit hours, a comma before
-// the fraction, an offset without seconds) are left to customer.ParseDay,
-// which accepts some and words the error of the others.
+// offset minutes 00–59, the ranges of RFC 3339 (§ 5.6). Other forms (a
+// leap second 60, an hour 24, one-digit hours, a comma before the
+// fraction, an offset without seconds, an offset out of range such as
+// -24:00, which time.Parse reads and customer.ParseDay refuses) are left to
+// the exact path, which accepts some and words the error of the others.
 func clockTime(t string) bool {
 	if len(t) < 6 || t[0] != 'T' && t[0] != 't' && t[0] != ' ' {
 		return false

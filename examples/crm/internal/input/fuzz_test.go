@@ -87,6 +87,8 @@ func FuzzCDNOW(f *testing.F) {
 	f.Add([]byte("customer_id date quantity amount\n1 19970101 1 1\n1 19970101 1 -1\n"), true)
 	f.Add([]byte("1 19970101 1 NaN\n1 19971301 1 1\n1 19970101 1\n1 2 3 4 5 6 7\n"), true)
 	f.Add([]byte("\n\n"), false)
+	f.Add([]byte("customer_id date quantity amount\n1 19970101 1 1\n\n  \r\nCUSTOMER_ID date quantity amount\r\n1 19970201 1 1\ncustomer_id date qty amount\n"), true)
+	f.Add([]byte("\ufeffmaster_id customer_id date quantity amount\n1 1 19970101 1 1\n\ufeffmaster_id customer_id date quantity amount\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		o := Options{AsOf: customer.DateFromYMD(1997, 9, 30), SkipInvalid: skip}
 		res, err := Summarize(NewCDNOWReader(bytes.NewReader(data), "f.txt"), "f.txt", o)
@@ -271,7 +273,7 @@ func FuzzFastDate(f *testing.F) {
 		"2024-12-12T14:23:05 +01:00", "2024-12-12T14:23:05,5+01:00", "2024-12-12T14:23:05.Z", "2024-12-12T14:23:05Z ",
 		"2024-12-12T14:23:05+01:00z", "2024-12-12T14:23:05z+01:00", "2024-12-12T14:23:05\u00a0", "2024-12-12T4:23:05Z",
 		"0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "1899-12-31T23:59:59-01:00", "1900-01-01T00:00:00+14:00",
-		"9999-12-31T23:59:59-23:59", "2024-12-12T14:23:05+01:00\n", "2024-12-12X14:23:05Z", "2024-12-1214:23:05Z",
+		"9999-12-31T23:59:59-23:59", "2024-12-12T14:23:05-24:00", "2024-12-12 14:23:05.5+23:60", "2024-12-12t14:23:05-99:00", "2024-12-12T14:23:05+01:00\n", "2024-12-12X14:23:05Z", "2024-12-1214:23:05Z",
 	} {
 		f.Add(s)
 	}
@@ -281,6 +283,7 @@ func FuzzFastDate(f *testing.F) {
 		if got, ok := parseDay10(dayText(field)); ok {
 			want, why := salesrow.ParseDate(field)
 			require.Empty(t, why, "%q: the fast path takes a date the rules reject", field)
+			require.False(t, offsetOutOfRange(field), "%q: the fast path takes an offset out of range", field)
 			require.Equal(t, want, got, "%q", field)
 		}
 		var b bytes.Buffer

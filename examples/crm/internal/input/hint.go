@@ -174,13 +174,18 @@ func dateHint(s string) string {
 	}
 	if m := offsetNoCol.FindStringSubmatch(s); m != nil {
 		off := m[4] + m[5] + ":" + m[6]
+		if h := offsetRangeHint(off); h != "" {
+			return h
+		}
 		if m[3] == " " {
 			return fmt.Sprintf(hintOffsetSp, off)
 		}
 		return fmt.Sprintf(hintOffset, off)
 	}
 	day := s
-	if i := strings.IndexAny(s, " T"); i > 0 {
+	if len(s) > 11 && s[10] == 't' {
+		day = s[:10] // RFC 3339 § 5.6 allows a lower-case t
+	} else if i := strings.IndexAny(s, " T"); i > 0 {
 		day = s[:i] // a time after the day
 	}
 	if _, err := customer.ParseDay(day); err == nil && len(s) > 11 && canonicalDay.MatchString(day) {
@@ -236,7 +241,10 @@ func placeholderDay(s string) string {
 const (
 	hintTimeAs   = "write it as %s (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"
 	hintTimeZone = "write the time zone as an offset, ±hh:mm, right after the time (or leave it out: the day written is then the day)"
-	hintTime     = "the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"
+	hintTime     = "the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"
+	// hintOffsetRange is the hint for an offset, given with its sign,
+	// outside RFC 3339's range (offsetOutOfRange).
+	hintOffsetRange = "the offset %s is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"
 )
 
 var (
@@ -251,7 +259,8 @@ var (
 // one written for people (10:00 PM), with the name of a zone (UTC, CET),
 // with an offset of hours only (+01, as PostgreSQL writes a timestamp
 // with time zone), a time of hours and minutes with an offset (which RFC
-// 3339 does not allow), or a one-digit hour. When the time can be told, the
+// 3339 does not allow), or a one-digit hour; an offset out of range
+// (-24:00, +23:60) gets a hint that says so. When the time can be told, the
 // hint writes the timestamp as it should be (one that customer.ParseDay
 // reads, of the same day and time); otherwise it says what the time must
 // be.
@@ -286,6 +295,9 @@ func timeHint(day, sep, rest string) string {
 			mm = "00"
 		}
 		zone = m[7] + m[8] + ":" + mm
+		if h := offsetRangeHint(zone); h != "" {
+			return h
+		}
 	}
 	fixed := fmt.Sprintf("%s%s%02d:%s%s%s", day, sep, hh, m[2], sec, zone)
 	if fixed == day+sep+rest {
@@ -295,6 +307,16 @@ func timeHint(day, sep, rest string) string {
 		return hintTime
 	}
 	return fmt.Sprintf(hintTimeAs, fixed)
+}
+
+// offsetRangeHint is the hint for an offset off, ±hh:mm, out of RFC
+// 3339's range (offsetOutOfRange), whatever else the timestamp gets
+// wrong: no way of writing it makes it read; "" for an offset in range.
+func offsetRangeHint(off string) string {
+	if offsetOutOfRange("2006-01-02T15:04:05" + off) {
+		return fmt.Sprintf(hintOffsetRange, off)
+	}
+	return ""
 }
 
 // yearFirstHint is the hint for a valid day of year y, month m and day d

@@ -100,9 +100,19 @@ func TestDateHints(t *testing.T) {
 		{"2024-03-05 2:22 PM", "; write it as 2024-03-05 14:22:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
 		{"2024-03-05 12:05:09 a.m.", "; write it as 2024-03-05 00:05:09 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
 		{"2024-03-05 14:22:00 CET", "; write the time zone as an offset, ±hh:mm, right after the time (or leave it out: the day written is then the day)"},
-		{"2024-03-05 13:22 PM", "; the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"},
-		{"2024-03-05 24:00:00", "; the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"},
-		{"2024-03-05 noon", "; the day is right, the time after it is not: write it as hh:mm or hh:mm:ss, in 24-hour form, with the offset, if any, as Z or ±hh:mm right after it"},
+		{"2024-03-05 13:22 PM", "; the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
+		{"2024-03-05 24:00:00", "; the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
+		{"2024-03-05 noon", "; the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
+		{"2024-03-05t2:22 PM", "; write it as 2024-03-05t14:22:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		// The hint says what is read: hh:mm only without an offset.
+		{"2024-01-01T24:00:00Z", "; the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
+		{"2024-01-01T10:00+24:00", "; the offset +24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
+		// Offsets out of RFC 3339's range, however written.
+		{"2024-03-05T10:00:00-24:00", "; the offset -24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
+		{"2024-03-05 10:00:00.5+23:60", "; the offset +23:60 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
+		{"2024-03-05T10:00:00+2400", "; the offset +24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
+		{"2024-03-05 10:00:00+25", "; the offset +25:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
+		{"2024-03-05T10:00:00-99:00", "; the offset -99:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
 		// Placeholders for a missing date.
 		{"0000-00-00", "; MySQL's zero date, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},
 		{"0000-00-00 00:00:00", "; MySQL's zero date, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},

@@ -475,3 +475,66 @@ func TestShapesOfERPExports(t *testing.T) {
 		})
 	}
 }
+
+// TestOffsetOutOfRangeIsRefused: RFC 3339 (§ 5.6) allows offset hours
+// 00–23 and minutes 00–59; time.Parse reads -24:00 and +23:60 too. Such a
+// row is malformed, with the error of a date and a hint, on the line of
+// its date field, on both paths (checkScan), and an offset at the edge of
+// the range is read on the day written. With SkipInvalid the row is
+// skipped and changes nothing.
+func TestOffsetOutOfRangeIsRefused(t *testing.T) {
+	o := Options{AsOf: day(t, "2024-12-31")}
+	const head = "customer_id,date,amount,order_id\nC1,2024-01-02,10,O1\n"
+	for _, v := range []string{"2024-03-05T23:30:00+23:59", "2024-03-05T00:30:00-23:59", "2024-03-05T10:00:00-00:00", "2024-03-05t10:00:00.25+00:00", "2024-03-05 10:00:00+14:00"} {
+		data := head + "C1," + v + ",12.50,O2\n"
+		res, err := readCSV(t, data, o)
+		require.NoError(t, err, v)
+		require.Len(t, res.Summaries, 1)
+		assert.Equal(t, []customer.Date{day(t, "2024-01-02"), day(t, "2024-03-05")}, purchaseDays(res.Summaries[0]), v)
+		checkScan(t, []byte(data), o)
+	}
+	const hint = " is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"
+	for v, off := range map[string]string{
+		"2024-03-05T10:00:00-24:00":     "-24:00",
+		"2024-03-05T10:00:00+24:00":     "+24:00",
+		"2024-03-05T10:00:00+23:60":     "+23:60",
+		"2024-03-05 10:00:00.125-00:60": "-00:60",
+		"2024-03-05t10:00:00+24:00":     "+24:00",
+	} {
+		want := `orders.csv:3: date "` + v + `": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339; the offset ` + off + hint
+		for _, row := range []string{"C1," + v + ",12.50,O2", "C1, " + v + " ,12.5x,O2", "C1,\"" + v + "\",-1,"} {
+			data := head + row + "\n"
+			_, err := readCSV(t, data, o)
+			require.Error(t, err, row)
+			assert.Equal(t, want, err.Error(), "the date is the first field wrong: %s", row)
+			checkScan(t, []byte(data), o)
+			clean, err := readCSV(t, head, o)
+			require.NoError(t, err)
+			res, err := readCSV(t, data, Options{AsOf: o.AsOf, SkipInvalid: true})
+			require.NoError(t, err)
+			assert.EqualValues(t, 1, res.Skipped)
+			assert.Equal(t, customersOf(clean), customersOf(res), "a refused row changes nothing")
+			checkScan(t, []byte(data), Options{AsOf: o.AsOf, SkipInvalid: true})
+		}
+	}
+	// An error of the customer_id comes first, as of any other date.
+	_, err := readCSV(t, head+",2024-03-05T10:00:00-24:00,1,O2\n", o)
+	require.EqualError(t, err, `orders.csv:3: customer_id "": empty`)
+	// The line is that of the date field in a record over several lines.
+	data := "customer_id,category,date,amount\nC1,\"coats\nwool\",2024-03-05T10:00:00+23:60,12.50\n"
+	_, err = readCSV(t, data, o)
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), `orders.csv:3: date "2024-03-05T10:00:00+23:60"`), err.Error())
+	checkScan(t, []byte(data), o)
+}
+
+// purchaseDays returns the days of s on which an order counts.
+func purchaseDays(s *customer.Summary) []customer.Date {
+	var out []customer.Date
+	for _, d := range s.Days {
+		if d.Orders != 0 {
+			out = append(out, d.Date)
+		}
+	}
+	return out
+}

@@ -50,3 +50,73 @@ func commas(header string) string {
 	n := bytes.Count([]byte(header), []byte(","))
 	return string(bytes.Repeat([]byte(","), n-2))
 }
+
+// TestExportColumnNames: the columns of the UCI Online Retail exports
+// (InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice,
+// CustomerID, Country; Online Retail II: Invoice, Price, Customer ID)
+// are told with the column of the format each stands for. Its invoice
+// number is not read as order_id, which makes a customer's invoices of
+// one day one order: both readers report it while order_id is absent,
+// and not once it is there. A header without date or amount names
+// InvoiceDate for date and says UnitPrice or Price is no amount; its
+// Quantity is read as quantity.
+func TestExportColumnNames(t *testing.T) {
+	o := Options{AsOf: day(t, "2011-12-31")}
+	const invoices = "; rename the column order_id"
+	for _, c := range []struct {
+		header, row string
+		want        []Misnamed
+		text        string
+	}{
+		{"InvoiceNo,StockCode,Description,Quantity,date,amount,customer_id,Country", "536365,85123A,T-LIGHT,6,2010-12-01,15.30,17850,United Kingdom",
+			[]Misnamed{{1, "InvoiceNo", ColOrderID}},
+			`field 1, "InvoiceNo", the invoice number of the Online Retail exports, is not read as order_id: without an order_id, a customer's invoices of one day are one order` + invoices},
+		{"\ufeffInvoice,Quantity,InvoiceDate,date,amount,Customer ID,customer_id", "489434,12,2009-12-01 07:45:00,2009-12-01,83.40,13085.0,13085",
+			[]Misnamed{{1, "Invoice", ColOrderID}},
+			`field 1, "Invoice", the invoice number of the Online Retail exports, is not read as order_id: without an order_id, a customer's invoices of one day are one order` + invoices},
+		{"invoice_no,customer_id,date,amount", "536365,17850,2010-12-01,15.30", []Misnamed{{1, "invoice_no", ColOrderID}}, ""},
+		{"InvoiceNo,order_id,customer_id,date,amount", "536365,536365,17850,2010-12-01,15.30", nil, ""},
+		{"customer_id,date,amount,UnitPrice,Price,StockCode,InvoiceDate", "17850,2010-12-01,15.30,2.55,2.55,85123A,2010-12-01", nil, ""},
+	} {
+		data := []byte(c.header + "\n" + c.row + "\n")
+		cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
+		require.NoError(t, err, c.header)
+		assert.Equal(t, c.want, cr.Misnamed(), c.header)
+		tb, err := ScanCSV(bytes.NewReader(data), "f.csv", o, 2)
+		require.NoError(t, err, c.header)
+		assert.Equal(t, c.want, tb.Misnamed, c.header)
+		if c.text != "" {
+			assert.Equal(t, c.text, c.want[0].String())
+		}
+	}
+	// Quantity is read as quantity.
+	res, err := readCSV(t, "InvoiceNo,Quantity,InvoiceDate,date,amount,customer_id\n536365,6,2010-12-01 08:26:00,2010-12-01,15.30,17850\n", o)
+	require.NoError(t, err)
+	assert.Equal(t, 6, res.Summaries[0].Units)
+
+	const uci = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,T-LIGHT,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n"
+	const uci2 = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n489434,85048,LED,12,2009-12-01 07:45:00,6.95,13085.0,United Kingdom\n"
+	for data, want := range map[string]string{
+		uci: `orders.csv:1: missing required column "amount", "customer_id", "date" (header has 8 columns; need customer_id, date, amount; ` +
+			`field 7, "CustomerID", would be customer_id: rename the column; ` +
+			`field 5, "InvoiceDate", the invoice date of the Online Retail exports, would be date: rename the column; ` +
+			`field 6, "UnitPrice", is a price per unit, as in the Online Retail exports, not the amount of the row: add a column amount, the quantity times the price (negative for a return))`,
+		uci2: `orders.csv:1: missing required column "amount", "customer_id", "date" (header has 8 columns; need customer_id, date, amount; ` +
+			`field 7, "Customer ID", would be customer_id: rename the column; ` +
+			`field 5, "InvoiceDate", the invoice date of the Online Retail exports, would be date: rename the column; ` +
+			`field 6, "Price", is probably a price per unit, as in Online Retail II, not the amount of the row: add a column amount, the quantity times the price (negative for a return))`,
+		// Only for a column that is missing.
+		"InvoiceDate,date,UnitPrice,customer_id\n": `orders.csv:1: missing required column "amount" (header has 4 columns; need customer_id, date, amount; ` +
+			`field 3, "UnitPrice", is a price per unit, as in the Online Retail exports, not the amount of the row: add a column amount, the quantity times the price (negative for a return))`,
+		"InvoiceDate,amount,UnitPrice,customer_id\n": `orders.csv:1: missing required column "date" (header has 4 columns; need customer_id, date, amount; ` +
+			`field 1, "InvoiceDate", the invoice date of the Online Retail exports, would be date: rename the column)`,
+		"customer_id,amount\n": `orders.csv:1: missing required column "date" (header has 2 columns; need customer_id, date, amount)`,
+	} {
+		_, err := readCSV(t, data, o)
+		require.Error(t, err, data)
+		assert.Equal(t, want, err.Error())
+		_, err = ScanCSV(strings.NewReader(data), "orders.csv", o, 2)
+		require.Error(t, err, data)
+		assert.Equal(t, want, err.Error())
+	}
+}
