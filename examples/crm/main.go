@@ -35,8 +35,11 @@
 // used when present; other columns are ignored. Names are trimmed and
 // read in any case; a required column named in another style ("Customer
 // ID", "CustomerID") is an error that names it, and an optional one so
-// named ("Order ID" for order_id) is not read, as any other column, and
-// stderr says so, naming the field and the column it would be. A header
+// named ("Order ID" for order_id), or named as the Online Retail exports
+// name it ("InvoiceNo" or "Invoice"), is not read, as any other column,
+// and stderr says so, naming the field and the column it would be (their
+// UnitPrice and Price are prices per unit, not the amount of a row: a
+// header without amount says so). A header
 // and rows that all end in a comma (an empty last column, as spreadsheets
 // write it) read as without it; when only the header or only a row ends
 // in commas, the row is malformed and its error says which to mend. A customer's rows with
