@@ -104,7 +104,7 @@ type Notice struct {
 // brought c to its version, as [Apply] returns them, and false for an
 // event the customer is not told about: the internal steps (a proposal
 // before its approval, a send-back, a new handler within the same
-// department, an escalation, a revised finding) and the customer's own
+// department, an escalation, a second finding) and the customer's own
 // feedback. It is an error when ev is not c's last event.
 //
 // The topics, by command: record → received; accept → accepted; reject →
@@ -141,7 +141,7 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 		n.Topic = TopicReassigned
 	case CmdInvestigate:
 		if ev.From != StateAssigned {
-			return Notice{}, false, nil // a revised finding
+			return Notice{}, false, nil // a second finding
 		}
 		n.Topic = TopicInvestigating
 	case CmdApprove:

@@ -115,8 +115,9 @@ func nextDate(y int, m time.Month, d int) (int, time.Month, int) {
 // working hours; 0 when to is not after from. A working time longer than
 // a [time.Duration] holds (about 292 years) is the longest Duration, as
 // [time.Time.Sub] gives it. A calendar that [Calendar.Validate] refuses
-// has no working time: 0 (its hours would overlap from one day to the
-// next, or count backward).
+// has no working time: 0 (hours beyond the day would overlap from one
+// day to the next, hours that do not open before they close would count
+// backward, and a week without a workday has none).
 //
 // The cost grows with the number of changes of the zone's offset within
 // [from, to) (twice a year in a zone with daylight-saving time, never in
@@ -262,8 +263,8 @@ const maxRunDays = 1 << 24
 // the earliest instant x with [Calendar.Working](t, x) = d. For d ≤ 0 it
 // returns t. It returns the zero time when the calendar has no working
 // hours on 800 days in a row before d has passed, and for a calendar
-// that [Calendar.Validate] refuses (hours that do not open before they
-// close would never let d pass).
+// that [Calendar.Validate] refuses, which has no working time
+// ([Calendar.Working]).
 //
 // Like Working, its cost grows with the changes of the zone's offset
 // that d takes (and the logarithm of the number of days between them and

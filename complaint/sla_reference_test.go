@@ -304,7 +304,6 @@ func TestCalendarAddInvalid(t *testing.T) {
 	} {
 		require.Error(t, cal.Validate())
 		assert.Zero(t, cal.Working(from, from.AddDate(0, 0, 30)), "%+v", cal)
-		// (Add used to walk such a calendar's days for ever.)
 		got := cal.Add(from, 8*time.Hour)
 		assert.True(t, got.IsZero(), "%+v: %s", cal, got)
 	}

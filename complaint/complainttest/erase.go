@@ -27,7 +27,7 @@ var erasedTexts = []string{
 
 // keptTexts are the staff's business record in the same fixture, which
 // an erasure keeps.
-var keptTexts = []string{"new photos show the seam", "short seam allowance", "keep and repair at our cost", "offer less", "workload", "still split", "slow"}
+var keptTexts = []string{"new photos show the seam", "short seam allowance", "keep and repair at our cost", "offer less", "the reduced jacket was sold meanwhile", "workload", "still split", "slow"}
 
 // runErasable records case id for complainant at start with a demand
 // text and takes it along rarePath, the feedback commented: a withdrawn

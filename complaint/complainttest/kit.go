@@ -541,7 +541,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 	})
 
 	subtest.Run(t, "EveryFieldRoundTrips", func(t *testing.T) {
-		// Every version of a case taken through rejection, reopenings, reassignment, send-back, waits, resumption, escalation and withdrawal comes back from Get as saved, with nanoseconds, and its events from Events: no field the happy path leaves empty is lost, and every text comes back exactly, white space around it and a length beyond a short text column included.
+		// Every version of a case taken through rejection, reopenings, reassignment, send-back, revision, waits, resumption, escalation and withdrawal comes back from Get as saved, with nanoseconds, and its events from Events: no field the happy path leaves empty is lost, and every text comes back exactly, white space around it and a length beyond a short text column included.
 		s := newStore(t)
 		east := time.FixedZone("UTC+9", 9*3600)
 		in := intakeFor("R-1", "cust-r", T0.Add(123456789*time.Nanosecond).In(east))

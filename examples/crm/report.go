@@ -23,11 +23,12 @@ const maxHoldout = 100000
 // what its summary then holds beyond the days it shares with the one as
 // of -as-of (input.Table.EarlierOf); the export is read a second time,
 // as of the calibration end, when that state is not kept: in the cdnow
-// format, or when rows were skipped (input.Table.HasEarlier). Standard
-// input is first copied to a temporary file so that it can be read
-// twice, and so is a pipe given as -in in the cdnow format or with
-// -skip-invalid; a pipe read once, whose state as of the calibration end
-// is not kept all the same, is an error.
+// format, when rows were skipped, or when a customer's units leave the
+// range they are kept in (input.Table.HasEarlier). Standard input is
+// first copied to a temporary file so that it can be read twice, and so
+// is a pipe given as -in in the cdnow format or with -skip-invalid; a
+// pipe read once, whose state as of the calibration end is not kept all
+// the same, is an error.
 func runReport(e *env, args []string) error {
 	fs := newFlags(e, "report", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-out report.html]")
 	var f inputFlags

@@ -145,11 +145,12 @@ func checkText(record string, v any) error {
 }
 
 // Ends of timestamptz's range, in the proleptic Gregorian calendar that
-// both PostgreSQL and package time use: from 4713-11-24 BC (Julian day
-// 0, astronomical year −4713) to the end of 294276 AD. PostgreSQL's
-// MIN_TIMESTAMP and END_TIMESTAMP (src/include/datatype/timestamp.h),
-// −211813488000000000 and 9223371331200000000 microseconds from
-// 2000-01-01.
+// both PostgreSQL and package time use: from 24 November 4714 BC (Julian
+// day 0, astronomical year −4713; 1 January 4713 BC in the Julian
+// calendar, PostgreSQL's documented "4713 BC") to the end of 294276 AD.
+// PostgreSQL's MIN_TIMESTAMP and END_TIMESTAMP
+// (src/include/datatype/timestamp.h), −211813488000000000 and
+// 9223371331200000000 microseconds from 2000-01-01.
 var (
 	minTimestamp = time.Date(-4713, time.November, 24, 0, 0, 0, 0, time.UTC)
 	endTimestamp = time.Date(294277, time.January, 1, 0, 0, 0, 0, time.UTC)

@@ -131,10 +131,10 @@
 // ledger's version) answers as for an unknown ID — an error matching the
 // interface's ErrNotFound, or an empty result or empty ledger where the
 // interface gives one — without asking the server. Times must lie within PostgreSQL's
-// timestamptz range (4713 BC to 294276 AD): one outside it is refused
-// before it is sent, as such text is (however far outside: pgx would
-// send an instant some 290,000 years away as microseconds that wrap
-// around into the range), and times inside JSON payloads within years
-// 0–9999; data the server rejects (SQLSTATE class 22) gives an error
-// matching customer.ErrInvalid too.
+// timestamptz range (4713 BC to 294276 AD): a record with a time outside
+// it is refused before it is sent, as one with such text is, however far
+// outside (pgx would send an instant some 290,000 years away as
+// microseconds that wrap around into the range). Times inside JSON
+// payloads must lie within years 0–9999. Data the server rejects
+// (SQLSTATE class 22) gives an error matching customer.ErrInvalid too.
 package pgstore

@@ -13,9 +13,10 @@ import (
 )
 
 // farTimes are instants beyond timestamptz's range (4713 BC to 294276
-// AD) whose microseconds since 2000 do not fit in an int64: sent as they
-// are they would wrap around into the range and be stored as another
-// instant, or as ±infinity, which reads back as the zero time.
+// AD): just beyond its ends, and so far beyond that their microseconds
+// since 2000 do not fit in an int64, which sent as they are would wrap
+// around into the range and be stored as another instant, or as
+// ±infinity, which reads back as the zero time.
 var farTimes = map[string]time.Time{
 	"year 600000":  time.Date(600000, 1, 1, 0, 0, 0, 0, time.UTC),
 	"year -600000": time.Date(-600000, 1, 1, 0, 0, 0, 0, time.UTC),

@@ -11,9 +11,9 @@ import (
 )
 
 // CDNOWReader reads the CDNOW transaction format. As [CSVReader] does, it
-// passes over the lines without a field after the first line (empty, or
-// of spaces only) and counts them ([CDNOWReader.Blank]), and so the lines
-// that repeat the header line the file starts with
+// passes over the lines without a field after the first non-empty line
+// (empty, or of white space only) and counts them ([CDNOWReader.Blank]),
+// and so the lines that repeat the header line the file starts with
 // ([CDNOWReader.Headers]), as `cat` of two files with headers makes.
 type CDNOWReader struct {
 	name string
@@ -42,10 +42,10 @@ func NewCDNOWReader(r io.Reader, name string) *CDNOWReader {
 // Offset returns the bytes consumed so far.
 func (c *CDNOWReader) Offset() int64 { return c.g.n }
 
-// Blank returns the number of lines without a field (empty, or of spaces
-// only) after the first line that Read has passed over so far; empty
-// lines before the first line are no rows, as before the header of a csv
-// file.
+// Blank returns the number of lines without a field (empty, or of white
+// space only) after the first non-empty line that Read has passed over so
+// far; empty lines before that line are no rows, as before the header of
+// a csv file.
 func (c *CDNOWReader) Blank() int64 { return c.blank }
 
 // Headers returns the number of lines repeating the header line the file
@@ -153,8 +153,9 @@ func (c *CDNOWReader) Read() (*Row, error) {
 				continue
 			}
 		}
-		// A line that repeats the header fails as a line of the wrong
-		// width or on its date: only then is it asked for.
+		// A line that repeats the header is asked for before the first
+		// data line sets the width; after it, only when the line fails,
+		// as one of the wrong width or on its fields.
 		if c.cols == 0 && c.repeatsHeader(n) {
 			c.headers++
 			continue

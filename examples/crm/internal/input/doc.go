@@ -132,9 +132,9 @@
 // another width is malformed, blank or not. A file of blank rows only
 // has no data rows ([ErrNoRows]).
 //
-// A CDNOW line without a field (empty, or of spaces only) after the
-// first line is passed over and counted in the same way
-// ([CDNOWReader.Blank]); empty lines before the first line are no rows.
+// A CDNOW line without a field (empty, or of white space only) after the
+// first non-empty line is passed over and counted in the same way
+// ([CDNOWReader.Blank]); empty lines before that line are no rows.
 //
 // # Repeated headers
 //
@@ -145,7 +145,7 @@
 // header's one for one. It is passed over and counted in Result.Headers
 // (and Table.Headers), never in Rows or Skipped, so SkipInvalid does not
 // change it. A row that differs from the header in any field (another
-// order, a column missing) is malformed as before, since the rows after
+// order, a column missing) is malformed as any other, since the rows after
 // it would be read with columns that are not theirs. Only a row that
 // fails to parse (a repeated header fails on its date) is asked whether
 // it repeats the header, so the question costs the rows of an export
@@ -156,7 +156,8 @@
 // is passed over and counted in the same way ([CDNOWReader.Headers]),
 // and only then: a line of other words, or of words in a file that
 // starts without a header line, is malformed. It too is asked for only
-// of a line that fails as one of the wrong width or on its fields.
+// of a line that fails as one of the wrong width or on its fields, or
+// that comes before the first data line.
 //
 // # Rows
 //

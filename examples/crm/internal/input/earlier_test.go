@@ -142,6 +142,9 @@ func TestEarlierStateOnRandomFiles(t *testing.T) {
 	})
 }
 
+// TestEarlierStateIsNotKeptWhenNotAsked: a table holds no state as of
+// an earlier day unless ScanCSV is asked to keep it (KeepEarlier) for a
+// day before AsOf; a table of Summarize never holds one.
 func TestEarlierStateIsNotKeptWhenNotAsked(t *testing.T) {
 	data := []byte("customer_id,date,amount\nC1,2024-01-01,10\nC1,2024-08-01,5\n")
 	asOf := customer.DateFromYMD(2024, 12, 31)

@@ -65,8 +65,8 @@ type Reader interface {
 }
 
 // BlankCounter is a Reader that passes over blank rows, which carry no
-// data, and counts them. [CSVReader] is one; [Summarize] reports the
-// count in [Result.Blank].
+// data, and counts them, as [CSVReader] and [CDNOWReader] do; [Summarize]
+// reports the count in [Result.Blank].
 type BlankCounter interface {
 	// Blank returns the number of blank rows and empty lines that Read
 	// has passed over so far.
@@ -74,8 +74,8 @@ type BlankCounter interface {
 }
 
 // HeaderCounter is a Reader that passes over the rows that repeat the
-// header, which carry no data, and counts them. [CSVReader] is one;
-// [Summarize] reports the count in [Result.Headers].
+// header, which carry no data, and counts them, as [CSVReader] and
+// [CDNOWReader] do; [Summarize] reports the count in [Result.Headers].
 type HeaderCounter interface {
 	// Headers returns the number of repeated header rows that Read has
 	// passed over so far.

@@ -59,7 +59,9 @@ import (
 // counts it, by the worker that owns its customer_id field (a column
 // name, owned as any customer ID is), when it fails to parse: once,
 // whichever worker that is, also in a block with quotes, which every
-// worker walks but only the owner of a row reads.
+// worker walks but only the owner of a row reads. With o.KeepEarlier and
+// o.Earlier before o.AsOf, the table keeps also the state of each
+// customer as of o.Earlier ([Table.HasEarlier], [Table.EarlierOf]).
 func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if o.Currency == "" {
 		o.Currency = DefaultCurrency

@@ -59,13 +59,15 @@ type Result struct {
 	Rows int64
 	// Blank is the number of blank rows passed over: the rows whose
 	// every field is empty (salesrow.Blank), whatever their number of
-	// fields, and the empty lines after the header. It is 0 for a
-	// Reader that is no BlankCounter.
+	// fields, and the empty lines after the header; in the CDNOW
+	// format, the lines without a field ([CDNOWReader.Blank]). It is 0
+	// for a Reader that is no BlankCounter.
 	Blank int64
 	// Headers is the number of rows passed over because they repeat the
-	// header (salesrow.Layout.RepeatsHeader), as two exports put one
-	// after the other have; they are not in Rows either. It is 0 for a
-	// Reader that is no HeaderCounter.
+	// header (salesrow.Layout.RepeatsHeader; in the CDNOW format,
+	// [CDNOWReader.Headers]), as two exports put one after the other
+	// have; they are not in Rows either. It is 0 for a Reader that is no
+	// HeaderCounter.
 	Headers int64
 	// Later is the number of valid rows dated after AsOf.
 	Later int64

@@ -165,7 +165,7 @@ type Input struct {
 	// Calibration are the customers as of CalibrationEnd (the same
 	// export read only up to that day): empty when no row is dated on or
 	// before it, and the report then says the history is too short for
-	// a holdout check. Nil counts as empty.
+	// a holdout check. Nil counts as empty unless Earlier is given.
 	Calibration    Summaries
 	CalibrationEnd customer.Date
 	// Earlier, when Calibration is nil, gives the customers as of

@@ -440,9 +440,10 @@ func (x *joinIndex) lookup(id customer.ID, k customer.Kind, next *int) (int, boo
 }
 
 // calPopulation are the customers of one kind known at the calibration
-// end: by index in Input.Calibration, each with its observation then and
-// its purchases in the holdout period (from its summary as of AsOf); and
-// the first purchase of any customer of the kind by then.
+// end: by index in the customers then (Input.calibration), each with its
+// observation then and its purchases in the holdout period (from its
+// summary as of AsOf); and the first purchase of any customer of the
+// kind by then.
 type calPopulation struct {
 	cal       []int
 	obs       []churn.Observation
