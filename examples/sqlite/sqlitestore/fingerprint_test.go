@@ -91,3 +91,40 @@ func TestFingerprintWrittenAsANumberStaysReadable(t *testing.T) {
 		assert.Equal(t, fp, after[i+1].Fingerprint, "entry %d after the erasure", i+2)
 	}
 }
+
+// A file of schema version 5, whose ledger entries hold their
+// fingerprints as JSON numbers, is upgraded by Open to the version that
+// marks fingerprints written as text (so that a program of version 5
+// refuses the file at Open); its entries read back exactly, and new ones
+// are written as text.
+func TestVersion5FileIsMarkedForTextFingerprints(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v5.db")
+	old, err := open(ctx, path, nil, 5)
+	require.NoError(t, err)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).Format(timeLayout)
+	_, err = old.w.ExecContext(ctx, `INSERT INTO loyalty_entries (member, seq, key, kind, at, points, order_id, doc)
+		VALUES ('M-1', 1, 'adjust:1', 'adjust', ?, 1, '', '{"fingerprint":18446744073709551615,"reason":"goodwill"}')`, at)
+	require.NoError(t, err)
+	require.NoError(t, old.Close())
+
+	db, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 6, v)
+	var name string
+	require.NoError(t, db.r.QueryRowContext(ctx, `SELECT name FROM schema_version WHERE version = 6`).Scan(&name))
+	assert.Equal(t, "loyalty fingerprints as text", name)
+	got, err := db.Loyalty().Entries(ctx, "M-1", 0)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, loyalty.Fingerprint(18446744073709551615), got[0].Fingerprint)
+
+	require.NoError(t, db.Loyalty().Append(ctx, "M-1", 1, []loyalty.Entry{{Seq: 2, Member: "M-1", Key: "adjust:2", Kind: loyalty.EntryAdjust,
+		Points: 1, Fingerprint: 18446744073709551614, Reason: "goodwill", Time: time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)}}))
+	var typ string
+	require.NoError(t, db.r.QueryRowContext(ctx, `SELECT json_type(doc, '$.fingerprint') FROM loyalty_entries WHERE member = 'M-1' AND seq = 2`).Scan(&typ))
+	assert.Equal(t, "text", typ)
+}
