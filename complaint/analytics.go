@@ -168,7 +168,8 @@ func upTo(evs []Event, t time.Time) []Event {
 // it in Report.RecordedLate; Report.LastRecorded tells how far the
 // recording the report saw reaches). orders is
 // the number of orders of the period. A bad log is an error naming its
-// case (see [Rebuild]).
+// case (see [Rebuild]), and so are two logs of one case, which would
+// count it twice (an error wrapping [ErrBadLog]).
 //
 // Quantiles use linear interpolation between order statistics (type 7 of
 // Hyndman & Fan 1996, the default of R and NumPy).
@@ -186,9 +187,13 @@ func Analyze(logs [][]Event, from, to time.Time, orders int, sla *SLAPolicy) (Re
 	var ratios []float64
 	var csatSum float64
 	var met, csatTop int
+	var once onceEach
 	for _, log := range logs {
 		if len(log) == 0 {
 			continue
+		}
+		if err := once.check(log[0].Case); err != nil {
+			return Report{}, err
 		}
 		r.LastRecorded = later(r.LastRecorded, log[0].At)
 		if made := received(log[0]); made.Before(from) || !made.Before(to) {
@@ -444,13 +449,20 @@ const DefaultSignalWindow = 90 * 24 * time.Hour
 // escalation event by an actor other than [RoleSystem] (an automated job,
 // such as an SLA job whose escalations follow missed deadlines, counted
 // as breaches), once per case however often it was escalated; escalations
-// after asOf do not count.
+// after asOf do not count. A bad log is an error naming its case
+// ([Rebuild]), and so are two logs of one case (wrapping [ErrBadLog]).
 func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolicy) (map[customer.ID]customer.ComplaintSignals, error) {
 	if window <= 0 {
 		window = DefaultSignalWindow
 	}
 	out := map[customer.ID]customer.ComplaintSignals{}
+	var once onceEach
 	for _, log := range logs {
+		if len(log) > 0 {
+			if err := once.check(log[0].Case); err != nil {
+				return nil, err
+			}
+		}
 		evs := upTo(log, asOf)
 		if len(evs) == 0 {
 			continue
@@ -489,4 +501,20 @@ func Signals(logs [][]Event, asOf time.Time, window time.Duration, sla *SLAPolic
 		out[c.Intake.Complainant] = s
 	}
 	return out, nil
+}
+
+// onceEach checks that each case's log is given once.
+type onceEach map[ID]bool
+
+// check returns an error wrapping [ErrBadLog] when a log of case id was
+// given before.
+func (o *onceEach) check(id ID) error {
+	if *o == nil {
+		*o = onceEach{}
+	}
+	if (*o)[id] {
+		return fmt.Errorf("complaint %q: two logs of the case: %w", id, ErrBadLog)
+	}
+	(*o)[id] = true
+	return nil
 }
