@@ -137,11 +137,32 @@ func storable(s string) bool {
 // record in the error. The path of the field is built only for a fault,
 // so a record that is fine costs the walk alone.
 func checkText(record string, v any) error {
-	f := badText(reflect.ValueOf(v))
+	return fieldFault(record, badText(reflect.ValueOf(v), false))
+}
+
+// checkJSON is [checkText] for a value stored as JSON (a jsonb column):
+// each instant must also be one that encoding/json can write
+// ([jsonTimeOK]), or json.Marshal would fail with an error that names
+// neither the record nor the field.
+func checkJSON(record string, v any) error {
+	return fieldFault(record, badText(reflect.ValueOf(v), true))
+}
+
+// fieldFault returns the validation error of record for f, nil for nil.
+func fieldFault(record string, f *textFault) error {
 	if f == nil {
 		return nil
 	}
 	return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: f.field(), Code: f.code, Message: f.msg}}}
+}
+
+// jsonTimeOK reports whether encoding/json can write t: RFC 3339, as
+// time.Time.MarshalJSON writes it, has a year of exactly four digits
+// (0 to 9999, in t's own zone) and a zone offset under 24 hours.
+func jsonTimeOK(t time.Time) bool {
+	_, off := t.Zone()
+	y := t.Year()
+	return y >= 0 && y <= 9999 && off > -24*60*60 && off < 24*60*60
 }
 
 // Ends of timestamptz's range, in the proleptic Gregorian calendar that
@@ -193,13 +214,19 @@ func (f *textFault) field() string {
 	return b.String()
 }
 
-// badText returns the first fault of v (see checkText), nil when there
-// is none. A fault in a map's key or value is named by the map's path.
-func badText(v reflect.Value) *textFault {
+// badText returns the first fault of v (see checkText, and checkJSON
+// when inJSON), nil when there is none. A fault in a map's key or value
+// is named by the map's path.
+func badText(v reflect.Value, inJSON bool) *textFault {
 	if v.IsValid() && v.Type() == timeType {
-		if t := v.Interface().(time.Time); !timeInRange(t) {
+		t := v.Interface().(time.Time)
+		switch {
+		case !timeInRange(t):
 			return &textFault{code: customer.CodeRange, msg: fmt.Sprintf("%s is outside PostgreSQL's range of instants, 4713 BC to 294276 AD",
 				t.UTC().Format("2006-01-02T15:04:05Z07:00"))}
+		case inJSON && !jsonTimeOK(t):
+			return &textFault{code: customer.CodeRange, msg: fmt.Sprintf("%s is outside what JSON (RFC 3339) can hold: years 0 to 9999, zone offsets under 24 hours",
+				t.Format("2006-01-02T15:04:05Z07:00"))}
 		}
 		return nil
 	}
@@ -214,11 +241,11 @@ func badText(v reflect.Value) *textFault {
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return badText(v.Elem())
+			return badText(v.Elem(), inJSON)
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if f := badText(v.Index(i)); f != nil {
+			if f := badText(v.Index(i), inJSON); f != nil {
 				f.up = append(f.up, "["+strconv.Itoa(i)+"]")
 				return f
 			}
@@ -226,10 +253,10 @@ func badText(v reflect.Value) *textFault {
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
-			if f := badText(iter.Key()); f != nil {
+			if f := badText(iter.Key(), inJSON); f != nil {
 				return f
 			}
-			if f := badText(iter.Value()); f != nil {
+			if f := badText(iter.Value(), inJSON); f != nil {
 				return f
 			}
 		}
@@ -239,7 +266,7 @@ func badText(v reflect.Value) *textFault {
 			if !t.Field(i).IsExported() {
 				continue // unexported state (money amounts) holds no text
 			}
-			if f := badText(v.Field(i)); f != nil {
+			if f := badText(v.Field(i), inJSON); f != nil {
 				f.up = append(f.up, strings.ToLower(t.Field(i).Name))
 				return f
 			}

@@ -74,10 +74,10 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 	if c.Version < 1 {
 		return conflict()
 	}
-	if err := checkText(fmt.Sprintf("complaint %q", c.ID), c); err != nil {
+	if err := checkJSON(fmt.Sprintf("complaint %q", c.ID), c); err != nil {
 		return err
 	}
-	if err := checkText(fmt.Sprintf("complaint %q event %d", c.ID, ev.Seq), ev); err != nil {
+	if err := checkJSON(fmt.Sprintf("complaint %q event %d", c.ID, ev.Seq), ev); err != nil {
 		return err
 	}
 	caseBody, err := json.Marshal(c)
@@ -243,7 +243,10 @@ func erasedText(t time.Time) any {
 // event ([complaint.CheckErase]), and rewrites the body of
 // each case and of each of its events in the erased form
 // ([complaint.EraseCase], [complaint.EraseEvent]) by two statements. The
-// columns hold no text of the customer and stay as they are.
+// columns hold no text of the customer and stay as they are. A time at
+// that the cases' JSON cannot hold (a year outside 0–9999 in at's zone,
+// RFC 3339's four digits) is refused before anything is read or written,
+// with a [*customer.ValidationError] naming the field "at".
 func (s *ComplaintStore) Erase(ctx context.Context, complainant customer.ID, at time.Time) error {
 	op := fmt.Sprintf("erase complaints of customer %q", complainant)
 	if err := ctxErr(ctx, op); err != nil {
@@ -251,6 +254,15 @@ func (s *ComplaintStore) Erase(ctx context.Context, complainant customer.ID, at 
 	}
 	if !storable(string(complainant)) {
 		return nil // Save refuses such text: no case is stored under it
+	}
+	if _, err := at.MarshalJSON(); err != nil {
+		// The erased forms hold at in their JSON, which RFC 3339 limits
+		// to the years 0 to 9999 in at's own zone; refused before the
+		// transaction, so nothing is read or written.
+		return customer.Invalid(fmt.Sprintf("erasure of the complaints of customer %q", complainant), []customer.FieldError{{
+			Field: "at", Code: customer.CodeRange,
+			Message: fmt.Sprintf("%s is outside the years 0 to 9999 that a case's JSON (RFC 3339) can hold", at.Format(time.RFC3339Nano)),
+		}})
 	}
 	err := s.db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id, body FROM `+s.db.t.cases+`

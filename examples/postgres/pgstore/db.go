@@ -18,8 +18,9 @@ type Options struct {
 	// or one per test).
 	Schema string
 	// MigrationLockTimeout bounds how long [DB.Migrate] waits for a lock
-	// on a table it alters, or on schema_version when it records a
-	// migration, while other transactions use the table (the
+	// on a table it alters, or on schema_version when it reads the
+	// schema's version or records a migration, while other transactions
+	// use the table (the
 	// server's lock_timeout, set for the migration's transaction only): a
 	// migration waiting behind a long transaction would otherwise hold
 	// every later query of that table waiting behind itself. When it
@@ -193,8 +194,22 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 		_, _ = conn.Exec(rctx, `ROLLBACK`)
 		return classify(err)
 	}
-	if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
+	return commit(ctx, conn)
+}
+
+// commit sends COMMIT on conn, inside a transaction begun by hand, and
+// returns an error unless the server answered COMMIT. A server that
+// finds the transaction aborted (a statement of it failed) rolls it back
+// and answers ROLLBACK, without an error: that is an error matching
+// pgx.ErrTxCommitRollback here, as pgx's own Tx.Commit makes it, so that
+// a transaction rolled back is never reported as written.
+func commit(ctx context.Context, conn *pgxpool.Conn) error {
+	tag, err := conn.Exec(ctx, `COMMIT`)
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if got := tag.String(); got != "COMMIT" {
+		return fmt.Errorf("commit: the server answered %q: %w", got, pgx.ErrTxCommitRollback)
 	}
 	return nil
 }

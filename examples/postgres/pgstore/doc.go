@@ -91,7 +91,9 @@
 // waited for a lock — nothing was written. (Only a COMMIT whose
 // acknowledgement is lost is ambiguous, as with any database; the
 // library's idempotency keys and version checks make the redelivery
-// safe.) A read that needs several queries ([CustomerStore.History])
+// safe.) A COMMIT that the server answers with ROLLBACK, having found the
+// transaction aborted, is an error matching pgx.ErrTxCommitRollback,
+// never a success. A read that needs several queries ([CustomerStore.History])
 // sends them in one pipelined batch inside a read-only REPEATABLE READ
 // transaction: one snapshot.
 //

@@ -383,8 +383,8 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 		rollback()
 		return op.result(ctx, classify(err))
 	}
-	if _, err := conn.Exec(ctx, `COMMIT`); err != nil {
-		return fmt.Errorf("pgstore: append %s: commit: %w", op.record, err)
+	if err := commit(ctx, conn); err != nil {
+		return fmt.Errorf("pgstore: append %s: %w", op.record, err)
 	}
 	return op.result(ctx, nil)
 }

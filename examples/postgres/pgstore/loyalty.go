@@ -257,7 +257,14 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 	}
 	var misplaced error
 	for i, e := range entries {
-		if err := checkText(fmt.Sprintf("loyalty entry %d of member %q", e.Seq, member), e); err != nil {
+		record := fmt.Sprintf("loyalty entry %d of member %q", e.Seq, member)
+		if err := checkText(record, e); err != nil {
+			return err
+		}
+		// The detail column's JSON holds the other instants, in UTC; its
+		// fields have the names of the entry's (availableat, expiresat,
+		// nextreview, graceuntil).
+		if err := checkJSON(record, detailOf(e)); err != nil {
 			return err
 		}
 		if misplaced == nil && (e.Seq != expected+int64(i)+1 || e.Member != member) {

@@ -146,3 +146,39 @@ func TestMigrateGivesUpWaitingForTheVersionTable(t *testing.T) {
 	require.NoError(t, db.Migrate(ctx))
 	assert.Equal(t, allVersions(), versions(t, schema))
 }
+
+// A DBA's transaction holding schema_version in ACCESS EXCLUSIVE mode
+// (LOCK TABLE, or an ALTER TABLE of it) blocks even the reading of the
+// schema's version: Migrate gives up after Options.MigrationLockTimeout
+// there too, with an up-to-date schema as with one that needs a
+// migration, and leaves the schema as it was.
+func TestMigrateGivesUpReadingTheVersionTable(t *testing.T) {
+	ctx := context.Background()
+	for _, behind := range []int{0, 1} {
+		t.Run(fmt.Sprintf("behind%d", behind), func(t *testing.T) {
+			p := sharedPool(t)
+			schema := newSchemaName()
+			t.Cleanup(func() { dropSchema(t, p, schema) })
+			at := pgstore.SchemaVersion() - behind
+			db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: 100 * time.Millisecond})
+			require.NoError(t, pgstore.MigrateTo(ctx, db, at))
+			holder, err := p.Begin(ctx)
+			require.NoError(t, err)
+			t.Cleanup(func() { holder.Rollback(ctx) })
+			_, err = holder.Exec(ctx, `LOCK TABLE `+pgx.Identifier{schema, "schema_version"}.Sanitize()+` IN ACCESS EXCLUSIVE MODE`)
+			require.NoError(t, err)
+
+			wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			start := time.Now()
+			err = db.Migrate(wait)
+			require.ErrorIs(t, err, pgstore.ErrMigrationLocked)
+			assert.Less(t, time.Since(start), 4*time.Second, "waited for the context, not the lock timeout")
+			assert.Contains(t, err.Error(), schema)
+			require.NoError(t, holder.Rollback(ctx))
+			assert.Equal(t, allVersions()[:at], versions(t, schema), "the schema is as it was")
+			require.NoError(t, db.Migrate(ctx))
+			assert.Equal(t, allVersions(), versions(t, schema))
+		})
+	}
+}

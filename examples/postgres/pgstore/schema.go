@@ -249,9 +249,10 @@ const lockClass = 0x7a11
 // transaction: a failed upgrade leaves the schema as it was. A
 // transaction-level advisory lock (per schema) makes concurrent Migrate
 // calls, from this process or others, wait for each other, so each
-// migration is applied once. A migration waits for the tables it alters
-// at most [Options].MigrationLockTimeout, then gives up (an error
-// matching [ErrMigrationLocked]; nothing changed). It returns an error
+// migration is applied once. Once it holds that lock, Migrate waits for
+// the tables it reads or alters (schema_version included, even when the
+// schema is up to date) at most [Options].MigrationLockTimeout, then
+// gives up (an error matching [ErrMigrationLocked]; nothing changed). It returns an error
 // matching [ErrSchemaTooNew] when the database lists a migration this
 // package does not know.
 func (db *DB) Migrate(ctx context.Context) error {
@@ -267,10 +268,18 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClass, db.schema); err != nil {
 			return err
 		}
+		// Bounded from here on, not before: the advisory lock waits for
+		// another migrator as long as its migrations take, but everything
+		// after it (creating the schema and schema_version, reading the
+		// version, the migrations and their rows) waits for locks other
+		// transactions hold, a DBA's LOCK TABLE of schema_version say.
+		if err := db.setLockTimeout(ctx, tx); err != nil {
+			return err
+		}
 		schema := pgx.Identifier{db.schema}.Sanitize()
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, db.t.version).Scan(&exists); err != nil {
-			return err
+			return db.lockError("reading the schema version", err)
 		}
 		if !exists {
 			// CREATE SCHEMA needs the CREATE right on the database even
@@ -283,19 +292,19 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 			}
 			if !have {
 				if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
-					return err
+					return db.lockError("creating the schema", err)
 				}
 			}
 			if _, err := tx.Exec(ctx, `CREATE TABLE `+db.t.version+` (
 					version     integer PRIMARY KEY,
 					description text NOT NULL,
 					applied_at  timestamptz NOT NULL DEFAULT now())`); err != nil {
-				return err
+				return db.lockError("creating schema_version", err)
 			}
 		}
 		var current int
 		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+db.t.version).Scan(&current); err != nil {
-			return err
+			return db.lockError("reading the schema version", err)
 		}
 		return db.apply(ctx, tx, schema, current, target)
 	})
@@ -316,19 +325,6 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema); err != nil {
 		return err
 	}
-	if db.lockTimeout > 0 {
-		// Set after the advisory lock was taken: another migrator may hold
-		// that one for as long as its migrations take. lock_timeout is in
-		// whole milliseconds: rounded up, so never 0 (no limit), without
-		// adding 999 999 ns first, which overflows the longest durations.
-		ms := db.lockTimeout / time.Millisecond
-		if db.lockTimeout%time.Millisecond != 0 {
-			ms++
-		}
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, min(ms, math.MaxInt32))); err != nil {
-			return err
-		}
-	}
 	for v := current + 1; v <= target; v++ {
 		m := migrations[v-1]
 		if _, err := tx.Exec(ctx, m.sql); err != nil {
@@ -342,6 +338,35 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 		}
 	}
 	return nil
+}
+
+// setLockTimeout sets the server's lock_timeout for the rest of tx to
+// [Options].MigrationLockTimeout; it leaves the server's setting when
+// that is negative. It is set after the advisory lock was taken: another
+// migrator may hold that one for as long as its migrations take.
+// lock_timeout is in whole milliseconds: rounded up, so never 0 (no
+// limit), without adding 999 999 ns first, which overflows the longest
+// durations.
+func (db *DB) setLockTimeout(ctx context.Context, tx pgx.Tx) error {
+	if db.lockTimeout <= 0 {
+		return nil
+	}
+	ms := db.lockTimeout / time.Millisecond
+	if db.lockTimeout%time.Millisecond != 0 {
+		ms++
+	}
+	_, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, min(ms, math.MaxInt32)))
+	return err
+}
+
+// lockError returns err, an error of Migrate's step before the
+// migrations (what names it), as it is, or, when the lock_timeout expired
+// (SQLSTATE 55P03), naming the step and matching [ErrMigrationLocked].
+func (db *DB) lockError(what string, err error) error {
+	if code, _ := pgCode(err); code == lockNotAvailable {
+		return fmt.Errorf("%s: %w after %v (Options.MigrationLockTimeout): %w", what, ErrMigrationLocked, db.lockTimeout, err)
+	}
+	return err
 }
 
 // migrationError returns err, an error of migration v (its SQL or its
