@@ -24,8 +24,10 @@
 // median, in the second pass) places nobody: [Model.Classify] refuses
 // its customers with an error wrapping [ErrNotFitted], and
 // [Model.Quadrant] gives them the zero Quadrant. Scores lie on the
-// [value.Unit] grid, so the mean is an exact sum divided once: anyone can
-// recompute it from the printed values and find the same quadrants.
+// [value.Unit] grid, so the mean is an exact sum divided once, and a
+// score is compared with the exact mean, not with its rounding to a
+// float64: anyone can recompute it from the printed values and find the
+// same quadrants.
 //
 // # Grades
 //

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -354,7 +355,10 @@ type Thresholds struct {
 	// none, the Mean and Median rules give no threshold (Current and
 	// Potential are then 0, and the kind's customers are not placed:
 	// see [Model.Classify]).
-	N                  int64
+	N int64
+	// Current and Potential are the thresholds; for the Mean rule the
+	// float64 nearest to the mean, while [Model.Quadrant] compares with
+	// the exact mean.
 	Current, Potential float64
 }
 
@@ -363,6 +367,10 @@ type Model struct {
 	*Scoring
 	thresholds [2]Thresholds
 	grades     [2]GradeThresholds
+	// sums are the exact sums of the current and potential values of
+	// each kind in units of [value.Unit] (Mean rule), against which
+	// Quadrant compares without the rounding of the mean.
+	sums [2][2]int64
 }
 
 // lowerMedian returns the lower median of v (sorting it).
@@ -393,6 +401,7 @@ func (t *ThresholdStats) Model() (*Model, error) {
 		default:
 			th.Current = float64(t.cur[i]) * value.Unit / float64(t.n[i])
 			th.Potential = float64(t.pot[i]) * value.Unit / float64(t.n[i])
+			m.sums[i] = [2]int64{t.cur[i], t.pot[i]}
 		}
 		m.thresholds[i] = th
 		if g := t.sc.opts.Grades; g != nil {
@@ -558,9 +567,30 @@ func (m *Model) placed(k customer.Kind) bool {
 // finite reports whether x is a finite number.
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
+// above reports whether x, a current (col 0) or potential (col 1) value
+// of a customer of kind index i, is strictly above the threshold. For the
+// Mean rule a value on the grid of [value.Unit], as every score is, is
+// compared with the exact mean Σ ÷ n: x ÷ Unit · n > Σ (in units), in
+// 128-bit integers, since the mean rounded to a float64 can equal a value
+// just above it once Σ exceeds 2⁵³ units (about ten million customers).
+// Any other value is compared with the rounded threshold.
+func (m *Model) above(i, col int, x float64) bool {
+	th := &m.thresholds[i]
+	t := th.Current
+	if col == 1 {
+		t = th.Potential
+	}
+	if th.Rule != Mean || th.N <= 0 || !(x >= 0 && x <= 1) || math.Trunc(x/value.Unit) != x/value.Unit {
+		return x > t
+	}
+	hi, lo := bits.Mul64(uint64(x/value.Unit), uint64(th.N))
+	return hi != 0 || lo > uint64(m.sums[i][col])
+}
+
 // Quadrant returns the quadrant of value scores v of a customer of kind k:
 // current and potential value each high when strictly above the
-// threshold of the kind. An invalid kind, a kind without thresholds
+// threshold of the kind (for the Mean rule, the exact mean of the kind,
+// of which [Thresholds] reports the nearest float64). An invalid kind, a kind without thresholds
 // (no customer of the kind in the first pass, or, for the Mean and
 // Median rules, in the second: the mean of nobody is no threshold, see
 // [Model.Classify]), or a current or potential value that is not a
@@ -569,8 +599,8 @@ func (m *Model) Quadrant(k customer.Kind, v value.Score) Quadrant {
 	if !k.Valid() || !m.placed(k) || !finite(v.Current) || !finite(v.Potential) {
 		return 0
 	}
-	th := &m.thresholds[kindIndex(k)]
-	hiC, hiP := v.Current > th.Current, v.Potential > th.Potential
+	i := kindIndex(k)
+	hiC, hiP := m.above(i, 0, v.Current), m.above(i, 1, v.Potential)
 	switch {
 	case hiC && hiP:
 		return HighValue

@@ -82,7 +82,8 @@ type Observation struct {
 // options, for fits with the default [LifecycleOptions.OccasionWindow].
 func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil) }
 
-// ObserveWith reads in into dst (overwriting it), grouping purchase days
+// ObserveWith reads in into dst (overwriting it; an input it refuses
+// leaves dst as it was), grouping purchase days
 // into occasions with the window of opts.Lifecycle.OccasionWindow (nil
 // options, or a zero window, mean the default). Observations classified
 // with options that set an OccasionWindow must be taken with those
@@ -105,10 +106,12 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	if !s.Kind.Valid() {
 		return fmt.Errorf("segment: customer %q: kind %v: %w", s.CustomerID, s.Kind, value.ErrInvalidInput)
 	}
-	*dst = Observation{}
+	// Extract leaves dst.Indicators as they were on error, and nothing
+	// below fails: a refused input changes nothing.
 	if err := value.Extract(s, in.Customer, &dst.Indicators); err != nil {
 		return err
 	}
+	*dst = Observation{Indicators: dst.Indicators}
 	if in.Customer != nil {
 		dst.Consent = in.Customer.Consent
 	}

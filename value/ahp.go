@@ -21,6 +21,11 @@ const MaxAHPOrder = len(RandomIndex) - 1
 // a_ji · a_ij = 1: matrices typed with 1/3 written as 0.3333 pass.
 const reciprocalTol = 1e-3
 
+// reciprocalSlack absorbs the rounding of the product a_ji · a_ij in
+// float64, so that a product exactly 0.1 % off, such as 0.111 · 9 =
+// 0.999 (1/9 typed to three decimals), passes as 0.333 · 3 does.
+const reciprocalSlack = 1e-12
+
 // AHPResult is the outcome of the analytic hierarchy process on one
 // pairwise-comparison matrix.
 type AHPResult struct {
@@ -129,7 +134,7 @@ func checkPairwise(a [][]float64) error {
 	}
 	for i := range a {
 		for j := i + 1; j < n; j++ {
-			if math.Abs(a[i][j]*a[j][i]-1) > reciprocalTol {
+			if math.Abs(a[i][j]*a[j][i]-1) > reciprocalTol+reciprocalSlack {
 				return &ModelError{Reason: fmt.Sprintf("pairwise matrix is not reciprocal: [%d][%d] = %v but [%d][%d] = %v (want %v)",
 					i, j, a[i][j], j, i, a[j][i], 1/a[i][j])}
 			}
