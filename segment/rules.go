@@ -129,6 +129,14 @@ func occasionWindow(w time.Duration) (float64, error) {
 // nearly always has a high M anyway. LoyalMinM is there for a shop that
 // wants a floor on total spend as well.
 //
+// The four types are those of a shop's shoppers (domain rules §3.2). An
+// intermediary (a dealer, a franchisee) is given one by the same rules,
+// its scores taken against the customers of its own kind: its buying
+// pattern among the trade customers. [DefaultPlaybook] gives
+// intermediaries no shop-type action (their actions follow their
+// quadrant, stage and grade); a host may list some in
+// [Playbook].Intermediary.ShopTypes.
+//
 // Zero fields take the defaults: LoyalMinF 4, LoyalMinAOV 4, LoyalMinM
 // none, InterestWindow 90 days. Scores must be at most 5.
 type ShopTypeOptions struct {
