@@ -149,17 +149,16 @@ func (m betaGeo) probPurchases(n int, t float64) float64 {
 	}
 	x := float64(n)
 	k := x + m.shift
-	lp := math.Log(m.alpha / (m.alpha + t))
+	lp := -math.Log1p(t / m.alpha)
 	lq := math.Log(t / (m.alpha + t))
-	lbab := lbeta(m.a, m.b)
-	lnb := lgamma(m.r+x) - lgamma(m.r) - lgamma(x+1) + m.r*lp + x*lq
-	v := math.Exp(lbeta(m.a, m.b+k) - lbab + lnb)
+	lnb := lgammaDiff(m.r, x) - lgamma(x+1) + m.r*lp + x*lq
+	v := math.Exp(lbetaRatio(m.a, m.b, 0, k) + lnb)
 	if k > 0 {
 		tail := 1.0
 		if n > 0 {
 			tail = mathext.RegIncBeta(x, m.r, t/(m.alpha+t))
 		}
-		v += math.Exp(lbeta(m.a+1, m.b+(k-1))-lbab) * tail
+		v += math.Exp(lbetaRatio(m.a, m.b, 1, k-1)) * tail
 	}
 	return clamp01(v)
 }

@@ -398,3 +398,9 @@ func TestPropertyBGBB(t *testing.T) {
 		require.LessOrEqual(rt, u2, h2*m.Alpha/(m.Alpha+m.Beta)*(1+1e-12))
 	})
 }
+
+// lbeta is ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a+b), as the references
+// of the tests take it.
+func lbeta(a, b float64) float64 {
+	return lgamma(a) + lgamma(b) - lgamma(a+b)
+}

@@ -12,9 +12,16 @@ func lgamma(x float64) float64 {
 	return v
 }
 
-// lbeta is ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a+b).
-func lbeta(a, b float64) float64 {
-	return lgamma(a) + lgamma(b) - lgamma(a+b)
+// lbetaRatio is ln B(a+x, b+y)/B(a, b) for a, b > 0 and x, y ≥ 0, as
+//
+//	[ln Γ(a+x) − ln Γ(a)] + [ln Γ(b+y) − ln Γ(b)] − [ln Γ(a+b+x+y) − ln Γ(a+b)]
+//
+// with each bracket taken by lgammaDiff, so that it keeps its digits where
+// a or b is large: ln B(a+x, b+y) − ln B(a, b), each of them the sum of
+// three ln Γ, subtracts two numbers of the size of (a+b)·ln(a+b) and
+// loses about 1e-6 absolutely at a+b = 1e9.
+func lbetaRatio(a, b, x, y float64) float64 {
+	return lgammaDiff(a, x) + lgammaDiff(b, y) - lgammaDiff(a+b, x+y)
 }
 
 // log1pexp is ln(1 + e^x) without overflow.
