@@ -530,10 +530,10 @@ func bgbbObjective(gs []Group, customers float64) objective {
 func (c bgbb) groupSum(gs []Group, withGrad bool) [5]float64 {
 	psi := mathext.Digamma
 	a, b, g, d := c.a, c.b, c.g, c.d
-	var psA, psB, psAB, psG, psD, psGD, psG1 float64
+	var psA, psB, psAB, psD, psGD float64
 	if withGrad {
 		psA, psB, psAB = psi(a), psi(b), psi(a+b)
-		psG, psD, psGD, psG1 = psi(g), psi(d), psi(g+d), psi(g+1)
+		psD, psGD = psi(d), psi(g+d)
 	}
 	var ll, dA, dB, dG, dD float64
 	for lo := 0; lo < len(gs); {
@@ -544,12 +544,17 @@ func (c bgbb) groupSum(gs []Group, withGrad bool) [5]float64 {
 		}
 		lt0 := lbetaRatio(a, b, x, tx-x) + lbetaRatio(g, d, 1, tx)
 		var t0A, t0B, t0G, t0D float64
+		var dxA float64
 		if withGrad {
-			p1, p2 := psi(a+b+tx), psi(g+1+d+tx)
-			t0A = psi(a+x) - p1 - psA + psAB
-			t0B = psi(b+tx-x) - p1 - psB + psAB
-			t0G = psG1 - p2 - psG + psGD
-			t0D = psi(d+tx) - p2 - psD + psGD
+			// Differences ψ(z+k) − ψ(z) by digammaDiffFrom, which keeps
+			// their digits where z is large (ψ(z) ≈ ln z, and the chain
+			// rule multiplies by z).
+			dxA = digammaDiffFrom(a, x, psA)
+			p1, p2 := digammaDiffFrom(a+b, tx, psAB), digammaDiffFrom(g+d, 1+tx, psGD)
+			t0A = dxA - p1
+			t0B = digammaDiffFrom(b, tx-x, psB) - p1
+			t0G = 1/g - p2 // ψ(γ+1) − ψ(γ) = 1/γ
+			t0D = digammaDiffFrom(d, tx, psD) - p2
 		}
 		// s = Σ_{i<m} u_i; sX = Σ_{i<m} u_i ∂ln u_i; u and cX the next
 		// term and its ∂ln.
@@ -583,11 +588,11 @@ func (c bgbb) groupSum(gs []Group, withGrad bool) [5]float64 {
 			}
 			ll += w * lnL
 			if withGrad {
-				pn, qn := psi(a+b+n), psi(g+d+n)
-				aA := psi(a+x) - pn - psA + psAB
-				aB := psi(b+n-x) - pn - psB + psAB
-				aG := psGD - qn
-				aD := psi(d+n) - qn - psD + psGD
+				pn, qn := digammaDiffFrom(a+b, n, psAB), digammaDiffFrom(g+d, n, psGD)
+				aA := dxA - pn
+				aB := digammaDiffFrom(b, n-x, psB) - pn
+				aG := -qn
+				aD := digammaDiffFrom(d, n, psD) - qn
 				dA += w * pi * aA
 				dB += w * pi * aB
 				dG += w * pi * aG

@@ -65,3 +65,15 @@ func TestAnalyticGradientGammaGammaRidge(t *testing.T) {
 		checkGradient(t, 3, f, th)
 	}
 }
+
+// TestAnalyticGradientBGBBRidges checks the BG/BB gradient where α and β,
+// or γ and δ, run to 1e7–1e9 together (purchase or dropout probabilities
+// that do not vary between customers): there the digamma differences
+// ψ(α+x) − ψ(α) and the like must not subtract ψ(α) ≈ ln α, which the
+// chain rule multiplies by α.
+func TestAnalyticGradientBGBBRidges(t *testing.T) {
+	gs := append([]Group(nil), donations...)
+	for _, th := range [][]float64{{17.8, 19.7, -0.4, 0.9}, {-0.5, 0.6, 17, 19}, {15, 16, 14, 17}} {
+		checkGradient(t, 4, bgbbObjective(gs, 11104), th)
+	}
+}
