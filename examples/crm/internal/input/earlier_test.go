@@ -11,7 +11,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/tailorcrm/tailor/customer"
-	"github.com/tailorcrm/tailor/internal/shopgen"
 )
 
 // earlyText prints what Table.EarlierOf and the days tell of a customer
@@ -73,16 +72,7 @@ func keptEarlier(data []byte, o Options, earlier customer.Date, workers int) (st
 }
 
 func TestEarlierStateIsThatOfAScanAsOfEarlier(t *testing.T) {
-	cfg := shopgen.DefaultConfig()
-	cfg.Customers = 2000
-	if testing.Short() || raceEnabled {
-		cfg.Customers = 300
-	}
-	g, err := shopgen.New(cfg)
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	_, err = shopgen.WriteCSV(&buf, g.All(), nil)
-	require.NoError(t, err)
+	buf := generatedShop(t, 2000, 300)
 	o := Options{AsOf: customer.DateFromYMD(2025, 12, 31)}
 	for _, earlier := range []customer.Date{customer.DateFromYMD(2025, 7, 2), customer.DateFromYMD(2024, 6, 30)} {
 		want, ok := scannedAsOf(buf.Bytes(), o, earlier)

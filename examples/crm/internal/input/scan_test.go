@@ -113,16 +113,7 @@ func checkScan(t *testing.T, data []byte, o Options) {
 }
 
 func TestScanMatchesSummarizeOnAGeneratedShop(t *testing.T) {
-	cfg := shopgen.DefaultConfig()
-	cfg.Customers = 3000
-	if testing.Short() || raceEnabled {
-		cfg.Customers = 400
-	}
-	g, err := shopgen.New(cfg)
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	_, err = shopgen.WriteCSV(&buf, g.All(), nil)
-	require.NoError(t, err)
+	buf := generatedShop(t, 3000, 400)
 	for _, asOf := range []customer.Date{customer.DateFromYMD(2025, 12, 31), customer.DateFromYMD(2024, 6, 30)} {
 		checkScan(t, buf.Bytes(), Options{AsOf: asOf})
 	}
@@ -667,4 +658,21 @@ func TestRowWithoutCurrencyIsInTheDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 3, tab.Rows)
 	assert.Equal(t, customer.Currency("EUR"), tab.Currency)
+}
+
+// generatedShop returns the csv file of a generated shop of n customers
+// (small of them under -short or the race detector).
+func generatedShop(t *testing.T, n, small int) *bytes.Buffer {
+	t.Helper()
+	cfg := shopgen.DefaultConfig()
+	cfg.Customers = n
+	if testing.Short() || raceEnabled {
+		cfg.Customers = small
+	}
+	g, err := shopgen.New(cfg)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = shopgen.WriteCSV(&buf, g.All(), nil)
+	require.NoError(t, err)
+	return &buf
 }
