@@ -635,11 +635,12 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// progress reports on stderr how the reading of an input goes: on a
-// terminal, one line rewritten in place four times a second; elsewhere (a
-// log file, a pipe), a line of its own every logEvery, the first when
-// the read has taken that long, so that a long run in a batch job shows
-// that it moves and a short one writes nothing more.
+// progress reports on stderr how the reading of an input goes, "crm: "
+// first as on every line of stderr: on a terminal, one line rewritten in
+// place four times a second; elsewhere (a log file, a pipe), a line of
+// its own every logEvery, the first when the read has taken that long,
+// so that a long run in a batch job shows that it moves and a short one
+// writes nothing more.
 type progress struct {
 	w     io.Writer
 	name  string
@@ -682,7 +683,7 @@ func (p *progress) update(rows, bytes int64) {
 		return
 	}
 	p.shown = true
-	fmt.Fprintf(p.w, "\r%s", line)
+	fmt.Fprintf(p.w, "\rcrm: %s", line)
 }
 
 // progressLine formats "orders.csv: 1.2M rows, 35% of 1.4 GB, 2.1M rows/s".

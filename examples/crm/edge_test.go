@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,22 +15,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // On a shop of a handful of customers the BG/NBD likelihood is highest
 // where nobody drops out (a → 0, b → ∞). crm score and crm batch keep the
-// best finite point, as they keep Gamma-Gamma's, and say so; crm fit,
-// which reports the fit itself, gives the typed error with the point.
+// best finite point, as they keep Gamma-Gamma's, and say so.
 func TestFitAtTheEdgeIsKeptForScores(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	in := filepath.Join(dir, "shop.csv")
 	require.Equal(t, 0, crm(t, "", "generate", "-customers", "20", "-seed", "3", "-out", in).code)
 	const note = "(likelihood highest at the edge of the parameter space, a → 0, b → ∞: the best finite point is used; nobody seems to leave: P(alive) is near 1 for every customer)"
-
-	fit := crm(t, "", "fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2025-06-30", "-json")
-	require.Equal(t, 1, fit.code, "the shop must be one whose fit is at the edge: %s", fit.stderr)
-	assert.Contains(t, fit.stderr, "likelihood maximised at the parameter boundary (a, b)")
 
 	for _, args := range [][]string{
 		{"score", "-model", "bgnbd", "-calibration-end", "2025-06-30", "-spend", "gammagamma"},
@@ -55,6 +54,98 @@ func TestFitAtTheEdgeIsKeptForScores(t *testing.T) {
 			assert.NotEmpty(t, f[pAlive], "%s: %s", args[0], l)
 		}
 	}
+}
+
+// crm fit prints a usable fit at the edge as it prints any fit, and exits
+// 0: in JSON with "boundary" (each parameter at the edge and the end it
+// runs to, "0" or "inf") and "meaning" after the fields of every fit, in
+// text with two lines more; the note goes to stderr as in crm score.
+// converged is what the optimiser reported, not forced.
+func TestFitAtTheEdgePrintsTheFit(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "shop.csv")
+	require.Equal(t, 0, crm(t, "", "generate", "-customers", "20", "-seed", "3", "-out", in).code)
+	const note = "(likelihood highest at the edge of the parameter space, a → 0, b → ∞: the best finite point is used; nobody seems to leave: P(alive) is near 1 for every customer)"
+
+	r := crm(t, "", "fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2025-06-30", "-json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "crm: bgnbd loglik -221.23")
+	assert.Contains(t, r.stderr, note)
+	assert.Regexp(t, `^\{"model":"bgnbd","params":\{"r":[^,]+,"alpha":[^,]+,"a":[^,]+,"b":[^,]+\},"loglik":[^,]+,"customers":14,"converged":(true|false),"iterations":\d+,"std_errors":\{.*\},"period":"week","calibration_end":"2025-06-30","groups":\d+,"gradient_norm":[^,]+,"boundary":\{"a":"0","b":"inf"\},"meaning":"nobody seems to leave: P\(alive\) is near 1 for every customer"\}\n$`, r.stdout)
+	var got struct {
+		fitOutput
+		Boundary map[string]string `json:"boundary"`
+		Meaning  string            `json:"meaning"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got), r.stdout)
+	assert.Equal(t, map[string]string{"a": "0", "b": "inf"}, got.Boundary)
+	assert.Greater(t, got.Params["b"], 1e3)
+	assert.Greater(t, got.LogLik, -221.24)
+	assert.Less(t, got.LogLik, -221.22)
+
+	// converged is the optimiser's own word, as the fit info gives it.
+	pop, fit := edgeFit(t, in)
+	assert.Equal(t, fmt.Sprintf(`"converged":%t`, fit.info.Converged), regexp.MustCompile(`"converged":(true|false)`).FindString(r.stdout))
+	assert.Equal(t, 14, int(fit.info.Customers), "%d customers", len(pop.obs))
+
+	r = crm(t, "", "fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2025-06-30")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "model        bgnbd (time in weeks, calibration to 2025-06-30)")
+	assert.Contains(t, r.stdout, "\nboundary     a → 0, b → ∞: the best finite point of the likelihood, which is highest at the edge of the parameter space\n")
+	assert.Contains(t, r.stdout, "\nmeaning      nobody seems to leave: P(alive) is near 1 for every customer\n")
+	assert.Contains(t, r.stderr, note)
+}
+
+// edgeFit fits BG/NBD to the export at path as crm fit does, keeping a
+// fit at the edge.
+func edgeFit(t *testing.T, path string) (*population, fitted) {
+	t.Helper()
+	f := modelFlags{model: modelBGNBD}
+	f.in, f.format, f.currency, f.kind, f.margin = path, "csv", "USD", "consumer", "0.55"
+	calEnd, err := parseDay("calibration-end", "2025-06-30")
+	require.NoError(t, err)
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	out, pop, fit, note, err := f.readAndFit(e, calEnd, customer.Weeks, true, false)
+	require.NoError(t, err)
+	out.abort()
+	require.NotEmpty(t, note)
+	return pop, fit
+}
+
+// A fit at the edge whose point is not usable (a parameter not finite or
+// not positive), or any other fit error, stays an error: keepEdge passes
+// it on.
+func TestKeepEdgeKeepsOnlyAUsablePoint(t *testing.T) {
+	bad := &churn.BoundaryError{Model: "bgnbd", Names: []string{"a"}, Limits: []float64{0}, LogLikelihood: -10,
+		Params: []churn.Param{{Name: "r", Value: 1}, {Name: "alpha", Value: 1}, {Name: "a", Value: 0}, {Name: "b", Value: 1}}}
+	_, note, err := keepEdge(fitted{name: "bgnbd"}, bad)
+	assert.ErrorIs(t, err, churn.ErrBoundary)
+	assert.Empty(t, note)
+	_, _, err = keepEdge(fitted{name: "bgnbd"}, churn.ErrNoConvergence)
+	assert.ErrorIs(t, err, churn.ErrNoConvergence)
+	good := &churn.BoundaryError{Model: "bgnbd", Names: []string{"a"}, Limits: []float64{0}, LogLikelihood: -10,
+		Params: []churn.Param{{Name: "r", Value: 1}, {Name: "alpha", Value: 1}, {Name: "a", Value: 1e-9}, {Name: "b", Value: 1}}}
+	f, note, err := keepEdge(fitted{name: "bgnbd"}, good)
+	require.NoError(t, err)
+	assert.NotEmpty(t, note)
+	assert.Same(t, good, f.edge)
+}
+
+// The JSON of a fit holds no number that JSON cannot: a standard error
+// or gradient norm that is not finite is written as null, and standard
+// errors that are not all finite are left out as when the information
+// matrix is not positive definite.
+func TestFitJSONHasNoInfOrNaN(t *testing.T) {
+	f := fitted{name: "bgnbd", params: []churn.Param{{Name: "r", Value: 1, StdErr: math.NaN()}, {Name: "a", Value: 2, StdErr: 1}},
+		info: churn.FitInfo{LogLikelihood: -3, Customers: 2, Groups: 2, StdErrOK: true, GradientNorm: math.Inf(1)}}
+	s := fitJSON(f, customer.Days, 0)
+	assert.NotContains(t, s, "NaN")
+	assert.NotContains(t, s, "Inf")
+	assert.Contains(t, s, `"std_errors":{}`)
+	assert.Contains(t, s, `"gradient_norm":null`)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(s), &v), s)
 }
 
 // The note of a fit kept at the edge names each parameter with the end

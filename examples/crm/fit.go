@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -103,7 +104,10 @@ type population struct {
 // purchase is on the last calibration day have T = 0 (in whole periods:
 // whose first period is not over), which the models' likelihood does not
 // take (they would add 0 to it): they are left out of the fit but scored.
-func buildPopulation(t *input.Table, period customer.Period, discrete bool) (*population, error) {
+// The mean spends are grouped for Gamma-Gamma only when spend is set: the
+// transaction models take no amount, so a spend that Gamma-Gamma does not
+// take (churn.SpendObservation.Validate) stops only a run that fits it.
+func buildPopulation(t *input.Table, period customer.Period, discrete, spend bool) (*population, error) {
 	// The triples and mean spends of every customer, on every core.
 	type triple struct {
 		x, tx, T, spend float64
@@ -154,8 +158,10 @@ func buildPopulation(t *input.Table, period customer.Period, discrete bool) (*po
 	var sg [customer.Intermediary + 1][]churn.SpendGroup
 	var sgOf [customer.Intermediary + 1][]int32 // the customer of each entry of sg
 	for _, k := range kinds {
-		sg[k] = make([]churn.SpendGroup, 0, fittedK[k])
-		sgOf[k] = make([]int32, 0, fittedK[k])
+		if spend {
+			sg[k] = make([]churn.SpendGroup, 0, fittedK[k])
+			sgOf[k] = make([]int32, 0, fittedK[k])
+		}
 	}
 	for i, c := range tri {
 		if !c.ok {
@@ -176,8 +182,10 @@ func buildPopulation(t *input.Table, period customer.Period, discrete bool) (*po
 		}
 		gs = append(gs, churn.Group{Frequency: c.x, Recency: c.tx, T: c.T, Count: 1})
 		of = append(of, int32(i))
-		sg[c.kind] = append(sg[c.kind], churn.SpendGroup{Frequency: c.x, MeanSpend: c.spend, Count: 1})
-		sgOf[c.kind] = append(sgOf[c.kind], int32(i))
+		if spend {
+			sg[c.kind] = append(sg[c.kind], churn.SpendGroup{Frequency: c.x, MeanSpend: c.spend, Count: 1})
+			sgOf[c.kind] = append(sgOf[c.kind], int32(i))
+		}
 	}
 	tri = nil
 	var err error
@@ -229,6 +237,9 @@ type fitted struct {
 	tx       churn.TransactionModel // nil for gammagamma
 	spend    churn.GammaGamma
 	excluded int64 // gammagamma: customers without repeat purchase or positive spend
+	// edge is set when the likelihood is highest at the edge of the
+	// parameter space and the fit is its best finite point (keepEdge).
+	edge *churn.BoundaryError
 }
 
 func fitModel(name string, p *population) (fitted, error) {
@@ -283,8 +294,20 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 //	 "gradient_norm":…}
 //
 // std_errors is empty when the observed information matrix is not positive
-// definite. A gammagamma fit adds "excluded", the customers without a
-// repeat purchase or with a non-positive mean repeat spend.
+// definite, or when a standard error is not finite. A gammagamma fit adds
+// "excluded", the customers without a repeat purchase or with a
+// non-positive mean repeat spend. A fit whose likelihood is highest at the
+// edge of the parameter space (f.edge, kept by keepEdge) adds, after
+// every other field,
+//
+//	"boundary":{"a":"0","b":"inf"},"meaning":"nobody seems to leave: …"
+//
+// each parameter at the edge with the end it runs to, "0" or "inf" (as
+// churn.BoundaryError.Limits gives it), and what the limit means for the
+// model's predictions (BoundaryError.Meaning, "" when the model states
+// none); the params are then the best finite point, and converged is what
+// the optimiser reported. A number that is not finite, which JSON cannot
+// hold, is written as null.
 func fitJSON(f fitted, period customer.Period, calEnd customer.Date) string {
 	var b strings.Builder
 	obj := func(key func(churn.Param) float64) {
@@ -295,26 +318,72 @@ func fitJSON(f fitted, period customer.Period, calEnd customer.Date) string {
 			}
 			b.WriteString(strconv.Quote(p.Name))
 			b.WriteByte(':')
-			b.WriteString(num(key(p)))
+			b.WriteString(jsonNum(key(p)))
 		}
 		b.WriteByte('}')
 	}
-	fmt.Fprintf(&b, `{"model":%q,"params":`, f.name)
+	fmt.Fprintf(&b, `{"model":%s,"params":`, jsonString(f.name))
 	obj(func(p churn.Param) float64 { return p.Value })
 	fmt.Fprintf(&b, `,"loglik":%s,"customers":%d,"converged":%t,"iterations":%d,"std_errors":`,
-		num(f.info.LogLikelihood), f.info.Customers, f.info.Converged, f.info.Iterations)
-	if f.info.StdErrOK {
+		jsonNum(f.info.LogLikelihood), f.info.Customers, f.info.Converged, f.info.Iterations)
+	if stdErrsOK(f) {
 		obj(func(p churn.Param) float64 { return p.StdErr })
 	} else {
 		b.WriteString("{}")
 	}
-	fmt.Fprintf(&b, `,"period":%q,"calibration_end":%q,"groups":%d,"gradient_norm":%s`,
-		periodName(period), calEnd.String(), f.info.Groups, num(f.info.GradientNorm))
+	fmt.Fprintf(&b, `,"period":%s,"calibration_end":%s,"groups":%d,"gradient_norm":%s`,
+		jsonString(periodName(period)), jsonString(calEnd.String()), f.info.Groups, jsonNum(f.info.GradientNorm))
 	if f.name == modelGammaGamma {
 		fmt.Fprintf(&b, `,"excluded":%d`, f.excluded)
 	}
+	if f.edge != nil {
+		b.WriteString(`,"boundary":{`)
+		for i, end := range edgeEnds(f.edge) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if end == "∞" {
+				end = "inf"
+			}
+			fmt.Fprintf(&b, "%s:%s", jsonString(f.edge.Names[i]), jsonString(end))
+		}
+		fmt.Fprintf(&b, `},"meaning":%s`, jsonString(f.edge.Meaning))
+	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// stdErrsOK reports whether the standard errors of f are to be shown:
+// the observed information matrix was positive definite and every one
+// is finite.
+func stdErrsOK(f fitted) bool {
+	if !f.info.StdErrOK {
+		return false
+	}
+	for _, p := range f.params {
+		if !finite(p.StdErr) {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonNum is num(x) for JSON, which has no Inf or NaN: null for those.
+func jsonNum(x float64) string {
+	if !finite(x) {
+		return "null"
+	}
+	return num(x)
+}
+
+// jsonString is s as a JSON string. (Go's %q is not one: it writes
+// \x escapes, which JSON does not have.)
+func jsonString(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return `""` // a string always marshals
+	}
+	return string(b)
 }
 
 // fitText is the readable form of a fit.
@@ -326,7 +395,7 @@ func fitText(f fitted, period customer.Period, calEnd customer.Date) string {
 		fmt.Fprintf(&b, "excluded     %d (no repeat purchase or non-positive mean spend)\n", f.excluded)
 	}
 	for _, p := range f.params {
-		if f.info.StdErrOK {
+		if stdErrsOK(f) {
 			fmt.Fprintf(&b, "%-12s %.6g ± %.3g\n", p.Name, p.Value, p.StdErr)
 		} else {
 			fmt.Fprintf(&b, "%-12s %.6g\n", p.Name, p.Value)
@@ -334,15 +403,22 @@ func fitText(f fitted, period customer.Period, calEnd customer.Date) string {
 	}
 	fmt.Fprintf(&b, "loglik       %.4f\n", f.info.LogLikelihood)
 	fmt.Fprintf(&b, "converged    %t after %d iterations (gradient norm %.3g)\n", f.info.Converged, f.info.Iterations, f.info.GradientNorm)
+	if f.edge != nil {
+		fmt.Fprintf(&b, "boundary     %s: the best finite point of the likelihood, which is highest at the edge of the parameter space\n", strings.Join(edgeParts(f.edge), ", "))
+		if f.edge.Meaning != "" {
+			fmt.Fprintf(&b, "meaning      %s\n", f.edge.Meaning)
+		}
+	}
 	return b.String()
 }
 
 // readAndFit is what fit and score share: it reads the input up to
 // calEnd, opens the output, builds the model input in period units and fits
 // f.model; with edge set, a fit at the parameter boundary is kept as
-// keepEdge keeps it, and note says so. On success the caller commits or
-// aborts out.
-func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Period, edge bool) (out *output, pop *population, fit fitted, note string, err error) {
+// keepEdge keeps it, and note says so. spend says that a spend model is
+// fitted besides (crm score -spend): the spend input is then built for
+// it. On success the caller commits or aborts out.
+func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Period, edge, spend bool) (out *output, pop *population, fit fitted, note string, err error) {
 	t, out, err := f.scanTo(e, calEnd, f.out, "-calibration-end")
 	if err != nil {
 		return nil, nil, fitted{}, "", err
@@ -353,7 +429,7 @@ func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Pe
 			out = nil
 		}
 	}()
-	if pop, err = buildPopulation(t, period, discrete(f.model)); err != nil {
+	if pop, err = buildPopulation(t, period, discrete(f.model), spend || f.model == modelGammaGamma); err != nil {
 		return out, nil, fitted{}, "", err
 	}
 	pop.report(e, calEnd, false)
@@ -388,11 +464,17 @@ func runFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, pop, fit, _, err := f.readAndFit(e, calEnd, period, false)
+	// A fit at the edge of the parameter space whose best finite point
+	// is usable is printed as any fit, with the edge, as crm score keeps
+	// it; the note goes to stderr.
+	out, pop, fit, note, err := f.readAndFit(e, calEnd, period, true, false)
 	if err != nil {
 		return err
 	}
 	defer out.abort()
+	if note != "" {
+		fmt.Fprintf(e.stderr, "crm: %s loglik %s on %s, converged %t%s\n", fit.name, num(fit.info.LogLikelihood), customers(fit.info.Customers), fit.info.Converged, note)
+	}
 	if f.model == modelGammaGamma && pop.spendIn.present[customer.Consumer] && pop.spendIn.present[customer.Intermediary] {
 		fmt.Fprintln(e.stderr, "crm: this is the fit on consumers and intermediaries together; crm score and crm batch fit each kind on its own")
 	}
@@ -450,7 +532,7 @@ func runScore(e *env, args []string) error {
 	default:
 		return usagef("-spend: unknown spend model %q (want gammagamma)", *spend)
 	}
-	out, pop, fit, note, err := f.readAndFit(e, calEnd, period, true)
+	out, pop, fit, note, err := f.readAndFit(e, calEnd, period, true, *spend != "")
 	if err != nil {
 		return err
 	}

@@ -142,10 +142,11 @@
 // order, a column missing) is malformed, since the rows after it would
 // be read with the wrong columns.
 //
-// Progress of the read goes to stderr: on a terminal, one line rewritten
-// in place; otherwise (a log, a pipe) a line of its own every 10 seconds
-// once the read has taken that long ("crm: orders.csv: 52.3M rows, 49%
-// of 10.0GB, 1.9M rows/s"), so a short run writes none.
+// Progress of the read goes to stderr ("crm: orders.csv: 52.3M rows,
+// 49% of 10.0GB, 1.9M rows/s", "crm: " first as on every line of
+// stderr): on a terminal, one line rewritten in place; otherwise (a log,
+// a pipe) a line of its own every 10 seconds once the read has taken
+// that long, so a short run writes none.
 //
 // # Output
 //
@@ -213,11 +214,19 @@
 // A fit whose likelihood is highest at the edge of the parameter space
 // (churn.BoundaryError: on a small shop, often a dropout probability
 // running to 0, where the model becomes one in which nobody leaves) is
-// an error in crm fit, which reports the fit itself and names the
-// parameters and the point reached. crm score and crm batch keep its best
-// finite point when its parameters are finite and positive, the usable
-// estimate of the limit that the error documents, and stderr says so on
-// the line of the fit ("the best finite point is used").
+// kept at its best finite point when its parameters are finite and
+// positive (BoundaryError.Usable), the usable estimate of the limit that
+// the error documents, and stderr says so on the line of the fit ("the
+// best finite point is used"), in crm fit, score and batch alike. crm fit
+// then prints that point as any fit and exits 0; -json adds, after every
+// other field, "boundary", each parameter at the edge with the end it
+// runs to ("0" or "inf"), and "meaning", what the limit means for the
+// model's predictions ("" when the model states none), as in
+// {…,"boundary":{"a":"0","b":"inf"},"meaning":"nobody seems to leave: …"};
+// the text form has a boundary line and a meaning line. converged is what
+// the optimiser reported. A fit at the edge whose point is not usable,
+// and any other failed fit, is an error (exit status 1). A number of the
+// JSON that is not finite is written as null.
 //
 // crm batch runs the whole analysis in one pass over the input: it writes
 // the columns of crm segment up to currency (in the same order) followed
@@ -324,9 +333,17 @@
 // 0 on success, 2 on a usage error (unknown subcommand, format, model or
 // period, a missing -in file, a date that does not parse, an -out that
 // cannot be created: a directory, in a missing directory, or where no
-// file may be written), 1 on any other error (bad data, a failed fit, a
-// write that fails once the run is under way, such as a full disk), in
-// every subcommand alike.
+// file may be written), 1 on any other error
+// (bad data, a failed fit, a write that fails once the run is under way,
+// such as a full disk or a pipe whose reader is gone), in every
+// subcommand alike.
+//
+// A write to a pipe whose reader is gone fails with "write stdout:
+// broken pipe" (exit status 1) rather than ending the command by
+// SIGPIPE. A stdout closed by the caller (crm segment … >&-) is reopened
+// on /dev/null by the Go runtime before the command starts, where the
+// data is discarded like any other write to /dev/null; give -out FILE to
+// keep it.
 package main
 
 import (
@@ -363,6 +380,11 @@ func main() {
 		removeTemps()
 		os.Exit(128 + int(sig.(syscall.Signal)))
 	}()
+	// A write to a pipe whose reader is gone (crm segment … | head, or a
+	// loader that failed) returns EPIPE instead of ending the command
+	// silently by SIGPIPE: it is a write that fails, reported on stderr
+	// with exit status 1, and the data is known not to have arrived.
+	signal.Ignore(syscall.SIGPIPE)
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

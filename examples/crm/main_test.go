@@ -565,7 +565,7 @@ func TestProgressReports(t *testing.T) {
 	assert.Empty(t, term.String(), "a terminal line is rewritten at most four times a second")
 	clock = start.Add(300 * time.Millisecond)
 	p.update(1e5, 1e7)
-	assert.Equal(t, "\rorders.csv: 100.0k rows, 0% of 4.0GB, 333.3k rows/s   ", term.String())
+	assert.Equal(t, "\rcrm: orders.csv: 100.0k rows, 0% of 4.0GB, 333.3k rows/s   ", term.String(), "prefixed as every other line of stderr")
 	term.Reset()
 	p.done()
 	assert.Equal(t, "\r\033[K", term.String(), "cleared at the end")

@@ -188,13 +188,41 @@ func fitSpendModel(g *churn.SpendGroups) (f fitted, note string, err error) {
 // running to 0, or q and v of Gamma-Gamma without bound) when its best
 // finite point has finite, positive parameters, which the error documents
 // as a usable estimate of the limit; note then says so, to be appended to
-// the line that reports the fit. Any other error is returned as it is.
+// the line that reports the fit, and f.edge holds the error. Any other
+// error is returned as it is.
 func keepEdge(f fitted, err error) (fitted, string, error) {
 	var be *churn.BoundaryError
 	if !errors.As(err, &be) || !be.Usable() {
 		return f, "", err
 	}
+	f.edge = be
 	return f, edgeNote(be), nil
+}
+
+// edgeEnds returns the end each parameter of be.Names runs to, as the
+// fit reports it (be.Limits): "0" or "∞" (a parameter without a limit
+// given runs to ∞).
+func edgeEnds(be *churn.BoundaryError) []string {
+	ends := make([]string, len(be.Names))
+	for i := range be.Names {
+		// The end the fit reports, judged relative to the data for a
+		// scale such as Gamma-Gamma's v or BG/NBD's alpha.
+		ends[i] = "∞"
+		if i < len(be.Limits) && be.Limits[i] == 0 {
+			ends[i] = "0"
+		}
+	}
+	return ends
+}
+
+// edgeParts returns "a → 0", "b → ∞", … of the parameters at the edge be.
+func edgeParts(be *churn.BoundaryError) []string {
+	ends := edgeEnds(be)
+	parts := make([]string, len(be.Names))
+	for i, n := range be.Names {
+		parts[i] = n + " → " + ends[i]
+	}
+	return parts
 }
 
 // edgeNote is the note of a fit kept at the boundary be: the parameters
@@ -203,16 +231,7 @@ func keepEdge(f fitted, err error) (fitted, string, error) {
 // near 1 for every customer because nobody seems to leave), so that a
 // reader does not take such a P(alive) for a finding about the customers.
 func edgeNote(be *churn.BoundaryError) string {
-	parts := make([]string, len(be.Names))
-	for i, n := range be.Names {
-		// The end the fit reports, judged relative to the data for a
-		// scale such as Gamma-Gamma's v or BG/NBD's alpha.
-		end := "∞"
-		if i < len(be.Limits) && be.Limits[i] == 0 {
-			end = "0"
-		}
-		parts[i] = n + " → " + end
-	}
+	parts := edgeParts(be)
 	meaning := ""
 	if be.Meaning != "" {
 		meaning = "; " + be.Meaning

@@ -276,3 +276,35 @@ func TestScoreWithoutASpendFit(t *testing.T) {
 	assert.Equal(t, exitError, r.code)
 	assert.Empty(t, r.stdout)
 }
+
+// The transaction models take no amount: a mean repeat spend beyond what
+// Gamma-Gamma takes (10¹⁵) does not stop crm fit of bgnbd or crm score
+// without -spend, which write their results; the Gamma-Gamma fit, which
+// reads the spends, is an error that names the customer.
+func TestSpendOutOfRangeStopsOnlyTheSpendModel(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for i := range 30 {
+		for k := range 1 + i%4 {
+			fmt.Fprintf(&b, "C%d,2024-%02d-%02d,%d.50\n", i, 1+k*3, 1+i%28, 10+i)
+		}
+	}
+	b.WriteString("BIG,2024-01-05,3000000000000000\nBIG,2024-04-05,3000000000000000\n")
+	data := b.String()
+	for _, args := range [][]string{
+		{"fit", "-model", "bgnbd", "-json"},
+		{"fit", "-model", "paretonbd"},
+		{"score", "-model", "bgnbd"},
+	} {
+		r := crm(t, data, append(args, "-in", "-", "-calibration-end", "2024-12-31")...)
+		require.Equal(t, 0, r.code, "%v: %s", args, r.stderr)
+		assert.NotEmpty(t, r.stdout, args)
+	}
+	r := crm(t, data, "score", "-model", "bgnbd", "-in", "-", "-calibration-end", "2024-12-31")
+	assert.Contains(t, r.stdout, "\nBIG,1,", "BIG is scored")
+	r = crm(t, data, "fit", "-model", "gammagamma", "-in", "-", "-calibration-end", "2024-12-31")
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `customer "BIG"`)
+	assert.Contains(t, r.stderr, "mean_spend 3e+15: must be at most 1e+15")
+}

@@ -188,6 +188,9 @@ func dateHint(s string) string {
 	} else if i := strings.IndexAny(s, " T"); i > 0 {
 		day = s[:i] // a time after the day
 	}
+	if h := noSuchDay(day); h != "" {
+		return h
+	}
 	if _, err := customer.ParseDay(day); err == nil && len(s) > 11 && canonicalDay.MatchString(day) {
 		// The day is as it should be: what is wrong is the time.
 		return timeHint(day, s[10:11], strings.TrimSpace(s[11:]))
@@ -315,6 +318,30 @@ func timeHint(day, sep, rest string) string {
 func offsetRangeHint(off string) string {
 	if offsetOutOfRange("2006-01-02T15:04:05" + off) {
 		return fmt.Sprintf(hintOffsetRange, off)
+	}
+	return ""
+}
+
+// noSuchDay is the hint for a day written as YYYY-MM-DD that the
+// calendar has not: a month out of 01–12 ("there is no month 13", the
+// day and month swapped, perhaps), a day 00, or a day past the
+// end of its month ("there is no 29 February: February 2023 has 28
+// days", in the Gregorian calendar, as time.Date counts). "" for any
+// other text.
+func noSuchDay(day string) string {
+	if !canonicalDay.MatchString(day) {
+		return ""
+	}
+	yy, _ := strconv.Atoi(day[:4])
+	mm, _ := strconv.Atoi(day[5:7])
+	dd, _ := strconv.Atoi(day[8:10])
+	switch {
+	case mm < 1 || mm > 12:
+		return fmt.Sprintf("there is no month %s: YYYY-MM-DD has the month before the day", day[5:7])
+	case dd < 1:
+		return fmt.Sprintf("there is no day %s: the days of a month are 01 to 31", day[8:10])
+	case yy >= 1 && dd > daysIn(yy, time.Month(mm)):
+		return fmt.Sprintf("there is no %d %s: %s %d has %d days", dd, time.Month(mm), time.Month(mm), yy, daysIn(yy, time.Month(mm)))
 	}
 	return ""
 }

@@ -74,8 +74,10 @@ func TestAmountHints(t *testing.T) {
 
 // TestDateHints reads dates as spreadsheets and ERP systems write them
 // for people. None is read (05/03/2024 is 5 March or 3 May), but the
-// error says what to write instead; a date that is simply wrong gets no
-// hint.
+// error says what to write instead; a day written as YYYY-MM-DD that the
+// calendar has not (31 February, month 13) gets a hint that says so,
+// since "want YYYY-MM-DD" alone would puzzle whoever reads it; a date
+// that is simply wrong gets no hint.
 func TestDateHints(t *testing.T) {
 	const want = "want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339"
 	o := Options{AsOf: day(t, "2024-12-31")}
@@ -117,9 +119,16 @@ func TestDateHints(t *testing.T) {
 		{"0000-00-00", "; MySQL's zero date, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},
 		{"0000-00-00 00:00:00", "; MySQL's zero date, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},
 		{"1900-01-00", "; a spreadsheet's day 0, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"},
-		{"2024-13-02", ""},
-		{"2024-02-31 10:00", ""},
-		{"2024-02-31", ""},
+		// A day that the calendar has not.
+		{"2024-13-02", "; there is no month 13: YYYY-MM-DD has the month before the day"},
+		{"2024-00-10", "; there is no month 00: YYYY-MM-DD has the month before the day"},
+		{"2024-02-31 10:00", "; there is no 31 February: February 2024 has 29 days"},
+		{"2024-02-31", "; there is no 31 February: February 2024 has 29 days"},
+		{"2023-02-29", "; there is no 29 February: February 2023 has 28 days"},
+		{"1900-02-29T10:00:00Z", "; there is no 29 February: February 1900 has 28 days"},
+		{"2024-04-31", "; there is no 31 April: April 2024 has 30 days"},
+		{"2024-12-32", "; there is no 32 December: December 2024 has 31 days"},
+		{"2024-12-00", "; there is no day 00: the days of a month are 01 to 31"},
 		{"yesterday", ""},
 		{"", ""},
 	} {

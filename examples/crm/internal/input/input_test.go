@@ -113,8 +113,8 @@ func TestCSVMalformedRows(t *testing.T) {
 		{"-Inf", "C1,2024-01-02,-Inf,1,,,", `orders.csv:5: amount "-Inf": not a decimal number`},
 		{"1e400", "C1,2024-01-02,1e400,1,,,", `orders.csv:5: amount "1e400": not a decimal number`},
 		{"too large", "C1,2024-01-02,1" + strings.Repeat("0", 40) + ",1,,,", `orders.csv:5: amount "1` + strings.Repeat("0", 40) + `": too large`},
-		{"bad date", "C1,2024-13-02,1,1,,,", `orders.csv:5: date "2024-13-02": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
-		{"31 February", "C1,2024-02-31,1,1,,,", `orders.csv:5: date "2024-02-31": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
+		{"bad date", "C1,2024-13-02,1,1,,,", `orders.csv:5: date "2024-13-02": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339; there is no month 13: YYYY-MM-DD has the month before the day`},
+		{"31 February", "C1,2024-02-31,1,1,,,", `orders.csv:5: date "2024-02-31": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339; there is no 31 February: February 2024 has 29 days`},
 		{"slashes", "C1,02/01/2024,1,1,,,", `orders.csv:5: date "02/01/2024": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
 		{"empty date", "C1,,1,1,,,", `orders.csv:5: date "": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`},
 		{"empty customer", " ,2024-01-02,1,1,,,", `orders.csv:5: customer_id " ": empty`},
@@ -389,6 +389,13 @@ func TestParseFormatAndDay(t *testing.T) {
 	d, err := ParseDay("1996-02-29")
 	require.NoError(t, err)
 	assert.Equal(t, "1996-02-29", d.String())
+	// A day of the command line that the calendar has not says so.
+	_, err = ParseDay("1997-02-29")
+	assert.EqualError(t, err, `date "1997-02-29": want YYYY-MM-DD; there is no 29 February: February 1997 has 28 days`)
+	_, err = ParseDay("1997-13-01")
+	assert.EqualError(t, err, `date "1997-13-01": want YYYY-MM-DD; there is no month 13: YYYY-MM-DD has the month before the day`)
+	_, err = ParseDay("1997-9-30")
+	assert.EqualError(t, err, `date "1997-9-30": want YYYY-MM-DD`)
 }
 
 var _ io.Reader = (*guard)(nil)

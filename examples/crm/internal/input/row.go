@@ -324,12 +324,17 @@ func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// ParseDay parses a YYYY-MM-DD date given on the command line.
+// ParseDay parses a YYYY-MM-DD date given on the command line. A day so
+// written that the calendar has not (1997-02-29, 1997-13-01) is an error
+// that says so.
 func ParseDay(s string) (customer.Date, error) {
 	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
 		if d, ok := ymd(s[0:4], s[5:7], s[8:10]); ok {
 			return d, nil
 		}
+	}
+	if h := noSuchDay(s); h != "" {
+		return 0, fmt.Errorf("date %q: want YYYY-MM-DD; %s", s, h)
 	}
 	return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
 }
