@@ -132,20 +132,35 @@ func storable(s string) bool {
 // customer.ErrInvalid) naming the first field of v, walked depth-first,
 // that PostgreSQL cannot store as given: a string that is not valid UTF-8
 // (encoding/json would silently replace the bad bytes in a JSONB
-// payload) or that holds a NUL byte (no text or jsonb value can), or an
-// instant outside timestamptz's range ([timeInRange]). record names the
+// payload) or that holds a NUL byte (no text or jsonb value can), an
+// instant outside timestamptz's range ([timeInRange]), or a decimal (a
+// set decimal.NullDecimal, a customer.Money's amount) that NUMERIC
+// cannot hold ([numericFault]). record names the
 // record in the error. The path of the field is built only for a fault,
 // so a record that is fine costs the walk alone.
 func checkText(record string, v any) error {
-	return fieldFault(record, badText(reflect.ValueOf(v), false))
+	return fieldFault(record, badText(addressable(v), false))
+}
+
+// addressable returns an addressable copy of v, whose fields and
+// elements are addressable too (see [addressed]).
+func addressable(v any) reflect.Value {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() {
+		return rv
+	}
+	c := reflect.New(rv.Type()).Elem()
+	c.Set(rv)
+	return c
 }
 
 // checkJSON is [checkText] for a value stored as JSON (a jsonb column):
 // each instant must also be one that encoding/json can write
 // ([jsonTimeOK]), or json.Marshal would fail with an error that names
-// neither the record nor the field.
+// neither the record nor the field, and each customer.Money amount one
+// that its JSON form can be read back from ([customer.AmountInRange]).
 func checkJSON(record string, v any) error {
-	return fieldFault(record, badText(reflect.ValueOf(v), true))
+	return fieldFault(record, badText(addressable(v), true))
 }
 
 // fieldFault returns the validation error of record for f, nil for nil.
@@ -189,7 +204,59 @@ func timeInRange(t time.Time) bool {
 	return t.IsZero() || (!t.Before(minTimestamp) && t.Before(endTimestamp))
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType        = reflect.TypeFor[time.Time]()
+	decimalType     = reflect.TypeFor[decimal.Decimal]()
+	nullDecimalType = reflect.TypeFor[decimal.NullDecimal]()
+	moneyType       = reflect.TypeFor[customer.Money]()
+)
+
+// Limits of PostgreSQL's NUMERIC: "up to 131072 digits before the decimal
+// point; up to 16383 digits after the decimal point" (PostgreSQL
+// documentation, 8.1.2 Arbitrary Precision Numbers).
+const (
+	numericIntDigits = 131072
+	numericScale     = 16383
+)
+
+// numericFault returns what keeps a NUMERIC column from holding d, ""
+// when nothing does: more than numericScale decimals, or more than
+// numericIntDigits integer digits (a zero coefficient counts as one
+// digit, so that a zero with such an exponent is refused too:
+// decimal.Decimal.String would build 10^exponent to write it). It never
+// writes d out, so an exponent such as math.MaxInt32 costs nothing, and
+// compares in int64 (negating the exponent math.MinInt32 overflows an
+// int32). A coefficient below 2^53 costs no allocation:
+// decimal.Decimal.NumDigits counts it with a float64 logarithm, which
+// may be one off, so the digits are counted exactly only when that could
+// matter, at the limit.
+func numericFault(d decimal.Decimal) string {
+	e := int64(d.Exponent())
+	if e < -numericScale {
+		return fmt.Sprintf("has %d decimals, more than the %d PostgreSQL's NUMERIC can hold", -e, numericScale)
+	}
+	if n := e + int64(d.NumDigits()); n >= numericIntDigits-1 && (n > numericIntDigits+1 || e+exactDigits(d) > numericIntDigits) {
+		return fmt.Sprintf("has more integer digits than the %d PostgreSQL's NUMERIC can hold", numericIntDigits)
+	}
+	return ""
+}
+
+// exactDigits returns the number of decimal digits of d's coefficient, 1
+// for zero.
+func exactDigits(d decimal.Decimal) int64 {
+	c := d.Coefficient()
+	return int64(len(c.Abs(c).String()))
+}
+
+// addressed returns the T that v holds: through a pointer when v is
+// addressable, which, unlike boxing a copy of the value, allocates
+// nothing ([checkText] walks an addressable copy of its record).
+func addressed[T any](v reflect.Value) T {
+	if v.CanAddr() {
+		return *v.Addr().Interface().(*T)
+	}
+	return v.Interface().(T)
+}
 
 // textFault is what badText found: the code and message of the field,
 // and the steps of its path from the field up (a struct field's name, or
@@ -218,6 +285,38 @@ func (f *textFault) field() string {
 // when inJSON), nil when there is none. A fault in a map's key or value
 // is named by the map's path.
 func badText(v reflect.Value, inJSON bool) *textFault {
+	if v.IsValid() {
+		switch v.Type() {
+		case decimalType:
+			if msg := numericFault(addressed[decimal.Decimal](v)); msg != "" {
+				return &textFault{code: customer.CodeRange, msg: msg}
+			}
+			return nil
+		case nullDecimalType:
+			if n := addressed[decimal.NullDecimal](v); n.Valid {
+				if msg := numericFault(n.Decimal); msg != "" {
+					return &textFault{code: customer.CodeRange, msg: msg}
+				}
+			}
+			return nil
+		case moneyType:
+			a := addressed[customer.Money](v).Amount()
+			if inJSON {
+				// customer.Money writes an amount beyond these bounds as
+				// coefficient and exponent, a form that reading it back
+				// (customer.ParseAmount) refuses.
+				if !customer.AmountInRange(a) {
+					return &textFault{code: customer.CodeRange,
+						msg: "is beyond what a JSON payload can hold and read back: at most 30 integer digits and 30 decimals"}
+				}
+				return nil
+			}
+			if msg := numericFault(a); msg != "" {
+				return &textFault{code: customer.CodeRange, msg: msg}
+			}
+			return nil
+		}
+	}
 	if v.IsValid() && v.Type() == timeType {
 		t := v.Interface().(time.Time)
 		switch {

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,30 @@ func TestMoney(t *testing.T) {
 			assert.True(t, m.Amount().Equal(decimal.RequireFromString(tc.amount)))
 			assert.Equal(t, customer.Currency(tc.cur), m.Currency())
 		})
+	}
+}
+
+// numericFault refuses exactly what NUMERIC cannot hold, also where
+// decimal.Decimal.NumDigits's estimate is one off (10^15, 10^15−1).
+func TestNumericFaultAtTheLimits(t *testing.T) {
+	const p15 = int64(1e15) // NumDigits may say 15 digits
+	for _, tc := range []struct {
+		d  decimal.Decimal
+		ok bool
+	}{
+		{decimal.New(1, numericIntDigits-1), true},
+		{decimal.New(1, numericIntDigits), false},
+		{decimal.New(0, numericIntDigits-1), true},
+		{decimal.New(0, numericIntDigits), false},
+		{decimal.New(p15, numericIntDigits-16), true},
+		{decimal.New(p15, numericIntDigits-15), false},
+		{decimal.New(-(p15 - 1), numericIntDigits-15), true},
+		{decimal.New(-(p15 - 1), numericIntDigits-14), false},
+		{decimal.New(7, -numericScale), true},
+		{decimal.New(7, -numericScale-1), false},
+		{decimal.New(math.MaxInt64, -numericScale), true},
+	} {
+		msg := numericFault(tc.d)
+		assert.Equal(t, tc.ok, msg == "", "%s·10^%d: %q", tc.d.Coefficient(), tc.d.Exponent(), msg)
 	}
 }

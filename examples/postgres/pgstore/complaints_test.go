@@ -54,12 +54,12 @@ func TestMigrateListsExistingComplaints(t *testing.T) {
 		_, err = p.Exec(ctx, `INSERT INTO `+table("complaint_cases")+`
 			(id, version, state, priority, complainant, handler, opened, updated, body)
 			VALUES ($1, 1, $2, $3, 'anna', '', $4, $4, $5)`,
-			string(id), c.State.String(), c.Priority.String(), at.Truncate(time.Microsecond), body)
+			string(id), c.State.String(), c.Priority.String(), at.Truncate(time.Microsecond), string(body))
 		require.NoError(t, err)
 		_, err = p.Exec(ctx, `INSERT INTO `+table("complaint_events")+`
 			(case_id, seq, at, actor, role, command, from_state, to_state, body)
 			VALUES ($1, 1, $2, $3, $4, 'record', '', $5, $6)`,
-			string(id), at.Truncate(time.Microsecond), string(ev.Actor.ID), ev.Actor.Role.String(), ev.To.String(), evBody)
+			string(id), at.Truncate(time.Microsecond), string(ev.Actor.ID), ev.Actor.Role.String(), ev.To.String(), string(evBody))
 		require.NoError(t, err)
 	}
 
@@ -232,7 +232,7 @@ func TestMigrateKeepsComplaintNanoseconds(t *testing.T) {
 			(id, version, state, priority, complainant, handler, opened, opened_ns, updated, body)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			string(c.ID), c.Version, c.State.String(), c.Priority.String(), string(c.Intake.Complainant), string(c.Handler),
-			c.Opened.Truncate(time.Microsecond), c.Opened.Nanosecond()%1000, c.Updated.Truncate(time.Microsecond), body)
+			c.Opened.Truncate(time.Microsecond), c.Opened.Nanosecond()%1000, c.Updated.Truncate(time.Microsecond), string(body))
 		require.NoError(t, err)
 		for _, ev := range s.evs {
 			evBody, err := json.Marshal(ev)
@@ -245,7 +245,7 @@ func TestMigrateKeepsComplaintNanoseconds(t *testing.T) {
 				(case_id, seq, at, actor, role, command, from_state, to_state, body)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 				string(ev.Case), ev.Seq, ev.At.Truncate(time.Microsecond), string(ev.Actor.ID), ev.Actor.Role.String(),
-				ev.Command.Kind.String(), from, ev.To.String(), evBody)
+				ev.Command.Kind.String(), from, ev.To.String(), string(evBody))
 			require.NoError(t, err)
 		}
 	}

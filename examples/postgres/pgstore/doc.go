@@ -137,6 +137,12 @@
 // it is refused before it is sent, as one with such text is, however far
 // outside (pgx would send an instant some 290,000 years away as
 // microseconds that wrap around into the range). Times inside JSON
-// payloads must lie within years 0–9999. Data the server rejects
+// payloads must lie within years 0–9999. Decimals must fit NUMERIC (at
+// most 131072 integer digits and 16383 decimals): one beyond is refused
+// likewise, before it is written out as text, which for an exponent such
+// as math.MaxInt32 would never end. A customer.Money inside a JSON
+// payload (a complaint case's amounts) must lie within the bounds of
+// customer.ParseAmount (customer.AmountInRange), or its JSON form could
+// not be read back. Data the server rejects
 // (SQLSTATE class 22) gives an error matching customer.ErrInvalid too.
 package pgstore

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -33,11 +34,19 @@ type appendOp struct {
 	// rows reads the statement's rows; nil for a statement that
 	// returns none.
 	rows func(pgx.Rows) error
-	// result turns the outcome of the statement, after its transaction
-	// ended — err is its error, classified ([classify]), and rows has
-	// read its rows when err is nil — into the error of the append:
-	// nil when the record was appended or is one stored already.
-	result func(ctx context.Context, err error) error
+	// result turns the outcome of the statement — err is its error,
+	// classified ([classify]), and rows has read its rows when err is
+	// nil — into the error of the append: nil when the record was
+	// appended or is one stored already. It reads what it needs to
+	// compare through q: the pool once the statement's transaction
+	// ended, or, from [CustomerStore.AppendChecked], the connection of
+	// the transaction, still open, when the statement succeeded.
+	result func(ctx context.Context, q querier, err error) error
+}
+
+// querier runs a query: a *pgxpool.Pool, or a *pgxpool.Conn.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // keyed returns the result function of the append statement of x, a
@@ -45,15 +54,16 @@ type appendOp struct {
 // exists) and inserted (x was inserted). When the ID is taken — the
 // statement inserted nothing, or a concurrent writer of the same ID
 // committed first and the race surfaced at a unique index other than
-// the ON CONFLICT arbiter — the stored record is read with stored,
-// after the statement's transaction ended, and compared with x
+// the ON CONFLICT arbiter — the stored record is read with stored
+// (through the querier result is given) and compared with x
 // (Conflict): a redelivery is nil, anything else a
-// [*customer.DuplicateError] naming the first field that differs.
+// [*customer.DuplicateError] naming the first field that differs; a
+// record deleted since (with its customer) is a [*goneError].
 // notFound, when not nil, is the error of a foreign_key_violation (a
 // record of an order that is not the customer's).
 func keyed[T interface{ Conflict(T) error }](x T, record, what string, cust customer.ID, known, inserted *bool,
-	notFound error, stored func(ctx context.Context) ([]T, error)) func(context.Context, error) error {
-	return func(ctx context.Context, err error) error {
+	notFound error, stored func(ctx context.Context, q querier) ([]T, error)) func(context.Context, querier, error) error {
+	return func(ctx context.Context, q querier, err error) error {
 		switch code, _ := pgCode(err); {
 		case code == foreignKeyViolation && notFound != nil:
 			return notFound
@@ -65,17 +75,55 @@ func keyed[T interface{ Conflict(T) error }](x T, record, what string, cust cust
 		case *inserted:
 			return nil
 		}
-		prev, err := stored(ctx)
+		prev, err := stored(ctx, q)
 		if err != nil {
 			return fmt.Errorf("pgstore: append %s: read the stored %s: %w", record, what, err)
 		}
-		if len(prev) == 1 {
+		switch len(prev) {
+		case 1:
 			if err := prev[0].Conflict(x); err != nil {
 				return fmt.Errorf("pgstore: %w", err)
 			}
 			return nil
+		case 0:
+			return &goneError{record: record}
 		}
 		return fmt.Errorf("pgstore: %s: %w", record, customer.ErrDuplicate)
+	}
+}
+
+// goneError is the result of an append ([keyed]) that found its ID taken
+// by a record that was gone, deleted with its customer, when the store
+// read it to compare: neither a redelivery nor a conflict can be told.
+// The [customer.HistoryWriter] methods then append again
+// ([CustomerStore.appendAgain]). [CustomerStore.AppendChecked], which
+// calls its check once, returns it, for a record of another customer
+// only (it reads one of its own customer while that customer's row is
+// locked): it matches customer.ErrDuplicate, as the ID was taken when
+// the append ran.
+type goneError struct{ record string }
+
+func (e *goneError) Error() string {
+	return fmt.Sprintf("pgstore: %s: its ID was taken, by a record deleted before it could be compared", e.record)
+}
+
+func (e *goneError) Unwrap() error { return customer.ErrDuplicate }
+
+// appendAgain runs the one-statement append op ([DB.write]) and hands
+// its outcome to op.result, again as long as that finds the record that
+// held the ID gone ([goneError]): each time a Delete of its customer ran
+// in between, and the next try sees the ID free, or taken by a record to
+// compare, or its own customer gone. It stops when ctx is done.
+func (s *CustomerStore) appendAgain(ctx context.Context, op *appendOp) error {
+	for {
+		err := op.result(ctx, s.db.pool, s.db.write(ctx, op.rows, op.sql, op.args...))
+		var gone *goneError
+		if !errors.As(err, &gone) {
+			return err
+		}
+		if err := ctxErr(ctx, "append "+op.record); err != nil {
+			return err
+		}
 	}
 }
 
@@ -85,6 +133,9 @@ func keyed[T interface{ Conflict(T) error }](x T, record, what string, cust cust
 // lines with it. When the ID is taken, the stored order is read and
 // compared ([customer.Order.Conflict]): a redelivery is nil, anything
 // else a [*customer.DuplicateError] naming the first field that differs.
+// When the order that held the ID is gone by then, deleted with its
+// customer, the append is made again, as
+// are those of returns and credits.
 func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error {
 	if err := ctxErr(ctx, fmt.Sprintf("append order %q", o.ID)); err != nil {
 		return err
@@ -93,7 +144,7 @@ func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error
 	if err != nil {
 		return err
 	}
-	return op.result(ctx, s.db.write(ctx, op.rows, op.sql, op.args...))
+	return s.appendAgain(ctx, op)
 }
 
 // orderOp checks and encodes o for [CustomerStore.AppendOrder] and
@@ -143,8 +194,8 @@ func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 		args: []any{o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
 			pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc, member},
 		rows: scanOne(&known, &inserted),
-		result: keyed(o, record, "order", o.CustomerID, &known, &inserted, nil, func(ctx context.Context) ([]customer.Order, error) {
-			rows, err := s.db.pool.Query(ctx, s.ordersSQL(`o.id = $1`), o.ID)
+		result: keyed(o, record, "order", o.CustomerID, &known, &inserted, nil, func(ctx context.Context, q querier) ([]customer.Order, error) {
+			rows, err := q.Query(ctx, s.ordersSQL(`o.id = $1`), o.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -167,7 +218,7 @@ func (s *CustomerStore) AppendReturn(ctx context.Context, r customer.Return) err
 	if err != nil {
 		return err
 	}
-	return op.result(ctx, s.db.write(ctx, op.rows, op.sql, op.args...))
+	return s.appendAgain(ctx, op)
 }
 
 // returnOp checks and encodes r for [CustomerStore.AppendReturn] and
@@ -202,8 +253,8 @@ func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 		rows: scanOne(&known, &inserted),
 		result: keyed(r, record, "return", r.CustomerID, &known, &inserted,
 			fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound),
-			func(ctx context.Context) ([]customer.Return, error) {
-				rows, err := s.db.pool.Query(ctx, s.returnsSQL(`r.id = $1`), r.ID)
+			func(ctx context.Context, q querier) ([]customer.Return, error) {
+				rows, err := q.Query(ctx, s.returnsSQL(`r.id = $1`), r.ID)
 				if err != nil {
 					return nil, err
 				}
@@ -227,7 +278,7 @@ func (s *CustomerStore) AppendCredit(ctx context.Context, c customer.Credit) err
 	if err != nil {
 		return err
 	}
-	return op.result(ctx, s.db.write(ctx, op.rows, op.sql, op.args...))
+	return s.appendAgain(ctx, op)
 }
 
 // creditOp checks and encodes c for [CustomerStore.AppendCredit] and
@@ -259,8 +310,8 @@ func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 		rows: scanOne(&known, &inserted),
 		result: keyed(c, record, "credit", c.CustomerID, &known, &inserted,
 			fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, c.OrderID, c.CustomerID, customer.ErrNotFound),
-			func(ctx context.Context) ([]customer.Credit, error) {
-				rows, err := s.db.pool.Query(ctx, s.creditsSQL(`id = $1`), c.ID)
+			func(ctx context.Context, q querier) ([]customer.Credit, error) {
+				rows, err := q.Query(ctx, s.creditsSQL(`id = $1`), c.ID)
 				if err != nil {
 					return nil, err
 				}
@@ -280,7 +331,7 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 	if err != nil {
 		return err
 	}
-	return op.result(ctx, s.db.write(ctx, nil, op.sql, op.args...))
+	return op.result(ctx, s.db.pool, s.db.write(ctx, nil, op.sql, op.args...))
 }
 
 // interactionOp checks and encodes i for [CustomerStore.AppendInteraction]
@@ -296,7 +347,7 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 		sql: `INSERT INTO ` + s.db.t.interactions + ` (customer_id, at, at_ns, kind, subject)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
 		args: []any{string(i.CustomerID), at, ns, int16(i.Kind), i.Subject},
-		result: func(_ context.Context, err error) error {
+		result: func(_ context.Context, _ querier, err error) error {
 			if code, _ := pgCode(err); code == foreignKeyViolation {
 				return errNoCustomer("interaction", i.CustomerID)
 			}
@@ -319,8 +370,11 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 // row still locked; when it returns nil the append statement of the
 // record's kind — the one its [customer.HistoryWriter] method runs —
 // follows in the same transaction, and COMMIT is sent after its result
-// is in, as for the plain appends. When check refuses, the transaction
-// is rolled back and check's error returned as it is.
+// is in, as for the plain appends; a record stored under the ID already
+// is read and compared before COMMIT, while the customer's row is still
+// locked, so that a Delete of the customer cannot take it away first.
+// When check refuses, the transaction is rolled back and check's error
+// returned as it is.
 func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, check func(history []customer.Event) error) error {
 	if err := ctxErr(ctx, "append "+e.Record()); err != nil {
 		return err
@@ -381,12 +435,21 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 	}
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		rollback()
-		return op.result(ctx, classify(err))
+		return op.result(ctx, s.db.pool, classify(err))
+	}
+	// The outcome is told before COMMIT, in the transaction: a stored
+	// record of the customer whose ID the statement found taken is read
+	// while the customer's row is still locked, so that a Delete of the
+	// customer, which waits for the lock, cannot take it away before it
+	// is compared. When the outcome is an error, nothing was inserted.
+	if err := op.result(ctx, conn, nil); err != nil {
+		rollback()
+		return err
 	}
 	if err := commit(ctx, conn); err != nil {
 		return fmt.Errorf("pgstore: append %s: %w", op.record, err)
 	}
-	return op.result(ctx, nil)
+	return nil
 }
 
 // EraseInteractions implements [customer.InteractionEraser] in one
@@ -444,6 +507,14 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 			return r.Scan(&known)
 		})
 		history := s.queueHistory(b, id)
+		// The COMMIT's tag needs no check, unlike a write's ([commit]):
+		// the server answers ROLLBACK only for a transaction that a
+		// failed statement aborted, and in this batch, sent in one piece
+		// with nothing else on the connection in between, that is one of
+		// the reads above, whose error Close returns (the server skips
+		// the rest of the batch, the COMMIT too). Every read that
+		// succeeded saw the snapshot, and a read-only transaction has
+		// nothing to lose by a rollback.
 		b.Queue(`COMMIT`)
 		if err := s.db.pool.SendBatch(ctx, b).Close(); err != nil {
 			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, err))

@@ -344,6 +344,13 @@ func checkUnknownIDs(t *testing.T, db *pgstore.DB) {
 		assert.ErrorIs(t, err, customer.ErrNotFound, "customer GetMany %q", s)
 		assert.Nil(t, many, "customer GetMany %q", s)
 		assert.ErrorIs(t, cs.Delete(ctx, id), customer.ErrNotFound, "customer Delete %q", s)
+		called := false
+		assert.ErrorIs(t, cs.Update(ctx, id, func(*customer.Customer) error { called = true; return nil }), customer.ErrNotFound,
+			"customer Update %q", s)
+		assert.False(t, called, "customer Update %q called change", s)
+		erased, err := cs.EraseInteractions(ctx, id)
+		assert.ErrorIs(t, err, customer.ErrNotFound, "customer EraseInteractions %q", s)
+		assert.Zero(t, erased, "customer EraseInteractions %q", s)
 		var errs []error
 		n := 0
 		for _, err := range cs.History(ctx, id) {
@@ -372,6 +379,11 @@ func checkUnknownIDs(t *testing.T, db *pgstore.DB) {
 		// at any other version it is a conflict.
 		assert.NoError(t, ls.Append(ctx, id, 0, nil), "loyalty Append %q of no entries at version 0", s)
 		assert.ErrorIs(t, ls.Append(ctx, id, 1, nil), loyalty.ErrConflict, "loyalty Append %q of no entries at version 1", s)
+		// An erasure of the empty ledger, and of a complainant without
+		// cases, has nothing to do.
+		assert.NoError(t, ls.Erase(ctx, id, 0, nil), "loyalty Erase %q at version 0", s)
+		assert.ErrorIs(t, ls.Erase(ctx, id, 1, nil), loyalty.ErrConflict, "loyalty Erase %q at version 1", s)
+		assert.NoError(t, ks.Erase(ctx, id, complainttest.T0), "complaint Erase %q", s)
 	}
 }
 
