@@ -16,6 +16,10 @@ import (
 // I/O, and a is never changed. The caller appends the entries to its
 // [Store] (or lets a [Service] do it).
 //
+// A member whose ledger names a tier the programme dropped holds its top
+// tier, and the first event applied records the move before anything
+// else ([TierConfig].Levels).
+//
 // Apply first brings the ledger up to now (as [Tick] does: releases,
 // expiries, tier reviews, in time order), then applies e, then brings the
 // ledger up to now again, which settles an order delivered after its
@@ -33,12 +37,10 @@ import (
 // invalid too, so that both are reported (a delivery again of the same
 // event is only a [*DuplicateError]); too few points return a
 // [*InsufficientError]; an event on a member that has not joined returns
-// [ErrNotMember]; an account whose ledger names a tier the programme
-// lacks returns an error wrapping [ErrCorrupt] naming the tier entry and
-// its field To, and one whose Level is outside the programme's tiers an
-// error matching [customer.ErrInvalid] naming the field "account.level"
-// ([Programme.Tier] reads such a level as the lowest tier, but nothing is
-// applied to it); a result too large for int64 returns an error wrapping
+// [ErrNotMember]; an account whose Level is negative, or beyond the
+// programme's tiers without a tier entry of its ledger that reached it
+// (an Account made by hand), returns an error matching
+// [customer.ErrInvalid] naming the field "account.level"; a result too large for int64 returns an error wrapping
 // [ErrOverflow]. A programme not built by [Compile] or [DecodeProgramme]
 // (a nil *Programme, the zero value) returns an error matching
 // [customer.ErrInvalid] naming the field "programme", as do
@@ -53,7 +55,7 @@ func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, 
 	if now.IsZero() {
 		return a, nil, errors.New("loyalty: apply at the zero time")
 	}
-	if err := p.checkTiers(&a); err != nil {
+	if err := p.checkLevel(&a); err != nil {
 		return a, nil, err
 	}
 	if now.Before(a.AsOf) {
@@ -389,7 +391,7 @@ func (e Purchase) apply(b *builder) error {
 	}
 	// The tier is the one held at the order's time, so that an order
 	// recorded late earns as it would have on time.
-	earn, err := b.p.Earn(o, w.levelAt(o.Time), w.birthdayAt(o.Time), used)
+	earn, err := b.p.Earn(o, b.p.heldAt(w, o.Time), w.birthdayAt(o.Time), used)
 	if err != nil {
 		return err
 	}
@@ -515,27 +517,65 @@ func (p *Programme) qualifyingLevel(a *Account, t time.Time) int {
 	return level
 }
 
-// checkTiers returns an error when a names a tier the programme lacks:
-// an error wrapping [ErrCorrupt] naming the first tier entry of its
-// ledger whose To is not an index into [Programme.Levels] (a ledger
-// replays without its programme, so [Replay] bounds To from below
-// only), or, for an account whose tier entries are all within the
-// programme's tiers, an error matching [customer.ErrInvalid] naming
-// the field "account.level" when Level is not.
-func (p *Programme) checkTiers(a *Account) error {
+// checkLevel returns an error matching [customer.ErrInvalid] naming
+// the field "account.level" when a's Level is negative, or beyond the
+// programme's tiers without a tier entry of its ledger that moved the
+// member there (an [Account] made by hand, not by [Replay]). A Level
+// beyond the programme's tiers that the ledger reached, under a
+// programme that had more tiers, is read as the top tier
+// ([TierConfig].Levels).
+func (p *Programme) checkLevel(a *Account) error {
 	n := len(p.cfg.Tiers.Levels)
-	for _, c := range a.tierChanges {
-		if c.to < 0 || c.to >= n {
-			return fmt.Errorf("%w: member %q entry %d (%s %q): To is tier %d, programme %q has %d tiers (0 to %d)",
-				ErrCorrupt, a.Member, c.seq, EntryTier, c.key, c.to, p.cfg.Name, n, n-1)
-		}
+	if a.Level >= 0 && (a.Level < n || a.reachedLevel()) {
+		return nil
 	}
-	if a.Level < 0 || a.Level >= n {
-		var pr problems
-		pr.add("account.level", customer.CodeRange, "is tier %d, programme %q has %d tiers (0 to %d)", a.Level, p.cfg.Name, n, n-1)
-		return pr.err(fmt.Sprintf("loyalty account of member %q", a.Member))
+	var pr problems
+	if a.Level < 0 {
+		pr.add("account.level", customer.CodeRange, "is tier %d: tiers are numbered from 0", a.Level)
+	} else {
+		pr.add("account.level", customer.CodeRange, "is tier %d, programme %q has %d tiers (0 to %d) and no tier entry of the account moved the member there",
+			a.Level, p.cfg.Name, n, n-1)
 	}
-	return nil
+	return pr.err(fmt.Sprintf("loyalty account of member %q", a.Member))
+}
+
+// level returns the tier of the programme that stands for tier l of a
+// ledger: l itself, or the top tier for a tier above the programme's
+// (dropped since the ledger named it), or the lowest for a negative l.
+func (p *Programme) level(l int) int {
+	return max(0, min(l, len(p.cfg.Tiers.Levels)-1))
+}
+
+// heldAt returns the programme's tier for the tier the member held at t
+// ([Account.levelAt], read by level).
+func (p *Programme) heldAt(a *Account, t time.Time) int {
+	return p.level(a.levelAt(t))
+}
+
+// droppedTierPrefix begins the key of the tier entry that moves a
+// member off a tier the programme no longer has to its top tier
+// ([TierConfig].Levels); the entry's Seq follows it.
+const droppedTierPrefix = "dropped-tier:"
+
+// leaveDropped moves a member whose tier is above the programme's top
+// tier (dropped since the ledger named it) to the top tier, with the
+// reason, effective from the ledger's last time (when the programme
+// first reads it), keeping the review schedule and any grace under way.
+// It records nothing for a member within the programme's tiers.
+func (b *builder) leaveDropped() error {
+	w := &b.w
+	top := len(b.p.cfg.Tiers.Levels) - 1
+	if w.Level <= top {
+		return nil
+	}
+	at := w.AsOf
+	if w.LevelSince.After(at) {
+		at = w.LevelSince
+	}
+	return b.emit(Entry{Kind: EntryTier, Key: fmt.Sprintf("%s%d", droppedTierPrefix, w.Version+1), Effective: at,
+		From: w.Level, To: top, NextReview: w.NextReview, GraceUntil: w.GraceUntil,
+		Note: fmt.Sprintf("tier %d (since %s) is not a tier of the programme: %q has %d tiers (0 to %d); moved to its top tier, %s",
+			w.Level, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, b.p.cfg.Tiers.Levels[top].Name)})
 }
 
 // repay settles debt from a lot that just became available.
@@ -1206,7 +1246,7 @@ func (e SurveyAnswered) apply(b *builder) error {
 }
 
 func (e BirthdayClaim) apply(b *builder) error {
-	level := b.w.levelAt(e.Time)
+	level := b.p.heldAt(&b.w, e.Time)
 	g, err := b.p.birthdayGift(level)
 	if err != nil {
 		return err
@@ -1231,6 +1271,9 @@ const (
 
 // settle runs everything due at or before now, earliest first.
 func (b *builder) settle() error {
+	if err := b.leaveDropped(); err != nil {
+		return err
+	}
 	for {
 		w := &b.w
 		at, kind, lot := time.Time{}, -1, ""

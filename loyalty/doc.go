@@ -126,7 +126,10 @@
 // refund, the last tier change or the last review, or moves the review
 // schedule elsewhere; and any tier or review entry whose From is not the
 // tier held at that point of the ledger. A price reduction ([Credited])
-// or an exchange takes back no tier.
+// or an exchange takes back no tier. A programme that drops its top tier
+// (four tiers to three) blocks no one: a member whose ledger names the
+// dropped tier holds the top tier, and the next event applied records the
+// move with its reason ([TierConfig].Levels).
 //
 // # Pricing
 //

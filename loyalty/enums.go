@@ -32,8 +32,10 @@ const (
 	// EntryAdjust is a manual correction with a reason and an operator.
 	EntryAdjust
 	// EntryTier changes the member's tier: an upgrade, a review's or a
-	// grace's end's downgrade, or a tier taken back by a refund (keyed
-	// "revoke:" + the return ID, [TierConfig].RevokeDays).
+	// grace's end's downgrade, a tier taken back by a refund (keyed
+	// "revoke:" + the return ID, [TierConfig].RevokeDays), or the move
+	// off a tier the programme dropped to its top tier (keyed
+	// "dropped-tier:" + the entry's Seq, [TierConfig].Levels).
 	EntryTier
 	// EntryReview records a periodic tier review that changed no tier: the
 	// tier was kept, or a grace period started or ended.

@@ -892,7 +892,7 @@ func (e BirthdayClaim) validate(p *Programme, a *Account, now time.Time) error {
 	if err := pr.err(fmt.Sprintf("birthday claim of member %q", e.Member)); err != nil {
 		return err
 	}
-	g, err := p.birthdayGift(a.levelAt(e.Time))
+	g, err := p.birthdayGift(p.heldAt(a, e.Time))
 	if err != nil {
 		return fmt.Errorf("loyalty: birthday claim of member %q: %w", e.Member, err)
 	}

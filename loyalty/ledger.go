@@ -335,7 +335,10 @@ type Account struct {
 	Available Points
 	Pending   Points
 	Debt      Points
-	// Level is the current tier, an index into [Programme.Levels].
+	// Level is the current tier, an index into [Programme.Levels]; one
+	// above the programme's tiers names a tier the programme dropped,
+	// read as its top tier until an event records the move
+	// ([TierConfig].Levels, [Programme.Tier]).
 	Level int
 	// LevelSince is when the member reached Level.
 	LevelSince time.Time
@@ -444,6 +447,13 @@ func (a *Account) levelAt(t time.Time) int {
 		level = a.tierChanges[i].from
 	}
 	return level
+}
+
+// reachedLevel reports whether the last tier entry of the ledger moved
+// the member to Level.
+func (a *Account) reachedLevel() bool {
+	n := len(a.tierChanges)
+	return n > 0 && a.tierChanges[n-1].to == a.Level
 }
 
 // lowestSince returns the lowest tier the member held from t on, as the
@@ -910,9 +920,10 @@ func (a *Account) fold(e *Entry) error {
 		// upgrade at a review happens at the review due, NextReview, and
 		// keeps the schedule.
 		a.reviewClock = e.Effective
-	} else if (e.Kind == EntryTier || e.Kind == EntryReview) && e.Effective.After(a.reviewed) && !strings.HasPrefix(e.Key, revokePrefix) {
-		// Every other tier or review entry but a revocation is a review
-		// or the end of a grace.
+	} else if (e.Kind == EntryTier || e.Kind == EntryReview) && e.Effective.After(a.reviewed) &&
+		!strings.HasPrefix(e.Key, revokePrefix) && !strings.HasPrefix(e.Key, droppedTierPrefix) {
+		// Every other tier or review entry but a revocation or the move
+		// off a dropped tier is a review or the end of a grace.
 		a.reviewed = e.Effective
 	}
 	if e.Kind == EntryTier || e.Kind == EntryReview {
@@ -940,6 +951,9 @@ func (a *Account) fold(e *Entry) error {
 // does not know the programme, so To is bounded from above where the
 // programme is known ([Programme.checkTiers]).
 func (a *Account) checkLevels(e *Entry) error {
+	if strings.HasPrefix(e.Key, droppedTierPrefix) {
+		return a.checkDropped(e)
+	}
 	switch e.Kind {
 	case EntryTier:
 		if e.From != a.Level {
@@ -952,6 +966,32 @@ func (a *Account) checkLevels(e *Entry) error {
 		if e.From != a.Level || e.To != a.Level {
 			return corrupt(e, "From and To are tiers %d and %d, the member holds tier %d", e.From, e.To, a.Level)
 		}
+	}
+	return nil
+}
+
+// checkDropped checks entry e, keyed as the move off a tier the
+// programme dropped ([TierConfig].Levels), against the account before
+// it: a tier entry that moves nothing but the tier, down from the tier
+// held, dated neither before the last tier change nor before the
+// ledger's last time, keeping the review schedule held. A replay does
+// not know the programme, so it cannot check that To is its top tier.
+func (a *Account) checkDropped(e *Entry) error {
+	if e.Kind != EntryTier {
+		return corrupt(e, "a %s entry keyed as the move off a dropped tier", e.Kind)
+	}
+	if e.Points != 0 || e.Debt != 0 || e.Forgiven != 0 || len(e.Parts) > 0 || e.Lot != "" || e.Qualifying != 0 {
+		return corrupt(e, "the move off a dropped tier moves points")
+	}
+	if e.From != a.Level || e.To < 0 || e.To >= e.From {
+		return corrupt(e, "moves off dropped tier %d (From) to %d (To), the member holds %d", e.From, e.To, a.Level)
+	}
+	if e.Effective.Before(a.LevelSince) || e.Effective.Before(a.AsOf) {
+		return corrupt(e, "dated %v, before the last tier change (%v) or the ledger's last time (%v)", e.Effective, a.LevelSince, a.AsOf)
+	}
+	if !e.NextReview.Equal(a.NextReview) || !e.GraceUntil.Equal(a.GraceUntil) {
+		return corrupt(e, "NextReview %v and GraceUntil %v are not the review schedule held (%v, %v)",
+			e.NextReview, e.GraceUntil, a.NextReview, a.GraceUntil)
 	}
 	return nil
 }

@@ -34,7 +34,16 @@ func modelProgramme(t testing.TB, policy loyalty.DebtPolicy) *loyalty.Programme 
 // within revokeDays of reaching them takes back ([loyalty.TierConfig]
 // RevokeDays; 0 never).
 func modelProgrammeRevoking(t testing.TB, policy loyalty.DebtPolicy, revokeDays int) *loyalty.Programme {
-	p, err := loyalty.Compile(loyalty.Config{
+	p, err := loyalty.Compile(modelConfig(policy, revokeDays))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// modelConfig is the configuration of modelProgrammeRevoking.
+func modelConfig(policy loyalty.DebtPolicy, revokeDays int) loyalty.Config {
+	return loyalty.Config{
 		Name: "model", Currency: "EUR",
 		Earn: loyalty.EarnConfig{PointsPerUnit: dec("1"), Multipliers: []loyalty.Multiplier{
 			{Name: "double points on knitwear", Factor: dec("2"), Categories: []string{"knitwear"}},
@@ -44,11 +53,7 @@ func modelProgrammeRevoking(t testing.TB, policy loyalty.DebtPolicy, revokeDays 
 		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: modelReviewMonths, GraceDays: 5, RevokeDays: revokeDays, Levels: []loyalty.TierLevel{
 			{Name: "base"}, {Name: "silver", Min: dec("300")}, {Name: "gold", Min: dec("900"), Multiplier: dec("2")},
 		}},
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	return p
 }
 
 // modelOrder is what the model knows of an order.
@@ -260,6 +265,9 @@ type ledgerMachine struct {
 	// answer that earned; profiled when the profile bonus was given.
 	surveys  map[string]time.Time
 	profiled time.Time
+	// dropped is set once the programme dropped its top tier, gold
+	// (DropGold): silver is then the top tier.
+	dropped bool
 }
 
 // modelTierChange is a tier change: from level from to level to, at
@@ -296,9 +304,14 @@ func (m *ledgerMachine) levelAt(t time.Time) int {
 	return level
 }
 
-// tierFactor is the earn multiplier of the tier held at t.
+// top is the programme's top tier: a tier above it, one the programme
+// dropped, is read as it.
+func (m *ledgerMachine) top() int { return len(m.p.Levels()) - 1 }
+
+// tierFactor is the earn multiplier of the tier held at t, a dropped
+// tier read as the top tier.
 func (m *ledgerMachine) tierFactor(t time.Time) int64 {
-	if m.levelAt(t) == 2 {
+	if min(m.levelAt(t), m.top()) == 2 {
 		return 2
 	}
 	return 1
@@ -439,6 +452,15 @@ func (m *ledgerMachine) apply(rt *rapid.T, e loyalty.Event) ([]loyalty.Entry, er
 		}
 		return nil, err
 	}
+	// A member above the top tier (gold dropped) is moved to it by the
+	// first entry of the next event applied, and only then.
+	moved := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "dropped-tier:")
+	if moved != (before.Level > m.top()) {
+		rt.Fatalf("%T of a member at level %d, top %d: entries %v", e, before.Level, m.top(), entries)
+	}
+	if next.Level > m.top() {
+		rt.Fatalf("%T left the member at level %d above the top %d", e, next.Level, m.top())
+	}
 	// Each entry is checked against the state just before it.
 	cur := before
 	for i := range entries {
@@ -551,6 +573,15 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			rt.Fatalf("expired in the future: %v", e.Effective)
 		}
 	case loyalty.EntryTier:
+		if strings.HasPrefix(e.Key, "dropped-tier:") {
+			// From the dropped tier to the top one, dated the ledger's
+			// last time, moving no points.
+			if e.From != pre.Level || e.To != m.top() || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
+				rt.Fatalf("move off a dropped tier %+v; model from %d to %d at %v", e, pre.Level, m.top(), pre.AsOf)
+			}
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched})
+			break
+		}
 		if strings.HasPrefix(e.Key, "revoke:") {
 			// Checked by Return, which knows the refund; never back in
 			// time.
@@ -593,6 +624,13 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 // or down and the end of a grace keep the schedule.
 func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {
 	switch {
+	case e.Kind == loyalty.EntryTier && strings.HasPrefix(e.Key, "dropped-tier:"):
+		// The move off a dropped tier holds no review and keeps the
+		// schedule and the grace.
+		if !e.NextReview.Equal(m.due) || !e.GraceUntil.Equal(pre.GraceUntil) {
+			rt.Fatalf("move off a dropped tier at %v: next review %v, grace %v; want %v, %v", e.Effective, e.NextReview, e.GraceUntil, m.due, pre.GraceUntil)
+		}
+		return
 	case e.Kind == loyalty.EntryTier && strings.HasPrefix(e.Key, "revoke:"):
 		// A revocation holds no review. It takes back the schedule of
 		// the upgrade it takes back wholly (the last one from its tier
@@ -962,6 +1000,12 @@ func (m *ledgerMachine) refund(rt *rapid.T, id string) {
 			floor = min(floor, c.to)
 		}
 	}
+	// A dropped tier is left for the top one first, at the ledger's last
+	// time, which is neither after the refund nor above the top.
+	if preLevel > m.top() {
+		preLevel, preSince = m.top(), m.a.AsOf
+	}
+	floor = min(floor, m.top())
 	entries, err := m.apply(rt, loyalty.Returned{Return: r})
 	if err != nil {
 		rt.Fatalf("return: %v", err)
@@ -1573,6 +1617,24 @@ func (m *ledgerMachine) ClaimBirthday(rt *rapid.T) {
 		m.gifts[y] = true
 		m.balance += modelBirthdayGift
 	}
+}
+
+// DropGold restructures the programme once: it drops its top tier,
+// gold, so that silver is the top tier. A member holding gold holds
+// silver from then on, and the next event applied records the move
+// (checked by apply and checkEntry); gold's multiplier no longer applies,
+// also to purchases recorded late dated when the member held gold.
+func (m *ledgerMachine) DropGold(rt *rapid.T) {
+	if m.dropped {
+		rt.Skip("gold dropped already")
+	}
+	c := modelConfig(m.policy, m.revokeDays)
+	c.Tiers.Levels = c.Tiers.Levels[:2]
+	p, err := loyalty.Compile(c)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	m.p, m.dropped = p, true
 }
 
 // ChangeBirthday gives the member another birthday now, or none: the

@@ -84,9 +84,10 @@ type Basket struct {
 	// ([Programme.TierAt] of its [Account] and Time; [Programme.Tier],
 	// the current tier, unless a tier change was recorded after Time),
 	// for the seasonal discounts limited to tiers and the early access of
-	// [SeasonalDiscount]; empty for an anonymous buyer, and when empty a
-	// member gets neither. With Account given, a Tier other than the one
-	// that account holds at Time is refused.
+	// [SeasonalDiscount]; empty for an anonymous buyer. With Account
+	// given, a Tier other than the one that account holds at Time is
+	// refused, and an empty Tier is that one; without Account, a member
+	// whose Tier is empty gets neither.
 	Tier     string
 	Time     time.Time
 	Currency customer.Currency
@@ -347,11 +348,9 @@ func (b *Basket) validate(p *Programme) error {
 			pr.add("account", customer.CodeMismatch, "is the account of %q, the basket's member is %q", a.Member, b.Member)
 		case b.Tier != "":
 			// The tier is the one the account holds at the basket's time
-			// (the lowest for a level the programme lacks, as Tier says).
-			held := a.levelAt(b.Time)
-			if held < 0 || held >= len(p.cfg.Tiers.Levels) {
-				held = 0
-			}
+			// (the top tier for a tier above the programme's, as
+			// TierAt says).
+			held := p.heldAt(a, b.Time)
 			if name := p.cfg.Tiers.Levels[held].Name; name != b.Tier {
 				pr.add("tier", customer.CodeMismatch, "is %q, the account given holds %q at the basket's time", b.Tier, name)
 			}
@@ -378,7 +377,9 @@ func (b *Basket) record() string {
 //
 //  1. seasonal discounts running at b.Time for the buyer (from
 //     EarlyFrom for a tier with early access; only for the listed tiers
-//     when the discount has Tiers), the largest per line;
+//     when the discount has Tiers), the largest per line. The buyer's
+//     tier is b.Tier, or, when it is empty and b.Account is given, the
+//     tier that account holds at b.Time ([Programme.TierAt]);
 //  2. quantity discounts whose minimum quantity the in-scope units reach,
 //     the largest per line. Each discount of steps 1 and 2 takes
 //     round(cost × percent / 100) (half up, to the minor unit) off the
@@ -414,8 +415,10 @@ func (b *Basket) record() string {
 // return a [*InsufficientError] whose Available is the smaller of the
 // two; b.Available is not otherwise checked against the account, and a
 // basket paying with no points does not bring the account to b.Time. A b.Account
-// whose ledger names a tier the programme lacks is refused as by
-// [Programme.Apply].
+// whose Level is negative or beyond the programme's tiers without a tier
+// entry that reached it is refused as by [Programme.Apply]; one whose
+// ledger names a tier the programme dropped holds the top tier
+// ([Programme.TierAt]).
 func (p *Programme) Price(b Basket) (Quote, error) {
 	if err := p.usable(); err != nil {
 		return Quote{}, err
@@ -424,8 +427,12 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		return Quote{}, err
 	}
 	if b.Account != nil {
-		if err := p.checkTiers(b.Account); err != nil {
+		if err := p.checkLevel(b.Account); err != nil {
 			return Quote{}, fmt.Errorf("loyalty: basket of member %q: %w", b.Member, err)
+		}
+		if b.Tier == "" {
+			// The account tells the tier held at the basket's time.
+			b.Tier = p.cfg.Tiers.Levels[p.heldAt(b.Account, b.Time)].Name
 		}
 	}
 	// The points the basket may pay with: Available, and with Account

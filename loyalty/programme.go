@@ -306,10 +306,23 @@ type TierConfig struct {
 	RevokeDays int `json:"revoke_days,omitempty"`
 	// Levels are the tiers from lowest to highest. The first must have
 	// Min 0; each range [Min, Max) must start where the previous ends.
-	// Ledgers name tiers by their index: a programme may add tiers at the
-	// top, but one that drops a tier a member's ledger names refuses
-	// every operation on that member, an Erasure too ([Programme.Apply]),
-	// until the tier is back.
+	// Ledgers name tiers by their index, so a programme restructures its
+	// tiers at the top: it may add tiers there, and drop tiers there
+	// (four tiers to three, say). A member whose ledger names a tier
+	// above the programme's top tier holds the top tier: its benefits
+	// ([Programme.Tier], [Programme.TierAt]), its multiplier for
+	// purchases, also those dated when the member held the dropped tier,
+	// its birthday gift, and its Min at the next review. The first event
+	// applied to the member ([Programme.Apply], a [Tick] too) records the
+	// move with its reason, before anything else: an [EntryTier] keyed
+	// "dropped-tier:" + its Seq, from the dropped tier to the top tier,
+	// effective at the ledger's last time ([Account].AsOf), recorded now,
+	// that moves no points and keeps the review schedule and any grace
+	// under way; it is not a review. Until then [Account].Level, as stored, still names
+	// the dropped tier. Nothing is refused for it, an [Erasure] least of
+	// all, and the ledger as written replays as before. Dropping or
+	// reordering a tier below the top renames the tiers above it in every
+	// ledger, which no ledger can tell.
 	Levels []TierLevel `json:"levels"`
 }
 
@@ -1055,12 +1068,15 @@ func brief(d decimal.Decimal) string {
 
 // TierAt returns the tier the member held at t as the ledger records it
 // (the current tier less the tier changes that took effect after t),
-// with its benefits: the Tier of a [Basket] dated t. A level outside the
-// programme's tiers returns the lowest tier, and a programme not
-// compiled the zero TierLevel, as for [Programme.Tier].
+// with its benefits: the Tier of a [Basket] dated t. A level above the
+// programme's tiers (dropped since the ledger named it) returns the top
+// tier ([TierConfig].Levels), and a programme not compiled the zero
+// TierLevel, as for [Programme.Tier].
 func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
-	a.Level = a.levelAt(t)
-	return p.Tier(a)
+	if p.usable() != nil {
+		return TierLevel{}
+	}
+	return p.cfg.Tiers.Levels[p.heldAt(&a, t)]
 }
 
 // AvailableAt returns the points the member may pay with at t, as the
@@ -1074,9 +1090,10 @@ func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 // whose Account is a ([Programme.Price] pays with no more). a is not
 // changed. An account with no ledger has none, nor has a member before
 // it joined. Errors: a zero t is a [*customer.ValidationError] naming
-// the field "time"; a programme not compiled and an account whose
-// ledger names a tier the programme lacks are refused as by
-// [Programme.Apply].
+// the field "time"; a programme not compiled and an account whose Level
+// is negative or beyond the programme's tiers without a tier entry that
+// reached it are refused as by [Programme.Apply]. A tier the programme
+// dropped is read as its top tier ([TierConfig].Levels).
 func (p *Programme) AvailableAt(a Account, t time.Time) (Points, error) {
 	if err := p.usable(); err != nil {
 		return 0, err
@@ -1086,7 +1103,7 @@ func (p *Programme) AvailableAt(a Account, t time.Time) (Points, error) {
 		pr.add("time", customer.CodeRequired, "is zero")
 		return 0, pr.err(fmt.Sprintf("available points of member %q", a.Member))
 	}
-	if err := p.checkTiers(&a); err != nil {
+	if err := p.checkLevel(&a); err != nil {
 		return 0, err
 	}
 	return p.availableAt(&a, t)
@@ -1114,16 +1131,14 @@ func (p *Programme) availableAt(a *Account, t time.Time) (Points, error) {
 }
 
 // Tier returns the member's current tier with its benefits (multiplier,
-// birthday gift, early access, free alterations). A level outside the
-// programme's tiers (a ledger written under another programme) returns
-// the lowest tier. A programme not compiled (nil or the zero value) has
-// no tiers and returns the zero TierLevel.
+// birthday gift, early access, free alterations). A level above the
+// programme's tiers (a tier the programme dropped since the ledger named
+// it) returns the top tier, which the member holds ([TierConfig].Levels);
+// a negative level returns the lowest tier. A programme not compiled
+// (nil or the zero value) has no tiers and returns the zero TierLevel.
 func (p *Programme) Tier(a Account) TierLevel {
 	if p.usable() != nil {
 		return TierLevel{}
 	}
-	if a.Level < 0 || a.Level >= len(p.cfg.Tiers.Levels) {
-		return p.cfg.Tiers.Levels[0]
-	}
-	return p.cfg.Tiers.Levels[a.Level]
+	return p.cfg.Tiers.Levels[p.level(a.Level)]
 }

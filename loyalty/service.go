@@ -109,9 +109,11 @@ func (s *Service) Programme() *Programme {
 
 // Account returns the member's account as stored, without bringing it up
 // to any time. An unknown member has the zero Account. A ledger that
-// does not replay ([Replay]), or that names a tier the service's
-// programme lacks, returns an error wrapping [ErrCorrupt] that names
-// the entry, and so does every operation on the member.
+// does not replay ([Replay]) returns an error wrapping [ErrCorrupt] that
+// names the entry, and so does every operation on the member. A Level
+// above the programme's tiers (a tier the programme dropped) is as
+// stored until the next event applied records the move to the top tier;
+// [Programme.Tier] reads it as the top tier ([TierConfig].Levels).
 func (s *Service) Account(ctx context.Context, member customer.ID) (Account, error) {
 	if err := s.usable("account", member); err != nil {
 		return Account{}, err
@@ -134,10 +136,6 @@ func (s *Service) load(ctx context.Context, member customer.ID) (Account, error)
 		return a, nil
 	}
 	next, err := a.With(entries...)
-	if err == nil {
-		// Replay cannot bound the tiers of the ledger; the programme can.
-		err = s.programme.checkTiers(&next)
-	}
 	if err != nil {
 		return Account{}, fmt.Errorf("loyalty: load member %q: %w", member, err)
 	}

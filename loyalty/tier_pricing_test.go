@@ -109,3 +109,34 @@ func TestTierPricingRefusesBadInput(t *testing.T) {
 	require.True(t, errors.As(err, &ve), "%v", err)
 	assert.Equal(t, "pricing.seasonal[2].early_from", ve.Fields[0].Field)
 }
+
+// A basket priced with its member's account and no tier holds the tier
+// the account holds at the basket's time: a gold member's account
+// enters the gold members' sale and a silver one's the summer sale
+// early, as with their tier given, rather than losing the benefits for
+// want of a name the account already tells.
+func TestBasketTierFromAccount(t *testing.T) {
+	p := tierSale(t)
+	a := joined(t, p, day(2026, 1, 5))
+	silver := apply(t, p, a, day(2026, 5, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 5, 1), line("A", "coats", "600", 1))})
+	gold := apply(t, p, a, day(2026, 5, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 5, 1), line("A", "coats", "1600", 1))})
+	require.Equal(t, "silver", p.Tier(silver).Name)
+	require.Equal(t, "gold", p.Tier(gold).Name)
+	items := []loyalty.Item{item("DRESS", "dresses", "2026-SS", "100.00", 1)}
+	for _, tc := range []struct {
+		a     loyalty.Account
+		at    time.Time
+		total string
+	}{
+		{gold, day(2026, 6, 2), "75.00"},    // gold members' sale
+		{silver, day(2026, 6, 2), "100.00"}, // not for silver
+		{silver, day(2026, 6, 9), "80.00"},  // early access to the summer sale
+		{a, day(2026, 6, 9), "100.00"},      // no early access for the lowest tier
+		{gold, day(2026, 4, 1), "100.00"},   // the tier held then: none yet
+	} {
+		acct := tc.a
+		q, err := p.Price(loyalty.Basket{Member: "M1", Time: tc.at, Currency: "EUR", Items: items, Account: &acct})
+		require.NoError(t, err)
+		assert.Equal(t, tc.total, q.Total.StringFixed(2), "%s on %s", p.TierAt(acct, tc.at).Name, tc.at.Format(time.DateOnly))
+	}
+}

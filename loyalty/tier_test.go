@@ -92,7 +92,9 @@ func TestTierBenefitsBirthdayGift(t *testing.T) {
 	assert.True(t, p.Tier(a).EarlyAccess)
 	assert.Equal(t, "gold", p.Tier(a).Name)
 	a.Level = 9
-	assert.Equal(t, "member", p.Tier(a).Name, "an unknown level is the lowest tier")
+	assert.Equal(t, "gold", p.Tier(a).Name, "a level above the programme's tiers (one dropped) is the top tier")
+	a.Level = -1
+	assert.Equal(t, "member", p.Tier(a).Name, "a negative level is the lowest tier")
 	a.Level = 2
 	_, entries, err := p.Apply(a, loyalty.BirthdayClaim{Member: "M1", Time: day(2026, 10, 3)}, day(2026, 10, 3))
 	require.NoError(t, err)
