@@ -244,7 +244,8 @@ type quoteOut struct {
 }
 
 // priceBasket prices a basket with the programme's discounts, the coupons
-// presented and the member's points (loyalty.Programme.Price). A
+// presented and the member's points (loyalty.Programme.Price), those it
+// has at the basket's time (loyalty.Programme.AvailableAt). A
 // member's coupon uses are taken from its ledger (loyalty.Basket.Account);
 // the uses by everyone from the request. It changes nothing: the points
 // are spent, and the coupons used, when the order is recorded.
@@ -342,8 +343,15 @@ func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (in
 			}
 			cur := s.current(acct, now)
 			b.Account = &cur
+			// The points the member has at the basket's time, which
+			// may differ from now's: points whose return window ends
+			// before a basket dated later pay for it.
+			avail, err := s.programme.AvailableAt(cur, b.Time)
+			if err != nil {
+				return 0, nil, err
+			}
+			b.Available = avail
 		}
-		b.Available = loyalty.Points(s.pointsView(acct, now).Available)
 	}
 	q, err := s.programme.Price(b)
 	if err != nil {
