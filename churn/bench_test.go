@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -155,4 +156,44 @@ func BenchmarkDiscountedAll_CDNOW10x_BGNBD(b *testing.B) {
 // billions), which the Euler series alone cannot evaluate.
 func BenchmarkScoreEach_CDNOW_BGNBD_LargeA(b *testing.B) {
 	benchScoreEach(b, BGNBD{R: 0.8, Alpha: 30, A: 2.3e7, B: 7.7e9})
+}
+
+// benchDiscountedHorizon sums n discounted periods (rate d per period)
+// for the distinct (x, T) of the CDNOW calibration customers, with T
+// in weeks or, scaled by 7, in days.
+func benchDiscountedHorizon(b *testing.B, m TransactionModel, days bool, n int, d float64) {
+	obs := append([]Observation(nil), cdnowExactWeeks(b).cal...)
+	if days {
+		m = BGNBD{R: 0.242595, Alpha: 4.41360 * 7, A: 0.792922, B: 2.42591}
+		for i := range obs {
+			obs[i].Recency *= 7
+			obs[i].T *= 7
+		}
+	}
+	out := make([]float64, len(obs))
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := processCPU()
+	for b.Loop() {
+		if err := DiscountedExpectedPurchasesAll(m, obs, n, d, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpuPerOp(b, c0)
+}
+
+// BenchmarkDiscountedHorizon_CDNOW_BGNBD: the discounted expected purchases
+// of the CDNOW customers over 52, 520 and 5200 weeks (10 % a year, weekly)
+// and over 365 and 3650 days (10 % a year, daily).
+func BenchmarkDiscountedHorizon_CDNOW_BGNBD(b *testing.B) {
+	m := BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591}
+	week, day := math.Pow(1.1, 1.0/52)-1, math.Pow(1.1, 1.0/365)-1
+	for _, c := range []struct {
+		name string
+		days bool
+		n    int
+		d    float64
+	}{{"weeks=52", false, 52, week}, {"weeks=520", false, 520, week}, {"weeks=5200", false, 5200, week}, {"days=365", true, 365, day}, {"days=3650", true, 3650, day}} {
+		b.Run(c.name, func(b *testing.B) { benchDiscountedHorizon(b, m, c.days, c.n, c.d) })
+	}
 }

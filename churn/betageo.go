@@ -401,3 +401,19 @@ func (m betaGeo) aliveExpectations(x, T float64, t0 int, out []float64) bool {
 	q := m.aliveBracket(x)
 	return q.evalMany(ts[:len(out)], m.alpha+T, out)
 }
+
+// aliveExpectationsAt implements aliveSmooth: out[j] =
+// aliveExpectation(x, T, ts[j]) for up to maxBatch horizons ts[j] > 0, by
+// bgBracket.evalMany.
+func (m betaGeo) aliveExpectationsAt(x, T float64, ts, out []float64) bool {
+	if len(ts) != len(out) {
+		return false
+	}
+	for _, t := range ts {
+		if !(t > 0) || !finite(t) {
+			return false
+		}
+	}
+	q := m.aliveBracket(x)
+	return q.evalMany(ts, m.alpha+T, out)
+}

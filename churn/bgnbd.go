@@ -272,3 +272,11 @@ func (m BGNBD) aliveExpectations(x, T float64, t0 int, out []float64) bool {
 	}
 	return bg.aliveExpectations(x, T, t0, out)
 }
+
+func (m BGNBD) aliveExpectationsAt(x, T float64, ts, out []float64) bool {
+	bg, err := m.core()
+	if err != nil {
+		return false
+	}
+	return bg.aliveExpectationsAt(x, T, ts, out)
+}

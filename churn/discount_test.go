@@ -145,3 +145,210 @@ func TestCLVErrorNamesCustomer(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidParams)
 	require.Contains(t, err.Error(), "new-3")
 }
+
+// genSmoothModel draws BG/NBD or MBG/NBD parameters over wide ranges
+// (log-uniform), the models summed by discountedSmooth.
+func genSmoothModel(t *rapid.T) aliveFactored {
+	logU := func(lo, hi float64, name string) float64 {
+		return math.Exp(rapid.Float64Range(math.Log(lo), math.Log(hi)).Draw(t, name))
+	}
+	r, alpha := logU(0.01, 100, "r"), logU(0.1, 1e4, "alpha")
+	a, b := logU(0.02, 100, "a"), logU(0.02, 1000, "b")
+	if rapid.Bool().Draw(t, "mbgnbd") {
+		return MBGNBD{R: r, Alpha: alpha, A: a, B: b}
+	}
+	return BGNBD{R: r, Alpha: alpha, A: a, B: b}
+}
+
+// The discounted sum over long horizons agrees with the sum period by
+// period (discountedPeriods, the definition) to 1e-9 relative, for
+// d = 0 and d up to 0.1 per period.
+func TestPropertyDiscountedLongHorizon(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := genSmoothModel(t)
+		x := float64(rapid.IntRange(0, 100).Draw(t, "x"))
+		T := rapid.Float64Range(0, 400).Draw(t, "T")
+		n := rapid.IntRange(1, 3000).Draw(t, "n")
+		d := 0.0
+		if rapid.Bool().Draw(t, "discounted") {
+			d = rapid.Float64Range(0, 0.1).Draw(t, "d")
+		}
+		want, _, err := discountedPeriods(m, x, T, n, d)
+		require.NoError(t, err)
+		got, err := discountedAlive(m, x, T, n, d)
+		require.NoError(t, err)
+		require.InDelta(t, want, got, 1e-9*want, "n=%d d=%v", n, d)
+	})
+}
+
+// TestDiscountedLongHorizonCDNOW compares the discounted sums of CDNOW-like
+// customers (the published BG/NBD fit of Fader, Hardie & Lee 2005 and the
+// MBG/NBD fit of the same data, in weeks) with the sum period by period
+// for horizons of 1 to 100,000 periods, and checks that they were summed
+// by discountedSmooth (not its fallback).
+func TestDiscountedLongHorizonCDNOW(t *testing.T) {
+	models := []aliveFactored{
+		BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591},
+		MBGNBD{R: 0.524843, Alpha: 6.183082, A: 0.891360, B: 1.614003},
+	}
+	week, day := math.Pow(1.1, 1.0/52)-1, math.Pow(1.1, 1.0/365)-1
+	for _, m := range models {
+		for _, o := range [][2]float64{{0, 38}, {2, 30.43}, {7, 35.86}, {25, 39}} {
+			for _, n := range []int{1, 52, 257, 520, 3650, 5200} {
+				for _, d := range []float64{0, day, week, 0.1} {
+					want, _, err := discountedPeriods(m, o[0], o[1], n, d)
+					require.NoError(t, err)
+					got, err := discountedAlive(m, o[0], o[1], n, d)
+					require.NoError(t, err)
+					require.InDelta(t, want, got, 1e-9*want, "%T x=%v T=%v n=%d d=%v", m, o[0], o[1], n, d)
+					if n > smoothMin {
+						_, ok := discountedSmooth(m, m.(aliveSmooth), o[0], o[1], n, d)
+						require.True(t, ok, "%T x=%v T=%v n=%d d=%v: summed period by period", m, o[0], o[1], n, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDiscountedLongHorizon100k is TestDiscountedLongHorizonCDNOW at the
+// longest horizon allowed, 100,000 periods, for one customer (the sum
+// period by period takes seconds).
+func TestDiscountedLongHorizon100k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the reference sums 100,000 periods one by one")
+	}
+	day := math.Pow(1.1, 1.0/365) - 1
+	for _, m := range []aliveFactored{
+		BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591},
+		MBGNBD{R: 0.524843, Alpha: 6.183082, A: 0.891360, B: 1.614003},
+	} {
+		want, _, err := discountedPeriods(m, 2, 30.43, 100000, day)
+		require.NoError(t, err)
+		got, ok := discountedSmooth(m, m.(aliveSmooth), 2, 30.43, 100000, day)
+		require.True(t, ok, "%T: summed period by period", m)
+		require.InDelta(t, want, got, 1e-9*want, "%T", m)
+	}
+}
+
+// TestDiscountedLongHorizonLargeShapes: at the parameters of boundary
+// fits (see TestProbPurchasesLargeShapesKeepDigits), where the bracket
+// takes its robust methods, the long sums still agree with the sums period
+// by period.
+func TestDiscountedLongHorizonLargeShapes(t *testing.T) {
+	for _, p := range [][4]float64{{0.8, 30, 2.3e7, 7.7e9}, {7.2e10, 5.28e11, 1.19e-8, 740.866}, {0.5, 10, 1e8, 3e8}, {0.01, 0.01, 0.01, 0.01}} {
+		for _, m := range []aliveFactored{BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}, MBGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}} {
+			for _, o := range [][2]float64{{0, 5}, {3, 40}, {200, 3650}} {
+				for _, d := range []float64{0, 1e-4, 0.05} {
+					want, _, err := discountedPeriods(m, o[0], o[1], 3000, d)
+					require.NoError(t, err)
+					got, err := discountedAlive(m, o[0], o[1], 3000, d)
+					require.NoError(t, err)
+					require.InDelta(t, want, got, 1e-9*want, "%+v x=%v T=%v d=%v", m, o[0], o[1], d)
+				}
+			}
+		}
+	}
+}
+
+// countingBGNBD counts the horizons at which g of aliveFactored is
+// evaluated, and fails beyond failAfter (if positive).
+type countingBGNBD struct {
+	BGNBD
+	evals     *int
+	failAfter float64
+}
+
+func (c countingBGNBD) fails(ts ...float64) bool {
+	*c.evals += len(ts)
+	for _, t := range ts {
+		if c.failAfter > 0 && t > c.failAfter {
+			return true
+		}
+	}
+	return false
+}
+
+func (c countingBGNBD) aliveExpectation(x, T, t float64) (float64, bool) {
+	if c.fails(t) {
+		return 0, false
+	}
+	return c.BGNBD.aliveExpectation(x, T, t)
+}
+
+func (c countingBGNBD) aliveExpectations(x, T float64, t0 int, out []float64) bool {
+	ts := make([]float64, len(out))
+	for j := range ts {
+		ts[j] = float64(t0 + j)
+	}
+	if c.fails(ts...) {
+		return false
+	}
+	return c.BGNBD.aliveExpectations(x, T, t0, out)
+}
+
+func (c countingBGNBD) aliveExpectationsAt(x, T float64, ts, out []float64) bool {
+	if c.fails(ts...) {
+		return false
+	}
+	return c.BGNBD.aliveExpectationsAt(x, T, ts, out)
+}
+
+// TestDiscountedLongHorizonEvaluations: the discounted sum over n periods
+// evaluates g at a number of horizons that grows like ln n (the first
+// smoothHead periods, then at most 27 per panel of width 1 in ln t), not
+// at every period, and gives the value of the model itself.
+func TestDiscountedLongHorizonEvaluations(t *testing.T) {
+	m := BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591}
+	o := Observation{ID: "c", Frequency: 2, Recency: 30.43, T: 38.86}
+	for _, n := range []int{520, 5200, 100000} {
+		evals := 0
+		got, err := DiscountedExpectedPurchases(countingBGNBD{m, &evals, 0}, o, n, 0.0018)
+		require.NoError(t, err)
+		want, err := DiscountedExpectedPurchases(m, o, n, 0.0018)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+		panels := math.Ceil(math.Log(float64(n) / smoothHead))
+		require.LessOrEqual(t, float64(evals), smoothHead+1+panels*(smoothDeg+3), "n=%d", n)
+	}
+}
+
+// TestDiscountedLongHorizonErrors: a failed evaluation of g beyond the
+// first periods is ErrNumerical, with the customer's index in
+// DiscountedExpectedPurchasesAll, not a sum without those periods; bad
+// horizons and rates are InputErrors on the long path too.
+func TestDiscountedLongHorizonErrors(t *testing.T) {
+	evals := 0
+	m := countingBGNBD{BGNBD{R: 0.242595, Alpha: 4.41360, A: 0.792922, B: 2.42591}, &evals, 2000}
+	o := Observation{ID: "c-9", Frequency: 2, Recency: 30, T: 38}
+	_, err := DiscountedExpectedPurchases(m, o, 5200, 0.0018)
+	require.ErrorIs(t, err, ErrNumerical)
+	require.Contains(t, err.Error(), "c-9")
+	_, err = DiscountedExpectedPurchases(m, o, 1999, 0.0018)
+	require.NoError(t, err)
+
+	obs := make([]Observation, 3000)
+	for i := range obs {
+		obs[i] = Observation{Frequency: float64(i % 3), Recency: float64(i % 3), T: 38}
+	}
+	out := make([]float64, len(obs))
+	err = DiscountedExpectedPurchasesAll(m, obs, 5200, 0.0018, out)
+	require.ErrorIs(t, err, ErrNumerical)
+	var ie *InputError
+	require.ErrorAs(t, DiscountedExpectedPurchasesAll(m.BGNBD, obs, 100001, 0.0018, out), &ie)
+	require.Equal(t, "periods", ie.Fields[0].Field)
+	_, err = DiscountedExpectedPurchases(m.BGNBD, o, 5200, -1e-3)
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, "discount_rate", ie.Fields[0].Field)
+	_, err = DiscountedExpectedPurchases(BGNBD{R: 1, Alpha: math.Inf(1), A: 1, B: 1}, o, 5200, 0.0018)
+	require.ErrorIs(t, err, ErrInvalidParams)
+
+	// Long horizons: the shared sums of DiscountedExpectedPurchasesAll are
+	// those of DiscountedExpectedPurchases to the last bit.
+	require.NoError(t, DiscountedExpectedPurchasesAll(m.BGNBD, obs[:1500], 5200, 0.0018, out[:1500]))
+	for i := range 3 {
+		one, err := DiscountedExpectedPurchases(m.BGNBD, obs[i], 5200, 0.0018)
+		require.NoError(t, err)
+		require.Equal(t, math.Float64bits(one), math.Float64bits(out[i]))
+	}
+}

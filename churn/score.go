@@ -107,7 +107,12 @@ func withIndex(err error, index int) error {
 // discount_rate is monthly whatever the step, d is the rate of one model
 // period: an annual rate R is (1+R)^(1/52) − 1 per week and
 // (1+R)^(1/365) − 1 per day; d = 0 gives E[Y(n) | x, t_x, T]. n must be in
-// [1, 100000] and d finite and ≥ 0.
+// [1, 100000] and d finite and ≥ 0. For BG/NBD and MBG/NBD beyond 256
+// periods the sum is taken by parts, with the expectation given alive
+// interpolated in ln t between a number of horizons that grows like ln n
+// (see discountedSmooth in the source); it agrees with the sum period by
+// period to about 1e-13 relative, and falls back to that sum where the
+// interpolation cannot be verified.
 func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d float64) (float64, error) {
 	if m == nil {
 		return 0, fmt.Errorf("churn: discounted expected purchases of customer %q: nil model: %w", o.ID, ErrInvalidParams)
@@ -169,9 +174,28 @@ type aliveFactored interface {
 
 // discountedAlive is Σ_{k=1}^{n} max(g⁺(k) − g⁺(k−1), 0) / (1+d)^k with
 // g⁺ = max(g, 0) and g⁺(0) = 0. Since P(alive) ≥ 0, P(alive) times it is
-// the sum of DiscountedExpectedPurchases term by term.
+// the sum of DiscountedExpectedPurchases term by term. Beyond smoothMin
+// periods, for the models whose g is smooth in t (aliveSmooth), it is
+// summed by discountedSmooth, at a cost that grows like ln n in
+// evaluations of g; otherwise, and where that method cannot vouch for its
+// result, one period at a time (discountedPeriods).
 func discountedAlive(f aliveFactored, x, T float64, n int, d float64) (float64, error) {
-	prev, sum := 0.0, 0.0
+	if s, ok := f.(aliveSmooth); ok && n > smoothMin {
+		if v, ok := discountedSmooth(f, s, x, T, n, d); ok {
+			return finiteOr(v)
+		}
+	}
+	sum, _, err := discountedPeriods(f, x, T, n, d)
+	if err != nil {
+		return 0, err
+	}
+	return finiteOr(sum)
+}
+
+// discountedPeriods is the sum of discountedAlive over periods 1 … n, one
+// period at a time, and g⁺(n).
+func discountedPeriods(f aliveFactored, x, T float64, n int, d float64) (sum, gn float64, err error) {
+	prev := 0.0
 	lf := math.Log1p(d)
 	many, _ := f.(aliveBatched)
 	var gs [maxBatch]float64
@@ -181,7 +205,7 @@ func discountedAlive(f aliveFactored, x, T float64, n int, d float64) (float64, 
 			for j := range b {
 				g, ok := f.aliveExpectation(x, T, float64(k0+j))
 				if !ok {
-					return 0, ErrNumerical
+					return 0, 0, ErrNumerical
 				}
 				b[j] = g
 			}
@@ -192,7 +216,7 @@ func discountedAlive(f aliveFactored, x, T float64, n int, d float64) (float64, 
 			prev = g
 		}
 	}
-	return finiteOr(sum)
+	return sum, prev, nil
 }
 
 // aliveBatched is implemented by the models that compute g(x, T, t) of
