@@ -239,3 +239,91 @@ func TestScientificIDsAreReported(t *testing.T) {
 		assert.False(t, sciLike(s), s)
 	}
 }
+
+// The text and JSON of a fit kept at an edge for which the model states
+// no meaning and the error gives no Limits: every parameter named runs
+// to ∞ ("inf" in JSON), "meaning" is "", and the text has no meaning
+// line.
+func TestFitOutputAtAnEdgeWithoutMeaning(t *testing.T) {
+	f := fitted{name: modelParetoNBD,
+		params: []churn.Param{{Name: "r", Value: 1}, {Name: "alpha", Value: 2}, {Name: "s", Value: 3e8}, {Name: "beta", Value: 4e9}},
+		info:   churn.FitInfo{LogLikelihood: -3, Customers: 2, Groups: 2, GradientNorm: 1e-9, Iterations: 7},
+		edge:   &churn.BoundaryError{Model: modelParetoNBD, Names: []string{"s", "beta"}}}
+	cal, err := parseDay("calibration-end", "2024-12-31")
+	require.NoError(t, err)
+	assert.Equal(t, `{"model":"paretonbd","params":{"r":1,"alpha":2,"s":3e+08,"beta":4e+09},"loglik":-3,"customers":2,`+
+		`"converged":false,"iterations":7,"std_errors":{},"period":"day","calibration_end":"2024-12-31","groups":2,"gradient_norm":1e-09,`+
+		`"boundary":{"s":"inf","beta":"inf"},"meaning":""}`+"\n", fitJSON(f, customer.Days, cal))
+	text := fitText(f, customer.Days, cal)
+	assert.Contains(t, text, "\nboundary     s → ∞, beta → ∞: the best finite point of the likelihood, which is highest at the edge of the parameter space\n")
+	assert.NotContains(t, text, "meaning")
+}
+
+// A tiny shop where every customer buys every few weeks up to the
+// calibration end and nobody leaves: every model's fit, in weeks and in
+// days, ends at its edge and is printed with exit status 0 as one JSON
+// object that both json.Unmarshal and a streaming reader take, with the
+// fields of the contract first and in its order, then "boundary" naming
+// parameters of the fit with "0" or "inf", and "meaning"; the text form
+// says the same.
+func TestFitAtTheEdgeForEveryModel(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for c := range 8 {
+		for d := time.Date(2024, 1, 1+3*c, 0, 0, 0, 0, time.UTC); d.Year() == 2024; d = d.AddDate(0, 0, 20+c) {
+			fmt.Fprintf(&b, "C%d,%s,%d.50\n", c, d.Format(time.DateOnly), 10+c)
+		}
+	}
+	data := b.String()
+	contract := []string{"model", "params", "loglik", "customers", "converged", "iterations", "std_errors"}
+	for _, model := range []string{modelBGNBD, modelParetoNBD, modelMBGNBD, modelBGBB, modelGammaGamma} {
+		for _, period := range []string{"week", "day"} {
+			args := []string{"fit", "-model", model, "-in", "-", "-calibration-end", "2024-12-31", "-period", period}
+			r := crm(t, data, append(args, "-json")...)
+			require.Equal(t, 0, r.code, "%v: %s", args, r.stderr)
+			assert.Contains(t, r.stderr, "the best finite point is used", args)
+			var m map[string]any
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &m), "%v: %s", args, r.stdout)
+			keys := topKeys(t, r.stdout)
+			require.GreaterOrEqual(t, len(keys), len(contract)+2, args)
+			assert.Equal(t, contract, keys[:len(contract)], args)
+			assert.Equal(t, []string{"boundary", "meaning"}, keys[len(keys)-2:], args)
+			params := m["params"].(map[string]any)
+			for name, v := range params {
+				x, ok := v.(float64)
+				assert.True(t, ok && x > 0 && finite(x), "%v: %s = %v", args, name, v)
+			}
+			bd := m["boundary"].(map[string]any)
+			assert.NotEmpty(t, bd, args)
+			for name, end := range bd {
+				assert.Contains(t, params, name, args)
+				assert.Contains(t, []any{"0", "inf"}, end, args)
+			}
+			assert.IsType(t, true, m["converged"], args)
+			assert.IsType(t, "", m["meaning"], args)
+
+			r = crm(t, data, args...)
+			require.Equal(t, 0, r.code, "%v: %s", args, r.stderr)
+			assert.Contains(t, r.stdout, "\nboundary     ", args)
+		}
+	}
+}
+
+// topKeys returns the keys of the JSON object s in the order written.
+func topKeys(t *testing.T, s string) []string {
+	t.Helper()
+	d := json.NewDecoder(strings.NewReader(s))
+	tok, err := d.Token()
+	require.NoError(t, err)
+	require.Equal(t, json.Delim('{'), tok)
+	var keys []string
+	for d.More() {
+		tok, err := d.Token()
+		require.NoError(t, err)
+		keys = append(keys, tok.(string))
+		var v json.RawMessage
+		require.NoError(t, d.Decode(&v))
+	}
+	return keys
+}

@@ -200,12 +200,22 @@ func buildPopulation(t *input.Table, period customer.Period, discrete, spend boo
 
 // customerError names the customer of a *churn.InputError about entry
 // j of a list whose entries are those of the customers of[j], by index
-// in t.
+// in t: the error is then the same with the customer's ID in place of j,
+// which is no row or line of the input (`churn: customer "C7":
+// mean_spend …`, as crm batch words it). An InputError wrapped in
+// another error keeps that error's words, with the customer before them.
 func customerError(t *input.Table, err error, of []int32) error {
-	if j := inputIndex(err); j >= 0 && j < len(of) {
-		return fmt.Errorf("customer %q: %w", t.ID(int(of[j])), err)
+	j := inputIndex(err)
+	if j < 0 || j >= len(of) {
+		return err
 	}
-	return err
+	id := string(t.ID(int(of[j])))
+	if ie, ok := err.(*churn.InputError); ok {
+		named := *ie
+		named.ID, named.Index = id, -1
+		return &named
+	}
+	return fmt.Errorf("customer %q: %w", id, err)
 }
 
 // report writes to stderr the customers left out of the fit: those
@@ -316,7 +326,7 @@ func fitJSON(f fitted, period customer.Period, calEnd customer.Date) string {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(strconv.Quote(p.Name))
+			b.WriteString(jsonString(p.Name))
 			b.WriteByte(':')
 			b.WriteString(jsonNum(key(p)))
 		}
@@ -338,12 +348,9 @@ func fitJSON(f fitted, period customer.Period, calEnd customer.Date) string {
 	}
 	if f.edge != nil {
 		b.WriteString(`,"boundary":{`)
-		for i, end := range edgeEnds(f.edge) {
+		for i, end := range edgeEnds(f.edge, "inf") {
 			if i > 0 {
 				b.WriteByte(',')
-			}
-			if end == "∞" {
-				end = "inf"
 			}
 			fmt.Fprintf(&b, "%s:%s", jsonString(f.edge.Names[i]), jsonString(end))
 		}

@@ -223,10 +223,11 @@
 // runs to ("0" or "inf"), and "meaning", what the limit means for the
 // model's predictions ("" when the model states none), as in
 // {…,"boundary":{"a":"0","b":"inf"},"meaning":"nobody seems to leave: …"};
-// the text form has a boundary line and a meaning line. converged is what
-// the optimiser reported. A fit at the edge whose point is not usable,
-// and any other failed fit, is an error (exit status 1). A number of the
-// JSON that is not finite is written as null.
+// the text form has a boundary line and, when the model states one, a
+// meaning line. converged is what the optimiser reported. A fit at the
+// edge whose point is not usable, and any other failed fit, is an error
+// (exit status 1). A number of the JSON that is not finite is written
+// as null.
 //
 // crm batch runs the whole analysis in one pass over the input: it writes
 // the columns of crm segment up to currency (in the same order) followed

@@ -200,14 +200,14 @@ func keepEdge(f fitted, err error) (fitted, string, error) {
 }
 
 // edgeEnds returns the end each parameter of be.Names runs to, as the
-// fit reports it (be.Limits): "0" or "∞" (a parameter without a limit
-// given runs to ∞).
-func edgeEnds(be *churn.BoundaryError) []string {
+// fit reports it (be.Limits): "0", or inf for +∞ ("∞" in text, "inf"
+// in JSON; a parameter without a limit given runs to ∞).
+func edgeEnds(be *churn.BoundaryError, inf string) []string {
 	ends := make([]string, len(be.Names))
 	for i := range be.Names {
 		// The end the fit reports, judged relative to the data for a
 		// scale such as Gamma-Gamma's v or BG/NBD's alpha.
-		ends[i] = "∞"
+		ends[i] = inf
 		if i < len(be.Limits) && be.Limits[i] == 0 {
 			ends[i] = "0"
 		}
@@ -217,7 +217,7 @@ func edgeEnds(be *churn.BoundaryError) []string {
 
 // edgeParts returns "a → 0", "b → ∞", … of the parameters at the edge be.
 func edgeParts(be *churn.BoundaryError) []string {
-	ends := edgeEnds(be)
+	ends := edgeEnds(be, "∞")
 	parts := make([]string, len(be.Names))
 	for i, n := range be.Names {
 		parts[i] = n + " → " + ends[i]

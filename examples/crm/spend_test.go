@@ -307,4 +307,20 @@ func TestSpendOutOfRangeStopsOnlyTheSpendModel(t *testing.T) {
 	assert.Equal(t, 1, r.code, r.stderr)
 	assert.Contains(t, r.stderr, `customer "BIG"`)
 	assert.Contains(t, r.stderr, "mean_spend 3e+15: must be at most 1e+15")
+	// The customer is named as crm batch names it, without the position
+	// of its entry in a list of the fit, which is no line or row of the
+	// input.
+	const named = `churn: customer "BIG": mean_spend 3e+15: must be at most 1e+15 in absolute value` + "\n"
+	assert.Equal(t, "crm fit: "+named, lastLine(r.stderr))
+	r = crm(t, data, "score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", "2024-12-31")
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Equal(t, "crm score: "+named, lastLine(r.stderr))
+	r = crm(t, data, "batch", "-in", "-", "-as-of", "2024-12-31")
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Equal(t, "crm batch: "+named, lastLine(r.stderr))
+}
+
+// lastLine returns the last line of s, with its newline.
+func lastLine(s string) string {
+	return s[strings.LastIndex(strings.TrimSuffix(s, "\n"), "\n")+1:]
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,4 +84,23 @@ func TestStdoutWriteFailuresFromTheShell(t *testing.T) {
 		}
 	}
 	assertNoTempFiles(t, dir)
+
+	// A stderr whose reader is gone (crm … -out FILE 2>&1 | a pager that
+	// was closed) takes the messages only: the messages are lost, but
+	// the run completes, the output is committed in place, and no
+	// temporary file is left behind, as it would be by a death by
+	// SIGPIPE, which the signal handler that removes them does not see.
+	outDir := t.TempDir()
+	for i, sub := range stdoutSubcommands(in) {
+		path := filepath.Join(outDir, fmt.Sprintf("out%d", i))
+		args := append(append([]string{}, sub...), "-out", path)
+		cmd := exec.Command(bin, args...)
+		cmd.Stderr = pw
+		err := cmd.Run()
+		require.NoError(t, err, "%v", args)
+		st, err := os.Stat(path)
+		require.NoError(t, err, "%v", args)
+		assert.Positive(t, st.Size(), "%v", args)
+	}
+	assertNoTempFiles(t, outDir)
 }

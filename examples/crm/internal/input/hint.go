@@ -326,8 +326,11 @@ func offsetRangeHint(off string) string {
 // calendar has not: a month out of 01–12 ("there is no month 13", the
 // day and month swapped, perhaps), a day 00, or a day past the
 // end of its month ("there is no 29 February: February 2023 has 28
-// days", in the Gregorian calendar, as time.Date counts). "" for any
-// other text.
+// days"). The calendar is the Gregorian one extended to every year
+// 0000–9999, as ISO 8601, time.Parse and time.Date count: February has
+// 29 days in a year divisible by 4, except a century year not divisible
+// by 400 (2000 and 0000 are leap years, 1900 is not). The year is named
+// as written ("February 0001"). "" for any other text.
 func noSuchDay(day string) string {
 	if !canonicalDay.MatchString(day) {
 		return ""
@@ -340,8 +343,9 @@ func noSuchDay(day string) string {
 		return fmt.Sprintf("there is no month %s: YYYY-MM-DD has the month before the day", day[5:7])
 	case dd < 1:
 		return fmt.Sprintf("there is no day %s: the days of a month are 01 to 31", day[8:10])
-	case yy >= 1 && dd > daysIn(yy, time.Month(mm)):
-		return fmt.Sprintf("there is no %d %s: %s %d has %d days", dd, time.Month(mm), time.Month(mm), yy, daysIn(yy, time.Month(mm)))
+	case dd > daysIn(yy, time.Month(mm)):
+		m := time.Month(mm)
+		return fmt.Sprintf("there is no %d %s: %s %s has %d days", dd, m, m, day[:4], daysIn(yy, m))
 	}
 	return ""
 }

@@ -129,6 +129,17 @@ func TestDateHints(t *testing.T) {
 		{"2024-04-31", "; there is no 31 April: April 2024 has 30 days"},
 		{"2024-12-32", "; there is no 32 December: December 2024 has 31 days"},
 		{"2024-12-00", "; there is no day 00: the days of a month are 01 to 31"},
+		// Leap years as the Gregorian calendar has them, extended back
+		// before its adoption (ISO 8601, time.Parse): every fourth year,
+		// but not a century year unless it is divisible by 400, so 2000
+		// and the year 0000 (1 BC) are leap years and 1900 and 2100 are
+		// not. The year is named as written.
+		{"2100-02-29", "; there is no 29 February: February 2100 has 28 days"},
+		{"2000-02-30", "; there is no 30 February: February 2000 has 29 days"},
+		{"0001-02-29", "; there is no 29 February: February 0001 has 28 days"},
+		{"0000-02-30", "; there is no 30 February: February 0000 has 29 days"},
+		{"0000-04-31 10:00:00", "; there is no 31 April: April 0000 has 30 days"},
+		{"0999-02-29T10:00:00+02:00", "; there is no 29 February: February 0999 has 28 days"},
 		{"yesterday", ""},
 		{"", ""},
 	} {
@@ -137,6 +148,21 @@ func TestDateHints(t *testing.T) {
 		require.Error(t, err, tc.value)
 		assert.Equal(t, `orders.csv:3: date "`+tc.value+`": `+want+tc.hint, err.Error())
 		checkScan(t, []byte(data), o)
+	}
+	// 29 February of a leap year is a day: refused, if at all, for
+	// another reason, and without a hint about the calendar.
+	for value, reason := range map[string]string{
+		"2000-02-29": "",
+		"0000-02-29": `date "0000-02-29": 0000-02-29T00:00:00Z is before 1900`,
+	} {
+		data := "customer_id,date,amount\nC1,2024-01-02,10\nC1," + value + ",12.50\n"
+		_, err := readCSV(t, data, o)
+		if reason == "" {
+			require.NoError(t, err, value)
+			continue
+		}
+		require.Error(t, err, value)
+		assert.Equal(t, "orders.csv:3: "+reason, err.Error())
 	}
 	// A placeholder that is a date, of another reason, gets the hint too.
 	const missing = "written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)"
