@@ -906,6 +906,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
+	testOddIDs(t, newStore)
 	testEraser(t, newStore)
 
 	subtest.Run(t, "ModelBased", func(t *testing.T) {

@@ -194,6 +194,37 @@ func truncate255(s string) string {
 	return s
 }
 
+// nulCutting keeps case and customer IDs only up to their first NUL
+// byte, as a driver that passes text to the database as C strings does:
+// "C-1\x00" is taken for "C-1".
+type nulCutting struct{ *complaint.MemStore }
+
+// cut returns s up to its first NUL byte.
+func cut[T ~string](s T) T {
+	if i := strings.IndexByte(string(s), 0); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (s nulCutting) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
+	return s.MemStore.Get(ctx, cut(id))
+}
+
+func (s nulCutting) Events(ctx context.Context, id complaint.ID) ([]complaint.Event, error) {
+	return s.MemStore.Events(ctx, cut(id))
+}
+
+func (s nulCutting) Cases(ctx context.Context, who customer.ID) ([]complaint.Case, error) {
+	return s.MemStore.Cases(ctx, cut(who))
+}
+
+func (s nulCutting) Save(ctx context.Context, c complaint.Case, ev complaint.Event) error {
+	c, ev = c.Clone(), ev.Clone()
+	c.ID, ev.Case, c.Intake.Complainant = cut(c.ID), cut(ev.Case), cut(c.Intake.Complainant)
+	return s.MemStore.Save(ctx, c, ev)
+}
+
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $COMPLAINTTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
@@ -222,6 +253,8 @@ func TestBrokenStoreHelper(t *testing.T) {
 		newStore = func() complaint.Store { return mangling{complaint.NewMemStore(), strings.TrimSpace} }
 	case "truncating":
 		newStore = func() complaint.Store { return mangling{complaint.NewMemStore(), truncate255} }
+	case "nulCutting":
+		newStore = func() complaint.Store { return nulCutting{complaint.NewMemStore()} }
 	default:
 		return
 	}
@@ -244,6 +277,7 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"firstVersion": {"CasesReturnCurrentState", "CasesFollowTheCurrentComplainant", "ConcurrentSavesListCorrectly", "ModelBased"},
 		"trimming":     {"EveryFieldRoundTrips"},
 		"truncating":   {"EveryFieldRoundTrips"},
+		"nulCutting":   {"OddIDsAreUnknown", "OddIDsKeptOrRefused"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			t.Parallel()

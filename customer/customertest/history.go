@@ -733,6 +733,85 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 	})
 
+	// Redeliveries of stored records (the same order, return, credit and interaction appended again by several writers) racing with the Delete of their customer return nil (before the Delete) or fail with customer.ErrNotFound (after it), never customer.ErrDuplicate or another error: none outlives the Delete, none is left half stored, and every ID is free afterwards (run with -race).
+	subtest.Run(t, "DeleteRacingRedeliveries", func(t *testing.T) {
+		d, h := newStores(t)
+		mustPut(t, d, sampleCustomer("C-1"))
+		const writers, records, rounds = 4, 6, 3
+		var evs []customer.Event
+		for i := range records {
+			o := sampleOrder(fmt.Sprintf("O-%02d", i), "C-1", day0.Add(time.Duration(i)*time.Hour))
+			r := sampleReturn(fmt.Sprintf("R-%02d", i), o.ID, "C-1", o.Time.Add(time.Minute))
+			k := sampleCredit(fmt.Sprintf("K-%02d", i), o.ID, "C-1", o.Time.Add(2*time.Minute), "3.10")
+			v := customer.Interaction{CustomerID: "C-1", Time: o.Time.Add(3 * time.Minute), Kind: customer.Wishlist, Subject: fmt.Sprintf("item %d", i)}
+			evs = append(evs, customer.Event{Order: &o}, customer.Event{Return: &r}, customer.Event{Credit: &k}, customer.Event{Interaction: &v})
+		}
+		for _, e := range evs {
+			if err := customer.Append(ctx, h, e); err != nil {
+				t.Fatalf("append %s: %v", names([]customer.Event{e}), err)
+			}
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*rounds*len(evs)+1)
+		start, redelivered := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		for w := range writers {
+			wg.Go(func() {
+				<-start
+				for n := range rounds * len(evs) {
+					// Each writer goes through the records from another
+					// place, so that redeliveries of one record overlap.
+					e := evs[(n+w*len(evs)/writers)%len(evs)]
+					if err := customer.Append(ctx, h, e); err != nil && !errors.Is(err, customer.ErrNotFound) {
+						errs <- fmt.Errorf("redelivery of %s while C-1 is deleted: %v, want nil or an error matching customer.ErrNotFound", names([]customer.Event{e}), err)
+					}
+					once.Do(func() { close(redelivered) })
+				}
+			})
+		}
+		wg.Go(func() {
+			<-redelivered // the Delete comes while the redeliveries are under way
+			if err := d.Delete(ctx, "C-1"); err != nil {
+				errs <- fmt.Errorf("Delete C-1 while its records are delivered again: %w", err)
+			}
+		})
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		mustPut(t, d, sampleCustomer("C-1"))
+		if got := history(t, h, "C-1"); len(got) != 0 {
+			t.Errorf("records delivered again while C-1 was deleted outlived the Delete: C-1 put again has history %s, want none", describe(got))
+		}
+		// Every ID is free: records of other content under the same IDs
+		// are stored whole.
+		var again []customer.Event
+		for i := range records {
+			o := sampleOrder(fmt.Sprintf("O-%02d", i), "C-1", day0.Add(time.Duration(i)*time.Hour+30*time.Minute))
+			o.Lines = o.Lines[:1]
+			r := sampleReturn(fmt.Sprintf("R-%02d", i), o.ID, "C-1", o.Time.Add(time.Minute))
+			r.Reason = customer.QualityDefect
+			k := sampleCredit(fmt.Sprintf("K-%02d", i), "", "C-1", o.Time.Add(2*time.Minute), "1.20")
+			again = append(again, customer.Event{Order: &o}, customer.Event{Return: &r}, customer.Event{Credit: &k})
+		}
+		for _, e := range again {
+			if err := customer.Append(ctx, h, e); err != nil {
+				t.Errorf("%s, erased with C-1, after Put again: append of other content = %v, want nil (the ID is free)", names([]customer.Event{e}), err)
+			}
+		}
+		got := history(t, h, "C-1")
+		if len(got) != len(again) {
+			t.Fatalf("after the records were appended anew the history is %s, want %s", describe(got), describe(again))
+		}
+		for i := range again {
+			if !got[i].Equal(again[i]) {
+				t.Errorf("event %d after the records were appended anew: %s", i, recordDiff(again[i], got[i]))
+			}
+		}
+	})
+
 	// Any sequence of appends, redeliveries and conflicts behaves as the model: a map of records per ID (rapid).
 	subtest.Run(t, "StateMachine", func(t *testing.T) {
 		rapid.Check(t, func(rt *rapid.T) {
@@ -757,6 +836,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 
 	testCheckedAppender(t, setup)
 	testInteractionEraser(t, setup)
+	testOddHistoryIDs(t, setup)
 }
 
 var historyCustomers = []customer.ID{"C-1", "C-2"}

@@ -601,6 +601,71 @@ func (s eraseRemembering) AppendInteraction(ctx context.Context, i customer.Inte
 	return s.MemStore.AppendInteraction(ctx, i)
 }
 
+// nulCutting keeps customer IDs only up to their first NUL byte, as a
+// driver that passes text to the database as C strings does: "C-1\x00"
+// is taken for "C-1".
+type nulCutting struct{ *customer.MemStore }
+
+// cut returns id up to its first NUL byte.
+func cut(id customer.ID) customer.ID {
+	if i := strings.IndexByte(string(id), 0); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+func (s nulCutting) Get(ctx context.Context, id customer.ID) (customer.Customer, error) {
+	c, err := s.MemStore.Get(ctx, cut(id))
+	if err == nil {
+		c.ID = id
+	}
+	return c, err
+}
+
+func (s nulCutting) Put(ctx context.Context, c customer.Customer) error {
+	c.ID = cut(c.ID)
+	return s.MemStore.Put(ctx, c)
+}
+
+func (s nulCutting) Delete(ctx context.Context, id customer.ID) error {
+	return s.MemStore.Delete(ctx, cut(id))
+}
+
+// goneTaken answers a redelivery of an order, return or credit whose
+// customer was deleted meanwhile with an error matching
+// customer.ErrDuplicate, as a store does that finds the ID taken and the
+// record that held it gone when it reads it to compare, and passes that
+// on instead of appending again.
+type goneTaken struct {
+	*customer.MemStore
+	mu   *sync.Mutex
+	seen map[string]bool
+}
+
+func (s goneTaken) append(ctx context.Context, id string, c customer.ID, appendIt func() error) error {
+	err := appendIt()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		s.seen[id] = true
+	} else if errors.Is(err, customer.ErrNotFound) && s.seen[id] {
+		return fmt.Errorf("%s of %s: its ID was taken by a record gone before it could be compared: %w", id, c, customer.ErrDuplicate)
+	}
+	return err
+}
+
+func (s goneTaken) AppendOrder(ctx context.Context, o customer.Order) error {
+	return s.append(ctx, "order "+o.ID, o.CustomerID, func() error { return s.MemStore.AppendOrder(ctx, o) })
+}
+
+func (s goneTaken) AppendReturn(ctx context.Context, r customer.Return) error {
+	return s.append(ctx, "return "+r.ID, r.CustomerID, func() error { return s.MemStore.AppendReturn(ctx, r) })
+}
+
+func (s goneTaken) AppendCredit(ctx context.Context, k customer.Credit) error {
+	return s.append(ctx, "credit "+k.ID, k.CustomerID, func() error { return s.MemStore.AppendCredit(ctx, k) })
+}
+
 func TestBrokenStoreHelper(t *testing.T) {
 	switch os.Getenv("CUSTOMERTEST_BROKEN") {
 	case "insertApart":
@@ -700,6 +765,13 @@ func TestBrokenStoreHelper(t *testing.T) {
 		customertest.TestStore(t, func(*testing.T) customer.Directory {
 			return updateRetaining{customer.NewMemStore(), &sync.Mutex{}, map[customer.ID]*customer.Customer{}}
 		})
+	case "nulCutting":
+		customertest.TestStore(t, func(*testing.T) customer.Directory { return nulCutting{customer.NewMemStore()} })
+	case "goneTaken":
+		customertest.TestHistoryStore(t, func(*testing.T) (customer.Directory, customer.HistoryStore) {
+			s := customer.NewMemStore()
+			return s, goneTaken{s, &sync.Mutex{}, map[string]bool{}}
+		})
 	case "nilStore":
 		customertest.TestStore(t, nil)
 	case "nilHistoryStore":
@@ -747,6 +819,8 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		"eraseNeighbours":  {"EraseInteractionsErasesOnlyThem", "EraseInteractionsStateMachine"},
 		"eraseApart":       {"EraseInteractionsRacingAppends"},
 		"eraseRemembering": {"EraseInteractionsThenAppendStoresAgain", "EraseInteractionsStateMachine"},
+		"nulCutting":       {"OddIDsAreUnknown", "OddIDsKeptOrRefused"},
+		"goneTaken":        {"DeleteRacingRedeliveries"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

@@ -1009,6 +1009,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 	})
 
 	testInserter(t, newStore)
+	testOddIDs(t, newStore)
 }
 
 // updater returns a new store from newStore and its customer.Updater

@@ -128,6 +128,39 @@ func storable(s string) bool {
 	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
+// maxKeyBytes is the longest text, in bytes, that pgstore keeps in a
+// column of an index: an ID, the ID of the customer, order or case a
+// record belongs to, an interaction's subject, a ledger entry's key. A
+// B-tree index entry holds at most about a third of a page, 2704 bytes
+// of the default 8 KiB ("index row size exceeds btree version 4 maximum
+// 2704"; PostgreSQL documentation, 67.4.1 B-Tree Structure, and
+// BTMaxItemSize in src/include/access/nbtree.h), and the widest entries
+// of the schema hold two such texts (an order's (id, customer_id), an
+// interaction's (customer_id, …, subject), a case's (complainant, …,
+// id)): 2 × (1024 + 4 bytes of length) and the fixed columns stay below
+// it, whether or not the server compresses the entry. A longer text is
+// refused by [checkKeys] before the server fails on it with an error that
+// names neither the record nor the field; a lookup by one still asks the
+// server, which finds nothing.
+const maxKeyBytes = 1024
+
+// key is a text kept in an indexed column, with the name of its field
+// as [checkText] names fields.
+type key struct{ field, value string }
+
+// checkKeys returns a [*customer.ValidationError] (matching
+// customer.ErrInvalid) naming record and the first of keys longer than
+// maxKeyBytes, nil when there is none.
+func checkKeys(record string, keys ...key) error {
+	for _, k := range keys {
+		if len(k.value) > maxKeyBytes {
+			return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: k.field, Code: customer.CodeRange,
+				Message: fmt.Sprintf("is %d bytes long, more than the %d an indexed column of this store holds", len(k.value), maxKeyBytes)}}}
+		}
+	}
+	return nil
+}
+
 // checkText returns a [*customer.ValidationError] (matching
 // customer.ErrInvalid) naming the first field of v, walked depth-first,
 // that PostgreSQL cannot store as given: a string that is not valid UTF-8

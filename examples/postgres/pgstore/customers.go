@@ -413,6 +413,9 @@ func customerArgs(c customer.Customer) ([]any, error) {
 	if err := checkText(fmt.Sprintf("customer %q", c.ID), c); err != nil {
 		return nil, err
 	}
+	if err := checkKeys(fmt.Sprintf("customer %q", c.ID), key{"id", string(c.ID)}); err != nil {
+		return nil, err
+	}
 	consents, err := consentDocs(fmt.Sprintf("customer %q", c.ID), c.ConsentHistory)
 	if err != nil {
 		return nil, err

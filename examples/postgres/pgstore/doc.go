@@ -132,7 +132,15 @@
 // Cases, Entries, and an Append of no entries, which only reads the
 // ledger's version) answers as for an unknown ID — an error matching the
 // interface's ErrNotFound, or an empty result or empty ledger where the
-// interface gives one — without asking the server. Times must lie within PostgreSQL's
+// interface gives one — without asking the server. A text kept in a
+// column of an index (the ID of a customer, order, return, credit or
+// complaint case, the customer, order or complainant a record names, an
+// interaction's subject, a ledger's member, an entry's key and order) may
+// be at most 1024 bytes long, so that an index entry, which holds two of
+// them at most, stays within PostgreSQL's limit of about 2700 bytes: a
+// longer one is refused likewise, naming the field, instead of failing on
+// the server; a lookup by one asks the server, which finds nothing.
+// Times must lie within PostgreSQL's
 // timestamptz range (4713 BC to 294276 AD): a record with a time outside
 // it is refused before it is sent, as one with such text is, however far
 // outside (pgx would send an instant some 290,000 years away as

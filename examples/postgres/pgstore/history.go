@@ -157,6 +157,9 @@ func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 	if err := checkText(record, o); err != nil {
 		return nil, err
 	}
+	if err := checkKeys(record, key{"id", o.ID}, key{"customerid", string(o.CustomerID)}); err != nil {
+		return nil, err
+	}
 	n := len(o.Lines)
 	pos := make([]int32, n)
 	lineID, sku, cat, season, size, colour := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -231,6 +234,9 @@ func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 	if err := checkText(record, r); err != nil {
 		return nil, err
 	}
+	if err := checkKeys(record, key{"id", r.ID}, key{"orderid", r.OrderID}, key{"customerid", string(r.CustomerID)}); err != nil {
+		return nil, err
+	}
 	n := len(r.Lines)
 	pos, lineID, qty := make([]int32, n), make([]string, n), make([]int64, n)
 	for i, l := range r.Lines {
@@ -291,6 +297,9 @@ func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 	if err := checkText(record, c); err != nil {
 		return nil, err
 	}
+	if err := checkKeys(record, key{"id", c.ID}, key{"customerid", string(c.CustomerID)}, key{"orderid", c.OrderID}); err != nil {
+		return nil, err
+	}
 	var order any
 	if c.OrderID != "" {
 		order = c.OrderID
@@ -339,6 +348,9 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error) {
 	record := fmt.Sprintf("interaction of customer %q", i.CustomerID)
 	if err := checkText(record, i); err != nil {
+		return nil, err
+	}
+	if err := checkKeys(record, key{"customerid", string(i.CustomerID)}, key{"subject", i.Subject}); err != nil {
 		return nil, err
 	}
 	at, ns := instant(i.Time)

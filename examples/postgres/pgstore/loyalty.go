@@ -261,6 +261,9 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 		if err := checkText(record, e); err != nil {
 			return err
 		}
+		if err := checkKeys(record, key{"member", string(member)}, key{"key", e.Key}, key{"orderid", e.OrderID}); err != nil {
+			return err
+		}
 		// The detail column's JSON holds the other instants, in UTC; its
 		// fields have the names of the entry's (availableat, expiresat,
 		// nextreview, graceuntil).
