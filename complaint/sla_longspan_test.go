@@ -11,13 +11,13 @@ import (
 	"pgregory.net/rapid"
 )
 
-// A business-hours calendar counts whole days arithmetically: working
-// time over millennia, with a long holiday list, in a zone with
-// daylight-saving time, takes a few steps per change of the zone's
-// offset (twice a year here), not one per day, and returns; a walk over
-// every day and every holiday takes many seconds.
-// BenchmarkSLAStatusLongSpan measures the speed.
-func TestCalendarLongSpanIsFast(t *testing.T) {
+// A business-hours calendar counts working time over millennia, with a
+// long holiday list, in a zone with daylight-saving time, exactly: one
+// hour per Monday that is no holiday, and office hours saturate at the
+// largest Duration. (It counts whole days arithmetically, a few steps per
+// change of the zone's offset; BenchmarkSLAStatusLongSpan measures the
+// speed.)
+func TestCalendarLongSpan(t *testing.T) {
 	ber, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Skip("no time zone database:", err)
@@ -38,12 +38,10 @@ func TestCalendarLongSpanIsFast(t *testing.T) {
 		}
 	}
 	require.Equal(t, time.Monday, from.Weekday())
-	within(t, 5*time.Second, func() {
-		assert.Equal(t, time.Duration(mondays)*time.Hour, cal.Working(from, to))
-		// Office hours saturate: more than a Duration holds.
-		office := complaint.OfficeHours(ber, 9*time.Hour, 17*time.Hour, cal.Holidays...)
-		assert.Equal(t, time.Duration(1<<63-1), office.Working(from, to))
-	})
+	assert.Equal(t, time.Duration(mondays)*time.Hour, cal.Working(from, to))
+	// Office hours saturate: more than a Duration holds.
+	office := complaint.OfficeHours(ber, 9*time.Hour, 17*time.Hour, cal.Holidays...)
+	assert.Equal(t, time.Duration(1<<63-1), office.Working(from, to))
 }
 
 // Working time is additive, Add is its inverse, and the whole-day
@@ -117,9 +115,7 @@ func TestPlaceholderReceiptStartsTheClocksAtTheRecording(t *testing.T) {
 			sla := complaint.DefaultSLA()
 			sla.Calendar = cal
 			var st complaint.SLAStatus
-			within(t, 5*time.Second, func() {
-				st, err = sla.Status(evs, hours(3))
-			})
+			st, err = sla.Status(evs, hours(3))
 			require.NoError(t, err)
 			assert.Equal(t, hours(2), st.Step.Started, "%s: the judging clock starts at the recording", placeholder)
 			assert.Equal(t, hours(2), st.Resolution.Started, "%s", placeholder)
