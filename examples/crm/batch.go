@@ -97,6 +97,7 @@ type batch struct {
 	group  []int32                // of each customer: index in groups, noTriple or firstDay
 	scores []churn.Score          // of groups, over h
 	dep    []float64              // of groups: discounted expected purchases over h periods
+	newDep float64                // the same of a customer with T = 0 (newDiscounted)
 	new    churn.Score            // of a customer with T = 0
 	risk   *risk.Model
 	spend  []float64       // mean repeat spend of each customer, from the first pass
@@ -567,6 +568,11 @@ func (b *batch) scoreGroups() error {
 		return fmt.Errorf("score: %w", err)
 	}
 	b.new = churn.Score{PAlive: 1, ExpectedPurchases: e}
+	if b.gg != nil && b.h > 0 {
+		if b.newDep, err = newDiscounted(b.tx, int(b.h), b.d); err != nil {
+			return fmt.Errorf("clv of a new customer: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -671,7 +677,7 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 		gg = b.gg.of(b.kinds[i])
 	}
 	// gg is nil when the transaction fit failed: b.gg is set only after it.
-	sc, dep, clvOK := b.new, 0.0, gg != nil
+	sc, dep, clvOK := b.new, b.newDep, gg != nil
 	if j >= 0 {
 		g := &b.groups[j]
 		ob.Frequency, ob.Recency, ob.T = g.Frequency, g.Recency, g.T
@@ -699,7 +705,7 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 		buf = append(buf, ',')
 	}
 	if clvOK {
-		v, ok, err := customerCLV(b.tx, gg, ob, b.spend[i], dep, int(b.h), b.d)
+		v, ok, err := customerCLV(gg, ob, b.spend[i], dep)
 		if err != nil {
 			return buf, fmt.Errorf("clv of customer %q: %w", ob.ID, err)
 		}

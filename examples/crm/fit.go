@@ -597,11 +597,7 @@ func writeScores(e *env, out *output, fit fitted, gg *spendFits, pop *population
 		if gg != nil {
 			rec[6] = ""
 			if m := gg.of(pop.kind[i]); m != nil {
-				var dp float64
-				if o.T > 0 {
-					dp = dep[i]
-				}
-				v, ok, err := customerCLV(fit.tx, m, o, pop.spend[i], dp, int(h), d)
+				v, ok, err := customerCLV(m, o, pop.spend[i], dep[i])
 				if err != nil {
 					return fmt.Errorf("clv of customer %q: %w", o.ID, err)
 				}
@@ -671,10 +667,12 @@ func positiveT(obs []churn.Observation) (idx []int, pos []churn.Observation) {
 	return idx, pos
 }
 
-// discountedAll returns churn.DiscountedExpectedPurchases of every
-// observation with T > 0, by index in obs (0 for the others), computed
-// with churn.DiscountedExpectedPurchasesAll. Over n = 0 periods the sum
-// is empty, 0 for everybody.
+// discountedAll returns the discounted expected purchases over n
+// periods at rate d of every observation of obs, by index:
+// churn.DiscountedExpectedPurchases of those with T > 0, computed with
+// churn.DiscountedExpectedPurchasesAll, and newDiscounted, the same for
+// every one, of those with T = 0. Over n = 0 periods the sum is empty, 0
+// for everybody.
 func discountedAll(m churn.TransactionModel, obs []churn.Observation, n int, d float64) ([]float64, error) {
 	if n == 0 {
 		return make([]float64, len(obs)), nil
@@ -689,28 +687,33 @@ func discountedAll(m churn.TransactionModel, obs []churn.Observation, n int, d f
 		return nil, fmt.Errorf("clv: %w", err)
 	}
 	dep := make([]float64, len(obs))
+	if len(pos) < len(obs) {
+		nd, err := newDiscounted(m, n, d)
+		if err != nil {
+			return nil, fmt.Errorf("clv of a new customer: %w", err)
+		}
+		for i := range dep {
+			dep[i] = nd
+		}
+	}
 	for j, i := range idx {
 		dep[i] = out[j]
 	}
 	return dep, nil
 }
 
-// clv is the expected customer lifetime value over the next n periods,
-// discounted at rate d per period: churn.CLV (Fader, Hardie & Lee 2005,
-// "RFM and CLV", eq. 2, discretised per period as lifetimes does),
+// newDiscounted is the discounted expected purchases over the next n
+// periods, at rate d per period, of a customer whose first purchase is on
+// the calibration end (T = 0), the same for every such customer: the sum
+// of churn.DiscountedExpectedPurchases over the unconditional expected
+// purchases E[X(k)] of a new customer,
 //
-//	CLV = E[Z | x, z̄] · Σ_{k=1}^{n} (E[Y(k)] − E[Y(k−1)]) / (1+d)^k,
+//	Σ_{k=1}^{n} max(E[X(k)] − E[X(k−1)], 0) / (1+d)^k,
 //
-// and for a customer with T = 0 the same sum over the unconditional
-// expected purchases E[X(k)] of a new customer.
-func clv(m churn.TransactionModel, gg churn.GammaGamma, o churn.Observation, meanSpend float64, n int, d float64) (float64, error) {
-	if o.T > 0 {
-		return churn.CLV(m, gg, o, meanSpend, n, d)
-	}
-	z, err := gg.ConditionalExpectedSpend(o.Frequency, meanSpend)
-	if err != nil {
-		return 0, err
-	}
+// which, times the Gamma-Gamma expected spend, is the customer's CLV
+// (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2, discretised per
+// period as lifetimes does).
+func newDiscounted(m churn.TransactionModel, n int, d float64) (float64, error) {
 	prev, sum := 0.0, 0.0
 	lf := math.Log1p(d)
 	for k := 1; k <= n; k++ {
@@ -721,9 +724,8 @@ func clv(m churn.TransactionModel, gg churn.GammaGamma, o churn.Observation, mea
 		sum += math.Max(e-prev, 0) * math.Exp(-float64(k)*lf)
 		prev = e
 	}
-	v := z * sum
-	if !finite(v) {
-		return 0, errors.New("not finite")
+	if !finite(sum) {
+		return 0, churn.ErrNumerical
 	}
-	return v, nil
+	return sum, nil
 }

@@ -270,22 +270,18 @@ func spendLine(who string, f fitted) string {
 }
 
 // customerCLV is churn.CLV of a customer with observation o and mean
-// repeat spend z under the spend model m, over h periods discounted at d
-// per period; dep is the customer's discounted expected purchases, which
-// the caller computed for every customer at once (churn.CLV to the same
-// bit). A customer whose first purchase is on the last day (T = 0) gets
-// the CLV of a new customer. ok is false when m gives the customer no
-// finite expected spend: Gamma-Gamma needs p·x + q > 1 (q > 1 without a
-// repeat purchase), which a fit with q ≤ 1 does not meet.
-func customerCLV(tx churn.TransactionModel, m *churn.GammaGamma, o churn.Observation, z, dep float64, h int, d float64) (v float64, ok bool, err error) {
-	if o.T > 0 {
-		v, err = m.ConditionalExpectedSpend(o.Frequency, z)
-		v *= dep
-		if err == nil && !finite(v) {
-			err = churn.ErrNumerical
-		}
-	} else {
-		v, err = clv(tx, *m, o, z, h, d)
+// repeat spend z under the spend model m: the Gamma-Gamma expected spend
+// times dep, the customer's discounted expected purchases, which the
+// caller computed for every customer at once (churn.CLV to the same bit;
+// for a customer whose first purchase is on the last day, T = 0, that of
+// a new customer, newDiscounted). ok is false when m gives the customer
+// no finite expected spend: Gamma-Gamma needs p·x + q > 1 (q > 1 without
+// a repeat purchase), which a fit with q ≤ 1 does not meet.
+func customerCLV(m *churn.GammaGamma, o churn.Observation, z, dep float64) (v float64, ok bool, err error) {
+	v, err = m.ConditionalExpectedSpend(o.Frequency, z)
+	v *= dep
+	if err == nil && !finite(v) {
+		err = churn.ErrNumerical
 	}
 	if errors.Is(err, churn.ErrInvalidParams) {
 		return 0, false, nil

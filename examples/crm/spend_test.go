@@ -181,10 +181,10 @@ func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 	} {
 		dep, err := churn.DiscountedExpectedPurchases(tx, tc.o, 52, 0.002)
 		if tc.o.T == 0 {
-			dep, err = 0, nil
+			dep, err = newDiscounted(tx, 52, 0.002)
 		}
 		require.NoError(t, err)
-		v, ok, err := customerCLV(tx, m, tc.o, tc.z, dep, 52, 0.002)
+		v, ok, err := customerCLV(m, tc.o, tc.z, dep)
 		require.NoError(t, err, "%+v", tc.o)
 		assert.Equal(t, tc.wantOK, ok, "%+v z̄=%v", tc.o, tc.z)
 		if ok {
@@ -197,7 +197,7 @@ func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 	require.NoError(t, err)
 	prev := 0.0
 	for _, z := range []float64{-50, 0, 0.01, 800} {
-		v, ok, err := customerCLV(tx, m, o, z, dep, 52, 0.002)
+		v, ok, err := customerCLV(m, o, z, dep)
 		require.NoError(t, err)
 		require.True(t, ok)
 		assert.GreaterOrEqual(t, v, prev, "z̄=%v", z)
