@@ -40,11 +40,11 @@ import (
 // [ErrNotMember]; an account whose Level is negative, or beyond the
 // programme's tiers without a tier entry of its ledger that reached it
 // (an Account made by hand), returns an error matching
-// [customer.ErrInvalid] naming the field "account.level"; a result too large for int64 returns an error wrapping
-// [ErrOverflow]. A programme not built by [Compile] or [DecodeProgramme]
-// (a nil *Programme, the zero value) returns an error matching
-// [customer.ErrInvalid] naming the field "programme", as do
-// [Programme.Earn] and [Programme.Price].
+// [customer.ErrInvalid] naming the field "account.level"; a result too
+// large for int64 returns an error wrapping [ErrOverflow]. A programme
+// not built by [Compile] or [DecodeProgramme] (a nil *Programme, the
+// zero value) returns an error matching [customer.ErrInvalid] naming the
+// field "programme", as do [Programme.Earn] and [Programme.Price].
 func (p *Programme) Apply(a Account, e Event, now time.Time) (Account, []Entry, error) {
 	if err := p.usable(); err != nil {
 		return a, nil, err

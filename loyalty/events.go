@@ -429,7 +429,9 @@ type Erasure struct {
 
 // Tick brings a ledger up to now without an event: it releases pending
 // points whose return window ended, expires lots, and runs due tier
-// reviews. It has no key; a Tick with nothing to do produces no entry.
+// reviews, after recording the move of a member on a tier the programme
+// dropped to its top tier ([TierConfig].Levels). It has no key; a Tick
+// with nothing to do produces no entry.
 type Tick struct {
 	// Member is the member whose ledger is brought up to now.
 	Member customer.ID

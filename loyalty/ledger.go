@@ -335,9 +335,9 @@ type Account struct {
 	Available Points
 	Pending   Points
 	Debt      Points
-	// Level is the current tier, an index into [Programme.Levels]; one
-	// above the programme's tiers names a tier the programme dropped,
-	// read as its top tier until an event records the move
+	// Level is the current tier, an index into [Programme.Levels]; a
+	// Level above the programme's top tier names a tier the programme
+	// dropped, read as its top tier until an event records the move
 	// ([TierConfig].Levels, [Programme.Tier]).
 	Level int
 	// LevelSince is when the member reached Level.
@@ -948,8 +948,9 @@ func (a *Account) fold(e *Entry) error {
 // a revocation, which checkRevoke checks) against the account before
 // it: a tier change moves from the tier held (From) to another tier
 // (To ≥ 0); a review keeps the tier held (From and To both). A replay
-// does not know the programme, so To is bounded from above where the
-// programme is known ([Programme.checkTiers]).
+// does not know the programme, so To is not bounded from above: a tier
+// above the programme's is one it dropped, read as its top tier
+// ([TierConfig].Levels).
 func (a *Account) checkLevels(e *Entry) error {
 	if strings.HasPrefix(e.Key, droppedTierPrefix) {
 		return a.checkDropped(e)
@@ -970,6 +971,13 @@ func (a *Account) checkLevels(e *Entry) error {
 	return nil
 }
 
+// movesPoints reports whether e moves points, debt, lots or qualifying
+// value: a tier entry that only moves the tier (a revocation, the move
+// off a dropped tier) does none of it.
+func (e *Entry) movesPoints() bool {
+	return e.Points != 0 || e.Debt != 0 || e.Forgiven != 0 || len(e.Parts) > 0 || e.Lot != "" || e.Qualifying != 0
+}
+
 // checkDropped checks entry e, keyed as the move off a tier the
 // programme dropped ([TierConfig].Levels), against the account before
 // it: a tier entry that moves nothing but the tier, down from the tier
@@ -980,7 +988,7 @@ func (a *Account) checkDropped(e *Entry) error {
 	if e.Kind != EntryTier {
 		return corrupt(e, "a %s entry keyed as the move off a dropped tier", e.Kind)
 	}
-	if e.Points != 0 || e.Debt != 0 || e.Forgiven != 0 || len(e.Parts) > 0 || e.Lot != "" || e.Qualifying != 0 {
+	if e.movesPoints() {
 		return corrupt(e, "the move off a dropped tier moves points")
 	}
 	if e.From != a.Level || e.To < 0 || e.To >= e.From {
@@ -1008,7 +1016,7 @@ func (a *Account) checkRevoke(e *Entry, id string) (time.Time, error) {
 	if e.Kind != EntryTier {
 		return time.Time{}, corrupt(e, "a %s entry keyed as a tier revocation", e.Kind)
 	}
-	if e.Points != 0 || e.Debt != 0 || e.Forgiven != 0 || len(e.Parts) > 0 || e.Lot != "" || e.Qualifying != 0 {
+	if e.movesPoints() {
 		return time.Time{}, corrupt(e, "a tier revocation moves points")
 	}
 	o, ok := a.orders.get(e.OrderID)

@@ -86,7 +86,8 @@ type Basket struct {
 	// for the seasonal discounts limited to tiers and the early access of
 	// [SeasonalDiscount]; empty for an anonymous buyer. With Account
 	// given, a Tier other than the one that account holds at Time is
-	// refused, and an empty Tier is that one; without Account, a member
+	// refused, and an empty Tier is that one, or none when Time is before
+	// the member joined ([Account].Joined); without Account, a member
 	// whose Tier is empty gets neither.
 	Tier     string
 	Time     time.Time
@@ -379,7 +380,8 @@ func (b *Basket) record() string {
 //     EarlyFrom for a tier with early access; only for the listed tiers
 //     when the discount has Tiers), the largest per line. The buyer's
 //     tier is b.Tier, or, when it is empty and b.Account is given, the
-//     tier that account holds at b.Time ([Programme.TierAt]);
+//     tier that account holds at b.Time ([Programme.TierAt]), none
+//     before the member joined;
 //  2. quantity discounts whose minimum quantity the in-scope units reach,
 //     the largest per line. Each discount of steps 1 and 2 takes
 //     round(cost × percent / 100) (half up, to the minor unit) off the
@@ -430,8 +432,9 @@ func (p *Programme) Price(b Basket) (Quote, error) {
 		if err := p.checkLevel(b.Account); err != nil {
 			return Quote{}, fmt.Errorf("loyalty: basket of member %q: %w", b.Member, err)
 		}
-		if b.Tier == "" {
-			// The account tells the tier held at the basket's time.
+		if b.Tier == "" && !b.Time.Before(b.Account.Joined) {
+			// The account tells the tier held at the basket's time; a
+			// buyer who had not joined then held none.
 			b.Tier = p.cfg.Tiers.Levels[p.heldAt(b.Account, b.Time)].Name
 		}
 	}

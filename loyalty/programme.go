@@ -316,13 +316,16 @@ type TierConfig struct {
 	// applied to the member ([Programme.Apply], a [Tick] too) records the
 	// move with its reason, before anything else: an [EntryTier] keyed
 	// "dropped-tier:" + its Seq, from the dropped tier to the top tier,
-	// effective at the ledger's last time ([Account].AsOf), recorded now,
-	// that moves no points and keeps the review schedule and any grace
-	// under way; it is not a review. Until then [Account].Level, as stored, still names
-	// the dropped tier. Nothing is refused for it, an [Erasure] least of
-	// all, and the ledger as written replays as before. Dropping or
-	// reordering a tier below the top renames the tiers above it in every
-	// ledger, which no ledger can tell.
+	// effective at the ledger's last time ([Account].AsOf, or the last
+	// tier change when that is later), recorded now, that moves no points
+	// and keeps the review schedule and any grace under way; it is not a
+	// review. Until then [Account].Level, as stored, still names the
+	// dropped tier. Nothing is refused for it, an [Erasure] least of all,
+	// and the ledger as written replays as before. Dropping or reordering
+	// a tier below the top renames the tiers above it in every ledger,
+	// which no ledger can tell: with silver dropped from member, silver
+	// and gold, a silver member holds gold, and a gold member is moved to
+	// gold as off a dropped tier.
 	Levels []TierLevel `json:"levels"`
 }
 
@@ -736,7 +739,10 @@ func (p *Programme) reviewAfter(start, t time.Time) time.Time {
 func (p *Programme) date(t time.Time) string { return t.In(p.Location()).Format(time.DateOnly) }
 
 // Levels returns a copy of the tiers, lowest first. [Account.Level]
-// indexes this slice. A nil programme has none.
+// indexes this slice, except the Level of a stored account above the
+// programme's tiers (a tier the programme dropped, [TierConfig].Levels),
+// until an event records the move to the top tier: [Programme.Tier]
+// reads any Level. A nil programme has none.
 func (p *Programme) Levels() []TierLevel {
 	if p == nil {
 		return nil
@@ -1068,9 +1074,11 @@ func brief(d decimal.Decimal) string {
 
 // TierAt returns the tier the member held at t as the ledger records it
 // (the current tier less the tier changes that took effect after t),
-// with its benefits: the Tier of a [Basket] dated t. A level above the
-// programme's tiers (dropped since the ledger named it) returns the top
-// tier ([TierConfig].Levels), and a programme not compiled the zero
+// with its benefits: the Tier of a [Basket] dated t, though a basket
+// dated before the member joined that is given no Tier holds none
+// (TierAt then returns the lowest tier). A level above the programme's
+// tiers (dropped since the ledger named it) returns the top tier
+// ([TierConfig].Levels), and a programme not compiled the zero
 // TierLevel, as for [Programme.Tier].
 func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 	if p.usable() != nil {

@@ -204,6 +204,9 @@ func TestDroppedTierEntryChecked(t *testing.T) {
 		"schedule": func(e *loyalty.Entry) { e.NextReview = e.NextReview.AddDate(0, 1, 0) },
 		"grace":    func(e *loyalty.Entry) { e.GraceUntil = e.Effective.AddDate(0, 1, 0) },
 		"kind":     func(e *loyalty.Entry) { e.Kind = loyalty.EntryReview; e.To = e.From },
+		"from":     func(e *loyalty.Entry) { e.From, e.To = 2, 1 },
+		"points":   func(e *loyalty.Entry) { e.Qualifying = 10 },
+		"early":    func(e *loyalty.Entry) { e.Effective = e.Effective.Add(-time.Hour) },
 	} {
 		e := d
 		bad(&e)
@@ -271,4 +274,64 @@ func TestDroppedTierMoveIsNoReview(t *testing.T) {
 	assert.Equal(t, 1, rev.To)
 	assert.Equal(t, silverReview, rev.NextReview, "silver's schedule, held before the upgrade taken back")
 	assert.Equal(t, silverReview, b.NextReview)
+}
+
+// A member in the grace of a failed review of the dropped tier keeps
+// the grace when moved to the top tier, and at its end is judged by the
+// top tier's Min: kept with a qualifying value that reaches gold, moved
+// down to the tier reached otherwise.
+func TestDroppedTierGraceUnderWay(t *testing.T) {
+	p4, p3 := fourTiers(t), club(t)
+	a := apply(t, p4, loyalty.Account{}, day(2026, 2, 1),
+		loyalty.Join{Member: "M1", Time: day(2026, 1, 5)},
+		loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "4000", 1))})
+	// The review a year on fails platinum: a grace of 30 days.
+	a = apply(t, p4, a, day(2027, 2, 3), loyalty.Tick{Member: "M1"})
+	require.Equal(t, 3, a.Level)
+	grace := day(2027, 3, 3)
+	require.Equal(t, grace, a.GraceUntil)
+
+	for _, tc := range []struct {
+		spend string
+		level int
+	}{{"2000", 2}, {"600", 1}} {
+		b, es, err := p3.Apply(a, loyalty.Purchase{Order: order("O2", "M1", day(2027, 2, 10), line("A", "coats", tc.spend, 1))}, day(2027, 2, 10))
+		require.NoError(t, err)
+		d := dropped(t, es)
+		assert.Equal(t, grace, d.GraceUntil, "the grace under way is kept")
+		assert.Equal(t, grace, b.GraceUntil)
+		assert.Equal(t, 2, b.Level)
+		b, es, err = p3.Apply(b, loyalty.Tick{Member: "M1"}, day(2027, 3, 4))
+		require.NoError(t, err)
+		assert.Equal(t, tc.level, b.Level, "spend %s at the grace's end: %v", tc.spend, es)
+		assert.True(t, b.GraceUntil.IsZero(), "the grace ended")
+	}
+}
+
+// Ledgers name tiers by index, so a programme that drops a tier below
+// the top renames the tiers above it, as [loyalty.TierConfig].Levels
+// warns: with silver dropped, a silver member holds gold, and a gold
+// member is moved to gold as off a dropped tier.
+func TestDroppedMiddleTierRenames(t *testing.T) {
+	c := club(t).Config()
+	c.Tiers.Levels = []loyalty.TierLevel{c.Tiers.Levels[0], c.Tiers.Levels[2]}
+	two, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	p := club(t)
+	a := joined(t, p, day(2026, 1, 5))
+	silver := apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "600", 1))})
+	gold := apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "1600", 1))})
+	require.Equal(t, 1, silver.Level)
+	require.Equal(t, 2, gold.Level)
+
+	assert.Equal(t, "gold", two.Tier(silver).Name)
+	_, es, err := two.Apply(silver, loyalty.Tick{Member: "M1"}, day(2026, 2, 2))
+	require.NoError(t, err)
+	assert.Empty(t, es, "nothing tells a silver member from a gold one")
+	_, es, err = two.Apply(gold, loyalty.Tick{Member: "M1"}, day(2026, 2, 2))
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, loyalty.EntryTier, es[0].Kind)
+	assert.Equal(t, 2, es[0].From)
+	assert.Equal(t, 1, es[0].To)
 }

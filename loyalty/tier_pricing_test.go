@@ -140,3 +140,37 @@ func TestBasketTierFromAccount(t *testing.T) {
 		assert.Equal(t, tc.total, q.Total.StringFixed(2), "%s on %s", p.TierAt(acct, tc.at).Name, tc.at.Format(time.DateOnly))
 	}
 }
+
+// A basket dated before its member joined, priced with the member's
+// account and no tier, holds no tier: a sale for the members of every
+// tier is not for a buyer who was no member then, as for the same basket
+// without the account, and the points it may pay with are none
+// ([loyalty.Programme.AvailableAt]). From the join on, the account's
+// lowest tier enters it.
+func TestBasketTierFromAccountBeforeJoin(t *testing.T) {
+	c := club(t).Config()
+	c.Pricing.Seasonal = append(c.Pricing.Seasonal,
+		loyalty.SeasonalDiscount{Name: "members' sale", Seasons: []string{"2026-SS"}, Percent: dec("25"),
+			Tiers: []string{"member", "silver", "gold"}, From: day(2026, 6, 1), Until: day(2026, 7, 1)})
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	a := joined(t, p, day(2026, 6, 20))
+	items := []loyalty.Item{item("DRESS", "dresses", "2026-SS", "100.00", 1)}
+	for _, tc := range []struct {
+		at      time.Time
+		account *loyalty.Account
+		total   string
+	}{
+		{day(2026, 6, 10), nil, "100.00"},
+		{day(2026, 6, 10), &a, "100.00"}, // not a member yet
+		{day(2026, 6, 20), &a, "75.00"},  // joined
+		{day(2026, 6, 25), &a, "75.00"},
+	} {
+		q, err := p.Price(loyalty.Basket{Member: "M1", Time: tc.at, Currency: "EUR", Items: items, Account: tc.account})
+		require.NoError(t, err)
+		assert.Equal(t, tc.total, q.Total.StringFixed(2), "on %s, account %t", tc.at.Format(time.DateOnly), tc.account != nil)
+	}
+	avail, err := p.AvailableAt(a, day(2026, 6, 10))
+	require.NoError(t, err)
+	assert.Zero(t, avail, "no member then")
+}

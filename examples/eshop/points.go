@@ -245,7 +245,9 @@ type quoteOut struct {
 
 // priceBasket prices a basket with the programme's discounts, the coupons
 // presented and the member's points (loyalty.Programme.Price), those it
-// has at the basket's time (loyalty.Programme.AvailableAt). A
+// has at the basket's time (loyalty.Programme.AvailableAt), in the tier
+// it holds then (loyalty.Basket.Account, brought to a basket's time
+// later than now). A
 // member's coupon uses are taken from its ledger (loyalty.Basket.Account);
 // the uses by everyone from the request. It changes nothing: the points
 // are spent, and the coupons used, when the order is recorded.
@@ -341,7 +343,14 @@ func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (in
 						"must be left out for a member's basket: the member's ledger counts its uses (%d)", acct.CouponUses(code))
 				}
 			}
-			cur := s.current(acct, now)
+			// The account as of the basket's time, when that is later
+			// than now: the tier the basket holds is the one held then
+			// (loyalty.Basket.Account), after the reviews due by then.
+			upTo := now
+			if b.Time.After(upTo) {
+				upTo = b.Time
+			}
+			cur := s.current(acct, upTo)
 			b.Account = &cur
 			// The points the member has at the basket's time, which
 			// may differ from now's: points whose return window ends
