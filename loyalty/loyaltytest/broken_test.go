@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
@@ -97,6 +99,107 @@ func (s alsoConflict) Append(ctx context.Context, member customer.ID, expected i
 	return err
 }
 
+// nulCutting keeps member IDs, keys and order IDs only up to their
+// first NUL byte, as a driver that passes text to the database as C
+// strings does: "M-1\x00" is taken for "M-1", and the key "join\x00"
+// for "join".
+type nulCutting struct{ *loyalty.MemStore }
+
+// cut returns s up to its first NUL byte.
+func cut[T ~string](s T) T {
+	if i := strings.IndexByte(string(s), 0); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// cutEntries returns a copy of entries with the member, key and order
+// ID of each cut at a NUL byte.
+func cutEntries(entries []loyalty.Entry) []loyalty.Entry {
+	out := slices.Clone(entries)
+	for i := range out {
+		out[i].Member, out[i].Key, out[i].OrderID = cut(out[i].Member), cut(out[i].Key), cut(out[i].OrderID)
+	}
+	return out
+}
+
+func (s nulCutting) Entries(ctx context.Context, member customer.ID, after int64) ([]loyalty.Entry, error) {
+	es, err := s.MemStore.Entries(ctx, cut(member), after)
+	for i := range es {
+		es[i].Member = member
+	}
+	return es, err
+}
+
+func (s nulCutting) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	return s.MemStore.Append(ctx, cut(member), expected, cutEntries(entries))
+}
+
+func (s nulCutting) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	return s.MemStore.Erase(ctx, cut(member), expected, cutEntries(entries))
+}
+
+// badText reports whether s is text a database may not hold as given:
+// not UTF-8, with a NUL byte, or longer than an index entry.
+func badText(s string) bool {
+	return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 || len(s) > 1024
+}
+
+// refusingFirst refuses an entry whose member, key or order ID it cannot
+// hold with a *customer.ValidationError naming the entry and the field,
+// before any other check, as an adapter does that validates its
+// arguments before it asks the database: an append to a member it
+// cannot hold, at a version other than 0, is refused as invalid where
+// loyalty.Store says it is a conflict, as for any unknown member. With
+// unnamed set, the refusal is an error matching customer.ErrInvalid that
+// names neither the entry nor the field, as a database's error does.
+type refusingFirst struct {
+	*loyalty.MemStore
+	unnamed bool
+}
+
+func (s refusingFirst) check(member customer.ID, entries []loyalty.Entry) error {
+	for _, e := range entries {
+		for _, f := range []struct{ name, value string }{{"member", string(member)}, {"member", string(e.Member)}, {"key", e.Key}, {"orderid", e.OrderID}} {
+			if badText(f.value) && s.unnamed {
+				return fmt.Errorf("invalid byte sequence for encoding \"UTF8\": %w", customer.ErrInvalid)
+			}
+			if badText(f.value) {
+				return &customer.ValidationError{Record: fmt.Sprintf("loyalty entry %d of member %q", e.Seq, member),
+					Fields: []customer.FieldError{{Field: f.name, Code: customer.CodeFormat, Message: "cannot be stored"}}}
+			}
+		}
+	}
+	return nil
+}
+
+func (s refusingFirst) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := s.check(member, entries); err != nil {
+		return err
+	}
+	return s.MemStore.Append(ctx, member, expected, entries)
+}
+
+func (s refusingFirst) Erase(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	if err := s.check(member, entries); err != nil {
+		return err
+	}
+	return s.MemStore.Erase(ctx, member, expected, entries)
+}
+
+// jsonReplacing keeps the keys and order IDs of entries as encoding/json
+// writes them into a document: each byte that is not UTF-8 replaced by
+// U+FFFD, so that the key "\xff" comes back as "\ufffd".
+type jsonReplacing struct{ *loyalty.MemStore }
+
+func (s jsonReplacing) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	es := slices.Clone(entries)
+	for i := range es {
+		es[i].Key, es[i].OrderID = strings.ToValidUTF8(es[i].Key, "\ufffd"), strings.ToValidUTF8(es[i].OrderID, "\ufffd")
+	}
+	return s.MemStore.Append(ctx, member, expected, es)
+}
+
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $LOYALTYTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
@@ -108,6 +211,14 @@ func TestBrokenStoreHelper(t *testing.T) {
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return invalidFirst{loyalty.NewMemStore()} })
 	case "alsoConflict":
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return alsoConflict{loyalty.NewMemStore()} })
+	case "nulCutting":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return nulCutting{loyalty.NewMemStore()} })
+	case "refusingFirst":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return refusingFirst{loyalty.NewMemStore(), false} })
+	case "unnamedRefusal":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return refusingFirst{loyalty.NewMemStore(), true} })
+	case "jsonReplacing":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return jsonReplacing{loyalty.NewMemStore()} })
 	case "foldingKeys":
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store {
 			return foldingKeys{loyalty.NewMemStore(), &sync.Mutex{}}
@@ -123,10 +234,14 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 		t.Skip("runs the test binary once per broken store")
 	}
 	for broken, wantFailed := range map[string][]string{
-		"foldingKeys":  {"KeysAreExact"},
-		"invalidFirst": {"FaultsInContractOrder", "ModelBased"},
-		"alsoConflict": {"FaultsInContractOrder", "ModelBased"},
-		"nilStore":     {"EntriesOfUnknownMemberAreEmpty", "AppendIsAllOrNothing", "ModelBased", "EraseBlanksBirthday"},
+		"foldingKeys":    {"KeysAreExact"},
+		"nulCutting":     {"OddIDsAreUnknown", "OddIDsKeptOrRefused"},
+		"refusingFirst":  {"OddIDsAreUnknown"},
+		"unnamedRefusal": {"OddIDsAreUnknown", "OddIDsKeptOrRefused"},
+		"jsonReplacing":  {"OddIDsKeptOrRefused"},
+		"invalidFirst":   {"FaultsInContractOrder", "ModelBased"},
+		"alsoConflict":   {"FaultsInContractOrder", "ModelBased"},
+		"nilStore":       {"EntriesOfUnknownMemberAreEmpty", "AppendIsAllOrNothing", "ModelBased", "EraseBlanksBirthday"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v", "-rapid.nofailfile")

@@ -73,6 +73,10 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"FailedAppendChangesNothing", testFailedAppend},
 		// An event redelivered after a fault (also one that lost its acknowledgement) takes effect exactly once.
 		{"RedeliveryAfterFaultEarnsOnce", testRedeliveryAfterFault},
+		// A member ID never stored that a store may not hold (a NUL byte, also right after the stored "M-1"; not UTF-8; 16 KiB) is an unknown member: Entries is empty with a nil error, and Append and Erase at version 1 are ErrConflict (ErrDuplicate for a key twice in the batch), at version 0 with no entries nil; "M-1\x00" never reads or changes M-1's ledger.
+		{"OddIDsAreUnknown", testOddIDsUnknown},
+		// An entry whose member, key or order ID a store may not hold is kept byte for byte (Entries gives it back under it; its key again is ErrDuplicate) or refused with a *customer.ValidationError matching customer.ErrInvalid that names the entry and the field, storing nothing; never is it stored under another ID, nor its key taken for the stored "join" or "order:A"; an entry of such a member in another member's batch is refused as any other member's entry is.
+		{"OddIDsKeptOrRefused", testOddIDsKept},
 		// A rapid state-machine test against a model ledger map.
 		{"ModelBased", testModel},
 		// A loyalty.Eraser appends an erasure and blanks the member's birthday in every stored entry at once; refused, it changes nothing; again, it is a redelivery; the entries replay to the account less the birthday. Skipped for a store that is not an Eraser.

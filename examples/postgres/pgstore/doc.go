@@ -132,7 +132,10 @@
 // Cases, Entries, and an Append of no entries, which only reads the
 // ledger's version) answers as for an unknown ID — an error matching the
 // interface's ErrNotFound, or an empty result or empty ledger where the
-// interface gives one — without asking the server. A text kept in a
+// interface gives one — without asking the server; an Append or Erase
+// for a member with such text, or longer than the 1024 bytes below, at a
+// version other than 0 is a conflict, as for any unknown member, before
+// its entries are refused. A text kept in a
 // column of an index (the ID of a customer, order, return, credit or
 // complaint case, the customer, order or complainant a record names, an
 // interaction's subject, a ledger's member, an entry's key and order) may

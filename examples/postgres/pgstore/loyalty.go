@@ -173,7 +173,12 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 // insert fail with a unique_violation; the store then looks again, once
 // and within ctx, and reports ErrDuplicate when a key of the batch is
 // now in the ledger, ErrConflict otherwise (also, wrapping the error of
-// the look, when that fails: ctx done, say).
+// the look, when that fails: ctx done, say). A member ID the store cannot
+// hold (not UTF-8, with a NUL byte, longer than 1024 bytes) has no
+// ledger, as any unknown member: a batch for it at a version other than
+// 0 is ErrConflict (ErrDuplicate when it holds a key twice); at version
+// 0, its entries are refused with a [*customer.ValidationError] naming
+// the entry and the field "member".
 func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
 	if err := ctxErr(ctx, fmt.Sprintf("member %q: append at version %d", member, expected)); err != nil {
 		return err
@@ -255,10 +260,22 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 		fps[e.Key] = e.Fingerprint
 		keys[i] = e.Key
 	}
+	if expected != 0 && (!storable(string(member)) || len(member) > maxKeyBytes) {
+		// No ledger is kept under a member ID this store refuses: as for
+		// any unknown member, its version is 0 and no key is known, so a
+		// batch at another version is a conflict, reported before the
+		// refusal of the ID, in the order of [loyalty.Store].
+		return verdict(member, expected, 0, nil, nil, fps)
+	}
 	var misplaced error
 	for i, e := range entries {
 		record := fmt.Sprintf("loyalty entry %d of member %q", e.Seq, member)
-		if err := checkText(record, e); err != nil {
+		// An entry of another member is refused after the ledger's
+		// checks, whatever its member ID: its text is checked with the
+		// member of the batch, which is what the row would hold.
+		checked := e
+		checked.Member = member
+		if err := checkText(record, checked); err != nil {
 			return err
 		}
 		if err := checkKeys(record, key{"member", string(member)}, key{"key", e.Key}, key{"orderid", e.OrderID}); err != nil {
