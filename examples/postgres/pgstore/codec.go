@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -128,37 +129,76 @@ func storable(s string) bool {
 	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
-// maxKeyBytes is the longest text, in bytes, that pgstore keeps in a
-// column of an index: an ID, the ID of the customer, order or case a
-// record belongs to, an interaction's subject, a ledger entry's key. A
-// B-tree index entry holds at most about a third of a page, 2704 bytes
-// of the default 8 KiB ("index row size exceeds btree version 4 maximum
-// 2704"; PostgreSQL documentation, 67.4.1 B-Tree Structure, and
-// BTMaxItemSize in src/include/access/nbtree.h), and the widest entries
-// of the schema hold two such texts (an order's (id, customer_id), an
-// interaction's (customer_id, …, subject), a case's (complainant, …,
-// id)): 2 × (1024 + 4 bytes of length) and the fixed columns stay below
-// it, whether or not the server compresses the entry. A longer text is
-// refused by [checkKeys] before the server fails on it with an error that
-// names neither the record nor the field; a lookup by one still asks the
-// server, which finds nothing.
-const maxKeyBytes = 1024
-
-// key is a text kept in an indexed column, with the name of its field
-// as [checkText] names fields.
+// key is a text kept in an indexed column (an ID, the ID of the
+// customer, order or case a record belongs to, an interaction's subject,
+// a ledger entry's key), with the name of its field as [checkText] names
+// fields.
 type key struct{ field, value string }
 
-// checkKeys returns a [*customer.ValidationError] (matching
-// customer.ErrInvalid) naming record and the first of keys longer than
-// maxKeyBytes, nil when there is none.
-func checkKeys(record string, keys ...key) error {
-	for _, k := range keys {
-		if len(k.value) > maxKeyBytes {
-			return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: k.field, Code: customer.CodeRange,
-				Message: fmt.Sprintf("is %d bytes long, more than the %d an indexed column of this store holds", len(k.value), maxKeyBytes)}}}
-		}
+// programLimitExceeded is the SQLSTATE of an index entry beyond the size
+// a B-tree index holds ("index row size … exceeds btree version 4
+// maximum 2704 for index …"; the error names the index as its
+// constraint).
+const programLimitExceeded = "54000"
+
+// indexFields names, for each index of the schema that holds a text of
+// a record's fields, those fields, in the order of the index's columns
+// (as [checkText] names fields; "id" for the lines' order_id and
+// return_id and the events' case_id, the ID of the record written with
+// them).
+var indexFields = map[string][]string{
+	"customers_pkey":                     {"id"},
+	"orders_pkey":                        {"id"},
+	"orders_id_customer_id_key":          {"id", "customerid"},
+	"orders_customer_at":                 {"customerid"},
+	"order_lines_pkey":                   {"id"},
+	"returns_pkey":                       {"id"},
+	"returns_customer_at":                {"customerid"},
+	"returns_order":                      {"orderid", "customerid"},
+	"return_lines_pkey":                  {"id"},
+	"interactions_pkey":                  {"customerid", "subject"},
+	"credits_pkey":                       {"id"},
+	"credits_customer_at":                {"customerid"},
+	"credits_order":                      {"orderid", "customerid"},
+	"complaint_cases_pkey":               {"id"},
+	"complaint_cases_complainant_opened": {"intake.complainant", "id"},
+	"complaint_events_pkey":              {"id"},
+	"loyalty_entries_pkey":               {"member"},
+	"loyalty_entries_member_key":         {"member", "key"},
+	"loyalty_entries_order":              {"member", "orderid"},
+}
+
+// keyFault returns, when err is the server's refusal of an index entry
+// beyond the size a B-tree index holds, a [*customer.ValidationError]
+// (matching customer.ErrInvalid) naming record and those of keys that
+// the index holds (all of them for an index [indexFields] does not
+// list), and err itself otherwise. The limit is the server's: an entry
+// holds at most about a third of a page, 2704 bytes of the default
+// 8 KiB, after the server compresses the texts of an entry longer than
+// about 500 bytes (PostgreSQL documentation, 67.4.1 B-Tree Structure;
+// BTMaxItemSize in src/include/access/nbtree.h, and index_form_tuple in
+// src/backend/access/common/indextuple.c), so no length checked in
+// advance would tell what the server stores: a key of 16 KiB that
+// compresses is kept, two incompressible ones of 1500 bytes in one index
+// are not. The statement failed, so nothing was stored.
+func keyFault(err error, record string, keys ...key) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != programLimitExceeded {
+		return err
 	}
-	return nil
+	fields, listed := indexFields[pe.ConstraintName]
+	var faults []customer.FieldError
+	for _, k := range keys {
+		if listed && !slices.Contains(fields, k.field) {
+			continue
+		}
+		faults = append(faults, customer.FieldError{Field: k.field, Code: customer.CodeRange,
+			Message: fmt.Sprintf("is %d bytes long, in an index entry PostgreSQL cannot hold: %s", len(k.value), pe.Message)})
+	}
+	if len(faults) == 0 {
+		return err
+	}
+	return &customer.ValidationError{Record: record, Fields: faults}
 }
 
 // checkText returns a [*customer.ValidationError] (matching

@@ -77,9 +77,6 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 	if err := checkJSON(fmt.Sprintf("complaint %q", c.ID), c); err != nil {
 		return err
 	}
-	if err := checkKeys(fmt.Sprintf("complaint %q", c.ID), key{"id", string(c.ID)}, key{"intake.complainant", string(c.Intake.Complainant)}); err != nil {
-		return err
-	}
 	if err := checkJSON(fmt.Sprintf("complaint %q event %d", c.ID, ev.Seq), ev); err != nil {
 		return err
 	}
@@ -126,7 +123,8 @@ func (s *ComplaintStore) Save(ctx context.Context, c complaint.Case, ev complain
 		return conflict()
 	}
 	if err != nil {
-		return fmt.Errorf("pgstore: save complaint %q version %d: %w", c.ID, c.Version, err)
+		return keyFault(fmt.Errorf("pgstore: save complaint %q version %d: %w", c.ID, c.Version, err),
+			fmt.Sprintf("complaint %q", c.ID), key{"id", string(c.ID)}, key{"intake.complainant", string(c.Intake.Complainant)})
 	}
 	return nil
 }

@@ -352,7 +352,7 @@ func (s *CustomerStore) Put(ctx context.Context, c customer.Customer) error {
 		return err
 	}
 	if err = s.db.write(ctx, nil, s.upsertSQL(), args...); err != nil {
-		return fmt.Errorf("pgstore: put customer %q: %w", c.ID, err)
+		return keyFault(fmt.Errorf("pgstore: put customer %q: %w", c.ID, err), fmt.Sprintf("customer %q", c.ID), key{"id", string(c.ID)})
 	}
 	return nil
 }
@@ -399,7 +399,7 @@ func (s *CustomerStore) Insert(ctx context.Context, c customer.Customer) error {
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("pgstore: insert customer %q: %w", c.ID, classify(err))
+		return keyFault(fmt.Errorf("pgstore: insert customer %q: %w", c.ID, classify(err)), fmt.Sprintf("customer %q", c.ID), key{"id", string(c.ID)})
 	}
 	return taken
 }
@@ -411,9 +411,6 @@ func (s *CustomerStore) insertSQL() string { return s.valuesSQL() + ` ON CONFLIC
 // error naming what PostgreSQL cannot hold.
 func customerArgs(c customer.Customer) ([]any, error) {
 	if err := checkText(fmt.Sprintf("customer %q", c.ID), c); err != nil {
-		return nil, err
-	}
-	if err := checkKeys(fmt.Sprintf("customer %q", c.ID), key{"id", string(c.ID)}); err != nil {
 		return nil, err
 	}
 	consents, err := consentDocs(fmt.Sprintf("customer %q", c.ID), c.ConsentHistory)
@@ -524,7 +521,7 @@ func (s *CustomerStore) Update(ctx context.Context, id customer.ID, change func(
 	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
 		return fmt.Errorf("pgstore: update customer %q: %w: %w", id, ctx.Err(), classify(err))
 	}
-	return fmt.Errorf("pgstore: update customer %q: %w", id, classify(err))
+	return keyFault(fmt.Errorf("pgstore: update customer %q: %w", id, classify(err)), fmt.Sprintf("customer %q", id), key{"id", string(id)})
 }
 
 const customerInsertColumns = `id, kind, role, name, email, phone, address,

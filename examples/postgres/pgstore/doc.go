@@ -133,16 +133,19 @@
 // ledger's version) answers as for an unknown ID — an error matching the
 // interface's ErrNotFound, or an empty result or empty ledger where the
 // interface gives one — without asking the server; an Append or Erase
-// for a member with such text, or longer than the 1024 bytes below, at a
-// version other than 0 is a conflict, as for any unknown member, before
-// its entries are refused. A text kept in a
-// column of an index (the ID of a customer, order, return, credit or
+// for a member with such text at a version other than 0 is a conflict,
+// as for any unknown member, before its entries are refused. A text kept
+// in a column of an index (the ID of a customer, order, return, credit or
 // complaint case, the customer, order or complainant a record names, an
-// interaction's subject, a ledger's member, an entry's key and order) may
-// be at most 1024 bytes long, so that an index entry, which holds two of
-// them at most, stays within PostgreSQL's limit of about 2700 bytes: a
-// longer one is refused likewise, naming the field, instead of failing on
-// the server; a lookup by one asks the server, which finds nothing.
+// interaction's subject, a ledger's member, an entry's key and order) is
+// stored whenever the server can index it: an index entry holds at most
+// about 2700 bytes, after the server compresses its texts, so one
+// incompressible text of some 2600 bytes, or two of 1300 in one entry,
+// or many kilobytes that compress fit. A write whose entry does not is
+// refused by the server, which stores nothing, and its error is a
+// [*customer.ValidationError] (matching customer.ErrInvalid) naming the
+// record and the fields the index holds; a lookup by such a text asks the
+// server, which finds nothing.
 // Times must lie within PostgreSQL's
 // timestamptz range (4713 BC to 294276 AD): a record with a time outside
 // it is refused before it is sent, as one with such text is, however far

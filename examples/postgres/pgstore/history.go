@@ -51,7 +51,9 @@ type querier interface {
 
 // keyed returns the result function of the append statement of x, a
 // record under an ID whose rows rows reads into known (the customer
-// exists) and inserted (x was inserted). When the ID is taken — the
+// exists) and inserted (x was inserted). keys are the record's texts in
+// indexed columns, named by the error of an index entry the server
+// cannot hold ([keyFault]). When the ID is taken — the
 // statement inserted nothing, or a concurrent writer of the same ID
 // committed first and the race surfaced at a unique index other than
 // the ON CONFLICT arbiter — the stored record is read with stored
@@ -61,7 +63,7 @@ type querier interface {
 // record deleted since (with its customer) is a [*goneError].
 // notFound, when not nil, is the error of a foreign_key_violation (a
 // record of an order that is not the customer's).
-func keyed[T interface{ Conflict(T) error }](x T, record, what string, cust customer.ID, known, inserted *bool,
+func keyed[T interface{ Conflict(T) error }](x T, record, what string, keys []key, cust customer.ID, known, inserted *bool,
 	notFound error, stored func(ctx context.Context, q querier) ([]T, error)) func(context.Context, querier, error) error {
 	return func(ctx context.Context, q querier, err error) error {
 		switch code, _ := pgCode(err); {
@@ -69,7 +71,7 @@ func keyed[T interface{ Conflict(T) error }](x T, record, what string, cust cust
 			return notFound
 		case code == uniqueViolation:
 		case err != nil:
-			return fmt.Errorf("pgstore: append %s: %w", record, err)
+			return keyFault(fmt.Errorf("pgstore: append %s: %w", record, err), record, keys...)
 		case !*known:
 			return errNoCustomer(record, cust)
 		case *inserted:
@@ -157,9 +159,7 @@ func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 	if err := checkText(record, o); err != nil {
 		return nil, err
 	}
-	if err := checkKeys(record, key{"id", o.ID}, key{"customerid", string(o.CustomerID)}); err != nil {
-		return nil, err
-	}
+	keys := []key{{"id", o.ID}, {"customerid", string(o.CustomerID)}}
 	n := len(o.Lines)
 	pos := make([]int32, n)
 	lineID, sku, cat, season, size, colour := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -197,7 +197,7 @@ func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 		args: []any{o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
 			pos, lineID, sku, cat, season, size, colour, qty, price, cost, disc, member},
 		rows: scanOne(&known, &inserted),
-		result: keyed(o, record, "order", o.CustomerID, &known, &inserted, nil, func(ctx context.Context, q querier) ([]customer.Order, error) {
+		result: keyed(o, record, "order", keys, o.CustomerID, &known, &inserted, nil, func(ctx context.Context, q querier) ([]customer.Order, error) {
 			rows, err := q.Query(ctx, s.ordersSQL(`o.id = $1`), o.ID)
 			if err != nil {
 				return nil, err
@@ -234,9 +234,7 @@ func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 	if err := checkText(record, r); err != nil {
 		return nil, err
 	}
-	if err := checkKeys(record, key{"id", r.ID}, key{"orderid", r.OrderID}, key{"customerid", string(r.CustomerID)}); err != nil {
-		return nil, err
-	}
+	keys := []key{{"id", r.ID}, {"orderid", r.OrderID}, {"customerid", string(r.CustomerID)}}
 	n := len(r.Lines)
 	pos, lineID, qty := make([]int32, n), make([]string, n), make([]int64, n)
 	for i, l := range r.Lines {
@@ -257,7 +255,7 @@ func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM r)`,
 		args: []any{r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason), pos, lineID, qty, nullDec(r.Refund)},
 		rows: scanOne(&known, &inserted),
-		result: keyed(r, record, "return", r.CustomerID, &known, &inserted,
+		result: keyed(r, record, "return", keys, r.CustomerID, &known, &inserted,
 			fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, r.OrderID, r.CustomerID, customer.ErrNotFound),
 			func(ctx context.Context, q querier) ([]customer.Return, error) {
 				rows, err := q.Query(ctx, s.returnsSQL(`r.id = $1`), r.ID)
@@ -297,9 +295,7 @@ func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 	if err := checkText(record, c); err != nil {
 		return nil, err
 	}
-	if err := checkKeys(record, key{"id", c.ID}, key{"customerid", string(c.CustomerID)}, key{"orderid", c.OrderID}); err != nil {
-		return nil, err
-	}
+	keys := []key{{"id", c.ID}, {"customerid", string(c.CustomerID)}, {"orderid", c.OrderID}}
 	var order any
 	if c.OrderID != "" {
 		order = c.OrderID
@@ -317,7 +313,7 @@ func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 		args: []any{c.ID, order, string(c.CustomerID), at, ns, int16(c.Kind),
 			dec(c.Amount.Amount()), string(c.Amount.Currency()), c.Source},
 		rows: scanOne(&known, &inserted),
-		result: keyed(c, record, "credit", c.CustomerID, &known, &inserted,
+		result: keyed(c, record, "credit", keys, c.CustomerID, &known, &inserted,
 			fmt.Errorf("pgstore: %s: order %q of customer %q: %w", record, c.OrderID, c.CustomerID, customer.ErrNotFound),
 			func(ctx context.Context, q querier) ([]customer.Credit, error) {
 				rows, err := q.Query(ctx, s.creditsSQL(`id = $1`), c.ID)
@@ -350,9 +346,7 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 	if err := checkText(record, i); err != nil {
 		return nil, err
 	}
-	if err := checkKeys(record, key{"customerid", string(i.CustomerID)}, key{"subject", i.Subject}); err != nil {
-		return nil, err
-	}
+	keys := []key{{"customerid", string(i.CustomerID)}, {"subject", i.Subject}}
 	at, ns := instant(i.Time)
 	return &appendOp{
 		record: record,
@@ -364,7 +358,7 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 				return errNoCustomer("interaction", i.CustomerID)
 			}
 			if err != nil {
-				return fmt.Errorf("pgstore: append %s: %w", record, err)
+				return keyFault(fmt.Errorf("pgstore: append %s: %w", record, err), record, keys...)
 			}
 			return nil
 		},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/complaint/complainttest"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
@@ -28,62 +29,116 @@ func incompressible(n int) string {
 	return b.String()[:n]
 }
 
-// Texts kept in indexed columns beyond the customer and complaint IDs
-// the kits check (an interaction's subject, a ledger's member, entry key
-// and order) are refused beyond 1024 bytes with a validation error
-// naming the record and the field, storing nothing, instead of failing
-// on the server's limit of an index entry; at 1024 bytes, the widest
-// entries of the schema (two such texts) are stored.
+// invalidKey checks that err is a validation error of record (matching
+// customer.ErrInvalid) whose fields include field, with CodeRange.
+func invalidKey(t *testing.T, err error, record, field string) {
+	t.Helper()
+	require.ErrorIs(t, err, customer.ErrInvalid, "%.80s", record)
+	var ve *customer.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, record, ve.Record)
+	var fields []string
+	for _, f := range ve.Fields {
+		fields = append(fields, f.Field)
+		assert.Equal(t, customer.CodeRange, f.Code, f.Field)
+	}
+	assert.Contains(t, fields, field, "%.200s", err)
+}
+
+// Texts kept in indexed columns are stored whenever PostgreSQL can index
+// them, well beyond 1024 bytes: a customer ID of 2000 incompressible
+// bytes (Put, Update, its orders, interactions, erasure and Delete), an
+// order ID and an interaction's subject of 2500 bytes next to a short
+// customer ID, a ledger member of 1500 bytes appending at versions past
+// 0, a key of 2500 bytes, a complaint case of a complainant of 2000 bytes
+// (the customer then deleted) and IDs of 16 KiB that the server
+// compresses. An index entry beyond
+// the server's limit (one text of 3000 incompressible bytes, or two of
+// 1500 in one index) is refused with a validation error naming the
+// record and the field, storing nothing.
 func TestLongKeysRefusedNamingTheField(t *testing.T) {
 	db := newDB(t)
 	ctx := context.Background()
-	cs, ls := db.Customers(), db.Loyalty()
-	invalid := func(err error, record, field string) {
-		t.Helper()
-		require.ErrorIs(t, err, customer.ErrInvalid, "%.80s", record)
-		var ve *customer.ValidationError
-		require.ErrorAs(t, err, &ve)
-		assert.Equal(t, record, ve.Record)
-		if assert.Len(t, ve.Fields, 1) {
-			assert.Equal(t, field, ve.Fields[0].Field)
-			assert.Equal(t, customer.CodeRange, ve.Fields[0].Code)
-		}
-	}
-	atLimit, over := incompressible(1024), incompressible(1025)
+	cs, ls, cc := db.Customers(), db.Loyalty(), db.Complaints()
+	t0 := complainttest.T0
 
-	// At the limit: a customer and an order whose IDs both take it, an
-	// interaction of that customer whose subject does, a ledger entry
-	// whose member, key and order do.
-	require.NoError(t, cs.Put(ctx, customer.Customer{ID: customer.ID(atLimit), Name: "Ana"}))
-	require.NoError(t, cs.AppendOrder(ctx, customer.Order{ID: "O-" + atLimit[2:], CustomerID: customer.ID(atLimit), Time: complainttest.T0}))
-	require.NoError(t, cs.AppendInteraction(ctx, customer.Interaction{CustomerID: customer.ID(atLimit), Time: complainttest.T0,
-		Kind: customer.SiteVisit, Subject: atLimit}))
-	member := customer.ID(atLimit)
-	require.NoError(t, ls.Append(ctx, member, 0, []loyalty.Entry{{Seq: 1, Member: member, Key: atLimit, OrderID: atLimit}}))
+	long := customer.ID(incompressible(2000))
+	require.NoError(t, cs.Put(ctx, customer.Customer{ID: long, Name: "Ana"}))
+	require.NoError(t, cs.Update(ctx, long, func(c *customer.Customer) error { c.Region = "north"; return nil }))
+	got, err := cs.Get(ctx, long)
+	require.NoError(t, err)
+	assert.Equal(t, "north", got.Region)
+	require.NoError(t, cs.AppendOrder(ctx, customer.Order{ID: "O-1", CustomerID: long, Time: t0}))
+	five, err := customer.NewMoney("5", "EUR")
+	require.NoError(t, err)
+	require.NoError(t, cs.AppendCredit(ctx, customer.Credit{ID: "K-1", OrderID: "O-1", CustomerID: long, Time: t0,
+		Amount: five, Kind: customer.Compensation}))
+	require.NoError(t, cs.AppendInteraction(ctx, customer.Interaction{CustomerID: long, Time: t0, Kind: customer.SiteVisit, Subject: "home"}))
+	n, err := cs.EraseInteractions(ctx, long)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
 
-	invalid(cs.AppendInteraction(ctx, customer.Interaction{CustomerID: customer.ID(atLimit), Time: complainttest.T0, Kind: customer.Cart, Subject: over}),
-		fmt.Sprintf("interaction of customer %q", atLimit), "subject")
-	long := customer.ID(over)
-	invalid(ls.Append(ctx, long, 0, []loyalty.Entry{{Seq: 1, Member: long, Key: "k"}}), fmt.Sprintf("loyalty entry 1 of member %q", over), "member")
-	invalid(ls.Append(ctx, member, 1, []loyalty.Entry{{Seq: 2, Member: member, Key: over}}), fmt.Sprintf("loyalty entry 2 of member %q", atLimit), "key")
-	invalid(ls.Append(ctx, member, 1, []loyalty.Entry{{Seq: 2, Member: member, Key: "k", OrderID: over}}), fmt.Sprintf("loyalty entry 2 of member %q", atLimit), "orderid")
-
-	var n int
-	for e, err := range cs.History(ctx, customer.ID(atLimit)) {
+	require.NoError(t, cs.Put(ctx, customer.Customer{ID: "C-1", Name: "Ben"}))
+	wide := incompressible(2500)
+	require.NoError(t, cs.AppendOrder(ctx, customer.Order{ID: "O-" + wide, CustomerID: "C-1", Time: t0}))
+	require.NoError(t, cs.AppendInteraction(ctx, customer.Interaction{CustomerID: "C-1", Time: t0, Kind: customer.SiteVisit, Subject: wide}))
+	var events int
+	for _, err := range cs.History(ctx, "C-1") {
 		require.NoError(t, err)
-		if e.Interaction != nil {
-			assert.Equal(t, atLimit, e.Interaction.Subject)
-		}
-		n++
+		events++
 	}
-	assert.Equal(t, 2, n, "the order and the interaction at the limit, nothing refused")
+	assert.Equal(t, 2, events)
+
+	squeezed := customer.ID(strings.Repeat("C-2/", 4<<10))
+	require.NoError(t, cs.Put(ctx, customer.Customer{ID: squeezed, Name: "Cleo"}))
+	_, err = cs.Get(ctx, squeezed)
+	require.NoError(t, err)
+
+	member := customer.ID(incompressible(1500))
+	require.NoError(t, ls.Append(ctx, member, 0, []loyalty.Entry{{Seq: 1, Member: member, Key: "k1"}}))
+	require.NoError(t, ls.Append(ctx, member, 1, []loyalty.Entry{{Seq: 2, Member: member, Key: "k2"}}))
+	require.NoError(t, ls.Append(ctx, "M-1", 0, []loyalty.Entry{{Seq: 1, Member: "M-1", Key: wide, OrderID: wide}}))
 	entries, err := ls.Entries(ctx, member, 0)
 	require.NoError(t, err)
-	if assert.Len(t, entries, 1, "the entry at the limit alone") {
-		assert.Equal(t, atLimit, entries[0].Key)
-		assert.Equal(t, atLimit, entries[0].OrderID)
-	}
-	entries, err = ls.Entries(ctx, long, 0)
+	assert.Len(t, entries, 2)
+
+	c, ev := complainttest.RecordFor("CASE-1", long, t0)
+	require.NoError(t, cc.Save(ctx, c, ev))
+	cases, err := cc.Cases(ctx, long)
 	require.NoError(t, err)
-	assert.Empty(t, entries)
+	assert.Len(t, cases, 1)
+
+	// Beyond the server's limit: refused, naming the field.
+	over := incompressible(3000)
+	invalidKey(t, cs.Put(ctx, customer.Customer{ID: customer.ID(over), Name: "Dan"}), fmt.Sprintf("customer %q", over), "id")
+	invalidKey(t, cs.AppendInteraction(ctx, customer.Interaction{CustomerID: long, Time: t0, Kind: customer.Cart, Subject: incompressible(1500)}),
+		fmt.Sprintf("interaction of customer %q", long), "subject")
+	pair := customer.ID(incompressible(1500))
+	require.NoError(t, cs.Put(ctx, customer.Customer{ID: pair, Name: "Eve"}))
+	orderID := "O-" + incompressible(1500)
+	invalidKey(t, cs.AppendOrder(ctx, customer.Order{ID: orderID, CustomerID: pair, Time: t0}), fmt.Sprintf("order %q", orderID), "id")
+	invalidKey(t, ls.Append(ctx, member, 2, []loyalty.Entry{{Seq: 3, Member: member, Key: "k3"}, {Seq: 4, Member: member, Key: incompressible(1500)}}),
+		fmt.Sprintf("loyalty entry 4 of member %q", member), "key")
+	invalidKey(t, ls.Append(ctx, customer.ID(over), 0, []loyalty.Entry{{Seq: 1, Member: customer.ID(over), Key: "k"}}),
+		fmt.Sprintf("loyalty entry 1 of member %q", over), "member")
+	c, ev = complainttest.RecordFor("CASE-2", customer.ID(over), t0)
+	invalidKey(t, cc.Save(ctx, c, ev), `complaint "CASE-2"`, "intake.complainant")
+
+	// Nothing of the refused writes was stored.
+	_, err = cs.Get(ctx, customer.ID(over))
+	require.ErrorIs(t, err, customer.ErrNotFound)
+	for _, err := range cs.History(ctx, pair) {
+		require.NoError(t, err)
+		t.Errorf("the history of the customer of the refused order is not empty")
+	}
+	entries, err = ls.Entries(ctx, member, 0)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2)
+	_, err = cc.Get(ctx, "CASE-2")
+	require.ErrorIs(t, err, complaint.ErrNotFound)
+
+	// The customer of 2000 bytes is deleted.
+	require.NoError(t, cs.Delete(ctx, long))
+	_, err = cs.Get(ctx, long)
+	require.ErrorIs(t, err, customer.ErrNotFound)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -174,11 +175,14 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 // and within ctx, and reports ErrDuplicate when a key of the batch is
 // now in the ledger, ErrConflict otherwise (also, wrapping the error of
 // the look, when that fails: ctx done, say). A member ID the store cannot
-// hold (not UTF-8, with a NUL byte, longer than 1024 bytes) has no
-// ledger, as any unknown member: a batch for it at a version other than
-// 0 is ErrConflict (ErrDuplicate when it holds a key twice); at version
-// 0, its entries are refused with a [*customer.ValidationError] naming
-// the entry and the field "member".
+// hold (not UTF-8, with a NUL byte) has no ledger, as any unknown member:
+// a batch for it at a version other than 0 is ErrConflict (ErrDuplicate
+// when it holds a key twice); at version 0, its entries are refused with
+// a [*customer.ValidationError] naming the entry and the field "member".
+// So is, at version 0, a batch with an entry whose member, key or order
+// ID the server cannot index ([keyFault]): the error names the entry and
+// those fields; at another version, such a member, having no ledger, is
+// a conflict.
 func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
 	if err := ctxErr(ctx, fmt.Sprintf("member %q: append at version %d", member, expected)); err != nil {
 		return err
@@ -260,7 +264,7 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 		fps[e.Key] = e.Fingerprint
 		keys[i] = e.Key
 	}
-	if expected != 0 && (!storable(string(member)) || len(member) > maxKeyBytes) {
+	if expected != 0 && !storable(string(member)) {
 		// No ledger is kept under a member ID this store refuses: as for
 		// any unknown member, its version is 0 and no key is known, so a
 		// batch at another version is a conflict, reported before the
@@ -276,9 +280,6 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 		checked := e
 		checked.Member = member
 		if err := checkText(record, checked); err != nil {
-			return err
-		}
-		if err := checkKeys(record, key{"member", string(member)}, key{"key", e.Key}, key{"orderid", e.OrderID}); err != nil {
 			return err
 		}
 		// The detail column's JSON holds the other instants, in UTC; its
@@ -373,12 +374,40 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 			member, expected, loyalty.ErrConflict, err)
 	}
 	if err != nil {
-		return fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, err)
+		return entryKeyFault(fmt.Errorf("pgstore: member %q: append at version %d: %w", member, expected, err), member, entries)
 	}
 	if err := verdict(member, expected, version, known, knownFP, fps); err != nil || inserted == n {
 		return err
 	}
 	return fmt.Errorf("pgstore: member %q: append at version %d: %d of %d entries inserted", member, expected, inserted, n)
+}
+
+// entryKeyFault is [keyFault] for a batch of entries of member: the
+// entry it names is the one whose texts in the index the server names
+// are the longest, the first of those of equal length.
+func entryKeyFault(err error, member customer.ID, entries []loyalty.Entry) error {
+	code, index := pgCode(err)
+	if code != programLimitExceeded || len(entries) == 0 {
+		return err
+	}
+	fields, listed := indexFields[index]
+	keysOf := func(e loyalty.Entry) []key {
+		return []key{{"member", string(member)}, {"key", e.Key}, {"orderid", e.OrderID}}
+	}
+	best, longest := 0, -1
+	for i, e := range entries {
+		n := 0
+		for _, k := range keysOf(e) {
+			if !listed || slices.Contains(fields, k.field) {
+				n += len(k.value)
+			}
+		}
+		if n > longest {
+			best, longest = i, n
+		}
+	}
+	e := entries[best]
+	return keyFault(err, fmt.Sprintf("loyalty entry %d of member %q", e.Seq, member), keysOf(e)...)
 }
 
 // timeParam is nullInstant for an element of a timestamptz array.

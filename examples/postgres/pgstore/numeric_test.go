@@ -94,7 +94,7 @@ func TestDecimalsBeyondNumericAreRefused(t *testing.T) {
 	assert.Empty(t, entries)
 
 	// At NUMERIC's limits: stored, and read back by value.
-	big := decimal.New(9, 131071-1) // 131071 integer digits
+	big := decimal.New(9, 131072-1) // 131072 integer digits, the most NUMERIC holds
 	small := decimal.New(-3, -16383)
 	o := sampleOrder("O-3", "C-1")
 	o.Lines[0].UnitPrice, o.Lines[1].Discount = big, small
