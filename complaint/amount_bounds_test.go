@@ -11,7 +11,8 @@ import (
 )
 
 // Amounts beyond the bounds of customer.AmountInRange are refused with a
-// range error, at once: rounding or comparing them would not end.
+// range error before anything rounds or compares them, which for such
+// exponents would not end.
 func TestAmountsOutOfBounds(t *testing.T) {
 	extreme := func(exp int32) customer.Money {
 		m, err := customer.MoneyFromDecimal(decimal.New(1, exp), "EUR")

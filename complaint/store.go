@@ -62,6 +62,14 @@ func (e *caseError) Unwrap() error { return e.err }
 // concurrency. Implementations must be safe for concurrent use; ctx is
 // never nil. The conformance kit complainttest.TestStore checks every
 // sentence below.
+//
+// Case and customer IDs are kept as given, byte for byte: a Save of a
+// case whose ID or complainant the store cannot hold as given (a NUL
+// byte, text that is not UTF-8, or too long for an index) returns a
+// [*customer.ValidationError] (matching [customer.ErrInvalid]) that names
+// the case and the field, and stores nothing, rather than keep the case
+// under another ID; an ID never stored is an unknown ID, whatever it
+// holds.
 type Store interface {
 	// Get returns the current case. For an unknown ID it returns an error
 	// for which errors.Is(err, ErrNotFound) is true.

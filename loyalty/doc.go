@@ -15,8 +15,9 @@
 // member's birthday is corrected or given later, and a [Tick] that releases pending
 // points, expires lots and runs due tier reviews. [Service.Account]
 // gives the balances and the tier ([Account].Level, an index into
-// [Programme.Levels]). The example "membersYear" follows one member
-// through a year.
+// [Programme.Levels], or above them for a tier the programme dropped,
+// which [Programme.Tier] reads as its top tier). The example
+// "membersYear" follows one member through a year.
 //
 // # Programme as data
 //

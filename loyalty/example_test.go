@@ -53,7 +53,7 @@ func Example_membersYear() {
 		for _, e := range entries {
 			fmt.Printf("  %-8s %+5d  %s\n", e.Kind, e.Points, e.Note)
 		}
-		fmt.Printf("  balance %d (available %d, pending %d), tier %s\n", a.Balance(), a.Available, a.Pending, p.Levels()[a.Level].Name)
+		fmt.Printf("  balance %d (available %d, pending %d), tier %s\n", a.Balance(), a.Available, a.Pending, p.Tier(a).Name)
 	}
 
 	step("joins", loyalty.Join{Member: "anna", Birthday: customer.Birthday{Month: time.September, Day: 14}, Time: at(1, 10)}, at(1, 10))

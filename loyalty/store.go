@@ -21,7 +21,13 @@ import (
 // that differ only in case, accents or trailing spaces, which a
 // case- or accent-insensitive or space-padding database collation would
 // take for one another, are different members or keys ("order:A1" and
-// "order:a1" are two orders, both earning).
+// "order:a1" are two orders, both earning). They are kept as given, as
+// are order IDs: an entry whose member, key or order ID the store cannot
+// hold as given (a NUL byte, text that is not UTF-8, or too long for an
+// index) is refused with a [*customer.ValidationError] (matching
+// [customer.ErrInvalid]) that names the entry and the field, and nothing
+// is stored, rather than kept under another ID or key; a member ID never
+// stored is an unknown member, whatever it holds.
 //
 // ctx is never nil. Implementations must be safe for concurrent use.
 type Store interface {

@@ -636,11 +636,11 @@ func isTerminal(w io.Writer) bool {
 }
 
 // progress reports on stderr how the reading of an input goes, "crm: "
-// first as on every line of stderr: on a terminal, one line rewritten in
-// place four times a second; elsewhere (a log file, a pipe), a line of
-// its own every logEvery, the first when the read has taken that long,
-// so that a long run in a batch job shows that it moves and a short one
-// writes nothing more.
+// first as in crm's other notes on stderr: on a terminal, one line
+// rewritten in place four times a second; elsewhere (a log file, a
+// pipe), a line of its own every logEvery, the first when the read has
+// taken that long, so that a long run in a batch job shows that it moves
+// and a short one writes nothing more.
 type progress struct {
 	w     io.Writer
 	name  string
@@ -686,7 +686,8 @@ func (p *progress) update(rows, bytes int64) {
 	fmt.Fprintf(p.w, "\rcrm: %s", line)
 }
 
-// progressLine formats "orders.csv: 1.2M rows, 35% of 1.4 GB, 2.1M rows/s".
+// progressLine formats "orders.csv: 1.2M rows, 35% of 1.4GB, 2.1M rows/s",
+// padded with three spaces to blank the end of a longer line before it.
 func progressLine(name string, rows, bytes, size int64, elapsed time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s rows", name, si(float64(rows)))

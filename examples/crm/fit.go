@@ -424,7 +424,8 @@ func fitText(f fitted, period customer.Period, calEnd customer.Date) string {
 // f.model; with edge set, a fit at the parameter boundary is kept as
 // keepEdge keeps it, and note says so. spend says that a spend model is
 // fitted besides (crm score -spend): the spend input is then built for
-// it. On success the caller commits or aborts out.
+// it, as it is for -model gammagamma. On success the caller commits or
+// aborts out.
 func (f *modelFlags) readAndFit(e *env, calEnd customer.Date, period customer.Period, edge, spend bool) (out *output, pop *population, fit fitted, note string, err error) {
 	t, out, err := f.scanTo(e, calEnd, f.out, "-calibration-end")
 	if err != nil {

@@ -143,7 +143,7 @@
 // be read with the wrong columns.
 //
 // Progress of the read goes to stderr ("crm: orders.csv: 52.3M rows,
-// 49% of 10.0GB, 1.9M rows/s", "crm: " first as on every line of
+// 49% of 10.0GB, 1.9M rows/s", "crm: " first as in crm's other notes on
 // stderr): on a terminal, one line rewritten in place; otherwise (a log,
 // a pipe) a line of its own every 10 seconds once the read has taken
 // that long, so a short run writes none.
@@ -334,17 +334,17 @@
 // 0 on success, 2 on a usage error (unknown subcommand, format, model or
 // period, a missing -in file, a date that does not parse, an -out that
 // cannot be created: a directory, in a missing directory, or where no
-// file may be written), 1 on any other error
-// (bad data, a failed fit, a write that fails once the run is under way,
-// such as a full disk or a pipe whose reader is gone), in every
-// subcommand alike.
+// file may be written), 1 on any other error (bad data, a failed fit, a
+// write that fails once the run is under way, such as a full disk or a
+// pipe whose reader is gone), in every subcommand alike.
 //
-// A write to a pipe whose reader is gone fails with "write stdout:
-// broken pipe" (exit status 1) rather than ending the command by
-// SIGPIPE. A stdout closed by the caller (crm segment … >&-) is reopened
-// on /dev/null by the Go runtime before the command starts, where the
-// data is discarded like any other write to /dev/null; give -out FILE to
-// keep it.
+// A write to a pipe whose reader is gone is an error whose message on
+// stderr ends in "write stdout: broken pipe" ("crm segment: write
+// stdout: broken pipe"; exit status 1), rather than the end of the
+// command by SIGPIPE. A stdout closed by the caller (crm segment … >&-)
+// is reopened on /dev/null by the Go runtime before the command starts,
+// where the data is discarded like any other write to /dev/null; give
+// -out FILE to keep it.
 package main
 
 import (

@@ -191,7 +191,7 @@ func memberPoints(w io.Writer, s *shop) error {
 	fmt.Fprintf(w, "Shopper %s: %s, %s since %s.\n", id, plural(len(rec.Orders), "order"), plural(len(rec.Returns), "return"), joined.Format(time.DateOnly))
 	fmt.Fprintf(w, "Earned %d points; %d clawed back for returns; %d expired unused.\n", earned, clawed, expired)
 	fmt.Fprintf(w, "Every order was delivered twice, as a till that retries would: the %d repeats earned nothing.\n", duplicates)
-	fmt.Fprintf(w, "Today: %d points available, %d pending, %d owed; tier %s.\n", a.Available, a.Pending, a.Debt, p.Levels()[a.Level].Name)
+	fmt.Fprintf(w, "Today: %d points available, %d pending, %d owed; tier %s.\n", a.Available, a.Pending, a.Debt, p.Tier(a).Name)
 	return nil
 }
 

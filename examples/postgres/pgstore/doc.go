@@ -146,9 +146,10 @@
 // [*customer.ValidationError] (matching customer.ErrInvalid) naming the
 // record and the fields the index holds; a lookup by such a text asks the
 // server, which finds nothing.
-// Times must lie within PostgreSQL's
-// timestamptz range (4713 BC to 294276 AD): a record with a time outside
-// it is refused before it is sent, as one with such text is, however far
+//
+// Times must lie within PostgreSQL's timestamptz range (4713 BC to
+// 294276 AD): a record with a time outside it is refused before it is
+// sent, as one with text that PostgreSQL cannot hold is, however far
 // outside (pgx would send an instant some 290,000 years away as
 // microseconds that wrap around into the range). Times inside JSON
 // payloads must lie within years 0–9999. Decimals must fit NUMERIC (at
@@ -157,6 +158,6 @@
 // as math.MaxInt32 would never end. A customer.Money inside a JSON
 // payload (a complaint case's amounts) must lie within the bounds of
 // customer.ParseAmount (customer.AmountInRange), or its JSON form could
-// not be read back. Data the server rejects
-// (SQLSTATE class 22) gives an error matching customer.ErrInvalid too.
+// not be read back. Data the server rejects (SQLSTATE class 22) gives an
+// error matching customer.ErrInvalid too.
 package pgstore

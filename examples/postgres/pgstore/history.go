@@ -57,8 +57,8 @@ type querier interface {
 // statement inserted nothing, or a concurrent writer of the same ID
 // committed first and the race surfaced at a unique index other than
 // the ON CONFLICT arbiter — the stored record is read with stored
-// (through the querier result is given) and compared with x
-// (Conflict): a redelivery is nil, anything else a
+// (through the querier that the result function is given) and compared
+// with x (Conflict): a redelivery is nil, anything else a
 // [*customer.DuplicateError] naming the first field that differs; a
 // record deleted since (with its customer) is a [*goneError].
 // notFound, when not nil, is the error of a foreign_key_violation (a
@@ -136,8 +136,8 @@ func (s *CustomerStore) appendAgain(ctx context.Context, op *appendOp) error {
 // compared ([customer.Order.Conflict]): a redelivery is nil, anything
 // else a [*customer.DuplicateError] naming the first field that differs.
 // When the order that held the ID is gone by then, deleted with its
-// customer, the append is made again, as
-// are those of returns and credits.
+// customer, the append is made again, as are those of returns and
+// credits.
 func (s *CustomerStore) AppendOrder(ctx context.Context, o customer.Order) error {
 	if err := ctxErr(ctx, fmt.Sprintf("append order %q", o.ID)); err != nil {
 		return err

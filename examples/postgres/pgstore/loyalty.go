@@ -179,10 +179,11 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 // a batch for it at a version other than 0 is ErrConflict (ErrDuplicate
 // when it holds a key twice); at version 0, its entries are refused with
 // a [*customer.ValidationError] naming the entry and the field "member".
-// So is, at version 0, a batch with an entry whose member, key or order
-// ID the server cannot index ([keyFault]): the error names the entry and
-// those fields; at another version, such a member, having no ledger, is
-// a conflict.
+// So is a batch that would be inserted (no key known, the version
+// expected) with an entry whose member, key or order ID the server
+// cannot index ([keyFault]): the error names the entry and those fields,
+// and nothing is stored. A member ID too long to index has no ledger, so
+// a batch for it at a version other than 0 is a conflict.
 func (s *LoyaltyStore) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
 	if err := ctxErr(ctx, fmt.Sprintf("member %q: append at version %d", member, expected)); err != nil {
 		return err

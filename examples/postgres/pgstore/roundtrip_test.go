@@ -22,8 +22,9 @@ import (
 )
 
 // Generators of awkward but legal values: instants with nanoseconds in
-// odd zones from year 1 to 9999, decimals of every scale, full-range
-// integers, any text but NUL.
+// odd zones from year 1 to 9999, decimals of any int64 coefficient with
+// up to 20 decimals or up to 6 zeros after it, full-range integers, any
+// text but NUL.
 
 var zones = []*time.Location{time.UTC, time.FixedZone("NPT", 5*3600+45*60), time.FixedZone("HST", -10*3600), time.FixedZone("LMT", 3208)}
 
