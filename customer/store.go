@@ -67,6 +67,14 @@ type Lister interface {
 // Directory holds customers: the storage behind the customer directory
 // of an ERP or shop. (It is not called Store because [Store] is the
 // channel of a physical shop.)
+//
+// IDs are kept as given, byte for byte, in a Directory and in a
+// [HistoryStore]: a write whose customer, order, return or credit ID, or
+// whose interaction subject, the store cannot hold as given (a NUL byte,
+// text that is not UTF-8, or too long for an index) returns a
+// [*ValidationError] (matching ErrInvalid) that names the record and the
+// field, and stores nothing, rather than keep the record under another
+// ID; an ID never stored is an unknown ID, whatever it holds.
 type Directory interface {
 	Getter
 	Lister
@@ -185,7 +193,10 @@ type HistoryReader interface {
 }
 
 // HistoryWriter appends to customers' histories. Appends are idempotent:
-// delivering a record again is safe.
+// delivering a record again is safe, also while the customer is being
+// deleted: a record delivered again as its customer's Delete runs
+// returns nil or an error wrapping ErrNotFound, never ErrDuplicate, and
+// is stored whole or not at all.
 type HistoryWriter interface {
 	// AppendOrder stores o. It must return an error wrapping ErrNotFound
 	// when o.CustomerID is not a stored customer, and one wrapping
