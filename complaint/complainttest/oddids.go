@@ -12,33 +12,9 @@ import (
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/customertest"
+	"github.com/tailorcrm/tailor/internal/idtext"
 	"github.com/tailorcrm/tailor/internal/subtest"
 )
-
-// shortID quotes id for a message, cut to its first 24 bytes when it is
-// longer, with its length.
-func shortID(id string) string {
-	if len(id) <= 24 {
-		return fmt.Sprintf("%q", id)
-	}
-	return fmt.Sprintf("%q… (%d bytes)", id[:24], len(id))
-}
-
-// errText is the text of err for a message about id, each occurrence of
-// a long id cut as shortID cuts it.
-func errText(err error, id string) string {
-	if err == nil {
-		return "<nil>"
-	}
-	msg := err.Error()
-	if len(id) > 24 {
-		msg = strings.ReplaceAll(msg, id, id[:24]+"…")
-	}
-	if len(msg) > 400 {
-		msg = msg[:400] + "…"
-	}
-	return msg
-}
 
 // refused checks that err, the refusal of a Save, matches
 // customer.ErrInvalid and is a [*customer.ValidationError] whose Record is
@@ -46,14 +22,12 @@ func errText(err error, id string) string {
 // does) and whose fields include one for which isField is true.
 func refused(t *testing.T, err error, id, what, record string, isField func(string) bool) {
 	t.Helper()
-	var ve *customer.ValidationError
+	ve, msg := idtext.Refusal(err, id, what, "record")
 	switch {
-	case !errors.Is(err, customer.ErrInvalid):
-		t.Errorf("%s = %s, want nil (the ID kept as given) or an error matching customer.ErrInvalid", what, errText(err, id))
-	case !errors.As(err, &ve):
-		t.Errorf("%s = %s, want a *customer.ValidationError naming the record and the field", what, errText(err, id))
+	case ve == nil:
+		t.Error(msg)
 	case ve.Record != record && !strings.HasPrefix(ve.Record, record+" "):
-		t.Errorf("%s: the error names the record %s, want %s", what, shortID(ve.Record), shortID(record))
+		t.Errorf("%s: the error names the record %s, want %s", what, idtext.Quote(ve.Record), idtext.Quote(record))
 	case !slices.ContainsFunc(ve.Fields, func(f customer.FieldError) bool { return isField(f.Field) }):
 		t.Errorf("%s: the error names the fields %v, not the one of the ID", what, ve.Fields)
 	}
@@ -72,17 +46,17 @@ func testOddIDs(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		e, _ := s.(complaint.Eraser)
 		for _, raw := range customertest.OddIDs() {
 			if got, err := s.Get(ctx, complaint.ID(raw)); !errors.Is(err, complaint.ErrNotFound) {
-				t.Errorf("Get(%s) = case %s, %s; want an error matching ErrNotFound", shortID(raw), shortID(string(got.ID)), errText(err, raw))
+				t.Errorf("Get(%s) = case %s, %s; want an error matching ErrNotFound", idtext.Quote(raw), idtext.Quote(string(got.ID)), idtext.Err(err, raw))
 			}
 			if got, err := s.Events(ctx, complaint.ID(raw)); !errors.Is(err, complaint.ErrNotFound) {
-				t.Errorf("Events(%s) = %d events, %s; want an error matching ErrNotFound", shortID(raw), len(got), errText(err, raw))
+				t.Errorf("Events(%s) = %d events, %s; want an error matching ErrNotFound", idtext.Quote(raw), len(got), idtext.Err(err, raw))
 			}
 			if got, err := s.Cases(ctx, customer.ID(raw)); err != nil || len(got) != 0 {
-				t.Errorf("Cases(%s) = %q, %s; want no case and a nil error", shortID(raw), caseIDs(got), errText(err, raw))
+				t.Errorf("Cases(%s) = %q, %s; want no case and a nil error", idtext.Quote(raw), caseIDs(got), idtext.Err(err, raw))
 			}
 			if e != nil {
 				if err := e.Erase(ctx, customer.ID(raw), T0.Add(24*time.Hour)); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-					t.Errorf("Erase(%s), a complainant without cases = %s, want nil", shortID(raw), errText(err, raw))
+					t.Errorf("Erase(%s), a complainant without cases = %s, want nil", idtext.Quote(raw), idtext.Err(err, raw))
 				}
 			}
 		}
@@ -105,23 +79,23 @@ func testOddIDs(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 			id := complaint.ID(raw)
 			c, ev := RecordFor("K-odd", customer.ID(fmt.Sprintf("cust-odd-%d", i)), T0)
 			c.ID, c.Intake.ID, ev.Case = id, id, id
-			what := fmt.Sprintf("Save of case %s", shortID(raw))
+			what := fmt.Sprintf("Save of case %s", idtext.Quote(raw))
 			if err := s.Save(ctx, c, ev); err != nil {
 				refused(t, err, raw, what, fmt.Sprintf("complaint %q", raw), func(f string) bool { return f == "id" })
 				if _, err := s.Get(ctx, id); !errors.Is(err, complaint.ErrNotFound) {
-					t.Errorf("Get(%s) after a refused Save = %s, want an error matching ErrNotFound", shortID(raw), errText(err, raw))
+					t.Errorf("Get(%s) after a refused Save = %s, want an error matching ErrNotFound", idtext.Quote(raw), idtext.Err(err, raw))
 				}
 			} else {
 				if got, err := s.Get(ctx, id); err != nil || got.ID != id {
-					t.Errorf("Get(%s) after its Save = case %s, %s; want the case under its ID", shortID(raw), shortID(string(got.ID)), errText(err, raw))
+					t.Errorf("Get(%s) after its Save = case %s, %s; want the case under its ID", idtext.Quote(raw), idtext.Quote(string(got.ID)), idtext.Err(err, raw))
 				} else {
 					sameCase(t, c, got, what+", Get")
 				}
 				if got, err := s.Events(ctx, id); err != nil || len(got) != 1 || got[0].Case != id {
-					t.Errorf("Events(%s) after its Save = %d events, %s; want its one event, of the case", shortID(raw), len(got), errText(err, raw))
+					t.Errorf("Events(%s) after its Save = %d events, %s; want its one event, of the case", idtext.Quote(raw), len(got), idtext.Err(err, raw))
 				}
 				if got, err := s.Cases(ctx, c.Intake.Complainant); err != nil || len(got) != 1 || got[0].ID != id {
-					t.Errorf("Cases(%q) after the Save of case %s = %d cases, %s; want that case", c.Intake.Complainant, shortID(raw), len(got), errText(err, raw))
+					t.Errorf("Cases(%q) after the Save of case %s = %d cases, %s; want that case", c.Intake.Complainant, idtext.Quote(raw), len(got), idtext.Err(err, raw))
 				}
 			}
 
@@ -134,18 +108,18 @@ func testOddIDs(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 			if ev.Command.Intake != nil {
 				ev.Command.Intake.Complainant = customer.ID(raw)
 			}
-			what = fmt.Sprintf("Save of case %s of complainant %s", kid, shortID(raw))
+			what = fmt.Sprintf("Save of case %s of complainant %s", kid, idtext.Quote(raw))
 			if err := s.Save(ctx, c, ev); err != nil {
 				refused(t, err, raw, what, fmt.Sprintf("complaint %q", kid), func(f string) bool { return strings.Contains(strings.ToLower(f), "complainant") })
 				if _, err := s.Get(ctx, kid); !errors.Is(err, complaint.ErrNotFound) {
-					t.Errorf("Get(%s) after a refused Save = %s, want an error matching ErrNotFound", kid, errText(err, raw))
+					t.Errorf("Get(%s) after a refused Save = %s, want an error matching ErrNotFound", kid, idtext.Err(err, raw))
 				}
 				continue
 			}
 			if got, err := s.Cases(ctx, customer.ID(raw)); err != nil || !slices.Equal(caseIDs(got), []complaint.ID{kid}) {
-				t.Errorf("Cases(%s) after the Save of its case %s = %q, %s; want [%s]", shortID(raw), kid, caseIDs(got), errText(err, raw), kid)
+				t.Errorf("Cases(%s) after the Save of its case %s = %q, %s; want [%s]", idtext.Quote(raw), kid, caseIDs(got), idtext.Err(err, raw), kid)
 			} else if got[0].Intake.Complainant != customer.ID(raw) {
-				t.Errorf("Cases(%s) lists case %s of complainant %s", shortID(raw), kid, shortID(string(got[0].Intake.Complainant)))
+				t.Errorf("Cases(%s) lists case %s of complainant %s", idtext.Quote(raw), kid, idtext.Quote(string(got[0].Intake.Complainant)))
 			}
 		}
 		if got, err := s.Get(ctx, "C-1"); err != nil {

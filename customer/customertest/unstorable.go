@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/idtext"
 	"github.com/tailorcrm/tailor/internal/subtest"
 )
 
@@ -35,45 +36,18 @@ func OddIDs() []string {
 	return []string{"C-1\x00", "\x00", "a\x00b", "O-1\x00", "R-1\x00", "K-1\x00", "\xff", "C-\xc3", "C-1\xfe", long.String()}
 }
 
-// shortID quotes id for a message, cut to its first 24 bytes when it is
-// longer, with its length.
-func shortID(id string) string {
-	if len(id) <= 24 {
-		return fmt.Sprintf("%q", id)
-	}
-	return fmt.Sprintf("%q… (%d bytes)", id[:24], len(id))
-}
-
-// errText is the text of err, for a message about id: each occurrence of
-// a long id cut as shortID cuts it, so that the rest of the text shows.
-func errText(err error, id string) string {
-	if err == nil {
-		return "<nil>"
-	}
-	msg := err.Error()
-	if len(id) > 24 {
-		msg = strings.ReplaceAll(msg, id, id[:24]+"…")
-	}
-	if len(msg) > 400 {
-		msg = msg[:400] + "…"
-	}
-	return msg
-}
-
 // refusedWith checks that err, the refusal of a write, matches
 // customer.ErrInvalid and is a [*customer.ValidationError] whose Record is
 // record (or begins with record and a space, naming a part of it) and
 // whose fields include one for which isField is true.
 func refusedWith(t *testing.T, err error, id, what, record string, isField func(string) bool) {
 	t.Helper()
-	var ve *customer.ValidationError
+	ve, msg := idtext.Refusal(err, id, what, "record")
 	switch {
-	case !errors.Is(err, customer.ErrInvalid):
-		t.Errorf("%s = %s, want nil (the ID kept as given) or an error matching customer.ErrInvalid", what, errText(err, id))
-	case !errors.As(err, &ve):
-		t.Errorf("%s = %s, want a *customer.ValidationError naming the record and the field", what, errText(err, id))
+	case ve == nil:
+		t.Error(msg)
 	case ve.Record != record && !strings.HasPrefix(ve.Record, record+" "):
-		t.Errorf("%s: the error names the record %s, want %s", what, shortID(ve.Record), shortID(record))
+		t.Errorf("%s: the error names the record %s, want %s", what, idtext.Quote(ve.Record), idtext.Quote(record))
 	case !slices.ContainsFunc(ve.Fields, func(f customer.FieldError) bool { return isField(f.Field) }):
 		t.Errorf("%s: the error names the fields %v, not the one of the ID", what, ve.Fields)
 	}
@@ -113,16 +87,16 @@ func testOddIDs(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 		for _, raw := range OddIDs() {
 			id := customer.ID(raw)
 			if got, err := s.Get(ctx, id); !errors.Is(err, customer.ErrNotFound) {
-				t.Errorf("Get(%s) = customer %s, %s; want an error matching customer.ErrNotFound", shortID(raw), shortID(string(got.ID)), errText(err, raw))
+				t.Errorf("Get(%s) = customer %s, %s; want an error matching customer.ErrNotFound", idtext.Quote(raw), idtext.Quote(string(got.ID)), idtext.Err(err, raw))
 			}
 			if err := s.Delete(ctx, id); !errors.Is(err, customer.ErrNotFound) {
-				t.Errorf("Delete(%s) = %s, want an error matching customer.ErrNotFound", shortID(raw), errText(err, raw))
+				t.Errorf("Delete(%s) = %s, want an error matching customer.ErrNotFound", idtext.Quote(raw), idtext.Err(err, raw))
 			}
 			if b != nil {
 				for _, ids := range [][]customer.ID{{id}, {"C-1", id}} {
 					if got, err := b.GetMany(ctx, ids); !errors.Is(err, customer.ErrNotFound) || got != nil {
 						t.Errorf("GetMany(%d IDs, the last %s) = %d customers, %s; want none and an error matching customer.ErrNotFound",
-							len(ids), shortID(raw), len(got), errText(err, raw))
+							len(ids), idtext.Quote(raw), len(got), idtext.Err(err, raw))
 					}
 				}
 			}
@@ -130,10 +104,10 @@ func testOddIDs(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 				called := false
 				err := u.Update(ctx, id, func(c *customer.Customer) error { called = true; c.Region = "changed"; return nil })
 				if !errors.Is(err, customer.ErrNotFound) {
-					t.Errorf("Update(%s) = %s, want an error matching customer.ErrNotFound", shortID(raw), errText(err, raw))
+					t.Errorf("Update(%s) = %s, want an error matching customer.ErrNotFound", idtext.Quote(raw), idtext.Err(err, raw))
 				}
 				if called {
-					t.Errorf("Update(%s) called change", shortID(raw))
+					t.Errorf("Update(%s) called change", idtext.Quote(raw))
 				}
 			}
 		}
@@ -165,18 +139,18 @@ func testOddIDs(t *testing.T, newStore func(t *testing.T) customer.Directory) {
 			for _, w := range writes {
 				err := w.write()
 				if err != nil {
-					refusedWith(t, err, raw, fmt.Sprintf("%s of customer %s", w.op, shortID(raw)), fmt.Sprintf("customer %q", raw), isIDField)
+					refusedWith(t, err, raw, fmt.Sprintf("%s of customer %s", w.op, idtext.Quote(raw)), fmt.Sprintf("customer %q", raw), isIDField)
 					if _, gerr := s.Get(ctx, id); !errors.Is(gerr, customer.ErrNotFound) {
-						t.Errorf("Get(%s) after a refused %s = %s, want an error matching customer.ErrNotFound", shortID(raw), w.op, errText(gerr, raw))
+						t.Errorf("Get(%s) after a refused %s = %s, want an error matching customer.ErrNotFound", idtext.Quote(raw), w.op, idtext.Err(gerr, raw))
 					}
 					continue
 				}
 				if ids := listIDs(t, s); !slices.Contains(ids, id) {
-					t.Errorf("after %s of customer %s, List yields %d IDs without it", w.op, shortID(raw), len(ids))
+					t.Errorf("after %s of customer %s, List yields %d IDs without it", w.op, idtext.Quote(raw), len(ids))
 				}
 				readsBack(ctx, t, s, c)
 				if derr := s.Delete(ctx, id); derr != nil {
-					t.Errorf("Delete(%s) after its %s: %s", shortID(raw), w.op, errText(derr, raw))
+					t.Errorf("Delete(%s) after its %s: %s", idtext.Quote(raw), w.op, idtext.Err(derr, raw))
 				}
 			}
 		}
@@ -223,33 +197,33 @@ func testOddHistoryIDs(t *testing.T, setup func(t *testing.T, ids ...customer.ID
 				errs = append(errs, err)
 			}
 			if n != 1 || !errors.Is(errs[0], customer.ErrNotFound) {
-				t.Errorf("History(%s) yielded %d elements, the first error %s; want exactly one error matching customer.ErrNotFound", shortID(raw), n, errText(errors.Join(errs...), raw))
+				t.Errorf("History(%s) yielded %d elements, the first error %s; want exactly one error matching customer.ErrNotFound", idtext.Quote(raw), n, idtext.Err(errors.Join(errs...), raw))
 			}
 			if e != nil {
 				if k, err := e.EraseInteractions(ctx, id); !errors.Is(err, customer.ErrNotFound) || k != 0 {
-					t.Errorf("EraseInteractions(%s) = (%d, %s), want (0, an error matching customer.ErrNotFound)", shortID(raw), k, errText(err, raw))
+					t.Errorf("EraseInteractions(%s) = (%d, %s), want (0, an error matching customer.ErrNotFound)", idtext.Quote(raw), k, idtext.Err(err, raw))
 				}
 			}
 			o := sampleOrder("O-9", id, day0)
 			r := sampleReturn("R-9", "O-1", id, day0.Add(time.Hour))
 			k := sampleCredit("K-9", "", id, day0.Add(time.Hour), "5")
 			i := customer.Interaction{CustomerID: id, Time: day0, Kind: customer.Cart, Subject: "COAT-1"}
-			what := func(op string) string { return fmt.Sprintf("%s of customer %s", op, shortID(raw)) }
+			what := func(op string) string { return fmt.Sprintf("%s of customer %s", op, idtext.Quote(raw)) }
 			refusedOrUnknown(t, h.AppendOrder(ctx, o), raw, what("AppendOrder"), `order "O-9"`, isCustomerField)
 			refusedOrUnknown(t, h.AppendReturn(ctx, r), raw, what("AppendReturn"), `return "R-9"`, isCustomerField)
 			refusedOrUnknown(t, h.AppendCredit(ctx, k), raw, what("AppendCredit"), `credit "K-9"`, isCustomerField)
 			if err := h.AppendInteraction(ctx, i); !errors.Is(err, customer.ErrNotFound) {
 				var ve *customer.ValidationError
 				if !errors.Is(err, customer.ErrInvalid) || !errors.As(err, &ve) || !slices.ContainsFunc(ve.Fields, func(f customer.FieldError) bool { return isCustomerField(f.Field) }) {
-					t.Errorf("%s = %s, want an error matching customer.ErrNotFound, or a *customer.ValidationError naming the customer ID", what("AppendInteraction"), errText(err, raw))
+					t.Errorf("%s = %s, want an error matching customer.ErrNotFound, or a *customer.ValidationError naming the customer ID", what("AppendInteraction"), idtext.Err(err, raw))
 				}
 			}
 			// A return or credit of an order no store holds, of the stored customer.
 			ro := sampleReturn("R-9", raw, "C-1", day0.Add(time.Hour))
 			ko := sampleCredit("K-9", raw, "C-1", day0.Add(time.Hour), "5")
-			refusedOrUnknown(t, h.AppendReturn(ctx, ro), raw, fmt.Sprintf("AppendReturn of order %s", shortID(raw)), `return "R-9"`,
+			refusedOrUnknown(t, h.AppendReturn(ctx, ro), raw, fmt.Sprintf("AppendReturn of order %s", idtext.Quote(raw)), `return "R-9"`,
 				func(f string) bool { return strings.Contains(strings.ToLower(f), "order") })
-			refusedOrUnknown(t, h.AppendCredit(ctx, ko), raw, fmt.Sprintf("AppendCredit of order %s", shortID(raw)), `credit "K-9"`,
+			refusedOrUnknown(t, h.AppendCredit(ctx, ko), raw, fmt.Sprintf("AppendCredit of order %s", idtext.Quote(raw)), `credit "K-9"`,
 				func(f string) bool { return strings.Contains(strings.ToLower(f), "order") })
 			if a != nil {
 				called := false
@@ -300,14 +274,14 @@ func testOddHistoryIDs(t *testing.T, setup func(t *testing.T, ids ...customer.ID
 				{"return", customer.Event{Return: &r}, func() error { return h.AppendReturn(ctx, r.Clone()) }},
 				{"credit", customer.Event{Credit: &k}, func() error { return h.AppendCredit(ctx, k) }},
 			} {
-				what := fmt.Sprintf("Append of %s %s", rec.kind, shortID(raw))
+				what := fmt.Sprintf("Append of %s %s", rec.kind, idtext.Quote(raw))
 				if err := rec.append(); err != nil {
 					refusedWith(t, err, raw, what, fmt.Sprintf("%s %q", rec.kind, raw), isIDField)
 					continue
 				}
 				want = append(want, rec.ev)
 				if err := rec.append(); err != nil {
-					t.Errorf("%s again (a redelivery) = %s, want nil", what, errText(err, raw))
+					t.Errorf("%s again (a redelivery) = %s, want nil", what, idtext.Err(err, raw))
 				}
 			}
 		}

@@ -1,7 +1,6 @@
 package loyaltytest
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/customertest"
+	"github.com/tailorcrm/tailor/internal/idtext"
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
@@ -19,38 +19,6 @@ import (
 // stores cannot hold as given, used as member IDs, keys and order IDs.
 func oddIDs() []string {
 	return append(customertest.OddIDs(), "M-1\x00", "join\x00", "order:A\x00", "A\x00")
-}
-
-// shortID quotes id for a message, cut to its first 24 bytes when it is
-// longer, with its length.
-func shortID(id string) string {
-	if len(id) <= 24 {
-		return fmt.Sprintf("%q", id)
-	}
-	return fmt.Sprintf("%q… (%d bytes)", id[:24], len(id))
-}
-
-// errText is the text of err for a message about id, each occurrence of
-// a long id (also quoted) cut as shortID cuts it, and the whole cut to
-// 400 bytes.
-func errText(err error, id string) string {
-	if err == nil {
-		return "<nil>"
-	}
-	return cutText(err.Error(), id)
-}
-
-// cutText is msg with each occurrence of a long id, as given or quoted,
-// cut to its first 24 bytes, and the whole cut to 400 bytes.
-func cutText(msg, id string) string {
-	if len(id) > 24 {
-		msg = strings.ReplaceAll(msg, fmt.Sprintf("%q", id), shortID(id))
-		msg = strings.ReplaceAll(msg, id, id[:24]+"…")
-	}
-	if len(msg) > 400 {
-		msg = msg[:400] + "…"
-	}
-	return msg
 }
 
 // withMember returns a copy of entries numbered from after+1, each of
@@ -70,10 +38,10 @@ func wantErr(t *testing.T, err, want error, what, id string) {
 	t.Helper()
 	switch {
 	case want == nil && err != nil:
-		t.Errorf("%s = %s, want nil", what, errText(err, id))
+		t.Errorf("%s = %s, want nil", what, idtext.Err(err, id))
 	case want != nil:
 		if msg := faultOrder(err, want); msg != "" {
-			t.Errorf("%s: %s", what, cutText(msg, id))
+			t.Errorf("%s: %s", what, idtext.Cut(msg, id))
 		}
 	}
 }
@@ -85,16 +53,14 @@ func wantErr(t *testing.T, err, want error, what, id string) {
 // its fields, one for which isField is true.
 func refusedEntry(t *testing.T, err error, member customer.ID, id, what string, isField func(string) bool) {
 	t.Helper()
-	var ve *customer.ValidationError
+	ve, msg := idtext.Refusal(err, id, what, "entry")
 	switch {
-	case !errors.Is(err, customer.ErrInvalid):
-		t.Errorf("%s = %s, want nil (the ID kept as given) or an error matching customer.ErrInvalid", what, errText(err, id))
-	case !errors.As(err, &ve):
-		t.Errorf("%s = %s, want a *customer.ValidationError naming the entry and the field", what, errText(err, id))
+	case ve == nil:
+		t.Error(msg)
 	case !strings.Contains(strings.ToLower(ve.Record), "entry") || !strings.Contains(ve.Record, fmt.Sprintf("%q", member)):
-		t.Errorf("%s: the error names the record %s, want one naming the entry of member %s", what, cutText(fmt.Sprintf("%q", ve.Record), id), shortID(string(member)))
+		t.Errorf("%s: the error names the record %s, want one naming the entry of member %s", what, idtext.Cut(fmt.Sprintf("%q", ve.Record), id), idtext.Quote(string(member)))
 	case !slices.ContainsFunc(ve.Fields, func(f customer.FieldError) bool { return isField(strings.ToLower(f.Field)) }):
-		t.Errorf("%s: the error names the fields %s, not the one of the ID", what, cutText(fmt.Sprint(ve.Fields), id))
+		t.Errorf("%s: the error names the fields %s, not the one of the ID", what, idtext.Cut(fmt.Sprint(ve.Fields), id))
 	}
 }
 
@@ -104,16 +70,16 @@ func storedAs(t *testing.T, s loyalty.Store, member customer.ID, after int64, wa
 	t.Helper()
 	got, err := s.Entries(ctx, member, after)
 	if err != nil {
-		t.Errorf("%s: Entries(%s, %d) = %s", what, shortID(string(member)), after, errText(err, id))
+		t.Errorf("%s: Entries(%s, %d) = %s", what, idtext.Quote(string(member)), after, idtext.Err(err, id))
 		return
 	}
 	if len(got) != len(want) {
-		t.Errorf("%s: Entries(%s, %d) gives %d entries, want %d", what, shortID(string(member)), after, len(got), len(want))
+		t.Errorf("%s: Entries(%s, %d) gives %d entries, want %d", what, idtext.Quote(string(member)), after, len(got), len(want))
 		return
 	}
 	for i := range want {
 		for _, d := range entryDiff(want[i], got[i]) {
-			t.Errorf("%s: entry %d of member %s (seq %d): %s", what, i, shortID(string(member)), want[i].Seq, cutText(d, id))
+			t.Errorf("%s: entry %d of member %s (seq %d): %s", what, i, idtext.Quote(string(member)), want[i].Seq, idtext.Cut(d, id))
 		}
 	}
 }
@@ -133,7 +99,7 @@ func testOddIDsUnknown(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 			got, err := s.Entries(ctx, m, after)
 			if err != nil || got == nil || len(got) != 0 {
 				t.Errorf("Entries(%s, %d) = %d entries (a nil slice: %v), %s; want an empty slice and a nil error, as for an unknown member",
-					shortID(raw), after, len(got), got == nil, errText(err, raw))
+					idtext.Quote(raw), after, len(got), got == nil, idtext.Err(err, raw))
 			}
 		}
 		// At version 1, the version of M-1: numbered for it, with the
@@ -154,14 +120,14 @@ func testOddIDsUnknown(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 		}
 		for _, w := range writes {
 			wantErr(t, s.Append(ctx, m, w.expected, w.batch), w.want,
-				fmt.Sprintf("Append to member %s at version %d of %s, as for an unknown member", shortID(raw), w.expected, w.op), raw)
+				fmt.Sprintf("Append to member %s at version %d of %s, as for an unknown member", idtext.Quote(raw), w.expected, w.op), raw)
 			if er != nil {
 				wantErr(t, er.Erase(ctx, m, w.expected, w.batch), w.want,
-					fmt.Sprintf("Erase of member %s at version %d with %s, as for an unknown member", shortID(raw), w.expected, w.op), raw)
+					fmt.Sprintf("Erase of member %s at version %d with %s, as for an unknown member", idtext.Quote(raw), w.expected, w.op), raw)
 			}
 		}
 		if got, err := s.Entries(ctx, m, 0); err != nil || len(got) != 0 {
-			t.Errorf("Entries(%s, 0) after refused and empty writes = %d entries, %s; want none", shortID(raw), len(got), errText(err, raw))
+			t.Errorf("Entries(%s, 0) after refused and empty writes = %d entries, %s; want none", idtext.Quote(raw), len(got), idtext.Err(err, raw))
 		}
 	}
 	storedAs(t, s, "M-1", 0, stored, "after the calls with odd member IDs", "")
@@ -192,7 +158,7 @@ func testOddIDsKept(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 		// by Append and, refused, by an Eraser's Erase; kept, an Eraser
 		// erases its birthday.
 		batch := withMember(m, 0, all[:2])
-		what := fmt.Sprintf("Append to member %s at version 0", shortID(raw))
+		what := fmt.Sprintf("Append to member %s at version 0", idtext.Quote(raw))
 		kept := false
 		if err := s.Append(ctx, m, 0, batch); err != nil {
 			refusedEntry(t, err, m, raw, what, isMember)
@@ -203,7 +169,7 @@ func testOddIDsKept(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 				fmt.Sprintf("%s kept, its earn again at version 2", what), raw)
 		}
 		if er != nil && !kept {
-			what = fmt.Sprintf("Erase of member %s at version 0 with a batch", shortID(raw))
+			what = fmt.Sprintf("Erase of member %s at version 0 with a batch", idtext.Quote(raw))
 			if err := er.Erase(ctx, m, 0, batch); err != nil {
 				refusedEntry(t, err, m, raw, what, isMember)
 			} else {
@@ -212,7 +178,7 @@ func testOddIDsKept(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 		}
 		switch got, err := s.Entries(ctx, m, 0); {
 		case !kept && (err != nil || len(got) != 0):
-			t.Errorf("Entries(%s, 0) after refused writes = %d entries, %s; want none", shortID(raw), len(got), errText(err, raw))
+			t.Errorf("Entries(%s, 0) after refused writes = %d entries, %s; want none", idtext.Quote(raw), len(got), idtext.Err(err, raw))
 		case kept:
 			storedAs(t, s, m, 0, batch, what, raw)
 			if er != nil {
@@ -226,7 +192,7 @@ func testOddIDsKept(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 		e := loyalty.Entry{Seq: v + 1, Member: "M-1", Key: raw, Kind: loyalty.EntryAdjust, Time: epoch,
 			Effective: epoch, Points: loyalty.Points(i + 1), Lot: fmt.Sprintf("adjust:odd-%d", i), AvailableAt: epoch,
 			Reason: "odd key", Operator: "ops"}
-		what = fmt.Sprintf("Append to M-1 at version %d of an entry with key %s", v, shortID(raw))
+		what = fmt.Sprintf("Append to M-1 at version %d of an entry with key %s", v, idtext.Quote(raw))
 		if err := s.Append(ctx, "M-1", v, []loyalty.Entry{e}); err != nil {
 			refusedEntry(t, err, "M-1", raw, what, isKey)
 		} else {
@@ -245,22 +211,22 @@ func testOddIDsKept(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 		f := renumber(all[1:2], v-1)[0]
 		f.Member, f.Key = m, fmt.Sprintf("foreign:%d", i)
 		wantErr(t, s.Append(ctx, "M-1", v-1, []loyalty.Entry{f}), loyalty.ErrConflict,
-			fmt.Sprintf("Append to M-1 at the stale version %d of an entry of member %s", v-1, shortID(raw)), raw)
+			fmt.Sprintf("Append to M-1 at the stale version %d of an entry of member %s", v-1, idtext.Quote(raw)), raw)
 		f.Seq++
 		wantErr(t, s.Append(ctx, "M-1", v, []loyalty.Entry{f}), customer.ErrInvalid,
-			fmt.Sprintf("Append to M-1 at version %d of an entry of member %s", v, shortID(raw)), raw)
+			fmt.Sprintf("Append to M-1 at version %d of an entry of member %s", v, idtext.Quote(raw)), raw)
 
 		// The order ID: an earn of M-1 for order raw.
 		v = int64(len(want))
 		o := renumber(all[1:2], v)[0]
 		o.OrderID, o.Key, o.Lot = raw, fmt.Sprintf("order:odd-%d", i), fmt.Sprintf("order:odd-%d", i)
-		what = fmt.Sprintf("Append to M-1 at version %d of an earn of order %s", v, shortID(raw))
+		what = fmt.Sprintf("Append to M-1 at version %d of an earn of order %s", v, idtext.Quote(raw))
 		if err := s.Append(ctx, "M-1", v, []loyalty.Entry{o}); err != nil {
 			refusedEntry(t, err, "M-1", raw, what, isOrder)
 		} else {
 			want = append(want, o)
 		}
-		storedAs(t, s, "M-1", v0, want[v0:], fmt.Sprintf("after the appends to M-1 with %s", shortID(raw)), raw)
+		storedAs(t, s, "M-1", v0, want[v0:], fmt.Sprintf("after the appends to M-1 with %s", idtext.Quote(raw)), raw)
 	}
 	if !t.Failed() {
 		storedAs(t, s, "M-1", 0, want, "after the appends with odd IDs", "")
