@@ -22,13 +22,16 @@ const (
 
 // aliveSmooth is implemented by the models whose g(x, T, t) of
 // aliveFactored is defined for every real t > 0, increasing and concave
-// in t with g(0) = 0, and analytic and bounded in ln t within the strip
-// |Im ln t| < π/2: BG/NBD and MBG/NBD, whose
+// in t with g(0) = 0, and analytic in ln t within the strip
+// |Im ln t| < π/2 and bounded on every bounded part of it: BG/NBD and
+// MBG/NBD, whose
 //
 //	g = E[(1 − (1 + p·t/(α+T))^{−(r+x)}) / p],  p ~ Beta(a, b+k),
 //
-// (see bgBracket; its second derivative in t is negative, and
-// |1 + p·t/(α+T)| ≥ 1 for Re t ≥ 0). aliveExpectationsAt sets out[j] to
+// with k = x for BG/NBD and x + 1 for MBG/NBD (see bgBracket; the
+// second derivative in t of the integrand is negative for every p, and
+// |1 + p·t/(α+T)| ≥ 1 for Re t ≥ 0, so that the integrand is at most
+// min(2/p, (r+x)·|t|/(α+T)) in modulus there). aliveExpectationsAt sets out[j] to
 // g(x, T, ts[j]) for up to maxBatch horizons ts[j] > 0, not necessarily
 // whole numbers; false means that it could not.
 type aliveSmooth interface {
@@ -38,7 +41,7 @@ type aliveSmooth interface {
 // discountedSmooth is discountedAlive for n > smoothHead periods of an
 // aliveSmooth model, with g evaluated at a number of horizons that grows
 // like ln n rather than at every period. Since g is increasing (the
-// clamps of discountedAlive change nothing) and g(0) = 0, summation by
+// running maximum of discountedAlive is g itself) and g(0) = 0, summation by
 // parts gives, with v = 1/(1+d) and k₀ = smoothHead,
 //
 //	Σ_{k=1}^{n} v^k (g(k) − g(k−1)) = Σ_{k=1}^{k₀} v^k (g(k) − g(k−1))
@@ -244,8 +247,10 @@ var gregory = [...]float64{1.0 / 12, 1.0 / 24, 19.0 / 720, 3.0 / 160, 863.0 / 60
 //
 // γ_j the entries of gregory, ∇ and Δ the backward and forward
 // differences of step 1. The integral is taken in ln t by 8-point
-// Gauss–Legendre quadrature on pieces of width at most 1/16 in ln t
-// across which the factor e^{−lf·t} of h changes by a factor e at most.
+// Gauss–Legendre quadrature on at least 16·ln(b/a) and lf·(b−a) pieces of
+// equal width in ln t, across each of which lf·t grows by at most
+// b·ln(b/a)/(b−a) (the last piece), below 1.6 for b ≤ e·a: the factor
+// e^{−lf·t} of h changes there by a factor 5 at most.
 // h must be smooth on a scale of many periods; b − a ≥ 20.
 func gregorySum(h func(t float64) float64, a, b int, lf float64) float64 {
 	const q = len(gregory)

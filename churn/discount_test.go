@@ -17,8 +17,10 @@ func termByTerm(m TransactionModel, o Observation, n int, d float64) (float64, e
 		if err != nil {
 			return 0, err
 		}
-		sum += math.Max(e-prev, 0) / math.Pow(1+d, float64(k))
-		prev = e
+		if e > prev { // increments of the running maximum
+			sum += (e - prev) / math.Pow(1+d, float64(k))
+			prev = e
+		}
 	}
 	return sum, nil
 }
@@ -350,5 +352,44 @@ func TestDiscountedLongHorizonErrors(t *testing.T) {
 		one, err := DiscountedExpectedPurchases(m.BGNBD, obs[i], 5200, 0.0018)
 		require.NoError(t, err)
 		require.Equal(t, math.Float64bits(one), math.Float64bits(out[i]))
+	}
+}
+
+// TestDiscountedFlatRoundingDoesNotAccumulate: where g is flat (a large,
+// b small: nearly every customer drops out at the first purchase, so g
+// reaches its limit within a few periods), the true increments of g fall
+// below its rounding, which makes g dip from period to period. The dips
+// must not be counted as purchases: d = 0 still gives g(n) = E[Y(n)]/P(alive)
+// period by period as by parts, the two methods agree, and a longer
+// horizon is never worth less, across the switch from one to the other
+// at smoothMin periods.
+func TestDiscountedFlatRoundingDoesNotAccumulate(t *testing.T) {
+	for _, m := range []aliveFactored{
+		BGNBD{R: 35.25625864817688, Alpha: 1.2951968796707922, A: 584.2669503427644, B: 0.08227174265412182},
+		MBGNBD{R: 35.25625864817688, Alpha: 1.2951968796707922, A: 584.2669503427644, B: 0.08227174265412182},
+	} {
+		const x, T = 0, 32.442366707699655
+		for _, n := range []int{smoothMin, 3000} {
+			g, ok := m.aliveExpectation(x, T, float64(n))
+			require.True(t, ok)
+			periods, _, err := discountedPeriods(m, x, T, n, 0)
+			require.NoError(t, err)
+			require.InDelta(t, g, periods, 1e-12*g, "%T n=%d: d = 0 period by period", m, n)
+			for _, d := range []float64{0, 1e-12, 1e-6} {
+				want, _, err := discountedPeriods(m, x, T, n, d)
+				require.NoError(t, err)
+				got, err := discountedAlive(m, x, T, n, d)
+				require.NoError(t, err)
+				require.InDelta(t, want, got, 1e-12*want, "%T n=%d d=%v", m, n, d)
+			}
+		}
+		o := Observation{ID: "c", T: T}
+		for _, d := range []float64{0, 1e-12, 1e-6} {
+			short, err := DiscountedExpectedPurchases(m.(TransactionModel), o, smoothMin, d)
+			require.NoError(t, err)
+			long, err := DiscountedExpectedPurchases(m.(TransactionModel), o, smoothMin+1, d)
+			require.NoError(t, err)
+			require.GreaterOrEqual(t, long, short*(1-1e-12), "%T d=%v: %d periods worth less than %d", m, d, smoothMin+1, smoothMin)
+		}
 	}
 }

@@ -106,13 +106,18 @@ func withIndex(err error, index int) error {
 // a step of one model period; E[Y(0)] = 0. Unlike lifetimes, whose
 // discount_rate is monthly whatever the step, d is the rate of one model
 // period: an annual rate R is (1+R)^(1/52) − 1 per week and
-// (1+R)^(1/365) − 1 per day; d = 0 gives E[Y(n) | x, t_x, T]. n must be in
+// (1+R)^(1/365) − 1 per day; d = 0 gives E[Y(n) | x, t_x, T]. Where
+// E[Y(k)] is flat (nearly every customer dropped out) and its rounding
+// makes it dip below an earlier period's, the increments are those of its
+// running maximum: a dip is not counted as purchases. n must be in
 // [1, 100000] and d finite and ≥ 0. For BG/NBD and MBG/NBD beyond 256
 // periods the sum is taken by parts, with the expectation given alive
 // interpolated in ln t between a number of horizons that grows like ln n
 // (see discountedSmooth in the source); it agrees with the sum period by
-// period to about 1e-13 relative, and falls back to that sum where the
-// interpolation cannot be verified.
+// period to about 1e-13 relative (3e-11 at worst over 20,000 random and
+// boundary parameters, where the batched evaluations of the sum period
+// by period differ by that from single ones), and falls back to that sum
+// where the interpolation cannot be verified.
 func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d float64) (float64, error) {
 	if m == nil {
 		return 0, fmt.Errorf("churn: discounted expected purchases of customer %q: nil model: %w", o.ID, ErrInvalidParams)
@@ -141,8 +146,10 @@ func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d flo
 		if err != nil {
 			return 0, err
 		}
-		sum += math.Max(e-prev, 0) * math.Exp(-float64(k)*lf)
-		prev = e
+		if !(e <= prev) { // the running maximum, as discountedAlive
+			sum += (e - prev) * math.Exp(-float64(k)*lf)
+			prev = e
+		}
 	}
 	return finiteOr(sum)
 }
@@ -172,9 +179,16 @@ type aliveFactored interface {
 	aliveExpectation(x, T, t float64) (float64, bool)
 }
 
-// discountedAlive is Σ_{k=1}^{n} max(g⁺(k) − g⁺(k−1), 0) / (1+d)^k with
-// g⁺ = max(g, 0) and g⁺(0) = 0. Since P(alive) ≥ 0, P(alive) times it is
-// the sum of DiscountedExpectedPurchases term by term. Beyond smoothMin
+// discountedAlive is Σ_{k=1}^{n} (ĝ(k) − ĝ(k−1)) / (1+d)^k with
+// ĝ(k) = max(0, g(1), …, g(k)) the running maximum of g and ĝ(0) = 0.
+// g is increasing, so this is the sum of its increments; where its true
+// increments fall below its rounding (g flat, at its limit) and the
+// computed g dips, a dip is not counted as purchases when g climbs back
+// (clamping each increment at 0 instead would add up the rounding of
+// every period: 1e-12 relative over 256 periods, 1e-10 over a few
+// thousand), so that d = 0 gives g(n) to its rounding. Since
+// P(alive) ≥ 0, P(alive) times it is the sum of
+// DiscountedExpectedPurchases term by term. Beyond smoothMin
 // periods, for the models whose g is smooth in t (aliveSmooth), it is
 // summed by discountedSmooth, at a cost that grows like ln n in
 // evaluations of g; otherwise, and where that method cannot vouch for its
@@ -193,7 +207,7 @@ func discountedAlive(f aliveFactored, x, T float64, n int, d float64) (float64, 
 }
 
 // discountedPeriods is the sum of discountedAlive over periods 1 … n, one
-// period at a time, and g⁺(n).
+// period at a time, and ĝ(n).
 func discountedPeriods(f aliveFactored, x, T float64, n int, d float64) (sum, gn float64, err error) {
 	prev := 0.0
 	lf := math.Log1p(d)
@@ -211,9 +225,10 @@ func discountedPeriods(f aliveFactored, x, T float64, n int, d float64) (sum, gn
 			}
 		}
 		for j, g := range b {
-			g = math.Max(g, 0)
-			sum += math.Max(g-prev, 0) * math.Exp(-float64(k0+j)*lf)
-			prev = g
+			if !(g <= prev) { // NaN too: reported by the caller's finiteOr
+				sum += (g - prev) * math.Exp(-float64(k0+j)*lf)
+				prev = g
+			}
 		}
 	}
 	return sum, prev, nil

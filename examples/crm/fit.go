@@ -709,8 +709,10 @@ func discountedAll(m churn.TransactionModel, obs []churn.Observation, n int, d f
 // of churn.DiscountedExpectedPurchases over the unconditional expected
 // purchases E[X(k)] of a new customer,
 //
-//	Σ_{k=1}^{n} max(E[X(k)] − E[X(k−1)], 0) / (1+d)^k,
+//	Σ_{k=1}^{n} (Ê(k) − Ê(k−1)) / (1+d)^k,
 //
+// Ê(k) = max(0, E[X(1)], …, E[X(k)]) the running maximum (E[X(k)]
+// increases; a dip of its rounding is not counted as purchases),
 // which, times the Gamma-Gamma expected spend, is the customer's CLV
 // (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2, discretised per
 // period as lifetimes does).
@@ -722,8 +724,10 @@ func newDiscounted(m churn.TransactionModel, n int, d float64) (float64, error) 
 		if err != nil {
 			return 0, err
 		}
-		sum += math.Max(e-prev, 0) * math.Exp(-float64(k)*lf)
-		prev = e
+		if !(e <= prev) { // the running maximum, as churn's sums
+			sum += (e - prev) * math.Exp(-float64(k)*lf)
+			prev = e
+		}
 	}
 	if !finite(sum) {
 		return 0, churn.ErrNumerical
