@@ -227,9 +227,12 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		}
 		return 0, nil, recordError(err, "order", o.ID)
 	}
-	// The history tells a redelivery (o recorded before, by this
-	// request's first delivery or another server) also when the ledger
-	// cannot: an order that earns nothing has no ledger entry.
+	// The history alone tells a redelivery (o recorded before, by this
+	// request's first delivery or another server): an order that earns
+	// nothing has no ledger entry, and an entry the ledger holds already
+	// may be the earn of the order this request stored, applied by
+	// another server (its delivery of o, or a read it settled) between
+	// the record above and the earn below.
 	out := orderOut{OrderID: o.ID, Duplicate: !stored}
 	earn := loyalty.Purchase{Order: o}
 	acct, entries, err := s.ledger.Apply(ctx, earn, now)
@@ -256,7 +259,9 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	var ve *customer.ValidationError
 	switch {
 	case errors.As(err, &dup) && dup.Same:
-		out.Duplicate = true
+		// Earned before: by an earlier delivery, or by another server
+		// after this request recorded o. Whether this is a redelivery
+		// is the history's answer (out.Duplicate), not the ledger's.
 		if acct, err = s.ledger.Account(ctx, o.CustomerID); err != nil {
 			return 0, nil, err
 		}
