@@ -43,8 +43,9 @@ import (
 // under a stored ID with other content is refused with a
 // [*DuplicateError] naming the first field that differs. An order whose
 // lines carry IDs is equal to one with the same lines in another
-// sequence ([Order.Equal]). [Recorder.RecordOrderStored] tells a caller
-// whether an order was stored or was such a redelivery.
+// sequence ([Order.Equal]). [Recorder.RecordOrderStored] and
+// [Recorder.RecordReturnStored] tell a caller whether an order or a
+// return was stored or was such a redelivery.
 //
 // # Concurrency
 //
@@ -325,17 +326,39 @@ func (r *Recorder) RecordOrderStored(ctx context.Context, o Order, now time.Time
 // at most 80. A compensation does not count: it is goodwill, not a price.
 //
 // A refused return stores nothing. See [Recorder] for redelivery and for
-// two returns of one order recorded at once.
+// two returns of one order recorded at once, and
+// [Recorder.RecordReturnStored] to know whether the return was stored or
+// found already recorded.
 func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) error {
-	if badID(string(ret.CustomerID)) {
-		return returnAlone(&ret, now, "")
-	}
-	return r.commit(ctx, Event{Return: &ret}, "record return", func(h *stored) error {
-		return h.checkReturn(ret, now)
-	})
+	_, err := r.RecordReturnStored(ctx, ret, now)
+	return err
 }
 
-// checkReturn checks ret against h, for RecordReturn.
+// RecordReturnStored is [Recorder.RecordReturn], and also reports
+// whether it stored ret: true when ret was new and is now in the
+// history, false when the history already held ret under its ID with the
+// same content ([Return.Equal]: a redelivery, accepted as a no-op) and
+// whenever err is not nil. A caller that answers a redelivery
+// differently from a new return (an HTTP server's 200 and 201, say)
+// tells them apart with it, without a second read of the history: the
+// answer comes from the same read of the history the return was checked
+// against, in the same step as the append (see Concurrency on
+// [Recorder]).
+func (r *Recorder) RecordReturnStored(ctx context.Context, ret Return, now time.Time) (bool, error) {
+	if badID(string(ret.CustomerID)) {
+		return false, returnAlone(&ret, now, "")
+	}
+	// The check may run more than once (a store that retries its step);
+	// the last run decides.
+	redelivered := false
+	err := r.commit(ctx, Event{Return: &ret}, "record return", func(h *stored) error {
+		_, redelivered = h.returns[ret.ID]
+		return h.checkReturn(ret, now)
+	})
+	return err == nil && !redelivered, err
+}
+
+// checkReturn checks ret against h, for RecordReturnStored.
 func (h *stored) checkReturn(ret Return, now time.Time) error {
 	if prev, ok := h.returns[ret.ID]; ok {
 		return prev.Conflict(ret)

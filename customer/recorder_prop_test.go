@@ -98,10 +98,16 @@ func (w *recorderWorld) orderID(t *rapid.T, c ID) string {
 // record records one fact through the Recorder and checks the
 // outcome: a refused fact leaves the history unchanged, a fact with a
 // fault the test knows of is refused, an accepted one is stored once.
-func (w *recorderWorld) record(t *rapid.T, id ID, fault string, redelivery bool, do func() error) {
+// do reports whether the call stored the fact (RecordOrderStored,
+// RecordReturnStored) when tells is true: it must say so exactly when
+// the history grew.
+func (w *recorderWorld) record(t *rapid.T, id ID, fault string, redelivery, tells bool, do func() (bool, error)) {
 	before := w.history(t, id)
-	err := do()
+	stored, err := do()
 	after := w.history(t, id)
+	if tells && stored && (err != nil || slices.EqualFunc(before, after, Event.Equal)) {
+		t.Fatalf("reported stored, but the call failed (%v) or the history did not change", err)
+	}
 	if err != nil {
 		if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrDuplicate) && !errors.Is(err, ErrNotFound) {
 			t.Fatalf("refused with an error that is neither invalid, duplicate nor not found: %v", err)
@@ -117,6 +123,8 @@ func (w *recorderWorld) record(t *rapid.T, id ID, fault string, redelivery bool,
 	switch {
 	case slices.EqualFunc(before, after, Event.Equal):
 		// A redelivery, drawn as such or by chance.
+	case tells && !stored:
+		t.Fatalf("the history grew, but the call reported a redelivery:\nbefore %v\nafter  %v", before, after)
 	case redelivery:
 		t.Fatalf("a redelivery changed the history:\nbefore %v\nafter  %v", before, after)
 	case len(after) != len(before)+1:
@@ -124,6 +132,12 @@ func (w *recorderWorld) record(t *rapid.T, id ID, fault string, redelivery bool,
 	default:
 		w.accepted++
 	}
+}
+
+// silent adapts a Record call that does not report whether it stored
+// its fact to record.
+func silent(do func() error) func() (bool, error) {
+	return func() (bool, error) { return false, do() }
 }
 
 // summarizes checks that every customer's history summarises as of now,
@@ -204,7 +218,7 @@ func (w *recorderWorld) recordOrder(t *rapid.T) {
 	if _, dup := w.order(t, c, o.ID); dup {
 		fault = ""
 	}
-	w.record(t, c, fault, false, func() error { return w.rec.RecordOrder(w.ctx, o, w.now) })
+	w.record(t, c, fault, false, true, func() (bool, error) { return w.rec.RecordOrderStored(w.ctx, o, w.now) })
 }
 
 func (w *recorderWorld) recordReturn(t *rapid.T) {
@@ -257,7 +271,7 @@ func (w *recorderWorld) recordReturn(t *rapid.T) {
 	if _, dup := w.returnStored(t, r.ID); dup {
 		fault = "" // a duplicate: a no-op or a conflict
 	}
-	w.record(t, c, fault, false, func() error { return w.rec.RecordReturn(w.ctx, r, w.now) })
+	w.record(t, c, fault, false, true, func() (bool, error) { return w.rec.RecordReturnStored(w.ctx, r, w.now) })
 }
 
 // returnStored returns the stored return id of any customer.
@@ -321,7 +335,7 @@ func (w *recorderWorld) recordCredit(t *rapid.T) {
 			}
 		}
 	}
-	w.record(t, c, fault, false, func() error { return w.rec.RecordCredit(w.ctx, k, w.now) })
+	w.record(t, c, fault, false, false, silent(func() error { return w.rec.RecordCredit(w.ctx, k, w.now) }))
 }
 
 func (w *recorderWorld) recordInteraction(t *rapid.T) {
@@ -336,7 +350,7 @@ func (w *recorderWorld) recordInteraction(t *rapid.T) {
 	case !i.Kind.Valid():
 		fault = "unknown kind"
 	}
-	w.record(t, c, fault, false, func() error { return w.rec.RecordInteraction(w.ctx, i, w.now) })
+	w.record(t, c, fault, false, false, silent(func() error { return w.rec.RecordInteraction(w.ctx, i, w.now) }))
 }
 
 // redeliver records a stored fact again, with a now drawn up to 30 days
@@ -351,19 +365,24 @@ func (w *recorderWorld) redeliver(t *rapid.T) {
 	}
 	e := h[rapid.IntRange(0, len(h)-1).Draw(t, "event")]
 	now := w.now.Add(-time.Duration(rapid.IntRange(0, 720).Draw(t, "hoursBack")) * time.Hour)
-	var do func() error
+	var do func() (bool, error)
+	tells := true
 	switch {
 	case e.Order != nil:
-		do = func() error { return w.rec.RecordOrder(w.ctx, *e.Order, now) }
+		do = func() (bool, error) { return w.rec.RecordOrderStored(w.ctx, *e.Order, now) }
 	case e.Return != nil:
-		do = func() error { return w.rec.RecordReturn(w.ctx, *e.Return, now) }
+		do = func() (bool, error) { return w.rec.RecordReturnStored(w.ctx, *e.Return, now) }
 	case e.Credit != nil:
-		do = func() error { return w.rec.RecordCredit(w.ctx, *e.Credit, now) }
+		do, tells = silent(func() error { return w.rec.RecordCredit(w.ctx, *e.Credit, now) }), false
 	default:
-		do = func() error { return w.rec.RecordInteraction(w.ctx, *e.Interaction, now) }
+		do, tells = silent(func() error { return w.rec.RecordInteraction(w.ctx, *e.Interaction, now) }), false
 	}
 	var err error
-	w.record(t, c, "", true, func() error { err = do(); return err })
+	w.record(t, c, "", true, tells, func() (bool, error) {
+		stored, derr := do()
+		err = derr
+		return stored, derr
+	})
 	if err != nil {
 		t.Fatalf("redelivery of %v refused: %v", e, err)
 	}
@@ -383,26 +402,31 @@ func (w *recorderWorld) conflict(t *rapid.T) {
 		t.Skip("no orders, returns or credits")
 	}
 	e := h[rapid.IntRange(0, len(h)-1).Draw(t, "event")]
-	var do func() error
+	var do func() (bool, error)
+	tells := true
 	switch {
 	case e.Order != nil:
 		o := e.Order.Clone()
 		o.Lines[0].Quantity++
-		do = func() error { return w.rec.RecordOrder(w.ctx, o, w.now) }
+		do = func() (bool, error) { return w.rec.RecordOrderStored(w.ctx, o, w.now) }
 	case e.Return != nil:
 		r := e.Return.Clone()
 		r.Reason = QualityDefect
 		if e.Return.Reason == QualityDefect {
 			r.Reason = SizeFit
 		}
-		do = func() error { return w.rec.RecordReturn(w.ctx, r, w.now) }
+		do = func() (bool, error) { return w.rec.RecordReturnStored(w.ctx, r, w.now) }
 	default:
 		k := *e.Credit
 		k.Source += "-changed"
-		do = func() error { return w.rec.RecordCredit(w.ctx, k, w.now) }
+		do, tells = silent(func() error { return w.rec.RecordCredit(w.ctx, k, w.now) }), false
 	}
 	var err error
-	w.record(t, c, "", false, func() error { err = do(); return err })
+	w.record(t, c, "", false, tells, func() (bool, error) {
+		stored, derr := do()
+		err = derr
+		return stored, derr
+	})
 	if !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("a stored record with other content gave %v, want ErrDuplicate", err)
 	}
@@ -411,8 +435,9 @@ func (w *recorderWorld) conflict(t *rapid.T) {
 // TestRecorderHistorySummarizes drives random valid and invalid records
 // through a Recorder over a MemStore: every history written so always
 // summarises, a refused record leaves the history unchanged, every
-// record with a fault of BAD_INPUTS (customer section) is refused, and
-// a redelivery is a no-op that succeeds.
+// record with a fault of BAD_INPUTS (customer section) is refused, a
+// redelivery is a no-op that succeeds, and RecordOrderStored and
+// RecordReturnStored report stored exactly when the history grew.
 func TestRecorderHistorySummarizes(t *testing.T) {
 	accepted := 0
 	rapid.Check(t, func(t *rapid.T) {

@@ -251,3 +251,89 @@ func TestRecorderUnknownOrder(t *testing.T) {
 		t.Fatalf("order of an unknown customer: %v", err)
 	}
 }
+
+// RecordReturnStored tells a stored return from a redelivery, also when
+// the store is not a CheckedAppender and when the redelivery's lines come
+// in another sequence; a refused return (other content under its ID,
+// invalid, of an unknown order or customer) is neither, and stores
+// nothing.
+func TestRecordReturnStored(t *testing.T) {
+	ctx := context.Background()
+	for _, checked := range []bool{true, false} {
+		st := NewMemStore()
+		if err := st.Put(ctx, validConsumer()); err != nil {
+			t.Fatal(err)
+		}
+		var h HistoryStore = st
+		if !checked {
+			h = plainHistory{st}
+		}
+		rec := &Recorder{Customers: st, History: h}
+		if err := rec.RecordOrder(ctx, validOrder(), vNow); err != nil {
+			t.Fatal(err)
+		}
+		returns := func() int {
+			n := 0
+			for e, err := range st.History(ctx, "C-1") {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.Return != nil {
+					n++
+				}
+			}
+			return n
+		}
+		ret := validReturn()
+		ret.Lines = []ReturnLine{{LineID: "1", Quantity: -1}, {LineID: "2", Quantity: -1}}
+		stored, err := rec.RecordReturnStored(ctx, ret, vNow)
+		if err != nil || !stored {
+			t.Fatalf("first delivery (checked store %v): stored %v, %v", checked, stored, err)
+		}
+		again := ret.Clone()
+		again.Lines[0], again.Lines[1] = again.Lines[1], again.Lines[0]
+		// A redelivery after the rest of the order was refunded, which
+		// would over-return it if it were checked again, and with a now
+		// before its own time.
+		rest := validReturn()
+		rest.ID = "R-2"
+		if err := rec.RecordReturn(ctx, rest, vNow); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []Return{ret, again} {
+			stored, err = rec.RecordReturnStored(ctx, r, ret.Time.Add(-time.Hour))
+			if err != nil || stored {
+				t.Fatalf("redelivery (checked store %v): stored %v, %v", checked, stored, err)
+			}
+		}
+
+		other := ret.Clone()
+		other.Reason = QualityDefect
+		stored, err = rec.RecordReturnStored(ctx, other, vNow)
+		if !errors.Is(err, ErrDuplicate) || stored {
+			t.Fatalf("other content under the return's ID: stored %v, %v", stored, err)
+		}
+		bad := validReturn()
+		bad.ID = "R-3"
+		bad.Lines[0].Quantity = -5
+		stored, err = rec.RecordReturnStored(ctx, bad, vNow)
+		if !errors.Is(err, ErrInvalid) || stored {
+			t.Fatalf("over-return: stored %v, %v", stored, err)
+		}
+		orphan := validReturn()
+		orphan.ID, orphan.OrderID = "R-4", "O-404"
+		stored, err = rec.RecordReturnStored(ctx, orphan, vNow)
+		if !errors.Is(err, ErrInvalid) || stored {
+			t.Fatalf("return of an unknown order: stored %v, %v", stored, err)
+		}
+		blank := validReturn()
+		blank.ID, blank.CustomerID = "R-5", ""
+		stored, err = rec.RecordReturnStored(ctx, blank, vNow)
+		if !errors.Is(err, ErrInvalid) || stored {
+			t.Fatalf("return of a blank customer: stored %v, %v", stored, err)
+		}
+		if n := returns(); n != 2 {
+			t.Fatalf("checked store %v: %d returns stored, want 2", checked, n)
+		}
+	}
+}

@@ -719,7 +719,8 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		return 0, nil, p.err()
 	}
 	defer s.lock(ret.CustomerID)()
-	if err := s.history.RecordReturn(ctx, ret, now); err != nil {
+	stored, err := s.history.RecordReturnStored(ctx, ret, now)
+	if err != nil {
 		var ve *customer.ValidationError
 		if errors.Is(err, customer.ErrNotFound) && !errors.As(err, &ve) {
 			// The body is answered before the customer: a return that
@@ -731,7 +732,13 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		}
 		return 0, nil, recordError(err, "return", ret.ID)
 	}
-	out := returnOut{ReturnID: ret.ID}
+	// The history alone tells a redelivery (ret recorded before, by this
+	// request's first delivery or another server): a return of an order
+	// that earned nothing has no ledger entry, and an entry the ledger
+	// holds already may be the claw-back of the return this request
+	// stored, applied by another server (its delivery of ret, or a read
+	// it settled) between the record above and the claw-back below.
+	out := returnOut{ReturnID: ret.ID, Duplicate: !stored}
 	acct, _, err := s.ledger.Apply(ctx, loyalty.Returned{Return: ret}, now)
 	var dup *loyalty.DuplicateError
 	if err != nil && !(errors.As(err, &dup) && dup.Same) {
@@ -750,7 +757,10 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 	var ve *customer.ValidationError
 	switch {
 	case errors.As(err, &dup) && dup.Same:
-		out.Duplicate = true
+		// Clawed back before: by an earlier delivery, or by another
+		// server after this request recorded ret. Whether this is a
+		// redelivery is the history's answer (out.Duplicate), not the
+		// ledger's.
 		acct, err = s.ledger.Account(ctx, ret.CustomerID)
 	case errors.As(err, &dup):
 		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
