@@ -733,7 +733,7 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		}
 	})
 
-	// Redeliveries of stored records (the same order, return, credit and interaction appended again by several writers) racing with the Delete of their customer return nil (before the Delete) or fail with customer.ErrNotFound (after it), never customer.ErrDuplicate or another error: none outlives the Delete, none is left half stored, and every ID is free afterwards (run with -race).
+	// Redeliveries of stored records (the same order, return, credit and interaction appended again by several writers) racing with the Delete of their customer, and each once more after it, return nil (before the Delete) or fail with customer.ErrNotFound (after it), never customer.ErrDuplicate or another error: none outlives the Delete, none is left half stored, and every ID is free afterwards (run with -race).
 	subtest.Run(t, "DeleteRacingRedeliveries", func(t *testing.T) {
 		d, h := newStores(t)
 		mustPut(t, d, sampleCustomer("C-1"))
@@ -780,6 +780,13 @@ func TestHistoryStore(t *testing.T, newStores func(t *testing.T) (customer.Direc
 		close(errs)
 		for err := range errs {
 			t.Error(err)
+		}
+		// Once the Delete is through, whatever the interleaving above,
+		// each record delivered again finds its customer gone.
+		for _, e := range evs {
+			if err := customer.Append(ctx, h, e); !errors.Is(err, customer.ErrNotFound) {
+				t.Errorf("redelivery of %s after C-1 was deleted = %v, want an error matching customer.ErrNotFound", names([]customer.Event{e}), err)
+			}
 		}
 		mustPut(t, d, sampleCustomer("C-1"))
 		if got := history(t, h, "C-1"); len(got) != 0 {
