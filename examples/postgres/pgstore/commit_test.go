@@ -58,25 +58,33 @@ func (a *batchAborter) TraceBatchEnd(ctx context.Context, conn *pgx.Conn, data p
 	}
 }
 
+// tracedCustomers returns the customer store of a new schema, and the
+// schema, on a pool of its own whose connections report their queries to
+// tracer.
+func tracedCustomers(t *testing.T, tracer pgx.QueryTracer) (*pgstore.CustomerStore, string) {
+	t.Helper()
+	schema := newDB(t).Schema()
+	cfg, err := pgxpool.ParseConfig(testDSN(t))
+	require.NoError(t, err)
+	cfg.ConnConfig.Tracer = tracer
+	p, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	return pgstore.New(p, &pgstore.Options{Schema: schema}).Customers(), schema
+}
+
 // A write whose transaction the server rolls back at COMMIT (it answers
 // ROLLBACK, not an error, when an earlier statement of the transaction
 // failed) is an error, matching pgx.ErrTxCommitRollback, not a success:
 // for the one-statement writes and for AppendChecked. Nothing is stored.
 func TestCommitAnsweredWithRollbackIsAnError(t *testing.T) {
 	ctx := context.Background()
-	schema := newDB(t).Schema()
-	cfg, err := pgxpool.ParseConfig(testDSN(t))
-	require.NoError(t, err)
 	tracer := &batchAborter{}
-	cfg.ConnConfig.Tracer = tracer
-	p, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	s := pgstore.New(p, &pgstore.Options{Schema: schema}).Customers()
+	s, _ := tracedCustomers(t, tracer)
 	joined := time.Date(2025, 3, 2, 9, 0, 0, 0, time.UTC)
 
 	tracer.arm(0)
-	err = s.Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer, Joined: joined})
+	err := s.Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer, Joined: joined})
 	require.Equal(t, 1, tracer.fired, "the tracer did not run")
 	require.ErrorIs(t, err, pgx.ErrTxCommitRollback)
 	assert.Contains(t, err.Error(), "C-1")

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -61,15 +60,8 @@ func (d *deleteBeforeQuery) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQ
 // (customer.ErrNotFound), not with customer.ErrDuplicate.
 func TestRedeliveryRacingTheDeleteOfItsCustomer(t *testing.T) {
 	ctx := context.Background()
-	schema := newDB(t).Schema()
-	cfg, err := pgxpool.ParseConfig(testDSN(t))
-	require.NoError(t, err)
 	tracer := &deleteBeforeQuery{}
-	cfg.ConnConfig.Tracer = tracer
-	p, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	s := pgstore.New(p, &pgstore.Options{Schema: schema}).Customers()
+	s, schema := tracedCustomers(t, tracer)
 	other := pgstore.New(sharedPool(t), &pgstore.Options{Schema: schema}).Customers()
 	at := time.Date(2025, 5, 2, 9, 0, 0, 0, time.UTC)
 
@@ -106,15 +98,8 @@ func TestRedeliveryRacingTheDeleteOfItsCustomer(t *testing.T) {
 // the redelivery is nil, and the Delete then goes through.
 func TestCheckedRedeliveryRacingTheDeleteOfItsCustomer(t *testing.T) {
 	ctx := context.Background()
-	schema := newDB(t).Schema()
-	cfg, err := pgxpool.ParseConfig(testDSN(t))
-	require.NoError(t, err)
 	tracer := &deleteBeforeQuery{}
-	cfg.ConnConfig.Tracer = tracer
-	p, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	s := pgstore.New(p, &pgstore.Options{Schema: schema}).Customers()
+	s, schema := tracedCustomers(t, tracer)
 	other := pgstore.New(sharedPool(t), &pgstore.Options{Schema: schema}).Customers()
 	require.NoError(t, s.Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer}))
 	o := sampleOrder("O-1", "C-1")
@@ -133,7 +118,7 @@ func TestCheckedRedeliveryRacingTheDeleteOfItsCustomer(t *testing.T) {
 		}
 		return nil
 	})
-	err = s.AppendChecked(ctx, customer.Event{Order: &o}, func([]customer.Event) error { return nil })
+	err := s.AppendChecked(ctx, customer.Event{Order: &o}, func([]customer.Event) error { return nil })
 	require.Equal(t, 1, tracer.fired, "the tracer did not run")
 	assert.NoError(t, err, "a redelivery")
 	require.NoError(t, <-deleted, "the Delete went through after AppendChecked")
