@@ -2,7 +2,6 @@ package churn
 
 import (
 	"fmt"
-	"math"
 )
 
 // BGNBD is the beta-geometric/negative binomial distribution model of
@@ -255,8 +254,6 @@ func checkCount(n int, t float64) error {
 	return checkHorizon(t)
 }
 
-var _ = math.Inf
-
 func (m BGNBD) aliveExpectation(x, T, t float64) (float64, bool) {
 	bg, err := m.core()
 	if err != nil {
@@ -273,6 +270,7 @@ func (m BGNBD) aliveExpectations(x, T float64, t0 int, out []float64) bool {
 	return bg.aliveExpectations(x, T, t0, out)
 }
 
+// aliveExpectationsAt implements aliveSmooth through the BG core.
 func (m BGNBD) aliveExpectationsAt(x, T float64, ts, out []float64) bool {
 	bg, err := m.core()
 	if err != nil {

@@ -178,6 +178,7 @@ func (m MBGNBD) aliveExpectations(x, T float64, t0 int, out []float64) bool {
 	return bg.aliveExpectations(x, T, t0, out)
 }
 
+// aliveExpectationsAt implements aliveSmooth through the BG core.
 func (m MBGNBD) aliveExpectationsAt(x, T float64, ts, out []float64) bool {
 	bg, err := m.core()
 	if err != nil {
