@@ -143,7 +143,8 @@
 // line's share of it: the total is never negative (each deduction is capped and
 // the cap reported) and every deduction is explained in the [Quote].
 // A basket priced with its member's account ([Basket].Account) holds
-// the tier that the account holds at the basket's time, and pays with
+// the tier that the account holds at the basket's time (none before the
+// member joined: a tier named for such a basket is refused), and pays with
 // no more points than the account has available then
 // ([Programme.TierAt], [Programme.AvailableAt]).
 // [Quote.Order] builds the order of the [Purchase] from the basket the

@@ -86,9 +86,11 @@ type Basket struct {
 	// for the seasonal discounts limited to tiers and the early access of
 	// [SeasonalDiscount]; empty for an anonymous buyer. With Account
 	// given, a Tier other than the one that account holds at Time is
-	// refused, and an empty Tier is that one, or none when Time is before
-	// the member joined ([Account].Joined); without Account, a member
-	// whose Tier is empty gets neither.
+	// refused, and an empty Tier is that one; when Time is before the
+	// member joined ([Account].Joined) the member held no tier, so an
+	// empty Tier is none and any Tier is refused (an error naming the
+	// basket and the field "tier"). Without Account, a member whose Tier
+	// is empty gets neither.
 	Tier     string
 	Time     time.Time
 	Currency customer.Currency
@@ -347,6 +349,11 @@ func (b *Basket) validate(p *Programme) error {
 			pr.add("account", customer.CodeMismatch, "is an empty account (no join entry), the basket's member is %q", b.Member)
 		case a.Member != b.Member:
 			pr.add("account", customer.CodeMismatch, "is the account of %q, the basket's member is %q", a.Member, b.Member)
+		case b.Tier != "" && b.Time.Before(a.Joined):
+			// A tier is held from the join on: before it the member
+			// held none, as an empty Tier says.
+			pr.add("tier", customer.CodeMismatch, "is %q, but the basket's time %s is before the member joined (%s): it held no tier then",
+				b.Tier, b.Time.Format(time.RFC3339), a.Joined.Format(time.RFC3339))
 		case b.Tier != "":
 			// The tier is the one the account holds at the basket's time
 			// (the top tier for a tier above the programme's, as

@@ -1075,9 +1075,10 @@ func brief(d decimal.Decimal) string {
 // TierAt returns the tier the member held at t as the ledger records it
 // (the current tier less the tier changes that took effect after t),
 // with its benefits: the Tier of a [Basket] dated t, though a basket
-// dated before the member joined that is given no Tier holds none
-// (TierAt then returns the lowest tier). A level above the programme's
-// tiers (dropped since the ledger named it) returns the top tier
+// dated before the member joined holds none: given no Tier, it gets no
+// tier's benefits, and given one, [Programme.Price] refuses it (TierAt
+// then returns the lowest tier). A level above the programme's tiers
+// (dropped since the ledger named it) returns the top tier
 // ([TierConfig].Levels), and a programme not compiled the zero
 // TierLevel, as for [Programme.Tier].
 func (p *Programme) TierAt(a Account, t time.Time) TierLevel {

@@ -43,8 +43,11 @@ type Store interface {
 	// last entry, 0 when empty) is not expected, it returns an error
 	// matching [ErrConflict]; otherwise, when an entry's Seq or Member is
 	// not as required, it returns an error matching [customer.ErrInvalid]
-	// that names the entry. On any error the ledger is unchanged. Append
-	// must not retain entries.
+	// that names the entry. On any error the ledger is unchanged. An
+	// append of no entries at the ledger's version returns nil and
+	// changes nothing: the version stays, and a member unknown before is
+	// unknown after, as after a refused append. Append must not retain
+	// entries.
 	Append(ctx context.Context, member customer.ID, expected int64, entries []Entry) error
 }
 
@@ -229,6 +232,12 @@ func (s *MemStore) append(ctx context.Context, member customer.ID, expected int6
 		}
 	}
 	if l == nil {
+		if len(entries) == 0 {
+			// Nothing to append and, in a ledger never written, nothing
+			// to erase: an unknown member stays unknown, leaving no
+			// empty ledger behind.
+			return nil
+		}
 		if s.ledgers == nil {
 			s.ledgers = map[customer.ID]*memLedger{}
 		}

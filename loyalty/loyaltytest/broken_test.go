@@ -200,6 +200,36 @@ func (s jsonReplacing) Append(ctx context.Context, member customer.ID, expected 
 	return s.MemStore.Append(ctx, member, expected, es)
 }
 
+// rowOpening opens a member's ledger row on every append, also one of
+// no entries or one it refuses, as an adapter does that inserts the
+// row (INSERT … ON CONFLICT DO NOTHING) before it checks the batch; and
+// it reads a member with a row but no entries as a nil slice, as a
+// loop over the rows of an empty result leaves it, where a member
+// without a row is an empty slice. The row is a trace of a write that
+// stored nothing.
+type rowOpening struct {
+	*loyalty.MemStore
+	mu   *sync.Mutex
+	rows map[customer.ID]bool
+}
+
+func (s rowOpening) Entries(ctx context.Context, member customer.ID, after int64) ([]loyalty.Entry, error) {
+	es, err := s.MemStore.Entries(ctx, member, after)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil && len(es) == 0 && s.rows[member] {
+		return nil, nil
+	}
+	return es, err
+}
+
+func (s rowOpening) Append(ctx context.Context, member customer.ID, expected int64, entries []loyalty.Entry) error {
+	s.mu.Lock()
+	s.rows[member] = true
+	s.mu.Unlock()
+	return s.MemStore.Append(ctx, member, expected, entries)
+}
+
 // TestBrokenStoreHelper runs the kit on the broken store named by
 // $LOYALTYTEST_BROKEN; it is a helper of TestKitDetectsBrokenStores and
 // does nothing otherwise.
@@ -219,6 +249,10 @@ func TestBrokenStoreHelper(t *testing.T) {
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return refusingFirst{loyalty.NewMemStore(), true} })
 	case "jsonReplacing":
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store { return jsonReplacing{loyalty.NewMemStore()} })
+	case "rowOpening":
+		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store {
+			return rowOpening{loyalty.NewMemStore(), &sync.Mutex{}, map[customer.ID]bool{}}
+		})
 	case "foldingKeys":
 		loyaltytest.TestStore(t, func(*testing.T) loyalty.Store {
 			return foldingKeys{loyalty.NewMemStore(), &sync.Mutex{}}
@@ -235,6 +269,7 @@ func TestKitDetectsBrokenStores(t *testing.T) {
 	}
 	for broken, wantFailed := range map[string][]string{
 		"foldingKeys":    {"KeysAreExact"},
+		"rowOpening":     {"EmptyOrRefusedAppendLeavesNoTrace"},
 		"nulCutting":     {"OddIDsAreUnknown", "OddIDsKeptOrRefused"},
 		"refusingFirst":  {"OddIDsAreUnknown"},
 		"unnamedRefusal": {"OddIDsAreUnknown", "OddIDsKeptOrRefused"},

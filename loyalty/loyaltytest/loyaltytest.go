@@ -57,6 +57,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"FaultsInContractOrder", testFaultOrder},
 		// An append is all or nothing.
 		{"AppendIsAllOrNothing", testAllOrNothing},
+		// An append (or erasure) of no entries, and a refused one, leaves no trace: an unknown member stays unknown (Entries an empty slice, version 0), a ledger keeps its version and entries.
+		{"EmptyOrRefusedAppendLeavesNoTrace", testNoTrace},
 		// Ledgers of two members are independent: same keys, own versions.
 		{"MembersAreIndependent", testMembersIndependent},
 		// Member IDs are compared exactly: IDs differing in case or spaces are other members.
@@ -458,6 +460,62 @@ func testAllOrNothing(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 	sameEntries(t, all[:2], entries(t, s, "M1", 0))
 	require.NoError(t, s.Append(ctx, "M1", 2, all[2:]), "the ledger still accepts the right batch")
 	sameEntries(t, all, entries(t, s, "M1", 0))
+}
+
+func testNoTrace(t *testing.T, newStore func(*testing.T) loyalty.Store) {
+	s := newStore(t)
+	er, eraser := s.(loyalty.Eraser)
+	all := ledger(t, "M1")
+	unknown := func(what string) {
+		t.Helper()
+		got := entries(t, s, "M1", 0)
+		assert.Empty(t, got, "Entries after %s", what)
+		assert.NotNil(t, got, "Entries after %s returned a nil slice: the member is unknown, its entries an empty slice", what)
+		assert.ErrorIs(t, s.Append(ctx, "M1", 1, nil), loyalty.ErrConflict, "append of nothing at version 1 after %s: the version is 0", what)
+	}
+	foreign := renumber(all[:1], 0)
+	foreign[0].Member = "M2"
+	type attempt struct {
+		what    string
+		call    func() error
+		wantErr error
+	}
+	calls := []attempt{
+		{"an append of nil", func() error { return s.Append(ctx, "M1", 0, nil) }, nil},
+		{"an append of an empty slice", func() error { return s.Append(ctx, "M1", 0, []loyalty.Entry{}) }, nil},
+		{"an append of nothing at version 2", func() error { return s.Append(ctx, "M1", 2, nil) }, loyalty.ErrConflict},
+		{"an append at version 1", func() error { return s.Append(ctx, "M1", 1, renumber(all[:2], 1)) }, loyalty.ErrConflict},
+		{"an append of a key twice", func() error {
+			return s.Append(ctx, "M1", 0, renumber([]loyalty.Entry{all[0], all[0]}, 0))
+		}, loyalty.ErrDuplicate},
+		{"a misnumbered append", func() error { return s.Append(ctx, "M1", 0, renumber(all[:2], 1)) }, customer.ErrInvalid},
+		{"an append of another member's entry", func() error { return s.Append(ctx, "M1", 0, foreign) }, customer.ErrInvalid},
+	}
+	if eraser {
+		calls = append(calls,
+			attempt{"an erasure of nothing", func() error { return er.Erase(ctx, "M1", 0, nil) }, nil},
+			attempt{"an erasure at version 1", func() error { return er.Erase(ctx, "M1", 1, renumber(all[:1], 1)) }, loyalty.ErrConflict})
+	}
+	for _, c := range calls {
+		err := c.call()
+		if c.wantErr == nil {
+			assert.NoError(t, err, c.what)
+		} else {
+			assert.ErrorIs(t, err, c.wantErr, c.what)
+		}
+		unknown(c.what)
+	}
+	require.NoError(t, s.Append(ctx, "M1", 0, all[:3]), "the first append after them, at version 0")
+	for _, v := range []int64{3, 3} {
+		assert.NoError(t, s.Append(ctx, "M1", v, nil), "append of nothing at the ledger's version %d", v)
+	}
+	assert.ErrorIs(t, s.Append(ctx, "M1", 4, nil), loyalty.ErrConflict, "append of nothing at version 4 after appends of nothing: the version is 3")
+	assert.ErrorIs(t, s.Append(ctx, "M1", 3, renumber(all[:1], 3)), loyalty.ErrDuplicate)
+	require.NoError(t, s.Append(ctx, "M1", 3, all[3:]), "the append at the ledger's version after appends of nothing and a refused one")
+	sameEntries(t, all, entries(t, s, "M1", 0))
+	got := entries(t, s, "M2", 0)
+	assert.Empty(t, got, "the member of a foreign entry in a refused batch")
+	assert.NotNil(t, got, "Entries of the member of a foreign entry in a refused batch returned a nil slice")
 }
 
 func testMembersIndependent(t *testing.T, newStore func(*testing.T) loyalty.Store) {
