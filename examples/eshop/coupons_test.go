@@ -218,7 +218,8 @@ func TestRefundGivesCouponUseBack(t *testing.T) {
 // ledger: WELCOME10 prices before the member used it, is refused after
 // (422, "coupons") and prices again once the order is refunded. A
 // by_member count from the request is refused for a member's basket
-// (400 naming it); total is still taken from the request.
+// (400 naming it); total from the request still counts (above the
+// uses the server stored).
 func TestPricingTakesUsesFromTheLedger(t *testing.T) {
 	e := newEnv(t, memoryStores())
 	e.register("C-1")

@@ -64,8 +64,9 @@ func TestBasketCouponUses(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
 	assert.Equal(t, "uses[WELCOME10].by_member", r.field())
 
-	// The uses by everyone are the request's: a bearer coupon used up by
-	// other buyers is refused.
+	// The uses by everyone the request gives count (uses the shop knows
+	// of elsewhere; the server's stored count is the least): a bearer
+	// coupon used up by other buyers is refused.
 	extra, err := decodeCoupons(e.srv.programme, []byte(`[{"code": "FIRST3", "kind": "percent", "percent": "5",
 		"scope": {"kind": "all"}, "max_uses": 3, "stacking": "combinable"}]`))
 	require.NoError(t, err)

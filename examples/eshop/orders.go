@@ -389,6 +389,23 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		return out, &apiError{status: http.StatusUnprocessableEntity, field: "coupons",
 			msg: fmt.Sprintf("coupons: customer %q is not a member of the loyalty programme: the uses of its coupons cannot be counted", o.CustomerID)}
 	}
+	// The uses by everyone of the limited bearer coupons are claimed
+	// first (claimBearer); those claimed now are released unless the
+	// member's ledger holds the order after.
+	claimed, err := s.claimBearer(ctx, o, uses, at, now)
+	if err != nil {
+		return out, err
+	}
+	stands := false
+	defer func() {
+		if stands || len(claimed) == 0 {
+			return
+		}
+		if err := s.releaseBearer(ctx, o.CustomerID, o.ID, claimed, now); err != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "bearer coupon use of a refused order not released: it stays counted",
+				slog.String("order", o.ID), slog.String("error", err.Error()))
+		}
+	}()
 	acct, _, err = s.ledger.Apply(ctx, loyalty.Purchase{Order: o, Coupons: uses}, now)
 	var dup *loyalty.DuplicateError
 	var ce *loyalty.CouponError
@@ -423,6 +440,7 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 	case err != nil:
 		return out, err
 	}
+	stands = true
 	if err := s.history.RecordOrder(ctx, o, now); err != nil {
 		if refusedForGood(err) {
 			// The history will never hold the order: the ledger entry
@@ -555,12 +573,28 @@ func (s *Server) undoOther(ctx context.Context, o customer.Order, now time.Time)
 // hold this one): a refund of every unit the entry earned on, as the
 // ledger's earn records them, under the key of voidID, in the ledger
 // alone, claws back all of its points and gives back the uses of its
-// coupons ([loyalty.Returned]). It returns the account after. An entry
+// coupons ([loyalty.Returned]), the uses by everyone of its bearer
+// coupons too (releaseAllBearer). It returns the account after. An entry
 // taken back before, or no entry under id, is left as it is; one the
 // ledger refuses to take back (returns of the order recorded against the
 // entry since) is logged, to be settled by hand. The caller holds the
 // member's lock.
 func (s *Server) undo(ctx context.Context, member customer.ID, id string, now time.Time) (loyalty.Account, error) {
+	acct, err := s.undoEntry(ctx, member, id, now)
+	if err != nil || !voided(&acct, id) {
+		return acct, err
+	}
+	// The order no longer stands: its uses of bearer coupons are
+	// released too (again, when a release failed before).
+	if err := s.releaseAllBearer(ctx, member, id, now); err != nil {
+		return loyalty.Account{}, fmt.Errorf("order %q: %w", id, err)
+	}
+	return acct, nil
+}
+
+// undoEntry takes back the ledger entry of order id of member as undo
+// says, without the uses of bearer coupons.
+func (s *Server) undoEntry(ctx context.Context, member customer.ID, id string, now time.Time) (loyalty.Account, error) {
 	entries, err := s.stores.Ledgers.Entries(ctx, member, 0)
 	if err != nil {
 		return loyalty.Account{}, err

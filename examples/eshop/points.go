@@ -198,7 +198,10 @@ type itemIn struct {
 
 // usesIn is how often a coupon was used before, as the shop counts it.
 // The uses of a member of the programme are its ledger's, not the
-// request's: by_member is for baskets of other buyers only.
+// request's: by_member is for baskets of other buyers only. The uses by
+// everyone of a bearer coupon with max_uses are those the server stored
+// (bearerUses); total can only raise them, with uses the shop knows of
+// elsewhere.
 type usesIn struct {
 	Total    int `json:"total"`     // by everyone
 	ByMember int `json:"by_member"` // by the basket's buyer, when not a member
@@ -249,7 +252,9 @@ type quoteOut struct {
 // it holds then (loyalty.Basket.Account, brought to a basket's time
 // later than now). A
 // member's coupon uses are taken from its ledger (loyalty.Basket.Account);
-// the uses by everyone from the request. It changes nothing: the points
+// the uses by everyone of a limited bearer coupon from the server's
+// count (bearerUses), raised by the request's, and of others from the
+// request. It changes nothing: the points
 // are spent, and the coupons used, when the order is recorded.
 func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {
 	var in basketIn
@@ -320,6 +325,24 @@ func (s *Server) priceBasket(ctx context.Context, _ Caller, r *http.Request) (in
 	}
 	if err := p.err(); err != nil {
 		return 0, nil, err
+	}
+	// The uses by everyone of a limited bearer coupon are those stored,
+	// whatever the request claims below them.
+	for _, c := range b.Coupons {
+		if !limitedBearer(c) {
+			continue
+		}
+		n, err := s.bearerUses(ctx, c.Code)
+		if err != nil {
+			return 0, nil, err
+		}
+		if u := b.Uses[c.Code]; n > u.Total {
+			if b.Uses == nil {
+				b.Uses = map[string]loyalty.CouponUses{}
+			}
+			u.Total = n
+			b.Uses[c.Code] = u
+		}
 	}
 	if b.Member != "" {
 		acct, err := func() (loyalty.Account, error) {
