@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"sort"
 	"time"
@@ -71,9 +72,9 @@ func (cal *Calendar) window(y int, m time.Month, d int) (open, close time.Time, 
 	if !cal.Workdays[time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Weekday()] {
 		return open, close, false
 	}
-	date := customer.DateFromYMD(y, m, d)
+	date := dayNumber(y, m, d)
 	for _, h := range cal.Holidays {
-		if h == date {
+		if int64(h) == date {
 			return open, close, false
 		}
 	}
@@ -117,7 +118,11 @@ func nextDate(y int, m time.Month, d int) (int, time.Month, int) {
 // [time.Time.Sub] gives it. A calendar that [Calendar.Validate] refuses
 // has no working time: 0 (hours beyond the day would overlap from one
 // day to the next, hours that do not open before they close would count
-// backward, and a week without a workday has none).
+// backward, and a week without a workday has none). A span from or to
+// an instant whose date (in Location) lies beyond [Calendar.Covers]
+// has no working time either: 0, for a time that cannot be counted
+// exactly (near the ends of a [time.Time], the days after a date
+// wrap around to the distant past).
 //
 // The cost grows with the number of changes of the zone's offset within
 // [from, to) (twice a year in a zone with daylight-saving time, never in
@@ -134,11 +139,11 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 	if cal == nil {
 		return to.Sub(from)
 	}
-	if cal.Validate() != nil {
+	if cal.Validate() != nil || !cal.Covers(from) || !cal.Covers(to) {
 		return 0
 	}
 	var sum time.Duration
-	var hol []customer.Date // the holidays on workdays, sorted, once needed
+	var hol []int64 // the holidays on workdays, sorted, once needed
 	y, m, d := from.In(cal.loc()).Date()
 	for {
 		start := cal.at(y, m, d, 0)
@@ -149,7 +154,7 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 			if hol == nil {
 				hol = cal.workdayHolidays()
 			}
-			w := cal.workdays(customer.DateFromYMD(y, m, d), n, hol)
+			w := cal.workdays(dayNumber(y, m, d), n, hol)
 			if sum = addSat(sum, mulSat(cal.Close-cal.Open, w)); sum == maxDuration {
 				return sum
 			}
@@ -198,30 +203,45 @@ func wholeDays(y int, m time.Month, d int, start, from, to time.Time) int64 {
 	return max(n, 0)
 }
 
-// workdayHolidays returns the distinct holidays of the calendar that
-// fall on a workday, in order.
-func (cal *Calendar) workdayHolidays() []customer.Date {
-	hol := make([]customer.Date, 0, len(cal.Holidays))
+// dayNumber returns the number of the date y-m-d: the days from
+// 1 January 1970 to it, negative before. Unlike a [customer.Date], whose
+// int32 ends about 5.9 million years from 1970, it numbers every date
+// that a [time.Time] can reach, so that the weekdays and holidays of
+// dates that far out are not those of dates wrapped around to others;
+// a holiday's number is its Date's.
+func dayNumber(y int, m time.Month, d int) int64 {
+	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()
+	n := u / 86400
+	if u%86400 < 0 {
+		n--
+	}
+	return n
+}
+
+// workdayHolidays returns the numbers ([dayNumber]) of the distinct
+// holidays of the calendar that fall on a workday, in order.
+func (cal *Calendar) workdayHolidays() []int64 {
+	hol := make([]int64, 0, len(cal.Holidays))
 	for _, h := range cal.Holidays {
-		if cal.Workdays[weekday(h)] {
-			hol = append(hol, h)
+		if cal.Workdays[weekday(int64(h))] {
+			hol = append(hol, int64(h))
 		}
 	}
 	slices.Sort(hol)
 	return slices.Compact(hol)
 }
 
-// weekday returns the day of the week of d (1 January 1970 was a
-// Thursday).
-func weekday(d customer.Date) time.Weekday {
-	return time.Weekday(((int64(d)+int64(time.Thursday))%7 + 7) % 7)
+// weekday returns the day of the week of the date numbered d
+// ([dayNumber]; 1 January 1970 was a Thursday).
+func weekday(d int64) time.Weekday {
+	return time.Weekday((d%7 + 7 + int64(time.Thursday)) % 7)
 }
 
 // workdays returns the number of working days among the n dates from
 // first on: the workdays of the week times the whole weeks, plus the
 // workdays among the dates left over, less the holidays hol (sorted, on
 // workdays) among them.
-func (cal *Calendar) workdays(first customer.Date, n int64, hol []customer.Date) int64 {
+func (cal *Calendar) workdays(first, n int64, hol []int64) int64 {
 	var week int64
 	for _, w := range cal.Workdays {
 		if w {
@@ -234,13 +254,30 @@ func (cal *Calendar) workdays(first customer.Date, n int64, hol []customer.Date)
 			count++
 		}
 	}
-	end := int64(first) + n
 	lo, _ := slices.BinarySearch(hol, first)
-	hi := len(hol)
-	if end <= math.MaxInt32 {
-		hi, _ = slices.BinarySearch(hol, customer.Date(end))
-	}
+	hi, _ := slices.BinarySearch(hol, first+n)
 	return count - int64(hi-lo)
+}
+
+// maxCalendarDay bounds the numbers ([dayNumber]) of the dates a
+// calendar counts: 2⁴⁵ days, about 96 billion years either side of
+// 1970, well within the years a [time.Time] holds (about 292 billion),
+// so that the midnight and the hours of every date up to it, and of the
+// day after, are exact.
+const maxCalendarDay = 1 << 45
+
+// Covers reports whether the calendar counts working time on the date of
+// t in Location: a date within 2⁴⁵ days (about 96 billion years) of
+// 1 January 1970. [Calendar.Working] and [Calendar.Add] count exactly
+// on those dates, and refuse the instants beyond them. A nil calendar
+// covers every instant.
+func (cal *Calendar) Covers(t time.Time) bool {
+	if cal == nil {
+		return true
+	}
+	y, m, d := t.In(cal.loc()).Date()
+	n := dayNumber(y, m, d)
+	return -maxCalendarDay <= n && n <= maxCalendarDay
 }
 
 // mulSat returns d × n for d, n ≥ 0, or [maxDuration] when the product
@@ -256,14 +293,16 @@ func mulSat(d time.Duration, n int64) time.Duration {
 const maxIdleDays = 800
 
 // maxRunDays bounds the days [Calendar.Add] passes at once (about
-// 46,000 years), so that the dates it counts stay within int32.
+// 46,000 years), so that the bisection over them stays within an int.
 const maxRunDays = 1 << 24
 
 // Add returns the instant at which d of working time has passed after t:
 // the earliest instant x with [Calendar.Working](t, x) = d. For d ≤ 0 it
 // returns t. It returns the zero time when the calendar has no working
-// hours on 800 days in a row before d has passed, and for a calendar
-// that [Calendar.Validate] refuses, which has no working time
+// hours on 800 days in a row before d has passed, when t or the instant
+// it looks for lies beyond [Calendar.Covers] (which hours of a second
+// or less a day can reach within a Duration), and for a calendar that
+// [Calendar.Validate] refuses, which has no working time
 // ([Calendar.Working]).
 //
 // Like Working, its cost grows with the changes of the zone's offset
@@ -283,7 +322,7 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	if cal == nil {
 		return t.Add(d)
 	}
-	if cal.Validate() != nil {
+	if cal.Validate() != nil || !cal.Covers(t) {
 		return time.Time{}
 	}
 	per := cal.Close - cal.Open
@@ -293,10 +332,13 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 			week++
 		}
 	}
-	var hol []customer.Date // the holidays on workdays, sorted, once needed
+	var hol []int64 // the holidays on workdays, sorted, once needed
 	y, m, dd := t.In(cal.loc()).Date()
 	idle := 0
 	for idle < maxIdleDays {
+		if n := dayNumber(y, m, dd); n < -maxCalendarDay || n > maxCalendarDay {
+			return time.Time{}
+		}
 		if start := cal.at(y, m, dd, 0); !start.Before(t) && d > per {
 			if hol == nil {
 				hol = cal.workdayHolidays()
@@ -308,7 +350,7 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 			if q < maxRunDays {
 				limit = min(limit, ((q+int64(len(hol)))/week+2)*7)
 			}
-			first := customer.DateFromYMD(y, m, dd)
+			first := dayNumber(y, m, dd)
 			n := wholeDays(y, m, dd, start, t, time.Unix(start.Unix()+limit*86400, 0))
 			if k, used := cal.skip(first, n, q, hol); k > 0 {
 				trail, out := cal.idleRuns(first, k, hol, idle)
@@ -341,7 +383,7 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 // once on its way to q working days (workdays not in hol): all n when
 // they hold fewer than q, else the days up to and including the one on
 // which the q-th falls; and the working days among them.
-func (cal *Calendar) skip(first customer.Date, n, q int64, hol []customer.Date) (k, used int64) {
+func (cal *Calendar) skip(first, n, q int64, hol []int64) (k, used int64) {
 	if n <= 0 || q <= 0 {
 		return 0, 0
 	}
@@ -361,16 +403,16 @@ func (cal *Calendar) skip(first customer.Date, n, q int64, hol []customer.Date) 
 // and whether maxIdleDays of them came in a row. Its cost grows with the
 // holidays among the dates, not with k: between two holidays every
 // workday has working hours.
-func (cal *Calendar) idleRuns(first customer.Date, k int64, hol []customer.Date, idle int) (int64, bool) {
-	end := int64(first) + k
-	last := int64(first) - 1 - int64(idle) // the last day with working hours
+func (cal *Calendar) idleRuns(first, k int64, hol []int64, idle int) (int64, bool) {
+	end := first + k
+	last := first - 1 - int64(idle) // the last day with working hours
 	lo, _ := slices.BinarySearch(hol, first)
 	// gap visits the dates in (a, b), none of them a holiday: the first
 	// workday among them ends the run of idle days since last, the last
 	// one starts the next.
 	gap := func(a, b int64) bool {
 		f := a + 1
-		for f < b && !cal.Workdays[weekday(customer.Date(f))] {
+		for f < b && !cal.Workdays[weekday(f)] {
 			f++
 		}
 		if f >= b {
@@ -380,21 +422,21 @@ func (cal *Calendar) idleRuns(first customer.Date, k int64, hol []customer.Date,
 			return true
 		}
 		l := b - 1
-		for !cal.Workdays[weekday(customer.Date(l))] {
+		for !cal.Workdays[weekday(l)] {
 			l--
 		}
 		last = l
 		return false
 	}
-	prev := int64(first) - 1
+	prev := first - 1
 	for _, h := range hol[lo:] {
-		if int64(h) >= end {
+		if h >= end {
 			break
 		}
-		if gap(prev, int64(h)) {
+		if gap(prev, h) {
 			return 0, true
 		}
-		prev = int64(h)
+		prev = h
 	}
 	if gap(prev, end) {
 		return 0, true
@@ -541,7 +583,8 @@ type SLAStatus struct {
 	Priority Priority  // the case's priority then
 	// Paused reports that the case is waiting for the customer.
 	Paused bool
-	// PausedFor is the total wall-clock time spent waiting.
+	// PausedFor is the total wall-clock time spent waiting; at most the
+	// longest [time.Duration], at which it stays.
 	PausedFor time.Duration
 	// Step is the clock of the current step (for a waiting case, of the
 	// step it will resume); zero for a case in a final state.
@@ -568,6 +611,11 @@ func (s SLAStatus) EscalationDue() bool { return s.Step.EscalationDue || s.Resol
 // recorded (also when the complaint was received earlier: before it is
 // recorded there is no case to time).
 var ErrAsOf = errors.New("complaint: as-of time before the case was recorded")
+
+// ErrBeyondCalendar is returned when an SLA is asked for as of an
+// instant that the policy's calendar does not cover ([Calendar.Covers]):
+// its working time cannot be counted.
+var ErrBeyondCalendar = errors.New("complaint: as-of time beyond the calendar's dates")
 
 // resolutionCounts reports whether time in s counts toward resolution.
 func resolutionCounts(s State) bool {
@@ -630,19 +678,26 @@ func (p *SLAPolicy) finish(c *Clock, asOf time.Time) {
 		c.Due = p.Calendar.Add(asOf, c.Target-c.Elapsed)
 	}
 	c.Overdue = c.Elapsed > c.Target
-	c.EscalationDue = float64(c.Elapsed) > p.escalationPoint(c) && !c.Escalated
+	c.EscalationDue = p.pastEscalationPoint(c) > 0 && !c.Escalated
 }
 
-// escalationPoint is the working time after which escalation of c is
-// due: EscalateAt × Target, EscalateAt at least 1.
-func (p *SLAPolicy) escalationPoint(c *Clock) float64 {
-	return max(p.EscalateAt, 1) * float64(c.Target)
+// pastEscalationPoint compares c's Elapsed with the working time after
+// which escalation of c is due, EscalateAt × Target (EscalateAt at least
+// 1): −1, 0 or +1 as Elapsed is below, at or past it. It compares
+// exactly: the product of a float64 (53 bits) and a Duration (63 bits)
+// fits in 116 bits, while a float64 of a Duration beyond 2⁵³ ns (about
+// 104 days) would round it by nanoseconds either way.
+func (p *SLAPolicy) pastEscalationPoint(c *Clock) int {
+	const prec = 128
+	point := new(big.Float).SetPrec(prec).SetFloat64(max(p.EscalateAt, 1))
+	point.Mul(point, new(big.Float).SetPrec(prec).SetInt64(int64(c.Target)))
+	return new(big.Float).SetPrec(prec).SetInt64(int64(c.Elapsed)).Cmp(point)
 }
 
 // escalated marks c Escalated when the case is escalated after c reached
 // its escalation point.
 func (p *SLAPolicy) escalated(c *Clock) {
-	if c.Target > 0 && float64(c.Elapsed) >= p.escalationPoint(c) {
+	if c.Target > 0 && p.pastEscalationPoint(c) >= 0 {
 		c.Escalated = true
 	}
 }
@@ -666,6 +721,9 @@ func (p *SLAPolicy) escalated(c *Clock) {
 // An escalation recorded once a clock has passed its escalation point
 // marks that clock Escalated, and escalation is no longer due on it; an
 // escalation before the point leaves the clock as it is.
+// An asOf whose date the policy's calendar does not cover
+// ([Calendar.Covers], dates about 96 billion years from now) is refused
+// with [ErrBeyondCalendar] rather than timed wrongly.
 func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	if p == nil {
 		p = defaultSLA
@@ -678,6 +736,9 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	}
 	if asOf.Before(events[0].At) {
 		return SLAStatus{}, fmt.Errorf("complaint %q: %s: %w", events[0].Case, asOf.Format(time.RFC3339), ErrAsOf)
+	}
+	if !p.Calendar.Covers(asOf) || !p.Calendar.Covers(received(events[0])) {
+		return SLAStatus{}, fmt.Errorf("complaint %q: %s: %w", events[0].Case, asOf.Format(time.RFC3339), ErrBeyondCalendar)
 	}
 	n := len(events)
 	for n > 0 && events[n-1].At.After(asOf) {

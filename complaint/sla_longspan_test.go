@@ -132,3 +132,71 @@ func TestPlaceholderReceiptStartsTheClocksAtTheRecording(t *testing.T) {
 		assert.Equal(t, hours(2), sig["cust-C-1"].Last)
 	}
 }
+
+// Dates beyond the range of a customer.Date (int32 days, about 5.9
+// million years from 1970), which a calendar with second-long working
+// hours reaches within a Duration of working time, keep their weekdays
+// and are no holidays of dates 2³² days earlier: Add and Working count
+// one second per Monday to the last one, as the Mondays are counted by
+// hand, and a holiday counts on its own date only.
+func TestCalendarBeyondDateRange(t *testing.T) {
+	mondays := &complaint.Calendar{Open: 9 * time.Hour, Close: 9*time.Hour + time.Second}
+	mondays.Workdays[time.Monday] = true
+	from := time.Date(2026, time.January, 5, 10, 0, 0, 0, time.UTC) // a Monday, after its second
+	for _, k := range []int{1000, 300_000_000, 400_000_000, 3_000_000_000, 9_000_000_000} {
+		d := time.Duration(k) * time.Second
+		want := time.Date(2026, time.January, 5+7*k, 9, 0, 1, 0, time.UTC) // the k-th Monday after
+		require.Equal(t, time.Monday, want.Weekday())
+		assert.Equal(t, want, mondays.Add(from, d), "%d Mondays", k)
+		assert.Equal(t, d, mondays.Working(from, want), "%d Mondays", k)
+		assert.Equal(t, d-1, mondays.Working(from, want.Add(-1)), "%d Mondays", k)
+	}
+
+	allWeek := &complaint.Calendar{Open: 9 * time.Hour, Close: 9*time.Hour + time.Second, Workdays: [7]bool{true, true, true, true, true, true, true}}
+	h := customer.DateFromYMD(2026, time.January, 12)
+	allWeek.Holidays = []customer.Date{h}
+	far := h.Time().AddDate(0, 0, 1<<32) // the date a Date of h+2³² would wrap to h
+	assert.Equal(t, time.Second, allWeek.Working(far.Add(8*time.Hour), far.Add(10*time.Hour)), "%s is no holiday", far)
+	assert.Equal(t, far.Add(9*time.Hour+time.Second), allWeek.Add(far.Add(8*time.Hour), time.Second))
+	assert.Zero(t, allWeek.Working(h.Time().Add(8*time.Hour), h.Time().Add(10*time.Hour)), "%s is a holiday", h)
+}
+
+// Near the ends of a time.Time the day after a date wraps around to the
+// distant past: the calendar covers the dates within 2⁴⁵ days of 1970
+// and counts them exactly, and refuses instants beyond them (Working 0,
+// Add the zero time, Status ErrBeyondCalendar) rather than walking the
+// wrapped days for ever or passing a wrong answer off as right. Hours of
+// a nanosecond a day reach beyond them within a Duration.
+func TestCalendarBeyondItsDates(t *testing.T) {
+	cal := &complaint.Calendar{Open: 9 * time.Hour, Close: 9*time.Hour + time.Nanosecond, Workdays: [7]bool{true, true, true, true, true, true, true}}
+	last := time.Unix((1<<45)*86400, 0).UTC() // the last date covered
+	from := time.Date(2026, time.January, 5, 10, 0, 0, 0, time.UTC)
+	assert.True(t, cal.Covers(last.Add(24*time.Hour-1)))
+	assert.False(t, cal.Covers(last.Add(24*time.Hour)))
+	assert.True(t, cal.Covers(last.AddDate(0, 0, -(1<<46))))
+	assert.False(t, cal.Covers(last.AddDate(0, 0, -(1<<46)-1)))
+	assert.True(t, (*complaint.Calendar)(nil).Covers(last.Add(24*time.Hour)))
+
+	assert.Equal(t, time.Nanosecond, cal.Working(last, last.Add(24*time.Hour-1)), "the last date counts")
+	assert.Equal(t, last.Add(9*time.Hour+1), cal.Add(last, 1))
+	whole := int64(1<<45) - int64(customer.DateOf(from)) // the dates from the day after from to last, one nanosecond each
+	assert.Equal(t, time.Duration(whole), cal.Working(from, last.Add(24*time.Hour-1)))
+	assert.Equal(t, last.Add(9*time.Hour+1), cal.Add(from, time.Duration(whole)))
+
+	end := time.Unix(1<<63-1-62135596800, 999999999) // the latest time.Time
+	for _, to := range []time.Time{last.Add(24 * time.Hour), end} {
+		assert.Zero(t, cal.Working(from, to), "to %s", to)
+		assert.True(t, cal.Add(to, time.Nanosecond).IsZero(), "from %s", to)
+	}
+	assert.True(t, cal.Add(from, time.Duration(whole)+1).IsZero(), "the next nanosecond falls beyond the dates")
+	assert.True(t, cal.Add(from, 1<<63-1).IsZero())
+
+	_, evs := reach(1)
+	p := complaint.DefaultSLA()
+	p.Calendar = cal
+	_, err := p.Status(evs, end)
+	require.ErrorIs(t, err, complaint.ErrBeyondCalendar)
+	st, err := p.Status(evs, last)
+	require.NoError(t, err)
+	assert.Equal(t, cal.Working(evs[0].At, last), st.Resolution.Elapsed)
+}

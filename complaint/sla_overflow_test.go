@@ -69,3 +69,34 @@ func TestReceivedBeforeMinRecordYear(t *testing.T) {
 func intakeReceived(received time.Time) complaint.Intake {
 	return complainttest.Intake("C-1", received)
 }
+
+// Escalation is due once Elapsed exceeds EscalateAt × Target, compared
+// exactly: with targets beyond 2⁵³ ns (about 104 days), where a float64
+// no longer holds every nanosecond, a clock one nanosecond past its
+// target at EscalateAt 1 is overdue and due for escalation alike, and
+// one nanosecond short of 1.5 × target is not yet due.
+func TestEscalationPointExact(t *testing.T) {
+	_, evs := reach(1) // recorded at 0h, accepted at 1h
+	for _, target := range []time.Duration{1<<53 + 1, 1<<60 + 3, 300 * 24 * time.Hour} {
+		p := complaint.DefaultSLA()
+		p.Resolution[complaint.PriorityNormal] = target
+		p.EscalateAt = 1
+		s0, err := p.Status(evs, evs[0].At)
+		require.NoError(t, err)
+		start := s0.Resolution.Started
+		st, err := p.Status(evs, start.Add(target+1))
+		require.NoError(t, err)
+		require.Equal(t, target+1, st.Resolution.Elapsed)
+		assert.True(t, st.Resolution.Overdue, "target %d", target)
+		assert.True(t, st.Resolution.EscalationDue, "target %d: one nanosecond past 1 × target", target)
+
+		p.EscalateAt = 1.5
+		point := target + target/2 // 1.5 × target, rounded down for an odd target
+		st, err = p.Status(evs, start.Add(point))
+		require.NoError(t, err)
+		assert.False(t, st.Resolution.EscalationDue, "target %d: at %d", target, point)
+		st, err = p.Status(evs, start.Add(point+1))
+		require.NoError(t, err)
+		assert.True(t, st.Resolution.EscalationDue, "target %d: at %d", target, point+1)
+	}
+}
