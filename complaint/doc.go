@@ -60,7 +60,8 @@
 // [NoticeOf] tells, for the event that [Apply] returned, what the
 // complainant is to hear ([Notice]: received, accepted or rejected with
 // the reply, assigned, moved to another department, under investigation,
-// the resolution decided, revised and carried out, closed, waiting for
+// the resolution decided, revised (naming the one taken back) and
+// carried out, closed, waiting for
 // something from the customer, resumed, reopened, withdrawn), and
 // nothing of the steps within the brand;
 // [Notices] does the same for a whole log. Each notice carries the

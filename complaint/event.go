@@ -32,6 +32,13 @@ type Event struct {
 	// new handler within the same one. It is empty for every other
 	// command, and in reassignments logged before events recorded it.
 	FromDepartment string `json:"from_department,omitempty"`
+	// Revised is, for a revision ([CmdRevise]), the approved resolution
+	// it takes back (the case's Proposal before the event, which the
+	// revision clears), so that [NoticeOf] can tell the complainant which
+	// resolution will not be carried out as announced. It is nil for
+	// every other command, and in revisions logged before events
+	// recorded it.
+	Revised *Proposal `json:"revised,omitempty"`
 	// Erased is when the complainant's own words were erased from the
 	// event ([EraseEvent]), zero if never. It is the one change a store
 	// makes to an event it keeps.
@@ -41,6 +48,7 @@ type Event struct {
 // Clone returns a deep copy of e.
 func (e Event) Clone() Event {
 	e.Command = e.Command.clone()
+	e.Revised = cloneProposal(e.Revised)
 	return e
 }
 
@@ -179,6 +187,10 @@ func replay(c Case, ev Event) (Case, error) {
 		return c, badLog(id, ev.Seq, "%s leaves no department, names %q", ev.Command.Kind, ev.FromDepartment)
 	case ev.FromDepartment != "" && ev.FromDepartment != c.Department:
 		return c, badLog(id, ev.Seq, "reassignment from department %q, but the case is with %q", ev.FromDepartment, c.Department)
+	case ev.Revised != nil && ev.Command.Kind != CmdRevise:
+		return c, badLog(id, ev.Seq, "%s takes back no resolution, names %s", ev.Command.Kind, *ev.Revised)
+	case ev.Revised != nil && !sameProposal(ev.Revised, c.Proposal):
+		return c, badLog(id, ev.Seq, "revision of %s, but the case's approved resolution is %s", *ev.Revised, proposalText(c.Proposal))
 	}
 	switch {
 	case !ev.Priority.Valid():
@@ -193,4 +205,21 @@ func replay(c Case, ev Event) (Case, error) {
 		c.Erased = ev.Erased
 	}
 	return c, nil
+}
+
+// sameProposal reports whether a and b are the same resolution: the same
+// kind, amount (value and currency) and detail.
+func sameProposal(a, b *Proposal) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Kind == b.Kind && a.Detail == b.Detail && a.Amount.Currency() == b.Amount.Currency() && a.Amount.Equal(b.Amount)
+}
+
+// proposalText returns p's text form ([Proposal.String]), or "none".
+func proposalText(p *Proposal) string {
+	if p == nil {
+		return "none"
+	}
+	return p.String()
 }

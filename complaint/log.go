@@ -506,6 +506,9 @@ func (e Event) String() string {
 	if e.FromDepartment != "" {
 		fmt.Fprintf(&b, ", from department %q", e.FromDepartment)
 	}
+	if e.Revised != nil {
+		b.WriteString(", revised " + e.Revised.String())
+	}
 	if !e.Erased.IsZero() {
 		fmt.Fprintf(&b, ", erased %s", logtext.Time(e.Erased))
 	}
@@ -536,6 +539,9 @@ func (e Event) LogValue() slog.Value {
 	}
 	if e.FromDepartment != "" {
 		attrs = append(attrs, slog.String("from_department", e.FromDepartment))
+	}
+	if e.Revised != nil {
+		attrs = append(attrs, slog.Attr{Key: "revised", Value: e.Revised.LogValue()})
 	}
 	if !e.Erased.IsZero() {
 		attrs = append(attrs, slog.Time("erased", e.Erased))
@@ -571,6 +577,9 @@ func (n Notice) String() string {
 	if n.Resolution != nil {
 		parts = append(parts, n.Resolution.String())
 	}
+	if n.Revised != nil {
+		parts = append(parts, "revised "+n.Revised.String())
+	}
 	if len(parts) > 0 {
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
@@ -605,6 +614,9 @@ func (n Notice) LogValue() slog.Value {
 	attrs = append(attrs, slog.Int("reply_bytes", len(n.Reply)), slog.Int("asked_bytes", len(n.Asked)))
 	if n.Resolution != nil {
 		attrs = append(attrs, slog.Attr{Key: "resolution", Value: n.Resolution.LogValue()})
+	}
+	if n.Revised != nil {
+		attrs = append(attrs, slog.Attr{Key: "revised", Value: n.Revised.LogValue()})
 	}
 	return slog.GroupValue(attrs...)
 }

@@ -98,6 +98,13 @@ type Notice struct {
 	Asked string `json:"asked,omitempty"`
 	// Resolution is the resolution decided or carried out.
 	Resolution *Proposal `json:"resolution,omitempty"`
+	// Revised is, for the resolution-revised notice, the resolution
+	// decided earlier that will not be carried out as announced (the
+	// event's [Event.Revised]); the notice of its approval, the last
+	// resolution-decided one before, tells when it was decided. It is nil
+	// when the revision was logged before events recorded it and the
+	// notice is made by [NoticeOf]; [Notices] reads it from the case.
+	Revised *Proposal `json:"revised,omitempty"`
 }
 
 // NoticeOf returns the notice to the complainant about ev, the event that
@@ -117,7 +124,8 @@ type Notice struct {
 // resolved (on the carry-out's channel); close → closed; wait →
 // waiting; resume → resumed; reopen → reopened; withdraw → withdrawn;
 // revise → resolution-revised (the customer was told of the approved
-// resolution, and learns it will not be carried out as told).
+// resolution, and learns it will not be carried out as told; Revised
+// names it).
 func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 	if ev.Case != c.ID || ev.Seq != c.Version || ev.To != c.State {
 		return Notice{}, false, fmt.Errorf("complaint %q: event %d of case %q is not the last event of the case (version %d, %s): %w",
@@ -162,7 +170,7 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 	case CmdWithdraw:
 		n.Topic = TopicWithdrawn
 	case CmdRevise:
-		n.Topic = TopicResolutionRevised
+		n.Topic, n.Revised = TopicResolutionRevised, cloneProposal(ev.Revised)
 	default:
 		return Notice{}, false, nil
 	}
@@ -172,7 +180,8 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 // Notices returns the notices to the complainant of a case's events, in
 // order, checking the log as [Rebuild] does. A reassignment logged
 // without [Event.FromDepartment] is judged by the department the case had
-// before it.
+// before it, and a revision logged without [Event.Revised] names the
+// resolution the case had approved before it.
 func Notices(events []Event) ([]Notice, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
@@ -183,6 +192,10 @@ func Notices(events []Event) ([]Notice, error) {
 		if ev.Command.Kind == CmdReassign && ev.FromDepartment == "" {
 			// Logged before events recorded it: the case knows.
 			ev.FromDepartment = c.Department
+		}
+		if ev.Command.Kind == CmdRevise && ev.Revised == nil {
+			// Logged before events recorded it: the case knows.
+			ev.Revised = cloneProposal(c.Proposal)
 		}
 		var err error
 		if c, err = replay(c, ev); err != nil {

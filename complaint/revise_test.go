@@ -1,6 +1,8 @@
 package complaint_test
 
 import (
+	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -104,4 +106,92 @@ func TestReviseRefused(t *testing.T) {
 	k, err := complaint.ParseCommandKind("revise")
 	require.NoError(t, err)
 	assert.Equal(t, complaint.CmdRevise, k)
+}
+
+// The revision clears the case's proposal, so the event keeps the
+// approved resolution it takes back, and the revised notice names it:
+// the complainant hears which resolution (here the refund of 30.00 EUR
+// approved at hour 8) will not be carried out. The JSON of the event
+// holds it; a log written before events recorded it still rebuilds,
+// and Notices names the resolution from the case; an event naming
+// another resolution, or one on another command, is a bad log.
+func TestReviseNamesTheResolutionTakenBack(t *testing.T) {
+	c, evs := reach(5) // approved, hour 5
+	c, ev := do(t, c, complaint.Command{Kind: complaint.CmdRevise, Reason: "sold out"}, handler, hours(6))
+	evs = append(evs, ev)
+	refund := complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: eur(t, "30.00"), Detail: "partial refund"}
+	c, ev = do(t, c, complaint.Command{Kind: complaint.CmdPropose, Proposal: &refund}, handler, hours(7))
+	evs = append(evs, ev)
+	c, ev = do(t, c, complaint.Command{Kind: complaint.CmdApprove}, supervisor, hours(8))
+	evs = append(evs, ev)
+	decided, told, err := complaint.NoticeOf(c, ev)
+	require.NoError(t, err)
+	require.True(t, told)
+	require.Equal(t, complaint.TopicResolutionDecided, decided.Topic)
+
+	c, ev = do(t, c, complaint.Command{Kind: complaint.CmdRevise, Reason: "refund limit of the shop"}, handler, hours(9))
+	evs = append(evs, ev)
+	require.Nil(t, c.Proposal, "the case no longer has it")
+	require.NotNil(t, ev.Revised)
+	assert.Equal(t, refund, *ev.Revised)
+	n, told, err := complaint.NoticeOf(c, ev)
+	require.NoError(t, err)
+	require.True(t, told)
+	assert.Equal(t, complaint.TopicResolutionRevised, n.Topic)
+	require.NotNil(t, n.Revised)
+	assert.Equal(t, "30.00 EUR", n.Revised.Amount.String())
+	assert.Equal(t, decided.Resolution, n.Revised, "the resolution the customer was told of")
+	assert.Contains(t, n.String(), "revised proposal refund")
+	assert.Contains(t, ev.String(), "revised proposal refund")
+
+	// The event's JSON carries it and reads back the same.
+	b, err := json.Marshal(ev)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"revised":{"kind":"refund","amount":`)
+	var back complaint.Event
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, ev.Revised.Amount.String(), back.Revised.Amount.String())
+	ns, err := complaint.Notices(evs)
+	require.NoError(t, err)
+	assert.Equal(t, n, ns[len(ns)-1])
+	first := ns[len(ns)-3]
+	require.Equal(t, complaint.TopicResolutionRevised, first.Topic)
+	assert.Equal(t, complaint.ResolutionPriceReduction, first.Revised.Kind, "the first revision took back the happy path's price reduction")
+
+	// A log written before: no revised field in the JSON.
+	old := make([]complaint.Event, len(evs))
+	for i, e := range evs {
+		old[i] = e.Clone()
+		old[i].Revised = nil
+		b, err := json.Marshal(old[i])
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), `"revised"`)
+	}
+	r, err := complaint.Rebuild(old)
+	require.NoError(t, err)
+	assert.Equal(t, c, r)
+	oldNotices, err := complaint.Notices(old)
+	require.NoError(t, err)
+	assert.Equal(t, ns, oldNotices, "Notices names the resolution from the case")
+	legacy, told, err := complaint.NoticeOf(c, old[len(old)-1])
+	require.NoError(t, err)
+	require.True(t, told)
+	assert.Nil(t, legacy.Revised, "NoticeOf has only the event")
+
+	// A revision naming another resolution, and another command naming
+	// one, are logs the workflow did not write.
+	bad := slices.Clone(evs)
+	other := refund
+	other.Amount = eur(t, "31.00")
+	bad[len(bad)-1] = ev.Clone()
+	bad[len(bad)-1].Revised = &other
+	_, err = complaint.Rebuild(bad)
+	require.ErrorIs(t, err, complaint.ErrBadLog)
+	assert.Contains(t, err.Error(), "event 10")
+	bad = slices.Clone(evs)
+	bad[len(bad)-2] = bad[len(bad)-2].Clone()
+	bad[len(bad)-2].Revised = &refund
+	_, err = complaint.Rebuild(bad)
+	require.ErrorIs(t, err, complaint.ErrBadLog)
+	assert.Contains(t, err.Error(), "event 9")
 }

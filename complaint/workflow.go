@@ -458,6 +458,8 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 		}
 	case CmdReassign:
 		ev.FromDepartment = c.Department
+	case CmdRevise:
+		ev.Revised = cloneProposal(c.Proposal)
 	}
 	return evolve(c, ev), ev, nil
 }
