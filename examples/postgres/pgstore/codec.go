@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -149,23 +150,23 @@ const programLimitExceeded = "54000"
 var indexFields = map[string][]string{
 	"customers_pkey":                     {"id"},
 	"orders_pkey":                        {"id"},
-	"orders_id_customer_id_key":          {"id", "customerid"},
-	"orders_customer_at":                 {"customerid"},
+	"orders_id_customer_id_key":          {"id", "customer_id"},
+	"orders_customer_at":                 {"customer_id"},
 	"order_lines_pkey":                   {"id"},
 	"returns_pkey":                       {"id"},
-	"returns_customer_at":                {"customerid"},
-	"returns_order":                      {"orderid", "customerid"},
+	"returns_customer_at":                {"customer_id"},
+	"returns_order":                      {"order_id", "customer_id"},
 	"return_lines_pkey":                  {"id"},
-	"interactions_pkey":                  {"customerid", "subject"},
+	"interactions_pkey":                  {"customer_id", "subject"},
 	"credits_pkey":                       {"id"},
-	"credits_customer_at":                {"customerid"},
-	"credits_order":                      {"orderid", "customerid"},
+	"credits_customer_at":                {"customer_id"},
+	"credits_order":                      {"order_id", "customer_id"},
 	"complaint_cases_pkey":               {"id"},
 	"complaint_cases_complainant_opened": {"intake.complainant", "id"},
 	"complaint_events_pkey":              {"id"},
 	"loyalty_entries_pkey":               {"member"},
 	"loyalty_entries_member_key":         {"member", "key"},
-	"loyalty_entries_order":              {"member", "orderid"},
+	"loyalty_entries_order":              {"member", "order_id"},
 }
 
 // keyFault returns, when err is the server's refusal of an index entry
@@ -340,8 +341,8 @@ type textFault struct {
 }
 
 // field returns the path of the field: the names of the struct fields
-// joined by dots, in lower case, each index after its slice
-// ("lines[0].sku").
+// ([fieldName]) joined by dots, each index after its slice
+// ("lines[0].unit_price"), as the library's validation names fields.
 func (f *textFault) field() string {
 	var b strings.Builder
 	for i := len(f.up) - 1; i >= 0; i-- {
@@ -350,6 +351,31 @@ func (f *textFault) field() string {
 			b.WriteByte('.')
 		}
 		b.WriteString(step)
+	}
+	return b.String()
+}
+
+// fieldName returns the name the library's errors give a struct field
+// (customer.Order.Validate's "customer_id", "lines[0].unit_price",
+// customer.Customer.Validate's "profile.height_cm", complaint's JSON
+// names such as "wait_reason"): the Go name in lower case, words joined
+// by "_", an initialism one word ("CustomerID" is "customer_id",
+// "HeightCM" "height_cm", "SKU" "sku").
+func fieldName(goName string) string {
+	rs := []rune(goName)
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 && unicode.IsUpper(r) {
+			prev := rs[i-1]
+			// A new word: after a lower-case letter or a digit, or the
+			// last capital of an initialism followed by a lower-case
+			// letter ("URLPath": "url_path").
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) ||
+				unicode.IsUpper(prev) && i+1 < len(rs) && unicode.IsLower(rs[i+1]) {
+				b.WriteByte('_')
+			}
+		}
+		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
 }
@@ -439,7 +465,7 @@ func badText(v reflect.Value, inJSON bool) *textFault {
 				continue // unexported state (money amounts) holds no text
 			}
 			if f := badText(v.Field(i), inJSON); f != nil {
-				f.up = append(f.up, strings.ToLower(t.Field(i).Name))
+				f.up = append(f.up, fieldName(t.Field(i).Name))
 				return f
 			}
 		}

@@ -29,9 +29,16 @@
 // and Migrate returns [ErrMigrationLocked], to be tried again. A schema
 // created beforehand for the application's role (CREATE SCHEMA …
 // AUTHORIZATION app) is used as it is: Migrate then needs the right to
-// create tables in it, and none on the database.
+// create tables and functions in it, and none on the database.
 // A database migrated by a newer version of this package is refused
-// rather than misread.
+// rather than misread. A process of an older release still running
+// beside a migrated one (a rolling upgrade) keeps writing: a column a
+// migration adds has a default, or, for the nanoseconds of a complaint
+// case's opened and updated and of an event's at, is taken by a trigger
+// from the row's JSON when the writer leaves it out (migration 10). The
+// migrations mean the same whatever the server's
+// standard_conforming_strings; migration 10 repairs what migrations 4
+// and 5 filled in wrongly under standard_conforming_strings = off.
 //
 // Fields that callers query get their own columns: identifiers, kinds and
 // states, times, points, amounts. Amounts are NUMERIC (exact, scale kept);

@@ -93,10 +93,10 @@ func TestJSONTimesBeyondYear9999AreRefused(t *testing.T) {
 	l := db.Loyalty()
 	day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	for field, e := range map[string]loyalty.Entry{
-		"expiresat":   {Seq: 1, Member: "M", Key: "k", Time: day, ExpiresAt: far},
-		"availableat": {Seq: 1, Member: "M", Key: "k", Time: day, AvailableAt: far},
-		"nextreview":  {Seq: 1, Member: "M", Key: "k", Time: day, NextReview: far},
-		"graceuntil":  {Seq: 1, Member: "M", Key: "k", Time: day, GraceUntil: far},
+		"expires_at":   {Seq: 1, Member: "M", Key: "k", Time: day, ExpiresAt: far},
+		"available_at": {Seq: 1, Member: "M", Key: "k", Time: day, AvailableAt: far},
+		"next_review":  {Seq: 1, Member: "M", Key: "k", Time: day, NextReview: far},
+		"grace_until":  {Seq: 1, Member: "M", Key: "k", Time: day, GraceUntil: far},
 	} {
 		refused(t, l.Append(ctx, "M", 0, []loyalty.Entry{e}), `loyalty entry 1 of member "M"`, field)
 	}

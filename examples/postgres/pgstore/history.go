@@ -98,11 +98,11 @@ func keyed[T interface{ Conflict(T) error }](x T, record, what string, keys []ke
 // by a record that was gone, deleted with its customer, when the store
 // read it to compare: neither a redelivery nor a conflict can be told.
 // The [customer.HistoryWriter] methods then append again
-// ([CustomerStore.appendAgain]). [CustomerStore.AppendChecked], which
-// calls its check once, returns it, for a record of another customer
-// only (it reads one of its own customer while that customer's row is
-// locked): it matches customer.ErrDuplicate, as the ID was taken when
-// the append ran.
+// ([CustomerStore.appendAgain]); [CustomerStore.AppendChecked], which
+// calls its check once, runs the append statement again in its
+// transaction (only a record of another customer can be gone: one of its
+// own customer is read while that customer's row is locked). It matches
+// customer.ErrDuplicate, as the ID was taken when the append ran.
 type goneError struct{ record string }
 
 func (e *goneError) Error() string {
@@ -159,7 +159,7 @@ func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 	if err := checkText(record, o); err != nil {
 		return nil, err
 	}
-	keys := []key{{"id", o.ID}, {"customerid", string(o.CustomerID)}}
+	keys := []key{{"id", o.ID}, {"customer_id", string(o.CustomerID)}}
 	n := len(o.Lines)
 	pos := make([]int32, n)
 	lineID, sku, cat, season, size, colour := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -234,7 +234,7 @@ func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 	if err := checkText(record, r); err != nil {
 		return nil, err
 	}
-	keys := []key{{"id", r.ID}, {"orderid", r.OrderID}, {"customerid", string(r.CustomerID)}}
+	keys := []key{{"id", r.ID}, {"order_id", r.OrderID}, {"customer_id", string(r.CustomerID)}}
 	n := len(r.Lines)
 	pos, lineID, qty := make([]int32, n), make([]string, n), make([]int64, n)
 	for i, l := range r.Lines {
@@ -295,7 +295,7 @@ func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 	if err := checkText(record, c); err != nil {
 		return nil, err
 	}
-	keys := []key{{"id", c.ID}, {"customerid", string(c.CustomerID)}, {"orderid", c.OrderID}}
+	keys := []key{{"id", c.ID}, {"customer_id", string(c.CustomerID)}, {"order_id", c.OrderID}}
 	var order any
 	if c.OrderID != "" {
 		order = c.OrderID
@@ -346,7 +346,7 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 	if err := checkText(record, i); err != nil {
 		return nil, err
 	}
-	keys := []key{{"customerid", string(i.CustomerID)}, {"subject", i.Subject}}
+	keys := []key{{"customer_id", string(i.CustomerID)}, {"subject", i.Subject}}
 	at, ns := instant(i.Time)
 	return &appendOp{
 		record: record,
@@ -379,6 +379,9 @@ func (s *CustomerStore) interactionOp(i customer.Interaction) (*appendOp, error)
 // is in, as for the plain appends; a record stored under the ID already
 // is read and compared before COMMIT, while the customer's row is still
 // locked, so that a Delete of the customer cannot take it away first.
+// A record of another customer under the ID, deleted with that customer
+// before it could be compared, is no answer: the append statement runs
+// again in the same transaction, check's verdict standing.
 // When check refuses, the transaction is rolled back and check's error
 // returned as it is.
 func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, check func(history []customer.Event) error) error {
@@ -434,23 +437,42 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 		rollback()
 		return err
 	}
-	b = &pgx.Batch{}
-	q := b.Queue(op.sql, op.args...)
-	if op.rows != nil {
-		q.Query(op.rows)
-	}
-	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		rollback()
-		return op.result(ctx, s.db.pool, classify(err))
-	}
-	// The outcome is told before COMMIT, in the transaction: a stored
-	// record of the customer whose ID the statement found taken is read
-	// while the customer's row is still locked, so that a Delete of the
-	// customer, which waits for the lock, cannot take it away before it
-	// is compared. When the outcome is an error, nothing was inserted.
-	if err := op.result(ctx, conn, nil); err != nil {
-		rollback()
-		return err
+	for {
+		b = &pgx.Batch{}
+		q := b.Queue(op.sql, op.args...)
+		if op.rows != nil {
+			q.Query(op.rows)
+		}
+		if err := conn.SendBatch(ctx, b).Close(); err != nil {
+			rollback()
+			return op.result(ctx, s.db.pool, classify(err))
+		}
+		// The outcome is told before COMMIT, in the transaction: a stored
+		// record of the customer whose ID the statement found taken is read
+		// while the customer's row is still locked, so that a Delete of the
+		// customer, which waits for the lock, cannot take it away before it
+		// is compared. When the outcome is an error, nothing was inserted.
+		err := op.result(ctx, conn, nil)
+		var gone *goneError
+		if errors.As(err, &gone) {
+			// The ID was taken by a record of another customer, deleted
+			// with it before the record could be compared: the
+			// statement runs again in the same transaction, the
+			// customer's row still locked, so that check's verdict
+			// stands (no record of the customer was appended since) and
+			// check is not called again; the next run finds the ID free,
+			// or taken by a record to compare.
+			if err := ctxErr(ctx, "append "+op.record); err != nil {
+				rollback()
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			rollback()
+			return err
+		}
+		break
 	}
 	if err := commit(ctx, conn); err != nil {
 		return fmt.Errorf("pgstore: append %s: %w", op.record, err)

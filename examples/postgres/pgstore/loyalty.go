@@ -284,8 +284,8 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 			return err
 		}
 		// The detail column's JSON holds the other instants, in UTC; its
-		// fields have the names of the entry's (availableat, expiresat,
-		// nextreview, graceuntil).
+		// fields have the names of the entry's (available_at, expires_at,
+		// next_review, grace_until).
 		if err := checkJSON(record, detailOf(e)); err != nil {
 			return err
 		}
@@ -393,7 +393,7 @@ func entryKeyFault(err error, member customer.ID, entries []loyalty.Entry) error
 	}
 	fields, listed := indexFields[index]
 	keysOf := func(e loyalty.Entry) []key {
-		return []key{{"member", string(member)}, {"key", e.Key}, {"orderid", e.OrderID}}
+		return []key{{"member", string(member)}, {"key", e.Key}, {"order_id", e.OrderID}}
 	}
 	best, longest := 0, -1
 	for i, e := range entries {

@@ -13,29 +13,31 @@ import (
 	"github.com/tailorcrm/tailor/examples/postgres/pgstore"
 )
 
-// A migration that must alter a table another transaction is reading
+// A migration that must alter a table another transaction is using
 // gives up after Options.MigrationLockTimeout instead of queueing every
 // later query of the table behind itself: ErrMigrationLocked, the schema
-// as it was; once the reader is gone, Migrate applies it.
+// as it was; once that transaction is gone, Migrate applies it.
 func TestMigrateGivesUpWaitingForATableLock(t *testing.T) {
 	ctx := context.Background()
-	db, schema, last, reader := behindAReader(t, 100*time.Millisecond)
+	db, schema, last, user := behindAUser(t, 100*time.Millisecond)
 	err := db.Migrate(ctx)
 	require.ErrorIs(t, err, pgstore.ErrMigrationLocked)
 	assert.Contains(t, err.Error(), schema)
 	assert.Equal(t, allVersions()[:last-1], versions(t, schema), "the migration was rolled back")
 
-	require.NoError(t, reader.Rollback(ctx))
+	require.NoError(t, user.Rollback(ctx))
 	require.NoError(t, db.Migrate(ctx))
 	assert.Equal(t, allVersions(), versions(t, schema))
 }
 
-// behindAReader returns a DB over a new schema migrated up to the last
+// behindAUser returns a DB over a new schema migrated up to the last
 // migration but one, with MigrationLockTimeout d, the number of the last
-// migration, and a transaction reading the table that migration alters
-// (customers), holding the lock ALTER TABLE waits for until it is rolled
-// back (at the latest when the test ends).
-func behindAReader(t *testing.T, d time.Duration) (*pgstore.DB, string, int, pgx.Tx) {
+// migration, and a transaction using every table of the schema but
+// schema_version as a writer does (ROW EXCLUSIVE, the lock INSERT and
+// UPDATE take; it conflicts with the locks of ALTER TABLE, CREATE INDEX
+// and CREATE TRIGGER, whichever the last migration runs), holding it
+// until it is rolled back (at the latest when the test ends).
+func behindAUser(t *testing.T, d time.Duration) (*pgstore.DB, string, int, pgx.Tx) {
 	t.Helper()
 	ctx := context.Background()
 	p := sharedPool(t)
@@ -44,23 +46,31 @@ func behindAReader(t *testing.T, d time.Duration) (*pgstore.DB, string, int, pgx
 	last := pgstore.SchemaVersion()
 	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: d})
 	require.NoError(t, pgstore.MigrateTo(ctx, db, last-1))
-	reader, err := p.Begin(ctx)
+	rows, err := p.Query(ctx, `SELECT tablename FROM pg_catalog.pg_tables
+		WHERE schemaname = $1 AND tablename <> 'schema_version' ORDER BY tablename`, schema)
 	require.NoError(t, err)
-	t.Cleanup(func() { reader.Rollback(ctx) })
-	_, err = reader.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{schema, "customers"}.Sanitize()+` LIMIT 1`)
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	return db, schema, last, reader
+	require.NotEmpty(t, names)
+	user, err := p.Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { user.Rollback(ctx) })
+	for _, name := range names {
+		_, err = user.Exec(ctx, `LOCK TABLE `+pgx.Identifier{schema, name}.Sanitize()+` IN ROW EXCLUSIVE MODE`)
+		require.NoError(t, err)
+	}
+	return db, schema, last, user
 }
 
 // A MigrationLockTimeout too long for the server's lock_timeout waits as
 // long as the server allows, not a millisecond, and a negative one as
 // long as the server's setting says (here no limit): a migration behind
-// a reader still waits when the context ends first.
+// a writer still waits when the context ends first.
 func TestMigrateLockTimeoutLongestWaits(t *testing.T) {
 	ctx := context.Background()
 	for _, d := range []time.Duration{math.MaxInt64, math.MaxInt64 - time.Millisecond + 2, 1 << 62, -1} {
 		t.Run(d.String(), func(t *testing.T) {
-			db, schema, last, _ := behindAReader(t, d)
+			db, schema, last, _ := behindAUser(t, d)
 			wait, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 			defer cancel()
 			start := time.Now()
@@ -77,7 +87,7 @@ func TestMigrateLockTimeoutLongestWaits(t *testing.T) {
 // server's lock_timeout is in milliseconds, and 0 there means no limit).
 func TestMigrateLockTimeoutUnderAMillisecond(t *testing.T) {
 	ctx := context.Background()
-	db, schema, last, _ := behindAReader(t, time.Nanosecond)
+	db, schema, last, _ := behindAUser(t, time.Nanosecond)
 	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	require.ErrorIs(t, db.Migrate(wait), pgstore.ErrMigrationLocked)

@@ -61,10 +61,10 @@ func TestDecimalsBeyondNumericAreRefused(t *testing.T) {
 		t.Run(x.name, func(t *testing.T) {
 			o := sampleOrder("O-2", "C-1")
 			o.Lines[1].UnitPrice = x.d
-			checkRefusedField(t, s.AppendOrder(ctx, o), `order "O-2"`, "lines[1].unitprice")
+			checkRefusedField(t, s.AppendOrder(ctx, o), `order "O-2"`, "lines[1].unit_price")
 			o = sampleOrder("O-2", "C-1")
 			o.Lines[0].UnitCost = decimal.NewNullDecimal(x.d)
-			checkRefusedField(t, s.AppendOrder(ctx, o), `order "O-2"`, "lines[0].unitcost")
+			checkRefusedField(t, s.AppendOrder(ctx, o), `order "O-2"`, "lines[0].unit_cost")
 
 			r := customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: complainttest.T0,
 				Lines: []customer.ReturnLine{{LineID: "1", Quantity: 1}}, Refund: decimal.NewNullDecimal(x.d)}
@@ -76,7 +76,7 @@ func TestDecimalsBeyondNumericAreRefused(t *testing.T) {
 			checkRefusedField(t, s.AppendCredit(ctx, k), `credit "K-1"`, "amount")
 
 			c := customer.Customer{ID: "C-2", Kind: customer.Intermediary, Trade: &customer.Trade{AnnualTurnover: m}}
-			checkRefusedField(t, s.Put(ctx, c), `customer "C-2"`, "trade.annualturnover")
+			checkRefusedField(t, s.Put(ctx, c), `customer "C-2"`, "trade.annual_turnover")
 
 			e := loyalty.Entry{Seq: 1, Member: "M-1", Key: "k", Kind: loyalty.EntryAdjust, Time: complainttest.T0, Spend: x.d}
 			checkRefusedField(t, db.Loyalty().Append(ctx, "M-1", 0, []loyalty.Entry{e}), `loyalty entry 1 of member "M-1"`, "spend")

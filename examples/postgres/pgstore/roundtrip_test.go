@@ -429,12 +429,12 @@ func TestUnstorableIDsAreUnknown(t *testing.T) {
 		id := customer.ID(s)
 		invalid(cs.Put(ctx, customer.Customer{ID: id}), fmt.Sprintf("customer %q", s), "id")
 		invalid(cs.AppendOrder(ctx, customer.Order{ID: s, CustomerID: "C-1", Time: complainttest.T0}), fmt.Sprintf("order %q", s), "id")
-		invalid(cs.AppendOrder(ctx, customer.Order{ID: "O-1", CustomerID: id, Time: complainttest.T0}), `order "O-1"`, "customerid")
+		invalid(cs.AppendOrder(ctx, customer.Order{ID: "O-1", CustomerID: id, Time: complainttest.T0}), `order "O-1"`, "customer_id")
 		invalid(cs.AppendReturn(ctx, customer.Return{ID: s, OrderID: "O-1", CustomerID: "C-1", Time: complainttest.T0}), fmt.Sprintf("return %q", s), "id")
 		invalid(cs.AppendCredit(ctx, customer.Credit{ID: s, CustomerID: "C-1", Time: complainttest.T0, Kind: customer.Compensation}),
 			fmt.Sprintf("credit %q", s), "id")
 		invalid(cs.AppendInteraction(ctx, customer.Interaction{CustomerID: id, Time: complainttest.T0, Kind: customer.Cart}),
-			fmt.Sprintf("interaction of customer %q", s), "customerid")
+			fmt.Sprintf("interaction of customer %q", s), "customer_id")
 		// complaint.Apply refuses such text itself, so the fixture is
 		// recorded with valid text and the text put in after, as a
 		// caller that builds a case by hand would.

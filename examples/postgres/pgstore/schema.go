@@ -231,6 +231,60 @@ ALTER TABLE order_lines ADD COLUMN member text NOT NULL DEFAULT '';
 -- stand without evidence.
 ALTER TABLE customers ADD COLUMN consent_history jsonb NOT NULL DEFAULT '[]';
 `},
+	{"nanoseconds of complaint instants taken from the JSON when a writer leaves them out", `
+-- Steps 4 and 5 read the fraction of a second with a pattern that
+-- escapes the dot with a backslash in a plain string literal, which
+-- under standard_conforming_strings = off (a server, database or role
+-- setting) drops the backslash: the pattern is '.', any character, and
+-- every row they filled got 0. The nanoseconds are taken
+-- again from the JSON of each row that does not hold them. The pattern
+-- here, '[.]', means a dot whatever that setting is; so does every
+-- literal below, none of which holds a backslash.
+UPDATE complaint_cases SET
+	opened_ns = coalesce(right(rpad(substring(body->>'opened' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0),
+	updated_ns = coalesce(right(rpad(substring(body->>'updated' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0)
+WHERE opened_ns <> coalesce(right(rpad(substring(body->>'opened' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0)
+	OR updated_ns <> coalesce(right(rpad(substring(body->>'updated' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0);
+UPDATE complaint_events SET
+	at_ns = coalesce(right(rpad(substring(body->>'at' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0)
+WHERE at_ns <> coalesce(right(rpad(substring(body->>'at' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0);
+
+-- Steps 4 and 5 left opened_ns, updated_ns and at_ns NOT NULL without a
+-- default, so a process of an older release still running beside this
+-- one (it writes the cases and events as schema 3 or 4 did, without
+-- those columns) could no longer save a case. Their default is now the
+-- row's own: a column the INSERT leaves out (NULL, as it has no DEFAULT)
+-- is taken from the JSON of the row, which holds the exact instant, and
+-- an UPDATE that changes the JSON's instant without the column (the
+-- older release's) takes it from there too. A writer that sets the
+-- columns sets them to what the JSON says, so this changes nothing it
+-- wrote. The NOT NULL constraints are checked after these triggers.
+CREATE FUNCTION complaint_cases_instants() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+	IF TG_OP = 'INSERT' AND NEW.opened_ns IS NULL
+		OR TG_OP = 'UPDATE' AND (NEW.body->>'opened') IS DISTINCT FROM (OLD.body->>'opened') THEN
+		NEW.opened_ns := coalesce(right(rpad(substring(NEW.body->>'opened' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0);
+	END IF;
+	IF TG_OP = 'INSERT' AND NEW.updated_ns IS NULL
+		OR TG_OP = 'UPDATE' AND (NEW.body->>'updated') IS DISTINCT FROM (OLD.body->>'updated') THEN
+		NEW.updated_ns := coalesce(right(rpad(substring(NEW.body->>'updated' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0);
+	END IF;
+	RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER complaint_cases_instants BEFORE INSERT OR UPDATE ON complaint_cases
+	FOR EACH ROW EXECUTE PROCEDURE complaint_cases_instants();
+CREATE FUNCTION complaint_events_instants() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+	IF NEW.at_ns IS NULL THEN
+		NEW.at_ns := coalesce(right(rpad(substring(NEW.body->>'at' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0);
+	END IF;
+	RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER complaint_events_instants BEFORE INSERT ON complaint_events
+	FOR EACH ROW EXECUTE PROCEDURE complaint_events_instants();
+`},
 }
 
 // SchemaVersion is the number of the last migration this package knows:

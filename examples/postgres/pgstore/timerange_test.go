@@ -47,7 +47,7 @@ func TestTimesBeyondTheRangeAreRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			refused(t, s.Put(ctx, customer.Customer{ID: "C-2", Kind: customer.Consumer, Joined: far}), `customer "C-2"`, "joined")
 			refused(t, s.Put(ctx, customer.Customer{ID: "C-2", Kind: customer.Intermediary, Trade: &customer.Trade{CooperationStart: far}}),
-				`customer "C-2"`, "trade.cooperationstart")
+				`customer "C-2"`, "trade.cooperation_start")
 			_, err := s.Get(ctx, "C-2")
 			require.ErrorIs(t, err, customer.ErrNotFound)
 			refused(t, s.AppendOrder(ctx, customer.Order{ID: "O-2", CustomerID: "C-1", Time: far, Currency: "EUR"}), `order "O-2"`, "time")

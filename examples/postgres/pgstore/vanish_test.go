@@ -125,3 +125,61 @@ func TestCheckedRedeliveryRacingTheDeleteOfItsCustomer(t *testing.T) {
 	_, err = s.Get(ctx, "C-1")
 	assert.ErrorIs(t, err, customer.ErrNotFound)
 }
+
+// AppendChecked of an order, return or credit under an ID that a record
+// of another customer holds, that customer deleted (with the record)
+// after the append found the ID taken and before it read the record to
+// compare: the ID is free by then, so the record is appended, as a
+// plain append does after such a race, rather than refused with
+// customer.ErrDuplicate; check runs once.
+func TestCheckedAppendRacingTheDeleteOfAnotherCustomer(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2025, 5, 2, 9, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		marker string
+		// taken stores C-2's record under the ID (its order O-2 stored).
+		taken func(s *pgstore.CustomerStore) error
+		event customer.Event
+	}{
+		"order": {`o.id = $1`,
+			func(s *pgstore.CustomerStore) error { return s.AppendOrder(ctx, sampleOrder("O-X", "C-2")) },
+			customer.Event{Order: new(sampleOrder("O-X", "C-1"))}},
+		"return": {`r.id = $1`,
+			func(s *pgstore.CustomerStore) error {
+				return s.AppendReturn(ctx, customer.Return{ID: "R-1", OrderID: "O-2", CustomerID: "C-2", Time: at,
+					Kind: customer.Refund, Lines: []customer.ReturnLine{{LineID: "1", Quantity: 1}}})
+			},
+			customer.Event{Return: &customer.Return{ID: "R-1", OrderID: "O-1", CustomerID: "C-1", Time: at,
+				Kind: customer.Refund, Lines: []customer.ReturnLine{{LineID: "2", Quantity: 1}}}}},
+		"credit": {`WHERE id = $1`,
+			func(s *pgstore.CustomerStore) error { return s.AppendCredit(ctx, sampleCredit(t, "K-1", "O-2", "C-2")) },
+			customer.Event{Credit: new(sampleCredit(t, "K-1", "O-1", "C-1"))}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tracer := &deleteBeforeQuery{}
+			s, schema := tracedCustomers(t, tracer)
+			other := pgstore.New(sharedPool(t), &pgstore.Options{Schema: schema}).Customers()
+			for _, id := range []customer.ID{"C-1", "C-2"} {
+				require.NoError(t, s.Put(ctx, customer.Customer{ID: id, Kind: customer.Consumer}))
+			}
+			require.NoError(t, s.AppendOrder(ctx, sampleOrder("O-1", "C-1")))
+			require.NoError(t, s.AppendOrder(ctx, sampleOrder("O-2", "C-2")))
+			require.NoError(t, tc.taken(s))
+
+			tracer.arm(tc.marker, func(ctx context.Context) error { return other.Delete(ctx, "C-2") })
+			checks := 0
+			err := s.AppendChecked(ctx, tc.event, func([]customer.Event) error { checks++; return nil })
+			require.Equal(t, 1, tracer.fired, "the tracer did not run")
+			require.NoError(t, tracer.err, "deleting C-2")
+			require.NoError(t, err)
+			assert.Equal(t, 1, checks, "check runs once")
+			var got []customer.Event
+			for e, err := range s.History(ctx, "C-1") {
+				require.NoError(t, err)
+				got = append(got, e)
+			}
+			require.Len(t, got, 2, "O-1 and the record appended")
+			assert.Equal(t, tc.event.Record(), got[1].Record())
+		})
+	}
+}
