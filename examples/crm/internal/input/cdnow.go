@@ -2,6 +2,7 @@ package input
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -31,11 +32,12 @@ type CDNOWReader struct {
 	headers int64 // lines that repeat the header, passed over
 	field   [6]string
 	row     Row
+	long    []byte // the memory of a line longer than the buffer
 }
 
 // NewCDNOWReader returns a reader of r, named name in errors.
 func NewCDNOWReader(r io.Reader, name string) *CDNOWReader {
-	g := &guard{r: skipBOM(r, name), name: name}
+	g := &guard{r: skipBOM(r, name)}
 	return &CDNOWReader{name: name, g: g, br: bufio.NewReaderSize(g, 64<<10)}
 }
 
@@ -115,18 +117,31 @@ func (c *CDNOWReader) Read() (*Row, error) {
 			return nil, io.EOF
 		}
 		b, err := c.br.ReadSlice('\n')
+		tooLong := false
 		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: read it whole, within the
-			// guard's bound.
-			long := append([]byte(nil), b...)
+			// A line longer than the buffer: read it whole, up to
+			// MaxLineBytes; the rest of a line longer than that is read
+			// past, a buffer at a time, and the line is malformed.
+			long := append(c.long[:0], b...)
 			for errors.Is(err, bufio.ErrBufferFull) {
 				b, err = c.br.ReadSlice('\n')
-				long = append(long, b...)
+				if !tooLong {
+					long = append(long, b...)
+				}
+				if len(long) > MaxLineBytes+1 {
+					tooLong, long = true, long[:0]
+				}
 			}
-			b = long
+			b, c.long = long, long[:0]
 		}
 		if err != nil && err != io.EOF {
 			return nil, err
+		}
+		if tooLong || len(bytes.TrimSuffix(b, []byte{'\n'})) > MaxLineBytes {
+			c.done = err == io.EOF
+			c.line++
+			c.started = true
+			return nil, lineTooLong(c.name, c.line)
 		}
 		if err == io.EOF {
 			c.done = true

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
@@ -84,7 +86,7 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	}
 	l, err := salesrow.NewLayout(c.rec.fields)
 	if err != nil {
-		if h := exportHints(c.rec.fields); h != "" {
+		if h := exportHints(c.rec.fields) + controlHints(c.rec.fields); h != "" {
 			err = &hinted{err: err, hint: h}
 		}
 		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)
@@ -101,12 +103,28 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 		c.w.header[i] = strings.Clone(strings.TrimSpace(f))
 	}
 	sp.header = c.w.header
-	if ch := c.cur.c; !ch.plain && !ch.last {
+	if ch := c.cur.c; !ch.plain && !ch.last && ch.skip == nil {
 		sp.buf = append(ch.data[c.cur.pos:len(ch.data):len(ch.data)], sp.buf...)
 		sp.line = c.cur.line
 		c.cur = newCursor(sp.next())
 	}
 	return c, nil
+}
+
+// controlHints returns the hints, "; field 3, …", for the fields of a
+// header row that salesrow.NewLayout refused which hold a control
+// character (a NUL byte, a line break within quotes): such a name is
+// no column's, though it reads as one. It runs on the error path only.
+func controlHints(header []string) string {
+	var b strings.Builder
+	for i, f := range header {
+		f = strings.TrimSpace(f)
+		if j := strings.IndexFunc(f, unicode.IsControl); j >= 0 {
+			r, _ := utf8.DecodeRuneInString(f[j:])
+			fmt.Fprintf(&b, "; field %d, %q, holds a control character (%U), which no column name has", i+1, f, r)
+		}
+	}
+	return b.String()
 }
 
 // hinted is an error of the header with hints (exportHints) added to the
@@ -138,8 +156,6 @@ func (c *CSVReader) next() (*RowError, error) {
 		}
 		ch := c.cur.c
 		switch {
-		case c.cur.err != nil:
-			return nil, c.cur.err
 		case ch.err != nil:
 			return nil, ch.err
 		case ch.last:
@@ -157,8 +173,8 @@ func (c *CSVReader) rest() (*chunk, *splitter) {
 	data := ch.data[c.cur.pos:]
 	r := &chunk{data: data, line: c.cur.line, last: ch.last, plain: bytes.IndexByte(data, '"') < 0,
 		err: ch.err, errLine: ch.errLine}
-	if c.cur.err != nil {
-		r.err, r.errLine = c.cur.err, c.cur.line
+	if !c.cur.skipped {
+		r.skip = ch.skip
 	}
 	return r, c.sp
 }
@@ -250,10 +266,19 @@ func newLayout(l *salesrow.Layout) layout {
 // the header's trailing commas; a row whose fields past the header's are
 // all empty is told to lose its own. A header that ends in an unnamed
 // field takes rows that end in an empty one: an unknown column, not
-// read. It runs on the error path only.
+// read. A row that holds a carriage return not before a line feed, as
+// rows of a file whose lines end with CR alone after a header that ends
+// with LF do, is told so (crOnly). It runs on the error path only.
 func (c *layout) fieldCount(r *record) string {
 	reason := salesrow.FieldCount(r.nfields, c.fields)
 	n := r.nfields
+	raw := r.raw
+	if raw == "" {
+		raw = strings.Join(r.fields, ",")
+	}
+	if midCR(raw) {
+		return reason + "; the line holds " + crOnly
+	}
 	switch {
 	case n < c.fields:
 		unnamed := 0

@@ -114,6 +114,13 @@ func (w *walker) walkIndexed(c *chunk, id uint8, fn func(r *record, re *RowError
 			return nil, 0
 		}
 	}
+	if c.skip != nil {
+		re := *c.skip
+		rec = record{line: re.Line}
+		if !fn(&rec, &re) {
+			return nil, 0
+		}
+	}
 	if c.err != nil {
 		return c.err, c.errLine
 	}

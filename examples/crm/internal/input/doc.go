@@ -87,13 +87,22 @@
 //
 // A reader can go on after a *RowError (the caller decides whether to
 // skip); any other error ends the file. A physical line longer than
-// [MaxLineBytes] ends the file with an error, so that a file without line
-// breaks cannot exhaust memory; so does a record whose quoted field is
-// still open MaxLineBytes bytes after the record starts (a field of many
-// lines that long, or a quote missing where the lines that follow are no
-// rows), with an error naming its line and column and the limit:
+// [MaxLineBytes] (without its line break) is a malformed row, in both
+// formats, reported at its line; so is a csv record whose quoted field
+// is still open MaxLineBytes bytes after the record starts (a field of
+// many lines that long, or a quote missing where the lines that follow
+// are no rows), reported at the line the record starts on, with the
+// column and the limit:
 //
+//	orders.csv:6: line longer than 1048576 bytes
 //	orders.csv:7: note: record longer than 1048576 bytes: its quoted field is still open there (a quote missing, or a field that long)
+//
+// The line of such a row is its first physical line, and the reader goes
+// on with the line after it, as after any malformed record: the rest of
+// a line too long is read past without being kept, so that memory stays
+// bounded however long it is (a file without line breaks), and the lines
+// of a record too long, where it ends cannot be told, are read as rows
+// (or reported) of their own. In the header either ends the file.
 //
 // An input that starts as no UTF-8 text does is an error that names the
 // input and says what it is and what to do, rather than one about a

@@ -152,6 +152,11 @@ var (
 // None is read, but the error says what to write instead. It runs on the
 // error path only.
 //
+// A day that the calendar has not (noSuchDay) is named whatever else
+// is wrong, and the hint of the time after it, if that is wrong too,
+// follows (2023-02-29T10:00:00+0200: no 29 February, and the offset
+// without its colon).
+//
 // A date that systems write for a missing one (placeholderDay) gets a
 // hint that says so, whatever the reason it was refused for (it may be
 // no date, or one before 1900).
@@ -172,24 +177,32 @@ func dateHint(s string) string {
 	if s == "" {
 		return ""
 	}
-	if m := offsetNoCol.FindStringSubmatch(s); m != nil {
-		off := m[4] + m[5] + ":" + m[6]
-		if h := offsetRangeHint(off); h != "" {
-			return h
-		}
-		if m[3] == " " {
-			return fmt.Sprintf(hintOffsetSp, off)
-		}
-		return fmt.Sprintf(hintOffset, off)
-	}
 	day := s
 	if len(s) > 11 && s[10] == 't' {
 		day = s[:10] // RFC 3339 § 5.6 allows a lower-case t
 	} else if i := strings.IndexAny(s, " T"); i > 0 {
 		day = s[:i] // a time after the day
 	}
-	if h := noSuchDay(day); h != "" {
-		return h
+	// A day the calendar has not is named whatever else is wrong: the
+	// hint of the time, if any, follows.
+	noDay := noSuchDay(day)
+	if m := offsetNoCol.FindStringSubmatch(s); m != nil {
+		off := m[4] + m[5] + ":" + m[6]
+		h := offsetRangeHint(off)
+		switch {
+		case h != "":
+		case m[3] == " ":
+			h = fmt.Sprintf(hintOffsetSp, off)
+		default:
+			h = fmt.Sprintf(hintOffset, off)
+		}
+		return joinHints(noDay, h)
+	}
+	if noDay != "" {
+		if len(s) > 11 && len(day) == 10 {
+			return joinHints(noDay, timeToo(strings.TrimSpace(s[11:])))
+		}
+		return noDay
 	}
 	if _, err := customer.ParseDay(day); err == nil && len(s) > 11 && canonicalDay.MatchString(day) {
 		// The day is as it should be: what is wrong is the time.
@@ -211,6 +224,42 @@ func dateHint(s string) string {
 	}
 	return ""
 }
+
+// joinHints joins the hints of a day and of its time, either of which may
+// be "".
+func joinHints(day, time string) string {
+	switch {
+	case day == "":
+		return time
+	case time == "":
+		return day
+	}
+	return day + "; " + time
+}
+
+// hintTimeToo begins the hint of a time after a day the calendar has not
+// (noSuchDay), when the time is wrong too.
+const hintTimeToo = "nor is the time after it: "
+
+// timeToo is the hint for the time, rest, written after a day that the
+// calendar has not: "" when the time is as it should be, else the hint
+// timeHint gives it (of the time alone, without the day).
+func timeToo(rest string) string {
+	if _, err := customer.ParseDay(validDay + "T" + rest); err == nil {
+		return ""
+	}
+	switch h := timeHint("", "", rest); {
+	case h == hintTime:
+		return hintTimeToo + "write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"
+	case strings.HasPrefix(h, "write"):
+		return hintTimeToo + h
+	default:
+		return h
+	}
+}
+
+// validDay is a day the calendar has, on which timeHint checks a time.
+const validDay = "2000-01-01"
 
 // placeholders are the days that systems write for a missing date: the
 // zero date of MySQL, the day 0 of spreadsheets (1900-01-00, which
@@ -266,7 +315,7 @@ var (
 // (-24:00, +23:60) gets a hint that says so. When the time can be told, the
 // hint writes the timestamp as it should be (one that customer.ParseDay
 // reads, of the same day and time); otherwise it says what the time must
-// be.
+// be. With day and sep "", the hint writes the time alone.
 func timeHint(day, sep, rest string) string {
 	m := timeParts.FindStringSubmatch(rest)
 	if m == nil {
@@ -302,14 +351,14 @@ func timeHint(day, sep, rest string) string {
 			return h
 		}
 	}
-	fixed := fmt.Sprintf("%s%s%02d:%s%s%s", day, sep, hh, m[2], sec, zone)
-	if fixed == day+sep+rest {
+	clock := fmt.Sprintf("%02d:%s%s%s", hh, m[2], sec, zone)
+	if clock == rest {
 		return hintTime // as it should be, but no time of day (25:00)
 	}
-	if _, err := customer.ParseDay(fixed); err != nil {
+	if _, err := customer.ParseDay(validDay + "T" + clock); err != nil {
 		return hintTime
 	}
-	return fmt.Sprintf(hintTimeAs, fixed)
+	return fmt.Sprintf(hintTimeAs, day+sep+clock)
 }
 
 // offsetRangeHint is the hint for an offset off, ±hh:mm, out of RFC

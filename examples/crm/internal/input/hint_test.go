@@ -140,6 +140,18 @@ func TestDateHints(t *testing.T) {
 		{"0000-02-30", "; there is no 30 February: February 0000 has 29 days"},
 		{"0000-04-31 10:00:00", "; there is no 31 April: April 0000 has 30 days"},
 		{"0999-02-29T10:00:00+02:00", "; there is no 29 February: February 0999 has 28 days"},
+		// A day the calendar has not, with a time wrong too: both are
+		// named, the day first.
+		{"2023-02-29T10:00:00+0200", "; there is no 29 February: February 2023 has 28 days; write the offset with a colon, +02:00"},
+		{"2023-13-01 10:00:00 +0200", "; there is no month 13: YYYY-MM-DD has the month before the day; write the offset with a colon, +02:00, right after the time"},
+		{"2023-02-29T10:00+02:00", "; there is no 29 February: February 2023 has 28 days; nor is the time after it: write it as 10:00:00+02:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2023-02-29 10:00 PM", "; there is no 29 February: February 2023 has 28 days; nor is the time after it: write it as 22:00:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2023-02-29T10:00:00+01", "; there is no 29 February: February 2023 has 28 days; nor is the time after it: write it as 10:00:00+01:00 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2023-02-29 10:00:00 UTC", "; there is no 29 February: February 2023 has 28 days; nor is the time after it: write it as 10:00:00Z (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
+		{"2023-02-29 10:00:00 CET", "; there is no 29 February: February 2023 has 28 days; nor is the time after it: write the time zone as an offset, ±hh:mm, right after the time (or leave it out: the day written is then the day)"},
+		{"2023-02-30T25:00:00Z", "; there is no 30 February: February 2023 has 28 days; nor is the time after it: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
+		{"2023-02-29T10:00:00+2400", "; there is no 29 February: February 2023 has 28 days; the offset +24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
+		{"2023-02-29T10:00:00-24:00", "; there is no 29 February: February 2023 has 28 days; the offset -24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
 		{"yesterday", ""},
 		{"", ""},
 	} {

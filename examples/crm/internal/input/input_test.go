@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -325,16 +326,45 @@ func TestKindIsWhatTheRowsState(t *testing.T) {
 	assert.Equal(t, "30", res.Summaries[0].Net().String(), "the rejected row changed nothing")
 }
 
-func TestLineLongerThanTheLimitStopsTheFile(t *testing.T) {
-	data := "customer_id,date,amount\nC1,2024-01-01,1\nC1," + strings.Repeat("x", MaxLineBytes+10) + "\n"
-	_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "orders.csv:3: line longer than")
+// TestLineLongerThanTheLimitIsABadRow: a physical line longer than
+// MaxLineBytes is a malformed row, reported at its line: without
+// SkipInvalid it stops the run there; with it, the line is skipped and
+// counted, its error is among those listed, and the lines after it are
+// read. So in the cdnow format.
+func TestLineLongerThanTheLimitIsABadRow(t *testing.T) {
+	long := strings.Repeat("x", MaxLineBytes+10)
+	data := "customer_id,date,amount\nC1,2024-01-01,1\nC1," + long + "\nC2,2024-01-02,2\n"
+	_, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31")})
+	require.EqualError(t, err, fmt.Sprintf("orders.csv:3: line longer than %d bytes", MaxLineBytes))
+	res, err := readCSV(t, data, Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true})
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, res.Rows)
+	assert.EqualValues(t, 1, res.Skipped)
+	require.Len(t, res.Errors, 1)
+	assert.Equal(t, fmt.Sprintf("orders.csv:3: line longer than %d bytes", MaxLineBytes), res.Errors[0].Error())
+	assert.Len(t, res.Summaries, 2, "the row after the long line is read")
 
-	r := NewCDNOWReader(strings.NewReader("1 19970101 1 1\n"+strings.Repeat("9", MaxLineBytes+10)), "c.txt")
-	_, err = Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01"), SkipInvalid: true})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "c.txt:2: line longer than")
+	cdnow := "1 19970101 1 1\n" + strings.Repeat("9", MaxLineBytes+10) + "\n2 19970102 1 2\n"
+	r := NewCDNOWReader(strings.NewReader(cdnow), "c.txt")
+	_, err = Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01")})
+	require.EqualError(t, err, fmt.Sprintf("c.txt:2: line longer than %d bytes", MaxLineBytes))
+	r = NewCDNOWReader(strings.NewReader(cdnow), "c.txt")
+	res, err = Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01"), SkipInvalid: true})
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, res.Skipped)
+	require.Len(t, res.Errors, 1)
+	assert.Equal(t, fmt.Sprintf("c.txt:2: line longer than %d bytes", MaxLineBytes), res.Errors[0].Error())
+	assert.Len(t, res.Summaries, 2, "the line after the long one is read")
+	// A long last line without a line break.
+	r = NewCDNOWReader(strings.NewReader("1 19970101 1 1\n"+strings.Repeat("9", MaxLineBytes+10)), "c.txt")
+	res, err = Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01"), SkipInvalid: true})
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, res.Skipped)
+	assert.Equal(t, fmt.Sprintf("c.txt:2: line longer than %d bytes", MaxLineBytes), res.Errors[0].Error())
+	// A line of exactly the limit is read (and fails on its fields).
+	r = NewCDNOWReader(strings.NewReader("1 19970101 1 1\n"+strings.Repeat("9", MaxLineBytes)+"\n"), "c.txt")
+	_, err = Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01")})
+	require.EqualError(t, err, "c.txt:2: 1 field, the first data line has 4")
 }
 
 type failingReader struct{ n int }
@@ -395,7 +425,56 @@ func TestParseFormatAndDay(t *testing.T) {
 	_, err = ParseDay("1997-13-01")
 	assert.EqualError(t, err, `date "1997-13-01": want YYYY-MM-DD; there is no month 13: YYYY-MM-DD has the month before the day`)
 	_, err = ParseDay("1997-9-30")
-	assert.EqualError(t, err, `date "1997-9-30": want YYYY-MM-DD`)
+	assert.EqualError(t, err, `date "1997-9-30": want YYYY-MM-DD; write it as 1997-09-30: YYYY-MM-DD, with hyphens and a two-digit month and day`)
+}
+
+// TestParseDayHints: a date of the command line written otherwise than
+// YYYY-MM-DD gets the hint a row's date gets, but a day with a time,
+// which a row may have, is to be given alone, and a serial day number,
+// which a spreadsheet writes in a row, gets none.
+func TestParseDayHints(t *testing.T) {
+	for s, want := range map[string]string{
+		"2024-12-31T00:00:00Z":     "give the day alone, without a time: 2024-12-31",
+		"2024-12-31 10:00":         "give the day alone, without a time: 2024-12-31",
+		"2023-02-29T10:00:00+0200": "there is no 29 February: February 2023 has 28 days; give the day alone, without a time",
+		"0000-01-01T00:00:00Z":     "0000-01-01 is before 1900, the first year of a row; give the day alone, without a time",
+		"2024/12/31":               "write it as 2024-12-31: YYYY-MM-DD, with hyphens and a two-digit month and day",
+		"20241231":                 "write it as 2024-12-31: YYYY-MM-DD, with hyphens and a two-digit month and day",
+		"31/12/2024":               "day and month cannot be told apart in D/M/Y and M/D/Y dates (05/03/2024 may be 5 March or 3 May): write dates as YYYY-MM-DD",
+		" 2024-12-31 ":             "give the day without the spaces around it: 2024-12-31",
+		"45656":                    "",
+		"yesterday":                "",
+	} {
+		_, err := ParseDay(s)
+		if want == "" {
+			assert.EqualError(t, err, fmt.Sprintf("date %q: want YYYY-MM-DD", s))
+			continue
+		}
+		assert.EqualError(t, err, fmt.Sprintf("date %q: want YYYY-MM-DD; %s", s, want))
+	}
+}
+
+// TestParseDayOfYearZero: a day of year 0000 on the command line is
+// refused with the reason a row of that day is (before 1900), not a bare
+// "want YYYY-MM-DD"; a day year 0000 has not is named as for a row, and
+// MySQL's zero date as the placeholder it is.
+func TestParseDayOfYearZero(t *testing.T) {
+	o := Options{AsOf: day(t, "2024-12-31")}
+	for _, tc := range []struct{ value, flag, row string }{
+		{"0000-01-01", `date "0000-01-01": want YYYY-MM-DD; 0000-01-01 is before 1900, the first year of a row`,
+			`date "0000-01-01": 0000-01-01T00:00:00Z is before 1900`},
+		{"0000-02-29", `date "0000-02-29": want YYYY-MM-DD; 0000-02-29 is before 1900, the first year of a row`,
+			`date "0000-02-29": 0000-02-29T00:00:00Z is before 1900`},
+		{"0000-02-30", `date "0000-02-30": want YYYY-MM-DD; there is no 30 February: February 0000 has 29 days`,
+			`date "0000-02-30": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339; there is no 30 February: February 0000 has 29 days`},
+		{"0000-00-00", `date "0000-00-00": want YYYY-MM-DD; MySQL's zero date, written for a missing date`,
+			`date "0000-00-00": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339; MySQL's zero date, written for a missing date: fill in the date in the source system, or leave such rows out (-skip-invalid)`},
+	} {
+		_, err := ParseDay(tc.value)
+		assert.EqualError(t, err, tc.flag)
+		_, err = readCSV(t, "customer_id,date,amount\nC1,"+tc.value+",1\n", o)
+		assert.EqualError(t, err, "orders.csv:2: "+tc.row, "the row's error, which the flag's follows")
+	}
 }
 
 var _ io.Reader = (*guard)(nil)
@@ -544,4 +623,77 @@ func purchaseDays(s *customer.Summary) []customer.Date {
 		}
 	}
 	return out
+}
+
+// longLineReader yields head, then n bytes of 'x' without a line break,
+// then tail, without holding the long line.
+type longLineReader struct {
+	head, tail string
+	n          int
+}
+
+func (l *longLineReader) Read(p []byte) (int, error) {
+	switch {
+	case l.head != "":
+		k := copy(p, l.head)
+		l.head = l.head[k:]
+		return k, nil
+	case l.n > 0:
+		k := min(len(p), l.n)
+		for i := range p[:k] {
+			p[i] = 'x'
+		}
+		l.n -= k
+		return k, nil
+	case l.tail != "":
+		k := copy(p, l.tail)
+		l.tail = l.tail[k:]
+		return k, nil
+	}
+	return 0, io.EOF
+}
+
+// TestLongLineMemoryIsBounded: a line far longer than MaxLineBytes is
+// read past without being kept, by both csv readers and the cdnow
+// reader: the memory allocated is a few blocks, not the line.
+func TestLongLineMemoryIsBounded(t *testing.T) {
+	const n = 256 << 20
+	o := Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true}
+	allocated := func(f func()) uint64 {
+		var a, b runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&a)
+		f()
+		runtime.ReadMemStats(&b)
+		return b.TotalAlloc - a.TotalAlloc
+	}
+	const head, tail = "customer_id,date,amount\nC1,2024-01-01,1\nC1,", "\nC2,2024-01-02,2\n"
+	want := fmt.Sprintf("orders.csv:3: line longer than %d bytes", MaxLineBytes)
+	got := allocated(func() {
+		r, err := NewCSVReader(&longLineReader{head: head, tail: tail, n: n}, "orders.csv")
+		require.NoError(t, err)
+		res, err := Summarize(r, "orders.csv", o)
+		require.NoError(t, err)
+		assert.Len(t, res.Summaries, 2)
+		require.Len(t, res.Errors, 1)
+		assert.Equal(t, want, res.Errors[0].Error())
+	})
+	assert.Less(t, got, uint64(32<<20), "NewCSVReader")
+	got = allocated(func() {
+		tab, err := ScanCSV(&longLineReader{head: head, tail: tail, n: n}, "orders.csv", o, 2)
+		require.NoError(t, err)
+		assert.Equal(t, 2, tab.Len())
+		require.Len(t, tab.Errors, 1)
+		assert.Equal(t, want, tab.Errors[0].Error())
+	})
+	assert.Less(t, got, uint64(32<<20), "ScanCSV")
+	got = allocated(func() {
+		r := NewCDNOWReader(&longLineReader{head: "1 19970101 1 1\n", tail: "\n2 19970102 1 2\n", n: n}, "c.txt")
+		res, err := Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01"), SkipInvalid: true})
+		require.NoError(t, err)
+		assert.Len(t, res.Summaries, 2)
+		require.Len(t, res.Errors, 1)
+		assert.Equal(t, fmt.Sprintf("c.txt:2: line longer than %d bytes", MaxLineBytes), res.Errors[0].Error())
+	})
+	assert.Less(t, got, uint64(32<<20), "CDNOWReader")
 }

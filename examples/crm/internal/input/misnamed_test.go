@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // TestMisnamedColumns: a header column named as an optional column in
@@ -118,5 +120,34 @@ func TestExportColumnNames(t *testing.T) {
 		_, err = ScanCSV(strings.NewReader(data), "orders.csv", o, 2)
 		require.Error(t, err, data)
 		assert.Equal(t, want, err.Error())
+	}
+}
+
+// TestSquash: the crm copy of squash trims, lowers the case and drops
+// spaces, hyphens, underscores and points, and no other character; a
+// name it squashes to a column's squashed name is that column named in
+// another style, as salesrow.NamedLike tells for names as NewLayout
+// reads them (trimmed, in lower case).
+func TestSquash(t *testing.T) {
+	for in, want := range map[string]string{
+		"InvoiceNo":        "invoiceno",
+		" Invoice No ":     "invoiceno",
+		"\tINVOICE-DATE\r": "invoicedate",
+		"Unit_Price":       "unitprice",
+		"unit.price":       "unitprice",
+		"Order ID":         "orderid",
+		"order/id":         "order/id",
+		"a\u00a0b":         "a\u00a0b", // a space other than ' ' inside stays
+		"Ünit Price":       "ünitprice",
+		"":                 "",
+		" - _ . ":          "",
+	} {
+		assert.Equal(t, want, squash(in), "%q", in)
+	}
+	for _, col := range []string{ColOrderID, ColQuantity, ColCost, ColCurrency, ColKind, ColCategory, ColCustomerID, ColDate, ColAmount} {
+		for _, name := range []string{col, strings.ToUpper(col), strings.ReplaceAll(col, "_", " "), strings.ReplaceAll(col, "_", "-"), " " + strings.ReplaceAll(col, "_", ".") + " ", "x" + col} {
+			read := strings.ToLower(strings.TrimSpace(name))
+			assert.Equal(t, salesrow.NamedLike(read, col) || read == col, squash(name) == squash(col), "%q as %s", name, col)
+		}
 	}
 }

@@ -121,7 +121,12 @@ func rowError(file string, line int, fe *salesrow.FieldError) *RowError {
 // ErrNoRows is returned (wrapped) for a file without data rows.
 var ErrNoRows = errors.New("no data rows")
 
-// MaxLineBytes bounds the length of one physical line.
+// MaxLineBytes bounds the length of one physical line, without its line
+// break, and of a csv record from its start to the last line break a
+// quoted field may take in. A line or a record longer than that is a
+// malformed row, reported at its first line; the rest of the line is
+// read past without being kept, and the input goes on with the next
+// line.
 const MaxLineBytes = 1 << 20
 
 // crOnly ends the error about a first line that holds a carriage return
@@ -254,37 +259,15 @@ func compressed(format, cmd string) string {
 	return "the file is " + format + "-compressed, not text: decompress it first (" + cmd + " | crm … -in -)"
 }
 
-// guard counts the bytes and lines read through it and fails on a line
-// longer than MaxLineBytes.
+// guard counts the bytes read through it.
 type guard struct {
-	r       io.Reader
-	name    string
-	n       int64
-	lines   int
-	lineLen int
+	r io.Reader
+	n int64
 }
 
 func (g *guard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
-	b := p[:n]
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			g.lineLen += len(b)
-			break
-		}
-		g.lineLen += i
-		if g.lineLen > MaxLineBytes {
-			break
-		}
-		g.lines++
-		g.lineLen = 0
-		b = b[i+1:]
-	}
 	g.n += int64(n)
-	if g.lineLen > MaxLineBytes {
-		return n, fmt.Errorf("%s:%d: line longer than %d bytes", g.name, g.lines+1, MaxLineBytes)
-	}
 	return n, err
 }
 
@@ -326,17 +309,58 @@ func daysIn(y int, m time.Month) int {
 
 // ParseDay parses a YYYY-MM-DD date given on the command line. A day so
 // written that the calendar has not (1997-02-29, 1997-13-01) is an error
-// that says so.
+// that says so; so is a day of year 0000, which the calendar of the rows
+// has (noSuchDay) but which is before the first year of a row
+// (customer.MinRecordYear), as the error of such a row says, and a
+// placeholder for a missing date that is no day (0000-00-00,
+// 1900-01-00: placeholders), as the hint of such a row says. Other
+// dates refused get the hint of flagDayHint.
 func ParseDay(s string) (customer.Date, error) {
 	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
 		if d, ok := ymd(s[0:4], s[5:7], s[8:10]); ok {
 			return d, nil
 		}
 	}
-	if h := noSuchDay(s); h != "" {
+	if what, ok := placeholders[s]; ok {
+		return 0, fmt.Errorf("date %q: want YYYY-MM-DD; %s, written for a missing date", s, what)
+	}
+	if canonicalDay.MatchString(s) && s[:4] == "0000" && noSuchDay(s) == "" {
+		return 0, fmt.Errorf("date %q: want YYYY-MM-DD; %s is before %d, the first year of a row", s, s, customer.MinRecordYear)
+	}
+	if h := flagDayHint(s); h != "" {
 		return 0, fmt.Errorf("date %q: want YYYY-MM-DD; %s", s, h)
 	}
 	return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+}
+
+// flagDayHint is the hint for a date s of the command line that ParseDay
+// refused: that of a row (dateHint: a day the calendar has not, a day
+// written for people, 2024/03/05 or 05/03/2024), but for a day with a
+// time after it, which a row may have and the command line may not: the
+// day is to be given alone (and named when the calendar has not it); a
+// day with spaces around it, which a row may have (its fields are
+// trimmed), is to be given without them; a serial day number, which a
+// spreadsheet writes in a row, gets no hint.
+func flagDayHint(s string) string {
+	if t := strings.TrimSpace(s); t != s {
+		if _, err := ParseDay(t); err == nil {
+			return "give the day without the spaces around it: " + t
+		}
+	}
+	if len(s) > 11 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && canonicalDay.MatchString(s[:10]) {
+		day := s[:10]
+		if h := noSuchDay(day); h != "" {
+			return h + "; give the day alone, without a time"
+		}
+		if _, ok := ymd(day[0:4], day[5:7], day[8:10]); ok {
+			return "give the day alone, without a time: " + day
+		}
+		return fmt.Sprintf("%s is before %d, the first year of a row; give the day alone, without a time", day, customer.MinRecordYear)
+	}
+	if serialDay.MatchString(s) {
+		return ""
+	}
+	return dateHint(s)
 }
 
 // maxUnits bounds a quantity, so that sums of units cannot overflow.

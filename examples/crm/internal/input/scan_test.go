@@ -196,16 +196,26 @@ func TestScanMatchesSummarizeOnAwkwardFiles(t *testing.T) {
 
 func TestScanLongLineAndReadError(t *testing.T) {
 	data := "customer_id,date,amount\nC1,2024-01-01,1\nC1," + strings.Repeat("x", MaxLineBytes+10) + "\n"
+	_, err := ScanCSV(strings.NewReader(data), "orders.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31)}, 2)
+	require.EqualError(t, err, fmt.Sprintf("orders.csv:3: line longer than %d bytes", MaxLineBytes))
+	tab, err := ScanCSV(strings.NewReader(data+"C2,2024-01-01,2\n"), "orders.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: true}, 2)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, tab.Skipped)
+	assert.Equal(t, 2, tab.Len(), "the row after the long line is read")
 	for _, skip := range []bool{false, true} {
-		_, err := ScanCSV(strings.NewReader(data), "orders.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: skip}, 2)
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "orders.csv:3: line longer than")
+		o := Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: skip}
+		checkScan(t, []byte(data), o)
+		checkScan(t, []byte(data+"C2,2024-01-01,2\n"), o)
+		// Longer than a block, with quotes before and in it, and as the
+		// last line without a line break.
+		checkScan(t, []byte("customer_id,date,amount\n\"C1\",2024-01-01,1\nC1,\""+strings.Repeat("y", 3*MaxLineBytes)+"\nC2,2024-01-01,2\n"), o)
+		checkScan(t, []byte(data+"C2,"+strings.Repeat("z", 3*MaxLineBytes)), o)
 	}
 	data = "customer_id,date,amount\nC1,2024-01-01,x\nC1," + strings.Repeat("x", MaxLineBytes+10) + ",1\nC2,2024-01-01,1\n"
 	checkScan(t, []byte(data), Options{AsOf: customer.DateFromYMD(2024, 12, 31)})
 
 	r := io.MultiReader(strings.NewReader("customer_id,date,amount\nC1,2024-01-01,1\n"), iotest.ErrReader(fmt.Errorf("disk on fire")))
-	_, err := ScanCSV(r, "x.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: true}, 2)
+	_, err = ScanCSV(r, "x.csv", Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: true}, 2)
 	require.EqualError(t, err, "disk on fire")
 }
 

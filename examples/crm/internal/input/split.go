@@ -23,8 +23,8 @@ var chunkBytes = 2 << 20
 
 // chunk is a run of whole csv records of the input, starting on line
 // Line. The last chunk of a file has last set, and err when the input
-// ended with an error other than io.EOF (errLine is then the line of a
-// line too long, 0 for a read error).
+// ended with an error other than io.EOF (a read error; errLine is then
+// math.MaxInt, after every line).
 type chunk struct {
 	data    []byte
 	line    int
@@ -33,6 +33,11 @@ type chunk struct {
 	ix      *lineIndex // set by indexer.index, or nil
 	err     error
 	errLine int
+	// skip, when set, is a record after data that is longer than the
+	// limit and was left out of it (splitter.next): the walker reports
+	// it after the records of data, and the next chunk starts on the
+	// line after its first line.
+	skip *RowError
 	// refs counts the workers that have not finished with data.
 	refs atomic.Int32
 }
@@ -81,21 +86,21 @@ func (s *splitter) next() *chunk {
 			// in the last block as recordScan finds it in the others.
 			c := &chunk{data: b, line: s.line, last: true, err: s.rerr, errLine: math.MaxInt}
 			s.buf = nil
-			if tail := len(b) - (bytes.LastIndexByte(b, '\n') + 1); tail > MaxLineBytes {
-				c.err = fmt.Errorf("%s:%d: line longer than %d bytes", s.name, s.line+bytes.Count(b, nl), MaxLineBytes)
-				c.errLine = s.line + bytes.Count(b, nl)
-			}
 			c.plain = bytes.IndexByte(c.data, '"') < 0
 			return c
 		}
-		cut, plain, open := boundary(b, s.width)
+		cut, plain, open, rest := boundary(b, s.width)
 		if open >= 0 {
-			// A record longer than the limit, starting at cut, ends the
-			// input: where it ends cannot be told.
-			line := s.line + bytes.Count(b[:cut], nl)
-			s.eof, s.buf = true, nil
-			return &chunk{data: b[:cut], line: s.line, last: true, plain: bytes.IndexByte(b[:cut], '"') < 0,
-				err: recordTooLong(s.name, line, s.header, open), errLine: line}
+			// A record longer than the limit, starting at cut: where it
+			// ends cannot be told. It is malformed, reported at its first
+			// line, and the input goes on with the line after that one
+			// (rest), as after any malformed record.
+			c := &chunk{data: b[:cut], line: s.line, plain: bytes.IndexByte(b[:cut], '"') < 0}
+			line := s.line + bytes.Count(c.data, nl)
+			c.skip = recordTooLong(s.name, line, s.header, open)
+			s.buf = append(s.buf[:0:0], b[rest:]...)
+			s.line = line + 1
+			return c
 		}
 		if cut > 0 {
 			c := &chunk{data: b[:cut], line: s.line, plain: plain}
@@ -104,16 +109,51 @@ func (s *splitter) next() *chunk {
 			return c
 		}
 		// No whole record in the block: a long line or a long quoted
-		// field. A line longer than the limit ends the file.
-		if tail := len(b) - (bytes.LastIndexByte(b, '\n') + 1); tail > MaxLineBytes {
-			nls := bytes.Count(b, nl)
-			s.eof, s.buf = true, nil
-			return &chunk{data: b[:len(b)-tail], line: s.line, last: true, plain: plain,
-				err:     fmt.Errorf("%s:%d: line longer than %d bytes", s.name, s.line+nls, MaxLineBytes),
-				errLine: s.line + nls}
+		// field. A line longer than the limit, which then starts the
+		// block, is malformed: the rest of it is read past, a block at
+		// a time, so that memory stays bounded however long it is, and
+		// the input goes on with the next line.
+		if len(b) > MaxLineBytes && bytes.IndexByte(b[:MaxLineBytes+1], '\n') < 0 {
+			c := &chunk{line: s.line, plain: true, skip: lineTooLong(s.name, s.line)}
+			s.skipLine(b)
+			s.line++
+			return c
 		}
 		s.buf = b
 		size = 2 * len(b)
+	}
+}
+
+// lineTooLong is the malformed row of a physical line, on line line,
+// longer than MaxLineBytes.
+func lineTooLong(name string, line int) *RowError {
+	return &RowError{File: name, Line: line, Reason: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
+}
+
+// skipLine reads past the rest of a line longer than the limit, which b
+// (a full block without a line break in its first MaxLineBytes+1 bytes)
+// starts with, to the line break that ends it, into b's memory; what
+// follows the line break is kept in s.buf.
+func (s *splitter) skipLine(b []byte) {
+	if j := bytes.IndexByte(b, '\n'); j >= 0 {
+		s.buf = append(s.buf[:0:0], b[j+1:]...)
+		return
+	}
+	s.buf = nil
+	b = b[:cap(b)]
+	for !s.eof {
+		n, err := s.r.Read(b)
+		s.read += int64(n)
+		if err != nil {
+			s.eof = true
+			if err != io.EOF {
+				s.rerr = err
+			}
+		}
+		if j := bytes.IndexByte(b[:n], '\n'); j >= 0 {
+			s.buf = append(s.buf, b[j+1:n]...)
+			return
+		}
 	}
 }
 
@@ -150,10 +190,11 @@ func (s *splitter) take(n int) []byte {
 // for a block that does not end the input, and whether b holds no quote;
 // width is the header's number of fields, as for recordScan. When a
 // record of b is longer than the limit (see recordScan), open is the
-// index of its field that is open there and cut is its start; open is
-// -1 otherwise. Before the header is known (width 0) only the first
-// record is judged so: the block then ends before such a record, and the
-// reader cuts what follows the header again once it knows the width.
+// index of its field that is open there, cut is its start and rest the
+// end of its first line, where the input goes on; open is -1 otherwise.
+// Before the header is known (width 0) only the first record is judged
+// so: the block then ends before such a record, and the reader cuts what
+// follows the header again once it knows the width.
 //
 // A malformed record ends with its first line, but encoding/csv may find
 // it wrong lines later (recordScan's scanned), and the column that its
@@ -161,15 +202,15 @@ func (s *splitter) take(n int) []byte {
 // cut within those lines: the walker, which reads a block as if it ended
 // the input, then finds the fault where a read of the whole input finds
 // it, however the input is cut.
-func boundary(b []byte, width int) (cut int, plain bool, open int) {
+func boundary(b []byte, width int) (cut int, plain bool, open, rest int) {
 	if bytes.IndexByte(b, '"') < 0 {
-		return bytes.LastIndexByte(b, '\n') + 1, true, -1
+		return bytes.LastIndexByte(b, '\n') + 1, true, -1, 0
 	}
 	last, i, reach := 0, 0, 0
 	for i < len(b) {
 		end, scanned, open := recordScan(b, i, false, width)
 		if open >= 0 && (width > 0 || i == 0) {
-			return i, false, open
+			return i, false, open, end
 		}
 		if end < 0 || open >= 0 {
 			break
@@ -179,19 +220,21 @@ func boundary(b []byte, width int) (cut int, plain bool, open int) {
 			last = end
 		}
 	}
-	return last, false, -1
+	return last, false, -1, 0
 }
 
-// recordTooLong is the error that ends the input at a record, on line
-// line, whose quoted field, field of header (when known), is still open
-// MaxLineBytes bytes after the start of the record.
-func recordTooLong(name string, line int, header []string, field int) error {
-	col := ""
+// recordTooLong is the malformed row of a record, on line line, whose
+// quoted field, field of header (when known), is still open MaxLineBytes
+// bytes after the start of the record. The record is reported at its
+// first line, and the input goes on with the line after that one, as
+// after any malformed record: where the record ends cannot be told.
+func recordTooLong(name string, line int, header []string, field int) *RowError {
+	re := &RowError{File: name, Line: line,
+		Reason: fmt.Sprintf("record longer than %d bytes: its quoted field is still open there (a quote missing, or a field that long)", MaxLineBytes)}
 	if field < len(header) {
-		col = header[field] + ": "
+		re.Column = header[field]
 	}
-	return fmt.Errorf("%s:%d: %srecord longer than %d bytes: its quoted field is still open there (a quote missing, or a field that long)",
-		name, line, col, MaxLineBytes)
+	return re
 }
 
 // recordEnd returns the end of the record that starts at i: the index
@@ -399,22 +442,23 @@ func lineAt(data []byte, pos int) (end, next int) {
 	return pos + end, pos + end + 1
 }
 
-// cursor is a place in a chunk: the byte at pos, on line line. err is
-// set when the chunk holds a line longer than MaxLineBytes there, which
-// ends the input.
+// cursor is a place in a chunk: the byte at pos, on line line. skipped
+// says the chunk's skip, if any, has been read.
 type cursor struct {
 	c         *chunk
 	pos, line int
-	err       error
+	skipped   bool
 }
 
 func newCursor(c *chunk) cursor { return cursor{c: c, line: c.line} }
 
 // next reads the record of the chunk at cur into rec, skipping (and
 // counting) empty lines as encoding/csv skips them, and moves cur past
-// it. It returns a *RowError for a record that encoding/csv rejects (rec
-// then holds only the line), and false at the end of the chunk or at a
-// line or a record too long (cur.err).
+// it. It returns a *RowError for a record that encoding/csv rejects, a
+// line longer than MaxLineBytes or a record longer than the limit (rec
+// then holds only the line; the next record starts on the line after
+// its first), and false at the end of the chunk. After the records of
+// the chunk it returns the chunk's skip, if any.
 func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 	c := cur.c
 	data := c.data
@@ -422,8 +466,10 @@ func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 		pos := cur.pos
 		end, next := lineAt(data, pos)
 		if end-pos > MaxLineBytes {
-			cur.err = fmt.Errorf("%s:%d: line longer than %d bytes", w.name, cur.line, MaxLineBytes)
-			return nil, false
+			*rec = record{line: cur.line}
+			re := lineTooLong(w.name, cur.line)
+			cur.pos, cur.line = next, cur.line+1
+			return re, true
 		}
 		l := data[pos:end]
 		if n := len(l); n > 0 && l[n-1] == '\r' && (next > end || c.last) {
@@ -439,8 +485,10 @@ func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 			// malformed.
 			e, scanned, open := recordScan(data, pos, true, w.width)
 			if open >= 0 {
-				cur.err = recordTooLong(w.name, cur.line, w.header, open)
-				return nil, false
+				*rec = record{line: cur.line}
+				re := recordTooLong(w.name, cur.line, w.header, open)
+				cur.pos, cur.line = e, cur.line+1
+				return re, true
 			}
 			re := w.quoted(data[pos:scanned], cur.line, rec)
 			cur.pos = e
@@ -451,13 +499,19 @@ func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 		cur.pos, cur.line = next, cur.line+1
 		return nil, true
 	}
+	if c.skip != nil && !cur.skipped {
+		cur.skipped = true
+		*rec = record{line: c.skip.Line}
+		re := *c.skip
+		return &re, true
+	}
 	return nil, false
 }
 
 // walk calls fn for each record of c in order, with a *RowError for a
-// record that encoding/csv rejects, until fn returns false. It returns the
-// error that ends the input in c (a line too long, a read error) with its
-// line, or nil.
+// record that encoding/csv rejects or that is longer than the limit,
+// until fn returns false. It returns the error that ends the input in c
+// (a read error) with its line, or nil.
 func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, int) {
 	cur := newCursor(c)
 	var rec record
@@ -469,9 +523,6 @@ func (w *walker) walk(c *chunk, fn func(r *record, re *RowError) bool) (error, i
 		if !fn(&rec, re) {
 			return nil, 0
 		}
-	}
-	if cur.err != nil {
-		return cur.err, cur.line
 	}
 	if c.err != nil {
 		return c.err, c.errLine

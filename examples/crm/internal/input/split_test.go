@@ -84,11 +84,11 @@ func TestCommaBits(t *testing.T) {
 }
 
 func TestBoundaryTellsPlainBlocks(t *testing.T) {
-	cut, plain, open := boundary([]byte("a,b\nc,d\ne"), 0)
+	cut, plain, open, _ := boundary([]byte("a,b\nc,d\ne"), 0)
 	assert.Equal(t, 8, cut)
 	assert.True(t, plain)
 	assert.Equal(t, -1, open)
-	cut, plain, open = boundary([]byte("a,\"b\nc\",d\ne"), 0)
+	cut, plain, open, _ = boundary([]byte("a,\"b\nc\",d\ne"), 0)
 	assert.Equal(t, 10, cut)
 	assert.False(t, plain)
 	assert.Equal(t, -1, open)
@@ -345,13 +345,15 @@ func readBothWays(t *testing.T, data []byte, stop string) *Result {
 	return res
 }
 
-// TestQuotedFieldLongerThanTheLimitEndsTheFile: a quoted field still open
+// TestQuotedFieldLongerThanTheLimitIsABadRow: a quoted field still open
 // MaxLineBytes bytes after the start of its record, whether it closes
-// later or never, ends the file with an error that names the line, the
-// column and the limit, with or without -skip-invalid, and the same way
-// in both readers however the input is cut into blocks. A record of
+// later or never, is a malformed row reported at the record's first line,
+// naming the column and the limit: without -skip-invalid it stops the
+// file there; with it, that line is skipped and the input goes on with
+// the next line, the same way in both readers however the input is cut
+// into blocks. In the header it stops the file either way. A record of
 // exactly the limit is read.
-func TestQuotedFieldLongerThanTheLimitEndsTheFile(t *testing.T) {
+func TestQuotedFieldLongerThanTheLimitIsABadRow(t *testing.T) {
 	const head = "customer_id,date,amount,note\n"
 	// A note of n bytes over lines of 64 bytes, none of them a row.
 	note := func(n int) string {
@@ -370,26 +372,43 @@ func TestQuotedFieldLongerThanTheLimitEndsTheFile(t *testing.T) {
 	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
 	for _, tc := range []struct {
 		name, data, err string
+		ids             []customer.ID // the customers read with -skip-invalid
 	}{
-		{"closed past the limit", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes) + "\"\n" + rows, tooLong(3, "note: ")},
-		{"never closed", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes+1000), tooLong(3, "note: ")},
-		{"never closed, rows after", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes+1000) + "\n" + rows, tooLong(3, "note: ")},
-		{"one byte over", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes-len(rec)) + "\"\n" + rows, tooLong(3, "note: ")},
-		{"into a long last line", head + "C0,2024-01-01,1,x\n" + rec + "a\n" + strings.Repeat("z", MaxLineBytes+10) + "\"", tooLong(3, "note: ")},
-		{"in the header", "customer_id,date,amount,\"" + note(MaxLineBytes) + "\"\n" + rows, tooLong(1, "")},
+		{"closed past the limit", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes) + "\"\n" + rows, tooLong(3, "note: "), []customer.ID{"C0", "C3"}},
+		{"never closed", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes+1000), tooLong(3, "note: "), []customer.ID{"C0"}},
+		{"never closed, rows after", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes+1000) + "\n" + rows, tooLong(3, "note: "), []customer.ID{"C0", "C3"}},
+		{"one byte over", head + "C0,2024-01-01,1,x\n" + rec + note(MaxLineBytes-len(rec)) + "\"\n" + rows, tooLong(3, "note: "), []customer.ID{"C0", "C3"}},
+		{"into a long last line", head + "C0,2024-01-01,1,x\n" + rec + "a\n" + strings.Repeat("z", MaxLineBytes+10) + "\"", tooLong(3, "note: "), []customer.ID{"C0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, skip := range []bool{false, true} {
-				o.SkipInvalid = skip
-				got := summarizeBytes([]byte(tc.data), o)
-				require.Equal(t, "error: "+tc.err, got, "skip %v", skip)
-				checkScan(t, []byte(tc.data), o)
+			o.SkipInvalid = false
+			require.Equal(t, "error: "+tc.err, summarizeBytes([]byte(tc.data), o))
+			checkScan(t, []byte(tc.data), o)
+			o.SkipInvalid = true
+			r, err := NewCSVReader(strings.NewReader(tc.data), "f.csv")
+			require.NoError(t, err)
+			res, err := Summarize(r, "f.csv", o)
+			require.NoError(t, err)
+			require.NotEmpty(t, res.Errors)
+			assert.Equal(t, tc.err, res.Errors[0].Error())
+			var ids []customer.ID
+			for _, s := range res.Summaries {
+				ids = append(ids, s.CustomerID)
 			}
+			assert.Equal(t, tc.ids, ids)
+			checkScan(t, []byte(tc.data), o)
 		})
+	}
+	data := "customer_id,date,amount,\"" + note(MaxLineBytes) + "\"\n" + rows
+	for _, skip := range []bool{false, true} {
+		o.SkipInvalid = skip
+		got := summarizeBytes([]byte(data), o)
+		require.Equal(t, fmt.Sprintf("error: f.csv:1: header: record longer than %d bytes: its quoted field is still open there (a quote missing, or a field that long)", MaxLineBytes), got)
+		checkScan(t, []byte(data), o)
 	}
 	// At the limit: the record is MaxLineBytes bytes long without its
 	// line break, as a line may be.
-	data := head + rec + note(MaxLineBytes-len(rec)-1) + "\"\n" + rows
+	data = head + rec + note(MaxLineBytes-len(rec)-1) + "\"\n" + rows
 	o.SkipInvalid = false
 	res, err := readCSV(t, data, o)
 	require.NoError(t, err)
