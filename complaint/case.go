@@ -17,9 +17,22 @@ type ID string
 type ActorID string
 
 // Actor is who applies a command, and in which role.
+//
+// Department is the department the actor works in, when the caller
+// knows it; empty means not known. Only the approval of a proposal looks
+// at it (domain rules §5 step 6, approval by the relevant department): an
+// approver whose department is known must be of the case's department
+// ([Case].Department, compared as a name by [SameDepartment]), of a
+// department the policy names as approving
+// ([Policy].ApprovingDepartments), or a manager. An approver whose
+// department is not known is checked by role, amount and four eyes
+// only, as are the approvals of logs written before actors had a
+// department. Set, it may not be blank nor invalid UTF-8; the event
+// keeps it, and an erasure too, as the actor's ID.
 type Actor struct {
-	ID   ActorID `json:"id"`   // who
-	Role Role    `json:"role"` // acting as
+	ID         ActorID `json:"id"`                   // who
+	Role       Role    `json:"role"`                 // acting as
+	Department string  `json:"department,omitempty"` // where they work, when known
 }
 
 // String returns "role:id", for example "supervisor:S-3".
@@ -234,7 +247,13 @@ type Assignment struct {
 
 // Finding is the result of an investigation (step 4). Staff names the
 // staff member directly responsible, when there is one; carrying out the
-// resolution then needs an accountability entry for them.
+// resolution then needs an accountability entry for them (step 7). A
+// finding whose Cause is [CauseStaffConduct] must name them: [Apply]
+// refuses it without Staff (command.finding.staff), so that the penalty
+// of step 7 cannot be skipped. [Rebuild] does not, so that logs written
+// before the rule still rebuild; a case whose finding from such a log
+// blames staff conduct without a name carries out only with at least one
+// accountability entry.
 type Finding struct {
 	Cause       Cause   `json:"cause"`           // why it happened
 	Responsible Party   `json:"responsible"`     // who is responsible

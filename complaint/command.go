@@ -290,6 +290,21 @@ func checkRefund(p *problems, c Case, cmd Command) {
 	}
 }
 
+// checkStaffConduct reports a finding that puts the complaint down to a
+// staff member's conduct ([CauseStaffConduct]) and names no staff
+// member (Finding.Staff). Domain rules §5 step 7 penalises the staff
+// directly responsible, and the carry-out needs an accountability entry
+// for the staff member the finding names; a finding of staff conduct
+// that names nobody would let that step be skipped without a trace.
+// Only [Apply] checks this, not [Rebuild], so that logs written before
+// it still rebuild (a case from such a log carries out only with an
+// accountability entry, see gAccountable).
+func checkStaffConduct(p *problems, cmd Command) {
+	if f := cmd.Finding; cmd.Kind == CmdInvestigate && f != nil && f.Cause == CauseStaffConduct && f.Staff == "" {
+		p.add("command.finding.staff", customer.CodeRequired, "a finding of staff conduct names the staff member directly responsible, whom the carry-out holds accountable")
+	}
+}
+
 // checkActor validates the actor and the time of a command on c. A
 // command on an erased case must be dated after the erasure (Case.Erased):
 // an erasure blanks the complainant's words up to its instant, the

@@ -22,6 +22,24 @@
 // compare as names, whatever their case and the white space around and
 // within them ([SameDepartment]).
 //
+// Approval is by the relevant department (step 6): besides the
+// approver's authority over the amount (see "Money paid") and four eyes
+// (the approver is not the proposer), an approver whose department is
+// known ([Actor].Department) must be of the case's department, of one
+// the policy names as approving every case
+// ([Policy].ApprovingDepartments, a central complaint desk), or a
+// manager. Callers that set no department are checked as before, and
+// logs rebuild whatever department their approvers had.
+//
+// The carry-out penalises the staff directly responsible (step 7): the
+// staff member a finding names ([Finding].Staff) needs an accountability
+// entry, sized by the loss. A finding of staff conduct
+// ([CauseStaffConduct]) must name them: [Apply] refuses one that names
+// nobody (command.finding.staff), which would let the penalty be skipped
+// without a trace. [Rebuild] accepts such a finding in a log written
+// before the rule, and the case then carries out only with at least one
+// accountability entry.
+//
 // The workflow is a pure transition table ([Rules], drawn by [Graph]).
 // [Apply] is a pure function of (case, command, actor, time): no
 // callbacks, no clock. It returns the new [Case] and the [Event] that
@@ -129,7 +147,7 @@
 // records what the customer said or sent).
 //
 // Kept, as the brand's business record: the states and times of every
-// event, the command kinds and the actors' IDs, the priority, the
+// event, the command kinds, the actors' IDs and departments, the priority, the
 // subject's references (order, article, shop, staff, delivery: IDs of
 // records kept elsewhere, and the price-reduction and order-value bounds
 // need them), the category, severity, channel, value class, currency and

@@ -92,7 +92,9 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 		}
 		return (from == complaint.StateAssigned || from == complaint.StateInvestigated || from == complaint.StateApproved) && sup && moves, s
 	case complaint.CmdInvestigate:
-		return (s == complaint.StateAssigned || s == complaint.StateInvestigated) && owner, complaint.StateInvestigated
+		// A finding of staff conduct names the staff member.
+		named := cmd.Finding.Cause != complaint.CauseStaffConduct || cmd.Finding.Staff != ""
+		return (s == complaint.StateAssigned || s == complaint.StateInvestigated) && owner && named, complaint.StateInvestigated
 	case complaint.CmdPropose:
 		// What is given back of the order, over all carry-outs, stays
 		// within its value (complainttest.Intake: 189 EUR).
@@ -103,7 +105,10 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 	case complaint.CmdApprove:
 		// The supervisor's threshold bounds what the case paid out
 		// before together with the proposal.
-		return s == complaint.StateProposed && sup && (m.amount == 0 || m.paidOut+m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer, complaint.StateApproved
+		// By the case's department, when the approver's is known, but
+		// for a manager.
+		dept := a.Department == "" || rank(a) == 4 || a.Department == m.department
+		return s == complaint.StateProposed && sup && (m.amount == 0 || m.paidOut+m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer && dept, complaint.StateApproved
 	case complaint.CmdSendBack:
 		return s == complaint.StateProposed && sup, complaint.StateInvestigated
 	case complaint.CmdRevise:
@@ -251,6 +256,10 @@ var machineActors = []complaint.Actor{
 	agent, handler, handler2, supervisor,
 	{ID: "supervisor-2", Role: complaint.RoleSupervisor}, manager,
 	complainant, stranger, system,
+	// Approvers whose department is known.
+	{ID: "supervisor-q", Role: complaint.RoleSupervisor, Department: "quality"},
+	{ID: "supervisor-r", Role: complaint.RoleSupervisor, Department: "returns"},
+	{ID: "manager-r", Role: complaint.RoleManager, Department: "returns"},
 }
 
 // natural returns the command a diligent team gives next in c's state,
@@ -325,7 +334,8 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 	case complaint.CmdAssign, complaint.CmdReassign:
 		cmd.Assignment = &complaint.Assignment{Department: rapid.SampledFrom([]string{"quality", "returns"}).Draw(t, "department"), Handler: rapid.SampledFrom([]complaint.ActorID{"handler-1", "handler-2"}).Draw(t, "handler")}
 	case complaint.CmdInvestigate:
-		cmd.Finding = &complaint.Finding{Cause: complaint.CauseMaterial, Responsible: complaint.PartySupplier, Staff: rapid.SampledFrom([]complaint.ActorID{"", "qc-1"}).Draw(t, "staff"), Detail: "d"}
+		cause := rapid.SampledFrom([]complaint.Cause{complaint.CauseMaterial, complaint.CauseStaffConduct}).Draw(t, "cause")
+		cmd.Finding = &complaint.Finding{Cause: cause, Responsible: complaint.PartySupplier, Staff: rapid.SampledFrom([]complaint.ActorID{"", "qc-1"}).Draw(t, "staff"), Detail: "d"}
 	case complaint.CmdPropose:
 		k := complaint.ResolutionKind(rapid.IntRange(1, 6).Draw(t, "resolution"))
 		cmd.Proposal = &complaint.Proposal{Kind: k, Detail: "d"}
@@ -456,6 +466,9 @@ func TestWorkflowMatchesModel(t *testing.T) {
 	refusedN := 0
 	// Erasures: done, refused as open, refused as dated too early.
 	erasures := map[string]int{}
+	// The approval by the case's department and the naming of the staff
+	// member in a finding of staff conduct, each taken and refused.
+	rules := map[string]int{}
 	property := func(rt *rapid.T) {
 		c, ev := complainttest.Record("C-1", t0)
 		events := []complaint.Event{ev}
@@ -498,6 +511,14 @@ func TestWorkflowMatchesModel(t *testing.T) {
 					t.Fatalf("refused %s changed the case", cmd.Kind)
 				}
 				refusedN++
+				var te *complaint.TransitionError
+				var ve *customer.ValidationError
+				switch {
+				case errors.As(err, &te) && cmd.Kind == complaint.CmdApprove && reflect.DeepEqual(te.FailedGuards, []string{"approver is of the case's department, an approving department, or a manager"}):
+					rules["approval refused to another department"]++
+				case errors.As(err, &ve) && ve.Has("command.finding.staff", customer.CodeRequired):
+					rules["unnamed staff conduct refused"]++
+				}
 				return
 			}
 			delivered = append(delivered, &delivery{cmd, a, next, ev})
@@ -514,6 +535,14 @@ func TestWorkflowMatchesModel(t *testing.T) {
 			}
 			if n, told, err := complaint.NoticeOf(next, ev); err != nil || told != (topic != 0) || told && (n.Topic != topic || n.Department != next.Department || n.Channel != channel) {
 				t.Fatalf("%s from %s: notice %v %v, %v; model %v", cmd.Kind, m.state, n.Topic, told, err, topic)
+			}
+			switch {
+			case cmd.Kind == complaint.CmdApprove && a.Department != "" && a.Department == m.department:
+				rules["approved by the case's department"]++
+			case cmd.Kind == complaint.CmdApprove && a.Department != "":
+				rules["approved by a manager of another department"]++
+			case cmd.Kind == complaint.CmdInvestigate && cmd.Finding.Cause == complaint.CauseStaffConduct:
+				rules["named staff conduct"]++
 			}
 			m.accept(cmd, a, now, to)
 			if got := next.Paid.Amount(); got.IntPart() != int64(m.paid) || !got.Equal(got.Truncate(0)) {
@@ -533,7 +562,10 @@ func TestWorkflowMatchesModel(t *testing.T) {
 					if c.Handler == "" {
 						cur = agent
 					}
-					a = rapid.SampledFrom([]complaint.Actor{cur, cur, agent, supervisor, machineActors[4], manager}).Draw(t, "actor")
+					a = rapid.SampledFrom([]complaint.Actor{cur, cur, agent, supervisor, machineActors[4], manager, machineActors[9], machineActors[10], machineActors[11]}).Draw(t, "actor")
+				}
+				if cmd.Kind == complaint.CmdApprove && rapid.Bool().Draw(t, "approver of a department") {
+					a = rapid.SampledFrom(machineActors[9:]).Draw(t, "department approver")
 				}
 				step := rapid.SampledFrom([]time.Duration{0, time.Minute, time.Hour, 20 * time.Hour}).Draw(t, "step")
 				if rapid.IntRange(0, 19).Draw(t, "long") == 0 {
@@ -759,6 +791,11 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				miss = append(miss, "no generated run had an erasure "+k)
 			}
 		}
+		for _, k := range []string{"approval refused to another department", "approved by the case's department", "approved by a manager of another department", "unnamed staff conduct refused", "named staff conduct"} {
+			if rules[k] == 0 {
+				miss = append(miss, "no generated run had "+k)
+			}
+		}
 		return miss
 	}
 	rapid.Check(t, property)
@@ -773,7 +810,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 	for round := 1; round < 5 && len(missing()) > 0; round++ {
 		rapid.Check(t, property)
 	}
-	t.Logf("states reached %v; commands accepted %v; refused %d; erasures %v", reached, accepted, refusedN, erasures)
+	t.Logf("states reached %v; commands accepted %v; refused %d; erasures %v; rules %v", reached, accepted, refusedN, erasures, rules)
 	for _, m := range missing() {
 		t.Error(m)
 	}

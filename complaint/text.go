@@ -28,6 +28,7 @@ import (
 func checkTexts(p *problems, cmd Command, actor Actor) {
 	t := texts{p: p}
 	t.id("actor.id", string(actor.ID))
+	t.check("actor.department", actor.Department, true)
 	t.check("command.note", cmd.Note, false)
 	t.check("command.key", cmd.Key, false)
 	var sh shape

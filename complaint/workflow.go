@@ -131,8 +131,35 @@ var (
 	gFourEyes = guard{"approver is not the proposer", func(g *guardInput) bool {
 		return g.actor.ID != g.c.ProposedBy
 	}}
+	// gDepartment is the approval by the relevant department (domain
+	// rules §5 step 6): an approver whose department is known is of the
+	// case's, of one the policy names as approving, or a manager (who
+	// approves beyond any supervisor's threshold, so across
+	// departments too). An approver of unknown department, as every
+	// approver of a caller that sets none, passes.
+	gDepartment = guard{"approver is of the case's department, an approving department, or a manager", func(g *guardInput) bool {
+		d := g.actor.Department
+		if d == "" || g.c.Department == "" || g.actor.Role == RoleManager || SameDepartment(d, g.c.Department) {
+			return true
+		}
+		for _, a := range g.policy.ApprovingDepartments {
+			if SameDepartment(d, a) {
+				return true
+			}
+		}
+		return false
+	}}
+	// gAccountable holds the staff member the finding names accountable
+	// at the carry-out (domain rules §5 step 7). A finding of staff
+	// conduct names one ([Apply] refuses it otherwise); one from a log
+	// written before that rule may not, and then the carry-out needs an
+	// accountability entry for someone.
 	gAccountable = guard{"accountability recorded for the responsible staff member", func(g *guardInput) bool {
-		if g.c.Finding == nil || g.c.Finding.Staff == "" {
+		f := g.c.Finding
+		if f != nil && f.Staff == "" && f.Cause == CauseStaffConduct {
+			return len(g.cmd.Execution.Accountability) > 0
+		}
+		if f == nil || f.Staff == "" {
 			return true
 		}
 		for _, a := range g.cmd.Execution.Accountability {
@@ -197,7 +224,7 @@ func buildTable() []rule {
 		{StateAssigned, StateInvestigated, CmdInvestigate, []guard{gHandler}},
 		{StateInvestigated, StateInvestigated, CmdInvestigate, []guard{gHandler}},
 		{StateInvestigated, StateProposed, CmdPropose, []guard{gHandler}},
-		{StateProposed, StateApproved, CmdApprove, []guard{gAuthority, gFourEyes}},
+		{StateProposed, StateApproved, CmdApprove, []guard{gAuthority, gFourEyes, gDepartment}},
 		{StateProposed, StateInvestigated, CmdSendBack, []guard{supervisor}},
 		{StateApproved, StateCarriedOut, CmdCarryOut, []guard{gHandler, gAccountable}},
 		// An approved resolution that cannot be carried out (the
@@ -302,6 +329,13 @@ type Policy struct {
 	// Priority maps severity and value class to a priority; nil means
 	// [DefaultPriority].
 	Priority PriorityPolicy
+	// ApprovingDepartments names the departments whose supervisors
+	// approve the proposals of every department's cases, such as a
+	// central complaint desk; the names compare as [SameDepartment]
+	// does. Any other approver whose department is known
+	// ([Actor].Department) approves only a case of that department,
+	// unless a manager. Empty: only the case's department approves.
+	ApprovingDepartments []string
 	// Location is the time zone in which ReopenWindow and FeedbackWait
 	// count their days; nil is UTC. A window's whole days (each 24 hours
 	// of it) are calendar days there and the rest elapsed time: a 30-day
@@ -396,7 +430,8 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     command's payload (missing, not used by the
 //     command, or invalid; pay deductions of a carry-out that together
 //     exceed the loss, see [Execution]; a refund proposed on a case
-//     whose subject names no order; an intake received before
+//     whose subject names no order; a finding of staff conduct that
+//     names no staff member, see [Finding]; an intake received before
 //     [customer.MinRecordYear]; a text that is not valid UTF-8,
 //     which the event's JSON form would not keep; a required text or an
 //     ID that holds only white space; an ID with a control character), or
@@ -420,6 +455,7 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 	checkCommand(&pr, c, cmd, now)
 	checkDeductions(&pr, c, cmd)
 	checkRefund(&pr, c, cmd)
+	checkStaffConduct(&pr, cmd)
 	if cmd.Intake != nil {
 		cmd.Intake.checkReceived(&pr, "command.intake.received")
 	}

@@ -138,7 +138,8 @@ func sameEvents(t testing.TB, want, got []complaint.Event, what string) bool {
 // rarePath returns the steps that take a recorded case through the
 // commands and fields the happy path leaves out: a rejection with its
 // reply, reopenings, a reassignment, a send-back, a revision of an
-// approved resolution, an unsatisfied
+// approved resolution, an approval by a supervisor whose department is
+// given (the case's), an unsatisfied
 // feedback, waits with their reasons, a resumption, an escalation and a
 // withdrawal, with notes, idempotency keys, and a carry-out that records
 // the loss and a pay deduction.
@@ -159,7 +160,7 @@ func rarePath() []Step {
 		{complaint.Command{Kind: complaint.CmdSendBack, Reason: "offer less", Note: "policy 4.2"}, Supervisor},
 		h[3], h[4],
 		{complaint.Command{Kind: complaint.CmdRevise, Reason: "the reduced jacket was sold meanwhile"}, Handler},
-		h[3], h[4], carry,
+		h[3], {h[4].Command, complaint.Actor{ID: Supervisor.ID, Role: Supervisor.Role, Department: "returns"}}, carry,
 		{complaint.Command{Kind: complaint.CmdRecordFeedback, Feedback: &complaint.Feedback{Perceived: 2, Expected: 8, CSAT: 1}}, Agent},
 		{complaint.Command{Kind: complaint.CmdReopen, Reason: "still split"}, Agent},
 		{complaint.Command{Kind: complaint.CmdWait, Reason: "send the jacket in"}, Handler},
