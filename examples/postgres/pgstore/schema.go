@@ -259,7 +259,12 @@ WHERE at_ns <> coalesce(right(rpad(substring(body->>'at' from '[.]([0-9]+)'), 9,
 -- older release's) takes it from there too. A writer that sets the
 -- columns sets them to what the JSON says, so this changes nothing it
 -- wrote. The NOT NULL constraints are checked after these triggers.
-CREATE FUNCTION complaint_cases_instants() RETURNS trigger LANGUAGE plpgsql AS $fn$
+-- The functions run in the session of whoever writes, with its
+-- search_path: theirs is pinned to pg_catalog (pg_temp last), so that
+-- every name they call (rpad, substring, the operators) is the
+-- built-in, whatever schema a writer's search_path puts before it.
+CREATE FUNCTION complaint_cases_instants() RETURNS trigger LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
 	IF TG_OP = 'INSERT' AND NEW.opened_ns IS NULL
 		OR TG_OP = 'UPDATE' AND (NEW.body->>'opened') IS DISTINCT FROM (OLD.body->>'opened') THEN
@@ -274,7 +279,8 @@ END
 $fn$;
 CREATE TRIGGER complaint_cases_instants BEFORE INSERT OR UPDATE ON complaint_cases
 	FOR EACH ROW EXECUTE PROCEDURE complaint_cases_instants();
-CREATE FUNCTION complaint_events_instants() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION complaint_events_instants() RETURNS trigger LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
 	IF NEW.at_ns IS NULL THEN
 		NEW.at_ns := coalesce(right(rpad(substring(NEW.body->>'at' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0);

@@ -223,3 +223,90 @@ func TestMigrateWithoutStandardConformingStrings(t *testing.T) {
 	require.NoError(t, err)
 	oldReleaseSaves(t, db, 3)
 }
+
+// A writer whose search_path puts a schema of its own before pg_catalog,
+// one holding a function named like a built-in that the triggers of
+// migration 10 call (an rpad that pads on the left), still gets the
+// nanoseconds of the JSON when it leaves the columns out: the trigger
+// functions resolve every name in pg_catalog, whatever the search_path
+// of the session whose statement fires them.
+func TestTriggersIgnoreTheWritersSearchPath(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	admin := sharedPool(t)
+	shadow := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, admin, shadow) })
+	ident := pgx.Identifier{shadow}.Sanitize()
+	_, err := admin.Exec(ctx, `CREATE SCHEMA `+ident)
+	require.NoError(t, err)
+	_, err = admin.Exec(ctx, `CREATE FUNCTION `+ident+`.rpad(text, integer, text) RETURNS text
+		LANGUAGE sql IMMUTABLE AS 'SELECT pg_catalog.lpad($1, $2, $3)'`)
+	require.NoError(t, err)
+
+	cfg, err := pgxpool.ParseConfig(testDSN(t))
+	require.NoError(t, err)
+	cfg.ConnConfig.RuntimeParams["search_path"] = ident + ", pg_catalog"
+	cfg.MaxConns = 2
+	writer, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(writer.Close)
+	var padded string
+	require.NoError(t, writer.QueryRow(ctx, `SELECT rpad('7', 3, '0')`).Scan(&padded))
+	require.Equal(t, "007", padded, "the writer's sessions call the schema's rpad")
+
+	c, ev := complainttest.RecordFor("K-1", "anna", complainttest.T0.Add(700*time.Nanosecond))
+	oldSave(t, writer, db.Schema(), 3, c, ev)
+	next, nextEv, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdAccept}, complainttest.Agent,
+		complainttest.T0.Add(time.Hour+30*time.Nanosecond))
+	require.NoError(t, err)
+	oldSave(t, writer, db.Schema(), 3, next, nextEv)
+
+	sameInstant(t, next.Opened, columnInstant(t, db, "complaint_cases", "opened", `id = $1`, "K-1"), "column opened")
+	sameInstant(t, next.Updated, columnInstant(t, db, "complaint_cases", "updated", `id = $1`, "K-1"), "column updated")
+	for _, e := range []complaint.Event{ev, nextEv} {
+		sameInstant(t, e.At, columnInstant(t, db, "complaint_events", "at", `case_id = $1 AND seq = $2`, "K-1", e.Seq),
+			fmt.Sprintf("column at of event %d", e.Seq))
+	}
+}
+
+// Erasing a customer's complaints rewrites the JSON of their cases and
+// events, not their instants: the nanosecond columns stay those of the
+// JSON (no trigger of migration 10 takes them from elsewhere), for a
+// case the new code saved and one an older release saved without the
+// columns, in a zone other than UTC, with nanoseconds that end in zeros.
+func TestEraseKeepsTheNanosecondColumns(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	s := db.Complaints()
+	zone := time.FixedZone("UTC-3", -3*3600)
+	var all []complaint.Case
+	var events []complaint.Event
+	for i, opened := range []time.Time{complainttest.T0.Add(120 * time.Nanosecond), complainttest.T0.Add(time.Minute + 4500*time.Nanosecond).In(zone)} {
+		id := complaint.ID(fmt.Sprintf("K-%d", i))
+		c, ev := complainttest.RecordFor(id, "anna", opened)
+		rejected, rev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReject, Reply: "not a defect"},
+			complainttest.Agent, opened.Add(time.Hour+300*time.Nanosecond))
+		require.NoError(t, err)
+		if i == 0 {
+			require.NoError(t, s.Save(ctx, c, ev))
+			require.NoError(t, s.Save(ctx, rejected, rev))
+		} else {
+			oldSave(t, db.Pool(), db.Schema(), 3, c, ev)
+			oldSave(t, db.Pool(), db.Schema(), 3, rejected, rev)
+		}
+		all, events = append(all, rejected), append(events, ev, rev)
+	}
+	require.NoError(t, s.Erase(ctx, "anna", complainttest.T0.Add(48*time.Hour+7*time.Nanosecond)))
+	for _, c := range all {
+		got, err := s.Get(ctx, c.ID)
+		require.NoError(t, err)
+		require.False(t, got.Erased.IsZero(), "%s is erased", c.ID)
+		id := string(c.ID)
+		sameInstant(t, c.Opened, columnInstant(t, db, "complaint_cases", "opened", `id = $1`, id), id+": column opened")
+		sameInstant(t, c.Updated, columnInstant(t, db, "complaint_cases", "updated", `id = $1`, id), id+": column updated")
+	}
+	for _, ev := range events {
+		sameInstant(t, ev.At, columnInstant(t, db, "complaint_events", "at", `case_id = $1 AND seq = $2`, string(ev.Case), ev.Seq),
+			fmt.Sprintf("%s: column at of event %d", ev.Case, ev.Seq))
+	}
+}
