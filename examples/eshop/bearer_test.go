@@ -13,7 +13,7 @@ import (
 
 // withBearer adds to e's server the bearer coupon code, 5% off
 // everything, usable max times by everyone together.
-func withBearer(t *testing.T, e *testEnv, code string, max int) {
+func withBearer(t testing.TB, e *testEnv, code string, max int) {
 	t.Helper()
 	c, err := decodeCoupons(e.srv.programme, fmt.Appendf(nil, `[{"code": %q, "kind": "percent", "percent": "5",
 		"scope": {"kind": "all"}, "max_uses": %d, "stacking": "combinable"}]`, code, max))

@@ -331,6 +331,21 @@ func (s *Server) orderDone(ctx context.Context, o customer.Order, out orderOut, 
 // back (compensate).
 func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []loyalty.CouponUse, at map[string]int, now time.Time) (orderOut, error) {
 	out := orderOut{OrderID: o.ID}
+	// An order refused for good gives back its claims of uses of
+	// limited bearer coupons, those of its earlier deliveries too
+	// (releaseRefused); one whose request fails otherwise keeps them for
+	// its next delivery: the member's ledger may hold it although the
+	// store's answer was an error.
+	refused := false
+	defer func() {
+		if !refused {
+			return
+		}
+		if err := s.releaseRefused(ctx, o, uses, now); err != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "bearer coupon use of a refused order not released: it stays counted",
+				slog.String("order", o.ID), slog.String("error", err.Error()))
+		}
+	}()
 	prev, cur, err := s.storedOrder(ctx, o.CustomerID, o.ID)
 	if err != nil {
 		if errors.Is(err, customer.ErrNotFound) {
@@ -348,6 +363,7 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		if err := s.compensateIfOurs(ctx, o, uses, now); err != nil {
 			return out, err
 		}
+		refused = true
 		return out, &apiError{status: http.StatusConflict, field: "id",
 			msg: fmt.Sprintf("order %q was recorded before with other content", o.ID)}
 	}
@@ -361,18 +377,19 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		if err != nil {
 			return out, notFound(err, "customer_id", "no such customer")
 		}
-		refused := o.ValidateFor(c, now)
-		if refused == nil && cur != "" && o.Currency != cur {
-			refused = customer.Invalid(fmt.Sprintf("order %q", o.ID), []customer.FieldError{{Field: "currency", Code: customer.CodeMismatch,
+		verr := o.ValidateFor(c, now)
+		if verr == nil && cur != "" && o.Currency != cur {
+			verr = customer.Invalid(fmt.Sprintf("order %q", o.ID), []customer.FieldError{{Field: "currency", Code: customer.CodeMismatch,
 				Message: fmt.Sprintf("is %s, the history of customer %q is in %s", o.Currency, o.CustomerID, cur)}})
 		}
-		if refused != nil {
+		if verr != nil {
 			// The history refuses the order for good: a ledger entry of a
 			// delivery whose compensation failed is taken back now.
 			if err := s.compensateIfOurs(ctx, o, uses, now); err != nil {
 				return out, err
 			}
-			return out, refused
+			refused = true
+			return out, verr
 		}
 	}
 	// Settling joins the member when the join did not land, and applies
@@ -390,22 +407,12 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 			msg: fmt.Sprintf("coupons: customer %q is not a member of the loyalty programme: the uses of its coupons cannot be counted", o.CustomerID)}
 	}
 	// The uses by everyone of the limited bearer coupons are claimed
-	// first (claimBearer); those claimed now are released unless the
-	// member's ledger holds the order after.
-	claimed, err := s.claimBearer(ctx, o, uses, at, now)
-	if err != nil {
+	// first (claimBearer).
+	if err := s.claimBearer(ctx, o, uses, at, now); err != nil {
+		var ae *apiError
+		refused = errors.As(err, &ae)
 		return out, err
 	}
-	stands := false
-	defer func() {
-		if stands || len(claimed) == 0 {
-			return
-		}
-		if err := s.releaseBearer(ctx, o.CustomerID, o.ID, claimed, now); err != nil {
-			s.log.LogAttrs(ctx, slog.LevelWarn, "bearer coupon use of a refused order not released: it stays counted",
-				slog.String("order", o.ID), slog.String("error", err.Error()))
-		}
-	}()
 	acct, _, err = s.ledger.Apply(ctx, loyalty.Purchase{Order: o, Coupons: uses}, now)
 	var dup *loyalty.DuplicateError
 	var ce *loyalty.CouponError
@@ -421,13 +428,16 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 			// order's points are gone and its coupons given back, so
 			// recording it now would keep an order that used coupons
 			// no ledger counts.
+			refused = true
 			return out, &apiError{status: http.StatusConflict, field: "id",
 				msg: fmt.Sprintf("order %q of member %q was taken back before it was recorded (its points clawed back, its coupons given back): send the order again under a new ID", o.ID, o.CustomerID)}
 		}
 	case errors.As(err, &dup):
+		refused = true
 		return out, &apiError{status: http.StatusConflict, field: "id",
 			msg: fmt.Sprintf("order %q was recorded before with other content or other coupons", o.ID)}
 	case errors.As(err, &ce):
+		refused = true
 		field := "coupons"
 		if i, ok := at[ce.Code]; ok {
 			field = fmt.Sprintf("coupons[%d]", i)
@@ -435,12 +445,12 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		return out, &apiError{status: http.StatusUnprocessableEntity, field: field,
 			msg: fmt.Sprintf("%s: order %q of member %q: %v", field, o.ID, o.CustomerID, ce)}
 	case errors.As(err, &ve), errors.Is(err, loyalty.ErrOverflow):
+		refused = true
 		return out, &apiError{status: http.StatusUnprocessableEntity, field: "coupons",
 			msg: "coupons: the order earns nothing in the member's ledger, so the uses of its coupons cannot be recorded: " + err.Error()}
 	case err != nil:
 		return out, err
 	}
-	stands = true
 	if err := s.history.RecordOrder(ctx, o, now); err != nil {
 		if refusedForGood(err) {
 			// The history will never hold the order: the ledger entry
@@ -586,7 +596,7 @@ func (s *Server) undo(ctx context.Context, member customer.ID, id string, now ti
 	}
 	// The order no longer stands: its uses of bearer coupons are
 	// released too (again, when a release failed before).
-	if err := s.releaseAllBearer(ctx, member, id, now); err != nil {
+	if _, err := s.releaseAllBearer(ctx, member, id, now); err != nil {
 		return loyalty.Account{}, fmt.Errorf("order %q: %w", id, err)
 	}
 	return acct, nil

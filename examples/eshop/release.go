@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
@@ -42,8 +44,11 @@ type releaseOut struct {
 // clawed back and its coupons given back (undo). 200, also when it was
 // taken back before ("duplicate": true); the order sent afterwards is
 // 409 on "id" (postCouponOrder), to be sent under a new ID. An order the
-// history holds is not released (409 on "id": a return takes it back),
-// and one the ledger does not hold either is 404 on "id". When the
+// history holds is not released (409 on "id": a return takes it back);
+// one the ledger does not hold either gives back the uses of bearer
+// coupons it claimed (200, "coupons_given_back", when its request
+// failed between the claim and the member's ledger) or is 404 on "id"
+// when it holds none. When the
 // history holds another order under the ID (another writer recorded it
 // meanwhile), the entry is taken back and the history's order earns
 // under its reissue ID (settle).
@@ -76,12 +81,33 @@ func (s *Server) postRelease(ctx context.Context, _ Caller, r *http.Request) (in
 	switch {
 	case voided(&acct, id):
 		out.Duplicate = true
+		// Its uses of bearer coupons were given back with it (undo),
+		// unless that failed: then now.
+		if _, err := s.releaseAllBearer(ctx, member, id, now); err != nil {
+			return 0, nil, err
+		}
 	case !acct.HasKey(loyalty.Purchase{Order: customer.Order{ID: id}}.Key()):
 		if prev != nil {
 			return 0, nil, recorded
 		}
-		return 0, nil, &apiError{status: http.StatusNotFound, field: "id",
-			msg: fmt.Sprintf("no order %q of customer %q: neither its history nor its ledger holds it", id, member)}
+		// An order whose request failed after it claimed uses of
+		// bearer coupons and before its member's ledger took it holds
+		// only those claims: they are given back.
+		back, err := s.releaseAllBearer(ctx, member, id, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(back) == 0 {
+			return 0, nil, &apiError{status: http.StatusNotFound, field: "id",
+				msg: fmt.Sprintf("no order %q of customer %q: neither its history nor its ledger holds it", id, member)}
+		}
+		s.log.LogAttrs(ctx, slog.LevelInfo, "order released", slog.String("order", id), slog.Bool("duplicate", false))
+		if acct, err = s.settle(ctx, member, now); err != nil {
+			return 0, nil, err
+		}
+		out.CouponsGivenBack = back
+		out.Points = s.pointsView(acct, now)
+		return http.StatusOK, out, nil
 	case prev != nil:
 		// The history holds an order under the ID: the ledger's entry
 		// is that order's, or another's, whose history record the
@@ -117,18 +143,22 @@ func (s *Server) postRelease(ctx context.Context, _ Caller, r *http.Request) (in
 }
 
 // unrecordedOut is an order a member's ledger holds and its history does
-// not: a coupon order whose request failed between the two writes.
+// not: a coupon order whose request failed between the two writes; or
+// one that holds uses of bearer coupons that neither holds.
 type unrecordedOut struct {
 	OrderID string `json:"order_id"`
-	// Since is when the ledger entry was written, for a job that
-	// releases the orders older than the shop's retry window.
+	// Since is when the ledger entry was written (or the first use of a
+	// bearer coupon claimed), for a job that releases the orders older
+	// than the shop's retry window.
 	Since string `json:"since"`
 }
 
 // unrecordedOrders returns the orders that member's ledger holds and its
 // history does not, other than those taken back: coupon orders whose
 // request failed between the two writes (503) and that were not sent
-// again, in the ledger's order. An order whose ID the history holds for
+// again, in the ledger's order; then, by ID, those that its ledger does
+// not hold but that hold uses of bearer coupons (their request failed
+// between the claim and the member's ledger), since their first claim. An order whose ID the history holds for
 // another order (another writer recorded it meanwhile; earnedAs) is one
 // of them: the history, which takes an ID once, will never hold it, and
 // until it is released the history's order earns nothing.
@@ -149,6 +179,25 @@ func (s *Server) unrecordedOrders(ctx context.Context, member customer.ID) ([]un
 	out = slices.DeleteFunc(out, func(u unrecordedOut) bool {
 		return keys[loyalty.Returned{Return: customer.Return{ID: voidID(u.OrderID)}}.Key()]
 	})
+	// An order that claimed uses of bearer coupons and that the
+	// member's ledger does not hold (its request failed in between),
+	// since its first claim.
+	claims, err := s.openClaims(ctx, member)
+	if err != nil {
+		return nil, err
+	}
+	since := map[string]time.Time{}
+	for _, c := range claims {
+		if keys[loyalty.Purchase{Order: customer.Order{ID: c.order}}.Key()] {
+			continue
+		}
+		if t, ok := since[c.order]; !ok || c.since.Before(t) {
+			since[c.order] = c.since
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(since)) {
+		out = append(out, unrecordedOut{OrderID: id, Since: formatTime(since[id])})
+	}
 	if len(out) == 0 {
 		return nil, nil
 	}

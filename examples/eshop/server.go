@@ -63,6 +63,9 @@ type Server struct {
 	maxBody int64
 	mux     *http.ServeMux
 	members [64]sync.Mutex
+	// bearer holds, by code, what was read of the coupon ledger of each
+	// limited bearer coupon (bearer.go).
+	bearer bearerCache
 
 	models    atomic.Pointer[Models]
 	fitting   sync.Mutex
