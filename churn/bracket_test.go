@@ -108,9 +108,9 @@ func TestBracketMethodsAgainstReference(t *testing.T) {
 				relClose(t, want, v, 1e-10, m, o, h, " quadrature")
 				worst[1] = math.Max(worst[1], math.Abs(v/want-1))
 				if q.eulerFits(z) {
-					e, mag, ok := bgExpect(q.P, q.pOverC, q.A, q.a-1, q.C, z)
-					if ok && mag <= maxKappa*math.Abs(e) {
-						relClose(t, want, e, 1e-11, m, o, h, " Euler series")
+					e, rel, ok := bgExpect(q.P, q.pOverC, q.A, q.a-1, q.C, z)
+					if ok && rel <= eulerMaxErr {
+						relClose(t, want, e, 1e-12, m, o, h, " Euler series")
 						worst[2] = math.Max(worst[2], math.Abs(e/want-1))
 					}
 				}
@@ -263,7 +263,7 @@ func TestPropertyAliveExpectationsBatchedWide(t *testing.T) {
 		for j, got := range out {
 			want, ok := f.aliveExpectation(o.Frequency, o.T, float64(t0+j))
 			require.True(t, ok)
-			require.InDelta(t, want, got, 1e-11*math.Max(1, math.Abs(want)), "period %d", t0+j)
+			require.InDelta(t, want, got, 1e-12*math.Max(1, math.Abs(want)), "period %d", t0+j)
 		}
 	})
 }

@@ -12,12 +12,15 @@ const (
 
 // smoothDeg is the degree of the interpolating polynomial of each panel
 // of discountedSmooth, smoothWidth the largest width of a panel in ln t,
-// and smoothTol the largest relative difference between the interpolant
-// and g accepted at the check points.
+// smoothTol the largest relative difference between the interpolant and
+// g accepted at the check points, and smoothTailTol the largest sum of
+// the last three Chebyshev coefficients of a panel accepted, relative to
+// the smallest value of g on it.
 const (
-	smoothDeg   = 24
-	smoothWidth = 1.0
-	smoothTol   = 1e-11
+	smoothDeg     = 24
+	smoothWidth   = 1.0
+	smoothTol     = 1e-11
+	smoothTailTol = 5e-12
 )
 
 // aliveSmooth is implemented by the models whose g(x, T, t) of
@@ -59,8 +62,14 @@ type aliveSmooth interface {
 // parameter ρ (Trefethen 2013, "Approximation Theory and Approximation
 // Practice", SIAM, Theorem 8.2): about 1e-19·M. Each panel's interpolant
 // is also checked against g at two more points (near its upper end and in
-// its middle); a difference beyond smoothTol relative there, or a failed
-// evaluation, reports false, and the caller sums period by period. The
+// its middle), and its last three coefficients, which the same theorem
+// bounds by about 2Mρ^{−N} each, against smoothTailTol (errors in the
+// values at a few nodes, which can leave the check points within
+// smoothTol, show there: errors of 3e-10 at the nodes of a range of
+// horizons raise them to 2e-11 of g, against 1e-15 to 5e-14 without); a
+// difference beyond smoothTol relative at a check point, a larger tail,
+// or a failed evaluation, reports false, and the caller sums period by
+// period. The
 // interpolant is summed over the periods of a panel by Gregory's formula
 // (gregorySum) where ln(1+d) ≤ gregoryMaxRate and the panel holds enough
 // periods, else term by term; either way the cost no longer grows with n
@@ -153,6 +162,13 @@ func discountedSmooth(f aliveFactored, s aliveSmooth, x, T float64, n int, d flo
 		for _, g := range gs {
 			gmin = math.Min(gmin, g)
 		}
+		// The last three coefficients of an analytic g are about
+		// ρ^{−N}·M (below 1e-13 of g); errors in the values at some
+		// nodes, which the check points may miss, raise them to about
+		// the size of those errors.
+		if !(chebTail(c[:]) <= smoothTailTol*gmin) {
+			return 0, false
+		}
 		deg, dropped := smoothDeg, 0.0
 		for deg > 0 && dropped+math.Abs(c[deg]) <= 1e-16*gmin {
 			dropped += math.Abs(c[deg])
@@ -215,6 +231,13 @@ func discountedSmooth(f aliveFactored, s aliveSmooth, x, T float64, n int, d flo
 	}
 	tail += math.Exp(-fn*lf) * gn
 	return head + tail + omv*sum, true
+}
+
+// chebTail is the sum of the moduli of the last three of the Chebyshev
+// coefficients c (at least three).
+func chebTail(c []float64) float64 {
+	n := len(c)
+	return math.Abs(c[n-3]) + math.Abs(c[n-2]) + math.Abs(c[n-1])
 }
 
 // clenshaw is Σ_{m=0}^{len(c)−1} c_m T_m(x), T_m the Chebyshev
