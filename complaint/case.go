@@ -19,11 +19,11 @@ type ActorID string
 // Actor is who applies a command, and in which role.
 //
 // Department is the department the actor works in, when the caller
-// knows it; empty means not known. Only the approval of a proposal looks
-// at it (domain rules §5 step 6, approval by the relevant department): an
-// approver whose department is known must be of the case's department
-// ([Case].Department, compared as a name by [SameDepartment]), of a
-// department the policy names as approving
+// knows it; empty means not known. Only the approval of a proposal and
+// its send-back look at it (domain rules §5 step 6, approval by the
+// relevant department): an approver whose department is known must be
+// of the case's department ([Case].Department, compared as a name by
+// [SameDepartment]), of a department the policy names as approving
 // ([Policy].ApprovingDepartments), or a manager. An approver whose
 // department is not known is checked by role, amount and four eyes
 // only, as are the approvals of logs written before actors had a

@@ -28,8 +28,11 @@
 // known ([Actor].Department) must be of the case's department, of one
 // the policy names as approving every case
 // ([Policy].ApprovingDepartments, a central complaint desk), or a
-// manager. Callers that set no department are checked as before, and
-// logs rebuild whatever department their approvers had.
+// manager. The same holds for sending a proposal back, the approver's
+// other answer to it: a department that may not approve a case's
+// proposal may not turn it down either. Callers that set no department
+// are checked as before, and logs rebuild whatever department their
+// approvers had.
 //
 // The carry-out penalises the staff directly responsible (step 7): the
 // staff member a finding names ([Finding].Staff) needs an accountability
@@ -147,11 +150,12 @@
 // records what the customer said or sent).
 //
 // Kept, as the brand's business record: the states and times of every
-// event, the command kinds, the actors' IDs and departments, the priority, the
-// subject's references (order, article, shop, staff, delivery: IDs of
-// records kept elsewhere, and the price-reduction and order-value bounds
-// need them), the category, severity, channel, value class, currency and
-// amounts, the feedback's scores, the finding, the proposal, the
+// event, the command kinds, the actors' IDs and departments, the
+// priority, the subject's references (order, article, shop, staff,
+// delivery: IDs of records kept elsewhere, and the price-reduction and
+// order-value bounds need them), the category, severity, channel, value
+// class, currency and amounts, the feedback's scores, the finding, the
+// proposal (and the one a revision took back, [Event].Revised), the
 // execution with the staff's accountability, the evaluation, and the
 // staff's reasons for a send-back, a revision, a reassignment, an
 // escalation and a reopening. These are what the workflow, the SLA clocks, [Analyze],

@@ -35,9 +35,11 @@ type Event struct {
 	// Revised is, for a revision ([CmdRevise]), the approved resolution
 	// it takes back (the case's Proposal before the event, which the
 	// revision clears), so that [NoticeOf] can tell the complainant which
-	// resolution will not be carried out as announced. It is nil for
-	// every other command, and in revisions logged before events
-	// recorded it.
+	// resolution will not be carried out as announced (domain rules §5:
+	// keep the customer informed of every step). It is the brand's
+	// decision, not the complainant's words: an erasure keeps it, as it
+	// keeps the proposal ([EraseEvent]). It is nil for every other
+	// command, and in revisions logged before events recorded it.
 	Revised *Proposal `json:"revised,omitempty"`
 	// Erased is when the complainant's own words were erased from the
 	// event ([EraseEvent]), zero if never. It is the one change a store

@@ -493,16 +493,22 @@ func (cmd Command) LogValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
-// String returns the event's case, number, time, actor, states, priority
-// and command ([Command.String]), as in
+// String returns the event's case, number, time, actor (with the
+// actor's department where known, as an approval by the relevant
+// department is checked by it), states, priority and command
+// ([Command.String]), as in
 //
 //	event 2 of complaint case "K-1" at 2026-03-02T10:00:00Z by agent:A-1: recorded → rejected, priority high, command reject (reply: 40 bytes)
+//	event 6 of complaint case "K-1" at 2026-03-02T14:00:00Z by supervisor:S-3 of department "quality": proposed → approved, priority normal, command approve
 //
 // without any text.
 func (e Event) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "event %d of complaint case %q at %s by %s: %s → %s, priority %s", e.Seq, string(e.Case),
-		logtext.Time(e.At), e.Actor, e.From, e.To, e.Priority)
+	fmt.Fprintf(&b, "event %d of complaint case %q at %s by %s", e.Seq, string(e.Case), logtext.Time(e.At), e.Actor)
+	if e.Actor.Department != "" {
+		fmt.Fprintf(&b, " of department %q", e.Actor.Department)
+	}
+	fmt.Fprintf(&b, ": %s → %s, priority %s", e.From, e.To, e.Priority)
 	if e.FromDepartment != "" {
 		fmt.Fprintf(&b, ", from department %q", e.FromDepartment)
 	}
@@ -523,9 +529,11 @@ func (e Event) GoString() string { return strconv.Quote(e.String()) }
 func (e Event) Format(f fmt.State, verb rune) { logtext.Format(f, verb, e.String()) }
 
 // LogValue implements [slog.LogValuer]: a group of the case ID, the
-// sequence number, the time, the actor and role, the states, the
-// priority, the department left by a reassignment, the erasure time and
-// the command's own form ([Command.LogValue]).
+// sequence number, the time, the actor and role, the actor's department
+// where known (actor_department), the states, the priority, the
+// department left by a reassignment, the resolution a revision took
+// back, the erasure time and the command's own form
+// ([Command.LogValue]).
 func (e Event) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("case", string(e.Case)),
@@ -533,10 +541,15 @@ func (e Event) LogValue() slog.Value {
 		slog.Time("at", e.At),
 		slog.String("actor", string(e.Actor.ID)),
 		slog.String("role", e.Actor.Role.String()),
+	}
+	if e.Actor.Department != "" {
+		attrs = append(attrs, slog.String("actor_department", e.Actor.Department))
+	}
+	attrs = append(attrs,
 		slog.String("from", e.From.String()),
 		slog.String("to", e.To.String()),
 		slog.String("priority", e.Priority.String()),
-	}
+	)
 	if e.FromDepartment != "" {
 		attrs = append(attrs, slog.String("from_department", e.FromDepartment))
 	}

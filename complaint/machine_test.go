@@ -110,7 +110,9 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 		dept := a.Department == "" || rank(a) == 4 || a.Department == m.department
 		return s == complaint.StateProposed && sup && (m.amount == 0 || m.paidOut+m.amount <= 100 || rank(a) == 4) && a.ID != m.proposer && dept, complaint.StateApproved
 	case complaint.CmdSendBack:
-		return s == complaint.StateProposed && sup, complaint.StateInvestigated
+		// The approver's other answer, by the same departments.
+		dept := a.Department == "" || rank(a) == 4 || a.Department == m.department
+		return s == complaint.StateProposed && sup && dept, complaint.StateInvestigated
 	case complaint.CmdRevise:
 		// An approved resolution that cannot be carried out is taken
 		// back by its owner, to be proposed and approved anew.
@@ -516,6 +518,8 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				switch {
 				case errors.As(err, &te) && cmd.Kind == complaint.CmdApprove && reflect.DeepEqual(te.FailedGuards, []string{"approver is of the case's department, an approving department, or a manager"}):
 					rules["approval refused to another department"]++
+				case errors.As(err, &te) && cmd.Kind == complaint.CmdSendBack && reflect.DeepEqual(te.FailedGuards, []string{"approver is of the case's department, an approving department, or a manager"}):
+					rules["send-back refused to another department"]++
 				case errors.As(err, &ve) && ve.Has("command.finding.staff", customer.CodeRequired):
 					rules["unnamed staff conduct refused"]++
 				}
@@ -564,7 +568,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 					}
 					a = rapid.SampledFrom([]complaint.Actor{cur, cur, agent, supervisor, machineActors[4], manager, machineActors[9], machineActors[10], machineActors[11]}).Draw(t, "actor")
 				}
-				if cmd.Kind == complaint.CmdApprove && rapid.Bool().Draw(t, "approver of a department") {
+				if (cmd.Kind == complaint.CmdApprove || cmd.Kind == complaint.CmdSendBack) && rapid.Bool().Draw(t, "approver of a department") {
 					a = rapid.SampledFrom(machineActors[9:]).Draw(t, "department approver")
 				}
 				step := rapid.SampledFrom([]time.Duration{0, time.Minute, time.Hour, 20 * time.Hour}).Draw(t, "step")
@@ -791,7 +795,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				miss = append(miss, "no generated run had an erasure "+k)
 			}
 		}
-		for _, k := range []string{"approval refused to another department", "approved by the case's department", "approved by a manager of another department", "unnamed staff conduct refused", "named staff conduct"} {
+		for _, k := range []string{"approval refused to another department", "approved by the case's department", "approved by a manager of another department", "unnamed staff conduct refused", "named staff conduct", "send-back refused to another department"} {
 			if rules[k] == 0 {
 				miss = append(miss, "no generated run had "+k)
 			}

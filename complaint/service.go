@@ -74,7 +74,9 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // once per case, so that a command delivered twice from a queue leaves
 // one event in the audit trail and one notice: when an event of the case
 // carries the key with the same command (compared in its JSON form, note
-// included) and the same actor, Do applies nothing and returns that
+// included) and the same actor (the same ID and role; departments
+// compared as names, [SameDepartment], and one not known, empty, is
+// the same as any), Do applies nothing and returns that
 // event and the case as it left it, whatever now is (times in the
 // command compare as instants, whatever their time zone); with another
 // command or actor it returns an error matching [ErrKeyReused] that names
@@ -172,11 +174,11 @@ func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Ac
 			// with the erased form of the one delivered.
 			cmd = EraseEvent(Event{Command: cmd}, ev.Erased).Command
 		}
-		if ev.Actor == actor && ev.Command.Kind == cmd.Kind && !sameCommand(ev.Command, cmd) {
+		if sameActor(ev.Actor, actor) && ev.Command.Kind == cmd.Kind && !sameCommand(ev.Command, cmd) {
 			return Case{}, Event{}, false, fmt.Errorf("complaint %q: command.key %q: event %d carries it with another %s by %s (another note or payload): %w",
 				c.ID, cmd.Key, ev.Seq, cmd.Kind, actor, ErrKeyReused)
 		}
-		if ev.Actor != actor || !sameCommand(ev.Command, cmd) {
+		if !sameActor(ev.Actor, actor) || !sameCommand(ev.Command, cmd) {
 			return Case{}, Event{}, false, fmt.Errorf("complaint %q: command.key %q: event %d carries it with %s by %s, not this %s by %s: %w",
 				c.ID, cmd.Key, ev.Seq, ev.Command.Kind, ev.Actor, cmd.Kind, actor, ErrKeyReused)
 		}
@@ -195,6 +197,17 @@ func (s *Service) redelivered(ctx context.Context, c Case, cmd Command, actor Ac
 		return done, ev, true, nil
 	}
 	return Case{}, Event{}, false, nil
+}
+
+// sameActor reports whether a redelivery by b is by the actor a of the
+// recorded event: the same ID and role, and departments that are the
+// same name ([SameDepartment]) or of which one is not known (empty). The
+// department is what the caller knew of the actor at the delivery: a
+// consumer that looks it up may find it spelt otherwise, or not at all,
+// when the same command comes again.
+func sameActor(a, b Actor) bool {
+	return a.ID == b.ID && a.Role == b.Role &&
+		(a.Department == "" || b.Department == "" || SameDepartment(a.Department, b.Department))
 }
 
 // sameCommand reports whether a and b have the same JSON form, with

@@ -1,12 +1,14 @@
 package complaint
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"math/big"
+	"math/bits"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -64,15 +66,14 @@ func (cal *Calendar) loc() *time.Location {
 	return cal.Location
 }
 
-// window returns the working hours of the date y-m-d in Location, and
-// false when that day has none.
-func (cal *Calendar) window(y int, m time.Month, d int) (open, close time.Time, ok bool) {
+// window returns the working hours of the date y-m-d, numbered date
+// ([dayNumber]), in Location, and false when that day has none.
+func (cal *Calendar) window(y int, m time.Month, d int, date int64) (open, close time.Time, ok bool) {
 	// The weekday of the date itself: local midnight may not exist (a
 	// daylight-saving change at midnight) and fall on the day before.
-	if !cal.Workdays[time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Weekday()] {
+	if !cal.Workdays[weekday(date)] {
 		return open, close, false
 	}
-	date := dayNumber(y, m, d)
 	for _, h := range cal.Holidays {
 		if int64(h) == date {
 			return open, close, false
@@ -143,25 +144,26 @@ func (cal *Calendar) Working(from, to time.Time) time.Duration {
 		return 0
 	}
 	var sum time.Duration
-	var hol []int64 // the holidays on workdays, sorted, once needed
+	var hol holidays // the holidays on workdays, sorted, once needed
 	y, m, d := from.In(cal.loc()).Date()
 	for {
 		start := cal.at(y, m, d, 0)
 		if !start.Before(to) {
 			return sum
 		}
+		date := dayNumber(y, m, d)
 		if n := wholeDays(y, m, d, start, from, to); n > 0 {
 			if hol == nil {
 				hol = cal.workdayHolidays()
 			}
-			w := cal.workdays(dayNumber(y, m, d), n, hol)
+			w := cal.workdays(date, n, hol)
 			if sum = addSat(sum, mulSat(cal.Close-cal.Open, w)); sum == maxDuration {
 				return sum
 			}
 			y, m, d = time.Date(y, m, d+int(n), 0, 0, 0, 0, time.UTC).Date()
 			continue
 		}
-		if o, c, ok := cal.window(y, m, d); ok {
+		if o, c, ok := cal.window(y, m, d, date); ok {
 			a, b := later(from, o), earlier(to, c)
 			if b.After(a) {
 				if sum = addSat(sum, b.Sub(a)); sum == maxDuration {
@@ -218,13 +220,25 @@ func dayNumber(y int, m time.Month, d int) int64 {
 	return n
 }
 
-// workdayHolidays returns the numbers ([dayNumber]) of the distinct
-// holidays of the calendar that fall on a workday, in order.
-func (cal *Calendar) workdayHolidays() []int64 {
-	hol := make([]int64, 0, len(cal.Holidays))
+// holidays are the distinct holidays of a calendar that fall on a
+// workday, in order. They are Dates, whose numbers are their
+// [dayNumber]s: kept as such, they take half the memory of int64s.
+type holidays []customer.Date
+
+// search returns the index of the first holiday numbered d ([dayNumber])
+// or later.
+func (hol holidays) search(d int64) int {
+	i, _ := slices.BinarySearchFunc(hol, d, func(h customer.Date, d int64) int { return cmp.Compare(int64(h), d) })
+	return i
+}
+
+// workdayHolidays returns the distinct holidays of the calendar that
+// fall on a workday, in order.
+func (cal *Calendar) workdayHolidays() holidays {
+	hol := make(holidays, 0, len(cal.Holidays))
 	for _, h := range cal.Holidays {
 		if cal.Workdays[weekday(int64(h))] {
-			hol = append(hol, int64(h))
+			hol = append(hol, h)
 		}
 	}
 	slices.Sort(hol)
@@ -241,7 +255,7 @@ func weekday(d int64) time.Weekday {
 // first on: the workdays of the week times the whole weeks, plus the
 // workdays among the dates left over, less the holidays hol (sorted, on
 // workdays) among them.
-func (cal *Calendar) workdays(first, n int64, hol []int64) int64 {
+func (cal *Calendar) workdays(first, n int64, hol holidays) int64 {
 	var week int64
 	for _, w := range cal.Workdays {
 		if w {
@@ -254,9 +268,7 @@ func (cal *Calendar) workdays(first, n int64, hol []int64) int64 {
 			count++
 		}
 	}
-	lo, _ := slices.BinarySearch(hol, first)
-	hi, _ := slices.BinarySearch(hol, first+n)
-	return count - int64(hi-lo)
+	return count - int64(hol.search(first+n)-hol.search(first))
 }
 
 // maxCalendarDay bounds the numbers ([dayNumber]) of the dates a
@@ -332,11 +344,12 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 			week++
 		}
 	}
-	var hol []int64 // the holidays on workdays, sorted, once needed
+	var hol holidays // the holidays on workdays, sorted, once needed
 	y, m, dd := t.In(cal.loc()).Date()
 	idle := 0
 	for idle < maxIdleDays {
-		if n := dayNumber(y, m, dd); n < -maxCalendarDay || n > maxCalendarDay {
+		date := dayNumber(y, m, dd)
+		if date < -maxCalendarDay || date > maxCalendarDay {
 			return time.Time{}
 		}
 		if start := cal.at(y, m, dd, 0); !start.Before(t) && d > per {
@@ -350,10 +363,9 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 			if q < maxRunDays {
 				limit = min(limit, ((q+int64(len(hol)))/week+2)*7)
 			}
-			first := dayNumber(y, m, dd)
 			n := wholeDays(y, m, dd, start, t, time.Unix(start.Unix()+limit*86400, 0))
-			if k, used := cal.skip(first, n, q, hol); k > 0 {
-				trail, out := cal.idleRuns(first, k, hol, idle)
+			if k, used := cal.skip(date, n, q, hol); k > 0 {
+				trail, out := cal.idleRuns(date, k, hol, idle)
 				if out {
 					return time.Time{}
 				}
@@ -363,7 +375,7 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 				continue
 			}
 		}
-		if o, c, ok := cal.window(y, m, dd); ok && c.After(t) {
+		if o, c, ok := cal.window(y, m, dd, date); ok && c.After(t) {
 			a := later(t, o)
 			avail := c.Sub(a)
 			if d <= avail {
@@ -383,7 +395,7 @@ func (cal *Calendar) Add(t time.Time, d time.Duration) time.Time {
 // once on its way to q working days (workdays not in hol): all n when
 // they hold fewer than q, else the days up to and including the one on
 // which the q-th falls; and the working days among them.
-func (cal *Calendar) skip(first, n, q int64, hol []int64) (k, used int64) {
+func (cal *Calendar) skip(first, n, q int64, hol holidays) (k, used int64) {
 	if n <= 0 || q <= 0 {
 		return 0, 0
 	}
@@ -403,10 +415,10 @@ func (cal *Calendar) skip(first, n, q int64, hol []int64) (k, used int64) {
 // and whether maxIdleDays of them came in a row. Its cost grows with the
 // holidays among the dates, not with k: between two holidays every
 // workday has working hours.
-func (cal *Calendar) idleRuns(first, k int64, hol []int64, idle int) (int64, bool) {
+func (cal *Calendar) idleRuns(first, k int64, hol holidays, idle int) (int64, bool) {
 	end := first + k
 	last := first - 1 - int64(idle) // the last day with working hours
-	lo, _ := slices.BinarySearch(hol, first)
+	lo := hol.search(first)
 	// gap visits the dates in (a, b), none of them a holiday: the first
 	// workday among them ends the run of idle days since last, the last
 	// one starts the next.
@@ -429,7 +441,8 @@ func (cal *Calendar) idleRuns(first, k int64, hol []int64, idle int) (int64, boo
 		return false
 	}
 	prev := first - 1
-	for _, h := range hol[lo:] {
+	for _, date := range hol[lo:] {
+		h := int64(date)
 		if h >= end {
 			break
 		}
@@ -493,7 +506,12 @@ type SLAPolicy struct {
 	Resolution Targets
 	// EscalateAt is the multiple of a target after which escalation is
 	// due (1.5: when half the target again has passed); finite values
-	// below 1 count as 1.
+	// below 1 count as 1. It is read as the decimal it is written as
+	// (the shortest that reads back as the float64: 1.2, not the binary
+	// fraction a trifle below it that a float64 holds), so that 1.2 × a
+	// target of 240 hours is 288 hours to the nanosecond, and the point
+	// is compared with a clock's Elapsed exactly, however long the
+	// target.
 	EscalateAt float64
 	// Calendar is the business-hours calendar; nil counts all hours.
 	Calendar *Calendar
@@ -670,7 +688,7 @@ func (p *SLAPolicy) count(c *Clock, a, b time.Time) {
 	c.Elapsed = sum
 }
 
-func (p *SLAPolicy) finish(c *Clock, asOf time.Time) {
+func (p *SLAPolicy) finish(c *Clock, asOf time.Time, at multiple) {
 	if c.Target <= 0 {
 		return
 	}
@@ -678,26 +696,100 @@ func (p *SLAPolicy) finish(c *Clock, asOf time.Time) {
 		c.Due = p.Calendar.Add(asOf, c.Target-c.Elapsed)
 	}
 	c.Overdue = c.Elapsed > c.Target
-	c.EscalationDue = p.pastEscalationPoint(c) > 0 && !c.Escalated
+	c.EscalationDue = at.past(c) > 0 && !c.Escalated
 }
 
-// pastEscalationPoint compares c's Elapsed with the working time after
-// which escalation of c is due, EscalateAt × Target (EscalateAt at least
-// 1): −1, 0 or +1 as Elapsed is below, at or past it. It compares
-// exactly: the product of a float64 (53 bits) and a Duration (63 bits)
-// fits in 116 bits, while a float64 of a Duration beyond 2⁵³ ns (about
-// 104 days) would round it by nanoseconds either way.
-func (p *SLAPolicy) pastEscalationPoint(c *Clock) int {
-	const prec = 128
-	point := new(big.Float).SetPrec(prec).SetFloat64(max(p.EscalateAt, 1))
-	point.Mul(point, new(big.Float).SetPrec(prec).SetInt64(int64(c.Target)))
-	return new(big.Float).SetPrec(prec).SetInt64(int64(c.Elapsed)).Cmp(point)
+// multiple is EscalateAt (at least 1) as the decimal it is written as,
+// digits × 10^exp: the shortest decimal that reads back as the float64
+// ([strconv.FormatFloat] with precision −1), such as 1.2 for the
+// float64 nearest to 1.2, which is a binary fraction a trifle below it.
+// A policy writes the multiple in decimal; its product with a target in
+// hours is then a whole number of nanoseconds (1.2 × 240 h = 288 h),
+// where the binary fraction's product falls a fraction of a nanosecond
+// short of it or beyond it and would move the point by a nanosecond.
+type multiple struct {
+	digits uint64 // at most 17 decimal digits
+	exp    int
+}
+
+// pow10 holds 10^0 … 10^19, the powers of ten a uint64 holds.
+var pow10 = func() (t [20]uint64) {
+	t[0] = 1
+	for i := 1; i < len(t); i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
+
+// multipleOf returns x, at least 1, as a [multiple]. x must be finite
+// ([SLAPolicy.Validate]).
+func multipleOf(x float64) multiple {
+	var buf [32]byte
+	s := strconv.AppendFloat(buf[:0], max(x, 1), 'e', -1, 64) // d.ddde±xx
+	var m multiple
+	i, n := 0, 0
+	for ; i < len(s) && s[i] != 'e'; i++ {
+		if s[i] != '.' {
+			m.digits = m.digits*10 + uint64(s[i]-'0')
+			n++
+		}
+	}
+	e, neg := 0, false
+	for _, b := range s[i+1:] {
+		switch {
+		case b == '-':
+			neg = true
+		case b >= '0' && b <= '9':
+			e = e*10 + int(b-'0')
+		}
+	}
+	if neg {
+		e = -e
+	}
+	m.exp = e - (n - 1)
+	return m
+}
+
+// past compares c's Elapsed with the working time after which
+// escalation of c (Target > 0) is due, the multiple × Target: −1, 0 or
+// +1 as Elapsed is below, at or past it. It compares exactly, in
+// integers of 128 bits: digits (below 2⁵⁷) × Target (below 2⁶³), and
+// Elapsed × 10^−exp (exp ≥ −16 for a multiple of 17 digits at least 1),
+// where a float64 of a Duration beyond 2⁵³ ns (about 104 days) would
+// round it by nanoseconds either way.
+func (m multiple) past(c *Clock) int {
+	e, t := c.Elapsed, c.Target
+	if e < 0 || t <= 0 {
+		return cmp.Compare(e, 0)
+	}
+	if m.exp >= 0 {
+		// The point is digits × 10^exp × Target, beyond any Duration
+		// when it does not fit in 64 bits.
+		if m.exp >= len(pow10) {
+			return -1
+		}
+		hi, f := bits.Mul64(m.digits, pow10[m.exp])
+		if hi != 0 {
+			return -1
+		}
+		hi, point := bits.Mul64(f, uint64(t))
+		if hi != 0 {
+			return -1
+		}
+		return cmp.Compare(uint64(e), point)
+	}
+	eh, el := bits.Mul64(uint64(e), pow10[-m.exp])
+	ph, pl := bits.Mul64(m.digits, uint64(t))
+	if c := cmp.Compare(eh, ph); c != 0 {
+		return c
+	}
+	return cmp.Compare(el, pl)
 }
 
 // escalated marks c Escalated when the case is escalated after c reached
 // its escalation point.
-func (p *SLAPolicy) escalated(c *Clock) {
-	if c.Target > 0 && p.pastEscalationPoint(c) >= 0 {
+func escalated(c *Clock, at multiple) {
+	if c.Target > 0 && at.past(c) >= 0 {
 		c.Escalated = true
 	}
 }
@@ -740,6 +832,7 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	if !p.Calendar.Covers(asOf) || !p.Calendar.Covers(received(events[0])) {
 		return SLAStatus{}, fmt.Errorf("complaint %q: %s: %w", events[0].Case, asOf.Format(time.RFC3339), ErrBeyondCalendar)
 	}
+	at := multipleOf(p.EscalateAt)
 	n := len(events)
 	for n > 0 && events[n-1].At.After(asOf) {
 		n--
@@ -762,9 +855,9 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 		if ev.Command.Kind == CmdEscalate {
 			// The clocks have counted up to ev.At.
 			if cur >= 0 {
-				p.escalated(&st.Visits[cur])
+				escalated(&st.Visits[cur], at)
 			}
-			p.escalated(res)
+			escalated(res, at)
 		}
 		switch {
 		case ev.To == StateWaiting || ev.To == ev.From:
@@ -791,7 +884,7 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	}
 	res.Running = resolutionCounts(st.State)
 	for i := range st.Visits {
-		p.finish(&st.Visits[i], asOf)
+		p.finish(&st.Visits[i], asOf, at)
 		if i != cur {
 			st.Visits[i].EscalationDue = false // the step is done
 		}
@@ -799,7 +892,7 @@ func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 			st.Breaches++
 		}
 	}
-	p.finish(res, asOf)
+	p.finish(res, asOf, at)
 	if !resolutionCounts(st.State) && !(st.Paused && cur >= 0 && resolutionCounts(st.Visits[cur].State)) {
 		// Carried out or ended (also while waiting after the carry-out):
 		// nothing is left that an escalation could speed up.

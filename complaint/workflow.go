@@ -136,7 +136,10 @@ var (
 	// case's, of one the policy names as approving, or a manager (who
 	// approves beyond any supervisor's threshold, so across
 	// departments too). An approver of unknown department, as every
-	// approver of a caller that sets none, passes.
+	// approver of a caller that sets none, passes. It guards the
+	// send-back too, the approver's other answer to a proposal: a
+	// department that may not approve a case's proposal may not turn it
+	// down either.
 	gDepartment = guard{"approver is of the case's department, an approving department, or a manager", func(g *guardInput) bool {
 		d := g.actor.Department
 		if d == "" || g.c.Department == "" || g.actor.Role == RoleManager || SameDepartment(d, g.c.Department) {
@@ -225,7 +228,7 @@ func buildTable() []rule {
 		{StateInvestigated, StateInvestigated, CmdInvestigate, []guard{gHandler}},
 		{StateInvestigated, StateProposed, CmdPropose, []guard{gHandler}},
 		{StateProposed, StateApproved, CmdApprove, []guard{gAuthority, gFourEyes, gDepartment}},
-		{StateProposed, StateInvestigated, CmdSendBack, []guard{supervisor}},
+		{StateProposed, StateInvestigated, CmdSendBack, []guard{supervisor, gDepartment}},
 		{StateApproved, StateCarriedOut, CmdCarryOut, []guard{gHandler, gAccountable}},
 		// An approved resolution that cannot be carried out (the
 		// replacement is sold out) goes back to be proposed anew.
@@ -334,7 +337,8 @@ type Policy struct {
 	// central complaint desk; the names compare as [SameDepartment]
 	// does. Any other approver whose department is known
 	// ([Actor].Department) approves only a case of that department,
-	// unless a manager. Empty: only the case's department approves.
+	// unless a manager; the same holds for sending a proposal back.
+	// Empty: only the case's department approves.
 	ApprovingDepartments []string
 	// Location is the time zone in which ReopenWindow and FeedbackWait
 	// count their days; nil is UTC. A window's whole days (each 24 hours
