@@ -116,10 +116,12 @@
 // malformed when the record it opens is no row of the file (it has not
 // the header's number of fields, or takes in lines that are rows of their
 // own): one stray quote costs one line, and the lines after it are read.
-// So a line longer than 1 MiB (1048576 bytes, in either format), and a
-// quoted field still open 1 MiB after its record starts, are a malformed
-// row at the line where they start: the rest of such a line is read past
-// without being kept, and the lines after it are read.
+// So a line longer than 1 MiB (1048576 bytes without its line break, LF
+// or CRLF, in either format), and a quoted field still open 1 MiB after
+// its record starts, are a malformed row at the line where they start:
+// the rest of such a line is read past without being kept, and the lines
+// after it are read. A file whose lines end with CR alone is one line,
+// and its error says so.
 // Rows dated after -as-of (segment, batch, report) or -calibration-end
 // (fit, score) are left out and counted on stderr.
 //

@@ -33,6 +33,9 @@ type CDNOWReader struct {
 	field   [6]string
 	row     Row
 	long    []byte // the memory of a line longer than the buffer
+	// skipping says the last row was a line too long whose rest is
+	// still to be read past.
+	skipping bool
 }
 
 // NewCDNOWReader returns a reader of r, named name in errors.
@@ -116,20 +119,40 @@ func (c *CDNOWReader) Read() (*Row, error) {
 		if c.done {
 			return nil, io.EOF
 		}
+		if c.skipping {
+			// The rest of the line too long that the last call
+			// reported, read past a buffer at a time.
+			c.skipping = false
+			err := bufio.ErrBufferFull
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = c.br.ReadSlice('\n')
+			}
+			if err == io.EOF {
+				c.done = true
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 		b, err := c.br.ReadSlice('\n')
-		tooLong := false
+		var tooLong *RowError
 		if errors.Is(err, bufio.ErrBufferFull) {
 			// A line longer than the buffer: read it whole, up to
-			// MaxLineBytes; the rest of a line longer than that is read
-			// past, a buffer at a time, and the line is malformed.
+			// MaxLineBytes and its line break (CRLF or LF). A line
+			// longer than that is malformed, reported at once; the next
+			// call reads past the rest of it (none, when the caller
+			// stops at the row).
 			long := append(c.long[:0], b...)
 			for errors.Is(err, bufio.ErrBufferFull) {
 				b, err = c.br.ReadSlice('\n')
-				if !tooLong {
-					long = append(long, b...)
-				}
-				if len(long) > MaxLineBytes+1 {
-					tooLong, long = true, long[:0]
+				long = append(long, b...)
+				if len(long) > MaxLineBytes+2 {
+					tooLong = lineTooLong(c.name, c.line+1, long)
+					if errors.Is(err, bufio.ErrBufferFull) {
+						c.skipping, err = true, nil
+					}
+					break
 				}
 			}
 			b, c.long = long, long[:0]
@@ -137,11 +160,22 @@ func (c *CDNOWReader) Read() (*Row, error) {
 		if err != nil && err != io.EOF {
 			return nil, err
 		}
-		if tooLong || len(bytes.TrimSuffix(b, []byte{'\n'})) > MaxLineBytes {
+		if tooLong == nil {
+			// The line without its line break, LF or CRLF, and at the end
+			// of the input without the Ctrl-Z marks after it (trimEOF).
+			l := bytes.TrimSuffix(b, nl)
+			if err == io.EOF {
+				l = trimEOF(l)
+			}
+			if len(bytes.TrimSuffix(l, []byte{'\r'})) > MaxLineBytes {
+				tooLong = lineTooLong(c.name, c.line+1, l)
+			}
+		}
+		if tooLong != nil {
 			c.done = err == io.EOF
 			c.line++
 			c.started = true
-			return nil, lineTooLong(c.name, c.line)
+			return nil, tooLong
 		}
 		if err == io.EOF {
 			c.done = true

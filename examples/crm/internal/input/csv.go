@@ -114,18 +114,24 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 // controlHints returns the hints, "; field 3, …", for the fields of a
 // header row that salesrow.NewLayout refused which hold a control
 // character (a NUL byte, a line break within quotes): such a name is
-// no column's, though it reads as one. It runs on the error path only.
+// no column's, though it reads as one. A tab is none: it separates the
+// names of a tab-separated file, which salesrow's error names. It runs
+// on the error path only.
 func controlHints(header []string) string {
 	var b strings.Builder
 	for i, f := range header {
 		f = strings.TrimSpace(f)
-		if j := strings.IndexFunc(f, unicode.IsControl); j >= 0 {
+		if j := strings.IndexFunc(f, isControlNotTab); j >= 0 {
 			r, _ := utf8.DecodeRuneInString(f[j:])
 			fmt.Fprintf(&b, "; field %d, %q, holds a control character (%U), which no column name has", i+1, f, r)
 		}
 	}
 	return b.String()
 }
+
+// isControlNotTab reports whether r is a control character other than
+// a tab.
+func isControlNotTab(r rune) bool { return r != '\t' && unicode.IsControl(r) }
 
 // hinted is an error of the header with hints (exportHints) added to the
 // hints salesrow.NewLayout ends its message with, in its parentheses.

@@ -52,17 +52,17 @@ func (x *indexer) index(c *chunk) {
 	empty := int64(0)
 	for pos := 0; pos < len(data); {
 		end, next := lineAt(data, pos)
-		if end-pos > MaxLineBytes {
+		l := data[pos:end]
+		if n := len(l); n > 0 && l[n-1] == '\r' && (next > end || c.last) {
+			l = l[:n-1]
+		}
+		if len(l) > MaxLineBytes {
 			// walk reports it.
 			select {
 			case x.free <- ix:
 			default:
 			}
 			return
-		}
-		l := data[pos:end]
-		if n := len(l); n > 0 && l[n-1] == '\r' && (next > end || c.last) {
-			l = l[:n-1]
 		}
 		ow := uint8(noOwner)
 		if len(l) > 0 {

@@ -87,12 +87,12 @@
 //
 // A reader can go on after a *RowError (the caller decides whether to
 // skip); any other error ends the file. A physical line longer than
-// [MaxLineBytes] (without its line break) is a malformed row, in both
-// formats, reported at its line; so is a csv record whose quoted field
-// is still open MaxLineBytes bytes after the record starts (a field of
-// many lines that long, or a quote missing where the lines that follow
-// are no rows), reported at the line the record starts on, with the
-// column and the limit:
+// [MaxLineBytes] (without its line break, LF or CRLF) is a malformed
+// row, in both formats, reported at its line; so is a csv record whose
+// quoted field is still open MaxLineBytes bytes after the record starts
+// (a field of many lines that long, or a quote missing where the lines
+// that follow are no rows), reported at the line the record starts on,
+// with the column and the limit:
 //
 //	orders.csv:6: line longer than 1048576 bytes
 //	orders.csv:7: note: record longer than 1048576 bytes: its quoted field is still open there (a quote missing, or a field that long)
@@ -102,7 +102,9 @@
 // a line too long is read past without being kept, so that memory stays
 // bounded however long it is (a file without line breaks), and the lines
 // of a record too long, where it ends cannot be told, are read as rows
-// (or reported) of their own. In the header either ends the file.
+// (or reported) of their own. In the header either ends the file. A read
+// that stops at such a line (in the header, or without SkipInvalid)
+// reads no further than a few blocks of it.
 //
 // An input that starts as no UTF-8 text does is an error that names the
 // input and says what it is and what to do, rather than one about a
@@ -122,7 +124,10 @@
 // A first line (the CSV header, the first CDNOW line) that holds a
 // carriage return not followed by a line feed is an error that says the
 // lines seem to end with CR alone, as in the "CSV (Macintosh)" of old
-// spreadsheets, which neither format reads.
+// spreadsheets, which neither format reads. Such a file is one line, so
+// past MaxLineBytes it is a line too long, whose error says the same:
+//
+//	orders.csv:1: header: line longer than 1048576 bytes; the line holds a carriage return (CR) not followed by a line feed: the lines of the file seem to end with CR alone (old Mac text); want LF or CRLF line ends
 //
 // # Blank rows
 //

@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,4 +42,22 @@ func TestCtrlZAtTheEnd(t *testing.T) {
 	for _, data := range []string{cd + "\x1a", cd[:len(cd)-2] + "\x1a", cd + "\x1a\x1a"} {
 		assert.Equal(t, wantCD, read(data), "%q", data[len(data)-4:])
 	}
+}
+
+// TestCtrlZAfterALineOfTheLimit: the Ctrl-Z that ends an input is no
+// part of its last line, which is read when it is of MaxLineBytes
+// without it, in the cdnow format as in the csv one.
+func TestCtrlZAfterALineOfTheLimit(t *testing.T) {
+	line := "2 19970102 1 2 " + strings.Repeat(" ", MaxLineBytes-len("2 19970102 1 2 "))
+	read := func(data string) string {
+		return outcome(Summarize(NewCDNOWReader(strings.NewReader(data), "cd.txt"), "cd.txt", Options{AsOf: day(t, "1998-01-01")}))
+	}
+	want := read("1 19970101 1 1\n" + line)
+	require.NotContains(t, want, "error")
+	assert.Equal(t, want, read("1 19970101 1 1\n"+line+"\x1a"))
+	assert.Equal(t, want, read("1 19970101 1 1\r\n"+line+"\r\x1a"))
+
+	row := "C1,2024-01-01,1," + strings.Repeat(" ", MaxLineBytes-len("C1,2024-01-01,1,"))
+	data := "customer_id,date,amount,note\n" + row + "\x1a"
+	assert.Equal(t, summarizeBytes([]byte(data[:len(data)-1]), Options{AsOf: day(t, "2024-12-31")}), summarizeBytes([]byte(data), Options{AsOf: day(t, "2024-12-31")}))
 }

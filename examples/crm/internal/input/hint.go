@@ -177,8 +177,9 @@ func dateHint(s string) string {
 	if s == "" {
 		return ""
 	}
+	// The day, before a time (which may be missing: 2024-03-05T).
 	day := s
-	if len(s) > 11 && s[10] == 't' {
+	if len(s) > 10 && s[10] == 't' {
 		day = s[:10] // RFC 3339 § 5.6 allows a lower-case t
 	} else if i := strings.IndexAny(s, " T"); i > 0 {
 		day = s[:i] // a time after the day
@@ -199,12 +200,12 @@ func dateHint(s string) string {
 		return joinHints(noDay, h)
 	}
 	if noDay != "" {
-		if len(s) > 11 && len(day) == 10 {
+		if len(s) > 10 && len(day) == 10 {
 			return joinHints(noDay, timeToo(strings.TrimSpace(s[11:])))
 		}
 		return noDay
 	}
-	if _, err := customer.ParseDay(day); err == nil && len(s) > 11 && canonicalDay.MatchString(day) {
+	if _, err := customer.ParseDay(day); err == nil && len(s) > 10 && canonicalDay.MatchString(day) {
 		// The day is as it should be: what is wrong is the time.
 		return timeHint(day, s[10:11], strings.TrimSpace(s[11:]))
 	}

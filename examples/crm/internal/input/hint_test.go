@@ -152,6 +152,10 @@ func TestDateHints(t *testing.T) {
 		{"2023-02-30T25:00:00Z", "; there is no 30 February: February 2023 has 28 days; nor is the time after it: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
 		{"2023-02-29T10:00:00+2400", "; there is no 29 February: February 2023 has 28 days; the offset +24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
 		{"2023-02-29T10:00:00-24:00", "; there is no 29 February: February 2023 has 28 days; the offset -24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
+		// A T with no time after it: the day is as it should be, and
+		// is not to be written otherwise.
+		{"2024-03-05T", "; the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
+		{"2023-02-29T", "; there is no 29 February: February 2023 has 28 days; nor is the time after it: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
 		{"yesterday", ""},
 		{"", ""},
 	} {

@@ -67,6 +67,9 @@ func TestHostileCSV(t *testing.T) {
 		{"quoted names", `"customer_id","date","amount"` + "\n" + `"C1","2024-01-01","1"` + "\n", ""},
 		{"quoted names with spaces within", `" customer_id ","date ","amount"` + "\n" + row + "\n", ""},
 		{"a space before a quoted name", ` "customer_id","date","amount"` + "\n" + row + "\n", "f.csv:1: header: bare \" in non-quoted-field; a quote after a space opens no quoted field"},
+		// A tab is the separator of a tab-separated file, which the
+		// error names, not a control character within a name.
+		{"tab-separated", "customer_id\tdate\tamount\nC1\t2024-01-01\t1\n", `f.csv:1: missing required column "amount", "customer_id", "date" (header has 1 column; need customer_id, date, amount; the header looks separated by "\t": the file must be comma-separated)`},
 		{"a line break in a quoted name", "\"customer\nid\",date,amount\n" + row + "\n", `f.csv:1: missing required column "customer_id" (header has 3 columns; need customer_id, date, amount; field 1, "customer\nid", holds a control character (U+000A), which no column name has)`},
 		{"UTF-16LE", utf16Text(head+"\r\n"+row+"\r\n", true, true), "f.csv: the file is UTF-16 text (it starts with a UTF-16 byte order mark)"},
 		{"UTF-16BE", utf16Text(head+"\r\n"+row+"\r\n", false, true), "f.csv: the file is UTF-16 text (it starts with a UTF-16 byte order mark)"},

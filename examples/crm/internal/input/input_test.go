@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -436,6 +437,8 @@ func TestParseDayHints(t *testing.T) {
 	for s, want := range map[string]string{
 		"2024-12-31T00:00:00Z":     "give the day alone, without a time: 2024-12-31",
 		"2024-12-31 10:00":         "give the day alone, without a time: 2024-12-31",
+		"2024-12-31T":              "give the day alone, without a time: 2024-12-31",
+		"2023-02-29T":              "there is no 29 February: February 2023 has 28 days; give the day alone, without a time",
 		"2023-02-29T10:00:00+0200": "there is no 29 February: February 2023 has 28 days; give the day alone, without a time",
 		"0000-01-01T00:00:00Z":     "0000-01-01 is before 1900, the first year of a row; give the day alone, without a time",
 		"2024/12/31":               "write it as 2024-12-31: YYYY-MM-DD, with hyphens and a two-digit month and day",
@@ -696,4 +699,114 @@ func TestLongLineMemoryIsBounded(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("c.txt:2: line longer than %d bytes", MaxLineBytes), res.Errors[0].Error())
 	})
 	assert.Less(t, got, uint64(32<<20), "CDNOWReader")
+}
+
+// TestLongLineOfCROnlyLineEnds: a file whose lines end with CR alone
+// ("CSV (Macintosh)") is one physical line, longer than MaxLineBytes
+// for any export past 1 MiB: its error says what is wrong with the line
+// ends, as it does for a smaller file, rather than only that the line
+// is long. So for rows with CR-only line ends after an LF header, in
+// both csv readers however the input is cut, and in the cdnow format; a
+// long line that ends with CRLF gets no such hint.
+func TestLongLineOfCROnlyLineEnds(t *testing.T) {
+	o := Options{AsOf: day(t, "2024-12-31"), SkipInvalid: true}
+	var rows strings.Builder
+	for i := 0; rows.Len() <= MaxLineBytes+100; i++ {
+		fmt.Fprintf(&rows, "C%d,2024-01-01,%d\r", i, i%90+1)
+	}
+	long := fmt.Sprintf("line longer than %d bytes", MaxLineBytes)
+	withHint := long + "; the line holds " + crOnly
+
+	_, err := readCSV(t, "customer_id,date,amount\r"+rows.String(), o)
+	require.EqualError(t, err, "orders.csv:1: header: "+withHint)
+	_, err = ScanCSV(strings.NewReader("customer_id,date,amount\r"+rows.String()), "orders.csv", o, 2)
+	require.EqualError(t, err, "orders.csv:1: header: "+withHint)
+
+	data := "customer_id,date,amount\nC0,2024-01-01,1\n" + rows.String() + "\nC9,2024-01-02,2\n"
+	res, err := readCSV(t, data, o)
+	require.NoError(t, err)
+	require.Len(t, res.Errors, 1)
+	assert.Equal(t, "orders.csv:3: "+withHint, res.Errors[0].Error())
+	assert.Len(t, res.Summaries, 2)
+	checkScan(t, []byte(data), o)
+	checkScan(t, []byte(data), Options{AsOf: o.AsOf})
+
+	crlf := "customer_id,date,amount\nC0,2024-01-01,1\n" + strings.Repeat("y", MaxLineBytes+1) + "\r\n"
+	res, err = readCSV(t, crlf, o)
+	require.NoError(t, err)
+	require.Len(t, res.Errors, 1)
+	assert.Equal(t, "orders.csv:3: "+long, res.Errors[0].Error(), "a CR before the LF is no CR-only line end")
+
+	var cd strings.Builder
+	for i := 0; cd.Len() <= MaxLineBytes+100; i++ {
+		fmt.Fprintf(&cd, "%d 19970101 1 %d\r", i+1, i%90+1)
+	}
+	for _, data := range []string{cd.String(), "1 19970101 1 1\n" + cd.String() + "\n2 19970102 1 2\n"} {
+		line := strings.Count(data[:strings.IndexByte(data, '\r')], "\n") + 1
+		r := NewCDNOWReader(strings.NewReader(data), "c.txt")
+		_, err = Summarize(r, "c.txt", Options{AsOf: day(t, "1998-01-01")})
+		require.EqualError(t, err, fmt.Sprintf("c.txt:%d: %s", line, withHint))
+	}
+}
+
+// slowLongLine yields head, then 'x' without a line break, 16 KiB a
+// read after a pause of a millisecond, up to limit bytes in all, then
+// fails: a line that a reader that stops at it need not read past.
+type slowLongLine struct {
+	head  string
+	limit int
+	read  int
+}
+
+func (l *slowLongLine) Read(p []byte) (int, error) {
+	if l.head != "" {
+		k := copy(p, l.head)
+		l.head = l.head[k:]
+		l.read += k
+		return k, nil
+	}
+	if l.read >= l.limit {
+		return 0, errors.New("read past the long line")
+	}
+	time.Sleep(time.Millisecond)
+	k := min(len(p), 16<<10, l.limit-l.read)
+	for i := range p[:k] {
+		p[i] = 'x'
+	}
+	l.read += k
+	return k, nil
+}
+
+// TestStopAtALongLineReadsNoFurther: a reader that stops at a line too
+// long, in the header or, without SkipInvalid, in the rows, in either
+// format, does not
+// read past the rest of the line first, which may be the rest of a file
+// of many gigabytes (one without line breaks, or whose lines end with CR
+// alone): the error comes after a few blocks.
+func TestStopAtALongLineReadsNoFurther(t *testing.T) {
+	const limit = 64 << 20
+	o := Options{AsOf: day(t, "2024-12-31")}
+	want := fmt.Sprintf("orders.csv:3: line longer than %d bytes", MaxLineBytes)
+	r := &slowLongLine{head: "customer_id,", limit: limit}
+	_, err := NewCSVReader(r, "orders.csv")
+	require.EqualError(t, err, fmt.Sprintf("orders.csv:1: header: line longer than %d bytes", MaxLineBytes))
+	assert.Less(t, r.read, 8<<20, "NewCSVReader")
+
+	const head = "customer_id,date,amount\nC1,2024-01-01,1\nC1,"
+	r = &slowLongLine{head: head, limit: limit}
+	cr, err := NewCSVReader(r, "orders.csv")
+	require.NoError(t, err)
+	_, err = Summarize(cr, "orders.csv", o)
+	require.EqualError(t, err, want)
+	assert.Less(t, r.read, 8<<20, "Summarize")
+
+	r = &slowLongLine{head: head, limit: limit}
+	_, err = ScanCSV(r, "orders.csv", o, 2)
+	require.EqualError(t, err, want)
+	assert.Less(t, r.read, limit, "ScanCSV")
+
+	r = &slowLongLine{head: "1 19970101 1 1\n", limit: limit}
+	_, err = Summarize(NewCDNOWReader(r, "c.txt"), "c.txt", Options{AsOf: day(t, "1998-01-01")})
+	require.EqualError(t, err, fmt.Sprintf("c.txt:2: line longer than %d bytes", MaxLineBytes))
+	assert.Less(t, r.read, 8<<20, "CDNOWReader")
 }

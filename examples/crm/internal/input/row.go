@@ -122,11 +122,11 @@ func rowError(file string, line int, fe *salesrow.FieldError) *RowError {
 var ErrNoRows = errors.New("no data rows")
 
 // MaxLineBytes bounds the length of one physical line, without its line
-// break, and of a csv record from its start to the last line break a
-// quoted field may take in. A line or a record longer than that is a
-// malformed row, reported at its first line; the rest of the line is
-// read past without being kept, and the input goes on with the next
-// line.
+// break (LF, or CRLF), and of a csv record from its start to the last
+// line break a quoted field may take in. A line or a record longer than
+// that is a malformed row, reported at its first line; the rest of the
+// line is read past without being kept, and the input goes on with the
+// next line.
 const MaxLineBytes = 1 << 20
 
 // crOnly ends the error about a first line that holds a carriage return
@@ -136,7 +136,7 @@ const crOnly = "a carriage return (CR) not followed by a line feed: the lines of
 // midCR reports whether s holds a carriage return that is neither before
 // a line feed nor at the end of s: a sign that the lines of the file end
 // with CR alone, which no reader here takes for a line end.
-func midCR(s string) bool {
+func midCR[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\r' && i+1 < len(s) && s[i+1] != '\n' {
 			return true
@@ -347,7 +347,7 @@ func flagDayHint(s string) string {
 			return "give the day without the spaces around it: " + t
 		}
 	}
-	if len(s) > 11 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && canonicalDay.MatchString(s[:10]) {
+	if len(s) > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && canonicalDay.MatchString(s[:10]) {
 		day := s[:10]
 		if h := noSuchDay(day); h != "" {
 			return h + "; give the day alone, without a time"

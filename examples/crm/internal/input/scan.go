@@ -126,6 +126,9 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	seed := maphash.MakeSeed()
 	var stop atomic.Int64
 	stop.Store(1 << 62)
+	// A line too long is read past on the next block, unless a row has
+	// stopped the scan by then (splitter.halt).
+	sp.halt = func() bool { return stop.Load() != 1<<62 }
 	ws := make([]*worker, workers)
 	chans := make([]chan *chunk, workers)
 	x := &indexer{col: cr.layout.col.id, n: workers, seed: seed, free: make(chan *lineIndex, 16)}

@@ -55,13 +55,26 @@ type splitter struct {
 	header []string
 	buf    []byte // unread bytes carried into the next block
 	line   int    // line of the first byte of buf
-	eof    bool
-	rerr   error
-	free   chan []byte
-	read   int64
+	// skipping is the block that starts a line longer than the limit,
+	// reported as the last chunk's skip: the next call reads past the
+	// rest of the line first (skipLine), and none when the caller stops
+	// at that row, as at an error in the header.
+	skipping []byte
+	// halt, when set, reports whether the caller has stopped reading
+	// (at a malformed row, without SkipInvalid): skipLine then reads no
+	// further, and the input ends there.
+	halt func() bool
+	eof  bool
+	rerr error
+	free chan []byte
+	read int64
 }
 
 func (s *splitter) next() *chunk {
+	if b := s.skipping; b != nil {
+		s.skipping = nil
+		s.skipLine(b)
+	}
 	if s.eof && len(s.buf) == 0 && s.rerr == nil {
 		return &chunk{line: s.line, last: true}
 	}
@@ -112,10 +125,11 @@ func (s *splitter) next() *chunk {
 		// field. A line longer than the limit, which then starts the
 		// block, is malformed: the rest of it is read past, a block at
 		// a time, so that memory stays bounded however long it is, and
-		// the input goes on with the next line.
-		if len(b) > MaxLineBytes && bytes.IndexByte(b[:MaxLineBytes+1], '\n') < 0 {
-			c := &chunk{line: s.line, plain: true, skip: lineTooLong(s.name, s.line)}
-			s.skipLine(b)
+		// the input goes on with the next line. (A line of the limit
+		// may take one byte more, the CR of a CRLF: overLimit.)
+		if len(b) > MaxLineBytes+1 && bytes.IndexByte(b[:MaxLineBytes+2], '\n') < 0 {
+			c := &chunk{line: s.line, plain: true, skip: lineTooLong(s.name, s.line, b)}
+			s.buf, s.skipping = nil, b
 			s.line++
 			return c
 		}
@@ -124,10 +138,34 @@ func (s *splitter) next() *chunk {
 	}
 }
 
+// overLimit reports whether the line or the record of b from i to le,
+// the index of its last line feed (len(b) when b ends the input there),
+// is longer than MaxLineBytes without its line break: the line feed,
+// and a carriage return before it or at the end of the input, as the
+// CRLF line ends of an export (the walker leaves such a carriage return
+// out of the line). With le = len(b) where b does not end the input, it
+// reports whether the record is longer than the limit whatever follows
+// (a line feed right after a carriage return at the end of b may still
+// make it one of the limit).
+func overLimit(b []byte, i, le int) bool {
+	n := le - i
+	if n > 0 && b[le-1] == '\r' {
+		n--
+	}
+	return n > MaxLineBytes
+}
+
 // lineTooLong is the malformed row of a physical line, on line line,
-// longer than MaxLineBytes.
-func lineTooLong(name string, line int) *RowError {
-	return &RowError{File: name, Line: line, Reason: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
+// longer than MaxLineBytes, which starts with head (its first
+// MaxLineBytes+1 bytes, or more). A line that holds a carriage return
+// not before a line feed is told so (crOnly): a file whose lines end
+// with CR alone is one line, too long for any export past MaxLineBytes.
+func lineTooLong(name string, line int, head []byte) *RowError {
+	re := &RowError{File: name, Line: line, Reason: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
+	if midCR(head[:min(len(head), MaxLineBytes+1)]) {
+		re.Reason += "; the line holds " + crOnly
+	}
+	return re
 }
 
 // skipLine reads past the rest of a line longer than the limit, which b
@@ -135,13 +173,17 @@ func lineTooLong(name string, line int) *RowError {
 // starts with, to the line break that ends it, into b's memory; what
 // follows the line break is kept in s.buf.
 func (s *splitter) skipLine(b []byte) {
+	s.buf = nil
 	if j := bytes.IndexByte(b, '\n'); j >= 0 {
-		s.buf = append(s.buf[:0:0], b[j+1:]...)
+		s.buf = append(s.buf, b[j+1:]...)
 		return
 	}
-	s.buf = nil
 	b = b[:cap(b)]
 	for !s.eof {
+		if s.halt != nil && s.halt() {
+			s.eof = true
+			return
+		}
 		n, err := s.r.Read(b)
 		s.read += int64(n)
 		if err != nil {
@@ -274,10 +316,11 @@ func recordEnd(b []byte, i int, eof bool, width int) int {
 //
 // A record whose first line fits within MaxLineBytes but whose quoted
 // field is still open MaxLineBytes bytes after the start of the record
-// is longer than the limit: open is then the index of that field (and
-// end and scanned are those of a malformed record), else -1. Whether a
+// (its last line break not counted, a CRLF as an LF: overLimit) is
+// longer than the limit: open is then the index of that field (and end
+// and scanned are those of a malformed record), else -1. Whether a
 // record is longer than the limit depends only on its first
-// MaxLineBytes+1 bytes, so it is told the same in a block that ends the
+// MaxLineBytes+2 bytes, so it is told the same in a block that ends the
 // input and in one that does not. Such a record ends the input (see
 // recordTooLong): where it ends cannot be told, and a field that long is
 // more than the reader keeps in memory for one record. A line within the
@@ -289,7 +332,6 @@ func recordScan(b []byte, i int, eof bool, width int) (end, scanned, open int) {
 		return -1, -1, -1
 	}
 	bad := min(first+1, len(b)) // the end of a malformed record
-	limit := i + MaxLineBytes   // the last line break a record may have
 	le, f := first, i
 	fields := 1
 	// whole returns the end of the record, which ends at the line break
@@ -303,7 +345,7 @@ func recordScan(b []byte, i int, eof bool, width int) (end, scanned, open int) {
 	// tooLong is the outcome of a record still open past the limit; a
 	// first line over the limit is the walker's error (a line too long).
 	tooLong := func() (int, int, int) {
-		if first > limit {
+		if overLimit(b, i, first) {
 			return bad, bad, -1
 		}
 		return bad, bad, fields - 1
@@ -322,18 +364,18 @@ func recordScan(b []byte, i int, eof bool, width int) (end, scanned, open int) {
 				for q > le {
 					next := le + 1
 					if next >= len(b) && eof {
-						if len(b) > limit {
+						if overLimit(b, i, len(b)) {
 							return tooLong()
 						}
 						return bad, bad, -1 // left open
 					}
 					if le = lineEnd(b, next, eof); le < 0 {
-						if len(b) > limit {
+						if overLimit(b, i, len(b)) {
 							return tooLong()
 						}
 						return -1, -1, -1
 					}
-					if le > limit {
+					if overLimit(b, i, le) {
 						return tooLong()
 					}
 					if q > le && wholeRow(b[next:le], width) {
@@ -465,15 +507,15 @@ func (w *walker) next(cur *cursor, rec *record) (*RowError, bool) {
 	for cur.pos < len(data) {
 		pos := cur.pos
 		end, next := lineAt(data, pos)
-		if end-pos > MaxLineBytes {
-			*rec = record{line: cur.line}
-			re := lineTooLong(w.name, cur.line)
-			cur.pos, cur.line = next, cur.line+1
-			return re, true
-		}
 		l := data[pos:end]
 		if n := len(l); n > 0 && l[n-1] == '\r' && (next > end || c.last) {
 			l = l[:n-1]
+		}
+		if len(l) > MaxLineBytes {
+			*rec = record{line: cur.line}
+			re := lineTooLong(w.name, cur.line, l)
+			cur.pos, cur.line = next, cur.line+1
+			return re, true
 		}
 		if len(l) == 0 {
 			w.empty++

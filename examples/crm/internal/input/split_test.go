@@ -436,3 +436,45 @@ func TestFieldText(t *testing.T) {
 		assert.Equal(t, tt.want, fieldText([]byte(tt.record), tt.i), "%q field %d", tt.record, tt.i)
 	}
 }
+
+// TestLimitLeavesOutCRLF: MaxLineBytes bounds a line without its line
+// break, which in a file of CRLF line ends is the CR and the LF: a file
+// and its CRLF twin are read alike, a line of exactly the limit read and
+// one a byte longer refused, in both csv readers however the input is
+// cut, and in the cdnow format; so a quoted record whose last line break
+// is a CRLF.
+func TestLimitLeavesOutCRLF(t *testing.T) {
+	const head = "customer_id,date,amount,note"
+	pad := func(s string, n int) string { return s + strings.Repeat("n", n-len(s)) }
+	for _, n := range []int{MaxLineBytes - 1, MaxLineBytes, MaxLineBytes + 1} {
+		lines := []string{head, "C0,2024-01-01,1,x", pad("C1,2024-01-01,1,", n), pad("C2,2024-01-01,2,\"", n-1) + "\"", "C3,2024-01-02,3,y", pad("C4,2024-01-03,4,", n)}
+		for _, skip := range []bool{false, true} {
+			o := Options{AsOf: customer.DateFromYMD(2024, 12, 31), SkipInvalid: skip}
+			for _, end := range []string{"", "\n"} {
+				lf := strings.Join(lines, "\n") + end
+				crlf := strings.Join(lines, "\r\n") + strings.ReplaceAll(end, "\n", "\r\n")
+				want := summarizeBytes([]byte(lf), o)
+				require.Equal(t, want, summarizeBytes([]byte(crlf), o), "line of %d bytes, skip %v, end %q", n, skip, end)
+				checkScan(t, []byte(crlf), o)
+			}
+		}
+	}
+	// A quoted record over lines, of the limit without its last line
+	// break, a CRLF.
+	rec := "C1,2024-01-01,1,\"" + strings.Repeat(strings.Repeat("n", 62)+"\r\n", MaxLineBytes/64-1)
+	data := head + "\r\n" + pad(rec, MaxLineBytes-1) + "\"\r\nC2,2024-01-02,2,y\r\n"
+	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
+	res, err := readCSV(t, data, o)
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, res.Rows)
+	checkScan(t, []byte(data), o)
+
+	cd := func(n int, eol string) string {
+		return "1 19970101 1 1" + eol + pad("2 19970102 1 2 ", n) + eol + "3 19970103 1 3" + eol
+	}
+	for _, n := range []int{MaxLineBytes, MaxLineBytes + 1} {
+		lf := outcome(Summarize(NewCDNOWReader(strings.NewReader(cd(n, "\n")), "c.txt"), "c.txt", Options{AsOf: customer.DateFromYMD(1998, 1, 1), SkipInvalid: true}))
+		crlf := outcome(Summarize(NewCDNOWReader(strings.NewReader(cd(n, "\r\n")), "c.txt"), "c.txt", Options{AsOf: customer.DateFromYMD(1998, 1, 1), SkipInvalid: true}))
+		assert.Equal(t, lf, crlf, "cdnow line of %d bytes", n)
+	}
+}
