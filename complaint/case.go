@@ -19,16 +19,18 @@ type ActorID string
 // Actor is who applies a command, and in which role.
 //
 // Department is the department the actor works in, when the caller
-// knows it; empty means not known. Only the approval of a proposal and
-// its send-back look at it (domain rules §5 step 6, approval by the
-// relevant department): an approver whose department is known must be
-// of the case's department ([Case].Department, compared as a name by
-// [SameDepartment]), of a department the policy names as approving
+// knows it; empty means not known. Of the workflow's guards, only those
+// of the approval of a proposal and of its send-back look at it (domain
+// rules §5 step 6, approval by the relevant department): an approver
+// whose department is known must be of the case's department
+// ([Case].Department, compared as a name by [SameDepartment]), of a
+// department the policy names as approving
 // ([Policy].ApprovingDepartments), or a manager. An approver whose
 // department is not known is checked by role, amount and four eyes
-// only, as are the approvals of logs written before actors had a
-// department. Set, it may not be blank nor invalid UTF-8; the event
-// keeps it, and an erasure too, as the actor's ID.
+// only. [Rebuild] checks no guard, so a log rebuilds whatever
+// department its approvers had, or none. Set, it may not be blank nor
+// invalid UTF-8; the event keeps it, and an erasure too, as it keeps
+// the actor's ID.
 type Actor struct {
 	ID         ActorID `json:"id"`                   // who
 	Role       Role    `json:"role"`                 // acting as
@@ -514,8 +516,9 @@ func (in Intake) check(p *problems, now time.Time) {
 // space inside them as one space, and ignoring case (Unicode simple case
 // folding, as [strings.EqualFold]): "Quality", "quality" and
 // " quality " are one department. The workflow compares departments this
-// way wherever it compares them (the reassignment guard, [NoticeOf]); a
-// case keeps the name as it was written.
+// way wherever it compares them (the reassignment guard, the approval
+// and send-back guard, [NoticeOf], the redelivery check of
+// [Service.Do]); a case keeps the name as it was written.
 func SameDepartment(a, b string) bool {
 	return a == b || strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }

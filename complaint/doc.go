@@ -30,9 +30,10 @@
 // ([Policy].ApprovingDepartments, a central complaint desk), or a
 // manager. The same holds for sending a proposal back, the approver's
 // other answer to it: a department that may not approve a case's
-// proposal may not turn it down either. Callers that set no department
-// are checked as before, and logs rebuild whatever department their
-// approvers had.
+// proposal may not turn it down either. An approver whose department
+// is not known (empty) is checked by role, amount and four eyes only,
+// and [Rebuild], which checks no guard, rebuilds a log whatever
+// department its approvers had.
 //
 // The carry-out penalises the staff directly responsible (step 7): the
 // staff member a finding names ([Finding].Staff) needs an accountability

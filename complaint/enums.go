@@ -111,7 +111,8 @@ const (
 	// shop cannot mend the fabric): the case returns to investigated,
 	// where the handler proposes another resolution, which needs an
 	// approval of its own. It needs the reason; the assigned handler or
-	// a supervisor gives it.
+	// a supervisor gives it. Its event names the resolution taken back
+	// ([Event].Revised).
 	CmdRevise
 )
 
@@ -502,7 +503,9 @@ const (
 	CausePicking
 	// CauseCarrier is the carrier's fault.
 	CauseCarrier
-	// CauseStaffConduct is a staff member's conduct.
+	// CauseStaffConduct is a staff member's conduct. A finding of it
+	// names the staff member directly responsible ([Finding].Staff),
+	// whom the carry-out holds accountable (domain rules §5 step 7).
 	CauseStaffConduct
 	// CausePricing is a wrong price or promotion.
 	CausePricing

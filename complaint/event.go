@@ -68,8 +68,11 @@ func badLog(id ID, seq int, format string, args ...any) error {
 // times that never go back, each event's From equal to the state reached,
 // a transition the table has, a To that the table (or, for resume, the
 // waiting case) gives, a valid actor and payload, the priority the event
-// may set, an idempotency key ([Command.Key]) that no earlier event
-// carries — and returns an error wrapping [ErrBadLog] otherwise. A
+// may set, a department left ([Event.FromDepartment]) only by a
+// reassignment and the case's, a resolution taken back ([Event.Revised])
+// only by a revision and the case's approved one, an idempotency key
+// ([Command.Key]) that no earlier event carries — and returns an error
+// wrapping [ErrBadLog] otherwise. A
 // command produces one event and [Service.Do] applies a keyed command
 // once per case, so a key on two events is a log the workflow did not
 // write (and a redelivery would be compared with only one of them); the

@@ -495,8 +495,9 @@ func (cmd Command) LogValue() slog.Value {
 
 // String returns the event's case, number, time, actor (with the
 // actor's department where known, as an approval by the relevant
-// department is checked by it), states, priority and command
-// ([Command.String]), as in
+// department is checked by it), states, priority, the department a
+// reassignment left, the resolution a revision took back, the erasure
+// time and the command ([Command.String]), as in
 //
 //	event 2 of complaint case "K-1" at 2026-03-02T10:00:00Z by agent:A-1: recorded → rejected, priority high, command reject (reply: 40 bytes)
 //	event 6 of complaint case "K-1" at 2026-03-02T14:00:00Z by supervisor:S-3 of department "quality": proposed → approved, priority normal, command approve
@@ -564,8 +565,9 @@ func (e Event) LogValue() slog.Value {
 }
 
 // String returns the notice's case, event, topic and channel, the value
-// class and department where set, the length of its texts and the
-// resolution's kind ([Proposal.String]), as in
+// class and department where set, the length of its texts, the
+// resolution's kind and that of the one revised ([Proposal.String]), as
+// in
 //
 //	notice rejected of complaint case "K-1" event 2 at 2026-03-02T10:00:00Z to customer "C-1" by web (reply: 40 bytes)
 //
@@ -607,8 +609,8 @@ func (n Notice) Format(f fmt.State, verb rune) { logtext.Format(f, verb, n.Strin
 
 // LogValue implements [slog.LogValuer]: the case ID, the event and its
 // time, topic, complainant, channel, value class and department, the
-// lengths of the texts, and the resolution's own form
-// ([Proposal.LogValue]: its kind, without the amount).
+// lengths of the texts, and the own form ([Proposal.LogValue]: its
+// kind, without the amount) of the resolution and of the one revised.
 func (n Notice) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("case", string(n.Case)),

@@ -312,8 +312,9 @@ const maxRunDays = 1 << 24
 // the earliest instant x with [Calendar.Working](t, x) = d. For d ≤ 0 it
 // returns t. It returns the zero time when the calendar has no working
 // hours on 800 days in a row before d has passed, when t or the instant
-// it looks for lies beyond [Calendar.Covers] (which hours of a second
-// or less a day can reach within a Duration), and for a calendar that
+// it looks for lies beyond [Calendar.Covers] (an instant near the ends
+// of that range, or hours of less than about a quarter of a millisecond
+// a day, can take a Duration there), and for a calendar that
 // [Calendar.Validate] refuses, which has no working time
 // ([Calendar.Working]).
 //
@@ -813,9 +814,10 @@ func escalated(c *Clock, at multiple) {
 // An escalation recorded once a clock has passed its escalation point
 // marks that clock Escalated, and escalation is no longer due on it; an
 // escalation before the point leaves the clock as it is.
-// An asOf whose date the policy's calendar does not cover
-// ([Calendar.Covers], dates about 96 billion years from now) is refused
-// with [ErrBeyondCalendar] rather than timed wrongly.
+// An asOf, or a start of the clocks, whose date the policy's calendar
+// does not cover ([Calendar.Covers]: dates more than about 96 billion
+// years from 1970) is refused with [ErrBeyondCalendar] rather than
+// timed wrongly.
 func (p *SLAPolicy) Status(events []Event, asOf time.Time) (SLAStatus, error) {
 	if p == nil {
 		p = defaultSLA

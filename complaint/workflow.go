@@ -334,11 +334,12 @@ type Policy struct {
 	Priority PriorityPolicy
 	// ApprovingDepartments names the departments whose supervisors
 	// approve the proposals of every department's cases, such as a
-	// central complaint desk; the names compare as [SameDepartment]
+	// central complaint desk (domain rules §5 step 6: approval by the
+	// relevant department); the names compare as [SameDepartment]
 	// does. Any other approver whose department is known
 	// ([Actor].Department) approves only a case of that department,
 	// unless a manager; the same holds for sending a proposal back.
-	// Empty: only the case's department approves.
+	// Empty: only the case's department and managers approve.
 	ApprovingDepartments []string
 	// Location is the time zone in which ReopenWindow and FeedbackWait
 	// count their days; nil is UTC. A window's whole days (each 24 hours

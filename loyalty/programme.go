@@ -1074,12 +1074,12 @@ func brief(d decimal.Decimal) string {
 
 // TierAt returns the tier the member held at t as the ledger records it
 // (the current tier less the tier changes that took effect after t),
-// with its benefits: the Tier of a [Basket] dated t, though a basket
-// dated before the member joined holds none: given no Tier, it gets no
-// tier's benefits, and given one, [Programme.Price] refuses it (TierAt
-// then returns the lowest tier). A level above the programme's tiers
-// (dropped since the ledger named it) returns the top tier
-// ([TierConfig].Levels), and a programme not compiled the zero
+// with its benefits: the Tier of a [Basket] dated t. Before the member
+// joined it returns the lowest tier, though the member held none then: a
+// basket so dated gets no tier's benefits when given no Tier, and
+// [Programme.Price] refuses it when given one. A level above the
+// programme's tiers (dropped since the ledger named it) returns the top
+// tier ([TierConfig].Levels), and a programme not compiled the zero
 // TierLevel, as for [Programme.Tier].
 func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 	if p.usable() != nil {

@@ -64,8 +64,9 @@ type Eraser interface {
 	// stored entry of the member holds its birthday afterwards. Entries
 	// already erased are left as they are. On any error the ledger is
 	// unchanged, erased or not as it was. With no entries, Erase only
-	// erases, still conditioned on expected. Erase must not retain
-	// entries.
+	// erases, still conditioned on expected; for a member unknown before
+	// (expected 0) that is nothing, and the member stays unknown, as
+	// after an append of no entries. Erase must not retain entries.
 	Erase(ctx context.Context, member customer.ID, expected int64, entries []Entry) error
 }
 

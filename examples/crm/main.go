@@ -74,7 +74,9 @@
 // form, with a zone name, or with an offset of hours only, +01, as
 // PostgreSQL writes one, where the hint writes the timestamp as it
 // should be; a placeholder for a missing date, MySQL's 0000-00-00, a
-// spreadsheet's day 0 1899-12-30, or 0001-01-01). A customer with an amount or cost
+// spreadsheet's day 0 1899-12-30, or 0001-01-01). A day the calendar
+// has not (2023-02-29) is named, and the hint for its time follows when
+// that is wrong too. A customer with an amount or cost
 // of more than four decimals, up to eighteen (the float noise of a
 // spreadsheet's price × quantity, such as 15.299999999999999), is summed
 // in 128-bit fixed point: a file of such amounts takes about 1.1 times the
@@ -116,12 +118,13 @@
 // malformed when the record it opens is no row of the file (it has not
 // the header's number of fields, or takes in lines that are rows of their
 // own): one stray quote costs one line, and the lines after it are read.
-// So a line longer than 1 MiB (1048576 bytes without its line break, LF
-// or CRLF, in either format), and a quoted field still open 1 MiB after
-// its record starts, are a malformed row at the line where they start:
-// the rest of such a line is read past without being kept, and the lines
-// after it are read. A file whose lines end with CR alone is one line,
-// and its error says so.
+// A line longer than 1 MiB (1048576 bytes without its line break, LF or
+// CRLF), in either format, is a malformed row at its line, and so is a
+// csv record whose quoted field is still open 1 MiB after the record
+// starts, at the line where it starts: the rest of such a line is read
+// past without being kept, and the lines after it are read. In the csv
+// header either stops the run. A file whose lines end with CR alone is
+// one line, and its error says so.
 // Rows dated after -as-of (segment, batch, report) or -calibration-end
 // (fit, score) are left out and counted on stderr.
 //

@@ -233,9 +233,11 @@ func (s *Server) limitedBearers() []string {
 // reading again when another writer appended first. next returns no
 // entry when there is nothing to append, or an error that refuses it.
 // After maxClaimAttempts conflicts it gives up with an error matching
-// loyalty.ErrConflict: a 503, after which the member's ledger and the
-// history hold nothing of the order, the claims made before stay for its
-// next delivery, and the client may send it again.
+// loyalty.ErrConflict (or loyalty.ErrDuplicate, when the last attempt
+// found its key taken by another writer): a 503, after which the
+// member's ledger and the history hold nothing of the order, the claims
+// made before stay for its next delivery, and the client may send it
+// again.
 func (s *Server) appendClaim(ctx context.Context, code string, member customer.ID, id string, next func(b bearerClaims) (*loyalty.Entry, error)) error {
 	fresh := false
 	for attempt := 1; ; attempt++ {

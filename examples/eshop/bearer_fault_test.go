@@ -120,8 +120,7 @@ func TestBearerUseOfEarlierDeliveryGivenBackWhenRefused(t *testing.T) {
 // An order whose request failed after it claimed a bearer use and
 // before the member's ledger took it holds the use: the member's points
 // list it among the unrecorded orders, and a release gives the use back
-// (200, once; a second release is a duplicate, one of an order never
-// seen 404).
+// (200, once; a second release finds nothing left to give back: 404).
 func TestBearerUseOfUnwrittenOrderReleased(t *testing.T) {
 	e, ledgers := faultEnv(t)
 	withBearer(t, e, "ONCE", 1)

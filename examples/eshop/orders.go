@@ -61,7 +61,9 @@ import (
 // plain order that finds its key taken by another order's entry takes
 // that entry back itself (undoOther). A coupon order whose request
 // failed between the two writes and that the shop will not send again
-// is released (postRelease).
+// is released (postRelease). Before both writes, the order claims a use
+// of each bearer coupon with MaxUses in the coupon's own ledger
+// (bearer.go), as no member's ledger counts the uses by everyone.
 
 type lineIn struct {
 	ID        string `json:"id"`
@@ -314,21 +316,26 @@ func (s *Server) orderDone(ctx context.Context, o customer.Order, out orderOut, 
 }
 
 // postCouponOrder records order o, which used the coupons uses (by code;
-// at gives each code's index in the request), ledger first: the
-// purchase naming the coupons is applied to the member's ledger, which
-// refuses a use over the member's limit, and only then is the order
-// appended to the history. The caller holds the member's lock.
+// at gives each code's index in the request), ledger first: a use of
+// each bearer coupon with MaxUses is claimed (claimBearer), the purchase
+// naming the coupons is applied to the member's ledger, which refuses a
+// use over the member's limit, and only then is the order appended to
+// the history. The caller holds the member's lock.
 //
 // Refused, with nothing stored: another order under o's ID (409, "id"),
 // also the same order recorded before with other coupons; a coupon the
-// member has used up (422, "coupons[i]"); a customer who is not a member
-// of the programme, or an order its ledger does not reward (placed
-// before the member joined, worth more points than a ledger holds),
-// whose coupon uses could not be counted (422, "coupons"); an order the
-// history would refuse (400). The same order again is a redelivery: 200,
+// member has used up, or a bearer coupon used MaxUses times by everyone
+// (422, "coupons[i]"); a customer who is not a member of the
+// programme, or an order its ledger does not reward (placed before the
+// member joined, worth more points than a ledger holds), whose coupon
+// uses could not be counted (422, "coupons"); an order the history would
+// refuse (400). The same order again is a redelivery: 200,
 // no second use. An order the history refuses after its ledger entry was
 // written is answered as the history refuses it, with the entry taken
-// back (compensate).
+// back (compensate). An order refused for good gives back the uses of
+// bearer coupons that it and its earlier deliveries claimed
+// (releaseRefused); one that fails otherwise (503) keeps them for its
+// next delivery.
 func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []loyalty.CouponUse, at map[string]int, now time.Time) (orderOut, error) {
 	out := orderOut{OrderID: o.ID}
 	// An order refused for good gives back its claims of uses of

@@ -22,7 +22,10 @@ import (
 // releases it: POST /v1/orders/{id}/release takes the ledger entry back
 // as a compensation does (undo), so the coupons may be used again. The
 // member's points answer lists such orders under "unrecorded_orders",
-// for a job that releases those older than the shop's retry window.
+// for a job that releases those older than the shop's retry window. An
+// order that claimed uses of bearer coupons (bearer.go) and failed
+// before the member's ledger took it holds only those claims: it is
+// listed too, and its release gives them back.
 
 type releaseIn struct {
 	CustomerID string `json:"customer_id"`
@@ -47,8 +50,9 @@ type releaseOut struct {
 // history holds is not released (409 on "id": a return takes it back);
 // one the ledger does not hold either gives back the uses of bearer
 // coupons it claimed (200, "coupons_given_back", when its request
-// failed between the claim and the member's ledger) or is 404 on "id"
-// when it holds none. When the
+// failed between the claim and the member's ledger; sent again after
+// that, it is recorded as new) or is 404 on "id" when it holds none.
+// When the
 // history holds another order under the ID (another writer recorded it
 // meanwhile), the entry is taken back and the history's order earns
 // under its reissue ID (settle).

@@ -36,9 +36,10 @@
 // migration adds has a default, or, for the nanoseconds of a complaint
 // case's opened and updated and of an event's at, is taken by a trigger
 // from the row's JSON when the writer leaves it out (migration 10). The
-// migrations mean the same whatever the server's
-// standard_conforming_strings; migration 10 repairs what migrations 4
-// and 5 filled in wrongly under standard_conforming_strings = off.
+// migrations give the same schema and rows whatever the server's
+// standard_conforming_strings: migration 10 repairs the nanoseconds that
+// migrations 4 and 5 filled in as 0 under standard_conforming_strings =
+// off.
 //
 // Fields that callers query get their own columns: identifiers, kinds and
 // states, times, points, amounts. Amounts are NUMERIC (exact, scale kept);
@@ -133,10 +134,11 @@
 // encoding/json would silently replace invalid UTF-8 in a JSONB payload:
 // a record with such a string is refused before it is sent, with a
 // [*customer.ValidationError] (matching customer.ErrInvalid) naming the
-// field, and nothing is stored. An ID with such text can therefore never
-// have been stored: a lookup by it (Get, GetMany, Delete, History,
-// EraseInteractions, Events,
-// Cases, Entries, and an Append of no entries, which only reads the
+// field as the library's own validation names it ("customer_id",
+// "lines[0].sku", "profile.top_size"), and nothing is stored. An ID
+// with such text can therefore never have been stored: a lookup by it
+// (Get, GetMany, Delete, History, EraseInteractions, Events, Cases,
+// Entries, and an Append of no entries, which only reads the
 // ledger's version) answers as for an unknown ID — an error matching the
 // interface's ErrNotFound, or an empty result or empty ledger where the
 // interface gives one — without asking the server; an Append or Erase
@@ -151,8 +153,9 @@
 // or many kilobytes that compress fit. A write whose entry does not is
 // refused by the server, which stores nothing, and its error is a
 // [*customer.ValidationError] (matching customer.ErrInvalid) naming the
-// record and the fields the index holds; a lookup by such a text asks the
-// server, which finds nothing.
+// record and the fields the index holds (named so too: "order_id",
+// "customer_id"); a lookup by such a text asks the server, which finds
+// nothing.
 //
 // Times must lie within PostgreSQL's timestamptz range (4713 BC to
 // 294276 AD): a record with a time outside it is refused before it is

@@ -101,8 +101,9 @@ func keyed[T interface{ Conflict(T) error }](x T, record, what string, keys []ke
 // ([CustomerStore.appendAgain]); [CustomerStore.AppendChecked], which
 // calls its check once, runs the append statement again in its
 // transaction (only a record of another customer can be gone: one of its
-// own customer is read while that customer's row is locked). It matches
-// customer.ErrDuplicate, as the ID was taken when the append ran.
+// own customer is read while that customer's row is locked). A
+// goneError matches customer.ErrDuplicate, as the ID was taken when the
+// append ran.
 type goneError struct{ record string }
 
 func (e *goneError) Error() string {

@@ -133,8 +133,9 @@ func controlHints(header []string) string {
 // a tab.
 func isControlNotTab(r rune) bool { return r != '\t' && unicode.IsControl(r) }
 
-// hinted is an error of the header with hints (exportHints) added to the
-// hints salesrow.NewLayout ends its message with, in its parentheses.
+// hinted is an error of the header with hints (exportHints,
+// controlHints) added to the hints salesrow.NewLayout ends its message
+// with, in its parentheses.
 type hinted struct {
 	err  error
 	hint string

@@ -20,7 +20,8 @@
 // is a time written otherwise after a right day: 10:00 PM, 10:00:00 UTC,
 // or 10:00:00+01, an offset of hours only as PostgreSQL writes it, and
 // an offset out of RFC 3339's range, -24:00 or +23:60, which time.Parse
-// reads but no zone has; a
+// reads but no zone has; a day the calendar has not, 2023-02-29, is
+// named, and the hint for its time follows when that is wrong too; a
 // placeholder for a missing date, 0000-00-00, 1899-12-30 or 0001-01-01,
 // is refused with a hint that says so),
 // amount (a plain decimal number, negative for a return or cancellation;
@@ -36,8 +37,11 @@
 // or Invoice for order_id), is not read, and the reader reports it
 // ([Misnamed]); a header without date or amount names the columns of
 // those exports that stand for them (InvoiceDate; UnitPrice or Price,
-// which is a price per unit, not an amount: exportHints). Fields are trimmed of surrounding
-// spaces; an empty optional field counts as absent. A customer_id or
+// which is a price per unit, not an amount: exportHints). The error of
+// a header refused also names its fields that hold a control character
+// (a NUL byte, a line break within quotes), which no column name has
+// (controlHints). Fields are trimmed of surrounding spaces; an empty
+// optional field counts as absent. A customer_id or
 // order_id that is not UTF-8 or holds a control character or a byte
 // order mark (that of a second file put after the first), and a
 // category that is not UTF-8, make the row malformed, as
@@ -102,8 +106,8 @@
 // a line too long is read past without being kept, so that memory stays
 // bounded however long it is (a file without line breaks), and the lines
 // of a record too long, where it ends cannot be told, are read as rows
-// (or reported) of their own. In the header either ends the file. A read
-// that stops at such a line (in the header, or without SkipInvalid)
+// (or reported) of their own. In the csv header either ends the file. A
+// read that stops at such a line (in the header, or without SkipInvalid)
 // reads no further than a few blocks of it.
 //
 // An input that starts as no UTF-8 text does is an error that names the

@@ -321,11 +321,13 @@ func recordEnd(b []byte, i int, eof bool, width int) int {
 // and scanned are those of a malformed record), else -1. Whether a
 // record is longer than the limit depends only on its first
 // MaxLineBytes+2 bytes, so it is told the same in a block that ends the
-// input and in one that does not. Such a record ends the input (see
-// recordTooLong): where it ends cannot be told, and a field that long is
-// more than the reader keeps in memory for one record. A line within the
-// limit that shows the quote to be stray (a row of its own, above) makes
-// the record malformed instead.
+// input and in one that does not. Such a record is malformed, reported
+// at its first line, and the input goes on with the line after that one
+// (see recordTooLong): where it ends cannot be told, and a field that
+// long is more than the reader keeps in memory for one record. A line
+// within the limit that shows the quote to be stray (a row of its own,
+// above) makes it a malformed record of the usual kind instead (open
+// -1).
 func recordScan(b []byte, i int, eof bool, width int) (end, scanned, open int) {
 	first := lineEnd(b, i, eof)
 	if first < 0 {
