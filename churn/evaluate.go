@@ -122,13 +122,24 @@ func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, ho
 	ev.MAE = sae / float64(n)
 	ev.RMSE = math.Sqrt(sse / float64(n))
 	ev.Brier = brier / float64(n)
-	ev.AUC, ev.AUCDefined = rankAUC(ev.PAlive, actual)
+	ev.AUC, ev.AUCDefined = LapseAUC(ev.PAlive, func(i int) bool { return actual[i] == 0 })
 	return ev, nil
 }
 
-// rankAUC computes the AUC of score 1 − pAlive for the positive class
-// actual == 0 by the rank-sum method, ties getting their average rank.
-func rankAUC(pAlive, actual []float64) (float64, bool) {
+// LapseAUC returns the area under the ROC curve of the score
+// 1 − pAlive[i] as a classifier of the customers who lapsed (made no
+// purchase in the holdout period, lapsed(i) true) among len(pAlive)
+// customers, and false, with 0, when they are all in one class. It is
+// the AUC of [EvaluateHoldout], for a caller who keeps only P(alive) and
+// the holdout counts of each customer. It is computed by the rank-sum
+// (Mann–Whitney U) method, tied scores given their mean rank
+// (Hanley & McNeil 1982, "The meaning and use of the area under a
+// receiver operating characteristic (ROC) curve", Radiology 143):
+//
+//	AUC = (Σ ranks of the lapsed − n₊(n₊+1)/2) / (n₊ n₋)
+//
+// with n₊ customers lapsed and n₋ not, ranks by ascending score.
+func LapseAUC(pAlive []float64, lapsed func(i int) bool) (auc float64, defined bool) {
 	n := len(pAlive)
 	idx := make([]int, n)
 	for i := range idx {
@@ -144,7 +155,7 @@ func rankAUC(pAlive, actual []float64) (float64, bool) {
 		}
 		avg := float64(i+j+1) / 2 // mean of ranks i+1 … j
 		for k := i; k < j; k++ {
-			if actual[idx[k]] == 0 {
+			if lapsed(idx[k]) {
 				pos++
 				rankSum += avg
 			}

@@ -342,7 +342,7 @@ func Build(in *Input, opts *Options) (*Report, error) {
 	// One pass over the customers for the figures and what the churn
 	// models need of them: a summary is built at most twice more, for
 	// the risk and for the rows of the at-risk table.
-	kinds, idx := rep.firstPass(in, &o)
+	kinds, idx, kindOf := rep.firstPass(in, &o)
 	slices.SortFunc(rep.Kinds, func(a, b *KindReport) int { return int(a.Kind) - int(b.Kind) })
 	for _, th := range in.Thresholds {
 		if p := kinds[th.Kind]; p != nil {
@@ -371,6 +371,7 @@ func Build(in *Input, opts *Options) (*Report, error) {
 	if err := rep.churn(in, &o, kinds, idx); err != nil {
 		return nil, err
 	}
+	gatherPoints(in.Segments, kindOf, kinds)
 	return rep, nil
 }
 

@@ -3,6 +3,8 @@ package report
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -128,6 +130,89 @@ func fitGroups(g *churn.Groups) (churn.MBGNBD, string, error) {
 	return f.Model, b.String(), nil
 }
 
+// fitMBG is fitMBG of the observations of the customers of c, grouped
+// as they are read from c.tri, without a slice of them; src are the
+// customers as of the calibration end, read again for the error of an
+// invalid observation, which names the customer.
+func (c *calPopulation) fitMBG(src Summaries) (churn.MBGNBD, string, error) {
+	g := &churn.Groups{}
+	for _, t := range c.tri {
+		if err := g.Add(t.observation()); err != nil {
+			obs, _ := c.observations(src)
+			return fitMBG(obs)
+		}
+	}
+	return fitGroups(g)
+}
+
+// holdoutPart is the number of customers evaluateHoldout scores at a
+// time (a variable for the tests).
+var holdoutPart = 1 << 16
+
+// evaluateHoldout returns what the report shows of
+// churn.EvaluateHoldout(m, obs, actual, horizon, HoldoutBins) of the
+// observations and holdout purchases of the customers of c: Customers,
+// ByFrequency, TotalExpected, TotalActual, MAE, AUC and AUCDefined (the
+// other fields are zero). The customers are scored holdoutPart at a
+// time by churn.ScoreAll, whose scores do not depend on the customers
+// scored with them, and the sums are taken in the same order as by
+// churn.EvaluateHoldout, so the figures are the same; but only P(alive)
+// of every customer is held, for the AUC, instead of the scores, the
+// expected and the actual purchases of each. On any error the error is
+// that of churn.EvaluateHoldout of the observations read again from src
+// (see calPopulation.observations).
+func (c *calPopulation) evaluateHoldout(m churn.TransactionModel, src Summaries, horizon float64) (churn.HoldoutEvaluation, error) {
+	full := func() (churn.HoldoutEvaluation, error) {
+		obs, actual := c.observations(src)
+		return churn.EvaluateHoldout(m, obs, actual, horizon, HoldoutBins)
+	}
+	n := len(c.tri)
+	if m == nil || n == 0 || len(c.actual) != n || slices.Min(c.actual) < 0 {
+		return full()
+	}
+	var ev churn.HoldoutEvaluation
+	bins := make([]churn.FrequencyBin, HoldoutBins+1)
+	for i := range bins {
+		bins[i].Frequency = i
+	}
+	bins[HoldoutBins].AndAbove = true
+	pAlive := make([]float64, n)
+	obs := make([]churn.Observation, min(n, holdoutPart))
+	scores := make([]churn.Score, len(obs))
+	var sae float64
+	for lo := 0; lo < n; lo += holdoutPart {
+		hi := min(lo+holdoutPart, n)
+		part, sc := obs[:hi-lo], scores[:hi-lo]
+		for j := range part {
+			part[j] = c.tri[lo+j].observation()
+		}
+		if err := churn.ScoreAll(m, part, horizon, sc); err != nil {
+			return full()
+		}
+		for j, s := range sc {
+			i := lo + j
+			e, a := s.ExpectedPurchases, float64(c.actual[i])
+			pAlive[i] = s.PAlive
+			ev.TotalExpected += e
+			ev.TotalActual += a
+			sae += math.Abs(e - a)
+			b := &bins[min(int(part[j].Frequency), HoldoutBins)]
+			b.Customers++
+			b.MeanExpected += e
+			b.MeanActual += a
+		}
+	}
+	for i := range bins {
+		if n := bins[i].Customers; n > 0 {
+			bins[i].MeanExpected /= float64(n)
+			bins[i].MeanActual /= float64(n)
+		}
+	}
+	ev.Customers, ev.ByFrequency, ev.MAE = n, bins, sae/float64(n)
+	ev.AUC, ev.AUCDefined = churn.LapseAUC(pAlive, func(i int) bool { return c.actual[i] == 0 })
+	return ev, nil
+}
+
 // input builds the risk input of s, with P(alive) from m when m is given
 // and the customer has a triple.
 func input(s *customer.Summary, m churn.TransactionModel) risk.Input {
@@ -150,7 +235,7 @@ func input(s *customer.Summary, m churn.TransactionModel) risk.Input {
 func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPopulation) (*risk.Model, error) {
 	cr := &k.Churn
 	calEnd := in.CalibrationEnd
-	cal, obs, actual, first, haveFirst := c.cal, c.obs, c.actual, c.first, c.haveFirst
+	cal, actual, first, haveFirst := c.cal, c.actual, c.first, c.haveFirst
 	switch {
 	case !haveFirst:
 		cr.HoldoutNote = fmt.Sprintf("the data are too short for a holdout check: no purchase on or before the calibration end %s, %d days before the as-of day", calEnd, o.Holdout)
@@ -163,12 +248,12 @@ func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPop
 	}
 
 	var calModel churn.TransactionModel
-	m, desc, err := fitMBG(obs)
+	m, desc, err := c.fitMBG(calSrc)
 	if err != nil {
 		cr.HoldoutNote = "the MBG/NBD model could not be fitted on the calibration period: " + err.Error()
 	} else {
 		calModel = m
-		ev, err := churn.EvaluateHoldout(m, obs, actual, float64(in.AsOf-calEnd)/7, HoldoutBins)
+		ev, err := c.evaluateHoldout(m, calSrc, float64(in.AsOf-calEnd)/7)
 		if err != nil {
 			// A fit on few or degenerate data can leave predictions
 			// that cannot be computed; P(alive) may still serve.
@@ -183,7 +268,7 @@ func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPop
 	}
 
 	// The triples are no longer needed: released before the examples.
-	c.obs = nil
+	c.tri = nil
 
 	// The risk learns from who did not come back: every second customer
 	// (of a fixed-stride sample when there are many) trains, the others
@@ -199,7 +284,7 @@ func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPop
 		out := make([]risk.Example, 0, n)
 		for j := from; j < end; j += 2 {
 			i := j * stride
-			calSrc.Summary(cal[i], &s)
+			calSrc.Summary(int(cal[i]), &s)
 			ex, err := risk.Label(input(&s, calModel), int(actual[i]))
 			if err != nil {
 				return nil, j, err

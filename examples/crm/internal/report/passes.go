@@ -193,15 +193,14 @@ func (p *kindPass) merge(o *kindPass) {
 
 // firstPass reads every customer once: the figures of each kind and of
 // the RFM grid, the net revenues of the spend histogram, the triples of
-// P(alive) today and, when there is a calibration population, the join
-// index (nil without one). It appends the kinds found to rep.Kinds.
-func (rep *Report) firstPass(in *Input, o *Options) (map[customer.Kind]*kindPass, *joinIndex) {
+// P(alive) today, the kind of every customer in order and, when there
+// is a calibration population, the join index (nil without one). It
+// appends the kinds found to rep.Kinds.
+func (rep *Report) firstPass(in *Input, o *Options) (map[customer.Kind]*kindPass, *joinIndex, []customer.Kind) {
 	n := in.Summaries.Len()
 	calEnd := in.CalibrationEnd.Time()
-	// The points and kinds of the customers go by index into slices
-	// of their final size; the points of each kind are gathered from
-	// them after the pass.
-	points := make([][2]float64, n)
+	// The kinds of the customers go by index into a slice of its final
+	// size: the points of each kind are gathered by it (gatherPoints).
 	kindOf := make([]customer.Kind, n)
 	var idx *joinIndex
 	if cal, same := in.calibration(); cal != nil {
@@ -232,7 +231,6 @@ func (rep *Report) firstPass(in *Input, o *Options) (map[customer.Kind]*kindPass
 			c := &in.Segments[i]
 			p.add(c, &s)
 			grid.add(c)
-			points[i] = [2]float64{finite(c.Current), finite(c.Potential)}
 			kindOf[i] = s.Kind
 			if idx != nil {
 				idx.add(i, &s, calEnd)
@@ -260,40 +258,29 @@ func (rep *Report) firstPass(in *Input, o *Options) (map[customer.Kind]*kindPass
 		}
 		rep.RFM.merge(&grids[x])
 	}
-	gatherPoints(points, kindOf, kinds)
 	if idx != nil {
 		idx.sort()
 	}
-	return kinds, idx
+	return kinds, idx, kindOf
 }
 
-// gatherPoints sets the points of each kind of kinds from points, those
-// of the customers in order, and kindOf, their kinds: the kind with the
-// most customers keeps them where they are, moved to the front; the
-// points of the others are copied.
-func gatherPoints(points [][2]float64, kindOf []customer.Kind, kinds map[customer.Kind]*kindPass) {
-	var big *KindReport
-	for _, kind := range slices.Sorted(maps.Keys(kinds)) {
-		if k := kinds[kind].k; big == nil || k.Customers > big.Customers {
-			big = k
-		}
-	}
+// gatherPoints sets the points of each kind of kinds: the (current,
+// potential) values of segs, the classifications of the customers in
+// order, whose kinds are kindOf, each kind's in a slice of its length.
+// Build gathers them once the churn models are done, so that they are
+// not held while the models are fitted.
+func gatherPoints(segs []Customer, kindOf []customer.Kind, kinds map[customer.Kind]*kindPass) {
 	for _, p := range kinds {
-		if p.k != big {
-			p.k.Points = make([][2]float64, 0, p.k.Customers)
-		}
+		p.k.Points = make([][2]float64, 0, p.k.Customers)
 	}
-	w := 0
-	for i, pt := range points {
-		if kindOf[i] == big.Kind {
-			points[w] = pt
-			w++
-		} else {
-			k := kinds[kindOf[i]].k
-			k.Points = append(k.Points, pt)
+	var k *KindReport
+	for i := range segs {
+		if k == nil || k.Kind != kindOf[i] {
+			k = kinds[kindOf[i]].k
 		}
+		c := &segs[i]
+		k.Points = append(k.Points, [2]float64{finite(c.Current), finite(c.Potential)})
 	}
-	big.Points = points[:w:w]
 }
 
 // add adds customer s, classified as c, to the figures of its kind.
@@ -441,17 +428,61 @@ func (x *joinIndex) lookup(id customer.ID, k customer.Kind, next *int) (int, boo
 
 // calPopulation are the customers of one kind known at the calibration
 // end: by index in the customers then (Input.calibration), each with its
-// observation then and its purchases in the holdout period (from its
-// summary as of AsOf); and the first purchase of any customer of the
-// kind by then.
+// triple then and its purchases in the holdout period (from its summary
+// as of AsOf); and the first purchase of any customer of the kind by
+// then. The triples are kept in days, 12 bytes a customer instead of the
+// 40 of a churn.Observation (see triple).
 type calPopulation struct {
-	cal       []int
-	obs       []churn.Observation
-	actual    []float64
+	cal       []int32
+	tri       []triple
+	actual    []int32
 	first     customer.Date
 	haveFirst bool
 	// n counts the customers of cal while they are gathered.
 	n int
+}
+
+// triple is the BTYD triple of a customer with a purchase, in days:
+// x repeat purchase days, t_x days from the first purchase to the last,
+// T days from the first purchase to the as-of instant of its summary.
+// Its observation in weeks is that of Summary.BTYD(customer.Weeks),
+// which divides the same whole days by 7.
+type triple struct{ x, tx, T int32 }
+
+// tripleOf returns the triple of s; ok is false when s has no
+// observation (see observation).
+func tripleOf(s *customer.Summary) (triple, bool) {
+	first, ok := s.FirstPurchase()
+	if !ok {
+		return triple{}, false
+	}
+	last, _ := s.LastPurchase()
+	T := customer.DateOf(s.AsOf) - first
+	if T <= 0 {
+		return triple{}, false
+	}
+	return triple{x: int32(s.PurchaseDays() - 1), tx: int32(last - first), T: int32(T)}, true
+}
+
+// observation returns the observation of t in weeks, without an ID.
+func (t triple) observation() churn.Observation {
+	return churn.Observation{Frequency: float64(t.x), Recency: float64(t.tx) / 7, T: float64(t.T) / 7}
+}
+
+// observations returns the observations of the customers of c in weeks,
+// with their IDs, read again from src (the customers as of the
+// calibration end), and their holdout purchases: what the checks of
+// package churn name a customer by in their errors.
+func (c *calPopulation) observations(src Summaries) ([]churn.Observation, []float64) {
+	obs := make([]churn.Observation, len(c.cal))
+	actual := make([]float64, len(c.cal))
+	var s customer.Summary
+	for j, i := range c.cal {
+		src.Summary(int(i), &s)
+		obs[j], _ = observation(&s)
+		actual[j] = float64(c.actual[j])
+	}
+	return obs, actual
 }
 
 // merge adds the counts of o, of a later part, to c.
@@ -542,7 +573,7 @@ func calibrationPass(cal Summaries, o *Options, kinds map[customer.Kind]*kindPas
 	// index (a triple with T = 0 for none), and the populations are then
 	// gathered kind by kind in slices of their exact length.
 	n := cal.Len()
-	obs := make([]churn.Observation, n)
+	tri := make([]triple, n)
 	actual := make([]int32, n)
 	kindOf := make([]customer.Kind, n)
 	parts := make([]map[customer.Kind]*calPopulation, numParts(cal, o.minPart))
@@ -566,7 +597,7 @@ func calibrationPass(cal Summaries, o *Options, kinds map[customer.Kind]*kindPas
 			if !c.haveFirst || d < c.first {
 				c.first, c.haveFirst = d, true
 			}
-			ob, ok := observation(&s)
+			t, ok := tripleOf(&s)
 			if !ok {
 				continue
 			}
@@ -577,7 +608,7 @@ func calibrationPass(cal Summaries, o *Options, kinds map[customer.Kind]*kindPas
 			if !known {
 				continue
 			}
-			obs[i], actual[i], kindOf[i] = ob, idx.holdout[j], s.Kind
+			tri[i], actual[i], kindOf[i] = t, idx.holdout[j], s.Kind
 			c.n++
 		}
 		parts[part] = pc
@@ -588,8 +619,8 @@ func calibrationPass(cal Summaries, o *Options, kinds map[customer.Kind]*kindPas
 			cals[kind].merge(c)
 		}
 	}
-	// The triples of the largest population stay where they are, moved
-	// to the front; the others are copied.
+	// The triples and holdout purchases of the largest population stay
+	// where they are, moved to the front; the others are copied.
 	var big *calPopulation
 	for _, k := range slices.Sorted(maps.Keys(cals)) {
 		if c := cals[k]; big == nil || c.n > big.n {
@@ -597,30 +628,30 @@ func calibrationPass(cal Summaries, o *Options, kinds map[customer.Kind]*kindPas
 		}
 	}
 	for _, c := range cals {
-		c.cal = make([]int, 0, c.n)
-		c.actual = make([]float64, 0, c.n)
+		c.cal = make([]int32, 0, c.n)
 		if c != big {
-			c.obs = make([]churn.Observation, 0, c.n)
+			c.tri = make([]triple, 0, c.n)
+			c.actual = make([]int32, 0, c.n)
 		}
 	}
 	w := 0
-	for i := range obs {
-		ob := obs[i]
-		if ob.T == 0 {
+	for i := range tri {
+		t := tri[i]
+		if t.T == 0 {
 			continue
 		}
 		c := cals[kindOf[i]]
-		c.cal = append(c.cal, i)
-		c.actual = append(c.actual, float64(actual[i]))
+		c.cal = append(c.cal, int32(i))
 		if c == big {
-			obs[w] = ob
+			tri[w], actual[w] = t, actual[i]
 			w++
 		} else {
-			c.obs = append(c.obs, ob)
+			c.tri = append(c.tri, t)
+			c.actual = append(c.actual, actual[i])
 		}
 	}
 	if big != nil {
-		big.obs = obs[:w:w]
+		big.tri, big.actual = tri[:w:w], actual[:w:w]
 	}
 	return cals
 }

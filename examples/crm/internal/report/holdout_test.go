@@ -1,0 +1,118 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// calibrationPopulations runs the passes of Build over in up to the
+// calibration populations, and returns them with the customers as of the
+// calibration end they index.
+func calibrationPopulations(t *testing.T, in *Input) (map[customer.Kind]*calPopulation, Summaries) {
+	t.Helper()
+	o := (&Options{}).withDefaults()
+	rep := &Report{RFM: newRFMGrid(5)}
+	kinds, idx, _ := rep.firstPass(in, &o)
+	require.NotNil(t, idx)
+	cal, _ := in.calibration()
+	return calibrationPass(cal, &o, kinds, idx), cal
+}
+
+// TestCalibrationPopulationIsObservations checks the calibration
+// populations, kept as triples in days, against the observations of the
+// customers as of the calibration end read again: the same observation
+// in weeks for each (that of Summary.BTYD), the same MBG/NBD fit as
+// churn.GroupObservations of them gives, and the same holdout check as
+// churn.EvaluateHoldout, scored in one part and in parts of fewer
+// customers than churn.ScoreAll caches its values for.
+func TestCalibrationPopulationIsObservations(t *testing.T) {
+	in, _, _ := fixture(t)
+	cals, cal := calibrationPopulations(t, in)
+	require.Len(t, cals, 2)
+	horizon := float64(in.AsOf-in.CalibrationEnd) / 7
+	for kind, c := range cals {
+		require.Positive(t, len(c.cal), "%s", kind)
+		require.Len(t, c.tri, len(c.cal))
+		require.Len(t, c.actual, len(c.cal))
+		obs, actual := c.observations(cal)
+		var s customer.Summary
+		for j, i := range c.cal {
+			cal.Summary(int(i), &s)
+			require.Equal(t, kind, s.Kind)
+			ob, ok := observation(&s)
+			require.True(t, ok)
+			require.Equal(t, ob, obs[j])
+			ob.ID = ""
+			require.Equal(t, ob, c.tri[j].observation(), "%s", s.CustomerID)
+		}
+
+		want, wantDesc, err := fitMBG(obs)
+		require.NoError(t, err)
+		m, desc, err := c.fitMBG(cal)
+		require.NoError(t, err)
+		require.Equal(t, want, m)
+		require.Equal(t, wantDesc, desc)
+
+		ref, err := churn.EvaluateHoldout(m, obs, actual, horizon, HoldoutBins)
+		require.NoError(t, err)
+		require.True(t, ref.AUCDefined)
+		for _, part := range []int{holdoutPart, 1000, 37} {
+			func() {
+				defer func(p int) { holdoutPart = p }(holdoutPart)
+				holdoutPart = part
+				ev, err := c.evaluateHoldout(m, cal, horizon)
+				require.NoError(t, err)
+				require.Equal(t, ref.Customers, ev.Customers)
+				require.Equal(t, ref.ByFrequency, ev.ByFrequency)
+				require.Equal(t, ref.TotalExpected, ev.TotalExpected)
+				require.Equal(t, ref.TotalActual, ev.TotalActual)
+				require.Equal(t, ref.MAE, ev.MAE)
+				require.Equal(t, ref.AUC, ev.AUC)
+				require.Equal(t, ref.AUCDefined, ev.AUCDefined)
+			}()
+		}
+	}
+}
+
+// TestEvaluateHoldoutErrors checks that a holdout check that fails
+// returns the error of churn.EvaluateHoldout: of a population without a
+// customer, and of a horizon that is not positive.
+func TestEvaluateHoldoutErrors(t *testing.T) {
+	in, _, _ := fixture(t)
+	cals, cal := calibrationPopulations(t, in)
+	c := cals[customer.Consumer]
+	obs, actual := c.observations(cal)
+	m, _, err := c.fitMBG(cal)
+	require.NoError(t, err)
+
+	_, want := churn.EvaluateHoldout(m, nil, nil, 26, HoldoutBins)
+	require.Error(t, want)
+	_, got := (&calPopulation{}).evaluateHoldout(m, cal, 26)
+	require.Equal(t, want, got)
+
+	_, want = churn.EvaluateHoldout(m, obs, actual, -1, HoldoutBins)
+	require.Error(t, want)
+	_, got = c.evaluateHoldout(m, cal, -1)
+	require.Equal(t, want, got)
+}
+
+// TestPointsAreTheSegments checks that the points of each kind are the
+// current and potential values of its customers, in their order.
+func TestPointsAreTheSegments(t *testing.T) {
+	in, rep, _ := fixture(t)
+	want := map[customer.Kind][][2]float64{}
+	var s customer.Summary
+	for i, c := range in.Segments {
+		in.Summaries.Summary(i, &s)
+		want[s.Kind] = append(want[s.Kind], [2]float64{finite(c.Current), finite(c.Potential)})
+	}
+	require.Len(t, rep.Kinds, len(want))
+	for _, k := range rep.Kinds {
+		require.Equal(t, want[k.Kind], k.Points, "%s", k.Kind)
+		require.Equal(t, len(k.Points), cap(k.Points), "%s", k.Kind)
+	}
+}
