@@ -2,6 +2,7 @@ package churn
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -59,6 +60,8 @@ const maxHoldoutBin = 100000
 // counts, same order and length, finite and ≥ 0). Frequency bins run from 0
 // to maxBin, the last one collecting maxBin and above (1 ≤ maxBin ≤
 // 100000; 7 is the customary choice of Fader, Hardie & Lee 2005, Figure 4).
+// A P(alive) of m outside [0, 1] (NaN included) is an *InputError naming
+// the customer (see LapseAUC).
 func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, horizon float64, maxBin int) (HoldoutEvaluation, error) {
 	var ev HoldoutEvaluation
 	if m == nil {
@@ -122,7 +125,14 @@ func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, ho
 	ev.MAE = sae / float64(n)
 	ev.RMSE = math.Sqrt(sse / float64(n))
 	ev.Brier = brier / float64(n)
-	ev.AUC, ev.AUCDefined = LapseAUC(ev.PAlive, func(i int) bool { return actual[i] == 0 })
+	var err error
+	ev.AUC, ev.AUCDefined, err = LapseAUC(ev.PAlive, func(i int) bool { return actual[i] == 0 })
+	if err != nil {
+		if ie := (*InputError)(nil); errors.As(err, &ie) {
+			ie.ID = cal[ie.Index].ID
+		}
+		return HoldoutEvaluation{}, err
+	}
 	return ev, nil
 }
 
@@ -134,13 +144,26 @@ func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, ho
 // the holdout counts of each customer. It is computed by the rank-sum
 // (Mann–Whitney U) method, tied scores given their mean rank
 // (Hanley & McNeil 1982, "The meaning and use of the area under a
-// receiver operating characteristic (ROC) curve", Radiology 143):
+// receiver operating characteristic (ROC) curve", Radiology 143(1),
+// 29–36):
 //
 //	AUC = (Σ ranks of the lapsed − n₊(n₊+1)/2) / (n₊ n₋)
 //
 // with n₊ customers lapsed and n₋ not, ranks by ascending score.
-func LapseAUC(pAlive []float64, lapsed func(i int) bool) (auc float64, defined bool) {
+//
+// A P(alive) that is not in [0, 1] (NaN included) is rejected with an
+// *InputError naming its index and the field "p_alive", and a nil lapsed
+// with ErrInvalidInput when there are customers.
+func LapseAUC(pAlive []float64, lapsed func(i int) bool) (auc float64, defined bool, err error) {
+	for i, p := range pAlive {
+		if !(p >= 0 && p <= 1) {
+			return 0, false, &InputError{Index: i, Fields: []FieldError{{"p_alive", p, "must be between 0 and 1"}}}
+		}
+	}
 	n := len(pAlive)
+	if n > 0 && lapsed == nil {
+		return 0, false, fmt.Errorf("churn: lapse AUC: nil lapsed: %w", ErrInvalidInput)
+	}
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
@@ -164,7 +187,7 @@ func LapseAUC(pAlive []float64, lapsed func(i int) bool) (auc float64, defined b
 	}
 	neg := float64(n) - pos
 	if pos == 0 || neg == 0 {
-		return 0, false
+		return 0, false, nil
 	}
-	return (rankSum - pos*(pos+1)/2) / (pos * neg), true
+	return (rankSum - pos*(pos+1)/2) / (pos * neg), true, nil
 }

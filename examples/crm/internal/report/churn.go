@@ -209,7 +209,11 @@ func (c *calPopulation) evaluateHoldout(m churn.TransactionModel, src Summaries,
 		}
 	}
 	ev.Customers, ev.ByFrequency, ev.MAE = n, bins, sae/float64(n)
-	ev.AUC, ev.AUCDefined = churn.LapseAUC(pAlive, func(i int) bool { return c.actual[i] == 0 })
+	var err error
+	ev.AUC, ev.AUCDefined, err = churn.LapseAUC(pAlive, func(i int) bool { return c.actual[i] == 0 })
+	if err != nil {
+		return full()
+	}
 	return ev, nil
 }
 

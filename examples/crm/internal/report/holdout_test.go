@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -98,6 +99,64 @@ func TestEvaluateHoldoutErrors(t *testing.T) {
 	require.Error(t, want)
 	_, got = c.evaluateHoldout(m, cal, -1)
 	require.Equal(t, want, got)
+}
+
+// nanModel is the MBG/NBD model m whose P(alive) is NaN for customers
+// with a repeat purchase: a model whose scores are not all numbers. It
+// does not embed m, whose scoring of many customers at once would
+// bypass Score.
+type nanModel struct{ m churn.MBGNBD }
+
+func (n nanModel) Name() string { return "nan" }
+
+func (n nanModel) PAlive(o churn.Observation) (float64, error) {
+	s, err := n.Score(o, 0)
+	return s.PAlive, err
+}
+
+func (n nanModel) ExpectedPurchases(t float64) (float64, error) {
+	return n.m.ExpectedPurchases(t)
+}
+
+func (n nanModel) ConditionalExpectedPurchases(o churn.Observation, t float64) (float64, error) {
+	return n.m.ConditionalExpectedPurchases(o, t)
+}
+
+func (n nanModel) Score(o churn.Observation, t float64) (churn.Score, error) {
+	s, err := n.m.Score(o, t)
+	if o.Frequency > 0 {
+		s.PAlive = math.NaN()
+	}
+	return s, err
+}
+
+// TestEvaluateHoldoutBadPAlive checks that a holdout check whose model
+// scores a P(alive) that is not a number returns the error of
+// churn.EvaluateHoldout, which names the customer, in one part and in
+// several.
+func TestEvaluateHoldoutBadPAlive(t *testing.T) {
+	in, _, _ := fixture(t)
+	cals, cal := calibrationPopulations(t, in)
+	c := cals[customer.Consumer]
+	obs, actual := c.observations(cal)
+	fit, _, err := c.fitMBG(cal)
+	require.NoError(t, err)
+	m := nanModel{fit}
+
+	_, want := churn.EvaluateHoldout(m, obs, actual, 26, HoldoutBins)
+	var ie *churn.InputError
+	require.ErrorAs(t, want, &ie)
+	require.NotEmpty(t, ie.ID)
+	for _, part := range []int{holdoutPart, 37} {
+		func() {
+			defer func(p int) { holdoutPart = p }(holdoutPart)
+			holdoutPart = part
+			_, got := c.evaluateHoldout(m, cal, 26)
+			// The value NaN is not equal to itself: the errors are
+			// compared by their text.
+			require.EqualError(t, got, want.Error(), "parts of %d", part)
+		}()
+	}
 }
 
 // TestPointsAreTheSegments checks that the points of each kind are the
