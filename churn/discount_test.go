@@ -323,6 +323,9 @@ func (c countingBGNBD) aliveExpectations(x, T float64, t0 int, out []float64) bo
 	return c.BGNBD.aliveExpectations(x, T, t0, out)
 }
 
+// wrapsOwnModel keeps the fast paths of the BG/NBD it wraps (own).
+func (countingBGNBD) wrapsOwnModel() {}
+
 func (c countingBGNBD) aliveExpectationsAt(x, T float64, ts, out []float64) bool {
 	if c.fails(ts...) {
 		return false

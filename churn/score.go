@@ -56,6 +56,26 @@ func ScoreAll(m TransactionModel, obs []Observation, t float64, out []Score) err
 	return nil
 }
 
+// own reports whether m is one of this package's models (a value or a
+// pointer), whose unexported fast paths (cachedScorer, aliveFactored)
+// compute what its exported methods do. A caller's type that embeds one
+// of them has those methods promoted but may override Score, PAlive or
+// ConditionalExpectedPurchases: it is served by its exported methods
+// alone.
+func own(m TransactionModel) bool {
+	switch m.(type) {
+	case BGNBD, *BGNBD, MBGNBD, *MBGNBD, ParetoNBD, *ParetoNBD, BGBB, *BGBB, ownWrapper:
+		return true
+	}
+	return false
+}
+
+// ownWrapper is implemented by a type of this package that wraps one of
+// its models and keeps its fast paths (the tests' wrapper that counts
+// the evaluations of those paths). No model has the method, so an
+// embedding type outside the package cannot get it.
+type ownWrapper interface{ wrapsOwnModel() }
+
 // cachedScorer is implemented by the models whose conditional expectation
 // has an (x, T)-only part worth memoising across customers.
 type cachedScorer interface {
@@ -63,7 +83,7 @@ type cachedScorer interface {
 }
 
 func scoreRange(m TransactionModel, obs []Observation, t float64, out []Score, offset int) error {
-	if cs, ok := m.(cachedScorer); ok && len(obs) >= 1024 {
+	if cs, ok := m.(cachedScorer); ok && own(m) && len(obs) >= 1024 {
 		cache := new(bracketCache)
 		for i, o := range obs {
 			s, err := cs.scoreCached(o, t, cache)
@@ -125,7 +145,7 @@ func DiscountedExpectedPurchases(m TransactionModel, o Observation, n int, d flo
 	if err := checkDiscount(o.ID, n, d); err != nil {
 		return 0, err
 	}
-	if f, ok := m.(aliveFactored); ok {
+	if f, ok := m.(aliveFactored); ok && own(m) {
 		pa, err := m.PAlive(o)
 		if err != nil {
 			return 0, err
@@ -265,7 +285,7 @@ func DiscountedExpectedPurchasesAll(m TransactionModel, obs []Observation, n int
 		return err // invalid parameters
 	}
 	f, ok := m.(aliveFactored)
-	if !ok {
+	if !ok || !own(m) {
 		return inParallel(len(obs), func(lo, hi int) error {
 			for i := lo; i < hi; i++ {
 				v, err := DiscountedExpectedPurchases(m, obs[i], n, d)
