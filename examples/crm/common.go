@@ -85,8 +85,16 @@ func horizonOf(fs *flag.FlagSet, h float64, period customer.Period, whole bool) 
 	return h + 0, nil // -0 is 0
 }
 
+// firstRowDay is the first day a row crm reads may have (the first day
+// of customer.MinRecordYear): no day of a flag is before it.
+var firstRowDay = customer.DateFromYMD(customer.MinRecordYear, time.January, 1)
+
 // parseDay parses the YYYY-MM-DD value of flag name; empty is a usage
-// error when required.
+// error when required. A day before firstRowDay is a usage error too,
+// given before any input is read: crm reads no row dated before it, so
+// an analysis as of that day would read the whole input to find no row
+// that counts, and a generated history starting then could not be read
+// back.
 func parseDay(name, s string) (customer.Date, error) {
 	if s == "" {
 		return 0, usagef("-%s YYYY-MM-DD is required", name)
@@ -94,6 +102,9 @@ func parseDay(name, s string) (customer.Date, error) {
 	d, err := input.ParseDay(s)
 	if err != nil {
 		return 0, usagef("-%s: %v", name, err)
+	}
+	if d < firstRowDay {
+		return 0, usagef("-%s %s: want a day on or after %s (crm reads no row dated before %d)", name, d, firstRowDay, customer.MinRecordYear)
 	}
 	return d, nil
 }

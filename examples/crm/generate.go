@@ -34,7 +34,7 @@ func runGenerate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := generateWindow(from, to); err != nil {
+	if err := generateWindow(to); err != nil {
 		return err
 	}
 	cfg := def
@@ -83,24 +83,18 @@ func runGenerate(e *env, args []string) error {
 	return nil
 }
 
-// Bounds of the history that crm generate writes: from the first day of
-// customer.MinRecordYear, since crm reads no row dated before it (such a
-// file could not be read back), to lastGenerateEnd, as the catalogue of
-// the shop is built for the year after the history too, and its labels
-// have four-digit years.
-var (
-	firstGenerateStart = customer.DateFromYMD(customer.MinRecordYear, time.January, 1)
-	lastGenerateEnd    = customer.DateFromYMD(9999, time.January, 1)
-)
+// lastGenerateEnd is the last day of a history that crm generate writes
+// (its first is firstRowDay, as parseDay checks): the catalogue of the
+// shop is built for the year after the history too, and its labels have
+// four-digit years.
+var lastGenerateEnd = customer.DateFromYMD(9999, time.January, 1)
 
-// generateWindow checks the -start and -end of crm generate against the
-// bounds above; the generator checks the rest (a window of four weeks at
-// least). A day out of bounds is a usage error.
-func generateWindow(from, to customer.Date) error {
-	switch {
-	case from < firstGenerateStart:
-		return usagef("-start %s: want a day on or after %s (crm reads no row dated before %d, so the file could not be read back)", from, firstGenerateStart, customer.MinRecordYear)
-	case to > lastGenerateEnd:
+// generateWindow checks the -end of crm generate against lastGenerateEnd
+// (parseDay refuses a -start before firstRowDay); the generator checks
+// the rest (a window of four weeks at least). A day out of bounds is a
+// usage error.
+func generateWindow(to customer.Date) error {
+	if to > lastGenerateEnd {
 		return usagef("-end %s: want a day on or before %s", to, lastGenerateEnd)
 	}
 	return nil

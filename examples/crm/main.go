@@ -126,7 +126,8 @@
 // header either stops the run. A file whose lines end with CR alone is
 // one line, and its error says so.
 // Rows dated after -as-of (segment, batch, report) or -calibration-end
-// (fit, score) are left out and counted on stderr.
+// (fit, score) are left out and counted on stderr. Either date before
+// 1900-01-01 is a usage error, as no row before it is read.
 //
 // A blank csv row, whose every field is empty once trimmed of spaces
 // (`,,,,,,` or `"","",""`, of any number of fields), as spreadsheets and
