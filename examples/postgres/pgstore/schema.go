@@ -14,10 +14,18 @@ import (
 type migration struct {
 	description string
 	sql         string
+	// locks names the tables the step locks in EXCLUSIVE mode before its
+	// SQL runs, in this order, which is the order the stores' writers lock
+	// them in (complaint_cases before complaint_events): see [DB.apply].
+	// EXCLUSIVE conflicts with every lock a writer takes (FOR UPDATE's
+	// included) and leaves plain reads alone.
+	locks []string
 }
 
 // migrations are the schema's steps; step i+1 is migrations[i]. They run
-// with search_path set to the DB's schema.
+// with search_path set to the DB's schema, then pg_temp (see [DB.apply]):
+// their unqualified names are the schema's tables and functions, or
+// PostgreSQL's built-ins.
 var migrations = []migration{
 	{"customers and their histories", `
 CREATE TABLE customers (
@@ -112,7 +120,7 @@ CREATE TABLE interactions (
 	subject     text COLLATE "C" NOT NULL,
 	PRIMARY KEY (customer_id, at, at_ns, kind, subject)
 );
-`},
+`, nil},
 	{"complaint cases and their audit trails", `
 CREATE TABLE complaint_cases (
 	id          text COLLATE "C" PRIMARY KEY,
@@ -140,7 +148,7 @@ CREATE TABLE complaint_events (
 	body       jsonb NOT NULL,
 	CONSTRAINT complaint_events_pkey PRIMARY KEY (case_id, seq)
 );
-`},
+`, nil},
 	{"loyalty ledgers", `
 CREATE TABLE loyalty_entries (
 	member       text COLLATE "C" NOT NULL,
@@ -160,7 +168,7 @@ CREATE TABLE loyalty_entries (
 	CONSTRAINT loyalty_entries_member_key UNIQUE (member, key)
 );
 CREATE INDEX loyalty_entries_order ON loyalty_entries (member, order_id) WHERE order_id <> '';
-`},
+`, nil},
 	{"complaint cases listed by complainant", `
 -- The nanoseconds of opened, which the timestamptz column drops, so that
 -- a customer's cases are listed in the exact order of their opening;
@@ -174,7 +182,7 @@ ALTER TABLE complaint_cases ALTER COLUMN opened_ns DROP DEFAULT;
 DROP INDEX complaint_cases_complainant;
 CREATE INDEX complaint_cases_complainant_opened
 	ON complaint_cases (complainant, opened NULLS FIRST, opened_ns, id);
-`},
+`, nil},
 	{"nanoseconds of complaint cases' updated and events' at", `
 -- The nanoseconds of a case's updated and of an event's at, which the
 -- timestamptz columns drop, as every other instant column has them;
@@ -188,7 +196,7 @@ ALTER TABLE complaint_events ADD COLUMN at_ns smallint NOT NULL DEFAULT 0;
 UPDATE complaint_events SET at_ns = coalesce(
 	right(rpad(substring(body->>'at' from '\.([0-9]+)'), 9, '0'), 3)::smallint, 0);
 ALTER TABLE complaint_events ALTER COLUMN at_ns DROP DEFAULT;
-`},
+`, nil},
 	{"customer credits", `
 -- Money paid to a customer without goods coming back. A credit for an
 -- order must be for an order of the same customer (the foreign key is
@@ -208,13 +216,13 @@ CREATE TABLE credits (
 );
 CREATE INDEX credits_customer_at ON credits (customer_id, at);
 CREATE INDEX credits_order ON credits (order_id, customer_id) WHERE order_id IS NOT NULL;
-`},
+`, nil},
 	{"refunds of returns", `
 -- The money paid back for a return when the shop paid less than the
 -- units' share (customer.Return.Refund): NULL when unset, the share
 -- being paid, as for every return stored before this step.
 ALTER TABLE returns ADD COLUMN refund numeric;
-`},
+`, nil},
 	{"households and the members lines are bought for", `
 -- The household of a customer (customer.Customer.Household), members in
 -- order, as a JSON array (see memberDoc); '[]' for no household, as for
@@ -223,14 +231,14 @@ ALTER TABLE customers ADD COLUMN household jsonb NOT NULL DEFAULT '[]';
 -- The member an order line was bought for (customer.Line.Member); ''
 -- for the customer themself, as for every line stored before this step.
 ALTER TABLE order_lines ADD COLUMN member text NOT NULL DEFAULT '';
-`},
+`, nil},
 	{"consent evidence of customers", `
 -- The consent history of a customer (customer.Customer.ConsentHistory),
 -- changes oldest first, as a JSON array (see consentDoc); '[]' for no
 -- history, as for every customer stored before this step, whose flags
 -- stand without evidence.
 ALTER TABLE customers ADD COLUMN consent_history jsonb NOT NULL DEFAULT '[]';
-`},
+`, nil},
 	{"nanoseconds of complaint instants taken from the JSON when a writer leaves them out", `
 -- Steps 4 and 5 read the fraction of a second with a pattern that
 -- escapes the dot with a backslash in a plain string literal, which
@@ -290,7 +298,32 @@ END
 $fn$;
 CREATE TRIGGER complaint_events_instants BEFORE INSERT ON complaint_events
 	FOR EACH ROW EXECUTE PROCEDURE complaint_events_instants();
-`},
+`, []string{"complaint_cases", "complaint_events"}},
+	{"nanoseconds of a complaint event's at taken from the JSON when an update changes it", `
+-- Step 10's trigger on complaint_events fills at_ns on INSERT only,
+-- unlike the one on complaint_cases, which also takes the nanoseconds
+-- from the JSON when an UPDATE changes the JSON's instant. Events are
+-- updated (an erasure rewrites their JSON, keeping its instant, as every
+-- release's erasure did), and an UPDATE that changed the instant without
+-- at_ns (a writer that does not know the column, a repair by hand) would
+-- leave at_ns stale. The function now does for UPDATE what the cases'
+-- does, and fires on UPDATE too. An UPDATE that keeps the JSON's at
+-- (text for text) keeps at_ns; a writer that sets at_ns sets it to what
+-- the JSON says, so this changes nothing it wrote.
+CREATE OR REPLACE FUNCTION complaint_events_instants() RETURNS trigger LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+	IF TG_OP = 'INSERT' AND NEW.at_ns IS NULL
+		OR TG_OP = 'UPDATE' AND (NEW.body->>'at') IS DISTINCT FROM (OLD.body->>'at') THEN
+		NEW.at_ns := coalesce(right(rpad(substring(NEW.body->>'at' from '[.]([0-9]+)'), 9, '0'), 3)::smallint, 0);
+	END IF;
+	RETURN NEW;
+END
+$fn$;
+DROP TRIGGER complaint_events_instants ON complaint_events;
+CREATE TRIGGER complaint_events_instants BEFORE INSERT OR UPDATE ON complaint_events
+	FOR EACH ROW EXECUTE PROCEDURE complaint_events_instants();
+`, nil},
 }
 
 // SchemaVersion is the number of the last migration this package knows:
@@ -312,9 +345,15 @@ const lockClass = 0x7a11
 // migration is applied once. Once it holds that lock, Migrate waits for
 // the tables it reads or alters (schema_version included, even when the
 // schema is up to date) at most [Options].MigrationLockTimeout, then
-// gives up (an error matching [ErrMigrationLocked]; nothing changed). It returns an error
-// matching [ErrSchemaTooNew] when the database lists a migration this
-// package does not know.
+// gives up (an error matching [ErrMigrationLocked]; nothing changed). A
+// migration that rewrites rows of the complaint tables (10) first locks
+// them, complaint_cases then complaint_events as every writer does, so
+// that it and a concurrent writer (an erasure, a save) wait for each
+// other in turn rather than deadlock: both complete, neither is aborted
+// with SQLSTATE 40P01. The migrations resolve the schema's table names in
+// the schema, never in a temporary table of the session named alike. It
+// returns an error matching [ErrSchemaTooNew] when the database lists a
+// migration this package does not know.
 func (db *DB) Migrate(ctx context.Context) error {
 	return db.migrateTo(ctx, len(migrations))
 }
@@ -375,6 +414,14 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 }
 
 // apply applies the migrations after version current up to target in tx.
+// Before a step's SQL it locks the step's tables ([migration].locks) in
+// the order the writers lock them, so that the step waits for a writer
+// holding rows of them, or a writer waits for the step, and never each
+// for the other: a step that rewrites rows in the order they lie on
+// disk would otherwise hold a row a writer needs while waiting for one
+// that writer holds (an erasure locks a customer's cases in the order of
+// their opening), and the server would abort one of them as a deadlock
+// (SQLSTATE 40P01).
 func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, target int) error {
 	if current > len(migrations) {
 		return fmt.Errorf("%w: it is at version %d, this program knows %d", ErrSchemaTooNew, current, len(migrations))
@@ -382,11 +429,22 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	if current >= target {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema); err != nil {
+	// pg_temp named last: left out, it would be searched first for
+	// tables, and a temporary table of the session named like one of
+	// ours (customers, complaint_cases…) would be the one a migration
+	// alters, fills or references. pg_catalog, left out, is searched
+	// first, so that every function and operator the migrations call is
+	// the built-in, and the schema stays the one CREATE puts objects in.
+	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema+`, pg_temp`); err != nil {
 		return err
 	}
 	for v := current + 1; v <= target; v++ {
 		m := migrations[v-1]
+		for _, table := range m.locks {
+			if _, err := tx.Exec(ctx, `LOCK TABLE `+pgx.Identifier{db.schema, table}.Sanitize()+` IN EXCLUSIVE MODE`); err != nil {
+				return db.migrationError(v, m, err)
+			}
+		}
 		if _, err := tx.Exec(ctx, m.sql); err != nil {
 			return db.migrationError(v, m, err)
 		}
