@@ -3,8 +3,6 @@ package report
 import (
 	"errors"
 	"fmt"
-	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -149,72 +147,44 @@ func (c *calPopulation) fitMBG(src Summaries) (churn.MBGNBD, string, error) {
 // time (a variable for the tests).
 var holdoutPart = 1 << 16
 
-// evaluateHoldout returns what the report shows of
-// churn.EvaluateHoldout(m, obs, actual, horizon, HoldoutBins) of the
-// observations and holdout purchases of the customers of c: Customers,
-// ByFrequency, TotalExpected, TotalActual, MAE, AUC and AUCDefined (the
-// other fields are zero). The customers are scored holdoutPart at a
-// time by churn.ScoreAll, whose scores do not depend on the customers
-// scored with them, and the sums are taken in the same order as by
-// churn.EvaluateHoldout, so the figures are the same; but only P(alive)
-// of every customer is held, for the AUC, instead of the scores, the
-// expected and the actual purchases of each. On any error the error is
+// evaluateHoldout returns churn.EvaluateHoldout(m, obs, actual, horizon,
+// HoldoutBins) of the observations and holdout purchases of the customers
+// of c, but for the per-customer Expected, Actual and PAlive, which are
+// nil. The customers are added holdoutPart at a time to a
+// churn.HoldoutAccumulator, whose evaluation is that of
+// churn.EvaluateHoldout however the customers are split, and which keeps
+// 8 bytes of each (for the AUC) instead of the scores, the expected and
+// the actual purchases of each. On an error of a customer the error is
 // that of churn.EvaluateHoldout of the observations read again from src
-// (see calPopulation.observations).
+// (see calPopulation.observations), which names the customer by its ID.
 func (c *calPopulation) evaluateHoldout(m churn.TransactionModel, src Summaries, horizon float64) (churn.HoldoutEvaluation, error) {
 	full := func() (churn.HoldoutEvaluation, error) {
 		obs, actual := c.observations(src)
 		return churn.EvaluateHoldout(m, obs, actual, horizon, HoldoutBins)
 	}
 	n := len(c.tri)
-	if m == nil || n == 0 || len(c.actual) != n || slices.Min(c.actual) < 0 {
+	if m == nil || n == 0 || len(c.actual) != n {
 		return full()
 	}
-	var ev churn.HoldoutEvaluation
-	bins := make([]churn.FrequencyBin, HoldoutBins+1)
-	for i := range bins {
-		bins[i].Frequency = i
-	}
-	bins[HoldoutBins].AndAbove = true
-	pAlive := make([]float64, n)
-	obs := make([]churn.Observation, min(n, holdoutPart))
-	scores := make([]churn.Score, len(obs))
-	var sae float64
-	for lo := 0; lo < n; lo += holdoutPart {
-		hi := min(lo+holdoutPart, n)
-		part, sc := obs[:hi-lo], scores[:hi-lo]
-		for j := range part {
-			part[j] = c.tri[lo+j].observation()
-		}
-		if err := churn.ScoreAll(m, part, horizon, sc); err != nil {
-			return full()
-		}
-		for j, s := range sc {
-			i := lo + j
-			e, a := s.ExpectedPurchases, float64(c.actual[i])
-			pAlive[i] = s.PAlive
-			ev.TotalExpected += e
-			ev.TotalActual += a
-			sae += math.Abs(e - a)
-			b := &bins[min(int(part[j].Frequency), HoldoutBins)]
-			b.Customers++
-			b.MeanExpected += e
-			b.MeanActual += a
-		}
-	}
-	for i := range bins {
-		if n := bins[i].Customers; n > 0 {
-			bins[i].MeanExpected /= float64(n)
-			bins[i].MeanActual /= float64(n)
-		}
-	}
-	ev.Customers, ev.ByFrequency, ev.MAE = n, bins, sae/float64(n)
-	var err error
-	ev.AUC, ev.AUCDefined, err = churn.LapseAUC(pAlive, func(i int) bool { return c.actual[i] == 0 })
+	h, err := churn.NewHoldoutAccumulator(m, horizon, HoldoutBins)
 	if err != nil {
 		return full()
 	}
-	return ev, nil
+	h.Grow(n)
+	obs := make([]churn.Observation, min(n, holdoutPart))
+	actual := make([]float64, len(obs))
+	for lo := 0; lo < n; lo += holdoutPart {
+		hi := min(lo+holdoutPart, n)
+		part, act := obs[:hi-lo], actual[:hi-lo]
+		for j := range part {
+			part[j] = c.tri[lo+j].observation()
+			act[j] = float64(c.actual[lo+j])
+		}
+		if err := h.Add(part, act); err != nil {
+			return full()
+		}
+	}
+	return h.Evaluation()
 }
 
 // input builds the risk input of s, with P(alive) from m when m is given

@@ -28,8 +28,9 @@ func calibrationPopulations(t *testing.T, in *Input) (map[customer.Kind]*calPopu
 // customers as of the calibration end read again: the same observation
 // in weeks for each (that of Summary.BTYD), the same MBG/NBD fit as
 // churn.GroupObservations of them gives, and the same holdout check as
-// churn.EvaluateHoldout, scored in one part and in parts of fewer
-// customers than churn.ScoreAll caches its values for.
+// churn.EvaluateHoldout (every figure, but the per-customer ones it does
+// not keep), scored in one part and in parts of fewer customers than
+// churn.ScoreAll caches its values for.
 func TestCalibrationPopulationIsObservations(t *testing.T) {
 	in, _, _ := fixture(t)
 	cals, cal := calibrationPopulations(t, in)
@@ -67,13 +68,9 @@ func TestCalibrationPopulationIsObservations(t *testing.T) {
 				holdoutPart = part
 				ev, err := c.evaluateHoldout(m, cal, horizon)
 				require.NoError(t, err)
-				require.Equal(t, ref.Customers, ev.Customers)
-				require.Equal(t, ref.ByFrequency, ev.ByFrequency)
-				require.Equal(t, ref.TotalExpected, ev.TotalExpected)
-				require.Equal(t, ref.TotalActual, ev.TotalActual)
-				require.Equal(t, ref.MAE, ev.MAE)
-				require.Equal(t, ref.AUC, ev.AUC)
-				require.Equal(t, ref.AUCDefined, ev.AUCDefined)
+				want := ref
+				want.Expected, want.Actual, want.PAlive = nil, nil, nil
+				require.Equal(t, want, ev, "parts of %d", part)
 			}()
 		}
 	}
