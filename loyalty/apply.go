@@ -16,9 +16,10 @@ import (
 // I/O, and a is never changed. The caller appends the entries to its
 // [Store] (or lets a [Service] do it).
 //
-// A member whose ledger names a tier the programme dropped holds its top
-// tier, and the first event applied records the move before anything
-// else ([TierConfig].Levels).
+// A member whose ledger names a tier the programme dropped, renamed or
+// moved to another index holds the tier the programme reads from the
+// ledger's tier name (the one below a tier dropped), and the first event
+// applied records the move before anything else ([TierConfig].Levels).
 //
 // Apply first brings the ledger up to now (as [Tick] does: releases,
 // expiries, tier reviews, in time order), then applies e, then brings the
@@ -180,6 +181,9 @@ func (b *builder) emit(e Entry) error {
 	e.Seq = b.w.Version + 1
 	e.Member = b.member
 	e.Time = b.now
+	if levels := b.p.cfg.Tiers.Levels; (e.Kind == EntryTier || e.Kind == EntryReview) && e.Reason == "" && e.To >= 0 && e.To < len(levels) {
+		e.Reason = levels[e.To].Name // the tier's name ([Entry.TierName])
+	}
 	if e.Key == "" {
 		e.Key = fmt.Sprintf("%s:%d", e.Kind, e.Seq)
 	}
@@ -232,7 +236,7 @@ func (e Join) apply(b *builder) error {
 		next = b.p.reviewAfter(e.Time, e.Time)
 	}
 	return b.event(Entry{Kind: EntryJoin, Effective: e.Time, Birthday: e.Birthday, NextReview: next,
-		Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
+		Reason: b.p.cfg.Tiers.Levels[0].Name, Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
 }
 
 func (e BirthdayChanged) apply(b *builder) error {
@@ -522,8 +526,8 @@ func (p *Programme) qualifyingLevel(a *Account, t time.Time) int {
 // programme's tiers without a tier entry of its ledger that moved the
 // member there (an [Account] made by hand, not by [Replay]). A Level
 // beyond the programme's tiers that the ledger reached, under a
-// programme that had more tiers, is read as the top tier
-// ([TierConfig].Levels).
+// programme that had more tiers, is read from the tier's name, or
+// without one as the top tier ([TierConfig].Levels).
 func (p *Programme) checkLevel(a *Account) error {
 	n := len(p.cfg.Tiers.Levels)
 	if a.Level >= 0 && (a.Level < n || a.reachedLevel()) {
@@ -539,43 +543,110 @@ func (p *Programme) checkLevel(a *Account) error {
 	return pr.err(fmt.Sprintf("loyalty account of member %q", a.Member))
 }
 
-// level returns the tier of the programme that stands for tier l of a
-// ledger: l itself, or the top tier for a tier above the programme's
-// (dropped since the ledger named it), or the lowest for a negative l.
-func (p *Programme) level(l int) int {
-	return max(0, min(l, len(p.cfg.Tiers.Levels)-1))
+// tierMove says how the tier a ledger names stands in the programme
+// ([Programme.place]).
+type tierMove uint8
+
+const (
+	tierKept    tierMove = iota // the programme's tier at that index, of that name
+	tierRenamed                 // the same tier, at another index or under another name
+	tierDropped                 // a tier the programme no longer has
+)
+
+// place returns the tier of the programme that stands for tier level,
+// named name ("" when unknown), of a ledger, and how it stands
+// ([TierConfig].Levels): the tier of that name, or listing it among its
+// FormerNames, wherever it stands; for a name the programme no longer
+// has, the tier now just below the position the dropped tier had,
+// max(0, min(level, n) − 1) of n tiers; without a name, level itself,
+// or the top tier for a level above the programme's (dropped since the
+// ledger named it); the lowest for a negative level.
+func (p *Programme) place(level int, name string) (int, tierMove) {
+	levels := p.cfg.Tiers.Levels
+	n := len(levels)
+	if level < 0 {
+		return 0, tierKept // an Account made by hand
+	}
+	if name == "" {
+		if level >= n {
+			return n - 1, tierDropped
+		}
+		return max(0, level), tierKept
+	}
+	for i, l := range levels {
+		if l.Name == name {
+			if i == level {
+				return i, tierKept
+			}
+			return i, tierRenamed
+		}
+	}
+	for i, l := range levels {
+		if slices.Contains(l.FormerNames, name) {
+			return i, tierRenamed
+		}
+	}
+	return max(0, min(level, n)-1), tierDropped
+}
+
+// tierOf returns the tier of the programme that stands for tier level,
+// named name, of a ledger ([Programme.place]).
+func (p *Programme) tierOf(level int, name string) int {
+	i, _ := p.place(level, name)
+	return i
 }
 
 // heldAt returns the programme's tier for the tier the member held at t
-// ([Account.levelAt], read by level).
+// ([Account.levelAt], read by tierOf).
 func (p *Programme) heldAt(a *Account, t time.Time) int {
-	return p.level(a.levelAt(t))
+	return p.tierOf(a.levelAt(t))
 }
 
 // droppedTierPrefix begins the key of the tier entry that moves a
-// member off a tier the programme no longer has to its top tier
-// ([TierConfig].Levels); the entry's Seq follows it.
+// member off a tier the programme no longer has to the tier it reads
+// for it ([TierConfig].Levels); the entry's Seq follows it.
 const droppedTierPrefix = "dropped-tier:"
 
-// leaveDropped moves a member whose tier is above the programme's top
-// tier (dropped since the ledger named it) to the top tier, with the
-// reason, effective from the ledger's last time (when the programme
-// first reads it), keeping the review schedule and any grace under way.
-// It records nothing for a member within the programme's tiers.
+// renamedTierPrefix begins the key of the tier entry that moves a
+// member whose tier the programme renamed, or moved to another index,
+// to that tier's index and name ([TierConfig].Levels); the entry's Seq
+// follows it.
+const renamedTierPrefix = "renamed-tier:"
+
+// leaveDropped moves a member whose ledger names a tier the programme
+// dropped, renamed or renumbered to the tier the programme reads for it
+// ([Programme.place]), with the reason, effective from the ledger's
+// last time (when the programme first reads it), keeping the review
+// schedule and any grace under way. It records nothing for a member
+// whose tier stands where the ledger names it.
 func (b *builder) leaveDropped() error {
 	w := &b.w
-	top := len(b.p.cfg.Tiers.Levels) - 1
-	if w.Level <= top {
+	levels := b.p.cfg.Tiers.Levels
+	to, how := b.p.place(w.Level, w.levelName)
+	if how == tierKept {
 		return nil
 	}
 	at := w.AsOf
 	if w.LevelSince.After(at) {
 		at = w.LevelSince
 	}
-	return b.emit(Entry{Kind: EntryTier, Key: fmt.Sprintf("%s%d", droppedTierPrefix, w.Version+1), Effective: at,
-		From: w.Level, To: top, NextReview: w.NextReview, GraceUntil: w.GraceUntil,
-		Note: fmt.Sprintf("tier %d (since %s) is not a tier of the programme: %q has %d tiers (0 to %d); moved to its top tier, %s",
-			w.Level, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, b.p.cfg.Tiers.Levels[top].Name)})
+	e := Entry{Kind: EntryTier, Effective: at, From: w.Level, To: to, NextReview: w.NextReview, GraceUntil: w.GraceUntil}
+	top := len(levels) - 1
+	switch {
+	case how == tierRenamed:
+		e.Key = fmt.Sprintf("%s%d", renamedTierPrefix, w.Version+1)
+		e.Note = fmt.Sprintf("tier %d %q (since %s) is tier %d %q of the programme %q: renamed or renumbered, the tier held",
+			w.Level, w.levelName, b.p.date(w.LevelSince), to, levels[to].Name, b.p.cfg.Name)
+	case w.levelName == "":
+		e.Key = fmt.Sprintf("%s%d", droppedTierPrefix, w.Version+1)
+		e.Note = fmt.Sprintf("tier %d (since %s) is not a tier of the programme: %q has %d tiers (0 to %d); moved to its top tier, %s",
+			w.Level, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, levels[top].Name)
+	default:
+		e.Key = fmt.Sprintf("%s%d", droppedTierPrefix, w.Version+1)
+		e.Note = fmt.Sprintf("tier %d %q (since %s) is not a tier of the programme: %q has %d tiers (0 to %d) and dropped it; moved to the tier below it, %s",
+			w.Level, w.levelName, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, levels[to].Name)
+	}
+	return b.emit(e)
 }
 
 // repay settles debt from a lot that just became available.
@@ -761,7 +832,7 @@ func (b *builder) revoke(r customer.Return, order string) error {
 		}
 	}
 	since := r.Time.Add(-time.Duration(t.RevokeDays) * 24 * time.Hour)
-	floor := w.lowestSince(since)
+	floor := w.lowestSince(since, b.p.tierOf)
 	q := b.p.qualifyingLevel(w, at)
 	to := max(q, floor)
 	if to >= w.Level {

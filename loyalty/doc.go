@@ -15,8 +15,9 @@
 // member's birthday is corrected or given later, and a [Tick] that releases pending
 // points, expires lots and runs due tier reviews. [Service.Account]
 // gives the balances and the tier ([Account].Level, an index into
-// [Programme.Levels], or above them for a tier the programme dropped,
-// which [Programme.Tier] reads as its top tier). The example
+// [Programme.Levels], and [Account.LevelName], the tier's name, from
+// which [Programme.Tier] reads the tier held when the programme
+// restructured its tiers since). The example
 // "membersYear" follows one member through a year.
 //
 // # Programme as data
@@ -127,10 +128,13 @@
 // refund, the last tier change or the last review, or moves the review
 // schedule elsewhere; and any tier or review entry whose From is not the
 // tier held at that point of the ledger. A price reduction ([Credited])
-// or an exchange takes back no tier. A programme that drops its top tier
-// (four tiers to three) blocks no one: a member whose ledger names the
-// dropped tier holds the top tier, and the next event applied records the
-// move with its reason ([TierConfig].Levels).
+// or an exchange takes back no tier. Tier entries record the tier's
+// name ([Entry.TierName]), its identity: a programme that adds, drops,
+// renames ([TierLevel].FormerNames) or reorders tiers blocks no one and
+// moves no one silently. A member whose tier the programme renumbered
+// or renamed holds that tier; one whose tier it dropped holds the tier
+// below it (the top tier, for a top tier dropped); the next event
+// applied records the move with its reason ([TierConfig].Levels).
 //
 // # Pricing
 //

@@ -33,9 +33,13 @@ const (
 	EntryAdjust
 	// EntryTier changes the member's tier: an upgrade, a review's or a
 	// grace's end's downgrade, a tier taken back by a refund (keyed
-	// "revoke:" + the return ID, [TierConfig].RevokeDays), or the move
-	// off a tier the programme dropped to its top tier (keyed
-	// "dropped-tier:" + the entry's Seq, [TierConfig].Levels).
+	// "revoke:" + the return ID, [TierConfig].RevokeDays), the move off
+	// a tier the programme dropped to the tier below it (keyed
+	// "dropped-tier:" + the entry's Seq), or the move of a tier the
+	// programme renamed or renumbered to its index and name (keyed
+	// "renamed-tier:" + the entry's Seq; From and To may be equal)
+	// ([TierConfig].Levels). Like a join and a review, it records the
+	// name of the tier To ([Entry.TierName]).
 	EntryTier
 	// EntryReview records a periodic tier review that changed no tier: the
 	// tier was kept, or a grace period started or ended.

@@ -430,7 +430,7 @@ type Erasure struct {
 // Tick brings a ledger up to now without an event: it releases pending
 // points whose return window ended, expires lots, and runs due tier
 // reviews, after recording the move of a member on a tier the programme
-// dropped to its top tier ([TierConfig].Levels). It has no key; a Tick
+// dropped, renamed or renumbered ([TierConfig].Levels). It has no key; a Tick
 // with nothing to do produces no entry.
 type Tick struct {
 	// Member is the member whose ledger is brought up to now.

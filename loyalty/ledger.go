@@ -85,11 +85,18 @@ type Entry struct {
 	// multiplier a claw-back gave back, refunding every unit of the
 	// order that used it (see [Returned]).
 	Year int
-	// Reason and Operator explain a manual adjustment.
+	// Reason and Operator explain a manual adjustment. On a join, tier
+	// or review entry Reason is instead the name of the tier the member
+	// holds after it, that of To (the lowest tier for a join): the
+	// tier's identity, by which a programme that restructured its tiers
+	// still tells which tier the member holds ([TierConfig].Levels). It
+	// is empty in such entries written before tier names were recorded.
+	// [Entry.TierName] reads it.
 	Reason   string
 	Operator string
-	// From and To are tier levels (indexes into [Programme.Levels]) of a
-	// tier change.
+	// From and To are tier levels (indexes into [Programme.Levels], as
+	// the programme had them when the entry was recorded) of a tier
+	// change or review.
 	From, To int
 	// NextReview and GraceUntil are the review schedule after a join,
 	// review or tier entry.
@@ -105,6 +112,17 @@ type Entry struct {
 	// of every unit of the order gave back (claw-back, see [Returned]).
 	// Entries written before coupon uses were recorded have none.
 	Coupons []string
+}
+
+// TierName returns the name of the tier a join, tier or review entry
+// leaves the member in (its Reason, see [Entry]), "" for other kinds
+// and for entries written before tier names were recorded.
+func (e Entry) TierName() string {
+	switch e.Kind {
+	case EntryJoin, EntryTier, EntryReview:
+		return e.Reason
+	}
+	return ""
 }
 
 // LotPart is an amount of points drawn from one lot.
@@ -335,12 +353,15 @@ type Account struct {
 	Available Points
 	Pending   Points
 	Debt      Points
-	// Level is the current tier, an index into [Programme.Levels]; a
-	// Level above the programme's top tier names a tier the programme
-	// dropped, read as its top tier until an event records the move
+	// Level is the current tier, an index into [Programme.Levels] as the
+	// programme had them when the ledger recorded it. A programme that
+	// since dropped, renamed or renumbered the tier reads the tier held
+	// from its name ([Account.LevelName]; without one, a Level above its
+	// top tier as its top tier) until an event records the move
 	// ([TierConfig].Levels, [Programme.Tier]).
 	Level int
-	// LevelSince is when the member reached Level.
+	// LevelSince is when the member reached Level (a tier renamed or
+	// renumbered is held since it was reached).
 	LevelSince time.Time
 	// NextReview is the next periodic tier review.
 	NextReview time.Time
@@ -390,7 +411,18 @@ type Account struct {
 	// review schedule of an upgrade dated before it continues after it
 	// (see [TierConfig]). A replay rebuilds it from the entries.
 	reviewed time.Time
+	// levelName is the name of tier Level ([Account.LevelName]).
+	levelName string
 }
+
+// LevelName returns the name of the tier held, as the ledger's last
+// join, tier or review entry that named one recorded it
+// ([Entry.TierName]): "" for a ledger written before tier names were
+// recorded. A programme reads the tier held from it ([TierConfig].Levels):
+// when the programme's tier at Level has another name, the member holds
+// the tier of that name, wherever it stands, or, the tier dropped, the
+// one below it.
+func (a *Account) LevelName() string { return a.levelName }
 
 // tierChange is one tier change of a ledger: at Effective, from level
 // from to level to, recorded by the entry seq keyed key, with the review
@@ -406,6 +438,8 @@ type tierChange struct {
 	next     time.Time
 	grace    time.Time
 	reviewed time.Time
+	// fromName and toName are the names of the tiers, "" when unknown.
+	fromName, toName string
 }
 
 // birthdayChange is one birthday change of a ledger: at Effective,
@@ -440,13 +474,14 @@ func (a *Account) birthdayChanged() time.Time {
 }
 
 // levelAt returns the tier the member held at t as the ledger records
-// it: Level, less the changes that took effect after t.
-func (a *Account) levelAt(t time.Time) int {
-	level := a.Level
+// it, by index and name ("" when unknown): Level and levelName, less the
+// changes that took effect after t.
+func (a *Account) levelAt(t time.Time) (int, string) {
+	level, name := a.Level, a.levelName
 	for i := len(a.tierChanges) - 1; i >= 0 && a.tierChanges[i].at.After(t); i-- {
-		level = a.tierChanges[i].from
+		level, name = a.tierChanges[i].from, a.tierChanges[i].fromName
 	}
-	return level
+	return level, name
 }
 
 // reachedLevel reports whether the last tier entry of the ledger moved
@@ -457,12 +492,13 @@ func (a *Account) reachedLevel() bool {
 }
 
 // lowestSince returns the lowest tier the member held from t on, as the
-// ledger records it: the tier held at t and those the changes after t
-// moved to.
-func (a *Account) lowestSince(t time.Time) int {
-	low := a.levelAt(t)
+// ledger records it, each read as the tier of the programme it stands
+// for by tier (a level and a name): the tier held at t and those the
+// changes after t moved to.
+func (a *Account) lowestSince(t time.Time, tier func(level int, name string) int) int {
+	low := tier(a.levelAt(t))
 	for i := len(a.tierChanges) - 1; i >= 0 && a.tierChanges[i].at.After(t); i-- {
-		low = min(low, a.tierChanges[i].to)
+		low = min(low, tier(a.tierChanges[i].to, a.tierChanges[i].toName))
 	}
 	return low
 }
@@ -727,6 +763,7 @@ func (a *Account) fold(e *Entry) error {
 		a.Member, a.Birthday, a.Joined = e.Member, e.Birthday, e.Effective
 		a.LevelSince, a.NextReview = e.Effective, e.NextReview
 		a.reviewClock = e.Effective
+		a.levelName = e.Reason
 	case EntryEarn, EntryBonus, EntryAdjust, EntryRestore, EntryReopen:
 		if e.Kind == EntryReopen {
 			if err := a.reopen(e); err != nil {
@@ -910,20 +947,32 @@ func (a *Account) fold(e *Entry) error {
 	if got := a.Balance() - before; got != e.Points {
 		return corrupt(e, "changes the balance by %d but says %d", got, e.Points)
 	}
+	renamed := strings.HasPrefix(e.Key, renamedTierPrefix)
+	moved := renamed || strings.HasPrefix(e.Key, droppedTierPrefix)
 	if e.Kind == EntryTier {
-		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To, seq: e.Seq, key: e.Key,
+		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To,
+			fromName: a.levelName, toName: e.Reason, seq: e.Seq, key: e.Key,
 			clock: a.reviewClock, next: a.NextReview, grace: a.GraceUntil, reviewed: a.reviewed})
-		a.Level, a.LevelSince = e.To, e.Effective
+		a.Level, a.levelName = e.To, e.Reason
+		if !renamed {
+			// A tier renamed or renumbered is the tier held: held since
+			// it was reached.
+			a.LevelSince = e.Effective
+		}
 	}
-	if e.Kind == EntryTier && e.To > e.From && !e.Effective.Equal(a.NextReview) {
+	if e.Kind == EntryReview && e.Reason != "" {
+		a.levelName = e.Reason
+	}
+	if e.Kind == EntryTier && e.To > e.From && !moved && !e.Effective.Equal(a.NextReview) {
 		// An upgrade between reviews restarts the review clock; an
 		// upgrade at a review happens at the review due, NextReview, and
 		// keeps the schedule.
 		a.reviewClock = e.Effective
 	} else if (e.Kind == EntryTier || e.Kind == EntryReview) && e.Effective.After(a.reviewed) &&
-		!strings.HasPrefix(e.Key, revokePrefix) && !strings.HasPrefix(e.Key, droppedTierPrefix) {
+		!strings.HasPrefix(e.Key, revokePrefix) && !moved {
 		// Every other tier or review entry but a revocation or the move
-		// off a dropped tier is a review or the end of a grace.
+		// off a dropped, renamed or renumbered tier is a review or the
+		// end of a grace.
 		a.reviewed = e.Effective
 	}
 	if e.Kind == EntryTier || e.Kind == EntryReview {
@@ -949,11 +998,17 @@ func (a *Account) fold(e *Entry) error {
 // it: a tier change moves from the tier held (From) to another tier
 // (To ≥ 0); a review keeps the tier held (From and To both). A replay
 // does not know the programme, so To is not bounded from above: a tier
-// above the programme's is one it dropped, read as its top tier
-// ([TierConfig].Levels).
+// above the programme's is one it dropped ([TierConfig].Levels).
+//
+// Tier names ([Entry.TierName]) are checked where both are known: a
+// review names the tier held, a tier change another tier. A replay does
+// not know the programme, so the names themselves are not checked.
 func (a *Account) checkLevels(e *Entry) error {
 	if strings.HasPrefix(e.Key, droppedTierPrefix) {
 		return a.checkDropped(e)
+	}
+	if strings.HasPrefix(e.Key, renamedTierPrefix) {
+		return a.checkRenamed(e)
 	}
 	switch e.Kind {
 	case EntryTier:
@@ -963,10 +1018,58 @@ func (a *Account) checkLevels(e *Entry) error {
 		if e.To < 0 || e.To == e.From {
 			return corrupt(e, "To is tier %d, From tier %d: not a tier change", e.To, e.From)
 		}
+		if e.Reason != "" && e.Reason == a.levelName {
+			return corrupt(e, "moves to tier %q, the tier held", e.Reason)
+		}
 	case EntryReview:
 		if e.From != a.Level || e.To != a.Level {
 			return corrupt(e, "From and To are tiers %d and %d, the member holds tier %d", e.From, e.To, a.Level)
 		}
+		if e.Reason != "" && a.levelName != "" && e.Reason != a.levelName {
+			return corrupt(e, "reviews tier %q, the member holds tier %q", e.Reason, a.levelName)
+		}
+	}
+	return nil
+}
+
+// checkMove checks what the move off a dropped tier and that of a
+// renamed or renumbered one have in common (see checkDropped and
+// checkRenamed): a tier entry from the tier held that moves nothing but
+// the tier, dated neither before the last tier change nor before the
+// ledger's last time, keeping the review schedule held.
+func (a *Account) checkMove(e *Entry, what string) error {
+	if e.Kind != EntryTier {
+		return corrupt(e, "a %s entry keyed as the move off a %s tier", e.Kind, what)
+	}
+	if e.movesPoints() {
+		return corrupt(e, "the move off a %s tier moves points", what)
+	}
+	if e.From != a.Level || e.To < 0 {
+		return corrupt(e, "moves off %s tier %d (From) to %d (To), the member holds %d", what, e.From, e.To, a.Level)
+	}
+	if e.Effective.Before(a.LevelSince) || e.Effective.Before(a.AsOf) {
+		return corrupt(e, "dated %v, before the last tier change (%v) or the ledger's last time (%v)", e.Effective, a.LevelSince, a.AsOf)
+	}
+	if !e.NextReview.Equal(a.NextReview) || !e.GraceUntil.Equal(a.GraceUntil) {
+		return corrupt(e, "NextReview %v and GraceUntil %v are not the review schedule held (%v, %v)",
+			e.NextReview, e.GraceUntil, a.NextReview, a.GraceUntil)
+	}
+	return nil
+}
+
+// checkRenamed checks entry e, keyed as the move of a member whose tier
+// the programme renamed or renumbered ([TierConfig].Levels), against the
+// account before it: as checkMove, from a tier whose name the ledger
+// knows, to a tier named, at another index or under another name. A
+// replay does not know the programme, so it cannot check that the tier
+// is the same.
+func (a *Account) checkRenamed(e *Entry) error {
+	if err := a.checkMove(e, "renamed"); err != nil {
+		return err
+	}
+	if a.levelName == "" || e.Reason == "" || (e.To == e.From && e.Reason == a.levelName) {
+		return corrupt(e, "renames tier %d %q to tier %d %q: a rename moves from a tier named to another index or name",
+			e.From, a.levelName, e.To, e.Reason)
 	}
 	return nil
 }
@@ -980,26 +1083,21 @@ func (e *Entry) movesPoints() bool {
 
 // checkDropped checks entry e, keyed as the move off a tier the
 // programme dropped ([TierConfig].Levels), against the account before
-// it: a tier entry that moves nothing but the tier, down from the tier
-// held, dated neither before the last tier change nor before the
-// ledger's last time, keeping the review schedule held. A replay does
-// not know the programme, so it cannot check that To is its top tier.
+// it: as checkMove, down from the tier held, or, named, to a tier of
+// another name no higher (the lowest tier, when the programme dropped
+// the lowest). A replay does not know the programme, so it cannot check
+// that To is the tier the programme reads ([TierConfig].Levels).
 func (a *Account) checkDropped(e *Entry) error {
-	if e.Kind != EntryTier {
-		return corrupt(e, "a %s entry keyed as the move off a dropped tier", e.Kind)
+	if err := a.checkMove(e, "dropped"); err != nil {
+		return err
 	}
-	if e.movesPoints() {
-		return corrupt(e, "the move off a dropped tier moves points")
+	// A named tier dropped at the bottom leaves its members in the new
+	// lowest tier, at the same index under another name.
+	if e.To > e.From || (e.To == e.From && (e.Reason == "" || a.levelName == "")) {
+		return corrupt(e, "moves off dropped tier %d (From) to %d (To): not down", e.From, e.To)
 	}
-	if e.From != a.Level || e.To < 0 || e.To >= e.From {
-		return corrupt(e, "moves off dropped tier %d (From) to %d (To), the member holds %d", e.From, e.To, a.Level)
-	}
-	if e.Effective.Before(a.LevelSince) || e.Effective.Before(a.AsOf) {
-		return corrupt(e, "dated %v, before the last tier change (%v) or the ledger's last time (%v)", e.Effective, a.LevelSince, a.AsOf)
-	}
-	if !e.NextReview.Equal(a.NextReview) || !e.GraceUntil.Equal(a.GraceUntil) {
-		return corrupt(e, "NextReview %v and GraceUntil %v are not the review schedule held (%v, %v)",
-			e.NextReview, e.GraceUntil, a.NextReview, a.GraceUntil)
+	if e.Reason != "" && e.Reason == a.levelName {
+		return corrupt(e, "moves off dropped tier %q to a tier of the same name", e.Reason)
 	}
 	return nil
 }
@@ -1049,10 +1147,16 @@ func (a *Account) checkRevoke(e *Entry, id string) (time.Time, error) {
 // clock held before the upgrade. ok is false when the revocation keeps
 // the schedule: the last change that took the member above tier to
 // started from below it (the member keeps a tier that change reached),
-// or a review was held since.
+// or a review, or the move of a renamed or renumbered tier
+// ([TierConfig].Levels), was recorded since.
 func (a *Account) revokedSchedule(to int, at time.Time) (next, grace, clock time.Time, ok bool) {
 	for i := len(a.tierChanges) - 1; i >= 0; i-- {
 		c := a.tierChanges[i]
+		if strings.HasPrefix(c.key, renamedTierPrefix) {
+			// The tiers before it may be numbered otherwise: the
+			// schedule stays.
+			break
+		}
 		if c.from > to || c.to <= to {
 			continue
 		}

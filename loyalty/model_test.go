@@ -266,8 +266,15 @@ type ledgerMachine struct {
 	surveys  map[string]time.Time
 	profiled time.Time
 	// dropped is set once the programme dropped its top tier, gold
-	// (DropGold): silver is then the top tier.
-	dropped bool
+	// (DropGold): silver is then the top tier; droppedSilver once it
+	// dropped its middle tier, silver (DropSilver): gold is then the
+	// second tier. The programme is restructured once, one way or the
+	// other.
+	dropped, droppedSilver bool
+	// renamedFrom is the number of tier changes recorded before the
+	// move of a tier renumbered by DropSilver (a gold member's), zero if
+	// none: a revocation restores no schedule of a change before it.
+	renamedFrom int
 }
 
 // modelTierChange is a tier change: from level from to level to, at
@@ -276,6 +283,8 @@ type modelTierChange struct {
 	at       time.Time
 	from, to int
 	sched    modelSchedule
+	// toName is the name of tier to, as the entry recorded it.
+	toName string
 }
 
 // modelSchedule is the model's review schedule at one point: the clock,
@@ -293,16 +302,35 @@ func (c modelTierChange) String() string {
 	return fmt.Sprintf("level %d from %s", c.to, c.at.Format(time.RFC3339))
 }
 
-// levelAt is the tier the member held at t as recorded so far.
-func (m *ledgerMachine) levelAt(t time.Time) int {
-	level := 0
+// nameAt is the name of the tier the member held at t as recorded so
+// far.
+func (m *ledgerMachine) nameAt(t time.Time) string {
+	name := "base"
 	for _, c := range m.tiers {
 		if !c.at.After(t) {
-			level = c.to
+			name = c.toName
 		}
 	}
-	return level
+	return name
 }
+
+// tierOf is the programme's tier for the tier a ledger names name: the
+// tier of that name, or, for a tier dropped, the one below it (silver
+// for gold, base for silver).
+func (m *ledgerMachine) tierOf(name string) int {
+	levels := m.p.Levels()
+	if i := slices.IndexFunc(levels, func(l loyalty.TierLevel) bool { return l.Name == name }); i >= 0 {
+		return i
+	}
+	if name == "gold" {
+		return m.top()
+	}
+	return 0
+}
+
+// levelAt is the programme's tier for the one the member held at t as
+// recorded so far.
+func (m *ledgerMachine) levelAt(t time.Time) int { return m.tierOf(m.nameAt(t)) }
 
 // top is the programme's top tier: a tier above it, one the programme
 // dropped, is read as it.
@@ -311,7 +339,7 @@ func (m *ledgerMachine) top() int { return len(m.p.Levels()) - 1 }
 // tierFactor is the earn multiplier of the tier held at t, a dropped
 // tier read as the top tier.
 func (m *ledgerMachine) tierFactor(t time.Time) int64 {
-	if min(m.levelAt(t), m.top()) == 2 {
+	if m.p.Levels()[m.levelAt(t)].Name == "gold" {
 		return 2
 	}
 	return 1
@@ -335,9 +363,19 @@ func (m *ledgerMachine) levelOf(v decimal.Decimal) int {
 // qualifying spend of the orders dated up to then reaches a higher
 // tier, each higher tier at the first such time.
 func (m *ledgerMachine) upgrades(pre loyalty.Account, at time.Time) []modelTierChange {
+	// The tier held is the programme's for the one the ledger names;
+	// one the programme dropped is left first, at the ledger's last
+	// time.
+	level, since := pre.Level, pre.LevelSince
+	if name := pre.LevelName(); name != "" {
+		level = m.tierOf(name)
+		if !slices.ContainsFunc(m.p.Levels(), func(l loyalty.TierLevel) bool { return l.Name == name }) && pre.AsOf.After(since) {
+			since = pre.AsOf
+		}
+	}
 	start := at
-	if start.Before(pre.LevelSince) {
-		start = pre.LevelSince
+	if start.Before(since) {
+		start = since
 	}
 	times := []time.Time{start}
 	for _, id := range m.ids {
@@ -346,7 +384,6 @@ func (m *ledgerMachine) upgrades(pre loyalty.Account, at time.Time) []modelTierC
 		}
 	}
 	slices.SortFunc(times, time.Time.Compare)
-	level := pre.Level
 	var out []modelTierChange
 	for _, t := range times {
 		if q := m.levelOf(m.qualifying(t)); q > level {
@@ -452,11 +489,18 @@ func (m *ledgerMachine) apply(rt *rapid.T, e loyalty.Event) ([]loyalty.Entry, er
 		}
 		return nil, err
 	}
-	// A member above the top tier (gold dropped) is moved to it by the
-	// first entry of the next event applied, and only then.
-	moved := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "dropped-tier:")
-	if moved != (before.Level > m.top()) {
-		rt.Fatalf("%T of a member at level %d, top %d: entries %v", e, before.Level, m.top(), entries)
+	// A member whose tier the programme dropped (gold or silver) is
+	// moved to the tier below by the first entry of the next event
+	// applied, and only then; a member whose tier it renumbered (gold,
+	// silver dropped) to that tier's index.
+	levels := m.p.Levels()
+	name := before.LevelName()
+	dropped := name != "" && !slices.ContainsFunc(levels, func(l loyalty.TierLevel) bool { return l.Name == name })
+	renamed := name != "" && !dropped && (before.Level >= len(levels) || levels[before.Level].Name != name)
+	gotDropped := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "dropped-tier:")
+	gotRenamed := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "renamed-tier:")
+	if gotDropped != dropped || gotRenamed != renamed {
+		rt.Fatalf("%T of a member at level %d %q, programme %v: entries %v", e, before.Level, name, levels, entries)
 	}
 	if next.Level > m.top() {
 		rt.Fatalf("%T left the member at level %d above the top %d", e, next.Level, m.top())
@@ -574,12 +618,24 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 		}
 	case loyalty.EntryTier:
 		if strings.HasPrefix(e.Key, "dropped-tier:") {
-			// From the dropped tier to the top one, dated the ledger's
-			// last time, moving no points.
-			if e.From != pre.Level || e.To != m.top() || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
-				rt.Fatalf("move off a dropped tier %+v; model from %d to %d at %v", e, pre.Level, m.top(), pre.AsOf)
+			// From the dropped tier to the one below it, dated the
+			// ledger's last time, moving no points.
+			to := m.tierOf(pre.LevelName())
+			if e.From != pre.Level || e.To != to || e.TierName() != levels[to].Name || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
+				rt.Fatalf("move off a dropped tier %+v; model from %d to %d at %v", e, pre.Level, to, pre.AsOf)
 			}
-			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched})
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName()})
+			break
+		}
+		if strings.HasPrefix(e.Key, "renamed-tier:") {
+			// To the renumbered tier's index, same name, dated the
+			// ledger's last time, moving no points; the tier is held
+			// since it was reached, so the model records no change.
+			to := m.tierOf(pre.LevelName())
+			if e.From != pre.Level || e.To != to || e.TierName() != pre.LevelName() || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
+				rt.Fatalf("move of a renumbered tier %+v; model from %d to %d at %v", e, pre.Level, to, pre.AsOf)
+			}
+			m.renamedFrom = len(m.tiers)
 			break
 		}
 		if strings.HasPrefix(e.Key, "revoke:") {
@@ -588,7 +644,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 				rt.Fatalf("revocation at %v before the last tier change at %v", e.Effective, m.tiers[n-1].at)
 			}
-			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched})
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName()})
 			break
 		}
 		v := m.qualifying(e.Effective)
@@ -609,8 +665,11 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 		if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 			rt.Fatalf("tier change at %v before the last one at %v", e.Effective, m.tiers[n-1].at)
 		}
-		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched})
+		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName()})
 	case loyalty.EntryReview:
+		if e.TierName() != levels[e.To].Name {
+			rt.Fatalf("review of tier %d named %q", e.To, e.TierName())
+		}
 		if !e.Effective.Equal(due) && !e.Effective.Equal(pre.GraceUntil) {
 			rt.Fatalf("review at %v, not scheduled (next %v, grace %v)", e.Effective, due, pre.GraceUntil)
 		}
@@ -624,7 +683,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 // or down and the end of a grace keep the schedule.
 func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {
 	switch {
-	case e.Kind == loyalty.EntryTier && strings.HasPrefix(e.Key, "dropped-tier:"):
+	case e.Kind == loyalty.EntryTier && (strings.HasPrefix(e.Key, "dropped-tier:") || strings.HasPrefix(e.Key, "renamed-tier:")):
 		// The move off a dropped tier holds no review and keeps the
 		// schedule and the grace.
 		if !e.NextReview.Equal(m.due) || !e.GraceUntil.Equal(pre.GraceUntil) {
@@ -639,7 +698,7 @@ func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalt
 		// of a grace that fell due before the revocation held at it.
 		// Otherwise it keeps the schedule and the grace.
 		want, grace := m.due, pre.GraceUntil
-		for i := len(m.tiers) - 1; i >= 0; i-- {
+		for i := len(m.tiers) - 1; i >= m.renamedFrom; i-- {
 			c := m.tiers[i]
 			if c.from > e.To || c.to <= e.To {
 				continue
@@ -715,6 +774,10 @@ func (m *ledgerMachine) Check(rt *rapid.T) {
 	if r.Balance() != a.Balance() || r.Debt != a.Debt || r.Level != a.Level || !slices.Equal(r.Lots(), a.Lots()) ||
 		!r.NextReview.Equal(a.NextReview) || !r.GraceUntil.Equal(a.GraceUntil) {
 		rt.Fatalf("replay differs from the applied account")
+	}
+	// The account names the tier it holds as the last tier entry did.
+	if r.LevelName() != a.LevelName() || a.LevelName() != m.nameAt(a.AsOf.Add(24*time.Hour)) {
+		rt.Fatalf("account names tier %q, replay %q, model %q", a.LevelName(), r.LevelName(), m.nameAt(a.AsOf.Add(24*time.Hour)))
 	}
 	// Once erased, the account holds no birthday, and the entries as an
 	// Eraser stores them replay to the same account as the entries
@@ -990,22 +1053,21 @@ func (m *ledgerMachine) refund(rt *rapid.T, id string) {
 	// before.
 	preLevel, preSince := 0, m.joined
 	if n := len(m.tiers); n > 0 {
-		preLevel, preSince = m.tiers[n-1].to, m.tiers[n-1].at
+		preLevel, preSince = m.tierOf(m.tiers[n-1].toName), m.tiers[n-1].at
 	}
 	preReview := m.lastReview
 	since := m.now.Add(-time.Duration(m.revokeDays) * 24 * time.Hour)
 	floor := m.levelAt(since)
 	for _, c := range m.tiers {
 		if c.at.After(since) {
-			floor = min(floor, c.to)
+			floor = min(floor, m.tierOf(c.toName))
 		}
 	}
-	// A dropped tier is left for the top one first, at the ledger's last
-	// time, which is neither after the refund nor above the top.
-	if preLevel > m.top() {
-		preLevel, preSince = m.top(), m.a.AsOf
+	// A dropped tier is left for the one below first, at the ledger's
+	// last time, which is not after the refund.
+	if name := m.a.LevelName(); !slices.ContainsFunc(m.p.Levels(), func(l loyalty.TierLevel) bool { return l.Name == name }) {
+		preSince = m.a.AsOf
 	}
-	floor = min(floor, m.top())
 	entries, err := m.apply(rt, loyalty.Returned{Return: r})
 	if err != nil {
 		rt.Fatalf("return: %v", err)
@@ -1625,8 +1687,8 @@ func (m *ledgerMachine) ClaimBirthday(rt *rapid.T) {
 // (checked by apply and checkEntry); gold's multiplier no longer applies,
 // also to purchases recorded late dated when the member held gold.
 func (m *ledgerMachine) DropGold(rt *rapid.T) {
-	if m.dropped {
-		rt.Skip("gold dropped already")
+	if m.dropped || m.droppedSilver {
+		rt.Skip("restructured already")
 	}
 	c := modelConfig(m.policy, m.revokeDays)
 	c.Tiers.Levels = c.Tiers.Levels[:2]
@@ -1635,6 +1697,25 @@ func (m *ledgerMachine) DropGold(rt *rapid.T) {
 		rt.Fatal(err)
 	}
 	m.p, m.dropped = p, true
+}
+
+// DropSilver restructures the programme once: it drops its middle
+// tier, silver, so that gold is the second tier. A member holding
+// silver holds base from then on (the tier below: no one is upgraded),
+// and one holding gold holds gold; the next event applied records the
+// move (checked by apply and checkEntry), off a dropped tier or of a
+// renumbered one. Silver's Min no longer counts: 900 reaches gold.
+func (m *ledgerMachine) DropSilver(rt *rapid.T) {
+	if m.dropped || m.droppedSilver {
+		rt.Skip("restructured already")
+	}
+	c := modelConfig(m.policy, m.revokeDays)
+	c.Tiers.Levels = []loyalty.TierLevel{c.Tiers.Levels[0], c.Tiers.Levels[2]}
+	p, err := loyalty.Compile(c)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	m.p, m.droppedSilver = p, true
 }
 
 // ChangeBirthday gives the member another birthday now, or none: the

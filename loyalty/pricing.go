@@ -356,8 +356,8 @@ func (b *Basket) validate(p *Programme) error {
 				b.Tier, b.Time.Format(time.RFC3339), a.Joined.Format(time.RFC3339))
 		case b.Tier != "":
 			// The tier is the one the account holds at the basket's time
-			// (the top tier for a tier above the programme's, as
-			// TierAt says).
+			// (read from the ledger's tier name, a tier dropped as the
+			// one below it, as TierAt says).
 			held := p.heldAt(a, b.Time)
 			if name := p.cfg.Tiers.Levels[held].Name; name != b.Tier {
 				pr.add("tier", customer.CodeMismatch, "is %q, the account given holds %q at the basket's time", b.Tier, name)
@@ -426,7 +426,7 @@ func (b *Basket) record() string {
 // basket paying with no points does not bring the account to b.Time. A b.Account
 // whose Level is negative or beyond the programme's tiers without a tier
 // entry that reached it is refused as by [Programme.Apply]; one whose
-// ledger names a tier the programme dropped holds the top tier
+// ledger names a tier the programme dropped holds the tier below it
 // ([Programme.TierAt]).
 func (p *Programme) Price(b Basket) (Quote, error) {
 	if err := p.usable(); err != nil {

@@ -306,26 +306,63 @@ type TierConfig struct {
 	RevokeDays int `json:"revoke_days,omitempty"`
 	// Levels are the tiers from lowest to highest. The first must have
 	// Min 0; each range [Min, Max) must start where the previous ends.
-	// Ledgers name tiers by their index, so a programme restructures its
-	// tiers at the top: it may add tiers there, and drop tiers there
-	// (four tiers to three, say). A member whose ledger names a tier
-	// above the programme's top tier holds the top tier: its benefits
+	//
+	// A tier's Name is its identity. Ledgers name the tier a member holds
+	// by its index and, since tier names are recorded, by its name too:
+	// each join, tier and review entry records the name of the tier it
+	// leaves the member in ([Entry.TierName]), and [Account.LevelName]
+	// holds it. A programme may therefore restructure its tiers anywhere:
+	// add tiers, drop them, rename them. The tier a member holds is read
+	// from the name its ledger recorded:
+	//
+	//   - a tier of the programme of that name, or one that lists it in
+	//     its FormerNames (a tier renamed, or merged into another), is the
+	//     tier held, wherever it now stands: a tier added below gold
+	//     leaves a gold member in gold;
+	//   - a name the programme no longer has is a tier it dropped: the
+	//     member holds the tier now just below the position the dropped
+	//     tier had in the ledger (index i of a programme of n tiers:
+	//     tier max(0, min(i, n) − 1)), that is the nearest remaining tier
+	//     below it when tiers were dropped but none inserted below it.
+	//     A dropped top tier is so read as the top tier. Dropping one
+	//     tier upgrades no one: with silver dropped from member, silver
+	//     and gold, a silver member holds member and a gold member holds
+	//     gold. A programme that drops several tiers at once, or inserts
+	//     tiers below a tier it drops, says where their members go with
+	//     FormerNames ("silver" among member's, say): the position alone
+	//     may then name a higher tier;
+	//   - a ledger written before tier names were recorded (no name)
+	//     names its tier by index alone, as before: a level above the
+	//     programme's top tier is read as the top tier, and any other
+	//     level as the tier now at that index, so a tier dropped or
+	//     inserted below it renames it undetectably. The first tier or
+	//     review entry recorded since names the tier.
+	//
+	// A renamed tier whose former name is not in its FormerNames is a
+	// tier dropped and another added: its members move to the tier below.
+	//
+	// The member holds the tier so read for everything: its benefits
 	// ([Programme.Tier], [Programme.TierAt]), its multiplier for
-	// purchases, also those dated when the member held the dropped tier,
-	// its birthday gift, and its Min at the next review. The first event
-	// applied to the member ([Programme.Apply], a [Tick] too) records the
-	// move with its reason, before anything else: an [EntryTier] keyed
-	// "dropped-tier:" + its Seq, from the dropped tier to the top tier,
-	// effective at the ledger's last time ([Account].AsOf, or the last
-	// tier change when that is later), recorded now, that moves no points
-	// and keeps the review schedule and any grace under way; it is not a
-	// review. Until then [Account].Level, as stored, still names the
-	// dropped tier. Nothing is refused for it, an [Erasure] least of all,
-	// and the ledger as written replays as before. Dropping or reordering
-	// a tier below the top renames the tiers above it in every ledger,
-	// which no ledger can tell: with silver dropped from member, silver
-	// and gold, a silver member holds gold, and a gold member is moved to
-	// gold as off a dropped tier.
+	// purchases, also those dated before, its birthday gift, its pricing
+	// and its Min at the next review. When the tier so read is not the
+	// one the ledger names (its index or its name differs), the first
+	// event applied to the member ([Programme.Apply], a [Tick] too)
+	// records the move with its reason, before anything else: an
+	// [EntryTier] keyed "dropped-tier:" + its Seq when the tier was
+	// dropped, or "renamed-tier:" + its Seq when the tier stands at
+	// another index or under another name (From and To may then be
+	// equal, the name differs), from the tier the ledger names to the one
+	// read, effective at the ledger's last time ([Account].AsOf, or the
+	// last tier change when that is later), recorded now. It moves no
+	// points, keeps the review schedule and any grace under way, is not a
+	// review and starts no review clock; a renamed tier is still held
+	// since [Account].LevelSince, and a refund that takes back a tier
+	// after its move ([TierConfig].RevokeDays) keeps the review schedule
+	// rather than restore one from before the move. Until then
+	// [Account].Level and its name ([Account.LevelName]), as stored,
+	// still name the tier as the ledger recorded it. Nothing is refused
+	// for it, an [Erasure] least of all, and the ledger as written
+	// replays as before.
 	Levels []TierLevel `json:"levels"`
 }
 
@@ -349,6 +386,11 @@ type TierLevel struct {
 	EarlyAccess bool `json:"early_access"`
 	// FreeAlterations grants free alterations of garments bought.
 	FreeAlterations bool `json:"free_alterations"`
+	// FormerNames are names by which ledgers may know the tier: its names
+	// before a rename, or those of tiers dropped whose members it takes
+	// (see [TierConfig].Levels). None is empty, the name of a tier, or
+	// a former name of another tier or listed twice.
+	FormerNames []string `json:"former_names,omitempty"`
 }
 
 // PricingConfig holds coupon bounds and the programme's own discounts.
@@ -739,15 +781,26 @@ func (p *Programme) reviewAfter(start, t time.Time) time.Time {
 func (p *Programme) date(t time.Time) string { return t.In(p.Location()).Format(time.DateOnly) }
 
 // Levels returns a copy of the tiers, lowest first. [Account.Level]
-// indexes this slice, except the Level of a stored account above the
-// programme's tiers (a tier the programme dropped, [TierConfig].Levels),
-// until an event records the move to the top tier: [Programme.Tier]
-// reads any Level. A nil programme has none.
+// indexes this slice, except for a stored account whose tier the
+// programme dropped, renamed or renumbered since the ledger named it
+// ([TierConfig].Levels), until an event records the move:
+// [Programme.Tier] reads any account. A nil programme has none.
 func (p *Programme) Levels() []TierLevel {
 	if p == nil {
 		return nil
 	}
-	return slices.Clone(p.cfg.Tiers.Levels)
+	out := slices.Clone(p.cfg.Tiers.Levels)
+	for i := range out {
+		out[i].FormerNames = slices.Clone(out[i].FormerNames)
+	}
+	return out
+}
+
+// tierLevel returns a copy of tier i, which its caller may change.
+func (p *Programme) tierLevel(i int) TierLevel {
+	l := p.cfg.Tiers.Levels[i]
+	l.FormerNames = slices.Clone(l.FormerNames)
+	return l
 }
 
 func (c Config) clone() Config {
@@ -757,6 +810,9 @@ func (c Config) clone() Config {
 		m.Categories, m.Seasons, m.Channels = slices.Clone(m.Categories), slices.Clone(m.Seasons), slices.Clone(m.Channels)
 	}
 	c.Tiers.Levels = slices.Clone(c.Tiers.Levels)
+	for i := range c.Tiers.Levels {
+		c.Tiers.Levels[i].FormerNames = slices.Clone(c.Tiers.Levels[i].FormerNames)
+	}
 	c.Pricing.Quantity = slices.Clone(c.Pricing.Quantity)
 	for i := range c.Pricing.Quantity {
 		c.Pricing.Quantity[i].Scope.Values = slices.Clone(c.Pricing.Quantity[i].Scope.Values)
@@ -940,6 +996,7 @@ func (c *Config) checkTiers(p *problems) {
 		p.add("tiers.grace_days", customer.CodeRange, "grace (%d days) must end before the next review (%d months)", t.GraceDays, t.ReviewMonths)
 	}
 	names := map[string]int{}
+	formers := map[string]string{} // former name → its field
 	for i, l := range t.Levels {
 		f := fmt.Sprintf("tiers.levels[%d]", i)
 		if l.Name == "" {
@@ -950,6 +1007,19 @@ func (c *Config) checkTiers(p *problems) {
 			names[l.Name] = i
 		}
 		checkRange(p, f+".min", l.Min, decimal.Zero, maxMoney, false)
+		for j, n := range l.FormerNames {
+			ff := fmt.Sprintf("%s.former_names[%d]", f, j)
+			switch k, seen := formers[n]; {
+			case n == "":
+				p.add(ff, customer.CodeRequired, "is empty")
+			case slices.ContainsFunc(t.Levels, func(x TierLevel) bool { return x.Name == n }):
+				p.add(ff, customer.CodeDuplicate, "%q is the name of a tier", n)
+			case seen:
+				p.add(ff, customer.CodeDuplicate, "%q is also %s", n, k)
+			default:
+				formers[n] = ff
+			}
+		}
 		checkRange(p, f+".multiplier", l.Multiplier, decimal.Zero, maxFactor, true)
 		checkNonNeg(p, f+".birthday_gift", l.BirthdayGift)
 		if i == 0 && sane(l.Min) && !l.Min.IsZero() {
@@ -1077,15 +1147,15 @@ func brief(d decimal.Decimal) string {
 // with its benefits: the Tier of a [Basket] dated t. Before the member
 // joined it returns the lowest tier, though the member held none then: a
 // basket so dated gets no tier's benefits when given no Tier, and
-// [Programme.Price] refuses it when given one. A level above the
-// programme's tiers (dropped since the ledger named it) returns the top
-// tier ([TierConfig].Levels), and a programme not compiled the zero
-// TierLevel, as for [Programme.Tier].
+// [Programme.Price] refuses it when given one. A tier the programme
+// dropped, renamed or renumbered since the ledger named it is read from
+// the tier's name as [Programme.Tier] reads it ([TierConfig].Levels),
+// and a programme not compiled returns the zero TierLevel.
 func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 	if p.usable() != nil {
 		return TierLevel{}
 	}
-	return p.cfg.Tiers.Levels[p.heldAt(&a, t)]
+	return p.tierLevel(p.heldAt(&a, t))
 }
 
 // AvailableAt returns the points the member may pay with at t, as the
@@ -1102,7 +1172,7 @@ func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 // the field "time"; a programme not compiled and an account whose Level
 // is negative or beyond the programme's tiers without a tier entry that
 // reached it are refused as by [Programme.Apply]. A tier the programme
-// dropped is read as its top tier ([TierConfig].Levels).
+// dropped, renamed or renumbered is read as [TierConfig].Levels says.
 func (p *Programme) AvailableAt(a Account, t time.Time) (Points, error) {
 	if err := p.usable(); err != nil {
 		return 0, err
@@ -1140,14 +1210,16 @@ func (p *Programme) availableAt(a *Account, t time.Time) (Points, error) {
 }
 
 // Tier returns the member's current tier with its benefits (multiplier,
-// birthday gift, early access, free alterations). A level above the
-// programme's tiers (a tier the programme dropped since the ledger named
-// it) returns the top tier, which the member holds ([TierConfig].Levels);
-// a negative level returns the lowest tier. A programme not compiled
+// birthday gift, early access, free alterations): the tier of the
+// programme that stands for the one the ledger names, read from its name
+// ([Account.LevelName]) wherever the programme now has it, the tier
+// below it for a tier the programme dropped, and for a ledger without
+// tier names a level above the programme's tiers as the top tier
+// ([TierConfig].Levels); a negative level returns the lowest tier. A programme not compiled
 // (nil or the zero value) has no tiers and returns the zero TierLevel.
 func (p *Programme) Tier(a Account) TierLevel {
 	if p.usable() != nil {
 		return TierLevel{}
 	}
-	return p.cfg.Tiers.Levels[p.level(a.Level)]
+	return p.tierLevel(p.tierOf(a.Level, a.levelName))
 }

@@ -110,10 +110,11 @@ func (s *Service) Programme() *Programme {
 // Account returns the member's account as stored, without bringing it up
 // to any time. An unknown member has the zero Account. A ledger that
 // does not replay ([Replay]) returns an error wrapping [ErrCorrupt] that
-// names the entry, and so does every operation on the member. A Level
-// above the programme's tiers (a tier the programme dropped) is as
-// stored until the next event applied records the move to the top tier;
-// [Programme.Tier] reads it as the top tier ([TierConfig].Levels).
+// names the entry, and so does every operation on the member. The tier
+// of a member that the programme dropped, renamed or renumbered since
+// the ledger named it is as stored (Level, [Account.LevelName]) until the next
+// event applied records the move; [Programme.Tier] reads the tier held
+// ([TierConfig].Levels).
 func (s *Service) Account(ctx context.Context, member customer.ID) (Account, error) {
 	if err := s.usable("account", member); err != nil {
 		return Account{}, err

@@ -175,7 +175,7 @@ func TestDroppedTierInHistory(t *testing.T) {
 	all, _ := platinumLedger(t)
 	back := all[len(all)-1]
 	require.Equal(t, loyalty.EntryTier, back.Kind)
-	back.Seq, back.Key, back.From, back.To = int64(len(all)+1), "tier:back", 3, 1
+	back.Seq, back.Key, back.From, back.To, back.Reason = int64(len(all)+1), "tier:back", 3, 1, "silver"
 	back.Time, back.Effective = day(2026, 2, 20), day(2026, 2, 20)
 	back.Note = "moved down by hand"
 	all = append(all, back)
@@ -306,32 +306,4 @@ func TestDroppedTierGraceUnderWay(t *testing.T) {
 		assert.Equal(t, tc.level, b.Level, "spend %s at the grace's end: %v", tc.spend, es)
 		assert.True(t, b.GraceUntil.IsZero(), "the grace ended")
 	}
-}
-
-// Ledgers name tiers by index, so a programme that drops a tier below
-// the top renames the tiers above it, as [loyalty.TierConfig].Levels
-// warns: with silver dropped, a silver member holds gold, and a gold
-// member is moved to gold as off a dropped tier.
-func TestDroppedMiddleTierRenames(t *testing.T) {
-	c := club(t).Config()
-	c.Tiers.Levels = []loyalty.TierLevel{c.Tiers.Levels[0], c.Tiers.Levels[2]}
-	two, err := loyalty.Compile(c)
-	require.NoError(t, err)
-	p := club(t)
-	a := joined(t, p, day(2026, 1, 5))
-	silver := apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "600", 1))})
-	gold := apply(t, p, a, day(2026, 2, 1), loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("A", "coats", "1600", 1))})
-	require.Equal(t, 1, silver.Level)
-	require.Equal(t, 2, gold.Level)
-
-	assert.Equal(t, "gold", two.Tier(silver).Name)
-	_, es, err := two.Apply(silver, loyalty.Tick{Member: "M1"}, day(2026, 2, 2))
-	require.NoError(t, err)
-	assert.Empty(t, es, "nothing tells a silver member from a gold one")
-	_, es, err = two.Apply(gold, loyalty.Tick{Member: "M1"}, day(2026, 2, 2))
-	require.NoError(t, err)
-	require.Len(t, es, 1)
-	assert.Equal(t, loyalty.EntryTier, es[0].Kind)
-	assert.Equal(t, 2, es[0].From)
-	assert.Equal(t, 1, es[0].To)
 }
