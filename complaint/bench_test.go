@@ -80,6 +80,50 @@ func BenchmarkApply(b *testing.B) {
 	}
 }
 
+// BenchmarkApplyPolicy measures the pure transition function under a
+// policy of the caller's, which Apply validates on every call: the
+// default policy's values, and those with three approving departments.
+func BenchmarkApplyPolicy(b *testing.B) {
+	c, _ := reach(2)
+	cmd := complaint.Command{Kind: complaint.CmdEscalate, Reason: "slow"}
+	desk := complaint.DefaultPolicy()
+	desk.ApprovingDepartments = []string{"Customer Service", "Quality", "Head  Office"}
+	for _, bc := range []struct {
+		name string
+		p    *complaint.Policy
+	}{{"default", complaint.DefaultPolicy()}, {"departments", desk}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := bc.p.Apply(c, cmd, agent, hours(3)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPolicyValidate measures Policy.Validate alone, which
+// Policy.Apply calls on a caller's policy: the default policy's five
+// thresholds, and those with three approving departments.
+func BenchmarkPolicyValidate(b *testing.B) {
+	desk := complaint.DefaultPolicy()
+	desk.ApprovingDepartments = []string{"Customer Service", "Quality", "Head  Office"}
+	for _, bc := range []struct {
+		name string
+		p    *complaint.Policy
+	}{{"default", complaint.DefaultPolicy()}, {"departments", desk}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := bc.p.Validate(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkRebuild measures rebuilding a closed case from its 9 events.
 func BenchmarkRebuild(b *testing.B) {
 	_, evs := reach(8)

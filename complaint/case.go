@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -518,7 +519,41 @@ func (in Intake) check(p *problems, now time.Time) {
 // " quality " are one department. The workflow compares departments this
 // way wherever it compares them (the reassignment guard, the approval
 // and send-back guard, [NoticeOf], the redelivery check of
-// [Service.Do]); a case keeps the name as it was written.
+// [Service.Do], the repeated names [Policy.Validate] refuses); a case
+// keeps the name as it was written.
+//
+// It compares the names word by word, where a word is a run of
+// characters that are not white space ([unicode.IsSpace], as
+// [strings.Fields] splits), and allocates nothing.
 func SameDepartment(a, b string) bool {
-	return a == b || strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+	if a == b {
+		return true
+	}
+	for {
+		var wa, wb string
+		wa, a = nextWord(a)
+		wb, b = nextWord(b)
+		if wa == "" || wb == "" {
+			return wa == wb
+		}
+		if !strings.EqualFold(wa, wb) {
+			return false
+		}
+	}
 }
+
+// nextWord returns the first word of s, a run of characters that are
+// not white space, and what follows it; an empty word when s holds none.
+func nextWord(s string) (word, rest string) {
+	i := strings.IndexFunc(s, notSpace)
+	if i < 0 {
+		return "", ""
+	}
+	s = s[i:]
+	if j := strings.IndexFunc(s, unicode.IsSpace); j >= 0 {
+		return s[:j], s[j:]
+	}
+	return s, ""
+}
+
+func notSpace(r rune) bool { return !unicode.IsSpace(r) }

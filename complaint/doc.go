@@ -33,7 +33,19 @@
 // proposal may not turn it down either. An approver whose department
 // is not known (empty) is checked by role, amount and four eyes only,
 // and [Rebuild], which checks no guard, rebuilds a log whatever
-// department its approvers had.
+// department its approvers had. A case past its assignment always has a
+// department: [Apply] refuses one without (case.department), as a
+// damaged store may give back, rather than hold its approver to none.
+//
+// The configurable parts of the guards (approval thresholds, the reopen
+// window and feedback wait, the approving departments, the priority
+// rule) are a [Policy]. [Policy.Validate] lists every fault of one, each
+// naming its field (approval_thresholds["EUR"], approving_departments[2]):
+// an unknown currency or a negative threshold, a negative window, an
+// approving department that is empty, blank or named twice, which would
+// otherwise approve nobody, or nothing more, silently. [Policy.Apply]
+// and [Service] validate their policy on every call and refuse one that
+// does not validate, changing nothing.
 //
 // The carry-out penalises the staff directly responsible (step 7): the
 // staff member a finding names ([Finding].Staff) needs an accountability
@@ -51,7 +63,8 @@
 // (no such transition, or the guards that failed) or a
 // [*customer.ValidationError] (a bad payload, or a text that is not
 // valid UTF-8, a required text or ID of only white space, an ID with a
-// control character), and the case is unchanged. [Permitted] lists the
+// control character; or a policy that does not validate), and the case
+// is unchanged. [Permitted] lists the
 // commands the table allows in a case's state (guards aside).
 //
 // A caller with a store runs each step through [Service.Do], which

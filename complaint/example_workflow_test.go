@@ -1,11 +1,14 @@
 package complaint_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/complaint/complainttest"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // A follow-up visit after the close: within the reopen window the
@@ -74,4 +77,28 @@ func ExampleReport() {
 	fmt.Printf("%d cases, %d breached (%d breaches), breach rate %.0f%%\n", r.Cases, r.Breached, r.Breaches, 100*r.BreachRate)
 	// Output:
 	// 2 cases, 1 breached (1 breaches), breach rate 50%
+}
+
+// A policy is checked before it is used: Validate lists every fault,
+// each naming its field, and Apply refuses a policy with any, leaving the
+// case as it was.
+func ExamplePolicy_Validate() {
+	desk := complaint.DefaultPolicy()
+	desk.ApprovingDepartments = []string{"Customer Service", "customer  service", " "}
+	desk.ApprovalThresholds["eur"] = decimal.NewFromInt(100)
+	desk.FeedbackWait = -time.Hour
+	fmt.Println(desk.Validate())
+
+	c, _ := complainttest.Run("K-7", complainttest.T0, 4) // proposed
+	after, _, err := desk.Apply(c, complaint.Command{Kind: complaint.CmdApprove}, complainttest.Supervisor, complainttest.T0.Add(5*time.Hour))
+	fmt.Println(after.State, errors.Is(err, customer.ErrInvalid))
+
+	desk.ApprovingDepartments = desk.ApprovingDepartments[:1]
+	delete(desk.ApprovalThresholds, "eur")
+	desk.FeedbackWait = 0 // a case closes only with the customer's feedback
+	fmt.Println(desk.Validate())
+	// Output:
+	// complaint: policy: approval_thresholds["eur"]: "eur" is not a known ISO 4217 currency code; approving_departments[1]: names the department of approving_departments[0] ("Customer Service") again; approving_departments[2]: is blank (1 characters of white space only); feedback_wait: is negative (-1h0m0s); zero closes a case only with feedback
+	// proposed true
+	// <nil>
 }

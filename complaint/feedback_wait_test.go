@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/complaint/complainttest"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // A follow-up the customer leaves unanswered must not keep the case open
@@ -35,8 +36,16 @@ func TestCloseWithoutFeedbackAfterTheWait(t *testing.T) {
 	strict := complaint.DefaultPolicy()
 	strict.FeedbackWait = 0
 	refused(t, strict, carried, closeCmd, handler, due.Add(365*24*time.Hour), gFeedback)
+	// A negative wait, which said the same before, is refused now as a
+	// mistake (Policy.Validate), and so is a negative reopen window.
 	strict.FeedbackWait = -time.Hour
-	refused(t, strict, carried, closeCmd, handler, due.Add(365*24*time.Hour), gFeedback)
+	got, ev, err := strict.Apply(carried, closeCmd, handler, due.Add(365*24*time.Hour))
+	policyInvalid(t, err, "feedback_wait", customer.CodeNegative)
+	assert.Equal(t, carried, got)
+	assert.Equal(t, complaint.Event{}, ev)
+	strict.FeedbackWait, strict.ReopenWindow = 0, -time.Hour
+	_, _, err = strict.Apply(carried, closeCmd, handler, due.Add(365*24*time.Hour))
+	policyInvalid(t, err, "reopen_window", customer.CodeNegative)
 
 	// The customer who did not answer may still come back within the
 	// reopen window, saying what is wrong.

@@ -21,7 +21,7 @@ type Service struct {
 	// Store persists cases and events; required.
 	Store Store
 	// Policy configures the guards and priorities; nil means
-	// [DefaultPolicy].
+	// [DefaultPolicy]. It is validated on every call ([Policy.Validate]).
 	Policy *Policy
 }
 
@@ -31,7 +31,9 @@ type Service struct {
 // included: Record is not idempotent. Where an intake may arrive twice (a
 // form submitted again, a message redelivered), use [Service.Do] with a
 // [Command] of kind [CmdRecord] carrying the intake and a Key: the
-// redelivery then returns the case and event of the first delivery.
+// redelivery then returns the case and event of the first delivery. A
+// Policy that does not validate is refused, as [Policy.Apply] refuses
+// it, and nothing is saved.
 func (s *Service) Record(ctx context.Context, intake Intake, note string, actor Actor, now time.Time) (Case, Event, error) {
 	c, ev, err := s.Policy.Apply(Case{}, Command{Kind: CmdRecord, Note: note, Intake: &intake}, actor, now)
 	if err != nil {
@@ -90,11 +92,19 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // A command refused leaves no event, so its redelivery is checked again.
 // Looking a key up reads the case's events ([Store.Events]); commands
 // without a key do not.
+//
+// A Policy that does not validate ([Policy.Validate]) is refused with
+// its error before the store is read: no command is applied under it,
+// and no redelivery answered.
 func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
+	p := s.Policy.orDefault()
+	if err := p.check(); err != nil {
+		return Case{}, Event{}, err
+	}
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
 		if cmd.Kind == CmdRecord && errors.Is(err, ErrNotFound) {
-			return s.record(ctx, id, cmd, actor, now)
+			return s.record(ctx, p, id, cmd, actor, now)
 		}
 		return Case{}, Event{}, caseErr(id, cmd.Kind.String(), err)
 	}
@@ -107,7 +117,7 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 			return done, ev, nil
 		}
 	}
-	next, ev, err := s.Policy.Apply(c, cmd, actor, now)
+	next, ev, err := p.apply(c, cmd, actor, now)
 	if err != nil {
 		return c, Event{}, err
 	}
@@ -118,14 +128,14 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 }
 
 // record applies the recording cmd of case id, which the store does not
-// have, and saves it.
-func (s *Service) record(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
+// have, under p, validated, and saves it.
+func (s *Service) record(ctx context.Context, p *Policy, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
 	if cmd.Intake != nil && cmd.Intake.ID != id {
-		var p problems
-		p.add("command.intake.id", customer.CodeMismatch, fmt.Sprintf("%q is not the case %q the command is for", cmd.Intake.ID, id))
-		return Case{}, Event{}, p.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))
+		var q problems
+		q.add("command.intake.id", customer.CodeMismatch, fmt.Sprintf("%q is not the case %q the command is for", cmd.Intake.ID, id))
+		return Case{}, Event{}, q.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))
 	}
-	c, ev, err := s.Policy.Apply(Case{}, cmd, actor, now)
+	c, ev, err := p.apply(Case{}, cmd, actor, now)
 	if err != nil {
 		if cmd.Intake == nil {
 			// Apply knows the case only from the intake: name the case

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -140,9 +142,15 @@ var (
 	// send-back too, the approver's other answer to a proposal: a
 	// department that may not approve a case's proposal may not turn it
 	// down either.
+	//
+	// A proposed case always has a department here: the assignment
+	// requires one (Apply and Rebuild alike), and checkState refuses a
+	// case past its assignment without one, as a damaged store or a case
+	// built by hand may give. Were it empty all the same, no known
+	// department would be the case's: the guard fails closed.
 	gDepartment = guard{"approver is of the case's department, an approving department, or a manager", func(g *guardInput) bool {
 		d := g.actor.Department
-		if d == "" || g.c.Department == "" || g.actor.Role == RoleManager || SameDepartment(d, g.c.Department) {
+		if d == "" || g.actor.Role == RoleManager || g.c.Department != "" && SameDepartment(d, g.c.Department) {
 			return true
 		}
 		for _, a := range g.policy.ApprovingDepartments {
@@ -306,19 +314,23 @@ func Permitted(c Case) []CommandKind {
 }
 
 // Policy holds the configurable parts of the workflow's guards and the
-// priority rule. A nil *Policy means [DefaultPolicy].
+// priority rule. A nil *Policy means [DefaultPolicy]. [Policy.Validate]
+// says which policies are valid; [Policy.Apply] refuses any other.
 type Policy struct {
 	// ApprovalThresholds is, per currency, the largest amount a
 	// supervisor may approve; above it a manager must approve. The amount
 	// is the proposal's together with what the case paid out before
 	// ([Case.PaidOut]), so that a reopened case does not pay in parts
 	// what a supervisor may not approve at once. An amount in a currency
-	// that is not in the map always needs a manager.
+	// that is not in the map always needs a manager; a nil map makes
+	// every amount need one. Keys are known currency codes, thresholds
+	// zero or more.
 	ApprovalThresholds map[customer.Currency]decimal.Decimal
 	// ReopenWindow is how long after a resolution was carried out (or a
 	// complaint rejected) the case may be reopened, and a closed case
 	// take the feedback of a follow-up visit, its last instant included;
-	// its days are calendar days in Location. Zero forbids both.
+	// its days are calendar days in Location. Zero forbids both; a
+	// negative window is refused.
 	ReopenWindow time.Duration
 	// FeedbackWait is how long after a resolution was carried out the
 	// case waits for the customer's feedback; its days are calendar days
@@ -326,11 +338,12 @@ type Policy struct {
 	// an answer to the follow-up, the handler may close the case without
 	// feedback: the closed case has no [Case.Feedback], and [Analyze]
 	// counts it as unanswered until a follow-up visit within the reopen
-	// window records the customer's feedback on the closed case. Zero (or
-	// less) means a case closes only with the customer's feedback.
+	// window records the customer's feedback on the closed case. Zero
+	// means a case closes only with the customer's feedback; a negative
+	// wait is refused.
 	FeedbackWait time.Duration
 	// Priority maps severity and value class to a priority; nil means
-	// [DefaultPriority].
+	// [DefaultPriority]. A nil [PriorityFunc] is refused.
 	Priority PriorityPolicy
 	// ApprovingDepartments names the departments whose supervisors
 	// approve the proposals of every department's cases, such as a
@@ -339,7 +352,9 @@ type Policy struct {
 	// does. Any other approver whose department is known
 	// ([Actor].Department) approves only a case of that department,
 	// unless a manager; the same holds for sending a proposal back.
-	// Empty: only the case's department and managers approve.
+	// Empty: only the case's department and managers approve. A name
+	// that is empty or blank, and one that repeats another as
+	// SameDepartment compares, is refused.
 	ApprovingDepartments []string
 	// Location is the time zone in which ReopenWindow and FeedbackWait
 	// count their days; nil is UTC. A window's whole days (each 24 hours
@@ -394,6 +409,161 @@ func (p *Policy) orDefault() *Policy {
 	return p
 }
 
+// Validate reports every problem of the policy at once in a
+// [*customer.ValidationError] for the record "complaint: policy", each
+// naming its field:
+//   - approval_thresholds["<code>"]: a key that is not a currency
+//     ([customer.Currency.Valid], CodeUnknown; "eur" is not "EUR"), a
+//     threshold below zero (CodeNegative), or one beyond the bounds of
+//     an amount ([customer.AmountInRange], CodeRange), against which no
+//     amount could be compared in bounded time. A zero threshold means
+//     supervisors approve no payment in the currency. A currency not in
+//     the map, or a nil map, is no fault: an amount in it needs a
+//     manager, as the field says.
+//   - reopen_window, feedback_wait: a negative duration (CodeNegative).
+//     Zero is the way to forbid reopening, or closing without feedback;
+//     a negative one is taken for a mistake (a sign lost in a
+//     subtraction), not for another way to say so.
+//   - priority: a nil [PriorityFunc] (CodeRequired), which would panic
+//     when called. Other priority policies are not called here: an
+//     undefined priority they return is replaced by [PriorityNormal].
+//   - approving_departments[i]: an empty or blank name (CodeRequired), a
+//     name that is not valid UTF-8 (CodeFormat): neither matches an
+//     approver's department that Apply takes, so the name would approve
+//     nobody, silently; and a name that names again, as
+//     [SameDepartment] compares, a department an earlier entry names
+//     (CodeDuplicate; the message names that entry). A repeated name
+//     would change no approval, but it is refused: the list is a set of
+//     departments, and a name written twice is most often another
+//     department's name mistyped, which would otherwise be missed.
+//
+// Location is not checked: every [*time.Location] is valid, nil being
+// UTC. A nil policy is [DefaultPolicy], which validates.
+//
+// [Policy.Apply], and so [Service], validate their policy on every
+// call and refuse one that does not validate with this error, before
+// anything else, changing nothing. Validating costs no allocation when
+// the policy is valid; the duplicate check compares every pair of
+// approving departments, which is cheap for the handful of names a
+// policy holds.
+func (p *Policy) Validate() error {
+	if p == nil {
+		return nil
+	}
+	var q problems
+	for cur, limit := range p.ApprovalThresholds {
+		if !cur.Valid() {
+			q.add(thresholdField(cur), customer.CodeUnknown, fmt.Sprintf("%q is not a known ISO 4217 currency code", string(cur)))
+		}
+		switch {
+		case !customer.AmountInRange(limit):
+			// The bound first: comparing an amount with an extreme
+			// exponent (1e-2147483647) would not end.
+			q.add(thresholdField(cur), customer.CodeRange, "is outside the bounds of an amount (at most 30 integer digits and 30 decimals)")
+		case limit.Sign() < 0:
+			q.add(thresholdField(cur), customer.CodeNegative, fmt.Sprintf("is negative (%s); zero lets supervisors approve no amount", limit))
+		}
+	}
+	if p.ReopenWindow < 0 {
+		q.add("reopen_window", customer.CodeNegative, fmt.Sprintf("is negative (%s); zero forbids reopening", p.ReopenWindow))
+	}
+	if p.FeedbackWait < 0 {
+		q.add("feedback_wait", customer.CodeNegative, fmt.Sprintf("is negative (%s); zero closes a case only with feedback", p.FeedbackWait))
+	}
+	if f, ok := p.Priority.(PriorityFunc); ok && f == nil {
+		q.add("priority", customer.CodeRequired, "is a nil PriorityFunc; a nil Priority means DefaultPriority")
+	}
+	p.checkDepartments(&q)
+	return q.err("complaint: policy")
+}
+
+// pairwiseDepartments is the longest list of approving departments whose
+// repeated names Validate finds by comparing every pair, which allocates
+// nothing; a longer list is checked through a map of their folded forms
+// ([departmentKey]), in time linear in its length.
+const pairwiseDepartments = 16
+
+// checkDepartments reports the approving departments that are empty,
+// blank or not valid UTF-8, and those that name a department an earlier
+// valid entry names ([SameDepartment]).
+func (p *Policy) checkDepartments(q *problems) {
+	ds := p.ApprovingDepartments
+	var seen map[string]int // for a long list: folded form → first index
+	if len(ds) > pairwiseDepartments {
+		seen = make(map[string]int, len(ds))
+	}
+	for i, d := range ds {
+		if badDepartment(d) {
+			f := departmentField(i) // only for a fault: it allocates
+			q.required(f, d)
+			texts{p: q}.check(f, d, true)
+			continue
+		}
+		j := -1
+		if seen != nil {
+			k := departmentKey(d)
+			if first, ok := seen[k]; ok {
+				j = first
+			} else {
+				seen[k] = i
+			}
+		} else {
+			for k, e := range ds[:i] {
+				if SameDepartment(d, e) && !badDepartment(e) {
+					j = k
+					break
+				}
+			}
+		}
+		if j >= 0 {
+			q.add(departmentField(i), customer.CodeDuplicate, fmt.Sprintf("names the department of %s (%q) again", departmentField(j), ds[j]))
+		}
+	}
+}
+
+// badDepartment reports a department name that names no department:
+// empty, blank, or not valid UTF-8.
+func badDepartment(d string) bool { return d == "" || !utf8.ValidString(d) || blank(d) }
+
+// departmentKey returns the form of d, valid UTF-8, that is the same for
+// two names exactly when [SameDepartment] reports them the same: its
+// words joined by one space, each character replaced by the least one
+// of its simple case folding orbit ([unicode.SimpleFold]), which is the
+// equivalence [strings.EqualFold] tests character by character.
+func departmentKey(d string) string {
+	var b strings.Builder
+	b.Grow(len(d))
+	for w, rest := nextWord(d); w != ""; w, rest = nextWord(rest) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		for _, r := range w {
+			least := r
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				least = min(least, f)
+			}
+			b.WriteRune(least)
+		}
+	}
+	return b.String()
+}
+
+func thresholdField(cur customer.Currency) string {
+	return fmt.Sprintf("approval_thresholds[%q]", string(cur))
+}
+
+func departmentField(i int) string { return fmt.Sprintf("approving_departments[%d]", i) }
+
+// check validates p, which is not nil, as Apply does before it applies
+// anything: the package's default policy, which no caller can reach to
+// change and which validates, is not checked again.
+func (p *Policy) check() error {
+	if p == defaultPolicy {
+		return nil
+	}
+	return p.Validate()
+}
+
 func (p *Policy) needsManager(m customer.Money) bool {
 	if m.IsZero() {
 		return false
@@ -443,9 +613,21 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //   - a [*TransitionError] when the table has no transition for the
 //     command in c's state, or a guard refuses it.
 //
+// Before all of this it validates the policy ([Policy.Validate]): a
+// policy that does not validate is refused with its error, whatever the
+// case and the command.
+//
 // To record a new complaint, pass the zero Case and a [CmdRecord] command.
 func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
 	p = p.orDefault()
+	if err := p.check(); err != nil {
+		return c, Event{}, err
+	}
+	return p.apply(c, cmd, actor, now)
+}
+
+// apply is [Policy.Apply] under p, not nil and validated.
+func (p *Policy) apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
 	from := c.State
 	id := c.ID
 	if c.Version == 0 {
@@ -507,9 +689,12 @@ func (p *Policy) Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 
 // checkState reports a case that no log of events leads to, as one read
 // back from a damaged store may be: a recorded case in no valid state,
-// or a waiting case that does not know which state it resumes to. Apply
+// a waiting case that does not know which state it resumes to, or a case
+// past its assignment (or waiting to resume to such a step) without a
+// department, which the assignment requires and Rebuild checks. Apply
 // refuses to act on it rather than move it somewhere the workflow has no
-// way to.
+// way to, or let the approval guard (gDepartment) hold an approver to
+// no department.
 func checkState(p *problems, c Case) {
 	if c.Version == 0 {
 		return
@@ -518,9 +703,21 @@ func checkState(p *problems, c Case) {
 		p.add("case.state", customer.CodeUnknown, fmt.Sprintf("%s is not a state of the workflow", c.State))
 		return
 	}
+	step := c.State
 	if c.State == StateWaiting {
 		if _, ok := lookup(c.ResumeTo, CmdWait); !ok || c.ResumeTo == StateWaiting {
 			p.add("case.resume_to", customer.CodeRequired, fmt.Sprintf("a waiting case must name a state it can resume to, has %s", c.ResumeTo))
+		}
+		step = c.ResumeTo
+	}
+	switch step {
+	case StateAssigned, StateInvestigated, StateProposed, StateApproved, StateCarriedOut, StateClosed:
+		if c.Department == "" {
+			what := "a case " + step.String()
+			if step != c.State {
+				what = "a case waiting to resume to " + step.String()
+			}
+			p.add("case.department", customer.CodeRequired, what+" has been assigned, and has no department")
 		}
 	}
 }
