@@ -332,23 +332,28 @@ func (s *Server) orderDone(ctx context.Context, o customer.Order, out orderOut, 
 // refuse (400). The same order again is a redelivery: 200,
 // no second use. An order the history refuses after its ledger entry was
 // written is answered as the history refuses it, with the entry taken
-// back (compensate). An order refused for good gives back the uses of
-// bearer coupons that it and its earlier deliveries claimed
-// (releaseRefused); one that fails otherwise (503) keeps them for its
-// next delivery.
+// back (compensate). An order refused for good by what the stores
+// hold when it arrives claims no use of a bearer coupon (checkBearer,
+// checkLedger); one refused after its claims (another writer appended
+// meanwhile) gives back the uses that this delivery and the earlier
+// deliveries of the same content claimed (releaseRefused), not those of
+// a delivery of other content under its ID. One that fails otherwise
+// (503) keeps them for its next delivery. An order released as never
+// recorded is 409 on "id" (a release spends its ID; bearer.go).
 func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []loyalty.CouponUse, at map[string]int, now time.Time) (orderOut, error) {
 	out := orderOut{OrderID: o.ID}
-	// An order refused for good gives back its claims of uses of
-	// limited bearer coupons, those of its earlier deliveries too
-	// (releaseRefused); one whose request fails otherwise keeps them for
-	// its next delivery: the member's ledger may hold it although the
-	// store's answer was an error.
+	// An order refused for good gives back this delivery's claims of
+	// uses of limited bearer coupons, those of its earlier deliveries of
+	// the same content too (releaseRefused); one whose request fails
+	// otherwise keeps them for its next delivery: the member's ledger
+	// may hold it although the store's answer was an error.
+	digest := claimDigest(o, uses)
 	refused := false
 	defer func() {
 		if !refused {
 			return
 		}
-		if err := s.releaseRefused(ctx, o, uses, now); err != nil {
+		if err := s.releaseRefused(ctx, o, digest, uses, now); err != nil {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "bearer coupon use of a refused order not released: it stays counted",
 				slog.String("order", o.ID), slog.String("error", err.Error()))
 		}
@@ -413,49 +418,41 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 		return out, &apiError{status: http.StatusUnprocessableEntity, field: "coupons",
 			msg: fmt.Sprintf("coupons: customer %q is not a member of the loyalty programme: the uses of its coupons cannot be counted", o.CustomerID)}
 	}
+	// An order that the coupon ledgers or the member's ledger refuse
+	// for good, as read now, is refused before anything is claimed:
+	// the coupon ledgers of its other bearer coupons are not written.
+	// What other writers append meanwhile is caught below, by the
+	// claims (conditioned on each coupon ledger's version) and by the
+	// member's ledger.
+	if err := s.checkBearer(ctx, o, digest, uses, at); err != nil {
+		refused = true
+		return out, err
+	}
+	if err := s.checkLedger(o, uses, at, &acct, now); err != nil {
+		refused = true
+		return out, err
+	}
 	// The uses by everyone of the limited bearer coupons are claimed
 	// first (claimBearer).
-	if err := s.claimBearer(ctx, o, uses, at, now); err != nil {
+	if err := s.claimBearer(ctx, o, digest, uses, at, now); err != nil {
 		var ae *apiError
 		refused = errors.As(err, &ae)
 		return out, err
 	}
 	acct, _, err = s.ledger.Apply(ctx, loyalty.Purchase{Order: o, Coupons: uses}, now)
 	var dup *loyalty.DuplicateError
-	var ce *loyalty.CouponError
-	var ve *customer.ValidationError
-	switch {
-	case errors.As(err, &dup) && dup.Same:
+	if errors.As(err, &dup) && dup.Same {
 		out.Duplicate = true
 		if acct, err = s.ledger.Account(ctx, o.CustomerID); err != nil {
 			return out, err
 		}
-		if voided(&acct, o.ID) {
-			// The entry was taken back (compensate, or a release): the
-			// order's points are gone and its coupons given back, so
-			// recording it now would keep an order that used coupons
-			// no ledger counts.
-			refused = true
-			return out, &apiError{status: http.StatusConflict, field: "id",
-				msg: fmt.Sprintf("order %q of member %q was taken back before it was recorded (its points clawed back, its coupons given back): send the order again under a new ID", o.ID, o.CustomerID)}
-		}
-	case errors.As(err, &dup):
+		err = dup
+	}
+	if rerr := ledgerRefusal(o, at, &acct, err); rerr != nil {
 		refused = true
-		return out, &apiError{status: http.StatusConflict, field: "id",
-			msg: fmt.Sprintf("order %q was recorded before with other content or other coupons", o.ID)}
-	case errors.As(err, &ce):
-		refused = true
-		field := "coupons"
-		if i, ok := at[ce.Code]; ok {
-			field = fmt.Sprintf("coupons[%d]", i)
-		}
-		return out, &apiError{status: http.StatusUnprocessableEntity, field: field,
-			msg: fmt.Sprintf("%s: order %q of member %q: %v", field, o.ID, o.CustomerID, ce)}
-	case errors.As(err, &ve), errors.Is(err, loyalty.ErrOverflow):
-		refused = true
-		return out, &apiError{status: http.StatusUnprocessableEntity, field: "coupons",
-			msg: "coupons: the order earns nothing in the member's ledger, so the uses of its coupons cannot be recorded: " + err.Error()}
-	case err != nil:
+		return out, rerr
+	}
+	if err != nil && !out.Duplicate {
 		return out, err
 	}
 	if err := s.history.RecordOrder(ctx, o, now); err != nil {
@@ -470,6 +467,66 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 	}
 	s.orderResult(&out, acct, o.ID, now)
 	return out, nil
+}
+
+// checkLedger returns the refusal for good (ledgerRefusal) of coupon
+// order o, with the coupons uses, by the member's account acct, or nil.
+// The purchase is applied to acct in memory only when acct shows a
+// refusal coming: its key taken (another order under o's ID, or o taken
+// back), a coupon the member has used up, or an order placed before the
+// member joined; an order that would only overflow the ledger is left to
+// the ledger's own append.
+func (s *Server) checkLedger(o customer.Order, uses []loyalty.CouponUse, at map[string]int, acct *loyalty.Account, now time.Time) error {
+	doomed := acct.HasKey(loyalty.Purchase{Order: o}.Key()) || o.Time.Before(acct.Joined)
+	for _, u := range uses {
+		doomed = doomed || u.Limit > 0 && acct.CouponUses(u.Code) >= u.Limit
+	}
+	if !doomed {
+		return nil
+	}
+	_, _, err := s.programme.Apply(*acct, loyalty.Purchase{Order: o, Coupons: uses}, now)
+	return ledgerRefusal(o, at, acct, err)
+}
+
+// ledgerRefusal returns the answer to coupon order o when err, of
+// applying its purchase to the member's account acct, refuses it for
+// good: 409 on "id" for another order under its ID (or the order with
+// other coupons) and for the order whose entry was taken back
+// (compensate, a release); 422 naming the coupon (at gives its index)
+// that the member has used up; 422 on "coupons" for an order the ledger
+// does not reward, which cannot record the uses. Nil for no error, a
+// redelivery of an order that stands, or an error that may pass when
+// the order is sent again.
+func ledgerRefusal(o customer.Order, at map[string]int, acct *loyalty.Account, err error) error {
+	var dup *loyalty.DuplicateError
+	var ce *loyalty.CouponError
+	var ve *customer.ValidationError
+	switch {
+	case err == nil:
+	case errors.As(err, &dup) && dup.Same:
+		if voided(acct, o.ID) {
+			// The entry was taken back (compensate, or a release): the
+			// order's points are gone and its coupons given back, so
+			// recording it now would keep an order that used coupons
+			// no ledger counts.
+			return &apiError{status: http.StatusConflict, field: "id",
+				msg: fmt.Sprintf("order %q of member %q was taken back before it was recorded (its points clawed back, its coupons given back): send the order again under a new ID", o.ID, o.CustomerID)}
+		}
+	case errors.As(err, &dup):
+		return &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("order %q was recorded before with other content or other coupons", o.ID)}
+	case errors.As(err, &ce):
+		field := "coupons"
+		if i, ok := at[ce.Code]; ok {
+			field = fmt.Sprintf("coupons[%d]", i)
+		}
+		return &apiError{status: http.StatusUnprocessableEntity, field: field,
+			msg: fmt.Sprintf("%s: order %q of member %q: %v", field, o.ID, o.CustomerID, ce)}
+	case errors.As(err, &ve), errors.Is(err, loyalty.ErrOverflow):
+		return &apiError{status: http.StatusUnprocessableEntity, field: "coupons",
+			msg: "coupons: the order earns nothing in the member's ledger, so the uses of its coupons cannot be recorded: " + err.Error()}
+	}
+	return nil
 }
 
 // refusedForGood reports whether err, of a Recorder call, refuses the

@@ -25,7 +25,7 @@ import (
 // for a job that releases those older than the shop's retry window. An
 // order that claimed uses of bearer coupons (bearer.go) and failed
 // before the member's ledger took it holds only those claims: it is
-// listed too, and its release gives them back.
+// listed too, and its release gives them back and spends its ID.
 
 type releaseIn struct {
 	CustomerID string `json:"customer_id"`
@@ -50,8 +50,10 @@ type releaseOut struct {
 // history holds is not released (409 on "id": a return takes it back);
 // one the ledger does not hold either gives back the uses of bearer
 // coupons it claimed (200, "coupons_given_back", when its request
-// failed between the claim and the member's ledger; sent again after
-// that, it is recorded as new) or is 404 on "id" when it holds none.
+// failed between the claim and the member's ledger, and 200 with
+// "duplicate": true when a release gave them back before; sent again
+// after that, it is 409 on "id" as well: voidBearer) or is 404 on "id"
+// when it holds none and was not released.
 // When the
 // history holds another order under the ID (another writer recorded it
 // meanwhile), the entry is taken back and the history's order earns
@@ -96,16 +98,25 @@ func (s *Server) postRelease(ctx context.Context, _ Caller, r *http.Request) (in
 		}
 		// An order whose request failed after it claimed uses of
 		// bearer coupons and before its member's ledger took it holds
-		// only those claims: they are given back.
-		back, err := s.releaseAllBearer(ctx, member, id, now)
+		// only those claims: they are given back, and its ID is spent
+		// (voidBearer), as that of an order whose ledger entry is
+		// taken back.
+		back, err := s.voidBearer(ctx, member, id, now)
 		if err != nil {
 			return 0, nil, err
 		}
 		if len(back) == 0 {
-			return 0, nil, &apiError{status: http.StatusNotFound, field: "id",
-				msg: fmt.Sprintf("no order %q of customer %q: neither its history nor its ledger holds it", id, member)}
+			released, err := s.bearerVoided(ctx, member, id)
+			if err != nil {
+				return 0, nil, err
+			}
+			if !released {
+				return 0, nil, &apiError{status: http.StatusNotFound, field: "id",
+					msg: fmt.Sprintf("no order %q of customer %q: neither its history nor its ledger holds it", id, member)}
+			}
+			out.Duplicate = true
 		}
-		s.log.LogAttrs(ctx, slog.LevelInfo, "order released", slog.String("order", id), slog.Bool("duplicate", false))
+		s.log.LogAttrs(ctx, slog.LevelInfo, "order released", slog.String("order", id), slog.Bool("duplicate", out.Duplicate))
 		if acct, err = s.settle(ctx, member, now); err != nil {
 			return 0, nil, err
 		}
