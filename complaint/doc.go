@@ -42,10 +42,11 @@
 // rule) are a [Policy]. [Policy.Validate] lists every fault of one, each
 // naming its field (approval_thresholds["EUR"], approving_departments[2]):
 // an unknown currency or a negative threshold, a negative window, an
-// approving department that is empty, blank or named twice, which would
-// otherwise approve nobody, or nothing more, silently. [Policy.Apply]
-// and [Service] validate their policy on every call and refuse one that
-// does not validate, changing nothing.
+// approving department that is empty, blank, not valid UTF-8 or named
+// twice, which would otherwise approve nobody, or nothing more,
+// silently. [Policy.Apply], and [Service] when it applies a command,
+// validate their policy on every call and refuse one that does not
+// validate, changing nothing.
 //
 // The carry-out penalises the staff directly responsible (step 7): the
 // staff member a finding names ([Finding].Staff) needs an accountability

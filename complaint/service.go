@@ -21,7 +21,8 @@ type Service struct {
 	// Store persists cases and events; required.
 	Store Store
 	// Policy configures the guards and priorities; nil means
-	// [DefaultPolicy]. It is validated on every call ([Policy.Validate]).
+	// [DefaultPolicy]. Record, Do and DoRetry validate it on every call
+	// ([Policy.Validate]).
 	Policy *Policy
 }
 

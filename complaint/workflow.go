@@ -353,8 +353,8 @@ type Policy struct {
 	// ([Actor].Department) approves only a case of that department,
 	// unless a manager; the same holds for sending a proposal back.
 	// Empty: only the case's department and managers approve. A name
-	// that is empty or blank, and one that repeats another as
-	// SameDepartment compares, is refused.
+	// that is empty, blank or not valid UTF-8, and one that repeats
+	// another as SameDepartment compares, is refused.
 	ApprovingDepartments []string
 	// Location is the time zone in which ReopenWindow and FeedbackWait
 	// count their days; nil is UTC. A window's whole days (each 24 hours
@@ -442,10 +442,11 @@ func (p *Policy) orDefault() *Policy {
 //
 // [Policy.Apply], and so [Service], validate their policy on every
 // call and refuse one that does not validate with this error, before
-// anything else, changing nothing. Validating costs no allocation when
-// the policy is valid; the duplicate check compares every pair of
-// approving departments, which is cheap for the handful of names a
-// policy holds.
+// anything else, changing nothing. The repeated approving departments
+// of a list of at most 16 names are found by comparing every pair, and
+// validating such a policy, when valid, costs no allocation; a longer
+// list is checked through a map of the names' folded forms, in time
+// linear in its length, which allocates.
 func (p *Policy) Validate() error {
 	if p == nil {
 		return nil
