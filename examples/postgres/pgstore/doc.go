@@ -37,10 +37,11 @@
 // case's opened and updated and of an event's at, is taken by a trigger
 // from the row's JSON when the writer leaves it out (migration 10) or
 // updates the JSON's instant without it (migrations 10 and 11). A
-// migration that rewrites rows locks their tables first, in the order the
-// stores' writers lock them, so that a writer running meanwhile (an
-// erasure, say) waits for it or it for the writer, and neither is
-// aborted as a deadlock. The
+// migration that rewrites rows locks their tables first, never holding
+// one while it waits for another, so that a writer running meanwhile (an
+// erasure or a save, which do not lock the complaint tables in one
+// order) waits for it or it for the writer, and neither is aborted as a
+// deadlock. The
 // migrations give the same schema and rows whatever the server's
 // standard_conforming_strings: migration 10 repairs the nanoseconds that
 // migrations 4 and 5 filled in as 0 under standard_conforming_strings =

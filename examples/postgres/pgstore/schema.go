@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/tailorcrm/tailor/customer"
 )
 
 // migration is one step of the schema. Steps are applied in order and
@@ -14,11 +16,11 @@ import (
 type migration struct {
 	description string
 	sql         string
-	// locks names the tables the step locks in EXCLUSIVE mode before its
-	// SQL runs, in this order, which is the order the stores' writers lock
-	// them in (complaint_cases before complaint_events): see [DB.apply].
-	// EXCLUSIVE conflicts with every lock a writer takes (FOR UPDATE's
-	// included) and leaves plain reads alone.
+	// locks names the tables the step needs in EXCLUSIVE mode: a run of
+	// steps locks those of all its steps before its first step's SQL
+	// ([DB.runLocks]), never holding one while waiting for another
+	// ([DB.lockTables]). EXCLUSIVE conflicts with every lock a writer
+	// takes (FOR UPDATE's included) and leaves plain reads alone.
 	locks []string
 }
 
@@ -196,7 +198,7 @@ ALTER TABLE complaint_events ADD COLUMN at_ns smallint NOT NULL DEFAULT 0;
 UPDATE complaint_events SET at_ns = coalesce(
 	right(rpad(substring(body->>'at' from '\.([0-9]+)'), 9, '0'), 3)::smallint, 0);
 ALTER TABLE complaint_events ALTER COLUMN at_ns DROP DEFAULT;
-`, nil},
+`, []string{"complaint_cases", "complaint_events"}},
 	{"customer credits", `
 -- Money paid to a customer without goods coming back. A credit for an
 -- order must be for an order of the same customer (the foreign key is
@@ -345,15 +347,19 @@ const lockClass = 0x7a11
 // migration is applied once. Once it holds that lock, Migrate waits for
 // the tables it reads or alters (schema_version included, even when the
 // schema is up to date) at most [Options].MigrationLockTimeout, then
-// gives up (an error matching [ErrMigrationLocked]; nothing changed). A
-// migration that rewrites rows of the complaint tables (10) first locks
-// them, complaint_cases then complaint_events as every writer does, so
-// that it and a concurrent writer (an erasure, a save) wait for each
-// other in turn rather than deadlock: both complete, neither is aborted
-// with SQLSTATE 40P01. The migrations resolve the schema's table names in
-// the schema, never in a temporary table of the session named alike. It
-// returns an error matching [ErrSchemaTooNew] when the database lists a
-// migration this package does not know.
+// gives up (an error matching [ErrMigrationLocked]; nothing changed).
+// Migrations that alter or rewrite both complaint tables (5, 10) lock
+// both before the first migration of the run, never holding one while
+// waiting for the other (the writers do not all lock them in one
+// order), so that they and a concurrent writer (an erasure, a save, of
+// this release or an older one) wait for each other in turn rather than
+// deadlock: both complete, neither is aborted with SQLSTATE 40P01. The
+// migrations resolve the schema's table names in the schema, never in a
+// temporary table of the session named alike; a schema the search_path
+// cannot name ($user, which it reads as the role's own) is refused with
+// an error matching customer.ErrInvalid. It returns an error matching
+// [ErrSchemaTooNew] when the database lists a migration this package
+// does not know.
 func (db *DB) Migrate(ctx context.Context) error {
 	return db.migrateTo(ctx, len(migrations))
 }
@@ -414,14 +420,14 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 }
 
 // apply applies the migrations after version current up to target in tx.
-// Before a step's SQL it locks the step's tables ([migration].locks) in
-// the order the writers lock them, so that the step waits for a writer
-// holding rows of them, or a writer waits for the step, and never each
-// for the other: a step that rewrites rows in the order they lie on
-// disk would otherwise hold a row a writer needs while waiting for one
-// that writer holds (an erasure locks a customer's cases in the order of
-// their opening), and the server would abort one of them as a deadlock
-// (SQLSTATE 40P01).
+// Before the first step's SQL it locks the steps' tables
+// ([migration].locks, [DB.runLocks], [DB.lockTables]), so that a step
+// waits for a writer holding rows of them, or a writer waits for the
+// step, and never each for the other: a step that rewrites rows in the
+// order they lie on disk would otherwise hold a row a writer needs while
+// waiting for one that writer holds (an erasure locks a customer's cases
+// in the order of their opening), and the server would abort one of
+// them as a deadlock (SQLSTATE 40P01).
 func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, target int) error {
 	if current > len(migrations) {
 		return fmt.Errorf("%w: it is at version %d, this program knows %d", ErrSchemaTooNew, current, len(migrations))
@@ -438,13 +444,32 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema+`, pg_temp`); err != nil {
 		return err
 	}
+	// The search_path reads the name $user, quoted or not, as the
+	// session role's own schema: the migrations' objects would go there,
+	// or, when the role has none, into pg_temp (temporary tables, gone
+	// with the session, while schema_version lists their steps). Such a
+	// schema is refused, the transaction rolled back: nothing changed.
+	// (As a name, the schema's is cut to the server's identifier length,
+	// as in every statement.)
+	var first bool
+	if err := tx.QueryRow(ctx, `SELECT coalesce(pg_catalog.current_schema() = $1::text::pg_catalog.name, false)`, db.schema).Scan(&first); err != nil {
+		return err
+	}
+	if !first {
+		return customer.Invalid(fmt.Sprintf("schema %q", db.schema), []customer.FieldError{{
+			Field: "Options.Schema", Code: customer.CodeFormat,
+			Message: fmt.Sprintf("a search_path reads the name %q as another schema (the role's own for $user), so the migrations cannot run in it", db.schema),
+		}})
+	}
+	locks, err := db.runLocks(ctx, tx, current, target)
+	if err == nil {
+		err = db.lockTables(ctx, tx, locks)
+	}
+	if err != nil {
+		return db.migrationError(current+1, migrations[current], err)
+	}
 	for v := current + 1; v <= target; v++ {
 		m := migrations[v-1]
-		for _, table := range m.locks {
-			if _, err := tx.Exec(ctx, `LOCK TABLE `+pgx.Identifier{db.schema, table}.Sanitize()+` IN EXCLUSIVE MODE`); err != nil {
-				return db.migrationError(v, m, err)
-			}
-		}
 		if _, err := tx.Exec(ctx, m.sql); err != nil {
 			return db.migrationError(v, m, err)
 		}
@@ -454,6 +479,89 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 		if _, err := tx.Exec(ctx, `INSERT INTO `+db.t.version+` (version, description) VALUES ($1, $2)`, v, m.description); err != nil {
 			return db.migrationError(v, m, err)
 		}
+	}
+	return nil
+}
+
+// runLocks returns the tables the steps after version current up to
+// target lock ([migration].locks), each once, in the order of the steps,
+// leaving out those that do not exist yet (a step of the run creates
+// them: no other transaction sees them before the run commits). They
+// are locked before the run's first step, not before the step that
+// names them: an earlier step of the run that alters one of them (4
+// alters complaint_cases) would otherwise hold it while the later step
+// waits for the other, the deadlock [DB.lockTables] avoids.
+func (db *DB) runLocks(ctx context.Context, tx pgx.Tx, current, target int) ([]string, error) {
+	var names, qualified []string
+	for v := current + 1; v <= target; v++ {
+		for _, name := range migrations[v-1].locks {
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+				qualified = append(qualified, pgx.Identifier{db.schema, name}.Sanitize())
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT name FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(name, qualified, i)
+		WHERE pg_catalog.to_regclass(qualified) IS NOT NULL ORDER BY i`, names, qualified)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// lockTables locks the schema's tables named in EXCLUSIVE mode, in tx,
+// never holding one of them while it waits for another: it waits
+// (lock_timeout bounding the wait) for one, then takes the others
+// without waiting (NOWAIT); when one of those is held, it gives back
+// every lock of the round (a rollback to a savepoint, which releases the
+// locks taken after it) and starts again, waiting for that one. The
+// writers do not all lock the complaint tables in one order: an erasure
+// locks complaint_cases, then complaint_events, in two statements; a
+// complaint Save, one statement, may lock complaint_events before
+// complaint_cases (a statement prepared on the connection locks its
+// outer INSERT's table before the one its WITH writes). Taking the
+// tables one after the other in any fixed order would hold one while
+// waiting for a writer that holds the other and waits for it: a
+// deadlock, and the server aborts the writer or the migration (SQLSTATE
+// 40P01). Waiting holding none of them, the migration only ever waits
+// for writers that are not waiting for it.
+func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []string) error {
+	wait := 0
+	for len(tables) > 0 {
+		sp, err := tx.Begin(ctx) // a savepoint
+		if err != nil {
+			return err
+		}
+		busy := -1
+		for i := range tables {
+			j := (wait + i) % len(tables)
+			q := `LOCK TABLE ` + pgx.Identifier{db.schema, tables[j]}.Sanitize() + ` IN EXCLUSIVE MODE`
+			if i > 0 {
+				q += ` NOWAIT`
+			}
+			if _, err = sp.Exec(ctx, q); err != nil {
+				if code, _ := pgCode(err); i > 0 && code == lockNotAvailable {
+					busy, err = j, nil
+				}
+				break
+			}
+		}
+		if err == nil && busy < 0 {
+			return sp.Commit(ctx) // RELEASE SAVEPOINT: the locks stay
+		}
+		rctx, cancel := rollbackContext(ctx)
+		rerr := sp.Rollback(rctx)
+		cancel()
+		if err != nil {
+			return err
+		}
+		if rerr != nil {
+			return rerr
+		}
+		wait = busy
 	}
 	return nil
 }

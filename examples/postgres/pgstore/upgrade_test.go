@@ -24,7 +24,16 @@ import (
 // opened_ns only.
 func oldSave(t *testing.T, p *pgxpool.Pool, schema string, release int, c complaint.Case, ev complaint.Event) {
 	t.Helper()
-	ctx := context.Background()
+	q, args := oldSaveStatement(t, schema, release, c, ev)
+	tag, err := p.Exec(context.Background(), q, args...)
+	require.NoError(t, err, "schema %d's save of complaint %q version %d", release, c.ID, c.Version)
+	require.EqualValues(t, 1, tag.RowsAffected(), "schema %d's save of complaint %q version %d: the event inserted", release, c.ID, c.Version)
+}
+
+// oldSaveStatement returns the statement, and its arguments, by which
+// the release at schema version release saved c and ev (see oldSave).
+func oldSaveStatement(t *testing.T, schema string, release int, c complaint.Case, ev complaint.Event) (string, []any) {
+	t.Helper()
 	cases := pgx.Identifier{schema, "complaint_cases"}.Sanitize()
 	events := pgx.Identifier{schema, "complaint_events"}.Sanitize()
 	caseBody, err := json.Marshal(c)
@@ -73,11 +82,9 @@ func oldSave(t *testing.T, p *pgxpool.Pool, schema string, release int, c compla
 	default:
 		t.Fatalf("no release at schema version %d", release)
 	}
-	tag, err := p.Exec(ctx, q+`
-		INSERT INTO `+events+` (case_id, seq, at, actor, role, command, from_state, to_state, body)
-		SELECT c.id, $2, $10, $11, $12, $13, $14, $15, $16 FROM c`, args...)
-	require.NoError(t, err, "schema %d's save of complaint %q version %d", release, c.ID, c.Version)
-	require.EqualValues(t, 1, tag.RowsAffected(), "schema %d's save of complaint %q version %d: the event inserted", release, c.ID, c.Version)
+	return q + `
+		INSERT INTO ` + events + ` (case_id, seq, at, actor, role, command, from_state, to_state, body)
+		SELECT c.id, $2, $10, $11, $12, $13, $14, $15, $16 FROM c`, args
 }
 
 // A process of the release at schema 3 or 4, still running beside one
