@@ -181,8 +181,8 @@ func (b *builder) emit(e Entry) error {
 	e.Seq = b.w.Version + 1
 	e.Member = b.member
 	e.Time = b.now
-	if levels := b.p.cfg.Tiers.Levels; (e.Kind == EntryTier || e.Kind == EntryReview) && e.Reason == "" && e.To >= 0 && e.To < len(levels) {
-		e.Reason = levels[e.To].Name // the tier's name ([Entry.TierName])
+	if levels := b.p.cfg.Tiers.Levels; (e.Kind == EntryTier || e.Kind == EntryReview) && e.TierName == "" && e.To >= 0 && e.To < len(levels) {
+		e.TierName = levels[e.To].Name // the tier's identity ([Entry].TierName)
 	}
 	if e.Key == "" {
 		e.Key = fmt.Sprintf("%s:%d", e.Kind, e.Seq)
@@ -236,7 +236,7 @@ func (e Join) apply(b *builder) error {
 		next = b.p.reviewAfter(e.Time, e.Time)
 	}
 	return b.event(Entry{Kind: EntryJoin, Effective: e.Time, Birthday: e.Birthday, NextReview: next,
-		Reason: b.p.cfg.Tiers.Levels[0].Name, Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
+		TierName: b.p.cfg.Tiers.Levels[0].Name, Note: "joined the programme in tier " + b.p.cfg.Tiers.Levels[0].Name})
 }
 
 func (e BirthdayChanged) apply(b *builder) error {

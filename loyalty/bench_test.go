@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/loyalty"
 )
@@ -107,6 +110,51 @@ func BenchmarkMemoryPerMember(b *testing.B) {
 	}
 }
 
+// timedEvent is an event and the time it is applied at.
+type timedEvent struct {
+	event loyalty.Event
+	at    time.Time
+}
+
+// memberYear returns a member's year of activity in the club, as
+// BenchmarkMemoryPerMember applies it: a join in January 2026 with a
+// birthday in June, a purchase on the 4th of every month, the return of
+// a pair of socks bought in February, the birthday gift claimed in June
+// and two redemptions, in time order, each applied when it happens: an
+// event applied after later ones is recorded late, and the programme
+// refuses a birthday claim recorded more than earn.birthday.late_days
+// after it (as a till does).
+func memberYear(id customer.ID) []timedEvent {
+	start := day(2026, 1, 1)
+	out := []timedEvent{{loyalty.Join{Member: id, Birthday: customer.Birthday{Month: time.June, Day: 2}, Time: start}, start}}
+	for k := range 12 {
+		at := start.AddDate(0, k, 3)
+		out = append(out, timedEvent{loyalty.Purchase{Order: benchOrder(fmt.Sprint("O", k), id, at)}, at})
+	}
+	at := start.AddDate(0, 2, 10)
+	out = append(out,
+		timedEvent{loyalty.Returned{Return: ret("X1", "O1", id, at, customer.ReturnLine{LineID: "SOCK", Quantity: -1})}, at},
+		timedEvent{loyalty.BirthdayClaim{Member: id, Time: day(2026, 6, 5)}, day(2026, 6, 5)},
+		timedEvent{loyalty.Redemption{Member: id, ID: "R1", Points: 200, Time: day(2026, 7, 1)}, day(2026, 7, 1)},
+		timedEvent{loyalty.Redemption{Member: id, ID: "R2", Points: 300, Time: day(2026, 12, 20)}, day(2026, 12, 20)})
+	slices.SortStableFunc(out, func(x, y timedEvent) int { return x.at.Compare(y.at) })
+	return out
+}
+
+// The year BenchmarkMemoryPerMember applies to each member applies
+// without error: a benchmark is not run by go test, and one whose
+// events the programme refuses fails only when someone measures.
+func TestMemberYearApplies(t *testing.T) {
+	svc := loyalty.NewService(club(t), loyalty.NewMemStore(), nil)
+	for _, e := range memberYear("M1") {
+		_, _, err := svc.Apply(context.Background(), e.event, e.at)
+		require.NoError(t, err, "%T at %v", e.event, e.at)
+	}
+	a, err := svc.Account(context.Background(), "M1")
+	require.NoError(t, err)
+	assert.Positive(t, a.Balance())
+}
+
 func memoryPerMember(b *testing.B, cached bool) {
 	const members = 1000
 	for range b.N {
@@ -117,24 +165,12 @@ func memoryPerMember(b *testing.B, cached bool) {
 		store := loyalty.NewMemStore()
 		svc := loyalty.NewService(p, store, &loyalty.ServiceOptions{NoCache: !cached})
 		ctx := context.Background()
-		start := day(2026, 1, 1)
 		for m := range members {
-			id := customer.ID(fmt.Sprint("M", m))
-			run := func(e loyalty.Event, now time.Time) {
-				if _, _, err := svc.Apply(ctx, e, now); err != nil {
+			for _, e := range memberYear(customer.ID(fmt.Sprint("M", m))) {
+				if _, _, err := svc.Apply(ctx, e.event, e.at); err != nil {
 					b.Fatal(err)
 				}
 			}
-			run(loyalty.Join{Member: id, Birthday: customer.Birthday{Month: time.June, Day: 2}, Time: start}, start)
-			for k := range 12 {
-				at := start.AddDate(0, k, 3)
-				run(loyalty.Purchase{Order: benchOrder(fmt.Sprint("O", k), id, at)}, at)
-			}
-			at := start.AddDate(0, 2, 10)
-			run(loyalty.Returned{Return: ret("X1", "O1", id, at, customer.ReturnLine{LineID: "SOCK", Quantity: -1})}, at)
-			run(loyalty.BirthdayClaim{Member: id, Time: day(2026, 6, 5)}, day(2026, 6, 5))
-			run(loyalty.Redemption{Member: id, ID: "R1", Points: 200, Time: day(2026, 7, 1)}, day(2026, 7, 1))
-			run(loyalty.Redemption{Member: id, ID: "R2", Points: 300, Time: day(2026, 12, 20)}, day(2026, 12, 20))
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)

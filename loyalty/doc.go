@@ -129,7 +129,7 @@
 // schedule elsewhere; and any tier or review entry whose From is not the
 // tier held at that point of the ledger. A price reduction ([Credited])
 // or an exchange takes back no tier. Tier entries record the tier's
-// name ([Entry.TierName]), its identity: a programme that adds, drops,
+// name ([Entry].TierName), its identity: a programme that adds, drops,
 // renames ([TierLevel].FormerNames) or reorders tiers blocks no one and
 // moves no one silently. A member whose tier the programme renumbered
 // or renamed holds that tier; one whose tier it dropped holds the tier
@@ -202,7 +202,10 @@
 // multiplier; the points already given stay, and the ledger still
 // records that they were a birthday benefit (a bonus entry of kind
 // [BonusBirthday], an earn entry's Year), which is the programme's
-// accounting, not the birthday. Delivered again, the erasure is a
+// accounting, not the birthday. The names of the tiers held, which
+// join, tier and review entries record ([Entry].TierName), are the
+// programme's names, not personal data: an erasure keeps them.
+// Delivered again, the erasure is a
 // redelivery ([DuplicateError]) and changes nothing, and so are the join
 // and a birthday change; a new birthday change is refused.
 // loyaltytest.TestStore checks an Eraser.

@@ -39,7 +39,7 @@ const (
 	// programme renamed or renumbered to its index and name (keyed
 	// "renamed-tier:" + the entry's Seq; From and To may be equal)
 	// ([TierConfig].Levels). Like a join and a review, it records the
-	// name of the tier To ([Entry.TierName]).
+	// name of the tier To ([Entry].TierName).
 	EntryTier
 	// EntryReview records a periodic tier review that changed no tier: the
 	// tier was kept, or a grace period started or ended.

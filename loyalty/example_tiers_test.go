@@ -55,7 +55,7 @@ func ExampleTierConfig_restructure() {
 		panic(err)
 	}
 	for _, e := range entries {
-		fmt.Printf("%s: tier %d to %d, %s\n", e.Key, e.From, e.To, e.TierName())
+		fmt.Printf("%s: tier %d to %d, %s\n", e.Key, e.From, e.To, e.TierName)
 	}
 	fmt.Printf("now: tier %d %s\n", a.Level, a.LevelName())
 	// Output:

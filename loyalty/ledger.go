@@ -85,19 +85,22 @@ type Entry struct {
 	// multiplier a claw-back gave back, refunding every unit of the
 	// order that used it (see [Returned]).
 	Year int
-	// Reason and Operator explain a manual adjustment. On a join, tier
-	// or review entry Reason is instead the name of the tier the member
-	// holds after it, that of To (the lowest tier for a join): the
-	// tier's identity, by which a programme that restructured its tiers
-	// still tells which tier the member holds ([TierConfig].Levels). It
-	// is empty in such entries written before tier names were recorded.
-	// [Entry.TierName] reads it.
+	// Reason and Operator explain a manual adjustment.
 	Reason   string
 	Operator string
 	// From and To are tier levels (indexes into [Programme.Levels], as
 	// the programme had them when the entry was recorded) of a tier
 	// change or review.
 	From, To int
+	// TierName is the name of the tier a join, tier or review entry
+	// leaves the member in: that of To, the lowest tier for a join. It is
+	// the tier's identity, by which a programme that restructured its
+	// tiers still tells which tier the member holds ([TierConfig].Levels,
+	// [Account.LevelName]). It is empty for every other kind of entry
+	// ([Replay] refuses one that names a tier) and in entries written
+	// before tier names were recorded, and left out of the JSON form
+	// when empty, so such entries read and write as before.
+	TierName string `json:",omitzero"`
 	// NextReview and GraceUntil are the review schedule after a join,
 	// review or tier entry.
 	NextReview time.Time
@@ -112,17 +115,6 @@ type Entry struct {
 	// of every unit of the order gave back (claw-back, see [Returned]).
 	// Entries written before coupon uses were recorded have none.
 	Coupons []string
-}
-
-// TierName returns the name of the tier a join, tier or review entry
-// leaves the member in (its Reason, see [Entry]), "" for other kinds
-// and for entries written before tier names were recorded.
-func (e Entry) TierName() string {
-	switch e.Kind {
-	case EntryJoin, EntryTier, EntryReview:
-		return e.Reason
-	}
-	return ""
 }
 
 // LotPart is an amount of points drawn from one lot.
@@ -417,7 +409,7 @@ type Account struct {
 
 // LevelName returns the name of the tier held, as the ledger's last
 // join, tier or review entry that named one recorded it
-// ([Entry.TierName]): "" for a ledger written before tier names were
+// ([Entry].TierName): "" for a ledger written before tier names were
 // recorded. A programme reads the tier held from it ([TierConfig].Levels):
 // when the programme's tier at Level has another name, the member holds
 // the tier of that name, wherever it stands, or, the tier dropped, the
@@ -685,6 +677,9 @@ func (a *Account) fold(e *Entry) error {
 	if len(e.Coupons) > 0 && e.Kind != EntryEarn && e.Kind != EntryClawback {
 		return corrupt(e, "a %s entry names coupons", e.Kind)
 	}
+	if e.TierName != "" && e.Kind != EntryJoin && e.Kind != EntryTier && e.Kind != EntryReview {
+		return corrupt(e, "a %s entry names tier %q (TierName)", e.Kind, e.TierName)
+	}
 	// restoredClock is the review clock a revocation restores, zero if
 	// it keeps the schedule.
 	var restoredClock time.Time
@@ -763,7 +758,7 @@ func (a *Account) fold(e *Entry) error {
 		a.Member, a.Birthday, a.Joined = e.Member, e.Birthday, e.Effective
 		a.LevelSince, a.NextReview = e.Effective, e.NextReview
 		a.reviewClock = e.Effective
-		a.levelName = e.Reason
+		a.levelName = e.TierName
 	case EntryEarn, EntryBonus, EntryAdjust, EntryRestore, EntryReopen:
 		if e.Kind == EntryReopen {
 			if err := a.reopen(e); err != nil {
@@ -951,17 +946,17 @@ func (a *Account) fold(e *Entry) error {
 	moved := renamed || strings.HasPrefix(e.Key, droppedTierPrefix)
 	if e.Kind == EntryTier {
 		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To,
-			fromName: a.levelName, toName: e.Reason, seq: e.Seq, key: e.Key,
+			fromName: a.levelName, toName: e.TierName, seq: e.Seq, key: e.Key,
 			clock: a.reviewClock, next: a.NextReview, grace: a.GraceUntil, reviewed: a.reviewed})
-		a.Level, a.levelName = e.To, e.Reason
+		a.Level, a.levelName = e.To, e.TierName
 		if !renamed {
 			// A tier renamed or renumbered is the tier held: held since
 			// it was reached.
 			a.LevelSince = e.Effective
 		}
 	}
-	if e.Kind == EntryReview && e.Reason != "" {
-		a.levelName = e.Reason
+	if e.Kind == EntryReview && e.TierName != "" {
+		a.levelName = e.TierName
 	}
 	if e.Kind == EntryTier && e.To > e.From && !moved && !e.Effective.Equal(a.NextReview) {
 		// An upgrade between reviews restarts the review clock; an
@@ -1000,7 +995,7 @@ func (a *Account) fold(e *Entry) error {
 // does not know the programme, so To is not bounded from above: a tier
 // above the programme's is one it dropped ([TierConfig].Levels).
 //
-// Tier names ([Entry.TierName]) are checked where both are known: a
+// Tier names ([Entry].TierName) are checked where both are known: a
 // review names the tier held, a tier change another tier. A replay does
 // not know the programme, so the names themselves are not checked.
 func (a *Account) checkLevels(e *Entry) error {
@@ -1018,15 +1013,15 @@ func (a *Account) checkLevels(e *Entry) error {
 		if e.To < 0 || e.To == e.From {
 			return corrupt(e, "To is tier %d, From tier %d: not a tier change", e.To, e.From)
 		}
-		if e.Reason != "" && e.Reason == a.levelName {
-			return corrupt(e, "moves to tier %q, the tier held", e.Reason)
+		if e.TierName != "" && e.TierName == a.levelName {
+			return corrupt(e, "moves to tier %q (TierName), the tier held", e.TierName)
 		}
 	case EntryReview:
 		if e.From != a.Level || e.To != a.Level {
 			return corrupt(e, "From and To are tiers %d and %d, the member holds tier %d", e.From, e.To, a.Level)
 		}
-		if e.Reason != "" && a.levelName != "" && e.Reason != a.levelName {
-			return corrupt(e, "reviews tier %q, the member holds tier %q", e.Reason, a.levelName)
+		if e.TierName != "" && a.levelName != "" && e.TierName != a.levelName {
+			return corrupt(e, "reviews tier %q (TierName), the member holds tier %q", e.TierName, a.levelName)
 		}
 	}
 	return nil
@@ -1067,9 +1062,9 @@ func (a *Account) checkRenamed(e *Entry) error {
 	if err := a.checkMove(e, "renamed"); err != nil {
 		return err
 	}
-	if a.levelName == "" || e.Reason == "" || (e.To == e.From && e.Reason == a.levelName) {
-		return corrupt(e, "renames tier %d %q to tier %d %q: a rename moves from a tier named to another index or name",
-			e.From, a.levelName, e.To, e.Reason)
+	if a.levelName == "" || e.TierName == "" || (e.To == e.From && e.TierName == a.levelName) {
+		return corrupt(e, "renames tier %d %q to tier %d %q (TierName): a rename moves from a tier named to another index or name",
+			e.From, a.levelName, e.To, e.TierName)
 	}
 	return nil
 }
@@ -1093,11 +1088,11 @@ func (a *Account) checkDropped(e *Entry) error {
 	}
 	// A named tier dropped at the bottom leaves its members in the new
 	// lowest tier, at the same index under another name.
-	if e.To > e.From || (e.To == e.From && (e.Reason == "" || a.levelName == "")) {
+	if e.To > e.From || (e.To == e.From && (e.TierName == "" || a.levelName == "")) {
 		return corrupt(e, "moves off dropped tier %d (From) to %d (To): not down", e.From, e.To)
 	}
-	if e.Reason != "" && e.Reason == a.levelName {
-		return corrupt(e, "moves off dropped tier %q to a tier of the same name", e.Reason)
+	if e.TierName != "" && e.TierName == a.levelName {
+		return corrupt(e, "moves off dropped tier %q to a tier of the same name (TierName)", e.TierName)
 	}
 	return nil
 }

@@ -27,13 +27,15 @@ func TestMemStoreKeepsEntriesExactly(t *testing.T) {
 			Parts: []loyalty.LotPart{{Lot: "L", Points: 3}}, Debt: 1, Forgiven: 2, OrderID: "O1",
 			Lines: []loyalty.LineRecord{{LineID: "A", Quantity: -1, Net: dec("-9.90"), Weight: dec("990")}},
 			Spend: dec("-9.90"), Qualifying: -3, Bonus: loyalty.BonusSurvey, Year: 2026, Reason: "r", Operator: "o",
-			From: 1, To: 2, NextReview: at.AddDate(0, 6, 0), GraceUntil: at.AddDate(0, 7, 0),
+			From: 1, To: 2, TierName: "gold", NextReview: at.AddDate(0, 6, 0), GraceUntil: at.AddDate(0, 7, 0),
 			Birthday: customer.Birthday{Year: 1990, Month: time.May, Day: 4}, Note: "note"}
 	}
 	sparse := func(seq int64) loyalty.Entry {
 		return loyalty.Entry{Seq: seq, Member: "M1", Key: fmt.Sprint("K", seq), Kind: loyalty.EntryRelease,
 			Time: at, Effective: at, Parts: []loyalty.LotPart{{Lot: "L", Points: 1}}, Note: "n"}
 	}
+	named := sparse(0) // a tier name the only field most kinds leave zero
+	named.Kind, named.Parts, named.TierName = loyalty.EntryReview, nil, "silver"
 	zeroLoc := sparse(0)
 	zeroLoc.GraceUntil = time.Time{}.In(paris) // a zero instant with a location is kept as it is
 	s := loyalty.NewMemStore()
@@ -44,11 +46,14 @@ func TestMemStoreKeepsEntriesExactly(t *testing.T) {
 		for j := range size {
 			seq := int64(len(all) + 1)
 			var e loyalty.Entry
-			switch (i + j) % 3 {
+			switch (i + j) % 4 {
 			case 0:
 				e = full(seq)
 			case 1:
 				e = sparse(seq)
+			case 2:
+				e = named
+				e.Seq, e.Key = seq, fmt.Sprint("K", seq)
 			default:
 				e = zeroLoc
 				e.Seq, e.Key = seq, fmt.Sprint("K", seq)

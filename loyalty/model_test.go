@@ -621,10 +621,10 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			// From the dropped tier to the one below it, dated the
 			// ledger's last time, moving no points.
 			to := m.tierOf(pre.LevelName())
-			if e.From != pre.Level || e.To != to || e.TierName() != levels[to].Name || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
+			if e.From != pre.Level || e.To != to || e.TierName != levels[to].Name || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
 				rt.Fatalf("move off a dropped tier %+v; model from %d to %d at %v", e, pre.Level, to, pre.AsOf)
 			}
-			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName()})
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName})
 			break
 		}
 		if strings.HasPrefix(e.Key, "renamed-tier:") {
@@ -632,7 +632,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			// ledger's last time, moving no points; the tier is held
 			// since it was reached, so the model records no change.
 			to := m.tierOf(pre.LevelName())
-			if e.From != pre.Level || e.To != to || e.TierName() != pre.LevelName() || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
+			if e.From != pre.Level || e.To != to || e.TierName != pre.LevelName() || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
 				rt.Fatalf("move of a renumbered tier %+v; model from %d to %d at %v", e, pre.Level, to, pre.AsOf)
 			}
 			m.renamedFrom = len(m.tiers)
@@ -644,7 +644,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 				rt.Fatalf("revocation at %v before the last tier change at %v", e.Effective, m.tiers[n-1].at)
 			}
-			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName()})
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName})
 			break
 		}
 		v := m.qualifying(e.Effective)
@@ -665,10 +665,10 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 		if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 			rt.Fatalf("tier change at %v before the last one at %v", e.Effective, m.tiers[n-1].at)
 		}
-		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName()})
+		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName})
 	case loyalty.EntryReview:
-		if e.TierName() != levels[e.To].Name {
-			rt.Fatalf("review of tier %d named %q", e.To, e.TierName())
+		if e.TierName != levels[e.To].Name {
+			rt.Fatalf("review of tier %d named %q", e.To, e.TierName)
 		}
 		if !e.Effective.Equal(due) && !e.Effective.Equal(pre.GraceUntil) {
 			rt.Fatalf("review at %v, not scheduled (next %v, grace %v)", e.Effective, due, pre.GraceUntil)

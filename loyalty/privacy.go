@@ -133,7 +133,8 @@ func ReplaceAttr(groups []string, a slog.Attr) slog.Attr {
 // or a birthday change ([EntryBirthday]) is that of its event without
 // the birthday (a fingerprint of the event with it would let the
 // birthday be found again by trying every date). Every
-// other field is as in e, so [Replay] of the erased entries gives the
+// other field is as in e, the tier name among them (the name of one of
+// the programme's tiers, not personal data), so [Replay] of the erased entries gives the
 // same account as before but for the birthday. Erased of an erased entry
 // is the entry itself.
 func (e Entry) Erased() Entry {

@@ -310,7 +310,7 @@ type TierConfig struct {
 	// A tier's Name is its identity. Ledgers name the tier a member holds
 	// by its index and, since tier names are recorded, by its name too:
 	// each join, tier and review entry records the name of the tier it
-	// leaves the member in ([Entry.TierName]), and [Account.LevelName]
+	// leaves the member in ([Entry].TierName), and [Account.LevelName]
 	// holds it. A programme may therefore restructure its tiers anywhere:
 	// add tiers, drop them, rename them. The tier a member holds is read
 	// from the name its ledger recorded:

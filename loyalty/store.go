@@ -113,6 +113,7 @@ type memExtra struct {
 	Year                   int
 	Reason, Operator       string
 	From, To               int
+	TierName               string
 	NextReview, GraceUntil time.Time
 	Birthday               customer.Birthday
 	Coupons                []string
@@ -124,7 +125,7 @@ func (x *memExtra) zero() bool {
 	var zt time.Time
 	return x.Lot == "" && x.AvailableAt == zt && x.ExpiresAt == zt && x.Debt == 0 && x.Forgiven == 0 &&
 		x.OrderID == "" && x.Lines == nil && x.Spend == (decimal.Decimal{}) && x.Qualifying == 0 && x.Bonus == 0 &&
-		x.Year == 0 && x.Reason == "" && x.Operator == "" && x.From == 0 && x.To == 0 &&
+		x.Year == 0 && x.Reason == "" && x.Operator == "" && x.From == 0 && x.To == 0 && x.TierName == "" &&
 		x.NextReview == zt && x.GraceUntil == zt && x.Birthday == (customer.Birthday{}) && x.Coupons == nil
 }
 
@@ -135,7 +136,7 @@ func packEntry(e *Entry) memEntry {
 		Effective: e.Effective, Parts: slices.Clone(e.Parts), Note: e.Note, Kind: e.Kind}
 	x := memExtra{Lot: e.Lot, AvailableAt: e.AvailableAt, ExpiresAt: e.ExpiresAt, Debt: e.Debt, Forgiven: e.Forgiven,
 		OrderID: e.OrderID, Lines: slices.Clone(e.Lines), Spend: e.Spend, Qualifying: e.Qualifying, Bonus: e.Bonus, Year: e.Year,
-		Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To, NextReview: e.NextReview,
+		Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To, TierName: e.TierName, NextReview: e.NextReview,
 		GraceUntil: e.GraceUntil, Birthday: e.Birthday, Coupons: slices.Clone(e.Coupons)}
 	if !x.zero() {
 		m.x = &x
@@ -149,7 +150,7 @@ func (m *memEntry) unpack(member customer.ID) Entry {
 	if x := m.x; x != nil {
 		e.Lot, e.AvailableAt, e.ExpiresAt, e.Debt, e.Forgiven = x.Lot, x.AvailableAt, x.ExpiresAt, x.Debt, x.Forgiven
 		e.OrderID, e.Lines, e.Spend, e.Qualifying, e.Bonus, e.Year = x.OrderID, slices.Clone(x.Lines), x.Spend, x.Qualifying, x.Bonus, x.Year
-		e.Reason, e.Operator, e.From, e.To = x.Reason, x.Operator, x.From, x.To
+		e.Reason, e.Operator, e.From, e.To, e.TierName = x.Reason, x.Operator, x.From, x.To, x.TierName
 		e.NextReview, e.GraceUntil, e.Birthday, e.Coupons = x.NextReview, x.GraceUntil, x.Birthday, slices.Clone(x.Coupons)
 	}
 	return e

@@ -175,7 +175,7 @@ func TestDroppedTierInHistory(t *testing.T) {
 	all, _ := platinumLedger(t)
 	back := all[len(all)-1]
 	require.Equal(t, loyalty.EntryTier, back.Kind)
-	back.Seq, back.Key, back.From, back.To, back.Reason = int64(len(all)+1), "tier:back", 3, 1, "silver"
+	back.Seq, back.Key, back.From, back.To, back.TierName = int64(len(all)+1), "tier:back", 3, 1, "silver"
 	back.Time, back.Effective = day(2026, 2, 20), day(2026, 2, 20)
 	back.Note = "moved down by hand"
 	all = append(all, back)

@@ -70,15 +70,15 @@ func tierMoves(es []loyalty.Entry, prefix string) []loyalty.Entry {
 func TestTierEntriesRecordNames(t *testing.T) {
 	all, a := tierLedger(t, "M1", "600")
 	require.Equal(t, loyalty.EntryJoin, all[0].Kind)
-	assert.Equal(t, "member", all[0].TierName())
+	assert.Equal(t, "member", all[0].TierName)
 	up := tierMoves(all, "tier:")
 	require.Len(t, up, 1)
-	assert.Equal(t, "silver", up[0].TierName())
+	assert.Equal(t, "silver", up[0].TierName)
 	assert.Equal(t, 1, a.Level)
 	assert.Equal(t, "silver", a.LevelName())
 	earn := all[1]
 	require.Equal(t, loyalty.EntryEarn, earn.Kind)
-	assert.Empty(t, earn.TierName(), "an earn names no tier")
+	assert.Empty(t, earn.TierName, "an earn names no tier")
 
 	// A review records the name of the tier kept.
 	b, es, err := club(t).Apply(a, loyalty.Tick{Member: "M1"}, day(2027, 2, 2))
@@ -87,7 +87,7 @@ func TestTierEntriesRecordNames(t *testing.T) {
 	for _, e := range es {
 		if e.Kind == loyalty.EntryReview || e.Kind == loyalty.EntryTier {
 			reviews++
-			assert.Equal(t, club(t).Levels()[e.To].Name, e.TierName(), "%+v", e)
+			assert.Equal(t, club(t).Levels()[e.To].Name, e.TierName, "%+v", e)
 		}
 	}
 	assert.Positive(t, reviews)
@@ -128,7 +128,7 @@ func TestMiddleTierDropped(t *testing.T) {
 	assert.Equal(t, es[0], d, "the move comes first")
 	assert.Equal(t, 1, d.From)
 	assert.Equal(t, 0, d.To)
-	assert.Equal(t, "member", d.TierName())
+	assert.Equal(t, "member", d.TierName)
 	assert.Contains(t, d.Note, "silver")
 	assert.Zero(t, d.Points)
 	assert.Equal(t, silver.NextReview, d.NextReview)
@@ -159,7 +159,7 @@ func TestMiddleTierDropped(t *testing.T) {
 	assert.Equal(t, es[0], m)
 	assert.Equal(t, 2, m.From)
 	assert.Equal(t, 1, m.To)
-	assert.Equal(t, "gold", m.TierName())
+	assert.Equal(t, "gold", m.TierName)
 	assert.Zero(t, m.Points)
 	assert.Equal(t, gold.NextReview, m.NextReview)
 	assert.Equal(t, 1, g.Level)
@@ -177,7 +177,7 @@ func TestMiddleTierDropped(t *testing.T) {
 	assert.Empty(t, tierMoves(es, "renamed-tier:"))
 	rv := reviewOf(t, es)
 	assert.Equal(t, loyalty.EntryReview, rv.Kind, "2100 spent keeps gold: %v", es)
-	assert.Equal(t, "gold", rv.TierName())
+	assert.Equal(t, "gold", rv.TierName)
 }
 
 // A tier added below the one a member holds moves no one: a silver
@@ -196,7 +196,7 @@ func TestTierInsertedBelow(t *testing.T) {
 	require.Len(t, moves, 1, "%v", es)
 	assert.Equal(t, 1, moves[0].From)
 	assert.Equal(t, 2, moves[0].To)
-	assert.Equal(t, "silver", moves[0].TierName())
+	assert.Equal(t, "silver", moves[0].TierName)
 	assert.Equal(t, 2, b.Level)
 	assert.Equal(t, loyalty.Points(125), es[len(es)-1].Points, "silver's ×1.25")
 	assert.Equal(t, a.LevelSince, b.LevelSince)
@@ -221,7 +221,7 @@ func TestTierRenamed(t *testing.T) {
 	assert.True(t, strings.HasPrefix(es[0].Key, "renamed-tier:"), es[0].Key)
 	assert.Equal(t, 1, es[0].From)
 	assert.Equal(t, 1, es[0].To)
-	assert.Equal(t, "argent", es[0].TierName())
+	assert.Equal(t, "argent", es[0].TierName)
 	assert.Contains(t, es[0].Note, "silver")
 	assert.Equal(t, "argent", b.LevelName())
 	_, err = loyalty.Replay(append(all, es...))
@@ -251,7 +251,7 @@ func TestTierMerged(t *testing.T) {
 	require.Len(t, es, 1)
 	assert.True(t, strings.HasPrefix(es[0].Key, "renamed-tier:"), es[0].Key)
 	assert.Equal(t, 0, es[0].To)
-	assert.Equal(t, "member", es[0].TierName())
+	assert.Equal(t, "member", es[0].TierName)
 	r, err := loyalty.Replay(append(all, es...))
 	require.NoError(t, err)
 	assert.Equal(t, "member", r.LevelName())
@@ -304,7 +304,7 @@ func stripNames(es []loyalty.Entry) []loyalty.Entry {
 	for i := range out {
 		switch out[i].Kind {
 		case loyalty.EntryJoin, loyalty.EntryTier, loyalty.EntryReview:
-			out[i].Reason = ""
+			out[i].TierName = ""
 		}
 	}
 	return out
@@ -333,7 +333,7 @@ func TestTierOldLedgerWithoutNames(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, es, 1)
 	assert.True(t, strings.HasPrefix(es[0].Key, "dropped-tier:"))
-	assert.Equal(t, "gold", es[0].TierName(), "the move records the name")
+	assert.Equal(t, "gold", es[0].TierName, "the move records the name")
 	assert.Equal(t, "gold", b.LevelName())
 }
 
@@ -352,7 +352,7 @@ func TestTierNamesReplayChecked(t *testing.T) {
 	}{
 		{"moves points", func(e *loyalty.Entry) { e.Points = 5; e.Lot = "x" }},
 		{"from another tier", func(e *loyalty.Entry) { e.From = 1 }},
-		{"no name", func(e *loyalty.Entry) { e.Reason = "" }},
+		{"no name", func(e *loyalty.Entry) { e.TierName = "" }},
 		{"same tier and name", func(e *loyalty.Entry) { e.To = 2 }},
 		{"moves the review", func(e *loyalty.Entry) { e.NextReview = e.NextReview.Add(time.Hour) }},
 		{"dated before the ledger", func(e *loyalty.Entry) { e.Effective = day(2026, 1, 6) }},
@@ -374,7 +374,7 @@ func TestTierNamesReplayChecked(t *testing.T) {
 	require.Equal(t, loyalty.EntryReview, rv.Kind)
 	for i := range es {
 		if es[i].Seq == rv.Seq {
-			es[i].Reason = "silver"
+			es[i].TierName = "silver"
 		}
 	}
 	_, err = loyalty.Replay(append(append([]loyalty.Entry(nil), goldAll...), es...))
@@ -385,7 +385,7 @@ func TestTierNamesReplayChecked(t *testing.T) {
 	_, es, err = p.Apply(silver, loyalty.Tick{Member: "M1"}, day(2026, 2, 2))
 	require.NoError(t, err)
 	require.Len(t, es, 1)
-	es[0].Reason = "silver"
+	es[0].TierName = "silver"
 	_, err = loyalty.Replay(append(append([]loyalty.Entry(nil), silverAll...), es...))
 	assert.ErrorIs(t, err, loyalty.ErrCorrupt)
 }

@@ -238,7 +238,7 @@ func fromEntryDoc(d entryDoc) (loyalty.Entry, error) {
 			return loyalty.LineRecord{LineID: l.LineID, Quantity: l.Quantity, Net: decimal.Decimal(l.Net), Weight: decimal.Decimal(l.Weight)}
 		})),
 		Spend: decimal.Decimal(d.Spend), Qualifying: d.Qualifying, Year: d.Year, Reason: d.Reason, Operator: d.Operator,
-		From: d.From, To: d.To, NextReview: fromTimeDoc(d.NextReview), GraceUntil: fromTimeDoc(d.GraceUntil),
+		From: d.From, To: d.To, TierName: d.TierName, NextReview: fromTimeDoc(d.NextReview), GraceUntil: fromTimeDoc(d.GraceUntil),
 		Birthday: fromBirthdayDoc(d.Birthday), Note: d.Note, Coupons: nilIfEmpty(d.Coupons),
 	}
 	if d.Bonus != "" {

@@ -106,8 +106,9 @@
 //     number carries exactly, RFC 7493 §2.2), kind, time, effective,
 //     points, lot, available_at, expires_at, parts [{lot, points}], debt,
 //     forgiven, order_id, lines [{line_id, quantity, net, weight}], spend,
-//     qualifying, bonus, year, reason, operator, from, to, next_review,
-//     grace_until, birthday, note, coupons}].
+//     qualifying, bonus, year, reason, operator, from, to, tier_name
+//     ("" but in join, tier and review entries that name their tier),
+//     next_review, grace_until, birthday, note, coupons}].
 //   - complaints: [{case, events}], each case ([complaint.Case]) and
 //     event ([complaint.Event]) in the JSON form of package complaint,
 //     whose keys are snake_case too and whose optional parts are left
@@ -133,7 +134,9 @@
 // requires keeping. It keeps the consent history, the proof of past
 // consent (GDPR art. 7(1)), and the orders, returns, credits and points,
 // which are financial records holding no personal data beyond the
-// customer ID and the household member IDs of order lines; a caller
+// customer ID and the household member IDs of order lines (the tier
+// names a ledger records, [loyalty.Entry].TierName, are the programme's
+// names of its tiers, not personal data); a caller
 // whose IDs are personal data replaces them by pseudonyms. Without an
 // interactions target the interactions stay, and the report says so
 // ([NotDone]). An export made before the erasure lists them with the

@@ -249,6 +249,7 @@ type entryDoc struct {
 	Operator    string            `json:"operator"`
 	From        int               `json:"from"`
 	To          int               `json:"to"`
+	TierName    string            `json:"tier_name"`
 	NextReview  *time.Time        `json:"next_review"`
 	GraceUntil  *time.Time        `json:"grace_until"`
 	Birthday    birthdayDoc       `json:"birthday"`
@@ -435,7 +436,7 @@ func toEntryDoc(e loyalty.Entry) entryDoc {
 			return lineRecordDoc{LineID: l.LineID, Quantity: l.Quantity, Net: amountDoc(l.Net), Weight: amountDoc(l.Weight)}
 		}),
 		Spend: amountDoc(e.Spend), Qualifying: e.Qualifying, Year: e.Year, Reason: e.Reason, Operator: e.Operator,
-		From: e.From, To: e.To, NextReview: timeDoc(e.NextReview), GraceUntil: timeDoc(e.GraceUntil),
+		From: e.From, To: e.To, TierName: e.TierName, NextReview: timeDoc(e.NextReview), GraceUntil: timeDoc(e.GraceUntil),
 		Birthday: toBirthdayDoc(e.Birthday), Note: e.Note, Coupons: stringsDoc(e.Coupons),
 	}
 	if e.Bonus != 0 {

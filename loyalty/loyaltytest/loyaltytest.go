@@ -205,7 +205,7 @@ func entryFields(e loyalty.Entry) []entryField {
 		{"Debt", fmt.Sprint(e.Debt)}, {"Forgiven", fmt.Sprint(e.Forgiven)}, {"OrderID", e.OrderID},
 		{"Spend", d(e.Spend)}, {"Qualifying", fmt.Sprint(e.Qualifying)}, {"Bonus", e.Bonus.String()},
 		{"Year", fmt.Sprint(e.Year)}, {"Reason", e.Reason}, {"Operator", e.Operator},
-		{"From", fmt.Sprint(e.From)}, {"To", fmt.Sprint(e.To)},
+		{"From", fmt.Sprint(e.From)}, {"To", fmt.Sprint(e.To)}, {"TierName", e.TierName},
 		{"NextReview", ts(e.NextReview)}, {"GraceUntil", ts(e.GraceUntil)},
 		// The fields, not the Birthday's own (redacted) text form.
 		{"Birthday", fmt.Sprintf("%04d-%02d-%02d", e.Birthday.Year, int(e.Birthday.Month), e.Birthday.Day)},
@@ -594,9 +594,10 @@ func testKeysExact(t *testing.T, newStore func(*testing.T) loyalty.Store) {
 // nanoseconds, zones other than UTC, decimals of many places, integers
 // beyond float64's 53 bits, a fingerprint with the top bit set, a
 // birthday with a year, text beyond ASCII, the newest kind, reopen,
-// which an adapter that keeps kinds by name must know, and a tier entry
+// which an adapter that keeps kinds by name must know, a tier entry
 // that names an order, as the revocation of a tier by a refund does
-// ([loyalty.TierConfig] RevokeDays).
+// ([loyalty.TierConfig] RevokeDays), and join, tier and review entries
+// that name their tiers ([loyalty.Entry].TierName).
 func rareEntries(member customer.ID) []loyalty.Entry {
 	ist := time.FixedZone("UTC+5:30", 5*3600+1800)
 	west := time.FixedZone("UTC-3", -3*3600)
@@ -608,7 +609,7 @@ func rareEntries(member customer.ID) []loyalty.Entry {
 		{Kind: loyalty.EntryJoin, Time: at(0, 123456789).In(ist), Effective: at(0, 1),
 			Birthday:   customer.Birthday{Year: 1988, Month: time.February, Day: 29},
 			NextReview: at(60*24*365, 999999999).In(west), GraceUntil: at(60*24*400, 7), Fingerprint: 0xfedcba9876543210,
-			Note: "beigetreten – Stufe “Mitglied” ✓"},
+			TierName: "Mitglied", Note: "beigetreten – Stufe “Mitglied” ✓"},
 		{Kind: loyalty.EntryEarn, Time: at(1, 500), Effective: at(1, 1).In(west), Points: 83, Lot: "order:Ä-1",
 			AvailableAt: at(60*24*30, 42).In(ist), ExpiresAt: at(60*24*730, 999), OrderID: "Ä-1",
 			Spend: d("1234.5678"), Qualifying: 83, Fingerprint: 1, Coupons: []string{"WELCOME", "WINTER-Ä"},
@@ -624,11 +625,11 @@ func rareEntries(member customer.ID) []loyalty.Entry {
 			Lines: []loyalty.LineRecord{{LineID: "1", Quantity: 1, Net: d("11.1111"), Weight: d("16.66665")}}},
 		{Kind: loyalty.EntryAdjust, Time: at(4, 4), Effective: at(4, 4), Points: 1<<53 + 1, Lot: "adjust:5",
 			AvailableAt: at(4, 4), Reason: "migration from the old card system", Operator: "ops-7"},
-		{Kind: loyalty.EntryTier, Time: at(5, 5), Effective: at(5, 5), From: 0, To: 2,
+		{Kind: loyalty.EntryTier, Time: at(5, 5), Effective: at(5, 5), From: 0, To: 2, TierName: "Gold ★",
 			NextReview: at(60*24*365, 5), GraceUntil: at(60*24*500, 5)},
 		{Kind: loyalty.EntryRepay, Time: at(6, 6), Effective: at(6, 6), Debt: -7,
 			Parts: []loyalty.LotPart{{Lot: "adjust:5", Points: 7}}},
-		{Kind: loyalty.EntryReview, Time: at(7, 7), Effective: at(7, 7), From: 2, To: 1, GraceUntil: at(60*24*90, 77)},
+		{Kind: loyalty.EntryReview, Time: at(7, 7), Effective: at(7, 7), From: 2, To: 1, TierName: "Silber", GraceUntil: at(60*24*90, 77)},
 		{Kind: loyalty.EntryReopen, Time: at(8, 8), Effective: at(5, 8), Points: 4, Lot: "reopen:R-1", AvailableAt: at(5, 8),
 			ExpiresAt: at(6, 8), Parts: []loyalty.LotPart{{Lot: "order:Ä-1", Points: 4}}},
 		{Kind: loyalty.EntryTier, Time: at(9, 9), Effective: at(9, 9), From: 1, To: 0, OrderID: "Ä-1",

@@ -30,7 +30,10 @@ var _ loyalty.Eraser = (*LoyaltyStore)(nil)
 
 // entryDetail is the JSON form of the fields of a [loyalty.Entry] that
 // have no column of their own. Times are RFC 3339 in UTC with
-// nanoseconds; amounts are decimal strings with their scale.
+// nanoseconds; amounts are decimal strings with their scale. Fields left
+// zero are left out, so a detail written before a field was added
+// (tier_name, before entries named their tiers) reads with the field
+// zero, and a field added needs no migration.
 type entryDetail struct {
 	Lot         string            `json:"lot,omitempty"`
 	AvailableAt time.Time         `json:"available_at,omitzero"`
@@ -46,6 +49,7 @@ type entryDetail struct {
 	Operator    string            `json:"operator,omitempty"`
 	From        int               `json:"from,omitempty"`
 	To          int               `json:"to,omitempty"`
+	TierName    string            `json:"tier_name,omitempty"`
 	NextReview  time.Time         `json:"next_review,omitzero"`
 	GraceUntil  time.Time         `json:"grace_until,omitzero"`
 	Birthday    customer.Birthday `json:"birthday,omitzero"`
@@ -78,7 +82,7 @@ func detailOf(e loyalty.Entry) entryDetail {
 		Lot: e.Lot, AvailableAt: utc(e.AvailableAt), ExpiresAt: utc(e.ExpiresAt),
 		Debt: int64(e.Debt), Forgiven: int64(e.Forgiven), Qualifying: int64(e.Qualifying),
 		Bonus: uint8(e.Bonus), Year: e.Year, Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To,
-		NextReview: utc(e.NextReview), GraceUntil: utc(e.GraceUntil), Birthday: e.Birthday, Note: e.Note,
+		TierName: e.TierName, NextReview: utc(e.NextReview), GraceUntil: utc(e.GraceUntil), Birthday: e.Birthday, Note: e.Note,
 		Coupons: e.Coupons,
 	}
 	for _, p := range e.Parts {
@@ -94,6 +98,7 @@ func (d entryDetail) fill(e *loyalty.Entry) error {
 	e.Lot, e.AvailableAt, e.ExpiresAt = d.Lot, d.AvailableAt, d.ExpiresAt
 	e.Debt, e.Forgiven, e.Qualifying = loyalty.Points(d.Debt), loyalty.Points(d.Forgiven), loyalty.Points(d.Qualifying)
 	e.Bonus, e.Year, e.Reason, e.Operator, e.From, e.To = loyalty.BonusKind(d.Bonus), d.Year, d.Reason, d.Operator, d.From, d.To
+	e.TierName = d.TierName
 	e.NextReview, e.GraceUntil, e.Birthday, e.Note, e.Coupons = d.NextReview, d.GraceUntil, d.Birthday, d.Note, d.Coupons
 	for _, p := range d.Parts {
 		e.Parts = append(e.Parts, loyalty.LotPart{Lot: p.Lot, Points: loyalty.Points(p.Points)})

@@ -75,7 +75,8 @@
 // Complaints.Save (any text of the case or its event, the case's ID
 // included, which its document holds; also an undefined state or
 // priority, or a time outside years 0–9999) and Ledgers.Append and
-// Ledgers.Erase (an entry's reason, note, operator, lot or coupons).
+// Ledgers.Erase (an entry's reason, note, operator, tier name, lot or
+// coupons).
 // IDs in columns are bytes and are kept as given.
 // Deleting a customer deletes its history (orders, returns, credits,
 // interactions), as [customer.MemStore] does, and frees the IDs of its

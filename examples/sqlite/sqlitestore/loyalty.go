@@ -25,6 +25,9 @@ type Ledgers struct{ db *DB }
 var _ loyalty.Eraser = (*Ledgers)(nil)
 
 // entryDoc is the document of a ledger entry: all but the columns.
+// Fields left zero are left out; a document written before a field was
+// added (tier_name, before entries named their tiers) reads with the
+// field zero.
 //
 // The fingerprint is written in its own JSON form, a string of decimal
 // digits ([loyalty.Fingerprint]): as a JSON number, SQLite's JSON
@@ -50,6 +53,7 @@ type entryDoc struct {
 	Operator    string              `json:"operator,omitempty"`
 	From        int                 `json:"from,omitzero"`
 	To          int                 `json:"to,omitzero"`
+	TierName    string              `json:"tier_name,omitempty"`
 	NextReview  time.Time           `json:"next_review,omitzero"`
 	GraceUntil  time.Time           `json:"grace_until,omitzero"`
 	Birthday    birthdayDoc         `json:"birthday,omitzero"`
@@ -98,7 +102,7 @@ func encodeEntry(i int, e loyalty.Entry) (entryRow, error) {
 		AvailableAt: utc(e.AvailableAt), ExpiresAt: utc(e.ExpiresAt),
 		Debt: e.Debt, Forgiven: e.Forgiven, Spend: dec{e.Spend}, Qualifying: e.Qualifying,
 		Bonus: e.Bonus, Year: e.Year, Reason: e.Reason, Operator: e.Operator, From: e.From, To: e.To,
-		NextReview: utc(e.NextReview), GraceUntil: utc(e.GraceUntil),
+		TierName: e.TierName, NextReview: utc(e.NextReview), GraceUntil: utc(e.GraceUntil),
 		Birthday: birthdayDoc{e.Birthday.Year, e.Birthday.Month, e.Birthday.Day}, Note: e.Note,
 		Coupons: e.Coupons,
 	}
@@ -140,7 +144,7 @@ func decodeEntry(member customer.ID, seq int64, key, kind, at string, points int
 		Effective: d.Effective, Points: loyalty.Points(points), Lot: d.Lot,
 		AvailableAt: d.AvailableAt, ExpiresAt: d.ExpiresAt, Debt: d.Debt, Forgiven: d.Forgiven,
 		OrderID: orderID, Spend: d.Spend.Decimal, Qualifying: d.Qualifying, Bonus: d.Bonus, Year: d.Year,
-		Reason: d.Reason, Operator: d.Operator, From: d.From, To: d.To,
+		Reason: d.Reason, Operator: d.Operator, From: d.From, To: d.To, TierName: d.TierName,
 		NextReview: d.NextReview, GraceUntil: d.GraceUntil,
 		Birthday: customer.Birthday{Year: d.Birthday.Year, Month: d.Birthday.Month, Day: d.Birthday.Day},
 		Note:     d.Note, Coupons: d.Coupons,
