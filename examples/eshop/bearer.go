@@ -47,7 +47,11 @@ import (
 // more than MaxUses times); while both are under way they hold a use
 // each, so the limit may be reached early, never exceeded. A claim
 // stored before claims named their content (no digest) is taken by any
-// delivery of its order.
+// delivery of its order. Nor does a delivery refused while its member's
+// ledger holds an order under its ID give back the last claim of the
+// order on a coupon that order names (releaseRefused): the member's
+// ledger compares a delivery with the lines in sequence, so its refusal
+// does not tell that the claim is not the recorded order's.
 //
 // A use is given back only when the order cannot stand: refused for
 // good (a coupon used up, another order under its ID, an order the
@@ -584,11 +588,22 @@ func (s *Server) claimBearer(ctx context.Context, o customer.Order, digest strin
 // an order that stands: the claims are then its. The claims of a
 // delivery of other content under o's ID are that delivery's: it gives
 // them back itself when it is refused.
+//
+// On a coupon that the member's ledger holds under o's ID for an order
+// that stands (another delivery was recorded with it), the order keeps
+// one claim: the delivery's is given back only while another claim of
+// the order is held. The member's ledger tells a redelivery by the
+// order's content in sequence and by each coupon's limit, the digest by
+// the lines' IDs, and a claim stored before claims named their content
+// is taken by any delivery, so the claim this delivery took may be the
+// one the recorded order holds; giving it back would let the coupon be
+// used more than MaxUses times.
 func (s *Server) releaseRefused(ctx context.Context, o customer.Order, digest string, uses []loyalty.CouponUse, now time.Time) error {
 	acct, err := s.ledger.Account(ctx, o.CustomerID)
 	if err != nil {
 		return err
 	}
+	var held []string
 	if acct.HasKey(loyalty.Purchase{Order: o}.Key()) && !voided(&acct, o.ID) {
 		// The key is taken, so Apply tells whether the entry under it
 		// is this delivery's, and changes nothing.
@@ -597,6 +612,7 @@ func (s *Server) releaseRefused(ctx context.Context, o customer.Order, digest st
 		if errors.As(aerr, &dup) && dup.Same {
 			return nil
 		}
+		held, _ = acct.OrderCoupons(o.ID)
 	}
 	var codes []string
 	for _, u := range uses {
@@ -604,7 +620,7 @@ func (s *Server) releaseRefused(ctx context.Context, o customer.Order, digest st
 			codes = append(codes, u.Code)
 		}
 	}
-	_, err = s.releaseBearer(ctx, o.CustomerID, o.ID, digest, codes, "release", now)
+	_, err = s.releaseBearer(ctx, o.CustomerID, o.ID, digest, codes, held, "release", now)
 	return err
 }
 
@@ -613,16 +629,19 @@ func (s *Server) releaseRefused(ctx context.Context, o customer.Order, digest st
 // or every claim of the order not released when digest is "", with
 // entries of kind ("release", or "void" for an order released as never
 // recorded, whose ID is then spent), and returns the codes on which it
-// released one.
-func (s *Server) releaseBearer(ctx context.Context, member customer.ID, id, digest string, codes []string, kind string, now time.Time) ([]string, error) {
+// released one. On a coupon of held (held by the order in its member's
+// ledger), a claim of content digest is released only while the order
+// holds another.
+func (s *Server) releaseBearer(ctx context.Context, member customer.ID, id, digest string, codes, held []string, kind string, now time.Time) ([]string, error) {
 	var released []string
 	for _, code := range codes {
 		made := false
+		keep := slices.Contains(held, code)
 		err := s.appendClaim(ctx, code, member, id, digest, func(b bearerClaims) ([]loyalty.Entry, error) {
 			suffixes := b.open
 			if digest != "" {
 				suffixes = nil
-				if b.own != "" {
+				if b.own != "" && (!keep || len(b.open) > 1) {
 					suffixes = []string{b.own}
 				}
 			}
@@ -648,7 +667,7 @@ func (s *Server) releaseBearer(ctx context.Context, member customer.ID, id, dige
 // delivery, on every limited bearer coupon (its ledger entry was taken
 // back), and returns the codes released.
 func (s *Server) releaseAllBearer(ctx context.Context, member customer.ID, id string, now time.Time) ([]string, error) {
-	return s.releaseBearer(ctx, member, id, "", s.limitedBearers(), "release", now)
+	return s.releaseBearer(ctx, member, id, "", s.limitedBearers(), nil, "release", now)
 }
 
 // voidBearer releases the claims of order id of member, of every
@@ -656,7 +675,7 @@ func (s *Server) releaseAllBearer(ctx context.Context, member customer.ID, id st
 // never recorded while only its claims held it, so that the order sent
 // again is refused (409 on "id"), and returns the codes released.
 func (s *Server) voidBearer(ctx context.Context, member customer.ID, id string, now time.Time) ([]string, error) {
-	return s.releaseBearer(ctx, member, id, "", s.limitedBearers(), "void", now)
+	return s.releaseBearer(ctx, member, id, "", s.limitedBearers(), nil, "void", now)
 }
 
 // bearerVoided reports whether order id of member was released as never

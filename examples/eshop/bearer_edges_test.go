@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,4 +275,227 @@ func TestBearerCheckReadsOnBeforeRefusing(t *testing.T) {
 	r = a.do("POST", "/v1/orders", "shop", o2)
 	require.Equal(t, http.StatusCreated, r.Status, "the use given back on the other server: %s", r)
 	assert.Equal(t, 1, a.bearerUses("ONCE"))
+}
+
+// memberEntries returns the entries of member's ledger.
+func (e *testEnv) memberEntries(member string) []loyalty.Entry {
+	e.t.Helper()
+	entries, err := e.stores.Ledgers.Entries(context.Background(), customer.ID(member), 0)
+	require.NoError(e.t, err)
+	return entries
+}
+
+// reordered returns order o with its lines in reverse sequence.
+func reordered(o map[string]any) map[string]any {
+	r := maps.Clone(o)
+	lines := slices.Clone(o["lines"].([]map[string]any))
+	slices.Reverse(lines)
+	r["lines"] = lines
+	return r
+}
+
+// A delivery under the ID of an order that the member's ledger holds
+// with a bearer coupon, refused as other content (409), gives back no use
+// that the recorded order holds: not when it has the recorded order's
+// digest (the same lines in another sequence, which the ledger compares
+// in sequence), whether the history holds the order or only the
+// member's ledger does (the answer to its append was lost), nor when
+// the recorded order took a claim stored before claims named their
+// content. The coupon's single use stays held, and another member's
+// order for it is refused.
+func TestRefusedDeliveryKeepsTheRecordedUse(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		fault  int32
+		legacy bool
+		again  func(o map[string]any) map[string]any
+	}{
+		{name: "lines in another sequence", fault: noFault, again: reordered},
+		{name: "lines in another sequence, answer lost", fault: lostReply, again: reordered},
+		{name: "other content, claim without digest", fault: noFault, legacy: true, again: func(o map[string]any) map[string]any {
+			return couponOrder("O-1", "C-1", testNow.Add(-2*time.Hour), "ONCE")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, ledgers := faultEnv(t)
+			withBearer(t, e, "ONCE", 1)
+			e.register("C-1")
+			e.register("C-2")
+			if tc.legacy {
+				// A claim of an earlier delivery, stored before claims
+				// named their content, whose request failed before the
+				// member's ledger.
+				require.NoError(t, e.stores.Ledgers.Append(t.Context(), couponLedger("ONCE"), 0, []loyalty.Entry{{
+					Seq: 1, Member: couponLedger("ONCE"), Key: "use:C-1/O-1#1", Kind: loyalty.EntryAdjust, Points: 1,
+					Time: testNow.Add(-time.Hour), Effective: testNow.Add(-time.Hour), OrderID: "O-1",
+					Reason: "bearer coupon use", Operator: "C-1"}}))
+			}
+			o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "ONCE")
+			ledgers.fault.Store(tc.fault)
+			r := e.do("POST", "/v1/orders", "shop", o)
+			ledgers.fault.Store(noFault)
+			if tc.fault == noFault {
+				require.Equal(t, http.StatusCreated, r.Status, r.String())
+			}
+			require.Equal(t, 1, e.couponUses("C-1", "ONCE"), "the member's ledger holds the order")
+			require.Equal(t, 1, e.bearerUses("ONCE"))
+
+			r = e.do("POST", "/v1/orders", "shop", tc.again(o))
+			require.Equal(t, http.StatusConflict, r.Status, r.String())
+			assert.Equal(t, "id", r.field())
+			assert.Equal(t, 1, e.bearerUses("ONCE"), "the recorded order's use stays counted")
+
+			r = e.do("POST", "/v1/orders", "shop", couponOrder("O-2", "C-2", testNow.Add(-time.Hour), "ONCE"))
+			assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "O-1 of C-1 holds the only use: %s", r)
+			assert.Empty(t, e.orders("C-2"))
+			assert.Equal(t, 1, e.bearerUses("ONCE"))
+		})
+	}
+}
+
+// A coupon order sent again without its coupons, its lines in another
+// sequence, is other content (409 on "id"): the ledger entry of the
+// recorded order is not taken back, so its uses of the coupons, the
+// member's and everyone's, stay counted, and another member's order for
+// the last use of the bearer coupon is refused. A plain order sent again
+// with its lines in another sequence is a redelivery (200) that leaves
+// its ledger entry as it is.
+func TestRedeliveryInAnotherSequenceKeepsCouponUses(t *testing.T) {
+	backends(t, func(t *testing.T, e *testEnv) {
+		withBearer(t, e, "ONCE", 1)
+		e.register("C-1")
+		e.register("C-2")
+		o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "ONCE", "WELCOME10")
+		r := e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		entries := len(e.memberEntries("C-1"))
+
+		plain := reordered(o)
+		delete(plain, "coupons")
+		r = e.do("POST", "/v1/orders", "shop", plain)
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, "id", r.field())
+		assert.Len(t, e.memberEntries("C-1"), entries, "the recorded order's entry stays")
+		assert.Equal(t, 1, e.couponUses("C-1", "ONCE"))
+		assert.Equal(t, 1, e.couponUses("C-1", "WELCOME10"))
+		assert.Equal(t, 1, e.bearerUses("ONCE"))
+		r = e.do("POST", "/v1/orders", "shop", couponOrder("O-2", "C-2", testNow.Add(-time.Hour), "ONCE"))
+		assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "O-1 of C-1 holds the only use: %s", r)
+		r = e.do("POST", "/v1/orders", "shop", couponOrder("O-3", "C-1", testNow.Add(-time.Hour), "WELCOME10"))
+		assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "C-1 used WELCOME10 with O-1: %s", r)
+
+		p := order("O-4", "C-2", testNow.Add(-time.Hour), 1, "120.00")
+		r = e.do("POST", "/v1/orders", "shop", p)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		entries = len(e.memberEntries("C-2"))
+		r = e.do("POST", "/v1/orders", "shop", reordered(p))
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, true, r.Body["duplicate"])
+		assert.Len(t, e.memberEntries("C-2"), entries, "a redelivery writes nothing")
+	})
+}
+
+// Orders of different members racing for the last uses of a bearer
+// coupon at two servers on one database, each order delivered three
+// times at once: twice as it is (one of them, for every third member,
+// with its lines in another sequence) and once with other content under
+// its ID. At most max_uses orders are recorded, and the coupon's ledger
+// counts a use for each of them, never more than max_uses.
+func TestBearerLimitAcrossServersWithRedeliveries(t *testing.T) {
+	envs, _ := twoServers(t, nil)
+	const n, limit = 12, 4
+	for _, e := range envs {
+		withBearer(t, e, "FIRST4", limit)
+	}
+	for i := range n {
+		envs[0].register(fmt.Sprintf("C-%d", i))
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		for k := range 3 {
+			wg.Go(func() {
+				<-start
+				member := fmt.Sprintf("C-%d", i)
+				o := couponOrder("O-"+member, member, testNow.Add(-time.Hour), "FIRST4")
+				switch {
+				case k == 1 && i%3 == 0:
+					o = reordered(o)
+				case k == 2:
+					o = couponOrder("O-"+member, member, testNow.Add(-2*time.Hour), "FIRST4")
+				}
+				e := envs[(i+k)%2]
+				e.try("POST", "/v1/orders", e.keys["shop"], o)
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	recorded := 0
+	for i := range n {
+		recorded += len(envs[0].orders(fmt.Sprintf("C-%d", i)))
+	}
+	assert.LessOrEqual(t, recorded, limit)
+	for _, e := range envs {
+		uses, err := e.srv.bearerUses(t.Context(), "FIRST4")
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, uses, recorded, "a use for each order recorded")
+		assert.LessOrEqual(t, uses, limit)
+	}
+}
+
+// couponReadFault fails the next read of a bearer coupon's ledger when
+// fail is set.
+type couponReadFault struct {
+	loyalty.Store
+	fail atomic.Bool
+}
+
+func (f *couponReadFault) Entries(ctx context.Context, m customer.ID, after int64) ([]loyalty.Entry, error) {
+	if strings.HasPrefix(string(m), "coupon:") && f.fail.CompareAndSwap(true, false) {
+		return nil, errInjected
+	}
+	return f.Store.Entries(ctx, m, after)
+}
+
+// A delivery whose read of a bearer coupon's ledger fails is answered
+// 503 and gives back no claim: the same order, delivered at once to
+// another server that claimed the use and is about to record it, keeps
+// it. The coupon's single use stays held, and another member's order for
+// it is refused.
+func TestBearerReadFailureGivesNoClaimBack(t *testing.T) {
+	a := newEnv(t, memoryStores())
+	paused := &pausedAppend{Store: a.stores.Ledgers, reached: make(chan struct{}), resume: make(chan struct{})}
+	b := newEnv(t, &Stores{Name: "paused", Customers: a.stores.Customers, Complaints: a.stores.Complaints, Ledgers: paused})
+	faults := &couponReadFault{Store: a.stores.Ledgers}
+	c := newEnv(t, &Stores{Name: "faults", Customers: a.stores.Customers, Complaints: a.stores.Complaints, Ledgers: faults})
+	for _, e := range []*testEnv{a, b, c} {
+		withBearer(t, e, "ONCE", 1)
+	}
+	a.register("C-1")
+	a.register("C-2")
+	o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "ONCE")
+
+	// b claims the use for O-1 and stops before the member's ledger.
+	first := make(chan response, 1)
+	go func() {
+		r, err := b.try("POST", "/v1/orders", b.keys["shop"], o)
+		if err != nil {
+			r.Status = -1
+		}
+		first <- r
+	}()
+	<-paused.reached
+	faults.fail.Store(true)
+	r := c.do("POST", "/v1/orders", "shop", o)
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+	assert.Equal(t, 1, a.bearerUses("ONCE"), "the claim b is about to record the order with")
+	close(paused.resume)
+	r = <-first
+	require.Equal(t, http.StatusCreated, r.Status, r.String())
+
+	assert.Equal(t, 1, a.bearerUses("ONCE"), "the recorded order's use")
+	r = a.do("POST", "/v1/orders", "shop", couponOrder("O-2", "C-2", testNow.Add(-time.Hour), "ONCE"))
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "O-1 of C-1 holds the only use: %s", r)
+	assert.Empty(t, a.orders("C-2"))
 }

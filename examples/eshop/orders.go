@@ -241,14 +241,15 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	var dup *loyalty.DuplicateError
 	if errors.As(err, &dup) && !dup.Same {
 		// The history holds o under its ID (recorded above, or before),
-		// and the ledger's key of o holds another event: o with the
-		// coupons it was recorded with (o sent again without them: 409),
-		// or another order, a coupon order written to the ledger first,
-		// whose history record is refused for good, since the history
-		// takes an ID once. That one's entry is taken back (undoOther;
-		// done before, by the coupon order's own request or by this
-		// order's first delivery, it is a no-op), and o earns under its
-		// reissue ID.
+		// and the ledger's key of o holds another event: o with its
+		// lines in another sequence (a redelivery: earnedPlain), o with
+		// the coupons it was recorded with (o sent again without them,
+		// in whatever sequence: 409), or another order, a coupon order
+		// written to the ledger first, whose history record is refused
+		// for good, since the history takes an ID once. That one's
+		// entry is taken back (undoOther; done before, by the coupon
+		// order's own request or by this order's first delivery, it is
+		// a no-op), and o earns under its reissue ID.
 		undone, uerr := s.undoOther(ctx, o, now)
 		if uerr != nil {
 			return 0, nil, uerr
@@ -256,6 +257,13 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		if undone {
 			earn.Order.ID = reissueID(o.ID)
 			acct, entries, err = s.ledger.Apply(ctx, earn, now)
+		} else if own, oerr := s.earnedPlain(ctx, o); oerr != nil {
+			return 0, nil, oerr
+		} else if own {
+			// o's own earn, its lines in another sequence (the ledger
+			// compares them in sequence, the history by ID): a
+			// redelivery, which writes nothing.
+			err = &loyalty.DuplicateError{Member: dup.Member, Key: dup.Key, Same: true}
 		}
 	}
 	var ve *customer.ValidationError
@@ -425,7 +433,11 @@ func (s *Server) postCouponOrder(ctx context.Context, o customer.Order, uses []l
 	// claims (conditioned on each coupon ledger's version) and by the
 	// member's ledger.
 	if err := s.checkBearer(ctx, o, digest, uses, at); err != nil {
-		refused = true
+		// A coupon ledger that could not be read refuses nothing (503):
+		// the claims of this content stay, as another delivery of it
+		// may be recording the order with them.
+		var ae *apiError
+		refused = errors.As(err, &ae)
 		return out, err
 	}
 	if err := s.checkLedger(o, uses, at, &acct, now); err != nil {
@@ -597,7 +609,9 @@ func inLedger(acct *loyalty.Account, e loyalty.Event) loyalty.Event {
 // earnedAs reports whether the earn of order o.ID among entries, a
 // member's ledger, is o's, the coupons it names aside: the same order
 // time and the same lines (ID, quantity and net, as the earn records
-// them). False when there is no earn of o.ID.
+// them), by position or, when o's lines are keyed, by line ID in
+// whatever sequence, as the history compares orders
+// ([customer.Order.Equal]). False when there is no earn of o.ID.
 func earnedAs(entries []loyalty.Entry, o customer.Order) bool {
 	key := loyalty.Purchase{Order: o}.Key()
 	for _, e := range entries {
@@ -607,14 +621,51 @@ func earnedAs(entries []loyalty.Entry, o customer.Order) bool {
 		if !e.Effective.Equal(o.Time) || len(e.Lines) != len(o.Lines) {
 			return false
 		}
+		same := func(r loyalty.LineRecord, l customer.Line) bool {
+			return r.LineID == l.ID && r.Quantity == l.Quantity && r.Net.Equal(l.Net())
+		}
+		inSequence := true
 		for i, l := range o.Lines {
-			if r := e.Lines[i]; r.LineID != l.ID || r.Quantity != l.Quantity || !r.Net.Equal(l.Net()) {
+			inSequence = inSequence && same(e.Lines[i], l)
+		}
+		if inSequence {
+			return true
+		}
+		byID := make(map[string]customer.Line, len(o.Lines))
+		for _, l := range o.Lines {
+			byID[l.ID] = l
+		}
+		if _, unkeyed := byID[""]; unkeyed || len(byID) != len(o.Lines) {
+			return false
+		}
+		for _, r := range e.Lines {
+			l, ok := byID[r.LineID]
+			if !ok || !same(r, l) {
 				return false
 			}
+			delete(byID, r.LineID)
 		}
 		return true
 	}
 	return false
+}
+
+// earnedPlain reports whether the earn under the key of order o of the
+// history in its member's ledger is o's (earnedAs) and names no coupon:
+// o itself, applied with its lines in another sequence. A ledger entry
+// with coupons is a coupon order's, written before the history; one
+// without is the earn of the order the history holds under the ID.
+func (s *Server) earnedPlain(ctx context.Context, o customer.Order) (bool, error) {
+	entries, err := s.stores.Ledgers.Entries(ctx, o.CustomerID, 0)
+	if err != nil {
+		return false, err
+	}
+	acct, err := loyalty.Replay(entries)
+	if err != nil {
+		return false, err
+	}
+	codes, _ := acct.OrderCoupons(o.ID)
+	return len(codes) == 0 && earnedAs(entries, o), nil
 }
 
 // undoOther takes back (undo) the ledger entry under the key of order o
