@@ -73,10 +73,15 @@ type Server struct {
 }
 
 // NewServer returns a server on cfg's stores. It fits no model: call
-// Server.Refresh (main does, at start-up and on an interval).
+// Server.Refresh (main does, at start-up and on an interval). A
+// complaint Policy that does not validate ([complaint.Policy.Validate])
+// is an error here, not a 400 on every complaint request later.
 func NewServer(cfg Config) (*Server, error) {
 	if cfg.Stores == nil || cfg.Keys == nil {
 		return nil, errors.New("eshop: config needs stores and keys")
+	}
+	if err := cfg.Policy.Validate(); err != nil {
+		return nil, fmt.Errorf("eshop: config: %w", err)
 	}
 	s := &Server{
 		stores:    cfg.Stores,
