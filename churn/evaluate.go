@@ -67,7 +67,9 @@ const maxHoldoutBin = 100000
 // [HoldoutAccumulator.Add], after those of a nil m, lengths that differ
 // and no customer. Of several bad customers the first by index is named
 // (a P(alive) of m outside [0, 1], NaN included, is an *InputError
-// naming the customer, see [LapseAUC]).
+// naming the customer, see [LapseAUC]; so are expected purchases of m
+// that are not finite and ≥ 0, see [HoldoutAccumulator.Add]): no field
+// of the evaluation is NaN or infinite.
 func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, horizon float64, maxBin int) (HoldoutEvaluation, error) {
 	if m == nil {
 		return HoldoutEvaluation{}, fmt.Errorf("churn: evaluate: nil model: %w", ErrInvalidParams)
@@ -84,6 +86,8 @@ func EvaluateHoldout(m TransactionModel, cal []Observation, actual []float64, ho
 	}
 	h.keep = true
 	h.Grow(len(cal))
+	n := len(cal)
+	h.expected, h.actual, h.pAlive = make([]float64, 0, n), make([]float64, 0, n), make([]float64, 0, n)
 	if err := h.Add(cal, actual); err != nil {
 		return HoldoutEvaluation{}, err
 	}
@@ -147,7 +151,8 @@ type HoldoutAccumulator struct {
 // unit), with frequency bins 0 to maxBin as [EvaluateHoldout]. A nil m is
 // ErrInvalidParams, a maxBin outside [1, 100000] an *InputError of the
 // field "max_bin", and a horizon or model parameters that [ScoreAll]
-// refuses that error.
+// refuses that error (for [BGBB], a horizon that is not a whole number
+// of opportunities, which its Score refuses, included).
 func NewHoldoutAccumulator(m TransactionModel, horizon float64, maxBin int) (*HoldoutAccumulator, error) {
 	if m == nil {
 		return nil, fmt.Errorf("churn: evaluate: nil model: %w", ErrInvalidParams)
@@ -155,9 +160,17 @@ func NewHoldoutAccumulator(m TransactionModel, horizon float64, maxBin int) (*Ho
 	if maxBin < 1 || maxBin > maxHoldoutBin {
 		return nil, &InputError{Index: -1, Fields: []FieldError{{"max_bin", float64(maxBin), "must be between 1 and 100000"}}}
 	}
-	// The checks of ScoreAll that do not depend on the customers.
+	// The checks of ScoreAll that do not depend on the customers, and
+	// BG/BB's horizon of whole opportunities, which its Score checks
+	// (customer by customer).
 	if err := ScoreAll(m, nil, horizon, nil); err != nil {
 		return nil, err
+	}
+	switch m.(type) {
+	case BGBB, *BGBB:
+		if err := checkOpportunities(horizon); err != nil {
+			return nil, err
+		}
 	}
 	bins := make([]FrequencyBin, maxBin+1)
 	for i := range bins {
@@ -187,11 +200,16 @@ func (h *HoldoutAccumulator) Len() int { return h.n }
 // added, counting the earlier parts, and by its ID: the first customer
 // of the part whose holdout count is bad (an *InputError of the field
 // "actual"), whose observation the model cannot score (the error of
-// [ScoreAll], its index counted so), or whose P(alive) is not in [0, 1]
-// (an *InputError of the field "p_alive"), whichever comes first; of one
-// customer, a bad count comes first. Lengths that differ are
-// ErrInvalidInput. A part with an error adds nothing, and the error
-// stays: every later Add and Evaluation returns it.
+// [ScoreAll], its index counted so), whose calibration frequency is not
+// a non-negative integer up to 1e7 (an *InputError of the field
+// "frequency": a model of the caller's need not check it), whose
+// P(alive) is not in [0, 1] (of the field "p_alive"), whose expected
+// purchases are not finite and ≥ 0 (of the field "expected"), or with
+// whom a sum of the check overflows (of the field "expected" or
+// "actual", whichever is larger), whichever comes first; of one
+// customer, in that order. Lengths that differ are ErrInvalidInput. A
+// part with an error adds nothing, and the error stays: every later Add
+// and Evaluation returns it.
 func (h *HoldoutAccumulator) Add(cal []Observation, actual []float64) error {
 	if h.err != nil {
 		return h.err
@@ -231,9 +249,35 @@ func (h *HoldoutAccumulator) add(cal []Observation, actual []float64) error {
 			}
 		}
 	}
+	// The sums are taken into copies, customer by customer in the order
+	// of EvaluateHoldout's loop, and kept only when the whole part is
+	// good: a part with an error adds nothing. Every customer's values
+	// are checked before they are added, so that no NaN or Inf reaches
+	// a sum and no frequency falls outside the bins.
+	te, ta, sae, sse, brier := h.totalExpected, h.totalActual, h.sae, h.sse, h.brier
 	for i, s := range scores[:ok] {
-		if p := s.PAlive; !(p >= 0 && p <= 1) {
-			return &InputError{Index: h.n + i, ID: cal[i].ID, Fields: []FieldError{{"p_alive", p, "must be between 0 and 1"}}}
+		if err := checkScored(h.n+i, cal[i], s); err != nil {
+			return err
+		}
+		e, a := s.ExpectedPurchases, actual[i]
+		te += e
+		ta += a
+		sae += math.Abs(e - a)
+		sse += (e - a) * (e - a)
+		y := 0.0
+		if a == 0 {
+			y = 1
+		}
+		d := (1 - s.PAlive) - y
+		brier += d * d
+		// e and a are finite and ≥ 0, so no sum is NaN, and the bins'
+		// sums (of some of the same terms) are at most the totals.
+		if max(te, ta, sae, sse) > math.MaxFloat64 {
+			f := FieldError{"expected", e, "too large: the sums of the holdout check overflow"}
+			if a > e {
+				f = FieldError{"actual", a, f.Reason}
+			}
+			return &InputError{Index: h.n + i, ID: cal[i].ID, Fields: []FieldError{f}}
 		}
 	}
 	if bad != nil {
@@ -242,19 +286,10 @@ func (h *HoldoutAccumulator) add(cal []Observation, actual []float64) error {
 	if ok < len(actual) {
 		return &InputError{Index: h.n + ok, ID: cal[ok].ID, Fields: []FieldError{{"actual", actual[ok], "must be finite and non-negative"}}}
 	}
+	h.totalExpected, h.totalActual, h.sae, h.sse, h.brier = te, ta, sae, sse, brier
 	maxBin := len(h.bins) - 1
 	for i, s := range scores {
 		e, a := s.ExpectedPurchases, actual[i]
-		h.totalExpected += e
-		h.totalActual += a
-		h.sae += math.Abs(e - a)
-		h.sse += (e - a) * (e - a)
-		y := 0.0
-		if a == 0 {
-			y = 1
-		}
-		d := (1 - s.PAlive) - y
-		h.brier += d * d
 		b := &h.bins[min(int(cal[i].Frequency), maxBin)]
 		b.Customers++
 		b.MeanExpected += e
@@ -270,6 +305,26 @@ func (h *HoldoutAccumulator) add(cal []Observation, actual []float64) error {
 	}
 	h.n += len(scores)
 	return nil
+}
+
+// checkScored returns nil, or the *InputError naming the customer o of
+// index i whose score s the holdout check cannot take: a calibration
+// frequency that is not a bin (a model of the caller's need not check
+// it), a P(alive) outside [0, 1] or expected purchases that are not
+// finite and ≥ 0 (NaN included), in that order.
+func checkScored(i int, o Observation, s Score) error {
+	var f FieldError
+	switch x, p, e := o.Frequency, s.PAlive, s.ExpectedPurchases; {
+	case !(x >= 0 && x <= maxFrequency && x == math.Trunc(x)):
+		f = checkFrequency(nil, x)[0]
+	case !(p >= 0 && p <= 1):
+		f = FieldError{"p_alive", p, "must be between 0 and 1"}
+	case !(e >= 0 && e <= math.MaxFloat64):
+		f = FieldError{"expected", e, "must be finite and non-negative"}
+	default:
+		return nil
+	}
+	return &InputError{Index: i, ID: o.ID, Fields: []FieldError{f}}
 }
 
 // Evaluation returns the holdout check of the customers added: every
