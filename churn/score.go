@@ -14,6 +14,8 @@ import (
 // goroutines in contiguous chunks; the result does not depend on the
 // number of goroutines. On error (the first invalid observation by index,
 // reported with its index) out is partially filled and must not be used.
+// A panic of m's methods on one of those goroutines is a panic of
+// ScoreAll, with the same value, in the caller's goroutine.
 func ScoreAll(m TransactionModel, obs []Observation, t float64, out []Score) error {
 	if m == nil {
 		return fmt.Errorf("churn: score: nil model: %w", ErrInvalidParams)
@@ -36,24 +38,11 @@ func ScoreAll(m TransactionModel, obs []Observation, t float64, out []Score) err
 		return scoreRange(m, obs, t, out, 0)
 	}
 	chunk := (len(obs) + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	return onWorkers(workers, func(w int) error {
 		lo := w * chunk
 		hi := min(lo+chunk, len(obs))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[w] = scoreRange(m, obs[lo:hi], t, out[lo:hi], lo)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return scoreRange(m, obs[lo:hi], t, out[lo:hi], lo)
+	})
 }
 
 // own reports whether m is one of this package's models (a value or a
@@ -270,7 +259,9 @@ type aliveBatched interface {
 // population of a million customers with a few thousand distinct pairs
 // costs little more than its P(alive). out must have len(obs) elements; on
 // error (the first invalid observation by index, reported with its index)
-// out must not be used.
+// out must not be used. A panic of m's methods is one of
+// DiscountedExpectedPurchasesAll in the caller's goroutine, as of
+// [ScoreAll].
 func DiscountedExpectedPurchasesAll(m TransactionModel, obs []Observation, n int, d float64, out []float64) error {
 	if m == nil {
 		return fmt.Errorf("churn: discounted expected purchases: nil model: %w", ErrInvalidParams)
@@ -359,17 +350,34 @@ func inParallel(n int, fn func(lo, hi int) error) error {
 	if workers == 1 {
 		return fn(0, n)
 	}
+	return onWorkers(workers, func(w int) error {
+		return fn(n*w/workers, n*(w+1)/workers)
+	})
+}
+
+// onWorkers calls fn(w) for w in [0, workers), each on a goroutine of
+// its own, and returns the error of the lowest w that failed. The calls
+// run a caller's model: if one panics, onWorkers panics with the same
+// value in the calling goroutine once every call has returned (the
+// panic of the lowest w), where the caller may recover it, as it could
+// had the package scored on the caller's goroutine; a panic left on a
+// goroutine of the package's would end the program.
+func onWorkers(workers int, fn func(w int) error) error {
 	errs := make([]error, workers)
+	panics := make([]any, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[w] = fn(lo, hi)
-		}()
+		wg.Go(func() {
+			defer func() { panics[w] = recover() }()
+			errs[w] = fn(w)
+		})
 	}
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err
