@@ -554,14 +554,17 @@ const (
 )
 
 // place returns the tier of the programme that stands for tier level,
-// named name ("" when unknown), of a ledger, and how it stands
+// named name ("" when unknown), of a's ledger, and how it stands
 // ([TierConfig].Levels): the tier of that name, or listing it among its
-// FormerNames, wherever it stands; for a name the programme no longer
-// has, the tier now just below the position the dropped tier had,
-// max(0, min(level, n) − 1) of n tiers; without a name, level itself,
-// or the top tier for a level above the programme's (dropped since the
-// ledger named it); the lowest for a negative level.
-func (p *Programme) place(level int, name string) (int, tierMove) {
+// FormerNames, wherever it stands; for a name the programme does not
+// have, the tier of a name the ledger recorded it renamed from
+// (Account.renamedFrom), latest first: a programme older than the
+// rename still reads the tier; for a name the programme no longer has
+// otherwise, the tier now just below the position the dropped tier
+// had, max(0, min(level, n) − 1) of n tiers; without a name, level
+// itself, or the top tier for a level above the programme's (dropped
+// since the ledger named it); the lowest for a negative level.
+func (p *Programme) place(a *Account, level int, name string) (int, tierMove) {
 	levels := p.cfg.Tiers.Levels
 	n := len(levels)
 	if level < 0 {
@@ -573,33 +576,43 @@ func (p *Programme) place(level int, name string) (int, tierMove) {
 		}
 		return max(0, level), tierKept
 	}
-	for i, l := range levels {
-		if l.Name == name {
-			if i == level {
-				return i, tierKept
-			}
-			return i, tierRenamed
+	if i, ok := p.named(name); ok {
+		if i == level && levels[i].Name == name {
+			return i, tierKept
 		}
+		return i, tierRenamed
 	}
-	for i, l := range levels {
-		if slices.Contains(l.FormerNames, name) {
+	for _, former := range a.renamedFrom(name) {
+		if i, ok := p.named(former); ok {
 			return i, tierRenamed
 		}
 	}
 	return max(0, min(level, n)-1), tierDropped
 }
 
+// named returns the tier of the programme called name, or else the
+// one that lists name among its FormerNames, and whether there is one.
+func (p *Programme) named(name string) (int, bool) {
+	levels := p.cfg.Tiers.Levels
+	if i := slices.IndexFunc(levels, func(l TierLevel) bool { return l.Name == name }); i >= 0 {
+		return i, true
+	}
+	i := slices.IndexFunc(levels, func(l TierLevel) bool { return slices.Contains(l.FormerNames, name) })
+	return i, i >= 0
+}
+
 // tierOf returns the tier of the programme that stands for tier level,
-// named name, of a ledger ([Programme.place]).
-func (p *Programme) tierOf(level int, name string) int {
-	i, _ := p.place(level, name)
+// named name, of a's ledger ([Programme.place]).
+func (p *Programme) tierOf(a *Account, level int, name string) int {
+	i, _ := p.place(a, level, name)
 	return i
 }
 
 // heldAt returns the programme's tier for the tier the member held at t
 // ([Account.levelAt], read by tierOf).
 func (p *Programme) heldAt(a *Account, t time.Time) int {
-	return p.tierOf(a.levelAt(t))
+	level, name := a.levelAt(t)
+	return p.tierOf(a, level, name)
 }
 
 // droppedTierPrefix begins the key of the tier entry that moves a
@@ -622,7 +635,7 @@ const renamedTierPrefix = "renamed-tier:"
 func (b *builder) leaveDropped() error {
 	w := &b.w
 	levels := b.p.cfg.Tiers.Levels
-	to, how := b.p.place(w.Level, w.levelName)
+	to, how := b.p.place(w, w.Level, w.levelName)
 	if how == tierKept {
 		return nil
 	}
@@ -832,7 +845,7 @@ func (b *builder) revoke(r customer.Return, order string) error {
 		}
 	}
 	since := r.Time.Add(-time.Duration(t.RevokeDays) * 24 * time.Hour)
-	floor := w.lowestSince(since, b.p.tierOf)
+	floor := w.lowestSince(since, func(level int, name string) int { return b.p.tierOf(w, level, name) })
 	q := b.p.qualifyingLevel(w, at)
 	to := max(q, floor)
 	if to >= w.Level {

@@ -467,13 +467,53 @@ func (a *Account) birthdayChanged() time.Time {
 
 // levelAt returns the tier the member held at t as the ledger records
 // it, by index and name ("" when unknown): Level and levelName, less the
-// changes that took effect after t.
+// changes that took effect after t, under the name by which the
+// renames recorded since know it (renamedSince).
 func (a *Account) levelAt(t time.Time) (int, string) {
 	level, name := a.Level, a.levelName
-	for i := len(a.tierChanges) - 1; i >= 0 && a.tierChanges[i].at.After(t); i-- {
+	i := len(a.tierChanges)
+	for i > 0 && a.tierChanges[i-1].at.After(t) {
+		i--
 		level, name = a.tierChanges[i].from, a.tierChanges[i].fromName
 	}
+	return a.renamedSince(i, level, name)
+}
+
+// renamedSince returns tier level, named name, of the ledger before its
+// tier change i as the moves of renamed or renumbered tiers recorded
+// from change i on name it ([TierConfig].Levels): such a move says that
+// the tier it leaves is the tier it moves to, so a tier held before it
+// is read as the programme reads the tier it moved to, not by a name
+// the programme may since have dropped from its FormerNames (silver
+// renamed argent, and argent since renamed plata). A tier is known by
+// its name; one without a name is left as it is.
+func (a *Account) renamedSince(i, level int, name string) (int, string) {
+	if name == "" {
+		return level, name
+	}
+	for _, c := range a.tierChanges[i:] {
+		if c.fromName == name && strings.HasPrefix(c.key, renamedTierPrefix) {
+			level, name = c.to, c.toName
+		}
+	}
 	return level, name
+}
+
+// renamedFrom returns the names under which the ledger's moves of a
+// renamed or renumbered tier ([TierConfig].Levels) knew the tier it
+// calls name before, latest first: such a move says that the tier it
+// leaves is the tier it moves to, so argent recorded as silver renamed
+// is silver for a programme that still calls it so.
+func (a *Account) renamedFrom(name string) []string {
+	names := []string{name}
+	for i := len(a.tierChanges) - 1; i >= 0; i-- {
+		c := a.tierChanges[i]
+		if c.fromName != "" && slices.Contains(names, c.toName) && !slices.Contains(names, c.fromName) &&
+			strings.HasPrefix(c.key, renamedTierPrefix) {
+			names = append(names, c.fromName)
+		}
+	}
+	return names[1:]
 }
 
 // reachedLevel reports whether the last tier entry of the ledger moved
@@ -490,7 +530,7 @@ func (a *Account) reachedLevel() bool {
 func (a *Account) lowestSince(t time.Time, tier func(level int, name string) int) int {
 	low := tier(a.levelAt(t))
 	for i := len(a.tierChanges) - 1; i >= 0 && a.tierChanges[i].at.After(t); i-- {
-		low = min(low, tier(a.tierChanges[i].to, a.tierChanges[i].toName))
+		low = min(low, tier(a.renamedSince(i+1, a.tierChanges[i].to, a.tierChanges[i].toName)))
 	}
 	return low
 }
@@ -1101,10 +1141,11 @@ func (a *Account) checkDropped(e *Entry) error {
 // refund of return id ([TierConfig].RevokeDays), against the account
 // before it: a tier entry that moves nothing but the tier, right after
 // the claw-back of that refund of the order it names, down from the tier
-// held, dated neither before the refund nor before the last tier change
-// or review, with the review schedule that revokedSchedule restores, or
-// the one held (as written before revocations restored it). It returns
-// the review clock to restore, zero when the schedule stays.
+// held (to a tier of another name, when it names one), dated neither
+// before the refund nor before the last tier change or review, with the
+// review schedule that revokedSchedule restores, or the one held (as
+// written before revocations restored it). It returns the review clock
+// to restore, zero when the schedule stays.
 func (a *Account) checkRevoke(e *Entry, id string) (time.Time, error) {
 	if e.Kind != EntryTier {
 		return time.Time{}, corrupt(e, "a %s entry keyed as a tier revocation", e.Kind)
@@ -1118,6 +1159,9 @@ func (a *Account) checkRevoke(e *Entry, id string) (time.Time, error) {
 	}
 	if e.From != a.Level || e.To < 0 || e.To >= e.From {
 		return time.Time{}, corrupt(e, "revokes tier %d (From) to %d (To), the member holds %d", e.From, e.To, a.Level)
+	}
+	if e.TierName != "" && e.TierName == a.levelName {
+		return time.Time{}, corrupt(e, "revokes tier %q to a tier of the same name (TierName)", e.TierName)
 	}
 	if at := o.refunds[len(o.refunds)-1].at; e.Effective.Before(at) || e.Effective.Before(a.LevelSince) || e.Effective.Before(a.reviewed) {
 		return time.Time{}, corrupt(e, "dated %v, before the refund (%v), the last tier change (%v) or the last review (%v)", e.Effective, at, a.LevelSince, a.reviewed)

@@ -318,7 +318,14 @@ type TierConfig struct {
 	//   - a tier of the programme of that name, or one that lists it in
 	//     its FormerNames (a tier renamed, or merged into another), is the
 	//     tier held, wherever it now stands: a tier added below gold
-	//     leaves a gold member in gold;
+	//     leaves a gold member in gold. A rename the ledger recorded
+	//     (below) names the tier held before it too: with silver renamed
+	//     argent and recorded so, and argent since renamed plata, the
+	//     silver the ledger names before the first rename is plata. The
+	//     other way round, a programme that does not know the name a
+	//     recorded rename gave (one older than the rename, still running
+	//     while the new one is rolled out) reads the tier by the name
+	//     the rename left: argent is its silver, not a tier dropped;
 	//   - a name the programme no longer has is a tier it dropped: the
 	//     member holds the tier now just below the position the dropped
 	//     tier had in the ledger (index i of a programme of n tiers:
@@ -330,7 +337,11 @@ type TierConfig struct {
 	//     gold. A programme that drops several tiers at once, or inserts
 	//     tiers below a tier it drops, says where their members go with
 	//     FormerNames ("silver" among member's, say): the position alone
-	//     may then name a higher tier;
+	//     may then name a higher tier (with silver and gold dropped from
+	//     member, silver, gold and platinum, a gold member would hold
+	//     platinum) or one lower than the nearest below. Tiers dropped
+	//     one restructure after another are dropped at once for a member
+	//     whose ledger recorded nothing in between;
 	//   - a ledger written before tier names were recorded (no name)
 	//     names its tier by index alone, as before: a level above the
 	//     programme's top tier is read as the top tier, and any other
@@ -363,6 +374,16 @@ type TierConfig struct {
 	// still name the tier as the ledger recorded it. Nothing is refused
 	// for it, an [Erasure] least of all, and the ledger as written
 	// replays as before.
+	//
+	// A programme reads a name it does not know, and that no rename the
+	// ledger recorded explains, as a tier dropped, and the move it
+	// records is not undone by a programme that knows the name. While a
+	// restructure is rolled out, the services still running the
+	// programme before it would so move down the members whom the new
+	// one moved to a tier it added or renamed. Stop them first, or roll
+	// out first the programme before with the new names among the
+	// FormerNames of the tiers they stand for (argent among silver's),
+	// then the new one.
 	Levels []TierLevel `json:"levels"`
 }
 
@@ -389,7 +410,11 @@ type TierLevel struct {
 	// FormerNames are names by which ledgers may know the tier: its names
 	// before a rename, or those of tiers dropped whose members it takes
 	// (see [TierConfig].Levels). None is empty, the name of a tier, or
-	// a former name of another tier or listed twice.
+	// a former name of another tier or listed twice. A tier renamed
+	// twice (silver, then argent, then plata) lists both names before
+	// (argent and silver) while a ledger may still name it by either: a
+	// ledger that recorded nothing since the first rename still names
+	// silver, which without it is a tier dropped.
 	FormerNames []string `json:"former_names,omitempty"`
 }
 
@@ -1149,8 +1174,9 @@ func brief(d decimal.Decimal) string {
 // basket so dated gets no tier's benefits when given no Tier, and
 // [Programme.Price] refuses it when given one. A tier the programme
 // dropped, renamed or renumbered since the ledger named it is read from
-// the tier's name as [Programme.Tier] reads it ([TierConfig].Levels),
-// and a programme not compiled returns the zero TierLevel.
+// the tier's name, under the name the renames the ledger recorded since
+// give it, as [Programme.Tier] reads it ([TierConfig].Levels), and a
+// programme not compiled returns the zero TierLevel.
 func (p *Programme) TierAt(a Account, t time.Time) TierLevel {
 	if p.usable() != nil {
 		return TierLevel{}
@@ -1221,5 +1247,5 @@ func (p *Programme) Tier(a Account) TierLevel {
 	if p.usable() != nil {
 		return TierLevel{}
 	}
-	return p.tierLevel(p.tierOf(a.Level, a.levelName))
+	return p.tierLevel(p.tierOf(&a, a.Level, a.levelName))
 }
