@@ -81,11 +81,17 @@ type Case struct {
 	Finding *Finding `json:"finding,omitempty"`
 
 	// Proposal is the current proposal (step 5) and ProposedBy who made
-	// it; ApprovedBy who approved it (step 6). A send-back, and the
-	// revision of an approved resolution, clear all three.
+	// it; ApprovedBy who approved it and Approved when (step 6), so that
+	// a revision can tell the complainant which decision of which day it
+	// takes back ([Event].RevisedApproved). A new proposal, a send-back,
+	// the revision of an approved resolution and a reopening after the
+	// carry-out clear them; the carry-out keeps them. A case stored
+	// before cases kept the approval time has a zero Approved while it
+	// keeps that approval ([Rebuild] of its log gives the time).
 	Proposal   *Proposal `json:"proposal,omitempty"`
 	ProposedBy ActorID   `json:"proposed_by,omitempty"` // who proposed
 	ApprovedBy ActorID   `json:"approved_by,omitempty"` // who approved
+	Approved   time.Time `json:"approved,omitzero"`     // when approved
 	// SendBackReason is the reason of the last send-back.
 	SendBackReason string `json:"send_back_reason,omitempty"`
 

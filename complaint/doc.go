@@ -170,7 +170,8 @@
 // delivery: IDs of records kept elsewhere, and the price-reduction and
 // order-value bounds need them), the category, severity, channel, value
 // class, currency and amounts, the feedback's scores, the finding, the
-// proposal (and the one a revision took back, [Event].Revised), the
+// proposal (and the one a revision took back, [Event].Revised, with the
+// time and approver of its approval), the
 // execution with the staff's accountability, the evaluation, and the
 // staff's reasons for a send-back, a revision, a reassignment, an
 // escalation and a reopening. These are what the workflow, the SLA clocks, [Analyze],

@@ -112,7 +112,8 @@ const (
 	// where the handler proposes another resolution, which needs an
 	// approval of its own. It needs the reason; the assigned handler or
 	// a supervisor gives it. Its event names the resolution taken back
-	// ([Event].Revised).
+	// ([Event].Revised) and when and by whom it was approved
+	// ([Event].RevisedApproved, [Event].RevisedApprovedBy).
 	CmdRevise
 )
 

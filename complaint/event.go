@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/tailorcrm/tailor/internal/logtext"
 )
 
 // Event is one entry of a case's audit trail: the transition that
@@ -41,6 +43,17 @@ type Event struct {
 	// keeps the proposal ([EraseEvent]). It is nil for every other
 	// command, and in revisions logged before events recorded it.
 	Revised *Proposal `json:"revised,omitempty"`
+	// RevisedApproved and RevisedApprovedBy are, for a revision, when and
+	// by whom the resolution it takes back was approved (the case's
+	// Approved and ApprovedBy before the event), so that the complainant
+	// and an auditor learn which decision of which day is taken back.
+	// Like Revised, an erasure keeps them. They are zero for every other
+	// command, in revisions logged before events recorded them, and
+	// RevisedApproved also in a revision of a case stored before cases
+	// kept the approval time ([Case].Approved): the time of that decision
+	// is then not known to the event.
+	RevisedApproved   time.Time `json:"revised_approved,omitzero"`
+	RevisedApprovedBy ActorID   `json:"revised_approved_by,omitempty"`
 	// Erased is when the complainant's own words were erased from the
 	// event ([EraseEvent]), zero if never. It is the one change a store
 	// makes to an event it keeps.
@@ -70,7 +83,10 @@ func badLog(id ID, seq int, format string, args ...any) error {
 // waiting case) gives, a valid actor and payload, the priority the event
 // may set, a department left ([Event.FromDepartment]) only by a
 // reassignment and the case's, a resolution taken back ([Event.Revised])
-// only by a revision and the case's approved one, an idempotency key
+// only by a revision and the case's approved one, the approval time and
+// approver of the resolution taken back ([Event.RevisedApproved],
+// [Event.RevisedApprovedBy]), when given, only by a revision and the
+// case's (the time compared as an instant), an idempotency key
 // ([Command.Key]) that no earlier event carries — and returns an error
 // wrapping [ErrBadLog] otherwise. A
 // command produces one event and [Service.Do] applies a keyed command
@@ -196,6 +212,14 @@ func replay(c Case, ev Event) (Case, error) {
 		return c, badLog(id, ev.Seq, "%s takes back no resolution, names %s", ev.Command.Kind, *ev.Revised)
 	case ev.Revised != nil && !sameProposal(ev.Revised, c.Proposal):
 		return c, badLog(id, ev.Seq, "revision of %s, but the case's approved resolution is %s", *ev.Revised, proposalText(c.Proposal))
+	case (!ev.RevisedApproved.IsZero() || ev.RevisedApprovedBy != "") && ev.Command.Kind != CmdRevise:
+		return c, badLog(id, ev.Seq, "%s takes back no resolution, names its approval", ev.Command.Kind)
+	case !ev.RevisedApproved.IsZero() && !ev.RevisedApproved.Equal(c.Approved):
+		return c, badLog(id, ev.Seq, "revised_approved: revision of a resolution approved at %s, but the case's was approved at %s",
+			logtext.Time(ev.RevisedApproved), logtext.Time(c.Approved))
+	case ev.RevisedApprovedBy != "" && ev.RevisedApprovedBy != c.ApprovedBy:
+		return c, badLog(id, ev.Seq, "revised_approved_by: revision of a resolution approved by %q, but the case's was approved by %q",
+			string(ev.RevisedApprovedBy), string(c.ApprovedBy))
 	}
 	switch {
 	case !ev.Priority.Valid():

@@ -36,8 +36,8 @@ import (
 // without any of its texts. After the handler come, where the case has
 // them, the times it was decided, carried out, closed and erased, the
 // finding, proposal, execution, feedback and evaluation in their own
-// forms ([Finding.String] and the like), the proposer and approver, and
-// the counters that are not zero.
+// forms ([Finding.String] and the like), the proposer, the approver with
+// the time of the approval, and the counters that are not zero.
 func (c Case) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "complaint case %q of customer %q: %s, version %d, priority %s, opened %s, updated %s",
@@ -68,8 +68,8 @@ func (c Case) String() string {
 	if c.Proposal != nil && c.ProposedBy != "" {
 		fmt.Fprintf(&b, " by %q", string(c.ProposedBy))
 	}
-	if c.ApprovedBy != "" {
-		fmt.Fprintf(&b, ", approved by %q", string(c.ApprovedBy))
+	if c.ApprovedBy != "" || !c.Approved.IsZero() {
+		b.WriteString(", approved" + approvalText(c.ApprovedBy, c.Approved))
 	}
 	if c.Execution != nil {
 		b.WriteString(", " + c.Execution.String())
@@ -127,9 +127,10 @@ func (c Case) Format(f fmt.State, verb rune) { logtext.Format(f, verb, c.String(
 // LogValue implements [slog.LogValuer]: a group of the case ID, the
 // complainant, the state, version, priority, times, department and
 // handler, the finding, proposal, execution, feedback and evaluation in
-// their own forms ([Finding.LogValue] and the like), the proposer and
-// approver, the counters, the intake's own form ([Intake.LogValue]), the
-// length of the texts ("text_bytes") and "personal_data": "[redacted]".
+// their own forms ([Finding.LogValue] and the like), the proposer, the
+// approver and the time of the approval ("approved"), the counters, the
+// intake's own form ([Intake.LogValue]), the length of the texts
+// ("text_bytes") and "personal_data": "[redacted]".
 // slog handlers, text or JSON, therefore never print a text of a case
 // logged as an attribute's value.
 func (c Case) LogValue() slog.Value {
@@ -170,6 +171,9 @@ func (c Case) LogValue() slog.Value {
 	}
 	if c.ApprovedBy != "" {
 		attrs = append(attrs, slog.String("approved_by", string(c.ApprovedBy)))
+	}
+	if !c.Approved.IsZero() {
+		attrs = append(attrs, slog.Time("approved", c.Approved))
 	}
 	if c.Execution != nil {
 		attrs = append(attrs, slog.Attr{Key: "execution", Value: c.Execution.LogValue()})
@@ -496,8 +500,9 @@ func (cmd Command) LogValue() slog.Value {
 // String returns the event's case, number, time, actor (with the
 // actor's department where known, as an approval by the relevant
 // department is checked by it), states, priority, the department a
-// reassignment left, the resolution a revision took back, the erasure
-// time and the command ([Command.String]), as in
+// reassignment left, the resolution a revision took back with the time
+// and approver of its approval, the erasure time and the command
+// ([Command.String]), as in
 //
 //	event 2 of complaint case "K-1" at 2026-03-02T10:00:00Z by agent:A-1: recorded → rejected, priority high, command reject (reply: 40 bytes)
 //	event 6 of complaint case "K-1" at 2026-03-02T14:00:00Z by supervisor:S-3 of department "quality": proposed → approved, priority normal, command approve
@@ -516,6 +521,12 @@ func (e Event) String() string {
 	if e.Revised != nil {
 		b.WriteString(", revised " + e.Revised.String())
 	}
+	if e.RevisedApprovedBy != "" || !e.RevisedApproved.IsZero() {
+		if e.Revised == nil {
+			b.WriteString(", revised a resolution")
+		}
+		b.WriteString(" approved" + approvalText(e.RevisedApprovedBy, e.RevisedApproved))
+	}
 	if !e.Erased.IsZero() {
 		fmt.Fprintf(&b, ", erased %s", logtext.Time(e.Erased))
 	}
@@ -533,7 +544,8 @@ func (e Event) Format(f fmt.State, verb rune) { logtext.Format(f, verb, e.String
 // sequence number, the time, the actor and role, the actor's department
 // where known (actor_department), the states, the priority, the
 // department left by a reassignment, the resolution a revision took
-// back, the erasure time and the command's own form
+// back and the time and approver of its approval ("revised_approved",
+// "revised_approved_by"), the erasure time and the command's own form
 // ([Command.LogValue]).
 func (e Event) LogValue() slog.Value {
 	attrs := []slog.Attr{
@@ -557,6 +569,12 @@ func (e Event) LogValue() slog.Value {
 	if e.Revised != nil {
 		attrs = append(attrs, slog.Attr{Key: "revised", Value: e.Revised.LogValue()})
 	}
+	if !e.RevisedApproved.IsZero() {
+		attrs = append(attrs, slog.Time("revised_approved", e.RevisedApproved))
+	}
+	if e.RevisedApprovedBy != "" {
+		attrs = append(attrs, slog.String("revised_approved_by", string(e.RevisedApprovedBy)))
+	}
 	if !e.Erased.IsZero() {
 		attrs = append(attrs, slog.Time("erased", e.Erased))
 	}
@@ -566,8 +584,8 @@ func (e Event) LogValue() slog.Value {
 
 // String returns the notice's case, event, topic and channel, the value
 // class and department where set, the length of its texts, the
-// resolution's kind and that of the one revised ([Proposal.String]), as
-// in
+// resolution's kind and that of the one revised ([Proposal.String]) with
+// the time it was approved, as in
 //
 //	notice rejected of complaint case "K-1" event 2 at 2026-03-02T10:00:00Z to customer "C-1" by web (reply: 40 bytes)
 //
@@ -592,8 +610,13 @@ func (n Notice) String() string {
 	if n.Resolution != nil {
 		parts = append(parts, n.Resolution.String())
 	}
-	if n.Revised != nil {
+	switch {
+	case n.Revised != nil && !n.RevisedApproved.IsZero():
+		parts = append(parts, "revised "+n.Revised.String()+" approved "+logtext.Time(n.RevisedApproved))
+	case n.Revised != nil:
 		parts = append(parts, "revised "+n.Revised.String())
+	case !n.RevisedApproved.IsZero():
+		parts = append(parts, "revised a resolution approved "+logtext.Time(n.RevisedApproved))
 	}
 	if len(parts) > 0 {
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
@@ -609,8 +632,9 @@ func (n Notice) Format(f fmt.State, verb rune) { logtext.Format(f, verb, n.Strin
 
 // LogValue implements [slog.LogValuer]: the case ID, the event and its
 // time, topic, complainant, channel, value class and department, the
-// lengths of the texts, and the own form ([Proposal.LogValue]: its
-// kind, without the amount) of the resolution and of the one revised.
+// lengths of the texts, the own form ([Proposal.LogValue]: its kind,
+// without the amount) of the resolution and of the one revised, and the
+// time the one revised was approved ("revised_approved").
 func (n Notice) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("case", string(n.Case)),
@@ -633,7 +657,23 @@ func (n Notice) LogValue() slog.Value {
 	if n.Revised != nil {
 		attrs = append(attrs, slog.Attr{Key: "revised", Value: n.Revised.LogValue()})
 	}
+	if !n.RevisedApproved.IsZero() {
+		attrs = append(attrs, slog.Time("revised_approved", n.RevisedApproved))
+	}
 	return slog.GroupValue(attrs...)
+}
+
+// approvalText returns the time and approver of an approval as
+// ` 2026-03-02T14:00:00Z by "S-3"`, each part left out when not known.
+func approvalText(by ActorID, at time.Time) string {
+	var b strings.Builder
+	if !at.IsZero() {
+		b.WriteString(" " + logtext.Time(at))
+	}
+	if by != "" {
+		fmt.Fprintf(&b, " by %q", string(by))
+	}
+	return b.String()
 }
 
 // bytesText returns "1 byte" or "n bytes".

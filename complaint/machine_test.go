@@ -32,8 +32,12 @@ type workflowModel struct {
 	feedback        *complaint.Feedback
 	carriedAt       time.Time
 	decidedAt       time.Time
-	priority        complaint.Priority
-	version         int
+	// approvedAt and approver are of the current proposal's approval,
+	// zero while none is approved.
+	approvedAt time.Time
+	approver   complaint.ActorID
+	priority   complaint.Priority
+	version    int
 	// erased is when the complainant's words were last erased by an
 	// erasure that found events no earlier one had reached, zero if
 	// never.
@@ -230,8 +234,11 @@ func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now tim
 		m.amount = int(cmd.Proposal.Amount.Amount().IntPart())
 		k := cmd.Proposal.Kind
 		m.givesBack = k == complaint.ResolutionRefund || k == complaint.ResolutionPriceReduction
+	case complaint.CmdApprove:
+		m.approvedAt, m.approver = now, a.ID
 	case complaint.CmdSendBack, complaint.CmdRevise:
 		m.proposer, m.amount, m.givesBack = "", 0, false
+		m.approvedAt, m.approver = time.Time{}, ""
 	case complaint.CmdCarryOut:
 		m.carriedAt, m.feedback = now, nil
 		if m.givesBack {
@@ -249,6 +256,7 @@ func (m *workflowModel) accept(cmd complaint.Command, a complaint.Actor, now tim
 			m.feedback = cmd.Feedback
 		}
 		m.proposer, m.amount, m.givesBack = "", 0, false
+		m.approvedAt, m.approver = time.Time{}, ""
 	}
 	m.state = to
 	m.version++
@@ -540,6 +548,16 @@ func TestWorkflowMatchesModel(t *testing.T) {
 			if n, told, err := complaint.NoticeOf(next, ev); err != nil || told != (topic != 0) || told && (n.Topic != topic || n.Department != next.Department || n.Channel != channel) {
 				t.Fatalf("%s from %s: notice %v %v, %v; model %v", cmd.Kind, m.state, n.Topic, told, err, topic)
 			}
+			// A revision names the approval it takes back, to its
+			// event and to the customer.
+			if cmd.Kind == complaint.CmdRevise {
+				n, _, _ := complaint.NoticeOf(next, ev)
+				if !ev.RevisedApproved.Equal(m.approvedAt) || ev.RevisedApprovedBy != m.approver || !n.RevisedApproved.Equal(m.approvedAt) {
+					t.Fatalf("revise: event names the approval at %v by %q, notice at %v; model %v by %q", ev.RevisedApproved, ev.RevisedApprovedBy, n.RevisedApproved, m.approvedAt, m.approver)
+				}
+			} else if !ev.RevisedApproved.IsZero() || ev.RevisedApprovedBy != "" {
+				t.Fatalf("%s names an approval taken back", cmd.Kind)
+			}
 			switch {
 			case cmd.Kind == complaint.CmdApprove && a.Department != "" && a.Department == m.department:
 				rules["approved by the case's department"]++
@@ -736,6 +754,9 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				}
 			},
 			"": func(t *rapid.T) {
+				if !c.Approved.Equal(m.approvedAt) || c.ApprovedBy != m.approver {
+					t.Fatalf("case approved at %v by %q, model %v by %q", c.Approved, c.ApprovedBy, m.approvedAt, m.approver)
+				}
 				if c.State != m.state || c.Version != m.version || len(events) != c.Version || c.Priority != m.priority || c.Handler != m.handler || c.Department != m.department {
 					t.Fatalf("case %s v%d %s handler %q of %q, model %s v%d %s handler %q of %q", c.State, c.Version, c.Priority, c.Handler, c.Department, m.state, m.version, m.priority, m.handler, m.department)
 				}

@@ -100,11 +100,19 @@ type Notice struct {
 	Resolution *Proposal `json:"resolution,omitempty"`
 	// Revised is, for the resolution-revised notice, the resolution
 	// decided earlier that will not be carried out as announced (the
-	// event's [Event.Revised]); the notice of its approval, the last
-	// resolution-decided one before, tells when it was decided. It is nil
-	// when the revision was logged before events recorded it and the
-	// notice is made by [NoticeOf]; [Notices] reads it from the case.
+	// event's [Event.Revised]). It is nil when the revision was logged
+	// before events recorded it and the notice is made by [NoticeOf];
+	// [Notices] reads it from the case.
 	Revised *Proposal `json:"revised,omitempty"`
+	// RevisedApproved is, for the resolution-revised notice, when the
+	// resolution taken back was approved (the event's
+	// [Event.RevisedApproved]): the day of the decision the customer was
+	// told of, in the resolution-decided notice of that time. It is zero
+	// when the time is not known: the revision was logged before events
+	// recorded it and the notice is made by [NoticeOf] ([Notices] reads
+	// it from the case), or the revised case was stored before cases
+	// kept it. The approver is staff, and is left to the event.
+	RevisedApproved time.Time `json:"revised_approved,omitzero"`
 }
 
 // NoticeOf returns the notice to the complainant about ev, the event that
@@ -125,7 +133,7 @@ type Notice struct {
 // waiting; resume → resumed; reopen → reopened; withdraw → withdrawn;
 // revise → resolution-revised (the customer was told of the approved
 // resolution, and learns it will not be carried out as told; Revised
-// names it).
+// names it and RevisedApproved the time it was decided).
 func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 	if ev.Case != c.ID || ev.Seq != c.Version || ev.To != c.State {
 		return Notice{}, false, fmt.Errorf("complaint %q: event %d of case %q is not the last event of the case (version %d, %s): %w",
@@ -170,7 +178,7 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 	case CmdWithdraw:
 		n.Topic = TopicWithdrawn
 	case CmdRevise:
-		n.Topic, n.Revised = TopicResolutionRevised, cloneProposal(ev.Revised)
+		n.Topic, n.Revised, n.RevisedApproved = TopicResolutionRevised, cloneProposal(ev.Revised), ev.RevisedApproved
 	default:
 		return Notice{}, false, nil
 	}
@@ -180,8 +188,9 @@ func NoticeOf(c Case, ev Event) (Notice, bool, error) {
 // Notices returns the notices to the complainant of a case's events, in
 // order, checking the log as [Rebuild] does. A reassignment logged
 // without [Event.FromDepartment] is judged by the department the case had
-// before it, and a revision logged without [Event.Revised] names the
-// resolution the case had approved before it.
+// before it, and a revision logged without [Event.Revised] or
+// [Event.RevisedApproved] names the resolution the case had approved
+// before it, or the time of its approval.
 func Notices(events []Event) ([]Notice, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
@@ -196,6 +205,10 @@ func Notices(events []Event) ([]Notice, error) {
 		if ev.Command.Kind == CmdRevise && ev.Revised == nil {
 			// Logged before events recorded it: the case knows.
 			ev.Revised = cloneProposal(c.Proposal)
+		}
+		if ev.Command.Kind == CmdRevise && ev.RevisedApproved.IsZero() {
+			// Logged before events recorded it: the case knows.
+			ev.RevisedApproved = c.Approved
 		}
 		var err error
 		if c, err = replay(c, ev); err != nil {

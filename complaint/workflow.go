@@ -684,6 +684,7 @@ func (p *Policy) apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 		ev.FromDepartment = c.Department
 	case CmdRevise:
 		ev.Revised = cloneProposal(c.Proposal)
+		ev.RevisedApproved, ev.RevisedApprovedBy = c.Approved, c.ApprovedBy
 	}
 	return evolve(c, ev), ev, nil
 }
@@ -751,15 +752,15 @@ func evolve(c Case, ev Event) Case {
 	case CmdInvestigate:
 		c.Finding = cmd.Finding
 	case CmdPropose:
-		c.Proposal, c.ProposedBy, c.ApprovedBy = cmd.Proposal, ev.Actor.ID, ""
+		c.Proposal, c.ProposedBy, c.ApprovedBy, c.Approved = cmd.Proposal, ev.Actor.ID, "", time.Time{}
 	case CmdApprove:
-		c.ApprovedBy = ev.Actor.ID
+		c.ApprovedBy, c.Approved = ev.Actor.ID, ev.At
 	case CmdSendBack:
-		c.Proposal, c.ProposedBy, c.ApprovedBy = nil, "", ""
+		c.Proposal, c.ProposedBy, c.ApprovedBy, c.Approved = nil, "", "", time.Time{}
 		c.SendBackReason = cmd.Reason
 		c.SendBacks++
 	case CmdRevise:
-		c.Proposal, c.ProposedBy, c.ApprovedBy = nil, "", ""
+		c.Proposal, c.ProposedBy, c.ApprovedBy, c.Approved = nil, "", "", time.Time{}
 		c.Revisions++
 	case CmdCarryOut:
 		c.Execution = cmd.Execution
@@ -796,7 +797,7 @@ func evolve(c Case, ev Event) Case {
 		if ev.From == StateRejected {
 			c.Reply, c.Decided = "", time.Time{}
 		} else {
-			c.Proposal, c.ProposedBy, c.ApprovedBy = nil, "", ""
+			c.Proposal, c.ProposedBy, c.ApprovedBy, c.Approved = nil, "", "", time.Time{}
 			c.Execution, c.CarriedOut = nil, time.Time{}
 			c.Evaluation, c.Closed = nil, time.Time{}
 		}

@@ -207,14 +207,14 @@ func utc(t time.Time) time.Time {
 func normCase(c complaint.Case) complaint.Case {
 	c = c.Clone()
 	c.Opened, c.Updated, c.Decided = utc(c.Opened), utc(c.Updated), utc(c.Decided)
-	c.CarriedOut, c.Closed = utc(c.CarriedOut), utc(c.Closed)
+	c.CarriedOut, c.Closed, c.Approved = utc(c.CarriedOut), utc(c.Closed), utc(c.Approved)
 	c.Intake.Received = utc(c.Intake.Received)
 	return c
 }
 
 func normEvent(e complaint.Event) complaint.Event {
 	e = e.Clone()
-	e.At = utc(e.At)
+	e.At, e.RevisedApproved = utc(e.At), utc(e.RevisedApproved)
 	if e.Command.Intake != nil {
 		e.Command.Intake.Received = utc(e.Command.Intake.Received)
 	}
