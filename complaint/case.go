@@ -87,7 +87,8 @@ type Case struct {
 	// the revision of an approved resolution and a reopening after the
 	// carry-out clear them; the carry-out keeps them. A case stored
 	// before cases kept the approval time has a zero Approved while it
-	// keeps that approval ([Rebuild] of its log gives the time).
+	// keeps that approval ([Rebuild] of its log gives the time;
+	// [Service.Verify] accepts it).
 	Proposal   *Proposal `json:"proposal,omitempty"`
 	ProposedBy ActorID   `json:"proposed_by,omitempty"` // who proposed
 	ApprovedBy ActorID   `json:"approved_by,omitempty"` // who approved

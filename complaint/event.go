@@ -212,8 +212,10 @@ func replay(c Case, ev Event) (Case, error) {
 		return c, badLog(id, ev.Seq, "%s takes back no resolution, names %s", ev.Command.Kind, *ev.Revised)
 	case ev.Revised != nil && !sameProposal(ev.Revised, c.Proposal):
 		return c, badLog(id, ev.Seq, "revision of %s, but the case's approved resolution is %s", *ev.Revised, proposalText(c.Proposal))
-	case (!ev.RevisedApproved.IsZero() || ev.RevisedApprovedBy != "") && ev.Command.Kind != CmdRevise:
-		return c, badLog(id, ev.Seq, "%s takes back no resolution, names its approval", ev.Command.Kind)
+	case !ev.RevisedApproved.IsZero() && ev.Command.Kind != CmdRevise:
+		return c, badLog(id, ev.Seq, "revised_approved: %s takes back no resolution, names one approved at %s", ev.Command.Kind, logtext.Time(ev.RevisedApproved))
+	case ev.RevisedApprovedBy != "" && ev.Command.Kind != CmdRevise:
+		return c, badLog(id, ev.Seq, "revised_approved_by: %s takes back no resolution, names one approved by %q", ev.Command.Kind, string(ev.RevisedApprovedBy))
 	case !ev.RevisedApproved.IsZero() && !ev.RevisedApproved.Equal(c.Approved):
 		return c, badLog(id, ev.Seq, "revised_approved: revision of a resolution approved at %s, but the case's was approved at %s",
 			logtext.Time(ev.RevisedApproved), logtext.Time(c.Approved))

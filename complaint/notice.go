@@ -108,10 +108,11 @@ type Notice struct {
 	// resolution taken back was approved (the event's
 	// [Event.RevisedApproved]): the day of the decision the customer was
 	// told of, in the resolution-decided notice of that time. It is zero
-	// when the time is not known: the revision was logged before events
-	// recorded it and the notice is made by [NoticeOf] ([Notices] reads
-	// it from the case), or the revised case was stored before cases
-	// kept it. The approver is staff, and is left to the event.
+	// when the notice is made by [NoticeOf] from an event that does not
+	// know the time: one logged before events recorded it, or the
+	// revision of a case stored before cases kept it ([Case].Approved).
+	// [Notices] reads it then from the approval in the log. The approver
+	// is staff, and is left to the event.
 	RevisedApproved time.Time `json:"revised_approved,omitzero"`
 }
 

@@ -285,7 +285,13 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 // stored one: another version or state, or any other field (such as the
 // money paid out or the handler, which the guards read), named in the
 // error. Instants are compared as instants, whatever their time zone, so
-// a store may give back its times in another location.
+// a store may give back its times in another location. A stored case
+// that keeps an approval (ApprovedBy) without its time, as one stored
+// before cases kept the approval time ([Case].Approved) does, is
+// compared as if the log did not give the time either: the workflow
+// carries that zero time on until the approval is cleared, and the case
+// is not corrupt. A stored approval time the log does not give, or
+// another approver, is reported.
 func (s *Service) Verify(ctx context.Context, id ID) error {
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
@@ -301,6 +307,10 @@ func (s *Service) Verify(ctx context.Context, id ID) error {
 	}
 	if r.Version != c.Version || r.State != c.State {
 		return fmt.Errorf("complaint %q: stored version %d in %s, events give version %d in %s: %w", id, c.Version, c.State, r.Version, r.State, ErrBadLog)
+	}
+	if c.Approved.IsZero() && c.ApprovedBy != "" {
+		// Stored before cases kept the approval time.
+		r.Approved = time.Time{}
 	}
 	field, err := caseDiff(c, r)
 	if err != nil {
