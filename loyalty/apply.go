@@ -626,17 +626,28 @@ const droppedTierPrefix = "dropped-tier:"
 // follows it.
 const renamedTierPrefix = "renamed-tier:"
 
+// namedTierPrefix begins the key of the tier entry that names the tier
+// held by a member whose ledger was written before tier names were
+// recorded ([TierConfig].Levels): the programme's tier at the index the
+// ledger holds, From and To both that index; the entry's Seq follows it.
+const namedTierPrefix = "named-tier:"
+
 // leaveDropped moves a member whose ledger names a tier the programme
 // dropped, renamed or renumbered to the tier the programme reads for it
 // ([Programme.place]), with the reason, effective from the ledger's
 // last time (when the programme first reads it), keeping the review
-// schedule and any grace under way. It records nothing for a member
-// whose tier stands where the ledger names it.
+// schedule and any grace under way. A member whose ledger names no tier
+// (written before tier names were recorded) and holds one of the
+// programme's tiers has that tier named the same way. It records
+// nothing for a member whose tier stands where the ledger names it.
 func (b *builder) leaveDropped() error {
 	w := &b.w
+	if w.Member == "" {
+		return nil // nothing joined yet
+	}
 	levels := b.p.cfg.Tiers.Levels
 	to, how := b.p.place(w, w.Level, w.levelName)
-	if how == tierKept {
+	if how == tierKept && w.levelName != "" {
 		return nil
 	}
 	at := w.AsOf
@@ -646,6 +657,10 @@ func (b *builder) leaveDropped() error {
 	e := Entry{Kind: EntryTier, Effective: at, From: w.Level, To: to, NextReview: w.NextReview, GraceUntil: w.GraceUntil}
 	top := len(levels) - 1
 	switch {
+	case how == tierKept:
+		e.Key = fmt.Sprintf("%s%d", namedTierPrefix, w.Version+1)
+		e.Note = fmt.Sprintf("tier %d (since %s) is %q of the programme %q: the ledger names the tier held",
+			w.Level, b.p.date(w.LevelSince), levels[to].Name, b.p.cfg.Name)
 	case how == tierRenamed:
 		e.Key = fmt.Sprintf("%s%d", renamedTierPrefix, w.Version+1)
 		e.Note = fmt.Sprintf("tier %d %q (since %s) is tier %d %q of the programme %q: renamed or renumbered, the tier held",

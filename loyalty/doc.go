@@ -136,6 +136,19 @@
 // below it (the top tier, for a top tier dropped); the next event
 // applied records the move with its reason ([TierConfig].Levels).
 //
+// Ledgers written before tier names were recorded name their tier by
+// index only, which a restructure renames silently (with silver dropped,
+// a silver member would read as gold). The first event applied to such
+// a ledger, a [Tick] too, names the tier held under the programme
+// applying it (an [EntryTier] keyed "named-tier:" + its Seq). So, to
+// restructure tiers when ledgers predate tier names: first run this
+// version of the library with the programme unchanged; then apply a
+// [Tick] to every member (a sweep; the example of [Tick] shows one),
+// still under the programme that wrote the ledgers; only then roll out
+// the restructured programme. A ledger whose first event after the
+// upgrade comes under the restructured programme is named by index, the
+// rename it would otherwise undergo, for good.
+//
 // # Pricing
 //
 // [Programme.Price] prices a basket with the programme's seasonal and

@@ -37,9 +37,11 @@ const (
 	// a tier the programme dropped to the tier below it (keyed
 	// "dropped-tier:" + the entry's Seq), or the move of a tier the
 	// programme renamed or renumbered to its index and name (keyed
-	// "renamed-tier:" + the entry's Seq; From and To may be equal)
-	// ([TierConfig].Levels). Like a join and a review, it records the
-	// name of the tier To ([Entry].TierName).
+	// "renamed-tier:" + the entry's Seq; From and To may be equal), or
+	// the naming of the tier held by a ledger written before tier names
+	// were recorded (keyed "named-tier:" + the entry's Seq; From and To
+	// are equal) ([TierConfig].Levels). Like a join and a review, it
+	// records the name of the tier To ([Entry].TierName).
 	EntryTier
 	// EntryReview records a periodic tier review that changed no tier: the
 	// tier was kept, or a grace period started or ended.

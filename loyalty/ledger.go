@@ -99,7 +99,9 @@ type Entry struct {
 	// [Account.LevelName]). It is empty for every other kind of entry
 	// ([Replay] refuses one that names a tier) and in entries written
 	// before tier names were recorded, and left out of the JSON form
-	// when empty, so such entries read and write as before.
+	// when empty, so such entries read and write as before. Such a
+	// ledger is named by a tier entry keyed "named-tier:" + its Seq
+	// ([TierConfig].Levels).
 	TierName string `json:",omitzero"`
 	// NextReview and GraceUntil are the review schedule after a join,
 	// review or tier entry.
@@ -410,10 +412,11 @@ type Account struct {
 // LevelName returns the name of the tier held, as the ledger's last
 // join, tier or review entry that named one recorded it
 // ([Entry].TierName): "" for a ledger written before tier names were
-// recorded. A programme reads the tier held from it ([TierConfig].Levels):
-// when the programme's tier at Level has another name, the member holds
-// the tier of that name, wherever it stands, or, the tier dropped, the
-// one below it.
+// recorded, until the first event applied to it names the tier held.
+// A programme reads the tier held from it ([TierConfig].Levels): when
+// the programme's tier at Level has another name, the member holds the
+// tier of that name, wherever it stands, or, the tier dropped, the one
+// below it.
 func (a *Account) LevelName() string { return a.levelName }
 
 // tierChange is one tier change of a ledger: at Effective, from level
@@ -486,13 +489,19 @@ func (a *Account) levelAt(t time.Time) (int, string) {
 // is read as the programme reads the tier it moved to, not by a name
 // the programme may since have dropped from its FormerNames (silver
 // renamed argent, and argent since renamed plata). A tier is known by
-// its name; one without a name is left as it is.
+// its name. One without a name (a ledger written before tier names were
+// recorded) takes the name that the naming of the tier held at its
+// index, recorded from change i on, gave it: the programme that named
+// the tier is taken to number its tiers as the entries before did
+// ([TierConfig].Levels); without such a naming it is left as it is.
 func (a *Account) renamedSince(i, level int, name string) (int, string) {
-	if name == "" {
-		return level, name
-	}
 	for _, c := range a.tierChanges[i:] {
-		if c.fromName == name && strings.HasPrefix(c.key, renamedTierPrefix) {
+		switch {
+		case name == "":
+			if c.from == level && strings.HasPrefix(c.key, namedTierPrefix) {
+				name = c.toName
+			}
+		case c.fromName == name && strings.HasPrefix(c.key, renamedTierPrefix):
 			level, name = c.to, c.toName
 		}
 	}
@@ -982,7 +991,9 @@ func (a *Account) fold(e *Entry) error {
 	if got := a.Balance() - before; got != e.Points {
 		return corrupt(e, "changes the balance by %d but says %d", got, e.Points)
 	}
-	renamed := strings.HasPrefix(e.Key, renamedTierPrefix)
+	// A tier renamed, renumbered or named is the tier held: held since
+	// it was reached.
+	renamed := strings.HasPrefix(e.Key, renamedTierPrefix) || strings.HasPrefix(e.Key, namedTierPrefix)
 	moved := renamed || strings.HasPrefix(e.Key, droppedTierPrefix)
 	if e.Kind == EntryTier {
 		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To,
@@ -990,8 +1001,6 @@ func (a *Account) fold(e *Entry) error {
 			clock: a.reviewClock, next: a.NextReview, grace: a.GraceUntil, reviewed: a.reviewed})
 		a.Level, a.levelName = e.To, e.TierName
 		if !renamed {
-			// A tier renamed or renumbered is the tier held: held since
-			// it was reached.
 			a.LevelSince = e.Effective
 		}
 	}
@@ -1005,9 +1014,9 @@ func (a *Account) fold(e *Entry) error {
 		a.reviewClock = e.Effective
 	} else if (e.Kind == EntryTier || e.Kind == EntryReview) && e.Effective.After(a.reviewed) &&
 		!strings.HasPrefix(e.Key, revokePrefix) && !moved {
-		// Every other tier or review entry but a revocation or the move
-		// off a dropped, renamed or renumbered tier is a review or the
-		// end of a grace.
+		// Every other tier or review entry but a revocation, the move
+		// off a dropped, renamed or renumbered tier or the naming of
+		// the tier held is a review or the end of a grace.
 		a.reviewed = e.Effective
 	}
 	if e.Kind == EntryTier || e.Kind == EntryReview {
@@ -1045,6 +1054,9 @@ func (a *Account) checkLevels(e *Entry) error {
 	if strings.HasPrefix(e.Key, renamedTierPrefix) {
 		return a.checkRenamed(e)
 	}
+	if strings.HasPrefix(e.Key, namedTierPrefix) {
+		return a.checkNamed(e)
+	}
 	switch e.Kind {
 	case EntryTier:
 		if e.From != a.Level {
@@ -1067,20 +1079,21 @@ func (a *Account) checkLevels(e *Entry) error {
 	return nil
 }
 
-// checkMove checks what the move off a dropped tier and that of a
-// renamed or renumbered one have in common (see checkDropped and
-// checkRenamed): a tier entry from the tier held that moves nothing but
-// the tier, dated neither before the last tier change nor before the
-// ledger's last time, keeping the review schedule held.
+// checkMove checks what the move off a dropped tier, that of a renamed
+// or renumbered one and the naming of the tier held have in common (see
+// checkDropped, checkRenamed and checkNamed): a tier entry from the tier
+// held that moves nothing but the tier, dated neither before the last
+// tier change nor before the ledger's last time, keeping the review
+// schedule held.
 func (a *Account) checkMove(e *Entry, what string) error {
 	if e.Kind != EntryTier {
-		return corrupt(e, "a %s entry keyed as the move off a %s tier", e.Kind, what)
+		return corrupt(e, "a %s entry keyed as the move of a %s tier", e.Kind, what)
 	}
 	if e.movesPoints() {
-		return corrupt(e, "the move off a %s tier moves points", what)
+		return corrupt(e, "the move of a %s tier moves points", what)
 	}
 	if e.From != a.Level || e.To < 0 {
-		return corrupt(e, "moves off %s tier %d (From) to %d (To), the member holds %d", what, e.From, e.To, a.Level)
+		return corrupt(e, "moves %s tier %d (From) to %d (To), the member holds %d", what, e.From, e.To, a.Level)
 	}
 	if e.Effective.Before(a.LevelSince) || e.Effective.Before(a.AsOf) {
 		return corrupt(e, "dated %v, before the last tier change (%v) or the ledger's last time (%v)", e.Effective, a.LevelSince, a.AsOf)
@@ -1109,9 +1122,28 @@ func (a *Account) checkRenamed(e *Entry) error {
 	return nil
 }
 
+// checkNamed checks entry e, keyed as the naming of the tier held by a
+// member whose ledger names none ([TierConfig].Levels), against the
+// account before it: as checkMove, on a ledger without a tier name,
+// from the tier held to the same tier (From and To both the level
+// held), with a name. A replay does not know the programme, so it
+// cannot check the name itself.
+func (a *Account) checkNamed(e *Entry) error {
+	if err := a.checkMove(e, "named"); err != nil {
+		return err
+	}
+	if a.levelName != "" {
+		return corrupt(e, "names tier %d %q (TierName), the ledger names it %q already", e.To, e.TierName, a.levelName)
+	}
+	if e.To != e.From || e.TierName == "" {
+		return corrupt(e, "names tier %d (From) as tier %d %q (To, TierName): a naming keeps the tier held and names it", e.From, e.To, e.TierName)
+	}
+	return nil
+}
+
 // movesPoints reports whether e moves points, debt, lots or qualifying
 // value: a tier entry that only moves the tier (a revocation, the move
-// off a dropped tier) does none of it.
+// off a dropped tier, the naming of the tier held) does none of it.
 func (e *Entry) movesPoints() bool {
 	return e.Points != 0 || e.Debt != 0 || e.Forgiven != 0 || len(e.Parts) > 0 || e.Lot != "" || e.Qualifying != 0
 }

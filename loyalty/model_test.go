@@ -275,6 +275,11 @@ type ledgerMachine struct {
 	// move of a tier renumbered by DropSilver (a gold member's), zero if
 	// none: a revocation restores no schedule of a change before it.
 	renamedFrom int
+	// unnamed is set while the ledger is as written before tier names
+	// were recorded (ForgetNames): the next event applied names the tier
+	// held first; namedAt is when that naming took effect, zero if none.
+	unnamed bool
+	namedAt time.Time
 }
 
 // modelTierChange is a tier change: from level from to level to, at
@@ -499,7 +504,13 @@ func (m *ledgerMachine) apply(rt *rapid.T, e loyalty.Event) ([]loyalty.Entry, er
 	renamed := name != "" && !dropped && (before.Level >= len(levels) || levels[before.Level].Name != name)
 	gotDropped := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "dropped-tier:")
 	gotRenamed := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "renamed-tier:")
-	if gotDropped != dropped || gotRenamed != renamed {
+	// A ledger that names no tier has the tier held named first.
+	unnamed := before.Member != "" && name == ""
+	gotNamed := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "named-tier:")
+	if unnamed != m.unnamed {
+		rt.Fatalf("%T of a member whose ledger names tier %q, model unnamed %t", e, name, m.unnamed)
+	}
+	if gotDropped != dropped || gotRenamed != renamed || gotNamed != unnamed {
 		rt.Fatalf("%T of a member at level %d %q, programme %v: entries %v", e, before.Level, name, levels, entries)
 	}
 	if next.Level > m.top() {
@@ -638,6 +649,19 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			m.renamedFrom = len(m.tiers)
 			break
 		}
+		if strings.HasPrefix(e.Key, "named-tier:") {
+			// The tier held, at its index, named as the model knows it,
+			// dated the ledger's last time, moving no points; the tier
+			// is held since it was reached, so the model records no
+			// change.
+			if pre.LevelName() != "" || e.Key != fmt.Sprintf("named-tier:%d", e.Seq) || e.From != pre.Level || e.To != pre.Level ||
+				e.TierName != levels[pre.Level].Name || e.TierName != m.nameAt(m.now) || !e.Effective.Equal(pre.AsOf) ||
+				e.Points != 0 || len(e.Parts) != 0 || e.Qualifying != 0 {
+				rt.Fatalf("naming of the tier held %+v; model level %d %q at %v", e, pre.Level, m.nameAt(m.now), pre.AsOf)
+			}
+			m.unnamed, m.namedAt = false, e.Effective
+			break
+		}
 		if strings.HasPrefix(e.Key, "revoke:") {
 			// Checked by Return, which knows the refund; never back in
 			// time.
@@ -683,9 +707,10 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 // or down and the end of a grace keep the schedule.
 func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalty.Entry) {
 	switch {
-	case e.Kind == loyalty.EntryTier && (strings.HasPrefix(e.Key, "dropped-tier:") || strings.HasPrefix(e.Key, "renamed-tier:")):
-		// The move off a dropped tier holds no review and keeps the
-		// schedule and the grace.
+	case e.Kind == loyalty.EntryTier && (strings.HasPrefix(e.Key, "dropped-tier:") || strings.HasPrefix(e.Key, "renamed-tier:") ||
+		strings.HasPrefix(e.Key, "named-tier:")):
+		// The move off a dropped tier, and the naming of the tier held,
+		// hold no review and keep the schedule and the grace.
 		if !e.NextReview.Equal(m.due) || !e.GraceUntil.Equal(pre.GraceUntil) {
 			rt.Fatalf("move off a dropped tier at %v: next review %v, grace %v; want %v, %v", e.Effective, e.NextReview, e.GraceUntil, m.due, pre.GraceUntil)
 		}
@@ -775,9 +800,14 @@ func (m *ledgerMachine) Check(rt *rapid.T) {
 		!r.NextReview.Equal(a.NextReview) || !r.GraceUntil.Equal(a.GraceUntil) {
 		rt.Fatalf("replay differs from the applied account")
 	}
-	// The account names the tier it holds as the last tier entry did.
-	if r.LevelName() != a.LevelName() || a.LevelName() != m.nameAt(a.AsOf.Add(24*time.Hour)) {
-		rt.Fatalf("account names tier %q, replay %q, model %q", a.LevelName(), r.LevelName(), m.nameAt(a.AsOf.Add(24*time.Hour)))
+	// The account names the tier it holds as the last tier entry did;
+	// none while the ledger is as written before tier names.
+	want := m.nameAt(a.AsOf.Add(24 * time.Hour))
+	if m.unnamed {
+		want = ""
+	}
+	if r.LevelName() != a.LevelName() || a.LevelName() != want {
+		rt.Fatalf("account names tier %q, replay %q, model %q", a.LevelName(), r.LevelName(), want)
 	}
 	// Once erased, the account holds no birthday, and the entries as an
 	// Eraser stores them replay to the same account as the entries
@@ -1690,6 +1720,7 @@ func (m *ledgerMachine) DropGold(rt *rapid.T) {
 	if m.dropped || m.droppedSilver {
 		rt.Skip("restructured already")
 	}
+	m.sweep(rt)
 	c := modelConfig(m.policy, m.revokeDays)
 	c.Tiers.Levels = c.Tiers.Levels[:2]
 	p, err := loyalty.Compile(c)
@@ -1709,6 +1740,7 @@ func (m *ledgerMachine) DropSilver(rt *rapid.T) {
 	if m.dropped || m.droppedSilver {
 		rt.Skip("restructured already")
 	}
+	m.sweep(rt)
 	c := modelConfig(m.policy, m.revokeDays)
 	c.Tiers.Levels = []loyalty.TierLevel{c.Tiers.Levels[0], c.Tiers.Levels[2]}
 	p, err := loyalty.Compile(c)
@@ -1716,6 +1748,62 @@ func (m *ledgerMachine) DropSilver(rt *rapid.T) {
 		rt.Fatal(err)
 	}
 	m.p, m.droppedSilver = p, true
+}
+
+// ForgetNames makes the ledger one written before tier names were
+// recorded: its entries without their tier names ([Entry].TierName), as
+// a member's ledger of a programme running when the library began to
+// record them. The next event applied names the tier held (checked by
+// apply and checkEntry). Old ledgers predate restructures by name, so
+// only before the programme restructured, and before a naming.
+func (m *ledgerMachine) ForgetNames(rt *rapid.T) {
+	if m.dropped || m.droppedSilver {
+		rt.Skip("restructured already")
+	}
+	if slices.ContainsFunc(m.log, func(e loyalty.Entry) bool { return strings.HasPrefix(e.Key, "named-tier:") }) {
+		rt.Skip("named already")
+	}
+	old := make([]loyalty.Entry, len(m.log))
+	for i, e := range m.log {
+		old[i] = e
+		switch e.Kind {
+		case loyalty.EntryJoin, loyalty.EntryTier, loyalty.EntryReview:
+			old[i].TierName = ""
+		}
+	}
+	a, err := loyalty.Replay(old)
+	if err != nil {
+		rt.Fatalf("replay of the ledger without tier names: %v", err)
+	}
+	if a.LevelName() != "" || a.Level != m.a.Level || a.Balance() != m.a.Balance() || !a.NextReview.Equal(m.a.NextReview) ||
+		!a.LevelSince.Equal(m.a.LevelSince) || !a.GraceUntil.Equal(m.a.GraceUntil) {
+		rt.Fatalf("the ledger without tier names replays to another account")
+	}
+	m.a, m.log, m.unnamed = a, old, true
+}
+
+// sweep names the tier of a ledger written before tier names were
+// recorded with a Tick now, under the programme that wrote it: what a
+// retailer does before restructuring its tiers. The naming names the
+// tier held, and the one held before at the same index, but not the
+// tiers held before at other indexes ([TierConfig].Levels), which a
+// restructure still reads by index: the restructure follows the
+// naming (by the sweep or an event before it) after longer than an
+// event recorded later may look back (a purchase recorded late, the
+// lowest tier held within RevokeDays of a refund).
+func (m *ledgerMachine) sweep(rt *rapid.T) {
+	if m.unnamed {
+		m.wait(rt, 0)
+		if m.unnamed {
+			rt.Fatalf("the sweep named no tier")
+		}
+	}
+	if horizon := m.namedAt.Add(91 * 24 * time.Hour); !m.namedAt.IsZero() && m.now.Before(horizon) {
+		m.wait(rt, 10*24*time.Hour+time.Hour)
+		if m.now.Before(horizon) {
+			m.wait(rt, horizon.Sub(m.now))
+		}
+	}
 }
 
 // ChangeBirthday gives the member another birthday now, or none: the

@@ -346,8 +346,21 @@ type TierConfig struct {
 	//     names its tier by index alone, as before: a level above the
 	//     programme's top tier is read as the top tier, and any other
 	//     level as the tier now at that index, so a tier dropped or
-	//     inserted below it renames it undetectably. The first tier or
-	//     review entry recorded since names the tier.
+	//     inserted below it renames it undetectably. The first event
+	//     applied to it names the tier held (below) under the programme
+	//     applying it: the programme's tier at that index. Name such
+	//     ledgers before restructuring: first run this version of the
+	//     library with the programme unchanged; then apply a [Tick] to
+	//     every member (a sweep), still under the programme that wrote
+	//     the ledgers, which names each ledger's tier; only then roll
+	//     out the restructured programme, which reads each member's tier
+	//     by name. A ledger whose first event comes under the
+	//     restructured programme is named with the tier now at its
+	//     index, the tier that programme reads for it anyway: the silent
+	//     rename, recorded for good. A named ledger reads by that name
+	//     the tier it held at the same index before the naming (a
+	//     purchase recorded late earns with it); tiers it held at other
+	//     indexes before keep no name.
 	//
 	// A renamed tier whose former name is not in its FormerNames is a
 	// tier dropped and another added: its members move to the tier below.
@@ -363,11 +376,14 @@ type TierConfig struct {
 	// dropped, or "renamed-tier:" + its Seq when the tier stands at
 	// another index or under another name (From and To may then be
 	// equal, the name differs), from the tier the ledger names to the one
-	// read, effective at the ledger's last time ([Account].AsOf, or the
+	// read, or "named-tier:" + its Seq when the ledger names no tier and
+	// holds one of the programme's (From and To both that tier, with its
+	// name; [Replay] refuses one on a ledger that names its tier),
+	// effective at the ledger's last time ([Account].AsOf, or the
 	// last tier change when that is later), recorded now. It moves no
 	// points, keeps the review schedule and any grace under way, is not a
-	// review and starts no review clock; a renamed tier is still held
-	// since [Account].LevelSince, and a refund that takes back a tier
+	// review and starts no review clock; a renamed or named tier is
+	// still held since [Account].LevelSince, and a refund that takes back a tier
 	// after its move ([TierConfig].RevokeDays) keeps the review schedule
 	// rather than restore one from before the move. Until then
 	// [Account].Level and its name ([Account.LevelName]), as stored,
