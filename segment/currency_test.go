@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -191,12 +192,15 @@ func TestRefusedAddChangesNothing(t *testing.T) {
 	require.NoError(t, s.Add(&o))
 	before := encodeStats(t, s)
 	for _, i := range []value.Indicator{value.Recency, value.Revenue, value.Interactions} {
-		bad := o
-		bad.ID = "c2"
-		bad.Set(i, math.NaN())
-		err := s.Add(&bad)
-		require.ErrorIs(t, err, value.ErrInvalidInput, "%v", i)
-		require.ErrorContains(t, err, `customer "c2": indicator `+i.String()+" = NaN")
-		require.Equal(t, before, encodeStats(t, s), "%v: the refused customer changed the statistics", i)
+		// Both infinities too: −∞ is as little a number as NaN and +∞.
+		for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+			bad := o
+			bad.ID = "c2"
+			bad.Set(i, v)
+			err := s.Add(&bad)
+			require.ErrorIs(t, err, value.ErrInvalidInput, "%v = %v", i, v)
+			require.ErrorContains(t, err, fmt.Sprintf(`customer "c2": indicator %v = %v`, i, v))
+			require.Equal(t, before, encodeStats(t, s), "%v = %v: the refused customer changed the statistics", i, v)
+		}
 	}
 }

@@ -74,3 +74,17 @@ func TestLongStandingDealerIsNotNew(t *testing.T) {
 	assert.NotContains(t, codes(rs["quiet-veteran"]), "partner-onboarding")
 	assert.Contains(t, codes(rs["recruit"]), "partner-onboarding")
 }
+
+// Long cooperation is one that began more than NewWindow days before the
+// as-of day (90 by default): a dealer whose cooperation began exactly 90
+// days ago, with its first order in the window, is still new; one day
+// earlier, it is active.
+func TestDealerCooperationNewWindowBoundary(t *testing.T) {
+	ins := []segment.Input{
+		dealerInput(t, "at-window", asOf.AddDate(0, 0, -90), 20),
+		dealerInput(t, "past-window", asOf.AddDate(0, 0, -91), 20),
+	}
+	_, rs := classify(t, ins, nil)
+	assert.Equal(t, segment.StageNew, rs["at-window"].Stage)
+	assert.Equal(t, segment.StageActive, rs["past-window"].Stage)
+}

@@ -261,3 +261,35 @@ func TestMigrateGrades(t *testing.T) {
 	require.ErrorIs(t, err, segment.ErrInvalidResult)
 	assert.Contains(t, err.Error(), `"x"`)
 }
+
+// Conversion is the share of the first period's potential-value
+// customers who are high-value in the second (domain rules §3.1: turn
+// high potential into high current value; §3.4: conversion rate). A
+// potential customer who stays potential, moves elsewhere or is absent
+// from the second period counts in the denominator only; a customer who
+// becomes high-value from another quadrant counts in neither.
+func TestConversionOfPotentialToHighValue(t *testing.T) {
+	before := []segment.Result{
+		res("won", segment.PotentialValue, segment.StageActive, 1, "50", 0.25),
+		res("still", segment.PotentialValue, segment.StageActive, 1, "50", 0.25),
+		res("other", segment.PotentialValue, segment.StageActive, 1, "50", 0.25),
+		res("gone", segment.PotentialValue, segment.StageActive, 1, "50", 0.25),
+		res("low", segment.LowValue, segment.StageActive, 1, "20", 0.125),
+		res("high", segment.HighValue, segment.StageActive, 2, "300", 0.5),
+	}
+	after := []segment.Result{
+		res("won", segment.HighValue, segment.StageActive, 3, "400", 0.75),
+		res("still", segment.PotentialValue, segment.StageActive, 1, "50", 0.25),
+		res("other", segment.SecondaryValue, segment.StageActive, 2, "200", 0.5),
+		res("low", segment.HighValue, segment.StageActive, 3, "400", 0.75),
+		res("high", segment.HighValue, segment.StageActive, 3, "400", 0.75),
+	}
+	m, err := segment.Migrate(before, after)
+	require.NoError(t, err)
+	assert.Equal(t, segment.Rate{Num: 1, Den: 4, Value: 0.25}, m.Conversion,
+		"of won, still, other and gone, the potential-value customers of the first period, won became high-value")
+	// One of one is a rate of 1: Value = Num ÷ Den whenever Den > 0.
+	m, err = segment.Migrate(before[:1], after[:1])
+	require.NoError(t, err)
+	assert.Equal(t, segment.Rate{Num: 1, Den: 1, Value: 1}, m.Conversion)
+}

@@ -271,3 +271,17 @@ func TestAskingWhyNeedsMarketingConsent(t *testing.T) {
 	dealer := segment.Result{Kind: customer.Intermediary, Quadrant: segment.LowValue, ShopType: segment.ShopDrifting, Stage: segment.StageDormant}
 	assert.Contains(t, codes(p.Actions(&dealer)), "order-gap-review")
 }
+
+// Deciding about a relationship is the business's own review, not contact
+// with the customer: a low-value customer without any consent still has
+// the review of the relationship (domain rules §3.1: if little effect
+// after a period of observation, consider ending it), and a
+// secondary-value customer the service that keeps its current value
+// high (§3.1). Neither needs marketing or profiling consent.
+func TestQuadrantServiceActionsNeedNoConsent(t *testing.T) {
+	p := segment.DefaultPlaybook()
+	low := segment.Result{Kind: customer.Consumer, Quadrant: segment.LowValue, ShopType: segment.ShopDrifting, Stage: segment.StageActive}
+	assert.Contains(t, codes(p.Actions(&low)), "review-relationship")
+	second := segment.Result{Kind: customer.Consumer, Quadrant: segment.SecondaryValue, ShopType: segment.ShopDrifting, Stage: segment.StageActive}
+	assert.Contains(t, codes(p.Actions(&second)), "keep-current-value")
+}

@@ -226,3 +226,19 @@ func TestOccasionWindowOptions(t *testing.T) {
 		require.ErrorIs(t, err, segment.ErrInvalidOptions, "%v", w)
 	}
 }
+
+// A customer is dormant when the days since the last purchase exceed the
+// dormancy threshold, not when they reach it (the lifecycle rule of
+// LifecycleOptions: r > dormant after → dormant; domain rules §3.3). With
+// the threshold fixed at 200 days (floor = ceiling), a customer who last
+// bought 200 days ago is active and one who last bought 201 days ago is
+// dormant.
+func TestDormantAfterTheThresholdNotAtIt(t *testing.T) {
+	fixed := &segment.Options{Lifecycle: segment.LifecycleOptions{DormantFloor: 200 * 24 * time.Hour, DormantCeiling: 200 * 24 * time.Hour}}
+	_, res := classify(t, inputs(t, []spec{
+		{ID: "at", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 200, Qty: 1, Cents: 5000}, {DaysAgo: 260, Qty: 1, Cents: 5000}}},
+		{ID: "past", Kind: customer.Consumer, Buys: []buy{{DaysAgo: 201, Qty: 1, Cents: 5000}, {DaysAgo: 260, Qty: 1, Cents: 5000}}},
+	}, 1), fixed)
+	assert.Equal(t, segment.StageActive, res["at"].Stage)
+	assert.Equal(t, segment.StageDormant, res["past"].Stage)
+}

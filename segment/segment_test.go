@@ -328,6 +328,24 @@ func TestErrors(t *testing.T) {
 		_, err := segment.NewStats(&o)
 		require.ErrorIs(t, err, segment.ErrInvalidOptions, "%+v", o)
 	}
+	// Every shop-type score floor is on the 1–5 grid of the RFM scores
+	// (domain rules §3.2, §2 RFM), and the error names the options.
+	for _, o := range []segment.ShopTypeOptions{{LoyalMinAOV: 6}, {LoyalMinM: 6}} {
+		_, err := segment.NewStats(&segment.Options{ShopTypes: o})
+		require.ErrorIs(t, err, segment.ErrInvalidOptions, "%+v", o)
+		require.ErrorContains(t, err, "LoyalMinAOV")
+		require.ErrorContains(t, err, "LoyalMinM")
+	}
+	// A floor equal to its ceiling fixes the threshold: dormant (lost)
+	// after exactly that many days, whatever the rhythm; it is not above
+	// the ceiling, and is valid.
+	for _, l := range []segment.LifecycleOptions{
+		{DormantFloor: 200 * 24 * time.Hour, DormantCeiling: 200 * 24 * time.Hour},
+		{LostFloor: 400 * 24 * time.Hour, LostCeiling: 400 * 24 * time.Hour},
+	} {
+		_, err := segment.NewStats(&segment.Options{Lifecycle: l})
+		require.NoError(t, err, "%+v", l)
+	}
 	m := value.DefaultModel(customer.Intermediary)
 	_, err = segment.NewStats(&segment.Options{Consumer: &m})
 	require.ErrorIs(t, err, segment.ErrInvalidOptions)

@@ -172,3 +172,29 @@ func TestShopTypeConstantFrequencyIsNotLoyalWithAnyBins(t *testing.T) {
 		}
 	}
 }
+
+// Loyal customers are those buying now (domain rules §3.2, 002: high
+// frequency; §3.3: new and active stages): one who bought 40 times at
+// 400 € but not for 300 days, past the 180-day dormancy floor and short
+// of the 365-day lost floor, is dormant, and not loyal however high its
+// frequency and spend per purchase.
+func TestShopTypeDormantBigSpenderIsNotLoyal(t *testing.T) {
+	var specs []spec
+	for i := range 50 {
+		var bs []buy
+		for j := range 1 + i%3 {
+			bs = append(bs, buy{DaysAgo: 20 + 60*j + i, Qty: 1, Cents: 20000})
+		}
+		specs = append(specs, spec{ID: fmt.Sprintf("c%02d", i), Kind: customer.Consumer, Buys: bs})
+	}
+	faded := spec{ID: "faded", Kind: customer.Consumer}
+	for j := range 40 {
+		faded.Buys = append(faded.Buys, buy{DaysAgo: 300 + 7*j, Qty: 1, Cents: 40000})
+	}
+	_, res := classify(t, inputs(t, append(specs, faded), 1), nil)
+	r := res["faded"]
+	require.Equal(t, segment.StageDormant, r.Stage)
+	require.Equal(t, uint8(5), r.RFM.F)
+	require.Equal(t, uint8(5), r.RFM.AOV)
+	assert.Equal(t, segment.ShopDrifting, r.ShopType, "dormant: not loyal")
+}

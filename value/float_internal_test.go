@@ -2,6 +2,7 @@ package value
 
 import (
 	"math"
+	"math/big"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -36,4 +37,35 @@ func TestExactSumIsNearest(t *testing.T) {
 		}
 		assert.Equal(t, math.Float64bits(want.InexactFloat64()), math.Float64bits(a.float()), "%s", want)
 	})
+}
+
+// TestFloatIsNearestAtEveryExponent checks Float, exactSum.float and
+// exactSum.quo against the exact conversion, bit for bit, at every
+// exponent of the fast paths' table of powers of ten (−22 … 22) and one
+// beyond each end, for coefficients on both sides of 2⁵³, where float64
+// stops holding integers exactly: each entry of the table and each bound
+// of the fast paths is used. Money has 2 decimals most often, so a
+// random draw rarely meets the other exponents.
+func TestFloatIsNearestAtEveryExponent(t *testing.T) {
+	var coefs []int64
+	for _, c := range []int64{1, 7, 123456789, exact53 - 1, exact53, exact53 + 1, exact53 + 3, 2*exact53 - 1, limit - 1} {
+		coefs = append(coefs, c, -c)
+	}
+	for c := int64(exact53 + 5); c < exact53+200; c += 2 {
+		coefs = append(coefs, c)
+	}
+	for e := int32(-23); e <= 23; e++ {
+		for _, c := range coefs {
+			d := decimal.New(c, e)
+			want, _ := d.Rat().Float64()
+			assert.Equal(t, math.Float64bits(want), math.Float64bits(Float(d)), "Float(%de%d)", c, e)
+			var a exactSum
+			a.add(d, 1)
+			assert.Equal(t, math.Float64bits(want), math.Float64bits(a.float()), "exactSum(%de%d).float()", c, e)
+			for _, n := range []int64{1, 3, 10} {
+				q, _ := new(big.Rat).Quo(d.Rat(), big.NewRat(n, 1)).Float64()
+				assert.Equal(t, math.Float64bits(q), math.Float64bits(a.quo(n)), "exactSum(%de%d).quo(%d)", c, e, n)
+			}
+		}
+	}
 }

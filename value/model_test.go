@@ -58,9 +58,11 @@ func TestModelErrors(t *testing.T) {
 		{"no kind", func(m *value.Model) { m.Kind = 0 }, "kind"},
 		{"top weights", func(m *value.Model) { m.Current.Weight = 0.7 }, "sum to 1.2"},
 		{"children sum", func(m *value.Model) { m.Current.Children[0].Weight = 0.5 }, "sum to 1.1"},
-		{"negative weight", func(m *value.Model) { m.Current.Children[0].Weight = -0.4; m.Current.Children[1].Weight = 1.4 }, "must be positive"},
-		{"zero weight", func(m *value.Model) { m.Current.Children[0].Weight = 0; m.Current.Children[1].Weight = 1 }, "must be positive"},
-		{"NaN weight", func(m *value.Model) { m.Current.Children[0].Weight = math.NaN() }, "must be positive"},
+		// A bad weight names its node by its whole path.
+		{"negative weight", func(m *value.Model) { m.Current.Children[0].Weight = -0.4; m.Current.Children[1].Weight = 1.4 }, `"current/a": weight -0.4: must be positive`},
+		{"zero weight", func(m *value.Model) { m.Current.Children[0].Weight = 0; m.Current.Children[1].Weight = 1 }, `"current/a": weight 0: must be positive`},
+		{"NaN weight", func(m *value.Model) { m.Current.Children[0].Weight = math.NaN() }, `"current/a": weight NaN: must be positive`},
+		{"bad top weight", func(m *value.Model) { m.Potential.Weight = math.Inf(1) }, `"potential": weight +Inf: must be positive`},
 		{"no name", func(m *value.Model) { m.Current.Children[0].Name = "" }, "without a name"},
 		// A path names one node: siblings have distinct names without "/".
 		{"twin siblings", func(m *value.Model) { m.Current.Children[1].Name = "a" }, `"current/a": another sibling is named "a"`},

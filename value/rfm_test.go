@@ -112,6 +112,13 @@ func TestRFMOptions(t *testing.T) {
 		{"gap in the grid", value.RFMOptions{Rules: value.DefaultRFMRules()[:10]}, "R=5, F=4"},
 		{"bad range", value.RFMOptions{Rules: []value.RFMRule{{value.Lost, 0, 5, 1, 5}}}, "rules[0]"},
 		{"bad segment", value.RFMOptions{Rules: []value.RFMRule{{0, 1, 5, 1, 5}}}, "rules[0]"},
+		// Every bound of a rule is checked against the 1–5 grid, after a
+		// rule that covers it all: the error names the bad rule.
+		{"R above 5", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 6, 1, 5}}}, "rules[1]"},
+		{"F above 5", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 5, 1, 6}}}, "rules[1]"},
+		{"F below 1", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 5, 0, 5}}}, "rules[1]"},
+		{"R range reversed", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 3, 2, 1, 5}}}, "rules[1]"},
+		{"F range reversed", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 5, 4, 3}}}, "rules[1]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := value.NewRFMStats(customer.Consumer, &tc.opts)
