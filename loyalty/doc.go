@@ -140,14 +140,21 @@
 // index only, which a restructure renames silently (with silver dropped,
 // a silver member would read as gold). The first event applied to such
 // a ledger, a [Tick] too, names the tier held under the programme
-// applying it (an [EntryTier] keyed "named-tier:" + its Seq). So, to
+// applying it (an [EntryTier] keyed "named-tier:" + its Seq), which
+// versions of this library from before the naming refuse: upgrade every
+// service before any applies an event, with no way back. So, to
 // restructure tiers when ledgers predate tier names: first run this
 // version of the library with the programme unchanged; then apply a
 // [Tick] to every member (a sweep; the example of [Tick] shows one),
-// still under the programme that wrote the ledgers; only then roll out
-// the restructured programme. A ledger whose first event after the
-// upgrade comes under the restructured programme is named by index, the
-// rename it would otherwise undergo, for good.
+// still under the programme that wrote the ledgers; then wait until no
+// event dated before the sweep can still be recorded (purchases and
+// birthday claims recorded late, refunds whose [TierConfig].RevokeDays
+// reach back before it), since the sweep names the tier held but not
+// the other tiers held before it, which are still read by index; only
+// then roll out the restructured programme ([TierConfig].Levels says
+// how long). A ledger whose first event after the upgrade comes under
+// the restructured programme is named by index, the rename it would
+// otherwise undergo, for good.
 //
 // # Pricing
 //

@@ -15,6 +15,9 @@ import (
 // programme that wrote the ledgers, which names each member's tier, and
 // only then restructures: its silver member moves to member, not to the
 // tier that takes silver's index (gold), and its gold member keeps gold.
+// It restructures once no event dated before the sweep can still be
+// recorded: the sweep names the tier each member holds, not the tiers
+// held before at other indexes ([loyalty.TierConfig]).
 func ExampleTick_sweep() {
 	level := func(name, min string) loyalty.TierLevel {
 		return loyalty.TierLevel{Name: name, Min: decimal.RequireFromString(min)}
@@ -76,10 +79,12 @@ func ExampleTick_sweep() {
 		}
 	}
 
-	// Then the restructure: silver dropped.
+	// Then, once no event dated before the sweep can still come (no
+	// purchase recorded later than 60 days here), the restructure:
+	// silver dropped.
 	svc := loyalty.NewService(after, store, nil)
 	for _, id := range ids {
-		a, _, err := svc.Apply(ctx, loyalty.Tick{Member: id}, at.Add(2*time.Hour))
+		a, _, err := svc.Apply(ctx, loyalty.Tick{Member: id}, at.Add(time.Hour).AddDate(0, 0, 61))
 		if err != nil {
 			panic(err)
 		}

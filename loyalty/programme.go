@@ -348,11 +348,16 @@ type TierConfig struct {
 	//     level as the tier now at that index, so a tier dropped or
 	//     inserted below it renames it undetectably. The first event
 	//     applied to it names the tier held (below) under the programme
-	//     applying it: the programme's tier at that index. Name such
-	//     ledgers before restructuring: first run this version of the
-	//     library with the programme unchanged; then apply a [Tick] to
-	//     every member (a sweep), still under the programme that wrote
-	//     the ledgers, which names each ledger's tier; only then roll
+	//     applying it: the programme's tier at that index. Versions of
+	//     this library from before the naming refuse a ledger so named
+	//     ([ErrCorrupt]: a tier entry that moves no tier), so no service
+	//     may still run one once any applies an event, and there is no
+	//     going back to one. Name such ledgers before restructuring:
+	//     first run this version of the library in every service with
+	//     the programme unchanged; then apply a [Tick] to every member
+	//     (a sweep), still under the programme that wrote the ledgers,
+	//     which names each ledger's tier; then wait until no event dated
+	//     before the sweep can still come (see below); only then roll
 	//     out the restructured programme, which reads each member's tier
 	//     by name. A ledger whose first event comes under the
 	//     restructured programme is named with the tier now at its
@@ -360,7 +365,15 @@ type TierConfig struct {
 	//     rename, recorded for good. A named ledger reads by that name
 	//     the tier it held at the same index before the naming (a
 	//     purchase recorded late earns with it); tiers it held at other
-	//     indexes before keep no name.
+	//     indexes before keep no name and are read by index, also by the
+	//     restructured programme: a purchase recorded late, dated when a
+	//     gold member held silver, earns with the multiplier of the tier
+	//     now at silver's index. Hence the wait: longer than purchases
+	//     may be recorded late, than birthday claims may
+	//     ([BirthdayConfig].LateDays), and, with RevokeDays, than
+	//     RevokeDays plus how late a refund may be recorded (a refund
+	//     moves a member no lower than the lowest tier held since
+	//     RevokeDays before its time).
 	//
 	// A renamed tier whose former name is not in its FormerNames is a
 	// tier dropped and another added: its members move to the tier below.
@@ -383,9 +396,12 @@ type TierConfig struct {
 	// last tier change when that is later), recorded now. It moves no
 	// points, keeps the review schedule and any grace under way, is not a
 	// review and starts no review clock; a renamed or named tier is
-	// still held since [Account].LevelSince, and a refund that takes back a tier
-	// after its move ([TierConfig].RevokeDays) keeps the review schedule
-	// rather than restore one from before the move. Until then
+	// still held since [Account].LevelSince. A refund that takes back a
+	// tier after the move of a renamed or renumbered tier
+	// ([TierConfig].RevokeDays) keeps the review schedule rather than
+	// restore one from before the move; a naming moves no tier and
+	// leaves the schedule of the upgrade before it to be restored, as on
+	// a ledger that named its tiers from the start. Until then
 	// [Account].Level and its name ([Account.LevelName]), as stored,
 	// still name the tier as the ledger recorded it. Nothing is refused
 	// for it, an [Erasure] least of all, and the ledger as written
