@@ -628,7 +628,8 @@ const renamedTierPrefix = "renamed-tier:"
 
 // namedTierPrefix begins the key of the tier entry that names the tier
 // held by a member whose ledger was written before tier names were
-// recorded ([TierConfig].Levels): the programme's tier at the index the
+// recorded, written only by a programme that names ledgers
+// ([TierConfig].NameLedgers): the programme's tier at the index the
 // ledger holds, From and To both that index; the entry's Seq follows it.
 const namedTierPrefix = "named-tier:"
 
@@ -638,7 +639,8 @@ const namedTierPrefix = "named-tier:"
 // last time (when the programme first reads it), keeping the review
 // schedule and any grace under way. A member whose ledger names no tier
 // (written before tier names were recorded) and holds one of the
-// programme's tiers has that tier named the same way. It records
+// programme's tiers has that tier named the same way, when the
+// programme names ledgers ([TierConfig].NameLedgers). It records
 // nothing for a member whose tier stands where the ledger names it.
 func (b *builder) leaveDropped() error {
 	w := &b.w
@@ -647,7 +649,7 @@ func (b *builder) leaveDropped() error {
 	}
 	levels := b.p.cfg.Tiers.Levels
 	to, how := b.p.place(w, w.Level, w.levelName)
-	if how == tierKept && w.levelName != "" {
+	if how == tierKept && (w.levelName != "" || !b.p.cfg.Tiers.NameLedgers) {
 		return nil
 	}
 	at := w.AsOf

@@ -138,13 +138,17 @@
 //
 // Ledgers written before tier names were recorded name their tier by
 // index only, which a restructure renames silently (with silver dropped,
-// a silver member would read as gold). The first event applied to such
-// a ledger, a [Tick] too, names the tier held under the programme
-// applying it (an [EntryTier] keyed "named-tier:" + its Seq), which
-// versions of this library from before the naming refuse: upgrade every
-// service before any applies an event, with no way back. So, to
-// restructure tiers when ledgers predate tier names: first run this
-// version of the library with the programme unchanged; then apply a
+// a silver member would read as gold). A programme that names ledgers
+// ([TierConfig].NameLedgers, off by default) names the tier held with
+// the first event applied to such a ledger, a [Tick] too (an
+// [EntryTier] keyed "named-tier:" + its Seq), which versions of this
+// library from before the naming refuse; without it such a ledger is
+// left as it is, as before, so services of both versions may share
+// the ledgers during a rolling upgrade. So, to restructure tiers when
+// ledgers predate tier names: first run this version of the library in
+// every service with the programme unchanged; then set NameLedgers in
+// every service, the programme otherwise unchanged (there is no going
+// back to a version before the naming from then on); then apply a
 // [Tick] to every member (a sweep; the example of [Tick] shows one),
 // still under the programme that wrote the ledgers; then wait until no
 // event dated before the sweep can still be recorded (purchases and
@@ -152,9 +156,10 @@
 // reach back before it), since the sweep names the tier held but not
 // the other tiers held before it, which are still read by index; only
 // then roll out the restructured programme ([TierConfig].Levels says
-// how long). A ledger whose first event after the upgrade comes under
-// the restructured programme is named by index, the rename it would
-// otherwise undergo, for good.
+// how long). A ledger whose first event under a programme that names
+// ledgers comes under the restructured programme is named by index, the
+// rename it would otherwise undergo, for good. [Replay] reads a named
+// ledger whatever the programme.
 //
 // # Pricing
 //

@@ -40,7 +40,7 @@ const (
 	// "renamed-tier:" + the entry's Seq; From and To may be equal), or
 	// the naming of the tier held by a ledger written before tier names
 	// were recorded (keyed "named-tier:" + the entry's Seq; From and To
-	// are equal) ([TierConfig].Levels). Like a join and a review, it
+	// are equal; [TierConfig].NameLedgers) ([TierConfig].Levels). Like a join and a review, it
 	// records the name of the tier To ([Entry].TierName).
 	EntryTier
 	// EntryReview records a periodic tier review that changed no tier: the

@@ -430,7 +430,8 @@ type Erasure struct {
 // Tick brings a ledger up to now without an event: it releases pending
 // points whose return window ended, expires lots, and runs due tier
 // reviews, after recording the move of a member on a tier the programme
-// dropped, renamed or renumbered, or the name of the tier held by a
+// dropped, renamed or renumbered, or, under a programme that names
+// ledgers ([TierConfig].NameLedgers), the name of the tier held by a
 // ledger written before tier names were recorded ([TierConfig].Levels):
 // a sweep of Ticks over every member names the tiers of old ledgers
 // before a restructure. It has no key; a Tick with nothing to do

@@ -11,9 +11,11 @@ import (
 )
 
 // A retailer whose ledgers were written before tier names were recorded
-// wants to drop silver. It first sweeps its members with Ticks under the
-// programme that wrote the ledgers, which names each member's tier, and
-// only then restructures: its silver member moves to member, not to the
+// wants to drop silver. Once every service runs this version of the
+// library, it sets NameLedgers in the programme that wrote the ledgers
+// (before that, nothing names them, so that older versions still read
+// them), sweeps its members with Ticks under it, which names each
+// member's tier, and only then restructures: its silver member moves to member, not to the
 // tier that takes silver's index (gold), and its gold member keeps gold.
 // It restructures once no event dated before the sweep can still be
 // recorded: the sweep names the tier each member holds, not the tiers
@@ -22,21 +24,24 @@ func ExampleTick_sweep() {
 	level := func(name, min string) loyalty.TierLevel {
 		return loyalty.TierLevel{Name: name, Min: decimal.RequireFromString(min)}
 	}
-	programme := func(levels ...loyalty.TierLevel) *loyalty.Programme {
+	programme := func(name bool, levels ...loyalty.TierLevel) *loyalty.Programme {
 		for i := range levels[:len(levels)-1] {
 			levels[i].Max = decimal.NewNullDecimal(levels[i+1].Min)
 		}
 		p, err := loyalty.Compile(loyalty.Config{Name: "atelier club", Currency: "EUR",
 			Earn:   loyalty.EarnConfig{PointsPerUnit: decimal.NewFromInt(1)},
 			Redeem: loyalty.RedeemConfig{PointsPerUnit: decimal.NewFromInt(100)},
-			Tiers:  loyalty.TierConfig{WindowMonths: 12, ReviewMonths: 12, Levels: levels}})
+			Tiers:  loyalty.TierConfig{WindowMonths: 12, ReviewMonths: 12, NameLedgers: name, Levels: levels}})
 		if err != nil {
 			panic(err)
 		}
 		return p
 	}
-	before := programme(level("member", "0"), level("silver", "500"), level("gold", "1500"))
-	after := programme(level("member", "0"), level("gold", "1500"))
+	before := programme(false, level("member", "0"), level("silver", "500"), level("gold", "1500"))
+	// The same programme, naming ledgers, once every service runs this
+	// version of the library.
+	naming := programme(true, level("member", "0"), level("silver", "500"), level("gold", "1500"))
+	after := programme(true, level("member", "0"), level("gold", "1500"))
 
 	// The store holds two ledgers as written before tier names were
 	// recorded (made here by leaving the names out).
@@ -67,8 +72,17 @@ func ExampleTick_sweep() {
 		}
 	}
 
-	// The sweep, under the programme that wrote the ledgers.
-	sweep := loyalty.NewService(before, store, nil)
+	// Without NameLedgers, a Tick names nothing.
+	for _, id := range ids {
+		_, entries, err := loyalty.NewService(before, store, nil).Apply(ctx, loyalty.Tick{Member: id}, at.Add(time.Minute))
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s: %d entries\n", id, len(entries))
+	}
+
+	// The sweep, under the programme that wrote the ledgers, naming them.
+	sweep := loyalty.NewService(naming, store, nil)
 	for _, id := range ids {
 		a, entries, err := sweep.Apply(ctx, loyalty.Tick{Member: id}, at.Add(time.Hour))
 		if err != nil {
@@ -91,6 +105,8 @@ func ExampleTick_sweep() {
 		fmt.Printf("%s now holds %s\n", id, a.LevelName())
 	}
 	// Output:
+	// M1: 0 entries
+	// M2: 0 entries
 	// M1 named-tier:4: tier 1 is silver
 	// M2 named-tier:4: tier 2 is gold
 	// M1 now holds member

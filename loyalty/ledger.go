@@ -99,9 +99,12 @@ type Entry struct {
 	// [Account.LevelName]). It is empty for every other kind of entry
 	// ([Replay] refuses one that names a tier) and in entries written
 	// before tier names were recorded, and left out of the JSON form
-	// when empty, so such entries read and write as before. Such a
-	// ledger is named by a tier entry keyed "named-tier:" + its Seq
-	// ([TierConfig].Levels).
+	// when empty, so such entries read and write as before (and
+	// versions from before tier names, which know no such field, read
+	// it as they read the entry without it). Such a ledger is named by
+	// the next tier or review entry, or, under a programme that names
+	// ledgers, by a tier entry keyed "named-tier:" + its Seq
+	// ([TierConfig].NameLedgers).
 	TierName string `json:",omitzero"`
 	// NextReview and GraceUntil are the review schedule after a join,
 	// review or tier entry.
@@ -412,7 +415,9 @@ type Account struct {
 // LevelName returns the name of the tier held, as the ledger's last
 // join, tier or review entry that named one recorded it
 // ([Entry].TierName): "" for a ledger written before tier names were
-// recorded, until the first event applied to it names the tier held.
+// recorded, until a tier or review entry names it, or the first event
+// applied under a programme that names ledgers ([TierConfig].NameLedgers)
+// names the tier held.
 // A programme reads the tier held from it ([TierConfig].Levels): when
 // the programme's tier at Level has another name, the member holds the
 // tier of that name, wherever it stands, or, the tier dropped, the one

@@ -276,9 +276,13 @@ type ledgerMachine struct {
 	// none: a revocation restores no schedule of a change before it.
 	renamedFrom int
 	// unnamed is set while the ledger is as written before tier names
-	// were recorded (ForgetNames): the next event applied names the tier
-	// held first; namedAt is when that naming took effect, zero if none.
+	// were recorded (ForgetNames): with naming (the programme's
+	// NameLedgers, SwitchNaming) the next event applied names the tier
+	// held first; without, the next tier or review entry names it, and
+	// nothing else does. namedAt is when that naming took effect, zero
+	// if none.
 	unnamed bool
+	naming  bool
 	namedAt time.Time
 }
 
@@ -504,13 +508,18 @@ func (m *ledgerMachine) apply(rt *rapid.T, e loyalty.Event) ([]loyalty.Entry, er
 	renamed := name != "" && !dropped && (before.Level >= len(levels) || levels[before.Level].Name != name)
 	gotDropped := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "dropped-tier:")
 	gotRenamed := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "renamed-tier:")
-	// A ledger that names no tier has the tier held named first.
+	// A ledger that names no tier has the tier held named first by a
+	// programme that names ledgers, and only by one: without, no event
+	// writes a naming, which versions from before it refuse.
 	unnamed := before.Member != "" && name == ""
 	gotNamed := len(entries) > 0 && strings.HasPrefix(entries[0].Key, "named-tier:")
 	if unnamed != m.unnamed {
 		rt.Fatalf("%T of a member whose ledger names tier %q, model unnamed %t", e, name, m.unnamed)
 	}
-	if gotDropped != dropped || gotRenamed != renamed || gotNamed != unnamed {
+	if slices.ContainsFunc(entries, func(e loyalty.Entry) bool { return strings.HasPrefix(e.Key, "named-tier:") }) && !m.naming {
+		rt.Fatalf("%T named the tier under a programme that does not name ledgers: %v", e, entries)
+	}
+	if gotDropped != dropped || gotRenamed != renamed || gotNamed != (unnamed && m.naming) {
 		rt.Fatalf("%T of a member at level %d %q, programme %v: entries %v", e, before.Level, name, levels, entries)
 	}
 	if next.Level > m.top() {
@@ -697,6 +706,14 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 		if !e.Effective.Equal(due) && !e.Effective.Equal(pre.GraceUntil) {
 			rt.Fatalf("review at %v, not scheduled (next %v, grace %v)", e.Effective, due, pre.GraceUntil)
 		}
+	}
+	// Without naming, the first tier or review entry of a ledger that
+	// names no tier names it, as before the naming.
+	if (e.Kind == loyalty.EntryTier || e.Kind == loyalty.EntryReview) && m.unnamed {
+		if e.TierName == "" || strings.HasPrefix(e.Key, "named-tier:") {
+			rt.Fatalf("%s entry %+v of a ledger that names no tier", e.Kind, e)
+		}
+		m.unnamed, m.namedAt = false, e.Effective
 	}
 }
 
@@ -1721,13 +1738,8 @@ func (m *ledgerMachine) DropGold(rt *rapid.T) {
 		rt.Skip("restructured already")
 	}
 	m.sweep(rt)
-	c := modelConfig(m.policy, m.revokeDays)
-	c.Tiers.Levels = c.Tiers.Levels[:2]
-	p, err := loyalty.Compile(c)
-	if err != nil {
-		rt.Fatal(err)
-	}
-	m.p, m.dropped = p, true
+	m.dropped = true
+	m.compile(rt)
 }
 
 // DropSilver restructures the programme once: it drops its middle
@@ -1741,21 +1753,45 @@ func (m *ledgerMachine) DropSilver(rt *rapid.T) {
 		rt.Skip("restructured already")
 	}
 	m.sweep(rt)
+	m.droppedSilver = true
+	m.compile(rt)
+}
+
+// compile sets the programme as restructured (DropGold, DropSilver) and
+// naming ledgers or not (SwitchNaming).
+func (m *ledgerMachine) compile(rt *rapid.T) {
 	c := modelConfig(m.policy, m.revokeDays)
-	c.Tiers.Levels = []loyalty.TierLevel{c.Tiers.Levels[0], c.Tiers.Levels[2]}
+	switch {
+	case m.dropped:
+		c.Tiers.Levels = c.Tiers.Levels[:2]
+	case m.droppedSilver:
+		c.Tiers.Levels = []loyalty.TierLevel{c.Tiers.Levels[0], c.Tiers.Levels[2]}
+	}
+	c.Tiers.NameLedgers = m.naming
 	p, err := loyalty.Compile(c)
 	if err != nil {
 		rt.Fatal(err)
 	}
-	m.p, m.droppedSilver = p, true
+	m.p = p
+}
+
+// SwitchNaming turns the programme's NameLedgers on or off: with it, the
+// next event applied to a ledger that names no tier names it (checked
+// by apply and checkEntry); without, nothing is named that way, and a
+// ledger named with it reads and takes events as before.
+func (m *ledgerMachine) SwitchNaming(rt *rapid.T) {
+	m.naming = !m.naming
+	m.compile(rt)
 }
 
 // ForgetNames makes the ledger one written before tier names were
 // recorded: its entries without their tier names ([Entry].TierName), as
 // a member's ledger of a programme running when the library began to
-// record them. The next event applied names the tier held (checked by
-// apply and checkEntry). Old ledgers predate restructures by name, so
-// only before the programme restructured, and before a naming.
+// record them. Under a programme that names ledgers (SwitchNaming) the
+// next event applied names the tier held; under one that does not, the
+// next tier or review entry does (checked by apply and checkEntry). Old
+// ledgers predate restructures by name, so only before the programme
+// restructured, and before a naming.
 func (m *ledgerMachine) ForgetNames(rt *rapid.T) {
 	if m.dropped || m.droppedSilver {
 		rt.Skip("restructured already")
@@ -1783,8 +1819,9 @@ func (m *ledgerMachine) ForgetNames(rt *rapid.T) {
 }
 
 // sweep names the tier of a ledger written before tier names were
-// recorded with a Tick now, under the programme that wrote it: what a
-// retailer does before restructuring its tiers. The naming names the
+// recorded with a Tick now, under the programme that wrote it, naming
+// ledgers (set first when it does not): what a retailer does before
+// restructuring its tiers. The naming names the
 // tier held, and the one held before at the same index, but not the
 // tiers held before at other indexes ([TierConfig].Levels), which a
 // restructure still reads by index: the restructure follows the
@@ -1793,6 +1830,10 @@ func (m *ledgerMachine) ForgetNames(rt *rapid.T) {
 // lowest tier held within RevokeDays of a refund).
 func (m *ledgerMachine) sweep(rt *rapid.T) {
 	if m.unnamed {
+		if !m.naming {
+			m.naming = true
+			m.compile(rt)
+		}
 		m.wait(rt, 0)
 		if m.unnamed {
 			rt.Fatalf("the sweep named no tier")

@@ -52,10 +52,6 @@ func TestLedgerOfARevocationThatKeptTheScheduleReplays(t *testing.T) {
 		at, next, grace time.Time
 	}
 	want := []review{
-		// The ledger was written before tier names: the first event
-		// names the tier held, at the ledger's last time, keeping the
-		// schedule.
-		{loyalty.EntryTier, 1, 1, a.AsOf.UTC(), utc(2027, 6, 12), time.Time{}},
 		{loyalty.EntryReview, 1, 1, utc(2027, 6, 12), utc(2027, 8, 12), utc(2027, 6, 17)},
 		{loyalty.EntryTier, 1, 0, utc(2027, 6, 17), utc(2027, 8, 12), time.Time{}},
 		{loyalty.EntryReview, 0, 0, utc(2027, 8, 12), utc(2027, 10, 12), time.Time{}},

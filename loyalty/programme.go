@@ -304,6 +304,25 @@ type TierConfig struct {
 	// the tier back at once (see above), within [0, 3650]. 0 means never:
 	// a tier is left only at a review.
 	RevokeDays int `json:"revoke_days,omitempty"`
+	// NameLedgers has the first event applied to a ledger written before
+	// tier names were recorded ([Account.LevelName] empty), a [Tick] too,
+	// name the tier held: the programme's tier at the ledger's index
+	// (an [EntryTier] keyed "named-tier:" + its Seq, From and To equal;
+	// [TierConfig].Levels). Default false: such a ledger is left as it
+	// is and names its tier by index until a tier or review entry
+	// records the name, as before the naming.
+	//
+	// Versions of this library from before the naming refuse a ledger so
+	// named ([ErrCorrupt]: a tier entry that moves no tier), and a
+	// programme that sets it ([DecodeProgramme]: an unknown field).
+	// Set it only once no service runs such a version, and never go back
+	// to one. Before a restructure, as [TierConfig].Levels says: run this
+	// version in every service; set it in every service, the tiers
+	// unchanged; sweep (a [Tick] to every member); wait; only then
+	// restructure. A programme that does not set it reads, and applies
+	// events to, ledgers named by one that did, keeping the names they
+	// recorded; [Replay] reads them whatever the programme.
+	NameLedgers bool `json:"name_ledgers,omitempty"`
 	// Levels are the tiers from lowest to highest. The first must have
 	// Min 0; each range [Min, Max) must start where the previous ends.
 	//
@@ -346,20 +365,24 @@ type TierConfig struct {
 	//     names its tier by index alone, as before: a level above the
 	//     programme's top tier is read as the top tier, and any other
 	//     level as the tier now at that index, so a tier dropped or
-	//     inserted below it renames it undetectably. The first event
-	//     applied to it names the tier held (below) under the programme
-	//     applying it: the programme's tier at that index. Versions of
-	//     this library from before the naming refuse a ledger so named
-	//     ([ErrCorrupt]: a tier entry that moves no tier), so no service
-	//     may still run one once any applies an event, and there is no
-	//     going back to one. Name such ledgers before restructuring:
-	//     first run this version of the library in every service with
-	//     the programme unchanged; then apply a [Tick] to every member
-	//     (a sweep), still under the programme that wrote the ledgers,
-	//     which names each ledger's tier; then wait until no event dated
-	//     before the sweep can still come (see below); only then roll
-	//     out the restructured programme, which reads each member's tier
-	//     by name. A ledger whose first event comes under the
+	//     inserted below it renames it undetectably. A programme that
+	//     names ledgers (NameLedgers) names the tier held (below) with
+	//     the first event applied to it: the programme's tier at that
+	//     index. Versions of this library from before the naming refuse
+	//     a ledger so named ([ErrCorrupt]: a tier entry that moves no
+	//     tier), hence the setting, off by default: without it nothing
+	//     is named, and the first tier or review entry recorded since
+	//     names the tier, as before. Name such ledgers before
+	//     restructuring: first run this version of the library in every
+	//     service with the programme unchanged (no service may run an
+	//     older version once any names a ledger, and there is no going
+	//     back to one); then set NameLedgers, the programme otherwise
+	//     unchanged, in every service; then apply a [Tick] to every
+	//     member (a sweep), which names each ledger's tier; then wait
+	//     until no event dated before the sweep can still come (see
+	//     below); only then roll out the restructured programme, which
+	//     reads each member's tier by name. A ledger whose first event
+	//     under a programme that names ledgers comes under the
 	//     restructured programme is named with the tier now at its
 	//     index, the tier that programme reads for it anyway: the silent
 	//     rename, recorded for good. A named ledger reads by that name
@@ -389,9 +412,10 @@ type TierConfig struct {
 	// dropped, or "renamed-tier:" + its Seq when the tier stands at
 	// another index or under another name (From and To may then be
 	// equal, the name differs), from the tier the ledger names to the one
-	// read, or "named-tier:" + its Seq when the ledger names no tier and
-	// holds one of the programme's (From and To both that tier, with its
-	// name; [Replay] refuses one on a ledger that names its tier),
+	// read, or, with NameLedgers, "named-tier:" + its Seq when the
+	// ledger names no tier and holds one of the programme's (From and To
+	// both that tier, with its name; [Replay] refuses one on a ledger
+	// that names its tier),
 	// effective at the ledger's last time ([Account].AsOf, or the
 	// last tier change when that is later), recorded now. It moves no
 	// points, keeps the review schedule and any grace under way, is not a

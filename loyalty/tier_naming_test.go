@@ -31,13 +31,27 @@ func oldTierLedger(t *testing.T, member customer.ID, spend string) ([]loyalty.En
 	return old, b
 }
 
-// A sweep of Ticks under the programme that wrote an old ledger names
-// the tier it holds: a silver member of an old ledger so named holds
+// naming returns p naming the ledgers written before tier names were
+// recorded ([loyalty.TierConfig].NameLedgers).
+func naming(t testing.TB, p *loyalty.Programme) *loyalty.Programme {
+	t.Helper()
+	c := p.Config()
+	c.Tiers.NameLedgers = true
+	q, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	return q
+}
+
+// namingClub returns the club naming old ledgers.
+func namingClub(t testing.TB) *loyalty.Programme { return naming(t, club(t)) }
+
+// A sweep of Ticks under the programme that wrote an old ledger, set to
+// name ledgers (NameLedgers), names the tier it holds: a silver member of an old ledger so named holds
 // member, not gold, once the programme drops silver.
 func TestTierNamingSweepThenDrop(t *testing.T) {
 	old, a := oldTierLedger(t, "M1", "600")
 	require.Equal(t, 1, a.Level)
-	named, es, err := club(t).Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 11))
+	named, es, err := namingClub(t).Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 11))
 	require.NoError(t, err)
 	require.Len(t, es, 1, "%v", es)
 	e := es[0]
@@ -60,7 +74,7 @@ func TestTierNamingSweepThenDrop(t *testing.T) {
 	assert.Equal(t, a.Balance(), named.Balance())
 
 	// Named once: a second Tick records nothing.
-	_, again, err := club(t).Apply(named, loyalty.Tick{Member: "M1"}, day(2026, 2, 12))
+	_, again, err := namingClub(t).Apply(named, loyalty.Tick{Member: "M1"}, day(2026, 2, 12))
 	require.NoError(t, err)
 	assert.Empty(t, again)
 
@@ -83,7 +97,7 @@ func TestTierNamingSweepThenDrop(t *testing.T) {
 
 	// A gold member swept before keeps gold.
 	_, g := oldTierLedger(t, "M2", "2000")
-	g, es, err = club(t).Apply(g, loyalty.Tick{Member: "M2"}, day(2026, 2, 11))
+	g, es, err = namingClub(t).Apply(g, loyalty.Tick{Member: "M2"}, day(2026, 2, 11))
 	require.NoError(t, err)
 	require.Len(t, es, 1)
 	assert.Equal(t, "gold", g.LevelName())
@@ -99,7 +113,7 @@ func TestTierNamingSweepThenDrop(t *testing.T) {
 func TestTierNamingBeforeAPurchase(t *testing.T) {
 	old, a := oldTierLedger(t, "M1", "600")
 	buy := loyalty.Purchase{Order: order("O2", "M1", day(2026, 2, 20), line("SCARF", "accessories", "100", 1))}
-	b, es, err := club(t).Apply(a, buy, day(2026, 2, 20))
+	b, es, err := namingClub(t).Apply(a, buy, day(2026, 2, 20))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(es), 2)
 	assert.Equal(t, fmt.Sprintf("named-tier:%d", a.Version+1), es[0].Key)
@@ -120,7 +134,7 @@ func TestTierNamingBeforeAPurchase(t *testing.T) {
 // as member, not with the multiplier of the tier now at silver's index.
 func TestTierNamingReadsThePastBeforeIt(t *testing.T) {
 	_, a := oldTierLedger(t, "M1", "600")
-	a, _, err := club(t).Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 11))
+	a, _, err := namingClub(t).Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 11))
 	require.NoError(t, err)
 	p := restructured(t, clubTier(t, "member"), clubTier(t, "gold"))
 	a, _, err = p.Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 12))
@@ -140,7 +154,7 @@ func TestTierNamingReadsThePastBeforeIt(t *testing.T) {
 // a name. Sweeping before restructuring avoids it.
 func TestTierNamingAfterARestructureNamesByIndex(t *testing.T) {
 	_, a := oldTierLedger(t, "M1", "600")
-	p := restructured(t, clubTier(t, "member"), clubTier(t, "gold"))
+	p := naming(t, restructured(t, clubTier(t, "member"), clubTier(t, "gold")))
 	b, es, err := p.Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 11))
 	require.NoError(t, err)
 	require.Len(t, es, 1)
@@ -152,7 +166,7 @@ func TestTierNamingAfterARestructureNamesByIndex(t *testing.T) {
 // without a join has nothing to name.
 func TestTierNamingOneTier(t *testing.T) {
 	c := club(t).Config()
-	c.Tiers = loyalty.TierConfig{}
+	c.Tiers = loyalty.TierConfig{NameLedgers: true}
 	p, err := loyalty.Compile(c)
 	require.NoError(t, err)
 	var a loyalty.Account
@@ -178,7 +192,7 @@ func TestTierNamingOneTier(t *testing.T) {
 // a ledger without a name.
 func TestTierNamingReplayChecked(t *testing.T) {
 	old, a := oldTierLedger(t, "M1", "600")
-	_, es, err := club(t).Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 11))
+	_, es, err := namingClub(t).Apply(a, loyalty.Tick{Member: "M1"}, day(2026, 2, 11))
 	require.NoError(t, err)
 	require.Len(t, es, 1)
 	good := es[0]
@@ -242,7 +256,7 @@ func TestTierNamingRecordedOnceByTwoServices(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i := range errs {
-			svc := loyalty.NewService(club(t), store, nil)
+			svc := loyalty.NewService(namingClub(t), store, nil)
 			wg.Go(func() {
 				var ev loyalty.Event = loyalty.Tick{Member: "M1"}
 				if i == 1 {

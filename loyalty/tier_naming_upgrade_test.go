@@ -19,7 +19,7 @@ import (
 // no tier, so it does not keep the schedule as the move of a renamed
 // tier does.
 func TestTierNamingKeepsARevocationsSchedule(t *testing.T) {
-	p := revoking(t, 30)
+	p := naming(t, revoking(t, 30))
 	var named loyalty.Account
 	var all []loyalty.Entry
 	for _, ev := range []loyalty.Event{
@@ -60,7 +60,7 @@ func TestTierNamingKeepsARevocationsSchedule(t *testing.T) {
 // below silver): the reason the restructure waits until no event dated
 // before the sweep can still come ([TierConfig].Levels).
 func TestTierNamingLeavesOtherIndexesUnnamed(t *testing.T) {
-	p := club(t)
+	p := namingClub(t)
 	var a loyalty.Account
 	var all []loyalty.Entry
 	for _, ev := range []struct {
@@ -108,7 +108,7 @@ func TestTierNamingLeavesOtherIndexesUnnamed(t *testing.T) {
 // it.
 func TestTierNamingFirstEventChangesNothingElse(t *testing.T) {
 	old, a := oldTierLedger(t, "M1", "600")
-	p := club(t)
+	p := namingClub(t)
 
 	o1 := loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "600", 1))}
 	_, es, err := p.Apply(a, o1, day(2026, 2, 20))

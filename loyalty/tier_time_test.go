@@ -263,13 +263,7 @@ func TestLedgerOfTheRecordingTimeUpgradeRuleReplays(t *testing.T) {
 	b, es, err := p.Apply(a, loyalty.Purchase{Order: before}, sync.Add(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, loyalty.Points(100), earned(es)["L1"])
-	// The ledger was written before tier names: the first event names
-	// silver, and moves no tier.
-	tiers := ofKind(es, loyalty.EntryTier)
-	require.Len(t, tiers, 1)
-	assert.Equal(t, "named-tier:15", tiers[0].Key)
-	assert.Equal(t, "silver", tiers[0].TierName)
-	assert.Equal(t, sync, b.LevelSince.UTC())
+	assert.Empty(t, ofKind(es, loyalty.EntryTier))
 	_, es, err = p.Apply(b, loyalty.Purchase{Order: order("L2", "M1", day(2026, 6, 21), line("A", "coats", "100", 1))}, day(2026, 6, 21))
 	require.NoError(t, err)
 	assert.Equal(t, loyalty.Points(125), earned(es)["L2"])
