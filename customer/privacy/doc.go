@@ -98,7 +98,9 @@
 //   - interactions: [{customer_id, time, kind, subject}].
 //   - loyalty: the points ledger, null when not held: account {member,
 //     birthday, joined, erased, version, as_of, available, pending, debt,
-//     level (an index into the programme's levels), level_since,
+//     level (an index into the programme's levels as they were when the
+//     ledger recorded it; join, tier and review entries record the
+//     tier's name in tier_name, [loyalty.Account.LevelName]), level_since,
 //     next_review, grace_until}, balance (available and pending less
 //     debt, [loyalty.Account.Balance]), lots (the open lots) [{id, earned_at, available_at, expires_at, points,
 //     remaining, pending, order_id}], entries [{seq, member, key,

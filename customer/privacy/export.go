@@ -130,7 +130,9 @@ type Report struct {
 // account they fold into ([loyalty.Replay]).
 type Loyalty struct {
 	// Account is the state of the ledger; its Level is an index into the
-	// programme's levels.
+	// programme's levels as they were when the ledger recorded it, and
+	// [loyalty.Account.LevelName] the tier's name, by which a programme
+	// that restructured its tiers since reads the tier held.
 	Account loyalty.Account
 	// Entries are the ledger's entries, in Seq order.
 	Entries []loyalty.Entry
