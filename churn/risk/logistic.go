@@ -25,7 +25,6 @@ func logLoss(eta float64, y bool) float64 {
 type logistic struct {
 	beta       []float64 // intercept first, then one per column
 	iterations int
-	loss       float64 // mean unpenalised log-loss
 }
 
 // fitLogistic fits a logistic regression with an L2 penalty by Newton's
@@ -111,7 +110,7 @@ func fitLogistic(x []float64, p int, y []bool, lambda float64, maxIter int) (log
 			gnorm = max(gnorm, math.Abs(g))
 		}
 		if gnorm <= 1e-9*max(1, float64(n)*1e-3) {
-			return logistic{beta: beta, iterations: it - 1, loss: meanLoss(x, p, y, beta)}, nil
+			return logistic{beta: beta, iterations: it - 1}, nil
 		}
 		copy(step, grad)
 		if !solveSPD(hess, step, k) {
@@ -142,13 +141,13 @@ func fitLogistic(x []float64, p int, y []bool, lambda float64, maxIter int) (log
 		if !accepted {
 			// No decrease is representable: β is optimal to machine
 			// precision.
-			return logistic{beta: beta, iterations: it, loss: meanLoss(x, p, y, beta)}, nil
+			return logistic{beta: beta, iterations: it}, nil
 		}
 		copy(beta, trial)
 		fPrev := f
 		f = ft
 		if dec/2 <= 1e-12*max(1, math.Abs(f)) || fPrev-f <= 1e-14*max(1, math.Abs(f)) {
-			return logistic{beta: beta, iterations: it, loss: meanLoss(x, p, y, beta)}, nil
+			return logistic{beta: beta, iterations: it}, nil
 		}
 	}
 	gnorm := 0.0
@@ -164,14 +163,6 @@ func eta(beta, xi []float64) float64 {
 		e += beta[j+1] * v
 	}
 	return e
-}
-
-func meanLoss(x []float64, p int, y []bool, beta []float64) float64 {
-	s := 0.0
-	for i := range y {
-		s += logLoss(eta(beta, x[i*p:(i+1)*p]), y[i])
-	}
-	return s / float64(len(y))
 }
 
 // solveSPD solves A·v = b in place (b becomes v) for a symmetric positive
