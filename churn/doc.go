@@ -132,10 +132,13 @@
 // # Applying a model
 //
 // The fitted models implement [TransactionModel]; [ScoreAll] scores many
-// customers on all cores; [CLV] combines a transaction model with the
-// Gamma-Gamma spend model; [ParetoNBD.DERT] is the continuously
-// discounted expected residual transactions of Fader, Hardie & Lee (2005,
-// "RFM and CLV") over the whole remaining lifetime; [EvaluateHoldout]
-// compares predictions with a holdout period (MAE, RMSE, by-frequency
-// means, AUC and Brier score of P(alive) as a churn classifier).
+// customers on all cores (a panic of the caller's model on one of them
+// reaches the caller's goroutine); [CLV] combines a transaction
+// model with the Gamma-Gamma spend model; [ParetoNBD.DERT] is the
+// continuously discounted expected residual transactions of Fader, Hardie
+// & Lee (2005, "RFM and CLV") over the whole remaining lifetime;
+// [EvaluateHoldout] compares predictions with a holdout period (MAE, RMSE,
+// by-frequency means, AUC and Brier score of P(alive) as a churn
+// classifier), and [HoldoutAccumulator] computes the same check of
+// customers added in parts, keeping 8 bytes per customer.
 package churn

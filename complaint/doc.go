@@ -41,12 +41,12 @@
 // window and feedback wait, the approving departments, the priority
 // rule) are a [Policy]. [Policy.Validate] lists every fault of one, each
 // naming its field (approval_thresholds["EUR"], approving_departments[2]):
-// an unknown currency or a negative threshold, a negative window, an
-// approving department that is empty, blank, not valid UTF-8 or named
-// twice, which would otherwise approve nobody, or nothing more,
-// silently. [Policy.Apply], and [Service] when it applies a command,
-// validate their policy on every call and refuse one that does not
-// validate, changing nothing.
+// an unknown currency, a threshold below zero or beyond the bounds of an
+// amount, a negative window, a nil priority function, an approving
+// department that is empty, blank or not valid UTF-8 (which would approve
+// nobody, silently) or named twice. [Policy.Apply], and [Service] when
+// it applies a command, validate their policy on every call and refuse
+// one that does not validate, changing nothing.
 //
 // The carry-out penalises the staff directly responsible (step 7): the
 // staff member a finding names ([Finding].Staff) needs an accountability

@@ -128,12 +128,14 @@
 // refund, the last tier change or the last review, or moves the review
 // schedule elsewhere; and any tier or review entry whose From is not the
 // tier held at that point of the ledger. A price reduction ([Credited])
-// or an exchange takes back no tier. Tier entries record the tier's
-// name ([Entry].TierName), its identity: a programme that adds, drops,
-// renames ([TierLevel].FormerNames) or reorders tiers blocks no one and
-// moves no one silently. A member whose tier the programme renumbered
-// or renamed holds that tier; one whose tier it dropped holds the tier
-// below it (the top tier, for a top tier dropped); the next event
+// or an exchange takes back no tier. Join, tier and review entries
+// record the name of the tier they leave the member in
+// ([Entry].TierName), its identity: a programme that adds, drops,
+// renames ([TierLevel].FormerNames) or reorders tiers blocks no one and,
+// on a ledger that names its tier, moves no one silently. A member whose
+// tier the programme renumbered or renamed holds that tier; one whose
+// tier it dropped holds the tier below it (the top tier, for a top tier
+// dropped; the lowest tier, for the lowest dropped); the next event
 // applied records the move with its reason ([TierConfig].Levels).
 //
 // Ledgers written before tier names were recorded name their tier by

@@ -15,7 +15,8 @@ type Options struct {
 	// Schema is the PostgreSQL schema that holds the tables; "public"
 	// when empty. Migrate creates it when it does not exist. Several
 	// schemas keep independent data sets in one database (one per shop,
-	// or one per test).
+	// or one per test). A name that a search_path reads as another
+	// schema ($user, the role's own) is refused by [DB.Migrate].
 	Schema string
 	// MigrationLockTimeout bounds how long [DB.Migrate] waits for a lock
 	// on a table it alters, or on schema_version when it reads the

@@ -126,8 +126,8 @@
 // history and appends it in one transaction that holds the customer's
 // row locked (SELECT … FOR UPDATE) from the read of the history to the
 // COMMIT. The lock is the database's, so the AppendChecked calls of one
-// customer — and hence the [customer.Recorder]s that use them — run one
-// after the other across connections and processes; plain appends of
+// customer — and hence the [customer.Recorder] values that use them —
+// run one after the other across connections and processes; plain appends of
 // that customer, whose statements take the row FOR KEY SHARE, wait for
 // the COMMIT too. Customers do not wait for each other.
 // [CustomerStore.EraseInteractions] is one statement of that kind: it
