@@ -656,11 +656,7 @@ func earnedAs(entries []loyalty.Entry, o customer.Order) bool {
 // with coupons is a coupon order's, written before the history; one
 // without is the earn of the order the history holds under the ID.
 func (s *Server) earnedPlain(ctx context.Context, o customer.Order) (bool, error) {
-	entries, err := s.stores.Ledgers.Entries(ctx, o.CustomerID, 0)
-	if err != nil {
-		return false, err
-	}
-	acct, err := loyalty.Replay(entries)
+	entries, acct, err := s.ledgerOf(ctx, o.CustomerID)
 	if err != nil {
 		return false, err
 	}
@@ -668,16 +664,26 @@ func (s *Server) earnedPlain(ctx context.Context, o customer.Order) (bool, error
 	return len(codes) == 0 && earnedAs(entries, o), nil
 }
 
+// ledgerOf returns the entries of member's ledger, all of them, and the
+// account they replay to.
+func (s *Server) ledgerOf(ctx context.Context, member customer.ID) ([]loyalty.Entry, loyalty.Account, error) {
+	entries, err := s.stores.Ledgers.Entries(ctx, member, 0)
+	if err != nil {
+		return nil, loyalty.Account{}, err
+	}
+	acct, err := loyalty.Replay(entries)
+	if err != nil {
+		return nil, loyalty.Account{}, err
+	}
+	return entries, acct, nil
+}
+
 // undoOther takes back (undo) the ledger entry under the key of order o
 // of the history when it is another order's (earnedAs), and reports
 // whether the entry under o's key is taken back, now or before, so that
 // o earns under its reissue ID. The caller holds the member's lock.
 func (s *Server) undoOther(ctx context.Context, o customer.Order, now time.Time) (bool, error) {
-	entries, err := s.stores.Ledgers.Entries(ctx, o.CustomerID, 0)
-	if err != nil {
-		return false, err
-	}
-	acct, err := loyalty.Replay(entries)
+	entries, acct, err := s.ledgerOf(ctx, o.CustomerID)
 	if err != nil {
 		return false, err
 	}
@@ -720,11 +726,7 @@ func (s *Server) undo(ctx context.Context, member customer.ID, id string, now ti
 // undoEntry takes back the ledger entry of order id of member as undo
 // says, without the uses of bearer coupons.
 func (s *Server) undoEntry(ctx context.Context, member customer.ID, id string, now time.Time) (loyalty.Account, error) {
-	entries, err := s.stores.Ledgers.Entries(ctx, member, 0)
-	if err != nil {
-		return loyalty.Account{}, err
-	}
-	acct, err := loyalty.Replay(entries)
+	entries, acct, err := s.ledgerOf(ctx, member)
 	if err != nil {
 		return loyalty.Account{}, err
 	}
