@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -429,7 +430,11 @@ type TierConfig struct {
 	// [Account].Level and its name ([Account.LevelName]), as stored,
 	// still name the tier as the ledger recorded it. Nothing is refused
 	// for it, an [Erasure] least of all, and the ledger as written
-	// replays as before.
+	// replays as before. Versions of this library from before the naming
+	// refuse such a move that leaves the member at the same index (a
+	// tier renamed in place, or the lowest tier dropped: From and To
+	// equal) as they refuse a naming, whatever NameLedgers: restructure
+	// only once no service runs one.
 	//
 	// A programme reads a name it does not know, and that no rename the
 	// ledger recorded explains, as a tier dropped, and the move it
@@ -445,7 +450,8 @@ type TierConfig struct {
 
 // TierLevel is one tier and its benefits.
 type TierLevel struct {
-	// Name is unique, e.g. "silver".
+	// Name is unique and valid UTF-8, e.g. "silver"; names are compared
+	// exactly (case, spaces and all), here and in ledgers.
 	Name string `json:"name"`
 	// Min is the qualifying value from which the tier applies.
 	Min decimal.Decimal `json:"min"`
@@ -465,12 +471,12 @@ type TierLevel struct {
 	FreeAlterations bool `json:"free_alterations"`
 	// FormerNames are names by which ledgers may know the tier: its names
 	// before a rename, or those of tiers dropped whose members it takes
-	// (see [TierConfig].Levels). None is empty, the name of a tier, or
-	// a former name of another tier or listed twice. A tier renamed
-	// twice (silver, then argent, then plata) lists both names before
-	// (argent and silver) while a ledger may still name it by either: a
-	// ledger that recorded nothing since the first rename still names
-	// silver, which without it is a tier dropped.
+	// (see [TierConfig].Levels). None is empty, not valid UTF-8, the
+	// name of a tier, or a former name of another tier or listed twice.
+	// A tier renamed twice (silver, then argent, then plata) lists both
+	// names before (argent and silver) while a ledger may still name it
+	// by either: a ledger that recorded nothing since the first rename
+	// still names silver, which without it is a tier dropped.
 	FormerNames []string `json:"former_names,omitempty"`
 }
 
@@ -1082,6 +1088,9 @@ func (c *Config) checkTiers(p *problems) {
 		f := fmt.Sprintf("tiers.levels[%d]", i)
 		if l.Name == "" {
 			p.add(f+".name", customer.CodeRequired, "is empty")
+		} else if !utf8.ValidString(l.Name) {
+			// Ledgers stored as JSON would read it back otherwise.
+			p.add(f+".name", customer.CodeFormat, "%q is not valid UTF-8", l.Name)
 		} else if j, dup := names[l.Name]; dup {
 			p.add(f+".name", customer.CodeDuplicate, "%q is also tiers.levels[%d]", l.Name, j)
 		} else {
@@ -1093,6 +1102,8 @@ func (c *Config) checkTiers(p *problems) {
 			switch k, seen := formers[n]; {
 			case n == "":
 				p.add(ff, customer.CodeRequired, "is empty")
+			case !utf8.ValidString(n):
+				p.add(ff, customer.CodeFormat, "%q is not valid UTF-8", n)
 			case slices.ContainsFunc(t.Levels, func(x TierLevel) bool { return x.Name == n }):
 				p.add(ff, customer.CodeDuplicate, "%q is the name of a tier", n)
 			case seen:
