@@ -597,7 +597,13 @@ func (s *Server) claimBearer(ctx context.Context, o customer.Order, digest strin
 // the lines' IDs, and a claim stored before claims named their content
 // is taken by any delivery, so the claim this delivery took may be the
 // one the recorded order holds; giving it back would let the coupon be
-// used more than MaxUses times.
+// used more than MaxUses times. A delivery that the ledger takes as a
+// redelivery once its lines are put in the sequence of the recorded
+// order's (inEarnSequence) is the recorded order with these coupons:
+// its claims are the order's and none is given back. The claim of
+// another delivery under the ID is then the one given back when that
+// delivery is refused, and the order sent again takes its own claim
+// rather than claiming a second use that no release would give back.
 func (s *Server) releaseRefused(ctx context.Context, o customer.Order, digest string, uses []loyalty.CouponUse, now time.Time) error {
 	acct, err := s.ledger.Account(ctx, o.CustomerID)
 	if err != nil {
@@ -612,6 +618,19 @@ func (s *Server) releaseRefused(ctx context.Context, o customer.Order, digest st
 		if errors.As(aerr, &dup) && dup.Same {
 			return nil
 		}
+		// o in the sequence of the lines of the earn under its key: the
+		// ledger takes it as a redelivery when the earn is o with these
+		// coupons, whose claims (of o's digest) are then the order's.
+		entries, err := s.stores.Ledgers.Entries(ctx, o.CustomerID, 0)
+		if err != nil {
+			return err
+		}
+		if p, ok := inEarnSequence(entries, o); ok {
+			_, _, aerr = s.programme.Apply(acct, loyalty.Purchase{Order: p, Coupons: uses}, now)
+			if errors.As(aerr, &dup) && dup.Same {
+				return nil
+			}
+		}
 		held, _ = acct.OrderCoupons(o.ID)
 	}
 	var codes []string
@@ -622,6 +641,36 @@ func (s *Server) releaseRefused(ctx context.Context, o customer.Order, digest st
 	}
 	_, err = s.releaseBearer(ctx, o.CustomerID, o.ID, digest, codes, held, "release", now)
 	return err
+}
+
+// inEarnSequence returns o with its lines in the sequence of the lines
+// of the earn of o.ID among entries, a member's ledger, when that earn
+// has o's lines (earnedAs); false when it has not, or there is none.
+func inEarnSequence(entries []loyalty.Entry, o customer.Order) (customer.Order, bool) {
+	if !earnedAs(entries, o) {
+		return o, false
+	}
+	key := loyalty.Purchase{Order: o}.Key()
+	for _, e := range entries {
+		if e.Key != key || e.Kind != loyalty.EntryEarn {
+			continue
+		}
+		byID := make(map[string]customer.Line, len(o.Lines))
+		for _, l := range o.Lines {
+			byID[l.ID] = l
+		}
+		if len(byID) != len(o.Lines) {
+			// Not keyed: earnedAs matched the lines in sequence.
+			return o, true
+		}
+		lines := make([]customer.Line, 0, len(e.Lines))
+		for _, r := range e.Lines {
+			lines = append(lines, byID[r.LineID])
+		}
+		o.Lines = lines
+		return o, true
+	}
+	return o, false
 }
 
 // releaseBearer releases, on each coupon of codes, the claim not

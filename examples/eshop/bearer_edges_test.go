@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -498,4 +499,54 @@ func TestBearerReadFailureGivesNoClaimBack(t *testing.T) {
 	r = a.do("POST", "/v1/orders", "shop", couponOrder("O-2", "C-2", testNow.Add(-time.Hour), "ONCE"))
 	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "O-1 of C-1 holds the only use: %s", r)
 	assert.Empty(t, a.orders("C-2"))
+}
+
+// The claim of a delivery with the content of the order its member's
+// ledger holds (its lines in another sequence, which the ledger compares
+// in sequence) is that order's: the refusal of the delivery gives back
+// none of its claims, also while a delivery of other content under the
+// ID holds a claim of its own. That one, refused in turn, gives its claim
+// back, so the order holds one use, and the order sent again as it was
+// recorded takes the use it holds: it claims no second one, which no
+// release would ever give back.
+func TestReorderedRedeliveryKeepsTheRecordedClaim(t *testing.T) {
+	backends(t, func(t *testing.T, e *testEnv) {
+		withBearer(t, e, "TWICE", 2)
+		e.register("C-1")
+		e.register("C-2")
+		o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "TWICE")
+		r := e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+
+		// A delivery of other content under O-1, at another server,
+		// claimed a use before the member's ledger took O-1, and has
+		// not been refused yet.
+		other := couponOrder("O-1", "C-1", testNow.Add(-2*time.Hour), "TWICE")
+		var p problems
+		in := orderIn{}
+		raw, err := json.Marshal(other)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(raw, &in))
+		oo := in.order(&p)
+		uses, _ := e.srv.orderCoupons(&p, in.Coupons)
+		require.Empty(t, p.list)
+		ledger := couponLedger("TWICE")
+		require.NoError(t, e.stores.Ledgers.Append(t.Context(), ledger, 1, []loyalty.Entry{{
+			Seq: 2, Member: ledger, Key: "use:" + claimRef("C-1", "O-1", claimDigest(oo, uses)) + "#1",
+			Kind: loyalty.EntryAdjust, Points: 1, Time: testNow, Effective: testNow, OrderID: "O-1",
+			Reason: "bearer coupon use", Operator: "C-1"}}))
+		require.Equal(t, 2, e.bearerUses("TWICE"))
+
+		r = e.do("POST", "/v1/orders", "shop", reordered(o))
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		r = e.do("POST", "/v1/orders", "shop", other)
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, 1, e.bearerUses("TWICE"), "O-1 holds one use")
+
+		r = e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, 1, e.bearerUses("TWICE"), "the redelivery takes the use O-1 holds")
+		r = e.do("POST", "/v1/orders", "shop", couponOrder("O-2", "C-2", testNow.Add(-time.Hour), "TWICE"))
+		assert.Equal(t, http.StatusCreated, r.Status, "the second use is free: %s", r)
+	})
 }
