@@ -260,21 +260,7 @@ func TestPropertyLapseAUCEdgeValues(t *testing.T) {
 			p[i] = rapid.SampledFrom(pool).Draw(t, "pick")
 			lapsed[i] = rapid.Bool().Draw(t, "lapsed")
 		}
-		var pairs, wins float64
-		for i := range n {
-			for j := range n {
-				if !lapsed[i] || lapsed[j] {
-					continue
-				}
-				pairs++
-				switch {
-				case p[i] < p[j]:
-					wins++
-				case p[i] == p[j]:
-					wins += 0.5
-				}
-			}
-		}
+		wins, pairs := pairShareAUC(p, lapsed)
 		auc, ok, err := LapseAUC(p, func(i int) bool { return lapsed[i] })
 		if err != nil {
 			t.Fatalf("P(alive) %v: %v", p, err)
@@ -342,4 +328,26 @@ func TestHoldoutBGBBHorizon(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, h.Add(cal, []float64{1, 0}))
 	}
+}
+
+// pairShareAUC counts, over the pairs of a lapsed customer i and one j
+// who did not lapse, those in which i has the lower P(alive), a tie
+// counting one half: wins ÷ pairs is the AUC of 1 − P(alive) by its
+// definition, which LapseAUC computes from ranks.
+func pairShareAUC(p []float64, lapsed []bool) (wins, pairs float64) {
+	for i := range p {
+		for j := range p {
+			if !lapsed[i] || lapsed[j] {
+				continue
+			}
+			pairs++
+			switch {
+			case p[i] < p[j]:
+				wins++
+			case p[i] == p[j]:
+				wins += 0.5
+			}
+		}
+	}
+	return wins, pairs
 }

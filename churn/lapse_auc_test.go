@@ -46,21 +46,7 @@ func TestPropertyLapseAUCIsPairShare(t *testing.T) {
 			p[i] = float64(rapid.IntRange(0, levels).Draw(t, "p")) / float64(levels)
 			lapsed[i] = rapid.Bool().Draw(t, "lapsed")
 		}
-		var pairs, wins float64
-		for i := range n {
-			for j := range n {
-				if !lapsed[i] || lapsed[j] {
-					continue
-				}
-				pairs++
-				switch {
-				case p[i] < p[j]:
-					wins++
-				case p[i] == p[j]:
-					wins += 0.5
-				}
-			}
-		}
+		wins, pairs := churn.PairShareAUC(p, lapsed)
 		auc, ok, err := churn.LapseAUC(p, func(i int) bool { return lapsed[i] })
 		if err != nil {
 			t.Fatalf("P(alive) %v: %v", p, err)
