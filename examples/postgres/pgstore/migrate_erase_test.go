@@ -123,17 +123,8 @@ func TestMigrateBesideAnErasure(t *testing.T) {
 	blockedBy(t, p, migrator, "the erasure")
 	require.NoError(t, holder.Rollback(ctx))
 
-	wait := func(ch chan error, what string) error {
-		select {
-		case err := <-ch:
-			return err
-		case <-time.After(30 * time.Second):
-			t.Fatalf("%s did not return", what)
-			return nil
-		}
-	}
-	assert.NoError(t, wait(migrated, "Migrate"), "the migration")
-	assert.NoError(t, wait(erased, "Erase"), "the erasure")
+	assert.NoError(t, returned(t, migrated, "Migrate"), "the migration")
+	assert.NoError(t, returned(t, erased, "Erase"), "the erasure")
 	assert.Equal(t, allVersions(), versions(t, schema))
 	for _, c := range []complaint.Case{early, late} {
 		got, err := db.Complaints().Get(ctx, c.ID)
@@ -146,5 +137,18 @@ func TestMigrateBesideAnErasure(t *testing.T) {
 	for _, ev := range append(earlyEvs, lateEvs...) {
 		sameInstant(t, ev.At, columnInstant(t, db, "complaint_events", "at", `case_id = $1 AND seq = $2`, string(ev.Case), ev.Seq),
 			fmt.Sprintf("%s: column at of event %d", ev.Case, ev.Seq))
+	}
+}
+
+// returned returns the error that ch delivers, failing t when none comes
+// within 30 seconds (what names the call that did not return).
+func returned(t *testing.T, ch <-chan error, what string) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s did not return", what)
+		return nil
 	}
 }

@@ -101,17 +101,8 @@ func migrateBesideASave(t *testing.T, from, version int) {
 	blockedBy(t, p, migrator, "the save")
 	require.NoError(t, holder.Rollback(ctx))
 
-	wait := func(ch chan error, what string) error {
-		select {
-		case err := <-ch:
-			return err
-		case <-time.After(30 * time.Second):
-			t.Fatalf("%s did not return", what)
-			return nil
-		}
-	}
-	assert.NoError(t, wait(migrated, "Migrate"), "the migration")
-	assert.NoError(t, wait(saved, "the save"), "the save")
+	assert.NoError(t, returned(t, migrated, "Migrate"), "the migration")
+	assert.NoError(t, returned(t, saved, "the save"), "the save")
 	assert.Equal(t, allVersions(), versions(t, schema))
 	got, err := writer.Get(ctx, c.ID)
 	require.NoError(t, err)
