@@ -214,6 +214,7 @@ func FuzzDecodeProgramme(f *testing.F) {
 	f.Add([]byte(`{"currency":"EUR","earn":{"points_per_unit":"1e-40"}}`))
 	f.Add([]byte(`{"currency":"JPY","earn":{"points_per_unit":1},"redeem":{"points_per_unit":1},"tiers":{"levels":[{"name":"a"},{"name":"b","min":1}]}}`))
 	f.Add([]byte(`{"tiers":{"levels":[{"name":"a","max":"1e9999"}]}}`))
+	f.Add([]byte(`{"currency":"EUR","earn":{"points_per_unit":1},"redeem":{"points_per_unit":1},"tiers":{"name_ledgers":true,"levels":[{"name":"a"},{"name":"b","min":1,"former_names":["silver","b\u00a0"]}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := loyalty.DecodeProgramme(data)
 		if err != nil {
