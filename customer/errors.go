@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"cmp"
 	"errors"
 	"sort"
 	"strconv"
@@ -115,7 +116,8 @@ func (e *ValidationError) Error() string {
 
 // Invalid returns nil when fields is empty, and otherwise a
 // [*ValidationError] for record with a copy of fields sorted by field
-// (stably, so the problems of one field keep their order). Other
+// (stably, so the problems of one field keep their order), a run of
+// digits comparing by its number: lines[2] before lines[10]. Other
 // packages report their records with it, so that every invalid record of
 // the library is reported alike.
 func Invalid(record string, fields []FieldError) error {
@@ -123,9 +125,54 @@ func Invalid(record string, fields []FieldError) error {
 		return nil
 	}
 	f := append([]FieldError(nil), fields...)
-	sort.SliceStable(f, func(i, j int) bool { return f[i].Field < f[j].Field })
+	sort.SliceStable(f, func(i, j int) bool { return compareFields(f[i].Field, f[j].Field) < 0 })
 	return &ValidationError{Record: record, Fields: f}
 }
+
+// compareFields orders field paths as text, except that where both have
+// a run of decimal digits at the same place the runs compare by the
+// numbers they write (leading zeros aside), so that the problems of
+// lines[2] come before those of lines[10]. Equal numbers written with
+// other leading zeros ("07", "7") then compare as text.
+func compareFields(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if isDigit(a[i]) && isDigit(b[j]) {
+			ei, ej := digitsEnd(a, i), digitsEnd(b, j)
+			na, nb := trimZeros(a[i:ei]), trimZeros(b[j:ej])
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a[i:ei], b[j:ej]); c != 0 {
+				return c
+			}
+			i, j = ei, ej
+			continue
+		}
+		if a[i] != b[j] {
+			return cmp.Compare(a[i], b[j])
+		}
+		i++
+		j++
+	}
+	return cmp.Compare(len(a)-i, len(b)-j)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// digitsEnd returns the end of the run of digits of s that starts at i.
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+// trimZeros returns the digits ds without leading zeros ("" for zero).
+func trimZeros(ds string) string { return strings.TrimLeft(ds, "0") }
 
 // Is reports whether target is [ErrInvalid].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
