@@ -126,7 +126,9 @@ var errNoCustomers = fmt.Errorf("churn: evaluate: no customers: %w", ErrInsuffic
 // accumulator keeps, besides the sums and the bins, 8 bytes per customer
 // for the AUC: P(alive) and the lapse bit in one uint64 (P(alive) is not
 // negative, so its sign bit is free). [HoldoutAccumulator.Grow] sizes
-// that store up front.
+// that store up front. It also keeps the scores of the largest part
+// added, 16 bytes per customer of that part, to score the next parts
+// into without allocating.
 //
 // A HoldoutAccumulator is not safe for concurrent use.
 type HoldoutAccumulator struct {
@@ -182,7 +184,8 @@ func NewHoldoutAccumulator(m TransactionModel, horizon float64, maxBin int) (*Ho
 
 // Grow grows the accumulator's store of P(alive), if necessary, to hold
 // n more customers without another allocation (8 bytes each). A negative
-// n is ignored.
+// n is ignored; as [slices.Grow], Grow panics if the store cannot be
+// allocated.
 func (h *HoldoutAccumulator) Grow(n int) {
 	if n > 0 {
 		h.keys = slices.Grow(h.keys, n)
@@ -237,10 +240,12 @@ func (h *HoldoutAccumulator) add(cal []Observation, actual []float64) error {
 	h.scores = slices.Grow(h.scores[:0], ok)[:ok]
 	scores := h.scores
 	var bad error
-	if err := ScoreAll(h.m, cal[:ok], h.horizon, scores); err != nil {
+	if err := scoreAll(h.m, cal[:ok], h.horizon, scores, h.n); err != nil {
 		// Scored again one by one up to the first that fails, whose
 		// error is that of ScoreAll, with the customer's index among
 		// all: the customers before it can still have a bad P(alive).
+		// When none fails again (a model of the caller's that is not
+		// deterministic), the error is ScoreAll's, named alike.
 		bad = err
 		for i := range ok {
 			if err := scoreRange(h.m, cal[i:i+1], h.horizon, scores[i:i+1], h.n+i); err != nil {

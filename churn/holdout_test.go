@@ -290,3 +290,37 @@ func TestPropertyHoldoutAccumulatorParts(t *testing.T) {
 		require.Equal(t, withoutPerCustomer(ref), ev)
 	})
 }
+
+// onceFailing fails its first score of a customer of frequency errX and
+// then scores it as the model m: a caller's model that is not
+// deterministic.
+type onceFailing struct {
+	flakyModel
+	failed *bool
+}
+
+func (f onceFailing) Score(o Observation, t float64) (Score, error) {
+	if o.Frequency == f.errX && !*f.failed {
+		*f.failed = true
+		return Score{}, errFlaky
+	}
+	return f.m.Score(o, t)
+}
+
+// TestHoldoutAccumulatorOnceFailingModel checks that when the model fails
+// a customer once and then scores it, so that scoring again one by one
+// finds no failure, the model's error still names the customer by its
+// index among all the customers added, not within its part, and the
+// part adds nothing.
+func TestHoldoutAccumulatorOnceFailingModel(t *testing.T) {
+	m := MBGNBD{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	good := Observation{Frequency: 1, Recency: 3, T: 10}
+	model := onceFailing{flakyModel{m: m, errX: 3}, new(bool)}
+	h, err := NewHoldoutAccumulator(model, 26, 7)
+	require.NoError(t, err)
+	require.NoError(t, h.Add([]Observation{good, good, good}, []float64{0, 1, 0}))
+	err = h.Add([]Observation{good, {ID: "b", Frequency: 3, Recency: 5, T: 10}}, []float64{0, 1})
+	require.ErrorIs(t, err, errFlaky)
+	require.Contains(t, err.Error(), "customer index 4:")
+	require.Equal(t, 3, h.Len())
+}

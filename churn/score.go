@@ -17,6 +17,12 @@ import (
 // A panic of m's methods on one of those goroutines is a panic of
 // ScoreAll, with the same value, in the caller's goroutine.
 func ScoreAll(m TransactionModel, obs []Observation, t float64, out []Score) error {
+	return scoreAll(m, obs, t, out, 0)
+}
+
+// scoreAll is [ScoreAll] of customers whose indexes in errors start at
+// base: obs[i] is named as customer base+i.
+func scoreAll(m TransactionModel, obs []Observation, t float64, out []Score, base int) error {
 	if m == nil {
 		return fmt.Errorf("churn: score: nil model: %w", ErrInvalidParams)
 	}
@@ -35,13 +41,13 @@ func ScoreAll(m TransactionModel, obs []Observation, t float64, out []Score) err
 		workers = n
 	}
 	if workers <= 1 {
-		return scoreRange(m, obs, t, out, 0)
+		return scoreRange(m, obs, t, out, base)
 	}
 	chunk := (len(obs) + workers - 1) / workers
 	return onWorkers(workers, func(w int) error {
 		lo := w * chunk
 		hi := min(lo+chunk, len(obs))
-		return scoreRange(m, obs[lo:hi], t, out[lo:hi], lo)
+		return scoreRange(m, obs[lo:hi], t, out[lo:hi], base+lo)
 	})
 }
 

@@ -120,9 +120,9 @@ func bgExpect(P, pOverC, A, eps, C, z float64) (v, rel float64, ok bool) {
 		}
 		num *= f
 		den *= g
-		if math.Abs(den) > 1e150 {
-			num *= 1e-150
-			den *= 1e-150
+		if math.Abs(den) > 0x1p500 {
+			num *= 0x1p-500
+			den *= 0x1p-500
 		}
 	}
 	acc.add(part, k)
@@ -429,9 +429,9 @@ func log2F1Gauss(a, b, z float64) (float64, bool) {
 	for k := 1.0; ; k++ {
 		num *= (b + k - 1) * z
 		den *= k
-		if den > 1e150 {
-			num *= 1e-150
-			den *= 1e-150
+		if den > 0x1p500 {
+			num *= 0x1p-500
+			den *= 0x1p-500
 		}
 		u := num * a / (den * (a + k))
 		sum += u
@@ -441,10 +441,10 @@ func log2F1Gauss(a, b, z float64) (float64, bool) {
 		if k > maxSeriesTerms {
 			return 0, false
 		}
-		if num > 1e200 {
-			sum *= 1e-200
-			num *= 1e-200
-			logScale += 200 * math.Ln10
+		if num > 0x1p664 {
+			sum *= 0x1p-664
+			num *= 0x1p-664
+			logScale += 664 * math.Ln2
 		}
 	}
 	return math.Log(sum) + logScale, true
@@ -608,17 +608,17 @@ func log2F1ParetoGrad(a, b, z float64) (lf, da, db, dz float64, ok bool) {
 		if k > maxSeriesTerms {
 			return 0, 0, 0, 0, false
 		}
-		if den > 1e150 {
-			num *= 1e-150
-			den *= 1e-150
+		if den > 0x1p500 {
+			num *= 0x1p-500
+			den *= 0x1p-500
 		}
-		if num > 1e200 {
-			sum *= 1e-200
-			sa *= 1e-200
-			sb *= 1e-200
-			sz *= 1e-200
-			num *= 1e-200
-			logScale += 200 * math.Ln10
+		if num > 0x1p664 {
+			sum *= 0x1p-664
+			sa *= 0x1p-664
+			sb *= 0x1p-664
+			sz *= 0x1p-664
+			num *= 0x1p-664
+			logScale += 664 * math.Ln2
 		}
 	}
 	sa /= a
