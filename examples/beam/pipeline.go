@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -628,5 +629,12 @@ func csvLine(fields ...string) (string, error) {
 	return b.String(), w.Error()
 }
 
-// num formats x with the fewest digits that read back to x.
-func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// num formats x with the fewest digits that read back to x, as crm
+// writes numbers: in plain notation from 1e-6 up to 1e21 in magnitude,
+// in exponent notation beyond.
+func num(x float64) string {
+	if a := math.Abs(x); a == 0 || a >= 1e-6 && a < 1e21 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}

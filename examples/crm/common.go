@@ -732,5 +732,5 @@ func si(x float64) string {
 	return strconv.FormatFloat(x, 'f', 0, 64)
 }
 
-// num formats x with the fewest digits that read back to x.
-func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// num formats x as appendNum does.
+func num(x float64) string { return string(appendNum(nil, x)) }

@@ -251,7 +251,7 @@ func TestFitOutputAtAnEdgeWithoutMeaning(t *testing.T) {
 		edge:   &churn.BoundaryError{Model: modelParetoNBD, Names: []string{"s", "beta"}}}
 	cal, err := parseDay("calibration-end", "2024-12-31")
 	require.NoError(t, err)
-	assert.Equal(t, `{"model":"paretonbd","params":{"r":1,"alpha":2,"s":3e+08,"beta":4e+09},"loglik":-3,"customers":2,`+
+	assert.Equal(t, `{"model":"paretonbd","params":{"r":1,"alpha":2,"s":300000000,"beta":4000000000},"loglik":-3,"customers":2,`+
 		`"converged":false,"iterations":7,"std_errors":{},"period":"day","calibration_end":"2024-12-31","groups":2,"gradient_norm":1e-09,`+
 		`"boundary":{"s":"inf","beta":"inf"},"meaning":""}`+"\n", fitJSON(f, customer.Days, cal))
 	text := fitText(f, customer.Days, cal)

@@ -296,7 +296,8 @@ func fitModel(name string, p *population) (fitted, error) {
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // fitJSON returns the JSON object of crm fit -json, with the parameters in the
-// model's order and every number in its shortest round-trip form:
+// model's order and every number as num writes it (round-trip, plain
+// notation from 1e-6 up to 1e21):
 //
 //	{"model":"bgnbd","params":{"r":…,"alpha":…,"a":…,"b":…},"loglik":…,
 //	 "customers":…,"converged":true,"iterations":…,"std_errors":{…},

@@ -336,8 +336,11 @@
 //
 // Rows are sorted by customer ID: all-digit IDs first in numeric order,
 // then the others in byte order, so output is byte-identical for
-// identical input. Numbers are printed in their shortest form that reads
-// back to the same float64.
+// identical input. Numbers are printed with the fewest digits that read
+// back to the same float64, in plain notation from 1e-6 up to 1e21 in
+// magnitude (1471292.2428519693, not 1.4712922428519693e+06), as
+// encoding/json writes numbers and as the csv format reads amounts; in
+// exponent notation beyond (1e-07).
 //
 // # Exit status
 //

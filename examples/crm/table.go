@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -282,7 +283,18 @@ func fieldNeedsQuotes(f string) bool {
 	return unicode.IsSpace(r)
 }
 
-func appendNum(dst []byte, x float64) []byte { return strconv.AppendFloat(dst, x, 'g', -1, 64) }
+// appendNum appends x with the fewest digits that read back to x: in
+// plain notation from 1e-6 up to 1e21 in magnitude (1471292.2428519693,
+// 0.000012), as encoding/json writes numbers and as the csv format reads
+// amounts, and in exponent notation beyond (1e-07, 1e+21), where plain
+// notation would run to dozens of zeros. NaN and infinities are written
+// NaN, +Inf and -Inf.
+func appendNum(dst []byte, x float64) []byte {
+	if a := math.Abs(x); a == 0 || a >= 1e-6 && a < 1e21 {
+		return strconv.AppendFloat(dst, x, 'f', -1, 64)
+	}
+	return strconv.AppendFloat(dst, x, 'g', -1, 64)
+}
 
 // appendSegment appends the columns of crm segment for s, classified by
 // m, up to the currency: without the grade and the line break.
