@@ -86,7 +86,7 @@ func newCSVReader(r io.Reader, name string) (*CSVReader, error) {
 	}
 	l, err := salesrow.NewLayout(c.rec.fields)
 	if err != nil {
-		if h := exportHints(c.rec.fields) + controlHints(c.rec.fields); h != "" {
+		if h := exportHints(c.rec.fields) + controlHints(c.rec.fields) + cdnowHint(c.rec.fields); h != "" {
 			err = &hinted{err: err, hint: h}
 		}
 		return nil, fmt.Errorf("%s:%d: %w", name, c.rec.line, err)
@@ -127,6 +127,21 @@ func controlHints(header []string) string {
 		}
 	}
 	return b.String()
+}
+
+// cdnowHint returns the hint "; the line reads as a row of the CDNOW
+// format: …" when header, the fields of the first line of a file read as
+// csv that salesrow.NewLayout refused, is one field that [CDNOWReader]
+// reads as a row: the file is most likely in that format, read with the
+// wrong -format. It runs on the error path only.
+func cdnowHint(header []string) string {
+	if len(header) != 1 {
+		return ""
+	}
+	if _, err := NewCDNOWReader(strings.NewReader(header[0]), "").Read(); err != nil {
+		return ""
+	}
+	return "; the line reads as a row of the CDNOW format, its fields separated by white space: such a file is read with -format cdnow"
 }
 
 // isControlNotTab reports whether r is a control character other than

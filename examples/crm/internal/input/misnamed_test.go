@@ -151,3 +151,28 @@ func TestSquash(t *testing.T) {
 		}
 	}
 }
+
+// TestCDNOWFileReadAsCSV: a file of the CDNOW format read as csv (the
+// default -format) is refused on its first line with a hint to read it
+// with -format cdnow, by both csv readers, in its 4- and 5-column forms,
+// tab-separated too; a line of words, which may be a CDNOW header, or a
+// line that no CDNOW row is, gets no such hint.
+func TestCDNOWFileReadAsCSV(t *testing.T) {
+	o := Options{AsOf: day(t, "1998-06-30")}
+	const hint = "the line reads as a row of the CDNOW format, its fields separated by white space: such a file is read with -format cdnow"
+	for data, hinted := range map[string]bool{
+		" 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n": true,
+		"00004 19970101 2 29.33\n":           true,
+		"00004\t19970101\t2\t29.33\n":        true,
+		"customer_id date quantity amount\n": false,
+		"00004 1997-01-01 2 29.33\n":         false,
+		"customer_id,date\n4,1997-01-01\n":   false,
+	} {
+		_, err := readCSV(t, data, o)
+		require.Error(t, err, data)
+		assert.Equal(t, hinted, strings.Contains(err.Error(), hint), "%q: %v", data, err)
+		_, err = ScanCSV(strings.NewReader(data), "orders.csv", o, 2)
+		require.Error(t, err, data)
+		assert.Equal(t, hinted, strings.Contains(err.Error(), hint), "%q: %v", data, err)
+	}
+}
