@@ -16,21 +16,36 @@ import (
 	"github.com/tailorcrm/tailor/loyalty"
 )
 
-// betweenLedger is a ledger store whose first read after arm runs a step
-// of the test before it reads: the step runs after the request that reads
-// has recorded its order in the history and before it earns, as another
-// server's work can fall between the two. A step that returns an error
-// fails the read, and so the request, before anything reaches the ledger:
-// the server dies between history and ledger.
+// betweenLedger is a ledger store whose first read of a member's ledger
+// after arm, once the member's history (history) holds an order, runs a
+// step of the test before it reads: the step runs after the request that
+// reads has recorded its order in the history and before it earns, as
+// another server's work can fall between the two. A step that returns an
+// error fails the read, and so the request, before anything reaches the
+// ledger: the server dies between history and ledger.
 type betweenLedger struct {
 	loyalty.Store
-	step atomic.Pointer[func() error]
+	history CustomerStore
+	step    atomic.Pointer[func() error]
 }
 
-// arm makes step run at the next read.
+// arm makes step run at the next read once the history holds an order.
 func (l *betweenLedger) arm(step func() error) { l.step.Store(&step) }
 
+// holdsOrder reports whether member m's history holds an order.
+func (l *betweenLedger) holdsOrder(ctx context.Context, m customer.ID) bool {
+	for ev, err := range l.history.History(ctx, m) {
+		if err == nil && ev.Order != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *betweenLedger) Entries(ctx context.Context, m customer.ID, after int64) ([]loyalty.Entry, error) {
+	if l.step.Load() == nil || !l.holdsOrder(ctx, m) {
+		return l.Store.Entries(ctx, m, after)
+	}
 	if step := l.step.Swap(nil); step != nil {
 		if err := (*step)(); err != nil {
 			return nil, err
@@ -61,7 +76,7 @@ func interleavedServers(t *testing.T, backend string) (a, b *testEnv, gate *betw
 		}
 		sa, sb = liteStores(dbs[0]), liteStores(dbs[1])
 	}
-	gate = &betweenLedger{Store: sa.Ledgers}
+	gate = &betweenLedger{Store: sa.Ledgers, history: sa.Customers}
 	sa.Ledgers = gate
 	return newEnv(t, sa), newEnv(t, sb), gate
 }

@@ -64,6 +64,36 @@ import (
 // is released (postRelease). Before both writes, the order claims a use
 // of each bearer coupon with MaxUses in the coupon's own ledger
 // (bearer.go), as no member's ledger counts the uses by everyone.
+//
+// The writes, in order, and what a crash (or a lost answer: 503) between
+// two of them leaves, which the resend of the original order repairs:
+//
+//   - a plain order: the history, then the member's ledger. Between the
+//     two the history holds the order without its earn; the resend (or
+//     any read, settle) applies it.
+//   - a coupon order: the claims in the coupon ledgers, then the member's
+//     ledger, then the history. After the claims, the resend takes the
+//     claims of its content and goes on; after the member's ledger, it
+//     finds its entry (a redelivery, no second use) and appends the order
+//     to the history.
+//
+// The resend repairs only if nothing else is recorded under the order's
+// ID meanwhile, and nothing that is refused is: a plain order under the
+// ID of a coupon order that the member's ledger holds and the history
+// does not, and that the ledger cannot tell from it (the coupon order
+// sent without its coupons, or another order differing only in fields
+// the ledger does not keep, such as a SKU), is refused (409) before the
+// history is written (heldByCoupons), so it stores nothing and the
+// coupon order's resend still records it. A plain order that the ledger
+// tells apart is another order: it is recorded, the coupon order's entry
+// is taken back (undoOther) and its resend is refused (409), as when
+// another writer records another order under the ID first. Only a
+// coupon order whose ledger entry another server writes between that
+// check and the plain order's history record can still leave the plain
+// order in the history answered 409: the coupon order's resend then
+// either completes (it is that order, with its coupons) or is refused
+// and its entry taken back, after which the plain order earns under its
+// reissue ID.
 
 type lineIn struct {
 	ID        string `json:"id"`
@@ -217,6 +247,18 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 		}
 		return s.orderDone(ctx, o, out, 0)
 	}
+	// A coupon order not yet in the history holds its ID (heldByCoupons):
+	// o is refused before the history is written, so that the refusal
+	// stores nothing.
+	if held, err := s.heldByCoupons(ctx, o); err != nil {
+		return 0, nil, err
+	} else if held {
+		if verr := o.Validate(now); verr != nil {
+			return 0, nil, verr
+		}
+		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
+			msg: fmt.Sprintf("order %q of member %q was sent before with coupons: send it again as it was first sent, coupons and all (or, if it is not recorded, release it); another order needs another ID", o.ID, o.CustomerID)}
+	}
 	stored, err := s.history.RecordOrderStored(ctx, o, now)
 	if err != nil {
 		if errors.Is(err, customer.ErrNotFound) {
@@ -297,6 +339,42 @@ func (s *Server) postOrder(ctx context.Context, caller Caller, r *http.Request) 
 	}
 	s.orderResult(&out, acct, o.ID, now)
 	return s.orderDone(ctx, o, out, len(entries))
+}
+
+// heldByCoupons reports whether plain order o (one that names no
+// coupon) finds its ID held by a coupon order that its member's ledger
+// holds and its history may not: the earn under o's key names coupons,
+// is not taken back (voided), and the ledger cannot tell it from o
+// (earnedAs: the same order time, and the same line IDs, quantities and
+// nets; the ledger keeps no SKU, category or other line field). Such an
+// earn is the coupon order's whose request failed between its ledger
+// entry and its history record (503), or that the history holds already;
+// o is then that order sent without its coupons, or another order under
+// its ID, and either way a client error (409): recorded, o would take
+// the ID in the history, the coupon order's resend would be refused, and
+// o would earn nothing until then. An earn that earnedAs tells apart from o is another order's, and
+// is taken back once o is in the history (undoOther). The caller holds
+// the member's lock.
+//
+// It costs one read of the entries appended to the member's ledger
+// since the server last read it (the service's cache), and the whole
+// ledger only when the key is held by a coupon order.
+func (s *Server) heldByCoupons(ctx context.Context, o customer.Order) (bool, error) {
+	acct, err := s.ledger.Account(ctx, o.CustomerID)
+	if err != nil {
+		return false, err
+	}
+	if !acct.HasKey(loyalty.Purchase{Order: o}.Key()) || voided(&acct, o.ID) {
+		return false, nil
+	}
+	if codes, _ := acct.OrderCoupons(o.ID); len(codes) == 0 {
+		return false, nil
+	}
+	entries, err := s.stores.Ledgers.Entries(ctx, o.CustomerID, 0)
+	if err != nil {
+		return false, err
+	}
+	return earnedAs(entries, o), nil
 }
 
 // orderResult fills out with what the ledger of acct holds of order id
@@ -922,6 +1000,14 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		// server after this request recorded ret. Whether this is a
 		// redelivery is the history's answer (out.Duplicate), not the
 		// ledger's.
+		acct, err = s.ledger.Account(ctx, ret.CustomerID)
+	case errors.As(err, &dup) && !stored:
+		// The history holds ret (a redelivery), and the ledger takes a
+		// return only from the history (this handler and settle,
+		// after the history record), so the claw-back under its key is
+		// of the history's return: ret with its lines in another
+		// sequence (the ledger compares them in sequence, the history
+		// by line ID). Nothing is written.
 		acct, err = s.ledger.Account(ctx, ret.CustomerID)
 	case errors.As(err, &dup):
 		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
