@@ -10,7 +10,7 @@
 //	crm report   -in FILE -format csv -as-of YYYY-MM-DD [-holdout DAYS] [-top N] [-max-points N] -out report.html
 //
 // This comment is the command's contract (flags, formats, columns); `crm
-// SUBCOMMAND -h` lists every flag. Everything a person reads goes to
+// SUBCOMMAND -h` (or `crm help SUBCOMMAND`) lists every flag. Everything a person reads goes to
 // stderr; data goes to -out, or to stdout when -out is absent or "-". An
 // output file is written to a temporary file in the same directory and
 // renamed at the end, so a failed run leaves no file behind, half-written
@@ -551,7 +551,7 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.synopsis)
 	}
-	fmt.Fprintln(w, "\nrun 'crm SUBCOMMAND -h' for its flags")
+	fmt.Fprintln(w, "\nrun 'crm SUBCOMMAND -h' or 'crm help SUBCOMMAND' for its flags")
 }
 
 // run runs the command line args (without the program name) and returns
@@ -562,7 +562,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	name := args[0]
-	if name == "-h" || name == "-help" || name == "--help" || name == "help" {
+	if name == "help" && len(args) > 1 {
+		// crm help SUBCOMMAND: the subcommand's flags, as -h gives them
+		name = args[1]
+		args = []string{name, "-h"}
+	} else if name == "-h" || name == "-help" || name == "--help" || name == "help" {
 		usage(stderr)
 		return exitOK
 	}

@@ -372,10 +372,17 @@ func TestHelp(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(r.stderr, "usage: crm "+sub), "the usage once:\n%s", r.stderr)
 		assert.Contains(t, r.stderr, "-out")
 		assert.Empty(t, r.stdout)
+		// crm help SUBCOMMAND says the same
+		h := crm(t, "", "help", sub)
+		assert.Equal(t, r, h, "crm help %s", sub)
 	}
 	r := crm(t, "", "-h")
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stderr, "segment")
+	assert.Equal(t, r, crm(t, "", "help"))
+	r = crm(t, "", "help", "nosuch")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `unknown subcommand "nosuch"`)
 }
 
 // A bad flag gets one line that says what is wrong and one that says how
