@@ -218,11 +218,11 @@ func scanCase(r pgx.CollectableRow) (complaint.Case, error) {
 // minutes) changes, so that instants a nanosecond apart differ too.
 // CASE keeps the casts from running on NULL or on equal texts.
 const sameErased = `CASE
-	WHEN (body->>'erased') IS NOT DISTINCT FROM $20::text THEN true
-	WHEN (body->>'erased') IS NULL OR $20::text IS NULL THEN false
-	ELSE (body->>'erased')::timestamptz = ($20::text)::timestamptz
+	WHEN (body->>'erased') IS NOT DISTINCT FROM $20::pg_catalog.text THEN true
+	WHEN (body->>'erased') IS NULL OR $20::pg_catalog.text IS NULL THEN false
+	ELSE (body->>'erased')::pg_catalog.timestamptz = ($20::pg_catalog.text)::pg_catalog.timestamptz
 		AND rpad(coalesce(substring(body->>'erased' from '[.]([0-9]+)'), ''), 9, '0')
-			= rpad(coalesce(substring($20::text from '[.]([0-9]+)'), ''), 9, '0')
+			= rpad(coalesce(substring($20::pg_catalog.text from '[.]([0-9]+)'), ''), 9, '0')
 	END`
 
 // erasedText is the Erased of a case as RFC 3339 text with nanoseconds
@@ -291,7 +291,7 @@ func (s *ComplaintStore) Erase(ctx context.Context, complainant customer.ID, at 
 			return nil
 		}
 		rows, err = tx.Query(ctx, `SELECT case_id, seq, body FROM `+s.db.t.caseEvents+`
-			WHERE case_id = ANY($1::text[]) ORDER BY case_id, seq`, ids)
+			WHERE case_id = ANY($1::pg_catalog.text[]) ORDER BY case_id, seq`, ids)
 		if err != nil {
 			return err
 		}
@@ -324,12 +324,12 @@ func (s *ComplaintStore) Erase(ctx context.Context, complainant customer.ID, at 
 		for i, e := range evs {
 			evIDs[i], evSeqs[i], evBodies[i] = e.id, e.seq, e.body
 		}
-		if _, err := tx.Exec(ctx, `UPDATE `+s.db.t.cases+` AS t SET body = v.body::jsonb
-			FROM unnest($1::text[], $2::text[]) AS v(id, body) WHERE t.id = v.id`, ids, bodies); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE `+s.db.t.cases+` AS t SET body = v.body::pg_catalog.jsonb
+			FROM unnest($1::pg_catalog.text[], $2::pg_catalog.text[]) AS v(id, body) WHERE t.id = v.id`, ids, bodies); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE `+s.db.t.caseEvents+` AS t SET body = v.body::jsonb
-			FROM unnest($1::text[], $2::int8[], $3::text[]) AS v(case_id, seq, body)
+		_, err = tx.Exec(ctx, `UPDATE `+s.db.t.caseEvents+` AS t SET body = v.body::pg_catalog.jsonb
+			FROM unnest($1::pg_catalog.text[], $2::pg_catalog.int8[], $3::pg_catalog.text[]) AS v(case_id, seq, body)
 			WHERE t.case_id = v.case_id AND t.seq = v.seq`, evIDs, evSeqs, evBodies)
 		return err
 	})

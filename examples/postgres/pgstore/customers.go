@@ -45,8 +45,8 @@ const customerColumns = `id, kind, role, name, email, phone, address,
 	birth_year, birth_month, birth_day, region, joined, joined_ns,
 	consent_marketing, consent_profiling,
 	top_size, bottom_size, shoe_size, height_cm, fit, styles, colours, categories,
-	has_trade, annual_turnover::text, annual_turnover_currency, outlets, rating,
-	cooperation_start, cooperation_start_ns, market_size::text, market_size_currency, household, consent_history`
+	has_trade, annual_turnover::pg_catalog.text, annual_turnover_currency, outlets, rating,
+	cooperation_start, cooperation_start_ns, market_size::pg_catalog.text, market_size_currency, household, consent_history`
 
 // memberDoc is a member of a customer's household in the household
 // column: enumerations as their numbers, as in the customer's columns.
@@ -467,7 +467,7 @@ func (s *CustomerStore) upsertSQL() string {
 func (s *CustomerStore) valuesSQL() string {
 	return `INSERT INTO ` + s.db.t.customers + ` (` + customerInsertColumns + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-			$17, $18, $19, $20, $21, $22, $23, $24, $25::numeric, $26, $27, $28, $29, $30, $31::numeric, $32, $33, $34)`
+			$17, $18, $19, $20, $21, $22, $23, $24, $25::pg_catalog.numeric, $26, $27, $28, $29, $30, $31::pg_catalog.numeric, $32, $33, $34)`
 }
 
 // Update implements [customer.Updater]: in one transaction, SELECT ...

@@ -36,12 +36,13 @@
 // migration adds has a default, or, for the nanoseconds of a complaint
 // case's opened and updated and of an event's at, is taken by a trigger
 // from the row's JSON when the writer leaves it out (migration 10) or
-// updates the JSON's instant without it (migrations 10 and 11). A
-// migration that rewrites rows locks their tables first, never holding
-// one while it waits for another, so that a writer running meanwhile (an
-// erasure or a save, which do not lock the complaint tables in one
-// order) waits for it or it for the writer, and neither is aborted as a
-// deadlock. The
+// updates the JSON's instant without it (migrations 10 and 11). The
+// migrations of an upgrade lock every table they change before the
+// first of them, never holding one while they wait for another, so that
+// a writer running meanwhile (an erasure or a save, which do not lock
+// the complaint tables in one order; an order append or a Delete, which
+// lock the customer before its orders and returns) waits for them or
+// they for the writer, and neither is aborted as a deadlock. The
 // migrations give the same schema and rows whatever the server's
 // standard_conforming_strings: migration 10 repairs the nanoseconds that
 // migrations 4 and 5 filled in as 0 under standard_conforming_strings =
@@ -62,7 +63,12 @@
 // is empty for a line bought for the customer themself), returns (with
 // return_lines; refund NULL when the share was paid), credits (order_id NULL for a credit for no order) and
 // interactions. Text columns that are sorted or compared use COLLATE "C",
-// so that PostgreSQL orders them byte by byte as Go does.
+// so that PostgreSQL orders them byte by byte as Go does. The queries
+// name their tables in the schema and the types they cast to in
+// pg_catalog (::pg_catalog.text, ::pg_catalog.int8[]…): PostgreSQL looks
+// an unqualified type name up in the session's temporary schema first,
+// and a temporary type named text (a varchar(4), say) would otherwise
+// cut the amounts the stores read as text.
 //
 // The stores work in every query mode of pgx (default_query_exec_mode in
 // the DSN): also in exec and simple_protocol, which a transaction-pooling

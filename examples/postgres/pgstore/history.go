@@ -190,9 +190,9 @@ func (s *CustomerStore) orderOp(o customer.Order) (*appendOp, error) {
 		l AS (INSERT INTO ` + s.db.t.orderLines + `
 			(order_id, pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount, member)
 			SELECT o.id, u.pos, u.line_id, u.sku, u.category, u.season, u.size, u.colour, u.quantity,
-				u.unit_price::numeric, u.unit_cost::numeric, u.discount::numeric, u.member
-			FROM o, unnest($8::int4[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-				$15::int8[], $16::text[], $17::text[], $18::text[], $19::text[])
+				u.unit_price::pg_catalog.numeric, u.unit_cost::pg_catalog.numeric, u.discount::pg_catalog.numeric, u.member
+			FROM o, unnest($8::pg_catalog.int4[], $9::pg_catalog.text[], $10::pg_catalog.text[], $11::pg_catalog.text[], $12::pg_catalog.text[], $13::pg_catalog.text[], $14::pg_catalog.text[],
+				$15::pg_catalog.int8[], $16::pg_catalog.text[], $17::pg_catalog.text[], $18::pg_catalog.text[], $19::pg_catalog.text[])
 				AS u(pos, line_id, sku, category, season, size, colour, quantity, unit_price, unit_cost, discount, member))
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM o)`,
 		args: []any{o.ID, string(o.CustomerID), at, ns, int16(o.Channel), o.Store, string(o.Currency),
@@ -248,11 +248,11 @@ func (s *CustomerStore) returnOp(r customer.Return) (*appendOp, error) {
 		sql: `WITH
 		c AS (SELECT id FROM ` + s.db.t.customers + ` WHERE id = $3 FOR KEY SHARE),
 		r AS (INSERT INTO ` + s.db.t.returns + ` (id, order_id, customer_id, at, at_ns, kind, reason, refund)
-			SELECT $1, $2, c.id, $4, $5, $6, $7, $11::numeric FROM c
+			SELECT $1, $2, c.id, $4, $5, $6, $7, $11::pg_catalog.numeric FROM c
 			ON CONFLICT (id) DO NOTHING RETURNING id),
 		l AS (INSERT INTO ` + s.db.t.returnLines + ` (return_id, pos, line_id, quantity)
 			SELECT r.id, u.pos, u.line_id, u.quantity
-			FROM r, unnest($8::int4[], $9::text[], $10::int8[]) AS u(pos, line_id, quantity))
+			FROM r, unnest($8::pg_catalog.int4[], $9::pg_catalog.text[], $10::pg_catalog.int8[]) AS u(pos, line_id, quantity))
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM r)`,
 		args: []any{r.ID, r.OrderID, string(r.CustomerID), at, ns, int16(r.Kind), int16(r.Reason), pos, lineID, qty, nullDec(r.Refund)},
 		rows: scanOne(&known, &inserted),
@@ -308,7 +308,7 @@ func (s *CustomerStore) creditOp(c customer.Credit) (*appendOp, error) {
 		sql: `WITH
 		c AS (SELECT id FROM ` + s.db.t.customers + ` WHERE id = $3 FOR KEY SHARE),
 		k AS (INSERT INTO ` + s.db.t.credits + ` (id, order_id, customer_id, at, at_ns, kind, amount, currency, source)
-			SELECT $1, $2::text, c.id, $4, $5, $6, $7::numeric, $8, $9 FROM c
+			SELECT $1, $2::pg_catalog.text, c.id, $4, $5, $6, $7::pg_catalog.numeric, $8, $9 FROM c
 			ON CONFLICT (id) DO NOTHING RETURNING id)
 		SELECT EXISTS (SELECT FROM c), EXISTS (SELECT FROM k)`,
 		args: []any{c.ID, order, string(c.CustomerID), at, ns, int16(c.Kind),
@@ -612,7 +612,7 @@ func (s *CustomerStore) queueHistory(b *pgx.Batch, id customer.ID) func() []cust
 func (s *CustomerStore) ordersSQL(where string) string {
 	return `SELECT o.id, o.customer_id, o.at, o.at_ns, o.channel, o.store, o.currency,
 			l.line_id, l.sku, l.category, l.season, l.size, l.colour, l.quantity,
-			l.unit_price::text, l.unit_cost::text, l.discount::text, l.member
+			l.unit_price::pg_catalog.text, l.unit_cost::pg_catalog.text, l.discount::pg_catalog.text, l.member
 		FROM ` + s.db.t.orders + ` o LEFT JOIN ` + s.db.t.orderLines + ` l ON l.order_id = o.id
 		WHERE ` + where + ` ORDER BY o.id, l.pos`
 }
@@ -662,7 +662,7 @@ func scanOrders(rows pgx.Rows) ([]customer.Order, error) {
 // returnsSQL selects the returns matching where (on alias r) with their
 // lines, for scanReturns.
 func (s *CustomerStore) returnsSQL(where string) string {
-	return `SELECT r.id, r.order_id, r.customer_id, r.at, r.at_ns, r.kind, r.reason, r.refund::text, l.line_id, l.quantity
+	return `SELECT r.id, r.order_id, r.customer_id, r.at, r.at_ns, r.kind, r.reason, r.refund::pg_catalog.text, l.line_id, l.quantity
 		FROM ` + s.db.t.returns + ` r LEFT JOIN ` + s.db.t.returnLines + ` l ON l.return_id = r.id
 		WHERE ` + where + ` ORDER BY r.id, l.pos`
 }
@@ -702,7 +702,7 @@ func scanReturns(rows pgx.Rows) ([]customer.Return, error) {
 
 // creditsSQL selects the credits matching where, for scanCredits.
 func (s *CustomerStore) creditsSQL(where string) string {
-	return `SELECT id, order_id, customer_id, at, at_ns, kind, amount::text, currency, source
+	return `SELECT id, order_id, customer_id, at, at_ns, kind, amount::pg_catalog.text, currency, source
 		FROM ` + s.db.t.credits + ` WHERE ` + where + ` ORDER BY id`
 }
 

@@ -126,7 +126,7 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 		return []loyalty.Entry{}, nil
 	}
 	rows, err := s.db.pool.Query(ctx, `SELECT seq, key, fingerprint, kind, at, at_ns, effective, effective_ns,
-			points, order_id, spend::text, detail
+			points, order_id, spend::pg_catalog.text, detail
 		FROM `+s.db.t.entries+` WHERE member = $1 AND seq > $2 ORDER BY seq`, string(member), after)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: entries of member %q: %w", member, err)
@@ -351,14 +351,14 @@ func (s *LoyaltyStore) append(ctx context.Context, member customer.ID, expected 
 		ins AS (INSERT INTO `+s.db.t.entries+`
 			(member, seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)
 			SELECT $1, u.seq, u.key, u.fingerprint, u.kind, u.at, u.at_ns, u.effective, u.effective_ns,
-				u.points, u.order_id, u.spend::numeric, u.detail::jsonb
-			FROM state, unnest($4::int8[], $2::text[], $5::int8[], $6::int2[], $7::timestamptz[], $8::int2[],
-				$9::timestamptz[], $10::int2[], $11::int8[], $12::text[], $13::text[], $14::text[])
+				u.points, u.order_id, u.spend::pg_catalog.numeric, u.detail::pg_catalog.jsonb
+			FROM state, unnest($4::pg_catalog.int8[], $2::pg_catalog.text[], $5::pg_catalog.int8[], $6::pg_catalog.int2[], $7::pg_catalog.timestamptz[], $8::pg_catalog.int2[],
+				$9::pg_catalog.timestamptz[], $10::pg_catalog.int2[], $11::pg_catalog.int8[], $12::pg_catalog.text[], $13::pg_catalog.text[], $14::pg_catalog.text[])
 				AS u(seq, key, fingerprint, kind, at, at_ns, effective, effective_ns, points, order_id, spend, detail)
 			WHERE state.key IS NULL AND state.version = $3
 			RETURNING 1),
-		upd AS (UPDATE `+s.db.t.entries+` AS t SET fingerprint = v.fingerprint, detail = v.detail::jsonb
-			FROM state, unnest($15::int8[], $16::int8[], $17::text[]) AS v(seq, fingerprint, detail)
+		upd AS (UPDATE `+s.db.t.entries+` AS t SET fingerprint = v.fingerprint, detail = v.detail::pg_catalog.jsonb
+			FROM state, unnest($15::pg_catalog.int8[], $16::pg_catalog.int8[], $17::pg_catalog.text[]) AS v(seq, fingerprint, detail)
 			WHERE t.member = $1 AND t.seq = v.seq AND state.key IS NULL AND state.version = $3
 			RETURNING 1)
 		SELECT state.version, state.key, state.fingerprint, (SELECT count(*) FROM ins) FROM state`,

@@ -16,12 +16,18 @@ import (
 type migration struct {
 	description string
 	sql         string
-	// locks names the tables the step needs in EXCLUSIVE mode: a run of
-	// steps locks those of all its steps before its first step's SQL
-	// ([DB.runLocks]), never holding one while waiting for another
-	// ([DB.lockTables]). EXCLUSIVE conflicts with every lock a writer
-	// takes (FOR UPDATE's included) and leaves plain reads alone.
-	locks []string
+	// locks names the existing tables the step writes rows of, or adds
+	// a trigger or a foreign key to, which it needs in EXCLUSIVE mode;
+	// alters those it alters (ALTER TABLE, DROP INDEX, DROP TRIGGER),
+	// which it needs in ACCESS EXCLUSIVE mode. A run of steps locks the
+	// tables of all its steps, each in the strongest mode one of them
+	// needs, before its first step's SQL ([DB.runLocks]), never holding
+	// one while waiting for another ([DB.lockTables]); then no step waits
+	// for a table. EXCLUSIVE conflicts with every lock a writer takes
+	// (FOR UPDATE's and FOR KEY SHARE's included) and leaves plain reads
+	// alone; ACCESS EXCLUSIVE conflicts with those reads too. Every step
+	// that locks a table that exists before the run names it here.
+	locks, alters []string
 }
 
 // migrations are the schema's steps; step i+1 is migrations[i]. They run
@@ -122,7 +128,7 @@ CREATE TABLE interactions (
 	subject     text COLLATE "C" NOT NULL,
 	PRIMARY KEY (customer_id, at, at_ns, kind, subject)
 );
-`, nil},
+`, nil, nil},
 	{"complaint cases and their audit trails", `
 CREATE TABLE complaint_cases (
 	id          text COLLATE "C" PRIMARY KEY,
@@ -150,7 +156,7 @@ CREATE TABLE complaint_events (
 	body       jsonb NOT NULL,
 	CONSTRAINT complaint_events_pkey PRIMARY KEY (case_id, seq)
 );
-`, nil},
+`, nil, nil},
 	{"loyalty ledgers", `
 CREATE TABLE loyalty_entries (
 	member       text COLLATE "C" NOT NULL,
@@ -170,7 +176,7 @@ CREATE TABLE loyalty_entries (
 	CONSTRAINT loyalty_entries_member_key UNIQUE (member, key)
 );
 CREATE INDEX loyalty_entries_order ON loyalty_entries (member, order_id) WHERE order_id <> '';
-`, nil},
+`, nil, nil},
 	{"complaint cases listed by complainant", `
 -- The nanoseconds of opened, which the timestamptz column drops, so that
 -- a customer's cases are listed in the exact order of their opening;
@@ -184,7 +190,7 @@ ALTER TABLE complaint_cases ALTER COLUMN opened_ns DROP DEFAULT;
 DROP INDEX complaint_cases_complainant;
 CREATE INDEX complaint_cases_complainant_opened
 	ON complaint_cases (complainant, opened NULLS FIRST, opened_ns, id);
-`, nil},
+`, nil, []string{"complaint_cases"}},
 	{"nanoseconds of complaint cases' updated and events' at", `
 -- The nanoseconds of a case's updated and of an event's at, which the
 -- timestamptz columns drop, as every other instant column has them;
@@ -198,7 +204,7 @@ ALTER TABLE complaint_events ADD COLUMN at_ns smallint NOT NULL DEFAULT 0;
 UPDATE complaint_events SET at_ns = coalesce(
 	right(rpad(substring(body->>'at' from '\.([0-9]+)'), 9, '0'), 3)::smallint, 0);
 ALTER TABLE complaint_events ALTER COLUMN at_ns DROP DEFAULT;
-`, []string{"complaint_cases", "complaint_events"}},
+`, nil, []string{"complaint_cases", "complaint_events"}},
 	{"customer credits", `
 -- Money paid to a customer without goods coming back. A credit for an
 -- order must be for an order of the same customer (the foreign key is
@@ -218,13 +224,13 @@ CREATE TABLE credits (
 );
 CREATE INDEX credits_customer_at ON credits (customer_id, at);
 CREATE INDEX credits_order ON credits (order_id, customer_id) WHERE order_id IS NOT NULL;
-`, nil},
+`, []string{"customers", "orders"}, nil},
 	{"refunds of returns", `
 -- The money paid back for a return when the shop paid less than the
 -- units' share (customer.Return.Refund): NULL when unset, the share
 -- being paid, as for every return stored before this step.
 ALTER TABLE returns ADD COLUMN refund numeric;
-`, nil},
+`, nil, []string{"returns"}},
 	{"households and the members lines are bought for", `
 -- The household of a customer (customer.Customer.Household), members in
 -- order, as a JSON array (see memberDoc); '[]' for no household, as for
@@ -233,14 +239,14 @@ ALTER TABLE customers ADD COLUMN household jsonb NOT NULL DEFAULT '[]';
 -- The member an order line was bought for (customer.Line.Member); ''
 -- for the customer themself, as for every line stored before this step.
 ALTER TABLE order_lines ADD COLUMN member text NOT NULL DEFAULT '';
-`, nil},
+`, nil, []string{"customers", "order_lines"}},
 	{"consent evidence of customers", `
 -- The consent history of a customer (customer.Customer.ConsentHistory),
 -- changes oldest first, as a JSON array (see consentDoc); '[]' for no
 -- history, as for every customer stored before this step, whose flags
 -- stand without evidence.
 ALTER TABLE customers ADD COLUMN consent_history jsonb NOT NULL DEFAULT '[]';
-`, nil},
+`, nil, []string{"customers"}},
 	{"nanoseconds of complaint instants taken from the JSON when a writer leaves them out", `
 -- Steps 4 and 5 read the fraction of a second with a pattern that
 -- escapes the dot with a backslash in a plain string literal, which
@@ -300,7 +306,7 @@ END
 $fn$;
 CREATE TRIGGER complaint_events_instants BEFORE INSERT ON complaint_events
 	FOR EACH ROW EXECUTE PROCEDURE complaint_events_instants();
-`, []string{"complaint_cases", "complaint_events"}},
+`, []string{"complaint_cases", "complaint_events"}, nil},
 	{"nanoseconds of a complaint event's at taken from the JSON when an update changes it", `
 -- Step 10's trigger on complaint_events fills at_ns on INSERT only,
 -- unlike the one on complaint_cases, which also takes the nanoseconds
@@ -325,7 +331,7 @@ $fn$;
 DROP TRIGGER complaint_events_instants ON complaint_events;
 CREATE TRIGGER complaint_events_instants BEFORE INSERT OR UPDATE ON complaint_events
 	FOR EACH ROW EXECUTE PROCEDURE complaint_events_instants();
-`, nil},
+`, nil, []string{"complaint_events"}},
 }
 
 // SchemaVersion is the number of the last migration this package knows:
@@ -348,14 +354,20 @@ const lockClass = 0x7a11
 // the tables it reads or alters (schema_version included, even when the
 // schema is up to date) at most [Options].MigrationLockTimeout, then
 // gives up (an error matching [ErrMigrationLocked]; nothing changed).
-// Migrations that alter or rewrite both complaint tables (5, 10) lock
-// both before the first migration of the run, never holding one while
-// waiting for the other (the writers do not all lock them in one
-// order), so that they and a concurrent writer (an erasure, a save, of
-// this release or an older one) wait for each other in turn rather than
-// deadlock: both complete, neither is aborted with SQLSTATE 40P01. The
-// migrations resolve the schema's table names in the schema, never in a
-// temporary table of the session named alike; a schema the search_path
+// The migrations to apply lock every existing table one of them alters,
+// rewrites or adds a foreign key or trigger to, in the strongest mode one
+// of them needs, before the first of them runs, never holding one while
+// waiting for another (the writers do not all lock the complaint tables
+// in one order; migration 6 or 7 would otherwise hold orders or returns,
+// which a writer or a history read waits for while it holds the
+// customer, and migration 8 of the same run wait for that customer), so
+// that they and a concurrent writer or reader (an erasure, a save, an
+// order append, a Delete, a history, of this release or an older one)
+// wait for each other in turn rather than deadlock: both complete,
+// neither is aborted with SQLSTATE 40P01. The
+// migrations resolve the schema's table and type names in the schema
+// and pg_catalog, never in a temporary table or type of the session
+// named alike; a schema the search_path
 // cannot name ($user, which it reads as the role's own) is refused with
 // an error matching customer.ErrInvalid. It returns an error matching
 // [ErrSchemaTooNew] when the database lists a migration this package
@@ -400,10 +412,14 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 					return db.lockError("creating the schema", err)
 				}
 			}
+			// The types named in pg_catalog: this runs before the
+			// search_path is set (see apply), and a temporary type of
+			// the session named text or timestamptz would be found
+			// first.
 			if _, err := tx.Exec(ctx, `CREATE TABLE `+db.t.version+` (
-					version     integer PRIMARY KEY,
-					description text NOT NULL,
-					applied_at  timestamptz NOT NULL DEFAULT now())`); err != nil {
+					version     pg_catalog.int4 PRIMARY KEY,
+					description pg_catalog.text NOT NULL,
+					applied_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now())`); err != nil {
 				return db.lockError("creating schema_version", err)
 			}
 		}
@@ -436,11 +452,12 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 		return nil
 	}
 	// pg_temp named last: left out, it would be searched first for
-	// tables, and a temporary table of the session named like one of
-	// ours (customers, complaint_cases…) would be the one a migration
-	// alters, fills or references. pg_catalog, left out, is searched
-	// first, so that every function and operator the migrations call is
-	// the built-in, and the schema stays the one CREATE puts objects in.
+	// tables and types, and a temporary table of the session named like
+	// one of ours (customers, complaint_cases…) would be the one a
+	// migration alters, fills or references, a temporary type named text
+	// the type of a column. pg_catalog, left out, is searched first, so
+	// that every type, function and operator the migrations name is the
+	// built-in, and the schema stays the one CREATE puts objects in.
 	if _, err := tx.Exec(ctx, `SET LOCAL search_path TO `+schema+`, pg_temp`); err != nil {
 		return err
 	}
@@ -452,7 +469,7 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	// (As a name, the schema's is cut to the server's identifier length,
 	// as in every statement.)
 	var first bool
-	if err := tx.QueryRow(ctx, `SELECT coalesce(pg_catalog.current_schema() = $1::text::pg_catalog.name, false)`, db.schema).Scan(&first); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT coalesce(pg_catalog.current_schema() = $1::pg_catalog.text::pg_catalog.name, false)`, db.schema).Scan(&first); err != nil {
 		return err
 	}
 	if !first {
@@ -483,36 +500,81 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	return nil
 }
 
+// tableLock is a table of the schema a run of migrations locks and the
+// mode it locks it in.
+type tableLock struct {
+	name string
+	// mode is "EXCLUSIVE" or "ACCESS EXCLUSIVE".
+	mode string
+}
+
 // runLocks returns the tables the steps after version current up to
-// target lock ([migration].locks), each once, in the order of the steps,
-// leaving out those that do not exist yet (a step of the run creates
-// them: no other transaction sees them before the run commits). They
-// are locked before the run's first step, not before the step that
-// names them: an earlier step of the run that alters one of them (4
-// alters complaint_cases) would otherwise hold it while the later step
-// waits for the other, the deadlock [DB.lockTables] avoids.
-func (db *DB) runLocks(ctx context.Context, tx pgx.Tx, current, target int) ([]string, error) {
-	var names, qualified []string
-	for v := current + 1; v <= target; v++ {
-		for _, name := range migrations[v-1].locks {
-			if !slices.Contains(names, name) {
-				names = append(names, name)
-				qualified = append(qualified, pgx.Identifier{db.schema, name}.Sanitize())
-			}
+// target lock ([migration].locks and alters), each once, in the order of
+// the steps, in ACCESS EXCLUSIVE mode when one of the steps alters it,
+// else in EXCLUSIVE mode, leaving out those that do not exist yet (a
+// step of the run creates them: no other transaction sees them before
+// the run commits). They are locked before the run's first step, not
+// before the step that names them, and in the strongest mode a step of
+// the run needs: a step would otherwise hold a table while a later step
+// waits for another (or for a stronger lock of its own), and a writer or
+// reader that took that other first and waits for the one held would
+// deadlock with it. The customer's writers and readers take customers
+// before its orders, returns and their lines; from schema 5, say,
+// migration 6 would hold orders, which an order append waits for while
+// it holds its customer's row, and migration 8 wait for customers; from
+// schema 6, migration 7 would hold returns, which a Delete's cascade
+// waits for, and migration 8 wait for the customer the Delete holds.
+// The same goes for the complaint tables (4 alters complaint_cases, 5
+// both).
+func (db *DB) runLocks(ctx context.Context, tx pgx.Tx, current, target int) ([]tableLock, error) {
+	var locks []tableLock
+	add := func(name, mode string) {
+		i := slices.IndexFunc(locks, func(l tableLock) bool { return l.name == name })
+		switch {
+		case i < 0:
+			locks = append(locks, tableLock{name, mode})
+		case mode == accessExclusive:
+			locks[i].mode = mode
 		}
 	}
-	if len(names) == 0 {
+	for v := current + 1; v <= target; v++ {
+		for _, name := range migrations[v-1].locks {
+			add(name, exclusive)
+		}
+		for _, name := range migrations[v-1].alters {
+			add(name, accessExclusive)
+		}
+	}
+	if len(locks) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT name FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(name, qualified, i)
-		WHERE pg_catalog.to_regclass(qualified) IS NOT NULL ORDER BY i`, names, qualified)
+	qualified := make([]string, len(locks))
+	for i, l := range locks {
+		qualified[i] = pgx.Identifier{db.schema, l.name}.Sanitize()
+	}
+	rows, err := tx.Query(ctx, `SELECT i FROM unnest($1::pg_catalog.text[]) WITH ORDINALITY AS u(qualified, i)
+		WHERE pg_catalog.to_regclass(qualified) IS NOT NULL ORDER BY i`, qualified)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	found, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	existing := make([]tableLock, len(found))
+	for k, i := range found {
+		existing[k] = locks[i-1]
+	}
+	return existing, nil
 }
 
-// lockTables locks the schema's tables named in EXCLUSIVE mode, in tx,
+// The modes of [tableLock].
+const (
+	exclusive       = "EXCLUSIVE"
+	accessExclusive = "ACCESS EXCLUSIVE"
+)
+
+// lockTables locks the schema's tables named, each in its mode, in tx,
 // never holding one of them while it waits for another: it waits
 // (lock_timeout bounding the wait) for one, then takes the others
 // without waiting (NOWAIT); when one of those is held, it gives back
@@ -528,7 +590,7 @@ func (db *DB) runLocks(ctx context.Context, tx pgx.Tx, current, target int) ([]s
 // deadlock, and the server aborts the writer or the migration (SQLSTATE
 // 40P01). Waiting holding none of them, the migration only ever waits
 // for writers that are not waiting for it.
-func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []string) error {
+func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) error {
 	wait := 0
 	for len(tables) > 0 {
 		sp, err := tx.Begin(ctx) // a savepoint
@@ -538,7 +600,7 @@ func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []string) error 
 		busy := -1
 		for i := range tables {
 			j := (wait + i) % len(tables)
-			q := `LOCK TABLE ` + pgx.Identifier{db.schema, tables[j]}.Sanitize() + ` IN EXCLUSIVE MODE`
+			q := `LOCK TABLE ` + pgx.Identifier{db.schema, tables[j].name}.Sanitize() + ` IN ` + tables[j].mode + ` MODE`
 			if i > 0 {
 				q += ` NOWAIT`
 			}
