@@ -87,13 +87,17 @@ import (
 // coupon order's resend still records it. A plain order that the ledger
 // tells apart is another order: it is recorded, the coupon order's entry
 // is taken back (undoOther) and its resend is refused (409), as when
-// another writer records another order under the ID first. Only a
-// coupon order whose ledger entry another server writes between that
-// check and the plain order's history record can still leave the plain
-// order in the history answered 409: the coupon order's resend then
-// either completes (it is that order, with its coupons) or is refused
-// and its entry taken back, after which the plain order earns under its
-// reissue ID.
+// another writer records another order under the ID first. Neither a
+// coupon order that holds only claims in the coupon ledgers, nor one in
+// another member's ledger, holds the ID: a plain order under it is
+// recorded, and the coupon order's resend is refused (409), its claims
+// and entry given back. Only a coupon order whose ledger entry another
+// server writes after that check and before the plain order's earn (its
+// server read the history before the plain order's record) can still
+// leave the plain order in the history answered 409: the coupon
+// order's resend then either completes (it is that order, with its
+// coupons) or is refused and its entry taken back, after which the
+// plain order earns under its reissue ID.
 
 type lineIn struct {
 	ID        string `json:"id"`

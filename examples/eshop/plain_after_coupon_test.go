@@ -125,3 +125,99 @@ func TestReturnRedeliveredInAnotherSequence(t *testing.T) {
 		assert.Equal(t, before, ledgerEntries(t, e, "C-1"))
 	})
 }
+
+// A coupon order released after its request failed between its ledger
+// entry and its history record holds its ID no longer: the order sent
+// without its coupons afterwards is recorded and earns (201, under its
+// reissue ID in the ledger), and sent again is a redelivery (200); the
+// coupon order sent again is still refused (409).
+func TestPlainOrderUnderAReleasedCouponOrderIDEarns(t *testing.T) {
+	backends(t, func(t *testing.T, base *testEnv) {
+		history := &flakyHistory{CustomerStore: base.stores.Customers}
+		e := newEnv(t, &Stores{Name: "faults", Customers: history, Complaints: base.stores.Complaints, Ledgers: base.stores.Ledgers})
+		e.register("C-1")
+		o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "WELCOME10")
+		history.fail.Store(true)
+		r := e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+		history.fail.Store(false)
+		r = e.do("POST", "/v1/orders/O-1/release", "shop", map[string]any{"customer_id": "C-1"})
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		require.EqualValues(t, 0, e.balance("C-1"))
+
+		plain := orderInFrom(o)
+		plain.Coupons = nil
+		r = e.do("POST", "/v1/orders", "shop", plain)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		earned := num(r.Body["points_earned"])
+		assert.Positive(t, earned, r.String())
+		assert.Nil(t, r.Body["coupons"], r.String())
+		r = e.do("POST", "/v1/orders", "shop", plain)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		assert.Equal(t, true, r.Body["duplicate"], r.String())
+		assert.Equal(t, earned, num(r.Body["points_earned"]), r.String())
+		r = e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, "id", r.field(), r.String())
+		assert.Equal(t, 0, e.couponUses("C-1", "WELCOME10"))
+		assert.Equal(t, earned, e.balance("C-1"))
+	})
+}
+
+// Only the member's ledger holds a coupon order's ID. A coupon order
+// whose request failed after it claimed a use of a bearer coupon and
+// before the member's ledger took it holds that claim, not its ID: the
+// order sent without its coupons is recorded (201), and the coupon order
+// sent again is refused (409), giving its claim back. Nor does a coupon
+// order held in one member's ledger hold its ID against another member's
+// order (order IDs are the shop's, and the history takes each once): that
+// order is recorded, and the coupon order sent again is refused (409),
+// its entry taken back.
+func TestCouponOrderIDHeldOnlyInItsMembersLedger(t *testing.T) {
+	t.Run("bearer claim only", func(t *testing.T) {
+		e, ledgers := faultEnv(t)
+		withBearer(t, e, "FEW", 2)
+		e.register("C-1")
+		o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "FEW")
+		ledgers.fault.Store(failFirst)
+		r := e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+		ledgers.fault.Store(noFault)
+		require.Equal(t, 1, e.bearerUses("FEW"))
+
+		plain := orderInFrom(o)
+		plain.Coupons = nil
+		r = e.do("POST", "/v1/orders", "shop", plain)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		earned := num(r.Body["points_earned"])
+		r = e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, "id", r.field(), r.String())
+		assert.Zero(t, e.bearerUses("FEW"), "the refused coupon order's claim is given back")
+		assert.Equal(t, earned, e.balance("C-1"))
+	})
+	t.Run("another member", func(t *testing.T) {
+		base := newEnv(t, memoryStores())
+		history := &flakyHistory{CustomerStore: base.stores.Customers}
+		e := newEnv(t, &Stores{Name: "faults", Customers: history, Complaints: base.stores.Complaints, Ledgers: base.stores.Ledgers})
+		e.register("C-1")
+		e.register("C-2")
+		o := couponOrder("O-1", "C-1", testNow.Add(-time.Hour), "WELCOME10")
+		history.fail.Store(true)
+		r := e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusServiceUnavailable, r.Status, r.String())
+		history.fail.Store(false)
+
+		other := orderInFrom(o)
+		other.Coupons, other.CustomerID = nil, "C-2"
+		r = e.do("POST", "/v1/orders", "shop", other)
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		earned := num(r.Body["points_earned"])
+		r = e.do("POST", "/v1/orders", "shop", o)
+		require.Equal(t, http.StatusConflict, r.Status, r.String())
+		assert.Equal(t, "id", r.field(), r.String())
+		assert.Equal(t, 0, e.couponUses("C-1", "WELCOME10"))
+		assert.EqualValues(t, 0, e.balance("C-1"))
+		assert.Equal(t, earned, e.balance("C-2"))
+	})
+}
