@@ -482,16 +482,21 @@ func (p *Programme) Qualifying(a Account, t time.Time) decimal.Decimal {
 }
 
 func (p *Programme) qualifying(a *Account, t time.Time) decimal.Decimal {
+	return p.qualifyingIn(a.qual, t)
+}
+
+// qualifyingIn is the qualifying value at t of the orders of treap q.
+func (p *Programme) qualifyingIn(q *qnode, t time.Time) decimal.Decimal {
 	from := p.monthsBefore(t, p.cfg.Tiers.WindowMonths)
 	if !from.Before(t) {
 		return decimal.Zero
 	}
 	// Two prefix sums of the order treap: (from, t] = (−∞, t] − (−∞, from].
 	if p.cfg.Tiers.Basis == BasisPoints {
-		return qpoints(a.qual, t).sub(qpoints(a.qual, from)).decimal()
+		return qpoints(q, t).sub(qpoints(q, from)).decimal()
 	}
-	upto, _ := qspend(a.qual, t)
-	before, any := qspend(a.qual, from)
+	upto, _ := qspend(q, t)
+	before, any := qspend(q, from)
 	if !any {
 		return upto
 	}
@@ -561,9 +566,12 @@ const (
 // (Account.renamedFrom), latest first: a programme older than the
 // rename still reads the tier; for a name the programme no longer has
 // otherwise, the tier now just below the position the dropped tier
-// had, max(0, min(level, n) − 1) of n tiers; without a name, level
-// itself, or the top tier for a level above the programme's (dropped
-// since the ledger named it); the lowest for a negative level.
+// had, max(0, min(level, n) − 1) of n tiers, or the highest below that
+// whose Min the member's qualifying value reached while it held the
+// dropped tier (Programme.reached); without a name, level itself, or
+// the top tier, or the highest below it so reached, for a level above
+// the programme's (dropped since the ledger named it); the lowest for
+// a negative level.
 func (p *Programme) place(a *Account, level int, name string) (int, tierMove) {
 	levels := p.cfg.Tiers.Levels
 	n := len(levels)
@@ -572,7 +580,7 @@ func (p *Programme) place(a *Account, level int, name string) (int, tierMove) {
 	}
 	if name == "" {
 		if level >= n {
-			return n - 1, tierDropped
+			return p.reached(a, level, name, n-1), tierDropped
 		}
 		return max(0, level), tierKept
 	}
@@ -587,7 +595,44 @@ func (p *Programme) place(a *Account, level int, name string) (int, tierMove) {
 			return i, tierRenamed
 		}
 	}
-	return max(0, min(level, n)-1), tierDropped
+	return p.reached(a, level, name, max(0, min(level, n)-1)), tierDropped
+}
+
+// reached returns the highest tier of the programme, tier below or
+// lower, whose Min the member's qualifying value reached while it held
+// tier level, named name, of its ledger (Account.heldSpan): at the time
+// it reached the tier and at the time of each purchase up to the next
+// tier change (the ledger's last time, for the tier held); the lowest
+// tier when none. The tier a member holds moves up at any purchase
+// whose qualifying value reaches the next tier's Min, so the values
+// the member had while it held a tier are below the Min of every tier
+// above it: a tier whose Min is above all of them is one above the
+// tier held, and a restructure that dropped the tier held moves no one
+// there ([TierConfig].Levels).
+func (p *Programme) reached(a *Account, level int, name string, below int) int {
+	if below <= 0 {
+		return 0
+	}
+	from, to, last, known, ok := a.heldSpan(level, name)
+	if !ok {
+		return 0
+	}
+	best := p.qualifying(a, from)
+	if known != nil {
+		// As the change to the tier was judged: refunds recorded since
+		// take nothing from what reached it.
+		best = decimal.Max(best, p.qualifyingIn(known, from))
+	}
+	qtimes(a.qual, from, to, func(t time.Time) bool {
+		if t.Before(to) || last {
+			best = decimal.Max(best, p.qualifying(a, t))
+		}
+		return true
+	})
+	for below > 0 && !best.GreaterThanOrEqual(p.tierMin(below, best.Exponent())) {
+		below--
+	}
+	return below
 }
 
 // named returns the tier of the programme called name, or else the
@@ -671,12 +716,28 @@ func (b *builder) leaveDropped() error {
 		e.Key = fmt.Sprintf("%s%d", droppedTierPrefix, w.Version+1)
 		e.Note = fmt.Sprintf("tier %d (since %s) is not a tier of the programme: %q has %d tiers (0 to %d); moved to its top tier, %s",
 			w.Level, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, levels[top].Name)
+		if to < top {
+			e.Note = fmt.Sprintf("tier %d (since %s) is not a tier of the programme: %q has %d tiers (0 to %d); moved to %s, %s",
+				w.Level, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, levels[to].Name, notReached(levels, to, top))
+		}
 	default:
 		e.Key = fmt.Sprintf("%s%d", droppedTierPrefix, w.Version+1)
 		e.Note = fmt.Sprintf("tier %d %q (since %s) is not a tier of the programme: %q has %d tiers (0 to %d) and dropped it; moved to the tier below it, %s",
 			w.Level, w.levelName, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, levels[to].Name)
+		if pos := max(0, min(w.Level, top+1)-1); to < pos {
+			e.Note = fmt.Sprintf("tier %d %q (since %s) is not a tier of the programme: %q has %d tiers (0 to %d) and dropped it; moved to %s, %s",
+				w.Level, w.levelName, b.p.date(w.LevelSince), b.p.cfg.Name, top+1, top, levels[to].Name, notReached(levels, to, pos))
+		}
 	}
 	return b.emit(e)
+}
+
+// notReached says why the move off a dropped tier went to tier to, not
+// to tier pos at the dropped tier's position: the member's qualifying
+// value never reached pos's Min while it held the dropped tier.
+func notReached(levels []TierLevel, to, pos int) string {
+	return fmt.Sprintf("the highest tier below the position it had whose min its qualifying value reached while it held it (not %s's %s)",
+		levels[pos].Name, levels[pos].Min.String())
 }
 
 // repay settles debt from a lot that just became available.
@@ -877,7 +938,7 @@ func (b *builder) revoke(r customer.Return, order string) error {
 		note += fmt.Sprintf("; moved down to %s", name(to))
 	}
 	next, grace := w.NextReview, w.GraceUntil
-	if n, g, _, ok := w.revokedSchedule(to, at); ok {
+	if n, g, _, ok := w.revokedSchedule(to, name(to), at); ok {
 		next, grace = n, g
 		note += fmt.Sprintf("; review schedule of %s restored, next review %s", name(to), b.p.date(next))
 		if !grace.IsZero() {

@@ -135,8 +135,10 @@
 // on a ledger that names its tier, moves no one silently. A member whose
 // tier the programme renumbered or renamed holds that tier; one whose
 // tier it dropped holds the tier below it (the top tier, for a top tier
-// dropped; the lowest tier, for the lowest dropped); the next event
-// applied records the move with its reason ([TierConfig].Levels).
+// dropped; the lowest tier, for the lowest dropped), or a lower one
+// when its qualifying value never reached that tier's Min while it held
+// the dropped one, so that a restructure moves no one up; the next
+// event applied records the move with its reason ([TierConfig].Levels).
 //
 // Ledgers written before tier names were recorded name their tier by
 // index only, which a restructure renames silently (with silver dropped,

@@ -440,6 +440,10 @@ type tierChange struct {
 	reviewed time.Time
 	// fromName and toName are the names of the tiers, "" when unknown.
 	fromName, toName string
+	// qual is the ledger's qualifying record (Account.qual) as the
+	// change was recorded, never changed in place: the qualifying value
+	// the change was judged by (Programme.reached).
+	qual *qnode
 }
 
 // birthdayChange is one birthday change of a ledger: at Effective,
@@ -528,6 +532,46 @@ func (a *Account) renamedFrom(name string) []string {
 		}
 	}
 	return names[1:]
+}
+
+// heldSpan returns when the member last held tier level, named name
+// ("" when unknown), as the ledger records it: from LevelSince to AsOf
+// for the tier held (last true, AsOf included), or else from the last
+// tier change that moved the member there to the next tier change
+// (excluded); ok is false when the ledger records no change to it.
+// known is the qualifying record as the change that reached the tier
+// at from was recorded (not the move of a renamed, renumbered or named
+// tier, which keeps the time the tier was reached), nil when unknown.
+func (a *Account) heldSpan(level int, name string) (from, to time.Time, last bool, known *qnode, ok bool) {
+	i := len(a.tierChanges) - 1
+	switch {
+	case level == a.Level && name == a.levelName:
+		from, to, last, ok = a.LevelSince, a.AsOf, true, true
+	default:
+		for ; i >= 0; i-- {
+			if c := a.tierChanges[i]; c.to == level && c.toName == name {
+				break
+			}
+		}
+		if i < 0 {
+			return time.Time{}, time.Time{}, false, nil, false
+		}
+		from, to, last, ok = a.tierChanges[i].at, a.AsOf, true, true
+		if i+1 < len(a.tierChanges) {
+			to, last = a.tierChanges[i+1].at, false
+		}
+	}
+	for ; i >= 0; i-- {
+		c := a.tierChanges[i]
+		if strings.HasPrefix(c.key, renamedTierPrefix) || strings.HasPrefix(c.key, namedTierPrefix) {
+			continue
+		}
+		if c.at.Equal(from) {
+			known = c.qual
+		}
+		break
+	}
+	return from, to, last, known, ok
 }
 
 // reachedLevel reports whether the last tier entry of the ledger moved
@@ -1003,7 +1047,7 @@ func (a *Account) fold(e *Entry) error {
 	if e.Kind == EntryTier {
 		a.tierChanges = append(slices.Clip(a.tierChanges), tierChange{at: e.Effective, from: a.Level, to: e.To,
 			fromName: a.levelName, toName: e.TierName, seq: e.Seq, key: e.Key,
-			clock: a.reviewClock, next: a.NextReview, grace: a.GraceUntil, reviewed: a.reviewed})
+			clock: a.reviewClock, next: a.NextReview, grace: a.GraceUntil, reviewed: a.reviewed, qual: a.qual})
 		a.Level, a.levelName = e.To, e.TierName
 		if !renamed {
 			a.LevelSince = e.Effective
@@ -1203,7 +1247,7 @@ func (a *Account) checkRevoke(e *Entry, id string) (time.Time, error) {
 	if at := o.refunds[len(o.refunds)-1].at; e.Effective.Before(at) || e.Effective.Before(a.LevelSince) || e.Effective.Before(a.reviewed) {
 		return time.Time{}, corrupt(e, "dated %v, before the refund (%v), the last tier change (%v) or the last review (%v)", e.Effective, at, a.LevelSince, a.reviewed)
 	}
-	if next, grace, clock, ok := a.revokedSchedule(e.To, e.Effective); ok && e.NextReview.Equal(next) && e.GraceUntil.Equal(grace) {
+	if next, grace, clock, ok := a.revokedSchedule(e.To, e.TierName, e.Effective); ok && e.NextReview.Equal(next) && e.GraceUntil.Equal(grace) {
 		return clock, nil
 	}
 	if !e.NextReview.Equal(a.NextReview) || !e.GraceUntil.Equal(a.GraceUntil) {
@@ -1214,29 +1258,43 @@ func (a *Account) checkRevoke(e *Entry, id string) (time.Time, error) {
 }
 
 // revokedSchedule returns the review schedule that a revocation at at
-// down to tier to restores ([TierConfig].RevokeDays): that of the
-// upgrade it takes back wholly — the last tier change from tier to to
-// a higher one — as held before that upgrade, when the upgrade started
-// the review clock and no review or end of a grace was held since. The
-// next review and the end of the grace are then those held before the
-// upgrade, or at, when they fell due before it; clock is the review
-// clock held before the upgrade. ok is false when the revocation keeps
-// the schedule: the last change that took the member above tier to
-// started from below it (the member keeps a tier that change reached),
-// or a review, or the move of a renamed or renumbered tier
-// ([TierConfig].Levels), was recorded since.
-func (a *Account) revokedSchedule(to int, at time.Time) (next, grace, clock time.Time, ok bool) {
+// down to tier to, named toName ("" when unknown), restores
+// ([TierConfig].RevokeDays): that of the upgrade it takes back wholly
+// — the last tier change from tier to to a higher one — as held before
+// that upgrade, when the upgrade started the review clock and no review
+// or end of a grace was held since. The next review and the end of the
+// grace are then those held before the upgrade, or at, when they fell
+// due before it; clock is the review clock held before the upgrade. ok
+// is false when the revocation keeps the schedule: the last change that
+// took the member above tier to started from below it (the member
+// keeps a tier that change reached), or a review was recorded since.
+//
+// The move of a renamed or renumbered tier ([TierConfig].Levels) is no
+// tier change of the member's: the upgrade recorded just before the
+// moves of renamed tiers since is taken back wholly as without them
+// when it started from the tier of name toName and the moves renamed
+// the tier it reached into the tier held. The tiers before such a move
+// may be numbered otherwise, so any other change before it keeps the
+// schedule.
+func (a *Account) revokedSchedule(to int, toName string, at time.Time) (next, grace, clock time.Time, ok bool) {
+	renamed := false
 	for i := len(a.tierChanges) - 1; i >= 0; i-- {
 		c := a.tierChanges[i]
 		if strings.HasPrefix(c.key, renamedTierPrefix) {
-			// The tiers before it may be numbered otherwise: the
-			// schedule stays.
-			break
-		}
-		if c.from > to || c.to <= to {
+			renamed = true
 			continue
 		}
-		if c.from != to || !c.reviewed.Equal(a.reviewed) || c.at.Equal(c.next) || c.clock.IsZero() {
+		if renamed {
+			level, name := a.renamedSince(i+1, c.to, c.toName)
+			if c.fromName == "" || c.fromName != toName || c.toName == "" || level != a.Level || name != a.levelName {
+				return time.Time{}, time.Time{}, time.Time{}, false
+			}
+		} else if c.from > to || c.to <= to {
+			continue
+		} else if c.from != to {
+			return time.Time{}, time.Time{}, time.Time{}, false
+		}
+		if !c.reviewed.Equal(a.reviewed) || c.at.Equal(c.next) || c.clock.IsZero() {
 			return time.Time{}, time.Time{}, time.Time{}, false
 		}
 		next, grace = c.next, c.grace

@@ -294,6 +294,10 @@ type modelTierChange struct {
 	sched    modelSchedule
 	// toName is the name of tier to, as the entry recorded it.
 	toName string
+	// ledgerFrom and ledgerTo are the names of tiers from and to as the
+	// ledger now records them: "" once its tier names were forgotten
+	// (ForgetNames), and "" for from when the ledger named no tier then.
+	ledgerFrom, ledgerTo string
 }
 
 // modelSchedule is the model's review schedule at one point: the clock,
@@ -644,7 +648,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			if e.From != pre.Level || e.To != to || e.TierName != levels[to].Name || !e.Effective.Equal(pre.AsOf) || e.Points != 0 || len(e.Parts) != 0 {
 				rt.Fatalf("move off a dropped tier %+v; model from %d to %d at %v", e, pre.Level, to, pre.AsOf)
 			}
-			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName})
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName, pre.LevelName(), e.TierName})
 			break
 		}
 		if strings.HasPrefix(e.Key, "renamed-tier:") {
@@ -677,7 +681,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 			if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 				rt.Fatalf("revocation at %v before the last tier change at %v", e.Effective, m.tiers[n-1].at)
 			}
-			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName})
+			m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName, pre.LevelName(), e.TierName})
 			break
 		}
 		v := m.qualifying(e.Effective)
@@ -698,7 +702,7 @@ func (m *ledgerMachine) checkEntry(rt *rapid.T, pre loyalty.Account, e loyalty.E
 		if n := len(m.tiers); n > 0 && e.Effective.Before(m.tiers[n-1].at) {
 			rt.Fatalf("tier change at %v before the last one at %v", e.Effective, m.tiers[n-1].at)
 		}
-		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName})
+		m.tiers = append(m.tiers, modelTierChange{e.Effective, e.From, e.To, sched, e.TierName, pre.LevelName(), e.TierName})
 	case loyalty.EntryReview:
 		if e.TierName != levels[e.To].Name {
 			rt.Fatalf("review of tier %d named %q", e.To, e.TierName)
@@ -738,14 +742,22 @@ func (m *ledgerMachine) checkSchedule(rt *rapid.T, pre loyalty.Account, e loyalt
 		// to a higher one), when no review was held since: the schedule
 		// held before that upgrade comes back, with a review or the end
 		// of a grace that fell due before the revocation held at it.
-		// Otherwise it keeps the schedule and the grace.
+		// Otherwise it keeps the schedule and the grace. The move of a
+		// renumbered tier is no change of the member's: the upgrade
+		// just before it, when no change followed, is taken back
+		// wholly when it left the tier of the revocation's name and
+		// reached the tier held, by the names the ledger recorded.
 		want, grace := m.due, pre.GraceUntil
-		for i := len(m.tiers) - 1; i >= m.renamedFrom; i-- {
+		for i := len(m.tiers) - 1; i >= m.renamedFrom-1 && i >= 0; i-- {
 			c := m.tiers[i]
-			if c.from > e.To || c.to <= e.To {
+			before := i < m.renamedFrom
+			if before && (i != len(m.tiers)-1 || c.ledgerFrom == "" || c.ledgerFrom != e.TierName || c.ledgerTo != pre.LevelName()) {
+				break
+			}
+			if !before && (c.from > e.To || c.to <= e.To) {
 				continue
 			}
-			if c.from == e.To && c.sched.lastReview.Equal(m.lastReview) {
+			if (before || c.from == e.To) && c.sched.lastReview.Equal(m.lastReview) {
 				m.clock, m.reviewed = c.sched.clock, c.sched.reviewed
 				want, grace = c.sched.due, c.sched.grace
 				if want.Before(e.Effective) {
@@ -1814,6 +1826,9 @@ func (m *ledgerMachine) ForgetNames(rt *rapid.T) {
 	if a.LevelName() != "" || a.Level != m.a.Level || a.Balance() != m.a.Balance() || !a.NextReview.Equal(m.a.NextReview) ||
 		!a.LevelSince.Equal(m.a.LevelSince) || !a.GraceUntil.Equal(m.a.GraceUntil) {
 		rt.Fatalf("the ledger without tier names replays to another account")
+	}
+	for i := range m.tiers {
+		m.tiers[i].ledgerFrom, m.tiers[i].ledgerTo = "", ""
 	}
 	m.a, m.log, m.unnamed = a, old, true
 }

@@ -281,6 +281,14 @@ type RedeemConfig struct {
 // grace being over, moves a member who falls short down at once.
 // Otherwise (the member keeps a tier that upgrade reached, or a review
 // was held since) the schedule and a grace under way stay as they are.
+// The move of a tier renamed or renumbered since the upgrade is not a
+// tier change of the member's and takes nothing from this: a refund
+// that takes back silver, renamed argent since it was reached from
+// member, restores the schedule held in member before the upgrade, as
+// without the rename. Of the changes before such a move only that
+// upgrade is so read, by the names it recorded: a revocation that
+// takes back more (an upgrade before the move and another after it,
+// say) keeps the schedule.
 // Ledgers written when a revocation kept the schedule replay as written.
 // Purchases dated before the move earn with the tier held at their time,
 // as for any tier change. A purchase recorded later that brings the
@@ -350,21 +358,46 @@ type TierConfig struct {
 	//     member holds the tier now just below the position the dropped
 	//     tier had in the ledger (index i of a programme of n tiers:
 	//     tier max(0, min(i, n) − 1)), that is the nearest remaining tier
-	//     below it when tiers were dropped but none inserted below it.
-	//     A dropped top tier is so read as the top tier. Dropping one
-	//     tier upgrades no one: with silver dropped from member, silver
-	//     and gold, a silver member holds member and a gold member holds
-	//     gold. A programme that drops several tiers at once, or inserts
-	//     tiers below a tier it drops, says where their members go with
-	//     FormerNames ("silver" among member's, say): the position alone
-	//     may then name a higher tier (with silver and gold dropped from
-	//     member, silver, gold and platinum, a gold member would hold
-	//     platinum) or one lower than the nearest below. Tiers dropped
-	//     one restructure after another are dropped at once for a member
+	//     below it when tiers were dropped but none inserted below it,
+	//     unless the member's qualifying value never reached that
+	//     tier's Min while it held the dropped tier: then the highest
+	//     tier below that it reached, the lowest tier at least. The
+	//     values read are those at the time the member reached the
+	//     dropped tier, as the tier change that reached it was judged
+	//     and as the ledger now reads it, and at the time of each
+	//     purchase until it left the tier (until the ledger's last time,
+	//     for the tier held). A restructure so moves no one up. The tier
+	//     a member holds moves up at any purchase that reaches the next
+	//     tier's Min, so the values it had while it held a tier are
+	//     below the Min of every tier that was above it: where the
+	//     position alone would name such a tier (with silver and gold
+	//     dropped from member, silver, gold and platinum, a gold member
+	//     would hold platinum, now the tier at silver's index), its Min,
+	//     if kept, is above them, and the member holds member. A dropped
+	//     top tier is so read as the top tier. Dropping one tier moves
+	//     the members who reached it by their qualifying value as
+	//     before, since the value that reached it reached the tier below
+	//     too: with silver dropped from member, silver and gold, a
+	//     silver member holds member and a gold member holds gold; with
+	//     gold dropped from member, silver, gold and platinum, a gold
+	//     member holds silver, a refund since or not. One that a refund
+	//     ([TierConfig].RevokeDays) moved down to the dropped tier, the
+	//     lowest it held in those days, with a value below the Min of
+	//     the tier below it may hold a lower tier. The rule reads the
+	//     programme's Mins: a programme that lowers the Min of a tier it
+	//     keeps above a dropped one to what members of the dropped tier
+	//     reached moves them there: they reached its Min. A programme
+	//     that drops several tiers at once, or inserts tiers below a
+	//     tier it drops, says where their members go with FormerNames
+	//     ("silver" among member's, say): the position may otherwise
+	//     name a tier lower than the nearest below. Tiers dropped one
+	//     restructure after another are dropped at once for a member
 	//     whose ledger recorded nothing in between;
 	//   - a ledger written before tier names were recorded (no name)
 	//     names its tier by index alone, as before: a level above the
-	//     programme's top tier is read as the top tier, and any other
+	//     programme's top tier is read as the top tier (or the highest
+	//     below it that the member's qualifying value reached while it
+	//     held that level, as for a tier dropped), and any other
 	//     level as the tier now at that index, so a tier dropped or
 	//     inserted below it renames it undetectably. A programme that
 	//     names ledgers (NameLedgers) names the tier held (below) with
@@ -422,11 +455,17 @@ type TierConfig struct {
 	// points, keeps the review schedule and any grace under way, is not a
 	// review and starts no review clock; a renamed or named tier is
 	// still held since [Account].LevelSince. A refund that takes back a
-	// tier after the move of a renamed or renumbered tier
-	// ([TierConfig].RevokeDays) keeps the review schedule rather than
-	// restore one from before the move; a naming moves no tier and
-	// leaves the schedule of the upgrade before it to be restored, as on
-	// a ledger that named its tiers from the start. Until then
+	// renamed or renumbered tier ([TierConfig].RevokeDays) takes back
+	// with it the schedule of the upgrade that reached it, as without
+	// the move: when the upgrade recorded just before the move started
+	// from the tier the refund moves the member to, by name (see
+	// [TierConfig]), and otherwise keeps the schedule, since the tiers
+	// before the move may be numbered otherwise; a naming moves no tier
+	// and leaves the schedule of the upgrade before it to be restored,
+	// as on a ledger that named its tiers from the start. Versions of
+	// this library that kept the schedule at any such revocation
+	// refuse one that restores it ([ErrCorrupt]): restructure only once
+	// none runs. Until then
 	// [Account].Level and its name ([Account.LevelName]), as stored,
 	// still name the tier as the ledger recorded it. Nothing is refused
 	// for it, an [Erasure] least of all, and the ledger as written
@@ -473,6 +512,14 @@ type TierLevel struct {
 	// before a rename, or those of tiers dropped whose members it takes
 	// (see [TierConfig].Levels). None is empty, not valid UTF-8, the
 	// name of a tier, or a former name of another tier or listed twice.
+	// They are checked as Name is and, like it, compared exactly: a
+	// former name is a name a ledger recorded, that is the Name of a
+	// tier of an earlier programme, and a Name may have spaces around
+	// it, so " Gold " is accepted and kept as given, and stands for a
+	// tier recorded as " Gold " only, not for one recorded as "Gold" (a
+	// programme that renames " Gold " to "Gold" lists " Gold " so;
+	// trimmed or refused, the name would leave its members no way to
+	// keep their tier through the rename).
 	// A tier renamed twice (silver, then argent, then plata) lists both
 	// names before (argent and silver) while a ledger may still name it
 	// by either: a ledger that recorded nothing since the first rename
