@@ -224,8 +224,14 @@ type Scoring struct {
 }
 
 // AsOf returns the as-of day of the customers of the first pass
-// ([Stats.AsOf]) and whether it is known.
-func (sc *Scoring) AsOf() (customer.Date, bool) { return sc.asOf, sc.hasAsOf }
+// ([Stats.AsOf]) and whether it is known. A nil *Scoring, the first pass
+// of a Model that no fit made, has no day.
+func (sc *Scoring) AsOf() (customer.Date, bool) {
+	if sc == nil {
+		return 0, false
+	}
+	return sc.asOf, sc.hasAsOf
+}
 
 // Scoring fits the first pass, or returns [ErrEmpty] without customers.
 func (s *Stats) Scoring() (*Scoring, error) {
@@ -252,12 +258,22 @@ func (s *Stats) Scoring() (*Scoring, error) {
 }
 
 // ValueScorer returns the value scorer of kind k, nil when the fit had no
-// customer of that kind.
-func (sc *Scoring) ValueScorer(k customer.Kind) *value.Scorer { return sc.value[kindIndex(k)] }
+// customer of that kind (or sc is nil).
+func (sc *Scoring) ValueScorer(k customer.Kind) *value.Scorer {
+	if sc == nil {
+		return nil
+	}
+	return sc.value[kindIndex(k)]
+}
 
 // RFMScorer returns the RFM scorer of kind k, nil when the fit had no
-// customer of that kind.
-func (sc *Scoring) RFMScorer(k customer.Kind) *value.RFMScorer { return sc.rfm[kindIndex(k)] }
+// customer of that kind (or sc is nil).
+func (sc *Scoring) RFMScorer(k customer.Kind) *value.RFMScorer {
+	if sc == nil {
+		return nil
+	}
+	return sc.rfm[kindIndex(k)]
+}
 
 // ThresholdStats are the second-pass statistics: the quadrant thresholds
 // and the grade cuts need the population's value scores, so they are
@@ -363,6 +379,12 @@ type Thresholds struct {
 }
 
 // Model classifies customers. It is immutable and safe for concurrent use.
+//
+// A Model is made by [Fit], [FitInputs] or [ThresholdStats.Model]. One that
+// no fit made — the zero Model, or a nil *Model — has no customer of either
+// kind: [Model.Classify] refuses every customer with an error wrapping
+// [ErrNotFitted], [Model.Quadrant] and [Model.Grade] give the zero class,
+// and the thresholds are zero, as for a kind without customers in a fit.
 type Model struct {
 	*Scoring
 	thresholds [2]Thresholds
@@ -459,7 +481,12 @@ func FitInputs(population []Input, opts *Options) (*Model, []Observation, error)
 }
 
 // Thresholds returns the quadrant thresholds of kind k.
-func (m *Model) Thresholds(k customer.Kind) Thresholds { return m.thresholds[kindIndex(k)] }
+func (m *Model) Thresholds(k customer.Kind) Thresholds {
+	if m == nil {
+		return Thresholds{}
+	}
+	return m.thresholds[kindIndex(k)]
+}
 
 // Result is a customer's classification, with every number it rests on.
 type Result struct {
@@ -499,6 +526,9 @@ func (sc *Scoring) score(dst *value.Score, o *Observation) error {
 	if !o.Kind.Valid() {
 		return fmt.Errorf("segment: customer %q: kind %v: %w", o.ID, o.Kind, value.ErrInvalidInput)
 	}
+	if sc == nil {
+		return notFitted(o)
+	}
 	v := sc.value[kindIndex(o.Kind)]
 	if v == nil {
 		return fmt.Errorf("segment: customer %q (%v): %w", o.ID, o.Kind, ErrNotFitted)
@@ -519,6 +549,9 @@ func (sc *Scoring) score(dst *value.Score, o *Observation) error {
 // saw the kind: a lost shard, a pass not run), has no thresholds to be
 // compared with: an error wrapping [ErrNotFitted], leaving dst as it was.
 func (m *Model) Classify(dst *Result, o *Observation) error {
+	if m == nil || m.Scoring == nil {
+		return notFitted(o)
+	}
 	if k := o.Kind; k.Valid() && m.value[kindIndex(k)] != nil && !m.placed(k) {
 		return fmt.Errorf("segment: customer %q (%v): the second pass had no customer of this kind to take the %v thresholds from: %w",
 			o.ID, k, m.thresholds[kindIndex(k)].Rule, ErrNotFitted)
@@ -555,11 +588,21 @@ func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	return nil
 }
 
+// notFitted is the error for customer o of a Model or Scoring that no fit
+// made.
+func notFitted(o *Observation) error {
+	return fmt.Errorf("segment: customer %q (%v): the model was not fitted (make it with Fit, FitInputs or ThresholdStats.Model): %w",
+		o.ID, o.Kind, ErrNotFitted)
+}
+
 // placed reports whether customers of the valid kind k can be placed in a
 // quadrant: the first pass had customers of the kind, and the thresholds
 // are given (Fixed) or were taken from customers of the kind in the
 // second pass.
 func (m *Model) placed(k customer.Kind) bool {
+	if m == nil || m.Scoring == nil {
+		return false
+	}
 	i := kindIndex(k)
 	return m.value[i] != nil && (m.thresholds[i].Rule == Fixed || m.thresholds[i].N > 0)
 }

@@ -141,7 +141,12 @@ func gradeThresholds(k customer.Kind, tots []float64, opts *GradeOptions) GradeT
 }
 
 // GradeThresholds returns the grade cuts of kind k.
-func (m *Model) GradeThresholds(k customer.Kind) GradeThresholds { return m.grades[kindIndex(k)] }
+func (m *Model) GradeThresholds(k customer.Kind) GradeThresholds {
+	if m == nil {
+		return GradeThresholds{}
+	}
+	return m.grades[kindIndex(k)]
+}
 
 // Grade returns the grade of a customer of kind k with value scores v
 // (see [GradeOptions]): A when its total value, v.Current + v.Potential,
@@ -153,7 +158,7 @@ func (m *Model) GradeThresholds(k customer.Kind) GradeThresholds { return m.grad
 // number (no score: NaN or infinite current or potential value) give the
 // zero Grade.
 func (m *Model) Grade(k customer.Kind, v value.Score) Grade {
-	if !k.Valid() {
+	if m == nil || !k.Valid() {
 		return 0
 	}
 	g := &m.grades[kindIndex(k)]

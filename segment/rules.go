@@ -373,6 +373,9 @@ func (w LifecycleWindows) String() string {
 // observation taken with another occasion window than the options' is
 // an error wrapping [ErrInvalidOptions], as for Classify.
 func (sc *Scoring) LifecycleWindows(o *Observation) (LifecycleWindows, error) {
+	if sc == nil {
+		return LifecycleWindows{}, notFitted(o)
+	}
 	if err := sc.rules.check(o); err != nil {
 		return LifecycleWindows{}, err
 	}
