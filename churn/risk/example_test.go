@@ -2,6 +2,7 @@ package risk_test
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -120,7 +121,8 @@ func (fixedAlive) PAlive(frequency, recency, T float64) (float64, error) {
 }
 
 // Collect gathers each customer's complaint signals and P(alive) through
-// the two small interfaces, ready for scoring.
+// the two small interfaces, ready for scoring; customers who never bought
+// have no churn risk and are left out first.
 func ExampleCollect() {
 	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	s := customer.NewSummary("C-7", customer.Consumer, asOf, nil)
@@ -131,8 +133,11 @@ func ExampleCollect() {
 			Lines: []customer.Line{{ID: "1", Quantity: 1, UnitPrice: decimal.NewFromInt(45)}},
 		})
 	}
+	// C-8 registered but never bought: no churn risk to score.
+	population := []customer.Summary{*s, *customer.NewSummary("C-8", customer.Consumer, asOf, nil)}
+	buyers := slices.DeleteFunc(population, func(s customer.Summary) bool { return s.PurchaseDays() == 0 })
 	desk := complaintDesk{"C-7": {Total: 1, Recent: 1, Window: 90 * 24 * time.Hour, SLABreaches: 1, MaxSeverity: 3, Last: asOf.AddDate(0, 0, -40)}}
-	ins, err := risk.Collect([]customer.Summary{*s}, desk, fixedAlive{}, customer.Weeks)
+	ins, err := risk.Collect(buyers, desk, fixedAlive{}, customer.Weeks)
 	if err != nil {
 		panic(err)
 	}

@@ -267,6 +267,12 @@ func (m *Model) score(s *Signals) Result {
 // ScoreAll scores every input; the first invalid one stops it with an
 // [*InputError] whose Index is its position. A nil or zero model is
 // [ErrNoModel], even with no inputs.
+//
+// A customer without a purchase (Summary.PurchaseDays() == 0: never
+// bought, or only returns and interactions in the history) has no churn
+// risk and is such an error, matching [ErrNoPurchase]: [Collect] keeps
+// such customers, so leave them out of a population before scoring it,
+// as in the example of [Collect].
 func (m *Model) ScoreAll(ins []Input) ([]Result, error) {
 	if err := m.check(); err != nil {
 		return nil, err

@@ -464,7 +464,10 @@ type AliveModel interface {
 // nil) for each customer's complaint signals as of the summary's AsOf,
 // and alive (when not nil) for P(alive) from the summary's
 // buy-till-you-die triple in unit. Customers without a purchase have no
-// triple and get no P(alive). A customer whose first purchase is on the
+// triple and get no P(alive); they are kept, in the summaries' order, but
+// have no risk: [Model.Score] and [Model.ScoreAll] refuse them
+// ([ErrNoPurchase]), so a caller scoring a population leaves them out
+// (Summary.PurchaseDays() == 0) before or after collecting. A customer whose first purchase is on the
 // as-of day (T = 0, which the models do not take) gets P(alive) = 1, the
 // limit of every buy-till-you-die model as T → 0: they have just bought.
 // An error from either source stops it, wrapped with the customer and its
