@@ -209,6 +209,14 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 // each classified from summaries of the history up to the end of its
 // period (see [Migration.Repurchase]).
 //
+// A customer is in a period when a result of that period names it, so
+// each list holds the customers on file by the end of its period: a
+// customer who registered later, summarised as of the earlier day with
+// an empty history and classified, counts as present in the earlier
+// period (in whatever class an empty history takes) rather than as new
+// in row 0. Leave out of the earlier list the customers registered after
+// its day ([customer.Customer].Joined).
+//
 // The results of one period are of one as-of day (Result.AsOf), and the
 // first period's day is before the second's: a period whose results are
 // of two days, or periods of the same day or in the wrong order, are an
