@@ -212,7 +212,14 @@ type Intake struct {
 	// case is in it.
 	Currency customer.Currency `json:"currency"`
 	// OrderValue is the value of the goods concerned, when known; a
-	// refund or price reduction may not exceed it.
+	// refund or price reduction may not exceed it. For a complaint about
+	// an order, take it from the customer's history when the case is
+	// recorded: what the order can still pay back, its net after earlier
+	// price reductions and refunds, as [customer.Credit.ValidateAfter]
+	// bounds a credit. A higher value lets a proposal be approved and
+	// carried out whose credit ([Credits]) the history then refuses
+	// ([customer.Recorder.RecordCredit]), while the case's log already
+	// says it was paid.
 	OrderValue customer.Money `json:"order_value,omitzero"`
 	// Demand is what the customer asks for.
 	Demand Demand `json:"demand"`
