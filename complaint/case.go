@@ -215,9 +215,9 @@ type Intake struct {
 	// refund or price reduction may not exceed it. For a complaint about
 	// an order, take it from the customer's history when the case is
 	// recorded: what the order can still pay back, its net after earlier
-	// price reductions and refunds, as [customer.Credit.ValidateAfter]
-	// bounds a credit. A higher value lets a proposal be approved and
-	// carried out whose credit ([Credits]) the history then refuses
+	// price reductions and refunds ([customer.Recorder.Refundable]). A
+	// higher value lets a proposal be approved and carried out whose
+	// credit ([Credits]) the history then refuses
 	// ([customer.Recorder.RecordCredit]), while the case's log already
 	// says it was paid.
 	OrderValue customer.Money `json:"order_value,omitzero"`

@@ -509,6 +509,41 @@ func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) er
 	})
 }
 
+// Refundable returns what order orderID of customer id can still pay
+// back, the bound [Recorder.RecordCredit] puts on a price reduction of
+// it and [Recorder.RecordReturn] on a refund: the order's net, less the
+// price reductions credited for it and the money the refunds among its
+// returns paid back, in the order's currency, never below zero.
+// Compensations are not counted: they are goodwill, not a price.
+//
+// It reads the customer's history and writes nothing, so a record made
+// after it can lower the answer: it is the value to show, or to give a
+// complaint about the order as its order value (complaint.Intake
+// OrderValue), not a reservation. An order the history lacks is an
+// error wrapping [ErrNotFound]; an order whose lines hold an amount
+// beyond the bounds of an amount, whose net cannot be computed, an error
+// wrapping [ErrInvalid].
+func (r *Recorder) Refundable(ctx context.Context, id ID, orderID string) (Money, error) {
+	h, err := r.read(ctx, id)
+	if err != nil {
+		return Money{}, fmt.Errorf("customer: refundable of order %q: %w", orderID, err)
+	}
+	o, ok := h.orders[orderID]
+	if !ok {
+		return Money{}, fmt.Errorf("customer: refundable: customer %q has no order %q: %w", id, orderID, ErrNotFound)
+	}
+	if k := o.outOfRange(); k >= 0 {
+		return Money{}, fmt.Errorf("customer: refundable: order %q: lines[%d] has an amount beyond the bounds of an amount, so its net cannot be computed: %w", o.ID, k, ErrInvalid)
+	}
+	left := o.net().Sub(h.refundsPaid(&o))
+	for _, d := range h.credits {
+		if d.OrderID == o.ID && d.Kind == PriceReduction {
+			left = left.Sub(d.Amount.Amount())
+		}
+	}
+	return Money{amount: decimal.Max(left, decimal.Zero), currency: o.Currency}, nil
+}
+
 // checkCredit checks c against h, for RecordCredit.
 func (h *stored) checkCredit(c Credit, now time.Time) error {
 	if prev, ok := h.credits[c.ID]; ok {
