@@ -18,7 +18,8 @@ import (
 // Service holds no state of its own besides its fields and is safe for
 // concurrent use when its Store is.
 type Service struct {
-	// Store persists cases and events; required.
+	// Store persists cases and events; required: every method of a
+	// Service without one returns an error saying so.
 	Store Store
 	// Policy configures the guards and priorities; nil means
 	// [DefaultPolicy]. Record, Do and DoRetry validate it on every call
@@ -36,6 +37,9 @@ type Service struct {
 // Policy that does not validate is refused, as [Policy.Apply] refuses
 // it, and nothing is saved.
 func (s *Service) Record(ctx context.Context, intake Intake, note string, actor Actor, now time.Time) (Case, Event, error) {
+	if s.Store == nil {
+		return Case{}, Event{}, errNoStore
+	}
 	c, ev, err := s.Policy.Apply(Case{}, Command{Kind: CmdRecord, Note: note, Intake: &intake}, actor, now)
 	if err != nil {
 		return Case{}, Event{}, err
@@ -45,6 +49,9 @@ func (s *Service) Record(ctx context.Context, intake Intake, note string, actor 
 	}
 	return c, ev, nil
 }
+
+// errNoStore is the error of a Service without a Store.
+var errNoStore = errors.New("complaint: the Service has no Store")
 
 // recordError is the error of a failed save of the new case id: one that
 // says so when the case exists (the store's ErrConflict on version 1).
@@ -101,6 +108,9 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 	p := s.Policy.orDefault()
 	if err := p.check(); err != nil {
 		return Case{}, Event{}, err
+	}
+	if s.Store == nil {
+		return Case{}, Event{}, errNoStore
 	}
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
@@ -263,6 +273,9 @@ func (s *Service) DoRetry(ctx context.Context, id ID, cmd Command, actor Actor, 
 
 // History returns the case's events from the store.
 func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
+	if s.Store == nil {
+		return nil, errNoStore
+	}
 	evs, err := s.Store.Events(ctx, id)
 	if err != nil {
 		return nil, caseErr(id, "history", err)
@@ -277,6 +290,9 @@ func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
 // complaint history with it; [Signals] needs each case's events too,
 // from [Service.History].
 func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, error) {
+	if s.Store == nil {
+		return nil, errNoStore
+	}
 	return s.Store.Cases(ctx, complainant)
 }
 
@@ -293,6 +309,9 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 // is not corrupt. A stored approval time the log does not give, or
 // another approver, is reported.
 func (s *Service) Verify(ctx context.Context, id ID) error {
+	if s.Store == nil {
+		return errNoStore
+	}
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
 		return caseErr(id, "verify", err)
