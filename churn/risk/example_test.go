@@ -44,7 +44,7 @@ func ExampleRules() {
 	// risk 0.94, critical (rules)
 	// - 2 complaints in 90 days, 1 unresolved, the worst of medium severity, the last one 20 days ago (+2.04)
 	// - no purchase for 214 days where this customer's usual gap is 60 days (+1.24)
-	// - 1 purchase day in the last 12 months against 5 in the 335 days after the first purchase (+0.67)
+	// - 1 purchase day in the last 12 months against 5.1 the year before: 5 in its 335 days after the first purchase, the rest at the last 12 months' pace (+0.67)
 }
 
 // Fitting on labelled history: each customer's signals at the end of a

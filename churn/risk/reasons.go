@@ -31,8 +31,9 @@ type Reason struct {
 	// the minimum of 7 days" when the usual gap is below [Options].MinGap).
 	// In the customer's second year a trend is quoted against the days
 	// after the first purchase, as [FeatureFrequencyDecline] compares them
-	// ("3 purchase days in the last 12 months against 2 in the 35 days
-	// after the first purchase"; "spend in the last 12 months down 42% on
+	// ("3 purchase days in the last 12 months against 4.7 the year before:
+	// 2 in its 35 days after the first purchase, the rest at the last 12
+	// months' pace"; "spend in the last 12 months down 42% on
 	// the year before, its 35 days after the first purchase and the rest
 	// at the last 12 months' pace"). A spend decline quoted as down x is
 	// the feature's v = (p − l) ÷ (p + l) as x = (p − l) ÷ p = 2v ÷ (1 + v),
@@ -104,10 +105,14 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 			}
 			if partialYear(s) {
 				// the year before holds only e days of the customer's
-				// history after the first purchase day
-				e, _ := secondYear(s)
-				return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p-1) +
-					" in the " + days(e) + " after the first purchase"
+				// history after the first purchase day; the feature
+				// compares with that year filled at the last 12 months'
+				// pace, which the text quotes, so that "2 against 2 in
+				// 260 days" does not read as no decline
+				e, w := secondYear(s)
+				year := float64(p-1) + float64(l)*(1-w)
+				return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + oneDecimal(year) +
+					" the year before: " + strconv.Itoa(p-1) + " in its " + days(e) + " after the first purchase, the rest at the last 12 months' pace"
 			}
 			return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
 		})
@@ -317,6 +322,16 @@ func unitsF(x float64, one, many string) string {
 		return strconv.FormatFloat(r, 'f', 0, 64) + " " + many
 	}
 	return strconv.FormatFloat(r, 'f', 1, 64) + " " + many
+}
+
+// oneDecimal writes x ≥ 0 rounded to one decimal, without a trailing
+// ".0".
+func oneDecimal(x float64) string {
+	r := math.Round(x*10) / 10
+	if r == math.Trunc(r) {
+		return strconv.FormatFloat(r, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64)
 }
 
 // percent writes a share as a whole percentage, "under 1%" for a small

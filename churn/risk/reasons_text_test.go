@@ -20,7 +20,8 @@ func reasonTexts(r Result) []string {
 // In the customer's second year the year before holds only the days
 // after the first purchase: a decline quoted against it says so, and
 // never reads as a fall of spend that rose ("down -7%") or of purchase
-// days that stayed ("3 against 3").
+// days that stayed ("3 against 3"): the year is quoted as the feature
+// fills it.
 func TestReasonsInSecondYearQuoteTheDaysAfterTheFirstPurchase(t *testing.T) {
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var days []time.Time
@@ -30,7 +31,7 @@ func TestReasonsInSecondYearQuoteTheDaysAfterTheFirstPurchase(t *testing.T) {
 	r, err := mustRules(t).Score(Input{Summary: historyAt(t, at, days, []int64{50, 200, 200, 160, 160, 160})})
 	require.NoError(t, err)
 	texts := reasonTexts(r)
-	require.Contains(t, texts, "3 purchase days in the last 12 months against 2 in the 35 days after the first purchase")
+	require.Contains(t, texts, "3 purchase days in the last 12 months against 4.7 the year before: 2 in its 35 days after the first purchase, the rest at the last 12 months' pace")
 	require.Contains(t, texts, "spend in the last 12 months down 42% on the year before, its 35 days after the first purchase and the rest at the last 12 months' pace")
 	for _, x := range texts {
 		require.NotContains(t, x, "-", "a decline quoted as a negative share: %q", x)

@@ -233,7 +233,7 @@ func TestReasonsOrderAndDeterminism(t *testing.T) {
 	assert.Equal(t, "no purchase for 300 days where this customer's usual gap is 60 days", texts[risk.FeatureOverdue])
 	// the first purchase 600 days ago: the year before holds the 235
 	// days after it
-	assert.Equal(t, "1 purchase day in the last 12 months against 2 in the 235 days after the first purchase", texts[risk.FeatureFrequencyDecline])
+	assert.Equal(t, "1 purchase day in the last 12 months against 2.4 the year before: 2 in its 235 days after the first purchase, the rest at the last 12 months' pace", texts[risk.FeatureFrequencyDecline])
 	assert.Equal(t, "spend in the last 12 months down 77% on the year before, its 235 days after the first purchase and the rest at the last 12 months' pace", texts[risk.FeatureSpendDecline])
 	assert.Equal(t, "returns 45% of units bought", texts[risk.FeatureReturnRate])
 	assert.Equal(t, "1 complaint in 90 days, the worst of critical severity, the last one 30 days ago", texts[risk.FeatureRecentComplaints])
