@@ -568,11 +568,12 @@ const (
 // otherwise, the tier now just below the position the dropped tier
 // had, max(0, min(level, n) − 1) of n tiers, or the highest below that
 // whose Min the member's qualifying value reached while it held the
-// dropped tier (Programme.reached); without a name, level itself, or
-// the top tier, or the highest below it so reached, for a level above
-// the programme's (dropped since the ledger named it); the lowest for
-// a negative level.
-func (p *Programme) place(a *Account, level int, name string) (int, tierMove) {
+// dropped tier, in the stretch span of its ledger (Account.heldSpan,
+// Programme.reached); without a name, level itself, or the top tier,
+// or the highest below it so reached, for a level above the
+// programme's (dropped since the ledger named it); the lowest for a
+// negative level.
+func (p *Programme) place(a *Account, level int, name string, span int) (int, tierMove) {
 	levels := p.cfg.Tiers.Levels
 	n := len(levels)
 	if level < 0 {
@@ -580,7 +581,7 @@ func (p *Programme) place(a *Account, level int, name string) (int, tierMove) {
 	}
 	if name == "" {
 		if level >= n {
-			return p.reached(a, level, name, n-1), tierDropped
+			return p.reached(a, span, n-1), tierDropped
 		}
 		return max(0, level), tierKept
 	}
@@ -595,28 +596,26 @@ func (p *Programme) place(a *Account, level int, name string) (int, tierMove) {
 			return i, tierRenamed
 		}
 	}
-	return p.reached(a, level, name, max(0, min(level, n)-1)), tierDropped
+	return p.reached(a, span, max(0, min(level, n)-1)), tierDropped
 }
 
 // reached returns the highest tier of the programme, tier below or
 // lower, whose Min the member's qualifying value reached while it held
-// tier level, named name, of its ledger (Account.heldSpan): at the time
-// it reached the tier and at the time of each purchase up to the next
-// tier change (the ledger's last time, for the tier held); the lowest
-// tier when none. The tier a member holds moves up at any purchase
-// whose qualifying value reaches the next tier's Min, so the values
-// the member had while it held a tier are below the Min of every tier
-// above it: a tier whose Min is above all of them is one above the
-// tier held, and a restructure that dropped the tier held moves no one
-// there ([TierConfig].Levels).
-func (p *Programme) reached(a *Account, level int, name string, below int) int {
+// the tier of stretch span of its ledger (Account.heldSpan), not while
+// it held the same tier at another time: at the time it reached the
+// tier and at the time of each purchase up to the next tier change (the
+// ledger's last time, for the tier held); the lowest tier when none.
+// The tier a member holds moves up at any purchase whose qualifying
+// value reaches the next tier's Min, so the values the member had while
+// it held a tier are below the Min of every tier above it: a tier whose
+// Min is above all of them is one above the tier held, and a
+// restructure that dropped the tier held moves no one there
+// ([TierConfig].Levels).
+func (p *Programme) reached(a *Account, span int, below int) int {
 	if below <= 0 {
 		return 0
 	}
-	from, to, last, known, ok := a.heldSpan(level, name)
-	if !ok {
-		return 0
-	}
+	from, to, last, known := a.heldSpan(span)
 	best := p.qualifying(a, from)
 	if known != nil {
 		// As the change to the tier was judged: refunds recorded since
@@ -647,17 +646,18 @@ func (p *Programme) named(name string) (int, bool) {
 }
 
 // tierOf returns the tier of the programme that stands for tier level,
-// named name, of a's ledger ([Programme.place]).
-func (p *Programme) tierOf(a *Account, level int, name string) int {
-	i, _ := p.place(a, level, name)
+// named name, of a's ledger, held in its stretch span
+// ([Programme.place]).
+func (p *Programme) tierOf(a *Account, level int, name string, span int) int {
+	i, _ := p.place(a, level, name, span)
 	return i
 }
 
 // heldAt returns the programme's tier for the tier the member held at t
 // ([Account.levelAt], read by tierOf).
 func (p *Programme) heldAt(a *Account, t time.Time) int {
-	level, name := a.levelAt(t)
-	return p.tierOf(a, level, name)
+	level, name, span := a.levelAt(t)
+	return p.tierOf(a, level, name, span)
 }
 
 // droppedTierPrefix begins the key of the tier entry that moves a
@@ -693,7 +693,7 @@ func (b *builder) leaveDropped() error {
 		return nil // nothing joined yet
 	}
 	levels := b.p.cfg.Tiers.Levels
-	to, how := b.p.place(w, w.Level, w.levelName)
+	to, how := b.p.place(w, w.Level, w.levelName, len(w.tierChanges))
 	if how == tierKept && (w.levelName != "" || !b.p.cfg.Tiers.NameLedgers) {
 		return nil
 	}
@@ -923,7 +923,7 @@ func (b *builder) revoke(r customer.Return, order string) error {
 		}
 	}
 	since := r.Time.Add(-time.Duration(t.RevokeDays) * 24 * time.Hour)
-	floor := w.lowestSince(since, func(level int, name string) int { return b.p.tierOf(w, level, name) })
+	floor := w.lowestSince(since, func(level int, name string, span int) int { return b.p.tierOf(w, level, name, span) })
 	q := b.p.qualifyingLevel(w, at)
 	to := max(q, floor)
 	if to >= w.Level {

@@ -165,6 +165,23 @@
 // rename it would otherwise undergo, for good. [Replay] reads a named
 // ledger whatever the programme.
 //
+// Two tier entries of this version are read otherwise by the versions
+// before it, which matters while services of both share the ledgers.
+// A refund that takes back a tier renamed or renumbered since it was
+// reached restores the review schedule held before the upgrade
+// ([TierConfig].Levels): earlier versions refuse such a revocation as
+// corrupt ([ErrCorrupt]), and with it every later event of the member.
+// Such a revocation follows the move of a renamed tier recorded after
+// an upgrade of at most [TierConfig].RevokeDays before the refund, so
+// roll this version out only once a restructure that renamed or
+// renumbered tiers has been in every service for that long (and for as
+// long as a refund may be recorded late), and restructure only once
+// this version runs everywhere. The move off a dropped tier may go to
+// a lower tier than earlier versions chose ([TierConfig].Levels):
+// earlier versions replay it, but, applying the first event after a
+// restructure that drops several tiers, they may move a member up, so
+// the same holds for such a restructure.
+//
 // # Pricing
 //
 // [Programme.Price] prices a basket with the programme's seasonal and

@@ -480,15 +480,18 @@ func (a *Account) birthdayChanged() time.Time {
 // levelAt returns the tier the member held at t as the ledger records
 // it, by index and name ("" when unknown): Level and levelName, less the
 // changes that took effect after t, under the name by which the
-// renames recorded since know it (renamedSince).
-func (a *Account) levelAt(t time.Time) (int, string) {
-	level, name := a.Level, a.levelName
+// renames recorded since know it (renamedSince); and the stretch in
+// which it held it (heldSpan): the number of tier changes that took
+// effect by t.
+func (a *Account) levelAt(t time.Time) (level int, name string, span int) {
+	level, name = a.Level, a.levelName
 	i := len(a.tierChanges)
 	for i > 0 && a.tierChanges[i-1].at.After(t) {
 		i--
 		level, name = a.tierChanges[i].from, a.tierChanges[i].fromName
 	}
-	return a.renamedSince(i, level, name)
+	level, name = a.renamedSince(i, level, name)
+	return level, name, i
 }
 
 // renamedSince returns tier level, named name, of the ledger before its
@@ -534,44 +537,38 @@ func (a *Account) renamedFrom(name string) []string {
 	return names[1:]
 }
 
-// heldSpan returns when the member last held tier level, named name
-// ("" when unknown), as the ledger records it: from LevelSince to AsOf
-// for the tier held (last true, AsOf included), or else from the last
-// tier change that moved the member there to the next tier change
-// (excluded); ok is false when the ledger records no change to it.
-// known is the qualifying record as the change that reached the tier
-// at from was recorded (not the move of a renamed, renumbered or named
-// tier, which keeps the time the tier was reached), nil when unknown.
-func (a *Account) heldSpan(level int, name string) (from, to time.Time, last bool, known *qnode, ok bool) {
-	i := len(a.tierChanges) - 1
-	switch {
-	case level == a.Level && name == a.levelName:
-		from, to, last, ok = a.LevelSince, a.AsOf, true, true
-	default:
-		for ; i >= 0; i-- {
-			if c := a.tierChanges[i]; c.to == level && c.toName == name {
-				break
-			}
-		}
-		if i < 0 {
-			return time.Time{}, time.Time{}, false, nil, false
-		}
-		from, to, last, ok = a.tierChanges[i].at, a.AsOf, true, true
-		if i+1 < len(a.tierChanges) {
-			to, last = a.tierChanges[i+1].at, false
+// heldSpan returns the stretch in which the member held the tier it
+// held after its first span tier changes (the tier held, for span
+// len(tierChanges)), as the ledger records it: from the last of those
+// changes that moved the member to another tier (LevelSince for the
+// tier held, Joined when none did) to the next such change (excluded),
+// or to AsOf for the tier held (last true, AsOf included). The move of
+// a renamed, renumbered or named tier is no such change: the member
+// holds the same tier through it. known is the qualifying record as the
+// change that started the stretch was recorded, nil when none did.
+func (a *Account) heldSpan(span int) (from, to time.Time, last bool, known *qnode) {
+	moves := func(c tierChange) bool {
+		return !strings.HasPrefix(c.key, renamedTierPrefix) && !strings.HasPrefix(c.key, namedTierPrefix)
+	}
+	n := len(a.tierChanges)
+	span = min(max(span, 0), n)
+	from = a.Joined
+	for i := span - 1; i >= 0; i-- {
+		if c := a.tierChanges[i]; moves(c) {
+			from, known = c.at, c.qual
+			break
 		}
 	}
-	for ; i >= 0; i-- {
-		c := a.tierChanges[i]
-		if strings.HasPrefix(c.key, renamedTierPrefix) || strings.HasPrefix(c.key, namedTierPrefix) {
-			continue
+	for i := span; i < n; i++ {
+		if c := a.tierChanges[i]; moves(c) {
+			return from, c.at, false, known
 		}
-		if c.at.Equal(from) {
-			known = c.qual
-		}
-		break
 	}
-	return from, to, last, known, ok
+	if !from.Equal(a.LevelSince) {
+		// The tier held is held since LevelSince.
+		from, known = a.LevelSince, nil
+	}
+	return from, a.AsOf, true, known
 }
 
 // reachedLevel reports whether the last tier entry of the ledger moved
@@ -583,12 +580,13 @@ func (a *Account) reachedLevel() bool {
 
 // lowestSince returns the lowest tier the member held from t on, as the
 // ledger records it, each read as the tier of the programme it stands
-// for by tier (a level and a name): the tier held at t and those the
-// changes after t moved to.
-func (a *Account) lowestSince(t time.Time, tier func(level int, name string) int) int {
+// for by tier (a level and a name, held in the stretch span, see
+// heldSpan): the tier held at t and those the changes after t moved to.
+func (a *Account) lowestSince(t time.Time, tier func(level int, name string, span int) int) int {
 	low := tier(a.levelAt(t))
 	for i := len(a.tierChanges) - 1; i >= 0 && a.tierChanges[i].at.After(t); i-- {
-		low = min(low, tier(a.renamedSince(i+1, a.tierChanges[i].to, a.tierChanges[i].toName)))
+		level, name := a.renamedSince(i+1, a.tierChanges[i].to, a.tierChanges[i].toName)
+		low = min(low, tier(level, name, i+1))
 	}
 	return low
 }

@@ -366,7 +366,10 @@ type TierConfig struct {
 	//     dropped tier, as the tier change that reached it was judged
 	//     and as the ledger now reads it, and at the time of each
 	//     purchase until it left the tier (until the ledger's last time,
-	//     for the tier held). A restructure so moves no one up. The tier
+	//     for the tier held); for a time the member held a dropped tier
+	//     ([Programme.TierAt], a purchase recorded late), those of the
+	//     stretch in which it held it then, not those of another time it
+	//     held the same tier. A restructure so moves no one up. The tier
 	//     a member holds moves up at any purchase that reaches the next
 	//     tier's Min, so the values it had while it held a tier are
 	//     below the Min of every tier that was above it: where the
@@ -386,7 +389,13 @@ type TierConfig struct {
 	//     the tier below it may hold a lower tier. The rule reads the
 	//     programme's Mins: a programme that lowers the Min of a tier it
 	//     keeps above a dropped one to what members of the dropped tier
-	//     reached moves them there: they reached its Min. A programme
+	//     reached moves them there: they reached its Min. It reads the
+	//     values by the programme's WindowMonths and Basis too, as the
+	//     ledger records neither: a programme that lengthens the window
+	//     as it drops tiers may so move a member up (gold, with 1600,
+	//     1000 and 1400 bought within two years but never 3000 within
+	//     one, holds platinum under a window of 24 months when silver and
+	//     gold are dropped). A programme
 	//     that drops several tiers at once, or inserts tiers below a
 	//     tier it drops, says where their members go with FormerNames
 	//     ("silver" among member's, say): the position may otherwise
@@ -464,8 +473,12 @@ type TierConfig struct {
 	// and leaves the schedule of the upgrade before it to be restored,
 	// as on a ledger that named its tiers from the start. Versions of
 	// this library that kept the schedule at any such revocation
-	// refuse one that restores it ([ErrCorrupt]): restructure only once
-	// none runs. Until then
+	// refuse one that restores it ([ErrCorrupt]), and so every later
+	// event of that member: restructure only once none runs, and roll
+	// this version out alongside them only when no tier was renamed or
+	// renumbered within RevokeDays before (a refund of an upgrade
+	// recorded under the programme before that restructure may come
+	// until then; the package documentation says more). Until then
 	// [Account].Level and its name ([Account.LevelName]), as stored,
 	// still name the tier as the ledger recorded it. Nothing is refused
 	// for it, an [Erasure] least of all, and the ledger as written
@@ -1361,5 +1374,5 @@ func (p *Programme) Tier(a Account) TierLevel {
 	if p.usable() != nil {
 		return TierLevel{}
 	}
-	return p.tierLevel(p.tierOf(&a, a.Level, a.levelName))
+	return p.tierLevel(p.tierOf(&a, a.Level, a.levelName, len(a.tierChanges)))
 }
