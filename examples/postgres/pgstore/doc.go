@@ -24,8 +24,9 @@
 // and find the work done: the transaction is READ COMMITTED, see below, so
 // that a migrator reads the schema after its wait, not before). A
 // migration that alters a table waits for the transactions using it at
-// most Options.MigrationLockTimeout (10 s by default), since queries of
-// the table queue behind a waiting ALTER TABLE; then it is rolled back
+// most Options.MigrationLockTimeout (10 s by default; the tables of an
+// upgrade all together, before its first step), since queries of the
+// table queue behind a waiting ALTER TABLE; then it is rolled back
 // and Migrate returns [ErrMigrationLocked], to be tried again. A schema
 // created beforehand for the application's role (CREATE SCHEMA …
 // AUTHORIZATION app) is used as it is: Migrate then needs the right to

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -590,9 +591,51 @@ const (
 // deadlock, and the server aborts the writer or the migration (SQLSTATE
 // 40P01). Waiting holding none of them, the migration only ever waits
 // for writers that are not waiting for it.
+//
+// The rounds share the lock_timeout in force ([Options].MigrationLockTimeout
+// or the server's): each waits at most what the earlier ones left of it,
+// by the server's clock, and when nothing is left lockTables gives up
+// with an error matching [ErrMigrationLocked]. Each round's wait may end
+// well within lock_timeout and the next table still be busy — readers
+// that take turns at the tables, which ACCESS EXCLUSIVE waits for too,
+// one always reading the table the migration does not hold — so that
+// rounds bounded one by one could go on until the context ends, every
+// round queueing the users of the table it waits for behind it.
 func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) error {
+	if len(tables) == 0 {
+		return nil
+	}
+	// budget is lock_timeout in milliseconds (0: no limit), start the
+	// server's clock before the first round.
+	var budget int64
+	var start time.Time
+	if err := tx.QueryRow(ctx, `SELECT s.setting::pg_catalog.int8, pg_catalog.clock_timestamp()
+		FROM pg_catalog.pg_settings s WHERE s.name = 'lock_timeout'`).Scan(&budget, &start); err != nil {
+		return err
+	}
+	deadline := start.Add(time.Duration(budget) * time.Millisecond)
 	wait := 0
-	for len(tables) > 0 {
+	for round := 0; ; round++ {
+		if round > 0 && budget > 0 {
+			// What is left of the budget, rounded up to a millisecond
+			// (lock_timeout 0 would mean no limit).
+			var left int64
+			if err := tx.QueryRow(ctx, `SELECT pg_catalog.ceil(1000 * pg_catalog.date_part('epoch',
+				$1::pg_catalog.timestamptz - pg_catalog.clock_timestamp()))::pg_catalog.int8`, deadline).Scan(&left); err != nil {
+				return err
+			}
+			if left <= 0 {
+				names := make([]string, len(tables))
+				for i, l := range tables {
+					names[i] = l.name
+				}
+				return fmt.Errorf("%w after %v (Options.MigrationLockTimeout): the tables %s were never free at once",
+					ErrMigrationLocked, db.lockTimeout, strings.Join(names, ", "))
+			}
+			if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, left)); err != nil {
+				return err
+			}
+		}
 		sp, err := tx.Begin(ctx) // a savepoint
 		if err != nil {
 			return err
@@ -612,7 +655,15 @@ func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) err
 			}
 		}
 		if err == nil && busy < 0 {
-			return sp.Commit(ctx) // RELEASE SAVEPOINT: the locks stay
+			if err := sp.Commit(ctx); err != nil { // RELEASE SAVEPOINT: the locks stay
+				return err
+			}
+			if round > 0 && budget > 0 {
+				// The steps' own waits (schema_version's row) get the
+				// whole lock_timeout again.
+				_, err = tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, budget))
+			}
+			return err
 		}
 		rctx, cancel := rollbackContext(ctx)
 		rerr := sp.Rollback(rctx)
@@ -625,7 +676,6 @@ func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) err
 		}
 		wait = busy
 	}
-	return nil
 }
 
 // setLockTimeout sets the server's lock_timeout for the rest of tx to
