@@ -219,11 +219,15 @@
 // A [Store] persists a case and its event together with optimistic
 // concurrency ([ErrConflict]) and lists a customer's cases
 // ([Store.Cases]); [MemStore] is the in-memory one, and the conformance
-// kit complainttest.TestStore checks any implementation. [Service] loads,
-// applies and saves. A command may carry an idempotency key
-// ([Command.Key]): [Service.Do] applies it once per case, so that a
-// command delivered twice from a queue leaves one event and one notice,
-// and refuses the key with another command ([ErrKeyReused]).
+// kit complainttest.TestStore checks any implementation. A store that is
+// a [LogLister] also reads the event logs of all the cases opened in a
+// period, of every complainant, in one pass and one snapshot
+// ([Service.Logs]): what [Analyze] and [Signals] take for a
+// population-wide report. [Service] loads, applies and saves. A command
+// may carry an idempotency key ([Command.Key]): [Service.Do] applies it
+// once per case, so that a command delivered twice from a queue leaves
+// one event and one notice, and refuses the key with another command
+// ([ErrKeyReused]).
 //
 // # Priority
 //

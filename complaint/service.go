@@ -296,6 +296,54 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 	return s.Store.Cases(ctx, complainant)
 }
 
+// Logs returns the event logs of the cases opened (recorded) in
+// [from, to), each whole, in the order of [Store.Cases] (by Opened, then
+// ID), read through the Store's [LogLister] in one pass and one snapshot
+// of the store: the logs [Analyze] and [Signals] take. The caller may
+// modify the result. A to not after from is an error matching
+// [ErrPeriod], and a Store that is not a LogLister an error matching
+// errors.ErrUnsupported; neither reads the store. An error of the store
+// is returned wrapped, with no logs.
+//
+// A complaint is recorded at or after the customer made it, never
+// before, so the logs a computation needs are these:
+//   - [Analyze] of the period [F, T): Logs(ctx, F, now), now being the
+//     time of the report. No case opened before F was made in the
+//     period, and a complaint made in it may be typed in after T (it
+//     counts in Report.RecordedLate); Report.LastRecorded is then the
+//     latest recording from F on.
+//   - [Signals] as of A: Logs(ctx, time.Time{}, A.Add(time.Nanosecond)),
+//     every case recorded up to A included: a complainant's signals
+//     count all their cases (Total), the open ones however old
+//     (Unresolved). Cases opened after A are ignored by Signals, so a
+//     later to serves too.
+//
+// To stream the logs instead, one at a time, call the LogLister's own
+// [LogLister.Logs].
+func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, error) {
+	if s.Store == nil {
+		return nil, errNoStore
+	}
+	if !to.After(from) {
+		return nil, fmt.Errorf("complaint: logs of the cases opened from %s to %s: to is not after from: %w",
+			from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), ErrPeriod)
+	}
+	ll, ok := s.Store.(LogLister)
+	if !ok {
+		return nil, fmt.Errorf("complaint: logs of the cases opened from %s to %s: the Store %T is not a complaint.LogLister: %w",
+			from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), s.Store, errors.ErrUnsupported)
+	}
+	logs := [][]Event{}
+	for log, err := range ll.Logs(ctx, from, to) {
+		if err != nil {
+			return nil, fmt.Errorf("complaint: logs of the cases opened from %s to %s: %w",
+				from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), err)
+		}
+		logs = append(logs, log)
+	}
+	return logs, nil
+}
+
 // Verify rebuilds case id from its stored events and reports an error
 // matching [ErrBadLog] when the log is bad or gives another case than the
 // stored one: another version or state, or any other field (such as the

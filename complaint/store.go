@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -99,7 +100,33 @@ type Store interface {
 	Cases(ctx context.Context, complainant customer.ID) ([]Case, error)
 }
 
-// MemStore is the in-memory [Store] and [Eraser]. The zero value is ready to use.
+// LogLister is implemented by a [Store] that can read the event logs of
+// many cases at once: what [Analyze] and [Signals] take, for a whole
+// period or the whole population, without one [Store.Cases] call per
+// customer and one [Store.Events] call per case. It is optional:
+// [Service.Logs] uses it when the Store has it, and says so (an error
+// matching errors.ErrUnsupported) when it does not. complainttest.TestStore checks
+// an implementation against every sentence below.
+type LogLister interface {
+	// Logs yields the event log of each case opened in [from, to)
+	// (Case.Opened, the time of its recording, compared as an instant,
+	// whatever its time zone, to the nanosecond), each log once and
+	// whole: every event of the case ordered by Seq, as [Store.Events]
+	// returns them, those after to included. Cases come in the order
+	// of [Store.Cases]: by Opened, then by ID (as Go compares strings).
+	// When to is not after from it yields nothing. The logs are one
+	// snapshot: they show the store as it was at one instant during the
+	// call, each case at one version, and a Save that completes while
+	// the iteration runs, by the loop's body too, changes nothing
+	// yielded. An error (ctx done, a failing read, a stored event that
+	// does not decode) is yielded once, with a nil log, as the last
+	// element. The caller may modify the logs yielded. Stopping the
+	// iteration early releases whatever it holds.
+	Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]Event, error]
+}
+
+// MemStore is the in-memory [Store], [Eraser] and [LogLister]. The zero
+// value is ready to use.
 // It keeps an index of each customer's cases, so that [MemStore.Cases]
 // reads only that customer's.
 type MemStore struct {
@@ -115,7 +142,10 @@ type memEntry struct {
 	events []Event
 }
 
-var _ Eraser = (*MemStore)(nil)
+var (
+	_ Eraser    = (*MemStore)(nil)
+	_ LogLister = (*MemStore)(nil)
+)
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore { return &MemStore{} }
@@ -226,6 +256,54 @@ func (s *MemStore) Cases(_ context.Context, complainant customer.ID) ([]Case, er
 		out[i] = e.c.Clone()
 	}
 	return out, nil
+}
+
+// Logs implements [LogLister]. It copies the logs of the cases opened in
+// [from, to) under the store's lock, a snapshot, and yields them after
+// releasing it, so that the loop's body may use the store.
+func (s *MemStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]Event, error] {
+	return func(yield func([]Event, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		if !to.After(from) {
+			return
+		}
+		type opened struct {
+			c      Case
+			events []Event
+		}
+		var sel []opened
+		s.mu.RLock()
+		for _, e := range s.cases {
+			if !e.c.Opened.Before(from) && e.c.Opened.Before(to) {
+				sel = append(sel, opened{e.c, e.events})
+			}
+		}
+		// The events of a stored entry are appended to, never changed in
+		// place, except by Erase, which replaces them: copy them under
+		// the lock.
+		for i := range sel {
+			evs := make([]Event, len(sel[i].events))
+			for j, ev := range sel[i].events {
+				evs[j] = ev.Clone()
+			}
+			sel[i].events = evs
+		}
+		s.mu.RUnlock()
+		slices.SortFunc(sel, func(a, b opened) int {
+			if d := a.c.Opened.Compare(b.c.Opened); d != 0 {
+				return d
+			}
+			return strings.Compare(string(a.c.ID), string(b.c.ID))
+		})
+		for _, o := range sel {
+			if !yield(o.events, nil) {
+				return
+			}
+		}
+	}
 }
 
 // IDs returns the IDs of the stored cases, sorted.

@@ -25,8 +25,10 @@ func (a aliveModel) PAlive(frequency, recency, T float64) (float64, error) {
 
 // ComplaintsAsOf is a [ComplaintSource] over complaint signals computed
 // for every complainant as of one instant, such as the map that
-// complaint.Signals returns: a customer absent from Signals has none
-// (zero signals). It serves only the instant it was computed for: asked
+// complaint.Signals returns from the logs of every case recorded up to
+// that instant (complaint.Service.Logs reads them in one pass, without a
+// call per customer or per case): a customer absent from Signals has
+// none (zero signals). It serves only the instant it was computed for: asked
 // for another instant (compared with time.Time.Equal, so the same instant
 // in another location is the same), it returns an [*InputError] on the
 // field "as_of" rather than signals of the wrong day.

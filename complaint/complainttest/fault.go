@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"sync"
 	"time"
 
@@ -16,13 +17,14 @@ var ErrInjected = errors.New("complainttest: injected fault")
 
 // FaultStore wraps a [complaint.Store] and fails chosen calls, to prove
 // that a failed save leaves no half-applied case and that retrying gives
-// the result a fault-free run gives. Calls to Get, Save, Events, Cases
-// and Erase are counted together, from 1. It is safe for concurrent use.
+// the result a fault-free run gives. Calls to Get, Save, Events, Cases,
+// Erase and Logs are counted together, from 1. It is safe for
+// concurrent use.
 //
-// It is a [complaint.Eraser] whatever it wraps: Erase passes through to
-// a wrapped store that is one, and refuses otherwise (see
-// [FaultStore.Erase]), so that code which finds erasure by a type
-// assertion reaches the wrapped store's.
+// It is a [complaint.Eraser] and a [complaint.LogLister] whatever it
+// wraps: Erase and Logs pass through to a wrapped store that is one, and
+// refuse otherwise (see [FaultStore.Erase], [FaultStore.Logs]), so that
+// code which finds these by a type assertion reaches the wrapped store's.
 type FaultStore struct {
 	// Store is the wrapped store.
 	Store complaint.Store
@@ -41,7 +43,10 @@ type FaultStore struct {
 	faults int
 }
 
-var _ complaint.Eraser = (*FaultStore)(nil)
+var (
+	_ complaint.Eraser    = (*FaultStore)(nil)
+	_ complaint.LogLister = (*FaultStore)(nil)
+)
 
 // fail counts a call and reports whether it fails.
 func (s *FaultStore) fail() bool {
@@ -122,4 +127,28 @@ func (s *FaultStore) Erase(ctx context.Context, complainant customer.ID, at time
 		return ErrInjected
 	}
 	return e.Erase(ctx, complainant, at)
+}
+
+// Logs implements [complaint.LogLister] when the wrapped store does: the
+// iteration counts as one call, and a failing one yields ErrInjected
+// alone, without reaching the wrapped store. Over a store that is not a
+// LogLister it yields one error matching [errors.ErrUnsupported] and
+// counts nothing.
+func (s *FaultStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]complaint.Event, error] {
+	return func(yield func([]complaint.Event, error) bool) {
+		ll, ok := s.Store.(complaint.LogLister)
+		if !ok {
+			yield(nil, fmt.Errorf("complainttest: logs: %T is not a complaint.LogLister: %w", s.Store, errors.ErrUnsupported))
+			return
+		}
+		if s.fail() {
+			yield(nil, ErrInjected)
+			return
+		}
+		for log, err := range ll.Logs(ctx, from, to) {
+			if !yield(log, err) {
+				return
+			}
+		}
+	}
 }

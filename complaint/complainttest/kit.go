@@ -291,9 +291,11 @@ func listingProblem(cases []complaint.Case, who customer.ID) string {
 
 // TestStore runs the conformance tests of [complaint.Store] against the
 // stores newStore returns; each call must return a new, empty store. The
-// subtests check every obligation of the Store documentation, and of the
+// subtests check every obligation of the Store documentation, of the
 // [complaint.Eraser] documentation for a store that is one (skipped for
-// one whose Erase reports errors.ErrUnsupported).
+// one whose Erase reports errors.ErrUnsupported), and of the
+// [complaint.LogLister] documentation for a store that is one (skipped
+// for one whose Logs yields errors.ErrUnsupported).
 func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 	ctx := context.Background()
 
@@ -909,9 +911,10 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 
 	testOddIDs(t, newStore)
 	testEraser(t, newStore)
+	testLogLister(t, newStore)
 
 	subtest.Run(t, "ModelBased", func(t *testing.T) {
-		// A random sequence of records (by a few customers, at a few instants), transitions, stale saves, reads and listings keeps the store equal to a model map of event logs.
+		// A random sequence of records (by a few customers, at a few instants), transitions, stale saves, reads, listings and, for a complaint.LogLister, logs of periods keeps the store equal to a model map of event logs.
 		rapid.Check(t, func(rt *rapid.T) {
 			m := &storeMachine{store: newStore(t), logs: map[complaint.ID][]complaint.Event{}}
 			rt.Repeat(map[string]func(*rapid.T){
@@ -921,6 +924,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 				"stale":   m.stale,
 				"get":     m.get,
 				"cases":   m.cases,
+				"logs":    m.logsOf,
 			})
 		})
 	})
@@ -1065,6 +1069,48 @@ func (m *storeMachine) checkCases(t *rapid.T, who customer.ID) {
 
 func (m *storeMachine) cases(t *rapid.T) {
 	m.checkCases(t, rapid.SampledFrom(append([]customer.ID{"cust-z"}, machineCustomers...)).Draw(t, "customer"))
+}
+
+// logsOf compares the logs a [complaint.LogLister] yields for a period
+// of hours with the model's: the logs of the cases opened in it, by
+// Opened, then ID. It does nothing for a store that is not one.
+func (m *storeMachine) logsOf(t *rapid.T) {
+	ll, ok := m.store.(complaint.LogLister)
+	if !ok {
+		return
+	}
+	from := T0.Add(time.Duration(rapid.IntRange(-1, 3).Draw(t, "from")) * time.Hour)
+	to := from.Add(time.Duration(rapid.IntRange(0, 3).Draw(t, "hours")) * time.Hour)
+	var want [][]complaint.Event
+	for _, log := range m.logs {
+		if at := log[0].At; !at.Before(from) && at.Before(to) {
+			want = append(want, log)
+		}
+	}
+	slices.SortFunc(want, func(a, b []complaint.Event) int {
+		if d := a[0].At.Compare(b[0].At); d != 0 {
+			return d
+		}
+		return strings.Compare(string(a[0].Case), string(b[0].Case))
+	})
+	var got [][]complaint.Event
+	for log, err := range ll.Logs(context.Background(), from, to) {
+		if errors.Is(err, errors.ErrUnsupported) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("logs from %s to %s: %v", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
+		}
+		got = append(got, log)
+	}
+	if !slices.Equal(logCases(want), logCases(got)) {
+		t.Fatalf("logs from %s to %s: store yields %v, model %v", from.Format(time.RFC3339), to.Format(time.RFC3339), logCases(got), logCases(want))
+	}
+	for i := range want {
+		if !SameEvents(want[i], got[i]) {
+			t.Fatalf("log of %s: store yields %d events, model %d", want[i][0].Case, len(got[i]), len(want[i]))
+		}
+	}
 }
 
 func (m *storeMachine) check(t *rapid.T) {

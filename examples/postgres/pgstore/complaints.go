@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,13 +21,19 @@ import (
 // event is a row of complaint_events keyed by (case_id, seq), its at with
 // its nanoseconds a column too. An index on
 // (complainant, opened, opened_ns, id) gives a customer's cases in the
-// order [ComplaintStore.Cases] returns them. It is safe for concurrent
-// use, and a [complaint.Eraser] ([ComplaintStore.Erase]).
+// order [ComplaintStore.Cases] returns them, and one on
+// (opened, opened_ns, id) the cases of a period in the order
+// [ComplaintStore.Logs] yields them. It is safe for concurrent use, a
+// [complaint.Eraser] ([ComplaintStore.Erase]) and a
+// [complaint.LogLister] ([ComplaintStore.Logs]).
 type ComplaintStore struct {
 	db *DB
 }
 
-var _ complaint.Eraser = (*ComplaintStore)(nil)
+var (
+	_ complaint.Eraser    = (*ComplaintStore)(nil)
+	_ complaint.LogLister = (*ComplaintStore)(nil)
+)
 
 // Get implements [complaint.Store].
 func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
@@ -193,6 +201,107 @@ func (s *ComplaintStore) Cases(ctx context.Context, complainant customer.ID) ([]
 		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
 	}
 	return cases, nil
+}
+
+// Logs implements [complaint.LogLister] in one query, whose snapshot the
+// logs are (a statement sees the database as of its start, whatever the
+// isolation level): it reads the cases of the period from the index on
+// (opened, opened_ns, id), in that order (the instant to the
+// microsecond, then its nanoseconds, then the ID byte by byte: COLLATE
+// "C"), each case's events by the primary key (case_id, seq), and yields
+// each log as its last event arrives. A zero Opened (NULL) is the
+// earliest instant. The iteration holds one connection of the pool until
+// it ends: the loop's body may use the store, with the pool's other
+// connections. Stopping early reads the rest of the result off the
+// connection before it goes back to the pool. A bound outside
+// timestamptz's range, which no stored case's opening is, reads as no
+// bound.
+func (s *ComplaintStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]complaint.Event, error] {
+	return func(yield func([]complaint.Event, error) bool) {
+		op := fmt.Sprintf("logs of the complaints opened from %s to %s", from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano))
+		if err := ctxErr(ctx, op); err != nil {
+			yield(nil, err)
+			return
+		}
+		if !to.After(from) || !from.Before(endTimestamp) || to.Before(minTimestamp) {
+			return
+		}
+		var args []any
+		lower := from.After(time.Time{}) // a zero Opened is stored as NULL
+		if lower {
+			at, ns := instant(from)
+			args = append(args, at, ns)
+		}
+		upper := to.Before(endTimestamp)
+		if upper {
+			at, ns := instant(to)
+			args = append(args, at, ns)
+		}
+		nulls := !lower && to.After(time.Time{})
+		rows, err := s.db.pool.Query(ctx, s.logsQuery(lower, upper, nulls), args...)
+		if err != nil {
+			yield(nil, fmt.Errorf("pgstore: %s: %w", op, err))
+			return
+		}
+		defer rows.Close()
+		var log []complaint.Event
+		for rows.Next() {
+			var id string
+			var seq int64
+			var body []byte
+			if err := rows.Scan(&id, &seq, &body); err != nil {
+				yield(nil, fmt.Errorf("pgstore: %s: %w", op, err))
+				return
+			}
+			if len(log) > 0 && string(log[0].Case) != id {
+				if !yield(log, nil) {
+					return
+				}
+				log = nil
+			}
+			var ev complaint.Event
+			if err := json.Unmarshal(body, &ev); err != nil {
+				yield(nil, fmt.Errorf("pgstore: complaint %q event %d: stored event: %w", id, seq, err))
+				return
+			}
+			log = append(log, ev)
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, fmt.Errorf("pgstore: %s: %w", op, err))
+			return
+		}
+		if len(log) > 0 {
+			yield(log, nil)
+		}
+	}
+}
+
+// logsQuery is the query of [ComplaintStore.Logs]: the events of the
+// cases opened at or after ($1, $2) (the instant to the microsecond and
+// its nanoseconds) when lower, and before the next two parameters when
+// upper, or of the cases with a NULL opening too when nulls; ordered by
+// the opening, the case ID and seq.
+func (s *ComplaintStore) logsQuery(lower, upper, nulls bool) string {
+	var conds []string
+	p := 1
+	if lower {
+		conds = append(conds, fmt.Sprintf("(c.opened, c.opened_ns) >= ($%d::pg_catalog.timestamptz, $%d::pg_catalog.int2)", p, p+1))
+		p += 2
+	}
+	if upper {
+		conds = append(conds, fmt.Sprintf("(c.opened, c.opened_ns) < ($%d::pg_catalog.timestamptz, $%d::pg_catalog.int2)", p, p+1))
+	}
+	where := "true"
+	if len(conds) > 0 {
+		where = strings.Join(conds, " AND ")
+	}
+	if nulls {
+		where = "(c.opened IS NULL OR " + where + ")"
+	}
+	return `SELECT e.case_id, e.seq, e.body
+		FROM ` + s.db.t.cases + ` AS c JOIN ` + s.db.t.caseEvents + ` AS e ON e.case_id = c.id
+		WHERE ` + where + `
+		ORDER BY c.opened NULLS FIRST, c.opened_ns, c.id, e.seq`
 }
 
 // scanCase decodes a row of (id, body) of the cases table.

@@ -4,7 +4,7 @@
 // [customer.Inserter], [customer.HistoryStore],
 // [customer.CheckedAppender] and [customer.InteractionEraser]
 // ([CustomerStore]),
-// [complaint.Store] ([ComplaintStore]) and
+// [complaint.Store] and [complaint.LogLister] ([ComplaintStore]) and
 // [loyalty.Store] ([LoyaltyStore]) — and passes the library's conformance
 // kits (customertest, complainttest, loyaltytest) against a real server.
 //

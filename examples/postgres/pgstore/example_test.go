@@ -64,5 +64,5 @@ func ExampleNew() {
 	// shop_berlin
 	// shop_milano
 	// default: public
-	// schema version: 11
+	// schema version: 12
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/tailorcrm/tailor/complaint"
@@ -19,12 +20,18 @@ import (
 // complainant, opening and last-event times in columns, the case as JSON
 // in its own wire form); each event a row of complaint_events with the
 // primary key (case, seq). An index on (complainant, opened, id) gives a
-// customer's cases in the order [Complaints.Cases] returns them. It is a
-// [complaint.Eraser] too: [Complaints.Erase] rewrites the documents of a
-// customer's cases and events in their erased form.
+// customer's cases in the order [Complaints.Cases] returns them, and one
+// on (opened, id) the cases of a period in the order [Complaints.Logs]
+// yields them. It is a [complaint.Eraser] too: [Complaints.Erase]
+// rewrites the documents of a customer's cases and events in their
+// erased form. It is a [complaint.LogLister]: [Complaints.Logs] reads
+// the logs of all the cases of a period in one query.
 type Complaints struct{ db *DB }
 
-var _ complaint.Eraser = (*Complaints)(nil)
+var (
+	_ complaint.Eraser    = (*Complaints)(nil)
+	_ complaint.LogLister = (*Complaints)(nil)
+)
 
 // Get implements [complaint.Store].
 func (s *Complaints) Get(ctx context.Context, id complaint.ID) (complaint.Case, error) {
@@ -258,6 +265,93 @@ func casesOf(ctx context.Context, tx *sql.Tx, complainant customer.ID) ([]compla
 			return nil
 		})
 	return cases, err
+}
+
+// logsQuery reads the events of the cases opened in [?1, ?2) (the opened
+// column's text), case by case in the order of Complaints.Logs, each
+// case's events by seq.
+const logsQuery = `SELECT e.case_id, e.seq, e.doc
+	FROM complaint_cases AS c JOIN complaint_events AS e ON e.case_id = c.id
+	WHERE c.opened >= ?1 AND c.opened < ?2
+	ORDER BY c.opened, c.id, e.seq`
+
+// Logs implements [complaint.LogLister] in one query, in one read
+// transaction, whose snapshot the logs are: it reads the cases of the
+// period from the index on (opened, id), in that order (the opened column
+// is UTC text of fixed width, so its text order is the order of the
+// instants, nanoseconds included; IDs compare byte by byte, as Go
+// compares strings), and each case's events by the primary key, and
+// yields each log as its last event is read. The iteration holds one of
+// the read connections ([Options].Readers) until it ends: the loop's
+// body may save (the writer has its own connection, and WAL mode lets
+// it commit while the snapshot is read), but a body that reads the store
+// needs another read connection, and waits for one when the others are
+// busy. Bounds outside the years 0–9999, which no stored case's opening
+// is, read as no bound.
+func (s *Complaints) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]complaint.Event, error] {
+	return func(yield func([]complaint.Event, error) bool) {
+		op := fmt.Sprintf("logs of the complaints opened from %s to %s", from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano))
+		if err := s.db.start(ctx, op); err != nil {
+			yield(nil, err)
+			return
+		}
+		if !to.After(from) {
+			return
+		}
+		lo, err := timeText(from)
+		if err != nil {
+			if from.After(to) || from.UTC().Year() > 9999 {
+				return // after every stored opening
+			}
+			lo = "" // before every stored opening
+		}
+		hi, err := timeText(to)
+		if err != nil {
+			if to.UTC().Year() < 0 {
+				return
+			}
+			hi = "~" // after every stored opening: '~' sorts after the digits
+		}
+		stopped := false
+		var log []complaint.Event
+		err = s.db.read(ctx, op, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, logsQuery, lo, hi)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id string
+				var seq int
+				var doc []byte
+				if err := rows.Scan(&id, &seq, &doc); err != nil {
+					return err
+				}
+				if len(log) > 0 && string(log[0].Case) != id {
+					if !yield(log, nil) {
+						stopped = true
+						return nil
+					}
+					log = nil
+				}
+				var ev complaint.Event
+				if err := json.Unmarshal(doc, &ev); err != nil {
+					return fmt.Errorf("complaint %q event %d: stored document: %w", id, seq, err)
+				}
+				log = append(log, ev)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(log) > 0 && !yield(log, nil) {
+				stopped = true
+			}
+			return nil
+		})
+		if err != nil && !stopped {
+			yield(nil, err)
+		}
+	}
 }
 
 // Erase implements [complaint.Eraser]. In one write transaction it reads

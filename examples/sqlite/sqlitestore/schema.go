@@ -120,11 +120,17 @@ var migrations = []migration{
 	// ledger. Entries written before keep their JSON number, which reads
 	// back exactly.
 	{"loyalty fingerprints as text", nil},
+	{"complaint cases listed by opening", []string{
+		// The cases opened in a period, of every complainant, in the
+		// order of Complaints.Logs (opened, then ID) straight from the
+		// index.
+		`CREATE INDEX complaint_cases_by_opened ON complaint_cases (opened, id)`,
+	}},
 }
 
 // LatestSchema is the schema version this package writes: the number of
 // its migrations.
-const LatestSchema = 6
+const LatestSchema = 7
 
 // migrate brings the schema of w's file to version target, in one
 // transaction, and returns the number of migrations it applied (0 when
