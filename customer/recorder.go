@@ -516,6 +516,13 @@ func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) er
 // returns paid back, in the order's currency, never below zero.
 // Compensations are not counted: they are goodwill, not a price.
 //
+// For a refund the answer is exact when it is dated after the order's
+// other returns. One dated before some of them is counted before them
+// ([CompareEvents]), and the shares of their units ([RefundShare]),
+// each rounded to the minor unit, can then grow by a cent each: such a
+// refund may be refused ("refund", CodeTooMany) a cent or so below the
+// answer, the message saying what it may pay.
+//
 // It reads the customer's history and writes nothing, so a record made
 // after it can lower the answer: it is the value to show, or to give a
 // complaint about the order as its order value (complaint.Intake

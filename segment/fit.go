@@ -319,7 +319,7 @@ func (t *ThresholdStats) AddScore(k customer.Kind, v value.Score) error {
 	if !k.Valid() {
 		return fmt.Errorf("segment: threshold statistics: kind %v: %w", k, value.ErrInvalidInput)
 	}
-	if t.sc.value[kindIndex(k)] == nil {
+	if t.sc == nil || t.sc.value[kindIndex(k)] == nil {
 		return fmt.Errorf("segment: threshold statistics: kind %v: %w", k, ErrNotFitted)
 	}
 	for _, x := range [...]float64{v.Current, v.Potential} {
@@ -407,7 +407,14 @@ func lowerMedian(v []float64) float64 {
 // Options.Grades, it also fits the grade cuts of each kind by rank of
 // total value ([GradeOptions]), which need the scores of the second pass
 // whatever the rule: a Model fitted without them grades nobody.
+//
+// Statistics of no first pass (a zero ThresholdStats, or those of the
+// zero Model's nil Scoring) score nobody: Add and AddScore refuse every
+// customer, and Model is an error wrapping [ErrNotFitted].
 func (t *ThresholdStats) Model() (*Model, error) {
+	if t.sc == nil {
+		return nil, fmt.Errorf("segment: threshold statistics of no first pass (make them with Scoring.NewThresholdStats of a fitted Stats): %w", ErrNotFitted)
+	}
 	m := &Model{Scoring: t.sc}
 	for i, k := range kinds {
 		th := Thresholds{Kind: k, Rule: t.sc.opts.Rule, N: t.n[i]}

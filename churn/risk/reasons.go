@@ -33,9 +33,10 @@ type Reason struct {
 	// after the first purchase, as [FeatureFrequencyDecline] compares them
 	// ("3 purchase days in the last 12 months against 4.7 the year before:
 	// 2 in its 35 days after the first purchase, the rest at the last 12
-	// months' pace"; "spend in the last 12 months down 42% on
-	// the year before, its 35 days after the first purchase and the rest
-	// at the last 12 months' pace"). A spend decline quoted as down x is
+	// months' pace", the year to one decimal, or to as many more as it
+	// takes not to read as no decline: "2 against 2.04"; "spend in the
+	// last 12 months down 42% on the year before, its 35 days after the
+	// first purchase and the rest at the last 12 months' pace"). A spend decline quoted as down x is
 	// the feature's v = (p − l) ÷ (p + l) as x = (p − l) ÷ p = 2v ÷ (1 + v),
 	// in any year.
 	Text string
@@ -111,7 +112,7 @@ func reasons(s *Signals, v *vector, z, c *[NumFeatures]float64, gap float64, own
 				// 260 days" does not read as no decline
 				e, w := secondYear(s)
 				year := float64(p-1) + float64(l)*(1-w)
-				return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + oneDecimal(year) +
+				return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + yearText(year, l) +
 					" the year before: " + strconv.Itoa(p-1) + " in its " + days(e) + " after the first purchase, the rest at the last 12 months' pace"
 			}
 			return logtext.Count(l, "purchase day", "purchase days") + " in the last 12 months against " + strconv.Itoa(p) + " the year before"
@@ -332,6 +333,25 @@ func oneDecimal(x float64) string {
 		return strconv.FormatFloat(r, 'f', 0, 64)
 	}
 	return strconv.FormatFloat(r, 'f', 1, 64)
+}
+
+// yearText writes year, the purchase days of the year before as
+// [FeatureFrequencyDecline] fills it in the customer's second year, for
+// a reason against l purchase days in the last 12 months: to one
+// decimal, or, when year is above l but one decimal would not show it
+// (2.04 against 2), to two or three, so that a decline never reads as
+// "2 against 2". year − l = ((p−1)·y − l·e) ÷ y for a year y of 365 or
+// 366 days (see secondYear), so a year above l is at least 1/366 above
+// it, which three decimals show.
+func yearText(year float64, l int) string {
+	text := oneDecimal(year)
+	for d := 2; d <= 3 && year > float64(l); d++ {
+		if shown, err := strconv.ParseFloat(text, 64); err == nil && shown > float64(l) {
+			break
+		}
+		text = strconv.FormatFloat(year, 'f', d, 64)
+	}
+	return text
 }
 
 // percent writes a share as a whole percentage, "under 1%" for a small

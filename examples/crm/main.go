@@ -10,17 +10,16 @@
 //	crm report   -in FILE -format csv -as-of YYYY-MM-DD [-holdout DAYS] [-top N] [-max-points N] -out report.html
 //
 // This comment is the command's contract (flags, formats, columns); `crm
-// SUBCOMMAND -h` (or `crm help SUBCOMMAND`) lists every flag. Everything a person reads goes to
-// stderr; data goes to -out, or to stdout when -out is absent or "-". An
-// output file is written to a temporary file in the same directory and
-// renamed at the end, so a failed run leaves no file behind, half-written
-// or not. A file replaced keeps its permissions (a new one is 0644), and
-// when -out is a symbolic link the file it points to is replaced, or
-// created when the link dangles (as the shell's > does), and the link
-// stays a link; a loop of links is an error. A device or named pipe is
-// written directly. The names a flag takes
-// (formats, models, periods) are read in any case: -model BGNBD is
-// -model bgnbd.
+// SUBCOMMAND -h` (or `crm help SUBCOMMAND`) lists every flag. Everything a
+// person reads goes to stderr; data goes to -out, or to stdout when -out
+// is absent or "-". An output file is written to a temporary file in the
+// same directory and renamed at the end, so a failed run leaves no file
+// behind, half-written or not. A file replaced keeps its permissions (a
+// new one is 0644), and when -out is a symbolic link the file it points to
+// is replaced, or created when the link dangles (as the shell's > does),
+// and the link stays a link; a loop of links is an error. A device or
+// named pipe is written directly. The names a flag takes (formats, models,
+// periods) are read in any case: -model BGNBD is -model bgnbd.
 //
 // # Input
 //
@@ -562,11 +561,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	name := args[0]
-	if name == "help" && len(args) > 1 {
+	isHelp := func(s string) bool { return s == "-h" || s == "-help" || s == "--help" || s == "help" }
+	if name == "help" && len(args) > 2 {
+		fmt.Fprintf(stderr, "crm help: %q: want one subcommand: crm help SUBCOMMAND\n", args[2])
+		return exitUsage
+	}
+	if name == "help" && len(args) == 2 && !isHelp(args[1]) {
 		// crm help SUBCOMMAND: the subcommand's flags, as -h gives them
 		name = args[1]
 		args = []string{name, "-h"}
-	} else if name == "-h" || name == "-help" || name == "--help" || name == "help" {
+	} else if isHelp(name) {
 		usage(stderr)
 		return exitOK
 	}
