@@ -245,13 +245,18 @@ func (h *HoldoutAccumulator) add(cal []Observation, actual []float64) error {
 		// error is that of ScoreAll, with the customer's index among
 		// all: the customers before it can still have a bad P(alive).
 		// When none fails again (a model of the caller's that is not
-		// deterministic), the error is ScoreAll's, named alike.
+		// deterministic), the error is ScoreAll's, named alike, and no
+		// other customer's is looked for.
 		bad = err
+		again := false
 		for i := range ok {
 			if err := scoreRange(h.m, cal[i:i+1], h.horizon, scores[i:i+1], h.n+i); err != nil {
-				ok, bad = i, err
+				ok, bad, again = i, err, true
 				break
 			}
+		}
+		if !again {
+			return bad
 		}
 	}
 	// The sums are taken into copies, customer by customer in the order

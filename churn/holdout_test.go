@@ -292,8 +292,8 @@ func TestPropertyHoldoutAccumulatorParts(t *testing.T) {
 }
 
 // onceFailing fails its first score of a customer of frequency errX and
-// then scores it as the model m: a caller's model that is not
-// deterministic.
+// then scores it as the model m, and the others as flakyModel does: a
+// caller's model that is not deterministic.
 type onceFailing struct {
 	flakyModel
 	failed *bool
@@ -304,7 +304,10 @@ func (f onceFailing) Score(o Observation, t float64) (Score, error) {
 		*f.failed = true
 		return Score{}, errFlaky
 	}
-	return f.m.Score(o, t)
+	if o.Frequency == f.errX {
+		return f.m.Score(o, t)
+	}
+	return f.flakyModel.Score(o, t)
 }
 
 // TestHoldoutAccumulatorOnceFailingModel checks that when the model fails
@@ -323,4 +326,20 @@ func TestHoldoutAccumulatorOnceFailingModel(t *testing.T) {
 	require.ErrorIs(t, err, errFlaky)
 	require.Contains(t, err.Error(), "customer index 4:")
 	require.Equal(t, 3, h.Len())
+}
+
+// TestHoldoutAccumulatorOnceFailingModelBeforeABadScore: when the model
+// fails a customer once and a later customer of the part has a P(alive)
+// the check cannot take, the model's error is the one returned: it came
+// first.
+func TestHoldoutAccumulatorOnceFailingModelBeforeABadScore(t *testing.T) {
+	m := MBGNBD{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	good := Observation{Frequency: 1, Recency: 3, T: 10}
+	model := onceFailing{flakyModel{m: m, errX: 3, nanX: 2}, new(bool)}
+	h, err := NewHoldoutAccumulator(model, 26, 7)
+	require.NoError(t, err)
+	err = h.Add([]Observation{good, {ID: "b", Frequency: 3, Recency: 5, T: 10}, {ID: "c", Frequency: 2, Recency: 5, T: 10}}, []float64{0, 1, 1})
+	require.ErrorIs(t, err, errFlaky)
+	require.Contains(t, err.Error(), "customer index 1:")
+	require.Equal(t, 0, h.Len())
 }

@@ -176,8 +176,8 @@ func (s *eulerSum) sum() float64 { return s.hi - s.comp }
 // (at least e·Σ_k k·|u_k|); +Inf otherwise (terms of both signs, whose
 // cancellation is not measured, or a difference worse conditioned than
 // maxKappa). Each step of the recurrences of the terms rounds at most
-// eight times (A+k, ε+k, C+k and the products; the rare rescalings
-// add two), so u_k carries at most about 8k roundings, and the sums of
+// eight times (A+k, ε+k, C+k and the products; the rare rescalings,
+// by a power of two, are exact), so u_k carries at most about 8k roundings, and the sums of
 // eulerSum add at most eulerBlock roundings of each block and two of the
 // total; x carries about 2|x| roundings (those of ln(1−z) and of the
 // product), which e inherits, and the head (expm1, a ratio and a
