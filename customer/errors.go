@@ -125,16 +125,19 @@ func Invalid(record string, fields []FieldError) error {
 		return nil
 	}
 	f := append([]FieldError(nil), fields...)
-	sort.SliceStable(f, func(i, j int) bool { return compareFields(f[i].Field, f[j].Field) < 0 })
+	sort.SliceStable(f, func(i, j int) bool { return CompareFields(f[i].Field, f[j].Field) < 0 })
 	return &ValidationError{Record: record, Fields: f}
 }
 
-// compareFields orders field paths as text, except that where both have
-// a run of decimal digits at the same place the runs compare by the
-// numbers they write (leading zeros aside), so that the problems of
-// lines[2] come before those of lines[10]. Equal numbers written with
-// other leading zeros ("07", "7") then compare as text.
-func compareFields(a, b string) int {
+// CompareFields orders field paths as [Invalid] sorts them, for a caller
+// that lists problems of its own beside the library's: as text, except
+// that where both paths have a run of decimal digits at the same place
+// the runs compare by the numbers they write (leading zeros aside), so
+// that the problems of lines[2] come before those of lines[10]. Equal
+// numbers written with other leading zeros ("07", "7") then compare as
+// text. It returns -1, 0 or +1, as [strings.Compare] does, and is a
+// total order.
+func CompareFields(a, b string) int {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		if isDigit(a[i]) && isDigit(b[j]) {

@@ -57,20 +57,20 @@ func TestCompareFields(t *testing.T) {
 		{"x9", "x/", 1},
 		{"", "", 0},
 	} {
-		assert.Equal(t, c.want, compareFields(c.a, c.b), "%q vs %q", c.a, c.b)
-		assert.Equal(t, -c.want, compareFields(c.b, c.a), "%q vs %q", c.b, c.a)
+		assert.Equal(t, c.want, CompareFields(c.a, c.b), "%q vs %q", c.a, c.b)
+		assert.Equal(t, -c.want, CompareFields(c.b, c.a), "%q vs %q", c.b, c.a)
 	}
 }
 
-// TestPropertyCompareFieldsIsAnOrder checks that compareFields is a total
+// TestPropertyCompareFieldsIsAnOrder checks that CompareFields is a total
 // order (antisymmetric, transitive, 0 only for equal strings) that agrees
 // with byte order on strings without digits.
 func TestPropertyCompareFieldsIsAnOrder(t *testing.T) {
 	field := rapid.StringOf(rapid.SampledFrom([]rune("ab0179[]./")))
 	rapid.Check(t, func(t *rapid.T) {
 		a, b, c := field.Draw(t, "a"), field.Draw(t, "b"), field.Draw(t, "c")
-		ab, bc, ac := compareFields(a, b), compareFields(b, c), compareFields(a, c)
-		if ab != -compareFields(b, a) {
+		ab, bc, ac := CompareFields(a, b), CompareFields(b, c), CompareFields(a, c)
+		if ab != -CompareFields(b, a) {
 			t.Fatalf("not antisymmetric: %q %q", a, b)
 		}
 		if (ab == 0) != (a == b) {

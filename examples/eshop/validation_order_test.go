@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -155,4 +156,25 @@ func TestEveryBadFieldListedAtOnce(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, r.Status, r.String())
 	assert.ElementsMatch(t, []string{"reason", "lines[0].quantity"}, fieldsOf(r), r.String())
 	assert.Empty(t, e.orders("C-1"))
+}
+
+// The problems of a request are listed as the library lists a record's
+// (customer.Invalid): lines[2] before lines[10], and the first of them is
+// the field of the 400.
+func TestProblemsInIndexOrder(t *testing.T) {
+	backends(t, func(t *testing.T, e *testEnv) {
+		body := order("O-1", "NOBODY", testNow.Add(-time.Hour), 1, "10.00")
+		var lines []map[string]any
+		for i := range 11 {
+			price := "10.00"
+			if i == 2 || i == 10 {
+				price = "ten"
+			}
+			lines = append(lines, map[string]any{"id": fmt.Sprint(i + 1), "sku": "S", "quantity": 1, "unit_price": price})
+		}
+		body["lines"] = lines
+		r := e.do("POST", "/v1/orders", "shop", body)
+		require.Equal(t, http.StatusBadRequest, r.Status, r.String())
+		assert.Equal(t, "lines[2].unit_price", r.field(), r.String())
+	})
 }

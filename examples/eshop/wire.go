@@ -54,7 +54,7 @@ func (p *problems) err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
-	sort.SliceStable(p.list, func(i, j int) bool { return p.list[i].Field < p.list[j].Field })
+	sort.SliceStable(p.list, func(i, j int) bool { return customer.CompareFields(p.list[i].Field, p.list[j].Field) < 0 })
 	first := p.list[0]
 	msg := first.Field + ": " + first.Error
 	if n := len(p.list) - 1; n > 0 {

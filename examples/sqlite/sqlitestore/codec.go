@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -196,10 +195,5 @@ func walkText(v reflect.Value, path string, f *fields) {
 }
 
 func (f fields) err(record string) error {
-	if len(f) == 0 {
-		return nil
-	}
-	out := slices.Clone(f)
-	slices.SortStableFunc(out, func(a, b customer.FieldError) int { return strings.Compare(a.Field, b.Field) })
-	return &customer.ValidationError{Record: record, Fields: out}
+	return customer.Invalid(record, f)
 }

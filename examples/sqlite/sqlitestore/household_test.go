@@ -2,6 +2,7 @@ package sqlitestore
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -100,4 +101,30 @@ func TestInvalidUTF8InDocumentsIsRejected(t *testing.T) {
 		require.NoError(t, err)
 		t.Errorf("a rejected AppendOrder stored %v", e)
 	}
+}
+
+// The fields of a document that is not valid UTF-8 are listed as the
+// library lists a record's problems (customer.Invalid): lines[2] before
+// lines[10].
+func TestInvalidUTF8FieldsInIndexOrder(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "shop.db"), nil)
+	require.NoError(t, err)
+	defer db.Close()
+	cs := db.Customers()
+	joined := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, cs.Put(t.Context(), customer.Customer{ID: "C-1", Kind: customer.Consumer, Joined: joined}))
+	o := customer.Order{ID: "O-1", CustomerID: "C-1", Time: joined.Add(time.Hour), Channel: customer.Store, Currency: "EUR"}
+	for i := range 11 {
+		l := customer.Line{ID: fmt.Sprint(i + 1), SKU: "S", Quantity: 1, UnitPrice: decimal.RequireFromString("1")}
+		if i == 2 || i == 10 {
+			l.Member = "k\xffd"
+		}
+		o.Lines = append(o.Lines, l)
+	}
+	err = cs.AppendOrder(t.Context(), o)
+	var ve *customer.ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	require.Len(t, ve.Fields, 2, "%v", err)
+	assert.Equal(t, "lines[2].member", ve.Fields[0].Field)
+	assert.Equal(t, "lines[10].member", ve.Fields[1].Field)
 }
