@@ -290,6 +290,11 @@ func TestApplyRefusesACaseWithoutItsDepartment(t *testing.T) {
 	waiting, _ := do(t, proposed, complaint.Command{Kind: complaint.CmdWait, Reason: "photos"}, handler, hours(5))
 	waiting.Department = ""
 	invalid(t, waiting, complaint.Command{Kind: complaint.CmdResume}, complainant, hours(6), "case.department", customer.CodeRequired)
+	// The message tells which of the two it is.
+	_, _, err := complaint.Apply(damaged, complaint.Command{Kind: complaint.CmdApprove}, logistics, hours(5))
+	assert.ErrorContains(t, err, "a case proposed has been assigned, and has no department")
+	_, _, err = complaint.Apply(waiting, complaint.Command{Kind: complaint.CmdResume}, complainant, hours(6))
+	assert.ErrorContains(t, err, "a case waiting to resume to proposed has been assigned, and has no department")
 
 	// Before the assignment, and after a rejection, a case has none.
 	accepted, _ := reach(1)

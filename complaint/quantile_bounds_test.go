@@ -36,3 +36,13 @@ func TestQuantileWithinOrderStatistics(t *testing.T) {
 		}
 	})
 }
+
+// Where b − a overflows, Quantile interpolates in float64, which cannot
+// hold every Duration near the limits: a result that rounds to the float
+// of the lower bound is that bound, not the Duration below it that the
+// float stands for (type 7 of Hyndman & Fan 1996 lies within
+// [x[⌊h⌋], x[⌊h⌋+1]]).
+func TestQuantileRoundsToTheLowerBoundNearTheLimits(t *testing.T) {
+	lo := time.Duration(math.MinInt64 + 1) // float64(lo) is −2⁶³, below it
+	assert.Equal(t, lo, complaint.Quantile([]time.Duration{lo, math.MaxInt64}, 1e-30))
+}
