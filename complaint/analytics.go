@@ -86,7 +86,8 @@ type Report struct {
 	// ByCategory counts cases per category, most frequent first (ties by
 	// category order).
 	ByCategory []CategoryCount
-	// ByCause counts investigated cases per cause, most frequent first.
+	// ByCause counts investigated cases per cause, most frequent first
+	// (ties by cause order).
 	ByCause []CauseCount
 	// StepTimes are the working times of completed step visits, in state
 	// order, under the SLA policy's calendar; the first visit to recorded
