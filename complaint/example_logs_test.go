@@ -39,7 +39,7 @@ func ExampleService_Logs() {
 	now := april.AddDate(0, 0, 3)
 
 	// Every case opened since 1 March, those typed in after March included.
-	logs, err := svc.Logs(ctx, march, now)
+	logs, err := svc.Logs(ctx, march, now.Add(time.Nanosecond))
 	if err != nil {
 		fmt.Println(err)
 		return

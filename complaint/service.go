@@ -307,11 +307,15 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 //
 // A complaint is recorded at or after the customer made it, never
 // before, so the logs a computation needs are these:
-//   - [Analyze] of the period [F, T): Logs(ctx, F, now), now being the
-//     time of the report. No case opened before F was made in the
-//     period, and a complaint made in it may be typed in after T (it
-//     counts in Report.RecordedLate); Report.LastRecorded is then the
-//     latest recording from F on.
+//   - [Analyze] of the period [F, T): Logs(ctx, F,
+//     now.Add(time.Nanosecond)), now being the time of the report: every
+//     case recorded from F up to now included, as to is not (a later to
+//     serves too). No case opened before F was made in the period, and a
+//     complaint made in it may be typed in after T, up to the very
+//     instant of the report (it counts in Report.RecordedLate);
+//     Report.LastRecorded is then the latest recording from F on (zero
+//     when no case was recorded since F, where the logs of every case
+//     would give the latest recording before F).
 //   - [Signals] as of A: Logs(ctx, time.Time{}, A.Add(time.Nanosecond)),
 //     every case recorded up to A included: a complainant's signals
 //     count all their cases (Total), the open ones however old

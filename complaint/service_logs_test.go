@@ -127,7 +127,7 @@ func TestServiceLogsFeedAnalyzeAndSignals(t *testing.T) {
 		all = append(all, saveRun(t, mem, r.id, r.who, hours(r.h), r.n))
 	}
 	from, to, now := hours(0), hours(48), hours(60)
-	logs, err := svc.Logs(ctx, from, now)
+	logs, err := svc.Logs(ctx, from, now.Add(time.Nanosecond))
 	require.NoError(t, err)
 	got, err := complaint.Analyze(logs, from, to, 100, nil)
 	require.NoError(t, err)
@@ -143,4 +143,36 @@ func TestServiceLogsFeedAnalyzeAndSignals(t *testing.T) {
 	wantSig, err := complaint.Signals(all, asOf, 0, nil)
 	require.NoError(t, err)
 	assert.Equal(t, wantSig, gotSig)
+}
+
+// The documented recipe for Analyze, Logs from the period's start to the
+// time of the report included, gives the report of the per-case reads
+// also when a complaint made in the period is typed in at the very
+// instant the report runs (here the period's end): it counts, recorded
+// late, as it does from the per-case reads.
+func TestServiceLogsAnalyzeRecipeIncludesNow(t *testing.T) {
+	ctx := context.Background()
+	mem := complaint.NewMemStore()
+	svc := &complaint.Service{Store: mem}
+	from, to := hours(0), hours(48)
+	now := to // the report runs at the period's end
+	var all [][]complaint.Event
+	all = append(all, saveRun(t, mem, "K-1", "cust-a", hours(-5), 3))
+	all = append(all, saveRun(t, mem, "K-2", "cust-b", hours(3), 2))
+	in := complainttest.Intake("K-3", hours(47)) // made in the period
+	in.Complainant = "cust-c"
+	_, ev, err := svc.Record(ctx, in, "", complainttest.Agent, now) // typed in as the report runs
+	require.NoError(t, err)
+	all = append(all, []complaint.Event{ev})
+
+	want, err := complaint.Analyze(all, from, to, 100, nil)
+	require.NoError(t, err)
+	require.Equal(t, 2, want.Cases)
+	require.Equal(t, 1, want.RecordedLate)
+
+	logs, err := svc.Logs(ctx, from, now.Add(time.Nanosecond))
+	require.NoError(t, err)
+	got, err := complaint.Analyze(logs, from, to, 100, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
 }

@@ -108,6 +108,24 @@ func testLogLister(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		sameAsEvents(t, s, logs)
 	})
 
+	subtest.Run(t, "LogsOrderIDsByteByByte", func(t *testing.T) {
+		// Cases opened at one instant come by ID compared byte by byte, as Go compares strings, not in a collation's order: upper case before lower case, "_" between them, a letter with a diacritic after every ASCII one, a precomposed "é" after "e" followed by a combining accent.
+		s, ll := lister(t)
+		ids := []complaint.ID{"a", "B", "_x", "\u00e9", "Z", "e\u0301", "\u00e4", "a b", "a-b", "ab", "A", "b"}
+		for i, id := range ids {
+			_, evs := RunFor(id, customer.ID(fmt.Sprintf("cust-%d", i%4)), T0, i%2)
+			saveAll(t, s, evs)
+		}
+		_, evs := RunFor("~late", "cust-0", T0.Add(time.Nanosecond), 0)
+		saveAll(t, s, evs)
+		want := slices.Clone(ids)
+		slices.Sort(want)
+		want = append(want, "~late")
+		logs := collectLogs(t, ll, T0, T0.Add(time.Hour))
+		assert.Equal(t, want, logCases(logs))
+		sameAsEvents(t, s, logs)
+	})
+
 	subtest.Run(t, "LogsPeriodBounds", func(t *testing.T) {
 		// A case opened at from is yielded, one opened at to is not, to the nanosecond and whatever the zones of the bounds; a period whose to is not after from yields nothing.
 		s, ll := lister(t)
