@@ -38,7 +38,7 @@ type Service struct {
 // it, and nothing is saved.
 func (s *Service) Record(ctx context.Context, intake Intake, note string, actor Actor, now time.Time) (Case, Event, error) {
 	if s.Store == nil {
-		return Case{}, Event{}, errNoStore
+		return Case{}, Event{}, ErrNoStore
 	}
 	c, ev, err := s.Policy.Apply(Case{}, Command{Kind: CmdRecord, Note: note, Intake: &intake}, actor, now)
 	if err != nil {
@@ -50,8 +50,10 @@ func (s *Service) Record(ctx context.Context, intake Intake, note string, actor 
 	return c, ev, nil
 }
 
-// errNoStore is the error of a Service without a Store.
-var errNoStore = errors.New("complaint: the Service has no Store")
+// ErrNoStore is returned by every method of a [Service] whose Store is
+// nil, before anything else is checked: a Service is made with its
+// Store.
+var ErrNoStore = errors.New("complaint: the Service has no Store")
 
 // recordError is the error of a failed save of the new case id: one that
 // says so when the case exists (the store's ErrConflict on version 1).
@@ -105,12 +107,12 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // its error before the store is read: no command is applied under it,
 // and no redelivery answered.
 func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
+	if s.Store == nil {
+		return Case{}, Event{}, ErrNoStore
+	}
 	p := s.Policy.orDefault()
 	if err := p.check(); err != nil {
 		return Case{}, Event{}, err
-	}
-	if s.Store == nil {
-		return Case{}, Event{}, errNoStore
 	}
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {
@@ -274,7 +276,7 @@ func (s *Service) DoRetry(ctx context.Context, id ID, cmd Command, actor Actor, 
 // History returns the case's events from the store.
 func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
 	if s.Store == nil {
-		return nil, errNoStore
+		return nil, ErrNoStore
 	}
 	evs, err := s.Store.Events(ctx, id)
 	if err != nil {
@@ -291,7 +293,7 @@ func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
 // from [Service.History].
 func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, error) {
 	if s.Store == nil {
-		return nil, errNoStore
+		return nil, ErrNoStore
 	}
 	return s.Store.Cases(ctx, complainant)
 }
@@ -326,7 +328,7 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 // [LogLister.Logs].
 func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, error) {
 	if s.Store == nil {
-		return nil, errNoStore
+		return nil, ErrNoStore
 	}
 	if !to.After(from) {
 		return nil, fmt.Errorf("complaint: logs of the cases opened from %s to %s: to is not after from: %w",
@@ -362,7 +364,7 @@ func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, erro
 // another approver, is reported.
 func (s *Service) Verify(ctx context.Context, id ID) error {
 	if s.Store == nil {
-		return errNoStore
+		return ErrNoStore
 	}
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {

@@ -14,7 +14,7 @@ func TestServiceWithoutStore(t *testing.T) {
 	ctx := context.Background()
 	var s Service
 	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	want := "complaint: the Service has no Store"
+	want := ErrNoStore.Error()
 	_, _, err := s.Record(ctx, Intake{ID: "C-1"}, "", Actor{}, now)
 	assert.EqualError(t, err, want)
 	_, _, err = s.Do(ctx, "C-1", Command{Kind: CmdAccept}, Actor{}, now)
@@ -26,4 +26,5 @@ func TestServiceWithoutStore(t *testing.T) {
 	_, err = s.Cases(ctx, "P-1")
 	assert.EqualError(t, err, want)
 	assert.EqualError(t, s.Verify(ctx, "C-1"), want)
+	assert.ErrorIs(t, s.Verify(ctx, "C-1"), ErrNoStore)
 }

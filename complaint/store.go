@@ -114,7 +114,8 @@ type LogLister interface {
 	// whole: every event of the case ordered by Seq, as [Store.Events]
 	// returns them, those after to included. Cases come in the order
 	// of [Store.Cases]: by Opened, then by ID (as Go compares strings).
-	// When to is not after from it yields nothing. The logs are one
+	// When to is not after from it yields no log (a done ctx may still
+	// yield its error). The logs are one
 	// snapshot: they show the store as it was at one instant during the
 	// call, each case at one version, and a Save that completes while
 	// the iteration runs, by the loop's body too, changes nothing
