@@ -140,5 +140,6 @@
 // [EvaluateHoldout] compares predictions with a holdout period (MAE, RMSE,
 // by-frequency means, AUC and Brier score of P(alive) as a churn
 // classifier), and [HoldoutAccumulator] computes the same check of
-// customers added in parts, keeping 8 bytes per customer.
+// customers added in parts, keeping 8 bytes per customer (and 16 per
+// customer of the largest part, to score the next parts into).
 package churn

@@ -138,7 +138,10 @@
 // subject names the order. What a case gives back of the order's price,
 // refunds and price reductions over all its carry-outs ([Case.Paid]), may
 // not exceed the order's value, so a reopened case cannot pay the price
-// twice; a compensation is goodwill on top. A supervisor approves a
+// twice; a compensation is goodwill on top. Take the order's value
+// ([Intake].OrderValue) from the customer's history when the case is
+// recorded ([customer.Recorder.Refundable]): a higher one lets a case
+// pay out a credit that the history then refuses. A supervisor approves a
 // payment only while it and everything the case paid out before
 // ([Case.PaidOut]) stay within the approval threshold; above it a manager
 // approves. The pay deductions of the staff responsible, sized by the
@@ -223,7 +226,8 @@
 // a [LogLister] also reads the event logs of all the cases opened in a
 // period, of every complainant, in one pass and one snapshot
 // ([Service.Logs]): what [Analyze] and [Signals] take for a
-// population-wide report. [Service] loads, applies and saves. A command
+// population-wide report. [Service] loads, applies and saves; one
+// without a Store refuses every call with [ErrNoStore]. A command
 // may carry an idempotency key ([Command.Key]): [Service.Do] applies it
 // once per case, so that a command delivered twice from a queue leaves
 // one event and one notice, and refuses the key with another command

@@ -18,8 +18,10 @@
 // [Return.ValidateAfter] for later returns of one order),
 // [Credit.Validate] (and [Credit.ValidateFor] against the credit's order)
 // and [Interaction.Validate] report every bad field of a record at once, in a
-// [*ValidationError] whose fields are sorted and carry a stable code, so
-// messages are deterministic and callers can act on codes. Every check is
+// [*ValidationError] whose fields are sorted (lines[2] before lines[10];
+// [CompareFields] orders a caller's own problems alike) and carry a
+// stable code, so messages are deterministic and callers can act on
+// codes. Every check is
 // made against an explicit instant, never the clock. A rejected record
 // changes nothing. [Recorder] runs these checks against the stored
 // history before it appends a record (see Storage).
@@ -116,7 +118,9 @@
 // price reductions before it and the order's refunds, and each
 // refuses a bad record with its [*ValidationError] and stores nothing. A
 // history written only through a Recorder always summarises; a
-// redelivered record is a no-op. [Append] hands the one record of an
+// redelivered record is a no-op. [Recorder.Refundable] says what an
+// order can still pay back, the bound those checks put on a refund or a
+// price reduction of it. [Append] hands the one record of an
 // [Event] to the [HistoryWriter] method of its kind, unchecked.
 //
 // Three optional capabilities, found by type assertion, make a step of

@@ -23,7 +23,8 @@
 // thresholds (no customer of it in the fit, or, for the mean and the
 // median, in the second pass) places nobody: [Model.Classify] refuses
 // its customers with an error wrapping [ErrNotFitted], and
-// [Model.Quadrant] gives them the zero Quadrant. Scores lie on the
+// [Model.Quadrant] gives them the zero Quadrant; so does a Model that no
+// fit made (the zero Model), for every customer. Scores lie on the
 // [value.Unit] grid, so the mean is an exact sum divided once, and a
 // score is compared with the exact mean, not with its rounding to a
 // float64: anyone can recompute it from the printed values and find the
@@ -60,7 +61,8 @@
 // a customer of a later day against the population of the fit's day, as
 // a shop classifies today's customer with last night's fit (Result.AsOf
 // is the customer's day). [Migrate] compares the results of two
-// populations, the earlier day first.
+// populations, the earlier day first, each of the customers on file by
+// its day.
 //
 // # Lifecycle and shop types
 //

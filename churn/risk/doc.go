@@ -33,7 +33,10 @@
 // [Collect] builds the Inputs from the summaries, a [ComplaintSource]
 // (the map of complaint.Signals through [ComplaintsAsOf]) and an
 // [AliveModel] ([AliveOf] of a fitted churn model), and
-// [Model.ScoreAll] scores them. Each [Result] holds the risk, its
+// [Model.ScoreAll] scores them. A customer who never bought has no risk:
+// Collect keeps such customers and Model.Score and Model.ScoreAll refuse
+// them ([ErrNoPurchase]), so leave them out of the population
+// (Summary.PurchaseDays() == 0). Each [Result] holds the risk, its
 // [Band], the [Method] and the reasons ([Reason]).
 //
 // # Days and zones
@@ -83,5 +86,6 @@
 // signals, a customer without a purchase, a summary without an as-of
 // instant — is an
 // [*InputError] naming the customer and every bad field; it matches
-// [customer.ErrInvalid]. No NaN or Inf is ever returned.
+// [customer.ErrInvalid], and for a customer without a purchase
+// [ErrNoPurchase] too. No NaN or Inf is ever returned.
 package risk

@@ -89,7 +89,9 @@
 // summary files; its lines without a field, and the lines that repeat
 // the header line the file starts with (two files joined by cat), are
 // passed over and counted on stderr, as the blank and repeated header
-// rows of csv are (below). -in - reads stdin. A UTF-8 byte order mark at the start
+// rows of csv are (below). Such a file that starts with a row, not a
+// header line, read as csv is an error that says to read it with
+// -format cdnow. -in - reads stdin. A UTF-8 byte order mark at the start
 // of either format is skipped, and so is a Ctrl-Z (0x1A) at its very end,
 // the end-of-file mark of DOS text files. An input that is no UTF-8 text
 // (gzip-compressed, a zip archive such as an .xlsx workbook, or UTF-16 with its

@@ -18,10 +18,12 @@ type Options struct {
 	// or one per test). A name that a search_path reads as another
 	// schema ($user, the role's own) is refused by [DB.Migrate].
 	Schema string
-	// MigrationLockTimeout bounds how long [DB.Migrate] waits for a lock
-	// on a table it alters, or on schema_version when it reads the
+	// MigrationLockTimeout bounds how long [DB.Migrate] waits for the
+	// locks on the tables an upgrade alters or rewrites, taken all
+	// together before its first migration and within this one bound
+	// however many turns it takes, or on schema_version when it reads the
 	// schema's version or records a migration, while other transactions
-	// use the table (the
+	// use the tables (the
 	// server's lock_timeout, set for the migration's transaction only): a
 	// migration waiting behind a long transaction would otherwise hold
 	// every later query of that table waiting behind itself. When it

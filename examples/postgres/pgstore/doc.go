@@ -4,8 +4,9 @@
 // [customer.Inserter], [customer.HistoryStore],
 // [customer.CheckedAppender] and [customer.InteractionEraser]
 // ([CustomerStore]),
-// [complaint.Store] and [complaint.LogLister] ([ComplaintStore]) and
-// [loyalty.Store] ([LoyaltyStore]) — and passes the library's conformance
+// [complaint.Store], [complaint.Eraser] and [complaint.LogLister]
+// ([ComplaintStore]), and [loyalty.Store] and [loyalty.Eraser]
+// ([LoyaltyStore]) — and passes the library's conformance
 // kits (customertest, complainttest, loyaltytest) against a real server.
 //
 //	db, err := pgstore.Open(ctx, "postgres://app@db.example:5432/shop", nil)

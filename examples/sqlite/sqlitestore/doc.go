@@ -2,9 +2,10 @@
 // and their histories ([customer.Directory], [customer.HistoryStore],
 // [customer.BatchGetter], [customer.Updater], [customer.Inserter],
 // [customer.CheckedAppender], [customer.InteractionEraser]), complaint
-// cases with their audit trails ([complaint.Store], [complaint.LogLister])
-// and loyalty ledgers ([loyalty.Store]). It uses the pure-Go driver
-// modernc.org/sqlite, so it builds without cgo.
+// cases with their audit trails ([complaint.Store], [complaint.Eraser],
+// [complaint.LogLister]) and loyalty ledgers ([loyalty.Store],
+// [loyalty.Eraser]). It uses the pure-Go driver modernc.org/sqlite, so
+// it builds without cgo.
 //
 // [Open] creates the file when it is missing, readable and writable by
 // its owner alone ([NewFileMode]: it holds personal data; the mode of an
