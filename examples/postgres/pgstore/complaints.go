@@ -245,6 +245,7 @@ func (s *ComplaintStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2
 		}
 		defer rows.Close()
 		var log []complaint.Event
+		var cur string // the case of log: the rows' case_id, not the documents'
 		for rows.Next() {
 			var id string
 			var seq int64
@@ -253,7 +254,7 @@ func (s *ComplaintStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2
 				yield(nil, fmt.Errorf("pgstore: %s: %w", op, err))
 				return
 			}
-			if len(log) > 0 && string(log[0].Case) != id {
+			if len(log) > 0 && id != cur {
 				if !yield(log, nil) {
 					return
 				}
@@ -264,7 +265,7 @@ func (s *ComplaintStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2
 				yield(nil, fmt.Errorf("pgstore: complaint %q event %d: stored event: %w", id, seq, err))
 				return
 			}
-			log = append(log, ev)
+			log, cur = append(log, ev), id
 		}
 		if err := rows.Err(); err != nil {
 			yield(nil, fmt.Errorf("pgstore: %s: %w", op, err))

@@ -215,9 +215,9 @@ func (s *Complaints) Events(ctx context.Context, id complaint.ID) ([]complaint.E
 				if err := rows.Scan(&seq, &doc); err != nil {
 					return err
 				}
-				var ev complaint.Event
-				if err := json.Unmarshal(doc, &ev); err != nil {
-					return fmt.Errorf("complaint %q event %d: stored document: %w", id, seq, err)
+				ev, err := decodeEvent(id, seq, doc)
+				if err != nil {
+					return err
 				}
 				evs = append(evs, ev)
 				return nil
@@ -314,6 +314,7 @@ func (s *Complaints) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]c
 		}
 		stopped := false
 		var log []complaint.Event
+		var cur string // the case of log: the rows' case_id, not the documents'
 		err = s.db.read(ctx, op, func(tx *sql.Tx) error {
 			rows, err := tx.QueryContext(ctx, logsQuery, lo, hi)
 			if err != nil {
@@ -327,18 +328,18 @@ func (s *Complaints) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]c
 				if err := rows.Scan(&id, &seq, &doc); err != nil {
 					return err
 				}
-				if len(log) > 0 && string(log[0].Case) != id {
+				if len(log) > 0 && id != cur {
 					if !yield(log, nil) {
 						stopped = true
 						return nil
 					}
 					log = nil
 				}
-				var ev complaint.Event
-				if err := json.Unmarshal(doc, &ev); err != nil {
-					return fmt.Errorf("complaint %q event %d: stored document: %w", id, seq, err)
+				ev, err := decodeEvent(id, seq, doc)
+				if err != nil {
+					return err
 				}
-				log = append(log, ev)
+				log, cur = append(log, ev), id
 			}
 			if err := rows.Err(); err != nil {
 				return err
@@ -352,6 +353,15 @@ func (s *Complaints) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]c
 			yield(nil, err)
 		}
 	}
+}
+
+// decodeEvent decodes the stored document doc of event seq of case id.
+func decodeEvent[ID ~string](id ID, seq int, doc []byte) (complaint.Event, error) {
+	var ev complaint.Event
+	if err := json.Unmarshal(doc, &ev); err != nil {
+		return ev, fmt.Errorf("complaint %q event %d: stored document: %w", id, seq, err)
+	}
+	return ev, nil
 }
 
 // Erase implements [complaint.Eraser]. In one write transaction it reads
@@ -388,9 +398,9 @@ func (s *Complaints) Erase(ctx context.Context, complainant customer.ID, at time
 					if err := rows.Scan(&seq, &doc); err != nil {
 						return err
 					}
-					var ev complaint.Event
-					if err := json.Unmarshal(doc, &ev); err != nil {
-						return fmt.Errorf("complaint %q event %d: stored document: %w", c.ID, seq, err)
+					ev, err := decodeEvent(c.ID, seq, doc)
+					if err != nil {
+						return err
 					}
 					evs = append(evs, ev)
 					return nil
