@@ -502,8 +502,10 @@ type TierConfig struct {
 
 // TierLevel is one tier and its benefits.
 type TierLevel struct {
-	// Name is unique and valid UTF-8, e.g. "silver"; names are compared
-	// exactly (case, spaces and all), here and in ledgers.
+	// Name is unique and valid UTF-8, e.g. "silver", and not blank (white
+	// space only: it would show as nothing, and no members' sale could
+	// name it, see [SeasonalDiscount].Tiers); names are compared exactly
+	// (case, spaces and all), here and in ledgers.
 	Name string `json:"name"`
 	// Min is the qualifying value from which the tier applies.
 	Min decimal.Decimal `json:"min"`
@@ -532,7 +534,10 @@ type TierLevel struct {
 	// tier recorded as " Gold " only, not for one recorded as "Gold" (a
 	// programme that renames " Gold " to "Gold" lists " Gold " so;
 	// trimmed or refused, the name would leave its members no way to
-	// keep their tier through the rename).
+	// keep their tier through the rename). For the same reason a former
+	// name may be blank, which a Name may no longer be: ledgers written
+	// under a programme that had such a tier recorded its name, and
+	// listing it is how its members keep their tier.
 	// A tier renamed twice (silver, then argent, then plata) lists both
 	// names before (argent and silver) while a ledger may still name it
 	// by either: a ledger that recorded nothing since the first rename
@@ -1148,6 +1153,10 @@ func (c *Config) checkTiers(p *problems) {
 		f := fmt.Sprintf("tiers.levels[%d]", i)
 		if l.Name == "" {
 			p.add(f+".name", customer.CodeRequired, "is empty")
+		} else if strings.TrimSpace(l.Name) == "" {
+			// It would show as nothing in notes and on screens, and no
+			// members' sale could name it (pricing.seasonal[i].tiers).
+			p.add(f+".name", customer.CodeRequired, "is blank (white space only)")
 		} else if !utf8.ValidString(l.Name) {
 			// Ledgers stored as JSON would read it back otherwise.
 			p.add(f+".name", customer.CodeFormat, "%q is not valid UTF-8", l.Name)
