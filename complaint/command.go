@@ -281,7 +281,7 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 
 // checkRefund reports a refund proposed on case c whose subject names no
 // order: a refund brings goods back and is recorded as a
-// [customer.Return] of the order's lines (see [Credits]), which needs the
+// [customer.Return] of the order's lines (see [Refunds]), which needs the
 // order, as a price reduction does (checkCommand). Only [Apply] checks
 // this, not [Rebuild], so that logs written before it still rebuild.
 func checkRefund(p *problems, c Case, cmd Command) {

@@ -21,18 +21,19 @@ import (
 // the subject's order, if any; its Source is `complaint "C-17"`.
 //
 // A [ResolutionRefund] gives no credit: the goods come back, so it is a
-// [customer.Return] of kind [customer.Refund], which the caller records
-// with the order's lines (with the amount as its Refund when it is less
-// than the units' share; money on top of the share is a compensation).
-// Exchanges, repairs and apologies move no money.
+// [customer.Return] of kind [customer.Refund], which [Refunds] gives
+// from the same log, with the order's lines of the subject's SKU and the
+// amount as its Refund when it is less than the units' share (money on
+// top of the share is a compensation, and refused there). Exchanges,
+// repairs and apologies move no money.
 //
 // The log is checked as [Rebuild] checks it (an error wrapping
 // [ErrBadLog]); the workflow refuses a price reduction on a case whose
 // subject names no order, and refunds and price reductions that together
 // exceed the order's value, so a log holding one is a bad log. (It also
-// refuses to propose a refund on a case whose subject names no order; a
-// refund gives no credit either way.) A credit
-// that [customer.Credit.Validate] refuses is an error naming the case and
+// refuses to propose a refund on a case whose subject names no order,
+// and [Refunds] refuses one in a log; a refund gives no credit either
+// way.) A credit that [customer.Credit.Validate] refuses is an error naming the case and
 // the event. On any error no credits are returned.
 func Credits(events []Event) ([]customer.Credit, error) {
 	if len(events) == 0 {

@@ -132,11 +132,20 @@
 // received without goods coming back. [Credits] turns the log of a case
 // into [customer.Credit] records, one per carry-out, with IDs that do not
 // change, so that the customer's history (a [customer.HistoryWriter]) and
-// its summary count what the complaint cost. A refund brings goods back
-// and is recorded as a [customer.Return] of the order's lines; a refund
-// and a price reduction are therefore proposed only on a case whose
-// subject names the order. What a case gives back of the order's price,
-// refunds and price reductions over all its carry-outs ([Case.Paid]), may
+// its summary count what the complaint cost. A refund brings goods back:
+// [Refunds] turns the log into [customer.Return] records of kind
+// [customer.Refund], one per carry-out, with IDs that do not change
+// either, of the subject's order and the order's lines of the subject's
+// SKU (all its lines when the subject names no SKU), with every unit of
+// them the customer still holds, given the order's earlier returns: a
+// case records no quantity. The return pays the approved amount, as its
+// Refund when that is less than the units' share; more is refused, since
+// money on top of the share is a compensation. Record them with
+// [customer.Recorder.RecordReturn] (see the example of [Refunds]). A
+// refund and a price reduction are therefore proposed only on a case
+// whose subject names the order. What a case gives back of the order's
+// price, refunds and price reductions over all its carry-outs
+// ([Case.Paid]), may
 // not exceed the order's value, so a reopened case cannot pay the price
 // twice; a compensation is goodwill on top. Take the order's value
 // ([Intake].OrderValue) from the customer's history when the case is
@@ -226,8 +235,9 @@
 // a [LogLister] also reads the event logs of all the cases opened in a
 // period, of every complainant, in one pass and one snapshot
 // ([Service.Logs]): what [Analyze] and [Signals] take for a
-// population-wide report. [Service] loads, applies and saves; one
-// without a Store refuses every call with [ErrNoStore]. A command
+// population-wide report. [Service] loads, applies and saves; a nil
+// Service, and one without a Store (nil, or a nil *MemStore), refuses
+// every call with [ErrNoStore]. A command
 // may carry an idempotency key ([Command.Key]): [Service.Do] applies it
 // once per case, so that a command delivered twice from a queue leaves
 // one event and one notice, and refuses the key with another command

@@ -19,7 +19,11 @@ import (
 // concurrent use when its Store is.
 type Service struct {
 	// Store persists cases and events; required: every method of a
-	// Service without one returns an error saying so.
+	// Service without one returns [ErrNoStore]. A nil *MemStore counts
+	// as none. A nil pointer of another Store type is an interface
+	// that is not nil: the Service cannot tell it from a store, calls
+	// its methods, and gets whatever they do with a nil receiver
+	// (typically a panic), so do not set one.
 	Store Store
 	// Policy configures the guards and priorities; nil means
 	// [DefaultPolicy]. Record, Do and DoRetry validate it on every call
@@ -37,8 +41,8 @@ type Service struct {
 // Policy that does not validate is refused, as [Policy.Apply] refuses
 // it, and nothing is saved.
 func (s *Service) Record(ctx context.Context, intake Intake, note string, actor Actor, now time.Time) (Case, Event, error) {
-	if s.Store == nil {
-		return Case{}, Event{}, ErrNoStore
+	if err := s.noStore(); err != nil {
+		return Case{}, Event{}, err
 	}
 	c, ev, err := s.Policy.Apply(Case{}, Command{Kind: CmdRecord, Note: note, Intake: &intake}, actor, now)
 	if err != nil {
@@ -50,10 +54,25 @@ func (s *Service) Record(ctx context.Context, intake Intake, note string, actor 
 	return c, ev, nil
 }
 
-// ErrNoStore is returned by every method of a [Service] whose Store is
-// nil, before anything else is checked: a Service is made with its
-// Store.
+// ErrNoStore is returned by every method of a [Service] that has no
+// Store, before anything else is checked: a nil *Service, and one whose
+// Store is nil or a nil *MemStore (see [Service].Store). A Service is
+// made with its Store.
 var ErrNoStore = errors.New("complaint: the Service has no Store")
+
+// noStore returns [ErrNoStore] when s is nil or has no Store: a nil
+// Store or a nil *MemStore, the package's own store, which a type
+// assertion finds; nil otherwise. A nil pointer of another type is not
+// detected (see [Service].Store).
+func (s *Service) noStore() error {
+	if s == nil || s.Store == nil {
+		return ErrNoStore
+	}
+	if m, ok := s.Store.(*MemStore); ok && m == nil {
+		return ErrNoStore
+	}
+	return nil
+}
 
 // recordError is the error of a failed save of the new case id: one that
 // says so when the case exists (the store's ErrConflict on version 1).
@@ -107,8 +126,8 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // its error before the store is read: no command is applied under it,
 // and no redelivery answered.
 func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
-	if s.Store == nil {
-		return Case{}, Event{}, ErrNoStore
+	if err := s.noStore(); err != nil {
+		return Case{}, Event{}, err
 	}
 	p := s.Policy.orDefault()
 	if err := p.check(); err != nil {
@@ -275,8 +294,8 @@ func (s *Service) DoRetry(ctx context.Context, id ID, cmd Command, actor Actor, 
 
 // History returns the case's events from the store.
 func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
-	if s.Store == nil {
-		return nil, ErrNoStore
+	if err := s.noStore(); err != nil {
+		return nil, err
 	}
 	evs, err := s.Store.Events(ctx, id)
 	if err != nil {
@@ -292,8 +311,8 @@ func (s *Service) History(ctx context.Context, id ID) ([]Event, error) {
 // complaint history with it; [Signals] needs each case's events too,
 // from [Service.History].
 func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, error) {
-	if s.Store == nil {
-		return nil, ErrNoStore
+	if err := s.noStore(); err != nil {
+		return nil, err
 	}
 	return s.Store.Cases(ctx, complainant)
 }
@@ -327,8 +346,8 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 // To stream the logs instead, one at a time, call the LogLister's own
 // [LogLister.Logs].
 func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, error) {
-	if s.Store == nil {
-		return nil, ErrNoStore
+	if err := s.noStore(); err != nil {
+		return nil, err
 	}
 	if !to.After(from) {
 		return nil, fmt.Errorf("complaint: logs of the cases opened from %s to %s: to is not after from: %w",
@@ -363,8 +382,8 @@ func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, erro
 // is not corrupt. A stored approval time the log does not give, or
 // another approver, is reported.
 func (s *Service) Verify(ctx context.Context, id ID) error {
-	if s.Store == nil {
-		return ErrNoStore
+	if err := s.noStore(); err != nil {
+		return err
 	}
 	c, err := s.Store.Get(ctx, id)
 	if err != nil {

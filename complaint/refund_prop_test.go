@@ -1,0 +1,278 @@
+package complaint_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tailorcrm/tailor/complaint"
+	"github.com/tailorcrm/tailor/complaint/complainttest"
+	"github.com/tailorcrm/tailor/customer"
+	"pgregory.net/rapid"
+)
+
+// propSKUs are the articles of the orders the property test draws.
+var propSKUs = []string{"JKT-01-M", "SCF-07", "TRS-3"}
+
+// The returns Refunds gives always validate against the order after the
+// refunds before them, never bring back more units than the customer
+// still holds, bring back only lines of the subject's SKU, pay the
+// approved amount, and are recorded by a Recorder that holds the order
+// and its earlier returns (a second delivery a no-op); when it refuses,
+// it says why and returns nothing.
+func TestRefundsProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ctx := context.Background()
+		bought := t0.AddDate(0, 0, -30)
+		order := drawOrder(t, bought)
+		earlier, other := drawEarlierReturns(t, order, bought)
+
+		// Mostly an article of the order; or the whole order, or an
+		// article it does not have.
+		sku := rapid.SampledFrom([]string{"", "GLV-9"}).Draw(t, "odd subject sku")
+		if rapid.IntRange(0, 9).Draw(t, "subject") > 1 {
+			sku = rapid.SampledFrom(order.Lines).Draw(t, "subject line").SKU
+		}
+		net := decimal.Zero
+		for _, l := range order.Lines {
+			net = net.Add(l.Net())
+		}
+		if net.Sign() <= 0 {
+			t.Skip("an order of net 0 cannot be refunded")
+		}
+		cents := net.Shift(2).IntPart()
+		c, evs := investigatedCase(t, sku, money(t, net))
+		amount := rapid.Int64Range(1, cents).Draw(t, "amount")
+		// A refund, or a price reduction that a refund may follow.
+		kind := rapid.SampledFrom([]complaint.ResolutionKind{complaint.ResolutionRefund, complaint.ResolutionPriceReduction}).Draw(t, "first resolution")
+		c, evs = resolveCase(t, c, evs, kind, money(t, decimal.New(amount, -2)), 5)
+		if left := cents - amount; left > 0 && (kind == complaint.ResolutionPriceReduction || rapid.Bool().Draw(t, "reopened")) {
+			c, evs = reopenCase(t, c, evs)
+			second := rapid.Int64Range(1, left).Draw(t, "second amount")
+			_, evs = resolveCase(t, c, evs, complaint.ResolutionRefund, money(t, decimal.New(second, -2)), 10)
+		}
+
+		// In any order, with a return of another order.
+		given := rapid.Permutation(append(append([]customer.Return(nil), earlier...), other)).Draw(t, "given")
+		rets, err := complaint.Refunds(evs, order, given)
+		if err != nil {
+			if rets != nil {
+				t.Fatalf("returns %v with error %v", rets, err)
+			}
+			var ve *customer.ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) != 1 {
+				t.Fatalf("not one field's error: %v", err)
+			}
+			switch f := ve.Fields[0]; {
+			case f.Field == "subject.sku" && f.Code == customer.CodeUnknown && sku != "":
+			case f.Field == "subject.sku" && f.Code == customer.CodeTooMany:
+			case f.Field == "proposal.amount" && f.Code == customer.CodeTooMany:
+			default:
+				t.Fatalf("unexpected error: %v", err)
+			}
+			return
+		}
+		refunded := map[string]int{}
+		for _, r := range earlier {
+			if r.Kind == customer.Refund {
+				for _, rl := range r.Lines {
+					refunded[rl.LineID] -= rl.Quantity
+				}
+			}
+		}
+		amounts := proposedRefunds(evs)
+		if len(rets) != len(amounts) {
+			t.Fatalf("%d returns of %d refunds", len(rets), len(amounts))
+		}
+		for i, r := range rets {
+			if err := r.ValidateAfter(order, refunded, r.Time); err != nil {
+				t.Fatalf("return %d does not validate: %v", i, err)
+			}
+			share := decimal.Zero
+			for _, rl := range r.Lines {
+				l := lineOf(t, order, rl.LineID)
+				held := l.Quantity - refunded[l.ID]
+				if -rl.Quantity > held || -rl.Quantity <= 0 {
+					t.Fatalf("return %d brings back %d units of line %q, the customer holds %d", i, -rl.Quantity, l.ID, held)
+				}
+				if sku != "" && l.SKU != sku {
+					t.Fatalf("return %d brings back line %q of SKU %q, not %q", i, l.ID, l.SKU, sku)
+				}
+				s, err := customer.RefundShare(l.Net(), refunded[l.ID], -rl.Quantity, l.Quantity, order.Currency)
+				if err != nil {
+					t.Fatal(err)
+				}
+				share = share.Add(s)
+			}
+			paid := share
+			if r.Refund.Valid {
+				paid = r.Refund.Decimal
+				if !paid.LessThan(share) {
+					t.Fatalf("return %d: Refund %s set, not below the share %s", i, paid, share)
+				}
+			}
+			if !paid.Equal(amounts[i].Amount()) {
+				t.Fatalf("return %d pays %s, %s was approved", i, paid, amounts[i])
+			}
+			for _, rl := range r.Lines {
+				refunded[rl.LineID] -= rl.Quantity
+			}
+		}
+
+		// The history takes them, and a second delivery is a no-op.
+		st := customer.NewMemStore()
+		rec := &customer.Recorder{Customers: st, History: st}
+		must(t, st.Put(ctx, customer.Customer{ID: order.CustomerID, Kind: customer.Consumer, Joined: bought.AddDate(-1, 0, 0)}))
+		must(t, rec.RecordOrder(ctx, order, bought))
+		for _, r := range earlier {
+			must(t, rec.RecordReturn(ctx, r, r.Time))
+		}
+		for range 2 {
+			for _, r := range rets {
+				must(t, rec.RecordReturn(ctx, r, hours(20)))
+			}
+		}
+	})
+}
+
+func must(t *rapid.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func money(t *rapid.T, d decimal.Decimal) customer.Money {
+	t.Helper()
+	m, err := customer.NewMoney(d.StringFixed(2), "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func lineOf(t *rapid.T, o customer.Order, id string) customer.Line {
+	t.Helper()
+	for _, l := range o.Lines {
+		if l.ID == id {
+			return l
+		}
+	}
+	t.Fatalf("order %q has no line %q", o.ID, id)
+	return customer.Line{}
+}
+
+// drawOrder draws order O-1 of customer cust-C-1, bought at bought: one
+// to four lines of the SKUs of propSKUs.
+func drawOrder(t *rapid.T, bought time.Time) customer.Order {
+	o := customer.Order{ID: "O-1", CustomerID: "cust-C-1", Time: bought, Channel: customer.Online, Currency: "EUR"}
+	for i := range rapid.IntRange(1, 4).Draw(t, "lines") {
+		q := rapid.IntRange(1, 5).Draw(t, "quantity")
+		price := rapid.Int64Range(0, 30000).Draw(t, "unit price cents")
+		discount := rapid.Int64Range(0, price*int64(q)).Draw(t, "discount cents")
+		o.Lines = append(o.Lines, customer.Line{ID: fmt.Sprint(i + 1), SKU: rapid.SampledFrom(propSKUs).Draw(t, "sku"),
+			Category: "clothes", Quantity: q, UnitPrice: decimal.New(price, -2), Discount: decimal.New(discount, -2)})
+	}
+	return o
+}
+
+// drawEarlierReturns draws valid returns of o, in time order, dated from
+// bought to t0, and a return of another order.
+func drawEarlierReturns(t *rapid.T, o customer.Order, bought time.Time) ([]customer.Return, customer.Return) {
+	held := make([]int, len(o.Lines))
+	for i, l := range o.Lines {
+		held[i] = l.Quantity
+	}
+	var out []customer.Return
+	at := bought
+	for i := range rapid.IntRange(0, 4).Draw(t, "earlier returns") {
+		k := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
+		if held[k] == 0 {
+			continue
+		}
+		kind := rapid.SampledFrom([]customer.ReturnKind{customer.Refund, customer.Exchange}).Draw(t, "kind")
+		units := rapid.IntRange(1, held[k]).Draw(t, "units")
+		if kind == customer.Refund {
+			held[k] -= units
+		}
+		at = at.Add(time.Duration(rapid.IntRange(1, 48).Draw(t, "hours later")) * time.Hour)
+		out = append(out, customer.Return{ID: fmt.Sprintf("R-%d", i), OrderID: o.ID, CustomerID: o.CustomerID, Time: at,
+			Kind: kind, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: o.Lines[k].ID, Quantity: -units}}})
+	}
+	other := customer.Return{ID: "R-other", OrderID: "O-2", CustomerID: o.CustomerID, Time: t0, Kind: customer.Refund,
+		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -99}}}
+	return out, other
+}
+
+// investigatedCase records case C-1 about SKU sku of order O-1, of value
+// value, at t0, and takes it through its investigation (hour 3).
+func investigatedCase(t *rapid.T, sku string, value customer.Money) (complaint.Case, []complaint.Event) {
+	in := complainttest.Intake("C-1", t0.Add(-time.Hour))
+	in.Subject = complaint.Subject{Kind: complaint.SubjectOrder, Order: "O-1", SKU: sku}
+	in.OrderValue = value
+	in.Demand.Amount = value
+	c, ev, err := complaint.Apply(complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, agent, t0)
+	must(t, err)
+	evs := []complaint.Event{ev}
+	for i, s := range complainttest.HappyPath()[:3] {
+		c, ev, err = complaint.Apply(c, s.Command, s.Actor, hours(float64(i+1)))
+		must(t, err)
+		evs = append(evs, ev)
+	}
+	return c, evs
+}
+
+// resolveCase proposes a resolution of kind k and amount on c, has it
+// approved and carries it out, from hour h on.
+func resolveCase(t *rapid.T, c complaint.Case, evs []complaint.Event, k complaint.ResolutionKind, amount customer.Money, h float64) (complaint.Case, []complaint.Event) {
+	p := complaint.Proposal{Kind: k, Amount: amount, Detail: "money back"}
+	for i, s := range []struct {
+		cmd complaint.Command
+		a   complaint.Actor
+	}{
+		{complaint.Command{Kind: complaint.CmdPropose, Proposal: &p}, handler},
+		{complaint.Command{Kind: complaint.CmdApprove}, manager},
+		{carryOut, handler},
+	} {
+		var ev complaint.Event
+		var err error
+		c, ev, err = complaint.Apply(c, s.cmd, s.a, hours(h+float64(i)))
+		must(t, err)
+		evs = append(evs, ev)
+	}
+	return c, evs
+}
+
+// reopenCase reopens c, carried out, at hour 8 and investigates it again
+// at hour 9.
+func reopenCase(t *rapid.T, c complaint.Case, evs []complaint.Event) (complaint.Case, []complaint.Event) {
+	unhappy := &complaint.Feedback{Perceived: 3, Expected: 8, CSAT: 2}
+	c, ev, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdReopen, Feedback: unhappy, Reason: "still torn"}, complainant, hours(8))
+	must(t, err)
+	evs = append(evs, ev)
+	c, ev, err = complaint.Apply(c, complaint.Command{Kind: complaint.CmdInvestigate, Finding: &complaint.Finding{
+		Cause: complaint.CauseManufacturing, Responsible: complaint.PartySupplier, Detail: "not fixed"}}, handler, hours(9))
+	must(t, err)
+	return c, append(evs, ev)
+}
+
+// proposedRefunds returns the amounts of the refunds carried out in
+// evs, in order.
+func proposedRefunds(evs []complaint.Event) []customer.Money {
+	var out []customer.Money
+	var p *complaint.Proposal
+	for _, ev := range evs {
+		switch ev.Command.Kind {
+		case complaint.CmdPropose:
+			p = ev.Command.Proposal
+		case complaint.CmdCarryOut:
+			if p != nil && p.Kind == complaint.ResolutionRefund {
+				out = append(out, p.Amount)
+			}
+		}
+	}
+	return out
+}
