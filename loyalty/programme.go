@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -502,10 +503,13 @@ type TierConfig struct {
 
 // TierLevel is one tier and its benefits.
 type TierLevel struct {
-	// Name is unique and valid UTF-8, e.g. "silver", and not blank (white
-	// space only: it would show as nothing, and no members' sale could
-	// name it, see [SeasonalDiscount].Tiers); names are compared exactly
-	// (case, spaces and all), here and in ledgers.
+	// Name is unique and valid UTF-8, e.g. "silver", not blank (white
+	// space and invisible format characters such as a zero-width space
+	// only: it would show as nothing, and no members' sale could name it,
+	// see [SeasonalDiscount].Tiers) and free of control characters (a
+	// line break or a NUL would break the notes and exports it is written
+	// to); names are compared exactly (case, spaces and all), here and in
+	// ledgers.
 	Name string `json:"name"`
 	// Min is the qualifying value from which the tier applies.
 	Min decimal.Decimal `json:"min"`
@@ -1012,6 +1016,18 @@ func (c *Config) defaults() {
 	}
 }
 
+// invisible reports whether name shows as nothing: it holds only white
+// space ([unicode.IsSpace]) and format characters ([unicode.Cf], such as
+// a zero-width space or a soft hyphen).
+func invisible(name string) bool {
+	for _, r := range name {
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
+}
+
 // sane reports whether d is small enough to compute with: at most 30
 // digits and an exponent within ±30. It keeps "1e999999999" from turning a
 // comparison into a billion-digit multiplication.
@@ -1153,13 +1169,18 @@ func (c *Config) checkTiers(p *problems) {
 		f := fmt.Sprintf("tiers.levels[%d]", i)
 		if l.Name == "" {
 			p.add(f+".name", customer.CodeRequired, "is empty")
-		} else if strings.TrimSpace(l.Name) == "" {
+		} else if invisible(l.Name) {
 			// It would show as nothing in notes and on screens, and no
 			// members' sale could name it (pricing.seasonal[i].tiers).
-			p.add(f+".name", customer.CodeRequired, "is blank (white space only)")
+			p.add(f+".name", customer.CodeRequired, "%q is blank (white space or invisible characters only)", l.Name)
 		} else if !utf8.ValidString(l.Name) {
 			// Ledgers stored as JSON would read it back otherwise.
 			p.add(f+".name", customer.CodeFormat, "%q is not valid UTF-8", l.Name)
+		} else if strings.IndexFunc(l.Name, unicode.IsControl) >= 0 {
+			// A line break or a NUL breaks every line-based export and
+			// note the name is written to, and a database's JSON column
+			// refuses a NUL.
+			p.add(f+".name", customer.CodeFormat, "%q holds a control character", l.Name)
 		} else if j, dup := names[l.Name]; dup {
 			p.add(f+".name", customer.CodeDuplicate, "%q is also tiers.levels[%d]", l.Name, j)
 		} else {

@@ -61,3 +61,47 @@ func TestTierFormerNameBlankKeepsTier(t *testing.T) {
 	require.NoError(t, err, "a blank former name is accepted")
 	assert.Equal(t, silver, renamed.Tier(old).Name)
 }
+
+// A name of invisible characters only shows as nothing too, and a
+// control character breaks the notes and exports the name is written
+// to: both are refused, naming the field. Visible text with such a
+// character inside is refused only for the control character.
+func TestTierNameInvisibleOrControlRefused(t *testing.T) {
+	for _, tc := range []struct{ name, code, msg string }{
+		{"\u200b", customer.CodeRequired, "blank"},
+		{"\u00ad", customer.CodeRequired, "blank"},
+		{" \u2060 ", customer.CodeRequired, "blank"},
+		{"\ufeff", customer.CodeRequired, "blank"},
+		{"\x00", customer.CodeFormat, "control character"},
+		{"gold\x1b", customer.CodeFormat, "control character"},
+		{"gold\nsilver", customer.CodeFormat, "control character"},
+		{"\u0085", customer.CodeRequired, "blank"}, // NEL is white space
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := club(t).Config()
+			c.Tiers.Levels[1].Name = tc.name
+			_, err := loyalty.Compile(c)
+			var ve *customer.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Len(t, ve.Fields, 1, "%v", err)
+			assert.Equal(t, "tiers.levels[1].name", ve.Fields[0].Field)
+			assert.Equal(t, tc.code, ve.Fields[0].Code)
+			assert.Contains(t, ve.Fields[0].Message, tc.msg)
+		})
+	}
+	// A visible name with a format character inside stays a name.
+	c := club(t).Config()
+	c.Tiers.Levels[1].Name = "gold\u200bplus"
+	_, err := loyalty.Compile(c)
+	require.NoError(t, err)
+}
+
+// A former name may hold a control character: a programme that took
+// such a name wrote it to its ledgers, and listing it is how the
+// renamed tier keeps its members.
+func TestTierFormerNameControlAccepted(t *testing.T) {
+	c := club(t).Config()
+	c.Tiers.Levels[1].FormerNames = []string{"tab\tname", "\x00"}
+	_, err := loyalty.Compile(c)
+	require.NoError(t, err)
+}
