@@ -33,3 +33,20 @@ func BenchmarkSettle(b *testing.B) {
 		}
 	}
 }
+
+// A month-end run settles invoices paid in a dozen instalments, one of
+// them in advance, with two credit notes.
+func BenchmarkSettleWith(b *testing.B) {
+	inv := dealerInvoice(b)
+	var ps []terms.Payment
+	for i := range 12 {
+		ps = append(ps, pay(b, fmt.Sprintf("BANK-%d", 12-i), issued.Add(time.Duration(11-i)*36*time.Hour), "50.00"))
+	}
+	cs := []terms.CreditNote{note(b, "CN-2", issued.Add(200*time.Hour), "20.00"), note(b, "CN-1", issued.Add(50*time.Hour), "30.00")}
+	asOf := issued.AddDate(0, 2, 0)
+	for b.Loop() {
+		if _, err := inv.SettleWith(ps, cs, asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

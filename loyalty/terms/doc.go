@@ -36,6 +36,81 @@
 //
 //	owed + paid − overpaid + discount = amount
 //
+// # Prepayments
+//
+// A payment received before the invoice was issued (a deposit, cash in
+// advance, a transfer made hours before the invoice was written) is
+// applied at the invoice's issue: it counts on the invoice's day, within
+// the discount period, and an invoice it settles is settled at its issue,
+// on time, as payables systems apply a prepayment to the invoice it was
+// made for (Oracle PeopleSoft Payables, "Discounts and Prepayment
+// Application"). [Settlement].Prepaid says how much of what was paid came
+// so. A prepayment is checked as any payment: positive, in the invoice's
+// currency, in whole minor units.
+//
+// # Credit notes
+//
+// A return or an allowance is not a negative invoice: it is a
+// [CreditNote] against the invoice, read by [Invoice.SettleWith] with
+// the payments. From its instant on, the invoice asks its amount less the
+// credit notes, and the cash discount is recomputed on that, as "2/10
+// net 30" is read in practice (the discount is taken on the invoice less
+// its returns and allowances):
+//
+//	amount = Invoice.Amount − credited
+//	cash   = round(amount × c / 100)
+//
+// The credit notes of an invoice take at most its amount; one that would
+// take more is refused.
+//
+// # One transfer, several invoices
+//
+// A bank transfer that pays several invoices of one intermediary is split
+// by [Allocate] over their settlements as of the transfer: oldest due
+// first, each invoice getting what settles it then (with its cash
+// discount while that is open), the last one perhaps in part, and what
+// is left over reported, exactly. Each part is a [Payment] of its
+// invoice.
+//
+// # Terms and the customer history
+//
+// Package customer keeps an intermediary's history as it keeps a
+// consumer's, and package value scores it from that history (revenue,
+// profit, purchase days). The mapping that keeps the history's money
+// equal to what the intermediary paid and kept is:
+//
+//   - The invoice's order is a [customer.Order] of channel
+//     [customer.Wholesale] whose lines are at list price
+//     ([customer.Line].UnitPrice is "the list price of one unit") and
+//     carry the functional discount as their Discount, the invoice's
+//     Functional allocated over the lines in proportion to their list
+//     amounts (e.g. by [customer.Money.Allocate]), so that the order's
+//     gross is List and its net, Σ [customer.Line.Net], is Amount. Trade
+//     discounts are not revenue, and Gross then compares intermediaries
+//     of every role at the same prices; a history at the intermediary's
+//     price would hide the discount, and report every line as sold at full
+//     price.
+//   - A cash discount taken is a [customer.Credit] of kind
+//     [customer.PriceReduction] for the order, of [Settlement].Discount,
+//     at [Settlement].SettledAt: it is a reduction of the price of goods
+//     the intermediary keeps, granted after the sale (accounting books it
+//     as a sales discount, a reduction of revenue), and the history counts
+//     it on the order's day. It is not a line discount: the order is
+//     recorded before anyone knows whether the discount will be taken.
+//   - A credit note for goods sent back is a [customer.Return] of kind
+//     [customer.Refund] of those units; one for an allowance on goods kept
+//     is a [customer.Credit] of kind PriceReduction. Either is recorded at
+//     the credit note's amount, unless the invoice was already settled
+//     with the cash discount: the credit note then also lowers the
+//     discount, and pays back its amount less that change (the
+//     Settlement's Discount before it less the one after it), which is
+//     what the return's Refund or the credit records.
+//   - Payments themselves are not history: how an intermediary pays goes
+//     into its [Record], and from there into its credit rating.
+//
+// The history's net is then what the intermediary paid and kept:
+// Σ (Paid − Overpaid) over its settled invoices.
+//
 // # Calendar days
 //
 // The discount date and the due date are calendar days ([customer.Date]),
@@ -67,7 +142,8 @@
 //
 // [NewRecord] folds the settlements of one intermediary into a
 // [Record]: how many invoices it settled on time, how late it paid on
-// average, what it owes past the due date. It is an input for the
+// average, what it owes past the due date. An invoice settled by a
+// prepayment is settled on time. It is an input for the
 // creditworthiness of an intermediary's potential value: the
 // caller maps it onto a [customer.CreditRating] by its own credit policy
 // and stores it in [customer.Trade].Rating, which package value scores.

@@ -183,3 +183,147 @@ func ExampleWeekends() {
 	// weekends: discount until 2026-05-18, due 2026-06-05; settled 2026-05-18 with the cash discount of 14.00 EUR: 686.00 EUR paid by 2026-05-18
 	// holiday: discount until 2026-05-19, due 2026-06-05; settled 2026-05-18 with the cash discount of 14.00 EUR: 686.00 EUR paid by 2026-05-19
 }
+
+// A dealer returns two of ten coats before it pays: the credit note
+// lowers the invoice, and the cash discount is recomputed on what is
+// left. A deposit made before the invoice counts at its issue.
+func ExampleInvoice_SettleWith() {
+	t := terms.Terms{
+		Currency:   "EUR",
+		Functional: map[customer.Role]decimal.Decimal{customer.Dealer: decimal.NewFromInt(30)},
+		Cash:       terms.CashDiscount{Percent: decimal.NewFromInt(2), Days: 10},
+		NetDays:    30,
+	}
+	issued := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	inv, err := t.Invoice("INV-1", "D-7", customer.Dealer, eur("1000.00"), issued)
+	if err != nil {
+		panic(err)
+	}
+	payments := []terms.Payment{
+		{ID: "BANK-1", At: issued.Add(-3 * time.Hour), Amount: eur("300.00")}, // a deposit
+		{ID: "BANK-2", At: issued.AddDate(0, 0, 9), Amount: eur("331.12")},
+	}
+	credits := []terms.CreditNote{{ID: "CN-1", At: issued.AddDate(0, 0, 5), Amount: eur("56.00")}}
+	s, err := inv.SettleWith(payments, credits, issued.AddDate(0, 1, 0))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Explain)
+	// Output:
+	// 700.00 EUR − 56.00 EUR credited = 644.00 EUR; settled 2025-03-12 with the cash discount of 12.88 EUR: 631.12 EUR paid by 2025-03-13; 300.00 EUR paid before the invoice
+}
+
+// One transfer pays three invoices of a dealer: the oldest due first,
+// each with its cash discount while that is still open.
+func ExampleAllocate() {
+	t := terms.Terms{
+		Currency:   "EUR",
+		Functional: map[customer.Role]decimal.Decimal{customer.Dealer: decimal.NewFromInt(30)},
+		Cash:       terms.CashDiscount{Percent: decimal.NewFromInt(2), Days: 10},
+		NetDays:    30,
+	}
+	received := time.Date(2025, 3, 12, 10, 0, 0, 0, time.UTC)
+	var open []terms.Settlement
+	for _, c := range []struct {
+		id     string
+		list   string
+		issued time.Time
+	}{
+		{"INV-1", "1000.00", time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)},
+		{"INV-2", "500.00", time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)},
+		{"INV-3", "200.00", time.Date(2025, 2, 20, 9, 0, 0, 0, time.UTC)},
+	} {
+		inv, err := t.Invoice(c.id, "D-7", customer.Dealer, eur(c.list), c.issued)
+		if err != nil {
+			panic(err)
+		}
+		s, err := inv.Settle(nil, received) // as of the transfer
+		if err != nil {
+			panic(err)
+		}
+		open = append(open, s)
+	}
+	parts, left, err := terms.Allocate(terms.Payment{ID: "BANK-7", At: received, Amount: eur("1200.00")}, open)
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range parts {
+		fmt.Println(a.Invoice, a.Payment.Amount)
+	}
+	fmt.Println("left", left)
+	// Output:
+	// INV-3 140.00 EUR
+	// INV-1 686.00 EUR
+	// INV-2 343.00 EUR
+	// left 31.00 EUR
+}
+
+// How an invoice goes into the dealer's customer history: the order at
+// list prices with the functional discount as the lines' discounts, the
+// return of two coats credited before payment, and the cash discount
+// taken as a price reduction of the order. The history's net is then
+// what the dealer paid.
+func Example_customerHistory() {
+	t := terms.Terms{
+		Currency:   "EUR",
+		Functional: map[customer.Role]decimal.Decimal{customer.Dealer: decimal.NewFromInt(30)},
+		Cash:       terms.CashDiscount{Percent: decimal.NewFromInt(2), Days: 10},
+		NetDays:    30,
+	}
+	issued := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	lines := []customer.Line{
+		{ID: "1", SKU: "COAT-7", Category: "coats", Quantity: 10, UnitPrice: decimal.RequireFromString("120.00")},
+		{ID: "2", SKU: "KNIT-3", Category: "knitwear", Quantity: 20, UnitPrice: decimal.RequireFromString("45.00")},
+	}
+	list, gross := eur("0"), make([]decimal.Decimal, len(lines))
+	for i, l := range lines {
+		gross[i] = l.Gross()
+		list, _ = list.Add(eur(l.Gross().String()))
+	}
+	inv, err := t.Invoice("INV-1", "D-7", customer.Dealer, list, issued)
+	if err != nil {
+		panic(err)
+	}
+	// The functional discount, allocated over the lines by their list
+	// amounts, is the lines' discount: the order's net is the invoice's
+	// amount.
+	discounts, err := inv.Functional.Allocate(gross...)
+	if err != nil {
+		panic(err)
+	}
+	for i := range lines {
+		lines[i].Discount = discounts[i].Amount()
+	}
+	order := customer.Order{ID: "SO-1", CustomerID: "D-7", Time: issued, Channel: customer.Wholesale, Currency: "EUR", Lines: lines}
+
+	// Two coats come back: a return of the order, and a credit note of
+	// their share of the line's net against the invoice.
+	back := customer.Return{ID: "R-1", OrderID: "SO-1", CustomerID: "D-7", Time: issued.AddDate(0, 0, 5),
+		Kind: customer.Refund, Reason: customer.QualityDefect, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -2}}}
+	credit := terms.CreditNote{ID: "CN-1", At: back.Time, Amount: eur("168.00")}
+
+	// The dealer pays the rest less the recomputed cash discount in time.
+	payment := terms.Payment{ID: "BANK-1", At: issued.AddDate(0, 0, 9), Amount: eur("1275.96")}
+	s, err := inv.SettleWith([]terms.Payment{payment}, []terms.CreditNote{credit}, issued.AddDate(0, 1, 0))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Explain)
+	cash := customer.Credit{ID: "CASH-INV-1", CustomerID: "D-7", OrderID: "SO-1", Time: s.SettledAt,
+		Kind: customer.PriceReduction, Amount: s.Discount, Source: "INV-1"}
+
+	history := func(yield func(customer.Event) bool) {
+		_ = yield(customer.Event{Order: &order}) && yield(customer.Event{Return: &back}) && yield(customer.Event{Credit: &cash})
+	}
+	sum, err := customer.Summarize("D-7", customer.Intermediary, issued.AddDate(0, 1, 0), history, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("gross", sum.Gross.StringFixed(2), "discounts", sum.Discounts.StringFixed(2),
+		"refunded", sum.Refunded.StringFixed(2), "credited", sum.Credited.StringFixed(2))
+	fmt.Println("net", sum.Net().StringFixed(2), "paid", s.Paid)
+	// Output:
+	// 1470.00 EUR − 168.00 EUR credited = 1302.00 EUR; settled 2025-03-12 with the cash discount of 26.04 EUR: 1275.96 EUR paid by 2025-03-13
+	// gross 2100.00 discounts 630.00 refunded 168.00 credited 26.04
+	// net 1275.96 paid 1275.96 EUR
+}

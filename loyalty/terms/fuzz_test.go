@@ -70,3 +70,47 @@ func FuzzSettle(f *testing.F) {
 		require.GreaterOrEqual(t, s.Owed.Sign(), 0)
 	})
 }
+
+// FuzzSettleWith settles an invoice with a payment, perhaps made before
+// the invoice, and a credit note, with amounts and instants read from
+// text: whatever they are, the call returns with a validation error or
+// with a settlement that adds up, the credit note taken off the amount.
+func FuzzSettleWith(f *testing.F) {
+	f.Add("1000.00", "588.00", int64(8*24), "100.00", int64(5*24), int64(40*24))
+	f.Add("1000.00", "686.00", int64(-3), "700.00", int64(24), int64(24))
+	f.Add("1000.00", "1", int64(-1<<40), "700.01", int64(0), int64(0))
+	f.Add("0.05", "-1", int64(0), "1e400", int64(-1), int64(1))
+	f.Fuzz(func(t *testing.T, list, payment string, ph int64, credit string, ch, asOfH int64) {
+		l, err := customer.NewMoney(list, "EUR")
+		if err != nil {
+			return
+		}
+		inv, err := twoTen().Invoice("INV-1", "D-7", customer.Dealer, l, issued)
+		if err != nil {
+			return
+		}
+		hours := func(h int64) time.Time { return issued.Add(time.Duration(h%(1<<20)) * time.Hour) }
+		var pays []terms.Payment
+		if m, err := customer.NewMoney(payment, "EUR"); err == nil {
+			pays = append(pays, terms.Payment{ID: "P", At: hours(ph), Amount: m})
+		}
+		var notes []terms.CreditNote
+		if m, err := customer.NewMoney(credit, "EUR"); err == nil {
+			notes = append(notes, terms.CreditNote{ID: "C", At: hours(ch), Amount: m})
+		}
+		s, err := inv.SettleWith(pays, notes, hours(asOfH))
+		if err != nil {
+			var ve *customer.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Equal(t, terms.Settlement{}, s)
+			return
+		}
+		sum := s.Owed.Amount().Add(s.Paid.Amount()).Sub(s.Overpaid.Amount()).Add(s.Discount.Amount())
+		require.True(t, sum.Equal(s.Amount.Amount()), "owed %s + paid %s − overpaid %s + discount %s ≠ amount %s",
+			s.Owed, s.Paid, s.Overpaid, s.Discount, s.Amount)
+		require.True(t, s.Amount.Amount().Add(s.Credited.Amount()).Equal(inv.Amount.Amount()))
+		require.GreaterOrEqual(t, s.Owed.Sign(), 0)
+		require.GreaterOrEqual(t, s.Amount.Sign(), 0)
+		require.False(t, s.Settled && s.SettledAt.Before(inv.Issued))
+	})
+}

@@ -161,18 +161,21 @@ func zoneOrUTC(l *time.Location) *time.Location {
 func minor(cur customer.Currency) decimal.Decimal { return decimal.New(1, -cur.Digits()) }
 
 // genPayments draws 0–6 valid payments of inv, within 80 days after its
-// issue or, for a late payer, after its due date, each of 1 minor unit up to its amount, often an equal
-// instalment or the whole amount.
+// issue, or, for a late payer, after its due date, or, for one that pays
+// in advance, from 60 days before its issue; each of 1 minor unit up to
+// its amount, often an equal instalment or the whole amount.
 func genPayments(t *rapid.T, inv terms.Invoice) []terms.Payment {
 	cur := inv.Amount.Currency()
 	n := rapid.IntRange(0, 6).Draw(t, "payments")
 	ps := make([]terms.Payment, n)
 	units := inv.Amount.Amount().Div(minor(cur)).IntPart()
-	// A late payer pays nothing before the due date.
 	start := inv.Issued
-	if rapid.IntRange(0, 3).Draw(t, "late payer") == 0 {
+	switch rapid.IntRange(0, 4).Draw(t, "payer") {
+	case 0: // a late payer pays nothing before the due date
 		y, m, dd := inv.Due.Time().Date()
 		start = time.Date(y, m, dd+1, 0, 0, 0, 0, zoneOrUTC(inv.Location))
+	case 1: // one that pays in advance may pay before the invoice
+		start = inv.Issued.Add(-time.Duration(rapid.Int64Range(1, 60*24*3600).Draw(t, "advance s")) * time.Second)
 	}
 	for i := range ps {
 		at := start.Add(time.Duration(rapid.Int64Range(0, 80*24*3600).Draw(t, "at s")) * time.Second)
@@ -189,4 +192,33 @@ func genPayments(t *rapid.T, inv terms.Invoice) []terms.Payment {
 		ps[i] = terms.Payment{ID: "P" + string(rune('a'+i)), At: at, Amount: m}
 	}
 	return ps
+}
+
+// genCredits draws 0–3 valid credit notes of inv, within 80 days after
+// its issue, that together take at most its amount, often all of it.
+func genCredits(t *rapid.T, inv terms.Invoice) []terms.CreditNote {
+	return genCreditsUpTo(t, inv, inv.Amount.Amount(), "C")
+}
+
+// genCreditsUpTo draws 0–3 valid credit notes of inv, with IDs prefix
+// and a letter, that together take at most max.
+func genCreditsUpTo(t *rapid.T, inv terms.Invoice, max decimal.Decimal, prefix string) []terms.CreditNote {
+	cur := inv.Amount.Currency()
+	n := rapid.IntRange(0, 3).Draw(t, "credit notes")
+	left := max.Div(minor(cur)).IntPart()
+	var cs []terms.CreditNote
+	for i := range n {
+		if left == 0 {
+			break
+		}
+		u := left
+		if rapid.IntRange(0, 3).Draw(t, "credit kind") > 0 {
+			u = rapid.Int64Range(1, left).Draw(t, "credit units")
+		}
+		left -= u
+		at := inv.Issued.Add(time.Duration(rapid.Int64Range(0, 80*24*3600).Draw(t, "credit at s")) * time.Second)
+		m, _ := customer.MoneyFromDecimal(decimal.New(u, -cur.Digits()), cur)
+		cs = append(cs, terms.CreditNote{ID: prefix + string(rune('a'+i)), At: at, Amount: m})
+	}
+	return cs
 }

@@ -74,21 +74,31 @@ func TestPropInvoiceAmounts(t *testing.T) {
 
 // checkInvariants checks what holds of every settlement s of inv:
 //
-//	Owed + Paid − Overpaid + Discount = Amount
+//	Owed + Paid − Overpaid + Discount = Amount = inv.Amount − Credited
 //
-// with Owed, Overpaid, WithDiscount ≥ 0; Discount either zero or the
-// invoice's cash discount; Settled exactly when nothing is owed; a
-// settled invoice has a SettledAt and is never overdue; WithDiscount
-// below Owed when set.
+// with Owed, Overpaid, WithDiscount, Credited ≥ 0 and 0 ≤ Prepaid ≤ Paid;
+// Discount either zero or the cash discount recomputed on Amount,
+// round½↑(Amount × CashPercent / 100) (the invoice's own when nothing
+// is credited); Settled exactly when nothing is owed; a settled invoice
+// has a SettledAt, not before the invoice's issue nor after AsOf, and is
+// never overdue; WithDiscount below Owed when set.
 func checkInvariants(t *rapid.T, inv terms.Invoice, s terms.Settlement) {
 	sum := s.Owed.Amount().Add(s.Paid.Amount()).Sub(s.Overpaid.Amount()).Add(s.Discount.Amount())
-	if !sum.Equal(inv.Amount.Amount()) {
-		t.Fatalf("owed %s + paid %s − overpaid %s + discount %s = %s, amount %s", s.Owed, s.Paid, s.Overpaid, s.Discount, sum, inv.Amount)
+	if !sum.Equal(s.Amount.Amount()) {
+		t.Fatalf("owed %s + paid %s − overpaid %s + discount %s = %s, amount %s", s.Owed, s.Paid, s.Overpaid, s.Discount, sum, s.Amount)
 	}
-	if s.Owed.Sign() < 0 || s.Overpaid.Sign() < 0 || s.WithDiscount.Sign() < 0 || s.Paid.Sign() < 0 || s.DaysLate < 0 {
+	if a := s.Amount.Amount().Add(s.Credited.Amount()); !a.Equal(inv.Amount.Amount()) {
+		t.Fatalf("amount %s + credited %s = %s, the invoice's amount is %s", s.Amount, s.Credited, a, inv.Amount)
+	}
+	if s.Owed.Sign() < 0 || s.Overpaid.Sign() < 0 || s.WithDiscount.Sign() < 0 || s.Paid.Sign() < 0 || s.DaysLate < 0 ||
+		s.Credited.Sign() < 0 || s.Amount.Sign() < 0 || s.Prepaid.Sign() < 0 || s.Prepaid.Amount().GreaterThan(s.Paid.Amount()) {
 		t.Fatalf("negative: %+v", s)
 	}
-	if !s.Discount.IsZero() && !s.Discount.Equal(inv.CashDiscount) {
+	cash := pctOf(s.Amount.Amount(), inv.CashPercent, inv.Amount.Currency().Digits())
+	if !s.Discount.IsZero() && !s.Discount.Amount().Equal(cash) {
+		t.Fatalf("discount %s, %s%% of %s is %s", s.Discount, inv.CashPercent, s.Amount, cash)
+	}
+	if s.Credited.IsZero() && !s.Discount.IsZero() && !s.Discount.Equal(inv.CashDiscount) {
 		t.Fatalf("discount %s, the invoice's is %s", s.Discount, inv.CashDiscount)
 	}
 	if s.Settled != s.Owed.IsZero() {
@@ -97,32 +107,46 @@ func checkInvariants(t *rapid.T, inv terms.Invoice, s terms.Settlement) {
 	if s.Settled == s.SettledAt.IsZero() || (s.Settled && s.Overdue) {
 		t.Fatalf("settled %v at %v, overdue %v", s.Settled, s.SettledAt, s.Overdue)
 	}
+	if s.Settled && (s.SettledAt.Before(inv.Issued) || s.SettledAt.After(s.AsOf)) {
+		t.Fatalf("settled at %v, issued %v, as of %v", s.SettledAt, inv.Issued, s.AsOf)
+	}
 	if s.Overdue != (!s.Settled && s.DaysLate > 0) {
 		t.Fatalf("overdue %v, settled %v, days late %d", s.Overdue, s.Settled, s.DaysLate)
 	}
 	if s.WithDiscount.Sign() > 0 && !s.WithDiscount.Amount().LessThan(s.Owed.Amount()) {
 		t.Fatalf("with discount %s, owed %s", s.WithDiscount, s.Owed)
 	}
-	for _, m := range []customer.Money{s.Paid, s.Discount, s.Owed, s.Overpaid, s.WithDiscount, s.Amount} {
+	for _, m := range []customer.Money{s.Paid, s.Discount, s.Owed, s.Overpaid, s.WithDiscount, s.Amount, s.Credited, s.Prepaid} {
 		if m.Currency() != inv.Amount.Currency() {
 			t.Fatalf("%s is not in %s", m, inv.Amount.Currency())
 		}
 	}
 }
 
-// Settle depends on the payments, not on their order, on identical
-// redeliveries, or on the zones their times carry; and every
-// settlement keeps the invariants of checkInvariants.
+// SettleWith depends on the payments and credit notes, not on their
+// order, on identical redeliveries, or on the zones their times carry;
+// and every settlement, with prepayments and credit notes, keeps the
+// invariants of checkInvariants.
 func TestPropSettleOrderIndependent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		_, inv := genInvoice(t)
 		ps := genPayments(t, inv)
+		cs := genCredits(t, inv)
 		asOf := inv.Issued.Add(time.Duration(rapid.Int64Range(0, 150*24*3600).Draw(t, "asOf s")) * time.Second)
-		want, err := inv.Settle(ps, asOf)
+		want, err := inv.SettleWith(ps, cs, asOf)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkInvariants(t, inv, want)
+		if len(cs) == 0 {
+			plain, err := inv.Settle(ps, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !same(plain, want) {
+				t.Fatalf("Settle and SettleWith without credit notes differ:\n%+v\n%+v", plain, want)
+			}
+		}
 
 		shuffled := rapid.Permutation(ps).Draw(t, "order")
 		for i := range shuffled {
@@ -132,7 +156,15 @@ func TestPropSettleOrderIndependent(t *testing.T) {
 			again := rapid.SampledFrom(ps).Draw(t, "redelivered")
 			shuffled = slices.Insert(shuffled, rapid.IntRange(0, len(shuffled)).Draw(t, "at"), again)
 		}
-		got, err := inv.Settle(shuffled, asOf.In(zoneOrUTC(genZone(t, "asOf zone"))))
+		notes := rapid.Permutation(cs).Draw(t, "credit order")
+		for i := range notes {
+			notes[i].At = notes[i].At.In(zoneOrUTC(genZone(t, "credit zone")))
+		}
+		if len(cs) > 0 {
+			again := rapid.SampledFrom(cs).Draw(t, "credit redelivered")
+			notes = slices.Insert(notes, rapid.IntRange(0, len(notes)).Draw(t, "credit at"), again)
+		}
+		got, err := inv.SettleWith(shuffled, notes, asOf.In(zoneOrUTC(genZone(t, "asOf zone"))))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,11 +174,79 @@ func TestPropSettleOrderIndependent(t *testing.T) {
 	})
 }
 
+// SettledAt is the first instant at which the invoice is settled: as of
+// it the settlement is settled at the same instant, as of the instant
+// before it (when the invoice was issued by then) it is open.
+func TestPropSettledAt(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		_, inv := genInvoice(t)
+		ps, cs := genPayments(t, inv), genCredits(t, inv)
+		s, err := inv.SettleWith(ps, cs, inv.Issued.AddDate(0, 0, 200))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.Settled {
+			return
+		}
+		then, err := inv.SettleWith(ps, cs, s.SettledAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, inv, then)
+		if !then.Settled || !then.SettledAt.Equal(s.SettledAt) {
+			t.Fatalf("as of %v: settled %v at %v", s.SettledAt, then.Settled, then.SettledAt)
+		}
+		if before := s.SettledAt.Add(-time.Nanosecond); !before.Before(inv.Issued) {
+			b, err := inv.SettleWith(ps, cs, before)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Settled {
+				t.Fatalf("settled at %v, but already as of the instant before", s.SettledAt)
+			}
+		}
+	})
+}
+
+// A prepayment is the same payment made at the invoice's issue: the
+// settlement differs only in Prepaid and in its explanation.
+func TestPropPrepaymentIsPaymentAtIssue(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		_, inv := genInvoice(t)
+		ps, cs := genPayments(t, inv), genCredits(t, inv)
+		asOf := inv.Issued.Add(time.Duration(rapid.Int64Range(0, 150*24*3600).Draw(t, "asOf s")) * time.Second)
+		s, err := inv.SettleWith(ps, cs, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prepaid := decimal.Zero
+		atIssue := slices.Clone(ps)
+		for i := range atIssue {
+			if atIssue[i].At.Before(inv.Issued) {
+				prepaid = prepaid.Add(atIssue[i].Amount.Amount())
+				atIssue[i].At = inv.Issued
+			}
+		}
+		u, err := inv.SettleWith(atIssue, cs, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.Prepaid.Amount().Equal(prepaid) || !u.Prepaid.IsZero() {
+			t.Fatalf("prepaid %s and %s, want %s and 0", s.Prepaid, u.Prepaid, prepaid)
+		}
+		u.Prepaid, u.Explain = s.Prepaid, s.Explain
+		if !same(s, u) {
+			t.Fatalf("a prepayment is not a payment at the issue:\n%+v\n%+v", s, u)
+		}
+	})
+}
+
 // same reports whether two settlements are equal, comparing instants and
 // amounts by value.
 func same(a, b terms.Settlement) bool {
 	return a.Invoice == b.Invoice && a.Customer == b.Customer && a.AsOf.Equal(b.AsOf) &&
 		a.DiscountUntil == b.DiscountUntil && a.Due == b.Due && a.Amount.Equal(b.Amount) &&
+		a.Credited.Equal(b.Credited) && a.Prepaid.Equal(b.Prepaid) &&
 		a.Paid.Equal(b.Paid) && a.Discount.Equal(b.Discount) && a.Owed.Equal(b.Owed) &&
 		a.WithDiscount.Equal(b.WithDiscount) && a.Overpaid.Equal(b.Overpaid) && a.Settled == b.Settled &&
 		a.SettledAt.Equal(b.SettledAt) && a.DaysLate == b.DaysLate && a.Overdue == b.Overdue && a.Explain == b.Explain
@@ -212,14 +312,14 @@ func TestPropDiscountThreshold(t *testing.T) {
 	})
 }
 
-// More payments never increase what is owed, and neither does a later
-// asOf.
+// More payments or credit notes never increase what is owed, and
+// neither does a later asOf; a settled invoice stays settled.
 func TestPropMonotone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		_, inv := genInvoice(t)
-		ps := genPayments(t, inv)
+		ps, cs := genPayments(t, inv), genCredits(t, inv)
 		asOf := inv.Issued.Add(time.Duration(rapid.Int64Range(0, 150*24*3600).Draw(t, "asOf s")) * time.Second)
-		before, err := inv.Settle(ps, asOf)
+		before, err := inv.SettleWith(ps, cs, asOf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,13 +327,20 @@ func TestPropMonotone(t *testing.T) {
 		for i := len(ps); i < len(more); i++ {
 			more[i].ID = "extra" + strconv.Itoa(i)
 		}
+		room := inv.Amount.Amount()
+		for _, c := range cs {
+			room = room.Sub(c.Amount.Amount())
+		}
+		moreCredits := append(slices.Clone(cs), genCreditsUpTo(t, inv, room, "extra")...)
 		later := asOf.Add(time.Duration(rapid.Int64Range(0, 30*24*3600).Draw(t, "later s")) * time.Second)
 		for _, c := range []struct {
 			name string
 			ps   []terms.Payment
+			cs   []terms.CreditNote
 			asOf time.Time
-		}{{"more payments", more, asOf}, {"later", ps, later}, {"both", more, later}} {
-			after, err := inv.Settle(c.ps, c.asOf)
+		}{{"more payments", more, cs, asOf}, {"more credit notes", ps, moreCredits, asOf}, {"later", ps, cs, later},
+			{"all", more, moreCredits, later}} {
+			after, err := inv.SettleWith(c.ps, c.cs, c.asOf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -243,6 +350,9 @@ func TestPropMonotone(t *testing.T) {
 			}
 			if before.Settled && !after.Settled {
 				t.Fatalf("%s: no longer settled", c.name)
+			}
+			if before.Settled && after.SettledAt.After(before.SettledAt) {
+				t.Fatalf("%s: settled later, at %v, than %v", c.name, after.SettledAt, before.SettledAt)
 			}
 		}
 	})
@@ -269,7 +379,7 @@ func TestPropBadPaymentsRejected(t *testing.T) {
 			case 1:
 				ps[i].At, bad[i] = time.Time{}, f+"at"
 			case 2:
-				ps[i].At, bad[i] = inv.Issued.Add(-time.Nanosecond), f+"at"
+				ps[i].At, bad[i] = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), f+"at"
 			case 3:
 				ps[i].Amount, bad[i] = ps[i].Amount.Neg(), f+"amount"
 			case 4:
@@ -305,6 +415,160 @@ func TestPropBadPaymentsRejected(t *testing.T) {
 		for i, f := range bad {
 			if !slices.Contains(named, f) {
 				t.Fatalf("payment %d: %s not named in %v", i, f, err)
+			}
+		}
+	})
+}
+
+// Any list of credit notes with faults is rejected, every faulty credit
+// note is named, and nothing is returned.
+func TestPropBadCreditsRejected(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		_, inv := genInvoice(t)
+		cs := genCredits(t, inv)
+		if len(cs) == 0 {
+			cs = append(cs, terms.CreditNote{ID: "C", At: inv.Issued, Amount: inv.Amount})
+		}
+		bad := map[int]string{}
+		for i := range cs {
+			if !rapid.Bool().Draw(t, "spoil") {
+				continue
+			}
+			f := "credits[" + strconv.Itoa(i) + "]."
+			switch rapid.IntRange(0, 5).Draw(t, "fault") {
+			case 0:
+				cs[i].ID, bad[i] = "", f+"id"
+			case 1:
+				cs[i].At, bad[i] = time.Time{}, f+"at"
+			case 2:
+				cs[i].At, bad[i] = inv.Issued.Add(-time.Nanosecond), f+"at"
+			case 3:
+				cs[i].Amount, bad[i] = cs[i].Amount.Neg(), f+"amount"
+			case 4:
+				other := customer.Currency("CHF")
+				if inv.Amount.Currency() == other {
+					other = "EUR"
+				}
+				cs[i].Amount, bad[i] = mustMoney(cs[i].Amount.Amount(), other), f+"amount"
+			case 5:
+				cs[i].Amount, bad[i] = mustMoney(cs[i].Amount.Amount().Add(decimal.New(1, -4)), cs[i].Amount.Currency()), f+"amount"
+			}
+		}
+		if len(bad) == 0 {
+			// Valid notes that together take more than the invoice.
+			i := rapid.IntRange(0, len(cs)-1).Draw(t, "too much")
+			cs[i].Amount, _ = cs[i].Amount.Add(inv.Amount)
+			s, err := inv.SettleWith(nil, cs, inv.Issued.AddDate(0, 3, 0))
+			if err == nil || s != (terms.Settlement{}) {
+				t.Fatalf("accepted credit notes of more than the invoice: %v", err)
+			}
+			return
+		}
+		s, err := inv.SettleWith(genPayments(t, inv), cs, inv.Issued.AddDate(0, 3, 0))
+		if err == nil {
+			t.Fatalf("accepted %d faulty credit notes", len(bad))
+		}
+		if s != (terms.Settlement{}) {
+			t.Fatalf("a rejected settlement returned %+v", s)
+		}
+		var ve *customer.ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("want a *customer.ValidationError, got %v", err)
+		}
+		var named []string
+		for _, f := range ve.Fields {
+			named = append(named, f.Field)
+		}
+		for i, f := range bad {
+			if !slices.Contains(named, f) {
+				t.Fatalf("credit note %d: %s not named in %v", i, f, err)
+			}
+		}
+	})
+}
+
+// Allocate conserves the payment exactly (Σ part + left = amount), gives
+// the open invoices their need in the order of their due dates, only
+// the last part short of it, and leaves money over only when every open
+// invoice got all it needed; each part, paid, settles its invoice
+// unless it is the short one, and overpays none.
+func TestPropAllocate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		tm := genTerms(t)
+		cur := tm.Currency
+		at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rapid.Int64Range(0, 24*3600).Draw(t, "at s")) * time.Second)
+		n := rapid.IntRange(0, 5).Draw(t, "invoices")
+		invs := map[string]terms.Invoice{}
+		history := map[string][]terms.Payment{}
+		var open []terms.Settlement
+		for i := range n {
+			id := "INV-" + strconv.Itoa(i)
+			issued := at.Add(-time.Duration(rapid.Int64Range(0, 90*24*3600).Draw(t, "age s")) * time.Second)
+			inv, err := tm.Invoice(id, "D", customer.Dealer, genList(t, cur), issued)
+			if err != nil {
+				continue
+			}
+			var ps []terms.Payment
+			for _, p := range genPayments(t, inv) {
+				if !p.At.After(at) {
+					ps = append(ps, p)
+				}
+			}
+			s, err := inv.Settle(ps, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			invs[id], history[id] = inv, ps
+			open = append(open, s)
+		}
+		units := rapid.OneOf(rapid.Int64Range(1, 1000), rapid.Int64Range(1, 1_000_000_000_000)).Draw(t, "payment units")
+		pay := terms.Payment{ID: "BANK", At: at, Amount: mustMoney(decimal.New(units, -cur.Digits()), cur)}
+		parts, left, err := terms.Allocate(pay, open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := left.Amount()
+		need := map[string]decimal.Decimal{}
+		for _, s := range open {
+			need[s.Invoice] = s.Owed.Amount()
+			if s.WithDiscount.Sign() > 0 {
+				need[s.Invoice] = s.WithDiscount.Amount()
+			}
+		}
+		got := map[string]bool{}
+		for i, a := range parts {
+			sum = sum.Add(a.Payment.Amount.Amount())
+			if a.Payment.ID != pay.ID || !a.Payment.At.Equal(at) || a.Payment.Amount.Currency() != cur || a.Payment.Amount.Sign() <= 0 {
+				t.Fatalf("part %d: %+v", i, a)
+			}
+			w := need[a.Invoice]
+			if a.Payment.Amount.Amount().GreaterThan(w) || (i < len(parts)-1 && !a.Payment.Amount.Amount().Equal(w)) {
+				t.Fatalf("part %d for %s: %s, need %s", i, a.Invoice, a.Payment.Amount, w)
+			}
+			if got[a.Invoice] {
+				t.Fatalf("%s got two parts", a.Invoice)
+			}
+			got[a.Invoice] = true
+			if i > 0 && invs[a.Invoice].Due < invs[parts[i-1].Invoice].Due {
+				t.Fatalf("%s (due %s) after %s (due %s)", a.Invoice, invs[a.Invoice].Due, parts[i-1].Invoice, invs[parts[i-1].Invoice].Due)
+			}
+			full := a.Payment.Amount.Amount().Equal(w)
+			s, err := invs[a.Invoice].Settle(append(slices.Clone(history[a.Invoice]), a.Payment), at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Settled != full || s.Overpaid.Sign() != 0 {
+				t.Fatalf("%s after a part of %s (need %s): %s", a.Invoice, a.Payment.Amount, w, s.Explain)
+			}
+		}
+		if !sum.Equal(pay.Amount.Amount()) || left.Currency() != cur || left.Sign() < 0 {
+			t.Fatalf("parts and left %s add up to %s, paid %s", left, sum, pay.Amount)
+		}
+		if left.Sign() > 0 {
+			for _, s := range open {
+				if s.Owed.Sign() > 0 && !got[s.Invoice] {
+					t.Fatalf("%s left, but %s got nothing", left, s.Invoice)
+				}
 			}
 		}
 	})
