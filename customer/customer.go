@@ -186,12 +186,20 @@ type Trade struct {
 	Outlets int
 	// Rating is its credit rating; 0 when unknown (master data of a
 	// system that keeps none). Domain rules §2 name creditworthiness as
-	// an indicator of potential value but do not require it: package
-	// value leaves an unknown rating out of the intermediary's score.
+	// an indicator of potential value but do not require it. Package
+	// value scores a known rating on its own scale ([CreditRating.Score],
+	// whoever else is rated) and an unknown one as its model's missing
+	// score for credit: in its default model 0.5, the rating BB in the
+	// middle of the scale, below every dealer rated BBB or better and
+	// above every one rated B or worse. The unknown rating keeps its
+	// weight in the score; it is not left out.
 	Rating CreditRating
 	// CooperationStart is when it started to sell the brand; the zero
-	// time when unknown, which package value leaves out of cooperation
-	// loyalty, as it does an unknown rating.
+	// time when unknown. Package value measures cooperation loyalty by
+	// the days from it to the as-of day; when it is unknown, or after
+	// the as-of day, its default model falls back to the intermediary's
+	// tenure as a buyer (days since its first purchase), and scores 0
+	// when that is unknown too (no purchase).
 	CooperationStart time.Time
 	// MarketSize is the yearly clothing spend of its region, in its
 	// currency (a market-research estimate).

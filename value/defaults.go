@@ -22,6 +22,12 @@ func share(i Indicator) *Measure {
 	return &Measure{Indicator: i, Transform: Linear, Method: MinMax}
 }
 
+// unit measures an indicator already on an absolute [0, 1] scale as it
+// is ([Absolute]).
+func unit(i Indicator) *Measure {
+	return &Measure{Indicator: i, Transform: Linear, Method: Absolute}
+}
+
 func leaf(name string, w float64, m *Measure) Node { return Node{Name: name, Weight: w, Measure: m} }
 
 // ConsumerPotentialComparisons is the AHP matrix of the default consumer
@@ -77,7 +83,7 @@ func IntermediaryPotentialComparisons() [][]float64 {
 //	   └─ growth             growth 0.6 (unknown → 0.5), recent-spend 0.4 (log)
 //	   intermediary (group weights by AHP, [IntermediaryPotentialComparisons]):
 //	   ├─ operating-strength turnover 0.7 (log), outlets 0.3 (log); both fall back to revenue
-//	   ├─ creditworthiness   credit 1 (unknown → 0.5)
+//	   ├─ creditworthiness   credit 1 (absolute; unknown → 0.5, BB)
 //	   ├─ cooperation        cooperation 0.5 (falls back to tenure), purchase-days 0.3 (log),
 //	   │                     recency 0.2 (lower is better; unknown → 0)
 //	   └─ market-size        market-size 1 (log; unknown → 0.5)
@@ -87,7 +93,26 @@ func IntermediaryPotentialComparisons() [][]float64 {
 // Without a customer record (sales exports) an intermediary's operating
 // strength is measured by its purchases from the brand, its cooperation
 // by its tenure as a buyer, and its credit and market size are neutral
-// (0.5 for everybody), so they do not move its rank. An end customer
+// (0.5 for everybody), so they do not move its rank.
+//
+// The credit rating ([customer.CreditRating.Score]: D 0, C 1/8, …, BB
+// 1/2, BBB 5/8, …, AA 7/8, AAA 1) is scored on its own scale
+// ([Absolute]), not stretched over the population's range: a rating
+// means the same whoever else is rated, and min–max over a handful of
+// letters would make AA the worst of a population rated AA and AAA. An
+// unknown rating scores 0.5, the rating BB in the middle of the scale
+// (speculative grade): below every dealer rated BBB or better
+// (investment grade), above those rated B or worse.
+//
+// The other shares in [0, 1] keep min–max over the population. The
+// full-price share and the return rate rank a brand's own customers
+// against each other: in a shop whose returns run from 0 to 20 % an
+// absolute return rate would squeeze the indicator into [0.8, 1] and
+// shrink its weight to a fifth, and the neutral 0.5 of an unknown return
+// rate would read as a rate of 50 %, worse than nearly everybody's,
+// where min–max makes it the middle of the customers' range. A letter
+// rating has a fixed meaning, a share of returns a meaning relative to
+// the shop's clientele. An end customer
 // without a year of history before the last twelve months has no growth
 // to measure ([Growth] is unknown) and scores the neutral 0.5 on it,
 // neither the best nor the worst. Unless said, a
@@ -123,8 +148,8 @@ func DefaultModel(k customer.Kind) Model {
 		turnover.Fallback = Revenue
 		outlets := count(Outlets)
 		outlets.Fallback = Revenue
-		credit := share(Credit)
-		credit.Missing = 0.5
+		credit := unit(Credit)
+		credit.Missing = 0.5 // BB, the middle of the rating scale
 		coop := share(Cooperation)
 		coop.Winsor = DefaultWinsor
 		coop.Fallback = Tenure

@@ -21,7 +21,9 @@
 // indicator is normalised to [0, 1]: clipped at fitted quantiles and
 // outlier fences, log-transformed (money spans five orders of magnitude
 // in wholesale data), then min–max, z-score or percentile rank, inverted
-// when lower is better.
+// when lower is better; an indicator already on an absolute [0, 1] scale
+// (the credit rating) may instead be taken as it is ([Absolute]), the
+// same in any population.
 //
 // # Fit, then apply
 //
@@ -45,8 +47,8 @@
 // day is scored against the population of the fit's day.
 //
 // Degenerate populations are defined, never NaN: an indicator on which
-// every customer is equal (and so any population of one) scores 0.5; an
-// empty population is [ErrEmpty]. Scoring is invariant under a
+// every customer is equal (and so any population of one) scores 0.5,
+// unless its measure is [Absolute]; an empty population is [ErrEmpty]. Scoring is invariant under a
 // permutation of the population and under multiplying every amount by
 // the same positive constant.
 package value

@@ -16,7 +16,15 @@ import (
 // byte; numbers are unsigned varints, floats their IEEE 754 bits in 8
 // little-endian bytes, strings a length and their bytes. A sample is its
 // number of distinct values, the values in increasing order, and their
-// counts. The decoders check everything they read.
+// counts. A leaf's measure is its indicator, transform and method as one
+// byte each ([Method] 1 min-max, 2 z-score, 3 percentile-rank,
+// 4 absolute), then its winsor share, direction, fallback and missing
+// score. The decoders check everything they read.
+//
+// Statistics decode only into those of the same model. Those gathered
+// with a default intermediary model whose credit leaf was min–max, before
+// it became [Absolute], are another model's and are refused: gather them
+// again, or decode them into statistics of that model.
 //
 // The value statistics are at version 2, which added the as-of day of
 // the customers ([Stats.AsOf]) at the end: a flag byte, 1 when the day

@@ -57,8 +57,9 @@ func (t Transform) MarshalText() ([]byte, error) {
 // leaves t as it was.
 func (t *Transform) UnmarshalText(b []byte) error { return enumtext.Unmarshal(t, b, ParseTransform) }
 
-// Method normalises a (transformed) indicator to [0, 1] across the
-// population.
+// Method normalises a (transformed) indicator to [0, 1]: across the
+// population (MinMax, ZScore, PercentileRank), or on the indicator's own
+// scale (Absolute).
 type Method uint8
 
 const (
@@ -75,11 +76,24 @@ const (
 	// (#below + #equal ÷ 2) ÷ n, robust to any outlier; see [Scorer] for
 	// the interpolation between fitted knots.
 	PercentileRank
+	// Absolute takes an indicator that is already on an absolute [0, 1]
+	// scale as it is: x clamped to [0, 1], with no population statistic at
+	// all. A customer's score is then the same in any population, and a
+	// population where everybody is equal scores that value, not 0.5: a
+	// credit rating of AA is 7/8 ([customer.CreditRating.Score]) whoever
+	// else is rated, and Missing is a point of the indicator's own scale
+	// (for the credit rating 0.5 is BB, the middle of its scale), not of the
+	// population's range. Only the indicators on [0, 1] take it
+	// (FullPriceShare, ReturnRate, Credit), as indicator and as fallback,
+	// with the Linear transform and no clipping: a log transform would
+	// depend on the population's median and clipping on its quantiles.
+	Absolute
 )
 
-var methodNames = []string{"", "min-max", "z-score", "percentile-rank"}
+var methodNames = []string{"", "min-max", "z-score", "percentile-rank", "absolute"}
 
-// ParseMethod parses "min-max", "z-score" or "percentile-rank".
+// ParseMethod parses "min-max", "z-score", "percentile-rank" or
+// "absolute".
 func ParseMethod(s string) (Method, error) {
 	return enumtext.Parse[Method](s, methodNames, "normalisation method")
 }
@@ -99,11 +113,14 @@ func (m *Method) UnmarshalText(b []byte) error { return enumtext.Unmarshal(m, b,
 // Measure says how a leaf of the hierarchy turns a raw indicator into a
 // normalised score in [0, 1] (1 is best):
 //
-//  1. clip, when Winsor > 0 (PercentileRank, robust already, ignores it):
-//     clamp x to the bounds below, fitted on the population;
+//  1. clip, when Winsor > 0 (PercentileRank, robust already, ignores it;
+//     Absolute refuses it): clamp x to the bounds below, fitted on the
+//     population;
 //  2. transform (see [Transform]);
 //  3. normalise (see [Method]); a constant indicator (all customers equal,
-//     or a population of one) scores 0.5 for everybody;
+//     or a population of one) scores 0.5 for everybody, except on an
+//     Absolute measure, which scores every customer on the indicator's own
+//     scale;
 //  4. invert to 1 − score when LowerIsBetter.
 //
 // The clipping bounds are found on the transformed values. Let
@@ -188,7 +205,8 @@ type Node struct {
 // its normalised leaves, Σ w_leaf·score_leaf, where w_leaf is the product
 // of the weights on the leaf's path; the current and potential scores are
 // the parts of that sum under each node, so current + potential = total.
-// Each leaf is normalised over the population as its [Measure] says,
+// Each leaf is normalised over the population as its [Measure] says
+// (or, with [Absolute], on its indicator's own [0, 1] scale),
 // with far-out values clipped by quantiles, Tukey's outer fences (Tukey
 // 1977) and a cap on the lead of the most extreme customer, and rare
 // signals kept from being clipped away. A consumer's model may not
@@ -371,7 +389,7 @@ func checkMeasure(path string, m *Measure) error {
 		return bad("indicator %v is not defined", m.Indicator)
 	case m.Transform != Linear && m.Transform != Log:
 		return bad("transform %v is not defined", m.Transform)
-	case m.Method < MinMax || m.Method > PercentileRank:
+	case m.Method < MinMax || m.Method > Absolute:
 		return bad("method %v is not defined", m.Method)
 	case !(m.Winsor >= 0 && m.Winsor < 0.5):
 		return bad("winsor share %v: must be in [0, 0.5)", m.Winsor)
@@ -380,5 +398,21 @@ func checkMeasure(path string, m *Measure) error {
 	case !(m.Missing >= 0 && m.Missing <= 1):
 		return bad("missing score %v: must be in [0, 1]", m.Missing)
 	}
+	if m.Method == Absolute {
+		switch {
+		case !unitScale(m.Indicator):
+			return bad("indicator %s is not on a [0, 1] scale: the absolute method takes full-price-share, return-rate or credit", m.Indicator)
+		case m.Fallback != 0 && !unitScale(m.Fallback):
+			return bad("fallback indicator %s is not on a [0, 1] scale: the absolute method takes full-price-share, return-rate or credit", m.Fallback)
+		case m.Transform != Linear:
+			return bad("%v transform with the absolute method: the value is taken on its own scale, linear", m.Transform)
+		case m.Winsor != 0:
+			return bad("winsor share %v with the absolute method: it fits no population bounds, leave it 0", m.Winsor)
+		}
+	}
 	return nil
 }
+
+// unitScale reports whether i is on an absolute [0, 1] scale, the same in
+// every population, so that the [Absolute] method may take it.
+func unitScale(i Indicator) bool { return i == FullPriceShare || i == ReturnRate || i == Credit }

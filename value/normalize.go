@@ -17,17 +17,19 @@ type Fitted struct {
 	// Lo and Hi are the clipping bounds of step 1 of [Measure], as raw
 	// values: population values when a quantile or the widening sets
 	// them, fences in between otherwise (Min and Max when the measure
-	// does not clip).
+	// does not clip; 0 and 1, the bounds of the scale, for [Absolute]).
 	Lo, Hi float64
 	// Scale is the median |x| of the Log transform (1 for Linear).
 	Scale float64
-	// TMin and TMax are the transformed bounds of MinMax.
+	// TMin and TMax are the transformed bounds of MinMax (0 and 1 for
+	// Absolute, a min–max over the fixed scale).
 	TMin, TMax float64
 	// Mean and SD are the transformed mean and standard deviation of
 	// ZScore.
 	Mean, SD float64
 	// Constant is true when every customer has the same value: the
-	// normalised score is then 0.5 for everybody.
+	// normalised score is then 0.5 for everybody. It is never true for
+	// an Absolute measure, which scores each value on its own scale.
 	Constant bool
 }
 
@@ -123,7 +125,13 @@ func fit(m *Measure, s *sample) (Fitted, norm) {
 	nm := norm{method: m.Method, log: m.Transform == Log, invert: m.LowerIsBetter, inv: 1, unit: 1}
 	cnt := s.n()
 	if cnt == 0 {
-		nm.empty = true
+		// An absolute measure needs nobody: a customer with the
+		// indicator is scored on its scale even when no customer of the
+		// fit had it.
+		nm.empty = m.Method != Absolute
+		if !nm.empty {
+			n.Lo, n.Hi, n.Scale, n.TMax = 0, 1, 1, 1
+		}
 		return n, nm
 	}
 	n.N = cnt
@@ -139,6 +147,10 @@ func fit(m *Measure, s *sample) (Fitted, norm) {
 	}
 	n.Constant = n.Lo == n.Hi
 	switch m.Method {
+	case Absolute:
+		// The scale's own bounds: no population statistic, and so never
+		// constant (the model check refuses Log and Winsor with it).
+		n.Lo, n.Hi, n.TMin, n.TMax, n.Constant = 0, 1, 0, 1, false
 	case MinMax:
 		n.TMin, n.TMax = nm.transform(n.Lo), nm.transform(n.Hi)
 		if n.TMax > n.TMin {
@@ -219,6 +231,8 @@ func (n *norm) compute(x float64) float64 {
 		return 0.5
 	case n.method == PercentileRank:
 		r = n.rank(x)
+	case n.method == Absolute:
+		r = min(max(x, 0), 1)
 	default:
 		x = min(max(x, n.Lo), n.Hi)
 		t := x
