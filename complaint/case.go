@@ -280,9 +280,21 @@ type Finding struct {
 
 // Proposal is a proposed resolution (step 5). Amount is positive and in
 // the case's currency when Kind moves money, and the zero Money otherwise.
+//
+// Units is, for a refund ([ResolutionRefund]), how many units of the
+// subject's SKU (of the subject's order, when the subject names no SKU)
+// the refund takes back; 0, the default and all a log written before the
+// field holds, takes back every unit the customer still holds. [Refunds]
+// takes them from the order's lines in line order and refuses more than
+// the customer holds. [Apply] refuses a negative Units and one on any
+// other resolution (command.proposal.units); it does not see the order,
+// so a refund's Units is checked against the units held only by
+// [Refunds]. [Rebuild] refuses the same in a log, which no log written
+// before the field holds.
 type Proposal struct {
 	Kind   ResolutionKind `json:"kind"`            // the remedy
 	Amount customer.Money `json:"amount,omitzero"` // money paid to the customer, if the remedy moves money
+	Units  int            `json:"units,omitempty"` // units a refund takes back; 0: every unit held
 	Detail string         `json:"detail"`          // what exactly is offered
 }
 

@@ -189,6 +189,14 @@ func checkCommand(p *problems, c Case, cmd Command, now time.Time) {
 			p.money("command.proposal.amount", pr.Amount, pr.Kind.MovesMoney(), cur, pr.Kind.String())
 		}
 		p.required("command.proposal.detail", pr.Detail)
+		// No log written before Units holds a value refused here, so
+		// Rebuild refuses them as Apply does.
+		switch {
+		case pr.Units < 0:
+			p.add("command.proposal.units", customer.CodeNegative, fmt.Sprintf("%d is below zero: a refund takes back 1 unit or more, or 0 for every unit held", pr.Units))
+		case pr.Units != 0 && pr.Kind.Valid() && pr.Kind != ResolutionRefund:
+			p.add("command.proposal.units", customer.CodeMismatch, fmt.Sprintf("%d given, but only a refund takes units back, not a %s", pr.Units, pr.Kind))
+		}
 		if pr.Kind == ResolutionPriceReduction && c.Intake.Subject.Order == "" {
 			p.add("command.proposal.kind", customer.CodeMismatch, "a price reduction is of an order's price, and the case's subject names no order")
 		}

@@ -136,11 +136,14 @@
 // [Refunds] turns the log into [customer.Return] records of kind
 // [customer.Refund], one per carry-out, with IDs that do not change
 // either, of the subject's order and the order's lines of the subject's
-// SKU (all its lines when the subject names no SKU), with every unit of
-// them the customer still holds, given the order's earlier returns: a
-// case records no quantity. The return pays the approved amount, as its
-// Refund when that is less than the units' share; more is refused, since
-// money on top of the share is a compensation. Record them with
+// SKU (all its lines when the subject names no SKU). A refund's proposal
+// says how many units it takes back ([Proposal].Units), taken from those
+// lines in line order; without it (0, as in logs written before the
+// field) every unit the customer still holds, given the order's earlier
+// returns. More units than the customer holds are refused. The return
+// pays the approved amount, as its Refund when that is less than the
+// share of exactly those units; more is refused, since money on top of
+// the share is a compensation. Record them with
 // [customer.Recorder.RecordReturn] (see the example of [Refunds]). A
 // refund and a price reduction are therefore proposed only on a case
 // whose subject names the order. What a case gives back of the order's

@@ -239,12 +239,13 @@ func replay(c Case, ev Event) (Case, error) {
 }
 
 // sameProposal reports whether a and b are the same resolution: the same
-// kind, amount (value and currency) and detail.
+// kind, amount (value and currency), units and detail.
 func sameProposal(a, b *Proposal) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return a.Kind == b.Kind && a.Detail == b.Detail && a.Amount.Currency() == b.Amount.Currency() && a.Amount.Equal(b.Amount)
+	return a.Kind == b.Kind && a.Detail == b.Detail && a.Units == b.Units &&
+		a.Amount.Currency() == b.Amount.Currency() && a.Amount.Equal(b.Amount)
 }
 
 // proposalText returns p's text form ([Proposal.String]), or "none".

@@ -329,9 +329,13 @@ func (f Finding) LogValue() slog.Value {
 	return slog.GroupValue(append(attrs, slog.Int("detail_bytes", len(f.Detail)))...)
 }
 
-// String returns the kind and the length of the detail, as in
-// "proposal refund (detail: 30 bytes)".
+// String returns the kind, the units when set and the length of the
+// detail, as in "proposal refund (detail: 30 bytes)" or "proposal refund
+// of 1 unit (detail: 30 bytes)".
 func (p Proposal) String() string {
+	if p.Units != 0 {
+		return fmt.Sprintf("proposal %s of %s (detail: %s)", p.Kind, logtext.Count(p.Units, "unit", "units"), bytesText(len(p.Detail)))
+	}
 	return fmt.Sprintf("proposal %s (detail: %s)", p.Kind, bytesText(len(p.Detail)))
 }
 
@@ -341,10 +345,14 @@ func (p Proposal) GoString() string { return strconv.Quote(p.String()) }
 // Format prints [Proposal.String] for every verb (quoted for %q and %#v).
 func (p Proposal) Format(f fmt.State, verb rune) { logtext.Format(f, verb, p.String()) }
 
-// LogValue implements [slog.LogValuer]: the kind and the length of the
-// detail.
+// LogValue implements [slog.LogValuer]: the kind, the units when set and
+// the length of the detail.
 func (p Proposal) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("kind", p.Kind.String()), slog.Int("detail_bytes", len(p.Detail)))
+	attrs := []slog.Attr{slog.String("kind", p.Kind.String())}
+	if p.Units != 0 {
+		attrs = append(attrs, slog.Int("units", p.Units))
+	}
+	return slog.GroupValue(append(attrs, slog.Int("detail_bytes", len(p.Detail)))...)
 }
 
 // String returns the channel the customer was notified on, the number

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/logtext"
 )
 
 // Refunds returns the goods that the case of events took back for a
@@ -39,22 +40,25 @@ import (
 // delivery problem is [customer.LateDelivery]; anything else
 // [customer.OtherReason].
 //
-// Its lines are the lines of the order with the subject's SKU
-// (Intake.Subject.SKU), or all the order's lines when the subject names
-// no SKU (a complaint about the whole order, such as a late delivery),
-// each with all its units the customer still holds: the units it sold
+// It takes back units of the lines of the order with the subject's SKU
+// (Intake.Subject.SKU), or of all the order's lines when the subject
+// names no SKU (a complaint about the whole order, such as a late
+// delivery), of those the customer still holds: the units a line sold
 // less those refunded before (exchanges leave them with the customer).
-// An [Intake] records no quantity: a refund takes back the article
-// complained about, and where it pays back less than those units are
-// worth, the approved amount says so, not the units. A refund that is
-// for some of the units only is recorded by hand.
+// How many is the approved proposal's [Proposal].Units, taken in line
+// order: the units of the first of those lines still held first, then
+// the next line's, so that a refund of one shirt of a line of three
+// takes back one. Units 0, as in every log written before the field,
+// takes back every unit held of those lines. A return line is given for
+// each line that units are taken from, with that many units.
 //
-// It pays the approved proposal's amount. That is at most the units'
-// share of their lines' net ([customer.RefundShare], summed over the
-// lines): the return's Refund is set to the amount when it is less, as
-// when part of the price was paid back before by a price reduction, and
-// left unset when it is the share. More than the share is refused: money
-// on top of it is a compensation.
+// It pays the approved proposal's amount. That is at most the share of
+// exactly the units taken back: [customer.RefundShare] of each line's
+// net for its units after those refunded before, summed over the lines.
+// The return's Refund is set to the amount when it is less, as when
+// part of the price was paid back before by a price reduction, and left
+// unset when it is the share. More than the share is refused: money on
+// top of it is a compensation.
 //
 // A refund that cannot be recorded is an error naming the case and the
 // carry-out event, a [*customer.ValidationError] whose Record is
@@ -66,7 +70,9 @@ import (
 // another currency than the case's ("currency", CodeMismatch); an order
 // without a line of the subject's SKU ("subject.sku", CodeUnknown); an
 // order of which the customer holds no unit of those lines any more
-// ("subject.sku", CodeTooMany); an amount above the units' share
+// ("subject.sku", CodeTooMany); more units than the customer holds of
+// them ("proposal.units", CodeTooMany, naming the units held); an
+// amount above the units' share
 // ("proposal.amount", CodeTooMany); an earlier return of the order given
 // twice ("returns[i]", CodeDuplicate, i its index in earlier) or that
 // [customer.Return.ValidateAfter] refuses after the refunds before it,
@@ -194,35 +200,51 @@ func (k *carriedRefund) lines(o *customer.Order) []int {
 }
 
 // ret returns k's return of order o, after earlier refunds took back the
-// units of refunded (line ID to units).
+// units of refunded (line ID to units): the proposal's units, or every
+// unit held when it names none, taken from k's lines in line order.
 func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int) (customer.Return, error) {
 	in := &k.c.Intake
 	r := customer.Return{ID: k.id(), OrderID: o.ID, CustomerID: in.Complainant, Time: k.ev.At,
 		Kind: customer.Refund, Reason: returnReason(in.Category)}
-	share := decimal.Zero
-	sold := 0
-	for _, i := range k.lines(o) {
+	lines := k.lines(o)
+	sold, held := 0, 0
+	for _, i := range lines {
 		l := &o.Lines[i]
 		sold += l.Quantity
+		held += max(l.Quantity-refunded[l.ID], 0)
+	}
+	what := fmt.Sprintf("SKU %q of order %q", in.Subject.SKU, o.ID)
+	if in.Subject.SKU == "" {
+		what = fmt.Sprintf("order %q", o.ID)
+	}
+	if held == 0 {
+		return customer.Return{}, k.invalid("subject.sku", customer.CodeTooMany,
+			fmt.Sprintf("all %d units of %s were refunded before: the customer holds none to bring back", sold, what))
+	}
+	take := held
+	if u := k.c.Proposal.Units; u > 0 {
+		if u > held {
+			return customer.Return{}, k.invalid("proposal.units", customer.CodeTooMany,
+				fmt.Sprintf("is %s, but the customer holds %s of %s (%d sold, %d refunded before)",
+					logtext.Count(u, "unit", "units"), logtext.Count(held, "unit", "units"), what, sold, sold-held))
+		}
+		take = u
+	}
+	share := decimal.Zero
+	for _, i := range lines {
+		l := &o.Lines[i]
 		before := refunded[l.ID]
-		held := l.Quantity - before
-		if held <= 0 {
+		n := min(l.Quantity-before, take)
+		if n <= 0 {
 			continue
 		}
-		s, err := customer.RefundShare(l.Net(), before, held, l.Quantity, o.Currency)
+		take -= n
+		s, err := customer.RefundShare(l.Net(), before, n, l.Quantity, o.Currency)
 		if err != nil {
 			return customer.Return{}, fmt.Errorf("%s: order %q: lines[%d]: %w", k.record(), o.ID, i, err)
 		}
 		share = share.Add(s)
-		r.Lines = append(r.Lines, customer.ReturnLine{LineID: l.ID, Quantity: -held})
-	}
-	if len(r.Lines) == 0 {
-		what := fmt.Sprintf("SKU %q of order %q", in.Subject.SKU, o.ID)
-		if in.Subject.SKU == "" {
-			what = fmt.Sprintf("order %q", o.ID)
-		}
-		return customer.Return{}, k.invalid("subject.sku", customer.CodeTooMany,
-			fmt.Sprintf("all %d units of %s were refunded before: the customer holds none to bring back", sold, what))
+		r.Lines = append(r.Lines, customer.ReturnLine{LineID: l.ID, Quantity: -n})
 	}
 	amount := k.c.Proposal.Amount
 	switch amount.Amount().Cmp(share) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,8 +20,10 @@ var propSKUs = []string{"JKT-01-M", "SCF-07", "TRS-3"}
 
 // The returns Refunds gives always validate against the order after the
 // refunds before them, never bring back more units than the customer
-// still holds, bring back only lines of the subject's SKU, pay the
-// approved amount, and are recorded by a Recorder that holds the order
+// still holds, bring back only lines of the subject's SKU, bring back
+// every unit held when the proposal names no units and else exactly
+// that many, from the first line's units held on, pay the approved
+// amount, and are recorded by a Recorder that holds the order
 // and its earlier returns (a second delivery a no-op); when it refuses,
 // it says why and returns nothing.
 func TestRefundsProperty(t *testing.T) {
@@ -48,11 +51,27 @@ func TestRefundsProperty(t *testing.T) {
 		amount := rapid.Int64Range(1, cents).Draw(t, "amount")
 		// A refund, or a price reduction that a refund may follow.
 		kind := rapid.SampledFrom([]complaint.ResolutionKind{complaint.ResolutionRefund, complaint.ResolutionPriceReduction}).Draw(t, "first resolution")
-		c, evs = resolveCase(t, c, evs, kind, money(t, decimal.New(amount, -2)), 5)
+		// Units: mostly none (every unit held), else up to one more
+		// than the order sold.
+		sold := 0
+		for _, l := range order.Lines {
+			sold += l.Quantity
+		}
+		drawUnits := func(label string) int {
+			if rapid.Bool().Draw(t, label+" all") {
+				return 0
+			}
+			return rapid.IntRange(1, sold+1).Draw(t, label)
+		}
+		units := 0
+		if kind == complaint.ResolutionRefund {
+			units = drawUnits("units")
+		}
+		c, evs = resolveCase(t, c, evs, kind, money(t, decimal.New(amount, -2)), units, 5)
 		if left := cents - amount; left > 0 && (kind == complaint.ResolutionPriceReduction || rapid.Bool().Draw(t, "reopened")) {
 			c, evs = reopenCase(t, c, evs)
 			second := rapid.Int64Range(1, left).Draw(t, "second amount")
-			_, evs = resolveCase(t, c, evs, complaint.ResolutionRefund, money(t, decimal.New(second, -2)), 10)
+			_, evs = resolveCase(t, c, evs, complaint.ResolutionRefund, money(t, decimal.New(second, -2)), drawUnits("second units"), 10)
 		}
 
 		// In any order, with a return of another order.
@@ -70,6 +89,7 @@ func TestRefundsProperty(t *testing.T) {
 			case f.Field == "subject.sku" && f.Code == customer.CodeUnknown && sku != "":
 			case f.Field == "subject.sku" && f.Code == customer.CodeTooMany:
 			case f.Field == "proposal.amount" && f.Code == customer.CodeTooMany:
+			case f.Field == "proposal.units" && f.Code == customer.CodeTooMany && proposedUnits(evs) > 0:
 			default:
 				t.Fatalf("unexpected error: %v", err)
 			}
@@ -83,13 +103,38 @@ func TestRefundsProperty(t *testing.T) {
 				}
 			}
 		}
-		amounts := proposedRefunds(evs)
+		amounts, unitsOf := proposedRefunds(evs)
 		if len(rets) != len(amounts) {
 			t.Fatalf("%d returns of %d refunds", len(rets), len(amounts))
 		}
 		for i, r := range rets {
 			if err := r.ValidateAfter(order, refunded, r.Time); err != nil {
 				t.Fatalf("return %d does not validate: %v", i, err)
+			}
+			// The lines held, in line order, and how many units of
+			// each come back: all of them without units, else the
+			// first units held.
+			var want []customer.ReturnLine
+			left := unitsOf[i]
+			for _, l := range order.Lines {
+				held := l.Quantity - refunded[l.ID]
+				if (sku != "" && l.SKU != sku) || held == 0 {
+					continue
+				}
+				n := held
+				if unitsOf[i] > 0 {
+					n = min(held, left)
+					left -= n
+				}
+				if n > 0 {
+					want = append(want, customer.ReturnLine{LineID: l.ID, Quantity: -n})
+				}
+			}
+			if left > 0 {
+				t.Fatalf("return %d of %d units given, %d more than held", i, unitsOf[i], left)
+			}
+			if !slices.Equal(r.Lines, want) {
+				t.Fatalf("return %d brings back %v, want %v", i, r.Lines, want)
 			}
 			share := decimal.Zero
 			for _, rl := range r.Lines {
@@ -225,10 +270,10 @@ func investigatedCase(t *rapid.T, sku string, value customer.Money) (complaint.C
 	return c, evs
 }
 
-// resolveCase proposes a resolution of kind k and amount on c, has it
-// approved and carries it out, from hour h on.
-func resolveCase(t *rapid.T, c complaint.Case, evs []complaint.Event, k complaint.ResolutionKind, amount customer.Money, h float64) (complaint.Case, []complaint.Event) {
-	p := complaint.Proposal{Kind: k, Amount: amount, Detail: "money back"}
+// resolveCase proposes a resolution of kind k, amount and units on c,
+// has it approved and carries it out, from hour h on.
+func resolveCase(t *rapid.T, c complaint.Case, evs []complaint.Event, k complaint.ResolutionKind, amount customer.Money, units int, h float64) (complaint.Case, []complaint.Event) {
+	p := complaint.Proposal{Kind: k, Amount: amount, Units: units, Detail: "money back"}
 	for i, s := range []struct {
 		cmd complaint.Command
 		a   complaint.Actor
@@ -259,10 +304,11 @@ func reopenCase(t *rapid.T, c complaint.Case, evs []complaint.Event) (complaint.
 	return c, append(evs, ev)
 }
 
-// proposedRefunds returns the amounts of the refunds carried out in
-// evs, in order.
-func proposedRefunds(evs []complaint.Event) []customer.Money {
-	var out []customer.Money
+// proposedRefunds returns the amounts and the units of the refunds
+// carried out in evs, in order.
+func proposedRefunds(evs []complaint.Event) ([]customer.Money, []int) {
+	var amounts []customer.Money
+	var units []int
 	var p *complaint.Proposal
 	for _, ev := range evs {
 		switch ev.Command.Kind {
@@ -270,9 +316,20 @@ func proposedRefunds(evs []complaint.Event) []customer.Money {
 			p = ev.Command.Proposal
 		case complaint.CmdCarryOut:
 			if p != nil && p.Kind == complaint.ResolutionRefund {
-				out = append(out, p.Amount)
+				amounts = append(amounts, p.Amount)
+				units = append(units, p.Units)
 			}
 		}
 	}
-	return out
+	return amounts, units
+}
+
+// proposedUnits returns the most units a refund carried out in evs
+// names.
+func proposedUnits(evs []complaint.Event) int {
+	_, units := proposedRefunds(evs)
+	if len(units) == 0 {
+		return 0
+	}
+	return slices.Max(units)
 }
