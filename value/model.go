@@ -171,13 +171,13 @@ func (m *Method) UnmarshalText(b []byte) error { return enumtext.Unmarshal(m, b,
 // Fallback (an indicator normalised the same way over its own population)
 // when that is known, and Missing otherwise.
 type Measure struct {
-	Indicator     Indicator
-	Transform     Transform
-	Method        Method
-	Winsor        float64 // quantile share clipped at each tail, in [0, 0.5); 0 = no clipping at all
-	LowerIsBetter bool
-	Fallback      Indicator // optional
-	Missing       float64   // in [0, 1]
+	Indicator     Indicator `json:"indicator"`
+	Transform     Transform `json:"transform"`
+	Method        Method    `json:"method"`
+	Winsor        float64   `json:"winsor,omitzero"` // quantile share clipped at each tail, in [0, 0.5); 0 = no clipping at all
+	LowerIsBetter bool      `json:"lower_is_better,omitzero"`
+	Fallback      Indicator `json:"fallback,omitzero"` // optional
+	Missing       float64   `json:"missing,omitzero"`  // in [0, 1]
 }
 
 // Node is a node of the indicator hierarchy (domain rules §2: value → current /
@@ -192,11 +192,11 @@ type Measure struct {
 // (current and potential are siblings) and holds no "/", so that a path
 // such as "potential/growth/recent-spend" names one node.
 type Node struct {
-	Name     string
-	Weight   float64
-	Pairwise [][]float64
-	Children []Node
-	Measure  *Measure
+	Name     string      `json:"name"`
+	Weight   float64     `json:"weight,omitzero"`
+	Pairwise [][]float64 `json:"pairwise,omitempty"`
+	Children []Node      `json:"children,omitempty"`
+	Measure  *Measure    `json:"measure,omitempty"`
 }
 
 // Model is an indicator hierarchy for one kind of customer. Its level 1 is
@@ -212,10 +212,16 @@ type Node struct {
 // signals kept from being clipped away. A consumer's model may not
 // measure the trade indicators (Turnover to MarketSize), which only an
 // intermediary's record holds.
+//
+// A Model is configuration and keeps as JSON ([encoding/json]): keys in
+// snake_case, enumerations by their names ("intermediary", "log",
+// "min-max", "return-rate"), zero fields left out; an unknown name is an
+// error of the decoding. A decoded model is checked where it is used, as
+// any other.
 type Model struct {
-	Kind      customer.Kind
-	Current   Node
-	Potential Node
+	Kind      customer.Kind `json:"kind"`
+	Current   Node          `json:"current"`
+	Potential Node          `json:"potential"`
 }
 
 // MaxLeaves is the largest number of leaves a [Model] may have: the size
