@@ -287,7 +287,7 @@ func TestAbsoluteEncodes(t *testing.T) {
 	ms := value.Measure{Indicator: value.FullPriceShare, Transform: value.Linear, Method: value.Absolute, Fallback: value.ReturnRate, Missing: 0.5}
 	js, err := json.Marshal(ms)
 	require.NoError(t, err)
-	assert.Contains(t, string(js), `"Method":"absolute"`)
+	assert.Contains(t, string(js), `"method":"absolute"`)
 	var back value.Measure
 	require.NoError(t, json.Unmarshal(js, &back))
 	assert.Equal(t, ms, back)
