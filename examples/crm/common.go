@@ -308,9 +308,15 @@ func reportMisnamed(e *env, name string, ms []input.Misnamed) {
 // digits, so that customers whose IDs differ only in the digits lost
 // share one ID and are summed as one. The IDs are taken as written; the
 // warning says how many there are, the first, and what to do.
+//
+// It warns too of IDs that are the text of a missing value ("nan",
+// "NULL", "#N/A": see placeholderLike): every row without a customer is
+// then one customer, often the largest of the file, which would lead its
+// RFM segment and grade and weigh in every fit.
 func reportFloatIDs(e *env, name string, n int, id func(i int) customer.ID) {
 	count, first := 0, customer.ID("")
 	sci, firstSci := 0, customer.ID("")
+	missing, firstMissing := 0, customer.ID("")
 	for i := range n {
 		c := id(i)
 		switch {
@@ -324,7 +330,22 @@ func reportFloatIDs(e *env, name string, n int, id func(i int) customer.ID) {
 				firstSci = c
 			}
 			sci++
+		case placeholderLike(string(c)):
+			// The least in byte order, so that the readers, whose
+			// customers come in different orders, name the same one.
+			if missing == 0 || c < firstMissing {
+				firstMissing = c
+			}
+			missing++
 		}
+	}
+	if missing > 0 {
+		look := "look like the text of a missing value"
+		if missing == 1 {
+			look = "looks like the text of a missing value"
+		}
+		fmt.Fprintf(e.stderr, "crm: %s: %s %s (%q), as pandas, R, a database or a spreadsheet writes an empty cell: each is one customer here, made of all the rows without a customer; empty those cells (such rows are then an error, or skipped with -skip-invalid) or drop the rows\n",
+			name, counted(missing, "customer ID"), look, string(firstMissing))
 	}
 	if sci > 0 {
 		look := "look like numbers"
@@ -375,6 +396,19 @@ func sciLike(s string) bool {
 		}
 	}
 	return true
+}
+
+// placeholderLike reports whether s, in any case, is the text that a
+// program writes for a missing value: "nan" (pandas, of a blank cell of a
+// column turned into text), "NaT", "<NA>" and "None" (pandas and Python),
+// "NA" (R), "NULL" and "nil" (databases, JSON, Go), "#N/A" and "N/A"
+// (spreadsheets), "undefined" (JavaScript).
+func placeholderLike(s string) bool {
+	switch strings.ToLower(s) {
+	case "nan", "nat", "<na>", "none", "na", "n/a", "#n/a", "null", "nil", "undefined":
+		return true
+	}
+	return false
 }
 
 // floatLike reports whether s is digits, a point and zeros only: "12346.0".

@@ -240,6 +240,43 @@ func TestScientificIDsAreReported(t *testing.T) {
 	}
 }
 
+// Customer IDs that are the text of a missing value ("nan", what pandas
+// writes of a blank cell of a column turned into text; "NULL", "#N/A",
+// "NA", "<NA>", "None") are taken as written, as any non-empty ID, so
+// every row without a customer is one customer, often the largest of the
+// file: stderr says how many such IDs there are and the first in byte
+// order, once, in both readers' paths and in fit.
+func TestPlaceholderIDsAreReported(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ids.csv")
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\nnan,2024-01-01,10\nnan,2024-01-05,10\nNULL,2024-01-02,5\n12348,2024-01-03,7\n12349,2024-01-04,7\n"), 0o644))
+	const warning = `2 customer IDs look like the text of a missing value ("NULL"), as pandas, R, a database or a spreadsheet writes an empty cell: each is one customer here, made of all the rows without a customer; empty those cells (such rows are then an error, or skipped with -skip-invalid) or drop the rows`
+	for _, sub := range []string{"segment", "report", "batch"} {
+		r := crm(t, "", sub, "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, sub+".out"))
+		require.Equal(t, 0, r.code, "%s: %s", sub, r.stderr)
+		assert.Equal(t, 1, strings.Count(r.stderr, warning), "%s: once: %s", sub, r.stderr)
+	}
+	r := crm(t, "", "fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2024-12-31")
+	assert.Contains(t, r.stderr, warning)
+	// One such ID: the verb agrees.
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\n#N/A,2024-01-01,10\n12348,2024-01-03,7\n"), 0o644))
+	r = crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, "one.out"))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `1 customer ID looks like the text of a missing value ("#N/A")`)
+	for _, s := range []string{"nan", "NaN", "NAN", "None", "none", "NULL", "null", "nil", "NA", "N/A", "n/a", "#N/A", "<NA>", "NaT", "undefined"} {
+		assert.True(t, placeholderLike(s), s)
+	}
+	for _, s := range []string{"", "12346", "Nana", "nan1", "N/A2", "NAB", "Anna", "-", "0"} {
+		assert.False(t, placeholderLike(s), s)
+	}
+	// Ordinary IDs: no warning.
+	require.NoError(t, os.WriteFile(in, []byte("customer_id,date,amount\nNana,2024-01-01,10\n12348,2024-01-03,7\n"), 0o644))
+	r = crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31", "-out", filepath.Join(dir, "plain.out"))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.NotContains(t, r.stderr, "missing value")
+}
+
 // The text and JSON of a fit kept at an edge for which the model states
 // no meaning and the error gives no Limits: every parameter named runs
 // to ∞ ("inf" in JSON), "meaning" is "", and the text has no meaning

@@ -55,7 +55,9 @@
 // pandas writes of a numeric ID column with blanks, is another customer
 // than 12346, and stderr counts such IDs; so it counts IDs in scientific
 // notation (1.23457E+11: a long numeric ID that a spreadsheet has cut to
-// its first digits, which may make several customers one). A quantity of 2.0 or 2.00 is 2
+// its first digits, which may make several customers one), and IDs that
+// are the text of a missing value (nan, NULL, #N/A, NA, None: the rows
+// without a customer, made one customer). A quantity of 2.0 or 2.00 is 2
 // (pandas writes an integer column with blanks so); 2.000, which may be
 // 2000 with a thousands separator, is refused.
 // Amounts and costs are taken exactly as written, in decimal arithmetic:
