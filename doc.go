@@ -39,7 +39,9 @@
 //   - [github.com/tailorcrm/tailor/loyalty/terms]: the trade terms of
 //     intermediaries — the functional discount by role and the cash
 //     discount for prompt payment — and invoices settled against their
-//     payments, with a payment record for creditworthiness.
+//     payments (prepayments included) and credit notes, a transfer
+//     allocated over open invoices, with a payment record for
+//     creditworthiness.
 //   - [github.com/tailorcrm/tailor/customer/salesrow]: the rules of one row of a
 //     sales export (columns by header name, fields, how a row adds to a
 //     Summary), shared by the programs that read such exports.

@@ -30,6 +30,14 @@
 // float64: anyone can recompute it from the printed values and find the
 // same quadrants.
 //
+// Intermediaries of every role (dealers, franchisees, wholesalers,
+// agents) are one kind and share its thresholds and grade cut-offs, as
+// the domain rules have it: a wholesaler's volume then tends to place it
+// high, an agent's low. To compare the intermediaries of one role only
+// among themselves, fit a Model on that role's customers (their
+// observations, or [FitInputs] of their inputs) and classify them with
+// it; the value models and everything else stay as they are.
+//
 // # Grades
 //
 // The grades of domain rules §3.3 (004) — strategic, important and
