@@ -44,8 +44,11 @@ type Allocation struct {
 // ID ("payment.id"), a zero time or one outside the years 1–9999
 // ("payment.at"), an amount of an unknown currency or another than the
 // settlements', beyond the bounds of customer.ParseAmount, not positive
-// or finer than the minor unit ("payment.amount"); a settlement with an
-// empty invoice ID or the ID of an earlier one ("settlements[i].invoice"),
+// or finer than the minor unit ("payment.amount"); a first settlement
+// whose Owed, or, when Owed is the zero Money, Amount has no known
+// currency ("settlements[0].owed", "settlements[0].amount"); a
+// settlement with an empty invoice ID or the ID of an earlier one
+// ("settlements[i].invoice"),
 // of another customer than the first's ("settlements[i].customer"), as
 // of another instant than pay.At ("settlements[i].as_of"), owing in
 // another currency than the payment's, a negative amount or one beyond
@@ -58,17 +61,29 @@ func Allocate(pay Payment, open []Settlement) ([]Allocation, customer.Money, err
 		p.add("payment.id", customer.CodeRequired, "is empty")
 	}
 	atOK := checkTime(&p, "payment.at", "", pay.At)
-	cur := pay.Amount.Currency()
+	// The invoices' currency is that of the first settlement; without
+	// settlements, the payment's. A first settlement without a known
+	// currency is named; the payment is then checked in its own currency,
+	// and the amounts of the settlements are not compared with it.
+	cur, curOK := pay.Amount.Currency(), true
 	if len(open) > 0 {
+		field := "settlements[0].owed"
 		cur = open[0].Owed.Currency()
 		if cur == "" {
-			cur = open[0].Amount.Currency()
+			field, cur = "settlements[0].amount", open[0].Amount.Currency()
+		}
+		if !cur.Valid() {
+			p.add(field, customer.CodeUnknown, "unknown currency %q", string(cur))
+			cur, curOK = pay.Amount.Currency(), false
 		}
 	}
-	if !cur.Valid() {
+	switch {
+	case !cur.Valid():
 		p.add("payment.amount", customer.CodeUnknown, "unknown currency %q", string(cur))
-	} else {
+	case curOK:
 		checkMoney(&p, "payment.amount", "", "the invoices'", pay.Amount, cur)
+	default:
+		checkMoney(&p, "payment.amount", "", "its", pay.Amount, cur)
 	}
 	seen := make(map[string]int, len(open))
 	for i, s := range open {
@@ -87,6 +102,9 @@ func Allocate(pay Payment, open []Settlement) ([]Allocation, customer.Money, err
 		if atOK && !s.AsOf.Equal(pay.At) {
 			p.add(f+"as_of", customer.CodeMismatch, "is %s, the payment was received at %s: settle the invoices as of the payment",
 				s.AsOf.Format(time.RFC3339Nano), pay.At.Format(time.RFC3339Nano))
+		}
+		if !curOK {
+			continue
 		}
 		owedOK := checkOwed(&p, f+"owed", s.Owed, cur)
 		if checkOwed(&p, f+"with_discount", s.WithDiscount, cur) && owedOK &&

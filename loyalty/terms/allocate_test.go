@@ -155,6 +155,12 @@ func TestAllocateRejects(t *testing.T) {
 		{"settlement in another currency", good, func(s []terms.Settlement) {
 			s[1].Owed, s[1].WithDiscount = mustMoney(s[1].Owed.Amount(), "USD"), mustMoney(s[1].WithDiscount.Amount(), "USD")
 		}, []string{"settlements[1].owed mismatch", "settlements[1].with_discount mismatch"}},
+		{"a first settlement without a currency", good, func(s []terms.Settlement) {
+			s[0].Owed, s[0].WithDiscount, s[0].Amount = customer.Money{}, customer.Money{}, customer.Money{}
+		}, []string{"settlements[0].amount unknown"}},
+		{"a first settlement without a currency, and a bad payment", pay(t, "BANK-7", at, "-1"), func(s []terms.Settlement) {
+			s[0].Owed, s[0].WithDiscount, s[0].Amount = customer.Money{}, customer.Money{}, customer.Money{}
+		}, []string{"payment.amount not_positive", "settlements[0].amount unknown"}},
 		{"negative owed", good, func(s []terms.Settlement) { s[1].Owed = s[1].Owed.Neg() }, []string{"settlements[1].owed negative"}},
 		{"with discount above owed", good, func(s []terms.Settlement) { s[1].WithDiscount = s[1].Owed.Mul(d("2")) },
 			[]string{"settlements[1].with_discount out_of_range"}},

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
@@ -75,6 +76,15 @@ func TestSettleWithCreditNotes(t *testing.T) {
 			},
 			on(60, 0, 0, 0), want{true, on(40, 0, 0, 0), "500", "200", "500", "0", "0", "0", "0", 7,
 				"700.00 EUR − 200.00 EUR credited = 500.00 EUR; settled 2025-04-09, 7 days after the due date 2025-04-02: 500.00 EUR paid"}},
+		{"paid in full after the discount date, a credit note then brings the discount back",
+			func(t *testing.T) []terms.Payment {
+				return []terms.Payment{pay(t, "P1", on(8, 9, 0, 0), "588.00"), pay(t, "P2", on(20, 0, 0, 0), "112.00")}
+			},
+			func(t *testing.T) []terms.CreditNote {
+				return []terms.CreditNote{note(t, "CN-1", on(25, 0, 0, 0), "100.00")}
+			},
+			on(60, 0, 0, 0), want{true, on(20, 0, 0, 0), "600", "100", "700", "12", "0", "112", "0", 0,
+				"700.00 EUR − 100.00 EUR credited = 600.00 EUR; settled 2025-03-20 with the cash discount of 12.00 EUR: 588.00 EUR paid by 2025-03-13, 700.00 EUR in all; 112.00 EUR overpaid"}},
 		{"open with a credit note: the discount is offered on the rest",
 			func(t *testing.T) []terms.Payment { return nil },
 			func(t *testing.T) []terms.CreditNote {
@@ -227,4 +237,75 @@ func TestSettleWithSharedIDs(t *testing.T) {
 		[]terms.CreditNote{note(t, "2025-17", on(5, 0, 0, 0), "100.00")}, on(60, 0, 0, 0))
 	require.NoError(t, err)
 	assert.True(t, s.Settled)
+}
+
+// The cash discount recomputed on the amount less the credit notes is
+// rounded half up to the minor unit of the currency: none for JPY,
+// three decimals for KWD. A payment of the amount less that discount by
+// the discount date settles the invoice with it; one minor unit less
+// leaves it open, with that unit still to pay for the discount.
+func TestSettleWithCreditRoundsInMinorUnits(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		cur, list, credit string
+		amount, discount  string
+		threshold         string // amount − discount
+	}{
+		{"JPY: 2 % of 7025 is 140.5, 141", "JPY", "10050", "10", "7025", "141", "6884"},
+		{"JPY: 2 % of 7000 is 140", "JPY", "10050", "35", "7000", "140", "6860"},
+		{"JPY: 2 % of 25 is 0.5, 1", "JPY", "100", "45", "25", "1", "24"},
+		{"JPY: 2 % of 24 is 0.48, none", "JPY", "100", "46", "24", "0", "24"},
+		{"KWD: 2 % of 0.675 is 0.0135, 0.014", "KWD", "1.000", "0.025", "0.675", "0.014", "0.661"},
+		{"KWD: 2 % of 0.650 is 0.013", "KWD", "1.000", "0.050", "0.650", "0.013", "0.637"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tm := twoTen()
+			tm.Currency = customer.Currency(tc.cur)
+			inv, err := tm.Invoice("INV-1", "D-7", customer.Dealer, money(t, tc.list, tc.cur), issued)
+			require.NoError(t, err)
+			cs := []terms.CreditNote{{ID: "CN-1", At: on(5, 0, 0, 0), Amount: money(t, tc.credit, tc.cur)}}
+			one := decimal.New(1, -customer.Currency(tc.cur).Digits())
+			for _, short := range []bool{false, true} {
+				amt := d(tc.threshold)
+				if short {
+					amt = amt.Sub(one)
+				}
+				ps := []terms.Payment{{ID: "P1", At: on(8, 0, 0, 0), Amount: money(t, amt.String(), tc.cur)}}
+				s, err := inv.SettleWith(ps, cs, on(10, 0, 0, 0))
+				require.NoError(t, err)
+				assert.True(t, s.Amount.Amount().Equal(d(tc.amount)), "amount %s", s.Amount)
+				sum := s.Owed.Amount().Add(s.Paid.Amount()).Sub(s.Overpaid.Amount()).Add(s.Discount.Amount())
+				assert.True(t, sum.Equal(s.Amount.Amount()), "owed + paid − overpaid + discount = %s", sum)
+				if !short {
+					assert.True(t, s.Settled, s.Explain)
+					assert.True(t, s.Discount.Amount().Equal(d(tc.discount)), "discount %s", s.Discount)
+					assert.True(t, s.Overpaid.IsZero(), "overpaid %s", s.Overpaid)
+					continue
+				}
+				assert.False(t, s.Settled, s.Explain)
+				assert.True(t, s.Owed.Amount().Equal(d(tc.discount).Add(one)), "owed %s", s.Owed)
+				if d(tc.discount).Sign() > 0 {
+					assert.True(t, s.WithDiscount.Amount().Equal(one), "with discount %s", s.WithDiscount)
+				} else {
+					assert.True(t, s.WithDiscount.IsZero(), "no discount to offer: %s", s.WithDiscount)
+				}
+			}
+		})
+	}
+}
+
+// A credit note after a payment with the discount pays back its amount
+// less the fall of the rounded discount, not less its own rounded 2 %:
+// 700.74 EUR has 14.01 off (14.0148), 700.25 EUR too (14.005), so a
+// credit note of 0.49 EUR (2 % of it rounds to 0.01) is overpaid whole.
+func TestSettleWithCreditAfterDiscountRounding(t *testing.T) {
+	inv, err := twoTen().Invoice("INV-1", "D-7", customer.Dealer, money(t, "1001.06", "EUR"), issued)
+	require.NoError(t, err)
+	require.Equal(t, "700.74 EUR", inv.Amount.String())
+	require.Equal(t, "14.01 EUR", inv.CashDiscount.String())
+	s, err := inv.SettleWith([]terms.Payment{pay(t, "P1", on(8, 0, 0, 0), "686.73")},
+		[]terms.CreditNote{note(t, "CN-1", on(20, 0, 0, 0), "0.49")}, on(60, 0, 0, 0))
+	require.NoError(t, err)
+	assert.Equal(t, "14.01 EUR", s.Discount.String())
+	assert.Equal(t, "0.49 EUR", s.Overpaid.String())
 }

@@ -91,25 +91,37 @@
 //     price would hide the discount, and report every line as sold at full
 //     price.
 //   - A cash discount taken is a [customer.Credit] of kind
-//     [customer.PriceReduction] for the order, of [Settlement].Discount,
-//     at [Settlement].SettledAt: it is a reduction of the price of goods
-//     the intermediary keeps, granted after the sale (accounting books it
-//     as a sales discount, a reduction of revenue), and the history counts
-//     it on the order's day. It is not a line discount: the order is
-//     recorded before anyone knows whether the discount will be taken.
+//     [customer.PriceReduction] for the order: it is a reduction of the
+//     price of goods the intermediary keeps, granted after the sale
+//     (accounting books it as a sales discount, a reduction of revenue),
+//     and the history counts it on the order's day. It is not a line
+//     discount: the order is recorded before anyone knows whether the
+//     discount will be taken. It is recorded when the [Settlement]'s
+//     Discount rises, of the rise (the Discount as of the instant less
+//     the Discount as of the instant before it), at the instant of the
+//     payment or credit note that raised it: the payment that settles the
+//     invoice with the discount, at SettledAt (a prepayment counting at
+//     the invoice's issue), or a credit note that lowers the amount so
+//     far that the payments by DiscountUntil cover it less its discount,
+//     which may come after the invoice was settled in full without it.
 //   - A credit note for goods sent back is a [customer.Return] of kind
 //     [customer.Refund] of those units; one for an allowance on goods kept
 //     is a [customer.Credit] of kind PriceReduction. Either is recorded at
-//     the credit note's amount, unless the invoice was already settled
-//     with the cash discount: the credit note then also lowers the
-//     discount, and pays back its amount less that change (the
-//     Settlement's Discount before it less the one after it), which is
-//     what the return's Refund or the credit records.
+//     the credit note's amount less the fall it brings to the Discount
+//     (the Discount as of the instant before it less the one as of it,
+//     when positive), which is what the return's Refund or the credit
+//     records: on an invoice already settled with the cash discount, the
+//     credit note also lowers the discount, and pays back its amount
+//     less that change.
 //   - Payments themselves are not history: how an intermediary pays goes
 //     into its [Record], and from there into its credit rating.
 //
-// The history's net is then what the intermediary paid and kept:
-// Σ (Paid − Overpaid) over its settled invoices.
+// The history then records, at each payment and credit note, the change
+// of Credited + Discount, and its net is what the intermediary paid and
+// kept: Σ (Paid − Overpaid) over its settled invoices, to the minor unit.
+// Reading the cash discount off one settlement instead (the final one,
+// or the one as of SettledAt) misses a discount that a later credit note
+// lowered or brought back.
 //
 // # Calendar days
 //
@@ -143,7 +155,10 @@
 // [NewRecord] folds the settlements of one intermediary into a
 // [Record]: how many invoices it settled on time, how late it paid on
 // average, what it owes past the due date. An invoice settled by a
-// prepayment is settled on time. It is an input for the
+// prepayment is settled on time. An invoice credited in full asked
+// nothing, so it is neither on time nor late: it is counted apart
+// ([Record].CreditedInFull) and left out of the on-time share and the
+// days late. It is an input for the
 // creditworthiness of an intermediary's potential value: the
 // caller maps it onto a [customer.CreditRating] by its own credit policy
 // and stores it in [customer.Trade].Rating, which package value scores.

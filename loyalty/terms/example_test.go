@@ -309,6 +309,9 @@ func Example_customerHistory() {
 		panic(err)
 	}
 	fmt.Println(s.Explain)
+	// The credit note came before the payment: the discount rose once,
+	// at SettledAt, by the settlement's Discount, and the return pays
+	// back the credit note's amount.
 	cash := customer.Credit{ID: "CASH-INV-1", CustomerID: "D-7", OrderID: "SO-1", Time: s.SettledAt,
 		Kind: customer.PriceReduction, Amount: s.Discount, Source: "INV-1"}
 

@@ -94,17 +94,49 @@ func TestSettlePrepaymentZeroDayPeriod(t *testing.T) {
 }
 
 // The payment record counts an invoice settled by a prepayment as paid
-// on time and with the discount.
+// on time and with the discount, also when the prepayments are several
+// or more than the invoice; a prepayment with the rest paid late is late,
+// and one that leaves the rest unpaid past the due date is overdue.
 func TestRecordPrepaidOnTime(t *testing.T) {
-	inv := dealerInvoice(t)
-	s, err := inv.Settle([]terms.Payment{pay(t, "BANK-1", on(3, 6, 0, 0), "686.00")}, on(60, 0, 0, 0))
-	require.NoError(t, err)
-	r, err := terms.NewRecord([]terms.Settlement{s})
-	require.NoError(t, err)
-	assert.Equal(t, 1, r.Settled)
-	assert.Equal(t, 1, r.OnTime)
-	assert.Equal(t, 1, r.Discounted)
-	assert.Equal(t, 0, r.DaysLate)
+	feb10 := time.Date(2025, 2, 10, 14, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name                                 string
+		payments                             func(t *testing.T) []terms.Payment
+		settled, onTime, discounted, overdue int
+		daysLate                             int
+		overpaid, openOverdue                string
+	}{
+		{"a same-day transfer before the invoice", func(t *testing.T) []terms.Payment {
+			return []terms.Payment{pay(t, "BANK-1", on(3, 6, 0, 0), "686.00")}
+		}, 1, 1, 1, 0, 0, "0", "0"},
+		{"more than the invoice in advance", func(t *testing.T) []terms.Payment {
+			return []terms.Payment{pay(t, "BANK-1", feb10, "1000.00")}
+		}, 1, 1, 1, 0, 0, "314", "0"},
+		{"two prepayments", func(t *testing.T) []terms.Payment {
+			return []terms.Payment{pay(t, "BANK-1", feb10, "300.00"), pay(t, "BANK-2", on(3, 8, 0, 0), "386.00")}
+		}, 1, 1, 1, 0, 0, "0", "0"},
+		{"a deposit, the rest late", func(t *testing.T) []terms.Payment {
+			return []terms.Payment{pay(t, "BANK-1", feb10, "300.00"), pay(t, "BANK-2", on(40, 0, 0, 0), "400.00")}
+		}, 1, 0, 0, 0, 7, "0", "0"},
+		{"a deposit, the rest unpaid", func(t *testing.T) []terms.Payment {
+			return []terms.Payment{pay(t, "BANK-1", feb10, "300.00")}
+		}, 0, 0, 0, 1, 27, "0", "400"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := dealerInvoice(t).Settle(tc.payments(t), on(60, 0, 0, 0))
+			require.NoError(t, err)
+			assert.True(t, s.Overpaid.Amount().Equal(d(tc.overpaid)), "overpaid %s", s.Overpaid)
+			r, err := terms.NewRecord([]terms.Settlement{s})
+			require.NoError(t, err)
+			assert.Equal(t, tc.settled, r.Settled, "settled")
+			assert.Equal(t, tc.onTime, r.OnTime, "on time")
+			assert.Equal(t, tc.discounted, r.Discounted, "discounted")
+			assert.Equal(t, tc.overdue, r.Overdue, "overdue")
+			assert.Equal(t, tc.daysLate, r.DaysLate, "days late")
+			assert.Equal(t, s.DaysLate, r.DaysLate, "the settlement's days late")
+			assert.True(t, r.OpenOverdue.Amount().Equal(d(tc.openOverdue)), "open overdue %s", r.OpenOverdue)
+		})
+	}
 }
 
 // A prepayment is checked as any payment: nothing else is loosened.

@@ -12,7 +12,8 @@ import (
 // settlements as of one instant: an input for the creditworthiness
 // indicator of its potential value (domain rules §2). An invoice is decided when
 // it is settled or overdue; one still open and not yet due counts in
-// Invoices and Open only.
+// Invoices and Open only, and one credited in full in Invoices and
+// CreditedInFull only.
 //
 // The library does not rate: a caller maps the record onto a
 // [customer.CreditRating] by its own credit policy (e.g. AAA for every
@@ -27,8 +28,10 @@ type Record struct {
 	// Invoices counts the settlements; Settled those settled, OnTime
 	// those settled on or before their due date, Discounted those
 	// settled with the cash discount, Overdue those open after their due
-	// date.
-	Invoices, Settled, OnTime, Discounted, Overdue int
+	// date. CreditedInFull counts those whose credit notes took all of
+	// their amount (Settlement.Amount zero): they are not counted as
+	// settled (see [NewRecord]).
+	Invoices, Settled, OnTime, Discounted, Overdue, CreditedInFull int
 	// DaysLate sums the days late of the decided invoices: of those
 	// settled late, and of those overdue as of AsOf.
 	DaysLate int
@@ -63,8 +66,19 @@ func (r Record) MeanDaysLate() (float64, bool) {
 }
 
 // NewRecord folds the settlements of one intermediary's invoices, made as
-// of one instant by [Invoice.Settle], into its [Record]. No settlements
-// give a Record with no invoices.
+// of one instant by [Invoice.Settle] or [Invoice.SettleWith], into its
+// [Record]. No settlements give a Record with no invoices.
+//
+// An invoice whose credit notes took all of its amount (a settlement of
+// Amount zero: everything sent back, or allowed for) counts in Invoices
+// and CreditedInFull only. It asked nothing in the end, and whatever was
+// paid on it is owed back, so it says nothing of how the intermediary
+// pays what it owes: counted on time, it would lift the share of a
+// dealer whose goods all come back; counted late, because the credit
+// note came after the due date, it would mark down a return the brand
+// accepted. It is neither: not in Settled, OnTime, Discounted, DaysLate
+// or [Record.Decided]. An invoice credited in part is decided as any
+// other, settled when its payments and credit notes settled it.
 //
 // It reports every fault at once in a [*customer.ValidationError] for the
 // record `payment record of customer "id"`: a first settlement without a
@@ -129,6 +143,8 @@ func NewRecord(settlements []Settlement) (Record, error) {
 		}
 		r.Invoices++
 		switch {
+		case s.Settled && s.Amount.IsZero():
+			r.CreditedInFull++
 		case s.Settled:
 			r.Settled++
 			r.DaysLate += s.DaysLate

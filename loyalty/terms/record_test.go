@@ -129,3 +129,68 @@ func TestNewRecordRejectsNoCustomer(t *testing.T) {
 	assert.Equal(t, []string{"settlements[0].customer required"}, fields(t, err))
 	assert.Equal(t, terms.Record{}, r)
 }
+
+// An invoice credited in full asked nothing in the end: whatever was paid
+// on it is paid back. It is neither on time nor late, so it counts in
+// Invoices and CreditedInFull only, not in Decided, the on-time share or
+// the days late, whenever its credit notes came and whatever was paid.
+func TestRecordCreditedInFull(t *testing.T) {
+	asOf := on(60, 0, 0, 0)
+	for _, tc := range []struct {
+		name     string
+		payments []terms.Payment
+		credit   time.Time
+	}{
+		{"everything returned after the due date, nothing paid", nil, on(40, 0, 0, 0)},
+		{"everything returned before the due date, nothing paid", nil, on(20, 0, 0, 0)},
+		{"paid with the discount, then everything returned", []terms.Payment{pay(t, "B1", on(8, 0, 0, 0), "686.00")}, on(20, 0, 0, 0)},
+		{"paid in part, everything returned after the due date", []terms.Payment{pay(t, "B1", on(20, 0, 0, 0), "300.00")}, on(40, 0, 0, 0)},
+		{"paid late, then everything returned", []terms.Payment{pay(t, "B1", on(38, 0, 0, 0), "700.00")}, on(40, 0, 0, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := dealerInvoice(t).SettleWith(tc.payments, []terms.CreditNote{note(t, "CN-1", tc.credit, "700.00")}, asOf)
+			require.NoError(t, err)
+			require.True(t, s.Settled)
+			require.True(t, s.Amount.IsZero())
+			r, err := terms.NewRecord([]terms.Settlement{s})
+			require.NoError(t, err)
+			assert.Equal(t, 1, r.Invoices)
+			assert.Equal(t, 1, r.CreditedInFull)
+			assert.Equal(t, 0, r.Settled)
+			assert.Equal(t, 0, r.OnTime)
+			assert.Equal(t, 0, r.Discounted)
+			assert.Equal(t, 0, r.DaysLate)
+			assert.Equal(t, 0, r.Decided())
+			_, ok := r.OnTimeShare()
+			assert.False(t, ok, "an invoice credited in full is not decided")
+			_, ok = r.MeanDaysLate()
+			assert.False(t, ok)
+			assert.Equal(t, "0.00 EUR", r.Open.String())
+
+			// Beside the other invoices it changes nothing but the counts.
+			all := dealerSettlements(t)
+			s.Invoice = "INV-9"
+			base, err := terms.NewRecord(all)
+			require.NoError(t, err)
+			with, err := terms.NewRecord(append(all, s))
+			require.NoError(t, err)
+			base.Invoices++
+			base.CreditedInFull++
+			assert.Equal(t, base, with)
+		})
+	}
+}
+
+// An invoice credited in part is decided as any other: settled late when
+// the credit note that settles it came after the due date.
+func TestRecordCreditedInPart(t *testing.T) {
+	s, err := dealerInvoice(t).SettleWith([]terms.Payment{pay(t, "B1", on(20, 0, 0, 0), "500.00")},
+		[]terms.CreditNote{note(t, "CN-1", on(40, 0, 0, 0), "200.00")}, on(60, 0, 0, 0))
+	require.NoError(t, err)
+	r, err := terms.NewRecord([]terms.Settlement{s})
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Settled)
+	assert.Equal(t, 0, r.CreditedInFull)
+	assert.Equal(t, 7, r.DaysLate)
+	assert.Equal(t, 1, r.Decided())
+}

@@ -135,8 +135,11 @@ func (inv Invoice) Settle(payments []Payment, asOf time.Time) (Settlement, error
 // the invoice from its own instant on: an intermediary that paid the
 // reduced amount less its discount by DiscountUntil takes the discount
 // once the credit note is issued, even after DiscountUntil, and is
-// settled then; one that paid the discounted whole has the credit
-// note's value less its discount overpaid.
+// settled then unless it was settled before (SettledAt stays the first
+// instant nothing was owed); one that paid the discounted whole has
+// the credit note's value less the fall of the discount overpaid: the
+// Discount before the credit note less the one after it, which the
+// rounding may make a minor unit more or less than round(C × c / 100).
 //
 // A payment received before the invoice was issued (a deposit, cash in
 // advance, a transfer made before the invoice was written) is a
