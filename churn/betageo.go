@@ -22,6 +22,15 @@ type betaGeo struct {
 	shift          float64
 }
 
+// log1pDiv is ln(1 + x/y) for x ≥ 0 and y > 0, also where x/y overflows
+// (y below about 1e-299 of x): ln x − ln y + ln(1 + y/x) then.
+func log1pDiv(x, y float64) float64 {
+	if q := x / y; !math.IsInf(q, 1) {
+		return math.Log1p(q)
+	}
+	return logTiny(x) - logTiny(y) + math.Log1p(y/x)
+}
+
 func (m betaGeo) valid() bool { return positiveFinite(m.r, m.alpha, m.a, m.b) }
 
 // logLik is ln L for one customer (no constant term is dropped), grouped
@@ -31,11 +40,11 @@ func (m betaGeo) valid() bool { return positiveFinite(m.r, m.alpha, m.a, m.b) }
 func (m betaGeo) logLik(x, tx, T float64) float64 {
 	k := x + m.shift
 	c := lgammaDiff(m.r, x) + lgammaDiff(m.b, k) - lgammaDiff(m.a+m.b, k)
-	a3 := -m.r*math.Log1p(T/m.alpha) - x*math.Log(m.alpha+T)
+	a3 := -m.r*log1pDiv(T, m.alpha) - x*math.Log(m.alpha+T)
 	if k == 0 {
 		return c + a3
 	}
-	a4 := math.Log(m.a) - math.Log(m.b+(k-1)) - m.r*math.Log1p(tx/m.alpha) - x*math.Log(m.alpha+tx)
+	a4 := math.Log(m.a) - math.Log(m.b+(k-1)) - m.r*log1pDiv(tx, m.alpha) - x*math.Log(m.alpha+tx)
 	return c + a3 + log1pexp(a4-a3)
 }
 
@@ -47,7 +56,7 @@ func (m betaGeo) logOdds(x, tx, T float64) float64 {
 	if k == 0 {
 		return math.Inf(-1)
 	}
-	return math.Log(m.a) - math.Log(m.b+(k-1)) + (m.r+x)*math.Log1p((T-tx)/(m.alpha+tx))
+	return math.Log(m.a) - math.Log(m.b+(k-1)) + (m.r+x)*log1pDiv(T-tx, m.alpha+tx)
 }
 
 func (m betaGeo) pAlive(x, tx, T float64) float64 {
@@ -139,7 +148,12 @@ func (m betaGeo) unconditional(t float64) (float64, bool) {
 //
 // with k = n + shift, NB(n; r, p) = Γ(r+n)/(Γ(r) n!) p^r (1−p)^n and the
 // tail P(NB ≥ n) = 1 − Σ_{j<n} NB(j) = I_{1−p}(n, r), the regularised
-// incomplete beta function (no cancellation for large n).
+// incomplete beta function (no cancellation for large n), taken as
+// 1 − I_p(r, n) where p = α/(α+t) < 1e-8, whose digits 1 − p would lose
+// (below p = 1e-300 as 1 − p^r/(r·B(r, n)), the leading term of the series
+// of I_p, Abramowitz & Stegun 26.5.4, whose next is n·p times smaller).
+// ln p = −ln(1 + t/α) is finite even where t/α overflows (α below about
+// 1e-299 of t).
 func (m betaGeo) probPurchases(n int, t float64) float64 {
 	if t == 0 {
 		if n == 0 {
@@ -149,13 +163,23 @@ func (m betaGeo) probPurchases(n int, t float64) float64 {
 	}
 	x := float64(n)
 	k := x + m.shift
-	lp := -math.Log1p(t / m.alpha)
+	lp := -log1pDiv(t, m.alpha)
 	lq := math.Log(t / (m.alpha + t))
 	lnb := lgammaDiff(m.r, x) - lgamma(x+1) + m.r*lp + x*lq
 	v := math.Exp(lbetaRatio(m.a, m.b, 0, k) + lnb)
 	if k > 0 {
 		tail := 1.0
-		if n > 0 {
+		switch q := m.alpha / (m.alpha + t); {
+		case n == 0:
+		case q < 1e-300:
+			// I_q(r, n) = q^r/(r·B(r, n))·(1 + O(n·q)), with ln q = lp
+			// (RegIncBeta would take the logarithm of a subnormal q).
+			tail = -math.Expm1(m.r*lp - lgamma(m.r+1) + lgammaDiff(x, m.r))
+		case q < 1e-8:
+			// 1 − z would carry the rounding of z = t/(α+t) (all of q
+			// once t/α passes 2^53): I_z(n, r) = 1 − I_q(r, n).
+			tail = 1 - mathext.RegIncBeta(m.r, x, q)
+		default:
 			tail = mathext.RegIncBeta(x, m.r, t/(m.alpha+t))
 		}
 		v += math.Exp(lbetaRatio(m.a, m.b, 1, k-1)) * tail

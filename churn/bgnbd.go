@@ -84,6 +84,15 @@ func (m BGNBD) PAlive(o Observation) (float64, error) {
 //
 // evaluated after Euler's transformation, which removes the apparent
 // singularity at a = 1 (see the package documentation).
+//
+// As t/α → ∞ it tends to E[1/p] = (a+b−1)/(a−1) for a > 1 (Gauss's
+// connection formula for ₂F₁ at z → 1, Abramowitz & Stegun 15.3.6: the
+// other terms fall like (t/α)^{1−a} and (t/α)^{−r}) and grows without
+// bound for a ≤ 1, like (t/α)^{1−a}, or b·(ln(t/α) + ψ(r) − ψ(b)) at
+// a = 1. Where t/α is beyond the float range (α below about 1e-299·t)
+// the value is taken from ln(t/α) by that formula, whose neglected terms
+// are α/t times smaller; it is ErrNumerical (with 0) only where the value
+// itself is beyond the float range (a < 1), never +Inf.
 func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 	bg, err := m.core()
 	if err != nil {
@@ -102,6 +111,11 @@ func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 //	E[Y(t) | x, t_x, T] = (a+b+x−1)/(a−1)
 //	    · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]
 //	    / [1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^{r+x}]
+//
+// As t/(α+T) → ∞ it tends to (a+b+x−1)/(a−1) · P(alive) for a > 1 and
+// grows without bound for a ≤ 1 (see ExpectedPurchases, with r+x and b+x
+// for r and b); beyond the float range of t/(α+T) it is taken from its
+// logarithm as there.
 func (m BGNBD) ConditionalExpectedPurchases(o Observation, t float64) (float64, error) {
 	s, err := m.Score(o, t)
 	return s.ExpectedPurchases, err

@@ -76,6 +76,11 @@ func (m MBGNBD) PAlive(o Observation) (float64, error) {
 // ExpectedPurchases is E[X(t)] (Batislam et al. 2007):
 //
 //	E[X(t)] = b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))]
+//
+// As t/α → ∞ it tends to b/(a−1) for a > 1 and grows without bound for
+// a ≤ 1; beyond the float range of t/α it is taken from ln(t/α), as
+// BGNBD.ExpectedPurchases (of which this is b/(a+b) times the bracket at
+// b+1) documents.
 func (m MBGNBD) ExpectedPurchases(t float64) (float64, error) {
 	bg, err := m.core()
 	if err != nil {
@@ -90,6 +95,9 @@ func (m MBGNBD) ExpectedPurchases(t float64) (float64, error) {
 // ConditionalExpectedPurchases is E[Y(t) | x, t_x, T] (Batislam et al. 2007):
 //
 //	(a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive)
+//
+// As t/(α+T) → ∞ it tends to (a+b+x)/(a−1) · P(alive) for a > 1 and
+// grows without bound for a ≤ 1 (see BGNBD.ExpectedPurchases).
 func (m MBGNBD) ConditionalExpectedPurchases(o Observation, t float64) (float64, error) {
 	s, err := m.Score(o, t)
 	return s.ExpectedPurchases, err

@@ -52,7 +52,8 @@ func (m ParetoNBD) check() error {
 // β−α. ₂F₁ is taken in log space (log2F1Pareto), so large x neither
 // overflows nor underflows; L2 = −Inf when t_x = T (A₀ = 0). L2 is
 // L1 + D with D = L2 − L1 from deadLogOdds (from the two ₂F₁ terms where
-// both have a fast series, seriesOK, else from the integral of l2Direct):
+// both have a fast series, seriesOK, else from directD, the integral over
+// the death time that l2Direct documents):
 // the likelihood, P(alive) and the fit use D, relL1 = L1 + r ln α + s ln β
 // and relL2 = L2 + r ln α + s ln β (relL1, relTerms, directD), which keep
 // their digits when s, β (or r, α) are large, and not L1 and L2, which
@@ -303,6 +304,10 @@ func (m ParetoNBD) hyperParams(x float64) (b1, base, diff float64) {
 // it. If grad is non-nil it receives ∂L2/∂(r, α, s, β): with ⟨·⟩ the mean
 // over the integrand, −⟨ln(α+τ)⟩, −(r+x)⟨1/(α+τ)⟩, 1/s − ⟨ln(β+τ)⟩ and
 // −(s+1)⟨1/(β+τ)⟩. L2 = −Inf (and grad zero) when t_x = T.
+//
+// The library itself takes D = L2 − L1 and relL2 from directD, over the
+// same quadrature (deathIntegral), never L2 alone: l2Direct is the plain
+// form of it that the tests check against 40-digit references.
 func (m ParetoNBD) l2Direct(x, tx, T float64, grad *[4]float64) (float64, bool) {
 	if grad != nil {
 		*grad = [4]float64{}
@@ -355,9 +360,22 @@ func (m ParetoNBD) deathIntegral(x, tx, T float64, withGrad bool) (deathSums, bo
 	mt, Mt := sm+tx, sM+tx
 	rho := mt / Mt
 	q.mt, q.Mt, q.rho, q.pm, q.pM = mt, Mt, rho, pm, pM
-	U := math.Log1p((T - tx) / mt)
-	// slope is the log-slope of g at u, (1−p_m) − p_M·ρe^u/(1 + ρ(e^u − 1)).
+	U := log1pDiv(T-tx, mt) // finite where (T−t_x)/(m+t_x) overflows
+	// far: ρ below the normal range (or 0), or U so large that e^u
+	// overflows; the factor 1 + ρ(e^u − 1) is then taken through its
+	// logarithm, y = ln(ρ(e^u − 1)) = ln ρ + u + ln(1 − e^{−u}).
+	far := rho < 0x1p-1022 || U > 700
+	lrho := 0.0
+	if far {
+		lrho = logTiny(mt) - math.Log(Mt)
+	}
+	// slope is the log-slope of g at u, (1−p_m) − p_M·ρe^u/(1 + ρ(e^u − 1)),
+	// the fraction taken as logistic(y) + ρ·logistic(−y) when far.
 	slope := func(u float64) float64 {
+		if far {
+			y := lrho + u + math.Log(-math.Expm1(-u))
+			return 1 - pm - pM*(logistic(y)+math.Exp(lrho)*logistic(-y))
+		}
 		eu := math.Exp(u)
 		return 1 - pm - pM*rho*eu/(1+rho*(eu-1))
 	}
@@ -372,27 +390,47 @@ func (m ParetoNBD) deathIntegral(x, tx, T float64, withGrad bool) (deathSums, bo
 		}
 		half := w / 2
 		mid := lo + half
-		var last, em float64
+		var last, ulast, em float64
 		for i, xg := range glNodes {
 			u := mid + half*xg
+			ulast = u
 			em = math.Expm1(u)
-			l := math.Log1p(rho * em)
+			var l, a, b, ema, rb float64 // ln(1+ρ(e^u−1)), 1/(1+em), 1/(1+ρ·em), em·a, ρ·em·b
+			if far {
+				y := lrho + u + math.Log(-math.Expm1(-u))
+				l, b, rb = log1pexp(y), logistic(-y), logistic(y)
+				a, ema = 1/(1+em), -math.Expm1(-u)
+			} else {
+				l = math.Log1p(rho * em)
+				a, b = 1/(1+em), 1/(1+rho*em)
+			}
 			last = math.Exp((1-pm)*u - pM*l)
 			g := glWeights[i] * half * last
 			q.s0 += g
 			if withGrad {
-				a, b := 1/(1+em), 1/(1+rho*em)
 				q.su += g * u
 				q.sl += g * l
 				q.sa += g * a
 				q.sb += g * b
-				q.stm += g * (txm + em) * a
-				q.stM += g * (txM + rho*em) * b
+				if far {
+					q.stm += g * (txm*a + ema)
+					q.stM += g * (txM*b + rb)
+				} else {
+					q.stm += g * (txm + em) * a
+					q.stM += g * (txM + rho*em) * b
+				}
 			}
+		}
+		if !finite(q.s0) {
+			return q, false
 		}
 		lo += w
 		// the log-slope at the last node, as in slope
-		if kappa := pm - 1 + pM*rho*(1+em)/(1+rho*em); kappa > 0 && last <= 1e-17*kappa*q.s0 {
+		kappa := pm - 1 + pM*rho*(1+em)/(1+rho*em)
+		if far {
+			kappa = -slope(ulast)
+		}
+		if kappa > 0 && last <= 1e-17*kappa*q.s0 {
 			break
 		}
 	}
@@ -400,11 +438,11 @@ func (m ParetoNBD) deathIntegral(x, tx, T float64, withGrad bool) (deathSums, bo
 }
 
 // directD is D = L2 − L1 of paretoTerms (the log-odds of having died by
-// T, see deadOdds) and relL2 = L2 + r ln α + s ln β from the integral of
-// l2Direct, written so that no two large logarithms cancel when s, β or
-// r, α are large (the ridges a fit follows towards a dropout rate or a
-// purchase rate the same for everybody, or towards every purchase being
-// the last, where s ln(β+t_x) and s ln(β+T) are each 1e11 and more): with
+// T, see deadOdds) and relL2 = L2 + r ln α + s ln β from the integral
+// documented at l2Direct (deathIntegral), written so that no two large
+// logarithms cancel when s, β or r, α are large (the ridges a fit
+// follows towards a dropout rate or a purchase rate the same for
+// everybody, or towards every purchase being the last, where s ln(β+t_x) and s ln(β+T) are each 1e11 and more): with
 // Δ = T − t_x and φ(t) = −r ln(1 + t/α) − x ln(α+t) − s ln(1 + t/β)
 // (so that relL1 = φ(T)),
 //
@@ -436,14 +474,22 @@ func (m ParetoNBD) directD(x, tx, T float64, gradD, gradL2 *[4]float64) (d, l2 f
 	}
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	rx, dt := r+x, T-tx
-	la, lb := math.Log1p(dt/(al+tx)), math.Log1p(dt/(be+tx))
-	ax, bx := math.Log1p(tx/al), math.Log1p(tx/be)
+	// log1pDiv: ln(1 + t_x/α) is finite where t_x/α overflows (α below
+	// about 1e-299·t_x), and so are D and relL2.
+	la, lb := log1pDiv(dt, al+tx), log1pDiv(dt, be+tx)
+	ax, bx := log1pDiv(tx, al), log1pDiv(tx, be)
 	c := math.Log(s) + math.Log(q.s0)
 	if !q.swap {
-		c += math.Log(q.rho)
+		if q.rho >= 0x1p-1022 {
+			c += math.Log(q.rho)
+		} else {
+			// ρ = (α+t_x)/(β+t_x) below the normal range, or 0: its
+			// logarithm from those of its parts.
+			c += logTiny(q.mt) - math.Log(q.Mt)
+		}
 	}
 	d = c + rx*la + s*lb
-	l2 = c - r*ax - x*math.Log(al+tx) - s*bx
+	l2 = c - r*ax - x*logTiny(al+tx) - s*bx
 	if gradD != nil || gradL2 != nil {
 		// α is m unless swapped.
 		uA, uB, tA, tB := q.su, q.sl, q.stm, q.stM
@@ -480,7 +526,7 @@ const seriesMaxD = 30
 // be computed.
 func (m ParetoNBD) relTerms(x, tx, T float64) (l1, l2 float64, ok bool) {
 	laT, lbeT := math.Log(m.Alpha+T), math.Log(m.Beta+T)
-	l1 = m.relL1(x, T, laT, math.Log1p(T/m.Alpha), math.Log1p(T/m.Beta), nil)
+	l1 = m.relL1(x, T, laT, log1pDiv(T, m.Alpha), log1pDiv(T, m.Beta), nil)
 	d, ok := m.deadLogOdds(x, tx, T, laT, lbeT, nil, nil)
 	if !ok {
 		return 0, 0, false
@@ -903,7 +949,7 @@ type paretoPartial struct {
 type paretoTable struct {
 	xs, ts []float64    // the distinct pairs, in order of first use
 	f      [][4]float64 // value, ∂/∂a, ∂/∂b, ∂/∂z per pair
-	direct []bool       // per pair: no fast series, so its groups use l2Direct
+	direct []bool       // per pair: no fast series, so its groups use directD
 	gT     []int32      // per group: pair (x, T)
 	gTx    []int32      // per group: pair (x, t_x)
 	ok     [2]bool
