@@ -44,7 +44,7 @@ func (s *ComplaintStore) Get(ctx context.Context, id complaint.ID) (complaint.Ca
 		return complaint.Case{}, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
 	}
 	var body []byte
-	err := s.db.pool.QueryRow(ctx, `SELECT body FROM `+s.db.t.cases+` WHERE id = $1`, string(id)).Scan(&body)
+	err := s.db.reader().QueryRow(ctx, `SELECT body FROM `+s.db.t.cases+` WHERE id = $1`, string(id)).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return complaint.Case{}, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
 	}
@@ -154,7 +154,7 @@ func (s *ComplaintStore) Events(ctx context.Context, id complaint.ID) ([]complai
 	if !storable(string(id)) {
 		return nil, fmt.Errorf("pgstore: complaint %q: %w", id, complaint.ErrNotFound)
 	}
-	rows, err := s.db.pool.Query(ctx, `SELECT body FROM `+s.db.t.caseEvents+` WHERE case_id = $1 ORDER BY seq`, string(id))
+	rows, err := s.db.reader().Query(ctx, `SELECT body FROM `+s.db.t.caseEvents+` WHERE case_id = $1 ORDER BY seq`, string(id))
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: events of complaint %q: %w", id, err)
 	}
@@ -191,7 +191,7 @@ func (s *ComplaintStore) Cases(ctx context.Context, complainant customer.ID) ([]
 	if !storable(string(complainant)) {
 		return []complaint.Case{}, nil
 	}
-	rows, err := s.db.pool.Query(ctx, `SELECT id, body FROM `+s.db.t.cases+`
+	rows, err := s.db.reader().Query(ctx, `SELECT id, body FROM `+s.db.t.cases+`
 		WHERE complainant = $1 ORDER BY opened NULLS FIRST, opened_ns, id`, string(complainant))
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
@@ -238,7 +238,7 @@ func (s *ComplaintStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2
 			args = append(args, at, ns)
 		}
 		nulls := !lower && to.After(time.Time{})
-		rows, err := s.db.pool.Query(ctx, s.logsQuery(lower, upper, nulls), args...)
+		rows, err := s.db.reader().Query(ctx, s.logsQuery(lower, upper, nulls), args...)
 		if err != nil {
 			yield(nil, fmt.Errorf("pgstore: %s: %w", op, err))
 			return
@@ -282,15 +282,21 @@ func (s *ComplaintStore) Logs(ctx context.Context, from, to time.Time) iter.Seq2
 // its nanoseconds) when lower, and before the next two parameters when
 // upper, or of the cases with a NULL opening too when nulls; ordered by
 // the opening, the case ID and seq.
+//
+// The row comparisons name their operators in pg_catalog: the statement
+// runs with the search_path [pinSearchPath], but pgx may have the server
+// describe it first, outside the transaction, with the session's; there
+// an operator named alike in a schema before pg_catalog would leave the
+// server unable to read the comparison (SQLSTATE 0A000).
 func (s *ComplaintStore) logsQuery(lower, upper, nulls bool) string {
 	var conds []string
 	p := 1
 	if lower {
-		conds = append(conds, fmt.Sprintf("(c.opened, c.opened_ns) >= ($%d::pg_catalog.timestamptz, $%d::pg_catalog.int2)", p, p+1))
+		conds = append(conds, fmt.Sprintf("(c.opened, c.opened_ns) OPERATOR(pg_catalog.>=) ($%d::pg_catalog.timestamptz, $%d::pg_catalog.int2)", p, p+1))
 		p += 2
 	}
 	if upper {
-		conds = append(conds, fmt.Sprintf("(c.opened, c.opened_ns) < ($%d::pg_catalog.timestamptz, $%d::pg_catalog.int2)", p, p+1))
+		conds = append(conds, fmt.Sprintf("(c.opened, c.opened_ns) OPERATOR(pg_catalog.<) ($%d::pg_catalog.timestamptz, $%d::pg_catalog.int2)", p, p+1))
 	}
 	where := "true"
 	if len(conds) > 0 {

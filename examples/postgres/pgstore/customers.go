@@ -237,7 +237,7 @@ func (s *CustomerStore) Get(ctx context.Context, id customer.ID) (customer.Custo
 	if !storable(string(id)) {
 		return customer.Customer{}, fmt.Errorf("pgstore: customer %q: %w", id, customer.ErrNotFound)
 	}
-	c, err := scanCustomer(s.db.pool.QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1`, string(id)))
+	c, err := scanCustomer(s.db.reader().QueryRow(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = $1`, string(id)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return customer.Customer{}, fmt.Errorf("pgstore: customer %q: %w", id, customer.ErrNotFound)
 	}
@@ -259,7 +259,7 @@ func (s *CustomerStore) GetMany(ctx context.Context, ids []customer.ID) ([]custo
 		}
 		keys[i] = string(id)
 	}
-	rows, err := s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = ANY($1)`, keys)
+	rows, err := s.db.reader().Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+` WHERE id = ANY($1)`, keys)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: get customers: %w", err)
 	}
@@ -324,10 +324,10 @@ func (s *CustomerStore) page(ctx context.Context, after string, first bool) ([]c
 		err  error
 	)
 	if first {
-		rows, err = s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
+		rows, err = s.db.reader().Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
 			ORDER BY id LIMIT $1`, ListPageSize)
 	} else {
-		rows, err = s.db.pool.Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
+		rows, err = s.db.reader().Query(ctx, `SELECT `+customerColumns+` FROM `+s.db.t.customers+`
 			WHERE id > $1 ORDER BY id LIMIT $2`, after, ListPageSize)
 	}
 	if err != nil {

@@ -136,7 +136,9 @@ func (db *DB) Loyalty() *LoyaltyStore {
 
 // inTx runs f in a transaction and commits it; any error of f, or of the
 // commit, rolls back and is returned. The transaction is READ COMMITTED
-// unless opts names another level (see [readCommitted]). When f panics
+// unless opts names another level (see [readCommitted]); its
+// search_path is [pinSearchPath], set by the same round trip as BEGIN.
+// When f panics
 // (a caller's change function, say), the transaction is rolled back and
 // its connection returned to the pool before the panic goes on, so that
 // no lock it took outlives the call.
@@ -144,6 +146,16 @@ func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) er
 	if opts.IsoLevel == "" {
 		opts.IsoLevel = pgx.ReadCommitted
 	}
+	// Sent as one simple query (pgx runs a statement without arguments
+	// so): the SET runs inside the transaction BEGIN opens.
+	begin := "BEGIN ISOLATION LEVEL " + string(opts.IsoLevel)
+	if opts.AccessMode != "" {
+		begin += " " + string(opts.AccessMode)
+	}
+	if opts.DeferrableMode != "" {
+		begin += " " + string(opts.DeferrableMode)
+	}
+	opts.BeginQuery = begin + "; " + pinSearchPath
 	tx, err := db.pool.BeginTx(ctx, opts)
 	if err != nil {
 		return err
@@ -190,6 +202,7 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 	defer conn.Release()
 	b := &pgx.Batch{}
 	b.Queue(readCommitted)
+	b.Queue(pinSearchPath)
 	b.Queue(sql, args...).Query(result)
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		rctx, cancel := rollbackContext(ctx)
@@ -228,6 +241,170 @@ func commit(ctx context.Context, conn *pgxpool.Conn) error {
 // (SQLSTATE 40001) instead of the library's ErrConflict, and Update
 // would fail rather than wait its turn.
 const readCommitted = `BEGIN ISOLATION LEVEL READ COMMITTED`
+
+// pinSearchPath sets the search_path of every statement the stores and
+// Migrate run, for the rest of its transaction: pg_catalog, then pg_temp.
+// Every name a statement does not qualify — a function (max, lower,
+// unnest, jsonb_build_object…), an aggregate, an operator (=, <, ->>,
+// ||), the = that IN, ANY, CASE, NULLIF and IS DISTINCT FROM use by name,
+// a type or a collation — is then the built-in: PostgreSQL searches the
+// search_path in order, and pg_catalog first only when the search_path
+// does not name it (the documentation's "The Schema Search Path",
+// section 5.9.3); a session whose search_path names another schema
+// first (a server, database or role setting, the application's DSN)
+// would otherwise call that schema's sum(numeric) or =(text, text) where
+// it has one. pg_temp last: a temporary table or type of the session is
+// never found first (the stores name their tables with the schema's
+// name; temporary functions and operators are never found without
+// pg_temp named). A statement prepared before the SET (pgx has the
+// server describe a batch's new statements before it runs the batch,
+// with the session's search_path) is parsed again when it runs: "if the
+// value of search_path changes from one use to the next, the statement
+// will be re-parsed using the new search_path" (the documentation of
+// PREPARE). Only an error can come of that first parse, never a call:
+// a statement that the session's objects make unreadable there (a row
+// comparison whose operator has no B-tree meaning) fails, which is why
+// [ComplaintStore.logsQuery] names its row comparisons' operators.
+const pinSearchPath = `SET LOCAL search_path TO pg_catalog, pg_temp`
+
+// readTx begins the transaction of a read ([DB.reader]).
+const readTx = `BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`
+
+// reader returns the querier of the stores' reads outside a transaction
+// of theirs: each query runs in a read-only transaction of its own
+// whose search_path is [pinSearchPath].
+func (db *DB) reader() reader { return reader{pool: db.pool} }
+
+// reader runs each query in a transaction of its own: BEGIN ([readTx]),
+// the SET of [pinSearchPath], the query and COMMIT in one batch, one
+// round trip. Its rows hold a connection of the pool until they are
+// closed or read to the end, which commits.
+type reader struct{ pool *pgxpool.Pool }
+
+// Query runs sql with args as [reader] says and returns its rows, which
+// the caller closes (or reads to the end).
+func (r reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	conn, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := &pgx.Batch{}
+	b.Queue(readTx)
+	b.Queue(pinSearchPath)
+	b.Queue(sql, args...)
+	b.Queue(`COMMIT`)
+	rr := &readRows{ctx: ctx, conn: conn, br: conn.SendBatch(ctx, b)}
+	for range 2 {
+		if _, err := rr.br.Exec(); err != nil {
+			rr.end(err)
+			return nil, err
+		}
+	}
+	rows, err := rr.br.Query()
+	if err != nil {
+		if rows != nil {
+			rows.Close()
+		}
+		rr.end(err)
+		return nil, err
+	}
+	rr.Rows = rows
+	return rr, nil
+}
+
+// QueryRow is [reader.Query] for one row, as pgx's QueryRow: its Scan
+// returns pgx.ErrNoRows for none.
+func (r reader) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := r.Query(ctx, sql, args...)
+	return readRow{rows: rows, err: err}
+}
+
+// readRow is the row of [reader.QueryRow].
+type readRow struct {
+	rows pgx.Rows
+	err  error
+}
+
+// Scan reads the first row into dest and closes the rows.
+func (r readRow) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+// readRows are the rows of [reader.Query]: when they end (closed, or
+// read to the end) the COMMIT's result is read and the connection goes
+// back to the pool.
+type readRows struct {
+	pgx.Rows
+	ctx  context.Context
+	conn *pgxpool.Conn
+	br   pgx.BatchResults
+	done bool
+	err  error
+}
+
+// Next is pgx.Rows's Next; after the last row it ends the transaction.
+func (r *readRows) Next() bool {
+	if r.done {
+		return false
+	}
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+// Close closes the rows and ends the transaction.
+func (r *readRows) Close() {
+	if r.done {
+		return
+	}
+	r.Rows.Close()
+	err := r.Rows.Err()
+	if err == nil {
+		_, err = r.br.Exec() // COMMIT
+	}
+	r.end(err)
+}
+
+// Err returns the error of the rows or, once they ended, of the
+// transaction's end.
+func (r *readRows) Err() error {
+	if r.done {
+		return r.err
+	}
+	return r.Rows.Err()
+}
+
+// end closes the batch and returns the connection to the pool, rolling
+// back a transaction an error left open; err is the first error seen.
+func (r *readRows) end(err error) {
+	r.done = true
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	if r.conn.Conn().PgConn().TxStatus() != 'I' {
+		rctx, cancel := rollbackContext(r.ctx)
+		_, _ = r.conn.Exec(rctx, `ROLLBACK`)
+		cancel()
+	}
+	r.conn.Release()
+	r.err = err
+}
 
 // rollbackTimeout bounds a rollback after a failure. The rollback of a
 // broken connection fails at once or times out; either way the pool

@@ -38,13 +38,14 @@ type appendOp struct {
 	// classified ([classify]), and rows has read its rows when err is
 	// nil — into the error of the append: nil when the record was
 	// appended or is one stored already. It reads what it needs to
-	// compare through q: the pool once the statement's transaction
-	// ended, or, from [CustomerStore.AppendChecked], the connection of
+	// compare through q: the pool ([DB.reader]) once the statement's
+	// transaction ended, or, from [CustomerStore.AppendChecked], the connection of
 	// the transaction, still open, when the statement succeeded.
 	result func(ctx context.Context, q querier, err error) error
 }
 
-// querier runs a query: a *pgxpool.Pool, or a *pgxpool.Conn.
+// querier runs a query: a [reader], or a *pgxpool.Conn inside a
+// transaction whose search_path is [pinSearchPath].
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
@@ -119,7 +120,7 @@ func (e *goneError) Unwrap() error { return customer.ErrDuplicate }
 // compare, or its own customer gone. It stops when ctx is done.
 func (s *CustomerStore) appendAgain(ctx context.Context, op *appendOp) error {
 	for {
-		err := op.result(ctx, s.db.pool, s.db.write(ctx, op.rows, op.sql, op.args...))
+		err := op.result(ctx, s.db.reader(), s.db.write(ctx, op.rows, op.sql, op.args...))
 		var gone *goneError
 		if !errors.As(err, &gone) {
 			return err
@@ -337,7 +338,7 @@ func (s *CustomerStore) AppendInteraction(ctx context.Context, i customer.Intera
 	if err != nil {
 		return err
 	}
-	return op.result(ctx, s.db.pool, s.db.write(ctx, nil, op.sql, op.args...))
+	return op.result(ctx, s.db.reader(), s.db.write(ctx, nil, op.sql, op.args...))
 }
 
 // interactionOp checks and encodes i for [CustomerStore.AppendInteraction]
@@ -422,6 +423,7 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 	var locked bool
 	b := &pgx.Batch{}
 	b.Queue(readCommitted)
+	b.Queue(pinSearchPath)
 	b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1 FOR UPDATE)`, string(id)).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&locked)
 	})
@@ -446,7 +448,7 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 		}
 		if err := conn.SendBatch(ctx, b).Close(); err != nil {
 			rollback()
-			return op.result(ctx, s.db.pool, classify(err))
+			return op.result(ctx, s.db.reader(), classify(err))
 		}
 		// The outcome is told before COMMIT, in the transaction: a stored
 		// record of the customer whose ID the statement found taken is read
@@ -532,6 +534,7 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 		var known bool
 		b := &pgx.Batch{}
 		b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
+		b.Queue(pinSearchPath)
 		b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1)`, string(id)).QueryRow(func(r pgx.Row) error {
 			return r.Scan(&known)
 		})

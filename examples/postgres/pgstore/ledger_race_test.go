@@ -48,7 +48,8 @@ func birthdays(t *testing.T, s loyalty.Store, member customer.ID) []int64 {
 }
 
 // afterQuery is a pgx query tracer that runs action once, when the
-// first query whose SQL contains match has been read to the end.
+// first query whose SQL contains match, alone or in a batch, has been
+// read to the end.
 type afterQuery struct {
 	match  string
 	action func()
@@ -66,6 +67,18 @@ func (a *afterQuery) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, data pgx.Tr
 		a.action()
 	}
 }
+
+func (a *afterQuery) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (a *afterQuery) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
+	if strings.Contains(data.SQL, a.match) && data.Err == nil && a.fired.CompareAndSwap(false, true) {
+		a.action()
+	}
+}
+
+func (a *afterQuery) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // An Erase whose expected version is above the ledger's is refused with
 // ErrConflict and changes nothing, also when another writer brings the

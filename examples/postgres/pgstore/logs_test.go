@@ -21,20 +21,41 @@ import (
 // ComplaintStore lists the logs of many cases ([complaint.LogLister]).
 var _ complaint.LogLister = (*pgstore.ComplaintStore)(nil)
 
-// queryCounter counts the statements run through a pool.
+// queryCounter counts the statements run through a pool, alone or in a
+// batch, but those that begin or end a transaction or set its
+// search_path.
 type queryCounter struct {
 	mu  sync.Mutex
 	sql []string
 }
 
-func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+func (c *queryCounter) add(sql string) {
+	for _, control := range []string{"BEGIN", "COMMIT", "ROLLBACK", "SET LOCAL search_path"} {
+		if strings.HasPrefix(sql, control) {
+			return
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.sql = append(c.sql, data.SQL)
+	c.sql = append(c.sql, sql)
+}
+
+func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	c.add(data.SQL)
 	return ctx
 }
 
 func (c *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c *queryCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (c *queryCounter) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
+	c.add(data.SQL)
+}
+
+func (c *queryCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 func (c *queryCounter) reset() []string {
 	c.mu.Lock()

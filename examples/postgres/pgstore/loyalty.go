@@ -125,7 +125,7 @@ func (s *LoyaltyStore) Entries(ctx context.Context, member customer.ID, after in
 	if !storable(string(member)) {
 		return []loyalty.Entry{}, nil
 	}
-	rows, err := s.db.pool.Query(ctx, `SELECT seq, key, fingerprint, kind, at, at_ns, effective, effective_ns,
+	rows, err := s.db.reader().Query(ctx, `SELECT seq, key, fingerprint, kind, at, at_ns, effective, effective_ns,
 			points, order_id, spend::pg_catalog.text, detail
 		FROM `+s.db.t.entries+` WHERE member = $1 AND seq > $2 ORDER BY seq`, string(member), after)
 	if err != nil {
@@ -442,7 +442,7 @@ func (s *LoyaltyStore) check(ctx context.Context, member customer.ID, expected i
 		known   *string
 		fp      *int64
 	)
-	if err := s.db.pool.QueryRow(ctx, s.stateSQL, string(member), keys).Scan(&version, &known, &fp); err != nil {
+	if err := s.db.reader().QueryRow(ctx, s.stateSQL, string(member), keys).Scan(&version, &known, &fp); err != nil {
 		return fmt.Errorf("pgstore: member %q: read ledger version: %w", member, err)
 	}
 	return verdict(member, expected, version, known, fp, fps)

@@ -126,11 +126,11 @@ func TestMigrateLockTimeoutLeavesTheAdvisoryWait(t *testing.T) {
 	assert.Equal(t, allVersions(), versions(t, schema))
 }
 
-// A migration whose own SQL gets its locks but whose row in
-// schema_version waits for that table (a transaction holding it in SHARE
-// mode, as a DBA's LOCK TABLE or a non-concurrent CREATE INDEX does)
-// gives up after Options.MigrationLockTimeout too: ErrMigrationLocked,
-// naming the migration, the schema as it was.
+// A migration whose tables are free but whose row in schema_version
+// would wait for that table (a transaction holding it in SHARE mode, as
+// a DBA's LOCK TABLE or a non-concurrent CREATE INDEX does), which it
+// takes with its tables, gives up after Options.MigrationLockTimeout
+// too: ErrMigrationLocked, naming the migration, the schema as it was.
 func TestMigrateGivesUpWaitingForTheVersionTable(t *testing.T) {
 	ctx := context.Background()
 	p := sharedPool(t)

@@ -139,11 +139,36 @@ func TestMigrateWaitingForEventsHoldsNoCases(t *testing.T) {
 
 	migrated := make(chan error, 1)
 	go func() { migrated <- db.Migrate(ctx) }()
-	blockedBy(t, p, holderPID, "the migration")
-	write, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	_, err = p.Exec(write, `UPDATE `+pgx.Identifier{schema, "complaint_cases"}.Sanitize()+` SET handler = handler WHERE id = 'K-a'`)
-	require.NoError(t, err, "a write of complaint_cases while the migration waits")
+	migrator := blockedBy(t, p, holderPID, "the migration")
+	// The write must not wait for the migration: told by the server
+	// (the write's backend blocked by the migration's), not by a
+	// deadline, which a loaded machine may miss without any wait.
+	conn, err := p.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	var writerPID int32
+	require.NoError(t, conn.QueryRow(ctx, `SELECT pg_catalog.pg_backend_pid()`).Scan(&writerPID))
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := conn.Exec(ctx, `UPDATE `+pgx.Identifier{schema, "complaint_cases"}.Sanitize()+` SET handler = handler WHERE id = 'K-a'`)
+		wrote <- err
+	}()
+	for done := false; !done; {
+		select {
+		case err := <-wrote:
+			require.NoError(t, err, "a write of complaint_cases while the migration waits")
+			done = true
+		case <-time.After(5 * time.Millisecond):
+			var waits bool
+			require.NoError(t, p.QueryRow(ctx, `SELECT $1::pg_catalog.int4 = ANY(pg_catalog.pg_blocking_pids($2))`, migrator, writerPID).Scan(&waits))
+			if waits {
+				require.NoError(t, holder.Rollback(ctx))
+				returned(t, migrated, "Migrate")
+				returned(t, wrote, "the write")
+				t.Fatal("a write of complaint_cases waits for the migration, which waits for complaint_events")
+			}
+		}
+	}
 	select {
 	case err := <-migrated:
 		require.ErrorIs(t, err, pgstore.ErrMigrationLocked)

@@ -364,8 +364,9 @@ const lockClass = 0x7a11
 // gives up (an error matching [ErrMigrationLocked]; nothing changed).
 // The migrations to apply lock every existing table one of them alters,
 // rewrites or adds a foreign key or trigger to, in the strongest mode one
-// of them needs, before the first of them runs, never holding one while
-// waiting for another (the writers do not all lock the complaint tables
+// of them needs, and schema_version, before the first of them runs,
+// never holding one while waiting for another, nor the lock its reading
+// of the version took (the writers do not all lock the complaint tables
 // in one order; migration 6 or 7 would otherwise hold orders or returns,
 // which a writer or a history read waits for while it holds the
 // customer, and migration 8 of the same run wait for that customer), so
@@ -431,9 +432,26 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 				return db.lockError("creating schema_version", err)
 			}
 		}
-		var current int
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+db.t.version).Scan(&current); err != nil {
+		// Read in a savepoint rolled back after it, which gives back the
+		// lock the read took (ACCESS SHARE): apply takes schema_version
+		// again in the rounds that take its steps' tables, and a
+		// transaction that holds one of those tables and asks for
+		// schema_version in ACCESS EXCLUSIVE mode (a DBA's LOCK TABLE)
+		// meanwhile gets it instead of waiting for a migration that
+		// waits for it.
+		sp, err := tx.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		current, err := db.readVersion(ctx, sp)
+		rctx, cancel := rollbackContext(ctx)
+		rerr := sp.Rollback(rctx)
+		cancel()
+		if err != nil {
 			return db.lockError("reading the schema version", err)
+		}
+		if rerr != nil {
+			return rerr
 		}
 		return db.apply(ctx, tx, schema, current, target)
 	})
@@ -451,7 +469,8 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 // order they lie on disk would otherwise hold a row a writer needs while
 // waiting for one that writer holds (an erasure locks a customer's cases
 // in the order of their opening), and the server would abort one of
-// them as a deadlock (SQLSTATE 40P01).
+// them as a deadlock (SQLSTATE 40P01). schema_version, which the rows
+// recording the steps need, is taken in the same rounds ([DB.lockRun]).
 func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, target int) error {
 	if current > len(migrations) {
 		return fmt.Errorf("%w: it is at version %d, this program knows %d", ErrSchemaTooNew, current, len(migrations))
@@ -486,21 +505,32 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 			Message: fmt.Sprintf("a search_path reads the name %q as another schema (the role's own for $user), so the migrations cannot run in it", db.schema),
 		}})
 	}
-	locks, err := db.runLocks(ctx, tx, current, target)
-	if err == nil {
-		err = db.lockTables(ctx, tx, locks)
-	}
-	if err != nil {
-		return db.migrationError(current+1, migrations[current], err)
+	for {
+		now, err := db.lockRun(ctx, tx, current, target)
+		if err != nil {
+			return err
+		}
+		if now == current {
+			break
+		}
+		// Another session recorded migrations (or removed their rows)
+		// while the rounds waited; lockRun gave the locks back.
+		if now > len(migrations) {
+			return fmt.Errorf("%w: it is at version %d, this program knows %d", ErrSchemaTooNew, now, len(migrations))
+		}
+		if now >= target {
+			return nil
+		}
+		current = now
 	}
 	for v := current + 1; v <= target; v++ {
 		m := migrations[v-1]
 		if _, err := tx.Exec(ctx, m.sql); err != nil {
 			return db.migrationError(v, m, err)
 		}
-		// The row waits for schema_version as the migration's SQL waits
-		// for its tables (a transaction holding it in SHARE mode, say),
-		// under the same lock_timeout.
+		// schema_version is held (lockRun): the row waits at most for
+		// a transaction that wrote a row of the same version, under the
+		// same lock_timeout.
 		if _, err := tx.Exec(ctx, `INSERT INTO `+db.t.version+` (version, description) VALUES ($1, $2)`, v, m.description); err != nil {
 			return db.migrationError(v, m, err)
 		}
@@ -508,11 +538,53 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	return nil
 }
 
+// lockRun takes the locks of the migrations after version current up to
+// target ([DB.runLocks], [DB.lockTables]) in tx, then reads the schema's
+// version again, which another session may have changed while the rounds
+// waited (schema_version was not held then: see [DB.migrateTo]), and
+// returns it. When it is current, the locks stay, held until tx ends, and
+// no other session can record a migration before tx ends; else lockRun
+// gives them back (a rollback to a savepoint), for the run from the
+// version read.
+func (db *DB) lockRun(ctx context.Context, tx pgx.Tx, current, target int) (int, error) {
+	locks, err := db.runLocks(ctx, tx, current, target)
+	if err != nil {
+		return 0, db.migrationError(current+1, migrations[current], err)
+	}
+	sp, err := tx.Begin(ctx) // a savepoint
+	if err != nil {
+		return 0, err
+	}
+	now := -1
+	err = db.lockTables(ctx, sp, locks)
+	if err == nil {
+		now, err = db.readVersion(ctx, sp)
+	}
+	if err != nil {
+		return 0, db.migrationError(current+1, migrations[current], err)
+	}
+	if now == current {
+		return now, sp.Commit(ctx) // RELEASE SAVEPOINT: the locks stay
+	}
+	rctx, cancel := rollbackContext(ctx)
+	defer cancel()
+	return now, sp.Rollback(rctx)
+}
+
+// readVersion returns the schema's version: the greatest one
+// schema_version lists, 0 for none.
+func (db *DB) readVersion(ctx context.Context, tx pgx.Tx) (int, error) {
+	var v int
+	err := tx.QueryRow(ctx, `SELECT coalesce(pg_catalog.max(version), 0) FROM `+db.t.version).Scan(&v)
+	return v, err
+}
+
 // tableLock is a table of the schema a run of migrations locks and the
 // mode it locks it in.
 type tableLock struct {
 	name string
-	// mode is "EXCLUSIVE" or "ACCESS EXCLUSIVE".
+	// mode is "ROW EXCLUSIVE" (schema_version), "EXCLUSIVE" or
+	// "ACCESS EXCLUSIVE".
 	mode string
 }
 
@@ -533,7 +605,12 @@ type tableLock struct {
 // schema 6, migration 7 would hold returns, which a Delete's cascade
 // waits for, and migration 8 wait for the customer the Delete holds.
 // The same goes for the complaint tables (4 alters complaint_cases, 5
-// both).
+// both). schema_version comes last, in ROW EXCLUSIVE mode, the lock of
+// the rows that record the steps: taken after the steps' SQL, it would
+// be waited for holding their tables, and a transaction that holds
+// schema_version in a mode that conflicts with it (SHARE: a DBA's LOCK
+// TABLE, a CREATE INDEX) and then uses one of those tables would
+// deadlock with the run.
 func (db *DB) runLocks(ctx context.Context, tx pgx.Tx, current, target int) ([]tableLock, error) {
 	var locks []tableLock
 	add := func(name, mode string) {
@@ -553,9 +630,7 @@ func (db *DB) runLocks(ctx context.Context, tx pgx.Tx, current, target int) ([]t
 			add(name, accessExclusive)
 		}
 	}
-	if len(locks) == 0 {
-		return nil, nil
-	}
+	add("schema_version", rowExclusive)
 	qualified := make([]string, len(locks))
 	for i, l := range locks {
 		qualified[i] = pgx.Identifier{db.schema, l.name}.Sanitize()
@@ -578,6 +653,7 @@ func (db *DB) runLocks(ctx context.Context, tx pgx.Tx, current, target int) ([]t
 
 // The modes of [tableLock].
 const (
+	rowExclusive    = "ROW EXCLUSIVE"
 	exclusive       = "EXCLUSIVE"
 	accessExclusive = "ACCESS EXCLUSIVE"
 )
@@ -666,8 +742,9 @@ func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) err
 				return err
 			}
 			if round > 0 && budget > 0 {
-				// The steps' own waits (schema_version's row) get the
-				// whole lock_timeout again.
+				// The steps' own waits (for a transaction that wrote a
+				// row of schema_version, say) get the whole lock_timeout
+				// again.
 				_, err = tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, budget))
 			}
 			return err

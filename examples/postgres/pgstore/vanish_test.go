@@ -16,7 +16,7 @@ import (
 
 // deleteBeforeQuery is a pgx tracer that, once armed, runs its action
 // (on another connection) just before the next query whose SQL holds
-// marker is sent.
+// marker is sent, alone or in a batch.
 type deleteBeforeQuery struct {
 	mu     sync.Mutex
 	marker string
@@ -32,9 +32,28 @@ func (d *deleteBeforeQuery) arm(marker string, action func(context.Context) erro
 }
 
 func (d *deleteBeforeQuery) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	d.before(ctx, data.SQL)
+	return ctx
+}
+
+func (d *deleteBeforeQuery) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (d *deleteBeforeQuery) TraceBatchStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	for _, q := range data.Batch.QueuedQueries {
+		d.before(ctx, q.SQL)
+	}
+	return ctx
+}
+
+func (d *deleteBeforeQuery) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (d *deleteBeforeQuery) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// before runs the armed action when sql holds the marker.
+func (d *deleteBeforeQuery) before(ctx context.Context, sql string) {
 	d.mu.Lock()
 	action := d.action
-	if action != nil && strings.Contains(data.SQL, d.marker) {
+	if action != nil && strings.Contains(sql, d.marker) {
 		d.action = nil
 		d.fired++
 	} else {
@@ -47,10 +66,7 @@ func (d *deleteBeforeQuery) TraceQueryStart(ctx context.Context, _ *pgx.Conn, da
 		d.err = err
 		d.mu.Unlock()
 	}
-	return ctx
 }
-
-func (d *deleteBeforeQuery) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // An order, return or credit delivered again while its customer is
 // deleted: the append finds the ID taken, and the record under it is
