@@ -109,6 +109,12 @@ type Case struct {
 	// approval threshold bounds it together with the next proposal, so
 	// that a sum cannot be split over reopenings to stay below it.
 	PaidOut customer.Money `json:"paid_out,omitzero"`
+	// RefundedAll says that a refund of every unit the customer held
+	// of the subject (a [ResolutionRefund] of Units 0) was carried out:
+	// the customer holds none to bring back, so [Apply] refuses to
+	// propose another refund. A reopening keeps it. A case stored
+	// before the field lacks it; [Service.Verify] accepts that.
+	RefundedAll bool `json:"refunded_all,omitempty"`
 	// Feedback is the customer's latest feedback.
 	Feedback *Feedback `json:"feedback,omitempty"`
 
@@ -287,8 +293,9 @@ type Finding struct {
 // field holds, takes back every unit the customer still holds. [Refunds]
 // takes them from the order's lines in line order and refuses more than
 // the customer holds. [Apply] refuses a negative Units and one on any
-// other resolution (command.proposal.units); it does not see the order,
-// so a refund's Units is checked against the units held only by
+// other resolution (command.proposal.units), and a refund after the case
+// carried out one of Units 0 ([Case].RefundedAll); it does not see the
+// order, so a refund's Units is checked against the units held only by
 // [Refunds]. [Rebuild] refuses the same in a log, which no log written
 // before the field holds.
 type Proposal struct {

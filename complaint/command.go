@@ -290,11 +290,26 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 // checkRefund reports a refund proposed on case c whose subject names no
 // order: a refund brings goods back and is recorded as a
 // [customer.Return] of the order's lines (see [Refunds]), which needs the
-// order, as a price reduction does (checkCommand). Only [Apply] checks
-// this, not [Rebuild], so that logs written before it still rebuild.
+// order, as a price reduction does (checkCommand). It also reports a
+// refund proposed after the case carried out a refund of every unit
+// held ([Case].RefundedAll): the customer holds none of the subject's
+// units to bring back, and [Refunds] could give no return for it. More
+// money for the goods is then a price reduction, of what is left of the
+// order's price, or a compensation. After a refund of some units
+// ([Proposal].Units) another may follow: Apply does not see the order,
+// and [Refunds] refuses more units than the customer holds. Only [Apply]
+// checks this, not [Rebuild], so that logs written before it still
+// rebuild.
 func checkRefund(p *problems, c Case, cmd Command) {
-	if pr := cmd.Proposal; cmd.Kind == CmdPropose && pr != nil && pr.Kind == ResolutionRefund && c.Version > 0 && c.Intake.Subject.Order == "" {
+	pr := cmd.Proposal
+	if cmd.Kind != CmdPropose || pr == nil || pr.Kind != ResolutionRefund || c.Version == 0 {
+		return
+	}
+	switch {
+	case c.Intake.Subject.Order == "":
 		p.add("command.proposal.kind", customer.CodeMismatch, "a refund is of an order's goods, recorded as a return of its lines, and the case's subject names no order")
+	case c.RefundedAll:
+		p.add("command.proposal.kind", customer.CodeMismatch, "the case carried out a refund of every unit the customer held of the subject before: none is left to bring back; propose a price reduction of what is left of the order's price or a compensation")
 	}
 }
 

@@ -143,12 +143,22 @@
 // returns. More units than the customer holds are refused. The return
 // pays the approved amount, as its Refund when that is less than the
 // share of exactly those units; more is refused, since money on top of
-// the share is a compensation. Record them with
-// [customer.Recorder.RecordReturn] (see the example of [Refunds]). A
-// refund and a price reduction are therefore proposed only on a case
-// whose subject names the order. What a case gives back of the order's
-// price, refunds and price reductions over all its carry-outs
-// ([Case.Paid]), may
+// the share is a compensation. Refunds reads the customer's history
+// ([customer.HistoryReader].History) and gives only returns that
+// [customer.Recorder.RecordReturn] accepts on it: the amount is also at
+// most what is left of the order's net after its price reductions (the
+// history's and the case's own) and its other refunds, and the order's
+// returns dated after the carry-out must still fit after the case's;
+// otherwise it is an error naming the case, the event and the field, and
+// nothing is lowered to fit. Record them with
+// [customer.Recorder.RecordReturn], the case's credits ([Credits])
+// first (see the example of [Refunds]). A refund and a price reduction
+// are therefore proposed only on a case whose subject names the order,
+// and a refund not after the case carried out a refund of every unit
+// held ([Case].RefundedAll): nothing is left to bring back, and more
+// money is a price reduction or a compensation. What a case gives back
+// of the order's price, refunds and price reductions over all its
+// carry-outs ([Case.Paid]), may
 // not exceed the order's value, so a reopened case cannot pay the price
 // twice; a compensation is goodwill on top. Take the order's value
 // ([Intake].OrderValue) from the customer's history when the case is

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -17,18 +18,38 @@ import (
 // [ResolutionRefund] was carried out (step 7), in the order of the log.
 // Price reductions and compensations are money without goods coming back
 // ([Credits]); exchanges, repairs and apologies move no money. A log
-// without a refund carried out gives none, and order and earlier are then
-// not looked at.
+// without a refund carried out gives none, and order and history are
+// then not looked at.
 //
 // order is the subject's order (Intake.Subject.Order), as the customer's
-// history holds it. earlier are returns recorded in the history, such as
-// all the customer's returns; those of other orders are ignored, and so
-// are those with the ID of a return of this case, so that a redelivery,
-// with the case's returns already in the history, gives the same
-// returns. Each return of the case counts the earlier returns of the
-// order that come before it in the order of [customer.CompareEvents]
-// (by time, then ID), as [customer.Recorder.RecordReturn] checks it: the
-// returns dated after the carry-out do not change it.
+// history holds it. history is the complainant's history as
+// [customer.HistoryReader].History yields it, its events in any order:
+// Refunds reads the returns and credits of the order in it, and ignores
+// the rest (other orders' records, interactions). An order of the
+// history with order's ID must equal order ([customer.Order.Equal]).
+// The returns Refunds gives are those that
+// [customer.Recorder.RecordReturn] accepts, recorded in the order given,
+// on a history that holds the order, the returns of history and the
+// credits of history and of the case ([Credits], whether recorded yet or
+// not); whatever the Recorder would refuse is an error of Refunds
+// instead, naming the case, the event and the field.
+//
+// The returns of history with the ID of a return of the case are a
+// delivery of the case's returns before: each must equal the return
+// given ([customer.Return.Equal]), which the Recorder takes as a no-op,
+// and is not counted otherwise; so a redelivery, with the case's returns
+// already in the history, gives the same returns. The same holds for
+// credits with the ID of a credit of the case. Each return of the case
+// counts the other returns of the order that come before it in the
+// order of [customer.CompareEvents] (by time, then ID), as
+// [customer.Recorder.RecordReturn] checks it; those that come after it
+// (dated after the carry-out, recorded before the case's return) do not
+// change the units it takes back, but are checked after it as the
+// Recorder checks them, and one that it would leave more units than the
+// customer holds is an error (below). Refunds does not take back fewer
+// units than the proposal says to fit them in: a carry-out took back what
+// the customer brought, and a history that says otherwise needs a person
+// to look at it.
 //
 // Each return is for the complainant, dated at the carry-out. Its ID is
 // the case ID and the event's sequence number ("C-17#9"), as the
@@ -58,7 +79,16 @@ import (
 // The return's Refund is set to the amount when it is less, as when
 // part of the price was paid back before by a price reduction, and left
 // unset when it is the share. More than the share is refused: money on
-// top of it is a compensation.
+// top of the share is a compensation. The amount is also at most what
+// is left to pay back of the order, the bound of
+// [customer.Recorder.RecordReturn]: when the order has price reductions
+// (of the history or of the case), its net less them and less what all
+// its other refunds pay back:
+//
+//	left = net − price reductions − other refunds
+//
+// (each refund its Refund when set, its share otherwise). Refunds never
+// lowers the amount to fit it: more is refused.
 //
 // A refund that cannot be recorded is an error naming the case and the
 // carry-out event, a [*customer.ValidationError] whose Record is
@@ -70,21 +100,29 @@ import (
 // another currency than the case's ("currency", CodeMismatch); an order
 // without a line of the subject's SKU ("subject.sku", CodeUnknown); an
 // order of which the customer holds no unit of those lines any more
-// ("subject.sku", CodeTooMany); more units than the customer holds of
-// them ("proposal.units", CodeTooMany, naming the units held); an
-// amount above the units' share
-// ("proposal.amount", CodeTooMany); an earlier return of the order given
-// twice ("returns[i]", CodeDuplicate, i its index in earlier) or that
-// [customer.Return.ValidateAfter] refuses after the refunds before it,
-// which a history written through a [customer.Recorder] does not hold
-// ("returns[i]", CodeMismatch). An order that [customer.Order.Validate]
-// refuses is an error wrapping its [*customer.ValidationError], naming
-// the case and the event. The log is checked as [Rebuild] checks it (an
-// error wrapping [ErrBadLog]). On any error no returns are returned.
+// ("subject.sku", CodeTooMany, saying which of the case's own refunds
+// took them, as after a refund of every unit, reopened and refunded
+// again, which only a log written before [Apply] refused that holds);
+// more units than the customer holds of them ("proposal.units",
+// CodeTooMany, naming the units held); an amount above the units' share
+// or above what is left to pay back of the order ("proposal.amount",
+// CodeTooMany, saying what is left). Records of history are named
+// "history[i]", i their index in history: an order with order's ID that
+// differs from it (CodeMismatch); a return of the order given twice or
+// one with the ID of a return of the case or a credit with the ID of a
+// credit of the case that differs from it (CodeDuplicate); a return of
+// the order that [customer.Return.ValidateAfter] refuses after the
+// refunds before it, which a history written through a
+// [customer.Recorder] does not hold (CodeMismatch), or that it refuses
+// only after the case's returns before it (CodeOrder: the case's return
+// is the one refused). An order that [customer.Order.Validate] refuses
+// is an error wrapping its [*customer.ValidationError], naming the case
+// and the event. The log is checked as [Rebuild] checks it (an error
+// wrapping [ErrBadLog]). On any error no returns are returned.
 //
-// Record the returns with [customer.Recorder.RecordReturn], which checks
-// them again against the history as it is then.
-func Refunds(events []Event, order customer.Order, earlier []customer.Return) ([]customer.Return, error) {
+// Record the returns with [customer.Recorder.RecordReturn], in the order
+// given, which checks them again against the history as it is then.
+func Refunds(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
 	}
@@ -110,31 +148,248 @@ func Refunds(events []Event, order customer.Order, earlier []customer.Return) ([
 	if err := first.checkOrder(&order); err != nil {
 		return nil, err
 	}
-	steps, err := refundSteps(refunds, &order, earlier)
+	credits, err := Credits(events)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]customer.Return, len(refunds))
-	refunded := map[string]int{}
-	for _, s := range steps {
-		if s.refund < 0 {
-			r := &earlier[s.earlier]
-			if err := r.ValidateAfter(order, refunded, time.Time{}); err != nil {
-				return nil, refunds[s.next].invalid(fmt.Sprintf("returns[%d]", s.earlier), customer.CodeMismatch,
-					fmt.Sprintf("return %q does not fit order %q after the refunds before it: %v", r.ID, order.ID, err))
-			}
-			countRefunded(refunded, r)
+	h, err := readHistory(refunds, &order, history, credits)
+	if err != nil {
+		return nil, err
+	}
+	out, err := h.build(refunds, &order)
+	if err != nil {
+		return nil, err
+	}
+	for i := range refunds {
+		j, ok := h.own[refunds[i].id()]
+		if !ok {
 			continue
 		}
-		k := &refunds[s.refund]
-		ret, err := k.ret(&order, refunded)
-		if err != nil {
-			return nil, err
+		if err := history[j].Return.Conflict(out[i]); err != nil {
+			return nil, refunds[i].invalid(fmt.Sprintf("history[%d]", j), customer.CodeDuplicate,
+				fmt.Sprintf("%v: the history holds another return under the ID of the case's return, which the history would refuse", err))
 		}
-		countRefunded(refunded, &ret)
-		out[s.refund] = ret
+	}
+	if err := h.checkPaidBack(refunds, &order, out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// orderHistory is what Refunds reads of the history of an order.
+type orderHistory struct {
+	// others are the returns of the order that are not the case's, and
+	// at the index of each in the history.
+	others []customer.Return
+	at     []int
+	// own maps the ID of a return of the case found in the history to
+	// its index there.
+	own map[string]int
+	// reduced is the sum of the price reductions of the order, of the
+	// history and of the case.
+	reduced decimal.Decimal
+}
+
+// readHistory reads the returns and price reductions of order o in
+// history, for the case's refunds and credits.
+func readHistory(refunds []carriedRefund, o *customer.Order, history []customer.Event, credits []customer.Credit) (*orderHistory, error) {
+	h := &orderHistory{own: map[string]int{}}
+	ours := make(map[string]int, len(refunds))
+	for i := range refunds {
+		ours[refunds[i].id()] = i
+	}
+	ownCredits := make(map[string]*customer.Credit, len(credits))
+	for i := range credits {
+		cr := &credits[i]
+		ownCredits[cr.ID] = cr
+		if cr.OrderID == o.ID && cr.Kind == customer.PriceReduction {
+			h.reduced = h.reduced.Add(cr.Amount.Amount())
+		}
+	}
+	first := &refunds[0]
+	seen := map[string]int{}
+	for i := range history {
+		e := &history[i]
+		field := fmt.Sprintf("history[%d]", i)
+		if ho := e.Order; ho != nil && ho.ID == o.ID {
+			if err := ho.Conflict(*o); err != nil {
+				return nil, first.invalid(field, customer.CodeMismatch,
+					fmt.Sprintf("the history's order %q is not the order given: %v", ho.ID, err))
+			}
+		}
+		if cr := e.Credit; cr != nil {
+			switch own, ok := ownCredits[cr.ID]; {
+			case ok:
+				if err := cr.Conflict(*own); err != nil {
+					// Named by the event of the case's credit: "C-17#9".
+					record := fmt.Sprintf("complaint %q: event %s", first.c.ID, strings.TrimPrefix(own.ID, string(first.c.ID)+"#"))
+					return nil, customer.Invalid(record, []customer.FieldError{{Field: field, Code: customer.CodeDuplicate,
+						Message: fmt.Sprintf("%v: the history holds another credit under the ID of the case's credit, which the history would refuse", err)}})
+				}
+			case cr.OrderID == o.ID && cr.Kind == customer.PriceReduction:
+				h.reduced = h.reduced.Add(cr.Amount.Amount())
+			}
+		}
+		r := e.Return
+		if r == nil {
+			continue
+		}
+		// A return under the ID of a return of the case is compared with
+		// it whatever its order: the Recorder refuses the case's return
+		// when the history holds another under its ID.
+		_, mine := ours[r.ID]
+		if r.OrderID != o.ID && !mine {
+			continue
+		}
+		if j, ok := seen[r.ID]; ok {
+			return nil, first.invalid(field, customer.CodeDuplicate,
+				fmt.Sprintf("return %q is given twice (history[%d])", r.ID, j))
+		}
+		seen[r.ID] = i
+		if mine {
+			h.own[r.ID] = i
+			continue
+		}
+		h.others = append(h.others, *r)
+		h.at = append(h.at, i)
+	}
+	return h, nil
+}
+
+// build returns the returns of the case's refunds of order o, each
+// after the returns that come before it in the order of
+// [customer.CompareEvents], and checks the other returns of the order
+// after those of the case that come before them.
+func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]customer.Return, error) {
+	steps := refundSteps(refunds, h.others)
+	out := make([]customer.Return, len(refunds))
+	refunded := map[string]int{} // by the returns walked
+	theirs := map[string]int{}   // by the returns walked that are not the case's
+	last := -1                   // the case's refund walked last
+	for _, s := range steps {
+		if s.refund >= 0 {
+			k := &refunds[s.refund]
+			ret, err := k.ret(o, refunded, refunds[:s.refund])
+			if err != nil {
+				return nil, err
+			}
+			countRefunded(refunded, &ret)
+			out[s.refund] = ret
+			last = s.refund
+			continue
+		}
+		r := &h.others[s.other]
+		field := fmt.Sprintf("history[%d]", h.at[s.other])
+		if err := r.ValidateAfter(*o, refunded, time.Time{}); err != nil {
+			if last >= 0 && r.ValidateAfter(*o, theirs, time.Time{}) == nil {
+				k := &refunds[last]
+				return nil, k.invalid(field, customer.CodeOrder,
+					fmt.Sprintf("return %q of order %q at %s comes after the case's return %q and would then be invalid: %v; the history's return or the case's refund needs a correction",
+						r.ID, o.ID, r.Time.Format(time.RFC3339), k.id(), err))
+			}
+			blame := s.next
+			if blame < 0 {
+				blame = last
+			}
+			return nil, refunds[blame].invalid(field, customer.CodeMismatch,
+				fmt.Sprintf("return %q does not fit order %q after the refunds before it: %v", r.ID, o.ID, err))
+		}
+		countRefunded(refunded, r)
+		countRefunded(theirs, r)
+	}
+	return out, nil
+}
+
+// checkPaidBack checks that each return of rets, the returns of the
+// case's refunds in the order of the log, recorded in that order, pays
+// back no more than what is left of order o's net after its price
+// reductions and its other refunds, as [customer.Recorder.RecordReturn]
+// checks it: the other returns of the history, the case's returns
+// before it and the case's returns after it that the history already
+// holds. A return the history holds already is a redelivery, which the
+// Recorder does not check again. Without price reductions the shares
+// bound the refunds.
+func (h *orderHistory) checkPaidBack(refunds []carriedRefund, o *customer.Order, rets []customer.Return) error {
+	if h.reduced.Sign() <= 0 {
+		return nil
+	}
+	net := decimal.Zero
+	for i := range o.Lines {
+		net = net.Add(o.Lines[i].Net())
+	}
+	for i := range rets {
+		if _, ok := h.own[rets[i].ID]; ok {
+			continue
+		}
+		rs := slices.Clone(h.others)
+		for j := range rets {
+			if _, ok := h.own[rets[j].ID]; j <= i || ok {
+				rs = append(rs, rets[j])
+			}
+		}
+		slices.SortStableFunc(rs, compareReturns)
+		k := &refunds[i]
+		total, mine, err := paidBack(o, rs, rets[i].ID)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.record(), err)
+		}
+		if !total.Add(h.reduced).GreaterThan(net) {
+			continue
+		}
+		cur := o.Currency
+		others := total.Sub(mine)
+		left := decimal.Max(net.Sub(h.reduced).Sub(others), decimal.Zero)
+		return k.invalid("proposal.amount", customer.CodeTooMany,
+			fmt.Sprintf("%s is more than the %s %s left to pay back of order %q: its net of %s less its price reductions of %s and its other refunds of %s; a refund pays back at most that, and money on top of it is a compensation",
+				k.c.Proposal.Amount, cur.Format(left), cur, o.ID, cur.Format(net), cur.Format(h.reduced), cur.Format(others)))
+	}
+	return nil
+}
+
+// paidBack returns what the refunds among rs, returns of order o in the
+// order of [customer.CompareEvents], pay back in all, and what the one
+// with ID id pays back: each its Refund when set, and otherwise the share
+// of its units ([customer.RefundShare]) after the refunds before it, as
+// [customer.Recorder.RecordReturn] counts them.
+func paidBack(o *customer.Order, rs []customer.Return, id string) (total, mine decimal.Decimal, err error) {
+	index := make(map[string]int, len(o.Lines))
+	for i := range o.Lines {
+		index[o.Lines[i].ID] = i
+	}
+	refunded := map[string]int{}
+	for i := range rs {
+		r := &rs[i]
+		if r.Kind != customer.Refund {
+			continue
+		}
+		share := decimal.Zero
+		for _, rl := range r.Lines {
+			k, ok := index[rl.LineID]
+			if !ok {
+				continue
+			}
+			l := &o.Lines[k]
+			s, err := customer.RefundShare(l.Net(), refunded[l.ID], -rl.Quantity, l.Quantity, o.Currency)
+			if err != nil {
+				return decimal.Zero, decimal.Zero, fmt.Errorf("order %q: return %q: lines[%d]: %w", o.ID, r.ID, k, err)
+			}
+			share = share.Add(s)
+			refunded[l.ID] -= rl.Quantity
+		}
+		if r.Refund.Valid {
+			share = r.Refund.Decimal
+		}
+		total = total.Add(share)
+		if r.ID == id {
+			mine = share
+		}
+	}
+	return total, mine, nil
+}
+
+// compareReturns orders two returns as [customer.CompareEvents] does.
+func compareReturns(a, b customer.Return) int {
+	return customer.CompareEvents(customer.Event{Return: &a}, customer.Event{Return: &b})
 }
 
 // carriedRefund is a refund carried out: the case before the carry-out,
@@ -202,7 +457,8 @@ func (k *carriedRefund) lines(o *customer.Order) []int {
 // ret returns k's return of order o, after earlier refunds took back the
 // units of refunded (line ID to units): the proposal's units, or every
 // unit held when it names none, taken from k's lines in line order.
-func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int) (customer.Return, error) {
+// before are the case's refunds carried out before k.
+func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int, before []carriedRefund) (customer.Return, error) {
 	in := &k.c.Intake
 	r := customer.Return{ID: k.id(), OrderID: o.ID, CustomerID: in.Complainant, Time: k.ev.At,
 		Kind: customer.Refund, Reason: returnReason(in.Category)}
@@ -218,8 +474,23 @@ func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int) (custome
 		what = fmt.Sprintf("order %q", o.ID)
 	}
 	if held == 0 {
+		gone := fmt.Sprintf("all %d units of %s were refunded before", sold, what)
+		if sold == 1 {
+			gone = fmt.Sprintf("the 1 unit of %s was refunded before", what)
+		}
+		if n := len(before); n > 0 {
+			seqs := make([]string, n)
+			for i := range before {
+				seqs[i] = strconv.Itoa(before[i].ev.Seq)
+			}
+			which := "refund carried out in event " + seqs[0]
+			if n > 1 {
+				which = "refunds carried out in events " + strings.Join(seqs, ", ")
+			}
+			gone += ", the case's " + which + " among them"
+		}
 		return customer.Return{}, k.invalid("subject.sku", customer.CodeTooMany,
-			fmt.Sprintf("all %d units of %s were refunded before: the customer holds none to bring back", sold, what))
+			gone+": the customer holds none to bring back; money paid on top is a price reduction or a compensation")
 	}
 	take := held
 	if u := k.c.Proposal.Units; u > 0 {
@@ -295,60 +566,42 @@ func countRefunded(refunded map[string]int, r *customer.Return) {
 
 // refundStep is one return of an order in the order of
 // [customer.CompareEvents]: the refund of the case with index refund, or,
-// when refund is -1, the earlier return with index earlier, which comes
-// before the refund with index next.
+// when refund is -1, the other return with index other, which comes
+// before the refund with index next (-1 when it comes after the last).
 type refundStep struct {
-	refund, earlier, next int
+	refund, other, next int
 }
 
 // refundSteps returns the returns that Refunds goes through: the
-// refunds of the case and the earlier returns of order o that come before
-// the last of them, in the order of [customer.CompareEvents], the
-// earlier returns checked for duplicate IDs.
-func refundSteps(refunds []carriedRefund, o *customer.Order, earlier []customer.Return) ([]refundStep, error) {
+// refunds of the case and the other returns of the order, in the order
+// of [customer.CompareEvents].
+func refundSteps(refunds []carriedRefund, others []customer.Return) []refundStep {
 	type keyed struct {
 		step refundStep
-		ret  customer.Return // ID, kind and time, for the comparison
+		ret  customer.Return // ID and time, for the comparison
 	}
-	ours := make(map[string]bool, len(refunds))
-	all := make([]keyed, 0, len(refunds)+len(earlier))
+	all := make([]keyed, 0, len(refunds)+len(others))
 	for i := range refunds {
 		k := &refunds[i]
-		ours[k.id()] = true
 		all = append(all, keyed{refundStep{refund: i}, customer.Return{ID: k.id(), Time: k.ev.At}})
 	}
-	seen := map[string]int{}
-	for i := range earlier {
-		r := &earlier[i]
-		if r.OrderID != o.ID || ours[r.ID] {
-			continue
-		}
-		if j, ok := seen[r.ID]; ok {
-			return nil, refunds[0].invalid(fmt.Sprintf("returns[%d]", i), customer.CodeDuplicate,
-				fmt.Sprintf("return %q is given twice (returns[%d])", r.ID, j))
-		}
-		seen[r.ID] = i
-		all = append(all, keyed{refundStep{refund: -1, earlier: i}, customer.Return{ID: r.ID, Time: r.Time}})
+	for i := range others {
+		r := &others[i]
+		all = append(all, keyed{refundStep{refund: -1, other: i}, customer.Return{ID: r.ID, Time: r.Time}})
 	}
-	slices.SortStableFunc(all, func(a, b keyed) int {
-		return customer.CompareEvents(customer.Event{Return: &a.ret}, customer.Event{Return: &b.ret})
-	})
-	// Drop what follows the last refund, and tell each earlier return
-	// the refund it comes before.
+	slices.SortStableFunc(all, func(a, b keyed) int { return compareReturns(a.ret, b.ret) })
+	// Tell each other return the refund it comes before.
 	next := -1
-	out := make([]refundStep, 0, len(all))
+	out := make([]refundStep, len(all))
 	for i := len(all) - 1; i >= 0; i-- {
 		s := all[i].step
 		if s.refund >= 0 {
 			next = s.refund
-		} else if next < 0 {
-			continue
 		}
 		s.next = next
-		out = append(out, s)
+		out[i] = s
 	}
-	slices.Reverse(out)
-	return out, nil
+	return out
 }
 
 // returnReason returns the reason of a return for a complaint of

@@ -53,18 +53,18 @@ func ExampleRefunds() {
 	}
 
 	for delivery := 1; delivery <= 2; delivery++ {
-		// The order's returns so far, for the units still held.
-		var earlier []customer.Return
+		// The customer's history so far: the order's returns, for the
+		// units still held, and its price reductions, for the money
+		// left to pay back.
+		var history []customer.Event
 		for ev, err := range st.History(ctx, "cust-C-1") {
 			if err != nil {
 				fmt.Println(err)
 				return
 			}
-			if ev.Return != nil {
-				earlier = append(earlier, *ev.Return)
-			}
+			history = append(history, ev)
 		}
-		returns, err := complaint.Refunds(events, order, earlier)
+		returns, err := complaint.Refunds(events, order, history)
 		if err != nil {
 			fmt.Println(err)
 			return

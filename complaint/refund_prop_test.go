@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,22 +24,18 @@ var propSKUs = []string{"JKT-01-M", "SCF-07", "TRS-3"}
 // still holds, bring back only lines of the subject's SKU, bring back
 // every unit held when the proposal names no units and else exactly
 // that many, from the first line's units held on, pay the approved
-// amount, and are recorded by a Recorder that holds the order
-// and its earlier returns (a second delivery a no-op); when it refuses,
-// it says why and returns nothing.
+// amount, and are recorded by a Recorder that holds the order, its
+// earlier returns, its price reductions and compensations (the case's
+// own credits recorded before Refunds or only after it), and its returns
+// dated after the carry-out, recorded before the case's (a second
+// delivery a no-op, and Refunds then gives the same returns); when it
+// refuses, it says why and returns nothing.
 func TestRefundsProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ctx := context.Background()
 		bought := t0.AddDate(0, 0, -30)
 		order := drawOrder(t, bought)
 		earlier, other := drawEarlierReturns(t, order, bought)
-
-		// Mostly an article of the order; or the whole order, or an
-		// article it does not have.
-		sku := rapid.SampledFrom([]string{"", "GLV-9"}).Draw(t, "odd subject sku")
-		if rapid.IntRange(0, 9).Draw(t, "subject") > 1 {
-			sku = rapid.SampledFrom(order.Lines).Draw(t, "subject line").SKU
-		}
 		net := decimal.Zero
 		for _, l := range order.Lines {
 			net = net.Add(l.Net())
@@ -47,8 +44,45 @@ func TestRefundsProperty(t *testing.T) {
 			t.Skip("an order of net 0 cannot be refunded")
 		}
 		cents := net.Shift(2).IntPart()
-		c, evs := investigatedCase(t, sku, money(t, net))
-		amount := rapid.Int64Range(1, cents).Draw(t, "amount")
+
+		// The history before the case: the order, its earlier returns,
+		// and price reductions and a compensation that the Recorder
+		// takes.
+		st := customer.NewMemStore()
+		rec := &customer.Recorder{Customers: st, History: st}
+		must(t, st.Put(ctx, customer.Customer{ID: order.CustomerID, Kind: customer.Consumer, Joined: bought.AddDate(-1, 0, 0)}))
+		must(t, rec.RecordOrder(ctx, order, bought))
+		for _, r := range earlier {
+			must(t, rec.RecordReturn(ctx, r, r.Time))
+		}
+		for i := range rapid.IntRange(0, 2).Draw(t, "price reductions") {
+			amount := rapid.Int64Range(1, cents).Draw(t, "reduction cents")
+			kind := rapid.SampledFrom([]customer.CreditKind{customer.PriceReduction, customer.Compensation}).Draw(t, "credit kind")
+			cr := customer.Credit{ID: fmt.Sprintf("CR-%d", i), CustomerID: order.CustomerID, OrderID: order.ID,
+				Time: t0.Add(-time.Duration(i+2) * time.Hour), Kind: kind, Amount: money(t, decimal.New(amount, -2))}
+			_ = rec.RecordCredit(ctx, cr, t0) // a reduction of more than is left is refused, and not in the history
+		}
+
+		// Mostly an article of the order; or the whole order, or an
+		// article it does not have.
+		sku := rapid.SampledFrom([]string{"", "GLV-9"}).Draw(t, "odd subject sku")
+		if rapid.IntRange(0, 9).Draw(t, "subject") > 1 {
+			sku = rapid.SampledFrom(order.Lines).Draw(t, "subject line").SKU
+		}
+		// The order value, as Refundable gives it, or none: then the
+		// workflow does not bound what the case pays back.
+		value := customer.Money{}
+		limit := cents
+		if rapid.Bool().Draw(t, "order value known") {
+			v, err := rec.Refundable(ctx, order.CustomerID, order.ID)
+			must(t, err)
+			if v.Sign() <= 0 {
+				t.Skip("nothing left to pay back")
+			}
+			value, limit = v, v.Amount().Shift(2).IntPart()
+		}
+		c, evs := investigatedCase(t, sku, value)
+		amount := rapid.Int64Range(1, limit).Draw(t, "amount")
 		// A refund, or a price reduction that a refund may follow.
 		kind := rapid.SampledFrom([]complaint.ResolutionKind{complaint.ResolutionRefund, complaint.ResolutionPriceReduction}).Draw(t, "first resolution")
 		// Units: mostly none (every unit held), else up to one more
@@ -68,14 +102,50 @@ func TestRefundsProperty(t *testing.T) {
 			units = drawUnits("units")
 		}
 		c, evs = resolveCase(t, c, evs, kind, money(t, decimal.New(amount, -2)), units, 5)
-		if left := cents - amount; left > 0 && (kind == complaint.ResolutionPriceReduction || rapid.Bool().Draw(t, "reopened")) {
+		if left := limit - amount; left > 0 && (kind == complaint.ResolutionPriceReduction || rapid.Bool().Draw(t, "reopened")) {
 			c, evs = reopenCase(t, c, evs)
-			second := rapid.Int64Range(1, left).Draw(t, "second amount")
-			_, evs = resolveCase(t, c, evs, complaint.ResolutionRefund, money(t, decimal.New(second, -2)), drawUnits("second units"), 10)
+			second := complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: money(t, decimal.New(rapid.Int64Range(1, left).Draw(t, "second amount"), -2)),
+				Units: drawUnits("second units"), Detail: "the rest back"}
+			if kind == complaint.ResolutionRefund && units == 0 {
+				// Every unit came back: nothing is left to refund.
+				if _, _, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdPropose, Proposal: &second}, handler, hours(10)); err == nil {
+					t.Fatalf("a refund proposed after a refund of every unit")
+				}
+			} else {
+				_, evs = resolveCase(t, c, evs, second.Kind, second.Amount, second.Units, 10)
+			}
 		}
 
+		// The case's own credits, recorded before Refunds or after it.
+		credits, err := complaint.Credits(evs)
+		must(t, err)
+		recordCredits := func() {
+			for _, cr := range credits {
+				if err := rec.RecordCredit(ctx, cr, hours(20)); err != nil {
+					t.Skip("the case's credit itself is refused (the order value was not known)")
+				}
+			}
+		}
+		creditsFirst := rapid.Bool().Draw(t, "credits recorded first")
+		if creditsFirst {
+			recordCredits()
+		}
+		// Returns dated after the carry-outs, recorded before the
+		// case's returns.
+		for _, r := range drawLaterReturns(t, order, earlier, hours(20)) {
+			_ = rec.RecordReturn(ctx, r, r.Time) // a refund of more than is left to pay back is refused, and not in the history
+		}
+
+		history := func() []customer.Event {
+			var out []customer.Event
+			for ev, err := range st.History(ctx, order.CustomerID) {
+				must(t, err)
+				out = append(out, ev)
+			}
+			return out
+		}
 		// In any order, with a return of another order.
-		given := rapid.Permutation(append(append([]customer.Return(nil), earlier...), other)).Draw(t, "given")
+		given := rapid.Permutation(append(history(), customer.Event{Return: &other})).Draw(t, "given")
 		rets, err := complaint.Refunds(evs, order, given)
 		if err != nil {
 			if rets != nil {
@@ -90,6 +160,7 @@ func TestRefundsProperty(t *testing.T) {
 			case f.Field == "subject.sku" && f.Code == customer.CodeTooMany:
 			case f.Field == "proposal.amount" && f.Code == customer.CodeTooMany:
 			case f.Field == "proposal.units" && f.Code == customer.CodeTooMany && proposedUnits(evs) > 0:
+			case strings.HasPrefix(f.Field, "history[") && f.Code == customer.CodeOrder:
 			default:
 				t.Fatalf("unexpected error: %v", err)
 			}
@@ -167,17 +238,21 @@ func TestRefundsProperty(t *testing.T) {
 			}
 		}
 
-		// The history takes them, and a second delivery is a no-op.
-		st := customer.NewMemStore()
-		rec := &customer.Recorder{Customers: st, History: st}
-		must(t, st.Put(ctx, customer.Customer{ID: order.CustomerID, Kind: customer.Consumer, Joined: bought.AddDate(-1, 0, 0)}))
-		must(t, rec.RecordOrder(ctx, order, bought))
-		for _, r := range earlier {
-			must(t, rec.RecordReturn(ctx, r, r.Time))
+		// The history takes them, with the case's credits before them,
+		// and a second delivery is a no-op that Refunds gives again.
+		if !creditsFirst {
+			recordCredits()
 		}
 		for range 2 {
 			for _, r := range rets {
-				must(t, rec.RecordReturn(ctx, r, hours(20)))
+				if err := rec.RecordReturn(ctx, r, hours(30)); err != nil {
+					t.Fatalf("the Recorder refuses return %s that Refunds gave: %v", r.ID, err)
+				}
+			}
+			again, err := complaint.Refunds(evs, order, history())
+			must(t, err)
+			if !slices.EqualFunc(again, rets, customer.Return.Equal) {
+				t.Fatalf("a redelivery gives %v, not %v", again, rets)
 			}
 		}
 	})
@@ -252,13 +327,48 @@ func drawEarlierReturns(t *rapid.T, o customer.Order, bought time.Time) ([]custo
 	return out, other
 }
 
+// drawLaterReturns draws valid returns of o after the returns earlier,
+// in time order, dated from from on.
+func drawLaterReturns(t *rapid.T, o customer.Order, earlier []customer.Return, from time.Time) []customer.Return {
+	held := make([]int, len(o.Lines))
+	for i, l := range o.Lines {
+		held[i] = l.Quantity
+		for _, r := range earlier {
+			for _, rl := range r.Lines {
+				if r.Kind == customer.Refund && rl.LineID == l.ID {
+					held[i] += rl.Quantity
+				}
+			}
+		}
+	}
+	var out []customer.Return
+	at := from
+	for i := range rapid.IntRange(0, 2).Draw(t, "later returns") {
+		k := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "later line")
+		if held[k] == 0 {
+			continue
+		}
+		kind := rapid.SampledFrom([]customer.ReturnKind{customer.Refund, customer.Exchange}).Draw(t, "later kind")
+		units := rapid.IntRange(1, held[k]).Draw(t, "later units")
+		if kind == customer.Refund {
+			held[k] -= units
+		}
+		at = at.Add(time.Duration(rapid.IntRange(0, 5).Draw(t, "later hours")) * time.Hour)
+		out = append(out, customer.Return{ID: fmt.Sprintf("L-%d", i), OrderID: o.ID, CustomerID: o.CustomerID, Time: at,
+			Kind: kind, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: o.Lines[k].ID, Quantity: -units}}})
+	}
+	return out
+}
+
 // investigatedCase records case C-1 about SKU sku of order O-1, of value
 // value, at t0, and takes it through its investigation (hour 3).
 func investigatedCase(t *rapid.T, sku string, value customer.Money) (complaint.Case, []complaint.Event) {
 	in := complainttest.Intake("C-1", t0.Add(-time.Hour))
 	in.Subject = complaint.Subject{Kind: complaint.SubjectOrder, Order: "O-1", SKU: sku}
 	in.OrderValue = value
-	in.Demand.Amount = value
+	if !value.IsZero() {
+		in.Demand.Amount = value
+	}
 	c, ev, err := complaint.Apply(complaint.Case{}, complaint.Command{Kind: complaint.CmdRecord, Intake: &in}, agent, t0)
 	must(t, err)
 	evs := []complaint.Event{ev}

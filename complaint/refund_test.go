@@ -33,6 +33,17 @@ func refunded(t *testing.T, amount string) (complaint.Case, []complaint.Event) {
 	return resolve(t, c, evs, complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: eur(t, amount), Detail: "money back"}, 5)
 }
 
+// asHistory returns the returns rs as events of a customer's history.
+func asHistory(rs ...customer.Return) []customer.Event {
+	out := make([]customer.Return, len(rs))
+	copy(out, rs)
+	evs := make([]customer.Event, len(out))
+	for i := range out {
+		evs[i] = customer.Event{Return: &out[i]}
+	}
+	return evs
+}
+
 // refundRefused requires err to be a validation error of case C-1's
 // event seq that names each field with its code.
 func refundRefused(t *testing.T, got []customer.Return, err error, seq string, fieldCodes ...string) {
@@ -127,10 +138,22 @@ func TestRefundsOfAnotherOrder(t *testing.T) {
 			assert.ErrorContains(t, err, tc.inMessage)
 		})
 	}
+	// The history's order of that ID is another than the one given: the
+	// Recorder checks the return against the history's.
+	stored := jacketOrder()
+	stored.Lines[0].Quantity = 2
+	got, err := complaint.Refunds(evs, jacketOrder(), []customer.Event{{Order: &stored}})
+	refundRefused(t, got, err, "7", "history[0]", customer.CodeMismatch)
+	assert.ErrorContains(t, err, "lines[0].quantity")
+	other := jacketOrder()
+	other.ID = "O-2"
+	_, err = complaint.Refunds(evs, jacketOrder(), []customer.Event{{Order: &other}})
+	require.NoError(t, err, "another order of the history is not looked at")
+
 	// An order that is not valid is refused with its own error.
 	o := jacketOrder()
 	o.Lines[1].Quantity = 0
-	got, err := complaint.Refunds(evs, o, nil)
+	got, err = complaint.Refunds(evs, o, nil)
 	assert.Nil(t, got)
 	require.ErrorIs(t, err, customer.ErrInvalid)
 	assert.ErrorContains(t, err, `complaint "C-1": event 7: order "O-1": lines[1].quantity`)
@@ -139,8 +162,10 @@ func TestRefundsOfAnotherOrder(t *testing.T) {
 // The units of the SKU that earlier refunds of the order took back are
 // not the customer's any more: the refund brings back those left, and
 // none left is an error. Exchanges leave the units held; returns of
-// other orders, returns dated after the carry-out and the case's own
-// returns (a redelivery) are not counted.
+// other orders and the case's own returns (a redelivery) are not
+// counted, and returns dated after the carry-out do not change the
+// units taken back (they are checked after them, see
+// TestRefundsBeforeLaterReturns).
 func TestRefundsAfterEarlierReturns(t *testing.T) {
 	_, evs := refunded(t, "75.00") // the three coats of line 1 came back at hour 7, for 75.00
 	order := customer.Order{ID: "O-1", CustomerID: "cust-C-1", Time: t0.AddDate(0, 0, -20), Channel: customer.Online, Currency: "EUR",
@@ -157,7 +182,7 @@ func TestRefundsAfterEarlierReturns(t *testing.T) {
 		{ID: "R-9", OrderID: "O-7", CustomerID: "cust-C-1", Time: t0, Kind: customer.Refund, Reason: customer.SizeFit,
 			Lines: []customer.ReturnLine{{LineID: "1", Quantity: -9}}}, // another order
 	}
-	got, err := complaint.Refunds(evs, order, earlier)
+	got, err := complaint.Refunds(evs, order, asHistory(earlier...))
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, []customer.ReturnLine{{LineID: "1", Quantity: -3}}, got[0].Lines)
@@ -170,33 +195,72 @@ func TestRefundsAfterEarlierReturns(t *testing.T) {
 	// Recorded, and delivered again with the order's returns since,
 	// among them a refund dated after the carry-out: the same return.
 	later := append(slices.Clone(earlier), got[0], ret("R-3", hours(30), customer.Refund, customer.ReturnLine{LineID: "2", Quantity: -1}))
-	again, err := complaint.Refunds(evs, order, later)
+	again, err := complaint.Refunds(evs, order, asHistory(later...))
 	require.NoError(t, err)
 	require.Len(t, again, 1)
 	assert.True(t, again[0].Equal(got[0]), "got %+v, want %+v", again[0], got[0])
 
 	// All units of the SKU refunded before: nothing left to bring back.
 	all := append(slices.Clone(earlier), ret("R-4", t0, customer.Refund, customer.ReturnLine{LineID: "1", Quantity: -3}))
-	none, err := complaint.Refunds(evs, order, all)
+	none, err := complaint.Refunds(evs, order, asHistory(all...))
 	refundRefused(t, none, err, "7", "subject.sku", customer.CodeTooMany)
 	assert.ErrorContains(t, err, `all 5 units of SKU "JKT-01-M" of order "O-1" were refunded before`)
+
+	// Of a line of one unit: the one unit.
+	_, evs = refunded(t, "189.00")
+	gone := ret("R-5", t0, customer.Refund, customer.ReturnLine{LineID: "1", Quantity: -1})
+	none, err = complaint.Refunds(evs, jacketOrder(), asHistory(gone))
+	refundRefused(t, none, err, "7", "subject.sku", customer.CodeTooMany)
+	assert.ErrorContains(t, err, `the 1 unit of SKU "JKT-01-M" of order "O-1" was refunded before`)
 }
 
 // Earlier returns that could not have been recorded are refused, naming
-// the return: a refund of more units than the line sold, two returns
-// with one ID, and the case's own return changed.
+// the return by its index in the history: a refund of more units than
+// the line sold, two returns with one ID, and a return with the ID of
+// the case's own return but other content (a redelivery would find it
+// in the history, and the Recorder refuses the case's return as a
+// duplicate).
 func TestRefundsWithBadEarlierReturns(t *testing.T) {
 	_, evs := refunded(t, "189.00")
+	order := jacketOrder()
 	back := func(id string, q int) customer.Return {
 		return customer.Return{ID: id, OrderID: "O-1", CustomerID: "cust-C-1", Time: t0, Kind: customer.Refund, Reason: customer.SizeFit,
 			Lines: []customer.ReturnLine{{LineID: "2", Quantity: q}}}
 	}
-	got, err := complaint.Refunds(evs, jacketOrder(), []customer.Return{back("R-1", -1), back("R-2", -2)})
-	refundRefused(t, got, err, "7", "returns[1]", customer.CodeMismatch)
+	history := func(rs ...customer.Return) []customer.Event {
+		return append([]customer.Event{{Order: &order}}, asHistory(rs...)...)
+	}
+	got, err := complaint.Refunds(evs, order, history(back("R-1", -1), back("R-2", -2)))
+	refundRefused(t, got, err, "7", "history[2]", customer.CodeMismatch)
 	assert.ErrorContains(t, err, `return "R-2"`)
 
-	got, err = complaint.Refunds(evs, jacketOrder(), []customer.Return{back("R-1", -1), back("R-1", -1)})
-	refundRefused(t, got, err, "7", "returns[1]", customer.CodeDuplicate)
+	got, err = complaint.Refunds(evs, order, history(back("R-1", -1), back("R-1", -1)))
+	refundRefused(t, got, err, "7", "history[2]", customer.CodeDuplicate)
+	assert.ErrorContains(t, err, `return "R-1" is given twice (history[1])`)
+
+	// The case's own return, recorded by hand with other lines.
+	byHand := back("C-1#7", -2)
+	byHand.Time, byHand.Reason = hours(7), customer.QualityDefect
+	got, err = complaint.Refunds(evs, order, history(back("R-1", -1), byHand))
+	refundRefused(t, got, err, "7", "history[2]", customer.CodeDuplicate)
+	assert.ErrorContains(t, err, `return "C-1#7"`)
+	assert.ErrorContains(t, err, "lines")
+
+	// Under the case's ID, of another order: the Recorder refuses the
+	// case's return all the same.
+	byHand = back("C-1#7", -1)
+	byHand.OrderID = "O-2"
+	got, err = complaint.Refunds(evs, order, history(byHand))
+	refundRefused(t, got, err, "7", "history[1]", customer.CodeDuplicate)
+	assert.ErrorContains(t, err, "order_id")
+
+	// The same return delivered before is no problem: a redelivery.
+	want, err := complaint.Refunds(evs, order, nil)
+	require.NoError(t, err)
+	got, err = complaint.Refunds(evs, order, history(want...))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.True(t, got[0].Equal(want[0]))
 }
 
 // Several lines of the SKU all come back; a subject that names no SKU
@@ -265,8 +329,8 @@ func TestRefundsReason(t *testing.T) {
 }
 
 // A case reopened after a price reduction and refunded the rest brings
-// the jacket back for what was left; a second refund after a refund
-// finds nothing left to bring back.
+// the jacket back for what was left. (A second refund after a refund of
+// every unit: TestRefundAfterARefundOfEveryUnit.)
 func TestRefundsOfAReopenedCase(t *testing.T) {
 	reopen := func(t *testing.T, c complaint.Case, evs []complaint.Event) (complaint.Case, []complaint.Event) {
 		unhappy := &complaint.Feedback{Perceived: 3, Expected: 8, CSAT: 2}
@@ -287,12 +351,6 @@ func TestRefundsOfAReopenedCase(t *testing.T) {
 	assert.True(t, got[0].Time.Equal(hours(12)))
 	require.True(t, got[0].Refund.Valid)
 	assert.Equal(t, "149", got[0].Refund.Decimal.String())
-
-	c, evs = refunded(t, "100.00")
-	c, evs = reopen(t, c, evs)
-	_, evs = resolve(t, c, evs, complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: eur(t, "89.00"), Detail: "the rest back"}, 10)
-	got, err = complaint.Refunds(evs, jacketOrder(), nil)
-	refundRefused(t, got, err, "12", "subject.sku", customer.CodeTooMany)
 }
 
 // Other resolutions bring nothing back, and the order is then not
@@ -335,20 +393,18 @@ func TestRefundsReachTheSummary(t *testing.T) {
 	require.NoError(t, rec.RecordOrder(ctx, order, order.Time))
 
 	_, evs := refunded(t, "150.00")
-	for range 2 {
-		var earlier []customer.Return
+	for delivery := range 2 {
+		var history []customer.Event
 		for ev, err := range st.History(ctx, "cust-C-1") {
 			require.NoError(t, err)
-			if ev.Return != nil {
-				earlier = append(earlier, *ev.Return)
-			}
+			history = append(history, ev)
 		}
-		rets, err := complaint.Refunds(evs, order, earlier)
+		rets, err := complaint.Refunds(evs, order, history)
 		require.NoError(t, err)
 		for _, r := range rets {
 			stored, err := rec.RecordReturnStored(ctx, r, hours(100))
 			require.NoError(t, err)
-			assert.Equal(t, earlier == nil, stored, "stored the first time only")
+			assert.Equal(t, delivery == 0, stored, "stored the first time only")
 		}
 	}
 	s, err := customer.SummarizeHistory(ctx, st, "cust-C-1", customer.Consumer, hours(100), nil)

@@ -90,7 +90,7 @@ func TestRefundsOfUnitsAcrossLines(t *testing.T) {
 	earlier := []customer.Return{{ID: "R-1", OrderID: "O-1", CustomerID: "cust-C-1", Time: t0.AddDate(0, 0, -5), Kind: customer.Refund,
 		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -1}}}}
 	_, evs = refundedUnits(t, "90.00", 2)
-	got, err = complaint.Refunds(evs, order, earlier)
+	got, err = complaint.Refunds(evs, order, asHistory(earlier...))
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, []customer.ReturnLine{{LineID: "1", Quantity: -1}, {LineID: "3", Quantity: -1}}, got[0].Lines)
@@ -101,7 +101,7 @@ func TestRefundsOfUnitsAcrossLines(t *testing.T) {
 	// The share of the units, not of the lines: 94.50 of 1 unit of line 1
 	// and 1 of line 3.
 	_, evs = refundedUnits(t, "95.00", 2)
-	got, err = complaint.Refunds(evs, order, earlier)
+	got, err = complaint.Refunds(evs, order, asHistory(earlier...))
 	refundRefused(t, got, err, "7", "proposal.amount", customer.CodeTooMany)
 	assert.ErrorContains(t, err, "the 94.50 EUR share of the units brought back (1 unit of line \"1\", 1 unit of line \"3\")")
 }
@@ -118,7 +118,7 @@ func TestRefundsOfMoreUnitsThanHeld(t *testing.T) {
 	earlier := []customer.Return{{ID: "R-1", OrderID: "O-1", CustomerID: "cust-C-1", Time: t0.AddDate(0, 0, -5), Kind: customer.Refund,
 		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -2}}}}
 	_, evs = refundedUnits(t, "63.00", 2)
-	got, err = complaint.Refunds(evs, shirtOrder(), earlier)
+	got, err = complaint.Refunds(evs, shirtOrder(), asHistory(earlier...))
 	refundRefused(t, got, err, "7", "proposal.units", customer.CodeTooMany)
 	assert.ErrorContains(t, err, `2 units, but the customer holds 1 unit of SKU "JKT-01-M" of order "O-1"`)
 
@@ -324,7 +324,7 @@ func TestRefundsOfUnitsRedelivered(t *testing.T) {
 	_, evs := refundedUnits(t, "63.00", 1)
 	got, err := complaint.Refunds(evs, shirtOrder(), nil)
 	require.NoError(t, err)
-	again, err := complaint.Refunds(slices.Clone(evs), shirtOrder(), got)
+	again, err := complaint.Refunds(slices.Clone(evs), shirtOrder(), asHistory(got...))
 	require.NoError(t, err)
 	require.Len(t, again, 1)
 	assert.True(t, again[0].Equal(got[0]))

@@ -380,7 +380,11 @@ func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, erro
 // compared as if the log did not give the time either: the workflow
 // carries that zero time on until the approval is cleared, and the case
 // is not corrupt. A stored approval time the log does not give, or
-// another approver, is reported.
+// another approver, is reported. Likewise a stored case without
+// [Case].RefundedAll whose log gives it is compared as if the log did
+// not give it either, as one stored before the field ([Apply] then lets
+// the case propose a refund again, which [Refunds] refuses); a stored
+// RefundedAll that the log does not give is reported.
 func (s *Service) Verify(ctx context.Context, id ID) error {
 	if err := s.noStore(); err != nil {
 		return err
@@ -403,6 +407,10 @@ func (s *Service) Verify(ctx context.Context, id ID) error {
 	if c.Approved.IsZero() && c.ApprovedBy != "" {
 		// Stored before cases kept the approval time.
 		r.Approved = time.Time{}
+	}
+	if !c.RefundedAll {
+		// Stored before cases kept it.
+		r.RefundedAll = false
 	}
 	field, err := caseDiff(c, r)
 	if err != nil {

@@ -606,8 +606,10 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     command's payload (missing, not used by the
 //     command, or invalid; pay deductions of a carry-out that together
 //     exceed the loss, see [Execution]; a refund proposed on a case
-//     whose subject names no order; a finding of staff conduct that
-//     names no staff member, see [Finding]; an intake received before
+//     whose subject names no order, or after the case carried out a
+//     refund of every unit held ([Case].RefundedAll); a finding of
+//     staff conduct that names no staff member, see [Finding]; an
+//     intake received before
 //     [customer.MinRecordYear]; a text that is not valid UTF-8,
 //     which the event's JSON form would not keep; a required text or an
 //     ID that holds only white space; an ID with a control character), or
@@ -775,6 +777,9 @@ func evolve(c Case, ev Event) Case {
 			if out, err := c.PaidOut.Add(pr.Amount); err == nil {
 				c.PaidOut = out
 			}
+		}
+		if pr := c.Proposal; pr != nil && pr.Kind == ResolutionRefund && pr.Units == 0 {
+			c.RefundedAll = true
 		}
 	case CmdRecordFeedback:
 		c.Feedback = cmd.Feedback
