@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -129,4 +130,64 @@ func TestMigrateRereadsTheVersionAfterWaiting(t *testing.T) {
 	require.NoError(t, p.QueryRow(ctx, `SELECT description FROM `+pgx.Identifier{schema, "schema_version"}.Sanitize()+
 		` WHERE version = $1`, last).Scan(&description))
 	assert.Equal(t, "applied by hand", description, "the row of the migration applied by hand")
+}
+
+// A migration recorded by another session while Migrate waits for its
+// tables has Migrate take the tables of the shorter run; that retry
+// waits within what is left of Options.MigrationLockTimeout, as the
+// rounds of one run do, not a whole lock_timeout of its own. Forced to
+// interleave: Migrate, two steps behind, waits for complaint_cases,
+// which a writer holds; another writer queues behind it for the same
+// table; the next step is recorded by hand; the first writer ends well
+// into the timeout. Migrate gets the tables, finds the version changed
+// and gives them back, which lets the queued writer have
+// complaint_cases, so the retry waits for it until the timeout is spent:
+// ErrMigrationLocked once the one timeout is over, the schema as it was.
+func TestMigrateRetryWaitsWithinTheLockTimeout(t *testing.T) {
+	ctx := context.Background()
+	p := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, p, schema) })
+	last := pgstore.SchemaVersion()
+	const timeout = 3 * time.Second
+	db := pgstore.New(p, &pgstore.Options{Schema: schema, MigrationLockTimeout: timeout})
+	require.NoError(t, pgstore.MigrateTo(ctx, db, last-2))
+	cases := pgx.Identifier{schema, "complaint_cases"}.Sanitize()
+
+	first, err := p.Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { first.Rollback(ctx) })
+	var firstPID int32
+	require.NoError(t, first.QueryRow(ctx, `SELECT pg_catalog.pg_backend_pid()`).Scan(&firstPID))
+	_, err = first.Exec(ctx, `LOCK TABLE `+cases+` IN ROW EXCLUSIVE MODE`)
+	require.NoError(t, err)
+
+	start := time.Now()
+	migrated := make(chan error, 1)
+	go func() { migrated <- db.Migrate(ctx) }()
+	migrator := blockedBy(t, p, firstPID, "the migration")
+
+	second, err := p.Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { second.Rollback(ctx) })
+	queued := make(chan error, 1)
+	go func() {
+		_, err := second.Exec(ctx, `LOCK TABLE `+cases+` IN ROW EXCLUSIVE MODE`)
+		queued <- err
+	}()
+	blockedBy(t, p, migrator, "the second writer")
+	_, err = p.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "schema_version"}.Sanitize()+
+		` (version, description) VALUES ($1, 'recorded by hand')`, last-1)
+	require.NoError(t, err)
+
+	time.Sleep(time.Until(start.Add(timeout * 2 / 3)))
+	require.NoError(t, first.Rollback(ctx))
+	require.NoError(t, returned(t, queued, "the second writer"))
+
+	err = returned(t, migrated, "Migrate")
+	elapsed := time.Since(start)
+	require.ErrorIs(t, err, pgstore.ErrMigrationLocked)
+	assert.Less(t, elapsed, timeout+timeout/3, "Migrate waited %v with MigrationLockTimeout %v", elapsed, timeout)
+	require.NoError(t, second.Rollback(ctx))
+	assert.Equal(t, allVersions()[:last-1], versions(t, schema), "the schema is as it was")
 }

@@ -505,8 +505,12 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 			Message: fmt.Sprintf("a search_path reads the name %q as another schema (the role's own for $user), so the migrations cannot run in it", db.schema),
 		}})
 	}
+	budget, err := readLockBudget(ctx, tx)
+	if err != nil {
+		return err
+	}
 	for {
-		now, err := db.lockRun(ctx, tx, current, target)
+		now, err := db.lockRun(ctx, tx, budget, current, target)
 		if err != nil {
 			return err
 		}
@@ -514,7 +518,8 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 			break
 		}
 		// Another session recorded migrations (or removed their rows)
-		// while the rounds waited; lockRun gave the locks back.
+		// while the rounds waited; lockRun gave the locks back. The
+		// next run's rounds wait within what is left of budget.
 		if now > len(migrations) {
 			return fmt.Errorf("%w: it is at version %d, this program knows %d", ErrSchemaTooNew, now, len(migrations))
 		}
@@ -542,11 +547,15 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 // target ([DB.runLocks], [DB.lockTables]) in tx, then reads the schema's
 // version again, which another session may have changed while the rounds
 // waited (schema_version was not held then: see [DB.migrateTo]), and
-// returns it. When it is current, the locks stay, held until tx ends, and
-// no other session can record a migration before tx ends; else lockRun
-// gives them back (a rollback to a savepoint), for the run from the
-// version read.
-func (db *DB) lockRun(ctx context.Context, tx pgx.Tx, current, target int) (int, error) {
+// returns it. When it is current, the locks stay, held until tx ends;
+// else lockRun gives them back (a rollback to a savepoint), for the run
+// from the version read. The rounds of every run wait within budget,
+// shared by them all. (schema_version is held in ROW EXCLUSIVE mode,
+// which another session's INSERT takes too: a migration recorded by
+// hand after the reading, not by Migrate, which holds the advisory lock,
+// makes the run fail and roll back — its step's SQL, or else its row of
+// that version, a unique violation — never a step recorded twice.)
+func (db *DB) lockRun(ctx context.Context, tx pgx.Tx, budget *lockBudget, current, target int) (int, error) {
 	locks, err := db.runLocks(ctx, tx, current, target)
 	if err != nil {
 		return 0, db.migrationError(current+1, migrations[current], err)
@@ -556,7 +565,7 @@ func (db *DB) lockRun(ctx context.Context, tx pgx.Tx, current, target int) (int,
 		return 0, err
 	}
 	now := -1
-	err = db.lockTables(ctx, sp, locks)
+	err = db.lockTables(ctx, sp, locks, budget)
 	if err == nil {
 		now, err = db.readVersion(ctx, sp)
 	}
@@ -675,31 +684,29 @@ const (
 // 40P01). Waiting holding none of them, the migration only ever waits
 // for writers that are not waiting for it.
 //
-// The rounds share the lock_timeout in force ([Options].MigrationLockTimeout
-// or the server's): each waits at most what the earlier ones left of it,
-// by the server's clock, and when nothing is left lockTables gives up
-// with an error matching [ErrMigrationLocked]. Each round's wait may end
+// The rounds share budget, the lock_timeout in force when the first of
+// them began ([Options].MigrationLockTimeout or the server's), with the
+// rounds of the earlier calls of the same Migrate ([DB.lockRun] runs
+// again when the version changed while it waited): each waits at most
+// what the earlier ones left of it, by the server's clock, and when
+// nothing is left lockTables gives up with an error matching
+// [ErrMigrationLocked]. Each round's wait may end
 // well within lock_timeout and the next table still be busy — readers
 // that take turns at the tables, which ACCESS EXCLUSIVE waits for too,
 // one always reading the table the migration does not hold — so that
 // rounds bounded one by one could go on until the context ends, every
 // round queueing the users of the table it waits for behind it.
-func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) error {
+func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock, b *lockBudget) error {
 	if len(tables) == 0 {
 		return nil
 	}
-	// budget is lock_timeout in milliseconds (0: no limit), start the
-	// server's clock before the first round.
-	var budget int64
-	var start time.Time
-	if err := tx.QueryRow(ctx, `SELECT s.setting::pg_catalog.int8, pg_catalog.clock_timestamp()
-		FROM pg_catalog.pg_settings s WHERE s.name = 'lock_timeout'`).Scan(&budget, &start); err != nil {
-		return err
-	}
-	deadline := start.Add(time.Duration(budget) * time.Millisecond)
+	budget, deadline := b.ms, b.deadline
+	// set: this call set lock_timeout to what was left (the lock_timeout
+	// in force is the whole budget only for the first round of all).
+	set := false
 	wait := 0
 	for round := 0; ; round++ {
-		if round > 0 && budget > 0 {
+		if b.used && budget > 0 {
 			// What is left of the budget, rounded up to a millisecond
 			// (lock_timeout 0 would mean no limit).
 			var left int64
@@ -718,7 +725,9 @@ func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) err
 			if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, left)); err != nil {
 				return err
 			}
+			set = true
 		}
+		b.used = true
 		sp, err := tx.Begin(ctx) // a savepoint
 		if err != nil {
 			return err
@@ -741,7 +750,7 @@ func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) err
 			if err := sp.Commit(ctx); err != nil { // RELEASE SAVEPOINT: the locks stay
 				return err
 			}
-			if round > 0 && budget > 0 {
+			if set {
 				// The steps' own waits (for a transaction that wrote a
 				// row of schema_version, say) get the whole lock_timeout
 				// again.
@@ -760,6 +769,31 @@ func (db *DB) lockTables(ctx context.Context, tx pgx.Tx, tables []tableLock) err
 		}
 		wait = busy
 	}
+}
+
+// lockBudget is the lock_timeout the rounds of [DB.lockTables] share,
+// over every run [DB.lockRun] tries in one Migrate.
+type lockBudget struct {
+	// ms is lock_timeout in milliseconds when the budget was read; 0
+	// means no limit.
+	ms int64
+	// deadline is when ms runs out, by the server's clock.
+	deadline time.Time
+	// used is set once a round ran: from then on each round sets
+	// lock_timeout to what is left of ms.
+	used bool
+}
+
+// readLockBudget reads the lock_timeout in force in tx and starts the
+// server's clock for it.
+func readLockBudget(ctx context.Context, tx pgx.Tx) (*lockBudget, error) {
+	var ms int64
+	var start time.Time
+	if err := tx.QueryRow(ctx, `SELECT s.setting::pg_catalog.int8, pg_catalog.clock_timestamp()
+		FROM pg_catalog.pg_settings s WHERE s.name = 'lock_timeout'`).Scan(&ms, &start); err != nil {
+		return nil, err
+	}
+	return &lockBudget{ms: ms, deadline: start.Add(time.Duration(ms) * time.Millisecond)}, nil
 }
 
 // setLockTimeout sets the server's lock_timeout for the rest of tx to
