@@ -135,7 +135,7 @@ func runReport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		calSrc.listed = &skipped{n: t.Skipped, errs: t.Errors}
+		calSrc.listed = &skipped{n: t.Skipped, errs: t.Errors, skips: t.Skips}
 		calSrc.checked = true
 		cal, err := calSrc.scan(e, "the calibration end")
 		if err != nil {

@@ -45,7 +45,7 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	}
 	reportPassedOver(e, t.Blank, t.Headers)
 	fmt.Fprintln(e.stderr)
-	s.reportSkipped(e, t.Skipped, t.Errors)
+	s.reportSkipped(e, skipped{n: t.Skipped, errs: t.Errors, skips: t.Skips})
 	if !s.checked {
 		reportMisnamed(e, s.name, t.Misnamed)
 		reportFloatIDs(e, s.name, t.Len(), t.ID)

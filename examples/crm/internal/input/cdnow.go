@@ -220,7 +220,7 @@ func (c *CDNOWReader) Read() (*Row, error) {
 				} else if strings.Count(s, ",") >= 2 {
 					hint = "; the line is separated by commas: a csv file is read with -format csv"
 				}
-				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%s%s, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)%s", fieldsText(n), more, hint)}
+				return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%s%s, want 4 (customer_id date quantity amount) or 5 (master_id customer_id date quantity amount)%s", fieldsText(n), more, hint), Kind: kindFieldCount}
 			}
 			c.cols = n
 		}
@@ -233,7 +233,7 @@ func (c *CDNOWReader) Read() (*Row, error) {
 			if n == len(c.field) {
 				more = " or more"
 			}
-			return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%s%s, the first data line has %d", fieldsText(n), more, c.cols)}
+			return nil, &RowError{File: c.name, Line: c.line, Reason: fmt.Sprintf("%s%s, the first data line has %d", fieldsText(n), more, c.cols), Kind: kindFieldCount}
 		}
 		r, err := c.parse()
 		if err != nil && c.repeatsHeader(n) {
@@ -279,10 +279,14 @@ func (c *CDNOWReader) parse() (*Row, error) {
 		return nil, valueError(c.name, c.line, ColDate, f[1], why)
 	}
 	if r.Units, why = salesrow.ParseUnits(f[2]); why != "" {
-		return nil, valueError(c.name, c.line, ColQuantity, f[2], why)
+		re := valueError(c.name, c.line, ColQuantity, f[2], why)
+		re.Kind = fieldKind(&salesrow.FieldError{Column: ColQuantity, Reason: why})
+		return nil, re
 	}
 	if r.Amount, why = salesrow.ParseAmount(f[3]); why != "" {
-		return nil, valueError(c.name, c.line, ColAmount, f[3], withAmountHint(why, f[3]))
+		re := valueError(c.name, c.line, ColAmount, f[3], withAmountHint(why, f[3]))
+		re.Kind = why
+		return nil, re
 	}
 	return r, nil
 }

@@ -227,7 +227,7 @@ func (c *CSVReader) Read() (*Row, error) {
 				c.blank++
 				continue
 			}
-			return nil, &RowError{File: c.name, Line: r.line, Reason: c.fieldCount(r)}
+			return nil, &RowError{File: c.name, Line: r.line, Reason: c.fieldCount(r), Kind: kindFieldCount}
 		}
 		if re := c.layout.parse(c.name, r.fields, r.line, r.lineOf, &c.row); re != nil {
 			if re.Column == ColCustomerID && salesrow.Blank(r.fields) {

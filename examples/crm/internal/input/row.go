@@ -91,6 +91,12 @@ type RowError struct {
 	// HasValue says Value is shown (it may be empty, as in amount "").
 	HasValue bool
 	Reason   string
+	// Kind is Reason without its parts that vary from row to row (a
+	// value, a count, a customer ID, a hint on the value): the rows
+	// skipped for the same fault of the same column have the same Kind,
+	// and are counted together ([Skip]). It is empty when Reason has no
+	// such part, and is not part of the message.
+	Kind string
 }
 
 // Error returns `orders.csv:5: amount "12x": not a decimal number`: the
@@ -115,7 +121,7 @@ func rowError(file string, line int, fe *salesrow.FieldError) *RowError {
 	case ColDate:
 		reason = withDateHint(reason, fe.Value)
 	}
-	return &RowError{File: file, Line: line, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: reason}
+	return &RowError{File: file, Line: line, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: reason, Kind: fieldKind(fe)}
 }
 
 // ErrNoRows is returned (wrapped) for a file without data rows.

@@ -179,6 +179,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 // the chunks indexed.
 func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error {
 	var errs []*RowError
+	var sk skips
 	fatal, fatalLine := error(nil), 0
 	// Every worker walks the chunks that are not indexed, and counts
 	// their empty lines: worker 0's count is theirs.
@@ -189,6 +190,7 @@ func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error
 		t.Headers += w.headers
 		t.Later += w.later
 		t.Skipped += w.skipped
+		sk.merge(w.skips)
 		errs = append(errs, w.errs...)
 		if w.fatal != nil && (fatal == nil || w.fatalLine < fatalLine) {
 			fatal, fatalLine = w.fatal, w.fatalLine
@@ -204,6 +206,7 @@ func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error
 	for i := 0; i < len(errs) && i < MaxReportedErrors; i++ {
 		t.Errors = append(t.Errors, errs[i])
 	}
+	t.Skips = sk.sorted()
 	if t.Rows == 0 {
 		return noRows(name, t.Blank, t.Headers)
 	}
@@ -238,6 +241,7 @@ type worker struct {
 	blank                int64 // blank rows (salesrow.Blank), all worker 0's
 	headers              int64 // repeated header rows whose customer_id field the worker owns
 	errs                 []*RowError
+	skips                skips // the skipped rows, by fault
 	fatal                error
 	fatalLine            int
 }
@@ -289,6 +293,7 @@ func (w *worker) fail(re *RowError) bool {
 		}
 		return false
 	}
+	w.skips.add(re)
 	if len(w.errs) < MaxReportedErrors {
 		w.errs = append(w.errs, re)
 	}
@@ -352,7 +357,7 @@ func (w *worker) record(r *record, re *RowError) bool {
 			return true
 		}
 		w.rows++
-		return w.fail(&RowError{File: w.name, Line: r.line, Reason: w.lay.fieldCount(r)})
+		return w.fail(&RowError{File: w.name, Line: r.line, Reason: w.lay.fieldCount(r), Kind: kindFieldCount})
 	}
 	if id == "" {
 		if r.blank() {
@@ -614,7 +619,9 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 		// only while none does (account.add).
 		r := sh.rec(ix)
 		if fr.kind != 0 && r.stated && fr.kind != r.kind {
-			return valueError(w.name, fr.line, ColKind, fr.kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", fr.id, r.kind))
+			re := valueError(w.name, fr.line, ColKind, fr.kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", fr.id, r.kind))
+			re.Kind = kindEarlier
+			return re
 		}
 	}
 	sign := 0

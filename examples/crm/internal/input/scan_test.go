@@ -45,6 +45,7 @@ func outcome(res *Result, err error) string {
 	for _, e := range res.Errors {
 		fmt.Fprintln(&b, e)
 	}
+	b.WriteString(skipsText(res.Skips))
 	for _, s := range res.Summaries {
 		fmt.Fprintln(&b, summaryText(s))
 	}
@@ -60,6 +61,7 @@ func tableOutcome(t *Table, err error) string {
 	for _, e := range t.Errors {
 		fmt.Fprintln(&b, e)
 	}
+	b.WriteString(skipsText(t.Skips))
 	// Twice over, with one summary for all: building one summary must not
 	// change another. The second time through a Summarizer, which must
 	// build the same summaries with its cache of amounts.

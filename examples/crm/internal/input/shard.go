@@ -740,8 +740,11 @@ type Table struct {
 	// [Result].
 	Rows, Blank, Later, Skipped int64
 	// Headers is as in [Result]: the rows that repeat the header.
-	Headers  int64
-	Errors   []error
+	Headers int64
+	Errors  []error
+	// Skips is as in [Result]: all the skipped rows, by column and kind
+	// of reason.
+	Skips    []Skip
 	Currency customer.Currency
 	// Misnamed are the columns of the header named as an optional
 	// column in another style, which are not read
@@ -760,7 +763,7 @@ type Table struct {
 
 // TableOf wraps the summaries of a [Result] in a Table.
 func TableOf(res *Result) *Table {
-	return &Table{Rows: res.Rows, Blank: res.Blank, Headers: res.Headers, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors,
+	return &Table{Rows: res.Rows, Blank: res.Blank, Headers: res.Headers, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors, Skips: res.Skips,
 		Currency: res.Currency, sums: res.Summaries}
 }
 

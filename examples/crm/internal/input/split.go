@@ -162,6 +162,7 @@ func overLimit(b []byte, i, le int) bool {
 // with CR alone is one line, too long for any export past MaxLineBytes.
 func lineTooLong(name string, line int, head []byte) *RowError {
 	re := &RowError{File: name, Line: line, Reason: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
+	re.Kind = re.Reason
 	if midCR(head[:min(len(head), MaxLineBytes+1)]) {
 		re.Reason += "; the line holds " + crOnly
 	}
@@ -725,7 +726,7 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 		*rec = record{line: line}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			re := &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error()}
+			re := &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error(), Kind: pe.Err.Error()}
 			i := fieldAt(b, offsetOf(b, pe.Line-pe.StartLine+1, pe.Column))
 			text := fieldText(b, i)
 			if errors.Is(pe.Err, csv.ErrBareQuote) && spaceThenQuote(text) {

@@ -75,6 +75,9 @@ type Result struct {
 	Skipped int64
 	// Errors are the first MaxReportedErrors errors of skipped rows.
 	Errors []error
+	// Skips counts all the skipped rows by column and kind of reason
+	// ([RowError.Kind]), most rows first, then by column and by kind.
+	Skips []Skip
 	// Currency is the currency of the file.
 	Currency customer.Currency
 }
@@ -112,6 +115,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 	res := &Result{}
 	accounts := make(map[string]*account)
 	in := interner{}
+	var sk skips
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
@@ -133,6 +137,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 				return nil, re
 			}
 			res.Skipped++
+			sk.add(re)
 			if len(res.Errors) < MaxReportedErrors {
 				res.Errors = append(res.Errors, re)
 			}
@@ -150,6 +155,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 	if res.Currency == "" {
 		res.Currency = o.Currency
 	}
+	res.Skips = sk.sorted()
 	res.Summaries = make([]*customer.Summary, 0, len(accounts))
 	for _, a := range accounts {
 		a.orders = orderSet{}
@@ -190,10 +196,14 @@ func plural(n int64, what string) string {
 // is not the file's: the row's own (given), or the default when the row
 // gives none.
 func currencyError(name string, line int, given, cur, file customer.Currency) *RowError {
+	var re *RowError
 	if given == "" {
-		return valueError(name, line, ColCurrency, "", fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency (-currency %s makes %s the default)", cur, file, file, file))
+		re = valueError(name, line, ColCurrency, "", fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency (-currency %s makes %s the default)", cur, file, file, file))
+	} else {
+		re = valueError(name, line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", file))
 	}
-	return valueError(name, line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", file))
+	re.Kind = kindCurrency
+	return re
 }
 
 // add adds one valid row; it returns a *RowError, and changes nothing,
