@@ -129,6 +129,9 @@ type caseOut struct {
 	Case      complaint.Case          `json:"case"`
 	Events    []complaint.Event       `json:"events,omitempty"`
 	Permitted []complaint.CommandKind `json:"permitted"`
+	// Refund is, for the carry-out of a refund, the return it recorded
+	// and the points the return clawed back.
+	Refund *refundOut `json:"refund,omitempty"`
 }
 
 // postComplaint opens a case from the complaint form. The form sent
@@ -333,9 +336,13 @@ type findingIn struct {
 	Detail      string `json:"detail"`
 }
 
+// proposalIn is a proposed resolution. Units is, for a refund, how many
+// units of the subject the refund takes back; 0 (or left out) takes back
+// every unit the customer still holds.
 type proposalIn struct {
 	Kind   string `json:"kind"`
 	Amount string `json:"amount"`
+	Units  int    `json:"units"`
 	Detail string `json:"detail"`
 }
 
@@ -400,7 +407,16 @@ func (in *commandIn) command(p *problems, cur customer.Currency) complaint.Comma
 		cmd.Proposal = &complaint.Proposal{
 			Kind:   parseEnum(p, "proposal.kind", pr.Kind, true, complaint.ParseResolutionKind),
 			Amount: parseMoney(p, "proposal.amount", pr.Amount, cur),
+			Units:  pr.Units,
 			Detail: pr.Detail,
+		}
+		// The checks of complaint.Apply on the units, named as the
+		// request names them.
+		switch k := cmd.Proposal.Kind; {
+		case pr.Units < 0:
+			p.add("proposal.units", "%d is below zero: a refund takes back 1 unit or more, or 0 for every unit held", pr.Units)
+		case pr.Units != 0 && k != 0 && k != complaint.ResolutionRefund:
+			p.add("proposal.units", "%d given, but only a refund takes units back, not a %s", pr.Units, k)
 		}
 	}
 	if e := in.Execution; e != nil {
@@ -435,7 +451,9 @@ func (in *commandIn) command(p *problems, cur customer.Currency) complaint.Comma
 // (200); the key with another command or caller is 409. A carry-out whose
 // credit the customer's history refuses is 422 on "proposal.amount" (or
 // "subject.order" when the order is not in it), and the case is
-// unchanged; see carryOut for the order of its two writes.
+// unchanged; so is one whose refund's return it refuses (422 on
+// "proposal.units" or "proposal.amount"); see carryOut for the order of
+// its two writes.
 func (s *Server) postCommand(ctx context.Context, caller Caller, r *http.Request) (int, any, error) {
 	id, cust, err := caseIDFromPath(r)
 	if err != nil {

@@ -91,16 +91,27 @@ func TestComplaintsOfACustomer(t *testing.T) {
 // returns the path of the case's commands.
 func (e *testEnv) resolveComplaint(cust, order, kind, amount string) string {
 	e.t.Helper()
+	return e.resolveWith(cust, order, kind, amount, "89.90", 0)
+}
+
+// resolveWith is resolveComplaint with the order value of the complaint
+// form and the units of the proposal (left out when 0).
+func (e *testEnv) resolveWith(cust, order, kind, amount, orderValue string, units int) string {
+	e.t.Helper()
 	received := testNow.Add(-time.Hour + time.Duration(complaintsOpened.Add(1))*time.Second)
 	r := e.do("POST", "/v1/complaints", "shop", map[string]any{
 		"complainant": cust, "channel": "web", "received": received.Format(time.RFC3339),
 		"subject": map[string]any{"kind": "product", "sku": "KN-100", "order": order}, "category": "seams",
-		"severity": "medium", "currency": "EUR", "order_value": "89.90",
+		"severity": "medium", "currency": "EUR", "order_value": orderValue,
 		"demand":      map[string]any{"kind": kind, "amount": amount},
 		"description": "The seams came apart after one wear.",
 	})
 	require.Equal(e.t, http.StatusCreated, r.Status, r.String())
 	path := "/v1/complaints/" + r.Body["case"].(map[string]any)["id"].(string) + "/commands"
+	proposal := map[string]any{"kind": kind, "amount": amount, "detail": "keep it"}
+	if units != 0 {
+		proposal["units"] = units
+	}
 	for _, st := range []struct {
 		key string
 		cmd map[string]any
@@ -108,7 +119,7 @@ func (e *testEnv) resolveComplaint(cust, order, kind, amount string) string {
 		{"agent-1", map[string]any{"kind": "accept"}},
 		{"agent-1", map[string]any{"kind": "assign", "assignment": map[string]any{"department": "quality", "handler": "handler-1"}}},
 		{"handler-1", map[string]any{"kind": "investigate", "finding": map[string]any{"cause": "manufacturing", "responsible": "supplier", "detail": "narrow seam allowance"}}},
-		{"handler-1", map[string]any{"kind": "propose", "proposal": map[string]any{"kind": kind, "amount": amount, "detail": "keep it"}}},
+		{"handler-1", map[string]any{"kind": "propose", "proposal": proposal}},
 		{"manager-1", map[string]any{"kind": "approve"}},
 	} {
 		r := e.do("POST", path, st.key, st.cmd)

@@ -19,11 +19,17 @@ import (
 
 // A price reduction or compensation carried out is money the customer
 // received, and belongs in the customer's history, where it lowers the net
-// of the summaries that the insight and the models read. The two stores
-// have no common transaction, so a carry-out takes two steps, the money
-// first: complaint.Credits derives the credits of a case from its log,
-// with IDs that never change (the case ID and the carry-out's sequence
-// number, "C-8:1#7"), and the history takes each credit ID once.
+// of the summaries that the insight and the models read. A refund carried
+// out takes goods back: it is the return complaint.Refunds derives, of
+// the proposal's units of the subject's order, which the history holds as
+// it holds a return sent to /v1/returns, and whose points it claws back
+// through the same code (clawBack). The two stores have no common
+// transaction, so a carry-out takes two steps, the money first:
+// complaint.Credits and complaint.Refunds derive the credits and returns
+// of a case from its log, with IDs that never change (the case ID and the
+// carry-out's sequence number, "C-8:1#7"), and the history takes each ID
+// once. Below, "credit" stands for either: a refund's return takes every
+// step a credit takes.
 //
 //  1. The carry-out is applied to the case as read, and the credit it
 //     gives is checked against the customer's history (a price reduction
@@ -55,7 +61,17 @@ import (
 // takes that credit as its own (standIns): it records no second credit,
 // and syncCredits records none for it, so the money is in the books once.
 // Any other such credit syncCredits reports in the log, for it to be
-// settled by hand, since the history takes no record back.
+// settled by hand, since the history takes no record back. A return that
+// stands in for one (returnStandIns) is also kept out of what
+// complaint.Refunds reads of the history (caseReturns), which would
+// otherwise count its units as taken back by another return and the
+// carry-out would take them back again.
+//
+// The claw-back of a refund's points comes last, after the case is
+// saved, under the ledger key of its return, which the ledger takes once:
+// a redelivery of the carry-out (its Idempotency-Key) applies it again as
+// a no-op, and a ledger that fails there is completed by the next read of
+// the member's points (settle), since the history holds the return.
 //
 // The window itself cannot be closed here: the command's check for a
 // pending credit and its save are two steps of two stores, the
@@ -83,31 +99,35 @@ func (s *Server) historyOf(ctx context.Context, id customer.ID) ([]customer.Even
 	return history, nil
 }
 
-// pendingCredit returns the credit of history recorded for a carry-out of
-// case c that was not saved: the one under the ID of c's next event, or
-// nil.
-func pendingCredit(c complaint.Case, history []customer.Event) *customer.Credit {
+// pendingRecord returns the record of history (a credit, or the return
+// of a refund) recorded for a carry-out of case c that was not saved: the
+// one under the ID of c's next event. ok is false when there is none;
+// otherwise at is the record's time and what names it for the caller.
+func pendingRecord(c complaint.Case, history []customer.Event) (at time.Time, what string, ok bool) {
 	next := creditID(c.ID, c.Version+1)
 	for _, e := range history {
-		if e.Credit != nil && e.Credit.ID == next {
-			return e.Credit
+		switch {
+		case e.Credit != nil && e.Credit.ID == next:
+			return e.Credit.Time, fmt.Sprintf("the %s of %s", e.Credit.Kind, e.Credit.Amount), true
+		case e.Return != nil && e.Return.ID == next:
+			return e.Return.Time, fmt.Sprintf("the refund's return %q", next), true
 		}
 	}
-	return nil
+	return time.Time{}, "", false
 }
 
 // refusePending refuses command cmd on case c with 409 while a carry-out
-// of c is pending: its credit is in the customer's history, and only the
-// carry-out sent again completes the case.
+// of c is pending: its credit or return is in the customer's history, and
+// only the carry-out sent again completes the case.
 func (s *Server) refusePending(ctx context.Context, c complaint.Case, cmd complaint.Command) error {
 	history, err := s.historyOf(ctx, c.Intake.Complainant)
 	if err != nil {
 		return err
 	}
-	if cr := pendingCredit(c, history); cr != nil {
+	if at, what, ok := pendingRecord(c, history); ok {
 		return &apiError{status: http.StatusConflict, field: "kind",
-			msg: fmt.Sprintf("complaint %q: the %s of %s was recorded at %s for a carry-out that was not completed: send the carry-out again before a %s",
-				c.ID, cr.Kind, cr.Amount, formatTime(cr.Time), cmd.Kind)}
+			msg: fmt.Sprintf("complaint %q: %s was recorded at %s for a carry-out that was not completed: send the carry-out again before a %s",
+				c.ID, what, formatTime(at), cmd.Kind)}
 	}
 	return nil
 }
@@ -127,7 +147,20 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 			return 0, nil, err
 		}
 		if found {
-			return http.StatusOK, caseOut{Case: done, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(done)}, nil
+			out := caseOut{Case: done, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(done)}
+			// The refund's return, in the history since the first
+			// delivery: its claw-back is a no-op answered as the first
+			// (or completes one that failed).
+			history, err := s.historyOf(ctx, done.Intake.Complainant)
+			if err != nil {
+				return 0, nil, err
+			}
+			for _, e := range history {
+				if e.Return != nil && e.Return.ID == creditID(id, ev.Seq) {
+					out.Refund = s.refundPoints(ctx, *e.Return, false, now)
+				}
+			}
+			return http.StatusOK, out, nil
 		}
 	}
 	for attempt := 1; ; attempt++ {
@@ -140,8 +173,8 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 			return 0, nil, err
 		}
 		at := now
-		if cr := pendingCredit(c, history); cr != nil {
-			at = cr.Time
+		if t, _, ok := pendingRecord(c, history); ok {
+			at = t
 		}
 		next, ev, err := s.cases.Policy.Apply(c, cmd, actor, at)
 		if err != nil {
@@ -158,7 +191,8 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 			}
 			return 0, nil, caseChanged()
 		}
-		credits, err := complaint.Credits(append(evs, ev))
+		log := append(evs, ev)
+		credits, err := complaint.Credits(log)
 		if err != nil {
 			if errors.Is(err, customer.ErrInvalid) {
 				return 0, nil, &apiError{status: http.StatusUnprocessableEntity, field: "proposal", msg: err.Error()}
@@ -173,23 +207,35 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 		if err := checkCredit(c, credits, history, now); err != nil {
 			return 0, nil, err
 		}
-		// The credits of earlier carry-outs of the case are recorded as
-		// syncCredits records them; the one of this carry-out must be.
-		own := creditID(id, ev.Seq)
-		var earlier []customer.Credit
-		var paid *customer.Credit
-		for i := range credits {
-			if credits[i].ID == own {
-				paid = &credits[i]
-			} else {
-				earlier = append(earlier, credits[i])
-			}
-		}
-		if err := s.recordCredits(ctx, earlier, now); err != nil {
+		// The goods a refund of the log takes back, checked as the
+		// Recorder will check them (complaint.Refunds).
+		rets, stoodRets, err := caseReturns(log, history, ev.Seq)
+		if err != nil {
 			return 0, nil, err
 		}
-		if paid != nil {
-			err := s.history.RecordCredit(ctx, *paid, now)
+		// The credits and returns of earlier carry-outs of the case are
+		// recorded as syncCredits records them; the one of this
+		// carry-out must be.
+		own := creditID(id, ev.Seq)
+		paid := slices.IndexFunc(credits, func(cr customer.Credit) bool { return cr.ID == own })
+		back := slices.IndexFunc(rets, func(r customer.Return) bool { return r.ID == own })
+		if err := s.recordMoney(ctx, without(credits, paid), without(rets, back), now); err != nil {
+			return 0, nil, err
+		}
+		stored := false
+		if paid >= 0 || back >= 0 {
+			var what, field string
+			if paid >= 0 {
+				cr := credits[paid]
+				what, field = fmt.Sprintf("the %s of %s", cr.Kind, cr.Amount), "proposal.amount"
+				err = s.history.RecordCredit(ctx, cr, now)
+			} else {
+				what, field = fmt.Sprintf("the refund's return %q", own), "proposal.amount"
+				stored, err = s.history.RecordReturnStored(ctx, rets[back], now)
+				if ve := (*customer.ValidationError)(nil); errors.As(err, &ve) && len(ve.Fields) > 0 && strings.HasPrefix(ve.Fields[0].Field, "lines") {
+					field = "proposal.units" // units the customer no longer holds
+				}
+			}
 			switch {
 			case err == nil:
 			case errors.Is(err, customer.ErrDuplicate):
@@ -200,8 +246,8 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 				}
 				return 0, nil, caseChanged()
 			case errors.Is(err, customer.ErrInvalid), errors.Is(err, customer.ErrNotFound):
-				return 0, nil, &apiError{status: http.StatusUnprocessableEntity, field: "proposal.amount",
-					msg: fmt.Sprintf("complaint %q: the %s of %s cannot be recorded: %v", c.ID, paid.Kind, paid.Amount, err)}
+				return 0, nil, &apiError{status: http.StatusUnprocessableEntity, field: field,
+					msg: fmt.Sprintf("complaint %q: %s cannot be recorded: %v", c.ID, what, err)}
 			default:
 				return 0, nil, err
 			}
@@ -216,8 +262,146 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 		if err != nil {
 			return 0, nil, fmt.Errorf("complaint %q: %s: %w", id, cmd.Kind, err)
 		}
-		return http.StatusOK, caseOut{Case: next, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(next)}, nil
+		out := caseOut{Case: next, Events: []complaint.Event{ev}, Permitted: complaint.Permitted(next)}
+		if back >= 0 {
+			out.Refund = s.refundPoints(ctx, rets[back], stored, now)
+		} else if orphan, ok := stoodRets[own]; ok {
+			// The goods came back with the return that stands in for
+			// this carry-out's: its claw-back is this refund's.
+			for _, e := range history {
+				if e.Return != nil && e.Return.ID == orphan {
+					out.Refund = s.refundPoints(ctx, *e.Return, false, now)
+				}
+			}
+		}
+		return http.StatusOK, out, nil
 	}
+}
+
+// without returns xs without its element i; xs itself when i < 0.
+func without[T any](xs []T, i int) []T {
+	if i < 0 {
+		return xs
+	}
+	return slices.Delete(slices.Clone(xs), i, i+1)
+}
+
+// refundOut is what the return of a refund carried out did to the
+// customer's points.
+type refundOut struct {
+	ReturnID string `json:"return_id"`
+	Clawed   int64  `json:"points_clawed_back"`
+	Note     string `json:"note,omitempty"`
+	// CouponsGivenBack are the coupons whose uses the return gave back:
+	// it refunded the last units of an order that used them.
+	CouponsGivenBack []string `json:"coupons_given_back,omitempty"`
+}
+
+// refundPoints claws back the points of ret, the return of a refund
+// carried out and saved, as a return sent to /v1/returns does (clawBack,
+// under the same ledger key, so once). The case is saved already: a
+// ledger that fails is logged and noted, and the next read of the
+// member's points settles the ledger against the history, which holds
+// the return.
+func (s *Server) refundPoints(ctx context.Context, ret customer.Return, stored bool, now time.Time) *refundOut {
+	out := &refundOut{ReturnID: ret.ID}
+	got, err := s.clawBack(ctx, ret, stored, now)
+	if err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "complaint refund: points not clawed back yet",
+			slog.String("return", ret.ID), slog.String("error", err.Error()))
+		out.Note = "points not clawed back yet: the next read of the member's points does it"
+		return out
+	}
+	out.Clawed, out.Note, out.CouponsGivenBack = got.Clawed, got.Note, got.CouponsGivenBack
+	return out
+}
+
+// caseReturns returns the returns of the refunds carried out in log, the
+// events of a case, for the complainant's history
+// (complaint.Refunds against the subject's order as history holds it),
+// less those that a return of history stands in for (returnStandIns, with
+// next the sequence number of the case's pending carry-out), and those
+// stand-ins by the ID of the return each replaces. A refund that cannot
+// be recorded is a 422 naming the field of the case or of the proposal; a
+// log with a refund whose order is not in the history, 422 on
+// "subject.order".
+//
+// A return of the case under the number of an event that is not a
+// carry-out was recorded for a carry-out whose case went on without it
+// (see above): Refunds would count its units as taken back by another
+// return of the order, and the carry-out made later would take them back
+// twice. It is left out of the history Refunds reads, and taken as the
+// stand-in of the return of the log that gives the same goods; one that
+// stands in for none is counted again, as the Recorder counts it.
+func caseReturns(log []complaint.Event, history []customer.Event, next int) ([]customer.Return, map[string]string, error) {
+	var in complaint.Intake
+	if len(log) > 0 && log[0].Command.Intake != nil {
+		in = *log[0].Command.Intake
+	}
+	var order *customer.Order
+	for _, e := range history {
+		if e.Order != nil && e.Order.ID == in.Subject.Order {
+			order = e.Order
+		}
+	}
+	if order == nil {
+		// Without the order, a log gives no return only when it has no
+		// refund carried out: Refunds looks at the order only then.
+		if rets, err := complaint.Refunds(log, customer.Order{}, nil); err == nil && len(rets) == 0 {
+			return nil, nil, nil
+		}
+		return nil, nil, &apiError{status: http.StatusUnprocessableEntity, field: "subject.order",
+			msg: fmt.Sprintf("complaint %q: order %q is not in the history of customer %q, so the goods a refund takes back cannot be recorded",
+				in.ID, in.Subject.Order, in.Complainant)}
+	}
+	// orphan reports whether e is such a return, other than those of
+	// taken.
+	orphan := func(e customer.Event, taken map[string]bool) bool {
+		r := e.Return
+		if r == nil || !strings.HasPrefix(r.ID, string(in.ID)+"#") || taken[r.ID] {
+			return false
+		}
+		n, err := strconv.Atoi(r.ID[len(in.ID)+1:])
+		return err == nil && n != next && n >= 1 && n <= len(log) && log[n-1].Command.Kind != complaint.CmdCarryOut
+	}
+	view := slices.DeleteFunc(slices.Clone(history), func(e customer.Event) bool { return orphan(e, nil) })
+	rets, err := refundsOf(log, *order, view)
+	if err != nil || len(view) == len(history) {
+		return rets, nil, err
+	}
+	stood := returnStandIns(in.ID, rets, history, next)
+	taken := map[string]bool{}
+	for _, o := range stood {
+		taken[o] = true
+	}
+	if slices.ContainsFunc(history, func(e customer.Event) bool { return orphan(e, taken) }) {
+		// An orphan that stands in for no return of the log: checked
+		// with it, as the Recorder will check it.
+		left := slices.DeleteFunc(slices.Clone(history), func(e customer.Event) bool { return e.Return != nil && taken[e.Return.ID] })
+		if rets, err = refundsOf(log, *order, left); err != nil {
+			return nil, nil, err
+		}
+	}
+	rets = slices.DeleteFunc(rets, func(r customer.Return) bool { _, ok := stood[r.ID]; return ok })
+	return rets, stood, nil
+}
+
+// refundsOf is complaint.Refunds, its refusal a 422 naming the field of
+// the case or the proposal.
+func refundsOf(log []complaint.Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
+	rets, err := complaint.Refunds(log, order, history)
+	var ve *customer.ValidationError
+	if errors.As(err, &ve) {
+		out := &apiError{status: http.StatusUnprocessableEntity, msg: ve.Error(), field: "proposal"}
+		for _, f := range ve.Fields {
+			out.fields = append(out.fields, fieldProblem{Field: f.Field, Code: f.Code, Error: f.Message})
+		}
+		if len(ve.Fields) > 0 {
+			out.field = ve.Fields[0].Field
+		}
+		return nil, out
+	}
+	return rets, err
 }
 
 // keyedBefore looks for the event of case id that carries cmd's
@@ -368,31 +552,63 @@ func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 			given[orphan] = true
 		}
 		credits = slices.DeleteFunc(credits, func(cr customer.Credit) bool { _, ok := stood[cr.ID]; return ok })
-		if err := s.recordCredits(ctx, credits, now); err != nil {
+		if err := s.recordMoney(ctx, credits, nil, now); err != nil {
 			return err
+		}
+		// The returns of the case's refunds, checked against the
+		// history with the credits just recorded.
+		if len(credits) > 0 {
+			if history, err = s.historyOf(ctx, id); err != nil {
+				return err
+			}
+		}
+		rets, stoodRets, err := caseReturns(evs, history, len(evs)+1)
+		if err != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "complaint refund not in the history", slog.String("error", err.Error()))
+			continue
+		}
+		for _, r := range rets {
+			given[r.ID] = true
+		}
+		for _, orphan := range stoodRets {
+			given[orphan] = true
+		}
+		if len(rets) > 0 {
+			if err := s.recordMoney(ctx, nil, rets, now); err != nil {
+				return err
+			}
+			if history, err = s.historyOf(ctx, id); err != nil {
+				return err
+			}
 		}
 	}
 	if history, err = s.historyOf(ctx, id); err != nil {
 		return err
 	}
 	for _, e := range history {
-		cr := e.Credit
-		if cr == nil || given[cr.ID] {
+		var recID, kind string
+		switch {
+		case e.Credit != nil:
+			recID, kind = e.Credit.ID, "credit"
+		case e.Return != nil:
+			recID, kind = e.Return.ID, "return"
+		}
+		if recID == "" || given[recID] {
 			continue
 		}
-		k := strings.LastIndexByte(cr.ID, '#')
+		k := strings.LastIndexByte(recID, '#')
 		if k < 0 {
 			continue
 		}
-		n, ok := next[complaint.ID(cr.ID[:k])]
+		n, ok := next[complaint.ID(recID[:k])]
 		if !ok {
-			continue // not the credit of a case (with a valid log)
+			continue // not the record of a case (with a valid log)
 		}
-		msg := "complaint credit without a carry-out"
-		if cr.ID[k+1:] == strconv.Itoa(n) {
-			msg = "complaint carry-out pending: its credit is recorded, the case is not carried out"
+		msg := "complaint " + kind + " without a carry-out"
+		if recID[k+1:] == strconv.Itoa(n) {
+			msg = "complaint carry-out pending: its " + kind + " is recorded, the case is not carried out"
 		}
-		s.log.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("credit", cr.ID), slog.String("case", cr.ID[:k]))
+		s.log.LogAttrs(ctx, slog.LevelWarn, msg, slog.String(kind, recID), slog.String("case", recID[:k]))
 	}
 	return nil
 }
@@ -408,55 +624,98 @@ func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 // which the history holds once already. Each credit of history stands in
 // for one credit at most, matched in the order of credits and of history.
 func standIns(id complaint.ID, credits []customer.Credit, history []customer.Event, next int) map[string]string {
-	givenIDs := map[string]bool{}
-	for _, cr := range credits {
-		givenIDs[cr.ID] = true
-	}
-	held := map[string]bool{}
-	var orphans []customer.Credit
+	return standInsOf(id, credits, recordsOf(history, func(e customer.Event) *customer.Credit { return e.Credit }), next,
+		func(cr *customer.Credit) string { return cr.ID },
+		func(o, cr *customer.Credit) bool {
+			return o.CustomerID == cr.CustomerID && o.OrderID == cr.OrderID && o.Kind == cr.Kind &&
+				o.Amount.Equal(cr.Amount) && o.Source == cr.Source
+		})
+}
+
+// returnStandIns is standIns for the returns of a case's refunds (rets):
+// a return of the case that rets do not give, not the pending
+// carry-out's, stands in for one of rets that history does not hold when
+// it takes back the same units of the same order for the same customer,
+// kind, reason and money.
+func returnStandIns(id complaint.ID, rets []customer.Return, history []customer.Event, next int) map[string]string {
+	return standInsOf(id, rets, recordsOf(history, func(e customer.Event) *customer.Return { return e.Return }), next,
+		func(r *customer.Return) string { return r.ID },
+		func(o, r *customer.Return) bool {
+			return o.CustomerID == r.CustomerID && o.OrderID == r.OrderID && o.Kind == r.Kind && o.Reason == r.Reason &&
+				slices.Equal(o.Lines, r.Lines) && o.Refund.Valid == r.Refund.Valid && o.Refund.Decimal.Equal(r.Refund.Decimal)
+		})
+}
+
+// recordsOf returns the records of history that of picks (nil: none).
+func recordsOf[T any](history []customer.Event, of func(customer.Event) *T) []T {
+	var out []T
 	for _, e := range history {
-		cr := e.Credit
-		if cr == nil {
-			continue
+		if r := of(e); r != nil {
+			out = append(out, *r)
 		}
-		held[cr.ID] = true
-		if strings.HasPrefix(cr.ID, string(id)+"#") && !givenIDs[cr.ID] && cr.ID != creditID(id, next) {
-			orphans = append(orphans, *cr)
+	}
+	return out
+}
+
+// standInsOf is standIns for records of any kind: given are those the
+// case's log gives, held those of the history; idOf is a record's ID and
+// same tells whether a record of history gives what a given one does.
+func standInsOf[T any](id complaint.ID, given, held []T, next int, idOf func(*T) string, same func(held, given *T) bool) map[string]string {
+	givenIDs := map[string]bool{}
+	for i := range given {
+		givenIDs[idOf(&given[i])] = true
+	}
+	heldIDs := map[string]bool{}
+	var orphans []*T
+	for i := range held {
+		hid := idOf(&held[i])
+		heldIDs[hid] = true
+		if strings.HasPrefix(hid, string(id)+"#") && !givenIDs[hid] && hid != creditID(id, next) {
+			orphans = append(orphans, &held[i])
 		}
 	}
 	var out map[string]string
-	for _, cr := range credits {
-		if held[cr.ID] {
+	for i := range given {
+		g := &given[i]
+		if heldIDs[idOf(g)] {
 			continue
 		}
-		for i, o := range orphans {
-			if o.ID == "" || o.CustomerID != cr.CustomerID || o.OrderID != cr.OrderID || o.Kind != cr.Kind ||
-				!o.Amount.Equal(cr.Amount) || o.Source != cr.Source {
+		for j, o := range orphans {
+			if o == nil || !same(o, g) {
 				continue
 			}
 			if out == nil {
 				out = map[string]string{}
 			}
-			out[cr.ID] = o.ID
-			orphans[i].ID = "" // taken
+			out[idOf(g)] = idOf(o)
+			orphans[j] = nil // taken
 			break
 		}
 	}
 	return out
 }
 
-// recordCredits records credits of carry-outs already saved through the
-// Recorder at time now; a credit recorded before is a no-op. A credit the
-// history refuses — its customer or order unknown, its ID taken by
-// another credit, or price reductions that together exceed the order's
-// net, as a case carried out before carry-outs recorded their credit
-// first may give — can never be recorded: it is logged and left out, so
-// that the history stays one that every summary adds up. An error of a
-// store is returned. A carry-out being made records its own credit with
-// carryOut, which refuses it instead.
-func (s *Server) recordCredits(ctx context.Context, credits []customer.Credit, now time.Time) error {
+// recordMoney records credits and then the returns of refunds (rets) of
+// carry-outs already saved through the Recorder at time now; a record
+// made before is a no-op. A record the history refuses — its customer or
+// order unknown, its ID taken by another record, price reductions that
+// together exceed the order's net, or a refund that takes back units the
+// customer no longer holds, as a case carried out before carry-outs
+// recorded their money first may give — can never be recorded: it is
+// logged and left out, so that the history stays one that every summary
+// adds up. An error of a store is returned. A carry-out being made
+// records its own credit or return with carryOut, which refuses it
+// instead.
+func (s *Server) recordMoney(ctx context.Context, credits []customer.Credit, rets []customer.Return, now time.Time) error {
+	records := make([]func() error, 0, len(credits)+len(rets))
 	for _, cr := range credits {
-		err := s.history.RecordCredit(ctx, cr, now)
+		records = append(records, func() error { return s.history.RecordCredit(ctx, cr, now) })
+	}
+	for _, r := range rets {
+		records = append(records, func() error { return s.history.RecordReturn(ctx, r, now) })
+	}
+	for _, record := range records {
+		err := record()
 		switch {
 		case err == nil:
 		case errors.Is(err, customer.ErrNotFound), errors.Is(err, customer.ErrInvalid), errors.Is(err, customer.ErrDuplicate):

@@ -975,6 +975,26 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		}
 		return 0, nil, recordError(err, "return", ret.ID)
 	}
+	out, err := s.clawBack(ctx, ret, stored, now)
+	if err != nil {
+		return 0, nil, err
+	}
+	status := http.StatusCreated
+	if out.Duplicate {
+		status = http.StatusOK
+	}
+	return status, out, nil
+}
+
+// clawBack applies return ret, which the history holds (stored: this
+// request's record stored it; otherwise it was there before), to its
+// member's ledger: the points of the units it takes back are clawed back,
+// and the uses of the coupons of an order whose last units it refunds
+// are given back. The ledger takes each return's key once, so a second
+// call is a no-op answered as the first. A return sent to /v1/returns and
+// the return of a refund a complaint carried out (carryOut) go through
+// it. The caller holds the member's lock.
+func (s *Server) clawBack(ctx context.Context, ret customer.Return, stored bool, now time.Time) (returnOut, error) {
 	// The history alone tells a redelivery (ret recorded before, by this
 	// request's first delivery or another server): a return of an order
 	// that earned nothing has no ledger entry, and an entry the ledger
@@ -989,7 +1009,7 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		// ledger is asked only when the return refers to it.
 		a, aerr := s.ledger.Account(ctx, ret.CustomerID)
 		if aerr != nil {
-			return 0, nil, aerr
+			return returnOut{}, aerr
 		}
 		if id := ledgerOrderID(&a, ret.OrderID); id != ret.OrderID {
 			mapped := ret
@@ -1014,7 +1034,7 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		// by line ID). Nothing is written.
 		acct, err = s.ledger.Account(ctx, ret.CustomerID)
 	case errors.As(err, &dup):
-		return 0, nil, &apiError{status: http.StatusConflict, field: "id",
+		return returnOut{}, &apiError{status: http.StatusConflict, field: "id",
 			msg: fmt.Sprintf("return %q clawed back points before with other content", ret.ID)}
 	case errors.Is(err, customer.ErrNotFound):
 		// The order's earn (or the join) has not landed yet: settle
@@ -1026,21 +1046,17 @@ func (s *Server) postReturn(ctx context.Context, caller Caller, r *http.Request)
 		acct, err = s.ledger.Account(ctx, ret.CustomerID)
 	}
 	if err != nil {
-		return 0, nil, err
+		return returnOut{}, err
 	}
 	// What the return's own entries did, so that a redelivery answers as
 	// the first delivery did.
 	clawed, back, err := s.returnEntries(ctx, ret.CustomerID, ret.ID)
 	if err != nil {
-		return 0, nil, err
+		return returnOut{}, err
 	}
 	out.Clawed, out.CouponsGivenBack = int64(clawed), back
 	out.Points = s.pointsView(acct, now)
-	status := http.StatusCreated
-	if out.Duplicate {
-		status = http.StatusOK
-	}
-	return status, out, nil
+	return out, nil
 }
 
 // returnEntries returns the points that the claw-back of return id
