@@ -106,6 +106,7 @@ type bracketCache struct {
 // tEntry holds the Pareto/NBD scoring terms that depend on T alone.
 type tEntry struct {
 	T, laT, lbeT, k float64
+	lk              float64 // ln k where k is NaN (ParetoNBD.aliveFactor)
 	set             bool
 }
 
@@ -164,7 +165,7 @@ func (m betaGeo) probPurchases(n int, t float64) float64 {
 	x := float64(n)
 	k := x + m.shift
 	lp := -log1pDiv(t, m.alpha)
-	lq := math.Log(t / (m.alpha + t))
+	lq := logFrac(t, m.alpha) // ln(t/(α+t)), which may be subnormal
 	lnb := lgammaDiff(m.r, x) - lgamma(x+1) + m.r*lp + x*lq
 	v := math.Exp(lbetaRatio(m.a, m.b, 0, k) + lnb)
 	if k > 0 {

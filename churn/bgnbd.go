@@ -91,8 +91,11 @@ func (m BGNBD) PAlive(o Observation) (float64, error) {
 // bound for a ≤ 1, like (t/α)^{1−a}, or b·(ln(t/α) + ψ(r) − ψ(b)) at
 // a = 1. Where t/α is beyond the float range (α below about 1e-299·t)
 // the value is taken from ln(t/α) by that formula, whose neglected terms
-// are α/t times smaller; it is ErrNumerical (with 0) only where the value
-// itself is beyond the float range (a < 1), never +Inf.
+// are α/t times smaller (so also where t/α is above 1e300 and the series
+// and quadratures fail); it is ErrNumerical (with 0), never +Inf, where
+// the value itself is beyond the float range (a < 1), and where the
+// terms of that formula cancel beyond resolution (r below about
+// 1/ln(t/α), some 1.4e-3, with a within about r of 1 or of 1+r).
 func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 	bg, err := m.core()
 	if err != nil {

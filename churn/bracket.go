@@ -86,7 +86,9 @@ func eulerFitsLog(eps, z float64) bool {
 // once w passes 2^53, and 1 − z carries a relative rounding error of
 // about 1e-16·w, which the expectation (growing like w^{1−a} for small
 // a) would inherit. Where w itself overflows (t over a time scale below
-// about 1e-299 of it) it takes bgFar, from ln w = ln num − ln den.
+// about 1e-299 of it) it takes bgFar, from ln w = ln num − ln den, and
+// where the robust methods fail at a w of bgFarFrom or more, bgFar at
+// ln w.
 func (q *bgBracket) eval(num, den float64) (float64, bool) {
 	if num == 0 {
 		return 0, true
@@ -94,21 +96,38 @@ func (q *bgBracket) eval(num, den float64) (float64, bool) {
 	z, w := num/(num+den), num/den
 	if math.IsInf(w, 1) && finite(num) && den > 0 {
 		// w beyond the float range: its logarithm is not.
-		v, ok := bgFar(q.r, q.a, q.b, logTiny(num)-logTiny(den))
-		v *= q.pOverC
-		if !ok || !finite(v) {
-			return 0, false
-		}
-		return v, true
+		return q.far(logTiny(num) - logTiny(den))
 	}
 	if !q.eulerFits(z) {
-		return q.evalOther(w, 0, false)
+		v, ok := q.evalOther(w, 0, false)
+		if !ok && w >= bgFarFrom {
+			// The robust methods fail for some parameters as w nears
+			// the float range (from about 1e307).
+			return q.far(math.Log(w))
+		}
+		return v, ok
 	}
 	v, rel, ok := bgExpect(q.P, q.pOverC, q.A, q.a-1, q.C, z)
 	if ok && rel <= eulerMaxErr {
 		return v, true
 	}
 	return q.evalOther(w, v, ok)
+}
+
+// bgFarFrom is the w from which eval takes bgFar where the robust
+// methods fail: bgFar's neglected terms are 1/w = 1e-300 times smaller
+// there, and it agrees with them at w = 1e300 (see bgFar).
+const bgFarFrom = 1e300
+
+// far is pOverC·bgFar at ln w = lw, false where bgFar fails or the value
+// is beyond the float range.
+func (q *bgBracket) far(lw float64) (float64, bool) {
+	v, ok := bgFar(q.r, q.a, q.b, lw)
+	v *= q.pOverC
+	if !ok || !finite(v) {
+		return 0, false
+	}
+	return v, true
 }
 
 // evalOther is eval where the Euler series is not used, at w = z/(1−z):
@@ -683,7 +702,6 @@ func lgammaSlope(x, d float64) float64 {
 // them as 2^−1022 on some platforms (ln 1e-310 came out as −709.085, not
 // −713.801), so they are scaled by 2^54 first.
 func logTiny(x float64) float64 {
-	const minNormal = 0x1p-1022
 	if x < minNormal {
 		return math.Log(x*0x1p54) - 54*math.Ln2
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // The references of this file are mpmath evaluations at 380 to 400
@@ -224,5 +226,45 @@ func TestBGFarMatchesRobustAt1e300(t *testing.T) {
 				check(r, a, b, 1e-10)
 			}
 		}
+	}
+}
+
+// TestBetaGeoExpectationNearFloatLimit checks E[X(t)] of BG/NBD where
+// t/α is finite but within a factor of 20 of the float range (w above
+// 1e307): the series and quadratures fail there for some parameters, and
+// the expansion that serves beyond the range (bgFar) gives the value.
+// For a = 3, b = 1 it is (a+b−1)/(a−1) = 1.5 less terms below 1e-300;
+// for a = 1 it is b·(ln w + ψ(r) − ψ(b)) less a term below w^{−r}.
+func TestBetaGeoExpectationNearFloatLimit(t *testing.T) {
+	for _, c := range []struct {
+		m    BGNBD
+		want float64
+	}{
+		{BGNBD{R: 2, Alpha: 5.8e-300, A: 3, B: 1}, 1.5},
+		{BGNBD{R: 3.7, Alpha: 1e-299, A: 1, B: 0.3}, 0},
+		{BGNBD{R: 45, Alpha: 1e-298, A: 1, B: 647}, 0},
+	} {
+		if c.want == 0 {
+			w := 1e9 / c.m.Alpha
+			c.want = c.m.B * (math.Log(w) + mathext.Digamma(c.m.R) - mathext.Digamma(c.m.B))
+		}
+		v, err := c.m.ExpectedPurchases(1e9)
+		if err != nil || !(math.Abs(v-c.want) <= 1e-12*c.want) {
+			t.Errorf("%+v: E[X(1e9)] = %.17g, %v; want %.17g", c.m, v, err, c.want)
+		}
+	}
+}
+
+// TestBetaGeoProbPurchasesSubnormalRatio checks P(X(t) = 1) of BG/NBD
+// (FHL 2005 eq. 8) where t/(α+t) is below the normal range (α = 1e300,
+// t = 1e-10): with r = 1 it is B(a, b+1)/B(a, b)·NB(1) +
+// B(a+1, b)/B(a, b)·P(NB ≥ 1) = t/(α+t)·(b/(a+b) + a/(a+b)) = t/(α+t),
+// 1e-310 (math.Log misread the subnormal ratio: 6.7e-309 came out).
+func TestBetaGeoProbPurchasesSubnormalRatio(t *testing.T) {
+	m := BGNBD{R: 1, Alpha: 1e300, A: 2, B: 3}
+	const want = 1e-310
+	v, err := m.ProbPurchases(1, 1e-10)
+	if err != nil || !(math.Abs(v-want) <= 1e-12*want) {
+		t.Errorf("P(X(1e-10) = 1) = %.17g, %v; want %.17g", v, err, want)
 	}
 }

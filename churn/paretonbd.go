@@ -595,52 +595,64 @@ func (m ParetoNBD) PAlive(o Observation) (float64, error) {
 }
 
 func (m ParetoNBD) pAlive(o Observation, cache *bracketCache) (float64, error) {
-	odds, ok := m.deadOdds(o.Frequency, o.Recency, o.T, cache)
+	odds, ld, ok := m.deadOdds(o.Frequency, o.Recency, o.T, cache)
 	if !ok {
 		return 0, fmt.Errorf("churn: paretonbd P(alive) for customer %q: %w", o.ID, ErrNumerical)
 	}
-	return clamp01(1 / (1 + odds)), nil
+	return aliveFromOdds(odds, ld), nil
+}
+
+// aliveFromOdds is P(alive) = 1/(1 + e^D) from the odds e^D and, where
+// they overflow, D itself: e^{−D} then (to a relative 1e-308), a
+// subnormal number down to D = 745 rather than 0.
+func aliveFromOdds(odds, ld float64) float64 {
+	if math.IsInf(odds, 1) {
+		return math.Exp(-ld)
+	}
+	return clamp01(1 / (1 + odds))
 }
 
 // deadOdds is (1 − P(alive))/P(alive) = e^D, D = L2 − L1 from
-// deadLogOdds; +Inf (P(alive) = 0) when it overflows.
-func (m ParetoNBD) deadOdds(x, tx, T float64, cache *bracketCache) (float64, bool) {
-	return m.deadOddsLogs(x, tx, T, math.Log(m.Alpha+T), math.Log(m.Beta+T), cache)
+// deadLogOdds; +Inf when it overflows, with D itself as ld then.
+func (m ParetoNBD) deadOdds(x, tx, T float64, cache *bracketCache) (odds, ld float64, ok bool) {
+	return m.deadOddsLogs(x, tx, T, logTiny(m.Alpha+T), logTiny(m.Beta+T), cache)
 }
 
 // deadOddsLogs is deadOdds given laT = ln(α+T) and lbeT = ln(β+T). On
 // the series branch it is s/(r+s+x) · e^g · (1 − e^{F(T)−F(t_x)}) with
-// g = F(t_x) − L1 (seriesParts), without the logarithms of D.
-func (m ParetoNBD) deadOddsLogs(x, tx, T, laT, lbeT float64, cache *bracketCache) (float64, bool) {
+// g = F(t_x) − L1 (seriesParts), without the logarithms of D. ld is D
+// where the odds are +Inf (and where they are taken through D).
+func (m ParetoNBD) deadOddsLogs(x, tx, T, laT, lbeT float64, cache *bracketCache) (odds, ld float64, ok bool) {
 	if tx >= T {
-		return 0, true
+		return 0, math.Inf(-1), true
 	}
 	if m.seriesOK(x, tx, false) && m.seriesOK(x, T, false) {
 		a1 := m.R + x + m.S
 		b1, base, diff := m.hyperParams(x)
 		fx, ok := log2F1At(a1, b1, diff, base, x, tx, cache)
 		if !ok {
-			return 0, false
+			return 0, 0, false
 		}
 		fT, ok := log2F1At(a1, b1, diff, base, x, T, cache)
 		if !ok {
-			return 0, false
+			return 0, 0, false
 		}
 		g, le := m.seriesParts(x, tx, T, fx, fT)
 		h := -math.Expm1(le)
 		switch {
 		case !(h > 0):
-			return 0, true
+			return 0, math.Inf(-1), true
 		case g < 700:
-			return m.S / a1 * math.Exp(g) * h, true
+			return m.S / a1 * math.Exp(g) * h, 0, true
 		}
-		return math.Exp(math.Log(m.S/a1) + g + math.Log(h)), true
+		ld := math.Log(m.S/a1) + g + logTiny(h)
+		return math.Exp(ld), ld, true
 	}
 	d, ok := m.deadLogOdds(x, tx, T, laT, lbeT, nil, cache)
 	if !ok || math.IsNaN(d) {
-		return 0, false
+		return 0, 0, false
 	}
-	return math.Exp(d), true
+	return math.Exp(d), d, true
 }
 
 // ExpectedPurchases is E[X(t)] (Schmittlein et al. 1987; note 009):
@@ -648,7 +660,15 @@ func (m ParetoNBD) deadOddsLogs(x, tx, T, laT, lbeT float64, cache *bracketCache
 //	E[X(t)] = rβ/(α(s−1)) · [1 − (β/(β+t))^{s−1}],
 //
 // computed as (rβ/α)·(1 − e^{(s−1)L})/(s−1) with L = −ln(1 + t/β), which
-// is continuous at s = 1 (limit (rβ/α)·ln(1 + t/β)).
+// is continuous at s = 1 (limit (rβ/α)·ln(1 + t/β)). Where that loses
+// digits or overflows on the way (t/β beyond the float range, β below
+// about 1e-299 of t; (β/(β+t))^{s−1} beyond it, s < 1; r·β below the
+// normal range) the same formula is taken through its logarithm,
+// ln r − ln α + paretoLogHorizon(s, β, t); for s < 1 and a tiny β its
+// value is about rβ^s t^{1−s}/(α(1−s)), for s > 1 about rβ/(α(s−1)), at
+// s = 1 (rβ/α)·(ln t − ln β). It is ErrNumerical only where the value is
+// beyond the float range (t/α beyond it, α below about 1e-299·t, with
+// an s not far above 1).
 func (m ParetoNBD) ExpectedPurchases(t float64) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
@@ -656,15 +676,59 @@ func (m ParetoNBD) ExpectedPurchases(t float64) (float64, error) {
 	if err := checkHorizon(t); err != nil {
 		return 0, err
 	}
-	return finiteOr(m.R * m.Beta / m.Alpha * expm1Ratio(m.S-1, -math.Log1p(t/m.Beta)))
+	if t == 0 {
+		return 0, nil
+	}
+	if rb := m.R * m.Beta; rb >= minNormal && finite(t/m.Beta) {
+		if v := rb / m.Alpha * expm1Ratio(m.S-1, -math.Log1p(t/m.Beta)); v >= minNormal && finite(v) {
+			return v, nil
+		}
+	}
+	return expOr(logTiny(m.R) - logTiny(m.Alpha) + paretoLogHorizon(m.S, m.Beta, t))
 }
+
+// paretoLogHorizon is ln G for G = ∫₀^t (β/(β+τ))^s dτ, the expected
+// lifetime within (0, t] of a Pareto/NBD customer (Schmittlein et al.
+// 1987: the survival function of the Pareto lifetime is (β/(β+τ))^s),
+//
+//	G = β·(1 − e^{−(s−1)ℓ})/(s−1),  ℓ = ln(1 + t/β),
+//
+// for t > 0, with ℓ from log1pDiv (finite where t/β overflows) and, for
+// s < 1 where e^{(1−s)ℓ} overflows, ln G = ln β + y + ln(1 − e^{−y}) −
+// ln(1−s), y = (1−s)ℓ; ln β by logTiny (β may be subnormal).
+func paretoLogHorizon(s, beta, t float64) float64 {
+	ell := log1pDiv(t, beta)
+	eps := s - 1
+	if x := expm1Ratio(eps, -ell); finite(x) {
+		return logTiny(beta) + logTiny(x)
+	}
+	y := -eps * ell
+	return logTiny(beta) + y + math.Log(-math.Expm1(-y)) - math.Log(-eps)
+}
+
+// expOr is e^lv, or ErrNumerical where that is beyond the float range.
+func expOr(lv float64) (float64, error) {
+	if !(lv <= maxLogFloat) {
+		return 0, ErrNumerical
+	}
+	return math.Exp(lv), nil
+}
+
+// maxLogFloat is ln of math.MaxFloat64 (rounded down).
+const maxLogFloat = 709.782712893384
+
+// minNormal is the smallest normal float64, 2^−1022.
+const minNormal = 0x1p-1022
 
 // ConditionalExpectedPurchases is E[Y(t) | x, t_x, T] (Schmittlein et al.
 // 1987; Fader & Hardie 2005, note 009):
 //
 //	E[Y(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}] · P(alive),
 //
-// with the s = 1 limit handled as in ExpectedPurchases.
+// with the s = 1 limit handled as in ExpectedPurchases, and as there
+// through its logarithm where t/(β+T) or (α+T)^{−1} is beyond the float
+// range (β and T, or α and T, below about 1e-299 of t; aliveFactor) and
+// where P(alive) is below it (from D, not the overflowed odds).
 func (m ParetoNBD) ConditionalExpectedPurchases(o Observation, t float64) (float64, error) {
 	s, err := m.Score(o, t)
 	return s.ExpectedPurchases, err
@@ -692,21 +756,29 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 		tv = cache.tslot(o.T)
 	}
 	if tv == nil || !tv.set || tv.T != o.T {
-		bt := m.Beta + o.T
-		v := tEntry{T: o.T, set: true, laT: math.Log(m.Alpha + o.T), lbeT: math.Log(bt),
-			k: bt / (m.Alpha + o.T) * expm1Ratio(m.S-1, -math.Log1p(t/bt))}
+		k, lk := m.aliveFactor(o.T, t)
+		v := tEntry{T: o.T, set: true, laT: logTiny(m.Alpha + o.T), lbeT: logTiny(m.Beta + o.T), k: k, lk: lk}
 		if tv == nil {
 			tv = &v
 		} else {
 			*tv = v
 		}
 	}
-	odds, ok := m.deadOddsLogs(o.Frequency, o.Recency, o.T, tv.laT, tv.lbeT, cache)
+	odds, ld, ok := m.deadOddsLogs(o.Frequency, o.Recency, o.T, tv.laT, tv.lbeT, cache)
 	if !ok {
 		return Score{}, fmt.Errorf("churn: paretonbd P(alive) for customer %q: %w", o.ID, ErrNumerical)
 	}
-	pa := clamp01(1 / (1 + odds))
+	pa := aliveFromOdds(odds, ld)
 	e := (m.R + o.Frequency) * tv.k * pa
+	if math.IsNaN(tv.k) {
+		// k through its logarithm; ln P(alive) = −ln(1 + odds), or −D
+		// where the odds overflow.
+		lpa := -math.Log1p(odds)
+		if math.IsInf(odds, 1) {
+			lpa = -ld
+		}
+		e = math.Exp(logTiny(m.R+o.Frequency) + tv.lk + lpa)
+	}
 	if !finite(e) {
 		return Score{}, fmt.Errorf("churn: paretonbd expectation for customer %q: %w", o.ID, ErrNumerical)
 	}
@@ -731,8 +803,14 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 // and β) or a large r the mass near τ = 0 is still sampled. In w the
 // factor τ^n/(α+τ)^{r+n} of NB_τ(n) is a peak of width
 // √(1/r + 1/n), which the panels (at least 64, at most 2¹⁴) are kept
-// narrower than half of. Accuracy is checked in the tests by Σ_n P = 1
-// and Σ_n n·P = E[X(t)].
+// narrower than half of, and no wider than maxPanelW in w (the
+// integrand's other features, where τ passes α/r and β/(s+1), are about
+// one unit of w wide). Where t/c or s/β is beyond the float range (α or
+// β below about 1e-299 of t) w still is not (wmax < 800): the ratios
+// α/(α+τ), τ/(α+τ) and the Jacobian c·e^w are then taken through their
+// logarithms (log1pDiv, logTiny). Accuracy is checked in the tests by
+// Σ_n P = 1 and Σ_n n·P = E[X(t)], and against Simpson's rule in ln τ at
+// a β of 1e-310.
 func (m ParetoNBD) ProbPurchases(n int, t float64) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
@@ -756,29 +834,64 @@ func (m ParetoNBD) ProbPurchases(n int, t float64) (float64, error) {
 			}
 			return math.Inf(-1)
 		}
-		return lc + r*math.Log(al/(al+tau)) + x*math.Log(tau/(al+tau))
+		return lc + r*logFrac(al, tau) + x*logFrac(tau, al)
 	}
-	v := math.Exp(lnb(t) - s*math.Log1p(t/be))
-	c := math.Min(al/math.Max(r, 1), be/(s+1))
-	wmax := math.Log1p(t / c)
-	panels := 64.0
+	v := math.Exp(lnb(t) - s*log1pDiv(t, be))
+	c := math.Max(math.Min(al/math.Max(r, 1), be/(s+1)), math.SmallestNonzeroFloat64)
+	wmax := log1pDiv(t, c)
+	panels := math.Max(64, math.Ceil(wmax/maxPanelW))
 	if n > 0 {
 		width := math.Sqrt(1/r + 1/x)
 		panels = math.Min(math.Max(panels, math.Ceil(2*wmax/width)), 1<<14)
 	}
 	h := wmax / panels
-	ls := math.Log(s / be) // ln of the death density's factor s/β
+	ls := logQuot(s, be) // ln of the death density's factor s/β
+	// far: c·e^w, s/β or τ/β beyond the float range, or c subnormal; the
+	// Jacobian c·e^w then joins the exponent, and τ = c·(e^w − 1) is
+	// taken as e^{ln c + w} where e^w would overflow.
+	far := c < minNormal || wmax > 700 || !(s/be >= minNormal) || !finite(s/be)
+	lcs := logTiny(c)
 	integ := 0.0
 	for p := 0.0; p < panels; p++ {
 		mid := (p + 0.5) * h
 		for i, node := range glNodes {
 			w := mid + node*h/2
+			if far {
+				tau := c * math.Expm1(w)
+				if w > 700 {
+					tau = math.Exp(lcs + w)
+				}
+				integ += glWeights[i] * h / 2 * math.Exp(lcs+w+lnb(tau)+ls-(s+1)*log1pDiv(tau, be))
+				continue
+			}
 			tau := c * math.Expm1(w)
 			jac := c * math.Exp(w)
 			integ += glWeights[i] * h / 2 * jac * math.Exp(lnb(tau)+ls-(s+1)*math.Log1p(tau/be))
 		}
 	}
 	return okOr(clamp01(v+integ), true)
+}
+
+// maxPanelW is the widest panel of ProbPurchases in w = ln(1 + τ/c).
+const maxPanelW = 0.5
+
+// logFrac is ln(a/(a+b)) for a > 0 and b ≥ 0: math.Log of the ratio
+// where that is a normal number, else −ln(1 + b/a) by log1pDiv (the
+// ratio subnormal or 0, b above about 1e308 of a).
+func logFrac(a, b float64) float64 {
+	if q := a / (a + b); q >= minNormal {
+		return math.Log(q)
+	}
+	return -log1pDiv(b, a)
+}
+
+// logQuot is ln(a/b) for a, b > 0, also where a/b is beyond the float
+// range or below its normal range (ln a − ln b by logTiny then).
+func logQuot(a, b float64) float64 {
+	if q := a / b; q >= minNormal && finite(q) {
+		return math.Log(q)
+	}
+	return logTiny(a) - logTiny(b)
 }
 
 // ParetoNBDFit is a fitted Pareto/NBD model with its diagnostics.
@@ -1078,9 +1191,31 @@ func (m ParetoNBD) groupSum(p *prepared, tab *paretoTable, lo, hi int, withGrad 
 // aliveExpectation is the conditional expectation without P(alive):
 // (r+x)(β+T)/((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}].
 func (m ParetoNBD) aliveExpectation(x, T, t float64) (float64, bool) {
-	bt := m.Beta + T
-	g := (m.R + x) * (bt / (m.Alpha + T) * expm1Ratio(m.S-1, -math.Log1p(t/bt)))
+	k, lk := m.aliveFactor(T, t)
+	g := (m.R + x) * k
+	if math.IsNaN(k) {
+		g = math.Exp(logTiny(m.R+x) + lk)
+	}
 	return g, finite(g)
+}
+
+// aliveFactor is k = (β+T)/((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}],
+// the conditional expectation given alive over r+x (Schmittlein et al.
+// 1987; note 009), or, where that loses digits or overflows on the way
+// (t/(β+T) beyond the float range, β and T tiny; α+T tiny; s < 1), NaN
+// and its logarithm lk = paretoLogHorizon(s, β+T, t) − ln(α+T): the
+// Pareto lifetime given alive at T is Pareto with scale β+T.
+func (m ParetoNBD) aliveFactor(T, t float64) (k, lk float64) {
+	bt, at := m.Beta+T, m.Alpha+T
+	if t == 0 {
+		return 0, math.Inf(-1)
+	}
+	if q := bt / at; q >= minNormal && finite(q) && finite(t/bt) {
+		if k := q * expm1Ratio(m.S-1, -math.Log1p(t/bt)); k >= minNormal && finite(k) {
+			return k, 0
+		}
+	}
+	return math.NaN(), paretoLogHorizon(m.S, bt, t) - logTiny(at)
 }
 
 // DERT is the discounted expected residual transactions of a customer,
@@ -1132,7 +1267,8 @@ func (m ParetoNBD) DERT(o Observation, delta float64) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("churn: paretonbd DERT for customer %q, delta=%v: %w", o.ID, delta, ErrNumerical)
 	}
-	v := math.Exp(math.Log(pa) + math.Log(m.R+o.Frequency) - math.Log(m.Alpha+o.T) + math.Log(bt) + lj)
+	// logTiny: P(alive), α+T and β+T may be subnormal.
+	v := math.Exp(logTiny(pa) + math.Log(m.R+o.Frequency) - logTiny(m.Alpha+o.T) + logTiny(bt) + lj)
 	if !finite(v) {
 		return 0, fmt.Errorf("churn: paretonbd DERT for customer %q, delta=%v: %w", o.ID, delta, ErrNumerical)
 	}
@@ -1148,7 +1284,8 @@ func (m ParetoNBD) DERT(o Observation, delta float64) (float64, error) {
 // h = min(1/4, 2/(|1−s| + z + √|1−s|)): where the integrand matters
 // (within a few units of φ of the peak) φ changes by about 2 or less
 // across a panel, its slope being at most |1−s| + z at u = 0 and its
-// curvature |1−s| at u* > 0.
+// curvature |1−s| at u* > 0. Where z is subnormal z·(e^u − 1) is taken
+// as e^{ln z + u} − z (u* reaches 745 there).
 func logTricomiU1(s, z float64) (float64, bool) {
 	if !(s > 0 && z > 0) || !finite(s) || !finite(z) {
 		return 0, false
@@ -1157,7 +1294,13 @@ func logTricomiU1(s, z float64) (float64, bool) {
 	phi := func(u float64) float64 { return -z*math.Expm1(u) + c*u }
 	ustar := 0.0
 	if c > z {
-		ustar = math.Log(c / z)
+		ustar = logQuot(c, z)
+	}
+	if z < minNormal {
+		// z subnormal (δ(β+T) below 2.2e-308): u* = ln(c/z) reaches
+		// 745, where e^u overflows; z·(e^u − 1) = e^{ln z + u} − z.
+		lz := logTiny(z)
+		phi = func(u float64) float64 { return z - math.Exp(lz+u) + c*u }
 	}
 	top := phi(ustar)
 	// The upper end: φ falls by at least 60 (φ is concave, so a doubling
