@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,10 +116,12 @@ import (
 // refunds before it, which a history written through a
 // [customer.Recorder] does not hold (CodeMismatch), or that it refuses
 // only after the case's returns before it (CodeOrder: the case's return
-// is the one refused). An order that [customer.Order.Validate] refuses
-// is an error wrapping its [*customer.ValidationError], naming the case
-// and the event. The log is checked as [Rebuild] checks it (an error
-// wrapping [ErrBadLog]). On any error no returns are returned.
+// is the one refused, and the error names the first that the Recorder
+// refuses, recorded in the order given). An order that
+// [customer.Order.Validate] refuses is an error wrapping its
+// [*customer.ValidationError], naming the case and the event. The log
+// is checked as [Rebuild] checks it (an error wrapping [ErrBadLog]). On
+// any error no returns are returned.
 //
 // Record the returns with [customer.Recorder.RecordReturn], in the order
 // given, which checks them again against the history as it is then.
@@ -266,6 +269,7 @@ func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]cust
 	refunded := map[string]int{} // by the returns walked
 	theirs := map[string]int{}   // by the returns walked that are not the case's
 	last := -1                   // the case's refund walked last
+	walked := make([]bool, len(refunds))
 	for _, s := range steps {
 		if s.refund >= 0 {
 			k := &refunds[s.refund]
@@ -276,13 +280,14 @@ func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]cust
 			countRefunded(refunded, &ret)
 			out[s.refund] = ret
 			last = s.refund
+			walked[s.refund] = true
 			continue
 		}
 		r := &h.others[s.other]
 		field := fmt.Sprintf("history[%d]", h.at[s.other])
 		if err := r.ValidateAfter(*o, refunded, time.Time{}); err != nil {
 			if last >= 0 && r.ValidateAfter(*o, theirs, time.Time{}) == nil {
-				k := &refunds[last]
+				k := &refunds[firstRefused(r, o, theirs, out, walked)]
 				return nil, k.invalid(field, customer.CodeOrder,
 					fmt.Sprintf("return %q of order %q at %s comes after the case's return %q and would then be invalid: %v; the history's return or the case's refund needs a correction",
 						r.ID, o.ID, r.Time.Format(time.RFC3339), k.id(), err))
@@ -298,6 +303,29 @@ func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]cust
 		countRefunded(theirs, r)
 	}
 	return out, nil
+}
+
+// firstRefused returns the index of the first of the case's returns,
+// in the order of the log, that the Recorder refuses because of r, a
+// return of order o that comes after the case's returns walked (out, of
+// those walked): recorded in the order of the log, the case's return k
+// is checked with r after the refunds of theirs and the case's returns
+// up to k that come before r, and r fits after theirs alone. It is
+// called when r does not fit after all of them, so one is found.
+func firstRefused(r *customer.Return, o *customer.Order, theirs map[string]int, out []customer.Return, walked []bool) int {
+	refunded := maps.Clone(theirs)
+	last := -1
+	for k := range out {
+		if !walked[k] {
+			continue
+		}
+		last = k
+		countRefunded(refunded, &out[k])
+		if r.ValidateAfter(*o, refunded, time.Time{}) != nil {
+			return k
+		}
+	}
+	return last
 }
 
 // checkPaidBack checks that each return of rets, the returns of the

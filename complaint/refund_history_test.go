@@ -337,3 +337,38 @@ func TestVerifyRefundedAll(t *testing.T) {
 	require.ErrorIs(t, err, complaint.ErrBadLog)
 	assert.ErrorContains(t, err, "stored field refunded_all differs")
 }
+
+// A return of the order dated after two refunds of the case that fits
+// after neither (and not after the first alone) makes the Recorder
+// refuse the first of the case's returns, recorded first: the error
+// names that carry-out, not the last one before the return.
+func TestRefundsBeforeLaterReturnsNameTheFirstRefused(t *testing.T) {
+	one := complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: eur(t, "63.00"), Units: 1, Detail: "one back"}
+	c, evs := reach(3)
+	c, evs = resolve(t, c, evs, one, 5)
+	c, evs = reopenAt(t, c, evs, 8)
+	_, evs = resolve(t, c, evs, one, 10)
+	o := shirtOrder()
+	for _, tc := range []struct {
+		units int
+		seq   string // the carry-out refused
+	}{{3, "7"}, {2, "12"}} {
+		h := newHistory(t, o)
+		h.ret(t, customer.Return{ID: "R-till", OrderID: "O-1", CustomerID: "cust-C-1", Time: hours(20), Kind: customer.Refund,
+			Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -tc.units}}})
+		got, err := complaint.Refunds(evs, o, h.events(t))
+		refundRefused(t, got, err, tc.seq, "history[1]", customer.CodeOrder)
+
+		// The Recorder refuses that return first.
+		rets, err := complaint.Refunds(evs, o, nil)
+		require.NoError(t, err)
+		for _, r := range rets {
+			err := h.rec.RecordReturn(context.Background(), r, hours(100))
+			if r.ID == "C-1#"+tc.seq {
+				require.Error(t, err, "return %s", r.ID)
+				break
+			}
+			require.NoError(t, err, "return %s", r.ID)
+		}
+	}
+}

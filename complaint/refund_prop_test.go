@@ -29,7 +29,10 @@ var propSKUs = []string{"JKT-01-M", "SCF-07", "TRS-3"}
 // own credits recorded before Refunds or only after it), and its returns
 // dated after the carry-out, recorded before the case's (a second
 // delivery a no-op, and Refunds then gives the same returns); when it
-// refuses, it says why and returns nothing.
+// refuses, it says why and returns nothing, and a refusal of the amount
+// is one the Recorder makes too. A refund's amount is drawn mostly up
+// to the share of its units, at it, a cent above it or at the most the
+// workflow allows, where the bounds are.
 func TestRefundsProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ctx := context.Background()
@@ -82,30 +85,48 @@ func TestRefundsProperty(t *testing.T) {
 			value, limit = v, v.Amount().Shift(2).IntPart()
 		}
 		c, evs := investigatedCase(t, sku, value)
-		amount := rapid.Int64Range(1, limit).Draw(t, "amount")
 		// A refund, or a price reduction that a refund may follow.
 		kind := rapid.SampledFrom([]complaint.ResolutionKind{complaint.ResolutionRefund, complaint.ResolutionPriceReduction}).Draw(t, "first resolution")
 		// Units: mostly none (every unit held), else up to one more
-		// than the order sold.
+		// than the customer holds of the subject's lines, or than the
+		// order sold.
 		sold := 0
 		for _, l := range order.Lines {
 			sold += l.Quantity
 		}
-		drawUnits := func(label string) int {
+		drawUnits := func(label string, refunded map[string]int) int {
 			if rapid.Bool().Draw(t, label+" all") {
 				return 0
+			}
+			_, lines := modelRefund(t, order, sku, refunded, 0)
+			held := 0
+			for _, rl := range lines {
+				held -= rl.Quantity
+			}
+			if rapid.Bool().Draw(t, label+" of those held") {
+				return rapid.IntRange(1, held+1).Draw(t, label)
 			}
 			return rapid.IntRange(1, sold+1).Draw(t, label)
 		}
 		units := 0
+		// What the units of a refund would pay, given the refunds before
+		// it: amounts are drawn at it too, where the bounds are.
+		held := refundedBy(earlier)
+		share := int64(0)
 		if kind == complaint.ResolutionRefund {
-			units = drawUnits("units")
+			units = drawUnits("units", held)
+			var lines []customer.ReturnLine
+			share, lines = modelRefund(t, order, sku, held, units)
+			countLines(held, lines)
 		}
+		amount := drawCents(t, limit, share, "amount")
 		c, evs = resolveCase(t, c, evs, kind, money(t, decimal.New(amount, -2)), units, 5)
 		if left := limit - amount; left > 0 && (kind == complaint.ResolutionPriceReduction || rapid.Bool().Draw(t, "reopened")) {
 			c, evs = reopenCase(t, c, evs)
-			second := complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: money(t, decimal.New(rapid.Int64Range(1, left).Draw(t, "second amount"), -2)),
-				Units: drawUnits("second units"), Detail: "the rest back"}
+			units2 := drawUnits("second units", held)
+			share2, _ := modelRefund(t, order, sku, held, units2)
+			second := complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: money(t, decimal.New(drawCents(t, left, share2, "second amount"), -2)),
+				Units: units2, Detail: "the rest back"}
 			if kind == complaint.ResolutionRefund && units == 0 {
 				// Every unit came back: nothing is left to refund.
 				if _, _, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdPropose, Proposal: &second}, handler, hours(10)); err == nil {
@@ -159,6 +180,7 @@ func TestRefundsProperty(t *testing.T) {
 			case f.Field == "subject.sku" && f.Code == customer.CodeUnknown && sku != "":
 			case f.Field == "subject.sku" && f.Code == customer.CodeTooMany:
 			case f.Field == "proposal.amount" && f.Code == customer.CodeTooMany:
+				recorderRefuses(t, st, order, earlier, evs, credits, ve.Record)
 			case f.Field == "proposal.units" && f.Code == customer.CodeTooMany && proposedUnits(evs) > 0:
 			case strings.HasPrefix(f.Field, "history[") && f.Code == customer.CodeOrder:
 			default:
@@ -256,6 +278,142 @@ func TestRefundsProperty(t *testing.T) {
 			}
 		}
 	})
+}
+
+// drawCents draws an amount of 1 to limit cents: any, or for a refund
+// (share, the share of its units in cents, not 0) mostly one up to the
+// share, the share itself, a cent more or limit itself (the most the
+// workflow lets the case pay), where the bounds of Refunds are.
+func drawCents(t *rapid.T, limit, share int64, label string) int64 {
+	if share <= 0 {
+		return rapid.Int64Range(1, limit).Draw(t, label)
+	}
+	switch rapid.IntRange(0, 4).Draw(t, label+" kind") {
+	case 0:
+		return rapid.Int64Range(1, limit).Draw(t, label)
+	case 1:
+		return min(share, limit)
+	case 2:
+		return min(share+1, limit)
+	case 3:
+		return limit
+	}
+	return rapid.Int64Range(1, min(share, limit)).Draw(t, label)
+}
+
+// refundedBy returns the units that the refunds among rs took back, by
+// line ID.
+func refundedBy(rs []customer.Return) map[string]int {
+	refunded := map[string]int{}
+	for _, r := range rs {
+		if r.Kind == customer.Refund {
+			countLines(refunded, r.Lines)
+		}
+	}
+	return refunded
+}
+
+// countLines adds the units that lines take back to refunded.
+func countLines(refunded map[string]int, lines []customer.ReturnLine) {
+	for _, rl := range lines {
+		refunded[rl.LineID] -= rl.Quantity
+	}
+}
+
+// modelRefund returns the lines a refund of units (0: every unit held)
+// of SKU sku of order o takes back after the refunds of refunded, in
+// line order, and their share in cents, as the workflow means them,
+// however many units that is.
+func modelRefund(t *rapid.T, o customer.Order, sku string, refunded map[string]int, units int) (int64, []customer.ReturnLine) {
+	t.Helper()
+	var lines []customer.ReturnLine
+	share := decimal.Zero
+	left := units
+	for _, l := range o.Lines {
+		held := l.Quantity - refunded[l.ID]
+		if (sku != "" && l.SKU != sku) || held == 0 || (units > 0 && left == 0) {
+			continue
+		}
+		n := held
+		if units > 0 {
+			n = min(held, left)
+			left -= n
+		}
+		s, err := customer.RefundShare(l.Net(), refunded[l.ID], n, l.Quantity, o.Currency)
+		must(t, err)
+		share = share.Add(s)
+		lines = append(lines, customer.ReturnLine{LineID: l.ID, Quantity: -n})
+	}
+	return share.Shift(2).IntPart(), lines
+}
+
+// recorderRefuses requires a Recorder to refuse the return of the
+// refund that Refunds refused, named by record (`complaint "C-1": event
+// 12`), as the workflow carried it out: the units held after the order's
+// earlier returns and the case's refunds before it, taken in line order,
+// paying the approved amount. The Recorder's history is a copy of st's,
+// with the case's credits and its returns before that one recorded
+// first. A refusal by Refunds that the Recorder would accept is a refund
+// refused for nothing.
+func recorderRefuses(t *rapid.T, st *customer.MemStore, order customer.Order, earlier []customer.Return, evs []complaint.Event, credits []customer.Credit, record string) {
+	t.Helper()
+	ctx := context.Background()
+	cp := customer.NewMemStore()
+	c, err := st.Get(ctx, order.CustomerID)
+	must(t, err)
+	must(t, cp.Put(ctx, c))
+	for ev, err := range st.History(ctx, order.CustomerID) {
+		must(t, err)
+		switch {
+		case ev.Order != nil:
+			must(t, cp.AppendOrder(ctx, *ev.Order))
+		case ev.Return != nil:
+			must(t, cp.AppendReturn(ctx, *ev.Return))
+		case ev.Credit != nil:
+			must(t, cp.AppendCredit(ctx, *ev.Credit))
+		}
+	}
+	rec := &customer.Recorder{Customers: cp, History: cp}
+	for _, cr := range credits {
+		if rec.RecordCredit(ctx, cr, hours(30)) != nil {
+			return // the case's credit itself is refused: nothing to compare
+		}
+	}
+	refunded := refundedBy(earlier)
+	in, err := complaint.Rebuild(evs[:1])
+	must(t, err)
+	sku := in.Intake.Subject.SKU
+	var p *complaint.Proposal
+	for _, ev := range evs {
+		switch ev.Command.Kind {
+		case complaint.CmdPropose:
+			p = ev.Command.Proposal
+		case complaint.CmdCarryOut:
+			if p == nil || p.Kind != complaint.ResolutionRefund {
+				continue
+			}
+			r := customer.Return{ID: fmt.Sprintf("C-1#%d", ev.Seq), OrderID: order.ID, CustomerID: order.CustomerID, Time: ev.At,
+				Kind: customer.Refund, Reason: customer.QualityDefect}
+			cents, lines := modelRefund(t, order, sku, refunded, p.Units)
+			countLines(refunded, lines)
+			r.Lines = lines
+			share := decimal.New(cents, -2)
+			if !p.Amount.Amount().Equal(share) {
+				r.Refund = decimal.NewNullDecimal(p.Amount.Amount())
+			}
+			err := rec.RecordReturn(ctx, r, hours(30))
+			if fmt.Sprintf("complaint %q: event %d", "C-1", ev.Seq) == record {
+				if err == nil {
+					t.Fatalf("Refunds refuses the refund of %s that a Recorder records: %+v", record, r)
+				}
+				return
+			}
+			if err != nil {
+				return // a refund before it is refused already: nothing to compare
+			}
+		}
+	}
+	t.Fatalf("no refund of %s", record)
 }
 
 func must(t *rapid.T, err error) {
