@@ -155,10 +155,12 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 			if err != nil {
 				return 0, nil, err
 			}
-			for _, e := range history {
-				if e.Return != nil && e.Return.ID == creditID(id, ev.Seq) {
-					out.Refund = s.refundPoints(ctx, *e.Return, false, now)
-				}
+			ret, ok, err := s.refundReturn(ctx, id, ev.Seq, history)
+			if err != nil {
+				return 0, nil, err
+			}
+			if ok {
+				out.Refund = s.refundPoints(ctx, ret, false, now)
 			}
 			return http.StatusOK, out, nil
 		}
@@ -276,6 +278,40 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 		}
 		return http.StatusOK, out, nil
 	}
+}
+
+// refundReturn returns the return of history that took back the goods of
+// the refund carried out in event seq of case id, saved: its own return
+// ("C-8:1#7"), or the return that stood in for it when the first
+// delivery found one (returnStandIns), so that a redelivery answers with
+// the return the first delivery answered with. ok is false when the
+// history holds neither, as for a carry-out of another resolution; an
+// error of the complaint store is returned.
+func (s *Server) refundReturn(ctx context.Context, id complaint.ID, seq int, history []customer.Event) (customer.Return, bool, error) {
+	own := creditID(id, seq)
+	find := func(rid string) (customer.Return, bool) {
+		for _, e := range history {
+			if e.Return != nil && e.Return.ID == rid {
+				return *e.Return, true
+			}
+		}
+		return customer.Return{}, false
+	}
+	if r, ok := find(own); ok {
+		return r, true, nil
+	}
+	evs, err := s.cases.History(ctx, id)
+	if err != nil {
+		return customer.Return{}, false, err
+	}
+	// The case as it is now, with no carry-out pending, as syncCredits
+	// reads it; a log whose refunds the history refuses has no stand-in.
+	_, stood, err := caseReturns(evs, history, len(evs)+1)
+	if orphan, ok := stood[own]; ok && err == nil {
+		r, found := find(orphan)
+		return r, found, nil
+	}
+	return customer.Return{}, false, nil
 }
 
 // without returns xs without its element i; xs itself when i < 0.

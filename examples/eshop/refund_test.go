@@ -373,3 +373,65 @@ func TestComplaintRefundRetriedAfterItsReturnWasOrphaned(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "234.7", sum.Net().String())
 }
+
+// A carry-out whose goods came back with the return that stood in for
+// its own, delivered again under its Idempotency-Key, is answered as the
+// first time: with that return and its claw-back, which is not applied
+// twice.
+func TestComplaintRefundRedeliveredAfterItsReturnWasOrphaned(t *testing.T) {
+	var before, after func()
+	var done atomic.Bool
+	envs, _ := twoServers(t, func(c *sqlitestore.Customers) CustomerStore { return returnHook{c, &before, &after, &done} })
+	e := envs[0]
+	e.threeJumpers()
+	path := e.resolveWith("C-8", "O-8", "refund", "89.90", "324.60", 1)
+	id := caseIDOf(path)
+	other := &complaint.Service{Store: envs[1].stores.Complaints}
+	after = func() {
+		_, _, err := other.Do(context.Background(), id, complaint.Command{Kind: complaint.CmdEscalate, Reason: "customer called again"},
+			complaint.Actor{ID: "supervisor-1", Role: complaint.RoleSupervisor}, testNow)
+		require.NoError(t, err)
+	}
+	first := e.doKeyed("POST", path, "handler-1", "carry-1", carryOutCmd)
+	require.Equal(t, http.StatusOK, first.Status, first.String())
+	require.NotNil(t, first.Body["refund"], first.String())
+	balance := e.balance("C-8")
+
+	again := e.doKeyed("POST", path, "handler-1", "carry-1", carryOutCmd)
+	require.Equal(t, http.StatusOK, again.Status, again.String())
+	assert.Equal(t, first.Body["events"], again.Body["events"])
+	assert.Equal(t, first.Body["refund"], again.Body["refund"], again.String())
+	rets := e.returnsOf("C-8")
+	require.Len(t, rets, 1)
+	assert.Equal(t, 1, clawbacks(t, e, "C-8", rets[0].ID))
+	assert.Equal(t, balance, e.balance("C-8"))
+}
+
+// A refund of a jumper the customer already brought back to the shop (a
+// return sent to /v1/returns of the order's one unit) is refused at the
+// carry-out with 422 on the subject's SKU: the customer holds none to
+// bring back, so the money is not paid back twice; the case stays
+// approved, and the history and the points are unchanged.
+func TestComplaintRefundAfterAReturnOfEveryUnit(t *testing.T) {
+	backends(t, func(t *testing.T, e *testEnv) {
+		e.register("C-8")
+		r := e.do("POST", "/v1/orders", "shop", order("O-8", "C-8", testNow.Add(-48*time.Hour), 1, "89.90"))
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		r = e.do("POST", "/v1/returns", "shop", returnBody("R-1", "O-8", "C-8", testNow.Add(-time.Hour)))
+		require.Equal(t, http.StatusCreated, r.Status, r.String())
+		before := e.balance("C-8")
+
+		for _, units := range []int{0, 1} {
+			path := e.resolveWith("C-8", "O-8", "refund", "89.90", "144.80", units)
+			r = e.do("POST", path, "handler-1", carryOutCmd)
+			require.Equal(t, http.StatusUnprocessableEntity, r.Status, "units %d: %s", units, r)
+			assert.Equal(t, "subject.sku", r.field(), r.String())
+			assert.Contains(t, r.Body["error"], "holds none")
+			assert.Equal(t, "approved", e.caseOf(path)["state"])
+		}
+		rets := e.returnsOf("C-8")
+		require.Len(t, rets, 1)
+		assert.Equal(t, "R-1", rets[0].ID)
+		assert.Equal(t, before, e.balance("C-8"))
+	})
+}
