@@ -36,12 +36,9 @@ import (
 // instead, naming the case, the event and the field.
 //
 // The returns of history with the ID of a return of the case are a
-// delivery of the case's returns before: each must equal the return
-// given ([customer.Return.Equal]), which the Recorder takes as a no-op,
-// and is not counted otherwise; so a redelivery, with the case's returns
-// already in the history, gives the same returns. The same holds for
-// credits with the ID of a credit of the case. Each return of the case
-// counts the other returns of the order that come before it in the
+// delivery of the case's returns before, given as stored (see
+// Redelivery below) and not counted as other returns. Each return of the
+// case counts the other returns of the order that come before it in the
 // order of [customer.CompareEvents] (by time, then ID), as
 // [customer.Recorder.RecordReturn] checks it; those that come after it
 // (dated after the carry-out, recorded before the case's return) do not
@@ -109,9 +106,10 @@ import (
 // or above what is left to pay back of the order ("proposal.amount",
 // CodeTooMany, saying what is left). Records of history are named
 // "history[i]", i their index in history: an order with order's ID that
-// differs from it (CodeMismatch); a return of the order given twice or
-// one with the ID of a return of the case or a credit with the ID of a
-// credit of the case that differs from it (CodeDuplicate); a return of
+// differs from it (CodeMismatch); a return of the order given twice, one
+// with the ID of a return of the case that is not the same refund
+// (Redelivery, below) or a credit with the ID of a credit of the case
+// that differs from it (CodeDuplicate); a return of
 // the order that [customer.Return.ValidateAfter] refuses after the
 // refunds before it, which a history written through a
 // [customer.Recorder] does not hold (CodeMismatch), or that it refuses
@@ -125,6 +123,53 @@ import (
 //
 // Record the returns with [customer.Recorder.RecordReturn], in the order
 // given, which checks them again against the history as it is then.
+//
+// # Redelivery
+//
+// Sending again gives the same returns: a return of history with the ID
+// of a return of the case, recorded before, is given as stored, which the
+// Recorder takes as a no-op. A return without a Refund pays the share of
+// its units where it comes among the order's returns, and a return of
+// the order dated before it and recorded after it (a till refund entered
+// late, which the Recorder accepts) moves it to another share of its
+// lines: the shares of a line's units are its net in parts rounded half
+// up (3.33, 3.34 and 3.33 of a line of three units and net 10.00), so
+// one minor unit more or less per line. The return stored is then not
+// the one Refunds would build from the history as it is now: the amount
+// approved may be below the share now (a Refund to set) or above it. It
+// is still the case's return when it is the same refund: the ID, order,
+// customer, time, kind, reason and lines (units) of the return built
+// now, and either a Refund that is the amount approved, or none and an
+// amount that is a rounding of the shares of its units, that is, between
+// the sums over its lines of
+//
+//	⌊net × units ÷ quantity⌋ and ⌈net × units ÷ quantity⌉
+//
+// in minor units, which every share of those units lies within wherever
+// it comes ([customer.RefundShare]: round(y + x) − round(y) is x when x
+// is whole and otherwise ⌊x⌋ or ⌈x⌉); and it fits the order after the
+// refunds before it ([customer.Return.ValidateAfter]), as the Recorder
+// checked when it took the return dated before it. Such a return is
+// given as stored, whatever its Refund, and the checks of the case's
+// later refunds count it as stored: the units it took back, and what it
+// pays back, its Refund when set and otherwise its share where it comes
+// now, as the Recorder counts it. Any other return under its ID is
+// another return, which the Recorder would refuse: an error on
+// "history[i]" (CodeDuplicate). A credit of history with the ID of a
+// credit of the case must equal it ([customer.Credit.Equal]).
+//
+// # Refunds of the last units
+//
+// [Apply] does not see the order: only a refund of Units 0 sets
+// [Case].RefundedAll. A refund by Units that takes the last units the
+// customer holds of the subject leaves it false, so Apply accepts another
+// refund proposal on the reopened case, and once that is carried out
+// Refunds refuses the whole log ("subject.sku", CodeTooMany), the
+// returns of the case's earlier refunds with it. A caller that runs
+// Refunds before it saves the carry-out, as the e-shop example does,
+// refuses that carry-out instead; a log that holds one needs a person to
+// look at it, and more money for the goods is a price reduction or a
+// compensation.
 func Refunds(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
@@ -163,16 +208,6 @@ func Refunds(events []Event, order customer.Order, history []customer.Event) ([]
 	if err != nil {
 		return nil, err
 	}
-	for i := range refunds {
-		j, ok := h.own[refunds[i].id()]
-		if !ok {
-			continue
-		}
-		if err := history[j].Return.Conflict(out[i]); err != nil {
-			return nil, refunds[i].invalid(fmt.Sprintf("history[%d]", j), customer.CodeDuplicate,
-				fmt.Sprintf("%v: the history holds another return under the ID of the case's return, which the history would refuse", err))
-		}
-	}
 	if err := h.checkPaidBack(refunds, &order, out); err != nil {
 		return nil, err
 	}
@@ -186,8 +221,9 @@ type orderHistory struct {
 	others []customer.Return
 	at     []int
 	// own maps the ID of a return of the case found in the history to
-	// its index there.
-	own map[string]int
+	// its index there, and stored to the return.
+	own    map[string]int
+	stored map[string]*customer.Return
 	// reduced is the sum of the price reductions of the order, of the
 	// history and of the case.
 	reduced decimal.Decimal
@@ -196,7 +232,7 @@ type orderHistory struct {
 // readHistory reads the returns and price reductions of order o in
 // history, for the case's refunds and credits.
 func readHistory(refunds []carriedRefund, o *customer.Order, history []customer.Event, credits []customer.Credit) (*orderHistory, error) {
-	h := &orderHistory{own: map[string]int{}}
+	h := &orderHistory{own: map[string]int{}, stored: map[string]*customer.Return{}}
 	ours := make(map[string]int, len(refunds))
 	for i := range refunds {
 		ours[refunds[i].id()] = i
@@ -251,6 +287,7 @@ func readHistory(refunds []carriedRefund, o *customer.Order, history []customer.
 		seen[r.ID] = i
 		if mine {
 			h.own[r.ID] = i
+			h.stored[r.ID] = r
 			continue
 		}
 		h.others = append(h.others, *r)
@@ -273,7 +310,11 @@ func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]cust
 	for _, s := range steps {
 		if s.refund >= 0 {
 			k := &refunds[s.refund]
-			ret, err := k.ret(o, refunded, refunds[:s.refund])
+			var stored *storedReturn
+			if r, ok := h.stored[k.id()]; ok {
+				stored = &storedReturn{r, h.own[k.id()]}
+			}
+			ret, err := k.ret(o, refunded, refunds[:s.refund], stored)
 			if err != nil {
 				return nil, err
 			}
@@ -482,11 +523,21 @@ func (k *carriedRefund) lines(o *customer.Order) []int {
 	return out
 }
 
+// storedReturn is a return of the history under the ID of a return of
+// the case, and its index in the history.
+type storedReturn struct {
+	r  *customer.Return
+	at int
+}
+
 // ret returns k's return of order o, after earlier refunds took back the
 // units of refunded (line ID to units): the proposal's units, or every
 // unit held when it names none, taken from k's lines in line order.
-// before are the case's refunds carried out before k.
-func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int, before []carriedRefund) (customer.Return, error) {
+// before are the case's refunds carried out before k. stored, when not
+// nil, is the return of the history under the ID of k's return: it is
+// given as stored when it is the same refund, paying the amount approved
+// to a rounding of the shares (sameRefund), and is otherwise an error.
+func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int, before []carriedRefund, stored *storedReturn) (customer.Return, error) {
 	in := &k.c.Intake
 	r := customer.Return{ID: k.id(), OrderID: o.ID, CustomerID: in.Complainant, Time: k.ev.At,
 		Kind: customer.Refund, Reason: returnReason(in.Category)}
@@ -530,6 +581,8 @@ func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int, before [
 		take = u
 	}
 	share := decimal.Zero
+	var low, high decimal.Decimal // the shares' exact parts rounded down and up
+	digits := o.Currency.Digits()
 	for _, i := range lines {
 		l := &o.Lines[i]
 		before := refunded[l.ID]
@@ -543,9 +596,27 @@ func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int, before [
 			return customer.Return{}, fmt.Errorf("%s: order %q: lines[%d]: %w", k.record(), o.ID, i, err)
 		}
 		share = share.Add(s)
+		lo, hi := exactPart(l.Net(), n, l.Quantity, digits)
+		low, high = low.Add(lo), high.Add(hi)
 		r.Lines = append(r.Lines, customer.ReturnLine{LineID: l.ID, Quantity: -n})
 	}
 	amount := k.c.Proposal.Amount
+	if stored != nil {
+		s := stored.r
+		if sameRefund(s, &r, amount.Amount(), low, high) && s.ValidateAfter(*o, refunded, k.ev.At) == nil {
+			return s.Clone(), nil
+		}
+		// The return as built now, its Refund the amount whenever that
+		// is not the share.
+		want := r
+		if !amount.Amount().Equal(share) {
+			want.Refund = decimal.NewNullDecimal(amount.Amount())
+		}
+		if err := s.Conflict(want); err != nil {
+			return customer.Return{}, k.invalid(fmt.Sprintf("history[%d]", stored.at), customer.CodeDuplicate,
+				fmt.Sprintf("%v: the history holds another return under the ID of the case's return, which the history would refuse", err))
+		}
+	}
 	switch amount.Amount().Cmp(share) {
 	case 1:
 		return customer.Return{}, k.invalid("proposal.amount", customer.CodeTooMany,
@@ -558,6 +629,43 @@ func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int, before [
 		return customer.Return{}, fmt.Errorf("%s: %w", k.record(), err)
 	}
 	return r, nil
+}
+
+// sameRefund reports whether s, a return of the history under the ID of
+// r, the return of a refund of the case as built now, is the same
+// refund: the same IDs, time, kind, reason, lines and units, paying the
+// amount approved to a rounding of the shares. A Refund set on s must be
+// the amount; one left unset paid the share of s's units where it was
+// recorded, which another return dated before it, recorded after it,
+// moves to another share: the amount must lie between the exact parts of
+// the units' line nets rounded down and rounded up (low and high,
+// [exactPart]), which every share of those units lies within.
+func sameRefund(s, r *customer.Return, amount, low, high decimal.Decimal) bool {
+	as := *r
+	as.Refund = s.Refund
+	if !s.Equal(as) {
+		return false
+	}
+	if s.Refund.Valid {
+		return s.Refund.Decimal.Equal(amount)
+	}
+	return !amount.LessThan(low) && !amount.GreaterThan(high)
+}
+
+// exactPart returns the exact part of net, a line's net amount, of n of
+// its quantity units, net × n ÷ quantity, rounded down and rounded up to
+// digits decimals. A share of those units ([customer.RefundShare]), the
+// difference of two targets rounded half up, lies between the two,
+// whatever the units refunded before them: with x = net × n ÷ quantity
+// in minor units, round(y + x) − round(y) is x when x is whole, and
+// otherwise ⌊x⌋ or ⌈x⌉.
+func exactPart(net decimal.Decimal, n, quantity int, digits int32) (low, high decimal.Decimal) {
+	q, rem := net.Mul(decimal.NewFromInt(int64(n))).Shift(digits).QuoRem(decimal.NewFromInt(int64(quantity)), 0)
+	low = q.Shift(-digits)
+	if rem.Sign() > 0 {
+		return low, q.Add(decimal.NewFromInt(1)).Shift(-digits)
+	}
+	return low, low
 }
 
 // unitsOf describes the units of lines: "1 unit of line 1, 2 units of

@@ -28,7 +28,8 @@ var propSKUs = []string{"JKT-01-M", "SCF-07", "TRS-3"}
 // earlier returns, its price reductions and compensations (the case's
 // own credits recorded before Refunds or only after it), and its returns
 // dated after the carry-out, recorded before the case's (a second
-// delivery a no-op, and Refunds then gives the same returns); when it
+// delivery a no-op, and Refunds then gives the same returns, also after
+// a return dated before a carry-out recorded after them); when it
 // refuses, it says why and returns nothing, and a refusal of the amount
 // is one the Recorder makes too. A refund's amount is drawn mostly up
 // to the share of its units, at it, a cent above it or at the most the
@@ -275,6 +276,37 @@ func TestRefundsProperty(t *testing.T) {
 			must(t, err)
 			if !slices.EqualFunc(again, rets, customer.Return.Equal) {
 				t.Fatalf("a redelivery gives %v, not %v", again, rets)
+			}
+		}
+
+		// A return of the order dated before a carry-out, recorded after
+		// the case's returns (a till return entered late), that the
+		// Recorder takes changes nothing: a redelivery gives the returns
+		// as recorded, whatever the shares of their units now.
+		if len(rets) == 0 {
+			return
+		}
+		at := bought.Add(time.Duration(rapid.IntRange(1, 30*24+12).Draw(t, "backdated hour")) * time.Hour)
+		if rapid.Bool().Draw(t, "backdated near the carry-outs") {
+			at = hours(float64(rapid.IntRange(-48, 12).Draw(t, "backdated hour near")))
+		}
+		l := rapid.SampledFrom(order.Lines).Draw(t, "backdated line")
+		back := customer.Return{ID: rapid.SampledFrom([]string{"A-back", "Z-back"}).Draw(t, "backdated ID"), OrderID: order.ID,
+			CustomerID: order.CustomerID, Time: at, Kind: rapid.SampledFrom([]customer.ReturnKind{customer.Refund, customer.Exchange}).Draw(t, "backdated kind"),
+			Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: l.ID, Quantity: -rapid.IntRange(1, l.Quantity).Draw(t, "backdated units")}}}
+		if rec.RecordReturn(ctx, back, hours(30)) != nil {
+			return // it does not fit before the case's returns
+		}
+		again, err := complaint.Refunds(evs, order, rapid.Permutation(history()).Draw(t, "given after the backdated return"))
+		if err != nil {
+			t.Fatalf("a redelivery after return %+v is refused: %v", back, err)
+		}
+		if !slices.EqualFunc(again, rets, customer.Return.Equal) {
+			t.Fatalf("a redelivery after return %+v gives %v, not %v", back, again, rets)
+		}
+		for _, r := range again {
+			if err := rec.RecordReturn(ctx, r, hours(30)); err != nil {
+				t.Fatalf("the Recorder refuses return %s given again: %v", r.ID, err)
 			}
 		}
 	})
