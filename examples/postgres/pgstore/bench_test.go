@@ -9,6 +9,7 @@ import (
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/complaint/complainttest"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/examples/postgres/pgstore"
 	"github.com/tailorcrm/tailor/loyalty"
 	"github.com/tailorcrm/tailor/loyalty/loyaltytest"
 )
@@ -16,8 +17,14 @@ import (
 // The benchmarks measure one call's round trips to the server named by
 // TAILOR_POSTGRES_DSN; they skip without one.
 
-func BenchmarkCustomerGet(b *testing.B) {
-	s := newDB(b).Customers()
+func BenchmarkCustomerGet(b *testing.B) { benchCustomerGet(b, newDB(b)) }
+
+// BenchmarkOpenCustomerGet is BenchmarkCustomerGet on a DB that Open
+// made (its sessions' search_path pinned).
+func BenchmarkOpenCustomerGet(b *testing.B) { benchCustomerGet(b, openDB(b)) }
+
+func benchCustomerGet(b *testing.B, db *pgstore.DB) {
+	s := db.Customers()
 	ctx := context.Background()
 	if err := s.Put(ctx, customer.Customer{ID: "C-1", Kind: customer.Consumer, Name: "Ana", Profile: customer.Profile{Colours: []string{"navy"}}}); err != nil {
 		b.Fatal(err)
@@ -57,8 +64,13 @@ func BenchmarkAppendOrder(b *testing.B) {
 }
 
 // BenchmarkHistory reads a history of 100 orders (two lines each).
-func BenchmarkHistory(b *testing.B) {
-	s := newDB(b).Customers()
+func BenchmarkHistory(b *testing.B) { benchHistory(b, newDB(b)) }
+
+// BenchmarkOpenHistory is BenchmarkHistory on a DB that Open made.
+func BenchmarkOpenHistory(b *testing.B) { benchHistory(b, openDB(b)) }
+
+func benchHistory(b *testing.B, db *pgstore.DB) {
+	s := db.Customers()
 	ctx := context.Background()
 	if err := s.Put(ctx, customer.Customer{ID: "C-1"}); err != nil {
 		b.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,6 +49,10 @@ type DB struct {
 	t      tables
 	// lockTimeout is Options.MigrationLockTimeout, the default for 0.
 	lockTimeout time.Duration
+	// pins is not nil for a pool that [Open] made, whose sessions keep
+	// the search_path [sessionSearchPath]: the stores' statements run on
+	// them without [pinSearchPath].
+	pins *pins
 }
 
 // tables holds the quoted, schema-qualified names of the tables.
@@ -89,17 +94,33 @@ func New(pool *pgxpool.Pool, opts *Options) *DB {
 // string, as pgxpool.ParseConfig reads it; pool settings such as
 // pool_max_conns go there too), brings the schema up to date with
 // [DB.Migrate] and returns the DB. Close releases the pool.
+//
+// The sessions of the pool have the search_path pg_catalog, pg_temp,
+// whatever the DSN names: a search_path parameter, or one in options
+// (-c search_path=…), is overridden, as are the server's, database's and
+// role's settings. So the stores' statements run on them as they are,
+// where on a pool passed to [New] each one's transaction sets it; a
+// query of the caller's on [DB.Pool] names its tables with their schema,
+// or sets the search_path it needs (SET LOCAL in its transaction, or SET:
+// the DB sets it back before it next uses that connection). A server
+// that does not take the parameter (a proxy that drops it) fails the
+// connection with an error saying so. Behind a transaction-pooling proxy
+// (PgBouncer in transaction mode), whose server sessions are not the
+// pool's, make the pool yourself and pass it to [New].
 func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: open: %w", err)
 	}
+	pins := &pins{}
+	pins.configure(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: open: %w", err)
 	}
 	db := New(pool, opts)
 	db.owned = true
+	db.pins = pins
 	if err := db.Migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -115,7 +136,8 @@ func (db *DB) Close() {
 	}
 }
 
-// Pool returns the connection pool.
+// Pool returns the connection pool. The sessions of a pool that [Open]
+// made have the search_path pg_catalog, pg_temp (see Open).
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
 // Schema returns the name of the schema that holds the tables.
@@ -137,8 +159,8 @@ func (db *DB) Loyalty() *LoyaltyStore {
 // inTx runs f in a transaction and commits it; any error of f, or of the
 // commit, rolls back and is returned. The transaction is READ COMMITTED
 // unless opts names another level (see [readCommitted]); its
-// search_path is [pinSearchPath], set by the same round trip as BEGIN.
-// When f panics
+// search_path is [pinSearchPath], set by the same round trip as BEGIN,
+// or the session's on a pool of [Open] ([pins]). When f panics
 // (a caller's change function, say), the transaction is rolled back and
 // its connection returned to the pool before the panic goes on, so that
 // no lock it took outlives the call.
@@ -155,8 +177,11 @@ func (db *DB) inTx(ctx context.Context, opts pgx.TxOptions, f func(tx pgx.Tx) er
 	if opts.DeferrableMode != "" {
 		begin += " " + string(opts.DeferrableMode)
 	}
-	opts.BeginQuery = begin + "; " + pinSearchPath
-	tx, err := db.pool.BeginTx(ctx, opts)
+	opts.BeginQuery = begin
+	if db.pins == nil {
+		opts.BeginQuery += "; " + pinSearchPath
+	}
+	tx, err := db.pool.BeginTx(db.own(ctx), opts)
 	if err != nil {
 		return err
 	}
@@ -193,7 +218,7 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 			return rows.Err()
 		}
 	}
-	conn, err := db.pool.Acquire(ctx)
+	conn, err := db.pool.Acquire(db.own(ctx))
 	if err != nil {
 		return err
 	}
@@ -202,7 +227,7 @@ func (db *DB) write(ctx context.Context, result func(pgx.Rows) error, sql string
 	defer conn.Release()
 	b := &pgx.Batch{}
 	b.Queue(readCommitted)
-	b.Queue(pinSearchPath)
+	db.queuePin(b)
 	b.Queue(sql, args...).Query(result)
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		rctx, cancel := rollbackContext(ctx)
@@ -265,26 +290,135 @@ const readCommitted = `BEGIN ISOLATION LEVEL READ COMMITTED`
 // a statement that the session's objects make unreadable there (a row
 // comparison whose operator has no B-tree meaning) fails, which is why
 // [ComplaintStore.logsQuery] names its row comparisons' operators.
+//
+// A DB of [Open] has no need of it: the sessions of its pool have that
+// search_path already ([pins]).
 const pinSearchPath = `SET LOCAL search_path TO pg_catalog, pg_temp`
+
+// queuePin queues [pinSearchPath] in b, after the BEGIN, unless the
+// sessions of db's pool have that search_path already ([pins]).
+func (db *DB) queuePin(b *pgx.Batch) {
+	if db.pins == nil {
+		b.Queue(pinSearchPath)
+	}
+}
+
+// sessionSearchPath is the search_path of the sessions of a pool that
+// [Open] made, as [pinSearchPath] sets it for a statement, and as the
+// server shows it.
+const sessionSearchPath = `pg_catalog, pg_temp`
+
+// pins keeps the sessions of a pool that [Open] made at the search_path
+// [sessionSearchPath], so that the stores' statements run without
+// [pinSearchPath] (one statement fewer for the server per call, and a
+// read without a transaction of its own):
+//
+//   - each session starts with it: it is a parameter of the connection's
+//     startup message, which the server applies after the DSN's options
+//     (-c search_path=…) and over the server's, database's and role's
+//     settings (the documentation's "Connection Strings" and "Setting
+//     Parameters", sections 32.1.2 and 20.1); the DSN's own search_path
+//     parameter is overridden. [pins.check] reads it back when the
+//     connection is made, so that a proxy that drops the parameter is an
+//     error, not a session left as the server has it;
+//   - a connection that a caller of [DB.Pool] acquires may be left with
+//     another search_path (a SET, or set_config, of the session; RESET and
+//     DISCARD ALL go back to the startup value): it is marked then, and
+//     when the DB next acquires it, before any statement of the stores,
+//     its search_path is set back ([pins.prepare], one round trip). The
+//     DB's own acquisitions carry a value in their context ([DB.own])
+//     that no caller can make; every other acquisition is a caller's.
+//
+// Checking the session's search_path once per connection of a caller's
+// pool would not do: the caller may change it between two uses, and
+// reading it before each use costs the round trip the SET does.
+// Migrate's SET LOCAL ends with its transaction.
+type pins struct {
+	// touched holds the *pgx.Conn that a caller acquired since the DB
+	// last set their search_path.
+	touched sync.Map
+}
+
+// ownKey is the key of the context value that marks the DB's own
+// acquisitions of a connection ([DB.own]).
+type ownKey struct{}
+
+// own returns ctx marked as the context of the DB's acquisition of a
+// connection, for [pins.prepare]; ctx itself on a DB of [New].
+func (db *DB) own(ctx context.Context) context.Context {
+	if db.pins == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, ownKey{}, db.pins)
+}
+
+// configure sets the search_path of the sessions of cfg's pool and the
+// hooks that keep it.
+func (p *pins) configure(cfg *pgxpool.Config) {
+	cfg.ConnConfig.RuntimeParams["search_path"] = sessionSearchPath
+	cfg.AfterConnect = p.check
+	cfg.PrepareConn = p.prepare
+	cfg.BeforeClose = func(conn *pgx.Conn) { p.touched.Delete(conn) }
+}
+
+// check reads the search_path of a new connection's session and returns
+// an error unless it is [sessionSearchPath].
+func (p *pins) check(ctx context.Context, conn *pgx.Conn) error {
+	res, err := conn.PgConn().Exec(ctx, `SHOW search_path`).ReadAll()
+	if err != nil {
+		return fmt.Errorf("pgstore: read the session's search_path: %w", err)
+	}
+	if len(res) != 1 || len(res[0].Rows) != 1 || len(res[0].Rows[0]) != 1 {
+		return errors.New("pgstore: SHOW search_path returned no value")
+	}
+	if got := string(res[0].Rows[0][0]); got != sessionSearchPath {
+		return fmt.Errorf("pgstore: the connection parameter search_path: the session has %q, not %q as the connection asked (a proxy that drops startup parameters?); for a pool of your own, use New", got, sessionSearchPath)
+	}
+	return nil
+}
+
+// prepare is the pool's PrepareConn: it marks a connection a caller
+// acquires, and sets the search_path of a marked one back to
+// [sessionSearchPath] when the DB acquires it. A failed SET destroys the
+// connection and fails the acquisition.
+func (p *pins) prepare(ctx context.Context, conn *pgx.Conn) (bool, error) {
+	if ctx.Value(ownKey{}) != p {
+		p.touched.Store(conn, struct{}{})
+		return true, nil
+	}
+	if _, ok := p.touched.Load(conn); !ok {
+		return true, nil
+	}
+	if err := conn.PgConn().Exec(ctx, `SET search_path TO `+sessionSearchPath).Close(); err != nil {
+		return false, fmt.Errorf("pgstore: set the session's search_path back: %w", err)
+	}
+	p.touched.Delete(conn)
+	return true, nil
+}
 
 // readTx begins the transaction of a read ([DB.reader]).
 const readTx = `BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`
 
 // reader returns the querier of the stores' reads outside a transaction
 // of theirs: each query runs in a read-only transaction of its own
-// whose search_path is [pinSearchPath].
-func (db *DB) reader() reader { return reader{pool: db.pool} }
+// whose search_path is [pinSearchPath], or, on a DB of [Open], alone on
+// a session whose search_path is that already ([pins]).
+func (db *DB) reader() reader { return reader{db: db} }
 
 // reader runs each query in a transaction of its own: BEGIN ([readTx]),
 // the SET of [pinSearchPath], the query and COMMIT in one batch, one
 // round trip. Its rows hold a connection of the pool until they are
-// closed or read to the end, which commits.
-type reader struct{ pool *pgxpool.Pool }
+// closed or read to the end, which commits. On a DB of [Open] the query
+// runs by itself, with the pool's Query.
+type reader struct{ db *DB }
 
 // Query runs sql with args as [reader] says and returns its rows, which
 // the caller closes (or reads to the end).
 func (r reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	conn, err := r.pool.Acquire(ctx)
+	if r.db.pins != nil {
+		return r.db.pool.Query(r.db.own(ctx), sql, args...)
+	}
+	conn, err := r.db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -315,6 +449,9 @@ func (r reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, e
 // QueryRow is [reader.Query] for one row, as pgx's QueryRow: its Scan
 // returns pgx.ErrNoRows for none.
 func (r reader) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if r.db.pins != nil {
+		return r.db.pool.QueryRow(r.db.own(ctx), sql, args...)
+	}
 	rows, err := r.Query(ctx, sql, args...)
 	return readRow{rows: rows, err: err}
 }

@@ -70,14 +70,19 @@
 // pg_catalog (::pg_catalog.text, ::pg_catalog.int8[]…): PostgreSQL looks
 // an unqualified type name up in the session's temporary schema first,
 // and a temporary type named text (a varchar(4), say) would otherwise
-// cut the amounts the stores read as text. Every statement runs in a
-// transaction whose search_path is pg_catalog, then pg_temp (SET LOCAL,
-// sent with BEGIN; a read is BEGIN READ ONLY, the SET, the query and
-// COMMIT in one batch): a session whose search_path names another schema
-// before pg_catalog (a server, database or role setting, or the DSN's)
-// would otherwise have the queries call that schema's functions,
-// aggregates and operators named like the built-ins (sum, lower, =, ->>)
-// instead of them.
+// cut the amounts the stores read as text. Every statement runs with
+// the search_path pg_catalog, then pg_temp: a session whose search_path
+// names another schema before pg_catalog (a server, database or role
+// setting, or the DSN's) would otherwise have the queries call that
+// schema's functions, aggregates and operators named like the built-ins
+// (sum, lower, =, ->>) instead of them. The sessions of the pool that
+// Open makes have that search_path from the start (a connection
+// parameter that overrides the DSN's search_path and options, and is set
+// back on a connection that a caller of DB.Pool acquired before the DB
+// uses it again), so the statements run on them as they are. On a pool
+// passed to New, whose sessions are the caller's, each statement's
+// transaction sets it (SET LOCAL, sent with BEGIN; a read is BEGIN READ
+// ONLY, the SET, the query and COMMIT in one batch).
 //
 // The stores work in every query mode of pgx (default_query_exec_mode in
 // the DSN): also in exec and simple_protocol, which a transaction-pooling

@@ -45,7 +45,8 @@ type appendOp struct {
 }
 
 // querier runs a query: a [reader], or a *pgxpool.Conn inside a
-// transaction whose search_path is [pinSearchPath].
+// transaction whose search_path is [pinSearchPath] (or, on a DB of
+// [Open], the session's: [pins]).
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
@@ -408,7 +409,7 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 		return err
 	}
 	id := e.CustomerID()
-	conn, err := s.db.pool.Acquire(ctx)
+	conn, err := s.db.pool.Acquire(s.db.own(ctx))
 	if err != nil {
 		return fmt.Errorf("pgstore: append %s: %w", op.record, err)
 	}
@@ -423,7 +424,7 @@ func (s *CustomerStore) AppendChecked(ctx context.Context, e customer.Event, che
 	var locked bool
 	b := &pgx.Batch{}
 	b.Queue(readCommitted)
-	b.Queue(pinSearchPath)
+	s.db.queuePin(b)
 	b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1 FOR UPDATE)`, string(id)).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&locked)
 	})
@@ -534,7 +535,7 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 		var known bool
 		b := &pgx.Batch{}
 		b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
-		b.Queue(pinSearchPath)
+		s.db.queuePin(b)
 		b.Queue(`SELECT EXISTS (SELECT FROM `+s.db.t.customers+` WHERE id = $1)`, string(id)).QueryRow(func(r pgx.Row) error {
 			return r.Scan(&known)
 		})
@@ -548,7 +549,7 @@ func (s *CustomerStore) History(ctx context.Context, id customer.ID) iter.Seq2[c
 		// succeeded saw the snapshot, and a read-only transaction has
 		// nothing to lose by a rollback.
 		b.Queue(`COMMIT`)
-		if err := s.db.pool.SendBatch(ctx, b).Close(); err != nil {
+		if err := s.db.pool.SendBatch(s.db.own(ctx), b).Close(); err != nil {
 			yield(customer.Event{}, fmt.Errorf("pgstore: history of %q: %w", id, err))
 			return
 		}

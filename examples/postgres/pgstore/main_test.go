@@ -19,6 +19,12 @@ import (
 // dsnVar names the environment variable with the test server's DSN.
 const dsnVar = "TAILOR_POSTGRES_DSN"
 
+// openMode makes newDB return DBs that [pgstore.Open] made (a pool of
+// their own, whose sessions' search_path is pinned) rather than DBs of
+// [pgstore.New] over the shared pool: run the package's tests with
+// -args -pgstore.open to test every store on such DBs.
+var openMode = flag.Bool("pgstore.open", false, "newDB returns DBs made by pgstore.Open instead of pgstore.New over the shared pool")
+
 var (
 	poolOnce sync.Once
 	pool     *pgxpool.Pool
@@ -94,15 +100,32 @@ func newSchemaName() string {
 	return fmt.Sprintf("tailor_test_%d_%d_%d", time.Now().UnixNano()%1e9, os.Getpid(), schemas.Add(1))
 }
 
-// newDB returns a migrated DB in a new, empty schema of the shared pool;
-// the schema is dropped when t ends.
+// newDB returns a migrated DB in a new, empty schema of the shared pool
+// (or one that [pgstore.Open] made: see openMode); the schema is dropped
+// when t ends.
 func newDB(t testing.TB) *pgstore.DB {
 	t.Helper()
+	if *openMode {
+		return openDB(t)
+	}
 	p := sharedPool(t)
 	schema := newSchemaName()
 	t.Cleanup(func() { dropSchema(t, p, schema) })
 	db := pgstore.New(p, &pgstore.Options{Schema: schema})
 	require.NoError(t, db.Migrate(context.Background()))
+	return db
+}
+
+// openDB returns a DB that [pgstore.Open] made, with a pool of its own,
+// in a new schema; it is closed, and the schema dropped, when t ends.
+func openDB(t testing.TB) *pgstore.DB {
+	t.Helper()
+	shared := sharedPool(t)
+	schema := newSchemaName()
+	t.Cleanup(func() { dropSchema(t, shared, schema) })
+	db, err := pgstore.Open(context.Background(), testDSN(t), &pgstore.Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(db.Close) // before the drop: cleanups run last added first
 	return db
 }
 

@@ -85,9 +85,9 @@ $do$`
 // PostgreSQL searches pg_catalog first only when the search_path leaves
 // it out), so that every function or operator a statement names without
 // its schema, or uses by name without saying so (the = of IN, IS
-// DISTINCT FROM, CASE), raises an error. The schema is dropped when t
-// ends.
-func functionShadowedPool(t *testing.T) *pgxpool.Pool {
+// DISTINCT FROM, CASE), raises an error. It returns the search_path too.
+// The schema is dropped when t ends.
+func functionShadowedPool(t *testing.T) (*pgxpool.Pool, string) {
 	t.Helper()
 	ctx := context.Background()
 	shared := sharedPool(t)
@@ -113,7 +113,8 @@ func functionShadowedPool(t *testing.T) *pgxpool.Pool {
 	cfg, err := pgxpool.ParseConfig(testDSN(t))
 	require.NoError(t, err)
 	cfg.MaxConns = 4
-	cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{shadow}.Sanitize() + ", pg_catalog, public"
+	searchPath := pgx.Identifier{shadow}.Sanitize() + ", pg_catalog, public"
+	cfg.ConnConfig.RuntimeParams["search_path"] = searchPath
 	p, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
@@ -127,25 +128,40 @@ func functionShadowedPool(t *testing.T) *pgxpool.Pool {
 		_, err := p.Exec(ctx, q)
 		require.ErrorContains(t, err, "shadowed", "%s on the shadowed pool", q)
 	}
-	return p
+	return p, searchPath
 }
 
 // A session whose search_path names another schema before pg_catalog,
 // which has functions, operators and aggregates named like the built-ins
 // (sum, max, lower, now, =, ->>…), changes nothing: Migrate and every
 // store pass on such sessions, as the statements run with a search_path
-// of their own, pg_catalog first.
+// of their own, pg_catalog first: on a DB of New over a pool of such
+// sessions, and on a DB of Open whose DSN names that search_path and
+// whose sessions a caller of its pool set to it.
 func TestStoresIgnoreFunctionsBeforePgCatalog(t *testing.T) {
 	testDSN(t)
 	t.Parallel()
-	p := functionShadowedPool(t)
-	newDB := func(t *testing.T) *pgstore.DB {
-		schema := newSchemaName()
-		t.Cleanup(func() { dropSchema(t, sharedPool(t), schema) })
-		db := pgstore.New(p, &pgstore.Options{Schema: schema})
-		require.NoError(t, db.Migrate(context.Background()))
-		return db
-	}
+	p, searchPath := functionShadowedPool(t)
+	t.Run("New", func(t *testing.T) {
+		testStoresOn(t, func(t *testing.T) *pgstore.DB {
+			schema := newSchemaName()
+			t.Cleanup(func() { dropSchema(t, sharedPool(t), schema) })
+			db := pgstore.New(p, &pgstore.Options{Schema: schema})
+			require.NoError(t, db.Migrate(context.Background()))
+			return db
+		})
+	})
+	t.Run("Open", func(t *testing.T) {
+		testStoresOn(t, func(t *testing.T) *pgstore.DB {
+			db := openWith(t, map[string]string{"search_path": searchPath, "pool_max_conns": "2"})
+			touchSessions(t, db.Pool(), searchPath)
+			return db
+		})
+	})
+}
+
+// testStoresOn runs the kits of every store on DBs of newDB.
+func testStoresOn(t *testing.T, newDB func(t *testing.T) *pgstore.DB) {
 	t.Run("customers", func(t *testing.T) {
 		customertest.TestStore(t, func(t *testing.T) customer.Directory { return newDB(t).Customers() })
 	})
@@ -172,36 +188,44 @@ func TestStoresIgnoreFunctionsBeforePgCatalog(t *testing.T) {
 // A schema before pg_catalog in the session's search_path with an
 // operator = on text that holds for any two texts: a store that let it
 // compare IDs would read another customer's record for the one asked.
-// Each Get returns the record asked for.
+// Each Get returns the record asked for: on a DB of New over a pool of
+// such sessions, and on a DB of Open whose DSN names that search_path
+// and whose sessions a caller of its pool set to it.
 func TestGetIgnoresAnEqualityBeforePgCatalog(t *testing.T) {
 	ctx := context.Background()
-	shared := sharedPool(t)
-	evil := "evil_" + newSchemaName()
-	t.Cleanup(func() { dropSchema(t, shared, evil) })
-	for _, q := range []string{
-		`CREATE SCHEMA ` + pgx.Identifier{evil}.Sanitize(),
-		`CREATE FUNCTION ` + pgx.Identifier{evil, "always"}.Sanitize() + `(pg_catalog.text, pg_catalog.text)
-			RETURNS pg_catalog.bool LANGUAGE sql AS 'SELECT true'`,
-		`CREATE OPERATOR ` + pgx.Identifier{evil}.Sanitize() + `.= (leftarg = pg_catalog.text, rightarg = pg_catalog.text,
-			function = ` + pgx.Identifier{evil, "always"}.Sanitize() + `)`,
-	} {
-		_, err := shared.Exec(ctx, q)
+	evil := evilEquality(t)
+	searchPath := evil + ", pg_catalog, public"
+	t.Run("New", func(t *testing.T) {
+		cfg, err := pgxpool.ParseConfig(testDSN(t))
 		require.NoError(t, err)
-	}
-	cfg, err := pgxpool.ParseConfig(testDSN(t))
-	require.NoError(t, err)
-	cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{evil}.Sanitize() + ", pg_catalog, public"
-	p, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	var same bool
-	require.NoError(t, p.QueryRow(ctx, `SELECT 'a'::pg_catalog.text = 'b'::pg_catalog.text`).Scan(&same))
-	require.True(t, same, "the session's = on text")
+		cfg.ConnConfig.RuntimeParams["search_path"] = searchPath
+		p, err := pgxpool.NewWithConfig(ctx, cfg)
+		require.NoError(t, err)
+		t.Cleanup(p.Close)
+		var same bool
+		require.NoError(t, p.QueryRow(ctx, `SELECT 'a'::pg_catalog.text = 'b'::pg_catalog.text`).Scan(&same))
+		require.True(t, same, "the session's = on text")
 
-	schema := newSchemaName()
-	t.Cleanup(func() { dropSchema(t, shared, schema) })
-	db := pgstore.New(p, &pgstore.Options{Schema: schema})
-	require.NoError(t, db.Migrate(ctx))
+		schema := newSchemaName()
+		t.Cleanup(func() { dropSchema(t, sharedPool(t), schema) })
+		db := pgstore.New(p, &pgstore.Options{Schema: schema})
+		require.NoError(t, db.Migrate(ctx))
+		testGetAsked(t, db)
+	})
+	t.Run("Open", func(t *testing.T) {
+		db := openWith(t, map[string]string{"search_path": searchPath})
+		touchSessions(t, db.Pool(), searchPath)
+		var same bool
+		require.NoError(t, db.Pool().QueryRow(ctx, `SELECT 'a'::pg_catalog.text = 'b'::pg_catalog.text`).Scan(&same))
+		require.True(t, same, "the session's = on text, set by a caller of the pool")
+		testGetAsked(t, db)
+	})
+}
+
+// testGetAsked stores two customers and a case of each in db and checks
+// that each Get returns the record asked for.
+func testGetAsked(t *testing.T, db *pgstore.DB) {
+	ctx := context.Background()
 	for _, id := range []customer.ID{"C-1", "C-2"} {
 		require.NoError(t, db.Customers().Put(ctx, customer.Customer{ID: id, Kind: customer.Consumer, Name: "name of " + string(id)}))
 		c, ev := complainttest.RecordFor(complaint.ID("K-"+string(id)), id, complainttest.T0)
@@ -215,6 +239,6 @@ func TestGetIgnoresAnEqualityBeforePgCatalog(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, complaint.ID("K-"+string(id)), k.ID, "the case of %s", id)
 	}
-	_, err = db.Customers().Get(ctx, "C-3")
+	_, err := db.Customers().Get(ctx, "C-3")
 	require.ErrorIs(t, err, customer.ErrNotFound)
 }
