@@ -72,6 +72,18 @@
 // populations, the earlier day first, each of the customers on file by
 // its day.
 //
+// # Currencies
+//
+// The customers of one kind are compared in one currency. Customers
+// billed in several (dealers in several countries) are fitted together
+// with [Options].Currency and [Options].Rates, the caller's exchange
+// rates of the as-of day ([Rates]): [ObserveWith] and [FitInputs] convert
+// each customer's money indicators, net and credits into that currency,
+// so the value scores, the RFM monetary score, the quadrants, the grades
+// and the revenue of [Migrate] compare them as one population. Without
+// the options a second currency in a kind is refused, and [Migrate]
+// refuses results in two ([MixedCurrencyError]).
+//
 // # Lifecycle and shop types
 //
 // Lifecycle windows follow each customer's own purchase rhythm with

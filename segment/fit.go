@@ -32,6 +32,8 @@ func kindIndex(k customer.Kind) int {
 // compared, so the two kinds may be in different currencies; an
 // aggregate of money over both, such as [Migrate], checks that they are
 // not.
+// Observations taken with Options.Currency and Options.Rates
+// ([ObserveWith]) are all in that currency ([Rates]).
 //
 // One as-of day: a segmentation is of a population observed at one day
 // ([value.Indicators.AsOf], the day of the summaries' AsOf), since
@@ -472,11 +474,20 @@ func Fit(population []Observation, opts *Options) (*Model, error) {
 // and returns the model with the observations, in input order, ready for
 // [Model.Classify]. It is the one-call entry point for a whole
 // population. The customers of one kind must share a currency (see
-// [Stats]); the two kinds may differ.
+// [Stats]); the two kinds may differ. With Options.Currency and
+// Options.Rates every customer is converted into that currency first
+// (see [ObserveWith] and [Rates]), each pair's rate asked for once, so
+// customers in several currencies are fitted together.
 func FitInputs(population []Input, opts *Options) (*Model, []Observation, error) {
+	obsOpts := opts
+	if opts != nil && opts.Rates != nil {
+		o := *opts
+		o.Rates = &onceRates{r: opts.Rates, seen: map[[2]customer.Currency]rateOrErr{}}
+		obsOpts = &o
+	}
 	obs := make([]Observation, len(population))
 	for i, in := range population {
-		if err := ObserveWith(in, &obs[i], opts); err != nil {
+		if err := ObserveWith(in, &obs[i], obsOpts); err != nil {
 			return nil, nil, err
 		}
 	}

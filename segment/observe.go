@@ -90,6 +90,19 @@ func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil
 // options; [FitInputs] does so. An invalid window is an error wrapping
 // [ErrInvalidOptions]; an input without a summary or of no valid kind is
 // one wrapping [value.ErrInvalidInput].
+//
+// With opts.Currency and opts.Rates ([Rates]), a customer whose currency
+// is not opts.Currency is converted into it: its money indicators
+// ([value.Indicators.Convert]) and Net and Credited (exactly, amount ×
+// rate) at the rate of its currency into opts.Currency, and its Currency
+// becomes opts.Currency; a customer without a currency (no money facts)
+// is left as it is. A missing rate is an error naming the customer and
+// the pair, wrapping the error of Rates; a rate that is not positive is
+// one wrapping [value.ErrInvalidInput]; Currency without Rates, or Rates
+// without a valid Currency, is one wrapping [ErrInvalidOptions].
+// Observations classified with such options must be taken with them,
+// at the same rates, as [FitInputs] does: the scorers refuse a customer
+// in another currency than the fit's.
 func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	var l LifecycleOptions
 	if opts != nil {
@@ -99,6 +112,11 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if opts != nil {
+		if err := opts.checkRates(); err != nil {
+			return err
+		}
+	}
 	if in.Summary == nil {
 		return fmt.Errorf("segment: input without a summary: %w", value.ErrInvalidInput)
 	}
@@ -106,17 +124,22 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	if !s.Kind.Valid() {
 		return fmt.Errorf("segment: customer %q: kind %v: %w", s.CustomerID, s.Kind, value.ErrInvalidInput)
 	}
-	// Extract leaves dst.Indicators as they were on error, and nothing
-	// below fails: a refused input changes nothing.
-	if err := value.Extract(s, in.Customer, &dst.Indicators); err != nil {
+	// The indicators are read and converted apart, and nothing below
+	// fails: a refused input changes nothing.
+	var x value.Indicators
+	if err := value.Extract(s, in.Customer, &x); err != nil {
 		return err
 	}
-	*dst = Observation{Indicators: dst.Indicators}
+	net, credited := s.Net(), s.Credited
+	if err := convert(opts, &x, &net, &credited); err != nil {
+		return err
+	}
+	*dst = Observation{Indicators: x}
 	if in.Customer != nil {
 		dst.Consent = in.Customer.Consent
 	}
-	dst.Net = s.Net()
-	dst.Credited = s.Credited
+	dst.Net = net
+	dst.Credited = credited
 	g := s.OccasionGapStats(int(math.Ceil(window)))
 	dst.MedianGap, dst.Gaps = g.Median, g.N
 	dst.OccasionWindow = window

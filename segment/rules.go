@@ -176,6 +176,14 @@ type Options struct {
 	// nobody: Result.Grade stays zero, and the second pass gathers no
 	// total values.
 	Grades *GradeOptions
+	// Currency and Rates, set together, fit customers billed in several
+	// currencies: [ObserveWith] converts each customer whose currency
+	// is not Currency into it, at the rate that Rates gives for its
+	// currency and Currency ([Rates]). Both zero (the default) convert
+	// nothing: the customers of one kind must then share a currency
+	// ([Stats]).
+	Currency customer.Currency
+	Rates    Rates
 }
 
 // rules is the compiled, validated form of the lifecycle and shop-type
@@ -234,6 +242,9 @@ func (o *Options) compile() (rules, error) {
 	}
 	bad := func(f string, a ...any) (rules, error) {
 		return rules{}, fmt.Errorf("segment: %s: %w", fmt.Sprintf(f, a...), ErrInvalidOptions)
+	}
+	if err := opt.checkRates(); err != nil {
+		return rules{}, err
 	}
 	for _, c := range []struct {
 		name string

@@ -2,6 +2,7 @@ package value
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"math/bits"
 
@@ -556,4 +557,41 @@ func Float(d decimal.Decimal) float64 {
 		return float64(c) * pow10[e]
 	}
 	return d.InexactFloat64()
+}
+
+// Convert converts the money indicators of x ([Indicator.Money]: Profit,
+// Revenue, AverageOrderValue, RecentSpend, Turnover and MarketSize) into
+// currency to at rate, the amount of to that one unit of x.Currency is
+// worth: each known one becomes v × r, with r the float64 nearest rate
+// ([Float]), one rounding per value. Counts, days, shares, ratios and
+// ratings are left as they are, unknown values stay unknown, and
+// x.Currency becomes to. Indicators are float64 already (scores are
+// dimensionless numbers, not money: see [Extract]), so converting them
+// changes no exact amount of money; the caller's decimal amounts are not
+// touched.
+//
+// A rate that is not positive, or that has no positive float64 (below
+// about 5e-324 or above about 1.8e308), an invalid currency code, or a
+// converted value beyond the float64 range is an [*InputError] naming the
+// customer; x is then left as it was.
+func (x *Indicators) Convert(to customer.Currency, rate decimal.Decimal) error {
+	if !to.Valid() {
+		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("convert to currency %q: not a currency code", string(to))}
+	}
+	r := Float(rate)
+	if rate.Sign() <= 0 || !(r > 0) || math.IsInf(r, 0) {
+		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive and within the range of float64", rate, x.Currency, to)}
+	}
+	y := *x
+	for m := y.known; m != 0; m &= m - 1 {
+		if i := Indicator(bits.TrailingZeros32(m)); i.Money() {
+			y.Values[i] *= r
+		}
+	}
+	y.Currency = to
+	if err := y.check(); err != nil {
+		return err
+	}
+	*x = y
+	return nil
 }
