@@ -18,7 +18,8 @@
 //     and a mergeable per-customer Summary.
 //   - [github.com/tailorcrm/tailor/value]: what a customer is worth, now
 //     (current value) and later (potential value), from a weighted
-//     indicator hierarchy with AHP weights; RFM scores and segments.
+//     indicator hierarchy with AHP weights (a model keeps as JSON; a
+//     credit rating is scored on its own scale); RFM scores and segments.
 //   - [github.com/tailorcrm/tailor/segment]: the four value quadrants
 //     (current × potential against the mean of the customer's kind),
 //     lifecycle stages, the four shop types, the customer grades A, B and
@@ -26,13 +27,14 @@
 //     migration between periods.
 //   - [github.com/tailorcrm/tailor/churn]: buy-till-you-die models
 //     (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB, Gamma-Gamma), customer lifetime
-//     value and holdout evaluation.
+//     value and holdout evaluation, with defined values at far horizons.
 //   - [github.com/tailorcrm/tailor/churn/risk]: a complaint-aware churn
 //     risk per customer, with an early-warning band and its reasons.
 //   - [github.com/tailorcrm/tailor/complaint]: the complaint-handling
 //     workflow as a typed state machine with an audit trail and SLAs; the
 //     notices that keep the complainant informed; the money a case pays,
-//     as customer credits.
+//     as customer credits, and the goods a refund takes back, as the
+//     customer returns the history accepts.
 //   - [github.com/tailorcrm/tailor/loyalty]: points ledger, tiers and
 //     members' sales, coupons and discount cards (each member's uses kept
 //     in its ledger), birthday benefits.
@@ -69,7 +71,7 @@
 //
 //	storage  ─► customer (facts, Summary) ─► value (scores, RFM) ─► segment (quadrants, lifecycle, shop types, grades)
 //	                                       ─► churn (fit, then score) ─► churn/risk (risk and its reasons)
-//	events   ─► complaint (workflow, SLAs) ─► complaint signals for churn/risk; credits for customer histories
+//	events   ─► complaint (workflow, SLAs) ─► complaint signals for churn/risk; credits and returns for customer histories
 //	         ─► loyalty (ledger, tiers, coupons)
 //	invoices ─► terms (trade discounts, settlement) ─► payment record for creditworthiness
 //

@@ -90,6 +90,21 @@
 // 2e-11 for a, b down to 1e-5 and w up to 1e17. Each method's doc comment
 // gives its formula and source.
 //
+// Far horizons have defined limits. Where w = t/α itself is beyond the
+// float range (α below about 1e-299 of t), and where the series and
+// quadratures fail above w = 1e300, the bracket is taken from ln w by
+// Gauss's connection formula for ₂F₁ at z → 1 (Abramowitz & Stegun
+// 15.3.6), whose neglected terms are 1/w times smaller: E[X(t)] of BG/NBD
+// tends to (a+b−1)/(a−1) for a > 1 (MBG/NBD's to b/(a−1)), and grows
+// like w^{1−a} for a < 1 and like b·(ln w + ψ(r) − ψ(b)) at a = 1. A
+// value beyond the float range, or one whose terms cancel beyond
+// resolution (r below about 1/ln w with a near 1 or 1+r), is
+// [ErrNumerical], never +Inf or a silent 0. Pareto/NBD's expectations,
+// P(X = x), P(alive) and DERT at a tiny α or β (down to subnormal
+// values) are taken through their logarithms, and P(alive) of a customer
+// all but surely gone is its tiny value, not a silent 0 (see
+// [ParetoNBD.ExpectedPurchases] and [ParetoNBD.PAlive]).
+//
 // # Fitting
 //
 // [FitBGNBD], [FitMBGNBD], [FitParetoNBD], [FitBGBB] and [FitGammaGamma]

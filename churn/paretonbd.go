@@ -442,7 +442,8 @@ func (m ParetoNBD) deathIntegral(x, tx, T float64, withGrad bool) (deathSums, bo
 // documented at l2Direct (deathIntegral), written so that no two large
 // logarithms cancel when s, β or r, α are large (the ridges a fit
 // follows towards a dropout rate or a purchase rate the same for
-// everybody, or towards every purchase being the last, where s ln(β+t_x) and s ln(β+T) are each 1e11 and more): with
+// everybody, or towards every purchase being the last, where
+// s ln(β+t_x) and s ln(β+T) are each 1e11 and more): with
 // Δ = T − t_x and φ(t) = −r ln(1 + t/α) − x ln(α+t) − s ln(1 + t/β)
 // (so that relL1 = φ(T)),
 //
@@ -664,7 +665,9 @@ func (m ParetoNBD) deadOddsLogs(x, tx, T, laT, lbeT float64, cache *bracketCache
 // digits or overflows on the way (t/β beyond the float range, β below
 // about 1e-299 of t; (β/(β+t))^{s−1} beyond it, s < 1; r·β below the
 // normal range) the same formula is taken through its logarithm,
-// ln r − ln α + paretoLogHorizon(s, β, t); for s < 1 and a tiny β its
+// ln r − ln α + ln G, where G = β·[1 − (β/(β+t))^{s−1}]/(s−1) =
+// ∫₀^t (β/(β+τ))^s dτ is the expected lifetime within (0, t] (so
+// E[X(t)] = rG/α); for s < 1 and a tiny β its
 // value is about rβ^s t^{1−s}/(α(1−s)), for s > 1 about rβ/(α(s−1)), at
 // s = 1 (rβ/α)·(ln t − ln β). It is ErrNumerical only where the value is
 // beyond the float range (t/α beyond it, α below about 1e-299·t, with
@@ -808,9 +811,9 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 // one unit of w wide). Where t/c or s/β is beyond the float range (α or
 // β below about 1e-299 of t) w still is not (wmax < 800): the ratios
 // α/(α+τ), τ/(α+τ) and the Jacobian c·e^w are then taken through their
-// logarithms (log1pDiv, logTiny). Accuracy is checked in the tests by
-// Σ_n P = 1 and Σ_n n·P = E[X(t)], and against Simpson's rule in ln τ at
-// a β of 1e-310.
+// logarithms (subnormal α and β included). Accuracy is checked in the
+// tests by Σ_n P = 1 and Σ_n n·P = E[X(t)], and against Simpson's rule
+// in ln τ at a β of 1e-310.
 func (m ParetoNBD) ProbPurchases(n int, t float64) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err

@@ -33,8 +33,8 @@ import (
 // exceed the order's value, so a log holding one is a bad log. (It also
 // refuses to propose a refund on a case whose subject names no order,
 // and [Refunds] refuses one in a log; a refund gives no credit either
-// way.) A credit that [customer.Credit.Validate] refuses is an error naming the case and
-// the event. On any error no credits are returned.
+// way.) A credit that [customer.Credit.Validate] refuses is an error
+// naming the case and the event. On any error no credits are returned.
 func Credits(events []Event) ([]customer.Credit, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)

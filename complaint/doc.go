@@ -155,8 +155,11 @@
 // first (see the example of [Refunds]). A refund and a price reduction
 // are therefore proposed only on a case whose subject names the order,
 // and a refund not after the case carried out a refund of every unit
-// held ([Case].RefundedAll): nothing is left to bring back, and more
-// money is a price reduction or a compensation. What a case gives back
+// held (Units 0, [Case].RefundedAll): nothing is left to bring back, and
+// more money is a price reduction or a compensation. A refund by Units
+// that happens to take the last units held does not set RefundedAll
+// ([Apply] does not see the order); [Refunds] refuses a later refund of
+// the case instead (see "Refunds of the last units" there). What a case gives back
 // of the order's price, refunds and price reductions over all its
 // carry-outs ([Case.Paid]), may
 // not exceed the order's value, so a reopened case cannot pay the price

@@ -25,7 +25,10 @@
 // A [Config] is plain data, usually written as JSON; [Compile] checks it
 // (every bad field at once, named by its JSON path) and returns an
 // immutable [Programme] safe for concurrent use, and [DecodeProgramme]
-// decodes the JSON strictly and compiles it in one call.
+// decodes the JSON strictly and compiles it in one call. A tier's name
+// ([TierLevel].Name) must show: one of white space or invisible
+// characters only, or with a control character, is refused; a former
+// name ([TierLevel].FormerNames) is taken as ledgers recorded it.
 //
 // # Earning
 //

@@ -531,17 +531,18 @@ type TierLevel struct {
 	// before a rename, or those of tiers dropped whose members it takes
 	// (see [TierConfig].Levels). None is empty, not valid UTF-8, the
 	// name of a tier, or a former name of another tier or listed twice.
-	// They are checked as Name is and, like it, compared exactly: a
-	// former name is a name a ledger recorded, that is the Name of a
-	// tier of an earlier programme, and a Name may have spaces around
-	// it, so " Gold " is accepted and kept as given, and stands for a
+	// Like a Name, they are compared exactly: a former name is a name a
+	// ledger recorded, that is the Name of a tier of an earlier
+	// programme, and a Name may have spaces around it, so " Gold " is
+	// accepted and kept as given, and stands for a
 	// tier recorded as " Gold " only, not for one recorded as "Gold" (a
 	// programme that renames " Gold " to "Gold" lists " Gold " so;
 	// trimmed or refused, the name would leave its members no way to
 	// keep their tier through the rename). For the same reason a former
-	// name may be blank, which a Name may no longer be: ledgers written
-	// under a programme that had such a tier recorded its name, and
-	// listing it is how its members keep their tier.
+	// name may be blank or hold a control character, which a Name may
+	// not: ledgers written under a programme that had such a tier
+	// recorded its name, and listing it is how its members keep their
+	// tier.
 	// A tier renamed twice (silver, then argent, then plata) lists both
 	// names before (argent and silver) while a ledger may still name it
 	// by either: a ledger that recorded nothing since the first rename

@@ -23,7 +23,9 @@
 // in wholesale data), then min–max, z-score or percentile rank, inverted
 // when lower is better; an indicator already on an absolute [0, 1] scale
 // (the credit rating) may instead be taken as it is ([Absolute]), the
-// same in any population.
+// same in any population. A model is configuration and keeps as JSON
+// ([encoding/json]: snake_case keys, enumerations by name), so that a
+// caller can store its own model and load it again.
 //
 // # Fit, then apply
 //
@@ -48,7 +50,7 @@
 //
 // Degenerate populations are defined, never NaN: an indicator on which
 // every customer is equal (and so any population of one) scores 0.5,
-// unless its measure is [Absolute]; an empty population is [ErrEmpty]. Scoring is invariant under a
-// permutation of the population and under multiplying every amount by
-// the same positive constant.
+// unless its measure is [Absolute]; an empty population is [ErrEmpty].
+// Scoring is invariant under a permutation of the population and under
+// multiplying every amount by the same positive constant.
 package value

@@ -120,10 +120,11 @@
 // to stderr, then a count of all the rows skipped by column and reason,
 // most first (`orders.csv: 4103 skipped rows by column and reason:
 // customer_id: empty ×4100; amount: not a decimal number ×3`), so that no
-// fault is hidden behind another. A quote that is not closed where the line ends makes its line
-// malformed when the record it opens is no row of the file (it has not
-// the header's number of fields, or takes in lines that are rows of their
-// own): one stray quote costs one line, and the lines after it are read.
+// fault is hidden behind another. A quote that is not closed where the
+// line ends makes its line malformed when the record it opens is no row
+// of the file (it has not the header's number of fields, or takes in
+// lines that are rows of their own): one stray quote costs one line, and
+// the lines after it are read.
 // A line longer than 1 MiB (1048576 bytes without its line break, LF or
 // CRLF), in either format, is a malformed row at its line, and so is a
 // csv record whose quoted field is still open 1 MiB after the record

@@ -48,13 +48,14 @@ type Allocation struct {
 // whose Owed, or, when Owed is the zero Money, Amount has no known
 // currency ("settlements[0].owed", "settlements[0].amount"); a
 // settlement with an empty invoice ID or the ID of an earlier one
-// ("settlements[i].invoice"),
-// of another customer than the first's ("settlements[i].customer"), as
-// of another instant than pay.At ("settlements[i].as_of"), owing in
-// another currency than the payment's, a negative amount or one beyond
-// those bounds ("settlements[i].owed", "settlements[i].with_discount"),
-// or a WithDiscount not below Owed ("settlements[i].with_discount"). A
-// rejected call returns no parts and the zero Money.
+// ("settlements[i].invoice"), of another customer than the first's
+// ("settlements[i].customer"), as of another instant than pay.At
+// ("settlements[i].as_of"), owing in another currency than the
+// payment's, a negative amount, one beyond those bounds or one finer
+// than the minor unit ("settlements[i].owed",
+// "settlements[i].with_discount"), or a positive WithDiscount not below
+// Owed ("settlements[i].with_discount"). A rejected call returns no parts
+// and the zero Money.
 func Allocate(pay Payment, open []Settlement) ([]Allocation, customer.Money, error) {
 	var p problems
 	if pay.ID == "" {

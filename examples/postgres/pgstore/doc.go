@@ -44,11 +44,15 @@
 // a writer running meanwhile (an erasure or a save, which do not lock
 // the complaint tables in one order; an order append or a Delete, which
 // lock the customer before its orders and returns) waits for them or
-// they for the writer, and neither is aborted as a deadlock. The
-// migrations give the same schema and rows whatever the server's
-// standard_conforming_strings: migration 10 repairs the nanoseconds that
-// migrations 4 and 5 filled in as 0 under standard_conforming_strings =
-// off.
+// they for the writer, and neither is aborted as a deadlock. The rounds
+// that take those locks take schema_version too; then Migrate reads the
+// schema's version again, since another process may have migrated while
+// they waited, and when it changed, gives the locks back and takes those
+// of what is left to do, every round within the one
+// Options.MigrationLockTimeout. The migrations give the same schema and
+// rows whatever the server's standard_conforming_strings: migration 10
+// repairs the nanoseconds that migrations 4 and 5 filled in as 0 under
+// standard_conforming_strings = off.
 //
 // Fields that callers query get their own columns: identifiers, kinds and
 // states, times, points, amounts. Amounts are NUMERIC (exact, scale kept);
