@@ -42,8 +42,9 @@ func (s *Stats) MarshalBinary() ([]byte, error) {
 // by MarshalBinary. s must come from [NewStats] with options whose value
 // and RFM models are those of the encoded statistics; the quadrant rule
 // may differ, since the first pass does not read it. Data of other
-// models, of version 1, that is not such an encoding, or whose
-// statistics hold customers of two as-of days, is an error wrapping
+// models, of version 1, that is not such an encoding, whose
+// statistics hold customers of two as-of days, or, with
+// Options.Currency, customers in another currency, is an error wrapping
 // [value.ErrInvalidInput] and leaves s unchanged. The as-of day travels
 // in the encodings of the value and RFM statistics; those of their
 // versions without it decode with an unknown day ([Stats.AsOf]).
@@ -92,6 +93,17 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	for _, d := range days {
 		if d != days[0] {
 			return bad(fmt.Sprintf("customers of two as-of days, %v and %v", days[0], d))
+		}
+	}
+	// Options that convert into a currency take no customer in another
+	// (see Stats.Add).
+	if want := s.opts.Currency; want != "" {
+		for i := range kinds {
+			for _, c := range []customer.Currency{t.value[i].Currency(), t.rfm[i].Currency()} {
+				if c != "" && c != want {
+					return bad(fmt.Sprintf("%v customers in %s, the options convert into %s", kinds[i], c, want))
+				}
+			}
 		}
 	}
 	s.value, s.rfm = t.value, t.rfm

@@ -118,7 +118,8 @@ func (s *Stats) Compact() {
 // as-of day than the customers before, or with a known indicator that is
 // not a finite number, which scoring would refuse) is rejected and
 // changes nothing. So is one observed with another
-// occasion window than the options' (an error wrapping
+// occasion window than the options', or, with Options.Currency, one in
+// another currency, observed without the conversion (an error wrapping
 // [ErrInvalidOptions]; see [ObserveWith]), which classification would
 // refuse.
 func (s *Stats) Add(o *Observation) error {
@@ -149,8 +150,8 @@ func (s *Stats) Add(o *Observation) error {
 // Merge adds the statistics of another shard (fitted with the same
 // options); o is not changed. Statistics that do not merge (other models
 // or options, a kind in another currency, or customers observed at
-// another as-of day) are an error and leave s unchanged. Other lifecycle or shop-type options are an error wrapping
-// [ErrInvalidOptions]: the occasion window decides which observations a
+// another as-of day) are an error and leave s unchanged. Other lifecycle or shop-type options, or another
+// Options.Currency, are an error wrapping [ErrInvalidOptions]: the occasion window decides which observations a
 // shard takes, and the merged statistics classify by their options, which
 // would otherwise be those of whichever shard the others were merged
 // into. The quadrant rule may differ, as in [Stats.UnmarshalBinary].
@@ -160,7 +161,7 @@ func (s *Stats) Merge(o *Stats) error {
 		return &value.InputError{Reason: "merge segment statistics with themselves: a shard would count twice"}
 	}
 	if s.rules != o.rules {
-		return fmt.Errorf("segment: cannot merge the statistics of other lifecycle or shop-type options: %w", ErrInvalidOptions)
+		return fmt.Errorf("segment: cannot merge the statistics of other lifecycle, shop-type or currency options: %w", ErrInvalidOptions)
 	}
 	a, aok := s.AsOf()
 	b, bok := o.AsOf()
@@ -561,7 +562,8 @@ func (sc *Scoring) score(dst *value.Score, o *Observation) error {
 // quadrant against the thresholds of o's kind, RFM, lifecycle stage,
 // shop type and, with Options.Grades, grade ([Model.Grade]). An
 // observation taken with another occasion window than the model's
-// options (see [ObserveWith]) is an error wrapping [ErrInvalidOptions].
+// options, or, with Options.Currency, in another currency (see
+// [ObserveWith]), is an error wrapping [ErrInvalidOptions].
 // A customer of a kind without customers in the first pass, or, for the
 // Mean and Median rules, in the second pass ([ThresholdStats] that never
 // saw the kind: a lost shard, a pass not run), has no thresholds to be

@@ -96,13 +96,19 @@ func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil
 // ([value.Indicators.Convert]) and Net and Credited (exactly, amount ×
 // rate) at the rate of its currency into opts.Currency, and its Currency
 // becomes opts.Currency; a customer without a currency (no money facts)
-// is left as it is. A missing rate is an error naming the customer and
+// is left as it is. An amount of an intermediary's trade record
+// (Trade.AnnualTurnover, Trade.MarketSize) in another currency than the
+// customer's, which [value.Extract] refuses, is converted at the rate of
+// its own currency into opts.Currency (exactly, then the float64
+// nearest: a dealer buying in EUR whose turnover is given in USD). A missing rate is an error naming the customer and
 // the pair, wrapping the error of Rates; a rate that is not positive is
 // one wrapping [value.ErrInvalidInput]; Currency without Rates, or Rates
 // without a valid Currency, is one wrapping [ErrInvalidOptions].
 // Observations classified with such options must be taken with them,
-// at the same rates, as [FitInputs] does: the scorers refuse a customer
-// in another currency than the fit's.
+// at the same rates, as [FitInputs] does: [Stats.Add] and
+// [Model.Classify] refuse one in another currency than opts.Currency
+// (an error wrapping [ErrInvalidOptions]), and the scorers one in
+// another currency than the fit's.
 func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	var l LifecycleOptions
 	if opts != nil {
@@ -127,11 +133,15 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	// The indicators are read and converted apart, and nothing below
 	// fails: a refused input changes nothing.
 	var x value.Indicators
-	if err := value.Extract(s, in.Customer, &x); err != nil {
+	ex, trade := foreignTrade(opts, in)
+	if err := value.Extract(s, ex.Customer, &x); err != nil {
 		return err
 	}
 	net, credited := s.Net(), s.Credited
 	if err := convert(opts, &x, &net, &credited); err != nil {
+		return err
+	}
+	if err := convertTrade(opts, &x, trade); err != nil {
 		return err
 	}
 	*dst = Observation{Indicators: x}

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -13,10 +14,11 @@ import (
 //
 // Rate returns the amount of currency to that one unit of currency from
 // is worth: with 160 JPY to the euro, Rate("JPY", "EUR") is 0.00625. It
-// is asked only for the currency of a customer that differs from
-// Options.Currency, never for a pair of equal currencies. An error (no
-// rate for the pair) refuses the customer; so does a rate that is not
-// positive.
+// is asked only for a currency that differs from Options.Currency — a
+// customer's, or that of an amount of its trade record in another
+// currency than the customer's — never for a pair of equal currencies.
+// An error (no rate for the pair) refuses the customer; so does a rate
+// that is not positive.
 //
 // A fit compares customers observed at one as-of day ([Stats]), so it
 // takes one rate per pair: that of the as-of day of the summaries
@@ -57,15 +59,95 @@ func convert(opts *Options, x *value.Indicators, net, credited *decimal.Decimal)
 	if opts == nil || opts.Rates == nil || x.Currency == "" || x.Currency == opts.Currency {
 		return nil
 	}
-	from, to := x.Currency, opts.Currency
-	rate, err := opts.Rates.Rate(from, to)
+	rate, err := rateOf(opts, x.ID, x.Currency)
 	if err != nil {
-		return fmt.Errorf("segment: customer %q: no rate from %s to %s: %w", x.ID, from, to, err)
+		return err
 	}
-	if err := x.Convert(to, rate); err != nil {
+	if err := x.Convert(opts.Currency, rate); err != nil {
 		return err
 	}
 	*net, *credited = net.Mul(rate), credited.Mul(rate)
+	return nil
+}
+
+// rateOf returns the rate of currency from into opts.Currency, or an
+// error naming customer id and the pair, wrapping the error of Rates.
+func rateOf(opts *Options, id customer.ID, from customer.Currency) (decimal.Decimal, error) {
+	rate, err := opts.Rates.Rate(from, opts.Currency)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("segment: customer %q: no rate from %s to %s: %w", id, from, opts.Currency, err)
+	}
+	return rate, nil
+}
+
+// tradeAmount is an amount of a trade record taken out by foreignTrade.
+type tradeAmount struct {
+	i value.Indicator
+	m customer.Money
+}
+
+// foreignTrade returns in with a trade record without the amounts in
+// another currency than the customer's own — the summary's, or, without
+// orders, that of the first amount, as [value.Extract] reads them — and
+// the amounts taken out, when opts convert ([Rates]); in as it is
+// otherwise. Extract refuses such amounts; [ObserveWith] converts them
+// apart.
+func foreignTrade(opts *Options, in Input) (Input, []tradeAmount) {
+	if opts == nil || opts.Rates == nil || in.Customer == nil || in.Customer.Trade == nil {
+		return in, nil
+	}
+	t := *in.Customer.Trade
+	own := in.Summary.Currency
+	var out []tradeAmount
+	for _, a := range []struct {
+		i value.Indicator
+		m *customer.Money
+	}{{value.Turnover, &t.AnnualTurnover}, {value.MarketSize, &t.MarketSize}} {
+		if a.m.IsZero() {
+			continue
+		}
+		if own == "" {
+			own = a.m.Currency()
+		}
+		if a.m.Currency() != own {
+			out = append(out, tradeAmount{a.i, *a.m})
+			*a.m = customer.Money{}
+		}
+	}
+	if out == nil {
+		return in, nil
+	}
+	c := *in.Customer
+	c.Trade = &t
+	in.Customer = &c
+	return in, out
+}
+
+// convertTrade sets the indicators of the trade amounts that
+// foreignTrade took out of x's record, each converted exactly into
+// opts.Currency at the rate of its own currency and then rounded to the
+// nearest float64 ([value.Float]). On error x is left as it was.
+func convertTrade(opts *Options, x *value.Indicators, amounts []tradeAmount) error {
+	y := *x
+	for _, a := range amounts {
+		d := a.m.Amount()
+		if cur := a.m.Currency(); cur != opts.Currency {
+			rate, err := rateOf(opts, x.ID, cur)
+			if err != nil {
+				return err
+			}
+			if rate.Sign() <= 0 {
+				return &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive", rate, cur, opts.Currency)}
+			}
+			d = d.Mul(rate)
+		}
+		v := value.Float(d)
+		if math.IsInf(v, 0) {
+			return &value.InputError{Customer: x.ID, Indicator: a.i, Value: v}
+		}
+		y.Set(a.i, v)
+	}
+	*x = y
 	return nil
 }
 

@@ -187,7 +187,7 @@ type Options struct {
 }
 
 // rules is the compiled, validated form of the lifecycle and shop-type
-// options, in days.
+// options, in days, and of the currency the options convert into.
 type rules struct {
 	newWindow, defaultGap       float64
 	dormantFactor, lostFactor   float64
@@ -197,6 +197,9 @@ type rules struct {
 	loyalMinF, loyalMinM        uint8
 	loyalMinAOV                 uint8
 	interestWindow              float64
+	// currency is Options.Currency: the currency of every observation
+	// with money facts (empty: no conversion).
+	currency customer.Currency
 }
 
 func orDays(d, def time.Duration) float64 {
@@ -233,6 +236,7 @@ func (o *Options) compile() (rules, error) {
 		loyalMinM:      s.LoyalMinM,
 		loyalMinAOV:    s.LoyalMinAOV,
 		interestWindow: orDays(s.InterestWindow, 90*day),
+		currency:       opt.Currency,
 	}
 	if r.loyalMinF == 0 {
 		r.loyalMinF = 4
@@ -308,8 +312,14 @@ func (o *Options) checkFixed(m *value.Model) error {
 }
 
 // check refuses an observation whose purchase occasions were grouped with
-// another window than the options' (see [ObserveWith]).
+// another window than the options', or, when the options convert into a
+// currency, one in another currency: taken without the conversion (see
+// [ObserveWith]).
 func (r *rules) check(o *Observation) error {
+	if r.currency != "" && o.Currency != "" && o.Currency != r.currency {
+		return fmt.Errorf("segment: customer %q: observation in %s, the options convert into %s: observe with ObserveWith and the options of the fit: %w",
+			o.ID, o.Currency, r.currency, ErrInvalidOptions)
+	}
 	w := o.OccasionWindow
 	if w == 0 {
 		w = float64(defaultOccasionWindow) / float64(day)

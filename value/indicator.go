@@ -77,8 +77,10 @@ const (
 	// Growth compares the net of the last twelve months L
 	// (Summary.SpendLast12Months) with that of the twelve before P
 	// (Summary.SpendPrior12Months), each floored at 0:
-	// (L − P) ÷ (L + P), in [−1, 1]; 0 when both are 0. It is the
-	// symmetric growth rate, scale-free and finite. It is unknown
+	// (L − P) ÷ (L + P), in [−1, 1], the float64 nearest the quotient
+	// of the exact amounts; 0 when both are 0. It is the symmetric
+	// growth rate, scale-free (amounts that differ by a factor, such as
+	// a currency converted, give the same float64) and finite. It is unknown
 	// without orders and when the first purchase falls in the last
 	// twelve months: such a customer has no prior year to grow from,
 	// and P = 0 would make it the fastest grower of all.
@@ -336,19 +338,13 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 		dst.Set(Tenure, float64(asOf-first))
 		dst.Set(Recency, float64(asOf-last))
 	}
-	l, p := ls.float(), ps.float()
-	dst.Set(RecentSpend, l)
+	dst.Set(RecentSpend, ls.float())
 	// Growth needs a year before the last one to compare with: a
 	// customer whose first purchase falls in the last twelve months was
 	// not yet a customer in the prior year, and its P = 0 would read as
 	// the largest growth there is.
 	if days > 0 && first <= lastYear {
-		l, p = max(l, 0), max(p, 0)
-		if l+p > 0 {
-			dst.Set(Growth, (l-p)/(l+p))
-		} else {
-			dst.Set(Growth, 0)
-		}
+		dst.Set(Growth, growth(&ls, &ps))
 	}
 
 	if c != nil && c.Trade != nil {
@@ -386,6 +382,59 @@ func extract(s *customer.Summary, c *customer.Customer, dst *Indicators) error {
 		}
 	}
 	return dst.check()
+}
+
+// growth returns the symmetric growth (L − P) ÷ (L + P) of the exact sums
+// l and p, each floored at 0, as the float64 nearest the exact quotient;
+// 0 when both are 0. The quotient of the exact sums is scale-free, so
+// customers whose amounts differ by a factor — another currency
+// converted ([Indicators.Convert]) — grow alike; the quotient of their
+// rounded floats could differ in the last place.
+func growth(l, p *exactSum) float64 {
+	if !l.big && !p.big {
+		a, b := max(l.c, 0), max(p.c, 0)
+		switch {
+		case a == 0 && b == 0:
+			return 0
+		case b == 0:
+			return 1
+		case a == 0:
+			return -1
+		}
+		if v, _, ok := align(a, l.e, b, p.e); ok {
+			// Both below 2⁶² after align, so neither the sum nor the
+			// difference overflows; below 2⁵³ both are exact floats, and
+			// one division rounds once.
+			if n, d := v[0]-v[1], v[0]+v[1]; d < exact53 {
+				return float64(n) / float64(d)
+			}
+		}
+	}
+	a, b := l.decimal(), p.decimal()
+	if a.Sign() < 0 {
+		a = decimal.Zero
+	}
+	if b.Sign() < 0 {
+		b = decimal.Zero
+	}
+	switch {
+	case a.IsZero() && b.IsZero():
+		return 0
+	case b.IsZero():
+		return 1
+	case a.IsZero():
+		return -1
+	}
+	f, _ := new(big.Rat).Quo(a.Sub(b).Rat(), a.Add(b).Rat()).Float64()
+	return f
+}
+
+// decimal returns the sum as a decimal.
+func (a *exactSum) decimal() decimal.Decimal {
+	if a.big {
+		return a.exact
+	}
+	return decimal.New(a.c, a.e)
 }
 
 // limit bounds the coefficients of exactSum.
@@ -562,8 +611,16 @@ func Float(d decimal.Decimal) float64 {
 // Convert converts the money indicators of x ([Indicator.Money]: Profit,
 // Revenue, AverageOrderValue, RecentSpend, Turnover and MarketSize) into
 // currency to at rate, the amount of to that one unit of x.Currency is
-// worth: each known one becomes v × r, with r the float64 nearest rate
-// ([Float]), one rounding per value. Counts, days, shares, ratios and
+// worth: each known one v becomes the float64 nearest d × rate ([Float]),
+// with d the shortest decimal that v is the float64 nearest to — the
+// decimal amount v was read from, when that has at most 15 significant
+// digits ([Extract]) — one rounding per value. So a converted amount is
+// the float64 of its exact equivalent in to, and ties with a customer
+// who paid that amount in to (USD 1.50 at 0.8 is 1.2, where 1.5 × 0.8 in
+// float64 is 1.2000000000000002, above it). An AverageOrderValue that is
+// the float64 nearest Revenue ÷ Orders, as Extract gives it, becomes the
+// float64 nearest the converted Revenue ÷ Orders, for the same tie; one
+// set otherwise is converted as the other amounts. Counts, days, shares, ratios and
 // ratings are left as they are, unknown values stay unknown, and
 // x.Currency becomes to. Indicators are float64 already (scores are
 // dimensionless numbers, not money: see [Extract]), so converting them
@@ -583,9 +640,27 @@ func (x *Indicators) Convert(to customer.Currency, rate decimal.Decimal) error {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive and within the range of float64", rate, x.Currency, to)}
 	}
 	y := *x
+	var net decimal.Decimal // the converted Revenue, exact
 	for m := y.known; m != 0; m &= m - 1 {
 		if i := Indicator(bits.TrailingZeros32(m)); i.Money() {
-			y.Values[i] *= r
+			d := decimal.NewFromFloat(y.Values[i]).Mul(rate)
+			if i == Revenue {
+				net = d
+			}
+			y.Values[i] = Float(d)
+		}
+	}
+	// AverageOrderValue as Extract gives it, the float64 nearest Net ÷
+	// Orders, is taken again from the converted net, so that it ties
+	// with a customer who paid that net in to.
+	if aov, ok := x.Get(AverageOrderValue); ok && x.Known(Revenue) {
+		if n := x.Values[Orders]; x.Known(Orders) && n >= 1 && n <= 1<<53 && n == math.Trunc(n) {
+			var a, b exactSum
+			a.add(decimal.NewFromFloat(x.Values[Revenue]), 1)
+			if a.quo(int64(n)) == aov {
+				b.add(net, 1)
+				y.Values[AverageOrderValue] = b.quo(int64(n))
+			}
 		}
 	}
 	y.Currency = to

@@ -202,6 +202,10 @@ type RFMStats struct {
 // ([Indicators.AsOf]), and whether it is known.
 func (s *RFMStats) AsOf() (customer.Date, bool) { return s.asOf.get() }
 
+// Currency returns the currency of the buyers counted, empty while none
+// of them had one ([Indicators.Currency]).
+func (s *RFMStats) Currency() customer.Currency { return s.currency }
+
 // NewRFMStats returns empty RFM statistics for customers of kind k, or a
 // *[ModelError] when opts are invalid.
 func NewRFMStats(k customer.Kind, opts *RFMOptions) (*RFMStats, error) {

@@ -70,6 +70,10 @@ func (s *Stats) Grow(n int) {
 // N returns the number of customers added.
 func (s *Stats) N() int64 { return s.n }
 
+// Currency returns the currency of the customers added, empty while none
+// of them had one ([Indicators.Currency]).
+func (s *Stats) Currency() customer.Currency { return s.currency }
+
 // AsOf returns the as-of day of the customers added ([Indicators.AsOf])
 // and whether it is known: unknown while no customer added knew its day.
 func (s *Stats) AsOf() (customer.Date, bool) { return s.asOf.get() }
