@@ -806,7 +806,7 @@ func (m ParetoNBD) scoreCached(o Observation, t float64, cache *bracketCache) (S
 // and β) or a large r the mass near τ = 0 is still sampled. In w the
 // factor τ^n/(α+τ)^{r+n} of NB_τ(n) is a peak of width
 // √(1/r + 1/n), which the panels (at least 64, at most 2¹⁴) are kept
-// narrower than half of, and no wider than maxPanelW in w (the
+// narrower than half of, and no wider than 0.5 in w (the
 // integrand's other features, where τ passes α/r and β/(s+1), are about
 // one unit of w wide). Where t/c or s/β is beyond the float range (α or
 // β below about 1e-299 of t) w still is not (wmax < 800): the ratios

@@ -527,8 +527,13 @@ type Result struct {
 	Grade Grade
 	// Consent, Net, Currency and PurchaseDays are carried over from the
 	// observation for the playbook and the KPIs of [Migrate]. Net is in
-	// Currency, the summary's; Currency is empty when the customer has
-	// no order, return or credit, and Net is then zero.
+	// Currency, the summary's, or the analysis currency of
+	// [Options].Currency when the customer's was converted: then it is
+	// the exact product of the summary's net and the rate, with as many
+	// decimals as that gives (JPY 12345 at 0.0062893 is EUR
+	// 77.6414085), which a caller that keeps whole minor units rounds;
+	// Currency is empty when the customer has no order, return or
+	// credit, and Net is then zero.
 	Consent      customer.Consent
 	Net          decimal.Decimal
 	Currency     customer.Currency
