@@ -170,6 +170,21 @@ import (
 // refuses that carry-out instead; a log that holds one needs a person to
 // look at it, and more money for the goods is a price reduction or a
 // compensation.
+//
+// # Checking a refund before it is carried out
+//
+// [Service.Do] applies a command and saves it in one step, and Apply
+// checks a refund against what the case holds, not against the order:
+// a refund of more units than the customer holds, or of more money than
+// the order can still pay back, is carried out and only Refunds then
+// refuses it. A caller that wants it refused before it is carried out
+// takes the steps itself: read the case and its log from the [Store],
+// apply the carry-out with [Policy.Apply], call Refunds on the log with
+// the new event appended and the complainant's history, record the
+// returns it gives with [customer.Recorder.RecordReturn], and only then
+// save the case and the event with [Store.Save] (which refuses a case
+// changed meanwhile: [ErrConflict]). The e-shop example does this,
+// with what a crash between the two writes leaves.
 func Refunds(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)

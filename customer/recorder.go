@@ -302,7 +302,8 @@ func (r *Recorder) RecordOrderStored(ctx context.Context, o Order, now time.Time
 // RecordReturn checks ret against its order and the returns of that
 // order recorded before, and appends it. It refuses, with the
 // [*ValidationError] of [Return.ValidateAfter], a return that is invalid
-// at time now or for its order: in particular one of a line the order
+// at time now (a zero now skips the check that it is not dated after
+// now) or for its order: in particular one of a line the order
 // does not have, or of more units than the customer holds. The order is
 // looked up in the history of ret's customer; one that is not there is
 // reported on "order_id" (CodeUnknown), with whatever else is wrong with

@@ -293,8 +293,9 @@ func (o Order) line(id string) Line {
 // reports every problem at once: an empty or blank return, order,
 // customer or line ID, or one with a control character or bytes that are
 // not UTF-8; an order ID other than o's; another customer than
-// o's; a zero time, one before [MinRecordYear], one after now, or one
-// before the order; an unknown kind or reason; no lines; a line
+// o's; a zero time, one before [MinRecordYear], one after now (a zero
+// now skips that check), or one before the order; an unknown kind or
+// reason; no lines; a line
 // that is not in the order or appears twice; a quantity ≥ 0 (returned
 // units are negative, as on a credit note); more units than the line
 // sold.

@@ -257,6 +257,8 @@ func TestMigrateRefusesUnorderedPeriods(t *testing.T) {
 	var mismatch *value.AsOfMismatchError
 	require.ErrorAs(t, err, &mismatch)
 	assert.Equal(t, value.AsOfMismatchError{A: customer.DateOf(dayA), B: customer.DateOf(dayA)}, *mismatch)
+	assert.Equal(t, `segment: both periods are as of 2025-06-30 (customers "a" and "a"): the first must be of an earlier day: segment: invalid result`, err.Error(),
+		"the same day twice is not said to differ")
 
 	mixed := append(slices.Clone(then[:1]), now[2])
 	_, err = segment.Migrate(mixed, now)

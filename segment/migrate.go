@@ -170,12 +170,33 @@ func ordered(before, after []Result) error {
 	if err != nil {
 		return err
 	}
-	if aok && bok && a >= b {
+	if aok && bok && a == b {
+		// The same day: the mismatch error's own words ("as-of days
+		// differ") would contradict the message, so it is wrapped
+		// without being printed.
+		return &sameDayError{
+			msg:  fmt.Sprintf("segment: both periods are as of %v (customers %q and %q): the first must be of an earlier day: %v", a, ca, cb, ErrInvalidResult),
+			errs: []error{ErrInvalidResult, &value.AsOfMismatchError{A: a, B: b}},
+		}
+	}
+	if aok && bok && a > b {
 		return fmt.Errorf("segment: the first period (customer %q) is as of %v, the second (customer %q) as of %v: the first must be the earlier: %w: %w",
 			ca, a, cb, b, ErrInvalidResult, &value.AsOfMismatchError{A: a, B: b})
 	}
 	return nil
 }
+
+// sameDayError is the error of two periods of one as-of day: it wraps
+// [ErrInvalidResult] and a [*value.AsOfMismatchError] naming the day
+// twice, as the error of periods in the wrong order does, and says in
+// its own words what is wrong.
+type sameDayError struct {
+	msg  string
+	errs []error
+}
+
+func (e *sameDayError) Error() string   { return e.msg }
+func (e *sameDayError) Unwrap() []error { return e.errs }
 
 func index(results []Result, period string) (map[customer.ID]*Result, error) {
 	m := make(map[customer.ID]*Result, len(results))

@@ -237,6 +237,16 @@ type Leaf struct {
 	InCurrent bool
 }
 
+// Validate reports what is wrong with m as [Fit] and [NewStats] would,
+// before any customer is read: a [*ModelError] naming the node's path
+// ("potential/growth/recent-spend") and the reason, or nil. A model
+// decoded from JSON, or edited by an operator, is checked by it where
+// it is loaded.
+func (m Model) Validate() error {
+	_, err := m.compile()
+	return err
+}
+
 // compile validates m and flattens it into leaves with global weights.
 func (m *Model) compile() ([]Leaf, error) {
 	if !m.Kind.Valid() {

@@ -87,3 +87,20 @@ func TestModelJSONUnknownName(t *testing.T) {
 		assert.Regexp(t, `revenu|minmax|shopper`, err.Error())
 	}
 }
+
+// A decoded model is checked where it is loaded: Validate names the
+// node and the reason, as Fit would, and passes the default models.
+func TestModelValidate(t *testing.T) {
+	require.NoError(t, value.DefaultModel(customer.Consumer).Validate())
+	require.NoError(t, value.DefaultModel(customer.Intermediary).Validate())
+	var m value.Model
+	require.NoError(t, json.Unmarshal([]byte(`{"kind":"consumer",
+		"current":{"name":"current","weight":0.5,"children":[{"name":"revenue","weight":1,"measure":{"indicator":"revenue","method":"absolute"}}]},
+		"potential":{"name":"potential","weight":0.5,"children":[{"name":"tenure","weight":1,"measure":{"indicator":"tenure","transform":"linear","method":"min-max"}}]}}`), &m))
+	err := m.Validate()
+	var me *value.ModelError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, "current/revenue", me.Path)
+	_, fitErr := value.Fit(m, nil)
+	assert.Equal(t, err.Error(), fitErr.Error(), "Validate says what Fit says")
+}

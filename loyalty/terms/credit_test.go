@@ -207,6 +207,9 @@ func TestSettleWithRejects(t *testing.T) {
 		{"more than the invoice, also when one comes after asOf", func(t *testing.T) []terms.CreditNote {
 			return []terms.CreditNote{note(t, "CN-2", on(90, 0, 0, 0), "0.01"), note(t, "CN-1", on(5, 0, 0, 0), "700.00")}
 		}, []string{"credits[0].amount too_many"}, "total 700.01 EUR"},
+		{"before the invoice and more than it, both said", func(t *testing.T) []terms.CreditNote {
+			return []terms.CreditNote{note(t, "CN-1", issued.Add(-time.Hour), "800.00")}
+		}, []string{"credits[0].amount too_many", "credits[0].at order"}, "total 800.00 EUR, more than the invoice amount 700.00 EUR"},
 		{"every fault at once", func(t *testing.T) []terms.CreditNote {
 			return []terms.CreditNote{
 				{ID: "", At: time.Time{}, Amount: money(t, "1", "USD")},

@@ -178,18 +178,15 @@ func (inv Invoice) SettleWith(payments []Payment, credits []CreditNote, asOf tim
 	}
 	pays := make([]entry, len(payments))
 	for i, x := range payments {
-		pays[i] = entry{i, x.ID, x.At, x.Amount}
+		pays[i] = entry{i: i, id: x.ID, at: x.At, amount: x.Amount}
 	}
 	notes := make([]entry, len(credits))
 	for i, x := range credits {
-		notes[i] = entry{i, x.ID, x.At, x.Amount}
+		notes[i] = entry{i: i, id: x.ID, at: x.At, amount: x.Amount}
 	}
 	pays = inv.check(&p, "payments", "payment", pays, true)
-	n := len(p.fields)
 	notes = inv.check(&p, "credits", "credit note", notes, false)
-	if len(p.fields) == n {
-		inv.checkCredited(&p, notes)
-	}
+	inv.checkCredited(&p, notes)
 	if err := p.err("settlement of invoice " + strconv.Quote(inv.ID)); err != nil {
 		return Settlement{}, err
 	}
@@ -203,6 +200,9 @@ type entry struct {
 	id     string
 	at     time.Time
 	amount customer.Money
+	// badAmount is set by [Invoice.check] when the amount is at fault
+	// (another currency, not positive, finer than the minor unit).
+	badAmount bool
 }
 
 // check reports the faults of the entries of list (kind names one in
@@ -234,18 +234,25 @@ func (inv Invoice) check(p *problems, list, kind string, es []entry, prepaid boo
 			p.add(f+"at", customer.CodeOrder, "%s%s is before the invoice was issued at %s",
 				who, e.at.Format(time.RFC3339), inv.Issued.Format(time.RFC3339))
 		}
+		n := len(p.fields)
 		checkMoney(p, f+"amount", who, "the invoice's", e.amount, cur)
+		e.badAmount = len(p.fields) > n
 		out = append(out, e)
 	}
 	slices.SortFunc(out, func(a, b entry) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
 	return out
 }
 
-// checkCredited reports the first of the valid credit notes, sorted,
-// with which they add up to more than the invoice's amount.
+// checkCredited reports the first of the credit notes, sorted, with
+// which they add up to more than the invoice's amount. Notes whose amount
+// is at fault are left out of the sum; a note at fault otherwise (its ID
+// or instant) counts, so that every problem is reported at once.
 func (inv Invoice) checkCredited(p *problems, notes []entry) {
 	sum := decimal.Zero
 	for _, e := range notes {
+		if e.badAmount {
+			continue
+		}
 		sum = sum.Add(e.amount.Amount())
 		if sum.GreaterThan(inv.Amount.Amount()) {
 			p.add("credits["+strconv.Itoa(e.i)+"].amount", customer.CodeTooMany,
