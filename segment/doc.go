@@ -77,7 +77,7 @@
 // The customers of one kind are compared in one currency. Customers
 // billed in several (dealers in several countries) are fitted together
 // with [Options].Currency and [Options].Rates, the caller's exchange
-// rates of the as-of day ([Rates]): [ObserveWith] and [FitInputs] convert
+// rates of the as-of day ([ExchangeRates]): [ObserveWith] and [FitInputs] convert
 // each customer's money indicators, net and credits into that currency,
 // so the value scores, the RFM monetary score, the quadrants, the grades
 // and the revenue of [Migrate] compare them as one population. Without

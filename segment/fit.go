@@ -33,7 +33,7 @@ func kindIndex(k customer.Kind) int {
 // aggregate of money over both, such as [Migrate], checks that they are
 // not.
 // Observations taken with Options.Currency and Options.Rates
-// ([ObserveWith]) are all in that currency ([Rates]).
+// ([ObserveWith]) are all in that currency ([ExchangeRates]).
 //
 // One as-of day: a segmentation is of a population observed at one day
 // ([value.Indicators.AsOf], the day of the summaries' AsOf), since
@@ -477,7 +477,7 @@ func Fit(population []Observation, opts *Options) (*Model, error) {
 // population. The customers of one kind must share a currency (see
 // [Stats]); the two kinds may differ. With Options.Currency and
 // Options.Rates every customer is converted into that currency first
-// (see [ObserveWith] and [Rates]), each pair's rate asked for once, so
+// (see [ObserveWith] and [ExchangeRates]), each pair's rate asked for once, so
 // customers in several currencies are fitted together.
 func FitInputs(population []Input, opts *Options) (*Model, []Observation, error) {
 	obsOpts := opts

@@ -91,7 +91,7 @@ func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil
 // [ErrInvalidOptions]; an input without a summary or of no valid kind is
 // one wrapping [value.ErrInvalidInput].
 //
-// With opts.Currency and opts.Rates ([Rates]), a customer whose currency
+// With opts.Currency and opts.Rates ([ExchangeRates]), a customer whose currency
 // is not opts.Currency is converted into it: its money indicators
 // ([value.Indicators.Convert]) and Net and Credited (exactly, amount ×
 // rate) at the rate of its currency into opts.Currency, and its Currency

@@ -9,7 +9,7 @@ import (
 	"github.com/tailorcrm/tailor/value"
 )
 
-// Rates gives the exchange rates of a fit in several currencies
+// ExchangeRates gives the exchange rates of a fit in several currencies
 // (Options.Currency and Options.Rates).
 //
 // Rate returns the amount of currency to that one unit of currency from
@@ -27,7 +27,7 @@ import (
 // down against the others by the change of the rate; a caller who wants
 // each order at the rate of its own day converts the orders before
 // summarising them. [FitInputs] asks for each pair once.
-type Rates interface {
+type ExchangeRates interface {
 	Rate(from, to customer.Currency) (decimal.Decimal, error)
 }
 
@@ -89,7 +89,7 @@ type tradeAmount struct {
 // foreignTrade returns in with a trade record without the amounts in
 // another currency than the customer's own — the summary's, or, without
 // orders, that of the first amount, as [value.Extract] reads them — and
-// the amounts taken out, when opts convert ([Rates]); in as it is
+// the amounts taken out, when opts convert ([ExchangeRates]); in as it is
 // otherwise. Extract refuses such amounts; [ObserveWith] converts them
 // apart.
 func foreignTrade(opts *Options, in Input) (Input, []tradeAmount) {
@@ -154,7 +154,7 @@ func convertTrade(opts *Options, x *value.Indicators, amounts []tradeAmount) err
 // onceRates asks Rates for each pair once, so that every customer of a
 // currency in one [FitInputs] is converted at one rate.
 type onceRates struct {
-	r    Rates
+	r    ExchangeRates
 	seen map[[2]customer.Currency]rateOrErr
 }
 
@@ -163,7 +163,7 @@ type rateOrErr struct {
 	err  error
 }
 
-// Rate implements [Rates].
+// Rate implements [ExchangeRates].
 func (o *onceRates) Rate(from, to customer.Currency) (decimal.Decimal, error) {
 	k := [2]customer.Currency{from, to}
 	v, ok := o.seen[k]

@@ -179,11 +179,11 @@ type Options struct {
 	// Currency and Rates, set together, fit customers billed in several
 	// currencies: [ObserveWith] converts each customer whose currency
 	// is not Currency into it, at the rate that Rates gives for its
-	// currency and Currency ([Rates]). Both zero (the default) convert
+	// currency and Currency ([ExchangeRates]). Both zero (the default) convert
 	// nothing: the customers of one kind must then share a currency
 	// ([Stats]).
 	Currency customer.Currency
-	Rates    Rates
+	Rates    ExchangeRates
 }
 
 // rules is the compiled, validated form of the lifecycle and shop-type
