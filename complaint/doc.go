@@ -159,7 +159,12 @@
 // more money is a price reduction or a compensation. A refund by Units
 // that happens to take the last units held does not set RefundedAll
 // ([Apply] does not see the order); [Refunds] refuses a later refund of
-// the case instead (see "Refunds of the last units" there). What a case gives back
+// the case instead (see "Refunds of the last units" there). A
+// [Service] with a CustomerHistory ([Service].CustomerHistory) runs
+// Refunds before it saves the carry-out of a refund, and refuses one that
+// the history cannot hold, so that no log says a refund was carried out
+// that Refunds then refuses; it does not record the returns, which the
+// caller records as above from the saved log. What a case gives back
 // of the order's price, refunds and price reductions over all its
 // carry-outs ([Case.Paid]), may
 // not exceed the order's value, so a reopened case cannot pay the price
@@ -257,7 +262,9 @@
 // may carry an idempotency key ([Command.Key]): [Service.Do] applies it
 // once per case, so that a command delivered twice from a queue leaves
 // one event and one notice, and refuses the key with another command
-// ([ErrKeyReused]).
+// ([ErrKeyReused]). A Service given the customers' histories
+// ([Service].CustomerHistory) checks the carry-out of a refund against
+// the complainant's history with [Refunds] before it saves it.
 //
 // # Priority
 //

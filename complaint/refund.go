@@ -173,18 +173,27 @@ import (
 //
 // # Checking a refund before it is carried out
 //
-// [Service.Do] applies a command and saves it in one step, and Apply
-// checks a refund against what the case holds, not against the order:
-// a refund of more units than the customer holds, or of more money than
-// the order can still pay back, is carried out and only Refunds then
-// refuses it. A caller that wants it refused before it is carried out
-// takes the steps itself: read the case and its log from the [Store],
-// apply the carry-out with [Policy.Apply], call Refunds on the log with
-// the new event appended and the complainant's history, record the
-// returns it gives with [customer.Recorder.RecordReturn], and only then
-// save the case and the event with [Store.Save] (which refuses a case
-// changed meanwhile: [ErrConflict]). The e-shop example does this,
-// with what a crash between the two writes leaves.
+// Apply checks a refund against what the case holds, not against the
+// order: a refund of more units than the customer holds, or of more
+// money than the order can still pay back, is carried out, and only
+// Refunds then refuses it. A [Service] with a CustomerHistory
+// ([Service].CustomerHistory) refuses it before: [Service.Do] runs
+// Refunds on the stored log with the carry-out appended and the
+// complainant's history, and saves nothing when Refunds refuses the
+// refund (its [*customer.ValidationError], naming the field). It does
+// not record the returns: after the carry-out is saved, call Refunds on
+// the saved log ([Service.History]) and the history, and record the
+// returns it gives with [customer.Recorder.RecordReturn]; a second
+// delivery of them is a no-op, so a caller that fails between the two
+// writes runs Refunds and RecordReturn again. A caller that wants the
+// returns recorded before the carry-out is saved takes the steps itself:
+// read the case and its log from the [Store], apply the carry-out with
+// [Policy.Apply], call Refunds on the log with the new event appended
+// and the complainant's history, record the returns it gives with
+// [customer.Recorder.RecordReturn], and only then save the case and the
+// event with [Store.Save] (which refuses a case changed meanwhile:
+// [ErrConflict]). The e-shop example does this, with what a crash
+// between the two writes leaves.
 func Refunds(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)

@@ -29,6 +29,32 @@ type Service struct {
 	// [DefaultPolicy]. Record, Do and DoRetry validate it on every call
 	// ([Policy.Validate]).
 	Policy *Policy
+	// CustomerHistory, when set, is where [Service.Do] and
+	// [Service.DoRetry] read the complainant's history to check the
+	// carry-out ([CmdCarryOut]) of a refund before they save it: they
+	// find the subject's order (Intake.Subject.Order) in it and run
+	// [Refunds] on the stored log with the new event appended, and an
+	// error refuses the command, the case unchanged and nothing saved.
+	// An order the history does not hold is a [*customer.ValidationError]
+	// on "subject.order" (CodeUnknown); an error of Refunds is returned
+	// as it is, a [*customer.ValidationError] naming the case, the
+	// carry-out event and the field ("proposal.units",
+	// "proposal.amount", …); an error reading the history is returned
+	// wrapped, naming the case and the customer. Other commands and
+	// carry-outs of other resolutions do not read it, nor does a
+	// redelivered command ([Command.Key]), answered as stored.
+	//
+	// It does not record the returns: after a carry-out is saved, the
+	// caller runs Refunds on the saved log ([Service.History]) and the
+	// history, and records each return with
+	// [customer.Recorder.RecordReturn], which checks it again against the
+	// history as it is then. A second delivery of the returns is a no-op,
+	// so a caller that fails between the two writes runs the same steps
+	// again. What it closes is the gap of a log that says a refund was
+	// carried out that no history can hold. Nil: carry-outs are not
+	// checked against the order, and only Refunds refuses such a refund
+	// afterwards.
+	CustomerHistory customer.HistoryReader
 }
 
 // Record opens a new case from intake; note is the staff's note on the
@@ -101,6 +127,11 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // (its intake must have the ID id); on an existing case it is refused as
 // [Apply] refuses it, unless it is a redelivery.
 //
+// With a CustomerHistory ([Service].CustomerHistory), the carry-out of a
+// refund is checked with [Refunds] against the complainant's history
+// before it is saved, and refused, nothing saved, when the history
+// cannot hold it; the returns are the caller's to record.
+//
 // A command with an idempotency key ([Command.Key]) is applied at most
 // once per case, so that a command delivered twice from a queue leaves
 // one event in the audit trail and one notice: when an event of the case
@@ -153,10 +184,62 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 	if err != nil {
 		return c, Event{}, err
 	}
+	if err := s.checkRefund(ctx, c, ev); err != nil {
+		return c, Event{}, err
+	}
 	if err := s.Store.Save(ctx, next, ev); err != nil {
 		return c, Event{}, caseErr(id, cmd.Kind.String(), err)
 	}
 	return next, ev, nil
+}
+
+// checkRefund checks ev, the event of a command applied to c, against
+// the complainant's history when s has a CustomerHistory and ev carries
+// out c's approved refund: it runs [Refunds] on c's log from the store
+// with ev appended, and the order of c's subject found in the history.
+// It returns nil otherwise.
+func (s *Service) checkRefund(ctx context.Context, c Case, ev Event) error {
+	if s.CustomerHistory == nil || ev.Command.Kind != CmdCarryOut || c.Proposal == nil || c.Proposal.Kind != ResolutionRefund {
+		return nil
+	}
+	op := ev.Command.Kind.String()
+	evs, err := s.Store.Events(ctx, c.ID)
+	if err != nil {
+		return caseErr(c.ID, op, err)
+	}
+	if len(evs) > c.Version {
+		// Another writer saved after c was read: check against the log
+		// c was built from; the Save that follows finds the conflict.
+		evs = evs[:c.Version]
+	}
+	who := c.Intake.Complainant
+	var history []customer.Event
+	for he, err := range s.CustomerHistory.History(ctx, who) {
+		if err != nil {
+			return caseErr(c.ID, op, fmt.Errorf("history of customer %q: %w", who, err))
+		}
+		history = append(history, he)
+	}
+	want := c.Intake.Subject.Order
+	var order *customer.Order
+	for i := range history {
+		if o := history[i].Order; o != nil && want != "" && o.ID == want {
+			order = o
+			break
+		}
+	}
+	if order == nil {
+		var q problems
+		if want == "" {
+			q.add("subject.order", customer.CodeRequired, "the case's subject names no order to take the refund's goods back from")
+		} else {
+			q.add("subject.order", customer.CodeUnknown, fmt.Sprintf("order %q is not in the history of customer %q", want, who))
+		}
+		return q.err(fmt.Sprintf("complaint %q: event %d", c.ID, ev.Seq))
+	}
+	log := append(evs[:len(evs):len(evs)], ev)
+	_, err = Refunds(log, *order, history)
+	return err
 }
 
 // record applies the recording cmd of case id, which the store does not
