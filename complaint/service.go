@@ -130,7 +130,9 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // With a CustomerHistory ([Service].CustomerHistory), the carry-out of a
 // refund is checked with [Refunds] against the complainant's history
 // before it is saved, and refused, nothing saved, when the history
-// cannot hold it; the returns are the caller's to record.
+// cannot hold it; the returns are the caller's to record. A case that
+// another writer saved after it was read is the conflict, as above,
+// not checked against the log as it was read.
 //
 // A command with an idempotency key ([Command.Key]) is applied at most
 // once per case, so that a command delivered twice from a queue leaves
@@ -151,7 +153,8 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // an error matching [ErrBadLog], as [Rebuild] does, and stores nothing.
 // A command refused leaves no event, so its redelivery is checked again.
 // Looking a key up reads the case's events ([Store.Events]); commands
-// without a key do not.
+// without a key do not, apart from the carry-out of a refund checked
+// against a CustomerHistory, which reads them for [Refunds].
 //
 // A Policy that does not validate ([Policy.Validate]) is refused with
 // its error before the store is read: no command is applied under it,
@@ -208,9 +211,10 @@ func (s *Service) checkRefund(ctx context.Context, c Case, ev Event) error {
 		return caseErr(c.ID, op, err)
 	}
 	if len(evs) > c.Version {
-		// Another writer saved after c was read: check against the log
-		// c was built from; the Save that follows finds the conflict.
-		evs = evs[:c.Version]
+		// Another writer saved after c was read: the Save would find the
+		// conflict, and a verdict on the log c was built from would hide
+		// it from DoRetry.
+		return caseErr(c.ID, op, fmt.Errorf("read at version %d, the store holds %d events: %w", c.Version, len(evs), ErrConflict))
 	}
 	who := c.Intake.Complainant
 	var history []customer.Event

@@ -207,3 +207,27 @@ func TestServiceHistoryOnlyForRefunds(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, c.Version+1, got.Version)
 }
+
+// staleGet is a store whose Get returns the case as it was read before
+// another writer saved: c.
+type staleGet struct {
+	*complaint.MemStore
+	c complaint.Case
+}
+
+func (s staleGet) Get(context.Context, complaint.ID) (complaint.Case, error) { return s.c, nil }
+
+// When another writer saved after the case was read, Do returns the
+// conflict, as it does without a CustomerHistory, rather than the
+// verdict of Refunds on the log it read: DoRetry then re-reads the case.
+func TestServiceHistoryConflictBeforeRefunds(t *testing.T) {
+	st, c, evs := approvedRefund(t, "63.00", 4)
+	// Another writer, without the history, carried the refund out.
+	done, ev := do(t, c, carryOut, handler, hours(7))
+	require.NoError(t, st.Save(context.Background(), done, ev))
+	svc := complaint.Service{Store: staleGet{st, c}, CustomerHistory: newHistory(t, shirtOrder()).st}
+	_, _, err := svc.Do(context.Background(), "C-1", carryOut, handler, hours(8))
+	require.ErrorIs(t, err, complaint.ErrConflict)
+	assert.EqualError(t, err, `complaint "C-1": carry-out: read at version 6, the store holds 7 events: complaint: version conflict`)
+	unchanged(t, st, done, append(evs, ev))
+}

@@ -239,7 +239,9 @@ type Leaf struct {
 
 // Validate reports what is wrong with m as [Fit] and [NewStats] would,
 // before any customer is read: a [*ModelError] naming the node's path
-// ("potential/growth/recent-spend") and the reason, or nil. A model
+// ("potential/growth/recent-spend"; none for an invalid Kind) and the
+// reason, a [*ConsistencyError] naming the node of a pairwise matrix
+// whose consistency ratio is 0.1 or more, or nil. A model
 // decoded from JSON, or edited by an operator, is checked by it where
 // it is loaded.
 func (m Model) Validate() error {

@@ -210,6 +210,9 @@ func TestSettleWithRejects(t *testing.T) {
 		{"before the invoice and more than it, both said", func(t *testing.T) []terms.CreditNote {
 			return []terms.CreditNote{note(t, "CN-1", issued.Add(-time.Hour), "800.00")}
 		}, []string{"credits[0].amount too_many", "credits[0].at order"}, "total 800.00 EUR, more than the invoice amount 700.00 EUR"},
+		{"no ID and more than the invoice: not named by an empty ID", func(t *testing.T) []terms.CreditNote {
+			return []terms.CreditNote{note(t, "", on(5, 0, 0, 0), "800.00")}
+		}, []string{"credits[0].amount too_many", "credits[0].id required"}, "credits[0].amount: the credit notes total 800.00 EUR, more than the invoice amount 700.00 EUR"},
 		{"every fault at once", func(t *testing.T) []terms.CreditNote {
 			return []terms.CreditNote{
 				{ID: "", At: time.Time{}, Amount: money(t, "1", "USD")},

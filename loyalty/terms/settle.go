@@ -165,7 +165,8 @@ func (inv Invoice) Settle(payments []Payment, asOf time.Time) (Settlement, error
 // was issued ("credits[i].at", CodeOrder) and the credit note with
 // which, in the order of their instants, the credit notes add up to more
 // than the invoice's Amount, asOf or not ("credits[i].amount",
-// CodeTooMany); a zero asOf or one before the invoice was issued
+// CodeTooMany; notes whose amount is at fault are not added, and an ID
+// given twice is added once); a zero asOf or one before the invoice was issued
 // ("as_of"). A rejected call returns the zero Settlement.
 func (inv Invoice) SettleWith(payments []Payment, credits []CreditNote, asOf time.Time) (Settlement, error) {
 	if err := inv.Validate(); err != nil {
@@ -245,8 +246,10 @@ func (inv Invoice) check(p *problems, list, kind string, es []entry, prepaid boo
 
 // checkCredited reports the first of the credit notes, sorted, with
 // which they add up to more than the invoice's amount. Notes whose amount
-// is at fault are left out of the sum; a note at fault otherwise (its ID
-// or instant) counts, so that every problem is reported at once.
+// is at fault are left out of the sum; a note at fault otherwise (an
+// empty ID, its instant) counts, so that every problem is reported at
+// once. A later note under the ID of an earlier one, identical or not,
+// is not in notes ([Invoice.check]) and is not counted again.
 func (inv Invoice) checkCredited(p *problems, notes []entry) {
 	sum := decimal.Zero
 	for _, e := range notes {
@@ -255,9 +258,13 @@ func (inv Invoice) checkCredited(p *problems, notes []entry) {
 		}
 		sum = sum.Add(e.amount.Amount())
 		if sum.GreaterThan(inv.Amount.Amount()) {
+			who := ""
+			if e.id != "" {
+				who = "credit note " + strconv.Quote(e.id) + ": "
+			}
 			p.add("credits["+strconv.Itoa(e.i)+"].amount", customer.CodeTooMany,
-				"credit note %q: the credit notes total %s, more than the invoice amount %s",
-				e.id, money(sum, inv.Amount.Currency()), inv.Amount)
+				"%sthe credit notes total %s, more than the invoice amount %s",
+				who, money(sum, inv.Amount.Currency()), inv.Amount)
 			return
 		}
 	}
