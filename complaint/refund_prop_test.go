@@ -496,22 +496,7 @@ func drawEarlierReturns(t *rapid.T, o customer.Order, bought time.Time) ([]custo
 	for i, l := range o.Lines {
 		held[i] = l.Quantity
 	}
-	var out []customer.Return
-	at := bought
-	for i := range rapid.IntRange(0, 4).Draw(t, "earlier returns") {
-		k := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "line")
-		if held[k] == 0 {
-			continue
-		}
-		kind := rapid.SampledFrom([]customer.ReturnKind{customer.Refund, customer.Exchange}).Draw(t, "kind")
-		units := rapid.IntRange(1, held[k]).Draw(t, "units")
-		if kind == customer.Refund {
-			held[k] -= units
-		}
-		at = at.Add(time.Duration(rapid.IntRange(1, 48).Draw(t, "hours later")) * time.Hour)
-		out = append(out, customer.Return{ID: fmt.Sprintf("R-%d", i), OrderID: o.ID, CustomerID: o.CustomerID, Time: at,
-			Kind: kind, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: o.Lines[k].ID, Quantity: -units}}})
-	}
+	out := drawReturns(t, o, held, bought, "R", 4, 1, 48)
 	other := customer.Return{ID: "R-other", OrderID: "O-2", CustomerID: o.CustomerID, Time: t0, Kind: customer.Refund,
 		Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -99}}}
 	return out, other
@@ -531,20 +516,27 @@ func drawLaterReturns(t *rapid.T, o customer.Order, earlier []customer.Return, f
 			}
 		}
 	}
+	return drawReturns(t, o, held, from, "L", 2, 0, 5)
+}
+
+// drawReturns draws up to most valid returns of o (IDs prefix-0, …),
+// refunds or exchanges of one line each within the units held (line
+// index to units, updated), in time order, each minH to maxH hours
+// after the one before, the first after at.
+func drawReturns(t *rapid.T, o customer.Order, held []int, at time.Time, prefix string, most, minH, maxH int) []customer.Return {
 	var out []customer.Return
-	at := from
-	for i := range rapid.IntRange(0, 2).Draw(t, "later returns") {
-		k := rapid.IntRange(0, len(o.Lines)-1).Draw(t, "later line")
+	for i := range rapid.IntRange(0, most).Draw(t, prefix+" returns") {
+		k := rapid.IntRange(0, len(o.Lines)-1).Draw(t, prefix+" line")
 		if held[k] == 0 {
 			continue
 		}
-		kind := rapid.SampledFrom([]customer.ReturnKind{customer.Refund, customer.Exchange}).Draw(t, "later kind")
-		units := rapid.IntRange(1, held[k]).Draw(t, "later units")
+		kind := rapid.SampledFrom([]customer.ReturnKind{customer.Refund, customer.Exchange}).Draw(t, prefix+" kind")
+		units := rapid.IntRange(1, held[k]).Draw(t, prefix+" units")
 		if kind == customer.Refund {
 			held[k] -= units
 		}
-		at = at.Add(time.Duration(rapid.IntRange(0, 5).Draw(t, "later hours")) * time.Hour)
-		out = append(out, customer.Return{ID: fmt.Sprintf("L-%d", i), OrderID: o.ID, CustomerID: o.CustomerID, Time: at,
+		at = at.Add(time.Duration(rapid.IntRange(minH, maxH).Draw(t, prefix+" hours later")) * time.Hour)
+		out = append(out, customer.Return{ID: fmt.Sprintf("%s-%d", prefix, i), OrderID: o.ID, CustomerID: o.CustomerID, Time: at,
 			Kind: kind, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: o.Lines[k].ID, Quantity: -units}}})
 	}
 	return out

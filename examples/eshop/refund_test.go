@@ -225,16 +225,25 @@ func TestComplaintRefundRedelivered(t *testing.T) {
 		path := e.resolveWith("C-8", "O-8", "refund", "89.90", "324.60", 1)
 		first := e.doKeyed("POST", path, "handler-1", "carry-1", carryOutCmd)
 		require.Equal(t, http.StatusOK, first.Status, first.String())
-		balance := e.balance("C-8")
-		again := e.doKeyed("POST", path, "handler-1", "carry-1", carryOutCmd)
-		require.Equal(t, http.StatusOK, again.Status, again.String())
-		assert.Equal(t, first.Body["events"], again.Body["events"])
-		assert.Equal(t, first.Body["refund"], again.Body["refund"])
-		rets := e.returnsOf("C-8")
-		require.Len(t, rets, 1)
-		assert.Equal(t, 1, clawbacks(t, e, "C-8", rets[0].ID))
-		assert.Equal(t, balance, e.balance("C-8"))
+		requireResentAlike(t, e, path, first)
 	})
+}
+
+// requireResentAlike sends the carry-out of path again under the key of
+// first, its answer, and requires the same events and refund in the
+// answer, one return in C-8's history, clawed back once, and the points
+// balance unchanged.
+func requireResentAlike(t *testing.T, e *testEnv, path string, first response) {
+	t.Helper()
+	balance := e.balance("C-8")
+	again := e.doKeyed("POST", path, "handler-1", "carry-1", carryOutCmd)
+	require.Equal(t, http.StatusOK, again.Status, again.String())
+	assert.Equal(t, first.Body["events"], again.Body["events"])
+	assert.Equal(t, first.Body["refund"], again.Body["refund"], again.String())
+	rets := e.returnsOf("C-8")
+	require.Len(t, rets, 1)
+	assert.Equal(t, 1, clawbacks(t, e, "C-8", rets[0].ID))
+	assert.Equal(t, balance, e.balance("C-8"))
 }
 
 // A complaint's refund of every jumper and a return of one sent to
@@ -395,16 +404,8 @@ func TestComplaintRefundRedeliveredAfterItsReturnWasOrphaned(t *testing.T) {
 	first := e.doKeyed("POST", path, "handler-1", "carry-1", carryOutCmd)
 	require.Equal(t, http.StatusOK, first.Status, first.String())
 	require.NotNil(t, first.Body["refund"], first.String())
-	balance := e.balance("C-8")
 
-	again := e.doKeyed("POST", path, "handler-1", "carry-1", carryOutCmd)
-	require.Equal(t, http.StatusOK, again.Status, again.String())
-	assert.Equal(t, first.Body["events"], again.Body["events"])
-	assert.Equal(t, first.Body["refund"], again.Body["refund"], again.String())
-	rets := e.returnsOf("C-8")
-	require.Len(t, rets, 1)
-	assert.Equal(t, 1, clawbacks(t, e, "C-8", rets[0].ID))
-	assert.Equal(t, balance, e.balance("C-8"))
+	requireResentAlike(t, e, path, first)
 }
 
 // A refund of a jumper the customer already brought back to the shop (a

@@ -398,26 +398,33 @@ func TestPropBadPaymentsRejected(t *testing.T) {
 			ps[i].At, bad[i] = time.Time{}, "payments["+strconv.Itoa(i)+"].at"
 		}
 		s, err := inv.Settle(ps, inv.Issued.AddDate(0, 3, 0))
-		if err == nil {
-			t.Fatalf("accepted %d faulty payments", len(bad))
-		}
-		if s != (terms.Settlement{}) {
-			t.Fatalf("a rejected settlement returned %+v", s)
-		}
-		var ve *customer.ValidationError
-		if !errors.As(err, &ve) {
-			t.Fatalf("want a *customer.ValidationError, got %v", err)
-		}
-		var named []string
-		for _, f := range ve.Fields {
-			named = append(named, f.Field)
-		}
-		for i, f := range bad {
-			if !slices.Contains(named, f) {
-				t.Fatalf("payment %d: %s not named in %v", i, f, err)
-			}
-		}
+		requireNamed(t, "payment", bad, s, err)
 	})
+}
+
+// requireNamed fails t unless err, the error of a settlement s of
+// records with faults, is a *customer.ValidationError naming the field
+// of every faulty record of bad (index to field), and s is empty.
+func requireNamed(t *rapid.T, what string, bad map[int]string, s terms.Settlement, err error) {
+	if err == nil {
+		t.Fatalf("accepted %d faulty %ss", len(bad), what)
+	}
+	if s != (terms.Settlement{}) {
+		t.Fatalf("a rejected settlement returned %+v", s)
+	}
+	var ve *customer.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a *customer.ValidationError, got %v", err)
+	}
+	var named []string
+	for _, f := range ve.Fields {
+		named = append(named, f.Field)
+	}
+	for i, f := range bad {
+		if !slices.Contains(named, f) {
+			t.Fatalf("%s %d: %s not named in %v", what, i, f, err)
+		}
+	}
 }
 
 // Any list of credit notes with faults is rejected, every faulty credit
@@ -465,25 +472,7 @@ func TestPropBadCreditsRejected(t *testing.T) {
 			return
 		}
 		s, err := inv.SettleWith(genPayments(t, inv), cs, inv.Issued.AddDate(0, 3, 0))
-		if err == nil {
-			t.Fatalf("accepted %d faulty credit notes", len(bad))
-		}
-		if s != (terms.Settlement{}) {
-			t.Fatalf("a rejected settlement returned %+v", s)
-		}
-		var ve *customer.ValidationError
-		if !errors.As(err, &ve) {
-			t.Fatalf("want a *customer.ValidationError, got %v", err)
-		}
-		var named []string
-		for _, f := range ve.Fields {
-			named = append(named, f.Field)
-		}
-		for i, f := range bad {
-			if !slices.Contains(named, f) {
-				t.Fatalf("credit note %d: %s not named in %v", i, f, err)
-			}
-		}
+		requireNamed(t, "credit note", bad, s, err)
 	})
 }
 
