@@ -104,3 +104,34 @@ func TestModelValidate(t *testing.T) {
 	_, fitErr := value.Fit(m, nil)
 	assert.Equal(t, err.Error(), fitErr.Error(), "Validate says what Fit says")
 }
+
+// A model read from JSON never panics: whatever decodes either is
+// refused by Validate with an error, or is a valid model whose JSON
+// decodes to a valid model with the same JSON (an empty list and no
+// list are one).
+func FuzzModelJSON(f *testing.F) {
+	for _, k := range []customer.Kind{customer.Consumer, customer.Intermediary} {
+		data, err := json.Marshal(value.DefaultModel(k))
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Add([]byte(`{"kind":"consumer","current":{"name":"c","weight":1,"measure":{"indicator":"revenue","transform":"log","method":"absolute"}}}`))
+	f.Add([]byte(`{"kind":"intermediary","potential":{"name":"p","pairwise":[[1,2],[0.5,1]],"children":[{"name":"a"},{"name":"b"}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m value.Model
+		if json.Unmarshal(data, &m) != nil {
+			return
+		}
+		if err := m.Validate(); err != nil {
+			return
+		}
+		again, err := json.Marshal(m)
+		require.NoError(t, err)
+		var back value.Model
+		require.NoError(t, json.Unmarshal(again, &back))
+		require.NoError(t, back.Validate())
+		twice, err := json.Marshal(back)
+		require.NoError(t, err)
+		assert.Equal(t, string(again), string(twice))
+	})
+}
