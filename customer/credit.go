@@ -127,12 +127,14 @@ func (c *Credit) check(p *problems, now time.Time) {
 // order together may not be more than its net either. A compensation
 // is not bounded by o's net: it is goodwill, not a price.
 //
-// ValidateFor does not know o's returns. [Credit.ValidateAfter],
-// [Recorder.RecordCredit] and [Summarize] also take off that bound the
-// money o's refunds paid back (each its Refund when set, its share of its
-// lines' net otherwise; see [Summary.AddReturnAfter]): the price
-// reductions and refunds of an order together may not pay back more than
-// the customer paid for it.
+// ValidateFor does not know o's returns. [Credit.ValidateAfter] and
+// [Recorder.RecordCredit] also take off that bound the money o's refunds
+// paid back (each its Refund when set, its share of its lines' net
+// otherwise; see [Summary.AddReturnAfter]): the price reductions and
+// refunds of an order together may not pay back more than the customer
+// paid for it. These are the checks of a record before it is written; a
+// summary of a history that holds such records keeps their money as
+// recorded (see Over-refunds on [Summary]).
 //
 // A reduced that is negative (CodeNegative), beyond the bounds of
 // [ParseAmount] (CodeRange), in another currency than o's (CodeMismatch;
@@ -142,7 +144,7 @@ func (c *Credit) check(p *problems, now time.Time) {
 // because a line of o has an amount beyond those bounds is reported on
 // "order_id" (CodeRange); [Order.Validate] names the amount.
 func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
-	return c.validateFor(&o, reduced, decimal.Decimal{}, now)
+	return c.validateFor(&o, reduced, decimal.Decimal{}, true, now)
 }
 
 // ValidateAfter is [Credit.ValidateFor] after the returns of o recorded
@@ -162,7 +164,7 @@ func (c Credit) ValidateAfter(o Order, reduced Money, returns []Return, now time
 		}
 		refunded = refundsPaidOf(&o, rs)
 	}
-	return c.validateFor(&o, reduced, refunded, now)
+	return c.validateFor(&o, reduced, refunded, true, now)
 }
 
 // refundsPaidOf returns the money that the refunds among rs, returns of
@@ -175,9 +177,12 @@ func refundsPaidOf(o *Order, rs []Return) decimal.Decimal {
 }
 
 // validateFor is [Credit.ValidateFor] after refunds of o that paid back
-// refunded (≥ 0, in o's currency): a price reduction may not be more
-// than o's net less reduced and refunded.
-func (c Credit) validateFor(o *Order, reduced Money, refunded decimal.Decimal, now time.Time) error {
+// refunded (≥ 0, in o's currency): with bound set, a price reduction may
+// not be more than o's net less reduced and refunded, nor reduced more
+// than o's net. Without bound, as a summary checks a credit (see
+// Over-refunds on [Summary]), neither is compared with o's net and
+// refunded is not used; reduced is still checked for its form.
+func (c Credit) validateFor(o *Order, reduced Money, refunded decimal.Decimal, bound bool, now time.Time) error {
 	var p problems
 	c.check(&p, now)
 	switch {
@@ -198,7 +203,7 @@ func (c Credit) validateFor(o *Order, reduced Money, refunded decimal.Decimal, n
 	// o's net, when a bound needs it and o's lines allow computing it.
 	var net decimal.Decimal
 	netOK := false
-	if reduction || reduced.Sign() > 0 {
+	if bound && (reduction || reduced.Sign() > 0) {
 		if k := o.outOfRange(); k >= 0 {
 			p.add("order_id", CodeRange, fmt.Sprintf("order %q: lines[%d] has an amount beyond the bounds of an amount (see Order.Validate), so its net cannot be computed", o.ID, k))
 		} else {
@@ -329,29 +334,33 @@ func (c *Credit) diff(d *Credit) string {
 // overflow Credits or Later ([ErrOverflow]) returns an error and changes
 // nothing.
 func (s *Summary) AddCredit(c Credit) error {
-	return s.addCredit(&c, nil, Money{}, decimal.Decimal{}, true)
+	return s.addCredit(&c, nil, Money{}, true)
 }
 
 // AddCreditFor adds c, a credit of order o (o as given to
 // [Summary.AddOrder]), after earlier price reductions of o that add up to
 // reduced (zero for none), as [Summary.AddCredit] does, but checks c
-// against o ([Credit.ValidateFor]: a price reduction may not be more than
-// what is left of o's net). A price reduction is taken off the net of
-// o's day, so that the spend of that order's purchase day is what the
-// customer paid in the end. A compensation is goodwill, not a price, and
-// may be more than o's net: it counts on its own day, as a credit of no
-// order does, and leaves the net of o's day as it is. An invalid order
-// ([Order.Validate]) is an error too, and so is an invalid reduced (see
-// [Credit.ValidateFor]). AddCreditFor does not know o's refunds; see
-// [Summarize], which also takes them off the bound of a price reduction.
+// against o as [Credit.ValidateFor] does, except for the bound of o's
+// net: the order ID and customer must be o's, the time not before o's,
+// the currency o's. A price reduction is taken off the net of o's day,
+// so that the spend of that order's purchase day is what the customer
+// paid in the end; one beyond what is left of o's net (after reduced, or
+// after o's refunds) is kept as recorded and takes that day below zero
+// (see Over-refunds on [Summary]). A compensation is goodwill, not a
+// price: it counts on its own day, as a credit of no order does, and
+// leaves the net of o's day as it is. An invalid order ([Order.Validate])
+// is an error too, and so is a reduced that is negative, beyond the
+// bounds of an amount or in another currency than o's (see
+// [Credit.ValidateFor]); reduced does not bound c. Check a credit with
+// [Credit.ValidateAfter] or record it with [Recorder.RecordCredit] to
+// refuse one that pays back more than the order's net.
 func (s *Summary) AddCreditFor(c Credit, o Order, reduced Money) error {
-	return s.addCredit(&c, &o, reduced, decimal.Decimal{}, true)
+	return s.addCredit(&c, &o, reduced, true)
 }
 
 // addCredit adds c, of order o when o is not nil (o is validated when
-// checkOrder is set), after price reductions of o of reduced and refunds
-// of o that paid back refunded.
-func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, refunded decimal.Decimal, checkOrder bool) error {
+// checkOrder is set), after price reductions of o of reduced.
+func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, checkOrder bool) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
@@ -371,7 +380,7 @@ func (s *Summary) addCredit(c *Credit, o *Order, reduced Money, refunded decimal
 				return fmt.Errorf("credit %q: %w", c.ID, err)
 			}
 		}
-		if err := c.validateFor(o, reduced, refunded, now); err != nil {
+		if err := c.validateFor(o, reduced, decimal.Decimal{}, false, now); err != nil {
 			return err
 		}
 		if c.Kind == PriceReduction {

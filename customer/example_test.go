@@ -153,13 +153,22 @@ func ExampleSummary_AddCreditFor() {
 	}
 	fmt.Println("credited:", s.Credited.StringFixed(2), "net:", s.Net().StringFixed(2), "purchase days:", s.PurchaseDays())
 
-	// A reduction may not be more than the order paid.
+	// A reduction may not be more than what is left of the order's net:
+	// ValidateFor (and a Recorder) refuse it before it is written. A
+	// summary of a history that holds one anyway, imported as it was
+	// paid, keeps the money as recorded.
+	reduced := reduction.Amount
 	reduction.ID = "K-3"
 	reduction.Amount, _ = customer.NewMoney("500", "EUR")
-	fmt.Println(s.AddCreditFor(reduction, o, customer.Money{}))
+	fmt.Println(reduction.ValidateFor(o, reduced, asOf))
+	if err := s.AddCreditFor(reduction, o, reduced); err != nil {
+		panic(err)
+	}
+	fmt.Println("credited:", s.Credited.StringFixed(2), "net:", s.Net().StringFixed(2))
 	// Output:
 	// credited: 55.00 net: 372.00 purchase days: 1
-	// credit "K-3": amount: 500.00 is more than the order's net of 427.00
+	// credit "K-3": amount: 500.00 is more than the 387.00 left of the order's net of 427.00 after earlier reductions
+	// credited: 555.00 net: -128.00
 }
 
 func ExampleOrder_Validate() {

@@ -72,8 +72,10 @@ type Return struct {
 	// reduction of the order paid back part of the price already
 	// ([Recorder.RecordReturn] refuses a refund that would pay back more
 	// than the order's net); unset, the share is paid. Only a refund has
-	// one, in whole minor units, at most the share. Money paid on top of
-	// the share is a [Credit].
+	// one, in whole minor units, at most the share (a summary of an
+	// imported history takes up to the share of the units on their own;
+	// see Over-refunds on [Summary]). Money paid on top of the share is a
+	// [Credit].
 	Refund decimal.NullDecimal
 }
 

@@ -472,7 +472,7 @@ func compareReturns(x, y Return) int { return CompareEvents(Event{Return: &x}, E
 // that is not known, on "order_id" (CodeUnknown).
 func returnAlone(ret *Return, now time.Time, unknown string) error {
 	var p problems
-	ret.check(&p, nil, nil, now, true)
+	ret.check(&p, nil, nil, now, shareAfter)
 	if unknown != "" && !p.has("order_id", "") {
 		p.add("order_id", CodeUnknown, unknown)
 	}
@@ -580,7 +580,7 @@ func (h *stored) checkCredit(c Credit, now time.Time) error {
 		if c.Kind == PriceReduction && o.outOfRange() < 0 {
 			refunded = h.refundsPaid(&o)
 		}
-		if err := c.validateFor(&o, reduced, refunded, now); err != nil {
+		if err := c.validateFor(&o, reduced, refunded, true, now); err != nil {
 			var v *ValidationError
 			if !errors.As(err, &v) {
 				return err

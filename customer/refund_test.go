@@ -400,15 +400,17 @@ func TestRefundBelowTheShare(t *testing.T) {
 	assert.Equal(t, 1, fee.Returns)
 	assert.Equal(t, 1, fee.ReturnedUnits)
 
-	// The second unit's share, after the first, is 29.99.
+	// The second unit's share is 29.99 after the first, 30.00 on its
+	// own: a summary takes a Refund up to the larger (the Recorder up to
+	// the first), and refuses one above it.
 	second := splitReturn(1, 1)
-	second.Refund = decimal.NewNullDecimal(d("30.00"))
+	second.Refund = decimal.NewNullDecimal(d("30.01"))
 	before := fee.Clone()
 	err := fee.AddReturnAfter(second, o, map[string]int{"1": 1})
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("refund", CodeTooMany), "%v", err)
-	assert.Contains(t, err.Error(), "30.00 is more than the 29.99 share of the units returned")
+	assert.Contains(t, err.Error(), "30.01 is more than the 30.00 share of the units returned")
 	assert.True(t, before.Refunded.Equal(fee.Refunded), "a refused return changes nothing")
 	assert.Equal(t, before.Returns, fee.Returns)
 

@@ -107,6 +107,47 @@ func (o *SummaryOptions) margin() decimal.Decimal {
 // or price reduction of a known order counts on the order's day; a
 // compensation, goodwill rather than a price, on its own.
 //
+// # Over-refunds
+//
+// A [Recorder] refuses to write a record that would make the refunds and
+// price reductions of an order pay back more than the customer paid for
+// it, the order's net. Histories imported from tills, ERPs and POS
+// systems as they were recorded hold such records all the same: an order
+// of 100 reduced by 20, then every unit refunded at the full 100 by a
+// till that did not know of the reduction; the customer got 120 back. A
+// summary, the input of the analysis, does not stop at such a customer
+// and caps nothing: it keeps the money as recorded, as the rows of a
+// sales export keep it ([Summary.AddSale]). Refunded is the money paid
+// back for refunded units (each refund's Refund when set, its share
+// otherwise) and Credited the amount of every credit, however much they
+// add up to; a price reduction is taken off its order's day whole. So Net
+// (Gross − Discounts − Refunded − Credited), GrossProfit,
+// AverageOrderValue, the net of the order's day and with it the spend
+// windows ([Summary.Spend12Months]) and [Summary.MeanRepeatSpend] can be
+// below zero: −20 in the example, what the shop lost on the order.
+// [Summary.FullPriceShare] is then 0. Cost is the cost of the goods kept:
+// a refund takes back the cost of its goods, not of the money it paid.
+// The unit counts (Units, ReturnedUnits, [Summary.KeptUnits],
+// [Summary.ReturnRate]), the purchase days and the buy-till-you-die
+// triple ([Summary.BTYD]) count goods and orders, and do not see the
+// money at all.
+//
+// Two checks stay, because they catch a record that contradicts the
+// goods, not money paid out. A return may bring back only units the
+// customer holds: a unit refunded twice did not come back twice, so the
+// second refund of the same units is an error naming it and its line's
+// quantity (CodeTooMany), whatever either paid; money a shop paid twice
+// is a [Credit] of kind [Compensation] (or, of an order the summary does
+// not know, [Summary.AddRefund]). And a refund's Refund may be at most
+// what its units sold for: the larger of their share on their own (what
+// [Return.Validate] allows) and their share after the refunds before it
+// (what [Return.ValidateAfter] allows, less by a minor unit a line when
+// the shares before it rounded up); a Refund above both
+// is refused on "refund", as money on top of the goods is a credit. The
+// bound of an order's net is checked before a record is written, by a
+// Recorder ([Recorder.Refundable] says what an order can still pay back)
+// and by [Credit.ValidateAfter].
+//
 // # Encoding
 //
 // The exported fields are the summary. The default margin of its
@@ -396,12 +437,10 @@ func (e Event) records() int {
 // refunded before it (the shares of a line add up to the same amount in
 // any order). Credits are added after the returns, in the same order, a
 // credit of an order with [Summary.AddCreditFor] after the price
-// reductions of that order before it; a price reduction is also checked
-// against the money the refunds of its order (dated on or before asOf)
-// paid back: the price reductions and refunds of an order together may
-// not pay back more than its net, whatever their order in time, and a
-// price reduction that would is an error naming it ("amount",
-// CodeTooMany).
+// reductions of that order before it. Refunds and price reductions that
+// together pay back more than an order's net, which a [Recorder] refuses
+// to write, are kept as recorded whatever their order in time (see
+// Over-refunds on [Summary]); two refunds of the same units are not.
 //
 // A record dated after asOf is checked as the Add methods check it (all
 // but what depends on asOf or on the records before it), then left out
@@ -661,9 +700,7 @@ func (b *summarizer) finish() error {
 
 // addCredits adds the credits in the order of [CompareEvents], each one
 // of a known order with [Summary.AddCreditFor] after the price reductions
-// of that order before it, a price reduction also after the refunds of
-// its order. It runs after the returns were added, with b.pending
-// sorted.
+// of that order before it. It runs after the returns were added.
 func (b *summarizer) addCredits() error {
 	slices.SortFunc(b.owed, func(x, y Credit) int {
 		if c := x.Time.Compare(y.Time); c != 0 {
@@ -672,13 +709,10 @@ func (b *summarizer) addCredits() error {
 		return strings.Compare(x.ID, y.ID)
 	})
 	var reduced map[string]Money
-	// the refunds paid back by order, read once, on the first price
-	// reduction of a known order
-	var paid map[string]decimal.Decimal
 	for i := range b.owed {
 		c := &b.owed[i]
 		if blank(c.OrderID) || c.Time.After(b.s.AsOf) {
-			if err := b.s.addCredit(c, nil, Money{}, decimal.Decimal{}, false); err != nil {
+			if err := b.s.addCredit(c, nil, Money{}, false); err != nil {
 				return err
 			}
 			continue
@@ -688,14 +722,7 @@ func (b *summarizer) addCredits() error {
 			return fmt.Errorf("customer: credit %q: order %q: %w", c.ID, c.OrderID, ErrNotFound)
 		}
 		before := reduced[c.OrderID]
-		var refunded decimal.Decimal
-		if c.Kind == PriceReduction {
-			if paid == nil {
-				paid = b.refundsPaid()
-			}
-			refunded = paid[c.OrderID]
-		}
-		if err := b.s.addCredit(c, &entry.order, before, refunded, false); err != nil {
+		if err := b.s.addCredit(c, &entry.order, before, false); err != nil {
 			return err
 		}
 		if c.Kind != PriceReduction {
@@ -708,30 +735,6 @@ func (b *summarizer) addCredits() error {
 		reduced[c.OrderID], _ = before.Add(c.Amount)
 	}
 	return nil
-}
-
-// refundsPaid returns, by order ID, the money that the refunds of each
-// known order dated on or before AsOf paid back, as
-// [Summary.AddReturnAfter] paid it, in one pass over the returns (an
-// order without such a refund is not in the map); b.pending is sorted
-// and every return in it was added.
-func (b *summarizer) refundsPaid() map[string]decimal.Decimal {
-	byOrder := make(map[string][]Return)
-	for i := range b.pending {
-		r := &b.pending[i]
-		if r.Kind != Refund || r.Time.After(b.s.AsOf) {
-			continue
-		}
-		if _, ok := b.orders[r.OrderID]; ok {
-			byOrder[r.OrderID] = append(byOrder[r.OrderID], *r)
-		}
-	}
-	paid := make(map[string]decimal.Decimal, len(byOrder))
-	for id, rs := range byOrder {
-		entry := b.orders[id]
-		paid[id], _ = paidBack(&entry.order, rs)
-	}
-	return paid
 }
 
 // paidBack returns the money that the refunds among rs, valid returns of
@@ -1067,16 +1070,22 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // where round rounds half up (half away from zero) to the minor unit. The
 // refunds of a line telescope: however the returns split its units, the
 // refunds of R units add up to round(N × R ÷ q), what one return of R
-// units pays, and to exactly N once every unit has come back. No refund
-// is negative, so Net never falls below what the units kept paid. This is
+// units pays, and to exactly N once every unit has come back. No share
+// is negative, so the shares never take Net below what the units kept
+// paid. This is
 // the cumulative target with which package loyalty claws back the spend
 // of a return (half up, per line), so both agree on the money paid back.
 //
 // The refund is added to Refunded and taken off the net of the order's
 // day, and off FullPriceNet when the line sold without a discount. A
-// return whose Refund is set pays that instead (at most the share): the
-// fee kept is not in Refunded and stays in the net, while FullPriceNet
-// and the cost taken back are those of the goods. The
+// return whose Refund is set pays that instead: the fee kept is not in
+// Refunded and stays in the net, while FullPriceNet and the cost taken
+// back are those of the goods. The Refund may be at most the larger of
+// the share of its units after the units refunded before and their share
+// on their own (refunded nil, what [Return.Validate] allows); one above
+// the first, which [Return.ValidateAfter] and a [Recorder] refuse, pays
+// back more than the line's net once every unit has come back, and is
+// kept as recorded (see Over-refunds on [Summary]). The
 // cost of goods taken back is unit cost × u when the line's unit cost is
 // known (exact, as the order added unit cost × q; a unit cost may carry
 // more decimals than the currency) and refund × (1 − margin) otherwise;
@@ -1092,7 +1101,8 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // units, which depends on refunds the summary need not know; and for its
 // customer), then left out and counted in Later. An invalid
 // order (see [Order.Validate], as of AsOf: the error wraps the order's
-// [*ValidationError]), an invalid return (see [Return.ValidateAfter]),
+// [*ValidationError]), an invalid return (see [Return.ValidateAfter],
+// with the bound of Refund above),
 // one of another customer or in another currency than the summary's, or
 // one that would overflow ReturnedUnits, Returns, Exchanges,
 // ExchangedUnits or Later ([ErrOverflow]) returns an error and changes
@@ -1124,7 +1134,11 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 		}
 	}
 	var p problems
-	r.check(&p, o, refunded, now, !later)
+	bound := shareOwnOrAfter
+	if later {
+		bound = noShare
+	}
+	r.check(&p, o, refunded, now, bound)
 	if err := p.err("return", r.ID); err != nil {
 		return err
 	}

@@ -330,18 +330,34 @@ func (r Return) Validate(o Order, now time.Time) error {
 // [Order.Validate] names the amount.
 func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) error {
 	var p problems
-	r.check(&p, &o, refunded, now, true)
+	r.check(&p, &o, refunded, now, shareAfter)
 	return p.err("return", r.ID)
 }
+
+// shareBound says which share of its units a return's Refund is compared
+// with.
+type shareBound uint8
+
+const (
+	// noShare: none, as for a return dated after a summary's AsOf,
+	// whose earlier refunds the summary need not all know.
+	noShare shareBound = iota
+	// shareAfter: the share after the refunds before it, as
+	// [Return.ValidateAfter] and a [Recorder] check a refund.
+	shareAfter
+	// shareOwnOrAfter: the larger of the share after the refunds before
+	// it and the share of its units on their own ([Return.Validate]), as
+	// a summary checks a refund (see Over-refunds on [Summary]): a refund
+	// valid on its own stays valid in any history.
+	shareOwnOrAfter
+)
 
 // check adds the problems of r to p, as [Return.ValidateAfter] finds
 // them. o is r's order, or nil when it is not known: then only what r
 // shows alone is checked (IDs, time, kind, reason, the form of its lines,
-// the sign and bounds of Refund). shares says whether a Refund is
-// compared with the share of the units returned; a summary does not
-// compare the Refund of a return dated after its AsOf, whose earlier
-// refunds it does not all know.
-func (r *Return) check(p *problems, o *Order, refunded map[string]int, now time.Time, shares bool) {
+// the sign and bounds of Refund). bound says which share of the units
+// returned a Refund is compared with.
+func (r *Return) check(p *problems, o *Order, refunded map[string]int, now time.Time, bound shareBound) {
 	checkID(p, "id", r.ID)
 	switch {
 	case !checkID(p, "order_id", r.OrderID):
@@ -406,15 +422,19 @@ func (r *Return) check(p *problems, o *Order, refunded map[string]int, now time.
 	}
 	if r.Refund.Valid {
 		linesOK = linesOK && len(p.fields) == lineProblems
-		r.checkRefund(p, o, refunded, linesOK && shares && o != nil)
+		if !linesOK || o == nil {
+			bound = noShare
+		}
+		r.checkRefund(p, o, refunded, bound)
 	}
 }
 
 // checkRefund reports a Refund that is set on an exchange, beyond the
 // bounds of checkAmount, negative, finer than the currency's minor unit
-// of o (when o is known), or, when share is set (r's lines are valid for
-// o), more than the share of the units returned.
-func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, share bool) {
+// of o (when o is known), or, unless bound is noShare (then r's lines
+// need not be valid for o), more than the share of the units returned
+// that bound names.
+func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, bound shareBound) {
 	a := r.Refund.Decimal
 	if r.Kind == Exchange {
 		p.add("refund", CodeMismatch, "is set on an exchange, which pays nothing back")
@@ -436,10 +456,10 @@ func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, sha
 		p.add("refund", CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, o.Currency, digits))
 		return
 	}
-	if !share || r.Kind != Refund {
+	if bound == noShare || r.Kind != Refund {
 		return
 	}
-	sum := decimal.Zero
+	sum, own := decimal.Zero, decimal.Zero
 	for _, rl := range r.Lines {
 		k := o.lineIndex(rl.LineID)
 		l := &o.Lines[k]
@@ -448,7 +468,11 @@ func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, sha
 			return
 		}
 		sum = sum.Add(refundShare(l.Net(), refunded[rl.LineID], -rl.Quantity, l.Quantity, digits))
+		if bound == shareOwnOrAfter {
+			own = own.Add(refundShare(l.Net(), 0, -rl.Quantity, l.Quantity, digits))
+		}
 	}
+	sum = decimal.Max(sum, own)
 	if a.GreaterThan(sum) {
 		p.add("refund", CodeTooMany, fmt.Sprintf("%s is more than the %s share of the units returned; money paid on top is a credit",
 			o.Currency.Format(a), o.Currency.Format(sum)))
