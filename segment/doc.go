@@ -10,7 +10,9 @@
 // observations ([Observation]); [Model.Classify] then fills a [Result]
 // per customer without allocating: current, potential and total value
 // (with their breakdown), quadrant, R, F, M, the spend-per-purchase
-// score, RFM segment, lifecycle stage, shop type and grade.
+// score, RFM segment, lifecycle stage, shop type and grade. Value
+// models with custom indicators ([value.Model].Custom) take each
+// customer's values of them from its input ([Input].Custom).
 //
 // # Quadrants
 //

@@ -141,6 +141,15 @@ func (s *Stats) Add(o *Observation) error {
 		}
 	}
 	i := kindIndex(o.Kind)
+	for c := range value.MaxCustom {
+		if v, ok := o.Get(value.Custom(c)); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			e := &value.InputError{Customer: o.ID, Indicator: value.Custom(c), Value: v}
+			if d := s.value[i].Custom(); c < len(d) {
+				e.Reason = d[c].Name
+			}
+			return e
+		}
+	}
 	if err := s.value[i].Add(&o.Indicators); err != nil {
 		return err
 	}

@@ -37,9 +37,17 @@ var (
 // consent is then unknown (no action that needs consent is recommended)
 // and an intermediary's trade indicators fall back as [value.DefaultModel]
 // documents.
+//
+// Custom are the customer's values of the custom indicators that the
+// value model of its kind declares ([value.Model].Custom, Options.Consumer
+// and Options.Intermediary), by their declared names: what the caller
+// measures outside the library, such as a survey score or a dealer's
+// number of staff trained. An indicator not listed is unknown, and its
+// leaves fall back as the model says ([value.Measure]).
 type Input struct {
 	Summary  *customer.Summary
 	Customer *customer.Customer
+	Custom   []value.CustomValue
 }
 
 // Observation is what classification needs of one customer, read once by
@@ -83,7 +91,9 @@ type Observation struct {
 func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil) }
 
 // ObserveWith reads in into dst (overwriting it; an input it refuses
-// leaves dst as it was), grouping purchase days
+// leaves dst as it was), sets the values of in.Custom on its indicators
+// ([value.Model.SetCustom], with the value model of the customer's kind
+// in opts), grouping purchase days
 // into occasions with the window of opts.Lifecycle.OccasionWindow (nil
 // options, or a zero window, mean the default). Observations classified
 // with options that set an OccasionWindow must be taken with those
@@ -137,6 +147,11 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	if err := value.Extract(s, ex.Customer, &x); err != nil {
 		return err
 	}
+	if len(in.Custom) > 0 {
+		if err := setCustom(opts, in.Custom, &x); err != nil {
+			return err
+		}
+	}
 	net, credited := s.Net(), s.Credited
 	if err := convert(opts, &x, &net, &credited); err != nil {
 		return err
@@ -154,6 +169,36 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	dst.MedianGap, dst.Gaps = g.Median, g.N
 	dst.OccasionWindow = window
 	dst.SinceInteraction, dst.Interacted = s.DaysSinceLastInteraction()
+	return nil
+}
+
+// setCustom sets the custom values vals on x by the value model of x's
+// kind in opts: a name that model does not declare, a name listed twice
+// and a value the declaration refuses are errors wrapping
+// [value.ErrInvalidInput] that name the customer and the indicator. The
+// money ones are amounts in x.Currency, converted with the others.
+func setCustom(opts *Options, vals []value.CustomValue, x *value.Indicators) error {
+	var m *value.Model
+	if opts != nil && x.Kind == customer.Consumer {
+		m = opts.Consumer
+	}
+	if opts != nil && x.Kind == customer.Intermediary {
+		m = opts.Intermediary
+	}
+	if m == nil {
+		d := value.DefaultModel(x.Kind)
+		m = &d
+	}
+	for i, v := range vals {
+		for _, w := range vals[:i] {
+			if w.Name == v.Name {
+				return &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: given twice", v.Name)}
+			}
+		}
+		if err := m.SetCustom(x, v.Name, v.Value); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -27,6 +27,18 @@
 // ([encoding/json]: snake_case keys, enumerations by name), so that a
 // caller can store its own model and load it again.
 //
+// A model may also declare custom indicators ([Model].Custom,
+// [CustomIndicator]): numbers the caller measures outside the library,
+// such as a survey score, a target-customer flag, a dealer's staff
+// trained or a credit bureau's limit. Each is [Custom](k); its leaves
+// take any [Measure] as a built-in indicator's, the caller sets each
+// customer's values after [Extract] ([Model.SetCustom],
+// [Indicators.Set], [Indicators.SetAmount] for money, which
+// [Indicators.Convert] converts), and an unknown value falls back as a
+// built-in one does. The statistics, their merging and encoding, and
+// the scorer treat them as the built-in indicators; see
+// [Model.SetCustom] for an example.
+//
 // # Fit, then apply
 //
 // [Stats] gathers the population statistics of a model customer by

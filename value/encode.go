@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -30,7 +31,12 @@ import (
 // the customers ([Stats.AsOf]) at the end: a flag byte, 1 when the day
 // is known, and then the day ([customer.Date]) as a signed varint. A
 // version-1 encoding still decodes, into statistics of an unknown day,
-// which merge with those of any day.
+// which merge with those of any day. The statistics of a model that
+// declares custom indicators ([Model].Custom) are encoded at version 3,
+// which adds the declarations after the leaves: their number, then for
+// each its name and its Money and UnitScale flags; those of any other
+// model stay at version 2, byte for byte. Statistics decode only into
+// those of a model with the same declarations.
 //
 // The RFM statistics are at version 4, which added the as-of day at the
 // end as for the value statistics; version 3 added the currency of the
@@ -45,6 +51,7 @@ const (
 	statsTag      = "tvs"
 	rfmStatsTag   = "trf"
 	encVersion    = 2
+	customVersion = 3 // encVersion with the custom indicators of the model
 	rfmEncVersion = 4
 )
 
@@ -57,15 +64,26 @@ func appendAsOf(b []byte, a asOfDay) []byte {
 	return binary.AppendVarint(append(b, 1), int64(a.day))
 }
 
-// MarshalBinary encodes the statistics gathered so far (version 2): the
-// model's leaves, the number of customers, the currency, the exact
-// samples of the indicators and the as-of day. The pending values of the
+// MarshalBinary encodes the statistics gathered so far (version 2, or 3
+// for a model with custom indicators): the model's leaves, its custom
+// indicators, the number of customers, the currency, the exact samples
+// of the indicators and the as-of day. The pending values of the
 // samples are compacted first; the statistics stay the same.
 func (s *Stats) MarshalBinary() ([]byte, error) {
-	b := append([]byte(statsTag), encVersion, byte(s.kind))
+	version := byte(encVersion)
+	if len(s.custom) > 0 {
+		version = customVersion
+	}
+	b := append([]byte(statsTag), version, byte(s.kind))
 	b = binary.AppendUvarint(b, uint64(len(s.leaves)))
 	for i := range s.leaves {
 		b = appendLeaf(b, &s.leaves[i])
+	}
+	if version == customVersion {
+		b = binary.AppendUvarint(b, uint64(len(s.custom)))
+		for _, c := range s.custom {
+			b = appendBool(appendBool(appendString(b, c.Name), c.Money), c.UnitScale)
+		}
 	}
 	b = binary.AppendUvarint(b, uint64(s.n))
 	b = appendString(b, string(s.currency))
@@ -81,13 +99,16 @@ func (s *Stats) MarshalBinary() ([]byte, error) {
 // the encoded statistics (the same kind and leaves: weights, measures and
 // all), since the model itself is not decoded; then s equals the
 // statistics that were encoded, and merges with others of that model.
-// Data of another model, or that is not such an encoding, is an error
-// and leaves s unchanged. An encoding of version 1 decodes with an
+// Data of another model (the error of one with other custom indicators
+// names both declarations), or that is not such an encoding, is an
+// error and leaves s unchanged. An encoding of version 1 decodes with an
 // unknown as-of day.
 func (s *Stats) UnmarshalBinary(data []byte) error {
 	version := byte(encVersion)
-	if len(data) > len(statsTag) && string(data[:len(statsTag)]) == statsTag && data[len(statsTag)] == 1 {
-		version = 1
+	if len(data) > len(statsTag) && string(data[:len(statsTag)]) == statsTag {
+		if v := data[len(statsTag)]; v == 1 || v == customVersion {
+			version = v
+		}
 	}
 	d := decoder{b: data}
 	d.header(statsTag, version)
@@ -98,6 +119,17 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	leaves := make([]Leaf, 0, nl)
 	for range nl {
 		leaves = append(leaves, d.leaf())
+	}
+	var custom []CustomIndicator
+	if version == customVersion {
+		nc := d.count(3)
+		for range nc {
+			custom = append(custom, CustomIndicator{Name: d.string(), Money: d.bool(), UnitScale: d.bool()})
+		}
+	}
+	if d.err == nil && !slices.Equal(custom, s.custom) {
+		return &decodeError{"statistics", fmt.Errorf("the statistics of a model with other custom indicators: %s, want %s",
+			customList(custom), customList(s.custom))}
 	}
 	if d.err == nil && !reflect.DeepEqual(leaves, s.leaves) {
 		return &decodeError{"statistics", errors.New("the statistics of another model")}

@@ -64,7 +64,7 @@ type InputError struct {
 	Customer  customer.ID // empty for a merge of statistics
 	Indicator Indicator   // zero when the problem is not one indicator
 	Value     float64
-	Reason    string // set when Indicator is zero
+	Reason    string // set when Indicator is zero; for a custom Indicator, its declared name when known
 	Err       error  // underlying cause, may be nil
 }
 
@@ -78,7 +78,11 @@ func (e *InputError) Error() string {
 		return "value: " + e.Reason
 	}
 	if e.Indicator != 0 {
-		return fmt.Sprintf("value: customer %q: indicator %s = %v: not a finite number", e.Customer, e.Indicator, e.Value)
+		name := e.Indicator.String()
+		if _, custom := e.Indicator.CustomIndex(); custom && e.Reason != "" {
+			name = e.Reason + " (" + name + ")"
+		}
+		return fmt.Sprintf("value: customer %q: indicator %s = %v: not a finite number", e.Customer, name, e.Value)
 	}
 	if e.Err != nil {
 		return fmt.Sprintf("value: customer %q: %s: %v", e.Customer, e.Reason, e.Err)

@@ -108,9 +108,51 @@ const (
 	MarketSize
 )
 
-// NumIndicators is one more than the largest [Indicator]: the length of
-// [Indicators.Values].
+// NumIndicators is one more than the largest built-in [Indicator]: the
+// length of [Indicators.Values].
 const NumIndicators = int(MarketSize) + 1
+
+// MaxCustom is the number of custom indicators a [Model] may declare
+// ([Model.Custom]): the indicators a caller measures itself.
+const MaxCustom = 8
+
+// firstCustom is the indicator of Model.Custom[0]. The built-in
+// indicators stay below it, so that one added later leaves the custom
+// indicators their numbers (and the encoded statistics theirs).
+const firstCustom Indicator = 24
+
+// numCodes is one more than the largest indicator, custom ones included:
+// the bits of Indicators.known.
+const numCodes = int(firstCustom) + MaxCustom
+
+// Custom returns the indicator of a model's custom indicator k, the one
+// that [Model].Custom[k] declares, for 0 ≤ k < [MaxCustom]; any other k
+// gives 0, which is no indicator. Its text is "custom-k" outside a
+// model; a model's JSON names it by its declared name.
+func Custom(k int) Indicator {
+	if k < 0 || k >= MaxCustom {
+		return 0
+	}
+	return firstCustom + Indicator(k)
+}
+
+// CustomIndex returns k for the indicator [Custom](k), and false for a
+// built-in indicator.
+func (i Indicator) CustomIndex() (int, bool) {
+	if i >= firstCustom && int(i) < numCodes {
+		return int(i - firstCustom), true
+	}
+	return 0, false
+}
+
+// customNames are the text forms of the custom indicators outside a
+// model.
+var customNames = func() (n [MaxCustom]string) {
+	for k := range n {
+		n[k] = fmt.Sprintf("custom-%d", k)
+	}
+	return
+}()
 
 var indicatorNames = []string{"", "profit", "revenue", "units", "orders", "average-order-value",
 	"full-price-share", "category-breadth", "return-rate", "interactions", "purchase-days",
@@ -118,19 +160,39 @@ var indicatorNames = []string{"", "profit", "revenue", "units", "orders", "avera
 	"cooperation", "market-size"}
 
 // ParseIndicator parses an indicator's name, such as "profit" or
-// "average-order-value".
+// "average-order-value", or the text "custom-k" of [Custom](k).
 func ParseIndicator(s string) (Indicator, error) {
-	return enumtext.Parse[Indicator](s, indicatorNames, "value indicator")
+	i, err := enumtext.Parse[Indicator](s, indicatorNames, "value indicator")
+	if err != nil {
+		for k, n := range customNames {
+			if n == s {
+				return Custom(k), nil
+			}
+		}
+	}
+	return i, err
 }
 
-// String returns the indicator's name.
-func (i Indicator) String() string { return enumtext.String(i, indicatorNames, "Indicator") }
+// String returns the indicator's name; "custom-k" for [Custom](k).
+func (i Indicator) String() string {
+	if k, ok := i.CustomIndex(); ok {
+		return customNames[k]
+	}
+	return enumtext.String(i, indicatorNames, "Indicator")
+}
 
-// Valid reports whether i is a defined indicator.
-func (i Indicator) Valid() bool { return enumtext.Valid(i, indicatorNames) }
+// Valid reports whether i is a defined indicator: a built-in one or
+// [Custom](k) for some k (which a model must still declare).
+func (i Indicator) Valid() bool {
+	_, custom := i.CustomIndex()
+	return custom || enumtext.Valid(i, indicatorNames)
+}
 
 // MarshalText implements [encoding.TextMarshaler].
 func (i Indicator) MarshalText() ([]byte, error) {
+	if k, ok := i.CustomIndex(); ok {
+		return []byte(customNames[k]), nil
+	}
 	return enumtext.Marshal(i, indicatorNames, "value indicator")
 }
 
@@ -138,8 +200,11 @@ func (i Indicator) MarshalText() ([]byte, error) {
 // leaves i as it was.
 func (i *Indicator) UnmarshalText(b []byte) error { return enumtext.Unmarshal(i, b, ParseIndicator) }
 
-// Money reports whether the indicator is an amount of money (and so
-// spread over orders of magnitude in wholesale data).
+// Money reports whether the built-in indicator is an amount of money (and so
+// spread over orders of magnitude in wholesale data). It is false for a
+// custom indicator, whose model declares whether it is money
+// ([CustomIndicator].Money) and whose value says so
+// ([Indicators.IsAmount]).
 func (i Indicator) Money() bool {
 	switch i {
 	case Profit, Revenue, AverageOrderValue, RecentSpend, Turnover, MarketSize:
@@ -153,14 +218,25 @@ func (i Indicator) Money() bool {
 // Values[i] is meaningful only when Known(i). They also carry the day
 // they were observed at ([Indicators.AsOf]), so that statistics hold
 // customers of one day only (see [Stats]).
+//
+// The values of the custom indicators ([Custom], [Model].Custom), which
+// the library cannot derive from a summary, are set by the caller after
+// Extract: with [Indicators.Set] for a number (a count, a score, a flag
+// of 0 or 1), with [Indicators.SetAmount] for an amount of money in
+// Currency, which [Indicators.Convert] converts, or by name with
+// [Model.SetCustom]. Get reads them; one not set is unknown, and a
+// leaf measuring it falls back as for a built-in indicator (see
+// [Measure]).
 type Indicators struct {
 	ID       customer.ID
 	Kind     customer.Kind
 	Currency customer.Currency // of the summary; without orders, of the trade amounts
 	Values   [NumIndicators]float64
+	custom   [MaxCustom]float64 // custom[k] is the value of Custom(k)
 	known    uint32
 	asOf     customer.Date
 	hasAsOf  bool
+	amounts  uint8 // bit k: Custom(k) is an amount of money (SetAmount)
 }
 
 // SetAsOf sets the day the indicators were observed at, the day of the
@@ -215,16 +291,67 @@ func (a *asOfDay) take(b asOfDay) {
 // asOfOf returns the as-of day of indicators x.
 func asOfOf(x *Indicators) asOfDay { return asOfDay{x.asOf, x.hasAsOf} }
 
-// Set sets indicator i to v and marks it known.
+// Set sets indicator i to v and marks it known; a custom indicator
+// ([Custom]) is then a number, not an amount of money (see
+// [Indicators.SetAmount]). An i that is no indicator panics.
 func (x *Indicators) Set(i Indicator, v float64) {
-	x.Values[i] = v
+	if k, ok := i.CustomIndex(); ok {
+		x.custom[k] = v
+		x.amounts &^= 1 << k
+	} else {
+		x.Values[i] = v
+	}
 	x.known |= 1 << i
+}
+
+// SetAmount sets indicator i to the amount of money v, in x.Currency, and
+// marks it known: for a custom indicator ([Custom]) it records that the
+// value is money, which [Indicators.Convert] converts into another
+// currency; for a built-in indicator, whose kind is fixed
+// ([Indicator.Money]), it is Set.
+func (x *Indicators) SetAmount(i Indicator, v float64) {
+	x.Set(i, v)
+	if k, ok := i.CustomIndex(); ok {
+		x.amounts |= 1 << k
+	}
+}
+
+// IsAmount reports whether the value of indicator i is an amount of
+// money: [Indicator.Money] for a built-in indicator, and for a custom
+// one whether it was set with [Indicators.SetAmount].
+func (x *Indicators) IsAmount(i Indicator) bool {
+	if k, ok := i.CustomIndex(); ok {
+		return x.amounts&(1<<k) != 0
+	}
+	return i.Money()
 }
 
 // Unset marks indicator i unknown.
 func (x *Indicators) Unset(i Indicator) {
-	x.Values[i] = 0
+	if k, ok := i.CustomIndex(); ok {
+		x.custom[k] = 0
+		x.amounts &^= 1 << k
+	} else {
+		x.Values[i] = 0
+	}
 	x.known &^= 1 << i
+}
+
+// at returns the value of indicator i, known or not.
+func (x *Indicators) at(i Indicator) float64 {
+	if i < firstCustom {
+		return x.Values[i]
+	}
+	return x.custom[i-firstCustom]
+}
+
+// setAt sets the value of the known indicator i.
+func (x *Indicators) setAt(i Indicator, v float64) {
+	if i < firstCustom {
+		x.Values[i] = v
+		return
+	}
+	x.custom[i-firstCustom] = v
 }
 
 // check returns an [*InputError] naming the first known indicator that
@@ -232,7 +359,7 @@ func (x *Indicators) Unset(i Indicator) {
 func (x *Indicators) check() error {
 	for m := x.known; m != 0; m &= m - 1 {
 		i := Indicator(bits.TrailingZeros32(m))
-		if v := x.Values[i]; v-v != 0 { // NaN or ±Inf
+		if v := x.at(i); v-v != 0 { // NaN or ±Inf
 			return &InputError{Customer: x.ID, Indicator: i, Value: v}
 		}
 	}
@@ -241,7 +368,7 @@ func (x *Indicators) check() error {
 
 // Known reports whether indicator i has a value.
 func (x *Indicators) Known(i Indicator) bool {
-	return i < Indicator(NumIndicators) && x.known&(1<<i) != 0
+	return int(i) < numCodes && x.known&(1<<i) != 0
 }
 
 // Get returns indicator i and whether it is known.
@@ -249,7 +376,7 @@ func (x *Indicators) Get(i Indicator) (float64, bool) {
 	if !x.Known(i) {
 		return 0, false
 	}
-	return x.Values[i], true
+	return x.at(i), true
 }
 
 // Extract reads the indicators of the customer summarised by s into dst
@@ -609,7 +736,8 @@ func Float(d decimal.Decimal) float64 {
 }
 
 // Convert converts the money indicators of x ([Indicator.Money]: Profit,
-// Revenue, AverageOrderValue, RecentSpend, Turnover and MarketSize) into
+// Revenue, AverageOrderValue, RecentSpend, Turnover and MarketSize, and
+// the custom indicators set as amounts, [Indicators.IsAmount]) into
 // currency to at rate, the amount of to that one unit of x.Currency is
 // worth: each known one v becomes the float64 nearest d × rate ([Float]),
 // with d the shortest decimal that v is the float64 nearest to — the
@@ -642,12 +770,12 @@ func (x *Indicators) Convert(to customer.Currency, rate decimal.Decimal) error {
 	y := *x
 	var net decimal.Decimal // the converted Revenue, exact
 	for m := y.known; m != 0; m &= m - 1 {
-		if i := Indicator(bits.TrailingZeros32(m)); i.Money() {
-			d := decimal.NewFromFloat(y.Values[i]).Mul(rate)
+		if i := Indicator(bits.TrailingZeros32(m)); y.IsAmount(i) {
+			d := decimal.NewFromFloat(y.at(i)).Mul(rate)
 			if i == Revenue {
 				net = d
 			}
-			y.Values[i] = Float(d)
+			y.setAt(i, Float(d))
 		}
 	}
 	// AverageOrderValue as Extract gives it, the float64 nearest Net ÷

@@ -218,10 +218,158 @@ type Node struct {
 // "min-max", "return-rate"), zero fields left out; an unknown name is an
 // error of the decoding. A decoded model is checked where it is used, as
 // any other.
+//
+// Custom declares the indicators the caller measures itself (at most
+// [MaxCustom]): numbers the library cannot derive from a summary, such
+// as a survey score, a target-customer flag or a dealer's number of
+// staff trained. Custom[k] is the indicator [Custom](k): a leaf measures
+// it, or falls back to it, as a built-in one, with any transform and
+// method ([Absolute] only when it is declared on a unit scale), and the
+// caller sets its values on each customer's [Indicators] (see
+// [Model.SetCustom]). In the model's JSON a measure names it by its
+// declared name.
 type Model struct {
-	Kind      customer.Kind `json:"kind"`
-	Current   Node          `json:"current"`
-	Potential Node          `json:"potential"`
+	Kind      customer.Kind     `json:"kind"`
+	Custom    []CustomIndicator `json:"custom,omitempty"`
+	Current   Node              `json:"current"`
+	Potential Node              `json:"potential"`
+}
+
+// CustomIndicator declares an indicator of a [Model] that the caller
+// measures outside the library (domain rules §2: the level-4 indicators
+// a retailer chooses).
+type CustomIndicator struct {
+	// Name names the indicator in the model's JSON and in errors. It is
+	// required, unique among the model's custom indicators, and neither
+	// the name of a built-in indicator ("profit") nor the text
+	// "custom-k" of [Custom](k).
+	Name string `json:"name"`
+	// Money says that the values are amounts of money in the customer's
+	// currency: they are set with [Indicators.SetAmount] and converted
+	// by [Indicators.Convert] as the built-in money indicators. A value
+	// set as a number where the model declares money, or the other way
+	// round, is refused by [Stats.Add] and [Scorer.ScoreInto].
+	Money bool `json:"money,omitzero"`
+	// UnitScale says that the values lie on an absolute [0, 1] scale,
+	// the same in any population (a survey score as a share, a flag of 0
+	// or 1), so that the [Absolute] method may take them; a value
+	// outside [0, 1] is then refused. Money is on no such scale.
+	UnitScale bool `json:"unit_scale,omitzero"`
+}
+
+// CustomValue is one customer's value of a custom indicator, named as
+// the model declares it ([CustomIndicator].Name); see [Model.SetCustom].
+type CustomValue struct {
+	Name  string
+	Value float64
+}
+
+// SetCustom sets the value of the custom indicator that m declares by
+// name on x: as an amount of money ([Indicators.SetAmount]) when it is
+// declared Money, as a number ([Indicators.Set]) otherwise. A name m
+// does not declare, a value that is not a finite number, and one outside
+// [0, 1] for an indicator declared UnitScale are an [*InputError] naming
+// the customer and the indicator; x is then left as it was.
+func (m *Model) SetCustom(x *Indicators, name string, v float64) error {
+	k := m.customIndex(name)
+	if k < 0 || k >= MaxCustom {
+		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: the %v model declares none of that name", name, m.Kind)}
+	}
+	if err := checkCustomValue(x.ID, &m.Custom[k], Custom(k), v); err != nil {
+		return err
+	}
+	if m.Custom[k].Money {
+		x.SetAmount(Custom(k), v)
+	} else {
+		x.Set(Custom(k), v)
+	}
+	return nil
+}
+
+// customIndex returns the k of the custom indicator named name, or −1.
+func (m *Model) customIndex(name string) int {
+	for k := range m.Custom {
+		if m.Custom[k].Name == name {
+			return k
+		}
+	}
+	return -1
+}
+
+// checkCustomValue returns an [*InputError] naming customer id and
+// custom indicator i, declared as d, when v is not a value of it.
+func checkCustomValue(id customer.ID, d *CustomIndicator, i Indicator, v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return &InputError{Customer: id, Indicator: i, Value: v, Reason: d.Name}
+	case d.UnitScale && !(v >= 0 && v <= 1):
+		return &InputError{Customer: id, Reason: fmt.Sprintf("custom indicator %s = %v: declared on the [0, 1] scale (unit_scale)", d.Name, v)}
+	}
+	return nil
+}
+
+// checkCustom returns an [*InputError] for the first custom indicator
+// of used that x knows with a value the declarations custom refuse: one
+// outside [0, 1] on a unit scale, or money set as a number or the
+// other way round ([CustomIndicator].Money).
+func checkCustom(x *Indicators, custom []CustomIndicator, used []Indicator) error {
+	for _, i := range used {
+		if !x.Known(i) {
+			continue
+		}
+		k, _ := i.CustomIndex()
+		d := &custom[k]
+		if err := checkCustomValue(x.ID, d, i, x.at(i)); err != nil {
+			return err
+		}
+		if money := x.amounts&(1<<k) != 0; money != d.Money {
+			set, want := "an amount of money (Indicators.SetAmount)", "a number"
+			if d.Money {
+				set, want = "a number (Indicators.Set)", "an amount of money"
+			}
+			return &InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %s: set as %s, the model declares %s", d.Name, set, want)}
+		}
+	}
+	return nil
+}
+
+// checkCustomDecl validates the custom indicators a model declares.
+func checkCustomDecl(custom []CustomIndicator) error {
+	if len(custom) > MaxCustom {
+		return &ModelError{Reason: fmt.Sprintf("%d custom indicators: at most %d", len(custom), MaxCustom)}
+	}
+	for k, c := range custom {
+		bad := func(f string, a ...any) error {
+			return &ModelError{Reason: fmt.Sprintf("custom indicator %d (%q): ", k, c.Name) + fmt.Sprintf(f, a...)}
+		}
+		if c.Name == "" {
+			return bad("name: required")
+		}
+		if i, err := ParseIndicator(c.Name); err == nil {
+			if _, ok := i.CustomIndex(); ok {
+				return bad("name: the text of the indicator %v outside a model, reserved", i)
+			}
+			return bad("name: the name of a built-in indicator")
+		}
+		for j := range k {
+			if custom[j].Name == c.Name {
+				return bad("name: custom indicator %d has it too", j)
+			}
+		}
+		if c.Money && c.UnitScale {
+			return bad("money and unit_scale: an amount of money is on no absolute [0, 1] scale")
+		}
+	}
+	return nil
+}
+
+// indicatorName returns the name of i in a model declaring custom: its
+// declared name for a custom indicator.
+func indicatorName(i Indicator, custom []CustomIndicator) string {
+	if k, ok := i.CustomIndex(); ok && k < len(custom) {
+		return custom[k].Name
+	}
+	return i.String()
 }
 
 // MaxLeaves is the largest number of leaves a [Model] may have: the size
@@ -254,6 +402,9 @@ func (m *Model) compile() ([]Leaf, error) {
 	if !m.Kind.Valid() {
 		return nil, &ModelError{Reason: fmt.Sprintf("kind %v: must be consumer or intermediary", m.Kind)}
 	}
+	if err := checkCustomDecl(m.Custom); err != nil {
+		return nil, err
+	}
 	top := []Node{m.Current, m.Potential}
 	if err := checkSiblings("", top); err != nil {
 		return nil, err
@@ -263,7 +414,7 @@ func (m *Model) compile() ([]Leaf, error) {
 	}
 	var leaves []Leaf
 	for i := range top {
-		if err := flatten(&top[i], top[i].Name, top[i].Weight, 2, i == 0, &leaves); err != nil {
+		if err := flatten(&top[i], top[i].Name, top[i].Weight, 2, i == 0, m.Custom, &leaves); err != nil {
 			return nil, err
 		}
 	}
@@ -295,7 +446,7 @@ func (m *Model) compile() ([]Leaf, error) {
 // (customer.Trade).
 func trade(i Indicator) bool { return i >= Turnover && i <= MarketSize }
 
-func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) error {
+func flatten(n *Node, path string, w float64, level int, cur bool, custom []CustomIndicator, out *[]Leaf) error {
 	if n.Name == "" {
 		return &ModelError{Path: path, Reason: "node without a name"}
 	}
@@ -309,7 +460,7 @@ func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) 
 		if level < 3 {
 			return &ModelError{Path: path, Reason: "current and potential need indicators below them"}
 		}
-		if err := checkMeasure(path, n.Measure); err != nil {
+		if err := checkMeasure(path, n.Measure, custom); err != nil {
 			return err
 		}
 		*out = append(*out, Leaf{Path: path, Weight: w, Measure: *n.Measure, InCurrent: cur})
@@ -354,7 +505,7 @@ func flatten(n *Node, path string, w float64, level int, cur bool, out *[]Leaf) 
 		if weights != nil {
 			cw = weights[i]
 		}
-		if err := flatten(c, path+"/"+c.Name, w*cw, level+1, cur, out); err != nil {
+		if err := flatten(c, path+"/"+c.Name, w*cw, level+1, cur, custom, out); err != nil {
 			return err
 		}
 	}
@@ -400,11 +551,13 @@ func checkWeights(path string, nodes []Node) error {
 	return nil
 }
 
-func checkMeasure(path string, m *Measure) error {
+func checkMeasure(path string, m *Measure, custom []CustomIndicator) error {
 	bad := func(f string, a ...any) error { return &ModelError{Path: path, Reason: fmt.Sprintf(f, a...)} }
 	switch {
 	case !m.Indicator.Valid():
 		return bad("indicator %v is not defined", m.Indicator)
+	case !declared(m.Indicator, custom):
+		return bad("indicator %v: the model declares %d custom indicators", m.Indicator, len(custom))
 	case m.Transform != Linear && m.Transform != Log:
 		return bad("transform %v is not defined", m.Transform)
 	case m.Method < MinMax || m.Method > Absolute:
@@ -413,15 +566,18 @@ func checkMeasure(path string, m *Measure) error {
 		return bad("winsor share %v: must be in [0, 0.5)", m.Winsor)
 	case m.Fallback != 0 && !m.Fallback.Valid():
 		return bad("fallback indicator %v is not defined", m.Fallback)
+	case m.Fallback != 0 && !declared(m.Fallback, custom):
+		return bad("fallback indicator %v: the model declares %d custom indicators", m.Fallback, len(custom))
 	case !(m.Missing >= 0 && m.Missing <= 1):
 		return bad("missing score %v: must be in [0, 1]", m.Missing)
 	}
 	if m.Method == Absolute {
+		const takes = "the absolute method takes full-price-share, return-rate, credit or a custom indicator declared unit_scale"
 		switch {
-		case !unitScale(m.Indicator):
-			return bad("indicator %s is not on a [0, 1] scale: the absolute method takes full-price-share, return-rate or credit", m.Indicator)
-		case m.Fallback != 0 && !unitScale(m.Fallback):
-			return bad("fallback indicator %s is not on a [0, 1] scale: the absolute method takes full-price-share, return-rate or credit", m.Fallback)
+		case !unitScale(m.Indicator, custom):
+			return bad("indicator %s is not on a [0, 1] scale: %s", indicatorName(m.Indicator, custom), takes)
+		case m.Fallback != 0 && !unitScale(m.Fallback, custom):
+			return bad("fallback indicator %s is not on a [0, 1] scale: %s", indicatorName(m.Fallback, custom), takes)
 		case m.Transform != Linear:
 			return bad("%v transform with the absolute method: the value is taken on its own scale, linear", m.Transform)
 		case m.Winsor != 0:
@@ -431,6 +587,19 @@ func checkMeasure(path string, m *Measure) error {
 	return nil
 }
 
+// declared reports whether i is a built-in indicator or a custom one that
+// custom declares.
+func declared(i Indicator, custom []CustomIndicator) bool {
+	k, ok := i.CustomIndex()
+	return !ok || k < len(custom)
+}
+
 // unitScale reports whether i is on an absolute [0, 1] scale, the same in
-// every population, so that the [Absolute] method may take it.
-func unitScale(i Indicator) bool { return i == FullPriceShare || i == ReturnRate || i == Credit }
+// every population, so that the [Absolute] method may take it: a custom
+// indicator when it is declared so.
+func unitScale(i Indicator, custom []CustomIndicator) bool {
+	if k, ok := i.CustomIndex(); ok {
+		return k < len(custom) && custom[k].UnitScale
+	}
+	return i == FullPriceShare || i == ReturnRate || i == Credit
+}

@@ -115,6 +115,12 @@ func FuzzModelJSON(f *testing.F) {
 		require.NoError(f, err)
 		f.Add(data)
 	}
+	custom, err := json.Marshal(storesModel())
+	require.NoError(f, err)
+	f.Add(custom)
+	f.Add([]byte(`{"kind":"consumer","custom":[{"name":"survey","unit_scale":true},{"name":"spend","money":true}],` +
+		`"current":{"name":"c","weight":0.5,"children":[{"name":"s","weight":1,"measure":{"indicator":"survey","transform":"linear","method":"absolute","fallback":"full-price-share"}}]},` +
+		`"potential":{"name":"p","weight":0.5,"children":[{"name":"t","weight":1,"measure":{"indicator":"tenure","transform":"log","method":"z-score","fallback":"spend"}}]}}`))
 	f.Add([]byte(`{"kind":"consumer","current":{"name":"c","weight":1,"measure":{"indicator":"revenue","transform":"log","method":"absolute"}}}`))
 	f.Add([]byte(`{"kind":"intermediary","potential":{"name":"p","pairwise":[[1,2],[0.5,1]],"children":[{"name":"a"},{"name":"b"}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/internal/enumtext"
@@ -77,6 +78,8 @@ type compiled struct {
 type Scorer struct {
 	kind     customer.Kind
 	leaves   []Leaf
+	custom   []CustomIndicator
+	cused    []Indicator // the custom indicators the leaves read
 	cl       [MaxLeaves]compiled
 	n        int64
 	currency customer.Currency
@@ -95,6 +98,11 @@ func (sc *Scorer) Kind() customer.Kind { return sc.kind }
 // N returns the number of customers it was fitted on.
 func (sc *Scorer) N() int64 { return sc.n }
 
+// Custom returns the custom indicators of the model (a copy; see
+// [Model].Custom): Custom()[k] declares the indicator [Custom](k) of
+// [Leaf].Measure and [Part].Indicator.
+func (sc *Scorer) Custom() []CustomIndicator { return slices.Clone(sc.custom) }
+
 // Leaves returns the model's leaves in breakdown order (a copy).
 func (sc *Scorer) Leaves() []Leaf { return append([]Leaf(nil), sc.leaves...) }
 
@@ -107,8 +115,9 @@ func (sc *Scorer) Fitted(k int) (indicator, fallback Fitted) {
 
 // ScoreInto scores x into dst without allocating. x must be of the
 // scorer's kind, in the currency of the customers it was fitted on (when
-// both are known), and its known values finite (as [Extract] gives
-// them); otherwise it is an [*InputError] naming the customer, wrapping
+// both are known), its known values finite (as [Extract] gives
+// them), and the custom indicators it reads as their declarations say
+// (see [Stats.Add]); otherwise it is an [*InputError] naming the customer, wrapping
 // a [*customer.CurrencyMismatchError] for the currency, and dst is left
 // as it was. A customer observed at another day than the fit's
 // ([Scorer.AsOf]) is scored against the fitted ranges, as a shop scores
@@ -122,7 +131,15 @@ func (sc *Scorer) ScoreInto(dst *Score, x *Indicators) error {
 		return &InputError{Customer: x.ID, Reason: "currency of the fit", Err: &customer.CurrencyMismatchError{A: sc.currency, B: x.Currency}}
 	}
 	if err := x.check(); err != nil {
+		if e, ok := err.(*InputError); ok {
+			e.Reason = customName(e.Indicator, sc.custom)
+		}
 		return err
+	}
+	if len(sc.cused) > 0 {
+		if err := checkCustom(x, sc.custom, sc.cused); err != nil {
+			return err
+		}
 	}
 	var cur, pot float64
 	nl, prev := len(sc.leaves), dst.N
@@ -133,9 +150,9 @@ func (sc *Scorer) ScoreInto(dst *Score, x *Indicators) error {
 		src := FromIndicator
 		switch {
 		case x.known&(1<<c.ind) != 0 && !c.prim.empty:
-			s = c.prim.apply(x.Values[c.ind])
+			s = c.prim.apply(x.at(c.ind))
 		case c.fb != 0 && x.known&(1<<c.fb) != 0 && !c.fall.empty:
-			s, src = c.fall.apply(x.Values[c.fb]), FromFallback
+			s, src = c.fall.apply(x.at(c.fb)), FromFallback
 		default:
 			s, src = c.missing, FromMissing
 		}
@@ -181,10 +198,10 @@ func (sc *Scorer) Explain(x *Indicators, s *Score) []Part {
 			Normalized: s.Normalized[k], Contribution: s.Part[k]}
 		switch s.Source[k] {
 		case FromIndicator:
-			p.Raw = x.Values[l.Measure.Indicator]
+			p.Raw = x.at(l.Measure.Indicator)
 		case FromFallback:
 			p.Indicator = l.Measure.Fallback
-			p.Raw = x.Values[l.Measure.Fallback]
+			p.Raw = x.at(l.Measure.Fallback)
 		}
 		out = append(out, p)
 	}

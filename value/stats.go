@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -32,8 +34,10 @@ import (
 type Stats struct {
 	kind     customer.Kind
 	leaves   []Leaf
+	custom   []CustomIndicator // the model's declarations
 	used     []Indicator
-	samples  [NumIndicators]*sample
+	cused    []Indicator // the custom indicators of used
+	samples  [numCodes]*sample
 	n        int64
 	currency customer.Currency
 	asOf     asOfDay
@@ -48,11 +52,17 @@ func NewStats(m Model) (*Stats, error) {
 		return nil, err
 	}
 	s := &Stats{kind: m.Kind, leaves: leaves}
+	if len(m.Custom) > 0 {
+		s.custom = append([]CustomIndicator(nil), m.Custom...)
+	}
 	for _, l := range leaves {
 		for _, i := range []Indicator{l.Measure.Indicator, l.Measure.Fallback} {
 			if i != 0 && s.samples[i] == nil {
 				s.samples[i] = &sample{}
 				s.used = append(s.used, i)
+				if _, ok := i.CustomIndex(); ok {
+					s.cused = append(s.cused, i)
+				}
 			}
 		}
 	}
@@ -92,8 +102,11 @@ func (s *Stats) Compact() {
 
 // Add adds one customer's indicators. A customer of another kind than the
 // model's, in another currency or observed at another as-of day than the
-// customers before, or with a non-finite indicator is rejected with an
-// *[InputError] and changes nothing.
+// customers before, with a non-finite indicator, or with a custom
+// indicator the model reads that its declaration refuses (outside
+// [0, 1] on a unit scale, money set as a number or the other way round:
+// see [CustomIndicator]) is rejected with an *[InputError] and changes
+// nothing.
 func (s *Stats) Add(x *Indicators) error {
 	if x.Kind != s.kind {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the model is for %v customers", x.Kind, s.kind)}
@@ -106,8 +119,11 @@ func (s *Stats) Add(x *Indicators) error {
 	}
 	for _, i := range s.used {
 		if v, ok := x.Get(i); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
-			return &InputError{Customer: x.ID, Indicator: i, Value: v}
+			return &InputError{Customer: x.ID, Indicator: i, Value: v, Reason: customName(i, s.custom)}
 		}
+	}
+	if err := checkCustom(x, s.custom, s.cused); err != nil {
+		return err
 	}
 	if s.currency == "" {
 		s.currency = x.Currency
@@ -149,6 +165,10 @@ func (s *Stats) CheckMerge(o *Stats) error {
 	if s == o {
 		return &InputError{Reason: "merge statistics with themselves: a shard would count twice"}
 	}
+	if !slices.Equal(s.custom, o.custom) {
+		return &ModelError{Reason: fmt.Sprintf("cannot merge the statistics of models with other custom indicators: %s and %s",
+			customList(s.custom), customList(o.custom))}
+	}
 	if s.kind != o.kind || !reflect.DeepEqual(s.leaves, o.leaves) {
 		return &ModelError{Reason: "cannot merge the statistics of different models"}
 	}
@@ -171,7 +191,7 @@ func (s *Stats) Scorer() (*Scorer, error) {
 	for _, i := range s.used {
 		s.samples[i].compact()
 	}
-	sc := &Scorer{kind: s.kind, leaves: s.leaves, n: s.n, currency: s.currency, asOf: s.asOf}
+	sc := &Scorer{kind: s.kind, leaves: s.leaves, custom: s.custom, cused: s.cused, n: s.n, currency: s.currency, asOf: s.asOf}
 	for k, l := range s.leaves {
 		m := l.Measure
 		c := compiled{ind: m.Indicator, w: l.Weight, missing: m.Missing}
@@ -198,4 +218,35 @@ func Fit(m Model, population []Indicators) (*Scorer, error) {
 		}
 	}
 	return s.Scorer()
+}
+
+// Custom returns the custom indicators of the model (a copy; see
+// [Model].Custom).
+func (s *Stats) Custom() []CustomIndicator { return slices.Clone(s.custom) }
+
+// customName returns the declared name of custom indicator i, or "" for
+// a built-in one.
+func customName(i Indicator, custom []CustomIndicator) string {
+	if k, ok := i.CustomIndex(); ok && k < len(custom) {
+		return custom[k].Name
+	}
+	return ""
+}
+
+// customList returns the names of custom as "[a b]", "none" for none.
+func customList(custom []CustomIndicator) string {
+	if len(custom) == 0 {
+		return "none"
+	}
+	names := make([]string, len(custom))
+	for k, c := range custom {
+		names[k] = c.Name
+		if c.Money {
+			names[k] += " (money)"
+		}
+		if c.UnitScale {
+			names[k] += " (unit scale)"
+		}
+	}
+	return "[" + strings.Join(names, ", ") + "]"
 }
