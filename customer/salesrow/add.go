@@ -80,11 +80,11 @@ func isSale(r *Row) bool {
 // movedFrom are those of [customer.Sale].
 func add(s *customer.Summary, r *Row, cur customer.Currency, newOrder bool, movedFrom time.Time) *FieldError {
 	if r.Kind != 0 && r.Kind != s.Kind {
-		return valueError(-1, ColKind, r.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", r.CustomerID, s.Kind))
+		return saleFault(ColKind, r.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", r.CustomerID, s.Kind), CodeEarlier)
 	}
 	amount, merr := customer.MoneyFromDecimal(r.Amount, cur)
 	if merr != nil {
-		return valueError(-1, ColCurrency, string(cur), merr.Error())
+		return saleFault(ColCurrency, string(cur), merr.Error(), CodeUnknown)
 	}
 	exchange := r.Amount.Sign() == 0 && r.Units < 0
 	cost := r.Cost
@@ -140,7 +140,13 @@ func exchangeOverflow(s *customer.Summary, r *Row) *FieldError {
 	default:
 		return nil
 	}
-	return valueError(-1, ColQuantity, strconv.Itoa(r.Units), fmt.Sprintf("customer %q: %s: %d + %d does not fit in an int: %v", r.CustomerID, field, v, n, customer.ErrOverflow))
+	return saleFault(ColQuantity, strconv.Itoa(r.Units), fmt.Sprintf("customer %q: %s: %d + %d does not fit in an int: %v", r.CustomerID, field, v, n, customer.ErrOverflow), CodeOverflow)
+}
+
+// saleFault is the error of a row that cannot be added, of column col
+// with value v, for reason why of code c.
+func saleFault(col, v, why string, c Code) *FieldError {
+	return &FieldError{Field: -1, Column: col, Value: v, HasValue: true, Reason: why, Code: c}
 }
 
 // columnOf maps the fields of customer.Sale to the columns.
@@ -185,7 +191,7 @@ func saleError(r *Row, cur customer.Currency, err error) *FieldError {
 	if errors.As(err, &ve) && len(ve.Fields) > 0 {
 		// The error names the column of the first problem; the others
 		// name their own columns.
-		fe := &FieldError{Field: -1, Column: saleColumn(ve.Fields[0].Field)}
+		fe := &FieldError{Field: -1, Column: saleColumn(ve.Fields[0].Field), Code: saleCode(r, ve.Fields[0])}
 		fe.Value, fe.HasValue = columnValue(r, fe.Column, cur)
 		parts := make([]string, len(ve.Fields))
 		for i, f := range ve.Fields {
@@ -202,7 +208,40 @@ func saleError(r *Row, cur customer.Currency, err error) *FieldError {
 	}
 	var cm *customer.CurrencyMismatchError
 	if errors.As(err, &cm) {
-		return valueError(-1, ColCurrency, string(cm.B), fmt.Sprintf("customer %q buys in %s", r.CustomerID, cm.A))
+		return saleFault(ColCurrency, string(cm.B), fmt.Sprintf("customer %q buys in %s", r.CustomerID, cm.A), CodeEarlier)
 	}
-	return &FieldError{Field: -1, Reason: err.Error()}
+	fe := &FieldError{Field: -1, Reason: err.Error()}
+	if errors.Is(err, customer.ErrOverflow) {
+		fe.Code = CodeOverflow
+	}
+	return fe
+}
+
+// saleCode returns the Code of f, the first problem that
+// customer.Summary.AddSale found with row r: from the field of the sale
+// and the code of the problem, and for an amount or a cost out of range,
+// from the value (more decimals than customer.ParseAmount takes, or
+// more integer digits).
+func saleCode(r *Row, f customer.FieldError) Code {
+	switch {
+	case f.Field == "units" && f.Code == customer.CodeMismatch:
+		return CodeSign
+	case f.Field == "units" && f.Code == customer.CodeRange:
+		return CodeMaxUnits
+	case f.Field == "time" && f.Code == customer.CodeRange:
+		return CodeTooEarly
+	case (f.Field == "amount" || f.Field == "cost") && f.Code == customer.CodeRange:
+		d := r.Amount
+		if f.Field == "cost" {
+			d = r.Cost.Decimal
+		}
+		// Too many decimals when a unit in d's last place is itself
+		// out of range: 10^e with e < 0 is within the bounds unless e
+		// has more decimals than they allow.
+		if e := d.Exponent(); e < 0 && !customer.AmountInRange(decimal.New(0, e)) {
+			return CodeDecimals
+		}
+		return CodeIntegerDigits
+	}
+	return CodeUnknown
 }

@@ -39,7 +39,8 @@
 //     other than the same one in a UTF-8 export.
 //   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
 //     without offset (the day written), or RFC 3339 (the calendar day of
-//     its own offset); a day before 1 January [customer.MinRecordYear]
+//     its own offset), and a leap second, 23:59:60, on the day written
+//     ([ParseDate]); a day before 1 January [customer.MinRecordYear]
 //     (a placeholder such as 0001-01-01, or a mistyped year) is an
 //     error when the row is added ([Add]).
 //   - amount and cost: plain decimal numbers ([customer.ParseAmount]),
@@ -320,7 +321,7 @@ type Row struct {
 
 // FieldError is a record or a row that the rules reject: the field (its
 // index in the record, -1 when the error is not that of one field), its
-// column, its text and the reason.
+// column, its text, the reason and the reason's code.
 type FieldError struct {
 	Field  int
 	Column string // empty for an error of the whole record
@@ -328,6 +329,80 @@ type FieldError struct {
 	// HasValue says Value is shown (it may be empty, as in amount "").
 	HasValue bool
 	Reason   string
+	// Code is the kind of the fault, the same for every row rejected
+	// for it whatever the row's values (which Reason may name): the
+	// rules set it where they make the error. It is not part of the
+	// message.
+	Code Code
+}
+
+// Code is the kind of fault of a [FieldError]: a reader that skips
+// malformed rows can count them by column and Code, since Reason may
+// name the values at fault (a customer ID, a count, a currency).
+type Code uint8
+
+// The codes of a FieldError.
+const (
+	// CodeUnknown is the zero Code: an error made without one, or a
+	// fault of a sale that [customer.Summary.AddSale] rejects and no
+	// other Code names (a negative cost on a sale; an amount with more
+	// decimals than its currency has). The first part of Reason, up to
+	// its first "; ", names it.
+	CodeUnknown Code = iota
+	// CodeFieldCount: the record has not the header's number of fields
+	// ([Layout.Parse]), or a reader split fewer than the columns need
+	// ([Layout.ParseUsed]). Column is empty.
+	CodeFieldCount
+	// CodeInvalid: a field does not parse, or its text is refused (an
+	// empty customer_id, an ID that is not UTF-8 or holds a control
+	// character). Reason is the reason of that fault alone (an amount
+	// of more decimals than [customer.ParseAmount] takes counts them).
+	CodeInvalid
+	// CodeNotInteger: a quantity that is not an integer ([ParseUnits]);
+	// Reason may add a hint on thousands separators.
+	CodeNotInteger
+	// CodeEarlier: the row's kind or currency is not the one the
+	// customer's earlier rows have ([Add]).
+	CodeEarlier
+	// CodeSign: units of the other sign than the amount.
+	CodeSign
+	// CodeMaxUnits: units beyond ±[customer.MaxLineQuantity].
+	CodeMaxUnits
+	// CodeOverflow: a total of the customer's summary would not fit in
+	// an int ([customer.ErrOverflow]).
+	CodeOverflow
+	// CodeTooEarly: a row dated before 1 January
+	// [customer.MinRecordYear].
+	CodeTooEarly
+	// CodeDecimals: an amount or cost with more decimals than
+	// [customer.ParseAmount] takes, handed to [Add] by a reader of its
+	// own.
+	CodeDecimals
+	// CodeIntegerDigits: an amount or cost with more integer digits than
+	// customer.ParseAmount takes, handed to Add by a reader of its own.
+	CodeIntegerDigits
+)
+
+var codeNames = [...]string{
+	CodeUnknown:       "unknown",
+	CodeFieldCount:    "field count",
+	CodeInvalid:       "invalid",
+	CodeNotInteger:    "not an integer",
+	CodeEarlier:       "differs from earlier rows",
+	CodeSign:          "sign",
+	CodeMaxUnits:      "maximum units",
+	CodeOverflow:      "overflow",
+	CodeTooEarly:      "too early",
+	CodeDecimals:      "decimals",
+	CodeIntegerDigits: "integer digits",
+}
+
+// String returns the name of c, "Code(n)" for a c not listed.
+func (c Code) String() string {
+	if int(c) < len(codeNames) {
+		return codeNames[c]
+	}
+	return "Code(" + strconv.Itoa(int(c)) + ")"
 }
 
 // Error returns `amount "12x": not a decimal number`, or the reason alone
@@ -342,8 +417,10 @@ func (e *FieldError) Error() string {
 	return e.Column + ": " + e.Reason
 }
 
+// valueError is the error of a field that does not parse or whose text
+// is refused (CodeInvalid).
 func valueError(field int, column, value, reason string) *FieldError {
-	return &FieldError{Field: field, Column: column, Value: value, HasValue: true, Reason: reason}
+	return &FieldError{Field: field, Column: column, Value: value, HasValue: true, Reason: reason, Code: CodeInvalid}
 }
 
 // field returns field i of rec, trimmed; "" for an absent column.
@@ -361,7 +438,7 @@ func field(rec []string, i int) string {
 // that fault.
 func (l *Layout) Parse(rec []string, r *Row) *FieldError {
 	if len(rec) != l.Fields {
-		return &FieldError{Field: -1, Reason: FieldCount(len(rec), l.Fields)}
+		return &FieldError{Field: -1, Reason: FieldCount(len(rec), l.Fields), Code: CodeFieldCount}
 	}
 	return l.ParseUsed(rec, r)
 }
@@ -371,7 +448,7 @@ func (l *Layout) Parse(rec []string, r *Row) *FieldError {
 // the first [Layout.Used] fields of the record.
 func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 	if len(rec) < l.Used() {
-		return &FieldError{Field: -1, Reason: fmt.Sprintf("%d fields split, the columns need %d", len(rec), l.Used())}
+		return &FieldError{Field: -1, Reason: fmt.Sprintf("%d fields split, the columns need %d", len(rec), l.Used()), Code: CodeFieldCount}
 	}
 	*r = Row{}
 	if r.CustomerID = field(rec, l.CustomerID); r.CustomerID == "" {
@@ -389,7 +466,11 @@ func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 	r.OrderID = field(rec, l.OrderID)
 	if s = field(rec, l.Quantity); s != "" {
 		if r.Units, why = ParseUnits(s); why != "" {
-			return valueError(l.Quantity, ColQuantity, s, why)
+			fe := valueError(l.Quantity, ColQuantity, s, why)
+			if why != unitsRange {
+				fe.Code = CodeNotInteger
+			}
+			return fe
 		}
 	}
 	if s = field(rec, l.Cost); s != "" {
@@ -429,14 +510,60 @@ func Blank(rec []string) bool {
 	return true
 }
 
-// ParseDate parses the date field as [customer.ParseDay] does; the reason
-// is empty when it parses.
+// ParseDate parses the date field as [customer.ParseDay] does, and
+// reads a leap second too; the reason is empty when it parses.
+//
+// RFC 3339 allows a second 60 (§ 5.6, time-second 00–60): the leap
+// second that ends a day, 2016-12-31T23:59:60Z, which time.Parse and so
+// customer.ParseDay refuse. ParseDate reads second 60 of the last minute
+// of a day: 23:59 as written (in its own offset, or the wall-clock time
+// of a timestamp without offset), or, with an offset, 23:59 in UTC, as
+// RFC 3339 § 5.8 writes the same leap second 1990-12-31T15:59:60-08:00.
+// Its day is the day written, as that of 23:59:59 written there; the
+// instant is the second after 23:59:59 (as time.Date normalises second
+// 60), which only the day of the row keeps. Second 60 of any other
+// minute (23:58:60) is an error.
 func ParseDate(s string) (customer.Date, string) {
 	d, err := customer.ParseDay(s)
 	if err != nil {
+		if d, ok := leapDay(s); ok {
+			return d, ""
+		}
 		return 0, customer.WantDay
 	}
 	return d, ""
+}
+
+// leapDay returns the day of s, a timestamp with a leap second (see
+// ParseDate): one that customer.ParseDay reads with second 59 in place of
+// 60, whose minute is 23:59 as written or, with an offset, in UTC. It
+// runs only on a date that ParseDay refuses.
+func leapDay(s string) (customer.Date, bool) {
+	if len(s) < 19 || s[16] != ':' || s[17:19] != "60" {
+		return 0, false
+	}
+	d, err := customer.ParseDay(s[:17] + "59" + s[19:])
+	if err != nil {
+		return 0, false
+	}
+	// ParseDay read YYYY-MM-DD, a separator and hh:mm:ss, then an
+	// optional fraction and an optional Z or ±hh:mm offset, all digits
+	// where digits go.
+	if s[11:16] == "23:59" {
+		return d, true
+	}
+	n := len(s)
+	if n < 25 || s[n-6] != '+' && s[n-6] != '-' {
+		return 0, false // no offset, or Z: the minute is not the last
+	}
+	num := func(t string) int { return int(t[0]-'0')*10 + int(t[1]-'0') }
+	minute := num(s[11:13])*60 + num(s[14:16])
+	off := num(s[n-5:n-3])*60 + num(s[n-2:])
+	if s[n-6] == '-' {
+		off = -off
+	}
+	const day = 24 * 60
+	return d, ((minute-off)%day+day)%day == day-1
 }
 
 // ParseAmount parses an amount or a cost with [customer.ParseAmount]; the
@@ -471,17 +598,25 @@ func ParseUnits(s string) (int, string) {
 	n, err := strconv.Atoi(WholeNumber(s))
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		return 0, "out of range (|quantity| ≤ 1e9)"
+		return 0, unitsRange
 	case err != nil && thousands(s):
-		return 0, "not an integer (1 or 1000, with a thousands separator?)"
+		return 0, NotInteger + " (1 or 1000, with a thousands separator?)"
 	case err != nil:
-		return 0, "not an integer"
+		return 0, NotInteger
 	}
 	if n > MaxUnits || n < -MaxUnits {
-		return 0, "out of range (|quantity| ≤ 1e9)"
+		return 0, unitsRange
 	}
 	return n, ""
 }
+
+// NotInteger is the reason [ParseUnits] gives for a quantity that is no
+// integer, or its first part, before a hint on thousands separators.
+const NotInteger = "not an integer"
+
+// unitsRange is the reason ParseUnits gives for a quantity beyond
+// ±MaxUnits.
+const unitsRange = "out of range (|quantity| ≤ 1e9)"
 
 // WholeNumber returns s without a fraction of one or two zeros: "12" for
 // "12.0" or "12.00". Any other s is returned as it is: "12.5", ".0", and

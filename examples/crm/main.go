@@ -19,7 +19,11 @@
 // is replaced, or created when the link dangles (as the shell's > does),
 // and the link stays a link; a loop of links is an error. A device or
 // named pipe is written directly. The names a flag takes (formats, models,
-// periods) are read in any case: -model BGNBD is -model bgnbd.
+// periods) are read in any case: -model BGNBD is -model bgnbd. A flag
+// given twice is a usage error that names it, rather than the last value
+// taken and the first dropped: crm reads one -in, so exports of several
+// months are put together first (cat jan.csv feb.csv > q1.csv; the
+// header of the second is passed over, see Input).
 //
 // # Input
 //
@@ -29,7 +33,8 @@
 // and then one row per order line or per order, columns found by name in
 // any order: customer_id, date (YYYY-MM-DD; YYYY-MM-DD hh:mm or hh:mm:ss, with T or a space and
 // without offset; or RFC 3339; not before 1900: the day is the date
-// written, in the zone of its offset) and amount (decimal, negative for
+// written, in the zone of its offset; a leap second, 23:59:60, or 23:59
+// in UTC with an offset as in 15:59:60-08:00, is on the day written) and amount (decimal, negative for
 // a return) are required; order_id, quantity, cost, currency, kind and category are
 // used when present; other columns are ignored. Names are trimmed and
 // read in any case; a required column named in another style ("Customer
@@ -352,7 +357,7 @@
 // # Exit status
 //
 // 0 on success, 2 on a usage error (unknown subcommand, format, model or
-// period, a missing -in file, a date that does not parse, an -out that
+// period, a flag given twice, a missing -in file, a date that does not parse, an -out that
 // cannot be created: a directory, in a missing directory, or where no
 // file may be written), 1 on any other error (bad data, a failed fit, a
 // write that fails once the run is under way, such as a full disk or a

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -294,9 +295,19 @@ func TestUsageErrors(t *testing.T) {
 	out := filepath.Join(dir, "out.csv")
 	csvIn := filepath.Join(dir, "in.csv")
 	require.NoError(t, os.WriteFile(csvIn, []byte("customer_id,date,amount\nC1,2024-01-01,1\n"), 0o644))
+	// fitArgs are the flags of a fit, extra (pairs of a flag and its
+	// value) in place of those of the same name: a flag given twice is
+	// an error of its own.
 	fitArgs := func(extra ...string) []string {
 		a := []string{"fit", "-model", "bgnbd", "-in", cdnowSample, "-format", "cdnow", "-calibration-end", "1997-09-30", "-out", out}
-		return append(a, extra...)
+		for i := 0; i < len(extra); i += 2 {
+			if j := slices.Index(a, extra[i]); j > 0 && i+1 < len(extra) {
+				a[j+1] = extra[i+1]
+				continue
+			}
+			a = append(a, extra[i:min(i+2, len(extra))]...)
+		}
+		return a
 	}
 	tests := []struct {
 		name string

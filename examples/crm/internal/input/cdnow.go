@@ -280,7 +280,7 @@ func (c *CDNOWReader) parse() (*Row, error) {
 	}
 	if r.Units, why = salesrow.ParseUnits(f[2]); why != "" {
 		re := valueError(c.name, c.line, ColQuantity, f[2], why)
-		re.Kind = fieldKind(&salesrow.FieldError{Column: ColQuantity, Reason: why})
+		re.Kind = unitsKind(why)
 		return nil, re
 	}
 	if r.Amount, why = salesrow.ParseAmount(f[3]); why != "" {

@@ -79,11 +79,14 @@ func parseFixed(s string) (v int64, ok bool) {
 //     ([customer.DateOf]) is the one written.
 //
 // Hours are 00–23, minutes and seconds 00–59, offset hours 00–23 and
-// offset minutes 00–59, the ranges of RFC 3339 (§ 5.6). Other forms (a
-// leap second 60, an hour 24, one-digit hours, a comma before the
-// fraction, an offset without seconds, an offset out of range such as
-// -24:00, which time.Parse reads and customer.ParseDay refuses) are left to
-// the exact path, which accepts some and words the error of the others.
+// offset minutes 00–59, the ranges of RFC 3339 (§ 5.6), and second 60 of
+// 23:59, a leap second, which salesrow.ParseDate reads on the day
+// written. Other forms (second 60 of another minute, such as 15:59:60-08:00, the
+// leap second in UTC, or 23:58:60, an error; an hour 24, one-digit
+// hours, a comma before the fraction, an offset without seconds, an
+// offset out of range such as -24:00, which time.Parse reads and
+// customer.ParseDay refuses) are left to the exact path, which accepts
+// some and words the error of the others.
 func clockTime(t string) bool {
 	if len(t) < 6 || t[0] != 'T' && t[0] != 't' && t[0] != ' ' {
 		return false
@@ -95,7 +98,7 @@ func clockTime(t string) bool {
 	if len(t) == 5 {
 		return true
 	}
-	if len(t) < 8 || t[5] != ':' || !two(t[6:], 59) {
+	if len(t) < 8 || t[5] != ':' || !two(t[6:], 59) && (t[6:8] != "60" || t[:5] != "23:59") {
 		return false
 	}
 	i := 8

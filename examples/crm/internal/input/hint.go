@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // notDecimal is the reason salesrow gives for an amount or a cost that
@@ -246,12 +247,14 @@ const hintTimeToo = "nor is the time after it: "
 // calendar has not: "" when the time is as it should be, else the hint
 // timeHint gives it (of the time alone, without the day).
 func timeToo(rest string) string {
-	if _, err := customer.ParseDay(validDay + "T" + rest); err == nil {
+	if _, why := salesrow.ParseDate(validDay + "T" + rest); why == "" {
 		return ""
 	}
 	switch h := timeHint("", "", rest); {
 	case h == hintTime:
 		return hintTimeToo + "write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"
+	case h == hintLeap:
+		return hintTimeToo + leapSecond
 	case strings.HasPrefix(h, "write"):
 		return hintTimeToo + h
 	default:
@@ -295,6 +298,10 @@ const (
 	hintTimeAs   = "write it as %s (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"
 	hintTimeZone = "write the time zone as an offset, ±hh:mm, right after the time (or leave it out: the day written is then the day)"
 	hintTime     = "the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"
+	// hintLeap is the hint for a second 60 of a minute that is not the
+	// last of a day (salesrow.ParseDate); leapSecond says what is wrong.
+	hintLeap   = "the day is right, the time after it is not: " + leapSecond
+	leapSecond = "second 60 is a leap second, which only the last minute of a day has, 23:59:60 (with an offset, 23:59 as written or in UTC, as 15:59:60-08:00)"
 	// hintOffsetRange is the hint for an offset, given with its sign,
 	// outside RFC 3339's range (offsetOutOfRange).
 	hintOffsetRange = "the offset %s is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"
@@ -353,11 +360,12 @@ func timeHint(day, sep, rest string) string {
 		}
 	}
 	clock := fmt.Sprintf("%02d:%s%s%s", hh, m[2], sec, zone)
-	if clock == rest {
+	_, why := salesrow.ParseDate(validDay + "T" + clock)
+	switch {
+	case (clock == rest || why != "") && strings.HasPrefix(sec, ":60"):
+		return hintLeap // a leap second of another minute than the last
+	case clock == rest, why != "":
 		return hintTime // as it should be, but no time of day (25:00)
-	}
-	if _, err := customer.ParseDay(validDay + "T" + clock); err != nil {
-		return hintTime
 	}
 	return fmt.Sprintf(hintTimeAs, day+sep+clock)
 }

@@ -28,7 +28,7 @@ const (
 	kindCurrency   = "not the file's currency"
 	kindSign       = "of the other sign than the amount"
 	kindOverflow   = "a total of the customer does not fit in an int"
-	kindNotInteger = "not an integer"
+	kindNotInteger = salesrow.NotInteger
 )
 
 // skipKey is the fault of a skipped row: its column and kind of reason.
@@ -83,39 +83,46 @@ func (e *RowError) kind() string {
 
 // fieldKind returns the kind of the reason of fe, an error of
 // salesrow.Layout.ParseUsed or salesrow.AddOpen, before any hint is
-// appended to it. A field that does not parse has a fixed reason (the
-// quantity's but for its hint on thousands separators); the number of
-// fields and the checks of a sale against the customer's summary
-// (customer.Summary.AddSale) word theirs with the values at fault, which
-// are left out here. A reason of a sale not known here is its first
-// part (that of the column named), as it is. It runs on the error path
-// only.
+// appended to it, from its code (salesrow.Code). A field that does not
+// parse has a reason of its fault alone (the quantity's but for its hint
+// on thousands separators); the number of fields and the checks of a
+// sale against the customer's summary (customer.Summary.AddSale) word
+// theirs with the values at fault, which the kinds leave out. A fault
+// of a sale that no code names is the first part of its reason (that of
+// the column named), as it is. It runs on the error path only.
 func fieldKind(fe *salesrow.FieldError) string {
-	switch {
-	case fe.Column == "":
+	switch fe.Code {
+	case salesrow.CodeFieldCount:
 		return kindFieldCount
-	case fe.Field >= 0:
-		if fe.Column == ColQuantity && strings.HasPrefix(fe.Reason, kindNotInteger) {
-			return kindNotInteger
-		}
+	case salesrow.CodeInvalid:
 		return fe.Reason
-	}
-	first, _, _ := strings.Cut(fe.Reason, "; ")
-	switch {
-	case strings.HasSuffix(first, " on earlier rows"), strings.Contains(first, " buys in "):
+	case salesrow.CodeNotInteger:
+		return kindNotInteger
+	case salesrow.CodeEarlier:
 		return kindEarlier
-	case strings.Contains(first, " for an amount of "):
+	case salesrow.CodeSign:
 		return kindSign
-	case strings.Contains(first, " units per row"):
+	case salesrow.CodeMaxUnits:
 		return "beyond the maximum units per row"
-	case strings.Contains(first, "does not fit in an int"):
+	case salesrow.CodeOverflow:
 		return kindOverflow
-	case strings.HasSuffix(first, " is before "+strconv.Itoa(customer.MinRecordYear)):
+	case salesrow.CodeTooEarly:
 		return "before " + strconv.Itoa(customer.MinRecordYear)
-	case strings.Contains(first, " decimals, more than the "):
+	case salesrow.CodeDecimals:
 		return "too many decimals"
-	case strings.Contains(first, " integer digits, more than the "):
+	case salesrow.CodeIntegerDigits:
 		return "too many integer digits"
 	}
+	first, _, _ := strings.Cut(fe.Reason, "; ")
 	return first
+}
+
+// unitsKind returns the kind of why, a reason of salesrow.ParseUnits: a
+// quantity that is not an integer is of one kind, with its hint or
+// without.
+func unitsKind(why string) string {
+	if strings.HasPrefix(why, salesrow.NotInteger) {
+		return kindNotInteger
+	}
+	return why
 }

@@ -142,11 +142,15 @@ func TestWideTierMatchesDecimalPath(t *testing.T) {
 			}
 			d := base + customer.Date(rapid.IntRange(0, 35).Draw(t, "day"))
 			date := d.String()
-			switch rapid.IntRange(0, 3).Draw(t, "date form") {
+			switch rapid.IntRange(0, 5).Draw(t, "date form") {
 			case 0:
 				date += "T10:00:00+01:00" // not the fast parser's
 			case 1:
 				date += " 23:59:00"
+			case 2:
+				date += "T23:59:60Z" // a leap second, the fast parser's
+			case 3:
+				date += "T15:59:60-08:00" // the same in UTC, not the fast parser's
 			}
 			rec := make([]string, len(cols))
 			for j, c := range cols {
