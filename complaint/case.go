@@ -109,11 +109,14 @@ type Case struct {
 	// approval threshold bounds it together with the next proposal, so
 	// that a sum cannot be split over reopenings to stay below it.
 	PaidOut customer.Money `json:"paid_out,omitzero"`
-	// RefundedAll says that a refund of every unit the customer held
-	// of the subject (a [ResolutionRefund] of Units 0) was carried out:
-	// the customer holds none to bring back, so [Apply] refuses to
-	// propose another refund. A reopening keeps it. A case stored
-	// before the field lacks it; [Service.Verify] accepts that.
+	// RefundedAll says that a refund that left the customer no unit of
+	// the subject was carried out: a [ResolutionRefund] of Units 0
+	// (every unit held), or one of some units marked as taking back the
+	// last ones ([Event].LastUnits, which [MarkLastUnits] and
+	// [Service.Do] with a CustomerHistory set). The customer holds none
+	// to bring back, so [Apply] refuses to propose another refund. A
+	// reopening keeps it. A case stored before the field lacks it;
+	// [Service.Verify] accepts that.
 	RefundedAll bool `json:"refunded_all,omitempty"`
 	// Feedback is the customer's latest feedback.
 	Feedback *Feedback `json:"feedback,omitempty"`
@@ -294,7 +297,8 @@ type Finding struct {
 // takes them from the order's lines in line order and refuses more than
 // the customer holds. [Apply] refuses a negative Units and one on any
 // other resolution (command.proposal.units), and a refund after the case
-// carried out one of Units 0 ([Case].RefundedAll); it does not see the
+// carried out one that left the customer no unit ([Case].RefundedAll:
+// Units 0, or the last units, [MarkLastUnits]); it does not see the
 // order, so a refund's Units is checked against the units held only by
 // [Refunds]. [Rebuild] refuses the same in a log, which no log written
 // before the field holds.

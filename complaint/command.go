@@ -291,15 +291,16 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 // order: a refund brings goods back and is recorded as a
 // [customer.Return] of the order's lines (see [Refunds]), which needs the
 // order, as a price reduction does (checkCommand). It also reports a
-// refund proposed after the case carried out a refund of every unit
-// held ([Case].RefundedAll): the customer holds none of the subject's
-// units to bring back, and [Refunds] could give no return for it. More
-// money for the goods is then a price reduction, of what is left of the
-// order's price, or a compensation. After a refund of some units
-// ([Proposal].Units) another may follow: Apply does not see the order,
-// and [Refunds] refuses more units than the customer holds. Only [Apply]
-// checks this, not [Rebuild], so that logs written before it still
-// rebuild.
+// refund proposed after the case carried out a refund that left the
+// customer no unit of the subject ([Case].RefundedAll: one of every unit
+// held, or one of the last units held, [MarkLastUnits]): the customer
+// holds none of the subject's units to bring back, and [Refunds] could
+// give no return for it. More money for the goods is then a price
+// reduction, of what is left of the order's price, or a compensation.
+// After a refund of some units ([Proposal].Units) not so marked another
+// may follow: Apply does not see the order, and [Refunds] refuses more
+// units than the customer holds. Only [Apply] checks this, not
+// [Rebuild], so that logs written before it still rebuild.
 func checkRefund(p *problems, c Case, cmd Command) {
 	pr := cmd.Proposal
 	if cmd.Kind != CmdPropose || pr == nil || pr.Kind != ResolutionRefund || c.Version == 0 {

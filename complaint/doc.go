@@ -154,16 +154,18 @@
 // [customer.Recorder.RecordReturn], the case's credits ([Credits])
 // first (see the example of [Refunds]). A refund and a price reduction
 // are therefore proposed only on a case whose subject names the order,
-// and a refund not after the case carried out a refund of every unit
-// held (Units 0, [Case].RefundedAll): nothing is left to bring back, and
-// more money is a price reduction or a compensation. A refund by Units
-// that happens to take the last units held does not set RefundedAll
-// ([Apply] does not see the order); [Refunds] refuses a later refund of
-// the case instead (see "Refunds of the last units" there). A
-// [Service] with a CustomerHistory ([Service].CustomerHistory) runs
-// Refunds before it saves the carry-out of a refund, and refuses one that
-// the history cannot hold, so that no log says a refund was carried out
-// that Refunds then refuses; it does not record the returns, which the
+// and a refund not after the case carried out a refund that left the
+// customer no unit of the subject ([Case].RefundedAll): nothing is left
+// to bring back, and more money is a price reduction or a compensation.
+// A refund of every unit held (Units 0) sets RefundedAll; a refund by
+// Units that takes the last units held sets it when its carry-out is
+// marked ([Event].LastUnits) by [MarkLastUnits], which sees the order and
+// the history that [Apply] does not (see "Refunds of the last units" at
+// [Refunds]). A [Service] with a CustomerHistory
+// ([Service].CustomerHistory) runs Refunds before it saves the carry-out
+// of a refund, refuses one that the history cannot hold, so that no log
+// says a refund was carried out that Refunds then refuses, and marks one
+// that takes the last units; it does not record the returns, which the
 // caller records as above from the saved log. What a case gives back
 // of the order's price, refunds and price reductions over all its
 // carry-outs ([Case.Paid]), may

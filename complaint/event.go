@@ -54,6 +54,17 @@ type Event struct {
 	// is then not known to the event.
 	RevisedApproved   time.Time `json:"revised_approved,omitzero"`
 	RevisedApprovedBy ActorID   `json:"revised_approved_by,omitempty"`
+	// LastUnits is, for the carry-out of a refund ([CmdCarryOut] of a
+	// [ResolutionRefund]), that the refund left the customer no unit of
+	// the subject: the case then sets [Case].RefundedAll, as after a
+	// refund of every unit held (Units 0). [Apply] does not see the
+	// order and never sets it; [MarkLastUnits] does, which [Service.Do]
+	// calls with a CustomerHistory ([Service].CustomerHistory). [Rebuild]
+	// refuses it on any other event, and [Refunds] on a refund after
+	// which the customer still holds units of the subject. It is false
+	// in every event logged before events recorded it, and an erasure
+	// keeps it.
+	LastUnits bool `json:"last_units,omitempty"`
 	// Erased is when the complainant's own words were erased from the
 	// event ([EraseEvent]), zero if never. It is the one change a store
 	// makes to an event it keeps.
@@ -87,7 +98,9 @@ func badLog(id ID, seq int, format string, args ...any) error {
 // approver of the resolution taken back ([Event.RevisedApproved],
 // [Event.RevisedApprovedBy]), when given, only by a revision and the
 // case's (the time compared as an instant), an idempotency key
-// ([Command.Key]) that no earlier event carries — and returns an error
+// ([Command.Key]) that no earlier event carries, the last units taken
+// back ([Event.LastUnits]) only by the carry-out of a refund — and
+// returns an error
 // wrapping [ErrBadLog] otherwise. A
 // command produces one event and [Service.Do] applies a keyed command
 // once per case, so a key on two events is a log the workflow did not
@@ -105,7 +118,8 @@ func badLog(id ID, seq int, format string, args ...any) error {
 // The rebuilt case's Erased is that of its last event marked erased.
 //
 // For every case c and its events evs produced by [Apply] from commands
-// whose keys, when given, differ (as [Service.Do] ensures),
+// whose keys, when given, differ (as [Service.Do] ensures), each
+// carry-out with the case it gave marked by [MarkLastUnits] or not,
 // Rebuild(evs) equals c.
 func Rebuild(events []Event) (Case, error) {
 	var c Case
@@ -222,6 +236,8 @@ func replay(c Case, ev Event) (Case, error) {
 	case ev.RevisedApprovedBy != "" && ev.RevisedApprovedBy != c.ApprovedBy:
 		return c, badLog(id, ev.Seq, "revised_approved_by: revision of a resolution approved by %q, but the case's was approved by %q",
 			string(ev.RevisedApprovedBy), string(c.ApprovedBy))
+	case ev.LastUnits && (ev.Command.Kind != CmdCarryOut || c.Proposal == nil || c.Proposal.Kind != ResolutionRefund):
+		return c, badLog(id, ev.Seq, "last_units: %s carries out no refund, but says it took back the last units of the subject", ev.Command.Kind)
 	}
 	switch {
 	case !ev.Priority.Valid():

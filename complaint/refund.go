@@ -99,8 +99,12 @@ import (
 // without a line of the subject's SKU ("subject.sku", CodeUnknown); an
 // order of which the customer holds no unit of those lines any more
 // ("subject.sku", CodeTooMany, saying which of the case's own refunds
-// took them, as after a refund of every unit, reopened and refunded
-// again, which only a log written before [Apply] refused that holds);
+// took them, as after a refund of the last units not marked
+// [Event].LastUnits, reopened and refunded again; after a refund of
+// every unit, only a log written before [Apply] refused that holds
+// one); a carry-out marked [Event].LastUnits after which the customer
+// still holds units of the subject ("last_units", CodeMismatch, which
+// [MarkLastUnits] does not write);
 // more units than the customer holds of them ("proposal.units",
 // CodeTooMany, naming the units held); an amount above the units' share
 // or above what is left to pay back of the order ("proposal.amount",
@@ -160,16 +164,27 @@ import (
 //
 // # Refunds of the last units
 //
-// [Apply] does not see the order: only a refund of Units 0 sets
-// [Case].RefundedAll. A refund by Units that takes the last units the
-// customer holds of the subject leaves it false, so Apply accepts another
-// refund proposal on the reopened case, and once that is carried out
-// Refunds refuses the whole log ("subject.sku", CodeTooMany), the
-// returns of the case's earlier refunds with it. A caller that runs
-// Refunds before it saves the carry-out, as the e-shop example does,
-// refuses that carry-out instead; a log that holds one needs a person to
-// look at it, and more money for the goods is a price reduction or a
-// compensation.
+// [Apply] does not see the order: of itself, only a refund of Units 0
+// sets [Case].RefundedAll. A refund by Units that takes the last units
+// the customer holds of the subject sets it when its carry-out is marked
+// [Event].LastUnits, which [MarkLastUnits] does when it finds, running
+// Refunds on the log with the carry-out, that the customer holds no unit
+// of the subject's lines after it: the units the lines sold less those
+// of every refund of the order, the history's and the case's, as Refunds
+// counts the units held. [Service.Do] with a CustomerHistory
+// ([Service].CustomerHistory) marks it; so does the e-shop example,
+// which runs Refunds before it saves the carry-out. Apply then refuses
+// another refund proposal, as after a refund of every unit.
+//
+// A carry-out saved without the mark, as every carry-out of a log
+// written before it and one saved by a caller that does not see the
+// order, leaves RefundedAll false: such a log rebuilds as it did, Apply
+// accepts another refund proposal on the reopened case, and once that
+// is carried out Refunds refuses the whole log ("subject.sku",
+// CodeTooMany), the returns of the case's earlier refunds with it. A
+// caller that runs Refunds before it saves the carry-out refuses that
+// carry-out instead; a log that holds one needs a person to look at it,
+// and more money for the goods is a price reduction or a compensation.
 //
 // # Checking a refund before it is carried out
 //
@@ -195,8 +210,60 @@ import (
 // [ErrConflict]). The e-shop example does this, with what a crash
 // between the two writes leaves.
 func Refunds(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
+	out, _, err := refundsHeld(events, order, history)
+	return out, err
+}
+
+// MarkLastUnits marks the carry-out of a refund that leaves the customer
+// no unit of the subject. c and ev are the case and the event that
+// [Apply] gave for a command on the case whose log is events (ev not
+// among them); order and history are as for [Refunds]. When ev carries
+// out a refund ([CmdCarryOut] of a [ResolutionRefund]) after which the
+// customer holds no unit of the subject's lines (its SKU's, or the
+// whole order's when the subject names none), counted as [Refunds]
+// counts the units still held (the units the lines sold, less those of
+// every refund of the order: the history's, earlier ones of the case and
+// this one; exchanges leave them with the customer), it returns c with
+// [Case].RefundedAll set and ev with [Event].LastUnits set, so that
+// [Apply] refuses another refund proposal on the reopened case, as after
+// a refund of every unit (Units 0), and [Rebuild] gives the same case.
+// Otherwise it returns c and ev as they are: a refund after which units
+// are still held, a refund of Units 0 or one on a case that has
+// RefundedAll already, which need no mark, and, without reading order
+// and history, another command or the carry-out of another resolution.
+//
+// For the carry-out of a refund it runs Refunds on events with ev
+// appended, and returns its error, with c and ev unchanged: the refund
+// is one the history cannot hold.
+// Save what it returns ([Store.Save]); [Service.Do] with a
+// CustomerHistory ([Service].CustomerHistory) does all of this. A
+// carry-out saved without it keeps RefundedAll false, as in every log
+// written before the mark (see "Refunds of the last units" at
+// [Refunds]).
+func MarkLastUnits(c Case, ev Event, events []Event, order customer.Order, history []customer.Event) (Case, Event, error) {
+	pr := c.Proposal
+	if ev.Command.Kind != CmdCarryOut || pr == nil || pr.Kind != ResolutionRefund || ev.LastUnits {
+		return c, ev, nil
+	}
+	log := append(events[:len(events):len(events)], ev)
+	_, held, err := refundsHeld(log, order, history)
+	if err != nil {
+		return c, ev, err
+	}
+	if held == 0 && !c.RefundedAll {
+		c.RefundedAll, ev.LastUnits = true, true
+	}
+	return c, ev, nil
+}
+
+// refundsHeld is [Refunds], also returning how many units of the
+// subject's lines the customer holds after all the refunds of the order,
+// the history's and the case's (0 when the log carries out no refund).
+// It refuses a carry-out marked [Event].LastUnits after which any is
+// held.
+func refundsHeld(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, int, error) {
 	if len(events) == 0 {
-		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
+		return nil, 0, fmt.Errorf("complaint: no events: %w", ErrBadLog)
 	}
 	var refunds []carriedRefund
 	var c Case
@@ -204,7 +271,7 @@ func Refunds(events []Event, order customer.Order, history []customer.Event) ([]
 		ev := &events[i]
 		next, err := replay(c, *ev)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		// The proposal carried out is the approved one of the case
 		// before the event.
@@ -214,28 +281,42 @@ func Refunds(events []Event, order customer.Order, history []customer.Event) ([]
 		c = next
 	}
 	if len(refunds) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	first := &refunds[0]
 	if err := first.checkOrder(&order); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	credits, err := Credits(events)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	h, err := readHistory(refunds, &order, history, credits)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	out, err := h.build(refunds, &order)
+	out, refunded, err := h.build(refunds, &order)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := h.checkPaidBack(refunds, &order, out); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, nil
+	held := 0
+	for _, i := range first.lines(&order) {
+		l := &order.Lines[i]
+		held += max(l.Quantity-refunded[l.ID], 0)
+	}
+	if held > 0 {
+		for i := range refunds {
+			if k := &refunds[i]; k.ev.LastUnits {
+				return nil, 0, k.invalid("last_units", customer.CodeMismatch,
+					fmt.Sprintf("the carry-out says the refund took back the last units of %s, but the customer still holds %s of them after the order's refunds; the log needs a correction",
+						k.what(&order), logtext.Count(held, "unit", "units")))
+			}
+		}
+	}
+	return out, held, nil
 }
 
 // orderHistory is what Refunds reads of the history of an order.
@@ -323,8 +404,9 @@ func readHistory(refunds []carriedRefund, o *customer.Order, history []customer.
 // build returns the returns of the case's refunds of order o, each
 // after the returns that come before it in the order of
 // [customer.CompareEvents], and checks the other returns of the order
-// after those of the case that come before them.
-func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]customer.Return, error) {
+// after those of the case that come before them. It also returns the
+// units of each line that all the refunds walked took back.
+func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]customer.Return, map[string]int, error) {
 	steps := refundSteps(refunds, h.others)
 	out := make([]customer.Return, len(refunds))
 	refunded := map[string]int{} // by the returns walked
@@ -340,7 +422,7 @@ func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]cust
 			}
 			ret, err := k.ret(o, refunded, refunds[:s.refund], stored)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			countRefunded(refunded, &ret)
 			out[s.refund] = ret
@@ -353,7 +435,7 @@ func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]cust
 		if err := r.ValidateAfter(*o, refunded, time.Time{}); err != nil {
 			if last >= 0 && r.ValidateAfter(*o, theirs, time.Time{}) == nil {
 				k := &refunds[firstRefused(r, o, theirs, out, walked)]
-				return nil, k.invalid(field, customer.CodeOrder,
+				return nil, nil, k.invalid(field, customer.CodeOrder,
 					fmt.Sprintf("return %q of order %q at %s comes after the case's return %q and would then be invalid: %v; the history's return or the case's refund needs a correction",
 						r.ID, o.ID, r.Time.Format(time.RFC3339), k.id(), err))
 			}
@@ -361,13 +443,13 @@ func (h *orderHistory) build(refunds []carriedRefund, o *customer.Order) ([]cust
 			if blame < 0 {
 				blame = last
 			}
-			return nil, refunds[blame].invalid(field, customer.CodeMismatch,
+			return nil, nil, refunds[blame].invalid(field, customer.CodeMismatch,
 				fmt.Sprintf("return %q does not fit order %q after the refunds before it: %v", r.ID, o.ID, err))
 		}
 		countRefunded(refunded, r)
 		countRefunded(theirs, r)
 	}
-	return out, nil
+	return out, refunded, nil
 }
 
 // firstRefused returns the index of the first of the case's returns,
@@ -547,6 +629,15 @@ func (k *carriedRefund) lines(o *customer.Order) []int {
 	return out
 }
 
+// what names the units k's refund takes back: `SKU "JKT-01-M" of order
+// "O-1"`, or `order "O-1"` when the subject names no SKU.
+func (k *carriedRefund) what(o *customer.Order) string {
+	if sku := k.c.Intake.Subject.SKU; sku != "" {
+		return fmt.Sprintf("SKU %q of order %q", sku, o.ID)
+	}
+	return fmt.Sprintf("order %q", o.ID)
+}
+
 // storedReturn is a return of the history under the ID of a return of
 // the case, and its index in the history.
 type storedReturn struct {
@@ -572,10 +663,7 @@ func (k *carriedRefund) ret(o *customer.Order, refunded map[string]int, before [
 		sold += l.Quantity
 		held += max(l.Quantity-refunded[l.ID], 0)
 	}
-	what := fmt.Sprintf("SKU %q of order %q", in.Subject.SKU, o.ID)
-	if in.Subject.SKU == "" {
-		what = fmt.Sprintf("order %q", o.ID)
-	}
+	what := k.what(o)
 	if held == 0 {
 		gone := fmt.Sprintf("all %d units of %s were refunded before", sold, what)
 		if sold == 1 {

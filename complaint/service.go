@@ -40,8 +40,11 @@ type Service struct {
 	// as it is, a [*customer.ValidationError] naming the case, the
 	// carry-out event and the field ("proposal.units",
 	// "proposal.amount", …); an error reading the history is returned
-	// wrapped, naming the case and the customer. Other commands and
-	// carry-outs of other resolutions do not read it, nor does a
+	// wrapped, naming the case and the customer. A refund that leaves
+	// the customer no unit of the subject is saved marked
+	// ([MarkLastUnits]): the case's RefundedAll is set and the event's
+	// LastUnits, so that no refund is proposed after it. Other commands
+	// and carry-outs of other resolutions do not read it, nor does a
 	// redelivered command ([Command.Key]), answered as stored.
 	//
 	// It does not record the returns: after a carry-out is saved, the
@@ -130,7 +133,9 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 // With a CustomerHistory ([Service].CustomerHistory), the carry-out of a
 // refund is checked with [Refunds] against the complainant's history
 // before it is saved, and refused, nothing saved, when the history
-// cannot hold it; the returns are the caller's to record. A case that
+// cannot hold it, and saved marked when it takes back the last units
+// the customer holds ([MarkLastUnits]); the returns are the caller's to
+// record. A case that
 // another writer saved after it was read is the conflict, as above,
 // not checked against the log as it was read.
 //
@@ -187,7 +192,7 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 	if err != nil {
 		return c, Event{}, err
 	}
-	if err := s.checkRefund(ctx, c, ev); err != nil {
+	if next, ev, err = s.checkRefund(ctx, c, next, ev); err != nil {
 		return c, Event{}, err
 	}
 	if err := s.Store.Save(ctx, next, ev); err != nil {
@@ -196,31 +201,43 @@ func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now t
 	return next, ev, nil
 }
 
-// checkRefund checks ev, the event of a command applied to c, against
-// the complainant's history when s has a CustomerHistory and ev carries
-// out c's approved refund: it runs [Refunds] on c's log from the store
-// with ev appended, and the order of c's subject found in the history.
-// It returns nil otherwise.
-func (s *Service) checkRefund(ctx context.Context, c Case, ev Event) error {
+// checkRefund checks ev, the event of a command applied to c that gave
+// next, against the complainant's history when s has a CustomerHistory
+// and ev carries out c's approved refund: it runs [MarkLastUnits] on c's
+// log from the store, next and ev, and the order of c's subject found in
+// the history, and returns what it gives. It returns next and ev as they
+// are otherwise.
+func (s *Service) checkRefund(ctx context.Context, c, next Case, ev Event) (Case, Event, error) {
 	if s.CustomerHistory == nil || ev.Command.Kind != CmdCarryOut || c.Proposal == nil || c.Proposal.Kind != ResolutionRefund {
-		return nil
+		return next, ev, nil
 	}
+	evs, order, history, err := s.readRefund(ctx, c, ev)
+	if err != nil {
+		return next, ev, err
+	}
+	return MarkLastUnits(next, ev, evs, *order, history)
+}
+
+// readRefund reads c's log from the store and the complainant's history,
+// and finds the order of c's subject in it, for ev, the carry-out of c's
+// refund.
+func (s *Service) readRefund(ctx context.Context, c Case, ev Event) ([]Event, *customer.Order, []customer.Event, error) {
 	op := ev.Command.Kind.String()
 	evs, err := s.Store.Events(ctx, c.ID)
 	if err != nil {
-		return caseErr(c.ID, op, err)
+		return nil, nil, nil, caseErr(c.ID, op, err)
 	}
 	if len(evs) > c.Version {
 		// Another writer saved after c was read: the Save would find the
 		// conflict, and a verdict on the log c was built from would hide
 		// it from DoRetry.
-		return caseErr(c.ID, op, fmt.Errorf("read at version %d, the store holds %d events: %w", c.Version, len(evs), ErrConflict))
+		return nil, nil, nil, caseErr(c.ID, op, fmt.Errorf("read at version %d, the store holds %d events: %w", c.Version, len(evs), ErrConflict))
 	}
 	who := c.Intake.Complainant
 	var history []customer.Event
 	for he, err := range s.CustomerHistory.History(ctx, who) {
 		if err != nil {
-			return caseErr(c.ID, op, fmt.Errorf("history of customer %q: %w", who, err))
+			return nil, nil, nil, caseErr(c.ID, op, fmt.Errorf("history of customer %q: %w", who, err))
 		}
 		history = append(history, he)
 	}
@@ -239,11 +256,9 @@ func (s *Service) checkRefund(ctx context.Context, c Case, ev Event) error {
 		} else {
 			q.add("subject.order", customer.CodeUnknown, fmt.Sprintf("order %q is not in the history of customer %q", want, who))
 		}
-		return q.err(fmt.Sprintf("complaint %q: event %d", c.ID, ev.Seq))
+		return nil, nil, nil, q.err(fmt.Sprintf("complaint %q: event %d", c.ID, ev.Seq))
 	}
-	log := append(evs[:len(evs):len(evs)], ev)
-	_, err = Refunds(log, *order, history)
-	return err
+	return evs, order, history, nil
 }
 
 // record applies the recording cmd of case id, which the store does not
@@ -471,7 +486,9 @@ func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, erro
 // [Case].RefundedAll whose log gives it is compared as if the log did
 // not give it either, as one stored before the field ([Apply] then lets
 // the case propose a refund again, which [Refunds] refuses); a stored
-// RefundedAll that the log does not give is reported.
+// RefundedAll that the log does not give is reported. A log written
+// before carry-outs were marked ([Event].LastUnits) gives RefundedAll
+// only for refunds of Units 0, as it did.
 func (s *Service) Verify(ctx context.Context, id ID) error {
 	if err := s.noStore(); err != nil {
 		return err

@@ -607,7 +607,7 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 //     command, or invalid; pay deductions of a carry-out that together
 //     exceed the loss, see [Execution]; a refund proposed on a case
 //     whose subject names no order, or after the case carried out a
-//     refund of every unit held ([Case].RefundedAll); a finding of
+//     refund that left the customer no unit ([Case].RefundedAll); a finding of
 //     staff conduct that names no staff member, see [Finding]; an
 //     intake received before
 //     [customer.MinRecordYear]; a text that is not valid UTF-8,
@@ -778,7 +778,7 @@ func evolve(c Case, ev Event) Case {
 				c.PaidOut = out
 			}
 		}
-		if pr := c.Proposal; pr != nil && pr.Kind == ResolutionRefund && pr.Units == 0 {
+		if pr := c.Proposal; pr != nil && pr.Kind == ResolutionRefund && (pr.Units == 0 || ev.LastUnits) {
 			c.RefundedAll = true
 		}
 	case CmdRecordFeedback:

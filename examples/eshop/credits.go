@@ -15,6 +15,7 @@ import (
 
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/loyalty"
 )
 
 // A price reduction or compensation carried out is money the customer
@@ -66,6 +67,11 @@ import (
 // complaint.Refunds reads of the history (caseReturns), which would
 // otherwise count its units as taken back by another return and the
 // carry-out would take them back again.
+//
+// A refund that takes back the last units the customer holds of the
+// subject is saved marked (complaint.MarkLastUnits, counted on the
+// history as step 1 read it): the case's refunded_all is set, as after a
+// refund of every unit, and no refund is proposed on it again.
 //
 // The claw-back of a refund's points comes last, after the case is
 // saved, under the ledger key of its return, which the ledger takes once:
@@ -211,9 +217,18 @@ func (s *Server) carryOut(ctx context.Context, id complaint.ID, cmd complaint.Co
 		}
 		// The goods a refund of the log takes back, checked as the
 		// Recorder will check them (complaint.Refunds).
-		rets, stoodRets, err := caseReturns(log, history, ev.Seq)
+		rets, stoodRets, read, err := caseReturnsRead(log, history, ev.Seq)
 		if err != nil {
 			return 0, nil, err
+		}
+		if read.order != nil {
+			// A refund that takes back the last units the customer holds
+			// closes the case to another refund, as one of every unit
+			// does (complaint.MarkLastUnits): counted on the history as
+			// Refunds read it just now.
+			if next, ev, err = complaint.MarkLastUnits(next, ev, evs, *read.order, read.history); err != nil {
+				return 0, nil, refundRefused(err)
+			}
 		}
 		// The credits and returns of earlier carry-outs of the case are
 		// recorded as syncCredits records them; the one of this
@@ -336,16 +351,36 @@ type refundOut struct {
 // refundPoints claws back the points of ret, the return of a refund
 // carried out and saved, as a return sent to /v1/returns does (clawBack,
 // under the same ledger key, so once). The case is saved already: a
-// ledger that fails is logged and noted, and the next read of the
-// member's points settles the ledger against the history, which holds
-// the return.
+// ledger that fails is logged and noted. A fault of the store is
+// completed by the next read of the member's points, which settles the
+// ledger against the history, which holds the return. Two failures no
+// read completes are noted as what they are, with what the operator
+// does, and logged as errors: a ledger that holds another claw-back
+// under the return's key (the 409 of clawBack), which settle takes as
+// the return's and skips, and a ledger that cannot be replayed
+// (loyalty.ErrCorrupt), which every read refuses.
 func (s *Server) refundPoints(ctx context.Context, ret customer.Return, stored bool, now time.Time) *refundOut {
 	out := &refundOut{ReturnID: ret.ID}
 	got, err := s.clawBack(ctx, ret, stored, now)
 	if err != nil {
-		s.log.LogAttrs(ctx, slog.LevelWarn, "complaint refund: points not clawed back yet",
-			slog.String("return", ret.ID), slog.String("error", err.Error()))
-		out.Note = "points not clawed back yet: the next read of the member's points does it"
+		var ae *apiError
+		switch {
+		case errors.As(err, &ae) && ae.status == http.StatusConflict:
+			out.Note = fmt.Sprintf("points not clawed back: the member's ledger holds another claw-back under the key of return %q, "+
+				"which no read of the points replaces; the ledger needs a correction by hand: compare its entry for the return with the return "+
+				"in the customer's history, and correct the points with POST /v1/members/%s/adjustments", ret.ID, ret.CustomerID)
+		case errors.Is(err, loyalty.ErrCorrupt):
+			out.Note = fmt.Sprintf("points not clawed back: the member's ledger cannot be replayed (%v), and no read of the points "+
+				"works until its stored entries are repaired; after the repair, the next read of the member's points claws them back, "+
+				"since the customer's history holds return %q", err, ret.ID)
+		default:
+			s.log.LogAttrs(ctx, slog.LevelWarn, "complaint refund: points not clawed back yet",
+				slog.String("return", ret.ID), slog.String("error", err.Error()))
+			out.Note = "points not clawed back yet: the next read of the member's points does it"
+			return out
+		}
+		s.log.LogAttrs(ctx, slog.LevelError, "complaint refund: points not clawed back, needs a correction",
+			slog.String("return", ret.ID), slog.String("member", string(ret.CustomerID)), slog.String("error", err.Error()))
 		return out
 	}
 	out.Clawed, out.Note, out.CouponsGivenBack = got.Clawed, got.Note, got.CouponsGivenBack
@@ -370,6 +405,20 @@ func (s *Server) refundPoints(ctx context.Context, ret customer.Return, stored b
 // stand-in of the return of the log that gives the same goods; one that
 // stands in for none is counted again, as the Recorder counts it.
 func caseReturns(log []complaint.Event, history []customer.Event, next int) ([]customer.Return, map[string]string, error) {
+	rets, stood, _, err := caseReturnsRead(log, history, next)
+	return rets, stood, err
+}
+
+// caseRead is the order of a case's subject and the history as
+// caseReturns gave them to complaint.Refunds.
+type caseRead struct {
+	order   *customer.Order
+	history []customer.Event
+}
+
+// caseReturnsRead is caseReturns, also returning what it gave to
+// complaint.Refunds (nothing when the log carries out no refund).
+func caseReturnsRead(log []complaint.Event, history []customer.Event, next int) ([]customer.Return, map[string]string, caseRead, error) {
 	var in complaint.Intake
 	if len(log) > 0 && log[0].Command.Intake != nil {
 		in = *log[0].Command.Intake
@@ -384,9 +433,9 @@ func caseReturns(log []complaint.Event, history []customer.Event, next int) ([]c
 		// Without the order, a log gives no return only when it has no
 		// refund carried out: Refunds looks at the order only then.
 		if rets, err := complaint.Refunds(log, customer.Order{}, nil); err == nil && len(rets) == 0 {
-			return nil, nil, nil
+			return nil, nil, caseRead{}, nil
 		}
-		return nil, nil, &apiError{status: http.StatusUnprocessableEntity, field: "subject.order",
+		return nil, nil, caseRead{}, &apiError{status: http.StatusUnprocessableEntity, field: "subject.order",
 			msg: fmt.Sprintf("complaint %q: order %q is not in the history of customer %q, so the goods a refund takes back cannot be recorded",
 				in.ID, in.Subject.Order, in.Complainant)}
 	}
@@ -402,8 +451,11 @@ func caseReturns(log []complaint.Event, history []customer.Event, next int) ([]c
 	}
 	view := slices.DeleteFunc(slices.Clone(history), func(e customer.Event) bool { return orphan(e, nil) })
 	rets, err := refundsOf(log, *order, view)
-	if err != nil || len(view) == len(history) {
-		return rets, nil, err
+	if err != nil {
+		return nil, nil, caseRead{}, err
+	}
+	if len(view) == len(history) {
+		return rets, nil, caseRead{order, view}, nil
 	}
 	stood := returnStandIns(in.ID, rets, history, next)
 	taken := map[string]bool{}
@@ -415,17 +467,28 @@ func caseReturns(log []complaint.Event, history []customer.Event, next int) ([]c
 		// with it, as the Recorder will check it.
 		left := slices.DeleteFunc(slices.Clone(history), func(e customer.Event) bool { return e.Return != nil && taken[e.Return.ID] })
 		if rets, err = refundsOf(log, *order, left); err != nil {
-			return nil, nil, err
+			return nil, nil, caseRead{}, err
 		}
+		view = left
 	}
 	rets = slices.DeleteFunc(rets, func(r customer.Return) bool { _, ok := stood[r.ID]; return ok })
-	return rets, stood, nil
+	return rets, stood, caseRead{order, view}, nil
 }
 
 // refundsOf is complaint.Refunds, its refusal a 422 naming the field of
 // the case or the proposal.
 func refundsOf(log []complaint.Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
 	rets, err := complaint.Refunds(log, order, history)
+	if err != nil {
+		return nil, refundRefused(err)
+	}
+	return rets, nil
+}
+
+// refundRefused returns err, an error of complaint.Refunds, as a 422
+// naming the field of the case or the proposal when it is a refusal;
+// other errors as they are.
+func refundRefused(err error) error {
 	var ve *customer.ValidationError
 	if errors.As(err, &ve) {
 		out := &apiError{status: http.StatusUnprocessableEntity, msg: ve.Error(), field: "proposal"}
@@ -435,9 +498,9 @@ func refundsOf(log []complaint.Event, order customer.Order, history []customer.E
 		if len(ve.Fields) > 0 {
 			out.field = ve.Fields[0].Field
 		}
-		return nil, out
+		return out
 	}
-	return rets, err
+	return err
 }
 
 // keyedBefore looks for the event of case id that carries cmd's
@@ -560,7 +623,10 @@ func checkCredit(c complaint.Case, credits []customer.Credit, history []customer
 // completes; any other is money the history holds and no carry-out gave,
 // to be settled by hand, unless it stands in for a credit the case's log
 // gives (standIns), which is then not recorded again. Both stay in the history, which is valid with
-// them: each was checked against the order when it was recorded.
+// them: each was checked against the order when it was recorded. The
+// returns of a case whose refunds could not be read against the history
+// (caseReturns failed, logged above) are not known to be without a
+// carry-out: they are reported as not matched, with the reason.
 func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 	logs, err := s.casesOf(ctx, id)
 	if err != nil {
@@ -573,6 +639,10 @@ func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 	now := s.now()
 	given := map[string]bool{}     // the credits the cases' logs give
 	next := map[complaint.ID]int{} // each case's next sequence number
+	// The cases whose returns could not be read (caseReturns), with why:
+	// a return of theirs in the history is not known to be without a
+	// carry-out.
+	unread := map[complaint.ID]error{}
 	for _, evs := range logs {
 		credits, err := complaint.Credits(evs)
 		if err != nil {
@@ -601,6 +671,7 @@ func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 		rets, stoodRets, err := caseReturns(evs, history, len(evs)+1)
 		if err != nil {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "complaint refund not in the history", slog.String("error", err.Error()))
+			unread[evs[0].Case] = err
 			continue
 		}
 		for _, r := range rets {
@@ -640,11 +711,18 @@ func (s *Server) syncCredits(ctx context.Context, id customer.ID) error {
 		if !ok {
 			continue // not the record of a case (with a valid log)
 		}
+		attrs := []slog.Attr{slog.String(kind, recID), slog.String("case", recID[:k])}
 		msg := "complaint " + kind + " without a carry-out"
-		if recID[k+1:] == strconv.Itoa(n) {
+		switch why, ok := unread[complaint.ID(recID[:k])]; {
+		case recID[k+1:] == strconv.Itoa(n):
 			msg = "complaint carry-out pending: its " + kind + " is recorded, the case is not carried out"
+		case ok && e.Return != nil:
+			// The case's log was read, its refunds' returns not: whether
+			// a carry-out gave this one is not known.
+			msg = "complaint return of a case whose refunds could not be read: not matched to a carry-out"
+			attrs = append(attrs, slog.String("error", why.Error()))
 		}
-		s.log.LogAttrs(ctx, slog.LevelWarn, msg, slog.String(kind, recID), slog.String("case", recID[:k]))
+		s.log.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
 	}
 	return nil
 }

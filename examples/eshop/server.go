@@ -9,10 +9,13 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"math"
+	"math/big"
 	"mime"
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -451,6 +454,13 @@ func decodeError(err error, body []byte) error {
 		if f == "" {
 			f = "body"
 		}
+		if msg, ok := integerProblem(te); ok {
+			// Said as the checks of a field's value say it, in the list
+			// of fields too.
+			var p problems
+			p.add(f, "%s", msg)
+			return p.err()
+		}
 		return badRequest(f, "must be %s", jsonKind(te.Type.Kind().String()))
 	}
 	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
@@ -462,6 +472,80 @@ func decodeError(err error, body []byte) error {
 	// Errors of UnmarshalText (enums, money, times) carry no field in
 	// encoding/json v1; the message names the value.
 	return badRequest("body", "%v", err)
+}
+
+// integerProblem says what is wrong with the JSON number of te, one that
+// an integer field could not take: it is beyond the largest or below the
+// smallest value of the field's type ("1e20 is more than the largest
+// number this field takes, 9223372036854775807"), has a fraction ("must
+// be an integer, not 1.5"), or is an integer written with a fraction or
+// an exponent, which encoding/json does not read into an integer ("must
+// be written as an integer without a fraction or an exponent: 100, not
+// 1e2"). ok is false for a value that is not a number, or a field that is
+// not an integer. The number is read as its digits and its exponent, so
+// that an exponent of any size costs no more than its text.
+func integerProblem(te *json.UnmarshalTypeError) (msg string, ok bool) {
+	lit, isNumber := strings.CutPrefix(te.Value, "number ")
+	if !isNumber || te.Type == nil {
+		return "", false
+	}
+	var lo, hi big.Int
+	switch bits := uint(te.Type.Bits()); te.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		hi.Lsh(big.NewInt(1), bits-1)
+		lo.Neg(&hi)
+		hi.Sub(&hi, big.NewInt(1))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		hi.Lsh(big.NewInt(1), bits)
+		hi.Sub(&hi, big.NewInt(1))
+	default:
+		return "", false
+	}
+	// -?digits(.digits)?([eE][+-]?digits)?, as the decoder accepted it.
+	mant, expText, _ := strings.Cut(strings.ToLower(lit), "e")
+	neg := strings.HasPrefix(mant, "-")
+	mant = strings.TrimPrefix(mant, "-")
+	whole, frac, _ := strings.Cut(mant, ".")
+	exp, err := strconv.ParseInt(expText, 10, 64)
+	if expText == "" {
+		exp, err = 0, nil
+	}
+	if err != nil {
+		// Beyond an int64 only when its text says so: huge either way.
+		exp = math.MaxInt64 / 2
+		if strings.HasPrefix(expText, "-") {
+			exp = -exp
+		}
+	}
+	digits := strings.TrimLeft(whole+frac, "0")
+	exp -= int64(len(frac))
+	for digits != "" && exp < 0 && strings.HasSuffix(digits, "0") {
+		digits, exp = digits[:len(digits)-1], exp+1
+	}
+	switch {
+	case digits == "":
+		return fmt.Sprintf("must be written as an integer without a fraction or an exponent: 0, not %s", lit), true
+	case exp < 0:
+		return fmt.Sprintf("must be an integer, not %s", lit), true
+	}
+	var n big.Int
+	if int64(len(digits))+exp <= 40 {
+		n.SetString(digits+strings.Repeat("0", int(exp)), 10)
+		if neg {
+			n.Neg(&n)
+		}
+	} else if neg {
+		n.Sub(&lo, big.NewInt(1)) // far below
+	} else {
+		n.Add(&hi, big.NewInt(1)) // far above
+	}
+	switch {
+	case n.Cmp(&hi) > 0:
+		return fmt.Sprintf("%s is more than the largest number this field takes, %s", lit, hi.String()), true
+	case n.Cmp(&lo) < 0:
+		return fmt.Sprintf("%s is less than the smallest number this field takes, %s", lit, lo.String()), true
+	}
+	return fmt.Sprintf("must be written as an integer without a fraction or an exponent: %s, not %s", n.String(), lit), true
 }
 
 func jsonKind(k string) string {
