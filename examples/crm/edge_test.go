@@ -364,3 +364,38 @@ func topKeys(t *testing.T, s string) []string {
 	}
 	return keys
 }
+
+// A fit at the edge of the parameter space shows no standard errors,
+// also when the curvature at its best finite point happens to be
+// positive definite: a point on a likelihood that rises toward the edge
+// has no sampling distribution around it (a standard error of 3.5e10
+// for a → ∞ said nothing). The text shows the values alone.
+func TestFitAtAnEdgeShowsNoStandardErrors(t *testing.T) {
+	f := fitted{name: modelBGNBD,
+		params: []churn.Param{{Name: "r", Value: 0.001, StdErr: 0.0026}, {Name: "alpha", Value: 18.8, StdErr: 72.6},
+			{Name: "a", Value: 31637, StdErr: 3.45e10}, {Name: "b", Value: 3.2e-5, StdErr: 34.6}},
+		info: churn.FitInfo{LogLikelihood: -11.3, Customers: 1000, Groups: 85, GradientNorm: 4e-10, Iterations: 57, Converged: true, StdErrOK: true},
+		edge: &churn.BoundaryError{Model: modelBGNBD, Names: []string{"a", "b"}, Limits: []float64{math.Inf(1), 0}}}
+	cal, err := parseDay("calibration-end", "1997-09-30")
+	require.NoError(t, err)
+	assert.Contains(t, fitJSON(f, customer.Weeks, cal), `"std_errors":{},`)
+	text := fitText(f, customer.Weeks, cal)
+	assert.NotContains(t, text, "±")
+	assert.Contains(t, text, "\na            31637\n")
+
+	// The same fit inside the parameter space shows them.
+	f.edge = nil
+	assert.Contains(t, fitJSON(f, customer.Weeks, cal), `"std_errors":{"r":0.0026,"alpha":72.6,"a":34500000000,"b":34.6},`)
+	assert.Contains(t, fitText(f, customer.Weeks, cal), "\na            31637 ± 3.45e+10\n")
+}
+
+// fit and score read no cost: -margin is accepted, as for every
+// subcommand that reads an export, and its help says it changes nothing.
+func TestMarginHelpOfFitAndScore(t *testing.T) {
+	for _, sub := range []string{"fit", "score"} {
+		r := crm(t, "", sub, "-h")
+		assert.Contains(t, r.stderr, "it changes nothing here", sub)
+	}
+	r := crm(t, "", "segment", "-h")
+	assert.NotContains(t, r.stderr, "it changes nothing here")
+}

@@ -77,6 +77,9 @@ type modelFlags struct {
 
 func (f *modelFlags) register(fs *flag.FlagSet, models string) {
 	f.inputFlags.register(fs)
+	// The models read dates and amounts, never costs: the margin is
+	// accepted, as for every subcommand that reads an export, and says so.
+	fs.Lookup("margin").Usage += " (fit and score read no cost: it changes nothing here)"
 	fs.StringVar(&f.model, "model", "", "model: "+models+" (required)")
 	fs.StringVar(&f.calEnd, "calibration-end", "", "last day of the calibration period, `YYYY-MM-DD` (required): later rows are left out")
 	fs.StringVar(&f.period, "period", "week", "time unit: day or week (days ÷ 7)")
@@ -305,7 +308,8 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 //	 "gradient_norm":…}
 //
 // std_errors is empty when the observed information matrix is not positive
-// definite, or when a standard error is not finite. A gammagamma fit adds
+// definite, when a standard error is not finite, or when the fit is at the
+// boundary of the parameter space ("boundary" below). A gammagamma fit adds
 // "excluded", the customers without a repeat purchase or with a
 // non-positive mean repeat spend. A fit whose likelihood is highest at the
 // edge of the parameter space (f.edge, kept by keepEdge) adds, after
@@ -362,10 +366,13 @@ func fitJSON(f fitted, period customer.Period, calEnd customer.Date) string {
 }
 
 // stdErrsOK reports whether the standard errors of f are to be shown:
+// the fit is not at the boundary of the parameter space (f.edge: the
+// best finite point of a likelihood that rises toward the edge has no
+// sampling distribution around it, whatever the curvature there says),
 // the observed information matrix was positive definite and every one
 // is finite.
 func stdErrsOK(f fitted) bool {
-	if !f.info.StdErrOK {
+	if f.edge != nil || !f.info.StdErrOK {
 		return false
 	}
 	for _, p := range f.params {
