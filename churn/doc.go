@@ -11,8 +11,15 @@
 // transactions (purchase periods after the first), the time t_x of the last
 // one and the time T since the first purchase, all measured from the first
 // purchase and in one time unit of the caller's choice (days, weeks). Same-day
-// purchases count as one transaction. A day is a calendar day in the
-// location of the instant it is read from: customer.Summary.BTYD counts
+// purchases count as one transaction, the convention of the BTYD
+// literature. BG/NBD, MBG/NBD and Pareto/NBD model purchases in continuous
+// time, so on daily data a customer who now and then buys twice a day is
+// undercounted, and r and α come out a little high: on simulated
+// CDNOW-like data where 1.3% of repeat purchases fall on a day already
+// taken, α by about 10%, a bias the standard errors do not include. BG/BB,
+// whose opportunities are the days themselves, has no such bias. A day is
+// a calendar day in the location of the instant it is read from:
+// customer.Summary.BTYD counts
 // days with customer.DateOf, in the zone of each record's time and of the
 // summary's AsOf, so one instant given in UTC and in Asia/Shanghai can
 // end on different days and give T one day apart; build all triples of a
