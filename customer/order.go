@@ -72,10 +72,10 @@ type Return struct {
 	// reduction of the order paid back part of the price already
 	// ([Recorder.RecordReturn] refuses a refund that would pay back more
 	// than the order's net); unset, the share is paid. Only a refund has
-	// one, in whole minor units, at most the share (a summary of an
-	// imported history takes up to the share of the units on their own;
-	// see Over-refunds on [Summary]). Money paid on top of the share is a
-	// [Credit].
+	// one, in whole minor units, at most the share when it is
+	// checked or recorded; money paid on top of the share is a [Credit].
+	// A summary of an imported history keeps a Refund above the share as
+	// recorded (see Over-refunds on [Summary]).
 	Refund decimal.NullDecimal
 }
 

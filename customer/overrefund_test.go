@@ -265,31 +265,42 @@ func TestTwoRefundsOfTheSameUnitsContradict(t *testing.T) {
 	assert.Equal(t, "-80", s.Net().String())
 }
 
-// AddReturnAfter takes a Refund up to the share of its units on their own
-// (what Return.Validate allows) even when the refunds before leave less
-// (Return.ValidateAfter, the Recorder's check, refuses it): the second
-// unit of a line of net 89.99 has a share of 29.99 after the first, 30.00
-// on its own. A Refund above both is refused, naming it, and changes
-// nothing.
-func TestAddReturnAfterTakesTheShareOnItsOwn(t *testing.T) {
+// AddReturnAfter keeps a Refund as recorded, also above the share of its
+// units after the refunds before it (which Return.ValidateAfter, the
+// Recorder's check, refuses) and above their share on their own: a till
+// that paid back a unit at its shelf price. Whether a summary takes a
+// refund does not depend on the dates of the other refunds of its line.
+func TestAddReturnAfterKeepsARefundAboveTheShare(t *testing.T) {
 	o := splitOrder("EUR", 3, "33.33", "10.00")
 	s := NewSummary("C-1", Consumer, vNow, nil)
 	require.NoError(t, s.AddOrder(o))
 	require.NoError(t, s.AddReturn(splitReturn(0, 1), o)) // 30.00
 	second := splitReturn(1, 1)
 	second.Refund = refundOf("30.01")
-	err := requireRejected(t, s, func() error { return s.AddReturnAfter(second, o, map[string]int{"1": 1}) })
-	requireFields(t, err, fe("refund", CodeTooMany))
-	assert.Contains(t, err.Error(), "30.01 is more than the 30.00 share of the units returned")
-
-	second.Refund = refundOf("30.00")
 	var ve *ValidationError
 	require.ErrorAs(t, second.ValidateAfter(o, map[string]int{"1": 1}, vNow), &ve, "the Recorder's check")
 	require.NoError(t, s.AddReturnAfter(second, o, map[string]int{"1": 1}))
-	assert.Equal(t, "60", s.Refunded.String())
-	assert.Equal(t, "29.99", s.Days[0].Net.String())
+	assert.Equal(t, "60.01", s.Refunded.String())
+	assert.Equal(t, "29.98", s.Days[0].Net.String())
 	want := o.Lines[0].Net().Sub(d("59.99")).Mul(one.Sub(DefaultMargin))
 	assert.True(t, s.Cost.Equal(want), "cost %s, want %s: the cost of the goods kept", s.Cost, want)
+
+	// Refunds of one line dated in either order summarise alike.
+	third := splitReturn(2, 1)
+	third.Refund = refundOf("33.34")
+	a := splitReturn(0, 1)
+	for _, tc := range []struct {
+		aFirst   bool
+		refunded string // a pays 30.00 first, 29.99 after the other unit
+	}{{true, "63.34"}, {false, "63.33"}} {
+		a.Time, third.Time = vNow.Add(-3*time.Hour), vNow.Add(-2*time.Hour)
+		if !tc.aFirst {
+			a.Time, third.Time = third.Time, a.Time
+		}
+		sum, err := Summarize("C-1", Consumer, vNow, seqOf([]Event{evO(o), evR(a), evR(third)}), nil)
+		require.NoError(t, err, "a first: %t", tc.aFirst)
+		assert.Equal(t, tc.refunded, sum.Refunded.String(), "a first: %t", tc.aFirst)
+	}
 }
 
 // AddCreditFor keeps a price reduction beyond what is left of its

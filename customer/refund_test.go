@@ -400,19 +400,20 @@ func TestRefundBelowTheShare(t *testing.T) {
 	assert.Equal(t, 1, fee.Returns)
 	assert.Equal(t, 1, fee.ReturnedUnits)
 
-	// The second unit's share is 29.99 after the first, 30.00 on its
-	// own: a summary takes a Refund up to the larger (the Recorder up to
-	// the first), and refuses one above it.
+	// The second unit's share is 29.99 after the first: the Recorder
+	// refuses a Refund above it, a summary keeps it as recorded (see
+	// Over-refunds on Summary).
 	second := splitReturn(1, 1)
 	second.Refund = decimal.NewNullDecimal(d("30.01"))
-	before := fee.Clone()
-	err := fee.AddReturnAfter(second, o, map[string]int{"1": 1})
 	var ve *ValidationError
+	err := second.ValidateAfter(o, map[string]int{"1": 1}, vNow)
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("refund", CodeTooMany), "%v", err)
-	assert.Contains(t, err.Error(), "30.01 is more than the 30.00 share of the units returned")
-	assert.True(t, before.Refunded.Equal(fee.Refunded), "a refused return changes nothing")
-	assert.Equal(t, before.Returns, fee.Returns)
+	assert.Contains(t, err.Error(), "30.01 is more than the 29.99 share of the units returned")
+	over := fee.Clone()
+	require.NoError(t, over.AddReturnAfter(second, o, map[string]int{"1": 1}))
+	assert.Equal(t, fee.Refunded.Add(d("30.01")).String(), over.Refunded.String())
+	assert.Equal(t, fee.Returns+1, over.Returns)
 
 	// Summarize pays the same: the fee is kept whatever the path.
 	s, err := Summarize("C-1", Consumer, vNow, seqOf([]Event{{Return: &withFee}, {Order: &o}}), nil)

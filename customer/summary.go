@@ -132,21 +132,20 @@ func (o *SummaryOptions) margin() decimal.Decimal {
 // triple ([Summary.BTYD]) count goods and orders, and do not see the
 // money at all.
 //
-// Two checks stay, because they catch a record that contradicts the
+// A refund's Refund above the share of its units (a till that paid back
+// a unit sold at a discount at its shelf price) is kept as recorded too,
+// whatever the dates of the line's other refunds.
+//
+// One check stays, because it catches a record that contradicts the
 // goods, not money paid out. A return may bring back only units the
 // customer holds: a unit refunded twice did not come back twice, so the
 // second refund of the same units is an error naming it and its line's
 // quantity (CodeTooMany), whatever either paid; money a shop paid twice
 // is a [Credit] of kind [Compensation] (or, of an order the summary does
-// not know, [Summary.AddRefund]). And a refund's Refund may be at most
-// what its units sold for: the larger of their share on their own (what
-// [Return.Validate] allows) and their share after the refunds before it
-// (what [Return.ValidateAfter] allows, less by a minor unit a line when
-// the shares before it rounded up); a Refund above both
-// is refused on "refund", as money on top of the goods is a credit. The
-// bound of an order's net is checked before a record is written, by a
-// Recorder ([Recorder.Refundable] says what an order can still pay back)
-// and by [Credit.ValidateAfter].
+// not know, [Summary.AddRefund]). The bounds of the money are checked
+// before a record is written, by a Recorder ([Recorder.Refundable] says
+// what an order can still pay back), [Return.ValidateAfter] and
+// [Credit.ValidateAfter].
 //
 // # Encoding
 //
@@ -436,11 +435,11 @@ func (e Event) records() int {
 // before it, and each refund's share of a line's net on the units
 // refunded before it (the shares of a line add up to the same amount in
 // any order). Credits are added after the returns, in the same order, a
-// credit of an order with [Summary.AddCreditFor] after the price
-// reductions of that order before it. Refunds and price reductions that
-// together pay back more than an order's net, which a [Recorder] refuses
-// to write, are kept as recorded whatever their order in time (see
-// Over-refunds on [Summary]); two refunds of the same units are not.
+// credit of an order with [Summary.AddCreditFor]. Refunds and price
+// reductions that together pay back more than an order's net, which a
+// [Recorder] refuses to write, are kept as recorded whatever their order
+// in time (see Over-refunds on [Summary]); two refunds of the same units
+// are not.
 //
 // A record dated after asOf is checked as the Add methods check it (all
 // but what depends on asOf or on the records before it), then left out
@@ -699,8 +698,11 @@ func (b *summarizer) finish() error {
 }
 
 // addCredits adds the credits in the order of [CompareEvents], each one
-// of a known order with [Summary.AddCreditFor] after the price reductions
-// of that order before it. It runs after the returns were added.
+// of a known order as [Summary.AddCreditFor] adds it. The price
+// reductions of an order before a credit bound nothing in a summary (see
+// Over-refunds on [Summary]), so none are passed: their sum, which may
+// leave the bounds of an amount, would only stop the summary. It runs
+// after the returns were added.
 func (b *summarizer) addCredits() error {
 	slices.SortFunc(b.owed, func(x, y Credit) int {
 		if c := x.Time.Compare(y.Time); c != 0 {
@@ -708,7 +710,6 @@ func (b *summarizer) addCredits() error {
 		}
 		return strings.Compare(x.ID, y.ID)
 	})
-	var reduced map[string]Money
 	for i := range b.owed {
 		c := &b.owed[i]
 		if blank(c.OrderID) || c.Time.After(b.s.AsOf) {
@@ -721,18 +722,9 @@ func (b *summarizer) addCredits() error {
 		if !ok {
 			return fmt.Errorf("customer: credit %q: order %q: %w", c.ID, c.OrderID, ErrNotFound)
 		}
-		before := reduced[c.OrderID]
-		if err := b.s.addCredit(c, &entry.order, before, false); err != nil {
+		if err := b.s.addCredit(c, &entry.order, Money{}, false); err != nil {
 			return err
 		}
-		if c.Kind != PriceReduction {
-			continue
-		}
-		if reduced == nil {
-			reduced = make(map[string]Money)
-		}
-		// Valid: in the order's currency, as before is.
-		reduced[c.OrderID], _ = before.Add(c.Amount)
 	}
 	return nil
 }
@@ -1080,12 +1072,9 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // day, and off FullPriceNet when the line sold without a discount. A
 // return whose Refund is set pays that instead: the fee kept is not in
 // Refunded and stays in the net, while FullPriceNet and the cost taken
-// back are those of the goods. The Refund may be at most the larger of
-// the share of its units after the units refunded before and their share
-// on their own (refunded nil, what [Return.Validate] allows); one above
-// the first, which [Return.ValidateAfter] and a [Recorder] refuse, pays
-// back more than the line's net once every unit has come back, and is
-// kept as recorded (see Over-refunds on [Summary]). The
+// back are those of the goods. A Refund above the share, which
+// [Return.ValidateAfter] and a [Recorder] refuse, is kept as recorded
+// (see Over-refunds on [Summary]). The
 // cost of goods taken back is unit cost × u when the line's unit cost is
 // known (exact, as the order added unit cost × q; a unit cost may carry
 // more decimals than the currency) and refund × (1 − margin) otherwise;
@@ -1097,12 +1086,11 @@ func (s *Summary) AddReturn(r Return, o Order) error { return s.addReturn(&r, &o
 // customer holds ([Summary.KeptUnits]) unchanged.
 // A return dated after AsOf is checked all the same (its order with
 // [Order.Validate] and it with [Return.ValidateAfter], both with a zero
-// now, except that its Refund is not compared with the share of its
-// units, which depends on refunds the summary need not know; and for its
-// customer), then left out and counted in Later. An invalid
-// order (see [Order.Validate], as of AsOf: the error wraps the order's
-// [*ValidationError]), an invalid return (see [Return.ValidateAfter],
-// with the bound of Refund above),
+// now; and for its customer), then left out and counted in Later. An
+// invalid order (see [Order.Validate], as of AsOf: the error wraps the
+// order's [*ValidationError]), an invalid return (see
+// [Return.ValidateAfter], except that its Refund is not compared with the
+// share of its units),
 // one of another customer or in another currency than the summary's, or
 // one that would overflow ReturnedUnits, Returns, Exchanges,
 // ExchangedUnits or Later ([ErrOverflow]) returns an error and changes
@@ -1133,12 +1121,10 @@ func (s *Summary) addReturn(r *Return, o *Order, refunded map[string]int, acc *a
 			return fmt.Errorf("return %q: %w", r.ID, err)
 		}
 	}
+	// A Refund is not compared with the share of its units: one above it
+	// is kept as recorded (see Over-refunds on [Summary]).
 	var p problems
-	bound := shareOwnOrAfter
-	if later {
-		bound = noShare
-	}
-	r.check(&p, o, refunded, now, bound)
+	r.check(&p, o, refunded, now, noShare)
 	if err := p.err("return", r.ID); err != nil {
 		return err
 	}

@@ -339,17 +339,12 @@ func (r Return) ValidateAfter(o Order, refunded map[string]int, now time.Time) e
 type shareBound uint8
 
 const (
-	// noShare: none, as for a return dated after a summary's AsOf,
-	// whose earlier refunds the summary need not all know.
+	// noShare: none, as a summary checks a refund: one above the share
+	// is kept as recorded (see Over-refunds on [Summary]).
 	noShare shareBound = iota
 	// shareAfter: the share after the refunds before it, as
 	// [Return.ValidateAfter] and a [Recorder] check a refund.
 	shareAfter
-	// shareOwnOrAfter: the larger of the share after the refunds before
-	// it and the share of its units on their own ([Return.Validate]), as
-	// a summary checks a refund (see Over-refunds on [Summary]): a refund
-	// valid on its own stays valid in any history.
-	shareOwnOrAfter
 )
 
 // check adds the problems of r to p, as [Return.ValidateAfter] finds
@@ -459,7 +454,7 @@ func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, bou
 	if bound == noShare || r.Kind != Refund {
 		return
 	}
-	sum, own := decimal.Zero, decimal.Zero
+	sum := decimal.Zero
 	for _, rl := range r.Lines {
 		k := o.lineIndex(rl.LineID)
 		l := &o.Lines[k]
@@ -468,11 +463,7 @@ func (r *Return) checkRefund(p *problems, o *Order, refunded map[string]int, bou
 			return
 		}
 		sum = sum.Add(refundShare(l.Net(), refunded[rl.LineID], -rl.Quantity, l.Quantity, digits))
-		if bound == shareOwnOrAfter {
-			own = own.Add(refundShare(l.Net(), 0, -rl.Quantity, l.Quantity, digits))
-		}
 	}
-	sum = decimal.Max(sum, own)
 	if a.GreaterThan(sum) {
 		p.add("refund", CodeTooMany, fmt.Sprintf("%s is more than the %s share of the units returned; money paid on top is a credit",
 			o.Currency.Format(a), o.Currency.Format(sum)))
