@@ -580,7 +580,8 @@ func checkCredit(c complaint.Case, credits []customer.Credit, history []customer
 	}
 	// Each credit not stored yet must be valid against its order (its
 	// currency, and price reductions within what is left of the order's
-	// net), or the history would hold money no summary can add up.
+	// net), as the Recorder checks it: the carry-out is refused before
+	// it pays a credit the history cannot take.
 	for _, cr := range credits {
 		if stored[cr.ID] {
 			continue

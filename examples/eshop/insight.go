@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -236,65 +235,174 @@ func (s *Server) fitAlive(sums []customer.Summary, notes *[]string, what string)
 	return fit.Model
 }
 
-// leftOut is a record of a customer's history that no summary can add up
-// — a complaint's credit stored before credits were checked against
-// their order, say — and that the summaries therefore leave out. The
-// insight names it, so that it can be fixed, instead of failing for ever.
+// leftOut is a record of a customer's history that the shop's Recorder
+// would have refused — a complaint's price reduction of more than its
+// order's net, or a refund of units refunded before, stored by an older
+// release that did not check them — and that the summaries therefore
+// leave out. The insight names it, so that it can be fixed, instead of
+// failing for ever or adding it up.
 type leftOut struct {
-	// Record names the record: `credit "C-7:1#9" (complaint "C-7:1")`.
+	// Record names the record: `credit "C-7:1#9" (complaint "C-7:1")`,
+	// `return "R-2"`.
 	Record string `json:"record"`
-	// Error is why no summary can add it up.
+	// Error is the check the record fails.
 	Error string `json:"error"`
 }
 
 // summarize is customer.Summarize of the events of customer id as of
-// asOf, except that a credit that makes the history impossible to sum up
-// is left out and returned, not an error: when the whole history fails
-// and the history without its credits does not, the credits are added
-// one at a time in the order Summarize adds them (time, then ID), each
-// kept only when the summary with it still adds up. When the history
-// fails without its credits too, that error, which names the record at
-// fault, is returned.
+// asOf, without the returns and credits that the shop's Recorder would
+// have refused: the shop writes its history only through a Recorder, so
+// such a record is a defect of an older release. They are left out and
+// returned, not an error (see admissible). When the rest of the history
+// does not add up either (an invalid order, say), Summarize's error,
+// which names the record at fault, is returned.
 func summarize(id customer.ID, k customer.Kind, asOf time.Time, events []customer.Event) (customer.Summary, []leftOut, error) {
-	sum, err := customer.Summarize(id, k, asOf, slices.Values(events), nil)
-	if err == nil {
-		return sum, nil, nil
-	}
-	var kept, credits []customer.Event
-	for _, e := range events {
-		if e.Credit != nil {
-			credits = append(credits, e)
-		} else {
-			kept = append(kept, e)
-		}
-	}
-	if len(credits) == 0 {
-		return customer.Summary{}, nil, err
-	}
-	if _, err := customer.Summarize(id, k, asOf, slices.Values(kept), nil); err != nil {
-		return customer.Summary{}, nil, err // another record is at fault
-	}
-	slices.SortStableFunc(credits, func(a, b customer.Event) int {
-		return cmp.Or(a.Credit.Time.Compare(b.Credit.Time), strings.Compare(a.Credit.ID, b.Credit.ID))
-	})
-	var left []leftOut
-	for _, c := range credits {
-		try := append(slices.Clip(kept), c)
-		if _, err := customer.Summarize(id, k, asOf, slices.Values(try), nil); err != nil {
-			record := fmt.Sprintf("credit %q", c.Credit.ID)
-			if c.Credit.Source != "" {
-				record += " (" + c.Credit.Source + ")"
-			}
-			left = append(left, leftOut{Record: record, Error: err.Error()})
-			continue
-		}
-		kept = try
-	}
-	sum, err = customer.Summarize(id, k, asOf, slices.Values(kept), nil)
+	kept, left := admissible(events)
+	sum, err := customer.Summarize(id, k, asOf, slices.Values(kept), nil)
 	if err != nil {
 		return customer.Summary{}, nil, err
 	}
 	return sum, left, nil
+}
+
+// admissible returns the events of one customer's history that the
+// Recorder's write-time checks accept, and names the others. The returns
+// and credits are checked in the order in which a summary adds them:
+// every return, by time then ID ([customer.CompareEvents]), with
+// [customer.Return.ValidateAfter] against its order and the refunds of
+// that order kept before it (the units the customer holds, a refund at
+// most the units' share); then every credit, in the same order, with
+// [customer.Credit.ValidateAfter] against its order, the price reductions
+// of that order kept before it and the refunds kept (a price reduction
+// at most what is left of the order's net), or a credit of no order with
+// [customer.Credit.Validate] and the currency of the orders. A return or
+// credit of an order the history lacks is left out too. The checks skip
+// "not after now" (the instant of the write is not stored), and they
+// take the whole history, whatever the instant of the summary, so every
+// summary of one history leaves out the same records. Orders and
+// interactions are kept: Summarize checks them.
+//
+// Of a refund and a price reduction that together pay back more than
+// their order's net, the price reduction is left out: the refund brought
+// goods back, which the unit counts of a summary need.
+func admissible(events []customer.Event) ([]customer.Event, []leftOut) {
+	orders := map[string]*customer.Order{}
+	var currency customer.Currency
+	var rets, credits, kept []customer.Event
+	for _, e := range events {
+		switch {
+		case e.Return != nil:
+			rets = append(rets, e)
+		case e.Credit != nil:
+			credits = append(credits, e)
+		default:
+			if o := e.Order; o != nil {
+				if _, ok := orders[o.ID]; !ok {
+					orders[o.ID] = o
+				}
+				if currency == "" {
+					currency = o.Currency
+				}
+			}
+			kept = append(kept, e)
+		}
+	}
+	if len(rets) == 0 && len(credits) == 0 {
+		return events, nil
+	}
+	var left []leftOut
+	leave := func(e customer.Event, err error) {
+		record := e.Record()
+		if e.Credit != nil && e.Credit.Source != "" {
+			record += " (" + e.Credit.Source + ")"
+		}
+		left = append(left, leftOut{Record: record, Error: err.Error()})
+	}
+
+	slices.SortStableFunc(rets, customer.CompareEvents)
+	refunded := map[string]map[string]int{} // order → line → units
+	returnsOf := map[string][]customer.Return{}
+	seenReturns := map[string]customer.Return{}
+	for _, e := range rets {
+		r := *e.Return
+		if prev, ok := seenReturns[r.ID]; ok {
+			if err := prev.Conflict(r); err != nil {
+				leave(e, err)
+			} else {
+				kept = append(kept, e) // the same return delivered again
+			}
+			continue
+		}
+		o, ok := orders[r.OrderID]
+		if !ok {
+			leave(e, unknownOrder(e.Record(), e.CustomerID(), r.OrderID))
+			continue
+		}
+		if err := r.ValidateAfter(*o, refunded[o.ID], time.Time{}); err != nil {
+			leave(e, err)
+			continue
+		}
+		seenReturns[r.ID] = r
+		returnsOf[o.ID] = append(returnsOf[o.ID], r)
+		if r.Kind == customer.Refund {
+			if refunded[o.ID] == nil {
+				refunded[o.ID] = map[string]int{}
+			}
+			for _, l := range r.Lines {
+				refunded[o.ID][l.LineID] -= l.Quantity
+			}
+		}
+		kept = append(kept, e)
+	}
+
+	slices.SortStableFunc(credits, customer.CompareEvents)
+	reduced := map[string]customer.Money{}
+	seenCredits := map[string]customer.Credit{}
+	for _, e := range credits {
+		c := *e.Credit
+		if prev, ok := seenCredits[c.ID]; ok {
+			if err := prev.Conflict(c); err != nil {
+				leave(e, err)
+			} else {
+				kept = append(kept, e)
+			}
+			continue
+		}
+		var err error
+		if strings.TrimSpace(c.OrderID) == "" { // Validate reports a blank one
+			err = c.Validate(time.Time{})
+			if cur := c.Amount.Currency(); err == nil && currency != "" && cur != currency {
+				err = &customer.ValidationError{Record: e.Record(), Fields: []customer.FieldError{{Field: "amount", Code: customer.CodeMismatch,
+					Message: fmt.Sprintf("is in %s, the history of customer %q in %s", cur, c.CustomerID, currency)}}}
+			}
+		} else if o, ok := orders[c.OrderID]; !ok {
+			err = unknownOrder(e.Record(), c.CustomerID, c.OrderID)
+		} else {
+			err = c.ValidateAfter(*o, reduced[o.ID], returnsOf[o.ID], time.Time{})
+		}
+		if err != nil {
+			leave(e, err)
+			continue
+		}
+		if currency == "" {
+			currency = c.Amount.Currency()
+		}
+		seenCredits[c.ID] = c
+		if c.Kind == customer.PriceReduction {
+			// Within the order's net, so within the bounds of an amount.
+			reduced[c.OrderID], _ = reduced[c.OrderID].Add(c.Amount)
+		}
+		kept = append(kept, e)
+	}
+	return kept, left
+}
+
+// unknownOrder is the error of record, a return or credit of customer
+// id, whose order orderID is not in the customer's history, as the
+// Recorder reports it.
+func unknownOrder(record string, id customer.ID, orderID string) error {
+	return &customer.ValidationError{Record: record, Fields: []customer.FieldError{{Field: "order_id", Code: customer.CodeUnknown,
+		Message: fmt.Sprintf("customer %q has no order %q", id, orderID)}}}
 }
 
 // logLeftOut logs the records of customer id's history that a summary
@@ -307,8 +415,9 @@ func (s *Server) logLeftOut(ctx context.Context, what string, id customer.ID, le
 }
 
 // classify summarises customer id's history as of now and classifies it
-// with the fitted segment model. Records of the history that no summary
-// can add up are left out of the summary and returned (see summarize).
+// with the fitted segment model. Records of the history that the shop's
+// Recorder would have refused are left out of the summary and returned
+// (see summarize).
 func (s *Server) classify(ctx context.Context, m *Models, id customer.ID, now time.Time) (segment.Result, customer.Summary, []leftOut, error) {
 	c, err := s.stores.Customers.Get(ctx, id)
 	if err != nil {
@@ -408,8 +517,9 @@ type insightOut struct {
 	} `json:"value"`
 	Churn   *churnOut `json:"churn,omitempty"`
 	Actions []string  `json:"actions"`
-	// LeftOut names the records of the history that no summary can add
-	// up and that the insight left out: fix them in the history.
+	// LeftOut names the records of the history that the shop's Recorder
+	// would have refused and that the insight left out: fix them in the
+	// history.
 	LeftOut []leftOut `json:"left_out,omitempty"`
 }
 

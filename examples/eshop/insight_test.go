@@ -83,11 +83,12 @@ func TestInsight(t *testing.T) {
 	assert.NotEmpty(t, r.Body["case"].(map[string]any)["intake"].(map[string]any)["value"])
 }
 
-// A credit that no summary can add up — a price reduction of more than
-// its order's net, stored before credits were checked — does not make the
-// customer's insight fail for ever: the insight leaves it out, names it
-// in "left_out" and in the log so that it can be fixed, and still counts
-// the customer's valid credits; the models' fit keeps the customer too.
+// A credit that the Recorder refuses — a price reduction of more than
+// its order's net, stored before credits were checked — is a defect of an
+// older release: the insight neither adds it up (a summary would, net
+// below zero) nor fails for ever; it leaves it out, names it in
+// "left_out" and in the log so that it can be fixed, and still counts the
+// customer's valid credits; the models' fit keeps the customer too.
 func TestInsightLeavesOutABadCredit(t *testing.T) {
 	e := newEnv(t, memoryStores())
 	ctx := context.Background()
