@@ -234,7 +234,9 @@ func Refunds(events []Event, order customer.Order, history []customer.Event) ([]
 //
 // For the carry-out of a refund it runs Refunds on events with ev
 // appended, and returns its error, with c and ev unchanged: the refund
-// is one the history cannot hold.
+// is one the history cannot hold, or ev is marked already and units are
+// still held after it. An ev marked already after which none is held
+// comes back with c's RefundedAll set, as [Rebuild] gives the case.
 // Save what it returns ([Store.Save]); [Service.Do] with a
 // CustomerHistory ([Service].CustomerHistory) does all of this. A
 // carry-out saved without it keeps RefundedAll false, as in every log
@@ -242,7 +244,7 @@ func Refunds(events []Event, order customer.Order, history []customer.Event) ([]
 // [Refunds]).
 func MarkLastUnits(c Case, ev Event, events []Event, order customer.Order, history []customer.Event) (Case, Event, error) {
 	pr := c.Proposal
-	if ev.Command.Kind != CmdCarryOut || pr == nil || pr.Kind != ResolutionRefund || ev.LastUnits {
+	if ev.Command.Kind != CmdCarryOut || pr == nil || pr.Kind != ResolutionRefund {
 		return c, ev, nil
 	}
 	log := append(events[:len(events):len(events)], ev)
@@ -311,7 +313,7 @@ func refundsHeld(events []Event, order customer.Order, history []customer.Event)
 		for i := range refunds {
 			if k := &refunds[i]; k.ev.LastUnits {
 				return nil, 0, k.invalid("last_units", customer.CodeMismatch,
-					fmt.Sprintf("the carry-out says the refund took back the last units of %s, but the customer still holds %s of them after the order's refunds; the log needs a correction",
+					fmt.Sprintf("the carry-out says the refund took back the last units of %s, but the customer still holds %s of them after the order's refunds; the log, or the history given, needs a correction",
 						k.what(&order), logtext.Count(held, "unit", "units")))
 			}
 		}

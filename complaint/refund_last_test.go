@@ -321,3 +321,19 @@ func TestLastUnitsProperty(t *testing.T) {
 		}
 	})
 }
+
+// MarkLastUnits checks an event marked already as Refunds does: a mark
+// while units are still held is refused, nothing changed.
+func TestMarkLastUnitsChecksAMarkGiven(t *testing.T) {
+	c, evs := reach(3)
+	_, evs = resolve(t, c, evs, oneOfThree(t), 5)
+	after, err := complaint.Rebuild(evs)
+	require.NoError(t, err)
+	ev := evs[6]
+	ev.LastUnits = true
+	gotC, gotEv, err := complaint.MarkLastUnits(after, ev, evs[:6], shirtOrder(), nil)
+	require.Error(t, err, "2 units are still held")
+	assert.ErrorContains(t, err, "last_units")
+	assert.False(t, gotC.RefundedAll)
+	assert.Equal(t, ev, gotEv)
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -488,7 +489,9 @@ func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, erro
 // the case propose a refund again, which [Refunds] refuses); a stored
 // RefundedAll that the log does not give is reported. A log written
 // before carry-outs were marked ([Event].LastUnits) gives RefundedAll
-// only for refunds of Units 0, as it did.
+// only for refunds of Units 0, as it did; a log with a marked carry-out
+// was written after the field, so a stored case without RefundedAll is
+// then reported too.
 func (s *Service) Verify(ctx context.Context, id ID) error {
 	if err := s.noStore(); err != nil {
 		return err
@@ -512,8 +515,9 @@ func (s *Service) Verify(ctx context.Context, id ID) error {
 		// Stored before cases kept the approval time.
 		r.Approved = time.Time{}
 	}
-	if !c.RefundedAll {
-		// Stored before cases kept it.
+	if !c.RefundedAll && !slices.ContainsFunc(evs, func(ev Event) bool { return ev.LastUnits }) {
+		// Stored before cases kept it. A log with a marked carry-out
+		// was written after, with the case's RefundedAll set.
 		r.RefundedAll = false
 	}
 	field, err := caseDiff(c, r)

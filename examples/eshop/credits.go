@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -348,6 +349,12 @@ type refundOut struct {
 	CouponsGivenBack []string `json:"coupons_given_back,omitempty"`
 }
 
+// adjustmentsPath is the path of the points adjustments of member id,
+// its ID escaped as a path segment (an ID may hold a slash or a space).
+func adjustmentsPath(id customer.ID) string {
+	return "/v1/members/" + url.PathEscape(string(id)) + "/adjustments"
+}
+
 // refundPoints claws back the points of ret, the return of a refund
 // carried out and saved, as a return sent to /v1/returns does (clawBack,
 // under the same ledger key, so once). The case is saved already: a
@@ -368,7 +375,7 @@ func (s *Server) refundPoints(ctx context.Context, ret customer.Return, stored b
 		case errors.As(err, &ae) && ae.status == http.StatusConflict:
 			out.Note = fmt.Sprintf("points not clawed back: the member's ledger holds another claw-back under the key of return %q, "+
 				"which no read of the points replaces; the ledger needs a correction by hand: compare its entry for the return with the return "+
-				"in the customer's history, and correct the points with POST /v1/members/%s/adjustments", ret.ID, ret.CustomerID)
+				"in the customer's history, and correct the points with POST %s", ret.ID, adjustmentsPath(ret.CustomerID))
 		case errors.Is(err, loyalty.ErrCorrupt):
 			out.Note = fmt.Sprintf("points not clawed back: the member's ledger cannot be replayed (%v), and no read of the points "+
 				"works until its stored entries are repaired; after the repair, the next read of the member's points claws them back, "+

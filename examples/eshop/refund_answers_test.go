@@ -214,3 +214,9 @@ func TestComplaintRefundOfTheLastUnitsClosesRefunds(t *testing.T) {
 		assert.NotContains(t, e.logs.String(), "complaint refund not in the history")
 	})
 }
+
+// The adjustments path a note names escapes the member's ID.
+func TestAdjustmentsPathEscapesTheID(t *testing.T) {
+	assert.Equal(t, "/v1/members/C-8/adjustments", adjustmentsPath("C-8"))
+	assert.Equal(t, "/v1/members/shop%2F7%20north/adjustments", adjustmentsPath("shop/7 north"))
+}
