@@ -2,16 +2,13 @@ package complaint_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/complaint"
 	"github.com/tailorcrm/tailor/complaint/complainttest"
 	"github.com/tailorcrm/tailor/customer"
-	"pgregory.net/rapid"
 )
 
 // oneOfThree and twoOfThree are refunds of 1 and 2 of the 3 units of
@@ -215,111 +212,6 @@ func TestLastUnitsOldLog(t *testing.T) {
 	rets, err := complaint.Refunds(evs, shirtOrder(), nil)
 	require.NoError(t, err)
 	require.Len(t, rets, 2)
-}
-
-// The property: over refunds of some units each, the units of the
-// parts summing to the units the customer holds (the last sometimes by
-// Units 0), with a till return before the case and a reopening between
-// them, carried out through a Service with a CustomerHistory and their
-// returns recorded, RefundedAll is set exactly when the customer holds
-// no unit of the subject, as counted here from the units sold and
-// taken back; the log gives the case, and a refund proposed after the
-// last is refused.
-func TestLastUnitsProperty(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		ctx := context.Background()
-		n := rapid.IntRange(1, 6).Draw(t, "sold")
-		o := customer.Order{ID: "O-1", CustomerID: "cust-C-1", Time: t0.AddDate(0, 0, -20), Channel: customer.Online, Currency: "EUR",
-			Lines: []customer.Line{
-				{ID: "1", SKU: "JKT-01-M", Category: "shirts", Quantity: n, UnitPrice: decimal.RequireFromString("10.00")},
-				{ID: "2", SKU: "SCF-07", Category: "scarves", Quantity: 2, UnitPrice: decimal.RequireFromString("25.00")},
-			}}
-		if rapid.Bool().Draw(t, "split") && n > 1 {
-			// The SKU on two lines.
-			o.Lines[0].Quantity = n - 1
-			o.Lines = append(o.Lines, customer.Line{ID: "3", SKU: "JKT-01-M", Category: "shirts", Quantity: 1, UnitPrice: decimal.RequireFromString("10.00")})
-		}
-		cs := customer.NewMemStore()
-		rec := &customer.Recorder{Customers: cs, History: cs}
-		must(t, cs.Put(ctx, customer.Customer{ID: "cust-C-1", Kind: customer.Consumer, Joined: t0.AddDate(-1, 0, 0)}))
-		must(t, rec.RecordOrder(ctx, o, o.Time))
-		till := rapid.IntRange(0, o.Lines[0].Quantity-1).Draw(t, "till")
-		if till > 0 {
-			must(t, rec.RecordReturn(ctx, customer.Return{ID: "R-till", OrderID: "O-1", CustomerID: "cust-C-1", Time: t0.AddDate(0, 0, -2),
-				Kind: customer.Refund, Reason: customer.SizeFit, Lines: []customer.ReturnLine{{LineID: "1", Quantity: -till}}}, t0))
-		}
-		held := n - till // the model: units of the SKU the customer holds
-
-		value, err := customer.NewMoney("100.00", "EUR")
-		must(t, err)
-		_, evs := investigatedCase(t, "JKT-01-M", value)
-		st := complaint.NewMemStore()
-		for i := range evs {
-			c, err := complaint.Rebuild(evs[:i+1])
-			must(t, err)
-			must(t, st.Save(ctx, c, evs[i]))
-		}
-		svc := &complaint.Service{Store: st, CustomerHistory: cs}
-		at := 5.0
-		step := func(cmd complaint.Command, a complaint.Actor) (complaint.Case, complaint.Event, error) {
-			at++
-			return svc.Do(ctx, "C-1", cmd, a, hours(at))
-		}
-		for round := 0; held > 0; round++ {
-			if round > 0 {
-				for _, s := range reopenSteps {
-					_, _, err := step(s.Command, s.Actor)
-					must(t, err)
-				}
-			}
-			units := rapid.IntRange(1, held).Draw(t, "units")
-			p := complaint.Proposal{Kind: complaint.ResolutionRefund, Units: units, Detail: "some back"}
-			if units == held && rapid.Bool().Draw(t, "units 0") {
-				p.Units = 0
-			}
-			p.Amount, err = customer.NewMoney(decimal.NewFromInt(int64(10*units)).StringFixed(2), "EUR")
-			must(t, err)
-			var c complaint.Case
-			var ev complaint.Event
-			for _, s := range refundSteps(p) {
-				c, ev, err = step(s.Command, s.Actor)
-				must(t, err)
-			}
-			held -= units
-			if c.RefundedAll != (held == 0) {
-				t.Fatalf("round %d: %d units refunded, %d held: RefundedAll %t", round, units, held, c.RefundedAll)
-			}
-			if ev.LastUnits != (held == 0 && p.Units != 0) {
-				t.Fatalf("round %d: LastUnits %t, %d held, Units %d", round, ev.LastUnits, held, p.Units)
-			}
-			saved, err := svc.History(ctx, "C-1")
-			must(t, err)
-			rebuilt, err := complaint.Rebuild(saved)
-			must(t, err)
-			if !complainttest.Same(c, rebuilt) {
-				t.Fatalf("round %d: the log gives another case", round)
-			}
-			must(t, svc.Verify(ctx, "C-1"))
-			var hist []customer.Event
-			for e, err := range cs.History(ctx, "cust-C-1") {
-				must(t, err)
-				hist = append(hist, e)
-			}
-			rets, err := complaint.Refunds(saved, o, hist)
-			must(t, err)
-			for _, r := range rets {
-				must(t, rec.RecordReturn(ctx, r, hours(100)))
-			}
-		}
-		for _, s := range reopenSteps {
-			_, _, err := step(s.Command, s.Actor)
-			must(t, err)
-		}
-		p := complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: value, Units: 1, Detail: "more"}
-		if _, _, err := step(complaint.Command{Kind: complaint.CmdPropose, Proposal: &p}, handler); !errors.Is(err, customer.ErrInvalid) {
-			t.Fatalf("a refund after the last units: %v", err)
-		}
-	})
 }
 
 // MarkLastUnits checks an event marked already as Refunds does: a mark
