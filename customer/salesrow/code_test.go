@@ -116,6 +116,23 @@ func TestAddErrorCodes(t *testing.T) {
 	}
 }
 
+// CodeUnknown's documentation names its faults: a negative cost on a
+// sale, and a currency that is not known (handed to Add by a reader of
+// its own; Parse refuses it as CodeInvalid); an amount with more decimals
+// than its currency has (1.005 EUR) is no fault at all.
+func TestCodeUnknownFaults(t *testing.T) {
+	r := row(t, "c,2025-03-01,1.005,o1,1,,,,")
+	_, fe := salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "EUR", false)
+	assert.Nil(t, fe, "%v", fe)
+
+	r = row(t, "c,2025-03-01,10,o1,1,,,,")
+	_, fe = salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "XYZ", false)
+	if assert.NotNil(t, fe) {
+		assert.Equal(t, salesrow.CodeUnknown, fe.Code, "%v", fe)
+		assert.Equal(t, salesrow.ColCurrency, fe.Column, "%v", fe)
+	}
+}
+
 func TestCodeString(t *testing.T) {
 	for c := salesrow.CodeUnknown; c <= salesrow.CodeIntegerDigits; c++ {
 		assert.NotEmpty(t, c.String())

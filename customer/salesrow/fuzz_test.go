@@ -3,6 +3,7 @@ package salesrow_test
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -29,6 +30,10 @@ func FuzzParse(f *testing.F) {
 		"c6,2016-12-31T23:59:60Z,1,,,,,,",
 		"c7,2016-12-31T15:59:60.5-08:00,1,,,,,,",
 		"c8,2016-12-31 23:58:60,1,,,,,,",
+		"c9,2016-12-31T23:59:60+01:00,1,,,,,,",
+		"c10,2017-01-01t00:59:60.5+01:00,1,,,,,,",
+		"c11,2016-12-30T23:59:60z,1,,,,,,",
+		"c12,2016-06-30 23:59:60.25,1,,,,,,",
 	} {
 		f.Add(s)
 	}
@@ -70,11 +75,26 @@ func FuzzParse(f *testing.F) {
 		}
 		// The date is one customer.ParseDay reads, or a leap second:
 		// second 60 of a time that ParseDay reads with second 59, on
-		// the day of that time.
+		// the day of that time, which is 23:59:59 of the last day of a
+		// month in UTC (as written without an offset).
 		ds := strings.TrimSpace(rec[layout9.Date])
 		d, err := customer.ParseDay(ds)
 		if err != nil && len(ds) >= 19 && ds[16:19] == ":60" {
-			d, err = customer.ParseDay(ds[:17] + "59" + ds[19:])
+			s59 := ds[:17] + "59" + ds[19:]
+			if d, err = customer.ParseDay(s59); err == nil {
+				s59 = s59[:10] + "T" + s59[11:]
+				if strings.HasSuffix(s59, "z") {
+					s59 = strings.TrimSuffix(s59, "z") + "Z"
+				}
+				at, perr := time.Parse(time.RFC3339, s59)
+				if perr != nil {
+					at, perr = time.Parse("2006-01-02T15:04:05", s59)
+				}
+				u := at.UTC()
+				if perr != nil || u.Hour() != 23 || u.Minute() != 59 || u.AddDate(0, 0, 1).Day() != 1 {
+					t.Fatalf("date %q: a leap second at %v in UTC (%v)", ds, u, perr)
+				}
+			}
 		}
 		if err != nil || d != r.Date {
 			t.Fatalf("date %q: %v, %v", rec[layout9.Date], r.Date, err)

@@ -39,10 +39,11 @@
 //     other than the same one in a UTF-8 export.
 //   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
 //     without offset (the day written), or RFC 3339 (the calendar day of
-//     its own offset), and a leap second, 23:59:60, on the day written
-//     ([ParseDate]); a day before 1 January [customer.MinRecordYear]
-//     (a placeholder such as 0001-01-01, or a mistyped year) is an
-//     error when the row is added ([Add]).
+//     its own offset), and a leap second, second 60 of the last minute
+//     of a month in UTC (2016-12-31T23:59:60Z, 2016-12-31T15:59:60-08:00),
+//     on the day written ([ParseDate]); a day before 1 January
+//     [customer.MinRecordYear] (a placeholder such as 0001-01-01, or a
+//     mistyped year) is an error when the row is added ([Add]).
 //   - amount and cost: plain decimal numbers ([customer.ParseAmount]),
 //     kept exactly as written: an amount with more decimals than its
 //     currency's minor unit (a computed net such as 12.345 EUR, common in
@@ -344,10 +345,10 @@ type Code uint8
 // The codes of a FieldError.
 const (
 	// CodeUnknown is the zero Code: an error made without one, or a
-	// fault of a sale that [customer.Summary.AddSale] rejects and no
-	// other Code names (a negative cost on a sale; an amount with more
-	// decimals than its currency has). The first part of Reason, up to
-	// its first "; ", names it.
+	// fault of a sale that no other Code names (a negative cost on a
+	// sale, which [customer.Summary.AddSale] rejects; a currency that is
+	// not known, handed to [Add] by a reader of its own). The first part
+	// of Reason, up to its first "; ", names it.
 	CodeUnknown Code = iota
 	// CodeFieldCount: the record has not the header's number of fields
 	// ([Layout.Parse]), or a reader split fewer than the columns need
@@ -513,16 +514,26 @@ func Blank(rec []string) bool {
 // ParseDate parses the date field as [customer.ParseDay] does, and
 // reads a leap second too; the reason is empty when it parses.
 //
-// RFC 3339 allows a second 60 (§ 5.6, time-second 00–60): the leap
-// second that ends a day, 2016-12-31T23:59:60Z, which time.Parse and so
-// customer.ParseDay refuse. ParseDate reads second 60 of the last minute
-// of a day: 23:59 as written (in its own offset, or the wall-clock time
-// of a timestamp without offset), or, with an offset, 23:59 in UTC, as
-// RFC 3339 § 5.8 writes the same leap second 1990-12-31T15:59:60-08:00.
-// Its day is the day written, as that of 23:59:59 written there; the
-// instant is the second after 23:59:59 (as time.Date normalises second
-// 60), which only the day of the row keeps. Second 60 of any other
-// minute (23:58:60) is an error.
+// RFC 3339 allows a second 60 (§ 5.6, time-second 00–60), which
+// time.Parse and so customer.ParseDay refuse, only where a leap second
+// may be (§ 5.7): "at the end of months in which a leap second occurs",
+// the last minute of a month in UTC, as 2016-12-31T23:59:60Z; "in time
+// zones other than Z, the leap second point is shifted by the zone
+// offset", so that RFC 3339 § 5.8 writes one 1990-12-31T15:59:60-08:00.
+// As the table of leap seconds to come cannot be known, ParseDate reads
+// second 60 of the last minute of every month: 23:59 in UTC of the
+// month's last day, the minute written shifted back by the offset
+// written (Z, +00:00 and -00:00 shift it by nothing). A timestamp without
+// an offset names no zone to shift by: it is read as written, as if in
+// UTC (2016-12-31 23:59:60), as its day is the day written. Second 60 of
+// any other minute (23:58:60, 2016-12-31T23:59:60+01:00, which is
+// 22:59:60 in UTC) or of a day that ends no month in UTC
+// (2016-12-15T23:59:60Z) is an error.
+//
+// The day of a leap second is the day written, in its own offset, as
+// that of 23:59:59 written there (1991-01-01T00:59:60+01:00 is on
+// 1 January); the instant is the second after 23:59:59 (as time.Date
+// normalises second 60), which only the day of the row keeps.
 func ParseDate(s string) (customer.Date, string) {
 	d, err := customer.ParseDay(s)
 	if err != nil {
@@ -536,8 +547,9 @@ func ParseDate(s string) (customer.Date, string) {
 
 // leapDay returns the day of s, a timestamp with a leap second (see
 // ParseDate): one that customer.ParseDay reads with second 59 in place of
-// 60, whose minute is 23:59 as written or, with an offset, in UTC. It
-// runs only on a date that ParseDay refuses.
+// 60, whose minute, shifted back by its offset (none without one), is
+// 23:59 of the last day of a month. It runs only on a date that ParseDay
+// refuses.
 func leapDay(s string) (customer.Date, bool) {
 	if len(s) < 19 || s[16] != ':' || s[17:19] != "60" {
 		return 0, false
@@ -547,23 +559,30 @@ func leapDay(s string) (customer.Date, bool) {
 		return 0, false
 	}
 	// ParseDay read YYYY-MM-DD, a separator and hh:mm:ss, then an
-	// optional fraction and an optional Z or ±hh:mm offset, all digits
-	// where digits go.
-	if s[11:16] == "23:59" {
-		return d, true
-	}
-	n := len(s)
-	if n < 25 || s[n-6] != '+' && s[n-6] != '-' {
-		return 0, false // no offset, or Z: the minute is not the last
-	}
+	// optional fraction and an optional Z, z or ±hh:mm offset, all
+	// digits where digits go.
 	num := func(t string) int { return int(t[0]-'0')*10 + int(t[1]-'0') }
-	minute := num(s[11:13])*60 + num(s[14:16])
-	off := num(s[n-5:n-3])*60 + num(s[n-2:])
-	if s[n-6] == '-' {
-		off = -off
-	}
 	const day = 24 * 60
-	return d, ((minute-off)%day+day)%day == day-1
+	utc := num(s[11:13])*60 + num(s[14:16]) // minute of the day written
+	if n := len(s); s[n-6] == '+' || s[n-6] == '-' {
+		off := num(s[n-5:n-3])*60 + num(s[n-2:])
+		if s[n-6] == '-' {
+			off = -off
+		}
+		utc -= off // in (-day, 2·day)
+	}
+	inUTC := d // the day in UTC
+	switch utc {
+	case day - 1: // 23:59 of the day written
+	case -1: // 23:59 of the day before: the offset is ahead of UTC
+		inUTC--
+	default:
+		return 0, false
+	}
+	if (inUTC + 1).Time().Day() != 1 {
+		return 0, false // the day in UTC ends no month
+	}
+	return d, true
 }
 
 // ParseAmount parses an amount or a cost with [customer.ParseAmount]; the

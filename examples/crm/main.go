@@ -33,8 +33,10 @@
 // and then one row per order line or per order, columns found by name in
 // any order: customer_id, date (YYYY-MM-DD; YYYY-MM-DD hh:mm or hh:mm:ss, with T or a space and
 // without offset; or RFC 3339; not before 1900: the day is the date
-// written, in the zone of its offset; a leap second, 23:59:60, or 23:59
-// in UTC with an offset as in 15:59:60-08:00, is on the day written) and amount (decimal, negative for
+// written, in the zone of its offset; a leap second, second 60 of the
+// last minute of a month in UTC, 2016-12-31T23:59:60Z or
+// 2016-12-31T15:59:60-08:00, or 23:59:60 of a month's last day without
+// an offset, is on the day written) and amount (decimal, negative for
 // a return) are required; order_id, quantity, cost, currency, kind and category are
 // used when present; other columns are ignored. Names are trimmed and
 // read in any case; a required column named in another style ("Customer

@@ -15,8 +15,10 @@
 // Required: customer_id, date (YYYY-MM-DD, a timestamp YYYY-MM-DD hh:mm:ss
 // without offset, which belongs to the day written, or RFC 3339, which
 // belongs to the calendar day of its own offset: see customer.ParseDay;
-// a leap second, second 60 of 23:59 as written or, with an offset, in
-// UTC, belongs to the day written: see salesrow.ParseDate;
+// a leap second, second 60 of the last minute of a month in UTC
+// (2016-12-31T23:59:60Z, 2016-12-31T15:59:60-08:00; 23:59:60 of a
+// month's last day without an offset), belongs to the day written, and
+// second 60 of any other minute is malformed: see salesrow.ParseDate;
 // one written for people, 05/03/2024, 2024/03/05, 20240305, a serial day
 // number or an offset without its colon, is malformed with a hint, and so
 // is a time written otherwise after a right day: 10:00 PM, 10:00:00 UTC,

@@ -69,8 +69,8 @@ func parseFixed(s string) (v int64, ok bool) {
 }
 
 // clockTime reports whether t, what follows YYYY-MM-DD in a date field,
-// is a time of day that customer.ParseDay reads on the day written: 'T',
-// 't' or a space, then
+// is a time of day that salesrow.ParseDate reads on the day written:
+// 'T', 't' or a space, then
 //
 //   - hh:mm, hh:mm:ss or hh:mm:ss.fraction without offset: a local
 //     wall-clock time;
@@ -79,27 +79,36 @@ func parseFixed(s string) (v int64, ok bool) {
 //     ([customer.DateOf]) is the one written.
 //
 // Hours are 00–23, minutes and seconds 00–59, offset hours 00–23 and
-// offset minutes 00–59, the ranges of RFC 3339 (§ 5.6), and second 60 of
-// 23:59, a leap second, which salesrow.ParseDate reads on the day
-// written. Other forms (second 60 of another minute, such as 15:59:60-08:00, the
-// leap second in UTC, or 23:58:60, an error; an hour 24, one-digit
-// hours, a comma before the fraction, an offset without seconds, an
-// offset out of range such as -24:00, which time.Parse reads and
-// customer.ParseDay refuses) are left to the exact path, which accepts
-// some and words the error of the others.
-func clockTime(t string) bool {
+// offset minutes 00–59, the ranges of RFC 3339 (§ 5.6). leap reports a
+// time of second 60 that clockTime takes: 23:59:60 without an offset or
+// in UTC (Z, z, +00:00, -00:00), a leap second if the day written ends a
+// month (RFC 3339 § 5.7), which the caller checks (dayText). Other forms
+// are left to the exact path, which reads some and words the error of
+// the others: second 60 in another offset (15:59:60-08:00, the leap
+// second of 31 December in UTC, read; 23:59:60+01:00, an error) or of
+// another minute (23:58:60, an error); an hour 24, one-digit hours, a
+// comma before the fraction, an offset without seconds, an offset out of
+// range such as -24:00, which time.Parse reads and customer.ParseDay
+// refuses.
+func clockTime(t string) (ok, leap bool) {
 	if len(t) < 6 || t[0] != 'T' && t[0] != 't' && t[0] != ' ' {
-		return false
+		return false, false
 	}
 	t = t[1:]
 	if !two(t, 23) || t[2] != ':' || !two(t[3:], 59) {
-		return false
+		return false, false
 	}
 	if len(t) == 5 {
-		return true
+		return true, false
 	}
-	if len(t) < 8 || t[5] != ':' || !two(t[6:], 59) && (t[6:8] != "60" || t[:5] != "23:59") {
-		return false
+	if len(t) < 8 || t[5] != ':' {
+		return false, false
+	}
+	if !two(t[6:], 59) {
+		if t[6:8] != "60" || t[:5] != "23:59" {
+			return false, false
+		}
+		leap = true
 	}
 	i := 8
 	if i < len(t) && t[i] == '.' {
@@ -109,18 +118,21 @@ func clockTime(t string) bool {
 			i++
 		}
 		if i == start {
-			return false
+			return false, false
 		}
 	}
 	switch z := t[i:]; len(z) {
 	case 0:
-		return true
+		return true, leap
 	case 1:
-		return z[0] == 'Z' || z[0] == 'z'
+		return z[0] == 'Z' || z[0] == 'z', leap
 	case 6:
-		return (z[0] == '+' || z[0] == '-') && two(z[1:], 23) && z[3] == ':' && two(z[4:], 59)
+		if leap {
+			return z[1:] == "00:00" && (z[0] == '+' || z[0] == '-'), true
+		}
+		return (z[0] == '+' || z[0] == '-') && two(z[1:], 23) && z[3] == ':' && two(z[4:], 59), false
 	}
-	return false
+	return false, false
 }
 
 // two reports whether s starts with two digits whose number is at most
@@ -132,12 +144,22 @@ func two(s string, max int) bool {
 // dayText returns the text of a date field that the fast path parses
 // with parseDay10: the field without the time of day that clockTime takes
 // after its first ten bytes (a wall-clock time, or an instant in its own
-// offset: the day written), else the whole field.
+// offset: the day written; a leap second only on the last day of a
+// month), else the whole field.
 func dayText(ds string) string {
-	if len(ds) > 10 && clockTime(ds[10:]) {
-		return ds[:10]
+	if len(ds) > 10 {
+		if ok, leap := clockTime(ds[10:]); ok && (!leap || lastOfMonth(ds[:10])) {
+			return ds[:10]
+		}
 	}
 	return ds
+}
+
+// lastOfMonth reports whether day is a valid YYYY-MM-DD that is the last
+// day of its month.
+func lastOfMonth(day string) bool {
+	d, ok := parseDay10(day)
+	return ok && (d+1).Time().Day() == 1
 }
 
 // parseDay10 parses a valid YYYY-MM-DD date (year ≥ 1) without time.Date.

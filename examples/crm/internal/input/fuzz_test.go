@@ -176,8 +176,16 @@ func TestSummarizeMatchesAModel(t *testing.T) {
 					rec[j] = r.cust
 				case "date":
 					// The day, or a time on it: leap seconds too,
-					// which are on the day written.
-					rec[j] = r.date.String() + rapid.SampledFrom([]string{"", "", "T23:59:60Z", " 23:59:60", "T23:59:60.5+01:00", "T15:59:60-08:00", "T00:59:60+01:00"}).Draw(t, "time")
+					// which are on the day written, at the end of
+					// a month in UTC.
+					times := []string{"", "", " 23:59:59", "T23:59:59.5+01:00"}
+					if (r.date + 1).Time().Day() == 1 {
+						times = append(times, "T23:59:60Z", " 23:59:60", "T15:59:60-08:00", "T23:59:60.5-00:00")
+					}
+					if r.date.Time().Day() == 1 {
+						times = append(times, "T00:59:60+01:00", "t05:29:60.5+05:30")
+					}
+					rec[j] = r.date.String() + rapid.SampledFrom(times).Draw(t, "time")
 				case "amount":
 					rec[j] = decimal.New(r.cents, -2).String()
 				case "quantity":
@@ -277,6 +285,8 @@ func FuzzFastDate(f *testing.F) {
 		"0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "1899-12-31T23:59:59-01:00", "1900-01-01T00:00:00+14:00",
 		"9999-12-31T23:59:59-23:59", "2024-12-12T14:23:05-24:00", "2024-12-12 14:23:05.5+23:60", "2024-12-12t14:23:05-99:00", "2024-12-12T14:23:05+01:00\n", "2024-12-12X14:23:05Z", "2024-12-1214:23:05Z",
 		"2016-12-31 23:59:60", "2016-12-31T15:59:60-08:00", "2016-12-31T23:58:60Z", "2016-12-31T00:59:60.5+01:00", "2016-12-31T23:59:60.Z",
+		"2016-12-30T23:59:60Z", "2017-01-01T00:59:60+01:00", "2016-12-31T23:59:60-00:00", "2016-12-31T23:59:60+00:00", "2024-02-29 23:59:60.5",
+		"2023-02-29T23:59:60Z", "2016-12-31T23:59:60-08:00",
 	} {
 		f.Add(s)
 	}

@@ -247,7 +247,7 @@ const hintTimeToo = "nor is the time after it: "
 // calendar has not: "" when the time is as it should be, else the hint
 // timeHint gives it (of the time alone, without the day).
 func timeToo(rest string) string {
-	if _, why := salesrow.ParseDate(validDay + "T" + rest); why == "" {
+	if timeReads("", rest) {
 		return ""
 	}
 	switch h := timeHint("", "", rest); {
@@ -262,8 +262,24 @@ func timeToo(rest string) string {
 	}
 }
 
-// validDay is a day the calendar has, on which timeHint checks a time.
-const validDay = "2000-01-01"
+// timeReads reports whether clock, a time after day and a T, is read
+// (salesrow.ParseDate). With day "", a day the calendar has not, it
+// reports whether clock is read on some day: a leap second is read only
+// on the last day of a month in UTC (RFC 3339 § 5.7), so on such a day
+// (2000-01-31) or, written in an offset ahead of UTC, on the day after
+// it (2000-02-01).
+func timeReads(day, clock string) bool {
+	if day != "" {
+		_, why := salesrow.ParseDate(day + "T" + clock)
+		return why == ""
+	}
+	for _, d := range [...]string{"2000-01-31", "2000-02-01"} {
+		if _, why := salesrow.ParseDate(d + "T" + clock); why == "" {
+			return true
+		}
+	}
+	return false
+}
 
 // placeholders are the days that systems write for a missing date: the
 // zero date of MySQL, the day 0 of spreadsheets (1900-01-00, which
@@ -298,10 +314,11 @@ const (
 	hintTimeAs   = "write it as %s (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"
 	hintTimeZone = "write the time zone as an offset, ±hh:mm, right after the time (or leave it out: the day written is then the day)"
 	hintTime     = "the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"
-	// hintLeap is the hint for a second 60 of a minute that is not the
-	// last of a day (salesrow.ParseDate); leapSecond says what is wrong.
+	// hintLeap is the hint for a second 60 that is not that of the last
+	// minute of a month in UTC (salesrow.ParseDate); leapSecond says
+	// where a leap second is.
 	hintLeap   = "the day is right, the time after it is not: " + leapSecond
-	leapSecond = "second 60 is a leap second, which only the last minute of a day has, 23:59:60 (with an offset, 23:59 as written or in UTC, as 15:59:60-08:00)"
+	leapSecond = "second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"
 	// hintOffsetRange is the hint for an offset, given with its sign,
 	// outside RFC 3339's range (offsetOutOfRange).
 	hintOffsetRange = "the offset %s is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"
@@ -321,7 +338,7 @@ var (
 // with time zone), a time of hours and minutes with an offset (which RFC
 // 3339 does not allow), or a one-digit hour; an offset out of range
 // (-24:00, +23:60) gets a hint that says so. When the time can be told, the
-// hint writes the timestamp as it should be (one that customer.ParseDay
+// hint writes the timestamp as it should be (one that salesrow.ParseDate
 // reads, of the same day and time); otherwise it says what the time must
 // be. With day and sep "", the hint writes the time alone.
 func timeHint(day, sep, rest string) string {
@@ -360,11 +377,11 @@ func timeHint(day, sep, rest string) string {
 		}
 	}
 	clock := fmt.Sprintf("%02d:%s%s%s", hh, m[2], sec, zone)
-	_, why := salesrow.ParseDate(validDay + "T" + clock)
+	reads := timeReads(day, clock)
 	switch {
-	case (clock == rest || why != "") && strings.HasPrefix(sec, ":60"):
-		return hintLeap // a leap second of another minute than the last
-	case clock == rest, why != "":
+	case (clock == rest || !reads) && strings.HasPrefix(sec, ":60"):
+		return hintLeap // a second 60 where no leap second is
+	case clock == rest, !reads:
 		return hintTime // as it should be, but no time of day (25:00)
 	}
 	return fmt.Sprintf(hintTimeAs, day+sep+clock)

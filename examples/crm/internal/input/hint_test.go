@@ -109,16 +109,30 @@ func TestDateHints(t *testing.T) {
 		// The hint says what is read: hh:mm only without an offset.
 		{"2024-01-01T24:00:00Z", "; the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
 		{"2024-01-01T10:00+24:00", "; the offset +24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
-		// A leap second is second 60 of the last minute of a day only;
-		// one written otherwise gets the hint of how to write it.
-		{"2016-12-31T23:58:60Z", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a day has, 23:59:60 (with an offset, 23:59 as written or in UTC, as 15:59:60-08:00)"},
-		{"2016-12-31 00:00:60", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a day has, 23:59:60 (with an offset, 23:59 as written or in UTC, as 15:59:60-08:00)"},
-		{"2016-12-31T15:59:60-07:00", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a day has, 23:59:60 (with an offset, 23:59 as written or in UTC, as 15:59:60-08:00)"},
+		// A leap second is second 60 of the last minute of a month in
+		// UTC only (RFC 3339 § 5.7); one written elsewhere gets the hint
+		// of where it may be.
+		{"2016-12-31T23:58:60Z", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-31 00:00:60", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-31T15:59:60-07:00", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-31T23:59:60+01:00", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-31T23:59:60-08:00", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-15T23:59:60Z", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-30 23:59:60", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-31T00:59:60+01:00", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-15 11:59:60 PM", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-12-15 23:59:60 UTC", "; the day is right, the time after it is not: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
 		{"2016-12-31 23:59:60 UTC", "; write it as 2016-12-31 23:59:60Z (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
 		{"2016-12-31 11:59:60 PM", "; write it as 2016-12-31 23:59:60 (hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm)"},
 		{"2016-12-31T23:59:61Z", "; the day is right, the time after it is not: write it as hh:mm:ss in 24-hour form, then the offset, if any, as Z or ±hh:mm (a time without an offset may be hh:mm)"},
-		{"2016-02-30T23:58:60Z", "; there is no 30 February: February 2016 has 29 days; nor is the time after it: second 60 is a leap second, which only the last minute of a day has, 23:59:60 (with an offset, 23:59 as written or in UTC, as 15:59:60-08:00)"},
+		// After a day the calendar has not, a time that is a leap second
+		// on some day passes.
+		{"2016-02-30T23:58:60Z", "; there is no 30 February: February 2016 has 29 days; nor is the time after it: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
+		{"2016-02-30T23:59:60+01:00", "; there is no 30 February: February 2016 has 29 days; nor is the time after it: second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"},
 		{"2016-02-30T23:59:60Z", "; there is no 30 February: February 2016 has 29 days"},
+		{"2016-02-30T15:59:60-08:00", "; there is no 30 February: February 2016 has 29 days"},
+		{"2016-02-30T00:59:60+01:00", "; there is no 30 February: February 2016 has 29 days"},
+		{"2016-02-30 23:59:60", "; there is no 30 February: February 2016 has 29 days"},
 		// Offsets out of RFC 3339's range, however written.
 		{"2024-03-05T10:00:00-24:00", "; the offset -24:00 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},
 		{"2024-03-05 10:00:00.5+23:60", "; the offset +23:60 is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"},

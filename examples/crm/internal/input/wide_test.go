@@ -148,9 +148,12 @@ func TestWideTierMatchesDecimalPath(t *testing.T) {
 			case 1:
 				date += " 23:59:00"
 			case 2:
-				date += "T23:59:60Z" // a leap second, the fast parser's
+				// A leap second, at the end of a month in UTC (the
+				// as-of day): the fast parser's.
+				date = (base + 30).String() + "T23:59:60Z"
 			case 3:
-				date += "T15:59:60-08:00" // the same in UTC, not the fast parser's
+				// The same in another offset: not the fast parser's.
+				date = (base + 30).String() + "T15:59:60-08:00"
 			}
 			rec := make([]string, len(cols))
 			for j, c := range cols {
