@@ -34,6 +34,14 @@ func staffModel() value.Model {
 	}
 }
 
+// amount returns the custom value name of the amount s in currency cur.
+func amount(t *testing.T, name, s string, cur customer.Currency) value.CustomValue {
+	t.Helper()
+	m, err := customer.NewMoney(s, string(cur))
+	require.NoError(t, err)
+	return value.CustomValue{Name: name, Amount: m}
+}
+
 // withCustom returns in with the custom values given.
 func withCustom(in segment.Input, vals ...value.CustomValue) segment.Input {
 	in.Custom = vals
@@ -48,10 +56,10 @@ func TestCustomValuesDecideTheQuadrants(t *testing.T) {
 	start := asOf.AddDate(-3, 0, 0)
 	ins := []segment.Input{
 		withCustom(dealerInput(t, "small-strong", start, 30), value.CustomValue{Name: "staff-trained", Value: 40},
-			value.CustomValue{Name: "target-customer", Value: 1}, value.CustomValue{Name: "credit-line", Value: 100000}),
+			value.CustomValue{Name: "target-customer", Value: 1}, amount(t, "credit-line", "100000", "EUR")),
 		withCustom(dealerInput(t, "big-weak", start, 30, 120, 210), value.CustomValue{Name: "staff-trained", Value: 0},
-			value.CustomValue{Name: "target-customer", Value: 0}, value.CustomValue{Name: "credit-line", Value: 1000}),
-		withCustom(dealerInput(t, "big-strong", start, 30, 120, 210), value.CustomValue{Name: "credit-line", Value: 90000},
+			value.CustomValue{Name: "target-customer", Value: 0}, amount(t, "credit-line", "1000", "EUR")),
+		withCustom(dealerInput(t, "big-strong", start, 30, 120, 210), amount(t, "credit-line", "90000", "EUR"),
 			value.CustomValue{Name: "staff-trained", Value: 35}, value.CustomValue{Name: "target-customer", Value: 1}),
 		dealerInput(t, "small-unknown", start, 30),
 	}
@@ -86,7 +94,7 @@ func TestCustomMoneyIsConverted(t *testing.T) {
 	opts := &segment.Options{Intermediary: &m, Currency: "USD",
 		Rates: rateTable{{"EUR", "USD"}: decimal.RequireFromString("1.25")}}
 	in := withCustom(dealerInput(t, "d", asOf.AddDate(-3, 0, 0), 30),
-		value.CustomValue{Name: "credit-line", Value: 1000.4}, value.CustomValue{Name: "staff-trained", Value: 7})
+		amount(t, "credit-line", "1000.40", "EUR"), value.CustomValue{Name: "staff-trained", Value: 7})
 	var o segment.Observation
 	require.NoError(t, segment.ObserveWith(in, &o, opts))
 	assert.Equal(t, customer.Currency("USD"), o.Currency)
@@ -99,7 +107,10 @@ func TestCustomMoneyIsConverted(t *testing.T) {
 // A custom value the model of the customer's kind refuses is an error
 // naming the customer and the indicator, and changes nothing: a name it
 // does not declare (the default models declare none), one given twice,
-// a value that is not a finite number, and one off the unit scale.
+// a value that is not a finite number, one off the unit scale, a number
+// for an indicator declared money and an amount for one declared a
+// number, both at once, and, without exchange rates, an amount in
+// another currency than the customer's.
 func TestCustomInputErrors(t *testing.T) {
 	m := staffModel()
 	opts := &segment.Options{Intermediary: &m}
@@ -113,7 +124,13 @@ func TestCustomInputErrors(t *testing.T) {
 		{opts, []value.CustomValue{{Name: "staff", Value: 3}}, `customer "d9": custom indicator "staff": the intermediary model declares none`},
 		{opts, []value.CustomValue{{Name: "staff-trained", Value: 3}, {Name: "staff-trained", Value: 4}}, `customer "d9": custom indicator "staff-trained": given twice`},
 		{opts, []value.CustomValue{{Name: "staff-trained", Value: math.NaN()}}, `customer "d9": indicator staff-trained (custom-0) = NaN`},
-		{opts, []value.CustomValue{{Name: "target-customer", Value: 2}}, `customer "d9": custom indicator target-customer = 2: declared on the [0, 1] scale`},
+		{opts, []value.CustomValue{{Name: "target-customer", Value: 2}}, `customer "d9": indicator target-customer (custom-1) = 2: outside [0, 1], the scale it is declared on`},
+		{opts, []value.CustomValue{{Name: "credit-line", Value: 5000}}, `customer "d9": indicator credit-line (custom-2) = 5000: a number where the model declares an amount of money`},
+		{opts, []value.CustomValue{amount(t, "staff-trained", "3", "EUR")}, `customer "d9": indicator staff-trained (custom-0) = 3: an amount of money where the model declares a number`},
+		{opts, []value.CustomValue{{Name: "credit-line", Value: 5000, Amount: amount(t, "", "5000", "EUR").Amount}},
+			`customer "d9": custom indicator "credit-line": both a number (Value 5000) and an amount (Amount 5000 EUR)`},
+		{opts, []value.CustomValue{amount(t, "credit-line", "5000", "GBP")},
+			`customer "d9": indicator credit-line (custom-2) = 5000: an amount in another currency than the customer's: customer: currency mismatch: EUR and GBP`},
 	} {
 		o := segment.Observation{MedianGap: 42}
 		err := segment.ObserveWith(withCustom(base, c.vals...), &o, c.opts)

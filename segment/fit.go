@@ -145,7 +145,7 @@ func (s *Stats) Add(o *Observation) error {
 		if v, ok := o.Get(value.Custom(c)); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
 			e := &value.InputError{Customer: o.ID, Indicator: value.Custom(c), Value: v}
 			if d := s.value[i].Custom(); c < len(d) {
-				e.Reason = d[c].Name
+				e.Name = d[c].Name
 			}
 			return e
 		}

@@ -42,8 +42,12 @@ var (
 // value model of its kind declares ([value.Model].Custom, Options.Consumer
 // and Options.Intermediary), by their declared names: what the caller
 // measures outside the library, such as a survey score or a dealer's
-// number of staff trained. An indicator not listed is unknown, and its
-// leaves fall back as the model says ([value.Measure]).
+// number of staff trained (a number, [value.CustomValue].Value) or its
+// credit line (an amount of money, [value.CustomValue].Amount, for an
+// indicator declared [value.CustomIndicator].Money). An indicator not
+// listed is unknown, and its leaves fall back as the model says
+// ([value.Measure]). An amount is in the customer's currency or, with
+// Options.Rates, in any other: see [ObserveWith].
 type Input struct {
 	Summary  *customer.Summary
 	Customer *customer.Customer
@@ -101,16 +105,31 @@ func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil
 // [ErrInvalidOptions]; an input without a summary or of no valid kind is
 // one wrapping [value.ErrInvalidInput].
 //
-// With opts.Currency and opts.Rates ([ExchangeRates]), a customer whose currency
-// is not opts.Currency is converted into it: its money indicators
-// ([value.Indicators.Convert]) and Net and Credited (exactly, amount ×
-// rate) at the rate of its currency into opts.Currency, and its Currency
-// becomes opts.Currency; a customer without a currency (no money facts)
-// is left as it is. An amount of an intermediary's trade record
-// (Trade.AnnualTurnover, Trade.MarketSize) in another currency than the
-// customer's, which [value.Extract] refuses, is converted at the rate of
-// its own currency into opts.Currency (exactly, then the float64
-// nearest: a dealer buying in EUR whose turnover is given in USD). A missing rate is an error naming the customer and
+// The customer's currency is that of its summary; without orders, that
+// of its first trade amount ([value.Extract]); without either, that of
+// its first custom amount (in.Custom, [value.Model.SetCustomAmount]).
+// A custom amount in another currency than the customer's is refused
+// without opts.Rates (an error naming the customer and the indicator,
+// wrapping a [*customer.CurrencyMismatchError]), as a trade amount is;
+// a number given for an indicator declared money, or an amount for one
+// declared a number, is refused.
+//
+// With opts.Currency and opts.Rates ([ExchangeRates]), a customer whose
+// currency is not opts.Currency is converted into it: its money
+// indicators ([value.Indicators.Convert], the custom amounts included)
+// and Net and Credited (exactly, amount × rate) at the rate of its
+// currency into opts.Currency, and its Currency becomes opts.Currency. A
+// customer without a currency has no amount of money at all (no orders,
+// no trade amounts, no custom amounts), and so nothing to convert. An
+// amount of an intermediary's trade record (Trade.AnnualTurnover,
+// Trade.MarketSize), or a custom amount, in another currency than the
+// customer's, which [value.Extract] and [value.Model.SetCustomAmount]
+// refuse, is converted at the rate of its own currency into
+// opts.Currency (exactly, then the float64 nearest: a dealer buying in
+// EUR whose turnover or credit line is given in USD). A converted amount
+// beyond the float64 range is an error naming the customer and the
+// indicator (a custom one by its declared name). A missing rate is an
+// error naming the customer and
 // the pair, wrapping the error of Rates; a rate that is not positive is
 // one wrapping [value.ErrInvalidInput]; Currency without Rates, or Rates
 // without a valid Currency, is one wrapping [ErrInvalidOptions].
@@ -147,16 +166,22 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	if err := value.Extract(s, ex.Customer, &x); err != nil {
 		return err
 	}
+	m := valueModel(opts, x.Kind)
+	var foreign []customAmount
 	if len(in.Custom) > 0 {
-		if err := setCustom(opts, in.Custom, &x); err != nil {
+		var err error
+		if foreign, err = setCustom(opts, m, in.Custom, &x); err != nil {
 			return err
 		}
 	}
 	net, credited := s.Net(), s.Credited
 	if err := convert(opts, &x, &net, &credited); err != nil {
-		return err
+		return nameCustom(err, m)
 	}
 	if err := convertTrade(opts, &x, trade); err != nil {
+		return err
+	}
+	if err := convertCustom(opts, m, &x, foreign); err != nil {
 		return err
 	}
 	*dst = Observation{Indicators: x}
@@ -172,34 +197,89 @@ func ObserveWith(in Input, dst *Observation, opts *Options) error {
 	return nil
 }
 
-// setCustom sets the custom values vals on x by the value model of x's
-// kind in opts: a name that model does not declare, a name listed twice
-// and a value the declaration refuses are errors wrapping
-// [value.ErrInvalidInput] that name the customer and the indicator. The
-// money ones are amounts in x.Currency, converted with the others.
-func setCustom(opts *Options, vals []value.CustomValue, x *value.Indicators) error {
-	var m *value.Model
-	if opts != nil && x.Kind == customer.Consumer {
-		m = opts.Consumer
+// valueModel returns the value model of kind k in opts, nil when opts
+// give none (the default model, which declares no custom indicator).
+func valueModel(opts *Options, k customer.Kind) *value.Model {
+	switch {
+	case opts == nil:
+		return nil
+	case k == customer.Consumer:
+		return opts.Consumer
+	case k == customer.Intermediary:
+		return opts.Intermediary
 	}
-	if opts != nil && x.Kind == customer.Intermediary {
-		m = opts.Intermediary
-	}
+	return nil
+}
+
+// customAmount is a custom amount of money in another currency than
+// the customer's, which setCustom leaves to convertCustom.
+type customAmount struct {
+	name   string
+	amount customer.Money
+}
+
+// setCustom sets the custom values vals on x by the value model m of
+// x's kind (nil for the default model): a number with
+// [value.Model.SetCustom], an amount with [value.Model.SetCustomAmount].
+// A name m does not declare, a name listed twice, a value with both a
+// number and an amount, and a value the declaration refuses are errors
+// wrapping [value.ErrInvalidInput] that name the customer and the
+// indicator. With opts.Rates an amount in another currency than x's
+// (when x has one) is not set but returned, for convertCustom to
+// convert once x is in opts.Currency.
+func setCustom(opts *Options, m *value.Model, vals []value.CustomValue, x *value.Indicators) ([]customAmount, error) {
 	if m == nil {
 		d := value.DefaultModel(x.Kind)
 		m = &d
 	}
+	var foreign []customAmount
 	for i, v := range vals {
 		for _, w := range vals[:i] {
 			if w.Name == v.Name {
-				return &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: given twice", v.Name)}
+				return nil, &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: given twice", v.Name)}
 			}
 		}
-		if err := m.SetCustom(x, v.Name, v.Value); err != nil {
-			return err
+		cur := v.Amount.Currency()
+		var err error
+		switch {
+		case cur == "":
+			err = m.SetCustom(x, v.Name, v.Value)
+		case v.Value != 0:
+			err = &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: both a number (Value %v) and an amount (Amount %s %s)",
+				v.Name, v.Value, v.Amount.Amount(), cur)}
+		case opts != nil && opts.Rates != nil && x.Currency != "" && cur != x.Currency && declaresMoney(m, v.Name):
+			foreign = append(foreign, customAmount{v.Name, v.Amount})
+		default:
+			err = m.SetCustomAmount(x, v.Name, v.Amount)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return foreign, nil
+}
+
+// declaresMoney reports whether m declares the custom indicator name as
+// money.
+func declaresMoney(m *value.Model, name string) bool {
+	for _, c := range m.Custom {
+		if c.Name == name {
+			return c.Money
+		}
+	}
+	return false
+}
+
+// nameCustom gives an [*value.InputError] about a custom indicator of m
+// that does not name it its declared name, and returns err.
+func nameCustom(err error, m *value.Model) error {
+	var e *value.InputError
+	if m != nil && errors.As(err, &e) && e.Name == "" {
+		if k, ok := e.Indicator.CustomIndex(); ok && k < len(m.Custom) {
+			e.Name = m.Custom[k].Name
+		}
+	}
+	return err
 }
 
 // purchased reports whether the customer has bought anything.

@@ -130,16 +130,9 @@ func foreignTrade(opts *Options, in Input) (Input, []tradeAmount) {
 func convertTrade(opts *Options, x *value.Indicators, amounts []tradeAmount) error {
 	y := *x
 	for _, a := range amounts {
-		d := a.m.Amount()
-		if cur := a.m.Currency(); cur != opts.Currency {
-			rate, err := rateOf(opts, x.ID, cur)
-			if err != nil {
-				return err
-			}
-			if rate.Sign() <= 0 {
-				return &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive", rate, cur, opts.Currency)}
-			}
-			d = d.Mul(rate)
+		d, err := exchange(opts, x.ID, a.m)
+		if err != nil {
+			return err
 		}
 		v := value.Float(d)
 		if math.IsInf(v, 0) {
@@ -149,6 +142,52 @@ func convertTrade(opts *Options, x *value.Indicators, amounts []tradeAmount) err
 	}
 	*x = y
 	return nil
+}
+
+// convertCustom sets the custom amounts that setCustom set aside, in
+// another currency than x's, on x (already in opts.Currency), each
+// converted exactly into opts.Currency at the rate of its own currency
+// ([value.Model.SetCustomAmount] then takes the float64 nearest). On
+// error x is left as it was.
+func convertCustom(opts *Options, m *value.Model, x *value.Indicators, amounts []customAmount) error {
+	if len(amounts) == 0 {
+		return nil
+	}
+	y := *x
+	for _, a := range amounts {
+		d, err := exchange(opts, x.ID, a.amount)
+		if err != nil {
+			return err
+		}
+		c, err := customer.MoneyFromDecimal(d, opts.Currency)
+		if err != nil {
+			return err
+		}
+		if err := m.SetCustomAmount(&y, a.name, c); err != nil {
+			return err
+		}
+	}
+	*x = y
+	return nil
+}
+
+// exchange returns the amount of a in opts.Currency, exactly: a × the
+// rate of a's currency. A missing rate is an error naming customer id
+// and the pair; a rate that is not positive is an [*value.InputError].
+func exchange(opts *Options, id customer.ID, a customer.Money) (decimal.Decimal, error) {
+	d := a.Amount()
+	cur := a.Currency()
+	if cur == opts.Currency {
+		return d, nil
+	}
+	rate, err := rateOf(opts, id, cur)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	if rate.Sign() <= 0 {
+		return decimal.Decimal{}, &value.InputError{Customer: id, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive", rate, cur, opts.Currency)}
+	}
+	return d.Mul(rate), nil
 }
 
 // onceRates asks Rates for each pair once, so that every customer of a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,7 +85,7 @@ func TestCustomLeafScoresAsTheBuiltinOne(t *testing.T) {
 		for i := range cpop {
 			for c, from := range []value.Indicator{value.Tenure, b} {
 				if v, ok := cpop[i].Get(from); ok {
-					require.NoError(t, custom.SetCustom(&cpop[i], custom.Custom[c].Name, v))
+					setCustomFloat(t, custom, &cpop[i], custom.Custom[c].Name, v)
 				}
 			}
 		}
@@ -144,7 +145,7 @@ func TestCustomMoneyIsPermutationAndScaleInvariant(t *testing.T) {
 		for i := range pop {
 			if c, ok := genSpend(t, "spend"); ok {
 				cents[i] = c
-				require.NoError(t, model.SetCustom(&pop[i], "dealer-spend", value.Float(decimal.New(c, -2))))
+				require.NoError(t, model.SetCustomAmount(&pop[i], "dealer-spend", money(t, decimal.New(c, -2), "EUR")))
 			}
 		}
 		base := fitScores(t, model, pop)
@@ -167,6 +168,35 @@ func TestCustomMoneyIsPermutationAndScaleInvariant(t *testing.T) {
 			require.InDelta(t, s.Potential, scaled[id].Potential, 1e-9, id)
 		}
 	})
+}
+
+// setCustomFloat sets the custom indicator name of x to v: as a number,
+// or, declared money, as the amount of x's currency (EUR when x has
+// none) whose shortest decimal v is, which SetCustomAmount turns back
+// into v exactly.
+func setCustomFloat(t tb, m value.Model, x *value.Indicators, name string, v float64) {
+	t.Helper()
+	for _, c := range m.Custom {
+		if c.Name == name && c.Money {
+			cur := x.Currency
+			if cur == "" {
+				cur = "EUR"
+			}
+			require.NoError(t, m.SetCustomAmount(x, name, money(t, decimal.NewFromFloat(v), cur)))
+			got, _ := x.Get(value.Custom(slices.Index(m.Custom, c)))
+			require.Equal(t, v, got)
+			return
+		}
+	}
+	require.NoError(t, m.SetCustom(x, name, v))
+}
+
+// money returns d in currency cur.
+func money(t tb, d decimal.Decimal, cur customer.Currency) customer.Money {
+	t.Helper()
+	m, err := customer.MoneyFromDecimal(d, cur)
+	require.NoError(t, err)
+	return m
 }
 
 // fitScores fits m on pop and scores every customer.
@@ -256,7 +286,7 @@ func dealer(t tb, id string, revenue float64, outlets int, custom map[string]flo
 	}
 	m := storesModel()
 	for name, v := range custom {
-		require.NoError(t, m.SetCustom(&x, name, v))
+		setCustomFloat(t, m, &x, name, v)
 	}
 	return x
 }
@@ -319,7 +349,7 @@ func TestCustomConvert(t *testing.T) {
 	x := value.Indicators{ID: "d", Kind: customer.Intermediary, Currency: "USD"}
 	x.Set(value.Revenue, 1.5)
 	m := storesModel()
-	require.NoError(t, m.SetCustom(&x, "bureau-limit", 1.5))
+	require.NoError(t, m.SetCustomAmount(&x, "bureau-limit", money(t, decimal.RequireFromString("1.50"), "USD")))
 	require.NoError(t, m.SetCustom(&x, "stores", 3))
 	assert.True(t, x.IsAmount(value.Custom(2)))
 	assert.False(t, x.IsAmount(value.Custom(0)))
@@ -334,9 +364,12 @@ func TestCustomConvert(t *testing.T) {
 
 // Bad custom values are refused with an error naming the customer and
 // the indicator, and change nothing: SetCustom refuses an undeclared
-// name, a value that is not a finite number and one off the unit scale;
-// Stats.Add and ScoreInto refuse those set by hand, and money set as a
-// number or the other way round.
+// name, a value that is not a finite number, one off the unit scale and
+// a number for an indicator declared money; SetCustomAmount an amount
+// for one declared a number, an amount without a currency, in another
+// currency than the customer's or beyond float64; Stats.Add and
+// ScoreInto refuse those set by hand, and money set as a number or the
+// other way round.
 func TestCustomBadValues(t *testing.T) {
 	m := storesModel()
 	x := dealer(t, "d1", 1000, 0, map[string]float64{"stores": 3})
@@ -348,15 +381,39 @@ func TestCustomBadValues(t *testing.T) {
 	}{
 		{"staff", 1, `customer "d1": custom indicator "staff": the intermediary model declares none of that name`},
 		{"stores", nan(), `customer "d1": indicator stores (custom-0) = NaN: not a finite number`},
-		{"bureau-limit", inf(), `customer "d1": indicator bureau-limit (custom-2) = +Inf`},
-		{"survey", 1.5, `customer "d1": custom indicator survey = 1.5: declared on the [0, 1] scale`},
-		{"survey", -0.1, `custom indicator survey = -0.1`},
+		{"bureau-limit", 1000, `customer "d1": indicator bureau-limit (custom-2) = 1000: a number where the model declares an amount of money`},
+		{"survey", 1.5, `customer "d1": indicator survey (custom-1) = 1.5: outside [0, 1], the scale it is declared on (unit_scale)`},
+		{"survey", -0.1, `indicator survey (custom-1) = -0.1: outside [0, 1]`},
 	} {
 		err := m.SetCustom(&x, c.name, c.v)
 		require.ErrorIs(t, err, value.ErrInvalidInput, c.name)
 		assert.Contains(t, err.Error(), c.want)
 		assert.Equal(t, before, x, "a refused value changes nothing")
 	}
+	huge, err := decimal.NewFromString("1e400")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name string
+		a    customer.Money
+		want string
+	}{
+		{"staff", money(t, decimal.NewFromInt(1), "EUR"), `customer "d1": custom indicator "staff": the intermediary model declares none`},
+		{"stores", money(t, decimal.NewFromInt(3), "EUR"), `customer "d1": indicator stores (custom-0) = 3: an amount of money where the model declares a number`},
+		{"bureau-limit", customer.Money{}, `customer "d1": indicator bureau-limit (custom-2) = 0: an amount of money without a currency`},
+		{"bureau-limit", money(t, decimal.NewFromInt(5), "GBP"), `customer "d1": indicator bureau-limit (custom-2) = 5: an amount in another currency than the customer's: customer: currency mismatch: EUR and GBP`},
+		{"bureau-limit", money(t, huge, "EUR"), `customer "d1": indicator bureau-limit (custom-2) = +Inf: beyond the range of float64`},
+	} {
+		err := m.SetCustomAmount(&x, c.name, c.a)
+		require.ErrorIs(t, err, value.ErrInvalidInput, c.name)
+		assert.Contains(t, err.Error(), c.want)
+		assert.Equal(t, before, x, "a refused value changes nothing")
+	}
+	var ie *value.InputError
+	require.ErrorAs(t, m.SetCustomAmount(&x, "bureau-limit", money(t, decimal.NewFromInt(5), "GBP")), &ie)
+	var cm *customer.CurrencyMismatchError
+	assert.ErrorAs(t, ie, &cm)
+	assert.Equal(t, value.Custom(2), ie.Indicator)
+	assert.Equal(t, "bureau-limit", ie.Name)
 
 	st, err := value.NewStats(m)
 	require.NoError(t, err)
@@ -368,9 +425,12 @@ func TestCustomBadValues(t *testing.T) {
 		want string
 	}{
 		{func(x *value.Indicators) { x.Set(value.Custom(0), nan()) }, `customer "d2": indicator stores (custom-0) = NaN`},
-		{func(x *value.Indicators) { x.Set(value.Custom(1), 2) }, `customer "d2": custom indicator survey = 2: declared on the [0, 1] scale`},
-		{func(x *value.Indicators) { x.Set(value.Custom(2), 100) }, `customer "d2": custom indicator bureau-limit: set as a number (Indicators.Set), the model declares an amount of money`},
-		{func(x *value.Indicators) { x.SetAmount(value.Custom(0), 100) }, `customer "d2": custom indicator stores: set as an amount of money (Indicators.SetAmount), the model declares a number`},
+		{func(x *value.Indicators) { x.Set(value.Custom(1), 2) }, `customer "d2": indicator survey (custom-1) = 2: outside [0, 1], the scale it is declared on`},
+		{func(x *value.Indicators) { x.Set(value.Custom(2), 100) }, `customer "d2": indicator bureau-limit (custom-2) = 100: set as a number (Indicators.Set), the model declares an amount of money`},
+		{func(x *value.Indicators) {
+			require.NoError(t, x.SetAmount(value.Custom(0), money(t, decimal.NewFromInt(100), "EUR")))
+		},
+			`customer "d2": indicator stores (custom-0) = 100: set as an amount of money (Indicators.SetAmount), the model declares a number`},
 	} {
 		y := dealer(t, "d2", 500, 0, nil)
 		c.set(&y)

@@ -28,12 +28,13 @@
 // caller can store its own model and load it again.
 //
 // A model may also declare custom indicators ([Model].Custom,
-// [CustomIndicator]): numbers the caller measures outside the library,
+// [CustomIndicator]): what the caller measures outside the library,
 // such as a survey score, a target-customer flag, a dealer's staff
-// trained or a credit bureau's limit. Each is [Custom](k); its leaves
-// take any [Measure] as a built-in indicator's, the caller sets each
-// customer's values after [Extract] ([Model.SetCustom],
-// [Indicators.Set], [Indicators.SetAmount] for money, which
+// trained (numbers) or a credit bureau's limit (money, a
+// [customer.Money]). Each is [Custom](k); its leaves take any [Measure]
+// as a built-in indicator's, the caller sets each customer's values
+// after [Extract] ([Model.SetCustom] for a number,
+// [Model.SetCustomAmount] for money in the customer's currency, which
 // [Indicators.Convert] converts), and an unknown value falls back as a
 // built-in one does. The statistics, their merging and encoding, and
 // the scorer treat them as the built-in indicators; see

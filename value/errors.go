@@ -57,19 +57,25 @@ func (e *ConsistencyError) Error() string {
 // Is lets errors.Is(err, ErrInconsistent) match.
 func (e *ConsistencyError) Is(target error) bool { return target == ErrInconsistent }
 
-// InputError reports an indicator value that is not a finite number, or a
-// customer that does not fit the model (wrong kind, other currency), or
+// InputError reports an indicator value that is not a finite number or
+// that the model's declaration of a custom indicator refuses, an amount
+// of money that is no value of its indicator (without a currency, in
+// another currency than the customer's, beyond float64), a customer
+// that does not fit the model (wrong kind, other currency), or
 // statistics that do not merge for their currency.
 type InputError struct {
 	Customer  customer.ID // empty for a merge of statistics
 	Indicator Indicator   // zero when the problem is not one indicator
-	Value     float64
-	Reason    string // set when Indicator is zero; for a custom Indicator, its declared name when known
-	Err       error  // underlying cause, may be nil
+	Name      string      // the declared name of a custom Indicator ([CustomIndicator].Name), when known
+	Value     float64     // the value of Indicator
+	Reason    string      // what is wrong; for an Indicator, empty when its Value is not a finite number
+	Err       error       // underlying cause, may be nil
 }
 
 // Error implements error. An error about no one customer (a merge of
-// statistics) names none.
+// statistics) names none. One about an indicator reads
+// "value: customer "c": indicator name (custom-k) = v: reason", with
+// "not a finite number" for an empty Reason.
 func (e *InputError) Error() string {
 	if e.Customer == "" && e.Indicator == 0 {
 		if e.Err != nil {
@@ -79,10 +85,17 @@ func (e *InputError) Error() string {
 	}
 	if e.Indicator != 0 {
 		name := e.Indicator.String()
-		if _, custom := e.Indicator.CustomIndex(); custom && e.Reason != "" {
-			name = e.Reason + " (" + name + ")"
+		if _, custom := e.Indicator.CustomIndex(); custom && e.Name != "" {
+			name = e.Name + " (" + name + ")"
 		}
-		return fmt.Sprintf("value: customer %q: indicator %s = %v: not a finite number", e.Customer, name, e.Value)
+		why := e.Reason
+		if why == "" {
+			why = "not a finite number"
+		}
+		if e.Err != nil {
+			return fmt.Sprintf("value: customer %q: indicator %s = %v: %s: %v", e.Customer, name, e.Value, why, e.Err)
+		}
+		return fmt.Sprintf("value: customer %q: indicator %s = %v: %s", e.Customer, name, e.Value, why)
 	}
 	if e.Err != nil {
 		return fmt.Sprintf("value: customer %q: %s: %v", e.Customer, e.Reason, e.Err)

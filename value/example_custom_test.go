@@ -61,7 +61,11 @@ func ExampleModel_SetCustom() {
 			panic(err)
 		}
 		p := sc.Explain(&pop[i], &s)[1]
-		fmt.Printf("%s: potential %.3f, %s from %s %v\n", pop[i].ID, s.Potential, p.Path, p.Source, p.Raw)
+		read := p.Indicator.String()
+		if k, ok := p.Indicator.CustomIndex(); ok {
+			read = model.Custom[k].Name
+		}
+		fmt.Printf("%s: potential %.3f; leaf %s read %s = %v (its %s)\n", pop[i].ID, s.Potential, p.Path, read, p.Raw, p.Source)
 	}
 	err = model.SetCustom(&pop[0], "staff", 3)
 	fmt.Println(err)
@@ -69,9 +73,9 @@ func ExampleModel_SetCustom() {
 	data, _ := json.Marshal(model.Custom)
 	fmt.Println(string(data))
 	// Output:
-	// north: potential 0.500, potential/operating-strength/staff from indicator 24
-	// south: potential 0.000, potential/operating-strength/staff from indicator 4
-	// east: potential 0.200, potential/operating-strength/staff from fallback 2
+	// north: potential 0.500; leaf potential/operating-strength/staff read staff-trained = 24 (its indicator)
+	// south: potential 0.000; leaf potential/operating-strength/staff read staff-trained = 4 (its indicator)
+	// east: potential 0.200; leaf potential/operating-strength/staff read outlets = 2 (its fallback)
 	// value: customer "north": custom indicator "staff": the intermediary model declares none of that name
 	// [{"name":"staff-trained"},{"name":"target-customer","unit_scale":true}]
 }
@@ -89,4 +93,44 @@ func dealerOf(id string, asOf time.Time, outlets int) value.Indicators {
 		panic(err)
 	}
 	return x
+}
+
+// A credit bureau's limit is money: it is given as a customer.Money in
+// the dealer's currency, never as a float64, and converted with the
+// dealer's other amounts. A limit in another currency than the dealer's
+// is refused (segment.ObserveWith converts it with exchange rates), and
+// a dealer without orders takes the currency of its limit.
+func ExampleModel_SetCustomAmount() {
+	model := value.Model{Kind: customer.Intermediary,
+		Custom: []value.CustomIndicator{{Name: "bureau-limit", Money: true}},
+		Current: value.Node{Name: "current", Weight: 0.5, Children: []value.Node{
+			{Name: "revenue", Weight: 1, Measure: &value.Measure{Indicator: value.Revenue, Transform: value.Log, Method: value.MinMax}}}},
+		Potential: value.Node{Name: "potential", Weight: 0.5, Children: []value.Node{
+			{Name: "limit", Weight: 1, Measure: &value.Measure{Indicator: value.Custom(0), Transform: value.Log, Method: value.MinMax}}}},
+	}
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	x := dealerOf("north", asOf, 3) // buys in EUR
+	limit, _ := customer.NewMoney("25000.50", "EUR")
+	if err := model.SetCustomAmount(&x, "bureau-limit", limit); err != nil {
+		panic(err)
+	}
+	if err := x.Convert("USD", decimal.RequireFromString("1.08")); err != nil {
+		panic(err)
+	}
+	v, _ := x.Get(value.Custom(0))
+	fmt.Println(x.Currency, v)
+
+	y := dealerOf("south", asOf, 2)
+	pounds, _ := customer.NewMoney("9000", "GBP")
+	fmt.Println(model.SetCustomAmount(&y, "bureau-limit", pounds))
+	fmt.Println(model.SetCustom(&y, "bureau-limit", 9000))
+
+	prospect := value.Indicators{ID: "west", Kind: customer.Intermediary}
+	_ = model.SetCustomAmount(&prospect, "bureau-limit", pounds)
+	fmt.Println(prospect.Currency)
+	// Output:
+	// USD 27000.54
+	// value: customer "south": indicator bureau-limit (custom-0) = 9000: an amount in another currency than the customer's: customer: currency mismatch: EUR and GBP
+	// value: customer "south": indicator bureau-limit (custom-0) = 9000: a number where the model declares an amount of money (set it with Model.SetCustomAmount)
+	// GBP
 }

@@ -222,15 +222,16 @@ func (i Indicator) Money() bool {
 // The values of the custom indicators ([Custom], [Model].Custom), which
 // the library cannot derive from a summary, are set by the caller after
 // Extract: with [Indicators.Set] for a number (a count, a score, a flag
-// of 0 or 1), with [Indicators.SetAmount] for an amount of money in
-// Currency, which [Indicators.Convert] converts, or by name with
-// [Model.SetCustom]. Get reads them; one not set is unknown, and a
+// of 0 or 1), with [Indicators.SetAmount] for an amount of money
+// ([customer.Money], in Currency), which [Indicators.Convert] converts,
+// or by name with [Model.SetCustom] and [Model.SetCustomAmount]. Get
+// reads them; one not set is unknown, and a
 // leaf measuring it falls back as for a built-in indicator (see
 // [Measure]).
 type Indicators struct {
 	ID       customer.ID
 	Kind     customer.Kind
-	Currency customer.Currency // of the summary; without orders, of the trade amounts
+	Currency customer.Currency // of the summary; without orders, of the trade amounts, or else of the custom amounts
 	Values   [NumIndicators]float64
 	custom   [MaxCustom]float64 // custom[k] is the value of Custom(k)
 	known    uint32
@@ -304,16 +305,48 @@ func (x *Indicators) Set(i Indicator, v float64) {
 	x.known |= 1 << i
 }
 
-// SetAmount sets indicator i to the amount of money v, in x.Currency, and
-// marks it known: for a custom indicator ([Custom]) it records that the
-// value is money, which [Indicators.Convert] converts into another
-// currency; for a built-in indicator, whose kind is fixed
-// ([Indicator.Money]), it is Set.
-func (x *Indicators) SetAmount(i Indicator, v float64) {
+// SetAmount sets indicator i to the amount of money m, as the float64
+// nearest its decimal amount ([Float]), and marks it known: for a
+// custom indicator ([Custom]) it records that the value is money, which
+// [Indicators.Convert] converts into another currency with the built-in
+// money indicators. m must be in x.Currency; a customer without a
+// currency (no orders, no trade amounts: see [Extract]) takes m's, as
+// it takes that of its first trade amount. An i that is neither a custom
+// indicator nor a built-in money one ([Indicator.Money]), an m without a
+// currency or in another currency than x's (wrapping a
+// [*customer.CurrencyMismatchError]) and an amount beyond the float64
+// range are an [*InputError] naming the customer and the indicator; x
+// is then left as it was.
+func (x *Indicators) SetAmount(i Indicator, m customer.Money) error {
+	return x.setAmount(i, "", m)
+}
+
+// setAmount is SetAmount for the custom indicator declared as name.
+func (x *Indicators) setAmount(i Indicator, name string, m customer.Money) error {
+	v := Float(m.Amount())
+	bad := func(why string, err error) error {
+		return &InputError{Customer: x.ID, Indicator: i, Name: name, Value: v, Reason: why, Err: err}
+	}
+	_, custom := i.CustomIndex()
+	switch cur := m.Currency(); {
+	case !custom && !i.Money():
+		return bad("not an amount of money: set it with Indicators.Set", nil)
+	case cur == "":
+		return bad("an amount of money without a currency", nil)
+	case x.Currency != "" && cur != x.Currency:
+		return bad("an amount in another currency than the customer's", &customer.CurrencyMismatchError{A: x.Currency, B: cur})
+	case math.IsInf(v, 0):
+		return bad("beyond the range of float64", nil)
+	}
 	x.Set(i, v)
-	if k, ok := i.CustomIndex(); ok {
+	if custom {
+		k, _ := i.CustomIndex()
 		x.amounts |= 1 << k
 	}
+	if x.Currency == "" {
+		x.Currency = m.Currency()
+	}
+	return nil
 }
 
 // IsAmount reports whether the value of indicator i is an amount of

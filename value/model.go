@@ -226,8 +226,8 @@ type Node struct {
 // it, or falls back to it, as a built-in one, with any transform and
 // method ([Absolute] only when it is declared on a unit scale), and the
 // caller sets its values on each customer's [Indicators] (see
-// [Model.SetCustom]). In the model's JSON a measure names it by its
-// declared name.
+// [Model.SetCustom] for a number, [Model.SetCustomAmount] for money). In
+// the model's JSON a measure names it by its declared name.
 type Model struct {
 	Kind      customer.Kind     `json:"kind"`
 	Custom    []CustomIndicator `json:"custom,omitempty"`
@@ -244,11 +244,14 @@ type CustomIndicator struct {
 	// the name of a built-in indicator ("profit") nor the text
 	// "custom-k" of [Custom](k).
 	Name string `json:"name"`
-	// Money says that the values are amounts of money in the customer's
-	// currency: they are set with [Indicators.SetAmount] and converted
+	// Money says that the values are amounts of money ([customer.Money],
+	// never a float64): they are set with [Model.SetCustomAmount] (or
+	// [Indicators.SetAmount]) in the customer's currency, and converted
 	// by [Indicators.Convert] as the built-in money indicators. A value
 	// set as a number where the model declares money, or the other way
-	// round, is refused by [Stats.Add] and [Scorer.ScoreInto].
+	// round, is refused by [Model.SetCustom] and [Model.SetCustomAmount],
+	// and, for every custom indicator the model declares (a leaf reading
+	// it or not), by [Stats.Add] and [Scorer.ScoreInto].
 	Money bool `json:"money,omitzero"`
 	// UnitScale says that the values lie on an absolute [0, 1] scale,
 	// the same in any population (a survey score as a share, a flag of 0
@@ -258,32 +261,67 @@ type CustomIndicator struct {
 }
 
 // CustomValue is one customer's value of a custom indicator, named as
-// the model declares it ([CustomIndicator].Name); see [Model.SetCustom].
+// the model declares it ([CustomIndicator].Name): Value for a number,
+// Amount for an indicator declared Money (Value is then 0). A zero
+// Amount (no currency) is no amount: the value is the number Value.
 type CustomValue struct {
-	Name  string
-	Value float64
+	Name   string
+	Value  float64
+	Amount customer.Money
 }
 
-// SetCustom sets the value of the custom indicator that m declares by
-// name on x: as an amount of money ([Indicators.SetAmount]) when it is
-// declared Money, as a number ([Indicators.Set]) otherwise. A name m
-// does not declare, a value that is not a finite number, and one outside
-// [0, 1] for an indicator declared UnitScale are an [*InputError] naming
-// the customer and the indicator; x is then left as it was.
+// SetCustom sets the number v as the value of the custom indicator that
+// m declares by name on x ([Indicators.Set]). A name m does not declare,
+// an indicator declared Money (set with [Model.SetCustomAmount]), a
+// value that is not a finite number, and one outside [0, 1] for an
+// indicator declared UnitScale are an [*InputError] naming the customer
+// and the indicator (its Indicator set, but for an undeclared name);
+// x is then left as it was.
 func (m *Model) SetCustom(x *Indicators, name string, v float64) error {
-	k := m.customIndex(name)
-	if k < 0 || k >= MaxCustom {
-		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: the %v model declares none of that name", name, m.Kind)}
-	}
-	if err := checkCustomValue(x.ID, &m.Custom[k], Custom(k), v); err != nil {
+	k, err := m.customOf(x, name)
+	if err != nil {
 		return err
 	}
-	if m.Custom[k].Money {
-		x.SetAmount(Custom(k), v)
-	} else {
-		x.Set(Custom(k), v)
+	d := &m.Custom[k]
+	if d.Money {
+		return &InputError{Customer: x.ID, Indicator: Custom(k), Name: d.Name, Value: v,
+			Reason: "a number where the model declares an amount of money (set it with Model.SetCustomAmount)"}
 	}
+	if err := checkCustomValue(x.ID, d, Custom(k), v); err != nil {
+		return err
+	}
+	x.Set(Custom(k), v)
 	return nil
+}
+
+// SetCustomAmount sets the amount of money a as the value of the custom
+// indicator that m declares by name, declared Money, on x
+// ([Indicators.SetAmount]): a must be in x.Currency, and a customer
+// without a currency takes a's. A name m does not declare, an indicator
+// declared as a number (set with [Model.SetCustom]), an amount without
+// a currency or in another currency than x's, and one beyond the
+// float64 range are an [*InputError] naming the customer and the
+// indicator; x is then left as it was.
+func (m *Model) SetCustomAmount(x *Indicators, name string, a customer.Money) error {
+	k, err := m.customOf(x, name)
+	if err != nil {
+		return err
+	}
+	if d := &m.Custom[k]; !d.Money {
+		return &InputError{Customer: x.ID, Indicator: Custom(k), Name: d.Name, Value: Float(a.Amount()),
+			Reason: "an amount of money where the model declares a number (set it with Model.SetCustom)"}
+	}
+	return x.setAmount(Custom(k), name, a)
+}
+
+// customOf returns the k of the custom indicator m declares as name, or
+// an [*InputError] naming customer x.ID and name.
+func (m *Model) customOf(x *Indicators, name string) (int, error) {
+	k := m.customIndex(name)
+	if k < 0 || k >= MaxCustom {
+		return 0, &InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: the %v model declares none of that name", name, m.Kind)}
+	}
+	return k, nil
 }
 
 // customIndex returns the k of the custom indicator named name, or −1.
@@ -301,33 +339,35 @@ func (m *Model) customIndex(name string) int {
 func checkCustomValue(id customer.ID, d *CustomIndicator, i Indicator, v float64) error {
 	switch {
 	case math.IsNaN(v) || math.IsInf(v, 0):
-		return &InputError{Customer: id, Indicator: i, Value: v, Reason: d.Name}
+		return &InputError{Customer: id, Indicator: i, Name: d.Name, Value: v}
 	case d.UnitScale && !(v >= 0 && v <= 1):
-		return &InputError{Customer: id, Reason: fmt.Sprintf("custom indicator %s = %v: declared on the [0, 1] scale (unit_scale)", d.Name, v)}
+		return &InputError{Customer: id, Indicator: i, Name: d.Name, Value: v, Reason: "outside [0, 1], the scale it is declared on (unit_scale)"}
 	}
 	return nil
 }
 
 // checkCustom returns an [*InputError] for the first custom indicator
-// of used that x knows with a value the declarations custom refuse: one
-// outside [0, 1] on a unit scale, or money set as a number or the
-// other way round ([CustomIndicator].Money).
-func checkCustom(x *Indicators, custom []CustomIndicator, used []Indicator) error {
-	for _, i := range used {
+// declared in custom that x knows with a value its declaration refuses:
+// one that is not a finite number, one outside [0, 1] on a unit scale,
+// or money set as a number or the other way round
+// ([CustomIndicator].Money).
+func checkCustom(x *Indicators, custom []CustomIndicator) error {
+	for k := range custom {
+		i := Custom(k)
 		if !x.Known(i) {
 			continue
 		}
-		k, _ := i.CustomIndex()
 		d := &custom[k]
-		if err := checkCustomValue(x.ID, d, i, x.at(i)); err != nil {
+		v := x.at(i)
+		if err := checkCustomValue(x.ID, d, i, v); err != nil {
 			return err
 		}
 		if money := x.amounts&(1<<k) != 0; money != d.Money {
-			set, want := "an amount of money (Indicators.SetAmount)", "a number"
+			why := "set as an amount of money (Indicators.SetAmount), the model declares a number"
 			if d.Money {
-				set, want = "a number (Indicators.Set)", "an amount of money"
+				why = "set as a number (Indicators.Set), the model declares an amount of money"
 			}
-			return &InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %s: set as %s, the model declares %s", d.Name, set, want)}
+			return &InputError{Customer: x.ID, Indicator: i, Name: d.Name, Value: v, Reason: why}
 		}
 	}
 	return nil

@@ -79,7 +79,6 @@ type Scorer struct {
 	kind     customer.Kind
 	leaves   []Leaf
 	custom   []CustomIndicator
-	cused    []Indicator // the custom indicators the leaves read
 	cl       [MaxLeaves]compiled
 	n        int64
 	currency customer.Currency
@@ -116,8 +115,8 @@ func (sc *Scorer) Fitted(k int) (indicator, fallback Fitted) {
 // ScoreInto scores x into dst without allocating. x must be of the
 // scorer's kind, in the currency of the customers it was fitted on (when
 // both are known), its known values finite (as [Extract] gives
-// them), and the custom indicators it reads as their declarations say
-// (see [Stats.Add]); otherwise it is an [*InputError] naming the customer, wrapping
+// them), and its values of the custom indicators the model declares as
+// their declarations say (see [Stats.Add]); otherwise it is an [*InputError] naming the customer, wrapping
 // a [*customer.CurrencyMismatchError] for the currency, and dst is left
 // as it was. A customer observed at another day than the fit's
 // ([Scorer.AsOf]) is scored against the fitted ranges, as a shop scores
@@ -132,12 +131,12 @@ func (sc *Scorer) ScoreInto(dst *Score, x *Indicators) error {
 	}
 	if err := x.check(); err != nil {
 		if e, ok := err.(*InputError); ok {
-			e.Reason = customName(e.Indicator, sc.custom)
+			e.Name = customName(e.Indicator, sc.custom)
 		}
 		return err
 	}
-	if len(sc.cused) > 0 {
-		if err := checkCustom(x, sc.custom, sc.cused); err != nil {
+	if len(sc.custom) > 0 {
+		if err := checkCustom(x, sc.custom); err != nil {
 			return err
 		}
 	}

@@ -36,7 +36,6 @@ type Stats struct {
 	leaves   []Leaf
 	custom   []CustomIndicator // the model's declarations
 	used     []Indicator
-	cused    []Indicator // the custom indicators of used
 	samples  [numCodes]*sample
 	n        int64
 	currency customer.Currency
@@ -60,9 +59,6 @@ func NewStats(m Model) (*Stats, error) {
 			if i != 0 && s.samples[i] == nil {
 				s.samples[i] = &sample{}
 				s.used = append(s.used, i)
-				if _, ok := i.CustomIndex(); ok {
-					s.cused = append(s.cused, i)
-				}
 			}
 		}
 	}
@@ -102,11 +98,12 @@ func (s *Stats) Compact() {
 
 // Add adds one customer's indicators. A customer of another kind than the
 // model's, in another currency or observed at another as-of day than the
-// customers before, with a non-finite indicator, or with a custom
-// indicator the model reads that its declaration refuses (outside
-// [0, 1] on a unit scale, money set as a number or the other way round:
-// see [CustomIndicator]) is rejected with an *[InputError] and changes
-// nothing.
+// customers before, with a non-finite indicator, or with a value of a
+// custom indicator the model declares that its declaration refuses
+// (outside [0, 1] on a unit scale, money set as a number or the other
+// way round: see [CustomIndicator]), whether a leaf reads it or not, is
+// rejected with an *[InputError] naming the customer and the indicator,
+// and changes nothing.
 func (s *Stats) Add(x *Indicators) error {
 	if x.Kind != s.kind {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("kind %v: the model is for %v customers", x.Kind, s.kind)}
@@ -119,11 +116,13 @@ func (s *Stats) Add(x *Indicators) error {
 	}
 	for _, i := range s.used {
 		if v, ok := x.Get(i); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
-			return &InputError{Customer: x.ID, Indicator: i, Value: v, Reason: customName(i, s.custom)}
+			return &InputError{Customer: x.ID, Indicator: i, Value: v, Name: customName(i, s.custom)}
 		}
 	}
-	if err := checkCustom(x, s.custom, s.cused); err != nil {
-		return err
+	if len(s.custom) > 0 {
+		if err := checkCustom(x, s.custom); err != nil {
+			return err
+		}
 	}
 	if s.currency == "" {
 		s.currency = x.Currency
@@ -191,7 +190,7 @@ func (s *Stats) Scorer() (*Scorer, error) {
 	for _, i := range s.used {
 		s.samples[i].compact()
 	}
-	sc := &Scorer{kind: s.kind, leaves: s.leaves, custom: s.custom, cused: s.cused, n: s.n, currency: s.currency, asOf: s.asOf}
+	sc := &Scorer{kind: s.kind, leaves: s.leaves, custom: s.custom, n: s.n, currency: s.currency, asOf: s.asOf}
 	for k, l := range s.leaves {
 		m := l.Measure
 		c := compiled{ind: m.Indicator, w: l.Weight, missing: m.Missing}
