@@ -96,6 +96,38 @@
 // rows on or before AsOf that the caller adds, which is the earliest
 // when the rows come sorted by date.
 //
+// # Exports and full records
+//
+// A row says less than the records of package customer ([customer.Order],
+// [customer.Return], [customer.Credit]), so the summary of an export and
+// that of the same facts recorded in full differ where the row is silent:
+//
+//   - A refund row counts on its own day; a refund or price reduction of
+//     a recorded order counts on the order's day. So a return made days
+//     after a repeat purchase does not lower the spend of that purchase
+//     day ([customer.Summary.MeanRepeatSpend], the Gamma-Gamma input, is
+//     then gross of it), and a return of the first order lowers the spend
+//     of the day it was made, in the year it was made.
+//   - A row has no list price or discount: a sale counts in Gross at its
+//     amount, as sold at full price, so the full-price share
+//     ([customer.Summary.FullPriceShare]) is 1 for every customer whose
+//     net is positive. Fold discounts into the records, not the rows, when
+//     the brand's full-price buyers matter.
+//   - A negative row is a refund, never a credit: a price reduction or a
+//     compensation written as a row counts in Refunded and Returns, not in
+//     Credited and Credits (the net is the same). Without a cost, the
+//     cost of the goods a negative row takes back is its amount × (1 −
+//     margin), also when its quantity is 0: write cost 0 on a row that
+//     pays money back without goods coming back.
+//   - An order's rows may fall on several days (see Rows); an order
+//     record has one time.
+//   - A sale cancelled on its own day (a sale row and a refund row of the
+//     same amount) still opens its order, so the day is a purchase day and
+//     a transaction of the buy-till-you-die models, with a net of 0, as a
+//     recorded order refunded the same day is: a customer's same-day
+//     transactions are merged, amounts added. Leave such pairs out of the
+//     export when a cancelled order is not a purchase.
+//
 // # Blank rows
 //
 // A row whose every field is empty once trimmed ([Blank]), such as the

@@ -56,7 +56,10 @@
 // shipment under one order number) counts as a purchase on the day of its
 // earliest sale row, wherever that row is in the file, and its other rows
 // add their amounts to their own days: the rows need not be sorted by
-// date (package salesrow, "Rows").
+// date (package salesrow, "Rows"). A return row counts on its own day
+// too, and rows carry no discounts: what that changes against the same
+// facts recorded in full is in package salesrow, "Exports and full
+// records".
 // Without an order_id, a customer's rows on one day are one order.
 // Customer IDs are taken as written: 12346.0, what a spreadsheet or
 // pandas writes of a numeric ID column with blanks, is another customer
