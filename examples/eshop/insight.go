@@ -109,7 +109,7 @@ func (s *Server) Refresh(ctx context.Context) (*Models, error) {
 			}
 			events = append(events, ev)
 		}
-		sumNow, left, err := summarize(c.ID, c.Kind, now, events)
+		sumNow, left, err := summarize(c.ID, c.Kind, now, now, events)
 		if err != nil {
 			m.Skipped++
 			s.log.LogAttrs(ctx, slog.LevelWarn, "refresh: history skipped", slog.String("error", err.Error()))
@@ -135,7 +135,7 @@ func (s *Server) Refresh(ctx context.Context) (*Models, error) {
 			continue
 		}
 		full = append(full, sumNow)
-		sumCal, _, err := summarize(c.ID, c.Kind, calEnd, events)
+		sumCal, _, err := summarize(c.ID, c.Kind, calEnd, now, events)
 		if err == nil && sumCal.Orders > 0 {
 			cal = append(cal, sumCal)
 			calFull = append(calFull, sumNow)
@@ -251,13 +251,13 @@ type leftOut struct {
 
 // summarize is customer.Summarize of the events of customer id as of
 // asOf, without the returns and credits that the shop's Recorder would
-// have refused: the shop writes its history only through a Recorder, so
+// have refused at now (see admissible): the shop writes its history only through a Recorder, so
 // such a record is a defect of an older release. They are left out and
 // returned, not an error (see admissible). When the rest of the history
 // does not add up either (an invalid order, say), Summarize's error,
 // which names the record at fault, is returned.
-func summarize(id customer.ID, k customer.Kind, asOf time.Time, events []customer.Event) (customer.Summary, []leftOut, error) {
-	kept, left := admissible(events)
+func summarize(id customer.ID, k customer.Kind, asOf, now time.Time, events []customer.Event) (customer.Summary, []leftOut, error) {
+	kept, left := admissible(events, now)
 	sum, err := customer.Summarize(id, k, asOf, slices.Values(kept), nil)
 	if err != nil {
 		return customer.Summary{}, nil, err
@@ -277,15 +277,22 @@ func summarize(id customer.ID, k customer.Kind, asOf time.Time, events []custome
 // at most what is left of the order's net), or a credit of no order with
 // [customer.Credit.Validate] and the currency of the orders. A return or
 // credit of an order the history lacks is left out too. The checks skip
-// "not after now" (the instant of the write is not stored), and they
-// take the whole history, whatever the instant of the summary, so every
-// summary of one history leaves out the same records. Orders and
+// "not after now" against now, the server's instant: the instant of the
+// write is not stored, but it was not after now, so a record dated after
+// now was refused by any Recorder. They take the whole history, whatever
+// the instant of the summary, so every summary of one history made at
+// one now leaves out the same records. Orders and
 // interactions are kept: Summarize checks them.
 //
-// Of a refund and a price reduction that together pay back more than
-// their order's net, the price reduction is left out: the refund brought
-// goods back, which the unit counts of a summary need.
-func admissible(events []customer.Event) ([]customer.Event, []leftOut) {
+// The order in which the records were written is not stored, so of two
+// records that conflict the one left out is the later in this order,
+// which need not be the one the Recorder refused when they were
+// written. Of a refund and a price reduction that together pay back more
+// than their order's net, the price reduction is left out: the refund
+// brought goods back, which the unit counts of a summary need. A credit
+// of no order is checked against the currency of the orders, or, without
+// any, of the first credit kept.
+func admissible(events []customer.Event, now time.Time) ([]customer.Event, []leftOut) {
 	orders := map[string]*customer.Order{}
 	var currency customer.Currency
 	var rets, credits, kept []customer.Event
@@ -338,7 +345,7 @@ func admissible(events []customer.Event) ([]customer.Event, []leftOut) {
 			leave(e, unknownOrder(e.Record(), e.CustomerID(), r.OrderID))
 			continue
 		}
-		if err := r.ValidateAfter(*o, refunded[o.ID], time.Time{}); err != nil {
+		if err := r.ValidateAfter(*o, refunded[o.ID], now); err != nil {
 			leave(e, err)
 			continue
 		}
@@ -370,7 +377,7 @@ func admissible(events []customer.Event) ([]customer.Event, []leftOut) {
 		}
 		var err error
 		if strings.TrimSpace(c.OrderID) == "" { // Validate reports a blank one
-			err = c.Validate(time.Time{})
+			err = c.Validate(now)
 			if cur := c.Amount.Currency(); err == nil && currency != "" && cur != currency {
 				err = &customer.ValidationError{Record: e.Record(), Fields: []customer.FieldError{{Field: "amount", Code: customer.CodeMismatch,
 					Message: fmt.Sprintf("is in %s, the history of customer %q in %s", cur, c.CustomerID, currency)}}}
@@ -378,7 +385,7 @@ func admissible(events []customer.Event) ([]customer.Event, []leftOut) {
 		} else if o, ok := orders[c.OrderID]; !ok {
 			err = unknownOrder(e.Record(), c.CustomerID, c.OrderID)
 		} else {
-			err = c.ValidateAfter(*o, reduced[o.ID], returnsOf[o.ID], time.Time{})
+			err = c.ValidateAfter(*o, reduced[o.ID], returnsOf[o.ID], now)
 		}
 		if err != nil {
 			leave(e, err)
@@ -433,7 +440,7 @@ func (s *Server) classify(ctx context.Context, m *Models, id customer.ID, now ti
 		}
 		events = append(events, ev)
 	}
-	sum, left, err := summarize(id, c.Kind, now, events)
+	sum, left, err := summarize(id, c.Kind, now, now, events)
 	if err != nil {
 		return segment.Result{}, customer.Summary{}, nil, err
 	}

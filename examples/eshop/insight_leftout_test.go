@@ -84,10 +84,10 @@ func TestInsightLeavesOutRefusedReturns(t *testing.T) {
 // Before the Recorder bounded a price reduction by the money its order's
 // refunds paid back (and a refund by the order's price reductions), a
 // complaint's price reduction and a refund of the order could together
-// pay back more than the customer paid. A summary takes the returns
-// before the credits, so the price reduction is the record the
-// Recorder's checks refuse: it is left out, and the refund, which brought
-// goods back, counts.
+// pay back more than the customer paid. The insight checks the records
+// as a summary takes them, the returns before the credits, so the price
+// reduction is left out, though it was written first and a Recorder would
+// have refused the refund; the refund, which brought goods back, counts.
 func TestInsightLeavesOutAPriceReductionBeyondTheRefunds(t *testing.T) {
 	e := newEnv(t, memoryStores())
 	ctx := context.Background()
@@ -143,7 +143,7 @@ func TestSummarizeLeavesNothingOutOfARecordedHistory(t *testing.T) {
 		for _, asOf := range []time.Time{testNow, testNow.AddDate(0, 0, -7*HoldoutWeeks)} {
 			want, err := customer.Summarize(c.ID, c.Kind, asOf, slices.Values(events), nil)
 			require.NoError(t, err)
-			got, left, err := summarize(c.ID, c.Kind, asOf, events)
+			got, left, err := summarize(c.ID, c.Kind, asOf, testNow, events)
 			require.NoError(t, err)
 			assert.Empty(t, left, "%s as of %s", c.ID, asOf)
 			assert.Equal(t, want, got, "%s as of %s", c.ID, asOf)
@@ -175,7 +175,7 @@ func TestSummarizeLeavesOutTheSameRecordsAtAnyInstant(t *testing.T) {
 	events := []customer.Event{{Credit: &orphanCredit}, {Return: &late}, {Credit: &reduced}, {Return: &orphan}, {Order: &o}}
 
 	for _, asOf := range []time.Time{testNow, at.Add(10 * time.Hour)} {
-		sum, left, err := summarize("C-1", customer.Consumer, asOf, events)
+		sum, left, err := summarize("C-1", customer.Consumer, asOf, testNow, events)
 		require.NoError(t, err, "as of %s", asOf)
 		var names []string
 		for _, l := range left {
@@ -186,7 +186,7 @@ func TestSummarizeLeavesOutTheSameRecordsAtAnyInstant(t *testing.T) {
 		assert.True(t, sum.Credited.IsZero(), "as of %s: %s", asOf, sum.Credited)
 		assert.Equal(t, 1, sum.Orders)
 	}
-	sum, _, err := summarize("C-1", customer.Consumer, testNow, events)
+	sum, _, err := summarize("C-1", customer.Consumer, testNow, testNow, events)
 	require.NoError(t, err)
 	assert.Equal(t, "0", sum.Net().String(), "the order refunded whole")
 }
