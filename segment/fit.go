@@ -132,8 +132,8 @@ func (s *Stats) Add(o *Observation) error {
 	if err := checkAsOf(s.AsOf, o); err != nil {
 		return err
 	}
-	// The value statistics check only the indicators their model reads,
-	// the RFM statistics theirs: check every one first, so that neither
+	// The RFM statistics check only the indicators they read: check
+	// every one first, as the value statistics do, so that neither
 	// refuses a customer the other has taken.
 	for k := value.Indicator(1); int(k) < value.NumIndicators; k++ {
 		if v, ok := o.Get(k); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {

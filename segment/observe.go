@@ -1,9 +1,11 @@
 package segment
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -107,7 +109,9 @@ func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil
 //
 // The customer's currency is that of its summary; without orders, that
 // of its first trade amount ([value.Extract]); without either, that of
-// its first custom amount (in.Custom, [value.Model.SetCustomAmount]).
+// the custom amount of the first indicator the model declares among
+// those given (in.Custom, [value.Model.SetCustomAmount]), whatever the
+// order of in.Custom.
 // A custom amount in another currency than the customer's is refused
 // without opts.Rates (an error naming the customer and the indicator,
 // wrapping a [*customer.CurrencyMismatchError]), as a trade amount is;
@@ -232,13 +236,23 @@ func setCustom(opts *Options, m *value.Model, vals []value.CustomValue, x *value
 		d := value.DefaultModel(x.Kind)
 		m = &d
 	}
-	var foreign []customAmount
 	for i, v := range vals {
 		for _, w := range vals[:i] {
 			if w.Name == v.Name {
 				return nil, &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: given twice", v.Name)}
 			}
 		}
+	}
+	// In the order the model declares them, so that a customer without a
+	// currency takes the same one whatever the order of vals.
+	if len(vals) > 1 {
+		vals = slices.Clone(vals)
+		slices.SortStableFunc(vals, func(a, b value.CustomValue) int {
+			return cmp.Compare(declaredAt(m, a.Name), declaredAt(m, b.Name))
+		})
+	}
+	var foreign []customAmount
+	for _, v := range vals {
 		cur := v.Amount.Currency()
 		var err error
 		switch {
@@ -257,6 +271,17 @@ func setCustom(opts *Options, m *value.Model, vals []value.CustomValue, x *value
 		}
 	}
 	return foreign, nil
+}
+
+// declaredAt returns the index in m.Custom of the custom indicator
+// name, or len(m.Custom) when m does not declare it.
+func declaredAt(m *value.Model, name string) int {
+	for k, c := range m.Custom {
+		if c.Name == name {
+			return k
+		}
+	}
+	return len(m.Custom)
 }
 
 // declaresMoney reports whether m declares the custom indicator name as

@@ -15,8 +15,9 @@ import (
 // Rate returns the amount of currency to that one unit of currency from
 // is worth: with 160 JPY to the euro, Rate("JPY", "EUR") is 0.00625. It
 // is asked only for a currency that differs from Options.Currency — a
-// customer's, or that of an amount of its trade record in another
-// currency than the customer's — never for a pair of equal currencies.
+// customer's, or that of an amount of its trade record or of a custom
+// amount ([value.CustomValue].Amount) in another currency than the
+// customer's — never for a pair of equal currencies.
 // An error (no rate for the pair) refuses the customer; so does a rate
 // that is not positive.
 //

@@ -2,7 +2,6 @@ package value
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -114,10 +113,13 @@ func (s *Stats) Add(x *Indicators) error {
 	if err := s.asOf.check(asOfOf(x)); err != nil {
 		return &InputError{Customer: x.ID, Reason: "as-of day", Err: err}
 	}
-	for _, i := range s.used {
-		if v, ok := x.Get(i); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
-			return &InputError{Customer: x.ID, Indicator: i, Value: v, Name: customName(i, s.custom)}
+	// Every known value, read by a leaf or not, as ScoreInto checks it:
+	// the statistics take no customer the scorer would refuse.
+	if err := x.check(); err != nil {
+		if e, ok := err.(*InputError); ok {
+			e.Name = customName(e.Indicator, s.custom)
 		}
+		return err
 	}
 	if len(s.custom) > 0 {
 		if err := checkCustom(x, s.custom); err != nil {
