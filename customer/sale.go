@@ -22,17 +22,45 @@ type Sale struct {
 	// other rows of the same order have it false. It is ignored for
 	// returns.
 	NewOrder bool
+	// OrderDay, when not zero, is a time of the day the row's order
+	// counts on, when that is not the row's own day: the row is of an
+	// order already counted (the day of its earliest sale row, or of its
+	// earliest row for an order without one), and its amount adds to the
+	// net of that day instead of the row's. With order IDs, every row of
+	// an order counts on one day, as an order record with its refunds and
+	// price reductions does (see [Summary.AddSale]). OrderDay must fall
+	// on or before AsOf, on a day of Days; on a sale row, before the row's
+	// day, and not with NewOrder or MovedFrom. It is ignored for a row
+	// dated after AsOf and for a return of units without money.
+	OrderDay time.Time
 	// MovedFrom, when not zero, says that this row belongs to an order
-	// already counted on a later day, the day of MovedFrom, and that the
-	// order opens on this row's day instead: the rows of an order need not
-	// come in date order, and an order counts once, on the day of its
-	// earliest sale row. AddSale then takes the order off the day of
-	// MovedFrom and counts it on the row's day; Orders stays as it is.
-	// MovedFrom must fall on a day after the row's, on or before AsOf, that
-	// holds an order (the day a row at MovedFrom counts on: see Days on
-	// [Summary]), and NewOrder must be false. It is ignored for returns
-	// and for a row dated after AsOf.
+	// already counted on another day, the day of MovedFrom, and that the
+	// order counts on this row's day instead: the rows of an order need
+	// not come in date order. AddSale then takes the order's net so far,
+	// MovedNet, off the day of MovedFrom and adds it to the row's day,
+	// with the row's amount; a day left with no order and a net of zero
+	// is removed, as no row counts on it. Three moves are possible:
+	//
+	//   - a sale row without NewOrder, dated before the day of an order
+	//     that has a sale row: the order moves to the row's day, and its
+	//     count with it; Orders stays as it is. MovedFrom must fall on a
+	//     later day that holds an order;
+	//   - a sale row with NewOrder, of an order with refund rows only
+	//     so far: the order opens on the row's day, and its refunds
+	//     move there. MovedFrom must fall on another day;
+	//   - a refund row dated before the day of an order with refund rows
+	//     only: the order moves to the row's day. MovedFrom must fall on a
+	//     later day.
+	//
+	// MovedFrom must fall on or before AsOf, on a day of Days (the day a
+	// row at MovedFrom counts on: see Days on [Summary]). It is ignored for
+	// a row dated after AsOf and for a return of units without money.
 	MovedFrom time.Time
+	// MovedNet is the net of the rows of the order already counted on
+	// the day of MovedFrom, which moves with it: the sum of their amounts
+	// (negative for an order of refunds only). It must be zero when
+	// MovedFrom is.
+	MovedNet decimal.Decimal
 	// Amount is the money of the row, negative for a return.
 	Amount Money
 	// Units is the number of units, negative for a return; 0 when the
@@ -48,12 +76,11 @@ type Sale struct {
 // AddSale adds one export row to the summary. A positive amount is a sale
 // on the row's day (see Days on [Summary]): it counts toward Gross (as
 // full price, since exports carry no discounts), Units, Cost and the
-// day's net, and NewOrder counts an order (MovedFrom moves one to the
-// row's day from a later one). A zero amount with positive
+// day's net, and NewOrder counts an order. A zero amount with positive
 // units, or with none, is a sale of nothing (free goods, a visit that
 // moved no money), counted the same way: the rule of the sales-export
 // rows of package salesrow, whose rows of nothing count as transactions. A negative amount
-// is a refund taken off the row's own day, as [Summary.AddRefund]: its
+// is a refund taken off the row's day, as [Summary.AddRefund]: its
 // units (negative) count in ReturnedUnits and the row in Returns. A zero
 // amount with negative units is a return of units for which no money
 // moved: its units count in ReturnedUnits and the row in Returns, as a
@@ -61,6 +88,14 @@ type Sale struct {
 // off Cost (the goods are back); nothing else changes. (Package salesrow
 // reads such a row as an exchange and gives no cost: the goods back are
 // replaced.)
+//
+// The day a sale or refund counts on is the row's own, unless the row
+// says its order counts on another (OrderDay), or moves its order to the
+// row's day (MovedFrom, which moves the order's net so far, MovedNet,
+// and its count). So the rows of an order count together on one day, as
+// [Summary.AddOrder] and [Summary.AddRefund] count an order and its
+// refunds on the order's day, whatever the order of the rows: package
+// salesrow keeps the state of each order that says so.
 //
 // Amounts are kept exactly as given, also when they have more decimals
 // than the currency's minor unit: a computed net such as 12.345 EUR is
@@ -71,15 +106,15 @@ type Sale struct {
 // An invalid row returns an error and changes nothing: zero time or one
 // before [MinRecordYear], unknown currency, units whose sign differs from the amount's or beyond
 // ±[MaxLineQuantity], an amount or cost beyond the bounds of
-// [ParseAmount], a negative cost on a sale, a sale with both NewOrder and
-// MovedFrom; and, for a row on or before AsOf, a currency other than the
-// summary's, a sale whose MovedFrom is not on a later day, on or before
-// AsOf, that holds an order, or a row that would overflow
-// Units, ReturnedUnits, Orders or Returns ([ErrOverflow]). A row dated
-// after AsOf is checked for the faults of the row itself, then left out
-// and counted in Later (an error matching ErrOverflow when Later is
-// full): its currency is not held against the summary's, since the
-// analysis does not add it.
+// [ParseAmount], a negative cost on a sale, an OrderDay with MovedFrom
+// or on a sale with NewOrder, a MovedNet without MovedFrom; and, for a
+// row on or before AsOf, a currency other than the summary's, an
+// OrderDay or MovedFrom that breaks its rules (see [Sale]), or a row
+// that would overflow Units, ReturnedUnits, Orders or Returns
+// ([ErrOverflow]). A row dated after AsOf is checked for the faults of
+// the row itself, then left out and counted in Later (an error matching
+// ErrOverflow when Later is full): its currency is not held against the
+// summary's, since the analysis does not add it.
 func (s *Summary) AddSale(x Sale) error {
 	if err := s.usable(); err != nil {
 		return err
@@ -106,6 +141,9 @@ func (s *Summary) AddSale(x Sale) error {
 	}
 	// A return: money paid back, or units back without money.
 	back := sign < 0 || (sign == 0 && x.Units < 0)
+	// Units back without money count on no day: the order fields do not
+	// apply.
+	dayless := sign == 0 && x.Units < 0
 	if x.Cost.Valid {
 		if msg := checkAmount(x.Cost.Decimal); msg != "" {
 			p.add("cost", CodeRange, msg)
@@ -113,9 +151,16 @@ func (s *Summary) AddSale(x Sale) error {
 			p.add("cost", CodeNegative, "must not be negative on a sale")
 		}
 	}
-	moved := !back && !x.MovedFrom.IsZero()
-	if moved && x.NewOrder {
-		p.add("moved from", CodeMismatch, "a row that opens a new order cannot move one")
+	if !dayless {
+		switch {
+		case !x.OrderDay.IsZero() && !x.MovedFrom.IsZero():
+			p.add("order day", CodeMismatch, "a row that moves its order counts on its own day")
+		case !x.OrderDay.IsZero() && !back && x.NewOrder:
+			p.add("order day", CodeMismatch, "a row that opens an order counts on its own day")
+		}
+		if x.MovedFrom.IsZero() && !x.MovedNet.IsZero() {
+			p.add("moved net", CodeMismatch, fmt.Sprintf("%s moves with no order: moved from is not given", safeString(x.MovedNet)))
+		}
 	}
 	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
 		return err
@@ -128,11 +173,22 @@ func (s *Summary) AddSale(x Sale) error {
 	}
 	asOfDay := s.asOfDay()
 	rowDay := dayOf(x.Time, asOfDay)
-	from := -1 // the index in Days of the day the order moves from
-	if moved {
-		if err := s.movedFrom(x.MovedFrom, rowDay, &from); err != nil {
+	target := rowDay // the day the row counts on
+	from := -1       // the index in Days of the day the order moves from
+	// moveCount says the order's count moves with it: a sale order moved
+	// to an earlier sale row.
+	moveCount := !back && !x.NewOrder
+	if !dayless && !x.MovedFrom.IsZero() {
+		if err := s.movedFrom(x.MovedFrom, x.MovedNet, rowDay, moveCount, !back && x.NewOrder, &from); err != nil {
 			return err
 		}
+	}
+	if !dayless && !x.OrderDay.IsZero() {
+		d, err := s.saleOrderDay(x.OrderDay, rowDay, !back)
+		if err != nil {
+			return err
+		}
+		target = d
 	}
 	if back {
 		if _, ok := addCount(s.ReturnedUnits, -x.Units); !ok {
@@ -159,7 +215,7 @@ func (s *Summary) AddSale(x Sale) error {
 	if back {
 		s.ReturnedUnits -= x.Units
 		s.Returns++
-		if sign == 0 {
+		if dayless {
 			// Units back, no money: the cost of goods comes back only
 			// when the row gives it.
 			if x.Cost.Valid {
@@ -172,55 +228,98 @@ func (s *Summary) AddSale(x Sale) error {
 			cost = cost.Neg().Abs().Neg()
 		}
 		s.Cost = s.Cost.Add(cost)
-		d := s.day(dayOf(x.Time, s.asOfDay()))
-		d.Net = d.Net.Add(a)
-		return nil
-	}
-	s.Units += x.Units
-	s.Gross = s.Gross.Add(a)
-	s.FullPriceNet = s.FullPriceNet.Add(a)
-	s.Cost = s.Cost.Add(cost)
-	if x.Category != "" {
-		if i, found := slices.BinarySearch(s.Categories, x.Category); !found {
-			s.Categories = slices.Insert(s.Categories, i, x.Category)
+	} else {
+		s.Units += x.Units
+		s.Gross = s.Gross.Add(a)
+		s.FullPriceNet = s.FullPriceNet.Add(a)
+		s.Cost = s.Cost.Add(cost)
+		if x.Category != "" {
+			if i, found := slices.BinarySearch(s.Categories, x.Category); !found {
+				s.Categories = slices.Insert(s.Categories, i, x.Category)
+			}
 		}
 	}
 	if from >= 0 {
-		// Days[from] is after the row's day: inserting the row's day
-		// does not shift it.
-		s.Days[from].Orders--
+		s.moveOff(from, moveCount, x.MovedNet)
 	}
-	d := s.day(rowDay)
-	if x.NewOrder {
+	d := s.day(target)
+	if !back && x.NewOrder {
 		s.Orders++
 		d.Orders++
 	}
 	if from >= 0 {
-		d.Orders++
+		if moveCount {
+			d.Orders++
+		}
+		d.Net = d.Net.Add(x.MovedNet)
 	}
 	d.Net = d.Net.Add(a)
 	return nil
 }
 
-// movedFrom checks MovedFrom t of a sale on day rowDay: t must be on a
-// later day, on or before AsOf, that holds an order. The day of t is the
+// moveOff takes an order off Days[i]: its count when count is set, and
+// its net so far. A day left with no order and a net of zero held only
+// that order's rows, and is removed.
+func (s *Summary) moveOff(i int, count bool, net decimal.Decimal) {
+	d := &s.Days[i]
+	if count {
+		d.Orders--
+	}
+	d.Net = d.Net.Sub(net)
+	if d.Orders == 0 && d.Net.IsZero() {
+		s.Days = slices.Delete(s.Days, i, i+1)
+	}
+}
+
+// movedFrom checks MovedFrom t, with net the net that moves, of a row on
+// day rowDay: t must be on another day, on or before AsOf, of Days;
+// count says the order's count moves (t must then be on a later day
+// that holds an order), opens that the row opens the order (t may then
+// be on any other day; otherwise on a later one). The day of t is the
 // one a row at t counts on (see Days on [Summary]): its calendar day, but
 // not after AsOf's. It sets *from to the index of that day in Days.
-func (s *Summary) movedFrom(t time.Time, rowDay Date, from *int) error {
+func (s *Summary) movedFrom(t time.Time, net decimal.Decimal, rowDay Date, count, opens bool, from *int) error {
 	var p problems
 	d := dayOf(t, s.asOfDay())
 	i, found := slices.BinarySearchFunc(s.Days, d, func(x Day, d Date) int { return cmp.Compare(x.Date, d) })
 	switch {
 	case t.After(s.AsOf):
 		p.add("moved from", CodeRange, fmt.Sprintf("%s is after the as-of time %s", t.Format(time.RFC3339), s.AsOf.Format(time.RFC3339)))
-	case d <= rowDay:
+	case opens && d == rowDay:
+		p.add("moved from", CodeOrder, fmt.Sprintf("day %s is the row's day", d))
+	case !opens && d <= rowDay:
 		p.add("moved from", CodeOrder, fmt.Sprintf("day %s is not after the row's day %s", d, rowDay))
-	case !found || s.Days[i].Orders < 1:
+	case !found:
 		p.add("moved from", CodeUnknown, fmt.Sprintf("day %s holds no order to move", d))
+	case count && s.Days[i].Orders < 1:
+		p.add("moved from", CodeUnknown, fmt.Sprintf("day %s holds no order to move", d))
+	case !count && net.Sign() >= 0:
+		p.add("moved net", CodeRange, fmt.Sprintf("%s is not negative: an order of refunds only moves a negative net", safeString(net)))
 	}
 	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
 		return err
 	}
 	*from = i
 	return nil
+}
+
+// saleOrderDay checks OrderDay t of a row on day rowDay, a sale when sale is
+// set, and returns its day: on or before AsOf, a day of Days, and for a
+// sale before the row's day.
+func (s *Summary) saleOrderDay(t time.Time, rowDay Date, sale bool) (Date, error) {
+	var p problems
+	d := dayOf(t, s.asOfDay())
+	_, found := slices.BinarySearchFunc(s.Days, d, func(x Day, d Date) int { return cmp.Compare(x.Date, d) })
+	switch {
+	case t.After(s.AsOf):
+		p.add("order day", CodeRange, fmt.Sprintf("%s is after the as-of time %s", t.Format(time.RFC3339), s.AsOf.Format(time.RFC3339)))
+	case sale && d >= rowDay:
+		p.add("order day", CodeOrder, fmt.Sprintf("day %s is not before the sale's day %s", d, rowDay))
+	case !found:
+		p.add("order day", CodeUnknown, fmt.Sprintf("day %s holds no order", d))
+	}
+	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
+		return 0, err
+	}
+	return d, nil
 }

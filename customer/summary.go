@@ -20,9 +20,10 @@ import (
 // 0 is not a purchase day. It carries refunds whose order is unknown
 // ([Summary.AddRefund]) and credits of no known order
 // ([Summary.AddCredit]), and, in a summary of sales-export rows
-// ([Summary.AddSale]), the sale rows of an order counted on an earlier
-// day (a dealer billed per shipment under one order number): its net can
-// then be positive.
+// ([Summary.AddSale]), the rows of orders that have no sale row (refunds
+// of goods bought before the export), and the rows of an order counted
+// on an earlier day that its caller gives without that day
+// ([Sale].OrderDay): its net can then be positive.
 type Day struct {
 	Date   Date
 	Orders int

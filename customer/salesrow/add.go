@@ -6,69 +6,94 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 )
 
-// Add adds row r to s, the summary of r's customer, as a sale, a refund
-// or an exchange (see the package comment). cur is the row's currency:
-// r.Currency, or the caller's default when r names none. seen reports
-// whether r's order is already counted in s: the caller keeps the orders
-// it has seen, by order_id, or by day when there is none. Add returns
-// whether r opened a new order, which the caller then records. A row
-// dated after s.AsOf is left out (counted in Later) and opens no order:
-// a row of the same order on or before AsOf added after it opens it.
-//
-// A row that cannot be added is a *FieldError naming the column, and
-// changes nothing: a kind other than that of s (see the package comment
-// for the kind of a customer whose first rows state none), an amount in a currency
-// other than the customer's, or whatever [customer.Summary.AddSale]
-// rejects (such as a sale of negative units, or a negative cost).
-//
-// Add counts an order on the day of the first of its sale rows on or
-// before AsOf that the caller adds; [AddOpen] counts it on the day of
-// its earliest, whatever the order of the rows.
-func Add(s *customer.Summary, r *Row, cur customer.Currency, seen bool) (newOrder bool, err *FieldError) {
-	newOrder = isSale(r) && !seen && !r.Date.Time().After(s.AsOf)
-	if fe := add(s, r, cur, newOrder, time.Time{}); fe != nil {
-		return false, fe
-	}
-	return newOrder, nil
+// Order is the state of one order of a customer that [Add] keeps: the
+// caller holds one for each order it has seen (by order_id, or by day
+// when a row has none) and passes it with each row of the order; the
+// zero Order is that of an order not seen. It takes 32 bytes (and the
+// big.Int of Net when the net does not fit 64 bits).
+type Order struct {
+	// Day is the day the order counts on: that of its earliest sale row
+	// added, or, while it has none, of its earliest row.
+	Day customer.Date
+	// Seen says a row of the order is counted; Sale that one of them is a
+	// sale row.
+	Seen, Sale bool
+	// Net is the sum of the amounts of the order's rows counted, all on
+	// Day.
+	Net decimal.Decimal
 }
 
-// AddOpen adds row r to s as [Add] does, but counts r's order on the day
-// of the earliest of its sale rows, in whatever order the caller adds
-// them (see the package comment). seen reports whether r's order is
-// already counted in s, and open is then the day it is counted on: the
-// caller keeps, for each order it has seen (by order_id, or by day when
-// there is none), the day AddOpen last returned for it. AddOpen returns
-// the day the order is counted on after r, and whether it is counted:
+// Add adds row r to s, the summary of r's customer, as a sale, a refund
+// or an exchange (see the package comment). cur is the row's currency:
+// r.Currency, or the caller's default when r names none. o is the state
+// of r's order, which Add updates when r counts: the caller keeps one
+// Order for each order it has seen, by order_id, or by day when there is
+// none. Every row of an order on or before AsOf counts on one day, the
+// order's, whatever the order of the rows (see Rows in the package
+// comment):
 //
-//   - a sale row (see the package comment) of an order not seen opens it
-//     on r's day;
-//   - a sale row dated before open moves the order to r's day (the order
-//     leaves open's day: [customer.Sale.MovedFrom]);
-//   - any other row (a later sale row of the order, a refund, an
-//     exchange, a row dated after AsOf, which is left out) returns open
-//     and seen as given.
+//   - a row of an order not seen opens it on r's day (and counts an
+//     order when it is a sale row);
+//   - a sale row of an order with refund rows only opens it on r's day,
+//     and the refunds' net moves there ([customer.Sale.MovedFrom]);
+//   - a sale row dated before the day of an order with a sale row, or a
+//     refund row dated before the day of an order of refunds only, moves
+//     the order, its count and its net to r's day;
+//   - any other row adds its amount to the order's day
+//     ([customer.Sale.OrderDay]).
 //
-// A row that cannot be added returns open and seen as given, and an
-// error as Add does.
-func AddOpen(s *customer.Summary, r *Row, cur customer.Currency, open customer.Date, seen bool) (customer.Date, bool, *FieldError) {
-	if !isSale(r) || r.Date.Time().After(s.AsOf) || (seen && r.Date >= open) {
-		return open, seen, add(s, r, cur, false, time.Time{})
+// An exchange moves no money and changes no order; a row dated after
+// s.AsOf is left out (counted in Later) and changes no order either.
+//
+// A row that cannot be added is a *FieldError naming the column, and
+// changes nothing, neither s nor o: a kind other than that of s (see the
+// package comment for the kind of a customer whose first rows state
+// none), an amount in a currency other than the customer's, or whatever
+// [customer.Summary.AddSale] rejects (such as a sale of negative units,
+// or a negative cost).
+func Add(s *customer.Summary, r *Row, cur customer.Currency, o *Order) *FieldError {
+	if isExchange(r) || r.Date.Time().After(s.AsOf) {
+		return add(s, r, cur, customer.Sale{})
 	}
-	var from time.Time
-	if seen {
-		from = open.Time()
+	sale := isSale(r)
+	next := *o
+	var x customer.Sale
+	switch {
+	case !o.Seen:
+		x.NewOrder = sale
+		next = Order{Day: r.Date, Seen: true, Sale: sale}
+	case sale && !o.Sale:
+		x.NewOrder = true
+		if r.Date != o.Day {
+			x.MovedFrom, x.MovedNet = o.Day.Time(), o.Net
+		}
+		next.Day, next.Sale = r.Date, true
+	case (sale || !o.Sale) && r.Date < o.Day:
+		x.MovedFrom, x.MovedNet = o.Day.Time(), o.Net
+		next.Day = r.Date
+	case r.Date != o.Day:
+		x.OrderDay = o.Day.Time()
 	}
-	if fe := add(s, r, cur, !seen, from); fe != nil {
-		return open, seen, fe
+	if fe := add(s, r, cur, x); fe != nil {
+		return fe
 	}
-	return r.Date, true, nil
+	if next.Seen && o.Seen {
+		next.Net = o.Net.Add(r.Amount)
+	} else {
+		next.Net = r.Amount
+	}
+	*o = next
+	return nil
 }
+
+// isExchange reports whether r is an exchange: amount 0, negative
+// quantity.
+func isExchange(r *Row) bool { return r.Amount.Sign() == 0 && r.Units < 0 }
 
 // isSale reports whether r is a sale row, one that belongs to an order:
 // a positive or zero amount, other than an exchange.
@@ -76,9 +101,9 @@ func isSale(r *Row) bool {
 	return r.Amount.Sign() > 0 || (r.Amount.Sign() == 0 && r.Units >= 0)
 }
 
-// add adds r to s as a sale, a refund or an exchange; newOrder and
-// movedFrom are those of [customer.Sale].
-func add(s *customer.Summary, r *Row, cur customer.Currency, newOrder bool, movedFrom time.Time) *FieldError {
+// add adds r to s as a sale, a refund or an exchange; x holds the
+// order fields of its [customer.Sale].
+func add(s *customer.Summary, r *Row, cur customer.Currency, x customer.Sale) *FieldError {
 	if r.Kind != 0 && r.Kind != s.Kind {
 		return saleFault(ColKind, r.Kind.String(), fmt.Sprintf("customer %q is %s on earlier rows", r.CustomerID, s.Kind), CodeEarlier)
 	}
@@ -86,7 +111,7 @@ func add(s *customer.Summary, r *Row, cur customer.Currency, newOrder bool, move
 	if merr != nil {
 		return saleFault(ColCurrency, string(cur), merr.Error(), CodeUnknown)
 	}
-	exchange := r.Amount.Sign() == 0 && r.Units < 0
+	exchange := isExchange(r)
 	cost := r.Cost
 	if exchange {
 		// Units came back for others: no money moved and no units were
@@ -105,15 +130,8 @@ func add(s *customer.Summary, r *Row, cur customer.Currency, newOrder bool, move
 			return fe
 		}
 	}
-	if aerr := s.AddSale(customer.Sale{
-		Time:      at,
-		NewOrder:  newOrder,
-		MovedFrom: movedFrom,
-		Amount:    amount,
-		Units:     r.Units,
-		Cost:      cost,
-		Category:  r.Category,
-	}); aerr != nil {
+	x.Time, x.Amount, x.Units, x.Cost, x.Category = at, amount, r.Units, cost, r.Category
+	if aerr := s.AddSale(x); aerr != nil {
 		return saleError(r, cur, aerr)
 	}
 	if counted {

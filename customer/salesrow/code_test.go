@@ -61,7 +61,7 @@ func TestAddErrorCodes(t *testing.T) {
 		{"c,2025-05-01,20,o9,-1,-3.00,,,", salesrow.CodeUnknown}, // the same, first of two
 	} {
 		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-		seen := map[string]bool{}
+		seen := map[string]*salesrow.Order{}
 		require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,EUR,,coats"))
 		fe := add(t, s, seen, tc.line)
 		require.NotNil(t, fe, tc.line)
@@ -72,13 +72,13 @@ func TestAddErrorCodes(t *testing.T) {
 	// may hand to Add.
 	r := row(t, "c,2025-03-01,50,o1,2,20,,,coats")
 	r.Units = customer.MaxLineQuantity + 1
-	_, fe := salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "EUR", false)
+	fe := salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "EUR", &salesrow.Order{})
 	require.NotNil(t, fe)
 	assert.Equal(t, salesrow.CodeMaxUnits, fe.Code, "%v", fe)
 
 	// The exchange that would overflow a count of the summary.
 	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-	seen := map[string]bool{}
+	seen := map[string]*salesrow.Order{}
 	require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
 	s.Returns = math.MaxInt
 	fe = add(t, s, seen, "c,2025-03-11,0,o1,-1,,,,coats")
@@ -88,7 +88,7 @@ func TestAddErrorCodes(t *testing.T) {
 	// A sale that would overflow the summary's units (customer.ErrOverflow).
 	s = customer.NewSummary("c", customer.Consumer, asOf, nil)
 	s.Units = math.MaxInt
-	fe = add(t, s, map[string]bool{}, "c,2025-03-01,50,o1,2,20,,,coats")
+	fe = add(t, s, map[string]*salesrow.Order{}, "c,2025-03-01,50,o1,2,20,,,coats")
 	require.NotNil(t, fe)
 	assert.Equal(t, salesrow.CodeOverflow, fe.Code, "%v", fe)
 
@@ -110,7 +110,7 @@ func TestAddErrorCodes(t *testing.T) {
 			r.Cost.Decimal, r.Cost.Valid = decimal.RequireFromString(tc.cost), true
 		}
 		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-		_, fe := salesrow.Add(s, &r, "EUR", false)
+		fe := salesrow.Add(s, &r, "EUR", &salesrow.Order{})
 		require.NotNil(t, fe, tc)
 		assert.Equal(t, tc.code, fe.Code, "%v: %v", tc, fe)
 	}
@@ -122,11 +122,11 @@ func TestAddErrorCodes(t *testing.T) {
 // than its currency has (1.005 EUR) is no fault at all.
 func TestCodeUnknownFaults(t *testing.T) {
 	r := row(t, "c,2025-03-01,1.005,o1,1,,,,")
-	_, fe := salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "EUR", false)
+	fe := salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "EUR", &salesrow.Order{})
 	assert.Nil(t, fe, "%v", fe)
 
 	r = row(t, "c,2025-03-01,10,o1,1,,,,")
-	_, fe = salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "XYZ", false)
+	fe = salesrow.Add(customer.NewSummary("c", customer.Consumer, asOf, nil), &r, "XYZ", &salesrow.Order{})
 	if assert.NotNil(t, fe) {
 		assert.Equal(t, salesrow.CodeUnknown, fe.Code, "%v", fe)
 		assert.Equal(t, salesrow.ColCurrency, fe.Column, "%v", fe)

@@ -24,20 +24,20 @@ func Example() {
 	}
 	asOf := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
 	s := customer.NewSummary("C1", customer.Consumer, asOf, nil)
-	seen := map[string]bool{}
+	orders := map[string]*salesrow.Order{}
 	for line, rec := range records {
 		var r salesrow.Row
 		if fe := layout.Parse(rec, &r); fe != nil {
 			fmt.Printf("orders.csv:%d: %v\n", line+2, fe)
 			continue
 		}
-		newOrder, fe := salesrow.Add(s, &r, r.Currency, seen[r.OrderID])
-		if fe != nil {
-			fmt.Printf("orders.csv:%d: %v\n", line+2, fe)
-			continue
+		o := orders[r.OrderID]
+		if o == nil {
+			o = &salesrow.Order{}
+			orders[r.OrderID] = o
 		}
-		if newOrder {
-			seen[r.OrderID] = true
+		if fe := salesrow.Add(s, &r, r.Currency, o); fe != nil {
+			fmt.Printf("orders.csv:%d: %v\n", line+2, fe)
 		}
 	}
 	fmt.Println("orders", s.Orders, "units", s.Units, "returned", s.ReturnedUnits, "net", s.Net())

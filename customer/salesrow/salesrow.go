@@ -85,16 +85,21 @@
 // transactions. A sale's quantity may be 0 or absent: a delivery or
 // service charge adds money but no units.
 //
-// An order's sale rows may fall on several days (a dealer billed per
-// shipment under one order number). The order opens once, on the day of
-// the earliest of its sale rows, and its other rows add their amounts to
-// their own days without opening it again. [AddOpen] keeps that rule in
-// whatever order the rows come (files put together out of date order):
-// a sale row dated before the day its order was counted on moves the
-// order to its own day, so the summary does not depend on the order of
-// the rows. [Add] counts an order on the day of the first of its sale
-// rows on or before AsOf that the caller adds, which is the earliest
-// when the rows come sorted by date.
+// The rows of an order (by order_id) count together on one day, as an
+// order record and its refunds do: the day of the earliest of its sale rows
+// on or before AsOf (an order's sale rows may fall on several days, as a
+// dealer billed per shipment under one order number), or, for an order
+// without a sale row on or before AsOf (returns of goods bought before the
+// export), the day of its earliest row on or before AsOf. Every row of the
+// order on or before AsOf (sales, refunds, later shipments) adds its amount
+// to that day's net, and the order counts once, there, when it has a sale
+// row. Rows without an order_id are, for each customer, one order a day:
+// each counts on its own day. An exchange moves no money and belongs to no
+// order's day. [Add] keeps that rule in whatever order the rows come (files
+// put together out of date order): with the state of each order ([Order]),
+// a row dated before its order's day moves the order, its count and its net
+// so far to its own day, so the summary does not depend on the order of the
+// rows.
 //
 // # Exports and full records
 //
@@ -102,12 +107,14 @@
 // [customer.Return], [customer.Credit]), so the summary of an export and
 // that of the same facts recorded in full differ where the row is silent:
 //
-//   - A refund row counts on its own day; a refund or price reduction of
-//     a recorded order counts on the order's day. So a return made days
-//     after a repeat purchase does not lower the spend of that purchase
-//     day ([customer.Summary.MeanRepeatSpend], the Gamma-Gamma input, is
-//     then gross of it), and a return of the first order lowers the spend
-//     of the day it was made, in the year it was made.
+//   - A refund row counts on its order's day, as a refund of a recorded
+//     order does, when it carries the order's order_id; without one it
+//     counts on its own day, so a return made days after a repeat purchase
+//     does not lower the spend of that purchase day
+//     ([customer.Summary.MeanRepeatSpend], the Gamma-Gamma input, is then
+//     gross of it). A refund of goods bought before the export, whose
+//     order has no sale row, counts on the day of the order's earliest row,
+//     where a record would count it on the order's own day.
 //   - A row has no list price or discount: a sale counts in Gross at its
 //     amount, as sold at full price, so the full-price share
 //     ([customer.Summary.FullPriceShare]) is 1 for every customer whose
@@ -119,8 +126,9 @@
 //     cost of the goods a negative row takes back is its amount × (1 −
 //     margin), also when its quantity is 0: write cost 0 on a row that
 //     pays money back without goods coming back.
-//   - An order's rows may fall on several days (see Rows); an order
-//     record has one time.
+//   - An order's sale rows may fall on several days (see Rows); an
+//     order record has one time. The export counts them all on the
+//     earliest.
 //   - A sale cancelled on its own day (a sale row and a refund row of the
 //     same amount) still opens its order, so the day is a purchase day and
 //     a transaction of the buy-till-you-die models, with a net of 0, as a

@@ -252,8 +252,9 @@ func row(t *testing.T, line string) salesrow.Row {
 	return r
 }
 
-// add adds lines to a new summary, counting orders by order_id.
-func add(t *testing.T, s *customer.Summary, seen map[string]bool, lines ...string) *salesrow.FieldError {
+// add adds lines to a new summary, keeping the orders by order_id, or
+// by day when a row has none.
+func add(t *testing.T, s *customer.Summary, seen map[string]*salesrow.Order, lines ...string) *salesrow.FieldError {
 	t.Helper()
 	for _, l := range lines {
 		r := row(t, l)
@@ -261,12 +262,19 @@ func add(t *testing.T, s *customer.Summary, seen map[string]bool, lines ...strin
 		if cur == "" {
 			cur = "EUR"
 		}
-		newOrder, fe := salesrow.Add(s, &r, cur, seen[r.OrderID])
-		if fe != nil {
+		key := r.OrderID
+		if key == "" {
+			key = "day " + r.Date.String()
+		}
+		o := seen[key]
+		if o == nil {
+			o = &salesrow.Order{}
+		}
+		if fe := salesrow.Add(s, &r, cur, o); fe != nil {
 			return fe
 		}
-		if newOrder {
-			seen[r.OrderID] = true
+		if o.Seen {
+			seen[key] = o
 		}
 	}
 	return nil
@@ -274,7 +282,7 @@ func add(t *testing.T, s *customer.Summary, seen map[string]bool, lines ...strin
 
 func TestAddSalesRefundsAndExchanges(t *testing.T) {
 	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-	seen := map[string]bool{}
+	seen := map[string]*salesrow.Order{}
 	require.Nil(t, add(t, s, seen,
 		"c,2025-03-01,50,o1,2,20,,,coats",    // a sale of two: a new order
 		"c,2025-03-01,30,o1,1,,,,shirts",     // the same order
@@ -297,7 +305,7 @@ func TestAddSalesRefundsAndExchanges(t *testing.T) {
 func TestAddNamesTheColumnOfEveryFault(t *testing.T) {
 	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
 	before := s.Clone()
-	fe := add(t, s, map[string]bool{}, "c,2025-05-01,20,o9,-1,-3.00,,,")
+	fe := add(t, s, map[string]*salesrow.Order{}, "c,2025-05-01,20,o9,-1,-3.00,,,")
 	require.NotNil(t, fe)
 	assert.Equal(t, salesrow.ColCost, fe.Column)
 	assert.Equal(t, "-3", fe.Value)
@@ -322,7 +330,7 @@ func TestAddErrorsShowTheValue(t *testing.T) {
 	} {
 		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
 		before := s.Clone()
-		fe := add(t, s, map[string]bool{}, tc.line)
+		fe := add(t, s, map[string]*salesrow.Order{}, tc.line)
 		require.NotNil(t, fe, tc.line)
 		assert.Equal(t, tc.err, fe.Error(), tc.line)
 		assert.Equal(t, before, *s, "the summary is unchanged")
@@ -339,7 +347,7 @@ func TestAddExchangeOverflow(t *testing.T) {
 		func(s *customer.Summary) { s.ExchangedUnits = math.MaxInt },
 	} {
 		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-		seen := map[string]bool{}
+		seen := map[string]*salesrow.Order{}
 		require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
 		set(s)
 		before := s.Clone()
@@ -355,7 +363,7 @@ func TestAddExchangeOverflow(t *testing.T) {
 // analysis and only counted in Later, as every other row.
 func TestAddExchangeAfterAsOf(t *testing.T) {
 	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-	seen := map[string]bool{}
+	seen := map[string]*salesrow.Order{}
 	require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
 	before := s.Clone()
 	later := asOf.AddDate(0, 0, 2).Format(time.DateOnly)
@@ -369,7 +377,7 @@ func TestAddExchangeAfterAsOf(t *testing.T) {
 func TestAddExchangeLeavesItsCostOut(t *testing.T) {
 	for _, cost := range []string{"-20", "20", "0"} {
 		s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-		seen := map[string]bool{}
+		seen := map[string]*salesrow.Order{}
 		require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
 		profit := s.GrossProfit()
 		require.Nil(t, add(t, s, seen, "c,2025-03-05,0,o1,-1,"+cost+",,,coats"), "exchange at cost %s", cost)
@@ -387,7 +395,7 @@ func TestAddExchangeLeavesItsCostOut(t *testing.T) {
 // leaves it without days or categories.
 func TestAddExchangeIsNotAPurchase(t *testing.T) {
 	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-	seen := map[string]bool{}
+	seen := map[string]*salesrow.Order{}
 	require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,,,coats"))
 	want := s.Clone()
 	for _, line := range []string{
@@ -395,9 +403,10 @@ func TestAddExchangeIsNotAPurchase(t *testing.T) {
 		"c,2025-03-06,0,x1,-1,,,,shirts", // an id of its own, another category
 		"c,2025-03-07,0,,-1,-4,,,jeans",  // no id, a cost
 	} {
-		newOrder, fe := salesrow.Add(s, ptr(row(t, line)), "EUR", false)
+		o := salesrow.Order{}
+		fe := salesrow.Add(s, ptr(row(t, line)), "EUR", &o)
 		require.Nil(t, fe, line)
-		assert.False(t, newOrder, line)
+		assert.False(t, o.Seen, line)
 	}
 	want.ReturnedUnits, want.ExchangedUnits, want.Returns, want.Exchanges = 3, 3, 3, 3
 	assert.Equal(t, want, *s)
@@ -407,7 +416,7 @@ func TestAddExchangeIsNotAPurchase(t *testing.T) {
 	assert.Zero(t, x)
 
 	s = customer.NewSummary("c", customer.Consumer, asOf, nil)
-	require.Nil(t, add(t, s, map[string]bool{}, "c,2025-03-05,0,o1,-2,,,,coats"))
+	require.Nil(t, add(t, s, map[string]*salesrow.Order{}, "c,2025-03-05,0,o1,-2,,,,coats"))
 	assert.Zero(t, s.Orders)
 	assert.Empty(t, s.Days)
 	assert.Empty(t, s.Categories)
@@ -431,33 +440,38 @@ func TestAddRejectsAndChangesNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := customer.NewSummary("c", customer.Consumer, asOf, nil)
-			seen := map[string]bool{}
+			seen := map[string]*salesrow.Order{}
 			require.Nil(t, add(t, s, seen, "c,2025-03-01,50,o1,2,20,EUR,,coats"))
-			before := s.Clone()
+			before, o1 := s.Clone(), *seen["o1"]
 			fe := add(t, s, seen, tc.line)
 			require.NotNil(t, fe)
 			assert.Equal(t, tc.column, fe.Column)
 			assert.True(t, strings.HasPrefix(fe.Error(), tc.err), "%q does not start with %q", fe.Error(), tc.err)
 			assert.Equal(t, before, *s, "the summary is unchanged")
-			assert.Equal(t, map[string]bool{"o1": true}, seen)
+			assert.Len(t, seen, 1)
+			assert.Equal(t, o1, *seen["o1"], "the order is unchanged")
 		})
 	}
 }
 
-// Rows add to the same summary whether or not the caller's order
-// bookkeeping sees a row's order first on a refund: only sales open
-// orders.
+// A refund of an order not seen opens no order but counts on its day as
+// the order's; the order's first sale row opens it on the sale's day and
+// takes the refund along.
 func TestAddOpensOrdersOnSalesOnly(t *testing.T) {
 	s := customer.NewSummary("c", customer.Consumer, asOf, nil)
+	var o salesrow.Order
 	r := row(t, "c,2025-03-10,-25,o1,-1,,,,")
-	newOrder, fe := salesrow.Add(s, &r, "EUR", false)
-	require.Nil(t, fe)
-	assert.False(t, newOrder)
-	r = row(t, "c,2025-03-01,25,o1,1,,,,")
-	newOrder, fe = salesrow.Add(s, &r, "EUR", true)
-	require.Nil(t, fe)
-	assert.False(t, newOrder, "an order already seen")
+	require.Nil(t, salesrow.Add(s, &r, "EUR", &o))
 	assert.Zero(t, s.Orders)
+	assert.Equal(t, salesrow.Order{Day: r.Date, Seen: true, Net: decimal.RequireFromString("-25")}, o)
+	r = row(t, "c,2025-03-01,25,o1,1,,,,")
+	require.Nil(t, salesrow.Add(s, &r, "EUR", &o))
+	assert.Equal(t, 1, s.Orders)
+	require.Len(t, s.Days, 1)
+	assert.Equal(t, r.Date, s.Days[0].Date)
+	assert.Equal(t, 1, s.Days[0].Orders)
+	assert.True(t, s.Days[0].Net.IsZero(), "%s", s.Days[0].Net)
+	assert.True(t, o.Sale)
 }
 
 func TestCompareIDs(t *testing.T) {

@@ -56,10 +56,10 @@ func (z *summarizer) summarizeIn(id string, rows []row, cur string) (s customer.
 	// states one sets it (until then the summary holds the default), and
 	// a later row stating another is refused, as crm reads it.
 	stated := false
-	// The day each order counts on, the earliest of its sale rows so
-	// far (salesrow.AddOpen), so that the outcome does not depend on the
-	// order of the rows either.
-	orders := map[string]customer.Date{}
+	// The state of each order (salesrow.Order: the day all its rows
+	// count on, whether it has a sale row, its net so far), so that the
+	// outcome does not depend on the order of the rows either.
+	orders := map[string]*salesrow.Order{}
 	for i := range rows {
 		r := &rows[i]
 		if cur != "" && r.Currency != cur {
@@ -76,18 +76,18 @@ func (z *summarizer) summarizeIn(id string, rows []row, cur string) (s customer.
 		if sr.Kind != 0 && !stated {
 			sum.Kind = sr.Kind
 		}
-		open, seen := orders[r.Order]
-		day, counted, fe := salesrow.AddOpen(sum, &sr, customer.Currency(r.Currency), open, seen)
-		if fe != nil {
+		o := orders[r.Order]
+		if o == nil {
+			o = &salesrow.Order{}
+			orders[r.Order] = o
+		}
+		if fe := salesrow.Add(sum, &sr, customer.Currency(r.Currency), o); fe != nil {
 			sum.Kind = kind
 			rejected = append(rejected, *fieldError(z.File, r.Offset, fe))
 			continue
 		}
 		stated = stated || sr.Kind != 0
 		ok = true
-		if counted {
-			orders[r.Order] = day
-		}
 	}
 	return *sum, ok, rejected, nil
 }

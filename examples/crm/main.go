@@ -52,14 +52,16 @@
 // the same order_id are one order, also on different days (a return
 // booked against its order); order IDs are not checked across customers,
 // so one order_id under two customers counts as an order of each.
-// An order whose sale rows fall on several days (a dealer billed per
-// shipment under one order number) counts as a purchase on the day of its
-// earliest sale row, wherever that row is in the file, and its other rows
-// add their amounts to their own days: the rows need not be sorted by
-// date (package salesrow, "Rows"). A return row counts on its own day
-// too, and rows carry no discounts: what that changes against the same
-// facts recorded in full is in package salesrow, "Exports and full
-// records".
+// All the rows of an order count on one day, as an order record and its
+// refunds do: the day of its earliest sale row (an order whose sale rows
+// fall on several days, a dealer billed per shipment under one order
+// number, counts as a purchase there), or, for an order without a sale
+// row (returns of goods bought before the export), of its earliest row;
+// its other rows, refunds and later shipments, add their amounts to that
+// day, wherever they are in the file: the rows need not be sorted by date
+// (package salesrow, "Rows"). Rows carry no discounts: what that and the
+// rest change against the same facts recorded in full is in package
+// salesrow, "Exports and full records".
 // Without an order_id, a customer's rows on one day are one order.
 // Customer IDs are taken as written: 12346.0, what a spreadsheet or
 // pandas writes of a numeric ID column with blanks, is another customer

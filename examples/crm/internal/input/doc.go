@@ -222,10 +222,15 @@
 // count orders without keeping order IDs, each customer keeps 64-bit
 // hashes of its order keys, in a sorted slice or a hash set past
 // [smallOrderSet] orders (orderKey: the ID a word at a time, each word
-// folded in by MurmurHash3's finaliser), each with the day its order
-// counts on, 16 bytes an order on the fast path (orderWords); order rows
-// need not be adjacent, nor in date order: an order counts on the
-// earliest day of its sale rows (salesrow.AddOpen), and a row dated
-// before that day moves it there. Two distinct order IDs of one customer with n orders collide
+// folded in by MurmurHash3's finaliser), each with the state of its
+// order (salesrow.Order): the day all its rows count on, whether it has a
+// sale row, and its net so far, which moves with it. That is 16 bytes an
+// order on the fast path (orderWords: the key, and a word holding the day,
+// the sale bit and the net in 40 bits), as before the net was kept; 32 on
+// the wide tier (wideOrderWords); on the decimal path a salesrow.Order,
+// 32 bytes beside the key. Order rows need not be adjacent, nor in date
+// order: an order counts on the earliest day of its sale rows (of its
+// rows, when it has no sale row; salesrow.Add), and a row dated before
+// that day moves it there, with its count and its net. Two distinct order IDs of one customer with n orders collide
 // with probability about n²/2⁶⁵, which would undercount one order.
 package input

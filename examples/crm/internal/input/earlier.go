@@ -5,10 +5,14 @@ import "github.com/tailorcrm/tailor/customer"
 // Earlier is what the summary of a customer as of [Options].Earlier
 // holds that its summary as of AsOf does not tell: its kind, units and
 // returned units then. Its days then are those of the summary as of
-// AsOf dated on or before Earlier, and its orders theirs: an order
-// counts on the day of its earliest sale row (salesrow.AddOpen), which
-// is on or before Earlier in both summaries or in neither, and the net
-// of a day is that of the rows of its date.
+// AsOf dated on or before Earlier, and its orders theirs, as long as no
+// row counts on a day on the other side of Earlier than its own and no
+// order moves across Earlier (salesrow.Add: every row of an order counts
+// on the order's day): each order then has all its rows on one side of
+// Earlier, and counts on the same day in both summaries or in neither.
+// A table where a row or an order crosses Earlier (a return after
+// Earlier of an order before it) holds no earlier state
+// ([Table.HasEarlier]).
 type Earlier struct {
 	Kind                 customer.Kind
 	Units, ReturnedUnits int
@@ -54,8 +58,8 @@ func (s *shard) addEarly(i int32, date customer.Date, k customer.Kind, sign, uni
 
 // HasEarlier reports whether the table holds the state of its customers
 // as of [Options].Earlier ([Table.EarlierOf]): when ScanCSV was asked
-// to keep it (Options.KeepEarlier, with Earlier before AsOf) and no row
-// was skipped. A skipped row might have been added as of Earlier (one
+// to keep it (Options.KeepEarlier, with Earlier before AsOf), no row
+// was skipped, and no row or order crossed Earlier (see [Earlier]). A skipped row might have been added as of Earlier (one
 // stating a kind that a row dated after Earlier contradicts), and one
 // dated after Earlier that is skipped as of AsOf would be counted in
 // Later as of Earlier; a table of [TableOf] never holds it.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // smallOrderSet is the number of order hashes a customer keeps in a sorted
@@ -12,27 +13,28 @@ import (
 const smallOrderSet = 128
 
 // orderSet holds one customer's order keys, as 64-bit hashes, each
-// with the day its order is counted on (salesrow.AddOpen).
+// with the state of its order (salesrow.Order: the day it counts on,
+// whether it has a sale row, its net).
 type orderSet struct {
 	small []uint64 // sorted, while len ≤ smallOrderSet
-	days  []customer.Date
-	big   map[uint64]customer.Date
+	days  []salesrow.Order
+	big   map[uint64]salesrow.Order
 }
 
-// get returns the day of order key h, and whether h is in the set.
-func (s *orderSet) get(h uint64) (customer.Date, bool) {
+// get returns the state of order key h: the zero Order when h is not in
+// the set.
+func (s *orderSet) get(h uint64) salesrow.Order {
 	if s.big != nil {
-		d, ok := s.big[h]
-		return d, ok
+		return s.big[h]
 	}
 	if i, ok := slices.BinarySearch(s.small, h); ok {
-		return s.days[i], true
+		return s.days[i]
 	}
-	return 0, false
+	return salesrow.Order{}
 }
 
-// set sets the day of order key h to d, adding h.
-func (s *orderSet) set(h uint64, d customer.Date) {
+// set sets the state of order key h to d, adding h.
+func (s *orderSet) set(h uint64, d salesrow.Order) {
 	if s.big != nil {
 		s.big[h] = d
 		return
@@ -47,7 +49,7 @@ func (s *orderSet) set(h uint64, d customer.Date) {
 		s.days = slices.Insert(s.days, i, d)
 		return
 	}
-	s.big = make(map[uint64]customer.Date, 2*smallOrderSet)
+	s.big = make(map[uint64]salesrow.Order, 2*smallOrderSet)
 	for j, x := range s.small {
 		s.big[x] = s.days[j]
 	}

@@ -685,9 +685,14 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	if fr.cat != "" {
 		cat = sh.cats[sh.category(fr.cat)]
 	}
+	before := a.orders.get(fr.key)
 	re := a.add(w.exact(fr, row), fr.key, w.cur, cat, w.name)
 	if re == nil {
 		w.added(ix, fr, sign, units, exchange)
+		if sh.keepEarly && !exchange {
+			after := a.orders.get(fr.key)
+			sh.crossEarly(fr.date, orderChange{target: after.Day, moved: before.Seen && before.Day != after.Day, from: before.Day})
+		}
 	}
 	return re
 }

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -144,6 +145,29 @@ func (a *arena) grow(b *blk, size uint32) []uint64 {
 	return a.slice(b.off, capOf(b.n)*size)
 }
 
+// remove takes the entry of size words whose first word holds date
+// (a day: dayDate) out of b, moving it to a block half as large when its
+// capacity shrinks.
+func (a *arena) remove(b *blk, size uint32, date customer.Date) {
+	ws := a.slice(b.off, b.n*size)
+	j := uint32(0)
+	for dayDate(ws[j*size]) != date {
+		j++
+	}
+	copy(ws[j*size:], ws[(j+1)*size:])
+	c := capOf(b.n)
+	b.n--
+	if nc := capOf(b.n); nc != c {
+		off := uint32(0)
+		if nc > 0 {
+			off = a.alloc(nc * size)
+			copy(a.slice(off, b.n*size), a.slice(b.off, b.n*size))
+		}
+		a.release(b.off, c*size)
+		b.off = off
+	}
+}
+
 // shard holds the customers of one worker.
 type shard struct {
 	recs   [][]crec
@@ -157,11 +181,15 @@ type shard struct {
 	wides [][]wrec
 	nwide int32
 	wdays arena
+	// worders holds the orders of the wide customers, wideOrderWords
+	// words an order.
+	worders arena
 	// lastKey is an order key of customer lastKeyOf, that of the last
-	// sale added, and lastOpen the day its order is counted on.
+	// row added to the orders of a fixed record, and lastK the index of
+	// its order there.
 	lastKey   uint64
 	lastKeyOf int32
-	lastOpen  customer.Date
+	lastK     int
 	cats      []string
 	catID     map[string]int
 	catSlot   [64]struct {
@@ -180,7 +208,8 @@ type shard struct {
 	// keepEarly says the state of each customer as of earlier is kept
 	// in earlies (earlier.go), a chunk of records for each of recs;
 	// laterEarly counts the rows added that are dated after earlier, and
-	// earlyLost says a sum of that state left its range.
+	// earlyLost says a sum of that state left its range, or a row or an
+	// order crossed earlier (crossEarly).
 	keepEarly  bool
 	earlier    customer.Date
 	earlies    [][]earlyRec
@@ -385,87 +414,145 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		*r = x
 		return true
 	}
-	// The day, found from the end: rows mostly come in date order.
+	oc, ok := s.orderStep(i, &x, fr, sign >= 0, a)
+	if !ok {
+		return false
+	}
+	// The days, found from the end: rows mostly come in date order.
 	var days []uint64
 	if x.days.n > 0 {
 		days = s.days.slice(x.days.off, x.days.n)
 	}
-	j, found := dayAt(days, int(x.days.n), 1, fr.date)
-	oc, o, ok := s.orderStep(i, &x, fr, sign)
+	// The day the order leaves, when it moves: its word after.
+	fj, fw := -1, uint64(0)
+	if oc.moved {
+		j, _ := dayAt(days, int(x.days.n), 1, oc.from)
+		fj = j - 1
+		n, ok := add64(dayNet(days[fj]), -oc.movedNet)
+		if !ok || oc.movedNet == math.MinInt64 {
+			return false
+		}
+		o := dayOrders(days[fj])
+		if oc.moveCount {
+			o--
+		}
+		if fw, ok = packDay(oc.from, o, n); !ok {
+			return false
+		}
+	}
+	// The day the row counts on: its order's.
+	add, ok := add64(a, oc.movedNet)
 	if !ok {
 		return false
 	}
+	var o uint32
+	if oc.opens || oc.moveCount {
+		o = 1
+	}
+	j, found := dayAt(days, int(x.days.n), 1, oc.target)
 	if found {
-		n, ok := add64(dayNet(days[j-1]), a)
+		n, ok := add64(dayNet(days[j-1]), add)
 		if !ok {
 			return false
 		}
-		w, ok := packDay(fr.date, dayOrders(days[j-1])+o, n)
+		w, ok := packDay(oc.target, dayOrders(days[j-1])+o, n)
 		if !ok {
 			return false
+		}
+		if fj >= 0 {
+			days[fj] = fw
 		}
 		days[j-1] = w
 	} else {
-		w, ok := packDay(fr.date, o, a)
+		w, ok := packDay(oc.target, o, add)
 		if !ok || x.days.n >= maxFastDays {
 			return false
+		}
+		if fj >= 0 {
+			days[fj] = fw
 		}
 		days = s.days.grow(&x.days, 1)
 		copy(days[j+1:x.days.n], days[j:x.days.n-1])
 		days[j] = w
 	}
-	if oc.moved {
-		unorder(s.days.slice(x.days.off, x.days.n), 1, oc.from)
+	if oc.moved && dayOrders(fw) == 0 && dayNet(fw) == 0 {
+		// The day held only the order's rows.
+		s.days.remove(&x.days, 1, oc.from)
 	}
-	if oc.k >= 0 {
-		s.setOrder(&x, fr, oc)
+	s.setOrder(i, &x, fr, oc)
+	if s.keepEarly {
+		s.crossEarly(fr.date, oc)
 	}
-	if sign >= 0 {
-		s.lastKey, s.lastKeyOf = fr.key, i
-		if fr.cat != "" {
-			s.addCategory(i, &x, fr.cat)
-		}
+	if sign >= 0 && fr.cat != "" {
+		s.addCategory(i, &x, fr.cat)
 	}
 	*r = x
 	return true
 }
 
 // An order is orderWords words of the orders arena, sorted by key: its
-// key (orderKey) and the day it is counted on, the earliest of its sale
-// rows so far (salesrow.AddOpen), as uint64(uint32(date)).
+// key (orderKey) and its state (salesrow.Order) in one word (packOrder):
+// the day it counts on, whether it has a sale row, and the net of its
+// rows counted, in units of 10⁻⁴.
 const orderWords = 2
+
+// The word of an order: the date (offset by dayBias) in the top 23 bits,
+// as in a day's word, then a bit set when the order has a sale row, and
+// the net in the low orderNetBits, signed (up to ±54 million currency
+// units). An order whose net does not fit moves its customer to the
+// decimal path.
+const orderNetBits = 40
+
+func packOrder(d customer.Date, sale bool, net int64) (uint64, bool) {
+	dd := int64(d) + dayBias
+	if dd < 0 || dd >= 1<<23 || net < -(1<<(orderNetBits-1)) || net >= 1<<(orderNetBits-1) {
+		return 0, false
+	}
+	w := uint64(dd)<<41 | uint64(net)&(1<<orderNetBits-1)
+	if sale {
+		w |= 1 << orderNetBits
+	}
+	return w, true
+}
+
+func orderDate(w uint64) customer.Date { return customer.Date(int64(w>>41) - dayBias) }
+func orderSale(w uint64) bool          { return w>>orderNetBits&1 != 0 }
+func orderNet(w uint64) int64          { return int64(w<<(64-orderNetBits)) >> (64 - orderNetBits) }
 
 // searchOrder returns the index in ks, orders of orderWords words, of
 // the order of key, or where it goes, and whether it is there.
-func searchOrder(ks []uint64, key uint64) (int, bool) {
-	lo, hi := 0, len(ks)/orderWords
+func searchOrder(ks []uint64, key uint64) (int, bool) { return searchKey(ks, orderWords, key) }
+
+// searchKey returns the index in ks, entries of size words sorted by
+// their first, of the entry of key, or where it goes, and whether it is
+// there.
+func searchKey(ks []uint64, size int, key uint64) (int, bool) {
+	lo, hi := 0, len(ks)/size
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if ks[orderWords*m] < key {
+		if ks[size*m] < key {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo, lo < len(ks)/orderWords && ks[orderWords*lo] == key
+	return lo, lo < len(ks)/size && ks[size*lo] == key
 }
 
-// orderDay is the day of the order at ks[orderWords*k].
-func orderDay(ks []uint64, k int) customer.Date {
-	return customer.Date(int32(uint32(ks[orderWords*k+1])))
-}
-
-// orderChange is what a sale row does to its order, as salesrow.AddOpen
-// counts it: isNew when the row opens it, moved when the row is dated
-// before the day from on which the order is counted, so that it moves
-// to the row's day; from is the order's day also when it stays. k is
-// the index of the order (where it goes when new), or −1 when the row
-// is known to change nothing (a row of the last row's order, dated on
-// or after its day).
+// orderChange is what a row does to its order, as salesrow.Add counts
+// it. k is the index of the order (where it goes when isNew); the row
+// counts on day target, and counts an order there when opens (a new
+// order's sale row, or the first sale row of an order of refunds only).
+// When moved, the order leaves day from for target, with its net so far
+// movedNet, and its count when moveCount. word is the order's word after
+// the row (packOrder).
 type orderChange struct {
-	k            int
-	isNew, moved bool
-	from         customer.Date
+	k                   int
+	isNew, opens, moved bool
+	moveCount           bool
+	from, target        customer.Date
+	movedNet            int64
+	word                uint64
 }
 
 // dayAt returns where the day of date is or goes among the n days held
@@ -480,72 +567,75 @@ func dayAt(words []uint64, n, stride int, date customer.Date) (j int, found bool
 	return j, j > 0 && dayDate(words[stride*(j-1)]) == date
 }
 
-// orderStep returns what row fr (of sign sign) of customer i, whose
-// record being built is x, does to its order, and the orders it adds to
-// its day (1 for a new order or one moved to it); ok is false when a new
-// order would pass maxFastOrders. The lines of an order come together:
-// a row of the last row's order, dated on or after its day, changes
-// nothing, and its order is not looked up.
-func (s *shard) orderStep(i int32, x *crec, fr *frow, sign int) (oc orderChange, o uint32, ok bool) {
-	oc = orderChange{k: -1}
-	if sign >= 0 && (i != s.lastKeyOf || fr.key != s.lastKey || fr.date < s.lastOpen) {
-		oc = s.orderOf(x, fr)
-	}
-	if oc.isNew && x.orders.n >= maxFastOrders {
-		return oc, 0, false
-	}
-	if oc.isNew || oc.moved {
-		o = 1
-	}
-	return oc, o, true
-}
-
-// orderOf returns what sale row fr of the customer whose record being
-// built is x does to its order; it changes nothing.
-func (s *shard) orderOf(x *crec, fr *frow) orderChange {
+// orderStep returns what row fr of amount a, a sale row when sale is
+// set, of customer i, whose record being built is x, does to its order;
+// ok is false when a new order would pass maxFastOrders or the order's
+// net does not fit its word. It changes nothing. The rows of an order
+// come together: the order of the last row added is found without a
+// search.
+func (s *shard) orderStep(i int32, x *crec, fr *frow, sale bool, a int64) (oc orderChange, ok bool) {
 	var ks []uint64
 	if x.orders.n > 0 {
 		ks = s.orders.slice(x.orders.off, x.orders.n*orderWords)
 	}
-	k, hit := searchOrder(ks, fr.key)
-	if !hit {
-		return orderChange{k: k, isNew: true}
+	k, hit := s.lastK, true
+	if i != s.lastKeyOf || fr.key != s.lastKey {
+		k, hit = searchOrder(ks, fr.key)
 	}
-	d := orderDay(ks, k)
-	return orderChange{k: k, moved: fr.date < d, from: d}
+	oc.k = k
+	if !hit {
+		if x.orders.n >= maxFastOrders {
+			return oc, false
+		}
+		oc.isNew, oc.opens, oc.target = true, sale, fr.date
+		oc.word, ok = packOrder(fr.date, sale, a)
+		return oc, ok
+	}
+	w := ks[orderWords*k+1]
+	d, hasSale, net := orderDate(w), orderSale(w), orderNet(w)
+	oc.target = d
+	switch {
+	case sale && !hasSale:
+		oc.opens, oc.target, hasSale = true, fr.date, true
+		oc.moved = fr.date != d
+	case (sale || !hasSale) && fr.date < d:
+		oc.moved, oc.moveCount, oc.target = true, sale, fr.date
+	}
+	if oc.moved {
+		oc.from, oc.movedNet = d, net
+	}
+	n, ok := add64(net, a)
+	if !ok {
+		return oc, false
+	}
+	oc.word, ok = packOrder(oc.target, hasSale, n)
+	return oc, ok
 }
 
-// setOrder records change oc (k ≥ 0) of sale row fr in the orders of
-// the customer whose record being built is x, and the day of the row's
-// order as that of the last one.
-func (s *shard) setOrder(x *crec, fr *frow, oc orderChange) {
-	switch {
-	case oc.isNew:
+// setOrder records change oc of row fr in the orders of customer i,
+// whose record being built is x, and the row's order as the last one.
+func (s *shard) setOrder(i int32, x *crec, fr *frow, oc orderChange) {
+	if oc.isNew {
 		ks := s.orders.grow(&x.orders, orderWords)
 		k, n := oc.k, int(x.orders.n)
 		copy(ks[orderWords*(k+1):orderWords*n], ks[orderWords*k:orderWords*(n-1)])
-		ks[orderWords*k], ks[orderWords*k+1] = fr.key, uint64(uint32(fr.date))
-		s.lastOpen = fr.date
-	case oc.moved:
+		ks[orderWords*k], ks[orderWords*k+1] = fr.key, oc.word
+	} else {
 		ks := s.orders.slice(x.orders.off, x.orders.n*orderWords)
-		ks[orderWords*oc.k+1] = uint64(uint32(fr.date))
-		s.lastOpen = fr.date
-	default:
-		s.lastOpen = oc.from
+		ks[orderWords*oc.k+1] = oc.word
 	}
+	s.lastKey, s.lastKeyOf, s.lastK = fr.key, i, oc.k
 }
 
-// unorder takes one order off day d of days, size words a day (the
-// first holding the date and the orders, as packDay does): the day of a
-// moved order, which holds it.
-func unorder(days []uint64, size int, d customer.Date) {
-	for j := len(days) - size; j >= 0; j -= size {
-		if dayDate(days[j]) == d {
-			days[j] -= 1 << dayNetBits
-			return
-		}
+// crossEarly records that the state as of Options.Earlier is lost when
+// the row on date (change oc) counts on a day on the other side of
+// Earlier than its own, or moves its order across Earlier: the days as
+// of Earlier are then not those of the summary dated on or before it.
+func (s *shard) crossEarly(date customer.Date, oc orderChange) {
+	e := s.earlier
+	if (date <= e) != (oc.target <= e) || (oc.moved && (oc.from <= e) != (oc.target <= e)) {
+		s.earlyLost = true
 	}
-	panic("input: the day of a moved order is not there")
 }
 
 // addCategory adds category cat (not empty) to customer i, whose record
@@ -586,18 +676,27 @@ func (s *shard) account(i int32, cur customer.Currency) *account {
 	s.fill(i, &a.s, cur, nil)
 	a.s.Days = slices.Clone(a.s.Days)
 	a.s.Categories = slices.Clone(a.s.Categories)
-	if r.orders.n > 0 {
+	switch {
+	case r.orders.n == 0:
+	case r.wide:
+		ks := s.worders.slice(r.orders.off, r.orders.n*wideOrderWords)
+		for k := range int(r.orders.n) {
+			a.orders.set(ks[wideOrderWords*k], wideOrder(ks, k))
+		}
+	default:
 		ks := s.orders.slice(r.orders.off, r.orders.n*orderWords)
 		for k := range int(r.orders.n) {
-			a.orders.set(ks[orderWords*k], orderDay(ks, k))
+			w := ks[orderWords*k+1]
+			a.orders.set(ks[orderWords*k], salesrow.Order{Day: orderDate(w), Seen: true, Sale: orderSale(w), Net: dec(orderNet(w))})
 		}
 	}
 	if r.wide {
 		s.wdays.release(r.days.off, capOf(r.days.n)*wideDayWords)
+		s.worders.release(r.orders.off, capOf(r.orders.n)*wideOrderWords)
 	} else {
 		s.days.release(r.days.off, capOf(r.days.n))
+		s.orders.release(r.orders.off, capOf(r.orders.n)*orderWords)
 	}
-	s.orders.release(r.orders.off, capOf(r.orders.n)*orderWords)
 	r.days, r.orders = blk{}, blk{}
 	r.slow, r.wide = true, false
 	if s.slow == nil {
@@ -836,7 +935,7 @@ func (t *Table) sort() {
 			s.rankCategories()
 			// The table and the order keys are no longer needed.
 			s.table = nil
-			s.orders = arena{}
+			s.orders, s.worders = arena{}, arena{}
 		}()
 	}
 	wg.Wait()

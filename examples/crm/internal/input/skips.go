@@ -82,7 +82,7 @@ func (e *RowError) kind() string {
 }
 
 // fieldKind returns the kind of the reason of fe, an error of
-// salesrow.Layout.ParseUsed or salesrow.AddOpen, before any hint is
+// salesrow.Layout.ParseUsed or salesrow.Add, before any hint is
 // appended to it, from its code (salesrow.Code). A field that does not
 // parse has a reason of its fault alone (the quantity's but for its hint
 // on thousands separators); the number of fields and the checks of a

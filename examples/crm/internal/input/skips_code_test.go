@@ -55,8 +55,7 @@ func TestFieldKindFromCodesAsFromPhrases(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		sums := map[string]*customer.Summary{}
 		type st struct {
-			open customer.Date
-			seen bool
+			o salesrow.Order
 		}
 		state := map[string]st{}
 		n := rapid.IntRange(1, 30).Draw(rt, "rows")
@@ -90,9 +89,13 @@ func TestFieldKindFromCodesAsFromPhrases(t *testing.T) {
 				if cur == "" {
 					cur = "EUR"
 				}
-				x := state[r.CustomerID]
-				x.open, x.seen, fe = salesrow.AddOpen(s, &r, cur, x.open, x.seen)
-				state[r.CustomerID] = x
+				key := r.CustomerID + "\x00" + r.OrderID
+				if r.OrderID == "" {
+					key = r.CustomerID + "\x00day " + r.Date.String()
+				}
+				x := state[key]
+				fe = salesrow.Add(s, &r, cur, &x.o)
+				state[key] = x
 			}
 			if fe != nil {
 				codes[fe.Code] = true

@@ -239,7 +239,7 @@ func add(accounts map[string]*account, in interner, row *Row, name string, o *Op
 }
 
 // add adds one valid row, dated on or before the summary's as-of day, to
-// a with the rules of salesrow.AddOpen; key is the row's order key, cur its
+// a with the rules of salesrow.Add; key is the row's order key, cur its
 // currency and category its category, interned. It returns a *RowError,
 // and changes nothing, when the row cannot be added.
 //
@@ -253,17 +253,17 @@ func (a *account) add(row *Row, key uint64, cur customer.Currency, category, nam
 	if r.Kind != 0 && !a.stated {
 		a.s.Kind = r.Kind
 	}
-	open, seen := a.orders.get(key)
-	day, counted, fe := salesrow.AddOpen(&a.s, &r, cur, open, seen)
-	if fe != nil {
+	o := a.orders.get(key)
+	before := o
+	if fe := salesrow.Add(&a.s, &r, cur, &o); fe != nil {
 		a.s.Kind = kind
 		return rowError(name, row.Line, fe)
 	}
 	if r.Kind != 0 {
 		a.stated = true
 	}
-	if counted && (!seen || day != open) {
-		a.orders.set(key, day)
+	if o != before {
+		a.orders.set(key, o)
 	}
 	return nil
 }

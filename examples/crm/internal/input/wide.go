@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
 // The wide tier of [ScanCSV] holds the customers with an amount or a
@@ -300,6 +301,7 @@ func (s *shard) wide(r *crec) *wrec {
 func (s *shard) widen(i int32) {
 	r := s.rec(i)
 	k := wideScale - fixScale
+	k4 := k
 	eCost := int32(-fixScale)
 	if r.unknownNet != 0 {
 		eCost += min(0, s.share.Exponent())
@@ -317,6 +319,20 @@ func (s *shard) widen(i int32) {
 		}
 		s.days.release(r.days.off, capOf(r.days.n))
 	}
+	var orders blk
+	if r.orders.n > 0 {
+		old := s.orders.slice(r.orders.off, r.orders.n*orderWords)
+		orders = blk{off: s.worders.alloc(capOf(r.orders.n) * wideOrderWords), n: r.orders.n}
+		nw := s.worders.slice(orders.off, orders.n*wideOrderWords)
+		for k := range int(r.orders.n) {
+			w := old[orderWords*k+1]
+			net := mulPow10(orderNet(w), k4)
+			p, _ := packOrder(orderDate(w), orderSale(w), 0)
+			e := nw[wideOrderWords*k:]
+			e[0], e[1], e[2], e[3] = old[orderWords*k], p|fixScale, uint64(net.hi), net.lo
+		}
+		s.orders.release(r.orders.off, capOf(r.orders.n)*orderWords)
+	}
 	n := s.nwide
 	if int(n)%recChunk == 0 {
 		s.wides = append(s.wides, make([]wrec, recChunk))
@@ -324,7 +340,7 @@ func (s *shard) widen(i int32) {
 	s.nwide++
 	s.wides[n/recChunk][n%recChunk] = w
 	r.gross = int64(n)
-	r.days = days
+	r.days, r.orders = days, orders
 	r.wide = true
 }
 
@@ -393,53 +409,167 @@ func (s *shard) addWide(i int32, fr *frow, m *wrow, sign, units int, exchange bo
 	if !ok || x.returns < r.returns {
 		return false
 	}
-	// The day, found from the end: rows mostly come in date order.
+	oc, ok := s.wideOrderStep(&x, fr, sign >= 0, a, m.ea)
+	if !ok {
+		return false
+	}
+	// The days, found from the end: rows mostly come in date order.
 	var days []uint64
 	if x.days.n > 0 {
 		days = s.wdays.slice(x.days.off, x.days.n*wideDayWords)
 	}
-	j, found := dayAt(days, int(x.days.n), wideDayWords, fr.date)
-	oc, o, ok := s.orderStep(i, &x, fr, sign)
-	if !ok {
-		return false
-	}
-	if found {
-		d := [2]uint64{days[2*(j-1)], days[2*j-1]}
-		n, ok := wideDayNet(d).add(a)
+	// The day the order leaves, when it moves: its words after.
+	fj, fw := -1, [2]uint64{}
+	if oc.moved {
+		j, _ := dayAt(days, int(x.days.n), wideDayWords, oc.from)
+		fj = j - 1
+		d := [2]uint64{days[2*fj], days[2*fj+1]}
+		n, ok := wideDayNet(d).add(oc.movedNet.neg())
 		if !ok {
 			return false
 		}
-		w, ok := packWideDay(fr.date, dayOrders(d[0])+o, min(wideDayExp(d[0]), m.ea), n)
+		o := dayOrders(d[0])
+		if oc.moveCount {
+			o--
+		}
+		if fw, ok = packWideDay(oc.from, o, min(wideDayExp(d[0]), oc.movedExp), n); !ok {
+			return false
+		}
+	}
+	// The day the row counts on: its order's.
+	add, exp := a, m.ea
+	if oc.moved {
+		if add, ok = a.add(oc.movedNet); !ok {
+			return false
+		}
+		exp = min(exp, oc.movedExp)
+	}
+	var o uint32
+	if oc.opens || oc.moveCount {
+		o = 1
+	}
+	j, found := dayAt(days, int(x.days.n), wideDayWords, oc.target)
+	if found {
+		d := [2]uint64{days[2*(j-1)], days[2*j-1]}
+		n, ok := wideDayNet(d).add(add)
 		if !ok {
 			return false
+		}
+		w, ok := packWideDay(oc.target, dayOrders(d[0])+o, min(wideDayExp(d[0]), exp), n)
+		if !ok {
+			return false
+		}
+		if fj >= 0 {
+			days[2*fj], days[2*fj+1] = fw[0], fw[1]
 		}
 		days[2*(j-1)], days[2*j-1] = w[0], w[1]
 	} else {
 		// A new day's net is the zero Decimal (exponent 0) plus the amount.
-		w, ok := packWideDay(fr.date, o, min(0, m.ea), a)
+		w, ok := packWideDay(oc.target, o, min(0, exp), add)
 		if !ok || x.days.n >= maxFastDays {
 			return false
+		}
+		if fj >= 0 {
+			days[2*fj], days[2*fj+1] = fw[0], fw[1]
 		}
 		days = s.wdays.grow(&x.days, wideDayWords)
 		n := int(x.days.n)
 		copy(days[2*(j+1):2*n], days[2*j:2*(n-1)])
 		days[2*j], days[2*j+1] = w[0], w[1]
 	}
-	if oc.moved {
-		unorder(s.wdays.slice(x.days.off, x.days.n*wideDayWords), wideDayWords, oc.from)
+	if oc.moved && dayOrders(fw[0]) == 0 && wideDayNet(fw).sign() == 0 {
+		// The day held only the order's rows.
+		s.wdays.remove(&x.days, wideDayWords, oc.from)
 	}
-	if oc.k >= 0 {
-		s.setOrder(&x, fr, oc)
+	s.setWideOrder(&x, fr, oc)
+	if s.keepEarly {
+		s.crossEarly(fr.date, oc.orderChange)
 	}
-	if sign >= 0 {
-		s.lastKey, s.lastKeyOf = fr.key, i
-		if fr.cat != "" {
-			s.addCategory(i, &x, fr.cat)
-		}
+	if sign >= 0 && fr.cat != "" {
+		s.addCategory(i, &x, fr.cat)
 	}
 	*r = x
 	*wr = y
 	return true
+}
+
+// A wide customer's order is wideOrderWords words of the worders arena,
+// sorted by key: its key, a word as packOrder makes it with a net of 0
+// and −exponent of the net in its low 5 bits, and the net, in units of
+// 10⁻¹⁸, in two words (high, then low) with the exponent the decimal
+// path gives it (salesrow.Order.Net: the smallest of its rows').
+const wideOrderWords = 4
+
+// wideOrderChange is an orderChange of a wide customer: movedNet and
+// movedExp are the net that moves, and word, net and exp the order's
+// state after the row.
+type wideOrderChange struct {
+	orderChange
+	movedNet, net i128
+	movedExp, exp int8
+}
+
+// wideOrderStep is orderStep for wide customer x, of a row of amount a
+// (units of 10⁻¹⁸) and exponent ea.
+func (s *shard) wideOrderStep(x *crec, fr *frow, sale bool, a i128, ea int8) (oc wideOrderChange, ok bool) {
+	var ks []uint64
+	if x.orders.n > 0 {
+		ks = s.worders.slice(x.orders.off, x.orders.n*wideOrderWords)
+	}
+	k, hit := searchKey(ks, wideOrderWords, fr.key)
+	oc.k = k
+	if !hit {
+		if x.orders.n >= maxFastOrders {
+			return oc, false
+		}
+		oc.isNew, oc.opens, oc.target = true, sale, fr.date
+		oc.word, ok = packOrder(fr.date, sale, 0)
+		oc.net, oc.exp = a, ea
+		return oc, ok
+	}
+	w := ks[wideOrderWords*k+1]
+	d, hasSale := orderDate(w), orderSale(w)
+	net, exp := i128{int64(ks[wideOrderWords*k+2]), ks[wideOrderWords*k+3]}, -int8(w&31)
+	oc.target = d
+	switch {
+	case sale && !hasSale:
+		oc.opens, oc.target, hasSale = true, fr.date, true
+		oc.moved = fr.date != d
+	case (sale || !hasSale) && fr.date < d:
+		oc.moved, oc.moveCount, oc.target = true, sale, fr.date
+	}
+	if oc.moved {
+		oc.from, oc.movedNet, oc.movedExp = d, net, exp
+	}
+	if oc.net, ok = net.add(a); !ok {
+		return oc, false
+	}
+	oc.exp = min(exp, ea)
+	oc.word, ok = packOrder(oc.target, hasSale, 0)
+	return oc, ok
+}
+
+// setWideOrder records change oc of row fr in the orders of the wide
+// customer whose record being built is x.
+func (s *shard) setWideOrder(x *crec, fr *frow, oc wideOrderChange) {
+	var ks []uint64
+	if oc.isNew {
+		ks = s.worders.grow(&x.orders, wideOrderWords)
+		k, n := oc.k, int(x.orders.n)
+		copy(ks[wideOrderWords*(k+1):wideOrderWords*n], ks[wideOrderWords*k:wideOrderWords*(n-1)])
+		ks[wideOrderWords*k] = fr.key
+	} else {
+		ks = s.worders.slice(x.orders.off, x.orders.n*wideOrderWords)
+	}
+	e := ks[wideOrderWords*oc.k:]
+	e[1], e[2], e[3] = oc.word|uint64(-oc.exp), uint64(oc.net.hi), oc.net.lo
+}
+
+// wideOrder returns the state of the k-th order of ks, orders of a wide
+// customer.
+func wideOrder(ks []uint64, k int) salesrow.Order {
+	e := ks[wideOrderWords*k:]
+	return salesrow.Order{Day: orderDate(e[1]), Seen: true, Sale: orderSale(e[1]), Net: wideDec(i128{int64(e[2]), e[3]}, int32(-int8(e[1]&31)))}
 }
 
 // fillWide writes the money and the days of wide customer r into dst.
