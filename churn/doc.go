@@ -14,9 +14,12 @@
 // purchases count as one transaction, the convention of the BTYD
 // literature. BG/NBD, MBG/NBD and Pareto/NBD model purchases in continuous
 // time, so on daily data a customer who now and then buys twice a day is
-// undercounted, and r and α come out a little high: on simulated
-// CDNOW-like data where 1.3% of repeat purchases fall on a day already
-// taken, α by about 10%, a bias the standard errors do not include. BG/BB,
+// undercounted, and r and α come out a little high: on BG/NBD data
+// simulated with CDNOW's weekly parameters (r 0.24, α 4.4, a 0.79, b
+// 2.4; 5,000 customers, first purchases over 12 weeks, 20 draws), where
+// 1.3% of repeat purchases fall on a day already taken, the mean fit had
+// r 0.251 and α 4.85, a bias the standard errors do not include (the
+// same draws in finer time gave 0.244 and 4.48). BG/BB,
 // whose opportunities are the days themselves, has no such bias. A day is
 // a calendar day in the location of the instant it is read from:
 // customer.Summary.BTYD counts

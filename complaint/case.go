@@ -112,8 +112,8 @@ type Case struct {
 	// RefundedAll says that a refund that left the customer no unit of
 	// the subject was carried out: a [ResolutionRefund] of Units 0
 	// (every unit held), or one of some units marked as taking back the
-	// last ones ([Event].LastUnits, which [MarkLastUnits] and
-	// [Service.Do] with a CustomerHistory set). The customer holds none
+	// last ones ([Event].LastUnits, which [MarkLastUnits] sets, and so
+	// [Service.Do] with a CustomerHistory). The customer holds none
 	// to bring back, so [Apply] refuses to propose another refund. A
 	// reopening keeps it. A case stored before the field lacks it;
 	// [Service.Verify] accepts that.

@@ -204,11 +204,12 @@ import (
 // returns recorded before the carry-out is saved takes the steps itself:
 // read the case and its log from the [Store], apply the carry-out with
 // [Policy.Apply], call Refunds on the log with the new event appended
-// and the complainant's history, record the returns it gives with
+// and the complainant's history, and [MarkLastUnits] on the case and
+// the event, record the returns Refunds gives with
 // [customer.Recorder.RecordReturn], and only then save the case and the
-// event with [Store.Save] (which refuses a case changed meanwhile:
-// [ErrConflict]). The e-shop example does this, with what a crash
-// between the two writes leaves.
+// event MarkLastUnits gives with [Store.Save] (which refuses a case
+// changed meanwhile: [ErrConflict]). The e-shop example does this, with
+// what a crash between the two writes leaves.
 func Refunds(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
 	out, _, err := refundsHeld(events, order, history)
 	return out, err

@@ -68,13 +68,14 @@
 // goods coming back, such as a price reduction or a compensation that
 // settles a complaint, is a [Credit]: it lowers the net and the profit.
 // A compensation is goodwill, not a price, and counts on its own day, not
-// the order's. A [Recorder] refuses a price reduction or refund that
-// would make an order pay back more than its net, but a history imported
-// as it was recorded elsewhere may hold one: a summary keeps such money
-// as recorded, and its net may fall below zero (see Over-refunds on
-// [Summary]). Two summaries of
-// disjoint parts of one history merge into the summary of the whole, so
-// the work can be split across shards. [SummarizeHistory] summarises a
+// the order's. A [Recorder] ([Return.ValidateAfter],
+// [Credit.ValidateAfter]) refuses a Refund above its share, and a price
+// reduction or refund that would make an order pay back more than its
+// net, but a history imported as it was recorded elsewhere may hold
+// either: a summary keeps such money as recorded, and its net may fall
+// below zero (see Over-refunds on [Summary]). Two summaries of disjoint
+// parts of one history merge into the summary of the whole, so the work
+// can be split across shards. [SummarizeHistory] summarises a
 // customer's stored history; package salesrow adds the rows of a sales
 // export (one line per sale or refund, no order records) to a summary
 // instead.

@@ -2,6 +2,7 @@ package value_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -149,4 +150,19 @@ func TestScoreIntoAllocsWithUnreadCustom(t *testing.T) {
 			}
 		}
 	}))
+}
+
+// Set and Unset of a number that is no indicator panic, naming it: the
+// zero Indicator, one between the built-in and the custom ones, one
+// beyond them.
+func TestSetOfNoIndicatorPanics(t *testing.T) {
+	for _, i := range []value.Indicator{0, value.Indicator(value.NumIndicators), value.Custom(0) - 1, value.Custom(value.MaxCustom-1) + 1} {
+		var x value.Indicators
+		assert.PanicsWithValue(t, fmt.Sprintf("value: Indicators.Set: %d is no indicator", uint8(i)), func() { x.Set(i, 1) }, "%d", i)
+		assert.PanicsWithValue(t, fmt.Sprintf("value: Indicators.Unset: %d is no indicator", uint8(i)), func() { x.Unset(i) }, "%d", i)
+		assert.False(t, x.Known(i))
+	}
+	var x value.Indicators
+	x.Set(value.Custom(0), 2)
+	assert.True(t, x.Known(value.Custom(0)))
 }

@@ -32,8 +32,9 @@
 // such as a survey score, a target-customer flag, a dealer's staff
 // trained (numbers) or a credit bureau's limit (money, a
 // [customer.Money]). Each is [Custom](k); its leaves take any [Measure]
-// as a built-in indicator's, the caller sets each customer's values
-// after [Extract] ([Model.SetCustom] for a number,
+// a built-in indicator's can ([Absolute] only for one declared on a
+// unit scale, [CustomIndicator].UnitScale), the caller sets each
+// customer's values after [Extract] ([Model.SetCustom] for a number,
 // [Model.SetCustomAmount] for money in the customer's currency, which
 // [Indicators.Convert] converts), and an unknown value falls back as a
 // built-in one does. The statistics, their merging and encoding, and

@@ -74,9 +74,10 @@ type InputError struct {
 
 // Error implements error. An error about no one customer (a merge of
 // statistics) names none. One about an indicator reads
-// "value: customer "c": indicator name (custom-k) = v: reason", with
-// "not a finite number" for an empty Reason, followed by ": " and Err
-// when Err is set.
+// "value: customer "c": indicator profit = v: reason", a custom indicator
+// named by its declared name and its text ("indicator staff-trained
+// (custom-0)") when Name is set, with "not a finite number" for an empty
+// Reason, followed by ": " and Err when Err is set.
 func (e *InputError) Error() string {
 	if e.Customer == "" && e.Indicator == 0 {
 		if e.Err != nil {

@@ -13,7 +13,9 @@ import (
 
 // Indicator is a measurable indicator (level 4 of the hierarchy, domain rules §2):
 // one number per customer, read from its [customer.Summary] and, for the
-// trade indicators of intermediaries, from [customer.Customer.Trade].
+// trade indicators of intermediaries, from [customer.Customer.Trade],
+// or, for a custom indicator ([Custom], [Model].Custom), set by the
+// caller.
 // Money indicators are in the summary's currency, counts are plain
 // numbers, times are whole days.
 //
@@ -215,19 +217,20 @@ func (i Indicator) Money() bool {
 
 // Indicators are the raw indicator values of one customer, extracted once
 // by [Extract] so that fitting and scoring never touch decimals again.
-// Values[i] is meaningful only when Known(i). They also carry the day
-// they were observed at ([Indicators.AsOf]), so that statistics hold
-// customers of one day only (see [Stats]).
+// Values holds the built-in indicators; Values[i] is meaningful only
+// when Known(i). They also carry the day they were observed at
+// ([Indicators.AsOf]), so that statistics hold customers of one day only
+// (see [Stats]).
 //
 // The values of the custom indicators ([Custom], [Model].Custom), which
 // the library cannot derive from a summary, are set by the caller after
 // Extract: with [Indicators.Set] for a number (a count, a score, a flag
 // of 0 or 1), with [Indicators.SetAmount] for an amount of money
 // ([customer.Money], in Currency), which [Indicators.Convert] converts,
-// or by name with [Model.SetCustom] and [Model.SetCustomAmount]. Get
-// reads them; one not set is unknown, and a
-// leaf measuring it falls back as for a built-in indicator (see
-// [Measure]).
+// or by name with [Model.SetCustom] and [Model.SetCustomAmount]. They
+// are not in Values: [Indicators.Get] reads them. One not set is
+// unknown, and a leaf measuring it falls back as for a built-in
+// indicator (see [Measure]).
 type Indicators struct {
 	ID       customer.ID
 	Kind     customer.Kind
@@ -296,6 +299,7 @@ func asOfOf(x *Indicators) asOfDay { return asOfDay{x.asOf, x.hasAsOf} }
 // ([Custom]) is then a number, not an amount of money (see
 // [Indicators.SetAmount]). An i that is no indicator panics.
 func (x *Indicators) Set(i Indicator, v float64) {
+	mustBeIndicator(i, "Set")
 	if k, ok := i.CustomIndex(); ok {
 		x.custom[k] = v
 		x.amounts &^= 1 << k
@@ -359,8 +363,9 @@ func (x *Indicators) IsAmount(i Indicator) bool {
 	return i.Money()
 }
 
-// Unset marks indicator i unknown.
+// Unset marks indicator i unknown. An i that is no indicator panics.
 func (x *Indicators) Unset(i Indicator) {
+	mustBeIndicator(i, "Unset")
 	if k, ok := i.CustomIndex(); ok {
 		x.custom[k] = 0
 		x.amounts &^= 1 << k
@@ -368,6 +373,15 @@ func (x *Indicators) Unset(i Indicator) {
 		x.Values[i] = 0
 	}
 	x.known &^= 1 << i
+}
+
+// mustBeIndicator panics, naming the method, when i is no indicator:
+// the zero Indicator, or a number between the built-in and the custom
+// ones or beyond them.
+func mustBeIndicator(i Indicator, method string) {
+	if !i.Valid() {
+		panic(fmt.Sprintf("value: Indicators.%s: %d is no indicator", method, uint8(i)))
+	}
 }
 
 // at returns the value of indicator i, known or not.

@@ -84,9 +84,11 @@ const (
 	// else is rated, and Missing is a point of the indicator's own scale
 	// (for the credit rating 0.5 is BB, the middle of its scale), not of the
 	// population's range. Only the indicators on [0, 1] take it
-	// (FullPriceShare, ReturnRate, Credit), as indicator and as fallback,
-	// with the Linear transform and no clipping: a log transform would
-	// depend on the population's median and clipping on its quantiles.
+	// (FullPriceShare, ReturnRate, Credit, and a custom indicator
+	// declared [CustomIndicator].UnitScale), as indicator and as
+	// fallback, with the Linear transform and no clipping: a log
+	// transform would depend on the population's median and clipping on
+	// its quantiles.
 	Absolute
 )
 
@@ -220,14 +222,16 @@ type Node struct {
 // any other.
 //
 // Custom declares the indicators the caller measures itself (at most
-// [MaxCustom]): numbers the library cannot derive from a summary, such
-// as a survey score, a target-customer flag or a dealer's number of
-// staff trained. Custom[k] is the indicator [Custom](k): a leaf measures
-// it, or falls back to it, as a built-in one, with any transform and
-// method ([Absolute] only when it is declared on a unit scale), and the
-// caller sets its values on each customer's [Indicators] (see
-// [Model.SetCustom] for a number, [Model.SetCustomAmount] for money). In
-// the model's JSON a measure names it by its declared name.
+// [MaxCustom]): values the library cannot derive from a summary, numbers
+// such as a survey score, a target-customer flag or a dealer's number of
+// staff trained, or amounts of money such as a credit bureau's limit
+// ([CustomIndicator].Money). Custom[k] is the indicator [Custom](k): a
+// leaf measures it, or falls back to it, as a built-in one, with any
+// transform and method ([Absolute] only when it is declared on a unit
+// scale), and the caller sets its values on each customer's
+// [Indicators] (see [Model.SetCustom] for a number,
+// [Model.SetCustomAmount] for money). In the model's JSON a measure
+// names it by its declared name.
 type Model struct {
 	Kind      customer.Kind     `json:"kind"`
 	Custom    []CustomIndicator `json:"custom,omitempty"`
