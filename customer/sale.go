@@ -59,7 +59,11 @@ type Sale struct {
 	// MovedNet is the net of the rows of the order already counted on
 	// the day of MovedFrom, which moves with it: the sum of their amounts
 	// (negative for an order of refunds only). It must be zero when
-	// MovedFrom is.
+	// MovedFrom is. AddSale checks its form — at most as many decimals
+	// as an amount ([ParseAmount]), at most [MaxMovedNetDigits] integer
+	// digits — but cannot know the order's rows: the caller keeps each
+	// order's net (as package salesrow's Order does), and another MovedNet
+	// moves another amount between the days.
 	MovedNet decimal.Decimal
 	// Amount is the money of the row, negative for a return.
 	Amount Money
@@ -158,9 +162,11 @@ func (s *Summary) AddSale(x Sale) error {
 		case !x.OrderDay.IsZero() && !back && x.NewOrder:
 			p.add("order day", CodeMismatch, "a row that opens an order counts on its own day")
 		}
-		if x.MovedFrom.IsZero() && !x.MovedNet.IsZero() {
-			p.add("moved net", CodeMismatch, fmt.Sprintf("%s moves with no order: moved from is not given", safeString(x.MovedNet)))
-		}
+	}
+	if x.MovedFrom.IsZero() && !x.MovedNet.IsZero() {
+		p.add("moved net", CodeMismatch, fmt.Sprintf("%s moves with no order: moved from is not given", safeString(x.MovedNet)))
+	} else if msg := checkMovedNet(x.MovedNet); msg != "" {
+		p.add("moved net", CodeRange, msg)
 	}
 	if err := p.err("sale of customer", string(s.CustomerID)); err != nil {
 		return err
@@ -269,6 +275,27 @@ func (s *Summary) moveOff(i int, count bool, net decimal.Decimal) {
 	if d.Orders == 0 && d.Net.IsZero() {
 		s.Days = slices.Delete(s.Days, i, i+1)
 	}
+}
+
+// MaxMovedNetDigits is the number of integer digits a [Sale].MovedNet
+// may have: that of a sum of at most math.MaxInt64 amounts, each within
+// the bounds of [ParseAmount] (below 10^30).
+const MaxMovedNetDigits = maxAmountDigits + 19
+
+// checkMovedNet returns why net cannot be the net of an order's rows, or
+// "".
+func checkMovedNet(net decimal.Decimal) string {
+	if net.IsZero() {
+		return ""
+	}
+	e := int64(net.Exponent())
+	if e < -maxAmountDigits {
+		return fmt.Sprintf("has %d decimals, more than the %d an amount has", -e, maxAmountDigits)
+	}
+	if n := coefDigits(net) + e; n > MaxMovedNetDigits {
+		return fmt.Sprintf("has %d integer digits, more than the %d a sum of amounts has", n, MaxMovedNetDigits)
+	}
+	return ""
 }
 
 // movedFrom checks MovedFrom t, with net the net that moves, of a row on

@@ -14,8 +14,8 @@ import (
 // Order is the state of one order of a customer that [Add] keeps: the
 // caller holds one for each order it has seen (by order_id, or by day
 // when a row has none) and passes it with each row of the order; the
-// zero Order is that of an order not seen. It takes 32 bytes (and the
-// big.Int of Net when the net does not fit 64 bits).
+// zero Order is that of an order not seen. It takes 24 bytes on a 64-bit
+// platform, and the big.Int that Net holds.
 type Order struct {
 	// Day is the day the order counts on: that of its earliest sale row
 	// added, or, while it has none, of its earliest row.

@@ -23,12 +23,11 @@ const maxHoldout = 100000
 // what its summary then holds beyond the days it shares with the one as
 // of -as-of (input.Table.EarlierOf); the export is read a second time,
 // as of the calibration end, when that state is not kept: in the cdnow
-// format, when rows were skipped, or when a customer's units leave the
-// range they are kept in (input.Table.HasEarlier). Standard input is
-// first copied to a temporary file so that it can be read twice, and so
-// is a pipe given as -in in the cdnow format or with -skip-invalid; a
-// pipe read once, whose state as of the calibration end is not kept all
-// the same, is an error.
+// format, when rows were skipped, when a customer's units leave the
+// range they are kept in, or when an order's rows fall on both sides of
+// the calibration end, since the order counts on one day
+// (input.Table.HasEarlier). Standard input, and a pipe given as -in,
+// are first copied to a temporary file so that they can be read twice.
 func runReport(e *env, args []string) error {
 	fs := newFlags(e, "report", "-in FILE [-format csv|cdnow] -as-of YYYY-MM-DD [-out report.html]")
 	var f inputFlags
@@ -58,8 +57,6 @@ func runReport(e *env, args []string) error {
 	calEnd := report.CalibrationEnd(asOf, opts)
 
 	source := filepath.Base(f.in)
-	// once says the input is a pipe that is read as it is, only once.
-	once := false
 	if f.in == "-" {
 		source = "stdin"
 		tmp, err := spool(e.stdin, "stdin")
@@ -74,23 +71,19 @@ func runReport(e *env, args []string) error {
 		f.in, f.name = tmp, "stdin"
 	} else if st, err := os.Stat(f.in); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		// A pipe (-in <(zcat orders.csv.gz), a named pipe, /dev/stdin)
-		// can be read only once. It is copied as standard input is when
-		// the export is read a second time (the cdnow format) or may be
-		// (-skip-invalid: a row skipped), else read as it is. A missing
+		// can be read only once, and the export is read a second time
+		// whenever an order's rows fall on both sides of the
+		// calibration end: it is copied as standard input is. A missing
 		// file or a directory is left to open.
-		if format, _ := input.ParseFormat(f.format); format == input.CDNOW || f.skipInvalid {
-			tmp, err := spoolFile(f.in)
-			if err != nil {
-				return err
-			}
-			defer func() {
-				os.Remove(tmp)
-				temps.done(tmp)
-			}()
-			f.in, f.name = tmp, f.label()
-		} else {
-			once = true
+		tmp, err := spoolFile(f.in)
+		if err != nil {
+			return err
 		}
+		defer func() {
+			os.Remove(tmp)
+			temps.done(tmp)
+		}()
+		f.in, f.name = tmp, f.label()
 	}
 	// Read once, keeping the state as of the calibration end too.
 	t, out, err := f.scanTo(e, asOf, *outPath, "-as-of", func(o *input.Options) {
@@ -127,9 +120,6 @@ func runReport(e *env, args []string) error {
 		reportPassedOver(e, t.Blank, t.Headers)
 		fmt.Fprintln(e.stderr)
 		in.Earlier = tableEarlier{t}
-	case once:
-		// Only a sum beyond the range of the kept state gets here.
-		return fmt.Errorf("%s: the export must be read a second time, as of the calibration end %s, and a pipe can be read only once: give it as a file", f.label(), calEnd)
 	default:
 		calSrc, err := f.open(e, calEnd)
 		if err != nil {

@@ -228,7 +228,7 @@
 // order on the fast path (orderWords: the key, and a word holding the day,
 // the sale bit and the net in 40 bits), as before the net was kept; 32 on
 // the wide tier (wideOrderWords); on the decimal path a salesrow.Order,
-// 32 bytes beside the key. Order rows need not be adjacent, nor in date
+// 24 bytes beside the key and the big.Int of its net. Order rows need not be adjacent, nor in date
 // order: an order counts on the earliest day of its sale rows (of its
 // rows, when it has no sale row; salesrow.Add), and a row dated before
 // that day moves it there, with its count and its net. Two distinct order IDs of one customer with n orders collide
