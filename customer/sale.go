@@ -111,7 +111,8 @@ type Sale struct {
 // before [MinRecordYear], unknown currency, units whose sign differs from the amount's or beyond
 // ±[MaxLineQuantity], an amount or cost beyond the bounds of
 // [ParseAmount], a negative cost on a sale, an OrderDay with MovedFrom
-// or on a sale with NewOrder, a MovedNet without MovedFrom; and, for a
+// or on a sale with NewOrder, a MovedNet without MovedFrom or beyond
+// its bounds (see [Sale]); and, for a
 // row on or before AsOf, a currency other than the summary's, an
 // OrderDay or MovedFrom that breaks its rules (see [Sale]), or a row
 // that would overflow Units, ReturnedUnits, Orders or Returns
