@@ -350,6 +350,22 @@ func checkCustomValue(id customer.ID, d *CustomIndicator, i Indicator, v float64
 	return nil
 }
 
+// checkValues returns an [*InputError] for the first value of x that is
+// not a finite number, naming a custom indicator by its name in custom,
+// or for the first custom value that custom refuses (checkCustom).
+func checkValues(x *Indicators, custom []CustomIndicator) error {
+	if err := x.check(); err != nil {
+		if e, ok := err.(*InputError); ok {
+			e.Name = customName(e.Indicator, custom)
+		}
+		return err
+	}
+	if len(custom) > 0 {
+		return checkCustom(x, custom)
+	}
+	return nil
+}
+
 // checkCustom returns an [*InputError] for the first custom indicator
 // declared in custom that x knows with a value its declaration refuses:
 // one that is not a finite number, one outside [0, 1] on a unit scale,

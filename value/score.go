@@ -129,16 +129,8 @@ func (sc *Scorer) ScoreInto(dst *Score, x *Indicators) error {
 	if x.Currency != "" && sc.currency != "" && x.Currency != sc.currency {
 		return &InputError{Customer: x.ID, Reason: "currency of the fit", Err: &customer.CurrencyMismatchError{A: sc.currency, B: x.Currency}}
 	}
-	if err := x.check(); err != nil {
-		if e, ok := err.(*InputError); ok {
-			e.Name = customName(e.Indicator, sc.custom)
-		}
+	if err := checkValues(x, sc.custom); err != nil {
 		return err
-	}
-	if len(sc.custom) > 0 {
-		if err := checkCustom(x, sc.custom); err != nil {
-			return err
-		}
 	}
 	var cur, pot float64
 	nl, prev := len(sc.leaves), dst.N

@@ -115,16 +115,8 @@ func (s *Stats) Add(x *Indicators) error {
 	}
 	// Every known value, read by a leaf or not, as ScoreInto checks it:
 	// the statistics take no customer the scorer would refuse.
-	if err := x.check(); err != nil {
-		if e, ok := err.(*InputError); ok {
-			e.Name = customName(e.Indicator, s.custom)
-		}
+	if err := checkValues(x, s.custom); err != nil {
 		return err
-	}
-	if len(s.custom) > 0 {
-		if err := checkCustom(x, s.custom); err != nil {
-			return err
-		}
 	}
 	if s.currency == "" {
 		s.currency = x.Currency

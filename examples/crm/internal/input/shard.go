@@ -567,6 +567,25 @@ func dayAt(words []uint64, n, stride int, date customer.Date) (j int, found bool
 	return j, j > 0 && dayDate(words[stride*(j-1)]) == date
 }
 
+// meet sets in oc what a row dated date, a sale row when sale is set,
+// does to the order it belongs to, counted on day d and with a sale row
+// when hasSale is set (see orderChange), and returns whether the order
+// has a sale row after it.
+func (oc *orderChange) meet(sale, hasSale bool, d, date customer.Date) bool {
+	oc.target = d
+	switch {
+	case sale && !hasSale:
+		oc.opens, oc.target, hasSale = true, date, true
+		oc.moved = date != d
+	case (sale || !hasSale) && date < d:
+		oc.moved, oc.moveCount, oc.target = true, sale, date
+	}
+	if oc.moved {
+		oc.from = d
+	}
+	return hasSale
+}
+
 // orderStep returns what row fr of amount a, a sale row when sale is
 // set, of customer i, whose record being built is x, does to its order;
 // ok is false when a new order would pass maxFastOrders or the order's
@@ -592,17 +611,10 @@ func (s *shard) orderStep(i int32, x *crec, fr *frow, sale bool, a int64) (oc or
 		return oc, ok
 	}
 	w := ks[orderWords*k+1]
-	d, hasSale, net := orderDate(w), orderSale(w), orderNet(w)
-	oc.target = d
-	switch {
-	case sale && !hasSale:
-		oc.opens, oc.target, hasSale = true, fr.date, true
-		oc.moved = fr.date != d
-	case (sale || !hasSale) && fr.date < d:
-		oc.moved, oc.moveCount, oc.target = true, sale, fr.date
-	}
+	d, net := orderDate(w), orderNet(w)
+	hasSale := oc.meet(sale, orderSale(w), d, fr.date)
 	if oc.moved {
-		oc.from, oc.movedNet = d, net
+		oc.movedNet = net
 	}
 	n, ok := add64(net, a)
 	if !ok {

@@ -528,18 +528,11 @@ func (s *shard) wideOrderStep(x *crec, fr *frow, sale bool, a i128, ea int8) (oc
 		return oc, ok
 	}
 	w := ks[wideOrderWords*k+1]
-	d, hasSale := orderDate(w), orderSale(w)
+	d := orderDate(w)
 	net, exp := i128{int64(ks[wideOrderWords*k+2]), ks[wideOrderWords*k+3]}, -int8(w&31)
-	oc.target = d
-	switch {
-	case sale && !hasSale:
-		oc.opens, oc.target, hasSale = true, fr.date, true
-		oc.moved = fr.date != d
-	case (sale || !hasSale) && fr.date < d:
-		oc.moved, oc.moveCount, oc.target = true, sale, fr.date
-	}
+	hasSale := oc.meet(sale, orderSale(w), d, fr.date)
 	if oc.moved {
-		oc.from, oc.movedNet, oc.movedExp = d, net, exp
+		oc.movedNet, oc.movedExp = net, exp
 	}
 	if oc.net, ok = net.add(a); !ok {
 		return oc, false
