@@ -577,6 +577,44 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		}
 	})
 
+	subtest.Run(t, "RefundOfTheLastUnitsRoundTrips", func(t *testing.T) {
+		// A refund carried out that took the last units held
+		// (complaint.MarkLastUnits) keeps its mark on the event and
+		// RefundedAll on the case: a store that dropped either would let
+		// the reopened case refund units the customer no longer holds.
+		s := newStore(t)
+		c, ev := Record("L-1", T0)
+		require.NoError(t, s.Save(ctx, c, ev), "save version 1")
+		evs := []complaint.Event{ev}
+		at := T0
+		steps := HappyPath()[:6]
+		steps[3].Command.Proposal = &complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: money("40.00"), Units: 1, Detail: "the belt back"}
+		for i, step := range steps {
+			at = at.Add(time.Hour)
+			next, ev, err := complaint.Apply(c, step.Command, step.Actor, at)
+			require.NoError(t, err, "fixture step %d (%s)", i+1, step.Command.Kind)
+			if step.Command.Kind == complaint.CmdCarryOut {
+				// As MarkLastUnits marks it when no unit is left.
+				next.RefundedAll, ev.LastUnits = true, true
+			}
+			require.NoError(t, s.Save(ctx, next, ev), "save version %d (%s)", next.Version, step.Command.Kind)
+			c, evs = next, append(evs, ev)
+		}
+		rebuilt, err := complaint.Rebuild(evs)
+		require.NoError(t, err, "fixture log")
+		require.True(t, rebuilt.RefundedAll, "fixture log")
+		got, err := s.Get(ctx, "L-1")
+		if assert.NoError(t, err) {
+			assert.True(t, got.RefundedAll, "Get: RefundedAll")
+			sameCase(t, c, got, "Get")
+		}
+		stored, err := s.Events(ctx, "L-1")
+		if assert.NoError(t, err) && assert.Len(t, stored, len(evs)) {
+			assert.True(t, stored[len(stored)-1].LastUnits, "Events: the carry-out's LastUnits")
+			sameEvents(t, evs, stored, "Events")
+		}
+	})
+
 	subtest.Run(t, "CaseIDsAreExact", func(t *testing.T) {
 		// Case IDs are compared exactly: IDs differing in case or by spaces are other cases, each with its own version and events.
 		s := newStore(t)
