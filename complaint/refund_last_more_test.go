@@ -25,6 +25,17 @@ func rvMark(t *testing.T, c complaint.Case, evs []complaint.Event, o customer.Or
 	return complaint.MarkLastUnits(c, evs[len(evs)-1], evs[:len(evs)-1], o, hist)
 }
 
+// tillService is a Service with a CustomerHistory over the cases of
+// reach(3) and shirtOrder, whose customer brought back units of line 1
+// at the till 30 hours before the case.
+func tillService(t *testing.T, units int) (*complaint.MemStore, history, *complaint.Service) {
+	_, evs := reach(3)
+	st := storeOf(t, evs)
+	h := newHistory(t, shirtOrder())
+	h.ret(t, rvTill("R-till", "1", units, -30))
+	return st, h, &complaint.Service{Store: st, CustomerHistory: h.st}
+}
+
 // rvTill is a till refund of units of line of order O-1 at time h (hours).
 func rvTill(id, line string, units int, h float64) customer.Return {
 	return customer.Return{ID: id, OrderID: "O-1", CustomerID: "cust-C-1", Time: hours(h), Kind: customer.Refund,
@@ -178,11 +189,7 @@ func TestLastUnitsJSON(t *testing.T) {
 // as stored (marked), with no second event, through Do and DoRetry.
 func TestLastUnitsRedeliveredMarkedCarryOut(t *testing.T) {
 	ctx := context.Background()
-	_, evs := reach(3)
-	st := storeOf(t, evs)
-	h := newHistory(t, shirtOrder())
-	h.ret(t, rvTill("R-till", "1", 1, -30))
-	svc := &complaint.Service{Store: st, CustomerHistory: h.st}
+	st, h, svc := tillService(t, 1)
 	steps := refundSteps(twoOfThree(t))
 	steps[2].Command.Key = "msg-9"
 	c, ev := serviceSteps(t, svc, 5, steps...)
@@ -207,11 +214,7 @@ func TestLastUnitsRedeliveredMarkedCarryOut(t *testing.T) {
 // next attempt, and saved once.
 func TestLastUnitsDoRetryMarksAgain(t *testing.T) {
 	ctx := context.Background()
-	_, evs := reach(3)
-	st := storeOf(t, evs)
-	h := newHistory(t, shirtOrder())
-	h.ret(t, rvTill("R-till", "1", 1, -30))
-	svc := &complaint.Service{Store: st, CustomerHistory: h.st}
+	st, _, svc := tillService(t, 1)
 	steps := refundSteps(twoOfThree(t))
 	serviceSteps(t, svc, 5, steps[:2]...)
 	svc.Store = &conflictStore{Store: st, n: 1}
@@ -229,11 +232,7 @@ func TestLastUnitsDoRetryMarksAgain(t *testing.T) {
 // before the mark.
 func TestLastUnitsStaleCarryOutConflict(t *testing.T) {
 	ctx := context.Background()
-	_, evs := reach(3)
-	st := storeOf(t, evs)
-	h := newHistory(t, shirtOrder())
-	h.ret(t, rvTill("R-till", "1", 3, -30)) // the history cannot hold the refund
-	svc := &complaint.Service{Store: st, CustomerHistory: h.st}
+	st, _, svc := tillService(t, 3) // the history cannot hold the refund
 	serviceSteps(t, svc, 5, refundSteps(twoOfThree(t))[:2]...)
 	svc.Store = staleStore{st}
 	_, _, err := svc.Do(ctx, "C-1", carryOut, handler, hours(7))
