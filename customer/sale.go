@@ -73,19 +73,37 @@ type Sale struct {
 	// Cost is the cost of goods of the row (negative for a return), when
 	// known; otherwise the default margin applies.
 	Cost decimal.NullDecimal
+	// Discount is the money taken off the row's list price (a markdown,
+	// a coupon), when the export gives it: Amount is what was paid after
+	// it, so the list price of a sale row is Amount + Discount. On a sale
+	// it must not be negative. On a return only whether it is zero
+	// counts, whatever its sign (exports write the discount of the units
+	// returned as a negative or a positive number): a return whose
+	// Discount is zero brings back goods sold at full price. Not given
+	// (Valid false), a sale counts as sold at full price and a return
+	// leaves FullPriceNet as it is (see [Summary.AddSale]). It is
+	// ignored for a return of units without money.
+	Discount decimal.NullDecimal
 	// Category of the goods; optional.
 	Category string
 }
 
 // AddSale adds one export row to the summary. A positive amount is a sale
-// on the row's day (see Days on [Summary]): it counts toward Gross (as
-// full price, since exports carry no discounts), Units, Cost and the
-// day's net, and NewOrder counts an order. A zero amount with positive
+// on the row's day (see Days on [Summary]): it counts toward Gross,
+// Units, Cost and the day's net, and NewOrder counts an order. With a
+// Discount, the sale counts in Gross at its list price, Amount +
+// Discount, and in Discounts at Discount, so that the net is Amount, and
+// in FullPriceNet only when Discount is zero; without one it counts in
+// Gross and FullPriceNet at Amount, as sold at full price (exports often
+// carry no discounts). A zero amount with positive
 // units, or with none, is a sale of nothing (free goods, a visit that
 // moved no money), counted the same way: the rule of the sales-export
 // rows of package salesrow, whose rows of nothing count as transactions. A negative amount
 // is a refund taken off the row's day, as [Summary.AddRefund]: its
-// units (negative) count in ReturnedUnits and the row in Returns. A zero
+// units (negative) count in ReturnedUnits and the row in Returns, and,
+// when its Discount is given and zero (goods sold at full price), its
+// amount comes off FullPriceNet, as the refund of a line sold without a
+// discount does. A zero
 // amount with negative units is a return of units for which no money
 // moved: its units count in ReturnedUnits and the row in Returns, as a
 // refund's do, and the cost of the goods, when the row gives one, comes
@@ -109,8 +127,8 @@ type Sale struct {
 //
 // An invalid row returns an error and changes nothing: zero time or one
 // before [MinRecordYear], unknown currency, units whose sign differs from the amount's or beyond
-// ±[MaxLineQuantity], an amount or cost beyond the bounds of
-// [ParseAmount], a negative cost on a sale, an OrderDay with MovedFrom
+// ±[MaxLineQuantity], an amount, cost or discount beyond the bounds of
+// [ParseAmount], a negative cost or discount on a sale, an OrderDay with MovedFrom
 // or on a sale with NewOrder, a MovedNet without MovedFrom or beyond
 // its bounds (see [Sale]); and, for a
 // row on or before AsOf, a currency other than the summary's, an
@@ -154,6 +172,13 @@ func (s *Summary) AddSale(x Sale) error {
 			p.add("cost", CodeRange, msg)
 		} else if !back && x.Cost.Decimal.Sign() < 0 {
 			p.add("cost", CodeNegative, "must not be negative on a sale")
+		}
+	}
+	if x.Discount.Valid {
+		if msg := checkAmount(x.Discount.Decimal); msg != "" {
+			p.add("discount", CodeRange, msg)
+		} else if !back && x.Discount.Decimal.Sign() < 0 {
+			p.add("discount", CodeNegative, "must not be negative on a sale")
 		}
 	}
 	if !dayless {
@@ -231,14 +256,24 @@ func (s *Summary) AddSale(x Sale) error {
 			return nil
 		}
 		s.Refunded = s.Refunded.Sub(a)
+		if x.Discount.Valid && x.Discount.Decimal.IsZero() {
+			// Goods sold at full price came back.
+			s.FullPriceNet = s.FullPriceNet.Add(a)
+		}
 		if x.Cost.Valid {
 			cost = cost.Neg().Abs().Neg()
 		}
 		s.Cost = s.Cost.Add(cost)
 	} else {
 		s.Units += x.Units
-		s.Gross = s.Gross.Add(a)
-		s.FullPriceNet = s.FullPriceNet.Add(a)
+		switch d := x.Discount.Decimal; {
+		case !x.Discount.Valid || d.IsZero():
+			s.Gross = s.Gross.Add(a)
+			s.FullPriceNet = s.FullPriceNet.Add(a)
+		default:
+			s.Gross = s.Gross.Add(a.Add(d))
+			s.Discounts = s.Discounts.Add(d)
+		}
 		s.Cost = s.Cost.Add(cost)
 		if x.Category != "" {
 			if i, found := slices.BinarySearch(s.Categories, x.Category); !found {
