@@ -17,7 +17,9 @@ type Options struct {
 	// when empty. Migrate creates it when it does not exist. Several
 	// schemas keep independent data sets in one database (one per shop,
 	// or one per test). A name that a search_path reads as another
-	// schema ($user, the role's own) is refused by [DB.Migrate].
+	// schema ($user, the role's own), or one longer than the server
+	// keeps of an identifier (max_identifier_length, 63 bytes by
+	// default: it would be cut), is refused by [DB.Migrate].
 	Schema string
 	// MigrationLockTimeout bounds how long [DB.Migrate] waits for the
 	// locks on the tables an upgrade alters or rewrites, taken all

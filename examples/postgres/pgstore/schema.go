@@ -377,12 +377,32 @@ const lockClass = 0x7a11
 // migrations resolve the schema's table and type names in the schema
 // and pg_catalog, never in a temporary table or type of the session
 // named alike; a schema the search_path
-// cannot name ($user, which it reads as the role's own) is refused with
-// an error matching customer.ErrInvalid. It returns an error matching
+// cannot name ($user, which it reads as the role's own), and one longer
+// than the server keeps of an identifier (63 bytes by default), are
+// refused with an error matching customer.ErrInvalid. It returns an error matching
 // [ErrSchemaTooNew] when the database lists a migration this package
 // does not know.
 func (db *DB) Migrate(ctx context.Context) error {
 	return db.migrateTo(ctx, len(migrations))
+}
+
+// checkSchemaLength refuses a schema name longer than the server keeps
+// of an identifier (max_identifier_length, 63 bytes unless PostgreSQL was
+// built otherwise): every statement would cut it to that length, so two
+// names alike in their first bytes would be one schema, migrated under
+// two advisory locks.
+func (db *DB) checkSchemaLength(ctx context.Context, tx pgx.Tx) error {
+	var limit int
+	if err := tx.QueryRow(ctx, `SELECT pg_catalog.current_setting('max_identifier_length')::pg_catalog.int4`).Scan(&limit); err != nil {
+		return err
+	}
+	if len(db.schema) <= limit {
+		return nil
+	}
+	return customer.Invalid(fmt.Sprintf("schema %q", db.schema), []customer.FieldError{{
+		Field: "Options.Schema", Code: customer.CodeRange,
+		Message: fmt.Sprintf("the name is %d bytes; the server keeps %d of an identifier and would cut it, so names alike in their first %d bytes would be one schema", len(db.schema), limit, limit),
+	}})
 }
 
 // migrateTo is Migrate up to version target.
@@ -391,6 +411,9 @@ func (db *DB) migrateTo(ctx context.Context, target int) error {
 		return err
 	}
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		if err := db.checkSchemaLength(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClass, db.schema); err != nil {
 			return err
 		}
@@ -493,8 +516,6 @@ func (db *DB) apply(ctx context.Context, tx pgx.Tx, schema string, current, targ
 	// or, when the role has none, into pg_temp (temporary tables, gone
 	// with the session, while schema_version lists their steps). Such a
 	// schema is refused, the transaction rolled back: nothing changed.
-	// (As a name, the schema's is cut to the server's identifier length,
-	// as in every statement.)
 	var first bool
 	if err := tx.QueryRow(ctx, `SELECT coalesce(pg_catalog.current_schema() = $1::pg_catalog.text::pg_catalog.name, false)`, db.schema).Scan(&first); err != nil {
 		return err
