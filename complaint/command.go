@@ -310,7 +310,7 @@ func checkRefund(p *problems, c Case, cmd Command) {
 	case c.Intake.Subject.Order == "":
 		p.add("command.proposal.kind", customer.CodeMismatch, "a refund is of an order's goods, recorded as a return of its lines, and the case's subject names no order")
 	case c.RefundedAll:
-		p.add("command.proposal.kind", customer.CodeMismatch, "the case carried out a refund of every unit the customer held of the subject before: none is left to bring back; propose a price reduction of what is left of the order's price or a compensation")
+		p.add("command.proposal.kind", customer.CodeMismatch, "a refund the case carried out left the customer none of the subject's units, so none is left to bring back; propose a price reduction of what is left of the order's price or a compensation instead")
 	}
 }
 

@@ -64,6 +64,19 @@ type Event struct {
 	// which the customer still holds units of the subject. It is false
 	// in every event logged before events recorded it, and an erasure
 	// keeps it.
+	//
+	// A reader that does not know the field (encoding/json drops
+	// unknown fields), as code written before it, reads the event
+	// unmarked. When such code writes the event back unmarked while the
+	// case keeps RefundedAll, or writes back a case without RefundedAll
+	// while the event keeps the mark, [Service.Verify] reports the case
+	// (field refunded_all). When it writes back both without them, as an
+	// erasure that rewrites a customer's cases and events may, the log
+	// reads as one written before the mark, which Verify accepts: Apply
+	// accepts another refund proposal, and [Refunds] refuses its
+	// carry-out ([Service.Do] with a CustomerHistory before it is saved,
+	// otherwise the whole log once it is; see "Refunds of the last
+	// units" at [Refunds]).
 	LastUnits bool `json:"last_units,omitempty"`
 	// Erased is when the complainant's own words were erased from the
 	// event ([EraseEvent]), zero if never. It is the one change a store

@@ -70,6 +70,6 @@ func ExampleMarkLastUnits() {
 	// Output:
 	// refund carried out: last units false refunded all false
 	// refund carried out: last units true refunded all true
-	// complaint "C-1": propose: command.proposal.kind: the case carried out a refund of every unit the customer held of the subject before: none is left to bring back; propose a price reduction of what is left of the order's price or a compensation
+	// complaint "C-1": propose: command.proposal.kind: a refund the case carried out left the customer none of the subject's units, so none is left to bring back; propose a price reduction of what is left of the order's price or a compensation instead
 	// investigated
 }

@@ -509,11 +509,14 @@ func (cmd Command) LogValue() slog.Value {
 // actor's department where known, as an approval by the relevant
 // department is checked by it), states, priority, the department a
 // reassignment left, the resolution a revision took back with the time
-// and approver of its approval, the erasure time and the command
-// ([Command.String]), as in
+// and approver of its approval, "took back the last units" for a
+// carry-out marked [Event.LastUnits] (after which the case refuses
+// another refund), the erasure time and the command ([Command.String]),
+// as in
 //
 //	event 2 of complaint case "K-1" at 2026-03-02T10:00:00Z by agent:A-1: recorded → rejected, priority high, command reject (reply: 40 bytes)
 //	event 6 of complaint case "K-1" at 2026-03-02T14:00:00Z by supervisor:S-3 of department "quality": proposed → approved, priority normal, command approve
+//	event 7 of complaint case "K-1" at 2026-03-02T15:00:00Z by handler:H-1: approved → carried-out, priority normal, took back the last units, command carry-out (execution notified by email, 1 accountability measure (detail: 12 bytes))
 //
 // without any text.
 func (e Event) String() string {
@@ -535,6 +538,9 @@ func (e Event) String() string {
 		}
 		b.WriteString(" approved" + approvalText(e.RevisedApprovedBy, e.RevisedApproved))
 	}
+	if e.LastUnits {
+		b.WriteString(", took back the last units")
+	}
 	if !e.Erased.IsZero() {
 		fmt.Fprintf(&b, ", erased %s", logtext.Time(e.Erased))
 	}
@@ -553,7 +559,8 @@ func (e Event) Format(f fmt.State, verb rune) { logtext.Format(f, verb, e.String
 // where known (actor_department), the states, the priority, the
 // department left by a reassignment, the resolution a revision took
 // back and the time and approver of its approval ("revised_approved",
-// "revised_approved_by"), the erasure time and the command's own form
+// "revised_approved_by"), "last_units": true for a carry-out marked
+// [Event.LastUnits], the erasure time and the command's own form
 // ([Command.LogValue]).
 func (e Event) LogValue() slog.Value {
 	attrs := []slog.Attr{
@@ -582,6 +589,9 @@ func (e Event) LogValue() slog.Value {
 	}
 	if e.RevisedApprovedBy != "" {
 		attrs = append(attrs, slog.String("revised_approved_by", string(e.RevisedApprovedBy)))
+	}
+	if e.LastUnits {
+		attrs = append(attrs, slog.Bool("last_units", true))
 	}
 	if !e.Erased.IsZero() {
 		attrs = append(attrs, slog.Time("erased", e.Erased))

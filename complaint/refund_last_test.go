@@ -103,7 +103,7 @@ func TestServiceLastUnitsSetRefundedAll(t *testing.T) {
 	var ve *customer.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("command.proposal.kind", customer.CodeMismatch), "%v", err)
-	assert.ErrorContains(t, err, "refund of every unit")
+	assert.ErrorContains(t, err, "left the customer none of the subject's units")
 	after, err := st.Get(ctx, "C-1")
 	require.NoError(t, err)
 	assert.True(t, complainttest.Same(c, after), "nothing saved")

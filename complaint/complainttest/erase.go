@@ -347,4 +347,25 @@ func testEraser(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		accepted.Erased = erasedAt.In(time.FixedZone("UTC-8", -8*3600))
 		require.NoError(t, s.Save(ctx, accepted, ev), "Erased in UTC-8")
 	})
+
+	subtest.Run(t, "EraseKeepsTheLastUnitsMark", func(t *testing.T) {
+		// An erasure keeps the mark of a carry-out that took back the last units held (Event.LastUnits) and the case's RefundedAll: a store that rewrites its documents without them lets the reopened case refund units the customer no longer holds.
+		s := eraser(t)
+		c, evs, carriedOut := saveLastUnits(t, s)
+		at := c.Updated.Add(time.Hour)
+		require.NoError(t, s.Erase(ctx, c.Intake.Complainant, at))
+		got, err := s.Get(ctx, c.ID)
+		if assert.NoError(t, err) {
+			assert.True(t, got.RefundedAll, "Get: RefundedAll")
+			sameCase(t, complaint.EraseCase(c, at), got, "Get")
+		}
+		stored, err := s.Events(ctx, c.ID)
+		if assert.NoError(t, err) && assert.Len(t, stored, len(evs)) {
+			assert.True(t, stored[carriedOut].LastUnits, "Events: the carry-out's LastUnits")
+			for i := range evs {
+				evs[i] = complaint.EraseEvent(evs[i], at)
+			}
+			sameEvents(t, evs, stored, "Events")
+		}
+	})
 }

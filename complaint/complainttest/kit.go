@@ -289,6 +289,37 @@ func listingProblem(cases []complaint.Case, who customer.ID) string {
 	return ""
 }
 
+// saveLastUnits saves to s case L-1, recorded at T0 and taken along
+// [HappyPath] to closed with a refund of one unit whose carry-out is
+// marked as taking back the last units held ([complaint.Event].LastUnits,
+// as [complaint.MarkLastUnits] marks it when no unit is left) and sets
+// RefundedAll. It returns the case, its events and the index of the
+// carry-out among them.
+func saveLastUnits(t *testing.T, s complaint.Store) (complaint.Case, []complaint.Event, int) {
+	t.Helper()
+	ctx := context.Background()
+	c, ev := Record("L-1", T0)
+	require.NoError(t, s.Save(ctx, c, ev), "save version 1")
+	evs := []complaint.Event{ev}
+	steps := HappyPath()
+	steps[3].Command.Proposal = &complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: money("40.00"), Units: 1, Detail: "the belt back"}
+	carriedOut := 0
+	for i, step := range steps {
+		next, ev, err := complaint.Apply(c, step.Command, step.Actor, T0.Add(time.Duration(i+1)*time.Hour))
+		require.NoError(t, err, "fixture step %d (%s)", i+1, step.Command.Kind)
+		if step.Command.Kind == complaint.CmdCarryOut {
+			next.RefundedAll, ev.LastUnits = true, true
+			carriedOut = len(evs)
+		}
+		require.NoError(t, s.Save(ctx, next, ev), "save version %d (%s)", next.Version, step.Command.Kind)
+		c, evs = next, append(evs, ev)
+	}
+	rebuilt, err := complaint.Rebuild(evs)
+	require.NoError(t, err, "fixture log")
+	require.True(t, rebuilt.RefundedAll, "fixture log")
+	return c, evs, carriedOut
+}
+
 // TestStore runs the conformance tests of [complaint.Store] against the
 // stores newStore returns; each call must return a new, empty store. The
 // subtests check every obligation of the Store documentation, of the
@@ -583,34 +614,15 @@ func TestStore(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 		// RefundedAll on the case: a store that dropped either would let
 		// the reopened case refund units the customer no longer holds.
 		s := newStore(t)
-		c, ev := Record("L-1", T0)
-		require.NoError(t, s.Save(ctx, c, ev), "save version 1")
-		evs := []complaint.Event{ev}
-		at := T0
-		steps := HappyPath()[:6]
-		steps[3].Command.Proposal = &complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: money("40.00"), Units: 1, Detail: "the belt back"}
-		for i, step := range steps {
-			at = at.Add(time.Hour)
-			next, ev, err := complaint.Apply(c, step.Command, step.Actor, at)
-			require.NoError(t, err, "fixture step %d (%s)", i+1, step.Command.Kind)
-			if step.Command.Kind == complaint.CmdCarryOut {
-				// As MarkLastUnits marks it when no unit is left.
-				next.RefundedAll, ev.LastUnits = true, true
-			}
-			require.NoError(t, s.Save(ctx, next, ev), "save version %d (%s)", next.Version, step.Command.Kind)
-			c, evs = next, append(evs, ev)
-		}
-		rebuilt, err := complaint.Rebuild(evs)
-		require.NoError(t, err, "fixture log")
-		require.True(t, rebuilt.RefundedAll, "fixture log")
-		got, err := s.Get(ctx, "L-1")
+		c, evs, carriedOut := saveLastUnits(t, s)
+		got, err := s.Get(ctx, c.ID)
 		if assert.NoError(t, err) {
 			assert.True(t, got.RefundedAll, "Get: RefundedAll")
 			sameCase(t, c, got, "Get")
 		}
-		stored, err := s.Events(ctx, "L-1")
+		stored, err := s.Events(ctx, c.ID)
 		if assert.NoError(t, err) && assert.Len(t, stored, len(evs)) {
-			assert.True(t, stored[len(stored)-1].LastUnits, "Events: the carry-out's LastUnits")
+			assert.True(t, stored[carriedOut].LastUnits, "Events: the carry-out's LastUnits")
 			sameEvents(t, evs, stored, "Events")
 		}
 	})

@@ -356,4 +356,20 @@ func testLogLister(t *testing.T, newStore func(t *testing.T) complaint.Store) {
 			}
 		}
 	})
+
+	subtest.Run(t, "LogsKeepTheLastUnitsMark", func(t *testing.T) {
+		// A log keeps the mark of a carry-out that took back the last units held (Event.LastUnits), from which Rebuild gives the case's RefundedAll.
+		s, ll := lister(t)
+		c, evs, carriedOut := saveLastUnits(t, s)
+		logs := collectLogs(t, ll, T0, T0.Add(time.Hour))
+		require.Equal(t, []complaint.ID{c.ID}, logCases(logs))
+		if assert.Len(t, logs[0], len(evs)) {
+			assert.True(t, logs[0][carriedOut].LastUnits, "the carry-out's LastUnits")
+			sameEvents(t, evs, logs[0], "log")
+		}
+		r, err := complaint.Rebuild(logs[0])
+		if assert.NoError(t, err) {
+			assert.True(t, r.RefundedAll, "RefundedAll of the case rebuilt from its log")
+		}
+	})
 }

@@ -136,6 +136,24 @@ func (s recordOnly) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]co
 	}
 }
 
+// markless lists the events without the mark of a refund of the last
+// units (LastUnits), as a query that reads the events through a decoder
+// that does not know it.
+type markless struct{ *complaint.MemStore }
+
+func (s markless) Logs(ctx context.Context, from, to time.Time) iter.Seq2[[]complaint.Event, error] {
+	return func(yield func([]complaint.Event, error) bool) {
+		for log, err := range s.MemStore.Logs(ctx, from, to) {
+			for i := range log {
+				log[i].LastUnits = false
+			}
+			if !yield(log, err) {
+				return
+			}
+		}
+	}
+}
+
 // ignoresCtx lists with a context that is never done.
 type ignoresCtx struct{ *complaint.MemStore }
 
@@ -161,6 +179,8 @@ func TestBrokenLogListerHelper(t *testing.T) {
 		newStore = func() complaint.Store { return recordOnly{complaint.NewMemStore()} }
 	case "ignoresCtx":
 		newStore = func() complaint.Store { return ignoresCtx{complaint.NewMemStore()} }
+	case "markless":
+		newStore = func() complaint.Store { return markless{complaint.NewMemStore()} }
 	default:
 		return
 	}
@@ -182,6 +202,7 @@ func TestKitDetectsBrokenLogListers(t *testing.T) {
 		"closedPeriod": {"LogsPeriodBounds"},
 		"recordOnly":   {"LogsOrderedByOpenedThenID", "LogsAreWhole", "LogsMatchTheListings"},
 		"ignoresCtx":   {"LogsWithContextDone"},
+		"markless":     {"LogsKeepTheLastUnitsMark"},
 	} {
 		t.Run(broken, func(t *testing.T) {
 			t.Parallel()

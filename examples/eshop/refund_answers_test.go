@@ -205,7 +205,7 @@ func TestComplaintRefundOfTheLastUnitsClosesRefunds(t *testing.T) {
 		r = reopenAndPropose("10.00", 1)
 		require.Equal(t, http.StatusBadRequest, r.Status, r.String())
 		assert.Equal(t, "command.proposal.kind", r.field(), r.String())
-		assert.Contains(t, r.Body["error"], "refund of every unit")
+		assert.Contains(t, r.Body["error"], "left the customer none of the subject's units")
 		assert.Equal(t, "investigated", e.caseOf(path)["state"])
 
 		// The log, as a sync reads it, still gives the returns recorded.
