@@ -155,16 +155,44 @@ func (c Credit) ValidateFor(o Order, reduced Money, now time.Time) error {
 // returns of o, in any order ([Return.ValidateAfter] checks them).
 func (c Credit) ValidateAfter(o Order, reduced Money, returns []Return, now time.Time) error {
 	var refunded decimal.Decimal
-	if c.Kind == PriceReduction && o.outOfRange() < 0 {
-		var rs []Return
-		for _, r := range returns {
-			if r.OrderID == o.ID {
-				rs = append(rs, r)
-			}
-		}
-		refunded = refundsPaidOf(&o, rs)
+	if c.Kind == PriceReduction {
+		refunded = RefundsPaid(o, returns)
 	}
 	return c.validateFor(&o, reduced, refunded, true, now)
+}
+
+// ValidateAfterPaid is [Credit.ValidateAfter] with the money that the
+// refunds of o recorded before c paid back given as refunded, as
+// [RefundsPaid] adds it up: a caller that checks many price reductions of
+// one order after the same returns adds them up once, where
+// ValidateAfter adds them up at every call. refunded is taken as it is:
+// RefundsPaid gives a negative sum only for an order with a line whose
+// net is negative, which [Order.Validate] refuses but a stored history
+// may hold.
+func (c Credit) ValidateAfterPaid(o Order, reduced Money, refunded decimal.Decimal, now time.Time) error {
+	return c.validateFor(&o, reduced, refunded, true, now)
+}
+
+// RefundsPaid returns the money that the refunds among returns, valid
+// returns of order o ([Return.ValidateAfter]), paid back, which
+// [Credit.ValidateAfter] takes off o's net: each refund its Refund when
+// set, and otherwise the share of its units of their lines' net after
+// the units refunded before it ([RefundShare]), in the order of
+// [CompareEvents]. Returns of other orders, and exchanges, pay nothing.
+// It is zero when a line of o has an amount beyond the bounds of an
+// amount, whose net cannot be computed (ValidateFor reports the order
+// then). returns is not modified.
+func RefundsPaid(o Order, returns []Return) decimal.Decimal {
+	if o.outOfRange() >= 0 {
+		return decimal.Decimal{}
+	}
+	var rs []Return
+	for _, r := range returns {
+		if r.OrderID == o.ID {
+			rs = append(rs, r)
+		}
+	}
+	return refundsPaidOf(&o, rs)
 }
 
 // refundsPaidOf returns the money that the refunds among rs, returns of

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/churn/risk"
 	"github.com/tailorcrm/tailor/complaint"
@@ -292,6 +294,9 @@ func summarize(id customer.ID, k customer.Kind, asOf, now time.Time, events []cu
 // brought goods back, which the unit counts of a summary need. A credit
 // of no order is checked against the currency of the orders, or, without
 // any, of the first credit kept.
+//
+// The work grows with the records of an order as n log n (the sort): what
+// an order's refunds paid back is added up once for all its credits.
 func admissible(events []customer.Event, now time.Time) ([]customer.Event, []leftOut) {
 	orders := map[string]*customer.Order{}
 	var currency customer.Currency
@@ -364,6 +369,11 @@ func admissible(events []customer.Event, now time.Time) ([]customer.Event, []lef
 
 	slices.SortStableFunc(credits, customer.CompareEvents)
 	reduced := map[string]customer.Money{}
+	// What each order's kept refunds paid back: its returns are all
+	// checked before its first credit, so the sum is the same for every
+	// price reduction of the order, added up once (customer.RefundsPaid)
+	// rather than by ValidateAfter at every one.
+	paid := map[string]decimal.Decimal{}
 	seenCredits := map[string]customer.Credit{}
 	for _, e := range credits {
 		c := *e.Credit
@@ -385,7 +395,12 @@ func admissible(events []customer.Event, now time.Time) ([]customer.Event, []lef
 		} else if o, ok := orders[c.OrderID]; !ok {
 			err = unknownOrder(e.Record(), c.CustomerID, c.OrderID)
 		} else {
-			err = c.ValidateAfter(*o, reduced[o.ID], returnsOf[o.ID], now)
+			refunded, done := paid[o.ID]
+			if !done {
+				refunded = customer.RefundsPaid(*o, returnsOf[o.ID])
+				paid[o.ID] = refunded
+			}
+			err = c.ValidateAfterPaid(*o, reduced[o.ID], refunded, now)
 		}
 		if err != nil {
 			leave(e, err)
