@@ -122,13 +122,13 @@ func TestCustomInputErrors(t *testing.T) {
 	}{
 		{nil, []value.CustomValue{{Name: "staff-trained", Value: 3}}, `customer "d9": custom indicator "staff-trained": the intermediary model declares none of that name`},
 		{opts, []value.CustomValue{{Name: "staff", Value: 3}}, `customer "d9": custom indicator "staff": the intermediary model declares none`},
-		{opts, []value.CustomValue{{Name: "staff-trained", Value: 3}, {Name: "staff-trained", Value: 4}}, `customer "d9": custom indicator "staff-trained": given twice`},
+		{opts, []value.CustomValue{{Name: "staff-trained", Value: 3}, {Name: "staff-trained", Value: 4}}, `customer "d9": indicator staff-trained (custom-0) = 4: given twice (the other time = 3)`},
 		{opts, []value.CustomValue{{Name: "staff-trained", Value: math.NaN()}}, `customer "d9": indicator staff-trained (custom-0) = NaN`},
 		{opts, []value.CustomValue{{Name: "target-customer", Value: 2}}, `customer "d9": indicator target-customer (custom-1) = 2: outside [0, 1], the scale it is declared on`},
 		{opts, []value.CustomValue{{Name: "credit-line", Value: 5000}}, `customer "d9": indicator credit-line (custom-2) = 5000: a number where the model declares an amount of money`},
 		{opts, []value.CustomValue{amount(t, "staff-trained", "3", "EUR")}, `customer "d9": indicator staff-trained (custom-0) = 3: an amount of money where the model declares a number`},
 		{opts, []value.CustomValue{{Name: "credit-line", Value: 5000, Amount: amount(t, "", "5000", "EUR").Amount}},
-			`customer "d9": custom indicator "credit-line": both a number (Value 5000) and an amount (Amount 5000 EUR)`},
+			`customer "d9": indicator credit-line (custom-2) = 5000: both a number (Value 5000) and an amount (Amount 5000 EUR)`},
 		{opts, []value.CustomValue{amount(t, "credit-line", "5000", "GBP")},
 			`customer "d9": indicator credit-line (custom-2) = 5000: an amount in another currency than the customer's: customer: currency mismatch: EUR and GBP`},
 	} {

@@ -131,12 +131,17 @@ func Observe(in Input, dst *Observation) error { return ObserveWith(in, dst, nil
 // refuse, is converted at the rate of its own currency into
 // opts.Currency (exactly, then the float64 nearest: a dealer buying in
 // EUR whose turnover or credit line is given in USD). A converted amount
-// beyond the float64 range is an error naming the customer and the
-// indicator (a custom one by its declared name). A missing rate is an
-// error naming the customer and
-// the pair, wrapping the error of Rates; a rate that is not positive is
-// one wrapping [value.ErrInvalidInput]; Currency without Rates, or Rates
-// without a valid Currency, is one wrapping [ErrInvalidOptions].
+// beyond the float64 range is an [*value.InputError] naming the customer,
+// the indicator (a custom one by its declared name), the amount, the
+// rate and the amount it became, alike whether the amount was in the
+// customer's currency or in another ([value.CheckConverted]). A missing
+// rate is an error naming the customer and the pair, wrapping the error
+// of Rates; a rate that [value.Indicators.Convert] refuses (not
+// positive, or with no positive float64, such as 1e-400) is an
+// [*value.InputError] naming the customer, the pair and the rate
+// ([value.CheckRate]), whether it would convert the customer or only an
+// amount of it; Currency without Rates, or Rates without a valid
+// Currency, is one wrapping [ErrInvalidOptions].
 // Observations classified with such options must be taken with them,
 // at the same rates, as [FitInputs] does: [Stats.Add] and
 // [Model.Classify] refuse one in another currency than opts.Currency
@@ -228,7 +233,8 @@ type customAmount struct {
 // A name m does not declare, a name listed twice, a value with both a
 // number and an amount, and a value the declaration refuses are errors
 // wrapping [value.ErrInvalidInput] that name the customer and the
-// indicator. With opts.Rates an amount in another currency than x's
+// indicator: [*value.InputError]s whose Indicator and Name are set for
+// a name m declares. With opts.Rates an amount in another currency than x's
 // (when x has one) is not set but returned, for convertCustom to
 // convert once x is in opts.Currency.
 func setCustom(opts *Options, m *value.Model, vals []value.CustomValue, x *value.Indicators) ([]customAmount, error) {
@@ -239,7 +245,7 @@ func setCustom(opts *Options, m *value.Model, vals []value.CustomValue, x *value
 	for i, v := range vals {
 		for _, w := range vals[:i] {
 			if w.Name == v.Name {
-				return nil, &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: given twice", v.Name)}
+				return nil, customError(m, x.ID, v, fmt.Sprintf("given twice (the other time = %s)", customText(w)))
 			}
 		}
 	}
@@ -259,8 +265,7 @@ func setCustom(opts *Options, m *value.Model, vals []value.CustomValue, x *value
 		case cur == "":
 			err = m.SetCustom(x, v.Name, v.Value)
 		case v.Value != 0:
-			err = &value.InputError{Customer: x.ID, Reason: fmt.Sprintf("custom indicator %q: both a number (Value %v) and an amount (Amount %s %s)",
-				v.Name, v.Value, v.Amount.Amount(), cur)}
+			err = customError(m, x.ID, v, fmt.Sprintf("both a number (Value %v) and an amount (Amount %s %s)", v.Value, v.Amount.Amount(), cur))
 		case opts != nil && opts.Rates != nil && x.Currency != "" && cur != x.Currency && declaresMoney(m, v.Name):
 			foreign = append(foreign, customAmount{v.Name, v.Amount})
 		default:
@@ -271,6 +276,31 @@ func setCustom(opts *Options, m *value.Model, vals []value.CustomValue, x *value
 		}
 	}
 	return foreign, nil
+}
+
+// customError returns the [*value.InputError] of customer id about the
+// custom value v, why: with its Indicator, its declared Name and its
+// Value (v.Value, or the float64 of v.Amount) when m declares v.Name;
+// naming v.Name in its Reason otherwise.
+func customError(m *value.Model, id customer.ID, v value.CustomValue, why string) error {
+	k := declaredAt(m, v.Name)
+	if k == len(m.Custom) || k >= value.MaxCustom {
+		return &value.InputError{Customer: id, Reason: fmt.Sprintf("custom indicator %q: %s", v.Name, why)}
+	}
+	n := v.Value
+	if v.Amount.Currency() != "" && n == 0 {
+		n = value.Float(v.Amount.Amount())
+	}
+	return &value.InputError{Customer: id, Indicator: value.Custom(k), Name: v.Name, Value: n, Reason: why}
+}
+
+// customText writes the custom value v: its number, or its amount when
+// it has one ("5000.00 EUR").
+func customText(v value.CustomValue) string {
+	if v.Amount.Currency() != "" {
+		return v.Amount.String()
+	}
+	return fmt.Sprint(v.Value)
 }
 
 // declaredAt returns the index in m.Custom of the custom indicator

@@ -2,7 +2,6 @@ package segment
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -19,7 +18,10 @@ import (
 // amount ([value.CustomValue].Amount) in another currency than the
 // customer's — never for a pair of equal currencies.
 // An error (no rate for the pair) refuses the customer; so does a rate
-// that is not positive.
+// that [value.Indicators.Convert] refuses ([value.CheckRate]: one that
+// is not positive, or that has no positive float64, such as 1e-400),
+// whether it converts the customer or only an amount of it in another
+// currency.
 //
 // A fit compares customers observed at one as-of day ([Stats]), so it
 // takes one rate per pair: that of the as-of day of the summaries
@@ -72,11 +74,16 @@ func convert(opts *Options, x *value.Indicators, net, credited *decimal.Decimal)
 }
 
 // rateOf returns the rate of currency from into opts.Currency, or an
-// error naming customer id and the pair, wrapping the error of Rates.
+// error naming customer id and the pair: one wrapping the error of
+// Rates, or, for a rate that [value.Indicators.Convert] refuses, the
+// [*value.InputError] of [value.CheckRate], which names the rate too.
 func rateOf(opts *Options, id customer.ID, from customer.Currency) (decimal.Decimal, error) {
 	rate, err := opts.Rates.Rate(from, opts.Currency)
 	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("segment: customer %q: no rate from %s to %s: %w", id, from, opts.Currency, err)
+	}
+	if err := value.CheckRate(id, from, opts.Currency, rate); err != nil {
+		return decimal.Decimal{}, err
 	}
 	return rate, nil
 }
@@ -127,19 +134,16 @@ func foreignTrade(opts *Options, in Input) (Input, []tradeAmount) {
 // convertTrade sets the indicators of the trade amounts that
 // foreignTrade took out of x's record, each converted exactly into
 // opts.Currency at the rate of its own currency and then rounded to the
-// nearest float64 ([value.Float]). On error x is left as it was.
+// nearest float64 ([value.Float]); one beyond the float64 range is the
+// error of [value.CheckConverted]. On error x is left as it was.
 func convertTrade(opts *Options, x *value.Indicators, amounts []tradeAmount) error {
 	y := *x
 	for _, a := range amounts {
-		d, err := exchange(opts, x.ID, a.m)
+		d, err := exchange(opts, x.ID, a.i, a.m)
 		if err != nil {
 			return err
 		}
-		v := value.Float(d)
-		if math.IsInf(v, 0) {
-			return &value.InputError{Customer: x.ID, Indicator: a.i, Value: v}
-		}
-		y.Set(a.i, v)
+		y.Set(a.i, value.Float(d))
 	}
 	*x = y
 	return nil
@@ -148,17 +152,19 @@ func convertTrade(opts *Options, x *value.Indicators, amounts []tradeAmount) err
 // convertCustom sets the custom amounts that setCustom set aside, in
 // another currency than x's, on x (already in opts.Currency), each
 // converted exactly into opts.Currency at the rate of its own currency
-// ([value.Model.SetCustomAmount] then takes the float64 nearest). On
-// error x is left as it was.
+// ([value.Model.SetCustomAmount] then takes the float64 nearest); one
+// beyond the float64 range is the error of [value.CheckConverted],
+// naming the indicator by its declared name. On error x is left as it
+// was.
 func convertCustom(opts *Options, m *value.Model, x *value.Indicators, amounts []customAmount) error {
 	if len(amounts) == 0 {
 		return nil
 	}
 	y := *x
 	for _, a := range amounts {
-		d, err := exchange(opts, x.ID, a.amount)
+		d, err := exchange(opts, x.ID, value.Custom(declaredAt(m, a.name)), a.amount)
 		if err != nil {
-			return err
+			return nameCustom(err, m)
 		}
 		c, err := customer.MoneyFromDecimal(d, opts.Currency)
 		if err != nil {
@@ -172,10 +178,13 @@ func convertCustom(opts *Options, m *value.Model, x *value.Indicators, amounts [
 	return nil
 }
 
-// exchange returns the amount of a in opts.Currency, exactly: a × the
-// rate of a's currency. A missing rate is an error naming customer id
-// and the pair; a rate that is not positive is an [*value.InputError].
-func exchange(opts *Options, id customer.ID, a customer.Money) (decimal.Decimal, error) {
+// exchange returns the amount a of indicator i in opts.Currency,
+// exactly: a × the rate of a's currency. A missing rate is an error
+// naming customer id and the pair; a rate that [value.Indicators.Convert]
+// refuses, and a product beyond the float64 range, are an
+// [*value.InputError] as Convert gives them ([value.CheckRate],
+// [value.CheckConverted]).
+func exchange(opts *Options, id customer.ID, i value.Indicator, a customer.Money) (decimal.Decimal, error) {
 	d := a.Amount()
 	cur := a.Currency()
 	if cur == opts.Currency {
@@ -185,8 +194,8 @@ func exchange(opts *Options, id customer.ID, a customer.Money) (decimal.Decimal,
 	if err != nil {
 		return decimal.Decimal{}, err
 	}
-	if rate.Sign() <= 0 {
-		return decimal.Decimal{}, &value.InputError{Customer: id, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive", rate, cur, opts.Currency)}
+	if err := value.CheckConverted(id, i, a, rate, opts.Currency); err != nil {
+		return decimal.Decimal{}, err
 	}
 	return d.Mul(rate), nil
 }

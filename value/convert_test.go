@@ -74,7 +74,7 @@ func TestIndicatorsConvertRefused(t *testing.T) {
 		{"underflow", "EUR", decimal.New(1, -400), `from JPY to EUR: must be positive and within the range of float64`},
 		{"huge", "EUR", decimal.New(1, 400), `from JPY to EUR: must be positive and within the range of float64`},
 		{"invalid currency", "XXQ", decimal.NewFromInt(1), `value: customer "d-jp": convert to currency "XXQ": not a currency code`},
-		{"overflow", "EUR", decimal.New(1, 10), `value: customer "d-jp": indicator revenue = +Inf: not a finite number`},
+		{"overflow", "EUR", decimal.New(1, 10), `value: customer "d-jp": indicator revenue = +Inf: 1e300 JPY at rate 10000000000 is 1e310 EUR: an amount too large for the indicator (beyond the range of float64)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			y := x

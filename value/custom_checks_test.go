@@ -49,12 +49,12 @@ func TestCustomInputErrorCases(t *testing.T) {
 			return m.SetCustomAmount(x, "bureau-limit", money(t, decimal.New(-1, 309), "EUR"))
 		},
 			value.Custom(2), "bureau-limit", math.Inf(-1),
-			`value: customer "d": indicator bureau-limit (custom-2) = -Inf: beyond the range of float64`, false},
+			`value: customer "d": indicator bureau-limit (custom-2) = -Inf: -1e309 EUR: an amount too large for the indicator (beyond the range of float64)`, false},
 		{func(x *value.Indicators) error {
 			return x.SetAmount(value.Custom(2), money(t, decimal.New(1, 309), "EUR"))
 		},
 			value.Custom(2), "", math.Inf(1),
-			`value: customer "d": indicator custom-2 = +Inf: beyond the range of float64`, false},
+			`value: customer "d": indicator custom-2 = +Inf: 1e309 EUR: an amount too large for the indicator (beyond the range of float64)`, false},
 	} {
 		x := dealer(t, "d", 1000, 2, map[string]float64{"stores": 3})
 		before := x

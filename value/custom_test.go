@@ -401,7 +401,7 @@ func TestCustomBadValues(t *testing.T) {
 		{"stores", money(t, decimal.NewFromInt(3), "EUR"), `customer "d1": indicator stores (custom-0) = 3: an amount of money where the model declares a number`},
 		{"bureau-limit", customer.Money{}, `customer "d1": indicator bureau-limit (custom-2) = 0: an amount of money without a currency`},
 		{"bureau-limit", money(t, decimal.NewFromInt(5), "GBP"), `customer "d1": indicator bureau-limit (custom-2) = 5: an amount in another currency than the customer's: customer: currency mismatch: EUR and GBP`},
-		{"bureau-limit", money(t, huge, "EUR"), `customer "d1": indicator bureau-limit (custom-2) = +Inf: beyond the range of float64`},
+		{"bureau-limit", money(t, huge, "EUR"), `customer "d1": indicator bureau-limit (custom-2) = +Inf: 1e400 EUR: an amount too large for the indicator (beyond the range of float64)`},
 	} {
 		err := m.SetCustomAmount(&x, c.name, c.a)
 		require.ErrorIs(t, err, value.ErrInvalidInput, c.name)

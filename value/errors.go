@@ -60,9 +60,10 @@ func (e *ConsistencyError) Is(target error) bool { return target == ErrInconsist
 // InputError reports an indicator value that is not a finite number or
 // that the model's declaration of a custom indicator refuses, an amount
 // of money that is no value of its indicator (without a currency, in
-// another currency than the customer's, beyond float64), a customer
-// that does not fit the model (wrong kind, other currency), or
-// statistics that do not merge for their currency.
+// another currency than the customer's, beyond float64 as given or
+// once converted), an exchange rate that [Indicators.Convert] refuses
+// ([CheckRate]), a customer that does not fit the model (wrong kind,
+// other currency), or statistics that do not merge for their currency.
 type InputError struct {
 	Customer  customer.ID // empty for a merge of statistics
 	Indicator Indicator   // zero when the problem is not one indicator

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
@@ -231,16 +232,26 @@ func (i Indicator) Money() bool {
 // are not in Values: [Indicators.Get] reads them. One not set is
 // unknown, and a leaf measuring it falls back as for a built-in
 // indicator (see [Measure]).
+//
+// Currency is that of the summary; without orders, that of the trade
+// amounts; or else that of the custom amounts, which a customer without
+// a currency takes from the first one set ([Indicators.SetAmount]) and
+// loses with the last one (replaced by a number with [Indicators.Set],
+// or unset), having no amount of money left: see [Indicators.Set].
 type Indicators struct {
 	ID       customer.ID
 	Kind     customer.Kind
-	Currency customer.Currency // of the summary; without orders, of the trade amounts, or else of the custom amounts
+	Currency customer.Currency
 	Values   [NumIndicators]float64
 	custom   [MaxCustom]float64 // custom[k] is the value of Custom(k)
 	known    uint32
 	asOf     customer.Date
 	hasAsOf  bool
 	amounts  uint8 // bit k: Custom(k) is an amount of money (SetAmount)
+	// curOfCustom: Currency was taken from a custom amount (SetAmount on
+	// a customer without a currency), and no built-in amount was given
+	// in it since; it goes with the last custom amount.
+	curOfCustom bool
 }
 
 // SetAsOf sets the day the indicators were observed at, the day of the
@@ -298,15 +309,34 @@ func asOfOf(x *Indicators) asOfDay { return asOfDay{x.asOf, x.hasAsOf} }
 // Set sets indicator i to v and marks it known; a custom indicator
 // ([Custom]) is then a number, not an amount of money (see
 // [Indicators.SetAmount]). An i that is no indicator panics.
+//
+// A custom amount replaced by a number no longer gives x its currency:
+// when x took its Currency from a custom amount (a customer without
+// orders or trade amounts, [Indicators.SetAmount]) and no custom amount
+// is left, Currency becomes empty again, as that of a customer with no
+// amount of money, which statistics of any currency take
+// ([Stats.Add]). A currency x had otherwise (its summary's, or that of
+// its trade amounts, [Extract]; one the caller set; one a built-in money
+// indicator was given in with SetAmount) stays. [Indicators.Unset] does
+// the same.
 func (x *Indicators) Set(i Indicator, v float64) {
 	mustBeIndicator(i, "Set")
 	if k, ok := i.CustomIndex(); ok {
 		x.custom[k] = v
-		x.amounts &^= 1 << k
+		x.dropAmount(k)
 	} else {
 		x.Values[i] = v
 	}
 	x.known |= 1 << i
+}
+
+// dropAmount marks Custom(k) not an amount of money, and empties the
+// currency that the custom amounts gave x when none is left.
+func (x *Indicators) dropAmount(k int) {
+	x.amounts &^= 1 << k
+	if x.curOfCustom && x.amounts == 0 {
+		x.Currency, x.curOfCustom = "", false
+	}
 }
 
 // SetAmount sets indicator i to the amount of money m, as the float64
@@ -315,12 +345,15 @@ func (x *Indicators) Set(i Indicator, v float64) {
 // [Indicators.Convert] converts into another currency with the built-in
 // money indicators. m must be in x.Currency; a customer without a
 // currency (no orders, no trade amounts: see [Extract]) takes m's, as
-// it takes that of its first trade amount. An i that is neither a custom
-// indicator nor a built-in money one ([Indicator.Money]), an m without a
-// currency or in another currency than x's (wrapping a
-// [*customer.CurrencyMismatchError]) and an amount beyond the float64
-// range are an [*InputError] naming the customer and the indicator; x
-// is then left as it was.
+// it takes that of its first trade amount (and, when the first amount
+// is a custom one, loses it with the last custom amount: see
+// [Indicators.Set]). An i that is neither a custom indicator nor a
+// built-in money one ([Indicator.Money]), an m without a currency or in
+// another currency than x's (wrapping a [*customer.CurrencyMismatchError])
+// and an amount beyond the float64 range (its Reason "1e309 EUR: an
+// amount too large for the indicator (beyond the range of float64)") are
+// an [*InputError] naming the customer and the indicator; x is then left
+// as it was.
 func (x *Indicators) SetAmount(i Indicator, m customer.Money) error {
 	return x.setAmount(i, "", m)
 }
@@ -340,17 +373,69 @@ func (x *Indicators) setAmount(i Indicator, name string, m customer.Money) error
 	case x.Currency != "" && cur != x.Currency:
 		return bad("an amount in another currency than the customer's", &customer.CurrencyMismatchError{A: x.Currency, B: cur})
 	case math.IsInf(v, 0):
-		return bad("beyond the range of float64", nil)
+		return bad(amountText(m.Amount(), m.Currency())+": "+tooLarge, nil)
 	}
-	x.Set(i, v)
-	if custom {
-		k, _ := i.CustomIndex()
+	if k, ok := i.CustomIndex(); ok {
+		x.custom[k] = v
 		x.amounts |= 1 << k
+	} else {
+		x.Values[i] = v
 	}
-	if x.Currency == "" {
-		x.Currency = m.Currency()
+	x.known |= 1 << i
+	switch {
+	case x.Currency == "":
+		x.Currency, x.curOfCustom = m.Currency(), custom
+	case !custom:
+		x.curOfCustom = false // a built-in amount holds the currency too
 	}
 	return nil
+}
+
+// tooLarge is the Reason of an [*InputError] for an amount of money
+// whose float64 is infinite, after the amount.
+const tooLarge = "an amount too large for the indicator (beyond the range of float64)"
+
+// amountText writes the amount d of currency c as [customer.Money]
+// does ("1200.00 EUR", "1e309 EUR" beyond the bounds of
+// [customer.ParseAmount]).
+func amountText(d decimal.Decimal, c customer.Currency) string {
+	if c == "" {
+		return decText(d)
+	}
+	if !customer.AmountInRange(d) {
+		d = trimZeros(d)
+	}
+	return c.Format(d) + " " + string(c)
+}
+
+// decText writes d as its String, or, beyond the bounds of
+// [customer.ParseAmount] (a rate of 1e-400), as its coefficient without
+// trailing zeros and its exponent, which is cheap to write.
+func decText(d decimal.Decimal) string {
+	if customer.AmountInRange(d) {
+		return d.String()
+	}
+	d = trimZeros(d)
+	return d.Coefficient().String() + "e" + strconv.FormatInt(int64(d.Exponent()), 10)
+}
+
+// trimZeros returns d with the trailing zeros of its coefficient moved
+// into its exponent (10e308 is 1e309), as far as the exponent goes.
+func trimZeros(d decimal.Decimal) decimal.Decimal {
+	c, e := d.Coefficient(), d.Exponent()
+	if c.Sign() == 0 {
+		return d
+	}
+	ten := big.NewInt(10)
+	var q, r big.Int
+	for e < math.MaxInt32 {
+		if q.QuoRem(c, ten, &r); r.Sign() != 0 {
+			break
+		}
+		c.Set(&q)
+		e++
+	}
+	return decimal.NewFromBigInt(c, e)
 }
 
 // IsAmount reports whether the value of indicator i is an amount of
@@ -363,12 +448,14 @@ func (x *Indicators) IsAmount(i Indicator) bool {
 	return i.Money()
 }
 
-// Unset marks indicator i unknown. An i that is no indicator panics.
+// Unset marks indicator i unknown; a custom amount unset no longer
+// gives x its currency, as for [Indicators.Set]. An i that is no
+// indicator panics.
 func (x *Indicators) Unset(i Indicator) {
 	mustBeIndicator(i, "Unset")
 	if k, ok := i.CustomIndex(); ok {
 		x.custom[k] = 0
-		x.amounts &^= 1 << k
+		x.dropAmount(k)
 	} else {
 		x.Values[i] = 0
 	}
@@ -802,27 +889,38 @@ func Float(d decimal.Decimal) float64 {
 // changes no exact amount of money; the caller's decimal amounts are not
 // touched.
 //
-// A rate that is not positive, or that has no positive float64 (below
-// about 5e-324 or above about 1.8e308), an invalid currency code, or a
-// converted value beyond the float64 range is an [*InputError] naming the
-// customer; x is then left as it was.
+// An invalid currency code, a rate [CheckRate] refuses (not positive,
+// or with no positive float64: below about 5e-324 or above about
+// 1.8e308), a known value that is not a finite number, or a converted
+// amount beyond the float64 range is an [*InputError] naming the
+// customer, the last two also the indicator (a converted amount with
+// the Reason "1e308 EUR at rate 10 is 1e309 USD: an amount too large
+// for the indicator (beyond the range of float64)"); x is then left as
+// it was.
 func (x *Indicators) Convert(to customer.Currency, rate decimal.Decimal) error {
 	if !to.Valid() {
 		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("convert to currency %q: not a currency code", string(to))}
 	}
-	r := Float(rate)
-	if rate.Sign() <= 0 || !(r > 0) || math.IsInf(r, 0) {
-		return &InputError{Customer: x.ID, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive and within the range of float64", rate, x.Currency, to)}
+	if err := CheckRate(x.ID, x.Currency, to, rate); err != nil {
+		return err
+	}
+	if err := x.check(); err != nil {
+		return err
 	}
 	y := *x
 	var net decimal.Decimal // the converted Revenue, exact
 	for m := y.known; m != 0; m &= m - 1 {
 		if i := Indicator(bits.TrailingZeros32(m)); y.IsAmount(i) {
-			d := decimal.NewFromFloat(y.at(i)).Mul(rate)
+			a := decimal.NewFromFloat(y.at(i))
+			d := a.Mul(rate)
 			if i == Revenue {
 				net = d
 			}
-			y.setAt(i, Float(d))
+			v := Float(d)
+			if math.IsInf(v, 0) {
+				return convertedTooLarge(x.ID, i, a, x.Currency, rate, d, to)
+			}
+			y.setAt(i, v)
 		}
 	}
 	// AverageOrderValue as Extract gives it, the float64 nearest Net ÷
@@ -844,4 +942,46 @@ func (x *Indicators) Convert(to customer.Currency, rate decimal.Decimal) error {
 	}
 	*x = y
 	return nil
+}
+
+// CheckRate returns the [*InputError] that [Indicators.Convert] returns
+// for customer id when rate, from currency from into to, is no rate it
+// takes: one that is not positive, or that has no positive float64
+// (below about 5e-324 or above about 1.8e308, such as 1e-400), which
+// would convert every amount to 0 or beyond the float64 range. Its
+// Reason names the rate and the currencies ("rate 1e-400 from GBP to
+// EUR: must be positive and within the range of float64"). It returns
+// nil for a rate Convert takes. A caller that converts amounts of
+// another currency itself, as [Extract] would refuse them, refuses the
+// same rates with it.
+func CheckRate(id customer.ID, from, to customer.Currency, rate decimal.Decimal) error {
+	if r := Float(rate); rate.Sign() <= 0 || !(r > 0) || math.IsInf(r, 0) {
+		return &InputError{Customer: id, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive and within the range of float64", decText(rate), from, to)}
+	}
+	return nil
+}
+
+// CheckConverted returns the [*InputError] that [Indicators.Convert]
+// returns for indicator i of customer id when the amount a, converted
+// exactly at rate into currency to (a × rate), is beyond the range of
+// float64: naming the indicator, the amount, the rate and the amount it
+// becomes, with Value ±Inf ("1e308 GBP at rate 10 is 1e309 USD: an
+// amount too large for the indicator (beyond the range of float64)").
+// It returns nil when a × rate has a finite float64 ([Float]). A caller
+// that converts amounts of another currency itself, at a rate
+// [CheckRate] takes, refuses those that Convert would refuse with it.
+func CheckConverted(id customer.ID, i Indicator, a customer.Money, rate decimal.Decimal, to customer.Currency) error {
+	d := a.Amount().Mul(rate)
+	if math.IsInf(Float(d), 0) {
+		return convertedTooLarge(id, i, a.Amount(), a.Currency(), rate, d, to)
+	}
+	return nil
+}
+
+// convertedTooLarge returns the [*InputError] of indicator i of
+// customer id whose amount a of currency from is d, beyond the float64
+// range, in to at rate.
+func convertedTooLarge(id customer.ID, i Indicator, a decimal.Decimal, from customer.Currency, rate, d decimal.Decimal, to customer.Currency) error {
+	return &InputError{Customer: id, Indicator: i, Value: Float(d), Reason: fmt.Sprintf("%s at rate %s is %s: %s",
+		amountText(a, from), decText(rate), amountText(d, to), tooLarge)}
 }
