@@ -37,7 +37,9 @@ import (
 // them, the times it was decided, carried out, closed and erased, the
 // finding, proposal, execution, feedback and evaluation in their own
 // forms ([Finding.String] and the like), the proposer, the approver with
-// the time of the approval, and the counters that are not zero.
+// the time of the approval, "refunded all units" when a refund left the
+// customer none of the subject's units (RefundedAll), and the counters
+// that are not zero.
 func (c Case) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "complaint case %q of customer %q: %s, version %d, priority %s, opened %s, updated %s",
@@ -73,6 +75,9 @@ func (c Case) String() string {
 	}
 	if c.Execution != nil {
 		b.WriteString(", " + c.Execution.String())
+	}
+	if c.RefundedAll {
+		b.WriteString(", refunded all units")
 	}
 	if c.Feedback != nil {
 		b.WriteString(", " + c.Feedback.String())
@@ -128,7 +133,8 @@ func (c Case) Format(f fmt.State, verb rune) { logtext.Format(f, verb, c.String(
 // complainant, the state, version, priority, times, department and
 // handler, the finding, proposal, execution, feedback and evaluation in
 // their own forms ([Finding.LogValue] and the like), the proposer, the
-// approver and the time of the approval ("approved"), the counters, the
+// approver and the time of the approval ("approved"), "refunded_all":
+// true when RefundedAll is set, the counters, the
 // intake's own form ([Intake.LogValue]), the length of the texts
 // ("text_bytes") and "personal_data": "[redacted]".
 // slog handlers, text or JSON, therefore never print a text of a case
@@ -177,6 +183,9 @@ func (c Case) LogValue() slog.Value {
 	}
 	if c.Execution != nil {
 		attrs = append(attrs, slog.Attr{Key: "execution", Value: c.Execution.LogValue()})
+	}
+	if c.RefundedAll {
+		attrs = append(attrs, slog.Bool("refunded_all", true))
 	}
 	if c.Feedback != nil {
 		attrs = append(attrs, slog.Attr{Key: "feedback", Value: c.Feedback.LogValue()})

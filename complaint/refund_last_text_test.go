@@ -32,11 +32,12 @@ func lastUnitsMarked(t *testing.T) (complaint.Case, []complaint.Event, history) 
 	return c, evs, h
 }
 
-// slogJSON returns the JSON form slog gives the event under "event".
-func slogJSON(t *testing.T, ev complaint.Event) (map[string]any, string) {
+// slogJSON returns the JSON form slog gives v (an event or a case) as
+// the attribute "event".
+func slogJSON(t *testing.T, v slog.LogValuer) (map[string]any, string) {
 	t.Helper()
 	var b bytes.Buffer
-	slog.New(slog.NewJSONHandler(&b, nil)).Info("audit", "event", ev)
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("audit", "event", v)
 	var doc struct {
 		Event map[string]any `json:"event"`
 	}
@@ -130,4 +131,20 @@ func TestLastUnitsDroppedByAnOlderReader(t *testing.T) {
 	after, err := st.Get(ctx, "C-1")
 	require.NoError(t, err)
 	assert.True(t, complainttest.Same(approved, after), "nothing saved")
+}
+
+// A case whose refund left the customer none of the subject's units says
+// so in its text and log forms; one without says nothing of it.
+func TestRefundedAllShownInCaseTextAndLog(t *testing.T) {
+	marked, _, _ := lastUnitsMarked(t)
+	require.True(t, marked.RefundedAll)
+	assert.Contains(t, marked.String(), ", refunded all units")
+	doc, raw := slogJSON(t, marked)
+	assert.Equal(t, true, doc["refunded_all"], raw)
+
+	plain, _ := refundedUnits(t, "63.00", 1)
+	require.False(t, plain.RefundedAll)
+	assert.NotContains(t, plain.String(), "refunded all")
+	_, raw = slogJSON(t, plain)
+	assert.NotContains(t, raw, "refunded_all")
 }
