@@ -11,10 +11,11 @@ import (
 )
 
 // Sale is one row of a sales export: an amount of money for some units,
-// without list prices or line discounts. A negative Amount is a return or
-// cancellation. Exports of ERP and POS systems often carry no more than
-// this; [Summary.AddSale] summarises them as [Summary.AddOrder] and
-// [Summary.AddRefund] do for full records.
+// and at most the discount taken off their list price, without the lines
+// of an order. A negative Amount is a return or cancellation. Exports of
+// ERP and POS systems often carry no more than this; [Summary.AddSale]
+// summarises them as [Summary.AddOrder] and [Summary.AddRefund] do for
+// full records.
 type Sale struct {
 	// Time of the sale or return.
 	Time time.Time
@@ -75,14 +76,14 @@ type Sale struct {
 	Cost decimal.NullDecimal
 	// Discount is the money taken off the row's list price (a markdown,
 	// a coupon), when the export gives it: Amount is what was paid after
-	// it, so the list price of a sale row is Amount + Discount. On a sale
-	// it must not be negative. On a return only whether it is zero
-	// counts, whatever its sign (exports write the discount of the units
-	// returned as a negative or a positive number): a return whose
-	// Discount is zero brings back goods sold at full price. Not given
+	// it. Its size counts, whatever its sign, as exports write a discount
+	// as a negative or a positive number: the list price of a sale row is
+	// Amount + |Discount|. On a return only whether it is zero counts: a
+	// return whose Discount is zero brings back goods sold at full
+	// price. Not given
 	// (Valid false), a sale counts as sold at full price and a return
-	// leaves FullPriceNet as it is (see [Summary.AddSale]). It is
-	// ignored for a return of units without money.
+	// leaves FullPriceNet as it is (see [Summary.AddSale]). For a return
+	// of units without money it is checked for its form only.
 	Discount decimal.NullDecimal
 	// Category of the goods; optional.
 	Category string
@@ -92,7 +93,7 @@ type Sale struct {
 // on the row's day (see Days on [Summary]): it counts toward Gross,
 // Units, Cost and the day's net, and NewOrder counts an order. With a
 // Discount, the sale counts in Gross at its list price, Amount +
-// Discount, and in Discounts at Discount, so that the net is Amount, and
+// |Discount|, and in Discounts at |Discount|, so that the net is Amount, and
 // in FullPriceNet only when Discount is zero; without one it counts in
 // Gross and FullPriceNet at Amount, as sold at full price (exports often
 // carry no discounts). A zero amount with positive
@@ -128,7 +129,7 @@ type Sale struct {
 // An invalid row returns an error and changes nothing: zero time or one
 // before [MinRecordYear], unknown currency, units whose sign differs from the amount's or beyond
 // ±[MaxLineQuantity], an amount, cost or discount beyond the bounds of
-// [ParseAmount], a negative cost or discount on a sale, an OrderDay with MovedFrom
+// [ParseAmount], a negative cost on a sale, an OrderDay with MovedFrom
 // or on a sale with NewOrder, a MovedNet without MovedFrom or beyond
 // its bounds (see [Sale]); and, for a
 // row on or before AsOf, a currency other than the summary's, an
@@ -177,8 +178,6 @@ func (s *Summary) AddSale(x Sale) error {
 	if x.Discount.Valid {
 		if msg := checkAmount(x.Discount.Decimal); msg != "" {
 			p.add("discount", CodeRange, msg)
-		} else if !back && x.Discount.Decimal.Sign() < 0 {
-			p.add("discount", CodeNegative, "must not be negative on a sale")
 		}
 	}
 	if !dayless {
@@ -266,7 +265,7 @@ func (s *Summary) AddSale(x Sale) error {
 		s.Cost = s.Cost.Add(cost)
 	} else {
 		s.Units += x.Units
-		switch d := x.Discount.Decimal; {
+		switch d := x.Discount.Decimal.Abs(); {
 		case !x.Discount.Valid || d.IsZero():
 			s.Gross = s.Gross.Add(a)
 			s.FullPriceNet = s.FullPriceNet.Add(a)

@@ -112,14 +112,14 @@ func add(s *customer.Summary, r *Row, cur customer.Currency, x customer.Sale) *F
 		return saleFault(ColCurrency, string(cur), merr.Error(), CodeUnknown)
 	}
 	exchange := isExchange(r)
-	cost := r.Cost
+	cost, discount := r.Cost, r.Discount
 	if exchange {
 		// Units came back for others: no money moved and no units were
 		// bought, and the cost of the goods back is that of their
 		// replacement. AddSale takes the row as units back without
 		// money: in ReturnedUnits and Returns, on no day, and not in
 		// Categories (the goods were bought by the sale exchanged).
-		cost = decimal.NullDecimal{}
+		cost, discount = decimal.NullDecimal{}, decimal.NullDecimal{}
 	}
 	at := r.Date.Time()
 	// An exchange dated after AsOf is left out: AddSale counts it in
@@ -130,7 +130,7 @@ func add(s *customer.Summary, r *Row, cur customer.Currency, x customer.Sale) *F
 			return fe
 		}
 	}
-	x.Time, x.Amount, x.Units, x.Cost, x.Category = at, amount, r.Units, cost, r.Category
+	x.Time, x.Amount, x.Units, x.Cost, x.Discount, x.Category = at, amount, r.Units, cost, discount, r.Category
 	if aerr := s.AddSale(x); aerr != nil {
 		return saleError(r, cur, aerr)
 	}
@@ -168,7 +168,7 @@ func saleFault(col, v, why string, c Code) *FieldError {
 }
 
 // columnOf maps the fields of customer.Sale to the columns.
-var columnOf = map[string]string{"time": ColDate, "currency": ColCurrency, "units": ColQuantity, "cost": ColCost, "amount": ColAmount}
+var columnOf = map[string]string{"time": ColDate, "currency": ColCurrency, "units": ColQuantity, "cost": ColCost, "discount": ColDiscount, "amount": ColAmount}
 
 // saleColumn returns the column of field of customer.Sale, or the field
 // itself when no column holds it.
@@ -194,6 +194,10 @@ func columnValue(r *Row, col string, cur customer.Currency) (v string, ok bool) 
 	case ColCost:
 		if r.Cost.Valid {
 			return r.Cost.Decimal.String(), true
+		}
+	case ColDiscount:
+		if r.Discount.Valid {
+			return r.Discount.Decimal.String(), true
 		}
 	case ColCurrency:
 		return string(cur), true
@@ -248,10 +252,13 @@ func saleCode(r *Row, f customer.FieldError) Code {
 		return CodeMaxUnits
 	case f.Field == "time" && f.Code == customer.CodeRange:
 		return CodeTooEarly
-	case (f.Field == "amount" || f.Field == "cost") && f.Code == customer.CodeRange:
+	case (f.Field == "amount" || f.Field == "cost" || f.Field == "discount") && f.Code == customer.CodeRange:
 		d := r.Amount
-		if f.Field == "cost" {
+		switch f.Field {
+		case "cost":
 			d = r.Cost.Decimal
+		case "discount":
+			d = r.Discount.Decimal
 		}
 		// Too many decimals when a unit in d's last place is itself
 		// out of range: 10^e with e < 0 is within the bounds unless e

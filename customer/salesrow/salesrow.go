@@ -21,7 +21,8 @@
 // unknown columns are ignored, also when their name repeats, and one of
 // the columns below named twice is an error. Required: customer_id,
 // date, amount.
-// Optional: order_id, quantity, cost, currency, kind, category.
+// Optional: order_id, quantity, cost, discount, currency, kind,
+// category.
 //
 // # Fields
 //
@@ -44,10 +45,17 @@
 //     on the day written ([ParseDate]); a day before 1 January
 //     [customer.MinRecordYear] (a placeholder such as 0001-01-01, or a
 //     mistyped year) is an error when the row is added ([Add]).
-//   - amount and cost: plain decimal numbers ([customer.ParseAmount]),
-//     kept exactly as written: an amount with more decimals than its
-//     currency's minor unit (a computed net such as 12.345 EUR, common in
-//     exports) is neither rounded nor rejected.
+//   - amount, cost and discount: plain decimal numbers
+//     ([customer.ParseAmount]), kept exactly as written: an amount with
+//     more decimals than its currency's minor unit (a computed net such
+//     as 12.345 EUR, common in exports) is neither rounded nor rejected.
+//     The amount is what the customer paid; the discount, money taken
+//     off the row's list price (a markdown, a coupon), of either sign,
+//     as exports write it either way: its size counts, so that a sale's
+//     list price is amount + |discount| ([customer.Sale].Discount), and
+//     of a refund's only whether it is zero (goods sold at full price
+//     came back). A percentage ("10%") is refused ([ParseDiscount]); a
+//     rate written as a number (0.1) cannot be told from money.
 //   - quantity: an integer, |quantity| ≤ 10⁹, so that sums of units
 //     cannot overflow.
 //   - currency: an ISO 4217 code, in any case (eur is EUR).
@@ -72,9 +80,9 @@
 // A row with a positive amount is a sale, one with a negative amount a
 // refund (a return or cancellation). A row with amount 0 and a negative
 // quantity is an exchange: the units count as returned (and the return as
-// an exchange), no money moves and no units are bought; its cost, of
-// either sign, is left out, since the goods that came back were replaced
-// by the same goods. An exchange is not a purchase: it opens no order,
+// an exchange), no money moves and no units are bought; its cost and its
+// discount, of either sign, are left out, since the goods that came back
+// were replaced by the same goods. An exchange is not a purchase: it opens no order,
 // makes no day of the customer's [customer.Summary.Days] (so no purchase
 // day, and no transaction of the buy-till-you-die models), and adds no
 // category, since its category is that of the goods that came back,
@@ -115,14 +123,35 @@
 //     gross of it). A refund of goods bought before the export, whose
 //     order has no sale row, counts on the day of the order's earliest row,
 //     where a record would count it on the order's own day.
-//   - A row has no list price or discount: a sale counts in Gross at its
-//     amount, as sold at full price, so the full-price share
+//   - Without a discount column, a row has no list price or discount: a
+//     sale counts in Gross at its amount, as sold at full price, and a
+//     refund leaves FullPriceNet as it is, so the full-price share
 //     ([customer.Summary.FullPriceShare]) is 1 for every customer whose
-//     net is positive. Fold discounts into the records, not the rows, when
-//     the brand's full-price buyers matter.
+//     net is positive. With one, a sale counts in Gross at amount +
+//     discount, in Discounts at its discount and in FullPriceNet only
+//     when its discount is zero, and a refund whose discount is zero
+//     comes off FullPriceNet, as the records of lines sold at those
+//     prices do. A refund's discount says only whether the goods were
+//     sold at full price: the export cannot say which sale row they came
+//     from, so a refund row whose discount is 0 takes all of its amount
+//     off FullPriceNet, also where the records would take less: a refund
+//     that keeps a fee (it pays back less than the goods' share, all of
+//     it off FullPriceNet), or a discount spread over the units that
+//     rounds to 0.00 on a partial refund. An export that writes 0 on
+//     every refund, whatever the sale's discount was, makes every refund
+//     one of goods sold at full price (and FullPriceNet may then fall
+//     below zero, the share to 0): leave the field empty on refund rows
+//     when the export does not know their discount. An empty discount
+//     field is a row without a discount known: as without the column.
+//     The return of goods given free (amount 0, a negative quantity) is
+//     read as an exchange, whatever its discount, where the record of the
+//     same return is a refund of nothing: the customer keeps the units in
+//     KeptUnits and the return counts in Exchanges.
 //   - A negative row is a refund, never a credit: a price reduction or a
 //     compensation written as a row counts in Refunded and Returns, not in
-//     Credited and Credits (the net is the same). Without a cost, the
+//     Credited and Credits (the net is the same), and, with a discount of
+//     0, comes off FullPriceNet, which a credit leaves as it is: leave the
+//     discount empty on such rows. Without a cost, the
 //     cost of the goods a negative row takes back is its amount × (1 −
 //     margin), also when its quantity is 0: write cost 0 on a row that
 //     pays money back without goods coming back.
@@ -183,13 +212,14 @@ const (
 	ColOrderID    = "order_id"
 	ColQuantity   = "quantity"
 	ColCost       = "cost"
+	ColDiscount   = "discount"
 	ColCurrency   = "currency"
 	ColKind       = "kind"
 	ColCategory   = "category"
 )
 
 // columns are the columns the rules read.
-var columns = []string{ColCustomerID, ColDate, ColAmount, ColOrderID, ColQuantity, ColCost, ColCurrency, ColKind, ColCategory}
+var columns = []string{ColCustomerID, ColDate, ColAmount, ColOrderID, ColQuantity, ColCost, ColDiscount, ColCurrency, ColKind, ColCategory}
 
 // RequiredColumns are the columns every export has.
 var RequiredColumns = []string{ColCustomerID, ColDate, ColAmount}
@@ -204,6 +234,8 @@ type Layout struct {
 	Fields                                            int
 	CustomerID, Date, Amount                          int
 	OrderID, Quantity, Cost, Currency, Kind, Category int
+	// Discount is the index of the discount column, -1 when absent.
+	Discount int
 	// Header holds the names of the header's fields as NewLayout reads
 	// them (trimmed of spaces, in lower case, the first without a byte
 	// order mark), one per field, for [Layout.RepeatsHeader]; nil in a
@@ -278,7 +310,7 @@ func NewLayout(header []string) (*Layout, error) {
 		CustomerID: get(ColCustomerID), Date: get(ColDate), Amount: get(ColAmount),
 		OrderID: get(ColOrderID), Quantity: get(ColQuantity), Cost: get(ColCost),
 		Currency: get(ColCurrency), Kind: get(ColKind), Category: get(ColCategory),
-		Header: names,
+		Discount: get(ColDiscount), Header: names,
 	}, nil
 }
 
@@ -333,7 +365,7 @@ func (l *Layout) RepeatsHeader(rec []string) bool {
 // Used returns one more than the largest index of a known column: the
 // fields of a record past it are never read.
 func (l *Layout) Used() int {
-	return 1 + max(l.CustomerID, l.Date, l.Amount, l.OrderID, l.Quantity, l.Cost, l.Currency, l.Kind, l.Category)
+	return 1 + max(l.CustomerID, l.Date, l.Amount, l.OrderID, l.Quantity, l.Cost, l.Currency, l.Kind, l.Category, l.Discount)
 }
 
 // Row is one parsed row. Its strings are the record's own (trimmed), so
@@ -352,6 +384,9 @@ type Row struct {
 	Units int
 	// Cost is the cost of goods of the row, when given.
 	Cost decimal.NullDecimal
+	// Discount is the money taken off the row's list price, when given
+	// ([customer.Sale].Discount).
+	Discount decimal.NullDecimal
 	// Currency is empty when not given.
 	Currency customer.Currency
 	// Kind is zero when not given.
@@ -415,11 +450,11 @@ const (
 	// CodeTooEarly: a row dated before 1 January
 	// [customer.MinRecordYear].
 	CodeTooEarly
-	// CodeDecimals: an amount or cost with more decimals than
+	// CodeDecimals: an amount, cost or discount with more decimals than
 	// [customer.ParseAmount] takes, handed to [Add] by a reader of its
 	// own.
 	CodeDecimals
-	// CodeIntegerDigits: an amount or cost with more integer digits than
+	// CodeIntegerDigits: an amount, cost or discount with more integer digits than
 	// customer.ParseAmount takes, handed to Add by a reader of its own.
 	CodeIntegerDigits
 )
@@ -520,6 +555,13 @@ func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 			return valueError(l.Cost, ColCost, s, why)
 		}
 		r.Cost = decimal.NewNullDecimal(d)
+	}
+	if s = field(rec, l.Discount); s != "" {
+		d, why := ParseDiscount(s)
+		if why != "" {
+			return valueError(l.Discount, ColDiscount, s, why)
+		}
+		r.Discount = decimal.NewNullDecimal(d)
 	}
 	if s = field(rec, l.Currency); s != "" {
 		cur, err := customer.ParseCurrency(strings.ToUpper(s))
@@ -638,6 +680,20 @@ func ParseAmount(s string) (decimal.Decimal, string) {
 	}
 	return d, ""
 }
+
+// ParseDiscount parses a discount as [ParseAmount] parses an amount; a
+// percentage ("10%") is refused with a reason that says the column holds
+// money. The reason is empty when it parses.
+func ParseDiscount(s string) (decimal.Decimal, string) {
+	d, why := ParseAmount(s)
+	if why != "" && strings.HasSuffix(s, "%") {
+		why += NotPercent
+	}
+	return d, why
+}
+
+// NotPercent ends the reason [ParseDiscount] gives for a percentage.
+const NotPercent = " (the discount column holds the money taken off the row's list price, not a percentage: rename the column to leave it unread)"
 
 // FieldCount is the reason given for a row of n fields under a header of
 // header fields: "1 field, the header has 3".

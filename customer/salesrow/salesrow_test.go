@@ -17,13 +17,13 @@ import (
 func TestNewLayout(t *testing.T) {
 	l, err := salesrow.NewLayout([]string{"\ufeffAmount", " Customer_ID ", "date", "order_id", "quantity", "cost", "currency", "kind", "category", "sku", ""})
 	require.NoError(t, err)
-	assert.Equal(t, &salesrow.Layout{Fields: 11, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+	assert.Equal(t, &salesrow.Layout{Fields: 11, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8, Discount: -1,
 		Header: []string{"amount", "customer_id", "date", "order_id", "quantity", "cost", "currency", "kind", "category", "sku", ""}}, l)
 	assert.Equal(t, 9, l.Used())
 
 	l, err = salesrow.NewLayout([]string{"customer_id", "date", "amount"})
 	require.NoError(t, err)
-	assert.Equal(t, &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1,
+	assert.Equal(t, &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1, Discount: -1,
 		Header: []string{"customer_id", "date", "amount"}}, l)
 	assert.Equal(t, 3, l.Used())
 
@@ -56,11 +56,11 @@ func TestNewLayout(t *testing.T) {
 func TestNewLayoutIgnoresRepeatedUnknownColumns(t *testing.T) {
 	l, err := salesrow.NewLayout([]string{"name", "customer_id", "Name", "date", "amount", "note", " NOTE ", "sku", "sku"})
 	require.NoError(t, err)
-	assert.Equal(t, &salesrow.Layout{Fields: 9, CustomerID: 1, Date: 3, Amount: 4, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1,
+	assert.Equal(t, &salesrow.Layout{Fields: 9, CustomerID: 1, Date: 3, Amount: 4, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1, Discount: -1,
 		Header: []string{"name", "customer_id", "name", "date", "amount", "note", "note", "sku", "sku"}}, l)
 }
 
-var layout9 = &salesrow.Layout{Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8}
+var layout9 = &salesrow.Layout{Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8, Discount: -1}
 
 func TestParse(t *testing.T) {
 	day := customer.DateFromYMD(2024, 3, 5)

@@ -197,10 +197,10 @@ type row struct {
 	Date int32
 	// Order is the order key: the order_id, or the day when there is none.
 	Order string
-	// Amount and Cost are decimal numbers as written; Cost is empty when
-	// not given.
-	Amount, Cost string
-	Units        int64
+	// Amount, Cost and Discount are decimal numbers as written; Cost and
+	// Discount are empty when not given.
+	Amount, Cost, Discount string
+	Units                  int64
 	// Currency is the row's currency, the default when it names none;
 	// CurrencyGiven says the row names it.
 	Currency      string
@@ -283,6 +283,9 @@ func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind,
 	r.Amount = strings.TrimSpace(rec[p.Cols.Amount])
 	if sr.Cost.Valid {
 		r.Cost = strings.TrimSpace(rec[p.Cols.Cost])
+	}
+	if sr.Discount.Valid {
+		r.Discount = strings.TrimSpace(rec[p.Cols.Discount])
 	}
 	if sr.Currency != "" {
 		r.Currency, r.CurrencyGiven = string(sr.Currency), true

@@ -29,10 +29,10 @@ func TestReadHeader(t *testing.T) {
 	}{
 		{name: "all columns, any order, BOM, case and spaces",
 			text: "\ufeffAmount, Customer_ID ,date,order_id,quantity,cost,currency,kind,category,sku\r\n1,a,2024-01-01,,,,,,,\n",
-			want: &salesrow.Layout{Fields: 10, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+			want: &salesrow.Layout{Fields: 10, CustomerID: 1, Date: 2, Amount: 0, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8, Discount: -1,
 				Header: []string{"amount", "customer_id", "date", "order_id", "quantity", "cost", "currency", "kind", "category", "sku"}}},
 		{name: "required only", text: "customer_id,date,amount",
-			want: &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1,
+			want: &salesrow.Layout{Fields: 3, CustomerID: 0, Date: 1, Amount: 2, OrderID: -1, Quantity: -1, Cost: -1, Currency: -1, Kind: -1, Category: -1, Discount: -1,
 				Header: []string{"customer_id", "date", "amount"}}},
 		{name: "missing", text: "customer_id,when\n", err: `missing required column "amount", "date"`},
 		{name: "twice", text: "customer_id,date,amount,Date\n", err: `column "date" appears twice`},
@@ -56,7 +56,7 @@ func TestReadHeader(t *testing.T) {
 }
 
 var testParser = parser{File: "orders.csv", Currency: "USD", Cols: salesrow.Layout{
-	Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8,
+	Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: 8, Discount: -1,
 	Header: []string{"customer_id", "date", "amount", "order_id", "quantity", "cost", "currency", "kind", "category"},
 }}
 

@@ -72,6 +72,10 @@ func (z *summarizer) summarizeIn(id string, rows []row, cur string) (s customer.
 			cost, _ := customer.ParseAmount(r.Cost)
 			sr.Cost = decimal.NewNullDecimal(cost)
 		}
+		if r.Discount != "" {
+			d, _ := customer.ParseAmount(r.Discount)
+			sr.Discount = decimal.NewNullDecimal(d)
+		}
 		kind := sum.Kind
 		if sr.Kind != 0 && !stated {
 			sum.Kind = sr.Kind

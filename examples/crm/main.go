@@ -37,8 +37,8 @@
 // last minute of a month in UTC, 2016-12-31T23:59:60Z or
 // 2016-12-31T15:59:60-08:00, or 23:59:60 of a month's last day without
 // an offset, is on the day written) and amount (decimal, negative for
-// a return) are required; order_id, quantity, cost, currency, kind and category are
-// used when present; other columns are ignored. Names are trimmed and
+// a return) are required; order_id, quantity, cost, discount, currency, kind and
+// category are used when present; other columns are ignored. Names are trimmed and
 // read in any case; a required column named in another style ("Customer
 // ID", "CustomerID") is an error that names it, and an optional one so
 // named ("Order ID" for order_id), or named as the Online Retail exports
@@ -59,9 +59,11 @@
 // row (returns of goods bought before the export), of its earliest row;
 // its other rows, refunds and later shipments, add their amounts to that
 // day, wherever they are in the file: the rows need not be sorted by date
-// (package salesrow, "Rows"). Rows carry no discounts: what that and the
-// rest change against the same facts recorded in full is in package
-// salesrow, "Exports and full records".
+// (package salesrow, "Rows"). An optional discount column (the money
+// taken off a row's list price) gives the full-price share of the value
+// models; without it every sale counts as sold at full price. What that
+// and the rest change against the same facts recorded in full is in
+// package salesrow, "Exports and full records".
 // Without an order_id, a customer's rows on one day are one order.
 // Customer IDs are taken as written: 12346.0, what a spreadsheet or
 // pandas writes of a numeric ID column with blanks, is another customer
@@ -72,14 +74,21 @@
 // without a customer, made one customer). A quantity of 2.0 or 2.00 is 2
 // (pandas writes an integer column with blanks so); 2.000, which may be
 // 2000 with a thousands separator, is refused.
-// Amounts and costs are taken exactly as written, in decimal arithmetic:
+// Amounts, costs and discounts are taken exactly as written, in decimal arithmetic:
 // nothing is rounded, also not an amount with more decimals than the
 // currency's minor unit (15.299999999999999, a unit price times a
 // quantity written by a spreadsheet, is that number, and the net column
 // shows such sums to their last digit). Round the export first where
-// cents must add up to an invoice. An amount or cost formatted for
-// people ("€12.50", "12.50 EUR", "12,50", "1,234.50", "(10.50)",
-// "12.50-", "1.5E+02") is refused, since which separator is the decimal one cannot
+// cents must add up to an invoice. A discount is the money taken off the
+// row's list price, of either sign as exports write it (its size
+// counts): a sale's list price is amount + |discount|, of a refund's
+// only whether it is zero (goods sold at full price came back) counts,
+// an exchange's is left out, and an empty one is no discount known; one
+// written as a
+// percentage ("10%") is refused with a reason that says the column
+// holds money. An amount, cost or discount formatted for people
+// ("€12.50", "12.50 EUR", "12,50", "1,234.50", "(10.50)", "12.50-",
+// "1.5E+02") is refused, since which separator is the decimal one cannot
 // always be told, with a hint on what to write instead; so is a date
 // written for people (05/03/2024, which may be either day first or month
 // first; 2024/03/05; 20240305; a spreadsheet's serial day number 45356;
@@ -89,12 +98,12 @@
 // should be; a placeholder for a missing date, MySQL's 0000-00-00, a
 // spreadsheet's day 0 1899-12-30, or 0001-01-01). A day the calendar
 // has not (2023-02-29) is named, and the hint for its time follows when
-// that is wrong too. A customer with an amount or cost
+// that is wrong too. A customer with an amount, cost or discount
 // of more than four decimals, up to eighteen (the float noise of a
 // spreadsheet's price × quantity, such as 15.299999999999999), is summed
 // in 128-bit fixed point: a file of such amounts takes about 1.1 times the
 // time and under twice the memory per customer of the same file in cents.
-// Only an amount or cost of more than eighteen decimals or more than
+// Only an amount, cost or discount of more than eighteen decimals or more than
 // nineteen integer digits is summed in decimal arithmetic, at about three
 // times the time and ten times the memory per customer.
 // -format cdnow reads the whitespace-separated CDNOW transaction files

@@ -19,6 +19,7 @@ const (
 	ColOrderID    = salesrow.ColOrderID
 	ColQuantity   = salesrow.ColQuantity
 	ColCost       = salesrow.ColCost
+	ColDiscount   = salesrow.ColDiscount
 	ColCurrency   = salesrow.ColCurrency
 	ColKind       = salesrow.ColKind
 	ColCategory   = salesrow.ColCategory
@@ -266,7 +267,7 @@ func (c *CSVReader) Headers() int64 { return c.headers }
 type layout struct {
 	fields int
 	col    struct {
-		id, date, amount, order, qty, cost, cur, kind, cat int
+		id, date, amount, order, qty, cost, cur, kind, cat, disc int
 	}
 	used  int // 1 + the largest index of a known column
 	rules *salesrow.Layout
@@ -277,6 +278,7 @@ func newLayout(l *salesrow.Layout) layout {
 	c.col.id, c.col.date, c.col.amount = l.CustomerID, l.Date, l.Amount
 	c.col.order, c.col.qty, c.col.cost = l.OrderID, l.Quantity, l.Cost
 	c.col.cur, c.col.kind, c.col.cat = l.Currency, l.Kind, l.Category
+	c.col.disc = l.Discount
 	return c
 }
 

@@ -33,7 +33,18 @@
 // thousands separators, a negative in parentheses or in scientific
 // notation, is malformed with a hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
 // as pandas writes an integer column with blanks, is 2; 2.000 is
-// refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row), currency
+// refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row),
+// discount (decimal, the money taken off the row's list price, of
+// either sign as exports write it: its size counts, so that a sale's
+// list price is amount + |discount|: a sale counts in Gross at it, in
+// Discounts at |discount| and in FullPriceNet only when the discount is
+// zero; a refund whose discount is zero comes off FullPriceNet; an
+// exchange's is left out; an empty field, or no
+// column, is no discount known, and a sale then counts at full price:
+// customer.Summary.AddSale, salesrow "Exports and full records"; one
+// written for people is malformed with the hint of an amount, and one
+// written as a percentage, 10%, with a reason that says the column
+// holds money), currency
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
 // wholesaler), category. Other columns of the format (channel, sku, size,
 // season) are accepted and not used. An optional column named in another
@@ -202,10 +213,12 @@
 //
 // # Money
 //
-// Amounts and costs are summed exactly. [Summarize] sums them in
-// decimal arithmetic. [ScanCSV] sums them in fixed point, in three tiers
-// per customer: counts of 10⁻⁴ in an int64 while its amounts and costs
-// have at most four decimals; counts of 10⁻¹⁸ in 128 bits (two words)
+// Amounts, costs and discounts are summed exactly. [Summarize] sums them
+// in decimal arithmetic. [ScanCSV] sums them in fixed point, in three
+// tiers per customer: counts of 10⁻⁴ in an int64 while its amounts,
+// costs and discounts have at most four decimals (Gross at list price,
+// Discounts and FullPriceNet each in a word of the customer's record);
+// counts of 10⁻¹⁸ in 128 bits (two words)
 // once one has more (up to 18, as the float noise of a spreadsheet's
 // price × quantity, 15.299999999999999, has), the sums carried over
 // exactly; and decimals, as Summarize, only for a customer with more

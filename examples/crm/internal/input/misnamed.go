@@ -127,7 +127,7 @@ func exportHints(header []string) string {
 
 // optionalColumns are the optional columns that the csv format reads, in
 // the order they are reported.
-var optionalColumns = []string{ColOrderID, ColQuantity, ColCost, ColCurrency, ColKind, ColCategory}
+var optionalColumns = []string{ColOrderID, ColQuantity, ColCost, ColDiscount, ColCurrency, ColKind, ColCategory}
 
 // misnamed returns the columns of header, the fields of the header row,
 // whose names are those of an optional column of l that l does not have,
@@ -137,7 +137,7 @@ var optionalColumns = []string{ColOrderID, ColQuantity, ColCost, ColCurrency, Co
 // first such field is taken for each column.
 func misnamed(header []string, l *salesrow.Layout) []Misnamed {
 	have := map[string]int{
-		ColOrderID: l.OrderID, ColQuantity: l.Quantity, ColCost: l.Cost,
+		ColOrderID: l.OrderID, ColQuantity: l.Quantity, ColCost: l.Cost, ColDiscount: l.Discount,
 		ColCurrency: l.Currency, ColKind: l.Kind, ColCategory: l.Category,
 	}
 	var out []Misnamed

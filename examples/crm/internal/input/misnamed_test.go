@@ -29,6 +29,8 @@ func TestMisnamedColumns(t *testing.T) {
 			{4, "order-id", ColOrderID}, {7, "COST.", ColCost}, {8, "Currency_", ColCurrency}}},
 		{"customer_id,date,amount,Customer Kind,kind_,category,Cate Gory", []Misnamed{{5, "kind_", ColKind}}},
 		{"customer_id,date,amount,order_id,Order ID", nil},
+		{"customer_id,date,amount,Dis-Count,cost", []Misnamed{{4, "Dis-Count", ColDiscount}}},
+		{"customer_id,date,amount,Discount,dis_count", nil},
 		{"Customer_ID,Date,Amount,ORDER_ID", nil},
 	} {
 		row := "C1,2024-01-01,10" + commas(c.header)

@@ -58,9 +58,9 @@ func TestOrderMovedToAFullDay(t *testing.T) {
 }
 
 // TestRowOrderDoesNotMatter writes random exports (orders billed on
-// several days, returns, up to 40 orders on one day, amounts for every
-// tier) and the same rows shuffled: Summarize and ScanCSV give the same
-// summaries for both.
+// several days, returns, up to 40 orders on one day, amounts and
+// discounts for every tier) and the same rows shuffled: Summarize and
+// ScanCSV give the same summaries for both.
 func TestRowOrderDoesNotMatter(t *testing.T) {
 	defer func() { wideTier = true }()
 	rapid.Check(t, func(t *rapid.T) {
@@ -78,6 +78,10 @@ func TestRowOrderDoesNotMatter(t *testing.T) {
 				day.String(),
 				fmt.Sprint("O", rapid.IntRange(0, 40).Draw(t, "order")),
 				amount,
+				rapid.SampledFrom([]string{"", "", "0", "0.00", "1.5", "0.000001"}).Draw(t, "discount"),
+			}
+			if amount[0] == '-' && rapid.Bool().Draw(t, "negative discount") && recs[i][4] != "" {
+				recs[i][4] = "-" + recs[i][4]
 			}
 			if rapid.IntRange(0, 7).Draw(t, "no order?") == 0 {
 				recs[i][2] = ""
@@ -86,7 +90,7 @@ func TestRowOrderDoesNotMatter(t *testing.T) {
 		write := func(rows [][]string) []byte {
 			var buf bytes.Buffer
 			w := csv.NewWriter(&buf)
-			require.NoError(t, w.Write([]string{"customer_id", "date", "order_id", "amount"}))
+			require.NoError(t, w.Write([]string{"customer_id", "date", "order_id", "amount", "discount"}))
 			require.NoError(t, w.WriteAll(rows))
 			return buf.Bytes()
 		}

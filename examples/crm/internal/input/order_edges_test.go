@@ -15,7 +15,10 @@ import (
 // Edge property: amounts about the 40-bit order net and 37-bit day net of
 // the fixed tier, nets cancelling to exactly zero, refund-only orders,
 // exchanges, rows without order_id, rows after AsOf, one order_id under
-// two customers; every row order, tier and worker count agree.
+// two customers, discounts of every tier (zero, positive, a refund's of
+// either sign, empty, negative on a sale, about the fixed tier's and the
+// wide tier's limits, more decimals than the wide tier holds); every row
+// order, tier and worker count agree.
 func TestOrderEdgesAgreeInEveryTier(t *testing.T) {
 	defer func() { wideTier = true }()
 	rapid.Check(t, func(t *rapid.T) {
@@ -46,6 +49,11 @@ func TestOrderEdgesAgreeInEveryTier(t *testing.T) {
 				amount, q,
 				rapid.SampledFrom([]string{"", "", "", "consumer", "intermediary"}).Draw(t, "kind"),
 				rapid.SampledFrom([]string{"EUR", "EUR", "EUR", "USD"}).Draw(t, "currency"),
+				rapid.SampledFrom([]string{
+					"", "", "0", "0.00", "2.5", "-2.5", "1.23456", "-1.23456", "54975581.3887", "-54975581.3887",
+					"99999999999999.9999", "-99999999999999.9999", "9999999999999999999.5", "0.0000000000000000001",
+					"-0.0000000000000000001", "0.000000000000000000",
+				}).Draw(t, "discount"),
 			}
 			if rapid.IntRange(0, 5).Draw(t, "no order?") == 0 {
 				recs[i][2] = ""
@@ -54,7 +62,7 @@ func TestOrderEdgesAgreeInEveryTier(t *testing.T) {
 		write := func(rows [][]string) []byte {
 			var buf bytes.Buffer
 			w := csv.NewWriter(&buf)
-			require.NoError(t, w.Write([]string{"customer_id", "date", "order_id", "amount", "quantity", "kind", "currency"}))
+			require.NoError(t, w.Write([]string{"customer_id", "date", "order_id", "amount", "quantity", "kind", "currency", "discount"}))
 			require.NoError(t, w.WriteAll(rows))
 			w.Flush()
 			return buf.Bytes()

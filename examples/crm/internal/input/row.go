@@ -111,12 +111,12 @@ func valueError(file string, line int, column, value, reason string) *RowError {
 }
 
 // rowError places a salesrow.FieldError in file at line; an amount, a
-// cost or a date written for people gets a hint (withAmountHint,
-// withDateHint).
+// cost, a discount or a date written for people gets a hint
+// (withAmountHint, withDateHint).
 func rowError(file string, line int, fe *salesrow.FieldError) *RowError {
 	reason := fe.Reason
 	switch fe.Column {
-	case ColAmount, ColCost:
+	case ColAmount, ColCost, ColDiscount:
 		reason = withAmountHint(reason, fe.Value)
 	case ColDate:
 		reason = withDateHint(reason, fe.Value)

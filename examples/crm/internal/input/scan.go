@@ -30,12 +30,13 @@ import (
 //     lines; a block with quotes is walked by every worker;
 //   - lines without quotes are split without copying, their commas found
 //     eight bytes at a time; money is added exactly in fixed point, in
-//     three tiers per customer: amounts and costs with at most four
-//     decimals as int64 counts of 10⁻⁴; a customer with one of up to 18
-//     decimals (the float noise of a spreadsheet's price × quantity,
-//     15.299999999999999) moves, exactly, to 128-bit counts of 10⁻¹⁸;
-//     one with more decimals than that, or sums that would overflow,
-//     falls back to the decimal path of [customer.Summary.AddSale];
+//     three tiers per customer: amounts, costs and discounts with at
+//     most four decimals as int64 counts of 10⁻⁴; a customer with one of
+//     up to 18 decimals (the float noise of a spreadsheet's price ×
+//     quantity, 15.299999999999999) moves, exactly, to 128-bit counts
+//     of 10⁻¹⁸; one with more decimals than that, or sums that would
+//     overflow, falls back to the decimal path of
+//     [customer.Summary.AddSale];
 //   - each customer is a fixed-size record without pointers (the ID in a
 //     byte arena, days and order keys in word arenas), so memory is about
 //     a hundred bytes per customer plus 16 per day and 8 per order (about
@@ -406,18 +407,21 @@ func (w *worker) repeatsHeader(r *record) bool {
 
 // frow is a row in fixed point.
 type frow struct {
-	line    int
-	id      string
-	date    customer.Date
-	amount  int64
-	units   int
-	cost    int64
-	hasCost bool
-	kind    customer.Kind
-	cat     string
-	key     uint64
-	// wide says the amount or the cost does not fit fixed point: the
-	// money is in wm (wide.go), and amount and cost are not set.
+	line   int
+	id     string
+	date   customer.Date
+	amount int64
+	units  int
+	cost   int64
+	// disc is the discount (customer.Sale.Discount), when hasDisc.
+	disc             int64
+	hasCost, hasDisc bool
+	kind             customer.Kind
+	cat              string
+	key              uint64
+	// wide says the amount, the cost or the discount does not fit fixed
+	// point: the money is in wm (wide.go), and amount, cost and disc are
+	// not set.
 	wide bool
 	wm   wrow
 }
@@ -480,12 +484,31 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 			fr.hasCost = true
 		}
 	}
+	dc := ""
+	if c.disc >= 0 {
+		if dc = f(c.disc); dc != "" {
+			if fr.disc, ok = parseFixed(dc); !ok {
+				if !wideTier {
+					return false
+				}
+				var wide bool
+				if fr.disc, wide, ok = parseFixedOrWide(dc); !ok {
+					return false
+				}
+				fr.wide = fr.wide || wide
+			}
+			fr.hasDisc = true
+		}
+	}
 	if fr.wide {
 		// The decimal path would add the amounts as written.
-		fr.amount, fr.cost = 0, 0
+		fr.amount, fr.cost, fr.disc = 0, 0, 0
 		fr.wm.amount, fr.wm.ea, _ = parseWide(as)
 		if fr.hasCost {
 			fr.wm.cost, fr.wm.ec, _ = parseWide(cs)
+		}
+		if fr.hasDisc {
+			fr.wm.disc, fr.wm.ed, _ = parseWide(dc)
 		}
 	}
 	if c.cur >= 0 {
@@ -544,14 +567,22 @@ func (w *worker) addRow(row *Row, h uint64, r *record) *RowError {
 		c, ok2 = toFixed(row.Cost.Decimal)
 		fr.hasCost = true
 	}
-	fr.amount, fr.cost = a, c
-	if ok1 && ok2 {
+	d, ok3 := int64(0), true
+	if row.Discount.Valid {
+		d, ok3 = toFixed(row.Discount.Decimal)
+		fr.hasDisc = true
+	}
+	fr.amount, fr.cost, fr.disc = a, c, d
+	if ok1 && ok2 && ok3 {
 		return w.addFixed(fr, h, nil)
 	}
 	if wideTier {
 		var ok bool
 		if fr.wm.amount, fr.wm.ea, ok = w.wideField(r, w.lay.col.amount, row.Amount); ok && row.Cost.Valid {
 			fr.wm.cost, fr.wm.ec, ok = w.wideField(r, w.lay.col.cost, row.Cost.Decimal)
+		}
+		if ok && row.Discount.Valid {
+			fr.wm.disc, fr.wm.ed, ok = w.wideField(r, w.lay.col.disc, row.Discount.Decimal)
 		}
 		fr.wide = ok
 	}
@@ -640,10 +671,19 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 	if exchange {
 		units = 0
 	}
+	// The size of a discount counts, whatever its sign
+	// (customer.Sale.Discount); the exact path (row) takes it as written.
+	if fr.disc < 0 {
+		fr.disc = -fr.disc
+	}
+	if fr.wide && fr.wm.disc.sign() < 0 {
+		fr.wm.disc = fr.wm.disc.neg()
+	}
+	// A negative cost on a sale is AddSale's error.
 	costNeg := fr.hasCost && fr.cost < 0
 	switch {
-	case row != nil && row.Cost.Valid:
-		costNeg = row.Cost.Decimal.Sign() < 0
+	case row != nil:
+		costNeg = row.Cost.Valid && row.Cost.Decimal.Sign() < 0
 	case fr.wide:
 		costNeg = fr.hasCost && fr.wm.cost.sign() < 0
 	}
@@ -673,7 +713,8 @@ func (w *worker) addFixed(fr *frow, h uint64, row *Row) *RowError {
 		if !fr.wide {
 			// A row of fixed amounts: the decimal path adds them with
 			// exponent −fixScale (exact).
-			*m = wrow{amount: mulPow10(fr.amount, wideScale-fixScale), cost: mulPow10(fr.cost, wideScale-fixScale), ea: -fixScale, ec: -fixScale}
+			*m = wrow{amount: mulPow10(fr.amount, wideScale-fixScale), cost: mulPow10(fr.cost, wideScale-fixScale),
+				disc: mulPow10(fr.disc, wideScale-fixScale), ea: -fixScale, ec: -fixScale, ed: -fixScale}
 		}
 		if sh.addWide(ix, fr, m, sign, units, exchange) {
 			w.added(ix, fr, sign, units, exchange)
@@ -719,11 +760,17 @@ func (w *worker) exact(fr *frow, row *Row) *Row {
 	if fr.hasCost {
 		x.Cost = decimal.NewNullDecimal(decimal.New(fr.cost, -fixScale))
 	}
+	if fr.hasDisc {
+		x.Discount = decimal.NewNullDecimal(decimal.New(fr.disc, -fixScale))
+	}
 	if fr.wide {
 		// As written: the value and the exponent ParseAmount gives.
 		x.Amount = wideDec(fr.wm.amount, int32(fr.wm.ea))
 		if fr.hasCost {
 			x.Cost = decimal.NewNullDecimal(wideDec(fr.wm.cost, int32(fr.wm.ec)))
+		}
+		if fr.hasDisc {
+			x.Discount = decimal.NewNullDecimal(wideDec(fr.wm.disc, int32(fr.wm.ed)))
 		}
 	}
 	return x

@@ -227,7 +227,7 @@ func TestScanLongLineAndReadError(t *testing.T) {
 // header again (in any case, with spaces, quoted or not) and rows like
 // it but not it, and shuffled rows.
 func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
-	const head = "customer_id,date,amount,quantity,order_id,cost,category"
+	const head = "customer_id,date,amount,quantity,order_id,cost,category,discount"
 	names := strings.Split(head, ",")
 	rapid.Check(t, func(rt *rapid.T) {
 		var b strings.Builder
@@ -245,8 +245,8 @@ func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 			}
 			if rapid.IntRange(0, 5).Draw(rt, "blank?") == 0 {
 				// A record over several lines is a row only with the
-				// header's width (recordEnd): this one has seven fields.
-				shapes := append(blankShapes[:len(blankShapes):len(blankShapes)], "\" \",,,\"\n\",,,")
+				// header's width (recordEnd): this one has eight fields.
+				shapes := append(blankShapes[:len(blankShapes):len(blankShapes)], "\" \",,,\"\n\",,,,")
 				b.WriteString(rapid.SampledFrom(shapes).Draw(rt, "blank") + eol)
 				continue
 			}
@@ -259,7 +259,8 @@ func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 			order := rapid.SampledFrom([]string{"", "A", "B", "\"A\""}).Draw(rt, "order")
 			cost := rapid.SampledFrom([]string{"", "1", "0.5", "-1"}).Draw(rt, "cost")
 			cat := rapid.SampledFrom([]string{"", "jeans", "\"two\nlines\"", "shirts", "\"open", "W32\"", "\"a\"b"}).Draw(rt, "cat")
-			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s%s", id, date, amount, qty, order, cost, cat, eol)
+			disc := rapid.SampledFrom([]string{"", "", "0", "0.00", "2.5", "-2.5", "0.00001", "10%", "\"1,5\"", "-0.0000000000000000001"}).Draw(rt, "discount")
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s%s", id, date, amount, qty, order, cost, cat, disc, eol)
 		}
 		skip := rapid.Bool().Draw(rt, "skip")
 		data := []byte(b.String())
@@ -379,6 +380,7 @@ func FuzzScanCSV(f *testing.F) {
 	f.Add([]byte("\ufeffcustomer_id,date,amount\r\nA,2025-01-02,10\r\n\ufeffcustomer_id,date,amount\r\n\"customer_id\",\"date\",\"amount\"\r\n"), false, 5)
 	f.Add([]byte("customer_id,date,amount,cost,quantity\nA,2024-01-01,15.299999999999999,,1\nA,2024-01-01,-7.649999999999999,3.1000000000001,-1\nA,2024-01-02T10:00:00+01:00,0.000000000,0.5,-1\nB,2024-01-03,100,1.123456789,1\nB,2024-01-03,1.0000000000000000001,,1\n"), false, 13)
 	f.Add([]byte("customer_id,date,amount,order_id\nA,2024-12-12T14:23:05+01:00,1,O1\nA,2024-12-12t23:30:00.5z,2,O2\nA,2024-12-13 00:30:00-14:00,3,\nB,2024-12-12T24:00:00Z,4,\nB,2023-02-29T10:00:00+01:00,5,\nB,1899-12-31T23:59:59+14:00,6,\nB,2024-12-12T14:23:05.1234567891Z,7,\n"), true, 12)
+	f.Add([]byte("customer_id,date,amount,discount,quantity\nA,2024-01-01,80,20,1\nA,2024-01-02,-80,-20,-1\nA,2024-01-03,50,0.00,1\nA,2024-01-04,-50,0,-1\nA,2024-01-05,30,,1\nB,2024-01-05,10,-1,1\nB,2024-01-06,0,-3,-1\nB,2024-01-07,10,0.123456,1\nB,2024-01-08,1,10%,1\n"), true, 10)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool, block int) {
 		defer func(n int) { chunkBytes = n }(chunkBytes)
 		chunkBytes = 1 + (block&0xfff+0xfff)%0xfff

@@ -16,13 +16,16 @@ import (
 
 // crec is the state of one customer in fixed point: the fields of a
 // customer.Summary built by AddSale, with Orders the sum of the days'
-// orders and FullPriceNet equal to Gross (sales exports carry no
-// discounts). Money is in units of 10⁻⁴; Cost is knownCost + unknownNet ×
-// (1 − margin). A customer of the wide tier (wide.go) keeps its money in
-// a wrec instead, and one of the decimal path (slow) in an account.
+// orders. Money is in units of 10⁻⁴: gross is Gross, at list price (a
+// sale's amount + discount), discounts Discounts, fullNet FullPriceNet
+// (equal to gross for an export without discounts); Cost is knownCost +
+// unknownNet × (1 − margin). A customer of the wide tier (wide.go) keeps
+// its money in a wrec instead, and one of the decimal path (slow) in an
+// account.
 type crec struct {
 	id                                     uint64 // ids arena: chunk<<idChunkShift | offset<<idLenBits | length
 	gross, refunded, knownCost, unknownNet int64
+	discounts, fullNet                     int64
 	cats                                   uint64 // bit i: category i of the shard
 	days, orders                           blk
 	units, returnedUnits                   int32
@@ -366,6 +369,16 @@ func add64(a, b int64) (int64, bool) {
 	return c, (c > a) == (b > 0)
 }
 
+// addTo adds b to *a, unless the sum overflows: then it reports false
+// and *a is left as it is.
+func addTo(a *int64, b int64) bool {
+	c, ok := add64(*a, b)
+	if ok {
+		*a = c
+	}
+	return ok
+}
+
 // addFixed adds a valid row dated on or before AsOf to customer i, as
 // account.add does, and reports whether it could: false (nothing
 // changed) when the customer is on the decimal path or a sum would
@@ -394,11 +407,23 @@ func (s *shard) addFixed(i int32, fr *frow, sign, units int, exchange bool) bool
 		x.unknownNet, ok1 = add64(x.unknownNet, a)
 	}
 	ok = ok && ok1
-	if sign < 0 {
+	// The money as customer.Summary.AddSale adds it: a sale with a
+	// discount d other than zero at list price a + d in gross and at d in
+	// discounts, one without at a in gross and fullNet; a refund whose
+	// discount is zero (goods sold at full price came back) in fullNet
+	// too. An exchange's discount is left out (salesrow).
+	switch {
+	case sign < 0:
 		x.returns++
 		x.refunded, ok2 = add64(x.refunded, -a)
-	} else {
-		x.gross, ok2 = add64(x.gross, a)
+		if ok2 && fr.hasDisc && fr.disc == 0 {
+			ok2 = addTo(&x.fullNet, a)
+		}
+	case fr.hasDisc && fr.disc != 0 && !exchange:
+		list, ok3 := add64(a, fr.disc)
+		ok2 = ok3 && addTo(&x.gross, list) && addTo(&x.discounts, fr.disc)
+	default:
+		ok2 = addTo(&x.gross, a) && addTo(&x.fullNet, a)
 	}
 	ok = ok && ok2
 	if exchange {
@@ -742,7 +767,7 @@ func dec(v int64) decimal.Decimal {
 // mapped by a hash of the amount: shops sell at a few price points, so the
 // nets of days repeat, and a decimal made costs an allocation. Decimals
 // are immutable, so summaries may share them.
-type amountCache [1 << 10]struct {
+type amountCache [1 << 12]struct {
 	v int64
 	d decimal.Decimal
 }
@@ -752,7 +777,7 @@ func (c *amountCache) dec(v int64) decimal.Decimal {
 	if c == nil || v == 0 {
 		return dec(v)
 	}
-	e := &c[uint64(v)*0x9e3779b97f4a7c15>>54]
+	e := &c[uint64(v)*0x9e3779b97f4a7c15>>52]
 	if e.v != v {
 		e.v, e.d = v, dec(v)
 	}
@@ -775,15 +800,20 @@ func (s *shard) fill(i int32, dst *customer.Summary, cur customer.Currency, c *a
 	dst.Units, dst.ReturnedUnits = int(r.units), int(r.returnedUnits)
 	dst.Returns, dst.Exchanges = int(r.returns), int(r.exchanges)
 	dst.ExchangedUnits = int(r.exchangedUnits)
-	dst.Discounts = zero4
 	if r.wide {
 		dst.Days = s.fillWide(r, dst, days)
 		s.fillCategories(i, r, dst, cats)
 		return
 	}
-	dst.Gross = dec(r.gross)
+	// The sums of customers of one or two lines repeat as the prices
+	// do: from the cache.
+	dst.Gross = c.dec(r.gross)
+	dst.Discounts = c.dec(r.discounts)
 	dst.FullPriceNet = dst.Gross
-	dst.Refunded = dec(r.refunded)
+	if r.fullNet != r.gross {
+		dst.FullPriceNet = c.dec(r.fullNet)
+	}
+	dst.Refunded = c.dec(r.refunded)
 	cost := dec(r.knownCost)
 	if r.unknownNet != 0 {
 		cost = cost.Add(dec(r.unknownNet).Mul(s.share))

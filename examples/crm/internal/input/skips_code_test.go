@@ -49,7 +49,7 @@ func phraseKind(fe *salesrow.FieldError) string {
 // of the reasons (phraseKind); the codes met cover those of Parse and of
 // the checks of a sale.
 func TestFieldKindFromCodesAsFromPhrases(t *testing.T) {
-	lay := &salesrow.Layout{Fields: 8, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: -1}
+	lay := &salesrow.Layout{Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: -1, Discount: 8}
 	asOf := customer.DateFromYMD(2025, 12, 31)
 	codes := map[salesrow.Code]bool{}
 	rapid.Check(t, func(rt *rapid.T) {
@@ -69,6 +69,7 @@ func TestFieldKindFromCodesAsFromPhrases(t *testing.T) {
 				rapid.SampledFrom([]string{"", "", "", "-3", "5", "abc", "1" + strings.Repeat("0", 40)}).Draw(rt, "cost"),
 				rapid.SampledFrom([]string{"", "", "", "EUR", "USD", "euro", "JPY"}).Draw(rt, "currency"),
 				rapid.SampledFrom([]string{"", "", "consumer", "intermediary", "robot"}).Draw(rt, "kind"),
+				rapid.SampledFrom([]string{"", "", "", "", "", "", "", "-2", "0", "2", "10%", "1" + strings.Repeat("0", 40)}).Draw(rt, "discount"),
 			}
 			if rapid.IntRange(0, 20).Draw(rt, "short") == 0 {
 				rec = rec[:3]

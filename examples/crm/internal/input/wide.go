@@ -9,12 +9,12 @@ import (
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
-// The wide tier of [ScanCSV] holds the customers with an amount or a
-// cost of more than fixScale decimals (a price times a quantity written
-// by a spreadsheet, 15.299999999999999) without leaving fixed point: the
-// money of such a customer is in 128-bit integers of units of 10⁻¹⁸
-// (wideScale), in a pointer-free record (wrec) beside its crec, and each
-// of its days is two words of a second day arena. A customer moves from
+// The wide tier of [ScanCSV] holds the customers with an amount, a cost
+// or a discount of more than fixScale decimals (a price times a quantity
+// written by a spreadsheet, 15.299999999999999) without leaving fixed
+// point: the money of such a customer is in 128-bit integers of units of
+// 10⁻¹⁸ (wideScale), in a pointer-free record (wrec) beside its crec, and
+// each of its days is two words of a second day arena. A customer moves from
 // the fixed record to the wide one, exactly (its sums times 10¹⁴), at its
 // first row that does not fit the fixed one, and to the decimal path
 // only when a row does not fit the wide one either (more than wideScale
@@ -28,9 +28,11 @@ import (
 // two exponents, and with a cost of amount × (1 − margin) for a row
 // without one, whose exponent is the sum of the two. So the wide record
 // keeps, beside each sum, the exponent the decimal path would give it:
-// that of a row's amount or cost is −fixScale for a row whose amount and
-// cost fit the fixed record (the decimal path adds it from the fixed
-// values) and the number of decimals written, negated, for any other.
+// that of a row's amount, cost or discount is −fixScale for a row whose
+// amount, cost and discount fit the fixed record (the decimal path adds
+// it from the fixed values) and the number of decimals written, negated,
+// for any other. A sale's Gross at list price, Gross + (amount +
+// discount), takes the smallest exponent of the three.
 
 // wideScale is the number of decimals of a wide amount.
 const wideScale = 18
@@ -262,11 +264,13 @@ func toWide(d decimal.Decimal) (i128, int8, bool) {
 }
 
 // wrec is the money of a wide customer, in units of 10⁻¹⁸, with the
-// exponent of each decimal of its summary: Gross (and FullPriceNet),
-// Refunded, and Cost, which is knownCost + unknownNet × (1 − margin).
+// exponent of each decimal of its summary: Gross, Discounts,
+// FullPriceNet (fullNet), Refunded, and Cost, which is knownCost +
+// unknownNet × (1 − margin).
 type wrec struct {
 	gross, refunded, knownCost, unknownNet i128
-	eGross, eRefunded                      int8
+	discounts, fullNet                     i128
+	eGross, eRefunded, eDisc, eFull        int8
 	eCost                                  int32
 }
 
@@ -307,7 +311,8 @@ func (s *shard) widen(i int32) {
 		eCost += min(0, s.share.Exponent())
 	}
 	w := wrec{gross: mulPow10(r.gross, k), refunded: mulPow10(r.refunded, k), knownCost: mulPow10(r.knownCost, k),
-		unknownNet: mulPow10(r.unknownNet, k), eGross: -fixScale, eRefunded: -fixScale, eCost: eCost}
+		unknownNet: mulPow10(r.unknownNet, k), discounts: mulPow10(r.discounts, k), fullNet: mulPow10(r.fullNet, k),
+		eGross: -fixScale, eRefunded: -fixScale, eDisc: -fixScale, eFull: -fixScale, eCost: eCost}
 	var days blk
 	if r.days.n > 0 {
 		old := s.days.slice(r.days.off, r.days.n)
@@ -344,11 +349,12 @@ func (s *shard) widen(i int32) {
 	r.wide = true
 }
 
-// wrow is the money of a row in the wide tier: amount and cost in units
-// of 10⁻¹⁸, with the exponents of the decimals the decimal path adds.
+// wrow is the money of a row in the wide tier: amount, cost and
+// discount in units of 10⁻¹⁸, with the exponents of the decimals the
+// decimal path adds.
 type wrow struct {
-	amount, cost i128
-	ea, ec       int8
+	amount, cost, disc i128
+	ea, ec, ed         int8
 }
 
 // addWide adds a valid row dated on or before AsOf to customer i in the
@@ -397,15 +403,34 @@ func (s *shard) addWide(i int32, fr *frow, m *wrow, sign, units int, exchange bo
 		y.unknownNet, ok1 = y.unknownNet.add(a)
 		y.eCost = min(y.eCost, int32(m.ea)+min(0, s.share.Exponent()))
 	}
-	if sign < 0 {
+	ok3 := true
+	switch {
+	case sign < 0:
 		x.returns++
 		y.refunded, ok2 = y.refunded.add(a.neg())
 		y.eRefunded = min(y.eRefunded, m.ea)
-	} else {
+		if fr.hasDisc && m.disc.sign() == 0 {
+			// Goods sold at full price came back.
+			y.fullNet, ok3 = y.fullNet.add(a)
+			y.eFull = min(y.eFull, m.ea)
+		}
+	case fr.hasDisc && m.disc.sign() != 0:
+		// At list price: Gross + (amount + discount), whose exponent is
+		// the smallest of the three.
+		var list i128
+		if list, ok2 = a.add(m.disc); ok2 {
+			y.gross, ok2 = y.gross.add(list)
+		}
+		y.eGross = min(y.eGross, m.ea, m.ed)
+		y.discounts, ok3 = y.discounts.add(m.disc)
+		y.eDisc = min(y.eDisc, m.ed)
+	default:
 		y.gross, ok2 = y.gross.add(a)
 		y.eGross = min(y.eGross, m.ea)
+		y.fullNet, ok3 = y.fullNet.add(a)
+		y.eFull = min(y.eFull, m.ea)
 	}
-	ok = ok1 && ok2
+	ok = ok1 && ok2 && ok3
 	if !ok || x.returns < r.returns {
 		return false
 	}
@@ -569,7 +594,8 @@ func wideOrder(ks []uint64, k int) salesrow.Order {
 func (s *shard) fillWide(r *crec, dst *customer.Summary, days []customer.Day) []customer.Day {
 	w := s.wide(r)
 	dst.Gross = wideDec(w.gross, int32(w.eGross))
-	dst.FullPriceNet = dst.Gross
+	dst.Discounts = wideDec(w.discounts, int32(w.eDisc))
+	dst.FullPriceNet = wideDec(w.fullNet, int32(w.eFull))
 	dst.Refunded = wideDec(w.refunded, int32(w.eRefunded))
 	if w.unknownNet.sign() == 0 {
 		dst.Cost = wideDec(w.knownCost, w.eCost)

@@ -104,8 +104,9 @@ func requireSameSummary(t tester, a, b *customer.Summary) {
 	}
 }
 
-// TestWideTierMatchesDecimalPath writes random exports whose amounts and
-// costs have 0 to 20 decimals (and up to 21 integer digits), with
+// TestWideTierMatchesDecimalPath writes random exports whose amounts,
+// costs and discounts have 0 to 20 decimals (and up to 21 integer
+// digits), with
 // returns, exchanges, free goods, several days and orders per customer,
 // dates that take the fast parser and others that do not, and checks
 // that ScanCSV gives the same table with the wide tier as without it,
@@ -118,7 +119,7 @@ func TestWideTierMatchesDecimalPath(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		base := customer.DateFromYMD(2024, 1, 1)
 		asOf := base + 30
-		cols := rapid.Permutation([]string{"customer_id", "date", "amount", "quantity", "order_id", "cost", "category"}).Draw(t, "columns")
+		cols := rapid.Permutation([]string{"customer_id", "date", "amount", "quantity", "order_id", "cost", "category", "discount"}).Draw(t, "columns")
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
 		require.NoError(t, w.Write(cols))
@@ -130,6 +131,13 @@ func TestWideTierMatchesDecimalPath(t *testing.T) {
 			if rapid.Bool().Draw(t, "cost?") {
 				cost = drawAmount(t, "cost")
 			}
+			discount := ""
+			switch rapid.IntRange(0, 3).Draw(t, "discount?") {
+			case 1:
+				discount = drawAmount(t, "discount")
+			case 2:
+				discount = rapid.SampledFrom([]string{"0", "0.00", "0.000000000", "-0.0"}).Draw(t, "zero discount")
+			}
 			switch rapid.IntRange(0, 5).Draw(t, "kind of row") {
 			case 0: // a return
 				amount, units = "-"+amount, -units
@@ -139,6 +147,11 @@ func TestWideTierMatchesDecimalPath(t *testing.T) {
 			case 1: // an exchange or free goods
 				amount = rapid.SampledFrom([]string{"0", "0.00", "0.000000000", "-0.0"}).Draw(t, "zero")
 				units = rapid.IntRange(-2, 2).Draw(t, "units")
+			}
+			// A refund's discount of either sign; on a sale a negative
+			// one is an error.
+			if discount != "" && rapid.IntRange(0, 4).Draw(t, "negative discount") == 0 {
+				discount = "-" + discount
 			}
 			d := base + customer.Date(rapid.IntRange(0, 35).Draw(t, "day"))
 			date := d.String()
@@ -172,6 +185,8 @@ func TestWideTierMatchesDecimalPath(t *testing.T) {
 					rec[j] = cost
 				case "category":
 					rec[j] = rapid.SampledFrom([]string{"", "shirts", "coats"}).Draw(t, "category")
+				case "discount":
+					rec[j] = discount
 				}
 			}
 			require.NoError(t, w.Write(rec))
@@ -253,6 +268,7 @@ func FuzzParseWide(f *testing.F) {
 func FuzzWideTier(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount,cost,quantity\nA,2024-01-01,15.299999999999999,,1\nA,2024-01-01,-7.649999999999999,3.1000000000001,-1\nA,2024-01-02T10:00:00+01:00,0.000000000,0.5,-1\nB,2024-01-03,100,1.123456789,1\nB,2024-01-03,1.0000000000000000001,,1\n"), true)
 	f.Add([]byte("customer_id,date,amount,order_id\nA,2024-01-01,9999999.123456789,1\nA,2024-01-01,9999999.1,2\nA,2024-01-01,-12345678901234567.5,3\n"), false)
+	f.Add([]byte("customer_id,date,amount,discount,quantity\nA,2024-01-01,15.299999999999999,2.5,1\nA,2024-01-02,-7.5,-0.000000000000001,-1\nA,2024-01-02,-7.5,0.00,-1\nB,2024-01-03,100,0.1234567,1\nB,2024-01-03,1,-1,1\nC,2024-01-04,2,0.00000000000000000001,1\n"), true)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		defer func() { wideTier = true }()
 		o := Options{AsOf: customer.DateFromYMD(2024, 6, 30), SkipInvalid: skip}
