@@ -159,7 +159,12 @@ type Summary struct {
 	CustomerID ID
 	Kind       Kind
 	// AsOf is the instant of the analysis: facts dated after it are left
-	// out and counted in Later.
+	// out and counted in Later. To analyse as of the end of a day, give
+	// its last instant (the next midnight less a nanosecond): midnight at
+	// its start leaves out the records of that day dated after midnight.
+	// (A sales-export row is dated at midnight of its day, package
+	// salesrow, so the crm command's -as-of day counts its rows at
+	// midnight.)
 	AsOf time.Time
 	// Currency of every order; empty until the first order.
 	Currency Currency

@@ -128,16 +128,21 @@
 //     refund leaves FullPriceNet as it is, so the full-price share
 //     ([customer.Summary.FullPriceShare]) is 1 for every customer whose
 //     net is positive. With one, a sale counts in Gross at amount +
-//     discount, in Discounts at its discount and in FullPriceNet only
+//     |discount|, in Discounts at |discount| and in FullPriceNet only
 //     when its discount is zero, and a refund whose discount is zero
 //     comes off FullPriceNet, as the records of lines sold at those
-//     prices do. A refund's discount says only whether the goods were
+//     prices do. The value models read the full-price share, so of a
+//     discount only whether it is zero changes them: its size goes into
+//     Gross and Discounts, whose difference, the net, it leaves as it
+//     is. A refund's discount says only whether the goods were
 //     sold at full price: the export cannot say which sale row they came
-//     from, so a refund row whose discount is 0 takes all of its amount
-//     off FullPriceNet, also where the records would take less: a refund
-//     that keeps a fee (it pays back less than the goods' share, all of
-//     it off FullPriceNet), or a discount spread over the units that
-//     rounds to 0.00 on a partial refund. An export that writes 0 on
+//     from, so a refund row whose discount is 0 takes its amount off
+//     FullPriceNet: what it paid back, where the records take off the
+//     goods' share of the line's net. A refund that keeps a fee (it pays
+//     back less than that share) takes less off FullPriceNet than the
+//     records do, and, without a cost column, less cost back (its amount
+//     × (1 − margin)); a discount spread over the units that rounds to
+//     0.00 on a partial refund takes off what the records would not. An export that writes 0 on
 //     every refund, whatever the sale's discount was, makes every refund
 //     one of goods sold at full price (and FullPriceNet may then fall
 //     below zero, the share to 0): leave the field empty on refund rows
@@ -155,6 +160,10 @@
 //     cost of the goods a negative row takes back is its amount × (1 −
 //     margin), also when its quantity is 0: write cost 0 on a row that
 //     pays money back without goods coming back.
+//   - Each refund row counts one return in Returns (and an exchange row
+//     one in Exchanges), where a return record of several lines counts
+//     one: write a return of several lines as several rows and it counts
+//     as several returns. Units and money are the same.
 //   - An order's sale rows may fall on several days (see Rows); an
 //     order record has one time. The export counts them all on the
 //     earliest.
