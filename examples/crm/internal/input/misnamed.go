@@ -64,13 +64,23 @@ type exportName struct {
 // read as quantity, their CustomerID and Customer ID are customer_id in
 // another style, and their StockCode, Description and Country name no
 // column the format reads. UnitPrice and Price stand for no column:
-// amount is the money of the row, the quantity times the price.
+// amount is the money of the row, the quantity times the price. And the
+// order exports of Shopify: Lineitem discount, the money taken off a
+// line, and Discount Amount, that of the whole order on its first line,
+// which read as the discount column would make the order's other lines
+// full-price sales.
 var exportNames = map[string]exportName{
 	"invoiceno":   {ColOrderID, "the invoice number of the Online Retail exports", "without an order_id, a customer's invoices of one day are one order"},
 	"invoice":     {ColOrderID, "the invoice number of the Online Retail exports", "without an order_id, a customer's invoices of one day are one order"},
 	"invoicedate": {ColDate, "the invoice date of the Online Retail exports", ""},
 	"unitprice":   {ColAmount, "a price per unit, as in the Online Retail exports", ""},
 	"price":       {ColAmount, "probably a price per unit, as in Online Retail II", ""},
+	"lineitemdiscount": {ColDiscount, "the discount of a line of Shopify's order exports",
+		"without a discount column, every sale counts as sold at full price"},
+	"discountamount": {ColDiscount, "a discount amount (that of the whole order, in Shopify's order exports: give each line its own)",
+		"without a discount column, every sale counts as sold at full price"},
+	"linediscount": {ColDiscount, "the discount of a line",
+		"without a discount column, every sale counts as sold at full price"},
 }
 
 // squash returns name trimmed, in lower case, without spaces, hyphens,

@@ -81,6 +81,12 @@ func TestExportColumnNames(t *testing.T) {
 		{"invoice_no,customer_id,date,amount", "536365,17850,2010-12-01,15.30", []Misnamed{{1, "invoice_no", ColOrderID}}, ""},
 		{"InvoiceNo,order_id,customer_id,date,amount", "536365,536365,17850,2010-12-01,15.30", nil, ""},
 		{"customer_id,date,amount,UnitPrice,Price,StockCode,InvoiceDate", "17850,2010-12-01,15.30,2.55,2.55,85123A,2010-12-01", nil, ""},
+		{"customer_id,date,amount,Lineitem discount", "17850,2010-12-01,15.30,1.70", []Misnamed{{4, "Lineitem discount", ColDiscount}},
+			`field 4, "Lineitem discount", the discount of a line of Shopify's order exports, is not read as discount: without a discount column, every sale counts as sold at full price; rename the column discount`},
+		{"customer_id,date,amount,Discount Amount", "17850,2010-12-01,15.30,1.70", []Misnamed{{4, "Discount Amount", ColDiscount}},
+			`field 4, "Discount Amount", a discount amount (that of the whole order, in Shopify's order exports: give each line its own), is not read as discount: without a discount column, every sale counts as sold at full price; rename the column discount`},
+		{"customer_id,date,amount,line_discount", "17850,2010-12-01,15.30,1.70", []Misnamed{{4, "line_discount", ColDiscount}}, ""},
+		{"customer_id,date,amount,Discount Amount,discount", "17850,2010-12-01,15.30,1.70,1.70", nil, ""},
 	} {
 		data := []byte(c.header + "\n" + c.row + "\n")
 		cr, err := NewCSVReader(bytes.NewReader(data), "f.csv")
