@@ -5,15 +5,17 @@
 // machine (the direct or prism runner) or spread over the workers of
 // Flink, Spark or Dataflow.
 //
-//	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv [-model bgnbd|bgbb]] [-skip-invalid] [--runner=direct]
+//	beam -in orders.csv -as-of 2025-06-30 -out segments.csv [-scores scores.csv [-model bgnbd|bgbb]] [-only-currency CODE] [-skip-invalid] [--runner=direct]
 //
 // -out receives the rows of `crm segment` and -scores those of `crm score
 // -model bgnbd` (or bgbb; calibration end = -as-of), sorted by customer ID
 // as crm sorts them; both are written, or neither. A malformed row fails
 // the run with crm's words (the first in file order), or with
-// -skip-invalid is passed over and counted. README.md describes the
-// stages, what is per customer and what is population-wide, and the flags
-// of each runner.
+// -skip-invalid is passed over and counted. A file holds one currency;
+// -only-currency CODE reads the rows in CODE of a file in several, as crm
+// does: the others are left out, whatever else they hold, and counted by
+// currency on stderr. README.md describes the stages, what is per
+// customer and what is population-wide, and the flags of each runner.
 package main
 
 import (
@@ -46,10 +48,45 @@ var (
 	period   = flag.String("period", "week", "time unit of the scores: day or week")
 	skip     = flag.Bool("skip-invalid", false, "skip malformed rows (their count goes to stderr, the first ten errors to the log) instead of stopping")
 	horizon  = &horizonFlag{}
+	// onlyCurrency is -only-currency.
+	onlyCurrency = &onlyFlag{}
 )
 
 func init() {
 	flag.Var(horizon, "horizon", "`periods` after the calibration end over which purchases are expected, in [0, 100000] (default 52 weeks or 365 days)")
+	flag.Var(onlyCurrency, "only-currency", "read only the rows in this ISO 4217 `currency` (any case) of a file in several: the rows in others (their own, or -currency for rows without one) are left out, whatever else they hold, and counted on stderr")
+}
+
+// onlyFlag is the value of -only-currency: the code as given, and whether
+// it was given (an empty code given is an error, not the flag left out),
+// as crm reads it.
+type onlyFlag struct {
+	code string
+	set  bool
+}
+
+// String returns the code given.
+func (o *onlyFlag) String() string {
+	if o == nil {
+		return ""
+	}
+	return o.code
+}
+
+// Set records the code; configFromFlags checks it.
+func (o *onlyFlag) Set(s string) error {
+	*o = onlyFlag{code: s, set: true}
+	return nil
+}
+
+// parseOnly reads the code of -only-currency, an ISO 4217 code in any
+// case, refusing anything else in crm's words.
+func parseOnly(code string) (customer.Currency, error) {
+	c, err := customer.ParseCurrency(strings.ToUpper(code))
+	if err != nil {
+		return "", fmt.Errorf("-only-currency %q: not an ISO 4217 currency code", code)
+	}
+	return c, nil
 }
 
 // horizonFlag is the value of -horizon: a number of periods, or not set
@@ -109,6 +146,12 @@ func configFromFlags() (config, error) {
 	if err != nil {
 		return config{}, fmt.Errorf("-currency: %w", err)
 	}
+	var only customer.Currency
+	if onlyCurrency.set {
+		if only, err = parseOnly(onlyCurrency.code); err != nil {
+			return config{}, err
+		}
+	}
 	k, err := customer.ParseKind(*kind)
 	if err != nil {
 		return config{}, fmt.Errorf("-kind: %w", err)
@@ -117,7 +160,7 @@ func configFromFlags() (config, error) {
 	if err != nil || m.Sign() <= 0 || m.GreaterThanOrEqual(decimal.NewFromInt(1)) {
 		return config{}, fmt.Errorf("-margin %q: want a decimal number between 0 and 1 (exclusive)", *margin)
 	}
-	cfg := config{In: *in, AsOf: d, Out: *out, Scores: *scores, Currency: cur, Kind: k, Margin: m.String(), Horizon: horizon.v, Model: *txModel, SkipInvalid: *skip}
+	cfg := config{In: *in, AsOf: d, Out: *out, Scores: *scores, Currency: cur, Only: only, Kind: k, Margin: m.String(), Horizon: horizon.v, Model: *txModel, SkipInvalid: *skip}
 	if cfg.Model != modelBGNBD && cfg.Model != modelBGBB {
 		return config{}, fmt.Errorf("-model: unknown model %q (want bgnbd or bgbb)", cfg.Model)
 	}
@@ -155,26 +198,49 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	if c.known {
-		fmt.Fprintf(os.Stderr, "beam: %s: %s", cfg.In, counted(c.rows, "row"))
-		if c.skipped > 0 {
-			fmt.Fprintf(os.Stderr, " (%d skipped as malformed)", c.skipped)
-		}
-		fmt.Fprintf(os.Stderr, ", %s", counted(c.customers, "customer"))
-		if c.later > 0 {
-			fmt.Fprintf(os.Stderr, "; %s dated after -as-of %s left out", counted(c.later, "row"), cfg.AsOf)
-		}
-		if c.blank > 0 {
-			fmt.Fprintf(os.Stderr, "; %s (no field filled) passed over", counted(c.blank, "blank row"))
-		}
-		if c.headers > 0 {
-			fmt.Fprintf(os.Stderr, "; %s passed over", counted(c.headers, "repeated header row"))
-		}
-		fmt.Fprintln(os.Stderr)
+		fmt.Fprintf(os.Stderr, "beam: %s: %s\n", cfg.In, c.line(cfg.AsOf))
 		if c.fitFailed > 0 {
 			fmt.Fprintf(os.Stderr, "beam: the %s fit failed (the reason is logged above): p_alive and expected_purchases are left empty\n", cfg.Model)
 		}
 	}
 	return nil
+}
+
+// line returns the counts of a run on the as-of day asOf as crm writes
+// them after "crm: FILE: ": "2549 rows (6 skipped as malformed), 300
+// customers; 1234 rows in other currencies left out (CHF 1000, USD 234);
+// 532 rows dated after -as-of 2025-06-30 left out", then the blank rows
+// and the repeated headers passed over.
+func (c *counts) line(asOf customer.Date) string {
+	var b strings.Builder
+	b.WriteString(counted(c.rows, "row"))
+	if c.skipped > 0 {
+		fmt.Fprintf(&b, " (%d skipped as malformed)", c.skipped)
+	}
+	fmt.Fprintf(&b, ", %s", counted(c.customers, "customer"))
+	if len(c.others) > 0 {
+		var n int64
+		parts := make([]string, len(c.others))
+		for i, o := range c.others {
+			n += o.Rows
+			parts[i] = fmt.Sprintf("%s %d", o.Code, o.Rows)
+		}
+		in := "in other currencies"
+		if len(c.others) == 1 {
+			in = "in another currency"
+		}
+		fmt.Fprintf(&b, "; %s %s left out (%s)", counted(n, "row"), in, strings.Join(parts, ", "))
+	}
+	if c.later > 0 {
+		fmt.Fprintf(&b, "; %s dated after -as-of %s left out", counted(c.later, "row"), asOf)
+	}
+	if c.blank > 0 {
+		fmt.Fprintf(&b, "; %s (no field filled) passed over", counted(c.blank, "blank row"))
+	}
+	if c.headers > 0 {
+		fmt.Fprintf(&b, "; %s passed over", counted(c.headers, "repeated header row"))
+	}
+	return b.String()
 }
 
 // counted returns "1 row" or "n rows": n and noun, in the plural unless
@@ -207,6 +273,9 @@ type counts struct {
 	// skipped are the malformed rows passed over (-skip-invalid).
 	// fitFailed is 1 when the transaction fit failed (-scores).
 	fitFailed int64
+	// others are the rows left out for their currency
+	// (-only-currency), by currency, most first, then by code.
+	others []currencyRows
 }
 
 // execute builds the pipeline of cfg and runs it on runner ("direct",
@@ -244,7 +313,13 @@ func execute(ctx context.Context, runner string, cfg config) (counts, error) {
 			c.customers += m.Result()
 		case "fit-failed":
 			c.fitFailed += m.Result()
+		default:
+			if code, ok := strings.CutPrefix(m.Key.Name, otherCounter); ok {
+				c.others = mergeOthers(c.others, []currencyRows{{Code: code, Rows: m.Result()}})
+			}
 		}
 	}
+	// By code until here; listed most first, as crm lists them.
+	c.others = (&readStats{Others: c.others}).others()
 	return c, nil
 }

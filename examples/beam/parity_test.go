@@ -63,6 +63,21 @@ func crmRowError(t *testing.T, out string) (int, string) {
 	return line, m[2]
 }
 
+// crmErrorInBeam returns the error that the pipeline must fail with on
+// the file text at in (named orders.csv), from crm's output out: crm's
+// error of a row, the row named by its byte offset, or crm's error of
+// the file.
+func crmErrorInBeam(t *testing.T, out, in, text string) string {
+	t.Helper()
+	if regexp.MustCompile(`orders\.csv:\d+: `).MatchString(out) {
+		line, what := crmRowError(t, out)
+		return "orders.csv, byte " + strconv.Itoa(byteOfLine(text, line)) + ": " + what
+	}
+	i := strings.LastIndex(out, in)
+	require.GreaterOrEqual(t, i, 0, "crm names the file: %s", out)
+	return "orders.csv" + strings.SplitN(out[i+len(in):], "\n", 2)[0]
+}
+
 // batchScores returns crm batch's score columns (scoreColumns) of the
 // customers who bought, from the batch table at path.
 func batchScores(t *testing.T, path string) [][]string {
@@ -121,15 +136,7 @@ func TestErrorsMatchCRM(t *testing.T) {
 			in := filepath.Join(dir, "orders.csv")
 			require.NoError(t, os.WriteFile(in, []byte(tc.text), 0o644))
 			out := runCRMFails(t, bin, "segment", "-in", in, "-as-of", parityAsOf, "-out", filepath.Join(dir, "crm.csv"))
-			var want string
-			if regexp.MustCompile(`orders\.csv:\d+: `).MatchString(out) {
-				line, what := crmRowError(t, out)
-				want = "orders.csv, byte " + strconv.Itoa(byteOfLine(tc.text, line)) + ": " + what
-			} else {
-				i := strings.LastIndex(out, in)
-				require.GreaterOrEqual(t, i, 0, "crm names the file: %s", out)
-				want = "orders.csv" + strings.SplitN(out[i+len(in):], "\n", 2)[0]
-			}
+			want := crmErrorInBeam(t, out, in, tc.text)
 			cfg := parityConfig(t, in, dir, true)
 			_, err := runBeam(t, "direct", cfg)
 			require.Error(t, err)

@@ -80,8 +80,14 @@ type config struct {
 	// Currency of rows without one; Kind of customers whose rows name
 	// none; Margin the default gross margin, a decimal number.
 	Currency customer.Currency
-	Kind     customer.Kind
-	Margin   string
+	// Only, when not empty, is the one currency read (-only-currency):
+	// the rows in others (their own, or Currency when they name none)
+	// are left out in the parse step, whatever else they hold, and
+	// counted by currency. Empty, a file holds one currency, and a row in
+	// another is malformed.
+	Only   customer.Currency
+	Kind   customer.Kind
+	Margin string
 	// Model is the transaction model of the scores, bgnbd (the
 	// default when empty) or bgbb (whole periods).
 	Model string
@@ -119,7 +125,7 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	// file's, and report the rows they refuse.
 	files := fileio.ReadMatches(s, fileio.MatchFiles(s, cfg.In, fileio.MatchEmptyDisallow()), fileio.ReadUncompressed())
 	lines := beam.ParDo(s, &linesFn{Block: cfg.block}, files)
-	rows, infos := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Currency: string(cfg.Currency)}, AsOf: int32(cfg.AsOf), Start: start}, lines)
+	rows, infos := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Currency: string(cfg.Currency), Only: string(cfg.Only)}, AsOf: int32(cfg.AsOf), Start: start}, lines)
 	reads := beam.Combine(s, &readStatsFn{}, infos)
 	sums, refused := beam.ParDo2(s, &summarizeFn{Z: summarizer{File: name, AsOf: int32(cfg.AsOf), Kind: uint8(cfg.Kind), Margin: cfg.Margin}},
 		beam.GroupByKey(s, rows), beam.SideInput{Input: reads})
@@ -131,7 +137,7 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	smp := beam.Combine(s, &statsFn{}, beam.DropKey(s, sums))
 	thr := beam.Combine(s, &thresholdSumFn{}, beam.ParDo(s, &thresholdFn{}, sums, beam.SideInput{Input: smp}))
 	seg := beam.ParDo(s, &classifyFn{}, sums, beam.SideInput{Input: smp}, beam.SideInput{Input: thr})
-	w := &writeFn{File: name, AsOf: cfg.AsOf.String(), Currency: string(cfg.Currency), SkipInvalid: cfg.SkipInvalid,
+	w := &writeFn{File: name, AsOf: cfg.AsOf.String(), Currency: string(cfg.Currency), Only: string(cfg.Only), SkipInvalid: cfg.SkipInvalid,
 		Path: cfg.Out, Header: strings.Join(segmentColumns, ",")}
 	// Without -scores, the scores side input is empty.
 	sc := beam.ParDo(s, &noRowsFn{}, beam.Impulse(s))
@@ -168,11 +174,19 @@ var (
 	customers   = beam.NewCounter("crm", "customers")
 )
 
+// otherCounter is the prefix of the names of the counters of the rows
+// left out for their currency (-only-currency), one per currency:
+// "rows-other-currency-CHF".
+const otherCounter = "rows-other-currency-"
+
 // parseFn parses the data lines (those before Start, the header and what
 // comes before it, are skipped) and
 // keys each row dated on or before AsOf by its customer. Every line goes
 // to the read statistics (lineInfo): what it is, and for a data row its
-// currency and whether it is dated after AsOf. A row that does not parse
+// currency and whether it is dated after AsOf. With -only-currency
+// (parser.Only), a row in another currency is left out here, whatever
+// else it holds, and goes to the read statistics with its currency
+// alone, to be counted. A row that does not parse
 // fails nothing here: its error goes to the read statistics, which
 // report the first in file order (or, with -skip-invalid, count it).
 type parseFn struct {
@@ -197,6 +211,8 @@ func (fn *parseFn) ProcessElement(off int64, line string, emit func(string, row)
 		info(lineInfo{Kind: lineBlank, Offset: off})
 	case kind == headerRow:
 		info(lineInfo{Kind: lineHeader, Offset: off})
+	case kind == otherRow:
+		info(lineInfo{Kind: lineOther, Offset: off, Currency: r.Currency})
 	default:
 		later := r.Date > fn.AsOf
 		info(lineInfo{Kind: lineData, Offset: off, Currency: r.Currency, Given: r.CurrencyGiven, Later: later})
@@ -484,13 +500,15 @@ func (fn *scoreFn) ProcessElement(id string, s customer.Summary, m model, emit f
 // once both are written. It fails, writing nothing, on the first
 // malformed row in file order (unless SkipInvalid: then it counts them
 // and logs the first maxReported), on a file without data rows, and on
-// one without a customer; the scores, which leave out the customers
-// without a purchase, are the header alone when nobody bought. It sets
-// the counters of the run.
+// one without a customer (in the currency read, with -only-currency);
+// the scores, which leave out the customers without a purchase, are the
+// header alone when nobody bought. It sets the counters of the run.
 type writeFn struct {
-	// File names the input in messages; AsOf is the as-of day and
-	// Currency the default currency, for messages.
+	// File names the input in messages; AsOf is the as-of day,
+	// Currency the default currency and Only the currency read
+	// (-only-currency; empty for all), for messages.
 	File, AsOf, Currency     string
+	Only                     string
 	SkipInvalid              bool
 	Path, Header             string
 	ScoresPath, ScoresHeader string
@@ -510,7 +528,11 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, seg, sc func(*s
 	}
 	segFile, n := sortedRows(fn.Header, seg)
 	if n == 0 {
-		return fmt.Errorf("%s: no customer has a valid row dated on or before -as-of %s", fn.File, fn.AsOf)
+		in := ""
+		if fn.Only != "" {
+			in = " in " + fn.Only
+		}
+		return fmt.Errorf("%s: no customer has a valid row%s dated on or before -as-of %s", fn.File, in, fn.AsOf)
 	}
 	type file struct {
 		path string
@@ -547,6 +569,9 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, seg, sc func(*s
 	rowsBlank.Inc(ctx, rs.Blank)
 	rowsHeader.Inc(ctx, rs.Headers)
 	rowsSkipped.Inc(ctx, skipped)
+	for _, o := range rs.Others {
+		beam.NewCounter("crm", otherCounter+o.Code).Inc(ctx, o.Rows)
+	}
 	customers.Inc(ctx, int64(n))
 	return nil
 }

@@ -235,6 +235,9 @@ type parser struct {
 	File     string
 	Cols     salesrow.Layout
 	Currency string // of rows without a currency
+	// Only, when not empty, is the one currency read (-only-currency): a
+	// row in another is left out (otherRow), whatever else it holds.
+	Only string
 }
 
 // lineKind is what parse finds a line to be: a data row, or a line that
@@ -251,11 +254,21 @@ const (
 	// (salesrow.Layout.RepeatsHeader), as two exports put one after the
 	// other have.
 	headerRow
+	// otherRow is a row in another currency than parser.Only (its own,
+	// or the default when it names none), left out, whatever else it
+	// holds, and counted by currency (row.Currency).
+	otherRow
 )
 
 // parse parses the line at offset off into a customer ID and a row. It
 // returns a kind other than dataRow, and no error, for a line that
-// carries no data: a blank row, or the header again.
+// carries no data: a blank row, or the header again; and, with Only, for
+// a row in another currency, whose currency alone r holds. As crm reads
+// such a file, the currency is read first: a row in another currency is
+// left out whether or not it parses, but one whose currency is unknown
+// (a field that is no ISO 4217 code, the wrong number of fields, a line
+// that cannot be cut into fields) is malformed as without Only, and a
+// blank row and the header again are passed over as always.
 func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind, err error) {
 	rec, perr := splitLine(line)
 	if perr != nil {
@@ -275,7 +288,24 @@ func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind,
 		if p.Cols.RepeatsHeader(rec) {
 			return "", r, headerRow, nil
 		}
+		if p.Only != "" && len(rec) == p.Cols.Fields {
+			field := ""
+			if p.Cols.Currency >= 0 {
+				field = rec[p.Cols.Currency]
+			}
+			if cur, other := p.otherCurrency(field); other {
+				return "", row{Offset: off, Currency: cur}, otherRow, nil
+			}
+		}
 		return "", r, dataRow, fieldError(p.File, off, fe)
+	}
+	if p.Only != "" {
+		if cur := string(sr.Currency); cur != p.Only && (cur != "" || p.Currency != p.Only) {
+			if cur == "" {
+				cur = p.Currency
+			}
+			return "", row{Offset: off, Currency: cur}, otherRow, nil
+		}
 	}
 	r = row{Offset: off, Date: int32(sr.Date), Units: int64(sr.Units), Currency: p.Currency,
 		Kind: uint8(sr.Kind), Category: sr.Category}
@@ -296,6 +326,23 @@ func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind,
 		r.Order = "d" + strconv.Itoa(int(r.Date))
 	}
 	return sr.CustomerID, r, dataRow, nil
+}
+
+// otherCurrency reads s, the currency field of a row that does not
+// parse ("" when the file has none), as salesrow does (trimmed, in any
+// case; the default when empty): it returns the currency and true when
+// that is a code other than Only. A field that is no code is no other
+// currency: the row is malformed.
+func (p *parser) otherCurrency(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return p.Currency, p.Currency != p.Only
+	}
+	c, err := customer.ParseCurrency(strings.ToUpper(s))
+	if err != nil || string(c) == p.Only {
+		return "", false
+	}
+	return string(c), true
 }
 
 // fieldError places a salesrow.FieldError at byte off of file.

@@ -28,6 +28,9 @@ const (
 	// refuses (lineInfo.Err): a kind that changes, a cost or quantity
 	// against the amount.
 	lineRejected
+	// lineOther is a row in another currency than -only-currency's
+	// (lineInfo.Currency), left out.
+	lineOther
 )
 
 // lineInfo is what the read statistics learn of one line: what it is,
@@ -62,12 +65,13 @@ type currencyUse struct {
 
 // readStats are the statistics of a read: the counts of the lines that
 // carry no data, of the malformed rows, with the errors of the first
-// maxReported in file order, and the currencies of the data rows. They
-// are a sum, a set and a bounded list of the smallest offsets, so they
+// maxReported in file order, the currencies of the data rows, and the
+// rows left out for their currency (-only-currency). They are a sum, a set and a bounded list of the smallest offsets, so they
 // merge exactly in any order (readStatsFn): what they report does not
 // depend on how the file was split or on which worker met which row
 // first. The file's currency is that of its first data row, as crm takes
-// it, and a row in another currency is malformed.
+// it, and a row in another currency is malformed; with -only-currency
+// the data rows are all in that one (the parser leaves the others out).
 type readStats struct {
 	Blank, Headers int64
 	// Bad counts the rows that do not parse, Rejected those that the
@@ -78,6 +82,16 @@ type readStats struct {
 	Errors []rowError
 	// Currencies are the currencies of the data rows, sorted by code.
 	Currencies []currencyUse
+	// Others count the rows left out for their currency
+	// (-only-currency), sorted by code.
+	Others []currencyRows
+}
+
+// currencyRows is the number of rows in one currency left out for it
+// (-only-currency).
+type currencyRows struct {
+	Code string
+	Rows int64
 }
 
 // add adds one line. It changes r's slices in place: an accumulator owns
@@ -106,6 +120,12 @@ func (r *readStats) add(li *lineInfo) {
 			c.Later++
 		}
 		c.First = insertFirst(c.First, currencyRow{Offset: li.Offset, Given: li.Given}, func(cr *currencyRow) int64 { return cr.Offset })
+	case lineOther:
+		i, found := slices.BinarySearchFunc(r.Others, li.Currency, func(c currencyRows, code string) int { return strings.Compare(c.Code, code) })
+		if !found {
+			r.Others = slices.Insert(r.Others, i, currencyRows{Code: li.Currency})
+		}
+		r.Others[i].Rows++
 	}
 }
 
@@ -129,6 +149,41 @@ func (r *readStats) merge(o *readStats) {
 	r.Rejected += o.Rejected
 	r.Errors = firstErrors(r.Errors, o.Errors)
 	r.Currencies = mergeCurrencies(r.Currencies, o.Currencies)
+	r.Others = mergeOthers(r.Others, o.Others)
+}
+
+// mergeOthers adds two sorted lists of counts by currency into a new
+// one.
+func mergeOthers(a, b []currencyRows) []currencyRows {
+	out := make([]currencyRows, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i].Code < b[j].Code:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j].Code < a[i].Code:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, currencyRows{Code: a[i].Code, Rows: a[i].Rows + b[j].Rows})
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// others returns the counts of the rows left out for their currency,
+// most rows first, then by code, as crm lists them; nil when there is
+// none.
+func (r *readStats) others() []currencyRows {
+	if len(r.Others) == 0 {
+		return nil
+	}
+	out := slices.Clone(r.Others)
+	slices.SortStableFunc(out, func(a, b currencyRows) int { return cmp.Compare(b.Rows, a.Rows) })
+	return out
 }
 
 // firstErrors returns the first maxReported of the errors of a and b by
@@ -184,11 +239,14 @@ func (r *readStats) currency() string {
 	return ""
 }
 
-// rows returns the number of data rows read, malformed or not, as crm
-// counts them.
+// rows returns the number of data rows read, malformed or not, those
+// left out for their currency included, as crm counts them.
 func (r *readStats) rows() int64 {
 	n := r.Bad
 	for _, c := range r.Currencies {
+		n += c.Rows
+	}
+	for _, c := range r.Others {
 		n += c.Rows
 	}
 	return n
@@ -207,7 +265,8 @@ func (r *readStats) later() int64 {
 // first maxReported of them in file order: the rows that do not parse,
 // those the summaries refuse, and those in another currency than the
 // file's, refused with the words of crm (currencyError of its input
-// package).
+// package), which say how to read such a file: one currency at a time,
+// with -only-currency.
 func (r *readStats) problems(file, defaultCurrency string) (int64, []rowError) {
 	n := r.Bad + r.Rejected
 	errs := slices.Clone(r.Errors)
@@ -218,13 +277,14 @@ func (r *readStats) problems(file, defaultCurrency string) (int64, []rowError) {
 		}
 		n += c.Rows
 		fc := r.Currencies[k].Code
+		each := fmt.Sprintf("analyse one at a time with -only-currency %s or -only-currency %s", fc, c.Code)
 		for _, cr := range c.First {
 			e := rowError{File: file, Offset: cr.Offset, Column: salesrow.ColCurrency, Value: c.Code, HasValue: true,
-				Reason: fmt.Sprintf("the file is in %s, and one file holds one currency", fc)}
+				Reason: fmt.Sprintf("the file is in %s, and one file holds one currency: %s", fc, each)}
 			if !cr.Given {
 				e.Value = ""
-				e.Reason = fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency (-currency %s makes %s the default)",
-					defaultCurrency, fc, fc, fc)
+				e.Reason = fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency (-currency %s makes %s the default; or %s)",
+					defaultCurrency, fc, fc, fc, each)
 			}
 			errs = append(errs, e)
 		}

@@ -167,6 +167,9 @@ func parseDay(name, s string) (customer.Date, error) {
 type inputFlags struct {
 	in, format, currency, kind, margin string
 	skipInvalid                        bool
+	// only is -only-currency, the one currency read of a file in
+	// several.
+	only currencyFlag
 	// name names the input in messages instead of in, when in is a copy
 	// of it (crm report spools standard input to a temporary file).
 	name string
@@ -176,9 +179,32 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.in, "in", "", "input `file` (required; - for stdin)")
 	fs.StringVar(&f.format, "format", "csv", "input format: csv or cdnow")
 	fs.StringVar(&f.currency, "currency", string(input.DefaultCurrency), "ISO 4217 currency of rows without a currency column (a file holds one currency)")
+	fs.Var(&f.only, "only-currency", "read only the rows in this ISO 4217 `currency` (any case) of a file in several: the rows in others (their own, or -currency for rows without one) are left out, whatever else they hold, and counted on stderr")
 	fs.StringVar(&f.kind, "kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
 	fs.StringVar(&f.margin, "margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1): cost = amount × (1 − margin)")
 	fs.BoolVar(&f.skipInvalid, "skip-invalid", false, "skip malformed rows (their count, the first ten errors and a count by column and reason go to stderr) instead of stopping")
+}
+
+// currencyFlag is the value of -only-currency: the code as given, and
+// whether it was given (an empty code given is an error, not the flag
+// left out).
+type currencyFlag struct {
+	code string
+	set  bool
+}
+
+// String returns the code given.
+func (c *currencyFlag) String() string {
+	if c == nil {
+		return ""
+	}
+	return c.code
+}
+
+// Set records the code; open checks it.
+func (c *currencyFlag) Set(s string) error {
+	c.code, c.set = s, true
+	return nil
 }
 
 // source is an opened input, validated flags included.
@@ -273,6 +299,12 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 	if err != nil {
 		return nil, usagef("-currency: %v", err)
 	}
+	var only customer.Currency
+	if f.only.set {
+		if only, err = customer.ParseCurrency(strings.ToUpper(f.only.code)); err != nil {
+			return nil, usagef("-only-currency %q: not an ISO 4217 currency code", f.only.code)
+		}
+	}
 	kind, err := customer.ParseKind(f.kind)
 	if err != nil {
 		return nil, usagef("-kind: %v", err)
@@ -285,7 +317,7 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 		return nil, usagef("-in FILE is required")
 	}
 	s := &source{format: format, size: -1, close: func() {}, opts: input.Options{
-		AsOf: asOf, Currency: cur, Kind: kind, Margin: margin, SkipInvalid: f.skipInvalid,
+		AsOf: asOf, Currency: cur, Only: only, Kind: kind, Margin: margin, SkipInvalid: f.skipInvalid,
 	}}
 	if f.in == "-" {
 		s.name, s.r = "stdin", e.stdin
@@ -340,6 +372,7 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 		return nil, err
 	}
 	fmt.Fprintf(e.stderr, "crm: %s: %s", s.name, rowCounts(res.Rows, res.Skipped, len(res.Summaries)))
+	reportOthers(e, res.Others)
 	if res.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(res.Later, "row"), what, s.opts.AsOf)
 	}
@@ -349,11 +382,43 @@ func (s *source) summarize(e *env, what string) (*input.Result, error) {
 	if !s.checked {
 		reportMisnamed(e, s.name, misnamed)
 		reportFloatIDs(e, s.name, len(res.Summaries), func(i int) customer.ID { return res.Summaries[i].CustomerID })
+		reportFullPrice(e, s.name, input.TableOf(res))
 	}
 	if len(res.Summaries) == 0 {
-		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
+		return nil, s.noCustomer(what)
 	}
 	return res, nil
+}
+
+// noCustomer is the error of a read that found no customer with a valid
+// row (in the currency read, with -only-currency) dated on or before
+// the source's AsOf, named what.
+func (s *source) noCustomer(what string) error {
+	in := ""
+	if s.opts.Only != "" {
+		in = " in " + string(s.opts.Only)
+	}
+	return fmt.Errorf("%s: no customer has a valid row%s dated on or before %s %s", s.name, in, what, s.opts.AsOf)
+}
+
+// reportOthers goes on the line of the row counts with the count of the
+// rows left out for their currency (-only-currency), by currency, most
+// first: "; 1234 rows in other currencies left out (CHF 1000, USD 234)".
+func reportOthers(e *env, others []input.CurrencyRows) {
+	if len(others) == 0 {
+		return
+	}
+	var n int64
+	parts := make([]string, len(others))
+	for i, c := range others {
+		n += c.Rows
+		parts[i] = fmt.Sprintf("%s %d", c.Currency, c.Rows)
+	}
+	in := "in other currencies"
+	if len(others) == 1 {
+		in = "in another currency"
+	}
+	fmt.Fprintf(e.stderr, "; %s %s left out (%s)", counted(n, "row"), in, strings.Join(parts, ", "))
 }
 
 // reportMisnamed warns on stderr of the columns of the header whose names
@@ -435,6 +500,28 @@ func reportFloatIDs(e *env, name string, n int, id func(i int) customer.ID) {
 		fmt.Fprintf(e.stderr, "crm: %s: %s %s (%q): taken as written, not as %s; a column of IDs with blanks read by a spreadsheet or pandas writes them so\n",
 			name, counted(count, "customer ID"), look, string(first), strings.SplitN(string(first), ".", 2)[0])
 	}
+}
+
+// reportFullPrice warns on stderr of the customers whose full-price net
+// is below zero (input.Table.FullPriceBelowZero): their refund rows with
+// a discount of 0, goods sold at full price coming back, paid back more
+// than their sales without a discount brought in. Refunds of goods bought
+// before the export do this, and so does an export that writes discount
+// 0 on every refund row, whatever the discount of the goods was, which
+// gives such customers a full-price share of 0. The
+// warning says how many there are, the first, and what to do. Without a
+// discount column no customer is so.
+func reportFullPrice(e *env, name string, t *input.Table) {
+	n, first := t.FullPriceBelowZero()
+	if n == 0 {
+		return
+	}
+	have := "have"
+	if n == 1 {
+		have = "has"
+	}
+	fmt.Fprintf(e.stderr, "crm: %s: %s (%q) %s more refunded at full price (refund rows with discount 0) than bought at full price: their full-price share is 0; refunds of goods bought before the export do this, and so does an export that writes discount 0 on refunds of discounted goods: leave the discount empty on refund rows whose discount it does not know\n",
+		name, counted(n, "customer"), string(first), have)
 }
 
 // sciLike reports whether s is a number in the scientific notation of

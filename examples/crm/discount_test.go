@@ -96,3 +96,39 @@ func TestNegativeDiscountOnASale(t *testing.T) {
 		assert.Len(t, readCSVFile(t, a.stdout), 3, cmd)
 	}
 }
+
+// An export that writes discount 0 on the refund of discounted goods
+// leaves the customer more refunded at full price than bought so: crm
+// says how many such customers there are, the first, and what to do; an
+// empty discount on the refund row, or no discount column, is no such
+// customer.
+func TestRefundsAtFullPriceBeyondSalesWarn(t *testing.T) {
+	t.Parallel()
+	const warn = `crm: stdin: 2 customers ("A") have more refunded at full price (refund rows with discount 0) than bought at full price: their full-price share is 0;`
+	zero := "customer_id,date,order_id,amount,discount,quantity\n" +
+		"A,2025-01-05,O1,80,20,1\n" +
+		"A,2025-01-20,O1,-80,0,-1\n" +
+		"A,2025-02-07,O2,50,0,1\n" +
+		"B,2025-01-07,O3,40,10,1\n" +
+		"B,2025-01-09,O3,-40,0.00,-1\n" +
+		"C,2025-01-07,O4,50,0,1\n"
+	for _, cmd := range []string{"segment", "batch"} {
+		r := crm(t, zero, cmd, "-in", "-", "-as-of", "2025-12-31")
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Contains(t, r.stderr, warn, cmd)
+		assert.Contains(t, r.stderr, "leave the discount empty on refund rows whose discount it does not know\n", cmd)
+
+		empty := strings.ReplaceAll(strings.ReplaceAll(zero, "-80,0,", "-80,,"), "-40,0.00,", "-40,,")
+		r = crm(t, empty, cmd, "-in", "-", "-as-of", "2025-12-31")
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.NotContains(t, r.stderr, "refunded at full price", cmd)
+
+		none := editColumn(t, zero, "discount", nil)
+		r = crm(t, none, cmd, "-in", "-", "-as-of", "2025-12-31")
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.NotContains(t, r.stderr, "refunded at full price", cmd)
+	}
+	r := crm(t, strings.Replace(zero, "B,2025-01-09,O3,-40,0.00,-1\n", "", 1), "segment", "-in", "-", "-as-of", "2025-12-31")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, `crm: stdin: 1 customer ("A") has more refunded at full price`)
+}

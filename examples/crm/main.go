@@ -103,9 +103,11 @@
 // spreadsheet's price × quantity, such as 15.299999999999999), is summed
 // in 128-bit fixed point: a file of such amounts takes about 1.1 times the
 // time and under twice the memory per customer of the same file in cents.
-// Only an amount, cost or discount of more than eighteen decimals or more than
-// nineteen integer digits is summed in decimal arithmetic, at about three
-// times the time and ten times the memory per customer.
+// Only a customer with an amount, cost or discount of more than eighteen
+// decimals or more than nineteen integer digits, or whose sums grow past
+// what the 128-bit words hold (a day's net of about 4·10¹⁰ or more), is
+// summed in decimal arithmetic, at about three times the time and ten
+// times the memory per customer.
 // -format cdnow reads the whitespace-separated CDNOW transaction files
 // (4 or 5 columns, optional header); their all-digit customer IDs are
 // numbers, written without leading zeros ("0001" is 1), as in the CDNOW
@@ -123,9 +125,33 @@
 // is an error that says so and what to do.
 //
 // Input flags shared by every subcommand that reads: -currency (of rows
-// without one, default USD; a file holds one currency), -margin (gross
-// margin assumed for rows without a cost, default 0.55), -kind (kind of
-// customers whose rows name none, default consumer), -skip-invalid.
+// without one, default USD; a file holds one currency), -only-currency
+// (below), -margin (gross margin assumed for rows without a cost, default
+// 0.55), -kind (kind of customers whose rows name none, default
+// consumer), -skip-invalid.
+//
+// A file holds one currency: a row in another than the first row's is
+// an error that names both, `orders.csv:7: currency "CHF": the file is
+// in EUR, and one file holds one currency: analyse one at a time with
+// -only-currency EUR or -only-currency CHF`, since the thresholds of the
+// value model are means of the population, which only make sense within
+// one currency. An ERP with shops in several countries exports one file
+// in several; -only-currency CODE (ISO 4217, any case) reads the rows in
+// CODE only: the rows in other currencies (their own, or -currency for
+// rows without one) are left out before anything else reads them, as
+// rows after -as-of are: they change no customer, order, kind or
+// category, a customer with no row in CODE is not in the output, and
+// the output is, byte for byte, that of the file of the rows in CODE
+// alone. Their count goes to stderr on the line of the row counts, by
+// currency, most first ("1234 rows in other currencies left out (CHF
+// 1000, USD 234)"). The currency of a row is read first, so a row in
+// another currency is left out whatever else it holds, malformed or not
+// (that currency's faults are not this analysis's); but a currency field
+// that is no ISO 4217 code, a row without the header's number of fields
+// and a line that cannot be cut into fields are malformed as without the
+// flag, as their currency cannot be known. Blank rows and repeated
+// headers are passed over as always. The cdnow format has no currency
+// column: its rows are all in -currency.
 //
 // A customer_id or order_id that is no UTF-8 or holds a control
 // character or a byte order mark (invisible: that of a second file put

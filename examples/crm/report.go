@@ -114,6 +114,7 @@ func runReport(e *env, args []string) error {
 		// What the read as of the calibration end would say of it.
 		n, later := t.EarlierCounts()
 		fmt.Fprintf(e.stderr, "crm: %s: %s", f.label(), rowCounts(t.Rows, t.Skipped, n))
+		reportOthers(e, t.Others)
 		if later > 0 {
 			fmt.Fprintf(e.stderr, "; %s dated after the calibration end %s left out", counted(later, "row"), calEnd)
 		}

@@ -40,6 +40,7 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 		return nil, err
 	}
 	fmt.Fprintf(e.stderr, "crm: %s: %s", s.name, rowCounts(t.Rows, t.Skipped, t.Len()))
+	reportOthers(e, t.Others)
 	if t.Later > 0 {
 		fmt.Fprintf(e.stderr, "; %s dated after %s %s left out", counted(t.Later, "row"), what, s.opts.AsOf)
 	}
@@ -49,9 +50,10 @@ func (s *source) scan(e *env, what string) (*input.Table, error) {
 	if !s.checked {
 		reportMisnamed(e, s.name, t.Misnamed)
 		reportFloatIDs(e, s.name, t.Len(), t.ID)
+		reportFullPrice(e, s.name, t)
 	}
 	if t.Len() == 0 {
-		return nil, fmt.Errorf("%s: no customer has a valid row dated on or before %s %s", s.name, what, s.opts.AsOf)
+		return nil, s.noCustomer(what)
 	}
 	return t, nil
 }

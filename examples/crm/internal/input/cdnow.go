@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
@@ -36,6 +37,20 @@ type CDNOWReader struct {
 	// skipping says the last row was a line too long whose rest is
 	// still to be read past.
 	skipping bool
+	// other, when set (filterCurrency), is the currency of every line,
+	// which is not the one read: a malformed line of the file's width is
+	// passed over and counted in others.
+	other  customer.Currency
+	others *currencyCounts
+}
+
+// filterCurrency makes Read pass over the lines it would report
+// malformed for a field when def, the currency of every line of the
+// format, is not only, counting them in others (see currencyFilter).
+func (c *CDNOWReader) filterCurrency(only, def customer.Currency, others *currencyCounts) {
+	if def != only {
+		c.other, c.others = def, others
+	}
 }
 
 // NewCDNOWReader returns a reader of r, named name in errors.
@@ -238,6 +253,10 @@ func (c *CDNOWReader) Read() (*Row, error) {
 		r, err := c.parse()
 		if err != nil && c.repeatsHeader(n) {
 			c.headers++
+			continue
+		}
+		if err != nil && c.other != "" {
+			c.others.add(c.other)
 			continue
 		}
 		return r, err

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
@@ -43,6 +44,18 @@ type CSVReader struct {
 	// misnamed are the header's columns named as an optional column in
 	// another style, which are not read.
 	misnamed []Misnamed
+	// only, when set (filterCurrency), is the one currency read: a
+	// malformed row in another (def when it names none) is passed over
+	// and counted in others.
+	only, def customer.Currency
+	others    *currencyCounts
+}
+
+// filterCurrency makes Read pass over the rows in another currency than
+// only (def for those that name none) that it would report malformed,
+// counting them in others (see currencyFilter).
+func (c *CSVReader) filterCurrency(only, def customer.Currency, others *currencyCounts) {
+	c.only, c.def, c.others = only, def, others
 }
 
 // NewCSVReader reads the header of r, named name in errors. An empty
@@ -241,6 +254,14 @@ func (c *CSVReader) Read() (*Row, error) {
 				c.headers++
 				continue
 			}
+			// A row in another currency than the one read is left out,
+			// whatever else it holds: its currency is read first.
+			if c.only != "" {
+				if cur, other, _ := otherCurrency(c.currencyField(r.fields), c.only, c.def); other {
+					c.others.add(cur)
+					continue
+				}
+			}
 			re.Value = strings.Clone(re.Value) // it would keep the block
 			return nil, re
 		}
@@ -280,6 +301,15 @@ func newLayout(l *salesrow.Layout) layout {
 	c.col.cur, c.col.kind, c.col.cat = l.Currency, l.Kind, l.Category
 	c.col.disc = l.Discount
 	return c
+}
+
+// currencyField returns the currency field of rec, a record of the
+// header's width, as written; "" when the file has no currency column.
+func (c *layout) currencyField(rec []string) string {
+	if c.col.cur < 0 {
+		return ""
+	}
+	return rec[c.col.cur]
 }
 
 // fieldCount is the reason a record r whose number of fields is not the

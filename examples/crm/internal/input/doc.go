@@ -211,6 +211,40 @@
 // zero-amount rows are sales of nothing (free goods) and count as
 // transactions, as in the CDNOW data.
 //
+// # Currencies
+//
+// A row's currency is its currency field (an ISO 4217 code in any case,
+// trimmed), or Options.Currency when the field is empty or the file has
+// no currency column (a CDNOW file has none). A file holds one currency:
+// that of its first row that parses; a row in another is malformed, and
+// its error says how to read such a file:
+//
+//	orders.csv:7: currency "CHF": the file is in EUR, and one file holds one currency: analyse one at a time with -only-currency EUR or -only-currency CHF
+//
+// With [Options.Only], the file's currency is that one, and a row in
+// another is left out before anything else reads it: it changes no
+// summary, no order, no kind and no category, as a row dated after AsOf
+// does not, and a customer whose rows are all in other currencies is no
+// customer of the result. Such rows are counted in Rows and, by
+// currency, in Result.Others (Table.Others), in no other count. The
+// currency is read first, so a row in another currency is left out
+// whatever else it holds, malformed or not (a date that does not parse,
+// no customer ID, a kind contrary to the customer's earlier rows): that
+// currency is not analysed, and its faults are not this analysis's. But
+// a row is one of another currency only when its currency is known: a
+// currency field that holds no ISO 4217 code leaves the row malformed as
+// without Options.Only, and so does a row without the header's number of
+// fields, or one the csv reader cannot cut (a stray quote, a line too
+// long), whose fields cannot be told apart. A blank row and a row that
+// repeats the header are passed over and counted as such, in whatever
+// currency they would be. In the CDNOW format every line is in
+// Options.Currency: with another Options.Only, every line of the file's
+// number of fields is left out. Every read path (ScanCSV in each of its
+// tiers, Summarize with [CSVReader] or [CDNOWReader], which it sets to
+// pass over the malformed rows in another currency) leaves out and
+// counts the same rows; the fast path of ScanCSV pays nothing for it, as
+// it compares each row's currency with the file's already.
+//
 // # Money
 //
 // Amounts, costs and discounts are summed exactly. [Summarize] sums them

@@ -49,8 +49,10 @@ import (
 // fixed record.
 //
 // The summaries are built on demand by [Table.Summary]. The currency of
-// the file is that of the first row that parses; when the first block
-// holds none, blocks are held until one comes. Blank rows and empty
+// the file is o.Only when given (a row in another is then left out and
+// counted in Table.Others, whatever else it holds: see the package
+// comment, "Currencies"), else that of the first row that parses; when
+// the first block holds none, blocks are held until one comes. Blank rows and empty
 // lines are passed over and counted in Table.Blank, as the reader of
 // NewCSVReader counts them: the empty lines of a block without quotes
 // by the reading goroutine, which indexes it, and a blank row by worker
@@ -70,6 +72,9 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if !o.Currency.Valid() {
 		return nil, fmt.Errorf("unknown currency %q", string(o.Currency))
 	}
+	if o.Only != "" && !o.Only.Valid() {
+		return nil, fmt.Errorf("unknown currency %q", string(o.Only))
+	}
 	if o.Kind == 0 {
 		o.Kind = customer.Consumer
 	}
@@ -83,13 +88,17 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	c, sp := cr.rest()
 	sp.free = make(chan []byte, 8)
 
-	// The currency of the file: that of the first row that parses.
+	// The currency of the file: that of the first row that parses, or
+	// the one read.
 	var held []*chunk
-	cur := customer.Currency("")
+	cur := o.Only
 	var w0 walker
 	w0.name, w0.width, w0.header = name, cr.fields, cr.w.header
 	var row Row
-	for {
+	if cur != "" {
+		held = append(held, c)
+	}
+	for cur == "" {
 		held = append(held, c)
 		w0.walk(c, func(r *record, re *RowError) bool {
 			if re == nil && r.fields == nil {
@@ -136,7 +145,8 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	var wg sync.WaitGroup
 	for i := range ws {
 		w := &worker{id: i, n: workers, name: name, lay: cr.layout, o: &o, cur: cur, seed: seed,
-			stop: &stop, free: sp.free, freeIx: x.free, sh: newShard(&t.template, share)}
+			stop: &stop, free: sp.free, freeIx: x.free, sh: newShard(&t.template, share),
+			defOther: o.Only != "" && o.Currency != o.Only}
 		w.sh.keepEarly, w.sh.earlier = t.keepEarly, o.Earlier
 		w.walker.name, w.walker.width, w.walker.header = name, cr.fields, cr.w.header
 		ws[i] = w
@@ -181,6 +191,7 @@ func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error {
 	var errs []*RowError
 	var sk skips
+	var others currencyCounts
 	fatal, fatalLine := error(nil), 0
 	// Every worker walks the chunks that are not indexed, and counts
 	// their empty lines: worker 0's count is theirs.
@@ -192,6 +203,7 @@ func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error
 		t.Later += w.later
 		t.Skipped += w.skipped
 		sk.merge(w.skips)
+		others.merge(w.others)
 		errs = append(errs, w.errs...)
 		if w.fatal != nil && (fatal == nil || w.fatalLine < fatalLine) {
 			fatal, fatalLine = w.fatal, w.fatalLine
@@ -208,6 +220,7 @@ func (t *Table) finish(ws []*worker, name string, o *Options, empty int64) error
 		t.Errors = append(t.Errors, errs[i])
 	}
 	t.Skips = sk.sorted()
+	t.Others = others.sorted()
 	if t.Rows == 0 {
 		return noRows(name, t.Blank, t.Headers)
 	}
@@ -245,6 +258,10 @@ type worker struct {
 	skips                skips // the skipped rows, by fault
 	fatal                error
 	fatalLine            int
+	// others counts the rows left out for their currency
+	// (Options.Only); defOther says a row without a currency is one.
+	others   currencyCounts
+	defOther bool
 }
 
 func (w *worker) run(in <-chan *chunk) {
@@ -366,6 +383,9 @@ func (w *worker) record(r *record, re *RowError) bool {
 			return true
 		}
 		w.rows++
+		if w.o.Only != "" && w.leftOut(r) {
+			return true
+		}
 		return w.fail(valueError(w.name, r.lineOf(w.lay.col.id), ColCustomerID, idField, "empty"))
 	}
 	w.rows++
@@ -378,6 +398,11 @@ func (w *worker) record(r *record, re *RowError) bool {
 	}
 	if r.fields == nil {
 		w.strings(r)
+	}
+	// The fast path takes no row in another currency than the one read:
+	// such a row is left out here, whatever else it holds.
+	if w.o.Only != "" && w.leftOut(r) {
+		return true
 	}
 	if re := w.lay.parse(w.name, r.fields, r.line, r.lineOf, &w.row); re != nil {
 		// The header again fails here, on its date: only then is it
@@ -392,6 +417,25 @@ func (w *worker) record(r *record, re *RowError) bool {
 	if re := w.addRow(&w.row, h, r); re != nil {
 		return w.fail(re)
 	}
+	return true
+}
+
+// leftOut reports whether r, a row of the header's width that is not
+// blank, is in another currency than Options.Only (the default when it
+// names none), and then counts it in w.others: its currency is read
+// first, whatever else the row holds; a currency field that holds no
+// code leaves it to the checks of a row. A row in the default currency
+// may be the header again (a file without a currency column), which is
+// no row.
+func (w *worker) leftOut(r *record) bool {
+	if r.fields == nil {
+		w.strings(r)
+	}
+	cur, other, empty := otherCurrency(w.lay.currencyField(r.fields), w.o.Only, w.o.Currency)
+	if !other || empty && w.repeatsHeader(r) {
+		return false
+	}
+	w.others.add(cur)
 	return true
 }
 
@@ -521,6 +565,9 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		if s != string(w.cur) {
 			return false
 		}
+	} else if w.defOther {
+		// Every row is in the default currency, not the one read.
+		return false
 	}
 	if c.kind >= 0 {
 		switch f(c.kind) {
@@ -556,6 +603,11 @@ func (w *worker) addRow(row *Row, h uint64, r *record) *RowError {
 		cur = w.o.Currency
 	}
 	if cur != w.cur {
+		if w.o.Only != "" {
+			// Left out (leftOut takes such rows before they parse).
+			w.others.add(cur)
+			return nil
+		}
 		return currencyError(w.name, row.Line, row.Currency, cur, w.cur)
 	}
 	fr := &w.fr

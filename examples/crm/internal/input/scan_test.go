@@ -41,7 +41,7 @@ func outcome(res *Result, err error) string {
 		return "error: " + err.Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "rows %d blank %d headers %d later %d skipped %d currency %s\n", res.Rows, res.Blank, res.Headers, res.Later, res.Skipped, res.Currency)
+	fmt.Fprintf(&b, "rows %d blank %d headers %d later %d skipped %d currency %s others%s\n", res.Rows, res.Blank, res.Headers, res.Later, res.Skipped, res.Currency, othersText(res.Others))
 	for _, e := range res.Errors {
 		fmt.Fprintln(&b, e)
 	}
@@ -57,7 +57,7 @@ func tableOutcome(t *Table, err error) string {
 		return "error: " + err.Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "rows %d blank %d headers %d later %d skipped %d currency %s\n", t.Rows, t.Blank, t.Headers, t.Later, t.Skipped, t.Currency)
+	fmt.Fprintf(&b, "rows %d blank %d headers %d later %d skipped %d currency %s others%s\n", t.Rows, t.Blank, t.Headers, t.Later, t.Skipped, t.Currency, othersText(t.Others))
 	for _, e := range t.Errors {
 		fmt.Fprintln(&b, e)
 	}
@@ -670,7 +670,7 @@ func TestExchangesChangeOnlyTheReturnCounts(t *testing.T) {
 func TestRowWithoutCurrencyIsInTheDefault(t *testing.T) {
 	data := []byte("customer_id,date,amount,currency\nC1,2024-01-01,1.00,EUR\nC1,2024-01-02,2.00,\nC2,2024-01-02,3.00, \n")
 	o := Options{AsOf: customer.DateFromYMD(2024, 12, 31)}
-	const want = `error: f.csv:3: currency "": empty, so USD (the default); the file is in EUR, and one file holds one currency (-currency EUR makes EUR the default)`
+	const want = `error: f.csv:3: currency "": empty, so USD (the default); the file is in EUR, and one file holds one currency (-currency EUR makes EUR the default; or analyse one at a time with -only-currency EUR or -only-currency USD)`
 	require.Equal(t, want, summarizeBytes(data, o))
 	require.Equal(t, want, tableOutcome(ScanCSV(bytes.NewReader(data), "f.csv", o, 2)))
 	checkScan(t, data, o)

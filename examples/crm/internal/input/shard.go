@@ -42,7 +42,7 @@ type crec struct {
 // A day is one word: the date (offset by dayBias) in the top 23 bits, the
 // orders in the next 4, the net (units of 10⁻⁴, up to ±6.8 million
 // currency units) in the low 37, signed. A day that does not fit moves
-// its customer to the decimal path.
+// its customer to the wide tier (wide.go).
 const (
 	dayBias      = 1 << 22
 	dayMaxOrders = 1<<4 - 1
@@ -887,6 +887,9 @@ type Table struct {
 	// of reason.
 	Skips    []Skip
 	Currency customer.Currency
+	// Others is as in [Result]: the rows left out for their currency
+	// (Options.Only), by currency.
+	Others []CurrencyRows
 	// Misnamed are the columns of the header named as an optional
 	// column in another style, which are not read
 	// ([CSVReader.Misnamed]).
@@ -905,7 +908,7 @@ type Table struct {
 // TableOf wraps the summaries of a [Result] in a Table.
 func TableOf(res *Result) *Table {
 	return &Table{Rows: res.Rows, Blank: res.Blank, Headers: res.Headers, Later: res.Later, Skipped: res.Skipped, Errors: res.Errors, Skips: res.Skips,
-		Currency: res.Currency, sums: res.Summaries}
+		Currency: res.Currency, Others: res.Others, sums: res.Summaries}
 }
 
 // Len returns the number of customers.
@@ -959,6 +962,48 @@ func (t *Table) ID(i int) customer.ID {
 	o := t.order[i]
 	s := t.shards[o>>32]
 	return customer.ID(s.id(s.rec(int32(uint32(o)))))
+}
+
+// FullPriceBelowZero returns the number of customers whose full-price net
+// (customer.Summary.FullPriceNet) is below zero, and the first of them in
+// ID order: customers whose refund rows with a discount of zero paid back
+// more than their sales without a discount brought in. An export that
+// writes 0 on the refunds of discounted goods makes such customers (see
+// salesrow, "Exports and full records"). It reads the records without
+// making summaries.
+func (t *Table) FullPriceBelowZero() (n int, first customer.ID) {
+	for i := range t.Len() {
+		if t.fullPriceSign(i) < 0 {
+			if n == 0 {
+				first = t.ID(i)
+			}
+			n++
+		}
+	}
+	return n, first
+}
+
+// fullPriceSign returns the sign of the full-price net of the i-th
+// customer.
+func (t *Table) fullPriceSign(i int) int {
+	if t.sums != nil {
+		return t.sums[i].FullPriceNet.Sign()
+	}
+	o := t.order[i]
+	s := t.shards[o>>32]
+	j := int32(uint32(o))
+	r := s.rec(j)
+	switch {
+	case r.slow:
+		return s.slow[j].s.FullPriceNet.Sign()
+	case r.wide:
+		return s.wide(r).fullNet.sign()
+	case r.fullNet < 0:
+		return -1
+	case r.fullNet > 0:
+		return 1
+	}
+	return 0
 }
 
 // sort orders the customers by ID: each shard on its own goroutine, then

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +31,12 @@ type Options struct {
 	AsOf customer.Date
 	// Currency of rows without a currency; DefaultCurrency when empty.
 	Currency customer.Currency
+	// Only, when not empty, is the one currency read: a row in another
+	// (its own, or Currency when it names none) is left out before
+	// anything else reads it, whatever else it holds, and counted in
+	// Result.Others (see the package comment, "Currencies"). Empty, a
+	// file holds one currency, and a row in another is malformed.
+	Only customer.Currency
 	// Kind of customers whose rows name none; consumer when zero.
 	Kind customer.Kind
 	// Margin is the gross margin assumed for rows without a cost; zero
@@ -78,8 +85,110 @@ type Result struct {
 	// Skips counts all the skipped rows by column and kind of reason
 	// ([RowError.Kind]), most rows first, then by column and by kind.
 	Skips []Skip
-	// Currency is the currency of the file.
+	// Currency is the currency of the file: Options.Only when given.
 	Currency customer.Currency
+	// Others counts the rows left out for their currency
+	// (Options.Only), by currency, most rows first, then by code. They
+	// are in Rows, and in no other count.
+	Others []CurrencyRows
+}
+
+// CurrencyRows is the number of rows in one currency that a read with
+// [Options.Only] left out.
+type CurrencyRows struct {
+	Currency customer.Currency // the rows' currency
+	Rows     int64             // how many rows were left out
+}
+
+// currencyCounts counts the rows left out for their currency. It is
+// touched only for such a row. A count is held by pointer, so that
+// adding to it stores no key: an assignment to a map stores its string
+// key again, and the key of a row points into a block that is reused.
+type currencyCounts map[customer.Currency]*int64
+
+// add counts a row in cur, whose text may point into a block: a code
+// seen first is cloned.
+func (k *currencyCounts) add(cur customer.Currency) {
+	if p := (*k)[cur]; p != nil {
+		*p++
+		return
+	}
+	k.put(customer.Currency(strings.Clone(string(cur))), 1)
+}
+
+// put adds n rows in cur, a code that is kept.
+func (k *currencyCounts) put(cur customer.Currency, n int64) {
+	if *k == nil {
+		*k = currencyCounts{}
+	}
+	if p := (*k)[cur]; p != nil {
+		*p += n
+		return
+	}
+	(*k)[cur] = &n
+}
+
+// merge adds the counts of o to k.
+func (k *currencyCounts) merge(o currencyCounts) {
+	for cur, n := range o {
+		k.put(cur, *n)
+	}
+}
+
+// total is the number of rows counted.
+func (k currencyCounts) total() int64 {
+	var n int64
+	for _, v := range k {
+		n += *v
+	}
+	return n
+}
+
+// sorted returns the counts, most rows first, then by code: the same
+// for the same rows, however they were read; nil when there is none.
+func (k currencyCounts) sorted() []CurrencyRows {
+	if len(k) == 0 {
+		return nil
+	}
+	out := make([]CurrencyRows, 0, len(k))
+	for cur, n := range k {
+		out = append(out, CurrencyRows{Currency: cur, Rows: *n})
+	}
+	slices.SortFunc(out, func(a, b CurrencyRows) int {
+		if a.Rows != b.Rows {
+			return cmp.Compare(b.Rows, a.Rows)
+		}
+		return cmp.Compare(a.Currency, b.Currency)
+	})
+	return out
+}
+
+// currencyFilter is a Reader that can leave out, itself, the rows in
+// another currency than Options.Only that it would report malformed, as
+// [CSVReader] and [CDNOWReader] do: it reads the currency of a row
+// first. Summarize leaves out the rows that parse.
+type currencyFilter interface {
+	// filterCurrency makes the reader pass over, and count in others,
+	// the rows whose currency (def when they name none) is a code other
+	// than only, malformed but of the header's number of fields.
+	filterCurrency(only, def customer.Currency, others *currencyCounts)
+}
+
+// otherCurrency reads s, the currency field of a row ("" when the file
+// has none), as salesrow does (trimmed, in any case), def when it is
+// empty: it returns the currency and true when that is a code other
+// than only, and tells whether the field was empty (the row is then in
+// the default, and may yet be a blank row or the header again).
+func otherCurrency(s string, only, def customer.Currency) (cur customer.Currency, other, empty bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return def, def != only, true
+	}
+	c, err := customer.ParseCurrency(strings.ToUpper(s))
+	if err != nil || c == only {
+		return "", false, false
+	}
+	return c, true, false
 }
 
 type account struct {
@@ -96,14 +205,19 @@ type account struct {
 // returns an error wrapping [ErrNoRows]. When r is a [BlankCounter],
 // Result.Blank counts the blank rows it passed over, and when it is a
 // [HeaderCounter], Result.Headers the repeated header rows. A file holds one
-// currency: a row in another currency is malformed. A rejected row
-// changes no summary.
+// currency: a row in another currency is malformed, unless o.Only is
+// given, which leaves out the rows in other currencies (a [CSVReader] or
+// [CDNOWReader] passed as r is set to pass over those that are
+// malformed). A rejected row changes no summary.
 func Summarize(r Reader, name string, o Options) (*Result, error) {
 	if o.Currency == "" {
 		o.Currency = DefaultCurrency
 	}
 	if !o.Currency.Valid() {
 		return nil, fmt.Errorf("unknown currency %q", string(o.Currency))
+	}
+	if o.Only != "" && !o.Only.Valid() {
+		return nil, fmt.Errorf("unknown currency %q", string(o.Only))
 	}
 	if o.Kind == 0 {
 		o.Kind = customer.Consumer
@@ -112,10 +226,16 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 		o.Every = ProgressEvery
 	}
 	sopts := &customer.SummaryOptions{DefaultMargin: o.Margin}
-	res := &Result{}
+	res := &Result{Currency: o.Only}
 	accounts := make(map[string]*account)
 	in := interner{}
 	var sk skips
+	// others are the rows left out for their currency that parse;
+	// passed those the reader passed over.
+	var others, passed currencyCounts
+	if f, ok := r.(currencyFilter); ok && o.Only != "" {
+		f.filterCurrency(o.Only, o.Currency, &passed)
+	}
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
@@ -130,7 +250,7 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 			o.Progress(res.Rows, r.Offset())
 		}
 		if err == nil {
-			re = add(accounts, in, row, name, &o, sopts, res)
+			re = add(accounts, in, row, name, &o, sopts, res, &others)
 		}
 		if re != nil {
 			if !o.SkipInvalid {
@@ -149,6 +269,9 @@ func Summarize(r Reader, name string, o Options) (*Result, error) {
 	if hc, ok := r.(HeaderCounter); ok {
 		res.Headers = hc.Headers()
 	}
+	res.Rows += passed.total()
+	others.merge(passed)
+	res.Others = others.sorted()
 	if res.Rows == 0 {
 		return nil, noRows(name, res.Blank, res.Headers)
 	}
@@ -194,28 +317,36 @@ func plural(n int64, what string) string {
 
 // currencyError is the error of a row, on line line, whose currency cur
 // is not the file's: the row's own (given), or the default when the row
-// gives none.
+// gives none. It says how to read such a file: one currency at a time
+// (Options.Only, crm's -only-currency).
 func currencyError(name string, line int, given, cur, file customer.Currency) *RowError {
 	var re *RowError
+	each := fmt.Sprintf("analyse one at a time with -only-currency %s or -only-currency %s", file, cur)
 	if given == "" {
-		re = valueError(name, line, ColCurrency, "", fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency (-currency %s makes %s the default)", cur, file, file, file))
+		re = valueError(name, line, ColCurrency, "", fmt.Sprintf("empty, so %s (the default); the file is in %s, and one file holds one currency (-currency %s makes %s the default; or %s)", cur, file, file, file, each))
 	} else {
-		re = valueError(name, line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency", file))
+		re = valueError(name, line, ColCurrency, string(cur), fmt.Sprintf("the file is in %s, and one file holds one currency: %s", file, each))
 	}
 	re.Kind = kindCurrency
 	return re
 }
 
 // add adds one valid row; it returns a *RowError, and changes nothing,
-// when the row cannot be added.
-func add(accounts map[string]*account, in interner, row *Row, name string, o *Options, sopts *customer.SummaryOptions, res *Result) *RowError {
+// when the row cannot be added. A row in another currency than o.Only,
+// when given, is counted in others and changes nothing else.
+func add(accounts map[string]*account, in interner, row *Row, name string, o *Options, sopts *customer.SummaryOptions, res *Result, others *currencyCounts) *RowError {
 	cur := row.Currency
 	if cur == "" {
 		cur = o.Currency
 	} else {
 		cur = customer.Currency(in.get(string(cur)))
 	}
-	if res.Currency == "" {
+	if o.Only != "" {
+		if cur != o.Only {
+			others.add(cur)
+			return nil
+		}
+	} else if res.Currency == "" {
 		res.Currency = cur
 	} else if cur != res.Currency {
 		return currencyError(name, row.Line, row.Currency, cur, res.Currency)
