@@ -133,10 +133,10 @@ func (c Case) Format(f fmt.State, verb rune) { logtext.Format(f, verb, c.String(
 // complainant, the state, version, priority, times, department and
 // handler, the finding, proposal, execution, feedback and evaluation in
 // their own forms ([Finding.LogValue] and the like), the proposer, the
-// approver and the time of the approval ("approved"), "refunded_all":
-// true when RefundedAll is set, the counters, the
-// intake's own form ([Intake.LogValue]), the length of the texts
-// ("text_bytes") and "personal_data": "[redacted]".
+// approver and the time of the approval ("approved"), "refunded_all": true
+// when RefundedAll is set, the counters, the intake's own form
+// ([Intake.LogValue]), the length of the texts ("text_bytes") and
+// "personal_data": "[redacted]".
 // slog handlers, text or JSON, therefore never print a text of a case
 // logged as an attribute's value.
 func (c Case) LogValue() slog.Value {

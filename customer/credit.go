@@ -165,10 +165,10 @@ func (c Credit) ValidateAfter(o Order, reduced Money, returns []Return, now time
 // refunds of o recorded before c paid back given as refunded, as
 // [RefundsPaid] adds it up: a caller that checks many price reductions of
 // one order after the same returns adds them up once, where
-// ValidateAfter adds them up at every call. refunded is taken as it is:
-// RefundsPaid gives a negative sum only for an order with a line whose
-// net is negative, which [Order.Validate] refuses but a stored history
-// may hold.
+// ValidateAfter adds them up at every call. Only a price reduction is
+// bounded by refunded, which is taken as it is: RefundsPaid gives a
+// negative sum only for an order with a line whose net is negative,
+// which [Order.Validate] refuses but a stored history may hold.
 func (c Credit) ValidateAfterPaid(o Order, reduced Money, refunded decimal.Decimal, now time.Time) error {
 	return c.validateFor(&o, reduced, refunded, true, now)
 }

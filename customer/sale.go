@@ -78,12 +78,11 @@ type Sale struct {
 	// a coupon), when the export gives it: Amount is what was paid after
 	// it. Its size counts, whatever its sign, as exports write a discount
 	// as a negative or a positive number: the list price of a sale row is
-	// Amount + |Discount|. On a return only whether it is zero counts: a
-	// return whose Discount is zero brings back goods sold at full
-	// price. Not given
-	// (Valid false), a sale counts as sold at full price and a return
-	// leaves FullPriceNet as it is (see [Summary.AddSale]). For a return
-	// of units without money it is checked for its form only.
+	// Amount + |Discount|. On a refund only whether it is zero counts: a
+	// refund whose Discount is zero brings back goods sold at full price.
+	// Not given (Valid false), a sale counts as sold at full price and a
+	// refund leaves FullPriceNet as it is (see [Summary.AddSale]). On a
+	// return of units without money it is checked for its form only.
 	Discount decimal.NullDecimal
 	// Category of the goods; optional.
 	Category string
@@ -93,18 +92,18 @@ type Sale struct {
 // on the row's day (see Days on [Summary]): it counts toward Gross,
 // Units, Cost and the day's net, and NewOrder counts an order. With a
 // Discount, the sale counts in Gross at its list price, Amount +
-// |Discount|, and in Discounts at |Discount|, so that the net is Amount, and
-// in FullPriceNet only when Discount is zero; without one it counts in
-// Gross and FullPriceNet at Amount, as sold at full price (exports often
-// carry no discounts). A zero amount with positive
-// units, or with none, is a sale of nothing (free goods, a visit that
-// moved no money), counted the same way: the rule of the sales-export
-// rows of package salesrow, whose rows of nothing count as transactions. A negative amount
-// is a refund taken off the row's day, as [Summary.AddRefund]: its
-// units (negative) count in ReturnedUnits and the row in Returns, and,
-// when its Discount is given and zero (goods sold at full price), its
-// amount comes off FullPriceNet, as the refund of a line sold without a
-// discount does. A zero
+// |Discount|, and in Discounts at |Discount|, so that the net is Amount,
+// and in FullPriceNet only when Discount is zero; without one it counts
+// in Gross and FullPriceNet at Amount, as sold at full price (exports
+// often carry no discounts). A zero amount with positive units, or with
+// none, is a sale of nothing (free goods, a visit that moved no money),
+// counted the same way: the rule of the sales-export rows of package
+// salesrow, whose rows of nothing count as transactions. A negative
+// amount is a refund taken off the row's day, as [Summary.AddRefund]:
+// its units (negative) count in ReturnedUnits and the row in Returns,
+// and, when its Discount is given and zero (goods sold at full price),
+// its amount comes off FullPriceNet, as the refund of a line sold
+// without a discount does. A zero
 // amount with negative units is a return of units for which no money
 // moved: its units count in ReturnedUnits and the row in Returns, as a
 // refund's do, and the cost of the goods, when the row gives one, comes
@@ -123,8 +122,8 @@ type Sale struct {
 // Amounts are kept exactly as given, also when they have more decimals
 // than the currency's minor unit: a computed net such as 12.345 EUR is
 // neither rounded nor rejected, the rule of the sales-export rows of
-// package salesrow (an amount or cost beyond the bounds of [ParseAmount]
-// is rejected).
+// package salesrow (an amount, cost or discount beyond the bounds of
+// [ParseAmount] is rejected).
 //
 // An invalid row returns an error and changes nothing: zero time or one
 // before [MinRecordYear], unknown currency, units whose sign differs from the amount's or beyond

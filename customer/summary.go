@@ -162,9 +162,9 @@ type Summary struct {
 	// out and counted in Later. To analyse as of the end of a day, give
 	// its last instant (the next midnight less a nanosecond): midnight at
 	// its start leaves out the records of that day dated after midnight.
-	// (A sales-export row is dated at midnight of its day, package
-	// salesrow, so the crm command's -as-of day counts its rows at
-	// midnight.)
+	// (A row of a sales export is dated at midnight of its day, package
+	// salesrow, so an AsOf at midnight of a day, as the crm command's
+	// -as-of gives, counts the rows of that day.)
 	AsOf time.Time
 	// Currency of every order; empty until the first order.
 	Currency Currency
@@ -184,12 +184,12 @@ type Summary struct {
 	ExchangedUnits int
 	Credits        int // credit records ([Summary.AddCredit])
 
-	Gross        decimal.Decimal // Σ quantity × unit price
-	Discounts    decimal.Decimal // Σ line discounts
+	Gross        decimal.Decimal // Σ quantity × unit price (of a sales-export row, its list price: [Sale].Discount)
+	Discounts    decimal.Decimal // Σ line discounts (and sales-export rows' discounts)
 	Refunded     decimal.Decimal // money paid back for refunded units ([Summary.AddReturnAfter])
 	Credited     decimal.Decimal // money paid without goods coming back: price reductions, compensations ([Summary.AddCredit])
 	Cost         decimal.Decimal // cost of goods of the units kept
-	FullPriceNet decimal.Decimal // net of lines sold without any discount
+	FullPriceNet decimal.Decimal // net of lines (and sales-export rows) sold without any discount
 
 	// Days are the distinct days with orders, refunds or credits,
 	// ascending.
@@ -1664,7 +1664,9 @@ func (s Summary) ReturnRate() float64 {
 }
 
 // FullPriceShare returns the share of the net amount kept that was paid
-// at full price (lines with no discount), in [0, 1]; zero without sales.
+// at full price (lines, or sales-export rows, with no discount):
+// FullPriceNet ÷ Net, at most 1, and 0 when either is not positive
+// (without sales, or after refunds of more than they brought in).
 func (s Summary) FullPriceShare() float64 {
 	n := s.Net()
 	if n.Sign() <= 0 || s.FullPriceNet.Sign() <= 0 {

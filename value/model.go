@@ -301,7 +301,8 @@ func (m *Model) SetCustom(x *Indicators, name string, v float64) error {
 // SetCustomAmount sets the amount of money a as the value of the custom
 // indicator that m declares by name, declared Money, on x
 // ([Indicators.SetAmount]): a must be in x.Currency, and a customer
-// without a currency takes a's. A name m does not declare, an indicator
+// without a currency takes a's (until no custom amount is left: see
+// [Indicators.Set]). A name m does not declare, an indicator
 // declared as a number (set with [Model.SetCustom]), an amount without
 // a currency or in another currency than x's, and one beyond the
 // float64 range are an [*InputError] naming the customer and the

@@ -49,13 +49,14 @@
 //     ([customer.ParseAmount]), kept exactly as written: an amount with
 //     more decimals than its currency's minor unit (a computed net such
 //     as 12.345 EUR, common in exports) is neither rounded nor rejected.
-//     The amount is what the customer paid; the discount, money taken
-//     off the row's list price (a markdown, a coupon), of either sign,
-//     as exports write it either way: its size counts, so that a sale's
-//     list price is amount + |discount| ([customer.Sale].Discount), and
-//     of a refund's only whether it is zero (goods sold at full price
-//     came back). A percentage ("10%") is refused ([ParseDiscount]); a
-//     rate written as a number (0.1) cannot be told from money.
+//     The amount is what the customer paid; the discount is the money
+//     taken off the row's list price (a markdown, a coupon), of either
+//     sign, as exports write it either way. Of a sale's discount its
+//     size counts: the list price is amount + |discount|
+//     ([customer.Sale].Discount). Of a refund's only whether it is zero
+//     counts: zero says goods sold at full price came back. A
+//     percentage ("10%") is refused ([ParseDiscount]); a rate written
+//     as a number (0.1) cannot be told from money.
 //   - quantity: an integer, |quantity| ≤ 10⁹, so that sums of units
 //     cannot overflow.
 //   - currency: an ISO 4217 code, in any case (eur is EUR).
@@ -79,19 +80,20 @@
 //
 // A row with a positive amount is a sale, one with a negative amount a
 // refund (a return or cancellation). A row with amount 0 and a negative
-// quantity is an exchange: the units count as returned (and the return as
-// an exchange), no money moves and no units are bought; its cost and its
-// discount, of either sign, are left out, since the goods that came back
-// were replaced by the same goods. An exchange is not a purchase: it opens no order,
-// makes no day of the customer's [customer.Summary.Days] (so no purchase
-// day, and no transaction of the buy-till-you-die models), and adds no
-// category, since its category is that of the goods that came back,
-// bought by the sale it exchanges; as [customer.Summary.AddReturn] counts
-// an exchange, it counts in ReturnedUnits, ExchangedUnits, Returns and
-// Exchanges only, and leaves [customer.Summary.KeptUnits] as it was.
-// Other zero-amount rows are sales of nothing (free goods) and count as
-// transactions. A sale's quantity may be 0 or absent: a delivery or
-// service charge adds money but no units.
+// quantity is an exchange: the units count as returned (and the return
+// as an exchange), no money moves and no units are bought; its cost and
+// its discount, of either sign, are left out, since the goods that came
+// back were replaced by the same goods. An exchange is not a purchase:
+// it opens no order, makes no day of the customer's
+// [customer.Summary.Days] (so no purchase day, and no transaction of the
+// buy-till-you-die models), and adds no category, since its category is
+// that of the goods that came back, bought by the sale it exchanges; as
+// [customer.Summary.AddReturn] counts an exchange, it counts in
+// ReturnedUnits, ExchangedUnits, Returns and Exchanges only, and leaves
+// [customer.Summary.KeptUnits] as it was. Other zero-amount rows are
+// sales of nothing (free goods) and count as transactions. A sale's
+// quantity may be 0 or absent: a delivery or service charge adds money
+// but no units.
 //
 // The rows of an order (by order_id) count together on one day, as an
 // order record and its refunds do: the day of the earliest of its sale rows
@@ -134,20 +136,21 @@
 //     prices do. The value models read the full-price share, so of a
 //     discount only whether it is zero changes them: its size goes into
 //     Gross and Discounts, whose difference, the net, it leaves as it
-//     is. A refund's discount says only whether the goods were
-//     sold at full price: the export cannot say which sale row they came
-//     from, so a refund row whose discount is 0 takes its amount off
+//     is. A refund's discount says only whether the goods were sold at
+//     full price: the export cannot say which sale row they came from,
+//     so a refund row whose discount is 0 takes its amount off
 //     FullPriceNet: what it paid back, where the records take off the
 //     goods' share of the line's net. A refund that keeps a fee (it pays
 //     back less than that share) takes less off FullPriceNet than the
 //     records do, and, without a cost column, less cost back (its amount
-//     × (1 − margin)); a discount spread over the units that rounds to
-//     0.00 on a partial refund takes off what the records would not. An export that writes 0 on
-//     every refund, whatever the sale's discount was, makes every refund
-//     one of goods sold at full price (and FullPriceNet may then fall
-//     below zero, the share to 0): leave the field empty on refund rows
-//     when the export does not know their discount. An empty discount
-//     field is a row without a discount known: as without the column.
+//     × (1 − margin)). A partial refund whose share of a small discount
+//     rounds to 0.00 takes its amount off FullPriceNet, where the records
+//     take nothing off. An export that writes 0 on every refund, whatever
+//     the sale's discount was, makes every refund one of goods sold at
+//     full price (and FullPriceNet may then fall below zero, the share
+//     to 0): leave the field empty on refund rows when the export does
+//     not know their discount. An empty discount field is a row without
+//     a discount known: as without the column.
 //     The return of goods given free (amount 0, a negative quantity) is
 //     read as an exchange, whatever its discount, where the record of the
 //     same return is a refund of nothing: the customer keeps the units in
@@ -156,10 +159,10 @@
 //     compensation written as a row counts in Refunded and Returns, not in
 //     Credited and Credits (the net is the same), and, with a discount of
 //     0, comes off FullPriceNet, which a credit leaves as it is: leave the
-//     discount empty on such rows. Without a cost, the
-//     cost of the goods a negative row takes back is its amount × (1 −
-//     margin), also when its quantity is 0: write cost 0 on a row that
-//     pays money back without goods coming back.
+//     discount empty on such rows. Without a cost, the cost of the goods
+//     a negative row takes back is its amount × (1 − margin), also when
+//     its quantity is 0: write cost 0 on a row that pays money back
+//     without goods coming back.
 //   - Each refund row counts one return in Returns (and an exchange row
 //     one in Exchanges), where a return record of several lines counts
 //     one: write a return of several lines as several rows and it counts
@@ -463,8 +466,9 @@ const (
 	// [customer.ParseAmount] takes, handed to [Add] by a reader of its
 	// own.
 	CodeDecimals
-	// CodeIntegerDigits: an amount, cost or discount with more integer digits than
-	// customer.ParseAmount takes, handed to Add by a reader of its own.
+	// CodeIntegerDigits: an amount, cost or discount with more integer
+	// digits than customer.ParseAmount takes, handed to Add by a reader
+	// of its own.
 	CodeIntegerDigits
 )
 

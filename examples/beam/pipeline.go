@@ -180,15 +180,14 @@ var (
 const otherCounter = "rows-other-currency-"
 
 // parseFn parses the data lines (those before Start, the header and what
-// comes before it, are skipped) and
-// keys each row dated on or before AsOf by its customer. Every line goes
-// to the read statistics (lineInfo): what it is, and for a data row its
-// currency and whether it is dated after AsOf. With -only-currency
-// (parser.Only), a row in another currency is left out here, whatever
-// else it holds, and goes to the read statistics with its currency
-// alone, to be counted. A row that does not parse
-// fails nothing here: its error goes to the read statistics, which
-// report the first in file order (or, with -skip-invalid, count it).
+// comes before it, are skipped) and keys each row dated on or before AsOf
+// by its customer. Every line goes to the read statistics (lineInfo): what
+// it is, and for a data row its currency and whether it is dated after
+// AsOf. With -only-currency (parser.Only), a row in another currency is
+// left out here, whatever else it holds, and goes to the read statistics
+// with its currency alone, to be counted. A row that does not parse fails
+// nothing here: its error goes to the read statistics, which report the
+// first in file order (or, with -skip-invalid, count it).
 type parseFn struct {
 	P    parser
 	AsOf int32

@@ -65,13 +65,14 @@ type currencyUse struct {
 
 // readStats are the statistics of a read: the counts of the lines that
 // carry no data, of the malformed rows, with the errors of the first
-// maxReported in file order, the currencies of the data rows, and the
-// rows left out for their currency (-only-currency). They are a sum, a set and a bounded list of the smallest offsets, so they
-// merge exactly in any order (readStatsFn): what they report does not
-// depend on how the file was split or on which worker met which row
-// first. The file's currency is that of its first data row, as crm takes
-// it, and a row in another currency is malformed; with -only-currency
-// the data rows are all in that one (the parser leaves the others out).
+// maxReported in file order, the currencies of the data rows, and the rows
+// left out for their currency (-only-currency). They are a sum, a set and
+// a bounded list of the smallest offsets, so they merge exactly in any
+// order (readStatsFn): what they report does not depend on how the file
+// was split or on which worker met which row first. The file's currency is
+// that of its first data row, as crm takes it, and a row in another
+// currency is malformed; with -only-currency the data rows are all in that
+// one (the parser leaves the others out).
 type readStats struct {
 	Blank, Headers int64
 	// Bad counts the rows that do not parse, Rejected those that the

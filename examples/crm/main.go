@@ -37,15 +37,17 @@
 // last minute of a month in UTC, 2016-12-31T23:59:60Z or
 // 2016-12-31T15:59:60-08:00, or 23:59:60 of a month's last day without
 // an offset, is on the day written) and amount (decimal, negative for
-// a return) are required; order_id, quantity, cost, discount, currency, kind and
-// category are used when present; other columns are ignored. Names are trimmed and
-// read in any case; a required column named in another style ("Customer
-// ID", "CustomerID") is an error that names it, and an optional one so
-// named ("Order ID" for order_id), or named as the Online Retail exports
-// name it ("InvoiceNo" or "Invoice"), is not read, as any other column,
-// and stderr says so, naming the field and the column it would be (their
-// UnitPrice and Price are prices per unit, not the amount of a row: a
-// header without amount says so). A header
+// a return) are required; order_id, quantity, cost, discount, currency,
+// kind and category are used when present; other columns are ignored.
+// Names are trimmed and read in any case; a required column named in
+// another style ("Customer ID", "CustomerID") is an error that names it,
+// and an optional one so named ("Order ID" for order_id), or named as
+// the Online Retail exports name it ("InvoiceNo" or "Invoice"), or as
+// Shopify's order exports name a discount ("Lineitem discount",
+// "Discount Amount"), is not read, as any other column, and stderr says
+// so, naming the field and the column it would be (the UnitPrice and
+// Price of the Online Retail exports are prices per unit, not the amount
+// of a row: a header without amount says so). A header
 // and rows that all end in a comma (an empty last column, as spreadsheets
 // write it) read as without it; when only the header or only a row ends
 // in commas, the row is malformed and its error says which to mend. A customer's rows with
@@ -59,11 +61,12 @@
 // row (returns of goods bought before the export), of its earliest row;
 // its other rows, refunds and later shipments, add their amounts to that
 // day, wherever they are in the file: the rows need not be sorted by date
-// (package salesrow, "Rows"). An optional discount column (the money
-// taken off a row's list price) gives the full-price share of the value
-// models; without it every sale counts as sold at full price. What that
-// and the rest change against the same facts recorded in full is in
-// package salesrow, "Exports and full records".
+// (package salesrow, "Rows"). The optional discount column (the money
+// taken off a row's list price) tells the sales at full price from the
+// others, for the full-price share of the value models; without it every
+// sale counts as sold at full price. What that and the rest change
+// against the same facts recorded in full is in package salesrow,
+// "Exports and full records".
 // Without an order_id, a customer's rows on one day are one order.
 // Customer IDs are taken as written: 12346.0, what a spreadsheet or
 // pandas writes of a numeric ID column with blanks, is another customer
@@ -74,19 +77,18 @@
 // without a customer, made one customer). A quantity of 2.0 or 2.00 is 2
 // (pandas writes an integer column with blanks so); 2.000, which may be
 // 2000 with a thousands separator, is refused.
-// Amounts, costs and discounts are taken exactly as written, in decimal arithmetic:
-// nothing is rounded, also not an amount with more decimals than the
-// currency's minor unit (15.299999999999999, a unit price times a
-// quantity written by a spreadsheet, is that number, and the net column
+// Amounts, costs and discounts are taken exactly as written, in decimal
+// arithmetic: nothing is rounded, also not an amount with more decimals
+// than the currency's minor unit (15.299999999999999, a unit price times
+// a quantity written by a spreadsheet, is that number, and the net column
 // shows such sums to their last digit). Round the export first where
 // cents must add up to an invoice. A discount is the money taken off the
-// row's list price, of either sign as exports write it (its size
-// counts): a sale's list price is amount + |discount|, of a refund's
-// only whether it is zero (goods sold at full price came back) counts,
-// an exchange's is left out, and an empty one is no discount known; one
-// written as a
-// percentage ("10%") is refused with a reason that says the column
-// holds money. An amount, cost or discount formatted for people
+// row's list price, written with either sign (its size counts): a sale's
+// list price is amount + |discount|; of a refund's discount only whether
+// it is zero counts (zero: goods sold at full price came back); an
+// exchange's is left out; an empty field is no discount known. One
+// written as a percentage ("10%") is refused with a reason that says the
+// column holds money. An amount, cost or discount formatted for people
 // ("€12.50", "12.50 EUR", "12,50", "1,234.50", "(10.50)", "12.50-",
 // "1.5E+02") is refused, since which separator is the decimal one cannot
 // always be told, with a hint on what to write instead; so is a date

@@ -11,10 +11,11 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 )
 
-// CSVColumns are the columns [WriteCSV] writes, in order. The first
-// columns are those of the `csv` input format of the crm command
-// (see the crm command's documentation); the others are extra, and readers that find columns
-// by name ignore them:
+// CSVColumns are the columns [WriteCSV] writes, in order. The `csv`
+// input format of the crm command (see the crm command's documentation)
+// reads customer_id, date, order_id, category, quantity, discount,
+// amount, cost, currency and kind; the others are extra, and readers
+// that find columns by name ignore them:
 //
 //   - customer_id, date (YYYY-MM-DD, the day of the order or return in
 //     its time's location), order_id, line_id (unique within the order);

@@ -373,13 +373,13 @@ const lockClass = 0x7a11
 // that they and a concurrent writer or reader (an erasure, a save, an
 // order append, a Delete, a history, of this release or an older one)
 // wait for each other in turn rather than deadlock: both complete,
-// neither is aborted with SQLSTATE 40P01. The
-// migrations resolve the schema's table and type names in the schema
-// and pg_catalog, never in a temporary table or type of the session
-// named alike; a schema the search_path
-// cannot name ($user, which it reads as the role's own), and one longer
-// than the server keeps of an identifier (63 bytes by default), are
-// refused with an error matching customer.ErrInvalid. It returns an error matching
+// neither is aborted with SQLSTATE 40P01. The migrations resolve the
+// schema's table and type names in the schema and pg_catalog, never in
+// a temporary table or type of the session named alike; a schema the
+// search_path cannot name ($user, which it reads as the role's own), and
+// one longer than the server keeps of an identifier
+// (max_identifier_length, 63 bytes by default), are refused with an
+// error matching customer.ErrInvalid. It returns an error matching
 // [ErrSchemaTooNew] when the database lists a migration this package
 // does not know.
 func (db *DB) Migrate(ctx context.Context) error {

@@ -34,23 +34,23 @@
 // notation, is malformed with a hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
 // as pandas writes an integer column with blanks, is 2; 2.000 is
 // refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row),
-// discount (decimal, the money taken off the row's list price, of
-// either sign as exports write it: its size counts, so that a sale's
-// list price is amount + |discount|: a sale counts in Gross at it, in
-// Discounts at |discount| and in FullPriceNet only when the discount is
-// zero; a refund whose discount is zero comes off FullPriceNet; an
-// exchange's is left out; an empty field, or no
-// column, is no discount known, and a sale then counts at full price:
-// customer.Summary.AddSale, salesrow "Exports and full records"; one
-// written for people is malformed with the hint of an amount, and one
-// written as a percentage, 10%, with a reason that says the column
-// holds money), currency
+// discount (decimal, the money taken off the row's list price, written
+// with either sign: its size counts. A sale counts in Gross at its list
+// price, amount + |discount|, in Discounts at |discount|, and in
+// FullPriceNet only when the discount is zero; a refund whose discount
+// is zero comes off FullPriceNet; an exchange's is left out. An empty
+// field, or no column, is no discount known, and a sale then counts at
+// full price: customer.Summary.AddSale; salesrow, "Exports and full
+// records". One written for people is malformed with the hint of an
+// amount, and one written as a percentage, 10%, with a reason that says
+// the column holds money), currency
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
 // wholesaler), category. Other columns of the format (channel, sku, size,
 // season) are accepted and not used. An optional column named in another
-// style ("Order ID"), or as the Online Retail exports name it (InvoiceNo
-// or Invoice for order_id), is not read, and the reader reports it
-// ([Misnamed]); a header without date or amount names the columns of
+// style ("Order ID"), as the Online Retail exports name it (InvoiceNo
+// or Invoice for order_id), or as Shopify's order exports name a
+// discount (Lineitem discount, Discount Amount), is not read, and the
+// reader reports it ([Misnamed]); a header without date or amount names the columns of
 // those exports that stand for them (InvoiceDate; UnitPrice or Price,
 // which is a price per unit, not an amount: exportHints). The error of
 // a header refused also names its fields that hold a control character

@@ -51,20 +51,20 @@ import (
 // The summaries are built on demand by [Table.Summary]. The currency of
 // the file is o.Only when given (a row in another is then left out and
 // counted in Table.Others, whatever else it holds: see the package
-// comment, "Currencies"), else that of the first row that parses; when
-// the first block holds none, blocks are held until one comes. Blank rows and empty
-// lines are passed over and counted in Table.Blank, as the reader of
-// NewCSVReader counts them: the empty lines of a block without quotes
-// by the reading goroutine, which indexes it, and a blank row by worker
-// 0, which owns every row without a customer ID, when it fails as a
-// row of the wrong width or without a customer ID. A row that repeats
-// the header is passed over and counted in Table.Headers, as that reader
-// counts it, by the worker that owns its customer_id field (a column
-// name, owned as any customer ID is), when it fails to parse: once,
-// whichever worker that is, also in a block with quotes, which every
-// worker walks but only the owner of a row reads. With o.KeepEarlier and
-// o.Earlier before o.AsOf, the table keeps also the state of each
-// customer as of o.Earlier ([Table.HasEarlier], [Table.EarlierOf]).
+// comment, "Currencies"), else that of the first row that parses; when the
+// first block holds none, blocks are held until one comes. Blank rows and
+// empty lines are passed over and counted in Table.Blank, as the reader of
+// NewCSVReader counts them: the empty lines of a block without quotes by
+// the reading goroutine, which indexes it, and a blank row by worker 0,
+// which owns every row without a customer ID, when it fails as a row of
+// the wrong width or without a customer ID. A row that repeats the header
+// is passed over and counted in Table.Headers, as that reader counts it,
+// by the worker that owns its customer_id field (a column name, owned as
+// any customer ID is), when it fails to parse: once, whichever worker that
+// is, also in a block with quotes, which every worker walks but only the
+// owner of a row reads. With o.KeepEarlier and o.Earlier before o.AsOf,
+// the table keeps also the state of each customer as of o.Earlier
+// ([Table.HasEarlier], [Table.EarlierOf]).
 func ScanCSV(r io.Reader, name string, o Options, workers int) (*Table, error) {
 	if o.Currency == "" {
 		o.Currency = DefaultCurrency

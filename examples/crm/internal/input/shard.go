@@ -17,7 +17,7 @@ import (
 // crec is the state of one customer in fixed point: the fields of a
 // customer.Summary built by AddSale, with Orders the sum of the days'
 // orders. Money is in units of 10⁻⁴: gross is Gross, at list price (a
-// sale's amount + discount), discounts Discounts, fullNet FullPriceNet
+// sale's amount + |discount|), discounts Discounts, fullNet FullPriceNet
 // (equal to gross for an export without discounts); Cost is knownCost +
 // unknownNet × (1 − margin). A customer of the wide tier (wide.go) keeps
 // its money in a wrec instead, and one of the decimal path (slow) in an
