@@ -129,3 +129,23 @@ func TestRateBeyondFloat64Refused(t *testing.T) {
 		}
 	}
 }
+
+// A trade amount in the currency of the options, not the customer's,
+// needs no rate, and one beyond the float64 range is refused as one
+// converted is, never kept as +Inf.
+func TestTradeAmountInTargetCurrencyTooLarge(t *testing.T) {
+	m := creditLineModel()
+	opts := &segment.Options{Intermediary: &m, Currency: "USD", Rates: rateTable{{"EUR", "USD"}: decimal.RequireFromString("10")}}
+	huge, err := customer.MoneyFromDecimal(decimal.New(1, 309), "USD")
+	require.NoError(t, err)
+	in := dealerInput(t, "huge", asOf.AddDate(-3, 0, 0), 30) // EUR orders
+	c := *in.Customer
+	tr := *c.Trade
+	tr.AnnualTurnover = huge
+	c.Trade, in.Customer = &tr, &c
+	o := segment.Observation{MedianGap: 42}
+	err = segment.ObserveWith(in, &o, opts)
+	require.ErrorIs(t, err, value.ErrInvalidInput)
+	assert.EqualError(t, err, `value: customer "huge": indicator turnover = +Inf: 1e309 USD: an amount too large for the indicator (beyond the range of float64)`)
+	assert.Equal(t, segment.Observation{MedianGap: 42}, o)
+}

@@ -188,7 +188,8 @@ func exchange(opts *Options, id customer.ID, i value.Indicator, a customer.Money
 	d := a.Amount()
 	cur := a.Currency()
 	if cur == opts.Currency {
-		return d, nil
+		// No rate, but the float64 range still bounds the amount.
+		return d, value.CheckConverted(id, i, a, decimal.Decimal{}, opts.Currency)
 	}
 	rate, err := rateOf(opts, id, cur)
 	if err != nil {

@@ -234,10 +234,10 @@ func (i Indicator) Money() bool {
 // indicator (see [Measure]).
 //
 // Currency is that of the summary; without orders, that of the trade
-// amounts; or else that of the custom amounts, which a customer without
-// a currency takes from the first one set ([Indicators.SetAmount]) and
-// loses with the last one (replaced by a number with [Indicators.Set],
-// or unset), having no amount of money left: see [Indicators.Set].
+// amounts; or else that of the custom amounts: a customer without a
+// currency takes that of the first amount set ([Indicators.SetAmount]),
+// and, when that is a custom amount, loses it with the last custom
+// amount, replaced by a number or unset (see [Indicators.Set]).
 type Indicators struct {
 	ID       customer.ID
 	Kind     customer.Kind
@@ -951,9 +951,9 @@ func (x *Indicators) Convert(to customer.Currency, rate decimal.Decimal) error {
 // would convert every amount to 0 or beyond the float64 range. Its
 // Reason names the rate and the currencies ("rate 1e-400 from GBP to
 // EUR: must be positive and within the range of float64"). It returns
-// nil for a rate Convert takes. A caller that converts amounts of
-// another currency itself, as [Extract] would refuse them, refuses the
-// same rates with it.
+// nil for a rate Convert takes. A caller that converts amounts itself
+// (those in another currency than the customer's, which [Extract]
+// refuses) refuses the same rates with it.
 func CheckRate(id customer.ID, from, to customer.Currency, rate decimal.Decimal) error {
 	if r := Float(rate); rate.Sign() <= 0 || !(r > 0) || math.IsInf(r, 0) {
 		return &InputError{Customer: id, Reason: fmt.Sprintf("rate %s from %s to %s: must be positive and within the range of float64", decText(rate), from, to)}
@@ -967,10 +967,19 @@ func CheckRate(id customer.ID, from, to customer.Currency, rate decimal.Decimal)
 // float64: naming the indicator, the amount, the rate and the amount it
 // becomes, with Value ±Inf ("1e308 GBP at rate 10 is 1e309 USD: an
 // amount too large for the indicator (beyond the range of float64)").
-// It returns nil when a × rate has a finite float64 ([Float]). A caller
-// that converts amounts of another currency itself, at a rate
-// [CheckRate] takes, refuses those that Convert would refuse with it.
+// It returns nil when a × rate has a finite float64 ([Float]). An a
+// already in to is not converted, and rate is not used: the error is
+// then that of [Indicators.SetAmount] for an amount beyond the float64
+// range ("1e309 USD: an amount too large for the indicator (beyond the
+// range of float64)"). A caller that converts amounts itself, at a rate
+// [CheckRate] takes, refuses with it those that Convert would refuse.
 func CheckConverted(id customer.ID, i Indicator, a customer.Money, rate decimal.Decimal, to customer.Currency) error {
+	if a.Currency() == to {
+		if v := Float(a.Amount()); math.IsInf(v, 0) {
+			return &InputError{Customer: id, Indicator: i, Value: v, Reason: amountText(a.Amount(), to) + ": " + tooLarge}
+		}
+		return nil
+	}
 	d := a.Amount().Mul(rate)
 	if math.IsInf(Float(d), 0) {
 		return convertedTooLarge(id, i, a.Amount(), a.Currency(), rate, d, to)
