@@ -178,7 +178,7 @@ type inputFlags struct {
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.in, "in", "", "input `file` (required; - for stdin)")
 	fs.StringVar(&f.format, "format", "csv", "input format: csv or cdnow")
-	fs.StringVar(&f.currency, "currency", string(input.DefaultCurrency), "ISO 4217 currency of rows without a currency column (a file holds one currency)")
+	fs.StringVar(&f.currency, "currency", string(input.DefaultCurrency), "ISO 4217 currency of rows without a currency column (a file holds one currency; -only-currency reads one of several)")
 	fs.Var(&f.only, "only-currency", "read only the rows in this ISO 4217 `currency` (any case) of a file in several: the rows in others (their own, or -currency for rows without one) are left out, whatever else they hold, and counted on stderr")
 	fs.StringVar(&f.kind, "kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
 	fs.StringVar(&f.margin, "margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1): cost = amount × (1 − margin)")
@@ -516,12 +516,12 @@ func reportFullPrice(e *env, name string, t *input.Table) {
 	if n == 0 {
 		return
 	}
-	have := "have"
+	have, their := "have", "their"
 	if n == 1 {
-		have = "has"
+		have, their = "has", "its"
 	}
-	fmt.Fprintf(e.stderr, "crm: %s: %s (%q) %s more refunded at full price (refund rows with discount 0) than bought at full price: their full-price share is 0; refunds of goods bought before the export do this, and so does an export that writes discount 0 on refunds of discounted goods: leave the discount empty on refund rows whose discount it does not know\n",
-		name, counted(n, "customer"), string(first), have)
+	fmt.Fprintf(e.stderr, "crm: %s: %s (%q) %s more refunded at full price (refund rows with discount 0) than bought at full price: %s full-price share is 0; refunds of goods bought before the export do this, and so does an export that writes discount 0 on refunds of discounted goods: leave the discount empty on refund rows whose discount it does not know\n",
+		name, counted(n, "customer"), string(first), have, their)
 }
 
 // sciLike reports whether s is a number in the scientific notation of

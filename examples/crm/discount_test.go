@@ -130,5 +130,5 @@ func TestRefundsAtFullPriceBeyondSalesWarn(t *testing.T) {
 	}
 	r := crm(t, strings.Replace(zero, "B,2025-01-09,O3,-40,0.00,-1\n", "", 1), "segment", "-in", "-", "-as-of", "2025-12-31")
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stderr, `crm: stdin: 1 customer ("A") has more refunded at full price`)
+	assert.Contains(t, r.stderr, `crm: stdin: 1 customer ("A") has more refunded at full price (refund rows with discount 0) than bought at full price: its full-price share is 0;`)
 }

@@ -52,28 +52,12 @@ func TestFieldKindFromCodesAsFromPhrases(t *testing.T) {
 	lay := &salesrow.Layout{Fields: 9, CustomerID: 0, Date: 1, Amount: 2, OrderID: 3, Quantity: 4, Cost: 5, Currency: 6, Kind: 7, Category: -1, Discount: 8}
 	asOf := customer.DateFromYMD(2025, 12, 31)
 	codes := map[salesrow.Code]bool{}
-	rapid.Check(t, func(rt *rapid.T) {
+	// feed parses and adds each record in turn, as a reader does, and
+	// compares the kind of every fault with the phrases'.
+	feed := func(fatalf func(string, ...any), recs [][]string) {
 		sums := map[string]*customer.Summary{}
-		type st struct {
-			o salesrow.Order
-		}
-		state := map[string]st{}
-		n := rapid.IntRange(1, 30).Draw(rt, "rows")
-		for i := 0; i < n; i++ {
-			rec := []string{
-				rapid.SampledFrom([]string{"c1", "c2", " "}).Draw(rt, "id"),
-				rapid.SampledFrom([]string{"2024-03-05", "2024-04-01", "2024-03-05", "2024-04-01", "0025-03-01", "1899-12-31", "2024-02-30", "2016-12-31T23:58:60Z", "2016-12-31T23:59:60Z"}).Draw(rt, "date"),
-				rapid.SampledFrom([]string{"10", "10", "10", "-10", "0", "12x", "", "1." + strings.Repeat("0", 40) + "1"}).Draw(rt, "amount"),
-				rapid.SampledFrom([]string{"", "o1", "o2"}).Draw(rt, "order"),
-				rapid.SampledFrom([]string{"", "", "", "1", "-1", "2", "1.5", "1,000", "99999999999", "-2000000000"}).Draw(rt, "qty"),
-				rapid.SampledFrom([]string{"", "", "", "-3", "5", "abc", "1" + strings.Repeat("0", 40)}).Draw(rt, "cost"),
-				rapid.SampledFrom([]string{"", "", "", "EUR", "USD", "euro", "JPY"}).Draw(rt, "currency"),
-				rapid.SampledFrom([]string{"", "", "consumer", "intermediary", "robot"}).Draw(rt, "kind"),
-				rapid.SampledFrom([]string{"", "", "", "", "", "", "", "-2", "0", "2", "10%", "1" + strings.Repeat("0", 40)}).Draw(rt, "discount"),
-			}
-			if rapid.IntRange(0, 20).Draw(rt, "short") == 0 {
-				rec = rec[:3]
-			}
+		state := map[string]*salesrow.Order{}
+		for _, rec := range recs {
 			var r salesrow.Row
 			fe := lay.Parse(rec, &r)
 			if fe == nil {
@@ -94,17 +78,53 @@ func TestFieldKindFromCodesAsFromPhrases(t *testing.T) {
 				if r.OrderID == "" {
 					key = r.CustomerID + "\x00day " + r.Date.String()
 				}
-				x := state[key]
-				fe = salesrow.Add(s, &r, cur, &x.o)
-				state[key] = x
+				o := state[key]
+				if o == nil {
+					o = &salesrow.Order{}
+					state[key] = o
+				}
+				fe = salesrow.Add(s, &r, cur, o)
 			}
 			if fe != nil {
 				codes[fe.Code] = true
 				if old, now := phraseKind(fe), fieldKind(fe); old != now {
-					rt.Fatalf("%q: %v (code %v): kind %q, %q from the phrases", rec, fe, fe.Code, now, old)
+					fatalf("%q: %v (code %v): kind %q, %q from the phrases", rec, fe, fe.Code, now, old)
 				}
 			}
 		}
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 30).Draw(rt, "rows")
+		recs := make([][]string, n)
+		for i := range recs {
+			rec := []string{
+				rapid.SampledFrom([]string{"c1", "c2", " "}).Draw(rt, "id"),
+				rapid.SampledFrom([]string{"2024-03-05", "2024-04-01", "2024-03-05", "2024-04-01", "0025-03-01", "1899-12-31", "2024-02-30", "2016-12-31T23:58:60Z", "2016-12-31T23:59:60Z"}).Draw(rt, "date"),
+				rapid.SampledFrom([]string{"10", "10", "10", "-10", "0", "12x", "", "1." + strings.Repeat("0", 40) + "1"}).Draw(rt, "amount"),
+				rapid.SampledFrom([]string{"", "o1", "o2"}).Draw(rt, "order"),
+				rapid.SampledFrom([]string{"", "", "", "1", "-1", "2", "1.5", "1,000", "99999999999", "-2000000000"}).Draw(rt, "qty"),
+				rapid.SampledFrom([]string{"", "", "", "-3", "5", "abc", "1" + strings.Repeat("0", 40)}).Draw(rt, "cost"),
+				rapid.SampledFrom([]string{"", "", "", "EUR", "USD", "euro", "JPY"}).Draw(rt, "currency"),
+				rapid.SampledFrom([]string{"", "", "consumer", "intermediary", "robot"}).Draw(rt, "kind"),
+				rapid.SampledFrom([]string{"", "", "", "", "", "", "", "-2", "0", "2", "10%", "1" + strings.Repeat("0", 40)}).Draw(rt, "discount"),
+			}
+			if rapid.IntRange(0, 20).Draw(rt, "short") == 0 {
+				rec = rec[:3]
+			}
+			recs[i] = rec
+		}
+		feed(rt.Fatalf, recs)
+	})
+	// A row of each code, so that every code is met whatever the draws.
+	feed(t.Fatalf, [][]string{
+		{"c1", "2024-03-05", "10"},                             // field count
+		{"c1", "2024-03-05", "12x", "", "", "", "", "", ""},    // invalid
+		{"c1", "2024-03-05", "10", "", "1.5", "", "", "", ""},  // not an integer
+		{"c1", "2024-03-05", "10", "", "1", "", "EUR", "", ""}, // a first sale in EUR
+		{"c1", "2024-03-06", "10", "", "1", "", "USD", "", ""}, // another currency: earlier rows
+		{"c1", "2024-03-07", "10", "", "-1", "", "", "", ""},   // sign
+		{"c1", "0025-03-01", "10", "", "1", "", "", "", ""},    // too early
+		{"c1", "2024-03-08", "10", "", "1", "-3", "", "", ""},  // a negative cost on a sale: unknown
 	})
 	for _, c := range []salesrow.Code{salesrow.CodeFieldCount, salesrow.CodeInvalid, salesrow.CodeNotInteger, salesrow.CodeEarlier,
 		salesrow.CodeSign, salesrow.CodeTooEarly, salesrow.CodeUnknown} {
