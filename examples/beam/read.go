@@ -78,6 +78,11 @@ func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, erro
 	}
 }
 
+// maxLineBytes is the longest line crm reads (its input.MaxLineBytes),
+// without its line break: a longer line is a malformed row, whatever it
+// holds, in crm and here.
+const maxLineBytes = 1 << 20
+
 // splitLine splits one physical line into its csv fields. A record must
 // fit on one line: a quoted field holding a line break is reported as an
 // unterminated quote.
@@ -270,6 +275,9 @@ const (
 // that cannot be cut into fields) is malformed as without Only, and a
 // blank row and the header again are passed over as always.
 func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind, err error) {
+	if len(line) > maxLineBytes {
+		return "", r, dataRow, &rowError{File: p.File, Offset: off, Reason: fmt.Sprintf("line longer than %d bytes", maxLineBytes)}
+	}
 	rec, perr := splitLine(line)
 	if perr != nil {
 		return "", r, dataRow, &rowError{File: p.File, Offset: off, Reason: perr.Error()}

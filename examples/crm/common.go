@@ -301,7 +301,7 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 	}
 	var only customer.Currency
 	if f.only.set {
-		if only, err = customer.ParseCurrency(strings.ToUpper(f.only.code)); err != nil {
+		if only, err = customer.ParseCurrency(strings.ToUpper(strings.TrimSpace(f.only.code))); err != nil {
 			return nil, usagef("-only-currency %q: not an ISO 4217 currency code", f.only.code)
 		}
 	}

@@ -88,7 +88,10 @@
 // it is zero counts (zero: goods sold at full price came back); an
 // exchange's is left out; an empty field is no discount known. One
 // written as a percentage ("10%") is refused with a reason that says the
-// column holds money. An amount, cost or discount formatted for people
+// column holds money. Customers refunded more at full price (refund rows
+// with discount 0) than they bought at full price are counted on stderr,
+// with the first of them: an export that writes 0 on the refunds of
+// discounted goods makes them (and their full-price share 0). An amount, cost or discount formatted for people
 // ("€12.50", "12.50 EUR", "12,50", "1,234.50", "(10.50)", "12.50-",
 // "1.5E+02") is refused, since which separator is the decimal one cannot
 // always be told, with a hint on what to write instead; so is a date

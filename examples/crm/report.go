@@ -109,7 +109,11 @@ func runReport(e *env, args []string) error {
 	// else from a second read. Malformed rows were reported by the first.
 	switch {
 	case !startsBy(t, calEnd):
-		fmt.Fprintf(e.stderr, "crm: no holdout check: no row is dated on or before the calibration end %s\n", calEnd)
+		in := ""
+		if t.Currency != "" && f.only.set {
+			in = " in " + string(t.Currency)
+		}
+		fmt.Fprintf(e.stderr, "crm: no holdout check: no row%s is dated on or before the calibration end %s\n", in, calEnd)
 	case t.HasEarlier():
 		// What the read as of the calibration end would say of it.
 		n, later := t.EarlierCounts()
