@@ -172,6 +172,9 @@ func TestOnlyCurrencyErrorsMatchCRM(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "orders.csv")
 	require.NoError(t, os.WriteFile(in, []byte(head), 0o644))
+	if c, err := parseOnly(" usd "); assert.NoError(t, err) {
+		assert.Equal(t, customer.Currency("USD"), c, "spaces around the code are trimmed")
+	}
 	for _, code := range []string{"EURO", "", "€", "eu"} {
 		t.Run("flag "+code, func(t *testing.T) {
 			out := runCRMFails(t, bin, "segment", "-in", in, "-as-of", parityAsOf, "-out", filepath.Join(dir, "crm.csv"), "-only-currency", code)

@@ -80,9 +80,9 @@ func (o *onlyFlag) Set(s string) error {
 }
 
 // parseOnly reads the code of -only-currency, an ISO 4217 code in any
-// case, refusing anything else in crm's words.
+// case, trimmed of spaces, refusing anything else in crm's words.
 func parseOnly(code string) (customer.Currency, error) {
-	c, err := customer.ParseCurrency(strings.ToUpper(code))
+	c, err := customer.ParseCurrency(strings.ToUpper(strings.TrimSpace(code)))
 	if err != nil {
 		return "", fmt.Errorf("-only-currency %q: not an ISO 4217 currency code", code)
 	}

@@ -162,4 +162,8 @@ func TestOnlyCurrencyUsage(t *testing.T) {
 		assert.Contains(t, r.stderr, tc.want, tc.args)
 		assert.Empty(t, r.stdout)
 	}
+	// Spaces around the code, as a currency field's, are trimmed.
+	r := crm(t, "", "segment", "-in", in, "-as-of", "2024-12-31", "-only-currency", " usd ")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "C1,")
 }
