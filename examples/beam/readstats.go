@@ -156,18 +156,27 @@ func (r *readStats) merge(o *readStats) {
 // mergeOthers adds two sorted lists of counts by currency into a new
 // one.
 func mergeOthers(a, b []currencyRows) []currencyRows {
-	out := make([]currencyRows, 0, len(a)+len(b))
+	return mergeByCode(a, b, func(c currencyRows) string { return c.Code }, func(x, y currencyRows) currencyRows {
+		return currencyRows{Code: x.Code, Rows: x.Rows + y.Rows}
+	})
+}
+
+// mergeByCode merges a and b, each sorted by code with no code twice,
+// into a new slice sorted by code, where both makes one entry of the two
+// of a code that both hold.
+func mergeByCode[T any](a, b []T, code func(T) string, both func(x, y T) T) []T {
+	out := make([]T, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		switch {
-		case j == len(b) || i < len(a) && a[i].Code < b[j].Code:
+		case j == len(b) || i < len(a) && code(a[i]) < code(b[j]):
 			out = append(out, a[i])
 			i++
-		case i == len(a) || b[j].Code < a[i].Code:
+		case i == len(a) || code(b[j]) < code(a[i]):
 			out = append(out, b[j])
 			j++
 		default:
-			out = append(out, currencyRows{Code: a[i].Code, Rows: a[i].Rows + b[j].Rows})
+			out = append(out, both(a[i], b[j]))
 			i++
 			j++
 		}
@@ -198,26 +207,12 @@ func firstErrors(a, b []rowError) []rowError {
 
 // mergeCurrencies unites two sorted lists of currencies into a new one.
 func mergeCurrencies(a, b []currencyUse) []currencyUse {
-	out := make([]currencyUse, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case j == len(b) || i < len(a) && a[i].Code < b[j].Code:
-			out = append(out, a[i])
-			i++
-		case i == len(a) || b[j].Code < a[i].Code:
-			out = append(out, b[j])
-			j++
-		default:
-			first := append(append([]currencyRow{}, a[i].First...), b[j].First...)
-			slices.SortFunc(first, func(x, y currencyRow) int { return cmp.Compare(x.Offset, y.Offset) })
-			out = append(out, currencyUse{Code: a[i].Code, Rows: a[i].Rows + b[j].Rows, Later: a[i].Later + b[j].Later,
-				First: first[:min(len(first), maxReported)]})
-			i++
-			j++
-		}
-	}
-	return out
+	return mergeByCode(a, b, func(c currencyUse) string { return c.Code }, func(x, y currencyUse) currencyUse {
+		first := append(append([]currencyRow{}, x.First...), y.First...)
+		slices.SortFunc(first, func(p, q currencyRow) int { return cmp.Compare(p.Offset, q.Offset) })
+		return currencyUse{Code: x.Code, Rows: x.Rows + y.Rows, Later: x.Later + y.Later,
+			First: first[:min(len(first), maxReported)]}
+	})
 }
 
 // fileCurrency returns the index in Currencies of the file's currency,
