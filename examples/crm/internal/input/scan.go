@@ -470,6 +470,21 @@ type frow struct {
 	wm   wrow
 }
 
+// fixedOrWide parses the money s in fixed point, or sets *wide when it
+// needs the wide tier (wide.go: the value is then 0); false when s is no
+// plain number, or needs the wide tier while it is off.
+func fixedOrWide(s string, wide *bool) (int64, bool) {
+	if v, ok := parseFixed(s); ok {
+		return v, true
+	}
+	if !wideTier {
+		return 0, false
+	}
+	v, w, ok := parseFixedOrWide(s)
+	*wide = *wide || w
+	return v, ok
+}
+
 // fast parses a record whose fields all take the fast path; false sends
 // it to layout.parse.
 func (w *worker) fast(r *record, id string, fr *frow) bool {
@@ -497,13 +512,8 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 		w.date, w.dayOK = fr.date, true
 	}
 	as := f(c.amount)
-	if fr.amount, ok = parseFixed(as); !ok {
-		if !wideTier {
-			return false
-		}
-		if fr.amount, fr.wide, ok = parseFixedOrWide(as); !ok {
-			return false
-		}
+	if fr.amount, ok = fixedOrWide(as, &fr.wide); !ok {
+		return false
 	}
 	if c.qty >= 0 {
 		if s := f(c.qty); s != "" {
@@ -515,15 +525,8 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	cs := ""
 	if c.cost >= 0 {
 		if cs = f(c.cost); cs != "" {
-			if fr.cost, ok = parseFixed(cs); !ok {
-				if !wideTier {
-					return false
-				}
-				var wide bool
-				if fr.cost, wide, ok = parseFixedOrWide(cs); !ok {
-					return false
-				}
-				fr.wide = fr.wide || wide
+			if fr.cost, ok = fixedOrWide(cs, &fr.wide); !ok {
+				return false
 			}
 			fr.hasCost = true
 		}
@@ -531,15 +534,8 @@ func (w *worker) fast(r *record, id string, fr *frow) bool {
 	dc := ""
 	if c.disc >= 0 {
 		if dc = f(c.disc); dc != "" {
-			if fr.disc, ok = parseFixed(dc); !ok {
-				if !wideTier {
-					return false
-				}
-				var wide bool
-				if fr.disc, wide, ok = parseFixedOrWide(dc); !ok {
-					return false
-				}
-				fr.wide = fr.wide || wide
+			if fr.disc, ok = fixedOrWide(dc, &fr.wide); !ok {
+				return false
 			}
 			fr.hasDisc = true
 		}
