@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
@@ -98,6 +99,47 @@ func FuzzParse(f *testing.F) {
 		}
 		if err != nil || d != r.Date {
 			t.Fatalf("date %q: %v, %v", rec[layout9.Date], r.Date, err)
+		}
+	})
+}
+
+// FuzzParseDiscount parses any discount field: ParseDiscount never
+// panics, refuses a percentage with NotPercent, and a discount it takes
+// adds to a sale at its size (Gross = amount + |d|, Discounts = |d|), or
+// is refused by Add on the discount column, changing nothing.
+func FuzzParseDiscount(f *testing.F) {
+	for _, s := range []string{"9.74", "-9.74", "0", "0.00", "-0", "10%", "1e3", "9,74", "€5", "(5.00)", ".5", "5.",
+		"1" + strings.Repeat("0", 31), "0." + strings.Repeat("0", 40) + "1", ""} {
+		f.Add(s)
+	}
+	asOf := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		d, why := salesrow.ParseDiscount(s)
+		if why != "" {
+			if strings.HasSuffix(s, "%") != strings.HasSuffix(why, salesrow.NotPercent) {
+				t.Fatalf("%q: reason %q", s, why)
+			}
+			return
+		}
+		amount := decimal.RequireFromString("20")
+		r := salesrow.Row{CustomerID: "c", Date: customer.DateOf(asOf), Amount: amount, Units: 1, Discount: decimal.NewNullDecimal(d)}
+		sum := customer.NewSummary("c", customer.Consumer, asOf, nil)
+		before := sum.Clone()
+		var o salesrow.Order
+		if fe := salesrow.Add(sum, &r, "EUR", &o); fe != nil {
+			if fe.Column != salesrow.ColDiscount {
+				t.Fatalf("%q: %v", s, fe)
+			}
+			if sum.Gross.String() != before.Gross.String() || sum.Orders != before.Orders || o != (salesrow.Order{}) {
+				t.Fatalf("%q: a refused row changed the summary", s)
+			}
+			return
+		}
+		if !sum.Discounts.Equal(d.Abs()) || !sum.Gross.Equal(amount.Add(d.Abs())) || !sum.Net().Equal(amount) {
+			t.Fatalf("%q: gross %s, discounts %s, net %s", s, sum.Gross, sum.Discounts, sum.Net())
+		}
+		if (d.Sign() == 0) != sum.FullPriceNet.Equal(amount) {
+			t.Fatalf("%q: full-price net %s", s, sum.FullPriceNet)
 		}
 	})
 }
