@@ -173,6 +173,35 @@ type GammaGammaFit struct {
 // Params lists p, q, v with their standard errors.
 func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 
+// MeanSpendDetermined reports whether the data determine the population's
+// mean spend per transaction, E[Z] = pγ/(q−1) (note 025), the expected
+// spend [GammaGamma.ConditionalExpectedSpend] gives a customer without a
+// repeat transaction. The mean is finite only for q > 1, and it is
+// determined when q exceeds 1 by more than 1.96 standard errors: the
+// two-sided 95% Wald interval of q lies above 1. Within that distance the
+// data cannot tell a finite mean from an infinite one, and pγ/(q−1) is
+// not an estimate but a number of any size (q = 1.00005 with a standard
+// error of 0.011, as spend spread over orders of magnitude gives, makes
+// it 20,000·pγ). The expected spend of a repeat customer,
+// p(γ + x z̄)/(px + q − 1), stays determined. Without standard errors
+// (FitInfo.StdErrOK false, as at the edge of the parameter space) it
+// reports q > 1.
+func (f GammaGammaFit) MeanSpendDetermined() bool {
+	q := f.Model.Q
+	if !(q > 1) || !f.StdErrOK {
+		return q > 1
+	}
+	for _, p := range f.params {
+		if p.Name == "q" {
+			return q-1 > meanSpendZ*p.StdErr
+		}
+	}
+	return true
+}
+
+// meanSpendZ is the standard normal quantile of a two-sided 95% interval.
+const meanSpendZ = 1.96
+
 // FitGammaGamma fits the Gamma-Gamma model by maximum likelihood over
 // θ = ln(p, q, γ) with BFGS and the analytic gradient
 //

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/churn/risk"
@@ -73,9 +72,7 @@ func runBatch(e *env, args []string) error {
 	if err := b.write(out); err != nil {
 		return writeError(out.name(), err)
 	}
-	if n := b.noCLV.Load(); n > 0 {
-		fmt.Fprintln(e.stderr, noCLVNote(n))
-	}
+	b.noCLV.report(e.stderr)
 	return out.commit()
 }
 
@@ -102,7 +99,7 @@ type batch struct {
 	risk   *risk.Model
 	spend  []float64       // mean repeat spend of each customer, from the first pass
 	kinds  []customer.Kind // of each customer, from the first pass
-	noCLV  atomic.Int64    // customers whose clv is undefined under their spend model
+	noCLV  clvCounts       // customers without a clv, by the reason
 
 	rows       []row               // of each customer, from the second pass
 	periods    *periodTexts        // of the recencies and ages, for the output
@@ -672,19 +669,19 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 		return append(buf, emptyBatchColumns...), nil
 	}
 	ob := churn.Observation{ID: string(b.t.ID(i))}
-	var gg *churn.GammaGamma
+	var gg *fitted
 	if b.gg != nil {
 		gg = b.gg.of(b.kinds[i])
 	}
 	// gg is nil when the transaction fit failed: b.gg is set only after it.
-	sc, dep, clvOK := b.new, b.newDep, gg != nil
+	sc, dep, withCLV := b.new, b.newDep, gg != nil
 	if j >= 0 {
 		g := &b.groups[j]
 		ob.Frequency, ob.Recency, ob.T = g.Frequency, g.Recency, g.T
 		if b.tx != nil {
 			sc = b.scores[j]
 		}
-		if clvOK {
+		if withCLV {
 			dep = b.dep[j]
 		}
 	}
@@ -704,15 +701,15 @@ func (b *batch) appendChurn(buf []byte, i int) ([]byte, error) {
 		buf = appendNum(buf, sc.ExpectedPurchases)
 		buf = append(buf, ',')
 	}
-	if clvOK {
-		v, ok, err := customerCLV(gg, ob, b.spend[i], dep)
+	if withCLV {
+		v, why, err := customerCLV(gg, ob, b.spend[i], dep)
 		if err != nil {
 			return buf, fmt.Errorf("clv of customer %q: %w", ob.ID, err)
 		}
-		if ok {
+		if why == clvOK {
 			buf = appendNum(buf, v)
 		} else {
-			b.noCLV.Add(1)
+			b.noCLV[why].Add(1)
 		}
 	}
 	w := &b.rows[i]

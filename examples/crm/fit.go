@@ -250,6 +250,10 @@ type fitted struct {
 	tx       churn.TransactionModel // nil for gammagamma
 	spend    churn.GammaGamma
 	excluded int64 // gammagamma: customers without repeat purchase or positive spend
+	// meanSpend is set for a gammagamma fit that determines the mean
+	// spend pγ/(q−1) of a customer without a repeat purchase
+	// (churn.GammaGammaFit.MeanSpendDetermined).
+	meanSpend bool
 	// edge is set when the likelihood is highest at the edge of the
 	// parameter space and the fit is its best finite point (keepEdge).
 	edge *churn.BoundaryError
@@ -279,6 +283,7 @@ func fitModel(name string, p *population) (fitted, error) {
 		var r churn.GammaGammaFit
 		r, err = churn.FitGammaGamma(p.spendG, nil)
 		f.params, f.info, f.spend, f.excluded = r.Params(), r.FitInfo, r.Model, r.Excluded
+		f.meanSpend = r.MeanSpendDetermined()
 	default:
 		return f, usagef("-model: unknown model %q", name)
 	}
@@ -578,7 +583,7 @@ func runScore(e *env, args []string) error {
 // customer whose kind has no fit has an empty clv.
 func writeScores(e *env, out *output, fit fitted, gg *spendFits, pop *population, h, d float64) error {
 	w := csv.NewWriter(out)
-	var noCLV int64
+	var noCLV clvCounts
 	head := []string{"customer_id", "frequency", "recency", "T", "p_alive", "expected_purchases"}
 	if gg != nil {
 		head = append(head, "clv")
@@ -606,14 +611,14 @@ func writeScores(e *env, out *output, fit fitted, gg *spendFits, pop *population
 		if gg != nil {
 			rec[6] = ""
 			if m := gg.of(pop.kind[i]); m != nil {
-				v, ok, err := customerCLV(m, o, pop.spend[i], dep[i])
+				v, why, err := customerCLV(m, o, pop.spend[i], dep[i])
 				if err != nil {
 					return fmt.Errorf("clv of customer %q: %w", o.ID, err)
 				}
-				if ok {
+				if why == clvOK {
 					rec[6] = num(v)
 				} else {
-					noCLV++
+					noCLV[why].Add(1)
 				}
 			}
 		}
@@ -625,9 +630,7 @@ func writeScores(e *env, out *output, fit fitted, gg *spendFits, pop *population
 	if err := w.Error(); err != nil {
 		return err
 	}
-	if noCLV > 0 {
-		fmt.Fprintln(e.stderr, noCLVNote(noCLV))
-	}
+	noCLV.report(e.stderr)
 	return out.commit()
 }
 

@@ -278,7 +278,11 @@
 // stderr says so; crm fit -model gammagamma fits all customers together
 // (filter the rows by kind to fit one). A customer to whom the fit of its
 // kind gives no finite expected spend (q ≤ 1 and no repeat purchase) has
-// an empty clv, counted on stderr.
+// an empty clv, counted on stderr. So has a customer without a repeat
+// purchase when the fit of its kind does not determine the mean spend
+// p·v/(q−1) it would give them: q lies within 1.96 standard errors of 1
+// (churn.GammaGammaFit.MeanSpendDetermined), as when the kind's spend per
+// order spreads over orders of magnitude; the line of that fit says so.
 //
 // A fit whose likelihood is highest at the edge of the parameter space
 // (churn.BoundaryError: on a small shop, often a dropout probability

@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/customer"
@@ -83,11 +85,11 @@ type spendFits struct {
 }
 
 // of returns the fit of customers of kind k, nil when there is none.
-func (s *spendFits) of(k customer.Kind) *churn.GammaGamma {
-	if int(k) >= len(s.byKind) || s.byKind[k] == nil {
+func (s *spendFits) of(k customer.Kind) *fitted {
+	if int(k) >= len(s.byKind) {
 		return nil
 	}
-	return &s.byKind[k].spend
+	return s.byKind[k]
 }
 
 // any reports whether some kind has a fit.
@@ -265,35 +267,80 @@ func spendLine(who string, f fitted) string {
 	if who != "" {
 		who = " for " + who
 	}
-	return fmt.Sprintf("crm: gammagamma%s p=%s q=%s v=%s on %d repeat customers (%d excluded)",
+	line := fmt.Sprintf("crm: gammagamma%s p=%s q=%s v=%s on %d repeat customers (%d excluded)",
 		who, num(f.spend.P), num(f.spend.Q), num(f.spend.V), f.info.Customers, f.excluded)
+	if f.spend.Q > 1 && !f.meanSpend {
+		se := 0.0
+		for _, p := range f.params {
+			if p.Name == "q" {
+				se = p.StdErr
+			}
+		}
+		line += fmt.Sprintf("; q is within 1.96 standard errors (%s) of 1, so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase get no clv", num(se))
+	}
+	return line
+}
+
+// clvReason says why a customer has a clv or has none.
+type clvReason int
+
+const (
+	clvOK       clvReason = iota
+	clvInfinite           // the fit gives no finite expected spend: p·x + q ≤ 1
+	clvNoMean             // no repeat purchase, and the fit does not determine the mean spend
+	clvReasons
+)
+
+// clvCounts counts the customers without a clv, by the reason
+// (clvCounts[clvOK] stays 0).
+type clvCounts [clvReasons]atomic.Int64
+
+// report writes a note on w for each reason that left customers with an
+// empty clv.
+func (c *clvCounts) report(w io.Writer) {
+	for why := clvInfinite; why < clvReasons; why++ {
+		if n := c[why].Load(); n > 0 {
+			fmt.Fprintln(w, noCLVNote(n, why))
+		}
+	}
 }
 
 // customerCLV is churn.CLV of a customer with observation o and mean
-// repeat spend z under the spend model m: the Gamma-Gamma expected spend
+// repeat spend z under the spend fit f: the Gamma-Gamma expected spend
 // times dep, the customer's discounted expected purchases, which the
 // caller computed for every customer at once (churn.CLV to the same bit;
 // for a customer whose first purchase is on the last day, T = 0, that of
-// a new customer, newDiscounted). ok is false when m gives the customer
-// no finite expected spend: Gamma-Gamma needs p·x + q > 1 (q > 1 without
-// a repeat purchase), which a fit with q ≤ 1 does not meet.
-func customerCLV(m *churn.GammaGamma, o churn.Observation, z, dep float64) (v float64, ok bool, err error) {
+// a new customer, newDiscounted). why is not clvOK when f gives the
+// customer no expected spend: Gamma-Gamma needs p·x + q > 1 (q > 1
+// without a repeat purchase), which a fit with q ≤ 1 does not meet
+// (clvInfinite); and a customer without a repeat purchase is given the
+// population mean p·v/(q−1), which a fit with q within 1.96 standard
+// errors of 1 does not determine (clvNoMean,
+// churn.GammaGammaFit.MeanSpendDetermined).
+func customerCLV(f *fitted, o churn.Observation, z, dep float64) (v float64, why clvReason, err error) {
+	m := &f.spend
+	if o.Frequency == 0 && m.Q > 1 && !f.meanSpend {
+		return 0, clvNoMean, nil
+	}
 	v, err = m.ConditionalExpectedSpend(o.Frequency, z)
 	v *= dep
 	if err == nil && !finite(v) {
 		err = churn.ErrNumerical
 	}
 	if errors.Is(err, churn.ErrInvalidParams) {
-		return 0, false, nil
+		return 0, clvInfinite, nil
 	}
-	return v, err == nil, err
+	return v, clvOK, err
 }
 
-// noCLVNote explains the empty clv of n customers.
-func noCLVNote(n int64) string {
+// noCLVNote explains the empty clv of n customers for the reason why.
+func noCLVNote(n int64, why clvReason) string {
 	have := " have"
 	if n == 1 {
 		have = " has"
+	}
+	if why == clvNoMean {
+		return "crm: " + customers(n) + have + " an empty clv: without a repeat purchase their expected spend is the mean spend p·v/(q−1) of their kind, which its Gamma-Gamma fit does not determine (q is within 1.96 standard errors of 1)"
 	}
 	return "crm: " + customers(n) + have + " an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)"
 }

@@ -155,7 +155,7 @@ func TestSpendModelKeepsABoundaryFit(t *testing.T) {
 	assert.Contains(t, fits.notes[0], "gammagamma for consumers p=")
 	assert.Contains(t, fits.notes[0], "edge of the parameter space")
 	assert.NotContains(t, strings.Join(fits.notes, "\n"), "all customers")
-	z, err := fits.of(customer.Consumer).ConditionalExpectedSpend(3, 40)
+	z, err := fits.of(customer.Consumer).spend.ConditionalExpectedSpend(3, 40)
 	require.NoError(t, err)
 	assert.InDelta(t, 40, z, 0.5, "a consumer's expected spend is the consumers' mean")
 }
@@ -165,7 +165,7 @@ func TestSpendModelKeepsABoundaryFit(t *testing.T) {
 // purchase) gets no clv and no error, and the others get theirs.
 func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 	tx := churn.BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4}
-	m := &churn.GammaGamma{P: 0.81, Q: 0.84, V: 11100}
+	m := &fitted{spend: churn.GammaGamma{P: 0.81, Q: 0.84, V: 11100}}
 	for _, tc := range []struct {
 		o      churn.Observation
 		z      float64
@@ -184,7 +184,8 @@ func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 			dep, err = newDiscounted(tx, 52, 0.002)
 		}
 		require.NoError(t, err)
-		v, ok, err := customerCLV(m, tc.o, tc.z, dep)
+		v, why, err := customerCLV(m, tc.o, tc.z, dep)
+		ok := why == clvOK
 		require.NoError(t, err, "%+v", tc.o)
 		assert.Equal(t, tc.wantOK, ok, "%+v z̄=%v", tc.o, tc.z)
 		if ok {
@@ -197,13 +198,13 @@ func TestCLVUndefinedUnderTheSpendModel(t *testing.T) {
 	require.NoError(t, err)
 	prev := 0.0
 	for _, z := range []float64{-50, 0, 0.01, 800} {
-		v, ok, err := customerCLV(m, o, z, dep)
+		v, why, err := customerCLV(m, o, z, dep)
 		require.NoError(t, err)
-		require.True(t, ok)
+		require.Equal(t, clvOK, why)
 		assert.GreaterOrEqual(t, v, prev, "z̄=%v", z)
 		prev = v
 	}
-	assert.Equal(t, "crm: 1 customer has an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)", noCLVNote(1))
+	assert.Equal(t, "crm: 1 customer has an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)", noCLVNote(1, clvInfinite))
 }
 
 // When a kind falls back to the fit on all customers and that fit ends at

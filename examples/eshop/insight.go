@@ -52,6 +52,11 @@ type Models struct {
 	// Spend is the Gamma-Gamma spend model; nil when it could not be
 	// fitted.
 	Spend *churn.GammaGamma
+	// SpendMean reports whether Spend determines the mean spend p·v/(q−1)
+	// it gives a customer without a repeat purchase
+	// (churn.GammaGammaFit.MeanSpendDetermined); when it does not, such
+	// a customer has no clv.
+	SpendMean bool
 	// Risk is the churn risk model, fitted on a calibration split or the
 	// rule-based fallback.
 	Risk       *risk.Model
@@ -201,7 +206,7 @@ func (s *Server) Refresh(ctx context.Context) (*Models, error) {
 	} else if fit, err := churn.FitGammaGamma(g, nil); err != nil {
 		m.Notes = append(m.Notes, "gamma-gamma: "+err.Error())
 	} else {
-		m.Spend = &fit.Model
+		m.Spend, m.SpendMean = &fit.Model, fit.MeanSpendDetermined()
 	}
 	m.Took = time.Since(start)
 	s.models.Store(m)
@@ -609,6 +614,25 @@ func (s *Server) getInsight(ctx context.Context, _ Caller, r *http.Request) (int
 	return http.StatusOK, out, nil
 }
 
+// clv is the 52-week CLV of a customer with observation o and summary
+// sum under m's models (churn.CLV at a 10% yearly discount); nil when m
+// has no spend model, when it gives the customer no finite expected
+// spend, or when the customer has no repeat purchase and the spend
+// model does not determine the mean spend it would give them
+// (Models.SpendMean).
+func (m *Models) clv(o churn.Observation, sum customer.Summary) *float64 {
+	if m.Alive == nil || m.Spend == nil || o.Frequency == 0 && !m.SpendMean {
+		return nil
+	}
+	mean, _ := sum.MeanRepeatSpend()
+	f, _ := mean.Float64()
+	clv, err := churn.CLV(m.Alive, *m.Spend, o, f, 52, weeklyDiscount)
+	if err != nil {
+		return nil
+	}
+	return &clv
+}
+
 // churnOf scores the churn risk of a consumer with purchases.
 func (s *Server) churnOf(ctx context.Context, m *Models, sum customer.Summary, now time.Time) (*churnOut, error) {
 	logs, err := s.casesOf(ctx, sum.CustomerID)
@@ -628,13 +652,7 @@ func (s *Server) churnOf(ctx context.Context, m *Models, sum customer.Summary, n
 		if sc, err := m.Alive.Score(o, 52); err == nil {
 			in.PAlive, in.HasPAlive = sc.PAlive, true
 			out.PAlive, out.ExpectedPurchases = &sc.PAlive, &sc.ExpectedPurchases
-			if m.Spend != nil {
-				mean, _ := sum.MeanRepeatSpend()
-				f, _ := mean.Float64()
-				if clv, err := churn.CLV(m.Alive, *m.Spend, o, f, 52, weeklyDiscount); err == nil {
-					out.CLV = &clv
-				}
-			}
+			out.CLV = m.clv(o, sum)
 		}
 	}
 	res, err := m.Risk.Score(in)

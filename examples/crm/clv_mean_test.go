@@ -1,0 +1,102 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// heavyTailShop is a shop whose intermediaries' mean order values spread
+// over orders of magnitude (log-normal with σ = 1.4 across dealers):
+// their Gamma-Gamma fit has q near 1, within 1.96 standard errors of it.
+// Consumers spend on one scale. Some customers of each kind bought once.
+func heavyTailShop() string {
+	r := rand.New(rand.NewPCG(11, 3))
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount,kind\n")
+	day := func(d int) string { return fmt.Sprintf("2024-%02d-%02d", 1+d/28, 1+d%28) }
+	write := func(id, kind string, mean float64, orders int) {
+		for k := range orders {
+			amt := mean * (0.5 + r.Float64())
+			fmt.Fprintf(&b, "%s,%s,%.2f,%s\n", id, day(k*(300/orders)+r.IntN(5)), amt, kind)
+		}
+	}
+	for i := range 1500 {
+		write(fmt.Sprintf("D%04d", i), "intermediary", 1000*math.Exp(1.4*r.NormFloat64()), 1+r.IntN(7))
+	}
+	for i := range 1500 {
+		write(fmt.Sprintf("C%04d", i), "consumer", 60*math.Exp(0.3*r.NormFloat64()), 1+r.IntN(5))
+	}
+	return b.String()
+}
+
+// TestCLVOfOneTimeBuyersNeedsADeterminedMean checks that a customer
+// without a repeat purchase, whose expected spend is the mean spend
+// p·v/(q−1) of the kind, gets no clv when the kind's Gamma-Gamma fit does
+// not determine that mean (q within 1.96 standard errors of 1): it would
+// be a number of any size (the dealers of a generated shop got 2.8e8).
+// Repeat customers of the kind, and one-time buyers of the other kind,
+// keep theirs; stderr says why, in score and in batch.
+func TestCLVOfOneTimeBuyersNeedsADeterminedMean(t *testing.T) {
+	shop := heavyTailShop()
+	f := crm(t, rowsOfKind(t, shop, "intermediary"), "fit", "-model", "gammagamma", "-json", "-in", "-", "-calibration-end", "2024-12-31")
+	require.Equal(t, 0, f.code, f.stderr)
+	var got fitOutput
+	require.NoError(t, json.Unmarshal([]byte(f.stdout), &got))
+	q, se := got.Params["q"], got.StdErrors["q"]
+	require.Greater(t, q, 1.0, f.stdout)
+	require.Less(t, q-1, 1.96*se, "the dealers' mean is not determined: %s", f.stdout)
+
+	sc := crm(t, shop, "score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", "2024-12-31")
+	require.Equal(t, 0, sc.code, sc.stderr)
+	assert.Regexp(t, `gammagamma for intermediaries p=\S+ q=\S+ v=\S+ on \d+ repeat customers \(\d+ excluded\); q is within 1\.96 standard errors \(\S+\) of 1, so the mean spend p·v/\(q−1\) is not determined: customers without a repeat purchase get no clv`, sc.stderr)
+	assert.NotRegexp(t, `gammagamma for consumers [^\n]*not determined`, sc.stderr)
+	rows := readCSVFile(t, sc.stdout)
+	require.Equal(t, []string{"customer_id", "frequency", "recency", "T", "p_alive", "expected_purchases", "clv"}, rows[0])
+	var noMean, dealers1, consumers1 int
+	for _, row := range rows[1:] {
+		dealer, once := strings.HasPrefix(row[0], "D"), row[1] == "0"
+		switch {
+		case dealer && once:
+			dealers1++
+			assert.Empty(t, row[6], "%v", row)
+			noMean++
+		case once:
+			consumers1++
+			fallthrough
+		default:
+			require.NotEmpty(t, row[6], "%v", row)
+			v := parseF(t, row[6])
+			assert.True(t, v > 0 && v < 1e7, "%v", row)
+		}
+	}
+	require.Positive(t, dealers1)
+	require.Positive(t, consumers1)
+	assert.Contains(t, sc.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase their expected spend is the mean spend p·v/(q−1) of their kind, which its Gamma-Gamma fit does not determine (q is within 1.96 standard errors of 1)\n", noMean))
+
+	// batch gives the same clv column and says the same.
+	bt := crm(t, shop, "batch", "-in", "-", "-as-of", "2024-12-31")
+	require.Equal(t, 0, bt.code, bt.stderr)
+	assert.Contains(t, bt.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase", noMean))
+	brows := readCSVFile(t, bt.stdout)
+	col := -1
+	for j, h := range brows[0] {
+		if h == "clv" {
+			col = j
+		}
+	}
+	require.NotEqual(t, -1, col, "%v", brows[0])
+	clv := map[string]string{}
+	for _, row := range rows[1:] {
+		clv[row[0]] = row[6]
+	}
+	for _, row := range brows[1:] {
+		assert.Equal(t, clv[row[0]] == "", row[col] == "", "%s: score %q, batch %q", row[0], clv[row[0]], row[col])
+	}
+}

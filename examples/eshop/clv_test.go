@@ -1,0 +1,38 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/churn"
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// A customer without a repeat purchase is given the spend model's mean
+// spend p·v/(q−1): with q = 1.00005 that is 10,000·p·v, and when the fit
+// does not determine it (Models.SpendMean false) the insight leaves the
+// clv out rather than show a number of any size. A repeat customer keeps
+// a clv either way.
+func TestCLVWithoutADeterminedMeanSpend(t *testing.T) {
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	sum := *customer.NewSummary("C-1", customer.Consumer, asOf, nil)
+	m := &Models{
+		Alive: churn.BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4},
+		Spend: &churn.GammaGamma{P: 0.46, Q: 1.00005, V: 29954},
+	}
+	once := churn.Observation{ID: "C-1", Frequency: 0, Recency: 0, T: 20}
+	again := churn.Observation{ID: "C-1", Frequency: 2, Recency: 10, T: 20}
+
+	assert.Nil(t, m.clv(once, sum), "no repeat purchase, mean not determined")
+	require.NotNil(t, m.clv(again, sum), "a repeat customer keeps a clv")
+
+	m.SpendMean = true
+	v := m.clv(once, sum)
+	require.NotNil(t, v, "a determined mean")
+	assert.Greater(t, *v, 1e6, "the mean spend of this model is 10,000·p·v")
+
+	m.Spend = nil
+	assert.Nil(t, m.clv(again, sum))
+}
