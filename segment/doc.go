@@ -102,4 +102,19 @@
 // consent gates actions, not the classification. Intermediaries have a
 // playbook of their own ([Playbook].Intermediary), phrased for a trade
 // partner, without the shop types' shopper actions.
+//
+// # Follow-up visits
+//
+// Every customer who bought is followed up (回访, 000 方案一 定期回访客户):
+// a new customer about a week after the first purchase, an established
+// one at each quarter end or every half year ([FollowUpPolicy]).
+// [NextFollowUp] gives one customer's next follow-up as of a day — its
+// due day, whether it is overdue, its reason and what it asks: a
+// consumer how the clothes wear, an intermediary how the lines sell and
+// what it holds in stock (003), and each its latest needs and opinions.
+// [FollowUpFactsOf] reads the facts it needs from a summary, all but the
+// last follow-up made, which the host keeps. The follow-up does not
+// depend on the segments, and the playbook's lists are not dated:
+// [FollowUp.Action] gives it as an [Action] to list beside
+// [Playbook.Actions], filtered by consent as they are.
 package segment

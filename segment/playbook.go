@@ -90,7 +90,8 @@ type Playbook struct {
 // regular follow-up visits to learn their satisfaction and changing
 // needs and to find cross-selling opportunities (004: 定期客户回访,
 // 了解客户的满意度和需求变化, 挖掘交叉销售的机会; 000: 定期回访客户), by
-// the account manager for an intermediary; ordinary (C) customers get standard, low-cost, automated
+// the account manager for an intermediary (the action recommends them;
+// [NextFollowUp] gives the day each customer, of any grade, is due); ordinary (C) customers get standard, low-cost, automated
 // service — self-service and automated messages rather than staff time
 // (000 and 004: the CRM system automates customer and marketing
 // management, with less manpower and a standardised process; §3.1's
