@@ -32,8 +32,10 @@ const (
 	// table.
 	DefaultTopN = 10
 	// DefaultMaxTraining is the most labelled customers the churn risk is
-	// fitted on (and as many evaluated on); larger populations are
-	// sampled by a fixed stride, so the result stays deterministic.
+	// fitted on (and as many evaluated on); of larger populations, the
+	// first customers in the order of their labelled examples' content
+	// are used, so the result is deterministic and does not depend on
+	// the customers' IDs.
 	DefaultMaxTraining = 100000
 )
 

@@ -1,8 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -244,42 +247,43 @@ func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPop
 	// The triples are no longer needed: released before the examples.
 	c.tri = nil
 
-	// The risk learns from who did not come back: every second customer
-	// (of a fixed-stride sample when there are many) trains, the others
-	// test. The test examples are built after the fit, so that both sets
-	// are never held at once; the error of a label is that of the first
-	// sampled customer whose label fails, as if all were built in order.
-	stride := max(1, (len(cal)+2*o.MaxTraining-1)/(2*o.MaxTraining))
-	sampled := (len(cal) + stride - 1) / stride
+	// The risk learns from who did not come back. The customers are put
+	// in the order of their examples' content (exampleKey), and every
+	// second one trains, the others test; when there are more than
+	// 2·MaxTraining, the first 2·MaxTraining of that order are used. The
+	// split so depends on the facts of each customer, not on the IDs:
+	// customers renamed, or listed in another order, split alike. The
+	// error of a label is that of the first customer, in order, whose
+	// label fails.
 	var s customer.Summary
-	// examples labels the sampled customers from, from+2, … before end
-	// (n of them); on error it returns the failing one.
-	examples := func(from, end, n int) ([]risk.Example, int, error) {
-		out := make([]risk.Example, 0, n)
-		for j := from; j < end; j += 2 {
-			i := j * stride
-			calSrc.Summary(int(cal[i]), &s)
-			ex, err := risk.Label(input(&s, calModel), int(actual[i]))
-			if err != nil {
-				return nil, j, err
-			}
+	label := func(i int) (risk.Example, error) {
+		calSrc.Summary(int(cal[i]), &s)
+		return risk.Label(input(&s, calModel), int(actual[i]))
+	}
+	order := make([]keyed, len(cal))
+	for i := range cal {
+		ex, err := label(i)
+		if err != nil {
+			return nil, err
+		}
+		order[i] = keyed{exampleKey(&ex), int32(i)}
+	}
+	slices.SortFunc(order, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.i, b.i))
+	})
+	order = order[:min(len(order), 2*o.MaxTraining)]
+	// examples labels the customers at from, from+2, … of order.
+	examples := func(from int) []risk.Example {
+		out := make([]risk.Example, 0, (len(order)-from+1)/2)
+		for j := from; j < len(order); j += 2 {
+			ex, _ := label(int(order[j].i)) // labelled without error above
 			out = append(out, ex)
 		}
-		return out, 0, nil
+		return out
 	}
-	train, failed, err := examples(0, sampled, (sampled+1)/2)
-	if err != nil {
-		// A test example before the failing one fails first.
-		if _, _, terr := examples(1, failed, 0); terr != nil {
-			return nil, terr
-		}
-		return nil, err
-	}
+	train := examples(0)
 	model, fr, err := risk.Fit(train, nil)
-	test, _, terr := examples(1, sampled, sampled/2)
-	if terr != nil {
-		return nil, terr
-	}
+	test := examples(1)
 	if err != nil {
 		// Newton's method cannot fail on a well-posed problem; if it
 		// does, the documented rules serve and the page says why.
@@ -298,4 +302,22 @@ func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPop
 		}
 	}
 	return model, nil
+}
+
+// keyed is a calibration customer (index i of the calibration
+// population) with the key of its risk example.
+type keyed struct {
+	key uint64
+	i   int32
+}
+
+// exampleKey hashes what a risk example says of a customer — its
+// signals but the customer's ID, and whether it churned — so that
+// customers with the same facts have the same key, whatever their IDs.
+func exampleKey(ex *risk.Example) uint64 {
+	sig := ex.Signals
+	sig.Customer = ""
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%v|%t", sig, ex.Churned)
+	return h.Sum64()
 }

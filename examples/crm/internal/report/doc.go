@@ -49,8 +49,10 @@
 // & Filiztekin 2007; it lets one-time buyers leave, which BG/NBD does not)
 // is fitted on the calibration period in weeks and checked on the holdout
 // period, and the churn risk is fitted on who did not come back (risk.Fit,
-// on every second customer, evaluated on the others; too few labelled
-// customers give the documented rules instead). Without a split the risk is
+// on every second customer in the order of their labelled examples'
+// content, evaluated on the others, so that the split depends on the
+// customers' facts and not on their IDs; too few labelled customers give
+// the documented rules instead). Without a split the risk is
 // the rule-based model (risk.Rules). Either way the risk of today is scored
 // with P(alive) from an MBG/NBD model fitted on the whole history up to the
 // as-of day.

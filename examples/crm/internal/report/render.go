@@ -2,8 +2,10 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -328,7 +330,13 @@ func (rep *Report) quadrantChart(k *KindReport) string {
 		if len(k.Points) < 500 {
 			r = 3
 		}
-		for _, pt := range k.Points {
+		// Drawn in the order of their values, so that the page does not
+		// depend on the order of the customers' IDs.
+		pts := slices.Clone(k.Points)
+		slices.SortFunc(pts, func(a, b [2]float64) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+		})
+		for _, pt := range pts {
 			s.circle(X(pt[0]), Y(pt[1]), r, "pt "+cls)
 		}
 		s.raw(`</g>`)
