@@ -71,6 +71,33 @@ func BenchmarkRFMScore(b *testing.B) {
 	}
 }
 
+// BenchmarkRFMScoreBoundedRules scores with rules that bound M and AOV
+// before the default grid (see ExampleRFMRule).
+func BenchmarkRFMScoreBoundedRules(b *testing.B) {
+	pop := synthetic(100_000)
+	rules := append([]value.RFMRule{
+		{Segment: value.AboutToChurn, RMin: 1, RMax: 2, FMin: 3, FMax: 5},
+		{Segment: value.AboutToChurn, RMin: 1, RMax: 2, FMin: 1, FMax: 5, MMin: 4},
+		{Segment: value.HighNetWorth, RMin: 1, RMax: 5, FMin: 1, FMax: 5, MMin: 5},
+		{Segment: value.HighFrequencyLowSpend, RMin: 1, RMax: 5, FMin: 4, FMax: 5, AOVMax: 2},
+	}, value.DefaultRFMRules()...)
+	st, err := value.NewRFMStats(customer.Consumer, &value.RFMOptions{Rules: rules})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range pop {
+		_ = st.Add(&pop[i])
+	}
+	sc := st.Scorer()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := sc.Score(&pop[i%len(pop)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkExtract(b *testing.B) {
 	sums := make([]*customer.Summary, 1000)
 	for i := range sums {

@@ -46,13 +46,20 @@ import (
 // currency), which merge with those of any day and currency. A version-1
 // encoding lacks the spend per purchase, cannot give that score, and is
 // refused with an error that says so: gather such statistics again from
-// the customers.
+// the customers. The RFM statistics of rules that bound M or AOV
+// ([RFMRule]) are encoded at version 5, which adds after the R × F grid
+// the segment of every R, F, M and AOV on the 1–5 grid, one byte each
+// (625, R outermost, then F, M and AOV, each 1 … 5); those of rules
+// without such bounds stay at version 4, byte for byte.
 const (
 	statsTag      = "tvs"
 	rfmStatsTag   = "trf"
 	encVersion    = 2
 	customVersion = 3 // encVersion with the custom indicators of the model
 	rfmEncVersion = 4
+	// rfmBoundsVersion is rfmEncVersion with the table of rules that
+	// bound M or AOV.
+	rfmBoundsVersion = 5
 )
 
 // appendAsOf appends the as-of day a: a flag byte, then the day when it
@@ -157,17 +164,33 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// MarshalBinary encodes the RFM statistics gathered so far (version 4):
-// kind, bins, the segment grid, the currency, the number of customers,
-// the exact samples of recency, frequency, monetary value and spend per
-// purchase, and the as-of day.
+// MarshalBinary encodes the RFM statistics gathered so far (version 4,
+// or 5 for rules that bound M or AOV): kind, bins, the segment grid (and
+// at version 5 the segment table of the rules), the currency, the number
+// of customers, the exact samples of recency, frequency, monetary value
+// and spend per purchase, and the as-of day.
 // The pending values are compacted first; the statistics stay the same.
 func (s *RFMStats) MarshalBinary() ([]byte, error) {
-	b := append([]byte(rfmStatsTag), rfmEncVersion, byte(s.kind))
+	version := byte(rfmEncVersion)
+	if s.full != nil {
+		version = rfmBoundsVersion
+	}
+	b := append([]byte(rfmStatsTag), version, byte(s.kind))
 	b = binary.AppendUvarint(b, uint64(s.bins))
 	for r := range s.grid {
 		for f := range s.grid[r] {
 			b = append(b, byte(s.grid[r][f]))
+		}
+	}
+	if s.full != nil {
+		for r := 1; r <= 5; r++ {
+			for f := 1; f <= 5; f++ {
+				for m := 1; m <= 5; m++ {
+					for a := 1; a <= 5; a++ {
+						b = append(b, byte(s.full[r][f][m][a]))
+					}
+				}
+			}
 		}
 	}
 	b = appendString(b, string(s.currency))
@@ -185,16 +208,18 @@ func (s *RFMStats) MarshalBinary() ([]byte, error) {
 // not such an encoding, is an error and leaves s unchanged; so is an
 // encoding of version 1, which holds no spend per purchase. An encoding
 // of version 2 decodes with an unknown currency and as-of day, one of
-// version 3 with an unknown as-of day. Recency, frequency and
-// monetary value must each hold one value per customer counted, the
-// spend per purchase at most one.
+// version 3 with an unknown as-of day. An encoding of version 5 decodes
+// only into statistics of the same rules that bound M or AOV, one of an
+// earlier version only into statistics of rules without such bounds.
+// Recency, frequency and monetary value must each hold one value per
+// customer counted, the spend per purchase at most one.
 func (s *RFMStats) UnmarshalBinary(data []byte) error {
 	version := byte(rfmEncVersion)
 	if len(data) > len(rfmStatsTag) && string(data[:len(rfmStatsTag)]) == rfmStatsTag {
 		switch data[len(rfmStatsTag)] {
 		case 1:
 			return &decodeError{"RFM statistics", errors.New("version 1 holds no spend per purchase, which version 2 added: gather the statistics again")}
-		case 2, 3:
+		case 2, 3, rfmBoundsVersion:
 			version = data[len(rfmStatsTag)]
 		}
 	}
@@ -208,7 +233,20 @@ func (s *RFMStats) UnmarshalBinary(data []byte) error {
 			grid[r][f] = RFMSegment(d.byte())
 		}
 	}
-	if d.err == nil && (k != s.kind || bins != int64(s.bins) || grid != s.grid) {
+	var full *rfmTable
+	if version == rfmBoundsVersion {
+		full = new(rfmTable)
+		for r := 1; r <= 5; r++ {
+			for f := 1; f <= 5; f++ {
+				for m := 1; m <= 5; m++ {
+					for a := 1; a <= 5; a++ {
+						full[r][f][m][a] = RFMSegment(d.byte())
+					}
+				}
+			}
+		}
+	}
+	if d.err == nil && (k != s.kind || bins != int64(s.bins) || grid != s.grid || !sameRules(full, s.full)) {
 		return &decodeError{"RFM statistics", errors.New("the statistics of other options")}
 	}
 	var cur customer.Currency

@@ -1,17 +1,25 @@
 package value
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/internal/enumtext"
 )
 
-// RFMSegment is a named group of the R × F grid of RFM analysis (domain rules §2,
-// 001: RFM finds the high-net-worth, the about-to-churn and the
-// high-frequency customers). The grid places buyers only: a customer
-// without a purchase has [NoRFMSegment], the zero value.
+// RFMSegment is a named group of customers of RFM analysis (domain rules
+// §2, 001: RFM finds the high-net-worth (高净值), the about-to-churn
+// (潜力流失) and the high-frequency, low-spend (高频低额) customers). The
+// segments from [Champions] to [Lost] are those of the R × F grid of
+// [DefaultRFMRules]; [HighNetWorth], [AboutToChurn] and
+// [HighFrequencyLowSpend] are the groups the seed names, which no
+// default rule assigns: a host places them with rules of its own that
+// also read the total spend M and the spend per purchase AOV ([RFMRule];
+// see its example). Rules place buyers only: a customer without a
+// purchase has [NoRFMSegment], the zero value.
 type RFMSegment uint8
 
 // NoRFMSegment, the zero RFMSegment, is the segment of a customer without
@@ -50,10 +58,22 @@ const (
 	Hibernating
 	// Lost bought least often and longest ago.
 	Lost
+	// HighNetWorth (高净值) spend the most in total (domain rules §2,
+	// 001), "high-net-worth". No default rule assigns it.
+	HighNetWorth
+	// AboutToChurn (潜力流失) are good customers slipping away: they
+	// bought often or spent much, but long ago (domain rules §2, 001),
+	// "about-to-churn". No default rule assigns it.
+	AboutToChurn
+	// HighFrequencyLowSpend (高频低额) buy often but spend little per
+	// purchase (domain rules §2, 001), "high-frequency-low-spend". No
+	// default rule assigns it.
+	HighFrequencyLowSpend
 )
 
 var rfmSegmentNames = []string{"", "champions", "loyal", "potential-loyalist", "new", "promising",
-	"needs-attention", "about-to-sleep", "at-risk", "cant-lose", "hibernating", "lost"}
+	"needs-attention", "about-to-sleep", "at-risk", "cant-lose", "hibernating", "lost",
+	"high-net-worth", "about-to-churn", "high-frequency-low-spend"}
 
 // ParseRFMSegment parses a segment name such as "champions" or
 // "cant-lose", or "none" for [NoRFMSegment].
@@ -73,8 +93,8 @@ func (s RFMSegment) String() string {
 	return enumtext.String(s, rfmSegmentNames, "RFMSegment")
 }
 
-// Valid reports whether s is a defined segment of the grid; [NoRFMSegment]
-// is not.
+// Valid reports whether s is a defined segment, one a rule may assign;
+// [NoRFMSegment] is not.
 func (s RFMSegment) Valid() bool { return enumtext.Valid(s, rfmSegmentNames) }
 
 // MarshalText implements [encoding.TextMarshaler]: the segment's name, or
@@ -97,12 +117,69 @@ func (s *RFMSegment) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// RFMRule assigns Segment to the customers whose R and F scores, on the
-// 1–5 grid, lie in [RMin, RMax] × [FMin, FMax].
+// RFMRule assigns Segment to the buyers whose R and F scores, on the
+// 1–5 grid (see [RFMOptions]), lie in [RMin, RMax] × [FMin, FMax], and
+// whose total spend M and spend per purchase AOV ([RFMScore], read on the
+// same grid) lie within their bounds. R and F bounds are 1 … 5. A zero
+// bound of M or AOV leaves that end open: the zero MMin, MMax, AOVMin and
+// AOVMax take any M and AOV, so a rule that sets none of them is a cell
+// range of the R × F grid, as rules always were, and
+// {FMin: 4, FMax: 5, AOVMax: 2} reads F ≥ 4 and AOV ≤ 2. Among the
+// rules of a list the first that holds wins.
+//
+// A buyer whose spend per purchase is unknown (no orders; [Extract]
+// never gives one) has AOV 1 ([RFMScorer.Score]), and an AOV bound reads
+// it so.
 type RFMRule struct {
 	Segment    RFMSegment
 	RMin, RMax uint8
 	FMin, FMax uint8
+	// MMin and MMax bound the total-spend score M, 1 … 5; 0 leaves
+	// that end open.
+	MMin, MMax uint8
+	// AOVMin and AOVMax bound the spend-per-purchase score AOV, 1 … 5;
+	// 0 leaves that end open.
+	AOVMin, AOVMax uint8
+}
+
+// bounded reports whether r bounds M or AOV.
+func (r *RFMRule) bounded() bool { return r.MMin|r.MMax|r.AOVMin|r.AOVMax != 0 }
+
+// holds reports whether r holds for the scores rr, f, m, a (R, F, M,
+// AOV) on the 1–5 grid.
+func (r *RFMRule) holds(rr, f, m, a uint8) bool {
+	in := func(v, lo, hi uint8) bool { return v >= lo && (hi == 0 || v <= hi) }
+	return in(rr, r.RMin, r.RMax) && in(f, r.FMin, r.FMax) && in(m, r.MMin, r.MMax) && in(a, r.AOVMin, r.AOVMax)
+}
+
+// check returns what is wrong with r, every bad field of it, or "".
+func (r *RFMRule) check() string {
+	var bad []string
+	if !r.Segment.Valid() {
+		bad = append(bad, fmt.Sprintf("segment %v, want a defined segment", r.Segment))
+	}
+	for _, b := range [...]struct {
+		name   string
+		lo, hi uint8
+		open   bool
+	}{{"R", r.RMin, r.RMax, false}, {"F", r.FMin, r.FMax, false}, {"M", r.MMin, r.MMax, true}, {"AOV", r.AOVMin, r.AOVMax, true}} {
+		want := "1 … 5"
+		if b.open {
+			want = "0 (open) or 1 … 5"
+		}
+		for _, v := range [...]struct {
+			end string
+			v   uint8
+		}{{"Min", b.lo}, {"Max", b.hi}} {
+			if v.v > 5 || (v.v == 0 && !b.open) {
+				bad = append(bad, fmt.Sprintf("%s%s %d, want %s", b.name, v.end, v.v, want))
+			}
+		}
+		if b.lo != 0 && b.hi != 0 && b.lo <= 5 && b.hi <= 5 && b.lo > b.hi {
+			bad = append(bad, fmt.Sprintf("%sMin %d > %sMax %d", b.name, b.lo, b.name, b.hi))
+		}
+	}
+	return strings.Join(bad, "; ")
 }
 
 // DefaultRFMRules returns the usual R × F segment grid (the one popularised
@@ -116,19 +193,23 @@ type RFMRule struct {
 //	R=3  about-to-sleep ───        needs-attention  loyal ───
 //	R=2  hibernating ───           at-risk ───                  cant-lose
 //	R=1  lost         hibernating  at-risk ───                  cant-lose
+//
+// The rules read R and F only: they assign none of [HighNetWorth],
+// [AboutToChurn] and [HighFrequencyLowSpend] (see [RFMRule] for rules
+// that do).
 func DefaultRFMRules() []RFMRule {
 	return []RFMRule{
-		{Lost, 1, 1, 1, 1},
-		{Hibernating, 1, 2, 1, 2},
-		{AtRisk, 1, 2, 3, 4},
-		{CantLose, 1, 2, 5, 5},
-		{AboutToSleep, 3, 3, 1, 2},
-		{NeedsAttention, 3, 3, 3, 3},
-		{Loyal, 3, 4, 4, 5},
-		{Promising, 4, 4, 1, 1},
-		{New, 5, 5, 1, 1},
-		{PotentialLoyalist, 4, 5, 2, 3},
-		{Champions, 5, 5, 4, 5},
+		{Segment: Lost, RMin: 1, RMax: 1, FMin: 1, FMax: 1},
+		{Segment: Hibernating, RMin: 1, RMax: 2, FMin: 1, FMax: 2},
+		{Segment: AtRisk, RMin: 1, RMax: 2, FMin: 3, FMax: 4},
+		{Segment: CantLose, RMin: 1, RMax: 2, FMin: 5, FMax: 5},
+		{Segment: AboutToSleep, RMin: 3, RMax: 3, FMin: 1, FMax: 2},
+		{Segment: NeedsAttention, RMin: 3, RMax: 3, FMin: 3, FMax: 3},
+		{Segment: Loyal, RMin: 3, RMax: 4, FMin: 4, FMax: 5},
+		{Segment: Promising, RMin: 4, RMax: 4, FMin: 1, FMax: 1},
+		{Segment: New, RMin: 5, RMax: 5, FMin: 1, FMax: 1},
+		{Segment: PotentialLoyalist, RMin: 4, RMax: 5, FMin: 2, FMax: 3},
+		{Segment: Champions, RMin: 5, RMax: 5, FMin: 4, FMax: 5},
 	}
 }
 
@@ -136,8 +217,9 @@ func DefaultRFMRules() []RFMRule {
 type RFMOptions struct {
 	// Bins is the number of scores, 2 … 10; 0 means 5.
 	Bins int
-	// Rules map R and F scores to segments; nil means DefaultRFMRules.
-	// Rules are written on the 1–5 grid: with B bins a score s, which
+	// Rules map scores to segments, the first rule that holds winning
+	// ([RFMRule]); nil means DefaultRFMRules. Rules are written on the
+	// 1–5 grid, R and F as M and AOV: with B bins a score s, which
 	// is given to the values with a share p = #below ÷ n of the
 	// population strictly below them in [(s − 1) ÷ B, s ÷ B) (see
 	// [RFMScorer]), is read as the cell that 5 bins give the centre of
@@ -153,7 +235,9 @@ type RFMOptions struct {
 	// which scores 1 whatever its share, reads as 1. The middle score
 	// 1 + ⌊B ÷ 2⌋ of a constant column reads as 3 with any B, since it
 	// tells the customers apart in nothing. [RFMScorer.OnGrid] gives
-	// the reading. They must cover the whole grid.
+	// the reading. They must give every buyer a segment: some rule must
+	// hold for every cell of the R × F grid and, where a rule that
+	// bounds M or AOV comes first, for every M and AOV in that cell.
 	Rules []RFMRule
 }
 
@@ -169,7 +253,8 @@ type RFMScore struct {
 	// AOV is what "large spend per purchase" (domain rules §3.2, 002) and "value
 	// per purchase" (domain rules §2, 003) mean, and it tells the
 	// high-frequency, low-spend customers (domain rules §2, 001) from the big
-	// spenders. It takes no part in the R × F segment grid.
+	// spenders. The default rules do not read it; a rule may
+	// ([RFMRule]).
 	AOV     uint8
 	Segment RFMSegment
 }
@@ -189,9 +274,15 @@ type RFMScore struct {
 // to it), and refuse a customer or a shard of another day with an
 // *[AsOfMismatchError].
 type RFMStats struct {
-	kind       customer.Kind
-	bins       int
-	grid       [6][6]RFMSegment
+	kind customer.Kind
+	bins int
+	// grid is the segment of each R × F cell, 1 … 5, by the first rule
+	// without bounds on M or AOV that covers it (0 if none does).
+	grid [6][6]RFMSegment
+	// full is the segment of every R, F, M and AOV on the 1–5 grid by
+	// the first rule that holds, when a rule bounds M or AOV; nil
+	// otherwise, when grid is the segment.
+	full       *rfmTable
 	r, f, m, a sample
 	n          int64
 	currency   customer.Currency // of the buyers counted; empty while unknown
@@ -222,26 +313,85 @@ func NewRFMStats(k customer.Kind, opts *RFMOptions) (*RFMStats, error) {
 		return nil, &ModelError{Path: "rfm", Reason: fmt.Sprintf("%d bins: want 2 … 10", bins)}
 	}
 	s := &RFMStats{kind: k, bins: bins}
-	for i, r := range rules {
-		if !r.Segment.Valid() || r.RMin < 1 || r.RMax > 5 || r.RMin > r.RMax || r.FMin < 1 || r.FMax > 5 || r.FMin > r.FMax {
-			return nil, &ModelError{Path: fmt.Sprintf("rfm/rules[%d]", i), Reason: fmt.Sprintf("rule %+v: want a segment and ranges within 1 … 5", r)}
+	var err error
+	if s.grid, s.full, err = compileRFMRules(rules); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// rfmTable is the segment of every R, F, M and AOV score on the 1–5
+// grid, [R][F][M][AOV]; index 0 is unused.
+type rfmTable [6][6][6][6]RFMSegment
+
+// compileRFMRules checks rules and returns the segment of each R × F
+// cell by the first rule without bounds on M or AOV that covers it, and,
+// when some rule has such bounds, the table of the first rule that holds
+// for each R, F, M and AOV (nil otherwise). Rules with a bad field are
+// *[ModelError]s naming the rule and every bad field, joined; scores for
+// which no rule holds are one naming the first of them.
+func compileRFMRules(rules []RFMRule) (grid [6][6]RFMSegment, full *rfmTable, err error) {
+	var errs []error
+	bounded := false
+	for i := range rules {
+		r := &rules[i]
+		if why := r.check(); why != "" {
+			errs = append(errs, &ModelError{Path: fmt.Sprintf("rfm/rules[%d]", i), Reason: fmt.Sprintf("rule %+v: %s", *r, why)})
+			continue
+		}
+		bounded = bounded || r.bounded()
+		if r.bounded() {
+			continue
 		}
 		for rr := r.RMin; rr <= r.RMax; rr++ {
 			for ff := r.FMin; ff <= r.FMax; ff++ {
-				if s.grid[rr][ff] == 0 {
-					s.grid[rr][ff] = r.Segment
+				if grid[rr][ff] == 0 {
+					grid[rr][ff] = r.Segment
 				}
 			}
 		}
 	}
-	for rr := 1; rr <= 5; rr++ {
-		for ff := 1; ff <= 5; ff++ {
-			if s.grid[rr][ff] == 0 {
-				return nil, &ModelError{Path: "rfm/rules", Reason: fmt.Sprintf("no rule for R=%d, F=%d", rr, ff)}
+	if len(errs) > 0 {
+		return grid, nil, errors.Join(errs...)
+	}
+	if !bounded {
+		for rr := 1; rr <= 5; rr++ {
+			for ff := 1; ff <= 5; ff++ {
+				if grid[rr][ff] == 0 {
+					return grid, nil, &ModelError{Path: "rfm/rules", Reason: fmt.Sprintf("no rule for R=%d, F=%d", rr, ff)}
+				}
+			}
+		}
+		return grid, nil, nil
+	}
+	full = new(rfmTable)
+	for rr := uint8(1); rr <= 5; rr++ {
+		for ff := uint8(1); ff <= 5; ff++ {
+			for m := uint8(1); m <= 5; m++ {
+				for a := uint8(1); a <= 5; a++ {
+					for i := range rules {
+						if rules[i].holds(rr, ff, m, a) {
+							full[rr][ff][m][a] = rules[i].Segment
+							break
+						}
+					}
+					if full[rr][ff][m][a] == 0 {
+						return grid, nil, &ModelError{Path: "rfm/rules", Reason: fmt.Sprintf("no rule for R=%d, F=%d, M=%d, AOV=%d", rr, ff, m, a)}
+					}
+				}
 			}
 		}
 	}
-	return s, nil
+	return grid, full, nil
+}
+
+// sameRules reports whether a and b, the tables of two statistics or
+// scorers, segment alike.
+func sameRules(a, b *rfmTable) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // Grow tells the statistics that about n more customers will be added.
@@ -334,7 +484,7 @@ func (s *RFMStats) CheckMerge(o *RFMStats) error {
 	if s == o {
 		return &InputError{Reason: "merge statistics with themselves: a shard would count twice"}
 	}
-	if s.kind != o.kind || s.bins != o.bins || s.grid != o.grid {
+	if s.kind != o.kind || s.bins != o.bins || s.grid != o.grid || !sameRules(s.full, o.full) {
 		return &ModelError{Path: "rfm", Reason: "cannot merge RFM statistics with other options"}
 	}
 	if s.currency != "" && o.currency != "" && s.currency != o.currency {
@@ -351,7 +501,7 @@ func (s *RFMStats) CheckMerge(o *RFMStats) error {
 // bought yet is valid: everybody scores 1 in every column, without a
 // segment ([NoRFMSegment]).
 func (s *RFMStats) Scorer() *RFMScorer {
-	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n, currency: s.currency, asOf: s.asOf}
+	sc := &RFMScorer{kind: s.kind, bins: s.bins, n: s.n, currency: s.currency, asOf: s.asOf, full: s.full}
 	sc.r = cuts(&s.r, s.bins)
 	sc.f = cuts(&s.f, s.bins)
 	if v := s.f.vals; len(v) == 1 && v[0] <= 1 {
@@ -369,9 +519,14 @@ func (s *RFMStats) Scorer() *RFMScorer {
 	for i, x := range []*sample{&s.r, &s.f, &s.m, &s.a} {
 		sc.flat[i] = len(x.vals) == 1 // compacted by cuts
 	}
+	for col := range sc.cell {
+		for v := 1; v <= s.bins; v++ {
+			sc.cell[col][v] = sc.read(col, uint8(v))
+		}
+	}
 	for r := 1; r <= s.bins; r++ {
 		for f := 1; f <= s.bins; f++ {
-			sc.grid[r][f] = s.grid[sc.read(0, uint8(r))][sc.read(1, uint8(f))]
+			sc.grid[r][f] = s.grid[sc.cell[0][r]][sc.cell[1][f]]
 		}
 	}
 	return sc
@@ -478,6 +633,11 @@ type RFMScorer struct {
 	n          int64
 	r, f, m, a [9]float64
 	grid       [11][11]RFMSegment
+	// full is the segment by R, F, M and AOV on the 1–5 grid when a
+	// rule bounds M or AOV (see [RFMStats]), nil when grid is the
+	// segment; cell reads each score of R, F, M and AOV on that grid.
+	full *rfmTable
+	cell [4][11]uint8
 	// flat tells, for R, F, M and AOV, whether every fitted customer
 	// has the same value.
 	flat     [4]bool
@@ -610,6 +770,10 @@ func (sc *RFMScorer) Score(x *Indicators) (RFMScore, error) {
 	if x.known&(1<<AverageOrderValue) != 0 {
 		out.AOV = score(&sc.a, sc.bins, x.Values[AverageOrderValue])
 	}
-	out.Segment = sc.grid[out.R][out.F]
+	if sc.full == nil {
+		out.Segment = sc.grid[out.R][out.F]
+	} else {
+		out.Segment = sc.full[sc.cell[0][out.R]][sc.cell[1][out.F]][sc.cell[2][out.M]][sc.cell[3][out.AOV]]
+	}
 	return out, nil
 }

@@ -112,9 +112,9 @@ func TestRFMNoSegmentText(t *testing.T) {
 		assert.Error(t, u.UnmarshalText([]byte(bad)), "%q", bad)
 		assert.Equal(t, value.Loyal, u, "%q: a rejected text changes nothing", bad)
 	}
-	_, err = value.RFMSegment(12).MarshalText()
+	_, err = value.RFMSegment(15).MarshalText()
 	assert.Error(t, err)
-	assert.Equal(t, "RFMSegment(12)", value.RFMSegment(12).String())
+	assert.Equal(t, "RFMSegment(15)", value.RFMSegment(15).String())
 
 	rules := value.DefaultRFMRules()
 	rules = append([]value.RFMRule{{Segment: value.NoRFMSegment, RMin: 1, RMax: 1, FMin: 1, FMax: 1}}, rules...)

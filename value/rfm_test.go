@@ -110,15 +110,15 @@ func TestRFMOptions(t *testing.T) {
 		{"one bin", value.RFMOptions{Bins: 1}, "bins"},
 		{"eleven bins", value.RFMOptions{Bins: 11}, "bins"},
 		{"gap in the grid", value.RFMOptions{Rules: value.DefaultRFMRules()[:10]}, "R=5, F=4"},
-		{"bad range", value.RFMOptions{Rules: []value.RFMRule{{value.Lost, 0, 5, 1, 5}}}, "rules[0]"},
-		{"bad segment", value.RFMOptions{Rules: []value.RFMRule{{0, 1, 5, 1, 5}}}, "rules[0]"},
+		{"bad range", value.RFMOptions{Rules: []value.RFMRule{{Segment: value.Lost, RMin: 0, RMax: 5, FMin: 1, FMax: 5}}}, "rules[0]"},
+		{"bad segment", value.RFMOptions{Rules: []value.RFMRule{{Segment: 0, RMin: 1, RMax: 5, FMin: 1, FMax: 5}}}, "rules[0]"},
 		// Every bound of a rule is checked against the 1–5 grid, after a
 		// rule that covers it all: the error names the bad rule.
-		{"R above 5", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 6, 1, 5}}}, "rules[1]"},
-		{"F above 5", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 5, 1, 6}}}, "rules[1]"},
-		{"F below 1", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 5, 0, 5}}}, "rules[1]"},
-		{"R range reversed", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 3, 2, 1, 5}}}, "rules[1]"},
-		{"F range reversed", value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}, {value.Lost, 1, 5, 4, 3}}}, "rules[1]"},
+		{"R above 5", value.RFMOptions{Rules: []value.RFMRule{{Segment: value.Loyal, RMin: 1, RMax: 5, FMin: 1, FMax: 5}, {Segment: value.Lost, RMin: 1, RMax: 6, FMin: 1, FMax: 5}}}, "rules[1]"},
+		{"F above 5", value.RFMOptions{Rules: []value.RFMRule{{Segment: value.Loyal, RMin: 1, RMax: 5, FMin: 1, FMax: 5}, {Segment: value.Lost, RMin: 1, RMax: 5, FMin: 1, FMax: 6}}}, "rules[1]"},
+		{"F below 1", value.RFMOptions{Rules: []value.RFMRule{{Segment: value.Loyal, RMin: 1, RMax: 5, FMin: 1, FMax: 5}, {Segment: value.Lost, RMin: 1, RMax: 5, FMin: 0, FMax: 5}}}, "rules[1]"},
+		{"R range reversed", value.RFMOptions{Rules: []value.RFMRule{{Segment: value.Loyal, RMin: 1, RMax: 5, FMin: 1, FMax: 5}, {Segment: value.Lost, RMin: 3, RMax: 2, FMin: 1, FMax: 5}}}, "rules[1]"},
+		{"F range reversed", value.RFMOptions{Rules: []value.RFMRule{{Segment: value.Loyal, RMin: 1, RMax: 5, FMin: 1, FMax: 5}, {Segment: value.Lost, RMin: 1, RMax: 5, FMin: 4, FMax: 3}}}, "rules[1]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := value.NewRFMStats(customer.Consumer, &tc.opts)
@@ -127,7 +127,7 @@ func TestRFMOptions(t *testing.T) {
 		})
 	}
 	// Custom rules: one segment for everybody.
-	s2, err := value.NewRFMStats(customer.Consumer, &value.RFMOptions{Rules: []value.RFMRule{{value.Loyal, 1, 5, 1, 5}}})
+	s2, err := value.NewRFMStats(customer.Consumer, &value.RFMOptions{Rules: []value.RFMRule{{Segment: value.Loyal, RMin: 1, RMax: 5, FMin: 1, FMax: 5}}})
 	require.NoError(t, err)
 	require.NoError(t, s2.Add(&pop[0]))
 	got, _ := s2.Scorer().Score(&pop[0])
