@@ -105,7 +105,8 @@ func BenchmarkApplyPolicy(b *testing.B) {
 
 // BenchmarkPolicyValidate measures Policy.Validate alone, which
 // Policy.Apply calls on a caller's policy: the default policy's five
-// thresholds, and those with three approving departments.
+// thresholds and five penalty schedules, and those with three approving
+// departments.
 func BenchmarkPolicyValidate(b *testing.B) {
 	desk := complaint.DefaultPolicy()
 	desk.ApprovingDepartments = []string{"Customer Service", "Quality", "Head  Office"}

@@ -273,7 +273,9 @@ type Assignment struct {
 
 // Finding is the result of an investigation (step 4). Staff names the
 // staff member directly responsible, when there is one; carrying out the
-// resolution then needs an accountability entry for them (step 7). A
+// resolution then needs an accountability entry for them (step 7), as
+// heavy as the policy's penalty schedule asks for the loss
+// ([Policy].Penalties). A
 // finding whose Cause is [CauseStaffConduct] must name them: [Apply]
 // refuses it without Staff (command.finding.staff), so that the penalty
 // of step 7 cannot be skipped. [Rebuild] does not, so that logs written
@@ -322,9 +324,13 @@ type Execution struct {
 	// deductions of Accountability together may not exceed it or, when
 	// none is recorded, what the resolution carried out pays the customer
 	// (domain rules §5 step 7: a share of performance pay "by the size of
-	// the loss"). The bound is per carry-out: a case reopened and carried
-	// out again records the loss of that carry-out and its deductions,
-	// which are not added to those of the earlier one.
+	// the loss"). The same loss sizes the measure the policy's penalty
+	// schedule asks of the staff member responsible ([Policy].Penalties):
+	// record the cost of an exchange or a repair, whose resolution pays
+	// nothing, for the schedule to see it. The bound is per carry-out: a
+	// case reopened and carried out again records the loss of that
+	// carry-out and its deductions, which are not added to those of the
+	// earlier one.
 	Loss customer.Money `json:"loss,omitzero"`
 }
 
@@ -339,7 +345,11 @@ func (e Execution) clone() Execution {
 // (domain rules §5 step 7: e.g. a share of performance pay, by the size of the
 // loss). Deduction is positive, in the case's currency, for
 // [ActionPayDeduction] and the zero Money otherwise; the deductions of a
-// carry-out together stay within its loss (see [Execution].Loss).
+// carry-out together stay within its loss (see [Execution].Loss). The
+// entries of the staff member a finding names together meet the
+// policy's penalty schedule for the loss ([Policy].Penalties): their
+// heaviest action is at least the one it asks, and for a pay deduction
+// step their deductions add up to at least its share of the loss.
 type Accountability struct {
 	Staff     ActorID              `json:"staff"`              // the staff member
 	Action    AccountabilityAction `json:"action"`             // the measure

@@ -257,17 +257,9 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 		return
 	}
 	cur := c.Intake.Currency
-	loss := e.Loss
-	what := "the loss recorded (execution.loss) " + loss.String()
-	switch pr := c.Proposal; {
-	case !loss.IsZero():
-		if loss.Currency() != cur || loss.Sign() <= 0 || !customer.AmountInRange(loss.Amount()) {
-			return // refused by checkCommand
-		}
-	case pr != nil && pr.Kind.MovesMoney():
-		loss, what = pr.Amount, "the loss, without execution.loss the "+pr.Kind.String()+" paid, "+pr.Amount.String()
-	default:
-		what = "the loss: none recorded in execution.loss, and the resolution pays nothing"
+	loss, what, ok := lossOf(c, e)
+	if !ok {
+		return // refused by checkCommand
 	}
 	total := decimal.Zero
 	for i, a := range e.Accountability {
@@ -285,6 +277,31 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 		}
 		p.add(fmt.Sprintf("command.execution.accountability[%d].deduction", i), customer.CodeTooMany, msg)
 	}
+}
+
+// lossOf returns the loss of a carry-out of e on c: the loss e records
+// ([Execution].Loss) or, without one, what the proposal carried out pays
+// the customer, zero (in the case's currency) for a resolution that
+// moves no money; and the loss described for a message. It reports false
+// for a loss recorded that checkCommand refuses (not positive, beyond
+// the bounds of an amount, or in another currency than the case's).
+// Domain rules §5 step 7 sizes the penalty of the staff responsible by
+// this loss: the pay deductions stay within it (checkDeductions), and
+// the policy's penalty schedule asks for a measure by its size
+// (gPenalty).
+func lossOf(c Case, e *Execution) (loss customer.Money, what string, ok bool) {
+	cur := c.Intake.Currency
+	loss = e.Loss
+	switch pr := c.Proposal; {
+	case !loss.IsZero():
+		if loss.Currency() != cur || loss.Sign() <= 0 || !customer.AmountInRange(loss.Amount()) {
+			return customer.Money{}, "", false
+		}
+		return loss, "the loss recorded (execution.loss) " + loss.String(), true
+	case pr != nil && pr.Kind.MovesMoney():
+		return pr.Amount, "the loss, without execution.loss the " + pr.Kind.String() + " paid, " + pr.Amount.String(), true
+	}
+	return customer.Zero(cur), "the loss: none recorded in execution.loss, and the resolution pays nothing", true
 }
 
 // checkRefund reports a refund proposed on case c whose subject names no

@@ -39,23 +39,39 @@
 //
 // The configurable parts of the guards (approval thresholds, the reopen
 // window and feedback wait, the approving departments, the priority
-// rule) are a [Policy]. [Policy.Validate] lists every fault of one, each
-// naming its field (approval_thresholds["EUR"], approving_departments[2]):
-// an unknown currency, a threshold below zero or beyond the bounds of an
-// amount, a negative window, a nil priority function, an approving
-// department that is empty, blank or not valid UTF-8 (which would approve
-// nobody, silently) or named twice. [Policy.Apply], and [Service] when
-// it applies a command, validate their policy on every call and refuse
-// one that does not validate, changing nothing.
+// rule, the penalties of the staff responsible by the loss) are a
+// [Policy]. [Policy.Validate] lists every fault of one, each naming its
+// field (approval_thresholds["EUR"], approving_departments[2],
+// penalties["EUR"][1].share): an unknown currency, a threshold below
+// zero or beyond the bounds of an amount, a negative window, a nil
+// priority function, an approving department that is empty, blank or not
+// valid UTF-8 (which would approve nobody, silently) or named twice, a
+// penalty schedule whose steps do not ascend or do not each ask more than
+// the one before, or whose share is not in (0, 100]. [Policy.Apply], and
+// [Service] when it applies a command, validate their policy on every
+// call and refuse one that does not validate, changing nothing.
 //
-// The carry-out penalises the staff directly responsible (step 7): the
-// staff member a finding names ([Finding].Staff) needs an accountability
-// entry, sized by the loss. A finding of staff conduct
+// The carry-out penalises the staff directly responsible (step 7: "by
+// the size of the loss the complaint caused, deduct a share of the
+// performance pay of the person responsible"): the staff member a
+// finding names ([Finding].Staff) needs an accountability entry, sized
+// by the loss as the policy's penalty schedule for the case's currency
+// asks ([Policy].Penalties, [PenaltySchedule]): below its first step any
+// measure, from one step a warning at least, from another a pay
+// deduction of at least a share of the loss. The loss is the one the
+// carry-out records ([Execution].Loss) or, without one, what its
+// resolution pays the customer. A carry-out whose measure is too light
+// is refused with a [*TransitionError] that names the guard and what is
+// missing ("a pay deduction of at least 25.00 EUR for a loss of 500.00
+// EUR"). [DefaultPolicy] has a schedule; the zero Policy has none, and
+// then any measure will do. A finding of staff conduct
 // ([CauseStaffConduct]) must name them: [Apply] refuses one that names
 // nobody (command.finding.staff), which would let the penalty be skipped
 // without a trace. [Rebuild] accepts such a finding in a log written
 // before the rule, and the case then carries out only with at least one
-// accountability entry.
+// accountability entry, one staff member's entries meeting the schedule.
+// Both rules, and the schedule, are [Apply]'s: [Rebuild] checks no guard,
+// so logs written before them rebuild.
 //
 // The workflow is a pure transition table ([Rules], drawn by [Graph]).
 // [Apply] is a pure function of (case, command, actor, time): no
@@ -177,7 +193,8 @@
 // payment only while it and everything the case paid out before
 // ([Case.PaidOut]) stay within the approval threshold; above it a manager
 // approves. The pay deductions of the staff responsible, sized by the
-// loss, together stay within the loss the carry-out records
+// loss (at least the share the policy's penalty schedule asks),
+// together stay within the loss the carry-out records
 // ([Execution].Loss) or, without one, what its resolution pays. Amounts
 // are in whole minor units of the case's currency.
 //

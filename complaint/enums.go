@@ -581,6 +581,8 @@ func (p Party) MarshalText() ([]byte, error) { return enumtext.Marshal(p, partyN
 func (p *Party) UnmarshalText(b []byte) error { return enumtext.Unmarshal(p, b, ParseParty) }
 
 // AccountabilityAction is what happens to a staff member found responsible (domain rules §5 step 7).
+// The actions are declared from the lightest to the heaviest, the order
+// in which a [PenaltySchedule] compares them.
 type AccountabilityAction uint8
 
 const (
@@ -588,7 +590,10 @@ const (
 	ActionCoaching AccountabilityAction = iota + 1
 	// ActionWarning is a formal warning.
 	ActionWarning
-	// ActionPayDeduction is a deduction from performance pay, sized by the loss.
+	// ActionPayDeduction is a deduction from performance pay, sized by
+	// the loss: at least the share of the loss the policy's penalty
+	// schedule asks ([Policy].Penalties), and together with the other
+	// deductions of the carry-out at most the loss ([Execution].Loss).
 	ActionPayDeduction
 )
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,15 +126,17 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 		accountable := m.staff == ""
 		// Pay deductions stay within the loss recorded, or else what the
 		// resolution pays (nothing for one that moves no money).
-		loss, deducted := m.amount, 0
-		if l := cmd.Execution.Loss; !l.IsZero() {
-			loss = int(l.Amount().IntPart())
-		}
+		loss, deducted := m.loss(cmd), 0
+		heaviest, theirs := complaint.AccountabilityAction(0), 0 // of the staff member the finding names
 		for _, acc := range cmd.Execution.Accountability {
 			accountable = accountable || acc.Staff == m.staff
 			deducted += int(acc.Deduction.Amount().IntPart())
+			if acc.Staff == m.staff {
+				heaviest = max(heaviest, acc.Action)
+				theirs += int(acc.Deduction.Amount().IntPart())
+			}
 		}
-		return s == complaint.StateApproved && owner && accountable && deducted <= loss, complaint.StateCarriedOut
+		return s == complaint.StateApproved && owner && accountable && deducted <= loss && m.sized(loss, heaviest, theirs), complaint.StateCarriedOut
 	case complaint.CmdRecordFeedback:
 		// After the close, a follow-up visit within the reopen window.
 		followUp := s == complaint.StateClosed && !now.After(m.carriedAt.Add(30*24*time.Hour))
@@ -165,6 +168,32 @@ func (m *workflowModel) predict(cmd complaint.Command, a complaint.Actor, now ti
 		return (s == complaint.StateCarriedOut || s == complaint.StateClosed) && (staff || self) && !now.After(m.carriedAt.Add(window)) && unhappy, complaint.StateAssigned
 	}
 	return false, 0 // record on an existing case
+}
+
+// loss is the loss in EUR of a carry-out cmd: the loss it records or,
+// without one, what the resolution pays.
+func (m *workflowModel) loss(cmd complaint.Command) int {
+	if l := cmd.Execution.Loss; !l.IsZero() {
+		return int(l.Amount().IntPart())
+	}
+	return m.amount
+}
+
+// sized reports whether the measure with the staff member the finding
+// names (the heaviest of their entries, and their deductions in EUR)
+// meets the default policy's penalties for a loss in EUR: a warning at
+// least from 100 EUR, a pay deduction of at least 5% of the loss from
+// 500 EUR; no finding's staff member, no measure asked.
+func (m *workflowModel) sized(loss int, heaviest complaint.AccountabilityAction, deducted int) bool {
+	switch {
+	case m.staff == "":
+		return true
+	case loss >= 500:
+		return 100*deducted >= 5*loss
+	case loss >= 100:
+		return heaviest >= complaint.ActionWarning
+	}
+	return true
 }
 
 // modelTopic is what the complainant is told of a command cmd accepted
@@ -296,6 +325,13 @@ func natural(c complaint.Case) (complaint.Command, complaint.Actor) {
 			// Now and then the approved replacement is sold out.
 			return complaint.Command{Kind: complaint.CmdRevise, Reason: "replacement sold out"}, h
 		}
+		if c.Version%2 == 0 {
+			// Now and then the loss recorded asks a pay deduction of the
+			// staff member responsible: 5% of 600 EUR (DefaultPolicy).
+			eur600, _ := customer.NewMoney("600", "EUR")
+			eur30, _ := customer.NewMoney("30", "EUR")
+			return complaint.Command{Kind: complaint.CmdCarryOut, Execution: &complaint.Execution{Notified: complaint.ChannelEmail, Loss: eur600, Accountability: []complaint.Accountability{{Staff: "qc-1", Action: complaint.ActionPayDeduction, Deduction: eur30}}}}, h
+		}
 		return complaint.Command{Kind: complaint.CmdCarryOut, Execution: &complaint.Execution{Notified: complaint.ChannelEmail, Accountability: []complaint.Accountability{{Staff: "qc-1", Action: complaint.ActionCoaching}}}}, h
 	case complaint.StateCarriedOut:
 		if c.Feedback == nil {
@@ -354,13 +390,14 @@ func drawCommand(t *rapid.T, c complaint.Case) (cmd complaint.Command, broken bo
 		}
 	case complaint.CmdCarryOut:
 		cmd.Execution = &complaint.Execution{Notified: complaint.ChannelPhone}
-		if rapid.Bool().Draw(t, "loss recorded") {
-			cmd.Execution.Loss = money("50")
+		// A loss of 600 EUR asks a pay deduction of 30 EUR at least of
+		// the staff member the finding names (DefaultPolicy).
+		if loss := rapid.SampledFrom([]string{"", "50", "600", "600"}).Draw(t, "loss recorded"); loss != "" {
+			cmd.Execution.Loss = money(loss)
 		}
-		if rapid.Bool().Draw(t, "accountable") {
-			acc := complaint.Accountability{Staff: "qc-1", Action: complaint.ActionWarning}
-			if rapid.Bool().Draw(t, "pay deduction") {
-				acc.Action = complaint.ActionPayDeduction
+		if rapid.IntRange(0, 3).Draw(t, "accountable") > 0 {
+			acc := complaint.Accountability{Staff: "qc-1", Action: rapid.SampledFrom([]complaint.AccountabilityAction{complaint.ActionCoaching, complaint.ActionWarning, complaint.ActionPayDeduction, complaint.ActionPayDeduction}).Draw(t, "measure")}
+			if acc.Action == complaint.ActionPayDeduction {
 				acc.Deduction = money(rapid.SampledFrom([]string{"10", "30", "120"}).Draw(t, "deduction"))
 			}
 			cmd.Execution.Accountability = []complaint.Accountability{acc}
@@ -530,6 +567,8 @@ func TestWorkflowMatchesModel(t *testing.T) {
 					rules["send-back refused to another department"]++
 				case errors.As(err, &ve) && ve.Has("command.finding.staff", customer.CodeRequired):
 					rules["unnamed staff conduct refused"]++
+				case errors.As(err, &te) && cmd.Kind == complaint.CmdCarryOut && slices.Contains(te.FailedGuards, "measure with the responsible staff member sized by the loss (policy penalties)"):
+					rules["penalty refused as too light for the loss"]++
 				}
 				return
 			}
@@ -565,6 +604,8 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				rules["approved by a manager of another department"]++
 			case cmd.Kind == complaint.CmdInvestigate && cmd.Finding.Cause == complaint.CauseStaffConduct:
 				rules["named staff conduct"]++
+			case cmd.Kind == complaint.CmdCarryOut && m.staff != "" && m.loss(cmd) >= 100:
+				rules["measure sized by the loss"]++
 			}
 			m.accept(cmd, a, now, to)
 			if got := next.Paid.Amount(); got.IntPart() != int64(m.paid) || !got.Equal(got.Truncate(0)) {
@@ -816,7 +857,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				miss = append(miss, "no generated run had an erasure "+k)
 			}
 		}
-		for _, k := range []string{"approval refused to another department", "approved by the case's department", "approved by a manager of another department", "unnamed staff conduct refused", "named staff conduct", "send-back refused to another department"} {
+		for _, k := range []string{"approval refused to another department", "approved by the case's department", "approved by a manager of another department", "unnamed staff conduct refused", "named staff conduct", "send-back refused to another department", "penalty refused as too light for the loss", "measure sized by the loss"} {
 			if rules[k] == 0 {
 				miss = append(miss, "no generated run had "+k)
 			}

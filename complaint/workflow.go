@@ -19,16 +19,23 @@ var ErrNotPermitted = errors.New("complaint: command not permitted")
 // TransitionError is returned when a command is not allowed: either the
 // table has no transition for the command in the case's state
 // (FailedGuards is empty), or it has one whose guards fail (FailedGuards
-// names them, in table order). The case is unchanged.
+// names them, in table order, as [Rules] does). The case is unchanged.
+//
+// Missing says what a failed guard missed, for the guards that can tell
+// (the penalty by the loss: "a pay deduction of at least 25.00 EUR for a
+// loss of 500.00 EUR …"): Missing[i] is that of FailedGuards[i], empty
+// for a guard that tells nothing. It is nil when no failed guard tells.
 type TransitionError struct {
 	Case         ID          // the case
 	From         State       // its state (0: not yet recorded)
 	Command      CommandKind // the refused command
 	FailedGuards []string    // names of the failed guards; empty when no transition exists
+	Missing      []string    // what each failed guard missed, when it tells; nil when none does
 }
 
 // Error returns, for example, `complaint "C-1": approve in state proposed:
-// refused by guard: approver is not the proposer`.
+// refused by guard: approver is not the proposer`. A guard that tells
+// what it missed is followed by that, after a colon.
 func (e *TransitionError) Error() string {
 	from := "state " + e.From.String()
 	if e.From == 0 {
@@ -37,7 +44,17 @@ func (e *TransitionError) Error() string {
 	if len(e.FailedGuards) == 0 {
 		return fmt.Sprintf("complaint %q: %s is not a transition from %s", e.Case, e.Command, from)
 	}
-	return fmt.Sprintf("complaint %q: %s in %s: refused by guard: %s", e.Case, e.Command, from, strings.Join(e.FailedGuards, "; "))
+	guards := e.FailedGuards
+	if len(e.Missing) > 0 {
+		guards = make([]string, len(e.FailedGuards))
+		for i, g := range e.FailedGuards {
+			guards[i] = g
+			if i < len(e.Missing) && e.Missing[i] != "" {
+				guards[i] += ": " + e.Missing[i]
+			}
+		}
+	}
+	return fmt.Sprintf("complaint %q: %s in %s: refused by guard: %s", e.Case, e.Command, from, strings.Join(guards, "; "))
 }
 
 // Is reports whether target is [ErrNotPermitted].
@@ -54,10 +71,13 @@ type Rule struct {
 	Guards []string    // names of the guards
 }
 
-// guard is a named pure predicate over a proposed transition.
+// guard is a named pure predicate over a proposed transition. missing,
+// when set, tells what a transition the guard refuses misses (see
+// [TransitionError].Missing).
 type guard struct {
-	name string
-	ok   func(g *guardInput) bool
+	name    string
+	ok      func(g *guardInput) bool
+	missing func(g *guardInput) string
 }
 
 type guardInput struct {
@@ -80,29 +100,29 @@ func (g *guardInput) isComplainant() bool {
 }
 
 func staffGuard(min Role) guard {
-	return guard{"actor is " + min.String() + " or above", func(g *guardInput) bool { return g.actor.staff(min) }}
+	return guard{name: "actor is " + min.String() + " or above", ok: func(g *guardInput) bool { return g.actor.staff(min) }}
 }
 
 func staffOrComplainant(min Role) guard {
-	return guard{"actor is " + min.String() + " or above, or the complainant", func(g *guardInput) bool {
+	return guard{name: "actor is " + min.String() + " or above, or the complainant", ok: func(g *guardInput) bool {
 		return g.actor.staff(min) || g.isComplainant()
 	}}
 }
 
 var (
-	gHandler = guard{"actor is the assigned handler or a supervisor", func(g *guardInput) bool {
+	gHandler = guard{name: "actor is the assigned handler or a supervisor", ok: func(g *guardInput) bool {
 		return g.actor.staff(RoleSupervisor) || (g.actor.staff(RoleAgent) && g.actor.ID == g.c.Handler)
 	}}
-	gOwner = guard{"actor is the assigned handler or a supervisor (any staff before assignment)", func(g *guardInput) bool {
+	gOwner = guard{name: "actor is the assigned handler or a supervisor (any staff before assignment)", ok: func(g *guardInput) bool {
 		if g.c.Handler == "" {
 			return g.actor.staff(RoleAgent)
 		}
 		return g.actor.staff(RoleSupervisor) || (g.actor.staff(RoleAgent) && g.actor.ID == g.c.Handler)
 	}}
-	gEscalator = guard{"actor is agent or above, or the system", func(g *guardInput) bool {
+	gEscalator = guard{name: "actor is agent or above, or the system", ok: func(g *guardInput) bool {
 		return g.actor.staff(RoleAgent) || g.actor.Role == RoleSystem
 	}}
-	gAuthority = guard{"approver's authority covers the amount (manager above the approval threshold)", func(g *guardInput) bool {
+	gAuthority = guard{name: "approver's authority covers the amount (manager above the approval threshold)", ok: func(g *guardInput) bool {
 		if !g.actor.staff(RoleSupervisor) {
 			return false
 		}
@@ -117,20 +137,20 @@ var (
 	// gMoves keeps a reassignment from naming the owner the case has: it
 	// would move nothing, yet add an event and count as a reassignment.
 	// The department is compared as a name ([SameDepartment]).
-	gMoves = guard{"assignment differs from the case's department and handler", func(g *guardInput) bool {
+	gMoves = guard{name: "assignment differs from the case's department and handler", ok: func(g *guardInput) bool {
 		a := g.cmd.Assignment
 		return a == nil || !SameDepartment(a.Department, g.c.Department) || a.Handler != g.c.Handler
 	}}
 	// gReassignable lets a waiting case be reassigned only when it waits
 	// from a step in which it could be (it has an owner to move from).
-	gReassignable = guard{"case waits from a step in which it can be reassigned", func(g *guardInput) bool {
+	gReassignable = guard{name: "case waits from a step in which it can be reassigned", ok: func(g *guardInput) bool {
 		switch g.c.ResumeTo {
 		case StateAssigned, StateInvestigated, StateApproved: // as the table's reassign rows
 			return true
 		}
 		return false
 	}}
-	gFourEyes = guard{"approver is not the proposer", func(g *guardInput) bool {
+	gFourEyes = guard{name: "approver is not the proposer", ok: func(g *guardInput) bool {
 		return g.actor.ID != g.c.ProposedBy
 	}}
 	// gDepartment is the approval by the relevant department (domain
@@ -148,7 +168,7 @@ var (
 	// case past its assignment without one, as a damaged store or a case
 	// built by hand may give. Were it empty all the same, no known
 	// department would be the case's: the guard fails closed.
-	gDepartment = guard{"approver is of the case's department, an approving department, or a manager", func(g *guardInput) bool {
+	gDepartment = guard{name: "approver is of the case's department, an approving department, or a manager", ok: func(g *guardInput) bool {
 		d := g.actor.Department
 		if d == "" || g.actor.Role == RoleManager || g.c.Department != "" && SameDepartment(d, g.c.Department) {
 			return true
@@ -164,8 +184,9 @@ var (
 	// at the carry-out (domain rules §5 step 7). A finding of staff
 	// conduct names one ([Apply] refuses it otherwise); one from a log
 	// written before that rule may not, and then the carry-out needs an
-	// accountability entry for someone.
-	gAccountable = guard{"accountability recorded for the responsible staff member", func(g *guardInput) bool {
+	// accountability entry for someone. How heavy the measure must be is
+	// gPenalty's.
+	gAccountable = guard{name: "accountability recorded for the responsible staff member", ok: func(g *guardInput) bool {
 		f := g.c.Finding
 		if f != nil && f.Staff == "" && f.Cause == CauseStaffConduct {
 			return len(g.cmd.Execution.Accountability) > 0
@@ -180,11 +201,11 @@ var (
 		}
 		return false
 	}}
-	gFeedback = guard{"customer feedback collected, or none came within the feedback wait", func(g *guardInput) bool {
+	gFeedback = guard{name: "customer feedback collected, or none came within the feedback wait", ok: func(g *guardInput) bool {
 		w := g.policy.FeedbackWait
 		return g.c.Feedback != nil || w > 0 && !g.now.Before(g.policy.windowEnd(g.c.CarriedOut, w))
 	}}
-	gWindow = guard{"within the reopen window", func(g *guardInput) bool {
+	gWindow = guard{name: "within the reopen window", ok: func(g *guardInput) bool {
 		since := g.c.CarriedOut
 		if g.c.State == StateRejected {
 			since = g.c.Decided
@@ -195,10 +216,10 @@ var (
 	// gNotCarriedOut keeps a waiting case that was carried out from
 	// being withdrawn: a carried-out case cannot be withdrawn, and
 	// waiting for the customer must not lead around that.
-	gNotCarriedOut = guard{"case waits from a step before the carry-out", func(g *guardInput) bool {
+	gNotCarriedOut = guard{name: "case waits from a step before the carry-out", ok: func(g *guardInput) bool {
 		return g.c.ResumeTo != StateCarriedOut
 	}}
-	gUnsatisfied = guard{"customer is not satisfied", func(g *guardInput) bool {
+	gUnsatisfied = guard{name: "customer is not satisfied", ok: func(g *guardInput) bool {
 		f := g.c.Feedback
 		if g.cmd.Feedback != nil {
 			f = g.cmd.Feedback
@@ -237,7 +258,7 @@ func buildTable() []rule {
 		{StateInvestigated, StateProposed, CmdPropose, []guard{gHandler}},
 		{StateProposed, StateApproved, CmdApprove, []guard{gAuthority, gFourEyes, gDepartment}},
 		{StateProposed, StateInvestigated, CmdSendBack, []guard{supervisor, gDepartment}},
-		{StateApproved, StateCarriedOut, CmdCarryOut, []guard{gHandler, gAccountable}},
+		{StateApproved, StateCarriedOut, CmdCarryOut, []guard{gHandler, gAccountable, gPenalty}},
 		// An approved resolution that cannot be carried out (the
 		// replacement is sold out) goes back to be proposed anew.
 		{StateApproved, StateInvestigated, CmdRevise, []guard{gHandler}},
@@ -366,6 +387,19 @@ type Policy struct {
 	// are elapsed time. Set it to the shops' zone, as the SLA calendar's
 	// ([Calendar].Location).
 	Location *time.Location
+	// Penalties is, per currency, the least measure taken with the
+	// staff member responsible for a complaint by the size of the loss
+	// its carry-out records (domain rules §5 step 7: a share of
+	// performance pay "by the size of the loss"; see [PenaltySchedule]).
+	// The carry-out of a case whose finding names a staff member needs,
+	// besides an accountability entry for them, one that meets the
+	// schedule of the case's currency for the loss: from one step a
+	// warning at least, from another a pay deduction of at least a share
+	// of the loss. A currency not in the map, an empty schedule and a
+	// nil map (the zero Policy) ask for no measure in particular: any
+	// entry will do, as before schedules. Keys are known currency
+	// codes; see [Policy.Validate] for the steps.
+	Penalties map[customer.Currency]PenaltySchedule
 }
 
 // windowEnd returns the end of a window of length w that opens at
@@ -387,16 +421,31 @@ func (p *Policy) windowEnd(since time.Time, w time.Duration) time.Time {
 // the shortest carried-out target of [DefaultSLA], the 48 hours of an
 // urgent case, so that an unanswered case can close in time), their days
 // counted in UTC (no Location; set one for calendar days in the shops'
-// zone), and [DefaultPriority].
+// zone), [DefaultPriority], and in the same currencies penalties of the
+// staff responsible by the loss: any measure for a loss below the
+// approval threshold (one a supervisor may approve alone), a warning at
+// least from it, and from five times it (500 EUR, 4000 CNY) a pay
+// deduction of at least 5% of the loss. The source asks for a deduction
+// of "a certain share" by the size of the loss and sets no figures;
+// these are the package's, to be set by the brand. Logs written before
+// the schedule rebuild ([Rebuild] checks no guard).
 func DefaultPolicy() *Policy {
 	h := decimal.NewFromInt(100)
+	cny := decimal.NewFromInt(800)
+	thresholds := map[customer.Currency]decimal.Decimal{"EUR": h, "USD": h, "GBP": h, "CHF": h, "CNY": cny}
+	penalties := make(map[customer.Currency]PenaltySchedule, len(thresholds))
+	for cur, limit := range thresholds {
+		penalties[cur] = PenaltySchedule{
+			{From: limit, Action: ActionWarning},
+			{From: limit.Mul(decimal.NewFromInt(5)), Action: ActionPayDeduction, Share: decimal.NewFromInt(5)},
+		}
+	}
 	return &Policy{
-		ApprovalThresholds: map[customer.Currency]decimal.Decimal{
-			"EUR": h, "USD": h, "GBP": h, "CHF": h, "CNY": decimal.NewFromInt(800),
-		},
-		ReopenWindow: 30 * 24 * time.Hour,
-		FeedbackWait: 24 * time.Hour,
-		Priority:     DefaultPriority{},
+		ApprovalThresholds: thresholds,
+		ReopenWindow:       30 * 24 * time.Hour,
+		FeedbackWait:       24 * time.Hour,
+		Priority:           DefaultPriority{},
+		Penalties:          penalties,
 	}
 }
 
@@ -436,6 +485,29 @@ func (p *Policy) orDefault() *Policy {
 //     would change no approval, but it is refused: the list is a set of
 //     departments, and a name written twice is most often another
 //     department's name mistyped, which would otherwise be missed.
+//   - penalties["<code>"]: a key that is not a currency (CodeUnknown).
+//   - penalties["<code>"][i].from: a loss beyond the bounds of an
+//     amount (CodeRange), below zero (CodeNegative), zero for a pay
+//     deduction (CodeNotPos: without a loss no deduction can be made,
+//     as the deductions stay within it), or not above the step before's
+//     (CodeOrder: the steps ascend).
+//   - penalties["<code>"][i].action: an undefined action
+//     (CodeUnknown), coaching (CodeMismatch: the least measure, which
+//     any entry meets, so the step would ask nothing), or one lighter
+//     than the step before's, or a warning after a warning (CodeOrder:
+//     each step asks more than the one before).
+//   - penalties["<code>"][i].share: for a pay deduction, a share that
+//     is missing (zero, CodeRequired), below zero (CodeNotPos), above
+//     100 or beyond the bounds of an amount (CodeRange: a deduction
+//     stays within the loss), or not above the share of a pay
+//     deduction step before it (CodeOrder); for a warning, any share
+//     (CodeMismatch).
+//
+// A step is compared with the one before it only in the fields that
+// are sound in both, so that one fault is reported once. With every
+// step asking more than the one before from a higher loss on, a
+// carry-out that meets the schedule with a measure meets it with any
+// heavier one, and a higher loss never asks less.
 //
 // Location is not checked: every [*time.Location] is valid, nil being
 // UTC. A nil policy is [DefaultPolicy], which validates.
@@ -446,7 +518,9 @@ func (p *Policy) orDefault() *Policy {
 // of a list of at most 16 names are found by comparing every pair, and
 // validating such a policy, when valid, costs no allocation; a longer
 // list is checked through a map of the names' folded forms, in time
-// linear in its length, which allocates.
+// linear in its length, which allocates. Penalty schedules whose
+// amounts share their exponents, as [DefaultPolicy]'s, allocate nothing
+// either.
 func (p *Policy) Validate() error {
 	if p == nil {
 		return nil
@@ -475,6 +549,7 @@ func (p *Policy) Validate() error {
 		q.add("priority", customer.CodeRequired, "is a nil PriorityFunc; a nil Priority means DefaultPriority")
 	}
 	p.checkDepartments(&q)
+	p.checkPenalties(&q)
 	return q.err("complaint: policy")
 }
 
@@ -658,14 +733,25 @@ func (p *Policy) apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 		return c, Event{}, &TransitionError{Case: id, From: from, Command: cmd.Kind}
 	}
 	in := guardInput{c: c, cmd: cmd, actor: actor, now: now, policy: p}
-	var failed []string
+	var failed, missing []string
+	told := false // a failed guard told what it missed
 	for _, g := range r.guards {
-		if !g.ok(&in) {
-			failed = append(failed, g.name)
+		if g.ok(&in) {
+			continue
 		}
+		failed = append(failed, g.name)
+		m := ""
+		if g.missing != nil {
+			m = g.missing(&in)
+		}
+		missing = append(missing, m)
+		told = told || m != ""
+	}
+	if !told {
+		missing = nil
 	}
 	if failed != nil {
-		return c, Event{}, &TransitionError{Case: id, From: from, Command: cmd.Kind, FailedGuards: failed}
+		return c, Event{}, &TransitionError{Case: id, From: from, Command: cmd.Kind, FailedGuards: failed, Missing: missing}
 	}
 	to := r.to
 	if to == 0 {
