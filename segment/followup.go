@@ -292,6 +292,7 @@ func (f *FollowUpFacts) validate() error {
 
 // FollowUp is the next follow-up of one customer ([NextFollowUp]).
 type FollowUp struct {
+	// ID and Kind are those of the customer (FollowUpFacts).
 	ID   customer.ID
 	Kind customer.Kind
 	// Reason says whether it is the new customer's follow-up or a

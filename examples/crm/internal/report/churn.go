@@ -2,12 +2,16 @@ package report
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/tailorcrm/tailor/churn"
 	"github.com/tailorcrm/tailor/churn/risk"
@@ -312,12 +316,37 @@ type keyed struct {
 }
 
 // exampleKey hashes what a risk example says of a customer — its
-// signals but the customer's ID, and whether it churned — so that
-// customers with the same facts have the same key, whatever their IDs.
+// signals but the customer's ID and the as-of instant, which all share,
+// and whether it churned — so that customers with the same facts have
+// the same key, whatever their IDs.
 func exampleKey(ex *risk.Example) uint64 {
-	sig := ex.Signals
-	sig.Customer = ""
+	sig := &ex.Signals
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%v|%t", sig, ex.Churned)
+	var b []byte
+	for _, v := range [...]uint64{
+		math.Float64bits(sig.PAlive), boolBit(sig.HasPAlive),
+		uint64(sig.DaysSinceLastPurchase), uint64(sig.PurchaseDays), uint64(sig.DaysSinceFirstPurchase),
+		math.Float64bits(sig.MedianGap), boolBit(sig.PriorYear),
+		uint64(sig.PurchaseDaysLast12), uint64(sig.PurchaseDaysPrior12),
+		math.Float64bits(sig.ReturnRate), boolBit(ex.Churned),
+	} {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	for _, d := range [...]decimal.Decimal{sig.SpendFirstDay, sig.SpendLast12, sig.SpendPrior12} {
+		b = append(b, d.String()...)
+		b = append(b, 0)
+	}
+	if c := sig.Complaints; c != (customer.ComplaintSignals{}) {
+		b = fmt.Appendf(b, "%v", c)
+	}
+	h.Write(b)
 	return h.Sum64()
+}
+
+// boolBit is 1 for true and 0 for false.
+func boolBit(v bool) uint64 {
+	if v {
+		return 1
+	}
+	return 0
 }
