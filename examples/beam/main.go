@@ -14,7 +14,8 @@
 // -skip-invalid is passed over and counted. A file holds one currency;
 // -only-currency CODE reads the rows in CODE of a file in several, as crm
 // does: the others are left out, whatever else they hold, and counted by
-// currency on stderr. README.md describes the stages, what is per
+// currency on stderr. A flag of the pipeline given twice is refused, as
+// crm refuses it. README.md describes the stages, what is per
 // customer and what is population-wide, and the flags of each runner.
 package main
 
@@ -23,6 +24,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -36,25 +38,32 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 )
 
+// pipelineFlags are the flags of the pipeline, those of crm that it
+// reads: init adds them to flag.CommandLine, beside Beam's own
+// (--runner, --endpoint, …), and parseArgs refuses them given twice, as
+// crm refuses its flags.
+var pipelineFlags = flag.NewFlagSet("beam", flag.ContinueOnError)
+
 var (
-	in       = flag.String("in", "", "input csv `file` (required; any Beam file system: /local/path, gs://bucket/path)")
-	asOf     = flag.String("as-of", "", "day of the analysis and calibration end, `YYYY-MM-DD` (required): later rows are left out")
-	out      = flag.String("out", "", "output `file` of the segments (required)")
-	scores   = flag.String("scores", "", "output `file` of the scores of -model, as crm score writes them (optional)")
-	txModel  = flag.String("model", "bgnbd", "transaction model of the scores: bgnbd, or bgbb (whole periods)")
-	currency = flag.String("currency", "USD", "ISO 4217 currency of rows without a currency column")
-	kind     = flag.String("kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
-	margin   = flag.String("margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1)")
-	period   = flag.String("period", "week", "time unit of the scores: day or week")
-	skip     = flag.Bool("skip-invalid", false, "skip malformed rows (their count goes to stderr, the first ten errors to the log) instead of stopping")
+	in       = pipelineFlags.String("in", "", "input csv `file` (required; any Beam file system: /local/path, gs://bucket/path)")
+	asOf     = pipelineFlags.String("as-of", "", "day of the analysis and calibration end, `YYYY-MM-DD` (required): later rows are left out")
+	out      = pipelineFlags.String("out", "", "output `file` of the segments (required)")
+	scores   = pipelineFlags.String("scores", "", "output `file` of the scores of -model, as crm score writes them (optional)")
+	txModel  = pipelineFlags.String("model", "bgnbd", "transaction model of the scores: bgnbd, or bgbb (whole periods)")
+	currency = pipelineFlags.String("currency", "USD", "ISO 4217 currency of rows without a currency column")
+	kind     = pipelineFlags.String("kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
+	margin   = pipelineFlags.String("margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1)")
+	period   = pipelineFlags.String("period", "week", "time unit of the scores: day or week")
+	skip     = pipelineFlags.Bool("skip-invalid", false, "skip malformed rows (their count goes to stderr, the first ten errors to the log) instead of stopping")
 	horizon  = &horizonFlag{}
 	// onlyCurrency is -only-currency.
 	onlyCurrency = &onlyFlag{}
 )
 
 func init() {
-	flag.Var(horizon, "horizon", "`periods` after the calibration end over which purchases are expected, in [0, 100000] (default 52 weeks or 365 days)")
-	flag.Var(onlyCurrency, "only-currency", "read only the rows in this ISO 4217 `currency` (any case) of a file in several: the rows in others (their own, or -currency for rows without one) are left out, whatever else they hold, and counted on stderr")
+	pipelineFlags.Var(horizon, "horizon", "`periods` after the calibration end over which purchases are expected, in [0, 100000] (default 52 weeks or 365 days)")
+	pipelineFlags.Var(onlyCurrency, "only-currency", "read only the rows in this ISO 4217 `currency` (any case) of a file in several: the rows in others (their own, or -currency for rows without one) are left out, whatever else they hold, and counted on stderr")
+	pipelineFlags.VisitAll(func(f *flag.Flag) { flag.CommandLine.Var(f.Value, f.Name, f.Usage) })
 }
 
 // onlyFlag is the value of -only-currency: the code as given, and whether
@@ -120,7 +129,15 @@ func (h *horizonFlag) Set(s string) error {
 }
 
 func main() {
-	flag.Parse()
+	if err := parseArgs(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			flag.Usage()
+			os.Exit(0)
+		}
+		fmt.Fprintf(os.Stderr, "beam: %v\n", err)
+		flag.Usage()
+		os.Exit(2)
+	}
 	beam.Init()
 	cfg, err := configFromFlags()
 	if err != nil {
@@ -128,10 +145,94 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(context.Background(), cfg); err != nil {
-		fmt.Fprintf(os.Stderr, "beam: %v\n", cause(err))
+	if err := run(context.Background(), *runners.Runner, cfg, os.Stderr); err != nil {
 		os.Exit(1)
 	}
+}
+
+// parseArgs parses the command line args into flag.CommandLine: the
+// flags of the pipeline, each at most once, and Beam's.
+func parseArgs(args []string) error {
+	return parseFlags(flag.CommandLine, args, func(name string) bool { return pipelineFlags.Lookup(name) != nil })
+}
+
+// parseFlags parses args into fs, as crm parses its command line: a flag
+// for which once is true given twice is an error that names it and both
+// values (onceValue), where the flag package would take the last value
+// and drop the first silently (-in jan.csv -in feb.csv would read
+// February alone); so is a stray argument. The other flags (Beam's, some
+// of which are given once per value) keep the flag package's rule. It
+// returns the error rather than exiting or printing the usage, whatever
+// the error handling of fs, which it leaves as it was, and the flags'
+// values as they were made.
+func parseFlags(fs *flag.FlagSet, args []string, once func(name string) bool) error {
+	name, handling, output, usage := fs.Name(), fs.ErrorHandling(), fs.Output(), fs.Usage
+	fs.Init(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // Parse calls it on every error
+	var twice *onceValue
+	restore := map[*flag.Flag]flag.Value{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if once(f.Name) {
+			restore[f] = f.Value
+			f.Value = &onceValue{Value: f.Value, name: f.Name, twice: &twice}
+		}
+	})
+	err := fs.Parse(args)
+	for f, v := range restore {
+		f.Value = v
+	}
+	fs.Init(name, handling)
+	fs.SetOutput(output)
+	fs.Usage = usage
+	switch {
+	case twice != nil:
+		return twice.err()
+	case err != nil:
+		return err
+	case fs.NArg() > 0:
+		return fmt.Errorf("unexpected argument %q (flags come as -name value)", fs.Arg(0))
+	}
+	return nil
+}
+
+// onceValue is a flag's value while parseFlags parses the command line:
+// the first Set sets the value, a second is an error, recorded in twice
+// (the flag package words the error of a Set as that of a bad value).
+type onceValue struct {
+	flag.Value
+	name        string
+	first, last string // the values given, once set
+	set         bool
+	twice       **onceValue
+}
+
+// Set sets the value the first time, and fails after.
+func (v *onceValue) Set(s string) error {
+	if v.set {
+		v.last, *v.twice = s, v
+		return errors.New("given twice")
+	}
+	v.set, v.first = true, s
+	return v.Value.Set(s)
+}
+
+// IsBoolFlag is that of the flag's value, so that a bool flag takes no
+// argument.
+func (v *onceValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// err is the error of the flag given twice, in crm's words: both values,
+// and for -in how to read several exports as one.
+func (v *onceValue) err() error {
+	// A bool flag alone (-skip-invalid) is given "true".
+	msg := fmt.Sprintf("-%s given twice (%q, then %q): ", v.name, v.first, v.last)
+	if v.name == "in" {
+		return errors.New(msg + "beam reads one input; to read several exports as one, put them together first: cat FILE1 FILE2 > ALL (a header that repeats the first is passed over)")
+	}
+	return errors.New(msg + "give it once")
 }
 
 func configFromFlags() (config, error) {
@@ -190,17 +291,23 @@ func configFromFlags() (config, error) {
 	return cfg, nil
 }
 
-// run builds the pipeline of cfg and runs it on the runner named by the
-// --runner flag (prism by default), then reports the counters on stderr.
-func run(ctx context.Context, cfg config) error {
-	c, err := execute(ctx, *runners.Runner, cfg) // "" is beamx's default
+// run builds the pipeline of cfg and runs it on runner (prism when ""),
+// then writes on stderr what crm writes: the counts of the read, or the
+// error of a failed run, after the counts when the file was read to the
+// end and held no customer (countsOf).
+func run(ctx context.Context, runner string, cfg config, stderr io.Writer) error {
+	c, err := execute(ctx, runner, cfg)
 	if err != nil {
+		if line, ok := countsOf(err); ok {
+			fmt.Fprintf(stderr, "beam: %s: %s\n", cfg.In, line)
+		}
+		fmt.Fprintf(stderr, "beam: %v\n", cause(err))
 		return err
 	}
 	if c.known {
-		fmt.Fprintf(os.Stderr, "beam: %s: %s\n", cfg.In, c.line(cfg.AsOf))
+		fmt.Fprintf(stderr, "beam: %s: %s\n", cfg.In, c.line(cfg.AsOf))
 		if c.fitFailed > 0 {
-			fmt.Fprintf(os.Stderr, "beam: the %s fit failed (the reason is logged above): p_alive and expected_purchases are left empty\n", cfg.Model)
+			fmt.Fprintf(stderr, "beam: the %s fit failed (the reason is logged above): p_alive and expected_purchases are left empty\n", cfg.Model)
 		}
 	}
 	return nil
@@ -253,17 +360,65 @@ func counted[N int | int64](n N, noun string) string {
 }
 
 // cause returns the error a DoFn failed with, without the execution plan
-// that the runners put around it.
+// that the runners put around it, nor the counts of the read that a
+// noCustomerError carries (countsOf).
 func cause(err error) error {
+	_, _, c := failure(err)
+	return c
+}
+
+// countsOf returns the counts of the read that the error of a run
+// carries, as crm writes them before its error (counts.line), and
+// whether it carries them: only a noCustomerError does.
+func countsOf(err error) (string, bool) {
+	line, ok, _ := failure(err)
+	return line, ok
+}
+
+// failure takes the error of a run apart: the counts of the read, if it
+// carries them, and the error a DoFn failed with. A runner passes on the
+// error itself (direct) or only its text, in an execution plan (prism,
+// and the runners of a cluster); a noCustomerError's text is its counts,
+// marked, and its message, on two lines.
+func failure(err error) (line string, ok bool, cause error) {
+	var nc *noCustomerError
+	if errors.As(err, &nc) {
+		return nc.Counts, true, errors.New(nc.Msg)
+	}
 	var re *rowError
 	if errors.As(err, &re) {
-		return re
+		return "", false, re
 	}
 	msg := err.Error()
-	if i := strings.LastIndex(msg, "failed:\n"); i >= 0 {
-		return errors.New(strings.TrimSpace(msg[i+len("failed:\n"):]))
+	i := strings.LastIndex(msg, "failed:\n")
+	if i < 0 {
+		return "", false, err
 	}
-	return err
+	msg = strings.TrimSpace(msg[i+len("failed:\n"):])
+	if rest, found := strings.CutPrefix(msg, countsMark); found {
+		if line, m, found := strings.Cut(rest, "\n"); found {
+			return line, true, errors.New(m)
+		}
+	}
+	return "", false, errors.New(msg)
+}
+
+// countsMark begins the text of a noCustomerError, before its counts.
+const countsMark = "counts of the read: "
+
+// noCustomerError is the error of a run whose file, read to the end,
+// holds no customer on or before the as-of day (in the currency read):
+// Msg says so in crm's words, and Counts are the counts of the read, as
+// crm writes them on stderr before that error (counts.line: "2 rows, 0
+// customers; 2 rows dated after -as-of 2025-06-30 left out").
+type noCustomerError struct {
+	Counts, Msg string
+}
+
+// Error returns the counts, marked (countsMark), and the message, on two
+// lines: what a runner that passes on only the text keeps of both.
+func (e *noCustomerError) Error() string {
+	return countsMark + e.Counts + "\n" + e.Msg
 }
 
 // counts are the counters of a run, when the runner reports them.

@@ -109,7 +109,7 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	if cfg.Scores != "" && !cfg.Period.Valid() {
 		return fmt.Errorf("period %d: want days or weeks", cfg.Period)
 	}
-	cols, start, err := readHeader(ctx, cfg.In)
+	cols, names, start, err := readHeaderNames(ctx, cfg.In)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	// file's, and report the rows they refuse.
 	files := fileio.ReadMatches(s, fileio.MatchFiles(s, cfg.In, fileio.MatchEmptyDisallow()), fileio.ReadUncompressed())
 	lines := beam.ParDo(s, &linesFn{Block: cfg.block}, files)
-	rows, infos := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Currency: string(cfg.Currency), Only: string(cfg.Only)}, AsOf: int32(cfg.AsOf), Start: start}, lines)
+	rows, infos := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Names: names, Currency: string(cfg.Currency), Only: string(cfg.Only)}, AsOf: int32(cfg.AsOf), Start: start}, lines)
 	reads := beam.Combine(s, &readStatsFn{}, infos)
 	sums, refused := beam.ParDo2(s, &summarizeFn{Z: summarizer{File: name, AsOf: int32(cfg.AsOf), Kind: uint8(cfg.Kind), Margin: cfg.Margin}},
 		beam.GroupByKey(s, rows), beam.SideInput{Input: reads})
@@ -499,7 +499,8 @@ func (fn *scoreFn) ProcessElement(id string, s customer.Summary, m model, emit f
 // once both are written. It fails, writing nothing, on the first
 // malformed row in file order (unless SkipInvalid: then it counts them
 // and logs the first maxReported), on a file without data rows, and on
-// one without a customer (in the currency read, with -only-currency);
+// one without a customer (in the currency read, with -only-currency: a
+// noCustomerError, which carries the counts of the read);
 // the scores, which leave out the customers without a purchase, are the
 // header alone when nobody bought. It sets the counters of the run.
 type writeFn struct {
@@ -527,11 +528,21 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, seg, sc func(*s
 	}
 	segFile, n := sortedRows(fn.Header, seg)
 	if n == 0 {
+		// crm writes the counts of the read before this error: the rows
+		// left out, passed over and skipped say why no customer is left.
+		// The error carries them to the launcher, which writes them.
+		logSkipped(ctx, fn.File, skipped, errs)
 		in := ""
 		if fn.Only != "" {
 			in = " in " + fn.Only
 		}
-		return fmt.Errorf("%s: no customer has a valid row%s dated on or before -as-of %s", fn.File, in, fn.AsOf)
+		day, err := parseDay(fn.AsOf)
+		if err != nil {
+			return err
+		}
+		c := counts{rows: rs.rows(), later: rs.later(), blank: rs.Blank, headers: rs.Headers, skipped: skipped, others: rs.others()}
+		return &noCustomerError{Counts: c.line(day),
+			Msg: fmt.Sprintf("%s: no customer has a valid row%s dated on or before -as-of %s", fn.File, in, fn.AsOf)}
 	}
 	type file struct {
 		path string
@@ -557,12 +568,7 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, seg, sc func(*s
 			return err
 		}
 	}
-	if skipped > 0 {
-		log.Warnf(ctx, "%s: skipped %s (-skip-invalid); the first %d:", fn.File, counted(skipped, "malformed row"), len(errs))
-		for i := range errs {
-			log.Warn(ctx, errs[i].Error())
-		}
-	}
+	logSkipped(ctx, fn.File, skipped, errs)
 	rowsRead.Inc(ctx, rs.rows())
 	rowsLater.Inc(ctx, rs.later())
 	rowsBlank.Inc(ctx, rs.Blank)
@@ -573,6 +579,18 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, seg, sc func(*s
 	}
 	customers.Inc(ctx, int64(n))
 	return nil
+}
+
+// logSkipped logs the number of malformed rows that -skip-invalid passed
+// over in file, if any, and the errors of the first of them, errs.
+func logSkipped(ctx context.Context, file string, skipped int64, errs []rowError) {
+	if skipped == 0 {
+		return
+	}
+	log.Warnf(ctx, "%s: skipped %s (-skip-invalid); the first %d:", file, counted(skipped, "malformed row"), len(errs))
+	for i := range errs {
+		log.Warn(ctx, errs[i].Error())
+	}
 }
 
 // noRowsFn outputs no row: the empty scores of a run without -scores.

@@ -27,14 +27,22 @@ import (
 // separator; one naming another separator is an error. A byte order mark
 // at the start of the file is passed over.
 func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, error) {
+	l, _, off, err := readHeaderNames(ctx, path)
+	return l, off, err
+}
+
+// readHeaderNames is readHeader, and it returns the names of the
+// header's fields too, trimmed of spaces but as written, with which crm
+// names the column of a field that cannot be read (parser.Names).
+func readHeaderNames(ctx context.Context, path string) (*salesrow.Layout, []string, int64, error) {
 	fs, err := filesystem.New(ctx, path)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	defer fs.Close()
 	f, err := fs.OpenRead(ctx, path)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	defer f.Close()
 	rd := bufio.NewReader(f)
@@ -44,9 +52,9 @@ func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, erro
 		line, err := rd.ReadString('\n')
 		if err != nil && (err != io.EOF || line == "") {
 			if err == io.EOF {
-				return nil, 0, fmt.Errorf("%s: empty file (want a header row naming %s)", path, strings.Join(salesrow.RequiredColumns, ", "))
+				return nil, nil, 0, fmt.Errorf("%s: empty file (want a header row naming %s)", path, strings.Join(salesrow.RequiredColumns, ", "))
 			}
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		text := strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
 		if off == 0 {
@@ -58,13 +66,13 @@ func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, erro
 		}
 		h, perr := splitLine(text)
 		if perr != nil {
-			return nil, 0, fmt.Errorf("%s:%d: header: %v", path, n, perr)
+			return nil, nil, 0, fmt.Errorf("%s:%d: header: %v", path, n, perr)
 		}
 		if first {
 			first = false
 			if sep, ok := salesrow.SeparatorLine(h); ok {
 				if sep != "," {
-					return nil, 0, fmt.Errorf("%s:%d: the first line, %q, says the fields are separated by %q: the file must be comma-separated (save it as CSV with commas)",
+					return nil, nil, 0, fmt.Errorf("%s:%d: the first line, %q, says the fields are separated by %q: the file must be comma-separated (save it as CSV with commas)",
 						path, n, "sep="+sep, sep)
 				}
 				continue
@@ -72,9 +80,13 @@ func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, erro
 		}
 		l, err := salesrow.NewLayout(h)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s:%d: %w", path, n, err)
+			return nil, nil, 0, fmt.Errorf("%s:%d: %w", path, n, err)
 		}
-		return l, off, nil
+		names := make([]string, len(h))
+		for i, f := range h {
+			names[i] = strings.TrimSpace(f)
+		}
+		return l, names, off, nil
 	}
 }
 
@@ -85,7 +97,8 @@ const maxLineBytes = 1 << 20
 
 // splitLine splits one physical line into its csv fields. A record must
 // fit on one line: a quoted field holding a line break is reported as an
-// unterminated quote.
+// unterminated quote. A line that encoding/csv cannot cut into fields is
+// a *quoteError, which says where, as crm says it.
 func splitLine(line string) ([]string, error) {
 	r := csv.NewReader(strings.NewReader(line))
 	r.FieldsPerRecord = -1
@@ -95,9 +108,133 @@ func splitLine(line string) ([]string, error) {
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return nil, pe.Err
+		i := fieldAt(line, offsetOf(line, pe.Line, pe.Column))
+		e := &quoteError{Field: i, Text: fieldText(line, i), Reason: pe.Err.Error()}
+		if errors.Is(pe.Err, csv.ErrBareQuote) && spaceThenQuote(e.Text) {
+			e.Reason += hintSpaceQuote
+		}
+		return nil, e
 	}
 	return rec, err
+}
+
+// quoteError is a line that encoding/csv cannot cut into fields (a stray
+// quote, a quote left open), as crm reports it: the index of the field in
+// which encoding/csv found the fault, that field's text as written,
+// quotes and all (fieldText), and encoding/csv's reason, with crm's hint
+// on a quote after spaces.
+type quoteError struct {
+	Field  int
+	Text   string
+	Reason string
+}
+
+// Error returns the reason.
+func (e *quoteError) Error() string { return e.Reason }
+
+// hintSpaceQuote ends the error of a field that opens with spaces and a
+// quote (`a, "b"`, as a program that joins quoted fields with ", "
+// writes it): a quote opens a quoted field only right after the comma
+// (RFC 4180, § 2), so encoding/csv finds a bare quote there. The words
+// are crm's.
+const hintSpaceQuote = "; a quote after a space opens no quoted field: remove the spaces between the commas and the quotes"
+
+// spaceThenQuote reports whether the field text s is spaces or tabs, at
+// least one, then a quote.
+func spaceThenQuote(s string) bool {
+	t := strings.TrimLeft(s, " \t")
+	return len(t) < len(s) && strings.HasPrefix(t, `"`)
+}
+
+// offsetOf returns the offset in b of the byte at column col (1-based) of
+// line ln (1-based) of b, as a csv.ParseError places its fault, or len(b)
+// past its end.
+func offsetOf(b string, ln, col int) int {
+	off := 0
+	for ; ln > 1; ln-- {
+		i := strings.IndexByte(b[off:], '\n')
+		if i < 0 {
+			return len(b)
+		}
+		off += i + 1
+	}
+	return min(off+max(col-1, 0), len(b))
+}
+
+// fieldAt returns the index of the field of the csv record b that holds
+// the byte at offset off: the separators before it that are not within
+// quotes.
+func fieldAt(b string, off int) int {
+	field, quoted, start := 0, false, true
+	for i := 0; i < off && i < len(b); i++ {
+		switch c := b[i]; {
+		case start && c == '"':
+			quoted, start = true, false
+		case quoted && c == '"':
+			if i+1 < off && b[i+1] == '"' {
+				i++ // an escaped quote
+			} else {
+				quoted = false
+			}
+		case !quoted && c == ',':
+			field++
+			start = true
+		default:
+			start = false
+		}
+	}
+	return field
+}
+
+// fieldText returns the text of field i of the csv record b as written,
+// quotes and all, for an error about a malformed field: from its start
+// to the next separator on its line, which for a field that starts with
+// a quote is the first one after the quote that closes it, or to the end
+// of the line when no quote closes it there (its separators may be the
+// fault).
+func fieldText(b string, i int) string {
+	start, quoted, first := 0, false, true
+	for j := 0; j < len(b) && i > 0; j++ {
+		switch c := b[j]; {
+		case first && c == '"':
+			quoted, first = true, false
+		case quoted && c == '"':
+			if j+1 < len(b) && b[j+1] == '"' {
+				j++ // an escaped quote
+			} else {
+				quoted = false
+			}
+		case !quoted && c == ',':
+			i--
+			start, first = j+1, true
+		case !quoted && (c == '\n' || c == '\r'):
+			return "" // the record has no field i
+		default:
+			first = false
+		}
+	}
+	t := b[start:]
+	if k := strings.IndexAny(t, "\r\n"); k >= 0 {
+		t = t[:k]
+	}
+	from := 0 // where the separator that ends the field may be
+	if len(t) > 0 && t[0] == '"' {
+		from = len(t) // open to the end of the line, unless closed on it
+		for j := 1; j < len(t); j++ {
+			if t[j] == '"' {
+				if j+1 < len(t) && t[j+1] == '"' {
+					j++
+					continue
+				}
+				from = j + 1
+				break
+			}
+		}
+	}
+	if k := strings.IndexByte(t[from:], ','); k >= 0 {
+		t = t[:from+k]
+	}
+	return t
 }
 
 // blockSize is the size of the byte ranges a file is first split into.
@@ -240,6 +377,10 @@ type parser struct {
 	File     string
 	Cols     salesrow.Layout
 	Currency string // of rows without a currency
+	// Names are the names of the header's fields, trimmed, as written,
+	// which name the column of a field that cannot be read (a stray
+	// quote), as crm names it; Cols.Header when nil.
+	Names []string
 	// Only, when not empty, is the one currency read (-only-currency): a
 	// row in another is left out (otherRow), whatever else it holds.
 	Only string
@@ -280,7 +421,17 @@ func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind,
 	}
 	rec, perr := splitLine(line)
 	if perr != nil {
-		return "", r, dataRow, &rowError{File: p.File, Offset: off, Reason: perr.Error()}
+		re := &rowError{File: p.File, Offset: off, Reason: perr.Error()}
+		names := p.Names
+		if names == nil {
+			names = p.Cols.Header
+		}
+		// The column of the field at fault, when the header has one.
+		var qe *quoteError
+		if errors.As(perr, &qe) && qe.Field < len(names) {
+			re.Column, re.Value, re.HasValue = names[qe.Field], qe.Text, true
+		}
+		return "", r, dataRow, re
 	}
 	if len(rec) == 0 {
 		return "", r, blankRow, nil

@@ -116,7 +116,12 @@ func TestParse(t *testing.T) {
 			err: `orders.csv, byte 7: customer_id "\ufeffc1": ` + salesrow.BOMInID, column: salesrow.ColCustomerID},
 		{name: "control character in customer_id", line: "c\x001,2024-03-05,1,,,,,,",
 			err: `orders.csv, byte 7: customer_id "c\x001": ` + salesrow.ControlChar, column: salesrow.ColCustomerID},
-		{name: "bare quote", line: `c1,2024"-03-05,1,,,,,,`, err: "orders.csv, byte 7: "},
+		{name: "bare quote, named by its column as crm names it", line: `c1,2024"-03-05,1,,,,,,`,
+			err: `orders.csv, byte 7: date "2024\"-03-05": bare " in non-quoted-field`, column: salesrow.ColDate},
+		{name: "quote left open", line: `c1,2024-03-05,"1,,,,,,`,
+			err: `orders.csv, byte 7: amount "\"1,,,,,,": extraneous or missing " in quoted-field`, column: salesrow.ColAmount},
+		{name: "bare quote beyond the header", line: `c1,2024-03-05,1,,,,,,,x"`,
+			err: `orders.csv, byte 7: bare " in non-quoted-field`},
 		{name: "long value, shortened as crm shortens it", line: "c1,2024-03-05," + strings.Repeat("9", 5000) + "x,,,,,,",
 			err: `orders.csv, byte 7: amount "` + strings.Repeat("9", 40) + `"… (5001 bytes): not a decimal number`, column: salesrow.ColAmount},
 	}
