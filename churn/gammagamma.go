@@ -177,30 +177,82 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 // mean spend per transaction, E[Z] = pγ/(q−1) (note 025), the expected
 // spend [GammaGamma.ConditionalExpectedSpend] gives a customer without a
 // repeat transaction. The mean is finite only for q > 1, and it is
-// determined when q exceeds 1 by more than 1.96 standard errors: the
-// two-sided 95% Wald interval of q lies above 1. Within that distance the
-// data cannot tell a finite mean from an infinite one, and pγ/(q−1) is
-// not an estimate but a number of any size (q = 1.00005 with a standard
-// error of 0.011, as spend spread over orders of magnitude gives, makes
-// it 20,000·pγ). The expected spend of a repeat customer,
-// p(γ + x z̄)/(px + q − 1), stays determined. Without standard errors
-// (FitInfo.StdErrOK false, as at the edge of the parameter space) it
-// reports q > 1.
+// determined when q exceeds 1 by more than 1.96 standard errors
+// ([GammaGammaFit.MeanSpendStdErr]): the two-sided 95% Wald interval of
+// q lies above 1. Within that distance the data cannot tell a finite
+// mean from an infinite one, and pγ/(q−1) is not an estimate but a
+// number of any size (q = 1.00005 with a standard error of 0.011, as
+// spend spread over orders of magnitude gives, makes it 20,000·pγ). The
+// expected spend of a repeat customer, p(γ + x z̄)/(px + q − 1), stays
+// determined. A fit on the edge q → ∞ (q beyond e^9.2, where every
+// customer's expected spend is the population mean pγ/(q−1) ≈ p/(q/γ),
+// q/γ staying finite) determines it whatever the error of q.
 func (f GammaGammaFit) MeanSpendDetermined() bool {
 	q := f.Model.Q
-	if !(q > 1) || !f.StdErrOK {
-		return q > 1
+	switch {
+	case !(q > 1):
+		return false
+	case q > math.Exp(ridgeTheta):
+		return true
 	}
-	for _, p := range f.params {
-		if p.Name == "q" {
-			return q-1 > meanSpendZ*p.StdErr
+	return q-1 > meanSpendZ*f.MeanSpendStdErr()
+}
+
+// MeanSpendStdErr is the standard error of q by which
+// [GammaGammaFit.MeanSpendDetermined] judges the mean spend: that of the
+// fit when it has standard errors (FitInfo.StdErrOK), and otherwise (at
+// the edge of the parameter space, or where the observed information is
+// not positive definite) the least standard error a fit of q on n =
+// FitInfo.Customers customers can have,
+//
+//	se(q) = √(q / (n·(q·ψ′(q) − 1))),
+//
+// that of the shape q of Gamma(q, γ) with γ unknown, from the Fisher
+// information n·[[ψ′(q), −1/γ], [−1/γ, q/γ²]] of n draws of ν (γ a rate;
+// Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions,
+// vol. 1, 2nd ed., ch. 17): were each customer's ν known, q would be
+// known no better, and the mean spends, p/ν blurred by the spread of
+// spend within a customer, tell less. On the edge p → ∞, v → 0 (spend does not vary within a
+// customer) the mean spends are p/ν, inverse gamma with shape q, and this
+// is the standard error of q itself: a fit there with q = 1.0003 on 3,000
+// customers, whose error is 0.023, does not determine the mean. Without
+// customers it is +Inf.
+func (f GammaGammaFit) MeanSpendStdErr() float64 {
+	if f.StdErrOK {
+		for _, p := range f.params {
+			if p.Name == "q" {
+				return p.StdErr
+			}
 		}
 	}
-	return true
+	q, n := f.Model.Q, float64(f.Customers)
+	if !(q > 0) || !(n > 0) || math.IsInf(q, 0) {
+		return math.Inf(1)
+	}
+	d := q*trigamma(q) - 1 // > 0 for every q > 0
+	if !(d > 0) {
+		return math.Inf(1)
+	}
+	return math.Sqrt(q / (n * d))
 }
 
 // meanSpendZ is the standard normal quantile of a two-sided 95% interval.
 const meanSpendZ = 1.96
+
+// trigamma is ψ′(x) = Σₖ 1/(x+k)² for x > 0: the recurrence
+// ψ′(x) = ψ′(x+1) + 1/x² up to x ≥ 10, then the asymptotic series
+// 1/x + 1/(2x²) + 1/(6x³) − 1/(30x⁵) + 1/(42x⁷) − 1/(30x⁹) + 5/(66x¹¹)
+// (Abramowitz & Stegun 6.4.12), whose next term, −691/(2730x¹³), is
+// below 3e-14 there, a relative error of 3e-13.
+func trigamma(x float64) float64 {
+	s := 0.0
+	for ; x < 10; x++ {
+		s += 1 / (x * x)
+	}
+	r := 1 / x
+	r2 := r * r
+	return s + r + r2/2 + r*r2*(1.0/6+r2*(-1.0/30+r2*(1.0/42+r2*(-1.0/30+r2*5/66))))
+}
 
 // FitGammaGamma fits the Gamma-Gamma model by maximum likelihood over
 // θ = ln(p, q, γ) with BFGS and the analytic gradient

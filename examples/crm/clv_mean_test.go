@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ func TestCLVOfOneTimeBuyersNeedsADeterminedMean(t *testing.T) {
 	require.Positive(t, consumers1)
 	assert.Contains(t, sc.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase their expected spend is the mean spend p·v/(q−1) of their kind, which its Gamma-Gamma fit does not determine (q is within 1.96 standard errors of 1)\n", noMean))
 
-	// batch gives the same clv column and says the same.
+	// batch gives the same clv column, to the digit, and says the same.
 	bt := crm(t, shop, "batch", "-in", "-", "-as-of", "2024-12-31")
 	require.Equal(t, 0, bt.code, bt.stderr)
 	assert.Contains(t, bt.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase", noMean))
@@ -97,6 +98,74 @@ func TestCLVOfOneTimeBuyersNeedsADeterminedMean(t *testing.T) {
 		clv[row[0]] = row[6]
 	}
 	for _, row := range brows[1:] {
-		assert.Equal(t, clv[row[0]] == "", row[col] == "", "%s: score %q, batch %q", row[0], clv[row[0]], row[col])
+		assert.Equal(t, clv[row[0]], row[col], "%s: score and batch give the same clv", row[0])
+	}
+}
+
+// fixedOrderShop is a shop of intermediaries each of which orders the
+// same amount every time (a standing order), the amounts spread across
+// dealers as 100/ν with ν exponential (gamma of shape 1: mean spends
+// with no finite mean), at the quantiles (i + ½)/n. Its Gamma-Gamma fit
+// ends on the edge p → ∞, v → 0 (spend does not vary within a customer)
+// with q near 1 and no standard errors.
+func fixedOrderShop(n int) string {
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount,kind\n")
+	day := func(d int) string { return fmt.Sprintf("2024-%02d-%02d", 1+d/28, 1+d%28) }
+	for i := range n {
+		u := (float64(i) + 0.5) / float64(n)
+		z := 100 / -math.Log1p(-u)
+		k := 1 + (i*7919)%7
+		for j := range k {
+			fmt.Fprintf(&b, "D%05d,%s,%.2f,intermediary\n", i, day(j*(300/k)+i%5), z)
+		}
+	}
+	return b.String()
+}
+
+// A fit on the edge of the parameter space has no standard errors; q is
+// then judged by the least standard error a fit on its customers can
+// have (churn.GammaGammaFit.MeanSpendStdErr). Taking q > 1 alone gave
+// the one-time dealers of fixedOrderShop clvs of 80,000 (q = 1.0024, a
+// mean order of 42,000 where the median is 144).
+func TestCLVOfOneTimeBuyersAtTheEdge(t *testing.T) {
+	shop := fixedOrderShop(3000)
+	f := crm(t, shop, "fit", "-model", "gammagamma", "-json", "-in", "-", "-calibration-end", "2024-12-31")
+	require.Equal(t, 0, f.code, f.stderr)
+	var got fitOutput
+	require.NoError(t, json.Unmarshal([]byte(f.stdout), &got))
+	require.Greater(t, got.Params["q"], 1.0, f.stdout)
+	require.Empty(t, got.StdErrors, "a fit on the edge: %s", f.stdout)
+	require.Greater(t, got.Params["p"], 1e6, "p → ∞: %s", f.stdout)
+
+	sc := crm(t, shop, "score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", "2024-12-31")
+	require.Equal(t, 0, sc.code, sc.stderr)
+	assert.Regexp(t, `crm: gammagamma p=\S+ q=\S+ v=\S+ on (\d+) repeat customers \(\d+ excluded\) \(likelihood highest at the edge of the parameter space, p → ∞, v → 0[^\n]*\); q is within 1\.96 standard errors \(0\.02\d+, the least a fit on \d+ customers can have: the fit has none of its own\) of 1, so the mean spend p·v/\(q−1\) is not determined: customers without a repeat purchase get no clv\n`, sc.stderr)
+	rows := readCSVFile(t, sc.stdout)
+	once := 0
+	for _, row := range rows[1:] {
+		if row[1] == "0" {
+			once++
+			assert.Empty(t, row[6], "%v", row)
+		} else {
+			require.NotEmpty(t, row[6], "%v", row)
+		}
+	}
+	require.Positive(t, once)
+	assert.Contains(t, sc.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase", once))
+
+	bt := crm(t, shop, "batch", "-in", "-", "-as-of", "2024-12-31")
+	require.Equal(t, 0, bt.code, bt.stderr)
+	assert.Contains(t, bt.stderr, "the least a fit on")
+	assert.Contains(t, bt.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase", once))
+	brows := readCSVFile(t, bt.stdout)
+	col := slices.Index(brows[0], "clv")
+	require.NotEqual(t, -1, col, "%v", brows[0])
+	clv := map[string]string{}
+	for _, row := range rows[1:] {
+		clv[row[0]] = row[6]
+	}
+	for _, row := range brows[1:] {
+		assert.Equal(t, clv[row[0]], row[col], "%s: score and batch give the same clv", row[0])
 	}
 }

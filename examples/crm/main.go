@@ -283,6 +283,10 @@
 // p·v/(q−1) it would give them: q lies within 1.96 standard errors of 1
 // (churn.GammaGammaFit.MeanSpendDetermined), as when the kind's spend per
 // order spreads over orders of magnitude; the line of that fit says so.
+// A fit at the edge of the parameter space has no standard errors of its
+// own, and q is judged by the least one a fit on its customers can have
+// (churn.GammaGammaFit.MeanSpendStdErr), as when each dealer orders the
+// same amount every time.
 //
 // A fit whose likelihood is highest at the edge of the parameter space
 // (churn.BoundaryError: on a small shop, often a dropout probability

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/internal/shopgen"
 )
@@ -73,4 +76,38 @@ func riskNote(page string) string {
 		out = append(out, regexp.MustCompile(re).FindAllString(text, -1)...)
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestReportAtRiskTiesDoNotDependOnCustomerIDs checks the at-risk table
+// where two customers have the same net revenue: A1 (critical, last
+// bought 161 days ago) and B1 (high, 121 days ago), with one row to
+// show. The more at risk is shown whatever the two are called: renamed
+// Z1, A1 is no longer first in ID order, and was then left out for B1.
+func TestReportAtRiskTiesDoNotDependOnCustomerIDs(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\nA1,2025-01-05,500\nA1,2025-01-20,500\nB1,2025-01-10,600\nB1,2025-03-01,400\n")
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 40 {
+		d := start.AddDate(0, 0, (i*37)%170)
+		fmt.Fprintf(&b, "F%02d,%s,%d.00\n", i, d.Format(time.DateOnly), 20+i%7)
+		if i%3 == 0 {
+			fmt.Fprintf(&b, "F%02d,%s,15.00\n", i, d.AddDate(0, 0, 11).Format(time.DateOnly))
+		}
+	}
+	table := func(csv string) string {
+		out := filepath.Join(t.TempDir(), "report.html")
+		r := crm(t, csv, "report", "-in", "-", "-as-of", "2025-06-30", "-top", "1", "-out", out)
+		require.Equal(t, 0, r.code, r.stderr)
+		page, err := os.ReadFile(out)
+		require.NoError(t, err)
+		text := regexp.MustCompile(`\s+`).ReplaceAllString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(string(page), " "), " ")
+		m := regexp.MustCompile(`\b[ABZ]1 High value 1,000 \S+ \d+% \w+`).FindString(text)
+		require.NotEmpty(t, m, "the at-risk table has A1 or B1")
+		return m
+	}
+	want := table(b.String())
+	assert.Regexp(t, `^A1 High value 1,000 2025-01-20 \d+% critical$`, want)
+	got := table(strings.ReplaceAll(b.String(), "A1,", "Z1,"))
+	assert.Equal(t, strings.Replace(want, "A1", "Z1", 1), got)
 }

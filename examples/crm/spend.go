@@ -132,7 +132,7 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		for _, k := range present {
 			out.byKind[k] = &f
 		}
-		out.notes = append(out.notes, spendLine("", f)+note)
+		out.notes = append(out.notes, spendLine("", f, note))
 		return out, nil
 	}
 	// The fit on all customers, made when a kind's own fit fails, with
@@ -158,7 +158,7 @@ func fitSpend(in *spendInput) (spendFits, error) {
 		f, note, err := fitSpendModel(g)
 		if err == nil {
 			out.byKind[k] = &f
-			out.notes = append(out.notes, spendLine(plural(k), f)+note)
+			out.notes = append(out.notes, spendLine(plural(k), f, note))
 			continue
 		}
 		firstErr = cmp.Or(firstErr, err)
@@ -168,7 +168,7 @@ func fitSpend(in *spendInput) (spendFits, error) {
 			continue
 		}
 		out.byKind[k] = &all.f
-		out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; they use the fit on all customers:", plural(k), err), spendLine("all customers", all.f)+all.note)
+		out.notes = append(out.notes, fmt.Sprintf("crm: gammagamma for %s: %v; they use the fit on all customers:", plural(k), err), spendLine("all customers", all.f, all.note))
 	}
 	for _, k := range present {
 		if out.byKind[k] != nil {
@@ -262,21 +262,23 @@ func plural(k customer.Kind) string {
 }
 
 // spendLine reports a Gamma-Gamma fit on stderr; who is empty for the
-// fit on the whole population.
-func spendLine(who string, f fitted) string {
+// fit on the whole population, and note (of a fit kept at the edge,
+// keepEdge) follows the figures, before what the fit means for the clv
+// of customers without a repeat purchase.
+func spendLine(who string, f fitted, note string) string {
 	if who != "" {
 		who = " for " + who
 	}
 	line := fmt.Sprintf("crm: gammagamma%s p=%s q=%s v=%s on %d repeat customers (%d excluded)",
-		who, num(f.spend.P), num(f.spend.Q), num(f.spend.V), f.info.Customers, f.excluded)
+		who, num(f.spend.P), num(f.spend.Q), num(f.spend.V), f.info.Customers, f.excluded) + note
 	if f.spend.Q > 1 && !f.meanSpend {
-		se := 0.0
-		for _, p := range f.params {
-			if p.Name == "q" {
-				se = p.StdErr
-			}
+		se := num(f.meanSpendSE)
+		if !f.info.StdErrOK {
+			// At the edge of the parameter space the fit has no standard
+			// errors: q is judged by the least one it can have.
+			se += ", the least a fit on " + customers(f.info.Customers) + " can have: the fit has none of its own"
 		}
-		line += fmt.Sprintf("; q is within 1.96 standard errors (%s) of 1, so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase get no clv", num(se))
+		line += fmt.Sprintf("; q is within 1.96 standard errors (%s) of 1, so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase get no clv", se)
 	}
 	return line
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -35,4 +37,29 @@ func TestCLVWithoutADeterminedMeanSpend(t *testing.T) {
 
 	m.Spend = nil
 	assert.Nil(t, m.clv(again, sum))
+}
+
+// When the spend model does not determine the mean spend, the models say
+// so in their notes (GET /v1/models), which is where an analyst looks
+// for why one-time buyers have no clv_52w; a determined mean adds none.
+func TestSpendMeanNote(t *testing.T) {
+	fit := func(sigma float64) churn.GammaGammaFit {
+		r := rand.New(rand.NewPCG(5, 9))
+		obs := make([]churn.SpendObservation, 0, 3000)
+		for range 3000 {
+			x := float64(1 + r.IntN(6))
+			obs = append(obs, churn.SpendObservation{Frequency: x, MeanSpend: math.Round(100*math.Exp(sigma*r.NormFloat64())*100) / 100})
+		}
+		g, err := churn.GroupSpend(obs)
+		require.NoError(t, err)
+		f, err := churn.FitGammaGamma(g, nil)
+		require.NoError(t, err)
+		return f
+	}
+	wide := fit(1.4) // q = 1.066 ± 0.046
+	require.False(t, wide.MeanSpendDetermined())
+	assert.Regexp(t, `^gamma-gamma: q = 1\.07 is within 1\.96 standard errors \(0\.046\) of 1, so the mean spend p·v/\(q−1\) is not determined: customers without a repeat purchase have no clv_52w$`, spendMeanNote(wide))
+	narrow := fit(0.5)
+	require.True(t, narrow.MeanSpendDetermined())
+	assert.Empty(t, spendMeanNote(narrow))
 }

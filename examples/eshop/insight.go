@@ -207,6 +207,9 @@ func (s *Server) Refresh(ctx context.Context) (*Models, error) {
 		m.Notes = append(m.Notes, "gamma-gamma: "+err.Error())
 	} else {
 		m.Spend, m.SpendMean = &fit.Model, fit.MeanSpendDetermined()
+		if note := spendMeanNote(fit); note != "" {
+			m.Notes = append(m.Notes, note)
+		}
 	}
 	m.Took = time.Since(start)
 	s.models.Store(m)
@@ -612,6 +615,19 @@ func (s *Server) getInsight(ctx context.Context, _ Caller, r *http.Request) (int
 		out.Churn = c
 	}
 	return http.StatusOK, out, nil
+}
+
+// spendMeanNote is the note of a spend fit with q > 1 that does not
+// determine the mean spend p·v/(q−1) (churn.GammaGammaFit.MeanSpendDetermined):
+// q, the standard error it is judged by (MeanSpendStdErr), and that
+// customers without a repeat purchase then have no clv_52w; "" for any
+// other fit.
+func spendMeanNote(fit churn.GammaGammaFit) string {
+	if !(fit.Model.Q > 1) || fit.MeanSpendDetermined() {
+		return ""
+	}
+	return fmt.Sprintf("gamma-gamma: q = %.3g is within 1.96 standard errors (%.2g) of 1, so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase have no clv_52w",
+		fit.Model.Q, fit.MeanSpendStdErr())
 }
 
 // clv is the 52-week CLV of a customer with observation o and summary

@@ -240,8 +240,8 @@ type KindReport struct {
 	// Churn is the churn analysis of the kind.
 	Churn ChurnReport
 	// AtRisk are the customers of high current value at high or critical
-	// risk, largest net revenue first, at most Options.TopN; AtRiskTotal
-	// counts all of them.
+	// risk, largest net revenue first (of equal net revenue, the higher
+	// risk first), at most Options.TopN; AtRiskTotal counts all of them.
 	AtRisk      []AtRisk
 	AtRiskTotal int
 }
@@ -379,8 +379,9 @@ func Build(in *Input, opts *Options) (*Report, error) {
 
 // candidate is a row of the at-risk table before the ranking.
 type candidate struct {
-	i   int
-	net decimal.Decimal
+	i    int
+	net  decimal.Decimal
+	risk float64 // of today, as the risk pass scored it
 }
 
 func finite(x float64) float64 {
@@ -498,17 +499,20 @@ func (v *spendValues) histogram() SpendHistogram {
 // atRiskRows fills the at-risk table of kind k from its candidates
 // (customers of high current value, quadrant high-value or
 // secondary-value, at high or critical risk, in order): largest net
-// revenue first, at most o.TopN. Kinds are ranked apart: an
-// intermediary's revenue is that of a whole shop.
+// revenue first, of equal net revenue the higher risk first, at most
+// o.TopN. Kinds are ranked apart: an intermediary's revenue is that of a
+// whole shop.
 func atRiskRows(in *Input, o *Options, k *KindReport, cand []candidate, models map[customer.Kind]*kindChurn) error {
 	k.AtRiskTotal = len(cand)
-	// Largest net revenue first, customers of equal net revenue in their
-	// order: a total order, so an unstable sort gives the same rows.
+	// Largest net revenue first, then the higher risk, so that which of
+	// two customers of equal net revenue makes the table depends on their
+	// facts, not on their IDs; customers equal in both in their order: a
+	// total order, so an unstable sort gives the same rows.
 	slices.SortFunc(cand, func(a, b candidate) int {
 		if c := b.net.Cmp(a.net); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.i, b.i)
+		return cmp.Or(cmp.Compare(b.risk, a.risk), cmp.Compare(a.i, b.i))
 	})
 	book := segment.DefaultPlaybook()
 	all := customer.Consent{Marketing: true, Profiling: true}

@@ -256,38 +256,18 @@ func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPop
 	// second one trains, the others test; when there are more than
 	// 2·MaxTraining, the first 2·MaxTraining of that order are used. The
 	// split so depends on the facts of each customer, not on the IDs:
-	// customers renamed, or listed in another order, split alike. The
-	// error of a label is that of the first customer, in order, whose
+	// customers renamed, or listed in another order, split alike. Each
+	// customer is labelled once, in the population's order, and the
+	// error of a label is that of the first customer in that order whose
 	// label fails.
-	var s customer.Summary
-	label := func(i int) (risk.Example, error) {
-		calSrc.Summary(int(cal[i]), &s)
-		return risk.Label(input(&s, calModel), int(actual[i]))
-	}
-	order := make([]keyed, len(cal))
-	for i := range cal {
-		ex, err := label(i)
-		if err != nil {
-			return nil, err
-		}
-		order[i] = keyed{exampleKey(&ex), int32(i)}
-	}
-	slices.SortFunc(order, func(a, b keyed) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.i, b.i))
+	train, test, err := splitExamples(len(cal), 2*o.MaxTraining, func(i int, s *customer.Summary) (risk.Example, error) {
+		calSrc.Summary(int(cal[i]), s)
+		return risk.Label(input(s, calModel), int(actual[i]))
 	})
-	order = order[:min(len(order), 2*o.MaxTraining)]
-	// examples labels the customers at from, from+2, … of order.
-	examples := func(from int) []risk.Example {
-		out := make([]risk.Example, 0, (len(order)-from+1)/2)
-		for j := from; j < len(order); j += 2 {
-			ex, _ := label(int(order[j].i)) // labelled without error above
-			out = append(out, ex)
-		}
-		return out
+	if err != nil {
+		return nil, err
 	}
-	train := examples(0)
 	model, fr, err := risk.Fit(train, nil)
-	test := examples(1)
 	if err != nil {
 		// Newton's method cannot fail on a well-posed problem; if it
 		// does, the documented rules serve and the page says why.
@@ -309,10 +289,88 @@ func calibrate(in *Input, calSrc Summaries, k *KindReport, o *Options, c *calPop
 }
 
 // keyed is a calibration customer (index i of the calibration
-// population) with the key of its risk example.
+// population) with the key of its risk example, kept in slot slot of
+// splitExamples' examples.
 type keyed struct {
-	key uint64
-	i   int32
+	key  uint64
+	i    int32
+	slot int32
+}
+
+// before orders keyed customers by key, then by index.
+func (a keyed) before(b keyed) bool {
+	return a.key < b.key || a.key == b.key && a.i < b.i
+}
+
+// splitExamples labels the n customers 0, …, n−1 by label, in that
+// order, once each, and returns the examples of the first most of them in
+// the order of (exampleKey, index): those at even places of that order
+// in train, those at odd places in test. On the first error of label it
+// returns that error. It holds the examples of at most most customers at
+// a time: past most, a customer's example is kept only when its key comes
+// before the last kept one's (a max-heap on the key), which it then
+// replaces. train and test share one array.
+func splitExamples(n, most int, label func(i int, s *customer.Summary) (risk.Example, error)) (train, test []risk.Example, err error) {
+	limit := min(n, most)
+	exs := make([]risk.Example, 0, limit)
+	keys := make([]keyed, 0, limit) // a max-heap on before once full
+	down := func(j int) {
+		for {
+			c := 2*j + 1
+			if c >= len(keys) {
+				return
+			}
+			if c+1 < len(keys) && keys[c].before(keys[c+1]) {
+				c++
+			}
+			if !keys[j].before(keys[c]) {
+				return
+			}
+			keys[j], keys[c] = keys[c], keys[j]
+			j = c
+		}
+	}
+	var s customer.Summary
+	for i := range n {
+		ex, err := label(i, &s)
+		if err != nil {
+			return nil, nil, err
+		}
+		k := keyed{key: exampleKey(&ex), i: int32(i)}
+		switch {
+		case len(keys) < limit:
+			k.slot = int32(len(exs))
+			exs, keys = append(exs, ex), append(keys, k)
+			if len(keys) == limit && n > limit {
+				for j := limit/2 - 1; j >= 0; j-- {
+					down(j)
+				}
+			}
+		case limit > 0 && k.before(keys[0]):
+			k.slot = keys[0].slot
+			exs[k.slot], keys[0] = ex, k
+			down(0)
+		}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.i, b.i))
+	})
+	// Move the example at place j of the order to j/2 when j is even,
+	// and to h + j/2 when odd, in place (following the cycles of the
+	// permutation).
+	h := (limit + 1) / 2
+	to := make([]int32, limit)
+	for j, k := range keys {
+		to[k.slot] = int32(j/2 + j%2*h)
+	}
+	for j := range to {
+		for int(to[j]) != j {
+			t := to[j]
+			exs[j], exs[t] = exs[t], exs[j]
+			to[j], to[t] = to[t], t
+		}
+	}
+	return exs[:h:h], exs[h:], nil
 }
 
 // exampleKey hashes what a risk example says of a customer — its

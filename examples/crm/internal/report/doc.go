@@ -27,7 +27,8 @@
 //     (churn.EvaluateHoldout), when the history is long enough to hold a
 //     calibration period and a holdout period; otherwise the page says why.
 //   - The customers most worth a call: high current value, high or
-//     critical churn risk, largest net revenue first, with the reasons of
+//     critical churn risk, largest net revenue first (of equal net
+//     revenue, the higher risk first), with the reasons of
 //     the risk model and the actions of segment.DefaultPlaybook for the
 //     customer's quadrant, grade (when graded), shop type and lifecycle
 //     stage.

@@ -781,7 +781,7 @@ func (rep *Report) riskPass(in *Input, o *Options, kinds map[customer.Kind]*kind
 			net := s.Net()
 			pt.net = pt.net.Add(net)
 			if q := in.Segments[i].Quadrant; q == segment.HighValue || q == segment.SecondaryValue {
-				t.cand = append(t.cand, candidate{i: i, net: net})
+				t.cand = append(t.cand, candidate{i: i, net: net, risk: r})
 			}
 		}
 	})
