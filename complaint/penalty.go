@@ -56,7 +56,10 @@ type PenaltySchedule []PenaltyStep
 // Step returns the step of s that applies to a loss: the last whose
 // From is at most loss. It reports false, and the zero step, for a loss
 // below every step (any measure will do). s is taken as valid (see
-// [Policy.Validate]).
+// [Policy.Validate]), but values it refuses do not make Step hang: a
+// loss beyond the bounds of an amount (more than 30 integer digits or
+// 30 decimals) is below every step, and a step whose From is beyond
+// them, and every step after it, applies to no loss.
 func (s PenaltySchedule) Step(loss decimal.Decimal) (PenaltyStep, bool) {
 	if i := s.step(loss); i >= 0 {
 		return s[i], true
@@ -68,8 +71,13 @@ func (s PenaltySchedule) Step(loss decimal.Decimal) (PenaltyStep, bool) {
 // none does.
 func (s PenaltySchedule) step(loss decimal.Decimal) int {
 	i := -1
+	if !customer.AmountInRange(loss) {
+		// The bound first: comparing an amount with an extreme
+		// exponent would not end.
+		return i
+	}
 	for j, st := range s {
-		if st.From.GreaterThan(loss) {
+		if !customer.AmountInRange(st.From) || st.From.GreaterThan(loss) {
 			break
 		}
 		i = j
@@ -80,13 +88,22 @@ func (s PenaltySchedule) step(loss decimal.Decimal) int {
 // LeastDeduction returns the least pay deduction st asks for a loss:
 // loss × Share / 100 rounded up to whole minor units of the loss's
 // currency (see [PenaltyStep]). It returns the zero Money for a step of
-// another action, and for a loss in no known currency.
+// another action, for a loss in no known currency, and for what
+// [Policy.Validate] and [Apply] refuse: a share outside (0, 100], a
+// negative loss, and a share or loss beyond the bounds of an amount
+// (more than 30 integer digits or 30 decimals).
 func (st PenaltyStep) LeastDeduction(loss customer.Money) customer.Money {
-	cur := loss.Currency()
+	cur, l := loss.Currency(), loss.Amount()
 	if st.Action != ActionPayDeduction || !cur.Valid() {
 		return customer.Money{}
 	}
-	m, err := customer.MoneyFromDecimal(loss.Amount().Mul(st.Share).Shift(-2).RoundCeil(cur.Digits()), cur)
+	// The bounds first: comparing an amount with an extreme exponent
+	// would not end.
+	if !customer.AmountInRange(st.Share) || !customer.AmountInRange(l) ||
+		st.Share.Sign() <= 0 || st.Share.GreaterThan(hundred) || l.Sign() < 0 {
+		return customer.Money{}
+	}
+	m, err := customer.MoneyFromDecimal(l.Mul(st.Share).Shift(-2).RoundCeil(cur.Digits()), cur)
 	if err != nil {
 		return customer.Money{}
 	}

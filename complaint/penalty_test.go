@@ -271,9 +271,9 @@ func TestPenaltyOldLogRebuilds(t *testing.T) {
 }
 
 // The default policy sizes the penalty in the currencies it sets
-// approval thresholds for: a warning at least from a loss a supervisor
-// may not approve alone, a pay deduction of at least 5% from five times
-// that.
+// approval thresholds for: a warning at least from the threshold on (the
+// threshold included, which a supervisor may still approve alone), a pay
+// deduction of at least 5% from five times it.
 func TestDefaultPenalties(t *testing.T) {
 	p := complaint.DefaultPolicy()
 	for cur, limit := range p.ApprovalThresholds {

@@ -423,9 +423,10 @@ func (p *Policy) windowEnd(since time.Time, w time.Duration) time.Time {
 // counted in UTC (no Location; set one for calendar days in the shops'
 // zone), [DefaultPriority], and in the same currencies penalties of the
 // staff responsible by the loss: any measure for a loss below the
-// approval threshold (one a supervisor may approve alone), a warning at
-// least from it, and from five times it (500 EUR, 4000 CNY) a pay
-// deduction of at least 5% of the loss. The source asks for a deduction
+// approval threshold, a warning at least from the threshold on (the
+// threshold included, although a supervisor may approve a payment of it
+// alone), and from five times it (500 EUR, 4000 CNY) a pay deduction of
+// at least 5% of the loss. The source asks for a deduction
 // of "a certain share" by the size of the loss and sets no figures;
 // these are the package's, to be set by the brand. Logs written before
 // the schedule rebuild ([Rebuild] checks no guard).

@@ -15,7 +15,7 @@ import (
 // (潜力流失) and the high-frequency, low-spend (高频低额) customers). The
 // segments from [Champions] to [Lost] are those of the R × F grid of
 // [DefaultRFMRules]; [HighNetWorth], [AboutToChurn] and
-// [HighFrequencyLowSpend] are the groups the seed names, which no
+// [HighFrequencyLowSpend] are the groups the domain rules name, which no
 // default rule assigns: a host places them with rules of its own that
 // also read the total spend M and the spend per purchase AOV ([RFMRule];
 // see its example). Rules place buyers only: a customer without a
