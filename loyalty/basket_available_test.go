@@ -140,3 +140,38 @@ func TestAvailableAtIsWhatARedemptionMaySpend(t *testing.T) {
 	_, _, err = p.Apply(later, loyalty.Redemption{Member: "M1", ID: "R", Time: day(2025, 12, 31), Points: 100}, later.AsOf)
 	assert.ErrorAs(t, err, &ve, "a redemption before the join is refused")
 }
+
+// The cap by the account's points at the basket's time holds for the
+// smallest payment in points too: a programme that lets a member pay
+// with a single point refuses that point when the account has none
+// then, whatever Available says.
+func TestBasketAvailableOnePoint(t *testing.T) {
+	c := club(t).Config()
+	c.Redeem.MinPoints = 1
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	a := availableAccount(t, p)
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		have loyalty.Points // the cap reported; -1: priced
+	}{
+		{"a point the account has then", day(2026, 1, 20), -1},
+		{"no point left: expired by the basket's time", day(2027, 1, 20), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := loyalty.Basket{Member: "M1", Time: tc.at, Currency: "EUR", Account: &a, Available: 500, Points: 1,
+				Items: []loyalty.Item{{Line: line("DRESS", "dresses", "80", 1)}}}
+			q, err := p.Price(b)
+			if tc.have < 0 {
+				require.NoError(t, err)
+				assert.Equal(t, loyalty.Points(1), q.PointsUsed)
+				return
+			}
+			var ie *loyalty.InsufficientError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, loyalty.Points(1), ie.Requested)
+			assert.Equal(t, tc.have, ie.Available)
+		})
+	}
+}

@@ -34,6 +34,9 @@ func TestBasketErrorsNameMemberAndField(t *testing.T) {
 	}{
 		{basket("M1", expired, ok), "coupons[0]", loyalty.RuleValidity},
 		{basket("M1", ok, minSpend), "coupons[1]", loyalty.RuleMinSpend},
+		// A code presented twice is named at its second place.
+		{basket("M1", ok, ok), "coupons[1]", loyalty.RuleRepeated},
+		{basket("M1", ok, minSpend, ok), "coupons[2]", loyalty.RuleRepeated},
 	} {
 		_, err := p.Price(c.b)
 		var ce *loyalty.CouponError

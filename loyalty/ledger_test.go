@@ -394,6 +394,25 @@ func TestBirthdayMultiplierNotUsedByAnOrderEarningNothing(t *testing.T) {
 	assert.Equal(t, 2025, earn.Year)
 }
 
+// An order paid in money whose points, doubled for the birthday, still
+// round down to nothing (0.40 EUR: 0.8 points, rounding down) earns
+// nothing either and leaves the year's birthday multiplier for a later
+// purchase (Earning.BirthdayYear).
+func TestBirthdayMultiplierNotUsedByAnOrderRoundingToNothing(t *testing.T) {
+	p := club(t)
+	a := joined(t, p, day(2025, 1, 5)) // birthday 3 October
+	a, entries, err := p.Apply(a, loyalty.Purchase{Order: order("TINY", "M1", day(2025, 10, 5), line("A", "socks", "0.40", 1))}, day(2025, 10, 5))
+	require.NoError(t, err)
+	earn := ofKind(entries, loyalty.EntryEarn)[0]
+	assert.Equal(t, loyalty.Points(0), earn.Points)
+	assert.Zero(t, earn.Year)
+	_, entries, err = p.Apply(a, loyalty.Purchase{Order: order("PAID", "M1", day(2025, 10, 6), line("B", "coats", "100", 1))}, day(2025, 10, 6))
+	require.NoError(t, err)
+	earn = ofKind(entries, loyalty.EntryEarn)[0]
+	assert.Equal(t, loyalty.Points(200), earn.Points, "the first purchase that earns is doubled")
+	assert.Equal(t, 2025, earn.Year)
+}
+
 // A birthday gift whose programme and tier parts add up beyond int64 is
 // an overflow error, not the programme's part alone.
 func TestBirthdayGiftOverflow(t *testing.T) {

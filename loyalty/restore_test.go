@@ -540,3 +540,38 @@ func TestClawbackAfterExpiryTakesOnlyWhatWasSpent(t *testing.T) {
 		})
 	}
 }
+
+// A till that records the redemption after the refund of the goods it
+// paid for gives the points back then, down to a single point: 10
+// points paid for ten pairs of socks, one pair refunded before the
+// redemption is recorded, gives back 1 point (package documentation,
+// "Ledger": points that paid for an order come back when its goods are
+// refunded, also when a till records the redemption after the refund).
+func TestRedemptionRecordedAfterTheRefundGivesBackOnePoint(t *testing.T) {
+	p, l := welcomed(t, day(2027, 1, 10))
+	bought := day(2026, 3, 2)
+	evs := payWithPoints(t, p, l.a, "O1", bought, 10, item("SOCK", "socks", "2026-AW", "1.00", 10))
+	require.Len(t, evs, 2)
+	var redeem, purchase loyalty.Event
+	for _, e := range evs {
+		switch e.(type) {
+		case loyalty.Redemption:
+			redeem = e
+		case loyalty.Purchase:
+			purchase = e
+		}
+	}
+	require.NotNil(t, redeem)
+	require.NotNil(t, purchase)
+	l.do(bought, purchase)
+	refunded := bought.Add(time.Hour)
+	l.do(refunded, loyalty.Returned{Return: ret("X1", "O1", "M1", refunded, customer.ReturnLine{LineID: "SOCK", Quantity: -1})})
+	entries := l.do(refunded.Add(time.Hour), redeem)
+	r := ofKind(entries, loyalty.EntryRestore)
+	require.Len(t, r, 1, "%v", entries)
+	assert.Equal(t, loyalty.Points(1), r[0].Points)
+	paid, restored := l.a.OrderRedemption("O1")
+	assert.Equal(t, loyalty.Points(10), paid)
+	assert.Equal(t, loyalty.Points(1), restored)
+	l.requireReplays()
+}

@@ -102,3 +102,38 @@ func TestDroppedTierReadsTheProgrammesWindow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "platinum", q.Tier(a).Name)
 }
+
+// A dropped tier is read by what the member's qualifying value reached
+// while it held it: from the time it reached the tier up to, not
+// including, the purchase that moved it on (Programme.reached, the
+// stretch of Account.heldSpan). Gold reached with 1600 and left for
+// platinum by a purchase that took the value to 3200: with gold dropped
+// and silver from 2000, the member held bronze in gold's stretch, not
+// silver, which only the purchase that moved it to platinum reached.
+func TestDroppedTierStretchEndsBeforeTheNextChange(t *testing.T) {
+	p := bpgpTiers(t)
+	var a loyalty.Account
+	a = apply(t, p, a, day(2026, 3, 1),
+		loyalty.Join{Member: "M1", Time: day(2026, 1, 5)},
+		loyalty.Purchase{Order: order("O1", "M1", day(2026, 2, 1), line("COAT", "coats", "1600", 1))},
+		loyalty.Purchase{Order: order("O2", "M1", day(2026, 3, 1), line("COAT", "coats", "1600", 1))})
+	require.Equal(t, "platinum", a.LevelName())
+	require.Equal(t, "gold", p.TierAt(a, day(2026, 2, 15)).Name)
+
+	c := p.Config()
+	c.Tiers.Levels = []loyalty.TierLevel{
+		{Name: "bronze", Min: dec("0")},
+		{Name: "silver", Min: dec("2000"), Multiplier: dec("1.25")},
+		{Name: "platinum", Min: dec("3000"), Multiplier: dec("2")},
+	}
+	q, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	assert.Equal(t, "platinum", q.Tier(a).Name)
+	assert.Equal(t, "bronze", q.TierAt(a, day(2026, 2, 15)).Name, "gold held with 1600, below silver's 2000")
+
+	// A value equal to a tier's Min reaches it.
+	c.Tiers.Levels[1].Min = dec("1600")
+	q, err = loyalty.Compile(c)
+	require.NoError(t, err)
+	assert.Equal(t, "silver", q.TierAt(a, day(2026, 2, 15)).Name, "gold held with 1600, silver's Min")
+}

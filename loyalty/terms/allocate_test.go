@@ -164,6 +164,10 @@ func TestAllocateRejects(t *testing.T) {
 		{"negative owed", good, func(s []terms.Settlement) { s[1].Owed = s[1].Owed.Neg() }, []string{"settlements[1].owed negative"}},
 		{"with discount above owed", good, func(s []terms.Settlement) { s[1].WithDiscount = s[1].Owed.Mul(d("2")) },
 			[]string{"settlements[1].with_discount out_of_range"}},
+		// A positive WithDiscount must be below Owed (Allocate's doc): one
+		// equal to it is no discount and is refused too, not read as one.
+		{"with discount equal to owed", good, func(s []terms.Settlement) { s[1].WithDiscount = s[1].Owed },
+			[]string{"settlements[1].with_discount out_of_range"}},
 		{"every fault at once", pay(t, "", time.Time{}, "0"), func(s []terms.Settlement) { s[0].Invoice = ""; s[2].Customer = "X" },
 			[]string{"payment.amount not_positive", "payment.at required", "payment.id required",
 				"settlements[0].invoice required", "settlements[2].customer mismatch"}},
@@ -182,4 +186,23 @@ func TestAllocateRejects(t *testing.T) {
 			assert.Equal(t, before, open)
 		})
 	}
+}
+
+// A settlement built by hand or read back may leave WithDiscount as the
+// zero Money: that is no discount, in any currency (Allocate's doc),
+// and the invoice gets what it owes, not a currency fault.
+func TestAllocateZeroMoneyIsNoDiscount(t *testing.T) {
+	at := on(12, 10, 0, 0)
+	open := threeInvoices(t, at)
+	for i := range open {
+		open[i].WithDiscount = customer.Money{}
+	}
+	parts, left, err := terms.Allocate(pay(t, "BANK-7", at, "1200.00"), open)
+	require.NoError(t, err)
+	var got []string
+	for _, a := range parts {
+		got = append(got, a.Invoice+" "+a.Payment.Amount.String())
+	}
+	assert.Equal(t, []string{"INV-3 140.00 EUR", "INV-1 700.00 EUR", "INV-2 350.00 EUR"}, got)
+	assert.Equal(t, "10.00 EUR", left.String())
 }

@@ -176,7 +176,8 @@ func TestCalendarNoOpenDay(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, []string{"calendar out_of_range", "calendar out_of_range"}, fields(t, err))
 	assert.Contains(t, err.Error(), `invoice "INV-1"`)
-	assert.Contains(t, err.Error(), "2025-03-13")
+	assert.Contains(t, err.Error(), "discount date 2025-03-13")
+	assert.Contains(t, err.Error(), "due date 2025-04-02", "the due date is the invoice's day + NetDays")
 	assert.Equal(t, terms.Invoice{}, inv)
 
 	// Open only MaxRoll days after each deadline: just in reach.
