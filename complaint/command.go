@@ -279,6 +279,49 @@ func checkDeductions(p *problems, c Case, cmd Command) {
 	}
 }
 
+// checkPaidOut reports a proposal on c that, carried out, would take
+// what the case paid out ([Case].PaidOut) or paid back ([Case].Paid)
+// beyond the bounds of an amount ([customer.AmountInRange]): a case
+// reopened and paid again and again, each time within the bounds, whose
+// sum is not. Apply refuses every command on a case holding such a sum
+// (checkAmounts), so the carry-out would leave the case stuck. It
+// checks the proposal of a propose command (command.proposal.amount)
+// and, at the carry-out, the case's (case.proposal.amount), which a
+// proposal made before this check may be. An amount that checkCommand
+// or checkAmounts refuses is left to them. Only [Apply] checks this,
+// not [Rebuild], so that logs written before it still rebuild; a case
+// such a log leads to is refused by Apply.
+func checkPaidOut(p *problems, c Case, cmd Command) {
+	pr, field := cmd.Proposal, "command.proposal.amount"
+	switch {
+	case cmd.Kind == CmdCarryOut:
+		pr, field = c.Proposal, "case.proposal.amount"
+	case cmd.Kind != CmdPropose:
+		return
+	}
+	if pr == nil || !pr.Kind.MovesMoney() || c.PaidOut.IsZero() && c.Paid.IsZero() {
+		return
+	}
+	a := pr.Amount
+	if a.Currency() != c.Intake.Currency || a.Sign() <= 0 || !customer.AmountInRange(a.Amount()) {
+		return // refused by checkCommand
+	}
+	sums := [...]struct {
+		m    customer.Money
+		what string
+		ok   bool
+	}{{c.PaidOut, "paid out", true}, {c.Paid, "paid back", pr.Kind.givesBack()}}
+	for _, s := range sums {
+		if !s.ok || s.m.IsZero() {
+			continue
+		}
+		if total, err := s.m.Add(a); err == nil && !customer.AmountInRange(total.Amount()) {
+			p.add(field, customer.CodeRange, fmt.Sprintf("%s and the %s the case %s before come to %s, beyond the bounds of an amount (at most 30 integer digits and 30 decimals)", a, s.m, s.what, total))
+			return
+		}
+	}
+}
+
 // lossOf returns the loss of a carry-out of e on c: the loss e records
 // ([Execution].Loss) or, without one, what the proposal carried out pays
 // the customer, zero (in the case's currency) for a resolution that

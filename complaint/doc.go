@@ -36,6 +36,11 @@
 // department its approvers had. A case past its assignment always has a
 // department: [Apply] refuses one without (case.department), as a
 // damaged store may give back, rather than hold its approver to none.
+// Nor does it add or compare the amounts of such a case: an amount
+// beyond the bounds of an amount (1e-2147483647, whose arithmetic would
+// not end), in another currency than the case's, or a negative sum paid
+// out is refused by every command, naming the field
+// (case.proposal.amount, case.paid_out, …), before anything else.
 //
 // The configurable parts of the guards (approval thresholds, the reopen
 // window and feedback wait, the approving departments, the priority

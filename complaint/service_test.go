@@ -3,6 +3,8 @@ package complaint_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,21 +224,58 @@ func FuzzEventsJSON(f *testing.F) {
 	})
 }
 
+// FuzzCaseJSON decodes a case, as a store may give one back, and
+// applies to it commands that add and compare its amounts (the
+// proposal's bound by the order value, the approval's threshold, the
+// carry-out's deductions and sums paid) and an escalation. Apply returns
+// within the test's time, a refused command leaves the case as it was,
+// and a case Apply returns is not refused for faults of its own
+// (case.*) by the next command.
 func FuzzCaseJSON(f *testing.F) {
-	for _, n := range []int{0, 4, 8} {
+	for _, n := range []int{0, 3, 4, 5, 6, 8} {
 		c, _ := reach(n)
 		seedJSON(f, c)
 	}
 	f.Add([]byte(`{"id":"x","version":3,"state":"waiting","resume_to":"closed"}`))
+	f.Add([]byte(`{"id":"C-1","version":6,"state":"approved","intake":{"currency":"EUR","order_value":"10 EUR"},` +
+		`"department":"q","proposal":{"kind":"refund","amount":"40.00 USD"},"paid_out":"-5 EUR"}`))
+	deduction := complaint.Accountability{Staff: "qc-1", Action: complaint.ActionPayDeduction, Deduction: eur(f, "1.00")}
+	commands := []struct {
+		cmd complaint.Command
+		by  complaint.Actor
+	}{
+		{complaint.Command{Kind: complaint.CmdEscalate, Reason: "r"}, supervisor},
+		{complaint.Command{Kind: complaint.CmdApprove}, supervisor},
+		{complaint.Command{Kind: complaint.CmdApprove}, manager},
+		{complaint.Command{Kind: complaint.CmdCarryOut, Execution: &complaint.Execution{Notified: complaint.ChannelEmail,
+			Accountability: []complaint.Accountability{deduction}}}, supervisor},
+		{complaint.Command{Kind: complaint.CmdCarryOut, Execution: &complaint.Execution{Notified: complaint.ChannelEmail,
+			Loss: eur(f, "50.00"), Accountability: []complaint.Accountability{deduction}}}, supervisor},
+		{complaint.Command{Kind: complaint.CmdPropose, Proposal: &complaint.Proposal{Kind: complaint.ResolutionRefund, Amount: eur(f, "20.00"), Detail: "x"}}, supervisor},
+		{complaint.Command{Kind: complaint.CmdPropose, Proposal: &complaint.Proposal{Kind: complaint.ResolutionCompensation, Amount: eur(f, "20.00"), Detail: "x"}}, supervisor},
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, ok := fixpoint[complaint.Case](t, data)
 		if !ok {
 			return
 		}
 		_ = complaint.Permitted(c)
-		next, _, err := complaint.Apply(c, complaint.Command{Kind: complaint.CmdEscalate, Reason: "r"}, supervisor, c.Updated.Add(time.Hour))
-		if err != nil {
-			require.Equal(t, c, next)
+		at := c.Updated.Add(time.Hour)
+		for _, s := range commands {
+			before := c.Clone()
+			next, _, err := applyWithin(t, nil, c, s.cmd, s.by, at)
+			require.Equal(t, before, c, "%s changed the case given", s.cmd.Kind)
+			if err != nil {
+				require.Equal(t, c, next, "%s: %v", s.cmd.Kind, err)
+				continue
+			}
+			_, _, err = applyWithin(t, nil, next, complaint.Command{Kind: complaint.CmdEscalate, Reason: "r"}, supervisor, at.Add(time.Hour))
+			var ve *customer.ValidationError
+			if errors.As(err, &ve) {
+				for _, fe := range ve.Fields {
+					require.False(t, strings.HasPrefix(fe.Field, "case."), "%s gave a case Apply refuses: %v", s.cmd.Kind, err)
+				}
+			}
 		}
 	})
 }

@@ -674,14 +674,25 @@ func Apply(c Case, cmd Command, actor Actor, now time.Time) (Case, Event, error)
 // share no slice or pointer with c or cmd.
 //
 // On failure it returns c unchanged, a zero Event and
-//   - a [*customer.ValidationError] listing every bad field of the case
-//     (a state no log of events leads to, as a damaged store may give
-//     back: an unknown state, or a waiting case that names no state to
-//     resume to), the actor, the time (zero, before the case's last
-//     event, or not after the case's erasure, Case.Erased) and the
-//     command's payload (missing, not used by the
+//   - a [*customer.ValidationError] listing the faults of a case no log
+//     of events leads to, as a case built by hand or a damaged store may
+//     give back, alone and before anything else is looked at: an
+//     unknown state, a waiting case that names no state to resume to, a
+//     case past its assignment without a department, a case proposed or
+//     approved without a proposal (case.proposal), and an amount of the
+//     case beyond the bounds of an amount ([customer.AmountInRange]),
+//     in another currency than the case's, negative, or otherwise not
+//     as the commands that set it leave it (case.intake.order_value,
+//     case.proposal.amount, case.paid_out, …), whose arithmetic would
+//     be wrong or, for an extreme exponent such as 1e-2147483647, not
+//     end; or listing every bad field of the actor, the time (zero,
+//     before the case's last event, or not after the case's erasure,
+//     Case.Erased) and the command's payload (missing, not used by the
 //     command, or invalid; pay deductions of a carry-out that together
-//     exceed the loss, see [Execution]; a refund proposed on a case
+//     exceed the loss, see [Execution]; a payment that would take what
+//     the case paid out beyond the bounds of an amount, at the proposal
+//     or, for one approved before that check, at the carry-out
+//     (case.proposal.amount); a refund proposed on a case
 //     whose subject names no order, or after the case carried out a
 //     refund that left the customer no unit ([Case].RefundedAll); a finding of
 //     staff conduct that names no staff member, see [Finding]; an
@@ -716,10 +727,19 @@ func (p *Policy) apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 		}
 	}
 	var pr problems
+	// The case first: the checks of the command against it, the guards
+	// and evolve add and compare its amounts, which for an amount with
+	// an extreme exponent (1e-2147483647) would not end. A case no log
+	// leads to is refused with its own faults alone.
 	checkState(&pr, c)
+	checkAmounts(&pr, c)
+	if len(pr.fields) > 0 {
+		return c, Event{}, pr.err(fmt.Sprintf("complaint %q: %s", id, cmd.Kind))
+	}
 	checkActor(&pr, c, actor, now)
 	checkCommand(&pr, c, cmd, now)
 	checkDeductions(&pr, c, cmd)
+	checkPaidOut(&pr, c, cmd)
 	checkRefund(&pr, c, cmd)
 	checkStaffConduct(&pr, cmd)
 	if cmd.Intake != nil {
@@ -782,7 +802,10 @@ func (p *Policy) apply(c Case, cmd Command, actor Actor, now time.Time) (Case, E
 // back from a damaged store may be: a recorded case in no valid state,
 // a waiting case that does not know which state it resumes to, or a case
 // past its assignment (or waiting to resume to such a step) without a
-// department, which the assignment requires and Rebuild checks. Apply
+// department, which the assignment requires and Rebuild checks, and a
+// case proposed or approved (or waiting to resume to approved) without
+// the proposal, by which the approval and the carry-out size what the
+// case pays. Apply
 // refuses to act on it rather than move it somewhere the workflow has no
 // way to, or let the approval guard (gDepartment) hold an approver to
 // no department.
@@ -801,15 +824,116 @@ func checkState(p *problems, c Case) {
 		}
 		step = c.ResumeTo
 	}
+	what := func() string { // only for a fault: it allocates
+		if step != c.State {
+			return "a case waiting to resume to " + step.String()
+		}
+		return "a case " + step.String()
+	}
 	switch step {
 	case StateAssigned, StateInvestigated, StateProposed, StateApproved, StateCarriedOut, StateClosed:
 		if c.Department == "" {
-			what := "a case " + step.String()
-			if step != c.State {
-				what = "a case waiting to resume to " + step.String()
-			}
-			p.add("case.department", customer.CodeRequired, what+" has been assigned, and has no department")
+			p.add("case.department", customer.CodeRequired, what()+" has been assigned, and has no department")
 		}
+	}
+	if (step == StateProposed || step == StateApproved) && c.Proposal == nil {
+		// The approval's guard and the carry-out size what the case
+		// pays by the proposal.
+		p.add("case.proposal", customer.CodeRequired, what()+" has a proposal, and has none")
+	}
+}
+
+// checkAmounts reports the amounts of case c that no log of events
+// leads to, as a case built by hand or read back from a damaged store
+// may hold them, before anything adds or compares them: an unknown
+// currency of the case (case.intake.currency; then nothing else, as
+// every amount of the case is in it), and any amount of the intake
+// (case.intake.order_value, case.intake.demand.amount), of the proposal
+// (case.proposal.amount, and an undefined case.proposal.kind), of the
+// execution (case.execution.loss,
+// case.execution.accountability[i].deduction) and of the sums paid
+// (case.paid, case.paid_out) that is beyond the bounds of an amount
+// ([customer.AmountInRange], CodeRange: adding or comparing an amount
+// with an extreme exponent such as 1e-2147483647 would not end), in
+// another currency than the case's (CodeMismatch: the sums would leave
+// it out), not positive where a payment is (CodeNotPos) or below zero
+// for a sum (CodeNegative: a negative sum paid out would let a
+// supervisor approve more than the threshold), finer than the
+// currency's minor unit (CodeFormat), or set where the resolution or
+// the measure moves no money (CodeMismatch). These are the rules the
+// commands that set the amounts follow ([Apply], [Rebuild]), so every
+// case a log leads to passes; the sums paid stay within the bounds as
+// checkPaidOut keeps them. It allocates nothing for a sound case.
+func checkAmounts(p *problems, c Case) {
+	if c.Version == 0 {
+		return
+	}
+	cur := c.Intake.Currency
+	if !cur.Valid() {
+		p.add("case.intake.currency", customer.CodeUnknown, fmt.Sprintf("unknown currency %q, in which every amount of the case is", string(cur)))
+		return
+	}
+	in := c.Intake
+	if present(in.OrderValue) {
+		p.caseAmount("case.intake.order_value", in.OrderValue, cur, true, false)
+	}
+	if present(in.Demand.Amount) {
+		p.caseAmount("case.intake.demand.amount", in.Demand.Amount, cur, in.Demand.Kind.MovesMoney(), false)
+	}
+	if pr := c.Proposal; pr != nil {
+		if !pr.Kind.Valid() {
+			p.enum("case.proposal.kind", pr.Kind, uint8(pr.Kind))
+		} else {
+			p.caseAmount("case.proposal.amount", pr.Amount, cur, pr.Kind.MovesMoney(), false)
+		}
+	}
+	if e := c.Execution; e != nil {
+		if present(e.Loss) {
+			p.caseAmount("case.execution.loss", e.Loss, cur, true, false)
+		}
+		for i, a := range e.Accountability {
+			if a.Action == ActionPayDeduction || present(a.Deduction) {
+				p.caseAmount(fmt.Sprintf("case.execution.accountability[%d].deduction", i), a.Deduction, cur, a.Action == ActionPayDeduction, false)
+			}
+		}
+	}
+	p.caseAmount("case.paid", c.Paid, cur, true, true)
+	p.caseAmount("case.paid_out", c.PaidOut, cur, true, true)
+}
+
+// present reports whether m is set: not the zero Money.
+func present(m customer.Money) bool { return !m.IsZero() || m.Currency() != "" }
+
+// caseAmount checks m, an amount of a case in currency cur (valid), as
+// checkAmounts describes: when moves is false, that it is not set; when
+// sum is true, a sum paid, that it is zero (with no currency or cur's)
+// or above; otherwise that it is positive. Field names are built by the
+// caller; the messages only for a fault.
+func (p *problems) caseAmount(field string, m customer.Money, cur customer.Currency, moves, sum bool) {
+	if !moves {
+		if present(m) {
+			p.add(field, customer.CodeMismatch, fmt.Sprintf("%s is set, but the resolution or measure moves no money", m))
+		}
+		return
+	}
+	a := m.Amount()
+	if sum && a.IsZero() && (m.Currency() == "" || m.Currency() == cur) {
+		return
+	}
+	// The bound first: rounding or comparing an amount with an extreme
+	// exponent would not end.
+	switch {
+	case !customer.AmountInRange(a):
+		p.add(field, customer.CodeRange, fmt.Sprintf("%s is outside the bounds of an amount (at most 30 integer digits and 30 decimals)", m))
+	case sum && a.Sign() < 0:
+		p.add(field, customer.CodeNegative, fmt.Sprintf("is negative (%s); a sum paid is zero or more", m))
+	case !sum && a.Sign() <= 0:
+		p.add(field, customer.CodeNotPos, fmt.Sprintf("must be positive, got %s", m))
+	case m.Currency() != cur:
+		p.add(field, customer.CodeMismatch, fmt.Sprintf("currency %s differs from the case's %s", m.Currency(), cur))
+	case int64(a.Exponent()) < -int64(cur.Digits()) && !a.Equal(a.Round(cur.Digits())):
+		// Whole minor units need no rounding to tell.
+		p.add(field, customer.CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, cur, cur.Digits()))
 	}
 }
 
@@ -857,7 +981,7 @@ func evolve(c Case, ev Event) Case {
 		c.Feedback = nil
 		if pr := c.Proposal; pr != nil && pr.Kind.givesBack() {
 			if paid, err := c.Paid.Add(pr.Amount); err == nil {
-				c.Paid = paid // checked when proposed: the case's currency
+				c.Paid = paid // the case's currency: checkAmounts, checkCommand
 			}
 		}
 		if pr := c.Proposal; pr != nil && pr.Kind.MovesMoney() {
