@@ -101,7 +101,12 @@
 // lifecycle stage, filtered by the customer's consent ([Needs]): the
 // consent gates actions, not the classification. Intermediaries have a
 // playbook of their own ([Playbook].Intermediary), phrased for a trade
-// partner, without the shop types' shopper actions.
+// partner, without the shop types' shopper actions. A customer at high or
+// critical churn risk (package churn/risk; [Result].Risk, set with
+// [RiskOf]) is contacted first to learn what is wrong and kept with an
+// offer, or, when a complaint is behind the risk, with better service
+// (domain rules §4); a risk not known, low or worth watching changes
+// nothing.
 //
 // # Follow-up visits
 //

@@ -553,6 +553,12 @@ type Result struct {
 	// period's results are of one day and the periods in order.
 	AsOf      customer.Date
 	AsOfKnown bool
+	// Risk is the customer's churn risk, for the playbook: classification
+	// does not compute it, and [Model.Classify] and [Scoring.Classify] set
+	// it to the zero Risk (not known), so that a result reused for the
+	// next customer does not keep the risk of the last. A host that scores
+	// the risk (package churn/risk) sets it afterwards with [RiskOf].
+	Risk Risk
 }
 
 func (sc *Scoring) score(dst *value.Score, o *Observation) error {
@@ -619,6 +625,7 @@ func (sc *Scoring) Classify(dst *Result, o *Observation) error {
 	dst.ShopType = sc.rules.shopType(o, dst.Stage, rs.OnGrid(rfm))
 	dst.Consent, dst.Net, dst.Currency, dst.PurchaseDays = o.Consent, o.Net, o.Currency, o.days(value.PurchaseDays)
 	dst.AsOf, dst.AsOfKnown = o.AsOf()
+	dst.Risk = Risk{}
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package segment
 
-import "github.com/tailorcrm/tailor/customer"
+import (
+	"github.com/tailorcrm/tailor/churn/risk"
+	"github.com/tailorcrm/tailor/customer"
+)
 
 // Needs says which consent an action requires: consent flags gate
 // actions, not the classification that selects them — every customer is
@@ -60,6 +63,14 @@ type Playbook struct {
 	ShopTypes map[ShopType][]Action
 	Stages    map[Stage][]Action
 	Grades    map[Grade][]Action
+	// Risks lists the actions of each churn-risk band ([Risk].Band,
+	// domain rules §4) for a customer whose risk no complaint is behind,
+	// ComplaintRisks those for a customer with a complaint among the
+	// reasons of its risk ([Risk].Complaint); when ComplaintRisks is nil,
+	// Risks serve both. A risk not known (the zero band) or of a band
+	// without a list has no risk action.
+	Risks          map[risk.Band][]Action
+	ComplaintRisks map[risk.Band][]Action
 	// Skip lists, per quadrant, the codes of actions its customers are
 	// not offered, whichever list they come from; nil skips nothing.
 	Skip map[Quadrant][]string
@@ -68,7 +79,8 @@ type Playbook struct {
 	Intermediary *Playbook
 }
 
-// DefaultPlaybook returns the strategies of domain rules §3.
+// DefaultPlaybook returns the strategies of domain rules §3, and those of
+// §4 for customers at risk of leaving.
 //
 // For consumers: per quadrant (§3.1, from 000), per shop type (§3.2,
 // from 002) and per lifecycle stage (§3.3, from 001; for lost customers
@@ -114,6 +126,44 @@ type Playbook struct {
 // action: their Result.ShopType is still computed, and a host may list
 // actions in Intermediary.ShopTypes. The grades' actions of
 // intermediaries are those named above.
+//
+// Per churn-risk band (§4, from 000: when a customer's behaviour matches
+// leaving, 及时与这些客户进行沟通, 了解他们的不满和问题, 并采取相应的解决措施,
+// 如提供优惠、改进服务等, 以留住客户 — promptly contact them, learn their
+// dissatisfaction and problems, and act, with offers or better service,
+// to keep them), as the bands of churn/risk ask: at high risk, contact
+// them and ask what is wrong; at critical risk, act now as well. A
+// consumer at high risk is contacted promptly to learn what is wrong,
+// the reasons of the risk ([risk.Result].Reasons, which the host shows
+// beside the action) saying what to ask about, and what they say is acted
+// on; at critical risk a retention offer is made now too (the
+// "retention-offers" of the secondary-value quadrant, listed once). When
+// a complaint is behind the risk ([Risk].Complaint) the remedy is better
+// service instead: a prompt contact about the complaint, to learn what is
+// still wrong, put it right and improve their service, at both bands.
+// For intermediaries the account manager visits the partner promptly to
+// learn what is wrong and acts on it, at critical risk with retention
+// terms (the secondary-value quadrant's "retention-terms"); with a
+// complaint behind the risk the visit is about the claim. A risk not
+// known, low or only worth watching adds nothing, and the lists above
+// stay as they are. The risk's actions come first: they are the most
+// urgent.
+//
+// The consent of the risk's actions follows the line the other actions
+// draw: asking a consumer, unprompted, what is wrong is unsolicited
+// contact, as asking a dormant one why ("find-reason") or surveying a
+// lost one ("reason-survey"), and needs marketing consent, as does the
+// offer; a contact about the customer's own complaint is service — the
+// complaint workflow notifies the customer and collects their feedback
+// (§5), and fast handling of complaints is service ("keep-current-value")
+// — and needs none, so that a customer who complained and is leaving is
+// contacted whatever their consent; the account manager's visit to a
+// trade partner is business contact and needs none, its retention terms
+// are an offer and need marketing consent. None needs profiling consent:
+// the churn risk is a classification of the customer, as the lifecycle
+// stage is, and the contact asks rather than personalises. High-value
+// customers keep the retention offer at critical risk: it is the remedy
+// of §4, not the promotion their quadrant skips.
 func DefaultPlaybook() Playbook {
 	const m, p = NeedsMarketing, NeedsProfiling
 	var (
@@ -128,6 +178,12 @@ func DefaultPlaybook() Playbook {
 		standardService     = Action{"standard-service", "Standard, low-cost service: self-service and automated messages rather than staff time", 0}
 		keyAccountService   = Action{"key-account-service", "Key-account service: a dedicated account manager and regular business reviews to keep a long-term partnership", 0}
 		standardTerms       = Action{"standard-terms", "Serve them at low cost: standard terms, self-service ordering, shared marketing material", 0}
+		retentionOffers     = Action{"retention-offers", "Retention offers before their buying drops", m}
+		retentionTerms      = Action{"retention-terms", "Retention terms, such as a cooperation rebate, before their orders drop", m}
+		retentionContact    = Action{"retention-contact", "Contact them promptly to learn what is wrong — the reasons of their churn risk say what to ask about — and act on what they say: an offer, or better service", m}
+		serviceRecovery     = Action{"service-recovery", "Contact them promptly about their complaint: learn what is still wrong, put it right and improve their service — one person in charge, a fast resolution, a follow-up of their satisfaction", 0}
+		retentionVisit      = Action{"retention-visit", "The account manager visits them promptly to learn what is wrong — the reasons of their churn risk say what to ask about: sell-through, stock, terms, service or a competitor — and acts on it", 0}
+		claimRecovery       = Action{"claim-recovery", "The account manager visits them promptly about their complaint: learn what is still wrong, put it right and improve their service — delivery, claims and returns handling", 0}
 	)
 	return Playbook{
 		Quadrants: map[Quadrant][]Action{
@@ -143,7 +199,7 @@ func DefaultPlaybook() Playbook {
 			},
 			SecondaryValue: {
 				{"keep-current-value", "Invest to keep their current value high: service quality, fast handling of complaints", 0},
-				{"retention-offers", "Retention offers before their buying drops", m},
+				retentionOffers,
 			},
 			LowValue: {
 				{"light-guidance", "Spend some low-cost effort to guide them, above all while the business is young and building its customer base", 0},
@@ -185,6 +241,14 @@ func DefaultPlaybook() Playbook {
 			GradeB: {{"regular-follow-up", "Regular follow-up visits to learn their satisfaction and changing needs, and to find cross-selling opportunities", m}},
 			GradeC: {standardService},
 		},
+		Risks: map[risk.Band][]Action{
+			risk.BandHigh:     {retentionContact},
+			risk.BandCritical: {retentionContact, retentionOffers},
+		},
+		ComplaintRisks: map[risk.Band][]Action{
+			risk.BandHigh:     {serviceRecovery},
+			risk.BandCritical: {serviceRecovery},
+		},
 		Skip: map[Quadrant][]string{
 			HighValue: {basketCoupons.Code, limitedOffers.Code, standardService.Code},
 		},
@@ -203,7 +267,7 @@ func DefaultPlaybook() Playbook {
 				SecondaryValue: {
 					{"partner-service-quality", "Keep their current business: reliable delivery, fast handling of claims and returns", 0},
 					{"credit-terms-review", "Review credit terms and limits against their creditworthiness and payment record", 0},
-					{"retention-terms", "Retention terms, such as a cooperation rebate, before their orders drop", m},
+					retentionTerms,
 				},
 				LowValue: {
 					standardTerms,
@@ -214,6 +278,14 @@ func DefaultPlaybook() Playbook {
 				GradeA: {keyAccountService},
 				GradeB: {{"regular-partner-reviews", "Regular visits by the account manager to review their satisfaction, changing needs and the development of their business", 0}},
 				GradeC: {standardTerms},
+			},
+			Risks: map[risk.Band][]Action{
+				risk.BandHigh:     {retentionVisit},
+				risk.BandCritical: {retentionVisit, retentionTerms},
+			},
+			ComplaintRisks: map[risk.Band][]Action{
+				risk.BandHigh:     {claimRecovery},
+				risk.BandCritical: {claimRecovery},
 			},
 			Skip: map[Quadrant][]string{
 				HighValue: {standardTerms.Code},
@@ -240,13 +312,16 @@ func DefaultPlaybook() Playbook {
 	}
 }
 
-// Actions returns the actions for r — those of its quadrant, then of its
-// grade, then of its shop type, then of its lifecycle stage, each code
-// once, without the codes its quadrant skips — that r's consent allows.
-// A result without a grade (zero Grade) gets no grade action. The lists are
-// those of p.Intermediary when r is of kind [customer.Intermediary] and
-// p.Intermediary is not nil, else those of p. A customer without a known
-// record has no consent, so only service actions remain.
+// Actions returns the actions for r — those of its churn-risk band
+// (ComplaintRisks when a complaint is behind the risk, else Risks), then
+// of its quadrant, then of its grade, then of its shop type, then of its
+// lifecycle stage, each code once, without the codes its quadrant skips
+// — that r's consent allows. A result without a grade (zero Grade) gets
+// no grade action, one whose risk is not known (zero Risk) no risk
+// action. The lists are those of p.Intermediary when r is of kind
+// [customer.Intermediary] and p.Intermediary is not nil, else those of
+// p. A customer without a known record has no consent, so only service
+// actions remain.
 func (p Playbook) Actions(r *Result) []Action {
 	b := &p
 	if r.Kind == customer.Intermediary && p.Intermediary != nil {
@@ -257,7 +332,11 @@ func (p Playbook) Actions(r *Result) []Action {
 	for _, c := range b.Skip[r.Quadrant] {
 		seen[c] = true
 	}
-	for _, list := range [][]Action{b.Quadrants[r.Quadrant], b.Grades[r.Grade], b.ShopTypes[r.ShopType], b.Stages[r.Stage]} {
+	risks := b.Risks
+	if r.Risk.Complaint && b.ComplaintRisks != nil {
+		risks = b.ComplaintRisks
+	}
+	for _, list := range [][]Action{risks[r.Risk.Band], b.Quadrants[r.Quadrant], b.Grades[r.Grade], b.ShopTypes[r.ShopType], b.Stages[r.Stage]} {
 		for _, a := range list {
 			if !seen[a.Code] && a.Allowed(r.Consent) {
 				seen[a.Code] = true

@@ -545,8 +545,11 @@ type insightOut struct {
 		Total     float64   `json:"total"`
 		Breakdown []partOut `json:"breakdown"`
 	} `json:"value"`
-	Churn   *churnOut `json:"churn,omitempty"`
-	Actions []string  `json:"actions"`
+	Churn *churnOut `json:"churn,omitempty"`
+	// Actions are the default playbook's for the customer's segments and,
+	// for a consumer, its churn-risk band (the retention contact first),
+	// as the customer's consent allows.
+	Actions []string `json:"actions"`
 	// LeftOut names the records of the history that the shop's Recorder
 	// would have refused and that the insight left out: fix them in the
 	// history.
@@ -604,15 +607,17 @@ func (s *Server) getInsight(ctx context.Context, _ Caller, r *http.Request) (int
 				Normalized: res.Value.Normalized[k], Part: res.Value.Part[k], Current: leaf.InCurrent, Source: res.Value.Source[k].String()})
 		}
 	}
-	for _, a := range segment.DefaultPlaybook().Actions(&res) {
-		out.Actions = append(out.Actions, a.Description)
-	}
 	if sum.Orders > 0 && sum.Kind == customer.Consumer {
-		c, err := s.churnOf(ctx, m, sum, now)
+		c, rk, err := s.churnOf(ctx, m, sum, now)
 		if err != nil {
 			return 0, nil, err
 		}
-		out.Churn = c
+		out.Churn, res.Risk = c, rk
+	}
+	// The playbook's actions, those of the churn-risk band first: at high
+	// or critical risk, a retention contact (domain rules §4).
+	for _, a := range segment.DefaultPlaybook().Actions(&res) {
+		out.Actions = append(out.Actions, a.Description)
 	}
 	return http.StatusOK, out, nil
 }
@@ -649,17 +654,19 @@ func (m *Models) clv(o churn.Observation, sum customer.Summary) *float64 {
 	return &clv
 }
 
-// churnOf scores the churn risk of a consumer with purchases.
-func (s *Server) churnOf(ctx context.Context, m *Models, sum customer.Summary, now time.Time) (*churnOut, error) {
+// churnOf scores the churn risk of a consumer with purchases, and returns
+// it for the playbook too: its band, and whether a complaint is among its
+// reasons (segment.RiskOf).
+func (s *Server) churnOf(ctx context.Context, m *Models, sum customer.Summary, now time.Time) (*churnOut, segment.Risk, error) {
 	logs, err := s.casesOf(ctx, sum.CustomerID)
 	if err != nil {
-		return nil, err
+		return nil, segment.Risk{}, err
 	}
 	in := risk.Input{Summary: sum}
 	if len(logs) > 0 {
 		sig, err := complaint.Signals(logs, now, 0, nil)
 		if err != nil {
-			return nil, err
+			return nil, segment.Risk{}, err
 		}
 		in.Complaints = sig[sum.CustomerID]
 	}
@@ -673,14 +680,14 @@ func (s *Server) churnOf(ctx context.Context, m *Models, sum customer.Summary, n
 	}
 	res, err := m.Risk.Score(in)
 	if err != nil {
-		return nil, err
+		return nil, segment.Risk{}, err
 	}
 	out.Risk, out.Band, out.Method = res.Risk, res.Band.String(), res.Method.String()
 	out.Reasons = []string{}
 	for _, r := range res.Reasons {
 		out.Reasons = append(out.Reasons, r.Text)
 	}
-	return out, nil
+	return out, segment.RiskOf(&res), nil
 }
 
 func (s *Server) postRefresh(ctx context.Context, _ Caller, r *http.Request) (int, any, error) {

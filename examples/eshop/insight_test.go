@@ -3,13 +3,17 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tailorcrm/tailor/churn/risk"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/segment"
 )
 
 // A generated shop, fitted: an analyst reads a customer's segment, value
@@ -164,4 +168,94 @@ func TestInsightOfANonBuyerHasNoRFMSegment(t *testing.T) {
 	seg = r.Body["segment"].(map[string]any)
 	assert.Contains(t, []any{"champions", "loyal", "potential-loyalist", "new", "promising", "needs-attention",
 		"about-to-sleep", "at-risk", "cant-lose", "hibernating", "lost"}, seg["rfm_segment"], r.String())
+}
+
+// A consumer at high or critical churn risk is contacted first (domain
+// rules §4): when a complaint is among the reasons of the risk, about the
+// complaint, to put it right — a service contact, whatever the
+// customer's consent; otherwise, with marketing consent, to learn what is
+// wrong, and at critical risk with a retention offer. A customer at low
+// or watched risk gets no such action.
+func TestInsightActionsFollowChurnRisk(t *testing.T) {
+	e := newEnv(t, memoryStores())
+	ctx := context.Background()
+	_, err := e.srv.Seed(ctx, 400, testNow)
+	require.NoError(t, err)
+	r := e.do("POST", "/v1/models/refresh", "analyst-1", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.String())
+
+	// The actions that only the risk recommends (the retention offer is
+	// also the secondary-value quadrant's).
+	book := segment.DefaultPlaybook()
+	segments := map[string]bool{}
+	for _, l := range book.Quadrants {
+		for _, a := range l {
+			segments[a.Code] = true
+		}
+	}
+	riskOnly := map[string]bool{}
+	for _, m := range []map[risk.Band][]segment.Action{book.Risks, book.ComplaintRisks} {
+		for _, l := range m {
+			for _, a := range l {
+				riskOnly[a.Description] = !segments[a.Code]
+			}
+		}
+	}
+	cases := map[string]int{}
+	for c, err := range e.stores.Customers.List(ctx) {
+		require.NoError(t, err)
+		if c.Kind != customer.Consumer {
+			continue
+		}
+		r := e.do("GET", "/v1/customers/"+string(c.ID)+"/insight", "analyst-1", nil)
+		require.Equal(t, http.StatusOK, r.Status, r.String())
+		ch, ok := r.Body["churn"].(map[string]any)
+		if !ok {
+			continue
+		}
+		band, err := risk.ParseBand(ch["band"].(string))
+		require.NoError(t, err)
+		var actions []string
+		list, _ := r.Body["actions"].([]any)
+		for _, a := range list {
+			actions = append(actions, a.(string))
+		}
+		// Every complaint reason of the risk model speaks of complaints.
+		complained := slices.ContainsFunc(ch["reasons"].([]any), func(r any) bool { return strings.Contains(r.(string), "complaint") })
+		var want []string
+		switch {
+		case band < risk.BandHigh:
+		case complained:
+			want = []string{book.ComplaintRisks[band][0].Description}
+		case c.Consent.Marketing:
+			for _, a := range book.Risks[band] {
+				want = append(want, a.Description)
+			}
+		}
+		cases[riskCase(band, complained, c.Consent.Marketing)]++
+		require.GreaterOrEqual(t, len(actions), len(want), "%s: %v", c.ID, actions)
+		if len(want) > 0 {
+			assert.Equal(t, want, actions[:len(want)], "%s (%v, complaint %v, %+v): the risk's actions first", c.ID, band, complained, c.Consent)
+		}
+		for _, a := range actions[len(want):] {
+			assert.False(t, riskOnly[a], "%s (%v, complaint %v, %+v): %s", c.ID, band, complained, c.Consent, a)
+		}
+	}
+	for _, k := range []string{"at risk, complaint", "at risk, marketing consent", "at risk, no marketing consent", "not at risk"} {
+		assert.Positive(t, cases[k], "the shop has a consumer %s: %v", k, cases)
+	}
+}
+
+// riskCase names the case of TestInsightActionsFollowChurnRisk a consumer
+// of band b falls in.
+func riskCase(b risk.Band, complained, marketing bool) string {
+	switch {
+	case b < risk.BandHigh:
+		return "not at risk"
+	case complained:
+		return "at risk, complaint"
+	case marketing:
+		return "at risk, marketing consent"
+	}
+	return "at risk, no marketing consent"
 }

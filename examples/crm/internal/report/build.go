@@ -304,8 +304,9 @@ type AtRisk struct {
 	Band         string
 	// Reasons are the risk model's reasons, in words.
 	Reasons []string
-	// Actions are the playbook's actions for the customer's segments:
-	// quadrant, grade (when graded), shop type and lifecycle stage.
+	// Actions are the playbook's actions for the customer's churn-risk
+	// band (the retention contact, first) and segments: quadrant, grade
+	// (when graded), shop type and lifecycle stage.
 	Actions []Action
 }
 
@@ -538,7 +539,8 @@ func atRiskRows(in *Input, o *Options, k *KindReport, cand []candidate, models m
 		for _, r := range res.Reasons {
 			row.Reasons = append(row.Reasons, r.Text)
 		}
-		sr := segment.Result{ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Grade: c.Grade, Stage: c.Stage, ShopType: c.ShopType, Consent: all}
+		sr := segment.Result{ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Grade: c.Grade, Stage: c.Stage, ShopType: c.ShopType, Consent: all,
+			Risk: segment.RiskOf(&res)}
 		for _, a := range book.Actions(&sr) {
 			row.Actions = append(row.Actions, Action{Description: a.Description, Needs: needs(a.Needs)})
 		}

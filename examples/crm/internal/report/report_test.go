@@ -348,10 +348,22 @@ func TestAtRiskTable(t *testing.T) {
 			assert.NotEmpty(t, r.Reasons)
 			assert.NotEmpty(t, r.Actions)
 			// The actions are the playbook's for the customer's
-			// segments, its grade included, every consent assumed.
+			// segments, its grade included, and its churn-risk band,
+			// every consent assumed: the retention contact comes first
+			// (domain rules §4). Sales exports carry no complaint, so no
+			// complaint is behind the risk.
 			require.True(t, c.Grade.Valid(), "%s is graded", r.ID)
+			band, err := risk.ParseBand(r.Band)
+			require.NoError(t, err)
 			want := segment.Result{ID: s.CustomerID, Kind: s.Kind, Quadrant: c.Quadrant, Grade: c.Grade, Stage: c.Stage, ShopType: c.ShopType,
-				Consent: customer.Consent{Marketing: true, Profiling: true}}
+				Consent: customer.Consent{Marketing: true, Profiling: true}, Risk: segment.Risk{Band: band}}
+			book := segment.DefaultPlaybook()
+			contact := book.Risks[band][0]
+			if s.Kind == customer.Intermediary {
+				contact = book.Intermediary.Risks[band][0]
+			}
+			require.NotEmpty(t, r.Actions)
+			assert.Equal(t, Action{Description: contact.Description, Needs: needs(contact.Needs)}, r.Actions[0], "%s: the retention contact first", r.ID)
 			var wantActions []string
 			for _, a := range segment.DefaultPlaybook().Actions(&want) {
 				wantActions = append(wantActions, a.Description)
