@@ -1235,6 +1235,9 @@ func (e Credited) apply(b *builder) error {
 }
 
 func (e Redemption) apply(b *builder) error {
+	if err := b.checkGiftTierApplied(e); err != nil {
+		return err
+	}
 	w := &b.w
 	// The points that the order it pays for earned at its time or after
 	// (its own lot) do not pay for it: paid points come first.
@@ -1265,6 +1268,9 @@ func (e Redemption) apply(b *builder) error {
 	note := fmt.Sprintf("%d points redeemed for %s %s", e.Points, b.p.cfg.Currency.Format(b.p.pointsValue(e.Points)), b.p.cfg.Currency)
 	if e.Order != "" {
 		note += fmt.Sprintf(" paid on order %q", e.Order)
+	}
+	if code, ok := giftOf(e.ID); ok && b.p.gift(code) >= 0 {
+		note = fmt.Sprintf("%d points redeemed for gift %q (%s)", e.Points, code, b.p.cfg.Gifts[b.p.gift(code)].Name)
 	}
 	if err := b.event(Entry{Kind: EntryRedeem, Effective: e.Time, Points: -e.Points, Parts: parts, OrderID: e.Order, Note: note}); err != nil {
 		return err

@@ -1,5 +1,5 @@
 // Package loyalty runs a clothing brand's membership programme: points
-// earned by the amount paid and spent as money off, pending points during
+// earned by the amount paid and spent as money off or on gifts, pending points during
 // the return window, expiry, claw-back on returns and price reductions,
 // member tiers with their benefits, birthday benefits, bonus points for a
 // completed profile or a survey answer, and coupons, discount cards,
@@ -226,6 +226,22 @@
 // caller or its store counts them and gives them as [CouponUses.Total].
 // Entries written before coupon uses were recorded name no coupons and
 // replay as before.
+//
+// # Gifts
+//
+// A programme may keep a catalogue of gifts that members take for points
+// ([Config].Gifts, [Gift]): a price in points, an optional window, an
+// optional least tier and an optional limit per member.
+// [Programme.GiftRedemption] turns "member M takes gift G at t, request
+// id" into a plain [Redemption] for no order, ID "gift:" + G + ":" + id,
+// and [Service.TakeGift] applies it. The ledger has no new event or
+// entry kind for it: the redemption's key keeps a retried request to
+// one, and [Account.GiftUses] counts the member's takings of a gift from
+// the keys of its redemption entries, rebuilt by [Replay]. The rules
+// are checked when the redemption is applied (see [Redemption]), so a
+// [Service] that retries after a conflict checks the limit again. A
+// gift is never given back: a refund gives back only points paid on
+// its order.
 //
 // # Privacy
 //

@@ -289,6 +289,22 @@ type Credited struct {
 // own lot short: recorded before the redemption, it drew on other points
 // than the points given back it would have drawn on in time order, and,
 // as any spend recorded in between, it is not judged again.
+//
+// A redemption whose ID is "gift:" + the code of a gift of the
+// programme's catalogue + ":" + a request ID takes that gift ([Gift],
+// [Programme.GiftRedemption]). Besides the rules above it must spend the
+// gift's Points, pay for no order (Order and OrderTotal empty), be
+// dated within the gift's ValidFrom and ValidUntil, by a member who
+// holds at Time the gift's MinTier or a tier above it (as the ledger
+// holds it once brought up to date) and who took the gift fewer than
+// MaxPerMember times before ([Account.GiftUses]). Otherwise it is
+// refused with a [*customer.ValidationError] naming the gift, the member
+// and the field: "gift.points", "order", "order_total",
+// "gift.valid_from", "gift.valid_until", "gift.min_tier" or
+// "gift.max_per_member". Its entry's note names the gift. An ID of that
+// form whose code the catalogue does not have is a plain redemption,
+// which [Account.GiftUses] counts all the same: IDs that begin with
+// "gift:" are best left to gifts.
 type Redemption struct {
 	// Member spends the points.
 	Member customer.ID
@@ -829,7 +845,15 @@ func (e Redemption) validate(p *Programme, a *Account, now time.Time) error {
 			}
 		}
 	}
-	return pr.err(fmt.Sprintf("redemption %q of member %q", e.ID, e.Member))
+	record := fmt.Sprintf("redemption %q of member %q", e.ID, e.Member)
+	if code, ok := giftOf(e.ID); ok {
+		if i := p.gift(code); i >= 0 {
+			p.checkGift(&pr, a, e, i)
+			p.checkGiftTier(&pr, a, e, i)
+			record = giftRecord(code, e)
+		}
+	}
+	return pr.err(record)
 }
 
 func (e Adjustment) validate(p *Programme, a *Account, now time.Time) error {

@@ -372,6 +372,7 @@ type Account struct {
 	orders           pmap[*orderRecord]
 	redeemed         pmap[redemptionRecord] // by order ID
 	couponUses       pmap[int]              // uses by the member, by coupon code
+	giftUses         pmap[int]              // gifts taken by the member, by gift code
 	qual             *qnode                 // orders by time with their qualifying sums
 	birthdayGiftYear int
 	// reviewClock is when the review clock last started: the join, or
@@ -627,6 +628,17 @@ func (a *Account) OrderPoints(id string) (earned, clawed Points, ok bool) {
 // are not in any one member's ledger.
 func (a *Account) CouponUses(code string) int {
 	n, _ := a.couponUses.get(code)
+	return n
+}
+
+// GiftUses returns how many times the member took the gift code
+// ([Gift]), as the ledger records it: its redemption entries keyed
+// "redeem:gift:" + code + ":" + a request ID ([Programme.GiftRedemption]),
+// whether or not the programme's catalogue still has the gift. It is
+// the member's count for [Gift].MaxPerMember. A gift is never given
+// back, so the count never falls. Codes are compared exactly.
+func (a *Account) GiftUses(code string) int {
+	n, _ := a.giftUses.get(code)
 	return n
 }
 
@@ -914,6 +926,11 @@ func (a *Account) fold(e *Entry) error {
 			a.birthdayGiftYear = e.Year
 		}
 	case EntryRedeem:
+		if id, ok := strings.CutPrefix(e.Key, "redeem:"); ok {
+			if code, ok := giftOf(id); ok {
+				a.giftUses = a.giftUses.set(code, a.GiftUses(code)+1)
+			}
+		}
 		if e.OrderID != "" {
 			if e.Points >= 0 || e.Points == -MaxPoints-1 {
 				return corrupt(e, "a redemption for order %q changes the balance by %d", e.OrderID, e.Points)

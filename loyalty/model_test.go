@@ -50,6 +50,7 @@ func modelConfig(policy loyalty.DebtPolicy, revokeDays int) loyalty.Config {
 		}, Birthday: loyalty.BirthdayConfig{Gift: modelBirthdayGift}, SurveyBonus: modelSurveyBonus, ProfileBonus: modelProfileBonus},
 		Redeem:       loyalty.RedeemConfig{PointsPerUnit: dec("100"), LateDays: modelLateDays},
 		ExpiryMonths: 3, PendingDays: 10, DebtPolicy: policy,
+		Gifts: []loyalty.Gift{{Code: modelGift, Name: "scarf", Points: modelGiftPoints, MaxPerMember: modelGiftLimit}},
 		Tiers: loyalty.TierConfig{WindowMonths: 2, ReviewMonths: modelReviewMonths, GraceDays: 5, RevokeDays: revokeDays, Levels: []loyalty.TierLevel{
 			{Name: "base"}, {Name: "silver", Min: dec("300")}, {Name: "gold", Min: dec("900"), Multiplier: dec("2")},
 		}},
@@ -1931,6 +1932,58 @@ func (m *ledgerMachine) AnswerSurvey(rt *rapid.T) {
 	}
 }
 
+// The model programme's gift: a scarf for modelGiftPoints points, at
+// most modelGiftLimit times per member.
+const (
+	modelGift                      = "scarf"
+	modelGiftPoints loyalty.Points = 150
+	modelGiftLimit                 = 2
+)
+
+// TakeGift takes the gift for one of a few request IDs, so that a
+// request may come again (a redelivery, at the same time or another):
+// a request taken before is a duplicate; otherwise the gift is refused
+// once taken modelGiftLimit times (field "gift.max_per_member"), then
+// when too few points are available, and else spends its points, which
+// no refund gives back (the model's balance keeps them spent).
+func (m *ledgerMachine) TakeGift(rt *rapid.T) {
+	settled, _, err := m.p.Apply(m.a, loyalty.Tick{Member: "M1"}, m.now)
+	if err != nil {
+		rt.Fatalf("tick: %v", err)
+	}
+	req := fmt.Sprint("G", rapid.IntRange(1, 4).Draw(rt, "gift request"))
+	r, err := m.p.GiftRedemption("M1", modelGift, req, m.now)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	taken := m.a.GiftUses(modelGift)
+	again := m.a.HasKey(r.Key())
+	_, err = m.apply(rt, r)
+	var ve *customer.ValidationError
+	switch {
+	case again:
+		if !errors.Is(err, loyalty.ErrDuplicate) {
+			rt.Fatalf("gift request %s again: got %v, want a duplicate", req, err)
+		}
+	case taken >= modelGiftLimit:
+		if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Field != "gift.max_per_member" {
+			rt.Fatalf("gift taken %d times, once more: got %v, want the limit", taken, err)
+		}
+	case modelGiftPoints > settled.Available:
+		if !errors.Is(err, loyalty.ErrInsufficient) {
+			rt.Fatalf("gift of %d with %d available: got %v", modelGiftPoints, settled.Available, err)
+		}
+	case err != nil:
+		rt.Fatalf("gift of %d with %d available: %v", modelGiftPoints, settled.Available, err)
+	default:
+		m.balance -= modelGiftPoints
+		taken++
+	}
+	if got := m.a.GiftUses(modelGift); got != taken {
+		rt.Fatalf("gift taken %d times, the account counts %d", taken, got)
+	}
+}
+
 func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 	var keyed []loyalty.Event
 	for _, e := range m.events {
@@ -1965,7 +2018,9 @@ func (m *ledgerMachine) Redeliver(rt *rapid.T) {
 // last day, however long the ledger waits; bonuses (the birthday gift,
 // once a year in the birthday month of the birthday held then, which a
 // birthday change moves and an erasure ends; the profile bonus once; a
-// survey's once) add a lot available at once.
+// survey's once) add a lot available at once; a gift of the catalogue
+// spends its points, at most its limit of times, and a request taken
+// again is a duplicate.
 func TestLedgerModel(t *testing.T) {
 	for _, policy := range []loyalty.DebtPolicy{loyalty.DebtRecord, loyalty.DebtCapAtZero} {
 		t.Run(policy.String(), func(t *testing.T) {

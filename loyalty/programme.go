@@ -23,7 +23,7 @@ import (
 // Config is a loyalty programme as data: what a brand writes in its
 // configuration file (JSON, see [DecodeProgramme]) and what [Compile]
 // turns into a [Programme]. The rules are those of domain rules §6: points earned by
-// the amount spent and redeemed for money off, birthday benefits, bonus
+// the amount spent and redeemed for money off or for gifts, birthday benefits, bonus
 // points for a completed profile or a survey answer, member tiers, and
 // discount cards, quantity and seasonal discounts.
 //
@@ -61,6 +61,10 @@ type Config struct {
 	DebtPolicy DebtPolicy `json:"debt_policy,omitempty"`
 	// Pricing holds coupon bounds and the quantity and seasonal discounts.
 	Pricing PricingConfig `json:"pricing"`
+	// Gifts is the catalogue of gifts members take for points (domain
+	// rules §6: points redeemed for gifts); none leaves the field out of
+	// the JSON form. See [Gift] and [Programme.GiftRedemption].
+	Gifts []Gift `json:"gifts,omitempty"`
 	// Location is the programme's time zone: the calendar in which every
 	// date-based rule is decided, whatever zone the times given carry.
 	// It decides the month and year of a birthday benefit, the months
@@ -979,6 +983,7 @@ func (c Config) clone() Config {
 		c.Pricing.Seasonal[i].Seasons = slices.Clone(c.Pricing.Seasonal[i].Seasons)
 		c.Pricing.Seasonal[i].Tiers = slices.Clone(c.Pricing.Seasonal[i].Tiers)
 	}
+	c.Gifts = slices.Clone(c.Gifts)
 	return c
 }
 
@@ -1141,6 +1146,7 @@ func (c *Config) check(p *problems) {
 	}
 	c.checkTiers(p)
 	c.checkPricing(p)
+	c.checkGifts(p)
 }
 
 func (c *Config) checkTiers(p *problems) {
