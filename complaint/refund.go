@@ -113,7 +113,12 @@ import (
 // differs from it (CodeMismatch); a return of the order given twice, one
 // with the ID of a return of the case that is not the same refund
 // (Redelivery, below) or a credit with the ID of a credit of the case
-// that differs from it (CodeDuplicate); a return of
+// that differs from it (CodeDuplicate); a price reduction of the order
+// whose amount is beyond the bounds of an amount
+// ([customer.AmountInRange], CodeRange), not positive (CodeNotPos) or
+// in another currency than the order's (CodeMismatch), which
+// [customer.Credit.Validate] refuses and only a damaged store gives
+// back; a return of
 // the order that [customer.Return.ValidateAfter] refuses after the
 // refunds before it, which a history written through a
 // [customer.Recorder] does not hold (CodeMismatch), or that it refuses
@@ -374,6 +379,9 @@ func readHistory(refunds []carriedRefund, o *customer.Order, history []customer.
 						Message: fmt.Sprintf("%v: the history holds another credit under the ID of the case's credit, which the history would refuse", err)}})
 				}
 			case cr.OrderID == o.ID && cr.Kind == customer.PriceReduction:
+				if code, msg := reductionFault(cr, o); code != "" {
+					return nil, first.invalid(field, code, msg)
+				}
 				h.reduced = h.reduced.Add(cr.Amount.Amount())
 			}
 		}
@@ -402,6 +410,29 @@ func readHistory(refunds []carriedRefund, o *customer.Order, history []customer.
 		h.at = append(h.at, i)
 	}
 	return h, nil
+}
+
+// reductionFault returns the code and message of the fault of cr, a
+// price reduction of order o (valid) in a customer's history, that
+// would make it wrong to take off what is left of o to pay back, as a
+// damaged store may give one back and [customer.Credit.Validate]
+// refuses: an amount beyond the bounds of an amount
+// ([customer.AmountInRange], CodeRange: adding an amount with an
+// extreme exponent such as 1e-2147483647 would not end), not positive
+// (CodeNotPos: it would add to what is left) or in another currency
+// than o's (CodeMismatch). It returns two empty strings for a sound
+// one, without allocating.
+func reductionFault(cr *customer.Credit, o *customer.Order) (code, msg string) {
+	a := cr.Amount
+	switch {
+	case !customer.AmountInRange(a.Amount()):
+		return customer.CodeRange, fmt.Sprintf("credit %q, a price reduction of order %q: %s is outside the bounds of an amount (at most 30 integer digits and 30 decimals)", cr.ID, o.ID, a)
+	case a.Sign() <= 0:
+		return customer.CodeNotPos, fmt.Sprintf("credit %q, a price reduction of order %q: must be positive, is %s", cr.ID, o.ID, a)
+	case a.Currency() != o.Currency:
+		return customer.CodeMismatch, fmt.Sprintf("credit %q, a price reduction of order %q: is in %s, the order in %s", cr.ID, o.ID, a.Currency(), o.Currency)
+	}
+	return "", ""
 }
 
 // build returns the returns of the case's refunds of order o, each
@@ -762,7 +793,10 @@ func sameRefund(s, r *customer.Return, amount, low, high decimal.Decimal) bool {
 		return false
 	}
 	if s.Refund.Valid {
-		return s.Refund.Decimal.Equal(amount)
+		// The bound first: comparing a Refund with an extreme exponent
+		// (1e-2147483647), as a damaged store may give one back, would
+		// not end; such a return is not the case's.
+		return customer.AmountInRange(s.Refund.Decimal) && s.Refund.Decimal.Equal(amount)
 	}
 	return !amount.LessThan(low) && !amount.GreaterThan(high)
 }

@@ -862,8 +862,11 @@ func checkState(p *problems, c Case) {
 // currency's minor unit (CodeFormat), or set where the resolution or
 // the measure moves no money (CodeMismatch). These are the rules the
 // commands that set the amounts follow ([Apply], [Rebuild]), so every
-// case a log leads to passes; the sums paid stay within the bounds as
-// checkPaidOut keeps them. It allocates nothing for a sound case.
+// case a log leads to passes, but one whose log, written before
+// checkPaidOut kept the sums paid within the bounds, took them beyond
+// (which [Rebuild] still rebuilds). It allocates nothing for a sound
+// case whose amounts have no more decimals than the currency's minor
+// unit (see amountFault).
 func checkAmounts(p *problems, c Case) {
 	if c.Version == 0 {
 		return
@@ -892,8 +895,12 @@ func checkAmounts(p *problems, c Case) {
 			p.caseAmount("case.execution.loss", e.Loss, cur, true, false)
 		}
 		for i, a := range e.Accountability {
-			if a.Action == ActionPayDeduction || present(a.Deduction) {
-				p.caseAmount(fmt.Sprintf("case.execution.accountability[%d].deduction", i), a.Deduction, cur, a.Action == ActionPayDeduction, false)
+			if a.Action != ActionPayDeduction && !present(a.Deduction) {
+				continue
+			}
+			// The field's name only for a fault: it allocates.
+			if code, msg := amountFault(a.Deduction, cur, a.Action == ActionPayDeduction, false); code != "" {
+				p.add(fmt.Sprintf("case.execution.accountability[%d].deduction", i), code, msg)
 			}
 		}
 	}
@@ -904,37 +911,49 @@ func checkAmounts(p *problems, c Case) {
 // present reports whether m is set: not the zero Money.
 func present(m customer.Money) bool { return !m.IsZero() || m.Currency() != "" }
 
-// caseAmount checks m, an amount of a case in currency cur (valid), as
+// caseAmount reports as field the fault of m, an amount of a case in
+// currency cur (valid), that amountFault finds.
+func (p *problems) caseAmount(field string, m customer.Money, cur customer.Currency, moves, sum bool) {
+	if code, msg := amountFault(m, cur, moves, sum); code != "" {
+		p.add(field, code, msg)
+	}
+}
+
+// amountFault checks m, an amount of a case in currency cur (valid), as
 // checkAmounts describes: when moves is false, that it is not set; when
 // sum is true, a sum paid, that it is zero (with no currency or cur's)
-// or above; otherwise that it is positive. Field names are built by the
-// caller; the messages only for a fault.
-func (p *problems) caseAmount(field string, m customer.Money, cur customer.Currency, moves, sum bool) {
+// or above; otherwise that it is positive. It returns the fault's code
+// and message, or two empty strings for a sound amount; the message is
+// built only for a fault, so a sound amount with no more decimals than
+// cur's minor unit costs no allocation (one with trailing zeros beyond
+// it, 40.000 EUR, is rounded to be told apart).
+func amountFault(m customer.Money, cur customer.Currency, moves, sum bool) (code, msg string) {
 	if !moves {
 		if present(m) {
-			p.add(field, customer.CodeMismatch, fmt.Sprintf("%s is set, but the resolution or measure moves no money", m))
+			return customer.CodeMismatch, fmt.Sprintf("%s is set, but the resolution or measure moves no money", m)
 		}
-		return
+		return "", ""
 	}
 	a := m.Amount()
 	if sum && a.IsZero() && (m.Currency() == "" || m.Currency() == cur) {
-		return
+		return "", ""
 	}
 	// The bound first: rounding or comparing an amount with an extreme
 	// exponent would not end.
 	switch {
 	case !customer.AmountInRange(a):
-		p.add(field, customer.CodeRange, fmt.Sprintf("%s is outside the bounds of an amount (at most 30 integer digits and 30 decimals)", m))
+		return customer.CodeRange, fmt.Sprintf("%s is outside the bounds of an amount (at most 30 integer digits and 30 decimals)", m)
 	case sum && a.Sign() < 0:
-		p.add(field, customer.CodeNegative, fmt.Sprintf("is negative (%s); a sum paid is zero or more", m))
+		return customer.CodeNegative, fmt.Sprintf("is negative (%s); a sum paid is zero or more", m)
 	case !sum && a.Sign() <= 0:
-		p.add(field, customer.CodeNotPos, fmt.Sprintf("must be positive, got %s", m))
+		return customer.CodeNotPos, fmt.Sprintf("must be positive, got %s", m)
 	case m.Currency() != cur:
-		p.add(field, customer.CodeMismatch, fmt.Sprintf("currency %s differs from the case's %s", m.Currency(), cur))
+		return customer.CodeMismatch, fmt.Sprintf("currency %s differs from the case's %s", m.Currency(), cur)
 	case int64(a.Exponent()) < -int64(cur.Digits()) && !a.Equal(a.Round(cur.Digits())):
 		// Whole minor units need no rounding to tell.
-		p.add(field, customer.CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, cur, cur.Digits()))
+		return customer.CodeFormat, fmt.Sprintf("%s has more decimals than %s allows (%d)", a, cur, cur.Digits())
 	}
+	return "", ""
 }
 
 // evolve returns a copy of c with the effect of ev, sharing no slice or
