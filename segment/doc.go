@@ -103,10 +103,10 @@
 // playbook of their own ([Playbook].Intermediary), phrased for a trade
 // partner, without the shop types' shopper actions. A customer at high or
 // critical churn risk (package churn/risk; [Result].Risk, set with
-// [RiskOf]) is contacted first to learn what is wrong and kept with an
-// offer, or, when a complaint is behind the risk, with better service
-// (domain rules §4); a risk not known, low or worth watching changes
-// nothing.
+// [RiskOf]) is contacted first to learn what is wrong, at critical risk
+// also kept with an offer, or, when a complaint is behind the risk, with
+// better service (domain rules §4); a risk not known, low or worth
+// watching changes nothing.
 //
 // # Follow-up visits
 //

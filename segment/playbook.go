@@ -181,7 +181,7 @@ func DefaultPlaybook() Playbook {
 		retentionOffers     = Action{"retention-offers", "Retention offers before their buying drops", m}
 		retentionTerms      = Action{"retention-terms", "Retention terms, such as a cooperation rebate, before their orders drop", m}
 		retentionContact    = Action{"retention-contact", "Contact them promptly to learn what is wrong — the reasons of their churn risk say what to ask about — and act on what they say: an offer, or better service", m}
-		serviceRecovery     = Action{"service-recovery", "Contact them promptly about their complaint: learn what is still wrong, put it right and improve their service — one person in charge, a fast resolution, a follow-up of their satisfaction", 0}
+		serviceRecovery     = Action{"service-recovery", "Contact them promptly about their complaint: learn what is still wrong, put it right and improve their service — one person in charge, a fast resolution", 0}
 		retentionVisit      = Action{"retention-visit", "The account manager visits them promptly to learn what is wrong — the reasons of their churn risk say what to ask about: sell-through, stock, terms, service or a competitor — and acts on it", 0}
 		claimRecovery       = Action{"claim-recovery", "The account manager visits them promptly about their complaint: learn what is still wrong, put it right and improve their service — delivery, claims and returns handling", 0}
 	)

@@ -30,8 +30,9 @@
 //     critical churn risk, largest net revenue first (of equal net
 //     revenue, the higher risk first), with the reasons of
 //     the risk model and the actions of segment.DefaultPlaybook for the
-//     customer's churn-risk band — first the retention contact that
-//     learns what is wrong, the reasons saying what to ask about — and
+//     customer's churn-risk band — among them the retention contact that
+//     learns what is wrong, the reasons saying what to ask about; the
+//     actions that need consent are listed apart, after the others — and
 //     its quadrant, grade (when graded), shop type and lifecycle stage.
 //
 // Under each chart, folded in a details element, its figures as a table
