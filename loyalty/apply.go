@@ -1235,9 +1235,6 @@ func (e Credited) apply(b *builder) error {
 }
 
 func (e Redemption) apply(b *builder) error {
-	if err := b.checkGiftTierApplied(e); err != nil {
-		return err
-	}
 	w := &b.w
 	// The points that the order it pays for earned at its time or after
 	// (its own lot) do not pay for it: paid points come first.

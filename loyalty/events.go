@@ -849,7 +849,7 @@ func (e Redemption) validate(p *Programme, a *Account, now time.Time) error {
 	if code, ok := giftOf(e.ID); ok {
 		if i := p.gift(code); i >= 0 {
 			p.checkGift(&pr, a, e, i)
-			p.checkGiftTier(&pr, a, e, i)
+			p.checkGiftTier(&pr, a, e, i, now)
 			record = giftRecord(code, e)
 		}
 	}

@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -85,7 +86,9 @@ func (p *Programme) gift(code string) int {
 // redelivery, a [*DuplicateError] with Same, and changes nothing, also
 // once the gift's limit is reached. The same id with another code is
 // another request; with another t or price it is another event under
-// the same key, a [*DuplicateError] without Same.
+// the same key, a [*DuplicateError] without Same. [Service.TakeGift]
+// also recognises a retry after the catalogue changed the gift's price
+// or dropped it, from the redemption entry the ledger holds.
 //
 // Errors: a [*customer.ValidationError] naming the gift and the member,
 // with the field "member" (empty), "code" (empty, or no gift of the
@@ -128,19 +131,58 @@ func (p *Programme) GiftRedemption(member customer.ID, code, id string, t time.T
 // TakeGift has member take gift code of the catalogue at t, for the
 // request id of the caller's system, recorded at now: it builds the
 // [Redemption] with [Programme.GiftRedemption] and applies it with
-// [Service.Apply], which returns the account after it and the entry
-// appended. A retry of the request (same member, code, id and t) is a
-// redelivery: a [*DuplicateError] with Same, nothing stored. Errors are
-// those of both; a refused gift stores nothing.
+// [Service.Apply], which returns the account after it and the entries
+// appended. A retry of the request (same member, code, id and t, the
+// instant compared) is a redelivery: a [*DuplicateError] with Same,
+// nothing stored, also when the catalogue changed the gift's price or
+// no longer has the gift since the request was taken (the ledger's
+// redemption entry keyed "redeem:gift:" + code + ":" + id, dated t, is
+// the request's). The same id with another t is another event under the
+// same key, as [Programme.GiftRedemption] says. Errors are those of
+// both; a refused gift stores nothing.
 func (s *Service) TakeGift(ctx context.Context, member customer.ID, code, id string, t, now time.Time) (Account, []Entry, error) {
 	if err := s.usable("take gift", member); err != nil {
 		return Account{}, nil, err
 	}
 	r, err := s.programme.GiftRedemption(member, code, id, t)
-	if err != nil {
-		return Account{}, nil, err
+	var a Account
+	var entries []Entry
+	if err == nil {
+		a, entries, err = s.Apply(ctx, r, now)
 	}
-	return s.Apply(ctx, r, now)
+	var dup *DuplicateError
+	if err == nil || (errors.As(err, &dup) && dup.Same) || member == "" || code == "" || id == "" || t.IsZero() {
+		return a, entries, err
+	}
+	// Refused: a retry of a request taken under another catalogue is
+	// still the request taken.
+	taken, ok, lerr := s.takenAt(ctx, member, giftID(code, id), t)
+	switch {
+	case lerr != nil:
+		return Account{}, nil, errors.Join(err, lerr)
+	case ok:
+		return taken, nil, &DuplicateError{Member: member, Key: "redeem:" + giftID(code, id), Same: true}
+	}
+	return a, entries, err
+}
+
+// takenAt returns the member's account and whether its ledger holds the
+// redemption entry of redemption ID rid dated t (the instant compared).
+func (s *Service) takenAt(ctx context.Context, member customer.ID, rid string, t time.Time) (Account, bool, error) {
+	a, err := s.load(ctx, member)
+	if err != nil {
+		return Account{}, false, err
+	}
+	key := "redeem:" + rid
+	if !a.HasKey(key) {
+		return a, false, nil
+	}
+	stored, err := s.store.Entries(ctx, member, 0)
+	if err != nil {
+		return Account{}, false, fmt.Errorf("loyalty: load member %q: %w", member, err)
+	}
+	i := slices.IndexFunc(stored, func(e Entry) bool { return e.Key == key && e.Kind == EntryRedeem })
+	return a, i >= 0 && stored[i].Effective.Equal(t), nil
 }
 
 // checkGift adds the problems of a redemption e that takes gift i of
@@ -170,20 +212,40 @@ func (p *Programme) checkGift(pr *problems, a *Account, e Redemption, i int) {
 		}
 	}
 	if n := a.GiftUses(g.Code); g.MaxPerMember > 0 && n >= g.MaxPerMember {
-		pr.add("gift.max_per_member", customer.CodeTooMany, "member %q took gift %q %d times already, as the ledger records; %s.max_per_member allows %d",
-			a.Member, g.Code, n, f, g.MaxPerMember)
+		times := fmt.Sprintf("%d times", n)
+		if n == 1 {
+			times = "once"
+		}
+		pr.add("gift.max_per_member", customer.CodeTooMany, "member %q took gift %q %s already, as the ledger records; %s.max_per_member allows %d",
+			a.Member, g.Code, times, f, g.MaxPerMember)
 	}
 }
 
 // checkGiftTier adds a problem when the member of a does not hold,
-// at e's time, gift i's MinTier or a tier above it.
-func (p *Programme) checkGiftTier(pr *problems, a *Account, e Redemption, i int) {
+// at e's time, gift i's MinTier or a tier above it, on the ledger
+// brought up to now as [Programme.Apply] brings it before e (reviews and
+// grace ends due by then, a tier won or lost at them among them, the
+// expiries a late redemption waits for left as Apply leaves them): the
+// tier the member holds once the redemption is recorded, not the one of
+// a ledger last written before a review. A ledger that cannot be brought
+// up to date is left to Apply, which reports why.
+func (p *Programme) checkGiftTier(pr *problems, a *Account, e Redemption, i int, now time.Time) {
 	g := p.cfg.Gifts[i]
-	if g.MinTier == "" || e.Time.IsZero() || e.Time.Before(a.Joined) {
+	if g.MinTier == "" || e.Time.IsZero() || e.Time.Before(a.Joined) || a.Member == "" {
+		return
+	}
+	if now.Before(a.AsOf) {
+		now = a.AsOf
+	}
+	b := &builder{p: p, w: a.clone(), now: now, member: a.Member}
+	if p.judgedLate(e.Time, now) {
+		b.judgeAt = e.Time
+	}
+	if err := b.settle(); err != nil {
 		return
 	}
 	least := slices.IndexFunc(p.cfg.Tiers.Levels, func(l TierLevel) bool { return l.Name == g.MinTier })
-	if held := p.heldAt(a, e.Time); held < least {
+	if held := p.heldAt(&b.w, e.Time); held < least {
 		pr.add("gift.min_tier", customer.CodeRange, "member %q holds tier %q at %s, gift %q needs %q or above (gifts[%d].min_tier)",
 			a.Member, p.cfg.Tiers.Levels[held].Name, p.date(e.Time), g.Code, g.MinTier, i)
 	}
@@ -192,23 +254,6 @@ func (p *Programme) checkGiftTier(pr *problems, a *Account, e Redemption, i int)
 // giftRecord names the redemption e of gift code in errors.
 func giftRecord(code string, e Redemption) string {
 	return fmt.Sprintf("gift %q of member %q (redemption %q)", code, e.Member, e.ID)
-}
-
-// checkGiftTierApplied refuses, in [Redemption.apply], a gift whose
-// MinTier the member no longer holds at its time once the ledger is
-// brought up to date (a review due before its time, say).
-func (b *builder) checkGiftTierApplied(e Redemption) error {
-	code, ok := giftOf(e.ID)
-	if !ok {
-		return nil
-	}
-	i := b.p.gift(code)
-	if i < 0 {
-		return nil
-	}
-	var pr problems
-	b.p.checkGiftTier(&pr, &b.w, e, i)
-	return pr.err(giftRecord(code, e))
 }
 
 // checkGifts adds the problems of the catalogue.

@@ -306,7 +306,8 @@ func TestGiftsNeverGivenBack(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		p := giftClub(t)
 		ctx := context.Background()
-		svc := loyalty.NewService(p, loyalty.NewMemStore(), nil)
+		store := loyalty.NewMemStore()
+		svc := loyalty.NewService(p, store, nil)
 		start := day(2026, 1, 5)
 		_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Time: start}, start)
 		require.NoError(rt, err)
@@ -358,6 +359,13 @@ func TestGiftsNeverGivenBack(t *testing.T) {
 			a, err := svc.Account(ctx, "M1")
 			require.NoError(rt, err)
 			require.GreaterOrEqual(rt, a.Available, loyalty.Points(0))
+			stored, err := store.Entries(ctx, "M1", 0)
+			require.NoError(rt, err)
+			sum := loyalty.Points(0)
+			for _, e := range stored {
+				sum += e.Points
+			}
+			require.Equal(rt, sum, a.Balance(), "the balance is the sum of the entries")
 			for code, k := range taken {
 				require.Equal(rt, k, a.GiftUses(code))
 			}
@@ -410,7 +418,7 @@ func ExampleService_TakeGift() {
 	// Output:
 	// SCARF (web-1): 300 points redeemed for gift "SCARF" (cashmere scarf), balance 150
 	// SCARF again (web-1): already taken, balance 150
-	// gift "SCARF" of member "anna" (redemption "gift:SCARF:web-2"): gift.max_per_member: member "anna" took gift "SCARF" 1 times already, as the ledger records; gifts[0].max_per_member allows 1
+	// gift "SCARF" of member "anna" (redemption "gift:SCARF:web-2"): gift.max_per_member: member "anna" took gift "SCARF" once already, as the ledger records; gifts[0].max_per_member allows 1
 	// gift "WATCH" of member "anna" (redemption "gift:WATCH:web-3"): gift.min_tier: member "anna" holds tier "member" at 2026-02-03, gift "WATCH" needs "gold" or above (gifts[1].min_tier)
 }
 
@@ -436,4 +444,153 @@ func ExampleProgramme_GiftRedemption() {
 	// Output:
 	// gift:TOTE:till-7-0042: 150 points, key redeem:gift:TOTE:till-7-0042
 	// gift "tote" of member "anna" (request "till-7-0043"): code: "tote" is not a gift of the catalogue
+}
+
+// A tier won at a review that falls before the gift's time but is not
+// recorded yet is held for the gift too: the ledger is brought up to
+// date before any of the gift's rules is judged. Here the programme
+// lowered gold's Min after the member's purchases, so the review of 10
+// January 2027 moves the member from silver to gold.
+func TestTakeGiftTierWonAtAReviewNotRecordedYet(t *testing.T) {
+	c := giftClub(t).Config()
+	c.ExpiryMonths = 0
+	p, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	svc, store := giftMember(t, p)
+	ctx := context.Background()
+	_, _, err = svc.Apply(ctx, loyalty.Purchase{Order: order("O2", "M1", day(2026, 6, 1), line("B", "coats", "650", 1))}, day(2026, 6, 1))
+	require.NoError(t, err)
+	c.Tiers.Levels[1].Min, c.Tiers.Levels[2].Min = dec("300"), dec("600")
+	q, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	svc = loyalty.NewService(q, store, nil)
+	a, err := svc.Account(ctx, "M1")
+	require.NoError(t, err)
+	at := day(2027, 1, 15)
+	require.Equal(t, "silver", q.TierAt(a, at).Name, "as recorded")
+	ticked, _, err := q.Apply(a, loyalty.Tick{Member: "M1"}, at)
+	require.NoError(t, err)
+	require.Equal(t, "gold", q.TierAt(ticked, at).Name, "brought up to date")
+
+	a, entries, err := svc.TakeGift(ctx, "M1", "WATCH", "r", at, at)
+	require.NoError(t, err)
+	assert.Equal(t, "redeem:gift:WATCH:r", entries[len(entries)-1].Key)
+	assert.Equal(t, 1, a.GiftUses("WATCH"))
+}
+
+// A retry of a request taken before (same member, code, id and time) is
+// a redelivery that changes nothing, as TakeGift says, also after the
+// catalogue changed the gift's price or dropped the gift: the member
+// has the gift, and the caller must not read the retry as a refusal.
+func TestTakeGiftRetryAfterTheCatalogueChanged(t *testing.T) {
+	p := giftClub(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		edit func(c *loyalty.Config)
+	}{
+		{"price raised", func(c *loyalty.Config) { c.Gifts[0].Points = 400 }},
+		{"price raised, no limit", func(c *loyalty.Config) { c.Gifts[0].Points, c.Gifts[0].MaxPerMember = 400, 0 }},
+		{"gift dropped", func(c *loyalty.Config) { c.Gifts = c.Gifts[1:] }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, store := giftMember(t, p)
+			at := day(2026, 3, 10)
+			_, _, err := svc.TakeGift(ctx, "M1", "SCARF", "req-1", at, at)
+			require.NoError(t, err)
+			before, err := store.Entries(ctx, "M1", 0)
+			require.NoError(t, err)
+			c := p.Config()
+			tc.edit(&c)
+			q, err := loyalty.Compile(c)
+			require.NoError(t, err)
+			svc = loyalty.NewService(q, store, nil)
+
+			a, entries, err := svc.TakeGift(ctx, "M1", "SCARF", "req-1", at.In(time.FixedZone("JST", 9*3600)), day(2026, 3, 12))
+			var dup *loyalty.DuplicateError
+			require.ErrorAs(t, err, &dup)
+			assert.True(t, dup.Same, "%v", err)
+			assert.Equal(t, "redeem:gift:SCARF:req-1", dup.Key)
+			assert.Equal(t, loyalty.DuplicateError{Member: "M1", Key: "redeem:gift:SCARF:req-1", Same: true}, *dup, "%v", err)
+			assert.Empty(t, entries)
+			assert.Equal(t, 1, a.GiftUses("SCARF"))
+			after, err := store.Entries(ctx, "M1", 0)
+			require.NoError(t, err)
+			assert.Equal(t, before, after)
+
+			// The same id at another time is another event under the
+			// same key: not a redelivery.
+			_, _, err = svc.TakeGift(ctx, "M1", "SCARF", "req-1", at.Add(time.Hour), day(2026, 3, 12))
+			if errors.As(err, &dup) {
+				assert.False(t, dup.Same)
+			} else {
+				assert.Contains(t, fieldsOf(t, err), "code", "%v", err)
+			}
+		})
+	}
+}
+
+// An erasure leaves the gifts taken as they were: the gift entries hold
+// no personal data (their note names the gift of the catalogue), the
+// stored ledger replays to the same uses, the limit still holds, and a
+// retry of a request taken before is still a redelivery.
+func TestGiftsAfterAnErasure(t *testing.T) {
+	p := giftClub(t)
+	store := loyalty.NewMemStore()
+	svc := loyalty.NewService(p, store, nil)
+	ctx := context.Background()
+	_, _, err := svc.Apply(ctx, loyalty.Join{Member: "M1", Birthday: july23, Time: day(2026, 1, 5)}, day(2026, 1, 5))
+	require.NoError(t, err)
+	_, _, err = svc.Apply(ctx, loyalty.Purchase{Order: order("O1", "M1", day(2026, 1, 10), line("A", "coats", "600", 1))}, day(2026, 1, 10))
+	require.NoError(t, err)
+	_, entries, err := svc.TakeGift(ctx, "M1", "SCARF", "req-1", day(2026, 3, 10), day(2026, 3, 10))
+	require.NoError(t, err)
+	gift := entries[len(entries)-1]
+	_, _, err = svc.Apply(ctx, loyalty.Erasure{Member: "M1", ID: "anon-1", Time: day(2026, 3, 11)}, day(2026, 3, 11))
+	require.NoError(t, err)
+
+	stored, err := store.Entries(ctx, "M1", 0)
+	require.NoError(t, err)
+	assert.Contains(t, stored, gift, "the gift's entry is kept as it was")
+	assert.NotContains(t, gift.Note, "1991")
+	a, err := loyalty.Replay(stored)
+	require.NoError(t, err)
+	assert.Equal(t, 1, a.GiftUses("SCARF"))
+	assert.True(t, a.Birthday.IsZero())
+
+	_, _, err = svc.TakeGift(ctx, "M1", "SCARF", "req-1", day(2026, 3, 10), day(2026, 3, 12))
+	var dup *loyalty.DuplicateError
+	require.ErrorAs(t, err, &dup)
+	assert.True(t, dup.Same)
+	_, _, err = svc.TakeGift(ctx, "M1", "SCARF", "req-2", day(2026, 3, 12), day(2026, 3, 12))
+	assert.Equal(t, []string{"gift.max_per_member"}, fieldsOf(t, err))
+}
+
+// A tier renamed since the ledger named it is read as the tier it now
+// is, as tier pricing reads it: a member whose ledger holds "silver"
+// takes the gift of the tier now called "argent". The catalogue names
+// tiers by their names of now, as seasonal discounts do.
+func TestTakeGiftTierRenamed(t *testing.T) {
+	p := giftClub(t)
+	svc, store := giftMember(t, p)
+	ctx := context.Background()
+	c := p.Config()
+	c.Tiers.Levels[1].Name, c.Tiers.Levels[1].FormerNames = "argent", []string{"silver"}
+	c.Gifts[2].MinTier = "silver"
+	_, err := loyalty.Compile(c)
+	assert.Equal(t, []string{"gifts[2].min_tier"}, fieldsOf(t, err), "a former name")
+	c.Gifts[2].MinTier = "argent"
+	q, err := loyalty.Compile(c)
+	require.NoError(t, err)
+	svc = loyalty.NewService(q, store, nil)
+	a, err := svc.Account(ctx, "M1")
+	require.NoError(t, err)
+	require.Equal(t, "silver", a.LevelName(), "as the ledger names it")
+	at := day(2026, 3, 10)
+	a, _, err = svc.TakeGift(ctx, "M1", "MUG", "r", at, at)
+	require.NoError(t, err)
+	assert.Equal(t, "argent", q.TierAt(a, at).Name)
+	_, _, err = svc.TakeGift(ctx, "M1", "WATCH", "r", at, at)
+	assert.Equal(t, []string{"gift.min_tier"}, fieldsOf(t, err))
+	assert.Contains(t, err.Error(), `holds tier "argent"`)
 }
