@@ -36,6 +36,7 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/flagonce"
 )
 
 // pipelineFlags are the flags of the pipeline, those of crm that it
@@ -156,38 +157,21 @@ func parseArgs(args []string) error {
 	return parseFlags(flag.CommandLine, args, func(name string) bool { return pipelineFlags.Lookup(name) != nil })
 }
 
-// parseFlags parses args into fs, as crm parses its command line: a flag
-// for which once is true given twice is an error that names it and both
-// values (onceValue), where the flag package would take the last value
-// and drop the first silently (-in jan.csv -in feb.csv would read
+// parseFlags parses args into fs, as crm parses its command line
+// (flagonce): a flag for which once is true given twice is an error that
+// names it and both values, where the flag package would take the last
+// value and drop the first silently (-in jan.csv -in feb.csv would read
 // February alone); so is a stray argument. The other flags (Beam's, some
 // of which are given once per value) keep the flag package's rule. It
 // returns the error rather than exiting or printing the usage, whatever
 // the error handling of fs, which it leaves as it was, and the flags'
 // values as they were made.
 func parseFlags(fs *flag.FlagSet, args []string, once func(name string) bool) error {
-	name, handling, output, usage := fs.Name(), fs.ErrorHandling(), fs.Output(), fs.Usage
-	fs.Init(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {} // Parse calls it on every error
-	var twice *onceValue
-	restore := map[*flag.Flag]flag.Value{}
-	fs.VisitAll(func(f *flag.Flag) {
-		if once(f.Name) {
-			restore[f] = f.Value
-			f.Value = &onceValue{Value: f.Value, name: f.Name, twice: &twice}
-		}
-	})
-	err := fs.Parse(args)
-	for f, v := range restore {
-		f.Value = v
-	}
-	fs.Init(name, handling)
-	fs.SetOutput(output)
-	fs.Usage = usage
+	err := flagonce.Parse(fs, args, once)
+	var twice *flagonce.TwiceError
 	switch {
-	case twice != nil:
-		return twice.err()
+	case errors.As(err, &twice):
+		return twiceError(twice)
 	case err != nil:
 		return err
 	case fs.NArg() > 0:
@@ -196,43 +180,13 @@ func parseFlags(fs *flag.FlagSet, args []string, once func(name string) bool) er
 	return nil
 }
 
-// onceValue is a flag's value while parseFlags parses the command line:
-// the first Set sets the value, a second is an error, recorded in twice
-// (the flag package words the error of a Set as that of a bad value).
-type onceValue struct {
-	flag.Value
-	name        string
-	first, last string // the values given, once set
-	set         bool
-	twice       **onceValue
-}
-
-// Set sets the value the first time, and fails after.
-func (v *onceValue) Set(s string) error {
-	if v.set {
-		v.last, *v.twice = s, v
-		return errors.New("given twice")
+// twiceError is the error of a flag given twice, in crm's words: both
+// values, and for -in how to read several exports as one.
+func twiceError(e *flagonce.TwiceError) error {
+	if e.Name == "in" {
+		return fmt.Errorf("%w: beam reads one input; to read several exports as one, put them together first: cat FILE1 FILE2 > ALL (a header that repeats the first is passed over)", e)
 	}
-	v.set, v.first = true, s
-	return v.Value.Set(s)
-}
-
-// IsBoolFlag is that of the flag's value, so that a bool flag takes no
-// argument.
-func (v *onceValue) IsBoolFlag() bool {
-	b, ok := v.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
-}
-
-// err is the error of the flag given twice, in crm's words: both values,
-// and for -in how to read several exports as one.
-func (v *onceValue) err() error {
-	// A bool flag alone (-skip-invalid) is given "true".
-	msg := fmt.Sprintf("-%s given twice (%q, then %q): ", v.name, v.first, v.last)
-	if v.name == "in" {
-		return errors.New(msg + "beam reads one input; to read several exports as one, put them together first: cat FILE1 FILE2 > ALL (a header that repeats the first is passed over)")
-	}
-	return errors.New(msg + "give it once")
+	return fmt.Errorf("%w: give it once", e)
 }
 
 func configFromFlags() (config, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
+	"github.com/tailorcrm/tailor/internal/flagonce"
 )
 
 // errHelp is returned when -h was asked for; the usage is already printed.
@@ -40,75 +41,33 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // parseFlags parses args; -h prints the usage and returns errHelp, a bad
 // flag or a stray argument is a usage error (whose message says how to
 // get the usage, which is not printed then). So is a flag given twice
-// (onceValue), which the flag package would take the last value of,
+// (flagonce), which the flag package would take the last value of,
 // dropping the first silently: -in jan.csv -in feb.csv would read
 // February alone.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	usage := fs.Usage
-	fs.Usage = func() {} // Parse calls it on every error
-	var twice *onceValue
-	restore := map[*flag.Flag]flag.Value{}
-	fs.VisitAll(func(f *flag.Flag) {
-		restore[f] = f.Value
-		f.Value = &onceValue{Value: f.Value, name: f.Name, twice: &twice}
-	})
-	err := fs.Parse(args)
-	for f, v := range restore {
-		f.Value = v
-	}
-	fs.Usage = usage
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage()
-			return errHelp
-		}
-		if twice != nil {
-			return twice.err()
-		}
+	err := flagonce.Parse(fs, args, nil)
+	var twice *flagonce.TwiceError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return errHelp
+	case errors.As(err, &twice):
+		return twiceError(twice)
+	case err != nil:
 		return &usageError{msg: err.Error()}
-	}
-	if fs.NArg() > 0 {
+	case fs.NArg() > 0:
 		return usagef("unexpected argument %q (flags come as -name value)", fs.Arg(0))
 	}
 	return nil
 }
 
-// onceValue is a flag's value while parseFlags parses the command line:
-// the first Set sets the value, a second is an error, recorded in twice
-// (the flag package words the error of a Set as that of a bad value).
-type onceValue struct {
-	flag.Value
-	name        string
-	first, last string // the values given, once set
-	set         bool
-	twice       **onceValue
-}
-
-func (v *onceValue) Set(s string) error {
-	if v.set {
-		v.last, *v.twice = s, v
-		return errors.New("given twice")
+// twiceError is the usage error of a flag given twice: both values, and
+// for -in how to read several exports as one.
+func twiceError(e *flagonce.TwiceError) error {
+	if e.Name == "in" {
+		return usagef("%s: crm reads one input; to read several exports as one, put them together first: cat FILE1 FILE2 > ALL (a header that repeats the first is passed over)", e)
 	}
-	v.set, v.first = true, s
-	return v.Value.Set(s)
-}
-
-// IsBoolFlag is that of the flag's value, so that a bool flag takes no
-// argument.
-func (v *onceValue) IsBoolFlag() bool {
-	b, ok := v.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
-}
-
-// err is the usage error of the flag given twice: both values, and for
-// -in how to read several exports as one.
-func (v *onceValue) err() error {
-	// A bool flag alone (-skip-invalid) is given "true".
-	msg := fmt.Sprintf("-%s given twice (%q, then %q): ", v.name, v.first, v.last)
-	if v.name == "in" {
-		return usagef("%scrm reads one input; to read several exports as one, put them together first: cat FILE1 FILE2 > ALL (a header that repeats the first is passed over)", msg)
-	}
-	return usagef("%sgive it once", msg)
+	return usagef("%s: give it once", e)
 }
 
 // isSet reports whether flag name was given on the command line.
