@@ -17,6 +17,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/rtrackers/offsetrange"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
+	"github.com/tailorcrm/tailor/internal/csvfault"
 )
 
 // readHeader finds the header of path, as crm does, and the columns in
@@ -108,12 +109,8 @@ func splitLine(line string) ([]string, error) {
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		i := fieldAt(line, offsetOf(line, pe.Line, pe.Column))
-		e := &quoteError{Field: i, Text: fieldText(line, i), Reason: pe.Err.Error()}
-		if errors.Is(pe.Err, csv.ErrBareQuote) && spaceThenQuote(e.Text) {
-			e.Reason += hintSpaceQuote
-		}
-		return nil, e
+		f := csvfault.Locate(line, pe)
+		return nil, &quoteError{Field: f.Field, Text: f.Text, Reason: f.Reason}
 	}
 	return rec, err
 }
@@ -121,8 +118,8 @@ func splitLine(line string) ([]string, error) {
 // quoteError is a line that encoding/csv cannot cut into fields (a stray
 // quote, a quote left open), as crm reports it: the index of the field in
 // which encoding/csv found the fault, that field's text as written,
-// quotes and all (fieldText), and encoding/csv's reason, with crm's hint
-// on a quote after spaces.
+// quotes and all, and encoding/csv's reason, with crm's hint on a quote
+// after spaces (csvfault.Locate).
 type quoteError struct {
 	Field  int
 	Text   string
@@ -131,111 +128,6 @@ type quoteError struct {
 
 // Error returns the reason.
 func (e *quoteError) Error() string { return e.Reason }
-
-// hintSpaceQuote ends the error of a field that opens with spaces and a
-// quote (`a, "b"`, as a program that joins quoted fields with ", "
-// writes it): a quote opens a quoted field only right after the comma
-// (RFC 4180, § 2), so encoding/csv finds a bare quote there. The words
-// are crm's.
-const hintSpaceQuote = "; a quote after a space opens no quoted field: remove the spaces between the commas and the quotes"
-
-// spaceThenQuote reports whether the field text s is spaces or tabs, at
-// least one, then a quote.
-func spaceThenQuote(s string) bool {
-	t := strings.TrimLeft(s, " \t")
-	return len(t) < len(s) && strings.HasPrefix(t, `"`)
-}
-
-// offsetOf returns the offset in b of the byte at column col (1-based) of
-// line ln (1-based) of b, as a csv.ParseError places its fault, or len(b)
-// past its end.
-func offsetOf(b string, ln, col int) int {
-	off := 0
-	for ; ln > 1; ln-- {
-		i := strings.IndexByte(b[off:], '\n')
-		if i < 0 {
-			return len(b)
-		}
-		off += i + 1
-	}
-	return min(off+max(col-1, 0), len(b))
-}
-
-// fieldAt returns the index of the field of the csv record b that holds
-// the byte at offset off: the separators before it that are not within
-// quotes.
-func fieldAt(b string, off int) int {
-	field, quoted, start := 0, false, true
-	for i := 0; i < off && i < len(b); i++ {
-		switch c := b[i]; {
-		case start && c == '"':
-			quoted, start = true, false
-		case quoted && c == '"':
-			if i+1 < off && b[i+1] == '"' {
-				i++ // an escaped quote
-			} else {
-				quoted = false
-			}
-		case !quoted && c == ',':
-			field++
-			start = true
-		default:
-			start = false
-		}
-	}
-	return field
-}
-
-// fieldText returns the text of field i of the csv record b as written,
-// quotes and all, for an error about a malformed field: from its start
-// to the next separator on its line, which for a field that starts with
-// a quote is the first one after the quote that closes it, or to the end
-// of the line when no quote closes it there (its separators may be the
-// fault).
-func fieldText(b string, i int) string {
-	start, quoted, first := 0, false, true
-	for j := 0; j < len(b) && i > 0; j++ {
-		switch c := b[j]; {
-		case first && c == '"':
-			quoted, first = true, false
-		case quoted && c == '"':
-			if j+1 < len(b) && b[j+1] == '"' {
-				j++ // an escaped quote
-			} else {
-				quoted = false
-			}
-		case !quoted && c == ',':
-			i--
-			start, first = j+1, true
-		case !quoted && (c == '\n' || c == '\r'):
-			return "" // the record has no field i
-		default:
-			first = false
-		}
-	}
-	t := b[start:]
-	if k := strings.IndexAny(t, "\r\n"); k >= 0 {
-		t = t[:k]
-	}
-	from := 0 // where the separator that ends the field may be
-	if len(t) > 0 && t[0] == '"' {
-		from = len(t) // open to the end of the line, unless closed on it
-		for j := 1; j < len(t); j++ {
-			if t[j] == '"' {
-				if j+1 < len(t) && t[j+1] == '"' {
-					j++
-					continue
-				}
-				from = j + 1
-				break
-			}
-		}
-	}
-	if k := strings.IndexByte(t[from:], ','); k >= 0 {
-		t = t[:from+k]
-	}
-	return t
-}
 
 // blockSize is the size of the byte ranges a file is first split into.
 const blockSize = 64 << 20

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/csvfault"
 	"pgregory.net/rapid"
 )
 
@@ -129,7 +130,7 @@ func TestRowLikeTheHeaderIsStillAnError(t *testing.T) {
 		"customer_id,date,amount,quantity,order_id,note,":      `orders.csv:3: 7 fields, the header has 6; its last field is empty and has no column (a comma at the end of the line): remove that comma, or end the header with one`,
 		"customer_id,date,amount,quantity,order_id,notes":      `orders.csv:3: date "date": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
 		"customer_id,date,amount,quantity,order_id,":           `orders.csv:3: date "date": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
-		`customer_id, "date",amount,quantity,order_id,note`:    `orders.csv:3: date " \"date\"": bare " in non-quoted-field` + hintSpaceQuote,
+		`customer_id, "date",amount,quantity,order_id,note`:    `orders.csv:3: date " \"date\"": bare " in non-quoted-field` + csvfault.HintSpaceQuote,
 		"customer_id,date,amount,quantity,order_id,note\u200b": `orders.csv:3: date "date": want YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339`,
 	} {
 		data := blankHead + blankRows[0] + row + "\n" + blankRows[1]

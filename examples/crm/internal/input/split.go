@@ -15,6 +15,7 @@ import (
 	"unsafe"
 
 	"github.com/tailorcrm/tailor/customer/salesrow"
+	"github.com/tailorcrm/tailor/internal/csvfault"
 )
 
 // chunkBytes is the size of the blocks the input is read in (a variable
@@ -717,7 +718,7 @@ func (r *record) field(i int) (string, bool) {
 // cuts it, with encoding/csv into rec. A malformed record is reported at
 // the line where it starts, for the reason encoding/csv gives, naming the
 // column of the field where encoding/csv found the fault, and its text
-// as written (see fieldText), once the header is known.
+// as written (csvfault.Locate), once the header is known.
 func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
@@ -727,14 +728,11 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			re := &RowError{File: w.name, Line: line + pe.StartLine - 1, Reason: pe.Err.Error(), Kind: pe.Err.Error()}
-			i := fieldAt(b, offsetOf(b, pe.Line-pe.StartLine+1, pe.Column))
-			text := fieldText(b, i)
-			if errors.Is(pe.Err, csv.ErrBareQuote) && spaceThenQuote(text) {
-				re.Reason += hintSpaceQuote
-			}
-			if i < len(w.header) {
-				re.Column = w.header[i]
-				re.Value, re.HasValue = text, true
+			f := csvfault.Locate(string(b), pe)
+			re.Reason = f.Reason
+			if f.Field < len(w.header) {
+				re.Column = w.header[f.Field]
+				re.Value, re.HasValue = f.Text, true
 			}
 			return re
 		}
@@ -747,107 +745,4 @@ func (w *walker) quoted(b []byte, line int, rec *record) *RowError {
 	}
 	*rec = record{fields: fields, nfields: len(fields), line: w.lines[0], lines: w.lines}
 	return nil
-}
-
-// hintSpaceQuote ends the error of a field that opens with spaces and a
-// quote (`a, "b"`, as a program that joins quoted fields with ", "
-// writes it): a quote opens a quoted field only right after the comma
-// (RFC 4180, § 2), so encoding/csv finds a bare quote there.
-const hintSpaceQuote = "; a quote after a space opens no quoted field: remove the spaces between the commas and the quotes"
-
-// spaceThenQuote reports whether the field text s is spaces or tabs, at
-// least one, then a quote.
-func spaceThenQuote(s string) bool {
-	t := strings.TrimLeft(s, " \t")
-	return len(t) < len(s) && strings.HasPrefix(t, `"`)
-}
-
-// offsetOf returns the offset in b of the byte at column col (1-based) of
-// line ln (1-based) of b, as a csv.ParseError places its fault.
-func offsetOf(b []byte, ln, col int) int {
-	off := 0
-	for ; ln > 1; ln-- {
-		i := bytes.IndexByte(b[off:], '\n')
-		if i < 0 {
-			return len(b)
-		}
-		off += i + 1
-	}
-	return min(off+max(col-1, 0), len(b))
-}
-
-// fieldAt returns the index of the field of the csv record b that holds
-// the byte at offset off: the separators before it that are not within
-// quotes.
-func fieldAt(b []byte, off int) int {
-	field, quoted, start := 0, false, true
-	for i := 0; i < off && i < len(b); i++ {
-		switch c := b[i]; {
-		case start && c == '"':
-			quoted, start = true, false
-		case quoted && c == '"':
-			if i+1 < off && b[i+1] == '"' {
-				i++ // an escaped quote
-			} else {
-				quoted = false
-			}
-		case !quoted && c == ',':
-			field++
-			start = true
-		default:
-			start = false
-		}
-	}
-	return field
-}
-
-// fieldText returns the text of field i of the csv record b as written,
-// quotes and all, for an error about a malformed field: from its start
-// to the next separator on its line, which for a field that starts with
-// a quote is the first one after the quote that closes it, or to the end
-// of the line when no quote closes it there (its separators may be the
-// fault).
-func fieldText(b []byte, i int) string {
-	start, quoted, first := 0, false, true
-	for j := 0; j < len(b) && i > 0; j++ {
-		switch c := b[j]; {
-		case first && c == '"':
-			quoted, first = true, false
-		case quoted && c == '"':
-			if j+1 < len(b) && b[j+1] == '"' {
-				j++ // an escaped quote
-			} else {
-				quoted = false
-			}
-		case !quoted && c == ',':
-			i--
-			start, first = j+1, true
-		case !quoted && (c == '\n' || c == '\r'):
-			return "" // the record has no field i
-		default:
-			first = false
-		}
-	}
-	t := b[start:]
-	if k := bytes.IndexAny(t, "\r\n"); k >= 0 {
-		t = t[:k]
-	}
-	from := 0 // where the separator that ends the field may be
-	if len(t) > 0 && t[0] == '"' {
-		from = len(t) // open to the end of the line, unless closed on it
-		for j := 1; j < len(t); j++ {
-			if t[j] == '"' {
-				if j+1 < len(t) && t[j+1] == '"' {
-					j++
-					continue
-				}
-				from = j + 1
-				break
-			}
-		}
-	}
-	if k := bytes.IndexByte(t[from:], ','); k >= 0 {
-		t = t[:from+k]
-	}
-	return string(t)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/csvfault"
 	"pgregory.net/rapid"
 )
 
@@ -163,7 +164,7 @@ func FuzzRecordsMatchEncodingCSV(f *testing.F) {
 				require.NotNil(t, errs[i], "record %d", i)
 				require.Equal(t, pe.StartLine, lines[i])
 				// The reason is encoding/csv's, with a hint after it.
-				require.Equal(t, pe.Err.Error(), strings.TrimSuffix(errs[i].Reason, hintSpaceQuote))
+				require.Equal(t, pe.Err.Error(), strings.TrimSuffix(errs[i].Reason, csvfault.HintSpaceQuote))
 				break
 			}
 			require.Nil(t, errs[i], "record %d", i)
@@ -414,27 +415,6 @@ func TestQuotedFieldLongerThanTheLimitIsABadRow(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 1+strings.Count(rows, "\n"), res.Rows)
 	checkScan(t, []byte(data), o)
-}
-
-// fieldText gives a malformed field as written: to the next separator, or
-// for a field that opens a quote, to the first separator after the quote
-// that closes it, or to the end of the line when none does.
-func TestFieldText(t *testing.T) {
-	for _, tt := range []struct {
-		record string
-		i      int
-		want   string
-	}{
-		{"C1,2024-01-02,5\"0,1\n", 2, `5"0`},
-		{"C1,\"2024-01-02,5\nC2,x\n", 1, `"2024-01-02,5`},
-		{"\"B\"x,2024-01-02,5\n", 0, `"B"x`},
-		{"a,\"we said \"\"hi\"\" \"x,b\r\n", 1, `"we said ""hi"" "x`},
-		{"a,\"q,\"\"r\"\"\",\"s\"t\n", 2, `"s"t`},
-		{"a,b\nc,d\n", 3, ""}, // no such field on the record's line
-		{"a,,c", 1, ""},
-	} {
-		assert.Equal(t, tt.want, fieldText([]byte(tt.record), tt.i), "%q field %d", tt.record, tt.i)
-	}
 }
 
 // TestLimitLeavesOutCRLF: MaxLineBytes bounds a line without its line
