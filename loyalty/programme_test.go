@@ -215,6 +215,8 @@ func FuzzDecodeProgramme(f *testing.F) {
 	f.Add([]byte(`{"currency":"JPY","earn":{"points_per_unit":1},"redeem":{"points_per_unit":1},"tiers":{"levels":[{"name":"a"},{"name":"b","min":1}]}}`))
 	f.Add([]byte(`{"tiers":{"levels":[{"name":"a","max":"1e9999"}]}}`))
 	f.Add([]byte(`{"currency":"EUR","earn":{"points_per_unit":1},"redeem":{"points_per_unit":1},"tiers":{"name_ledgers":true,"levels":[{"name":"a"},{"name":"b","min":1,"former_names":["silver","b\u00a0"]}]}}`))
+	f.Add([]byte(`{"currency":"EUR","earn":{"points_per_unit":1},"redeem":{"points_per_unit":1},"tiers":{"levels":[{"name":"a"},{"name":"b","min":1}]},"gifts":[{"code":"SCARF","name":"scarf","points":300,"min_tier":"b","max_per_member":1,"valid_from":"2026-01-01T00:00:00Z","valid_until":"2027-01-01T00:00:00Z"},{"code":"SCARF","name":" ","points":0}]}`))
+	f.Add([]byte(`{"currency":"EUR","earn":{"points_per_unit":1},"redeem":{"points_per_unit":1},"gifts":[{"code":"MUG","name":"mug","points":100}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := loyalty.DecodeProgramme(data)
 		if err != nil {
