@@ -122,4 +122,27 @@
 // depend on the segments, and the playbook's lists are not dated:
 // [FollowUp.Action] gives it as an [Action] to list beside
 // [Playbook.Actions], filtered by consent as they are.
+//
+// # Plans and their targets
+//
+// A [Plan] sets targets for the KPIs of domain rules §3.4 ([KPI]), each
+// from a baseline to a level (repurchase rate from 0.20 to 0.30) or by a
+// growth (satisfaction +10%), as the plan of 000 does ([DefaultPlan]).
+// [Plan.Progress] reviews it against [Measurements]: the rates of a
+// [Migration], with their counts, and the caller's satisfaction index
+// and sales; for each target the measured value, the share of the way
+// from baseline to target and whether it is met, worked out in decimals.
+// A KPI without a measurement is reported as not measured, never as 0.
+// [PeriodSales] gives the net sales of a period from the results of its
+// two ends.
+//
+// # Promotional contact
+//
+// VIP customers are contacted moderately, with care rather than frequent
+// promotions (001). A [ContactPolicy] sets, per [ContactGroup] — VIP
+// (the high-value quadrant or grade A) and the others — the least gap
+// between two promotions and their cap per rolling window;
+// [NextPromotion] says whether a customer may receive one on a day, and
+// if not from which day. Service contact (follow-ups, complaint notices)
+// is not limited.
 package segment
