@@ -228,7 +228,8 @@ type PromotionSlot struct {
 	Allowed bool
 	// From is the first day, from the as-of day on, on which one is
 	// allowed: the as-of day when Allowed, else the later of GapFrom and
-	// CapFrom.
+	// CapFrom. It may lie after 9999-12-31 (up to 365 days after it),
+	// computed without overflow, as the due day of [NextFollowUp] may.
 	From customer.Date
 	// GapFrom is the first day, from the as-of day on, that the least
 	// gap allows: the last promotion's day + MinGap. CapFrom is the
@@ -260,6 +261,10 @@ type PromotionSlot struct {
 // on any day up to From, the answer is From. A shop that sends a
 // promotion only when allowed keeps its policy. Service contacts are
 // not counted ([ContactPolicy]).
+//
+// Near the end of the calendar From may be after 9999-12-31, the last
+// day the facts may hold: it is returned as computed, not refused, and
+// asking on such a day is refused as any as-of day outside the range.
 //
 // Invalid facts are refused with a [*customer.ValidationError] (matching
 // [customer.ErrInvalid]) for the record `promotions of customer "id"`

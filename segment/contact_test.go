@@ -265,3 +265,50 @@ func TestPromotionsFollowingThePolicyKeepIt(t *testing.T) {
 		}
 	})
 }
+
+// The last day of the calendar is accepted as the as-of day and as a
+// promotion's day; the first allowed day after it is computed without
+// overflow and returned, not refused, as NextFollowUp's due day is.
+// Asking on that day is refused: it is outside the days facts hold.
+func TestNextPromotionAtTheEndOfTheCalendar(t *testing.T) {
+	f := promo(t, segment.ContactVIP, "9999-12-31", "9999-12-31", "9999-12-20")
+	got, err := segment.NextPromotion(f, nil)
+	require.NoError(t, err)
+	assert.False(t, got.Allowed)
+	assert.Equal(t, "10000-01-14", got.GapFrom.Time().Format("2006-01-02"))
+	assert.Equal(t, "10000-01-19", got.CapFrom.Time().Format("2006-01-02"))
+	assert.Equal(t, got.CapFrom, got.From)
+	assert.Equal(t, 2, got.Recent)
+	// The widest policy: From at most 365 days after the last day.
+	wide := &segment.ContactPolicy{VIP: segment.ContactLimit{MinGap: 365 * oneDay, Max: 1, Window: 365 * oneDay}}
+	got, err = segment.NextPromotion(promo(t, segment.ContactVIP, "9999-12-31", "9999-12-31"), wide)
+	require.NoError(t, err)
+	assert.Equal(t, ymd(t, "9999-12-31")+365, got.From)
+	f.AsOf = got.From
+	_, err = segment.NextPromotion(f, nil)
+	require.ErrorIs(t, err, customer.ErrInvalid)
+	fs, _ := fieldsOf(t, err)
+	assert.Equal(t, []string{"as_of"}, fs)
+}
+
+// Windows are counted in days, across month ends and leap days: 29
+// February is a day of the window like any other.
+func TestNextPromotionAcrossLeapDay(t *testing.T) {
+	// 1 and 28 February 2028 (a leap year); 30 days after 1 February is
+	// 2 March, 14 after 28 February is 13 March.
+	got, err := segment.NextPromotion(promo(t, segment.ContactVIP, "2028-03-01", "2028-02-28", "2028-02-01"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, ymd(t, "2028-03-02"), got.CapFrom)
+	assert.Equal(t, ymd(t, "2028-03-13"), got.GapFrom)
+	assert.Equal(t, 2, got.Recent)
+	// In 2027, not a leap year, 30 days after 1 February is 3 March.
+	got, err = segment.NextPromotion(promo(t, segment.ContactVIP, "2027-03-01", "2027-02-28", "2027-02-01"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, ymd(t, "2027-03-03"), got.CapFrom)
+	// A promotion already sent on the as-of day: not another that day.
+	got, err = segment.NextPromotion(promo(t, segment.ContactStandard, "2028-02-29", "2028-02-29"), nil)
+	require.NoError(t, err)
+	assert.False(t, got.Allowed)
+	assert.Equal(t, ymd(t, "2028-03-07"), got.From)
+	assert.Equal(t, 1, got.Recent)
+}

@@ -113,10 +113,21 @@ func (e *MixedCurrencyError) Unwrap() error {
 // before first and in list order, so that the customers an error names do
 // not depend on anything else: a [*MixedCurrencyError] for a second
 // currency, an error wrapping [ErrInvalidResult] for a net amount without
-// a valid currency.
+// a valid currency or beyond the bounds of an amount
+// ([customer.AmountInRange]), which is not written out and is checked
+// first: decimal arithmetic on an exponent such as ±2×10⁹ would not end,
+// and its text would be as many digits.
 func currency(periods ...[]Result) (customer.Currency, error) {
 	var cur customer.Currency
 	var first customer.ID
+	for p, results := range periods {
+		for i := range results {
+			if r := &results[i]; !customer.AmountInRange(r.Net) {
+				return "", fmt.Errorf("segment: %s period: customer %q: net is beyond the bounds of an amount (30 integer digits, 30 decimals): %w",
+					[]string{"first", "second"}[p], r.ID, ErrInvalidResult)
+			}
+		}
+	}
 	for p, results := range periods {
 		for i := range results {
 			r := &results[i]
@@ -256,7 +267,8 @@ func index(results []Result, period string) (map[customer.ID]*Result, error) {
 //
 // Revenue is added up, so every net amount of both periods, of either
 // kind, must be in one currency (Result.Currency): two currencies are a
-// [*MixedCurrencyError], a non-zero net without a valid currency an error
+// [*MixedCurrencyError], a non-zero net without a valid currency or
+// beyond the bounds of an amount ([customer.AmountInRange]) an error
 // wrapping [ErrInvalidResult], as is a result no classification gives
 // (see [ErrInvalidResult]). The result does not depend on the order of
 // either list (value scores lie on the [value.Unit] grid and are added

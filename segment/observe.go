@@ -15,22 +15,24 @@ import (
 var (
 	// ErrEmpty is returned when a fit has no customer at all.
 	ErrEmpty = errors.New("segment: empty population")
-	// ErrInvalidOptions is matched by errors about [Options].
+	// ErrInvalidOptions is matched by errors about [Options] and about
+	// the policies [FollowUpPolicy] and [ContactPolicy].
 	ErrInvalidOptions = errors.New("segment: invalid options")
 	// ErrNotFitted is returned when a customer's kind had no customer in
 	// the fit (in the first pass, or, for the Mean and Median rules, in
 	// the second pass that gives the thresholds), so there is nothing to
 	// compare it with.
 	ErrNotFitted = errors.New("segment: no customer of this kind in the fit")
-	// ErrDuplicate is returned by [Migrate] for a customer listed twice
-	// in one period.
+	// ErrDuplicate is returned by [Migrate] and [PeriodSales] for a
+	// customer listed twice in one period.
 	ErrDuplicate = errors.New("segment: customer listed twice")
-	// ErrInvalidResult is returned by [Migrate] for a result with an
-	// undefined kind, quadrant, stage or shop type, a total value that is
-	// not a score (a multiple of [value.Unit] in [0, 1]) or negative
-	// purchase days, for a customer whose kind differs between the
-	// periods, and for periods whose as-of days are mixed or out of
-	// order.
+	// ErrInvalidResult is returned by [Migrate] and [PeriodSales] for a
+	// result with an undefined kind, quadrant, stage or shop type, a
+	// total value that is not a score (a multiple of [value.Unit] in
+	// [0, 1]), negative purchase days or a net amount beyond the bounds
+	// of an amount or without a valid currency, by Migrate for a
+	// customer whose kind differs between the periods, and by both for
+	// periods whose as-of days are mixed or out of order.
 	ErrInvalidResult = errors.New("segment: invalid result")
 )
 

@@ -82,13 +82,20 @@ func (k KPI) share() bool { return k >= KPIRetention && k <= KPIConversion }
 // uses: as a level (Level: repurchase rate from 0.20 to 0.30) or as a
 // growth relative to the baseline (Growth: satisfaction +10%, 0.10), the
 // target then being Baseline × (1 + Growth). Exactly one of Level and
-// Growth is set (non-zero).
+// Growth is set (non-zero). A Level of 0 is therefore not set, and a
+// sales growth from a negative baseline back to 0 (sales no longer
+// falling) cannot be given as a target: [Plan.Validate] refuses it as a
+// target with neither.
 //
 // The numbers are read as the shortest decimals that print them
 // ([decimal.NewFromFloat]), as a person reads the plan, and the target,
 // the progress and whether it is met are worked out in decimals: a
 // baseline of 0.2 grown by 0.5 is a target of 0.3, met by 3 customers in
-// 10, not the float64 product 0.30000000000000004.
+// 10, not the float64 product 0.30000000000000004. A number the caller
+// worked out in float64 is read as it prints: a baseline computed as
+// 0.1 + 0.2 is 0.30000000000000004, and 3 customers in 10 are then a
+// hair below it (progress −4e-16, not 0). Give the plan's numbers as
+// written, or rounded to the decimals meant.
 type Target struct {
 	KPI KPI
 	// Baseline is the KPI's value when the plan starts: a share in
@@ -99,7 +106,9 @@ type Target struct {
 	// share).
 	Level float64
 	// Growth is the relative rise to reach, above 0: the target is
-	// Baseline × (1 + Growth). It needs a Baseline above 0.
+	// Baseline × (1 + Growth). It needs a Baseline above 0, and is
+	// refused for [KPISalesGrowth], where "sales +10%" is the level 0.10
+	// and a growth of a growth would be misread.
 	Growth float64
 }
 
@@ -241,6 +250,8 @@ func (t Target) compile(add func(field, code, format string, a ...any)) (goal, b
 			break
 		}
 		switch {
+		case t.KPI == KPISalesGrowth:
+			fail("growth", customer.CodeMismatch, "%v is a growth of the sales growth, which reads as the growth of sales itself: give the sales growth to reach as the level (sales +10%%: level 0.10)", t.Growth)
 		case t.Growth < 0:
 			fail("growth", customer.CodeNegative, "%v is negative: the target must be above the baseline", t.Growth)
 		case !baseOK:
@@ -315,7 +326,11 @@ type TargetProgress struct {
 	// infinite: a progress beyond a float64 (a target a hair above its
 	// baseline) is ±[math.MaxFloat64].
 	Progress float64
-	// Met tells that the measured value is at or above the target.
+	// Met tells that the measured value is at or above the target,
+	// compared exactly, in decimals. It, not Progress, says whether the
+	// target is met: a value a hair below the target (review sales of
+	// 1.0999…9 against base sales of 1, for a sales-growth Level of
+	// 0.10) has a progress that rounds to 1, and is not met.
 	Met bool
 	// Rate is the rate of the Migration, with its counts, for the
 	// KPIs a [Migration] measures (also when not measured, Den 0); zero
@@ -340,9 +355,11 @@ type TargetProgress struct {
 // Value other than Num ÷ Den ("migration.retention", "migration.repurchase",
 // "migration.new_customers", "migration.conversion"); a satisfaction index
 // NaN, infinite or negative ("satisfaction.index"); negative responses, or
-// an index without any ("satisfaction.responses"); sales with one period
-// missing, a base not above zero ("sales.base"), or the periods in two
-// currencies ("sales.review"; the error also wraps a
+// an index without any ("satisfaction.responses"); sales beyond the
+// bounds of an amount ([customer.AmountInRange]: more than 30 integer
+// digits or 30 decimals), sales with one period missing, a base not
+// above zero ("sales.base"), or the periods in two currencies
+// ("sales.review"; the error also wraps a
 // [*customer.CurrencyMismatchError]). Nothing is changed.
 func (p Plan) Progress(m Measurements) ([]TargetProgress, error) {
 	goals, err := p.compile()
@@ -452,12 +469,24 @@ func (m *Measurements) validate() error {
 	}
 	var mismatch error
 	b, r := m.Sales.Base, m.Sales.Review
+	// Bounded before any arithmetic: decimal arithmetic on an exponent
+	// such as −2×10⁹ would not end.
+	inRange := func(field string, s customer.Money) bool {
+		if !customer.AmountInRange(s.Amount()) {
+			// Not written out: an exponent of 2×10⁹ would be as many digits.
+			add(field, customer.CodeRange, "the amount is beyond the bounds of an amount (30 integer digits, 30 decimals)")
+			return false
+		}
+		return true
+	}
+	baseOK, reviewOK := inRange("sales.base", b), inRange("sales.review", r)
 	switch {
 	case b.Currency() == "" && r.Currency() == "":
 	case b.Currency() == "":
 		add("sales.base", customer.CodeRequired, "the review period's sales are given, the base period's not")
 	case r.Currency() == "":
 		add("sales.review", customer.CodeRequired, "the base period's sales are given, the review period's not")
+	case !baseOK || !reviewOK:
 	default:
 		if b.Sign() <= 0 {
 			add("sales.base", customer.CodeNotPos, "%v: a growth needs sales above zero in the base period", b)
@@ -507,7 +536,11 @@ func (m *Measurements) validate() error {
 // The results are checked as [Migrate] checks them: one as-of day per
 // period, the first before the second; no customer twice in a period; a
 // result no classification gives; every net amount in one currency
-// (else a [*MixedCurrencyError]). The sum is in that currency, zero in
+// (else a [*MixedCurrencyError]). A net amount beyond the bounds of an
+// amount ([customer.AmountInRange]) is an error wrapping
+// [ErrInvalidResult] too. Unlike [Migrate], a customer whose kind
+// changed between the two days is not refused: what it paid and kept
+// does not depend on its kind. The sum is in that currency, zero in
 // it when nobody's net changed, and the zero Money (no currency) when no
 // result has a currency. The sum does not depend on the order of
 // either list.

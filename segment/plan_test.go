@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -195,6 +196,7 @@ func TestPlanRefusals(t *testing.T) {
 		"negative satisfaction":     {segment.Target{KPI: segment.KPISatisfaction, Baseline: -1, Level: 3}, "targets[0].baseline", "satisfaction"},
 		"sales growth below -100%":  {segment.Target{KPI: segment.KPISalesGrowth, Baseline: -1.5, Level: 0.1}, "targets[0].baseline", "sales-growth"},
 		"no target":                 {segment.Target{KPI: segment.KPIRepurchase, Baseline: 0.2}, "targets[0].level", "repurchase"},
+		"level 0 is no level":       {segment.Target{KPI: segment.KPISalesGrowth, Baseline: -0.05, Level: 0}, "targets[0].level", "sales-growth"},
 		"level and growth":          {segment.Target{KPI: segment.KPIRepurchase, Baseline: 0.2, Level: 0.3, Growth: 0.5}, "targets[0].growth", "repurchase"},
 		"NaN level":                 {segment.Target{KPI: segment.KPIRepurchase, Baseline: 0.2, Level: nan}, "targets[0].level", "repurchase"},
 		"infinite growth":           {segment.Target{KPI: segment.KPISatisfaction, Baseline: 4, Growth: inf}, "targets[0].growth", "satisfaction"},
@@ -205,6 +207,7 @@ func TestPlanRefusals(t *testing.T) {
 		"growth of a zero baseline": {segment.Target{KPI: segment.KPIRepurchase, Baseline: 0, Growth: 0.1}, "targets[0].growth", "repurchase"},
 		"growth of a negative one":  {segment.Target{KPI: segment.KPISalesGrowth, Baseline: -0.05, Growth: 0.1}, "targets[0].growth", "sales-growth"},
 		"growth beyond a share":     {segment.Target{KPI: segment.KPIRetention, Baseline: 0.8, Growth: 0.5}, "targets[0].growth", "retention"},
+		"growth of sales growth":    {segment.Target{KPI: segment.KPISalesGrowth, Baseline: 0.05, Growth: 0.1}, "targets[0].growth", "sales-growth"},
 		"growth beyond float64":     {segment.Target{KPI: segment.KPISatisfaction, Baseline: 1e308, Growth: 1e308}, "targets[0].growth", "satisfaction"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -468,4 +471,184 @@ func FuzzPlanProgress(f *testing.F) {
 			}
 		}
 	})
+}
+
+// within runs f and fails t when it has not returned within d: decimal
+// arithmetic on an exponent such as −2×10⁹ would not end.
+func within(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("still running after %v", d)
+	}
+}
+
+// Sales beyond the bounds of an amount (customer.AmountInRange) are
+// refused before any arithmetic, naming the period, as every amount a
+// record carries.
+func TestMeasurementsRefuseSalesBeyondAmountBounds(t *testing.T) {
+	plan := segment.DefaultPlan(4)
+	tiny, err := customer.MoneyFromDecimal(decimal.New(1, -2_000_000_000), "EUR")
+	require.NoError(t, err)
+	huge, err := customer.MoneyFromDecimal(decimal.New(1, 40), "EUR")
+	require.NoError(t, err)
+	vast, err := customer.MoneyFromDecimal(decimal.New(1, 2_000_000_000), "EUR")
+	require.NoError(t, err)
+	for name, c := range map[string]struct {
+		s      segment.Sales
+		fields []string
+	}{
+		"base with 2e9 decimals":   {segment.Sales{Base: tiny, Review: eur(t, "1")}, []string{"sales.base"}},
+		"review with 2e9 decimals": {segment.Sales{Base: eur(t, "1"), Review: tiny}, []string{"sales.review"}},
+		"both beyond":              {segment.Sales{Base: huge, Review: tiny}, []string{"sales.base", "sales.review"}},
+		"review with 2e9 digits":   {segment.Sales{Base: eur(t, "1"), Review: vast}, []string{"sales.review"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var got []segment.TargetProgress
+			within(t, 10*time.Second, func() { got, err = plan.Progress(segment.Measurements{Sales: c.s}) })
+			require.ErrorIs(t, err, customer.ErrInvalid)
+			assert.Nil(t, got)
+			fs, msg := fieldsOf(t, err)
+			assert.Equal(t, c.fields, fs)
+			assert.Contains(t, msg, "bounds of an amount")
+			assert.Less(t, len(msg), 1000, "the amount is not written out in full")
+		})
+	}
+}
+
+// A net amount beyond the bounds of an amount is refused before any
+// arithmetic, naming the customer and the period.
+func TestPeriodSalesRefusesNetBeyondAmountBounds(t *testing.T) {
+	a := res("a", segment.HighValue, segment.StageActive, 3, "300", 0.5)
+	bad := a
+	bad.Net = decimal.New(1, -2_000_000_000)
+	vast := a
+	vast.Net = decimal.New(1, 2_000_000_000)
+	for name, c := range map[string]struct {
+		before, after []segment.Result
+		want          string
+	}{
+		"in the second period": {[]segment.Result{a}, []segment.Result{bad}, `second period: customer "a"`},
+		"in the first period":  {[]segment.Result{bad}, []segment.Result{a}, `first period: customer "a"`},
+		"2e9 digits, second":   {[]segment.Result{a}, []segment.Result{vast}, `second period: customer "a"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			within(t, 10*time.Second, func() { _, err = segment.PeriodSales(c.before, c.after) })
+			require.ErrorIs(t, err, segment.ErrInvalidResult)
+			assert.ErrorContains(t, err, c.want)
+			assert.ErrorContains(t, err, "bounds of an amount")
+			assert.Less(t, len(err.Error()), 1000)
+		})
+	}
+}
+
+// PeriodSales does not refuse a customer whose kind changed between the
+// two days, as Migrate does: its net is what it paid and kept, whatever
+// its kind.
+func TestPeriodSalesAcrossAKindChange(t *testing.T) {
+	a := res("a", segment.HighValue, segment.StageActive, 3, "300", 0.5)
+	b := res("a", segment.HighValue, segment.StageActive, 4, "450", 0.5)
+	b.Kind = customer.Intermediary
+	got, err := segment.PeriodSales([]segment.Result{a}, []segment.Result{b})
+	require.NoError(t, err)
+	assert.True(t, got.Equal(eur(t, "150")), "%v", got)
+	_, err = segment.Migrate([]segment.Result{a}, []segment.Result{b})
+	require.ErrorIs(t, err, segment.ErrInvalidResult)
+}
+
+// Met compares exactly; Progress is rounded, so a value a hair below the
+// target may show a progress of 1 without being met.
+func TestMetIsExactWhereProgressRounds(t *testing.T) {
+	plan := segment.Plan{Targets: []segment.Target{{KPI: segment.KPISalesGrowth, Baseline: 0, Level: 0.10}}}
+	for _, c := range []struct {
+		review string
+		met    bool
+	}{
+		{"1.0999999999999999999999", false},
+		{"1.1", true},
+		{"1.1000000000000000000001", true},
+	} {
+		got, err := plan.Progress(segment.Measurements{Sales: segment.Sales{Base: eur(t, "1"), Review: eur(t, c.review)}})
+		require.NoError(t, err)
+		assert.Equal(t, 1.0, got[0].Progress, c.review)
+		assert.Equal(t, c.met, got[0].Met, c.review)
+	}
+}
+
+// A baseline worked out in float64 is read as it prints, as documented:
+// 0.1 + 0.2 is 0.30000000000000004, and 3 in 10 is a hair below it.
+func TestFloatArithmeticBaselineIsReadAsItPrints(t *testing.T) {
+	a, b := 0.1, 0.2
+	for _, c := range []struct {
+		baseline float64
+		progress float64
+	}{
+		{a + b, -4e-16},
+		{0.3, 0},
+	} {
+		plan := segment.Plan{Targets: []segment.Target{{KPI: segment.KPIRepurchase, Baseline: c.baseline, Level: 0.4}}}
+		got, err := plan.Progress(segment.Measurements{Migration: &segment.Migration{Repurchase: rateOf(3, 10)}})
+		require.NoError(t, err)
+		assert.Equal(t, c.progress, got[0].Progress, "baseline %v", c.baseline)
+	}
+}
+
+// A period whose refunds and compensation exceed its sales has net sales
+// below zero: PeriodSales returns them, and Progress measures a review
+// period below zero but refuses such a base. A customer billed in
+// another currency on the later day is refused as Migrate refuses it.
+func TestPeriodSalesBelowZeroAndACurrencyChange(t *testing.T) {
+	before := []segment.Result{res("a", segment.HighValue, segment.StageActive, 3, "300", 0.5)}
+	after := []segment.Result{res("a", segment.HighValue, segment.StageActive, 3, "180", 0.5)}
+	got, err := segment.PeriodSales(before, after)
+	require.NoError(t, err)
+	assert.True(t, got.Equal(eur(t, "-120")), "%v", got)
+
+	plan := segment.Plan{Targets: []segment.Target{{KPI: segment.KPISalesGrowth, Baseline: 0, Level: 0.1}}}
+	p, err := plan.Progress(segment.Measurements{Sales: segment.Sales{Base: eur(t, "100"), Review: got}})
+	require.NoError(t, err)
+	assert.InDelta(t, -2.2, p[0].Value, 1e-15)
+	assert.InDelta(t, -22.0, p[0].Progress, 1e-15)
+	assert.False(t, p[0].Met)
+	_, err = plan.Progress(segment.Measurements{Sales: segment.Sales{Base: got, Review: eur(t, "100")}})
+	fs, _ := fieldsOf(t, err)
+	assert.Equal(t, []string{"sales.base"}, fs)
+
+	usd := after[0]
+	usd.Currency = "USD"
+	_, err = segment.PeriodSales(before, []segment.Result{usd})
+	var mix *segment.MixedCurrencyError
+	require.ErrorAs(t, err, &mix)
+	assert.Equal(t, segment.MixedCurrencyError{A: "EUR", B: "USD", CustomerA: "a", CustomerB: "a"}, *mix)
+}
+
+// Migrate adds the nets of the second period up: a net beyond the bounds
+// of an amount is refused before any arithmetic, naming the customer
+// and the period, and is not written out.
+func TestMigrateRefusesNetBeyondAmountBounds(t *testing.T) {
+	a := res("a", segment.HighValue, segment.StageActive, 3, "300", 0.5)
+	for name, exp := range map[string]int32{"2e9 decimals": -2_000_000_000, "2e9 digits": 2_000_000_000} {
+		bad := a
+		bad.Net = decimal.New(1, exp)
+		for period, c := range map[string][2][]segment.Result{
+			"first":  {{bad}, {a}},
+			"second": {{a}, {bad}},
+		} {
+			t.Run(name+" in the "+period+" period", func(t *testing.T) {
+				var err error
+				within(t, 10*time.Second, func() { _, err = segment.Migrate(c[0], c[1]) })
+				require.ErrorIs(t, err, segment.ErrInvalidResult)
+				assert.ErrorContains(t, err, period+` period: customer "a"`)
+				assert.ErrorContains(t, err, "bounds of an amount")
+				assert.Less(t, len(err.Error()), 1000)
+			})
+		}
+	}
 }
