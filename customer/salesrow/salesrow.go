@@ -34,8 +34,10 @@
 //     order mark (U+FEFF, invisible, which a file put after another
 //     without its header brings to its first line), as
 //     [customer.Validate] wants an ID ([IDProblem]). An export saved in
-//     Latin-1 or Windows-1252 ("Müller" as M 0xFC ller) is refused with
-//     a hint on converting it ([NotUTF8]), rather than passed on to
+//     Latin-1 or Windows-1252 ("Müller" as M 0xFC ller), or in GBK or
+//     GB18030 ("张三" as 0xD5 0xC5 0xC8 0xFD), is refused with a hint on
+//     converting it ([NotUTF8], [NotUTF8GB], [NotUTF8Either], by what
+//     its bytes look like), rather than passed on to
 //     outputs that would then be no UTF-8 either, or read as a customer
 //     other than the same one in a UTF-8 export.
 //   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
@@ -258,7 +260,12 @@ type Layout struct {
 // NewLayout finds the columns in the fields of a header row. A column of
 // the format named twice (names compare trimmed and in any case), or a
 // required column missing, is an error; an unknown column named twice
-// is ignored, as every unknown column is.
+// is ignored, as every unknown column is. The error of a missing column
+// says what the header looks like when it tells why: separated by
+// another character than a comma (";", a tab, "|", a full-width comma
+// or semicolon), a column named in another style ([NamedLike]) or as
+// Chinese exports name it (会员卡号, 销售日期, 实收金额), a name
+// that is not UTF-8 (with the conversion that [IDProblem] names).
 func NewLayout(header []string) (*Layout, error) {
 	idx := make(map[string]int, len(header))
 	names := make([]string, len(header))
@@ -290,11 +297,18 @@ func NewLayout(header []string) (*Layout, error) {
 		}
 		hint := ""
 		if len(header) == 1 {
-			for _, sep := range []string{";", "\t", "|"} {
-				if strings.Contains(header[0], sep) {
-					hint = fmt.Sprintf("; the header looks separated by %q: the file must be comma-separated", sep)
+			for _, sep := range []struct{ sep, what string }{{";", ""}, {"\t", ""}, {"|", ""},
+				{"，", " (a full-width comma)"}, {"；", " (a full-width semicolon)"}} {
+				if strings.Contains(header[0], sep.sep) {
+					hint = fmt.Sprintf("; the header looks separated by %q%s: the file must be comma-separated", sep.sep, sep.what)
 					break
 				}
+			}
+		}
+		for i, name := range header {
+			if !utf8.ValidString(name) {
+				hint += fmt.Sprintf("; field %d, %s, is %s", i+1, quoteValue(strings.TrimSpace(name)), notUTF8(strings.TrimSpace(name)))
+				break
 			}
 		}
 		for _, req := range RequiredColumns {
@@ -302,7 +316,7 @@ func NewLayout(header []string) (*Layout, error) {
 				continue
 			}
 			for i, name := range names {
-				if NamedLike(name, req) {
+				if NamedLike(name, req) || chineseNames[name] == req {
 					hint += fmt.Sprintf("; field %d, %q, would be %s: rename the column", i+1, strings.TrimSpace(header[i]), req)
 					break
 				}
@@ -324,6 +338,36 @@ func NewLayout(header []string) (*Layout, error) {
 		Currency: get(ColCurrency), Kind: get(ColKind), Category: get(ColCategory),
 		Discount: get(ColDiscount), Header: names,
 	}, nil
+}
+
+// chineseNames are the names that Chinese ERP and POS exports give the
+// required columns, with the column each would be: NewLayout names such
+// a column in the error of a missing one, and reads none by such a name.
+// 实收 and 实付 are the money received and paid, the amount of a row; 应收
+// (receivable) and 原价 (list price) are not it, and are not listed.
+var chineseNames = map[string]string{
+	"客户编号": ColCustomerID,
+	"客户id": ColCustomerID,
+	"客户号":  ColCustomerID,
+	"客户代码": ColCustomerID,
+	"顾客编号": ColCustomerID,
+	"会员编号": ColCustomerID,
+	"会员号":  ColCustomerID,
+	"会员id": ColCustomerID,
+	"会员卡号": ColCustomerID,
+	"日期":   ColDate,
+	"销售日期": ColDate,
+	"订单日期": ColDate,
+	"交易日期": ColDate,
+	"下单日期": ColDate,
+	"单据日期": ColDate,
+	"业务日期": ColDate,
+	"金额":   ColAmount,
+	"销售金额": ColAmount,
+	"实收金额": ColAmount,
+	"实付金额": ColAmount,
+	"成交金额": ColAmount,
+	"销售额":  ColAmount,
 }
 
 // NamedLike reports whether name, a header name as [NewLayout] reads it
@@ -527,7 +571,7 @@ func field(rec []string, i int) string {
 // that fault.
 func (l *Layout) Parse(rec []string, r *Row) *FieldError {
 	if len(rec) != l.Fields {
-		return &FieldError{Field: -1, Reason: FieldCount(len(rec), l.Fields), Code: CodeFieldCount}
+		return &FieldError{Field: -1, Reason: FieldCount(len(rec), l.Fields) + FullWidthCommas(rec, l.Fields), Code: CodeFieldCount}
 	}
 	return l.ParseUsed(rec, r)
 }
@@ -579,7 +623,7 @@ func (l *Layout) ParseUsed(rec []string, r *Row) *FieldError {
 	if s = field(rec, l.Currency); s != "" {
 		cur, err := customer.ParseCurrency(strings.ToUpper(s))
 		if err != nil {
-			return valueError(l.Currency, ColCurrency, s, "unknown ISO 4217 currency code")
+			return valueError(l.Currency, ColCurrency, s, "unknown ISO 4217 currency code"+CurrencyHint(s))
 		}
 		r.Currency = cur
 	}
@@ -695,15 +739,24 @@ func ParseAmount(s string) (decimal.Decimal, string) {
 }
 
 // ParseDiscount parses a discount as [ParseAmount] parses an amount; a
-// percentage ("10%") is refused with a reason that says the column holds
+// percentage ("10%") or a rate in 折 ("8折", as Chinese shops write 80%
+// of the price) is refused with a reason that says the column holds
 // money. The reason is empty when it parses.
 func ParseDiscount(s string) (decimal.Decimal, string) {
 	d, why := ParseAmount(s)
-	if why != "" && strings.HasSuffix(s, "%") {
+	switch {
+	case why == "":
+	case strings.HasSuffix(s, "%"):
 		why += NotPercent
+	case strings.HasSuffix(s, "折"):
+		why += NotZhe
 	}
 	return d, why
 }
+
+// NotZhe ends the reason [ParseDiscount] gives for a rate in 折, the
+// share of the list price paid in tenths (8折 is 80% of it, 20% off).
+const NotZhe = " (the discount column holds the money taken off the row's list price, not a rate in 折 (8折 is 80% of the price): rename the column to leave it unread)"
 
 // NotPercent ends the reason [ParseDiscount] gives for a percentage.
 const NotPercent = " (the discount column holds the money taken off the row's list price, not a percentage: rename the column to leave it unread)"
@@ -729,6 +782,9 @@ func ParseUnits(s string) (int, string) {
 		return 0, unitsRange
 	case err != nil && thousands(s):
 		return 0, NotInteger + " (1 or 1000, with a thousands separator?)"
+	case err != nil && fullWidthInteger(s):
+		a, _ := FullWidthToASCII(s)
+		return 0, NotInteger + " (full-width digits: write them as ASCII digits, " + a + ")"
 	case err != nil:
 		return 0, NotInteger
 	}
@@ -803,16 +859,43 @@ func ParseKind(s string) (customer.Kind, string) {
 // quoteShort quotes an offending value for an error message, cut to its
 // first 40 bytes (on a character boundary) with the full length noted, so
 // that a binary file or a runaway field does not flood the terminal.
+// It quotes as quoteValue does.
 func quoteShort(v string) string {
 	const keep = 40
 	if len(v) <= keep+16 {
-		return strconv.Quote(v)
+		return quoteValue(v)
 	}
 	cut := keep
 	for cut > 0 && !utf8.RuneStart(v[cut]) {
 		cut--
 	}
-	return strconv.Quote(v[:cut]) + "… (" + strconv.Itoa(len(v)) + " bytes)"
+	return quoteValue(v[:cut]) + "… (" + strconv.Itoa(len(v)) + " bytes)"
+}
+
+// quoteValue quotes v as [strconv.Quote] does, but for a v that is not
+// valid UTF-8, of which every byte ≥ 0x80 is written as \xNN: the bytes
+// of a text in another encoding are then shown as they are, not some of
+// them as the characters they happen to form in UTF-8 (the GBK bytes of
+// "连衣裙" end with 0xC8 0xB9, which is "ȹ" in UTF-8).
+func quoteValue(v string) string {
+	if utf8.ValidString(v) {
+		return strconv.Quote(v)
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= utf8.RuneSelf {
+			const hex = "0123456789abcdef"
+			b.WriteString(`\x`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+			continue
+		}
+		q := strconv.Quote(v[i : i+1])
+		b.WriteString(q[1 : len(q)-1])
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // SeparatorLine reports whether the fields of a file's first line are

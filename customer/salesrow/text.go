@@ -12,6 +12,20 @@ import (
 // Latin-1 or Windows-1252 is ("Müller" as M 0xFC ller).
 const NotUTF8 = "not UTF-8: the file may be Latin-1/Windows-1252; convert it with iconv -f WINDOWS-1252 -t UTF-8"
 
+// NotUTF8GB is the reason given for a text that is not valid UTF-8 and
+// reads as Chinese in GB18030, as the text of an export
+// saved in GBK or GB18030 does ("张三" as 0xD5 0xC5 0xC8 0xFD): Excel on
+// a Chinese Windows and many Chinese ERP and POS systems save CSV so.
+// GB18030 holds GBK and GB2312, so its conversion is right for all three.
+const NotUTF8GB = "not UTF-8: the file may be GBK/GB18030 (Chinese, as Excel saves CSV on a Chinese Windows); convert it with iconv -f GB18030 -t UTF-8"
+
+// NotUTF8Either is the reason given for a text that is not valid UTF-8
+// and that may as well be Chinese in GB18030 as Latin-1 or Windows-1252
+// text: one character of two bytes, both of which
+// Windows-1252 shows as letters ("男" as 0xC4 0xD0 is "ÄÐ"; "ção" has
+// two such bytes), or characters of both shapes.
+const NotUTF8Either = "not UTF-8: the file may be GBK/GB18030 (Chinese) or Latin-1/Windows-1252; convert it with iconv -f GB18030 -t UTF-8 or iconv -f WINDOWS-1252 -t UTF-8, whichever shows the text right"
+
 // ControlChar is the reason given for an ID that holds a control
 // character (a line break, a tab, NUL: [unicode.IsControl]): a broken
 // export, a line end taken into a field, which would break every
@@ -64,7 +78,8 @@ func Printable(s string) bool {
 }
 
 // IDProblem returns why s cannot be a customer_id or an order_id, ""
-// when it can: [NotUTF8] when s is not valid UTF-8, [ControlChar] when
+// when it can: [NotUTF8], [NotUTF8GB] or [NotUTF8Either] when s is not
+// valid UTF-8, by what its bytes look like, [ControlChar] when
 // it holds a control character, [BOMInID] when it holds a byte order
 // mark. These are the rules of [customer.Validate] for an ID, with the
 // byte order mark besides. Printable ASCII, the common case, costs no
@@ -74,7 +89,7 @@ func IDProblem(s string) string {
 		return ""
 	}
 	if !utf8.ValidString(s) {
-		return NotUTF8
+		return notUTF8(s)
 	}
 	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		return ControlChar
@@ -86,13 +101,14 @@ func IDProblem(s string) string {
 }
 
 // TextProblem returns why s cannot be a category, "" when it can:
-// [NotUTF8] when s is not valid UTF-8. A category may hold a line break
-// (a quoted field over two lines) or any other character.
+// [NotUTF8], [NotUTF8GB] or [NotUTF8Either] when s is not valid UTF-8.
+// A category may hold a line break (a quoted field over two lines) or
+// any other character.
 func TextProblem(s string) string {
 	if Printable(s) || utf8.ValidString(s) {
 		return ""
 	}
-	return NotUTF8
+	return notUTF8(s)
 }
 
 // checkTexts checks the texts of a parsed row r, the customer_id, the

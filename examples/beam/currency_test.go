@@ -175,7 +175,7 @@ func TestOnlyCurrencyErrorsMatchCRM(t *testing.T) {
 	if c, err := parseOnly(" usd "); assert.NoError(t, err) {
 		assert.Equal(t, customer.Currency("USD"), c, "spaces around the code are trimmed")
 	}
-	for _, code := range []string{"EURO", "", "€", "eu"} {
+	for _, code := range []string{"EURO", "", "€", "eu", "RMB", "￥", "ＣＮＹ"} {
 		t.Run("flag "+code, func(t *testing.T) {
 			out := runCRMFails(t, bin, "segment", "-in", in, "-as-of", parityAsOf, "-out", filepath.Join(dir, "crm.csv"), "-only-currency", code)
 			m := regexp.MustCompile(`crm segment: (-only-currency .*)`).FindStringSubmatch(out)

@@ -36,6 +36,7 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/internal/flagonce"
 )
 
@@ -94,7 +95,7 @@ func (o *onlyFlag) Set(s string) error {
 func parseOnly(code string) (customer.Currency, error) {
 	c, err := customer.ParseCurrency(strings.ToUpper(strings.TrimSpace(code)))
 	if err != nil {
-		return "", fmt.Errorf("-only-currency %q: not an ISO 4217 currency code", code)
+		return "", fmt.Errorf("-only-currency %q: not an ISO 4217 currency code%s", code, salesrow.CurrencyHint(code))
 	}
 	return c, nil
 }

@@ -128,6 +128,11 @@ func TestErrorsMatchCRM(t *testing.T) {
 		{"kind changes before a bad amount", "customer_id,date,amount,kind\nc1,2025-01-01,10,consumer\nc1,2025-01-02,10,intermediary\nc2,2025-01-03,12x,\n"},
 		{"bad amount before a currency change", "customer_id,date,amount,currency\nc1,2025-01-01,10,EUR\nc2,2025-01-03,12x,EUR\nc3,2025-01-02,12,USD\n"},
 		{"only rows after the as-of day", "customer_id,date,amount\nc1,2025-07-01,10\n"},
+		{"fields separated by full-width commas", "customer_id,date,amount\nc1,2025-01-01,10\n张三，2025-01-02，12\n"},
+		{"the renminbi as RMB", "customer_id,date,amount,currency\nc1,2025-01-01,10,RMB\n"},
+		{"a quantity in full-width digits", "customer_id,date,amount,quantity\nc1,2025-01-01,10,１\n"},
+		{"a discount in 折", "customer_id,date,amount,discount\nc1,2025-01-01,10,8折\n"},
+		{"a GBK customer_id", "customer_id,date,amount\nc1,2025-01-01,10\n\xd5\xc5\xc8\xfd,2025-01-02,12\n"},
 		{"only a header", "customer_id,date,amount\n"},
 		{"only blank rows and headers", "customer_id,date,amount\n,,\ncustomer_id,date,amount\n"},
 	} {

@@ -36,7 +36,7 @@ func latin1ToUTF8(s string) string {
 
 // TestTextsMatchCRM puts a row with a text that the rules refuse into a
 // generated export, an ID or a category saved in Latin-1 ("Müller" as M
-// 0xFC ller), an ID with a byte order mark or a control character, and
+// 0xFC ller) or in GBK ("张三" as 0xD5 0xC5 0xC8 0xFD), an ID with a byte order mark or a control character, and
 // checks that the pipeline refuses the file as crm does: the same
 // column, value and reason, crm naming the line and the pipeline the
 // byte offset of the row. The same file converted to UTF-8 is read by
@@ -88,6 +88,9 @@ func TestTextsMatchCRM(t *testing.T) {
 		{"Latin-1 customer_id", latin1, salesrow.ColCustomerID, "M\xfcller", salesrow.NotUTF8},
 		{"Latin-1 order_id", row("C-new", "\xd6-1", "tops"), salesrow.ColOrderID, "\xd6-1", salesrow.NotUTF8},
 		{"Latin-1 category", row("C-new", "O-new", "R\xf6cke"), salesrow.ColCategory, "R\xf6cke", salesrow.NotUTF8},
+		{"GBK customer_id", row("\xd5\xc5\xc8\xfd", "O-new", "tops"), salesrow.ColCustomerID, "\xd5\xc5\xc8\xfd", salesrow.NotUTF8GB},
+		{"GBK category", row("C-new", "O-new", "\xc1\xac\xd2\xc2\xc8\xb9"), salesrow.ColCategory, "\xc1\xac\xd2\xc2\xc8\xb9", salesrow.NotUTF8GB},
+		{"GBK or Windows-1252 order_id", row("C-new", "\xc4\xd0", "tops"), salesrow.ColOrderID, "\xc4\xd0", salesrow.NotUTF8Either},
 		{"byte order mark in customer_id", row("\ufeffC-new", "O-new", "tops"), salesrow.ColCustomerID, "\ufeffC-new", salesrow.BOMInID},
 		{"control character in customer_id", row("C\x01new", "O-new", "tops"), salesrow.ColCustomerID, "C\x01new", salesrow.ControlChar},
 	} {

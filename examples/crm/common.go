@@ -17,6 +17,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/examples/crm/internal/input"
 	"github.com/tailorcrm/tailor/internal/flagonce"
 )
@@ -256,12 +257,12 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 	}
 	cur, err := customer.ParseCurrency(strings.ToUpper(f.currency))
 	if err != nil {
-		return nil, usagef("-currency: %v", err)
+		return nil, usagef("-currency: %v%s", err, salesrow.CurrencyHint(f.currency))
 	}
 	var only customer.Currency
 	if f.only.set {
 		if only, err = customer.ParseCurrency(strings.ToUpper(strings.TrimSpace(f.only.code))); err != nil {
-			return nil, usagef("-only-currency %q: not an ISO 4217 currency code", f.only.code)
+			return nil, usagef("-only-currency %q: not an ISO 4217 currency code%s", f.only.code, salesrow.CurrencyHint(f.only.code))
 		}
 	}
 	kind, err := customer.ParseKind(f.kind)

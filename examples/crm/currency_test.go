@@ -141,7 +141,9 @@ func TestOnlyCurrencyStderr(t *testing.T) {
 }
 
 // TestOnlyCurrencyUsage: -only-currency takes an ISO 4217 code, in any
-// case, once.
+// case, once; a name of the renminbi (RMB, 人民币) or a code in
+// full-width letters gets a hint on what to write, there and in
+// -currency.
 func TestOnlyCurrencyUsage(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -154,6 +156,9 @@ func TestOnlyCurrencyUsage(t *testing.T) {
 		{[]string{"segment", "-in", in, "-as-of", "2024-12-31", "-only-currency", "EURO"}, `crm segment: -only-currency "EURO": not an ISO 4217 currency code`},
 		{[]string{"batch", "-in", in, "-as-of", "2024-12-31", "-only-currency", ""}, `crm batch: -only-currency "": not an ISO 4217 currency code`},
 		{[]string{"fit", "-model", "bgnbd", "-in", in, "-calibration-end", "2024-12-31", "-only-currency", "€"}, `crm fit: -only-currency "€": not an ISO 4217 currency code`},
+		{[]string{"segment", "-in", in, "-as-of", "2024-12-31", "-only-currency", "RMB"}, `crm segment: -only-currency "RMB": not an ISO 4217 currency code; the renminbi's is CNY`},
+		{[]string{"segment", "-in", in, "-as-of", "2024-12-31", "-only-currency", "ＣＮＹ"}, `crm segment: -only-currency "ＣＮＹ": not an ISO 4217 currency code; write it in ASCII letters: CNY`},
+		{[]string{"segment", "-in", in, "-as-of", "2024-12-31", "-currency", "人民币"}, `crm segment: -currency: customer: unknown currency "人民币"; the renminbi's is CNY`},
 		{[]string{"score", "-model", "bgnbd", "-in", in, "-calibration-end", "2024-12-31", "-only-currency", "EUR", "-only-currency", "CHF"}, `crm score: -only-currency given twice ("EUR", then "CHF"): give it once`},
 		{[]string{"report", "-in", in, "-as-of", "2024-12-31", "-only-currency", "EUR", "-only-currency", "EUR"}, `crm report: -only-currency given twice`},
 	} {

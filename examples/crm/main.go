@@ -93,10 +93,13 @@
 // with the first of them: an export that writes 0 on the refunds of
 // discounted goods makes them (and their full-price share 0). An amount, cost or discount formatted for people
 // ("€12.50", "12.50 EUR", "12,50", "1,234.50", "(10.50)", "12.50-",
-// "1.5E+02") is refused, since which separator is the decimal one cannot
-// always be told, with a hint on what to write instead; so is a date
-// written for people (05/03/2024, which may be either day first or month
-// first; 2024/03/05; 20240305; a spreadsheet's serial day number 45356;
+// "1.5E+02"; as Chinese exports and people write it, "12元", "RMB 12",
+// "1.2万", or in full-width digits, "１２．５０") is refused, since which
+// separator is the decimal one cannot always be told, with a hint on
+// what to write instead; so is a date written for people (05/03/2024,
+// which may be either day first or month first; 2024/03/05; 20240305;
+// 2024年3月5日; full-width digits, ２０２４-０３-０５; 下午3:30 after the
+// day; a spreadsheet's serial day number 45356;
 // an offset without its colon, +0100; a time after the day in 12-hour
 // form, with a zone name, or with an offset of hours only, +01, as
 // PostgreSQL writes one, where the hint writes the timestamp as it
@@ -164,7 +167,14 @@
 // row malformed, in either format, as customer.Validate refuses such an
 // ID: a file saved in Latin-1 or Windows-1252 gives `orders.csv:2: customer_id "M\xfcller":
 // not UTF-8: the file may be Latin-1/Windows-1252; convert it with iconv
-// -f WINDOWS-1252 -t UTF-8`. Columns that are not read are not checked.
+// -f WINDOWS-1252 -t UTF-8`, and one saved in GBK or GB18030, as Excel
+// on a Chinese Windows and Chinese ERP and POS systems save CSV, gives
+// `orders.csv:2: customer_id "\xd5\xc5\xc8\xfd": not UTF-8: the file may
+// be GBK/GB18030 (Chinese, as Excel saves CSV on a Chinese Windows);
+// convert it with iconv -f GB18030 -t UTF-8`, told apart by its bytes
+// (both conversions are named when they do not tell: salesrow.NotUTF8GB).
+// Nothing is converted: the file is to be. Columns that are not read are
+// not checked.
 //
 // A malformed row stops the run with an error naming file, line, column
 // and reason (`orders.csv:5: amount "12x": not a decimal number`); with

@@ -322,7 +322,9 @@ func (c *layout) currencyField(rec []string) string {
 // field takes rows that end in an empty one: an unknown column, not
 // read. A row that holds a carriage return not before a line feed, as
 // rows of a file whose lines end with CR alone after a header that ends
-// with LF do, is told so (crOnly). It runs on the error path only.
+// with LF do, is told so (crOnly). A row short of fields whose
+// full-width commas ("，") would make up the difference is told so
+// (salesrow.FullWidthCommas). It runs on the error path only.
 func (c *layout) fieldCount(r *record) string {
 	reason := salesrow.FieldCount(r.nfields, c.fields)
 	n := r.nfields
@@ -335,6 +337,11 @@ func (c *layout) fieldCount(r *record) string {
 	}
 	switch {
 	case n < c.fields:
+		// Full-width commas that make up the difference: raw as one
+		// field, of which n-1 ASCII commas are not counted.
+		if h := salesrow.FullWidthCommas([]string{raw}, c.fields-n+1); h != "" {
+			return reason + h
+		}
 		unnamed := 0
 		if c.rules != nil {
 			for i := len(c.rules.Header) - 1; i >= 0 && c.rules.Header[i] == ""; i-- {

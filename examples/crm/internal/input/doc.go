@@ -19,8 +19,9 @@
 // (2016-12-31T23:59:60Z, 2016-12-31T15:59:60-08:00; 23:59:60 of a
 // month's last day without an offset), belongs to the day written, and
 // second 60 of any other minute is malformed: see salesrow.ParseDate;
-// one written for people, 05/03/2024, 2024/03/05, 20240305, a serial day
-// number or an offset without its colon, is malformed with a hint, and so
+// one written for people, 05/03/2024, 2024/03/05, 20240305, 2024年3月5日,
+// in full-width digits, a serial day number or an offset without its
+// colon, is malformed with a hint, and so
 // is a time written otherwise after a right day: 10:00 PM, 10:00:00 UTC,
 // or 10:00:00+01, an offset of hours only as PostgreSQL writes it, and
 // an offset out of RFC 3339's range, -24:00 or +23:60, which time.Parse
@@ -31,7 +32,8 @@
 // amount (a plain decimal number, negative for a return or cancellation;
 // one formatted for people, with a currency sign, a decimal comma,
 // thousands separators, a negative in parentheses or in scientific
-// notation, is malformed with a hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
+// notation, with 元 or RMB, in 万 or in full-width digits, is malformed
+// with a hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
 // as pandas writes an integer column with blanks, is 2; 2.000 is
 // refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row),
 // discount (decimal, the money taken off the row's list price, written
@@ -62,8 +64,10 @@
 // category that is not UTF-8, make the row malformed, as
 // customer.Validate refuses such an ID (salesrow.IDProblem,
 // salesrow.TextProblem): an export saved in
-// Latin-1 or Windows-1252 is reported, with a hint on converting it,
-// rather than passed on to outputs that would then be no UTF-8 either.
+// Latin-1 or Windows-1252, or in GBK or GB18030, is reported, with a
+// hint on converting it that names the encoding its bytes suggest, or
+// both when they do not tell (salesrow.NotUTF8GB), rather than passed on
+// to outputs that would then be no UTF-8 either.
 // Columns that are not read are not checked. A header and rows that end
 // in a comma, as spreadsheets write an empty last column, read as the
 // file without it: an unnamed column is not read. When only the header,

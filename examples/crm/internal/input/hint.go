@@ -24,6 +24,29 @@ const (
 	hintParen    = "write a negative amount with a leading minus sign (-10.50), not in parentheses"
 	hintTrailing = "write a negative amount with a leading minus sign (-10.50), not a trailing one"
 	hintSci      = "write it in plain notation (150.00, not 1.5E+02), as a spreadsheet does with the column formatted as a number with decimals"
+	// hintYuan is the hint for an amount with a word or code of the
+	// renminbi that no currency code is (元, 块, RMB, 人民币).
+	hintYuan = "write it as a plain number, without 元, 块, RMB or 人民币 (the currency goes in the currency column, CNY for the renminbi, or -currency CNY)"
+	// hintWan is the hint for an amount in 万, ten thousands ("1.2万"),
+	// with the amount in full; hintWanYuan for one with 元 after 万.
+	hintWan     = "write it in full, %s, not in 万 (ten thousands)"
+	hintWanYuan = hintWan + ", and without 元, 块, RMB or 人民币 (the currency goes in the currency column, CNY for the renminbi, or -currency CNY)"
+	// hintFullWidth is the hint for a value in full-width digits and
+	// signs (U+FF01–U+FF5E, as input methods for Chinese and Japanese
+	// type them) that reads once they are ASCII, with it so written;
+	// hintFullWidthToo begins the hint for one that is wrong besides,
+	// before the hint of the value so written.
+	hintFullWidth    = "write it with ASCII digits and signs: %s, not full-width ones"
+	hintFullWidthToo = "write it with ASCII digits and signs, not full-width ones; "
+)
+
+// yuanBefore and yuanAfter are the words and codes of the renminbi that
+// Chinese exports and people write with an amount, none of them an ISO
+// 4217 code (that is CNY): before the number (RMB, 人民币) or after it
+// (元, 块, RMB), in any case.
+var (
+	yuanBefore = []string{"RMB", "人民币"}
+	yuanAfter  = []string{"元", "块", "RMB"}
 )
 
 // sciNumber is a number in scientific notation, as spreadsheets write a
@@ -37,7 +60,10 @@ var sciNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-
 // ISO 4217 code ("€12.50", "12.50 EUR"), a decimal comma or thousands
 // separators ("12,50", "1.234,50", "1,234.50"), a negative in
 // parentheses ("(10.50)"), with a trailing minus ("12.50-") or in
-// scientific notation ("1.5E+02"). Such an
+// scientific notation ("1.5E+02"), or as Chinese exports and people
+// write it: with a word or code of the renminbi that is no ISO 4217
+// code ("12元", "RMB 12", yuanHint), in 万, ten thousands ("1.2万"), in
+// full-width digits and signs ("１２．５０", hintFullWidth). Such an
 // amount is not read (which separator is the decimal one cannot always
 // be told: 1,234 may be 1.234 or 1234), but the error says what to
 // write instead. It runs on the error path only.
@@ -52,6 +78,19 @@ func withAmountHint(reason, v string) string {
 }
 
 func amountHint(s string) string {
+	if a, changed := salesrow.FullWidthToASCII(s); changed {
+		a = strings.TrimSpace(a)
+		if _, why := salesrow.ParseAmount(a); why == "" {
+			return fmt.Sprintf(hintFullWidth, a)
+		}
+		if h := amountHint(a); h != "" {
+			return hintFullWidthToo + h
+		}
+		return ""
+	}
+	if h := yuanHint(s); h != "" {
+		return h
+	}
 	n := len(s)
 	switch {
 	case n > 2 && s[0] == '(' && s[n-1] == ')' && numberish(s[1:n-1]):
@@ -69,6 +108,48 @@ func amountHint(s string) string {
 		return hintComma
 	}
 	return ""
+}
+
+// yuanHint is the hint for an amount s written with a word or code of
+// the renminbi (yuanBefore, yuanAfter), or in 万, ten thousands, with or
+// without 元 after it; "" for any other s.
+func yuanHint(s string) string {
+	t, yuan := stripYuan(s)
+	if w, ok := strings.CutSuffix(t, "万"); ok {
+		if d, why := salesrow.ParseAmount(strings.TrimSpace(w)); why == "" {
+			full := d.Shift(4).String()
+			if yuan {
+				return fmt.Sprintf(hintWanYuan, full)
+			}
+			return fmt.Sprintf(hintWan, full)
+		}
+		return ""
+	}
+	if _, why := salesrow.ParseAmount(t); yuan && why == "" {
+		return hintYuan
+	}
+	return ""
+}
+
+// stripYuan returns s without a word or code of the renminbi before or
+// after it (yuanBefore, yuanAfter; after a leading minus), trimmed, and
+// whether it had one.
+func stripYuan(s string) (string, bool) {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	for _, w := range yuanBefore {
+		if len(s) > len(w) && strings.EqualFold(s[:len(w)], w) {
+			return sign + strings.TrimSpace(s[len(w):]), true
+		}
+	}
+	for _, w := range yuanAfter {
+		if len(s) > len(w) && strings.EqualFold(s[len(s)-len(w):], w) {
+			return sign + strings.TrimSpace(s[:len(s)-len(w)]), true
+		}
+	}
+	return sign + s, false
 }
 
 // numberish reports whether s is digits with separators (points,
@@ -136,10 +217,14 @@ const (
 )
 
 var (
-	serialDay   = regexp.MustCompile(`^[0-9]{1,5}(\.[0-9]+)?$`)
-	compactDay  = regexp.MustCompile(`^([0-9]{4})([0-9]{2})([0-9]{2})$`)
-	yearFirst   = regexp.MustCompile(`^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$`)
-	dayMonth    = regexp.MustCompile(`^[0-9]{1,2}[-/.][0-9]{1,2}[-/.]([0-9]{2}|[0-9]{4})$`)
+	serialDay  = regexp.MustCompile(`^[0-9]{1,5}(\.[0-9]+)?$`)
+	compactDay = regexp.MustCompile(`^([0-9]{4})([0-9]{2})([0-9]{2})$`)
+	yearFirst  = regexp.MustCompile(`^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$`)
+	dayMonth   = regexp.MustCompile(`^[0-9]{1,2}[-/.][0-9]{1,2}[-/.]([0-9]{2}|[0-9]{4})$`)
+	// chineseDay is a day as Chinese exports and people write it,
+	// 2024年3月5日 (年 year, 月 month, 日 or 号 day), spaces allowed
+	// between the parts, with anything after it (a time).
+	chineseDay  = regexp.MustCompile(`^([0-9]{4}) *年 *([0-9]{1,2}) *月 *([0-9]{1,2}) *[日号]`)
 	offsetNoCol = regexp.MustCompile(`[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?( ?)([+-])([0-9]{2})([0-9]{2})$`)
 )
 
@@ -147,7 +232,8 @@ var (
 // a hint appended when v is a date as spreadsheets and ERP systems write
 // them for people: a serial day number (45356), day and month first
 // (05/03/2024, which may be either), year first with other separators or
-// without zeros (2024/03/05, 2024-3-5, 20240305), a time offset
+// without zeros (2024/03/05, 2024-3-5, 20240305, 2024年3月5日), in
+// full-width digits and signs (２０２４-０３-０５), a time offset
 // without its colon (+0100), or a day written as it should be with a
 // time that is not (timeHint: 10:00 PM, 10:00:00 UTC, 10:00:00+01).
 // None is read, but the error says what to write instead. It runs on the
@@ -177,6 +263,25 @@ func withDateHint(reason, v string) string {
 func dateHint(s string) string {
 	if s == "" {
 		return ""
+	}
+	if a, changed := salesrow.FullWidthToASCII(s); changed {
+		a = strings.TrimSpace(a)
+		if _, why := salesrow.ParseDate(a); why == "" {
+			return fmt.Sprintf(hintFullWidth, a)
+		}
+		if h := dateHint(a); h != "" {
+			return hintFullWidthToo + h
+		}
+		return ""
+	}
+	if m := chineseDay.FindStringSubmatch(s); m != nil {
+		// A time after the day is left out of the hint, as after
+		// 2024/03/05.
+		day := m[1] + "-" + twoDigits(m[2]) + "-" + twoDigits(m[3])
+		if h := noSuchDay(day); h != "" {
+			return h
+		}
+		return yearFirstHint(m[1], m[2], m[3])
 	}
 	// The day, before a time (which may be missing: 2024-03-05T).
 	day := s
@@ -225,6 +330,14 @@ func dateHint(s string) string {
 		return yearFirstHint(m[1], m[2], m[3])
 	}
 	return ""
+}
+
+// twoDigits returns a month or day of one or two digits with two.
+func twoDigits(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
 }
 
 // joinHints joins the hints of a day and of its time, either of which may
@@ -333,7 +446,8 @@ var (
 
 // timeHint is the hint for a timestamp whose day, day, is written as it
 // should be, followed by sep (a space or T) and a time, rest, that is not:
-// one written for people (10:00 PM), with the name of a zone (UTC, CET),
+// one written for people (10:00 PM, or 下午10:00 as Chinese exports
+// write it: 上午 is a.m., 下午 p.m.), with the name of a zone (UTC, CET),
 // with an offset of hours only (+01, as PostgreSQL writes a timestamp
 // with time zone), a time of hours and minutes with an offset (which RFC
 // 3339 does not allow), or a one-digit hour; an offset out of range
@@ -342,6 +456,12 @@ var (
 // reads, of the same day and time); otherwise it says what the time must
 // be. With day and sep "", the hint writes the time alone.
 func timeHint(day, sep, rest string) string {
+	// 上午 and 下午 before the time are a.m. and p.m.
+	if t, ok := strings.CutPrefix(rest, "上午"); ok && t != "" {
+		rest = strings.TrimSpace(t) + " AM"
+	} else if t, ok := strings.CutPrefix(rest, "下午"); ok && t != "" {
+		rest = strings.TrimSpace(t) + " PM"
+	}
 	m := timeParts.FindStringSubmatch(rest)
 	if m == nil {
 		return hintTime

@@ -1,0 +1,82 @@
+package salesrow
+
+import (
+	"strings"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// FullWidthToASCII returns s with the full-width forms of ASCII
+// (U+FF01–U+FF5E: "１２．５０", "ＣＮＹ", as Chinese and Japanese input
+// methods type them) and the ideographic space (U+3000) written as
+// their ASCII characters, and whether it changed any. It is for hints
+// on a refused field, which say what to write instead: no field is
+// read so folded.
+func FullWidthToASCII(s string) (string, bool) {
+	changed := false
+	out := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xff01 && r <= 0xff5e:
+			changed = true
+			return r - 0xfee0
+		case r == '\u3000':
+			changed = true
+			return ' '
+		}
+		return r
+	}, s)
+	return out, changed
+}
+
+// fullWidthInteger reports whether s, a quantity that is not read, is an
+// integer once its full-width forms are ASCII ("１０", "－２").
+func fullWidthInteger(s string) bool {
+	a, changed := FullWidthToASCII(s)
+	if !changed {
+		return false
+	}
+	_, why := ParseUnits(a)
+	return why == ""
+}
+
+// CurrencyHint is the hint appended to the reason of a currency s that
+// is no ISO 4217 code (a row's currency field, a command's flag),
+// starting with "; ", or "" when there is none: the code of the
+// renminbi for the names Chinese exports give it (RMB, 人民币, 元), the
+// two codes of the sign ¥ (yuan and yen, in its half- and full-width
+// forms), and the code in ASCII letters for one typed in full-width
+// letters ("ＣＮＹ").
+func CurrencyHint(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToUpper(s) {
+	case "RMB", "人民币", "元":
+		return "; the renminbi's is CNY"
+	case "¥", "￥":
+		return "; " + s + " is the sign of the yuan and of the yen: write CNY or JPY"
+	}
+	if a, changed := FullWidthToASCII(s); changed {
+		if c, err := customer.ParseCurrency(strings.ToUpper(a)); err == nil {
+			return "; write it in ASCII letters: " + string(c)
+		}
+	}
+	return ""
+}
+
+// FullWidthCommas returns the hint appended to the reason of a row of
+// the fields rec, fewer than the header's header fields, when its full-
+// width commas ("，", U+FF0C, as a Chinese input method types a comma)
+// would make up the difference as separators; "" otherwise. It runs on
+// the error path only.
+func FullWidthCommas(rec []string, header int) string {
+	if len(rec) >= header {
+		return ""
+	}
+	n := 0
+	for _, f := range rec {
+		n += strings.Count(f, "，")
+	}
+	if len(rec)+n < header {
+		return ""
+	}
+	return `; the fields look separated by "，" (full-width commas): separate them with ASCII commas`
+}
