@@ -3,9 +3,10 @@ package salesrow
 import "unicode/utf8"
 
 // notUTF8 returns the reason for a text s that is not valid UTF-8, by
-// the encoding its bytes suggest: [NotUTF8GB] when they read as Chinese
-// in GB18030, [NotUTF8Either] when they may be that or Latin-1 or
-// Windows-1252 text, [NotUTF8] otherwise. It looks at s alone (one
+// the encoding its bytes suggest: [NotUTF8Cut] when it is UTF-8 cut
+// short, [NotUTF8GB] when they read as Chinese in GB18030,
+// [NotUTF8Either] when they may be that or Latin-1 or Windows-1252
+// text, [NotUTF8] otherwise. It looks at s alone (one
 // field), never converts it, and runs on the error path only.
 //
 // The rule. GB18030 (GB 18030-2005 § 6; GBK and GB2312 are its one- and
@@ -30,16 +31,25 @@ import "unicode/utf8"
 // When the first two hold and the third does not (one character of two
 // letters, "男" as 0xC4 0xD0 reads "ÄÐ", as "ção" has "çã"), or when s
 // has two-byte characters of both shapes ("朱镕基": 镕 is 0xE9 0x46), both
-// conversions are named. A text that is UTF-8 but for a sequence cut
-// short at its end (a field cut to a byte length) gets [NotUTF8], as
-// does any text that is no GB18030.
+// conversions are named. Any text that is no GB18030 gets [NotUTF8].
+//
+// A text that is UTF-8 but for a sequence cut short at its end (a field
+// cut to a byte length) gets [NotUTF8Cut] when what comes before the
+// cut holds a UTF-8 character of three or four bytes (Chinese is of
+// three): GBK text makes such a character, and then a cut one, seldom.
+// It makes UTF-8 of two-byte characters often ("女" as 0xC5 0xAE is "Ů"
+// in UTF-8; one in eight GB2312 characters is so), and a text cut after
+// ASCII alone ("Café" with é as 0xE9, a lead byte of UTF-8) is more
+// likely Windows-1252 or GBK than UTF-8: both are read by the rule
+// above. A one-character UTF-8 text cut short ("张" as 0xE5 0xBC) has no
+// such sign and is read as GB18030.
 //
 // Big5 (Taiwan, Hong Kong) and Shift_JIS write many characters with an
 // ASCII second byte, which is what Latin-1 text looks like too: they get
 // [NotUTF8]; a Big5 text of second bytes ≥ 0x80 alone reads as GB18030.
 func notUTF8(s string) string {
 	if cutUTF8(s) {
-		return NotUTF8
+		return NotUTF8Cut
 	}
 	var (
 		asciiSecond bool // a two-byte character with a second byte < 0x80
@@ -103,10 +113,22 @@ func latinLetter(b byte) bool {
 }
 
 // cutUTF8 reports whether s is valid UTF-8 but for a sequence cut short
-// at its end: a first byte and fewer continuation bytes than it needs.
+// at its end (a first byte and fewer continuation bytes than it needs),
+// with a character of three or four bytes before it.
 func cutUTF8(s string) bool {
 	for k := max(0, len(s)-3); k < len(s); k++ {
 		if !utf8.FullRuneInString(s[k:]) && utf8.ValidString(s[:k]) {
+			return wideRune(s[:k])
+		}
+	}
+	return false
+}
+
+// wideRune reports whether s, valid UTF-8, holds a character of three
+// or four bytes (U+0800 and above).
+func wideRune(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xe0 {
 			return true
 		}
 	}

@@ -53,10 +53,12 @@ func TestNotUTF8TellsGBFromWindows1252(t *testing.T) {
 		{"a pair cut at the end", "\xd5\xc5\xc8", wantNotUTF8},
 		{"a second byte GBK has not", "\xd6-1", wantNotUTF8},
 		{"a four-byte code cut", "\x95\x32\x82", wantNotUTF8},
-		// A UTF-8 sequence cut at the end of the text.
+		// A UTF-8 sequence cut at the end of the text, after ASCII or
+		// two-byte UTF-8 characters alone, is no sign of UTF-8 (see
+		// TestNotUTF8CutShort): it is read as the rest is.
 		{"cut UTF-8 after ASCII", "C3\xc3", wantNotUTF8},
-		{"cut byte order mark", "\xef\xbb", wantNotUTF8},
-		{"cut UTF-8 after UTF-8", "M\xc3\xbcll\xe4\xb8", wantNotUTF8},
+		{"cut byte order mark, 锘 in GBK", "\xef\xbb", wantNotUTF8GB},
+		{"cut UTF-8 after two-byte UTF-8", "M\xc3\xbcll\xe4\xb8", wantNotUTF8GB},
 	} {
 		assert.Equal(t, tc.want, salesrow.IDProblem(tc.s), "IDProblem %s %q", tc.name, tc.s)
 		assert.Equal(t, tc.want, salesrow.TextProblem(tc.s), "TextProblem %s %q", tc.name, tc.s)

@@ -2,6 +2,7 @@ package salesrow
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -9,34 +10,49 @@ import (
 // FullWidthToASCII returns s with the full-width forms of ASCII
 // (U+FF01–U+FF5E: "１２．５０", "ＣＮＹ", as Chinese and Japanese input
 // methods type them) and the ideographic space (U+3000) written as
-// their ASCII characters, and whether it changed any. It is for hints
+// their ASCII characters, and whether it changed any. Everything else,
+// a byte that is not UTF-8 among it, is kept as it is. It is for hints
 // on a refused field, which say what to write instead: no field is
 // read so folded.
 func FullWidthToASCII(s string) (string, bool) {
-	changed := false
-	out := strings.Map(func(r rune) rune {
+	i := strings.IndexFunc(s, fullWidth)
+	if i < 0 {
+		return s, false
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r >= 0xff01 && r <= 0xff5e:
-			changed = true
-			return r - 0xfee0
+			b.WriteByte(byte(r - 0xfee0))
 		case r == '\u3000':
-			changed = true
-			return ' '
+			b.WriteByte(' ')
+		default:
+			b.WriteString(s[i : i+n])
 		}
-		return r
-	}, s)
-	return out, changed
+		i += n
+	}
+	return b.String(), true
 }
 
-// fullWidthInteger reports whether s, a quantity that is not read, is an
-// integer once its full-width forms are ASCII ("１０", "－２").
-func fullWidthInteger(s string) bool {
+// fullWidth reports whether FullWidthToASCII folds r.
+func fullWidth(r rune) bool {
+	return r >= 0xff01 && r <= 0xff5e || r == '\u3000'
+}
+
+// fullWidthInteger returns the integer that s, a quantity that is not
+// read, is once its full-width forms are ASCII ("１０", "－２"), and
+// whether it is one. The hint writes the integer, not s so folded, which
+// may hold any number of leading zeros.
+func fullWidthInteger(s string) (int, bool) {
 	a, changed := FullWidthToASCII(s)
 	if !changed {
-		return false
+		return 0, false
 	}
-	_, why := ParseUnits(a)
-	return why == ""
+	n, why := ParseUnits(a)
+	return n, why == ""
 }
 
 // CurrencyHint is the hint appended to the reason of a currency s that

@@ -39,7 +39,9 @@
 //     converting it ([NotUTF8], [NotUTF8GB], [NotUTF8Either], by what
 //     its bytes look like), rather than passed on to
 //     outputs that would then be no UTF-8 either, or read as a customer
-//     other than the same one in a UTF-8 export.
+//     other than the same one in a UTF-8 export; UTF-8 Chinese cut short
+//     within its last character is told that no conversion mends it
+//     ([NotUTF8Cut]).
 //   - date: a day as [customer.ParseDay] reads it: YYYY-MM-DD, a timestamp
 //     without offset (the day written), or RFC 3339 (the calendar day of
 //     its own offset), and a leap second, second 60 of the last minute
@@ -307,7 +309,7 @@ func NewLayout(header []string) (*Layout, error) {
 		}
 		for i, name := range header {
 			if !utf8.ValidString(name) {
-				hint += fmt.Sprintf("; field %d, %s, is %s", i+1, quoteValue(strings.TrimSpace(name)), notUTF8(strings.TrimSpace(name)))
+				hint += fmt.Sprintf("; field %d, %s, is %s", i+1, quoteShort(strings.TrimSpace(name)), notUTF8(strings.TrimSpace(name)))
 				break
 			}
 		}
@@ -782,10 +784,10 @@ func ParseUnits(s string) (int, string) {
 		return 0, unitsRange
 	case err != nil && thousands(s):
 		return 0, NotInteger + " (1 or 1000, with a thousands separator?)"
-	case err != nil && fullWidthInteger(s):
-		a, _ := FullWidthToASCII(s)
-		return 0, NotInteger + " (full-width digits: write them as ASCII digits, " + a + ")"
 	case err != nil:
+		if w, ok := fullWidthInteger(s); ok {
+			return 0, NotInteger + " (full-width digits: write them as ASCII digits, " + strconv.Itoa(w) + ")"
+		}
 		return 0, NotInteger
 	}
 	if n > MaxUnits || n < -MaxUnits {
@@ -795,7 +797,8 @@ func ParseUnits(s string) (int, string) {
 }
 
 // NotInteger is the reason [ParseUnits] gives for a quantity that is no
-// integer, or its first part, before a hint on thousands separators.
+// integer, or its first part, before a hint on thousands separators or
+// on full-width digits.
 const NotInteger = "not an integer"
 
 // unitsRange is the reason ParseUnits gives for a quantity beyond

@@ -26,6 +26,13 @@ const NotUTF8GB = "not UTF-8: the file may be GBK/GB18030 (Chinese, as Excel sav
 // two such bytes), or characters of both shapes.
 const NotUTF8Either = "not UTF-8: the file may be GBK/GB18030 (Chinese) or Latin-1/Windows-1252; convert it with iconv -f GB18030 -t UTF-8 or iconv -f WINDOWS-1252 -t UTF-8, whichever shows the text right"
 
+// NotUTF8Cut is the reason given for a text that is UTF-8 but for its
+// last character, cut short, after a character of three or four bytes
+// (as Chinese is in UTF-8): a field cut to a number of bytes, as
+// exports of fixed-width fields and some ERP systems cut one. The file
+// is UTF-8, so a conversion from another encoding would corrupt it.
+const NotUTF8Cut = "not UTF-8: UTF-8 cut short within its last character, as a field cut to a number of bytes is; no conversion mends it: export the text whole"
+
 // ControlChar is the reason given for an ID that holds a control
 // character (a line break, a tab, NUL: [unicode.IsControl]): a broken
 // export, a line end taken into a field, which would break every
@@ -78,8 +85,8 @@ func Printable(s string) bool {
 }
 
 // IDProblem returns why s cannot be a customer_id or an order_id, ""
-// when it can: [NotUTF8], [NotUTF8GB] or [NotUTF8Either] when s is not
-// valid UTF-8, by what its bytes look like, [ControlChar] when
+// when it can: [NotUTF8], [NotUTF8GB], [NotUTF8Either] or [NotUTF8Cut]
+// when s is not valid UTF-8, by what its bytes look like, [ControlChar] when
 // it holds a control character, [BOMInID] when it holds a byte order
 // mark. These are the rules of [customer.Validate] for an ID, with the
 // byte order mark besides. Printable ASCII, the common case, costs no
@@ -101,7 +108,8 @@ func IDProblem(s string) string {
 }
 
 // TextProblem returns why s cannot be a category, "" when it can:
-// [NotUTF8], [NotUTF8GB] or [NotUTF8Either] when s is not valid UTF-8.
+// [NotUTF8], [NotUTF8GB], [NotUTF8Either] or [NotUTF8Cut] when s is not
+// valid UTF-8.
 // A category may hold a line break (a quoted field over two lines) or
 // any other character.
 func TextProblem(s string) string {

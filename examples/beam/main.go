@@ -200,7 +200,7 @@ func configFromFlags() (config, error) {
 	}
 	cur, err := customer.ParseCurrency(*currency)
 	if err != nil {
-		return config{}, fmt.Errorf("-currency: %w", err)
+		return config{}, fmt.Errorf("-currency: %w%s", err, salesrow.CurrencyHint(*currency))
 	}
 	var only customer.Currency
 	if onlyCurrency.set {

@@ -133,6 +133,9 @@ func TestErrorsMatchCRM(t *testing.T) {
 		{"a quantity in full-width digits", "customer_id,date,amount,quantity\nc1,2025-01-01,10,１\n"},
 		{"a discount in 折", "customer_id,date,amount,discount\nc1,2025-01-01,10,8折\n"},
 		{"a GBK customer_id", "customer_id,date,amount\nc1,2025-01-01,10\n\xd5\xc5\xc8\xfd,2025-01-02,12\n"},
+		{"a GBK or Windows-1252 customer_id", "customer_id,date,amount\nc1,2025-01-01,10\n\xc4\xd0,2025-01-02,12\n"},
+		{"a customer_id of UTF-8 cut short", "customer_id,date,amount\nc1,2025-01-01,10\n\xe5\xbc\xa0\xe4\xb8,2025-01-02,12\n"},
+		{"a quantity of full-width zeros", "customer_id,date,amount,quantity\nc1,2025-01-01,10,\"" + strings.Repeat("０", 5000) + "１\"\n"},
 		{"only a header", "customer_id,date,amount\n"},
 		{"only blank rows and headers", "customer_id,date,amount\n,,\ncustomer_id,date,amount\n"},
 	} {

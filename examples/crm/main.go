@@ -172,8 +172,11 @@
 // `orders.csv:2: customer_id "\xd5\xc5\xc8\xfd": not UTF-8: the file may
 // be GBK/GB18030 (Chinese, as Excel saves CSV on a Chinese Windows);
 // convert it with iconv -f GB18030 -t UTF-8`, told apart by its bytes
-// (both conversions are named when they do not tell: salesrow.NotUTF8GB).
-// Nothing is converted: the file is to be. Columns that are not read are
+// (both conversions are named when they do not tell:
+// salesrow.NotUTF8Either); a text of UTF-8 Chinese cut short within its
+// last character, as a field cut to a number of bytes is, is told that
+// no conversion mends it (salesrow.NotUTF8Cut). Nothing is converted:
+// the file is to be. Columns that are not read are
 // not checked.
 //
 // A malformed row stops the run with an error naming file, line, column

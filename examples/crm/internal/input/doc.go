@@ -66,8 +66,11 @@
 // salesrow.TextProblem): an export saved in
 // Latin-1 or Windows-1252, or in GBK or GB18030, is reported, with a
 // hint on converting it that names the encoding its bytes suggest, or
-// both when they do not tell (salesrow.NotUTF8GB), rather than passed on
-// to outputs that would then be no UTF-8 either.
+// both when they do not tell (salesrow.NotUTF8GB, salesrow.NotUTF8Either),
+// rather than passed on to outputs that would then be no UTF-8 either; a
+// text of UTF-8 Chinese cut short within its last character, as a field
+// cut to a number of bytes is, is told that no conversion mends it
+// (salesrow.NotUTF8Cut).
 // Columns that are not read are not checked. A header and rows that end
 // in a comma, as spreadsheets write an empty last column, read as the
 // file without it: an unnamed column is not read. When only the header,

@@ -61,6 +61,13 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount\r\n,,\r\n\r\n"), false)
 	f.Add([]byte("customer_id,date,amount\nA,2024-01-02,10\ncustomer_id,date,amount\nB,2024-02-03,5\n Customer_ID ,DATE,\"amount\"\r\n"), false)
 	f.Add([]byte("customer_id,date,amount\nA,2024-01-02,10\ncustomer_id,amount,date\ncustomer_id,date\n"), true)
+	// The exports of a Chinese brand: GBK text, full-width digits, 元, 万,
+	// 折, Chinese dates and names, full-width commas.
+	f.Add([]byte("customer_id,date,amount,quantity,discount,currency,category\n\xd5\xc5\xc8\xfd,2024-01-02,10,1,0,CNY,\xc1\xac\xd2\xc2\xc8\xb9\n"+
+		"C1,２０２４-０３-０５,１２．５０,１,8折,RMB,\xc4\xd0\nC1,2024年3月5日,12元,２,0,ＣＮＹ,\xe5\xbc\xa0\xe4\xb8\n"+
+		"C2,2024-03-05 下午3:30,1.2万,１０,１０%,￥,上衣\n张三，2024-03-05，12\n"), true)
+	f.Add([]byte("会员卡号,销售日期,实收金额\nC1,2024-01-02,10\n"), false)
+	f.Add([]byte("customer_id，date，amount\nC1，2024-01-02，10\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		o := Options{AsOf: customer.DateFromYMD(2024, 6, 30), SkipInvalid: skip}
 		run := func() (*Result, error) {

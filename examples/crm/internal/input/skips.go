@@ -87,7 +87,9 @@ func (e *RowError) kind() string {
 // parse has a reason of its fault alone (the quantity's but for its hint
 // on thousands separators); the number of fields and the checks of a
 // sale against the customer's summary (customer.Summary.AddSale) word
-// theirs with the values at fault, which the kinds leave out. A fault
+// theirs with the values at fault, which the kinds leave out, and the
+// hint on a currency that is no ISO 4217 code names the code to write,
+// which the kind leaves out too. A fault
 // of a sale that no code names is the first part of its reason (that of
 // the column named), as it is. It runs on the error path only.
 func fieldKind(fe *salesrow.FieldError) string {
@@ -95,6 +97,12 @@ func fieldKind(fe *salesrow.FieldError) string {
 	case salesrow.CodeFieldCount:
 		return kindFieldCount
 	case salesrow.CodeInvalid:
+		if fe.Column == salesrow.ColCurrency {
+			// The hint on the value (salesrow.CurrencyHint) varies
+			// with it.
+			first, _, _ := strings.Cut(fe.Reason, "; ")
+			return first
+		}
 		return fe.Reason
 	case salesrow.CodeNotInteger:
 		return kindNotInteger
