@@ -204,6 +204,22 @@ func TestParseFullWidthCommas(t *testing.T) {
 	}
 	require.Nil(t, l.Parse([]string{"张三，李四", "2024-03-05", "12"}, &r))
 	assert.Equal(t, "张三，李四", r.CustomerID)
+
+	// One full-width comma in a text of a row that lacks a field is
+	// text, not a separator: the row's fault is the missing field.
+	l4, err := salesrow.NewLayout([]string{"customer_id", "date", "amount", "category"})
+	require.NoError(t, err)
+	for line, want := range map[string]string{
+		"C1,2024-01-02,上衣，裤子": `3 fields, the header has 4`,
+		"C1,2024-01-02，12,上衣": `3 fields, the header has 4; the fields look separated by "，" (full-width commas): separate them with ASCII commas`,
+		"C1，2024-01-02,12,上衣": `3 fields, the header has 4; the fields look separated by "，" (full-width commas): separate them with ASCII commas`,
+		"C1,上衣，裤子，12.50":      `2 fields, the header has 4; the fields look separated by "，" (full-width commas): separate them with ASCII commas`,
+		"C1,2024-01-02,１２，上衣": `3 fields, the header has 4`,
+	} {
+		fe := l4.Parse(strings.Split(line, ","), &r)
+		require.NotNil(t, fe, line)
+		assert.Equal(t, want, fe.Error(), line)
+	}
 }
 
 // A discount written as a rate in 折 ("8折", 80% of the price), as

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/tailorcrm/tailor/customer"
 )
 
@@ -81,8 +83,12 @@ func CurrencyHint(s string) string {
 // FullWidthCommas returns the hint appended to the reason of a row of
 // the fields rec, fewer than the header's header fields, when its full-
 // width commas ("，", U+FF0C, as a Chinese input method types a comma)
-// would make up the difference as separators; "" otherwise. It runs on
-// the error path only.
+// would make up the difference as separators and look like separators:
+// the row has no ASCII comma at all, or holds two full-width commas or
+// more, or a text beside one of them is a number or begins with a date
+// (YYYY-MM-DD), as the fields of a sales row are. One full-width comma
+// in a text such as a category ("上衣，裤子") of a row that lacks a field
+// gets no hint. "" otherwise. It runs on the error path only.
 func FullWidthCommas(rec []string, header int) string {
 	if len(rec) >= header {
 		return ""
@@ -91,8 +97,31 @@ func FullWidthCommas(rec []string, header int) string {
 	for _, f := range rec {
 		n += strings.Count(f, "，")
 	}
-	if len(rec)+n < header {
+	if n == 0 || len(rec)+n < header {
+		return ""
+	}
+	if len(rec) > 1 && n < 2 && !fieldBesideFullWidthComma(rec) {
 		return ""
 	}
 	return `; the fields look separated by "，" (full-width commas): separate them with ASCII commas`
+}
+
+// fieldBesideFullWidthComma reports whether a text beside a full-width
+// comma in a field of rec is a decimal number or begins with a date.
+func fieldBesideFullWidthComma(rec []string) bool {
+	for _, f := range rec {
+		if !strings.Contains(f, "，") {
+			continue
+		}
+		for part := range strings.SplitSeq(f, "，") {
+			part = strings.TrimSpace(part)
+			if _, err := decimal.NewFromString(part); err == nil && !strings.ContainsAny(part, "eE") {
+				return true
+			}
+			if len(part) >= 10 && part[4] == '-' && part[7] == '-' && isDigits(part[:4]) && isDigits(part[5:7]) && isDigits(part[8:10]) {
+				return true
+			}
+		}
+	}
+	return false
 }
