@@ -168,6 +168,10 @@ type GammaGammaFit struct {
 	// they have no repeat transaction or a non-positive mean spend.
 	Excluded int64
 	params   []Param
+	// llQ1 is the greatest log-likelihood with q = 1 (over p and γ),
+	// set when haveQ1 (FitGammaGamma, for 1 < q ≤ e^9.2).
+	llQ1   float64
+	haveQ1 bool
 }
 
 // Params lists p, q, v with their standard errors.
@@ -177,16 +181,42 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 // mean spend per transaction, E[Z] = pγ/(q−1) (note 025), the expected
 // spend [GammaGamma.ConditionalExpectedSpend] gives a customer without a
 // repeat transaction. The mean is finite only for q > 1, and it is
-// determined when q exceeds 1 by more than 1.96 standard errors
-// ([GammaGammaFit.MeanSpendStdErr]): the two-sided 95% Wald interval of
-// q lies above 1. Within that distance the data cannot tell a finite
-// mean from an infinite one, and pγ/(q−1) is not an estimate but a
-// number of any size (q = 1.00005 with a standard error of 0.011, as
-// spend spread over orders of magnitude gives, makes it 20,000·pγ). The
-// expected spend of a repeat customer, p(γ + x z̄)/(px + q − 1), stays
-// determined. A fit on the edge q → ∞ (q beyond e^9.2, where every
-// customer's expected spend is the population mean pγ/(q−1) ≈ p/(q/γ),
-// q/γ staying finite) determines it whatever the error of q.
+// determined when the one-sided likelihood-ratio test rejects q ≤ 1 at
+// 2.5%: with ℓ̂ the log-likelihood of the fit and ℓ₁ the greatest one
+// with q = 1 (over p and γ, the profile likelihood of q at 1), the
+// signed root
+//
+//	r = sign(q̂ − 1)·√(2(ℓ̂ − ℓ₁))
+//
+// exceeds 1.96, r being asymptotically standard normal at q = 1 (Wilks
+// 1938, "The Large-Sample Distribution of the Likelihood Ratio for Testing
+// Composite Hypotheses", Ann. Math. Statist. 9(1):60–62; the signed root:
+// Barndorff-Nielsen & Cox 1994, Inference and Asymptotics, Chapman &
+// Hall). Unlike a Wald interval q̂ ± 1.96·se(q), it does not depend on the
+// scale of q: the likelihood in q is skewed, and its standard error grows
+// with q̂. On 200 repeat customers with few transactions each (half of
+// them one) and p = 0.48, as dealers have, the Wald rule called a true
+// q = 3 determined in 49% of 1,000 simulated samples and a true q = 1 in
+// 0.1%, the likelihood ratio in 99.9% and 3.2%. On 2,000 and more
+// customers the two agree. Over 18,000 samples with q = 1 (200 to 20,000
+// customers; p and γ as fitted to consumers, to dealers and to CDNOW) the
+// likelihood ratio called 2.7% determined, the Wald rule 1.9%.
+//
+// When the test does not reject q ≤ 1, the data cannot tell a finite mean
+// from an infinite one, and pγ/(q−1) is not an estimate but a number of
+// any size (q = 1.00005, as spend spread over orders of magnitude gives,
+// makes it 20,000·pγ). The expected spend of a repeat customer,
+// p(γ + x z̄)/(px + q − 1), stays determined. A fit on the edge q → ∞ (q
+// beyond e^9.2, where every customer's expected spend is the population
+// mean pγ/(q−1) ≈ p/(q/γ), q/γ staying finite) determines it whatever the
+// error of q.
+//
+// A fit without the fit at q = 1 ([GammaGammaFit.MeanSpendSignedRoot]
+// reports none: a fit not made by [FitGammaGamma], one that did not
+// converge, or one whose fit at q = 1 found no finite likelihood) is
+// judged by the Wald rule instead: q exceeds 1 by more than 1.96 standard
+// errors ([GammaGammaFit.MeanSpendStdErr]), the two-sided 95% Wald
+// interval of q lying above 1.
 func (f GammaGammaFit) MeanSpendDetermined() bool {
 	q := f.Model.Q
 	switch {
@@ -195,11 +225,37 @@ func (f GammaGammaFit) MeanSpendDetermined() bool {
 	case q > math.Exp(ridgeTheta):
 		return true
 	}
+	if r, ok := f.MeanSpendSignedRoot(); ok {
+		return r > meanSpendZ
+	}
 	return q-1 > meanSpendZ*f.MeanSpendStdErr()
 }
 
-// MeanSpendStdErr is the standard error of q by which
-// [GammaGammaFit.MeanSpendDetermined] judges the mean spend: that of the
+// MeanSpendSignedRoot is the signed root r = sign(q̂ − 1)·√(2(ℓ̂ − ℓ₁))
+// of the likelihood ratio of the fit against the best fit with q = 1, by
+// which [GammaGammaFit.MeanSpendDetermined] judges the mean spend (r >
+// 1.96). ok is false when the fit has none: q̂ ≤ 1 or beyond e^9.2, a
+// fit not made by [FitGammaGamma] or one that ended with a
+// *ConvergenceError, or a fit at q = 1 that found no finite likelihood.
+// r is 0 when the fit at q = 1 is as likely as the fit.
+func (f GammaGammaFit) MeanSpendSignedRoot() (r float64, ok bool) {
+	if !f.haveQ1 {
+		return 0, false
+	}
+	d := 2 * (f.LogLikelihood - f.llQ1)
+	if !(d > 0) {
+		return 0, true
+	}
+	r = math.Sqrt(d)
+	if f.Model.Q < 1 {
+		r = -r
+	}
+	return r, true
+}
+
+// MeanSpendStdErr is the standard error of q by which the Wald rule, the
+// fallback of [GammaGammaFit.MeanSpendDetermined], judges the mean
+// spend: that of the
 // fit when it has standard errors (FitInfo.StdErrOK), and otherwise (at
 // the edge of the parameter space, or where the observed information is
 // not positive definite) the least standard error a fit of q on n =
@@ -236,7 +292,8 @@ func (f GammaGammaFit) MeanSpendStdErr() float64 {
 	return math.Sqrt(q / (n * d))
 }
 
-// meanSpendZ is the standard normal quantile of a two-sided 95% interval.
+// meanSpendZ is the standard normal quantile 0.975: a one-sided test at
+// 2.5%, or a two-sided 95% interval.
 const meanSpendZ = 1.96
 
 // trigamma is ψ′(x) = Σₖ 1/(x+k)² for x > 0: the recurrence
@@ -316,15 +373,22 @@ func FitGammaGamma(g *SpendGroups, opts *FitOptions) (GammaGammaFit, error) {
 	// Back to the caller's unit; the errors share ps.
 	ps[2].Value *= meanZ
 	ps[2].StdErr *= meanZ
-	if be, ok := err.(*BoundaryError); ok {
+	be, edge := err.(*BoundaryError)
+	if edge {
 		gammaGammaEdge(be, res.theta)
 	}
-	return GammaGammaFit{
+	fit := GammaGammaFit{
 		Model:    GammaGamma{P: ps[0].Value, Q: ps[1].Value, V: ps[2].Value},
 		FitInfo:  info,
 		Excluded: g.Excluded(),
 		params:   ps,
-	}, err
+	}
+	// The fit at q = 1 for MeanSpendDetermined, from the estimate with
+	// the mean of ν, q/γ, held, with the caller's settings.
+	if q := fit.Model.Q; (err == nil || edge) && q > 1 && q <= math.Exp(ridgeTheta) && finite(info.LogLikelihood) {
+		fit.llQ1, _, fit.haveQ1 = gammaGammaMaxAtQ(raw, meanZ, g.Customers(), 1, [2]float64{fit.Model.P, fit.Model.V / q}, set)
+	}
+	return fit, err
 }
 
 // gammaGammaEdge completes the verdict be of a Gamma-Gamma fit that ended
@@ -437,4 +501,39 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 		return fv
 	}
 	return f, sumZ / n
+}
+
+// gammaGammaMaxAtQ returns the greatest total log-likelihood with q held
+// at q0, over p and γ, of the n customers whose objective raw and mean
+// spend meanZ gammaGammaObjective returned, by the optimiser of
+// FitGammaGamma with settings s on (ln p, ln γ/meanZ) from start =
+// (p, γ); ok is false when no finite point was found. On an edge of the
+// model (p → ∞, γ → 0) the optimiser stops short of the limit, and ll is
+// the best finite point it reached, as in FitGammaGamma: converged is
+// then false.
+func gammaGammaMaxAtQ(raw objective, meanZ float64, n int64, q0 float64, start [2]float64, s optSettings) (ll float64, converged, ok bool) {
+	lm, lq := math.Log(meanZ), math.Log(q0)
+	f := func(theta, grad []float64) float64 {
+		th := [3]float64{theta[0], lq, theta[1] + lm}
+		if grad == nil {
+			return raw(th[:], nil)
+		}
+		var g3 [3]float64
+		v := raw(th[:], g3[:])
+		grad[0], grad[1] = g3[0], g3[2]
+		return v
+	}
+	// A start on the edge p → ∞, γ → 0 is brought in along the ridge,
+	// p·γ held.
+	lp := math.Log(start[0])
+	th0 := [maxDim]float64{min(max(lp, -ridgeTheta), ridgeTheta), 0}
+	th0[1] = min(max(math.Log(start[1])+lp-th0[0]-lm, -ridgeTheta), ridgeTheta)
+	if !finite(f(th0[:2], nil)) {
+		th0 = [maxDim]float64{}
+	}
+	res := minimize(2, f, th0, s)
+	if !finite(res.f) {
+		return 0, false, false
+	}
+	return -res.f * float64(n), res.converged, true
 }

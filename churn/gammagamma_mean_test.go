@@ -28,9 +28,10 @@ func TestMeanSpendDeterminedCDNOW(t *testing.T) {
 	assert.Greater(t, fit.MeanSpendStdErr(), own/3)
 }
 
-// The rule at its edges, on fits made by hand: q − 1 against 1.96
-// standard errors of q, the fit's own or, without them, the least a fit
-// on n customers can have (MeanSpendStdErr).
+// The Wald rule at its edges, on fits made by hand, which have no fit at
+// q = 1 for the likelihood ratio: q − 1 against 1.96 standard errors of
+// q, the fit's own or, without them, the least a fit on n customers can
+// have (MeanSpendStdErr).
 func TestMeanSpendDeterminedRule(t *testing.T) {
 	fit := func(q, se float64, ok bool, n int64) GammaGammaFit {
 		f := GammaGammaFit{Model: GammaGamma{P: 0.5, Q: q, V: 100}}
