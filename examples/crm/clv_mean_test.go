@@ -15,7 +15,8 @@ import (
 
 // heavyTailShop is a shop whose intermediaries' mean order values spread
 // over orders of magnitude (log-normal with σ = 1.4 across dealers):
-// their Gamma-Gamma fit has q near 1, within 1.96 standard errors of it.
+// their Gamma-Gamma fit has q near 1, which the likelihood ratio against
+// q = 1 cannot tell from 1.
 // Consumers spend on one scale. Some customers of each kind bought once.
 func heavyTailShop() string {
 	r := rand.New(rand.NewPCG(11, 3))
@@ -40,7 +41,7 @@ func heavyTailShop() string {
 // TestCLVOfOneTimeBuyersNeedsADeterminedMean checks that a customer
 // without a repeat purchase, whose expected spend is the mean spend
 // p·v/(q−1) of the kind, gets no clv when the kind's Gamma-Gamma fit does
-// not determine that mean (q within 1.96 standard errors of 1): it would
+// not determine that mean (q not told from 1 by the likelihood ratio): it would
 // be a number of any size (the dealers of a generated shop got 2.8e8).
 // Repeat customers of the kind, and one-time buyers of the other kind,
 // keep theirs; stderr says why, in score and in batch.
@@ -56,7 +57,7 @@ func TestCLVOfOneTimeBuyersNeedsADeterminedMean(t *testing.T) {
 
 	sc := crm(t, shop, "score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", "2024-12-31")
 	require.Equal(t, 0, sc.code, sc.stderr)
-	assert.Regexp(t, `gammagamma for intermediaries p=\S+ q=\S+ v=\S+ on \d+ repeat customers \(\d+ excluded\); q is within 1\.96 standard errors \(\S+\) of 1, so the mean spend p·v/\(q−1\) is not determined: customers without a repeat purchase get no clv`, sc.stderr)
+	assert.Regexp(t, `gammagamma for intermediaries p=\S+ q=\S+ v=\S+ on \d+ repeat customers \(\d+ excluded\); the likelihood ratio does not tell q from 1 \(signed root \S+, not above 1\.96\), so the mean spend p·v/\(q−1\) is not determined: customers without a repeat purchase get no clv`, sc.stderr)
 	assert.NotRegexp(t, `gammagamma for consumers [^\n]*not determined`, sc.stderr)
 	rows := readCSVFile(t, sc.stdout)
 	require.Equal(t, []string{"customer_id", "frequency", "recency", "T", "p_alive", "expected_purchases", "clv"}, rows[0])
@@ -79,7 +80,7 @@ func TestCLVOfOneTimeBuyersNeedsADeterminedMean(t *testing.T) {
 	}
 	require.Positive(t, dealers1)
 	require.Positive(t, consumers1)
-	assert.Contains(t, sc.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase their expected spend is the mean spend p·v/(q−1) of their kind, which its Gamma-Gamma fit does not determine (q is within 1.96 standard errors of 1)\n", noMean))
+	assert.Contains(t, sc.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase their expected spend is the mean spend p·v/(q−1) of their kind, which its Gamma-Gamma fit does not determine (its q cannot be told from 1)\n", noMean))
 
 	// batch gives the same clv column, to the digit, and says the same.
 	bt := crm(t, shop, "batch", "-in", "-", "-as-of", "2024-12-31")
@@ -124,8 +125,8 @@ func fixedOrderShop(n int) string {
 }
 
 // A fit on the edge of the parameter space has no standard errors; q is
-// then judged by the least standard error a fit on its customers can
-// have (churn.GammaGammaFit.MeanSpendStdErr). Taking q > 1 alone gave
+// judged, as elsewhere, by the likelihood ratio against the best fit with
+// q = 1 (churn.GammaGammaFit.MeanSpendSignedRoot). Taking q > 1 alone gave
 // the one-time dealers of fixedOrderShop clvs of 80,000 (q = 1.0024, a
 // mean order of 42,000 where the median is 144).
 func TestCLVOfOneTimeBuyersAtTheEdge(t *testing.T) {
@@ -140,7 +141,7 @@ func TestCLVOfOneTimeBuyersAtTheEdge(t *testing.T) {
 
 	sc := crm(t, shop, "score", "-model", "bgnbd", "-spend", "gammagamma", "-in", "-", "-calibration-end", "2024-12-31")
 	require.Equal(t, 0, sc.code, sc.stderr)
-	assert.Regexp(t, `crm: gammagamma p=\S+ q=\S+ v=\S+ on (\d+) repeat customers \(\d+ excluded\) \(likelihood highest at the edge of the parameter space, p → ∞, v → 0[^\n]*\); q is within 1\.96 standard errors \(0\.02\d+, the least a fit on \d+ customers can have: the fit has none of its own\) of 1, so the mean spend p·v/\(q−1\) is not determined: customers without a repeat purchase get no clv\n`, sc.stderr)
+	assert.Regexp(t, `crm: gammagamma p=\S+ q=\S+ v=\S+ on (\d+) repeat customers \(\d+ excluded\) \(likelihood highest at the edge of the parameter space, p → ∞, v → 0[^\n]*\); the likelihood ratio does not tell q from 1 \(signed root 0\.\d+, not above 1\.96\), so the mean spend p·v/\(q−1\) is not determined: customers without a repeat purchase get no clv\n`, sc.stderr)
 	rows := readCSVFile(t, sc.stdout)
 	once := 0
 	for _, row := range rows[1:] {
@@ -156,7 +157,7 @@ func TestCLVOfOneTimeBuyersAtTheEdge(t *testing.T) {
 
 	bt := crm(t, shop, "batch", "-in", "-", "-as-of", "2024-12-31")
 	require.Equal(t, 0, bt.code, bt.stderr)
-	assert.Contains(t, bt.stderr, "the least a fit on")
+	assert.Contains(t, bt.stderr, "the likelihood ratio does not tell q from 1 (signed root")
 	assert.Contains(t, bt.stderr, fmt.Sprintf("crm: %d customers have an empty clv: without a repeat purchase", once))
 	brows := readCSVFile(t, bt.stdout)
 	col := slices.Index(brows[0], "clv")

@@ -252,12 +252,16 @@ type fitted struct {
 	excluded int64 // gammagamma: customers without repeat purchase or positive spend
 	// meanSpend is set for a gammagamma fit that determines the mean
 	// spend pγ/(q−1) of a customer without a repeat purchase
-	// (churn.GammaGammaFit.MeanSpendDetermined), judged by the standard
-	// error of q meanSpendSE (churn.GammaGammaFit.MeanSpendStdErr: the
-	// fit's own, or without one the least a fit on its customers can
-	// have).
-	meanSpend   bool
-	meanSpendSE float64
+	// (churn.GammaGammaFit.MeanSpendDetermined), judged by the signed
+	// root meanSpendR of the likelihood ratio against q = 1 when
+	// meanSpendROK (churn.GammaGammaFit.MeanSpendSignedRoot), and
+	// otherwise by the standard error of q meanSpendSE
+	// (churn.GammaGammaFit.MeanSpendStdErr: the fit's own, or without
+	// one the least a fit on its customers can have).
+	meanSpend    bool
+	meanSpendR   float64
+	meanSpendROK bool
+	meanSpendSE  float64
 	// edge is set when the likelihood is highest at the edge of the
 	// parameter space and the fit is its best finite point (keepEdge).
 	edge *churn.BoundaryError
@@ -288,6 +292,7 @@ func fitModel(name string, p *population) (fitted, error) {
 		r, err = churn.FitGammaGamma(p.spendG, nil)
 		f.params, f.info, f.spend, f.excluded = r.Params(), r.FitInfo, r.Model, r.Excluded
 		f.meanSpend, f.meanSpendSE = r.MeanSpendDetermined(), r.MeanSpendStdErr()
+		f.meanSpendR, f.meanSpendROK = r.MeanSpendSignedRoot()
 	default:
 		return f, usagef("-model: unknown model %q", name)
 	}

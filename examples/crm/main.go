@@ -293,13 +293,13 @@
 // kind gives no finite expected spend (q ≤ 1 and no repeat purchase) has
 // an empty clv, counted on stderr. So has a customer without a repeat
 // purchase when the fit of its kind does not determine the mean spend
-// p·v/(q−1) it would give them: q lies within 1.96 standard errors of 1
-// (churn.GammaGammaFit.MeanSpendDetermined), as when the kind's spend per
-// order spreads over orders of magnitude; the line of that fit says so.
-// A fit at the edge of the parameter space has no standard errors of its
-// own, and q is judged by the least one a fit on its customers can have
-// (churn.GammaGammaFit.MeanSpendStdErr), as when each dealer orders the
-// same amount every time.
+// p·v/(q−1) it would give them: the likelihood ratio of the fit against
+// the best fit with q = 1 does not reject q ≤ 1 (its signed root is at
+// most 1.96; churn.GammaGammaFit.MeanSpendDetermined), as when the kind's
+// spend per order spreads over orders of magnitude; the line of that fit
+// says so. A fit without that ratio (one that did not converge) is judged
+// by the standard error of q, or, without one, by the least a fit on its
+// customers can have (churn.GammaGammaFit.MeanSpendStdErr).
 //
 // A fit whose likelihood is highest at the edge of the parameter space
 // (churn.BoundaryError: on a small shop, often a dropout probability

@@ -271,7 +271,9 @@ func spendLine(who string, f fitted, note string) string {
 	}
 	line := fmt.Sprintf("crm: gammagamma%s p=%s q=%s v=%s on %d repeat customers (%d excluded)",
 		who, num(f.spend.P), num(f.spend.Q), num(f.spend.V), f.info.Customers, f.excluded) + note
-	if f.spend.Q > 1 && !f.meanSpend {
+	if f.spend.Q > 1 && !f.meanSpend && f.meanSpendROK {
+		line += fmt.Sprintf("; the likelihood ratio does not tell q from 1 (signed root %s, not above 1.96), so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase get no clv", num(f.meanSpendR))
+	} else if f.spend.Q > 1 && !f.meanSpend {
 		se := num(f.meanSpendSE)
 		if !f.info.StdErrOK {
 			// At the edge of the parameter space the fit has no standard
@@ -316,8 +318,8 @@ func (c *clvCounts) report(w io.Writer) {
 // customer no expected spend: Gamma-Gamma needs p·x + q > 1 (q > 1
 // without a repeat purchase), which a fit with q ≤ 1 does not meet
 // (clvInfinite); and a customer without a repeat purchase is given the
-// population mean p·v/(q−1), which a fit with q within 1.96 standard
-// errors of 1 does not determine (clvNoMean,
+// population mean p·v/(q−1), which a fit whose q cannot be told from 1
+// does not determine (clvNoMean,
 // churn.GammaGammaFit.MeanSpendDetermined).
 func customerCLV(f *fitted, o churn.Observation, z, dep float64) (v float64, why clvReason, err error) {
 	m := &f.spend
@@ -342,7 +344,7 @@ func noCLVNote(n int64, why clvReason) string {
 		have = " has"
 	}
 	if why == clvNoMean {
-		return "crm: " + customers(n) + have + " an empty clv: without a repeat purchase their expected spend is the mean spend p·v/(q−1) of their kind, which its Gamma-Gamma fit does not determine (q is within 1.96 standard errors of 1)"
+		return "crm: " + customers(n) + have + " an empty clv: without a repeat purchase their expected spend is the mean spend p·v/(q−1) of their kind, which its Gamma-Gamma fit does not determine (its q cannot be told from 1)"
 	}
 	return "crm: " + customers(n) + have + " an empty clv: the Gamma-Gamma fit of their kind gives them no finite expected spend (it needs p·x + q > 1, x their repeat purchases)"
 }

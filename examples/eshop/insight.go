@@ -624,12 +624,17 @@ func (s *Server) getInsight(ctx context.Context, _ Caller, r *http.Request) (int
 
 // spendMeanNote is the note of a spend fit with q > 1 that does not
 // determine the mean spend p·v/(q−1) (churn.GammaGammaFit.MeanSpendDetermined):
-// q, the standard error it is judged by (MeanSpendStdErr), and that
-// customers without a repeat purchase then have no clv_52w; "" for any
-// other fit.
+// q, the signed root of the likelihood ratio against q = 1 it is judged
+// by (MeanSpendSignedRoot) or, for a fit without one, the standard error
+// (MeanSpendStdErr), and that customers without a repeat purchase then
+// have no clv_52w; "" for any other fit.
 func spendMeanNote(fit churn.GammaGammaFit) string {
 	if !(fit.Model.Q > 1) || fit.MeanSpendDetermined() {
 		return ""
+	}
+	if r, ok := fit.MeanSpendSignedRoot(); ok {
+		return fmt.Sprintf("gamma-gamma: q = %.3g cannot be told from 1 (signed root of the likelihood ratio %.2g, not above 1.96), so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase have no clv_52w",
+			fit.Model.Q, r)
 	}
 	return fmt.Sprintf("gamma-gamma: q = %.3g is within 1.96 standard errors (%.2g) of 1, so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase have no clv_52w",
 		fit.Model.Q, fit.MeanSpendStdErr())
