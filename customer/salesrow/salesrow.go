@@ -343,10 +343,19 @@ func NewLayout(header []string) (*Layout, error) {
 }
 
 // chineseNames are the names that Chinese ERP and POS exports give the
-// required columns, with the column each would be: NewLayout names such
-// a column in the error of a missing one, and reads none by such a name.
-// 实收 and 实付 are the money received and paid, the amount of a row; 应收
-// (receivable) and 原价 (list price) are not it, and are not listed.
+// columns, with the column each would be ([NamedInChinese]): NewLayout
+// names a required column so named in the error of a missing one, and
+// reads none by such a name. 实收 and 实付 are the money received and
+// paid, the amount of a row; 应收 (receivable) and 原价 (list price) are
+// not it, and are not listed. Of the optional columns: 单号 is the
+// number of the sale's document, an order's; 成本 is the cost of goods
+// of the row, as cost is (a unit cost, 成本价 or 单位成本, is not listed);
+// 折扣金额 is the money taken off, the discount, but 折扣 alone is not
+// listed, as Chinese exports write a rate in it (8折, 0.8: 80% of the
+// price), which is no money; 客户类型, the type of customer, is retail
+// or trade (零售, 批发, 经销商), the kind. Columns the rules do not read
+// (a channel, 渠道; a size, 尺码; a season, 季节; an article number, 款号
+// or 货号) are not listed: their names change nothing.
 var chineseNames = map[string]string{
 	"客户编号": ColCustomerID,
 	"客户id": ColCustomerID,
@@ -370,6 +379,30 @@ var chineseNames = map[string]string{
 	"实付金额": ColAmount,
 	"成交金额": ColAmount,
 	"销售额":  ColAmount,
+	"订单号":  ColOrderID,
+	"订单编号": ColOrderID,
+	"单号":   ColOrderID,
+	"数量":   ColQuantity,
+	"成本":   ColCost,
+	"成本金额": ColCost,
+	"折扣金额": ColDiscount,
+	"币种":   ColCurrency,
+	"货币":   ColCurrency,
+	"客户类型": ColKind,
+	"品类":   ColCategory,
+	"类别":   ColCategory,
+	"商品类别": ColCategory,
+}
+
+// NamedInChinese reports whether name, a header name as [NewLayout]
+// reads it (trimmed, in lower case), is one that Chinese ERP and POS
+// exports give column (订单号 for order_id, 实收金额 for amount). No
+// column is read by such a name: NewLayout names a required column so
+// named in the error of a missing one; a reader may warn of an optional
+// one, as of one named in another style ([NamedLike]).
+func NamedInChinese(name, column string) bool {
+	c, ok := chineseNames[name]
+	return ok && c == column
 }
 
 // NamedLike reports whether name, a header name as [NewLayout] reads it

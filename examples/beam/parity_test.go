@@ -114,8 +114,9 @@ var segmentFloats = map[string]bool{"current_value": true, "potential_value": tr
 // TestErrorsMatchCRM checks that a file crm refuses is refused by the
 // pipeline with crm's words: the row crm names (by its byte offset), its
 // column, value and reason, whichever worker meets which bad row first:
-// the first bad row in file order, as crm reads it. A file in several
-// currencies is refused at the first row in another currency than the
+// the first bad row in file order, as crm reads it, with crm's hint on
+// an amount or a date written for people (package rowhint). A file in
+// several currencies is refused at the first row in another currency than the
 // first row's, for whichever customer; a file without a customer says
 // why, as crm does. Neither output is written, -scores included.
 func TestErrorsMatchCRM(t *testing.T) {
@@ -136,6 +137,15 @@ func TestErrorsMatchCRM(t *testing.T) {
 		{"a GBK or Windows-1252 customer_id", "customer_id,date,amount\nc1,2025-01-01,10\n\xc4\xd0,2025-01-02,12\n"},
 		{"a customer_id of UTF-8 cut short", "customer_id,date,amount\nc1,2025-01-01,10\n\xe5\xbc\xa0\xe4\xb8,2025-01-02,12\n"},
 		{"a quantity of full-width zeros", "customer_id,date,amount,quantity\nc1,2025-01-01,10,\"" + strings.Repeat("０", 5000) + "１\"\n"},
+		{"an amount with a currency sign", "customer_id,date,amount\nc1,2025-01-01,10\nc2,2025-01-02,€12.50\n"},
+		{"an amount in 万", "customer_id,date,amount\nc1,2025-01-01,10\nc2,2025-01-02,1.2万元\n"},
+		{"a cost with thousands separators", "customer_id,date,amount,cost\nc1,2025-01-01,10,\"1,234.50\"\n"},
+		{"a discount in parentheses", "customer_id,date,amount,discount\nc1,2025-01-01,10,(1)\n"},
+		{"a date written as 2024年3月5日", "customer_id,date,amount\nc1,2025-01-01,10\nc2,2024年3月5日,12\n"},
+		{"a date of day and month", "customer_id,date,amount\nc1,05/03/2024,10\n"},
+		{"a timestamp with an offset without its colon", "customer_id,date,amount\nc1,2024-03-05T10:00:00+0100,10\n"},
+		{"a placeholder for a missing date", "customer_id,date,amount\nc1,2025-01-01,10\nc1,0000-00-00,10\n"},
+		{"a spreadsheet's day 0, refused when added", "customer_id,date,amount\nc1,2025-01-01,10\nc1,1899-12-30,10\n"},
 		{"only a header", "customer_id,date,amount\n"},
 		{"only blank rows and headers", "customer_id,date,amount\n,,\ncustomer_id,date,amount\n"},
 	} {

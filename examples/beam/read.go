@@ -18,6 +18,7 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/internal/csvfault"
+	"github.com/tailorcrm/tailor/internal/rowhint"
 )
 
 // readHeader finds the header of path, as crm does, and the columns in
@@ -396,9 +397,12 @@ func (p *parser) otherCurrency(s string) (string, bool) {
 	return string(c), true
 }
 
-// fieldError places a salesrow.FieldError at byte off of file.
+// fieldError places a salesrow.FieldError at byte off of file; an
+// amount, a cost, a discount or a date written for people gets crm's
+// hint (rowhint.Field).
 func fieldError(file string, off int64, fe *salesrow.FieldError) *rowError {
-	return &rowError{File: file, Offset: off, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: fe.Reason}
+	return &rowError{File: file, Offset: off, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue,
+		Reason: rowhint.Field(fe.Column, fe.Reason, fe.Value)}
 }
 
 // ymd parses YYYY-MM-DD strictly (digits only, a real calendar day).

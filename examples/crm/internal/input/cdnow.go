@@ -10,6 +10,7 @@ import (
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
+	"github.com/tailorcrm/tailor/internal/rowhint"
 )
 
 // CDNOWReader reads the CDNOW transaction format. As [CSVReader] does, it
@@ -303,7 +304,7 @@ func (c *CDNOWReader) parse() (*Row, error) {
 		return nil, re
 	}
 	if r.Amount, why = salesrow.ParseAmount(f[3]); why != "" {
-		re := valueError(c.name, c.line, ColAmount, f[3], withAmountHint(why, f[3]))
+		re := valueError(c.name, c.line, ColAmount, f[3], rowhint.Amount(why, f[3]))
 		re.Kind = why
 		return nil, re
 	}

@@ -388,7 +388,7 @@ const rfc3339 = "2006-01-02T15:04:05+07:00"
 // offset ±hh:mm out of the range of RFC 3339 (§ 5.6: time-numoffset,
 // time-hour 00–23 and time-minute 00–59), as -24:00 or +23:60, which
 // customer.ParseDay refuses (though time.Parse reads them): the hint of
-// such a date says so (timeHint). The fast path (clockTime) takes none
+// such a date says so (rowhint.Date). The fast path (clockTime) takes none
 // of them.
 func offsetOutOfRange(s string) bool {
 	n := len(s)

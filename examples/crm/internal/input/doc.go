@@ -33,7 +33,7 @@
 // one formatted for people, with a currency sign, a decimal comma,
 // thousands separators, a negative in parentheses or in scientific
 // notation, with 元 or RMB, in 万 or in full-width digits, is malformed
-// with a hint: hint.go). Optional: order_id, quantity (integer; 2.0 or 2.00,
+// with a hint: package internal/rowhint). Optional: order_id, quantity (integer; 2.0 or 2.00,
 // as pandas writes an integer column with blanks, is 2; 2.000 is
 // refused, as it may be 2000 with a thousands separator), cost (decimal cost of goods of the row),
 // discount (decimal, the money taken off the row's list price, written
@@ -49,7 +49,9 @@
 // (ISO 4217), kind (consumer, intermediary, or an intermediary role such as
 // wholesaler), category. Other columns of the format (channel, sku, size,
 // season) are accepted and not used. An optional column named in another
-// style ("Order ID"), as the Online Retail exports name it (InvoiceNo
+// style ("Order ID"), as Chinese ERP exports name it (订单号, 数量, 成本,
+// 折扣金额, 币种, 客户类型, 品类: salesrow.NamedInChinese), as the Online
+// Retail exports name it (InvoiceNo
 // or Invoice for order_id), or as Shopify's order exports name a
 // discount (Lineitem discount, Discount Amount), is not read, and the
 // reader reports it ([Misnamed]); a header without date or amount names the columns of

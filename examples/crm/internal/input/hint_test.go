@@ -8,6 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The hints of an amount written for people that other tests of the
+// package pin, as the reader words them (rowhint.Amount).
+const (
+	hintSign  = "write it as a plain number, without a currency sign or code (the currency goes in the currency column, or -currency)"
+	hintComma = "write it with a decimal point and without thousands separators (1234.50, not 1.234,50 or 1,234.50)"
+)
+
 // TestAmountHints reads amounts as spreadsheets and ERP systems format
 // them for people: with a currency sign or code, a decimal comma or
 // thousands separators, a negative in parentheses or with the minus

@@ -10,8 +10,10 @@ import (
 // A Misnamed is a column of a csv header that is not read although its
 // name, written in another style, is that of an optional column the csv
 // format reads: "Order ID", "OrderID", "order-id" or "Order.ID" for
-// order_id; or although a well-known export names that column so
-// (exportNames): "InvoiceNo" or "Invoice" for order_id. Such a column is
+// order_id; or although Chinese ERP exports name that column so
+// (salesrow.NamedInChinese): 订单号 for order_id, 数量 for quantity; or
+// although a well-known export names that column so (exportNames):
+// "InvoiceNo" or "Invoice" for order_id. Such a column is
 // an unknown one, and unknown columns are ignored, so the file is read
 // without it (without an order_id, a customer's rows of one day are one
 // order); the reader reports it rather than drop it silently. A required
@@ -142,9 +144,11 @@ var optionalColumns = []string{ColOrderID, ColQuantity, ColCost, ColDiscount, Co
 // misnamed returns the columns of header, the fields of the header row,
 // whose names are those of an optional column of l that l does not have,
 // written in another style: equal when spaces, hyphens, underscores and
-// points are left out, in any case (salesrow.NamedLike), or named as a
-// well-known export names it (exportNames: InvoiceNo for order_id). The
-// first such field is taken for each column.
+// points are left out, in any case (salesrow.NamedLike), named as
+// Chinese ERP exports name it (salesrow.NamedInChinese: 订单号 for
+// order_id), or named as a well-known export names it (exportNames:
+// InvoiceNo for order_id). The first such field is taken for each
+// column.
 func misnamed(header []string, l *salesrow.Layout) []Misnamed {
 	have := map[string]int{
 		ColOrderID: l.OrderID, ColQuantity: l.Quantity, ColCost: l.Cost, ColDiscount: l.Discount,
@@ -156,7 +160,7 @@ func misnamed(header []string, l *salesrow.Layout) []Misnamed {
 			continue
 		}
 		for i, name := range l.Header {
-			if name != "" && (salesrow.NamedLike(name, col) || exportNames[squash(name)].column == col) {
+			if name != "" && (salesrow.NamedLike(name, col) || salesrow.NamedInChinese(name, col) || exportNames[squash(name)].column == col) {
 				out = append(out, Misnamed{Field: i + 1, Name: strings.Clone(strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))), Column: col})
 				break
 			}

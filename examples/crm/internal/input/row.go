@@ -11,6 +11,7 @@ import (
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
+	"github.com/tailorcrm/tailor/internal/rowhint"
 )
 
 // Format is an input file format.
@@ -112,15 +113,9 @@ func valueError(file string, line int, column, value, reason string) *RowError {
 
 // rowError places a salesrow.FieldError in file at line; an amount, a
 // cost, a discount or a date written for people gets a hint
-// (withAmountHint, withDateHint).
+// (rowhint.Field).
 func rowError(file string, line int, fe *salesrow.FieldError) *RowError {
-	reason := fe.Reason
-	switch fe.Column {
-	case ColAmount, ColCost, ColDiscount:
-		reason = withAmountHint(reason, fe.Value)
-	case ColDate:
-		reason = withDateHint(reason, fe.Value)
-	}
+	reason := rowhint.Field(fe.Column, fe.Reason, fe.Value)
 	return &RowError{File: file, Line: line, Column: fe.Column, Value: fe.Value, HasValue: fe.HasValue, Reason: reason, Kind: fieldKind(fe)}
 }
 
@@ -316,10 +311,10 @@ func daysIn(y int, m time.Month) int {
 // ParseDay parses a YYYY-MM-DD date given on the command line. A day so
 // written that the calendar has not (1997-02-29, 1997-13-01) is an error
 // that says so; so is a day of year 0000, which the calendar of the rows
-// has (noSuchDay) but which is before the first year of a row
+// has (rowhint.NoSuchDay) but which is before the first year of a row
 // (customer.MinRecordYear), as the error of such a row says, and a
 // placeholder for a missing date that is no day (0000-00-00,
-// 1900-01-00: placeholders), as the hint of such a row says. Other
+// 1900-01-00: rowhint.Placeholder), as the hint of such a row says. Other
 // dates refused get the hint of flagDayHint.
 func ParseDay(s string) (customer.Date, error) {
 	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
@@ -327,10 +322,10 @@ func ParseDay(s string) (customer.Date, error) {
 			return d, nil
 		}
 	}
-	if what, ok := placeholders[s]; ok {
+	if what, ok := rowhint.Placeholder(s); ok {
 		return 0, fmt.Errorf("date %q: want YYYY-MM-DD; %s, written for a missing date", s, what)
 	}
-	if canonicalDay.MatchString(s) && s[:4] == "0000" && noSuchDay(s) == "" {
+	if rowhint.YMD(s) && s[:4] == "0000" && rowhint.NoSuchDay(s) == "" {
 		return 0, fmt.Errorf("date %q: want YYYY-MM-DD; %s is before %d, the first year of a row", s, s, customer.MinRecordYear)
 	}
 	if h := flagDayHint(s); h != "" {
@@ -340,22 +335,22 @@ func ParseDay(s string) (customer.Date, error) {
 }
 
 // flagDayHint is the hint for a date s of the command line that ParseDay
-// refused: that of a row (dateHint: a day the calendar has not, a day
-// written for people, 2024/03/05 or 05/03/2024), but for a day with a
-// time after it, which a row may have and the command line may not: the
-// day is to be given alone (and named when the calendar has not it); a
-// day with spaces around it, which a row may have (its fields are
-// trimmed), is to be given without them; a serial day number, which a
-// spreadsheet writes in a row, gets no hint.
+// refused: that of a row (rowhint.DateHint: a day the calendar has
+// not, a day written for people, 2024/03/05 or 05/03/2024), but for a
+// day with a time after it, which a row may have and the command line
+// may not: the day is to be given alone (and named when the calendar
+// has not it); a day with spaces around it, which a row may have (its
+// fields are trimmed), is to be given without them; a serial day
+// number, which a spreadsheet writes in a row, gets no hint.
 func flagDayHint(s string) string {
 	if t := strings.TrimSpace(s); t != s {
 		if _, err := ParseDay(t); err == nil {
 			return "give the day without the spaces around it: " + t
 		}
 	}
-	if len(s) > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && canonicalDay.MatchString(s[:10]) {
+	if len(s) > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && rowhint.YMD(s[:10]) {
 		day := s[:10]
-		if h := noSuchDay(day); h != "" {
+		if h := rowhint.NoSuchDay(day); h != "" {
 			return h + "; give the day alone, without a time"
 		}
 		if _, ok := ymd(day[0:4], day[5:7], day[8:10]); ok {
@@ -363,10 +358,10 @@ func flagDayHint(s string) string {
 		}
 		return fmt.Sprintf("%s is before %d, the first year of a row; give the day alone, without a time", day, customer.MinRecordYear)
 	}
-	if serialDay.MatchString(s) {
+	if rowhint.SerialDay(s) {
 		return ""
 	}
-	return dateHint(s)
+	return rowhint.DateHint(s)
 }
 
 // maxUnits bounds a quantity, so that sums of units cannot overflow.

@@ -1,4 +1,16 @@
-package input
+// Package rowhint adds hints to the reasons a field of a sales row
+// (package salesrow) is refused for, when the field is an amount or a
+// date written for people rather than for programs: with a currency
+// sign, thousands separators, 元 or 万, in full-width digits, as
+// 2024年3月5日 or 05/03/2024, with a time of 10:00 PM or an offset of
+// +0100. Such a value is not read (which separator is the decimal one,
+// which number the day, cannot always be told), but the error says what
+// to write instead. The crm command and the Beam pipeline word the
+// errors of a malformed row with it, so that they say the same.
+//
+// The hints run on the error path only: a field that is read costs
+// nothing.
+package rowhint
 
 import (
 	"fmt"
@@ -12,6 +24,20 @@ import (
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
+
+// Field returns reason, the reason a field of column (salesrow.ColAmount,
+// …) holding value was refused for, with the hint of Amount for an
+// amount, a cost or a discount, or of Date for a date; other columns'
+// reasons are returned as they are.
+func Field(column, reason, value string) string {
+	switch column {
+	case salesrow.ColAmount, salesrow.ColCost, salesrow.ColDiscount:
+		return Amount(reason, value)
+	case salesrow.ColDate:
+		return Date(reason, value)
+	}
+	return reason
+}
 
 // notDecimal is the reason salesrow gives for an amount or a cost that
 // does not parse.
@@ -54,8 +80,8 @@ var (
 // "1e-05").
 var sciNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+$`)
 
-// withAmountHint returns reason, the reason an amount or a cost v was
-// refused for, with a hint appended when v is a number as spreadsheets
+// Amount returns reason, the reason an amount, a cost or a discount v
+// was refused for, with a hint appended when v is a number as spreadsheets
 // and ERP systems format money for people: with a currency sign or an
 // ISO 4217 code ("€12.50", "12.50 EUR"), a decimal comma or thousands
 // separators ("12,50", "1.234,50", "1,234.50"), a negative in
@@ -67,7 +93,7 @@ var sciNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-
 // amount is not read (which separator is the decimal one cannot always
 // be told: 1,234 may be 1.234 or 1234), but the error says what to
 // write instead. It runs on the error path only.
-func withAmountHint(reason, v string) string {
+func Amount(reason, v string) string {
 	if reason != notDecimal {
 		return reason
 	}
@@ -216,6 +242,19 @@ const (
 	hintOffsetSp  = "write the offset with a colon, %s, right after the time"
 )
 
+// SerialDay reports whether s is written as a spreadsheet's serial day
+// number (45356, 45356.5): up to five digits, with a fraction or not.
+func SerialDay(s string) bool {
+	return serialDay.MatchString(s)
+}
+
+// YMD reports whether s is written as YYYY-MM-DD: four digits, two and
+// two, joined by hyphens, whether or not the calendar has that day
+// (NoSuchDay).
+func YMD(s string) bool {
+	return canonicalDay.MatchString(s)
+}
+
 var (
 	serialDay  = regexp.MustCompile(`^[0-9]{1,5}(\.[0-9]+)?$`)
 	compactDay = regexp.MustCompile(`^([0-9]{4})([0-9]{2})([0-9]{2})$`)
@@ -228,7 +267,7 @@ var (
 	offsetNoCol = regexp.MustCompile(`[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?( ?)([+-])([0-9]{2})([0-9]{2})$`)
 )
 
-// withDateHint returns reason, the reason a date v was refused for, with
+// Date returns reason, the reason a date v was refused for, with
 // a hint appended when v is a date as spreadsheets and ERP systems write
 // them for people: a serial day number (45356), day and month first
 // (05/03/2024, which may be either), year first with other separators or
@@ -239,7 +278,7 @@ var (
 // None is read, but the error says what to write instead. It runs on the
 // error path only.
 //
-// A day that the calendar has not (noSuchDay) is named whatever else
+// A day that the calendar has not (NoSuchDay) is named whatever else
 // is wrong, and the hint of the time after it, if that is wrong too,
 // follows (2023-02-29T10:00:00+0200: no 29 February, and the offset
 // without its colon).
@@ -247,20 +286,24 @@ var (
 // A date that systems write for a missing one (placeholderDay) gets a
 // hint that says so, whatever the reason it was refused for (it may be
 // no date, or one before 1900).
-func withDateHint(reason, v string) string {
+func Date(reason, v string) string {
 	if h := placeholderDay(strings.TrimSpace(v)); h != "" {
 		return reason + "; " + h
 	}
 	if reason != customer.WantDay {
 		return reason
 	}
-	if h := dateHint(strings.TrimSpace(v)); h != "" {
+	if h := DateHint(strings.TrimSpace(v)); h != "" {
 		return reason + "; " + h
 	}
 	return reason
 }
 
-func dateHint(s string) string {
+// DateHint is the hint of Date for a date s, trimmed, refused as no
+// date (customer.WantDay), without the reason before it: "" when s is
+// written for people in none of the ways Date names. A placeholder for a
+// missing date (Placeholder) gets none from it.
+func DateHint(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -269,7 +312,7 @@ func dateHint(s string) string {
 		if _, why := salesrow.ParseDate(a); why == "" {
 			return fmt.Sprintf(hintFullWidth, a)
 		}
-		if h := dateHint(a); h != "" {
+		if h := DateHint(a); h != "" {
 			return hintFullWidthToo + h
 		}
 		return ""
@@ -278,7 +321,7 @@ func dateHint(s string) string {
 		// A time after the day is left out of the hint, as after
 		// 2024/03/05.
 		day := m[1] + "-" + twoDigits(m[2]) + "-" + twoDigits(m[3])
-		if h := noSuchDay(day); h != "" {
+		if h := NoSuchDay(day); h != "" {
 			return h
 		}
 		return yearFirstHint(m[1], m[2], m[3])
@@ -292,7 +335,7 @@ func dateHint(s string) string {
 	}
 	// A day the calendar has not is named whatever else is wrong: the
 	// hint of the time, if any, follows.
-	noDay := noSuchDay(day)
+	noDay := NoSuchDay(day)
 	if m := offsetNoCol.FindStringSubmatch(s); m != nil {
 		off := m[4] + m[5] + ":" + m[6]
 		h := offsetRangeHint(off)
@@ -353,7 +396,7 @@ func joinHints(day, time string) string {
 }
 
 // hintTimeToo begins the hint of a time after a day the calendar has not
-// (noSuchDay), when the time is wrong too.
+// (NoSuchDay), when the time is wrong too.
 const hintTimeToo = "nor is the time after it: "
 
 // timeToo is the hint for the time, rest, written after a day that the
@@ -407,6 +450,14 @@ var placeholders = map[string]string{
 	"0001-01-01": "the zero time of many systems",
 }
 
+// Placeholder returns what day, written as YYYY-MM-DD without a time,
+// is when systems write it for a missing date ("MySQL's zero date",
+// placeholders), and whether it is one.
+func Placeholder(day string) (string, bool) {
+	what, ok := placeholders[day]
+	return what, ok
+}
+
 // placeholderDay is the hint for a date s that is a placeholder for a
 // missing one (placeholders), with or without a time after it; "" for
 // any other.
@@ -433,7 +484,7 @@ const (
 	hintLeap   = "the day is right, the time after it is not: " + leapSecond
 	leapSecond = "second 60 is a leap second, which only the last minute of a month in UTC has: 23:59:60Z on its last day, that minute shifted by the offset written (as 15:59:60-08:00), or 23:59:60 without an offset (RFC 3339 § 5.7)"
 	// hintOffsetRange is the hint for an offset, given with its sign,
-	// outside RFC 3339's range (offsetOutOfRange).
+	// outside RFC 3339's range (offsetRangeHint).
 	hintOffsetRange = "the offset %s is out of range: an offset is -23:59 to +23:59, hours 00–23 and minutes 00–59 (RFC 3339 § 5.6)"
 )
 
@@ -508,16 +559,20 @@ func timeHint(day, sep, rest string) string {
 }
 
 // offsetRangeHint is the hint for an offset off, ±hh:mm, out of RFC
-// 3339's range (offsetOutOfRange), whatever else the timestamp gets
-// wrong: no way of writing it makes it read; "" for an offset in range.
+// 3339's range (§ 5.6: time-hour 00–23, time-minute 00–59), as -24:00
+// or +23:60, which salesrow.ParseDate refuses (though time.Parse reads
+// them), whatever else the timestamp gets wrong: no way of writing it
+// makes it read; "" for an offset in range.
 func offsetRangeHint(off string) string {
-	if offsetOutOfRange("2006-01-02T15:04:05" + off) {
+	hh, _ := strconv.Atoi(off[1:3])
+	mm, _ := strconv.Atoi(off[4:6])
+	if hh > 23 || mm > 59 {
 		return fmt.Sprintf(hintOffsetRange, off)
 	}
 	return ""
 }
 
-// noSuchDay is the hint for a day written as YYYY-MM-DD that the
+// NoSuchDay is the hint for a day written as YYYY-MM-DD that the
 // calendar has not: a month out of 01–12 ("there is no month 13", the
 // day and month swapped, perhaps), a day 00, or a day past the
 // end of its month ("there is no 29 February: February 2023 has 28
@@ -526,7 +581,7 @@ func offsetRangeHint(off string) string {
 // 29 days in a year divisible by 4, except a century year not divisible
 // by 400 (2000 and 0000 are leap years, 1900 is not). The year is named
 // as written ("February 0001"). "" for any other text.
-func noSuchDay(day string) string {
+func NoSuchDay(day string) string {
 	if !canonicalDay.MatchString(day) {
 		return ""
 	}
@@ -543,6 +598,13 @@ func noSuchDay(day string) string {
 		return fmt.Sprintf("there is no %d %s: %s %s has %d days", dd, m, m, day[:4], daysIn(yy, m))
 	}
 	return ""
+}
+
+// daysIn returns the number of days of month m of year y, in the
+// proleptic Gregorian calendar (time.Date normalizes day 0 of the next
+// month to the last of m).
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // yearFirstHint is the hint for a valid day of year y, month m and day d

@@ -1,4 +1,4 @@
-package input
+package rowhint
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ func TestTimeHintWritesTheFractionWithAPoint(t *testing.T) {
 	} {
 		_, why := salesrow.ParseDate(v)
 		require.Equal(t, customer.WantDay, why, "%q is read", v)
-		assert.Equal(t, customer.WantDay+"; "+fmt.Sprintf(hintTimeAs, want), withDateHint(why, v), "%q", v)
+		assert.Equal(t, customer.WantDay+"; "+fmt.Sprintf(hintTimeAs, want), Date(why, v), "%q", v)
 		d, why := salesrow.ParseDate(want)
 		require.Empty(t, why, "the hint's %q is read", want)
 		assert.Equal(t, "2024-03-05", d.String(), want)

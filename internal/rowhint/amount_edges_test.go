@@ -1,4 +1,4 @@
-package input
+package rowhint
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// The edges of the amount hints (withAmountHint): the shortest amounts
+// The edges of the amount hints (Amount): the shortest amounts
 // in parentheses or with a trailing minus, each separator numberish
 // takes (a no-break space and an apostrophe among them), and a sign
 // after a space inside the parentheses. A reason other than "not a
@@ -29,7 +29,7 @@ func TestAmountHintEdges(t *testing.T) {
 		if tc.hint != "" {
 			want += "; " + tc.hint
 		}
-		assert.Equal(t, want, withAmountHint(notDecimal, tc.value), "%q", tc.value)
+		assert.Equal(t, want, Amount(notDecimal, tc.value), "%q", tc.value)
 	}
-	assert.Equal(t, "empty", withAmountHint("empty", "(5)"))
+	assert.Equal(t, "empty", Amount("empty", "(5)"))
 }
