@@ -44,7 +44,9 @@
 // and an optional one so named ("Order ID" for order_id), or named as
 // the Online Retail exports name it ("InvoiceNo" or "Invoice"), or as
 // Shopify's order exports name a discount ("Lineitem discount",
-// "Discount Amount"), is not read, as any other column, and stderr says
+// "Discount Amount"), or in Chinese ("订单号" for order_id, "数量",
+// "成本", "折扣金额", "币种", "客户类型", "品类"), is not read, as any
+// other column, and stderr says
 // so, naming the field and the column it would be (the UnitPrice and
 // Price of the Online Retail exports are prices per unit, not the amount
 // of a row: a header without amount says so). A header
