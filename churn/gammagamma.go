@@ -169,7 +169,8 @@ type GammaGammaFit struct {
 	Excluded int64
 	params   []Param
 	// llQ1 is the greatest log-likelihood with q = 1 (over p and γ),
-	// set when haveQ1 (FitGammaGamma, for 1 < q ≤ e^9.2).
+	// set when haveQ1 (FitGammaGamma, for 1 < q ≤ e^9.2, when the fit at
+	// q = 1 reached its maximum within the iteration budget).
 	llQ1   float64
 	haveQ1 bool
 }
@@ -200,7 +201,8 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 // 0.1%, the likelihood ratio in 99.9% and 3.2%. On 2,000 and more
 // customers the two agree. Over 18,000 samples with q = 1 (200 to 20,000
 // customers; p and γ as fitted to consumers, to dealers and to CDNOW) the
-// likelihood ratio called 2.7% determined, the Wald rule 1.9%.
+// likelihood ratio called 2.7% determined (486), the Wald rule 2.1%
+// (374).
 //
 // When the test does not reject q ≤ 1, the data cannot tell a finite mean
 // from an infinite one, and pγ/(q−1) is not an estimate but a number of
@@ -213,7 +215,8 @@ func (f GammaGammaFit) Params() []Param { return cloneParams(f.params) }
 //
 // A fit without the fit at q = 1 ([GammaGammaFit.MeanSpendSignedRoot]
 // reports none: a fit not made by [FitGammaGamma], one that did not
-// converge, or one whose fit at q = 1 found no finite likelihood) is
+// converge, or one whose fit at q = 1 found no finite likelihood or ran
+// out of iterations, FitOptions.MaxIterations, before its maximum) is
 // judged by the Wald rule instead: q exceeds 1 by more than 1.96 standard
 // errors ([GammaGammaFit.MeanSpendStdErr]), the two-sided 95% Wald
 // interval of q lying above 1.
@@ -236,8 +239,11 @@ func (f GammaGammaFit) MeanSpendDetermined() bool {
 // which [GammaGammaFit.MeanSpendDetermined] judges the mean spend (r >
 // 1.96). ok is false when the fit has none: q̂ ≤ 1 or beyond e^9.2, a
 // fit not made by [FitGammaGamma] or one that ended with a
-// *ConvergenceError, or a fit at q = 1 that found no finite likelihood.
-// r is 0 when the fit at q = 1 is as likely as the fit.
+// *ConvergenceError, or a fit at q = 1 that found no finite likelihood
+// or ran out of iterations (FitOptions.MaxIterations) before its
+// maximum, which would make r too large.
+// r is 0 when the fit at q = 1 is as likely as the fit (or, by the
+// optimisers' rounding, more likely).
 func (f GammaGammaFit) MeanSpendSignedRoot() (r float64, ok bool) {
 	if !f.haveQ1 {
 		return 0, false
@@ -507,10 +513,13 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 // at q0, over p and γ, of the n customers whose objective raw and mean
 // spend meanZ gammaGammaObjective returned, by the optimiser of
 // FitGammaGamma with settings s on (ln p, ln γ/meanZ) from start =
-// (p, γ); ok is false when no finite point was found. On an edge of the
-// model (p → ∞, γ → 0) the optimiser stops short of the limit, and ll is
-// the best finite point it reached, as in FitGammaGamma: converged is
-// then false.
+// (p, γ); ok is false when no finite point was found, or when the
+// iteration budget of s ran out first (ll would then be below the
+// maximum, and the likelihood ratio against it too large). On an edge of
+// the model (p → ∞, γ → 0) the optimiser stops short of the limit, where
+// the likelihood changes by less than its rounding noise, and ll is the
+// best finite point it reached, as in FitGammaGamma: converged is then
+// false, ok true.
 func gammaGammaMaxAtQ(raw objective, meanZ float64, n int64, q0 float64, start [2]float64, s optSettings) (ll float64, converged, ok bool) {
 	lm, lq := math.Log(meanZ), math.Log(q0)
 	f := func(theta, grad []float64) float64 {
@@ -532,8 +541,8 @@ func gammaGammaMaxAtQ(raw objective, meanZ float64, n int64, q0 float64, start [
 		th0 = [maxDim]float64{}
 	}
 	res := minimize(2, f, th0, s)
-	if !finite(res.f) {
-		return 0, false, false
+	if !finite(res.f) || (!res.converged && !res.stalled) {
+		return 0, res.converged, false
 	}
 	return -res.f * float64(n), res.converged, true
 }

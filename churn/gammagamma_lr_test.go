@@ -99,7 +99,14 @@ func TestMeanSpendSignedRootNone(t *testing.T) {
 	_, ok := fit.MeanSpendSignedRoot()
 	assert.False(t, ok)
 	assert.False(t, fit.MeanSpendDetermined())
-	assert.False(t, GammaGammaFit{Model: GammaGamma{P: 1, Q: 2, V: 1}}.haveQ1)
+	// A fit made by hand, with the log-likelihood of one and q well above
+	// 1: no signed root (ℓ₁ is 0, not the likelihood at q = 1), and the
+	// Wald rule.
+	hand := GammaGammaFit{Model: GammaGamma{P: 1, Q: 2, V: 1}}
+	hand.LogLikelihood = 50
+	_, ok = hand.MeanSpendSignedRoot()
+	assert.False(t, ok)
+	assert.Equal(t, 2-1 > meanSpendZ*hand.MeanSpendStdErr(), hand.MeanSpendDetermined())
 	// A fit that did not converge is judged by the Wald rule.
 	fit, err = FitGammaGamma(dealerSpend(t, 3, 1), &FitOptions{MaxIterations: 2})
 	var ce *ConvergenceError
@@ -120,4 +127,33 @@ func TestMeanSpendSignedRootCDNOW(t *testing.T) {
 	t.Logf("r=%v", r)
 	assert.Greater(t, r, 5.0)
 	assert.True(t, fit.MeanSpendDetermined())
+}
+
+// The fit at q = 1 runs on the caller's iteration budget. When that
+// budget lets the fit converge but ends the fit at q = 1 before its
+// maximum (on CDNOW, 16 to 29 iterations), ℓ₁ is too low and r too
+// large: the fit then has no signed root and is judged by the Wald rule,
+// rather than by an r that overstates the evidence against q = 1.
+func TestMeanSpendSignedRootNeedsTheMaximumAtQ1(t *testing.T) {
+	g, err := GroupSpend(cdnowSpend(t))
+	require.NoError(t, err)
+	ref, err := FitGammaGamma(g, nil)
+	require.NoError(t, err)
+	rRef, ok := ref.MeanSpendSignedRoot()
+	require.True(t, ok)
+	converged := 0
+	for it := 12; it <= 40; it++ {
+		fit, err := FitGammaGamma(g, &FitOptions{MaxIterations: it})
+		if err != nil {
+			continue
+		}
+		converged++
+		r, ok := fit.MeanSpendSignedRoot()
+		if !ok {
+			assert.Equal(t, fit.Model.Q-1 > meanSpendZ*fit.MeanSpendStdErr(), fit.MeanSpendDetermined(), "MaxIterations %d: the Wald rule", it)
+			continue
+		}
+		assert.LessOrEqual(t, r, rRef+1e-6, "MaxIterations %d: r above that of the maximum at q = 1", it)
+	}
+	require.Positive(t, converged)
 }

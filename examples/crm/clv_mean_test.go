@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tailorcrm/tailor/churn"
 )
 
 // heavyTailShop is a shop whose intermediaries' mean order values spread
@@ -169,4 +170,28 @@ func TestCLVOfOneTimeBuyersAtTheEdge(t *testing.T) {
 	for _, row := range brows[1:] {
 		assert.Equal(t, clv[row[0]], row[col], "%s: score and batch give the same clv", row[0])
 	}
+}
+
+// spendLine says by which rule a fit with q > 1 leaves the mean spend
+// undetermined: the likelihood ratio against q = 1 when the fit has its
+// signed root, and otherwise (a fit at q = 1 that found no finite
+// likelihood or ran out of iterations) the standard error of q, the fit's
+// own or the least a fit on its customers can have; a fit that
+// determines the mean, or has q ≤ 1, says nothing of it.
+func TestSpendLineRules(t *testing.T) {
+	f := fitted{spend: churn.GammaGamma{P: 2, Q: 1.5, V: 10}, excluded: 3}
+	f.info.Customers = 40
+	f.meanSpendR, f.meanSpendROK, f.meanSpendSE = 1.25, true, 0.4
+	assert.Equal(t, "crm: gammagamma for dealers p=2 q=1.5 v=10 on 40 repeat customers (3 excluded); the likelihood ratio does not tell q from 1 (signed root 1.25, not above 1.96), so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase get no clv", spendLine("dealers", f, ""))
+
+	f.meanSpendROK = false
+	f.info.StdErrOK = true
+	assert.Equal(t, "crm: gammagamma p=2 q=1.5 v=10 on 40 repeat customers (3 excluded); q is within 1.96 standard errors (0.4) of 1, so the mean spend p·v/(q−1) is not determined: customers without a repeat purchase get no clv", spendLine("", f, ""))
+	f.info.StdErrOK = false
+	assert.Contains(t, spendLine("", f, ""), "; q is within 1.96 standard errors (0.4, the least a fit on 40 customers can have: the fit has none of its own) of 1,")
+
+	f.meanSpend = true
+	assert.Equal(t, "crm: gammagamma p=2 q=1.5 v=10 on 40 repeat customers (3 excluded)", spendLine("", f, ""))
+	f.meanSpend, f.spend.Q = false, 0.9
+	assert.Equal(t, "crm: gammagamma p=2 q=0.9 v=10 on 40 repeat customers (3 excluded)", spendLine("", f, ""))
 }

@@ -299,9 +299,10 @@
 // the best fit with q = 1 does not reject q ≤ 1 (its signed root is at
 // most 1.96; churn.GammaGammaFit.MeanSpendDetermined), as when the kind's
 // spend per order spreads over orders of magnitude; the line of that fit
-// says so. A fit without that ratio (one that did not converge) is judged
-// by the standard error of q, or, without one, by the least a fit on its
-// customers can have (churn.GammaGammaFit.MeanSpendStdErr).
+// says so. A fit without that ratio (its fit at q = 1 found no finite
+// likelihood or did not converge) is judged by the standard error of q,
+// or, without one, by the least a fit on its customers can have
+// (churn.GammaGammaFit.MeanSpendStdErr).
 //
 // A fit whose likelihood is highest at the edge of the parameter space
 // (churn.BoundaryError: on a small shop, often a dropout probability
