@@ -20,7 +20,7 @@ func TestNamedInChinese(t *testing.T) {
 		"数量": salesrow.ColQuantity, "折扣金额": salesrow.ColDiscount, "币种": salesrow.ColCurrency,
 		"货币": salesrow.ColCurrency, "品类": salesrow.ColCategory, "类别": salesrow.ColCategory,
 		"商品类别": salesrow.ColCategory, "成本": salesrow.ColCost, "成本金额": salesrow.ColCost,
-		"客户类型": salesrow.ColKind,
+		"客户类型": salesrow.ColKind, "订单id": salesrow.ColOrderID,
 	} {
 		assert.True(t, salesrow.NamedInChinese(name, col), "%s %s", name, col)
 		assert.False(t, salesrow.NamedInChinese(name, salesrow.ColAmount+salesrow.ColKind), name)

@@ -348,7 +348,8 @@ func NewLayout(header []string) (*Layout, error) {
 // reads none by such a name. 实收 and 实付 are the money received and
 // paid, the amount of a row; 应收 (receivable) and 原价 (list price) are
 // not it, and are not listed. Of the optional columns: 单号 is the
-// number of the sale's document, an order's; 成本 is the cost of goods
+// number of the sale's document, an order's, and 订单ID (read as 订单id)
+// the order's ID, as 客户ID is the customer's; 成本 is the cost of goods
 // of the row, as cost is (a unit cost, 成本价 or 单位成本, is not listed);
 // 折扣金额 is the money taken off, the discount, but 折扣 alone is not
 // listed, as Chinese exports write a rate in it (8折, 0.8: 80% of the
@@ -381,6 +382,7 @@ var chineseNames = map[string]string{
 	"销售额":  ColAmount,
 	"订单号":  ColOrderID,
 	"订单编号": ColOrderID,
+	"订单id": ColOrderID,
 	"单号":   ColOrderID,
 	"数量":   ColQuantity,
 	"成本":   ColCost,

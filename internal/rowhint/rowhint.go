@@ -301,8 +301,11 @@ func Date(reason, v string) string {
 
 // DateHint is the hint of Date for a date s, trimmed, refused as no
 // date (customer.WantDay), without the reason before it: "" when s is
-// written for people in none of the ways Date names. A placeholder for a
-// missing date (Placeholder) gets none from it.
+// written for people in none of the ways Date names. It does not tell
+// a placeholder for a missing date (Placeholder), which Date and a
+// caller are to name before they ask for it: 0000-00-00 and 1900-01-00,
+// days the calendar has not, get the hint of NoSuchDay ("there is no
+// month 00"), as any such day.
 func DateHint(s string) string {
 	if s == "" {
 		return ""

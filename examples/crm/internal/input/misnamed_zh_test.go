@@ -10,7 +10,7 @@ import (
 )
 
 // TestMisnamedChineseColumns: an optional column named as Chinese ERP
-// exports name it (订单号 for order_id, 数量 for quantity, 成本 for
+// exports name it (订单号 or 订单ID for order_id, 数量 for quantity, 成本 for
 // cost, 折扣金额 for discount, 币种 for currency, 客户类型 for kind, 品类
 // for category) is not read, and both readers report it as they report
 // "Order ID". A name whose meaning is not that of the column gets no
@@ -31,6 +31,7 @@ func TestMisnamedChineseColumns(t *testing.T) {
 		{"customer_id,date,amount,订单编号,成本金额,货币,商品类别", []Misnamed{
 			{4, "订单编号", ColOrderID}, {5, "成本金额", ColCost}, {6, "货币", ColCurrency}, {7, "商品类别", ColCategory}}},
 		{"customer_id,date,amount, 单号 ,类别", []Misnamed{{4, "单号", ColOrderID}, {5, "类别", ColCategory}}},
+		{"customer_id,date,amount,订单ID", []Misnamed{{4, "订单ID", ColOrderID}}},
 		{"\ufeff订单号,customer_id,date,amount", []Misnamed{{1, "订单号", ColOrderID}}},
 		{"customer_id,date,amount,单号,订单号", []Misnamed{{4, "单号", ColOrderID}}},
 		{"customer_id,date,amount,折扣,渠道,销售渠道,尺码,季节,款号,货号,商品编码", nil},
