@@ -53,7 +53,9 @@ func (g *ContactGroup) UnmarshalText(b []byte) error {
 // ContactGroupOf returns the contact group of a classified customer:
 // [ContactVIP] for a customer of the [HighValue] quadrant or of grade
 // [GradeA] (strategic; 004's A high-value customer), the two readings of
-// 001's high-value loyal customer; [ContactStandard] for the others.
+// 001's high-value loyal customer; [ContactStandard] for the others,
+// among them a result that no classification filled (quadrant and grade
+// zero), which nothing shows to be high-value.
 func ContactGroupOf(r *Result) ContactGroup {
 	if r.Quadrant == HighValue || r.Grade == GradeA {
 		return ContactVIP

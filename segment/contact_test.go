@@ -40,6 +40,7 @@ func TestContactGroupOf(t *testing.T) {
 		{segment.PotentialValue, segment.GradeB, segment.ContactStandard},
 		{segment.SecondaryValue, 0, segment.ContactStandard},
 		{segment.LowValue, segment.GradeC, segment.ContactStandard},
+		{0, 0, segment.ContactStandard},
 	} {
 		r := segment.Result{Quadrant: c.q, Grade: c.g}
 		assert.Equal(t, c.want, segment.ContactGroupOf(&r), "%v %v", c.q, c.g)
