@@ -266,7 +266,9 @@ type Layout struct {
 // says what the header looks like when it tells why: separated by
 // another character than a comma (";", a tab, "|", a full-width comma
 // or semicolon), a column named in another style ([NamedLike]) or as
-// Chinese exports name it (会员卡号, 销售日期, 实收金额), a name
+// Chinese exports name it (会员卡号, 销售日期, 实收金额, also with a unit in
+// brackets, spaces inside or in traditional script: 实收金额（元）, 金額;
+// [NamedInChinese]), a name
 // that is not UTF-8 (with the conversion that [IDProblem] names).
 func NewLayout(header []string) (*Layout, error) {
 	idx := make(map[string]int, len(header))
@@ -318,7 +320,7 @@ func NewLayout(header []string) (*Layout, error) {
 				continue
 			}
 			for i, name := range names {
-				if NamedLike(name, req) || chineseNames[name] == req {
+				if NamedLike(name, req) || chineseColumn(name) == req {
 					hint += fmt.Sprintf("; field %d, %q, would be %s: rename the column", i+1, strings.TrimSpace(header[i]), req)
 					break
 				}
@@ -357,6 +359,17 @@ func NewLayout(header []string) (*Layout, error) {
 // or trade (零售, 批发, 经销商), the kind. Columns the rules do not read
 // (a channel, 渠道; a size, 尺码; a season, 季节; an article number, 款号
 // or 货号) are not listed: their names change nothing.
+//
+// Synonyms, each of the meaning of its column in the format: 销售数量 and
+// 商品数量 (units sold) are the quantity; 优惠金额 and 折扣额 (the money
+// taken off) the discount; 下单时间, 交易时间 and 销售时间 (the time of the
+// order, of the sale) the date; 单据编号, 销售单号 and 小票号 (the number
+// of the sale's document, of its receipt) the order's ID; 客户编码,
+// 会员编码 and 顾客id the customer's ID; 销售成本 (the cost of the goods
+// sold) the cost; 商品分类 the category; 币别 (as Taiwan's exports name
+// it) the currency. Names are listed in simplified script:
+// [chineseColumn] reads one in traditional script (訂單號, 數量, 幣種) as
+// its simplified form.
 var chineseNames = map[string]string{
 	"客户编号": ColCustomerID,
 	"客户id": ColCustomerID,
@@ -394,17 +407,35 @@ var chineseNames = map[string]string{
 	"品类":   ColCategory,
 	"类别":   ColCategory,
 	"商品类别": ColCategory,
+	"销售数量": ColQuantity,
+	"商品数量": ColQuantity,
+	"优惠金额": ColDiscount,
+	"折扣额":  ColDiscount,
+	"下单时间": ColDate,
+	"交易时间": ColDate,
+	"销售时间": ColDate,
+	"单据编号": ColOrderID,
+	"销售单号": ColOrderID,
+	"小票号":  ColOrderID,
+	"客户编码": ColCustomerID,
+	"会员编码": ColCustomerID,
+	"顾客id": ColCustomerID,
+	"销售成本": ColCost,
+	"商品分类": ColCategory,
+	"币别":   ColCurrency,
 }
 
 // NamedInChinese reports whether name, a header name as [NewLayout]
 // reads it (trimmed, in lower case), is one that Chinese ERP and POS
-// exports give column (订单号 for order_id, 实收金额 for amount). No
-// column is read by such a name: NewLayout names a required column so
-// named in the error of a missing one; a reader may warn of an optional
-// one, as of one named in another style ([NamedLike]).
+// exports give column (订单号 for order_id, 实收金额 for amount), also
+// with a unit in brackets, spaces inside or in traditional script
+// (成本（元）, 订单 号, 訂單號: [chineseColumn]). No column is read by
+// such a name: NewLayout names a required column so named in the error
+// of a missing one; a reader may warn of an optional one, as of one
+// named in another style ([NamedLike]).
 func NamedInChinese(name, column string) bool {
-	c, ok := chineseNames[name]
-	return ok && c == column
+	c := chineseColumn(name)
+	return c != "" && c == column
 }
 
 // NamedLike reports whether name, a header name as [NewLayout] reads it
@@ -879,7 +910,8 @@ func thousands(s string) bool {
 
 // ParseKind parses a kind, in any case: consumer, intermediary or an
 // intermediary role ([customer.ParseKind]). The reason is empty when it
-// parses.
+// parses; for a kind written in Chinese it ends in what to write instead
+// ([chineseKinds]).
 func ParseKind(s string) (customer.Kind, string) {
 	switch s {
 	case "consumer":
@@ -889,9 +921,40 @@ func ParseKind(s string) (customer.Kind, string) {
 	}
 	k, err := customer.ParseKind(strings.ToLower(s))
 	if err != nil {
-		return 0, "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)"
+		why := "want consumer or intermediary (or dealer, franchisee, wholesaler, agent)"
+		if h, ok := chineseKinds[s]; ok {
+			why += "; " + strconv.Quote(s) + " is " + h
+		}
+		return 0, why
 	}
 	return k, ""
+}
+
+// chineseKinds are the kinds of customer that Chinese exports write in
+// their type-of-customer column (客户类型), with what each is and what to
+// write: 零售 (retail), 散客 (a walk-in customer) and 个人 (a private
+// person) buy for themselves, consumer; 批发 (wholesale), 经销商 (a
+// dealer), 加盟商 (a franchisee), 代理商 (an agent) and 分销商 (a
+// distributor) buy to sell on, intermediary, with the role of
+// [customer.Role] where one is its own (a distributor is a dealer or a
+// wholesaler, which the word does not tell). In simplified and in
+// traditional script. [ParseKind] gives the hint; the value is refused
+// all the same.
+var chineseKinds = map[string]string{
+	"零售":  "retail: write consumer",
+	"散客":  "a walk-in customer: write consumer",
+	"个人":  "a private person: write consumer",
+	"個人":  "a private person: write consumer",
+	"批发":  "wholesale: write intermediary (or wholesaler)",
+	"批發":  "wholesale: write intermediary (or wholesaler)",
+	"批发商": "a wholesaler: write intermediary (or wholesaler)",
+	"批發商": "a wholesaler: write intermediary (or wholesaler)",
+	"经销商": "a dealer: write intermediary (or dealer)",
+	"經銷商": "a dealer: write intermediary (or dealer)",
+	"加盟商": "a franchisee: write intermediary (or franchisee)",
+	"代理商": "an agent: write intermediary (or agent)",
+	"分销商": "a distributor: write intermediary",
+	"分銷商": "a distributor: write intermediary",
 }
 
 // quoteShort quotes an offending value for an error message, cut to its

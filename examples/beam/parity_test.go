@@ -133,6 +133,8 @@ func TestErrorsMatchCRM(t *testing.T) {
 		{"the renminbi as RMB", "customer_id,date,amount,currency\nc1,2025-01-01,10,RMB\n"},
 		{"a quantity in full-width digits", "customer_id,date,amount,quantity\nc1,2025-01-01,10,１\n"},
 		{"a discount in 折", "customer_id,date,amount,discount\nc1,2025-01-01,10,8折\n"},
+		{"a kind in Chinese", "customer_id,date,amount,kind\nc1,2025-01-01,10,零售\n"},
+		{"a kind in traditional script", "customer_id,date,amount,kind\nc1,2025-01-01,10,經銷商\n"},
 		{"a GBK customer_id", "customer_id,date,amount\nc1,2025-01-01,10\n\xd5\xc5\xc8\xfd,2025-01-02,12\n"},
 		{"a GBK or Windows-1252 customer_id", "customer_id,date,amount\nc1,2025-01-01,10\n\xc4\xd0,2025-01-02,12\n"},
 		{"a customer_id of UTF-8 cut short", "customer_id,date,amount\nc1,2025-01-01,10\n\xe5\xbc\xa0\xe4\xb8,2025-01-02,12\n"},

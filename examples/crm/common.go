@@ -208,9 +208,10 @@ func rowCounts(rows, skipped int64, n int) string {
 // first of their errors, and the count of every fault (column and
 // reason) among all of them to stderr: "crm: orders.csv: 4103 skipped
 // rows by column and reason: customer_id: empty ×4100; amount: not a
-// decimal number ×3". When an earlier read of the input (s.listed)
-// reported the same rows, it writes the count only, with a pointer to
-// that list.
+// decimal number ×3"; when a reason names GBK/GB18030, a line that
+// tells to convert the whole file (input.GBKNote). When an earlier read
+// of the input (s.listed) reported the same rows, it writes the count
+// only, with a pointer to that list.
 func (s *source) reportSkipped(e *env, k skipped) {
 	if k.n == 0 {
 		return
@@ -237,6 +238,9 @@ func (s *source) reportSkipped(e *env, k skipped) {
 		fmt.Fprintf(e.stderr, "%s ×%d", sk.Kind, sk.Rows)
 	}
 	fmt.Fprintln(e.stderr)
+	if note := input.GBKNote(k.skips); note != "" {
+		fmt.Fprintf(e.stderr, "crm: %s: %s\n", s.name, note)
+	}
 }
 
 // same reports whether path names the input file itself.

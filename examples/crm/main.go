@@ -45,7 +45,9 @@
 // the Online Retail exports name it ("InvoiceNo" or "Invoice"), or as
 // Shopify's order exports name a discount ("Lineitem discount",
 // "Discount Amount"), or in Chinese ("订单号" for order_id, "数量",
-// "成本", "折扣金额", "币种", "客户类型", "品类"), is not read, as any
+// "成本", "折扣金额", "币种", "客户类型", "品类", also with a unit in
+// brackets, "成本（元）", spaces inside, "订单 号", in traditional script,
+// "訂單號", or by a synonym, "销售数量", "优惠金额"), is not read, as any
 // other column, and stderr says
 // so, naming the field and the column it would be (the UnitPrice and
 // Price of the Online Retail exports are prices per unit, not the amount
@@ -187,7 +189,13 @@
 // to stderr, then a count of all the rows skipped by column and reason,
 // most first (`orders.csv: 4103 skipped rows by column and reason:
 // customer_id: empty ×4100; amount: not a decimal number ×3`), so that no
-// fault is hidden behind another. A quote that is not closed where the
+// fault is hidden behind another. When a reason names GBK/GB18030, a
+// line after the count says that the rows read may hold garbled text
+// (GBK bytes form UTF-8 by chance: "女" is "Ů") and to convert the whole
+// file with iconv -f GB18030 -t UTF-8 rather than skip rows. A kind
+// written in Chinese is malformed with what to write: `kind "零售": want
+// consumer or intermediary (or dealer, franchisee, wholesaler, agent);
+// "零售" is retail: write consumer`. A quote that is not closed where the
 // line ends makes its line malformed when the record it opens is no row
 // of the file (it has not the header's number of fields, or takes in
 // lines that are rows of their own): one stray quote costs one line, and

@@ -50,7 +50,8 @@
 // wholesaler), category. Other columns of the format (channel, sku, size,
 // season) are accepted and not used. An optional column named in another
 // style ("Order ID"), as Chinese ERP exports name it (订单号, 数量, 成本,
-// 折扣金额, 币种, 客户类型, 品类: salesrow.NamedInChinese), as the Online
+// 折扣金额, 币种, 客户类型, 品类, also 成本（元）, 订单 号, 訂單號 or
+// 销售数量: salesrow.NamedInChinese), as the Online
 // Retail exports name it (InvoiceNo
 // or Invoice for order_id), or as Shopify's order exports name a
 // discount (Lineitem discount, Discount Amount), is not read, and the
@@ -118,7 +119,10 @@
 // ([RowError.Kind]), the reason without the parts that vary from row to
 // row (the value, a count, a customer ID, a hint on the value), so that
 // the 4,100 rows without a customer ID and the three amounts "12x" of an
-// export are two counts. Every read path counts the same.
+// export are two counts. Every read path counts the same. A count whose
+// reason names GBK/GB18030 goes with a note ([GBKNote]): the rows of such
+// a file that were read may hold garbled text, and the whole file is to
+// be converted.
 //
 // A reader can go on after a *RowError (the caller decides whether to
 // skip); any other error ends the file. A physical line longer than
