@@ -3,7 +3,6 @@ package segment
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/tailorcrm/tailor/customer"
@@ -193,28 +192,16 @@ type PromotionFacts struct {
 
 // validate reports every bad field of f.
 func (f *PromotionFacts) validate() error {
-	var bad []customer.FieldError
-	add := func(field, code, format string, a ...any) {
-		bad = append(bad, customer.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, a...)})
-	}
-	if strings.TrimSpace(string(f.ID)) == "" {
-		add("id", customer.CodeRequired, "is empty")
-	}
+	var bad dayFaults
+	bad.id(f.ID)
 	if !f.Group.Valid() {
-		add("group", customer.CodeUnknown, "%v is not a contact group", f.Group)
+		bad.add("group", customer.CodeUnknown, "%v is not a contact group", f.Group)
 	}
-	inRange := func(field string, d customer.Date) bool {
-		if d < minFollowUpDay || d > maxFollowUpDay {
-			add(field, customer.CodeRange, "day %d (since 1970-01-01) is outside 0000-01-01 to 9999-12-31", d)
-			return false
-		}
-		return true
-	}
-	asOfOK := inRange("as_of", f.AsOf)
+	asOfOK := bad.day("as_of", f.AsOf)
 	for i, d := range f.Promotions {
 		field := fmt.Sprintf("promotions[%d]", i)
-		if inRange(field, d) && asOfOK && d > f.AsOf {
-			add(field, customer.CodeFuture, "%v is after the as-of day %v", d, f.AsOf)
+		if bad.day(field, d) && asOfOK && d > f.AsOf {
+			bad.add(field, customer.CodeFuture, "%v is after the as-of day %v", d, f.AsOf)
 		}
 	}
 	return customer.Invalid(fmt.Sprintf("promotions of customer %q", f.ID), bad)

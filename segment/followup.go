@@ -263,31 +263,45 @@ const (
 
 // validate reports every bad field of f.
 func (f *FollowUpFacts) validate() error {
-	var bad []customer.FieldError
-	add := func(field, code, format string, a ...any) {
-		bad = append(bad, customer.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, a...)})
-	}
-	if strings.TrimSpace(string(f.ID)) == "" {
-		add("id", customer.CodeRequired, "is empty")
-	}
+	var bad dayFaults
+	bad.id(f.ID)
 	if !f.Kind.Valid() {
-		add("kind", customer.CodeUnknown, "%v is not a customer kind", f.Kind)
+		bad.add("kind", customer.CodeUnknown, "%v is not a customer kind", f.Kind)
 	}
-	inRange := func(field string, d customer.Date) bool {
-		if d < minFollowUpDay || d > maxFollowUpDay {
-			add(field, customer.CodeRange, "day %d (since 1970-01-01) is outside 0000-01-01 to 9999-12-31", d)
-			return false
-		}
-		return true
-	}
-	asOfOK := inRange("as_of", f.AsOf)
+	asOfOK := bad.day("as_of", f.AsOf)
 	if f.Bought {
-		inRange("first_purchase", f.FirstPurchase)
+		bad.day("first_purchase", f.FirstPurchase)
 	}
-	if f.FollowedUp && inRange("last_follow_up", f.LastFollowUp) && asOfOK && f.LastFollowUp > f.AsOf {
-		add("last_follow_up", customer.CodeFuture, "%v is after the as-of day %v: the follow-ups before it are not known", f.LastFollowUp, f.AsOf)
+	if f.FollowedUp && bad.day("last_follow_up", f.LastFollowUp) && asOfOK && f.LastFollowUp > f.AsOf {
+		bad.add("last_follow_up", customer.CodeFuture, "%v is after the as-of day %v: the follow-ups before it are not known", f.LastFollowUp, f.AsOf)
 	}
 	return customer.Invalid(fmt.Sprintf("follow-up of customer %q", f.ID), bad)
+}
+
+// dayFaults collects the faults of the facts of one customer that
+// NextFollowUp and NextPromotion are given, each naming its field.
+type dayFaults []customer.FieldError
+
+// add adds the fault of field, its message formatted from format and a.
+func (b *dayFaults) add(field, code, format string, a ...any) {
+	*b = append(*b, customer.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, a...)})
+}
+
+// id adds a fault for an empty or blank customer ID.
+func (b *dayFaults) id(id customer.ID) {
+	if strings.TrimSpace(string(id)) == "" {
+		b.add("id", customer.CodeRequired, "is empty")
+	}
+}
+
+// day reports whether d lies within 0000-01-01 to 9999-12-31, and adds a
+// fault naming field when it does not.
+func (b *dayFaults) day(field string, d customer.Date) bool {
+	if d < minFollowUpDay || d > maxFollowUpDay {
+		b.add(field, customer.CodeRange, "day %d (since 1970-01-01) is outside 0000-01-01 to 9999-12-31", d)
+		return false
+	}
+	return true
 }
 
 // FollowUp is the next follow-up of one customer ([NextFollowUp]).
