@@ -11,8 +11,8 @@ import (
 // as [chineseKey] writes it: without spaces, in simplified script and
 // without a unit in brackets at its end, so 成本（元）, 订单 号 and 訂單號
 // are 成本, 订单号 and 订单号. It serves the hints alone (the error of a
-// missing column, a reader's warning of a column not read) and runs once
-// a header at most, never on a row.
+// missing column, a reader's warning of a column not read) and runs on
+// the names of a header alone, never on a row.
 func chineseColumn(name string) string {
 	if c, ok := chineseNames[name]; ok {
 		return c
@@ -26,8 +26,8 @@ func chineseColumn(name string) string {
 // simplified script ([traditional]), and without a unit in brackets at
 // its end ([unitWords]) after at least one character: 成本（元）, 成本(元),
 // 数量【件】 and 金额[RMB] are 成本, 数量 and 金额. Brackets are the
-// ASCII, full-width and lenticular ones, ( （ [ ［ 【 〔, closed by any of
-// ) ） ] ］ 】 〕. A bracket holding anything else (金额（万元）, in ten
+// ASCII, full-width, lenticular and tortoise-shell ones, ( （ [ ［ 【 〔,
+// closed by any of ) ） ] ］ 】 〕. A bracket holding anything else (金额（万元）, in ten
 // thousand yuan; 成本（单价）, a unit cost) stays, and the name is then
 // none of chineseNames.
 func chineseKey(name string) string {

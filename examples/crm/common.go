@@ -208,7 +208,8 @@ func rowCounts(rows, skipped int64, n int) string {
 // first of their errors, and the count of every fault (column and
 // reason) among all of them to stderr: "crm: orders.csv: 4103 skipped
 // rows by column and reason: customer_id: empty ×4100; amount: not a
-// decimal number ×3"; when a reason names GBK/GB18030, a line that
+// decimal number ×3"; when a reason is that of GBK/GB18030 text
+// (salesrow.NotUTF8GB, not the GBK-or-Windows-1252 one), a line that
 // tells to convert the whole file (input.GBKNote). When an earlier read
 // of the input (s.listed) reported the same rows, it writes the count
 // only, with a pointer to that list.

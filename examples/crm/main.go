@@ -189,10 +189,12 @@
 // to stderr, then a count of all the rows skipped by column and reason,
 // most first (`orders.csv: 4103 skipped rows by column and reason:
 // customer_id: empty ×4100; amount: not a decimal number ×3`), so that no
-// fault is hidden behind another. When a reason names GBK/GB18030, a
-// line after the count says that the rows read may hold garbled text
-// (GBK bytes form UTF-8 by chance: "女" is "Ů") and to convert the whole
-// file with iconv -f GB18030 -t UTF-8 rather than skip rows. A kind
+// fault is hidden behind another. When a reason is that of GBK/GB18030
+// text (not the one that names GBK or Windows-1252, which a UTF-8 file
+// with one Windows-1252 row gets), a line after the count says that the
+// rows read may hold garbled text (GBK bytes form UTF-8 by chance: "女"
+// is "Ů") and to convert the whole file with iconv -f GB18030 -t UTF-8
+// rather than skip rows. A kind
 // written in Chinese is malformed with what to write: `kind "零售": want
 // consumer or intermediary (or dealer, franchisee, wholesaler, agent);
 // "零售" is retail: write consumer`. A quote that is not closed where the

@@ -120,9 +120,10 @@
 // row (the value, a count, a customer ID, a hint on the value), so that
 // the 4,100 rows without a customer ID and the three amounts "12x" of an
 // export are two counts. Every read path counts the same. A count whose
-// reason names GBK/GB18030 goes with a note ([GBKNote]): the rows of such
-// a file that were read may hold garbled text, and the whole file is to
-// be converted.
+// reason is that of GBK/GB18030 text (salesrow.NotUTF8GB) goes with a
+// note ([GBKNote]): the rows of such a file that were read may hold
+// garbled text, and the whole file is to be converted. A reason that
+// names GBK or Windows-1252 (salesrow.NotUTF8Either) gets none.
 //
 // A reader can go on after a *RowError (the caller decides whether to
 // skip); any other error ends the file. A physical line longer than

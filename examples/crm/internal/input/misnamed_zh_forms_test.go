@@ -55,19 +55,21 @@ func TestSkipsGroupKindHints(t *testing.T) {
 // happen to be UTF-8 ("女" is 0xC5 0xAE in GBK, "Ů" in UTF-8), read with
 // garbled text, while the rest are skipped. When the tally of skipped rows
 // holds a reason that names GBK/GB18030, GBKNote tells to convert the
-// whole file; a reason that names GBK or Windows-1252 gets the note with
-// both; a tally without such a reason gets none.
+// whole file. A reason that names GBK or Windows-1252 alone
+// (salesrow.NotUTF8Either: "Ação" in Windows-1252 reads as two GBK
+// characters) gets none: a UTF-8 file with one Windows-1252 row would be
+// garbled whole by the conversion the note tells. A tally without such
+// a reason gets none either.
 func TestGBKSkipNote(t *testing.T) {
 	const head = "customer_id,date,amount,category\n"
 	gb := head + "A,2024-01-01,5,\xc5\xae\n" + "B,2024-01-01,5,\xc4\xd0\xd7\xb0\n" + "\xd5\xc5\xc8\xfd,2024-01-01,5,x\n"
 	either := head + "A,2024-01-01,5,\xc5\xae\n" + "C,2024-01-01,5,\xc4\xd0\n"
 	latin := head + "D,2024-01-01,5,M\xfcller\n" + "E,2024-01-01,5,\n"
-	const (
-		wantGB     = "the file looks GBK/GB18030-encoded (Chinese): rows whose bytes happen to form UTF-8 were read, and their text may be garbled; convert the whole file (iconv -f GB18030 -t UTF-8) rather than skip rows"
-		wantEither = "the file may be GBK/GB18030-encoded (Chinese): rows whose bytes happen to form UTF-8 were read, and their text may be garbled; convert the whole file (iconv -f GB18030 -t UTF-8, or iconv -f WINDOWS-1252 -t UTF-8 if it is Latin-1/Windows-1252) rather than skip rows"
-	)
+	utf8One := head + "A,2024-01-01,5,女装\n" + "B,2024-01-01,5,男装\n" + "C,2024-01-01,5,A\xe7\xe3o\n"
+	const wantGB = "the file looks GBK/GB18030-encoded (Chinese): rows whose bytes happen to form UTF-8 were read, and their text may be garbled; convert the whole file (iconv -f GB18030 -t UTF-8) rather than skip rows"
 	for _, c := range []struct{ name, data, want string }{
-		{"gb", gb, wantGB}, {"gb and either", gb + "C,2024-01-01,5,\xc4\xd0\n", wantGB}, {"either", either, wantEither},
+		{"gb", gb, wantGB}, {"gb and either", gb + "C,2024-01-01,5,\xc4\xd0\n", wantGB}, {"either", either, ""},
+		{"utf-8 with one windows-1252 row", utf8One, ""},
 		{"latin", latin, ""}, {"none", head + "A,2024-01-01,x,\n", ""},
 	} {
 		r, err := NewCSVReader(bytes.NewReader([]byte(c.data)), "orders.csv")

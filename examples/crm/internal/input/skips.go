@@ -137,33 +137,25 @@ func unitsKind(why string) string {
 }
 
 // GBKNote returns the note that goes with the tally of the skipped rows
-// skips when one of its reasons names GBK/GB18030 (salesrow.NotUTF8GB,
-// or salesrow.NotUTF8Either, which names Windows-1252 too): "" when none
-// does. Skipping rows does not mend such a file. GBK writes a Chinese
-// character as two bytes, and a pair whose first byte is 0xC2–0xDF and
-// whose second is 0x80–0xBF is UTF-8 of one character ("女", 0xC5 0xAE in
-// GBK, is "Ů"): of the 6,763 Chinese characters of GB2312 (GB 2312-1980;
-// first bytes 0xB0–0xF7, second 0xA1–0xFE) the 930 with a first byte
-// 0xC2–0xDF and a second 0xA1–0xBF are (30 × 31), 13.8%, one in eight of
-// all its 7,445 characters. So a row whose Chinese text is such
-// characters alone is read, with its text garbled, while the rest are
-// skipped. The note says so and tells to convert the whole file.
+// skips when one of its reasons is that of GBK/GB18030 text
+// ([salesrow.NotUTF8GB]): "" when none is. Skipping rows does not mend
+// such a file. GBK writes a Chinese character as two bytes, and a pair
+// whose first byte is 0xC2–0xDF and whose second is 0x80–0xBF is UTF-8
+// of one character ("女", 0xC5 0xAE in GBK, is "Ů"): of the 6,763 Chinese
+// characters of GB2312 (GB 2312-1980; first bytes 0xB0–0xF7, second
+// 0xA1–0xFE) the 930 with a first byte 0xC2–0xDF and a second 0xA1–0xBF
+// are (30 × 31), 13.8%, one in eight of all its 7,445 characters. So a
+// row whose Chinese text is such characters alone is read, with its text
+// garbled, while the rest are skipped. The note says so and tells to
+// convert the whole file. A reason that names GBK or Windows-1252
+// ([salesrow.NotUTF8Either]) gets no note: its bytes are as likely
+// Windows-1252 ("Ação" reads as two GBK characters), and a UTF-8 file
+// with one Windows-1252 row would be garbled whole by that conversion.
 func GBKNote(skips []Skip) string {
-	gb, either := false, false
 	for _, s := range skips {
-		switch s.Kind {
-		case salesrow.NotUTF8GB:
-			gb = true
-		case salesrow.NotUTF8Either:
-			either = true
+		if s.Kind == salesrow.NotUTF8GB {
+			return "the file looks GBK/GB18030-encoded (Chinese): rows whose bytes happen to form UTF-8 were read, and their text may be garbled; convert the whole file (iconv -f GB18030 -t UTF-8) rather than skip rows"
 		}
-	}
-	const read = " (Chinese): rows whose bytes happen to form UTF-8 were read, and their text may be garbled; convert the whole file ("
-	switch {
-	case gb:
-		return "the file looks GBK/GB18030-encoded" + read + "iconv -f GB18030 -t UTF-8) rather than skip rows"
-	case either:
-		return "the file may be GBK/GB18030-encoded" + read + "iconv -f GB18030 -t UTF-8, or iconv -f WINDOWS-1252 -t UTF-8 if it is Latin-1/Windows-1252) rather than skip rows"
 	}
 	return ""
 }
