@@ -103,16 +103,28 @@ func Amount(reason, v string) string {
 	return reason
 }
 
+// fullWidthHint is the hint of a value s written with full-width
+// characters (changed): to write it in ASCII when that reads (parses),
+// else the hint next gives the ASCII form, after hintFullWidthToo, or
+// none. changed is false when s has no full-width character.
+func fullWidthHint(s string, parses func(string) bool, next func(string) string) (hint string, changed bool) {
+	a, changed := salesrow.FullWidthToASCII(s)
+	if !changed {
+		return "", false
+	}
+	a = strings.TrimSpace(a)
+	if parses(a) {
+		return fmt.Sprintf(hintFullWidth, a), true
+	}
+	if h := next(a); h != "" {
+		return hintFullWidthToo + h, true
+	}
+	return "", true
+}
+
 func amountHint(s string) string {
-	if a, changed := salesrow.FullWidthToASCII(s); changed {
-		a = strings.TrimSpace(a)
-		if _, why := salesrow.ParseAmount(a); why == "" {
-			return fmt.Sprintf(hintFullWidth, a)
-		}
-		if h := amountHint(a); h != "" {
-			return hintFullWidthToo + h
-		}
-		return ""
+	if h, changed := fullWidthHint(s, func(a string) bool { _, why := salesrow.ParseAmount(a); return why == "" }, amountHint); changed {
+		return h
 	}
 	if h := yuanHint(s); h != "" {
 		return h
@@ -310,15 +322,8 @@ func DateHint(s string) string {
 	if s == "" {
 		return ""
 	}
-	if a, changed := salesrow.FullWidthToASCII(s); changed {
-		a = strings.TrimSpace(a)
-		if _, why := salesrow.ParseDate(a); why == "" {
-			return fmt.Sprintf(hintFullWidth, a)
-		}
-		if h := DateHint(a); h != "" {
-			return hintFullWidthToo + h
-		}
-		return ""
+	if h, changed := fullWidthHint(s, func(a string) bool { _, why := salesrow.ParseDate(a); return why == "" }, DateHint); changed {
+		return h
 	}
 	if m := chineseDay.FindStringSubmatch(s); m != nil {
 		// A time after the day is left out of the hint, as after
