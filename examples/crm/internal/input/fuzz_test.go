@@ -318,3 +318,20 @@ func FuzzFastDate(f *testing.F) {
 		require.Equal(t, want, got, "%q", s)
 	})
 }
+
+// rfc3339 is an RFC 3339 timestamp with an offset, of the least length.
+const rfc3339 = "2006-01-02T15:04:05+07:00"
+
+// offsetOutOfRange reports whether s, an RFC 3339 timestamp, ends in an
+// offset ±hh:mm out of the range of RFC 3339 (§ 5.6: time-numoffset,
+// time-hour 00–23 and time-minute 00–59), as -24:00 or +23:60, which
+// customer.ParseDay refuses (though time.Parse reads them): the hint of
+// such a date says so (rowhint.Date). The fast path (clockTime) takes none
+// of them.
+func offsetOutOfRange(s string) bool {
+	n := len(s)
+	if n < len(rfc3339) || s[n-3] != ':' || s[n-6] != '+' && s[n-6] != '-' {
+		return false
+	}
+	return !two(s[n-5:], 23) || !two(s[n-2:], 59)
+}

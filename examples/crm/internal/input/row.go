@@ -298,14 +298,10 @@ func ymd(ys, ms, ds string) (customer.Date, bool) {
 	y, ok1 := digits(ys)
 	m, ok2 := digits(ms)
 	d, ok3 := digits(ds)
-	if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+	if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 || d > monthDays(y, m) {
 		return 0, false
 	}
 	return customer.DateFromYMD(y, time.Month(m), d), true
-}
-
-func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // ParseDay parses a YYYY-MM-DD date given on the command line. A day so
