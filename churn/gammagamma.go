@@ -522,13 +522,15 @@ func gammaGammaObjective(g *SpendGroups) (objective, float64) {
 // false, ok true.
 func gammaGammaMaxAtQ(raw objective, meanZ float64, n int64, q0 float64, start [2]float64, s optSettings) (ll float64, converged, ok bool) {
 	lm, lq := math.Log(meanZ), math.Log(q0)
+	// One point and one gradient of raw's three parameters for every
+	// evaluation: the optimiser calls f from one goroutine.
+	th, g3 := make([]float64, 3), make([]float64, 3)
 	f := func(theta, grad []float64) float64 {
-		th := [3]float64{theta[0], lq, theta[1] + lm}
+		th[0], th[1], th[2] = theta[0], lq, theta[1]+lm
 		if grad == nil {
-			return raw(th[:], nil)
+			return raw(th, nil)
 		}
-		var g3 [3]float64
-		v := raw(th[:], g3[:])
+		v := raw(th, g3)
 		grad[0], grad[1] = g3[0], g3[2]
 		return v
 	}
