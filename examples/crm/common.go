@@ -140,7 +140,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "csv", "input format: csv or cdnow")
 	fs.StringVar(&f.currency, "currency", string(input.DefaultCurrency), "ISO 4217 currency of rows without a currency column (a file holds one currency; -only-currency reads one of several)")
 	fs.Var(&f.only, "only-currency", "read only the rows in this ISO 4217 `currency` (any case) of a file in several: the rows in others (their own, or -currency for rows without one) are left out, whatever else they hold, and counted on stderr")
-	fs.StringVar(&f.kind, "kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
+	fs.StringVar(&f.kind, "kind", "consumer", "kind of customers whose rows name none: consumer or intermediary (or an intermediary role: dealer, franchisee, wholesaler, agent)")
 	fs.StringVar(&f.margin, "margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1): cost = amount × (1 − margin)")
 	fs.BoolVar(&f.skipInvalid, "skip-invalid", false, "skip malformed rows (their count, the first ten errors and a count by column and reason go to stderr) instead of stopping")
 }
@@ -270,9 +270,9 @@ func (f *inputFlags) open(e *env, asOf customer.Date) (*source, error) {
 			return nil, usagef("-only-currency %q: not an ISO 4217 currency code%s", f.only.code, salesrow.CurrencyHint(f.only.code))
 		}
 	}
-	kind, err := customer.ParseKind(f.kind)
-	if err != nil {
-		return nil, usagef("-kind: %v", err)
+	kind, why := salesrow.ParseKind(f.kind)
+	if why != "" {
+		return nil, usagef("-kind %q: %s", f.kind, why)
 	}
 	margin, err := customer.ParseAmount(f.margin)
 	if err != nil || margin.Sign() <= 0 || margin.GreaterThanOrEqual(decimal.NewFromInt(1)) {
