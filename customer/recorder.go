@@ -39,13 +39,38 @@ import (
 // recorded, against the history and the customer as they were then, and
 // recording it again changes nothing; so an order delivered again after
 // its units were refunded, after the member it names left the household,
-// or with a now earlier than its own time, is still accepted. A record
-// under a stored ID with other content is refused with a
-// [*DuplicateError] naming the first field that differs. An order whose
-// lines carry IDs is equal to one with the same lines in another
-// sequence ([Order.Equal]). [Recorder.RecordOrderStored] and
+// or with a now earlier than its own time, is still accepted (with a
+// zero now it is not: see The time of recording). A record under a
+// stored ID with other content is refused with a [*DuplicateError]
+// naming the first field that differs. An order whose lines carry IDs
+// is equal to one with the same lines in another sequence
+// ([Order.Equal]). [Recorder.RecordOrderStored] and
 // [Recorder.RecordReturnStored] tell a caller whether an order or a
 // return was stored or was such a redelivery.
+//
+// # The time of recording
+//
+// Each Record call takes now, the time the record is recorded (the
+// host's clock; the library reads none), and refuses a record dated
+// after it. The validators ([Order.Validate] and the others) skip that
+// check for a zero now; a Recorder does not: it refuses a zero now with
+// a [*ValidationError] of the record on "now" (CodeRequired), holding the
+// record's other problems that show without its history too, and stores
+// nothing, also for a redelivery. A record dated in a later year is then
+// never stored because a host forgot to pass the time. A host that loads
+// records of the past (an import of another system's history) passes the
+// time of the load.
+//
+// # Every problem at once
+//
+// A refused record is reported with every problem found in it at once,
+// in one [*ValidationError]: those of its validator and those found
+// against the history, also when its own ID is empty, blank or holds a
+// control character (a store refuses a record without an ID before its
+// history could be checked, [HistoryWriter]; the Recorder checks such a
+// record against the history it reads and appends nothing). A record
+// whose customer ID is not an ID has no history to check against, and
+// is reported with the problems of its validator, at time now.
 //
 // # Concurrency
 //
@@ -151,7 +176,12 @@ func (r *Recorder) read(ctx context.Context, id ID) (*stored, error) {
 // record (an unknown customer, a done context) is wrapped in one that
 // does.
 func (r *Recorder) commit(ctx context.Context, e Event, op string, check func(*stored) error) error {
-	err := r.commitStep(ctx, e, op, check)
+	return named(e, r.commitStep(ctx, e, op, check))
+}
+
+// named returns err, when not nil, wrapped in an error naming the record
+// e holds unless it names it already.
+func named(e Event, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -160,6 +190,47 @@ func (r *Recorder) commit(ctx context.Context, e Event, op string, check func(*s
 		return err
 	}
 	return fmt.Errorf("customer: %s: %w", name, err)
+}
+
+// refuse checks the record e holds, whose own ID is not an ID (empty,
+// blank, or with a control character: see [Order.Validate]), against
+// the history of its customer with check, and returns the error, which
+// then holds every problem of the record, the one of its ID among them:
+// those of its validator and those found against the history. A store
+// refuses to append a record without an ID before its check could run
+// ([HistoryWriter]); the record is refused in any case, so the history
+// is only read, without the lock of the customer, and nothing is
+// appended. A stored record under the same ID, which only a writer that
+// bypasses the Recorder can have stored, is not taken for a redelivery.
+// alone returns the problems of the record that show without the
+// history; it answers when check finds none.
+func (r *Recorder) refuse(ctx context.Context, e Event, check func(*stored) error, alone func() error) error {
+	h, err := r.read(ctx, e.CustomerID())
+	if err != nil {
+		return named(e, err)
+	}
+	switch {
+	case e.Order != nil:
+		delete(h.orders, e.Order.ID)
+	case e.Return != nil:
+		delete(h.returns, e.Return.ID)
+	case e.Credit != nil:
+		delete(h.credits, e.Credit.ID)
+	}
+	if err := check(h); err != nil {
+		return named(e, err)
+	}
+	return alone()
+}
+
+// zeroNow adds to p the problem of a zero now, which every Record call
+// refuses: with it, the check that the record is not dated after the
+// time it is recorded would be skipped ([Order.Validate]), and a record
+// dated in a later year would be stored.
+func zeroNow(p *problems, now time.Time) {
+	if now.IsZero() {
+		p.add("now", CodeRequired, "is zero: a record is checked against the time it is recorded, which is required")
+	}
 }
 
 // Record names the record e holds, for errors and logs: `order "O-1"`,
@@ -249,9 +320,12 @@ func collect(seq iter.Seq2[Event, error]) (*stored, error) {
 // have, or, in the same error, is in another currency than the orders
 // and credits the customer's history holds ("currency", CodeMismatch: a
 // summary is in one currency). An order of an unknown customer is an
-// error wrapping [ErrNotFound]. A refused order stores nothing. See
-// [Recorder] for redelivery, and [Recorder.RecordOrderStored] to know
-// whether the order was stored or found already recorded.
+// error wrapping [ErrNotFound]. A zero now is refused ("now",
+// CodeRequired), as for every Record call: it would skip the check that
+// o is not dated after now (see The time of recording on [Recorder]). A
+// refused order stores nothing. See [Recorder] for redelivery, and
+// [Recorder.RecordOrderStored] to know whether the order was stored or
+// found already recorded.
 func (r *Recorder) RecordOrder(ctx context.Context, o Order, now time.Time) error {
 	_, err := r.RecordOrderStored(ctx, o, now)
 	return err
@@ -267,22 +341,17 @@ func (r *Recorder) RecordOrder(ctx context.Context, o Order, now time.Time) erro
 // read of the history the order was checked against, in the same step
 // as the append (see Concurrency on [Recorder]).
 func (r *Recorder) RecordOrderStored(ctx context.Context, o Order, now time.Time) (bool, error) {
-	if badID(string(o.CustomerID)) {
-		return false, o.Validate(now)
+	if now.IsZero() || badID(string(o.CustomerID)) {
+		var p problems
+		zeroNow(&p, now)
+		o.check(&p, now)
+		return false, p.err("order", o.ID)
 	}
 	c, err := r.Customers.Get(ctx, o.CustomerID)
 	if err != nil {
 		return false, fmt.Errorf("customer: order %q: %w", o.ID, err)
 	}
-	// The check may run more than once (a store that retries its step);
-	// the last run decides.
-	redelivered := false
-	err = r.commit(ctx, Event{Order: &o}, "record order", func(h *stored) error {
-		prev, ok := h.orders[o.ID]
-		redelivered = ok
-		if ok {
-			return prev.Conflict(o)
-		}
+	check := func(h *stored) error {
 		var p problems
 		if err := o.ValidateFor(c, now); err != nil {
 			var v *ValidationError
@@ -295,19 +364,35 @@ func (r *Recorder) RecordOrderStored(ctx context.Context, o Order, now time.Time
 			p.add("currency", CodeMismatch, fmt.Sprintf("is %s, the history of customer %q is in %s", o.Currency, o.CustomerID, h.currency))
 		}
 		return p.err("order", o.ID)
+	}
+	if badID(o.ID) {
+		return false, r.refuse(ctx, Event{Order: &o}, check, func() error { return o.ValidateFor(c, now) })
+	}
+	// The check may run more than once (a store that retries its step);
+	// the last run decides.
+	redelivered := false
+	err = r.commit(ctx, Event{Order: &o}, "record order", func(h *stored) error {
+		prev, ok := h.orders[o.ID]
+		redelivered = ok
+		if ok {
+			return prev.Conflict(o)
+		}
+		return check(h)
 	})
 	return err == nil && !redelivered, err
 }
 
 // RecordReturn checks ret against its order and the returns of that
 // order recorded before, and appends it. It refuses, with the
-// [*ValidationError] of [Return.ValidateAfter], a return that is invalid
-// at time now (a zero now skips the check that it is not dated after
-// now) or for its order: in particular one of a line the order
-// does not have, or of more units than the customer holds. The order is
-// looked up in the history of ret's customer; one that is not there is
-// reported on "order_id" (CodeUnknown), with whatever else is wrong with
-// ret.
+// [*ValidationError] of [Return.ValidateAfter] (every bad field at once),
+// a return that is invalid at time now or for its order: in particular
+// one of a line the order does not have, or of more units than the
+// customer holds. The order is looked up in the history of ret's
+// customer; one that is not there is reported on "order_id"
+// (CodeUnknown), with whatever else is wrong with ret. A zero now is
+// refused ("now", CodeRequired), as for every Record call: it would skip
+// the check that ret is not dated after now (see The time of recording
+// on [Recorder]).
 //
 // The returns of an order count in the order of [CompareEvents], as
 // [Summarize] adds them, whatever order they are recorded in: a return
@@ -346,8 +431,15 @@ func (r *Recorder) RecordReturn(ctx context.Context, ret Return, now time.Time) 
 // against, in the same step as the append (see Concurrency on
 // [Recorder]).
 func (r *Recorder) RecordReturnStored(ctx context.Context, ret Return, now time.Time) (bool, error) {
-	if badID(string(ret.CustomerID)) {
-		return false, returnAlone(&ret, now, "")
+	if now.IsZero() || badID(string(ret.CustomerID)) {
+		var p problems
+		zeroNow(&p, now)
+		ret.check(&p, nil, nil, now, shareAfter)
+		return false, p.err("return", ret.ID)
+	}
+	if badID(ret.ID) {
+		return false, r.refuse(ctx, Event{Return: &ret}, func(h *stored) error { return h.checkReturn(ret, now) },
+			func() error { return returnAlone(&ret, now, "") })
 	}
 	// The check may run more than once (a store that retries its step);
 	// the last run decides.
@@ -499,11 +591,21 @@ func (p *problems) has(field, code string) bool {
 // reported on "order_id" (CodeUnknown). A credit for no order (a
 // compensation) is checked with [Credit.Validate], and in the same error
 // as either, a credit in another currency than the orders and credits of
-// the history ("amount", CodeMismatch: a summary is in one currency). A
-// refused credit stores nothing. See [Recorder] for redelivery.
+// the history ("amount", CodeMismatch: a summary is in one currency):
+// every bad field at once. A zero now is refused ("now", CodeRequired),
+// as for every Record call: it would skip the check that c is not dated
+// after now (see The time of recording on [Recorder]). A refused credit
+// stores nothing. See [Recorder] for redelivery.
 func (r *Recorder) RecordCredit(ctx context.Context, c Credit, now time.Time) error {
-	if badID(string(c.CustomerID)) {
-		return c.Validate(now)
+	if now.IsZero() || badID(string(c.CustomerID)) {
+		var p problems
+		zeroNow(&p, now)
+		c.check(&p, now)
+		return p.err("credit", c.ID)
+	}
+	if badID(c.ID) {
+		return r.refuse(ctx, Event{Credit: &c}, func(h *stored) error { return h.checkCredit(c, now) },
+			func() error { return c.Validate(now) })
 	}
 	return r.commit(ctx, Event{Credit: &c}, "record credit", func(h *stored) error {
 		return h.checkCredit(c, now)
@@ -600,8 +702,21 @@ func (h *stored) checkCredit(c Credit, now time.Time) error {
 // with the [*ValidationError] and stores nothing. An interaction depends
 // on no other record, so RecordInteraction reads the history only to
 // tell a redelivery from an invalid interaction, and does not take the
-// customer's lock.
+// customer's lock. A zero now is refused ("now", CodeRequired), also for
+// an interaction already stored, as for every Record call: it would skip
+// the check that i is not dated after now (see The time of recording on
+// [Recorder]).
 func (r *Recorder) RecordInteraction(ctx context.Context, i Interaction, now time.Time) error {
+	if now.IsZero() {
+		err := i.Validate(now)
+		var p problems
+		var v *ValidationError
+		if errors.As(err, &v) {
+			p.fields = slices.Clone(v.Fields)
+		}
+		zeroNow(&p, now)
+		return p.err("interaction of customer", string(i.CustomerID))
+	}
 	err := i.Validate(now)
 	if err != nil && !badID(string(i.CustomerID)) {
 		h, herr := r.read(ctx, i.CustomerID)

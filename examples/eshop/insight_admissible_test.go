@@ -203,7 +203,7 @@ func TestAdmissibleStoredHistory(t *testing.T) {
 			default:
 				continue
 			}
-			if err := rvRecord(ctx, rec, e, time.Time{}); err != nil {
+			if err := rvRecord(ctx, rec, e, rvNow); err != nil {
 				t.Fatalf("kept %s, which a Recorder refuses in time order: %v", e.Record(), err)
 			}
 		}
@@ -220,7 +220,7 @@ func TestAdmissibleStoredHistory(t *testing.T) {
 			if keptIDs[key] {
 				continue
 			}
-			if err := rvRecord(ctx, rec, e, time.Time{}); err == nil {
+			if err := rvRecord(ctx, rec, e, rvNow); err == nil {
 				t.Fatalf("left out %s, which a Recorder holding what is kept accepts", e.Record())
 			}
 		}
