@@ -288,7 +288,42 @@
 // one event and one notice, and refuses the key with another command
 // ([ErrKeyReused]). A Service given the customers' histories
 // ([Service].CustomerHistory) checks the carry-out of a refund against
-// the complainant's history with [Refunds] before it saves it.
+// the complainant's history with [Refunds] before it saves it, and the
+// intake of a new case: the complainant is a stored customer who holds
+// the order its subject names.
+//
+// # A wrong now
+//
+// The package reads no clock: every command is given its now, and
+// [Apply] trusts it, except that it refuses a now before the case's
+// last event. So one command with a now in the future (a machine whose
+// clock is years ahead, seconds taken for milliseconds) dates its event
+// then, and every later command on the case at the real time is
+// refused ("now" [customer.CodeOrder]) until the real time passes it:
+// the case is stuck, and the SLA clocks and analytics read the event at
+// that time. A host guards against it by wiring its clock to the
+// [Service] ([Service].Clock, with a tolerance MaxAhead,
+// [DefaultMaxAhead] by default): a now later than the clock allows is
+// then refused with a [*NowAheadError], matching [ErrNowAhead], before
+// anything is read or saved. Without a Clock the future now is trusted,
+// as Apply trusts it.
+//
+// The package offers no way to undo a wrong now that got in before the
+// guard was wired: events are immutable, no command dates an event
+// before the case's last one, and a [Store] has no call that removes an
+// event (nor can [Eraser.Erase] erase the case before that time). What
+// a host can do is in its own store. The event dated in the future is
+// the case's last (every command after it at the real time was
+// refused); the events before it are the case as it was. With no
+// command of the case under way, the host deletes that event in its
+// database and stores, as the case, what [Rebuild] gives from the
+// events left (for a case whose recording is the wrong event, it deletes
+// the case and records it again); [Service.Verify] checks the result.
+// The command is then given again with the real now. A notice the
+// customer was sent for the event ([NoticeOf]) stays sent, and a
+// redelivery of the command is applied anew, its key gone with the
+// event. [MemStore] has no such deletion: a store of the host's own (a
+// database) is needed for it.
 //
 // # Priority
 //

@@ -523,10 +523,19 @@ func TestWorkflowMatchesModel(t *testing.T) {
 		now := t0
 		// The same commands go, with an idempotency key each, through a
 		// Service, which must give what Apply gives and apply a
-		// redelivered command only once.
+		// redelivered command only once. The Service is wired to a
+		// clock that reads the time of each delivery, or as much before
+		// it as the tolerance allows (DefaultMaxAhead).
 		ctx := context.Background()
 		store := complaint.NewMemStore()
-		svc := &complaint.Service{Store: store}
+		var clock time.Time
+		svc := &complaint.Service{Store: store, Clock: func() time.Time { return clock }}
+		atClock := func(t *rapid.T, at time.Time) {
+			clock = at
+			if rapid.IntRange(0, 3).Draw(t, "at the bound") == 0 {
+				clock = at.Add(-complaint.DefaultMaxAhead)
+			}
+		}
 		if err := store.Save(ctx, c, ev); err != nil {
 			rt.Fatal(err)
 		}
@@ -540,6 +549,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 		sent := 0
 		try := func(t *rapid.T, cmd complaint.Command, broken bool, a complaint.Actor, step time.Duration) {
 			now = now.Add(step)
+			atClock(t, now)
 			sent++
 			cmd.Key = fmt.Sprintf("msg-%d", sent)
 			want, to := m.predict(cmd, a, now)
@@ -648,6 +658,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				}
 				d := rapid.SampledFrom(delivered).Draw(t, "delivery")
 				later := now.Add(rapid.SampledFrom([]time.Duration{0, time.Hour, 40 * 24 * time.Hour}).Draw(t, "delay"))
+				atClock(t, later)
 				got, ev, err := svc.Do(ctx, c.ID, d.cmd, d.a, later)
 				if err != nil || !reflect.DeepEqual(got, d.c) || !reflect.DeepEqual(ev, d.ev) {
 					t.Fatalf("redelivered %s (key %s, event %d): %v, event %d", d.cmd.Kind, d.cmd.Key, d.ev.Seq, err, ev.Seq)
@@ -666,6 +677,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				} else {
 					cmd.Note += " (changed)"
 				}
+				atClock(t, now)
 				got, ev, err := svc.Do(ctx, c.ID, cmd, a, now)
 				if !otherActor && !d.ev.Erased.IsZero() {
 					// The erased event keeps no note to tell the two
@@ -678,6 +690,24 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				if !errors.Is(err, complaint.ErrKeyReused) || !strings.Contains(err.Error(), `"C-1"`) || !strings.Contains(err.Error(), `"`+cmd.Key+`"`) {
 					t.Fatalf("key %s reused: %v", cmd.Key, err)
 				}
+			},
+			"ahead": func(t *rapid.T) {
+				// A command, or a redelivery, dated too far ahead of the
+				// clock (a machine whose clock is wrong) is refused and
+				// changes nothing; the case goes on at the real time.
+				cmd, a := natural(c)
+				if len(delivered) > 0 && rapid.Bool().Draw(t, "redelivery") {
+					d := rapid.SampledFrom(delivered).Draw(t, "delivery")
+					cmd, a = d.cmd, d.a
+				}
+				clock = now
+				lead := rapid.SampledFrom([]time.Duration{complaint.DefaultMaxAhead + time.Nanosecond, time.Hour, 10 * 365 * 24 * time.Hour}).Draw(t, "lead")
+				got, ev, err := svc.Do(ctx, c.ID, cmd, a, now.Add(lead))
+				var ae *complaint.NowAheadError
+				if !errors.As(err, &ae) || ae.Case != c.ID || ae.Op != cmd.Kind.String() || !ae.Clock.Equal(now) || !reflect.DeepEqual(got, complaint.Case{}) || !reflect.DeepEqual(ev, complaint.Event{}) {
+					t.Fatalf("%s %s ahead of the clock: %v", cmd.Kind, lead, err)
+				}
+				rules["ahead of the clock refused"]++
 			},
 			"erase": func(t *rapid.T) {
 				// The complainant (or a customer without cases) asks for
@@ -857,7 +887,7 @@ func TestWorkflowMatchesModel(t *testing.T) {
 				miss = append(miss, "no generated run had an erasure "+k)
 			}
 		}
-		for _, k := range []string{"approval refused to another department", "approved by the case's department", "approved by a manager of another department", "unnamed staff conduct refused", "named staff conduct", "send-back refused to another department", "penalty refused as too light for the loss", "measure sized by the loss"} {
+		for _, k := range []string{"approval refused to another department", "approved by the case's department", "approved by a manager of another department", "unnamed staff conduct refused", "named staff conduct", "send-back refused to another department", "penalty refused as too light for the loss", "measure sized by the loss", "ahead of the clock refused"} {
 			if rules[k] == 0 {
 				miss = append(miss, "no generated run had "+k)
 			}

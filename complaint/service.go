@@ -58,7 +58,153 @@ type Service struct {
 	// carried out that no history can hold. Nil: carry-outs are not
 	// checked against the order, and only Refunds refuses such a refund
 	// afterwards.
+	//
+	// It also checks the intake of a new case ([Service.Record], and
+	// [Service.Do] with [CmdRecord] on a case the store does not have)
+	// once [Policy.Apply] accepted it, before it is saved: the
+	// complainant must be a stored customer (otherwise the history's
+	// error is returned wrapped, matching [customer.ErrNotFound] and
+	// naming the case and the complainant), and the order the subject
+	// names (Intake.Subject.Order, when set) must be in the
+	// complainant's history (otherwise a [*customer.ValidationError] on
+	// "subject.order", CodeUnknown, as the carry-out says). Either
+	// refuses the intake, nothing saved; another error reading the
+	// history is returned wrapped, naming the case and the customer. A
+	// redelivered CmdRecord ([Command.Key]) is answered as stored, the
+	// history not read; an intake of a case the store has is the
+	// conflict ([ErrConflict]) that Record returns for it without a
+	// CustomerHistory, whatever the history says. Nil: an intake is not checked against the
+	// customers, and a subject order the complainant does not have, or
+	// an unknown complainant, is first found at the carry-out of a
+	// refund, by this check or by [Refunds].
 	CustomerHistory customer.HistoryReader
+	// Clock, when set, is the host's clock, and guards the cases against
+	// a now in the future (a machine with a wrong clock, a unit mix-up):
+	// [Service.Record], [Service.Do] and [Service.DoRetry] read it once
+	// per call (DoRetry once per attempt) and refuse a now later than
+	// Clock() + MaxAhead with a [*NowAheadError] (matching [ErrNowAhead]
+	// and [customer.ErrInvalid]), before the store is read: nothing is
+	// read or saved, and a redelivered command ([Command.Key]) is not
+	// answered either. A now at most MaxAhead ahead, or in the past, is
+	// taken as before. The library itself reads no clock: a host passes
+	// time.Now, or its own clock.
+	//
+	// Nil (the default): no guard, as before. A now in the future is
+	// then trusted: the event is dated then, and since [Apply] refuses
+	// a command dated before the case's last event, every later command
+	// at the real time is refused ("now" [customer.CodeOrder]) until the
+	// real time passes that now; the SLA clocks and analytics read the
+	// event at that time too. See "A wrong now" in the package
+	// documentation.
+	Clock func() time.Time
+	// MaxAhead is how far after Clock() a now may be: the clock drift
+	// between the machines that give the now and the host's clock. Zero
+	// means [DefaultMaxAhead]; a negative MaxAhead allows none (now may
+	// not be after Clock()). Without a Clock it is not used.
+	MaxAhead time.Duration
+}
+
+// DefaultMaxAhead is the [Service].MaxAhead of a Service with a Clock
+// and no MaxAhead: five minutes, well above the drift of machines whose
+// clocks are kept in step (NTP keeps them within a second) and the time
+// a message takes to arrive, and far below the errors the guard is for
+// (a clock set to another day or year, seconds taken for milliseconds).
+// Within it, a now ahead of the real time holds the case's next command
+// back at most that long.
+const DefaultMaxAhead = 5 * time.Minute
+
+// ErrNowAhead is matched by every [*NowAheadError]: a now later than a
+// [Service]'s clock allows ([Service].Clock).
+var ErrNowAhead = errors.New("complaint: now is ahead of the clock")
+
+// NowAheadError reports a call of a [Service] refused because its now is
+// later than the Service's clock reading plus its tolerance
+// ([Service].Clock, MaxAhead): Now − Clock > MaxAhead. Nothing was read
+// or saved. It matches [ErrNowAhead], and its Unwrap gives a
+// [*customer.ValidationError] on the field "now" with
+// [customer.CodeFuture], so it matches [customer.ErrInvalid] too.
+type NowAheadError struct {
+	Case     ID            // the case of the call (the intake's ID for Record)
+	Op       string        // the operation refused: the command's kind ("record", "accept", …)
+	Now      time.Time     // the now given
+	Clock    time.Time     // the clock's reading
+	MaxAhead time.Duration // how far after Clock a now may be
+}
+
+// Error names the case, the operation, the field "now", both times and
+// the tolerance, such as `complaint "C-1": accept: now: … is more than
+// 5m0s after the clock's …`.
+func (e *NowAheadError) Error() string {
+	return fmt.Sprintf("%s: now: %s", e.record(), e.detail())
+}
+
+func (e *NowAheadError) record() string { return fmt.Sprintf("complaint %q: %s", e.Case, e.Op) }
+
+func (e *NowAheadError) detail() string {
+	return fmt.Sprintf("%s is more than %s after the clock's %s", e.Now.Format(time.RFC3339Nano), e.MaxAhead, e.Clock.Format(time.RFC3339Nano))
+}
+
+// Is reports whether target is [ErrNowAhead].
+func (e *NowAheadError) Is(target error) bool { return target == ErrNowAhead }
+
+// Unwrap returns the refusal as a [*customer.ValidationError] of the
+// call, on the field "now" with [customer.CodeFuture].
+func (e *NowAheadError) Unwrap() error {
+	return customer.Invalid(e.record(), []customer.FieldError{{Field: "now", Code: customer.CodeFuture, Message: e.detail()}})
+}
+
+// ahead returns a [*NowAheadError] when s has a Clock and now is later
+// than its reading plus the tolerance, for the operation op on case id;
+// nil otherwise. It reads the clock once.
+func (s *Service) ahead(id ID, op string, now time.Time) error {
+	if s.Clock == nil {
+		return nil
+	}
+	tol := s.MaxAhead
+	switch {
+	case tol == 0:
+		tol = DefaultMaxAhead
+	case tol < 0:
+		tol = 0
+	}
+	if c := s.Clock(); now.After(c.Add(tol)) {
+		return &NowAheadError{Case: id, Op: op, Now: now, Clock: c, MaxAhead: tol}
+	}
+	return nil
+}
+
+// checkIntake checks in, the intake of a case that [Policy.Apply]
+// recorded, against the complainant's history when s has a
+// CustomerHistory: the complainant is a stored customer and the
+// subject's order, when one is named, is in the history. op is the
+// command's kind, for the error.
+func (s *Service) checkIntake(ctx context.Context, in Intake, op string) error {
+	if s.CustomerHistory == nil {
+		return nil
+	}
+	who, want := in.Complainant, in.Subject.Order
+	found := false
+	for he, err := range s.CustomerHistory.History(ctx, who) {
+		if errors.Is(err, customer.ErrNotFound) {
+			return caseErr(in.ID, op, fmt.Errorf("complainant %q is not a stored customer: %w", who, err))
+		}
+		if err != nil {
+			return caseErr(in.ID, op, fmt.Errorf("history of customer %q: %w", who, err))
+		}
+		if want == "" {
+			break // the customer is known; no order to find
+		}
+		if o := he.Order; o != nil && o.ID == want {
+			found = true
+			break
+		}
+	}
+	if want == "" || found {
+		return nil
+	}
+	var q problems
+	q.add("subject.order", customer.CodeUnknown, fmt.Sprintf("order %q is not in the history of customer %q", want, who))
+	return q.err(fmt.Sprintf("complaint %q: %s", in.ID, op))
 }
 
 // Record opens a new case from intake; note is the staff's note on the
@@ -70,18 +216,40 @@ type Service struct {
 // redelivery then returns the case and event of the first delivery. A
 // Policy that does not validate is refused, as [Policy.Apply] refuses
 // it, and nothing is saved.
+//
+// With a CustomerHistory ([Service].CustomerHistory), the complainant
+// and the subject's order are checked against the customers' histories
+// before the case is saved. With a Clock ([Service].Clock), a now too far
+// ahead of it is refused with a [*NowAheadError] before anything else.
 func (s *Service) Record(ctx context.Context, intake Intake, note string, actor Actor, now time.Time) (Case, Event, error) {
 	if err := s.noStore(); err != nil {
+		return Case{}, Event{}, err
+	}
+	if err := s.ahead(intake.ID, CmdRecord.String(), now); err != nil {
 		return Case{}, Event{}, err
 	}
 	c, ev, err := s.Policy.Apply(Case{}, Command{Kind: CmdRecord, Note: note, Intake: &intake}, actor, now)
 	if err != nil {
 		return Case{}, Event{}, err
 	}
+	if err := s.checkIntake(ctx, c.Intake, CmdRecord.String()); err != nil {
+		return Case{}, Event{}, s.intakeRefused(ctx, c.ID, err)
+	}
 	if err := s.Store.Save(ctx, c, ev); err != nil {
 		return Case{}, Event{}, recordError(c.ID, err)
 	}
 	return c, ev, nil
+}
+
+// intakeRefused returns err, checkIntake's refusal of the intake of case
+// id, unless the store has the case (an intake delivered again, recorded
+// before the history was wired; or another writer's): then it is the
+// conflict a Save of it gives, as without a CustomerHistory.
+func (s *Service) intakeRefused(ctx context.Context, id ID, err error) error {
+	if _, gerr := s.Store.Get(ctx, id); gerr == nil {
+		return recordError(id, ErrConflict)
+	}
+	return err
 }
 
 // ErrNoStore is returned by every method of a [Service] that has no
@@ -164,9 +332,18 @@ var ErrKeyReused = errors.New("complaint: idempotency key reused for another com
 //
 // A Policy that does not validate ([Policy.Validate]) is refused with
 // its error before the store is read: no command is applied under it,
-// and no redelivery answered.
+// and no redelivery answered. So is, with a Clock ([Service].Clock), a
+// now later than the clock allows: a [*NowAheadError] naming the case
+// and the command's kind.
+//
+// A CmdRecord that records a new case has its intake checked against
+// the customers' histories when the Service has a CustomerHistory, as
+// [Service.Record] has; a redelivered one is answered as stored.
 func (s *Service) Do(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time) (Case, Event, error) {
 	if err := s.noStore(); err != nil {
+		return Case{}, Event{}, err
+	}
+	if err := s.ahead(id, cmd.Kind.String(), now); err != nil {
 		return Case{}, Event{}, err
 	}
 	p := s.Policy.orDefault()
@@ -279,6 +456,9 @@ func (s *Service) record(ctx context.Context, p *Policy, id ID, cmd Command, act
 		}
 		return Case{}, Event{}, err
 	}
+	if err := s.checkIntake(ctx, c.Intake, cmd.Kind.String()); err != nil {
+		return Case{}, Event{}, s.intakeRefused(ctx, id, err)
+	}
 	if err := s.Store.Save(ctx, c, ev); err != nil {
 		return Case{}, Event{}, recordError(id, err)
 	}
@@ -379,7 +559,8 @@ func sameCommand(a, b Command) bool {
 }
 
 // DoRetry is [Service.Do] retried up to attempts times while the error
-// matches [ErrConflict].
+// matches [ErrConflict]. Each attempt is a Do: with a Clock, each reads
+// it, and a now too far ahead of it is refused at the first.
 func (s *Service) DoRetry(ctx context.Context, id ID, cmd Command, actor Actor, now time.Time, attempts int) (Case, Event, error) {
 	var (
 		c   Case

@@ -108,6 +108,45 @@
 // redelivery ([DuplicateError] with Same), and applied it gives the
 // same entries, their times the same instants.
 //
+// # A wrong now
+//
+// The library reads no clock: every call is given its now, and
+// [Programme.Apply] trusts it. Time never runs backwards in a ledger: a
+// now before the ledger's latest ([Account].AsOf) is taken as that
+// latest. So one call with a now in the future (a till whose clock is
+// years ahead, seconds taken for milliseconds) brings the ledger up to
+// it for good: pending points are released, lots expire, tier reviews
+// and grace ends are held as of then, and every later call at the real
+// time is taken as at that future now: the member's next purchase
+// earns points whose expiry, reckoned from the purchase, is already
+// past, so they expire at once, and a tier is lost at a review that
+// has not come. A host guards against it
+// by wiring its clock to the [Service] ([ServiceOptions].Clock, with a
+// tolerance MaxAhead, [DefaultMaxAhead] by default): a now later than
+// the clock allows is then refused with a [*NowAheadError], matching
+// [ErrNowAhead], before anything is read or stored. Without a Clock the
+// future now is trusted, as [Programme.Apply] trusts it.
+//
+// The library offers no way to undo a wrong now that got in before the
+// guard was wired: a ledger is append-only, and no event takes entries
+// back or moves [Account].AsOf back (an [Adjustment] gives or takes
+// points, not a tier, and is applied as at that future now too). What a
+// host can do is in its own store. The entries written under the wrong
+// now, and all the entries appended after them, carry
+// it, or a later time, as their Time ([Entry].Time is the now they
+// were applied at, after the clamp above); the entries before them are
+// the ledger as it was. With every [Service] on the store stopped (a
+// Service caches accounts, and one that outlives the repair appends at
+// a version the store no longer has), the host deletes the member's
+// entries from the first whose Time is after the real time on, checks
+// that what remains replays ([Replay]), starts its services again, and
+// applies again, at their own times and with the real now, the events
+// that it had applied since the wrong one (their keys went with their
+// entries, so they are not taken for redeliveries). Points redeemed in
+// the meantime, refused or granted, are the host's to look at again.
+// [MemStore] and the [Store] interface have no deletion: a store of the
+// host's own (a database) is needed for it.
+//
 // # Tiers
 //
 // A member moves up a tier as soon as its qualifying spend or points over

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tailorcrm/tailor/customer"
 )
@@ -103,6 +104,14 @@ type CouponError struct {
 	// "scope", "min_spend"; "code" for a coupon presented twice).
 	Field  string
 	Detail string // what exactly failed, for people; it begins with Field
+	// Others are the coupon's further faults that [Programme.CheckCoupon]
+	// found besides this one, each with its own Rule, Field and Detail
+	// and no Others, in the order CheckCoupon finds them. It is empty
+	// when CheckCoupon found one fault, and for a refusal by the order's
+	// rules (validity, uses, stacking against the other coupons, …),
+	// which [Programme.Price] reports one at a time. Error lists the
+	// first ten of them.
+	Others []CouponError
 }
 
 // Rules a coupon can fail, reported in [CouponError.Rule].
@@ -122,13 +131,69 @@ const (
 // ErrCouponRefused is matched by every [*CouponError].
 var ErrCouponRefused = errors.New("loyalty: coupon refused")
 
-// Error names the coupon, the rule and the detail.
+// Error names the coupon, the rule and the detail, and then the rule and
+// detail of each of the Others, the first ten of them and how many more
+// there are: a scope of thousands of blank values has as many faults,
+// all in Others.
 func (e *CouponError) Error() string {
-	return fmt.Sprintf("loyalty: coupon %q refused (%s): %s", e.Code, e.Rule, e.Detail)
+	var b strings.Builder
+	fmt.Fprintf(&b, "loyalty: coupon %q refused (%s): %s", e.Code, e.Rule, e.Detail)
+	for i, o := range e.Others {
+		if i == maxOthersShown {
+			fmt.Fprintf(&b, "; and %d more (see Others)", len(e.Others)-i)
+			break
+		}
+		fmt.Fprintf(&b, "; also (%s): %s", o.Rule, o.Detail)
+	}
+	return b.String()
 }
+
+// maxOthersShown bounds the [CouponError.Others] that Error lists.
+const maxOthersShown = 10
 
 // Is reports whether target is [ErrCouponRefused].
 func (e *CouponError) Is(target error) bool { return target == ErrCouponRefused }
+
+// ErrNowAhead is matched by every [*NowAheadError]: a now later than a
+// [Service]'s clock allows ([ServiceOptions].Clock).
+var ErrNowAhead = errors.New("loyalty: now is ahead of the clock")
+
+// NowAheadError reports a call of a [Service] refused because its now is
+// later than the service's clock reading plus its tolerance
+// ([ServiceOptions].Clock, MaxAhead): Now − Clock > MaxAhead. Nothing
+// was read or stored. It matches [ErrNowAhead], and its Unwrap gives a
+// [*customer.ValidationError] on the field "now" with
+// [customer.CodeFuture], so it matches [customer.ErrInvalid] too.
+type NowAheadError struct {
+	Op       string        // the operation refused: "apply", "apply all" or "take gift"
+	Member   customer.ID   // the member of the call
+	Now      time.Time     // the now given
+	Clock    time.Time     // the clock's reading
+	MaxAhead time.Duration // how far after Clock a now may be
+}
+
+// Error names the operation, the member, the field "now", both times and
+// the tolerance.
+func (e *NowAheadError) Error() string {
+	return fmt.Sprintf("%s: now: %s", e.record(), e.detail())
+}
+
+func (e *NowAheadError) record() string {
+	return fmt.Sprintf("loyalty service: %s for member %q", e.Op, e.Member)
+}
+
+func (e *NowAheadError) detail() string {
+	return fmt.Sprintf("%s is more than %s after the clock's %s", e.Now.Format(time.RFC3339Nano), e.MaxAhead, e.Clock.Format(time.RFC3339Nano))
+}
+
+// Is reports whether target is [ErrNowAhead].
+func (e *NowAheadError) Is(target error) bool { return target == ErrNowAhead }
+
+// Unwrap returns the refusal as a [*customer.ValidationError] of the
+// call, on the field "now" with [customer.CodeFuture].
+func (e *NowAheadError) Unwrap() error {
+	return customer.Invalid(e.record(), []customer.FieldError{{Field: "now", Code: customer.CodeFuture, Message: e.detail()}})
+}
 
 // problems collects field errors of one record; err builds a
 // [*customer.ValidationError] sorted by field.

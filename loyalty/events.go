@@ -316,7 +316,11 @@ type Redemption struct {
 	Points Points
 	// OrderTotal, when not zero, is the amount of the order the points pay
 	// for; the value of the points must not exceed
-	// [RedeemConfig.MaxShare] of it.
+	// [RedeemConfig.MaxShare] of it. It is in the programme's currency,
+	// not negative, and in whole minor units of the currency (20.00 EUR,
+	// not 20.005): more decimals are refused ("order_total",
+	// [customer.CodeFormat]), never rounded, as the other amounts of the
+	// package are.
 	OrderTotal customer.Money
 	// Time is when the points were spent.
 	Time time.Time
@@ -833,11 +837,14 @@ func (e Redemption) validate(p *Programme, a *Account, now time.Time) error {
 	case e.Points < p.cfg.Redeem.MinPoints:
 		pr.add("points", customer.CodeRange, "%d is below the minimum of %d", e.Points, p.cfg.Redeem.MinPoints)
 	}
-	if !e.OrderTotal.IsZero() {
-		if !sane(e.OrderTotal.Amount()) || e.OrderTotal.Sign() < 0 {
-			pr.add("order_total", customer.CodeRange, "%s is negative, too large or too precise", brief(e.OrderTotal.Amount()))
+	if total := e.OrderTotal.Amount(); !e.OrderTotal.IsZero() {
+		digits := p.cfg.Currency.Digits()
+		if !sane(total) || e.OrderTotal.Sign() < 0 {
+			pr.add("order_total", customer.CodeRange, "%s is negative, too large or too precise", brief(total))
 		} else if e.OrderTotal.Currency() != p.cfg.Currency {
 			pr.add("order_total", customer.CodeMismatch, "is in %s, the programme's currency is %s", e.OrderTotal.Currency(), p.cfg.Currency)
+		} else if !total.Equal(total.Truncate(digits)) {
+			pr.add("order_total", customer.CodeFormat, "%s has more decimals than %s allows (%d)", total.String(), p.cfg.Currency, digits)
 		} else if e.Points > 0 {
 			limit := e.OrderTotal.Amount().Mul(p.cfg.Redeem.MaxShare)
 			if v := p.pointsValue(e.Points); v.GreaterThan(limit) {

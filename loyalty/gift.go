@@ -139,16 +139,23 @@ func (p *Programme) GiftRedemption(member customer.ID, code, id string, t time.T
 // redemption entry keyed "redeem:gift:" + code + ":" + id, dated t, is
 // the request's). The same id with another t is another event under the
 // same key, as [Programme.GiftRedemption] says. Errors are those of
-// both; a refused gift stores nothing.
+// both; a refused gift stores nothing. With a Clock
+// ([ServiceOptions].Clock), a now too far ahead of it is refused as
+// [Service.Apply] refuses it, naming the operation "take gift", before
+// anything else: nothing is read or stored, and a retried request is not
+// answered either.
 func (s *Service) TakeGift(ctx context.Context, member customer.ID, code, id string, t, now time.Time) (Account, []Entry, error) {
 	if err := s.usable("take gift", member); err != nil {
+		return Account{}, nil, err
+	}
+	if err := s.ahead("take gift", member, now); err != nil {
 		return Account{}, nil, err
 	}
 	r, err := s.programme.GiftRedemption(member, code, id, t)
 	var a Account
 	var entries []Entry
 	if err == nil {
-		a, entries, err = s.Apply(ctx, r, now)
+		a, entries, err = s.apply(ctx, r, now)
 	}
 	var dup *DuplicateError
 	if err == nil || (errors.As(err, &dup) && dup.Same) || member == "" || code == "" || id == "" || t.IsZero() {

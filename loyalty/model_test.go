@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -1705,6 +1706,47 @@ func (m *ledgerMachine) Erase(rt *rapid.T) {
 		if e.Kind == loyalty.EntryErase && e.Points != 0 {
 			rt.Fatalf("the erasure entry moves %d points", e.Points)
 		}
+	}
+}
+
+// Ahead hands the member's ledger, as the model holds it, to a service
+// wired to a clock that reads the model's now, and applies a tick or a
+// purchase at a now ahead of it: beyond the tolerance (DefaultMaxAhead)
+// it is refused and the ledger stays as it was; at the bound it gives
+// what Programme.Apply gives. The model does not take the event: the
+// member's own time goes on from the model's now.
+func (m *ledgerMachine) Ahead(rt *rapid.T) {
+	ctx := context.Background()
+	store := loyalty.NewMemStore()
+	if err := store.Append(ctx, "M1", 0, m.log); err != nil {
+		rt.Fatalf("the model's ledger: %v", err)
+	}
+	svc := loyalty.NewService(m.p, store, &loyalty.ServiceOptions{Clock: func() time.Time { return m.now }})
+	lead := rapid.SampledFrom([]time.Duration{loyalty.DefaultMaxAhead + time.Nanosecond, time.Hour, 90 * 24 * time.Hour, 10 * 365 * 24 * time.Hour}).Draw(rt, "lead")
+	atBound := rapid.Bool().Draw(rt, "at the bound")
+	if atBound {
+		lead = loyalty.DefaultMaxAhead
+	}
+	now := m.now.Add(lead)
+	m.nextID++
+	var e loyalty.Event = loyalty.Tick{Member: "M1"}
+	if rapid.Bool().Draw(rt, "purchase") {
+		e = loyalty.Purchase{Order: order(fmt.Sprint("A", m.nextID), "M1", now, line("X", "coats", "120", 1))}
+	}
+	a, entries, err := svc.Apply(ctx, e, now)
+	if !atBound {
+		var ae *loyalty.NowAheadError
+		if !errors.As(err, &ae) || !ae.Now.Equal(now) || !ae.Clock.Equal(m.now) || len(entries) != 0 {
+			rt.Fatalf("%T %v ahead of the clock: got %v, want a NowAheadError", e, lead, err)
+		}
+		if stored, err := store.Entries(ctx, "M1", 0); err != nil || !reflect.DeepEqual(stored, m.log) {
+			rt.Fatalf("a refused %T changed the ledger (%v)", e, err)
+		}
+		return
+	}
+	want, wantEntries, wantErr := m.p.Apply(m.a, e, now)
+	if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(entries, wantEntries) || a.Version != want.Version && err == nil {
+		rt.Fatalf("%T at the bound: service %v %v, Programme.Apply %v %v", e, entries, err, wantEntries, wantErr)
 	}
 }
 

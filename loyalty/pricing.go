@@ -53,7 +53,13 @@ type Coupon struct {
 	// Holder makes the coupon personal: only this member may use it.
 	// Empty for a bearer coupon.
 	Holder customer.ID `json:"holder"`
-	// Stacking says whether it combines with other coupons.
+	// Stacking says whether it combines with other coupons. It is
+	// required: the zero value is no rule, and [Programme.CheckCoupon]
+	// and [Programme.Price] refuse a coupon without one. Write
+	// [StackCombinable] ("combinable" in JSON) for a coupon that may be
+	// used with other combinable coupons on one order, or
+	// [StackExclusive] ("exclusive") for one that must be the order's
+	// only coupon.
 	Stacking Stacking `json:"stacking"`
 	// MinSpend is the least amount of in-scope lines (after the
 	// programme's discounts) for the coupon to apply; zero for none.
@@ -213,65 +219,100 @@ func (s Scope) matches(it Item) bool {
 // CheckCoupon checks the coupon's definition against the programme: a code, a
 // known kind, a percentage within [PricingConfig.MinPercent,
 // MaxPercent] or a positive amount in the programme's currency (not
-// both: a percentage coupon has no amount, a fixed one no percentage), a valid
-// scope and window, non-negative limits, and a fixed amount and a minimum
-// spend in whole minor units of the currency (never rounded). It returns
+// both: a percentage coupon has no amount, a fixed one no percentage), a
+// stacking rule (required: the zero Stacking is none), non-negative
+// limits, a fixed amount and a minimum spend in whole minor units of the
+// currency (never rounded), a valid window and a valid scope. It returns
 // a [*CouponError] whose Field is the field at fault, by its JSON name
-// ("percent", "scope.values[1]"), and whose Detail begins with it. A
-// programme not compiled (nil or the zero value) returns the error of
-// [Programme.Apply] for it, matching [customer.ErrInvalid], instead.
+// ("percent", "scope.values[1]"), and whose Detail begins with it; when
+// the coupon has several faults, every one is reported at once: the
+// first found is the error's own, the others are in its
+// [CouponError].Others, one per field (the first fault found for the
+// field). A programme not compiled (nil or the zero value) returns the
+// error of [Programme.Apply] for it, matching [customer.ErrInvalid],
+// instead.
 func (p *Programme) CheckCoupon(c Coupon) error {
 	if err := p.usable(); err != nil {
 		return err
 	}
-	refuse := func(rule, field, format string, args ...any) error {
-		return &CouponError{Code: c.Code, Rule: rule, Field: field, Detail: field + ": " + fmt.Sprintf(format, args...)}
+	var faults []CouponError
+	seen := map[string]bool{}
+	refuse := func(rule, field, format string, args ...any) {
+		if seen[field] {
+			return // the field's first fault stands
+		}
+		seen[field] = true
+		faults = append(faults, CouponError{Code: c.Code, Rule: rule, Field: field, Detail: field + ": " + fmt.Sprintf(format, args...)})
 	}
 	pr := p.cfg.Pricing
 	digits := p.cfg.Currency.Digits()
-	switch {
-	case c.Code == "":
-		return refuse(RuleDefined, "code", "is empty")
-	case !sane(c.Percent):
-		return refuse(RuleDefined, "percent", "%s is too large or too precise", brief(c.Percent))
-	case !sane(c.Amount.Amount()):
-		return refuse(RuleDefined, "amount", "%s is too large or too precise", brief(c.Amount.Amount()))
-	case !sane(c.MinSpend):
-		return refuse(RuleDefined, "min_spend", "%s is too large or too precise", brief(c.MinSpend))
-	case c.Kind == CouponFixed && !c.Percent.IsZero():
-		return refuse(RuleDefined, "percent", "%s%% on a fixed-amount coupon of %s", c.Percent.String(), c.Amount)
-	case c.Kind == CouponPercent && !c.Amount.IsZero():
-		return refuse(RuleDefined, "amount", "%s on a percentage coupon of %s%%", c.Amount, c.Percent.String())
-	case c.Kind == CouponPercent && (c.Percent.LessThan(pr.MinPercent) || c.Percent.GreaterThan(pr.MaxPercent)):
-		return refuse(RuleBounds, "percent", "%s%% is outside the bounds %s%%–%s%%", c.Percent.String(), pr.MinPercent.String(), pr.MaxPercent.String())
-	case c.Kind == CouponFixed && c.Amount.Currency() != p.cfg.Currency:
-		return refuse(RuleCurrency, "amount", "%s is not in %s", c.Amount, p.cfg.Currency)
-	case c.Kind == CouponFixed && c.Amount.Sign() <= 0:
-		return refuse(RuleDefined, "amount", "%s must be positive", c.Amount)
-	case !c.Kind.Valid():
-		return refuse(RuleDefined, "kind", "unknown kind %d", uint8(c.Kind))
-	case !c.Stacking.Valid():
-		return refuse(RuleDefined, "stacking", "unknown stacking rule %d", uint8(c.Stacking))
-	case c.MaxUses < 0:
-		return refuse(RuleDefined, "max_uses", "%d must not be negative", c.MaxUses)
-	case c.MaxUsesPerMember < 0:
-		return refuse(RuleDefined, "max_uses_per_member", "%d must not be negative", c.MaxUsesPerMember)
-	case c.Kind == CouponFixed && !c.Amount.Amount().Equal(c.Amount.Amount().Truncate(digits)):
-		return refuse(RuleDefined, "amount", "%s has more decimals than %s allows (%d)", c.Amount.Amount().String(), p.cfg.Currency, digits)
-	case c.MinSpend.Sign() < 0:
-		return refuse(RuleDefined, "min_spend", "%s must not be negative", c.MinSpend.String())
-	case !c.MinSpend.Equal(c.MinSpend.Truncate(digits)):
-		return refuse(RuleDefined, "min_spend", "%s has more decimals than %s allows (%d)", c.MinSpend.String(), p.cfg.Currency, digits)
-	case !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && !c.ValidFrom.Before(c.ValidUntil):
-		return refuse(RuleDefined, "valid_until", "is not after valid_from")
+	if c.Code == "" {
+		refuse(RuleDefined, "code", "is empty")
+	}
+	// A decimal beyond the bounds is compared with nothing, and quoted
+	// only briefly: its arithmetic and its digits need not end.
+	okPercent, okAmount, okMin := sane(c.Percent), sane(c.Amount.Amount()), sane(c.MinSpend)
+	if !okPercent {
+		refuse(RuleDefined, "percent", "%s is too large or too precise", brief(c.Percent))
+	}
+	if !okAmount {
+		refuse(RuleDefined, "amount", "%s is too large or too precise", brief(c.Amount.Amount()))
+	}
+	if !okMin {
+		refuse(RuleDefined, "min_spend", "%s is too large or too precise", brief(c.MinSpend))
+	}
+	if c.Kind == CouponFixed && !c.Percent.IsZero() {
+		refuse(RuleDefined, "percent", "%s%% on a fixed-amount coupon of %s", brief(c.Percent), c.Amount)
+	}
+	if c.Kind == CouponPercent && !c.Amount.IsZero() {
+		refuse(RuleDefined, "amount", "%s on a percentage coupon of %s%%", c.Amount, brief(c.Percent))
+	}
+	if okPercent && c.Kind == CouponPercent && (c.Percent.LessThan(pr.MinPercent) || c.Percent.GreaterThan(pr.MaxPercent)) {
+		refuse(RuleBounds, "percent", "%s%% is outside the bounds %s%%–%s%%", c.Percent.String(), pr.MinPercent.String(), pr.MaxPercent.String())
+	}
+	if c.Kind == CouponFixed && c.Amount.Currency() != p.cfg.Currency {
+		refuse(RuleCurrency, "amount", "%s is not in %s", c.Amount, p.cfg.Currency)
+	}
+	if c.Kind == CouponFixed && c.Amount.Sign() <= 0 {
+		refuse(RuleDefined, "amount", "%s must be positive", c.Amount)
+	}
+	if !c.Kind.Valid() {
+		refuse(RuleDefined, "kind", "unknown kind %d", uint8(c.Kind))
+	}
+	if !c.Stacking.Valid() {
+		refuse(RuleDefined, "stacking", "unknown stacking rule %d: say %q or %q", uint8(c.Stacking), StackCombinable, StackExclusive)
+	}
+	if c.MaxUses < 0 {
+		refuse(RuleDefined, "max_uses", "%d must not be negative", c.MaxUses)
+	}
+	if c.MaxUsesPerMember < 0 {
+		refuse(RuleDefined, "max_uses_per_member", "%d must not be negative", c.MaxUsesPerMember)
+	}
+	if okAmount && c.Kind == CouponFixed && !c.Amount.Amount().Equal(c.Amount.Amount().Truncate(digits)) {
+		refuse(RuleDefined, "amount", "%s has more decimals than %s allows (%d)", c.Amount.Amount().String(), p.cfg.Currency, digits)
+	}
+	if c.MinSpend.Sign() < 0 {
+		refuse(RuleDefined, "min_spend", "%s must not be negative", brief(c.MinSpend))
+	}
+	if okMin && !c.MinSpend.Equal(c.MinSpend.Truncate(digits)) {
+		refuse(RuleDefined, "min_spend", "%s has more decimals than %s allows (%d)", c.MinSpend.String(), p.cfg.Currency, digits)
+	}
+	if !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && !c.ValidFrom.Before(c.ValidUntil) {
+		refuse(RuleDefined, "valid_until", "is not after valid_from")
 	}
 	var pb problems
 	checkScope(&pb, "scope", c.Scope)
-	if len(pb.fields) > 0 {
-		f := pb.fields[0]
-		return refuse(RuleDefined, f.Field, "%s", f.Message)
+	for _, f := range pb.fields {
+		refuse(RuleDefined, f.Field, "%s", f.Message)
 	}
-	return nil
+	if len(faults) == 0 {
+		return nil
+	}
+	ce := faults[0]
+	if len(faults) > 1 {
+		ce.Others = faults[1:]
+	}
+	return &ce
 }
 
 func (b *Basket) validate(p *Programme) error {

@@ -28,10 +28,18 @@ import (
 // *MemStore held in the Store), the zero Service and a nil *Service
 // refuse every call with an error matching [customer.ErrInvalid] that
 // names what is missing ("programme", "store"); nothing is stored.
+//
+// The service trusts the now it is given unless the host wires its
+// clock ([ServiceOptions].Clock): a now in the future brings the ledger
+// up to it for good (see "A wrong now" in the package documentation).
 type Service struct {
 	programme *Programme
 	store     Store
 	retries   int
+	// clock and maxAhead are the guard of [ServiceOptions].Clock; nil
+	// clock: none.
+	clock    func() time.Time
+	maxAhead time.Duration
 	// nilStore is set by NewService when store holds a nil pointer, func
 	// or chan (not nil as an interface, yet unusable).
 	nilStore bool
@@ -47,7 +55,39 @@ type ServiceOptions struct {
 	Retries int
 	// NoCache makes every operation replay the member's whole ledger.
 	NoCache bool
+	// Clock, when set, is the host's clock, and guards the service
+	// against a now in the future (a till with a wrong clock, a unit
+	// mix-up): [Service.Apply], [Service.ApplyAll] and [Service.TakeGift]
+	// read it once per call and refuse a now later than Clock() +
+	// MaxAhead with a [*NowAheadError] (matching [ErrNowAhead] and
+	// [customer.ErrInvalid]) before the store is read: nothing is read
+	// or stored. A now at most MaxAhead ahead, or in the past, is taken
+	// as before. The library itself reads no clock: a host passes
+	// time.Now, or its own clock.
+	//
+	// Nil (the default): no guard, as before. A now in the future is
+	// then trusted: the ledger is brought up to it (pending points
+	// released, lots expired, tier reviews held as of then), and every
+	// later call with an earlier now is taken as at that now, since
+	// time never runs backwards in a ledger ([Programme.Apply]); see "A
+	// wrong now" in the package documentation.
+	Clock func() time.Time
+	// MaxAhead is how far after Clock() a now may be: the clock drift
+	// between the machines that give the now and the host's clock. Zero
+	// means [DefaultMaxAhead]; a negative MaxAhead allows none (now may
+	// not be after Clock()). Without a Clock it is not used.
+	MaxAhead time.Duration
 }
+
+// DefaultMaxAhead is the [ServiceOptions].MaxAhead of a service with a
+// Clock and no MaxAhead: five minutes, well above the drift of machines
+// whose clocks are kept in step (NTP keeps them within a second) and
+// the time a message takes to arrive, and far below the errors the
+// guard is for (a clock set to another day or year, seconds taken for
+// milliseconds). Within it, a now ahead of the real time moves the
+// ledger at most that much early: events applied meanwhile at the real
+// time are taken as at that now.
+const DefaultMaxAhead = 5 * time.Minute
 
 // NewService returns a service for programme p on store s. Without
 // either (nil, or s a nil pointer), the service refuses every call with
@@ -56,6 +96,15 @@ func NewService(p *Programme, s Store, opts *ServiceOptions) *Service {
 	sv := &Service{programme: p, store: s, retries: 32, nilStore: isNilValue(s)}
 	if opts != nil && opts.Retries > 0 {
 		sv.retries = opts.Retries
+	}
+	if opts != nil && opts.Clock != nil {
+		sv.clock, sv.maxAhead = opts.Clock, opts.MaxAhead
+		switch {
+		case sv.maxAhead == 0:
+			sv.maxAhead = DefaultMaxAhead
+		case sv.maxAhead < 0:
+			sv.maxAhead = 0
+		}
 	}
 	if opts == nil || !opts.NoCache {
 		sv.cache = map[customer.ID]Account{}
@@ -97,6 +146,19 @@ func (s *Service) usable(op string, member customer.ID) error {
 		}
 	}
 	return pr.err(fmt.Sprintf("loyalty service: %s for member %q", op, member))
+}
+
+// ahead returns a [*NowAheadError] when s has a clock and now is later
+// than its reading plus the tolerance, for the operation op on member;
+// nil otherwise. It reads the clock once.
+func (s *Service) ahead(op string, member customer.ID, now time.Time) error {
+	if s.clock == nil {
+		return nil
+	}
+	if c := s.clock(); now.After(c.Add(s.maxAhead)) {
+		return &NowAheadError{Op: op, Member: member, Now: now, Clock: c, MaxAhead: s.maxAhead}
+	}
+	return nil
 }
 
 // Programme returns the service's programme; nil for a nil Service.
@@ -171,6 +233,12 @@ func (s *Service) remember(a Account) {
 // again returns its [*DuplicateError] as any event, after erasing again
 // what a ledger written otherwise (its erasure entry appended by
 // [Store.Append]) may still hold.
+//
+// With a Clock ([ServiceOptions].Clock), a now later than the clock's
+// reading plus MaxAhead is refused with a [*NowAheadError] naming the
+// operation "apply" and the member, before the store is read: nothing is
+// stored, and a redelivered event is not answered either. Without one,
+// a now in the future is trusted (see [ServiceOptions].Clock).
 func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, []Entry, error) {
 	if e == nil {
 		return Account{}, nil, errors.New("loyalty: nil event")
@@ -178,6 +246,15 @@ func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, [
 	if err := s.usable("apply", e.MemberID()); err != nil {
 		return Account{}, nil, err
 	}
+	if err := s.ahead("apply", e.MemberID(), now); err != nil {
+		return Account{}, nil, err
+	}
+	return s.apply(ctx, e, now)
+}
+
+// apply is [Service.Apply] of e, not nil, on a usable service, now
+// checked.
+func (s *Service) apply(ctx context.Context, e Event, now time.Time) (Account, []Entry, error) {
 	a, entries, err := s.append(ctx, e.MemberID(), func(a Account) (Account, []Entry, error) {
 		return s.programme.Apply(a, e, now)
 	})
@@ -205,7 +282,8 @@ func (s *Service) Apply(ctx context.Context, e Event, now time.Time) (Account, [
 // [*DuplicateError]: delivering the same batch twice takes effect once),
 // refuses the whole batch: the error names the event and wraps
 // Programme.Apply's, and nothing is stored. Store errors and retries are
-// as for [Service.Apply], and so is the storing of an [Erasure].
+// as for [Service.Apply], and so is the storing of an [Erasure], and the
+// guard of a Clock, which names the operation "apply all".
 func (s *Service) ApplyAll(ctx context.Context, events []Event, now time.Time) (Account, []Entry, error) {
 	if len(events) == 0 {
 		return Account{}, nil, errors.New("loyalty: no events to apply")
@@ -220,6 +298,9 @@ func (s *Service) ApplyAll(ctx context.Context, events []Event, now time.Time) (
 		}
 	}
 	if err := s.usable("apply all", events[0].MemberID()); err != nil {
+		return Account{}, nil, err
+	}
+	if err := s.ahead("apply all", events[0].MemberID(), now); err != nil {
 		return Account{}, nil, err
 	}
 	return s.append(ctx, events[0].MemberID(), func(a Account) (Account, []Entry, error) {
