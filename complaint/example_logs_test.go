@@ -52,14 +52,11 @@ func ExampleService_Logs() {
 	fmt.Printf("March: %d complaints (%d typed in late), %.1f per 1,000 orders, %d resolved\n",
 		report.Cases, report.RecordedLate, report.RatePer1000, report.Resolved)
 
-	// Every case recorded up to asOf, of every complainant.
+	// Every complainant's signals as of asOf, from every case recorded up
+	// to then: Logs(ctx, time.Time{}, asOf.Add(time.Nanosecond)) and
+	// complaint.Signals in one call.
 	asOf := now
-	logs, err = svc.Logs(ctx, time.Time{}, asOf.Add(time.Nanosecond))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	signals, err := complaint.Signals(logs, asOf, 0, nil)
+	signals, err := svc.Signals(ctx, asOf, 0, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

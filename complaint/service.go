@@ -625,7 +625,7 @@ func (s *Service) Cases(ctx context.Context, complainant customer.ID) ([]Case, e
 //     every case recorded up to A included: a complainant's signals
 //     count all their cases (Total), the open ones however old
 //     (Unresolved). Cases opened after A are ignored by Signals, so a
-//     later to serves too.
+//     later to serves too. [Service.Signals] reads them so.
 //
 // To stream the logs instead, one at a time, call the LogLister's own
 // [LogLister.Logs].
@@ -651,6 +651,27 @@ func (s *Service) Logs(ctx context.Context, from, to time.Time) ([][]Event, erro
 		logs = append(logs, log)
 	}
 	return logs, nil
+}
+
+// Signals returns each complainant's complaint signals as of asOf, the
+// input of the churn risk (risk.ComplaintsAsOf{AsOf: asOf, Signals: …}),
+// in one read of the store: the logs of every case recorded up to asOf
+// included, Logs(ctx, time.Time{}, asOf.Add(time.Nanosecond)), given to
+// [Signals] with window and sla as there (window ≤ 0 means
+// [DefaultSignalWindow], a nil sla [DefaultSLA]). Its errors are those
+// of [Service.Logs] and of [Signals], with no signals.
+func (s *Service) Signals(ctx context.Context, asOf time.Time, window time.Duration, sla *SLAPolicy) (map[customer.ID]customer.ComplaintSignals, error) {
+	to := asOf.Add(time.Nanosecond)
+	if !to.After(asOf) {
+		// asOf is within a nanosecond of the last instant a time.Time
+		// holds, where Add saturates.
+		to = asOf
+	}
+	logs, err := s.Logs(ctx, time.Time{}, to)
+	if err != nil {
+		return nil, err
+	}
+	return Signals(logs, asOf, window, sla)
 }
 
 // Verify rebuilds case id from its stored events and reports an error

@@ -176,3 +176,48 @@ func TestServiceLogsAnalyzeRecipeIncludesNow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }
+
+// Service.Signals is Signals over the logs of every case recorded up to
+// asOf included, read in one call to the store; a case recorded at asOf
+// counts, one recorded after it does not; the errors of Logs are its
+// errors.
+func TestServiceSignals(t *testing.T) {
+	ctx := context.Background()
+	mem := complaint.NewMemStore()
+	faulty := &complainttest.FaultStore{Store: mem}
+	svc := &complaint.Service{Store: faulty}
+	saveRun(t, mem, "A", "cust-x", hours(-48), 8)
+	saveRun(t, mem, "B", "cust-x", hours(0), 3)
+	saveRun(t, mem, "C", "cust-y", hours(2), 0)
+	saveRun(t, mem, "D", "cust-z", hours(2).Add(time.Nanosecond), 0)
+
+	asOf := hours(2)
+	calls := faulty.Calls()
+	got, err := svc.Signals(ctx, asOf, 0, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, faulty.Calls()-calls, "one call to the store")
+	logs, err := svc.Logs(ctx, time.Time{}, asOf.Add(time.Nanosecond))
+	require.NoError(t, err)
+	want, err := complaint.Signals(logs, asOf, 0, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.Equal(t, 2, got["cust-x"].Total)
+	assert.Equal(t, 1, got["cust-y"].Total, "a case recorded at asOf counts")
+	assert.NotContains(t, got, customer.ID("cust-z"), "a case recorded after asOf does not")
+
+	assert.Equal(t, 2, got["cust-x"].Recent, "both within the default window")
+	window, err := svc.Signals(ctx, asOf, 3*time.Hour, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, window["cust-x"].Recent, "the window is passed on: of A (48 h before) and B (2 h before), only B is within 3 h")
+
+	var none complaint.Service
+	_, err = none.Signals(ctx, asOf, 0, nil)
+	assert.EqualError(t, err, "complaint: the Service has no Store")
+	hidden := &complaint.Service{Store: struct{ complaint.Store }{mem}}
+	_, err = hidden.Signals(ctx, asOf, 0, nil)
+	assert.ErrorIs(t, err, errors.ErrUnsupported)
+	faulty.FailCall = faulty.Calls() + 1
+	sig, err := svc.Signals(ctx, asOf, 0, nil)
+	assert.ErrorIs(t, err, complainttest.ErrInjected)
+	assert.Nil(t, sig)
+}
