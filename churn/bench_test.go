@@ -2,6 +2,8 @@ package churn
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -74,13 +76,26 @@ func BenchmarkFitGammaGamma_CDNOW(b *testing.B) {
 }
 
 func BenchmarkGroupObservations_CDNOW(b *testing.B) {
-	obs := cdnowExactWeeks(b).cal
+	benchGroupObservations(b, cdnowExactWeeks(b).cal)
+}
+
+// BenchmarkGroupObservations_CDNOWShuffled groups the CDNOW customers
+// out of the order of their IDs.
+func BenchmarkGroupObservations_CDNOWShuffled(b *testing.B) {
+	obs := slices.Clone(cdnowExactWeeks(b).cal)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(obs), func(i, j int) { obs[i], obs[j] = obs[j], obs[i] })
+	benchGroupObservations(b, obs)
+}
+
+func benchGroupObservations(b *testing.B, obs []Observation) {
 	b.ReportAllocs()
+	c0 := processCPU()
 	for b.Loop() {
 		if _, err := GroupObservations(obs); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpuPerOp(b, c0)
 }
 
 // BenchmarkScoreAll_1M scores 1,000,000 customers (CDNOW replicated and

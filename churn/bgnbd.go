@@ -13,6 +13,15 @@ import (
 // After each repeat purchase the customer drops out with probability p,
 // p ~ Beta(a, b). Every method validates the observation and the
 // parameters (all finite and > 0) and returns an error, never NaN or Inf.
+//
+// A customer drops out only after a repeat purchase: one who bought once
+// (Frequency 0) has P(alive) = 1 however long ago the purchase was, and
+// can be expected to buy, and be worth, more than customers who keep
+// buying (most where purchase rates vary little between customers, large
+// r and α). This is a property of the model (Fader, Hardie & Lee 2005),
+// the reason for [MBGNBD] (Batislam, Denizel & Filiztekin 2007), which,
+// like [ParetoNBD], lets such a customer drop out: prefer either where
+// many customers buy once.
 type BGNBD struct {
 	R, Alpha, A, B float64
 }
@@ -66,6 +75,9 @@ func (m BGNBD) TotalLogLikelihood(g *Groups) (float64, error) {
 // (Fader, Hardie & Lee, note 021 "Computing P(alive) Using the BG/NBD Model"):
 //
 //	P(alive | x, t_x, T) = 1 / (1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^{r+x})
+//
+// It is 1 for a customer without a repeat purchase (x = 0), whatever T:
+// see [BGNBD] and, for a model without that property, [MBGNBD.PAlive].
 func (m BGNBD) PAlive(o Observation) (float64, error) {
 	bg, err := m.core()
 	if err != nil {

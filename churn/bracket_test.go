@@ -164,7 +164,7 @@ func TestExpectationsLargeA(t *testing.T) {
 	for i := range obs {
 		x := float64(i % 40)
 		T := 3650 - float64(i%500)
-		obs[i] = Observation{Frequency: x, Recency: T * float64(i%7) / 7 * math.Min(x, 1), T: T}
+		obs[i] = Observation{Frequency: x, Recency: T * float64(i%7+1) / 8 * math.Min(x, 1), T: T}
 	}
 	spend := GammaGamma{P: 6.25, Q: 3.74, V: 15.44}
 	for _, m := range []TransactionModel{

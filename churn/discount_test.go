@@ -113,7 +113,7 @@ func TestPropertyDiscountedAllEqualsOne(t *testing.T) {
 		obs := make([]Observation, rapid.IntRange(1, 3000).Draw(t, "customers"))
 		for i := range obs {
 			o := base[i%len(base)]
-			o.Recency = o.Recency * float64(i%7) / 7
+			o.Recency = o.Recency * float64(i%7+1) / 8
 			obs[i] = o
 		}
 		n := rapid.IntRange(1, 30).Draw(t, "n")

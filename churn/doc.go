@@ -26,8 +26,9 @@
 // days with customer.DateOf, in the zone of each record's time and of the
 // summary's AsOf, so one instant given in UTC and in Asia/Shanghai can
 // end on different days and give T one day apart; build all triples of a
-// fit from AsOf values in one location. [GroupObservations] validates and
-// groups identical triples ([Groups]); the likelihoods are count-weighted
+// fit from AsOf values in one location. [GroupObservations] validates
+// (refusing a customer ID given twice, and a repeat purchase at t_x = 0)
+// and groups identical triples ([Groups]); the likelihoods are count-weighted
 // sums over groups, so a fit costs time in proportion to the distinct
 // triples. Groups are mergeable ([Groups.Merge]): shards grouped on several
 // workers merge into the groups of the union, and the fit of the merged
@@ -42,6 +43,14 @@
 //     repeat purchase, p ~ Beta(a, b). Likelihood (eq. 6)
 //     L = B(a,b+x)/B(a,b)·Γ(r+x)α^r/(Γ(r)(α+T)^{r+x}) + 1{x>0}·B(a+1,b+x−1)/B(a,b)·Γ(r+x)α^r/(Γ(r)(α+t_x)^{r+x});
 //     P(alive) = 1/(1 + 1{x>0}·a/(b+x−1)·((α+T)/(α+t_x))^{r+x}) (note 021).
+//     A customer drops out only after a repeat purchase, so one who bought
+//     once (x = 0) has P(alive) = 1 however long ago that was, a known
+//     property of the model (Fader, Hardie & Lee 2005; the reason for
+//     MBG/NBD, Batislam, Denizel & Filiztekin 2007): a one-time buyer of
+//     years ago counts as a live customer, and, where purchase rates vary
+//     little between customers (large r and α), is expected to buy as
+//     much as a new one, and can get the highest CLV of the shop. Where
+//     many customers buy once, use MBG/NBD or Pareto/NBD.
 //   - MBG/NBD (Batislam, Denizel & Filiztekin 2007): as BG/NBD but dropout is
 //     also possible right after the first purchase (b+x → b+x+1, no 1{x>0}).
 //   - Pareto/NBD (Schmittlein, Morrison & Colombo 1987): exponential lifetime

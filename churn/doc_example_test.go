@@ -17,7 +17,9 @@ import (
 // calibration period ends on 30 September 1997. BG/NBD and Gamma-Gamma
 // reproduce the published estimates and log-likelihoods, and the fitted
 // models give P(alive), the purchases expected in the 39 weeks after the
-// calibration period and a customer's lifetime value.
+// calibration period and a customer's lifetime value. A customer who
+// bought once, at the start, is alive for sure under BG/NBD, not under
+// MBG/NBD.
 func Example() {
 	f, err := os.Open("testdata/cdnow/CDNOW_sample.txt")
 	if err != nil {
@@ -110,8 +112,31 @@ func Example() {
 	}
 	fmt.Printf("customer %s (x %.0f, t_x %.2f, T %.2f): P(alive) %.4f, %.4f purchases expected in 39 weeks, CLV over 52 weeks %.2f\n",
 		first.ID, first.Frequency, first.Recency, first.T, s.PAlive, s.ExpectedPurchases, clv)
+
+	// BG/NBD lets a customer leave only after a repeat purchase: one who
+	// bought once, long ago, is alive for sure. MBG/NBD lets them leave.
+	var once churn.Observation
+	for _, o := range obs {
+		if o.Frequency == 0 && o.T > once.T {
+			once = o
+		}
+	}
+	mbg, err := churn.FitMBGNBD(groups, nil)
+	if err != nil {
+		panic(err)
+	}
+	pBG, err := m.PAlive(once)
+	if err != nil {
+		panic(err)
+	}
+	pMBG, err := mbg.Model.PAlive(once)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("customer %s (bought once, %.2f weeks ago): P(alive) %.4f under BG/NBD, %.4f under MBG/NBD\n", once.ID, once.T, pBG, pMBG)
 	// Output:
 	// BG/NBD on 2357 customers: r 0.2426, α 4.4136, a 0.7929, b 2.4259, LL -9582.4292
 	// Gamma-Gamma on 946 repeat customers (1411 excluded): p 6.2496, q 3.7442, γ 15.4435, LL -4055.9177
 	// customer 0001 (x 2, t_x 30.43, T 38.86): P(alive) 0.7266, 1.2260 purchases expected in 39 weeks, CLV over 52 weeks 35.99
+	// customer 0003 (bought once, 38.86 weeks ago): P(alive) 1.0000 under BG/NBD, 0.3897 under MBG/NBD
 }

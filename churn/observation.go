@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/tailorcrm/tailor/internal/uniqueid"
 )
 
 // Observation is one customer's calibration-period summary, the input of the
@@ -14,14 +16,16 @@ import (
 // Time is in the caller's period unit (days, weeks, ...), the same unit for
 // every customer of a fit and for every horizon given to a fitted model.
 type Observation struct {
-	// ID optionally identifies the customer; it is used only in error
-	// messages.
+	// ID optionally identifies the customer: it names the customer in
+	// error messages, and [GroupObservations] refuses an ID given twice.
 	ID string
 	// Frequency x is the number of repeat transactions (distinct purchase
 	// periods after the first purchase): a non-negative integer.
 	Frequency float64
-	// Recency t_x is the time from the first to the last purchase
-	// (0 when Frequency is 0), 0 ≤ t_x ≤ T.
+	// Recency t_x is the time from the first to the last purchase,
+	// 0 ≤ t_x ≤ T: 0 when Frequency is 0, and positive when it is not,
+	// since a repeat purchase is in a later period than the first (in
+	// weeks of days ÷ 7, a purchase a day after the first gives 1/7).
 	Recency float64
 	// T is the time from the first purchase to the end of the calibration
 	// period, T > 0.
@@ -86,7 +90,7 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // Validate checks the triple and returns nil or an *InputError (with Index -1)
 // listing every bad field: frequency must be a finite non-negative integer,
 // recency finite with 0 ≤ recency ≤ T, T finite and > 0, and recency must be 0
-// when frequency is 0.
+// when frequency is 0 and positive when frequency is positive.
 func (o Observation) Validate() error {
 	return o.validate(-1)
 }
@@ -94,7 +98,7 @@ func (o Observation) Validate() error {
 func (o Observation) validate(index int) error {
 	// Fast path: the common valid case allocates nothing.
 	x, tx, T := o.Frequency, o.Recency, o.T
-	if x >= 0 && x == math.Trunc(x) && x <= maxFrequency && tx >= 0 && T > 0 && tx <= T && T <= maxTime && (x > 0 || tx == 0) {
+	if x >= 0 && x == math.Trunc(x) && x <= maxFrequency && tx >= 0 && T > 0 && tx <= T && T <= maxTime && (x > 0) == (tx > 0) {
 		return nil
 	}
 	var fs []FieldError
@@ -108,6 +112,8 @@ func (o Observation) validate(index int) error {
 		fs = append(fs, FieldError{"recency", tx, fmt.Sprintf("must not exceed T (%v)", T)})
 	case x == 0 && tx != 0:
 		fs = append(fs, FieldError{"recency", tx, "must be 0 when frequency is 0"})
+	case x > 0 && tx == 0:
+		fs = append(fs, FieldError{"recency", tx, fmt.Sprintf("must be positive when frequency is %v: a repeat purchase is later than the first", x)})
 	}
 	switch {
 	case !finite(T):
@@ -169,8 +175,17 @@ type Groups struct {
 }
 
 // GroupObservations validates obs and groups them. It returns the
-// *InputError of the first invalid observation.
+// *InputError of the first invalid observation. A customer is listed
+// once: an ID given to two observations (a customer who would weigh
+// twice in the fit) is an error wrapping ErrInvalidInput that names the
+// ID and both indices, checked before the observations are. Observations
+// without an ID cannot be told apart and are not checked; [Groups.Add],
+// [Groups.Merge] and [GroupsOf] keep no IDs, so their caller adds each
+// customer once.
 func GroupObservations(obs []Observation) (*Groups, error) {
+	if err := repeatedID(len(obs), func(i int) string { return obs[i].ID }, nil); err != nil {
+		return nil, err
+	}
 	g := &Groups{}
 	for i, o := range obs {
 		if err := o.validate(i); err != nil {
@@ -179,6 +194,19 @@ func GroupObservations(obs []Observation) (*Groups, error) {
 		g.add(o.Frequency, o.Recency, o.T, 1)
 	}
 	return g, nil
+}
+
+// repeatedID returns an error wrapping ErrInvalidInput that names the
+// first non-empty ID of the records 0 … n−1 (id gives each record's ID)
+// that an earlier record has, and both indices; or nil. hash, when not
+// nil, replaces the seeded hash of [uniqueid.FirstRepeat], which does
+// the work.
+func repeatedID(n int, id func(int) string, hash func(string) uint64) error {
+	f, k, ok := uniqueid.FirstRepeat(n, id, hash)
+	if !ok {
+		return nil
+	}
+	return fmt.Errorf("churn: customer %q at indices %d and %d: listed twice: %w", id(k), f, k, ErrInvalidInput)
 }
 
 // Add validates o and adds it to the groups; an invalid observation is
@@ -346,7 +374,8 @@ func sortGroups(gs []Group) {
 
 // SpendObservation is one customer's input to the Gamma-Gamma spend model.
 type SpendObservation struct {
-	// ID optionally identifies the customer (used in error messages).
+	// ID optionally identifies the customer: it names the customer in
+	// error messages, and [GroupSpend] refuses an ID given twice.
 	ID string
 	// Frequency x is the number of repeat transactions.
 	Frequency float64
@@ -403,8 +432,12 @@ type SpendGroups struct {
 }
 
 // GroupSpend validates obs and groups the customers the Gamma-Gamma model
-// uses (x ≥ 1 and mean spend > 0); the others are counted as excluded.
+// uses (x ≥ 1 and mean spend > 0); the others are counted as excluded. A
+// customer ID given twice is refused as by [GroupObservations].
 func GroupSpend(obs []SpendObservation) (*SpendGroups, error) {
+	if err := repeatedID(len(obs), func(i int) string { return obs[i].ID }, nil); err != nil {
+		return nil, err
+	}
 	g := &SpendGroups{}
 	for i, o := range obs {
 		if err := o.validate(i); err != nil {

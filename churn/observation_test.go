@@ -116,7 +116,8 @@ func genObservation(t *rapid.T, label string) Observation {
 	x := float64(rapid.IntRange(0, 600).Draw(t, label+"x"))
 	tx := 0.0
 	if x > 0 {
-		tx = rapid.Float64Range(0, 1).Draw(t, label+"frac") * T
+		// A repeat purchase is later than the first: t_x > 0.
+		tx = max(rapid.Float64Range(0, 1).Draw(t, label+"frac"), 1e-9) * T
 	}
 	return Observation{Frequency: x, Recency: tx, T: T}
 }
@@ -299,7 +300,7 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 			T := float64(rapid.IntRange(1, 4).Draw(t, "T"))
 			tx := 0.0
 			if x > 0 {
-				tx = float64(rapid.IntRange(0, int(T)).Draw(t, "tx"))
+				tx = float64(rapid.IntRange(1, int(T)).Draw(t, "tx"))
 			}
 			c := int64(rapid.IntRange(1, 3).Draw(t, "count"))
 			for range c {
@@ -307,8 +308,8 @@ func TestPropertyGroupsOfEqualsAdd(t *testing.T) {
 			}
 			list = append(list, Group{Frequency: x, Recency: tx, T: T, Count: c})
 			m := float64(rapid.IntRange(-1, 3).Draw(t, "m"))
-			for range c {
-				spend = append(spend, SpendObservation{ID: fmt.Sprint(i), Frequency: x, MeanSpend: m})
+			for k := range c {
+				spend = append(spend, SpendObservation{ID: fmt.Sprint(i, "-", k), Frequency: x, MeanSpend: m})
 			}
 			spendList = append(spendList, SpendGroup{Frequency: x, MeanSpend: m, Count: c})
 		}

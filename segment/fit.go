@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/uniqueid"
 	"github.com/tailorcrm/tailor/value"
 )
 
@@ -43,6 +44,12 @@ func kindIndex(k customer.Kind) int {
 // *[value.AsOfMismatchError] that names both days; so does the second
 // pass ([ThresholdStats.Add]) for a customer of another day than the
 // first pass's. Observations without a day are taken at any day.
+//
+// One entry per customer: Stats keep no customer IDs, so a customer
+// added twice, or to two shards, counts twice in its kind's means,
+// medians and RFM bins; the caller adds each customer once, in one
+// shard. [Fit] and [FitInputs], which see the whole population, refuse
+// a repeated ID ([ErrDuplicate]).
 type Stats struct {
 	opts  Options
 	rules rules
@@ -456,11 +463,27 @@ func (t *ThresholdStats) Model() (*Model, error) {
 
 // Fit fits a segmentation to a population in two passes over it (see
 // [Stats] and [ThresholdStats], which do the same over shards).
+//
+// Each customer is listed once: a customer listed twice would count twice
+// in the means, medians and RFM bins of its kind and move the others'
+// quadrants. An ID repeated in the population is an error wrapping
+// [ErrDuplicate] that names the customer and both positions, and nothing
+// is fitted. Observations without an ID cannot be told apart and are not
+// checked. ([Stats] and [ThresholdStats] keep no IDs: their caller lists
+// each customer once, in one shard.)
 func Fit(population []Observation, opts *Options) (*Model, error) {
 	st, err := NewStats(opts)
 	if err != nil {
 		return nil, err
 	}
+	if err := unique(len(population), func(i int) customer.ID { return population[i].ID }, nil); err != nil {
+		return nil, err
+	}
+	return fit(st, population)
+}
+
+// fit fits st to a population whose IDs have been checked.
+func fit(st *Stats, population []Observation) (*Model, error) {
 	st.Grow(len(population))
 	for i := range population {
 		if err := st.Add(&population[i]); err != nil {
@@ -483,7 +506,10 @@ func Fit(population []Observation, opts *Options) (*Model, error) {
 // FitInputs observes every input with opts (see [ObserveWith]), fits,
 // and returns the model with the observations, in input order, ready for
 // [Model.Classify]. It is the one-call entry point for a whole
-// population. The customers of one kind must share a currency (see
+// population. A customer ID repeated in the population (a loader that
+// delivered a customer twice) is an error wrapping [ErrDuplicate] that
+// names the customer and both positions, and nothing is fitted (see
+// [Fit]). The customers of one kind must share a currency (see
 // [Stats]); the two kinds may differ. With Options.Currency and
 // Options.Rates every customer is converted into that currency first
 // (see [ObserveWith] and [ExchangeRates]), each pair's rate asked for once, so
@@ -495,17 +521,45 @@ func FitInputs(population []Input, opts *Options) (*Model, []Observation, error)
 		o.Rates = &onceRates{r: opts.Rates, seen: map[[2]customer.Currency]rateOrErr{}}
 		obsOpts = &o
 	}
+	if err := unique(len(population), func(i int) customer.ID {
+		if s := population[i].Summary; s != nil {
+			return s.CustomerID
+		}
+		return ""
+	}, nil); err != nil {
+		return nil, nil, err
+	}
 	obs := make([]Observation, len(population))
 	for i, in := range population {
 		if err := ObserveWith(in, &obs[i], obsOpts); err != nil {
 			return nil, nil, err
 		}
 	}
-	m, err := Fit(obs, opts)
+	st, err := NewStats(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := fit(st, obs)
 	if err != nil {
 		return nil, nil, err
 	}
 	return m, obs, nil
+}
+
+// unique returns an error wrapping [ErrDuplicate] naming the first ID
+// that id gives at two of the positions 0 to n−1, and both positions, or
+// nil. The empty ID is not checked. hash, when not nil, replaces the
+// seeded hash of [uniqueid.FirstRepeat], which does the work.
+func unique(n int, id func(int) customer.ID, hash func(customer.ID) uint64) error {
+	var h func(string) uint64
+	if hash != nil {
+		h = func(s string) uint64 { return hash(customer.ID(s)) }
+	}
+	i, j, ok := uniqueid.FirstRepeat(n, func(k int) string { return string(id(k)) }, h)
+	if !ok {
+		return nil
+	}
+	return fmt.Errorf("segment: population: customer %q at positions %d and %d: %w", id(j), i, j, ErrDuplicate)
 }
 
 // Thresholds returns the quadrant thresholds of kind k.

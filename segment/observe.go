@@ -24,7 +24,8 @@ var (
 	// compare it with.
 	ErrNotFitted = errors.New("segment: no customer of this kind in the fit")
 	// ErrDuplicate is returned by [Migrate] and [PeriodSales] for a
-	// customer listed twice in one period.
+	// customer listed twice in one period, and by [Fit] and [FitInputs]
+	// for a customer listed twice in the population.
 	ErrDuplicate = errors.New("segment: customer listed twice")
 	// ErrInvalidResult is returned by [Migrate] and [PeriodSales] for a
 	// result with an undefined kind, quadrant, stage or shop type, a

@@ -298,8 +298,11 @@ func (s *RFMStats) AsOf() (customer.Date, bool) { return s.asOf.get() }
 func (s *RFMStats) Currency() customer.Currency { return s.currency }
 
 // NewRFMStats returns empty RFM statistics for customers of kind k, or a
-// *[ModelError] when opts are invalid.
+// *[ModelError] when k is not a valid kind or opts are invalid.
 func NewRFMStats(k customer.Kind, opts *RFMOptions) (*RFMStats, error) {
+	if !k.Valid() {
+		return nil, &ModelError{Path: "rfm", Reason: fmt.Sprintf("kind %v: must be consumer or intermediary", k)}
+	}
 	bins, rules := 5, DefaultRFMRules()
 	if opts != nil {
 		if opts.Bins != 0 {

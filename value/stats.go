@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tailorcrm/tailor/customer"
+	"github.com/tailorcrm/tailor/internal/uniqueid"
 )
 
 // Stats are the population statistics of one [Model]: for every indicator
@@ -27,6 +28,10 @@ import (
 // a shard of another day (Merge), is refused with an
 // *[AsOfMismatchError] naming both days. Indicators without a day
 // ([Indicators.AsOf]) are taken by statistics of any day.
+//
+// Statistics keep no customer IDs: a customer added twice, or to two
+// shards, counts twice, so the caller adds each customer once. [Fit],
+// which sees the whole population, refuses a repeated ID.
 //
 // A Stats is not safe for concurrent use; use one per goroutine or shard
 // and merge them.
@@ -199,10 +204,18 @@ func (s *Stats) Scorer() (*Scorer, error) {
 }
 
 // Fit fits model m to a population of customers of m's kind: NewStats,
-// Add for each, Scorer.
+// Add for each, Scorer. Each customer is listed once: an ID repeated in
+// the population (a customer that would count twice in the
+// normalisation) is an [*InputError] naming the customer and both
+// positions, and nothing is fitted. Customers without an ID cannot be
+// told apart and are not checked. ([Stats] keep no IDs: their caller
+// adds each customer once, in one shard.)
 func Fit(m Model, population []Indicators) (*Scorer, error) {
 	s, err := NewStats(m)
 	if err != nil {
+		return nil, err
+	}
+	if err := unique(population, nil); err != nil {
 		return nil, err
 	}
 	for i := range population {
@@ -211,6 +224,22 @@ func Fit(m Model, population []Indicators) (*Scorer, error) {
 		}
 	}
 	return s.Scorer()
+}
+
+// unique returns an [*InputError] naming the first non-empty ID of the
+// population that an earlier customer has, and both positions, or nil.
+// hash, when not nil, replaces the seeded hash of
+// [uniqueid.FirstRepeat], which does the work.
+func unique(population []Indicators, hash func(customer.ID) uint64) error {
+	var h func(string) uint64
+	if hash != nil {
+		h = func(s string) uint64 { return hash(customer.ID(s)) }
+	}
+	i, j, ok := uniqueid.FirstRepeat(len(population), func(k int) string { return string(population[k].ID) }, h)
+	if !ok {
+		return nil
+	}
+	return &InputError{Customer: population[j].ID, Reason: fmt.Sprintf("listed twice in the population, at positions %d and %d", i, j)}
 }
 
 // Custom returns the custom indicators of the model (a copy; see
