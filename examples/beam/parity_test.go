@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -150,6 +151,10 @@ func TestErrorsMatchCRM(t *testing.T) {
 		{"a spreadsheet's day 0, refused when added", "customer_id,date,amount\nc1,2025-01-01,10\nc1,1899-12-30,10\n"},
 		{"only a header", "customer_id,date,amount\n"},
 		{"only blank rows and headers", "customer_id,date,amount\n,,\ncustomer_id,date,amount\n"},
+		{"a quote closed lines later before a stray character", "customer_id,date,amount,note\nc1,2025-01-01,10,\"a\nb\"x\nc2,2025-01-02,12,y\n"},
+		{"an amount over two lines", "customer_id,date,amount\nc1,2025-01-01,10\nc2,2025-01-02,\"1\n2\"\n"},
+		{"a stray quote taking in a row", "customer_id,date,amount,note\nc1,2025-01-01,10,\"x\nc2,2025-01-02,12,y\nc3,2025-01-03,1,z\"\n"},
+		{"a quoted id over two lines after a CRLF row", "customer_id,date,amount\r\nc1,2025-01-01,10\r\n\"c\r\n2\",2025-01-02,12\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -397,4 +402,159 @@ func TestPreambleAndEOFMatchCRM(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, in+strings.SplitN(out[i+len(in):], "\n", 2)[0], cause(err).Error())
 	})
+}
+
+// multilineShop returns a shop whose note column holds free text: plain,
+// quoted with commas, doubled quotes and line breaks (LF and CRLF) within
+// quotes, an empty line within quotes; with bad set, also the malformed
+// records crm passes over one line each: a stray quote in an unquoted
+// field, a quote that opens a field and is closed lines later around a
+// line of the header's width (a row of its own), and a quote never
+// closed.
+func multilineShop(bad bool) string {
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount,note\n")
+	notes := []string{"x", `"a, b"`, "\"a\nb\"", "\"line one\r\nline two\"", `"say ""hi"""`, "\"\n\"", "\"a\n\nb, c\n\"", ""}
+	for i := range 60 {
+		c := "c" + strconv.Itoa(i%17)
+		day := fmt.Sprintf("2024-%02d-%02d", 1+i%12, 1+i%28)
+		b.WriteString(c + "," + day + "," + strconv.Itoa(10+i) + "," + notes[i%len(notes)] + "\n")
+		if bad && i%20 == 7 {
+			b.WriteString("c" + strconv.Itoa(i) + ",2024-03-01,5,W32\"\n")
+			b.WriteString("c3,2024-03-02,7,\"open\nc4,2024-03-03,8,x\nc5,2024-03-04,9,y\"\n")
+		}
+	}
+	if bad {
+		b.WriteString("c9,2024-05-05,3,\"never closed\nc9,2024-05-06,4\n")
+	}
+	return b.String()
+}
+
+// TestMultilineRecordsMatchCRM reads files whose quoted fields hold line
+// breaks, split into byte ranges of a few bytes to a few hundred, and
+// checks that the pipeline reads the records crm reads: the same
+// segments and counts; with malformed records, the same first error
+// without -skip-invalid, and the same rows skipped with it.
+func TestMultilineRecordsMatchCRM(t *testing.T) {
+	bin := crmBinary(t)
+	for _, bad := range []bool{false, true} {
+		text := multilineShop(bad)
+		dir := t.TempDir()
+		in := filepath.Join(dir, "orders.csv")
+		require.NoError(t, os.WriteFile(in, []byte(text), 0o644))
+		wantSeg := filepath.Join(dir, "crm-segments.csv")
+		args := []string{"segment", "-in", in, "-as-of", parityAsOf, "-out", wantSeg}
+		var want string
+		if bad {
+			want = crmErrorInBeam(t, runCRMFails(t, bin, args...), in, text)
+			args = append(args[:1], append([]string{"-skip-invalid"}, args[1:]...)...)
+		}
+		outb, err := exec.Command(bin, args...).CombinedOutput()
+		require.NoError(t, err, "%s", outb)
+		m := skippedRE.FindStringSubmatch(string(outb))
+		if !bad {
+			m = regexp.MustCompile(`: (\d+) rows?(), (\d+) customers?`).FindStringSubmatch(string(outb))
+		}
+		require.NotNil(t, m, "crm's counts: %s", outb)
+		for _, block := range []int64{0, 5, 37, 211} {
+			t.Run(fmt.Sprintf("bad %v, block %d", bad, block), func(t *testing.T) {
+				cfg := parityConfig(t, in, t.TempDir(), false)
+				cfg.block = block
+				if bad {
+					_, err := runBeam(t, "direct", cfg)
+					require.Error(t, err)
+					assert.Equal(t, want, cause(err).Error())
+					cfg.SkipInvalid = true
+				}
+				c, err := runBeam(t, "direct", cfg)
+				require.NoError(t, err)
+				sameTable(t, readCSV(t, wantSeg), readCSV(t, cfg.Out), segmentFloats)
+				assert.Equal(t, m[1], strconv.FormatInt(c.rows, 10), "rows")
+				if bad {
+					assert.Equal(t, m[2], strconv.FormatInt(c.skipped, 10), "skipped")
+				}
+				assert.Equal(t, m[3], strconv.FormatInt(c.customers, 10), "customers")
+			})
+		}
+	}
+}
+
+// TestHeaderSpanningLinesMatchesCRM reads files whose header holds a
+// quoted name with a line break, which crm reads as one record: the
+// pipeline reads the same rows, from the line after the header's last.
+func TestHeaderSpanningLinesMatchesCRM(t *testing.T) {
+	bin := crmBinary(t)
+	for name, text := range map[string]string{
+		"an extra column":       "customer_id,date,amount,\"no\nte\"\nc1,2024-01-02,10,\"a\nb\"\nc1,2024-02-03,20,x\nc2,2024-03-04,5,y\n",
+		"a required column":     "\"customer_id\r\n\",date,amount\r\nc1,2024-01-02,10\r\nc2,2024-02-03,20\r\n",
+		"after a sep= line":     "sep=,\n\"customer_id\",date,\"amount\n\"\nc1,2024-01-02,10\nc2,2024-02-03,20\n",
+		"rows of a quoted note": "customer_id,date,amount,note\n\"c1\",\"2024-01-02\",\"10\",\"x\ny\"\n\"c2\",\"2024-01-03\",\"12\",\"\"\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "orders.csv")
+			require.NoError(t, os.WriteFile(in, []byte(text), 0o644))
+			want := filepath.Join(dir, "crm.csv")
+			outb, err := exec.Command(bin, "segment", "-in", in, "-as-of", parityAsOf, "-out", want).CombinedOutput()
+			require.NoError(t, err, "%s", outb)
+			m := regexp.MustCompile(`: (\d+) rows?, (\d+) customers?`).FindStringSubmatch(string(outb))
+			require.NotNil(t, m, "crm's counts: %s", outb)
+			for _, block := range []int64{0, 3} {
+				cfg := parityConfig(t, in, t.TempDir(), false)
+				cfg.block = block
+				c, err := runBeam(t, "direct", cfg)
+				require.NoError(t, err)
+				sameTable(t, readCSV(t, want), readCSV(t, cfg.Out), segmentFloats)
+				assert.Equal(t, m[1], strconv.FormatInt(c.rows, 10), "rows")
+				assert.Equal(t, m[2], strconv.FormatInt(c.customers, 10), "customers")
+			}
+		})
+	}
+}
+
+// TestLongRecordsMatchCRM reads files with a quoted field still open
+// MaxLineBytes bytes after the start of its record, which crm reports as
+// a record longer than the limit, at its first line, naming its column,
+// and passes over with -skip-invalid, reading on from the next line: the
+// pipeline reports and skips the same, the file cut into ranges within
+// the long record.
+func TestLongRecordsMatchCRM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("files of several MiB")
+	}
+	bin := crmBinary(t)
+	head := "customer_id,date,amount,note\n"
+	rows := "c3,2024-01-02,2,x\nc4,2024-01-03,3,y\n"
+	note := func(n int) string { return strings.Repeat(strings.Repeat("n", 63)+"\n", n/64+1) }
+	for name, text := range map[string]string{
+		"closed past the limit": head + "c0,2024-01-01,1,x\nc1,2024-01-01,1,\"" + note(maxLineBytes) + "\"\n" + rows,
+		"never closed":          head + "c0,2024-01-01,1,x\nc1,2024-01-01,1,\"" + note(maxLineBytes+1000) + rows,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "orders.csv")
+			require.NoError(t, os.WriteFile(in, []byte(text), 0o644))
+			wantSeg := filepath.Join(dir, "crm-segments.csv")
+			args := []string{"segment", "-in", in, "-as-of", parityAsOf, "-out", wantSeg}
+			want := crmErrorInBeam(t, runCRMFails(t, bin, args...), in, text)
+			require.Contains(t, want, "record longer than")
+			outb, err := exec.Command(bin, append(args, "-skip-invalid")...).CombinedOutput()
+			require.NoError(t, err, "%s", outb)
+			m := skippedRE.FindStringSubmatch(string(outb))
+			require.NotNil(t, m, "crm's counts: %s", outb)
+			for _, block := range []int64{0, 400 << 10} {
+				cfg := parityConfig(t, in, t.TempDir(), false)
+				cfg.block = block
+				_, err := runBeam(t, "direct", cfg)
+				require.Error(t, err)
+				assert.Equal(t, want, cause(err).Error())
+				cfg.SkipInvalid = true
+				c, err := runBeam(t, "direct", cfg)
+				require.NoError(t, err)
+				sameTable(t, readCSV(t, wantSeg), readCSV(t, cfg.Out), segmentFloats)
+				assert.Equal(t, m[1], strconv.FormatInt(c.rows, 10), "rows")
+				assert.Equal(t, m[2], strconv.FormatInt(c.skipped, 10), "skipped")
+			}
+		})
+	}
 }

@@ -27,9 +27,9 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, *sdf.LockRTracker, fileio.ReadableFile, func(int64, string), error](&linesFn{})
-	register.Emitter2[int64, string]()
-	register.DoFn4x0[int64, string, func(string, row), func(lineInfo)](&parseFn{})
+	register.DoFn4x1[context.Context, *sdf.LockRTracker, fileio.ReadableFile, func(int64, csvRecord), error](&recordsFn{})
+	register.Emitter2[int64, csvRecord]()
+	register.DoFn4x0[int64, csvRecord, func(string, row), func(lineInfo)](&parseFn{})
 	register.Emitter2[string, row]()
 	register.Emitter1[lineInfo]()
 	register.DoFn5x1[string, func(*row) bool, func(*readStats) bool, func(string, customer.Summary), func(lineInfo), error](&summarizeFn{})
@@ -124,7 +124,7 @@ func build(ctx context.Context, s beam.Scope, cfg config) error {
 	// the summaries leave out the rows in another currency than the
 	// file's, and report the rows they refuse.
 	files := fileio.ReadMatches(s, fileio.MatchFiles(s, cfg.In, fileio.MatchEmptyDisallow()), fileio.ReadUncompressed())
-	lines := beam.ParDo(s, &linesFn{Block: cfg.block}, files)
+	lines := beam.ParDo(s, &recordsFn{Block: cfg.block, Start: start, Width: cols.Fields}, files)
 	rows, infos := beam.ParDo2(s, &parseFn{P: parser{File: name, Cols: *cols, Names: names, Currency: string(cfg.Currency), Only: string(cfg.Only)}, AsOf: int32(cfg.AsOf), Start: start}, lines)
 	reads := beam.Combine(s, &readStatsFn{}, infos)
 	sums, refused := beam.ParDo2(s, &summarizeFn{Z: summarizer{File: name, AsOf: int32(cfg.AsOf), Kind: uint8(cfg.Kind), Margin: cfg.Margin}},
@@ -179,9 +179,9 @@ var (
 // "rows-other-currency-CHF".
 const otherCounter = "rows-other-currency-"
 
-// parseFn parses the data lines (those before Start, the header and what
+// parseFn parses the data records (those before Start, the header and what
 // comes before it, are skipped) and keys each row dated on or before AsOf
-// by its customer. Every line goes to the read statistics (lineInfo): what
+// by its customer. Every record goes to the read statistics (lineInfo): what
 // it is, and for a data row its currency and whether it is dated after
 // AsOf. With -only-currency (parser.Only), a row in another currency is
 // left out here, whatever else it holds, and goes to the read statistics
@@ -191,16 +191,16 @@ const otherCounter = "rows-other-currency-"
 type parseFn struct {
 	P    parser
 	AsOf int32
-	// Start is the byte offset of the line after the header.
+	// Start is the byte offset of the data, after the header record.
 	Start int64
 }
 
-// ProcessElement parses one line.
-func (fn *parseFn) ProcessElement(off int64, line string, emit func(string, row), info func(lineInfo)) {
+// ProcessElement parses one record.
+func (fn *parseFn) ProcessElement(off int64, rec csvRecord, emit func(string, row), info func(lineInfo)) {
 	if off < fn.Start {
 		return
 	}
-	id, r, kind, err := fn.P.parse(off, line)
+	id, r, kind, err := fn.P.parseRecord(off, rec)
 	switch {
 	case err != nil:
 		re := &rowError{File: fn.P.File, Offset: off, Reason: err.Error()}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -11,13 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/rtrackers/offsetrange"
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/internal/csvfault"
+	"github.com/tailorcrm/tailor/internal/csvrecord"
 	"github.com/tailorcrm/tailor/internal/rowhint"
 )
 
@@ -35,7 +33,10 @@ func readHeader(ctx context.Context, path string) (*salesrow.Layout, int64, erro
 
 // readHeaderNames is readHeader, and it returns the names of the
 // header's fields too, trimmed of spaces but as written, with which crm
-// names the column of a field that cannot be read (parser.Names).
+// names the column of a field that cannot be read (parser.Names). The
+// header is read as crm reads it, as a csv record (csvrecord): a quoted
+// name may hold a line break, and a line or a record longer than the
+// limit is an error.
 func readHeaderNames(ctx context.Context, path string) (*salesrow.Layout, []string, int64, error) {
 	fs, err := filesystem.New(ctx, path)
 	if err != nil {
@@ -47,42 +48,61 @@ func readHeaderNames(ctx context.Context, path string) (*salesrow.Layout, []stri
 		return nil, nil, 0, err
 	}
 	defer f.Close()
-	rd := bufio.NewReader(f)
+	w := &window{open: func(int64) (io.ReadCloser, error) { return io.NopCloser(f), nil }, limit: maxLineBytes, chunk: 64 << 10}
+	if err := w.seek(0); err != nil {
+		return nil, nil, 0, err
+	}
+	if err := w.reach(3); err != nil {
+		return nil, nil, 0, err
+	}
 	var off int64
+	if bytes.HasPrefix(w.buf, []byte("\ufeff")) {
+		off = 3
+	}
 	first := true
-	for n := 1; ; n++ {
-		line, err := rd.ReadString('\n')
-		if err != nil && (err != io.EOF || line == "") {
-			if err == io.EOF {
-				return nil, nil, 0, fmt.Errorf("%s: empty file (want a header row naming %s)", path, strings.Join(salesrow.RequiredColumns, ", "))
-			}
+	for n := 1; ; {
+		done, err := w.atEnd(off)
+		if err != nil {
 			return nil, nil, 0, err
 		}
-		text := strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-		if off == 0 {
-			text = strings.TrimPrefix(text, "\ufeff")
+		if done {
+			return nil, nil, 0, fmt.Errorf("%s: empty file (want a header row naming %s)", path, strings.Join(salesrow.RequiredColumns, ", "))
 		}
-		off += int64(len(line))
+		end, scanned, open, err := w.scan(off)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		rec := w.buf[off:end]
+		text := recordText(w.buf[off:scanned])
+		line := n
+		n += bytes.Count(rec, []byte{'\n'})
+		off = end
+		if l := firstLine(text); len(l) > maxLineBytes {
+			return nil, nil, 0, fmt.Errorf("%s:%d: header: line longer than %d bytes", path, line, maxLineBytes)
+		}
 		if text == "" {
 			continue
 		}
+		if open >= 0 {
+			return nil, nil, 0, fmt.Errorf("%s:%d: header: %s", path, line, tooLongReason)
+		}
 		h, perr := splitLine(text)
 		if perr != nil {
-			return nil, nil, 0, fmt.Errorf("%s:%d: header: %v", path, n, perr)
+			return nil, nil, 0, fmt.Errorf("%s:%d: header: %v", path, line, perr)
 		}
 		if first {
 			first = false
 			if sep, ok := salesrow.SeparatorLine(h); ok {
 				if sep != "," {
 					return nil, nil, 0, fmt.Errorf("%s:%d: the first line, %q, says the fields are separated by %q: the file must be comma-separated (save it as CSV with commas)",
-						path, n, "sep="+sep, sep)
+						path, line, "sep="+sep, sep)
 				}
 				continue
 			}
 		}
 		l, err := salesrow.NewLayout(h)
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("%s:%d: %w", path, n, err)
+			return nil, nil, 0, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 		names := make([]string, len(h))
 		for i, f := range h {
@@ -92,15 +112,27 @@ func readHeaderNames(ctx context.Context, path string) (*salesrow.Layout, []stri
 	}
 }
 
-// maxLineBytes is the longest line crm reads (its input.MaxLineBytes),
-// without its line break: a longer line is a malformed row, whatever it
-// holds, in crm and here.
-const maxLineBytes = 1 << 20
+// firstLine returns the first line of a record's text, without its line
+// break.
+func firstLine(text string) string {
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		return strings.TrimSuffix(text[:i], "\r")
+	}
+	return text
+}
 
-// splitLine splits one physical line into its csv fields. A record must
-// fit on one line: a quoted field holding a line break is reported as an
-// unterminated quote. A line that encoding/csv cannot cut into fields is
-// a *quoteError, which says where, as crm says it.
+// maxLineBytes is the longest line crm reads (csvrecord.MaxLineBytes),
+// without its line break: a longer line is a malformed row, whatever it
+// holds, in crm and here. It bounds a record that spans lines too.
+const maxLineBytes = csvrecord.MaxLineBytes
+
+// tooLongReason is crm's reason for a record whose quoted field is still
+// open maxLineBytes bytes after its start (csvrecord.Scan).
+var tooLongReason = fmt.Sprintf("record longer than %d bytes: its quoted field is still open there (a quote missing, or a field that long)", maxLineBytes)
+
+// splitLine splits the text of one csv record into its fields: a quoted
+// field may hold line breaks. A record that encoding/csv cannot cut into
+// fields is a *quoteError, which says where, as crm says it.
 func splitLine(line string) ([]string, error) {
 	r := csv.NewReader(strings.NewReader(line))
 	r.FieldsPerRecord = -1
@@ -132,96 +164,6 @@ func (e *quoteError) Error() string { return e.Reason }
 
 // blockSize is the size of the byte ranges a file is first split into.
 const blockSize = 64 << 20
-
-// linesFn is a splittable DoFn that emits every line of a file with the
-// byte offset at which it starts, as textio.Read does for lines alone. The
-// offset orders the rows as the file does, which is what makes the result
-// independent of how the file was split: of the rows of one order, the
-// first sale in the file counts the order.
-type linesFn struct {
-	// Block is the size of the byte ranges; blockSize when 0.
-	Block int64
-}
-
-// CreateInitialRestriction is the whole file.
-func (fn *linesFn) CreateInitialRestriction(file fileio.ReadableFile) offsetrange.Restriction {
-	return offsetrange.Restriction{Start: 0, End: file.Metadata.Size}
-}
-
-// SplitRestriction splits a file into blocks of Block bytes (a last one
-// of a quarter of that or less joins the one before).
-func (fn *linesFn) SplitRestriction(_ fileio.ReadableFile, rest offsetrange.Restriction) []offsetrange.Restriction {
-	block := fn.Block
-	if block <= 0 {
-		block = blockSize
-	}
-	splits := rest.SizedSplits(block)
-	if n := len(splits); n > 1 && splits[n-1].End-splits[n-1].Start <= block/4 {
-		splits[n-2].End = splits[n-1].End
-		splits = splits[:n-1]
-	}
-	return splits
-}
-
-// RestrictionSize is the number of bytes of a restriction.
-func (fn *linesFn) RestrictionSize(_ fileio.ReadableFile, rest offsetrange.Restriction) float64 {
-	return rest.Size()
-}
-
-// CreateTracker tracks the byte offsets claimed.
-func (fn *linesFn) CreateTracker(rest offsetrange.Restriction) *sdf.LockRTracker {
-	return sdf.NewLockRTracker(offsetrange.NewTracker(rest))
-}
-
-// ProcessElement emits the lines that start within the restriction; the
-// line break (LF or CRLF) is not part of a line, nor a run of Ctrl-Z
-// (0x1A) that ends the file.
-func (fn *linesFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, file fileio.ReadableFile, emit func(int64, string)) error {
-	fd, err := file.Open(ctx)
-	if err != nil {
-		return err
-	}
-	defer fd.Close()
-	rd := bufio.NewReaderSize(fd, 1<<20)
-	i := rt.GetRestriction().(offsetrange.Restriction).Start
-	if i > 0 {
-		// Skip to the first line that starts at or after i: discard up to
-		// the byte before it and the rest of the line holding that byte.
-		i--
-		if _, err := rd.Discard(int(i)); err != nil {
-			return fmt.Errorf("%s: seek to byte %d: %w", file.Metadata.Path, i, err)
-		}
-		line, err := rd.ReadString('\n')
-		if err == io.EOF {
-			rt.TryClaim(rt.GetRestriction().(offsetrange.Restriction).End)
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		i += int64(len(line))
-	}
-	for rt.TryClaim(i) {
-		line, err := rd.ReadString('\n')
-		if err != nil && err != io.EOF {
-			return err
-		}
-		if err == io.EOF {
-			// A Ctrl-Z or a run of them at the very end of the file, the
-			// end-of-file mark of DOS text, carries no data, as in crm.
-			line = strings.TrimRight(line, "\x1a")
-		}
-		if line != "" {
-			emit(i, strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"))
-		}
-		if err == io.EOF {
-			rt.TryClaim(rt.GetRestriction().(offsetrange.Restriction).End)
-			return nil
-		}
-		i += int64(len(line))
-	}
-	return nil
-}
 
 // row is one parsed data row, in plain fields so that it travels with
 // Beam's default (schema) coder.
@@ -265,7 +207,7 @@ func (e *rowError) Error() string {
 	return fmt.Sprintf("%s, byte %d: %s", e.File, e.Offset, fe.Error())
 }
 
-// parser turns lines into rows, with the rules of salesrow.
+// parser turns records into rows, with the rules of salesrow.
 type parser struct {
 	File     string
 	Cols     salesrow.Layout
@@ -299,9 +241,31 @@ const (
 	otherRow
 )
 
-// parse parses the line at offset off into a customer ID and a row. It
-// returns a kind other than dataRow, and no error, for a line that
-// carries no data: a blank row, or the header again; and, with Only, for
+// parseRecord parses the record at offset off (parse); a record longer
+// than the limit is malformed, reported as crm reports it, naming the
+// column of its field still open there.
+func (p *parser) parseRecord(off int64, rec csvRecord) (id string, r row, kind lineKind, err error) {
+	if rec.Long == 0 || len(firstLine(rec.Text)) > maxLineBytes {
+		return p.parse(off, rec.Text)
+	}
+	re := &rowError{File: p.File, Offset: off, Reason: tooLongReason}
+	if names := p.names(); rec.Long-1 < len(names) {
+		re.Column = names[rec.Long-1]
+	}
+	return "", r, dataRow, re
+}
+
+// names are the names of the header's fields (Names, or Cols.Header).
+func (p *parser) names() []string {
+	if p.Names == nil {
+		return p.Cols.Header
+	}
+	return p.Names
+}
+
+// parse parses the record at offset off, whose text is line (which may
+// span lines), into a customer ID and a row. It returns a kind other
+// than dataRow, and no error, for a line that carries no data: a blank row, or the header again; and, with Only, for
 // a row in another currency, whose currency alone r holds. As crm reads
 // such a file, the currency is read first: a row in another currency is
 // left out whether or not it parses, but one whose currency is unknown
@@ -309,16 +273,13 @@ const (
 // that cannot be cut into fields) is malformed as without Only, and a
 // blank row and the header again are passed over as always.
 func (p *parser) parse(off int64, line string) (id string, r row, kind lineKind, err error) {
-	if len(line) > maxLineBytes {
+	if len(firstLine(line)) > maxLineBytes {
 		return "", r, dataRow, &rowError{File: p.File, Offset: off, Reason: fmt.Sprintf("line longer than %d bytes", maxLineBytes)}
 	}
 	rec, perr := splitLine(line)
 	if perr != nil {
 		re := &rowError{File: p.File, Offset: off, Reason: perr.Error()}
-		names := p.Names
-		if names == nil {
-			names = p.Cols.Header
-		}
+		names := p.names()
 		// The column of the field at fault, when the header has one.
 		var qe *quoteError
 		if errors.As(perr, &qe) && qe.Field < len(names) {

@@ -15,7 +15,7 @@ import (
 	"github.com/tailorcrm/tailor/customer/salesrow"
 )
 
-func writeFile(t *testing.T, text string) string {
+func writeFile(t testing.TB, text string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "orders.csv")
 	require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
@@ -228,11 +228,11 @@ func TestLinesSplit(t *testing.T) {
 	}
 	file := fileio.ReadableFile{Metadata: fileio.FileMetadata{Path: path, Size: int64(len(text))}}
 	for block := int64(1); block <= int64(len(text)); block++ {
-		fn := &linesFn{Block: block}
+		fn := &recordsFn{Block: block}
 		var got []string
 		for _, rest := range fn.SplitRestriction(file, fn.CreateInitialRestriction(file)) {
-			err := fn.ProcessElement(context.Background(), fn.CreateTracker(rest), file, func(o int64, l string) {
-				got = append(got, strconv.FormatInt(o, 10)+":"+l)
+			err := fn.ProcessElement(context.Background(), fn.CreateTracker(rest), file, func(o int64, r csvRecord) {
+				got = append(got, strconv.FormatInt(o, 10)+":"+r.Text)
 			})
 			require.NoError(t, err)
 		}

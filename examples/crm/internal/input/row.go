@@ -11,6 +11,7 @@ import (
 
 	"github.com/tailorcrm/tailor/customer"
 	"github.com/tailorcrm/tailor/customer/salesrow"
+	"github.com/tailorcrm/tailor/internal/csvrecord"
 	"github.com/tailorcrm/tailor/internal/rowhint"
 )
 
@@ -128,7 +129,7 @@ var ErrNoRows = errors.New("no data rows")
 // that is a malformed row, reported at its first line; the rest of the
 // line is read past without being kept, and the input goes on with the
 // next line.
-const MaxLineBytes = 1 << 20
+const MaxLineBytes = csvrecord.MaxLineBytes
 
 // crOnly ends the error about a first line that holds a carriage return
 // within it, not before a line feed (see midCR).

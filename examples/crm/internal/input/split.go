@@ -16,6 +16,7 @@ import (
 
 	"github.com/tailorcrm/tailor/customer/salesrow"
 	"github.com/tailorcrm/tailor/internal/csvfault"
+	"github.com/tailorcrm/tailor/internal/csvrecord"
 )
 
 // chunkBytes is the size of the blocks the input is read in (a variable
@@ -139,22 +140,8 @@ func (s *splitter) next() *chunk {
 	}
 }
 
-// overLimit reports whether the line or the record of b from i to le,
-// the index of its last line feed (len(b) when b ends the input there),
-// is longer than MaxLineBytes without its line break: the line feed,
-// and a carriage return before it or at the end of the input, as the
-// CRLF line ends of an export (the walker leaves such a carriage return
-// out of the line). With le = len(b) where b does not end the input, it
-// reports whether the record is longer than the limit whatever follows
-// (a line feed right after a carriage return at the end of b may still
-// make it one of the limit).
-func overLimit(b []byte, i, le int) bool {
-	n := le - i
-	if n > 0 && b[le-1] == '\r' {
-		n--
-	}
-	return n > MaxLineBytes
-}
+// overLimit is csvrecord.OverLimit at MaxLineBytes.
+func overLimit(b []byte, i, le int) bool { return csvrecord.OverLimit(b, i, le, MaxLineBytes) }
 
 // lineTooLong is the malformed row of a physical line, on line line,
 // longer than MaxLineBytes, which starts with head (its first
@@ -281,164 +268,18 @@ func recordTooLong(name string, line int, header []string, field int) *RowError 
 	return re
 }
 
-// recordEnd returns the end of the record that starts at i: the index
-// after the line break that ends it, or len(b) when eof says that b ends
-// the input and the record runs to its end. It returns -1 when b ends
-// before the record can be told (never when eof is set).
-//
-// It follows encoding/csv (comma ',', no lazy quotes): a field starting
-// with a quote runs to the closing quote, across lines. A record that
-// encoding/csv rejects is malformed: a quote in an unquoted field, a
-// closing quote followed by anything but a comma or the end of the line,
-// or a quoted field that the input leaves open. A quoted field still
-// open MaxLineBytes bytes after the start of its record makes the record
-// longer than the limit (see recordScan), the bound that keeps a stray
-// quote from taking the rest of the file into one record.
-//
-// A stray quote that opens a field and is closed by another one lines
-// later, as the inch mark of `W32"` may close it, makes a record that
-// encoding/csv reads but that is no row of the file. So, when width (the
-// header's number of fields; 0 when not known) is set, a record that
-// runs over several lines is malformed too when it has not width fields,
-// or when its quoted field takes in a line without quotes that has width
-// fields, a row of its own. A line break within a field of free text
-// passes both tests, unless the text has as many commas as a row.
-//
-// A malformed record ends with its first line, whatever follows: the
-// reader reports it at that line and goes on with the next one, so that
-// one wrong quote costs one line, and the lines after it are read.
+// recordEnd is csvrecord.End at MaxLineBytes: the end of the record
+// that starts at i, -1 when b ends before it can be told; width is the
+// header's number of fields, 0 when not known.
 func recordEnd(b []byte, i int, eof bool, width int) int {
-	end, _, _ := recordScan(b, i, eof, width)
-	return end
+	return csvrecord.End(b, i, eof, width, MaxLineBytes)
 }
 
-// recordScan is recordEnd, and also returns the end of the line where
-// encoding/csv finds a malformed record wrong (the end of its first line
-// for a quoted field left open), which is end for any other record.
-//
-// A record whose first line fits within MaxLineBytes but whose quoted
-// field is still open MaxLineBytes bytes after the start of the record
-// (its last line break not counted, a CRLF as an LF: overLimit) is
-// longer than the limit: open is then the index of that field (and end
-// and scanned are those of a malformed record), else -1. Whether a
-// record is longer than the limit depends only on its first
-// MaxLineBytes+2 bytes, so it is told the same in a block that ends the
-// input and in one that does not. Such a record is malformed, reported
-// at its first line, and the input goes on with the line after that one
-// (see recordTooLong): where it ends cannot be told, and a field that
-// long is more than the reader keeps in memory for one record. A line
-// within the limit that shows the quote to be stray (a row of its own,
-// above) makes it a malformed record of the usual kind instead (open
-// -1).
+// recordScan is csvrecord.Scan at MaxLineBytes: recordEnd, and the end
+// of what encoding/csv reads to tell why a malformed record is, and the
+// field still open in a record longer than the limit (-1 if none).
 func recordScan(b []byte, i int, eof bool, width int) (end, scanned, open int) {
-	first := lineEnd(b, i, eof)
-	if first < 0 {
-		return -1, -1, -1
-	}
-	bad := min(first+1, len(b)) // the end of a malformed record
-	le, f := first, i
-	fields := 1
-	// whole returns the end of the record, which ends at the line break
-	// le, or that of a malformed one.
-	whole := func() (int, int, int) {
-		if width > 0 && le > first && fields != width {
-			return bad, bad, -1
-		}
-		return min(le+1, len(b)), min(le+1, len(b)), -1
-	}
-	// tooLong is the outcome of a record still open past the limit; a
-	// first line over the limit is the walker's error (a line too long).
-	tooLong := func() (int, int, int) {
-		if overLimit(b, i, first) {
-			return bad, bad, -1
-		}
-		return bad, bad, fields - 1
-	}
-	for {
-		if f < le && b[f] == '"' {
-			p := f + 1
-			for {
-				q := bytes.IndexByte(b[p:], '"')
-				closed := q >= 0
-				if closed {
-					q += p
-				} else {
-					q = len(b) + 1 // past every line of b
-				}
-				for q > le {
-					next := le + 1
-					if next >= len(b) && eof {
-						if overLimit(b, i, len(b)) {
-							return tooLong()
-						}
-						return bad, bad, -1 // left open
-					}
-					if le = lineEnd(b, next, eof); le < 0 {
-						if overLimit(b, i, len(b)) {
-							return tooLong()
-						}
-						return -1, -1, -1
-					}
-					if overLimit(b, i, le) {
-						return tooLong()
-					}
-					if q > le && wholeRow(b[next:le], width) {
-						return bad, bad, -1
-					}
-				}
-				switch {
-				case q+1 < le && b[q+1] == '"':
-					p = q + 2
-					continue
-				case q+1 < le && b[q+1] == ',':
-					f = q + 2
-					fields++
-				case q+1 == le || q+2 == le && b[q+1] == '\r':
-					// `"` at the end of the line (encoding/csv reads `\r\n`,
-					// and `\r` at the end of the input, as `\n`).
-					return whole()
-				default:
-					return bad, min(le+1, len(b)), -1
-				}
-				break
-			}
-			continue
-		}
-		c := bytes.IndexByte(b[f:le], ',')
-		fe := le
-		if c >= 0 {
-			fe = f + c
-		}
-		if bytes.IndexByte(b[f:fe], '"') >= 0 {
-			return bad, min(le+1, len(b)), -1
-		}
-		if c < 0 {
-			return whole()
-		}
-		f = fe + 1
-		fields++
-	}
-}
-
-// wholeRow reports whether line, which holds no quote, has the header's
-// number of fields, width, when that is known and more than one: a line
-// that a quoted field would take in, but that reads as a row of its own.
-func wholeRow(line []byte, width int) bool {
-	return width > 1 && bytes.Count(line, []byte{','}) == width-1
-}
-
-// lineEnd returns the index of the line break of the line that starts at
-// i; when b has none, len(b) if eof says that b ends the input and the
-// line is not empty, else -1.
-func lineEnd(b []byte, i int, eof bool) int {
-	j := bytes.IndexByte(b[i:], '\n')
-	if j < 0 {
-		if eof && i < len(b) {
-			return len(b)
-		}
-		return -1
-	}
-	return i + j
+	return csvrecord.Scan(b, i, eof, width, MaxLineBytes)
 }
 
 // walker splits the records of chunks into fields: a line without quotes
