@@ -53,7 +53,7 @@ var (
 	scores   = pipelineFlags.String("scores", "", "output `file` of the scores of -model, as crm score writes them (optional)")
 	txModel  = pipelineFlags.String("model", "bgnbd", "transaction model of the scores: bgnbd, or bgbb (whole periods)")
 	currency = pipelineFlags.String("currency", "USD", "ISO 4217 currency of rows without a currency column")
-	kind     = pipelineFlags.String("kind", "consumer", "kind of customers whose rows name none: consumer or intermediary")
+	kind     = pipelineFlags.String("kind", "consumer", "kind of customers whose rows name none: consumer or intermediary (or an intermediary role: dealer, franchisee, wholesaler, agent)")
 	margin   = pipelineFlags.String("margin", customer.DefaultMargin.String(), "gross margin assumed for rows without a cost, in (0, 1)")
 	period   = pipelineFlags.String("period", "week", "time unit of the scores: day or week")
 	skip     = pipelineFlags.Bool("skip-invalid", false, "skip malformed rows (their count goes to stderr, the first ten errors to the log) instead of stopping")
@@ -208,9 +208,9 @@ func configFromFlags() (config, error) {
 			return config{}, err
 		}
 	}
-	k, err := customer.ParseKind(*kind)
-	if err != nil {
-		return config{}, fmt.Errorf("-kind: %w", err)
+	k, why := salesrow.ParseKind(*kind)
+	if why != "" {
+		return config{}, fmt.Errorf("-kind %q: %s", *kind, why)
 	}
 	m, err := customer.ParseAmount(*margin)
 	if err != nil || m.Sign() <= 0 || m.GreaterThanOrEqual(decimal.NewFromInt(1)) {
