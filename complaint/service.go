@@ -87,7 +87,8 @@ type Service struct {
 	// read or saved, and a redelivered command ([Command.Key]) is not
 	// answered either. A now at most MaxAhead ahead, or in the past, is
 	// taken as before. The library itself reads no clock: a host passes
-	// time.Now, or its own clock.
+	// time.Now, or its own clock. A clock that returns the zero time (1
+	// January of year 1: a clock not set) refuses every present-day now.
 	//
 	// Nil (the default): no guard, as before. A now in the future is
 	// then trusted: the event is dated then, and since [Apply] refuses

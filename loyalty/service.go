@@ -63,7 +63,8 @@ type ServiceOptions struct {
 	// [customer.ErrInvalid]) before the store is read: nothing is read
 	// or stored. A now at most MaxAhead ahead, or in the past, is taken
 	// as before. The library itself reads no clock: a host passes
-	// time.Now, or its own clock.
+	// time.Now, or its own clock. A clock that returns the zero time (1
+	// January of year 1: a clock not set) refuses every present-day now.
 	//
 	// Nil (the default): no guard, as before. A now in the future is
 	// then trusted: the ledger is brought up to it (pending points
