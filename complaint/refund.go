@@ -205,16 +205,16 @@ import (
 // the saved log ([Service.History]) and the history, and record the
 // returns it gives with [customer.Recorder.RecordReturn]; a second
 // delivery of them is a no-op, so a caller that fails between the two
-// writes runs Refunds and RecordReturn again. A caller that wants the
-// returns recorded before the carry-out is saved takes the steps itself:
-// read the case and its log from the [Store], apply the carry-out with
-// [Policy.Apply], call Refunds on the log with the new event appended
-// and the complainant's history, and [MarkLastUnits] on the case and
-// the event, record the returns Refunds gives with
-// [customer.Recorder.RecordReturn], and only then save the case and the
-// event MarkLastUnits gives with [Store.Save] (which refuses a case
-// changed meanwhile: [ErrConflict]). The e-shop example does this, with
-// what a crash between the two writes leaves.
+// writes runs Refunds and RecordReturn again. [Service.RecordMoneyBack]
+// does this. A caller that wants the returns recorded before the
+// carry-out is saved takes the steps itself: read the case and its log
+// from the [Store], apply the carry-out with [Policy.Apply], call
+// Refunds on the log with the new event appended and the complainant's
+// history, and [MarkLastUnits] on the case and the event, record the
+// returns Refunds gives with [customer.Recorder.RecordReturn], and only
+// then save the case and the event MarkLastUnits gives with [Store.Save]
+// (which refuses a case changed meanwhile: [ErrConflict]). The e-shop
+// example does this, with what a crash between the two writes leaves.
 func Refunds(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, error) {
 	out, _, err := refundsHeld(events, order, history)
 	return out, err

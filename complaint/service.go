@@ -48,16 +48,16 @@ type Service struct {
 	// and carry-outs of other resolutions do not read it, nor does a
 	// redelivered command ([Command.Key]), answered as stored.
 	//
-	// It does not record the returns: after a carry-out is saved, the
-	// caller runs Refunds on the saved log ([Service.History]) and the
-	// history, and records each return with
-	// [customer.Recorder.RecordReturn], which checks it again against the
-	// history as it is then. A second delivery of the returns is a no-op,
-	// so a caller that fails between the two writes runs the same steps
-	// again. What it closes is the gap of a log that says a refund was
-	// carried out that no history can hold. Nil: carry-outs are not
-	// checked against the order, and only Refunds refuses such a refund
-	// afterwards.
+	// It does not record the returns: after a carry-out is saved, the caller
+	// runs Refunds on the saved log ([Service.History]) and the history, and
+	// records each return with [customer.Recorder.RecordReturn], which
+	// checks it again against the history as it is then. A second delivery
+	// of the returns is a no-op, so a caller that fails between the two
+	// writes runs the same steps again. [Service.RecordMoneyBack] takes
+	// these steps, the credits of price reductions and compensations with
+	// them. What it closes is the gap of a log that says a refund was
+	// carried out that no history can hold. Nil: carry-outs are not checked
+	// against the order, and only Refunds refuses such a refund afterwards.
 	//
 	// It also checks the intake of a new case ([Service.Record], and
 	// [Service.Do] with [CmdRecord] on a case the store does not have)

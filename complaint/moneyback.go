@@ -1,0 +1,114 @@
+package complaint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tailorcrm/tailor/customer"
+)
+
+// MoneyBack is what a case paid the complainant back, as
+// [Service.RecordMoneyBack] records it in the customer's history.
+type MoneyBack struct {
+	// Returns are the returns of the case's carried-out refunds
+	// ([Refunds]): goods back, money back.
+	Returns []customer.Return
+	// Credits are the credits of its carried-out price reductions and
+	// compensations ([Credits]): money back, no goods.
+	Credits []customer.Credit
+}
+
+// RecordMoneyBack records in the complainant's history the money case id
+// has paid back so far: the returns of its carried-out refunds, from
+// [Refunds] on the case's stored log ([Service.History]), the subject's
+// order and the history as rec reads it, and the credits of its
+// carried-out price reductions and compensations ([Credits]), each with
+// rec ([customer.Recorder.RecordReturn],
+// [customer.Recorder.RecordCredit]) in the order of their carry-outs, at
+// time now (a zero now is refused, as the Recorder refuses it). It is
+// the step the caller takes after a carry-out is saved (see
+// [Service].CustomerHistory), and it may be taken at any time, as often
+// as wanted: a record already in the history is a no-op, so a second
+// call, or one after a failure half-way, records each return and credit
+// exactly once. A case that paid nothing back records nothing and
+// returns an empty MoneyBack.
+//
+// The subject's order is looked up in the complainant's history; a case
+// with a carried-out refund whose order the history does not hold (or
+// whose subject names none) is refused on "subject.order" (CodeUnknown,
+// or CodeRequired), nothing recorded. Errors name the case: those of the
+// Store (an unknown case matches [ErrNotFound]), of reading the history,
+// of Refunds and Credits (a [*customer.ValidationError] naming the case,
+// the event and the field), and of rec (a record it refuses, naming the
+// record and the field). An error stops it with the records recorded
+// before it stored, each whole, and the MoneyBack of those (in the
+// history now); nothing else is changed, and a second call records the
+// rest.
+func (s *Service) RecordMoneyBack(ctx context.Context, id ID, rec *customer.Recorder, now time.Time) (MoneyBack, error) {
+	const op = "record money back"
+	if err := s.noStore(); err != nil {
+		return MoneyBack{}, err
+	}
+	if rec == nil || rec.History == nil || rec.Customers == nil {
+		return MoneyBack{}, caseErr(id, op, errors.New("the Recorder, with its Customers and History, is required"))
+	}
+	evs, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return MoneyBack{}, caseErr(id, op, err)
+	}
+	c, err := Rebuild(evs)
+	if err != nil {
+		return MoneyBack{}, caseErr(id, op, err)
+	}
+	credits, err := Credits(evs)
+	if err != nil {
+		return MoneyBack{}, caseErr(id, op, err)
+	}
+	who, want := c.Intake.Complainant, c.Intake.Subject.Order
+	var history []customer.Event
+	var order *customer.Order
+	for he, err := range rec.History.History(ctx, who) {
+		if err != nil {
+			return MoneyBack{}, caseErr(id, op, fmt.Errorf("history of customer %q: %w", who, err))
+		}
+		if o := he.Order; o != nil && want != "" && o.ID == want {
+			order = o
+		}
+		history = append(history, he)
+	}
+	var returns []customer.Return
+	if order != nil {
+		returns, err = Refunds(evs, *order, history)
+	} else if returns, err = Refunds(evs, customer.Order{}, history); err != nil {
+		// A log that Rebuild and Credits take fails Refunds without the
+		// order only for want of it: a refund was carried out.
+		var q problems
+		if want == "" {
+			q.add("subject.order", customer.CodeRequired, "the case's subject names no order to take the refund's goods back from")
+		} else {
+			q.add("subject.order", customer.CodeUnknown, fmt.Sprintf("order %q is not in the history of customer %q", want, who))
+		}
+		err = q.err(fmt.Sprintf("complaint %q", id))
+	}
+	if err != nil {
+		return MoneyBack{}, caseErr(id, op, err)
+	}
+	// In the order of the carry-outs, as the money was paid back.
+	var mb MoneyBack
+	for len(returns) > 0 || len(credits) > 0 {
+		if len(credits) == 0 || len(returns) > 0 && !credits[0].Time.Before(returns[0].Time) {
+			if err := rec.RecordReturn(ctx, returns[0], now); err != nil {
+				return mb, caseErr(id, op, err)
+			}
+			mb.Returns, returns = append(mb.Returns, returns[0]), returns[1:]
+			continue
+		}
+		if err := rec.RecordCredit(ctx, credits[0], now); err != nil {
+			return mb, caseErr(id, op, err)
+		}
+		mb.Credits, credits = append(mb.Credits, credits[0]), credits[1:]
+	}
+	return mb, nil
+}
