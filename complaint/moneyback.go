@@ -92,22 +92,24 @@ func (s *Service) RecordMoneyBack(ctx context.Context, id ID, rec *customer.Reco
 		}
 		history = append(history, he)
 	}
+	refunds, err := carriedRefunds(evs)
+	if err != nil {
+		return MoneyBack{}, caseErr(id, op, err)
+	}
 	var returns []customer.Return
-	if order != nil {
-		returns, err = Refunds(evs, *order, history)
-	} else if returns, err = Refunds(evs, customer.Order{}, history); err != nil {
-		// A log that Rebuild and Credits take fails Refunds without the
-		// order only for want of it: a refund was carried out.
+	switch {
+	case len(refunds) > 0 && order == nil:
 		var q problems
 		if want == "" {
 			q.add("subject.order", customer.CodeRequired, "the case's subject names no order to take the refund's goods back from")
 		} else {
 			q.add("subject.order", customer.CodeUnknown, fmt.Sprintf("order %q is not in the history of customer %q", want, who))
 		}
-		err = q.err(fmt.Sprintf("complaint %q", id))
-	}
-	if err != nil {
-		return MoneyBack{}, caseErr(id, op, err)
+		return MoneyBack{}, caseErr(id, op, q.err(fmt.Sprintf("complaint %q", id)))
+	case len(refunds) > 0:
+		if returns, err = Refunds(evs, *order, history); err != nil {
+			return MoneyBack{}, caseErr(id, op, err)
+		}
 	}
 	// Tried first on the history as read, so that a record the Recorder
 	// refuses after others of the case it accepts stores none of them.

@@ -270,23 +270,9 @@ func MarkLastUnits(c Case, ev Event, events []Event, order customer.Order, histo
 // It refuses a carry-out marked [Event].LastUnits after which any is
 // held.
 func refundsHeld(events []Event, order customer.Order, history []customer.Event) ([]customer.Return, int, error) {
-	if len(events) == 0 {
-		return nil, 0, fmt.Errorf("complaint: no events: %w", ErrBadLog)
-	}
-	var refunds []carriedRefund
-	var c Case
-	for i := range events {
-		ev := &events[i]
-		next, err := replay(c, *ev)
-		if err != nil {
-			return nil, 0, err
-		}
-		// The proposal carried out is the approved one of the case
-		// before the event.
-		if ev.Command.Kind == CmdCarryOut && c.Proposal != nil && c.Proposal.Kind == ResolutionRefund {
-			refunds = append(refunds, carriedRefund{c: c, ev: ev})
-		}
-		c = next
+	refunds, err := carriedRefunds(events)
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(refunds) == 0 {
 		return nil, 0, nil
@@ -599,6 +585,30 @@ func paidBack(o *customer.Order, rs []customer.Return, id string) (total, mine d
 // compareReturns orders two returns as [customer.CompareEvents] does.
 func compareReturns(a, b customer.Return) int {
 	return customer.CompareEvents(customer.Event{Return: &a}, customer.Event{Return: &b})
+}
+
+// carriedRefunds returns the refunds carried out in the log events, in
+// its order, checking the log as [Rebuild] does.
+func carriedRefunds(events []Event) ([]carriedRefund, error) {
+	if len(events) == 0 {
+		return nil, fmt.Errorf("complaint: no events: %w", ErrBadLog)
+	}
+	var refunds []carriedRefund
+	var c Case
+	for i := range events {
+		ev := &events[i]
+		next, err := replay(c, *ev)
+		if err != nil {
+			return nil, err
+		}
+		// The proposal carried out is the approved one of the case
+		// before the event.
+		if ev.Command.Kind == CmdCarryOut && c.Proposal != nil && c.Proposal.Kind == ResolutionRefund {
+			refunds = append(refunds, carriedRefund{c: c, ev: ev})
+		}
+		c = next
+	}
+	return refunds, nil
 }
 
 // carriedRefund is a refund carried out: the case before the carry-out,
