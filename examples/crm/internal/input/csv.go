@@ -27,7 +27,7 @@ const (
 )
 
 // CSVReader reads the csv format. It cuts the input into records as
-// [ScanCSV] does (recordEnd) and reads each with the rules of salesrow.
+// [ScanCSV] does (csvrecord.Scan) and reads each with the rules of salesrow.
 // It passes over the blank rows and empty lines that follow the header,
 // and counts them ([CSVReader.Blank]), and so the rows that repeat the
 // header ([CSVReader.Headers]).

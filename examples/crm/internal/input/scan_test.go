@@ -245,7 +245,7 @@ func TestScanMatchesSummarizeOnRandomFiles(t *testing.T) {
 			}
 			if rapid.IntRange(0, 5).Draw(rt, "blank?") == 0 {
 				// A record over several lines is a row only with the
-				// header's width (recordEnd): this one has eight fields.
+				// header's width (csvrecord.Scan): this one has eight fields.
 				shapes := append(blankShapes[:len(blankShapes):len(blankShapes)], "\" \",,,\"\n\",,,,")
 				b.WriteString(rapid.SampledFrom(shapes).Draw(rt, "blank") + eol)
 				continue

@@ -268,16 +268,11 @@ func recordTooLong(name string, line int, header []string, field int) *RowError 
 	return re
 }
 
-// recordEnd is csvrecord.End at MaxLineBytes: the end of the record
-// that starts at i, -1 when b ends before it can be told; width is the
-// header's number of fields, 0 when not known.
-func recordEnd(b []byte, i int, eof bool, width int) int {
-	return csvrecord.End(b, i, eof, width, MaxLineBytes)
-}
-
-// recordScan is csvrecord.Scan at MaxLineBytes: recordEnd, and the end
-// of what encoding/csv reads to tell why a malformed record is, and the
-// field still open in a record longer than the limit (-1 if none).
+// recordScan is csvrecord.Scan at MaxLineBytes: the end of the record
+// that starts at i (-1 when b ends before it can be told; width is the
+// header's number of fields, 0 when not known), the end of what
+// encoding/csv reads to tell why a malformed record is, and the field
+// still open in a record longer than the limit (-1 if none).
 func recordScan(b []byte, i int, eof bool, width int) (end, scanned, open int) {
 	return csvrecord.Scan(b, i, eof, width, MaxLineBytes)
 }
